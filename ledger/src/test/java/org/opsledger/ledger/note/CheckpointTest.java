@@ -1,0 +1,99 @@
+package org.opsledger.ledger.note;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.opsledger.ledger.Hash;
+import org.opsledger.ledger.note.NoteRejectedException.Reason;
+
+class CheckpointTest {
+
+    static final String ORIGIN = "opsledger.example/audit";
+    final SignerKey key = SignerKey.generate(ORIGIN);
+    final Hash root = Hash.fromHex("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328");
+
+    @Test
+    void parsesTheExampleBodyOfTheTlogCheckpointSpec() throws Exception {
+        // c2sp.org/tlog-checkpoint, the example at the top of the specification.
+        Checkpoint example = Checkpoint.parseBody(
+                "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n");
+        assertThat(example.origin()).isEqualTo("example.com/behind-the-sofa");
+        assertThat(example.size()).isEqualTo(20852163L);
+        assertThat(example.rootHash().base64()).isEqualTo("CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=");
+        assertThat(example.extensions()).isEmpty();
+    }
+
+    @Test
+    void signedCheckpointHasTheSpecifiedLayoutAndOpensBack() throws Exception {
+        Checkpoint checkpoint = new Checkpoint(ORIGIN, 8, root);
+        String note = checkpoint.sign(key);
+        assertThat(note).startsWith(ORIGIN + "\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n\n\u2014 " + ORIGIN + " ");
+        assertThat(note).endsWith("\n").hasLineCount(5);
+        String signatureLine = note.lines().toList().get(4);
+        byte[] idAndSignature = java.util.Base64.getDecoder().decode(signatureLine.substring(signatureLine.lastIndexOf(' ') + 1));
+        assertThat(idAndSignature).hasSize(4 + 64);
+        assertThat(Checkpoint.open(note, key.verifierKey())).isEqualTo(checkpoint);
+    }
+
+    @Test
+    void extensionLinesAreSignedAndKept() throws Exception {
+        Checkpoint checkpoint = new Checkpoint(ORIGIN, 0, root, List.of("time 1700000000"));
+        assertThat(Checkpoint.open(checkpoint.sign(key), key.verifierKey())).isEqualTo(checkpoint);
+    }
+
+    @Test
+    void checkpointSignedByAnotherKeyIsRejected() {
+        SignerKey impostor = SignerKey.generate(ORIGIN);
+        String forged = new Checkpoint(ORIGIN, 8, root).sign(impostor);
+        assertRejected(forged, key.verifierKey(), Reason.UNTRUSTED_KEY);
+    }
+
+    @Test
+    void tamperedCheckpointTextIsRejected() {
+        String note = new Checkpoint(ORIGIN, 8, root).sign(key);
+        assertRejected(note.replaceFirst("\n8\n", "\n9\n"), key.verifierKey(), Reason.BAD_SIGNATURE);
+        assertRejected(note.replace("Xcnae", "Xcnaf"), key.verifierKey(), Reason.BAD_SIGNATURE);
+        assertRejected(note.replace(ORIGIN + "\n8", ORIGIN + "\n8\nextra"), key.verifierKey(), Reason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void checkpointOfAnotherLogIsRejected() {
+        String note = new Checkpoint(ORIGIN, 8, root).sign(key);
+        assertThatThrownBy(() -> Checkpoint.open(note, List.of(key.verifierKey()), "other.example/audit"))
+                .isInstanceOfSatisfying(NoteRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_ORIGIN));
+    }
+
+    @Test
+    void malformedBodiesAreRejected() {
+        String rootLine = root.base64();
+        for (String body : List.of(
+                ORIGIN + "\n8\n",                                        // no root
+                ORIGIN + "\n8\n" + rootLine,                              // no final newline
+                ORIGIN + "\n08\n" + rootLine + "\n",                      // leading zero
+                ORIGIN + "\n-1\n" + rootLine + "\n",
+                ORIGIN + "\n+8\n" + rootLine + "\n",
+                ORIGIN + "\n 8\n" + rootLine + "\n",
+                ORIGIN + "\n99999999999999999999\n" + rootLine + "\n",   // beyond 2^63
+                ORIGIN + "\n8\n" + rootLine.replace("=", "") + "\n",      // unpadded
+                ORIGIN + "\n8\nAAAA\n",                                   // not 32 bytes
+                "\n8\n" + rootLine + "\n",                                // empty origin
+                ORIGIN + "\n8\n" + rootLine + "\n\nextension\n",          // empty extension line
+                ORIGIN + "\n8\n" + rootLine + "\n" + "x\n".repeat(Checkpoint.MAX_EXTENSION_LINES + 1))) {
+            assertThatThrownBy(() -> Checkpoint.parseBody(body)).as(body)
+                    .isInstanceOfSatisfying(NoteRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
+        }
+    }
+
+    @Test
+    void malformedBodyIsRejectedEvenWhenValidlySigned() {
+        String note = SignedNote.sign(ORIGIN + "\n08\n" + root.base64() + "\n", key);
+        assertRejected(note, key.verifierKey(), Reason.MALFORMED);
+    }
+
+    private static void assertRejected(String note, VerifierKey trusted, Reason reason) {
+        assertThatThrownBy(() -> Checkpoint.open(note, trusted))
+                .isInstanceOfSatisfying(NoteRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+}
