@@ -1,0 +1,331 @@
+package org.opsledger.vault.archiver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.chunker.Chunker;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.snapshot.Tree;
+
+/** Writes one snapshot of a set of paths, or of a stream, into a repository. */
+public final class Archiver {
+
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[2 * Chunker.MAX_SIZE]);
+
+    private final Repository repo;
+    private final BackupProgress progress;
+
+    public Archiver(Repository repo, BackupProgress progress) {
+        this.repo = repo;
+        this.progress = progress;
+    }
+
+    /** Backs up the paths; the snapshot is written only after all its data is durable. */
+    public SnapshotRef backup(BackupOptions options) {
+        List<Path> paths = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Path p : options.paths()) {
+            Path abs = p.toAbsolutePath().normalize();
+            if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+                throw new VaultException("no such file or directory: " + p);
+            }
+            if (abs.getFileName() == null) {
+                throw new VaultException("cannot back up the filesystem root itself; name its directories");
+            }
+            if (!names.add(abs.getFileName().toString())) {
+                throw new VaultException("two paths end in the same name " + abs.getFileName() + "; back them up separately");
+            }
+            paths.add(abs);
+        }
+        paths.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        refuseSameDevice(paths, options.allowSameDevice());
+        List<String> pathStrings = paths.stream().map(Path::toString).toList();
+        String host = Repository.hostname();
+        SnapshotRef parent = options.full() ? null : repo.snapshots().stream()
+                .filter(s -> host.equals(s.snapshot().hostname()) && pathStrings.equals(s.snapshot().paths())
+                        && s.snapshot().kind() != Snapshot.Kind.STDIN)
+                .reduce((a, b) -> b).orElse(null);
+        Map<String, Node> parentRoot = parent == null ? Map.of() : byName(repo.loadTree(parent.snapshot().tree()));
+        List<PathMatcher> excludes = options.excludes().stream()
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        long bytesBefore = repo.bytesAdded();
+        long blobsBefore = repo.blobsAdded();
+        try (SharedLock lock = repo.lock("backup")) {
+            ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
+                Thread t = new Thread(r, "vault-backup");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                Walk walk = new Walk(pool, new Semaphore(options.threads() * 4), excludes, options.full());
+                List<CompletableFuture<Node>> roots = new ArrayList<>();
+                for (Path p : paths) {
+                    CompletableFuture<Node> n = walk.node(p, p.getFileName().toString(), parentRoot.get(p.getFileName().toString()));
+                    if (n != null) {
+                        roots.add(n);
+                    }
+                }
+                List<Node> nodes = join(roots);
+                ObjectId root = repo.saveTree(new Tree(nodes));
+                repo.flush();
+                Snapshot s = snapshot(options, root, parent == null ? null : parent.id(), pathStrings,
+                        options.full() || parent == null ? Snapshot.Kind.FULL : Snapshot.Kind.INCREMENTAL,
+                        repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
+                return new SnapshotRef(repo.saveSnapshot(s), s);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Backs up a stream (a database dump) as one file. {@code beforeCommit} runs after the stream
+     * ended and before the snapshot is written; if it throws, no snapshot is written.
+     */
+    public SnapshotRef backupStream(InputStream in, String name, BackupOptions options, Runnable beforeCommit) {
+        if (!Node.isSafeName(name)) {
+            throw new VaultException("--stdin-name must be a plain file name, got: " + name);
+        }
+        long bytesBefore = repo.bytesAdded();
+        long blobsBefore = repo.blobsAdded();
+        try (SharedLock lock = repo.lock("backup")) {
+            List<ObjectId> content = new ArrayList<>();
+            long size;
+            try {
+                size = repo.chunker().split(in, BUFFER.get(), (b, o, l) -> content.add(repo.saveBlob(BlobType.DATA, b, o, l)));
+            } catch (IOException e) {
+                throw new VaultException("reading the stream failed: " + e.getMessage(), e);
+            }
+            progress.bytesRead.addAndGet(size);
+            progress.files.incrementAndGet();
+            repo.flush();
+            beforeCommit.run();
+            long now = Instant.now().toEpochMilli() * 1_000_000L;
+            Node file = new Node(name, NodeType.FILE, 0600, now, now, 0, 0, 0, 0, size, content, null, null);
+            ObjectId root = repo.saveTree(new Tree(List.of(file)));
+            repo.flush();
+            Snapshot s = snapshot(options, root, null, List.of(name), Snapshot.Kind.STDIN,
+                    repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
+            return new SnapshotRef(repo.saveSnapshot(s), s);
+        }
+    }
+
+    private Snapshot snapshot(BackupOptions o, ObjectId root, ObjectId parent, List<String> paths, Snapshot.Kind kind,
+                              long bytesAdded, long blobsAdded) {
+        String host = Repository.hostname();
+        return new Snapshot(Instant.now(), root, parent, paths, host, System.getProperty("user.name"), o.tags(), kind,
+                o.dataOwner(), o.classification(), o.retainUntil(), repo.backend().location(), host,
+                new Snapshot.Summary(progress.files.get(), progress.dirs.get(), progress.bytesRead.get(), bytesAdded,
+                        progress.filesUnchanged.get(), blobsAdded));
+    }
+
+    /** IS.012 6.6.6: backup data must not sit on the same media as the data it protects. */
+    private void refuseSameDevice(List<Path> paths, boolean allowed) {
+        var repoDevice = repo.backend().device();
+        if (allowed || repoDevice.isEmpty()) {
+            return;
+        }
+        for (Path p : paths) {
+            try {
+                long dev = ((Number) Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue();
+                if (dev == repoDevice.getAsLong()) {
+                    throw new VaultException("repository " + repo.backend().location() + " is on the same device as " + p
+                            + " (IS.012 6.6.6); use another disk or pass --allow-same-device");
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                // no device information: nothing to compare
+            }
+        }
+    }
+
+    private static Map<String, Node> byName(Tree tree) {
+        Map<String, Node> m = new HashMap<>();
+        for (Node n : tree.nodes()) {
+            m.put(n.name(), n);
+        }
+        return m;
+    }
+
+    private static <T> List<T> join(List<CompletableFuture<T>> futures) {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof UncheckedIOException u) {
+                c = u.getCause();
+            }
+            if (c instanceof VaultException v) {
+                throw v;
+            }
+            if (c instanceof NoSuchFileException n) {
+                throw new VaultException("file vanished during backup: " + n.getFile(), n);
+            }
+            throw new VaultException("backup failed: " + c, c);
+        }
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** One traversal: directories on the calling thread, file contents and tree saving on the pool. */
+    private final class Walk {
+        private final ExecutorService pool;
+        private final Semaphore inFlight;
+        private final List<PathMatcher> excludes;
+        private final boolean full;
+
+        Walk(ExecutorService pool, Semaphore inFlight, List<PathMatcher> excludes, boolean full) {
+            this.pool = pool;
+            this.inFlight = inFlight;
+            this.excludes = excludes;
+            this.full = full;
+        }
+
+        private boolean excluded(Path p) {
+            for (PathMatcher m : excludes) {
+                if (m.matches(p) || m.matches(p.getFileName())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The node for a path, or null when it is excluded or of a kind not backed up (device, FIFO, socket). */
+        CompletableFuture<Node> node(Path p, String name, Node parentNode) {
+            if (excluded(p)) {
+                return null;
+            }
+            Map<String, Object> a;
+            try {
+                a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                throw new VaultException("cannot read attributes of " + p + ": " + e.getMessage(), e);
+            }
+            Node meta = metadata(name, a);
+            int fmt = ((Integer) a.get("mode")) & 0170000;
+            switch (fmt) {
+                case 0040000 -> {
+                    return directory(p, meta, parentNode);
+                }
+                case 0120000 -> {
+                    try {
+                        String target = Files.readSymbolicLink(p).toString();
+                        return CompletableFuture.completedFuture(new Node(name, NodeType.SYMLINK, meta.mode(), meta.mtime(),
+                                meta.ctime(), meta.inode(), meta.device(), meta.uid(), meta.gid(), 0, null, null, target));
+                    } catch (IOException e) {
+                        throw new VaultException("cannot read symlink " + p + ": " + e.getMessage(), e);
+                    }
+                }
+                case 0100000 -> {
+                    return file(p, meta, parentNode);
+                }
+                default -> {
+                    progress.skipped.incrementAndGet();
+                    return null;
+                }
+            }
+        }
+
+        private CompletableFuture<Node> file(Path p, Node meta, Node parentNode) {
+            // IS.012 6.6.1.2: the daily incremental skips files unchanged since the parent snapshot
+            if (!full && parentNode != null && parentNode.type() == NodeType.FILE && parentNode.size() == meta.size()
+                    && parentNode.mtime() == meta.mtime() && parentNode.ctime() == meta.ctime()
+                    && parentNode.inode() == meta.inode() && parentNode.content() != null
+                    && parentNode.content().stream().allMatch(repo.index()::contains)) {
+                progress.files.incrementAndGet();
+                progress.filesUnchanged.incrementAndGet();
+                return CompletableFuture.completedFuture(withContent(meta, parentNode.content()));
+            }
+            inFlight.acquireUninterruptibly();
+            return CompletableFuture.supplyAsync(() -> {
+                try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+                    List<ObjectId> content = new ArrayList<>();
+                    long n = repo.chunker().split(in, BUFFER.get(), (b, o, l) -> content.add(repo.saveBlob(BlobType.DATA, b, o, l)));
+                    progress.bytesRead.addAndGet(n);
+                    progress.files.incrementAndGet();
+                    Node read = withContent(meta, content);
+                    return new Node(read.name(), read.type(), read.mode(), read.mtime(), read.ctime(), read.inode(), read.device(),
+                            read.uid(), read.gid(), n, content, null, null);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    inFlight.release();
+                }
+            }, pool);
+        }
+
+        private CompletableFuture<Node> directory(Path dir, Node meta, Node parentNode) {
+            Map<String, Node> parentChildren = Map.of();
+            if (!full && parentNode != null && parentNode.type() == NodeType.DIR && parentNode.subtree() != null
+                    && repo.index().contains(parentNode.subtree())) {
+                parentChildren = byName(repo.loadTree(parentNode.subtree()));
+            }
+            List<Path> entries;
+            try (Stream<Path> s = Files.list(dir)) {
+                entries = s.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+            } catch (IOException e) {
+                throw new VaultException("cannot list " + dir + ": " + e.getMessage(), e);
+            }
+            List<CompletableFuture<Node>> children = new ArrayList<>(entries.size());
+            for (Path e : entries) {
+                String name = e.getFileName().toString();
+                CompletableFuture<Node> n = node(e, name, parentChildren.get(name));
+                if (n != null) {
+                    children.add(n);
+                }
+            }
+            progress.dirs.incrementAndGet();
+            return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
+                List<Node> nodes = children.stream().map(CompletableFuture::join).toList();
+                return meta.withSubtree(repo.saveTree(new Tree(nodes)));
+            }, pool);
+        }
+    }
+
+    private static Node withContent(Node meta, List<ObjectId> content) {
+        return new Node(meta.name(), NodeType.FILE, meta.mode(), meta.mtime(), meta.ctime(), meta.inode(), meta.device(),
+                meta.uid(), meta.gid(), meta.size(), content, null, null);
+    }
+
+    private static Node metadata(String name, Map<String, Object> a) {
+        int mode = ((Integer) a.get("mode")) & 07777;
+        int fmt = ((Integer) a.get("mode")) & 0170000;
+        NodeType type = fmt == 0040000 ? NodeType.DIR : fmt == 0120000 ? NodeType.SYMLINK : NodeType.FILE;
+        return new Node(name, type, mode, nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
+                ((Number) a.get("ino")).longValue(), ((Number) a.get("dev")).longValue(),
+                ((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue(),
+                ((Number) a.get("size")).longValue(), null, null, null);
+    }
+
+    private static long nanos(Object fileTime) {
+        return ((FileTime) fileTime).to(TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,37 @@
+package org.opsledger.vault.backend;
+
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Storage of repository files by name ("config", "keys/ab…", "data/ab/ab…"). Every write is atomic
+ * and durable when it returns: a reader sees the whole file or no file.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** A URL-like description: a path or s3://bucket/prefix. */
+    String location();
+
+    boolean exists(String name);
+
+    byte[] read(String name);
+
+    byte[] readRange(String name, long offset, int length);
+
+    long size(String name);
+
+    /** Writes the file atomically, replacing any previous file of that name. */
+    void write(String name, byte[] data);
+
+    void delete(String name);
+
+    /** Names of the files under a directory ("data", "snapshots"), recursively, full names. */
+    List<String> list(String dir);
+
+    /** The filesystem device ID of the repository, for the IS.012 6.6.6 same-media rule; empty for remote stores. */
+    OptionalLong device();
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,192 @@
+package org.opsledger.vault.backend;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** A repository in a local directory: temporary file, fsync, atomic rename, fsync of the directory. */
+public final class LocalBackend implements Backend {
+
+    private final Path root;
+
+    public LocalBackend(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public String location() {
+        return root.toString();
+    }
+
+    private Path path(String name) {
+        Path p = root.resolve(name).normalize();
+        if (!p.startsWith(root)) {
+            throw new BackendException("file name escapes the repository: " + name);
+        }
+        return p;
+    }
+
+    @Override
+    public boolean exists(String name) {
+        return Files.exists(path(name), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public byte[] read(String name) {
+        try {
+            return Files.readAllBytes(path(name));
+        } catch (NoSuchFileException e) {
+            throw new BackendException("missing file in repository " + root + ": " + name, e);
+        } catch (IOException e) {
+            throw new BackendException("cannot read " + path(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] readRange(String name, long offset, int length) {
+        try (FileChannel ch = FileChannel.open(path(name), StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(length);
+            long pos = offset;
+            while (buf.hasRemaining()) {
+                int n = ch.read(buf, pos);
+                if (n < 0) {
+                    throw new BackendException("short read in " + name + " at " + pos);
+                }
+                pos += n;
+            }
+            return buf.array();
+        } catch (NoSuchFileException e) {
+            throw new BackendException("missing file in repository " + root + ": " + name, e);
+        } catch (IOException e) {
+            throw new BackendException("cannot read " + path(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long size(String name) {
+        try {
+            return Files.size(path(name));
+        } catch (IOException e) {
+            throw new BackendException("cannot stat " + path(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void write(String name, byte[] data) {
+        Path target = path(name);
+        Path dir = target.getParent();
+        Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(dir);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new BackendException("filesystem at " + dir + " cannot rename atomically", e);
+            }
+            fsyncDirectory(dir);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the temporary file is never read; check reports and prune removes leftovers
+            }
+            String why = e.getMessage() != null && e.getMessage().contains("No space") ? "disk full" : e.toString();
+            throw new BackendException("cannot write " + target + ": " + why, e);
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    @Override
+    public void delete(String name) {
+        try {
+            Files.deleteIfExists(path(name));
+        } catch (IOException e) {
+            throw new BackendException("cannot delete " + path(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> list(String dir) {
+        Path d = path(dir);
+        if (!Files.isDirectory(d)) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(d)) {
+            s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".tmp-"))
+                    .forEach(p -> names.add(root.relativize(p).toString().replace('\\', '/')));
+        } catch (IOException e) {
+            throw new BackendException("cannot list " + d + ": " + e.getMessage(), e);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /** Temporary files left by a killed writer; they are never read and prune removes them. */
+    public List<Path> leftoverTemporaryFiles() {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList();
+        } catch (IOException e) {
+            throw new BackendException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public OptionalLong device() {
+        try {
+            return OptionalLong.of(((Number) Files.getAttribute(root, "unix:dev")).longValue());
+        } catch (IOException | UnsupportedOperationException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Creates the repository directory; refuses a non-empty one. */
+    public void createRoot() {
+        try {
+            if (Files.exists(root) && (!Files.isDirectory(root) || hasEntries(root))) {
+                throw new BackendException("repository location is not an empty directory: " + root);
+            }
+            Files.createDirectories(root);
+        } catch (FileAlreadyExistsException e) {
+            throw new BackendException("repository location exists: " + root, e);
+        } catch (IOException e) {
+            throw new BackendException("cannot create " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasEntries(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isPresent();
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package org.opsledger.vault.backend;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A repository under an S3 prefix, on any S3-compatible store (AWS, Ceph, Garage, MinIO).
+ * Checksums are computed only when an operation requires them ({@code WHEN_REQUIRED}), so stores
+ * without the newer CRC headers work. A PutObject is atomic by the store's contract.
+ */
+public final class S3Backend implements Backend {
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final String location;
+
+    public S3Backend(S3Client s3, String bucket, String prefix, String location) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+        this.location = location;
+    }
+
+    /**
+     * s3://bucket/prefix; the endpoint comes from OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL),
+     * the region from AWS_REGION (default us-east-1), credentials from the AWS default chain.
+     */
+    public static S3Backend fromUrl(String url) {
+        String rest = url.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
+        String prefix = slash < 0 ? "" : rest.substring(slash + 1);
+        if (bucket.isEmpty()) {
+            throw new BackendException("S3 location needs a bucket: s3://bucket/prefix, got " + url);
+        }
+        String endpoint = System.getenv().getOrDefault("OPSLEDGER_VAULT_S3_ENDPOINT", System.getenv("AWS_ENDPOINT_URL"));
+        String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+        return new S3Backend(client(endpoint == null ? null : URI.create(endpoint), Region.of(region)), bucket, prefix, url);
+    }
+
+    public static S3Client client(URI endpoint, Region region) {
+        var b = S3Client.builder()
+                .region(region)
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(60)))
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMinutes(5)));
+        if (endpoint != null) {
+            b.endpointOverride(endpoint).serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
+        }
+        return b.build();
+    }
+
+    @Override
+    public String location() {
+        return location;
+    }
+
+    private String key(String name) {
+        return prefix + name;
+    }
+
+    private BackendException failure(String what, String name, SdkException e) {
+        String why = e instanceof SdkClientException ? "cannot reach the S3 store (" + firstLine(e.getMessage()) + ")"
+                : firstLine(e.getMessage());
+        return new BackendException(what + " " + location + "/" + name + ": " + why, e);
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse(s);
+    }
+
+    @Override
+    public boolean exists(String name) {
+        try {
+            s3.headObject(r -> r.bucket(bucket).key(key(name)));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw failure("cannot stat", name, e);
+        } catch (SdkException e) {
+            throw failure("cannot stat", name, e);
+        }
+    }
+
+    @Override
+    public byte[] read(String name) {
+        try {
+            return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(name))).asByteArray();
+        } catch (NoSuchKeyException e) {
+            throw new BackendException("missing file in repository " + location + ": " + name, e);
+        } catch (SdkException e) {
+            throw failure("cannot read", name, e);
+        }
+    }
+
+    @Override
+    public byte[] readRange(String name, long offset, int length) {
+        try {
+            byte[] b = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(name))
+                    .range("bytes=" + offset + "-" + (offset + length - 1))).asByteArray();
+            if (b.length != length) {
+                throw new BackendException("short read in " + name + " at " + offset);
+            }
+            return b;
+        } catch (NoSuchKeyException e) {
+            throw new BackendException("missing file in repository " + location + ": " + name, e);
+        } catch (SdkException e) {
+            throw failure("cannot read", name, e);
+        }
+    }
+
+    @Override
+    public long size(String name) {
+        try {
+            return s3.headObject(r -> r.bucket(bucket).key(key(name))).contentLength();
+        } catch (SdkException e) {
+            throw failure("cannot stat", name, e);
+        }
+    }
+
+    @Override
+    public void write(String name, byte[] data) {
+        try {
+            s3.putObject(r -> r.bucket(bucket).key(key(name)), RequestBody.fromBytes(data));
+        } catch (SdkException e) {
+            throw failure("cannot write", name, e);
+        }
+    }
+
+    @Override
+    public void delete(String name) {
+        try {
+            s3.deleteObject(r -> r.bucket(bucket).key(key(name)));
+        } catch (SdkException e) {
+            throw failure("cannot delete", name, e);
+        }
+    }
+
+    @Override
+    public List<String> list(String dir) {
+        List<String> out = new ArrayList<>();
+        try {
+            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(key(dir) + "/")).contents()) {
+                out.add(o.key().substring(prefix.length()));
+            }
+        } catch (SdkException e) {
+            throw failure("cannot list", dir, e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @Override
+    public OptionalLong device() {
+        return OptionalLong.empty(); // another system: never the same media as a local path
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

@@ -1,0 +1,16 @@
+package org.opsledger.vault.checker;
+
+import java.util.List;
+
+/** The outcome of a check: errors make it fail; warnings (unreferenced packs, stale locks) do not. */
+public record CheckResult(int snapshots, int packs, int packsRead, long bytesRead, List<String> errors,
+                          List<String> warnings, List<DamagedPack> damagedPacks) {
+
+    public boolean ok() {
+        return errors.isEmpty();
+    }
+
+    /** A pack whose bytes are not what its name and header promise, with the snapshots and files that need it. */
+    public record DamagedPack(String pack, String problem, List<String> blobs, List<String> snapshots, List<String> files) {
+    }
+}

@@ -1,0 +1,109 @@
+package org.opsledger.vault.chunker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Splits a stream into content-defined chunks; one instance per repository, reentrant across threads. */
+public final class Chunker {
+
+    public static final int MIN_SIZE = 512 * 1024;
+    public static final int AVG_SIZE = 1024 * 1024;
+    public static final int MAX_SIZE = 8 * 1024 * 1024;
+    /** 22 one-bits before the average size (harder to cut), 18 after (easier): FastCDC normalisation level 2. */
+    static final long MASK_SMALL = topBits(22);
+    static final long MASK_LARGE = topBits(18);
+
+    private final long[] gear = new long[256];
+
+    /** Receives each chunk; the bytes are valid only during the call. */
+    @FunctionalInterface
+    public interface ChunkSink {
+        void accept(byte[] buf, int off, int len) throws IOException;
+    }
+
+    public Chunker(byte[] gearSeed) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(gearSeed, "HmacSHA256"));
+            for (int i = 0; i < 256; i++) {
+                mac.update("gear".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                mac.update((byte) i);
+                gear[i] = ByteBuffer.wrap(mac.doFinal()).getLong();
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long topBits(int n) {
+        return ((1L << n) - 1) << (64 - n);
+    }
+
+    /** Length of the next chunk at {@code buf[off, off+len)}; {@code len} must be ≥ MAX_SIZE unless the stream ends there. */
+    public int cut(byte[] buf, int off, int len) {
+        if (len <= MIN_SIZE) {
+            return len;
+        }
+        int end = Math.min(len, MAX_SIZE);
+        int normal = Math.min(end, AVG_SIZE);
+        long h = 0;
+        long[] g = gear;
+        int i = MIN_SIZE;
+        for (; i < normal; i++) {
+            h = (h << 1) + g[buf[off + i] & 0xff];
+            if ((h & MASK_SMALL) == 0) {
+                return i + 1;
+            }
+        }
+        for (; i < end; i++) {
+            h = (h << 1) + g[buf[off + i] & 0xff];
+            if ((h & MASK_LARGE) == 0) {
+                return i + 1;
+            }
+        }
+        return end;
+    }
+
+    /**
+     * Reads the stream to its end and hands each chunk to the sink. {@code buffer} must hold at least
+     * 2 × MAX_SIZE bytes (one per worker thread, reused). Returns the number of bytes read.
+     */
+    public long split(InputStream in, byte[] buffer, ChunkSink sink) throws IOException {
+        if (buffer.length < 2 * MAX_SIZE) {
+            throw new IllegalArgumentException("chunk buffer must hold 2 × " + MAX_SIZE + " bytes");
+        }
+        long total = 0;
+        int start = 0;
+        int limit = 0;
+        boolean eof = false;
+        while (true) {
+            if (!eof && limit - start < MAX_SIZE) {
+                if (start > 0) {
+                    System.arraycopy(buffer, start, buffer, 0, limit - start);
+                    limit -= start;
+                    start = 0;
+                }
+                while (limit < buffer.length) {
+                    int n = in.read(buffer, limit, buffer.length - limit);
+                    if (n < 0) {
+                        eof = true;
+                        break;
+                    }
+                    limit += n;
+                    total += n;
+                }
+            }
+            int available = limit - start;
+            if (available == 0) {
+                return total;
+            }
+            int n = cut(buffer, start, available);
+            sink.accept(buffer, start, n);
+            start += n;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.opsledger.vault.crypto;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The secrets behind the master key (docs/vault-format.md §3): the content-ID key, the chunker's
+ * gear seed and one AES-256 data key per epoch. Retired epochs are listed and their keys are gone.
+ */
+public record Keyring(byte[] idKey, byte[] gearSeed, int currentEpoch, Map<Integer, byte[]> epochs, List<Integer> retired) {
+
+    public static Keyring fresh() {
+        Map<Integer, byte[]> epochs = new TreeMap<>();
+        epochs.put(1, Sealing.randomBytes(32));
+        return new Keyring(Sealing.randomBytes(32), Sealing.randomBytes(32), 1, epochs, List.of());
+    }
+
+    /** IS.012 6.6.8.1: a new epoch for new data; old epochs stay readable until retired. */
+    public Keyring rotated() {
+        Map<Integer, byte[]> next = new TreeMap<>(epochs);
+        int epoch = next.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+        for (int r : retired) {
+            epoch = Math.max(epoch, r);
+        }
+        next.put(epoch + 1, Sealing.randomBytes(32));
+        return new Keyring(idKey, gearSeed, epoch + 1, next, retired);
+    }
+
+    /** The keyring without the retired epoch's key: crypto-shredding of what only it protected. */
+    public Keyring withoutEpoch(int epoch) {
+        if (epoch == currentEpoch) {
+            throw new IllegalArgumentException("epoch " + epoch + " is the current epoch; run `key rotate` first");
+        }
+        if (!epochs.containsKey(epoch)) {
+            throw new IllegalArgumentException("epoch " + epoch + " is not a live epoch of this repository");
+        }
+        Map<Integer, byte[]> next = new TreeMap<>(epochs);
+        next.remove(epoch);
+        List<Integer> r = new ArrayList<>(retired);
+        r.add(epoch);
+        return new Keyring(idKey, gearSeed, currentEpoch, next, List.copyOf(r));
+    }
+}

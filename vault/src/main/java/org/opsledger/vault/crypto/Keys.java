@@ -1,0 +1,65 @@
+package org.opsledger.vault.crypto;
+
+import java.security.GeneralSecurityException;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import org.opsledger.vault.VaultException;
+
+/** An opened keyring: data keys by epoch and a per-thread HMAC-SHA256 for content IDs. */
+public final class Keys {
+
+    private final Keyring keyring;
+    private final Map<Integer, SecretKey> dataKeys = new TreeMap<>();
+    private final ThreadLocal<Mac> idMac;
+
+    public Keys(Keyring keyring) {
+        this.keyring = keyring;
+        keyring.epochs().forEach((epoch, raw) -> dataKeys.put(epoch, Sealing.aesKey(raw)));
+        SecretKeySpec idKey = new SecretKeySpec(keyring.idKey(), "HmacSHA256");
+        this.idMac = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(idKey);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    public Keyring keyring() {
+        return keyring;
+    }
+
+    public int currentEpoch() {
+        return keyring.currentEpoch();
+    }
+
+    public SecretKey current() {
+        return dataKey(keyring.currentEpoch());
+    }
+
+    public SecretKey dataKey(int epoch) {
+        SecretKey key = dataKeys.get(epoch);
+        if (key == null) {
+            throw new VaultException(keyring.retired().contains(epoch)
+                    ? "object is sealed under retired key epoch " + epoch + "; its key has been destroyed"
+                    : "object names unknown key epoch " + epoch);
+        }
+        return key;
+    }
+
+    /** IS.012 6.6.8: the content ID is keyed, so IDs reveal nothing about content to an outsider. */
+    public ObjectId contentId(byte[] data, int off, int len) {
+        Mac mac = idMac.get();
+        mac.update(data, off, len);
+        return ObjectId.of(mac.doFinal());
+    }
+
+    public byte[] gearSeed() {
+        return keyring.gearSeed();
+    }
+}

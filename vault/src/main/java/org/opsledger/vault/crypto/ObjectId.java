@@ -1,0 +1,63 @@
+package org.opsledger.vault.crypto;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+
+/**
+ * A 32-byte identifier: a blob's content ID (HMAC-SHA256 under the repository's idKey) or a
+ * file's name (SHA-256 of its stored bytes). Held as four longs so an index entry stays small.
+ */
+public record ObjectId(long a, long b, long c, long d) implements Comparable<ObjectId> {
+
+    public static final int SIZE = 32;
+
+    public static ObjectId of(byte[] bytes) {
+        return of(bytes, 0);
+    }
+
+    public static ObjectId of(byte[] bytes, int offset) {
+        ByteBuffer bb = ByteBuffer.wrap(bytes, offset, SIZE);
+        return new ObjectId(bb.getLong(), bb.getLong(), bb.getLong(), bb.getLong());
+    }
+
+    @JsonCreator
+    public static ObjectId parse(String hex) {
+        if (hex == null || hex.length() != 64) {
+            throw new IllegalArgumentException("not a 64-digit hex ID: " + hex);
+        }
+        return of(HexFormat.of().parseHex(hex));
+    }
+
+    public byte[] bytes() {
+        return ByteBuffer.allocate(SIZE).putLong(a).putLong(b).putLong(c).putLong(d).array();
+    }
+
+    public void writeTo(ByteBuffer out) {
+        out.putLong(a).putLong(b).putLong(c).putLong(d);
+    }
+
+    @JsonValue
+    public String hex() {
+        return HexFormat.of().formatHex(bytes());
+    }
+
+    public String shortHex() {
+        return hex().substring(0, 8);
+    }
+
+    @Override
+    public String toString() {
+        return hex();
+    }
+
+    @Override
+    public int compareTo(ObjectId o) {
+        int r = Long.compareUnsigned(a, o.a);
+        if (r == 0) r = Long.compareUnsigned(b, o.b);
+        if (r == 0) r = Long.compareUnsigned(c, o.c);
+        if (r == 0) r = Long.compareUnsigned(d, o.d);
+        return r;
+    }
+}

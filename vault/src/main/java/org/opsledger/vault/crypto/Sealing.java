@@ -1,0 +1,121 @@
+package org.opsledger.vault.crypto;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM with a random 96-bit nonce per encryption (docs/vault-format.md §5). A sealed unit
+ * is {@code epoch(u32 BE) ‖ nonce(12) ‖ ciphertext ‖ tag(16)}; the epoch and the unit's kind are
+ * authenticated as additional data. Ciphers are cached per thread.
+ */
+public final class Sealing {
+
+    public static final int NONCE = 12;
+    public static final int TAG = 16;
+    public static final int OVERHEAD = 4 + NONCE + TAG;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    private Sealing() {
+    }
+
+    /** What a sealed unit is; its label is the GCM additional data, so units cannot be swapped across kinds. */
+    public enum Kind {
+        BLOB("opsledger-vault blob"), PACK_HEADER("opsledger-vault pack header"), INDEX("opsledger-vault index"),
+        SNAPSHOT("opsledger-vault snapshot"), HOLD("opsledger-vault hold"), CONDEMNED("opsledger-vault condemned"),
+        KEY_SLOT("opsledger-vault key slot"), KEYRING("opsledger-vault keyring");
+
+        final byte[] label;
+
+        Kind(String label) {
+            this.label = label.getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    public static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    public static SecretKey aesKey(byte[] raw) {
+        return new SecretKeySpec(raw, "AES");
+    }
+
+    /** Seals {@code in[off, off+len)} into {@code out} at {@code outOff}; returns the bytes written ({@code len + OVERHEAD}). */
+    public static int seal(SecretKey key, int epoch, Kind kind, byte[] in, int off, int len, byte[] out, int outOff) {
+        byte[] nonce = randomBytes(NONCE);
+        ByteBuffer.wrap(out, outOff, 4).putInt(epoch);
+        System.arraycopy(nonce, 0, out, outOff + 4, NONCE);
+        try {
+            Cipher c = CIPHER.get();
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
+            c.updateAAD(kind.label);
+            c.updateAAD(out, outOff, 4);
+            return 4 + NONCE + c.doFinal(in, off, len, out, outOff + 4 + NONCE);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
+    public static byte[] seal(SecretKey key, int epoch, Kind kind, byte[] plaintext) {
+        byte[] out = new byte[plaintext.length + OVERHEAD];
+        seal(key, epoch, kind, plaintext, 0, plaintext.length, out, 0);
+        return out;
+    }
+
+    /** The epoch a sealed unit names in its first four bytes. */
+    public static int epochOf(byte[] sealed, int off) {
+        return ByteBuffer.wrap(sealed, off, 4).getInt();
+    }
+
+    /** Opens a sealed unit; throws {@link AEADBadTagException} (wrapped) when it was altered or the key is wrong. */
+    public static byte[] open(SecretKey key, Kind kind, byte[] in, int off, int len) throws AEADBadTagException {
+        if (len < OVERHEAD) {
+            throw new AEADBadTagException("sealed unit too short: " + len + " bytes");
+        }
+        try {
+            Cipher c = CIPHER.get();
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, in, off + 4, NONCE));
+            c.updateAAD(kind.label);
+            c.updateAAD(in, off, 4);
+            return c.doFinal(in, off + 4 + NONCE, len - 4 - NONCE);
+        } catch (AEADBadTagException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+
+    public static ObjectId sha256(byte[] data) {
+        return ObjectId.of(SHA256.get().digest(data));
+    }
+
+    public static MessageDigest sha256() {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return md;
+    }
+}

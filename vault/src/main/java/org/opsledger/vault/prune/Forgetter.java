@@ -1,0 +1,110 @@
+package org.opsledger.vault.prune;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.IsoFields;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/** Applies a retention policy per (host, paths) group and removes the snapshots nothing keeps. */
+public final class Forgetter {
+
+    private final Repository repo;
+    private final ZoneId zone;
+
+    public Forgetter(Repository repo, ZoneId zone) {
+        this.repo = repo;
+        this.zone = zone;
+    }
+
+    public List<ForgetDecision> plan(RetentionPolicy policy, Instant now) {
+        if (policy.isEmpty()) {
+            throw new VaultException("forget needs at least one --keep-* option");
+        }
+        Set<ObjectId> held = repo.holds().keySet();
+        LocalDate today = LocalDate.ofInstant(now, zone);
+        Map<String, List<SnapshotRef>> groups = new LinkedHashMap<>();
+        for (SnapshotRef s : repo.snapshots().reversed()) { // newest first
+            groups.computeIfAbsent(s.snapshot().hostname() + "\0" + s.snapshot().paths(), k -> new ArrayList<>()).add(s);
+        }
+        List<ForgetDecision> out = new ArrayList<>();
+        for (List<SnapshotRef> group : groups.values()) {
+            Map<String, Bucket> buckets = new HashMap<>();
+            buckets.put("daily", new Bucket(policy.keepDaily(), t -> t.toLocalDate().toString()));
+            buckets.put("weekly", new Bucket(policy.keepWeekly(),
+                    t -> t.get(IsoFields.WEEK_BASED_YEAR) + "-W" + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR)));
+            buckets.put("monthly", new Bucket(policy.keepMonthly(), t -> t.getYear() + "-" + t.getMonthValue()));
+            buckets.put("yearly", new Bucket(policy.keepYearly(), t -> String.valueOf(t.getYear())));
+            for (SnapshotRef s : group) {
+                List<String> reasons = new ArrayList<>();
+                if (held.contains(s.id())) {
+                    reasons.add("legal hold"); // IS.012 6.6.7: held backups are never deleted
+                }
+                if (s.snapshot().retainUntil() != null && !s.snapshot().retainUntil().isBefore(today)) {
+                    reasons.add("retain until " + s.snapshot().retainUntil());
+                }
+                if (policy.keepWithin() != null && s.snapshot().time().isAfter(now.minus(policy.keepWithin()))) {
+                    reasons.add("within " + policy.keepWithin().toDays() + "d");
+                }
+                ZonedDateTime t = s.snapshot().time().atZone(zone);
+                for (String rule : List.of("daily", "weekly", "monthly", "yearly")) {
+                    if (buckets.get(rule).offer(t)) {
+                        reasons.add(rule);
+                    }
+                }
+                out.add(new ForgetDecision(s, !reasons.isEmpty(), List.copyOf(reasons)));
+            }
+        }
+        return out;
+    }
+
+    /** Deletes the snapshot files the plan does not keep; re-checks holds just before each delete. */
+    public List<ForgetDecision> forget(RetentionPolicy policy, Instant now) {
+        List<ForgetDecision> plan = plan(policy, now);
+        for (ForgetDecision d : plan) {
+            if (!d.keep()) {
+                if (repo.backend().exists("holds/" + d.snapshot().id().hex())) {
+                    continue; // IS.012 6.6.7: a hold placed while we planned still wins
+                }
+                repo.backend().delete("snapshots/" + d.snapshot().id().hex());
+            }
+        }
+        return plan;
+    }
+
+    private static final class Bucket {
+        private final int limit;
+        private final Function<ZonedDateTime, String> key;
+        private int kept;
+        private String last;
+
+        Bucket(int limit, Function<ZonedDateTime, String> key) {
+            this.limit = limit;
+            this.key = key;
+        }
+
+        boolean offer(ZonedDateTime t) {
+            if (kept >= limit) {
+                return false;
+            }
+            String k = key.apply(t);
+            if (k.equals(last)) {
+                return false;
+            }
+            last = k;
+            kept++;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package org.opsledger.vault.prune;
+
+/** What a prune did: packs condemned (phase 1), deleted (phase 2), kept waiting for a backup, rescued, repacked. */
+public record PruneResult(int packsCondemned, int packsDeleted, int packsWaiting, int packsRescued, int packsRepacked,
+                          int orphanPacksDeleted, long bytesFreed) {
+}

@@ -1,0 +1,177 @@
+package org.opsledger.vault.prune;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.index.Index;
+import org.opsledger.vault.index.IndexFile;
+import org.opsledger.vault.pack.PackedBlob;
+import org.opsledger.vault.repository.Condemned;
+import org.opsledger.vault.repository.LockRecord;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/**
+ * Two-phase prune (docs/vault-format.md §10). Phase 1 condemns packs no snapshot needs and
+ * rewrites the index without them; phase 2 deletes a condemned pack only when no backup that
+ * might still hold the old index is running, after rescuing any pack a newer snapshot needs.
+ */
+public final class Pruner {
+
+    /** Allowance for clocks between hosts (ECOMP clock synchronisation keeps them closer). */
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    /** A partly used pack is repacked when at least this share of its bytes is unused. */
+    static final double REPACK_THRESHOLD = 0.20;
+
+    private final Repository repo;
+
+    public Pruner(Repository repo) {
+        this.repo = repo;
+    }
+
+    public PruneResult prune() {
+        try (SharedLock lock = repo.lock("prune")) {
+            repo.removeStaleLocks();
+            // ---- phase 1: condemn
+            List<SnapshotRef> snapshots = repo.snapshots();
+            Set<ObjectId> referenced = ReferencedBlobs.of(repo, snapshots);
+            List<String> oldIndexFiles = repo.backend().list("index");
+            Index index = repo.freshIndex();
+            Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
+            List<ObjectId> toCondemn = new ArrayList<>();
+            List<ObjectId> toRepack = new ArrayList<>();
+            for (var e : byPack.entrySet()) {
+                long total = 0;
+                long unused = 0;
+                for (PackedBlob b : e.getValue()) {
+                    total += b.length();
+                    if (!referenced.contains(b.id())) {
+                        unused += b.length();
+                    }
+                }
+                if (unused == total) {
+                    toCondemn.add(e.getKey());
+                } else if (unused >= total * REPACK_THRESHOLD) {
+                    toRepack.add(e.getKey());
+                }
+            }
+            for (ObjectId pack : toRepack) {
+                byte[] bytes = repo.backend().read(Repository.packName(pack));
+                for (PackedBlob b : byPack.get(pack)) {
+                    if (referenced.contains(b.id())) {
+                        byte[] plain = repo.openBlob(b.id(), b.compressed(), b.rawLength(), bytes, b.offset(), b.length());
+                        repo.storeBlob(b.type(), b.id(), plain, 0, plain.length);
+                    }
+                }
+            }
+            repo.flush(); // new packs and their index file are durable before anything is condemned
+            Instant now = Instant.now();
+            Set<ObjectId> condemnedNow = new HashSet<>();
+            for (ObjectId pack : concat(toCondemn, toRepack)) {
+                repo.writeSealedAs("condemned/" + pack.hex(), Sealing.Kind.CONDEMNED,
+                        new Condemned(now, Index.toFile(pack, index.epochOf(pack), byPack.get(pack))));
+                condemnedNow.add(pack);
+            }
+            if (!condemnedNow.isEmpty()) {
+                List<IndexFile.Pack> kept = new ArrayList<>();
+                for (var e : byPack.entrySet()) {
+                    if (!condemnedNow.contains(e.getKey())) {
+                        kept.add(Index.toFile(e.getKey(), index.epochOf(e.getKey()), e.getValue()));
+                    }
+                }
+                repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(kept));
+                oldIndexFiles.forEach(repo.backend()::delete);
+            }
+            // ---- phase 2: delete what no running backup can still need
+            return deleteCondemned(lock, snapshots, referenced, toCondemn.size() + toRepack.size(), toRepack.size());
+        }
+    }
+
+    private PruneResult deleteCondemned(SharedLock own, List<SnapshotRef> seen, Set<ObjectId> referenced,
+                                        int condemnedCount, int repacked) {
+        List<LockRecord> backups = repo.liveLocks().stream()
+                .filter(l -> l.kind().equals("backup") || (l.kind().equals("prune") && !l.started().equals(own.started())))
+                .toList();
+        // snapshots written since phase 1 may reference condemned blobs: add what they need
+        Set<ObjectId> seenIds = new HashSet<>();
+        seen.forEach(s -> seenIds.add(s.id()));
+        List<SnapshotRef> newer = repo.snapshots().stream().filter(s -> !seenIds.contains(s.id())).toList();
+        repo.loadIndex(); // trees of newer snapshots may sit in packs indexed after this process opened the repository
+        Set<ObjectId> needed = new HashSet<>(referenced);
+        needed.addAll(ReferencedBlobs.of(repo, newer));
+        Index current = repo.freshIndex();
+        int deleted = 0;
+        int waiting = 0;
+        int rescued = 0;
+        long freed = 0;
+        List<IndexFile.Pack> rescue = new ArrayList<>();
+        for (String name : repo.backend().list("condemned")) {
+            Condemned c = repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
+            ObjectId pack = ObjectId.parse(c.pack().id());
+            boolean needs = c.pack().blobs().stream().anyMatch(b -> needed.contains(ObjectId.parse(b.id())) && !current.contains(ObjectId.parse(b.id())));
+            if (needs) {
+                rescue.add(c.pack());
+                continue;
+            }
+            if (current.packs().contains(pack)) {
+                repo.backend().delete(name); // an interrupted prune left it indexed: not condemned after all
+                continue;
+            }
+            Instant cutoff = c.condemnedAt().plus(CLOCK_SKEW);
+            if (backups.stream().anyMatch(l -> l.started().isBefore(cutoff))) {
+                waiting++; // a backup that may hold the old index is still running
+                continue;
+            }
+            String packName = Repository.packName(pack);
+            if (repo.backend().exists(packName)) {
+                freed += repo.backend().size(packName);
+                repo.backend().delete(packName);
+            }
+            repo.backend().delete(name);
+            deleted++;
+        }
+        if (!rescue.isEmpty()) {
+            repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(rescue));
+            for (IndexFile.Pack p : rescue) {
+                repo.backend().delete("condemned/" + p.id());
+            }
+            rescued = rescue.size();
+        }
+        int orphans = 0;
+        if (backups.isEmpty()) {
+            Index after = repo.freshIndex();
+            Set<String> stillCondemned = new HashSet<>();
+            repo.backend().list("condemned").forEach(n -> stillCondemned.add(n.substring(n.lastIndexOf('/') + 1)));
+            List<String> orphanNames = new ArrayList<>();
+            for (String name : repo.backend().list("data")) {
+                String hex = name.substring(name.lastIndexOf('/') + 1);
+                if (!after.packs().contains(ObjectId.parse(hex)) && !stillCondemned.contains(hex)) {
+                    orphanNames.add(name);
+                }
+            }
+            // a backup that began after the listing writes new names; one that began before it is seen here
+            boolean backupStarted = repo.liveLocks().stream().anyMatch(l -> l.kind().equals("backup"));
+            if (!backupStarted) {
+                for (String name : orphanNames) {
+                    freed += repo.backend().size(name);
+                    repo.backend().delete(name); // left by an interrupted backup: no index names it
+                    orphans++;
+                }
+            }
+        }
+        return new PruneResult(condemnedCount, deleted, waiting, rescued, repacked, orphans, freed);
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}

@@ -1,0 +1,26 @@
+package org.opsledger.vault.prune;
+
+import java.time.Duration;
+
+/** Which snapshots to keep; a snapshot is kept if any rule keeps it. {@code keepWithin} null means no such rule. */
+public record RetentionPolicy(Duration keepWithin, int keepDaily, int keepWeekly, int keepMonthly, int keepYearly) {
+
+    public boolean isEmpty() {
+        return keepWithin == null && keepDaily == 0 && keepWeekly == 0 && keepMonthly == 0 && keepYearly == 0;
+    }
+
+    /** Parses "30d", "12h", "2w", "1y", "6m" (months as 30 days, years as 365). */
+    public static Duration parseDuration(String s) {
+        if (s == null || !s.matches("\\d+[hdwmy]")) {
+            throw new IllegalArgumentException("duration must be a number followed by h, d, w, m or y (like 30d), got: " + s);
+        }
+        long n = Long.parseLong(s.substring(0, s.length() - 1));
+        return switch (s.charAt(s.length() - 1)) {
+            case 'h' -> Duration.ofHours(n);
+            case 'd' -> Duration.ofDays(n);
+            case 'w' -> Duration.ofDays(7 * n);
+            case 'm' -> Duration.ofDays(30 * n);
+            default -> Duration.ofDays(365 * n);
+        };
+    }
+}

@@ -1,0 +1,134 @@
+package org.opsledger.vault.repository;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.crypto.Keyring;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.index.Index;
+import org.opsledger.vault.index.IndexFile;
+import org.opsledger.vault.pack.PackReader;
+import org.opsledger.vault.pack.PackedBlob;
+import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.Snapshot;
+
+/**
+ * Key epochs (docs/vault-format.md §3). IS.012 6.6.8.1: rotation starts a new data key for new
+ * data; retirement re-encrypts what an old epoch protects under the current one and then destroys
+ * the old key, so anything deleted before is unrecoverable (crypto-shredding, IS.012 6.6.6.4).
+ */
+public final class KeyEpochs {
+
+    private final Repository repo;
+
+    public KeyEpochs(Repository repo) {
+        this.repo = repo;
+    }
+
+    public int rotate() {
+        Keyring next = repo.keys().keyring().rotated();
+        repo.replaceKeyring(next);
+        return next.currentEpoch();
+    }
+
+    /** What a retirement rewrote. */
+    public record Retirement(int epoch, int packsRewritten, int snapshotsRewritten, int otherFilesRewritten, int orphanPacksDeleted) {
+    }
+
+    public Retirement retire(int epoch) {
+        Keyring current = repo.keys().keyring();
+        Keyring next = current.withoutEpoch(epoch); // validates: not current, still live
+        if (!repo.liveLocks().isEmpty()) {
+            throw new VaultException("a backup or prune is running (live lock in locks/); retire the epoch when it has finished");
+        }
+        try (SharedLock lock = repo.lock("retire")) {
+            Index index = repo.freshIndex();
+            var byPack = index.byPack();
+            List<ObjectId> oldPacks = new ArrayList<>();
+            for (ObjectId p : index.packs()) {
+                if (index.epochOf(p) == epoch) {
+                    oldPacks.add(p);
+                }
+            }
+            // 1. re-seal every blob of the old epoch's packs into new packs under the current epoch
+            for (ObjectId p : oldPacks) {
+                byte[] bytes = repo.backend().read(Repository.packName(p));
+                for (PackedBlob b : byPack.getOrDefault(p, List.of())) {
+                    byte[] plain = repo.openBlob(b.id(), b.compressed(), b.rawLength(), bytes, b.offset(), b.length());
+                    repo.storeBlob(b.type(), b.id(), plain, 0, plain.length);
+                }
+            }
+            repo.flush();
+            // 2. one new index without the old packs, then the old index files go
+            List<String> oldIndexFiles = repo.backend().list("index");
+            Index all = repo.freshIndex();
+            List<IndexFile.Pack> kept = new ArrayList<>();
+            all.byPack().forEach((p, blobs) -> {
+                if (!oldPacks.contains(p)) {
+                    kept.add(Index.toFile(p, all.epochOf(p), blobs));
+                }
+            });
+            repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(kept));
+            oldIndexFiles.forEach(repo.backend()::delete);
+            // 3. snapshots and holds sealed under the old epoch are written anew (a snapshot's ID is its file's hash, so it changes)
+            int snapshots = 0;
+            int others = 0;
+            for (String name : repo.backend().list("snapshots")) {
+                if (epochOf(name) == epoch) {
+                    ObjectId oldId = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
+                    Snapshot s = repo.readSealed(name, Sealing.Kind.SNAPSHOT, Snapshot.class);
+                    ObjectId newId = repo.saveSnapshot(s);
+                    String holdName = "holds/" + oldId.hex();
+                    if (repo.backend().exists(holdName)) {
+                        LegalHold h = repo.readSealed(holdName, Sealing.Kind.HOLD, LegalHold.class);
+                        repo.writeSealedAs("holds/" + newId.hex(), Sealing.Kind.HOLD,
+                                new LegalHold(newId, h.reason(), h.heldBy(), h.heldAt()));
+                        repo.backend().delete(holdName); // IS.012 6.6.7: the hold moved with its snapshot first
+                    }
+                    repo.backend().delete(name);
+                    snapshots++;
+                }
+            }
+            for (String dir : List.of("holds", "condemned")) {
+                for (String name : repo.backend().list(dir)) {
+                    if (epochOf(name) == epoch) {
+                        Sealing.Kind kind = dir.equals("holds") ? Sealing.Kind.HOLD : Sealing.Kind.CONDEMNED;
+                        Class<?> type = dir.equals("holds") ? LegalHold.class : Condemned.class;
+                        Object value = repo.readSealed(name, kind, type);
+                        repo.writeSealedAs(name, kind, value);
+                        others++;
+                    }
+                }
+            }
+            // 4. delete the old packs and any unindexed pack of that epoch
+            for (ObjectId p : oldPacks) {
+                repo.backend().delete(Repository.packName(p));
+            }
+            int orphans = 0;
+            Index after = repo.freshIndex();
+            for (String name : repo.backend().list("data")) {
+                ObjectId p = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
+                if (!after.packs().contains(p)) {
+                    byte[] bytes = repo.backend().read(name);
+                    if (bytes.length < PackReaderTrailer.MIN || PackReader.epoch(bytes) == epoch) {
+                        repo.backend().delete(name);
+                        orphans++;
+                    }
+                }
+            }
+            // 5. only now destroy the key: nothing in the repository needs it any more
+            repo.replaceKeyring(next);
+            return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans);
+        }
+    }
+
+    private int epochOf(String name) {
+        byte[] head = repo.backend().readRange(name, 0, 4);
+        return Sealing.epochOf(head, 0);
+    }
+
+    private static final class PackReaderTrailer {
+        static final int MIN = org.opsledger.vault.pack.PackWriter.TRAILER + Sealing.OVERHEAD;
+    }
+}

@@ -1,0 +1,516 @@
+package org.opsledger.vault.repository;
+
+import com.github.luben.zstd.Zstd;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.SecretKey;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.VaultJson;
+import org.opsledger.vault.backend.Backend;
+import org.opsledger.vault.backend.BackendException;
+import org.opsledger.vault.chunker.Chunker;
+import org.opsledger.vault.crypto.KeySlot;
+import org.opsledger.vault.crypto.Keyring;
+import org.opsledger.vault.crypto.Keys;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.index.Index;
+import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.index.IndexFile;
+import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.pack.PackWriter;
+import org.opsledger.vault.pack.PackedBlob;
+import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.snapshot.Tree;
+
+/** An opened repository. Blob saving is thread-safe; call {@link #flush()} before writing a snapshot. */
+public final class Repository implements AutoCloseable {
+
+    public static final int INDEX_EVERY_PACKS = 64;
+    public static final Duration LOCK_STALE_AFTER = Duration.ofMinutes(5);
+    private static final int PROBE = 64 * 1024;
+
+    private final Backend backend;
+    private final RepositoryConfig config;
+    private final byte[] masterKey;
+    private volatile Keys keys;
+    private final Chunker chunker;
+    private final Index index = new Index();
+    private final Set<ObjectId> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<BlobType, PackWriter> writers = new ConcurrentHashMap<>();
+    private final List<IndexFile.Pack> unindexed = new ArrayList<>();
+    private final AtomicLong bytesAdded = new AtomicLong();
+    private final AtomicLong blobsAdded = new AtomicLong();
+    private final int compressionLevel;
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[2][0]);
+
+    private Repository(Backend backend, RepositoryConfig config, byte[] masterKey, Keyring keyring, int compressionLevel) {
+        this.backend = backend;
+        this.config = config;
+        this.masterKey = masterKey;
+        this.keys = new Keys(keyring);
+        this.chunker = new Chunker(keyring.gearSeed());
+        this.compressionLevel = compressionLevel;
+        for (BlobType t : BlobType.values()) {
+            writers.put(t, new PackWriter(t));
+        }
+    }
+
+    /** Creates a repository with one key slot. The backend's location must be empty. */
+    public static Repository init(Backend backend, char[] password, int iterations, String label) {
+        if (backend.exists("config")) {
+            throw new VaultException("a repository already exists at " + backend.location());
+        }
+        byte[] masterKey = Sealing.randomBytes(32);
+        Keyring keyring = Keyring.fresh();
+        KeySlot slot = KeySlot.wrap(password, masterKey, iterations, label, hostname());
+        RepositoryConfig config = new RepositoryConfig(RepositoryConfig.VERSION, HexFormat.of().formatHex(Sealing.randomBytes(16)),
+                Chunker.MIN_SIZE, Chunker.AVG_SIZE, Chunker.MAX_SIZE, PackWriter.TARGET_SIZE);
+        backend.write("keys/" + HexFormat.of().formatHex(Sealing.randomBytes(16)), VaultJson.write(slot));
+        backend.write("keyring", Sealing.seal(Sealing.aesKey(masterKey), 0, Sealing.Kind.KEYRING, VaultJson.write(keyring)));
+        backend.write("config", VaultJson.write(config)); // last: a repository exists once its config does
+        return new Repository(backend, config, masterKey, keyring, 1);
+    }
+
+    public static Repository open(Backend backend, char[] password) {
+        return open(backend, password, 1);
+    }
+
+    public static Repository open(Backend backend, char[] password, int compressionLevel) {
+        if (!backend.exists("config")) {
+            throw new VaultException("no vault repository at " + backend.location());
+        }
+        RepositoryConfig config = VaultJson.read(backend.read("config"), RepositoryConfig.class);
+        if (config.version() != RepositoryConfig.VERSION) {
+            throw new VaultException("repository format version " + config.version() + " is not supported (this build reads " + RepositoryConfig.VERSION + ")");
+        }
+        byte[] masterKey = null;
+        for (String name : backend.list("keys")) {
+            KeySlot slot = VaultJson.read(backend.read(name), KeySlot.class);
+            var mk = slot.unwrap(password);
+            if (mk.isPresent()) {
+                masterKey = mk.get();
+                break;
+            }
+        }
+        if (masterKey == null) {
+            throw new VaultException("wrong password: no key slot of " + backend.location() + " opens with it");
+        }
+        Repository repo = new Repository(backend, config, masterKey, readKeyring(backend, masterKey), compressionLevel);
+        repo.loadIndex();
+        return repo;
+    }
+
+    private static Keyring readKeyring(Backend backend, byte[] masterKey) {
+        byte[] sealed = backend.read("keyring");
+        try {
+            return VaultJson.read(Sealing.open(Sealing.aesKey(masterKey), Sealing.Kind.KEYRING, sealed, 0, sealed.length), Keyring.class);
+        } catch (AEADBadTagException e) {
+            throw new VaultException("keyring of " + backend.location() + " fails authentication");
+        }
+    }
+
+    public static String hostname() {
+        String env = System.getenv("OPSLEDGER_HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public RepositoryConfig config() {
+        return config;
+    }
+
+    public Keys keys() {
+        return keys;
+    }
+
+    public Chunker chunker() {
+        return chunker;
+    }
+
+    public Index index() {
+        return index;
+    }
+
+    public long bytesAdded() {
+        return bytesAdded.get();
+    }
+
+    public long blobsAdded() {
+        return blobsAdded.get();
+    }
+
+    // ---------------------------------------------------------------- index
+
+    public void loadIndex() {
+        for (String name : backend.list("index")) {
+            index.add(readSealed(name, Sealing.Kind.INDEX, IndexFile.class));
+        }
+    }
+
+    /** Re-reads all index files into a fresh in-memory index (after prune rewrote them). */
+    public Index freshIndex() {
+        Index fresh = new Index();
+        for (String name : backend.list("index")) {
+            fresh.add(readSealed(name, Sealing.Kind.INDEX, IndexFile.class));
+        }
+        return fresh;
+    }
+
+    // ---------------------------------------------------------------- blobs
+
+    /** Saves a blob unless the repository already has it; returns its content ID. */
+    public ObjectId saveBlob(BlobType type, byte[] buf, int off, int len) {
+        ObjectId id = keys.contentId(buf, off, len);
+        if (index.contains(id) || !inFlight.add(id)) {
+            return id;
+        }
+        storeBlob(type, id, buf, off, len);
+        return id;
+    }
+
+    /** Seals and packs a blob whose ID is already known (repack, copy). */
+    public void storeBlob(BlobType type, ObjectId id, byte[] buf, int off, int len) {
+        byte[][] scratch = SCRATCH.get();
+        byte[] payload = buf;
+        int pOff = off;
+        int pLen = len;
+        boolean compressed = false;
+        if (compressionLevel > 0 && len >= 64 && worthCompressing(buf, off, len, scratch)) {
+            int bound = (int) Zstd.compressBound(len);
+            if (scratch[0].length < bound) {
+                scratch[0] = new byte[bound];
+            }
+            long n = Zstd.compressByteArray(scratch[0], 0, bound, buf, off, len, compressionLevel);
+            if (!Zstd.isError(n) && n <= len - len / 32) {
+                payload = scratch[0];
+                pOff = 0;
+                pLen = (int) n;
+                compressed = true;
+            }
+        }
+        if (scratch[1].length < pLen + Sealing.OVERHEAD) {
+            scratch[1] = new byte[pLen + Sealing.OVERHEAD];
+        }
+        Keys k = keys;
+        int sealedLen = Sealing.seal(k.current(), k.currentEpoch(), Sealing.Kind.BLOB, payload, pOff, pLen, scratch[1], 0);
+        PackWriter full = null;
+        synchronized (writers) {
+            PackWriter w = writers.get(type);
+            w.add(id, compressed, len, scratch[1], 0, sealedLen);
+            if (w.isFull()) {
+                full = w;
+                writers.put(type, new PackWriter(type));
+            }
+        }
+        bytesAdded.addAndGet(sealedLen);
+        blobsAdded.incrementAndGet();
+        if (full != null) {
+            writePack(full);
+        }
+    }
+
+    private boolean worthCompressing(byte[] buf, int off, int len, byte[][] scratch) {
+        if (len <= PROBE * 2) {
+            return true;
+        }
+        int bound = (int) Zstd.compressBound(PROBE);
+        if (scratch[0].length < bound) {
+            scratch[0] = new byte[Math.max(bound, 1024 * 1024)];
+        }
+        long n = Zstd.compressByteArray(scratch[0], 0, bound, buf, off, PROBE, 1);
+        return !Zstd.isError(n) && n <= PROBE - PROBE / 32;
+    }
+
+    private void writePack(PackWriter w) {
+        Keys k = keys;
+        byte[] bytes = w.finish(k.current(), k.currentEpoch());
+        ObjectId packId = Sealing.sha256(bytes);
+        backend.write(packName(packId), bytes);
+        synchronized (unindexed) {
+            index.add(packId, k.currentEpoch(), w.blobs());
+            unindexed.add(Index.toFile(packId, k.currentEpoch(), w.blobs()));
+            if (unindexed.size() >= INDEX_EVERY_PACKS) {
+                writeIndexFile();
+            }
+        }
+    }
+
+    private void writeIndexFile() {
+        if (!unindexed.isEmpty()) {
+            writeSealed("index", Sealing.Kind.INDEX, new IndexFile(List.copyOf(unindexed)));
+            unindexed.clear();
+        }
+    }
+
+    /** Writes every open pack and an index file naming all new packs. After this, saved blobs are durable. */
+    public void flush() {
+        List<PackWriter> open = new ArrayList<>();
+        synchronized (writers) {
+            for (BlobType t : BlobType.values()) {
+                PackWriter w = writers.get(t);
+                if (!w.isEmpty()) {
+                    open.add(w);
+                    writers.put(t, new PackWriter(t));
+                }
+            }
+        }
+        open.forEach(this::writePack);
+        synchronized (unindexed) {
+            writeIndexFile();
+        }
+        inFlight.clear();
+    }
+
+    public static String packName(ObjectId pack) {
+        String hex = pack.hex();
+        return "data/" + hex.substring(0, 2) + "/" + hex;
+    }
+
+    public byte[] loadBlob(ObjectId id) {
+        IndexEntry e = index.get(id);
+        if (e == null) {
+            throw new VaultException("blob " + id.shortHex() + " is not in the index");
+        }
+        byte[] sealed = backend.readRange(packName(e.pack()), e.offset(), e.length());
+        return openBlob(id, e.compressed(), e.rawLength(), sealed, 0, sealed.length);
+    }
+
+    /** Decrypts, decompresses and verifies one sealed blob; throws {@link DamagedBlobException} when it is not what its ID says. */
+    public byte[] openBlob(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len) {
+        byte[] plain;
+        try {
+            plain = Sealing.open(keys.dataKey(Sealing.epochOf(sealed, off)), Sealing.Kind.BLOB, sealed, off, len);
+        } catch (AEADBadTagException e) {
+            throw new DamagedBlobException(id, "fails authentication");
+        }
+        if (compressed) {
+            try {
+                plain = Zstd.decompress(plain, rawLength);
+            } catch (RuntimeException e) {
+                throw new DamagedBlobException(id, "does not decompress");
+            }
+        }
+        if (plain.length != rawLength || !keys.contentId(plain, 0, plain.length).equals(id)) {
+            throw new DamagedBlobException(id, "content does not match its ID");
+        }
+        return plain;
+    }
+
+    public ObjectId saveTree(Tree tree) {
+        byte[] json = VaultJson.write(tree);
+        return saveBlob(BlobType.TREE, json, 0, json.length);
+    }
+
+    public Tree loadTree(ObjectId id) {
+        return VaultJson.read(loadBlob(id), Tree.class);
+    }
+
+    // ---------------------------------------------------------------- sealed files
+
+    /** Writes a sealed JSON file under dir, named by the SHA-256 of its stored bytes. */
+    public ObjectId writeSealed(String dir, Sealing.Kind kind, Object value) {
+        Keys k = keys;
+        byte[] sealed = Sealing.seal(k.current(), k.currentEpoch(), kind, VaultJson.write(value));
+        ObjectId id = Sealing.sha256(sealed);
+        backend.write(dir + "/" + id.hex(), sealed);
+        return id;
+    }
+
+    public void writeSealedAs(String name, Sealing.Kind kind, Object value) {
+        Keys k = keys;
+        backend.write(name, Sealing.seal(k.current(), k.currentEpoch(), kind, VaultJson.write(value)));
+    }
+
+    public <T> T readSealed(String name, Sealing.Kind kind, Class<T> type) {
+        byte[] sealed = backend.read(name);
+        try {
+            SecretKey key = keys.dataKey(Sealing.epochOf(sealed, 0));
+            return VaultJson.read(Sealing.open(key, kind, sealed, 0, sealed.length), type);
+        } catch (AEADBadTagException e) {
+            throw new VaultException(name + " fails authentication (damaged or altered)");
+        }
+    }
+
+    public List<SnapshotRef> snapshots() {
+        List<SnapshotRef> out = new ArrayList<>();
+        for (String name : backend.list("snapshots")) {
+            ObjectId id = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
+            out.add(new SnapshotRef(id, readSealed(name, Sealing.Kind.SNAPSHOT, Snapshot.class)));
+        }
+        out.sort((x, y) -> x.snapshot().time().compareTo(y.snapshot().time()));
+        return out;
+    }
+
+    /** Finds a snapshot by full ID, unique prefix, or "latest". */
+    public SnapshotRef findSnapshot(String idOrPrefix) {
+        List<SnapshotRef> all = snapshots();
+        if ("latest".equals(idOrPrefix)) {
+            if (all.isEmpty()) {
+                throw new VaultException("the repository has no snapshots");
+            }
+            return all.getLast();
+        }
+        List<SnapshotRef> match = all.stream().filter(s -> s.id().hex().startsWith(idOrPrefix.toLowerCase())).toList();
+        if (match.size() != 1 || idOrPrefix.isEmpty()) {
+            throw new VaultException(match.isEmpty() ? "no snapshot " + idOrPrefix : "snapshot prefix " + idOrPrefix + " is ambiguous");
+        }
+        return match.getFirst();
+    }
+
+    public ObjectId saveSnapshot(Snapshot snapshot) {
+        return writeSealed("snapshots", Sealing.Kind.SNAPSHOT, snapshot);
+    }
+
+    // ---------------------------------------------------------------- holds
+
+    public Map<ObjectId, LegalHold> holds() {
+        Map<ObjectId, LegalHold> out = new LinkedHashMap<>();
+        for (String name : backend.list("holds")) {
+            LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
+            out.put(h.snapshot(), h);
+        }
+        return out;
+    }
+
+    /** IS.012 6.6.7: a legal hold pins the snapshot and all it references. */
+    public LegalHold hold(SnapshotRef snapshot, String reason, String by) {
+        if (reason == null || reason.isBlank()) {
+            throw new VaultException("a legal hold needs a reason");
+        }
+        LegalHold h = new LegalHold(snapshot.id(), reason, by, Instant.now());
+        writeSealedAs("holds/" + snapshot.id().hex(), Sealing.Kind.HOLD, h);
+        return h;
+    }
+
+    public void release(SnapshotRef snapshot) {
+        String name = "holds/" + snapshot.id().hex();
+        if (!backend.exists(name)) {
+            throw new VaultException("snapshot " + snapshot.shortId() + " is not under legal hold");
+        }
+        backend.delete(name);
+    }
+
+    // ---------------------------------------------------------------- locks
+
+    /** Takes a shared lock, refreshed by a daemon thread until closed. Backups never wait on each other. */
+    public SharedLock lock(String kind) {
+        return new SharedLock(backend, kind);
+    }
+
+    /** Locks refreshed within the last five minutes. */
+    public List<LockRecord> liveLocks() {
+        List<LockRecord> live = new ArrayList<>();
+        Instant cutoff = Instant.now().minus(LOCK_STALE_AFTER);
+        for (String name : backend.list("locks")) {
+            try {
+                LockRecord l = VaultJson.read(backend.read(name), LockRecord.class);
+                if (l.refreshed().isAfter(cutoff)) {
+                    live.add(l);
+                }
+            } catch (BackendException | tools.jackson.core.JacksonException gone) {
+                // released between list and read, or half-visible: not a live lock
+            }
+        }
+        return live;
+    }
+
+    /** Removes lock files not refreshed for five minutes (their process died). */
+    public int removeStaleLocks() {
+        int n = 0;
+        Instant cutoff = Instant.now().minus(LOCK_STALE_AFTER);
+        for (String name : backend.list("locks")) {
+            try {
+                LockRecord l = VaultJson.read(backend.read(name), LockRecord.class);
+                if (!l.refreshed().isAfter(cutoff)) {
+                    backend.delete(name);
+                    n++;
+                }
+            } catch (RuntimeException ignored) {
+                // unreadable lock files are left for the operator
+            }
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- key slots and epochs
+
+    public record KeySlotInfo(String id, String label, String host, Instant created, int iterations) {
+    }
+
+    public List<KeySlotInfo> keySlots() {
+        List<KeySlotInfo> out = new ArrayList<>();
+        for (String name : backend.list("keys")) {
+            KeySlot s = VaultJson.read(backend.read(name), KeySlot.class);
+            out.add(new KeySlotInfo(name.substring(5), s.label(), s.host(), s.created(), s.iterations()));
+        }
+        return out;
+    }
+
+    public String addKeySlot(char[] password, int iterations, String label) {
+        String id = HexFormat.of().formatHex(Sealing.randomBytes(16));
+        backend.write("keys/" + id, VaultJson.write(KeySlot.wrap(password, masterKey, iterations, label, hostname())));
+        return id;
+    }
+
+    public void removeKeySlot(String idOrPrefix) {
+        List<KeySlotInfo> slots = keySlots();
+        List<KeySlotInfo> match = slots.stream().filter(s -> s.id().startsWith(idOrPrefix)).toList();
+        if (match.size() != 1 || idOrPrefix.isEmpty()) {
+            throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix : "key slot prefix " + idOrPrefix + " is ambiguous");
+        }
+        if (slots.size() == 1) {
+            throw new VaultException("refusing to remove the last key slot: the repository would be unreadable");
+        }
+        backend.delete("keys/" + match.getFirst().id());
+    }
+
+    /** Replaces the keyring (rotate, retire) and uses it from now on. */
+    public void replaceKeyring(Keyring next) {
+        backend.write("keyring", Sealing.seal(Sealing.aesKey(masterKey), 0, Sealing.Kind.KEYRING, VaultJson.write(next)));
+        this.keys = new Keys(next);
+    }
+
+    /** Counts of objects per epoch are not kept; this reports the packs indexed under each epoch. */
+    public Map<Integer, Long> packsPerEpoch() {
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        for (ObjectId p : index.packs()) {
+            out.merge(index.epochOf(p), 1L, Long::sum);
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+
+    /** A new random ID for lock files. */
+    static String randomName() {
+        return UUID.randomUUID().toString();
+    }
+}

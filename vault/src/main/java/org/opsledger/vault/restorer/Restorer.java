@@ -1,0 +1,288 @@
+package org.opsledger.vault.restorer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.snapshot.Tree;
+
+/** Restores a snapshot, or the parts of it matching include prefixes, under a target directory. */
+public final class Restorer {
+
+    private final Repository repo;
+    private final int threads;
+    public final AtomicLong bytesWritten = new AtomicLong();
+    private final boolean root = "root".equals(System.getProperty("user.name"));
+
+    public Restorer(Repository repo, int threads) {
+        this.repo = repo;
+        this.threads = threads;
+    }
+
+    public RestoreResult restore(SnapshotRef snapshot, Path target, List<String> includes, boolean verify) {
+        Path base = target.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(base);
+        } catch (IOException e) {
+            throw new VaultException("cannot create restore target " + base + ": " + e.getMessage(), e);
+        }
+        List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
+        Plan plan = new Plan();
+        collect(repo.loadTree(snapshot.snapshot().tree()), base, base, "", inc, plan);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
+        try {
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (Entry f : plan.files) {
+                writes.add(CompletableFuture.runAsync(() -> writeFile(f.node, f.path), pool));
+            }
+            await(writes);
+            for (Entry s : plan.symlinks) {
+                applyOwner(s.path, s.node);
+                setTimes(s.path, s.node);
+            }
+            // directories last, deepest first: writing their children changed their mtime
+            for (Entry d : plan.dirs.reversed()) {
+                applyOwner(d.path, d.node); // chown clears setuid/setgid: owner first, then mode
+                applyMode(d.path, d.node);
+                setTimes(d.path, d.node);
+            }
+            List<String> failures = List.of();
+            if (verify) {
+                failures = Collections.synchronizedList(new ArrayList<>());
+                List<CompletableFuture<Void>> checks = new ArrayList<>();
+                for (Entry f : plan.files) {
+                    List<String> out = failures;
+                    checks.add(CompletableFuture.runAsync(() -> verifyFile(f, out), pool));
+                }
+                await(checks);
+                for (Entry s : plan.symlinks) {
+                    verifySymlink(s, failures);
+                }
+                for (Entry d : plan.dirs) {
+                    verifyDir(d, failures);
+                }
+                failures = List.copyOf(failures);
+            }
+            return new RestoreResult(plan.files.size(), plan.dirs.size(), plan.symlinks.size(), bytesWritten.get(),
+                    List.copyOf(plan.refused), verify, failures);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String normalizeInclude(String p) {
+        String s = p.replace('\\', '/');
+        while (s.startsWith("/")) {
+            s = s.substring(1);
+        }
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
+    }
+
+    private record Entry(Node node, Path path, String rel) {
+    }
+
+    private static final class Plan {
+        final List<Entry> files = new ArrayList<>();
+        final List<Entry> dirs = new ArrayList<>();
+        final List<Entry> symlinks = new ArrayList<>();
+        final List<String> refused = new ArrayList<>();
+    }
+
+    /** Walks the tree, creating directories and symlinks now and planning file writes. */
+    private void collect(Tree tree, Path base, Path dir, String relDir, List<String> includes, Plan plan) {
+        for (Node n : tree.nodes()) {
+            String display = relDir.isEmpty() ? String.valueOf(n.name()) : relDir + "/" + n.name();
+            if (!Node.isSafeName(n.name())) {
+                plan.refused.add(display); // a crafted name ("..", "a/b", "/etc") never reaches the filesystem
+                continue;
+            }
+            Path path = dir.resolve(n.name());
+            if (!path.normalize().startsWith(base) || !path.getParent().equals(dir)) {
+                plan.refused.add(display);
+                continue;
+            }
+            boolean inside = includes.isEmpty() || includes.stream().anyMatch(i -> display.equals(i) || display.startsWith(i + "/"));
+            boolean onTheWay = !inside && n.type() == NodeType.DIR
+                    && includes.stream().anyMatch(i -> i.startsWith(display + "/"));
+            if (!inside && !onTheWay) {
+                continue;
+            }
+            try {
+                switch (n.type()) {
+                    case DIR -> {
+                        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                            // an existing real directory is reused; a symlink in its place is refused below
+                        } else {
+                            Files.createDirectory(path);
+                        }
+                        plan.dirs.add(new Entry(n, path, display));
+                        if (n.subtree() != null) {
+                            collect(repo.loadTree(n.subtree()), base, path, display, inside ? List.of() : includes, plan);
+                        }
+                    }
+                    case SYMLINK -> {
+                        Files.createSymbolicLink(path, Path.of(n.linkTarget()));
+                        plan.symlinks.add(new Entry(n, path, display));
+                    }
+                    case FILE -> plan.files.add(new Entry(n, path, display));
+                }
+            } catch (IOException e) {
+                throw new VaultException("cannot create " + path + ": " + e, e);
+            }
+        }
+    }
+
+    private void writeFile(Node n, Path path) {
+        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            if (n.content() != null) {
+                for (ObjectId blob : n.content()) {
+                    byte[] data = repo.loadBlob(blob);
+                    out.write(data);
+                    bytesWritten.addAndGet(data.length);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        applyOwner(path, n); // chown clears setuid/setgid: owner first, then mode
+        applyMode(path, n);
+        setTimes(path, n);
+    }
+
+    private static void applyMode(Path path, Node n) {
+        try {
+            Files.setAttribute(path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new VaultException("cannot set mode of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void applyOwner(Path path, Node n) {
+        if (!root) {
+            return; // only root may give files away; others restore as themselves, like restic
+        }
+        try {
+            Files.setAttribute(path, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new VaultException("cannot set owner of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void setTimes(Path path, Node n) {
+        FileTime t = FileTime.from(n.mtime(), TimeUnit.NANOSECONDS);
+        try {
+            Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null);
+        } catch (IOException e) {
+            if (n.type() != NodeType.SYMLINK) {
+                throw new VaultException("cannot set mtime of " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void verifyFile(Entry f, List<String> failures) {
+        Node n = f.node;
+        try {
+            Map<String, Object> a = Files.readAttributes(f.path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            if (((Number) a.get("size")).longValue() != n.size()) {
+                failures.add(f.rel + ": size " + a.get("size") + ", expected " + n.size());
+                return;
+            }
+            checkModeAndTime(f, a, failures);
+            try (InputStream in = Files.newInputStream(f.path, LinkOption.NOFOLLOW_LINKS)) {
+                for (ObjectId blob : n.content() == null ? List.<ObjectId>of() : n.content()) {
+                    IndexEntry e = repo.index().get(blob);
+                    if (e == null) {
+                        failures.add(f.rel + ": blob " + blob.shortHex() + " missing from the index");
+                        return;
+                    }
+                    byte[] data = in.readNBytes(e.rawLength());
+                    if (data.length != e.rawLength() || !repo.keys().contentId(data, 0, data.length).equals(blob)) {
+                        failures.add(f.rel + ": content differs from the snapshot");
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            failures.add(f.rel + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkModeAndTime(Entry f, Map<String, Object> a, List<String> failures) {
+        int mode = ((Integer) a.get("mode")) & 07777;
+        if (mode != f.node.mode()) {
+            failures.add(f.rel + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(f.node.mode()));
+        }
+        long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
+        if (mtime != f.node.mtime()) {
+            failures.add(f.rel + ": mtime differs from the snapshot");
+        }
+    }
+
+    private static void verifySymlink(Entry s, List<String> failures) {
+        try {
+            String target = Files.readSymbolicLink(s.path).toString();
+            if (!target.equals(s.node.linkTarget())) {
+                failures.add(s.rel + ": symlink points to " + target + ", expected " + s.node.linkTarget());
+            }
+        } catch (IOException e) {
+            failures.add(s.rel + ": not a symlink (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void verifyDir(Entry d, List<String> failures) {
+        try {
+            Map<String, Object> a = Files.readAttributes(d.path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            checkModeAndTime(d, a, failures);
+        } catch (IOException e) {
+            failures.add(d.rel + ": " + e.getMessage());
+        }
+    }
+
+    private static void await(List<CompletableFuture<Void>> futures) {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            Throwable c = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+            if (c instanceof VaultException v) {
+                throw v;
+            }
+            throw new VaultException("restore failed: " + c, c);
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,34 @@
+package org.opsledger.vault.snapshot;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.opsledger.vault.crypto.ObjectId;
+
+/**
+ * One backup. IS.012 6.6.5.1: data owner, classification, time of capture, retention and storage
+ * location are part of the snapshot itself, so the repository describes itself without the server.
+ */
+public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String> paths, String hostname,
+                       String username, Map<String, String> tags, Kind kind, String dataOwner, String classification,
+                       LocalDate retainUntil, String storageLocation, String sourceHost, Summary summary) {
+
+    /** IS.012 6.6.1.1 weekly full, 6.6.1.2 daily incremental; stdin for database dumps. */
+    public enum Kind {
+        FULL, INCREMENTAL, STDIN;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String json() {
+            return name().toLowerCase();
+        }
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Kind of(String s) {
+            return valueOf(s.toUpperCase());
+        }
+    }
+
+    public record Summary(long files, long dirs, long bytesRead, long bytesAdded, long filesUnchanged, long blobsAdded) {
+    }
+}

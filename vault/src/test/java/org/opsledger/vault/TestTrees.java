@@ -1,0 +1,117 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.opsledger.vault.archiver.BackupOptions;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.repository.Repository;
+
+/** Builds real directory trees on disk and compares two of them byte for byte, mode for mode. */
+public final class TestTrees {
+
+    public static final char[] PASSWORD = "correct horse battery staple".toCharArray();
+    public static final int FAST_KDF = 100_000;
+
+    private TestTrees() {
+    }
+
+    public static Repository newRepo(Path dir) {
+        LocalBackend b = new LocalBackend(dir);
+        b.createRoot();
+        return Repository.init(b, PASSWORD, FAST_KDF, "test");
+    }
+
+    public static Repository open(Path dir) {
+        return Repository.open(new LocalBackend(dir), PASSWORD);
+    }
+
+    public static BackupOptions options(Path... paths) {
+        return BackupOptions.of(java.util.List.of(paths)).withAllowSameDevice(true); // tests live on one disk
+    }
+
+    public static byte[] random(long seed, int size) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    public static byte[] text(long seed, int size) {
+        Random r = new Random(seed);
+        String[] words = {"change", "backup", "restore", "ledger", "audit", "vault", "policy", "control", "\n"};
+        StringBuilder sb = new StringBuilder(size);
+        while (sb.length() < size) {
+            sb.append(words[r.nextInt(words.length)]).append(' ');
+        }
+        return sb.substring(0, size).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A tree with large random and compressible files, small files, odd modes, symlinks and empty dirs. */
+    public static Path sample(Path root) throws IOException {
+        Files.createDirectories(root.resolve("docs/empty"));
+        Files.createDirectories(root.resolve("bin"));
+        Files.createDirectories(root.resolve("deep/a/b/c/d"));
+        Files.write(root.resolve("big.bin"), random(1, 11 * 1024 * 1024 + 17));
+        Files.write(root.resolve("docs/manual.txt"), text(2, 3 * 1024 * 1024));
+        Files.write(root.resolve("docs/zero"), new byte[0]);
+        Files.write(root.resolve("bin/tool"), random(3, 4000));
+        Files.write(root.resolve("deep/a/b/c/d/leaf.txt"), "leaf\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(root.resolve("docs/copy-of-manual.txt"), text(2, 3 * 1024 * 1024));
+        Files.setAttribute(root.resolve("bin/tool"), "unix:mode", 04755);
+        Files.setAttribute(root.resolve("docs/manual.txt"), "unix:mode", 0640);
+        Files.setAttribute(root.resolve("docs/empty"), "unix:mode", 0700);
+        Files.createSymbolicLink(root.resolve("docs/link-to-manual"), Path.of("manual.txt"));
+        Files.createSymbolicLink(root.resolve("dangling"), Path.of("/nonexistent/target"));
+        Files.setLastModifiedTime(root.resolve("big.bin"), FileTime.from(1_600_000_000_123_456_789L, TimeUnit.NANOSECONDS));
+        Files.setLastModifiedTime(root.resolve("docs/empty"), FileTime.from(1_500_000_000L, TimeUnit.SECONDS));
+        return root;
+    }
+
+    /** Path → (type, mode, mtime, size, content hash or link target) for every entry under root. */
+    public static Map<String, String> describe(Path root) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.toList()) {
+                if (p.equals(root)) {
+                    continue;
+                }
+                Map<String, Object> a = Files.readAttributes(p, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+                int mode = (Integer) a.get("mode");
+                String what;
+                if (Files.isSymbolicLink(p)) {
+                    what = "link->" + Files.readSymbolicLink(p);
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    what = "dir " + Integer.toOctalString(mode) + " " + ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
+                } else {
+                    what = "file " + Integer.toOctalString(mode) + " " + ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS)
+                            + " " + a.get("size") + " " + java.util.HexFormat.of().formatHex(
+                                    sha256(Files.readAllBytes(p)));
+                }
+                out.put(root.relativize(p).toString(), what);
+            }
+        }
+        return out;
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void assertSameTree(Path expected, Path actual) throws IOException {
+        assertThat(describe(actual)).isEqualTo(describe(expected));
+    }
+}
