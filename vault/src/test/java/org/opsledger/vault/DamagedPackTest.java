@@ -1,0 +1,71 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.checker.CheckResult;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.RestoreResult;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+class DamagedPackTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void oneFlippedByteIsNamedWithItsPackSnapshotAndFileAndOtherFilesStillRestore() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("victim.bin"), TestTrees.random(7, 300_000));
+        Files.write(data.resolve("bystander.txt"), TestTrees.text(8, 200_000));
+        Path repoDir = tmp.resolve("repo");
+        SnapshotRef snap;
+        IndexEntry victimBlob;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            snap = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            Node dir = repo.loadTree(snap.snapshot().tree()).nodes().getFirst();
+            Node victim = repo.loadTree(dir.subtree()).nodes().stream().filter(n -> n.name().equals("victim.bin")).findFirst().orElseThrow();
+            victimBlob = repo.index().get(victim.content().getFirst());
+        }
+        Path pack = repoDir.resolve(Repository.packName(victimBlob.pack()));
+        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+            long at = victimBlob.offset() + victimBlob.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x01);
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Checker(repo, 2).check(0).ok()).as("structure alone does not read pack data").isTrue();
+            CheckResult r = new Checker(repo, 2).check(100);
+            assertThat(r.ok()).isFalse();
+            assertThat(r.damagedPacks()).hasSize(1);
+            CheckResult.DamagedPack d = r.damagedPacks().getFirst();
+            assertThat(d.pack()).isEqualTo(victimBlob.pack().hex());
+            assertThat(d.snapshots()).containsExactly(snap.shortId());
+            assertThat(d.files()).containsExactly("/data/victim.bin");
+            assertThat(r.errors()).anyMatch(e -> e.contains(victimBlob.pack().hex()) && e.contains("/data/victim.bin"));
+
+            RestoreResult ok = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of("data/bystander.txt"), true);
+            assertThat(ok.ok()).isTrue();
+            assertThat(Files.readAllBytes(tmp.resolve("out/data/bystander.txt"))).isEqualTo(TestTrees.text(8, 200_000));
+            try {
+                new Restorer(repo, 2).restore(snap, tmp.resolve("out2"), List.of("data/victim.bin"), false);
+                throw new AssertionError("restoring the damaged file must fail");
+            } catch (VaultException expected) {
+                assertThat(expected.getMessage()).contains("fails authentication");
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.SecretKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.pack.PackReader;
+import org.opsledger.vault.repository.KeyEpochs;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.RestoreResult;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+class KeyRetireTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void afterRetireNothingDecryptsWithTheRetiredKeyAndEverySnapshotRestores() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("one.bin"), TestTrees.random(1, 1_500_000));
+        Path repoDir = tmp.resolve("repo");
+        SecretKey epochOne;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            SnapshotRef first = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            repo.hold(first, "audit", "auditor");
+            epochOne = repo.keys().dataKey(1);
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+            Files.write(data.resolve("two.txt"), TestTrees.text(2, 700_000));
+            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(2)).hasMessageContaining("current epoch");
+            KeyEpochs.Retirement r = new KeyEpochs(repo).retire(1);
+            assertThat(r.packsRewritten()).isPositive();
+            assertThat(r.snapshotsRewritten()).isEqualTo(1);
+        }
+        // every sealed file and every pack: try the retired key, it must fail
+        int tried = 0;
+        try (var files = Files.walk(repoDir)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                String rel = repoDir.relativize(p).toString();
+                if (rel.equals("config") || rel.startsWith("keys/") || rel.startsWith("locks/") || rel.equals("keyring")) {
+                    continue;
+                }
+                byte[] bytes = Files.readAllBytes(p);
+                if (rel.startsWith("data/")) {
+                    assertThat(PackReader.epoch(bytes)).isEqualTo(2);
+                    assertThatThrownBy(() -> PackReader.header(bytes, e -> epochOne)).isInstanceOf(PackReader.CorruptPackException.class);
+                } else {
+                    assertThat(Sealing.epochOf(bytes, 0)).as(rel).isEqualTo(2);
+                    for (Sealing.Kind kind : Sealing.Kind.values()) {
+                        assertThatThrownBy(() -> Sealing.open(epochOne, kind, bytes, 0, bytes.length)).isInstanceOf(AEADBadTagException.class);
+                    }
+                }
+                tried++;
+            }
+        }
+        assertThat(tried).isGreaterThan(4);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.keys().keyring().epochs()).containsOnlyKeys(2);
+            assertThat(repo.keys().keyring().retired()).containsExactly(1);
+            assertThat(repo.holds()).hasSize(1);
+            assertThat(new Checker(repo, 2).check(100).ok()).isTrue();
+            List<SnapshotRef> snaps = repo.snapshots();
+            assertThat(snaps).hasSize(2);
+            int i = 0;
+            for (SnapshotRef s : snaps) {
+                RestoreResult r = new Restorer(repo, 2).restore(s, tmp.resolve("out" + i++), List.of(), true);
+                assertThat(r.ok()).isTrue();
+            }
+            assertThat(Files.readAllBytes(tmp.resolve("out0/data/one.bin"))).isEqualTo(TestTrees.random(1, 1_500_000));
+        }
+    }
+}

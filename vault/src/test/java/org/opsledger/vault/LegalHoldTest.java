@@ -1,0 +1,84 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.prune.ForgetDecision;
+import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.PruneResult;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.prune.RetentionPolicy;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+class LegalHoldTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aHeldSnapshotSurvivesForgetKeepWithinZeroAndPrune() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            Files.write(data.resolve("evidence.bin"), TestTrees.random(1, 2_000_000));
+            SnapshotRef held = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            Files.delete(data.resolve("evidence.bin"));
+            Files.write(data.resolve("later.bin"), TestTrees.random(2, 2_000_000));
+            SnapshotRef other = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            repo.hold(held, "litigation 2026-17", "counsel");
+
+            RetentionPolicy zero = new RetentionPolicy(RetentionPolicy.parseDuration("0d"), 0, 0, 0, 0);
+            List<ForgetDecision> plan = new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now());
+            assertThat(plan).filteredOn(ForgetDecision::keep).extracting(d -> d.snapshot().id()).containsExactly(held.id());
+            assertThat(plan).filteredOn(ForgetDecision::keep).first().extracting(ForgetDecision::reasons).asList().contains("legal hold");
+            PruneResult pruned = new Pruner(repo).prune();
+            assertThat(pruned.packsDeleted()).isPositive();
+
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(held.id());
+            assertThat(new Checker(repo, 2).check(100).ok()).isTrue();
+            var r = new Restorer(repo, 2).restore(repo.findSnapshot(held.id().hex()), tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).isTrue();
+            assertThat(Files.readAllBytes(tmp.resolve("out/data/evidence.bin"))).isEqualTo(TestTrees.random(1, 2_000_000));
+            assertThat(repo.backend().list("data").stream().mapToLong(repo.backend()::size).sum())
+                    .as("the forgotten snapshot's data is gone").isLessThan(2_500_000);
+            assertThat(other.id()).isNotEqualTo(held.id());
+
+            repo.release(held);
+            new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now());
+            assertThat(repo.snapshots()).isEmpty();
+        }
+    }
+
+    @Test
+    void retainUntilAndKeepDailyKeepSnapshots() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef retained = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)
+                    .withRecord("finance", "Confidential", LocalDate.now().plusDays(30), Map.of()));
+            SnapshotRef plain = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef newest = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            List<ForgetDecision> plan = new Forgetter(repo, ZoneOffset.UTC)
+                    .plan(new RetentionPolicy(null, 1, 0, 0, 0), Instant.now());
+            assertThat(plan).filteredOn(ForgetDecision::keep).extracting(d -> d.snapshot().id())
+                    .containsExactlyInAnyOrder(retained.id(), newest.id());
+            assertThat(plan).filteredOn(d -> !d.keep()).extracting(d -> d.snapshot().id()).containsExactly(plain.id());
+            assertThat(retained.snapshot().dataOwner()).isEqualTo("finance");
+            assertThat(new Forgetter(repo, ZoneOffset.UTC).plan(new RetentionPolicy(Duration.ofDays(1), 0, 0, 0, 0), Instant.now()))
+                    .allMatch(ForgetDecision::keep);
+        }
+    }
+}
