@@ -54,18 +54,6 @@ public final class ProofBuilder {
         return new ConsistencyProof(size1, size2, resolve(ranges));
     }
 
-    /**
-     * The subtrees a proof or root needs, for callers that want to prefetch or cache: the union of
-     * the complete subtrees behind every element of the inclusion proof of {@code index} at {@code size}.
-     */
-    public static List<SubtreeId> inclusionProofReads(long index, long size) {
-        List<LeafRange> ranges = new ArrayList<>(64);
-        path(index, 0, size, ranges);
-        List<SubtreeId> ids = new ArrayList<>();
-        ranges.forEach(range -> ids.addAll(TreeMath.decompose(range.start, range.end)));
-        return ids;
-    }
-
     // RFC 9162 2.1.3.1, on the leaf range [start, end) with m relative to start:
     // PATH(m, D[n]) = PATH(m, D[0:k]) : MTH(D[k:n])      for m < k
     // PATH(m, D[n]) = PATH(m - k, D[k:n]) : MTH(D[0:k])  for m >= k

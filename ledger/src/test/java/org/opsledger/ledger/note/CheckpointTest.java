@@ -92,6 +92,54 @@ class CheckpointTest {
         assertRejected(note, key.verifierKey(), Reason.MALFORMED);
     }
 
+    @Test
+    void noSingleCharacterEditOfASignedCheckpointIsAcceptedAsSomethingElse() throws Exception {
+        Checkpoint original = new Checkpoint(ORIGIN, 1234567, root);
+        String note = original.sign(key);
+        String[] replacements = {"A", "a", "0", "9", "=", "+", "/", " ", "\n", "\u0000", "\t", "\u2014", "\u00e9", "\ud83d\ude00", "\ud800"};
+        List<String> edits = new java.util.ArrayList<>();
+        for (int i = 0; i <= note.length(); i++) {
+            for (String replacement : replacements) {
+                edits.add(note.substring(0, i) + replacement + note.substring(i));                   // insert
+                if (i < note.length()) {
+                    edits.add(note.substring(0, i) + replacement + note.substring(i + 1));           // replace
+                }
+            }
+            if (i < note.length()) {
+                edits.add(note.substring(0, i) + note.substring(i + 1));                            // delete
+            }
+        }
+        edits.removeIf(note::equals); // replacing a character by itself is no edit
+        int accepted = 0;
+        for (String edit : edits) {
+            try {
+                Checkpoint opened = Checkpoint.open(edit, key.verifierKey());
+                assertThat(opened).as(edit).isEqualTo(original);
+                accepted++;
+            } catch (NoteRejectedException expected) {
+                // the only other acceptable outcome
+            }
+        }
+        // Every byte of a checkpoint note is covered by the signature or by the strict syntax.
+        assertThat(accepted).isZero();
+        assertThat(edits).hasSizeGreaterThan(3000);
+    }
+
+    @Test
+    void randomGarbageIsRejectedWithoutAnyOtherException() {
+        java.util.Random random = new java.util.Random(6962);
+        String alphabet = "ab0189+/= \n\u2014\u0000\u00e9";
+        for (int n = 0; n < 2000; n++) {
+            StringBuilder garbage = new StringBuilder();
+            int length = random.nextInt(200);
+            for (int i = 0; i < length; i++) {
+                garbage.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            assertThatThrownBy(() -> Checkpoint.open(garbage.toString(), key.verifierKey()))
+                    .isInstanceOf(NoteRejectedException.class);
+        }
+    }
+
     private static void assertRejected(String note, VerifierKey trusted, Reason reason) {
         assertThatThrownBy(() -> Checkpoint.open(note, trusted))
                 .isInstanceOfSatisfying(NoteRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
