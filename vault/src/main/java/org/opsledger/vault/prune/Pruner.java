@@ -39,9 +39,28 @@ public final class Pruner {
     public PruneResult prune() {
         try (SharedLock lock = repo.lock("prune")) {
             repo.removeStaleLocks();
-            // ---- phase 1: condemn
+            // ---- phase 0: a backup that held an older index may have referenced condemned blobs; rescue them
+            List<Condemned> earlier = new ArrayList<>();
+            for (String name : repo.backend().list("condemned")) {
+                Condemned c = repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
+                earlier.add(c);
+                repo.index().add(new IndexFile(List.of(c.pack()))); // readable in memory while we decide
+            }
             List<SnapshotRef> snapshots = repo.snapshots();
             Set<ObjectId> referenced = ReferencedBlobs.of(repo, snapshots);
+            Index indexed = repo.freshIndex();
+            List<IndexFile.Pack> rescue = new ArrayList<>();
+            for (Condemned c : earlier) {
+                if (c.pack().blobs().stream().map(b -> ObjectId.parse(b.id()))
+                        .anyMatch(b -> referenced.contains(b) && !indexed.contains(b))) {
+                    rescue.add(c.pack());
+                }
+            }
+            if (!rescue.isEmpty()) {
+                repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(rescue));
+                rescue.forEach(p -> repo.backend().delete("condemned/" + p.id()));
+            }
+            // ---- phase 1: condemn
             List<String> oldIndexFiles = repo.backend().list("index");
             Index index = repo.freshIndex();
             Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
@@ -90,7 +109,9 @@ public final class Pruner {
                 oldIndexFiles.forEach(repo.backend()::delete);
             }
             // ---- phase 2: delete what no running backup can still need
-            return deleteCondemned(lock, snapshots, referenced, toCondemn.size() + toRepack.size(), toRepack.size());
+            PruneResult r = deleteCondemned(lock, snapshots, referenced, toCondemn.size() + toRepack.size(), toRepack.size());
+            return new PruneResult(r.packsCondemned(), r.packsDeleted(), r.packsWaiting(), r.packsRescued() + rescue.size(),
+                    r.packsRepacked(), r.orphanPacksDeleted(), r.bytesFreed());
         }
     }
 

@@ -1,0 +1,92 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.PruneResult;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.prune.RetentionPolicy;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+class ConcurrentBackupAndPruneTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void twoHostsBackUpIntoOneRepositoryAtTheSameTime() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        TestTrees.newRepo(repoDir).close();
+        Path a = Files.createDirectories(tmp.resolve("a/data"));
+        Path b = Files.createDirectories(tmp.resolve("b/data"));
+        Files.write(a.resolve("shared.bin"), TestTrees.random(1, 5_000_000));
+        Files.write(b.resolve("shared.bin"), TestTrees.random(1, 5_000_000));
+        Files.write(a.resolve("only-a.bin"), TestTrees.random(2, 3_000_000));
+        Files.write(b.resolve("only-b.bin"), TestTrees.random(3, 3_000_000));
+        var fa = CompletableFuture.supplyAsync(() -> {
+            try (Repository r = TestTrees.open(repoDir)) {
+                return new Archiver(r, new BackupProgress()).backup(TestTrees.options(a));
+            }
+        });
+        var fb = CompletableFuture.supplyAsync(() -> {
+            try (Repository r = TestTrees.open(repoDir)) {
+                return new Archiver(r, new BackupProgress()).backup(TestTrees.options(b));
+            }
+        });
+        SnapshotRef sa = fa.join();
+        SnapshotRef sb = fb.join();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(sa.id(), sb.id());
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(sa, tmp.resolve("ra"), List.of(), true).ok()).isTrue();
+            assertThat(new Restorer(repo, 2).restore(sb, tmp.resolve("rb"), List.of(), true).ok()).isTrue();
+        }
+    }
+
+    @Test
+    void pruneKeepsCondemnedPacksWhileAnOlderBackupRunsAndRescuesWhatItReferenced() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("x.bin"), TestTrees.random(1, 2_000_000));
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+        }
+        // a backup on another host opened the repository (and its index) before the prune
+        Repository slowBackup = TestTrees.open(repoDir);
+        SharedLock itsLock = slowBackup.lock("backup");
+        try (Repository admin = TestTrees.open(repoDir)) {
+            new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(java.time.Duration.ZERO, 0, 0, 0, 0), Instant.now());
+            PruneResult r = new Pruner(admin).prune();
+            assertThat(r.packsCondemned()).isPositive();
+            assertThat(r.packsDeleted()).isZero();
+            assertThat(r.packsWaiting()).isEqualTo(r.packsCondemned());
+        }
+        // the slow backup deduplicates against the old index and references the condemned blobs
+        SnapshotRef late = new Archiver(slowBackup, new BackupProgress()).backup(TestTrees.options(data));
+        itsLock.close();
+        slowBackup.close();
+        try (Repository admin = TestTrees.open(repoDir)) {
+            PruneResult r = new Pruner(admin).prune();
+            assertThat(r.packsRescued()).isPositive();
+            assertThat(r.packsDeleted()).isZero();
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(late, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.opsledger.vault;
+
+import java.nio.file.Path;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.repository.Repository;
+
+/** Run in a child JVM by {@link KillDuringWorkTest}, which kills it with SIGKILL part-way through. */
+public final class CrashChild {
+    public static void main(String[] args) {
+        try (Repository repo = TestTrees.open(Path.of(args[1]))) {
+            System.out.println("READY");
+            System.out.flush();
+            switch (args[0]) {
+                case "backup" -> new Archiver(repo, new BackupProgress()).backup(
+                        TestTrees.options(Path.of(args[2])).withFull(true));
+                case "prune" -> new Pruner(repo).prune();
+                default -> throw new IllegalArgumentException(args[0]);
+            }
+            System.out.println("DONE");
+        }
+    }
+}

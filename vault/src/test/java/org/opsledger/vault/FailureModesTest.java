@@ -1,0 +1,102 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.repository.Repository;
+
+class FailureModesTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void wrongPasswordIsOneLineAndLeavesTheRepositoryIntact() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+        }
+        Map<String, String> before = TestTrees.describe(repoDir);
+        assertThatThrownBy(() -> Vault.open(repoDir.toString(), "wrong".toCharArray()))
+                .isInstanceOf(VaultException.class)
+                .hasMessageStartingWith("wrong password")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(TestTrees.describe(repoDir)).isEqualTo(before);
+    }
+
+    @Test
+    void missingRepositoryIsOneLine() {
+        assertThatThrownBy(() -> Vault.open(tmp.resolve("nothing-here").toString(), TestTrees.PASSWORD))
+                .isInstanceOf(VaultException.class)
+                .hasMessage("no vault repository at " + tmp.resolve("nothing-here"));
+        assertThat(Files.exists(tmp.resolve("nothing-here"))).isFalse();
+    }
+
+    @Test
+    void initRefusesANonEmptyDirectoryAndAnExistingRepository() throws Exception {
+        Files.createDirectories(tmp.resolve("busy"));
+        Files.writeString(tmp.resolve("busy/file"), "x");
+        assertThatThrownBy(() -> Vault.init(tmp.resolve("busy").toString(), TestTrees.PASSWORD, TestTrees.FAST_KDF, "a"))
+                .hasMessageContaining("not an empty directory");
+        assertThatThrownBy(() -> Vault.init(tmp.resolve("r").toString(), TestTrees.PASSWORD, 1000, "a"))
+                .hasMessageContaining("at least 100000");
+    }
+
+    @Test
+    void sameDeviceIsRefusedUnlessAllowed() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress())
+                    .backup(TestTrees.options(data).withAllowSameDevice(false)))
+                    .isInstanceOf(VaultException.class)
+                    .hasMessageContaining("same device")
+                    .hasMessageContaining("IS.012 6.6.6");
+            assertThat(repo.snapshots()).isEmpty();
+            assertThat(repo.backend().list("locks")).as("the lock is released").isEmpty();
+        }
+    }
+
+    @Test
+    void aFailingStreamCommandLeavesNoSnapshot() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backupStream(
+                    new java.io.ByteArrayInputStream(TestTrees.text(1, 100_000)), "dump.sql",
+                    TestTrees.options(), () -> {
+                        throw new VaultException("command exited with status 3");
+                    })).hasMessageContaining("status 3");
+            assertThat(repo.snapshots()).isEmpty();
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            var ok = new Archiver(repo, new BackupProgress()).backupStream(
+                    new java.io.ByteArrayInputStream(TestTrees.text(1, 100_000)), "dump.sql", TestTrees.options(), () -> { });
+            assertThat(repo.snapshots()).hasSize(1);
+            assertThat(ok.snapshot().kind().json()).isEqualTo("stdin");
+        }
+    }
+
+    @Test
+    void keySlotsOpenWithTheirOwnPasswordAndTheLastCannotBeRemoved() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        String second;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            second = repo.addKeySlot("second operator".toCharArray(), TestTrees.FAST_KDF, "ops-2");
+            assertThat(repo.keySlots()).hasSize(2);
+        }
+        try (Repository repo = Vault.open(repoDir.toString(), "second operator".toCharArray())) {
+            String first = repo.keySlots().stream().filter(s -> !s.id().equals(second)).findFirst().orElseThrow().id();
+            repo.removeKeySlot(first);
+            assertThatThrownBy(() -> repo.removeKeySlot(second)).hasMessageContaining("last key slot");
+        }
+        assertThatThrownBy(() -> TestTrees.open(repoDir)).hasMessageStartingWith("wrong password");
+    }
+}

@@ -1,0 +1,128 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.checker.CheckResult;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.prune.RetentionPolicy;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/** kill -9 of a real child JVM during a backup or a prune leaves a repository that checks clean and keeps working. */
+class KillDuringWorkTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void killDuringBackupLeavesNoPartialSnapshotAndACleanRepository() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        for (int i = 0; i < 6; i++) {
+            Files.write(data.resolve("part" + i + ".bin"), TestTrees.random(100 + i, 24 * 1024 * 1024));
+        }
+        Path repoDir = tmp.resolve("repo");
+        TestTrees.newRepo(repoDir).close();
+        Process child = start("backup", repoDir, data);
+        waitUntil(child, () -> countFiles(repoDir.resolve("data")) >= 2);
+        child.destroyForcibly().waitFor();
+        assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.snapshots()).as("no partial snapshot is listed").isEmpty();
+            CheckResult c = new Checker(repo, 2).check(100);
+            assertThat(c.errors()).isEmpty();
+            SnapshotRef next = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(next.id());
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void killDuringPruneAtSeveralPointsLeavesACleanRepository() throws Exception {
+        List<Predicate<Path>> killWhen = List.of(
+                repo -> true,                                                  // as soon as prune starts
+                repo -> countFiles(repo.resolve("condemned")) >= 1,            // mid phase 1
+                repo -> countFiles(repo.resolve("data")) <= 3);                // during phase 2 deletes
+        int round = 0;
+        for (Predicate<Path> when : killWhen) {
+            Path base = Files.createDirectories(tmp.resolve("round" + round++));
+            Path data = Files.createDirectories(base.resolve("src/data"));
+            Path repoDir = base.resolve("repo");
+            SnapshotRef keep;
+            try (Repository repo = TestTrees.newRepo(repoDir)) {
+                Files.write(data.resolve("old.bin"), TestTrees.random(round, 60 * 1024 * 1024));
+                new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+                Files.delete(data.resolve("old.bin"));
+                Files.write(data.resolve("new.bin"), TestTrees.random(round + 50, 3 * 1024 * 1024));
+                keep = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+                new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(null, 1, 0, 0, 0), Instant.now());
+            }
+            Process child = start("prune", repoDir, data);
+            waitUntil(child, () -> when.test(repoDir));
+            child.destroyForcibly().waitFor();
+
+            try (Repository repo = TestTrees.open(repoDir)) {
+                assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(keep.id());
+                assertThat(new Checker(repo, 2).check(100).errors()).as("round " + round).isEmpty();
+                assertThat(new Restorer(repo, 2).restore(keep, base.resolve("out"), List.of(), true).ok()).isTrue();
+                Files.write(data.resolve("more.bin"), TestTrees.random(round + 90, 100_000));
+                new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            }
+            try (Repository repo = TestTrees.open(repoDir)) {
+                new Pruner(repo).prune(); // the interrupted prune's leftovers are finished off (its stale lock aside)
+                assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+                assertThat(repo.snapshots()).hasSize(2);
+            }
+        }
+    }
+
+    private static Process start(String mode, Path repo, Path data) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                mode, repo.toString(), data.toString()).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+        String line = out.readLine();
+        assertThat(line).as("child started").isEqualTo("READY");
+        return p;
+    }
+
+    private static void waitUntil(Process child, java.util.function.BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (!child.isAlive()) {
+                throw new AssertionError("child finished before it could be killed; make its work larger");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition never met");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    static long countFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".tmp-")).count();
+        } catch (java.io.IOException e) {
+            return 0; // a directory vanished while walking: count again next time
+        }
+    }
+}
