@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -51,10 +52,11 @@ public final class S3Backend implements Backend {
         }
         String endpoint = System.getenv().getOrDefault("OPSLEDGER_VAULT_S3_ENDPOINT", System.getenv("AWS_ENDPOINT_URL"));
         String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-        return new S3Backend(client(endpoint == null ? null : URI.create(endpoint), Region.of(region)), bucket, prefix, url);
+        return new S3Backend(client(endpoint == null ? null : URI.create(endpoint), Region.of(region), null), bucket, prefix, url);
     }
 
-    public static S3Client client(URI endpoint, Region region) {
+    /** A client for any S3-compatible store; {@code credentials} null means the AWS default chain. */
+    public static S3Client client(URI endpoint, Region region, AwsCredentialsProvider credentials) {
         var b = S3Client.builder()
                 .region(region)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
@@ -62,6 +64,9 @@ public final class S3Backend implements Backend {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMinutes(5)));
+        if (credentials != null) {
+            b.credentialsProvider(credentials);
+        }
         if (endpoint != null) {
             b.endpointOverride(endpoint).serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
         }

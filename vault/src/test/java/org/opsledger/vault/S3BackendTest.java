@@ -1,0 +1,92 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.backend.BackendException;
+import org.opsledger.vault.backend.S3Backend;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/** The S3 backend against a real S3 server (s3proxy, in memory) over HTTP. */
+class S3BackendTest {
+
+    static S3Proxy proxy;
+    static URI endpoint;
+    static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("access", "secret"));
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        TransientNio2BlobStore store = new TransientNio2BlobStore();
+        store.createContainer("vault");
+        proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "access", "secret").build();
+        proxy.start();
+        while (!"STARTED".equals(proxy.getState())) {
+            Thread.sleep(5);
+        }
+        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        proxy.stop();
+    }
+
+    private static S3Backend backend(URI where, String prefix) {
+        return new S3Backend(S3Backend.client(where, Region.US_EAST_1, CREDENTIALS), "vault", prefix, "s3://vault/" + prefix);
+    }
+
+    @Test
+    void backupRestoreAndCheckOnS3() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        SnapshotRef snap;
+        try (Repository repo = Repository.init(backend(endpoint, "team-a"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3")) {
+            snap = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            assertThat(snap.snapshot().storageLocation()).isEqualTo("s3://vault/team-a");
+        }
+        try (Repository repo = Repository.open(backend(endpoint, "team-a"), TestTrees.PASSWORD)) {
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(snap.id());
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            var r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+        }
+        assertThat(Files.exists(tmp.resolve("out/data/big.bin"))).isTrue();
+    }
+
+    @Test
+    void unreachableS3IsAOneLineError() {
+        assertThatThrownBy(() -> Repository.open(backend(URI.create("http://127.0.0.1:9"), "x"), TestTrees.PASSWORD))
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("cannot reach the S3 store")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void missingRepositoryOnS3IsOneLine() {
+        assertThatThrownBy(() -> Repository.open(backend(endpoint, "nothing"), TestTrees.PASSWORD))
+                .hasMessage("no vault repository at s3://vault/nothing");
+    }
+}
