@@ -11,7 +11,8 @@ import java.util.List;
  * (level, index); {@link InMemoryHashStore} serves tests, benchmarks and small tools.
  *
  * <p>Proof generation asks for all the hashes it needs in one {@link #getAll} call, so a
- * database implementation can answer with a single query.
+ * database implementation can answer with a single query. An implementation proves it keeps
+ * this contract by passing {@code HashStoreContract} (ledger test-jar).
  */
 public interface HashStore {
 
@@ -22,7 +23,11 @@ public interface HashStore {
      */
     List<Hash> getAll(List<SubtreeId> ids);
 
-    /** Stores newly completed subtrees; each id is written at most once. */
+    /**
+     * Stores newly completed subtrees. Writing a subtree that is already stored with the same hash
+     * does nothing (a replay after a crash); with a different hash it throws
+     * {@link IllegalStateException}, because history does not change.
+     */
     void putAll(Collection<StoredSubtree> subtrees);
 
     default Hash get(SubtreeId id) {

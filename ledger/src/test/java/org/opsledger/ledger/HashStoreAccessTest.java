@@ -96,18 +96,6 @@ class HashStoreAccessTest {
     }
 
     @Test
-    void storeRefusesRewritingHistoryButToleratesReplayingIt() {
-        InMemoryHashStore store = new InMemoryHashStore();
-        Hash a = new TreeHasher().leafHash(new byte[] {1});
-        Hash b = new TreeHasher().leafHash(new byte[] {2});
-        store.put(SubtreeId.leaf(0), a);
-        store.put(SubtreeId.leaf(0), a); // a replayed write after a crash is harmless
-        assertThatThrownBy(() -> store.put(SubtreeId.leaf(0), b)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> store.put(SubtreeId.leaf(2), b)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> store.get(SubtreeId.leaf(1))).isInstanceOf(HashStore.MissingSubtreeException.class);
-    }
-
-    @Test
     void askingBeyondTheTreeIsRefused() {
         MerkleTree tree = MerkleTree.create(new InMemoryHashStore());
         tree.appendAll(ProofPropertyTest.randomEntries(new Random(4), 10));
