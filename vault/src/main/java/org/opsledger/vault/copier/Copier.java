@@ -1,0 +1,116 @@
+package org.opsledger.vault.copier;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.chunker.Chunker;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.snapshot.Tree;
+
+/** Copies snapshots from one repository into another; the copy carries the same IS.012 6.6.5.1 record. */
+public final class Copier {
+
+    private final Repository source;
+    private final Repository target;
+    private final Map<ObjectId, ObjectId> treeMap = new HashMap<>();
+    private final byte[] buffer = new byte[2 * Chunker.MAX_SIZE];
+
+    public Copier(Repository source, Repository target) {
+        this.source = source;
+        this.target = target;
+    }
+
+    public SnapshotRef copy(SnapshotRef snapshot) {
+        try (SharedLock lock = target.lock("backup")) {
+            ObjectId root = copyTree(snapshot.snapshot().tree());
+            target.flush();
+            Snapshot s = snapshot.snapshot();
+            Map<String, String> tags = new HashMap<>(s.tags() == null ? Map.of() : s.tags());
+            tags.put("copied-from", source.backend().location() + "#" + snapshot.id().hex());
+            Snapshot copy = new Snapshot(s.time(), root, null, s.paths(), s.hostname(), s.username(), tags, s.kind(),
+                    s.dataOwner(), s.classification(), s.retainUntil(), target.backend().location(), s.sourceHost(), s.summary());
+            return new SnapshotRef(target.saveSnapshot(copy), copy);
+        }
+    }
+
+    private ObjectId copyTree(ObjectId sourceTree) {
+        ObjectId done = treeMap.get(sourceTree);
+        if (done != null) {
+            return done;
+        }
+        List<Node> nodes = new ArrayList<>();
+        for (Node n : source.loadTree(sourceTree).nodes()) {
+            if (n.type() == NodeType.DIR && n.subtree() != null) {
+                nodes.add(n.withSubtree(copyTree(n.subtree())));
+            } else if (n.type() == NodeType.FILE && n.content() != null && !n.content().isEmpty()) {
+                List<ObjectId> content = new ArrayList<>();
+                try (InputStream in = new BlobStream(n.content().iterator())) {
+                    target.chunker().split(in, buffer, (b, o, l) -> content.add(target.saveBlob(BlobType.DATA, b, o, l)));
+                } catch (IOException e) {
+                    throw new VaultException("copy failed: " + e.getMessage(), e);
+                }
+                nodes.add(new Node(n.name(), n.type(), n.mode(), n.mtime(), n.ctime(), n.inode(), n.device(), n.uid(), n.gid(),
+                        n.size(), content, null, null));
+            } else {
+                nodes.add(n);
+            }
+        }
+        ObjectId id = target.saveTree(new Tree(nodes));
+        treeMap.put(sourceTree, id);
+        return id;
+    }
+
+    /** A file's content read blob by blob from the source repository. */
+    private final class BlobStream extends InputStream {
+        private final Iterator<ObjectId> blobs;
+        private byte[] current = new byte[0];
+        private int pos;
+
+        BlobStream(Iterator<ObjectId> blobs) {
+            this.blobs = blobs;
+        }
+
+        private boolean fill() {
+            while (pos >= current.length) {
+                if (!blobs.hasNext()) {
+                    return false;
+                }
+                current = source.loadBlob(Objects.requireNonNull(blobs.next()));
+                pos = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() {
+            return fill() ? current[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, current.length - pos);
+            System.arraycopy(current, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+}
