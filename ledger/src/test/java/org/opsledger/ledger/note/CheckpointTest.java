@@ -26,6 +26,22 @@ class CheckpointTest {
     }
 
     @Test
+    void opensATreeHeadSignedByTheGoChecksumDatabase() throws Exception {
+        // A signed tree head served by sum.golang.org (same checkpoint and note format, signed by
+        // Google's production key), with the GOSUMDB verifier key built into the go command.
+        // Its origin differs from its key name, so the origin is given explicitly.
+        VerifierKey sumGolangOrg = VerifierKey.parse("sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8");
+        String treeHead = "go.sum database tree\n63096908\n8lHrQPRYe4KT4WQ9/Qk8/taKnD6IRHbFgfN7vQE2Y54=\n\n"
+                + "\u2014 sum.golang.org Az3gri/oVBN1jAhNZ/iS+W31psFAWRT20/GyrhpU6taFwulQGetBkH5S7wpGXdS935jiIGiUUAXBVHzT/P6fYhqAmAk=\n";
+        Checkpoint checkpoint = Checkpoint.open(treeHead, List.of(sumGolangOrg), "go.sum database tree");
+        assertThat(checkpoint.size()).isEqualTo(63096908L);
+        assertThat(checkpoint.rootHash().hex()).isEqualTo("f251eb40f4587b8293e1643dfd093cfed68a9c3e884476c581f37bbd0136639e");
+        assertThatThrownBy(() -> Checkpoint.open(treeHead.replace("63096908", "63096909"), List.of(sumGolangOrg),
+                "go.sum database tree"))
+                .isInstanceOfSatisfying(NoteRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_SIGNATURE));
+    }
+
+    @Test
     void signedCheckpointHasTheSpecifiedLayoutAndOpensBack() throws Exception {
         Checkpoint checkpoint = new Checkpoint(ORIGIN, 8, root);
         String note = checkpoint.sign(key);
