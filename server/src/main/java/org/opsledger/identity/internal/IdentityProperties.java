@@ -1,0 +1,28 @@
+package org.opsledger.identity.internal;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code opsledger.security.*}.
+ *
+ * @param sessionTimeout    UI inactivity timeout (ECOMP 1.8), default 15 minutes
+ * @param tokenTtl          lifetime of a token from {@code POST /api/v1/auth/token}, default 1 hour
+ * @param lockoutThreshold  consecutive failed logins before the account locks, default 5
+ * @param lockoutBase       first lock duration; each further failure doubles it, default 1 minute
+ * @param lockoutMax        longest lock, default 1 hour
+ * @param passwordMinLength default 12
+ */
+@ConfigurationProperties("opsledger.security")
+record IdentityProperties(Duration sessionTimeout, Duration tokenTtl, Integer lockoutThreshold, Duration lockoutBase,
+        Duration lockoutMax, Integer passwordMinLength) {
+
+    IdentityProperties {
+        sessionTimeout = sessionTimeout == null ? Duration.ofMinutes(15) : sessionTimeout;
+        tokenTtl = tokenTtl == null ? Duration.ofHours(1) : tokenTtl;
+        lockoutThreshold = lockoutThreshold == null ? 5 : lockoutThreshold;
+        lockoutBase = lockoutBase == null ? Duration.ofMinutes(1) : lockoutBase;
+        lockoutMax = lockoutMax == null ? Duration.ofHours(1) : lockoutMax;
+        passwordMinLength = passwordMinLength == null ? 12 : passwordMinLength;
+    }
+}

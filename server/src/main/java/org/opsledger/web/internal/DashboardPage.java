@@ -1,0 +1,36 @@
+package org.opsledger.web.internal;
+
+import org.opsledger.audit.AuditQuery;
+import org.opsledger.audit.AuditTrail;
+import org.opsledger.audit.Outcome;
+import org.opsledger.compliance.Compliance;
+import org.opsledger.compliance.ControlStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+
+/** The dashboard: compliance at a glance and, for those who may see it, the latest refusals. */
+@Controller
+class DashboardPage {
+
+    private final Compliance compliance;
+    private final AuditTrail audit;
+
+    DashboardPage(Compliance compliance, AuditTrail audit) {
+        this.compliance = compliance;
+        this.audit = audit;
+    }
+
+    @GetMapping("/")
+    String dashboard(Model model) {
+        model.addAttribute("section", "dashboard");
+        model.addAttribute("summary", compliance.summary());
+        model.addAttribute("statuses", ControlStatus.values());
+        NavigationAdvice.Nav nav = (NavigationAdvice.Nav) model.getAttribute("nav");
+        if (nav != null && nav.audit()) {
+            model.addAttribute("denied", audit.search(new AuditQuery(null, null, Outcome.DENIED, null, null, null, null), 0, 5));
+            model.addAttribute("failed", audit.search(new AuditQuery(null, null, Outcome.FAILURE, null, null, null, null), 0, 5));
+        }
+        return "web/dashboard";
+    }
+}

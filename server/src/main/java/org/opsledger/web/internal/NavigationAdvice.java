@@ -1,0 +1,30 @@
+package org.opsledger.web.internal;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ModelAttribute;
+
+/** Every page's navigation shows only what exists and what the person's roles may open. */
+@ControllerAdvice(annotations = org.springframework.stereotype.Controller.class)
+class NavigationAdvice {
+
+    /** What the top bar shows. */
+    record Nav(String username, boolean audit, boolean accounts, boolean tokens) {
+    }
+
+    @ModelAttribute("nav")
+    Nav nav() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth == null || !auth.isAuthenticated() || auth instanceof AnonymousAuthenticationToken) {
+            return null;
+        }
+        Set<String> a = auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).collect(Collectors.toSet());
+        boolean auditor = a.contains("ROLE_AUDITOR") || a.contains("ROLE_SECURITY_OFFICER");
+        return new Nav(auth.getName(), auditor, auditor || a.contains("ROLE_PLATFORM_ADMINISTRATOR"), true);
+    }
+}

@@ -1,0 +1,64 @@
+package org.opsledger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole application on a real embedded PostgreSQL (a private one per test JVM, under a temp
+ * folder), driven over real HTTP. Subclasses share one application context.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class IntegrationTest {
+
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "First-Operator-Pass-1";
+    private static final Path DATA_DIR = tempDir();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    protected Api api;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("opsledger.data-dir", DATA_DIR::toString);
+        registry.add("opsledger.bootstrap.admin-password", () -> ADMIN_PASSWORD);
+        registry.add("opsledger.node-name", () -> "test-node");
+    }
+
+    @BeforeEach
+    void connect() {
+        api = new Api("http://localhost:" + port);
+    }
+
+    /** The latest audit entry's canonical body, with its generated columns. */
+    protected java.util.Map<String, Object> lastAuditEntry(String action) {
+        return jdbc.sql("SELECT id, body::jsonb AS b FROM audit_entry WHERE action = ? ORDER BY id DESC LIMIT 1")
+                .param(action)
+                .query((rs, n) -> Api.json(rs.getString("b")))
+                .optional().orElseThrow(() -> new AssertionError("no audit entry for " + action));
+    }
+
+    protected long auditCount() {
+        return jdbc.sql("SELECT count(*) FROM audit_entry").query(Long.class).single();
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("opsledger-test-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
