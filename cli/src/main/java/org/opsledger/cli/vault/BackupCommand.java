@@ -1,0 +1,161 @@
+package org.opsledger.cli.vault;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupOptions;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = {"Back up paths (incremental by default: files unchanged since the parent snapshot are not re-read),",
+                "or a stream: --stdin, or --stdin-from-command -- CMD ARGS… (a non-zero exit leaves no snapshot)."})
+final class BackupCommand implements Callable<Integer> {
+
+    /** Shared vocabulary: data classification (IS.012 6.6.5.1, ECOMP 1, 4). */
+    static final List<String> CLASSIFICATIONS = List.of("Public", "Internal", "Confidential", "High sensitivity");
+
+    @Mixin
+    RepoOptions repo;
+
+    @Parameters(paramLabel = "PATH", description = "Paths to back up; with --stdin-from-command, the command and its arguments.")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--full", description = "Re-read and re-hash every byte (IS.012 6.6.1.1 weekly full).")
+    boolean full;
+
+    @Option(names = "--exclude", paramLabel = "PATTERN", description = "Glob matched against the full path and the file name.")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--tag", paramLabel = "K=V", description = "Tag stored with the snapshot.")
+    Map<String, String> tags = new LinkedHashMap<>();
+
+    @Option(names = "--owner", description = "Data owner (IS.012 6.6.5.1).")
+    String owner;
+
+    @Option(names = "--classification", description = "Public, Internal, Confidential or High sensitivity (IS.012 6.6.5.1).")
+    String classification;
+
+    @Option(names = "--retain-until", paramLabel = "DATE", description = "Keep at least until this date (YYYY-MM-DD); forget will not remove it before.")
+    String retainUntil;
+
+    @Option(names = "--stdin", description = "Back up standard input as one file named by --stdin-name.")
+    boolean stdin;
+
+    @Option(names = "--stdin-name", description = "File name for --stdin or --stdin-from-command (default: ${DEFAULT-VALUE}).", defaultValue = "stdin")
+    String stdinName;
+
+    @Option(names = "--stdin-from-command", description = "Run the command after -- and back up its standard output.")
+    boolean fromCommand;
+
+    @Option(names = "--allow-same-device", description = "Allow the repository on the same filesystem as a backed-up path (IS.012 6.6.6 forbids it).")
+    boolean allowSameDevice;
+
+    @Option(names = "--threads", description = "Worker threads (default: number of CPUs, at least 2).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        LocalDate until = null;
+        if (retainUntil != null) {
+            try {
+                until = LocalDate.parse(retainUntil);
+            } catch (DateTimeParseException e) {
+                throw new CliException("--retain-until must be a date like 2031-12-31, got: " + retainUntil, 2);
+            }
+        }
+        if (classification != null && CLASSIFICATIONS.stream().noneMatch(c -> c.equalsIgnoreCase(classification))) {
+            throw new CliException("--classification must be one of " + String.join(", ", CLASSIFICATIONS) + "; got: " + classification, 2);
+        }
+        String cls = classification == null ? null
+                : CLASSIFICATIONS.stream().filter(c -> c.equalsIgnoreCase(classification)).findFirst().orElseThrow();
+        if (stdin && fromCommand) {
+            throw new CliException("use either --stdin or --stdin-from-command", 2);
+        }
+        if (!stdin && !fromCommand && args.isEmpty()) {
+            throw new CliException("nothing to back up: name at least one PATH, or use --stdin", 2);
+        }
+        if (stdin && !args.isEmpty()) {
+            throw new CliException("--stdin takes no paths", 2);
+        }
+        if (fromCommand && args.isEmpty()) {
+            throw new CliException("--stdin-from-command needs a command after --", 2);
+        }
+        BackupOptions options = new BackupOptions(args.stream().map(Path::of).toList(), full, excludes, tags, owner, cls, until,
+                allowSameDevice, threads == null ? BackupOptions.defaultThreads() : threads);
+        BackupProgress progress = new BackupProgress();
+        long start = System.nanoTime();
+        SnapshotRef snap;
+        try (Repository r = repo.open();
+             AutoCloseable bar = Output.progress(repo.json, () -> progress.files.get() + " files, " + progress.dirs.get() + " dirs, "
+                     + Output.bytes(progress.bytesRead.get()) + " read, " + progress.filesUnchanged.get() + " unchanged")) {
+            Archiver archiver = new Archiver(r, progress);
+            if (stdin) {
+                snap = archiver.backupStream(System.in, stdinName, options, () -> { });
+            } else if (fromCommand) {
+                snap = fromCommand(archiver, options);
+            } else {
+                snap = archiver.backup(options);
+            }
+        } catch (VaultException | CliException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CliException("backup failed: " + e.getMessage());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (repo.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("snapshot", snap.id().hex());
+            m.put("seconds", seconds);
+            m.put("record", snap.snapshot());
+            Output.json(m);
+        } else {
+            var s = snap.snapshot().summary();
+            Output.out().printf("snapshot %s saved (%s): %d files (%d unchanged), %d dirs, %s read, %s added to the repository in %.2f s%n",
+                    snap.shortId(), snap.snapshot().kind().json(), s.files(), s.filesUnchanged(), s.dirs(), Output.bytes(s.bytesRead()),
+                    Output.bytes(s.bytesAdded()), seconds);
+        }
+        return 0;
+    }
+
+    private SnapshotRef fromCommand(Archiver archiver, BackupOptions options) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw new CliException("cannot run " + args.getFirst() + ": " + e.getMessage());
+        }
+        try (InputStream in = p.getInputStream()) {
+            return archiver.backupStream(in, stdinName, options, () -> {
+                try {
+                    int exit = p.waitFor();
+                    if (exit != 0) {
+                        throw new CliException("command " + String.join(" ", args) + " exited with status " + exit + "; no snapshot was written");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CliException("interrupted while waiting for " + args.getFirst());
+                }
+            });
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+    }
+}

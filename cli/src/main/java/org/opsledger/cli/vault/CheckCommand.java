@@ -1,0 +1,73 @@
+package org.opsledger.cli.vault;
+
+import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
+import org.opsledger.vault.checker.CheckResult;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.repository.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Check the repository; --read-data reads and authenticates every pack and names what damage hurts.")
+final class CheckCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Option(names = "--read-data", description = "Read every pack.")
+    boolean readData;
+
+    @Option(names = "--read-data-subset", paramLabel = "N%", description = "Read a deterministic N% of the packs.")
+    String subset;
+
+    @Option(names = "--threads", description = "Parallel pack readers (default ${DEFAULT-VALUE}).", defaultValue = "2")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        double percent = 0;
+        if (readData && subset != null) {
+            throw new CliException("use either --read-data or --read-data-subset", 2);
+        }
+        if (readData) {
+            percent = 100;
+        } else if (subset != null) {
+            String s = subset.endsWith("%") ? subset.substring(0, subset.length() - 1) : subset;
+            try {
+                percent = Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new CliException("--read-data-subset must be a percentage like 10%, got: " + subset, 2);
+            }
+            if (percent <= 0 || percent > 100) {
+                throw new CliException("--read-data-subset must be between 0% and 100%, got: " + subset, 2);
+            }
+        }
+        long start = System.nanoTime();
+        CheckResult res;
+        try (Repository r = repo.open()) {
+            Checker checker = new Checker(r, threads);
+            try (AutoCloseable bar = Output.progress(repo.json, () -> checker.packsDone.get() + " packs read")) {
+                res = checker.check(percent);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (repo.json) {
+            Output.json(java.util.Map.of("result", res, "seconds", seconds));
+        } else {
+            Output.out().printf("checked %d snapshot(s), %d pack(s); read %d pack(s), %s in %.2f s%n", res.snapshots(), res.packs(),
+                    res.packsRead(), Output.bytes(res.bytesRead()), seconds);
+            res.warnings().forEach(w -> Output.out().println("warning: " + w));
+            res.errors().forEach(e -> Output.out().println("error: " + e));
+            if (res.ok()) {
+                Output.out().println("no errors were found");
+            }
+        }
+        if (!res.ok()) {
+            throw new CliException("check found " + res.errors().size() + " error(s)" + (res.damagedPacks().isEmpty() ? ""
+                    : "; damaged pack(s): " + String.join(", ", res.damagedPacks().stream().map(CheckResult.DamagedPack::pack).toList())));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+package org.opsledger.cli.vault;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.vault.Vault;
+import org.opsledger.vault.copier.Copier;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "copy", mixinStandardHelpOptions = true,
+        description = "Copy snapshots to a second repository (the long-term tier, IS.012 6.6.1.3), re-encrypted and deduplicated there.")
+final class CopyCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Parameters(paramLabel = "SNAPSHOT", arity = "1..*")
+    List<String> snapshots;
+
+    @Option(names = "--to", required = true, description = "Target repository (directory or s3://bucket/prefix).")
+    String to;
+
+    @Option(names = "--to-password-file", description = "Password of the target (or env OPSLEDGER_VAULT_TO_PASSWORD; default: the source password).")
+    Path toPasswordFile;
+
+    @Override
+    public Integer call() {
+        char[] sourcePassword = repo.password();
+        char[] targetPassword = toPasswordFile != null || System.getenv("OPSLEDGER_VAULT_TO_PASSWORD") != null
+                ? RepoOptions.readPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file") : sourcePassword;
+        List<Map<String, String>> copied = new ArrayList<>();
+        try (Repository source = Vault.open(repo.location(), sourcePassword); Repository target = Vault.open(to, targetPassword)) {
+            for (String s : snapshots) {
+                SnapshotRef from = source.findSnapshot(s);
+                SnapshotRef c = new Copier(source, target).copy(from);
+                Map<String, String> m = new LinkedHashMap<>();
+                m.put("source", from.id().hex());
+                m.put("copy", c.id().hex());
+                copied.add(m);
+                if (!repo.json) {
+                    Output.out().println("copied snapshot " + from.shortId() + " to " + target.backend().location() + " as " + c.shortId());
+                }
+            }
+        }
+        if (repo.json) {
+            Output.json(copied);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,100 @@
+package org.opsledger.cli.vault;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
+import org.opsledger.vault.prune.ForgetDecision;
+import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.PruneResult;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.prune.RetentionPolicy;
+import org.opsledger.vault.repository.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "forget", mixinStandardHelpOptions = true,
+        description = {"Remove snapshots no --keep-* rule keeps. Held snapshots (IS.012 6.6.7) and those whose",
+                "retain-until has not passed are always kept. --prune then frees their data."})
+final class ForgetCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y).")
+    String keepWithin;
+
+    @Option(names = "--keep-daily", paramLabel = "N", defaultValue = "0")
+    int daily;
+
+    @Option(names = "--keep-weekly", paramLabel = "N", defaultValue = "0")
+    int weekly;
+
+    @Option(names = "--keep-monthly", paramLabel = "N", defaultValue = "0")
+    int monthly;
+
+    @Option(names = "--keep-yearly", paramLabel = "N", defaultValue = "0")
+    int yearly;
+
+    @Option(names = "--prune", description = "Prune after forgetting.")
+    boolean prune;
+
+    @Option(names = "--dry-run", description = "Show what would be removed; change nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        Duration within = null;
+        if (keepWithin != null) {
+            try {
+                within = RetentionPolicy.parseDuration(keepWithin);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--keep-within: " + e.getMessage(), 2);
+            }
+        }
+        if (daily < 0 || weekly < 0 || monthly < 0 || yearly < 0) {
+            throw new CliException("--keep-* counts cannot be negative", 2);
+        }
+        RetentionPolicy policy = new RetentionPolicy(within, daily, weekly, monthly, yearly);
+        if (policy.isEmpty()) {
+            throw new CliException("forget needs at least one --keep-* option (use --keep-within 0d to keep only held and retained snapshots)", 2);
+        }
+        try (Repository r = repo.open()) {
+            Forgetter f = new Forgetter(r, ZoneId.systemDefault());
+            List<ForgetDecision> plan = dryRun ? f.plan(policy, Instant.now()) : f.forget(policy, Instant.now());
+            PruneResult pruned = prune && !dryRun ? new Pruner(r).prune() : null;
+            if (repo.json) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (ForgetDecision d : plan) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", d.snapshot().id().hex());
+                    m.put("keep", d.keep());
+                    m.put("reasons", d.reasons());
+                    rows.add(m);
+                }
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("dryRun", dryRun);
+                out.put("snapshots", rows);
+                if (pruned != null) {
+                    out.put("prune", pruned);
+                }
+                Output.json(out);
+            } else {
+                for (ForgetDecision d : plan) {
+                    Output.out().printf("%s %s  %s%n", d.keep() ? "keep  " : (dryRun ? "would remove" : "remove"), d.snapshot().shortId(),
+                            String.join(", ", d.reasons()));
+                }
+                if (pruned != null) {
+                    PruneCommand.print(pruned);
+                }
+            }
+        }
+        return 0;
+    }
+}

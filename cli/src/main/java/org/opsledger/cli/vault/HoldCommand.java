@@ -1,0 +1,39 @@
+package org.opsledger.cli.vault;
+
+import java.util.concurrent.Callable;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.LegalHold;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "hold", mixinStandardHelpOptions = true,
+        description = "Place a legal hold: the snapshot is never forgotten or pruned until released (IS.012 6.6.7).")
+final class HoldCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Parameters(paramLabel = "SNAPSHOT")
+    String snapshot;
+
+    @Option(names = "--reason", required = true, description = "Why (matter, case number, instruction from Legal).")
+    String reason;
+
+    @Option(names = "--by", description = "Who placed it (default: the OS user).", defaultValue = "${sys:user.name}")
+    String by;
+
+    @Override
+    public Integer call() {
+        try (Repository r = repo.open()) {
+            LegalHold h = r.hold(r.findSnapshot(snapshot), reason, by);
+            if (repo.json) {
+                Output.json(h);
+            } else {
+                Output.out().println("snapshot " + h.snapshot().shortHex() + " is under legal hold: " + h.reason());
+            }
+        }
+        return 0;
+    }
+}

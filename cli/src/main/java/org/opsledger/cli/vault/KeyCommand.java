@@ -1,0 +1,157 @@
+package org.opsledger.cli.vault;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
+import org.opsledger.vault.crypto.KeySlot;
+import org.opsledger.vault.repository.KeyEpochs;
+import org.opsledger.vault.repository.Repository;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Key slots (one per operator password) and key epochs (rotation and crypto-shredding retirement). */
+@Command(name = "key", mixinStandardHelpOptions = true,
+        description = "Key slots (add, list, remove) and data-key epochs (rotate, retire).",
+        subcommands = {KeyCommand.Add.class, KeyCommand.ListSlots.class, KeyCommand.Remove.class, KeyCommand.Rotate.class,
+                KeyCommand.Retire.class})
+final class KeyCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a key slot: another operator's password opens the same repository.")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        RepoOptions repo;
+
+        @Option(names = "--new-password-file", required = true, description = "File holding the new slot's password.")
+        Path newPasswordFile;
+
+        @Option(names = "--label", description = "Who holds the new password.", defaultValue = "operator")
+        String label;
+
+        @Option(names = "--kdf-iterations", defaultValue = "" + KeySlot.DEFAULT_ITERATIONS,
+                description = "PBKDF2-HMAC-SHA256 iterations (default ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Override
+        public Integer call() {
+            if (iterations < KeySlot.MIN_ITERATIONS) {
+                throw new CliException("--kdf-iterations must be at least " + KeySlot.MIN_ITERATIONS, 2);
+            }
+            char[] pw = RepoOptions.readPassword(newPasswordFile, "OPSLEDGER_VAULT_NEW_PASSWORD", "--new-password-file");
+            try (Repository r = repo.open()) {
+                String id = r.addKeySlot(pw, iterations, label);
+                if (repo.json) {
+                    Output.json(Map.of("added", id));
+                } else {
+                    Output.out().println("added key slot " + id.substring(0, 8) + " (" + label + ")");
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List key slots.")
+    static final class ListSlots implements Callable<Integer> {
+        @Mixin
+        RepoOptions repo;
+
+        @Override
+        public Integer call() {
+            try (Repository r = repo.open()) {
+                var slots = r.keySlots();
+                if (repo.json) {
+                    Output.json(slots);
+                } else {
+                    for (var s : slots) {
+                        Output.out().printf("%s  %-16s  %-16s  %s  %d iterations%n", s.id().substring(0, 8), s.label(), s.host(),
+                                SnapshotsCommand.TIME.format(s.created()), s.iterations());
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a key slot (never the last one).")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        RepoOptions repo;
+
+        @Parameters(paramLabel = "SLOT", description = "Key slot ID or unique prefix.")
+        String slot;
+
+        @Override
+        public Integer call() {
+            try (Repository r = repo.open()) {
+                r.removeKeySlot(slot);
+                if (repo.json) {
+                    Output.json(Map.of("removed", slot));
+                } else {
+                    Output.out().println("removed key slot " + slot);
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = "Start a new data-key epoch for new data (IS.012 6.6.8.1); old data stays readable until its epoch is retired.")
+    static final class Rotate implements Callable<Integer> {
+        @Mixin
+        RepoOptions repo;
+
+        @Override
+        public Integer call() {
+            try (Repository r = repo.open()) {
+                int epoch = new KeyEpochs(r).rotate();
+                if (repo.json) {
+                    Output.json(Map.of("currentEpoch", epoch));
+                } else {
+                    Output.out().println("new data is now sealed under key epoch " + epoch);
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "retire", mixinStandardHelpOptions = true,
+            description = {"Re-encrypt everything an old epoch protects under the current one, then destroy its key:",
+                    "data forgotten and pruned before becomes unrecoverable (crypto-shredding). Snapshot IDs sealed under it change."})
+    static final class Retire implements Callable<Integer> {
+        @Mixin
+        RepoOptions repo;
+
+        @Parameters(paramLabel = "EPOCH")
+        int epoch;
+
+        @Override
+        public Integer call() {
+            try (Repository r = repo.open()) {
+                KeyEpochs.Retirement res;
+                try {
+                    res = new KeyEpochs(r).retire(epoch);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(e.getMessage(), 2);
+                }
+                if (repo.json) {
+                    Output.json(res);
+                } else {
+                    Output.out().printf("retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted; its key is destroyed%n",
+                            res.epoch(), res.packsRewritten(), res.snapshotsRewritten(), res.otherFilesRewritten());
+                }
+            }
+            return 0;
+        }
+    }
+}

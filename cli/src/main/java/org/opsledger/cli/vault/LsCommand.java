@@ -1,0 +1,63 @@
+package org.opsledger.cli.vault;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.NodeType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "ls", mixinStandardHelpOptions = true, description = "List the files of a snapshot (ID, unique prefix or 'latest').")
+final class LsCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Parameters(paramLabel = "SNAPSHOT")
+    String snapshot;
+
+    @Override
+    public Integer call() {
+        try (Repository r = repo.open()) {
+            var s = r.findSnapshot(snapshot);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            walk(r, s.snapshot().tree(), "", rows);
+            if (repo.json) {
+                Output.json(rows);
+            } else {
+                for (Map<String, Object> row : rows) {
+                    Output.out().printf("%s %6s %12s  %s  %s%s%n", row.get("type").toString().charAt(0), row.get("mode"), row.get("size"),
+                            SnapshotsCommand.TIME.format((Instant) row.get("mtime")), row.get("path"),
+                            row.containsKey("linkTarget") ? " -> " + row.get("linkTarget") : "");
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static void walk(Repository r, ObjectId tree, String dir, List<Map<String, Object>> rows) {
+        for (Node n : r.loadTree(tree).nodes()) {
+            String path = dir + "/" + n.name();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("path", path);
+            row.put("type", n.type().json());
+            row.put("mode", Integer.toOctalString(n.mode()));
+            row.put("size", n.size());
+            row.put("mtime", Instant.ofEpochSecond(0, n.mtime()));
+            if (n.linkTarget() != null) {
+                row.put("linkTarget", n.linkTarget());
+            }
+            rows.add(row);
+            if (n.type() == NodeType.DIR && n.subtree() != null) {
+                walk(r, n.subtree(), path, rows);
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.opsledger.cli.vault;
+
+import java.io.Console;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.opsledger.vault.VaultJson;
+
+/** Text or JSON on stdout; a progress line on stderr only when stderr is a terminal. */
+final class Output {
+
+    private Output() {
+    }
+
+    static PrintStream out() {
+        return System.out;
+    }
+
+    static void json(Object value) {
+        System.out.println(VaultJson.writeString(value));
+        System.out.flush();
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.2f %s", v, units[u]);
+    }
+
+    static boolean onTerminal() {
+        Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(c); // JDK 22+: a console may be redirected
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 21: a console exists only on a terminal
+        }
+    }
+
+    /** Redraws {@code line} every 250 ms on a terminal until closed; does nothing elsewhere or with --json. */
+    static AutoCloseable progress(boolean json, Supplier<String> line) {
+        if (json || !onTerminal()) {
+            return () -> { };
+        }
+        Thread t = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    System.err.print("\r\033[K" + line.get());
+                    System.err.flush();
+                    Thread.sleep(250);
+                }
+            } catch (InterruptedException done) {
+                // closed
+            }
+        }, "vault-progress");
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            t.interrupt();
+            t.join();
+            System.err.print("\r\033[K");
+            System.err.flush();
+        };
+    }
+}

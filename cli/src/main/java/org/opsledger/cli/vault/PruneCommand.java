@@ -1,0 +1,35 @@
+package org.opsledger.cli.vault;
+
+import java.util.concurrent.Callable;
+import org.opsledger.vault.prune.PruneResult;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.repository.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = "Free data no snapshot needs (two-phase: safe while backups run; held snapshots keep all they reference).")
+final class PruneCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Override
+    public Integer call() {
+        try (Repository r = repo.open()) {
+            PruneResult res = new Pruner(r).prune();
+            if (repo.json) {
+                Output.json(res);
+            } else {
+                print(res);
+            }
+        }
+        return 0;
+    }
+
+    static void print(PruneResult r) {
+        Output.out().printf("prune: %d pack(s) condemned (%d repacked), %d deleted, %d waiting for running backups, %d rescued, "
+                        + "%d orphan(s) removed, %s freed%n", r.packsCondemned(), r.packsRepacked(), r.packsDeleted(), r.packsWaiting(),
+                r.packsRescued(), r.orphanPacksDeleted(), Output.bytes(r.bytesFreed()));
+    }
+}

@@ -1,0 +1,59 @@
+package org.opsledger.cli.vault;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.opsledger.cli.CliException;
+import org.opsledger.vault.Vault;
+import org.opsledger.vault.repository.Repository;
+import picocli.CommandLine.Option;
+
+/** Options every vault command shares: where the repository is, how to unlock it, how to print. */
+final class RepoOptions {
+
+    @Option(names = {"-r", "--repo"}, description = "Repository: a directory or s3://bucket/prefix (env OPSLEDGER_VAULT_REPOSITORY).",
+            defaultValue = "${env:OPSLEDGER_VAULT_REPOSITORY}")
+    String repo;
+
+    @Option(names = "--password-file", description = "File holding the repository password (or env OPSLEDGER_VAULT_PASSWORD).")
+    Path passwordFile;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    char[] password() {
+        return readPassword(passwordFile, "OPSLEDGER_VAULT_PASSWORD", "--password-file");
+    }
+
+    static char[] readPassword(Path file, String env, String option) {
+        if (file != null) {
+            try {
+                String p = Files.readString(file);
+                p = p.endsWith("\n") ? p.substring(0, p.length() - 1) : p;
+                p = p.endsWith("\r") ? p.substring(0, p.length() - 1) : p;
+                if (p.isEmpty()) {
+                    throw new CliException("password file " + file + " is empty", 2);
+                }
+                return p.toCharArray();
+            } catch (IOException e) {
+                throw new CliException("cannot read password file " + file + ": " + e.getMessage(), 2);
+            }
+        }
+        String fromEnv = System.getenv(env);
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return fromEnv.toCharArray();
+        }
+        throw new CliException("no password: pass " + option + " FILE or set " + env, 2);
+    }
+
+    String location() {
+        if (repo == null || repo.isBlank()) {
+            throw new CliException("no repository: pass --repo PATH|s3://bucket/prefix or set OPSLEDGER_VAULT_REPOSITORY", 2);
+        }
+        return repo;
+    }
+
+    Repository open() {
+        return Vault.open(location(), password());
+    }
+}

@@ -1,0 +1,61 @@
+package org.opsledger.cli.vault;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "snapshots", mixinStandardHelpOptions = true,
+        description = "List snapshots with their IS.012 6.6.5.1 record (owner, classification, time, retention, location) and holds.")
+final class SnapshotsCommand implements Callable<Integer> {
+
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @Mixin
+    RepoOptions repo;
+
+    @Override
+    public Integer call() {
+        try (Repository r = repo.open()) {
+            List<SnapshotRef> all = r.snapshots();
+            Set<ObjectId> held = r.holds().keySet();
+            if (repo.json) {
+                List<Map<String, Object>> out = new ArrayList<>();
+                for (SnapshotRef s : all) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", s.id().hex());
+                    m.put("held", held.contains(s.id()));
+                    m.put("record", s.snapshot());
+                    out.add(m);
+                }
+                Output.json(out);
+                return 0;
+            }
+            Output.out().printf("%-8s  %-19s  %-11s  %-12s  %-14s  %-16s  %-10s  %s%n",
+                    "ID", "Time (UTC)", "Kind", "Host", "Owner", "Classification", "Retain", "Paths");
+            for (SnapshotRef s : all) {
+                Snapshot x = s.snapshot();
+                Output.out().printf("%-8s  %-19s  %-11s  %-12s  %-14s  %-16s  %-10s  %s%s%n", s.shortId(), TIME.format(x.time()),
+                        x.kind().json(), x.hostname(), dash(x.dataOwner()), dash(x.classification()),
+                        x.retainUntil() == null ? "-" : x.retainUntil().toString(), String.join(" ", x.paths()),
+                        held.contains(s.id()) ? "  [legal hold]" : "");
+            }
+            Output.out().println(all.size() + " snapshot(s) in " + r.backend().location());
+        }
+        return 0;
+    }
+
+    static String dash(String s) {
+        return s == null ? "-" : s;
+    }
+}

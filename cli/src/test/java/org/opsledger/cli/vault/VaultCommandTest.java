@@ -1,0 +1,184 @@
+package org.opsledger.cli.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.cli.OpsLedgerCommand;
+import org.opsledger.vault.VaultJson;
+import tools.jackson.databind.JsonNode;
+
+/** `opsledger vault …` end to end through the real command line, on real files. */
+class VaultCommandTest {
+
+    @TempDir
+    Path tmp;
+    Path repo;
+    Path pw;
+    Path data;
+
+    record Run(int exit, String out, String err) {
+        JsonNode json() {
+            return VaultJson.MAPPER.readTree(out);
+        }
+    }
+
+    static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = OpsLedgerCommand.run(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    Run vault(String... args) {
+        int depth = args[0].equals("key") ? 2 : 1; // `key add` is two words
+        List<String> all = new ArrayList<>(List.of("vault"));
+        all.addAll(List.of(args).subList(0, depth));
+        all.addAll(List.of("--repo", repo.toString(), "--password-file", pw.toString()));
+        all.addAll(List.of(args).subList(depth, args.length));
+        return run(all.toArray(String[]::new));
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        repo = tmp.resolve("repo");
+        pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.createDirectories(data.resolve("empty"));
+        Files.write(data.resolve("report.txt"), "quarterly numbers\n".repeat(10_000).getBytes(StandardCharsets.UTF_8));
+        Files.createSymbolicLink(data.resolve("link"), Path.of("report.txt"));
+        assertThat(vault("init", "--kdf-iterations", "100000").exit()).isZero();
+    }
+
+    @Test
+    void backupSnapshotsRestoreVerifyAndCheckEndToEnd() throws Exception {
+        Run b = vault("backup", data.toString(), "--allow-same-device", "--owner", "finance", "--classification", "confidential",
+                "--retain-until", "2031-12-31", "--tag", "system=erp", "--json");
+        assertThat(b.exit()).as(b.err()).isZero();
+        String id = b.json().get("snapshot").asString();
+
+        Run list = vault("snapshots", "--json");
+        JsonNode record = list.json().get(0).get("record");
+        assertThat(record.get("dataOwner").asString()).isEqualTo("finance");
+        assertThat(record.get("classification").asString()).isEqualTo("Confidential");
+        assertThat(record.get("retainUntil").asString()).isEqualTo("2031-12-31");
+        assertThat(record.get("storageLocation").asString()).isEqualTo(repo.toString());
+        assertThat(record.get("sourceHost").asString()).isNotBlank();
+        assertThat(record.get("time").asString()).isNotBlank();
+
+        Run again = vault("backup", data.toString(), "--allow-same-device", "--json");
+        assertThat(again.json().get("record").get("kind").asString()).isEqualTo("incremental");
+        assertThat(again.json().get("record").get("summary").get("bytesRead").asLong()).isZero();
+
+        Run ls = vault("ls", id.substring(0, 10));
+        assertThat(ls.out()).contains("/data/report.txt").contains("/data/link -> report.txt").contains("/data/empty");
+
+        Run restore = vault("restore", id, "--target", tmp.resolve("out").toString(), "--verify");
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        assertThat(restore.out()).contains("verified");
+        assertThat(Files.readString(tmp.resolve("out/data/report.txt"))).isEqualTo(Files.readString(data.resolve("report.txt")));
+
+        Run check = vault("check", "--read-data");
+        assertThat(check.exit()).isZero();
+        assertThat(check.out()).contains("no errors were found");
+        assertThat(vault("check", "--read-data-subset", "50%").exit()).isZero();
+
+        Run stats = vault("stats", "--json");
+        assertThat(stats.json().get("snapshots").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aHeldSnapshotSurvivesForgetKeepWithinZeroPrune() {
+        vault("backup", data.toString(), "--allow-same-device");
+        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        vault("backup", data.toString(), "--allow-same-device", "--full");
+        assertThat(vault("hold", held.substring(0, 8), "--reason", "matter 2026-41").exit()).isZero();
+        Run forget = vault("forget", "--keep-within", "0d", "--prune", "--json");
+        assertThat(forget.exit()).as(forget.err()).isZero();
+        Run list = vault("snapshots", "--json");
+        assertThat(list.json().size()).isEqualTo(1);
+        assertThat(list.json().get(0).get("id").asString()).isEqualTo(held);
+        assertThat(list.json().get(0).get("held").asBoolean()).isTrue();
+        assertThat(vault("restore", held, "--target", tmp.resolve("out").toString(), "--verify").exit()).isZero();
+        assertThat(vault("release", held).exit()).isZero();
+        vault("forget", "--keep-within", "0d", "--prune");
+        assertThat(vault("snapshots", "--json").json().size()).isZero();
+    }
+
+    @Test
+    void errorsAreOneLineWithANonZeroExitAndLeaveTheRepositoryIntact() throws Exception {
+        vault("backup", data.toString(), "--allow-same-device");
+        Path wrong = Files.writeString(tmp.resolve("wrong"), "nope");
+        Run bad = run("vault", "snapshots", "--repo", repo.toString(), "--password-file", wrong.toString());
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err().lines().toList()).hasSize(1);
+        assertThat(bad.err()).startsWith("opsledger: wrong password");
+
+        Run missing = run("vault", "snapshots", "--repo", tmp.resolve("absent").toString(), "--password-file", pw.toString());
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.err().lines().toList()).containsExactly("opsledger: no vault repository at " + tmp.resolve("absent"));
+
+        Run sameDevice = vault("backup", data.toString());
+        assertThat(sameDevice.exit()).isNotZero();
+        assertThat(sameDevice.err().lines().toList()).hasSize(1);
+        assertThat(sameDevice.err()).contains("IS.012 6.6.6");
+
+        Run failed = vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c", "echo half a dump; exit 4");
+        assertThat(failed.exit()).isNotZero();
+        assertThat(failed.err()).contains("exited with status 4");
+        Run dump = vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c", "seq 1 50000");
+        assertThat(dump.exit()).as(dump.err()).isZero();
+        assertThat(vault("snapshots", "--json").json().size()).isEqualTo(2);
+        assertThat(vault("check", "--read-data").exit()).isZero();
+
+        Run badClass = vault("backup", data.toString(), "--allow-same-device", "--classification", "secret-ish");
+        assertThat(badClass.exit()).isEqualTo(2);
+        assertThat(badClass.err().lines().toList()).hasSize(1);
+    }
+
+    @Test
+    void keySlotsRotationRetirementAndCopy() throws Exception {
+        vault("backup", data.toString(), "--allow-same-device");
+        Path pw2 = Files.writeString(tmp.resolve("pw2"), "operator two");
+        assertThat(vault("key", "add", "--new-password-file", pw2.toString(), "--label", "ops-2", "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault("key", "list", "--json").json().size()).isEqualTo(2);
+        Run asTwo = run("vault", "snapshots", "--repo", repo.toString(), "--password-file", pw2.toString(), "--json");
+        assertThat(asTwo.json().size()).isEqualTo(1);
+
+        assertThat(vault("key", "rotate", "--json").json().get("currentEpoch").asInt()).isEqualTo(2);
+        Files.writeString(data.resolve("new.txt"), "after rotation");
+        vault("backup", data.toString(), "--allow-same-device");
+        Run retire = vault("key", "retire", "1");
+        assertThat(retire.exit()).as(retire.err()).isZero();
+        assertThat(vault("stats", "--json").json().get("retiredEpochs").get(0).asInt()).isEqualTo(1);
+        assertThat(vault("check", "--read-data").exit()).isZero();
+        Run retireCurrent = vault("key", "retire", "2");
+        assertThat(retireCurrent.exit()).isEqualTo(2);
+
+        Path target = tmp.resolve("long-term");
+        assertThat(run("vault", "init", "--repo", target.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        Run copy = vault("copy", "latest", "--to", target.toString());
+        assertThat(copy.exit()).as(copy.err()).isZero();
+        Run restored = run("vault", "restore", "latest", "--repo", target.toString(), "--password-file", pw.toString(),
+                "--target", tmp.resolve("from-copy").toString(), "--verify");
+        assertThat(restored.exit()).as(restored.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("from-copy/data/new.txt"))).isEqualTo("after rotation");
+    }
+}
