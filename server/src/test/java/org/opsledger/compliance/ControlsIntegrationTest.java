@@ -87,4 +87,30 @@ class ControlsIntegrationTest extends IntegrationTest {
         assertThat(denied.status()).isEqualTo(403);
         assertThat(jdbc.sql("SELECT count(*) FROM attestation WHERE control_id = 'IS.012-6.2.1'").query(Long.class).single()).isZero();
     }
+
+    @Test
+    void identityControlsAreDecidedFromTheAccountsThemselves() {
+        String auditor = api.person(Api.unique("aud"), "auditor");
+        // the bootstrap account "admin" is a generic interactive account while it is enabled
+        Api.Response generic = api.get("/api/v1/controls/IS.012-6.7.1.15", auditor);
+        assertThat(generic.get("status")).isEqualTo("not-compliant");
+        assertThat(generic.get("reasons").toString()).contains("admin");
+        assertThat(api.get("/api/v1/controls/IS.012-6.5.5", auditor).get("status")).isEqualTo("compliant");
+        assertThat(api.get("/api/v1/controls/ECOMP-3", auditor).get("status")).isEqualTo("compliant");
+        Api.Response timeout = api.get("/api/v1/controls/ECOMP-1.8", auditor);
+        assertThat(timeout.get("status")).isEqualTo("compliant");
+        assertThat(timeout.get("reasons").toString()).contains("900 s");
+        // an account that breaks a rule behind the application's back (a direct SQL edit) shows up
+        String dev = Api.unique("dev");
+        api.post("/api/v1/accounts", api.admin(), Map.of("username", dev, "displayName", "D", "kind", "service",
+                "roles", java.util.List.of("developer")));
+        jdbc.sql("UPDATE account SET roles = '{developer,release-manager}' WHERE username = ?").param(dev).update();
+        try {
+            Api.Response split = api.get("/api/v1/controls/IS.012-6.5.5", auditor);
+            assertThat(split.get("status")).isEqualTo("not-compliant");
+            assertThat(split.get("reasons").toString()).contains(dev);
+        } finally {
+            jdbc.sql("UPDATE account SET roles = '{developer}' WHERE username = ?").param(dev).update();
+        }
+    }
 }

@@ -80,15 +80,19 @@ class SeparationOfDutiesRules implements SeparationOfDuties {
 
     @Override
     public void checkRoles(String username, Set<Role> roles) {
-        Set<String> names = roles.stream().map(Role::wireName).collect(java.util.stream.Collectors.toSet());
-        for (AccountRule rule : accountRules) {
-            boolean broken = rule.exclusiveRole() != null
-                    ? names.contains(rule.exclusiveRole()) && names.size() > 1
-                    : rule.incompatibleRoles().stream().filter(names::contains).count() > 1;
-            if (broken) {
-                throw refuse(rule.id(), rule.source(), rule.description(), "account", username);
-            }
+        java.util.Optional<AccountRule> broken = brokenRule(roles);
+        if (broken.isPresent()) {
+            AccountRule rule = broken.get();
+            throw refuse(rule.id(), rule.source(), rule.description(), "account", username);
         }
+    }
+
+    /** The first account rule this role set breaks, without recording anything. */
+    java.util.Optional<AccountRule> brokenRule(Set<Role> roles) {
+        Set<String> names = roles.stream().map(Role::wireName).collect(java.util.stream.Collectors.toSet());
+        return accountRules.stream().filter(rule -> rule.exclusiveRole() != null
+                ? names.contains(rule.exclusiveRole()) && names.size() > 1
+                : rule.incompatibleRoles().stream().filter(names::contains).count() > 1).findFirst();
     }
 
     @Override

@@ -1,0 +1,109 @@
+package org.opsledger.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.opsledger.Api;
+import org.opsledger.IntegrationTest;
+import org.springframework.test.context.TestPropertySource;
+
+/** A person's first day, in a real browser: log in, forced password change, dashboard, timeout. */
+@TestPropertySource(properties = "opsledger.security.session-timeout=4s")
+class LoginBrowserTest extends IntegrationTest {
+
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void open() throws Exception {
+        browser = Browser.start();
+    }
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private void screenshot(String name) throws Exception {
+        Path dir = Path.of("target", "screenshots");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    private void logIn(String username, String password) {
+        browser.get(url("/login"));
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("form.card button[type=submit]")).click();
+    }
+
+    @Test
+    void aNewPersonLogsInChangesTheirPasswordSeesTheDashboardAndIsLoggedOutAfterInactivity() throws Exception {
+        String name = Api.unique("officer");
+        api.post("/api/v1/accounts", api.admin(), Map.of("username", name, "displayName", "Olivia Officer", "kind", "person",
+                "roles", List.of("security-officer"), "password", "First-Day-Pass-123"));
+
+        browser.get(url("/"));
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
+        logIn(name, "wrong password entirely");
+        assertThat(browser.findElement(By.cssSelector(".flash.error")).getText()).contains("Wrong user name or password");
+
+        logIn(name, "First-Day-Pass-123");
+        assertThat(browser.getCurrentUrl()).endsWith("/password");
+        // nothing else is reachable until the password changes
+        browser.get(url("/controls"));
+        assertThat(browser.getCurrentUrl()).endsWith("/password");
+        screenshot("password-change");
+
+        browser.findElement(By.id("currentPassword")).sendKeys("First-Day-Pass-123");
+        browser.findElement(By.id("newPassword")).sendKeys("My-Own-Secret-Phrase-9");
+        browser.findElement(By.id("confirmPassword")).sendKeys("My-Own-Secret-Phrase-9");
+        browser.findElement(By.cssSelector("form.card button[type=submit]")).click();
+
+        assertThat(browser.getCurrentUrl()).isEqualTo(url("/"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Dashboard");
+        assertThat(browser.findElement(By.cssSelector(".flash.ok")).getText()).contains("password has been changed");
+        // a security officer sees the audit trail in the navigation, not account administration forms
+        assertThat(browser.findElements(By.linkText("Audit trail"))).hasSize(1);
+        screenshot("dashboard");
+
+        browser.get(url("/controls"));
+        assertThat(browser.findElements(By.cssSelector("tbody tr"))).hasSize(181);
+        screenshot("controls");
+
+        Thread.sleep(5_500); // ECOMP 1.8: the session ends after the configured inactivity (4 s here)
+        browser.get(url("/controls"));
+        assertThat(browser.getCurrentUrl()).contains("/login");
+        assertThat(browser.findElement(By.cssSelector(".flash.info")).getText()).contains("session ended after inactivity");
+    }
+
+    @Test
+    void textThatLooksLikeHtmlIsShownAsTextAndServiceAccountsCannotLogIn() throws Exception {
+        String admin = api.admin();
+        String service = Api.unique("svc");
+        api.post("/api/v1/accounts", admin, Map.of("username", service, "displayName", "<img src=x onerror=alert(1)><b>bold</b>",
+                "kind", "service", "roles", List.of()));
+        logIn(service, "any-password-at-all");
+        assertThat(browser.getCurrentUrl()).contains("/login?error");
+
+        logIn(ADMIN, ADMIN_PASSWORD);
+        browser.get(url("/accounts"));
+        assertThat(browser.getPageSource()).contains("&lt;img src=x onerror=alert(1)&gt;&lt;b&gt;bold&lt;/b&gt;");
+        assertThat(browser.findElements(By.cssSelector("td b"))).isEmpty();
+        screenshot("accounts");
+    }
+}
