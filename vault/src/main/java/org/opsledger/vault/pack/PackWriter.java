@@ -19,7 +19,7 @@ public final class PackWriter {
     public static final int TRAILER = 4 + 4 + 1;
 
     private final BlobType type;
-    private byte[] buf = new byte[1024 * 1024];
+    private byte[] buf = new byte[TARGET_SIZE + 1024 * 1024]; // one allocation per pack in the common case
     private int size;
     private final List<PackedBlob> blobs = new ArrayList<>();
 

@@ -1,6 +1,7 @@
 package org.opsledger.vault.repository;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,9 @@ public final class Repository implements AutoCloseable {
     public static final int INDEX_EVERY_PACKS = 64;
     public static final Duration LOCK_STALE_AFTER = Duration.ofMinutes(5);
     private static final int PROBE = 64 * 1024;
+    static final long TREE_CACHE_BYTES = 64L * 1024 * 1024;
+    private final Map<ObjectId, byte[]> treePacks = new ConcurrentHashMap<>();
+    private final AtomicLong treePackBytes = new AtomicLong();
 
     private final Backend backend;
     private final RepositoryConfig config;
@@ -56,6 +60,18 @@ public final class Repository implements AutoCloseable {
     private final AtomicLong bytesAdded = new AtomicLong();
     private final AtomicLong blobsAdded = new AtomicLong();
     private final int compressionLevel;
+    /** One zstd context per thread: creating one per blob costs more than compressing a small file. */
+    private final ThreadLocal<ZstdCompressCtx> compressors = new ThreadLocal<>();
+
+    private ZstdCompressCtx compressor() {
+        ZstdCompressCtx c = compressors.get();
+        if (c == null) {
+            c = new ZstdCompressCtx().setLevel(compressionLevel);
+            compressors.set(c);
+        }
+        return c;
+    }
+
     private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[2][0]);
 
     private Repository(Backend backend, RepositoryConfig config, byte[] masterKey, Keyring keyring, int compressionLevel) {
@@ -205,7 +221,7 @@ public final class Repository implements AutoCloseable {
             if (scratch[0].length < bound) {
                 scratch[0] = new byte[bound];
             }
-            long n = Zstd.compressByteArray(scratch[0], 0, bound, buf, off, len, compressionLevel);
+            long n = compressor().compressByteArray(scratch[0], 0, bound, buf, off, len);
             if (!Zstd.isError(n) && n <= len - len / 32) {
                 payload = scratch[0];
                 pOff = 0;
@@ -242,7 +258,7 @@ public final class Repository implements AutoCloseable {
         if (scratch[0].length < bound) {
             scratch[0] = new byte[Math.max(bound, 1024 * 1024)];
         }
-        long n = Zstd.compressByteArray(scratch[0], 0, bound, buf, off, PROBE, 1);
+        long n = compressor().compressByteArray(scratch[0], 0, bound, buf, off, PROBE);
         return !Zstd.isError(n) && n <= PROBE - PROBE / 32;
     }
 
@@ -296,8 +312,27 @@ public final class Repository implements AutoCloseable {
         if (e == null) {
             throw new VaultException("blob " + id.shortHex() + " is not in the index");
         }
+        if (e.type() == BlobType.TREE) {
+            byte[] pack = treePack(e.pack());
+            return openBlob(id, e.compressed(), e.rawLength(), pack, e.offset(), e.length());
+        }
         byte[] sealed = backend.readRange(packName(e.pack()), e.offset(), e.length());
         return openBlob(id, e.compressed(), e.rawLength(), sealed, 0, sealed.length);
+    }
+
+    /** Tree packs are small and read directory by directory: keep whole ones, up to TREE_CACHE_BYTES. */
+    private byte[] treePack(ObjectId pack) {
+        byte[] cached = treePacks.get(pack);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] bytes = backend.read(packName(pack));
+        if (treePackBytes.addAndGet(bytes.length) > TREE_CACHE_BYTES) {
+            treePacks.clear(); // simple bound: start over rather than track recency
+            treePackBytes.set(bytes.length);
+        }
+        treePacks.put(pack, bytes);
+        return bytes;
     }
 
     /** Decrypts, decompresses and verifies one sealed blob; throws {@link DamagedBlobException} when it is not what its ID says. */

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: opsledger vault, restic and BorgBackup on one ~850 MB tree of real files
+# (a JDK, part of the Maven cache, /usr/share/doc), in one run on one machine.
+#
+#   apt-get install -y restic borgbackup     (Debian: restic 0.14, borg 1.2)
+#   ./mvnw -q -pl cli -am -DskipTests package
+#   bench/vault-vs-restic.sh                 results in bench/results/vault-<date>.md
+#
+# Measures, for each tool: first backup, unchanged re-run, a 1%-changed incremental, repository size,
+# a stdin database-dump-like stream, verified restore, full data check, and peak RSS (/usr/bin/time -v).
+# All repositories sit on the same disk as the tree (so opsledger needs --allow-same-device).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+BENCH_DIR=${BENCH_DIR:-/tmp/vault-bench}
+TARGET_MB=${TARGET_MB:-850}
+JAVA_OPTS=${OPSLEDGER_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m -XX:TieredStopAtLevel=1}
+jar="$here/cli/target/opsledger.jar"
+out="$here/bench/results/vault-$(date -u +%Y%m%dT%H%M%SZ).md"
+mkdir -p "$here/bench/results" "$BENCH_DIR"
+for t in restic borg /usr/bin/time; do command -v "$t" >/dev/null || { echo "missing $t: apt-get install -y restic borgbackup time" >&2; exit 1; }; done
+[ -f "$jar" ] || { echo "build the CLI first: ./mvnw -q -pl cli -am -DskipTests package" >&2; exit 1; }
+cp "$jar" "$BENCH_DIR/opsledger.jar" && jar="$BENCH_DIR/opsledger.jar"   # a rebuild during the run cannot disturb it
+
+export RESTIC_PASSWORD=bench-password BORG_PASSPHRASE=bench-password OPSLEDGER_VAULT_PASSWORD=bench-password
+export BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
+tree="$BENCH_DIR/tree"
+
+# ---- the tree: copied once so that the Maven cache changing under other builds does not disturb the run
+if [ ! -d "$tree" ]; then
+  mkdir -p "$tree/m2"
+  cp -a /usr/lib/jvm/temurin-25-jdk-amd64 "$tree/jdk"
+  cp -a /usr/share/doc "$tree/doc"
+  have=$(du -sm "$tree" | cut -f1)
+  for d in $(cd ~/.m2/repository && find . -mindepth 2 -maxdepth 2 -type d | sort); do
+    [ "$have" -ge "$TARGET_MB" ] && break
+    mkdir -p "$tree/m2/$d" && cp -a ~/.m2/repository/"$d"/. "$tree/m2/$d/"
+    have=$(du -sm "$tree" | cut -f1)
+  done
+fi
+size_mb=$(du -sm --apparent-size "$tree" | cut -f1)
+files=$(find "$tree" -type f | wc -l)
+tar cf - "$tree" 2>/dev/null | cat >/dev/null   # same warm page cache for every tool
+
+read -r -a jvm_opts <<<"$JAVA_OPTS"
+vault=("$JAVA_HOME/bin/java" "${jvm_opts[@]}" -jar "$jar" vault)
+declare -A T M
+measure() { # name command...  → T[name]=seconds M[name]=peak RSS MB
+  local name=$1; shift
+  /usr/bin/time -v -o "$BENCH_DIR/time.txt" "$@" >"$BENCH_DIR/$name.log" 2>&1 || { echo "FAILED: $name (see $BENCH_DIR/$name.log)" >&2; tail -3 "$BENCH_DIR/$name.log" >&2; exit 1; }
+  T[$name]=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$BENCH_DIR/time.txt")
+  M[$name]=$(awk -F': ' '/Maximum resident set size/ {printf "%d", $2/1024}' "$BENCH_DIR/time.txt")
+  printf '%-28s %8.2f s %6d MB\n' "$name" "${T[$name]}" "${M[$name]}" >&2
+}
+change_one_percent() { # append to every 100th file: ~1% of files changed
+  find "$tree" -type f | sort | awk 'NR % 100 == 0' | while read -r f; do printf 'changed %s\n' "$RANDOM" >>"$f"; done
+}
+rm -rf "$BENCH_DIR"/{ol,rs,bg}-repo "$BENCH_DIR"/{ol,rs,bg}-out
+
+# ---- opsledger vault
+measure ol-init      "${vault[@]}" init --repo "$BENCH_DIR/ol-repo"
+measure ol-first     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
+measure ol-rerun     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
+ol_size=$(du -sb "$BENCH_DIR/ol-repo" | cut -f1)
+measure ol-restore   "${vault[@]}" restore latest --repo "$BENCH_DIR/ol-repo" --target "$BENCH_DIR/ol-out" --verify
+measure ol-check     "${vault[@]}" check --repo "$BENCH_DIR/ol-repo" --read-data
+measure ol-stdin     sh -c "tar cf - '$tree/doc' | '$JAVA_HOME/bin/java' $JAVA_OPTS -jar '$jar' vault backup --repo '$BENCH_DIR/ol-repo' --stdin --stdin-name doc.tar"
+rm -rf "$BENCH_DIR/ol-out"
+
+# ---- restic
+measure rs-init      restic -r "$BENCH_DIR/rs-repo" init
+measure rs-first     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
+measure rs-rerun     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
+rs_size=$(du -sb "$BENCH_DIR/rs-repo" | cut -f1)
+measure rs-restore   restic -r "$BENCH_DIR/rs-repo" restore latest --target "$BENCH_DIR/rs-out" --verify
+measure rs-check     restic -r "$BENCH_DIR/rs-repo" check --read-data
+measure rs-stdin     sh -c "tar cf - '$tree/doc' | restic -r '$BENCH_DIR/rs-repo' backup --stdin --stdin-filename doc.tar"
+rm -rf "$BENCH_DIR/rs-out"
+
+# ---- borg
+measure bg-init      borg init -e repokey "$BENCH_DIR/bg-repo"
+measure bg-first     borg create "$BENCH_DIR/bg-repo::first" "$tree"
+measure bg-rerun     borg create "$BENCH_DIR/bg-repo::rerun" "$tree"
+bg_size=$(du -sb "$BENCH_DIR/bg-repo" | cut -f1)
+mkdir -p "$BENCH_DIR/bg-out"
+measure bg-restore   sh -c "cd '$BENCH_DIR/bg-out' && borg extract '$BENCH_DIR/bg-repo::rerun'"
+measure bg-check     borg check --verify-data "$BENCH_DIR/bg-repo"
+measure bg-stdin     sh -c "tar cf - '$tree/doc' | borg create '$BENCH_DIR/bg-repo::stdin' -"
+rm -rf "$BENCH_DIR/bg-out"
+
+# ---- 1% changed incremental, all three on the same change
+change_one_percent
+measure ol-incr1     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
+measure rs-incr1     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
+measure bg-incr1     borg create "$BENCH_DIR/bg-repo::incr1" "$tree"
+
+mbps() { awk -v mb="$size_mb" -v s="$1" 'BEGIN {printf "%.0f", mb / s}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+{
+  echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(uname -n): $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB RAM;"
+  echo "tree: $size_mb MB in $files files (JDK, /usr/share/doc, part of ~/.m2), warm page cache; restic $(restic version | awk '{print $2}'), $(borg --version);"
+  echo "opsledger JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), options \`$JAVA_OPTS\`."
+  echo
+  echo "| measure | opsledger vault | restic | borg | vault ÷ restic |"
+  echo "|---|---|---|---|---|"
+  echo "| first backup | ${T[ol-first]} s ($(mbps "${T[ol-first]}") MB/s) | ${T[rs-first]} s ($(mbps "${T[rs-first]}") MB/s) | ${T[bg-first]} s ($(mbps "${T[bg-first]}") MB/s) | $(ratio "${T[rs-first]}" "${T[ol-first]}")× throughput |"
+  echo "| unchanged re-run | ${T[ol-rerun]} s | ${T[rs-rerun]} s | ${T[bg-rerun]} s | $(ratio "${T[ol-rerun]}" "${T[rs-rerun]}")× time |"
+  echo "| 1%-changed incremental | ${T[ol-incr1]} s | ${T[rs-incr1]} s | ${T[bg-incr1]} s | $(ratio "${T[ol-incr1]}" "${T[rs-incr1]}")× time |"
+  echo "| repository size after first backup + re-run | $((ol_size/1048576)) MiB | $((rs_size/1048576)) MiB | $((bg_size/1048576)) MiB | $(ratio "$ol_size" "$rs_size")× size |"
+  echo "| verified restore (borg: extract, which checks chunk hashes) | ${T[ol-restore]} s | ${T[rs-restore]} s | ${T[bg-restore]} s | $(ratio "${T[rs-restore]}" "${T[ol-restore]}")× throughput |"
+  echo "| check --read-data (borg: check --verify-data) | ${T[ol-check]} s | ${T[rs-check]} s | ${T[bg-check]} s | $(ratio "${T[rs-check]}" "${T[ol-check]}")× throughput |"
+  echo "| stdin stream (tar of doc/) | ${T[ol-stdin]} s | ${T[rs-stdin]} s | ${T[bg-stdin]} s | $(ratio "${T[ol-stdin]}" "${T[rs-stdin]}")× time |"
+  echo "| peak RSS: first backup | ${M[ol-first]} MB | ${M[rs-first]} MB | ${M[bg-first]} MB | $(ratio "${M[ol-first]}" "${M[rs-first]}")× |"
+  echo "| peak RSS: restore | ${M[ol-restore]} MB | ${M[rs-restore]} MB | ${M[bg-restore]} MB | $(ratio "${M[ol-restore]}" "${M[rs-restore]}")× |"
+  echo "| peak RSS: check | ${M[ol-check]} MB | ${M[rs-check]} MB | ${M[bg-check]} MB | $(ratio "${M[ol-check]}" "${M[rs-check]}")× |"
+} | tee "$out"
+echo "results: $out" >&2
