@@ -1,0 +1,118 @@
+package org.opsledger.audit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.opsledger.ledger.Hash;
+import org.opsledger.ledger.audit.AuditResult;
+import org.opsledger.ledger.audit.LogAuditor;
+import org.opsledger.ledger.note.VerifierKey;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Checks an audit export (JSON lines, docs/audit-format.md 3) against checkpoints an auditor holds,
+ * trusting nothing but the log's verifier key: what {@code opsledger audit verify} runs, offline.
+ * Entries stream through the ledger's {@link LogAuditor} in constant memory; on top of it this
+ * names the audit entry (its table id) behind a leaf, and reports a leaf missing from the middle of
+ * the export (a deleted row) by its index.
+ */
+public final class AuditExportVerifier {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final LogAuditor auditor;
+
+    public AuditExportVerifier(VerifierKey key) {
+        this.auditor = LogAuditor.trusting(key);
+    }
+
+    /** The verdict; {@link #describe()} is the one line the CLI prints. */
+    public sealed interface Verdict {
+
+        default boolean ok() {
+            return this instanceof Holds;
+        }
+
+        String describe();
+
+        /** Every entry hashed to its leaf, every checkpoint opened and matched. */
+        record Holds(AuditResult.Verified result) implements Verdict {
+            @Override
+            public String describe() {
+                return result.describe();
+            }
+        }
+
+        /** The ledger's verdict against the export, with the table id of the entry if it names one. */
+        record Fails(AuditResult result, Long entryId) implements Verdict {
+            @Override
+            public String describe() {
+                if (result instanceof AuditResult.EntryAltered altered) {
+                    return "entry " + altered.index() + " (audit entry id " + entryId + ") was altered: its leaf hash is "
+                            + altered.recomputedLeafHash().base64() + ", the log recorded " + altered.storedLeafHash().base64();
+                }
+                return result.describe();
+            }
+        }
+
+        /** The export skips leaf {@code index}: the row behind it is gone from the table. */
+        record MissingEntry(long index, long nextPresent) implements Verdict {
+            @Override
+            public String describe() {
+                return "entry " + index + " is missing: the export goes from leaf " + (index - 1) + " to leaf " + nextPresent
+                        + " (its audit row was deleted)";
+            }
+        }
+
+        /** The export is not in the documented format. */
+        record Malformed(long line, String detail) implements Verdict {
+            @Override
+            public String describe() {
+                return "export line " + line + " is malformed: " + detail;
+            }
+        }
+    }
+
+    /** One export line (docs/audit-format.md 3). */
+    record Line(long index, long id, String leafHash, String entry) {
+    }
+
+    /** Verifies the export read from {@code export} (UTF-8 JSON lines, from leaf 0) against {@code checkpointNotes}. */
+    public Verdict verify(BufferedReader export, List<String> checkpointNotes) throws IOException {
+        LogAuditor.Audit audit = auditor.begin(checkpointNotes, List.of());
+        long expected = 0;
+        long lineNumber = 0;
+        String text;
+        while ((text = export.readLine()) != null) {
+            lineNumber++;
+            if (text.isEmpty()) {
+                continue;
+            }
+            Line line;
+            Hash stored;
+            try {
+                line = JSON.readValue(text, Line.class);
+                if (line.entry() == null || line.leafHash() == null) {
+                    return new Verdict.Malformed(lineNumber, "needs index, id, leafHash and entry");
+                }
+                stored = Hash.fromBase64(line.leafHash());
+            } catch (JacksonException | IllegalArgumentException e) {
+                return new Verdict.Malformed(lineNumber, e.getMessage().lines().findFirst().orElse("not JSON"));
+            }
+            if (line.index() != expected) {
+                return line.index() > expected
+                        ? new Verdict.MissingEntry(expected, line.index())
+                        : new Verdict.Malformed(lineNumber, "leaf " + line.index() + " out of order, expected " + expected
+                                + (expected == 0 ? " (an export to verify starts at leaf 0)" : ""));
+            }
+            if (!audit.accept(line.entry().getBytes(StandardCharsets.UTF_8), stored)) {
+                return new Verdict.Fails(audit.finish(), line.id());
+            }
+            expected++;
+        }
+        AuditResult result = audit.finish();
+        return result instanceof AuditResult.Verified verified ? new Verdict.Holds(verified) : new Verdict.Fails(result, null);
+    }
+}
