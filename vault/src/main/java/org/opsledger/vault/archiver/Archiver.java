@@ -284,10 +284,14 @@ public final class Archiver {
 
         private CompletableFuture<Node> directory(Path dir, Node meta, Node parentNode) {
             Map<String, Node> parentChildren = Map.of();
+            Tree parentTree = null;
             if (!full && parentNode != null && parentNode.type() == NodeType.DIR && parentNode.subtree() != null
                     && repo.index().contains(parentNode.subtree())) {
-                parentChildren = byName(repo.loadTree(parentNode.subtree()));
+                parentTree = repo.loadTree(parentNode.subtree());
+                parentChildren = byName(parentTree);
             }
+            Tree unchanged = parentTree;
+            ObjectId unchangedId = parentNode == null ? null : parentNode.subtree();
             List<Path> entries;
             try (Stream<Path> s = Files.list(dir)) {
                 entries = s.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
@@ -305,6 +309,9 @@ public final class Archiver {
             progress.dirs.incrementAndGet();
             return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
                 List<Node> nodes = children.stream().map(CompletableFuture::join).toList();
+                if (unchanged != null && unchanged.nodes().equals(nodes)) {
+                    return meta.withSubtree(unchangedId); // the same listing: its tree blob is already stored
+                }
                 return meta.withSubtree(repo.saveTree(new Tree(nodes)));
             }, pool);
         }
