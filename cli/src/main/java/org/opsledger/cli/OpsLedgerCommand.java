@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = OpsLedgerCommand.Version.class,
         description = "OpsLedger: the operations system of record for IS.012 and the ECOMP policy.",
-        subcommands = {ServerCommand.class, org.opsledger.cli.vault.VaultCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, org.opsledger.cli.vault.VaultCommand.class, org.opsledger.cli.audit.AuditCommand.class,
+                CommandLine.HelpCommand.class})
 public final class OpsLedgerCommand {
 
     public static void main(String[] args) {

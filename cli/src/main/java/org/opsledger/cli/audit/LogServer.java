@@ -1,0 +1,64 @@
+package org.opsledger.cli.audit;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.opsledger.cli.CliException;
+
+/** The few read-only calls the audit commands make to an OpsLedger server, with a bearer token. */
+final class LogServer {
+
+    private final String base;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private LogServer(String base, String token) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.token = token;
+    }
+
+    static LogServer connect(String url, Path tokenFile) {
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new CliException("--server must be an http:// or https:// URL, got: " + url, 2);
+        }
+        if (tokenFile == null) {
+            throw new CliException("--token-file is required: the server answers signed-in accounts only", 2);
+        }
+        try {
+            return new LogServer(url, Files.readString(tokenFile, StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            throw VerifyCommand.unreadable(tokenFile, e);
+        }
+    }
+
+    /** GET {@code path}; the body on 200, else a one-line error naming the status. */
+    String get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).header("User-Agent", "opsledger-cli").GET().build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach " + base + ": connection refused", 3);
+        } catch (IOException e) {
+            throw new CliException("cannot reach " + base + ": " + e.getMessage(), 3);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", 3);
+        }
+        return switch (response.statusCode()) {
+            case 200 -> response.body();
+            case 401 -> throw new CliException("the server refused the token (401): is it valid and unexpired?", 3);
+            case 403 -> throw new CliException("the token's account may not read the audit log (403): auditors and security officers may", 3);
+            default -> throw new CliException("GET " + path + " answered " + response.statusCode() + ": "
+                    + response.body().lines().findFirst().orElse(""), 3);
+        };
+    }
+}

@@ -1,0 +1,178 @@
+package org.opsledger.cli.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.OpsLedgerApplication;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The audit commands against a real server (the whole application on its embedded PostgreSQL, in
+ * this JVM): {@code key} and {@code prove} over HTTP, and the auditor's round trip — save a
+ * checkpoint and the key, a database superuser rewrites one row, export, {@code verify} offline
+ * names that entry.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditServerCommandsTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ADMIN_PASSWORD = "First-Operator-Pass-1";
+
+    @TempDir
+    Path tmp;
+
+    private ConfigurableApplicationContext server;
+    private String base;
+    private Path tokenFile;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void startServer() throws Exception {
+        Path data = Files.createTempDirectory("opsledger-cli-audit-");
+        server = SpringApplication.run(OpsLedgerApplication.class, "--server.port=0", "--opsledger.data-dir=" + data,
+                "--opsledger.bootstrap.admin-password=" + ADMIN_PASSWORD, "--opsledger.node-name=cli-test",
+                "--spring.main.banner-mode=off");
+        base = "http://localhost:" + server.getEnvironment().getProperty("local.server.port");
+        String admin = token("admin", ADMIN_PASSWORD);
+        String auditor = "auditor-" + UUID.randomUUID().toString().substring(0, 8);
+        String initial = "Initial-" + UUID.randomUUID();
+        String chosen = "Chosen-" + UUID.randomUUID();
+        post("/api/v1/accounts", admin, Map.of("username", auditor, "displayName", "Auditor", "kind", "person",
+                "roles", List.of("auditor"), "password", initial), 201);
+        post("/api/v1/auth/password", null, Map.of("username", auditor, "currentPassword", initial, "newPassword", chosen), 204);
+        tokenFile = Files.createTempFile("auditor", ".token");
+        Files.writeString(tokenFile, token(auditor, chosen) + "\n");
+    }
+
+    @AfterAll
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void keyPrintsTheLogsVerifierKey() {
+        CliRun run = CliRun.of("audit", "key", "--server", base, "--token-file", tokenFile.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).matches("opsledger/cli-test\\+[0-9a-f]{8}\\+[A-Za-z0-9+/]{44}\\n");
+    }
+
+    @Test
+    void proveChecksOneEntryAgainstTheLatestCheckpoint() throws Exception {
+        awaitCheckpointSize(2);
+        Path key = Files.writeString(tmp.resolve("log.key"),
+                CliRun.of("audit", "key", "--server", base, "--token-file", tokenFile.toString()).out());
+        CliRun run = CliRun.of("audit", "prove", "1", "--server", base, "--token-file", tokenFile.toString(),
+                "--key", key.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("entry       1 (audit entry id ").contains("proof       ")
+                .contains("ok: entry 1 is in the log signed by opsledger/cli-test+");
+
+        CliRun beyond = CliRun.of("audit", "prove", "999999", "--server", base, "--token-file", tokenFile.toString());
+        assertThat(beyond.exit()).isEqualTo(1);
+        assertThat(beyond.err()).startsWith("opsledger: entry 999999 is not covered yet");
+
+        Path wrongToken = Files.writeString(tmp.resolve("wrong.token"), "not-a-token");
+        CliRun refused = CliRun.of("audit", "prove", "1", "--server", base, "--token-file", wrongToken.toString());
+        assertThat(refused.exit()).isEqualTo(3);
+        assertThat(refused.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void aSuperusersRewriteOfOneRowIsNamedByVerify() throws Exception {
+        awaitCheckpointSize(3);
+        Path key = Files.writeString(tmp.resolve("pinned.key"),
+                CliRun.of("audit", "key", "--server", base, "--token-file", tokenFile.toString()).out());
+        Path checkpoint = Files.writeString(tmp.resolve("held.checkpoint"), get("/api/v1/audit/checkpoint"));
+        Path clean = Files.writeString(tmp.resolve("clean.jsonl"), get("/api/v1/audit/export"));
+        CliRun ok = verify(clean, checkpoint, key);
+        assertThat(ok.exit()).as(ok.err()).isZero();
+
+        // the victim: leaf 2, whatever entry the server integrated there
+        Map<?, ?> line = JSON.readValue(get("/api/v1/audit/export?from=2&to=3").strip(), Map.class);
+        long id = ((Number) line.get("id")).longValue();
+        try (Connection superuser = server.getBean(DataSource.class).getConnection()) {
+            superuser.setAutoCommit(false);
+            try (Statement off = superuser.createStatement()) {
+                off.execute("SET LOCAL session_replication_role = replica"); // the append-only trigger stays silent
+            }
+            try (PreparedStatement update = superuser.prepareStatement(
+                    "UPDATE audit_entry SET body = replace(body, '\"outcome\":\"', '\"outcome\":\"x') WHERE id = ?")) {
+                update.setLong(1, id);
+                assertThat(update.executeUpdate()).isEqualTo(1);
+            }
+            superuser.commit();
+        }
+        Path tampered = Files.writeString(tmp.resolve("tampered.jsonl"), get("/api/v1/audit/export"));
+        CliRun run = verify(tampered, checkpoint, key);
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("opsledger: entry 2 (audit entry id " + id + ") was altered: its leaf hash is "
+                + run.err().substring(run.err().indexOf("is ") + 3));
+        assertThat(run.err()).contains("the log recorded");
+    }
+
+    // --- helpers
+
+    private CliRun verify(Path export, Path checkpoint, Path key) {
+        return CliRun.of("audit", "verify", "--export", export.toString(), "--checkpoint", checkpoint.toString(),
+                "--key", key.toString());
+    }
+
+    private void awaitCheckpointSize(long size) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            String note = get("/api/v1/audit/checkpoint");
+            if (Long.parseLong(note.split("\n")[1]) >= size) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no checkpoint of size " + size + " within 10 s");
+    }
+
+    private String get(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + Files.readString(tokenFile).strip()).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    private String token(String username, String password) throws Exception {
+        return (String) JSON.readValue(post("/api/v1/auth/token", null,
+                Map.of("username", username, "password", password), 200), Map.class).get("token");
+    }
+
+    private String post(String path, String bearer, Object body, int expected) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(expected);
+        return r.body();
+    }
+}
