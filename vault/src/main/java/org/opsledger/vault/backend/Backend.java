@@ -21,7 +21,12 @@ public interface Backend extends AutoCloseable {
     long size(String name);
 
     /** Writes the file atomically, replacing any previous file of that name. */
-    void write(String name, byte[] data);
+    default void write(String name, byte[] data) {
+        write(name, data, 0, data.length);
+    }
+
+    /** Writes {@code data[off, off+len)} as the whole file, atomically. */
+    void write(String name, byte[] data, int off, int len);
 
     void delete(String name);
 

@@ -89,14 +89,14 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
-    public void write(String name, byte[] data) {
+    public void write(String name, byte[] data, int off, int len) {
         Path target = path(name);
         Path dir = target.getParent();
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
         try {
             Files.createDirectories(dir);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(data);
+                ByteBuffer buf = ByteBuffer.wrap(data, off, len);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }

@@ -146,9 +146,10 @@ public final class S3Backend implements Backend {
     }
 
     @Override
-    public void write(String name, byte[] data) {
+    public void write(String name, byte[] data, int off, int len) {
         try {
-            s3.putObject(r -> r.bucket(bucket).key(key(name)), RequestBody.fromBytes(data));
+            s3.putObject(r -> r.bucket(bucket).key(key(name)).contentLength((long) len),
+                    RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(data, off, len)));
         } catch (SdkException e) {
             throw failure("cannot write", name, e);
         }

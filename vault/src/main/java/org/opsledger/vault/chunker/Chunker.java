@@ -17,6 +17,8 @@ public final class Chunker {
     static final long MASK_SMALL = topBits(22);
     static final long MASK_LARGE = topBits(18);
 
+    static final int READ_SIZE = 1024 * 1024;
+
     private final long[] gear = new long[256];
 
     /** Receives each chunk; the bytes are valid only during the call. */
@@ -88,7 +90,8 @@ public final class Chunker {
                     start = 0;
                 }
                 while (limit < buffer.length) {
-                    int n = in.read(buffer, limit, buffer.length - limit);
+                    // at most 1 MiB per read: the JDK stages heap reads through a temporary direct buffer of the request's size
+                    int n = in.read(buffer, limit, Math.min(READ_SIZE, buffer.length - limit));
                     if (n < 0) {
                         eof = true;
                         break;

@@ -113,6 +113,12 @@ public final class Sealing {
         return ObjectId.of(SHA256.get().digest(data));
     }
 
+    public static ObjectId sha256(byte[] data, int off, int len) {
+        MessageDigest md = sha256();
+        md.update(data, off, len);
+        return ObjectId.of(md.digest());
+    }
+
     public static MessageDigest sha256() {
         MessageDigest md = SHA256.get();
         md.reset();

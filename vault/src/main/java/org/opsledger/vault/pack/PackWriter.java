@@ -55,8 +55,14 @@ public final class PackWriter {
         return blobs;
     }
 
-    /** The pack's bytes: blobs, sealed header, header length, magic, version. */
+    /** The pack's bytes: blobs, sealed header, header length, magic, version (a copy; see {@link #finishInPlace}). */
     public byte[] finish(SecretKey key, int epoch) {
+        int n = finishInPlace(key, epoch);
+        return Arrays.copyOf(buf, n);
+    }
+
+    /** Appends header and trailer to the writer's own buffer and returns the pack's length; read it with {@link #buffer()}. */
+    public int finishInPlace(SecretKey key, int epoch) {
         ByteBuffer header = ByteBuffer.allocate(blobs.size() * PackedBlob.HEADER_ENTRY_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         for (PackedBlob b : blobs) {
             header.put(b.type().code()).put((byte) (b.compressed() ? 1 : 0))
@@ -66,11 +72,16 @@ public final class PackWriter {
             header.order(ByteOrder.LITTLE_ENDIAN);
         }
         byte[] sealedHeader = Sealing.seal(key, epoch, Sealing.Kind.PACK_HEADER, header.array());
-        byte[] out = Arrays.copyOf(buf, size + sealedHeader.length + TRAILER);
-        System.arraycopy(sealedHeader, 0, out, size, sealedHeader.length);
-        ByteBuffer.wrap(out, size + sealedHeader.length, TRAILER).order(ByteOrder.LITTLE_ENDIAN)
+        int total = size + sealedHeader.length + TRAILER;
+        ensure(total);
+        System.arraycopy(sealedHeader, 0, buf, size, sealedHeader.length);
+        ByteBuffer.wrap(buf, size + sealedHeader.length, TRAILER).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(sealedHeader.length).put(MAGIC).put(VERSION);
-        return out;
+        return total;
+    }
+
+    public byte[] buffer() {
+        return buf;
     }
 
     private void ensure(int capacity) {

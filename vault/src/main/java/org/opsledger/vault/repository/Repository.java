@@ -264,9 +264,9 @@ public final class Repository implements AutoCloseable {
 
     private void writePack(PackWriter w) {
         Keys k = keys;
-        byte[] bytes = w.finish(k.current(), k.currentEpoch());
-        ObjectId packId = Sealing.sha256(bytes);
-        backend.write(packName(packId), bytes);
+        int length = w.finishInPlace(k.current(), k.currentEpoch());
+        ObjectId packId = Sealing.sha256(w.buffer(), 0, length);
+        backend.write(packName(packId), w.buffer(), 0, length);
         synchronized (unindexed) {
             index.add(packId, k.currentEpoch(), w.blobs());
             unindexed.add(Index.toFile(packId, k.currentEpoch(), w.blobs()));
