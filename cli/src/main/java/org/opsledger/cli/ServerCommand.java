@@ -44,13 +44,22 @@ final class ServerCommand implements Callable<Integer> {
             if (dbUser != null) {
                 args.add("--opsledger.database.user=" + dbUser);
             }
-            if (dbPasswordFile != null) {
-                String password = java.nio.file.Files.readString(dbPasswordFile).strip();
+            // The password goes in a system property, never on a command line that `ps` shows.
+            String password = dbPasswordFile != null ? readPassword(dbPasswordFile) : System.getenv("OPSLEDGER_DB_PASSWORD");
+            if (password != null) {
                 System.setProperty("opsledger.database.password", password);
             }
         }
         SpringApplication.run(OpsLedgerApplication.class, args.toArray(String[]::new));
         Thread.currentThread().join(); // the web server keeps running until the JVM is stopped
         return 0;
+    }
+
+    private static String readPassword(Path file) {
+        try {
+            return java.nio.file.Files.readString(file).strip();
+        } catch (java.io.IOException e) {
+            throw new CliException("cannot read --db-password-file " + file + ": " + e.getMessage(), 2);
+        }
     }
 }

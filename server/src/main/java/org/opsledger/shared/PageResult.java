@@ -23,6 +23,14 @@ public record PageResult<T>(List<T> items, int page, int size, long totalItems) 
         return new PageResult<>(items.stream().map(mapper).toList(), page, size, totalItems);
     }
 
+    /** One page of a list held in memory (a short one: the control catalog, a control's history). */
+    public static <T> PageResult<T> slice(List<T> all, int requestedPage, int requestedSize) {
+        int page = Math.max(0, requestedPage);
+        int size = clampSize(requestedSize);
+        int from = (int) Math.min(all.size(), offset(page, size));
+        return new PageResult<>(all.subList(from, Math.min(all.size(), from + size)), page, size, all.size());
+    }
+
     /** Clamps a requested page size into 1..{@link #MAX_SIZE}. */
     public static int clampSize(int requested) {
         return Math.max(1, Math.min(MAX_SIZE, requested));

@@ -3,6 +3,7 @@ package org.opsledger.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,12 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.opsledger.Api;
 import org.opsledger.IntegrationTest;
-import org.springframework.test.context.TestPropertySource;
 
 /** A person's first day, in a real browser: log in, forced password change, dashboard, timeout. */
-@TestPropertySource(properties = "opsledger.security.session-timeout=4s")
 class LoginBrowserTest extends IntegrationTest {
 
     private ChromeDriver browser;
@@ -44,6 +44,12 @@ class LoginBrowserTest extends IntegrationTest {
         Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
     }
 
+    /** Waits for the navigation a click started: right after click() the old page may still be current. */
+    private void waitForUrl(java.util.function.Predicate<String> expected, String what) {
+        new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "expected " + what + ", at " + browser.getCurrentUrl())
+                .until(d -> expected.test(d.getCurrentUrl()));
+    }
+
     private void logIn(String username, String password) {
         browser.get(url("/login"));
         browser.findElement(By.id("username")).sendKeys(username);
@@ -60,10 +66,11 @@ class LoginBrowserTest extends IntegrationTest {
         browser.get(url("/"));
         assertThat(browser.getCurrentUrl()).endsWith("/login");
         logIn(name, "wrong password entirely");
+        waitForUrl(u -> u.contains("/login?error"), "the login page with an error");
         assertThat(browser.findElement(By.cssSelector(".flash.error")).getText()).contains("Wrong user name or password");
 
         logIn(name, "First-Day-Pass-123");
-        assertThat(browser.getCurrentUrl()).endsWith("/password");
+        waitForUrl(u -> u.endsWith("/password"), "the password change page");
         // nothing else is reachable until the password changes
         browser.get(url("/controls"));
         assertThat(browser.getCurrentUrl()).endsWith("/password");
@@ -74,7 +81,7 @@ class LoginBrowserTest extends IntegrationTest {
         browser.findElement(By.id("confirmPassword")).sendKeys("My-Own-Secret-Phrase-9");
         browser.findElement(By.cssSelector("form.card button[type=submit]")).click();
 
-        assertThat(browser.getCurrentUrl()).isEqualTo(url("/"));
+        waitForUrl(u -> u.equals(url("/")), "the dashboard");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Dashboard");
         assertThat(browser.findElement(By.cssSelector(".flash.ok")).getText()).contains("password has been changed");
         // a security officer sees the audit trail in the navigation, not account administration forms
@@ -85,7 +92,8 @@ class LoginBrowserTest extends IntegrationTest {
         assertThat(browser.findElements(By.cssSelector("tbody tr"))).hasSize(181);
         screenshot("controls");
 
-        Thread.sleep(5_500); // ECOMP 1.8: the session ends after the configured inactivity (4 s here)
+        // ECOMP 1.8: the session ends after the configured inactivity (IntegrationTest.SESSION_TIMEOUT)
+        Thread.sleep(SESSION_TIMEOUT.toMillis() + 1_500);
         browser.get(url("/controls"));
         assertThat(browser.getCurrentUrl()).contains("/login");
         assertThat(browser.findElement(By.cssSelector(".flash.info")).getText()).contains("session ended after inactivity");
@@ -98,9 +106,10 @@ class LoginBrowserTest extends IntegrationTest {
         api.post("/api/v1/accounts", admin, Map.of("username", service, "displayName", "<img src=x onerror=alert(1)><b>bold</b>",
                 "kind", "service", "roles", List.of()));
         logIn(service, "any-password-at-all");
-        assertThat(browser.getCurrentUrl()).contains("/login?error");
+        waitForUrl(u -> u.contains("/login?error"), "the login page with an error");
 
         logIn(ADMIN, ADMIN_PASSWORD);
+        waitForUrl(u -> u.equals(url("/")), "the dashboard");
         browser.get(url("/accounts"));
         assertThat(browser.getPageSource()).contains("&lt;img src=x onerror=alert(1)&gt;&lt;b&gt;bold&lt;/b&gt;");
         assertThat(browser.findElements(By.cssSelector("td b"))).isEmpty();

@@ -59,9 +59,7 @@ class ControlController {
                 .filter(v -> source == null || source.equals(v.source()))
                 .filter(v -> status == null || status.equals(v.status()))
                 .toList();
-        int clamped = PageResult.clampSize(size);
-        int from = (int) Math.min(all.size(), PageResult.offset(Math.max(0, page), clamped));
-        return new PageResult<>(all.subList(from, Math.min(all.size(), from + clamped)), Math.max(0, page), clamped, all.size());
+        return PageResult.slice(all, page, size);
     }
 
     @GetMapping("/api/v1/controls/{id}")
@@ -70,9 +68,10 @@ class ControlController {
     }
 
     @GetMapping("/api/v1/controls/{id}/attestations")
-    List<Attestation> history(@PathVariable String id) {
+    PageResult<Attestation> history(@PathVariable String id, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
         get(id);
-        return attestations.history(id);
+        return PageResult.slice(attestations.history(id), page, size);
     }
 
     @PostMapping(path = "/api/v1/controls/{id}/attestations", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)

@@ -110,10 +110,11 @@ class IdentityPages {
     String create(@RequestParam String username, @RequestParam String displayName, @RequestParam(required = false) String email,
             @RequestParam String kind, @RequestParam(required = false) List<String> roles, RedirectAttributes flash) {
         return act(flash, "/accounts", () -> {
-            AccountService.NewAccount request = new AccountService.NewAccount(username, displayName, email, kind, roles, null);
-            Account created = accounts.create(request);
-            if (created.kind() == Account.Kind.PERSON) {
-                flash.addFlashAttribute("secret", accounts.resetPassword(created.username()));
+            // a person gets a one-time password, shown once, to change at first login
+            String oneTime = "service".equals(kind) ? null : AccountService.randomPassword();
+            Account created = accounts.create(new AccountService.NewAccount(username, displayName, email, kind, roles, oneTime));
+            if (oneTime != null) {
+                flash.addFlashAttribute("secret", oneTime);
                 flash.addFlashAttribute("secretFor", created.username());
             }
             return "Account " + created.username() + " created.";

@@ -2,8 +2,8 @@ package org.opsledger.identity.internal;
 
 import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
+import org.opsledger.shared.PageResult;
 import org.opsledger.shared.ProblemException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code /api/v1/tokens}: a person's own long-lived API tokens. */
@@ -31,8 +32,9 @@ class TokenController {
 
     @GetMapping
     @Operation(summary = "List your API tokens (never their secrets)")
-    List<TokenService.TokenInfo> list(@AuthenticationPrincipal AccountPrincipal me) {
-        return tokens.list(me.id());
+    PageResult<TokenService.TokenInfo> list(@AuthenticationPrincipal AccountPrincipal me,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        return tokens.list(me.id(), Math.max(0, page), PageResult.clampSize(size));
     }
 
     @PostMapping

@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.opsledger.audit.Access;
 import org.opsledger.audit.AuditEvent;
 import org.opsledger.audit.AuditTrail;
+import org.opsledger.shared.PageResult;
 import org.opsledger.shared.ProblemException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -79,14 +80,23 @@ class TokenService {
 
     @Transactional(readOnly = true)
     List<TokenInfo> list(UUID accountId) {
-        return jdbc.sql("""
+        return list(accountId, 0, PageResult.MAX_SIZE).items();
+    }
+
+    /** An account's API tokens, newest first (session tokens are not listed). */
+    @Transactional(readOnly = true)
+    PageResult<TokenInfo> list(UUID accountId, int page, int size) {
+        long total = jdbc.sql("SELECT count(*) FROM api_token WHERE account_id = ? AND kind = 'api'").param(accountId)
+                .query(Long.class).single();
+        List<TokenInfo> items = jdbc.sql("""
                 SELECT id, name, kind, prefix, created_at, expires_at, revoked_at, last_used_at FROM api_token
-                WHERE account_id = ? AND kind = 'api' ORDER BY created_at DESC""")
-                .param(accountId)
+                WHERE account_id = ? AND kind = 'api' ORDER BY created_at DESC LIMIT ? OFFSET ?""")
+                .params(accountId, size, PageResult.offset(page, size))
                 .query((rs, n) -> new TokenInfo(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("kind"),
                         rs.getString("prefix"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("expires_at")),
                         instant(rs.getTimestamp("revoked_at")), instant(rs.getTimestamp("last_used_at"))))
                 .list();
+        return new PageResult<>(items, page, size, total);
     }
 
     /** Revokes one of the account's own tokens. */
@@ -114,19 +124,21 @@ class TokenService {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Optional<UUID> tokenId = jdbc.sql("""
-                SELECT t.id FROM api_token t JOIN account a ON a.id = t.account_id
-                WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
-                  AND a.enabled""")
-                .params(sha256(presented), Timestamp.from(now)).query(UUID.class).optional();
-        if (tokenId.isEmpty()) {
-            return Optional.empty();
+        record Found(Account account, UUID tokenId, Timestamp lastUsed) {
         }
+        Optional<Found> found = jdbc.sql("""
+                SELECT a.*, t.id AS token_id, t.last_used_at AS token_last_used_at
+                FROM api_token t JOIN account a ON a.id = t.account_id
+                WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND a.enabled""")
+                .params(sha256(presented), Timestamp.from(now))
+                .query((rs, n) -> new Found(AccountRepository.map(rs, n), rs.getObject("token_id", UUID.class),
+                        rs.getTimestamp("token_last_used_at")))
+                .optional();
         // last use, at most once a minute per token, so a busy script does not write on every request
-        jdbc.sql("UPDATE api_token SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")
-                .params(Timestamp.from(now), tokenId.get(), Timestamp.from(now.minusSeconds(60))).update();
-        return jdbc.sql("SELECT a.* FROM account a JOIN api_token t ON t.account_id = a.id WHERE t.id = ?")
-                .param(tokenId.get()).query(AccountRepository::map).optional();
+        found.filter(f -> f.lastUsed() == null || f.lastUsed().toInstant().isBefore(now.minusSeconds(60)))
+                .ifPresent(f -> jdbc.sql("UPDATE api_token SET last_used_at = ? WHERE id = ?")
+                        .params(Timestamp.from(now), f.tokenId()).update());
+        return found.map(Found::account);
     }
 
     private IssuedToken insert(Account account, String kind, String name, Instant expiresAt) {
