@@ -81,8 +81,7 @@ public final class AuditExportVerifier {
 
     /** Verifies the export read from {@code export} (UTF-8 JSON lines, from leaf 0) against {@code checkpointNotes}. */
     public Verdict verify(BufferedReader export, List<String> checkpointNotes) throws IOException {
-        LogAuditor.Audit audit = auditor.begin(checkpointNotes, List.of());
-        long expected = 0;
+        Pass pass = begin(checkpointNotes);
         long lineNumber = 0;
         String text;
         while ((text = export.readLine()) != null) {
@@ -101,18 +100,48 @@ public final class AuditExportVerifier {
             } catch (JacksonException | IllegalArgumentException e) {
                 return new Verdict.Malformed(lineNumber, e.getMessage().lines().findFirst().orElse("not JSON"));
             }
-            if (line.index() != expected) {
-                return line.index() > expected
-                        ? new Verdict.MissingEntry(expected, line.index())
-                        : new Verdict.Malformed(lineNumber, "leaf " + line.index() + " out of order, expected " + expected
+            Verdict problem = pass.accept(line.index(), line.id(), stored, line.entry().getBytes(StandardCharsets.UTF_8));
+            if (problem != null) {
+                return problem instanceof Verdict.Malformed m ? new Verdict.Malformed(lineNumber, m.detail()) : problem;
+            }
+        }
+        return pass.finish();
+    }
+
+    /** Starts a push-style pass (the server's own check feeds rows from the database). */
+    public Pass begin(List<String> checkpointNotes) {
+        return new Pass(auditor.begin(checkpointNotes, List.of()));
+    }
+
+    /** One pass over a log in leaf order from 0. Not thread-safe. */
+    public static final class Pass {
+
+        private final LogAuditor.Audit audit;
+        private long expected;
+
+        private Pass(LogAuditor.Audit audit) {
+            this.audit = audit;
+        }
+
+        /** The next leaf present; returns the problem that ends the pass, or null to go on. */
+        public Verdict accept(long index, long entryId, Hash storedLeafHash, byte[] entry) {
+            if (index != expected) {
+                return index > expected
+                        ? new Verdict.MissingEntry(expected, index)
+                        : new Verdict.Malformed(0, "leaf " + index + " out of order, expected " + expected
                                 + (expected == 0 ? " (an export to verify starts at leaf 0)" : ""));
             }
-            if (!audit.accept(line.entry().getBytes(StandardCharsets.UTF_8), stored)) {
-                return new Verdict.Fails(audit.finish(), line.id());
+            if (!audit.accept(entry, storedLeafHash)) {
+                return new Verdict.Fails(audit.finish(), entryId);
             }
             expected++;
+            return null;
         }
-        AuditResult result = audit.finish();
-        return result instanceof AuditResult.Verified verified ? new Verdict.Holds(verified) : new Verdict.Fails(result, null);
+
+        /** The verdict once every leaf was offered. */
+        public Verdict finish() {
+            AuditResult result = audit.finish();
+            return result instanceof AuditResult.Verified verified ? new Verdict.Holds(verified) : new Verdict.Fails(result, null);
+        }
     }
 }

@@ -17,7 +17,9 @@ import org.springframework.stereotype.Component;
  * {@code opsledger.audit.integrate-every} (default 200 ms), so new entries are under a signed
  * checkpoint well within a second of their commit, and a heartbeat checkpoint every
  * {@code opsledger.audit.heartbeat} (default 60 s) when idle. Every node runs one; the database
- * lock lets one of them lead.
+ * lock lets one of them lead. The leader also runs the {@link LedgerSelfCheck} a minute after
+ * start and then every {@code opsledger.audit.self-check-every} (default 6 h), on a thread of its
+ * own so that integration never waits for it.
  */
 @Component
 class LedgerIntegration implements SmartLifecycle {
@@ -30,19 +32,24 @@ class LedgerIntegration implements SmartLifecycle {
     private final Clock clock;
     private final Duration every;
     private final Duration heartbeat;
+    private final LedgerSelfCheck selfCheck;
+    private final Duration selfCheckEvery;
 
     private ScheduledExecutorService executor;
     private LedgerIntegrator integrator;
 
     LedgerIntegration(DataSource dataSource, LogIdentity identity, SystemIdentity system, Clock clock,
             @Value("${opsledger.audit.integrate-every:200ms}") Duration every,
-            @Value("${opsledger.audit.heartbeat:60s}") Duration heartbeat) {
+            @Value("${opsledger.audit.heartbeat:60s}") Duration heartbeat, LedgerSelfCheck selfCheck,
+            @Value("${opsledger.audit.self-check-every:6h}") Duration selfCheckEvery) {
         this.dataSource = dataSource;
         this.identity = identity;
         this.system = system;
         this.clock = clock;
         this.every = every;
         this.heartbeat = heartbeat;
+        this.selfCheck = selfCheck;
+        this.selfCheckEvery = selfCheckEvery;
     }
 
     /** A new integrator for this node (tests run several against one database). */
@@ -57,7 +64,7 @@ class LedgerIntegration implements SmartLifecycle {
         }
         LedgerIntegrator mine = newIntegrator();
         integrator = mine;
-        executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("audit-integrator").daemon().factory());
+        executor = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("audit-integrator-", 0).daemon().factory());
         executor.scheduleWithFixedDelay(() -> {
             try {
                 mine.step();
@@ -65,6 +72,15 @@ class LedgerIntegration implements SmartLifecycle {
                 log.warn("Audit integrator step failed: {}", e.toString());
             }
         }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                if (mine.isLeader()) {
+                    selfCheck.run();
+                }
+            } catch (RuntimeException e) {
+                log.warn("Audit self-check failed to run: {}", e.toString());
+            }
+        }, Math.min(60_000, selfCheckEvery.toMillis()), selfCheckEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -1,0 +1,122 @@
+package org.opsledger.audit.controls;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.opsledger.audit.AuditSelfCheck;
+import org.opsledger.compliance.ControlEvaluator;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** The controls the audit ledger proves from its own records (ECOMP 6.3, 6.4). */
+@Component
+class AuditControls implements ControlEvaluator {
+
+    private static final Duration CHECK_AGE = Duration.ofHours(24);
+
+    /** Triggers that keep the record and its ledger append-only (V1, V4). */
+    private static final Map<String, List<String>> APPEND_ONLY = Map.of(
+            "audit_entry", List.of("audit_entry_no_update_or_delete", "audit_entry_no_truncate"),
+            "audit_leaf", List.of("audit_leaf_no_update_or_delete", "audit_leaf_no_truncate"),
+            "audit_subtree", List.of("audit_subtree_no_update_or_delete", "audit_subtree_no_truncate"),
+            "audit_checkpoint", List.of("audit_checkpoint_no_update_or_delete", "audit_checkpoint_no_truncate"));
+
+    private final JdbcClient jdbc;
+    private final Duration heartbeat;
+
+    AuditControls(JdbcClient jdbc, @Value("${opsledger.audit.heartbeat:60s}") Duration heartbeat) {
+        this.jdbc = jdbc;
+        this.heartbeat = heartbeat;
+    }
+
+    @Override
+    public Set<String> controls() {
+        return Set.of("ECOMP-6.3", "ECOMP-6.4");
+    }
+
+    @Override
+    public Result evaluate(String controlId, Instant now) {
+        return switch (controlId) {
+            // ECOMP 6.3: audit logs kept intact and available
+            case "ECOMP-6.3" -> integrityVerified(now);
+            // ECOMP 6.4: administrators cannot change, delete or switch off the record of their own actions
+            case "ECOMP-6.4" -> appendOnlyAndComplete();
+            default -> throw new IllegalArgumentException(controlId);
+        };
+    }
+
+    private record Check(long id, Instant time, String outcome, String reason, String verdict, long notInTree) {
+    }
+
+    private Optional<Check> lastCheck() {
+        return jdbc.sql("""
+                SELECT id, occurred_at, outcome, body::jsonb ->> 'reason', body::jsonb -> 'after' ->> 'verdict',
+                       coalesce((body::jsonb -> 'after' ->> 'notInTree')::bigint, 0)
+                FROM audit_entry WHERE action = ? AND actor = ? ORDER BY id DESC LIMIT 1""")
+                .param(AuditSelfCheck.ACTION).param(AuditSelfCheck.ACTOR)
+                .query((rs, n) -> new Check(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getLong(6)))
+                .optional();
+    }
+
+    private Result integrityVerified(Instant now) {
+        List<String> problems = new ArrayList<>();
+        List<String> facts = new ArrayList<>();
+        Optional<Check> check = lastCheck();
+        if (check.isEmpty()) {
+            return Result.notAssessed("The trail's integrity has not been checked yet (the leader checks a minute after start).");
+        }
+        Check last = check.get();
+        if (!"success".equals(last.outcome())) {
+            problems.add("The integrity check of " + last.time() + " (audit entry " + last.id() + ") failed: " + last.reason());
+        } else if (Duration.between(last.time(), now).compareTo(CHECK_AGE) > 0) {
+            problems.add("The last integrity check passed at " + last.time() + ", more than 24 h ago (audit entry "
+                    + last.id() + ").");
+        } else {
+            facts.add("Every entry hashed to its leaf and the tree to its signed checkpoints at " + last.time()
+                    + " (audit entry " + last.id() + ").");
+        }
+        Optional<Instant> signed = jdbc.sql("SELECT max(signed_at) FROM audit_checkpoint").query((rs, n) -> {
+            var t = rs.getTimestamp(1);
+            return t == null ? null : t.toInstant();
+        }).optional();
+        Duration stale = heartbeat.multipliedBy(2).plusSeconds(30);
+        if (signed.isEmpty() || Duration.between(signed.get(), now).compareTo(stale) > 0) {
+            problems.add("No checkpoint was signed since " + signed.map(Instant::toString).orElse("ever")
+                    + ": no node is integrating the trail.");
+        } else {
+            facts.add("The latest checkpoint was signed at " + signed.get() + ".");
+        }
+        return problems.isEmpty() ? Result.compliant(facts.toArray(String[]::new)) : Result.notCompliant(problems);
+    }
+
+    private Result appendOnlyAndComplete() {
+        List<String> problems = new ArrayList<>();
+        List<String> enabled = jdbc.sql("""
+                SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE c.relname = ANY (?) AND NOT t.tgisinternal AND t.tgenabled IN ('O', 'A')""")
+                .param(APPEND_ONLY.keySet().toArray(String[]::new)).query(String.class).list();
+        APPEND_ONLY.forEach((table, triggers) -> triggers.stream().filter(t -> !enabled.contains(t))
+                .forEach(t -> problems.add("Trigger " + t + " on " + table + " is missing or disabled: the table is not append-only.")));
+        Optional<Check> last = lastCheck();
+        if (last.isEmpty()) {
+            problems.add("The tree has not been compared with the table yet (the leader checks a minute after start).");
+        } else if ("missing".equals(last.get().verdict()) || "truncated".equals(last.get().verdict())
+                || last.get().notInTree() > 0) {
+            problems.add("The check of " + last.get().time() + " (audit entry " + last.get().id() + ") found the table and"
+                    + " the tree apart: " + last.get().reason());
+        }
+        if (!problems.isEmpty()) {
+            return Result.notCompliant(problems);
+        }
+        return Result.compliant(
+                "audit_entry and its ledger tables refuse UPDATE, DELETE and TRUNCATE (triggers enabled).",
+                "At the check of " + last.get().time() + " every committed entry was in the tree and every leaf had its row;"
+                        + " a database superuser's changes are caught by the signed checkpoints (docs/audit-format.md).");
+    }
+}
