@@ -20,7 +20,6 @@ public abstract class IntegrationTest {
 
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "First-Operator-Pass-1";
-    public static final java.time.Duration SESSION_TIMEOUT = java.time.Duration.ofSeconds(5);
     private static final Path DATA_DIR = tempDir();
 
     @LocalServerPort
@@ -36,9 +35,6 @@ public abstract class IntegrationTest {
         registry.add("opsledger.data-dir", DATA_DIR::toString);
         registry.add("opsledger.bootstrap.admin-password", () -> ADMIN_PASSWORD);
         registry.add("opsledger.node-name", () -> "test-node");
-        // Short, so the browser test can watch a session expire (ECOMP 1.8). The API tests use
-        // bearer tokens and are not affected; one shared context keeps the suite fast.
-        registry.add("opsledger.security.session-timeout", () -> SESSION_TIMEOUT.toSeconds() + "s");
     }
 
     @BeforeEach
