@@ -24,9 +24,11 @@ start_once() {
   sleep 2 # let start-up work settle before reading memory
   java_pid=$(pgrep -f "opsledger.jar server --port $port" | head -1)
   rss=$(ps -o rss= -p "$java_pid" | tr -d ' ')
-  pg_rss=$(ps -o rss= --ppid 1 -C postgres 2>/dev/null | awk '{s+=$1} END {print s+0}')
-  heap=$(jcmd "$java_pid" GC.heap_info 2>/dev/null | awk '/garbage-first heap|total/ {print; exit}' || true)
-  printf '%s\t%.2f s\tJVM RSS %d MiB\n' "$1" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" $((rss / 1024))
+  # the embedded PostgreSQL: its postmaster (started with -D <data>/postgres) and its children
+  pm=$(pgrep -f -- "-D $data/postgres" | head -1)
+  pg_rss=$(ps -o rss= -p "$pm" --ppid "$pm" 2>/dev/null | awk '{s+=$1} END {print s+0}')
+  printf '%s\t%.2f s\tJVM RSS %d MiB\tPostgreSQL RSS %d MiB\n' "$1" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" \
+    $((rss / 1024)) $((pg_rss / 1024))
   kill $pid; wait $pid 2>/dev/null || true
   # the embedded PostgreSQL stops with the JVM
   sleep 1
