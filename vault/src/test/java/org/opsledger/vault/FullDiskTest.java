@@ -1,0 +1,62 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupOptions;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/** A repository on a real, tiny filesystem (a 4 MiB tmpfs, mounted as root) that fills up mid-backup. */
+class FullDiskTest {
+
+    @TempDir
+    Path tmp;
+    Path mount;
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (mount != null) {
+            new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    @Test
+    void aFullDiskIsOneLineLeavesNoSnapshotAndTheRepositoryStillChecksAndRestores() throws Exception {
+        Path disk = Files.createDirectories(tmp.resolve("disk"));
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString())
+                .redirectErrorStream(true).start();
+        Assumptions.assumeTrue(p.waitFor() == 0, "needs root and permission to mount a tmpfs");
+        mount = disk;
+
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("small.txt"), TestTrees.text(1, 50_000));
+        SnapshotRef first;
+        try (Repository repo = TestTrees.newRepo(disk.resolve("repo"))) {
+            // a tmpfs is its own device: the same-media rule (IS.012 6.6.6) is satisfied without the override
+            first = new Archiver(repo, new BackupProgress()).backup(BackupOptions.of(List.of(data)));
+            Files.write(data.resolve("big.bin"), TestTrees.random(2, 12 * 1024 * 1024));
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backup(BackupOptions.of(List.of(data))))
+                    .isInstanceOf(VaultException.class)
+                    .hasMessageContaining("disk full")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+        try (Repository repo = TestTrees.open(disk.resolve("repo"))) {
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(first.id());
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            assertThat(repo.backend().list("locks")).isEmpty();
+        }
+    }
+}
