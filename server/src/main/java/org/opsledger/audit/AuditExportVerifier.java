@@ -1,7 +1,7 @@
 package org.opsledger.audit;
 
-import java.io.BufferedReader;
-import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.opsledger.ledger.Hash;
@@ -9,6 +9,8 @@ import org.opsledger.ledger.audit.AuditResult;
 import org.opsledger.ledger.audit.LogAuditor;
 import org.opsledger.ledger.note.VerifierKey;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -75,37 +77,64 @@ public final class AuditExportVerifier {
         }
     }
 
-    /** One export line (docs/audit-format.md 3). */
-    record Line(long index, long id, String leafHash, String entry) {
+    /** Verifies an export (UTF-8 JSON lines from leaf 0, docs/audit-format.md 3) against {@code checkpointNotes}. */
+    public Verdict verify(InputStream export, List<String> checkpointNotes) {
+        try (JsonParser parser = JSON.createParser(export)) {
+            return verify(parser, checkpointNotes);
+        }
     }
 
-    /** Verifies the export read from {@code export} (UTF-8 JSON lines, from leaf 0) against {@code checkpointNotes}. */
-    public Verdict verify(BufferedReader export, List<String> checkpointNotes) throws IOException {
+    /** The same, from characters already decoded. */
+    public Verdict verify(Reader export, List<String> checkpointNotes) {
+        try (JsonParser parser = JSON.createParser(export)) {
+            return verify(parser, checkpointNotes);
+        }
+    }
+
+    /**
+     * Streams the lines with Jackson's token parser: no line is held as a string or bound to an
+     * object, so parsing costs about as much as hashing (docs/performance.md).
+     */
+    private Verdict verify(JsonParser parser, List<String> checkpointNotes) {
         Pass pass = begin(checkpointNotes);
-        long lineNumber = 0;
-        String text;
-        while ((text = export.readLine()) != null) {
-            lineNumber++;
-            if (text.isEmpty()) {
-                continue;
-            }
-            Line line;
-            Hash stored;
+        while (true) {
+            long lineNumber = 0;
             try {
-                line = JSON.readValue(text, Line.class);
-                if (line.entry() == null || line.leafHash() == null) {
+                JsonToken token = parser.nextToken();
+                if (token == null) {
+                    return pass.finish();
+                }
+                lineNumber = parser.currentLocation().getLineNr();
+                if (token != JsonToken.START_OBJECT) {
+                    return new Verdict.Malformed(lineNumber, "each line must be one JSON object");
+                }
+                long index = -1;
+                long id = -1;
+                String leafHash = null;
+                String entry = null;
+                String name;
+                while ((name = parser.nextName()) != null) {
+                    JsonToken value = parser.nextToken();
+                    switch (name) {
+                        case "index" -> index = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : -1;
+                        case "id" -> id = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : -1;
+                        case "leafHash" -> leafHash = value == JsonToken.VALUE_STRING ? parser.getString() : null;
+                        case "entry" -> entry = value == JsonToken.VALUE_STRING ? parser.getString() : null;
+                        default -> parser.skipChildren();
+                    }
+                }
+                if (index < 0 || id < 0 || leafHash == null || entry == null) {
                     return new Verdict.Malformed(lineNumber, "needs index, id, leafHash and entry");
                 }
-                stored = Hash.fromBase64(line.leafHash());
+                Verdict problem = pass.accept(index, id, Hash.fromBase64(leafHash), entry.getBytes(StandardCharsets.UTF_8));
+                if (problem != null) {
+                    return problem instanceof Verdict.Malformed m ? new Verdict.Malformed(lineNumber, m.detail()) : problem;
+                }
             } catch (JacksonException | IllegalArgumentException e) {
-                return new Verdict.Malformed(lineNumber, e.getMessage().lines().findFirst().orElse("not JSON"));
-            }
-            Verdict problem = pass.accept(line.index(), line.id(), stored, line.entry().getBytes(StandardCharsets.UTF_8));
-            if (problem != null) {
-                return problem instanceof Verdict.Malformed m ? new Verdict.Malformed(lineNumber, m.detail()) : problem;
+                String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                return new Verdict.Malformed(lineNumber, detail.lines().findFirst().orElse("not JSON"));
             }
         }
-        return pass.finish();
     }
 
     /** Starts a push-style pass (the server's own check feeds rows from the database). */

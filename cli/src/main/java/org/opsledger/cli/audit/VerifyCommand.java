@@ -1,7 +1,8 @@
 package org.opsledger.cli.audit;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -41,7 +42,7 @@ final class VerifyCommand implements Callable<Integer> {
             verifier = VerifierKey.read(key);
         } catch (IllegalArgumentException e) {
             throw new CliException(key + " does not hold a verifier key: " + e.getMessage(), 2);
-        }  catch (IOException e) {
+        } catch (IOException e) {
             throw unreadable(key, e);
         }
         List<String> notes = new ArrayList<>();
@@ -53,8 +54,8 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         Verdict verdict;
-        try (BufferedReader reader = Files.newBufferedReader(export, StandardCharsets.UTF_8)) {
-            verdict = new AuditExportVerifier(verifier).verify(reader, notes);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(export), 1 << 16)) {
+            verdict = new AuditExportVerifier(verifier).verify(in, notes);
         } catch (IOException e) {
             throw unreadable(export, e);
         }

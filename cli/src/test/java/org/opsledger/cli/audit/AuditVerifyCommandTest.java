@@ -109,6 +109,18 @@ class AuditVerifyCommandTest {
     }
 
     @Test
+    void aLineThatIsNotTheDocumentedFormatIsNamedByItsLineNumber() throws Exception {
+        Path export = export(entries, -1);
+        List<String> lines = new ArrayList<>(Files.readAllLines(export));
+        lines.set(3, lines.get(3).substring(0, 40)); // cut short, as by a broken download
+        Files.write(export, lines);
+        CliRun run = verify(export, atTen);
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).startsWith("opsledger: export line 4 is malformed");
+        assertThat(run.err().lines()).hasSize(1);
+    }
+
+    @Test
     void missingFilesAndBadKeysAreOneLine() throws Exception {
         CliRun missing = CliRun.of("audit", "verify", "--export", tmp.resolve("nope").toString(),
                 "--checkpoint", atTen.toString(), "--key", key.toString());
