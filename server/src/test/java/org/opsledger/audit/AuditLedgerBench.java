@@ -144,6 +144,7 @@ public final class AuditLedgerBench {
         Path checkpointFile = get(http, base, "/api/v1/audit/checkpoint", auditor, data.resolve("checkpoint"));
         VerifierKey key = VerifierKey.parse(Files.readString(get(http, base, "/api/v1/audit/key", auditor,
                 data.resolve("key"))).strip());
+        proofs(http, base, auditor, Long.parseLong(Files.readString(checkpointFile).split("\n")[1]));
         long start = System.nanoTime();
         Path export = get(http, base, "/api/v1/audit/export", auditor, data.resolve("export.jsonl"));
         double exportSeconds = (System.nanoTime() - start) / 1e9;
@@ -166,6 +167,35 @@ public final class AuditLedgerBench {
         }
         System.out.printf("offline verify of the export (parse + hash, best of 8): %,.0f entries/s — %s%n", lines / best,
                 verdict);
+    }
+
+    /** Inclusion + consistency proofs served over HTTP at random places in the tree: latency and size. */
+    private static void proofs(HttpClient http, String base, String auditor, long size) throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        int n = 2_000;
+        long[] micros = new long[n];
+        long bytes = 0;
+        for (int i = -200; i < n; i++) { // 200 warm-up requests
+            long index = (long) (random.nextDouble() * size);
+            long older = 1 + (long) (random.nextDouble() * (size - 1));
+            String path = i % 2 == 0 ? "/api/v1/audit/proofs/inclusion?index=" + index + "&size=" + size
+                    : "/api/v1/audit/proofs/consistency?from=" + older + "&to=" + size;
+            long t = System.nanoTime();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + auditor).build(), HttpResponse.BodyHandlers.ofString());
+            long elapsed = (System.nanoTime() - t) / 1000;
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(path + ": " + r.statusCode());
+            }
+            if (i >= 0) {
+                micros[i] = elapsed;
+                bytes += r.body().length();
+            }
+        }
+        Arrays.sort(micros);
+        System.out.printf("proofs over HTTP at size %,d (inclusion and consistency alternating, %,d requests, one client):"
+                + " p50 %.2f ms, p99 %.2f ms, mean JSON body %d B%n", size, n, pct(micros, 50) / 1000.0,
+                pct(micros, 99) / 1000.0, bytes / n);
     }
 
     private static long pct(long[] sorted, int percentile) {
