@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Encrypted, deduplicated backups with legal holds, key rotation and copies to long-term storage (IS.012 6.6).",
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class, RestoreCommand.class,
                 CheckCommand.class, ForgetCommand.class, PruneCommand.class, StatsCommand.class, HoldCommand.class,
-                ReleaseCommand.class, CopyCommand.class, KeyCommand.class, CommandLine.HelpCommand.class})
+                ReleaseCommand.class, CopyCommand.class, TierCommand.class, KeyCommand.class, CommandLine.HelpCommand.class})
 public final class VaultCommand implements Runnable {
 
     @CommandLine.Spec

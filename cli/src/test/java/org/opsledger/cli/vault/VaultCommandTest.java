@@ -168,7 +168,8 @@ class VaultCommandTest {
         Run retire = vault("key", "retire", "1");
         assertThat(retire.exit()).as(retire.err()).isZero();
         assertThat(vault("stats", "--json").json().get("retiredEpochs").get(0).asInt()).isEqualTo(1);
-        assertThat(vault("check", "--read-data").exit()).isZero();
+        Run check = vault("check", "--read-data");
+        assertThat(check.exit()).as(check.out() + check.err()).isZero();
         Run retireCurrent = vault("key", "retire", "2");
         assertThat(retireCurrent.exit()).isEqualTo(2);
 
@@ -180,5 +181,29 @@ class VaultCommandTest {
                 "--target", tmp.resolve("from-copy").toString(), "--verify");
         assertThat(restored.exit()).as(restored.err()).isZero();
         assertThat(Files.readString(tmp.resolve("from-copy/data/new.txt"))).isEqualTo("after rotation");
+    }
+
+    @Test
+    void tierMovesOldSnapshotsToLongTermAndKeepsHeldOnesNearLine() {
+        vault("backup", data.toString(), "--allow-same-device");
+        vault("backup", data.toString(), "--allow-same-device", "--full");
+        String held = vault("snapshots", "--json").json().get(1).get("id").asString();
+        vault("hold", held, "--reason", "inquiry");
+        Path far = tmp.resolve("far");
+        assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault("tier", "--to", far.toString()).out()).contains("0 snapshot(s) older than 30d");
+        Run tier = vault("tier", "--to", far.toString(), "--near-line", "0d", "--json");
+        assertThat(tier.exit()).as(tier.err()).isZero();
+        assertThat(tier.json().size()).isEqualTo(2);
+        JsonNode near = vault("snapshots", "--json").json();
+        assertThat(near.size()).isEqualTo(1);
+        assertThat(near.get(0).get("id").asString()).isEqualTo(held);
+        JsonNode longTerm = run("vault", "snapshots", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json();
+        assertThat(longTerm.size()).isEqualTo(2);
+        int heldInLongTerm = 0;
+        for (JsonNode n : longTerm) {
+            heldInLongTerm += n.get("held").asBoolean() ? 1 : 0;
+        }
+        assertThat(heldInLongTerm).as("the hold follows the copy").isEqualTo(1);
     }
 }

@@ -51,7 +51,7 @@ public final class Checker {
     public CheckResult check(double readDataPercent) {
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
         List<String> warnings = new ArrayList<>();
-        Index index = new Index();
+        Index index = new Index(true);
         for (String name : repo.backend().list("index")) {
             if (!authenticName(name, errors)) {
                 continue;

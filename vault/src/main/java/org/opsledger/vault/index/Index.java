@@ -18,10 +18,25 @@ public final class Index {
 
     private final Map<ObjectId, IndexEntry> entries = new ConcurrentHashMap<>();
     private final Map<ObjectId, Integer> packEpochs = new ConcurrentHashMap<>();
+    /** Every pack's full blob list, kept only for maintenance (prune, retire, check): a blob stored twice is in two packs. */
+    private final Map<ObjectId, List<PackedBlob>> packContents;
+
+    /** The lean index a backup or restore uses: one location per blob. */
+    public Index() {
+        this(false);
+    }
+
+    /** @param keepPackContents also keep each pack's complete list, so {@link #byPack()} misses no pack */
+    public Index(boolean keepPackContents) {
+        this.packContents = keepPackContents ? new ConcurrentHashMap<>() : null;
+    }
 
     public void add(ObjectId pack, int epoch, List<PackedBlob> blobs) {
         ObjectId shared = pack; // one instance for all of this pack's entries
         packEpochs.put(shared, epoch);
+        if (packContents != null) {
+            packContents.put(shared, List.copyOf(blobs));
+        }
         for (PackedBlob b : blobs) {
             entries.putIfAbsent(b.id(), new IndexEntry(shared, b.type(), b.compressed(), b.offset(), b.length(), b.rawLength()));
         }
@@ -35,6 +50,14 @@ public final class Index {
                         b.rawLength(), ObjectId.parse(b.id())));
             }
             add(ObjectId.parse(p.id()), p.epoch(), blobs);
+        }
+    }
+
+    public void clear() {
+        entries.clear();
+        packEpochs.clear();
+        if (packContents != null) {
+            packContents.clear();
         }
     }
 
@@ -62,8 +85,14 @@ public final class Index {
         return entries;
     }
 
-    /** Blobs grouped by the pack that holds them. */
+    /**
+     * Blobs grouped by the pack that holds them. Complete only for an index built with
+     * {@code keepPackContents}; the lean index lists each blob under one of its packs.
+     */
     public Map<ObjectId, List<PackedBlob>> byPack() {
+        if (packContents != null) {
+            return new HashMap<>(packContents);
+        }
         Map<ObjectId, List<PackedBlob>> out = new HashMap<>();
         entries.forEach((id, e) -> out.computeIfAbsent(e.pack(), k -> new ArrayList<>())
                 .add(new PackedBlob(e.type(), e.compressed(), e.offset(), e.length(), e.rawLength(), id)));

@@ -110,6 +110,7 @@ public final class Pruner {
             }
             // ---- phase 2: delete what no running backup can still need
             PruneResult r = deleteCondemned(lock, snapshots, referenced, toCondemn.size() + toRepack.size(), toRepack.size());
+            repo.reloadIndex();
             return new PruneResult(r.packsCondemned(), r.packsDeleted(), r.packsWaiting(), r.packsRescued() + rescue.size(),
                     r.packsRepacked(), r.orphanPacksDeleted(), r.bytesFreed());
         }

@@ -119,6 +119,7 @@ public final class KeyEpochs {
             }
             // 5. only now destroy the key: nothing in the repository needs it any more
             repo.replaceKeyring(next);
+            repo.reloadIndex(); // the old packs are gone: later reads in this process go to the new ones
             return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans);
         }
     }

@@ -189,9 +189,17 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** Re-reads all index files into a fresh in-memory index (after prune rewrote them). */
+    /** Forgets the in-memory index and reads the index files again (after prune or retire rewrote them). */
+    public void reloadIndex() {
+        index.clear();
+        treePacks.clear();
+        treePackBytes.set(0);
+        loadIndex();
+    }
+
+    /** Re-reads all index files into a fresh index that knows every pack's full contents (for prune, retire, check). */
     public Index freshIndex() {
-        Index fresh = new Index();
+        Index fresh = new Index(true);
         for (String name : backend.list("index")) {
             fresh.add(readSealed(name, Sealing.Kind.INDEX, IndexFile.class));
         }

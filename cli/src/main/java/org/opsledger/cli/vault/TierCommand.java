@@ -1,0 +1,60 @@
+package org.opsledger.cli.vault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
+import org.opsledger.vault.Vault;
+import org.opsledger.vault.copier.Tiering;
+import org.opsledger.vault.prune.RetentionPolicy;
+import org.opsledger.vault.repository.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "tier", mixinStandardHelpOptions = true,
+        description = {"Move snapshots older than the near-line period (default 30d, IS.012 6.6.1.3) to the long-term repository:",
+                "copy once, then forget near-line unless held (a held snapshot stays in both, held in both)."})
+final class TierCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Option(names = "--to", required = true, description = "Long-term repository (directory or s3://bucket/prefix).")
+    String to;
+
+    @Option(names = "--to-password-file", description = "Password of the long-term repository (or env OPSLEDGER_VAULT_TO_PASSWORD; default: the source password).")
+    Path toPasswordFile;
+
+    @Option(names = "--near-line", paramLabel = "DURATION", description = "Near-line period (default ${DEFAULT-VALUE}).", defaultValue = "30d")
+    String nearLine;
+
+    @Override
+    public Integer call() {
+        Duration period;
+        try {
+            period = RetentionPolicy.parseDuration(nearLine);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--near-line: " + e.getMessage(), 2);
+        }
+        char[] sourcePassword = repo.password();
+        char[] targetPassword = toPasswordFile != null || System.getenv("OPSLEDGER_VAULT_TO_PASSWORD") != null
+                ? RepoOptions.readPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file") : sourcePassword;
+        List<Tiering.Moved> moved;
+        try (Repository near = Vault.open(repo.location(), sourcePassword); Repository far = Vault.open(to, targetPassword)) {
+            moved = new Tiering(near, far).move(period, Instant.now());
+        }
+        if (repo.json) {
+            Output.json(moved);
+        } else {
+            for (Tiering.Moved m : moved) {
+                Output.out().printf("%s -> %s%s%n", m.source().shortHex(), m.copy() == null ? "(copied before)" : m.copy().shortHex(),
+                        m.held() ? "  kept near-line: legal hold" : "  forgotten near-line (prune frees its data)");
+            }
+            Output.out().println(moved.size() + " snapshot(s) older than " + nearLine + " are in long-term storage");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+package org.opsledger.vault.copier;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/**
+ * IS.012 6.6.1.3: backups stay on near-line storage for the first 30 days, then move to long-term
+ * storage. A snapshot older than the near-line period is copied to the long-term repository
+ * (once: a copy is recognised by its {@code copied-from} tag) and then forgotten near-line,
+ * unless it is under legal hold there (IS.012 6.6.7), in which case it stays in both.
+ */
+public final class Tiering {
+
+    public static final Duration NEAR_LINE = Duration.ofDays(30);
+
+    private final Repository nearLine;
+    private final Repository longTerm;
+
+    public Tiering(Repository nearLine, Repository longTerm) {
+        this.nearLine = nearLine;
+        this.longTerm = longTerm;
+    }
+
+    /** One snapshot's move: where its copy is, and whether the near-line original was forgotten. */
+    public record Moved(ObjectId source, ObjectId copy, boolean alreadyCopied, boolean forgottenNearLine, boolean held) {
+    }
+
+    public List<Moved> move(Duration nearLinePeriod, Instant now) {
+        Set<String> copied = new HashSet<>();
+        for (SnapshotRef s : longTerm.snapshots()) {
+            if (s.snapshot().tags() != null && s.snapshot().tags().get("copied-from") != null) {
+                copied.add(s.snapshot().tags().get("copied-from"));
+            }
+        }
+        var holds = nearLine.holds();
+        Set<ObjectId> held = holds.keySet();
+        List<Moved> out = new ArrayList<>();
+        for (SnapshotRef s : nearLine.snapshots()) {
+            if (!s.snapshot().time().isBefore(now.minus(nearLinePeriod))) {
+                continue;
+            }
+            String tag = nearLine.backend().location() + "#" + s.id().hex();
+            boolean already = copied.contains(tag);
+            ObjectId copy = null;
+            boolean isHeld = held.contains(s.id());
+            if (!already) {
+                SnapshotRef c = new Copier(nearLine, longTerm).copy(s);
+                copy = c.id();
+                if (isHeld) { // IS.012 6.6.7: the hold follows the data to long-term storage
+                    longTerm.hold(c, holds.get(s.id()).reason(), holds.get(s.id()).heldBy());
+                }
+            }
+            if (!isHeld) {
+                nearLine.backend().delete("snapshots/" + s.id().hex()); // its data goes with the next prune
+            }
+            out.add(new Moved(s.id(), copy, already, !isHeld, isHeld));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,53 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.copier.Tiering;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+class TieringTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void snapshotsPastTheNearLinePeriodMoveToLongTermOnceAndHeldOnesStayInBoth() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(1, 700_000));
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
+            SnapshotRef plain = new Archiver(near, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef held = new Archiver(near, new BackupProgress()).backup(TestTrees.options(data).withFull(true));
+            near.hold(held, "audit 2026", "legal");
+            Instant now = Instant.now();
+
+            assertThat(new Tiering(near, far).move(Tiering.NEAR_LINE, now)).as("nothing is 30 days old yet").isEmpty();
+
+            List<Tiering.Moved> moved = new Tiering(near, far).move(Duration.ZERO, now.plusSeconds(1));
+            assertThat(moved).hasSize(2);
+            assertThat(near.snapshots()).extracting(SnapshotRef::id).containsExactly(held.id());
+            assertThat(far.snapshots()).hasSize(2);
+            assertThat(moved).filteredOn(Tiering.Moved::held).extracting(Tiering.Moved::source).containsExactly(held.id());
+            assertThat(far.holds()).hasSize(1);
+            assertThat(far.holds().values().iterator().next().reason()).isEqualTo("audit 2026");
+
+            List<Tiering.Moved> again = new Tiering(near, far).move(Duration.ZERO, now.plusSeconds(2));
+            assertThat(again).singleElement().satisfies(m -> assertThat(m.alreadyCopied()).isTrue());
+            assertThat(far.snapshots()).hasSize(2);
+            for (SnapshotRef s : far.snapshots()) {
+                assertThat(new Restorer(far, 2).restore(s, tmp.resolve("out-" + s.shortId()), List.of(), true).ok()).isTrue();
+            }
+            assertThat(plain.id()).isNotNull();
+        }
+    }
+}
