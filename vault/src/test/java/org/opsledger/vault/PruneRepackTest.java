@@ -1,0 +1,52 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.PruneResult;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.prune.RetentionPolicy;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+class PruneRepackTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aHalfUnusedPackIsRepackedAndItsSpaceFreedWhileTheLiveFileStillRestores() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("keep.bin"), TestTrees.random(1, 5_000_000));
+        Files.write(data.resolve("drop.bin"), TestTrees.random(2, 5_000_000));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            Files.delete(data.resolve("drop.bin"));
+            SnapshotRef later = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(null, 1, 0, 0, 0), Instant.now());
+            long before = repo.backend().list("data").stream().mapToLong(repo.backend()::size).sum();
+
+            PruneResult r = new Pruner(repo).prune();
+
+            assertThat(r.packsRepacked()).isPositive();
+            assertThat(r.packsDeleted()).isPositive();
+            long after = repo.backend().list("data").stream().mapToLong(repo.backend()::size).sum();
+            assertThat(before - after).as("drop.bin's 5 MB are freed").isGreaterThan(4_900_000);
+            assertThat(repo.backend().list("condemned")).isEmpty();
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(later, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            assertThat(Files.readAllBytes(tmp.resolve("out/data/keep.bin"))).isEqualTo(TestTrees.random(1, 5_000_000));
+        }
+    }
+}
