@@ -2,6 +2,11 @@ package org.opsledger.audit;
 
 import java.io.InputStream;
 import java.io.Reader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.opsledger.ledger.Hash;
@@ -14,8 +19,9 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Checks an audit export (JSON lines, docs/audit-format.md 3) against checkpoints an auditor holds,
- * trusting nothing but the log's verifier key: what {@code opsledger audit verify} runs, offline.
+ * Checks an audit export (JSON lines, docs/audit-format.md 3), or the tables themselves over a
+ * read-only connection, against checkpoints an auditor holds, trusting nothing but the log's
+ * verifier key: what {@code opsledger audit verify} runs.
  * Entries stream through the ledger's {@link LogAuditor} in constant memory; on top of it this
  * names the audit entry (its table id) behind a leaf, and reports a leaf missing from the middle of
  * the export (a deleted row) by its index.
@@ -135,6 +141,42 @@ public final class AuditExportVerifier {
                 return new Verdict.Malformed(lineNumber, detail.lines().findFirst().orElse("not JSON"));
             }
         }
+    }
+
+    /**
+     * Verifies the log straight from its tables over {@code connection} (read-only, one
+     * REPEATABLE READ snapshot, streamed with a cursor): the leaves in order with the rows they
+     * stand for. A leaf whose row is gone is reported as missing, or the log as truncated.
+     */
+    public Verdict verify(Connection connection, List<String> checkpointNotes) throws SQLException {
+        Pass pass = begin(checkpointNotes);
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement setup = connection.createStatement()) {
+            setup.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        }
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT l.leaf_index, l.entry_id, l.leaf_hash, a.body FROM audit_leaf l
+                LEFT JOIN audit_entry a ON a.id = l.entry_id ORDER BY l.leaf_index""")) {
+            statement.setFetchSize(2_000);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    String body = rs.getString(4);
+                    if (body == null) {
+                        continue; // the row is gone: the next leaf's index shows the gap
+                    }
+                    Verdict problem = pass.accept(rs.getLong(1), rs.getLong(2), Hash.of(rs.getBytes(3)),
+                            body.getBytes(StandardCharsets.UTF_8));
+                    if (problem != null) {
+                        return problem;
+                    }
+                }
+            }
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(autoCommit);
+        }
+        return pass.finish();
     }
 
     /** Starts a push-style pass (the server's own check feeds rows from the database). */

@@ -109,6 +109,9 @@ class AuditServerCommandsTest {
         Path clean = Files.writeString(tmp.resolve("clean.jsonl"), get("/api/v1/audit/export"));
         CliRun ok = verify(clean, checkpoint, key);
         assertThat(ok.exit()).as(ok.err()).isZero();
+        CliRun okInDatabase = verifyDatabase(checkpoint, key);
+        assertThat(okInDatabase.exit()).as(okInDatabase.err()).isZero();
+        assertThat(okInDatabase.out()).startsWith("ok: ");
 
         // the victim: leaf 2, whatever entry the server integrated there
         Map<?, ?> line = JSON.readValue(get("/api/v1/audit/export?from=2&to=3").strip(), Map.class);
@@ -131,12 +134,22 @@ class AuditServerCommandsTest {
         assertThat(run.err()).isEqualTo("opsledger: entry 2 (audit entry id " + id + ") was altered: its leaf hash is "
                 + run.err().substring(run.err().indexOf("is ") + 3));
         assertThat(run.err()).contains("the log recorded");
+        // the same finding straight from the tables, over a read-only connection
+        CliRun inDatabase = verifyDatabase(checkpoint, key);
+        assertThat(inDatabase.exit()).isEqualTo(1);
+        assertThat(inDatabase.err()).startsWith("opsledger: entry 2 (audit entry id " + id + ") was altered");
     }
 
     // --- helpers
 
     private CliRun verify(Path export, Path checkpoint, Path key) {
         return CliRun.of("audit", "verify", "--export", export.toString(), "--checkpoint", checkpoint.toString(),
+                "--key", key.toString());
+    }
+
+    private CliRun verifyDatabase(Path checkpoint, Path key) {
+        String url = ((com.zaxxer.hikari.HikariDataSource) server.getBean(DataSource.class)).getJdbcUrl();
+        return CliRun.of("audit", "verify", "--db-url", url, "--db-user", "postgres", "--checkpoint", checkpoint.toString(),
                 "--key", key.toString());
     }
 

@@ -121,6 +121,17 @@ class AuditVerifyCommandTest {
     }
 
     @Test
+    void exactlyOneSourceAndOnlyPostgresql() {
+        CliRun neither = CliRun.of("audit", "verify", "--checkpoint", atTen.toString(), "--key", key.toString());
+        assertThat(neither.exit()).isEqualTo(2);
+        assertThat(neither.err()).isEqualTo("opsledger: give either --export FILE or --db-url URL\n");
+        CliRun mysql = CliRun.of("audit", "verify", "--db-url", "jdbc:mysql://db/ops", "--checkpoint", atTen.toString(),
+                "--key", key.toString());
+        assertThat(mysql.exit()).isEqualTo(2);
+        assertThat(mysql.err()).startsWith("opsledger: --db-url must be a PostgreSQL JDBC URL");
+    }
+
+    @Test
     void missingFilesAndBadKeysAreOneLine() throws Exception {
         CliRun missing = CliRun.of("audit", "verify", "--export", tmp.resolve("nope").toString(),
                 "--checkpoint", atTen.toString(), "--key", key.toString());

@@ -157,37 +157,11 @@ class AuditLedger {
      * so the pass reports it as missing (or the log as truncated).
      */
     AuditExportVerifier.Verdict verifyStored(VerifierKey key, List<String> checkpointNotes) {
-        AuditExportVerifier.Pass pass = new AuditExportVerifier(key).begin(checkpointNotes);
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            connection.setReadOnly(true);
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT l.leaf_index, l.entry_id, l.leaf_hash, a.body FROM audit_leaf l
-                    LEFT JOIN audit_entry a ON a.id = l.entry_id ORDER BY l.leaf_index""")) {
-                statement.setFetchSize(2_000);
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        String body = rs.getString(4);
-                        if (body == null) {
-                            continue;
-                        }
-                        AuditExportVerifier.Verdict problem = pass.accept(rs.getLong(1), rs.getLong(2),
-                                Hash.of(rs.getBytes(3)), body.getBytes(StandardCharsets.UTF_8));
-                        if (problem != null) {
-                            return problem;
-                        }
-                    }
-                }
-            } finally {
-                connection.rollback();
-                connection.setReadOnly(false);
-                connection.setAutoCommit(true);
-            }
+            return new AuditExportVerifier(key).verify(connection, checkpointNotes);
         } catch (SQLException e) {
             throw new IllegalStateException("reading the audit ledger: " + e.getMessage(), e);
         }
-        return pass.finish();
     }
 
     private static List<String> base64(List<Hash> path) {
