@@ -40,7 +40,7 @@ import org.opsledger.vault.snapshot.Tree;
 /** Writes one snapshot of a set of paths, or of a stream, into a repository. */
 public final class Archiver {
 
-    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[2 * Chunker.MAX_SIZE]);
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[Chunker.BUFFER_SIZE]);
 
     private final Repository repo;
     private final BackupProgress progress;

@@ -18,6 +18,8 @@ public final class Chunker {
     static final long MASK_LARGE = topBits(18);
 
     static final int READ_SIZE = 1024 * 1024;
+    /** The buffer {@link #split} needs: two maximal chunks, so that the unread tail is moved at most once per 8 MiB. */
+    public static final int BUFFER_SIZE = 2 * MAX_SIZE;
 
     private final long[] gear = new long[256];
 
@@ -72,11 +74,11 @@ public final class Chunker {
 
     /**
      * Reads the stream to its end and hands each chunk to the sink. {@code buffer} must hold at least
-     * 2 × MAX_SIZE bytes (one per worker thread, reused). Returns the number of bytes read.
+     * {@link #BUFFER_SIZE} bytes (one per worker thread, reused). Returns the number of bytes read.
      */
     public long split(InputStream in, byte[] buffer, ChunkSink sink) throws IOException {
-        if (buffer.length < 2 * MAX_SIZE) {
-            throw new IllegalArgumentException("chunk buffer must hold 2 × " + MAX_SIZE + " bytes");
+        if (buffer.length < BUFFER_SIZE) {
+            throw new IllegalArgumentException("chunk buffer must hold " + BUFFER_SIZE + " bytes");
         }
         long total = 0;
         int start = 0;

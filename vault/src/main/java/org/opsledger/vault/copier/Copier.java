@@ -26,7 +26,7 @@ public final class Copier {
     private final Repository source;
     private final Repository target;
     private final Map<ObjectId, ObjectId> treeMap = new HashMap<>();
-    private final byte[] buffer = new byte[2 * Chunker.MAX_SIZE];
+    private final byte[] buffer = new byte[Chunker.BUFFER_SIZE];
 
     public Copier(Repository source, Repository target) {
         this.source = source;

@@ -19,12 +19,14 @@ public final class PackWriter {
     public static final int TRAILER = 4 + 4 + 1;
 
     private final BlobType type;
-    private byte[] buf = new byte[TARGET_SIZE + 1024 * 1024]; // one allocation per pack in the common case
+    private byte[] buf;
     private int size;
     private final List<PackedBlob> blobs = new ArrayList<>();
 
     public PackWriter(BlobType type) {
         this.type = type;
+        // data packs: one allocation in the common case; tree packs are usually small and grow on demand
+        this.buf = new byte[type == BlobType.DATA ? TARGET_SIZE + 1024 * 1024 : 256 * 1024];
     }
 
     public BlobType type() {
