@@ -13,7 +13,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** The controls the audit ledger proves from its own records (ECOMP 6.3, 6.4). */
+/** The controls the audit trail and its ledger prove from their own records (ECOMP 6.3, 6.4, 7.2). */
 @Component
 class AuditControls implements ControlEvaluator {
 
@@ -26,17 +26,23 @@ class AuditControls implements ControlEvaluator {
             "audit_subtree", List.of("audit_subtree_no_update_or_delete", "audit_subtree_no_truncate"),
             "audit_checkpoint", List.of("audit_checkpoint_no_update_or_delete", "audit_checkpoint_no_truncate"));
 
+    /** Reading the trail, through the API or the audit pages; only auditors and security officers may. */
+    private static final List<String> REVIEW_ACTIONS = List.of("audit.search", "audit.export");
+
     private final JdbcClient jdbc;
     private final Duration heartbeat;
+    private final Duration reviewEvery;
 
-    AuditControls(JdbcClient jdbc, @Value("${opsledger.audit.heartbeat:60s}") Duration heartbeat) {
+    AuditControls(JdbcClient jdbc, @Value("${opsledger.audit.heartbeat:60s}") Duration heartbeat,
+            @Value("${opsledger.audit.review-every:30d}") Duration reviewEvery) {
         this.jdbc = jdbc;
         this.heartbeat = heartbeat;
+        this.reviewEvery = reviewEvery;
     }
 
     @Override
     public Set<String> controls() {
-        return Set.of("ECOMP-6.3", "ECOMP-6.4");
+        return Set.of("ECOMP-6.3", "ECOMP-6.4", "ECOMP-7.2");
     }
 
     @Override
@@ -46,6 +52,8 @@ class AuditControls implements ControlEvaluator {
             case "ECOMP-6.3" -> integrityVerified(now);
             // ECOMP 6.4: administrators cannot change, delete or switch off the record of their own actions
             case "ECOMP-6.4" -> appendOnlyAndComplete();
+            // ECOMP 7.2: the logs are examined regularly
+            case "ECOMP-7.2" -> reviewedRegularly(now);
             default -> throw new IllegalArgumentException(controlId);
         };
     }
@@ -91,6 +99,38 @@ class AuditControls implements ControlEvaluator {
                     + ": no node is integrating the trail.");
         } else {
             facts.add("The latest checkpoint was signed at " + signed.get() + ".");
+        }
+        return problems.isEmpty() ? Result.compliant(facts.toArray(String[]::new)) : Result.notCompliant(problems);
+    }
+
+    private record Review(long id, Instant time, String actor, String action) {
+    }
+
+    private Result reviewedRegularly(Instant now) {
+        List<String> problems = new ArrayList<>();
+        List<String> facts = new ArrayList<>();
+        Optional<Review> review = jdbc.sql("""
+                SELECT id, occurred_at, actor, action FROM audit_entry
+                WHERE action = ANY (?) AND outcome = 'success' AND actor <> ? AND occurred_at > ? AND occurred_at <= ?
+                ORDER BY occurred_at DESC LIMIT 1""")
+                .param(REVIEW_ACTIONS.toArray(String[]::new)).param(AuditSelfCheck.ACTOR)
+                .param(java.sql.Timestamp.from(now.minus(reviewEvery))).param(java.sql.Timestamp.from(now))
+                .query((rs, n) -> new Review(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4)))
+                .optional();
+        if (review.isEmpty()) {
+            problems.add("Nobody has searched or exported the audit trail in the last " + reviewEvery.toDays()
+                    + " days: an auditor or security officer should review it.");
+        } else {
+            Review r = review.get();
+            facts.add(r.actor() + " reviewed the trail (" + r.action() + ") at " + r.time() + " (audit entry " + r.id() + ").");
+        }
+        Optional<Check> check = lastCheck();
+        if (check.isPresent() && "success".equals(check.get().outcome())
+                && Duration.between(check.get().time(), now).compareTo(CHECK_AGE) <= 0) {
+            facts.add("The server checked the trail's integrity at " + check.get().time() + " (audit entry "
+                    + check.get().id() + ").");
+        } else {
+            problems.add("The trail's integrity was not verified successfully in the last 24 h (see ECOMP-6.3).");
         }
         return problems.isEmpty() ? Result.compliant(facts.toArray(String[]::new)) : Result.notCompliant(problems);
     }

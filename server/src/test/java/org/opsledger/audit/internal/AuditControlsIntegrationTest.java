@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -18,6 +20,8 @@ import org.opsledger.audit.Access;
 import org.opsledger.audit.AuditEvent;
 import org.opsledger.audit.AuditExportVerifier.Verdict;
 import org.opsledger.audit.AuditTrail;
+import org.opsledger.compliance.ControlEvaluator;
+import org.opsledger.compliance.ControlStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -34,6 +38,9 @@ class AuditControlsIntegrationTest extends IntegrationTest {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    List<ControlEvaluator> evaluators;
 
     private String auditor;
 
@@ -106,6 +113,24 @@ class AuditControlsIntegrationTest extends IntegrationTest {
             jdbc.sql("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_no_truncate").update();
         }
         assertThat(api.get("/api/v1/controls/ECOMP-6.4", auditor).get("status")).isEqualTo("compliant");
+    }
+
+    @Test
+    void theTrailCountsAsReviewedWhenAPersonReadItAndTheServerCheckedIt() {
+        ControlEvaluator review = evaluators.stream().filter(e -> e.controls().contains("ECOMP-7.2")).findFirst().orElseThrow();
+        // forty days from now, nobody will have read it in the thirty days before
+        ControlEvaluator.Result later = review.evaluate("ECOMP-7.2", Instant.now().plus(Duration.ofDays(40)));
+        assertThat(later.status()).isEqualTo(ControlStatus.NOT_COMPLIANT);
+        assertThat(later.reasons()).anySatisfy(r -> assertThat(r).startsWith("Nobody has searched or exported the audit trail"));
+
+        awaitCovered(record());
+        assertThat(selfCheck.run().ok()).isTrue();
+        String reviewer = Api.unique("reviewer");
+        String token = api.person(reviewer, "security-officer");
+        assertThat(api.get("/api/v1/audit?size=5", token).status()).isEqualTo(200);
+        Api.Response status = api.get("/api/v1/controls/ECOMP-7.2", auditor);
+        assertThat(status.get("status")).as(status.body()).isEqualTo("compliant");
+        assertThat(status.get("reasons").toString()).contains(reviewer + " reviewed the trail (audit.search)");
     }
 
     private long record() {
