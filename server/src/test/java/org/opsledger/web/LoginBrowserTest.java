@@ -139,6 +139,14 @@ class LoginBrowserTest extends IntegrationTest {
         assertThat(browser.findElements(By.cssSelector("td b"))).isEmpty();
         screenshot("accounts");
 
+        // a form posted without its CSRF token is refused with a page, not a stack trace
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "var f = document.createElement('form'); f.method = 'post'; f.action = '/tokens';"
+                        + "var i = document.createElement('input'); i.name = 'name'; i.value = 'forged'; f.appendChild(i);"
+                        + "document.body.appendChild(f); f.submit();");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.tagName("h1")).getText().equals("Forbidden"));
+        assertThat(lastAuditEntry("request.denied")).containsEntry("reason", "missing or invalid CSRF token");
+
         // the browsable API description works under the strict Content-Security-Policy
         browser.get(url("/api/v1/docs"));
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector(".swagger-ui .info .title")).isEmpty());
