@@ -50,8 +50,12 @@ public final class LocalBackend implements Backend {
 
     @Override
     public byte[] read(String name) {
-        try {
-            return Files.readAllBytes(path(name));
+        try (FileChannel ch = FileChannel.open(path(name), StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new BackendException("file too large: " + name);
+            }
+            return readFully(ch, 0, (int) size, name);
         } catch (NoSuchFileException e) {
             throw new BackendException("missing file in repository " + root + ": " + name, e);
         } catch (IOException e) {
@@ -62,21 +66,31 @@ public final class LocalBackend implements Backend {
     @Override
     public byte[] readRange(String name, long offset, int length) {
         try (FileChannel ch = FileChannel.open(path(name), StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(length);
-            long pos = offset;
-            while (buf.hasRemaining()) {
-                int n = ch.read(buf, pos);
-                if (n < 0) {
-                    throw new BackendException("short read in " + name + " at " + pos);
-                }
-                pos += n;
-            }
-            return buf.array();
+            return readFully(ch, offset, length, name);
         } catch (NoSuchFileException e) {
             throw new BackendException("missing file in repository " + root + ": " + name, e);
         } catch (IOException e) {
             throw new BackendException("cannot read " + path(name) + ": " + e.getMessage(), e);
         }
+    }
+
+    private static final int IO_SLICE = 1024 * 1024;
+
+    /** Reads in 1 MiB slices, for the same reason writes are sliced. */
+    private static byte[] readFully(FileChannel ch, long offset, int length, String name) throws IOException {
+        byte[] out = new byte[length];
+        int done = 0;
+        while (done < length) {
+            ByteBuffer buf = ByteBuffer.wrap(out, done, Math.min(IO_SLICE, length - done));
+            while (buf.hasRemaining()) {
+                int n = ch.read(buf, offset + done);
+                if (n < 0) {
+                    throw new BackendException("short read in " + name + " at " + (offset + done));
+                }
+                done += n;
+            }
+        }
+        return out;
     }
 
     @Override
@@ -96,9 +110,12 @@ public final class LocalBackend implements Backend {
         try {
             Files.createDirectories(dir);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(data, off, len);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
+                // 1 MiB slices: the JDK stages a heap write through a temporary direct buffer of the slice's size
+                for (int pos = off; pos < off + len; ) {
+                    ByteBuffer buf = ByteBuffer.wrap(data, pos, Math.min(IO_SLICE, off + len - pos));
+                    while (buf.hasRemaining()) {
+                        pos += ch.write(buf);
+                    }
                 }
                 ch.force(true);
             }

@@ -32,6 +32,8 @@ import org.opsledger.vault.snapshot.Tree;
 /** Restores a snapshot, or the parts of it matching include prefixes, under a target directory. */
 public final class Restorer {
 
+    private static final int WRITE_SLICE = 1024 * 1024;
+
     private final Repository repo;
     private final int threads;
     public final AtomicLong bytesWritten = new AtomicLong();
@@ -164,7 +166,9 @@ public final class Restorer {
             if (n.content() != null) {
                 for (ObjectId blob : n.content()) {
                     byte[] data = repo.loadBlob(blob);
-                    out.write(data);
+                    for (int pos = 0; pos < data.length; pos += WRITE_SLICE) { // small slices: small staging buffers in the JDK
+                        out.write(data, pos, Math.min(WRITE_SLICE, data.length - pos));
+                    }
                     bytesWritten.addAndGet(data.length);
                 }
             }
