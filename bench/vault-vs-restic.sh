@@ -14,13 +14,15 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 BENCH_DIR=${BENCH_DIR:-/tmp/vault-bench}
 TARGET_MB=${TARGET_MB:-850}
-JAVA_OPTS=${OPSLEDGER_JAVA_OPTS:--XX:+UseSerialGC -Xmx384m}
-jar="$here/cli/target/opsledger.jar"
+JAVA_OPTS=${OPSLEDGER_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m}
+jar=${OPSLEDGER_JAR:-$here/cli/target/opsledger.jar}
 out="$here/bench/results/vault-$(date -u +%Y%m%dT%H%M%SZ).md"
 mkdir -p "$here/bench/results" "$BENCH_DIR"
 for t in restic borg /usr/bin/time; do command -v "$t" >/dev/null || { echo "missing $t: apt-get install -y restic borgbackup time" >&2; exit 1; }; done
 [ -f "$jar" ] || { echo "build the CLI first: ./mvnw -q -pl cli -am -DskipTests package" >&2; exit 1; }
-cp "$jar" "$BENCH_DIR/opsledger.jar" && jar="$BENCH_DIR/opsledger.jar"   # a rebuild during the run cannot disturb it
+if [ "$jar" != "$BENCH_DIR/opsledger.jar" ]; then
+  cp "$jar" "$BENCH_DIR/opsledger.jar" && jar="$BENCH_DIR/opsledger.jar"   # a rebuild during the run cannot disturb it
+fi
 
 export RESTIC_PASSWORD=bench-password BORG_PASSPHRASE=bench-password OPSLEDGER_VAULT_PASSWORD=bench-password
 export BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
