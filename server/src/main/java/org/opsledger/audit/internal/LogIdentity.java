@@ -47,6 +47,7 @@ record LogIdentity(String origin, VerifierKey published, Optional<SignerKey> sig
                     keyFile, key.verifierKey(), published);
             return new LogIdentity(origin, published, Optional.empty());
         }
+        log.info("Audit log {}: checkpoints signed with the key in {}; verifier key {}", origin, keyFile, published);
         return new LogIdentity(origin, published, Optional.of(key));
     }
 }

@@ -14,7 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.IntegrationTest;
 import org.opsledger.audit.Access;
 import org.opsledger.audit.AuditEvent;
@@ -43,6 +45,9 @@ class TwoIntegratorsIntegrationTest extends IntegrationTest {
 
     @Autowired
     LogIdentity identity;
+
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     @Test
     void exactlyOneIntegratesAtATimeAndTheTreeStaysOne() throws Exception {
@@ -135,6 +140,22 @@ class TwoIntegratorsIntegrationTest extends IntegrationTest {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void aNodeWhoseKeyFileHoldsAnotherKeyNeverSigns(@TempDir Path elsewhere) {
+        // a second node started with its own data folder: it creates a key of its own
+        LogIdentity stranger = LogIdentity.resolve(jdbc, elsewhere.resolve("audit-signing.key"), "opsledger/other-node");
+        assertThat(stranger.origin()).isEqualTo(identity.origin()); // the log keeps the name it was founded with
+        assertThat(stranger.published()).isEqualTo(identity.published());
+        assertThat(stranger.signer()).isEmpty();
+        try (LedgerIntegrator integrator = new LedgerIntegrator(dataSource, stranger, "opsledger/other-node",
+                java.time.Clock.systemUTC(), Duration.ZERO, 100)) {
+            assertThat(integrator.step()).isInstanceOf(LedgerIntegrator.Step.CannotSign.class);
+            assertThat(integrator.isLeader()).isFalse();
+        }
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_checkpoint WHERE signed_by = 'opsledger/other-node'")
+                .query(Long.class).single()).isZero();
     }
 
     private void write(int entries, String action) {
