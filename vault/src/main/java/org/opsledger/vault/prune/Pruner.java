@@ -1,5 +1,8 @@
 package org.opsledger.vault.prune;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
@@ -118,8 +122,9 @@ public final class Pruner {
 
     private PruneResult deleteCondemned(SharedLock own, List<SnapshotRef> seen, Set<ObjectId> referenced,
                                         int condemnedCount, int repacked) {
+        // every other live lock: backups, a second prune, a key retirement, a copy into this repository
         List<LockRecord> backups = repo.liveLocks().stream()
-                .filter(l -> l.kind().equals("backup") || (l.kind().equals("prune") && !l.started().equals(own.started())))
+                .filter(l -> !(l.started().equals(own.started()) && l.pid() == ProcessHandle.current().pid()))
                 .toList();
         // snapshots written since phase 1 may reference condemned blobs: add what they need
         Set<ObjectId> seenIds = new HashSet<>();
@@ -179,12 +184,22 @@ public final class Pruner {
                 }
             }
             // a backup that began after the listing writes new names; one that began before it is seen here
-            boolean backupStarted = repo.liveLocks().stream().anyMatch(l -> l.kind().equals("backup"));
-            if (!backupStarted) {
+            boolean otherStarted = repo.liveLocks().stream()
+                    .anyMatch(l -> !(l.started().equals(own.started()) && l.pid() == ProcessHandle.current().pid()));
+            if (!otherStarted) {
                 for (String name : orphanNames) {
                     freed += repo.backend().size(name);
                     repo.backend().delete(name); // left by an interrupted backup: no index names it
                     orphans++;
+                }
+                if (repo.backend() instanceof LocalBackend local) {
+                    for (Path tmp : local.leftoverTemporaryFiles()) {
+                        try {
+                            Files.deleteIfExists(tmp); // half-written by a killed writer; never read
+                        } catch (IOException ignored) {
+                            // left for the next prune
+                        }
+                    }
                 }
             }
         }
