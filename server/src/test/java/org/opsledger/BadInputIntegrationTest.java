@@ -17,6 +17,11 @@ class BadInputIntegrationTest extends IntegrationTest {
         admin = api.admin();
     }
 
+    private long entriesAbout(String account) {
+        return jdbc.sql("SELECT count(*) FROM audit_entry WHERE object_type = 'account' AND object_id = ?").param(account)
+                .query(Long.class).single();
+    }
+
     private long accountRows() {
         return jdbc.sql("SELECT count(*) FROM account").query(Long.class).single();
     }
@@ -100,14 +105,14 @@ class BadInputIntegrationTest extends IntegrationTest {
     void everyWrongPasswordIsRecordedUntilTheAccountLocks() {
         String name = Api.unique("target");
         api.person(name, "requester");
-        long before = auditCount();
+        long before = entriesAbout(name);
         for (int i = 0; i < 7; i++) {
             Api.Response r = api.post("/api/v1/auth/token", null, Map.of("username", name, "password", "guess-number-" + i));
             assertThat(r.status()).isEqualTo(401);
             assertThat(r.get("detail")).isEqualTo("Wrong user name or password, or the account is locked");
         }
         // 7 failed logins and 1 lock
-        assertThat(auditCount() - before).isEqualTo(8);
+        assertThat(entriesAbout(name) - before).isEqualTo(8);
         assertThat(jdbc.sql("SELECT locked_until > now() FROM account WHERE username = ?").param(name).query(Boolean.class).single()).isTrue();
     }
 
@@ -116,5 +121,20 @@ class BadInputIntegrationTest extends IntegrationTest {
         Api.Response r = api.post("/api/v1/auth/token", null, Map.of("username", "nobody-here", "password", "whatever-it-is"));
         assertThat(r.status()).isEqualTo(401);
         assertThat(lastAuditEntry("auth.token")).containsEntry("actor", "nobody-here").containsEntry("reason", "unknown user name");
+    }
+
+    @Test
+    void thePasswordChangeEndpointCannotBeUsedToGuessPasswords() {
+        String name = Api.unique("guessed");
+        api.person(name, "requester");
+        for (int i = 0; i < 5; i++) {
+            Api.Response r = api.post("/api/v1/auth/password", null,
+                    Map.of("username", name, "currentPassword", "guess-" + i, "newPassword", "Whatever-New-Pass-1"));
+            assertThat(r.status()).isEqualTo(401);
+        }
+        // the five wrong guesses locked the account, exactly as five wrong logins would
+        assertThat(jdbc.sql("SELECT locked_until > now() FROM account WHERE username = ?").param(name).query(Boolean.class).single()).isTrue();
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_entry WHERE action = 'auth.password-change' AND object_id = ? AND outcome = 'failure'")
+                .param(name).query(Long.class).single()).isEqualTo(5);
     }
 }

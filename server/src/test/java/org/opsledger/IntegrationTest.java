@@ -50,8 +50,10 @@ public abstract class IntegrationTest {
                 .optional().orElseThrow(() -> new AssertionError("no audit entry for " + action));
     }
 
-    protected long auditCount() {
-        return jdbc.sql("SELECT count(*) FROM audit_entry").query(Long.class).single();
+    /** Entries with this action about this object (counting the whole table would race background entries). */
+    protected long auditCount(String action, String objectId) {
+        return jdbc.sql("SELECT count(*) FROM audit_entry WHERE action = ? AND object_id = ?").params(action, objectId)
+                .query(Long.class).single();
     }
 
     private static Path tempDir() {

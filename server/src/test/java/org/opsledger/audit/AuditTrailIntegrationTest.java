@@ -30,19 +30,18 @@ class AuditTrailIntegrationTest extends IntegrationTest {
 
     @Test
     void aChangeAndItsEntryCommitOrRollBackTogether() {
-        long before = auditCount();
         assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
             trail.record(AuditEvent.of("test.change", Access.UPDATE, "thing", "1"));
             throw new IllegalStateException("the change failed");
         })).hasMessage("the change failed");
-        assertThat(auditCount()).isEqualTo(before);
+        assertThat(auditCount("test.change", "1")).isZero();
 
         // an independent entry (a refusal) stays even when the surrounding work rolls back
         assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
             trail.recordIndependently(AuditEvent.of("test.refusal", Access.UPDATE, "thing", "1").denied("rule"));
             throw new IllegalStateException("refused");
         })).hasMessage("refused");
-        assertThat(auditCount()).isEqualTo(before + 1);
+        assertThat(auditCount("test.refusal", "1")).isEqualTo(1);
     }
 
     @Test

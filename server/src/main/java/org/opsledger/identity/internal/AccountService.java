@@ -163,18 +163,12 @@ class AccountService {
     }
 
     /**
-     * A person changes their own password, proving the current one. A wrong current password counts
-     * as a failed login; the new one must differ from it.
+     * Sets a person's new password once {@link PasswordChange} has checked the current one; the
+     * new one must meet the policy and differ from it.
      */
     @Transactional
-    void changePassword(String username, String currentPassword, String newPassword) {
-        Account account = accounts.lockByUsername(username == null ? "" : username.strip().toLowerCase(Locale.ROOT))
-                .orElseThrow(() -> new ProblemException(401, "Unauthorized", "Wrong user name or password", "currentPassword"));
-        if (account.kind() != Account.Kind.PERSON || !account.enabled() || account.lockedAt(clock.instant())
-                || account.passwordHash() == null || currentPassword == null
-                || !encoder.matches(currentPassword, account.passwordHash())) {
-            throw new ProblemException(401, "Unauthorized", "Wrong user name or password", "currentPassword");
-        }
+    void setOwnPassword(String username, String currentPassword, String newPassword) {
+        Account account = accounts.lockByUsername(username).orElseThrow(() -> ProblemException.notFound("Account " + username));
         passwords.check("newPassword", account.username(), newPassword);
         if (newPassword.equals(currentPassword)) {
             throw ProblemException.invalid("newPassword", "The new password must differ from the current one");

@@ -23,18 +23,18 @@ class AuthController {
     record TokenResponse(String token, Instant expiresAt) {
     }
 
-    record PasswordChange(String username, String currentPassword, String newPassword) {
+    record PasswordChangeRequest(String username, String currentPassword, String newPassword) {
     }
 
     private final LoginService logins;
     private final TokenService tokens;
-    private final AccountService accounts;
+    private final PasswordChange passwordChange;
     private final AuditTrail audit;
 
-    AuthController(LoginService logins, TokenService tokens, AccountService accounts, AuditTrail audit) {
+    AuthController(LoginService logins, TokenService tokens, PasswordChange passwordChange, AuditTrail audit) {
         this.logins = logins;
         this.tokens = tokens;
-        this.accounts = accounts;
+        this.passwordChange = passwordChange;
         this.audit = audit;
     }
 
@@ -59,8 +59,8 @@ class AuthController {
 
     @PostMapping("/password")
     @Operation(summary = "Change your password, proving the current one")
-    ResponseEntity<Void> password(@RequestBody PasswordChange change) {
-        accounts.changePassword(change.username(), change.currentPassword(), change.newPassword());
+    ResponseEntity<Void> password(@RequestBody PasswordChangeRequest change) {
+        passwordChange.change(change.username(), change.currentPassword(), change.newPassword());
         return ResponseEntity.noContent().build();
     }
 }

@@ -38,10 +38,13 @@ class IdentityPages {
     private final PasswordPolicy policy;
     private final Clock clock;
     private final AuditTrail audit;
+    private final PasswordChange passwordChange;
     private final HttpSessionSecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
 
-    IdentityPages(AccountService accounts, TokenService tokens, PasswordPolicy policy, Clock clock, AuditTrail audit) {
+    IdentityPages(AccountService accounts, TokenService tokens, PasswordPolicy policy, Clock clock, AuditTrail audit,
+            PasswordChange passwordChange) {
         this.audit = audit;
+        this.passwordChange = passwordChange;
         this.accounts = accounts;
         this.tokens = tokens;
         this.policy = policy;
@@ -69,7 +72,7 @@ class IdentityPages {
             return "redirect:/password";
         }
         try {
-            accounts.changePassword(me.username(), currentPassword, newPassword);
+            passwordChange.change(me.username(), currentPassword, newPassword);
         } catch (ProblemException e) {
             flash.addFlashAttribute("error", e.getMessage());
             return "redirect:/password";
