@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 /** {@code opsledger audit}: the tamper-evident audit log (ECOMP 6.3, 6.4, 7; docs/audit-format.md). */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Check the tamper-evident audit log: verify an export offline, prove one entry, print the log's key.",
-        subcommands = {VerifyCommand.class, ProveCommand.class, KeyCommand.class, CommandLine.HelpCommand.class})
+        description = "Check the tamper-evident audit log: save its key, checkpoints and entries; verify them offline; prove one entry.",
+        subcommands = {VerifyCommand.class, ProveCommand.class, KeyCommand.class, CheckpointCommand.class, ExportCommand.class,
+                CommandLine.HelpCommand.class})
 public final class AuditCommand implements Runnable {
 
     @CommandLine.Spec

@@ -40,11 +40,43 @@ final class LogServer {
 
     /** GET {@code path}; the body on 200, else a one-line error naming the status. */
     String get(String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token).header("User-Agent", "opsledger-cli").GET().build();
-        HttpResponse<String> response;
+        HttpResponse<String> response = send(path, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        refuseUnlessOk(path, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** GET {@code path} streamed into {@code file} (written whole or not at all); returns its number of lines. */
+    long download(String path, Path file) {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        HttpResponse<Path> response = send(path, HttpResponse.BodyHandlers.ofFile(partial));
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() != 200) {
+                String body = Files.exists(partial) ? Files.readString(partial, StandardCharsets.UTF_8) : "";
+                refuseUnlessOk(path, response.statusCode(), body);
+            }
+            long lines;
+            try (var stream = Files.lines(partial, StandardCharsets.UTF_8)) {
+                lines = stream.count();
+            }
+            Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return lines;
+        } catch (IOException e) {
+            throw new CliException("cannot write " + file + ": " + e.getMessage(), 2);
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    private <T> HttpResponse<T> send(String path, HttpResponse.BodyHandler<T> handler) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(30))
+                .header("Authorization", "Bearer " + token).header("User-Agent", "opsledger-cli").GET().build();
+        try {
+            return http.send(request, handler);
         } catch (ConnectException e) {
             throw new CliException("cannot reach " + base + ": connection refused", 3);
         } catch (IOException e) {
@@ -53,12 +85,15 @@ final class LogServer {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted", 3);
         }
-        return switch (response.statusCode()) {
-            case 200 -> response.body();
+    }
+
+    private static void refuseUnlessOk(String path, int status, String body) {
+        switch (status) {
+            case 200 -> {
+            }
             case 401 -> throw new CliException("the server refused the token (401): is it valid and unexpired?", 3);
             case 403 -> throw new CliException("the token's account may not read the audit log (403): auditors and security officers may", 3);
-            default -> throw new CliException("GET " + path + " answered " + response.statusCode() + ": "
-                    + response.body().lines().findFirst().orElse(""), 3);
-        };
+            default -> throw new CliException("GET " + path + " answered " + status + ": " + body.lines().findFirst().orElse(""), 3);
+        }
     }
 }

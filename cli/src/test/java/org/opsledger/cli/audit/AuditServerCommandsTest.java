@@ -105,8 +105,13 @@ class AuditServerCommandsTest {
         awaitCheckpointSize(3);
         Path key = Files.writeString(tmp.resolve("pinned.key"),
                 CliRun.of("audit", "key", "--server", base, "--token-file", tokenFile.toString()).out());
-        Path checkpoint = Files.writeString(tmp.resolve("held.checkpoint"), get("/api/v1/audit/checkpoint"));
-        Path clean = Files.writeString(tmp.resolve("clean.jsonl"), get("/api/v1/audit/export"));
+        CliRun saved = server("checkpoint", "--key", key.toString());
+        assertThat(saved.exit()).as(saved.err()).isZero();
+        Path checkpoint = Files.writeString(tmp.resolve("held.checkpoint"), saved.out());
+        Path clean = tmp.resolve("clean.jsonl");
+        CliRun exported = server("export", "--out", clean.toString());
+        assertThat(exported.exit()).as(exported.err()).isZero();
+        assertThat(exported.out()).startsWith("saved ").endsWith(" entries to " + clean + "\n");
         CliRun ok = verify(clean, checkpoint, key);
         assertThat(ok.exit()).as(ok.err()).isZero();
         CliRun okInDatabase = verifyDatabase(checkpoint, key);
@@ -128,7 +133,8 @@ class AuditServerCommandsTest {
             }
             superuser.commit();
         }
-        Path tampered = Files.writeString(tmp.resolve("tampered.jsonl"), get("/api/v1/audit/export"));
+        Path tampered = tmp.resolve("tampered.jsonl");
+        assertThat(server("export", "-o", tampered.toString()).exit()).isZero();
         CliRun run = verify(tampered, checkpoint, key);
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("opsledger: entry 2 (audit entry id " + id + ") was altered: its leaf hash is "
@@ -140,7 +146,24 @@ class AuditServerCommandsTest {
         assertThat(inDatabase.err()).startsWith("opsledger: entry 2 (audit entry id " + id + ") was altered");
     }
 
+    @Test
+    void aCheckpointIsSavedOnlyIfTheKeyYouKeepSignedIt() throws Exception {
+        Path otherKey = Files.writeString(tmp.resolve("other.key"),
+                org.opsledger.ledger.note.SignerKey.generate("opsledger/cli-test").verifierKey().encoded() + "\n");
+        CliRun run = server("checkpoint", "--key", otherKey.toString());
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("opsledger: the server's checkpoint is not signed by the key in " + otherKey);
+    }
+
     // --- helpers
+
+    /** An audit command against the test server, as the auditor. */
+    private CliRun server(String command, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("audit", command, "--server", base, "--token-file", tokenFile.toString()));
+        args.addAll(List.of(more));
+        return CliRun.of(args.toArray(String[]::new));
+    }
 
     private CliRun verify(Path export, Path checkpoint, Path key) {
         return CliRun.of("audit", "verify", "--export", export.toString(), "--checkpoint", checkpoint.toString(),
