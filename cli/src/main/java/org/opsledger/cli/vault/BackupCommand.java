@@ -123,12 +123,16 @@ final class BackupCommand implements Callable<Integer> {
             m.put("snapshot", snap.id().hex());
             m.put("seconds", seconds);
             m.put("record", snap.snapshot());
+            m.put("specialFilesSkipped", progress.skipped.get());
             Output.json(m);
         } else {
             var s = snap.snapshot().summary();
             Output.out().printf("snapshot %s saved (%s): %d files (%d unchanged), %d dirs, %s read, %s added to the repository in %.2f s%n",
                     snap.shortId(), snap.snapshot().kind().json(), s.files(), s.filesUnchanged(), s.dirs(), Output.bytes(s.bytesRead()),
                     Output.bytes(s.bytesAdded()), seconds);
+            if (progress.skipped.get() > 0) {
+                Output.out().println(progress.skipped.get() + " device file(s), FIFO(s) or socket(s) were not backed up");
+            }
         }
         return 0;
     }
