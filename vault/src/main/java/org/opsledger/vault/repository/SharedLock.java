@@ -26,8 +26,14 @@ public final class SharedLock implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        refresher.scheduleAtFixedRate(() -> backend.write(name, VaultJson.write(
-                new LockRecord(record.kind(), record.host(), record.pid(), record.started(), Instant.now()))), 60, 60, TimeUnit.SECONDS);
+        refresher.scheduleAtFixedRate(() -> {
+            try {
+                backend.write(name, VaultJson.write(
+                        new LockRecord(record.kind(), record.host(), record.pid(), record.started(), Instant.now())));
+            } catch (RuntimeException e) {
+                // a failed refresh is retried next minute; an exception here would cancel every later refresh
+            }
+        }, 60, 60, TimeUnit.SECONDS);
     }
 
     public Instant started() {
