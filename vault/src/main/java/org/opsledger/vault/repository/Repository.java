@@ -42,6 +42,8 @@ import org.opsledger.vault.snapshot.Tree;
 public final class Repository implements AutoCloseable {
 
     public static final int INDEX_EVERY_PACKS = 64;
+    /** zstd level 3: on the benchmark tree 2 % smaller than level 1 for the same CPU time (incompressible data is skipped either way). */
+    public static final int DEFAULT_COMPRESSION = 3;
     public static final Duration LOCK_STALE_AFTER = Duration.ofMinutes(5);
     private static final int PROBE = 64 * 1024;
     static final long TREE_CACHE_BYTES = 64L * 1024 * 1024;
@@ -99,11 +101,11 @@ public final class Repository implements AutoCloseable {
         backend.write("keys/" + HexFormat.of().formatHex(Sealing.randomBytes(16)), VaultJson.write(slot));
         backend.write("keyring", Sealing.seal(Sealing.aesKey(masterKey), 0, Sealing.Kind.KEYRING, VaultJson.write(keyring)));
         backend.write("config", VaultJson.write(config)); // last: a repository exists once its config does
-        return new Repository(backend, config, masterKey, keyring, 1);
+        return new Repository(backend, config, masterKey, keyring, DEFAULT_COMPRESSION);
     }
 
     public static Repository open(Backend backend, char[] password) {
-        return open(backend, password, 1);
+        return open(backend, password, DEFAULT_COMPRESSION);
     }
 
     public static Repository open(Backend backend, char[] password, int compressionLevel) {
