@@ -1,0 +1,112 @@
+package org.opsledger.audit.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.opsledger.IntegrationTest;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * ECOMP 12 against NTP servers on loopback: a small responder in this test answers SNTP requests
+ * as a real server does (RFC 5905 packet), with whatever error its clock is given.
+ */
+class ClockCheckIntegrationTest extends IntegrationTest {
+
+    @Autowired
+    ClockCheck clockCheck;
+
+    @Test
+    void aServerThatAgreesIsRecordedAsInSync() throws Exception {
+        try (Responder server = new Responder(Duration.ofMillis(40), false)) {
+            List<ClockCheck.Reading> readings = clockCheck.check(List.of(server.address()));
+            assertThat(readings).singleElement().satisfies(r -> assertThat(r.inSync()).as(r.reason()).isTrue());
+            Map<String, Object> entry = lastEntryFor(server.address());
+            assertThat(entry).containsEntry("outcome", "success").containsEntry("actor", "system")
+                    .containsEntry("objectType", "time-server");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> after = (Map<String, Object>) entry.get("after");
+            assertThat(((Number) after.get("offsetMs")).doubleValue()).isBetween(10.0, 70.0);
+            assertThat(after).containsEntry("stratum", 2);
+        }
+    }
+
+    @Test
+    void anOffsetOverOneSecondOrNoAnswerIsAnAlarm() throws Exception {
+        try (Responder skewed = new Responder(Duration.ofSeconds(-5), false);
+                Responder bogus = new Responder(Duration.ZERO, true);
+                DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress silentAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort());
+            List<ClockCheck.Reading> readings = clockCheck.check(List.of(skewed.address(), bogus.address(), silentAddress));
+            assertThat(readings).extracting(ClockCheck.Reading::inSync).containsExactly(false, false, false);
+            assertThat(readings.get(0).reason()).startsWith("offset -5.0").endsWith("exceeds the 1.0 s allowed");
+            assertThat(readings.get(1).reason()).isEqualTo("no answer: reply does not echo our request (bogus packet)");
+            assertThat(readings.get(2).reason()).startsWith("no answer: no reply within");
+            assertThat(lastEntryFor(skewed.address())).containsEntry("outcome", "failure")
+                    .containsEntry("reason", readings.get(0).reason());
+            assertThat(lastEntryFor(silentAddress)).containsEntry("outcome", "failure");
+        }
+    }
+
+    @Test
+    void ntpTimestampsRoundTrip() {
+        Instant now = Instant.parse("2026-11-23T11:58:07.123456789Z");
+        Instant back = SntpClient.fromNtp(SntpClient.toNtp(now));
+        assertThat(Duration.between(now, back).abs()).isLessThan(Duration.ofNanos(2));
+        // RFC 5905 figure 4: the NTP era 0 prime epoch is 1900-01-01
+        assertThat(SntpClient.toNtp(Instant.parse("1900-01-01T00:00:00Z"))).isZero();
+    }
+
+    private Map<String, Object> lastEntryFor(InetSocketAddress server) {
+        String name = server.getHostString() + ":" + server.getPort();
+        return jdbc.sql("SELECT body FROM audit_entry WHERE action = ? AND object_id = ? ORDER BY id DESC LIMIT 1")
+                .param(ClockCheck.ACTION).param(name).query((rs, n) -> org.opsledger.Api.json(rs.getString(1))).single();
+    }
+
+    /** An SNTP server on loopback whose clock is off by {@code skew}; {@code bogus} answers without echoing the request. */
+    private static final class Responder implements AutoCloseable {
+        private final DatagramSocket socket;
+        private final Thread thread;
+
+        Responder(Duration skew, boolean bogus) throws Exception {
+            socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            thread = Thread.ofPlatform().daemon().start(() -> {
+                byte[] buffer = new byte[48];
+                while (!socket.isClosed()) {
+                    try {
+                        DatagramPacket request = new DatagramPacket(buffer, buffer.length);
+                        socket.receive(request);
+                        long now = SntpClient.toNtp(Instant.now().plus(skew));
+                        ByteBuffer reply = ByteBuffer.allocate(48);
+                        reply.put(0, (byte) 0b00_100_100); // LI 0, version 4, mode 4 (server)
+                        reply.put(1, (byte) 2); // stratum 2
+                        reply.putLong(24, bogus ? 42 : ByteBuffer.wrap(buffer).getLong(40)); // origin = client's transmit
+                        reply.putLong(32, now); // receive
+                        reply.putLong(40, now); // transmit
+                        socket.send(new DatagramPacket(reply.array(), 48, request.getSocketAddress()));
+                    } catch (java.io.IOException e) {
+                        return; // closed
+                    }
+                }
+            });
+        }
+
+        InetSocketAddress address() {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            socket.close();
+            thread.join(1000);
+        }
+    }
+}
