@@ -1,17 +1,21 @@
 package org.opsledger.audit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.IntegrationTest;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -47,12 +51,44 @@ class ClockCheckIntegrationTest extends IntegrationTest {
             InetSocketAddress silentAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort());
             List<ClockCheck.Reading> readings = clockCheck.check(List.of(skewed.address(), bogus.address(), silentAddress));
             assertThat(readings).extracting(ClockCheck.Reading::inSync).containsExactly(false, false, false);
-            assertThat(readings.get(0).reason()).startsWith("offset -5.0").endsWith("exceeds the 1.0 s allowed");
+            assertThat(readings.get(0).reason()).matches("offset -(4\\.9\\d\\d|5\\.0\\d\\d) s exceeds the 1\\.0 s allowed");
             assertThat(readings.get(1).reason()).isEqualTo("no answer: reply does not echo our request (bogus packet)");
             assertThat(readings.get(2).reason()).startsWith("no answer: no reply within");
             assertThat(lastEntryFor(skewed.address())).containsEntry("outcome", "failure")
                     .containsEntry("reason", readings.get(0).reason());
             assertThat(lastEntryFor(silentAddress)).containsEntry("outcome", "failure");
+        }
+    }
+
+    @Test
+    void aRealChronyServerOnLoopbackAnswersInSync(@TempDir Path dir) throws Exception {
+        Path chronyd = Path.of("/usr/sbin/chronyd");
+        assumeTrue(Files.isExecutable(chronyd), "needs chrony (apt-get install chrony)");
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        // serves its own clock at stratum 8; -x: never touches this machine's clock
+        Path config = Files.writeString(dir.resolve("chrony.conf"), String.join("\n", "port " + port,
+                "bindaddress 127.0.0.1", "allow 127.0.0.1", "local stratum 8", "cmdport 0",
+                "pidfile " + dir.resolve("chronyd.pid"), "driftfile " + dir.resolve("drift"), ""));
+        Process chrony = new ProcessBuilder(chronyd.toString(), "-x", "-d", "-f", config.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("chronyd.log").toFile()).start();
+        try {
+            InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            List<ClockCheck.Reading> readings = List.of();
+            for (int attempt = 0; attempt < 20 && (readings.isEmpty() || !readings.get(0).inSync()); attempt++) {
+                Thread.sleep(250); // until chronyd listens
+                readings = clockCheck.check(List.of(server));
+            }
+            assertThat(readings).singleElement().satisfies(r -> assertThat(r.inSync()).as(r.reason()).isTrue());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> after = (Map<String, Object>) lastEntryFor(server).get("after");
+            assertThat(after).containsEntry("stratum", 8); // the local stratum chronyd was given
+            assertThat(Math.abs(((Number) after.get("offsetMs")).doubleValue())).isLessThan(50.0);
+        } finally {
+            chrony.destroy();
+            chrony.waitFor();
         }
     }
 
