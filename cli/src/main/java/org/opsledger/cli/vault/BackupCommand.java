@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = {"Back up paths (incremental by default: files unchanged since the parent snapshot are not re-read),",
-                "or a stream: --stdin, or --stdin-from-command -- CMD ARGS… (a non-zero exit leaves no snapshot)."})
+        description = {"Back up paths, or a stream with --stdin or --stdin-from-command -- CMD ARGS….",
+                "Incremental by default: files unchanged since the parent snapshot (size, mtime, ctime, inode) are not re-read;",
+                "--full re-reads everything. A command that exits non-zero leaves no snapshot."})
 final class BackupCommand implements Callable<Integer> {
 
     /** Shared vocabulary: data classification (IS.012 6.6.5.1, ECOMP 1, 4). */

@@ -20,8 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "forget", mixinStandardHelpOptions = true,
-        description = {"Remove snapshots no --keep-* rule keeps. Held snapshots (IS.012 6.6.7) and those whose",
-                "retain-until has not passed are always kept. --prune then frees their data."})
+        description = {"Remove snapshots no --keep-* rule keeps; held ones (IS.012 6.6.7) always stay.",
+                "Snapshots whose retain-until date has not passed are kept too. --prune then frees the data."})
 final class ForgetCommand implements Callable<Integer> {
 
     @Mixin

@@ -126,8 +126,8 @@ final class KeyCommand implements Runnable {
     }
 
     @Command(name = "retire", mixinStandardHelpOptions = true,
-            description = {"Re-encrypt everything an old epoch protects under the current one, then destroy its key:",
-                    "data forgotten and pruned before becomes unrecoverable (crypto-shredding). Snapshot IDs sealed under it change."})
+            description = {"Re-encrypt what an old key epoch protects, then destroy its key (crypto-shredding).",
+                    "Data forgotten and pruned before becomes unrecoverable. Snapshots sealed under it get new IDs."})
     static final class Retire implements Callable<Integer> {
         @Mixin
         RepoOptions repo;

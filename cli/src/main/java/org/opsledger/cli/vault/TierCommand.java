@@ -15,8 +15,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "tier", mixinStandardHelpOptions = true,
-        description = {"Move snapshots older than the near-line period (default 30d, IS.012 6.6.1.3) to the long-term repository:",
-                "copy once, then forget near-line unless held (a held snapshot stays in both, held in both)."})
+        description = {"Move snapshots past the near-line period (default 30d) to long-term storage (IS.012 6.6.1.3).",
+                "Each is copied once, then forgotten near-line unless held (a held snapshot stays in both, held in both)."})
 final class TierCommand implements Callable<Integer> {
 
     @Mixin
