@@ -24,11 +24,15 @@ start_once() {
   sleep 2 # let start-up work settle before reading memory
   java_pid=$(pgrep -f "opsledger.jar server --port $port" | head -1)
   rss=$(ps -o rss= -p "$java_pid" | tr -d ' ')
-  # the embedded PostgreSQL: its postmaster (started with -D <data>/postgres) and its children
+  # the embedded PostgreSQL: its postmaster (started with -D <data>/postgres) and its children,
+  # as PSS (shared buffers counted once, not once per process as RSS would)
   pm=$(pgrep -f -- "-D $data/postgres" | head -1)
-  pg_rss=$(ps -o rss= -p "$pm" --ppid "$pm" 2>/dev/null | awk '{s+=$1} END {print s+0}')
-  printf '%s\t%.2f s\tJVM RSS %d MiB\tPostgreSQL RSS %d MiB\n' "$1" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" \
-    $((rss / 1024)) $((pg_rss / 1024))
+  pg_pss=0
+  for p in $pm $(pgrep -P "$pm"); do
+    pg_pss=$((pg_pss + $(awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup 2>/dev/null || echo 0)))
+  done
+  printf '%s\t%.2f s\tJVM RSS %d MiB\tPostgreSQL PSS %d MiB\n' "$1" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" \
+    $((rss / 1024)) $((pg_pss / 1024))
   kill $pid; wait $pid 2>/dev/null || true
   # the embedded PostgreSQL stops with the JVM
   sleep 1
