@@ -6,7 +6,8 @@ import java.time.Instant;
 public record AuditQuery(String actor, String action, Outcome outcome, String objectType, String objectId,
         Instant from, Instant to) {
 
-    public static AuditQuery all() {
-        return new AuditQuery(null, null, null, null, null, null, null);
+    /** Every entry with this outcome: the dashboard's latest refusals and failures. */
+    public static AuditQuery withOutcome(Outcome outcome) {
+        return new AuditQuery(null, null, outcome, null, null, null, null);
     }
 }

@@ -28,8 +28,8 @@ class DashboardPage {
         model.addAttribute("statuses", ControlStatus.values());
         NavigationAdvice.Nav nav = (NavigationAdvice.Nav) model.getAttribute("nav");
         if (nav != null && nav.audit()) {
-            model.addAttribute("denied", audit.search(new AuditQuery(null, null, Outcome.DENIED, null, null, null, null), 0, 5));
-            model.addAttribute("failed", audit.search(new AuditQuery(null, null, Outcome.FAILURE, null, null, null, null), 0, 5));
+            model.addAttribute("denied", audit.search(AuditQuery.withOutcome(Outcome.DENIED), 0, 5));
+            model.addAttribute("failed", audit.search(AuditQuery.withOutcome(Outcome.FAILURE), 0, 5));
         }
         return "web/dashboard";
     }
