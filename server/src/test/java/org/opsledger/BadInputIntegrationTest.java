@@ -60,6 +60,9 @@ class BadInputIntegrationTest extends IntegrationTest {
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.contentType()).startsWith("application/problem+json");
         assertThat(accountRows()).isEqualTo(before);
+        Map<String, Object> entry = lastAuditEntry("request.rejected");
+        assertThat(entry).containsEntry("actor", "admin").containsEntry("objectId", "POST /api/v1/accounts");
+        assertThat((String) entry.get("reason")).contains("over the 1048576-byte limit");
     }
 
     @Test

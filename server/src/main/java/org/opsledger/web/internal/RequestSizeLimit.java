@@ -8,9 +8,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.opsledger.audit.Access;
+import org.opsledger.audit.AuditEvent;
+import org.opsledger.audit.AuditTrail;
 import org.opsledger.shared.ProblemJson;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.Ordered;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
@@ -22,13 +25,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * (multipart) have their own limit, {@code spring.servlet.multipart.max-request-size}.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+@Order(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1) // after authentication: the refusal names who sent it
 class RequestSizeLimit extends OncePerRequestFilter {
 
     private final long limit;
+    private final AuditTrail audit;
 
-    RequestSizeLimit(@Value("${opsledger.web.max-json-body:1MB}") DataSize limit) {
+    RequestSizeLimit(@Value("${opsledger.web.max-json-body:1MB}") DataSize limit, AuditTrail audit) {
         this.limit = limit.toBytes();
+        this.audit = audit;
     }
 
     @Override
@@ -40,6 +45,9 @@ class RequestSizeLimit extends OncePerRequestFilter {
             return;
         }
         if (request.getContentLengthLong() > limit) {
+            audit.recordIndependently(AuditEvent.of("request.rejected", Access.EXECUTE, "endpoint",
+                    request.getMethod() + " " + request.getRequestURI()).failed("request body of "
+                    + request.getContentLengthLong() + " bytes, over the " + limit + "-byte limit"));
             ProblemJson.write(response, 413, "Content too large",
                     "The request body is larger than " + limit + " bytes", request.getRequestURI(), null);
             return;
