@@ -28,6 +28,9 @@ public abstract class IntegrationTest {
     @Autowired
     protected JdbcClient jdbc;
 
+    @Autowired
+    protected javax.sql.DataSource dataSource;
+
     protected Api api;
 
     @DynamicPropertySource
@@ -54,6 +57,27 @@ public abstract class IntegrationTest {
     protected long auditCount(String action, String objectId) {
         return jdbc.sql("SELECT count(*) FROM audit_entry WHERE action = ? AND object_id = ?").params(action, objectId)
                 .query(Long.class).single();
+    }
+
+    /**
+     * What a database superuser can do behind the application's back: switch the append-only
+     * triggers off for their own session and change the record (the ledger must catch it).
+     */
+    protected void asSuperuserWithoutTriggers(String sql, Object... params) throws java.sql.SQLException {
+        try (java.sql.Connection superuser = dataSource.getConnection()) {
+            superuser.setAutoCommit(false);
+            try (java.sql.Statement set = superuser.createStatement()) {
+                set.execute("SET LOCAL session_replication_role = replica");
+            }
+            try (java.sql.PreparedStatement statement = superuser.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    statement.setObject(i + 1, params[i]);
+                }
+                statement.executeUpdate();
+            }
+            superuser.commit();
+            superuser.setAutoCommit(true);
+        }
     }
 
     private static Path tempDir() {

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.cli.CliRun;
 import org.opsledger.ledger.InMemoryHashStore;
 import org.opsledger.ledger.MerkleTree;
 import org.opsledger.ledger.TreeHasher;

@@ -3,15 +3,11 @@ package org.opsledger.audit.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opsledger.Api;
@@ -36,8 +32,6 @@ class AuditControlsIntegrationTest extends IntegrationTest {
     @Autowired
     AuditTrail trail;
 
-    @Autowired
-    DataSource dataSource;
 
     @Autowired
     List<ControlEvaluator> evaluators;
@@ -144,23 +138,5 @@ class AuditControlsIntegrationTest extends IntegrationTest {
                 SELECT count(*) FROM audit_leaf l
                 WHERE l.entry_id = ? AND l.leaf_index < (SELECT max(tree_size) FROM audit_checkpoint)""")
                 .param(entryId).query(Long.class).single() == 1);
-    }
-
-    /** What a database superuser can do: switch the append-only triggers off for their own session. */
-    private void asSuperuserWithoutTriggers(String sql, Object... params) throws Exception {
-        try (Connection superuser = dataSource.getConnection()) {
-            superuser.setAutoCommit(false);
-            try (Statement set = superuser.createStatement()) {
-                set.execute("SET LOCAL session_replication_role = replica");
-            }
-            try (PreparedStatement statement = superuser.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    statement.setObject(i + 1, params[i]);
-                }
-                statement.executeUpdate();
-            }
-            superuser.commit();
-            superuser.setAutoCommit(true);
-        }
     }
 }

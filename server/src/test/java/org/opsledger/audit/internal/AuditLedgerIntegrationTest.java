@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opsledger.Api;
@@ -51,8 +49,6 @@ class AuditLedgerIntegrationTest extends IntegrationTest {
     @Autowired
     AuditTrail trail;
 
-    @Autowired
-    DataSource dataSource;
 
     @Autowired
     LedgerIntegration integration;
@@ -277,23 +273,5 @@ class AuditLedgerIntegrationTest extends IntegrationTest {
 
     private static List<Hash> hashes(Object base64List) {
         return ((List<?>) base64List).stream().map(h -> Hash.of(Base64.getDecoder().decode((String) h))).toList();
-    }
-
-    /** What a database superuser can do: switch the append-only triggers off for their own session. */
-    private void asSuperuserWithoutTriggers(String sql, Object... params) throws Exception {
-        try (Connection superuser = dataSource.getConnection()) {
-            superuser.setAutoCommit(false);
-            try (Statement set = superuser.createStatement()) {
-                set.execute("SET LOCAL session_replication_role = replica");
-            }
-            try (PreparedStatement statement = superuser.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    statement.setObject(i + 1, params[i]);
-                }
-                statement.executeUpdate();
-            }
-            superuser.commit();
-            superuser.setAutoCommit(true);
-        }
     }
 }

@@ -1,14 +1,13 @@
-package org.opsledger.cli.audit;
+package org.opsledger.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import org.opsledger.cli.OpsLedgerCommand;
 
-/** One run of the real command line, with what it printed. */
-record CliRun(int exit, String out, String err) {
+/** One run of the real command line, in this JVM, with what it printed (for the CLI tests). */
+public record CliRun(int exit, String out, String err) {
 
-    static CliRun of(String... args) {
+    public static CliRun of(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
