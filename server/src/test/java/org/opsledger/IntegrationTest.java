@@ -1,8 +1,14 @@
 package org.opsledger;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,7 +35,7 @@ public abstract class IntegrationTest {
     protected JdbcClient jdbc;
 
     @Autowired
-    protected javax.sql.DataSource dataSource;
+    protected DataSource dataSource;
 
     protected Api api;
 
@@ -46,7 +52,7 @@ public abstract class IntegrationTest {
     }
 
     /** The latest audit entry's canonical body, with its generated columns. */
-    protected java.util.Map<String, Object> lastAuditEntry(String action) {
+    protected Map<String, Object> lastAuditEntry(String action) {
         return jdbc.sql("SELECT id, body::jsonb AS b FROM audit_entry WHERE action = ? ORDER BY id DESC LIMIT 1")
                 .param(action)
                 .query((rs, n) -> Api.json(rs.getString("b")))
@@ -63,13 +69,13 @@ public abstract class IntegrationTest {
      * What a database superuser can do behind the application's back: switch the append-only
      * triggers off for their own session and change the record (the ledger must catch it).
      */
-    protected void asSuperuserWithoutTriggers(String sql, Object... params) throws java.sql.SQLException {
-        try (java.sql.Connection superuser = dataSource.getConnection()) {
+    protected void asSuperuserWithoutTriggers(String sql, Object... params) throws SQLException {
+        try (Connection superuser = dataSource.getConnection()) {
             superuser.setAutoCommit(false);
-            try (java.sql.Statement set = superuser.createStatement()) {
+            try (Statement set = superuser.createStatement()) {
                 set.execute("SET LOCAL session_replication_role = replica");
             }
-            try (java.sql.PreparedStatement statement = superuser.prepareStatement(sql)) {
+            try (PreparedStatement statement = superuser.prepareStatement(sql)) {
                 for (int i = 0; i < params.length; i++) {
                     statement.setObject(i + 1, params[i]);
                 }

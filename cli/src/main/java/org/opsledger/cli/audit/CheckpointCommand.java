@@ -8,6 +8,7 @@ import org.opsledger.ledger.note.Checkpoint;
 import org.opsledger.ledger.note.NoteRejectedException;
 import org.opsledger.ledger.note.VerifierKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,19 +19,15 @@ import picocli.CommandLine.Option;
         description = "Print the latest signed checkpoint (save it: `audit verify --checkpoint` holds the log to it).")
 final class CheckpointCommand implements Callable<Integer> {
 
-    @Option(names = "--server", required = true, description = "The OpsLedger server, e.g. https://opsledger.example")
-    String server;
-
-    @Option(names = "--token-file", description = "File holding an API token of an auditor or security officer.",
-            defaultValue = "${env:OPSLEDGER_TOKEN_FILE}")
-    Path tokenFile;
+    @Mixin
+    ServerOptions server;
 
     @Option(names = "--key", description = "The verifier key you keep: the checkpoint must be signed by it.")
     Path keyFile;
 
     @Override
     public Integer call() {
-        String note = LogServer.connect(server, tokenFile).get("/api/v1/audit/checkpoint");
+        String note = server.connect().get("/api/v1/audit/checkpoint");
         if (keyFile != null) {
             try {
                 Checkpoint.open(note, VerifierKey.read(keyFile));

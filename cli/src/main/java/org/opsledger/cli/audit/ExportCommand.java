@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code opsledger audit export}: saves the log's entries as JSON lines (docs/audit-format.md 3) for {@code audit verify}. */
@@ -11,12 +12,8 @@ import picocli.CommandLine.Option;
         description = "Save the audit log's entries (JSON lines, leaf order) to a file for `audit verify`.")
 final class ExportCommand implements Callable<Integer> {
 
-    @Option(names = "--server", required = true, description = "The OpsLedger server, e.g. https://opsledger.example")
-    String server;
-
-    @Option(names = "--token-file", description = "File holding an API token of an auditor or security officer.",
-            defaultValue = "${env:OPSLEDGER_TOKEN_FILE}")
-    Path tokenFile;
+    @Mixin
+    ServerOptions server;
 
     @Option(names = {"-o", "--out"}, required = true, description = "File to write (replaced if it exists).")
     Path out;
@@ -33,7 +30,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new CliException("--from must be 0 or more and --to at least --from", 2);
         }
         String query = "?from=" + from + (to == null ? "" : "&to=" + to);
-        long lines = LogServer.connect(server, tokenFile).download("/api/v1/audit/export" + query, out);
+        long lines = server.connect().download("/api/v1/audit/export" + query, out);
         System.out.println("saved " + lines + " entries to " + out);
         return 0;
     }

@@ -1,27 +1,22 @@
 package org.opsledger.cli.audit;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
 import org.opsledger.ledger.note.VerifierKey;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code opsledger audit key}: prints the log's verifier key, to keep beside the checkpoints you save. */
 @Command(name = "key", mixinStandardHelpOptions = true,
         description = "Print the audit log's verifier key (keep it: `audit verify --key` trusts only it).")
 final class KeyCommand implements Callable<Integer> {
 
-    @Option(names = "--server", required = true, description = "The OpsLedger server, e.g. https://opsledger.example")
-    String server;
-
-    @Option(names = "--token-file", description = "File holding an API token (any signed-in account).",
-            defaultValue = "${env:OPSLEDGER_TOKEN_FILE}")
-    Path tokenFile;
+    @Mixin
+    ServerOptions server;
 
     @Override
     public Integer call() {
-        String text = LogServer.connect(server, tokenFile).get("/api/v1/audit/key").strip();
+        String text = server.connect().get("/api/v1/audit/key").strip();
         try {
             System.out.println(VerifierKey.parse(text).encoded());
         } catch (IllegalArgumentException e) {

@@ -14,6 +14,7 @@ import org.opsledger.ledger.note.Checkpoint;
 import org.opsledger.ledger.note.NoteRejectedException;
 import org.opsledger.ledger.note.VerifierKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.core.JacksonException;
@@ -34,12 +35,8 @@ final class ProveCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "N", description = "Leaf index of the entry (the `index` of its export line).")
     long index;
 
-    @Option(names = "--server", required = true, description = "The OpsLedger server, e.g. https://opsledger.example")
-    String server;
-
-    @Option(names = "--token-file", description = "File holding an API token of an auditor or security officer.",
-            defaultValue = "${env:OPSLEDGER_TOKEN_FILE}")
-    Path tokenFile;
+    @Mixin
+    ServerOptions server;
 
     @Option(names = "--key", description = "The verifier key you keep; without it the server's key is used (and printed).")
     Path keyFile;
@@ -49,7 +46,7 @@ final class ProveCommand implements Callable<Integer> {
         if (index < 0) {
             throw new CliException("N must be a leaf index, 0 or more", 2);
         }
-        LogServer log = LogServer.connect(server, tokenFile);
+        LogServer log = server.connect();
         VerifierKey key = key(log);
         Checkpoint checkpoint;
         try {

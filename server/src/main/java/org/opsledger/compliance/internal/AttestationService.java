@@ -100,6 +100,13 @@ class AttestationService {
         return latest;
     }
 
+    /** The control's latest attestation, if any. */
+    @Transactional(readOnly = true)
+    Optional<Attestation> latest(String controlId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM attestation WHERE control_id = ? ORDER BY attested_at DESC LIMIT 1")
+                .param(controlId).query(AttestationService::map).optional();
+    }
+
     @Transactional(readOnly = true)
     List<Attestation> history(String controlId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM attestation WHERE control_id = ? ORDER BY attested_at DESC")

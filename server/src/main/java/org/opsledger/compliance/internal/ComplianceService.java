@@ -57,8 +57,16 @@ class ComplianceService implements Compliance {
     }
 
     @Override
+    public List<ControlAssessment> assessAll(String source, String status) {
+        return assessAll().stream()
+                .filter(a -> source == null || source.isBlank() || source.equals(a.control().source()))
+                .filter(a -> status == null || status.isBlank() || status.equals(a.status().wireName()))
+                .toList();
+    }
+
+    @Override
     public Optional<ControlAssessment> assess(String controlId) {
-        return catalog.find(controlId).map(c -> assess(c, attestations.latestByControl().get(c.id()), clock.instant()));
+        return catalog.find(controlId).map(c -> assess(c, attestations.latest(c.id()).orElse(null), clock.instant()));
     }
 
     @Override

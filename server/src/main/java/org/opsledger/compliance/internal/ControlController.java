@@ -55,11 +55,7 @@ class ControlController {
     @Operation(summary = "List controls with their status; filter by source (IS.012, ECOMP) or status")
     PageResult<ControlView> list(@RequestParam(required = false) String source, @RequestParam(required = false) String status,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "200") int size) {
-        List<ControlView> all = compliance.assessAll().stream().map(ControlView::of)
-                .filter(v -> source == null || source.equals(v.source()))
-                .filter(v -> status == null || status.equals(v.status()))
-                .toList();
-        return PageResult.slice(all, page, size);
+        return PageResult.slice(compliance.assessAll(source, status).stream().map(ControlView::of).toList(), page, size);
     }
 
     @GetMapping("/api/v1/controls/{id}")

@@ -3,12 +3,10 @@ package org.opsledger.compliance.internal;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.List;
 import org.opsledger.audit.Access;
 import org.opsledger.audit.AuditEvent;
 import org.opsledger.audit.AuditTrail;
 import org.opsledger.compliance.Compliance;
-import org.opsledger.compliance.ControlAssessment;
 import org.opsledger.compliance.ControlStatus;
 import org.opsledger.shared.ProblemException;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -38,12 +36,8 @@ class ControlPages {
 
     @GetMapping("/controls")
     String list(@RequestParam(required = false) String source, @RequestParam(required = false) String status, Model model) {
-        List<ControlAssessment> all = compliance.assessAll();
         model.addAttribute("section", "controls");
-        model.addAttribute("controls", all.stream()
-                .filter(a -> source == null || source.isBlank() || source.equals(a.control().source()))
-                .filter(a -> status == null || status.isBlank() || status.equals(a.status().wireName()))
-                .toList());
+        model.addAttribute("controls", compliance.assessAll(source, status));
         model.addAttribute("source", source);
         model.addAttribute("status", status);
         model.addAttribute("statuses", ControlStatus.values());

@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 @ControllerAdvice(annotations = org.springframework.stereotype.Controller.class)
 class NavigationAdvice {
 
-    /** What the top bar shows. */
-    record Nav(String username, boolean audit, boolean accounts, boolean tokens) {
+    /** What the top bar shows beyond what everyone signed in sees (dashboard, controls, my tokens, API). */
+    record Nav(String username, boolean audit, boolean accounts) {
     }
 
     @ModelAttribute("nav")
@@ -25,6 +25,6 @@ class NavigationAdvice {
         }
         Set<String> a = auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).collect(Collectors.toSet());
         boolean auditor = a.contains("ROLE_AUDITOR") || a.contains("ROLE_SECURITY_OFFICER");
-        return new Nav(auth.getName(), auditor, auditor || a.contains("ROLE_PLATFORM_ADMINISTRATOR"), true);
+        return new Nav(auth.getName(), auditor, auditor || a.contains("ROLE_PLATFORM_ADMINISTRATOR"));
     }
 }
