@@ -13,8 +13,11 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 @ControllerAdvice(annotations = org.springframework.stereotype.Controller.class)
 class NavigationAdvice {
 
-    /** What the top bar shows beyond what everyone signed in sees (dashboard, controls, my tokens, API). */
-    record Nav(String username, boolean audit, boolean accounts) {
+    /**
+     * What the top bar shows beyond what everyone signed in sees (dashboard, controls, my tokens, API).
+     * Each module's pages decide who may open them; a link shows only to those roles.
+     */
+    record Nav(String username, boolean audit, boolean accounts, boolean inventory, boolean changes) {
     }
 
     @ModelAttribute("nav")
@@ -25,6 +28,7 @@ class NavigationAdvice {
         }
         Set<String> a = auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).collect(Collectors.toSet());
         boolean auditor = a.contains("ROLE_AUDITOR") || a.contains("ROLE_SECURITY_OFFICER");
-        return new Nav(auth.getName(), auditor, auditor || a.contains("ROLE_PLATFORM_ADMINISTRATOR"));
+        boolean administrator = a.contains("ROLE_PLATFORM_ADMINISTRATOR");
+        return new Nav(auth.getName(), auditor, auditor || administrator, false, false);
     }
 }
