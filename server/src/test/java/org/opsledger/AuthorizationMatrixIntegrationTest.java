@@ -58,6 +58,10 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
 
     private static final Only ACCOUNT_READERS = only(Role.PLATFORM_ADMINISTRATOR, Role.SECURITY_OFFICER, Role.AUDITOR);
     private static final Only ADMIN = only(Role.PLATFORM_ADMINISTRATOR);
+    /** Everyone but the platform administrator reads the inventory; the asset manager keeps it. */
+    private static final Only INVENTORY_READERS =
+            new Only(java.util.EnumSet.complementOf(java.util.EnumSet.of(Role.PLATFORM_ADMINISTRATOR)));
+    private static final Only ASSET_MANAGER = only(Role.ASSET_MANAGER);
 
     /** The written-down expectation: "METHOD pattern" → who may call it. */
     static final Map<String, Allowed> EXPECTED = Map.ofEntries(
@@ -88,6 +92,11 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             Map.entry("GET /api/v1/controls/{id}/attestations", new Anyone()),
             Map.entry("POST /api/v1/controls/{id}/attestations", only(Role.SECURITY_OFFICER)),
             Map.entry("GET /api/v1/attestations/{id}/evidence", only(Role.SECURITY_OFFICER, Role.AUDITOR)),
+            Map.entry("POST /api/v1/items", ASSET_MANAGER),
+            Map.entry("GET /api/v1/items", INVENTORY_READERS),
+            Map.entry("GET /api/v1/items/{id}", INVENTORY_READERS),
+            Map.entry("PUT /api/v1/items/{id}", ASSET_MANAGER),
+            Map.entry("PATCH /api/v1/items/{id}", ASSET_MANAGER),
             Map.entry("GET /api/v1/openapi.json", new Anyone()),
             Map.entry("GET /api/v1/openapi.json/swagger-config", new Anyone()),
             Map.entry("GET /api/v1/openapi.json.yaml", new Anyone()),
@@ -184,6 +193,7 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             case "GET" -> api.get(path, token);
             case "DELETE" -> api.delete(path, token);
             case "PUT" -> api.put(path, token, body);
+            case "PATCH" -> api.send("PATCH", path, token, "application/json", Api.toJson(body));
             default -> api.post(path, token, body);
         };
     }
