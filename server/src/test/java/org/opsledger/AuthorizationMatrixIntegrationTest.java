@@ -97,6 +97,13 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             Map.entry("GET /api/v1/items/{id}", INVENTORY_READERS),
             Map.entry("PUT /api/v1/items/{id}", ASSET_MANAGER),
             Map.entry("PATCH /api/v1/items/{id}", ASSET_MANAGER),
+            Map.entry("GET /api/v1/items/{id}/relationships", INVENTORY_READERS),
+            Map.entry("POST /api/v1/items/{id}/relationships", ASSET_MANAGER),
+            Map.entry("DELETE /api/v1/items/{id}/relationships/{relationshipId}", ASSET_MANAGER),
+            Map.entry("GET /api/v1/items/{id}/software", INVENTORY_READERS),
+            Map.entry("POST /api/v1/items/{id}/software", ASSET_MANAGER),
+            Map.entry("DELETE /api/v1/items/{id}/software/{softwareId}", ASSET_MANAGER),
+            Map.entry("POST /api/v1/items/{id}/sbom", ASSET_MANAGER),
             Map.entry("GET /api/v1/openapi.json", new Anyone()),
             Map.entry("GET /api/v1/openapi.json/swagger-config", new Anyone()),
             Map.entry("GET /api/v1/openapi.json.yaml", new Anyone()),
@@ -178,7 +185,8 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
                     "roles", List.of("requester")));
         }
         String path = pattern.replace("{username}", String.valueOf(target)).replace("{group}", "default")
-                .replace("/controls/{id}", "/controls/IS.012-6.2.2").replace("{id}", UUID.randomUUID().toString());
+                .replace("/controls/{id}", "/controls/IS.012-6.2.2")
+                .replaceAll("\\{\\w*(id|Id)\\}", UUID.randomUUID().toString());
         if (endpoint.equals("POST /api/v1/controls/{id}/attestations")) {
             return api.multipart(path, token, Map.of("status", "compliant", "statement", "matrix",
                     "expiresAt", Instant.now().plus(30, ChronoUnit.DAYS).toString()), null, null);
