@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * {@code opsledger.audit.siem.*}: where audit entries and checkpoints are forwarded (IS.012 6.7.2.5;
- * docs/operations.md). The client key's password is a secret: {@link #toString()} leaves it out.
+ * docs/operations.md). Public only for the trail's monitoring query in this module. The client key's password is a secret: {@link #toString()} leaves it out.
  *
  * @param trustFile             PEM file of the CA certificates that sign the receiver's certificate;
  *                              none: the JDK's default trust store
@@ -19,7 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              in flight when it broke (syslog has no acknowledgements)
  */
 @ConfigurationProperties("opsledger.audit.siem")
-record SiemSettings(
+public record SiemSettings(
         @DefaultValue("false") boolean enabled,
         @DefaultValue("localhost") String host,
         @DefaultValue("6514") int port,
@@ -39,16 +39,16 @@ record SiemSettings(
         @DefaultValue("10s") Duration connectTimeout) {
 
     /** RFC 5425 (syslog over TLS) or RFC 6587 (plain TCP); both with octet-counting framing. */
-    enum Transport {
+    public enum Transport {
         TCP, TLS
     }
 
     /** The message payload: ArcSight CEF or Elastic Common Schema JSON (docs/audit-format.md). */
-    enum Format {
+    public enum Format {
         CEF, ECS
     }
 
-    SiemSettings {
+    public SiemSettings {
         if (batchSize < 1) {
             throw new IllegalArgumentException("opsledger.audit.siem.batch-size must be at least 1");
         }
@@ -58,7 +58,7 @@ record SiemSettings(
     }
 
     /** The cursor's key: {@code tls://siem.example.org:6514}. */
-    String destination() {
+    public String destination() {
         return transport.name().toLowerCase(Locale.ROOT) + "://" + host + ":" + port;
     }
 

@@ -129,6 +129,14 @@ final class RsyslogReceiver implements AutoCloseable {
         process = null;
     }
 
+    /** Kills rsyslogd (SIGKILL): what it had read but not yet written is gone. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor();
+        }
+        process = null;
+    }
+
     List<String> lines() throws IOException {
         return Files.exists(received()) ? Files.readAllLines(received(), StandardCharsets.UTF_8) : List.of();
     }

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -102,6 +104,50 @@ class SiemForwardingIntegrationTest extends IntegrationTest {
     }
 
     @Test
+    void aReceiverKilledMidStreamLosesNothingOnceRepeatsAreDropped() throws Exception {
+        receiver = new RsyslogReceiver(dir, true);
+        receiver.start();
+        startForwarding(settings(SiemSettings.Transport.TLS, SiemSettings.Format.ECS, receiver));
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> writing = writer.submit(() -> {
+                for (int i = 0; i < 60; i++) {
+                    writeEntries("stream-" + i, 10);
+                    Thread.sleep(20);
+                }
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.lines().size() > 100);
+            receiver.kill(); // mid-stream: whatever rsyslog had read but not yet written is lost
+            Thread.sleep(500);
+            receiver.start();
+            writing.get(60, TimeUnit.SECONDS);
+        } finally {
+            writer.shutdownNow();
+        }
+        assertArrivedInOrderAndIntact(awaitEverythingReceived(), SiemSettings.Format.ECS);
+    }
+
+    @Test
+    void aResendStartsBackByTheWindowButNotBeforeWhatTheBrokenConnectionStartedFrom() {
+        writeEntries("window", 5);
+        long newest = jdbc.sql("SELECT max(id) FROM audit_entry").query(Long.class).single();
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("SELECT count(*) FROM audit_leaf WHERE entry_id = ?")
+                .param(newest).query(Long.class).single() == 1);
+        SiemCursor cursor = new SiemCursor(jdbc, "test://window");
+        long size = jdbc.sql("SELECT max(leaf_index) + 1 FROM audit_leaf").query(Long.class).single();
+        long lastCheckpoint = jdbc.sql("SELECT max(id) FROM audit_checkpoint").query(Long.class).single();
+        SiemCursor.Position sent = new SiemCursor.Position(size, lastCheckpoint + 1);
+        assertThat(cursor.resendFrom(sent, new SiemCursor.Position(0, 0), 3).leaf()).isEqualTo(size - 3);
+        assertThat(cursor.resendFrom(sent, new SiemCursor.Position(size - 1, 0), 3).leaf()).isEqualTo(size - 1);
+        // the checkpoints from there on go again too: the first one covering the resend's start
+        SiemCursor.Position from = cursor.resendFrom(sent, new SiemCursor.Position(0, 0), 3);
+        long expected = jdbc.sql("SELECT min(id) FROM audit_checkpoint WHERE tree_size >= ?").param(size - 3)
+                .query(Long.class).single();
+        assertThat(from.checkpoint()).isEqualTo(expected);
+    }
+
+    @Test
     void plainTcpWithCefPayloads() throws Exception {
         receiver = new RsyslogReceiver(dir, false);
         receiver.start();
@@ -137,11 +183,9 @@ class SiemForwardingIntegrationTest extends IntegrationTest {
                 .containsEntry("objectId", settings.destination());
     }
 
-    private SiemSettings settings(SiemSettings.Transport transport, SiemSettings.Format format, RsyslogReceiver to) {
-        return new SiemSettings(true, "127.0.0.1", to.port(), transport, format,
-                transport == SiemSettings.Transport.TLS ? to.caFile() : null, null, null, null, true, 100,
-                Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(400), 1000,
-                Duration.ofSeconds(5));
+    private static SiemSettings settings(SiemSettings.Transport transport, SiemSettings.Format format, RsyslogReceiver to) {
+        return SiemTestSupport.settings(transport, format, to.port(),
+                transport == SiemSettings.Transport.TLS ? to.caFile() : null);
     }
 
     private void startForwarding(SiemSettings settings) {
