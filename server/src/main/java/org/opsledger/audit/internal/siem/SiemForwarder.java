@@ -146,7 +146,7 @@ final class SiemForwarder implements AutoCloseable {
     }
 
     private void connect() throws IOException, GeneralSecurityException {
-        if (syslog != null && syslog.peerClosed()) {
+        if (syslog != null && syslog.peerClosed(Duration.ZERO)) {
             log.info("The SIEM receiver {} closed the connection; reconnecting", settings.destination());
             disconnect();
         }

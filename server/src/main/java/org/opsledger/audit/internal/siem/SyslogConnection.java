@@ -7,9 +7,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -20,6 +22,8 @@ import javax.net.ssl.SSLSocket;
  * whose peer has gone.
  */
 final class SyslogConnection implements Closeable {
+
+    private static final Duration REFUSAL_WAIT = Duration.ofMillis(300);
 
     private final Socket socket;
     private final InputStream in;
@@ -54,7 +58,15 @@ final class SyslogConnection implements Closeable {
             ssl.setSSLParameters(parameters);
             ssl.setSoTimeout(timeout);
             ssl.startHandshake();
-            return new SyslogConnection(ssl);
+            SyslogConnection connection = new SyslogConnection(ssl);
+            // TLS 1.3: a receiver refuses the client's certificate (or its absence) only after the
+            // client has finished its side of the handshake; wait a moment for that answer
+            if (connection.peerClosed(REFUSAL_WAIT)) {
+                connection.close();
+                throw new SSLException("the receiver closed the connection after the handshake"
+                        + " (does it require a client certificate this one does not have?)");
+            }
+            return connection;
         } catch (IOException | RuntimeException e) {
             plain.close();
             throw e;
@@ -67,10 +79,10 @@ final class SyslogConnection implements Closeable {
         out.flush();
     }
 
-    /** Whether the receiver has closed its end (or the connection broke). */
-    boolean peerClosed() {
+    /** Whether the receiver has closed its end (or the connection broke); waits at most {@code wait}. */
+    boolean peerClosed(Duration wait) {
         try {
-            socket.setSoTimeout(1);
+            socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
             for (int i = 0; i < 4096; i++) {
                 if (in.read() < 0) { // receivers send nothing; TLS records without data are consumed here
                     return true;

@@ -26,13 +26,20 @@ final class RsyslogReceiver implements AutoCloseable {
 
     private final Path dir;
     private final boolean tls;
+    private final boolean clientCertificates;
     private final int port;
     private final Path config;
     private Process process;
 
     RsyslogReceiver(Path dir, boolean tls) throws IOException, InterruptedException {
+        this(dir, tls, false);
+    }
+
+    /** With {@code clientCertificates}, TLS clients must present a certificate from the test CA (x509/certvalid). */
+    RsyslogReceiver(Path dir, boolean tls, boolean clientCertificates) throws IOException, InterruptedException {
         this.dir = dir;
         this.tls = tls;
+        this.clientCertificates = clientCertificates;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             this.port = probe.getLocalPort();
         }
@@ -66,8 +73,9 @@ final class RsyslogReceiver implements AutoCloseable {
             global += "\n  defaultNetstreamDriver=\"gtls\" defaultNetstreamDriverCAFile=\"" + dir.resolve("ca.pem")
                     + "\"\n  defaultNetstreamDriverCertFile=\"" + dir.resolve("server.pem")
                     + "\" defaultNetstreamDriverKeyFile=\"" + dir.resolve("server.key") + "\"";
-            // TLS only; anonymous clients (the platform authenticates the receiver, not the reverse)
-            module += " streamDriver.name=\"gtls\" streamDriver.mode=\"1\" streamDriver.authMode=\"anon\"";
+            // TLS only; anonymous clients, or clients with a certificate from the CA
+            module += " streamDriver.name=\"gtls\" streamDriver.mode=\"1\" streamDriver.authMode=\""
+                    + (clientCertificates ? "x509/certvalid" : "anon") + "\"";
         }
         return String.join("\n",
                 global + ")",
@@ -86,6 +94,17 @@ final class RsyslogReceiver implements AutoCloseable {
                 "-out", "server.csr", "-subj", "/CN=localhost");
         openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                 "-out", "server.pem", "-days", "2", "-extfile", "san.cnf");
+    }
+
+    /** A client certificate from the test CA, its key as encrypted PKCS#8 (PBES2, AES-256) under {@code password}. */
+    void makeClientCertificate(String password) throws IOException, InterruptedException {
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client-plain.key", "-out", "client.csr",
+                "-subj", "/CN=opsledger-forwarder");
+        openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "client.pem", "-days", "2");
+        openssl("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "client-plain.key", "-out", "client.key",
+                "-passout", "pass:" + password);
+        Files.delete(dir.resolve("client-plain.key"));
     }
 
     private void openssl(String... args) throws IOException, InterruptedException {

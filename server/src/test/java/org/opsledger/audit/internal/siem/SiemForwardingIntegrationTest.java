@@ -21,12 +21,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.IntegrationTest;
 import org.opsledger.audit.Access;
 import org.opsledger.audit.AuditEvent;
 import org.opsledger.audit.AuditTrail;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * SIEM forwarding against a real receiver (IS.012 6.7.2.5; issue 3): Debian's rsyslogd on loopback,
@@ -35,6 +38,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * ledger is there, in leaf order, each with the canonical entry the database holds — also across a
  * receiver outage, which the trail records once when it starts and once when it ends.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SiemForwardingIntegrationTest extends IntegrationTest {
 
     private static final Pattern LINE = Pattern.compile(
@@ -61,13 +65,7 @@ class SiemForwardingIntegrationTest extends IntegrationTest {
 
     @AfterEach
     void stopAll() throws Exception {
-        if (stepping != null) {
-            stepping.shutdown();
-            stepping.awaitTermination(20, TimeUnit.SECONDS);
-        }
-        if (forwarder != null) {
-            forwarder.close();
-        }
+        stopForwarding();
         if (receiver != null) {
             receiver.close();
         }
@@ -166,6 +164,32 @@ class SiemForwardingIntegrationTest extends IntegrationTest {
     }
 
     @Test
+    void aReceiverThatWantsAClientCertificateGetsOneWithAnEncryptedKeyWhosePasswordIsNeverLogged(CapturedOutput output)
+            throws Exception {
+        String password = "key-pass-" + java.util.UUID.randomUUID();
+        receiver = new RsyslogReceiver(dir, true, true);
+        receiver.makeClientCertificate(password);
+        receiver.start();
+        SiemSettings anonymous = settings(SiemSettings.Transport.TLS, SiemSettings.Format.CEF, receiver);
+        SiemSettings settings = new SiemSettings(true, anonymous.host(), anonymous.port(), anonymous.transport(),
+                anonymous.format(), anonymous.trustFile(), dir.resolve("client.pem"), dir.resolve("client.key"), password,
+                true, 100, Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(400), 1000,
+                Duration.ofSeconds(5));
+        assertThat(settings.toString()).contains("client.key (password set)").doesNotContain(password);
+
+        startForwarding(anonymous);
+        await().atMost(Duration.ofSeconds(30)).until(() -> lastStep.get() instanceof SiemForwarder.Step.Failing);
+        assertThat(((SiemForwarder.Step.Failing) lastStep.get()).reason()).contains("closed the connection after the handshake");
+        stopForwarding();
+        assertThat(receiver.lines()).as("nothing reaches a receiver that refused the connection").isEmpty();
+
+        startForwarding(settings);
+        writeEntries("mutual-tls", 5);
+        assertArrivedInOrderAndIntact(awaitEverythingReceived(), SiemSettings.Format.CEF);
+        assertThat(output.getAll()).doesNotContain(password);
+    }
+
+    @Test
     void aReceiverWhoseCertificateIsNotTrustedGetsNothing() throws Exception {
         receiver = new RsyslogReceiver(dir, true);
         receiver.start();
@@ -186,6 +210,19 @@ class SiemForwardingIntegrationTest extends IntegrationTest {
     private static SiemSettings settings(SiemSettings.Transport transport, SiemSettings.Format format, RsyslogReceiver to) {
         return SiemTestSupport.settings(transport, format, to.port(),
                 transport == SiemSettings.Transport.TLS ? to.caFile() : null);
+    }
+
+    private void stopForwarding() throws InterruptedException {
+        if (stepping != null) {
+            stepping.shutdown();
+            stepping.awaitTermination(20, TimeUnit.SECONDS);
+            stepping = null;
+        }
+        if (forwarder != null) {
+            forwarder.close();
+            forwarder = null;
+        }
+        lastStep.set(null);
     }
 
     private void startForwarding(SiemSettings settings) {
