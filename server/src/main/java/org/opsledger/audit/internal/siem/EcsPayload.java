@@ -64,7 +64,7 @@ final class EcsPayload implements SiemPayload {
         checkpoint.put("id", c.id());
         checkpoint.put("tree_size", c.treeSize());
         checkpoint.put("root_hash", Base64.getEncoder().encodeToString(c.rootHash()));
-        Map<String, Object> ecs = root(c.signedAt().toString());
+        Map<String, Object> ecs = root(SyslogFrame.timestamp(c.signedAt()));
         ecs.put("event", event);
         ecs.put("host", Map.of("name", c.signedBy()));
         ecs.put("opsledger", Map.of("checkpoint", checkpoint));

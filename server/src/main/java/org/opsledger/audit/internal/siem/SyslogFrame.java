@@ -42,7 +42,7 @@ final class SyslogFrame {
     static byte[] frame(Severity severity, Instant time, String hostname, String msgId, String payload, String... params) {
         StringBuilder m = new StringBuilder(payload.length() + 160);
         m.append('<').append(FACILITY_LOG_AUDIT * 8 + severity.code).append(">1 ")
-                .append(TIMESTAMP.format(time)).append(' ')
+                .append(timestamp(time)).append(' ')
                 .append(headerField(hostname, 255)).append(' ')
                 .append(APP_NAME).append(" - ")
                 .append(headerField(msgId, 32)).append(" [").append(SD_ID);
@@ -56,6 +56,11 @@ final class SyslogFrame {
         System.arraycopy(length, 0, framed, 0, length.length);
         System.arraycopy(message, 0, framed, length.length, message.length);
         return framed;
+    }
+
+    /** UTC with six fraction digits, as the canonical entry writes time. */
+    static String timestamp(Instant time) {
+        return TIMESTAMP.format(time);
     }
 
     /** RFC 5424 6: header fields are printable US-ASCII without spaces, NILVALUE when empty. */

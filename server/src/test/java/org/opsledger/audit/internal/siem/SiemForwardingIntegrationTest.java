@@ -155,6 +155,27 @@ class SiemForwardingIntegrationTest extends IntegrationTest {
     }
 
     @Test
+    void theForwardingServiceSendsOnItsOwnThreadUntilStopped() throws Exception {
+        receiver = new RsyslogReceiver(dir, false);
+        receiver.start();
+        SiemForwarding service = new SiemForwarding(dataSource,
+                settings(SiemSettings.Transport.TCP, SiemSettings.Format.ECS, receiver), trail, java.time.Clock.systemUTC());
+        service.start();
+        try {
+            assertThat(service.isRunning()).isTrue();
+            writeEntries("service", 5);
+            assertArrivedInOrderAndIntact(awaitEverythingReceived(), SiemSettings.Format.ECS);
+        } finally {
+            service.stop();
+        }
+        assertThat(service.isRunning()).isFalse();
+        // the lock is free again: another forwarder can lead
+        try (SiemForwarder next = forwarding.newForwarder(settings(SiemSettings.Transport.TCP, SiemSettings.Format.ECS, receiver))) {
+            assertThat(next.step()).isNotInstanceOf(SiemForwarder.Step.Follower.class);
+        }
+    }
+
+    @Test
     void tlsWithCefPayloads() throws Exception {
         receiver = new RsyslogReceiver(dir, true);
         receiver.start();
