@@ -6,10 +6,13 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Leader election through PostgreSQL for work one node at a time may do (the SIEM forwarder): the
+ * Leader election through PostgreSQL for work one node at a time may do (the ledger integrator, the
+ * SIEM forwarder): the
  * leader is whoever holds a session-level advisory lock, and it writes through the very connection
  * that holds it, so a node that lost its session (and with it the lock) cannot write again before
  * it wins the lock anew. Not thread-safe: one thread uses a session.
@@ -31,8 +34,9 @@ public final class LeaderSession implements AutoCloseable {
     private final DataSource dataSource;
     private final long lockKey;
     private Connection connection;
+    private SingleConnectionDataSource single;
     private JdbcClient jdbc;
-    private boolean leader;
+    private volatile boolean leader;
 
     public LeaderSession(DataSource dataSource, long lockKey) {
         this.dataSource = dataSource;
@@ -47,7 +51,8 @@ public final class LeaderSession implements AutoCloseable {
         if (connection == null) {
             connection = dataSource.getConnection();
             connection.setAutoCommit(true);
-            jdbc = JdbcClient.create(new SingleConnectionDataSource(connection, true));
+            single = new SingleConnectionDataSource(connection, true);
+            jdbc = JdbcClient.create(single);
         }
         if (leader) {
             return Lead.KEPT;
@@ -59,6 +64,13 @@ public final class LeaderSession implements AutoCloseable {
     /** The leader's connection (autocommit). */
     public JdbcClient jdbc() {
         return jdbc;
+    }
+
+    /** Transactions on the leader's connection, at this isolation level. */
+    public TransactionTemplate transactions(int isolationLevel) {
+        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(single));
+        transactions.setIsolationLevel(isolationLevel);
+        return transactions;
     }
 
     public boolean isLeader() {
@@ -87,6 +99,7 @@ public final class LeaderSession implements AutoCloseable {
             }
         } finally {
             connection = null;
+            single = null;
             jdbc = null;
         }
     }

@@ -29,20 +29,13 @@ final class CefPayload implements SiemPayload {
         ext(cef, "act", f.access());
         ext(cef, "outcome", f.outcome());
         ext(cef, "reason", f.reason());
-        ext(cef, "cn1Label", "leafIndex");
-        ext(cef, "cn1", Long.toString(entry.leafIndex()));
-        ext(cef, "cn2Label", "entryId");
-        ext(cef, "cn2", Long.toString(entry.entryId()));
-        ext(cef, "cs1Label", "objectType");
-        ext(cef, "cs1", f.objectType());
-        ext(cef, "cs2Label", "objectId");
-        ext(cef, "cs2", f.objectId());
-        ext(cef, "cs3Label", "privileged");
-        ext(cef, "cs3", Boolean.toString(f.privileged()));
-        ext(cef, "cs5Label", "leafHash");
-        ext(cef, "cs5", SiemPayload.hex(entry.leafHash()));
-        ext(cef, "cs6Label", "canonicalEntry");
-        ext(cef, "cs6", entry.body());
+        custom(cef, "cn1", "leafIndex", Long.toString(entry.leafIndex()));
+        custom(cef, "cn2", "entryId", Long.toString(entry.entryId()));
+        custom(cef, "cs1", "objectType", f.objectType());
+        custom(cef, "cs2", "objectId", f.objectId());
+        custom(cef, "cs3", "privileged", Boolean.toString(f.privileged()));
+        custom(cef, "cs5", "leafHash", SiemPayload.hex(entry.leafHash()));
+        custom(cef, "cs6", "canonicalEntry", entry.body());
         return cef.toString().stripTrailing();
     }
 
@@ -51,20 +44,24 @@ final class CefPayload implements SiemPayload {
         StringBuilder cef = header("audit.checkpoint", "signed checkpoint", 1);
         ext(cef, "rt", Long.toString(c.signedAt().toEpochMilli()));
         ext(cef, "dvchost", c.signedBy());
-        ext(cef, "cn2Label", "checkpointId");
-        ext(cef, "cn2", Long.toString(c.id()));
-        ext(cef, "cn3Label", "treeSize");
-        ext(cef, "cn3", Long.toString(c.treeSize()));
-        ext(cef, "cs5Label", "rootHash");
-        ext(cef, "cs5", Base64.getEncoder().encodeToString(c.rootHash()));
-        ext(cef, "cs6Label", "checkpoint");
-        ext(cef, "cs6", c.note());
+        custom(cef, "cn2", "checkpointId", Long.toString(c.id()));
+        custom(cef, "cn3", "treeSize", Long.toString(c.treeSize()));
+        custom(cef, "cs5", "rootHash", Base64.getEncoder().encodeToString(c.rootHash()));
+        custom(cef, "cs6", "checkpoint", c.note());
         return cef.toString().stripTrailing();
     }
 
     private static StringBuilder header(String signatureId, String name, int severity) {
         return new StringBuilder(512).append(HEADER).append(headerValue(signatureId)).append('|')
                 .append(headerValue(name)).append('|').append(severity).append('|');
+    }
+
+    /** A custom field: {@code cn1Label=leafIndex cn1=41}; left out, label too, without a value. */
+    private static void custom(StringBuilder cef, String key, String label, String value) {
+        if (value != null) {
+            ext(cef, key + "Label", label);
+            ext(cef, key, value);
+        }
     }
 
     private static void ext(StringBuilder cef, String key, String value) {

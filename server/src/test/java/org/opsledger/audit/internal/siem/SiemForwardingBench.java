@@ -68,10 +68,8 @@ public final class SiemForwardingBench {
         Path dir = Files.createTempDirectory("opsledger-siem-bench-rsyslog-");
         try (RsyslogReceiver receiver = new RsyslogReceiver(dir, true)) {
             receiver.start();
-            SiemSettings base = SiemTestSupport.settings(SiemSettings.Transport.TLS, format, receiver.port(), receiver.caFile());
-            SiemSettings settings = new SiemSettings(true, base.host(), base.port(), base.transport(), format, base.trustFile(),
-                    null, null, null, true, batch, base.lagThreshold(), base.pollEvery(), base.retryMin(), base.retryMax(),
-                    base.resendOnReconnect(), base.connectTimeout());
+            SiemSettings settings = SiemTestSupport.settings(SiemSettings.Transport.TLS, format, receiver.port(),
+                    receiver.caFile(), batch);
             String load = Files.readString(Path.of("/proc/loadavg")).strip();
             long start = System.nanoTime();
             SiemTestSupport.forwardAll(app, settings);

@@ -192,10 +192,8 @@ class SiemForwardingIntegrationTest extends IntegrationTest {
         receiver.makeClientCertificate(password);
         receiver.start();
         SiemSettings anonymous = settings(SiemSettings.Transport.TLS, SiemSettings.Format.CEF, receiver);
-        SiemSettings settings = new SiemSettings(true, anonymous.host(), anonymous.port(), anonymous.transport(),
-                anonymous.format(), anonymous.trustFile(), dir.resolve("client.pem"), dir.resolve("client.key"), password,
-                true, 100, Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(400), 1000,
-                Duration.ofSeconds(5));
+        SiemSettings settings = SiemTestSupport.withCertificates(anonymous, anonymous.trustFile(), dir.resolve("client.pem"),
+                dir.resolve("client.key"), password);
         assertThat(settings.toString()).contains("client.key (password set)").doesNotContain(password);
 
         startForwarding(anonymous);
@@ -216,9 +214,7 @@ class SiemForwardingIntegrationTest extends IntegrationTest {
         receiver.start();
         RsyslogReceiver other = new RsyslogReceiver(dir.resolve("other-ca"), true); // a CA the receiver's certificate is not from
         SiemSettings settings = settings(SiemSettings.Transport.TLS, SiemSettings.Format.ECS, receiver);
-        settings = new SiemSettings(true, settings.host(), settings.port(), settings.transport(), settings.format(),
-                other.caFile(), null, null, null, true, 100, Duration.ofMinutes(5), Duration.ofMillis(50),
-                Duration.ofMillis(100), Duration.ofMillis(400), 1000, Duration.ofSeconds(5));
+        settings = SiemTestSupport.withCertificates(settings, other.caFile(), null, null, null);
         startForwarding(settings);
         writeEntries("untrusted", 3);
         await().atMost(Duration.ofSeconds(30)).until(() -> lastStep.get() instanceof SiemForwarder.Step.Failing);

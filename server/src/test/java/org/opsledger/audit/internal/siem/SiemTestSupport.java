@@ -12,9 +12,22 @@ public final class SiemTestSupport {
 
     /** Forwarding to 127.0.0.1 with short retries; {@code trustFile} for TLS only. */
     public static SiemSettings settings(SiemSettings.Transport transport, SiemSettings.Format format, int port, Path trustFile) {
-        return new SiemSettings(true, "127.0.0.1", port, transport, format, trustFile, null, null, null, true, 100,
+        return settings(transport, format, port, trustFile, 100);
+    }
+
+    public static SiemSettings settings(SiemSettings.Transport transport, SiemSettings.Format format, int port, Path trustFile,
+            int batchSize) {
+        return new SiemSettings(true, "127.0.0.1", port, transport, format, trustFile, null, null, null, true, batchSize,
                 Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(400), 1000,
                 Duration.ofSeconds(5));
+    }
+
+    /** The same settings with another trust file and (optionally) a client certificate. */
+    public static SiemSettings withCertificates(SiemSettings s, Path trustFile, Path clientCertificate, Path clientKey,
+            String keyPassword) {
+        return new SiemSettings(s.enabled(), s.host(), s.port(), s.transport(), s.format(), trustFile, clientCertificate,
+                clientKey, keyPassword, s.verifyHostname(), s.batchSize(), s.lagThreshold(), s.pollEvery(), s.retryMin(),
+                s.retryMax(), s.resendOnReconnect(), s.connectTimeout());
     }
 
     public static SiemSettings tcp(int port) {
