@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.IntegrationTest;
 import org.opsledger.audit.Access;
@@ -145,12 +147,13 @@ class SiemForwardingIntegrationTest extends IntegrationTest {
         assertThat(from.checkpoint()).isEqualTo(expected);
     }
 
-    @Test
-    void plainTcpWithCefPayloads() throws Exception {
-        receiver = new RsyslogReceiver(dir, false);
+    @ParameterizedTest
+    @EnumSource(SiemSettings.Transport.class)
+    void cefPayloadsArriveOverPlainTcpAndTls(SiemSettings.Transport transport) throws Exception {
+        receiver = new RsyslogReceiver(dir, transport == SiemSettings.Transport.TLS);
         receiver.start();
-        startForwarding(settings(SiemSettings.Transport.TCP, SiemSettings.Format.CEF, receiver));
-        writeEntries("cef", 25);
+        startForwarding(settings(transport, SiemSettings.Format.CEF, receiver));
+        writeEntries("cef-" + transport, 25);
         assertArrivedInOrderAndIntact(awaitEverythingReceived(), SiemSettings.Format.CEF);
     }
 
@@ -173,15 +176,6 @@ class SiemForwardingIntegrationTest extends IntegrationTest {
         try (SiemForwarder next = forwarding.newForwarder(settings(SiemSettings.Transport.TCP, SiemSettings.Format.ECS, receiver))) {
             assertThat(next.step()).isNotInstanceOf(SiemForwarder.Step.Follower.class);
         }
-    }
-
-    @Test
-    void tlsWithCefPayloads() throws Exception {
-        receiver = new RsyslogReceiver(dir, true);
-        receiver.start();
-        startForwarding(settings(SiemSettings.Transport.TLS, SiemSettings.Format.CEF, receiver));
-        writeEntries("cef-tls", 10);
-        assertArrivedInOrderAndIntact(awaitEverythingReceived(), SiemSettings.Format.CEF);
     }
 
     @Test
