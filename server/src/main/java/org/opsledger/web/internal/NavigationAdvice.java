@@ -17,7 +17,7 @@ class NavigationAdvice {
      * What the top bar shows beyond what everyone signed in sees (dashboard, controls, my tokens, API).
      * Each module's pages decide who may open them; a link shows only to those roles.
      */
-    record Nav(String username, boolean audit, boolean accounts, boolean inventory, boolean changes) {
+    record Nav(String username, boolean audit, boolean accounts, boolean inventory, boolean changes, boolean trailHealth) {
     }
 
     @ModelAttribute("nav")
@@ -29,6 +29,8 @@ class NavigationAdvice {
         Set<String> a = auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).collect(Collectors.toSet());
         boolean auditor = a.contains("ROLE_AUDITOR") || a.contains("ROLE_SECURITY_OFFICER");
         boolean administrator = a.contains("ROLE_PLATFORM_ADMINISTRATOR");
-        return new Nav(auth.getName(), auditor, auditor || administrator, false, false);
+        // the clock check and SIEM forwarding: those who review the trail and those who run systems
+        boolean trailHealth = auditor || administrator || a.contains("ROLE_SYSTEM_ADMINISTRATOR");
+        return new Nav(auth.getName(), auditor, auditor || administrator, false, false, trailHealth);
     }
 }
