@@ -137,8 +137,8 @@ class ControlCatalogTest {
         assertEvaluation("ECOMP-6.4", Evaluation.AUTOMATIC, "audit");         // admins cannot erase own logs
         assertEvaluation("ECOMP-12", Evaluation.AUTOMATIC, "audit");          // clock synchronisation
         assertEvaluation("IS.012-6.7.2.5", Evaluation.AUTOMATIC, "audit");    // logs sent to the SIEM
-        assertEvaluation("ECOMP-12.1", Evaluation.AUTOMATIC, "audit");
-        assertEvaluation("ECOMP-12.2", Evaluation.AUTOMATIC, "audit");
+        assertEvaluation("ECOMP-12.1", Evaluation.ATTESTED, null);            // the time service's own protection
+        assertEvaluation("ECOMP-12.2", Evaluation.ATTESTED, null);
         assertEvaluation("ECOMP-1.8", Evaluation.AUTOMATIC, "identity");      // session timeout
         assertEvaluation("ECOMP-3", Evaluation.AUTOMATIC, "identity");        // separation of duties
         assertEvaluation("ECOMP-8.1", Evaluation.ATTESTED, null);             // locked cabinets
