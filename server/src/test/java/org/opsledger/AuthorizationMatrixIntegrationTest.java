@@ -104,6 +104,10 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             Map.entry("POST /api/v1/items/{id}/software", ASSET_MANAGER),
             Map.entry("DELETE /api/v1/items/{id}/software/{softwareId}", ASSET_MANAGER),
             Map.entry("POST /api/v1/items/{id}/sbom", ASSET_MANAGER),
+            Map.entry("POST /api/v1/discovery/nmap", ASSET_MANAGER),
+            Map.entry("GET /api/v1/discovery/unauthorized", INVENTORY_READERS),
+            Map.entry("GET /api/v1/discovery/unauthorized/{id}", INVENTORY_READERS),
+            Map.entry("POST /api/v1/discovery/unauthorized/{id}/disposition", ASSET_MANAGER),
             Map.entry("GET /api/v1/openapi.json", new Anyone()),
             Map.entry("GET /api/v1/openapi.json/swagger-config", new Anyone()),
             Map.entry("GET /api/v1/openapi.json.yaml", new Anyone()),
@@ -190,6 +194,9 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
         if (endpoint.equals("POST /api/v1/controls/{id}/attestations")) {
             return api.multipart(path, token, Map.of("status", "compliant", "statement", "matrix",
                     "expiresAt", Instant.now().plus(30, ChronoUnit.DAYS).toString()), null, null);
+        }
+        if (endpoint.equals("POST /api/v1/discovery/nmap")) {
+            return api.send("POST", path + "?dryRun=true", token, "application/xml", "<nmaprun/>");
         }
         Object body = switch (pattern) {
             case "/api/v1/accounts" -> Map.of("username", Api.unique("n"), "displayName", "N", "kind", "service", "roles", List.of());

@@ -42,45 +42,46 @@ class ItemController {
     @Operation(summary = "Add a configuration item to the inventory")
     ResponseEntity<ItemView> create(@RequestBody ItemRequest request) {
         ConfigurationItem item = items.create(request);
-        return ResponseEntity.created(URI.create("/api/v1/items/" + item.id())).body(ItemView.of(item, items.today()));
+        return ResponseEntity.created(URI.create("/api/v1/items/" + item.id())).body(items.view(item));
     }
 
     @GetMapping("/{id}")
     @PreAuthorize(InventoryAccess.READ)
     @Operation(summary = "One configuration item")
     ItemView get(@PathVariable UUID id) {
-        return ItemView.of(items.get(id), items.today());
+        return items.view(items.get(id));
     }
 
     @PutMapping("/{id}")
     @PreAuthorize(InventoryAccess.WRITE)
     @Operation(summary = "Replace a configuration item's fields")
     ItemView replace(@PathVariable UUID id, @RequestBody ItemRequest request) {
-        return ItemView.of(items.replace(id, request), items.today());
+        return items.view(items.replace(id, request));
     }
 
     @PatchMapping("/{id}")
     @PreAuthorize(InventoryAccess.WRITE)
     @Operation(summary = "Change some of a configuration item's fields (JSON merge patch, RFC 7396)")
     ItemView patch(@PathVariable UUID id, @RequestBody Map<String, Object> patch) {
-        return ItemView.of(items.patch(id, patch), items.today());
+        return items.view(items.patch(id, patch));
     }
 
     @GetMapping
     @PreAuthorize(InventoryAccess.READ)
-    @Operation(summary = "Search the inventory: q matches a substring of the name, a hostname, an address or the serial")
+    @Operation(summary = "Search the inventory: q matches a substring of the name, a hostname, an address or the serial; "
+            + "stale=true lists items discovery has not seen for opsledger.inventory.stale-after-days")
     PageResult<ItemView> list(@RequestParam(required = false) String q, @RequestParam(required = false) String kind,
             @RequestParam(required = false) String tier, @RequestParam(required = false) String environment,
             @RequestParam(required = false) String lifecycle, @RequestParam(required = false) String classification,
             @RequestParam(required = false) String owner, @RequestParam(required = false) Boolean pastVendorSupport,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        var today = items.today();
-        return items.list(filter(q, kind, tier, environment, lifecycle, classification, owner, pastVendorSupport, today),
-                Math.max(0, page), PageResult.clampSize(size)).map(i -> ItemView.of(i, today));
+            @RequestParam(required = false) Boolean stale, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        return items.list(filter(q, kind, tier, environment, lifecycle, classification, owner, pastVendorSupport, stale),
+                Math.max(0, page), PageResult.clampSize(size)).map(items::view);
     }
 
-    static ItemRepository.Filter filter(String q, String kind, String tier, String environment, String lifecycle,
-            String classification, String owner, Boolean pastVendorSupport, java.time.LocalDate today) {
+    ItemRepository.Filter filter(String q, String kind, String tier, String environment, String lifecycle,
+            String classification, String owner, Boolean pastVendorSupport, Boolean stale) {
         String query = q == null || q.isBlank() ? null : q.strip();
         if (query != null && query.length() > 200) {
             throw ProblemException.invalid("q", "A search is at most 200 characters");
@@ -95,7 +96,8 @@ class ItemController {
                         Arrays.stream(Lifecycle.values()).map(Lifecycle::wireName).toList()),
                 option("classification", classification, DataClassification::fromWireName,
                         Arrays.stream(DataClassification.values()).map(DataClassification::wireName).toList()),
-                owner == null || owner.isBlank() ? null : owner.strip(), pastVendorSupport, today);
+                owner == null || owner.isBlank() ? null : owner.strip(), pastVendorSupport, items.today(), stale,
+                items.staleBefore());
     }
 
     private static <E> E option(String field, String value, Function<String, Optional<E>> parse, java.util.List<String> allowed) {

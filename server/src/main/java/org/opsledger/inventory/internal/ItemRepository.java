@@ -31,7 +31,8 @@ class ItemRepository {
 
     /** Filters of the inventory list; null means any. */
     record Filter(String query, ItemKind kind, CriticalityTier tier, Environment environment, Lifecycle lifecycle,
-            DataClassification classification, String owner, Boolean pastVendorSupport, LocalDate today) {
+            DataClassification classification, String owner, Boolean pastVendorSupport, LocalDate today, Boolean stale,
+            Instant staleBefore) {
     }
 
     private final JdbcClient jdbc;
@@ -150,6 +151,11 @@ class ItemRepository {
             String past = "(coalesce(vendor_support_ends, 'infinity') < ? AND lifecycle <> 'decommissioned')";
             clauses.add(f.pastVendorSupport() ? past : "NOT " + past);
             params.add(date(f.today()));
+        }
+        if (f.stale() != null) {
+            // IS.012 6.3.2: seen by discovery once, not since the threshold
+            clauses.add(f.stale() ? "last_seen_at < ?" : "(last_seen_at IS NULL OR last_seen_at >= ?)");
+            params.add(ts(f.staleBefore()));
         }
         return new Where(clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses), params);
     }

@@ -1,6 +1,7 @@
 package org.opsledger.inventory.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -11,6 +12,7 @@ import org.opsledger.audit.AuditEvent;
 import org.opsledger.audit.AuditTrail;
 import org.opsledger.shared.PageResult;
 import org.opsledger.shared.ProblemException;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -25,15 +27,31 @@ class ItemService {
     private final ItemRepository items;
     private final AuditTrail audit;
     private final Clock clock;
+    private final Duration staleAfter;
 
-    ItemService(ItemRepository items, AuditTrail audit, Clock clock) {
+    ItemService(ItemRepository items, AuditTrail audit, Clock clock,
+            @Value("${opsledger.inventory.stale-after-days:30}") int staleAfterDays) {
         this.items = items;
         this.audit = audit;
         this.clock = clock;
+        this.staleAfter = Duration.ofDays(staleAfterDays);
     }
 
     LocalDate today() {
         return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    /** IS.012 6.3.2: an item last seen by discovery before this is flagged as not seen. */
+    Instant staleBefore() {
+        return clock.instant().minus(staleAfter);
+    }
+
+    long staleAfterDays() {
+        return staleAfter.toDays();
+    }
+
+    ItemView view(ConfigurationItem item) {
+        return ItemView.of(item, today(), staleBefore());
     }
 
     @Transactional(readOnly = true)
