@@ -109,6 +109,9 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             Map.entry("GET /api/v1/items/{id}/snapshots", INVENTORY_READERS),
             Map.entry("GET /api/v1/items/{id}/snapshots/{snapshotId}", INVENTORY_READERS),
             Map.entry("POST /api/v1/items/{id}/snapshots/{snapshotId}/approve", only(Role.ASSET_MANAGER, Role.SECURITY_OFFICER)),
+            Map.entry("POST /api/v1/items/{id}/hardening", only(Role.ASSET_MANAGER, Role.SYSTEM_ADMINISTRATOR)),
+            Map.entry("GET /api/v1/items/{id}/hardening", INVENTORY_READERS),
+            Map.entry("GET /api/v1/hardening/overdue", INVENTORY_READERS),
             Map.entry("GET /api/v1/drift", INVENTORY_READERS),
             Map.entry("POST /api/v1/drift/{id}/resolve", only(Role.ASSET_MANAGER, Role.SECURITY_OFFICER)),
             Map.entry("POST /api/v1/drift/reconcile", only(Role.ASSET_MANAGER, Role.SECURITY_OFFICER)),
@@ -202,7 +205,7 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             return api.multipart(path, token, Map.of("status", "compliant", "statement", "matrix",
                     "expiresAt", Instant.now().plus(30, ChronoUnit.DAYS).toString()), null, null);
         }
-        if (endpoint.equals("POST /api/v1/discovery/nmap")) {
+        if (endpoint.equals("POST /api/v1/discovery/nmap") || endpoint.equals("POST /api/v1/items/{id}/hardening")) {
             return api.send("POST", path + "?dryRun=true", token, "application/xml", "<nmaprun/>");
         }
         Object body = switch (pattern) {
