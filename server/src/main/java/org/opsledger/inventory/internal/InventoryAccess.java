@@ -20,6 +20,14 @@ final class InventoryAccess {
     /** Approving a baseline and resolving drift alerts: the asset manager or a security officer (IS.012 6.3.3, 6.3.7). */
     static final String APPROVE = "hasAnyRole('ASSET_MANAGER','SECURITY_OFFICER')";
 
+    /** Asking for an end-of-life exception: whoever keeps the system (IS.012 6.4.3). */
+    static final String REQUEST_EXCEPTION = "hasAnyRole('ASSET_MANAGER','SYSTEM_ADMINISTRATOR','SECURITY_OFFICER')";
+
+    /** Network architecture and configuration documents (ECOMP 8.2, 11.9): who keeps and who reads them. */
+    static final String READ_DOCUMENTS = "hasAnyRole('ASSET_MANAGER','SYSTEM_ADMINISTRATOR','SECURITY_OFFICER','AUDITOR')";
+
+    static final String WRITE_DOCUMENTS = "hasAnyRole('ASSET_MANAGER','SYSTEM_ADMINISTRATOR')";
+
     /** Security decisions: end-of-life exceptions (IS.012 6.4.3: the CISO or designee). */
     static final String SECURITY_OFFICER = "hasRole('SECURITY_OFFICER')";
 
