@@ -2,18 +2,9 @@ package org.opsledger.inventory.internal;
 
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
-import org.opsledger.inventory.ItemKind;
-import org.opsledger.inventory.Lifecycle;
-import org.opsledger.shared.CriticalityTier;
-import org.opsledger.shared.DataClassification;
-import org.opsledger.shared.Environment;
 import org.opsledger.shared.PageResult;
-import org.opsledger.shared.ProblemException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -76,35 +67,7 @@ class ItemController {
             @RequestParam(required = false) String owner, @RequestParam(required = false) Boolean pastVendorSupport,
             @RequestParam(required = false) Boolean stale, @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
-        return items.list(filter(q, kind, tier, environment, lifecycle, classification, owner, pastVendorSupport, stale),
+        return items.list(items.filter(q, kind, tier, environment, lifecycle, classification, owner, pastVendorSupport, stale),
                 Math.max(0, page), PageResult.clampSize(size)).map(items::view);
-    }
-
-    ItemRepository.Filter filter(String q, String kind, String tier, String environment, String lifecycle,
-            String classification, String owner, Boolean pastVendorSupport, Boolean stale) {
-        String query = q == null || q.isBlank() ? null : q.strip();
-        if (query != null && query.length() > 200) {
-            throw ProblemException.invalid("q", "A search is at most 200 characters");
-        }
-        return new ItemRepository.Filter(query,
-                option("kind", kind, ItemKind::fromWireName, Arrays.stream(ItemKind.values()).map(ItemKind::wireName).toList()),
-                option("tier", tier, CriticalityTier::fromWireName,
-                        Arrays.stream(CriticalityTier.values()).map(CriticalityTier::wireName).toList()),
-                option("environment", environment, Environment::fromWireName,
-                        Arrays.stream(Environment.values()).map(Environment::wireName).toList()),
-                option("lifecycle", lifecycle, Lifecycle::fromWireName,
-                        Arrays.stream(Lifecycle.values()).map(Lifecycle::wireName).toList()),
-                option("classification", classification, DataClassification::fromWireName,
-                        Arrays.stream(DataClassification.values()).map(DataClassification::wireName).toList()),
-                owner == null || owner.isBlank() ? null : owner.strip(), pastVendorSupport, items.today(), stale,
-                items.staleBefore());
-    }
-
-    private static <E> E option(String field, String value, Function<String, Optional<E>> parse, java.util.List<String> allowed) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        return parse.apply(value.strip()).orElseThrow(() -> ProblemException.invalid(field,
-                "Unknown " + field + " '" + value + "'; one of " + String.join(", ", allowed)));
     }
 }

@@ -29,6 +29,8 @@ class NavigationAdvice {
         Set<String> a = auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).collect(Collectors.toSet());
         boolean auditor = a.contains("ROLE_AUDITOR") || a.contains("ROLE_SECURITY_OFFICER");
         boolean administrator = a.contains("ROLE_PLATFORM_ADMINISTRATOR");
-        return new Nav(auth.getName(), auditor, auditor || administrator, false, false);
+        // the inventory: every role but the platform administrator (IS.012 6.7.1.14)
+        boolean inventory = a.stream().anyMatch(r -> r.startsWith("ROLE_") && !r.equals("ROLE_PLATFORM_ADMINISTRATOR"));
+        return new Nav(auth.getName(), auditor, auditor || administrator, inventory, false);
     }
 }
