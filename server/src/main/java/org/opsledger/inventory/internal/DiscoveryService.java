@@ -173,14 +173,17 @@ class DiscoveryService {
             names.addAll(h.hostnames());
             ips.addAll(h.ipAddresses());
         }
-        String macArray = PgArrays.of(macs);
-        String nameArray = PgArrays.of(names);
-        String ipArray = PgArrays.of(ips);
+        // one b-tree lookup per identifier (V6_6): 'mac:…', 'host:…', 'ip:…'
+        List<String> keys = new ArrayList<>(macs.size() + names.size() + ips.size());
+        macs.forEach(m -> keys.add("mac:" + m));
+        names.forEach(h -> keys.add("host:" + h));
+        ips.forEach(i -> keys.add("ip:" + i));
+        String keyArray = PgArrays.of(keys);
         HostMatching<KnownItem> items = new HostMatching<>();
         jdbc.sql("""
                 SELECT id, name, mac_addresses, hostnames, ip_addresses, last_seen_at FROM configuration_item
-                WHERE mac_addresses && ?::text[] OR hostnames && ?::text[] OR ip_addresses && ?::text[]""")
-                .params(macArray, nameArray, ipArray)
+                WHERE id IN (SELECT item_id FROM item_identifier WHERE key = ANY(?::text[]))""")
+                .param(keyArray)
                 .query((rs, n) -> new KnownItem(rs.getObject("id", UUID.class), rs.getString("name"),
                         ItemRepository.strings(rs.getArray("mac_addresses")), ItemRepository.strings(rs.getArray("hostnames")),
                         ItemRepository.strings(rs.getArray("ip_addresses")), ItemRepository.instant(rs, "last_seen_at")))
@@ -188,8 +191,8 @@ class DiscoveryService {
         HostMatching<QueueEntry> queue = new HostMatching<>();
         jdbc.sql("""
                 SELECT id, mac_addresses, hostnames, ip_addresses, last_seen_at FROM unauthorized_asset
-                WHERE mac_addresses && ?::text[] OR hostnames && ?::text[] OR ip_addresses && ?::text[]""")
-                .params(macArray, nameArray, ipArray)
+                WHERE id IN (SELECT asset_id FROM unauthorized_identifier WHERE key = ANY(?::text[]))""")
+                .param(keyArray)
                 .query((rs, n) -> new QueueEntry(rs.getObject("id", UUID.class),
                         ItemRepository.strings(rs.getArray("mac_addresses")), ItemRepository.strings(rs.getArray("hostnames")),
                         ItemRepository.strings(rs.getArray("ip_addresses")), ItemRepository.instant(rs, "last_seen_at"), false))

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -34,41 +33,13 @@ final class NmapXml {
     private NmapXml() {
     }
 
-    static XMLInputFactory factory() {
-        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
-        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
-        f.setProperty(XMLInputFactory.IS_COALESCING, false);
-        f.setXMLResolver((publicId, systemId, base, namespace) -> {
-            throw new XMLStreamException("external resources are never fetched: " + systemId);
-        });
-        return f;
-    }
-
     /**
      * Hands each host that was up to {@code hosts}, in file order.
      *
      * @throws ProblemException 400 naming {@code body} when the document is not acceptable nmap XML
      */
     static Scan read(InputStream in, Consumer<ScannedHost> hosts) {
-        XMLStreamReader r;
-        try {
-            r = factory().createXMLStreamReader(in);
-        } catch (XMLStreamException e) {
-            throw refused("cannot read the XML: " + e.getMessage());
-        }
-        try {
-            return read(r, hosts);
-        } catch (XMLStreamException e) {
-            throw refused("not well-formed XML: " + firstLine(e.getMessage()));
-        } finally {
-            try {
-                r.close();
-            } catch (XMLStreamException ignored) {
-                // closing a reader we are done with
-            }
-        }
+        return SafeXml.read(in, r -> read(r, hosts));
     }
 
     private static Scan read(XMLStreamReader r, Consumer<ScannedHost> hosts) throws XMLStreamException {
@@ -87,7 +58,7 @@ final class NmapXml {
             String name = r.getLocalName();
             if (!root) {
                 if (!name.equals("nmaprun")) {
-                    throw refused("not nmap XML output: the root element is <" + name + ">, not <nmaprun>");
+                    throw SafeXml.refused("not nmap XML output: the root element is <" + name + ">, not <nmaprun>");
                 }
                 root = true;
                 scanner = r.getAttributeValue(null, "scanner");
@@ -104,7 +75,7 @@ final class NmapXml {
             }
         }
         if (!root) {
-            throw refused("not nmap XML output: no <nmaprun> element");
+            throw SafeXml.refused("not nmap XML output: no <nmaprun> element");
         }
         return new Scan(scanner, version, start, up, down);
     }
@@ -191,18 +162,18 @@ final class NmapXml {
             return null;
         }
         if (observed == null) {
-            throw refused("a host has no time: neither its starttime/endtime nor the scan's start is given");
+            throw SafeXml.refused("a host has no time: neither its starttime/endtime nor the scan's start is given");
         }
         return new ScannedHost(List.copyOf(macs), List.copyOf(ips), List.copyOf(names), ports, os, observed);
     }
 
     private static void refuseEntities(XMLStreamReader r, int event) {
         if (event == XMLStreamConstants.DTD && !BARE_DOCTYPE.matcher(r.getText().strip()).matches()) {
-            throw refused("the document type declaration is refused: only nmap's bare <!DOCTYPE nmaprun> is accepted "
+            throw SafeXml.refused("the document type declaration is refused: only nmap's bare <!DOCTYPE nmaprun> is accepted "
                     + "(no entity declarations, no external DTD)");
         }
         if (event == XMLStreamConstants.ENTITY_REFERENCE) {
-            throw refused("entity references are refused: &" + r.getLocalName() + ";");
+            throw SafeXml.refused("entity references are refused: &" + r.getLocalName() + ";");
         }
     }
 
@@ -222,16 +193,7 @@ final class NmapXml {
         try {
             return Instant.ofEpochSecond(Long.parseLong(seconds.strip()));
         } catch (NumberFormatException e) {
-            throw refused("a time is not in epoch seconds: " + firstLine(seconds));
+            throw SafeXml.refused("a time is not in epoch seconds: " + SafeXml.firstLine(seconds));
         }
-    }
-
-    private static ProblemException refused(String detail) {
-        return ProblemException.invalid("body", detail);
-    }
-
-    private static String firstLine(String s) {
-        String line = s == null ? "" : s.lines().findFirst().orElse("");
-        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 }

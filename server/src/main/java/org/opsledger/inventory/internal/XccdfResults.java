@@ -35,24 +35,7 @@ final class XccdfResults {
     }
 
     static Assessment read(InputStream in) {
-        XMLStreamReader r;
-        try {
-            r = NmapXml.factory().createXMLStreamReader(in);
-        } catch (XMLStreamException e) {
-            throw ProblemException.invalid("body", "cannot read the XML: " + e.getMessage());
-        }
-        try {
-            return read(r);
-        } catch (XMLStreamException e) {
-            String m = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-            throw ProblemException.invalid("body", "not well-formed XML: " + (m.length() > 200 ? m.substring(0, 200) : m));
-        } finally {
-            try {
-                r.close();
-            } catch (XMLStreamException ignored) {
-                // done with it
-            }
-        }
+        return SafeXml.read(in, XccdfResults::read);
     }
 
     private static Assessment read(XMLStreamReader r) throws XMLStreamException {
