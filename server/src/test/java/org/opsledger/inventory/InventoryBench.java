@@ -153,6 +153,7 @@ public final class InventoryBench {
             }
         }
         jdbc.execute("ANALYZE configuration_item");
+        jdbc.execute("ANALYZE item_identifier");
     }
 
     static String ip(int i) {

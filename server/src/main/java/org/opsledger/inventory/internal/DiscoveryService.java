@@ -173,7 +173,8 @@ class DiscoveryService {
             names.addAll(h.hostnames());
             ips.addAll(h.ipAddresses());
         }
-        // one b-tree lookup per identifier (V6_6): 'mac:…', 'host:…', 'ip:…'
+        // one b-tree lookup per identifier (V6_6): 'mac:…', 'host:…', 'ip:…', joined from the list, never
+        // a scan testing each row against the whole list
         List<String> keys = new ArrayList<>(macs.size() + names.size() + ips.size());
         macs.forEach(m -> keys.add("mac:" + m));
         names.forEach(h -> keys.add("host:" + h));
@@ -182,7 +183,7 @@ class DiscoveryService {
         HostMatching<KnownItem> items = new HostMatching<>();
         jdbc.sql("""
                 SELECT id, name, mac_addresses, hostnames, ip_addresses, last_seen_at FROM configuration_item
-                WHERE id IN (SELECT item_id FROM item_identifier WHERE key = ANY(?::text[]))""")
+                WHERE id IN (SELECT i.item_id FROM unnest(?::text[]) k JOIN item_identifier i ON i.key = k)""")
                 .param(keyArray)
                 .query((rs, n) -> new KnownItem(rs.getObject("id", UUID.class), rs.getString("name"),
                         ItemRepository.strings(rs.getArray("mac_addresses")), ItemRepository.strings(rs.getArray("hostnames")),
@@ -191,7 +192,7 @@ class DiscoveryService {
         HostMatching<QueueEntry> queue = new HostMatching<>();
         jdbc.sql("""
                 SELECT id, mac_addresses, hostnames, ip_addresses, last_seen_at FROM unauthorized_asset
-                WHERE id IN (SELECT asset_id FROM unauthorized_identifier WHERE key = ANY(?::text[]))""")
+                WHERE id IN (SELECT u.asset_id FROM unnest(?::text[]) k JOIN unauthorized_identifier u ON u.key = k)""")
                 .param(keyArray)
                 .query((rs, n) -> new QueueEntry(rs.getObject("id", UUID.class),
                         ItemRepository.strings(rs.getArray("mac_addresses")), ItemRepository.strings(rs.getArray("hostnames")),

@@ -64,7 +64,7 @@ class ItemRepository {
     /** Another item already carrying one of these MAC addresses, or this serial number. */
     Optional<ConfigurationItem> findClash(UUID except, List<String> macAddresses, String serial) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM configuration_item WHERE id <> ? AND (id IN "
-                        + "(SELECT item_id FROM item_identifier WHERE key = ANY(?::text[])) OR serial = ?) LIMIT 1")
+                        + "(SELECT i.item_id FROM unnest(?::text[]) k JOIN item_identifier i ON i.key = k) OR serial = ?) LIMIT 1")
                 .params(except, PgArrays.of(macAddresses.stream().map(m -> "mac:" + m).toList()), serial)
                 .query(ItemRepository::map).optional();
     }
