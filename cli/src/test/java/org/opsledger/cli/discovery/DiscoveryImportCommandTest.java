@@ -2,27 +2,17 @@ package org.opsledger.cli.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.OpsLedgerApplication;
 import org.opsledger.cli.CliRun;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.json.JsonMapper;
+import org.opsledger.cli.TestServer;
 
 /**
  * {@code opsledger discovery import FILE} against a real server (the whole application on its embedded
@@ -31,33 +21,18 @@ import tools.jackson.databind.json.JsonMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DiscoveryImportCommandTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String ADMIN_PASSWORD = "First-Operator-Pass-1";
-
     @TempDir
     Path tmp;
 
-    private ConfigurableApplicationContext server;
+    private TestServer server;
     private String base;
     private Path tokenFile;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void startServer() throws Exception {
-        Path data = Files.createTempDirectory("opsledger-cli-discovery-");
-        server = SpringApplication.run(OpsLedgerApplication.class, "--server.port=0", "--opsledger.data-dir=" + data,
-                "--opsledger.bootstrap.admin-password=" + ADMIN_PASSWORD, "--opsledger.node-name=cli-discovery",
-                "--spring.main.banner-mode=off");
-        base = "http://localhost:" + server.getEnvironment().getProperty("local.server.port");
-        String admin = token("admin", ADMIN_PASSWORD);
-        String manager = "assets-" + UUID.randomUUID().toString().substring(0, 8);
-        String initial = "Initial-" + UUID.randomUUID();
-        String chosen = "Chosen-" + UUID.randomUUID();
-        post("/api/v1/accounts", admin, Map.of("username", manager, "displayName", "Assets", "kind", "person",
-                "roles", List.of("asset-manager"), "password", initial), 201);
-        post("/api/v1/auth/password", null, Map.of("username", manager, "currentPassword", initial, "newPassword", chosen), 204);
-        tokenFile = Files.createTempFile("assets", ".token");
-        Files.writeString(tokenFile, token(manager, chosen) + "\n");
+        server = TestServer.start("cli-discovery");
+        base = server.base();
+        tokenFile = server.tokenFileFor("asset-manager");
     }
 
     @AfterAll
@@ -111,20 +86,5 @@ class DiscoveryImportCommandTest {
         CliRun unauthenticated = CliRun.of("discovery", "import", hostile.toString(), "--server", base, "--token-file", bad.toString());
         assertThat(unauthenticated.exit()).isEqualTo(3);
         assertThat(unauthenticated.err()).contains("401");
-    }
-
-    private String token(String username, String password) throws Exception {
-        return (String) post("/api/v1/auth/token", null, Map.of("username", username, "password", password), 200).get("token");
-    }
-
-    private Map<?, ?> post(String path, String bearer, Map<String, ?> body, int expected) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(expected);
-        return r.body().isEmpty() ? Map.of() : JSON.readValue(r.body(), Map.class);
     }
 }
