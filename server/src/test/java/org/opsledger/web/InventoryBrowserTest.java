@@ -112,6 +112,18 @@ class InventoryBrowserTest extends IntegrationTest {
         assertThat(page).contains("Root login off").contains("setting sshd.PermitRootLogin").contains("alert");
         assertThat(browser.findElement(By.cssSelector("svg.graph")).getText()).contains(tag + "-app");
 
+        // an item added through the list page's form
+        browser.get(url("/inventory"));
+        WebElement add = browser.findElement(By.cssSelector("form[action$='/inventory/items']"));
+        add.findElement(By.name("name")).sendKeys(tag + "-switch");
+        new org.openqa.selenium.support.ui.Select(add.findElement(By.name("kind"))).selectByValue("network-device");
+        add.findElement(By.name("owner")).sendKeys("Network team");
+        add.findElement(By.name("ipAddresses")).sendKeys("10.251.0.1, 10.251.0.2");
+        add.findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("/inventory/items/"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(tag + "-switch");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("network-device").contains("10.251.0.1, 10.251.0.2");
+
         browser.get(url("/inventory/drift"));
         assertThat(browser.findElement(By.tagName("main")).getText()).contains(tag + "-host");
         browser.get(url("/inventory/discovery"));

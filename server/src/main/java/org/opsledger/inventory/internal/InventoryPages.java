@@ -91,6 +91,31 @@ class InventoryPages {
         return "inventory/list";
     }
 
+    /** The list page's form: identifiers are comma- or space-separated. */
+    @PostMapping("/inventory/items")
+    @PreAuthorize(InventoryAccess.WRITE)
+    String create(@RequestParam(required = false) String name, @RequestParam(required = false) String kind,
+            @RequestParam(required = false) String tier, @RequestParam(required = false) String environment,
+            @RequestParam(required = false) String owner, @RequestParam(required = false) String classification,
+            @RequestParam(required = false) String hostnames, @RequestParam(required = false) String ipAddresses,
+            @RequestParam(required = false) String macAddresses, @RequestParam(required = false) String vendorSupportEnds,
+            @RequestParam(required = false) String location, RedirectAttributes flash) {
+        try {
+            ConfigurationItem item = items.create(new ItemRequest(name, kind, tier, environment, null, owner, null,
+                    classification, split(hostnames), split(ipAddresses), split(macAddresses), null, vendorSupportEnds,
+                    location));
+            flash.addFlashAttribute("message", item.name() + " added to the inventory");
+            return "redirect:/inventory/items/" + item.id();
+        } catch (ProblemException e) {
+            flash.addFlashAttribute("error", (e.field() == null ? "" : e.field() + ": ") + e.getMessage());
+            return "redirect:/inventory";
+        }
+    }
+
+    private static List<String> split(String values) {
+        return values == null || values.isBlank() ? List.of() : List.of(values.strip().split("[,\\s]+"));
+    }
+
     @GetMapping("/inventory/items/{id}")
     @PreAuthorize(InventoryAccess.READ)
     String item(@PathVariable UUID id, Model model) {
