@@ -62,6 +62,8 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
     private static final Only INVENTORY_READERS =
             new Only(java.util.EnumSet.complementOf(java.util.EnumSet.of(Role.PLATFORM_ADMINISTRATOR)));
     private static final Only ASSET_MANAGER = only(Role.ASSET_MANAGER);
+    private static final Only DOCUMENT_READERS =
+            only(Role.ASSET_MANAGER, Role.SYSTEM_ADMINISTRATOR, Role.SECURITY_OFFICER, Role.AUDITOR);
 
     /** The written-down expectation: "METHOD pattern" → who may call it. */
     static final Map<String, Allowed> EXPECTED = Map.ofEntries(
@@ -104,6 +106,28 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             Map.entry("POST /api/v1/items/{id}/software", ASSET_MANAGER),
             Map.entry("DELETE /api/v1/items/{id}/software/{softwareId}", ASSET_MANAGER),
             Map.entry("POST /api/v1/items/{id}/sbom", ASSET_MANAGER),
+            Map.entry("POST /api/v1/discovery/nmap", ASSET_MANAGER),
+            Map.entry("POST /api/v1/items/{id}/snapshots", only(Role.ASSET_MANAGER, Role.SYSTEM_ADMINISTRATOR)),
+            Map.entry("GET /api/v1/items/{id}/snapshots", INVENTORY_READERS),
+            Map.entry("GET /api/v1/items/{id}/snapshots/{snapshotId}", INVENTORY_READERS),
+            Map.entry("POST /api/v1/items/{id}/snapshots/{snapshotId}/approve", only(Role.ASSET_MANAGER, Role.SECURITY_OFFICER)),
+            Map.entry("POST /api/v1/items/{id}/hardening", only(Role.ASSET_MANAGER, Role.SYSTEM_ADMINISTRATOR)),
+            Map.entry("GET /api/v1/items/{id}/hardening", INVENTORY_READERS),
+            Map.entry("GET /api/v1/hardening/overdue", INVENTORY_READERS),
+            Map.entry("POST /api/v1/items/{id}/eol-exceptions",
+                    only(Role.ASSET_MANAGER, Role.SYSTEM_ADMINISTRATOR, Role.SECURITY_OFFICER)),
+            Map.entry("GET /api/v1/eol-exceptions", INVENTORY_READERS),
+            Map.entry("POST /api/v1/eol-exceptions/{id}/approve", only(Role.SECURITY_OFFICER)),
+            Map.entry("POST /api/v1/eol-exceptions/{id}/reject", only(Role.SECURITY_OFFICER)),
+            Map.entry("POST /api/v1/items/{id}/documents", only(Role.ASSET_MANAGER, Role.SYSTEM_ADMINISTRATOR)),
+            Map.entry("GET /api/v1/items/{id}/documents", DOCUMENT_READERS),
+            Map.entry("GET /api/v1/documents/{id}", DOCUMENT_READERS),
+            Map.entry("GET /api/v1/drift", INVENTORY_READERS),
+            Map.entry("POST /api/v1/drift/{id}/resolve", only(Role.ASSET_MANAGER, Role.SECURITY_OFFICER)),
+            Map.entry("POST /api/v1/drift/reconcile", only(Role.ASSET_MANAGER, Role.SECURITY_OFFICER)),
+            Map.entry("GET /api/v1/discovery/unauthorized", INVENTORY_READERS),
+            Map.entry("GET /api/v1/discovery/unauthorized/{id}", INVENTORY_READERS),
+            Map.entry("POST /api/v1/discovery/unauthorized/{id}/disposition", ASSET_MANAGER),
             Map.entry("GET /api/v1/openapi.json", new Anyone()),
             Map.entry("GET /api/v1/openapi.json/swagger-config", new Anyone()),
             Map.entry("GET /api/v1/openapi.json.yaml", new Anyone()),
@@ -190,6 +214,12 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
         if (endpoint.equals("POST /api/v1/controls/{id}/attestations")) {
             return api.multipart(path, token, Map.of("status", "compliant", "statement", "matrix",
                     "expiresAt", Instant.now().plus(30, ChronoUnit.DAYS).toString()), null, null);
+        }
+        if (endpoint.equals("POST /api/v1/items/{id}/documents")) {
+            return api.multipart(path, token, Map.of("kind", "other", "title", "matrix"), "a.txt", new byte[] {1});
+        }
+        if (endpoint.equals("POST /api/v1/discovery/nmap") || endpoint.equals("POST /api/v1/items/{id}/hardening")) {
+            return api.send("POST", path + "?dryRun=true", token, "application/xml", "<nmaprun/>");
         }
         Object body = switch (pattern) {
             case "/api/v1/accounts" -> Map.of("username", Api.unique("n"), "displayName", "N", "kind", "service", "roles", List.of());

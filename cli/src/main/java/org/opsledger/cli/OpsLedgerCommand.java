@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = OpsLedgerCommand.Version.class,
         description = "OpsLedger: the operations system of record for IS.012 and the ECOMP policy.",
         subcommands = {ServerCommand.class, org.opsledger.cli.vault.VaultCommand.class, org.opsledger.cli.audit.AuditCommand.class,
+                org.opsledger.cli.discovery.DiscoveryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class OpsLedgerCommand {
 

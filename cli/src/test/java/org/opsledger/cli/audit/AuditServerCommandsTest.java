@@ -15,17 +15,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.OpsLedgerApplication;
 import org.opsledger.cli.CliRun;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.opsledger.cli.TestServer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,32 +35,20 @@ import tools.jackson.databind.json.JsonMapper;
 class AuditServerCommandsTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String ADMIN_PASSWORD = "First-Operator-Pass-1";
 
     @TempDir
     Path tmp;
 
-    private ConfigurableApplicationContext server;
+    private TestServer server;
     private String base;
     private Path tokenFile;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void startServer() throws Exception {
-        Path data = Files.createTempDirectory("opsledger-cli-audit-");
-        server = SpringApplication.run(OpsLedgerApplication.class, "--server.port=0", "--opsledger.data-dir=" + data,
-                "--opsledger.bootstrap.admin-password=" + ADMIN_PASSWORD, "--opsledger.node-name=cli-test",
-                "--spring.main.banner-mode=off");
-        base = "http://localhost:" + server.getEnvironment().getProperty("local.server.port");
-        String admin = token("admin", ADMIN_PASSWORD);
-        String auditor = "auditor-" + UUID.randomUUID().toString().substring(0, 8);
-        String initial = "Initial-" + UUID.randomUUID();
-        String chosen = "Chosen-" + UUID.randomUUID();
-        post("/api/v1/accounts", admin, Map.of("username", auditor, "displayName", "Auditor", "kind", "person",
-                "roles", List.of("auditor"), "password", initial), 201);
-        post("/api/v1/auth/password", null, Map.of("username", auditor, "currentPassword", initial, "newPassword", chosen), 204);
-        tokenFile = Files.createTempFile("auditor", ".token");
-        Files.writeString(tokenFile, token(auditor, chosen) + "\n");
+        server = TestServer.start("cli-test");
+        base = server.base();
+        tokenFile = server.tokenFileFor("auditor");
     }
 
     @AfterAll
@@ -122,7 +107,7 @@ class AuditServerCommandsTest {
         // the victim: leaf 2, whatever entry the server integrated there
         Map<?, ?> line = JSON.readValue(get("/api/v1/audit/export?from=2&to=3").strip(), Map.class);
         long id = ((Number) line.get("id")).longValue();
-        try (Connection superuser = server.getBean(DataSource.class).getConnection()) {
+        try (Connection superuser = server.bean(DataSource.class).getConnection()) {
             superuser.setAutoCommit(false);
             try (Statement off = superuser.createStatement()) {
                 off.execute("SET LOCAL session_replication_role = replica"); // the append-only trigger stays silent
@@ -172,7 +157,7 @@ class AuditServerCommandsTest {
     }
 
     private CliRun verifyDatabase(Path checkpoint, Path key) {
-        String url = ((com.zaxxer.hikari.HikariDataSource) server.getBean(DataSource.class)).getJdbcUrl();
+        String url = ((com.zaxxer.hikari.HikariDataSource) server.bean(DataSource.class)).getJdbcUrl();
         return CliRun.of("audit", "verify", "--db-url", url, "--db-user", "postgres", "--checkpoint", checkpoint.toString(),
                 "--key", key.toString());
     }
@@ -194,22 +179,6 @@ class AuditServerCommandsTest {
                 .header("Authorization", "Bearer " + Files.readString(tokenFile).strip()).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
-        return r.body();
-    }
-
-    private String token(String username, String password) throws Exception {
-        return (String) JSON.readValue(post("/api/v1/auth/token", null,
-                Map.of("username", username, "password", password), 200), Map.class).get("token");
-    }
-
-    private String post(String path, String bearer, Object body, int expected) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(expected);
         return r.body();
     }
 }

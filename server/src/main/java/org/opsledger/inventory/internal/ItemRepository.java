@@ -31,7 +31,8 @@ class ItemRepository {
 
     /** Filters of the inventory list; null means any. */
     record Filter(String query, ItemKind kind, CriticalityTier tier, Environment environment, Lifecycle lifecycle,
-            DataClassification classification, String owner, Boolean pastVendorSupport, LocalDate today) {
+            DataClassification classification, String owner, Boolean pastVendorSupport, LocalDate today, Boolean stale,
+            Instant staleBefore) {
     }
 
     private final JdbcClient jdbc;
@@ -62,9 +63,9 @@ class ItemRepository {
 
     /** Another item already carrying one of these MAC addresses, or this serial number. */
     Optional<ConfigurationItem> findClash(UUID except, List<String> macAddresses, String serial) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM configuration_item WHERE id <> ? "
-                        + "AND (mac_addresses && ?::text[] OR serial = ?) LIMIT 1")
-                .params(except, PgArrays.of(macAddresses), serial)
+        return jdbc.sql("SELECT " + COLUMNS + " FROM configuration_item WHERE id <> ? AND (id IN "
+                        + "(SELECT i.item_id FROM unnest(?::text[]) k JOIN item_identifier i ON i.key = k) OR serial = ?) LIMIT 1")
+                .params(except, PgArrays.of(macAddresses.stream().map(m -> "mac:" + m).toList()), serial)
                 .query(ItemRepository::map).optional();
     }
 
@@ -150,6 +151,11 @@ class ItemRepository {
             String past = "(coalesce(vendor_support_ends, 'infinity') < ? AND lifecycle <> 'decommissioned')";
             clauses.add(f.pastVendorSupport() ? past : "NOT " + past);
             params.add(date(f.today()));
+        }
+        if (f.stale() != null) {
+            // IS.012 6.3.2: seen by discovery once, not since the threshold
+            clauses.add(f.stale() ? "last_seen_at < ?" : "(last_seen_at IS NULL OR last_seen_at >= ?)");
+            params.add(ts(f.staleBefore()));
         }
         return new Where(clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses), params);
     }

@@ -1,16 +1,26 @@
 package org.opsledger.inventory.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.UUID;
 import org.opsledger.audit.Access;
+import org.opsledger.inventory.ItemKind;
+import org.opsledger.inventory.Lifecycle;
+import org.opsledger.shared.CriticalityTier;
+import org.opsledger.shared.DataClassification;
+import org.opsledger.shared.Environment;
 import org.opsledger.audit.AuditEvent;
 import org.opsledger.audit.AuditTrail;
 import org.opsledger.shared.PageResult;
 import org.opsledger.shared.ProblemException;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -25,15 +35,31 @@ class ItemService {
     private final ItemRepository items;
     private final AuditTrail audit;
     private final Clock clock;
+    private final Duration staleAfter;
 
-    ItemService(ItemRepository items, AuditTrail audit, Clock clock) {
+    ItemService(ItemRepository items, AuditTrail audit, Clock clock,
+            @Value("${opsledger.inventory.stale-after-days:30}") int staleAfterDays) {
         this.items = items;
         this.audit = audit;
         this.clock = clock;
+        this.staleAfter = Duration.ofDays(staleAfterDays);
     }
 
     LocalDate today() {
         return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    /** IS.012 6.3.2: an item last seen by discovery before this is flagged as not seen. */
+    Instant staleBefore() {
+        return clock.instant().minus(staleAfter);
+    }
+
+    long staleAfterDays() {
+        return staleAfter.toDays();
+    }
+
+    ItemView view(ConfigurationItem item) {
+        return ItemView.of(item, today(), staleBefore());
     }
 
     @Transactional(readOnly = true)
@@ -105,6 +131,35 @@ class ItemService {
         return new ConfigurationItem(id, f.name(), f.kind(), f.tier(), f.environment(), f.lifecycle(), f.owner(),
                 f.custodian(), f.classification(), f.hostnames(), f.ipAddresses(), f.macAddresses(), f.serial(),
                 f.vendorSupportEnds(), f.location(), lastSeen, createdAt, createdBy, updatedAt, updatedBy, version);
+    }
+
+    /** The inventory list's filters from request parameters; a bad value is a 400 naming the parameter. */
+    ItemRepository.Filter filter(String q, String kind, String tier, String environment, String lifecycle,
+            String classification, String owner, Boolean pastVendorSupport, Boolean stale) {
+        String query = q == null || q.isBlank() ? null : q.strip();
+        if (query != null && query.length() > 200) {
+            throw ProblemException.invalid("q", "A search is at most 200 characters");
+        }
+        return new ItemRepository.Filter(query,
+                option("kind", kind, ItemKind::fromWireName, Arrays.stream(ItemKind.values()).map(ItemKind::wireName).toList()),
+                option("tier", tier, CriticalityTier::fromWireName,
+                        Arrays.stream(CriticalityTier.values()).map(CriticalityTier::wireName).toList()),
+                option("environment", environment, Environment::fromWireName,
+                        Arrays.stream(Environment.values()).map(Environment::wireName).toList()),
+                option("lifecycle", lifecycle, Lifecycle::fromWireName,
+                        Arrays.stream(Lifecycle.values()).map(Lifecycle::wireName).toList()),
+                option("classification", classification, DataClassification::fromWireName,
+                        Arrays.stream(DataClassification.values()).map(DataClassification::wireName).toList()),
+                owner == null || owner.isBlank() ? null : owner.strip(), pastVendorSupport, today(), stale,
+                staleBefore());
+    }
+
+    private static <E> E option(String field, String value, Function<String, Optional<E>> parse, java.util.List<String> allowed) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return parse.apply(value.strip()).orElseThrow(() -> ProblemException.invalid(field,
+                "Unknown " + field + " '" + value + "'; one of " + String.join(", ", allowed)));
     }
 
     private static String actor() {

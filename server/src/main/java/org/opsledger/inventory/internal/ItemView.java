@@ -9,13 +9,18 @@ import java.util.UUID;
 record ItemView(UUID id, String name, String kind, String tier, String environment, String lifecycle, String owner,
         String custodian, String classification, List<String> hostnames, List<String> ipAddresses,
         List<String> macAddresses, String serial, LocalDate vendorSupportEnds, boolean pastVendorSupport,
-        String location, Instant lastSeenAt, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy,
+        String location, Instant lastSeenAt, boolean stale, Instant createdAt, String createdBy, Instant updatedAt, String updatedBy,
         int version) {
 
-    static ItemView of(ConfigurationItem i, LocalDate today) {
+    /**
+     * @param today       for {@code pastVendorSupport}
+     * @param staleBefore an item last seen by discovery before this is {@code stale} (IS.012 6.3.2)
+     */
+    static ItemView of(ConfigurationItem i, LocalDate today, Instant staleBefore) {
         return new ItemView(i.id(), i.name(), i.kind().wireName(), i.tier().wireName(), i.environment().wireName(),
                 i.lifecycle().wireName(), i.owner(), i.custodian(), i.classification().wireName(), i.hostnames(),
                 i.ipAddresses(), i.macAddresses(), i.serial(), i.vendorSupportEnds(), i.pastVendorSupport(today),
-                i.location(), i.lastSeenAt(), i.createdAt(), i.createdBy(), i.updatedAt(), i.updatedBy(), i.version());
+                i.location(), i.lastSeenAt(),
+                i.lastSeenAt() != null && i.lastSeenAt().isBefore(staleBefore), i.createdAt(), i.createdBy(), i.updatedAt(), i.updatedBy(), i.version());
     }
 }

@@ -31,6 +31,8 @@ class NavigationAdvice {
         boolean administrator = a.contains("ROLE_PLATFORM_ADMINISTRATOR");
         // the clock check and SIEM forwarding: those who review the trail and those who run systems
         boolean trailHealth = auditor || administrator || a.contains("ROLE_SYSTEM_ADMINISTRATOR");
-        return new Nav(auth.getName(), auditor, auditor || administrator, false, false, trailHealth);
+        // the inventory: every role but the platform administrator (IS.012 6.7.1.14)
+        boolean inventory = a.stream().anyMatch(r -> r.startsWith("ROLE_") && !r.equals("ROLE_PLATFORM_ADMINISTRATOR"));
+        return new Nav(auth.getName(), auditor, auditor || administrator, inventory, false, trailHealth);
     }
 }

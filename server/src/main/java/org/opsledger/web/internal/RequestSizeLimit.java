@@ -22,17 +22,21 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses oversized request bodies before anything reads them: 413 when the declared length is
  * over the limit, and a read error (400) when an undeclared (chunked) body runs past it. Uploads
- * (multipart) have their own limit, {@code spring.servlet.multipart.max-request-size}.
+ * (multipart) have their own limit, {@code spring.servlet.multipart.max-request-size}; so do XML bodies
+ * (scanner results such as {@code nmap -oX} files, read as a stream), {@code opsledger.web.max-xml-body}.
  */
 @Component
 @Order(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1) // after authentication: the refusal names who sent it
 class RequestSizeLimit extends OncePerRequestFilter {
 
-    private final long limit;
+    private final long jsonLimit;
+    private final long xmlLimit;
     private final AuditTrail audit;
 
-    RequestSizeLimit(@Value("${opsledger.web.max-json-body:1MB}") DataSize limit, AuditTrail audit) {
-        this.limit = limit.toBytes();
+    RequestSizeLimit(@Value("${opsledger.web.max-json-body:1MB}") DataSize limit,
+            @Value("${opsledger.web.max-xml-body:512MB}") DataSize xmlLimit, AuditTrail audit) {
+        this.jsonLimit = limit.toBytes();
+        this.xmlLimit = xmlLimit.toBytes();
         this.audit = audit;
     }
 
@@ -44,6 +48,8 @@ class RequestSizeLimit extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        boolean xml = type != null && type.toLowerCase(java.util.Locale.ROOT).matches("(application|text)/xml\\b.*");
+        long limit = xml ? xmlLimit : jsonLimit;
         if (request.getContentLengthLong() > limit) {
             audit.recordIndependently(AuditEvent.of("request.rejected", Access.EXECUTE, "endpoint",
                     request.getMethod() + " " + request.getRequestURI()).failed("request body of "

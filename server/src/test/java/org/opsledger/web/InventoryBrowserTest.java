@@ -1,0 +1,132 @@
+package org.opsledger.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.opsledger.Api;
+import org.opsledger.IntegrationTest;
+
+/** An asset manager's inventory in a real browser: search, an item's relationship graph, the unauthorised queue. */
+class InventoryBrowserTest extends IntegrationTest {
+
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void open() throws Exception {
+        browser = Browser.start();
+    }
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    /** A person with a known password, as the browser needs one. */
+    private String[] assetManager() {
+        String username = Api.unique("inv").toLowerCase();
+        String initial = "Initial-" + UUID.randomUUID();
+        String password = "Chosen-" + UUID.randomUUID();
+        api.post("/api/v1/accounts", api.admin(), Map.of("username", username, "displayName", "Asset Manager", "kind", "person",
+                "roles", List.of("asset-manager"), "password", initial));
+        api.post("/api/v1/auth/password", null, Map.of("username", username, "currentPassword", initial, "newPassword", password));
+        return new String[] {username, password, api.login(username, password)};
+    }
+
+    private String item(String token, String name, String kind) {
+        Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", kind, "tier", "high", "environment", "production",
+                "owner", "Payments", "classification", "confidential"));
+        return (String) api.post("/api/v1/items", token, body).get("id");
+    }
+
+    @Test
+    void anAssetManagerSearchesSeesTheGraphAndDispositionsAnUnknownHost() {
+        String[] me = assetManager();
+        String tag = Api.unique("pay").toLowerCase();
+        String app = item(me[2], tag + "-app", "application");
+        String host = item(me[2], tag + "-host", "server");
+        api.post("/api/v1/items/" + app + "/relationships", me[2], Map.of("kind", "runs-on", "target", host));
+        String ip = "10.250." + (int) (Math.random() * 250) + "." + (1 + (int) (Math.random() * 250));
+        String scan = "<?xml version=\"1.0\"?>\n<!DOCTYPE nmaprun>\n<nmaprun scanner=\"nmap\" start=\"1790000000\">"
+                + "<host starttime=\"1790000000\" endtime=\"1790000001\"><status state=\"up\"/><address addr=\"" + ip
+                + "\" addrtype=\"ipv4\"/><hostnames><hostname name=\"" + tag + "-rogue\" type=\"PTR\"/></hostnames></host></nmaprun>";
+        assertThat(api.send("POST", "/api/v1/discovery/nmap", me[2], "application/xml", scan).status()).isEqualTo(200);
+
+        browser.get(url("/login"));
+        browser.findElement(By.id("username")).sendKeys(me[0]);
+        browser.findElement(By.id("password")).sendKeys(me[1]);
+        browser.findElement(By.cssSelector("form.card button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("/login"));
+
+        browser.findElement(By.linkText("Inventory")).click();
+        browser.findElement(By.name("q")).sendKeys(tag);
+        browser.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("q=" + tag));
+        List<String> names = browser.findElements(By.cssSelector("main table tbody tr td:first-child a")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(names).containsExactly(tag + "-app", tag + "-host");
+
+        browser.findElement(By.linkText(tag + "-app")).click();
+        WebElement graph = browser.findElement(By.cssSelector("svg.graph"));
+        assertThat(graph.getText()).contains(tag + "-host").contains("runs on");
+
+        browser.get(url("/inventory/unauthorized"));
+        WebElement row = browser.findElements(By.xpath("//tr[td[contains(., '" + tag + "-rogue')]]")).getFirst();
+        assertThat(row.getText()).contains(ip);
+        WebElement actions = row.findElement(By.xpath("following-sibling::tr[1]"));
+        WebElement falsePositive = actions.findElements(By.tagName("form")).get(2);
+        falsePositive.findElement(By.name("note")).sendKeys("The test lab's scanner");
+        falsePositive.findElement(By.cssSelector("button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector(".flash.ok")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector(".flash.ok")).getText()).contains(tag + "-rogue").contains("false-positive");
+        assertThat(browser.getPageSource()).doesNotContain(tag + "-rogue</td>");
+
+        // the host's page with drift and a hardening result; the drift queue resolves the alert
+        String first = (String) ((Map<?, ?>) api.post("/api/v1/items/" + host + "/snapshots", me[2],
+                Map.of("source", "test", "settings", Map.of("sshd.PermitRootLogin", "no"))).get("snapshot")).get("id");
+        String officer = api.person(Api.unique("so"), "security-officer");
+        api.post("/api/v1/items/" + host + "/snapshots/" + first + "/approve", officer, Map.of());
+        api.post("/api/v1/items/" + host + "/snapshots", me[2], Map.of("source", "test", "settings", Map.of("sshd.PermitRootLogin", "yes")));
+        String xccdf = "<Benchmark xmlns=\"http://checklists.nist.gov/xccdf/1.2\" id=\"b\"><Rule id=\"r1\"><title>Root login off</title></Rule>"
+                + "<TestResult end-time=\"2026-11-01T10:00:00+00:00\"><rule-result idref=\"r1\" severity=\"high\"><result>fail</result>"
+                + "</rule-result><score maximum=\"100\">0.0</score></TestResult></Benchmark>";
+        assertThat(api.send("POST", "/api/v1/items/" + host + "/hardening", me[2], "application/xml", xccdf).status()).isEqualTo(201);
+        browser.get(url("/inventory/items/" + host));
+        String page = browser.findElement(By.tagName("main")).getText();
+        assertThat(page).contains("Root login off").contains("setting sshd.PermitRootLogin").contains("alert");
+        assertThat(browser.findElement(By.cssSelector("svg.graph")).getText()).contains(tag + "-app");
+
+        // an item added through the list page's form
+        browser.get(url("/inventory"));
+        WebElement add = browser.findElement(By.cssSelector("form[action$='/inventory/items']"));
+        add.findElement(By.name("name")).sendKeys(tag + "-switch");
+        new org.openqa.selenium.support.ui.Select(add.findElement(By.name("kind"))).selectByValue("network-device");
+        add.findElement(By.name("owner")).sendKeys("Network team");
+        add.findElement(By.name("ipAddresses")).sendKeys("10.251.0.1, 10.251.0.2");
+        add.findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("/inventory/items/"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(tag + "-switch");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("network-device").contains("10.251.0.1, 10.251.0.2");
+
+        browser.get(url("/inventory/drift"));
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains(tag + "-host");
+        browser.get(url("/inventory/discovery"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Import a discovery scan");
+    }
+}
