@@ -58,6 +58,8 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
 
     private static final Only ACCOUNT_READERS = only(Role.PLATFORM_ADMINISTRATOR, Role.SECURITY_OFFICER, Role.AUDITOR);
     private static final Only ADMIN = only(Role.PLATFORM_ADMINISTRATOR);
+    private static final Only CHANGE_READERS = only(Role.REQUESTER, Role.CHANGE_MANAGER, Role.CAB_MEMBER, Role.IMPLEMENTER,
+            Role.SECURITY_OFFICER, Role.AUDITOR);
 
     /** The written-down expectation: "METHOD pattern" → who may call it. */
     static final Map<String, Allowed> EXPECTED = Map.ofEntries(
@@ -88,6 +90,28 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             Map.entry("GET /api/v1/controls/{id}/attestations", new Anyone()),
             Map.entry("POST /api/v1/controls/{id}/attestations", only(Role.SECURITY_OFFICER)),
             Map.entry("GET /api/v1/attestations/{id}/evidence", only(Role.SECURITY_OFFICER, Role.AUDITOR)),
+            Map.entry("GET /api/v1/changes", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes", only(Role.REQUESTER, Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/{id}", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes/{id}/submit", only(Role.REQUESTER, Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/assess", only(Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/approve", only(Role.CHANGE_MANAGER, Role.CAB_MEMBER)),
+            Map.entry("POST /api/v1/changes/{id}/reject", only(Role.CHANGE_MANAGER, Role.CAB_MEMBER)),
+            Map.entry("POST /api/v1/changes/{id}/schedule", only(Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/start", only(Role.IMPLEMENTER, Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/complete", only(Role.IMPLEMENTER, Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/fail", only(Role.IMPLEMENTER, Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/review", only(Role.CHANGE_MANAGER, Role.CAB_MEMBER)),
+            Map.entry("POST /api/v1/changes/{id}/close", only(Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/cancel", only(Role.REQUESTER, Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/{id}/cab-votes", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes/{id}/cab-votes", only(Role.CAB_MEMBER, Role.SECURITY_OFFICER)),
+            Map.entry("GET /api/v1/changes/{id}/conflicts", CHANGE_READERS),
+            Map.entry("GET /api/v1/changes/risk-questions", CHANGE_READERS),
+            Map.entry("GET /api/v1/changes/windows", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes/windows", only(Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/templates", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes/templates", only(Role.CHANGE_MANAGER)),
             Map.entry("GET /api/v1/openapi.json", new Anyone()),
             Map.entry("GET /api/v1/openapi.json/swagger-config", new Anyone()),
             Map.entry("GET /api/v1/openapi.json.yaml", new Anyone()),
