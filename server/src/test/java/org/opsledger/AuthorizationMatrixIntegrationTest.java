@@ -60,6 +60,10 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
     private static final Only ADMIN = only(Role.PLATFORM_ADMINISTRATOR);
     private static final Only CHANGE_READERS = only(Role.REQUESTER, Role.CHANGE_MANAGER, Role.CAB_MEMBER, Role.IMPLEMENTER,
             Role.SECURITY_OFFICER, Role.AUDITOR);
+    /** Everyone but the platform administrator reads the inventory; the asset manager keeps it. */
+    private static final Only INVENTORY_READERS =
+            new Only(java.util.EnumSet.complementOf(java.util.EnumSet.of(Role.PLATFORM_ADMINISTRATOR)));
+    private static final Only ASSET_MANAGER = only(Role.ASSET_MANAGER);
 
     /** The written-down expectation: "METHOD pattern" → who may call it. */
     static final Map<String, Allowed> EXPECTED = Map.ofEntries(
@@ -112,6 +116,18 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             Map.entry("POST /api/v1/changes/windows", only(Role.CHANGE_MANAGER)),
             Map.entry("GET /api/v1/changes/templates", CHANGE_READERS),
             Map.entry("POST /api/v1/changes/templates", only(Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/items", ASSET_MANAGER),
+            Map.entry("GET /api/v1/items", INVENTORY_READERS),
+            Map.entry("GET /api/v1/items/{id}", INVENTORY_READERS),
+            Map.entry("PUT /api/v1/items/{id}", ASSET_MANAGER),
+            Map.entry("PATCH /api/v1/items/{id}", ASSET_MANAGER),
+            Map.entry("GET /api/v1/items/{id}/relationships", INVENTORY_READERS),
+            Map.entry("POST /api/v1/items/{id}/relationships", ASSET_MANAGER),
+            Map.entry("DELETE /api/v1/items/{id}/relationships/{relationshipId}", ASSET_MANAGER),
+            Map.entry("GET /api/v1/items/{id}/software", INVENTORY_READERS),
+            Map.entry("POST /api/v1/items/{id}/software", ASSET_MANAGER),
+            Map.entry("DELETE /api/v1/items/{id}/software/{softwareId}", ASSET_MANAGER),
+            Map.entry("POST /api/v1/items/{id}/sbom", ASSET_MANAGER),
             Map.entry("GET /api/v1/openapi.json", new Anyone()),
             Map.entry("GET /api/v1/openapi.json/swagger-config", new Anyone()),
             Map.entry("GET /api/v1/openapi.json.yaml", new Anyone()),
@@ -193,7 +209,8 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
                     "roles", List.of("requester")));
         }
         String path = pattern.replace("{username}", String.valueOf(target)).replace("{group}", "default")
-                .replace("/controls/{id}", "/controls/IS.012-6.2.2").replace("{id}", UUID.randomUUID().toString());
+                .replace("/controls/{id}", "/controls/IS.012-6.2.2")
+                .replaceAll("\\{\\w*(id|Id)\\}", UUID.randomUUID().toString());
         if (endpoint.equals("POST /api/v1/controls/{id}/attestations")) {
             return api.multipart(path, token, Map.of("status", "compliant", "statement", "matrix",
                     "expiresAt", Instant.now().plus(30, ChronoUnit.DAYS).toString()), null, null);
@@ -208,6 +225,7 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             case "GET" -> api.get(path, token);
             case "DELETE" -> api.delete(path, token);
             case "PUT" -> api.put(path, token, body);
+            case "PATCH" -> api.send("PATCH", path, token, "application/json", Api.toJson(body));
             default -> api.post(path, token, body);
         };
     }

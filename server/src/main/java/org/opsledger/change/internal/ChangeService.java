@@ -22,7 +22,6 @@ import org.opsledger.inventory.ConfigurationItems;
 import org.opsledger.shared.Environment;
 import org.opsledger.shared.PageResult;
 import org.opsledger.shared.ProblemException;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
@@ -73,14 +72,14 @@ class ChangeService {
     private final ChangeCalendar calendar;
     private final StakeholderNotifications notifications;
     private final CabVotes votes;
-    private final ObjectProvider<ConfigurationItems> inventory;
+    private final ConfigurationItems inventory;
     private final SeparationOfDuties duties;
     private final AuditTrail audit;
     private final ChangeProperties properties;
     private final Clock clock;
 
     ChangeService(ChangeRepository changes, StandardTemplates templates, ChangeCalendar calendar, StakeholderNotifications notifications,
-            CabVotes votes, ObjectProvider<ConfigurationItems> inventory, SeparationOfDuties duties, AuditTrail audit,
+            CabVotes votes, ConfigurationItems inventory, SeparationOfDuties duties, AuditTrail audit,
             ChangeProperties properties, Clock clock) {
         this.changes = changes;
         this.templates = templates;
@@ -231,11 +230,10 @@ class ChangeService {
     }
 
     private List<ConfigurationItemSummary> resolve(Set<UUID> ids) {
-        ConfigurationItems items = inventory.getIfAvailable();
-        if (items == null || ids.isEmpty()) {
-            return List.of(); // no inventory in this build: items are recorded by id, their risk counts once it lands
+        if (ids.isEmpty()) {
+            return List.of();
         }
-        List<ConfigurationItemSummary> found = items.find(ids);
+        List<ConfigurationItemSummary> found = inventory.find(ids);
         if (found.size() != ids.size()) {
             Set<UUID> missing = new LinkedHashSet<>(ids);
             found.forEach(f -> missing.remove(f.id()));
@@ -330,7 +328,8 @@ class ChangeService {
                     .orElse(Environment.PRODUCTION);
             if (c.testEnvironment() == null) {
                 missing.add(new String[] {"testEnvironment", "the environment the tests ran in (IS.012 6.2.4)"});
-            } else if (Environment.fromWireName(c.testEnvironment()).orElseThrow().compareTo(highest) >= 0) {
+            } else if (Environment.fromWireName(c.testEnvironment()).orElseThrow().compareTo(highest) >= 0
+                    && highest != Environment.DEVELOPMENT) { // nothing is below development: changes there are tested there
                 missing.add(new String[] {"testEnvironment", "tests in an environment below " + highest.wireName() + " (IS.012 6.2.4)"});
             }
             if (blank(c.securityAssessment())) {
@@ -516,6 +515,7 @@ class ChangeService {
         b.state = ChangeState.IMPLEMENTING;
         b.startedAt = now;
         b.implementer = before.implementer() == null ? actor : before.implementer();
+        b.plannedStart = before.plannedStart() == null ? now : before.plannedStart(); // an emergency started unplanned
         ChangeRequest started = b.build(now);
         changes.update(started);
         step(before, started, "start", r.comment());
@@ -547,6 +547,7 @@ class ChangeService {
         b.state = state;
         b.finishedAt = now;
         b.outcomeNotes = notes;
+        b.plannedEnd = before.plannedEnd() == null ? now : before.plannedEnd();
         ChangeRequest finished = b.build(now);
         changes.update(finished);
         step(before, finished, state == ChangeState.FAILED ? "fail" : "complete", notes);
