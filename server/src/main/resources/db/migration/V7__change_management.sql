@@ -59,6 +59,7 @@ CREATE TABLE change_request (
     reviewed_by                 text,
     review_notes                text,
     closed_at                   timestamptz,
+    outcome                     text CHECK (outcome IN ('implemented', 'failed')),
     outcome_notes               text,
     version                     integer NOT NULL DEFAULT 0,
     updated_at                  timestamptz NOT NULL,

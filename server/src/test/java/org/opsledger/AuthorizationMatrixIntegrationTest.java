@@ -60,6 +60,7 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
     private static final Only ADMIN = only(Role.PLATFORM_ADMINISTRATOR);
     private static final Only CHANGE_READERS = only(Role.REQUESTER, Role.CHANGE_MANAGER, Role.CAB_MEMBER, Role.IMPLEMENTER,
             Role.SECURITY_OFFICER, Role.AUDITOR);
+    private static final Only CHANGE_REPORT_READERS = only(Role.CHANGE_MANAGER, Role.CAB_MEMBER, Role.SECURITY_OFFICER, Role.AUDITOR);
     /** Everyone but the platform administrator reads the inventory; the asset manager keeps it. */
     private static final Only INVENTORY_READERS =
             new Only(java.util.EnumSet.complementOf(java.util.EnumSet.of(Role.PLATFORM_ADMINISTRATOR)));
@@ -116,6 +117,14 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             Map.entry("POST /api/v1/changes/windows", only(Role.CHANGE_MANAGER)),
             Map.entry("GET /api/v1/changes/templates", CHANGE_READERS),
             Map.entry("POST /api/v1/changes/templates", only(Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/reports/emergency", CHANGE_REPORT_READERS),
+            Map.entry("GET /api/v1/changes/reports/process", CHANGE_REPORT_READERS),
+            Map.entry("GET /api/v1/changes/reports/process.csv", CHANGE_REPORT_READERS),
+            Map.entry("GET /api/v1/changes/process-reviews", CHANGE_REPORT_READERS),
+            Map.entry("POST /api/v1/changes/process-reviews", only(Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/cab-meetings", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes/cab-meetings", only(Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/cab-meetings/{meetingId}", CHANGE_READERS),
             Map.entry("POST /api/v1/items", ASSET_MANAGER),
             Map.entry("GET /api/v1/items", INVENTORY_READERS),
             Map.entry("GET /api/v1/items/{id}", INVENTORY_READERS),

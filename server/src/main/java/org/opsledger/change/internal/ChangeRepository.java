@@ -26,7 +26,7 @@ class ChangeRepository {
             + "emergency_justification, planned_start, planned_end, risk_answers, risk_questionnaire, risk_items, risk, "
             + "risk_override_level, risk_override_justification, risk_override_by, network_device, requester, implementer, "
             + "approved_by, security_approved_by, created_at, submitted_at, approved_at, started_at, finished_at, review_due, "
-            + "reviewed_at, reviewed_by, review_notes, closed_at, outcome_notes, version, updated_at";
+            + "reviewed_at, reviewed_by, review_notes, closed_at, outcome, outcome_notes, version, updated_at";
 
     /** A list query's filters; null means "any". */
     record Filter(List<ChangeState> states, ChangeType type, RiskLevel risk, String requester, String involving, UUID item,
@@ -62,7 +62,7 @@ class ChangeRepository {
                 + ":riskQuestionnaire, :riskItems, :risk, :riskOverrideLevel, :riskOverrideJustification, :riskOverrideBy, "
                 + ":networkDevice, :requester, :implementer, :approvedBy, :securityApprovedBy, :createdAt, :submittedAt, "
                 + ":approvedAt, :startedAt, :finishedAt, :reviewDue, :reviewedAt, :reviewedBy, :reviewNotes, :closedAt, "
-                + ":outcomeNotes, :version, :updatedAt)")
+                + ":outcome, :outcomeNotes, :version, :updatedAt)")
                 .paramSource(params(c)).update();
     }
 
@@ -73,7 +73,8 @@ class ChangeRepository {
                 + "risk = :risk, risk_override_level = :riskOverrideLevel, risk_override_justification = :riskOverrideJustification, "
                 + "risk_override_by = :riskOverrideBy, submitted_at = :submittedAt, approved_at = :approvedAt, "
                 + "started_at = :startedAt, finished_at = :finishedAt, review_due = :reviewDue, reviewed_at = :reviewedAt, "
-                + "reviewed_by = :reviewedBy, review_notes = :reviewNotes, closed_at = :closedAt, outcome_notes = :outcomeNotes, "
+                + "reviewed_by = :reviewedBy, review_notes = :reviewNotes, closed_at = :closedAt, outcome = :outcome, "
+                + "outcome_notes = :outcomeNotes, "
                 + "version = :version, updated_at = :updatedAt WHERE id = :id AND version = :version - 1")
                 .paramSource(params(c)).update();
         if (n != 1) {
@@ -123,6 +124,7 @@ class ChangeRepository {
         p.put("reviewedBy", c.reviewedBy());
         p.put("reviewNotes", c.reviewNotes());
         p.put("closedAt", ts(c.closedAt()));
+        p.put("outcome", c.outcome());
         p.put("outcomeNotes", c.outcomeNotes());
         p.put("version", c.version());
         p.put("updatedAt", ts(c.updatedAt()));
@@ -155,7 +157,7 @@ class ChangeRepository {
                 rs.getString("security_approved_by"), instant(rs, "created_at"), instant(rs, "submitted_at"),
                 instant(rs, "approved_at"), instant(rs, "started_at"), instant(rs, "finished_at"), instant(rs, "review_due"),
                 instant(rs, "reviewed_at"), rs.getString("reviewed_by"), rs.getString("review_notes"), instant(rs, "closed_at"),
-                rs.getString("outcome_notes"), rs.getInt("version"), instant(rs, "updated_at"));
+                rs.getString("outcome"), rs.getString("outcome_notes"), rs.getInt("version"), instant(rs, "updated_at"));
     }
 
     /** {@code CHG-000123} or the change's UUID. */

@@ -14,7 +14,7 @@ record ChangeRequest(UUID id, long seq, String number, String title, ChangeType 
         String riskOverrideBy, boolean networkDevice, String requester, String implementer, String approvedBy,
         String securityApprovedBy, Instant createdAt, Instant submittedAt, Instant approvedAt, Instant startedAt,
         Instant finishedAt, Instant reviewDue, Instant reviewedAt, String reviewedBy, String reviewNotes, Instant closedAt,
-        String outcomeNotes, int version, Instant updatedAt) {
+        String outcome, String outcomeNotes, int version, Instant updatedAt) {
 
     static String number(long seq) {
         return String.format("CHG-%06d", seq);
@@ -37,6 +37,7 @@ record ChangeRequest(UUID id, long seq, String number, String title, ChangeType 
         put(m, "approvedBy", approvedBy);
         put(m, "securityApprovedBy", securityApprovedBy);
         put(m, "plannedStart", plannedStart == null ? null : plannedStart.toString());
+        put(m, "outcome", outcome);
         put(m, "plannedEnd", plannedEnd == null ? null : plannedEnd.toString());
         m.put("version", version);
         return m;
@@ -73,6 +74,7 @@ record ChangeRequest(UUID id, long seq, String number, String title, ChangeType 
         String reviewedBy;
         String reviewNotes;
         Instant closedAt;
+        String outcome;
         String outcomeNotes;
         private final ChangeRequest c;
 
@@ -97,6 +99,7 @@ record ChangeRequest(UUID id, long seq, String number, String title, ChangeType 
             reviewedBy = c.reviewedBy;
             reviewNotes = c.reviewNotes;
             closedAt = c.closedAt;
+            outcome = c.outcome;
             outcomeNotes = c.outcomeNotes;
         }
 
@@ -106,7 +109,7 @@ record ChangeRequest(UUID id, long seq, String number, String title, ChangeType 
                     c.complianceConfirmed, c.emergencyJustification, plannedStart, plannedEnd, c.riskAnswers,
                     c.riskFromQuestionnaire, c.riskFromItems, risk, riskOverrideLevel, riskOverrideJustification, riskOverrideBy,
                     c.networkDevice, c.requester, implementer, approvedBy, securityApprovedBy, c.createdAt, submittedAt,
-                    approvedAt, startedAt, finishedAt, reviewDue, reviewedAt, reviewedBy, reviewNotes, closedAt, outcomeNotes,
+                    approvedAt, startedAt, finishedAt, reviewDue, reviewedAt, reviewedBy, reviewNotes, closedAt, outcome, outcomeNotes,
                     c.version + 1, now);
         }
     }

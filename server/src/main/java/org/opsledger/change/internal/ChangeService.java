@@ -195,7 +195,7 @@ class ChangeService {
                 implementationPlan, testPlan, testEvidence, testEnvironment, fallbackPlan, securityAssessment,
                 Boolean.TRUE.equals(r.complianceConfirmed()), emergencyJustification, start, end, answers, fromAnswers, fromItems,
                 risk, overrideLevel, overrideLevel == null ? null : override.justification().strip(), overrideLevel == null ? null : actor,
-                networkDevice, actor, implementer, null, null, now, null, null, null, null, null, null, null, null, null, null, 0, now);
+                networkDevice, actor, implementer, null, null, now, null, null, null, null, null, null, null, null, null, null, null, 0, now);
         changes.insert(c);
         changes.addItems(c.id(), itemIds);
         changes.addStakeholders(c.id(), stakeholders);
@@ -546,6 +546,7 @@ class ChangeService {
         ChangeRequest.Builder b = before.toBuilder();
         b.state = state;
         b.finishedAt = now;
+        b.outcome = state.wireName();
         b.outcomeNotes = notes;
         b.plannedEnd = before.plannedEnd() == null ? now : before.plannedEnd();
         ChangeRequest finished = b.build(now);

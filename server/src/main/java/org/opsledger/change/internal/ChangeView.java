@@ -12,7 +12,7 @@ record ChangeView(UUID id, String number, String title, String type, UUID templa
         Instant plannedEnd, Risk risk, boolean networkDevice, String requester, String implementer, String approvedBy,
         String securityApprovedBy, Instant createdAt, Instant submittedAt, Instant approvedAt, Instant startedAt,
         Instant finishedAt, Instant reviewDue, Instant reviewedAt, String reviewedBy, String reviewNotes, Instant closedAt,
-        String outcomeNotes, int version, List<String> allowedActions, List<UUID> items,
+        String outcome, String outcomeNotes, int version, List<String> allowedActions, List<UUID> items,
         List<ChangeRepository.Stakeholder> stakeholders, List<ChangeRepository.Transition> timeline, List<CabVotes.Vote> votes,
         List<ChangeCalendar.Conflict> conflicts, List<StakeholderNotifications.Notification> notifications) {
 
@@ -39,7 +39,7 @@ record ChangeView(UUID id, String number, String title, String type, UUID templa
                 c.securityAssessment(), c.complianceConfirmed(), c.emergencyJustification(), c.plannedStart(), c.plannedEnd(), risk,
                 c.networkDevice(), c.requester(), c.implementer(), c.approvedBy(), c.securityApprovedBy(), c.createdAt(),
                 c.submittedAt(), c.approvedAt(), c.startedAt(), c.finishedAt(), c.reviewDue(), c.reviewedAt(), c.reviewedBy(),
-                c.reviewNotes(), c.closedAt(), c.outcomeNotes(), c.version(),
+                c.reviewNotes(), c.closedAt(), c.outcome(), c.outcomeNotes(), c.version(),
                 Workflow.allowed(c).stream().sorted().map(Workflow.Action::wireName).toList(),
                 d == null ? null : d.items(), d == null ? null : d.stakeholders(), d == null ? null : d.timeline(),
                 d == null ? null : d.votes(), d == null ? null : d.conflicts(), d == null ? null : d.notifications());
