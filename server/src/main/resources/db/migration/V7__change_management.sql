@@ -159,9 +159,10 @@ CREATE TABLE change_notification (
     attempts   integer NOT NULL DEFAULT 0,
     last_error text,
     created_at timestamptz NOT NULL,
+    next_attempt_at timestamptz NOT NULL,
     sent_at    timestamptz
 );
-CREATE INDEX change_notification_pending ON change_notification (id) WHERE status = 'pending';
+CREATE INDEX change_notification_pending ON change_notification (next_attempt_at, id) WHERE status = 'pending';
 CREATE INDEX change_notification_change ON change_notification (change_id, id);
 
 -- Calendar feed tokens (one per person); only the SHA-256 is kept.

@@ -9,6 +9,7 @@ import org.opsledger.shared.ProblemException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -27,9 +28,11 @@ class ChangeReportController {
     private final ChangeReports reports;
     private final CabMeetings meetings;
     private final ChangeProperties properties;
+    private final CalendarFeed feed;
     private final Clock clock;
 
-    ChangeReportController(ChangeReports reports, CabMeetings meetings, ChangeProperties properties, Clock clock) {
+    ChangeReportController(ChangeReports reports, CabMeetings meetings, ChangeProperties properties, CalendarFeed feed, Clock clock) {
+        this.feed = feed;
         this.reports = reports;
         this.meetings = meetings;
         this.properties = properties;
@@ -84,6 +87,37 @@ class ChangeReportController {
     @Operation(summary = "Record a review of the change process itself (IS.012 6.2.9)")
     ResponseEntity<ChangeReports.ProcessReview> review(@RequestBody ChangeReports.NewProcessReview r) {
         return ResponseEntity.status(201).body(reports.recordReview(r));
+    }
+
+    @GetMapping(value = "/calendar.ics", produces = "text/calendar")
+    @PreAuthorize(ChangeController.READERS)
+    @Operation(summary = "iCalendar (RFC 5545) feed: your changes, a team's (team=group name) or all (scope=all), with blackouts. "
+            + "Calendar clients authenticate with ?feed=<token> from POST /api/v1/changes/calendar-feed")
+    ResponseEntity<String> calendar(@RequestParam(required = false) String team, @RequestParam(required = false) String scope) {
+        if (team != null && !properties.groups().containsKey(team)) {
+            throw ProblemException.invalid("team", "No team (stakeholder group) '" + team + "'");
+        }
+        if (scope != null && !scope.equals("all") && !scope.equals("mine")) {
+            throw ProblemException.invalid("scope", "scope is 'mine' or 'all'");
+        }
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/calendar; charset=UTF-8"))
+                .header("Cache-Control", "private, max-age=300")
+                .body(feed.render(ChangeService.actor(), team, "all".equals(scope)));
+    }
+
+    @PostMapping("/calendar-feed")
+    @PreAuthorize(ChangeController.READERS)
+    @Operation(summary = "Create (or replace) your calendar feed token; the subscription URL is shown once")
+    ResponseEntity<CalendarFeed.IssuedFeed> issueFeed() {
+        return ResponseEntity.status(201).body(feed.issue());
+    }
+
+    @DeleteMapping("/calendar-feed")
+    @PreAuthorize(ChangeController.READERS)
+    @Operation(summary = "Revoke your calendar feed token")
+    ResponseEntity<Void> revokeFeed() {
+        feed.revoke();
+        return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/cab-meetings")

@@ -30,7 +30,9 @@ import org.springframework.transaction.event.TransactionalEventListener;
 class StakeholderNotifications {
 
     /** Attempts before a message is marked failed for good. */
-    static final int MAX_ATTEMPTS = 5;
+    static final int MAX_ATTEMPTS = 8;
+    /** A round stops after this many failures in a row: the server is likely down. */
+    private static final int FAILURES_PER_ROUND = 3;
     private static final Logger log = LoggerFactory.getLogger(StakeholderNotifications.class);
 
     /** Published in the transaction that queued messages; handled after it commits. */
@@ -77,9 +79,9 @@ class StakeholderNotifications {
                 + "\n\n" + properties.baseUrl() + "/changes/" + change.number() + "\n";
         Instant now = clock.instant();
         for (String to : recipients) {
-            jdbc.sql("INSERT INTO change_notification (change_id, event, recipient, subject, body, status, created_at) "
-                    + "VALUES (?, ?, ?, ?, ?, 'pending', ?)").params(change.id(), event, to, subject, body, ChangeRepository.ts(now))
-                    .update();
+            jdbc.sql("INSERT INTO change_notification (change_id, event, recipient, subject, body, status, created_at, next_attempt_at) "
+                    + "VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)").params(change.id(), event, to, subject, body, ChangeRepository.ts(now),
+                    ChangeRepository.ts(now)).update();
         }
         if (!recipients.isEmpty()) {
             events.publishEvent(new Queued(change.id()));
@@ -104,21 +106,26 @@ class StakeholderNotifications {
             return 0; // no spring.mail.host: messages wait in the outbox and show as pending in the UI
         }
         int sent = 0;
-        while (true) {
+        int failures = 0;
+        while (failures < FAILURES_PER_ROUND) {
             Boolean ok = transactions.execute(status -> sendOne(smtp));
             if (ok == null) {
                 return sent;
             }
-            if (!ok) {
-                return sent; // the server is likely down: the retry loop comes back later
+            if (ok) {
+                sent++;
+                failures = 0;
+            } else {
+                failures++; // the message waits (with back-off) and the next one is tried
             }
-            sent++;
         }
+        return sent;
     }
 
     /** Null when nothing is pending; else whether the message went out. */
     private Boolean sendOne(JavaMailSender smtp) {
-        Long id = jdbc.sql("SELECT id FROM change_notification WHERE status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED")
+        Long id = jdbc.sql("SELECT id FROM change_notification WHERE status = 'pending' AND next_attempt_at <= ? "
+                + "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED").param(ChangeRepository.ts(clock.instant()))
                 .query(Long.class).optional().orElse(null);
         if (id == null) {
             return null;
@@ -139,8 +146,11 @@ class StakeholderNotifications {
         } catch (Exception e) {
             log.warn("Notification {} to {} not sent: {}", id, n.recipient(), e.getMessage());
             String status = n.attempts() + 1 >= MAX_ATTEMPTS ? "failed" : "pending";
-            jdbc.sql("UPDATE change_notification SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?")
-                    .params(status, String.valueOf(e.getMessage()), id).update();
+            // back-off: the retry period, doubled with each attempt, at most six hours
+            java.time.Duration wait = properties.notificationRetry().multipliedBy(1L << Math.min(n.attempts(), 10));
+            wait = wait.compareTo(java.time.Duration.ofHours(6)) > 0 ? java.time.Duration.ofHours(6) : wait;
+            jdbc.sql("UPDATE change_notification SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?")
+                    .params(status, String.valueOf(e.getMessage()), ChangeRepository.ts(clock.instant().plus(wait)), id).update();
             return false;
         }
     }
