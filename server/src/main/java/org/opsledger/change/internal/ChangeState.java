@@ -17,7 +17,7 @@ enum ChangeState {
     static final Set<ChangeState> IMPLEMENTED_OR_LATER = Set.of(IMPLEMENTING, IMPLEMENTED, FAILED, REVIEWED, CLOSED);
 
     /** {@code cab-review}. */
-    String wireName() {
+    public String wireName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 

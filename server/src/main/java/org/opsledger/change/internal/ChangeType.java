@@ -13,7 +13,7 @@ enum ChangeType {
     /** One authorised approver starts it; the full review follows within a set number of days (IS.012 6.2.8). */
     EMERGENCY;
 
-    String wireName() {
+    public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 

@@ -8,7 +8,7 @@ import java.util.Optional;
 enum RiskLevel {
     LOW, MEDIUM, HIGH;
 
-    String wireName() {
+    public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 

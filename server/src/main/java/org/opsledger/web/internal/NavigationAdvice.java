@@ -29,6 +29,8 @@ class NavigationAdvice {
         Set<String> a = auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).collect(Collectors.toSet());
         boolean auditor = a.contains("ROLE_AUDITOR") || a.contains("ROLE_SECURITY_OFFICER");
         boolean administrator = a.contains("ROLE_PLATFORM_ADMINISTRATOR");
-        return new Nav(auth.getName(), auditor, auditor || administrator, false, false);
+        boolean changes = a.contains("ROLE_REQUESTER") || a.contains("ROLE_CHANGE_MANAGER") || a.contains("ROLE_CAB_MEMBER")
+                || a.contains("ROLE_IMPLEMENTER") || a.contains("ROLE_SECURITY_OFFICER") || a.contains("ROLE_AUDITOR");
+        return new Nav(auth.getName(), auditor, auditor || administrator, false, changes);
     }
 }
