@@ -75,7 +75,9 @@ CREATE INDEX change_request_type ON change_request (type, created_at DESC);
 CREATE INDEX change_request_window ON change_request (planned_start, planned_end)
     WHERE state IN ('approved', 'scheduled', 'implementing');
 CREATE INDEX change_request_emergency ON change_request (approved_at) WHERE type = 'emergency';
-CREATE INDEX change_request_title ON change_request (lower(title) text_pattern_ops);
+-- title search (ILIKE '%…%') by trigrams; the inventory's V6 creates the extension too
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX change_request_title ON change_request USING gin (title gin_trgm_ops);
 
 -- Affected configuration items (ids in the inventory; never its tables).
 CREATE TABLE change_item (

@@ -292,9 +292,7 @@ class ChangeService {
         b.state = ChangeState.SUBMITTED;
         b.submittedAt = now;
         b.risk = recomputedRisk(before, items);
-        ChangeRequest submitted = b.build(now);
-        changes.update(submitted);
-        step(before, submitted, "submit", null);
+        ChangeRequest submitted = save(before, b, now, "submit", null);
         notifications.queue(submitted, stakeholders, "submitted", "Submitted for approval");
         if (before.type() != ChangeType.STANDARD) {
             return submitted;
@@ -305,9 +303,7 @@ class ChangeService {
         a.state = ChangeState.APPROVED;
         a.approvedAt = now;
         a.approvedBy = "template:" + template.name();
-        ChangeRequest approved = a.build(now);
-        changes.update(approved);
-        step(submitted, approved, "approve", "pre-approved standard change template '" + template.name() + "'");
+        ChangeRequest approved = save(submitted, a, now, "approve", "pre-approved standard change template '" + template.name() + "'");
         notifications.queue(approved, stakeholders, "approved", "Approved (standard change)");
         return approved;
     }
@@ -384,18 +380,14 @@ class ChangeService {
             b.riskOverrideBy = actor();
             b.risk = b.riskOverrideLevel;
         }
-        ChangeRequest assessed = b.build(now);
-        changes.update(assessed);
-        step(before, assessed, "assess", r.comment() == null ? (r.riskOverride() == null ? null
-                : "risk overridden to " + assessed.risk().wireName() + ": " + assessed.riskOverrideJustification()) : r.comment());
+        ChangeRequest assessed = save(before, b, now, "assess", r.comment() == null ? (r.riskOverride() == null ? null
+                : "risk overridden to " + b.risk.wireName() + ": " + b.riskOverrideJustification) : r.comment());
         if (!assessed.needsCab()) {
             return assessed;
         }
         ChangeRequest.Builder c = assessed.toBuilder();
         c.state = ChangeState.CAB_REVIEW;
-        ChangeRequest review = c.build(now);
-        changes.update(review);
-        step(assessed, review, "cab-review", "IS.012 6.2.2: " + review.risk().wireName() + " risk needs CAB approval");
+        ChangeRequest review = save(assessed, c, now, "cab-review", "IS.012 6.2.2: " + assessed.risk().wireName() + " risk needs CAB approval");
         return review;
     }
 
@@ -439,9 +431,7 @@ class ChangeService {
             // IS.012 6.2.8: the full review follows within the configured number of days
             b.reviewDue = now.plus(Duration.ofDays(properties.emergencyReviewDays()));
         }
-        ChangeRequest approved = b.build(now);
-        changes.update(approved);
-        step(before, approved, "approve", comment);
+        ChangeRequest approved = save(before, b, now, "approve", comment);
         notifications.queue(approved, changes.stakeholders(before.id()), "approved", "Approved");
         return approved;
     }
@@ -459,9 +449,7 @@ class ChangeService {
         ChangeRequest.Builder b = before.toBuilder();
         b.state = ChangeState.REJECTED;
         b.closedAt = now;
-        ChangeRequest rejected = b.build(now);
-        changes.update(rejected);
-        step(before, rejected, "reject", reason);
+        ChangeRequest rejected = save(before, b, now, "reject", reason);
         notifications.queue(rejected, changes.stakeholders(before.id()), "rejected", "Rejected: " + reason);
         return rejected;
     }
@@ -494,9 +482,7 @@ class ChangeService {
         b.plannedStart = start;
         b.plannedEnd = end;
         b.implementer = implementer;
-        ChangeRequest scheduled = b.build(now);
-        changes.update(scheduled);
-        step(before, scheduled, "schedule", r.comment());
+        ChangeRequest scheduled = save(before, b, now, "schedule", r.comment());
         notifications.queue(scheduled, changes.stakeholders(before.id()), "scheduled", "Scheduled for " + start + " to " + end);
         return scheduled;
     }
@@ -516,9 +502,7 @@ class ChangeService {
         b.startedAt = now;
         b.implementer = before.implementer() == null ? actor : before.implementer();
         b.plannedStart = before.plannedStart() == null ? now : before.plannedStart(); // an emergency started unplanned
-        ChangeRequest started = b.build(now);
-        changes.update(started);
-        step(before, started, "start", r.comment());
+        ChangeRequest started = save(before, b, now, "start", r.comment());
         return started;
     }
 
@@ -549,9 +533,7 @@ class ChangeService {
         b.outcome = state.wireName();
         b.outcomeNotes = notes;
         b.plannedEnd = before.plannedEnd() == null ? now : before.plannedEnd();
-        ChangeRequest finished = b.build(now);
-        changes.update(finished);
-        step(before, finished, state == ChangeState.FAILED ? "fail" : "complete", notes);
+        ChangeRequest finished = save(before, b, now, state == ChangeState.FAILED ? "fail" : "complete", notes);
         notifications.queue(finished, changes.stakeholders(before.id()), "outcome", what);
         return finished;
     }
@@ -568,9 +550,7 @@ class ChangeService {
         b.reviewedAt = now;
         b.reviewedBy = actor();
         b.reviewNotes = notes;
-        ChangeRequest reviewed = b.build(now);
-        changes.update(reviewed);
-        step(before, reviewed, "review", before.reviewDue() != null && now.isAfter(before.reviewDue())
+        ChangeRequest reviewed = save(before, b, now, "review", before.reviewDue() != null && now.isAfter(before.reviewDue())
                 ? "late: the review was due " + before.reviewDue() : null);
         return reviewed;
     }
@@ -582,9 +562,7 @@ class ChangeService {
         ChangeRequest.Builder b = before.toBuilder();
         b.state = ChangeState.CLOSED;
         b.closedAt = now;
-        ChangeRequest closed = b.build(now);
-        changes.update(closed);
-        step(before, closed, "close", r.comment());
+        ChangeRequest closed = save(before, b, now, "close", r.comment());
         return closed;
     }
 
@@ -597,9 +575,7 @@ class ChangeService {
         ChangeRequest.Builder b = before.toBuilder();
         b.state = ChangeState.CANCELLED;
         b.closedAt = now;
-        ChangeRequest cancelled = b.build(now);
-        changes.update(cancelled);
-        step(before, cancelled, "cancel", reason);
+        ChangeRequest cancelled = save(before, b, now, "cancel", reason);
         notifications.queue(cancelled, changes.stakeholders(before.id()), "cancelled", "Cancelled: " + reason);
         return cancelled;
     }
@@ -617,6 +593,14 @@ class ChangeService {
             throw e;
         }
         return c;
+    }
+
+    /** Writes a transition prepared in {@code b}: the new row (version checked), its timeline step and audit entry. */
+    private ChangeRequest save(ChangeRequest before, ChangeRequest.Builder b, Instant now, String action, String comment) {
+        ChangeRequest after = b.build(now);
+        changes.update(after);
+        step(before, after, action, comment);
+        return after;
     }
 
     /** One timeline step and its audit entry, in the transition's transaction. */
