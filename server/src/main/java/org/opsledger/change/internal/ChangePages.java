@@ -32,11 +32,13 @@ class ChangePages {
     private final CabVotes votes;
     private final CabMeetings meetings;
     private final ChangeReports reports;
+    private final ChangeCalendar calendar;
     private final ChangeProperties properties;
     private final Clock clock;
 
-    ChangePages(ChangeService service, CabVotes votes, CabMeetings meetings, ChangeReports reports, ChangeProperties properties,
-            Clock clock) {
+    ChangePages(ChangeService service, CabVotes votes, CabMeetings meetings, ChangeReports reports, ChangeCalendar calendar,
+            ChangeProperties properties, Clock clock) {
+        this.calendar = calendar;
         this.service = service;
         this.votes = votes;
         this.meetings = meetings;
@@ -237,7 +239,7 @@ class ChangePages {
     }
 
     /** One day of the calendar grid and the changes planned on it. */
-    record Day(LocalDate date, boolean inMonth, List<ChangeRequest> changes) {
+    record Day(LocalDate date, boolean inMonth, List<ChangeRequest> changes, List<ChangeCalendar.Window> blackouts) {
     }
 
     @GetMapping("/changes/calendar")
@@ -262,13 +264,16 @@ class ChangePages {
                 ChangeState.CAB_REVIEW, ChangeState.APPROVED, ChangeState.SCHEDULED, ChangeState.IMPLEMENTING, ChangeState.IMPLEMENTED,
                 ChangeState.FAILED, ChangeState.REVIEWED, ChangeState.CLOSED), null, null, null, null, null, null, from, to), 0,
                 PageResult.MAX_SIZE).items();
+        List<ChangeCalendar.Window> blackouts = calendar.list(from, to, 0, PageResult.MAX_SIZE).items().stream()
+                .filter(w -> w.kind().equals("blackout")).toList();
         List<Day> days = new ArrayList<>();
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
             Instant dayStart = d.atStartOfDay().toInstant(ZoneOffset.UTC);
             Instant dayEnd = d.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
             days.add(new Day(d, week || d.getMonth() == anchor.getMonth(), planned.stream()
                     .filter(c -> c.plannedStart().isBefore(dayEnd) && c.plannedEnd().isAfter(dayStart))
-                    .sorted(java.util.Comparator.comparing(ChangeRequest::plannedStart)).toList()));
+                    .sorted(java.util.Comparator.comparing(ChangeRequest::plannedStart)).toList(),
+                    blackouts.stream().filter(w -> w.start().isBefore(dayEnd) && w.end().isAfter(dayStart)).toList()));
         }
         model.addAttribute("view", week ? "week" : "month");
         model.addAttribute("anchor", anchor);
