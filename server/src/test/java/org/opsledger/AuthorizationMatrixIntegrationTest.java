@@ -98,6 +98,7 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             Map.entry("GET /api/v1/changes", CHANGE_READERS),
             Map.entry("POST /api/v1/changes", only(Role.REQUESTER, Role.CHANGE_MANAGER)),
             Map.entry("GET /api/v1/changes/{id}", CHANGE_READERS),
+            Map.entry("PUT /api/v1/changes/{id}", only(Role.REQUESTER, Role.CHANGE_MANAGER)),
             Map.entry("POST /api/v1/changes/{id}/submit", only(Role.REQUESTER, Role.CHANGE_MANAGER)),
             Map.entry("POST /api/v1/changes/{id}/assess", only(Role.CHANGE_MANAGER)),
             Map.entry("POST /api/v1/changes/{id}/approve", only(Role.CHANGE_MANAGER, Role.CAB_MEMBER)),

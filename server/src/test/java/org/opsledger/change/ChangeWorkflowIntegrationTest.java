@@ -109,6 +109,21 @@ class ChangeWorkflowIntegrationTest extends IntegrationTest {
         assertThat(r.get("field")).isEqualTo("testEnvironment");
         assertThat((String) r.get("detail")).contains("below production");
 
+        // the requester completes the draft and submits it; once submitted it is no longer edited
+        String fixed = create(api, requester, with(good, "fallbackPlan", null));
+        assertThat(act(api, requester, fixed, "submit", null).get("field")).isEqualTo("fallbackPlan");
+        String someoneElse = api.person(Api.unique("req2"), "requester");
+        assertThat(api.put("/api/v1/changes/" + fixed, someoneElse, good).status()).isEqualTo(403);
+        Api.Response edited = api.put("/api/v1/changes/" + fixed, requester, with(good, "title", "Complete now"));
+        assertThat(edited.status()).isEqualTo(200);
+        assertThat(edited.get("title")).isEqualTo("Complete now");
+        assertThat(edited.get("version")).isEqualTo(1);
+        assertThat(String.valueOf(lastAuditEntry("change.edit").get("before"))).contains("title=Incomplete");
+        assertThat(ok(api, requester, fixed, "submit", null).get("state")).isEqualTo("submitted");
+        Api.Response late = api.put("/api/v1/changes/" + fixed, requester, good);
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.get("allowed")).isEqualTo(List.of("assess", "reject", "cancel"));
+
         Map<String, Object> partial = new LinkedHashMap<>(ChangeFixtures.LOW);
         partial.remove("dataChange");
         assertThat(act(api, requester, create(api, requester, with(good, "riskAnswers", partial)), "submit", null).get("field"))

@@ -13,6 +13,7 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -78,6 +79,13 @@ class ChangeController {
     @Operation(summary = "A change request (by CHG number or id) with its items, stakeholders, timeline, votes, conflicts and messages")
     ChangeView get(@PathVariable String id) {
         return view(id);
+    }
+
+    @PutMapping("/{id}")
+    @PreAuthorize("hasAnyRole('REQUESTER','CHANGE_MANAGER')")
+    @Operation(summary = "Replace what a draft says (same body as create); only drafts, by their requester or a change manager")
+    ChangeView edit(@PathVariable String id, @RequestBody ChangeService.NewChange request) {
+        return view(service.edit(id, request).number());
     }
 
     private ChangeView view(String id) {

@@ -82,6 +82,33 @@ class ChangeRepository {
         }
     }
 
+    /** Writes everything a draft says (its identity, requester and creation stay). */
+    void updateDraft(ChangeRequest c) {
+        int n = jdbc.sql("UPDATE change_request SET title = :title, type = :type, template_id = :templateId, description = :description, "
+                + "implementation_plan = :implementationPlan, test_plan = :testPlan, test_evidence = :testEvidence, "
+                + "test_environment = :testEnvironment, fallback_plan = :fallbackPlan, security_assessment = :securityAssessment, "
+                + "compliance_confirmed = :complianceConfirmed, emergency_justification = :emergencyJustification, "
+                + "planned_start = :plannedStart, planned_end = :plannedEnd, risk_answers = CAST(:riskAnswers AS jsonb), "
+                + "risk_questionnaire = :riskQuestionnaire, risk_items = :riskItems, risk = :risk, risk_override_level = :riskOverrideLevel, "
+                + "risk_override_justification = :riskOverrideJustification, risk_override_by = :riskOverrideBy, "
+                + "network_device = :networkDevice, implementer = :implementer, version = :version, updated_at = :updatedAt "
+                + "WHERE id = :id AND state = 'draft' AND version = :version - 1")
+                .paramSource(params(c)).update();
+        if (n != 1) {
+            throw new org.springframework.dao.OptimisticLockingFailureException("change " + c.number() + " changed concurrently");
+        }
+    }
+
+    void replaceItems(UUID changeId, Collection<UUID> items) {
+        jdbc.sql("DELETE FROM change_item WHERE change_id = ?").param(changeId).update();
+        addItems(changeId, items);
+    }
+
+    void replaceStakeholders(UUID changeId, Collection<Stakeholder> stakeholders) {
+        jdbc.sql("DELETE FROM change_stakeholder WHERE change_id = ?").param(changeId).update();
+        addStakeholders(changeId, stakeholders);
+    }
+
     private static Map<String, Object> params(ChangeRequest c) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("id", c.id());

@@ -49,6 +49,16 @@ record ChangeRequest(UUID id, long seq, String number, String title, ChangeType 
         }
     }
 
+    /** The same draft under a change's identity (a new one, or the one it replaces). */
+    ChangeRequest identified(UUID newId, long newSeq, String newNumber, String newRequester, Instant created, int newVersion) {
+        return new ChangeRequest(newId, newSeq, newNumber, title, type, templateId, state, description, implementationPlan, testPlan,
+                testEvidence, testEnvironment, fallbackPlan, securityAssessment, complianceConfirmed, emergencyJustification,
+                plannedStart, plannedEnd, riskAnswers, riskFromQuestionnaire, riskFromItems, risk, riskOverrideLevel,
+                riskOverrideJustification, riskOverrideBy, networkDevice, newRequester, implementer, approvedBy, securityApprovedBy,
+                created, submittedAt, approvedAt, startedAt, finishedAt, reviewDue, reviewedAt, reviewedBy, reviewNotes, closedAt,
+                outcome, outcomeNotes, newVersion, updatedAt);
+    }
+
     Builder toBuilder() {
         return new Builder(this);
     }

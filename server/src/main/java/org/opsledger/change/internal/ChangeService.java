@@ -122,9 +122,68 @@ class ChangeService {
 
     // ---------------------------------------------------------------- creating
 
+    /** A draft as asked for, checked, with its risk computed; not yet numbered. */
+    private record Prepared(ChangeRequest change, Set<UUID> itemIds, List<ChangeRepository.Stakeholder> stakeholders,
+            StandardTemplates.Template template, RiskLevel computed) {
+    }
+
     /** Records a change request as a draft (IS.012 6.2.3), with its risk computed (6.2.1). */
     @Transactional
     ChangeRequest create(NewChange r) {
+        Instant now = clock.instant();
+        String actor = actor();
+        Prepared p = prepare(r, actor, now);
+        long seq = changes.nextSeq();
+        ChangeRequest c = p.change().identified(UUID.randomUUID(), seq, ChangeRequest.number(seq), actor, now, 0);
+        changes.insert(c);
+        changes.addItems(c.id(), p.itemIds());
+        changes.addStakeholders(c.id(), p.stakeholders());
+        changes.addTransition(c.id(), new ChangeRepository.Transition("create", null, c.state().wireName(), actor, now, null));
+        audit.record(AuditEvent.of("change.create", Access.CREATE, "change", c.number()).change(null, draftView(c, p)));
+        return c;
+    }
+
+    /** Replaces what a draft says; only drafts change this way, by their requester or a change manager. */
+    @Transactional
+    ChangeRequest edit(String key, NewChange r) {
+        ChangeRequest before = changes.lock(key).orElseThrow(() -> ProblemException.notFound("Change " + key));
+        if (before.state() != ChangeState.DRAFT) {
+            IllegalTransition refusal = new IllegalTransition(before.number(), "edit", before.state(), Workflow.allowed(before));
+            audit.recordIndependently(AuditEvent.of("change.edit", Access.UPDATE, "change", before.number()).failed(refusal.getMessage()));
+            throw refusal;
+        }
+        requireRequesterOrManager(before);
+        Instant now = clock.instant();
+        Prepared p = prepare(r, actor(), now);
+        ChangeRequest after = p.change().identified(before.id(), before.seq(), before.number(), before.requester(), before.createdAt(),
+                before.version() + 1);
+        changes.updateDraft(after);
+        changes.replaceItems(after.id(), p.itemIds());
+        changes.replaceStakeholders(after.id(), p.stakeholders());
+        changes.addTransition(after.id(), new ChangeRepository.Transition("edit", "draft", "draft", actor(), now, null));
+        Map<String, Object> beforeView = draftView(before, null);
+        beforeView.put("items", changes.items(before.id()).stream().map(UUID::toString).toList());
+        audit.record(AuditEvent.of("change.edit", Access.UPDATE, "change", after.number()).change(beforeView, draftView(after, p)));
+        return after;
+    }
+
+    private static Map<String, Object> draftView(ChangeRequest c, Prepared p) {
+        Map<String, Object> view = c.auditView();
+        view.put("title", c.title());
+        if (p != null) {
+            view.put("items", p.itemIds().stream().map(UUID::toString).toList());
+            if (p.template() != null) {
+                view.put("template", p.template().name());
+            }
+            if (c.riskOverrideLevel() != null) {
+                view.put("computedRisk", p.computed().wireName());
+                view.put("riskOverrideJustification", c.riskOverrideJustification());
+            }
+        }
+        return view;
+    }
+
+    private Prepared prepare(NewChange r, String actor, Instant now) {
         String title = text(r.title(), "title", 200, true);
         ChangeType type = ChangeType.fromWireName(r.type() == null ? "" : r.type())
                 .orElseThrow(() -> ProblemException.invalid("type", "type is 'standard', 'normal' or 'emergency'"));
@@ -187,31 +246,13 @@ class ChangeService {
                         + "(IS.012 6.3.6): raise a normal change");
             }
         }
-        Instant now = clock.instant();
-        long seq = changes.nextSeq();
-        String actor = actor();
-        ChangeRequest c = new ChangeRequest(UUID.randomUUID(), seq, ChangeRequest.number(seq), title, type,
+        ChangeRequest c = new ChangeRequest(null, 0, null, title, type,
                 template == null ? null : template.id(), ChangeState.DRAFT, description == null ? "" : description,
                 implementationPlan, testPlan, testEvidence, testEnvironment, fallbackPlan, securityAssessment,
                 Boolean.TRUE.equals(r.complianceConfirmed()), emergencyJustification, start, end, answers, fromAnswers, fromItems,
                 risk, overrideLevel, overrideLevel == null ? null : override.justification().strip(), overrideLevel == null ? null : actor,
                 networkDevice, actor, implementer, null, null, now, null, null, null, null, null, null, null, null, null, null, null, 0, now);
-        changes.insert(c);
-        changes.addItems(c.id(), itemIds);
-        changes.addStakeholders(c.id(), stakeholders);
-        changes.addTransition(c.id(), new ChangeRepository.Transition("create", null, c.state().wireName(), actor, now, null));
-        Map<String, Object> after = c.auditView();
-        after.put("title", title);
-        after.put("items", itemIds.stream().map(UUID::toString).toList());
-        if (template != null) {
-            after.put("template", template.name());
-        }
-        if (overrideLevel != null) {
-            after.put("computedRisk", computed.wireName());
-            after.put("riskOverrideJustification", c.riskOverrideJustification());
-        }
-        audit.record(AuditEvent.of("change.create", Access.CREATE, "change", c.number()).change(null, after));
-        return c;
+        return new Prepared(c, itemIds, stakeholders, template, computed);
     }
 
     /** IS.012 6.2.1: an override carries a justification; lowering the computed risk is the change manager's call. */

@@ -12,10 +12,14 @@ class IllegalTransition extends RuntimeException {
     private final List<String> allowed;
 
     IllegalTransition(String number, Workflow.Action action, ChangeState state, Set<Workflow.Action> allowed) {
-        super("A change in state '" + state.wireName() + "' cannot " + action.wireName() + "; allowed: "
+        this(number, action.wireName(), state, allowed);
+    }
+
+    IllegalTransition(String number, String action, ChangeState state, Set<Workflow.Action> allowed) {
+        super("A change in state '" + state.wireName() + "' cannot " + action + "; allowed: "
                 + (allowed.isEmpty() ? "nothing (the change is finished)" : String.join(", ", names(allowed))));
         this.number = number;
-        this.action = action.wireName();
+        this.action = action;
         this.state = state;
         this.allowed = names(allowed);
     }
