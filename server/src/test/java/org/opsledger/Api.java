@@ -1,5 +1,6 @@
 package org.opsledger;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,10 +16,17 @@ public final class Api {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
 
     public Api(String base) {
+        this(base, null);
+    }
+
+    /** A client whose connections come from {@code localAddress} (e.g. 127.0.0.3): another client address. */
+    public Api(String base, InetAddress localAddress) {
         this.base = base;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        this.http = (localAddress == null ? builder : builder.localAddress(localAddress)).build();
     }
 
     /** A response: status, raw body and content type. */

@@ -26,10 +26,10 @@ class ControlsIntegrationTest extends IntegrationTest {
         String someone = api.person(Api.unique("req"), "requester");
         Api.Response all = api.get("/api/v1/controls?size=500", someone);
         assertThat(all.status()).isEqualTo(200);
-        assertThat(all.json()).containsEntry("totalItems", 181);
+        assertThat(all.json()).containsEntry("totalItems", 182);
         assertThat(all.items()).allSatisfy(c -> assertThat(c.get("status"))
                 .isIn("compliant", "not-compliant", "not-assessed", "expired"));
-        assertThat(api.get("/api/v1/controls?source=ECOMP&size=500", someone).json()).containsEntry("totalItems", 87);
+        assertThat(api.get("/api/v1/controls?source=ECOMP&size=500", someone).json()).containsEntry("totalItems", 88);
         assertThat(api.get("/api/v1/controls/ECOMP-3", someone).get("title")).isNotNull();
         assertThat(api.get("/api/v1/controls/NOPE-1", someone).status()).isEqualTo(404);
     }

@@ -61,7 +61,7 @@ class SeedCoverageTest {
         List<String> policyLines = Files.readAllLines(seeds.resolve(POLICY_FILE), StandardCharsets.UTF_8);
         standard = SeedParser.standardRequirements(standardLines);
         standardMapping = SeedParser.standardMapping(standardLines);
-        policy = SeedParser.policyRequirements(policyLines);
+        policy = SeedParser.policyRequirements(policyLines, SeedParser.LEAD_REQUIREMENTS);
         seedText = String.join("\n", standardLines) + "\n" + String.join("\n", policyLines);
         catalog = ControlCatalog.loadDefault();
     }
@@ -79,8 +79,8 @@ class SeedCoverageTest {
         assertThat(standard.getLast().id()).isEqualTo("IS.012-6.7.2.7");
         assertThat(policy.stream().filter(r -> r.id().contains("."))).as("ECOMP numbered items").hasSize(86);
         assertThat(policy.stream().filter(r -> !r.id().contains(".")))
-                .as("ECOMP sections without numbered items").extracting(SeedRequirement::id)
-                .containsExactly("ECOMP-3");
+                .as("ECOMP sections that are a requirement themselves").extracting(SeedRequirement::id)
+                .containsExactly("ECOMP-3", "ECOMP-12");
     }
 
     @Test
@@ -187,8 +187,11 @@ class SeedCoverageTest {
                 "3. Audit logging:",
                 "3.1. Record events:",
                 "3.1.1. System identity;");
-        assertThat(SeedParser.policyRequirements(policyLines)).extracting(SeedRequirement::id)
+        assertThat(SeedParser.policyRequirements(policyLines, Set.of())).extracting(SeedRequirement::id)
                 .containsExactly("ECOMP-1.1", "ECOMP-1.2", "ECOMP-2", "ECOMP-3.1", "ECOMP-3.1.1");
+        assertThat(SeedParser.policyRequirements(policyLines, Set.of("3"))).extracting(SeedRequirement::id)
+                .as("a lead statement that is a requirement of its own comes before the section's items")
+                .containsExactly("ECOMP-1.1", "ECOMP-1.2", "ECOMP-2", "ECOMP-3", "ECOMP-3.1", "ECOMP-3.1.1");
     }
 
     // ---- locating the seeds --------------------------------------------------------------
@@ -307,10 +310,18 @@ class SeedCoverageTest {
         }
 
         /**
-         * ECOMP: every numbered item under the numbered sections; a section that has prose but no
-         * numbered items (section 3, Separation of Duties) is itself one requirement.
+         * ECOMP sections whose lead statement is a requirement that their numbered items do not
+         * restate. Section 12: "clocks must be synchronised with an agreed time source"; 12.1 and
+         * 12.2 only say how the time service itself is protected.
          */
-        static List<SeedRequirement> policyRequirements(List<String> lines) {
+        static final Set<String> LEAD_REQUIREMENTS = Set.of("12");
+
+        /**
+         * ECOMP: every numbered item under the numbered sections; a section that has prose but no
+         * numbered items (section 3, Separation of Duties) is itself one requirement, and so is a
+         * section in {@code leadRequirements}, ahead of its items.
+         */
+        static List<SeedRequirement> policyRequirements(List<String> lines, Set<String> leadRequirements) {
             List<SeedRequirement> items = new ArrayList<>();
             String section = null;
             String sectionTitle = null;
@@ -331,9 +342,12 @@ class SeedCoverageTest {
                     }
                     section = m.group(1);
                     sectionTitle = m.group(2);
-                    sectionHasItems = false;
+                    sectionHasItems = leadRequirements.contains(section);
                     if (Integer.parseInt(section) != expectedSection++) {
                         throw new IllegalStateException("ECOMP sections out of sequence at: " + line);
+                    }
+                    if (sectionHasItems) {
+                        items.add(new SeedRequirement(Control.ECOMP + "-" + section, section, sectionTitle));
                     }
                 } else if (LOOKS_NUMBERED.matcher(line).find()) {
                     throw new IllegalStateException("ECOMP: cannot read numbered line: " + line);

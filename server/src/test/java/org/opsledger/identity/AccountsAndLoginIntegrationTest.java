@@ -2,6 +2,7 @@ package org.opsledger.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,23 @@ class AccountsAndLoginIntegrationTest extends IntegrationTest {
 
         assertThat(api.post("/api/v1/accounts/" + name + "/unlock", api.admin(), "{}").status()).isEqualTo(200);
         assertThat(api.login(name, "Known-Good-Pass-99")).startsWith("olt_");
+    }
+
+    @Test
+    void manyFailedLoginsFromOneAddressAcrossAccountsRefuseThatAddressButNoOther() throws Exception {
+        // password spraying: one guess on each of many accounts never locks an account
+        Api sprayer = new Api("http://127.0.0.1:" + port, InetAddress.getByName("127.0.0.3"));
+        for (int i = 0; i < 50; i++) {
+            assertThat(sprayer.post("/api/v1/auth/token", null, Map.of("username", Api.unique("guess"), "password", "Winter2026!!"))
+                    .status()).isEqualTo(401);
+        }
+        Api.Response refused = sprayer.post("/api/v1/auth/token", null, Map.of("username", ADMIN, "password", ADMIN_PASSWORD));
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(lastAuditEntry("auth.token")).containsEntry("objectId", ADMIN).containsEntry("outcome", "denied")
+                .containsEntry("reason", "too many failed logins from 127.0.0.3");
+        // the account is not locked, and the administrator still logs in from another address
+        assertThat(api.admin()).startsWith("olt_");
     }
 
     @Test

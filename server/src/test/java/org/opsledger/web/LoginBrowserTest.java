@@ -108,7 +108,7 @@ class LoginBrowserTest extends IntegrationTest {
         screenshot("dashboard");
 
         browser.get(url("/controls"));
-        assertThat(browser.findElements(By.cssSelector("tbody tr"))).hasSize(181);
+        assertThat(browser.findElements(By.cssSelector("tbody tr"))).hasSize(182);
         screenshot("controls");
 
         // ECOMP 1.8: the session carries the configured inactivity timeout (15 minutes by default)...

@@ -17,8 +17,6 @@ import org.springframework.stereotype.Component;
 @Component
 class AuditControls implements ControlEvaluator {
 
-    private static final Duration CHECK_AGE = Duration.ofHours(24);
-
     /** Triggers that keep the record and its ledger append-only (V1, V4). */
     private static final Map<String, List<String>> APPEND_ONLY = Map.of(
             "audit_entry", List.of("audit_entry_no_update_or_delete", "audit_entry_no_truncate"),
@@ -30,12 +28,14 @@ class AuditControls implements ControlEvaluator {
     private static final List<String> REVIEW_ACTIONS = List.of("audit.search", "audit.export");
 
     private final JdbcClient jdbc;
+    private final SelfCheckRecords checks;
     private final Duration heartbeat;
     private final Duration reviewEvery;
 
-    AuditControls(JdbcClient jdbc, @Value("${opsledger.audit.heartbeat:60s}") Duration heartbeat,
+    AuditControls(JdbcClient jdbc, SelfCheckRecords checks, @Value("${opsledger.audit.heartbeat:60s}") Duration heartbeat,
             @Value("${opsledger.audit.review-every:30d}") Duration reviewEvery) {
         this.jdbc = jdbc;
+        this.checks = checks;
         this.heartbeat = heartbeat;
         this.reviewEvery = reviewEvery;
     }
@@ -58,31 +58,17 @@ class AuditControls implements ControlEvaluator {
         };
     }
 
-    private record Check(long id, Instant time, String outcome, String reason, String verdict, long notInTree) {
-    }
-
-    private Optional<Check> lastCheck() {
-        return jdbc.sql("""
-                SELECT id, occurred_at, outcome, body::jsonb ->> 'reason', body::jsonb -> 'after' ->> 'verdict',
-                       coalesce((body::jsonb -> 'after' ->> 'notInTree')::bigint, 0)
-                FROM audit_entry WHERE action = ? AND actor = ? ORDER BY id DESC LIMIT 1""")
-                .param(AuditSelfCheck.ACTION).param(AuditSelfCheck.ACTOR)
-                .query((rs, n) -> new Check(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getLong(6)))
-                .optional();
-    }
-
     private Result integrityVerified(Instant now) {
         List<String> problems = new ArrayList<>();
         List<String> facts = new ArrayList<>();
-        Optional<Check> check = lastCheck();
+        Optional<SelfCheckRecords.Check> check = checks.last();
         if (check.isEmpty()) {
             return Result.notAssessed("The trail's integrity has not been checked yet (the leader checks a minute after start).");
         }
-        Check last = check.get();
-        if (!"success".equals(last.outcome())) {
+        SelfCheckRecords.Check last = check.get();
+        if (!last.passed()) {
             problems.add("The integrity check of " + last.time() + " (audit entry " + last.id() + ") failed: " + last.reason());
-        } else if (Duration.between(last.time(), now).compareTo(CHECK_AGE) > 0) {
+        } else if (!last.recentAt(now)) {
             problems.add("The last integrity check passed at " + last.time() + ", more than 24 h ago (audit entry "
                     + last.id() + ").");
         } else {
@@ -124,9 +110,8 @@ class AuditControls implements ControlEvaluator {
             Review r = review.get();
             facts.add(r.actor() + " reviewed the trail (" + r.action() + ") at " + r.time() + " (audit entry " + r.id() + ").");
         }
-        Optional<Check> check = lastCheck();
-        if (check.isPresent() && "success".equals(check.get().outcome())
-                && Duration.between(check.get().time(), now).compareTo(CHECK_AGE) <= 0) {
+        Optional<SelfCheckRecords.Check> check = checks.last();
+        if (check.isPresent() && check.get().passed() && check.get().recentAt(now)) {
             facts.add("The server checked the trail's integrity at " + check.get().time() + " (audit entry "
                     + check.get().id() + ").");
         } else {
@@ -143,11 +128,10 @@ class AuditControls implements ControlEvaluator {
                 .param(APPEND_ONLY.keySet().toArray(String[]::new)).query(String.class).list();
         APPEND_ONLY.forEach((table, triggers) -> triggers.stream().filter(t -> !enabled.contains(t))
                 .forEach(t -> problems.add("Trigger " + t + " on " + table + " is missing or disabled: the table is not append-only.")));
-        Optional<Check> last = lastCheck();
+        Optional<SelfCheckRecords.Check> last = checks.last();
         if (last.isEmpty()) {
             problems.add("The tree has not been compared with the table yet (the leader checks a minute after start).");
-        } else if ("missing".equals(last.get().verdict()) || "truncated".equals(last.get().verdict())
-                || last.get().notInTree() > 0) {
+        } else if (last.get().foundGaps()) {
             problems.add("The check of " + last.get().time() + " (audit entry " + last.get().id() + ") found the table and"
                     + " the tree apart: " + last.get().reason());
         }

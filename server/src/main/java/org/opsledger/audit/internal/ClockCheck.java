@@ -37,6 +37,7 @@ class ClockCheck implements SmartLifecycle {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final AuditTrail trail;
+    private final Clock clock;
     private final SntpClient sntp;
     private final List<InetSocketAddress> servers;
     private final Duration every;
@@ -47,6 +48,7 @@ class ClockCheck implements SmartLifecycle {
             @Value("${opsledger.audit.ntp-every:1h}") Duration every,
             @Value("${opsledger.audit.ntp-max-offset:1s}") Duration maxOffset) {
         this.trail = trail;
+        this.clock = clock;
         this.sntp = new SntpClient(clock);
         this.servers = parse(servers);
         this.every = every;
@@ -79,6 +81,9 @@ class ClockCheck implements SmartLifecycle {
 
     List<Reading> check(List<InetSocketAddress> targets) {
         List<Reading> readings = new ArrayList<>();
+        // one round = one pass over the servers; its readings share this value, so the evaluator
+        // and the dashboard can take a node's latest round as a whole
+        String round = clock.instant().toString();
         for (InetSocketAddress target : targets) {
             String name = target.getHostString() + ":" + target.getPort();
             InetSocketAddress resolved = target.isUnresolved()
@@ -91,6 +96,7 @@ class ClockCheck implements SmartLifecycle {
             switch (answer) {
                 case SntpClient.Answer.Answered a -> {
                     Map<String, Object> after = new LinkedHashMap<>();
+                    after.put("round", round);
                     after.put("offsetMs", a.offset().toNanos() / 1_000_000.0);
                     after.put("delayMs", a.delay().toNanos() / 1_000_000.0);
                     after.put("stratum", a.stratum());
@@ -105,7 +111,7 @@ class ClockCheck implements SmartLifecycle {
                 }
                 case SntpClient.Answer.NoAnswer none -> {
                     reading = new Reading(name, false, "no answer: " + none.reason());
-                    event = event.failed(reading.reason());
+                    event = event.change(null, Map.of("round", round)).failed(reading.reason());
                 }
             }
             if (!reading.inSync()) {

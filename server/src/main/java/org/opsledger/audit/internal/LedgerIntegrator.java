@@ -1,7 +1,6 @@
 package org.opsledger.audit.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -18,16 +17,15 @@ import org.opsledger.ledger.note.SignerKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Appends committed audit entries to the Merkle tree and signs checkpoints (issue 3; DESIGN "The
  * audit trail"). One node at a time: the leader is whoever holds a PostgreSQL session-level
- * advisory lock, and every write of the leader goes through the very connection that holds it, so
- * a node that lost its session (and with it the lock) cannot write another leaf.
+ * advisory lock ({@link LeaderSession}), and every write of the leader goes through the very
+ * connection that holds it, so a node that lost its session (and with it the lock) cannot write
+ * another leaf.
  *
  * <p><b>Which entries.</b> Identity ids are handed out at INSERT, but transactions commit out of
  * order: "id greater than the last integrated" would skip a lower id that commits later. Each entry
@@ -51,7 +49,7 @@ final class LedgerIntegrator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerIntegrator.class);
 
-    private final DataSource dataSource;
+    private final LeaderSession session;
     private final LogIdentity identity;
     private final String node;
     private final Clock clock;
@@ -59,17 +57,15 @@ final class LedgerIntegrator implements AutoCloseable {
     private final int batchSize;
     private final TreeHasher hasher = new TreeHasher();
 
-    private Connection connection;
     private JdbcClient jdbc;
     private TransactionTemplate transactions;
-    private volatile boolean leader;
     private MerkleTree tree;
     private long horizon;
     private Instant lastSigned = Instant.EPOCH;
     private long lastSignedSize = -1;
 
     LedgerIntegrator(DataSource dataSource, LogIdentity identity, String node, Clock clock, Duration heartbeat, int batchSize) {
-        this.dataSource = dataSource;
+        this.session = new LeaderSession(dataSource, LEADER_LOCK);
         this.identity = identity;
         this.node = node;
         this.clock = clock;
@@ -121,31 +117,19 @@ final class LedgerIntegrator implements AutoCloseable {
     }
 
     boolean isLeader() {
-        return leader;
+        return session.isLeader();
     }
 
     private boolean holdLeadership() throws SQLException {
-        if (connection != null && !connection.isValid(2)) {
-            release();
-        }
-        if (connection == null) {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(true);
-            SingleConnectionDataSource single = new SingleConnectionDataSource(connection, true);
-            jdbc = JdbcClient.create(single);
-            transactions = new TransactionTemplate(new DataSourceTransactionManager(single));
-            transactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
-        }
-        if (!leader) {
-            leader = Boolean.TRUE.equals(jdbc.sql("SELECT pg_try_advisory_lock(?)").param(LEADER_LOCK)
-                    .query(Boolean.class).single());
-            if (!leader) {
-                return false;
-            }
+        LeaderSession.Lead lead = session.hold();
+        if (lead == LeaderSession.Lead.TAKEN) {
+            jdbc = session.jdbc();
+            // REPEATABLE READ: every statement of a pass sees the snapshot whose xmin it reads
+            transactions = session.transactions(TransactionDefinition.ISOLATION_REPEATABLE_READ);
             resume();
             log.info("This node now integrates the audit ledger (tree of {} leaves)", tree.size());
         }
-        return true;
+        return lead != LeaderSession.Lead.NONE;
     }
 
     /** Rebuilds the tree's right edge and the horizon from what the previous leader committed. */
@@ -245,31 +229,9 @@ final class LedgerIntegrator implements AutoCloseable {
     /** Gives up the leadership (if held) and the connection. */
     private void release() {
         tree = null;
-        boolean wasLeader = leader;
-        leader = false;
-        if (connection == null) {
-            return;
-        }
-        try {
-            if (wasLeader && !connection.isClosed()) {
-                // Session locks outlive transactions: unlock before the connection goes back to the pool.
-                try (var statement = connection.createStatement()) {
-                    statement.execute("SELECT pg_advisory_unlock_all()");
-                }
-            }
-            connection.close();
-        } catch (SQLException e) {
-            log.debug("Closing the integrator connection: {}", e.toString());
-            try {
-                connection.abort(Runnable::run); // never return a connection that may still hold the lock
-            } catch (SQLException ignored) {
-                // the pool discards a broken connection
-            }
-        } finally {
-            connection = null;
-            jdbc = null;
-            transactions = null;
-        }
+        jdbc = null;
+        transactions = null;
+        session.release();
     }
 
     @Override

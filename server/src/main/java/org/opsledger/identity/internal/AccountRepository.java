@@ -45,6 +45,12 @@ class AccountRepository {
                 .params(limit, offset).query(AccountRepository::map).list();
     }
 
+    /** User names of the accounts holding any of these roles, sorted. */
+    List<String> holdersOf(Set<Role> roles) {
+        return jdbc.sql("SELECT username FROM account WHERE roles && ?::text[] ORDER BY username")
+                .param(roles.stream().map(Role::wireName).toArray(String[]::new)).query(String.class).list();
+    }
+
     long count() {
         return jdbc.sql("SELECT count(*) FROM account").query(Long.class).single();
     }

@@ -45,6 +45,7 @@ class AuthController {
             case LoginService.LoginResult.Failure f ->
                     throw new ProblemException(401, "Unauthorized", "Wrong user name or password, or the account is locked", null)
                             .recorded(); // LoginService recorded the attempt and why it failed
+            case LoginService.LoginResult.Throttled t -> throw LoginService.throttled();
             case LoginService.LoginResult.Success s when s.account().passwordChangeRequired() -> {
                 audit.recordIndependently(AuditEvent.of("auth.token", Access.LOGIN, "account", s.account().username())
                         .by(s.account().username()).denied("password change required"));

@@ -12,10 +12,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param lockoutBase       first lock duration; each further failure doubles it, default 1 minute
  * @param lockoutMax        longest lock, default 1 hour
  * @param passwordMinLength default 12
+ * @param addressFailureLimit  failed logins from one client address, over all accounts, before its attempts
+ *                             are refused (password spraying), default 50
+ * @param addressFailureWindow the window those failures are counted in, default 10 minutes
  */
 @ConfigurationProperties("opsledger.security")
 record IdentityProperties(Duration sessionTimeout, Duration tokenTtl, Integer lockoutThreshold, Duration lockoutBase,
-        Duration lockoutMax, Integer passwordMinLength) {
+        Duration lockoutMax, Integer passwordMinLength, Integer addressFailureLimit, Duration addressFailureWindow) {
 
     IdentityProperties {
         sessionTimeout = sessionTimeout == null ? Duration.ofMinutes(15) : sessionTimeout;
@@ -24,5 +27,7 @@ record IdentityProperties(Duration sessionTimeout, Duration tokenTtl, Integer lo
         lockoutBase = lockoutBase == null ? Duration.ofMinutes(1) : lockoutBase;
         lockoutMax = lockoutMax == null ? Duration.ofHours(1) : lockoutMax;
         passwordMinLength = passwordMinLength == null ? 12 : passwordMinLength;
+        addressFailureLimit = addressFailureLimit == null ? 50 : addressFailureLimit;
+        addressFailureWindow = addressFailureWindow == null ? Duration.ofMinutes(10) : addressFailureWindow;
     }
 }

@@ -7,13 +7,17 @@ import java.util.Optional;
 import org.opsledger.audit.Access;
 import org.opsledger.audit.AuditEvent;
 import org.opsledger.audit.AuditTrail;
+import org.opsledger.shared.ProblemException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Checks a user name and password, for the UI login and {@code POST /api/v1/auth/token} alike.
- * Failed attempts lock the account with a back-off; every attempt is an audit entry (ECOMP 6.1.6).
+ * Failed attempts lock the account with a back-off, many failures from one address refuse that address
+ * for a while ({@link LoginThrottle}); every attempt is an audit entry (ECOMP 6.1.6).
  */
 @Service
 class LoginService {
@@ -26,6 +30,10 @@ class LoginService {
         /** {@code reason} goes to the audit record; callers show users a generic message. */
         record Failure(String reason) implements LoginResult {
         }
+
+        /** Too many failed logins from the client's address: refused without looking at the password. */
+        record Throttled() implements LoginResult {
+        }
     }
 
     private final AccountRepository accounts;
@@ -33,15 +41,17 @@ class LoginService {
     private final AuditTrail audit;
     private final IdentityProperties properties;
     private final Clock clock;
+    private final LoginThrottle throttle;
     private final String dummyHash;
 
     LoginService(AccountRepository accounts, PasswordEncoder encoder, AuditTrail audit, IdentityProperties properties,
-            Clock clock) {
+            Clock clock, LoginThrottle throttle) {
         this.accounts = accounts;
         this.encoder = encoder;
         this.audit = audit;
         this.properties = properties;
         this.clock = clock;
+        this.throttle = throttle;
         this.dummyHash = encoder.encode("not a real password, used to keep timing even");
     }
 
@@ -57,6 +67,19 @@ class LoginService {
     LoginResult login(String rawUsername, String password, String action) {
         String username = rawUsername == null ? "" : rawUsername.strip().toLowerCase(java.util.Locale.ROOT);
         AuditEvent attempt = AuditEvent.of(action, Access.LOGIN, "account", username).by(username);
+        String address = clientAddress();
+        if (address != null && throttle.refuses(address)) {
+            audit.record(attempt.denied("too many failed logins from " + address));
+            return new LoginResult.Throttled();
+        }
+        LoginResult result = check(username, password, attempt);
+        if (address != null && result instanceof LoginResult.Failure) {
+            throttle.failed(address);
+        }
+        return result;
+    }
+
+    private LoginResult check(String username, String password, AuditEvent attempt) {
         Optional<Account> found = username.isEmpty() ? Optional.empty() : accounts.lockByUsername(username);
         if (found.isEmpty()) {
             encoder.matches(password == null ? "" : password, dummyHash);
@@ -96,6 +119,18 @@ class LoginService {
         int doublings = Math.min(20, Math.max(0, failures - properties.lockoutThreshold()));
         Duration d = properties.lockoutBase().multipliedBy(1L << doublings);
         return d.compareTo(properties.lockoutMax()) > 0 ? properties.lockoutMax() : d;
+    }
+
+    /** The API's answer to a throttled attempt (the attempt itself is already recorded). */
+    static ProblemException throttled() {
+        return new ProblemException(429, "Too Many Requests",
+                "Too many failed logins from your address; try again in a few minutes", null).recorded();
+    }
+
+    /** The client's address when the attempt arrives over HTTP; null otherwise. */
+    private static String clientAddress() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attrs
+                ? attrs.getRequest().getRemoteAddr() : null;
     }
 
     private LoginResult fail(AuditEvent attempt, String reason) {

@@ -21,6 +21,7 @@ class PasswordAuthenticationProvider implements AuthenticationProvider {
         return switch (logins.login(authentication.getName(), password, LoginService.UI_LOGIN)) {
             case LoginService.LoginResult.Success s -> AccountPrincipal.authenticationOf(s.account());
             case LoginService.LoginResult.Failure f -> throw SecurityConfiguration.badCredentials();
+            case LoginService.LoginResult.Throttled t -> throw SecurityConfiguration.badCredentials();
         };
     }
 

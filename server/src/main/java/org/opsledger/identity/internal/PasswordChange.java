@@ -24,6 +24,7 @@ class PasswordChange {
     void change(String username, String currentPassword, String newPassword) {
         Account account = switch (logins.login(username, currentPassword, ATTEMPT)) {
             case LoginService.LoginResult.Success s -> s.account();
+            case LoginService.LoginResult.Throttled t -> throw LoginService.throttled();
             case LoginService.LoginResult.Failure f ->
                     throw new ProblemException(401, "Unauthorized", "Wrong user name or password, or the account is locked",
                             "currentPassword").recorded();

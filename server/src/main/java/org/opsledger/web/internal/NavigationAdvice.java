@@ -17,7 +17,7 @@ class NavigationAdvice {
      * What the top bar shows beyond what everyone signed in sees (dashboard, controls, my tokens, API).
      * Each module's pages decide who may open them; a link shows only to those roles.
      */
-    record Nav(String username, boolean audit, boolean accounts, boolean inventory, boolean changes) {
+    record Nav(String username, boolean audit, boolean accounts, boolean inventory, boolean changes, boolean trailHealth) {
     }
 
     @ModelAttribute("nav")
@@ -31,6 +31,8 @@ class NavigationAdvice {
         boolean administrator = a.contains("ROLE_PLATFORM_ADMINISTRATOR");
         boolean changes = a.contains("ROLE_REQUESTER") || a.contains("ROLE_CHANGE_MANAGER") || a.contains("ROLE_CAB_MEMBER")
                 || a.contains("ROLE_IMPLEMENTER") || a.contains("ROLE_SECURITY_OFFICER") || a.contains("ROLE_AUDITOR");
-        return new Nav(auth.getName(), auditor, auditor || administrator, false, changes);
+        // the clock check and SIEM forwarding: those who review the trail and those who run systems
+        boolean trailHealth = auditor || administrator || a.contains("ROLE_SYSTEM_ADMINISTRATOR");
+        return new Nav(auth.getName(), auditor, auditor || administrator, false, changes, trailHealth);
     }
 }

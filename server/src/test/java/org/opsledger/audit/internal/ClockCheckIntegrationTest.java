@@ -108,7 +108,7 @@ class ClockCheckIntegrationTest extends IntegrationTest {
     }
 
     /** An SNTP server on loopback whose clock is off by {@code skew}; {@code bogus} answers without echoing the request. */
-    private static final class Responder implements AutoCloseable {
+    static final class Responder implements AutoCloseable {
         private final DatagramSocket socket;
         private final Thread thread;
 
