@@ -398,13 +398,12 @@ class ChangeService {
         }
     }
 
-    /** The items' tier or environment may have changed since the draft: the risk never goes below what they say now. */
-    private RiskLevel recomputedRisk(ChangeRequest c, List<ConfigurationItemSummary> items) {
-        RiskLevel computed = c.riskFromQuestionnaire().max(RiskAssessment.fromItems(items));
-        if (c.riskOverrideLevel() != null) {
-            return c.riskOverrideLevel();
-        }
-        return computed;
+    /**
+     * The items' tier or environment may have changed since the draft: the risk is what they say now,
+     * unless a justified override sets it.
+     */
+    private static RiskLevel recomputedRisk(ChangeRequest c, List<ConfigurationItemSummary> items) {
+        return c.riskOverrideLevel() != null ? c.riskOverrideLevel() : c.riskFromQuestionnaire().max(RiskAssessment.fromItems(items));
     }
 
     /** The change manager confirms the risk (may override it, justified); High and Medium go to the CAB (IS.012 6.2.2). */
