@@ -61,6 +61,17 @@ class ChangeItemsIntegrationTest extends IntegrationTest {
         assertThat(risk.get("fromItems")).isEqualTo("low");
         assertThat(risk.get("level")).isEqualTo("medium");
 
+        // the item becomes critical production before submission: the risk follows it
+        String growing = item("server", "low", "test");
+        String number = create(api, requester, with(ready("Growing item", ChangeFixtures.LOW, 3), "items", List.of(growing),
+                "testEnvironment", "development"));
+        assertThat(((Map<?, ?>) api.get("/api/v1/changes/" + number, requester).get("risk")).get("level")).isEqualTo("low");
+        assertThat(api.send("PATCH", "/api/v1/items/" + growing, assets, "application/json",
+                Api.toJson(Map.of("tier", "critical", "environment", "production"))).status()).isEqualTo(200);
+        Map<?, ?> submitted = (Map<?, ?>) ok(api, requester, number, "submit", null).get("risk");
+        assertThat(submitted.get("fromItems")).isEqualTo("high");
+        assertThat(submitted.get("level")).isEqualTo("high");
+
         assertThat(api.post("/api/v1/changes", requester, with(ready("Ghost", ChangeFixtures.LOW, 3), "items",
                 List.of(UUID.randomUUID().toString()))).get("field")).isEqualTo("items");
     }

@@ -70,7 +70,8 @@ class ChangeRepository {
     void update(ChangeRequest c) {
         int n = jdbc.sql("UPDATE change_request SET state = :state, implementer = :implementer, approved_by = :approvedBy, "
                 + "security_approved_by = :securityApprovedBy, planned_start = :plannedStart, planned_end = :plannedEnd, "
-                + "risk = :risk, risk_override_level = :riskOverrideLevel, risk_override_justification = :riskOverrideJustification, "
+                + "risk_items = :riskItems, risk = :risk, risk_override_level = :riskOverrideLevel, "
+                + "risk_override_justification = :riskOverrideJustification, "
                 + "risk_override_by = :riskOverrideBy, submitted_at = :submittedAt, approved_at = :approvedAt, "
                 + "started_at = :startedAt, finished_at = :finishedAt, review_due = :reviewDue, reviewed_at = :reviewedAt, "
                 + "reviewed_by = :reviewedBy, review_notes = :reviewNotes, closed_at = :closedAt, outcome = :outcome, "

@@ -71,6 +71,7 @@ record ChangeRequest(UUID id, long seq, String number, String title, ChangeType 
         String securityApprovedBy;
         Instant plannedStart;
         Instant plannedEnd;
+        RiskLevel riskFromItems;
         RiskLevel risk;
         RiskLevel riskOverrideLevel;
         String riskOverrideJustification;
@@ -96,6 +97,7 @@ record ChangeRequest(UUID id, long seq, String number, String title, ChangeType 
             securityApprovedBy = c.securityApprovedBy;
             plannedStart = c.plannedStart;
             plannedEnd = c.plannedEnd;
+            riskFromItems = c.riskFromItems;
             risk = c.risk;
             riskOverrideLevel = c.riskOverrideLevel;
             riskOverrideJustification = c.riskOverrideJustification;
@@ -117,7 +119,7 @@ record ChangeRequest(UUID id, long seq, String number, String title, ChangeType 
             return new ChangeRequest(c.id, c.seq, c.number, c.title, c.type, c.templateId, state, c.description,
                     c.implementationPlan, c.testPlan, c.testEvidence, c.testEnvironment, c.fallbackPlan, c.securityAssessment,
                     c.complianceConfirmed, c.emergencyJustification, plannedStart, plannedEnd, c.riskAnswers,
-                    c.riskFromQuestionnaire, c.riskFromItems, risk, riskOverrideLevel, riskOverrideJustification, riskOverrideBy,
+                    c.riskFromQuestionnaire, riskFromItems, risk, riskOverrideLevel, riskOverrideJustification, riskOverrideBy,
                     c.networkDevice, c.requester, implementer, approvedBy, securityApprovedBy, c.createdAt, submittedAt,
                     approvedAt, startedAt, finishedAt, reviewDue, reviewedAt, reviewedBy, reviewNotes, closedAt, outcome, outcomeNotes,
                     c.version + 1, now);

@@ -332,6 +332,7 @@ class ChangeService {
         ChangeRequest.Builder b = before.toBuilder();
         b.state = ChangeState.SUBMITTED;
         b.submittedAt = now;
+        b.riskFromItems = RiskAssessment.fromItems(items);
         b.risk = recomputedRisk(before, items);
         ChangeRequest submitted = save(before, b, now, "submit", null);
         notifications.queue(submitted, stakeholders, "submitted", "Submitted for approval");
