@@ -58,6 +58,9 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
 
     private static final Only ACCOUNT_READERS = only(Role.PLATFORM_ADMINISTRATOR, Role.SECURITY_OFFICER, Role.AUDITOR);
     private static final Only ADMIN = only(Role.PLATFORM_ADMINISTRATOR);
+    private static final Only CHANGE_READERS = only(Role.REQUESTER, Role.CHANGE_MANAGER, Role.CAB_MEMBER, Role.IMPLEMENTER,
+            Role.SECURITY_OFFICER, Role.AUDITOR);
+    private static final Only CHANGE_REPORT_READERS = only(Role.CHANGE_MANAGER, Role.CAB_MEMBER, Role.SECURITY_OFFICER, Role.AUDITOR);
     /** Everyone but the platform administrator reads the inventory; the asset manager keeps it. */
     private static final Only INVENTORY_READERS =
             new Only(java.util.EnumSet.complementOf(java.util.EnumSet.of(Role.PLATFORM_ADMINISTRATOR)));
@@ -94,6 +97,40 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             Map.entry("GET /api/v1/controls/{id}/attestations", new Anyone()),
             Map.entry("POST /api/v1/controls/{id}/attestations", only(Role.SECURITY_OFFICER)),
             Map.entry("GET /api/v1/attestations/{id}/evidence", only(Role.SECURITY_OFFICER, Role.AUDITOR)),
+            Map.entry("GET /api/v1/changes", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes", only(Role.REQUESTER, Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/{id}", CHANGE_READERS),
+            Map.entry("PUT /api/v1/changes/{id}", only(Role.REQUESTER, Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/submit", only(Role.REQUESTER, Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/assess", only(Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/approve", only(Role.CHANGE_MANAGER, Role.CAB_MEMBER)),
+            Map.entry("POST /api/v1/changes/{id}/reject", only(Role.CHANGE_MANAGER, Role.CAB_MEMBER)),
+            Map.entry("POST /api/v1/changes/{id}/schedule", only(Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/start", only(Role.IMPLEMENTER, Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/complete", only(Role.IMPLEMENTER, Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/fail", only(Role.IMPLEMENTER, Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/review", only(Role.CHANGE_MANAGER, Role.CAB_MEMBER)),
+            Map.entry("POST /api/v1/changes/{id}/close", only(Role.CHANGE_MANAGER)),
+            Map.entry("POST /api/v1/changes/{id}/cancel", only(Role.REQUESTER, Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/{id}/cab-votes", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes/{id}/cab-votes", only(Role.CAB_MEMBER, Role.SECURITY_OFFICER)),
+            Map.entry("GET /api/v1/changes/{id}/conflicts", CHANGE_READERS),
+            Map.entry("GET /api/v1/changes/risk-questions", CHANGE_READERS),
+            Map.entry("GET /api/v1/changes/windows", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes/windows", only(Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/templates", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes/templates", only(Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/reports/emergency", CHANGE_REPORT_READERS),
+            Map.entry("GET /api/v1/changes/reports/process", CHANGE_REPORT_READERS),
+            Map.entry("GET /api/v1/changes/reports/process.csv", CHANGE_REPORT_READERS),
+            Map.entry("GET /api/v1/changes/process-reviews", CHANGE_REPORT_READERS),
+            Map.entry("POST /api/v1/changes/process-reviews", only(Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/cab-meetings", CHANGE_READERS),
+            Map.entry("GET /api/v1/changes/calendar.ics", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes/calendar-feed", CHANGE_READERS),
+            Map.entry("DELETE /api/v1/changes/calendar-feed", CHANGE_READERS),
+            Map.entry("POST /api/v1/changes/cab-meetings", only(Role.CHANGE_MANAGER)),
+            Map.entry("GET /api/v1/changes/cab-meetings/{meetingId}", CHANGE_READERS),
             Map.entry("POST /api/v1/items", ASSET_MANAGER),
             Map.entry("GET /api/v1/items", INVENTORY_READERS),
             Map.entry("GET /api/v1/items/{id}", INVENTORY_READERS),

@@ -27,6 +27,8 @@ public abstract class IntegrationTest {
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "First-Operator-Pass-1";
     private static final Path DATA_DIR = tempDir();
+    /** Where the application sends mail; a test that reads it starts GreenMail there (change notifications). */
+    public static final int SMTP_PORT = freePort();
 
     @LocalServerPort
     protected int port;
@@ -44,6 +46,9 @@ public abstract class IntegrationTest {
         registry.add("opsledger.data-dir", DATA_DIR::toString);
         registry.add("opsledger.bootstrap.admin-password", () -> ADMIN_PASSWORD);
         registry.add("opsledger.node-name", () -> "test-node");
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", () -> SMTP_PORT);
+        registry.add("opsledger.change.groups.network-team", () -> "netops@example.org,noc@example.org");
     }
 
     @BeforeEach
@@ -83,6 +88,14 @@ public abstract class IntegrationTest {
             }
             superuser.commit();
             superuser.setAutoCommit(true);
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -9,6 +9,7 @@ import org.opsledger.audit.AuditTrail;
 import org.opsledger.audit.ClockStatus;
 import org.opsledger.audit.ForwardingStatus;
 import org.opsledger.audit.Outcome;
+import org.opsledger.change.ChangeOverview;
 import org.opsledger.compliance.Compliance;
 import org.opsledger.compliance.ControlStatus;
 import org.springframework.stereotype.Controller;
@@ -25,12 +26,14 @@ class DashboardPage {
     private final Compliance compliance;
     private final AuditTrail audit;
     private final AuditMonitoring monitoring;
+    private final ChangeOverview changes;
     private final Clock clock;
 
-    DashboardPage(Compliance compliance, AuditTrail audit, AuditMonitoring monitoring, Clock clock) {
+    DashboardPage(Compliance compliance, AuditTrail audit, AuditMonitoring monitoring, ChangeOverview changes, Clock clock) {
         this.compliance = compliance;
         this.audit = audit;
         this.monitoring = monitoring;
+        this.changes = changes;
         this.clock = clock;
     }
 
@@ -44,6 +47,9 @@ class DashboardPage {
         model.addAttribute("summary", compliance.summary());
         model.addAttribute("statuses", ControlStatus.values());
         NavigationAdvice.Nav nav = (NavigationAdvice.Nav) model.getAttribute("nav");
+        if (nav != null && nav.changes()) {
+            model.addAttribute("changes", changes.summary());
+        }
         if (nav != null && nav.audit()) {
             model.addAttribute("denied", audit.search(AuditQuery.withOutcome(Outcome.DENIED), 0, 5));
             model.addAttribute("failed", audit.search(AuditQuery.withOutcome(Outcome.FAILURE), 0, 5));

@@ -29,10 +29,12 @@ class NavigationAdvice {
         Set<String> a = auth.getAuthorities().stream().map(GrantedAuthority::getAuthority).collect(Collectors.toSet());
         boolean auditor = a.contains("ROLE_AUDITOR") || a.contains("ROLE_SECURITY_OFFICER");
         boolean administrator = a.contains("ROLE_PLATFORM_ADMINISTRATOR");
+        boolean changes = a.contains("ROLE_REQUESTER") || a.contains("ROLE_CHANGE_MANAGER") || a.contains("ROLE_CAB_MEMBER")
+                || a.contains("ROLE_IMPLEMENTER") || a.contains("ROLE_SECURITY_OFFICER") || a.contains("ROLE_AUDITOR");
         // the clock check and SIEM forwarding: those who review the trail and those who run systems
         boolean trailHealth = auditor || administrator || a.contains("ROLE_SYSTEM_ADMINISTRATOR");
         // the inventory: every role but the platform administrator (IS.012 6.7.1.14)
         boolean inventory = a.stream().anyMatch(r -> r.startsWith("ROLE_") && !r.equals("ROLE_PLATFORM_ADMINISTRATOR"));
-        return new Nav(auth.getName(), auditor, auditor || administrator, inventory, false, trailHealth);
+        return new Nav(auth.getName(), auditor, auditor || administrator, inventory, changes, trailHealth);
     }
 }
