@@ -402,19 +402,46 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    public List<SnapshotRef> snapshots() {
-        List<SnapshotRef> out = new ArrayList<>();
-        for (String name : backend.list("snapshots")) {
-            ObjectId id = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
-            out.add(new SnapshotRef(id, readSealed(name, Sealing.Kind.SNAPSHOT, Snapshot.class)));
-        }
-        out.sort((x, y) -> x.snapshot().time().compareTo(y.snapshot().time()));
-        return out;
+    /** The snapshots that could be read, oldest first, and one line for each snapshot file that could not. */
+    public record SnapshotListing(List<SnapshotRef> readable, List<String> unreadable) {
     }
 
-    /** Finds a snapshot by full ID, unique prefix, or "latest". */
+    /**
+     * Every snapshot file, read one by one: a damaged, truncated or undecryptable file is reported
+     * in {@code unreadable} and does not hide the others (for listing, restoring, finding a parent).
+     */
+    public SnapshotListing listSnapshots() {
+        List<SnapshotRef> out = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (String name : backend.list("snapshots")) {
+            try {
+                ObjectId id = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
+                out.add(new SnapshotRef(id, readSealed(name, Sealing.Kind.SNAPSHOT, Snapshot.class)));
+            } catch (BackendException e) {
+                throw e; // the store failed, not the file: an error, never a shorter list
+            } catch (RuntimeException e) {
+                bad.add(name + ": " + (e instanceof VaultException ? e.getMessage() : "unreadable (" + e.getClass().getSimpleName() + ")"));
+            }
+        }
+        out.sort((x, y) -> x.snapshot().time().compareTo(y.snapshot().time()));
+        return new SnapshotListing(out, bad);
+    }
+
+    /**
+     * Every snapshot, oldest first; throws when any snapshot file is unreadable. Forget and prune use
+     * this: deciding what to delete while a snapshot cannot be read could delete the data it needs.
+     */
+    public List<SnapshotRef> snapshots() {
+        SnapshotListing l = listSnapshots();
+        if (!l.unreadable().isEmpty()) {
+            throw new VaultException(l.unreadable().getFirst() + "; run `vault check` (refusing to continue with an incomplete snapshot list)");
+        }
+        return l.readable();
+    }
+
+    /** Finds a snapshot by full ID, unique prefix, or "latest", among the readable ones. */
     public SnapshotRef findSnapshot(String idOrPrefix) {
-        List<SnapshotRef> all = snapshots();
+        List<SnapshotRef> all = listSnapshots().readable();
         if ("latest".equals(idOrPrefix)) {
             if (all.isEmpty()) {
                 throw new VaultException("the repository has no snapshots");

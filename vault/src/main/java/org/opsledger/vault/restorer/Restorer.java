@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +62,13 @@ public final class Restorer {
                 writes.add(CompletableFuture.runAsync(() -> writeFile(f.node, f.path), pool));
             }
             await(writes);
+            for (Entry l : plan.links) { // hard links: the other names of a file written above
+                try {
+                    Files.createLink(l.path, plan.firstName.get(new InodeKey(l.node.device(), l.node.inode())));
+                } catch (IOException e) {
+                    throw new VaultException("cannot create hard link " + l.path + ": " + e, e);
+                }
+            }
             for (Entry s : plan.symlinks) {
                 applyOwner(s.path, s.node);
                 setTimes(s.path, s.node);
@@ -75,7 +83,7 @@ public final class Restorer {
             if (verify) {
                 failures = Collections.synchronizedList(new ArrayList<>());
                 List<CompletableFuture<Void>> checks = new ArrayList<>();
-                for (Entry f : plan.files) {
+                for (Entry f : plan.filesAndLinks()) {
                     List<String> out = failures;
                     checks.add(CompletableFuture.runAsync(() -> verifyFile(f, out), pool));
                 }
@@ -88,7 +96,7 @@ public final class Restorer {
                 }
                 failures = List.copyOf(failures);
             }
-            return new RestoreResult(plan.files.size(), plan.dirs.size(), plan.symlinks.size(), bytesWritten.get(),
+            return new RestoreResult(plan.files.size() + plan.links.size(), plan.dirs.size(), plan.symlinks.size(), bytesWritten.get(),
                     List.copyOf(plan.refused), verify, failures);
         } finally {
             pool.shutdownNow();
@@ -109,11 +117,23 @@ public final class Restorer {
     private record Entry(Node node, Path path, String rel) {
     }
 
+    private record InodeKey(long device, long inode) {
+    }
+
     private static final class Plan {
         final List<Entry> files = new ArrayList<>();
+        /** Second and later names of a hard-linked file, and the path each inode was first written to. */
+        final List<Entry> links = new ArrayList<>();
+        final Map<InodeKey, Path> firstName = new HashMap<>();
         final List<Entry> dirs = new ArrayList<>();
         final List<Entry> symlinks = new ArrayList<>();
         final List<String> refused = new ArrayList<>();
+
+        List<Entry> filesAndLinks() {
+            List<Entry> all = new ArrayList<>(files);
+            all.addAll(links);
+            return all;
+        }
     }
 
     /** Walks the tree, creating directories and symlinks now and planning file writes. */
@@ -152,7 +172,13 @@ public final class Restorer {
                         Files.createSymbolicLink(path, Path.of(n.linkTarget()));
                         plan.symlinks.add(new Entry(n, path, display));
                     }
-                    case FILE -> plan.files.add(new Entry(n, path, display));
+                    case FILE -> {
+                        if (n.hardLinked() && plan.firstName.putIfAbsent(new InodeKey(n.device(), n.inode()), path) != null) {
+                            plan.links.add(new Entry(n, path, display));
+                        } else {
+                            plan.files.add(new Entry(n, path, display));
+                        }
+                    }
                 }
             } catch (IOException e) {
                 throw new VaultException("cannot create " + path + ": " + e, e);
