@@ -193,7 +193,9 @@ class VaultCommandTest {
         assertThat(retireCurrent.exit()).isEqualTo(2);
 
         Path target = tmp.resolve("long-term");
-        assertThat(run("vault", "init", "--repo", target.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        Run init = run("vault", "init", "--repo", target.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000",
+                "--copy-chunker-params-from", repo.toString(), "--from-password-file", pw2.toString());
+        assertThat(init.exit()).as(init.err()).isZero();
         Run copy = vault("copy", "latest", "--to", target.toString());
         assertThat(copy.exit()).as(copy.err()).isZero();
         Run restored = run("vault", "restore", "latest", "--repo", target.toString(), "--password-file", pw.toString(),

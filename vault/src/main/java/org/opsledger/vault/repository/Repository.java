@@ -90,11 +90,20 @@ public final class Repository implements AutoCloseable {
 
     /** Creates a repository with one key slot. The backend's location must be empty. */
     public static Repository init(Backend backend, char[] password, int iterations, String label) {
+        return init(backend, password, iterations, label, null);
+    }
+
+    /**
+     * Creates a repository; with {@code chunkingOf} it shares that repository's content-ID key and
+     * gear seed (not its data keys), so {@code copy} between the two moves blobs without re-chunking
+     * and skips every blob the target already holds (docs/vault-format.md §3).
+     */
+    public static Repository init(Backend backend, char[] password, int iterations, String label, Repository chunkingOf) {
         if (backend.exists("config")) {
             throw new VaultException("a repository already exists at " + backend.location());
         }
         byte[] masterKey = Sealing.randomBytes(32);
-        Keyring keyring = Keyring.fresh();
+        Keyring keyring = chunkingOf == null ? Keyring.fresh() : Keyring.fresh().withChunkingOf(chunkingOf.keys().keyring());
         KeySlot slot = KeySlot.wrap(password, masterKey, iterations, label, hostname());
         RepositoryConfig config = new RepositoryConfig(RepositoryConfig.VERSION, HexFormat.of().formatHex(Sealing.randomBytes(16)),
                 Chunker.MIN_SIZE, Chunker.AVG_SIZE, Chunker.MAX_SIZE, PackWriter.TARGET_SIZE);
@@ -169,6 +178,12 @@ public final class Repository implements AutoCloseable {
 
     public Chunker chunker() {
         return chunker;
+    }
+
+    /** True when both repositories cut and name chunks alike (same gear seed and content-ID key). */
+    public boolean sameChunkingAs(Repository other) {
+        return java.util.Arrays.equals(keys.keyring().idKey(), other.keys.keyring().idKey())
+                && java.util.Arrays.equals(keys.keyring().gearSeed(), other.keys.keyring().gearSeed());
     }
 
     public Index index() {
