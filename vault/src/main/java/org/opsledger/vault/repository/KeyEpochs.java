@@ -91,8 +91,7 @@ public final class KeyEpochs {
                 String holdName = "holds/" + ref.id().hex();
                 if (repo.backend().exists(holdName)) {
                     LegalHold h = repo.readSealed(holdName, Sealing.Kind.HOLD, LegalHold.class);
-                    repo.writeSealedAs("holds/" + newId.hex(), Sealing.Kind.HOLD,
-                            new LegalHold(newId, h.reason(), h.heldBy(), h.heldAt()));
+                    repo.writeSealedAs("holds/" + newId.hex(), Sealing.Kind.HOLD, h.movedTo(newId));
                     repo.backend().delete(holdName); // IS.012 6.6.7: the hold moved with its snapshot first
                 }
                 repo.backend().delete(name);
@@ -109,6 +108,20 @@ public final class KeyEpochs {
                     }
                 }
             }
+            // 3b. S3 Object Lock: the store's legal holds follow the held data to its new objects before the old go
+            repo.reloadIndex();
+            List<LegalHold.StoreHold> superseded = new ArrayList<>();
+            Map<ObjectId, LegalHold> holds = repo.holds();
+            for (LegalHold h : holds.values()) {
+                if (h.storeHoldsOrEmpty().isEmpty()) {
+                    continue;
+                }
+                SnapshotRef held = repo.findSnapshot(h.snapshot().hex());
+                List<LegalHold.StoreHold> renewed = repo.placeStoreHolds(held);
+                repo.writeSealedAs("holds/" + h.snapshot().hex(), Sealing.Kind.HOLD, h.withStoreHolds(renewed));
+                h.storeHoldsOrEmpty().stream().filter(x -> !renewed.contains(x)).forEach(superseded::add);
+            }
+            repo.liftStoreHolds(superseded, null);
             // 4. delete the old packs and any unindexed pack of that epoch
             for (ObjectId p : oldPacks) {
                 repo.backend().delete(Repository.packName(p));

@@ -485,14 +485,43 @@ public final class Repository implements AutoCloseable {
         return out;
     }
 
-    /** IS.012 6.6.7: a legal hold pins the snapshot and all it references. */
+    /**
+     * IS.012 6.6.7: a legal hold pins the snapshot and all it references. On an S3 bucket with
+     * Object Lock the store's own legal hold is also placed on the snapshot file and on every pack
+     * holding its data, so not even a client with delete rights can remove those object versions.
+     */
     public LegalHold hold(SnapshotRef snapshot, String reason, String by) {
         if (reason == null || reason.isBlank()) {
             throw new VaultException("a legal hold needs a reason");
         }
-        LegalHold h = new LegalHold(snapshot.id(), reason, by, Instant.now());
+        LegalHold h = new LegalHold(snapshot.id(), reason, by, Instant.now(), placeStoreHolds(snapshot));
         writeSealedAs("holds/" + snapshot.id().hex(), Sealing.Kind.HOLD, h);
         return h;
+    }
+
+    /** Places the store's legal hold on a snapshot's objects; empty when the store has none. */
+    public List<LegalHold.StoreHold> placeStoreHolds(SnapshotRef snapshot) {
+        if (!backend.supportsLegalHold()) {
+            return List.of();
+        }
+        List<LegalHold.StoreHold> out = new ArrayList<>();
+        for (String name : objectsOf(snapshot)) {
+            out.add(new LegalHold.StoreHold(name, backend.placeLegalHold(name)));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The snapshot's file and every pack that holds one of its tree or data blobs, sorted. */
+    public List<String> objectsOf(SnapshotRef snapshot) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        names.add("snapshots/" + snapshot.id().hex());
+        for (ObjectId blob : ReferencedBlobs.of(this, List.of(snapshot))) {
+            IndexEntry e = index.get(blob);
+            if (e != null) {
+                names.add(packName(e.pack()));
+            }
+        }
+        return List.copyOf(names);
     }
 
     public void release(SnapshotRef snapshot) {
@@ -500,7 +529,27 @@ public final class Repository implements AutoCloseable {
         if (!backend.exists(name)) {
             throw new VaultException("snapshot " + snapshot.shortId() + " is not under legal hold");
         }
+        LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
+        liftStoreHolds(h.storeHoldsOrEmpty(), snapshot.id()); // first: a release killed midway is simply run again
         backend.delete(name);
+    }
+
+    /** Lifts the store's holds on these object versions, except those another snapshot's hold also needs. */
+    public void liftStoreHolds(List<LegalHold.StoreHold> lift, ObjectId exceptHoldOf) {
+        if (lift.isEmpty()) {
+            return;
+        }
+        Set<LegalHold.StoreHold> stillNeeded = new java.util.HashSet<>();
+        holds().forEach((id, other) -> {
+            if (!id.equals(exceptHoldOf)) {
+                stillNeeded.addAll(other.storeHoldsOrEmpty());
+            }
+        });
+        for (LegalHold.StoreHold sh : lift) {
+            if (!stillNeeded.contains(sh)) {
+                backend.liftLegalHold(sh.name(), sh.versionId());
+            }
+        }
     }
 
     // ---------------------------------------------------------------- locks
