@@ -14,13 +14,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
-import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.backend.S3Backend;
 import org.opsledger.vault.repository.KeyEpochs;
@@ -41,23 +39,13 @@ class StoreLegalHoldTest {
     Path tmp;
 
     /** A local repository whose "store" keeps object versions and legal holds as a bucket with Object Lock does. */
-    static final class LockingBackend implements Backend {
-        final LocalBackend local;
+    static final class LockingBackend extends ForwardingBackend {
         final Map<String, Integer> versions = new HashMap<>();
         final Set<String> held = Collections.synchronizedSet(new HashSet<>()); // "name@version"
 
         LockingBackend(LocalBackend local) {
-            this.local = local;
+            super(local);
         }
-
-        @Override public String location() { return local.location(); }
-        @Override public boolean exists(String name) { return local.exists(name); }
-        @Override public byte[] read(String name) { return local.read(name); }
-        @Override public byte[] readRange(String name, long offset, int length) { return local.readRange(name, offset, length); }
-        @Override public long size(String name) { return local.size(name); }
-        @Override public void delete(String name) { local.delete(name); }
-        @Override public List<String> list(String dir) { return local.list(dir); }
-        @Override public OptionalLong device() { return local.device(); }
 
         @Override
         public synchronized void write(String name, byte[] data, int off, int len) {

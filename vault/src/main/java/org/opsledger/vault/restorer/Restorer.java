@@ -2,7 +2,8 @@ package org.opsledger.vault.restorer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -34,6 +35,9 @@ import org.opsledger.vault.snapshot.Tree;
 public final class Restorer {
 
     private static final int WRITE_SLICE = 1024 * 1024;
+    /** Largest ranged read of a pack (a single larger blob is read alone), and the gap that still joins two blobs into one read. */
+    static final int READ_SPAN = 4 * 1024 * 1024;
+    static final int GAP = 256 * 1024;
 
     private final Repository repo;
     private final int threads;
@@ -57,11 +61,12 @@ public final class Restorer {
         collect(repo.loadTree(snapshot.snapshot().tree()), base, base, "", inc, plan);
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
         try {
-            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            writeContents(plan.files, pool);
             for (Entry f : plan.files) {
-                writes.add(CompletableFuture.runAsync(() -> writeFile(f.node, f.path), pool));
+                applyOwner(f.path, f.node); // chown clears setuid/setgid: owner first, then mode
+                applyMode(f.path, f.node);
+                setTimes(f.path, f.node);
             }
-            await(writes);
             for (Entry l : plan.links) { // hard links: the other names of a file written above
                 try {
                     Files.createLink(l.path, plan.firstName.get(new InodeKey(l.node.device(), l.node.inode())));
@@ -186,24 +191,96 @@ public final class Restorer {
         }
     }
 
-    private void writeFile(Node n, Path path) {
-        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
-            if (n.content() != null) {
-                for (ObjectId blob : n.content()) {
-                    byte[] data = repo.loadBlob(blob);
-                    for (int pos = 0; pos < data.length; pos += WRITE_SLICE) { // small slices: small staging buffers in the JDK
-                        out.write(data, pos, Math.min(WRITE_SLICE, data.length - pos));
-                    }
-                    bytesWritten.addAndGet(data.length);
+    /** Where one blob's plaintext goes: a file and the offset in it. */
+    private record Target(Path path, long offset) {
+    }
+
+    /** The blobs one pack contributes to the restore, each with every place it is written to. */
+    private static final class PackJob {
+        final ObjectId pack;
+        final Map<ObjectId, IndexEntry> blobs = new HashMap<>();
+        final Map<ObjectId, List<Target>> targets = new HashMap<>();
+
+        PackJob(ObjectId pack) {
+            this.pack = pack;
+        }
+    }
+
+    /**
+     * Creates every file empty, then reads each pack once, in offset order, in a few ranged reads
+     * (neighbouring blobs coalesced up to {@link #READ_SPAN}, so a worker holds at most 4 MiB of pack and one blob), decrypts each needed blob once and
+     * writes it at its offset into every file that contains it (restic's approach). One read per
+     * pack region instead of one per blob: on S3 that is a GET per ~4 MiB instead of per chunk.
+     */
+    private void writeContents(List<Entry> files, ExecutorService pool) {
+        Map<ObjectId, PackJob> jobs = new java.util.LinkedHashMap<>(); // first-use order ≈ the order packs were written
+        for (Entry f : files) {
+            try {
+                Files.newByteChannel(f.path, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS)).close();
+            } catch (IOException e) {
+                throw new VaultException("cannot create " + f.path + ": " + e, e);
+            }
+            long pos = 0;
+            for (ObjectId blob : f.node.content() == null ? List.<ObjectId>of() : f.node.content()) {
+                IndexEntry e = repo.index().get(blob);
+                if (e == null) {
+                    throw new VaultException(f.rel + ": blob " + blob.shortHex() + " is not in the index");
                 }
+                PackJob job = jobs.computeIfAbsent(e.pack(), PackJob::new);
+                job.blobs.put(blob, e);
+                job.targets.computeIfAbsent(blob, k -> new ArrayList<>(1)).add(new Target(f.path, pos));
+                pos += e.rawLength();
+            }
+        }
+        List<CompletableFuture<Void>> work = new ArrayList<>(jobs.size());
+        for (PackJob job : jobs.values()) {
+            work.add(CompletableFuture.runAsync(() -> restorePack(job), pool));
+        }
+        await(work);
+    }
+
+    private void restorePack(PackJob job) {
+        List<Map.Entry<ObjectId, IndexEntry>> blobs = new ArrayList<>(job.blobs.entrySet());
+        blobs.sort(java.util.Comparator.comparingInt(b -> b.getValue().offset()));
+        String name = Repository.packName(job.pack);
+        int i = 0;
+        while (i < blobs.size()) {
+            // one ranged read for a run of blobs that lie close together
+            int start = blobs.get(i).getValue().offset();
+            int j = i;
+            long end = start + (long) blobs.get(i).getValue().length();
+            while (j + 1 < blobs.size()) {
+                IndexEntry next = blobs.get(j + 1).getValue();
+                long nextEnd = next.offset() + (long) next.length();
+                if (next.offset() - end > GAP || nextEnd - start > READ_SPAN) {
+                    break;
+                }
+                end = Math.max(end, nextEnd);
+                j++;
+            }
+            byte[] span = repo.backend().readRange(name, start, (int) (end - start));
+            for (int k = i; k <= j; k++) {
+                ObjectId id = blobs.get(k).getKey();
+                IndexEntry e = blobs.get(k).getValue();
+                byte[] plain = repo.openBlob(id, e.compressed(), e.rawLength(), span, e.offset() - start, e.length());
+                for (Target t : job.targets.get(id)) {
+                    writeAt(t, plain);
+                }
+            }
+            i = j + 1;
+        }
+    }
+
+    private void writeAt(Target t, byte[] data) {
+        try (FileChannel ch = FileChannel.open(t.path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            for (int pos = 0; pos < data.length; ) { // small slices: small staging buffers in the JDK
+                pos += ch.write(ByteBuffer.wrap(data, pos, Math.min(WRITE_SLICE, data.length - pos)), t.offset + pos);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        applyOwner(path, n); // chown clears setuid/setgid: owner first, then mode
-        applyMode(path, n);
-        setTimes(path, n);
+        bytesWritten.addAndGet(data.length);
     }
 
     private static void applyMode(Path path, Node n) {
