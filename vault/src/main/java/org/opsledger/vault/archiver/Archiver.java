@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
@@ -132,6 +133,7 @@ public final class Archiver {
         if (!Node.isSafeName(name)) {
             throw new VaultException("--stdin-name must be a plain file name, got: " + name);
         }
+        Sealing.warmUp();
         long bytesBefore = repo.bytesAdded();
         long blobsBefore = repo.blobsAdded();
         try (SharedLock lock = repo.lock("backup")) {
@@ -317,6 +319,7 @@ public final class Archiver {
                 progress.filesUnchanged.incrementAndGet();
                 return CompletableFuture.completedFuture(meta.withContent(parentNode.content(), meta.size()));
             }
+            Sealing.warmUp(); // the first file to read: bulk crypto follows (an unchanged re-run never gets here)
             inFlight.acquireUninterruptibly();
             return CompletableFuture.supplyAsync(() -> {
                 try (InputStream in = opener.open(p)) {

@@ -118,7 +118,6 @@ public final class Repository implements AutoCloseable {
     }
 
     public static Repository open(Backend backend, char[] password, int compressionLevel) {
-        Sealing.warmUp(); // on the other core, while PBKDF2 runs here
         if (!backend.exists("config")) {
             throw new VaultException("no vault repository at " + backend.location());
         }
