@@ -68,13 +68,22 @@ class StoreLegalHoldTest {
         }
     }
 
-    @Test
-    void holdPlacesTheStoresLegalHoldOnTheSnapshotAndItsPacksAndReleaseLiftsOnlyWhatNoOtherHoldNeeds() throws Exception {
+    private Path dataWith(String file, long seed) throws java.io.IOException {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("shared.bin"), TestTrees.random(1, 1_500_000));
+        Files.write(data.resolve(file), TestTrees.random(seed, 1_500_000));
+        return data;
+    }
+
+    private LockingBackend lockingStore() {
         LocalBackend local = new LocalBackend(tmp.resolve("repo"));
         local.createRoot();
-        LockingBackend store = new LockingBackend(local);
+        return new LockingBackend(local);
+    }
+
+    @Test
+    void holdPlacesTheStoresLegalHoldOnTheSnapshotAndItsPacksAndReleaseLiftsOnlyWhatNoOtherHoldNeeds() throws Exception {
+        Path data = dataWith("shared.bin", 1);
+        LockingBackend store = lockingStore();
         try (Repository repo = Repository.init(store, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
             SnapshotRef first = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
             Files.write(data.resolve("only-second.bin"), TestTrees.random(2, 1_500_000));
@@ -105,11 +114,8 @@ class StoreLegalHoldTest {
 
     @Test
     void keyRetirementMovesTheStoresHoldsToTheNewObjects() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("evidence.bin"), TestTrees.random(3, 1_500_000));
-        LocalBackend local = new LocalBackend(tmp.resolve("repo"));
-        local.createRoot();
-        LockingBackend store = new LockingBackend(local);
+        Path data = dataWith("evidence.bin", 3);
+        LockingBackend store = lockingStore();
         try (Repository repo = Repository.init(store, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
             SnapshotRef held = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
             repo.hold(held, "matter C", "counsel");
