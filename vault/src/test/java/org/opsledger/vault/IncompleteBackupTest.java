@@ -114,6 +114,30 @@ class IncompleteBackupTest {
     }
 
     @Test
+    void userExtendedAttributesAreBackedUpRestoredAndVerified() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path file = Files.write(data.resolve("tagged.txt"), TestTrees.text(4, 5_000));
+        var fileView = Files.getFileAttributeView(file, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        fileView.write("checksum.sha256", java.nio.ByteBuffer.wrap("abc123".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        fileView.write("binary", java.nio.ByteBuffer.wrap(new byte[] {0, 1, (byte) 0xff}));
+        Files.getFileAttributeView(data, java.nio.file.attribute.UserDefinedFileAttributeView.class)
+                .write("owner.team", java.nio.ByteBuffer.wrap("finance".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef first = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef second = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)); // unchanged: taken from the parent
+            assertThat(second.snapshot().summary().filesUnchanged()).isEqualTo(1);
+            assertThat(second.snapshot().tree()).as("the same tree, attributes included").isEqualTo(first.snapshot().tree());
+            RestoreResult r = new Restorer(repo, 2).restore(second, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            Path out = tmp.resolve("out/data");
+            assertThat(org.opsledger.vault.snapshot.ExtendedAttributes.read(out.resolve("tagged.txt")))
+                    .isEqualTo(org.opsledger.vault.snapshot.ExtendedAttributes.read(file)).containsKeys("checksum.sha256", "binary");
+            assertThat(org.opsledger.vault.snapshot.ExtendedAttributes.read(out)).containsEntry("owner.team",
+                    java.util.Base64.getEncoder().encodeToString("finance".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
     void keyRetireKeepsParentReferencesValid() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Files.write(data.resolve("a.txt"), TestTrees.text(1, 10_000));

@@ -34,6 +34,7 @@ import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.snapshot.ExtendedAttributes;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.Snapshot;
@@ -295,7 +296,7 @@ public final class Archiver {
                         return null; // the first name could not be read: warned there
                     }
                     progress.files.incrementAndGet();
-                    return meta.withContent(n.content(), n.size());
+                    return meta.withContent(n.content(), n.size()).withXattrs(n.xattrs());
                 });
             }
             CompletableFuture<Node> read = contentOf(p, meta, parentNode);
@@ -317,7 +318,8 @@ public final class Archiver {
                     && parentNode.content().stream().allMatch(repo.index()::contains)) {
                 progress.files.incrementAndGet();
                 progress.filesUnchanged.incrementAndGet();
-                return CompletableFuture.completedFuture(meta.withContent(parentNode.content(), meta.size()));
+                // an xattr change moves ctime too: an unchanged file keeps its parent's attributes
+                return CompletableFuture.completedFuture(meta.withContent(parentNode.content(), meta.size()).withXattrs(parentNode.xattrs()));
             }
             Sealing.warmUp(); // the first file to read: bulk crypto follows (an unchanged re-run never gets here)
             inFlight.acquireUninterruptibly();
@@ -327,7 +329,7 @@ public final class Archiver {
                     long n = repo.chunker().split(in, BUFFER.get(), (b, o, l) -> content.add(repo.saveBlob(BlobType.DATA, b, o, l)));
                     progress.bytesRead.addAndGet(n);
                     progress.files.incrementAndGet();
-                    return meta.withContent(content, n);
+                    return meta.withContent(content, n).withXattrs(ExtendedAttributes.read(p));
                 } catch (IOException e) {
                     return skipped(p, e); // vanished or unreadable: left out, the backup goes on (chunks already saved stay unreferenced)
                 } finally {
@@ -336,7 +338,8 @@ public final class Archiver {
             }, pool);
         }
 
-        private CompletableFuture<Node> directory(Path dir, Node meta, Node parentNode) {
+        private CompletableFuture<Node> directory(Path dir, Node bare, Node parentNode) {
+            Node meta = bare.withXattrs(ExtendedAttributes.read(dir));
             Map<String, Node> parentChildren = Map.of();
             Tree parentTree = null;
             if (!full && parentNode != null && parentNode.type() == NodeType.DIR && parentNode.subtree() != null
@@ -386,7 +389,7 @@ public final class Archiver {
                 ((Number) a.get("ino")).longValue(), ((Number) a.get("dev")).longValue(),
                 ((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue(),
                 ((Number) a.get("size")).longValue(), null, null, null,
-                type == NodeType.FILE ? ((Number) a.get("nlink")).intValue() : 0);
+                type == NodeType.FILE ? ((Number) a.get("nlink")).intValue() : 0, null);
     }
 
     private static long nanos(Object fileTime) {

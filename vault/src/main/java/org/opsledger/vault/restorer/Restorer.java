@@ -26,6 +26,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.ExtendedAttributes;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -66,6 +67,7 @@ public final class Restorer {
             for (Entry f : plan.files) {
                 applyOwner(f.path, f.node); // chown clears setuid/setgid: owner first, then mode
                 applyMode(f.path, f.node);
+                applyXattrs(f.path, f.node);
                 setTimes(f.path, f.node);
             }
             for (Entry l : plan.links) { // hard links: the other names of a file written above
@@ -83,6 +85,7 @@ public final class Restorer {
             for (Entry d : plan.dirs.reversed()) {
                 applyOwner(d.path, d.node); // chown clears setuid/setgid: owner first, then mode
                 applyMode(d.path, d.node);
+                applyXattrs(d.path, d.node);
                 setTimes(d.path, d.node);
             }
             List<String> failures = List.of();
@@ -284,6 +287,14 @@ public final class Restorer {
         bytesWritten.addAndGet(data.length);
     }
 
+    private static void applyXattrs(Path path, Node n) {
+        try {
+            ExtendedAttributes.write(path, n.xattrs());
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new VaultException("cannot set extended attributes of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void applyMode(Path path, Node n) {
         try {
             Files.setAttribute(path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
@@ -324,6 +335,9 @@ public final class Restorer {
                 return;
             }
             checkModeAndTime(f, a, failures);
+            if (!ExtendedAttributes.read(f.path).equals(n.xattrs() == null ? Map.of() : n.xattrs())) {
+                failures.add(f.rel + ": extended attributes differ from the snapshot");
+            }
             try (InputStream in = Files.newInputStream(f.path, LinkOption.NOFOLLOW_LINKS)) {
                 for (ObjectId blob : n.content() == null ? List.<ObjectId>of() : n.content()) {
                     IndexEntry e = repo.index().get(blob);
