@@ -72,36 +72,38 @@ change_one_percent() { # append to every 100th file: ~1% of files changed
 rm -rf "$BENCH_DIR"/{ol,rs,bg}-repo "$BENCH_DIR"/{ol,rs,bg}-out
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# ---- opsledger vault
+# ---- the three tools step by step, interleaved (vault, restic, borg for each step), so that each
+# step of the three sees the same load on this shared machine; each tool's own order is unchanged
 measure ol-init      "${vault[@]}" init --repo "$BENCH_DIR/ol-repo"
-measure ol-first     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
-measure ol-rerun     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
-ol_size=$(du -sb "$BENCH_DIR/ol-repo" | cut -f1)
-measure ol-restore   "${vault[@]}" restore latest --repo "$BENCH_DIR/ol-repo" --target "$BENCH_DIR/ol-out" --verify
-measure ol-check     "${vault[@]}" check --repo "$BENCH_DIR/ol-repo" --read-data
-measure ol-stdin     sh -c "tar cf - '$tree/doc' | '$here/opsledger' vault backup --repo '$BENCH_DIR/ol-repo' --stdin --stdin-name doc.tar"
-rm -rf "$BENCH_DIR/ol-out"
-
-# ---- restic
 measure rs-init      restic -r "$BENCH_DIR/rs-repo" init
-measure rs-first     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
-measure rs-rerun     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
-rs_size=$(du -sb "$BENCH_DIR/rs-repo" | cut -f1)
-measure rs-restore   restic -r "$BENCH_DIR/rs-repo" restore latest --target "$BENCH_DIR/rs-out" --verify
-measure rs-check     restic -r "$BENCH_DIR/rs-repo" check --read-data
-measure rs-stdin     sh -c "tar cf - '$tree/doc' | restic -r '$BENCH_DIR/rs-repo' backup --stdin --stdin-filename doc.tar"
-rm -rf "$BENCH_DIR/rs-out"
-
-# ---- borg
 measure bg-init      borg init -e repokey "$BENCH_DIR/bg-repo"
+
+measure ol-first     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
+measure rs-first     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
 measure bg-first     borg create "$BENCH_DIR/bg-repo::first" "$tree"
+
+measure ol-rerun     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
+measure rs-rerun     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
 measure bg-rerun     borg create "$BENCH_DIR/bg-repo::rerun" "$tree"
+ol_size=$(du -sb "$BENCH_DIR/ol-repo" | cut -f1)
+rs_size=$(du -sb "$BENCH_DIR/rs-repo" | cut -f1)
 bg_size=$(du -sb "$BENCH_DIR/bg-repo" | cut -f1)
+
+measure ol-restore   "${vault[@]}" restore latest --repo "$BENCH_DIR/ol-repo" --target "$BENCH_DIR/ol-out" --verify
+rm -rf "$BENCH_DIR/ol-out"
+measure rs-restore   restic -r "$BENCH_DIR/rs-repo" restore latest --target "$BENCH_DIR/rs-out" --verify
+rm -rf "$BENCH_DIR/rs-out"
 mkdir -p "$BENCH_DIR/bg-out"
 measure bg-restore   sh -c "cd '$BENCH_DIR/bg-out' && borg extract '$BENCH_DIR/bg-repo::rerun'"
-measure bg-check     borg check --verify-data "$BENCH_DIR/bg-repo"
-measure bg-stdin     sh -c "tar cf - '$tree/doc' | borg create '$BENCH_DIR/bg-repo::stdin' -"
 rm -rf "$BENCH_DIR/bg-out"
+
+measure ol-check     "${vault[@]}" check --repo "$BENCH_DIR/ol-repo" --read-data
+measure rs-check     restic -r "$BENCH_DIR/rs-repo" check --read-data
+measure bg-check     borg check --verify-data "$BENCH_DIR/bg-repo"
+
+measure ol-stdin     sh -c "tar cf - '$tree/doc' | '$here/opsledger' vault backup --repo '$BENCH_DIR/ol-repo' --stdin --stdin-name doc.tar"
+measure rs-stdin     sh -c "tar cf - '$tree/doc' | restic -r '$BENCH_DIR/rs-repo' backup --stdin --stdin-filename doc.tar"
+measure bg-stdin     sh -c "tar cf - '$tree/doc' | borg create '$BENCH_DIR/bg-repo::stdin' -"
 
 # ---- 1% changed incremental, all three on the same change
 change_one_percent

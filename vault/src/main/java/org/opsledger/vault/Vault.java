@@ -23,11 +23,16 @@ public final class Vault {
     }
 
     public static Repository init(String location, char[] password, int iterations, String label) {
+        return init(location, password, iterations, label, null);
+    }
+
+    /** @param chunkingOf an open repository whose chunking secrets the new one shares (for cheap copies), or null */
+    public static Repository init(String location, char[] password, int iterations, String label, Repository chunkingOf) {
         Backend backend = backend(location);
         if (backend instanceof LocalBackend local) {
             local.createRoot();
         }
-        return Repository.init(backend, password, iterations, label);
+        return Repository.init(backend, password, iterations, label, chunkingOf);
     }
 
     public static Repository open(String location, char[] password) {

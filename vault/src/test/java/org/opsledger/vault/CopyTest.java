@@ -40,4 +40,34 @@ class CopyTest {
             TestTrees.assertSameTree(data, tmp.resolve("out/data"));
         }
     }
+
+    @Test
+    void withSharedChunkingSecretsACopyReadsOnlyTheBlobsTheTargetLacks() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near"))) {
+            org.opsledger.vault.backend.LocalBackend b = new org.opsledger.vault.backend.LocalBackend(tmp.resolve("long"));
+            b.createRoot();
+            try (Repository longTerm = Repository.init(b, TestTrees.PASSWORD, TestTrees.FAST_KDF, "long", near)) {
+                assertThat(longTerm.sameChunkingAs(near)).isTrue();
+                assertThat(longTerm.keys().current().getEncoded()).isNotEqualTo(near.keys().current().getEncoded());
+                SnapshotRef first = new Archiver(near, new BackupProgress()).backup(TestTrees.options(data));
+                Copier one = new Copier(near, longTerm);
+                SnapshotRef c = one.copy(first);
+                assertThat(one.sameChunking()).isTrue();
+                assertThat(one.blobsCopied()).isEqualTo(near.index().entries().values().stream()
+                        .filter(e -> e.type() == org.opsledger.vault.pack.BlobType.DATA).count());
+                assertThat(c.snapshot().tree()).as("same chunking, same tree IDs").isEqualTo(first.snapshot().tree());
+
+                java.nio.file.Files.write(data.resolve("added.bin"), TestTrees.random(99, 700_000));
+                SnapshotRef second = new Archiver(near, new BackupProgress()).backup(TestTrees.options(data));
+                Copier two = new Copier(near, longTerm);
+                two.copy(second);
+                assertThat(two.blobsCopied()).as("only the new file's chunk").isEqualTo(1);
+                assertThat(new Checker(longTerm, 2).check(100).errors()).isEmpty();
+                var r = new org.opsledger.vault.restorer.Restorer(longTerm, 2).restore(longTerm.findSnapshot("latest"), tmp.resolve("out2"), List.of(), true);
+                assertThat(r.ok()).as(r.toString()).isTrue();
+                TestTrees.assertSameTree(data, tmp.resolve("out2/data"));
+            }
+        }
+    }
 }

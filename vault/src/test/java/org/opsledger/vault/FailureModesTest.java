@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +13,7 @@ import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
 
 class FailureModesTest {
 
@@ -81,6 +83,25 @@ class FailureModesTest {
                     new java.io.ByteArrayInputStream(TestTrees.text(1, 100_000)), "dump.sql", TestTrees.options(), () -> { });
             assertThat(repo.snapshots()).hasSize(1);
             assertThat(ok.snapshot().kind().json()).isEqualTo("stdin");
+        }
+    }
+
+    @Test
+    void aLargeStreamIsChunkedInOrderAcrossTheWorkersAndRestoresByteForByte() throws Exception {
+        java.io.ByteArrayOutputStream dump = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 6; i++) { // 6 × (2 MB text + 2 MB random): many chunks, compressible and not
+            dump.write(TestTrees.text(i, 2_000_000));
+            dump.write(TestTrees.random(100 + i, 2_000_000));
+        }
+        byte[] bytes = dump.toByteArray();
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            var snap = new Archiver(repo, new BackupProgress()).backupStream(new java.io.ByteArrayInputStream(bytes), "db.dump",
+                    TestTrees.options(), () -> { });
+            var node = repo.loadTree(snap.snapshot().tree()).nodes().getFirst();
+            assertThat(node.content().size()).isGreaterThan(12);
+            assertThat(new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            assertThat(Files.readAllBytes(tmp.resolve("out/db.dump"))).isEqualTo(bytes);
+            assertThat(new Checker(repo, 2).check(100).ok()).isTrue();
         }
     }
 

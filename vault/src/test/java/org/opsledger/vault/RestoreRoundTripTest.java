@@ -39,6 +39,33 @@ class RestoreRoundTripTest {
     }
 
     @Test
+    void restoreReadsEachPackRegionOnceAndWritesADuplicatedBlobToEveryFileThatHoldsIt() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data")); // holds two files with the same content
+        java.util.concurrent.atomic.AtomicInteger packReads = new java.util.concurrent.atomic.AtomicInteger();
+        org.opsledger.vault.backend.LocalBackend local = new org.opsledger.vault.backend.LocalBackend(tmp.resolve("repo"));
+        local.createRoot();
+        ForwardingBackend counting = new ForwardingBackend(local) {
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                if (name.startsWith("data/")) {
+                    packReads.incrementAndGet();
+                }
+                return super.readRange(name, offset, length);
+            }
+        };
+        try (Repository repo = Repository.init(counting, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
+            SnapshotRef snap = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            long dataBlobs = repo.index().entries().values().stream().filter(e -> e.type() == org.opsledger.vault.pack.BlobType.DATA).count();
+            RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+            assertThat(dataBlobs).isGreaterThan(10);
+            // 11 MiB + 3 MiB of distinct data in ~1 MiB chunks: a few 4 MiB reads, not one per chunk
+            assertThat(packReads.get()).isLessThanOrEqualTo(6).isLessThan((int) dataBlobs / 2);
+        }
+    }
+
+    @Test
     void verifyNamesAFileAlteredAfterRestore() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {

@@ -25,10 +25,17 @@ import picocli.CommandLine.Parameters;
 @Command(name = "backup", mixinStandardHelpOptions = true,
         description = {"Back up paths, or a stream with --stdin or --stdin-from-command -- CMD ARGS….",
                 "Incremental by default: files unchanged since the parent snapshot (size, mtime, ctime, inode) are not re-read;",
-                "--full re-reads everything. A command that exits non-zero leaves no snapshot."})
+                "--full re-reads everything. A command that exits non-zero leaves no snapshot.",
+                "Exit code 3: the snapshot was written, but paths that vanished or could not be read were left out (listed as warnings)."})
 final class BackupCommand implements Callable<Integer> {
 
     /** Shared vocabulary: data classification (IS.012 6.6.5.1, ECOMP 1, 4). */
+    /** Exit code of a backup that wrote its snapshot but left out paths it could not read (restic uses 3 too). */
+    static final int INCOMPLETE = 3;
+
+    /** How file contents are opened; the CLI tests replace it to make a file vanish mid-backup. */
+    static Archiver.FileOpener opener = Archiver.FileOpener.DIRECT;
+
     static final List<String> CLASSIFICATIONS = List.of("Public", "Internal", "Confidential", "High sensitivity");
 
     @Mixin
@@ -105,7 +112,7 @@ final class BackupCommand implements Callable<Integer> {
         try (Repository r = repo.open();
              AutoCloseable bar = Output.progress(repo.json, () -> progress.files.get() + " files, " + progress.dirs.get() + " dirs, "
                      + Output.bytes(progress.bytesRead.get()) + " read, " + progress.filesUnchanged.get() + " unchanged")) {
-            Archiver archiver = new Archiver(r, progress);
+            Archiver archiver = new Archiver(r, progress, opener);
             if (stdin) {
                 snap = archiver.backupStream(System.in, stdinName, options, () -> { });
             } else if (fromCommand) {
@@ -119,14 +126,17 @@ final class BackupCommand implements Callable<Integer> {
             throw new CliException("backup failed: " + e.getMessage());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        List<String> warnings = progress.warnings();
         if (repo.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("snapshot", snap.id().hex());
             m.put("seconds", seconds);
             m.put("record", snap.snapshot());
             m.put("specialFilesSkipped", progress.skipped.get());
+            m.put("warnings", warnings);
             Output.json(m);
         } else {
+            warnings.forEach(w -> System.err.println("warning: " + w));
             var s = snap.snapshot().summary();
             Output.out().printf("snapshot %s saved (%s): %d files (%d unchanged), %d dirs, %s read, %s added to the repository in %.2f s%n",
                     snap.shortId(), snap.snapshot().kind().json(), s.files(), s.filesUnchanged(), s.dirs(), Output.bytes(s.bytesRead()),
@@ -134,8 +144,11 @@ final class BackupCommand implements Callable<Integer> {
             if (progress.skipped.get() > 0) {
                 Output.out().println(progress.skipped.get() + " device file(s), FIFO(s) or socket(s) were not backed up");
             }
+            if (!warnings.isEmpty()) {
+                Output.out().println("incomplete snapshot: " + warnings.size() + " path(s) vanished or could not be read (listed on stderr)");
+            }
         }
-        return 0;
+        return warnings.isEmpty() ? 0 : INCOMPLETE;
     }
 
     private SnapshotRef fromCommand(Archiver archiver, BackupOptions options) throws IOException, InterruptedException {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "hold", mixinStandardHelpOptions = true,
-        description = "Place a legal hold: the snapshot is never forgotten or pruned until released (IS.012 6.6.7).")
+        description = {"Place a legal hold: the snapshot is never forgotten or pruned until released (IS.012 6.6.7).",
+                "On an S3 bucket with Object Lock, also an S3 legal hold on the snapshot's objects (lifted by release)."})
 final class HoldCommand implements Callable<Integer> {
 
     @Mixin
@@ -32,6 +33,9 @@ final class HoldCommand implements Callable<Integer> {
                 Output.json(h);
             } else {
                 Output.out().println("snapshot " + h.snapshot().shortHex() + " is under legal hold: " + h.reason());
+                Output.out().println(h.storeHoldsOrEmpty().isEmpty()
+                        ? "the store has no Object Lock: the hold is enforced by forget and prune, not by the store"
+                        : "S3 legal hold (Object Lock) placed on " + h.storeHolds().size() + " object version(s)");
             }
         }
         return 0;

@@ -1,5 +1,6 @@
 package org.opsledger.cli.vault;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,12 +25,27 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--label", description = "Label of the first key slot (who holds this password).", defaultValue = "initial")
     String label;
 
+    @Option(names = "--copy-chunker-params-from", paramLabel = "REPO",
+            description = {"Share this repository's chunker secret and content-ID key (not its data keys), so `copy` and `tier`",
+                    "into the new repository move only the blobs it lacks, without re-chunking (as restic's --copy-chunker-params)."})
+    String chunkingFrom;
+
+    @Option(names = "--from-password-file", description = "Password of --copy-chunker-params-from (or env OPSLEDGER_VAULT_FROM_PASSWORD; default: this password).")
+    Path fromPasswordFile;
+
     @Override
     public Integer call() {
         if (iterations < KeySlot.MIN_ITERATIONS) {
             throw new CliException("--kdf-iterations must be at least " + KeySlot.MIN_ITERATIONS, 2);
         }
-        try (Repository r = Vault.init(repo.location(), repo.password(), iterations, label)) {
+        char[] password = repo.password();
+        Repository from = null;
+        if (chunkingFrom != null) {
+            char[] fromPassword = fromPasswordFile != null || System.getenv("OPSLEDGER_VAULT_FROM_PASSWORD") != null
+                    ? RepoOptions.readPassword(fromPasswordFile, "OPSLEDGER_VAULT_FROM_PASSWORD", "--from-password-file") : password;
+            from = Vault.open(chunkingFrom, fromPassword);
+        }
+        try (Repository r = Vault.init(repo.location(), password, iterations, label, from)) {
             if (repo.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("repository", r.backend().location());
@@ -39,6 +55,10 @@ final class InitCommand implements Callable<Integer> {
             } else {
                 Output.out().println("created vault repository " + r.config().id() + " at " + r.backend().location());
                 Output.out().println("keep the password safe: without it the data cannot be read");
+            }
+        } finally {
+            if (from != null) {
+                from.close();
             }
         }
         return 0;

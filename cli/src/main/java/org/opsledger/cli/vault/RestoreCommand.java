@@ -34,8 +34,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--verify", description = "After restoring, re-read every file and compare it with the snapshot.")
     boolean verify;
 
-    @Option(names = "--threads", description = "Parallel file writers (default ${DEFAULT-VALUE}).", defaultValue = "4")
-    int threads;
+    @Option(names = "--threads", description = "Packs read, decrypted and written at once (default: number of CPUs, at least 2).")
+    Integer threads;
 
     @Override
     public Integer call() throws Exception {
@@ -43,7 +43,7 @@ final class RestoreCommand implements Callable<Integer> {
         RestoreResult res;
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot);
-            Restorer restorer = new Restorer(r, threads);
+            Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads);
             try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored")) {
                 res = restorer.restore(s, target, includes, verify);
             }

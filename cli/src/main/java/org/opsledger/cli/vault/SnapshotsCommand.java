@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
-        description = "List snapshots with their IS.012 6.6.5.1 record (owner, classification, time, retention, location) and holds.")
+        description = {"List snapshots with their IS.012 6.6.5.1 record (owner, classification, time, retention, location) and holds.",
+                "A damaged or undecryptable snapshot file is reported on stderr and the others are listed (exit code 3)."})
 final class SnapshotsCommand implements Callable<Integer> {
 
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -27,7 +28,9 @@ final class SnapshotsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
-            List<SnapshotRef> all = r.snapshots();
+            Repository.SnapshotListing listing = r.listSnapshots();
+            List<SnapshotRef> all = listing.readable();
+            listing.unreadable().forEach(u -> System.err.println("warning: snapshot file " + u));
             Set<ObjectId> held = r.holds().keySet();
             if (repo.json) {
                 List<Map<String, Object>> out = new ArrayList<>();
@@ -39,7 +42,7 @@ final class SnapshotsCommand implements Callable<Integer> {
                     out.add(m);
                 }
                 Output.json(out);
-                return 0;
+                return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
             }
             Output.out().printf("%-8s  %-19s  %-11s  %-12s  %-14s  %-16s  %-10s  %s%n",
                     "ID", "Time (UTC)", "Kind", "Host", "Owner", "Classification", "Retain", "Paths");
@@ -50,9 +53,10 @@ final class SnapshotsCommand implements Callable<Integer> {
                         x.retainUntil() == null ? "-" : x.retainUntil().toString(), String.join(" ", x.paths()),
                         held.contains(s.id()) ? "  [legal hold]" : "");
             }
-            Output.out().println(all.size() + " snapshot(s) in " + r.backend().location());
+            Output.out().println(all.size() + " snapshot(s) in " + r.backend().location()
+                    + (listing.unreadable().isEmpty() ? "" : "; " + listing.unreadable().size() + " snapshot file(s) unreadable (see stderr, run `vault check`)"));
+            return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
         }
-        return 0;
     }
 
     static String dash(String s) {

@@ -30,7 +30,7 @@ final class StatsCommand implements Callable<Integer> {
             long packBytes = r.backend().list("data").stream().mapToLong(r.backend()::size).sum();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("repository", r.backend().location());
-            m.put("snapshots", r.snapshots().size());
+            m.put("snapshots", r.listSnapshots().readable().size());
             m.put("holds", r.holds().size());
             m.put("packs", r.index().packs().size());
             m.put("blobs", r.index().size());

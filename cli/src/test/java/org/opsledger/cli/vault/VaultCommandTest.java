@@ -141,6 +141,38 @@ class VaultCommandTest {
     }
 
     @Test
+    void aVanishedFileIsAWarningWithExitCodeThreeAndADamagedSnapshotDoesNotHideTheOthers() throws Exception {
+        Files.writeString(data.resolve("spool.tmp"), "short-lived");
+        BackupCommand.opener = p -> {
+            if (p.endsWith("spool.tmp")) {
+                Files.delete(p); // removed by its owner between listing and reading
+            }
+            return Files.newInputStream(p);
+        };
+        Run b;
+        try {
+            b = vault("backup", data.toString(), "--allow-same-device", "--json");
+        } finally {
+            BackupCommand.opener = org.opsledger.vault.archiver.Archiver.FileOpener.DIRECT;
+        }
+        assertThat(b.exit()).as(b.err()).isEqualTo(3);
+        assertThat(b.json().get("warnings").get(0).asString()).isEqualTo(data.resolve("spool.tmp") + ": vanished during backup");
+        assertThat(b.json().get("record").get("summary").get("warnings").asInt()).isEqualTo(1);
+
+        Files.writeString(data.resolve("later.txt"), "second snapshot");
+        Run second = vault("backup", data.toString(), "--allow-same-device");
+        assertThat(second.exit()).as(second.err()).isZero();
+        String first = b.json().get("snapshot").asString();
+        Path file = repo.resolve("snapshots/" + first);
+        Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), 20)); // truncated
+        Run list = vault("snapshots");
+        assertThat(list.exit()).isEqualTo(3);
+        assertThat(list.out()).contains("1 snapshot(s) in").contains("1 snapshot file(s) unreadable");
+        assertThat(list.err()).contains("warning: snapshot file snapshots/" + first);
+        assertThat(vault("restore", "latest", "--target", tmp.resolve("out").toString(), "--verify").exit()).isZero();
+    }
+
+    @Test
     void keySlotsRotationRetirementAndCopy() throws Exception {
         vault("backup", data.toString(), "--allow-same-device");
         Path pw2 = Files.writeString(tmp.resolve("pw2"), "operator two");
@@ -161,7 +193,9 @@ class VaultCommandTest {
         assertThat(retireCurrent.exit()).isEqualTo(2);
 
         Path target = tmp.resolve("long-term");
-        assertThat(run("vault", "init", "--repo", target.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        Run init = run("vault", "init", "--repo", target.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000",
+                "--copy-chunker-params-from", repo.toString(), "--from-password-file", pw2.toString());
+        assertThat(init.exit()).as(init.err()).isZero();
         Run copy = vault("copy", "latest", "--to", target.toString());
         assertThat(copy.exit()).as(copy.err()).isZero();
         Run restored = run("vault", "restore", "latest", "--repo", target.toString(), "--password-file", pw.toString(),

@@ -17,9 +17,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -28,9 +30,11 @@ import java.util.stream.Stream;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.snapshot.ExtendedAttributes;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.Snapshot;
@@ -42,12 +46,26 @@ public final class Archiver {
 
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[Chunker.BUFFER_SIZE]);
 
+    /** Opens a file's content for reading; tests use it to make a file vanish or fail at the moment it is read. */
+    @FunctionalInterface
+    public interface FileOpener {
+        FileOpener DIRECT = p -> Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS);
+
+        InputStream open(Path file) throws IOException;
+    }
+
     private final Repository repo;
     private final BackupProgress progress;
+    private final FileOpener opener;
 
     public Archiver(Repository repo, BackupProgress progress) {
+        this(repo, progress, FileOpener.DIRECT);
+    }
+
+    public Archiver(Repository repo, BackupProgress progress, FileOpener opener) {
         this.repo = repo;
         this.progress = progress;
+        this.opener = opener;
     }
 
     /** Backs up the paths; the snapshot is written only after all its data is durable. */
@@ -71,7 +89,7 @@ public final class Archiver {
         refuseSameDevice(paths, options.allowSameDevice());
         List<String> pathStrings = paths.stream().map(Path::toString).toList();
         String host = Repository.hostname();
-        SnapshotRef parent = options.full() ? null : repo.snapshots().stream()
+        SnapshotRef parent = options.full() ? null : repo.listSnapshots().readable().stream()
                 .filter(s -> host.equals(s.snapshot().hostname()) && pathStrings.equals(s.snapshot().paths())
                         && s.snapshot().kind() != Snapshot.Kind.STDIN)
                 .reduce((a, b) -> b).orElse(null);
@@ -95,7 +113,7 @@ public final class Archiver {
                         roots.add(n);
                     }
                 }
-                List<Node> nodes = join(roots);
+                List<Node> nodes = join(roots).stream().filter(Objects::nonNull).toList();
                 ObjectId root = repo.saveTree(new Tree(nodes));
                 repo.flush();
                 Snapshot s = snapshot(options, root, parent == null ? null : parent.id(), pathStrings,
@@ -116,15 +134,38 @@ public final class Archiver {
         if (!Node.isSafeName(name)) {
             throw new VaultException("--stdin-name must be a plain file name, got: " + name);
         }
+        Sealing.warmUp();
         long bytesBefore = repo.bytesAdded();
         long blobsBefore = repo.blobsAdded();
         try (SharedLock lock = repo.lock("backup")) {
-            List<ObjectId> content = new ArrayList<>();
+            List<ObjectId> content;
             long size;
+            // a pipeline over both cores: this thread reads and cuts chunks while the workers hash, compress
+            // and seal them; at most 2 × threads chunks (≤ 8 MiB each) wait or are in work at once
+            ExecutorService sealers = Executors.newFixedThreadPool(options.threads(), r -> {
+                Thread t = new Thread(r, "vault-seal");
+                t.setDaemon(true);
+                return t;
+            });
+            Semaphore window = new Semaphore(options.threads() * 2);
+            List<CompletableFuture<ObjectId>> parts = new ArrayList<>();
             try {
-                size = repo.chunker().split(in, BUFFER.get(), (b, o, l) -> content.add(repo.saveBlob(BlobType.DATA, b, o, l)));
+                size = repo.chunker().split(in, BUFFER.get(), (b, o, l) -> {
+                    byte[] chunk = java.util.Arrays.copyOfRange(b, o, o + l); // the read buffer is reused at once
+                    window.acquireUninterruptibly();
+                    parts.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return repo.saveBlob(BlobType.DATA, chunk, 0, chunk.length);
+                        } finally {
+                            window.release();
+                        }
+                    }, sealers));
+                });
+                content = join(parts);
             } catch (IOException e) {
                 throw new VaultException("reading the stream failed: " + e.getMessage(), e);
+            } finally {
+                sealers.shutdownNow();
             }
             progress.bytesRead.addAndGet(size);
             progress.files.incrementAndGet();
@@ -146,7 +187,7 @@ public final class Archiver {
         return new Snapshot(Instant.now(), root, parent, paths, host, System.getProperty("user.name"), o.tags(), kind,
                 o.dataOwner(), o.classification(), o.retainUntil(), repo.backend().location(), host,
                 new Snapshot.Summary(progress.files.get(), progress.dirs.get(), progress.bytesRead.get(), bytesAdded,
-                        progress.filesUnchanged.get(), blobsAdded));
+                        progress.filesUnchanged.get(), blobsAdded, progress.warnings().size()));
     }
 
     /** IS.012 6.6.6: backup data must not sit on the same media as the data it protects. */
@@ -202,11 +243,21 @@ public final class Archiver {
         private final List<PathMatcher> excludes;
         private final boolean full;
 
+        private final Map<InodeKey, CompletableFuture<Node>> hardLinks = new ConcurrentHashMap<>();
+
         Walk(ExecutorService pool, Semaphore inFlight, List<PathMatcher> excludes, boolean full) {
             this.pool = pool;
             this.inFlight = inFlight;
             this.excludes = excludes;
             this.full = full;
+        }
+
+        /** Records why a path is left out of the snapshot and returns null (no node). */
+        private <T> T skipped(Path p, IOException e) {
+            String why = e instanceof NoSuchFileException ? "vanished during backup"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+            progress.warn(p + ": " + why);
+            return null;
         }
 
         private boolean excluded(Path p) {
@@ -227,7 +278,7 @@ public final class Archiver {
             try {
                 a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
-                throw new VaultException("cannot read attributes of " + p + ": " + e.getMessage(), e);
+                return skipped(p, e);
             }
             Node meta = metadata(name, a);
             int fmt = ((Integer) a.get("mode")) & 0170000;
@@ -241,7 +292,7 @@ public final class Archiver {
                         return CompletableFuture.completedFuture(new Node(name, NodeType.SYMLINK, meta.mode(), meta.mtime(),
                                 meta.ctime(), meta.inode(), meta.device(), meta.uid(), meta.gid(), 0, null, null, target));
                     } catch (IOException e) {
-                        throw new VaultException("cannot read symlink " + p + ": " + e.getMessage(), e);
+                        return skipped(p, e);
                     }
                 }
                 case 0100000 -> {
@@ -254,7 +305,34 @@ public final class Archiver {
             }
         }
 
+        /** A hard-linked file is read once: its other names share the first one's content. */
         private CompletableFuture<Node> file(Path p, Node meta, Node parentNode) {
+            if (!meta.hardLinked()) {
+                return contentOf(p, meta, parentNode);
+            }
+            CompletableFuture<Node> mine = new CompletableFuture<>();
+            CompletableFuture<Node> first = hardLinks.putIfAbsent(new InodeKey(meta.device(), meta.inode()), mine);
+            if (first != null) {
+                return first.thenApply(n -> {
+                    if (n == null) {
+                        return null; // the first name could not be read: warned there
+                    }
+                    progress.files.incrementAndGet();
+                    return meta.withContent(n.content(), n.size()).withXattrs(n.xattrs());
+                });
+            }
+            CompletableFuture<Node> read = contentOf(p, meta, parentNode);
+            read.whenComplete((n, e) -> {
+                if (e != null) {
+                    mine.completeExceptionally(e);
+                } else {
+                    mine.complete(n);
+                }
+            });
+            return read;
+        }
+
+        private CompletableFuture<Node> contentOf(Path p, Node meta, Node parentNode) {
             // IS.012 6.6.1.2: the daily incremental skips files unchanged since the parent snapshot
             if (!full && parentNode != null && parentNode.type() == NodeType.FILE && parentNode.size() == meta.size()
                     && parentNode.mtime() == meta.mtime() && parentNode.ctime() == meta.ctime()
@@ -262,27 +340,28 @@ public final class Archiver {
                     && parentNode.content().stream().allMatch(repo.index()::contains)) {
                 progress.files.incrementAndGet();
                 progress.filesUnchanged.incrementAndGet();
-                return CompletableFuture.completedFuture(withContent(meta, parentNode.content()));
+                // an xattr change moves ctime too: an unchanged file keeps its parent's attributes
+                return CompletableFuture.completedFuture(meta.withContent(parentNode.content(), meta.size()).withXattrs(parentNode.xattrs()));
             }
+            Sealing.warmUp(); // the first file to read: bulk crypto follows (an unchanged re-run never gets here)
             inFlight.acquireUninterruptibly();
             return CompletableFuture.supplyAsync(() -> {
-                try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+                try (InputStream in = opener.open(p)) {
                     List<ObjectId> content = new ArrayList<>();
                     long n = repo.chunker().split(in, BUFFER.get(), (b, o, l) -> content.add(repo.saveBlob(BlobType.DATA, b, o, l)));
                     progress.bytesRead.addAndGet(n);
                     progress.files.incrementAndGet();
-                    Node read = withContent(meta, content);
-                    return new Node(read.name(), read.type(), read.mode(), read.mtime(), read.ctime(), read.inode(), read.device(),
-                            read.uid(), read.gid(), n, content, null, null);
+                    return meta.withContent(content, n).withXattrs(ExtendedAttributes.read(p));
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    return skipped(p, e); // vanished or unreadable: left out, the backup goes on (chunks already saved stay unreferenced)
                 } finally {
                     inFlight.release();
                 }
             }, pool);
         }
 
-        private CompletableFuture<Node> directory(Path dir, Node meta, Node parentNode) {
+        private CompletableFuture<Node> directory(Path dir, Node bare, Node parentNode) {
+            Node meta = bare.withXattrs(ExtendedAttributes.read(dir));
             Map<String, Node> parentChildren = Map.of();
             Tree parentTree = null;
             if (!full && parentNode != null && parentNode.type() == NodeType.DIR && parentNode.subtree() != null
@@ -296,7 +375,11 @@ public final class Archiver {
             try (Stream<Path> s = Files.list(dir)) {
                 entries = s.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
             } catch (IOException e) {
-                throw new VaultException("cannot list " + dir + ": " + e.getMessage(), e);
+                skipped(dir, e);
+                if (e instanceof NoSuchFileException) {
+                    return null; // the directory itself is gone
+                }
+                entries = List.of(); // unreadable: kept as an empty directory, as restic does
             }
             List<CompletableFuture<Node>> children = new ArrayList<>(entries.size());
             for (Path e : entries) {
@@ -308,7 +391,7 @@ public final class Archiver {
             }
             progress.dirs.incrementAndGet();
             return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
-                List<Node> nodes = children.stream().map(CompletableFuture::join).toList();
+                List<Node> nodes = children.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList();
                 if (unchanged != null && unchanged.nodes().equals(nodes)) {
                     return meta.withSubtree(unchangedId); // the same listing: its tree blob is already stored
                 }
@@ -317,9 +400,7 @@ public final class Archiver {
         }
     }
 
-    private static Node withContent(Node meta, List<ObjectId> content) {
-        return new Node(meta.name(), NodeType.FILE, meta.mode(), meta.mtime(), meta.ctime(), meta.inode(), meta.device(),
-                meta.uid(), meta.gid(), meta.size(), content, null, null);
+    private record InodeKey(long device, long inode) {
     }
 
     private static Node metadata(String name, Map<String, Object> a) {
@@ -329,7 +410,8 @@ public final class Archiver {
         return new Node(name, type, mode, nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
                 ((Number) a.get("ino")).longValue(), ((Number) a.get("dev")).longValue(),
                 ((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue(),
-                ((Number) a.get("size")).longValue(), null, null, null);
+                ((Number) a.get("size")).longValue(), null, null, null,
+                type == NodeType.FILE ? ((Number) a.get("nlink")).intValue() : 0, null);
     }
 
     private static long nanos(Object fileTime) {

@@ -1,12 +1,25 @@
 package org.opsledger.vault.archiver;
 
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters a progress display reads while a backup runs. */
+/** Counters a progress display reads while a backup runs, and the warnings of an incomplete backup. */
 public final class BackupProgress {
     public final AtomicLong files = new AtomicLong();
     public final AtomicLong dirs = new AtomicLong();
     public final AtomicLong filesUnchanged = new AtomicLong();
     public final AtomicLong bytesRead = new AtomicLong();
     public final AtomicLong skipped = new AtomicLong();
+    private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
+
+    /** A path that vanished or could not be read: left out of the snapshot, the backup goes on. */
+    public void warn(String message) {
+        warnings.add(message);
+    }
+
+    /** What was left out, one line per path; empty for a complete snapshot. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
 }

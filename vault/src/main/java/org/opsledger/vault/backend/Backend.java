@@ -33,6 +33,24 @@ public interface Backend extends AutoCloseable {
     /** Names of the files under a directory ("data", "snapshots"), recursively, full names. */
     List<String> list(String dir);
 
+    /**
+     * True when the store itself enforces legal holds on objects (an S3 bucket with Object Lock
+     * enabled); a held object version cannot be deleted or overwritten until its hold is lifted.
+     */
+    default boolean supportsLegalHold() {
+        return false;
+    }
+
+    /** Places the store's legal hold on the current version of a file; returns that version's ID (null if unversioned). */
+    default String placeLegalHold(String name) {
+        throw new UnsupportedOperationException(location() + " has no object-level legal hold");
+    }
+
+    /** Lifts the store's legal hold from one version of a file (a version deleted since is fine: its hold is lifted too). */
+    default void liftLegalHold(String name, String versionId) {
+        throw new UnsupportedOperationException(location() + " has no object-level legal hold");
+    }
+
     /** The filesystem device ID of the repository, for the IS.012 6.6.6 same-media rule; empty for remote stores. */
     OptionalLong device();
 

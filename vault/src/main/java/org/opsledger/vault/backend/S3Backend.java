@@ -16,6 +16,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -30,6 +32,7 @@ public final class S3Backend implements Backend {
     private final String bucket;
     private final String prefix;
     private final String location;
+    private volatile Boolean objectLock;
 
     public S3Backend(S3Client s3, String bucket, String prefix, String location) {
         this.s3 = s3;
@@ -176,6 +179,52 @@ public final class S3Backend implements Backend {
         }
         out.sort(null);
         return out;
+    }
+
+    /**
+     * Asks the bucket once: GetObjectLockConfiguration says Enabled. A bucket without a
+     * configuration, or a store without the API (s3proxy 4.1 answers NotImplemented), has none.
+     */
+    @Override
+    public boolean supportsLegalHold() {
+        Boolean known = objectLock;
+        if (known == null) {
+            try {
+                var c = s3.getObjectLockConfiguration(r -> r.bucket(bucket)).objectLockConfiguration();
+                known = c != null && c.objectLockEnabled() == ObjectLockEnabled.ENABLED;
+            } catch (S3Exception e) {
+                if (e.statusCode() >= 500 && e.statusCode() != 501) {
+                    throw failure("cannot read the Object Lock configuration of", "", e);
+                }
+                known = false; // 404 ObjectLockConfigurationNotFoundError, 501 NotImplemented, 403 not allowed to ask
+            } catch (SdkException e) {
+                throw failure("cannot read the Object Lock configuration of", "", e);
+            }
+            objectLock = known;
+        }
+        return known;
+    }
+
+    @Override
+    public String placeLegalHold(String name) {
+        try {
+            String version = s3.headObject(r -> r.bucket(bucket).key(key(name))).versionId();
+            s3.putObjectLegalHold(r -> r.bucket(bucket).key(key(name)).versionId(version)
+                    .legalHold(h -> h.status(ObjectLockLegalHoldStatus.ON)));
+            return version;
+        } catch (SdkException e) {
+            throw failure("cannot place an S3 legal hold on", name, e);
+        }
+    }
+
+    @Override
+    public void liftLegalHold(String name, String versionId) {
+        try {
+            s3.putObjectLegalHold(r -> r.bucket(bucket).key(key(name)).versionId(versionId)
+                    .legalHold(h -> h.status(ObjectLockLegalHoldStatus.OFF)));
+        } catch (SdkException e) {
+            throw failure("cannot lift the S3 legal hold on", name, e);
+        }
     }
 
     @Override

@@ -129,6 +129,7 @@ public final class Checker {
         }
         AtomicLong bytesRead = new AtomicLong();
         if (!toRead.isEmpty()) {
+            Sealing.warmUp();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<CompletableFuture<Void>> jobs = new ArrayList<>();

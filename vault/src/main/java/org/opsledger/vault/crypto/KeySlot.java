@@ -1,12 +1,9 @@
 package org.opsledger.vault.crypto;
 
-import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
  * One password's wrapping of the master key (docs/vault-format.md §3): PBKDF2-HMAC-SHA256 turns the
@@ -44,12 +41,11 @@ public record KeySlot(String kdf, int iterations, byte[] salt, byte[] wrappedMas
     }
 
     private static SecretKey derive(char[] password, byte[] salt, int iterations) {
+        byte[] kek = Pbkdf2.hmacSha256(password, salt, iterations);
         try {
-            SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
-            byte[] kek = f.generateSecret(new PBEKeySpec(password, salt, iterations, 256)).getEncoded();
             return Sealing.aesKey(kek);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2-HMAC-SHA256 unavailable", e);
+        } finally {
+            java.util.Arrays.fill(kek, (byte) 0); // the key spec keeps its own copy
         }
     }
 }

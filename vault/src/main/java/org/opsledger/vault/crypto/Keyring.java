@@ -17,6 +17,11 @@ public record Keyring(byte[] idKey, byte[] gearSeed, int currentEpoch, Map<Integ
         return new Keyring(Sealing.randomBytes(32), Sealing.randomBytes(32), 1, epochs, List.of());
     }
 
+    /** This keyring with another's content-ID key and gear seed; the data keys stay this keyring's own. */
+    public Keyring withChunkingOf(Keyring other) {
+        return new Keyring(other.idKey().clone(), other.gearSeed().clone(), currentEpoch, epochs, retired);
+    }
+
     /** IS.012 6.6.8.1: a new epoch for new data; old epochs stay readable until retired. */
     public Keyring rotated() {
         Map<Integer, byte[]> next = new TreeMap<>(epochs);

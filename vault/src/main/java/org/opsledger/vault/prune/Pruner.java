@@ -18,6 +18,7 @@ import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.Condemned;
 import org.opsledger.vault.repository.LockRecord;
+import org.opsledger.vault.repository.ReferencedBlobs;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.SnapshotRef;

@@ -1,7 +1,9 @@
 package org.opsledger.vault.repository;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.Keyring;
 import org.opsledger.vault.crypto.ObjectId;
@@ -12,6 +14,7 @@ import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
 
 /**
  * Key epochs (docs/vault-format.md §3). IS.012 6.6.8.1: rotation starts a new data key for new
@@ -71,24 +74,28 @@ public final class KeyEpochs {
             });
             repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(kept));
             oldIndexFiles.forEach(repo.backend()::delete);
-            // 3. snapshots and holds sealed under the old epoch are written anew (a snapshot's ID is its file's hash, so it changes)
+            // 3. snapshots sealed under the old epoch are written anew; a snapshot's ID is its file's hash, so it
+            //    changes, and every snapshot whose parent changed ID is rewritten too (oldest first, so a chain follows)
             int snapshots = 0;
             int others = 0;
-            for (String name : repo.backend().list("snapshots")) {
-                if (epochOf(name) == epoch) {
-                    ObjectId oldId = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
-                    Snapshot s = repo.readSealed(name, Sealing.Kind.SNAPSHOT, Snapshot.class);
-                    ObjectId newId = repo.saveSnapshot(s);
-                    String holdName = "holds/" + oldId.hex();
-                    if (repo.backend().exists(holdName)) {
-                        LegalHold h = repo.readSealed(holdName, Sealing.Kind.HOLD, LegalHold.class);
-                        repo.writeSealedAs("holds/" + newId.hex(), Sealing.Kind.HOLD,
-                                new LegalHold(newId, h.reason(), h.heldBy(), h.heldAt()));
-                        repo.backend().delete(holdName); // IS.012 6.6.7: the hold moved with its snapshot first
-                    }
-                    repo.backend().delete(name);
-                    snapshots++;
+            Map<ObjectId, ObjectId> renamed = new HashMap<>();
+            for (SnapshotRef ref : repo.snapshots()) {
+                String name = "snapshots/" + ref.id().hex();
+                Snapshot s = ref.snapshot();
+                ObjectId newParent = s.parent() == null ? null : renamed.get(s.parent());
+                if (epochOf(name) != epoch && newParent == null) {
+                    continue;
                 }
+                ObjectId newId = repo.saveSnapshot(newParent == null ? s : s.withParent(newParent));
+                renamed.put(ref.id(), newId);
+                String holdName = "holds/" + ref.id().hex();
+                if (repo.backend().exists(holdName)) {
+                    LegalHold h = repo.readSealed(holdName, Sealing.Kind.HOLD, LegalHold.class);
+                    repo.writeSealedAs("holds/" + newId.hex(), Sealing.Kind.HOLD, h.movedTo(newId));
+                    repo.backend().delete(holdName); // IS.012 6.6.7: the hold moved with its snapshot first
+                }
+                repo.backend().delete(name);
+                snapshots++;
             }
             for (String dir : List.of("holds", "condemned")) {
                 for (String name : repo.backend().list(dir)) {
@@ -101,6 +108,20 @@ public final class KeyEpochs {
                     }
                 }
             }
+            // 3b. S3 Object Lock: the store's legal holds follow the held data to its new objects before the old go
+            repo.reloadIndex();
+            List<LegalHold.StoreHold> superseded = new ArrayList<>();
+            Map<ObjectId, LegalHold> holds = repo.holds();
+            for (LegalHold h : holds.values()) {
+                if (h.storeHoldsOrEmpty().isEmpty()) {
+                    continue;
+                }
+                SnapshotRef held = repo.findSnapshot(h.snapshot().hex());
+                List<LegalHold.StoreHold> renewed = repo.placeStoreHolds(held);
+                repo.writeSealedAs("holds/" + h.snapshot().hex(), Sealing.Kind.HOLD, h.withStoreHolds(renewed));
+                h.storeHoldsOrEmpty().stream().filter(x -> !renewed.contains(x)).forEach(superseded::add);
+            }
+            repo.liftStoreHolds(superseded, null);
             // 4. delete the old packs and any unindexed pack of that epoch
             for (ObjectId p : oldPacks) {
                 repo.backend().delete(Repository.packName(p));

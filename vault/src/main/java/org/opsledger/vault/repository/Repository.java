@@ -90,11 +90,20 @@ public final class Repository implements AutoCloseable {
 
     /** Creates a repository with one key slot. The backend's location must be empty. */
     public static Repository init(Backend backend, char[] password, int iterations, String label) {
+        return init(backend, password, iterations, label, null);
+    }
+
+    /**
+     * Creates a repository; with {@code chunkingOf} it shares that repository's content-ID key and
+     * gear seed (not its data keys), so {@code copy} between the two moves blobs without re-chunking
+     * and skips every blob the target already holds (docs/vault-format.md §3).
+     */
+    public static Repository init(Backend backend, char[] password, int iterations, String label, Repository chunkingOf) {
         if (backend.exists("config")) {
             throw new VaultException("a repository already exists at " + backend.location());
         }
         byte[] masterKey = Sealing.randomBytes(32);
-        Keyring keyring = Keyring.fresh();
+        Keyring keyring = chunkingOf == null ? Keyring.fresh() : Keyring.fresh().withChunkingOf(chunkingOf.keys().keyring());
         KeySlot slot = KeySlot.wrap(password, masterKey, iterations, label, hostname());
         RepositoryConfig config = new RepositoryConfig(RepositoryConfig.VERSION, HexFormat.of().formatHex(Sealing.randomBytes(16)),
                 Chunker.MIN_SIZE, Chunker.AVG_SIZE, Chunker.MAX_SIZE, PackWriter.TARGET_SIZE);
@@ -109,7 +118,6 @@ public final class Repository implements AutoCloseable {
     }
 
     public static Repository open(Backend backend, char[] password, int compressionLevel) {
-        Sealing.warmUp(); // on the other core, while PBKDF2 runs here
         if (!backend.exists("config")) {
             throw new VaultException("no vault repository at " + backend.location());
         }
@@ -169,6 +177,12 @@ public final class Repository implements AutoCloseable {
 
     public Chunker chunker() {
         return chunker;
+    }
+
+    /** True when both repositories cut and name chunks alike (same gear seed and content-ID key). */
+    public boolean sameChunkingAs(Repository other) {
+        return java.util.Arrays.equals(keys.keyring().idKey(), other.keys.keyring().idKey())
+                && java.util.Arrays.equals(keys.keyring().gearSeed(), other.keys.keyring().gearSeed());
     }
 
     public Index index() {
@@ -402,19 +416,46 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    public List<SnapshotRef> snapshots() {
-        List<SnapshotRef> out = new ArrayList<>();
-        for (String name : backend.list("snapshots")) {
-            ObjectId id = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
-            out.add(new SnapshotRef(id, readSealed(name, Sealing.Kind.SNAPSHOT, Snapshot.class)));
-        }
-        out.sort((x, y) -> x.snapshot().time().compareTo(y.snapshot().time()));
-        return out;
+    /** The snapshots that could be read, oldest first, and one line for each snapshot file that could not. */
+    public record SnapshotListing(List<SnapshotRef> readable, List<String> unreadable) {
     }
 
-    /** Finds a snapshot by full ID, unique prefix, or "latest". */
+    /**
+     * Every snapshot file, read one by one: a damaged, truncated or undecryptable file is reported
+     * in {@code unreadable} and does not hide the others (for listing, restoring, finding a parent).
+     */
+    public SnapshotListing listSnapshots() {
+        List<SnapshotRef> out = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (String name : backend.list("snapshots")) {
+            try {
+                ObjectId id = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
+                out.add(new SnapshotRef(id, readSealed(name, Sealing.Kind.SNAPSHOT, Snapshot.class)));
+            } catch (BackendException e) {
+                throw e; // the store failed, not the file: an error, never a shorter list
+            } catch (RuntimeException e) {
+                bad.add(name + ": " + (e instanceof VaultException ? e.getMessage() : "unreadable (" + e.getClass().getSimpleName() + ")"));
+            }
+        }
+        out.sort((x, y) -> x.snapshot().time().compareTo(y.snapshot().time()));
+        return new SnapshotListing(out, bad);
+    }
+
+    /**
+     * Every snapshot, oldest first; throws when any snapshot file is unreadable. Forget and prune use
+     * this: deciding what to delete while a snapshot cannot be read could delete the data it needs.
+     */
+    public List<SnapshotRef> snapshots() {
+        SnapshotListing l = listSnapshots();
+        if (!l.unreadable().isEmpty()) {
+            throw new VaultException(l.unreadable().getFirst() + "; run `vault check` (refusing to continue with an incomplete snapshot list)");
+        }
+        return l.readable();
+    }
+
+    /** Finds a snapshot by full ID, unique prefix, or "latest", among the readable ones. */
     public SnapshotRef findSnapshot(String idOrPrefix) {
-        List<SnapshotRef> all = snapshots();
+        List<SnapshotRef> all = listSnapshots().readable();
         if ("latest".equals(idOrPrefix)) {
             if (all.isEmpty()) {
                 throw new VaultException("the repository has no snapshots");
@@ -443,14 +484,43 @@ public final class Repository implements AutoCloseable {
         return out;
     }
 
-    /** IS.012 6.6.7: a legal hold pins the snapshot and all it references. */
+    /**
+     * IS.012 6.6.7: a legal hold pins the snapshot and all it references. On an S3 bucket with
+     * Object Lock the store's own legal hold is also placed on the snapshot file and on every pack
+     * holding its data, so not even a client with delete rights can remove those object versions.
+     */
     public LegalHold hold(SnapshotRef snapshot, String reason, String by) {
         if (reason == null || reason.isBlank()) {
             throw new VaultException("a legal hold needs a reason");
         }
-        LegalHold h = new LegalHold(snapshot.id(), reason, by, Instant.now());
+        LegalHold h = new LegalHold(snapshot.id(), reason, by, Instant.now(), placeStoreHolds(snapshot));
         writeSealedAs("holds/" + snapshot.id().hex(), Sealing.Kind.HOLD, h);
         return h;
+    }
+
+    /** Places the store's legal hold on a snapshot's objects; empty when the store has none. */
+    public List<LegalHold.StoreHold> placeStoreHolds(SnapshotRef snapshot) {
+        if (!backend.supportsLegalHold()) {
+            return List.of();
+        }
+        List<LegalHold.StoreHold> out = new ArrayList<>();
+        for (String name : objectsOf(snapshot)) {
+            out.add(new LegalHold.StoreHold(name, backend.placeLegalHold(name)));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The snapshot's file and every pack that holds one of its tree or data blobs, sorted. */
+    public List<String> objectsOf(SnapshotRef snapshot) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        names.add("snapshots/" + snapshot.id().hex());
+        for (ObjectId blob : ReferencedBlobs.of(this, List.of(snapshot))) {
+            IndexEntry e = index.get(blob);
+            if (e != null) {
+                names.add(packName(e.pack()));
+            }
+        }
+        return List.copyOf(names);
     }
 
     public void release(SnapshotRef snapshot) {
@@ -458,7 +528,27 @@ public final class Repository implements AutoCloseable {
         if (!backend.exists(name)) {
             throw new VaultException("snapshot " + snapshot.shortId() + " is not under legal hold");
         }
+        LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
+        liftStoreHolds(h.storeHoldsOrEmpty(), snapshot.id()); // first: a release killed midway is simply run again
         backend.delete(name);
+    }
+
+    /** Lifts the store's holds on these object versions, except those another snapshot's hold also needs. */
+    public void liftStoreHolds(List<LegalHold.StoreHold> lift, ObjectId exceptHoldOf) {
+        if (lift.isEmpty()) {
+            return;
+        }
+        Set<LegalHold.StoreHold> stillNeeded = new java.util.HashSet<>();
+        holds().forEach((id, other) -> {
+            if (!id.equals(exceptHoldOf)) {
+                stillNeeded.addAll(other.storeHoldsOrEmpty());
+            }
+        });
+        for (LegalHold.StoreHold sh : lift) {
+            if (!stillNeeded.contains(sh)) {
+                backend.liftLegalHold(sh.name(), sh.versionId());
+            }
+        }
     }
 
     // ---------------------------------------------------------------- locks

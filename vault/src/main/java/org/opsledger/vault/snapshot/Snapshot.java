@@ -14,6 +14,11 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
                        String username, Map<String, String> tags, Kind kind, String dataOwner, String classification,
                        LocalDate retainUntil, String storageLocation, String sourceHost, Summary summary) {
 
+    public Snapshot withParent(ObjectId newParent) {
+        return new Snapshot(time, tree, newParent, paths, hostname, username, tags, kind, dataOwner, classification,
+                retainUntil, storageLocation, sourceHost, summary);
+    }
+
     /** IS.012 6.6.1.1 weekly full, 6.6.1.2 daily incremental; stdin for database dumps. */
     public enum Kind {
         FULL, INCREMENTAL, STDIN;
@@ -29,6 +34,8 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
         }
     }
 
-    public record Summary(long files, long dirs, long bytesRead, long bytesAdded, long filesUnchanged, long blobsAdded) {
+    /** {@code warnings}: paths left out because they vanished or could not be read (an incomplete snapshot). */
+    public record Summary(long files, long dirs, long bytesRead, long bytesAdded, long filesUnchanged, long blobsAdded,
+                          long warnings) {
     }
 }

@@ -1,10 +1,9 @@
-package org.opsledger.vault.prune;
+package org.opsledger.vault.repository;
 
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
 import org.opsledger.vault.crypto.ObjectId;
-import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;

@@ -1,0 +1,25 @@
+package org.opsledger.vault;
+
+import java.util.List;
+import java.util.OptionalLong;
+import org.opsledger.vault.backend.Backend;
+import org.opsledger.vault.backend.LocalBackend;
+
+/** A local backend that tests extend to observe or change what the repository does with its store. */
+class ForwardingBackend implements Backend {
+    final LocalBackend local;
+
+    ForwardingBackend(LocalBackend local) {
+        this.local = local;
+    }
+
+    @Override public String location() { return local.location(); }
+    @Override public boolean exists(String name) { return local.exists(name); }
+    @Override public byte[] read(String name) { return local.read(name); }
+    @Override public byte[] readRange(String name, long offset, int length) { return local.readRange(name, offset, length); }
+    @Override public long size(String name) { return local.size(name); }
+    @Override public void write(String name, byte[] data, int off, int len) { local.write(name, data, off, len); }
+    @Override public void delete(String name) { local.delete(name); }
+    @Override public List<String> list(String dir) { return local.list(dir); }
+    @Override public OptionalLong device() { return local.device(); }
+}

@@ -1,0 +1,164 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.repository.KeyEpochs;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.RestoreResult;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/** What a user hits on a live system: files that vanish or cannot be read, damaged snapshot files, hard links, key retirement chains. */
+class IncompleteBackupTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFileThatVanishesOrCannotBeReadIsAWarningAndTheBackupGoesOn() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("keep.txt"), TestTrees.text(1, 40_000));
+        Files.write(data.resolve("gone.txt"), TestTrees.text(2, 40_000));
+        Files.write(data.resolve("locked.txt"), TestTrees.text(3, 40_000));
+        Archiver.FileOpener opener = p -> {
+            if (p.endsWith("gone.txt")) {
+                Files.delete(p); // deleted between the directory listing and the read: a real NoSuchFileException follows
+            }
+            if (p.endsWith("locked.txt")) {
+                throw new AccessDeniedException(p.toString());
+            }
+            return Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS);
+        };
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            BackupProgress progress = new BackupProgress();
+            SnapshotRef snap = new Archiver(repo, progress, opener).backup(TestTrees.options(data));
+            assertThat(progress.warnings()).containsExactlyInAnyOrder(
+                    data.resolve("gone.txt") + ": vanished during backup", data.resolve("locked.txt") + ": permission denied");
+            assertThat(snap.snapshot().summary().warnings()).isEqualTo(2);
+            RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(Files.readAllBytes(tmp.resolve("out/data/keep.txt"))).isEqualTo(TestTrees.text(1, 40_000));
+            assertThat(tmp.resolve("out/data/gone.txt")).doesNotExist();
+            assertThat(tmp.resolve("out/data/locked.txt")).doesNotExist();
+            // the next backup reads the file that was unreadable: it is not skipped as "unchanged"
+            BackupProgress next = new BackupProgress();
+            SnapshotRef second = new Archiver(repo, next).backup(TestTrees.options(data));
+            assertThat(next.warnings()).isEmpty();
+            assertThat(second.snapshot().summary().filesUnchanged()).isEqualTo(1);
+            assertThat(second.snapshot().summary().files()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aDamagedSnapshotFileDoesNotHideTheOthers() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.txt"), TestTrees.text(1, 10_000));
+        Path repoDir = tmp.resolve("repo");
+        SnapshotRef good;
+        SnapshotRef bad;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            bad = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            good = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data).withFull(true));
+        }
+        Path badFile = repoDir.resolve("snapshots/" + bad.id().hex());
+        byte[] bytes = Files.readAllBytes(badFile);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(badFile, bytes);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            Repository.SnapshotListing l = repo.listSnapshots();
+            assertThat(l.readable()).extracting(SnapshotRef::id).containsExactly(good.id());
+            assertThat(l.unreadable()).singleElement().asString().contains(bad.id().hex()).contains("fails authentication");
+            assertThat(repo.findSnapshot("latest").id()).isEqualTo(good.id());
+            assertThat(new Restorer(repo, 2).restore(repo.findSnapshot(good.id().hex()), tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            // deciding what to delete needs every snapshot: forget and prune refuse instead of guessing
+            org.assertj.core.api.Assertions.assertThatThrownBy(repo::snapshots).hasMessageContaining("run `vault check`");
+        }
+    }
+
+    @Test
+    void hardLinksAreReadOnceAndRestoredAsHardLinks() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.createDirectories(data.resolve("sub"));
+        Files.write(data.resolve("original.bin"), TestTrees.random(7, 1_200_000));
+        Files.createLink(data.resolve("sub/second-name.bin"), data.resolve("original.bin"));
+        Files.createLink(data.resolve("third-name.bin"), data.resolve("original.bin"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            BackupProgress progress = new BackupProgress();
+            SnapshotRef snap = new Archiver(repo, progress).backup(TestTrees.options(data));
+            assertThat(progress.bytesRead.get()).isEqualTo(1_200_000); // three names, one read
+            assertThat(snap.snapshot().summary().files()).isEqualTo(3);
+            RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(r.files()).isEqualTo(3);
+            Path out = tmp.resolve("out/data");
+            assertThat(Files.isSameFile(out.resolve("original.bin"), out.resolve("sub/second-name.bin"))).isTrue();
+            assertThat(Files.isSameFile(out.resolve("original.bin"), out.resolve("third-name.bin"))).isTrue();
+            assertThat(Files.getAttribute(out.resolve("original.bin"), "unix:nlink")).isEqualTo(3);
+            assertThat(Files.readAllBytes(out.resolve("third-name.bin"))).isEqualTo(TestTrees.random(7, 1_200_000));
+            // an include that names only the second name still restores its content
+            RestoreResult part = new Restorer(repo, 2).restore(snap, tmp.resolve("part"), List.of("data/sub"), true);
+            assertThat(part.ok()).isTrue();
+            assertThat(Files.readAllBytes(tmp.resolve("part/data/sub/second-name.bin"))).isEqualTo(TestTrees.random(7, 1_200_000));
+        }
+    }
+
+    @Test
+    void userExtendedAttributesAreBackedUpRestoredAndVerified() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path file = Files.write(data.resolve("tagged.txt"), TestTrees.text(4, 5_000));
+        var fileView = Files.getFileAttributeView(file, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        fileView.write("checksum.sha256", java.nio.ByteBuffer.wrap("abc123".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        fileView.write("binary", java.nio.ByteBuffer.wrap(new byte[] {0, 1, (byte) 0xff}));
+        Files.getFileAttributeView(data, java.nio.file.attribute.UserDefinedFileAttributeView.class)
+                .write("owner.team", java.nio.ByteBuffer.wrap("finance".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef first = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef second = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)); // unchanged: taken from the parent
+            assertThat(second.snapshot().summary().filesUnchanged()).isEqualTo(1);
+            assertThat(second.snapshot().tree()).as("the same tree, attributes included").isEqualTo(first.snapshot().tree());
+            RestoreResult r = new Restorer(repo, 2).restore(second, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            Path out = tmp.resolve("out/data");
+            assertThat(org.opsledger.vault.snapshot.ExtendedAttributes.read(out.resolve("tagged.txt")))
+                    .isEqualTo(org.opsledger.vault.snapshot.ExtendedAttributes.read(file)).containsKeys("checksum.sha256", "binary");
+            assertThat(org.opsledger.vault.snapshot.ExtendedAttributes.read(out)).containsEntry("owner.team",
+                    java.util.Base64.getEncoder().encodeToString("finance".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void keyRetireKeepsParentReferencesValid() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.txt"), TestTrees.text(1, 10_000));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef first = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            new KeyEpochs(repo).rotate();
+            Files.write(data.resolve("b.txt"), TestTrees.text(2, 10_000));
+            SnapshotRef second = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef third = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            assertThat(second.snapshot().parent()).isEqualTo(first.id());
+            assertThat(third.snapshot().parent()).isEqualTo(second.id());
+            KeyEpochs.Retirement r = new KeyEpochs(repo).retire(1);
+            assertThat(r.snapshotsRewritten()).isEqualTo(3); // the first by its epoch, the others because their parent moved
+            List<SnapshotRef> after = repo.snapshots();
+            assertThat(after).hasSize(3);
+            assertThat(after.get(0).snapshot().parent()).isNull();
+            assertThat(after.get(1).snapshot().parent()).isEqualTo(after.get(0).id());
+            assertThat(after.get(2).snapshot().parent()).isEqualTo(after.get(1).id());
+            assertThat(new Checker(repo, 2).check(100).ok()).isTrue();
+        }
+        assertThat(new LocalBackend(tmp.resolve("repo")).list("snapshots")).hasSize(3);
+    }
+
+}
