@@ -87,7 +87,7 @@ class ChangeItemsIntegrationTest extends IntegrationTest {
     }
 
     @Test
-    void aChangeToANetworkDeviceNeedsTheSecurityOfficersApprovalToo() {
+    void aChangeToANetworkDeviceNeedsTheSecurityOfficersApprovalToo() throws Exception {
         String router = item("network-device", "low", "development");
         Map<String, Object> body = with(ready("Router ACL", ChangeFixtures.LOW, 3), "items", List.of(router), "testEnvironment",
                 "development");
@@ -111,6 +111,13 @@ class ChangeItemsIntegrationTest extends IntegrationTest {
         assertThat(security.status()).isEqualTo(201);
         assertThat(security.get("securityApprovedBy")).isEqualTo(officerName);
         assertThat(ok(api, manager, number, "approve", null).get("state")).isEqualTo("approved");
+        String auditor = api.person(Api.unique("aud"), "auditor");
+        assertThat(String.valueOf(api.get("/api/v1/controls/IS.012-6.3.6", auditor).get("reasons"))).doesNotContain(number);
+        // a superuser erases the approval behind the application's back: the control names the change
+        asSuperuserWithoutTriggers("UPDATE change_request SET security_approved_by = NULL WHERE number = ?", number);
+        Map<?, ?> control = api.get("/api/v1/controls/IS.012-6.3.6", auditor).json();
+        assertThat(control.get("status")).isEqualTo("not-compliant");
+        assertThat(String.valueOf(control.get("reasons"))).contains(number, "without the security officer's approval");
 
         // a Medium-risk one waits in CAB review for the security officer even after the board's quorum approves
         String medium = create(api, requester, with(body, "riskAnswers", ChangeFixtures.MEDIUM));

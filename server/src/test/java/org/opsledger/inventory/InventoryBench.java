@@ -27,7 +27,6 @@ import org.opsledger.shared.ChangeCoverage;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,8 +54,9 @@ public final class InventoryBench {
     /**
      * A stand-in change module: until {@link #APPROVED} is set it knows no change (every drift item is
      * an alert); then every item has an approved change window around the question's time range.
+     * Deliberately not a {@code @Configuration}: component scanning would then put it in front of
+     * the real change module in every integration test. {@code main} registers it by hand.
      */
-    @Configuration(proxyBeanMethods = false)
     static class BenchChanges {
         static final AtomicLong CALLS = new AtomicLong();
         static final java.util.concurrent.atomic.AtomicBoolean APPROVED = new java.util.concurrent.atomic.AtomicBoolean();
