@@ -12,7 +12,7 @@ import org.opsledger.Api;
 import org.opsledger.IntegrationTest;
 
 /**
- * The inventory's control evaluators decide from its records (IS.012 6.3.1, 6.3.2, 6.3.4, 6.3.5, 6.3.7,
+ * The inventory's control evaluators decide from its records (IS.012 6.3.1, 6.3.2, 6.3.3, 6.3.4, 6.3.5, 6.3.7,
  * 6.4.3; ECOMP 11.8, 11.9). Other tests share the database, so each check names records made here
  * (names starting "0-" sort first in the reasons).
  */
@@ -74,6 +74,24 @@ class InventoryControlsIntegrationTest extends IntegrationTest {
             assertThat(hardening.get("status")).isEqualTo("not-compliant");
             assertThat(hardening.get("reasons").toString()).contains("no hardening assessment").contains(host);
         }
+    }
+
+    @Test
+    void aHostWhoseConfigurationWasNotComparedWithItsBaselineWithinAYearIsNamed() {
+        // "!" sorts before the "0-" names of the other tests, so both hosts are among the names shown
+        String never = "!-" + Api.unique("never");
+        item(never, "server", null);
+        String compared = "!-" + Api.unique("compared");
+        String id = item(compared, "server", null);
+        String tool = api.person(Api.unique("sa"), "system-administrator");
+        Api.Response first = api.post("/api/v1/items/" + id + "/snapshots", tool, Map.of("source", "test", "settings", Map.of("a", "1")));
+        api.post("/api/v1/items/" + id + "/snapshots/" + ((Map<?, ?>) first.get("snapshot")).get("id") + "/approve", officer, Map.of());
+        assertThat(control("IS.012-6.3.3").get("reasons").toString()).as("a baseline alone is no assessment").contains(compared);
+
+        api.post("/api/v1/items/" + id + "/snapshots", tool, Map.of("source", "test", "settings", Map.of("a", "1")));
+        Map<String, Object> yearly = control("IS.012-6.3.3");
+        assertThat(yearly.get("status")).isEqualTo("not-compliant");
+        assertThat(yearly.get("reasons").toString()).contains(never).doesNotContain(compared);
     }
 
     @Test

@@ -14,15 +14,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The configuration-management controls the inventory decides from its own records. IS.012 6.3.3
- * (procedures) stays attested; 6.3.6 (network device changes) is the change module's and 6.3.8 (no
- * shared IDs) identity's.
+ * The configuration-management controls the inventory decides from its own records. Of IS.012 6.3.3
+ * it decides the yearly assessment (the written procedures are a document no record here shows);
+ * 6.3.6 (network device changes) is the change module's and 6.3.8 (no shared IDs) identity's.
  */
 @Component
 class InventoryControls implements ControlEvaluator {
 
     /** How long an unauthorised host or an unauthorised-change alert may wait for its action plan. */
     static final Duration ACTION_PLAN_WITHIN = Duration.ofDays(30);
+    /** IS.012 6.3.3: conformance to the configuration requirements assessed at least once a year. */
+    static final Duration ASSESSED_WITHIN = Duration.ofDays(365);
     /** IS.012 6.3.1: "update the asset inventory on a regular basis". */
     static final Duration REFRESHED_WITHIN = Duration.ofDays(90);
     private static final int NAMED = 5;
@@ -37,7 +39,7 @@ class InventoryControls implements ControlEvaluator {
 
     @Override
     public Set<String> controls() {
-        return Set.of("IS.012-6.3.1", "IS.012-6.3.2", "IS.012-6.3.4", "IS.012-6.3.5", "IS.012-6.3.7", "IS.012-6.4.3",
+        return Set.of("IS.012-6.3.1", "IS.012-6.3.2", "IS.012-6.3.3", "IS.012-6.3.4", "IS.012-6.3.5", "IS.012-6.3.7", "IS.012-6.4.3",
                 "ECOMP-11.8", "ECOMP-11.9");
     }
 
@@ -48,6 +50,8 @@ class InventoryControls implements ControlEvaluator {
             case "IS.012-6.3.1" -> inventoryKept(now);
             // IS.012 6.3.2: discovery tools run; unauthorised systems found get an action plan
             case "IS.012-6.3.2" -> discoveryRuns(now);
+            // IS.012 6.3.3: compliance with the configuration requirements assessed at least annually
+            case "IS.012-6.3.3" -> configurationAssessedYearly(now);
             // IS.012 6.3.4: hardening assessed at least quarterly
             case "IS.012-6.3.4" -> hardeningAssessedQuarterly(now, false);
             // ECOMP 11.8: every host hardened to the required level
@@ -142,6 +146,32 @@ class InventoryControls implements ControlEvaluator {
                 ? Result.compliant("All " + inScope + " hosts were assessed within a quarter and pass every rule of their "
                         + "latest assessment (patch levels count as far as the benchmark checks them)")
                 : Result.compliant("All " + inScope + " hosts were assessed within " + HardeningService.QUARTER.toDays() + " days");
+    }
+
+    /**
+     * A host's configuration counts as assessed when, within the year, a snapshot of it was compared
+     * with its approved baseline or a hardening benchmark was run on it.
+     */
+    private Result configurationAssessedYearly(Instant now) {
+        String inScope = HardeningService.IN_SCOPE.replace("kind", "c.kind").replace("lifecycle", "c.lifecycle");
+        long hosts = count("SELECT count(*) FROM configuration_item c WHERE " + inScope);
+        if (hosts == 0) {
+            return Result.notAssessed("No server, workstation, network device or database in use is in the inventory");
+        }
+        Timestamp cutoff = Timestamp.from(now.minus(ASSESSED_WITHIN));
+        List<String> unassessed = jdbc.sql("SELECT c.name FROM configuration_item c WHERE " + inScope
+                + " AND NOT EXISTS (SELECT 1 FROM item_baseline b JOIN config_snapshot s ON s.item_id = b.item_id"
+                + " WHERE b.item_id = c.id AND s.id <> b.snapshot_id AND s.observed_at >= ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM hardening_assessment h WHERE h.item_id = c.id AND h.assessed_at >= ?)"
+                + " ORDER BY c.name").params(cutoff, cutoff).query(String.class).list();
+        if (!unassessed.isEmpty()) {
+            return Result.notCompliant(List.of(unassessed.size() + " of " + hosts + " hosts had neither a configuration "
+                    + "snapshot compared with an approved baseline nor a hardening assessment within "
+                    + ASSESSED_WITHIN.toDays() + " days: " + named(unassessed)));
+        }
+        return Result.compliant("All " + hosts + " hosts in use had their configuration compared with an approved baseline "
+                + "or assessed against a hardening benchmark within " + ASSESSED_WITHIN.toDays() + " days",
+                "The secure-configuration procedures themselves are documents: keep them with the item documents");
     }
 
     private Result configurationTracked(Instant now) {
