@@ -16,7 +16,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ import org.opsledger.shared.ChangeCoverage;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,36 +49,13 @@ public final class InventoryBench {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static String base;
 
-    /**
-     * A stand-in change module: until {@link #APPROVED} is set it knows no change (every drift item is
-     * an alert); then every item has an approved change window around the question's time range.
-     * Deliberately not a {@code @Configuration}: component scanning would then put it in front of
-     * the real change module in every integration test. {@code main} registers it by hand.
-     */
-    static class BenchChanges {
-        static final AtomicLong CALLS = new AtomicLong();
-        static final java.util.concurrent.atomic.AtomicBoolean APPROVED = new java.util.concurrent.atomic.AtomicBoolean();
-
-        @Bean
-        @Primary
-        ChangeCoverage benchChangeCoverage() {
-            return (Collection<UUID> ids, Instant from, Instant to) -> {
-                CALLS.incrementAndGet();
-                return ids.stream().filter(id -> APPROVED.get())
-                        .map(id -> new ChangeCoverage.ApprovedWindow("CHG-" + Math.abs(id.hashCode() % 1_000_000), id,
-                                from.minusSeconds(60), to.plusSeconds(60)))
-                        .toList();
-            };
-        }
-    }
-
     public static void main(String[] args) throws Exception {
         int items = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int hosts = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         long bigBytes = (args.length > 2 ? Long.parseLong(args[2]) : 100) * 1024 * 1024;
         Path data = Files.createTempDirectory("opsledger-inventory-bench-");
         String adminPassword = "Bench-Operator-Pass-1";
-        SpringApplication application = new SpringApplication(OpsLedgerApplication.class, BenchChanges.class);
+        SpringApplication application = new SpringApplication(OpsLedgerApplication.class);
         try (ConfigurableApplicationContext app = application.run("--server.port=0", "--opsledger.data-dir=" + data,
                 "--opsledger.bootstrap.admin-password=" + adminPassword, "--opsledger.node-name=bench",
                 "--logging.level.org.opsledger=WARN")) {
@@ -89,6 +64,8 @@ public final class InventoryBench {
             String admin = token("admin", adminPassword);
             String assets = person(admin, "bench-assets", "asset-manager");
             String officer = person(admin, "bench-officer", "security-officer");
+            String requester = person(admin, "bench-requester", "requester");
+            String manager = person(admin, "bench-manager", "change-manager");
             System.out.printf("max heap: %d MiB%n", Runtime.getRuntime().maxMemory() / (1024 * 1024));
 
             long t = System.nanoTime();
@@ -106,7 +83,7 @@ public final class InventoryBench {
             search(assets);
 
             // 3. drift of 10,000 settings, reconciled in one batch
-            drift(assets, officer);
+            drift(assets, officer, requester, manager);
 
             // 4. a 100 MB scan, heap peak
             Path big = data.resolve("scan-big.xml");
@@ -246,33 +223,59 @@ public final class InventoryBench {
                 micros[micros.length - 1] / 1000.0);
     }
 
-    private static void drift(String assets, String officer) throws Exception {
-        String item = (String) post("/api/v1/items", assets, Map.of("name", "drift-bench", "kind", "server", "tier", "high",
-                "environment", "production", "owner", "Bench", "classification", "internal")).get("id");
+    private static void drift(String assets, String officer, String requester, String manager) throws Exception {
+        String item = (String) post("/api/v1/items", assets, Map.of("name", "drift-bench", "kind", "server", "tier", "low",
+                "environment", "development", "owner", "Bench", "classification", "internal")).get("id");
         Map<String, String> v1 = new HashMap<>();
         Map<String, String> v2 = new HashMap<>();
         for (int i = 0; i < 10_000; i++) {
             v1.put(String.format("setting.%05d", i), "value-1");
             v2.put(String.format("setting.%05d", i), "value-2");
         }
+        Instant observed = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Map<?, ?> first = post("/api/v1/items/" + item + "/snapshots", assets, Map.of("source", "bench", "settings", v1,
-                "observedAt", Instant.now().minusSeconds(3600).toString()));
+                "observedAt", observed.minusSeconds(3600).toString()));
         String snapshot = (String) ((Map<?, ?>) first.get("snapshot")).get("id");
         post("/api/v1/items/" + item + "/snapshots/" + snapshot + "/approve", officer, Map.of());
-        long calls = BenchChanges.CALLS.get();
         long t = System.nanoTime();
-        Map<?, ?> second = post("/api/v1/items/" + item + "/snapshots", assets, Map.of("source", "bench", "settings", v2));
+        Map<?, ?> second = post("/api/v1/items/" + item + "/snapshots", assets, Map.of("source", "bench", "settings", v2,
+                "observedAt", observed.toString()));
         System.out.printf("snapshot with 10,000 differences: found, reconciled and stored in %.2f s (%s drift items: %s authorised, "
-                + "%s alerts; %d approvedWindows call)%n", secs(t), second.get("newDrift"), second.get("authorised"),
-                second.get("alerts"), BenchChanges.CALLS.get() - calls);
-        // the changes are approved after the fact: every open alert re-checked, 1,000 per question
-        BenchChanges.APPROVED.set(true);
-        calls = BenchChanges.CALLS.get();
+                + "%s alerts)%n", secs(t), second.get("newDrift"), second.get("authorised"), second.get("alerts"));
+        // a change for the item is approved after the fact (the change module's real ChangeCoverage), its window
+        // covering the observation: every open alert is checked again, 1,000 per question
+        String number = approvedChange(requester, manager, item, observed.minusSeconds(1800), observed.plusSeconds(1800));
         t = System.nanoTime();
         Map<?, ?> again = post("/api/v1/drift/reconcile", officer, Map.of());
-        System.out.printf("reconcile every open alert again: %.2f s (%s checked, %s authorised, %s batches, %d approvedWindows "
-                + "calls)%n", secs(t), again.get("checked"), again.get("authorised"), again.get("batches"),
-                BenchChanges.CALLS.get() - calls);
+        System.out.printf("reconcile every open alert again after %s was approved: %.2f s (%s checked, %s authorised, %s batches)%n",
+                number, secs(t), again.get("checked"), again.get("authorised"), again.get("batches"));
+    }
+
+    /** A low-risk normal change on one item, taken to approved through the API. */
+    private static String approvedChange(String requester, String manager, String item, Instant start, Instant end)
+            throws Exception {
+        Map<String, Object> change = new HashMap<>();
+        change.put("title", "Bench configuration change");
+        change.put("type", "normal");
+        change.put("description", "10,000 settings changed");
+        change.put("implementationPlan", "apply");
+        change.put("testPlan", "smoke test");
+        change.put("testEvidence", "passed on development");
+        change.put("testEnvironment", "development");
+        change.put("fallbackPlan", "restore the previous settings");
+        change.put("securityAssessment", "none");
+        change.put("complianceConfirmed", true);
+        change.put("plannedStart", start.toString());
+        change.put("plannedEnd", end.toString());
+        change.put("riskAnswers", Map.of("serviceOutage", false, "userVisible", false, "securityRelevant", false,
+                "firstOfItsKind", false, "fallbackUntested", false, "dataChange", false));
+        change.put("stakeholders", List.of(Map.of("name", "Bench", "email", "bench@example.org")));
+        change.put("items", List.of(item));
+        String number = (String) post("/api/v1/changes", requester, change).get("number");
+        post("/api/v1/changes/" + number + "/submit", requester, Map.of());
+        post("/api/v1/changes/" + number + "/assess", manager, Map.of());
+        post("/api/v1/changes/" + number + "/approve", manager, Map.of());
+        return number;
     }
 
     // --- HTTP helpers
