@@ -8,10 +8,10 @@ import java.util.Map;
 import org.opsledger.Api;
 
 /** Request bodies for change tests: a change ready to submit, with its risk answered. */
-final class ChangeFixtures {
+public final class ChangeFixtures {
 
     /** Answers that score Low (IS.012 6.2.1 questionnaire). */
-    static final Map<String, Object> LOW = Map.of("serviceOutage", false, "userVisible", false, "securityRelevant", false,
+    public static final Map<String, Object> LOW = Map.of("serviceOutage", false, "userVisible", false, "securityRelevant", false,
             "firstOfItsKind", false, "fallbackUntested", false, "dataChange", false);
 
     /** Answers that score Medium (outage: 3). */
@@ -26,7 +26,7 @@ final class ChangeFixtures {
     }
 
     /** A normal change with everything submission asks for, planned {@code daysAhead} days from now for two hours. */
-    static Map<String, Object> ready(String title, Map<String, Object> answers, int daysAhead) {
+    public static Map<String, Object> ready(String title, Map<String, Object> answers, int daysAhead) {
         Instant start = Instant.now().plus(daysAhead, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
         Map<String, Object> m = new HashMap<>();
         m.put("title", title);
@@ -46,7 +46,7 @@ final class ChangeFixtures {
         return m;
     }
 
-    static Map<String, Object> with(Map<String, Object> base, Object... kv) {
+    public static Map<String, Object> with(Map<String, Object> base, Object... kv) {
         Map<String, Object> m = new HashMap<>(base);
         for (int i = 0; i < kv.length; i += 2) {
             if (kv[i + 1] == null) {

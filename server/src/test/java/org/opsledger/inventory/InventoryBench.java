@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.opsledger.OpsLedgerApplication;
+import org.opsledger.change.ChangeFixtures;
 import org.opsledger.shared.ChangeCoverage;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -254,23 +255,9 @@ public final class InventoryBench {
     /** A low-risk normal change on one item, taken to approved through the API. */
     private static String approvedChange(String requester, String manager, String item, Instant start, Instant end)
             throws Exception {
-        Map<String, Object> change = new HashMap<>();
-        change.put("title", "Bench configuration change");
-        change.put("type", "normal");
-        change.put("description", "10,000 settings changed");
-        change.put("implementationPlan", "apply");
-        change.put("testPlan", "smoke test");
-        change.put("testEvidence", "passed on development");
-        change.put("testEnvironment", "development");
-        change.put("fallbackPlan", "restore the previous settings");
-        change.put("securityAssessment", "none");
-        change.put("complianceConfirmed", true);
-        change.put("plannedStart", start.toString());
-        change.put("plannedEnd", end.toString());
-        change.put("riskAnswers", Map.of("serviceOutage", false, "userVisible", false, "securityRelevant", false,
-                "firstOfItsKind", false, "fallbackUntested", false, "dataChange", false));
-        change.put("stakeholders", List.of(Map.of("name", "Bench", "email", "bench@example.org")));
-        change.put("items", List.of(item));
+        Map<String, Object> change = ChangeFixtures.with(ChangeFixtures.ready("Bench configuration change", ChangeFixtures.LOW, 0),
+                "plannedStart", start.toString(), "plannedEnd", end.toString(), "items", List.of(item),
+                "testEnvironment", "development");
         String number = (String) post("/api/v1/changes", requester, change).get("number");
         post("/api/v1/changes/" + number + "/submit", requester, Map.of());
         post("/api/v1/changes/" + number + "/assess", manager, Map.of());
