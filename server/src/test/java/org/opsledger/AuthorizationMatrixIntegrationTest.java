@@ -117,6 +117,7 @@ class AuthorizationMatrixIntegrationTest extends IntegrationTest {
             Map.entry("GET /api/v1/changes/{id}/conflicts", CHANGE_READERS),
             Map.entry("GET /api/v1/changes/risk-questions", CHANGE_READERS),
             Map.entry("GET /api/v1/changes/windows", CHANGE_READERS),
+            Map.entry("GET /api/v1/changes/notifications", new Anyone()),
             Map.entry("POST /api/v1/changes/windows", only(Role.CHANGE_MANAGER)),
             Map.entry("GET /api/v1/changes/templates", CHANGE_READERS),
             Map.entry("POST /api/v1/changes/templates", only(Role.CHANGE_MANAGER)),

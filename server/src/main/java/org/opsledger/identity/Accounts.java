@@ -12,4 +12,7 @@ public interface Accounts {
      * when the account does not exist, is disabled or must change its password first.
      */
     Optional<Authentication> authenticationOf(String username);
+
+    /** The e-mail address an account has on record, if any (where other modules' notifications went). */
+    Optional<String> emailOf(String username);
 }

@@ -42,6 +42,29 @@ class ChangeNotificationIntegrationTest extends IntegrationTest {
     }
 
     @Test
+    void aPersonSeesInTheUiTheNotificationsSentToTheirAddressWhateverTheirRole() {
+        // a help-desk person is no change reader, but a stakeholder all the same
+        String name = Api.unique("stake");
+        String address = name + "@example.org";
+        String initial = "Initial-" + java.util.UUID.randomUUID();
+        assertThat(api.post("/api/v1/accounts", api.admin(), Map.of("username", name, "displayName", "Stakeholder", "email", address,
+                "kind", "person", "roles", List.of("help-desk"), "password", initial)).status()).isEqualTo(201);
+        api.post("/api/v1/auth/password", null, Map.of("username", name, "currentPassword", initial, "newPassword", "Stakeholder-Pass-1"));
+        String stakeholder = api.login(name, "Stakeholder-Pass-1");
+        String requester = api.person(Api.unique("req"), "requester");
+        String number = create(api, requester, with(ready("Told in the UI", ChangeFixtures.LOW, 12), "stakeholders",
+                List.of(Map.of("name", "Stakeholder", "email", address.toUpperCase(java.util.Locale.ROOT)))));
+        ok(api, requester, number, "submit", null);
+
+        Api.Response mine = api.get("/api/v1/changes/notifications", stakeholder);
+        assertThat(mine.status()).as(mine.body()).isEqualTo(200);
+        assertThat(mine.items()).extracting(n -> n.get("changeNumber") + " " + n.get("event"))
+                .containsExactly(number + " submitted");
+        assertThat(api.get("/api/v1/changes/notifications", requester).items())
+                .noneMatch(n -> number.equals(n.get("changeNumber")));
+    }
+
+    @Test
     void stakeholdersAreMailedOnSubmissionApprovalScheduleAndOutcome() throws Exception {
         String requester = api.person(Api.unique("req"), "requester");
         String manager = api.person(Api.unique("mgr"), "change-manager");

@@ -177,5 +177,8 @@ class ChangeJourneyBrowserTest extends IntegrationTest {
         assertThat(browser.findElement(By.id("changes")).getText()).contains(number);
         browser.get(url("/changes/reports"));
         assertThat(browser.findElement(By.id("process")).getText()).contains("changes");
+        // the manager's account has no e-mail address: their notification page says why it is empty
+        browser.findElement(By.linkText("My notifications")).click();
+        assertThat(browser.findElement(By.id("no-notifications")).getText()).contains("without an address on your account");
     }
 }

@@ -34,10 +34,12 @@ class ChangePages {
     private final ChangeReports reports;
     private final ChangeCalendar calendar;
     private final ChangeProperties properties;
+    private final StakeholderNotifications notifications;
     private final Clock clock;
 
     ChangePages(ChangeService service, CabVotes votes, CabMeetings meetings, ChangeReports reports, ChangeCalendar calendar,
-            ChangeProperties properties, Clock clock) {
+            ChangeProperties properties, StakeholderNotifications notifications, Clock clock) {
+        this.notifications = notifications;
         this.calendar = calendar;
         this.service = service;
         this.votes = votes;
@@ -282,6 +284,15 @@ class ChangePages {
         model.addAttribute("days", days);
         model.addAttribute("title", week ? "Week of " + first : anchor.getMonth() + " " + anchor.getYear());
         return "change/calendar";
+    }
+
+    /** IS.012 6.2.6: what a person was told about changes, whatever their role. */
+    @GetMapping("/changes/notifications")
+    @PreAuthorize("isAuthenticated()")
+    String notifications(java.security.Principal me, @RequestParam(defaultValue = "0") int page, Model model) {
+        model.addAttribute("section", "notifications");
+        model.addAttribute("page", notifications.receivedBy(me.getName(), Math.max(0, page), 50));
+        return "change/notifications";
     }
 
     @GetMapping("/changes/reports")

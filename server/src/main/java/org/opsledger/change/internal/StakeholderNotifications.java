@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.opsledger.identity.Accounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -49,11 +50,14 @@ class StakeholderNotifications {
     private final ApplicationEventPublisher events;
     private final ChangeProperties properties;
     private final Clock clock;
+    private final Accounts accounts;
     private final org.springframework.transaction.support.TransactionTemplate transactions;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("change-mail").factory());
 
     StakeholderNotifications(JdbcClient jdbc, ObjectProvider<JavaMailSender> mail, ApplicationEventPublisher events,
-            ChangeProperties properties, Clock clock, org.springframework.transaction.PlatformTransactionManager transactionManager) {
+            ChangeProperties properties, Clock clock, Accounts accounts,
+            org.springframework.transaction.PlatformTransactionManager transactionManager) {
+        this.accounts = accounts;
         this.transactions = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
         this.jdbc = jdbc;
         this.mail = mail;
@@ -163,6 +167,32 @@ class StakeholderNotifications {
     List<Notification> of(UUID changeId) {
         return jdbc.sql("SELECT id, event, recipient, subject, status, attempts, last_error, created_at, sent_at "
                 + "FROM change_notification WHERE change_id = ? ORDER BY id").param(changeId).query(StakeholderNotifications::row).list();
+    }
+
+    /** A message as its recipient sees it in the UI, with the change it is about. */
+    record Received(String changeNumber, String event, String subject, String status, Instant createdAt, Instant sentAt) {
+    }
+
+    /**
+     * IS.012 6.2.6, "and in the UI": the messages sent to a person's e-mail address (as a stakeholder, or
+     * through a group they are in), newest first; none when their account has no address.
+     */
+    org.opsledger.shared.PageResult<Received> receivedBy(String username, int page, int size) {
+        return accounts.emailOf(username).map(email -> receivedAt(email, page, size))
+                .orElseGet(() -> new org.opsledger.shared.PageResult<>(List.of(), page, size, 0));
+    }
+
+    private org.opsledger.shared.PageResult<Received> receivedAt(String email, int page, int size) {
+        long total = jdbc.sql("SELECT count(*) FROM change_notification WHERE lower(recipient) = lower(?)").param(email)
+                .query(Long.class).single();
+        List<Received> items = jdbc.sql("SELECT c.number, n.event, n.subject, n.status, n.created_at, n.sent_at "
+                        + "FROM change_notification n JOIN change_request c ON c.id = n.change_id "
+                        + "WHERE lower(n.recipient) = lower(?) ORDER BY n.id DESC LIMIT ? OFFSET ?")
+                .params(email, size, org.opsledger.shared.PageResult.offset(page, size))
+                .query((rs, n) -> new Received(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        ChangeRepository.instant(rs, "created_at"), ChangeRepository.instant(rs, "sent_at")))
+                .list();
+        return new org.opsledger.shared.PageResult<>(items, page, size, total);
     }
 
     private static Notification row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {

@@ -23,4 +23,10 @@ class AccountDirectory implements Accounts {
                 .filter(a -> a.enabled() && a.kind() == Account.Kind.PERSON && !a.passwordChangeRequired())
                 .map(AccountPrincipal::authenticationOf);
     }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Optional<String> emailOf(String username) {
+        return accounts.findByUsername(username).map(Account::email).filter(e -> !e.isBlank());
+    }
 }
