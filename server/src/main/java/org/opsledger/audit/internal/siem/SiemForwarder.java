@@ -110,7 +110,7 @@ final class SiemForwarder implements AutoCloseable {
             try {
                 connect();
                 SiemCursor.Batch batch = cursor.batch(position, settings.batchSize());
-                syslog.send(frames(batch));
+                syslog.send(frames(batch), settings.writeTimeout());
                 position = batch.end();
                 cursor.advance(position, now);
                 if (failingSince != null) {

@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clientKeyPassword     the password of an encrypted key
  * @param resendOnReconnect     how many entries are sent again after a broken connection: what was
  *                              in flight when it broke (syslog has no acknowledgements)
+ * @param writeTimeout          how long one batch may take to leave: a receiver that accepts and then
+ *                              stops reading would otherwise stall forwarding for good
  */
 @ConfigurationProperties("opsledger.audit.siem")
 public record SiemSettings(
@@ -36,7 +38,8 @@ public record SiemSettings(
         @DefaultValue("1s") Duration retryMin,
         @DefaultValue("60s") Duration retryMax,
         @DefaultValue("1000") int resendOnReconnect,
-        @DefaultValue("10s") Duration connectTimeout) {
+        @DefaultValue("10s") Duration connectTimeout,
+        @DefaultValue("30s") Duration writeTimeout) {
 
     /** RFC 5425 (syslog over TLS) or RFC 6587 (plain TCP); both with octet-counting framing. */
     public enum Transport {

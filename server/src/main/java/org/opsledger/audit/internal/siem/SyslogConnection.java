@@ -9,6 +9,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -24,6 +28,8 @@ import javax.net.ssl.SSLSocket;
 final class SyslogConnection implements Closeable {
 
     private static final Duration REFUSAL_WAIT = Duration.ofMillis(300);
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("siem-write-watchdog").daemon().factory());
 
     private final Socket socket;
     private final InputStream in;
@@ -73,10 +79,24 @@ final class SyslogConnection implements Closeable {
         }
     }
 
-    /** Writes the framed messages and flushes them to the network. */
-    void send(byte[] frames) throws IOException {
-        out.write(frames);
-        out.flush();
+    /**
+     * Writes the framed messages and flushes them to the network. Sockets have no write timeout: when
+     * the receiver stops reading, the write blocks once the buffers are full, so a watchdog closes the
+     * connection after {@code timeout} and the send fails instead of hanging.
+     */
+    void send(byte[] frames, Duration timeout) throws IOException {
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(this::close, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            out.write(frames);
+            out.flush();
+        } catch (IOException e) {
+            if (watchdog.isDone()) {
+                throw new SocketTimeoutException("the receiver took no data for " + timeout.toSeconds() + " s");
+            }
+            throw e;
+        } finally {
+            watchdog.cancel(false);
+        }
     }
 
     /** Whether the receiver has closed its end (or the connection broke); waits at most {@code wait}. */

@@ -19,7 +19,7 @@ public final class SiemTestSupport {
             int batchSize) {
         return new SiemSettings(true, "127.0.0.1", port, transport, format, trustFile, null, null, null, true, batchSize,
                 Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(400), 1000,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 
     /** The same settings with another trust file and (optionally) a client certificate. */
@@ -27,7 +27,15 @@ public final class SiemTestSupport {
             String keyPassword) {
         return new SiemSettings(s.enabled(), s.host(), s.port(), s.transport(), s.format(), trustFile, clientCertificate,
                 clientKey, keyPassword, s.verifyHostname(), s.batchSize(), s.lagThreshold(), s.pollEvery(), s.retryMin(),
-                s.retryMax(), s.resendOnReconnect(), s.connectTimeout());
+                s.retryMax(), s.resendOnReconnect(), s.connectTimeout(), s.writeTimeout());
+    }
+
+    /** The same settings with another write timeout. */
+    public static SiemSettings withWriteTimeout(SiemSettings s, Duration writeTimeout) {
+        return new SiemSettings(s.enabled(), s.host(), s.port(), s.transport(), s.format(), s.trustFile(),
+                s.clientCertificateFile(), s.clientKeyFile(), s.clientKeyPassword(), s.verifyHostname(), s.batchSize(),
+                s.lagThreshold(), s.pollEvery(), s.retryMin(), s.retryMax(), s.resendOnReconnect(), s.connectTimeout(),
+                writeTimeout);
     }
 
     public static SiemSettings tcp(int port) {
