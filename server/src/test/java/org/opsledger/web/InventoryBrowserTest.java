@@ -38,13 +38,18 @@ class InventoryBrowserTest extends IntegrationTest {
         return "http://localhost:" + port + path;
     }
 
-    /** A person with a known password, as the browser needs one. */
+    /** An asset manager with a known password, as the browser needs one. */
     private String[] assetManager() {
+        return person("asset-manager");
+    }
+
+    /** A person with one role and a known password: user name, password, bearer token. */
+    private String[] person(String role) {
         String username = Api.unique("inv").toLowerCase();
         String initial = "Initial-" + UUID.randomUUID();
         String password = "Chosen-" + UUID.randomUUID();
-        api.post("/api/v1/accounts", api.admin(), Map.of("username", username, "displayName", "Asset Manager", "kind", "person",
-                "roles", List.of("asset-manager"), "password", initial));
+        api.post("/api/v1/accounts", api.admin(), Map.of("username", username, "displayName", "Test " + role, "kind", "person",
+                "roles", List.of(role), "password", initial));
         api.post("/api/v1/auth/password", null, Map.of("username", username, "currentPassword", initial, "newPassword", password));
         return new String[] {username, password, api.login(username, password)};
     }
@@ -53,6 +58,47 @@ class InventoryBrowserTest extends IntegrationTest {
         Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", kind, "tier", "high", "environment", "production",
                 "owner", "Payments", "classification", "confidential"));
         return (String) api.post("/api/v1/items", token, body).get("id");
+    }
+
+    private void logIn(String[] person) {
+        browser.manage().deleteAllCookies();
+        browser.get(url("/login"));
+        browser.findElement(By.id("username")).sendKeys(person[0]);
+        browser.findElement(By.id("password")).sendKeys(person[1]);
+        browser.findElement(By.cssSelector("form.card button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("/login"));
+    }
+
+    private String flash() {
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector(".flash")).isEmpty());
+        return browser.findElement(By.cssSelector(".flash")).getText();
+    }
+
+    @Test
+    void anItemPastVendorSupportGetsItsExceptionAskedForAndApprovedOnItsPage() {
+        String[] keeper = assetManager();
+        Map<String, Object> body = new HashMap<>(Map.of("name", Api.unique("legacy").toLowerCase(), "kind", "server", "tier", "high",
+                "environment", "production", "owner", "Finance", "classification", "internal",
+                "vendorSupportEnds", java.time.LocalDate.now().minusDays(30).toString()));
+        String item = (String) api.post("/api/v1/items", keeper[2], body).get("id");
+
+        // IS.012 6.4.3: whoever keeps the system asks, with a justification and an expiry
+        logIn(keeper);
+        browser.get(url("/inventory/items/" + item));
+        WebElement ask = browser.findElement(By.id("request-exception"));
+        ask.findElement(By.name("justification")).sendKeys("Vendor patch path ends; replacement in Q2; isolated VLAN");
+        browser.executeScript("arguments[0].value = arguments[1]", ask.findElement(By.name("expiresOn")),
+                java.time.LocalDate.now().plusMonths(6).toString());
+        ask.findElement(By.cssSelector("button[type=submit]")).click();
+        assertThat(flash()).contains("requested");
+        assertThat(browser.findElements(By.cssSelector(".approve-exception"))).as("the keeper cannot decide").isEmpty();
+
+        // a security officer decides on the item's page
+        logIn(person("security-officer"));
+        browser.get(url("/inventory/items/" + item));
+        browser.findElement(By.cssSelector(".approve-exception")).click();
+        assertThat(flash()).contains("approved");
+        assertThat(browser.findElement(By.id("eol-exceptions")).getText()).contains("approved").contains("replacement in Q2");
     }
 
     @Test
@@ -68,11 +114,7 @@ class InventoryBrowserTest extends IntegrationTest {
                 + "\" addrtype=\"ipv4\"/><hostnames><hostname name=\"" + tag + "-rogue\" type=\"PTR\"/></hostnames></host></nmaprun>";
         assertThat(api.send("POST", "/api/v1/discovery/nmap", me[2], "application/xml", scan).status()).isEqualTo(200);
 
-        browser.get(url("/login"));
-        browser.findElement(By.id("username")).sendKeys(me[0]);
-        browser.findElement(By.id("password")).sendKeys(me[1]);
-        browser.findElement(By.cssSelector("form.card button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("/login"));
+        logIn(me);
 
         browser.findElement(By.linkText("Inventory")).click();
         browser.findElement(By.name("q")).sendKeys(tag);

@@ -64,6 +64,10 @@ class InventoryPages {
         model.addAttribute("canResolve", roles.contains("ROLE_ASSET_MANAGER") || roles.contains("ROLE_SECURITY_OFFICER"));
         model.addAttribute("canReadDocuments", roles.contains("ROLE_ASSET_MANAGER") || roles.contains("ROLE_SYSTEM_ADMINISTRATOR")
                 || roles.contains("ROLE_SECURITY_OFFICER") || roles.contains("ROLE_AUDITOR"));
+        // IS.012 6.4.3: whoever keeps the system asks for an end-of-life exception; a security officer decides
+        model.addAttribute("canRequestException", roles.contains("ROLE_ASSET_MANAGER")
+                || roles.contains("ROLE_SYSTEM_ADMINISTRATOR") || roles.contains("ROLE_SECURITY_OFFICER"));
+        model.addAttribute("canDecideException", roles.contains("ROLE_SECURITY_OFFICER"));
     }
 
     @GetMapping("/inventory")
@@ -135,6 +139,33 @@ class InventoryPages {
             model.addAttribute("documents", documents.of(id, 0, 20));
         }
         return "inventory/item";
+    }
+
+    @PostMapping("/inventory/items/{id}/eol-exceptions")
+    @PreAuthorize(InventoryAccess.REQUEST_EXCEPTION)
+    String requestException(@PathVariable UUID id, @RequestParam(required = false) String justification,
+            @RequestParam(required = false) String expiresOn, RedirectAttributes flash) {
+        try {
+            eol.request(id, new EndOfLifeService.NewException(justification, expiresOn));
+            flash.addFlashAttribute("message", "End-of-life exception requested; a security officer decides it");
+        } catch (ProblemException e) {
+            flash.addFlashAttribute("error", (e.field() == null ? "" : e.field() + ": ") + e.getMessage());
+        }
+        return "redirect:/inventory/items/" + id;
+    }
+
+    @PostMapping("/inventory/eol-exceptions/{id}")
+    @PreAuthorize(InventoryAccess.SECURITY_OFFICER)
+    String decideException(@PathVariable UUID id, @RequestParam String decision, @RequestParam(required = false) String note,
+            RedirectAttributes flash) {
+        UUID item = eol.get(id).itemId();
+        try {
+            EndOfLifeService.EolException e = eol.decide(id, "approve".equals(decision), new EndOfLifeService.Decision(note));
+            flash.addFlashAttribute("message", "End-of-life exception " + e.status());
+        } catch (ProblemException | org.opsledger.identity.SeparationOfDutiesViolation e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/inventory/items/" + item;
     }
 
     @GetMapping("/inventory/unauthorized")
