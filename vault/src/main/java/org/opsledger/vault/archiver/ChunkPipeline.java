@@ -3,7 +3,6 @@ package org.opsledger.vault.archiver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -103,7 +102,8 @@ final class ChunkPipeline implements AutoCloseable {
         if (f != null) {
             throw f instanceof VaultException v ? v : new VaultException("backup failed: " + f, f);
         }
-        int weight = Math.min(len, budget);
+        byte[] chunk = len < POOLED_FROM ? new byte[len] : null;
+        int weight = chunk != null ? len : Math.min(1 << sizeClass(len), budget);
         try {
             chunks.acquire();
             try {
@@ -116,22 +116,65 @@ final class ChunkPipeline implements AutoCloseable {
             Thread.currentThread().interrupt(); // the backup is being abandoned (close): stop cutting
             throw new VaultException("backup interrupted", e);
         }
-        byte[] chunk = Arrays.copyOfRange(b, off, off + len); // the read buffer is reused at once
-        peakBytes.accumulateAndGet(inFlightBytes.addAndGet(len), Math::max);
+        byte[] copy = chunk != null ? chunk : take(len);
+        System.arraycopy(b, off, copy, 0, len); // the read buffer is reused at once
+        peakBytes.accumulateAndGet(inFlightBytes.addAndGet(weight), Math::max);
         peakChunks.accumulateAndGet(inFlightChunks.incrementAndGet(), Math::max);
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return repo.saveBlob(BlobType.DATA, chunk, 0, chunk.length);
+                return repo.saveBlob(BlobType.DATA, copy, 0, len);
             } catch (RuntimeException | Error e) {
                 failed.compareAndSet(null, e);
                 throw e;
             } finally {
-                inFlightBytes.addAndGet(-len);
+                if (chunk == null) {
+                    give(copy);
+                }
+                inFlightBytes.addAndGet(-weight);
                 inFlightChunks.decrementAndGet();
                 bytes.release(weight);
                 chunks.release();
             }
         }, workers);
+    }
+
+    /**
+     * Chunks of 64 KiB and more are copied into reused buffers (one free list per power of two, at
+     * most {@link #budgetBytes} kept): megabyte arrays allocated per chunk outlive a young
+     * collection while they wait for a worker, and the old generation filled with dead chunks.
+     */
+    static final int POOLED_FROM = 64 * 1024;
+    @SuppressWarnings("unchecked")
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]>[] free = new java.util.concurrent.ConcurrentLinkedQueue[32];
+    private final java.util.concurrent.atomic.AtomicLong freeBytes = new java.util.concurrent.atomic.AtomicLong();
+
+    {
+        for (int i = 0; i < free.length; i++) {
+            free[i] = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        }
+    }
+
+    /** The power of two that holds {@code len} bytes. */
+    static int sizeClass(int len) {
+        return 32 - Integer.numberOfLeadingZeros(len - 1);
+    }
+
+    private byte[] take(int len) {
+        int c = sizeClass(len);
+        byte[] b = free[c].poll();
+        if (b == null) {
+            return new byte[1 << c];
+        }
+        freeBytes.addAndGet(-b.length);
+        return b;
+    }
+
+    private void give(byte[] b) {
+        if (freeBytes.addAndGet(b.length) <= budget) {
+            free[sizeClass(b.length)].offer(b);
+        } else {
+            freeBytes.addAndGet(-b.length); // enough kept: left to the collector
+        }
     }
 
     long peakBytesInFlight() {
