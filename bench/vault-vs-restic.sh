@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 BENCH_DIR=${BENCH_DIR:-/tmp/vault-bench}
 TARGET_MB=${TARGET_MB:-850}
-JAVA_OPTS=${OPSLEDGER_JAVA_OPTS:--XX:+UseSerialGC -Xmx256m}
+JAVA_OPTS=${OPSLEDGER_JAVA_OPTS:-}   # empty: the launcher's own options for vault commands (SerialGC, -Xmx by command)
 jar=${OPSLEDGER_JAR:-$here/cli/target/opsledger.jar}
 out="$here/bench/results/vault-$(date -u +%Y%m%dT%H%M%SZ).md"
 mkdir -p "$here/bench/results" "$BENCH_DIR"
@@ -116,7 +116,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 {
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(uname -n): $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB RAM;"
   echo "tree: $size_mb MB in $files files (JDK, /usr/share/doc, part of ~/.m2), warm page cache; restic $(restic version | awk '{print $2}'), $(borg --version);"
-  echo "opsledger JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), options \`$JAVA_OPTS\`;"
+  echo "opsledger JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), options \`${JAVA_OPTS:-launcher defaults}\`;"
   echo "load average (1/5/15 min) before the run: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)."
   echo
   echo "| measure | opsledger vault | restic | borg | vault ÷ restic |"

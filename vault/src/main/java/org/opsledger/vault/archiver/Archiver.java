@@ -22,16 +22,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.opsledger.vault.VaultException;
-import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
-import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.ExtendedAttributes;
@@ -43,8 +39,6 @@ import org.opsledger.vault.snapshot.Tree;
 
 /** Writes one snapshot of a set of paths, or of a stream, into a repository. */
 public final class Archiver {
-
-    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[Chunker.BUFFER_SIZE]);
 
     /** Opens a file's content for reading; tests use it to make a file vanish or fail at the moment it is read. */
     @FunctionalInterface
@@ -98,31 +92,23 @@ public final class Archiver {
                 .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
         long bytesBefore = repo.bytesAdded();
         long blobsBefore = repo.blobsAdded();
-        try (SharedLock lock = repo.lock("backup")) {
-            ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
-                Thread t = new Thread(r, "vault-backup");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                Walk walk = new Walk(pool, new Semaphore(options.threads() * 4), excludes, options.full());
-                List<CompletableFuture<Node>> roots = new ArrayList<>();
-                for (Path p : paths) {
-                    CompletableFuture<Node> n = walk.node(p, p.getFileName().toString(), parentRoot.get(p.getFileName().toString()));
-                    if (n != null) {
-                        roots.add(n);
-                    }
+        try (SharedLock lock = repo.lock("backup");
+             ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
+            Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full());
+            List<CompletableFuture<Node>> roots = new ArrayList<>();
+            for (Path p : paths) {
+                CompletableFuture<Node> n = walk.node(p, p.getFileName().toString(), parentRoot.get(p.getFileName().toString()));
+                if (n != null) {
+                    roots.add(n);
                 }
-                List<Node> nodes = join(roots).stream().filter(Objects::nonNull).toList();
-                ObjectId root = repo.saveTree(new Tree(nodes));
-                repo.flush();
-                Snapshot s = snapshot(options, root, parent == null ? null : parent.id(), pathStrings,
-                        options.full() || parent == null ? Snapshot.Kind.FULL : Snapshot.Kind.INCREMENTAL,
-                        repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
-                return new SnapshotRef(repo.saveSnapshot(s), s);
-            } finally {
-                pool.shutdownNow();
             }
+            List<Node> nodes = join(roots).stream().filter(Objects::nonNull).toList();
+            ObjectId root = repo.saveTree(new Tree(nodes));
+            repo.flush();
+            Snapshot s = snapshot(options, root, parent == null ? null : parent.id(), pathStrings,
+                    options.full() || parent == null ? Snapshot.Kind.FULL : Snapshot.Kind.INCREMENTAL,
+                    repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
+            return new SnapshotRef(repo.saveSnapshot(s), s);
         }
     }
 
@@ -140,32 +126,13 @@ public final class Archiver {
         try (SharedLock lock = repo.lock("backup")) {
             List<ObjectId> content;
             long size;
-            // a pipeline over both cores: this thread reads and cuts chunks while the workers hash, compress
-            // and seal them; at most 2 × threads chunks (≤ 8 MiB each) wait or are in work at once
-            ExecutorService sealers = Executors.newFixedThreadPool(options.threads(), r -> {
-                Thread t = new Thread(r, "vault-seal");
-                t.setDaemon(true);
-                return t;
-            });
-            Semaphore window = new Semaphore(options.threads() * 2);
-            List<CompletableFuture<ObjectId>> parts = new ArrayList<>();
-            try {
-                size = repo.chunker().split(in, BUFFER.get(), (b, o, l) -> {
-                    byte[] chunk = java.util.Arrays.copyOfRange(b, o, o + l); // the read buffer is reused at once
-                    window.acquireUninterruptibly();
-                    parts.add(CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return repo.saveBlob(BlobType.DATA, chunk, 0, chunk.length);
-                        } finally {
-                            window.release();
-                        }
-                    }, sealers));
-                });
-                content = join(parts);
+            // this thread reads and cuts chunks while the workers hash, compress and seal them (ChunkPipeline)
+            try (ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
+                ChunkPipeline.Content c = join(List.of(pipeline.split(in))).getFirst();
+                content = c.ids();
+                size = c.size();
             } catch (IOException e) {
                 throw new VaultException("reading the stream failed: " + e.getMessage(), e);
-            } finally {
-                sealers.shutdownNow();
             }
             progress.bytesRead.addAndGet(size);
             progress.files.incrementAndGet();
@@ -236,17 +203,17 @@ public final class Archiver {
         return futures.stream().map(CompletableFuture::join).toList();
     }
 
-    /** One traversal: directories on the calling thread, file contents and tree saving on the pool. */
+    /** One traversal: directories on the calling thread, file contents through the pipeline, trees saved by its workers. */
     private final class Walk {
-        private final ExecutorService pool;
+        private final ChunkPipeline pipeline;
         private final Semaphore inFlight;
         private final List<PathMatcher> excludes;
         private final boolean full;
 
         private final Map<InodeKey, CompletableFuture<Node>> hardLinks = new ConcurrentHashMap<>();
 
-        Walk(ExecutorService pool, Semaphore inFlight, List<PathMatcher> excludes, boolean full) {
-            this.pool = pool;
+        Walk(ChunkPipeline pipeline, Semaphore inFlight, List<PathMatcher> excludes, boolean full) {
+            this.pipeline = pipeline;
             this.inFlight = inFlight;
             this.excludes = excludes;
             this.full = full;
@@ -345,19 +312,30 @@ public final class Archiver {
             }
             Sealing.warmUp(); // the first file to read: bulk crypto follows (an unchanged re-run never gets here)
             inFlight.acquireUninterruptibly();
-            return CompletableFuture.supplyAsync(() -> {
-                try (InputStream in = opener.open(p)) {
-                    List<ObjectId> content = new ArrayList<>();
-                    long n = repo.chunker().split(in, BUFFER.get(), (b, o, l) -> content.add(repo.saveBlob(BlobType.DATA, b, o, l)));
-                    progress.bytesRead.addAndGet(n);
-                    progress.files.incrementAndGet();
-                    return meta.withContent(content, n).withXattrs(ExtendedAttributes.read(p));
+            // read and cut on the pipeline's reader thread, file after file in the walk's order; sealed by its workers
+            CompletableFuture<Node> node = pipeline.onReader(() -> {
+                InputStream in;
+                try {
+                    in = opener.open(p);
                 } catch (IOException e) {
-                    return skipped(p, e); // vanished or unreadable: left out, the backup goes on (chunks already saved stay unreferenced)
-                } finally {
-                    inFlight.release();
+                    return CompletableFuture.completedFuture(skipped(p, e));
                 }
-            }, pool);
+                CompletableFuture<ChunkPipeline.Content> content;
+                try (in) {
+                    content = pipeline.split(in);
+                } catch (IOException e) {
+                    // vanished or unreadable: left out, the backup goes on (chunks already saved stay unreferenced)
+                    return CompletableFuture.completedFuture(skipped(p, e));
+                }
+                Map<String, String> xattrs = ExtendedAttributes.read(p);
+                return content.thenApply(c -> {
+                    progress.bytesRead.addAndGet(c.size());
+                    progress.files.incrementAndGet();
+                    return meta.withContent(c.ids(), c.size()).withXattrs(xattrs);
+                });
+            });
+            node.whenComplete((n, e) -> inFlight.release());
+            return node;
         }
 
         private CompletableFuture<Node> directory(Path dir, Node bare, Node parentNode) {
@@ -396,7 +374,7 @@ public final class Archiver {
                     return meta.withSubtree(unchangedId); // the same listing: its tree blob is already stored
                 }
                 return meta.withSubtree(repo.saveTree(new Tree(nodes)));
-            }, pool);
+            }, pipeline.workers());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.opsledger.vault.VaultException;
@@ -130,19 +131,7 @@ public final class Checker {
         AtomicLong bytesRead = new AtomicLong();
         if (!toRead.isEmpty()) {
             Sealing.warmUp();
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<CompletableFuture<Void>> jobs = new ArrayList<>();
-                for (ObjectId p : toRead) {
-                    jobs.add(CompletableFuture.runAsync(() -> {
-                        readPack(p, byPack.getOrDefault(p, List.of()), damagedBlobs, damagedPackProblems, bytesRead);
-                        packsDone.incrementAndGet();
-                    }, pool));
-                }
-                CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();
-            } finally {
-                pool.shutdownNow();
-            }
+            readPacks(toRead, byPack, damagedBlobs, damagedPackProblems, bytesRead);
         }
 
         // walk every snapshot: every blob indexed, and which files need damaged blobs
@@ -197,43 +186,107 @@ public final class Checker {
         return true;
     }
 
-    private void readPack(ObjectId p, List<PackedBlob> indexed, Map<ObjectId, String> damagedBlobs,
-                          Map<ObjectId, String> problems, AtomicLong bytesRead) {
-        byte[] bytes;
+    /** Packs held in memory at once: the one being read and the one whose blobs the workers verify. */
+    static final int PACKS_IN_MEMORY = 2;
+    /** Blobs of one pack are verified in tasks of about this many stored bytes (tree packs hold thousands of small blobs). */
+    private static final int TASK_BYTES = 1024 * 1024;
+
+    /**
+     * The calling thread reads the packs one after the other (one sequential stream of reads) while
+     * the workers check each pack's SHA-256 and open, decompress and re-hash its blobs; at most
+     * {@link #PACKS_IN_MEMORY} packs are held, so memory does not grow with the threads.
+     */
+    private void readPacks(List<ObjectId> packs, Map<ObjectId, List<PackedBlob>> byPack, Map<ObjectId, String> damagedBlobs,
+                           Map<ObjectId, String> problems, AtomicLong bytesRead) {
+        ExecutorService workers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "vault-check");
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore held = new Semaphore(PACKS_IN_MEMORY);
+        List<CompletableFuture<Void>> jobs = new ArrayList<>();
         try {
-            bytes = repo.backend().read(Repository.packName(p));
-        } catch (VaultException e) {
-            problems.put(p, "unreadable: " + e.getMessage());
-            indexed.forEach(b -> damagedBlobs.put(b.id(), "unreadable"));
-            return;
+            for (ObjectId p : packs) {
+                held.acquireUninterruptibly();
+                List<PackedBlob> indexed = byPack.getOrDefault(p, List.of());
+                byte[] bytes;
+                try {
+                    bytes = repo.backend().read(Repository.packName(p));
+                } catch (VaultException e) {
+                    problems.put(p, "unreadable: " + e.getMessage());
+                    indexed.forEach(b -> damagedBlobs.put(b.id(), "unreadable"));
+                    held.release();
+                    packsDone.incrementAndGet();
+                    continue;
+                }
+                bytesRead.addAndGet(bytes.length);
+                List<CompletableFuture<?>> parts = new ArrayList<>();
+                CompletableFuture<Boolean> hashOk = CompletableFuture.supplyAsync(() -> Sealing.sha256(bytes).equals(p), workers);
+                parts.add(hashOk);
+                Placement placement = placed(bytes, indexed, damagedBlobs);
+                List<PackedBlob> toOpen = placement.ok();
+                for (int i = 0; i < toOpen.size(); ) {
+                    int from = i;
+                    long size = 0;
+                    while (i < toOpen.size() && (i == from || size < TASK_BYTES)) {
+                        size += toOpen.get(i++).length();
+                    }
+                    List<PackedBlob> batch = toOpen.subList(from, i);
+                    parts.add(CompletableFuture.runAsync(() -> {
+                        for (PackedBlob b : batch) {
+                            try {
+                                repo.openBlob(b.id(), b.compressed(), b.rawLength(), bytes, b.offset(), b.length());
+                            } catch (DamagedBlobException | ArrayIndexOutOfBoundsException e) {
+                                damagedBlobs.put(b.id(), e.getMessage());
+                            }
+                        }
+                    }, workers));
+                }
+                jobs.add(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+                    // one problem per pack, the most basic first: a header that cannot be read, then the pack's hash
+                    String problem = placement.headerProblem() != null ? placement.headerProblem()
+                            : e == null && !hashOk.join() ? "content does not match its SHA-256 name"
+                            : placement.disagree() ? "index and pack header disagree" : null;
+                    if (problem != null) {
+                        problems.put(p, problem);
+                    }
+                    held.release();
+                    packsDone.incrementAndGet();
+                }));
+            }
+            CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            workers.shutdownNow();
         }
-        bytesRead.addAndGet(bytes.length);
-        if (!Sealing.sha256(bytes).equals(p)) {
-            problems.put(p, "content does not match its SHA-256 name");
-        }
+    }
+
+    /** The indexed blobs that the pack's own header lists at the same place, and what was wrong with the header. */
+    private record Placement(List<PackedBlob> ok, String headerProblem, boolean disagree) {
+    }
+
+    /** Blobs that are not where the index says are recorded as damaged; the others are returned to be opened. */
+    private Placement placed(byte[] bytes, List<PackedBlob> indexed, Map<ObjectId, String> damagedBlobs) {
         Map<ObjectId, PackedBlob> header = new HashMap<>();
+        String headerProblem = null;
         try {
             for (PackedBlob b : PackReader.header(bytes, repo.keys()::dataKey)) {
                 header.put(b.id(), b);
             }
         } catch (PackReader.CorruptPackException | VaultException e) {
-            problems.put(p, "header: " + e.getMessage());
+            headerProblem = "header: " + e.getMessage();
         }
+        boolean disagree = false;
+        List<PackedBlob> ok = new ArrayList<>(indexed.size());
         for (PackedBlob b : indexed) {
             PackedBlob h = header.get(b.id());
             if (h == null || h.offset() != b.offset() || h.length() != b.length()) {
-                if (!header.isEmpty()) {
-                    problems.putIfAbsent(p, "index and pack header disagree");
-                }
+                disagree |= !header.isEmpty();
                 damagedBlobs.put(b.id(), "not where the index says");
-                continue;
-            }
-            try {
-                repo.openBlob(b.id(), b.compressed(), b.rawLength(), bytes, b.offset(), b.length());
-            } catch (DamagedBlobException | ArrayIndexOutOfBoundsException e) {
-                damagedBlobs.put(b.id(), e.getMessage());
+            } else {
+                ok.add(b);
             }
         }
+        return new Placement(ok, headerProblem, disagree);
     }
 
     private void walk(SnapshotRef s, ObjectId treeId, String dir, Index index, Map<ObjectId, String> damaged,

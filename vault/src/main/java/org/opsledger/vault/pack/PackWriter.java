@@ -24,9 +24,15 @@ public final class PackWriter {
     private final List<PackedBlob> blobs = new ArrayList<>();
 
     public PackWriter(BlobType type) {
+        this(type, null);
+    }
+
+    /** A writer that fills {@code spare} (the buffer of a pack already written) when it is large enough. */
+    public PackWriter(BlobType type, byte[] spare) {
         this.type = type;
         // data packs: one allocation in the common case; tree packs are usually small and grow on demand
-        this.buf = new byte[type == BlobType.DATA ? TARGET_SIZE + 1024 * 1024 : 256 * 1024];
+        int initial = type == BlobType.DATA ? TARGET_SIZE + 1024 * 1024 : 256 * 1024;
+        this.buf = spare != null && spare.length >= initial ? spare : new byte[initial];
     }
 
     public BlobType type() {

@@ -74,6 +74,17 @@ public final class Repository implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Buffers of data packs already written, for the next packs: a 17 MiB array is allocated
+     * outside the young generation, so a fresh one per pack filled the old generation with dead
+     * packs and made the collector run full collections (41 in a first backup at -Xmx128m).
+     */
+    private final java.util.concurrent.BlockingQueue<byte[]> spareBuffers = new java.util.concurrent.ArrayBlockingQueue<>(1);
+
+    private PackWriter newWriter(BlobType type) {
+        return new PackWriter(type, type == BlobType.DATA ? spareBuffers.poll() : null);
+    }
+
     private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[2][0]);
 
     private Repository(Backend backend, RepositoryConfig config, byte[] masterKey, Keyring keyring, int compressionLevel) {
@@ -265,7 +276,7 @@ public final class Repository implements AutoCloseable {
             w.add(id, compressed, len, scratch[1], 0, sealedLen);
             if (w.isFull()) {
                 full = w;
-                writers.put(type, new PackWriter(type));
+                writers.put(type, newWriter(type));
             }
         }
         bytesAdded.addAndGet(sealedLen);
@@ -292,6 +303,9 @@ public final class Repository implements AutoCloseable {
         int length = w.finishInPlace(k.current(), k.currentEpoch());
         ObjectId packId = Sealing.sha256(w.buffer(), 0, length);
         backend.write(packName(packId), w.buffer(), 0, length);
+        if (w.type() == BlobType.DATA) {
+            spareBuffers.offer(w.buffer()); // written: the next pack may fill it (dropped when one waits already)
+        }
         synchronized (unindexed) {
             index.add(packId, k.currentEpoch(), w.blobs());
             unindexed.add(Index.toFile(packId, k.currentEpoch(), w.blobs()));
@@ -316,11 +330,12 @@ public final class Repository implements AutoCloseable {
                 PackWriter w = writers.get(t);
                 if (!w.isEmpty()) {
                     open.add(w);
-                    writers.put(t, new PackWriter(t));
+                    writers.put(t, newWriter(t));
                 }
             }
         }
         open.forEach(this::writePack);
+        spareBuffers.clear(); // an idle repository holds no spare pack
         synchronized (unindexed) {
             writeIndexFile();
         }

@@ -1,0 +1,197 @@
+package org.opsledger.vault.archiver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.chunker.Chunker;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.repository.Repository;
+
+/**
+ * The backup pipeline over all cores: one thread reads and cuts chunks (the caller for a stream,
+ * the pipeline's own reader thread for files, one file after the other), the workers hash,
+ * compress and seal them. The reader waits when {@link #budgetBytes} of chunks, or
+ * {@link #maxChunks} chunks, are cut and not yet sealed: memory stays bounded however large the
+ * files and however many small ones (docs/vault-format.md §7).
+ */
+final class ChunkPipeline implements AutoCloseable {
+
+    /** Bytes of cut, unsealed chunks: four average chunks per worker, and at least one maximal chunk. */
+    static int budgetBytes(int threads) {
+        return Math.max(Chunker.MAX_SIZE, threads * 4 * Chunker.AVG_SIZE);
+    }
+
+    /** Chunks cut and not yet sealed, whatever their size (small files are one small chunk each). */
+    static int maxChunks(int threads) {
+        return threads * 8;
+    }
+
+    private final Repository repo;
+    private final ExecutorService workers;
+    private final ExecutorService reader;
+    private final int budget;
+    private final Semaphore bytes;
+    private final Semaphore chunks;
+    /** The first failure of a worker: the reader stops cutting once a backup cannot succeed. */
+    private final AtomicReference<Throwable> failed = new AtomicReference<>();
+    /** The most chunk bytes and chunks ever cut and not yet sealed at once (tests check the bound with them). */
+    private final java.util.concurrent.atomic.AtomicLong inFlightBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong peakBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger inFlightChunks = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peakChunks = new java.util.concurrent.atomic.AtomicInteger();
+    /** The reader's buffer; only the reading thread uses it (files: the reader thread; a stream: its caller). */
+    private final byte[] buffer = new byte[Chunker.BUFFER_SIZE];
+
+    ChunkPipeline(Repository repo, int threads) {
+        this.repo = repo;
+        this.workers = Executors.newFixedThreadPool(threads, daemon("vault-seal"));
+        this.reader = Executors.newSingleThreadExecutor(daemon("vault-read"));
+        this.budget = budgetBytes(threads);
+        this.bytes = new Semaphore(budget);
+        this.chunks = new Semaphore(maxChunks(threads));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** The workers, for other work of the backup (saving trees) that must not wait behind the reader. */
+    ExecutorService workers() {
+        return workers;
+    }
+
+    /** A stream's content, cut on the calling thread; the future completes when every chunk is saved. */
+    CompletableFuture<Content> split(InputStream in) throws IOException {
+        List<CompletableFuture<ObjectId>> parts = new ArrayList<>();
+        long size = repo.chunker().split(in, buffer, (b, o, l) -> parts.add(seal(b, o, l)));
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> new Content(parts.stream().map(CompletableFuture::join).toList(), size));
+    }
+
+    /** Runs {@code read} on the reader thread, after the files handed over before it. */
+    <T> CompletableFuture<T> onReader(ReaderTask<T> read) {
+        CompletableFuture<CompletableFuture<T>> started = CompletableFuture.supplyAsync(() -> {
+            try {
+                return read.run();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, reader);
+        return started.thenCompose(f -> f);
+    }
+
+    @FunctionalInterface
+    interface ReaderTask<T> {
+        CompletableFuture<T> run() throws IOException;
+    }
+
+    private CompletableFuture<ObjectId> seal(byte[] b, int off, int len) {
+        Throwable f = failed.get();
+        if (f != null) {
+            throw f instanceof VaultException v ? v : new VaultException("backup failed: " + f, f);
+        }
+        byte[] chunk = len < POOLED_FROM ? new byte[len] : null;
+        int weight = chunk != null ? len : Math.min(1 << sizeClass(len), budget);
+        try {
+            chunks.acquire();
+            try {
+                bytes.acquire(weight);
+            } catch (InterruptedException e) {
+                chunks.release();
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the backup is being abandoned (close): stop cutting
+            throw new VaultException("backup interrupted", e);
+        }
+        byte[] copy = chunk != null ? chunk : take(len);
+        System.arraycopy(b, off, copy, 0, len); // the read buffer is reused at once
+        peakBytes.accumulateAndGet(inFlightBytes.addAndGet(weight), Math::max);
+        peakChunks.accumulateAndGet(inFlightChunks.incrementAndGet(), Math::max);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return repo.saveBlob(BlobType.DATA, copy, 0, len);
+            } catch (RuntimeException | Error e) {
+                failed.compareAndSet(null, e);
+                throw e;
+            } finally {
+                if (chunk == null) {
+                    give(copy);
+                }
+                inFlightBytes.addAndGet(-weight);
+                inFlightChunks.decrementAndGet();
+                bytes.release(weight);
+                chunks.release();
+            }
+        }, workers);
+    }
+
+    /**
+     * Chunks of 64 KiB and more are copied into reused buffers (one free list per power of two, at
+     * most {@link #budgetBytes} kept): megabyte arrays allocated per chunk outlive a young
+     * collection while they wait for a worker, and the old generation filled with dead chunks.
+     */
+    static final int POOLED_FROM = 64 * 1024;
+    @SuppressWarnings("unchecked")
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]>[] free = new java.util.concurrent.ConcurrentLinkedQueue[32];
+    private final java.util.concurrent.atomic.AtomicLong freeBytes = new java.util.concurrent.atomic.AtomicLong();
+
+    {
+        for (int i = 0; i < free.length; i++) {
+            free[i] = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        }
+    }
+
+    /** The power of two that holds {@code len} bytes. */
+    static int sizeClass(int len) {
+        return 32 - Integer.numberOfLeadingZeros(len - 1);
+    }
+
+    private byte[] take(int len) {
+        int c = sizeClass(len);
+        byte[] b = free[c].poll();
+        if (b == null) {
+            return new byte[1 << c];
+        }
+        freeBytes.addAndGet(-b.length);
+        return b;
+    }
+
+    private void give(byte[] b) {
+        if (freeBytes.addAndGet(b.length) <= budget) {
+            free[sizeClass(b.length)].offer(b);
+        } else {
+            freeBytes.addAndGet(-b.length); // enough kept: left to the collector
+        }
+    }
+
+    long peakBytesInFlight() {
+        return peakBytes.get();
+    }
+
+    int peakChunksInFlight() {
+        return peakChunks.get();
+    }
+
+    /** The chunk IDs of one file or stream, in order, and its length. */
+    record Content(List<ObjectId> ids, long size) {
+    }
+
+    @Override
+    public void close() {
+        reader.shutdownNow();
+        workers.shutdownNow();
+    }
+}
