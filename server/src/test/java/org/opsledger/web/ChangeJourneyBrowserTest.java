@@ -2,75 +2,20 @@ package org.opsledger.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.opsledger.Api;
-import org.opsledger.IntegrationTest;
 
 /**
  * A change's whole life in a real browser: the requester raises and submits it, the change manager
  * assesses it, two CAB members approve it on the workbench, the manager schedules it, the implementer
  * carries it out, and the manager reviews and closes it (IS.012 6.2).
  */
-class ChangeJourneyBrowserTest extends IntegrationTest {
-
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void open() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
-    private String url(String path) {
-        return "http://localhost:" + port + path;
-    }
-
-    /** A person with a password of the test's choosing (already changed, as the first login demands). */
-    private String[] person(String prefix, String... roles) {
-        String name = Api.unique(prefix);
-        String initial = "Initial-" + UUID.randomUUID();
-        api.post("/api/v1/accounts", api.admin(), Map.of("username", name, "displayName", "Test " + name, "kind", "person",
-                "roles", List.of(roles), "password", initial));
-        String password = "Chosen-" + UUID.randomUUID();
-        assertThat(api.post("/api/v1/auth/password", null, Map.of("username", name, "currentPassword", initial, "newPassword", password))
-                .status()).isEqualTo(204);
-        return new String[] {name, password};
-    }
-
-    private void waitFor(java.util.function.Predicate<ChromeDriver> condition, String what) {
-        new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "expected " + what + ", at " + browser.getCurrentUrl())
-                .until(d -> condition.test(browser));
-    }
-
-    private void logIn(String[] who) {
-        browser.manage().deleteAllCookies();
-        browser.get(url("/login"));
-        browser.findElement(By.id("username")).sendKeys(who[0]);
-        browser.findElement(By.id("password")).sendKeys(who[1]);
-        browser.findElement(By.cssSelector("form.card button[type=submit]")).click();
-        waitFor(b -> b.getCurrentUrl().equals(url("/")), "the dashboard after logging in " + who[0]);
-    }
+class ChangeJourneyBrowserTest extends BrowserTest {
 
     private String state() {
         return browser.findElement(By.id("state")).getText();
@@ -81,12 +26,6 @@ class ChangeJourneyBrowserTest extends IntegrationTest {
         browser.findElement(By.id("do-" + action)).click();
         waitFor(b -> b.findElements(By.cssSelector(".flash")).size() > 0, action + " to answer");
         assertThat(browser.findElements(By.cssSelector(".flash.error"))).as(action + ": " + browser.getPageSource().length()).isEmpty();
-    }
-
-    private void screenshot(String name) throws Exception {
-        Path dir = Path.of("target", "screenshots");
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
     }
 
     @Test

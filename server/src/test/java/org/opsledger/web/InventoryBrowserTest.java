@@ -6,72 +6,24 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.opsledger.Api;
-import org.opsledger.IntegrationTest;
 
 /** An asset manager's inventory in a real browser: search, an item's relationship graph, the unauthorised queue. */
-class InventoryBrowserTest extends IntegrationTest {
-
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void open() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
-    private String url(String path) {
-        return "http://localhost:" + port + path;
-    }
+class InventoryBrowserTest extends BrowserTest {
 
     /** An asset manager with a known password, as the browser needs one. */
     private String[] assetManager() {
-        return person("asset-manager");
-    }
-
-    /** A person with one role and a known password: user name, password, bearer token. */
-    private String[] person(String role) {
-        String username = Api.unique("inv").toLowerCase();
-        String initial = "Initial-" + UUID.randomUUID();
-        String password = "Chosen-" + UUID.randomUUID();
-        api.post("/api/v1/accounts", api.admin(), Map.of("username", username, "displayName", "Test " + role, "kind", "person",
-                "roles", List.of(role), "password", initial));
-        api.post("/api/v1/auth/password", null, Map.of("username", username, "currentPassword", initial, "newPassword", password));
-        return new String[] {username, password, api.login(username, password)};
+        return person("inv", "asset-manager");
     }
 
     private String item(String token, String name, String kind) {
         Map<String, Object> body = new HashMap<>(Map.of("name", name, "kind", kind, "tier", "high", "environment", "production",
                 "owner", "Payments", "classification", "confidential"));
         return (String) api.post("/api/v1/items", token, body).get("id");
-    }
-
-    private void logIn(String[] person) {
-        browser.manage().deleteAllCookies();
-        browser.get(url("/login"));
-        browser.findElement(By.id("username")).sendKeys(person[0]);
-        browser.findElement(By.id("password")).sendKeys(person[1]);
-        browser.findElement(By.cssSelector("form.card button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("/login"));
-    }
-
-    private String flash() {
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector(".flash")).isEmpty());
-        return browser.findElement(By.cssSelector(".flash")).getText();
     }
 
     @Test
@@ -94,7 +46,7 @@ class InventoryBrowserTest extends IntegrationTest {
         assertThat(browser.findElements(By.cssSelector(".approve-exception"))).as("the keeper cannot decide").isEmpty();
 
         // a security officer decides on the item's page
-        logIn(person("security-officer"));
+        logIn(person("so", "security-officer"));
         browser.get(url("/inventory/items/" + item));
         browser.findElement(By.cssSelector(".approve-exception")).click();
         assertThat(flash()).contains("approved");

@@ -2,55 +2,24 @@ package org.opsledger.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.time.Duration;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.opsledger.Api;
 import org.apache.catalina.Context;
 import org.apache.catalina.Session;
-import org.opsledger.IntegrationTest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
 
 /** A person's first day, in a real browser: log in, forced password change, dashboard, timeout. */
-class LoginBrowserTest extends IntegrationTest {
+class LoginBrowserTest extends BrowserTest {
 
     @Autowired
     ServletWebServerApplicationContext server;
-
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void open() throws Exception {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
-    private String url(String path) {
-        return "http://localhost:" + port + path;
-    }
-
-    private void screenshot(String name) throws Exception {
-        Path dir = Path.of("target", "screenshots");
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
-    }
 
     /** The server-side session of a person (the test ages it instead of waiting out the timeout). */
     private Session onlySessionOf(String username) {
@@ -65,8 +34,7 @@ class LoginBrowserTest extends IntegrationTest {
 
     /** Waits for the navigation a click started: right after click() the old page may still be current. */
     private void waitForUrl(java.util.function.Predicate<String> expected, String what) {
-        new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "expected " + what + ", at " + browser.getCurrentUrl())
-                .until(d -> expected.test(d.getCurrentUrl()));
+        waitFor(b -> expected.test(b.getCurrentUrl()), what);
     }
 
     private void logIn(String username, String password) {
