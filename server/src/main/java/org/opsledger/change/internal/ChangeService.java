@@ -591,9 +591,8 @@ class ChangeService {
         b.reviewedAt = now;
         b.reviewedBy = actor();
         b.reviewNotes = notes;
-        ChangeRequest reviewed = save(before, b, now, "review", before.reviewDue() != null && now.isAfter(before.reviewDue())
+        return save(before, b, now, "review", before.reviewDue() != null && now.isAfter(before.reviewDue())
                 ? "late: the review was due " + before.reviewDue() : null);
-        return reviewed;
     }
 
     @Transactional
@@ -603,8 +602,7 @@ class ChangeService {
         ChangeRequest.Builder b = before.toBuilder();
         b.state = ChangeState.CLOSED;
         b.closedAt = now;
-        ChangeRequest closed = save(before, b, now, "close", r.comment());
-        return closed;
+        return save(before, b, now, "close", r.comment());
     }
 
     @Transactional

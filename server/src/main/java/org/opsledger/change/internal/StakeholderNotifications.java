@@ -2,6 +2,7 @@ package org.opsledger.change.internal;
 
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.opsledger.identity.Accounts;
+import org.opsledger.shared.PageResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,8 +21,10 @@ import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * IS.012 6.2.6: stakeholders hear of a change's submission, approval, schedule and outcome. Messages
@@ -51,14 +55,14 @@ class StakeholderNotifications {
     private final ChangeProperties properties;
     private final Clock clock;
     private final Accounts accounts;
-    private final org.springframework.transaction.support.TransactionTemplate transactions;
+    private final TransactionTemplate transactions;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("change-mail").factory());
 
     StakeholderNotifications(JdbcClient jdbc, ObjectProvider<JavaMailSender> mail, ApplicationEventPublisher events,
             ChangeProperties properties, Clock clock, Accounts accounts,
-            org.springframework.transaction.PlatformTransactionManager transactionManager) {
+            PlatformTransactionManager transactionManager) {
         this.accounts = accounts;
-        this.transactions = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
+        this.transactions = new TransactionTemplate(transactionManager);
         this.jdbc = jdbc;
         this.mail = mail;
         this.events = events;
@@ -151,8 +155,8 @@ class StakeholderNotifications {
             log.warn("Notification {} to {} not sent: {}", id, n.recipient(), e.getMessage());
             String status = n.attempts() + 1 >= MAX_ATTEMPTS ? "failed" : "pending";
             // back-off: the retry period, doubled with each attempt, at most six hours
-            java.time.Duration wait = properties.notificationRetry().multipliedBy(1L << Math.min(n.attempts(), 10));
-            wait = wait.compareTo(java.time.Duration.ofHours(6)) > 0 ? java.time.Duration.ofHours(6) : wait;
+            Duration wait = properties.notificationRetry().multipliedBy(1L << Math.min(n.attempts(), 10));
+            wait = wait.compareTo(Duration.ofHours(6)) > 0 ? Duration.ofHours(6) : wait;
             jdbc.sql("UPDATE change_notification SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?")
                     .params(status, String.valueOf(e.getMessage()), ChangeRepository.ts(clock.instant().plus(wait)), id).update();
             return false;
@@ -177,22 +181,22 @@ class StakeholderNotifications {
      * IS.012 6.2.6, "and in the UI": the messages sent to a person's e-mail address (as a stakeholder, or
      * through a group they are in), newest first; none when their account has no address.
      */
-    org.opsledger.shared.PageResult<Received> receivedBy(String username, int page, int size) {
+    PageResult<Received> receivedBy(String username, int page, int size) {
         return accounts.emailOf(username).map(email -> receivedAt(email, page, size))
-                .orElseGet(() -> new org.opsledger.shared.PageResult<>(List.of(), page, size, 0));
+                .orElseGet(() -> new PageResult<>(List.of(), page, size, 0));
     }
 
-    private org.opsledger.shared.PageResult<Received> receivedAt(String email, int page, int size) {
+    private PageResult<Received> receivedAt(String email, int page, int size) {
         long total = jdbc.sql("SELECT count(*) FROM change_notification WHERE lower(recipient) = lower(?)").param(email)
                 .query(Long.class).single();
         List<Received> items = jdbc.sql("SELECT c.number, n.event, n.subject, n.status, n.created_at, n.sent_at "
                         + "FROM change_notification n JOIN change_request c ON c.id = n.change_id "
                         + "WHERE lower(n.recipient) = lower(?) ORDER BY n.id DESC LIMIT ? OFFSET ?")
-                .params(email, size, org.opsledger.shared.PageResult.offset(page, size))
+                .params(email, size, PageResult.offset(page, size))
                 .query((rs, n) -> new Received(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         ChangeRepository.instant(rs, "created_at"), ChangeRepository.instant(rs, "sent_at")))
                 .list();
-        return new org.opsledger.shared.PageResult<>(items, page, size, total);
+        return new PageResult<>(items, page, size, total);
     }
 
     private static Notification row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
