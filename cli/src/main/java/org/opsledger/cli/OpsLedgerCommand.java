@@ -1,5 +1,8 @@
 package org.opsledger.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,11 +10,18 @@ import picocli.CommandLine.Command;
 @Command(name = "opsledger",
         mixinStandardHelpOptions = true,
         versionProvider = OpsLedgerCommand.Version.class,
-        description = "OpsLedger: the operations system of record for IS.012 and the ECOMP policy.",
-        subcommands = {ServerCommand.class, org.opsledger.cli.vault.VaultCommand.class, org.opsledger.cli.audit.AuditCommand.class,
-                org.opsledger.cli.discovery.DiscoveryCommand.class,
-                CommandLine.HelpCommand.class})
-public final class OpsLedgerCommand {
+        description = "OpsLedger: the operations system of record for IS.012 and the ECOMP policy.")
+public final class OpsLedgerCommand implements CommandPath.Parent {
+
+    @Override
+    public Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("server", ServerCommand::new);
+        commands.put("vault", org.opsledger.cli.vault.VaultCommand::new);
+        commands.put("audit", org.opsledger.cli.audit.AuditCommand::new);
+        commands.put("discovery", org.opsledger.cli.discovery.DiscoveryCommand::new);
+        return commands;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -19,7 +29,7 @@ public final class OpsLedgerCommand {
 
     /** Runs the command line and returns its exit code; tests call this instead of {@link #main}. */
     public static int run(String... args) {
-        CommandLine cmd = new CommandLine(new OpsLedgerCommand());
+        CommandLine cmd = CommandPath.build(new OpsLedgerCommand(), args);
         cmd.setExecutionExceptionHandler(new OneLineErrors());
         return cmd.execute(args);
     }

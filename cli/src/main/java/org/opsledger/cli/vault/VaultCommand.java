@@ -1,15 +1,36 @@
 package org.opsledger.cli.vault;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.opsledger.cli.CommandPath;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code opsledger vault}: encrypted, deduplicated backups with legal holds and key epochs. */
 @Command(name = "vault", mixinStandardHelpOptions = true,
-        description = "Encrypted, deduplicated backups with legal holds, key rotation and copies to long-term storage (IS.012 6.6).",
-        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class, RestoreCommand.class,
-                CheckCommand.class, ForgetCommand.class, PruneCommand.class, StatsCommand.class, HoldCommand.class,
-                ReleaseCommand.class, CopyCommand.class, TierCommand.class, KeyCommand.class, CommandLine.HelpCommand.class})
-public final class VaultCommand implements Runnable {
+        description = "Encrypted, deduplicated backups with legal holds, key rotation and copies to long-term storage (IS.012 6.6).")
+public final class VaultCommand implements Runnable, CommandPath.Parent {
+
+    @Override
+    public Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("init", InitCommand::new);
+        commands.put("backup", BackupCommand::new);
+        commands.put("snapshots", SnapshotsCommand::new);
+        commands.put("ls", LsCommand::new);
+        commands.put("restore", RestoreCommand::new);
+        commands.put("check", CheckCommand::new);
+        commands.put("forget", ForgetCommand::new);
+        commands.put("prune", PruneCommand::new);
+        commands.put("stats", StatsCommand::new);
+        commands.put("hold", HoldCommand::new);
+        commands.put("release", ReleaseCommand::new);
+        commands.put("copy", CopyCommand::new);
+        commands.put("tier", TierCommand::new);
+        commands.put("key", KeyCommand::new);
+        return commands;
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,44 @@
+package org.opsledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The command line is built only down the path the arguments name; help, usage and suggestions stay whole. */
+class CommandPathTest {
+
+    private static final String[] VAULT_COMMANDS = {"init", "backup", "snapshots", "ls", "restore", "check", "forget", "prune",
+            "stats", "hold", "release", "copy", "tier", "key", "help"};
+
+    @Test
+    void helpListsEveryCommand() {
+        CliRun run = CliRun.of("--help");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("server", "vault", "audit", "discovery", "help");
+        CliRun vault = CliRun.of("vault", "--help");
+        assertThat(vault.exit()).isZero();
+        for (String name : VAULT_COMMANDS) {
+            assertThat(vault.out()).containsPattern("(?m)^  " + name + " ");
+        }
+        assertThat(CliRun.of("help", "vault").out()).contains("Usage: opsledger vault", "restore");
+        assertThat(CliRun.of("vault", "help", "backup").out()).contains("Usage: opsledger vault backup");
+    }
+
+    @Test
+    void aNamedCommandRunsWithItsFullName() {
+        CliRun run = CliRun.of("vault", "backup", "--help");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("Usage: opsledger vault backup", "--stdin-from-command");
+        assertThat(CliRun.of("audit", "verify", "--help").out()).contains("Usage: opsledger audit verify");
+    }
+
+    @Test
+    void aTypoIsRefusedWithSuggestions() {
+        CliRun run = CliRun.of("vault", "backupp");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("Unmatched argument", "vault backup");
+        CliRun top = CliRun.of("vaultt");
+        assertThat(top.exit()).isEqualTo(2);
+        assertThat(top.err()).contains("vault");
+    }
+}
