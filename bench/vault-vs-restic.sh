@@ -44,12 +44,12 @@ size_mb=$(du -sm --apparent-size "$tree" | cut -f1)
 files=$(find "$tree" -type f | wc -l)
 tar cf - "$tree" 2>/dev/null | cat >/dev/null   # same warm page cache for every tool
 
-# opsledger runs through its launcher, as users run it: the extracted jar and one class-data-sharing
-# archive per command (OPSLEDGER_NO_CDS=1 bench/vault-vs-restic.sh measures the plain jar instead).
+# opsledger runs through its launcher, as users run it: the extracted jar and one start-up cache per
+# command (an AOT cache on JDK 25+; OPSLEDGER_NO_CDS=1 bench/vault-vs-restic.sh measures the plain jar instead).
 export OPSLEDGER_JAR="$jar" OPSLEDGER_JAVA_OPTS="$JAVA_OPTS"
 vault=("$here/opsledger" vault)
 if [ -z "${OPSLEDGER_NO_CDS:-}" ]; then
-  # a user's first run of each command writes its archive; do those first runs here, on a small tree
+  # a user's first run of each command trains its cache; do those first runs here, on a small tree
   warm="$BENCH_DIR/warm-up"; rm -rf "$warm"; mkdir -p "$warm"
   { "${vault[@]}" init --repo "$warm/repo"
     "${vault[@]}" backup --repo "$warm/repo" --allow-same-device "$here/docs"
@@ -58,13 +58,14 @@ if [ -z "${OPSLEDGER_NO_CDS:-}" ]; then
   } >/dev/null 2>&1
   rm -rf "$warm"
 fi
-declare -A T M
-measure() { # name command...  → T[name]=seconds M[name]=peak RSS MB
+declare -A T M C
+measure() { # name command...  → T[name]=seconds C[name]=CPU seconds (user + system) M[name]=peak RSS MB
   local name=$1; shift
   /usr/bin/time -v -o "$BENCH_DIR/time.txt" "$@" >"$BENCH_DIR/$name.log" 2>&1 || { echo "FAILED: $name (see $BENCH_DIR/$name.log)" >&2; tail -3 "$BENCH_DIR/$name.log" >&2; exit 1; }
   T[$name]=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$BENCH_DIR/time.txt")
   M[$name]=$(awk -F': ' '/Maximum resident set size/ {printf "%d", $2/1024}' "$BENCH_DIR/time.txt")
-  printf '%-28s %8.2f s %6d MB\n' "$name" "${T[$name]}" "${M[$name]}" >&2
+  C[$name]=$(awk -F': ' '/(User|System) time \(seconds\)/ {s += $2} END {printf "%.2f", s}' "$BENCH_DIR/time.txt")
+  printf '%-28s %8.2f s %8.2f s CPU %6d MB\n' "$name" "${T[$name]}" "${C[$name]}" "${M[$name]}" >&2
 }
 change_one_percent() { # append to every 100th file: ~1% of files changed
   find "$tree" -type f | sort | awk 'NR % 100 == 0' | while read -r f; do printf 'changed %s\n' "$RANDOM" >>"$f"; done
@@ -131,5 +132,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
   echo "| peak RSS: first backup | ${M[ol-first]} MB | ${M[rs-first]} MB | ${M[bg-first]} MB | $(ratio "${M[ol-first]}" "${M[rs-first]}")× |"
   echo "| peak RSS: restore | ${M[ol-restore]} MB | ${M[rs-restore]} MB | ${M[bg-restore]} MB | $(ratio "${M[ol-restore]}" "${M[rs-restore]}")× |"
   echo "| peak RSS: check | ${M[ol-check]} MB | ${M[rs-check]} MB | ${M[bg-check]} MB | $(ratio "${M[ol-check]}" "${M[rs-check]}")× |"
+  echo
+  echo "CPU time (user + system) of the same runs: less disturbed than wall time by other work on a shared machine."
+  echo
+  echo "| CPU seconds | opsledger vault | restic | borg | vault ÷ restic |"
+  echo "|---|---|---|---|---|"
+  for step in first:"first backup" rerun:"unchanged re-run" incr1:"1%-changed incremental" restore:"verified restore" check:"check --read-data" stdin:"stdin stream"; do
+    k=${step%%:*}
+    echo "| ${step#*:} | ${C[ol-$k]} | ${C[rs-$k]} | ${C[bg-$k]} | $(ratio "${C[ol-$k]}" "${C[rs-$k]}")× |"
+  done
 } | tee "$out"
 echo "results: $out" >&2
