@@ -2,6 +2,7 @@ package org.opsledger.vault.repository;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -377,6 +378,15 @@ public final class Repository implements AutoCloseable {
 
     /** Decrypts, decompresses and verifies one sealed blob; throws {@link DamagedBlobException} when it is not what its ID says. */
     public byte[] openBlob(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len) {
+        return openBlob(id, compressed, rawLength, sealed, off, len, true);
+    }
+
+    /**
+     * As {@link #openBlob(ObjectId, boolean, int, byte[], int, int)}; with {@code checkId} false the
+     * plaintext's content ID is not recomputed (the GCM tag is still checked). Only for a caller that
+     * proves the ID itself afterwards: {@code restore --verify} re-reads and hashes every restored file.
+     */
+    public byte[] openBlob(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len, boolean checkId) {
         byte[] plain;
         try {
             plain = Sealing.open(keys.dataKey(Sealing.epochOf(sealed, off)), Sealing.Kind.BLOB, sealed, off, len);
@@ -385,15 +395,44 @@ public final class Repository implements AutoCloseable {
         }
         if (compressed) {
             try {
-                plain = Zstd.decompress(plain, rawLength);
+                plain = decompress(plain, rawLength);
             } catch (RuntimeException e) {
                 throw new DamagedBlobException(id, "does not decompress");
             }
         }
-        if (plain.length != rawLength || !keys.contentId(plain, 0, plain.length).equals(id)) {
+        if (plain.length != rawLength || checkId && !keys.contentId(plain, 0, plain.length).equals(id)) {
             throw new DamagedBlobException(id, "content does not match its ID");
         }
         return plain;
+    }
+
+    /**
+     * Idle zstd decompression contexts, shared by all threads: creating one per blob cost more than
+     * decompressing a small tree (a quarter of a cold unchanged re-run's tree loading). A pool rather
+     * than a thread-local, so contexts of finished pool threads are reused, not leaked (native memory).
+     */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<ZstdDecompressCtx> DECOMPRESSORS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int MAX_IDLE_DECOMPRESSORS = 8;
+
+    private static byte[] decompress(byte[] in, int rawLength) {
+        ZstdDecompressCtx ctx = DECOMPRESSORS.poll();
+        if (ctx == null) {
+            ctx = new ZstdDecompressCtx();
+        }
+        byte[] out;
+        try {
+            out = ctx.decompress(in, rawLength);
+        } catch (RuntimeException e) {
+            ctx.close(); // a context that failed is not reused
+            throw e;
+        }
+        if (DECOMPRESSORS.size() < MAX_IDLE_DECOMPRESSORS) {
+            DECOMPRESSORS.offer(ctx);
+        } else {
+            ctx.close();
+        }
+        return out;
     }
 
     public ObjectId saveTree(Tree tree) {
