@@ -38,6 +38,7 @@ import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
+import org.opsledger.vault.snapshot.TreeCodec;
 
 /** An opened repository. Blob saving is thread-safe; call {@link #flush()} before writing a snapshot. */
 public final class Repository implements AutoCloseable {
@@ -134,8 +135,8 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("no vault repository at " + backend.location());
         }
         RepositoryConfig config = VaultJson.read(backend.read("config"), RepositoryConfig.class);
-        if (config.version() != RepositoryConfig.VERSION) {
-            throw new VaultException("repository format version " + config.version() + " is not supported (this build reads " + RepositoryConfig.VERSION + ")");
+        if (config.version() < 1 || config.version() > RepositoryConfig.VERSION) {
+            throw new VaultException("repository format version " + config.version() + " is not supported (this build reads 1 to " + RepositoryConfig.VERSION + ")");
         }
         byte[] masterKey = null;
         for (String name : backend.list("keys")) {
@@ -435,13 +436,15 @@ public final class Repository implements AutoCloseable {
         return out;
     }
 
+    /** Stores a tree in the repository's encoding: binary from format 2 on, JSON in a format 1 repository (docs/vault-format.md §8). */
     public ObjectId saveTree(Tree tree) {
-        byte[] json = VaultJson.write(tree);
-        return saveBlob(BlobType.TREE, json, 0, json.length);
+        byte[] bytes = config.version() >= 2 ? TreeCodec.encode(tree) : VaultJson.write(tree);
+        return saveBlob(BlobType.TREE, bytes, 0, bytes.length);
     }
 
+    /** A tree of either encoding. */
     public Tree loadTree(ObjectId id) {
-        return VaultJson.read(loadBlob(id), Tree.class);
+        return TreeCodec.decode(loadBlob(id));
     }
 
     // ---------------------------------------------------------------- sealed files
