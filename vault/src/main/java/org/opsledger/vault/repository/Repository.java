@@ -31,6 +31,7 @@ import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.index.IndexFile;
+import org.opsledger.vault.index.IndexFileReader;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
@@ -214,7 +215,7 @@ public final class Repository implements AutoCloseable {
 
     public void loadIndex() {
         for (String name : backend.list("index")) {
-            index.add(readSealed(name, Sealing.Kind.INDEX, IndexFile.class));
+            IndexFileReader.addTo(index, openSealed(name, Sealing.Kind.INDEX));
         }
     }
 
@@ -230,7 +231,7 @@ public final class Repository implements AutoCloseable {
     public Index freshIndex() {
         Index fresh = new Index(true);
         for (String name : backend.list("index")) {
-            fresh.add(readSealed(name, Sealing.Kind.INDEX, IndexFile.class));
+            IndexFileReader.addTo(fresh, openSealed(name, Sealing.Kind.INDEX));
         }
         return fresh;
     }
@@ -464,10 +465,15 @@ public final class Repository implements AutoCloseable {
     }
 
     public <T> T readSealed(String name, Sealing.Kind kind, Class<T> type) {
+        return VaultJson.read(openSealed(name, kind), type);
+    }
+
+    /** The plaintext of a sealed file. */
+    private byte[] openSealed(String name, Sealing.Kind kind) {
         byte[] sealed = backend.read(name);
         try {
             SecretKey key = keys.dataKey(Sealing.epochOf(sealed, 0));
-            return VaultJson.read(Sealing.open(key, kind, sealed, 0, sealed.length), type);
+            return Sealing.open(key, kind, sealed, 0, sealed.length);
         } catch (AEADBadTagException e) {
             throw new VaultException(name + " fails authentication (damaged or altered)");
         }
