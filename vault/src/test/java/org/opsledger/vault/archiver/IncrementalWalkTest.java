@@ -59,4 +59,12 @@ class IncrementalWalkTest {
             assertThat(p.warnings()).isEmpty();
         }
     }
+
+    @Test
+    void oneLstatGivesEveryFieldTheWalkStoresAndNoOwnerOrGroupNameLookups() throws Exception {
+        Path f = Files.writeString(tmp.resolve("f"), "x");
+        var a = Files.readAttributes(f, Archiver.STAT_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        assertThat(a).containsOnlyKeys("mode", "ino", "dev", "uid", "gid", "size", "nlink", "lastModifiedTime", "ctime");
+        assertThat(a.values()).doesNotContainNull();
+    }
 }
