@@ -85,4 +85,45 @@ class RestoreVerifyTest {
             assertThat(r.verifyFailures()).containsExactly("file.bin: content differs from the snapshot");
         }
     }
+
+    @Test
+    void manyDirectoriesFilesAndSymlinksAreCreatedParentsFirstAcrossTheWorkers() throws Exception {
+        Path data = tmp.resolve("src/data");
+        Path deep = data;
+        for (int level = 0; level < 12; level++) { // a chain deeper than one batch per level
+            deep = deep.resolve("l" + level);
+            Files.createDirectories(deep);
+            Files.write(deep.resolve("f"), TestTrees.text(level, 10 + level));
+        }
+        for (int i = 0; i < 300; i++) { // more entries per level than one batch of 256
+            Path d = Files.createDirectories(data.resolve("wide/d" + i));
+            Files.write(d.resolve("a"), TestTrees.text(100 + i, 50));
+            Files.write(d.resolve("b"), new byte[0]);
+            Files.createSymbolicLink(d.resolve("s"), Path.of("../d" + ((i + 1) % 300) + "/a"));
+        }
+        Files.setLastModifiedTime(data.resolve("wide"), java.nio.file.attribute.FileTime.fromMillis(1_500_000_000_000L));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
+                    .backup(TestTrees.options(data));
+            RestoreResult r = new Restorer(repo, 3).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.verifyFailures()).isEmpty();
+            assertThat(r.files()).isEqualTo(12 + 600);
+            assertThat(r.symlinks()).isEqualTo(300);
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+        }
+    }
+
+    @Test
+    void aFileAlreadyAtATargetPathFailsTheRestoreInsteadOfBeingOverwritten() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
+                    .backup(TestTrees.options(data));
+            Files.createDirectories(tmp.resolve("out/data"));
+            Files.writeString(tmp.resolve("out/data/big.bin"), "mine");
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), false))
+                    .hasMessageContaining("cannot create").hasMessageContaining("big.bin");
+            assertThat(Files.readString(tmp.resolve("out/data/big.bin"))).isEqualTo("mine");
+        }
+    }
 }
