@@ -73,9 +73,7 @@ public final class IndexFileReader {
     private static PackedBlob blob(JsonParser p) {
         String id = null;
         String type = null;
-        int offset = 0;
-        int length = 0;
-        int rawLength = 0;
+        int[] numbers = new int[3]; // offset, length, rawLength
         boolean compressed = false;
         int seen = 0; // one bit per primitive field: offset, length, rawLength, compressed
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -84,18 +82,9 @@ public final class IndexFileReader {
             switch (field) {
                 case "id" -> id = p.getValueAsString();
                 case "type" -> type = p.getValueAsString();
-                case "offset" -> {
-                    offset = p.getIntValue();
-                    seen |= 1;
-                }
-                case "length" -> {
-                    length = p.getIntValue();
-                    seen |= 2;
-                }
-                case "rawLength" -> {
-                    rawLength = p.getIntValue();
-                    seen |= 4;
-                }
+                case "offset" -> seen |= number(p, numbers, 0);
+                case "length" -> seen |= number(p, numbers, 1);
+                case "rawLength" -> seen |= number(p, numbers, 2);
                 case "compressed" -> {
                     compressed = p.getBooleanValue();
                     seen |= 8;
@@ -106,7 +95,13 @@ public final class IndexFileReader {
         if (type == null || seen != 15) {
             throw new VaultException("index entry " + id + " lacks its type, offset, length, rawLength or compressed field");
         }
-        return new PackedBlob(BlobType.valueOf(type.toUpperCase()), compressed, offset, length, rawLength, ObjectId.parse(id));
+        return new PackedBlob(BlobType.valueOf(type.toUpperCase()), compressed, numbers[0], numbers[1], numbers[2], ObjectId.parse(id));
+    }
+
+    /** Reads the current int into {@code into[i]}; returns the field's bit. */
+    private static int number(JsonParser p, int[] into, int i) {
+        into[i] = p.getIntValue();
+        return 1 << i;
     }
 
     private static void expect(JsonToken got, JsonToken wanted) {

@@ -42,12 +42,17 @@ class TreeCodecTest {
                 new Node(null, NodeType.FILE, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null)));
     }
 
+    /** Decodes bytes of the expected encoding. */
+    private static Tree decoded(byte[] bytes, boolean binary) {
+        assertThat(TreeCodec.isBinary(bytes)).isEqualTo(binary);
+        return TreeCodec.decode(bytes);
+    }
+
     @Test
     void binaryRoundTripKeepsEveryFieldAndEveryNullApartFromEmpty() {
         Tree t = everything();
         byte[] bytes = TreeCodec.encode(t);
-        assertThat(TreeCodec.isBinary(bytes)).isTrue();
-        Tree back = TreeCodec.decode(bytes);
+        Tree back = decoded(bytes, true);
         assertThat(back).isEqualTo(t);
         assertThat(back.nodes().get(1).content()).isEmpty();
         assertThat(back.nodes().get(2).content()).isNull();
@@ -70,9 +75,7 @@ class TreeCodecTest {
     @Test
     void jsonTreesOfFormatOneStillDecode() {
         Tree t = everything();
-        byte[] json = VaultJson.write(t);
-        assertThat(TreeCodec.isBinary(json)).isFalse();
-        Tree back = TreeCodec.decode(json);
+        Tree back = decoded(VaultJson.write(t), false);
         assertThat(back.nodes().getFirst()).isEqualTo(t.nodes().getFirst());
         assertThat(back.nodes().get(3)).isEqualTo(t.nodes().get(3));
     }
