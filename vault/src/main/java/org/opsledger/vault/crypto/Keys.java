@@ -59,6 +59,13 @@ public final class Keys {
         return ObjectId.of(mac.doFinal());
     }
 
+    /** This thread's content-ID MAC, reset, for a blob hashed in pieces (restore --verify reads files in slices). */
+    public Mac contentIdMac() {
+        Mac mac = idMac.get();
+        mac.reset();
+        return mac;
+    }
+
     public byte[] gearSeed() {
         return keyring.gearSeed();
     }

@@ -2,6 +2,7 @@ package org.opsledger.vault.repository;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,7 @@ import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.index.IndexFile;
+import org.opsledger.vault.index.IndexFileReader;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
@@ -37,6 +39,7 @@ import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
+import org.opsledger.vault.snapshot.TreeCodec;
 
 /** An opened repository. Blob saving is thread-safe; call {@link #flush()} before writing a snapshot. */
 public final class Repository implements AutoCloseable {
@@ -133,8 +136,8 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("no vault repository at " + backend.location());
         }
         RepositoryConfig config = VaultJson.read(backend.read("config"), RepositoryConfig.class);
-        if (config.version() != RepositoryConfig.VERSION) {
-            throw new VaultException("repository format version " + config.version() + " is not supported (this build reads " + RepositoryConfig.VERSION + ")");
+        if (config.version() < 1 || config.version() > RepositoryConfig.VERSION) {
+            throw new VaultException("repository format version " + config.version() + " is not supported (this build reads 1 to " + RepositoryConfig.VERSION + ")");
         }
         byte[] masterKey = null;
         for (String name : backend.list("keys")) {
@@ -212,7 +215,7 @@ public final class Repository implements AutoCloseable {
 
     public void loadIndex() {
         for (String name : backend.list("index")) {
-            index.add(readSealed(name, Sealing.Kind.INDEX, IndexFile.class));
+            IndexFileReader.addTo(index, openSealed(name, Sealing.Kind.INDEX));
         }
     }
 
@@ -228,7 +231,7 @@ public final class Repository implements AutoCloseable {
     public Index freshIndex() {
         Index fresh = new Index(true);
         for (String name : backend.list("index")) {
-            fresh.add(readSealed(name, Sealing.Kind.INDEX, IndexFile.class));
+            IndexFileReader.addTo(fresh, openSealed(name, Sealing.Kind.INDEX));
         }
         return fresh;
     }
@@ -377,6 +380,15 @@ public final class Repository implements AutoCloseable {
 
     /** Decrypts, decompresses and verifies one sealed blob; throws {@link DamagedBlobException} when it is not what its ID says. */
     public byte[] openBlob(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len) {
+        return openBlob(id, compressed, rawLength, sealed, off, len, true);
+    }
+
+    /**
+     * As {@link #openBlob(ObjectId, boolean, int, byte[], int, int)}; with {@code checkId} false the
+     * plaintext's content ID is not recomputed (the GCM tag is still checked). Only for a caller that
+     * proves the ID itself afterwards: {@code restore --verify} re-reads and hashes every restored file.
+     */
+    public byte[] openBlob(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len, boolean checkId) {
         byte[] plain;
         try {
             plain = Sealing.open(keys.dataKey(Sealing.epochOf(sealed, off)), Sealing.Kind.BLOB, sealed, off, len);
@@ -385,24 +397,55 @@ public final class Repository implements AutoCloseable {
         }
         if (compressed) {
             try {
-                plain = Zstd.decompress(plain, rawLength);
+                plain = decompress(plain, rawLength);
             } catch (RuntimeException e) {
                 throw new DamagedBlobException(id, "does not decompress");
             }
         }
-        if (plain.length != rawLength || !keys.contentId(plain, 0, plain.length).equals(id)) {
+        if (plain.length != rawLength || checkId && !keys.contentId(plain, 0, plain.length).equals(id)) {
             throw new DamagedBlobException(id, "content does not match its ID");
         }
         return plain;
     }
 
-    public ObjectId saveTree(Tree tree) {
-        byte[] json = VaultJson.write(tree);
-        return saveBlob(BlobType.TREE, json, 0, json.length);
+    /**
+     * Idle zstd decompression contexts, shared by all threads: creating one per blob cost more than
+     * decompressing a small tree (a quarter of a cold unchanged re-run's tree loading). A pool rather
+     * than a thread-local, so contexts of finished pool threads are reused, not leaked (native memory).
+     */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<ZstdDecompressCtx> DECOMPRESSORS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int MAX_IDLE_DECOMPRESSORS = 8;
+
+    private static byte[] decompress(byte[] in, int rawLength) {
+        ZstdDecompressCtx ctx = DECOMPRESSORS.poll();
+        if (ctx == null) {
+            ctx = new ZstdDecompressCtx();
+        }
+        byte[] out;
+        try {
+            out = ctx.decompress(in, rawLength);
+        } catch (RuntimeException e) {
+            ctx.close(); // a context that failed is not reused
+            throw e;
+        }
+        if (DECOMPRESSORS.size() < MAX_IDLE_DECOMPRESSORS) {
+            DECOMPRESSORS.offer(ctx);
+        } else {
+            ctx.close();
+        }
+        return out;
     }
 
+    /** Stores a tree in the repository's encoding: binary from format 2 on, JSON in a format 1 repository (docs/vault-format.md §8). */
+    public ObjectId saveTree(Tree tree) {
+        byte[] bytes = config.version() >= 2 ? TreeCodec.encode(tree) : VaultJson.write(tree);
+        return saveBlob(BlobType.TREE, bytes, 0, bytes.length);
+    }
+
+    /** A tree of either encoding. */
     public Tree loadTree(ObjectId id) {
-        return VaultJson.read(loadBlob(id), Tree.class);
+        return TreeCodec.decode(loadBlob(id));
     }
 
     // ---------------------------------------------------------------- sealed files
@@ -422,10 +465,15 @@ public final class Repository implements AutoCloseable {
     }
 
     public <T> T readSealed(String name, Sealing.Kind kind, Class<T> type) {
+        return VaultJson.read(openSealed(name, kind), type);
+    }
+
+    /** The plaintext of a sealed file. */
+    private byte[] openSealed(String name, Sealing.Kind kind) {
         byte[] sealed = backend.read(name);
         try {
             SecretKey key = keys.dataKey(Sealing.epochOf(sealed, 0));
-            return VaultJson.read(Sealing.open(key, kind, sealed, 0, sealed.length), type);
+            return Sealing.open(key, kind, sealed, 0, sealed.length);
         } catch (AEADBadTagException e) {
             throw new VaultException(name + " fails authentication (damaged or altered)");
         }

@@ -2,5 +2,9 @@ package org.opsledger.vault.repository;
 
 /** The plaintext {@code config} file: format version, repository ID and the chunker's sizes. */
 public record RepositoryConfig(int version, String id, int chunkMin, int chunkAvg, int chunkMax, int packSize) {
-    public static final int VERSION = 1;
+    /**
+     * The format this build writes into new repositories; it reads 1 to VERSION. 2: tree blobs in the
+     * binary encoding of docs/vault-format.md §8 (a format 1 repository keeps JSON trees).
+     */
+    public static final int VERSION = 2;
 }

@@ -1,7 +1,6 @@
 package org.opsledger.vault.restorer;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.io.UncheckedIOException;
@@ -36,6 +35,8 @@ import org.opsledger.vault.snapshot.Tree;
 public final class Restorer {
 
     private static final int WRITE_SLICE = 1024 * 1024;
+    /** Per worker: the slice of a restored file being hashed by --verify. */
+    private static final ThreadLocal<byte[]> VERIFY_BUFFER = ThreadLocal.withInitial(() -> new byte[WRITE_SLICE]);
     /** Largest ranged read of a pack (a single larger blob is read alone), and the gap that still joins two blobs into one read. */
     static final int READ_SPAN = 4 * 1024 * 1024;
     static final int GAP = 256 * 1024;
@@ -62,14 +63,27 @@ public final class Restorer {
         Plan plan = new Plan();
         collect(repo.loadTree(snapshot.snapshot().tree()), base, base, "", inc, plan);
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
+        List<String> failures = verify ? Collections.synchronizedList(new ArrayList<>()) : List.of();
         try {
-            writeContents(plan.files, pool);
+            createAll(plan, pool);
+            // with --verify every restored file is re-read and hashed below, which proves each blob's ID:
+            // the blobs are not hashed a second time while they are written
+            writeContents(plan.files, pool, !verify);
+            // each file's metadata, and its verification, on the workers: independent files, two cores
+            List<CompletableFuture<Void>> perFile = new ArrayList<>(plan.files.size());
             for (Entry f : plan.files) {
-                applyOwner(f.path, f.node); // chown clears setuid/setgid: owner first, then mode
-                applyMode(f.path, f.node);
-                applyXattrs(f.path, f.node);
-                setTimes(f.path, f.node);
+                List<String> out = failures;
+                perFile.add(CompletableFuture.runAsync(() -> {
+                    applyOwner(f.path, f.node); // chown clears setuid/setgid: owner first, then mode
+                    applyMode(f.path, f.node);
+                    applyXattrs(f.path, f.node);
+                    setTimes(f.path, f.node);
+                    if (verify) {
+                        verifyFile(f, out);
+                    }
+                }, pool));
             }
+            await(perFile);
             for (Entry l : plan.links) { // hard links: the other names of a file written above
                 try {
                     Files.createLink(l.path, plan.firstName.get(new InodeKey(l.node.device(), l.node.inode())));
@@ -88,13 +102,11 @@ public final class Restorer {
                 applyXattrs(d.path, d.node);
                 setTimes(d.path, d.node);
             }
-            List<String> failures = List.of();
             if (verify) {
-                failures = Collections.synchronizedList(new ArrayList<>());
                 List<CompletableFuture<Void>> checks = new ArrayList<>();
-                for (Entry f : plan.filesAndLinks()) {
+                for (Entry l : plan.links) { // the files themselves were verified above
                     List<String> out = failures;
-                    checks.add(CompletableFuture.runAsync(() -> verifyFile(f, out), pool));
+                    checks.add(CompletableFuture.runAsync(() -> verifyFile(l, out), pool));
                 }
                 await(checks);
                 for (Entry s : plan.symlinks) {
@@ -138,14 +150,9 @@ public final class Restorer {
         final List<Entry> symlinks = new ArrayList<>();
         final List<String> refused = new ArrayList<>();
 
-        List<Entry> filesAndLinks() {
-            List<Entry> all = new ArrayList<>(files);
-            all.addAll(links);
-            return all;
-        }
     }
 
-    /** Walks the tree, creating directories and symlinks now and planning file writes. */
+    /** Walks the tree and plans every directory, symlink and file; {@link #createAll} creates them. */
     private void collect(Tree tree, Path base, Path dir, String relDir, List<String> includes, Plan plan) {
         for (Node n : tree.nodes()) {
             String display = relDir.isEmpty() ? String.valueOf(n.name()) : relDir + "/" + n.name();
@@ -164,35 +171,69 @@ public final class Restorer {
             if (!inside && !onTheWay) {
                 continue;
             }
-            try {
-                switch (n.type()) {
-                    case DIR -> {
-                        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                            // an existing real directory is reused; a symlink in its place is refused below
-                        } else {
-                            Files.createDirectory(path);
-                        }
-                        plan.dirs.add(new Entry(n, path, display));
-                        if (n.subtree() != null) {
-                            collect(repo.loadTree(n.subtree()), base, path, display, inside ? List.of() : includes, plan);
-                        }
-                    }
-                    case SYMLINK -> {
-                        Files.createSymbolicLink(path, Path.of(n.linkTarget()));
-                        plan.symlinks.add(new Entry(n, path, display));
-                    }
-                    case FILE -> {
-                        if (n.hardLinked() && plan.firstName.putIfAbsent(new InodeKey(n.device(), n.inode()), path) != null) {
-                            plan.links.add(new Entry(n, path, display));
-                        } else {
-                            plan.files.add(new Entry(n, path, display));
-                        }
+            switch (n.type()) {
+                case DIR -> {
+                    plan.dirs.add(new Entry(n, path, display));
+                    if (n.subtree() != null) {
+                        collect(repo.loadTree(n.subtree()), base, path, display, inside ? List.of() : includes, plan);
                     }
                 }
-            } catch (IOException e) {
-                throw new VaultException("cannot create " + path + ": " + e, e);
+                case SYMLINK -> plan.symlinks.add(new Entry(n, path, display));
+                case FILE -> {
+                    if (n.hardLinked() && plan.firstName.putIfAbsent(new InodeKey(n.device(), n.inode()), path) != null) {
+                        plan.links.add(new Entry(n, path, display));
+                    } else {
+                        plan.files.add(new Entry(n, path, display));
+                    }
+                }
             }
         }
+    }
+
+    /** Something done to one planned path. */
+    @FunctionalInterface
+    private interface PathAction {
+        void apply(Entry e) throws IOException;
+    }
+
+    /**
+     * Creates the planned directories (parents before children: one depth at a time), then the
+     * symlinks, then every file empty (CREATE_NEW, never following a link), each step spread over
+     * the workers: tens of thousands of creating system calls kept one core busy while the other waited.
+     */
+    private void createAll(Plan plan, ExecutorService pool) {
+        java.util.TreeMap<Integer, List<Entry>> byDepth = new java.util.TreeMap<>();
+        for (Entry d : plan.dirs) {
+            byDepth.computeIfAbsent(d.path.getNameCount(), k -> new ArrayList<>()).add(d);
+        }
+        for (List<Entry> level : byDepth.values()) {
+            inParallel(level, pool, d -> {
+                if (!Files.isDirectory(d.path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectory(d.path); // an existing real directory is reused; anything else in its place fails here
+                }
+            });
+        }
+        inParallel(plan.symlinks, pool, l -> Files.createSymbolicLink(l.path, Path.of(l.node.linkTarget())));
+        inParallel(plan.files, pool, f -> Files.newByteChannel(f.path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close());
+    }
+
+    private static void inParallel(List<Entry> entries, ExecutorService pool, PathAction action) {
+        int batch = 256;
+        List<CompletableFuture<Void>> work = new ArrayList<>(entries.size() / batch + 1);
+        for (int from = 0; from < entries.size(); from += batch) {
+            List<Entry> slice = entries.subList(from, Math.min(entries.size(), from + batch));
+            work.add(CompletableFuture.runAsync(() -> {
+                for (Entry e : slice) {
+                    try {
+                        action.apply(e);
+                    } catch (IOException x) {
+                        throw new VaultException("cannot create " + e.path + ": " + x, x);
+                    }
+                }
+            }, pool));
+        }
+        await(work);
     }
 
     /** Where one blob's plaintext goes: a file and the offset in it. */
@@ -211,20 +252,14 @@ public final class Restorer {
     }
 
     /**
-     * Creates every file empty, then reads each pack once, in offset order, in a few ranged reads
+     * Reads each pack once (every file exists, empty, by then), in offset order, in a few ranged reads
      * (neighbouring blobs coalesced up to {@link #READ_SPAN}, so a worker holds at most 4 MiB of pack and one blob), decrypts each needed blob once and
      * writes it at its offset into every file that contains it (restic's approach). One read per
      * pack region instead of one per blob: on S3 that is a GET per ~4 MiB instead of per chunk.
      */
-    private void writeContents(List<Entry> files, ExecutorService pool) {
+    private void writeContents(List<Entry> files, ExecutorService pool, boolean checkIds) {
         Map<ObjectId, PackJob> jobs = new java.util.LinkedHashMap<>(); // first-use order ≈ the order packs were written
         for (Entry f : files) {
-            try {
-                Files.newByteChannel(f.path, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS)).close();
-            } catch (IOException e) {
-                throw new VaultException("cannot create " + f.path + ": " + e, e);
-            }
             long pos = 0;
             for (ObjectId blob : f.node.content() == null ? List.<ObjectId>of() : f.node.content()) {
                 IndexEntry e = repo.index().get(blob);
@@ -239,12 +274,12 @@ public final class Restorer {
         }
         List<CompletableFuture<Void>> work = new ArrayList<>(jobs.size());
         for (PackJob job : jobs.values()) {
-            work.add(CompletableFuture.runAsync(() -> restorePack(job), pool));
+            work.add(CompletableFuture.runAsync(() -> restorePack(job, checkIds), pool));
         }
         await(work);
     }
 
-    private void restorePack(PackJob job) {
+    private void restorePack(PackJob job, boolean checkIds) {
         List<Map.Entry<ObjectId, IndexEntry>> blobs = new ArrayList<>(job.blobs.entrySet());
         blobs.sort(java.util.Comparator.comparingInt(b -> b.getValue().offset()));
         String name = Repository.packName(job.pack);
@@ -267,7 +302,7 @@ public final class Restorer {
             for (int k = i; k <= j; k++) {
                 ObjectId id = blobs.get(k).getKey();
                 IndexEntry e = blobs.get(k).getValue();
-                byte[] plain = repo.openBlob(id, e.compressed(), e.rawLength(), span, e.offset() - start, e.length());
+                byte[] plain = repo.openBlob(id, e.compressed(), e.rawLength(), span, e.offset() - start, e.length(), checkIds);
                 for (Target t : job.targets.get(id)) {
                     writeAt(t, plain);
                 }
@@ -338,15 +373,25 @@ public final class Restorer {
             if (!ExtendedAttributes.read(f.path).equals(n.xattrs() == null ? Map.of() : n.xattrs())) {
                 failures.add(f.rel + ": extended attributes differ from the snapshot");
             }
-            try (InputStream in = Files.newInputStream(f.path, LinkOption.NOFOLLOW_LINKS)) {
+            try (FileChannel in = FileChannel.open(f.path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] buf = VERIFY_BUFFER.get(); // each blob hashed in slices: no per-blob array
                 for (ObjectId blob : n.content() == null ? List.<ObjectId>of() : n.content()) {
                     IndexEntry e = repo.index().get(blob);
                     if (e == null) {
                         failures.add(f.rel + ": blob " + blob.shortHex() + " missing from the index");
                         return;
                     }
-                    byte[] data = in.readNBytes(e.rawLength());
-                    if (data.length != e.rawLength() || !repo.keys().contentId(data, 0, data.length).equals(blob)) {
+                    javax.crypto.Mac mac = repo.keys().contentIdMac();
+                    for (int left = e.rawLength(); left > 0; ) {
+                        int got = in.read(ByteBuffer.wrap(buf, 0, Math.min(buf.length, left)));
+                        if (got < 0) {
+                            failures.add(f.rel + ": content differs from the snapshot");
+                            return;
+                        }
+                        mac.update(buf, 0, got);
+                        left -= got;
+                    }
+                    if (!ObjectId.of(mac.doFinal()).equals(blob)) {
                         failures.add(f.rel + ": content differs from the snapshot");
                         return;
                     }

@@ -1,0 +1,257 @@
+package org.opsledger.vault.snapshot;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.VaultJson;
+import org.opsledger.vault.crypto.ObjectId;
+
+/**
+ * The compact binary encoding of a tree blob (docs/vault-format.md §8, repository format 2), and the
+ * reader of both encodings: a blob starting with {@code "OLVT"} is binary, anything else is the JSON
+ * of format 1. Fixed-width big-endian fields and length-prefixed UTF-8 strings: decoding a directory
+ * is a loop over bytes, where Jackson's record binding cost most of a cold unchanged re-run's tree
+ * loading before the JIT had compiled it.
+ */
+public final class TreeCodec {
+
+    private static final byte[] MAGIC = {'O', 'L', 'V', 'T'};
+    /** The version of this encoding, written after the magic; a reader refuses versions it does not know. */
+    static final int ENCODING = 1;
+
+    private static final int HAS_CONTENT = 1;
+    private static final int HAS_SUBTREE = 2;
+    private static final int HAS_LINK_TARGET = 4;
+    private static final int HAS_XATTRS = 8;
+    private static final int HAS_NAME = 16;
+
+    private TreeCodec() {
+    }
+
+    /** True when the bytes are a binary tree (format 2) rather than JSON. */
+    public static boolean isBinary(byte[] blob) {
+        return blob.length >= MAGIC.length && Arrays.equals(blob, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+    }
+
+    /** A tree blob of either encoding. */
+    public static Tree decode(byte[] blob) {
+        if (!isBinary(blob)) {
+            return VaultJson.read(blob, Tree.class);
+        }
+        try {
+            return new Reader(blob).tree();
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new VaultException("malformed tree blob (" + e.getMessage() + ")");
+        }
+    }
+
+    public static byte[] encode(Tree tree) {
+        Writer w = new Writer(64 + tree.nodes().size() * 128);
+        w.bytes(MAGIC, 0, MAGIC.length);
+        w.u8(ENCODING);
+        w.i32(tree.nodes().size());
+        for (Node n : tree.nodes()) {
+            if (n.type() == null) {
+                throw new IllegalArgumentException("node " + n.name() + " has no type");
+            }
+            int flags = (n.content() != null ? HAS_CONTENT : 0) | (n.subtree() != null ? HAS_SUBTREE : 0)
+                    | (n.linkTarget() != null ? HAS_LINK_TARGET : 0) | (n.xattrs() != null ? HAS_XATTRS : 0)
+                    | (n.name() != null ? HAS_NAME : 0);
+            w.u8(n.type().ordinal());
+            w.u8(flags);
+            if (n.name() != null) {
+                w.string(n.name());
+            }
+            w.i32(n.mode());
+            w.i64(n.mtime());
+            w.i64(n.ctime());
+            w.i64(n.inode());
+            w.i64(n.device());
+            w.i32(n.uid());
+            w.i32(n.gid());
+            w.i64(n.size());
+            w.i32(n.links());
+            if (n.content() != null) {
+                w.i32(n.content().size());
+                for (ObjectId id : n.content()) {
+                    w.id(id);
+                }
+            }
+            if (n.subtree() != null) {
+                w.id(n.subtree());
+            }
+            if (n.linkTarget() != null) {
+                w.string(n.linkTarget());
+            }
+            if (n.xattrs() != null) {
+                w.i32(n.xattrs().size());
+                for (Map.Entry<String, String> e : new TreeMap<>(n.xattrs()).entrySet()) { // sorted: the same attributes, the same bytes
+                    w.string(e.getKey());
+                    w.string(e.getValue());
+                }
+            }
+        }
+        return w.toByteArray();
+    }
+
+    private static final class Writer {
+        private byte[] buf;
+        private int len;
+
+        Writer(int capacity) {
+            buf = new byte[capacity];
+        }
+
+        private void room(int n) {
+            if (len + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+            }
+        }
+
+        void u8(int v) {
+            room(1);
+            buf[len++] = (byte) v;
+        }
+
+        void i32(int v) {
+            room(4);
+            for (int s = 24; s >= 0; s -= 8) {
+                buf[len++] = (byte) (v >>> s);
+            }
+        }
+
+        void i64(long v) {
+            room(8);
+            for (int s = 56; s >= 0; s -= 8) {
+                buf[len++] = (byte) (v >>> s);
+            }
+        }
+
+        void id(ObjectId id) {
+            i64(id.a());
+            i64(id.b());
+            i64(id.c());
+            i64(id.d());
+        }
+
+        void bytes(byte[] b, int off, int n) {
+            room(n);
+            System.arraycopy(b, off, buf, len, n);
+            len += n;
+        }
+
+        void string(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            i32(b.length);
+            bytes(b, 0, b.length);
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, len);
+        }
+    }
+
+    private static final class Reader {
+        private static final NodeType[] TYPES = NodeType.values();
+        private final byte[] b;
+        private int pos;
+
+        Reader(byte[] b) {
+            this.b = b;
+            this.pos = MAGIC.length;
+        }
+
+        Tree tree() {
+            int encoding = u8();
+            if (encoding != ENCODING) {
+                throw new IllegalArgumentException("tree encoding " + encoding + " is not supported (this build reads " + ENCODING + ")");
+            }
+            int count = count(2 + 4 + 8 * 6 + 4 * 3);
+            List<Node> nodes = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                nodes.add(node());
+            }
+            if (pos != b.length) {
+                throw new IllegalArgumentException((b.length - pos) + " bytes after the last node");
+            }
+            return new Tree(nodes);
+        }
+
+        private Node node() {
+            int type = u8();
+            if (type >= TYPES.length) {
+                throw new IllegalArgumentException("unknown node type " + type);
+            }
+            int flags = u8();
+            String name = (flags & HAS_NAME) != 0 ? string() : null;
+            int mode = i32();
+            long mtime = i64();
+            long ctime = i64();
+            long inode = i64();
+            long device = i64();
+            int uid = i32();
+            int gid = i32();
+            long size = i64();
+            int links = i32();
+            List<ObjectId> content = null;
+            if ((flags & HAS_CONTENT) != 0) {
+                int n = count(ObjectId.SIZE);
+                ObjectId[] ids = new ObjectId[n];
+                for (int i = 0; i < n; i++) {
+                    ids[i] = id();
+                }
+                content = List.of(ids);
+            }
+            ObjectId subtree = (flags & HAS_SUBTREE) != 0 ? id() : null;
+            String linkTarget = (flags & HAS_LINK_TARGET) != 0 ? string() : null;
+            Map<String, String> xattrs = null;
+            if ((flags & HAS_XATTRS) != 0) {
+                int n = count(8);
+                xattrs = new TreeMap<>();
+                for (int i = 0; i < n; i++) {
+                    xattrs.put(string(), string());
+                }
+            }
+            return new Node(name, TYPES[type], mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget,
+                    links, xattrs);
+        }
+
+        /** A count of items of at least {@code minBytes} each: never more than the bytes left could hold. */
+        private int count(int minBytes) {
+            int n = i32();
+            if (n < 0 || (long) n * minBytes > b.length - pos) {
+                throw new IllegalArgumentException("count " + n + " exceeds the blob");
+            }
+            return n;
+        }
+
+        private int u8() {
+            return b[pos++] & 0xff;
+        }
+
+        private int i32() {
+            int v = (b[pos] & 0xff) << 24 | (b[pos + 1] & 0xff) << 16 | (b[pos + 2] & 0xff) << 8 | (b[pos + 3] & 0xff);
+            pos += 4;
+            return v;
+        }
+
+        private long i64() {
+            return (long) i32() << 32 | (i32() & 0xffffffffL);
+        }
+
+        private ObjectId id() {
+            return new ObjectId(i64(), i64(), i64(), i64());
+        }
+
+        private String string() {
+            int n = count(1);
+            String s = new String(b, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.opsledger.vault.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.opsledger.vault.VaultJson;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.pack.PackedBlob;
+
+class IndexFileReaderTest {
+
+    private static ObjectId id(long n) {
+        return new ObjectId(n, ~n, n * 31, Long.MIN_VALUE + n);
+    }
+
+    private static IndexFile sample() {
+        List<IndexFile.Pack> packs = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            List<PackedBlob> blobs = new ArrayList<>();
+            for (int b = 0; b < 50; b++) {
+                blobs.add(new PackedBlob(b % 3 == 0 ? BlobType.TREE : BlobType.DATA, b % 2 == 0, b * 1000, 900 + b,
+                        Integer.MAX_VALUE - b, id(p * 100L + b)));
+            }
+            blobs.add(new PackedBlob(BlobType.DATA, false, 7, 8, 9, id(99_999))); // the same blob in every pack: the first wins
+            packs.add(Index.toFile(id(1000 + p), p + 1, blobs));
+        }
+        return new IndexFile(packs);
+    }
+
+    @Test
+    void readsWhatTheRecordBindingReads() {
+        byte[] json = VaultJson.write(sample());
+        for (boolean maintenance : new boolean[] {false, true}) {
+            Index bound = new Index(maintenance);
+            bound.add(VaultJson.read(json, IndexFile.class));
+            Index streamed = new Index(maintenance);
+            IndexFileReader.addTo(streamed, json);
+            assertThat(streamed.entries()).isEqualTo(bound.entries()).hasSize(151);
+            assertThat(streamed.packs()).isEqualTo(bound.packs());
+            for (ObjectId pack : bound.packs()) {
+                assertThat(streamed.epochOf(pack)).isEqualTo(bound.epochOf(pack));
+            }
+            assertThat(streamed.byPack()).isEqualTo(bound.byPack());
+        }
+    }
+
+    @Test
+    void unknownPropertiesAnyOrderAndAbsentFieldsReadAsTheBindingDid() {
+        String pack = id(1).hex();
+        String blob = id(2).hex();
+        String json = "{\"future\":{\"x\":[1,2,{\"y\":null}]},\"packs\":[{\"blobs\":[{\"rawLength\":30,\"extra\":[true],\"type\":\"tree\","
+                + "\"id\":\"" + blob + "\",\"length\":20,\"compressed\":false,\"offset\":10}],\"note\":\"n\",\"epoch\":0,\"id\":\"" + pack + "\"}],\"after\":1}";
+        Index streamed = new Index();
+        IndexFileReader.addTo(streamed, json.getBytes(StandardCharsets.UTF_8));
+        Index bound = new Index();
+        bound.add(VaultJson.read(json.getBytes(StandardCharsets.UTF_8), IndexFile.class));
+        assertThat(streamed.entries()).isEqualTo(bound.entries());
+        IndexEntry e = streamed.get(id(2));
+        assertThat(e.pack()).isEqualTo(id(1));
+        assertThat(e.type()).isEqualTo(BlobType.TREE);
+        assertThat(e.compressed()).isFalse();
+        assertThat(e.offset()).isEqualTo(10);
+        assertThat(streamed.epochOf(id(1))).isZero();
+
+        Index empty = new Index();
+        IndexFileReader.addTo(empty, "{\"packs\":null}".getBytes(StandardCharsets.UTF_8));
+        IndexFileReader.addTo(empty, "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(empty.size()).isZero();
+    }
+
+    @Test
+    void malformedIndexFilesAreRefused() {
+        assertThatThrownBy(() -> IndexFileReader.addTo(new Index(), "[]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("not a JSON object");
+        assertThatThrownBy(() -> IndexFileReader.addTo(new Index(), ("{\"packs\":[{\"id\":\"" + id(1).hex()
+                + "\",\"blobs\":[{\"id\":\"" + id(2).hex() + "\"}]}]}").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("lacks its type");
+        assertThatThrownBy(() -> IndexFileReader.addTo(new Index(), ("{\"packs\":[{\"id\":\"" + id(1).hex()
+                + "\",\"blobs\":[]}]}").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("has no epoch");
+        assertThatThrownBy(() -> IndexFileReader.addTo(new Index(), "{\"packs\":[{\"id\":\"abc\",\"epoch\":1,\"blobs\":[]}]}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("not a 64-digit hex ID");
+        assertThatThrownBy(() -> IndexFileReader.addTo(new Index(), "{\"packs\":[{\"id\"".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(tools.jackson.core.JacksonException.class);
+    }
+}

@@ -1,0 +1,129 @@
+package org.opsledger.vault.restorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.TestTrees;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.repository.DamagedBlobException;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.snapshot.Tree;
+
+/**
+ * restore --verify no longer recomputes each blob's content ID while writing (the verify pass hashes
+ * every restored file instead): a blob whose content does not match its ID must still be caught.
+ */
+class RestoreVerifyTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A snapshot of one file whose only blob is sealed correctly (the GCM tag holds) but stored under another content's ID. */
+    private static SnapshotRef mislabelled(Repository repo, byte[] stored) {
+        ObjectId wrongId = repo.keys().contentId(new byte[] {1, 2, 3}, 0, 3);
+        repo.storeBlob(BlobType.DATA, wrongId, stored, 0, stored.length);
+        repo.flush();
+        Node file = new Node("file.bin", NodeType.FILE, 0644, 1_000_000_000L, 1_000_000_000L, 0, 0, 0, 0, stored.length,
+                List.of(wrongId), null, null);
+        ObjectId root = repo.saveTree(new Tree(List.of(file)));
+        repo.flush();
+        Snapshot s = new Snapshot(Instant.now(), root, null, List.of("/x"), "h", "u", java.util.Map.of(), Snapshot.Kind.FULL,
+                null, null, null, "here", "h", new Snapshot.Summary(1, 0, stored.length, 0, 0, 1, 0));
+        return new SnapshotRef(repo.saveSnapshot(s), s);
+    }
+
+    @Test
+    void verifyNamesAFileWhoseBlobDoesNotMatchItsIdAlthoughTheWriteSkippedTheIdCheck() throws Exception {
+        byte[] stored = TestTrees.random(7, 100_000);
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = mislabelled(repo, stored);
+            RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).isFalse();
+            assertThat(r.verifyFailures()).containsExactly("file.bin: content differs from the snapshot");
+            assertThat(Files.readAllBytes(tmp.resolve("out/file.bin"))).isEqualTo(stored);
+        }
+    }
+
+    @Test
+    void withoutVerifyTheRestoreItselfRefusesTheMislabelledBlob() {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = mislabelled(repo, TestTrees.random(8, 100_000));
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), false))
+                    .isInstanceOf(DamagedBlobException.class).hasMessageContaining("content does not match its ID");
+        }
+    }
+
+    @Test
+    void verifyHashesBlobsLargerThanItsReadSliceAcrossFilesOfManyBlobs() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data")); // an 11 MiB random file: ≈1 MiB chunks, some above the 1 MiB slice
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
+                    .backup(TestTrees.options(data));
+            assertThat(repo.index().entries().values()).anyMatch(e -> e.rawLength() > 1024 * 1024);
+            RestoreResult ok = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(ok.verifyFailures()).isEmpty();
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+        }
+    }
+
+    @Test
+    void verifyNamesAMislabelledBlobSpanningSeveralSlices() throws Exception {
+        byte[] stored = TestTrees.random(9, 3 * 1024 * 1024 + 5);
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            RestoreResult r = new Restorer(repo, 2).restore(mislabelled(repo, stored), tmp.resolve("out"), List.of(), true);
+            assertThat(r.verifyFailures()).containsExactly("file.bin: content differs from the snapshot");
+        }
+    }
+
+    @Test
+    void manyDirectoriesFilesAndSymlinksAreCreatedParentsFirstAcrossTheWorkers() throws Exception {
+        Path data = tmp.resolve("src/data");
+        Path deep = data;
+        for (int level = 0; level < 12; level++) { // a chain deeper than one batch per level
+            deep = deep.resolve("l" + level);
+            Files.createDirectories(deep);
+            Files.write(deep.resolve("f"), TestTrees.text(level, 10 + level));
+        }
+        for (int i = 0; i < 300; i++) { // more entries per level than one batch of 256
+            Path d = Files.createDirectories(data.resolve("wide/d" + i));
+            Files.write(d.resolve("a"), TestTrees.text(100 + i, 50));
+            Files.write(d.resolve("b"), new byte[0]);
+            Files.createSymbolicLink(d.resolve("s"), Path.of("../d" + ((i + 1) % 300) + "/a"));
+        }
+        Files.setLastModifiedTime(data.resolve("wide"), java.nio.file.attribute.FileTime.fromMillis(1_500_000_000_000L));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
+                    .backup(TestTrees.options(data));
+            RestoreResult r = new Restorer(repo, 3).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.verifyFailures()).isEmpty();
+            assertThat(r.files()).isEqualTo(12 + 600);
+            assertThat(r.symlinks()).isEqualTo(300);
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+        }
+    }
+
+    @Test
+    void aFileAlreadyAtATargetPathFailsTheRestoreInsteadOfBeingOverwritten() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
+                    .backup(TestTrees.options(data));
+            Files.createDirectories(tmp.resolve("out/data"));
+            Files.writeString(tmp.resolve("out/data/big.bin"), "mine");
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), false))
+                    .hasMessageContaining("cannot create").hasMessageContaining("big.bin");
+            assertThat(Files.readString(tmp.resolve("out/data/big.bin"))).isEqualTo("mine");
+        }
+    }
+}
