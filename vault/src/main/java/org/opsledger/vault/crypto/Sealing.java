@@ -80,6 +80,18 @@ public final class Sealing {
         }
     }
 
+    /** Bytes of a unit before its ciphertext: the epoch and the nonce. */
+    public static final int PREFIX = 4 + NONCE;
+
+    /**
+     * Seals the plaintext at {@code buf[off + PREFIX, off + PREFIX + len)} where it lies: epoch and
+     * nonce are written before it and the tag after it, so the unit is {@code buf[off, off + len + OVERHEAD)}
+     * (compressed blobs are compressed straight to {@code off + PREFIX}: no copy of the ciphertext).
+     */
+    public static int sealInPlace(SecretKey key, int epoch, Kind kind, byte[] buf, int off, int len) {
+        return seal(key, epoch, kind, buf, off + PREFIX, len, buf, off);
+    }
+
     public static byte[] seal(SecretKey key, int epoch, Kind kind, byte[] plaintext) {
         byte[] out = new byte[plaintext.length + OVERHEAD];
         seal(key, epoch, kind, plaintext, 0, plaintext.length, out, 0);
