@@ -16,13 +16,13 @@ import org.opsledger.vault.repository.Repository;
  * The backup's memory bound is real: a first backup of large files (random, compressible and
  * zero-filled, so maximal 8 MiB chunks and packs that end on large blobs) runs in a child JVM whose
  * heap holds the stated bound (docs/vault-format.md §7: 1 MiB read piece, chunks in flight ≤ 8 MiB
- * plus 4 MiB of spares, ≤ 8 MiB sealing buffer per worker, no pack bytes) and little more. Before packs
+ * plus ≤ 8 MiB of spares, ≤ 8.03 MiB sealing buffer per worker, no pack bytes) and little more. Before packs
  * were streamed to a temporary file, the 16 MiB read buffer, 17–25 MiB pack buffers and 16 MiB of
  * scratch per worker ran this out of memory.
  */
 class BoundedHeapBackupTest {
 
-    /** The child's heap: the bound for two workers (≈29 MiB) and the JVM's own objects, with room for the collector. */
+    /** The child's heap: the bound for two workers (≈33 MiB) and the JVM's own objects, with room for the collector. */
     static final String HEAP = "-Xmx48m";
 
     @TempDir

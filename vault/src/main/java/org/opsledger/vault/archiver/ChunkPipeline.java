@@ -164,7 +164,8 @@ final class ChunkPipeline implements AutoCloseable {
         if (f != null) {
             throw f instanceof VaultException v ? v : new VaultException("backup failed: " + f, f);
         }
-        int capacity = (int) Math.max(1, Math.min(remaining, Chunker.AVG_SIZE));
+        // most chunks of a large file are 0.5–2 MiB: one 2 MiB buffer, grown for the few longer ones
+        int capacity = (int) Math.max(1, Math.min(remaining, 2L * Chunker.AVG_SIZE));
         try {
             chunks.acquire();
         } catch (InterruptedException e) {
@@ -208,7 +209,7 @@ final class ChunkPipeline implements AutoCloseable {
     }
 
     private void release(byte[] b, int weight) {
-        giveBack(b);
+        giveBack(b); // first: the reader waiting for these bytes finds the buffer
         inFlightBytes.addAndGet(-weight);
         inFlightChunks.decrementAndGet();
         bytes.release(weight);
@@ -232,9 +233,12 @@ final class ChunkPipeline implements AutoCloseable {
     }
 
     /**
-     * Chunks of 64 KiB and more are copied into reused buffers (one free list per power of two, at
-     * most half of {@link #budgetBytes} kept): megabyte arrays allocated per chunk outlive a young
-     * collection while they wait for a worker, and the old generation filled with dead chunks.
+     * Chunks of 64 KiB and more are copied into reused buffers of a few sizes (256 KiB, 2 MiB, then
+     * 4 and 8 MiB for the rare longer chunks; one free list per size, at most {@link #budgetBytes}
+     * kept, the sizes last given back preferred): megabyte arrays allocated per chunk outlive a young
+     * collection while they wait for a worker, and the old generation filled with dead chunks
+     * (a free list per power of two kept the sizes of small files no longer asked for, and the
+     * backup of the bench tree allocated 1 GB of chunk buffers; with these sizes a few dozen).
      */
     static final int POOLED_FROM = 64 * 1024;
     @SuppressWarnings("unchecked")
@@ -247,24 +251,32 @@ final class ChunkPipeline implements AutoCloseable {
         }
     }
 
-    /** The power of two that holds {@code len} bytes. */
+    /** The log2 of the pooled buffer that holds {@code len} bytes: 256 KiB, 2 MiB, else the power of two. */
     static int sizeClass(int len) {
-        return 32 - Integer.numberOfLeadingZeros(len - 1);
+        int pow2 = 32 - Integer.numberOfLeadingZeros(len - 1);
+        return pow2 <= 18 ? 18 : Math.max(21, pow2);
     }
 
     private byte[] take(int len) {
         int c = sizeClass(len);
         byte[] b = free[c].poll();
-        if (b == null) {
-            return new byte[1 << c];
+        if (b != null) {
+            freeBytes.addAndGet(-b.length);
+            return b;
         }
-        freeBytes.addAndGet(-b.length);
-        return b;
+        return new byte[1 << c];
     }
 
     private void give(byte[] b) {
-        if (freeBytes.addAndGet(b.length) <= budget / 2) {
-            free[sizeClass(b.length)].offer(b);
+        int c = sizeClass(b.length);
+        // over the budget: spares of the other sizes go first (the sizes in use now are the ones worth keeping)
+        for (int i = free.length - 1; i >= 0 && freeBytes.get() + b.length > budget; i--) {
+            for (byte[] x; i != c && freeBytes.get() + b.length > budget && (x = free[i].poll()) != null; ) {
+                freeBytes.addAndGet(-x.length);
+            }
+        }
+        if (freeBytes.addAndGet(b.length) <= budget) {
+            free[c].offer(b);
         } else {
             freeBytes.addAndGet(-b.length); // enough kept: left to the collector
         }
