@@ -24,12 +24,17 @@ class BoundedHeapBackupTest {
 
     /** The child's heap: the bound for two workers (≈33 MiB) and the JVM's own objects, with room for the collector. */
     static final String HEAP = "-Xmx48m";
+    /**
+     * {@code check --read-data} of the same repository: blobs in flight ≤ 8 MiB, per worker ≤ 8 MiB of
+     * plaintext and 8 MiB decompressed, no pack held whole (it held two packs of 17–25 MiB before).
+     */
+    static final String CHECK_HEAP = "-Xmx40m";
 
     @TempDir
     Path tmp;
 
     @Test
-    void aFirstBackupOfLargeFilesFitsTheStatedBoundInATightHeap() throws Exception {
+    void aFirstBackupOfLargeFilesAndItsCheckFitTheStatedBoundsInATightHeap() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Files.write(data.resolve("random.bin"), TestTrees.random(1, 48 * 1024 * 1024));
         Files.write(data.resolve("zeros.bin"), new byte[24 * 1024 * 1024]);
@@ -40,24 +45,31 @@ class BoundedHeapBackupTest {
         Path repoDir = tmp.resolve("repo");
         TestTrees.newRepo(repoDir).close();
 
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-XX:+UseSerialGC", HEAP, "-cp", System.getProperty("java.class.path"),
-                Child.class.getName(), repoDir.toString(), data.toString()).redirectErrorStream(true).start();
-        String out = new String(child.getInputStream().readAllBytes());
-        assertThat(child.waitFor()).as("child output:\n" + out).isZero();
-        assertThat(out).contains("DONE");
-
+        assertThat(runChild(HEAP, "backup", repoDir, data)).contains("DONE");
+        assertThat(runChild(CHECK_HEAP, "check", repoDir, data)).contains("CHECKED 0 errors");
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThat(repo.snapshots()).hasSize(1);
-            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
         }
     }
 
-    /** Runs in the child JVM: one backup with two workers, whatever the machine's CPUs. */
+    private static String runChild(String heap, String mode, Path repoDir, Path data) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-XX:+UseSerialGC", heap, "-cp", System.getProperty("java.class.path"),
+                Child.class.getName(), mode, repoDir.toString(), data.toString()).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes());
+        assertThat(child.waitFor()).as(mode + " in a child JVM with " + heap + ", output:\n" + out).isZero();
+        return out;
+    }
+
+    /** Runs in the child JVM: one backup, or a check reading all data, with two workers whatever the machine's CPUs. */
     public static final class Child {
         public static void main(String[] args) {
-            try (Repository repo = TestTrees.open(Path.of(args[0]))) {
-                BackupOptions o = TestTrees.options(Path.of(args[1]));
+            try (Repository repo = TestTrees.open(Path.of(args[1]))) {
+                if (args[0].equals("check")) {
+                    System.out.println("CHECKED " + new Checker(repo, 2).check(100).errors().size() + " errors");
+                    return;
+                }
+                BackupOptions o = TestTrees.options(Path.of(args[2]));
                 new Archiver(repo, new BackupProgress()).backup(new BackupOptions(o.paths(), true, o.excludes(), o.tags(),
                         null, null, null, true, 2));
                 System.out.println("DONE");

@@ -13,6 +13,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.pack.BufferPool;
 import org.opsledger.vault.repository.Repository;
 
 /**
@@ -60,6 +61,7 @@ final class ChunkPipeline implements AutoCloseable {
         this.reader = Executors.newSingleThreadExecutor(daemon("vault-read"));
         this.budget = budgetBytes(threads);
         this.bytes = new Semaphore(budget);
+        this.pool = new BufferPool(budget);
         this.chunks = new Semaphore(maxChunks(threads));
     }
 
@@ -194,18 +196,16 @@ final class ChunkPipeline implements AutoCloseable {
 
     /** Bytes of the buffer {@link #alloc} gives for {@code capacity}. */
     private static int weightOf(int capacity) {
-        return capacity < POOLED_FROM ? capacity : 1 << sizeClass(capacity);
+        return BufferPool.sizeOf(capacity);
     }
 
-    /** A buffer for {@code capacity} bytes: exact below {@link #POOLED_FROM}, else a reused power of two. */
+    /** A buffer for {@code capacity} bytes: exact below 64 KiB, else a reused one of a few sizes ({@link BufferPool}). */
     private byte[] alloc(int capacity) {
-        return capacity < POOLED_FROM ? new byte[capacity] : take(capacity);
+        return pool.take(capacity);
     }
 
     private void giveBack(byte[] b) {
-        if (b.length >= POOLED_FROM && Integer.bitCount(b.length) == 1) {
-            give(b);
-        }
+        pool.give(b);
     }
 
     private void release(byte[] b, int weight) {
@@ -232,55 +232,8 @@ final class ChunkPipeline implements AutoCloseable {
         }, workers);
     }
 
-    /**
-     * Chunks of 64 KiB and more are copied into reused buffers of a few sizes (256 KiB, 2 MiB, then
-     * 4 and 8 MiB for the rare longer chunks; one free list per size, at most {@link #budgetBytes}
-     * kept, the sizes last given back preferred): megabyte arrays allocated per chunk outlive a young
-     * collection while they wait for a worker, and the old generation filled with dead chunks
-     * (a free list per power of two kept the sizes of small files no longer asked for, and the
-     * backup of the bench tree allocated 1 GB of chunk buffers; with these sizes a few dozen).
-     */
-    static final int POOLED_FROM = 64 * 1024;
-    @SuppressWarnings("unchecked")
-    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]>[] free = new java.util.concurrent.ConcurrentLinkedQueue[32];
-    private final java.util.concurrent.atomic.AtomicLong freeBytes = new java.util.concurrent.atomic.AtomicLong();
-
-    {
-        for (int i = 0; i < free.length; i++) {
-            free[i] = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        }
-    }
-
-    /** The log2 of the pooled buffer that holds {@code len} bytes: 256 KiB, 2 MiB, else the power of two. */
-    static int sizeClass(int len) {
-        int pow2 = 32 - Integer.numberOfLeadingZeros(len - 1);
-        return pow2 <= 18 ? 18 : Math.max(21, pow2);
-    }
-
-    private byte[] take(int len) {
-        int c = sizeClass(len);
-        byte[] b = free[c].poll();
-        if (b != null) {
-            freeBytes.addAndGet(-b.length);
-            return b;
-        }
-        return new byte[1 << c];
-    }
-
-    private void give(byte[] b) {
-        int c = sizeClass(b.length);
-        // over the budget: spares of the other sizes go first (the sizes in use now are the ones worth keeping)
-        for (int i = free.length - 1; i >= 0 && freeBytes.get() + b.length > budget; i--) {
-            for (byte[] x; i != c && freeBytes.get() + b.length > budget && (x = free[i].poll()) != null; ) {
-                freeBytes.addAndGet(-x.length);
-            }
-        }
-        if (freeBytes.addAndGet(b.length) <= budget) {
-            free[c].offer(b);
-        } else {
-            freeBytes.addAndGet(-b.length); // enough kept: left to the collector
-        }
-    }
+    /** Chunk buffers given back, for the next chunks: at most {@link #budgetBytes} kept. */
+    private final BufferPool pool;
 
     long peakBytesInFlight() {
         return peakBytes.get();

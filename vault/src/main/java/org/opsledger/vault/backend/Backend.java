@@ -20,6 +20,14 @@ public interface Backend extends AutoCloseable {
 
     long size(String name);
 
+    /**
+     * The file's bytes as a stream, read as they are consumed ({@code check --read-data} reads packs
+     * this way, blob by blob); this default reads the whole file first.
+     */
+    default java.io.InputStream stream(String name) {
+        return new java.io.ByteArrayInputStream(read(name));
+    }
+
     /** Writes the file atomically, replacing any previous file of that name. */
     default void write(String name, byte[] data) {
         write(name, data, 0, data.length);

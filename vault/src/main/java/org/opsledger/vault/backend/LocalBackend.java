@@ -74,6 +74,17 @@ public final class LocalBackend implements Backend {
         }
     }
 
+    @Override
+    public java.io.InputStream stream(String name) {
+        try {
+            return Files.newInputStream(path(name), LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new BackendException("missing file in repository " + root + ": " + name, e);
+        } catch (IOException e) {
+            throw new BackendException("cannot read " + path(name) + ": " + e.getMessage(), e);
+        }
+    }
+
     private static final int IO_SLICE = 1024 * 1024;
 
     /** Reads in 1 MiB slices, for the same reason writes are sliced. */

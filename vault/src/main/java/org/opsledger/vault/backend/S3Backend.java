@@ -140,6 +140,17 @@ public final class S3Backend implements Backend {
     }
 
     @Override
+    public java.io.InputStream stream(String name) {
+        try {
+            return s3.getObject(r -> r.bucket(bucket).key(key(name)));
+        } catch (NoSuchKeyException e) {
+            throw new BackendException("missing file in repository " + location + ": " + name, e);
+        } catch (SdkException e) {
+            throw failure("cannot read", name, e);
+        }
+    }
+
+    @Override
     public long size(String name) {
         try {
             return s3.headObject(r -> r.bucket(bucket).key(key(name))).contentLength();

@@ -123,6 +123,24 @@ public final class Sealing {
         }
     }
 
+    /** Opens a sealed unit into {@code out} (room for {@code len - OVERHEAD} bytes at {@code outOff}); returns the plaintext's length. */
+    public static int open(SecretKey key, Kind kind, byte[] in, int off, int len, byte[] out, int outOff) throws AEADBadTagException {
+        if (len < OVERHEAD) {
+            throw new AEADBadTagException("sealed unit too short: " + len + " bytes");
+        }
+        try {
+            Cipher c = CIPHER.get();
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, in, off + 4, NONCE));
+            c.updateAAD(kind.label);
+            c.updateAAD(in, off, 4);
+            return c.doFinal(in, off + 4 + NONCE, len - 4 - NONCE, out, outOff);
+        } catch (AEADBadTagException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+
     public static ObjectId sha256(byte[] data) {
         return ObjectId.of(SHA256.get().digest(data));
     }
