@@ -217,7 +217,7 @@ public final class Checker {
         });
         long budget = budgetBytes(threads);
         Semaphore inFlight = new Semaphore((int) budget);
-        BufferPool pool = new BufferPool(budget);
+        BufferPool pool = new BufferPool(budget / 2);
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -313,45 +313,64 @@ public final class Checker {
         return done;
     }
 
-    /** Per worker: the plaintext of the blob being verified, and its decompressed form (each ≤ one maximal chunk). */
-    private static final ThreadLocal<byte[][]> PLAIN = ThreadLocal.withInitial(() -> new byte[2][0]);
+    /** Per worker: the plaintext of the blob being verified (kept up to one maximal chunk) and a 256 KiB piece of its decompressed form. */
+    private static final ThreadLocal<byte[][]> PLAIN = ThreadLocal.withInitial(() -> new byte[][] {new byte[0], new byte[256 * 1024]});
     private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESSOR = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
-    /** What {@link Repository#openBlob} checks, into reused per-thread buffers instead of new arrays per blob. */
+    /**
+     * What {@link Repository#openBlob} checks, without a new array per blob: decrypted into a
+     * per-thread buffer, decompressed 256 KiB at a time straight into the content-ID HMAC.
+     */
     private void verify(PackedBlob b, byte[] sealed, int len) {
         byte[][] buf = PLAIN.get();
         int plainLen = len - Sealing.OVERHEAD;
-        byte[] plain = grow(buf, 0, plainLen);
+        byte[] plain = buf[0];
+        if (plain.length < plainLen) {
+            plain = new byte[plainLen];
+            if (plainLen <= Chunker.MAX_SIZE + Sealing.OVERHEAD) {
+                buf[0] = plain; // kept for the next blobs; a larger tree blob's is not
+            }
+        }
+        verifyInto(b, sealed, len, plain, buf[1]);
+    }
+
+    private void verifyInto(PackedBlob b, byte[] sealed, int len, byte[] plain, byte[] piece) {
+        int plainLen;
         try {
             plainLen = Sealing.open(repo.keys().dataKey(Sealing.epochOf(sealed, 0)), Sealing.Kind.BLOB, sealed, 0, len, plain, 0);
         } catch (javax.crypto.AEADBadTagException | VaultException e) {
             throw new DamagedBlobException(b.id(), "fails authentication");
         }
-        byte[] raw = plain;
-        int rawLen = plainLen;
+        javax.crypto.Mac mac = repo.keys().contentIdMac();
+        mac.reset();
+        long rawLen = plainLen;
         if (b.compressed()) {
-            raw = grow(buf, 1, b.rawLength());
+            rawLen = 0;
+            ZstdDecompressCtx zstd = DECOMPRESSOR.get();
+            zstd.reset();
+            java.nio.ByteBuffer src = java.nio.ByteBuffer.wrap(plain, 0, plainLen);
+            java.nio.ByteBuffer dst = java.nio.ByteBuffer.wrap(piece);
             try {
-                rawLen = DECOMPRESSOR.get().decompressByteArray(raw, 0, b.rawLength(), plain, 0, plainLen);
+                while (rawLen <= b.rawLength()) {
+                    dst.clear();
+                    zstd.decompressByteBufferStream(dst, src);
+                    if (dst.position() == 0) {
+                        break; // the frame is complete, or its input ran out
+                    }
+                    mac.update(piece, 0, dst.position());
+                    rawLen += dst.position();
+                }
             } catch (RuntimeException e) {
+                mac.reset();
                 throw new DamagedBlobException(b.id(), "does not decompress");
             }
+        } else {
+            mac.update(plain, 0, plainLen);
         }
-        if (rawLen != b.rawLength() || !repo.keys().contentId(raw, 0, rawLen).equals(b.id())) {
+        ObjectId id = ObjectId.of(mac.doFinal());
+        if (rawLen != b.rawLength() || !id.equals(b.id())) {
             throw new DamagedBlobException(b.id(), "content does not match its ID");
         }
-    }
-
-    /** The per-thread buffer {@code i}, at least {@code size} bytes; a blob larger than a maximal chunk gets one of its own. */
-    private static byte[] grow(byte[][] buf, int i, int size) {
-        if (buf[i].length >= size) {
-            return buf[i];
-        }
-        byte[] b = new byte[Math.max(0, size)];
-        if (size <= Chunker.MAX_SIZE + Sealing.OVERHEAD) {
-            buf[i] = b;
-        }
-        return b;
     }
 
     /** The indexed blobs that the pack's own header lists at the same place, and what was wrong with the header. */

@@ -59,6 +59,11 @@ public final class Keys {
         return ObjectId.of(mac.doFinal());
     }
 
+    /** The calling thread's content-ID HMAC, for content fed in pieces: {@code update} it, then {@code ObjectId.of(mac.doFinal())}. */
+    public Mac contentIdMac() {
+        return idMac.get();
+    }
+
     public byte[] gearSeed() {
         return keyring.gearSeed();
     }
