@@ -119,6 +119,7 @@ public final class LocalBackend implements Backend {
         Path dir = target.getParent();
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
         try {
+            boolean newDir = !Files.isDirectory(dir);
             Files.createDirectories(dir);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // 1 MiB slices: the JDK stages a heap write through a temporary direct buffer of the slice's size
@@ -130,12 +131,7 @@ public final class LocalBackend implements Backend {
                 }
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new BackendException("filesystem at " + dir + " cannot rename atomically", e);
-            }
-            fsyncDirectory(dir);
+            moveIntoPlace(tmp, target, newDir);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -143,6 +139,23 @@ public final class LocalBackend implements Backend {
                 // the temporary file is never read; check reports and prune removes leftovers
             }
             throw writeFailure(target, e);
+        }
+    }
+
+    /**
+     * Renames a written and {@code fsync}ed temporary file to its name atomically, then {@code fsync}s
+     * the directory (and its parent when the directory was just created) so that the rename survives a crash.
+     */
+    private static void moveIntoPlace(Path tmp, Path target, boolean newDir) throws IOException {
+        Path dir = target.getParent();
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new BackendException("filesystem at " + dir + " cannot rename atomically", e);
+        }
+        fsyncDirectory(dir);
+        if (newDir) {
+            fsyncDirectory(dir.getParent()); // the new directory's own entry
         }
     }
 
@@ -210,15 +223,7 @@ public final class LocalBackend implements Backend {
                     Path dir = target.getParent();
                     boolean newDir = !Files.isDirectory(dir);
                     Files.createDirectories(dir);
-                    try {
-                        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        throw new BackendException("filesystem at " + dir + " cannot rename atomically", e);
-                    }
-                    fsyncDirectory(dir);
-                    if (newDir) {
-                        fsyncDirectory(dir.getParent()); // the new directory's own entry
-                    }
+                    moveIntoPlace(tmp, target, newDir);
                 } catch (IOException e) {
                     throw writeFailure(target, e);
                 } finally {

@@ -108,19 +108,9 @@ public final class Sealing {
         if (len < OVERHEAD) {
             throw new AEADBadTagException("sealed unit too short: " + len + " bytes");
         }
-        try {
-            Cipher c = CIPHER.get();
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, in, off + 4, NONCE));
-            c.updateAAD(kind.label);
-            c.updateAAD(in, off, 4);
-            byte[] plain = new byte[len - OVERHEAD];
-            c.doFinal(in, off + 4 + NONCE, len - 4 - NONCE, plain, 0); // into a buffer: 2× faster than the allocating form here
-            return plain;
-        } catch (AEADBadTagException e) {
-            throw e;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM decryption failed", e);
-        }
+        byte[] plain = new byte[len - OVERHEAD];
+        open(key, kind, in, off, len, plain, 0); // into a buffer: 2× faster than the allocating form here
+        return plain;
     }
 
     /** Opens a sealed unit into {@code out} (room for {@code len - OVERHEAD} bytes at {@code outOff}); returns the plaintext's length. */
