@@ -27,7 +27,7 @@ final class ChunkPipeline implements AutoCloseable {
 
     /** Bytes of cut, unsealed chunks: four average chunks per worker, and at least one maximal chunk. */
     static int budgetBytes(int threads) {
-        return Math.max(Chunker.MAX_SIZE, threads * 4 * Chunker.AVG_SIZE);
+        return Math.max(BufferPool.sizeOf(Chunker.MAX_SIZE), threads * 4 * Chunker.AVG_SIZE);
     }
 
     /** Chunks cut and not yet sealed, whatever their size (small files are one small chunk each). */

@@ -195,7 +195,7 @@ public final class Checker {
 
     /** Blobs read and not yet verified, in bytes: four average blobs per worker, and at least one maximal blob. */
     static long budgetBytes(int threads) {
-        return Math.max(Chunker.MAX_SIZE + Sealing.OVERHEAD, 4L * threads * Chunker.AVG_SIZE);
+        return Math.max(BufferPool.sizeOf(Chunker.MAX_SIZE + Sealing.OVERHEAD), 4L * threads * Chunker.AVG_SIZE);
     }
 
     /** Gaps between indexed blobs are read (and hashed) in pieces of this size. */

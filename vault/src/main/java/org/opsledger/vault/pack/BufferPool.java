@@ -4,9 +4,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reused buffers for blobs in flight (the backup's chunks, the blobs {@code check} reads), in a few
- * sizes: 256 KiB, 2 MiB, 4 MiB and 8 MiB; below 64 KiB and above 8 MiB a buffer is exactly as long
- * as asked and not kept. Megabyte arrays allocated per blob outlive a young collection while they
+ * Reused buffers for blobs in flight (the backup's chunks, the sealed blobs {@code check} reads), in a
+ * few sizes: 256 KiB, 2 MiB, 4 MiB and 8 MiB, each with {@link #SLACK} bytes more so that a sealed
+ * unit of a chunk fits the same size as the chunk; below 64 KiB and above 8 MiB + 64 B a buffer is
+ * exactly as long as asked and not kept. Megabyte arrays allocated per blob outlive a young collection while they
  * wait for a worker, and the old generation filled with dead ones; a free list per power of two kept
  * the sizes of small files no longer asked for (the bench backup allocated ≈1 GB of chunk buffers).
  * At most {@code keepBytes} are kept; when that is full, spares of the other sizes go first.
@@ -15,8 +16,10 @@ public final class BufferPool {
 
     /** Smaller buffers are allocated exactly and left to the young generation. */
     public static final int POOLED_FROM = 64 * 1024;
-    /** Larger buffers (a tree blob of a huge directory, a sealed maximal chunk) are allocated exactly. */
-    public static final int POOLED_UP_TO = 8 * 1024 * 1024;
+    /** Room beyond each power of two: a sealed unit is 32 bytes longer than its plaintext. */
+    static final int SLACK = 64;
+    /** Larger buffers (a tree blob of a huge directory) are allocated exactly. */
+    public static final int POOLED_UP_TO = 8 * 1024 * 1024 + SLACK;
 
     @SuppressWarnings("unchecked")
     private final ConcurrentLinkedQueue<byte[]>[] free = new ConcurrentLinkedQueue[24];
@@ -30,9 +33,9 @@ public final class BufferPool {
         }
     }
 
-    /** The log2 of the pooled buffer that holds {@code len} bytes: 256 KiB, 2 MiB, else the power of two. */
+    /** The log2 of the pooled buffer that holds {@code len} bytes (less the slack): 256 KiB, 2 MiB, else the power of two. */
     static int sizeClass(int len) {
-        int pow2 = 32 - Integer.numberOfLeadingZeros(len - 1);
+        int pow2 = 32 - Integer.numberOfLeadingZeros(Math.max(1, len - SLACK) - 1);
         return pow2 <= 18 ? 18 : Math.max(21, pow2);
     }
 
@@ -42,7 +45,7 @@ public final class BufferPool {
 
     /** The length of the buffer {@link #take} gives for {@code len} bytes. */
     public static int sizeOf(int len) {
-        return pooled(len) ? 1 << sizeClass(len) : len;
+        return pooled(len) ? (1 << sizeClass(len)) + SLACK : len;
     }
 
     /** A buffer of {@link #sizeOf}{@code (len)} bytes. */
@@ -53,7 +56,7 @@ public final class BufferPool {
         int c = sizeClass(len);
         byte[] b = free[c].poll();
         if (b == null) {
-            return new byte[1 << c];
+            return new byte[(1 << c) + SLACK];
         }
         freeBytes.addAndGet(-b.length);
         return b;
