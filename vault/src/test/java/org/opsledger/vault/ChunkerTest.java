@@ -42,4 +42,35 @@ class ChunkerTest {
         byte[] data = TestTrees.random(3, 32 * 1024 * 1024);
         assertThat(cuts(new Chunker(TestTrees.random(1, 32)), data)).isNotEqualTo(cuts(new Chunker(TestTrees.random(2, 32)), data));
     }
+
+    @Test
+    void theStreamingCutterFindsTheSameCutsFedInPiecesOfAnySize() throws Exception {
+        Chunker c = new Chunker(TestTrees.random(9, 32));
+        byte[] data = new byte[44 * 1024 * 1024];
+        System.arraycopy(TestTrees.random(4, 20 * 1024 * 1024), 0, data, 0, 20 * 1024 * 1024);
+        System.arraycopy(TestTrees.text(5, 7 * 1024 * 1024), 0, data, 37 * 1024 * 1024, 7 * 1024 * 1024); // 17 MiB of zeros between
+        List<Integer> expected = cuts(c, data);
+        Chunker.Cutter cutter = c.cutter();
+        java.util.Random r = new java.util.Random(6);
+        List<Integer> got = new ArrayList<>();
+        int chunk = 0;
+        for (int p = 0; p < data.length; ) {
+            int piece = Math.min(data.length - p, 1 + r.nextInt(r.nextBoolean() ? 100 : 3_000_000));
+            while (piece > 0) {
+                int n = cutter.scan(data, p, piece);
+                p += n;
+                piece -= n;
+                chunk += n;
+                assertThat(cutter.length()).isEqualTo(cutter.cut() ? 0 : chunk);
+                if (cutter.cut()) {
+                    got.add(chunk);
+                    chunk = 0;
+                }
+            }
+        }
+        if (chunk > 0) {
+            got.add(chunk);
+        }
+        assertThat(got).isEqualTo(expected).contains(Chunker.MAX_SIZE);
+    }
 }

@@ -13,6 +13,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.pack.BufferPool;
 import org.opsledger.vault.repository.Repository;
 
 /**
@@ -26,7 +27,7 @@ final class ChunkPipeline implements AutoCloseable {
 
     /** Bytes of cut, unsealed chunks: four average chunks per worker, and at least one maximal chunk. */
     static int budgetBytes(int threads) {
-        return Math.max(Chunker.MAX_SIZE, threads * 4 * Chunker.AVG_SIZE);
+        return Math.max(BufferPool.sizeOf(Chunker.MAX_SIZE), threads * 4 * Chunker.AVG_SIZE);
     }
 
     /** Chunks cut and not yet sealed, whatever their size (small files are one small chunk each). */
@@ -47,8 +48,12 @@ final class ChunkPipeline implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong peakBytes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger inFlightChunks = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger peakChunks = new java.util.concurrent.atomic.AtomicInteger();
-    /** The reader's buffer; only the reading thread uses it (files: the reader thread; a stream: its caller). */
-    private final byte[] buffer = new byte[Chunker.BUFFER_SIZE];
+    /**
+     * The reader's buffer: one read of at most 1 MiB. The cut runs over each piece as it arrives
+     * ({@link Chunker.Cutter}) and the piece is copied into the chunk being assembled, so no buffer
+     * holds a maximal chunk ahead. Only the reading thread uses it (files: the reader thread; a stream: its caller).
+     */
+    private final byte[] buffer = new byte[Chunker.READ_SIZE];
 
     ChunkPipeline(Repository repo, int threads) {
         this.repo = repo;
@@ -56,6 +61,7 @@ final class ChunkPipeline implements AutoCloseable {
         this.reader = Executors.newSingleThreadExecutor(daemon("vault-read"));
         this.budget = budgetBytes(threads);
         this.bytes = new Semaphore(budget);
+        this.pool = new BufferPool(budget);
         this.chunks = new Semaphore(maxChunks(threads));
     }
 
@@ -75,9 +81,39 @@ final class ChunkPipeline implements AutoCloseable {
     /** A stream's content, cut on the calling thread; the future completes when every chunk is saved. */
     CompletableFuture<Content> split(InputStream in) throws IOException {
         List<CompletableFuture<ObjectId>> parts = new ArrayList<>();
-        long size = repo.chunker().split(in, buffer, (b, o, l) -> parts.add(seal(b, o, l)));
+        Chunker.Cutter cutter = repo.chunker().cutter();
+        long size = 0;
+        Chunk c = null;
+        try {
+            int n;
+            while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+                size += n;
+                for (int p = 0; p < n; ) {
+                    if (c == null) {
+                        // a file's remaining length sizes the buffer of its next chunk (one chunk for a small file)
+                        c = begin((long) n - p + Math.max(0, in.available()));
+                    }
+                    int take = cutter.scan(buffer, p, n - p);
+                    c.append(buffer, p, take);
+                    p += take;
+                    if (cutter.cut()) {
+                        parts.add(submit(c));
+                        c = null;
+                    }
+                }
+            }
+            if (c != null) {
+                parts.add(submit(c));
+                c = null;
+            }
+        } finally {
+            if (c != null) { // the read failed part-way: the chunk being cut is dropped
+                release(c.buf, c.weight);
+            }
+        }
+        long total = size;
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                .thenApply(v -> new Content(parts.stream().map(CompletableFuture::join).toList(), size));
+                .thenApply(v -> new Content(parts.stream().map(CompletableFuture::join).toList(), total));
     }
 
     /** Runs {@code read} on the reader thread, after the files handed over before it. */
@@ -97,29 +133,93 @@ final class ChunkPipeline implements AutoCloseable {
         CompletableFuture<T> run() throws IOException;
     }
 
-    private CompletableFuture<ObjectId> seal(byte[] b, int off, int len) {
+    /** The chunk being cut: its bytes so far, in a buffer whose size counts against {@link #budget}. */
+    private final class Chunk {
+        byte[] buf;
+        int len;
+        int weight;
+
+        Chunk(int capacity) {
+            buf = alloc(capacity);
+            weight = buf.length;
+        }
+
+        void append(byte[] b, int off, int n) {
+            if (len + n > buf.length) {
+                // grown by doubling: acquire the difference, the old buffer goes back to the spares
+                int capacity = Math.min(Chunker.MAX_SIZE, Math.max(len + n, 2 * buf.length));
+                acquireBytes(weightOf(capacity) - weight);
+                byte[] bigger = alloc(capacity);
+                System.arraycopy(buf, 0, bigger, 0, len);
+                giveBack(buf);
+                buf = bigger;
+                weight = bigger.length;
+            }
+            System.arraycopy(b, off, buf, len, n);
+            len += n;
+        }
+    }
+
+    /** Starts a chunk: waits until fewer than {@link #maxChunks} are in flight and its buffer fits the budget. */
+    private Chunk begin(long remaining) {
         Throwable f = failed.get();
         if (f != null) {
             throw f instanceof VaultException v ? v : new VaultException("backup failed: " + f, f);
         }
-        byte[] chunk = len < POOLED_FROM ? new byte[len] : null;
-        int weight = chunk != null ? len : Math.min(1 << sizeClass(len), budget);
+        // most chunks of a large file are 0.5–2 MiB: one 2 MiB buffer, grown for the few longer ones
+        int capacity = (int) Math.max(1, Math.min(remaining, 2L * Chunker.AVG_SIZE));
         try {
             chunks.acquire();
-            try {
-                bytes.acquire(weight);
-            } catch (InterruptedException e) {
-                chunks.release();
-                throw e;
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the backup is being abandoned (close): stop cutting
             throw new VaultException("backup interrupted", e);
         }
-        byte[] copy = chunk != null ? chunk : take(len);
-        System.arraycopy(b, off, copy, 0, len); // the read buffer is reused at once
-        peakBytes.accumulateAndGet(inFlightBytes.addAndGet(weight), Math::max);
+        try {
+            acquireBytes(weightOf(capacity));
+        } catch (VaultException e) {
+            chunks.release();
+            throw e;
+        }
         peakChunks.accumulateAndGet(inFlightChunks.incrementAndGet(), Math::max);
+        return new Chunk(capacity);
+    }
+
+    private void acquireBytes(int n) {
+        try {
+            bytes.acquire(n);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VaultException("backup interrupted", e);
+        }
+        peakBytes.accumulateAndGet(inFlightBytes.addAndGet(n), Math::max);
+    }
+
+    /** Bytes of the buffer {@link #alloc} gives for {@code capacity}. */
+    private static int weightOf(int capacity) {
+        return BufferPool.sizeOf(capacity);
+    }
+
+    /** A buffer for {@code capacity} bytes: exact below 64 KiB, else a reused one of a few sizes ({@link BufferPool}). */
+    private byte[] alloc(int capacity) {
+        return pool.take(capacity);
+    }
+
+    private void giveBack(byte[] b) {
+        pool.give(b);
+    }
+
+    private void release(byte[] b, int weight) {
+        giveBack(b); // first: the reader waiting for these bytes finds the buffer
+        inFlightBytes.addAndGet(-weight);
+        inFlightChunks.decrementAndGet();
+        bytes.release(weight);
+        chunks.release();
+    }
+
+    private CompletableFuture<ObjectId> submit(Chunk c) {
+        byte[] copy = c.buf;
+        int len = c.len;
+        int weight = c.weight;
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return repo.saveBlob(BlobType.DATA, copy, 0, len);
@@ -127,55 +227,13 @@ final class ChunkPipeline implements AutoCloseable {
                 failed.compareAndSet(null, e);
                 throw e;
             } finally {
-                if (chunk == null) {
-                    give(copy);
-                }
-                inFlightBytes.addAndGet(-weight);
-                inFlightChunks.decrementAndGet();
-                bytes.release(weight);
-                chunks.release();
+                release(copy, weight);
             }
         }, workers);
     }
 
-    /**
-     * Chunks of 64 KiB and more are copied into reused buffers (one free list per power of two, at
-     * most {@link #budgetBytes} kept): megabyte arrays allocated per chunk outlive a young
-     * collection while they wait for a worker, and the old generation filled with dead chunks.
-     */
-    static final int POOLED_FROM = 64 * 1024;
-    @SuppressWarnings("unchecked")
-    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]>[] free = new java.util.concurrent.ConcurrentLinkedQueue[32];
-    private final java.util.concurrent.atomic.AtomicLong freeBytes = new java.util.concurrent.atomic.AtomicLong();
-
-    {
-        for (int i = 0; i < free.length; i++) {
-            free[i] = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        }
-    }
-
-    /** The power of two that holds {@code len} bytes. */
-    static int sizeClass(int len) {
-        return 32 - Integer.numberOfLeadingZeros(len - 1);
-    }
-
-    private byte[] take(int len) {
-        int c = sizeClass(len);
-        byte[] b = free[c].poll();
-        if (b == null) {
-            return new byte[1 << c];
-        }
-        freeBytes.addAndGet(-b.length);
-        return b;
-    }
-
-    private void give(byte[] b) {
-        if (freeBytes.addAndGet(b.length) <= budget) {
-            free[sizeClass(b.length)].offer(b);
-        } else {
-            freeBytes.addAndGet(-b.length); // enough kept: left to the collector
-        }
-    }
+    /** Chunk buffers given back, for the next chunks: at most {@link #budgetBytes} kept. */
+    private final BufferPool pool;
 
     long peakBytesInFlight() {
         return peakBytes.get();

@@ -20,6 +20,14 @@ public interface Backend extends AutoCloseable {
 
     long size(String name);
 
+    /**
+     * The file's bytes as a stream, read as they are consumed ({@code check --read-data} reads packs
+     * this way, blob by blob); this default reads the whole file first.
+     */
+    default java.io.InputStream stream(String name) {
+        return new java.io.ByteArrayInputStream(read(name));
+    }
+
     /** Writes the file atomically, replacing any previous file of that name. */
     default void write(String name, byte[] data) {
         write(name, data, 0, data.length);
@@ -29,6 +37,49 @@ public interface Backend extends AutoCloseable {
     void write(String name, byte[] data, int off, int len);
 
     void delete(String name);
+
+    /**
+     * A file written piece by piece and named only when it is complete (a pack is named by the
+     * SHA-256 of its bytes, known at its end). Nothing is visible under any name until
+     * {@link #commit}; {@link #close} without a commit discards what was written.
+     */
+    interface Upload extends AutoCloseable {
+        void write(byte[] data, int off, int len);
+
+        /** Makes the bytes written so far the whole file {@code name}, atomically and durably. */
+        void commit(String name);
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Starts an {@link Upload}. This default collects the bytes in memory and hands them to
+     * {@link #write(String, byte[], int, int)}; the local and S3 backends override it so that a
+     * pack never sits whole in the heap (docs/vault-format.md §7).
+     */
+    default Upload upload() {
+        Backend self = this;
+        return new Upload() {
+            private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public void write(byte[] data, int off, int len) {
+                bytes.write(data, off, len);
+            }
+
+            @Override
+            public void commit(String name) {
+                byte[] b = bytes.toByteArray();
+                self.write(name, b, 0, b.length);
+            }
+
+            @Override
+            public void close() {
+                bytes.reset();
+            }
+        };
+    }
 
     /** Names of the files under a directory ("data", "snapshots"), recursively, full names. */
     List<String> list(String dir);

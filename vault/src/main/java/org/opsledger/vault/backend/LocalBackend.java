@@ -74,6 +74,17 @@ public final class LocalBackend implements Backend {
         }
     }
 
+    @Override
+    public java.io.InputStream stream(String name) {
+        try {
+            return Files.newInputStream(path(name), LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new BackendException("missing file in repository " + root + ": " + name, e);
+        } catch (IOException e) {
+            throw new BackendException("cannot read " + path(name) + ": " + e.getMessage(), e);
+        }
+    }
+
     private static final int IO_SLICE = 1024 * 1024;
 
     /** Reads in 1 MiB slices, for the same reason writes are sliced. */
@@ -108,6 +119,7 @@ public final class LocalBackend implements Backend {
         Path dir = target.getParent();
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
         try {
+            boolean newDir = !Files.isDirectory(dir);
             Files.createDirectories(dir);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // 1 MiB slices: the JDK stages a heap write through a temporary direct buffer of the slice's size
@@ -119,21 +131,122 @@ public final class LocalBackend implements Backend {
                 }
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new BackendException("filesystem at " + dir + " cannot rename atomically", e);
-            }
-            fsyncDirectory(dir);
+            moveIntoPlace(tmp, target, newDir);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
                 // the temporary file is never read; check reports and prune removes leftovers
             }
-            String why = e.getMessage() != null && e.getMessage().contains("No space") ? "disk full" : e.toString();
-            throw new BackendException("cannot write " + target + ": " + why, e);
+            throw writeFailure(target, e);
         }
+    }
+
+    /**
+     * Renames a written and {@code fsync}ed temporary file to its name atomically, then {@code fsync}s
+     * the directory (and its parent when the directory was just created) so that the rename survives a crash.
+     */
+    private static void moveIntoPlace(Path tmp, Path target, boolean newDir) throws IOException {
+        Path dir = target.getParent();
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new BackendException("filesystem at " + dir + " cannot rename atomically", e);
+        }
+        fsyncDirectory(dir);
+        if (newDir) {
+            fsyncDirectory(dir.getParent()); // the new directory's own entry
+        }
+    }
+
+    private static BackendException writeFailure(Path target, IOException e) {
+        String why = e.getMessage() != null && e.getMessage().contains("No space") ? "disk full" : e.toString();
+        return new BackendException("cannot write " + target + ": " + why, e);
+    }
+
+    /** Bytes an upload gathers before one write call: a direct buffer, so the JDK does not stage each write through one of its own. */
+    static final int UPLOAD_BUFFER = 512 * 1024;
+    /** Direct buffers of finished uploads, for the next ones (two uploads are open at once in a backup: one data and one tree pack). */
+    private static final java.util.concurrent.BlockingQueue<ByteBuffer> SPARE_UPLOAD_BUFFERS = new java.util.concurrent.ArrayBlockingQueue<>(4);
+
+    /**
+     * Streams a file to {@code .tmp-<random>} in the repository's root and, on commit, {@code fsync}s it,
+     * renames it into place ({@code ATOMIC_MOVE}) and {@code fsync}s the directory (docs/vault-format.md
+     * §2). Not thread-safe: a pack writer calls it under its own lock.
+     */
+    @Override
+    public Upload upload() {
+        Path tmp = root.resolve(".tmp-" + UUID.randomUUID());
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw writeFailure(tmp, e);
+        }
+        ByteBuffer spare = SPARE_UPLOAD_BUFFERS.poll();
+        ByteBuffer buf = spare != null ? spare : ByteBuffer.allocateDirect(UPLOAD_BUFFER);
+        return new Upload() {
+            private boolean open = true;
+
+            @Override
+            public void write(byte[] data, int off, int len) {
+                try {
+                    while (len > 0) {
+                        int n = Math.min(len, buf.remaining());
+                        buf.put(data, off, n);
+                        off += n;
+                        len -= n;
+                        if (!buf.hasRemaining()) {
+                            drain();
+                        }
+                    }
+                } catch (IOException e) {
+                    throw writeFailure(tmp, e);
+                }
+            }
+
+            private void drain() throws IOException {
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                buf.clear();
+            }
+
+            @Override
+            public void commit(String name) {
+                Path target = path(name);
+                try {
+                    drain();
+                    ch.force(true);
+                    ch.close();
+                    Path dir = target.getParent();
+                    boolean newDir = !Files.isDirectory(dir);
+                    Files.createDirectories(dir);
+                    moveIntoPlace(tmp, target, newDir);
+                } catch (IOException e) {
+                    throw writeFailure(target, e);
+                } finally {
+                    close();
+                }
+            }
+
+            @Override
+            public void close() {
+                if (!open) {
+                    return;
+                }
+                open = false;
+                buf.clear();
+                SPARE_UPLOAD_BUFFERS.offer(buf);
+                try {
+                    ch.close();
+                    Files.deleteIfExists(tmp); // gone already after a commit
+                } catch (IOException ignored) {
+                    // the temporary file is never read; check reports and prune removes leftovers
+                }
+            }
+        };
     }
 
     private static void fsyncDirectory(Path dir) throws IOException {

@@ -140,6 +140,17 @@ public final class S3Backend implements Backend {
     }
 
     @Override
+    public java.io.InputStream stream(String name) {
+        try {
+            return s3.getObject(r -> r.bucket(bucket).key(key(name)));
+        } catch (NoSuchKeyException e) {
+            throw new BackendException("missing file in repository " + location + ": " + name, e);
+        } catch (SdkException e) {
+            throw failure("cannot read", name, e);
+        }
+    }
+
+    @Override
     public long size(String name) {
         try {
             return s3.headObject(r -> r.bucket(bucket).key(key(name))).contentLength();
@@ -156,6 +167,56 @@ public final class S3Backend implements Backend {
         } catch (SdkException e) {
             throw failure("cannot write", name, e);
         }
+    }
+
+    /**
+     * Spools to a temporary local file (java.io.tmpdir) and uploads it with one PutObject on commit,
+     * so a pack is never held whole in the heap; the object appears whole or not at all.
+     */
+    @Override
+    public Upload upload() {
+        java.nio.file.Path tmp;
+        java.io.OutputStream out;
+        try {
+            tmp = java.nio.file.Files.createTempFile("opsledger-upload-", ".tmp");
+            out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(tmp), 256 * 1024);
+        } catch (java.io.IOException e) {
+            throw new BackendException("cannot create a temporary file for an upload to " + location + ": " + e.getMessage(), e);
+        }
+        return new Upload() {
+            @Override
+            public void write(byte[] data, int off, int len) {
+                try {
+                    out.write(data, off, len);
+                } catch (java.io.IOException e) {
+                    throw new BackendException("cannot spool an upload to " + tmp + ": " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void commit(String name) {
+                try {
+                    out.close();
+                    s3.putObject(r -> r.bucket(bucket).key(key(name)), RequestBody.fromFile(tmp));
+                } catch (java.io.IOException e) {
+                    throw new BackendException("cannot spool an upload to " + tmp + ": " + e.getMessage(), e);
+                } catch (SdkException e) {
+                    throw failure("cannot write", name, e);
+                } finally {
+                    close();
+                }
+            }
+
+            @Override
+            public void close() {
+                try {
+                    out.close();
+                    java.nio.file.Files.deleteIfExists(tmp);
+                } catch (java.io.IOException ignored) {
+                    // a temporary file of the local machine; nothing in the repository refers to it
+                }
+            }
+        };
     }
 
     @Override

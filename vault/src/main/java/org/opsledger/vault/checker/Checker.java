@@ -1,5 +1,9 @@
 package org.opsledger.vault.checker;
 
+import com.github.luben.zstd.ZstdDecompressCtx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,11 +23,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.pack.BufferPool;
 import org.opsledger.vault.pack.PackReader;
+import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.DamagedBlobException;
 import org.opsledger.vault.repository.Repository;
@@ -186,15 +193,20 @@ public final class Checker {
         return true;
     }
 
-    /** Packs held in memory at once: the one being read and the one whose blobs the workers verify. */
-    static final int PACKS_IN_MEMORY = 2;
-    /** Blobs of one pack are verified in tasks of about this many stored bytes (tree packs hold thousands of small blobs). */
-    private static final int TASK_BYTES = 1024 * 1024;
+    /** Blobs read and not yet verified, in bytes: four average blobs per worker, and at least one maximal blob. */
+    static long budgetBytes(int threads) {
+        return Math.max(BufferPool.sizeOf(Chunker.MAX_SIZE + Sealing.OVERHEAD), 4L * threads * Chunker.AVG_SIZE);
+    }
+
+    /** Gaps between indexed blobs are read (and hashed) in pieces of this size. */
+    private static final int PIECE = 64 * 1024;
 
     /**
-     * The calling thread reads the packs one after the other (one sequential stream of reads) while
-     * the workers check each pack's SHA-256 and open, decompress and re-hash its blobs; at most
-     * {@link #PACKS_IN_MEMORY} packs are held, so memory does not grow with the threads.
+     * The calling thread streams each pack once, in order, and hashes it on the way (the pack's
+     * SHA-256 name); each indexed blob is read into a buffer of its own and handed to the workers,
+     * which decrypt, decompress and re-hash it into per-thread buffers. Blobs read and not yet
+     * verified are bounded by {@link #budgetBytes}: no pack is held whole, whatever {@code --threads}.
+     * The header (at the pack's end) is compared with the index once the pack is read.
      */
     private void readPacks(List<ObjectId> packs, Map<ObjectId, List<PackedBlob>> byPack, Map<ObjectId, String> damagedBlobs,
                            Map<ObjectId, String> problems, AtomicLong bytesRead) {
@@ -203,54 +215,81 @@ public final class Checker {
             t.setDaemon(true);
             return t;
         });
-        Semaphore held = new Semaphore(PACKS_IN_MEMORY);
+        long budget = budgetBytes(threads);
+        Semaphore inFlight = new Semaphore((int) budget);
+        BufferPool pool = new BufferPool(budget / 2);
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] piece = new byte[PIECE];
         List<CompletableFuture<Void>> jobs = new ArrayList<>();
         try {
             for (ObjectId p : packs) {
-                held.acquireUninterruptibly();
-                List<PackedBlob> indexed = byPack.getOrDefault(p, List.of());
-                byte[] bytes;
-                try {
-                    bytes = repo.backend().read(Repository.packName(p));
-                } catch (VaultException e) {
+                List<PackedBlob> indexed = new ArrayList<>(byPack.getOrDefault(p, List.of()));
+                indexed.sort(java.util.Comparator.comparingInt(PackedBlob::offset));
+                List<CompletableFuture<?>> parts = new ArrayList<>();
+                Set<ObjectId> misplaced = new HashSet<>();
+                byte[] tail;
+                long pos = 0;
+                sha.reset();
+                try (InputStream in = repo.backend().stream(Repository.packName(p))) {
+                    long size = repo.backend().size(Repository.packName(p));
+                    for (PackedBlob b : indexed) {
+                        if (b.offset() < pos || b.length() < Sealing.OVERHEAD || (long) b.offset() + b.length() > size - PackWriter.TRAILER) {
+                            misplaced.add(b.id()); // overlaps the blob before it: the header will say where it is not
+                            continue;
+                        }
+                        pos += skip(in, b.offset() - pos, piece, sha);
+                        if (pos < b.offset()) {
+                            break; // the pack ends early; the trailer check below reports it
+                        }
+                        int len = b.length();
+                        int weight = (int) Math.min(BufferPool.sizeOf(len), budget); // a tree blob may be larger: then alone
+                        inFlight.acquireUninterruptibly(weight);
+                        byte[] sealed = pool.take(len);
+                        int n = in.readNBytes(sealed, 0, len);
+                        sha.update(sealed, 0, n);
+                        pos += n;
+                        if (n < len) {
+                            pool.give(sealed);
+                            inFlight.release(weight);
+                            misplaced.add(b.id());
+                            break;
+                        }
+                        parts.add(CompletableFuture.runAsync(() -> {
+                            try {
+                                verify(b, sealed, len);
+                            } catch (DamagedBlobException e) {
+                                damagedBlobs.put(b.id(), e.getMessage());
+                            } finally {
+                                pool.give(sealed);
+                                inFlight.release(weight);
+                            }
+                        }, workers));
+                    }
+                    tail = in.readAllBytes();
+                    sha.update(tail);
+                    bytesRead.addAndGet(pos + tail.length);
+                } catch (IOException | VaultException e) {
                     problems.put(p, "unreadable: " + e.getMessage());
                     indexed.forEach(b -> damagedBlobs.put(b.id(), "unreadable"));
-                    held.release();
+                    CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((v, x) -> null).join();
                     packsDone.incrementAndGet();
                     continue;
                 }
-                bytesRead.addAndGet(bytes.length);
-                List<CompletableFuture<?>> parts = new ArrayList<>();
-                CompletableFuture<Boolean> hashOk = CompletableFuture.supplyAsync(() -> Sealing.sha256(bytes).equals(p), workers);
-                parts.add(hashOk);
-                Placement placement = placed(bytes, indexed, damagedBlobs);
-                List<PackedBlob> toOpen = placement.ok();
-                for (int i = 0; i < toOpen.size(); ) {
-                    int from = i;
-                    long size = 0;
-                    while (i < toOpen.size() && (i == from || size < TASK_BYTES)) {
-                        size += toOpen.get(i++).length();
-                    }
-                    List<PackedBlob> batch = toOpen.subList(from, i);
-                    parts.add(CompletableFuture.runAsync(() -> {
-                        for (PackedBlob b : batch) {
-                            try {
-                                repo.openBlob(b.id(), b.compressed(), b.rawLength(), bytes, b.offset(), b.length());
-                            } catch (DamagedBlobException | ArrayIndexOutOfBoundsException e) {
-                                damagedBlobs.put(b.id(), e.getMessage());
-                            }
-                        }
-                    }, workers));
-                }
+                boolean hashOk = ObjectId.of(sha.digest()).equals(p);
+                Placement placement = placed(tail, pos, indexed, misplaced, damagedBlobs);
                 jobs.add(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
                     // one problem per pack, the most basic first: a header that cannot be read, then the pack's hash
                     String problem = placement.headerProblem() != null ? placement.headerProblem()
-                            : e == null && !hashOk.join() ? "content does not match its SHA-256 name"
+                            : !hashOk ? "content does not match its SHA-256 name"
                             : placement.disagree() ? "index and pack header disagree" : null;
                     if (problem != null) {
                         problems.put(p, problem);
                     }
-                    held.release();
                     packsDone.incrementAndGet();
                 }));
             }
@@ -260,33 +299,104 @@ public final class Checker {
         }
     }
 
-    /** The indexed blobs that the pack's own header lists at the same place, and what was wrong with the header. */
-    private record Placement(List<PackedBlob> ok, String headerProblem, boolean disagree) {
+    /** Reads and hashes {@code n} bytes between blobs; returns how many there were before the end. */
+    private static long skip(InputStream in, long n, byte[] piece, MessageDigest sha) throws IOException {
+        long done = 0;
+        while (done < n) {
+            int r = in.read(piece, 0, (int) Math.min(piece.length, n - done));
+            if (r < 0) {
+                break;
+            }
+            sha.update(piece, 0, r);
+            done += r;
+        }
+        return done;
     }
 
-    /** Blobs that are not where the index says are recorded as damaged; the others are returned to be opened. */
-    private Placement placed(byte[] bytes, List<PackedBlob> indexed, Map<ObjectId, String> damagedBlobs) {
+    /** Per worker: the plaintext of the blob being verified (kept up to one maximal chunk) and a 256 KiB piece of its decompressed form. */
+    private static final ThreadLocal<byte[][]> PLAIN = ThreadLocal.withInitial(() -> new byte[][] {new byte[0], new byte[256 * 1024]});
+    private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESSOR = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+
+    /**
+     * What {@link Repository#openBlob} checks, without a new array per blob: decrypted into a
+     * per-thread buffer, decompressed 256 KiB at a time straight into the content-ID HMAC.
+     */
+    private void verify(PackedBlob b, byte[] sealed, int len) {
+        byte[][] buf = PLAIN.get();
+        int plainLen = len - Sealing.OVERHEAD;
+        byte[] plain = buf[0];
+        if (plain.length < plainLen) {
+            plain = new byte[plainLen];
+            if (plainLen <= Chunker.MAX_SIZE + Sealing.OVERHEAD) {
+                buf[0] = plain; // kept for the next blobs; a larger tree blob's is not
+            }
+        }
+        verifyInto(b, sealed, len, plain, buf[1]);
+    }
+
+    private void verifyInto(PackedBlob b, byte[] sealed, int len, byte[] plain, byte[] piece) {
+        int plainLen;
+        try {
+            plainLen = Sealing.open(repo.keys().dataKey(Sealing.epochOf(sealed, 0)), Sealing.Kind.BLOB, sealed, 0, len, plain, 0);
+        } catch (javax.crypto.AEADBadTagException | VaultException e) {
+            throw new DamagedBlobException(b.id(), "fails authentication");
+        }
+        javax.crypto.Mac mac = repo.keys().contentIdMac();
+        long rawLen = plainLen;
+        if (b.compressed()) {
+            rawLen = 0;
+            ZstdDecompressCtx zstd = DECOMPRESSOR.get();
+            zstd.reset();
+            java.nio.ByteBuffer src = java.nio.ByteBuffer.wrap(plain, 0, plainLen);
+            java.nio.ByteBuffer dst = java.nio.ByteBuffer.wrap(piece);
+            try {
+                while (rawLen <= b.rawLength()) {
+                    dst.clear();
+                    zstd.decompressByteBufferStream(dst, src);
+                    if (dst.position() == 0) {
+                        break; // the frame is complete, or its input ran out
+                    }
+                    mac.update(piece, 0, dst.position());
+                    rawLen += dst.position();
+                }
+            } catch (RuntimeException e) {
+                mac.reset();
+                throw new DamagedBlobException(b.id(), "does not decompress");
+            }
+        } else {
+            mac.update(plain, 0, plainLen);
+        }
+        ObjectId id = ObjectId.of(mac.doFinal());
+        if (rawLen != b.rawLength() || !id.equals(b.id())) {
+            throw new DamagedBlobException(b.id(), "content does not match its ID");
+        }
+    }
+
+    /** The indexed blobs that the pack's own header lists at the same place, and what was wrong with the header. */
+    private record Placement(String headerProblem, boolean disagree) {
+    }
+
+    /** Blobs that are not where the index says are recorded as damaged. {@code tail} is the pack from {@code tailOffset} to its end. */
+    private Placement placed(byte[] tail, long tailOffset, List<PackedBlob> indexed, Set<ObjectId> misplaced,
+                             Map<ObjectId, String> damagedBlobs) {
         Map<ObjectId, PackedBlob> header = new HashMap<>();
         String headerProblem = null;
         try {
-            for (PackedBlob b : PackReader.header(bytes, repo.keys()::dataKey)) {
+            for (PackedBlob b : PackReader.header(tail, tailOffset, repo.keys()::dataKey)) {
                 header.put(b.id(), b);
             }
         } catch (PackReader.CorruptPackException | VaultException e) {
             headerProblem = "header: " + e.getMessage();
         }
         boolean disagree = false;
-        List<PackedBlob> ok = new ArrayList<>(indexed.size());
         for (PackedBlob b : indexed) {
             PackedBlob h = header.get(b.id());
-            if (h == null || h.offset() != b.offset() || h.length() != b.length()) {
+            if (misplaced.contains(b.id()) || h == null || h.offset() != b.offset() || h.length() != b.length()) {
                 disagree |= !header.isEmpty();
                 damagedBlobs.put(b.id(), "not where the index says");
-            } else {
-                ok.add(b);
             }
         }
-        return new Placement(ok, headerProblem, disagree);
+        return new Placement(headerProblem, disagree);
     }
 
     private void walk(SnapshotRef s, ObjectId treeId, String dir, Index index, Map<ObjectId, String> damaged,

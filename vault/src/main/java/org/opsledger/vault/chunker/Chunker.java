@@ -17,7 +17,7 @@ public final class Chunker {
     static final long MASK_SMALL = topBits(22);
     static final long MASK_LARGE = topBits(18);
 
-    static final int READ_SIZE = 1024 * 1024;
+    public static final int READ_SIZE = 1024 * 1024;
     /** The buffer {@link #split} needs: two maximal chunks, so that the unread tail is moved at most once per 8 MiB. */
     public static final int BUFFER_SIZE = 2 * MAX_SIZE;
 
@@ -109,6 +109,78 @@ public final class Chunker {
             int n = cut(buffer, start, available);
             sink.accept(buffer, start, n);
             start += n;
+        }
+    }
+
+    /**
+     * The same cut points as {@link #cut}, found over a stream fed in pieces of any size: the caller
+     * copies each piece into the chunk being assembled, so no read buffer has to hold a maximal
+     * chunk ahead (the backup pipeline reads files in 1 MiB pieces). One per stream, not thread-safe.
+     */
+    public Cutter cutter() {
+        return new Cutter(gear);
+    }
+
+    public static final class Cutter {
+        private final long[] gear;
+        private long h;
+        private int pos;
+        private boolean cut;
+
+        private Cutter(long[] gear) {
+            this.gear = gear;
+        }
+
+        /** Bytes of the chunk being cut so far. */
+        public int length() {
+            return pos;
+        }
+
+        /** True when the bytes {@link #scan} just returned end the chunk; {@link #length()} then starts again at 0. */
+        public boolean cut() {
+            return cut;
+        }
+
+        /**
+         * How many bytes of {@code buf[off, off+len)} belong to the current chunk: all of them unless
+         * a cut point lies inside, in which case the chunk ends after the returned count and {@link #cut()} is true.
+         */
+        public int scan(byte[] buf, int off, int len) {
+            int start = pos;
+            int i = 0;
+            if (start < MIN_SIZE) {
+                i = Math.min(len, MIN_SIZE - start); // bytes before the minimum are not hashed
+            }
+            long hh = h;
+            long[] g = gear;
+            int smallEnd = Math.min(len, AVG_SIZE - start);
+            for (; i < smallEnd; i++) {
+                hh = (hh << 1) + g[buf[off + i] & 0xff];
+                if ((hh & MASK_SMALL) == 0) {
+                    return ended(i + 1);
+                }
+            }
+            int largeEnd = Math.min(len, MAX_SIZE - start);
+            for (; i < largeEnd; i++) {
+                hh = (hh << 1) + g[buf[off + i] & 0xff];
+                if ((hh & MASK_LARGE) == 0) {
+                    return ended(i + 1);
+                }
+            }
+            if (start + i == MAX_SIZE) {
+                return ended(i);
+            }
+            h = hh;
+            pos = start + i;
+            cut = false;
+            return i;
+        }
+
+        private int ended(int n) {
+            h = 0;
+            pos = 0;
+            cut = true;
+            return n;
         }
     }
 }

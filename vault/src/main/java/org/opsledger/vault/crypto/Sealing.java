@@ -80,6 +80,18 @@ public final class Sealing {
         }
     }
 
+    /** Bytes of a unit before its ciphertext: the epoch and the nonce. */
+    public static final int PREFIX = 4 + NONCE;
+
+    /**
+     * Seals the plaintext at {@code buf[off + PREFIX, off + PREFIX + len)} where it lies: epoch and
+     * nonce are written before it and the tag after it, so the unit is {@code buf[off, off + len + OVERHEAD)}
+     * (compressed blobs are compressed straight to {@code off + PREFIX}: no copy of the ciphertext).
+     */
+    public static int sealInPlace(SecretKey key, int epoch, Kind kind, byte[] buf, int off, int len) {
+        return seal(key, epoch, kind, buf, off + PREFIX, len, buf, off);
+    }
+
     public static byte[] seal(SecretKey key, int epoch, Kind kind, byte[] plaintext) {
         byte[] out = new byte[plaintext.length + OVERHEAD];
         seal(key, epoch, kind, plaintext, 0, plaintext.length, out, 0);
@@ -96,14 +108,22 @@ public final class Sealing {
         if (len < OVERHEAD) {
             throw new AEADBadTagException("sealed unit too short: " + len + " bytes");
         }
+        byte[] plain = new byte[len - OVERHEAD];
+        open(key, kind, in, off, len, plain, 0); // into a buffer: 2× faster than the allocating form here
+        return plain;
+    }
+
+    /** Opens a sealed unit into {@code out} (room for {@code len - OVERHEAD} bytes at {@code outOff}); returns the plaintext's length. */
+    public static int open(SecretKey key, Kind kind, byte[] in, int off, int len, byte[] out, int outOff) throws AEADBadTagException {
+        if (len < OVERHEAD) {
+            throw new AEADBadTagException("sealed unit too short: " + len + " bytes");
+        }
         try {
             Cipher c = CIPHER.get();
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, in, off + 4, NONCE));
             c.updateAAD(kind.label);
             c.updateAAD(in, off, 4);
-            byte[] plain = new byte[len - OVERHEAD];
-            c.doFinal(in, off + 4 + NONCE, len - 4 - NONCE, plain, 0); // into a buffer: 2× faster than the allocating form here
-            return plain;
+            return c.doFinal(in, off + 4 + NONCE, len - 4 - NONCE, out, outOff);
         } catch (AEADBadTagException e) {
             throw e;
         } catch (GeneralSecurityException e) {

@@ -19,6 +19,14 @@ public final class PackReader {
 
     /** The blobs a whole pack lists; throws {@link CorruptPackException} when the trailer or header is damaged. */
     public static List<PackedBlob> header(byte[] pack, IntFunction<SecretKey> keyForEpoch) {
+        return header(pack, 0, keyForEpoch);
+    }
+
+    /**
+     * The blobs a pack lists, from its last bytes: {@code pack} holds the pack's bytes from offset
+     * {@code packOffset} to its end (at least the header and trailer); entries are checked against the whole pack.
+     */
+    public static List<PackedBlob> header(byte[] pack, long packOffset, IntFunction<SecretKey> keyForEpoch) {
         if (pack.length < PackWriter.TRAILER) {
             throw new CorruptPackException("pack shorter than its trailer");
         }
@@ -54,7 +62,7 @@ public final class PackReader {
             int raw = h.getInt();
             ObjectId id = ObjectId.of(plain, h.position());
             h.position(h.position() + ObjectId.SIZE);
-            if (offset < 0 || length < 0 || (long) offset + length > headerStart) {
+            if (offset < 0 || length < 0 || (long) offset + length > packOffset + headerStart) {
                 throw new CorruptPackException("pack header entry out of range");
             }
             blobs.add(new PackedBlob(type, compressed, offset, length, raw, id));

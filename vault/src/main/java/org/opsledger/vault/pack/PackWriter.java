@@ -3,14 +3,19 @@ package org.opsledger.vault.pack;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import javax.crypto.SecretKey;
+import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 
-/** Accumulates sealed blobs of one type in memory and finishes them into pack bytes. Not thread-safe. */
+/**
+ * Streams sealed blobs of one type into an {@link Backend.Upload} and hashes them on the way, so a
+ * pack is never held in memory: what a writer keeps is its blob list (one {@link PackedBlob} per
+ * blob) and the upload's own buffer. Not thread-safe.
+ */
 public final class PackWriter {
 
     public static final int TARGET_SIZE = 16 * 1024 * 1024;
@@ -19,20 +24,19 @@ public final class PackWriter {
     public static final int TRAILER = 4 + 4 + 1;
 
     private final BlobType type;
-    private byte[] buf;
+    private final Backend.Upload out;
+    private final MessageDigest sha256;
     private int size;
     private final List<PackedBlob> blobs = new ArrayList<>();
 
-    public PackWriter(BlobType type) {
-        this(type, null);
-    }
-
-    /** A writer that fills {@code spare} (the buffer of a pack already written) when it is large enough. */
-    public PackWriter(BlobType type, byte[] spare) {
+    public PackWriter(BlobType type, Backend.Upload out) {
         this.type = type;
-        // data packs: one allocation in the common case; tree packs are usually small and grow on demand
-        int initial = type == BlobType.DATA ? TARGET_SIZE + 1024 * 1024 : 256 * 1024;
-        this.buf = spare != null && spare.length >= initial ? spare : new byte[initial];
+        this.out = out;
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public BlobType type() {
@@ -41,10 +45,14 @@ public final class PackWriter {
 
     /** Appends an already sealed blob. */
     public void add(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len) {
-        ensure(size + len);
-        System.arraycopy(sealed, off, buf, size, len);
+        append(sealed, off, len);
         blobs.add(new PackedBlob(type, compressed, size, len, rawLength, id));
         size += len;
+    }
+
+    private void append(byte[] b, int off, int len) {
+        out.write(b, off, len);
+        sha256.update(b, off, len);
     }
 
     public boolean isFull() {
@@ -63,14 +71,11 @@ public final class PackWriter {
         return blobs;
     }
 
-    /** The pack's bytes: blobs, sealed header, header length, magic, version (a copy; see {@link #finishInPlace}). */
-    public byte[] finish(SecretKey key, int epoch) {
-        int n = finishInPlace(key, epoch);
-        return Arrays.copyOf(buf, n);
-    }
-
-    /** Appends header and trailer to the writer's own buffer and returns the pack's length; read it with {@link #buffer()}. */
-    public int finishInPlace(SecretKey key, int epoch) {
+    /**
+     * Appends the sealed header, header length, magic and version, and returns the pack's ID (the
+     * SHA-256 of all its bytes); the caller commits the upload under {@code data/<xx>/<id>}.
+     */
+    public ObjectId finish(SecretKey key, int epoch) {
         ByteBuffer header = ByteBuffer.allocate(blobs.size() * PackedBlob.HEADER_ENTRY_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         for (PackedBlob b : blobs) {
             header.put(b.type().code()).put((byte) (b.compressed() ? 1 : 0))
@@ -80,21 +85,16 @@ public final class PackWriter {
             header.order(ByteOrder.LITTLE_ENDIAN);
         }
         byte[] sealedHeader = Sealing.seal(key, epoch, Sealing.Kind.PACK_HEADER, header.array());
-        int total = size + sealedHeader.length + TRAILER;
-        ensure(total);
-        System.arraycopy(sealedHeader, 0, buf, size, sealedHeader.length);
-        ByteBuffer.wrap(buf, size + sealedHeader.length, TRAILER).order(ByteOrder.LITTLE_ENDIAN)
-                .putInt(sealedHeader.length).put(MAGIC).put(VERSION);
-        return total;
+        append(sealedHeader, 0, sealedHeader.length);
+        byte[] trailer = new byte[TRAILER];
+        ByteBuffer.wrap(trailer).order(ByteOrder.LITTLE_ENDIAN).putInt(sealedHeader.length).put(MAGIC).put(VERSION);
+        append(trailer, 0, trailer.length);
+        size += sealedHeader.length + TRAILER;
+        return ObjectId.of(sha256.digest());
     }
 
-    public byte[] buffer() {
-        return buf;
-    }
-
-    private void ensure(int capacity) {
-        if (capacity > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(capacity, Math.min(buf.length * 2, TARGET_SIZE + 9 * 1024 * 1024)));
-        }
+    /** The upload the blobs go to. */
+    public Backend.Upload upload() {
+        return out;
     }
 }

@@ -60,7 +60,8 @@ public final class Repository implements AutoCloseable {
     private final Chunker chunker;
     private final Index index = new Index();
     private final Set<ObjectId> inFlight = ConcurrentHashMap.newKeySet();
-    private final Map<BlobType, PackWriter> writers = new ConcurrentHashMap<>();
+    /** The open pack of each blob type (filled on demand), read-only map after construction. */
+    private final Map<BlobType, OpenPack> open = new java.util.EnumMap<>(BlobType.class);
     private final List<IndexFile.Pack> unindexed = new ArrayList<>();
     private final AtomicLong bytesAdded = new AtomicLong();
     private final AtomicLong blobsAdded = new AtomicLong();
@@ -78,17 +79,44 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Buffers of data packs already written, for the next packs: a 17 MiB array is allocated
-     * outside the young generation, so a fresh one per pack filled the old generation with dead
-     * packs and made the collector run full collections (41 in a first backup at -Xmx128m).
+     * The pack being filled with blobs of one type. Its lock serialises appends: the pack's bytes
+     * go to the backend's {@link Backend.Upload} (a temporary file) and its SHA-256 in order, so the
+     * heap holds no pack bytes, only the blob list (docs/vault-format.md §7).
      */
-    private final java.util.concurrent.BlockingQueue<byte[]> spareBuffers = new java.util.concurrent.ArrayBlockingQueue<>(1);
-
-    private PackWriter newWriter(BlobType type) {
-        return new PackWriter(type, type == BlobType.DATA ? spareBuffers.poll() : null);
+    private static final class OpenPack {
+        PackWriter writer;
     }
 
-    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[2][0]);
+    /**
+     * Largest sealing buffer a thread keeps: one maximal data chunk, compressed (zstd's bound for
+     * it) and sealed. Larger blobs (a tree of a huge directory) get a buffer of their own, dropped after use.
+     */
+    public static final int SEAL_BUFFER_MAX = sealedBound(Chunker.MAX_SIZE);
+
+    /**
+     * Room for a blob of {@code len} bytes sealed, compressed or not: zstd's ZSTD_COMPRESSBOUND
+     * (zstd.h), computed here so that merely opening a repository does not load the native library.
+     */
+    static int sealedBound(int len) {
+        int small = len < 128 * 1024 ? (128 * 1024 - len) >> 11 : 0;
+        return len + (len >> 8) + small + Sealing.OVERHEAD;
+    }
+
+    /** Per thread that stores blobs: the sealed unit of the blob being stored, compressed straight into it. */
+    private static final ThreadLocal<byte[]> SEAL_BUFFER = ThreadLocal.withInitial(() -> new byte[0]);
+
+    private static byte[] sealBuffer(int size) {
+        byte[] b = SEAL_BUFFER.get();
+        if (b.length >= size) {
+            return b;
+        }
+        if (size > SEAL_BUFFER_MAX) {
+            return new byte[size];
+        }
+        b = new byte[size];
+        SEAL_BUFFER.set(b);
+        return b;
+    }
 
     private Repository(Backend backend, RepositoryConfig config, byte[] masterKey, Keyring keyring, int compressionLevel) {
         this.backend = backend;
@@ -98,7 +126,7 @@ public final class Repository implements AutoCloseable {
         this.chunker = new Chunker(keyring.gearSeed());
         this.compressionLevel = compressionLevel;
         for (BlobType t : BlobType.values()) {
-            writers.put(t, new PackWriter(t));
+            open.put(t, new OpenPack());
         }
     }
 
@@ -250,64 +278,71 @@ public final class Repository implements AutoCloseable {
 
     /** Seals and packs a blob whose ID is already known (repack, copy). */
     public void storeBlob(BlobType type, ObjectId id, byte[] buf, int off, int len) {
-        byte[][] scratch = SCRATCH.get();
-        byte[] payload = buf;
-        int pOff = off;
-        int pLen = len;
+        Keys k = keys;
+        byte[] unit = sealBuffer(sealedBound(len));
+        int unitLen = 0;
         boolean compressed = false;
-        if (compressionLevel > 0 && len >= 64 && worthCompressing(buf, off, len, scratch)) {
-            int bound = (int) Zstd.compressBound(len);
-            if (scratch[0].length < bound) {
-                scratch[0] = new byte[bound];
-            }
-            long n = compressor().compressByteArray(scratch[0], 0, bound, buf, off, len);
+        if (compressionLevel > 0 && len >= 64 && worthCompressing(buf, off, len, unit)) {
+            // compressed straight to where the sealed unit's ciphertext goes, then sealed in place
+            long n = compressor().compressByteArray(unit, Sealing.PREFIX, unit.length - Sealing.OVERHEAD, buf, off, len);
             if (!Zstd.isError(n) && n <= len - len / 32) {
-                payload = scratch[0];
-                pOff = 0;
-                pLen = (int) n;
+                unitLen = Sealing.sealInPlace(k.current(), k.currentEpoch(), Sealing.Kind.BLOB, unit, 0, (int) n);
                 compressed = true;
             }
         }
-        if (scratch[1].length < pLen + Sealing.OVERHEAD) {
-            scratch[1] = new byte[pLen + Sealing.OVERHEAD];
+        if (!compressed) {
+            unitLen = Sealing.seal(k.current(), k.currentEpoch(), Sealing.Kind.BLOB, buf, off, len, unit, 0);
         }
-        Keys k = keys;
-        int sealedLen = Sealing.seal(k.current(), k.currentEpoch(), Sealing.Kind.BLOB, payload, pOff, pLen, scratch[1], 0);
         PackWriter full = null;
-        synchronized (writers) {
-            PackWriter w = writers.get(type);
-            w.add(id, compressed, len, scratch[1], 0, sealedLen);
-            if (w.isFull()) {
-                full = w;
-                writers.put(type, newWriter(type));
+        OpenPack slot = open.get(type);
+        synchronized (slot) {
+            if (slot.writer == null) {
+                slot.writer = new PackWriter(type, backend.upload());
+            }
+            try {
+                slot.writer.add(id, compressed, len, unit, 0, unitLen);
+            } catch (RuntimeException e) {
+                discard(slot.writer);
+                inFlight.remove(id);
+                slot.writer = null;
+                throw e;
+            }
+            if (slot.writer.isFull()) {
+                full = slot.writer;
+                slot.writer = null;
             }
         }
-        bytesAdded.addAndGet(sealedLen);
+        bytesAdded.addAndGet(unitLen);
         blobsAdded.incrementAndGet();
         if (full != null) {
             writePack(full);
         }
     }
 
-    private boolean worthCompressing(byte[] buf, int off, int len, byte[][] scratch) {
+    /** A pack that could not be written: its temporary file goes and its blobs count as not saved. */
+    private void discard(PackWriter w) {
+        w.upload().close();
+        w.blobs().forEach(b -> inFlight.remove(b.id()));
+    }
+
+    /** Compresses the first 64 KiB of a large blob into {@code scratch}; false when that saves less than 3 %. */
+    private boolean worthCompressing(byte[] buf, int off, int len, byte[] scratch) {
         if (len <= PROBE * 2) {
             return true;
         }
-        int bound = (int) Zstd.compressBound(PROBE);
-        if (scratch[0].length < bound) {
-            scratch[0] = new byte[Math.max(bound, 1024 * 1024)];
-        }
-        long n = compressor().compressByteArray(scratch[0], 0, bound, buf, off, PROBE);
+        long n = compressor().compressByteArray(scratch, 0, scratch.length, buf, off, PROBE);
         return !Zstd.isError(n) && n <= PROBE - PROBE / 32;
     }
 
     private void writePack(PackWriter w) {
         Keys k = keys;
-        int length = w.finishInPlace(k.current(), k.currentEpoch());
-        ObjectId packId = Sealing.sha256(w.buffer(), 0, length);
-        backend.write(packName(packId), w.buffer(), 0, length);
-        if (w.type() == BlobType.DATA) {
-            spareBuffers.offer(w.buffer()); // written: the next pack may fill it (dropped when one waits already)
+        ObjectId packId;
+        try {
+            packId = w.finish(k.current(), k.currentEpoch());
+            w.upload().commit(packName(packId));
+        } catch (RuntimeException e) {
+            discard(w);
+            throw e;
         }
         synchronized (unindexed) {
             index.add(packId, k.currentEpoch(), w.blobs());
@@ -327,18 +362,17 @@ public final class Repository implements AutoCloseable {
 
     /** Writes every open pack and an index file naming all new packs. After this, saved blobs are durable. */
     public void flush() {
-        List<PackWriter> open = new ArrayList<>();
-        synchronized (writers) {
-            for (BlobType t : BlobType.values()) {
-                PackWriter w = writers.get(t);
-                if (!w.isEmpty()) {
-                    open.add(w);
-                    writers.put(t, newWriter(t));
+        List<PackWriter> filled = new ArrayList<>();
+        for (BlobType t : BlobType.values()) {
+            OpenPack slot = open.get(t);
+            synchronized (slot) {
+                if (slot.writer != null && !slot.writer.isEmpty()) {
+                    filled.add(slot.writer);
+                    slot.writer = null;
                 }
             }
         }
-        open.forEach(this::writePack);
-        spareBuffers.clear(); // an idle repository holds no spare pack
+        filled.forEach(this::writePack);
         synchronized (unindexed) {
             writeIndexFile();
         }
@@ -705,6 +739,14 @@ public final class Repository implements AutoCloseable {
 
     @Override
     public void close() {
+        for (OpenPack slot : open.values()) {
+            synchronized (slot) {
+                if (slot.writer != null) { // not flushed (a failed backup): its temporary file goes
+                    slot.writer.upload().close();
+                    slot.writer = null;
+                }
+            }
+        }
         backend.close();
     }
 
