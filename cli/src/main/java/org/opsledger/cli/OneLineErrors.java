@@ -13,10 +13,25 @@ final class OneLineErrors implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                message = outOfMemory();
+            }
+        }
         cmd.getErr().println("opsledger: " + message.lines().findFirst().orElse(message));
         if (System.getenv("OPSLEDGER_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());
         }
         return ex instanceof CliException ce ? ce.exitCode() : 1;
+    }
+
+    /**
+     * The launcher gives vault commands a small heap (the bounds of docs/vault-format.md §7); a very
+     * large repository's index (≈130 bytes per blob) can need more, and the operator needs the remedy.
+     */
+    static String outOfMemory() {
+        long mib = Runtime.getRuntime().maxMemory() >> 20;
+        return "out of memory in a heap of " + mib + " MiB (a large repository's index needs ≈130 bytes per blob):"
+                + " run again with OPSLEDGER_JAVA_OPTS=-Xmx" + Math.max(512, mib * 4) + "m; the repository is left intact";
     }
 }

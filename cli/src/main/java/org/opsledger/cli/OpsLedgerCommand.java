@@ -31,7 +31,12 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
     public static int run(String... args) {
         CommandLine cmd = CommandPath.build(new OpsLedgerCommand(), args);
         cmd.setExecutionExceptionHandler(new OneLineErrors());
-        return cmd.execute(args);
+        try {
+            return cmd.execute(args);
+        } catch (OutOfMemoryError e) { // picocli hands exceptions to OneLineErrors, errors come here
+            cmd.getErr().println("opsledger: " + OneLineErrors.outOfMemory());
+            return 1;
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -19,7 +19,7 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--read-data", description = "Read every pack.")
     boolean readData;
 
-    @Option(names = "--read-data-subset", paramLabel = "N%", description = "Read a deterministic N% of the packs.")
+    @Option(names = "--read-data-subset", paramLabel = "N%", description = "Read a deterministic N%% of the packs.")
     String subset;
 
     @Option(names = "--threads", description = "Parallel pack readers (default ${DEFAULT-VALUE}).", defaultValue = "2")

@@ -49,7 +49,8 @@ public final class Repository implements AutoCloseable {
     public static final int DEFAULT_COMPRESSION = 3;
     public static final Duration LOCK_STALE_AFTER = Duration.ofMinutes(5);
     private static final int PROBE = 64 * 1024;
-    static final long TREE_CACHE_BYTES = 64L * 1024 * 1024;
+    /** Within the launcher's 64 MiB heap beside the backup pipeline's ≈33 MiB bound (docs/vault-format.md §7). */
+    static final long TREE_CACHE_BYTES = 16L * 1024 * 1024;
     private final Map<ObjectId, byte[]> treePacks = new ConcurrentHashMap<>();
     private final AtomicLong treePackBytes = new AtomicLong();
 

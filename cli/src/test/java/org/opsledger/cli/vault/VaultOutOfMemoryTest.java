@@ -1,0 +1,52 @@
+package org.opsledger.cli.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.cli.CliRun;
+
+/**
+ * A heap too small for the command (the launcher's is sized for the bounds of docs/vault-format.md §7,
+ * a very large repository can need more) ends in one line naming the remedy, not a stack trace.
+ */
+class VaultOutOfMemoryTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aHeapTooSmallEndsInOneLineNamingTheRemedy() throws Exception {
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = tmp.resolve("repo");
+        assertThat(CliRun.of("vault", "init", "--repo", repo.toString(), "--password-file", pw.toString(),
+                "--kdf-iterations", "100000").exit()).isZero();
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        byte[] random = new byte[24 << 20];
+        new Random(7).nextBytes(random);
+        Files.write(data.resolve("big.bin"), random);
+
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx12m", "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand",
+                "vault", "backup", "--repo", repo.toString(), "--password-file", pw.toString(), "--allow-same-device", data.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).as(output).isEqualTo(1);
+        List<String> lines = output.lines().filter(l -> l.startsWith("opsledger:")).toList();
+        assertThat(lines).as(output).singleElement().asString()
+                .contains("out of memory in a heap of", "OPSLEDGER_JAVA_OPTS=-Xmx");
+        assertThat(output).doesNotContain("\tat ");
+        // the repository is intact: it opens and lists no snapshot
+        CliRun snapshots = CliRun.of("vault", "snapshots", "--repo", repo.toString(), "--password-file", pw.toString(), "--json");
+        assertThat(snapshots.exit()).isZero();
+        assertThat(snapshots.out().trim()).isEqualTo("[]");
+    }
+}
