@@ -85,12 +85,18 @@ final class SyslogConnection implements Closeable {
      * connection after {@code timeout} and the send fails instead of hanging.
      */
     void send(byte[] frames, Duration timeout) throws IOException {
-        ScheduledFuture<?> watchdog = WATCHDOG.schedule(this::close, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // set before the close, so the write that the close breaks always knows why (the future is
+        // done only after close() returns, which the failing write can beat)
+        java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            fired.set(true);
+            close();
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             out.write(frames);
             out.flush();
         } catch (IOException e) {
-            if (watchdog.isDone()) {
+            if (fired.get()) {
                 throw new SocketTimeoutException("the receiver took no data for " + timeout.toSeconds() + " s");
             }
             throw e;
