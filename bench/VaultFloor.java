@@ -95,7 +95,11 @@ public class VaultFloor {
             t = System.nanoTime();
             for (byte[] c : unique) {
                 byte[] payload = c;
-                boolean worth = c.length <= 2 * PROBE || zstd.compressByteArray(out, 0, out.length, c, 0, PROBE) <= PROBE - PROBE / 32;
+                boolean worth = c.length <= 2 * PROBE;
+                for (int i = 0; i < 4 && !worth; i++) { // Repository.worthCompressing: four 16 KiB samples, start to end
+                    int at = (int) ((long) (c.length - PROBE / 4) * i / 3);
+                    worth = zstd.compressByteArray(out, 0, out.length, c, at, PROBE / 4) <= PROBE / 4 - PROBE / 128;
+                }
                 if (c.length >= 64 && worth) {
                     long n = zstd.compressByteArray(out, 0, out.length, c, 0, c.length);
                     if (n <= c.length - c.length / 32) {
