@@ -15,10 +15,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.opsledger.vault.chunker.Chunker;
+import org.opsledger.vault.repository.Repository;
 
 /**
  * The CPU floor of a first backup in the vault's format on this machine: the work every byte needs
- * (cut chunks, HMAC-SHA256 content ID, zstd level 3 where the 64 KiB probe says it pays, AES-256-GCM,
+ * (cut chunks, HMAC-SHA256 content ID, zstd level 3 where the vault's probe says it pays, AES-256-GCM,
  * SHA-256 of the packs), done stage by stage on one thread with the JDK's and zstd-jni's primitives and
  * nothing else: no files opened, no threads, no index, no JVM start-up. Each stage runs twice and the
  * second (compiled) pass is reported. Divide the sum by the cores to get the shortest wall time the
@@ -27,8 +28,6 @@ import org.opsledger.vault.chunker.Chunker;
  *   java -cp vault/target/classes:<zstd-jni jar> bench/VaultFloor.java TREE      (bench/vault-floor.sh runs it)
  */
 public class VaultFloor {
-
-    private static final int PROBE = 64 * 1024;
 
     public static void main(String[] args) throws Exception {
         Path tree = Path.of(args[0]);
@@ -95,12 +94,7 @@ public class VaultFloor {
             t = System.nanoTime();
             for (byte[] c : unique) {
                 byte[] payload = c;
-                boolean worth = c.length <= 2 * PROBE;
-                for (int i = 0; i < 4 && !worth; i++) { // Repository.worthCompressing: four 16 KiB samples, start to end
-                    int at = (int) ((long) (c.length - PROBE / 4) * i / 3);
-                    worth = zstd.compressByteArray(out, 0, out.length, c, at, PROBE / 4) <= PROBE / 4 - PROBE / 128;
-                }
-                if (c.length >= 64 && worth) {
+                if (c.length >= 64 && Repository.worthCompressing(zstd, c, 0, c.length, out)) {
                     long n = zstd.compressByteArray(out, 0, out.length, c, 0, c.length);
                     if (n <= c.length - c.length / 32) {
                         payload = java.util.Arrays.copyOf(out, (int) n);

@@ -33,6 +33,15 @@ class CommandPathTest {
     }
 
     @Test
+    void onlyThePathTheArgumentsNameIsBuilt() {
+        picocli.CommandLine line = CommandPath.build(new OpsLedgerCommand(), new String[] {"vault", "backup", "--json"});
+        assertThat(line.getSubcommands().keySet()).containsExactlyInAnyOrder("vault", "help");
+        assertThat(line.getSubcommands().get("vault").getSubcommands().keySet()).containsExactlyInAnyOrder("backup", "help");
+        picocli.CommandLine whole = CommandPath.build(new OpsLedgerCommand(), new String[] {"vault", "--help"});
+        assertThat(whole.getSubcommands().get("vault").getSubcommands().keySet()).hasSize(VAULT_COMMANDS.length);
+    }
+
+    @Test
     void aTypoIsRefusedWithSuggestions() {
         CliRun run = CliRun.of("vault", "backupp");
         assertThat(run.exit()).isEqualTo(2);

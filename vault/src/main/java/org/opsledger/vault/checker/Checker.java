@@ -33,6 +33,7 @@ import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.DamagedBlobException;
+import org.opsledger.vault.repository.Decompressors;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
@@ -315,7 +316,6 @@ public final class Checker {
 
     /** Per worker: the plaintext of the blob being verified (kept up to one maximal chunk) and a 256 KiB piece of its decompressed form. */
     private static final ThreadLocal<byte[][]> PLAIN = ThreadLocal.withInitial(() -> new byte[][] {new byte[0], new byte[256 * 1024]});
-    private static final ThreadLocal<ZstdDecompressCtx> DECOMPRESSOR = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     /**
      * What {@link Repository#openBlob} checks, without a new array per blob: decrypted into a
@@ -345,8 +345,8 @@ public final class Checker {
         long rawLen = plainLen;
         if (b.compressed()) {
             rawLen = 0;
-            ZstdDecompressCtx zstd = DECOMPRESSOR.get();
-            zstd.reset();
+            ZstdDecompressCtx zstd = Decompressors.borrow();
+            boolean ok = false;
             java.nio.ByteBuffer src = java.nio.ByteBuffer.wrap(plain, 0, plainLen);
             java.nio.ByteBuffer dst = java.nio.ByteBuffer.wrap(piece);
             try {
@@ -359,9 +359,11 @@ public final class Checker {
                     mac.update(piece, 0, dst.position());
                     rawLen += dst.position();
                 }
+                ok = true;
             } catch (RuntimeException e) {
-                mac.reset();
                 throw new DamagedBlobException(b.id(), "does not decompress");
+            } finally {
+                Decompressors.release(zstd, ok);
             }
         } else {
             mac.update(plain, 0, plainLen);

@@ -2,7 +2,6 @@ package org.opsledger.vault.repository;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
-import com.github.luben.zstd.ZstdDecompressCtx;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -327,20 +326,24 @@ public final class Repository implements AutoCloseable {
     }
 
     /** Compresses the first 64 KiB of a large blob into {@code scratch}; false when that saves less than 3 %. */
+    private boolean worthCompressing(byte[] buf, int off, int len, byte[] scratch) {
+        return worthCompressing(compressor(), buf, off, len, scratch);
+    }
+
     /**
      * Whether a blob is worth compressing whole: over 128 KiB, four 16 KiB samples spread from its start
      * to its end are compressed and one saving ≥ 3 % is enough (docs/vault-format.md §6). One sample
      * at the start stored ≈5 MiB more of the benchmark tree raw: archives and images whose first
-     * bytes are packed and whose later parts are not.
+     * bytes are packed and whose later parts are not. {@code scratch} holds a compressed sample.
      */
-    private boolean worthCompressing(byte[] buf, int off, int len, byte[] scratch) {
+    public static boolean worthCompressing(ZstdCompressCtx zstd, byte[] buf, int off, int len, byte[] scratch) {
         if (len <= PROBE * 2) {
             return true;
         }
         int sample = PROBE / 4;
         for (int i = 0; i < 4; i++) {
             int at = off + (int) ((long) (len - sample) * i / 3);
-            long n = compressor().compressByteArray(scratch, 0, scratch.length, buf, at, sample);
+            long n = zstd.compressByteArray(scratch, 0, scratch.length, buf, at, sample);
             if (!Zstd.isError(n) && n <= sample - sample / 32) {
                 return true;
             }
@@ -445,7 +448,7 @@ public final class Repository implements AutoCloseable {
         }
         if (compressed) {
             try {
-                plain = decompress(plain, rawLength);
+                plain = Decompressors.decompress(plain, rawLength);
             } catch (RuntimeException e) {
                 throw new DamagedBlobException(id, "does not decompress");
             }
@@ -454,35 +457,6 @@ public final class Repository implements AutoCloseable {
             throw new DamagedBlobException(id, "content does not match its ID");
         }
         return plain;
-    }
-
-    /**
-     * Idle zstd decompression contexts, shared by all threads: creating one per blob cost more than
-     * decompressing a small tree (a quarter of a cold unchanged re-run's tree loading). A pool rather
-     * than a thread-local, so contexts of finished pool threads are reused, not leaked (native memory).
-     */
-    private static final java.util.concurrent.ConcurrentLinkedQueue<ZstdDecompressCtx> DECOMPRESSORS =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private static final int MAX_IDLE_DECOMPRESSORS = 8;
-
-    private static byte[] decompress(byte[] in, int rawLength) {
-        ZstdDecompressCtx ctx = DECOMPRESSORS.poll();
-        if (ctx == null) {
-            ctx = new ZstdDecompressCtx();
-        }
-        byte[] out;
-        try {
-            out = ctx.decompress(in, rawLength);
-        } catch (RuntimeException e) {
-            ctx.close(); // a context that failed is not reused
-            throw e;
-        }
-        if (DECOMPRESSORS.size() < MAX_IDLE_DECOMPRESSORS) {
-            DECOMPRESSORS.offer(ctx);
-        } else {
-            ctx.close();
-        }
-        return out;
     }
 
     /** Stores a tree in the repository's encoding: binary from format 2 on, JSON in a format 1 repository (docs/vault-format.md §8). */
