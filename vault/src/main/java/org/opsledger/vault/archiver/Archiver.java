@@ -120,7 +120,7 @@ public final class Archiver {
         if (!Node.isSafeName(name)) {
             throw new VaultException("--stdin-name must be a plain file name, got: " + name);
         }
-        Sealing.warmUp();
+        Sealing.warmUp(true);
         long bytesBefore = repo.bytesAdded();
         long blobsBefore = repo.blobsAdded();
         try (SharedLock lock = repo.lock("backup")) {
@@ -310,7 +310,7 @@ public final class Archiver {
                 // an xattr change moves ctime too: an unchanged file keeps its parent's attributes
                 return CompletableFuture.completedFuture(meta.withContent(parentNode.content(), meta.size()).withXattrs(parentNode.xattrs()));
             }
-            Sealing.warmUp(); // the first file to read: bulk crypto follows (an unchanged re-run never gets here)
+            Sealing.warmUp(true); // the first file to read: bulk crypto follows (an unchanged re-run never gets here)
             inFlight.acquireUninterruptibly();
             // read and cut on the pipeline's reader thread, file after file in the walk's order; sealed by its workers
             CompletableFuture<Node> node = pipeline.onReader(() -> {

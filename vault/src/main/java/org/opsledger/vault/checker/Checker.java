@@ -66,7 +66,7 @@ public final class Checker {
                 continue;
             }
             try {
-                index.add(repo.readSealed(name, Sealing.Kind.INDEX, org.opsledger.vault.index.IndexFile.class));
+                repo.readIndexFile(name, index);
             } catch (VaultException e) {
                 errors.add(e.getMessage());
             }
@@ -138,7 +138,7 @@ public final class Checker {
         }
         AtomicLong bytesRead = new AtomicLong();
         if (!toRead.isEmpty()) {
-            Sealing.warmUp();
+            Sealing.warmUp(false);
             readPacks(toRead, byPack, damagedBlobs, damagedPackProblems, bytesRead);
         }
 

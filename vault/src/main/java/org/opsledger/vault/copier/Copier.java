@@ -50,7 +50,7 @@ public final class Copier {
     }
 
     public SnapshotRef copy(SnapshotRef snapshot) {
-        org.opsledger.vault.crypto.Sealing.warmUp();
+        org.opsledger.vault.crypto.Sealing.warmUp(true);
         try (SharedLock lock = target.lock("backup")) {
             ObjectId root = copyTree(snapshot.snapshot().tree());
             target.flush();

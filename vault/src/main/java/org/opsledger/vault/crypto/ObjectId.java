@@ -47,6 +47,22 @@ public record ObjectId(long a, long b, long c, long d) implements Comparable<Obj
         return hex().substring(0, 8);
     }
 
+    /**
+     * Written out rather than generated: a record's own equals and hashCode are bound at run time
+     * through method handles, which a short command pays for in generated classes and compilations,
+     * and ObjectId is the key of every index lookup. An ID is a keyed or plain SHA-256: its first
+     * bits are already uniform.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ObjectId x && a == x.a && b == x.b && c == x.c && d == x.d;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(a);
+    }
+
     @Override
     public String toString() {
         return hex();

@@ -243,7 +243,19 @@ public final class Repository implements AutoCloseable {
 
     public void loadIndex() {
         for (String name : backend.list("index")) {
-            IndexFileReader.addTo(index, openSealed(name, Sealing.Kind.INDEX));
+            readIndexFile(name, index);
+        }
+    }
+
+    /** Adds the packs that one index file lists to {@code into}. */
+    public void readIndexFile(String name, Index into) {
+        byte[] json = openSealed(name, Sealing.Kind.INDEX);
+        try {
+            IndexFileReader.addTo(into, json);
+        } catch (VaultException e) {
+            throw new VaultException(name + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) { // authentic, yet not an index file: written by something else
+            throw new VaultException(name + " is not a readable index file: " + e.getMessage(), e);
         }
     }
 
@@ -259,7 +271,7 @@ public final class Repository implements AutoCloseable {
     public Index freshIndex() {
         Index fresh = new Index(true);
         for (String name : backend.list("index")) {
-            IndexFileReader.addTo(fresh, openSealed(name, Sealing.Kind.INDEX));
+            readIndexFile(name, fresh);
         }
         return fresh;
     }

@@ -52,7 +52,7 @@ public final class Restorer {
     }
 
     public RestoreResult restore(SnapshotRef snapshot, Path target, List<String> includes, boolean verify) {
-        org.opsledger.vault.crypto.Sealing.warmUp(); // on the spare core while the trees are read
+        org.opsledger.vault.crypto.Sealing.warmUp(false); // on the spare core while the trees are read
         Path base = target.toAbsolutePath().normalize();
         try {
             Files.createDirectories(base);
