@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
+import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.RestoreResult;
 import org.opsledger.vault.restorer.Restorer;
@@ -40,6 +41,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
+        Sealing.warmUp(false); // on the spare core while the password unlocks the repository, as check does
         RestoreResult res;
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot);
