@@ -218,7 +218,10 @@ public final class Checker {
         });
         long budget = budgetBytes(threads);
         Semaphore inFlight = new Semaphore((int) budget);
-        BufferPool pool = new BufferPool(budget / 2);
+        // as many spares as may be in flight: every buffer a worker gives back is reused (with half,
+        // half of the returns were dropped and ≈540 MB of megabyte arrays allocated per check of the
+        // benchmark tree, promoted while they waited and collected by a full GC every ≈0.3 s)
+        BufferPool pool = new BufferPool(budget);
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
