@@ -18,6 +18,15 @@ public interface Backend extends AutoCloseable {
 
     byte[] readRange(String name, long offset, int length);
 
+    /**
+     * Reads {@code length} bytes from {@code offset} into {@code into[0, length)}: a caller that reads
+     * many ranges (restore) keeps one buffer instead of a new megabyte array per range. This default
+     * copies what {@link #readRange(String, long, int)} returns.
+     */
+    default void readRange(String name, long offset, int length, byte[] into) {
+        System.arraycopy(readRange(name, offset, length), 0, into, 0, length);
+    }
+
     long size(String name);
 
     /**

@@ -55,7 +55,9 @@ public final class LocalBackend implements Backend {
             if (size > Integer.MAX_VALUE - 16) {
                 throw new BackendException("file too large: " + name);
             }
-            return readFully(ch, 0, (int) size, name);
+            byte[] out = new byte[(int) size];
+            readFully(ch, 0, out.length, out, name);
+            return out;
         } catch (NoSuchFileException e) {
             throw new BackendException("missing file in repository " + root + ": " + name, e);
         } catch (IOException e) {
@@ -65,8 +67,15 @@ public final class LocalBackend implements Backend {
 
     @Override
     public byte[] readRange(String name, long offset, int length) {
+        byte[] out = new byte[length];
+        readRange(name, offset, length, out);
+        return out;
+    }
+
+    @Override
+    public void readRange(String name, long offset, int length, byte[] into) {
         try (FileChannel ch = FileChannel.open(path(name), StandardOpenOption.READ)) {
-            return readFully(ch, offset, length, name);
+            readFully(ch, offset, length, into, name);
         } catch (NoSuchFileException e) {
             throw new BackendException("missing file in repository " + root + ": " + name, e);
         } catch (IOException e) {
@@ -88,8 +97,7 @@ public final class LocalBackend implements Backend {
     private static final int IO_SLICE = 1024 * 1024;
 
     /** Reads in 1 MiB slices, for the same reason writes are sliced. */
-    private static byte[] readFully(FileChannel ch, long offset, int length, String name) throws IOException {
-        byte[] out = new byte[length];
+    private static void readFully(FileChannel ch, long offset, int length, byte[] out, String name) throws IOException {
         int done = 0;
         while (done < length) {
             ByteBuffer buf = ByteBuffer.wrap(out, done, Math.min(IO_SLICE, length - done));
@@ -101,7 +109,6 @@ public final class LocalBackend implements Backend {
                 done += n;
             }
         }
-        return out;
     }
 
     @Override

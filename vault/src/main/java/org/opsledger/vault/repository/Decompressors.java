@@ -35,14 +35,14 @@ public final class Decompressors {
         }
     }
 
-    /** One whole frame of {@code rawLength} bytes. */
-    static byte[] decompress(byte[] in, int rawLength) {
+    /** One whole frame, {@code in[0, inLen)}, into {@code out[0, capacity)}; returns the bytes it held. */
+    static int decompress(byte[] in, int inLen, byte[] out, int capacity) {
         ZstdDecompressCtx ctx = borrow();
         boolean ok = false;
         try {
-            byte[] out = ctx.decompress(in, rawLength);
+            int n = ctx.decompressByteArray(out, 0, capacity, in, 0, inLen);
             ok = true;
-            return out;
+            return n;
         } finally {
             release(ctx, ok);
         }

@@ -452,23 +452,65 @@ public final class Repository implements AutoCloseable {
      * proves the ID itself afterwards: {@code restore --verify} re-reads and hashes every restored file.
      */
     public byte[] openBlob(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len, boolean checkId) {
-        byte[] plain;
+        // buffers of the exact sizes: the array returned is the blob, nothing more
+        return openBlob(id, compressed, rawLength, sealed, off, len, checkId, new BlobBuffers(0));
+    }
+
+    /**
+     * A thread's buffers for {@link #openBlob(ObjectId, boolean, int, byte[], int, int, boolean, BlobBuffers)}:
+     * a blob's plaintext and, when it was compressed, its raw bytes. Buffers up to {@code keepUpTo}
+     * bytes are kept for the next blob; a larger blob gets arrays of its own.
+     */
+    public static final class BlobBuffers {
+        private final int keepUpTo;
+        private byte[] plain = new byte[0];
+        private byte[] raw = new byte[0];
+
+        public BlobBuffers(int keepUpTo) {
+            this.keepUpTo = keepUpTo;
+        }
+
+        private byte[] plain(int n) {
+            return plain.length >= n ? plain : n > keepUpTo ? new byte[n] : (plain = new byte[n]);
+        }
+
+        private byte[] raw(int n) {
+            return raw.length >= n ? raw : n > keepUpTo ? new byte[n] : (raw = new byte[n]);
+        }
+    }
+
+    /**
+     * As {@link #openBlob(ObjectId, boolean, int, byte[], int, int, boolean)}, into the caller's
+     * buffers: returns the array whose first {@code rawLength} bytes are the blob (valid until the
+     * buffers' next use). Restoring a tree allocated three megabyte arrays per blob, which outlived
+     * young collections while they were written and filled the old generation (42 full collections).
+     */
+    public byte[] openBlob(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len, boolean checkId,
+                           BlobBuffers buffers) {
+        if (len < Sealing.OVERHEAD) {
+            throw new DamagedBlobException(id, "fails authentication");
+        }
+        byte[] plain = buffers.plain(len - Sealing.OVERHEAD);
+        int plainLen;
         try {
-            plain = Sealing.open(keys.dataKey(Sealing.epochOf(sealed, off)), Sealing.Kind.BLOB, sealed, off, len);
+            plainLen = Sealing.open(keys.dataKey(Sealing.epochOf(sealed, off)), Sealing.Kind.BLOB, sealed, off, len, plain, 0);
         } catch (AEADBadTagException e) {
             throw new DamagedBlobException(id, "fails authentication");
         }
+        byte[] out = plain;
+        int outLen = plainLen;
         if (compressed) {
+            out = buffers.raw(rawLength);
             try {
-                plain = Decompressors.decompress(plain, rawLength);
+                outLen = Decompressors.decompress(plain, plainLen, out, rawLength);
             } catch (RuntimeException e) {
                 throw new DamagedBlobException(id, "does not decompress");
             }
         }
-        if (plain.length != rawLength || checkId && !keys.contentId(plain, 0, plain.length).equals(id)) {
+        if (outLen != rawLength || checkId && !keys.contentId(out, 0, outLen).equals(id)) {
             throw new DamagedBlobException(id, "content does not match its ID");
         }
-        return plain;
+        return out;
     }
 
     /** Stores a tree in the repository's encoding: binary from format 2 on, JSON in a format 1 repository (docs/vault-format.md §8). */

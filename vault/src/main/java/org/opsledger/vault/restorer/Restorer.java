@@ -40,6 +40,14 @@ public final class Restorer {
     /** Largest ranged read of a pack (a single larger blob is read alone), and the gap that still joins two blobs into one read. */
     static final int READ_SPAN = 4 * 1024 * 1024;
     static final int GAP = 256 * 1024;
+    /**
+     * Per worker: the pack span being read ({@link #READ_SPAN}) and the plaintext and raw bytes of the
+     * blob being written, kept for blobs up to 2 MiB (most chunks; a larger one gets arrays of its own):
+     * ≤ 8 MiB per worker, reused rather than three new megabyte arrays per blob.
+     */
+    private static final ThreadLocal<byte[]> SPAN = ThreadLocal.withInitial(() -> new byte[READ_SPAN]);
+    private static final ThreadLocal<Repository.BlobBuffers> BLOB = ThreadLocal.withInitial(
+            () -> new Repository.BlobBuffers(2 * org.opsledger.vault.chunker.Chunker.AVG_SIZE));
 
     private final Repository repo;
     private final int threads;
@@ -298,28 +306,32 @@ public final class Restorer {
                 end = Math.max(end, nextEnd);
                 j++;
             }
-            byte[] span = repo.backend().readRange(name, start, (int) (end - start));
+            int spanLen = (int) (end - start);
+            byte[] span = spanLen <= READ_SPAN ? SPAN.get() : new byte[spanLen]; // one blob larger than a span: read alone
+            repo.backend().readRange(name, start, spanLen, span);
+            Repository.BlobBuffers buffers = BLOB.get();
             for (int k = i; k <= j; k++) {
                 ObjectId id = blobs.get(k).getKey();
                 IndexEntry e = blobs.get(k).getValue();
-                byte[] plain = repo.openBlob(id, e.compressed(), e.rawLength(), span, e.offset() - start, e.length(), checkIds);
+                byte[] raw = repo.openBlob(id, e.compressed(), e.rawLength(), span, e.offset() - start, e.length(), checkIds, buffers);
                 for (Target t : job.targets.get(id)) {
-                    writeAt(t, plain);
+                    writeAt(t, raw, e.rawLength());
                 }
             }
             i = j + 1;
         }
     }
 
-    private void writeAt(Target t, byte[] data) {
+    /** Writes {@code data[0, len)} at the target's offset. */
+    private void writeAt(Target t, byte[] data, int len) {
         try (FileChannel ch = FileChannel.open(t.path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            for (int pos = 0; pos < data.length; ) { // small slices: small staging buffers in the JDK
-                pos += ch.write(ByteBuffer.wrap(data, pos, Math.min(WRITE_SLICE, data.length - pos)), t.offset + pos);
+            for (int pos = 0; pos < len; ) { // small slices: small staging buffers in the JDK
+                pos += ch.write(ByteBuffer.wrap(data, pos, Math.min(WRITE_SLICE, len - pos)), t.offset + pos);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        bytesWritten.addAndGet(data.length);
+        bytesWritten.addAndGet(len);
     }
 
     private static void applyXattrs(Path path, Node n) {
