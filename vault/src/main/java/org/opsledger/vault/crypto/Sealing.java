@@ -151,7 +151,9 @@ public final class Sealing {
      * @param sealing also the encrypting path (backup, copy); readers (check, restore) only open
      */
     public static void warmUp(boolean sealing) {
-        if (WARMED.getAndSet(true)) {
+        boolean opening = !OPENING_WARMED.getAndSet(true); // each path warmed once per JVM
+        boolean seals = sealing && !SEALING_WARMED.getAndSet(true);
+        if (!opening && !seals) {
             return;
         }
         Thread t = new Thread(() -> {
@@ -170,19 +172,21 @@ public final class Sealing {
                 byte[] largeSealed = seal(key, 0, Kind.BLOB, large);
                 byte[] out = new byte[large.length + OVERHEAD];
                 for (int i = 0; i < 12_000; i++) {
-                    if (sealing) {
+                    if (seals) {
                         seal(key, 0, Kind.BLOB, small, 0, small.length, out, 0);
-                    }
-                    open(key, Kind.BLOB, smallSealed, 0, smallSealed.length, out, 0);
-                    if (i % 40 == 0) {
-                        if (sealing) {
+                        if (i % 40 == 0) {
                             seal(key, 0, Kind.BLOB, large, 0, large.length, out, 0);
                         }
-                        open(key, Kind.BLOB, largeSealed, 0, largeSealed.length, out, 0);
                     }
-                    mac.update(small);
-                    mac.doFinal();
-                    sha256(small, 0, small.length);
+                    if (opening) {
+                        open(key, Kind.BLOB, smallSealed, 0, smallSealed.length, out, 0);
+                        if (i % 40 == 0) {
+                            open(key, Kind.BLOB, largeSealed, 0, largeSealed.length, out, 0);
+                        }
+                        mac.update(small);
+                        mac.doFinal();
+                        sha256(small, 0, small.length);
+                    }
                 }
             } catch (GeneralSecurityException e) {
                 // a warm-up only: nothing depends on it
@@ -193,7 +197,8 @@ public final class Sealing {
         t.start();
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean OPENING_WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean SEALING_WARMED = new java.util.concurrent.atomic.AtomicBoolean();
 
     public static MessageDigest sha256() {
         MessageDigest md = SHA256.get();
