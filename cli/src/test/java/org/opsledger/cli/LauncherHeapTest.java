@@ -1,0 +1,78 @@
+package org.opsledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./opsledger} launcher gives vault commands a heap that grows with a local repository's
+ * index beyond what the default leaves for it (docs/operations.md, "Backups with opsledger vault").
+ * The launcher runs with {@code -XX:+PrintFlagsFinal -version}: the JVM prints its flags and stops
+ * before it would look for the jar, so no build is needed.
+ */
+class LauncherHeapTest {
+
+    private static final Path LAUNCHER = Path.of("..", "opsledger").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theHeapGrowsByTwiceALargeIndexBeyondTheRoomTheDefaultLeaves() throws Exception {
+        Path small = repoWithIndex("small", 1);    // 1 MiB of index files: within the default's room
+        Path large = repoWithIndex("large", 40);   // 40 MiB: 2 × 40 − 12 = 68 MiB more
+        long base = maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", small.toString());
+        assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", large.toString())).isEqualTo(base + 68);
+        assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo=" + large)).isEqualTo(base + 68);
+        assertThat(maxHeapMiB(Map.of("OPSLEDGER_VAULT_REPOSITORY", large.toString()), "vault", "snapshots")).isEqualTo(base + 68);
+        // an explicit --repo wins over the environment, as it does in the command
+        assertThat(maxHeapMiB(Map.of("OPSLEDGER_VAULT_REPOSITORY", large.toString()), "vault", "snapshots", "-r", small.toString()))
+                .isEqualTo(base);
+        // copy holds both indexes; what follows -- belongs to the dumped command
+        assertThat(maxHeapMiB(Map.of(), "vault", "copy", "latest", "--repo", large.toString(), "--to", large.toString()))
+                .isEqualTo(base + 2 * 80 - 12);
+        assertThat(maxHeapMiB(Map.of(), "vault", "backup", "--repo", small.toString(), "--stdin-from-command", "--", "x",
+                "--repo", large.toString())).isEqualTo(base);
+        assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", "s3://bucket/prefix")).isEqualTo(base);
+    }
+
+    private Path repoWithIndex(String name, int mib) throws IOException {
+        Path index = Files.createDirectories(tmp.resolve(name).resolve("index"));
+        byte[] block = new byte[1 << 20];
+        java.util.Arrays.fill(block, (byte) 1); // written, not sparse: du counts the blocks
+        try (OutputStream out = Files.newOutputStream(index.resolve("file"))) {
+            for (int i = 0; i < mib; i++) {
+                out.write(block);
+            }
+        }
+        return tmp.resolve(name);
+    }
+
+    private long maxHeapMiB(Map<String, String> env, String... args) throws Exception {
+        String[] command = new String[args.length + 2];
+        command[0] = "bash";
+        command[1] = LAUNCHER.toString();
+        System.arraycopy(args, 0, command, 2, args.length);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("OPSLEDGER_VAULT_REPOSITORY");
+        pb.environment().putAll(env);
+        pb.environment().put("OPSLEDGER_JAR", tmp.resolve("absent.jar").toString());
+        pb.environment().put("OPSLEDGER_NO_CDS", "1");
+        pb.environment().put("OPSLEDGER_JAVA_OPTS", "-XX:+PrintFlagsFinal -version"); // the JVM prints its flags and version, and stops
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher m = Pattern.compile("\\bMaxHeapSize\\s*=\\s*(\\d+)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return Long.parseLong(m.group(1)) >> 20;
+    }
+}
