@@ -45,6 +45,18 @@ class LauncherHeapTest {
         assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", "s3://bucket/prefix")).isEqualTo(base);
     }
 
+    @Test
+    void checkGetsTheHeapItsReadingBuffersNeedForItsThreads() throws Exception {
+        Path small = repoWithIndex("small", 1);
+        Path large = repoWithIndex("large", 40);
+        // blobs in flight and as many spares, each max(8, 4 × threads) MiB, beside 24 MiB for the index and the JVM
+        assertThat(maxHeapMiB(Map.of(), "vault", "check", "--read-data", "--repo", small.toString())).isEqualTo(24 + 2 * 8);
+        assertThat(maxHeapMiB(Map.of(), "vault", "check", "--read-data", "--threads", "8", "--repo", small.toString()))
+                .isEqualTo(24 + 2 * 32);
+        assertThat(maxHeapMiB(Map.of(), "vault", "check", "--threads=4", "--repo", large.toString())).isEqualTo(24 + 2 * 16 + 68);
+        assertThat(maxHeapMiB(Map.of(), "vault", "check", "--threads", "lots", "--repo", small.toString())).isEqualTo(24 + 2 * 8);
+    }
+
     private Path repoWithIndex(String name, int mib) throws IOException {
         Path index = Files.createDirectories(tmp.resolve(name).resolve("index"));
         byte[] block = new byte[1 << 20];

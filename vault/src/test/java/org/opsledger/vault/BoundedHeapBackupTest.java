@@ -25,11 +25,12 @@ class BoundedHeapBackupTest {
     /** The child's heap: the bound for two workers (≈33 MiB) and the JVM's own objects, with room for the collector. */
     static final String HEAP = "-Xmx48m";
     /**
-     * {@code check --read-data} of the same repository: blobs in flight ≤ 8 MiB and ≤ 4 MiB of spares, per
-     * worker ≤ 8 MiB of plaintext and a 256 KiB piece of its decompressed form, no pack held whole (it
-     * held two packs of 17–25 MiB and a decompressed copy of each blob before).
+     * {@code check --read-data} of the same repository: blobs in flight ≤ 8 MiB and ≤ 8 MiB of spares, each
+     * decrypted where it was read, per worker a 256 KiB piece of its decompressed form, no pack held whole (it
+     * held two packs of 17–25 MiB and a decompressed copy of each blob before; until December 2026 also a
+     * plaintext buffer per worker).
      */
-    static final String CHECK_HEAP = "-Xmx40m";
+    static final String CHECK_HEAP = "-Xmx28m";
 
     @TempDir
     Path tmp;

@@ -145,9 +145,9 @@ public final class Checker {
         // walk every snapshot: every blob indexed, and which files need damaged blobs
         Map<ObjectId, Set<String>> damageUsers = new HashMap<>();
         Map<ObjectId, Set<String>> damageSnapshots = new HashMap<>();
-        Map<ObjectId, Tree> treeCache = new HashMap<>();
+        SnapshotWalk sw = new SnapshotWalk(index, damagedBlobs, errors, damageUsers, damageSnapshots, new HashSet<>());
         for (SnapshotRef s : snapshots) {
-            walk(s, s.snapshot().tree(), "", index, damagedBlobs, treeCache, errors, damageUsers, damageSnapshots, new HashSet<>());
+            walk(s, s.snapshot().tree(), "", sw);
         }
         List<CheckResult.DamagedPack> damaged = new ArrayList<>();
         Map<ObjectId, List<ObjectId>> blobsOfPack = new LinkedHashMap<>();
@@ -317,27 +317,16 @@ public final class Checker {
         return done;
     }
 
-    /** Per worker: the plaintext of the blob being verified (kept up to one maximal chunk) and a 256 KiB piece of its decompressed form. */
-    private static final ThreadLocal<byte[][]> PLAIN = ThreadLocal.withInitial(() -> new byte[][] {new byte[0], new byte[256 * 1024]});
+    /** Per worker: a 256 KiB piece of the decompressed blob, on its way into the content-ID HMAC. */
+    private static final ThreadLocal<byte[]> PIECE_OF_PLAIN = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
 
     /**
-     * What {@link Repository#openBlob} checks, without a new array per blob: decrypted into a
-     * per-thread buffer, decompressed 256 KiB at a time straight into the content-ID HMAC.
+     * What {@link Repository#openBlob} checks, without a new array per blob: decrypted where it lies
+     * (the plaintext overwrites the sealed unit from its start: no second blob-sized buffer per worker),
+     * decompressed 256 KiB at a time straight into the content-ID HMAC.
      */
     private void verify(PackedBlob b, byte[] sealed, int len) {
-        byte[][] buf = PLAIN.get();
-        int plainLen = len - Sealing.OVERHEAD;
-        byte[] plain = buf[0];
-        if (plain.length < plainLen) {
-            plain = new byte[plainLen];
-            if (plainLen <= Chunker.MAX_SIZE + Sealing.OVERHEAD) {
-                buf[0] = plain; // kept for the next blobs; a larger tree blob's is not
-            }
-        }
-        verifyInto(b, sealed, len, plain, buf[1]);
-    }
-
-    private void verifyInto(PackedBlob b, byte[] sealed, int len, byte[] plain, byte[] piece) {
+        byte[] plain = sealed;
         int plainLen;
         try {
             plainLen = Sealing.open(repo.keys().dataKey(Sealing.epochOf(sealed, 0)), Sealing.Kind.BLOB, sealed, 0, len, plain, 0);
@@ -351,6 +340,7 @@ public final class Checker {
             ZstdDecompressCtx zstd = Decompressors.borrow();
             boolean ok = false;
             java.nio.ByteBuffer src = java.nio.ByteBuffer.wrap(plain, 0, plainLen);
+            byte[] piece = PIECE_OF_PLAIN.get();
             java.nio.ByteBuffer dst = java.nio.ByteBuffer.wrap(piece);
             try {
                 while (rawLen <= b.rawLength()) {
@@ -404,45 +394,64 @@ public final class Checker {
         return new Placement(headerProblem, disagree);
     }
 
-    private void walk(SnapshotRef s, ObjectId treeId, String dir, Index index, Map<ObjectId, String> damaged,
-                      Map<ObjectId, Tree> cache, List<String> errors, Map<ObjectId, Set<String>> users,
-                      Map<ObjectId, Set<String>> snapshotsOf, Set<ObjectId> seenInThisSnapshot) {
-        String where = "snapshot " + s.shortId() + " " + (dir.isEmpty() ? "/" : dir);
-        if (!index.contains(treeId)) {
-            errors.add(where + ": tree " + treeId.shortHex() + " missing from the index");
-            return;
+    /**
+     * What the snapshot walk needs and finds: the index, the damaged blobs, the errors, which files and
+     * snapshots need each damaged blob, and the trees found whole.
+     */
+    private record SnapshotWalk(Index index, Map<ObjectId, String> damaged, List<String> errors,
+                                Map<ObjectId, Set<String>> users, Map<ObjectId, Set<String>> snapshotsOf, Set<ObjectId> whole) {
+    }
+
+    /**
+     * Walks a snapshot's tree: every tree and blob must be in the index, and each damaged one is
+     * recorded with the files and snapshots that need it. A tree found whole (everything below it
+     * indexed and undamaged) is not walked again for a later snapshot, as restic checks each tree
+     * once: a year of daily snapshots of one tree costs one walk of its directories, not 365.
+     *
+     * @return whether the tree is whole
+     */
+    private boolean walk(SnapshotRef s, ObjectId treeId, String dir, SnapshotWalk w) {
+        if (w.whole().contains(treeId)) {
+            return true;
         }
-        if (damaged.containsKey(treeId)) {
-            users.computeIfAbsent(treeId, k -> new TreeSet<>()).add(dir.isEmpty() ? "/" : dir + "/");
-            snapshotsOf.computeIfAbsent(treeId, k -> new LinkedHashSet<>()).add(s.shortId());
-            return;
+        if (!w.index().contains(treeId)) {
+            w.errors().add("snapshot " + s.shortId() + " " + (dir.isEmpty() ? "/" : dir) + ": tree " + treeId.shortHex()
+                    + " missing from the index");
+            return false;
         }
-        Tree tree = cache.get(treeId);
-        if (tree == null) {
-            try {
-                tree = repo.loadTree(treeId);
-            } catch (VaultException e) {
-                errors.add(where + ": " + e.getMessage());
-                return;
-            }
-            if (cache.size() < 10_000) {
-                cache.put(treeId, tree);
-            }
+        if (w.damaged().containsKey(treeId)) {
+            w.users().computeIfAbsent(treeId, k -> new TreeSet<>()).add(dir.isEmpty() ? "/" : dir + "/");
+            w.snapshotsOf().computeIfAbsent(treeId, k -> new LinkedHashSet<>()).add(s.shortId());
+            return false;
         }
+        Tree tree;
+        try {
+            tree = repo.loadTree(treeId);
+        } catch (VaultException e) {
+            w.errors().add("snapshot " + s.shortId() + " " + (dir.isEmpty() ? "/" : dir) + ": " + e.getMessage());
+            return false;
+        }
+        boolean whole = true;
         for (Node n : tree.nodes()) {
-            String path = dir + "/" + n.name();
             if (n.type() == NodeType.DIR && n.subtree() != null) {
-                walk(s, n.subtree(), path, index, damaged, cache, errors, users, snapshotsOf, seenInThisSnapshot);
+                whole &= walk(s, n.subtree(), dir + "/" + n.name(), w);
             } else if (n.type() == NodeType.FILE && n.content() != null) {
                 for (ObjectId b : n.content()) {
-                    if (!index.contains(b)) {
-                        errors.add("snapshot " + s.shortId() + " " + path + ": blob " + b.shortHex() + " missing from the index");
-                    } else if (damaged.containsKey(b)) {
-                        users.computeIfAbsent(b, k -> new TreeSet<>()).add(path);
-                        snapshotsOf.computeIfAbsent(b, k -> new LinkedHashSet<>()).add(s.shortId());
+                    if (!w.index().contains(b)) {
+                        w.errors().add("snapshot " + s.shortId() + " " + dir + "/" + n.name() + ": blob " + b.shortHex()
+                                + " missing from the index");
+                        whole = false;
+                    } else if (w.damaged().containsKey(b)) {
+                        w.users().computeIfAbsent(b, k -> new TreeSet<>()).add(dir + "/" + n.name());
+                        w.snapshotsOf().computeIfAbsent(b, k -> new LinkedHashSet<>()).add(s.shortId());
+                        whole = false;
                     }
                 }
             }
         }
+        if (whole) {
+            w.whole().add(treeId);
+        }
+        return whole;
     }
 }

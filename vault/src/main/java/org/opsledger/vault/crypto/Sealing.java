@@ -113,7 +113,11 @@ public final class Sealing {
         return plain;
     }
 
-    /** Opens a sealed unit into {@code out} (room for {@code len - OVERHEAD} bytes at {@code outOff}); returns the plaintext's length. */
+    /**
+     * Opens a sealed unit into {@code out} (room for {@code len - OVERHEAD} bytes at {@code outOff});
+     * returns the plaintext's length. {@code out} may be {@code in} with {@code outOff <= off}: the JDK's
+     * GCM decrypts in place without a copy (check's verification does, into the unit it read).
+     */
     public static int open(SecretKey key, Kind kind, byte[] in, int off, int len, byte[] out, int outOff) throws AEADBadTagException {
         if (len < OVERHEAD) {
             throw new AEADBadTagException("sealed unit too short: " + len + " bytes");
