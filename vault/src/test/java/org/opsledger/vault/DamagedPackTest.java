@@ -38,14 +38,7 @@ class DamagedPackTest {
             Node victim = repo.loadTree(dir.subtree()).nodes().stream().filter(n -> n.name().equals("victim.bin")).findFirst().orElseThrow();
             victimBlob = repo.index().get(victim.content().getFirst());
         }
-        Path pack = repoDir.resolve(Repository.packName(victimBlob.pack()));
-        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
-            long at = victimBlob.offset() + victimBlob.length() / 2;
-            f.seek(at);
-            int b = f.read();
-            f.seek(at);
-            f.write(b ^ 0x01);
-        }
+        flipOneByteOf(repoDir, victimBlob);
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThat(new Checker(repo, 2).check(0).ok()).as("structure alone does not read pack data").isTrue();
             CheckResult r = new Checker(repo, 2).check(100);
@@ -87,19 +80,24 @@ class DamagedPackTest {
             Node victim = repo.loadTree(dir.subtree()).nodes().stream().filter(n -> n.name().equals("victim.bin")).findFirst().orElseThrow();
             victimBlob = repo.index().get(victim.content().getFirst());
         }
-        try (RandomAccessFile f = new RandomAccessFile(repoDir.resolve(Repository.packName(victimBlob.pack())).toFile(), "rw")) {
-            long at = victimBlob.offset() + victimBlob.length() / 2;
-            f.seek(at);
-            int b = f.read();
-            f.seek(at);
-            f.write(b ^ 0x01);
-        }
+        flipOneByteOf(repoDir, victimBlob);
         try (Repository repo = TestTrees.open(repoDir)) {
             CheckResult r = new Checker(repo, 2).check(100);
             assertThat(r.damagedPacks()).hasSize(1);
             // the walk skips a tree it found whole in an earlier snapshot, never one that holds damage
             assertThat(r.damagedPacks().getFirst().snapshots()).containsExactlyInAnyOrderElementsOf(snaps.stream().map(SnapshotRef::shortId).toList());
             assertThat(r.damagedPacks().getFirst().files()).containsExactly("/data/victim.bin");
+        }
+    }
+
+    /** Flips one bit in the middle of a blob, in its pack file. */
+    private static void flipOneByteOf(Path repoDir, IndexEntry blob) throws java.io.IOException {
+        try (RandomAccessFile f = new RandomAccessFile(repoDir.resolve(Repository.packName(blob.pack())).toFile(), "rw")) {
+            long at = blob.offset() + blob.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x01);
         }
     }
 }
