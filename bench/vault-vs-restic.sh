@@ -5,6 +5,7 @@
 #   apt-get install -y restic borgbackup     (Debian: restic 0.14, borg 1.2)
 #   ./mvnw -q -pl cli -am -DskipTests package
 #   bench/vault-vs-restic.sh                 results in bench/results/vault-<date>.md
+#   RUNS=3 bench/vault-vs-restic.sh          each step three times (interleaved), medians reported
 #
 # Measures, for each tool: first backup, unchanged re-run, a 1%-changed incremental, repository size,
 # a stdin database-dump-like stream, verified restore, full data check, and peak RSS (/usr/bin/time -v).
@@ -14,6 +15,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 BENCH_DIR=${BENCH_DIR:-/tmp/vault-bench}
 TARGET_MB=${TARGET_MB:-850}
+RUNS=${RUNS:-1}   # each step this many times, the three tools interleaved in every round; medians reported
 JAVA_OPTS=${OPSLEDGER_JAVA_OPTS:-}   # empty: the launcher's own options for vault commands (SerialGC, -Xmx by command)
 jar=${OPSLEDGER_JAR:-$here/cli/target/opsledger.jar}
 out="$here/bench/results/vault-$(date -u +%Y%m%dT%H%M%SZ).md"
@@ -58,59 +60,82 @@ if [ -z "${OPSLEDGER_NO_CDS:-}" ]; then
   } >/dev/null 2>&1
   rm -rf "$warm"
 fi
-declare -A T M C
-measure() { # name command...  → T[name]=seconds C[name]=CPU seconds (user + system) M[name]=peak RSS MB
+declare -A T M C R
+measure() { # name command...  → T[name]=seconds C[name]=CPU seconds (user + system) M[name]=peak RSS MB, of this run
   local name=$1; shift
   /usr/bin/time -v -o "$BENCH_DIR/time.txt" "$@" >"$BENCH_DIR/$name.log" 2>&1 || { echo "FAILED: $name (see $BENCH_DIR/$name.log)" >&2; tail -3 "$BENCH_DIR/$name.log" >&2; exit 1; }
-  T[$name]=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$BENCH_DIR/time.txt")
-  M[$name]=$(awk -F': ' '/Maximum resident set size/ {printf "%d", $2/1024}' "$BENCH_DIR/time.txt")
-  C[$name]=$(awk -F': ' '/(User|System) time \(seconds\)/ {s += $2} END {printf "%.2f", s}' "$BENCH_DIR/time.txt")
-  printf '%-28s %8.2f s %8.2f s CPU %6d MB\n' "$name" "${T[$name]}" "${C[$name]}" "${M[$name]}" >&2
+  local t m c
+  t=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$BENCH_DIR/time.txt")
+  m=$(awk -F': ' '/Maximum resident set size/ {printf "%d", $2/1024}' "$BENCH_DIR/time.txt")
+  c=$(awk -F': ' '/(User|System) time \(seconds\)/ {s += $2} END {printf "%.2f", s}' "$BENCH_DIR/time.txt")
+  T[$name]="${T[$name]:-} $t"; M[$name]="${M[$name]:-} $m"; C[$name]="${C[$name]:-} $c"
+  printf '%-28s %8.2f s %8.2f s CPU %6d MB\n' "$name" "$t" "$c" "$m" >&2
+}
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+summarize() { # each figure → the median of its runs; R[name] = the range of its wall times
+  local k
+  for k in "${!T[@]}"; do
+    R[$k]=$(tr ' ' '\n' <<<"${T[$k]}" | grep . | sort -g | awk 'NR==1 {a=$1} {b=$1} END {print a "–" b}')
+    T[$k]=$(median <<<"${T[$k]}"); M[$k]=$(median <<<"${M[$k]}"); C[$k]=$(median <<<"${C[$k]}")
+  done
 }
 change_one_percent() { # append to every 100th file: ~1% of files changed
   find "$tree" -type f | sort | awk 'NR % 100 == 0' | while read -r f; do printf 'changed %s\n' "$RANDOM" >>"$f"; done
 }
-rm -rf "$BENCH_DIR"/{ol,rs,bg}-repo "$BENCH_DIR"/{ol,rs,bg}-out
+rm -rf "$BENCH_DIR"/{ol,rs,bg}-out
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# ---- the three tools step by step, interleaved (vault, restic, borg for each step), so that each
-# step of the three sees the same load on this shared machine; each tool's own order is unchanged
-measure ol-init      "${vault[@]}" init --repo "$BENCH_DIR/ol-repo"
-measure rs-init      restic -r "$BENCH_DIR/rs-repo" init
-measure bg-init      borg init -e repokey "$BENCH_DIR/bg-repo"
+# ---- the three tools step by step, interleaved (vault, restic, borg for each step and round), so that
+# each step of the three sees the same load on this shared machine; each tool's own order is unchanged
+for run in $(seq "$RUNS"); do # a new repository for every round of the first backup; the last one stays
+  rm -rf "$BENCH_DIR"/{ol,rs,bg}-repo
+  measure ol-init      "${vault[@]}" init --repo "$BENCH_DIR/ol-repo"
+  measure rs-init      restic -r "$BENCH_DIR/rs-repo" init
+  measure bg-init      borg init -e repokey "$BENCH_DIR/bg-repo"
 
-measure ol-first     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
-measure rs-first     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
-measure bg-first     borg create "$BENCH_DIR/bg-repo::first" "$tree"
+  measure ol-first     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
+  measure rs-first     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
+  measure bg-first     borg create "$BENCH_DIR/bg-repo::first" "$tree"
+done
 
-measure ol-rerun     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
-measure rs-rerun     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
-measure bg-rerun     borg create "$BENCH_DIR/bg-repo::rerun" "$tree"
+for run in $(seq "$RUNS"); do
+  measure ol-rerun     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
+  measure rs-rerun     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
+  measure bg-rerun     borg create "$BENCH_DIR/bg-repo::rerun-$run" "$tree"
+done
 ol_size=$(du -sb "$BENCH_DIR/ol-repo" | cut -f1)
 rs_size=$(du -sb "$BENCH_DIR/rs-repo" | cut -f1)
 bg_size=$(du -sb "$BENCH_DIR/bg-repo" | cut -f1)
 
-measure ol-restore   "${vault[@]}" restore latest --repo "$BENCH_DIR/ol-repo" --target "$BENCH_DIR/ol-out" --verify
-rm -rf "$BENCH_DIR/ol-out"
-measure rs-restore   restic -r "$BENCH_DIR/rs-repo" restore latest --target "$BENCH_DIR/rs-out" --verify
-rm -rf "$BENCH_DIR/rs-out"
-mkdir -p "$BENCH_DIR/bg-out"
-measure bg-restore   sh -c "cd '$BENCH_DIR/bg-out' && borg extract '$BENCH_DIR/bg-repo::rerun'"
-rm -rf "$BENCH_DIR/bg-out"
+for run in $(seq "$RUNS"); do
+  measure ol-restore   "${vault[@]}" restore latest --repo "$BENCH_DIR/ol-repo" --target "$BENCH_DIR/ol-out" --verify
+  rm -rf "$BENCH_DIR/ol-out"
+  measure rs-restore   restic -r "$BENCH_DIR/rs-repo" restore latest --target "$BENCH_DIR/rs-out" --verify
+  rm -rf "$BENCH_DIR/rs-out"
+  mkdir -p "$BENCH_DIR/bg-out"
+  measure bg-restore   sh -c "cd '$BENCH_DIR/bg-out' && borg extract '$BENCH_DIR/bg-repo::rerun-1'"
+  rm -rf "$BENCH_DIR/bg-out"
+done
 
-measure ol-check     "${vault[@]}" check --repo "$BENCH_DIR/ol-repo" --read-data
-measure rs-check     restic -r "$BENCH_DIR/rs-repo" check --read-data
-measure bg-check     borg check --verify-data "$BENCH_DIR/bg-repo"
+for run in $(seq "$RUNS"); do
+  measure ol-check     "${vault[@]}" check --repo "$BENCH_DIR/ol-repo" --read-data
+  measure rs-check     restic -r "$BENCH_DIR/rs-repo" check --read-data
+  measure bg-check     borg check --verify-data "$BENCH_DIR/bg-repo"
+done
 
-measure ol-stdin     sh -c "tar cf - '$tree/doc' | '$here/opsledger' vault backup --repo '$BENCH_DIR/ol-repo' --stdin --stdin-name doc.tar"
-measure rs-stdin     sh -c "tar cf - '$tree/doc' | restic -r '$BENCH_DIR/rs-repo' backup --stdin --stdin-filename doc.tar"
-measure bg-stdin     sh -c "tar cf - '$tree/doc' | borg create '$BENCH_DIR/bg-repo::stdin' -"
+for run in $(seq "$RUNS"); do
+  measure ol-stdin     sh -c "tar cf - '$tree/doc' | '$here/opsledger' vault backup --repo '$BENCH_DIR/ol-repo' --stdin --stdin-name doc.tar"
+  measure rs-stdin     sh -c "tar cf - '$tree/doc' | restic -r '$BENCH_DIR/rs-repo' backup --stdin --stdin-filename doc.tar"
+  measure bg-stdin     sh -c "tar cf - '$tree/doc' | borg create '$BENCH_DIR/bg-repo::stdin-$run' -"
+done
 
-# ---- 1% changed incremental, all three on the same change
-change_one_percent
-measure ol-incr1     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
-measure rs-incr1     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
-measure bg-incr1     borg create "$BENCH_DIR/bg-repo::incr1" "$tree"
+for run in $(seq "$RUNS"); do # ---- 1% changed incremental, all three on the same change
+  change_one_percent
+  measure ol-incr1     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
+  measure rs-incr1     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
+  measure bg-incr1     borg create "$BENCH_DIR/bg-repo::incr1-$run" "$tree"
+done
+summarize
 
 mbps() { awk -v mb="$size_mb" -v s="$1" 'BEGIN {printf "%.0f", mb / s}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
@@ -119,6 +144,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
   echo "tree: $size_mb MB in $files files (JDK, /usr/share/doc, part of ~/.m2), warm page cache; restic $(restic version | awk '{print $2}'), $(borg --version);"
   echo "opsledger JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), options \`${JAVA_OPTS:-launcher defaults}\`;"
   echo "load average (1/5/15 min) before the run: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)."
+  [ "$RUNS" -eq 1 ] || echo "Each figure is the median of $RUNS runs (wall times of vault / restic: first backup ${R[ol-first]} / ${R[rs-first]} s, re-run ${R[ol-rerun]} / ${R[rs-rerun]} s, restore ${R[ol-restore]} / ${R[rs-restore]} s, check ${R[ol-check]} / ${R[rs-check]} s)."
   echo
   echo "| measure | opsledger vault | restic | borg | vault ÷ restic |"
   echo "|---|---|---|---|---|"
