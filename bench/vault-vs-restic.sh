@@ -46,20 +46,13 @@ size_mb=$(du -sm --apparent-size "$tree" | cut -f1)
 files=$(find "$tree" -type f | wc -l)
 tar cf - "$tree" 2>/dev/null | cat >/dev/null   # same warm page cache for every tool
 
-# opsledger runs through its launcher, as users run it: the extracted jar and one start-up cache per
-# command (an AOT cache on JDK 25+; OPSLEDGER_NO_CDS=1 bench/vault-vs-restic.sh measures the plain jar instead).
+# opsledger runs through its launcher, as users run it: the extracted jar and the vault commands' start-up
+# cache (an AOT cache on JDK 25+, which the launcher records from its training workload the first time a vault
+# command runs; OPSLEDGER_NO_CDS=1 bench/vault-vs-restic.sh measures the plain jar instead). Recorded here,
+# before the first measure.
 export OPSLEDGER_JAR="$jar" OPSLEDGER_JAVA_OPTS="$JAVA_OPTS"
 vault=("$here/opsledger" vault)
-if [ -z "${OPSLEDGER_NO_CDS:-}" ]; then
-  # a user's first run of each command trains its cache; do those first runs here, on a small tree
-  warm="$BENCH_DIR/warm-up"; rm -rf "$warm"; mkdir -p "$warm"
-  { "${vault[@]}" init --repo "$warm/repo"
-    "${vault[@]}" backup --repo "$warm/repo" --allow-same-device "$here/docs"
-    "${vault[@]}" restore latest --repo "$warm/repo" --target "$warm/out" --verify
-    "${vault[@]}" check --repo "$warm/repo" --read-data
-  } >/dev/null 2>&1
-  rm -rf "$warm"
-fi
+[ -n "${OPSLEDGER_NO_CDS:-}" ] || "${vault[@]}" --help >/dev/null
 declare -A T M C R
 measure() { # name command...  → T[name]=seconds C[name]=CPU seconds (user + system) M[name]=peak RSS MB, of this run
   local name=$1; shift
