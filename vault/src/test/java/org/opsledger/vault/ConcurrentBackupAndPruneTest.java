@@ -68,6 +68,7 @@ class ConcurrentBackupAndPruneTest {
         // a backup on another host opened the repository (and its index) before the prune
         Repository slowBackup = TestTrees.open(repoDir);
         SharedLock itsLock = slowBackup.lock("backup");
+        slowBackup.index(); // read on first use, as a backup does as soon as it starts
         try (Repository admin = TestTrees.open(repoDir)) {
             new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(java.time.Duration.ZERO, 0, 0, 0, 0), Instant.now());
             PruneResult r = new Pruner(admin).prune();

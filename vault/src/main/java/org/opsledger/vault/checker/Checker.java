@@ -426,7 +426,7 @@ public final class Checker {
         }
         Tree tree;
         try {
-            tree = repo.loadTree(treeId);
+            tree = repo.loadTree(treeId, w.index()); // the repository's own index is never read: one index in memory, not two
         } catch (VaultException e) {
             w.errors().add("snapshot " + s.shortId() + " " + (dir.isEmpty() ? "/" : dir) + ": " + e.getMessage());
             return false;

@@ -58,7 +58,9 @@ public final class Repository implements AutoCloseable {
     private final byte[] masterKey;
     private volatile Keys keys;
     private final Chunker chunker;
-    private final Index index = new Index();
+    /** Read from the index files on first use ({@link #index()}): a command that reads no blob never loads it. */
+    private volatile Index index;
+    private final Object indexLock = new Object();
     private final Set<ObjectId> inFlight = ConcurrentHashMap.newKeySet();
     /** The open pack of each blob type (filled on demand), read-only map after construction. */
     private final Map<BlobType, OpenPack> open = new java.util.EnumMap<>(BlobType.class);
@@ -179,9 +181,7 @@ public final class Repository implements AutoCloseable {
         if (masterKey == null) {
             throw new VaultException("wrong password: no key slot of " + backend.location() + " opens with it");
         }
-        Repository repo = new Repository(backend, config, masterKey, readKeyring(backend, masterKey), compressionLevel);
-        repo.loadIndex();
-        return repo;
+        return new Repository(backend, config, masterKey, readKeyring(backend, masterKey), compressionLevel);
     }
 
     private static Keyring readKeyring(Backend backend, byte[] masterKey) {
@@ -227,8 +227,24 @@ public final class Repository implements AutoCloseable {
                 && java.util.Arrays.equals(keys.keyring().gearSeed(), other.keys.keyring().gearSeed());
     }
 
+    /**
+     * The index of every pack, read from the index files the first time it is needed: `snapshots` or
+     * `key list` never read it, and `check` reads the files into an index of its own
+     * ({@link #loadTree(ObjectId, Index)}) instead of holding two.
+     */
     public Index index() {
-        return index;
+        Index i = index;
+        if (i == null) {
+            synchronized (indexLock) {
+                i = index;
+                if (i == null) {
+                    i = new Index();
+                    readIndexFiles(i);
+                    index = i;
+                }
+            }
+        }
+        return i;
     }
 
     public long bytesAdded() {
@@ -241,9 +257,20 @@ public final class Repository implements AutoCloseable {
 
     // ---------------------------------------------------------------- index
 
+    /** Reads the index files into the index again: packs indexed since it was read (by another process) are added. */
     public void loadIndex() {
+        synchronized (indexLock) {
+            if (index == null) {
+                index();
+            } else {
+                readIndexFiles(index);
+            }
+        }
+    }
+
+    private void readIndexFiles(Index into) {
         for (String name : backend.list("index")) {
-            readIndexFile(name, index);
+            readIndexFile(name, into);
         }
     }
 
@@ -261,18 +288,20 @@ public final class Repository implements AutoCloseable {
 
     /** Forgets the in-memory index and reads the index files again (after prune or retire rewrote them). */
     public void reloadIndex() {
-        index.clear();
-        treePacks.clear();
-        treePackBytes.set(0);
-        loadIndex();
+        synchronized (indexLock) {
+            treePacks.clear();
+            treePackBytes.set(0);
+            if (index != null) {
+                index.clear();
+                readIndexFiles(index);
+            }
+        }
     }
 
     /** Re-reads all index files into a fresh index that knows every pack's full contents (for prune, retire, check). */
     public Index freshIndex() {
         Index fresh = new Index(true);
-        for (String name : backend.list("index")) {
-            readIndexFile(name, fresh);
-        }
+        readIndexFiles(fresh);
         return fresh;
     }
 
@@ -281,7 +310,7 @@ public final class Repository implements AutoCloseable {
     /** Saves a blob unless the repository already has it; returns its content ID. */
     public ObjectId saveBlob(BlobType type, byte[] buf, int off, int len) {
         ObjectId id = keys.contentId(buf, off, len);
-        if (index.contains(id) || !inFlight.add(id)) {
+        if (index().contains(id) || !inFlight.add(id)) {
             return id;
         }
         storeBlob(type, id, buf, off, len);
@@ -374,7 +403,7 @@ public final class Repository implements AutoCloseable {
             throw e;
         }
         synchronized (unindexed) {
-            index.add(packId, k.currentEpoch(), w.blobs());
+            index().add(packId, k.currentEpoch(), w.blobs());
             unindexed.add(Index.toFile(packId, k.currentEpoch(), w.blobs()));
             if (unindexed.size() >= INDEX_EVERY_PACKS) {
                 writeIndexFile();
@@ -414,7 +443,12 @@ public final class Repository implements AutoCloseable {
     }
 
     public byte[] loadBlob(ObjectId id) {
-        IndexEntry e = index.get(id);
+        return loadBlob(id, index());
+    }
+
+    /** A blob located through {@code in}, an index the caller read itself. */
+    public byte[] loadBlob(ObjectId id, Index in) {
+        IndexEntry e = in.get(id);
         if (e == null) {
             throw new VaultException("blob " + id.shortHex() + " is not in the index");
         }
@@ -522,6 +556,11 @@ public final class Repository implements AutoCloseable {
     /** A tree of either encoding. */
     public Tree loadTree(ObjectId id) {
         return TreeCodec.decode(loadBlob(id));
+    }
+
+    /** A tree located through {@code in}, an index the caller read itself ({@code check}'s, which knows every pack's contents). */
+    public Tree loadTree(ObjectId id, Index in) {
+        return TreeCodec.decode(loadBlob(id, in));
     }
 
     // ---------------------------------------------------------------- sealed files
@@ -654,7 +693,7 @@ public final class Repository implements AutoCloseable {
         java.util.TreeSet<String> names = new java.util.TreeSet<>();
         names.add("snapshots/" + snapshot.id().hex());
         for (ObjectId blob : ReferencedBlobs.of(this, List.of(snapshot))) {
-            IndexEntry e = index.get(blob);
+            IndexEntry e = index().get(blob);
             if (e != null) {
                 names.add(packName(e.pack()));
             }
@@ -773,8 +812,9 @@ public final class Repository implements AutoCloseable {
     /** Counts of objects per epoch are not kept; this reports the packs indexed under each epoch. */
     public Map<Integer, Long> packsPerEpoch() {
         Map<Integer, Long> out = new java.util.TreeMap<>();
-        for (ObjectId p : index.packs()) {
-            out.merge(index.epochOf(p), 1L, Long::sum);
+        Index i = index();
+        for (ObjectId p : i.packs()) {
+            out.merge(i.epochOf(p), 1L, Long::sum);
         }
         return Collections.unmodifiableMap(out);
     }
