@@ -90,10 +90,33 @@ class DamagedPackTest {
         }
     }
 
+    @Test
+    void anIndexOrSnapshotFileAlteredInPlaceIsNamed() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.txt"), TestTrees.text(3, 50_000));
+        Path repoDir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+        }
+        String index = new org.opsledger.vault.backend.LocalBackend(repoDir).list("index").getFirst();
+        String snapshot = new org.opsledger.vault.backend.LocalBackend(repoDir).list("snapshots").getFirst();
+        for (String name : List.of(index, snapshot)) {
+            flipOneByte(repoDir.resolve(name), Files.size(repoDir.resolve(name)) / 2);
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            CheckResult r = new Checker(repo, 2).check(0);
+            assertThat(r.errors()).contains(index + " does not match its SHA-256 name (damaged or altered)",
+                    snapshot + " does not match its SHA-256 name (damaged or altered)");
+        }
+    }
+
     /** Flips one bit in the middle of a blob, in its pack file. */
     private static void flipOneByteOf(Path repoDir, IndexEntry blob) throws java.io.IOException {
-        try (RandomAccessFile f = new RandomAccessFile(repoDir.resolve(Repository.packName(blob.pack())).toFile(), "rw")) {
-            long at = blob.offset() + blob.length() / 2;
+        flipOneByte(repoDir.resolve(Repository.packName(blob.pack())), blob.offset() + blob.length() / 2);
+    }
+
+    private static void flipOneByte(Path file, long at) throws java.io.IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.seek(at);
             int b = f.read();
             f.seek(at);

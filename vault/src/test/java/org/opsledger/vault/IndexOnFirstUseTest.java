@@ -34,6 +34,7 @@ class IndexOnFirstUseTest {
             new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
         }
         AtomicInteger indexListings = new AtomicInteger();
+        AtomicInteger indexFileReads = new AtomicInteger();
         ForwardingBackend counting = new ForwardingBackend(new LocalBackend(repoDir)) {
             @Override
             public List<String> list(String dir) {
@@ -42,12 +43,22 @@ class IndexOnFirstUseTest {
                 }
                 return super.list(dir);
             }
+
+            @Override
+            public byte[] read(String name) {
+                if (name.startsWith("index/")) {
+                    indexFileReads.incrementAndGet();
+                }
+                return super.read(name);
+            }
         };
+        int indexFiles = new LocalBackend(repoDir).list("index").size();
         try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
             assertThat(repo.snapshots()).hasSize(2);
             assertThat(indexListings).as("opening and listing snapshots read no index").hasValue(0);
             assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
             assertThat(indexListings).as("check reads the index files once, into its own index").hasValue(1);
+            assertThat(indexFileReads).as("each file read once: its SHA-256 name checked, then opened").hasValue(indexFiles);
             assertThat(repo.index().size()).isPositive(); // and the repository's own still loads on first use
             assertThat(indexListings).hasValue(2);
         }

@@ -62,23 +62,25 @@ public final class Checker {
         List<String> warnings = new ArrayList<>();
         Index index = new Index(true);
         for (String name : repo.backend().list("index")) {
-            if (!authenticName(name, errors)) {
+            byte[] sealed = repo.backend().read(name); // read once: its name checked, then opened
+            if (!authenticName(name, sealed, errors)) {
                 continue;
             }
             try {
-                repo.readIndexFile(name, index);
+                repo.readIndexFile(name, sealed, index);
             } catch (VaultException e) {
                 errors.add(e.getMessage());
             }
         }
         List<SnapshotRef> snapshots = new ArrayList<>();
         for (String name : repo.backend().list("snapshots")) {
-            if (!authenticName(name, errors)) {
+            byte[] sealed = repo.backend().read(name);
+            if (!authenticName(name, sealed, errors)) {
                 continue;
             }
             try {
                 snapshots.add(new SnapshotRef(ObjectId.parse(name.substring(name.lastIndexOf('/') + 1)),
-                        repo.readSealed(name, Sealing.Kind.SNAPSHOT, Snapshot.class)));
+                        repo.readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)));
             } catch (VaultException e) {
                 errors.add(e.getMessage());
             }
@@ -185,9 +187,9 @@ public final class Checker {
         return Long.remainderUnsigned(pack.a(), 10_000) < (long) (percent * 100);
     }
 
-    private boolean authenticName(String name, List<String> errors) {
+    private static boolean authenticName(String name, byte[] stored, List<String> errors) {
         ObjectId expected = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
-        if (!Sealing.sha256(repo.backend().read(name)).equals(expected)) {
+        if (!Sealing.sha256(stored).equals(expected)) {
             errors.add(name + " does not match its SHA-256 name (damaged or altered)");
             return false;
         }

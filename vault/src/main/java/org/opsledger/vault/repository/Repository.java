@@ -276,7 +276,12 @@ public final class Repository implements AutoCloseable {
 
     /** Adds the packs that one index file lists to {@code into}. */
     public void readIndexFile(String name, Index into) {
-        byte[] json = openSealed(name, Sealing.Kind.INDEX);
+        readIndexFile(name, backend.read(name), into);
+    }
+
+    /** As {@link #readIndexFile(String, Index)}, from the file's bytes as the caller read them (check first verifies their name). */
+    public void readIndexFile(String name, byte[] sealed, Index into) {
+        byte[] json = openSealed(name, sealed, Sealing.Kind.INDEX);
         try {
             IndexFileReader.addTo(into, json);
         } catch (VaultException e) {
@@ -580,12 +585,20 @@ public final class Repository implements AutoCloseable {
     }
 
     public <T> T readSealed(String name, Sealing.Kind kind, Class<T> type) {
-        return VaultJson.read(openSealed(name, kind), type);
+        return readSealed(name, backend.read(name), kind, type);
+    }
+
+    /** As {@link #readSealed(String, Sealing.Kind, Class)}, from the file's bytes as the caller read them. */
+    public <T> T readSealed(String name, byte[] sealed, Sealing.Kind kind, Class<T> type) {
+        return VaultJson.read(openSealed(name, sealed, kind), type);
     }
 
     /** The plaintext of a sealed file. */
     private byte[] openSealed(String name, Sealing.Kind kind) {
-        byte[] sealed = backend.read(name);
+        return openSealed(name, backend.read(name), kind);
+    }
+
+    private byte[] openSealed(String name, byte[] sealed, Sealing.Kind kind) {
         try {
             SecretKey key = keys.dataKey(Sealing.epochOf(sealed, 0));
             return Sealing.open(key, kind, sealed, 0, sealed.length);
