@@ -16,7 +16,7 @@ import org.opsledger.vault.repository.Repository;
 
 /**
  * The repository reads its index files on first use: a command that reads no blob (snapshots,
- * hold, key list) never loads the index, and check holds one index, its own, not two.
+ * key list) never loads the index, and check holds one index, its own, not two.
  */
 class IndexOnFirstUseTest {
 

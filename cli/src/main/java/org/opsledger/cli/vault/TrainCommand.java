@@ -74,15 +74,11 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** Runs {@code opsledger vault COMMAND} with the repository options first, then {@code args} (a {@code --} among them stays last). */
     private static void vault(String[] repo, String command, String... args) {
         List<String> line = new ArrayList<>(List.of("vault", command));
-        int dashes = List.of(args).indexOf("--");
-        List<String> own = dashes < 0 ? List.of(args) : List.of(args).subList(0, dashes);
-        line.addAll(own);
         line.addAll(List.of(repo));
-        if (dashes >= 0) {
-            line.addAll(List.of(args).subList(dashes, args.length));
-        }
+        line.addAll(List.of(args));
         int exit = OpsLedgerCommand.run(line.toArray(String[]::new));
         if (exit != 0) {
             throw new CliException("training step `vault " + command + "` exited with " + exit);

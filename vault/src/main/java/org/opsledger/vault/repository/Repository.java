@@ -257,13 +257,11 @@ public final class Repository implements AutoCloseable {
 
     // ---------------------------------------------------------------- index
 
-    /** Reads the index files into the index again: packs indexed since it was read (by another process) are added. */
+    /** Reads the index files into the index again, if it was read: packs indexed since (by another process) are added. */
     public void loadIndex() {
         synchronized (indexLock) {
-            if (index == null) {
-                index();
-            } else {
-                readIndexFiles(index);
+            if (index != null) {
+                readIndexFiles(index); // not yet read: its first use reads them all
             }
         }
     }
