@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.Archiver;
@@ -11,44 +12,58 @@ import org.opsledger.vault.archiver.BackupOptions;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
 
 /**
- * The backup's memory bound is real: a first backup of large files (random, compressible and
- * zero-filled, so maximal 8 MiB chunks and packs that end on large blobs) runs in a child JVM whose
- * heap holds the stated bound (docs/vault-format.md §7: 1 MiB read piece, chunks in flight ≤ 8 MiB
- * plus ≤ 8 MiB of spares, ≤ 8.03 MiB sealing buffer per worker, no pack bytes) and little more. Before packs
- * were streamed to a temporary file, the 16 MiB read buffer, 17–25 MiB pack buffers and 16 MiB of
- * scratch per worker ran this out of memory.
+ * The memory bounds are real: a first backup of large files (random, compressible, zero-filled, and
+ * incompressible in maximal 8 MiB chunks, so packs that end on large blobs), its check and its verified
+ * restore each run in a child JVM whose heap holds the stated bound (docs/vault-format.md §7) and little
+ * more. Before packs were streamed to a temporary file, the 16 MiB read buffer, 17–25 MiB pack buffers
+ * and 16 MiB of scratch per worker ran the backup out of memory. With the serial collector a megabyte
+ * array lives in the old generation, two thirds of the heap, so each heap is ≈1.5 × its bound and the
+ * JVM's own objects: until the incompressible maximal chunks were added (December 2026) the data
+ * never reached the bounds, and the backup passed in 48 MiB and the check in 28 MiB; with them
+ * both ran out of memory there.
  */
 class BoundedHeapBackupTest {
 
-    /** The child's heap: the bound for two workers (≈33 MiB) and the JVM's own objects, with room for the collector. */
-    static final String HEAP = "-Xmx48m";
+    /** The backup's bound for two workers: 1 MiB read piece, chunks in flight ≤ 8 MiB and ≤ 8 MiB of spares, ≤ 8.03 MiB sealing buffer per worker, no pack bytes (≈33 MiB). */
+    static final String HEAP = "-Xmx56m";
     /**
      * {@code check --read-data} of the same repository: blobs in flight ≤ 8 MiB and ≤ 8 MiB of spares, each
      * decrypted where it was read, per worker a 256 KiB piece of its decompressed form, no pack held whole (it
      * held two packs of 17–25 MiB and a decompressed copy of each blob before; until December 2026 also a
-     * plaintext buffer per worker).
+     * plaintext buffer per worker): ≈17 MiB.
      */
-    static final String CHECK_HEAP = "-Xmx28m";
+    static final String CHECK_HEAP = "-Xmx32m";
+    /**
+     * {@code restore --verify} of it: per worker the pack range read (here one maximal blob alone, 8 MiB + 32 B),
+     * decrypted where it lies, and one maximal blob decompressed (8 MiB): ≈32 MiB, the plan and the index; the
+     * tree packs are let go once the plan is made. Before December 2026 a worker also held each blob's
+     * plaintext apart, and kept 8 MiB of buffers beside those of a larger blob: it ran out of memory here in 48 MiB (it needed 56).
+     */
+    static final String RESTORE_HEAP = "-Xmx48m";
 
     @TempDir
     Path tmp;
 
     @Test
-    void aFirstBackupOfLargeFilesAndItsCheckFitTheStatedBoundsInATightHeap() throws Exception {
+    void aFirstBackupOfLargeFilesItsCheckAndItsRestoreFitTheStatedBoundsInATightHeap() throws Exception {
+        Path repoDir = tmp.resolve("repo");
         Path data = Files.createDirectories(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            Files.write(data.resolve("maximal.bin"), TestTrees.incompressibleMaximalChunks(repo, 4, 3));
+        }
         Files.write(data.resolve("random.bin"), TestTrees.random(1, 48 * 1024 * 1024));
         Files.write(data.resolve("zeros.bin"), new byte[24 * 1024 * 1024]);
         Files.write(data.resolve("text.txt"), TestTrees.text(2, 16 * 1024 * 1024));
         for (int i = 0; i < 200; i++) {
             Files.write(data.resolve("small-" + i), TestTrees.random(10 + i, 1000 + i * 500));
         }
-        Path repoDir = tmp.resolve("repo");
-        TestTrees.newRepo(repoDir).close();
 
         assertThat(runChild(HEAP, "backup", repoDir, data)).contains("DONE");
         assertThat(runChild(CHECK_HEAP, "check", repoDir, data)).contains("CHECKED 0 errors");
+        assertThat(runChild(RESTORE_HEAP, "restore", repoDir, tmp.resolve("restored"))).contains("RESTORED 0 differences, 204 files");
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThat(repo.snapshots()).hasSize(1);
         }
@@ -63,12 +78,17 @@ class BoundedHeapBackupTest {
         return out;
     }
 
-    /** Runs in the child JVM: one backup, or a check reading all data, with two workers whatever the machine's CPUs. */
+    /** Runs in the child JVM: one backup, a check reading all data, or a verified restore, with two workers whatever the machine's CPUs. */
     public static final class Child {
         public static void main(String[] args) {
             try (Repository repo = TestTrees.open(Path.of(args[1]))) {
                 if (args[0].equals("check")) {
                     System.out.println("CHECKED " + new Checker(repo, 2).check(100).errors().size() + " errors");
+                    return;
+                }
+                if (args[0].equals("restore")) {
+                    var restored = new Restorer(repo, 2).restore(repo.findSnapshot("latest"), Path.of(args[2]), List.of(), true);
+                    System.out.println("RESTORED " + restored.verifyFailures().size() + " differences, " + restored.files() + " files");
                     return;
                 }
                 BackupOptions o = TestTrees.options(Path.of(args[2]));

@@ -46,6 +46,23 @@ public final class TestTrees {
         return b;
     }
 
+    /**
+     * Random bytes that the repository's chunker cuts into {@code chunks} chunks of the largest size
+     * (8 MiB), which zstd cannot shrink: the worst case of every per-blob buffer. Random data is cut
+     * ≈1 MiB apart; wherever a cut would fall, the byte that made it is drawn again.
+     */
+    public static byte[] incompressibleMaximalChunks(Repository repo, long seed, int chunks) {
+        Random r = new Random(seed);
+        byte[] b = new byte[chunks * org.opsledger.vault.chunker.Chunker.MAX_SIZE];
+        r.nextBytes(b);
+        for (int start = 0; start < b.length; start += org.opsledger.vault.chunker.Chunker.MAX_SIZE) {
+            for (int cut; (cut = repo.chunker().cut(b, start, b.length - start)) < org.opsledger.vault.chunker.Chunker.MAX_SIZE; ) {
+                b[start + cut - 1] = (byte) r.nextInt(256);
+            }
+        }
+        return b;
+    }
+
     public static byte[] text(long seed, int size) {
         Random r = new Random(seed);
         String[] words = {"change", "backup", "restore", "ledger", "audit", "vault", "policy", "control", "\n"};

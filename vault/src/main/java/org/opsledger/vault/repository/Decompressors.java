@@ -35,12 +35,12 @@ public final class Decompressors {
         }
     }
 
-    /** One whole frame, {@code in[0, inLen)}, into {@code out[0, capacity)}; returns the bytes it held. */
-    static int decompress(byte[] in, int inLen, byte[] out, int capacity) {
+    /** One whole frame, {@code in[inOff, inOff + inLen)}, into {@code out[0, capacity)}; returns the bytes it held. */
+    static int decompress(byte[] in, int inOff, int inLen, byte[] out, int capacity) {
         ZstdDecompressCtx ctx = borrow();
         boolean ok = false;
         try {
-            int n = ctx.decompressByteArray(out, 0, capacity, in, 0, inLen);
+            int n = ctx.decompressByteArray(out, 0, capacity, in, inOff, inLen);
             ok = true;
             return n;
         } finally {

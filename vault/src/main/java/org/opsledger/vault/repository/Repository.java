@@ -292,8 +292,7 @@ public final class Repository implements AutoCloseable {
     /** Forgets the in-memory index and reads the index files again (after prune or retire rewrote them). */
     public void reloadIndex() {
         synchronized (indexLock) {
-            treePacks.clear();
-            treePackBytes.set(0);
+            forgetTreePacks();
             if (index != null) {
                 index.clear();
                 readIndexFiles(index);
@@ -463,6 +462,14 @@ public final class Repository implements AutoCloseable {
         return openBlob(id, e.compressed(), e.rawLength(), sealed, 0, sealed.length);
     }
 
+    /** Lets the cached tree packs go: a restore has planned every file and reads no tree after that. */
+    public void forgetTreePacks() {
+        synchronized (indexLock) {
+            treePacks.clear();
+            treePackBytes.set(0);
+        }
+    }
+
     /** Tree packs are small and read directory by directory: keep whole ones, up to TREE_CACHE_BYTES. */
     private byte[] treePack(ObjectId pack) {
         byte[] cached = treePacks.get(pack);
@@ -480,71 +487,55 @@ public final class Repository implements AutoCloseable {
 
     /** Decrypts, decompresses and verifies one sealed blob; throws {@link DamagedBlobException} when it is not what its ID says. */
     public byte[] openBlob(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len) {
-        return openBlob(id, compressed, rawLength, sealed, off, len, true);
-    }
-
-    /**
-     * As {@link #openBlob(ObjectId, boolean, int, byte[], int, int)}; with {@code checkId} false the
-     * plaintext's content ID is not recomputed (the GCM tag is still checked). Only for a caller that
-     * proves the ID itself afterwards: {@code restore --verify} re-reads and hashes every restored file.
-     */
-    public byte[] openBlob(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len, boolean checkId) {
-        // buffers of the exact sizes: the array returned is the blob, nothing more
-        return openBlob(id, compressed, rawLength, sealed, off, len, checkId, new BlobBuffers(0));
-    }
-
-    /**
-     * A thread's buffers for {@link #openBlob(ObjectId, boolean, int, byte[], int, int, boolean, BlobBuffers)}:
-     * a blob's plaintext and, when it was compressed, its raw bytes. Buffers up to {@code keepUpTo}
-     * bytes are kept for the next blob; a larger blob gets arrays of its own.
-     */
-    public static final class BlobBuffers {
-        private final int keepUpTo;
-        private byte[] plain = new byte[0];
-        private byte[] raw = new byte[0];
-
-        public BlobBuffers(int keepUpTo) {
-            this.keepUpTo = keepUpTo;
-        }
-
-        private byte[] plain(int n) {
-            return plain.length >= n ? plain : n > keepUpTo ? new byte[n] : (plain = new byte[n]);
-        }
-
-        private byte[] raw(int n) {
-            return raw.length >= n ? raw : n > keepUpTo ? new byte[n] : (raw = new byte[n]);
-        }
-    }
-
-    /**
-     * As {@link #openBlob(ObjectId, boolean, int, byte[], int, int, boolean)}, into the caller's
-     * buffers: returns the array whose first {@code rawLength} bytes are the blob (valid until the
-     * buffers' next use). Restoring a tree allocated three megabyte arrays per blob, which outlived
-     * young collections while they were written and filled the old generation (42 full collections).
-     */
-    public byte[] openBlob(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len, boolean checkId,
-                           BlobBuffers buffers) {
         if (len < Sealing.OVERHEAD) {
             throw new DamagedBlobException(id, "fails authentication");
         }
-        byte[] plain = buffers.plain(len - Sealing.OVERHEAD);
-        int plainLen;
+        byte[] plain = new byte[len - Sealing.OVERHEAD]; // exact sizes: the array returned is the blob, nothing more
+        int plainLen = decrypt(id, sealed, off, len, plain, 0);
+        return decompressAndCheck(id, compressed, rawLength, plain, 0, plainLen, true, null).array();
+    }
+
+    /** Where an opened blob's bytes are: {@code array[offset, offset + length)}. */
+    public record BlobBytes(byte[] array, int offset, int length) {
+    }
+
+    /**
+     * As {@link #openBlob(ObjectId, boolean, int, byte[], int, int)}, decrypting where the sealed
+     * unit lies ({@code sealed} is overwritten from {@code off}; the caller's own read buffer, never a
+     * cached pack) and decompressing into {@code raw} when it is large enough (else into an array of its
+     * own): the restorer's workers open every blob without a new array or a plaintext copy. With
+     * {@code checkId} false the content ID is not recomputed (the GCM tag is still checked): only for a
+     * caller that proves the ID itself afterwards, as {@code restore --verify} hashes every restored file.
+     */
+    public BlobBytes openBlobInPlace(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len,
+                                     boolean checkId, byte[] raw) {
+        if (len < Sealing.OVERHEAD) {
+            throw new DamagedBlobException(id, "fails authentication");
+        }
+        int plainLen = decrypt(id, sealed, off, len, sealed, off);
+        return decompressAndCheck(id, compressed, rawLength, sealed, off, plainLen, checkId, raw);
+    }
+
+    private int decrypt(ObjectId id, byte[] sealed, int off, int len, byte[] out, int outOff) {
         try {
-            plainLen = Sealing.open(keys.dataKey(Sealing.epochOf(sealed, off)), Sealing.Kind.BLOB, sealed, off, len, plain, 0);
+            return Sealing.open(keys.dataKey(Sealing.epochOf(sealed, off)), Sealing.Kind.BLOB, sealed, off, len, out, outOff);
         } catch (AEADBadTagException e) {
             throw new DamagedBlobException(id, "fails authentication");
         }
-        byte[] out = plain;
-        int outLen = plainLen;
+    }
+
+    private BlobBytes decompressAndCheck(ObjectId id, boolean compressed, int rawLength, byte[] plain, int plainOff, int plainLen,
+                                         boolean checkId, byte[] raw) {
+        BlobBytes out = new BlobBytes(plain, plainOff, plainLen);
         if (compressed) {
-            out = buffers.raw(rawLength);
+            byte[] into = raw != null && raw.length >= rawLength ? raw : new byte[rawLength];
             try {
-                outLen = Decompressors.decompress(plain, plainLen, out, rawLength);
+                out = new BlobBytes(into, 0, Decompressors.decompress(plain, plainOff, plainLen, into, rawLength));
             } catch (RuntimeException e) {
                 throw new DamagedBlobException(id, "does not decompress");
             }
         }
-        if (outLen != rawLength || checkId && !keys.contentId(out, 0, outLen).equals(id)) {
+        if (out.length() != rawLength || checkId && !keys.contentId(out.array(), out.offset(), out.length()).equals(id)) {
             throw new DamagedBlobException(id, "content does not match its ID");
         }
         return out;

@@ -35,19 +35,11 @@ import org.opsledger.vault.snapshot.Tree;
 public final class Restorer {
 
     private static final int WRITE_SLICE = 1024 * 1024;
-    /** Per worker: the slice of a restored file being hashed by --verify. */
-    private static final ThreadLocal<byte[]> VERIFY_BUFFER = ThreadLocal.withInitial(() -> new byte[WRITE_SLICE]);
     /** Largest ranged read of a pack (a single larger blob is read alone), and the gap that still joins two blobs into one read. */
     static final int READ_SPAN = 4 * 1024 * 1024;
     static final int GAP = 256 * 1024;
-    /**
-     * Per worker: the pack span being read ({@link #READ_SPAN}) and the plaintext and raw bytes of the
-     * blob being written, kept for blobs up to 2 MiB (most chunks; a larger one gets arrays of its own):
-     * ≤ 8 MiB per worker, reused rather than three new megabyte arrays per blob.
-     */
-    private static final ThreadLocal<byte[]> SPAN = ThreadLocal.withInitial(() -> new byte[READ_SPAN]);
-    private static final ThreadLocal<Repository.BlobBuffers> BLOB = ThreadLocal.withInitial(
-            () -> new Repository.BlobBuffers(2 * org.opsledger.vault.chunker.Chunker.AVG_SIZE));
+    /** The decompressed-blob buffer a worker keeps: most chunks are smaller (a larger blob gets one of its own for the task). */
+    private static final int USUAL_BLOB = 2 * org.opsledger.vault.chunker.Chunker.AVG_SIZE;
 
     private final Repository repo;
     private final int threads;
@@ -70,13 +62,15 @@ public final class Restorer {
         List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
         Plan plan = new Plan();
         collect(repo.loadTree(snapshot.snapshot().tree()), base, base, "", inc, plan);
+        repo.forgetTreePacks(); // every file is planned: no tree is read again
+        Lender buffers = new Lender(); // this restore's buffers, gone with it
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
         List<String> failures = verify ? Collections.synchronizedList(new ArrayList<>()) : List.of();
         try {
             createAll(plan, pool);
             // with --verify every restored file is re-read and hashed below, which proves each blob's ID:
             // the blobs are not hashed a second time while they are written
-            writeContents(plan.files, pool, !verify);
+            writeContents(plan.files, pool, buffers, !verify);
             // each file's metadata, and its verification, on the workers: independent files, two cores
             List<CompletableFuture<Void>> perFile = new ArrayList<>(plan.files.size());
             for (Entry f : plan.files) {
@@ -87,7 +81,7 @@ public final class Restorer {
                     applyXattrs(f.path, f.node);
                     setTimes(f.path, f.node);
                     if (verify) {
-                        verifyFile(f, out);
+                        verifyFile(f, buffers, out);
                     }
                 }, pool));
             }
@@ -114,7 +108,7 @@ public final class Restorer {
                 List<CompletableFuture<Void>> checks = new ArrayList<>();
                 for (Entry l : plan.links) { // the files themselves were verified above
                     List<String> out = failures;
-                    checks.add(CompletableFuture.runAsync(() -> verifyFile(l, out), pool));
+                    checks.add(CompletableFuture.runAsync(() -> verifyFile(l, buffers, out), pool));
                 }
                 await(checks);
                 for (Entry s : plan.symlinks) {
@@ -244,6 +238,51 @@ public final class Restorer {
         await(work);
     }
 
+    /**
+     * One worker's buffers: the pack range being read (a run of neighbouring blobs ≤ {@link #READ_SPAN}, or
+     * one larger blob alone), decrypted where it lies, and the decompressed bytes of the blob being written
+     * (with --verify, then the slice of a file being hashed). Kept at the usual sizes, 4 and 2 MiB; a larger
+     * blob's buffer takes the place of the kept one until the task (a pack) ends: ≤ 8 MiB + 32 B each, one
+     * maximal sealed blob (docs/vault-format.md §7).
+     */
+    private static final class WorkerBuffers {
+        private byte[] span = new byte[0];
+        private byte[] raw = new byte[0];
+
+        byte[] span(int len) {
+            return span.length >= len ? span : (span = new byte[Math.max(len, READ_SPAN)]);
+        }
+
+        byte[] raw(int len) {
+            return raw.length >= len ? raw : (raw = new byte[Math.max(len, USUAL_BLOB)]);
+        }
+
+        /** Lets a larger blob's buffers go: the next task gets buffers of the usual sizes. */
+        void endTask() {
+            if (span.length > READ_SPAN) {
+                span = new byte[0];
+            }
+            if (raw.length > USUAL_BLOB) {
+                raw = new byte[0];
+            }
+        }
+    }
+
+    /** The worker buffers of one restore: one lent to each running task, so never more than the workers, and gone with the restore. */
+    private static final class Lender {
+        private final java.util.concurrent.ConcurrentLinkedQueue<WorkerBuffers> idle = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        WorkerBuffers borrow() {
+            WorkerBuffers b = idle.poll();
+            return b != null ? b : new WorkerBuffers();
+        }
+
+        void giveBack(WorkerBuffers b) {
+            b.endTask();
+            idle.offer(b);
+        }
+    }
+
     /** Where one blob's plaintext goes: a file and the offset in it. */
     private record Target(Path path, long offset) {
     }
@@ -265,7 +304,7 @@ public final class Restorer {
      * writes it at its offset into every file that contains it (restic's approach). One read per
      * pack region instead of one per blob: on S3 that is a GET per ~4 MiB instead of per chunk.
      */
-    private void writeContents(List<Entry> files, ExecutorService pool, boolean checkIds) {
+    private void writeContents(List<Entry> files, ExecutorService pool, Lender buffers, boolean checkIds) {
         Map<ObjectId, PackJob> jobs = new java.util.LinkedHashMap<>(); // first-use order ≈ the order packs were written
         for (Entry f : files) {
             long pos = 0;
@@ -282,56 +321,65 @@ public final class Restorer {
         }
         List<CompletableFuture<Void>> work = new ArrayList<>(jobs.size());
         for (PackJob job : jobs.values()) {
-            work.add(CompletableFuture.runAsync(() -> restorePack(job, checkIds), pool));
+            work.add(CompletableFuture.runAsync(() -> restorePack(job, buffers, checkIds), pool));
         }
         await(work);
     }
 
-    private void restorePack(PackJob job, boolean checkIds) {
+    /**
+     * Reads a pack's needed blobs in runs, each blob decrypted where it was read and written from there
+     * (or from its decompressed bytes) into every file that holds it.
+     */
+    private void restorePack(PackJob job, Lender buffers, boolean checkIds) {
         List<Map.Entry<ObjectId, IndexEntry>> blobs = new ArrayList<>(job.blobs.entrySet());
         blobs.sort(java.util.Comparator.comparingInt(b -> b.getValue().offset()));
         String name = Repository.packName(job.pack);
-        int i = 0;
-        while (i < blobs.size()) {
-            // one ranged read for a run of blobs that lie close together
-            int start = blobs.get(i).getValue().offset();
-            int j = i;
-            long end = start + (long) blobs.get(i).getValue().length();
-            while (j + 1 < blobs.size()) {
-                IndexEntry next = blobs.get(j + 1).getValue();
-                long nextEnd = next.offset() + (long) next.length();
-                if (next.offset() - end > GAP || nextEnd - start > READ_SPAN) {
-                    break;
+        WorkerBuffers own = buffers.borrow();
+        try {
+            int i = 0;
+            while (i < blobs.size()) {
+                // one ranged read for a run of blobs that lie close together
+                int start = blobs.get(i).getValue().offset();
+                int j = i;
+                long end = start + (long) blobs.get(i).getValue().length();
+                while (j + 1 < blobs.size()) {
+                    IndexEntry next = blobs.get(j + 1).getValue();
+                    long nextEnd = next.offset() + (long) next.length();
+                    if (next.offset() - end > GAP || nextEnd - start > READ_SPAN) {
+                        break;
+                    }
+                    end = Math.max(end, nextEnd);
+                    j++;
                 }
-                end = Math.max(end, nextEnd);
-                j++;
-            }
-            int spanLen = (int) (end - start);
-            byte[] span = spanLen <= READ_SPAN ? SPAN.get() : new byte[spanLen]; // one blob larger than a span: read alone
-            repo.backend().readRange(name, start, spanLen, span);
-            Repository.BlobBuffers buffers = BLOB.get();
-            for (int k = i; k <= j; k++) {
-                ObjectId id = blobs.get(k).getKey();
-                IndexEntry e = blobs.get(k).getValue();
-                byte[] raw = repo.openBlob(id, e.compressed(), e.rawLength(), span, e.offset() - start, e.length(), checkIds, buffers);
-                for (Target t : job.targets.get(id)) {
-                    writeAt(t, raw, e.rawLength());
+                int spanLen = (int) (end - start);
+                byte[] span = own.span(spanLen); // one blob larger than a span: read alone
+                repo.backend().readRange(name, start, spanLen, span);
+                for (int k = i; k <= j; k++) {
+                    ObjectId id = blobs.get(k).getKey();
+                    IndexEntry e = blobs.get(k).getValue();
+                    Repository.BlobBytes b = repo.openBlobInPlace(id, e.compressed(), e.rawLength(), span, e.offset() - start,
+                            e.length(), checkIds, e.compressed() ? own.raw(e.rawLength()) : null);
+                    for (Target t : job.targets.get(id)) {
+                        writeAt(t, b);
+                    }
                 }
+                i = j + 1;
             }
-            i = j + 1;
+        } finally {
+            buffers.giveBack(own);
         }
     }
 
-    /** Writes {@code data[0, len)} at the target's offset. */
-    private void writeAt(Target t, byte[] data, int len) {
+    /** Writes the blob's bytes at the target's offset. */
+    private void writeAt(Target t, Repository.BlobBytes b) {
         try (FileChannel ch = FileChannel.open(t.path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            for (int pos = 0; pos < len; ) { // small slices: small staging buffers in the JDK
-                pos += ch.write(ByteBuffer.wrap(data, pos, Math.min(WRITE_SLICE, len - pos)), t.offset + pos);
+            for (int pos = 0; pos < b.length(); ) { // small slices: small staging buffers in the JDK
+                pos += ch.write(ByteBuffer.wrap(b.array(), b.offset() + pos, Math.min(WRITE_SLICE, b.length() - pos)), t.offset + pos);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        bytesWritten.addAndGet(len);
+        bytesWritten.addAndGet(b.length());
     }
 
     private static void applyXattrs(Path path, Node n) {
@@ -373,8 +421,10 @@ public final class Restorer {
         }
     }
 
-    private void verifyFile(Entry f, List<String> failures) {
+    private void verifyFile(Entry f, Lender buffers, List<String> failures) {
         Node n = f.node;
+        WorkerBuffers own = buffers.borrow();
+        byte[] buf = own.raw(WRITE_SLICE); // each blob hashed in slices: no per-blob array
         try {
             Map<String, Object> a = Files.readAttributes(f.path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
             if (((Number) a.get("size")).longValue() != n.size()) {
@@ -386,7 +436,6 @@ public final class Restorer {
                 failures.add(f.rel + ": extended attributes differ from the snapshot");
             }
             try (FileChannel in = FileChannel.open(f.path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                byte[] buf = VERIFY_BUFFER.get(); // each blob hashed in slices: no per-blob array
                 for (ObjectId blob : n.content() == null ? List.<ObjectId>of() : n.content()) {
                     IndexEntry e = repo.index().get(blob);
                     if (e == null) {
@@ -411,6 +460,8 @@ public final class Restorer {
             }
         } catch (IOException e) {
             failures.add(f.rel + ": " + e.getMessage());
+        } finally {
+            buffers.giveBack(own);
         }
     }
 
