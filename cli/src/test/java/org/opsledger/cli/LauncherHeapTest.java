@@ -57,6 +57,21 @@ class LauncherHeapTest {
         assertThat(maxHeapMiB(Map.of(), "vault", "check", "--threads", "lots", "--repo", small.toString())).isEqualTo(24 + 2 * 8);
     }
 
+    @Test
+    void restoreGetsTheHeapItsWorkersNeedAndRoomForItsPlan() throws Exception {
+        Path small = repoWithIndex("small", 1);
+        Path large = repoWithIndex("large", 40);
+        int cpus = Math.max(2, Runtime.getRuntime().availableProcessors());
+        // per worker one maximal blob as read and one decompressed (16 MiB) beside 16 MiB for the index and the JVM
+        assertThat(maxHeapMiB(Map.of(), "vault", "restore", "latest", "--target", "t", "--repo", small.toString()))
+                .isEqualTo(16 + 16L * cpus);
+        assertThat(maxHeapMiB(Map.of(), "vault", "restore", "latest", "--threads", "4", "--target", "t", "--repo", small.toString()))
+                .isEqualTo(16 + 16 * 4);
+        // the index and a plan of every file it names: 4 × 40 − 12 MiB more
+        assertThat(maxHeapMiB(Map.of(), "vault", "restore", "latest", "--threads=2", "--target", "t", "--repo", large.toString()))
+                .isEqualTo(16 + 16 * 2 + 148);
+    }
+
     private Path repoWithIndex(String name, int mib) throws IOException {
         Path index = Files.createDirectories(tmp.resolve(name).resolve("index"));
         byte[] block = new byte[1 << 20];
