@@ -10,10 +10,18 @@
 # Measures, for each tool: first backup, unchanged re-run, a 1%-changed incremental, repository size,
 # a stdin database-dump-like stream, verified restore, full data check, and peak RSS (/usr/bin/time -v).
 # All repositories sit on the same disk as the tree (so opsledger needs --allow-same-device).
+# RESTORE_DIR (default BENCH_DIR) is where the restores write. Each tool's restored tree is deleted
+# just before the next tool restores; on an ext4 without a journal (the root filesystem of the
+# Firecracker VMs of docs/performance.md, "Seventh session") every new inode is then allocated past
+# the recently deleted ones, a cost that grows from round to round for all three tools. A fresh
+# journaled ext4 avoids it, e.g. as root:
+#   truncate -s 3G /tmp/rfs.img && mkfs.ext4 -q -F /tmp/rfs.img && mkdir -p /mnt/rfs && mount -o loop /tmp/rfs.img /mnt/rfs
+#   RESTORE_DIR=/mnt/rfs RUNS=3 bench/vault-vs-restic.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 BENCH_DIR=${BENCH_DIR:-/tmp/vault-bench}
+RESTORE_DIR=${RESTORE_DIR:-$BENCH_DIR}
 TARGET_MB=${TARGET_MB:-850}
 RUNS=${RUNS:-1}   # each step this many times, the three tools interleaved in every round; medians reported
 JAVA_OPTS=${OPSLEDGER_JAVA_OPTS:-}   # empty: the launcher's own options for vault commands (SerialGC, -Xmx by command)
@@ -101,13 +109,13 @@ rs_size=$(du -sb "$BENCH_DIR/rs-repo" | cut -f1)
 bg_size=$(du -sb "$BENCH_DIR/bg-repo" | cut -f1)
 
 for run in $(seq "$RUNS"); do
-  measure ol-restore   "${vault[@]}" restore latest --repo "$BENCH_DIR/ol-repo" --target "$BENCH_DIR/ol-out" --verify
-  rm -rf "$BENCH_DIR/ol-out"
-  measure rs-restore   restic -r "$BENCH_DIR/rs-repo" restore latest --target "$BENCH_DIR/rs-out" --verify
-  rm -rf "$BENCH_DIR/rs-out"
-  mkdir -p "$BENCH_DIR/bg-out"
-  measure bg-restore   sh -c "cd '$BENCH_DIR/bg-out' && borg extract '$BENCH_DIR/bg-repo::rerun-1'"
-  rm -rf "$BENCH_DIR/bg-out"
+  measure ol-restore   "${vault[@]}" restore latest --repo "$BENCH_DIR/ol-repo" --target "$RESTORE_DIR/ol-out" --verify
+  rm -rf "$RESTORE_DIR/ol-out"
+  measure rs-restore   restic -r "$BENCH_DIR/rs-repo" restore latest --target "$RESTORE_DIR/rs-out" --verify
+  rm -rf "$RESTORE_DIR/rs-out"
+  mkdir -p "$RESTORE_DIR/bg-out"
+  measure bg-restore   sh -c "cd '$RESTORE_DIR/bg-out' && borg extract '$BENCH_DIR/bg-repo::rerun-1'"
+  rm -rf "$RESTORE_DIR/bg-out"
 done
 
 for run in $(seq "$RUNS"); do
@@ -137,6 +145,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
   echo "tree: $size_mb MB in $files files (JDK, /usr/share/doc, part of ~/.m2), warm page cache; restic $(restic version | awk '{print $2}'), $(borg --version);"
   echo "opsledger JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), options \`${JAVA_OPTS:-launcher defaults}\`;"
   echo "load average (1/5/15 min) before the run: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)."
+  echo "restores written to $RESTORE_DIR: $(df --output=fstype "$RESTORE_DIR" | tail -1) on $(df --output=source "$RESTORE_DIR" | tail -1)."
   [ "$RUNS" -eq 1 ] || echo "Each figure is the median of $RUNS runs (wall times of vault / restic: first backup ${R[ol-first]} / ${R[rs-first]} s, re-run ${R[ol-rerun]} / ${R[rs-rerun]} s, restore ${R[ol-restore]} / ${R[rs-restore]} s, check ${R[ol-check]} / ${R[rs-check]} s)."
   echo
   echo "| measure | opsledger vault | restic | borg | vault ÷ restic |"
