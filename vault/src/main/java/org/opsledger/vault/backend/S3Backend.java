@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -24,7 +25,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * A repository under an S3 prefix, on any S3-compatible store (AWS, Ceph, Garage, MinIO).
  * Checksums are computed only when an operation requires them ({@code WHEN_REQUIRED}), so stores
- * without the newer CRC headers work. A PutObject is atomic by the store's contract.
+ * without the newer CRC headers work; the one such operation, a legal hold, also carries Content-MD5.
+ * A PutObject is atomic by the store's contract.
  */
 public final class S3Backend implements Backend {
 
@@ -66,6 +68,9 @@ public final class S3Backend implements Backend {
                         .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(60)))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                // the one operation here that requires a body checksum, PutObjectLegalHold, also gets the
+                // Content-MD5 that S3-compatible stores older than the SDK's CRC32 default ask for
+                .addPlugin(LegacyMd5Plugin.create())
                 .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMinutes(5)));
         if (credentials != null) {
             b.credentialsProvider(credentials);
