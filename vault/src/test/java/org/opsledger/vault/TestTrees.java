@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.opsledger.vault.archiver.BackupOptions;
 import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.repository.Repository;
 
 /** Builds real directory trees on disk and compares two of them byte for byte, mode for mode. */
@@ -53,10 +54,10 @@ public final class TestTrees {
      */
     public static byte[] incompressibleMaximalChunks(Repository repo, long seed, int chunks) {
         Random r = new Random(seed);
-        byte[] b = new byte[chunks * org.opsledger.vault.chunker.Chunker.MAX_SIZE];
+        byte[] b = new byte[chunks * Chunker.MAX_SIZE];
         r.nextBytes(b);
-        for (int start = 0; start < b.length; start += org.opsledger.vault.chunker.Chunker.MAX_SIZE) {
-            for (int cut; (cut = repo.chunker().cut(b, start, b.length - start)) < org.opsledger.vault.chunker.Chunker.MAX_SIZE; ) {
+        for (int start = 0; start < b.length; start += Chunker.MAX_SIZE) {
+            for (int cut; (cut = repo.chunker().cut(b, start, b.length - start)) < Chunker.MAX_SIZE; ) {
                 b[start + cut - 1] = (byte) r.nextInt(256);
             }
         }
