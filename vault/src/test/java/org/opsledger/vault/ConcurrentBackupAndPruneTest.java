@@ -63,7 +63,7 @@ class ConcurrentBackupAndPruneTest {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Files.write(data.resolve("x.bin"), TestTrees.random(1, 2_000_000));
         try (Repository repo = TestTrees.newRepo(repoDir)) {
-            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            TestTrees.backup(repo, data);
         }
         // a backup on another host opened the repository (and its index) before the prune
         Repository slowBackup = TestTrees.open(repoDir);

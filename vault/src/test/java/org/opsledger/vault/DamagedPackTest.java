@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.vault.archiver.Archiver;
-import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.CheckResult;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.index.IndexEntry;
@@ -33,7 +31,7 @@ class DamagedPackTest {
         SnapshotRef snap;
         IndexEntry victimBlob;
         try (Repository repo = TestTrees.newRepo(repoDir)) {
-            snap = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            snap = TestTrees.backup(repo, data);
             Node dir = repo.loadTree(snap.snapshot().tree()).nodes().getFirst();
             Node victim = repo.loadTree(dir.subtree()).nodes().stream().filter(n -> n.name().equals("victim.bin")).findFirst().orElseThrow();
             victimBlob = repo.index().get(victim.content().getFirst());
@@ -72,10 +70,10 @@ class DamagedPackTest {
         List<SnapshotRef> snaps = new java.util.ArrayList<>();
         IndexEntry victimBlob;
         try (Repository repo = TestTrees.newRepo(repoDir)) {
-            snaps.add(new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)));
-            snaps.add(new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data))); // the same trees
+            snaps.add(TestTrees.backup(repo, data));
+            snaps.add(TestTrees.backup(repo, data)); // the same trees
             Files.write(data.resolve("late.txt"), TestTrees.text(9, 1000));
-            snaps.add(new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data))); // a new tree for data/
+            snaps.add(TestTrees.backup(repo, data)); // a new tree for data/
             Node dir = repo.loadTree(snaps.getFirst().snapshot().tree()).nodes().getFirst();
             Node victim = repo.loadTree(dir.subtree()).nodes().stream().filter(n -> n.name().equals("victim.bin")).findFirst().orElseThrow();
             victimBlob = repo.index().get(victim.content().getFirst());
@@ -96,7 +94,7 @@ class DamagedPackTest {
         Files.write(data.resolve("a.txt"), TestTrees.text(3, 50_000));
         Path repoDir = tmp.resolve("repo");
         try (Repository repo = TestTrees.newRepo(repoDir)) {
-            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            TestTrees.backup(repo, data);
         }
         String index = new org.opsledger.vault.backend.LocalBackend(repoDir).list("index").getFirst();
         String snapshot = new org.opsledger.vault.backend.LocalBackend(repoDir).list("snapshots").getFirst();

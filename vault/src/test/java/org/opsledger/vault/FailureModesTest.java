@@ -26,7 +26,7 @@ class FailureModesTest {
         Path data = Files.createDirectories(tmp.resolve("data"));
         Files.writeString(data.resolve("a.txt"), "a");
         try (Repository repo = TestTrees.newRepo(repoDir)) {
-            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            TestTrees.backup(repo, data);
         }
         Map<String, String> before = TestTrees.describe(repoDir);
         assertThatThrownBy(() -> Vault.open(repoDir.toString(), "wrong".toCharArray()))

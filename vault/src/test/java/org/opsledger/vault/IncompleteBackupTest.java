@@ -68,7 +68,7 @@ class IncompleteBackupTest {
         SnapshotRef good;
         SnapshotRef bad;
         try (Repository repo = TestTrees.newRepo(repoDir)) {
-            bad = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            bad = TestTrees.backup(repo, data);
             good = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data).withFull(true));
         }
         Path badFile = repoDir.resolve("snapshots/" + bad.id().hex());
@@ -123,8 +123,8 @@ class IncompleteBackupTest {
         Files.getFileAttributeView(data, java.nio.file.attribute.UserDefinedFileAttributeView.class)
                 .write("owner.team", java.nio.ByteBuffer.wrap("finance".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            SnapshotRef first = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
-            SnapshotRef second = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)); // unchanged: taken from the parent
+            SnapshotRef first = TestTrees.backup(repo, data);
+            SnapshotRef second = TestTrees.backup(repo, data); // unchanged: taken from the parent
             assertThat(second.snapshot().summary().filesUnchanged()).isEqualTo(1);
             assertThat(second.snapshot().tree()).as("the same tree, attributes included").isEqualTo(first.snapshot().tree());
             RestoreResult r = new Restorer(repo, 2).restore(second, tmp.resolve("out"), List.of(), true);
@@ -142,11 +142,11 @@ class IncompleteBackupTest {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Files.write(data.resolve("a.txt"), TestTrees.text(1, 10_000));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            SnapshotRef first = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef first = TestTrees.backup(repo, data);
             new KeyEpochs(repo).rotate();
             Files.write(data.resolve("b.txt"), TestTrees.text(2, 10_000));
-            SnapshotRef second = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
-            SnapshotRef third = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef second = TestTrees.backup(repo, data);
+            SnapshotRef third = TestTrees.backup(repo, data);
             assertThat(second.snapshot().parent()).isEqualTo(first.id());
             assertThat(third.snapshot().parent()).isEqualTo(second.id());
             KeyEpochs.Retirement r = new KeyEpochs(repo).retire(1);

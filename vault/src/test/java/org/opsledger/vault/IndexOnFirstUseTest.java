@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.vault.archiver.Archiver;
-import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.repository.Repository;
@@ -29,9 +27,9 @@ class IndexOnFirstUseTest {
         Files.write(data.resolve("a.bin"), TestTrees.random(1, 300_000));
         Path repoDir = tmp.resolve("repo");
         try (Repository repo = TestTrees.newRepo(repoDir)) {
-            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            TestTrees.backup(repo, data);
             Files.write(data.resolve("b.txt"), TestTrees.text(2, 100_000));
-            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            TestTrees.backup(repo, data);
         }
         AtomicInteger indexListings = new AtomicInteger();
         AtomicInteger indexFileReads = new AtomicInteger();

@@ -10,8 +10,6 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.vault.archiver.Archiver;
-import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.pack.PackReader;
@@ -33,12 +31,12 @@ class KeyRetireTest {
         Path repoDir = tmp.resolve("repo");
         SecretKey epochOne;
         try (Repository repo = TestTrees.newRepo(repoDir)) {
-            SnapshotRef first = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef first = TestTrees.backup(repo, data);
             repo.hold(first, "audit", "auditor");
             epochOne = repo.keys().dataKey(1);
             assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
             Files.write(data.resolve("two.txt"), TestTrees.text(2, 700_000));
-            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            TestTrees.backup(repo, data);
             assertThatThrownBy(() -> new KeyEpochs(repo).retire(2)).hasMessageContaining("current epoch");
             KeyEpochs.Retirement r = new KeyEpochs(repo).retire(1);
             assertThat(r.packsRewritten()).isPositive();

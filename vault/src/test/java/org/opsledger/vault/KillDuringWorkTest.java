@@ -13,8 +13,6 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.vault.archiver.Archiver;
-import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.CheckResult;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.prune.Forgetter;
@@ -47,7 +45,7 @@ class KillDuringWorkTest {
             assertThat(repo.snapshots()).as("no partial snapshot is listed").isEmpty();
             CheckResult c = new Checker(repo, 2).check(100);
             assertThat(c.errors()).isEmpty();
-            SnapshotRef next = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef next = TestTrees.backup(repo, data);
             assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(next.id());
             assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
         }
@@ -67,10 +65,10 @@ class KillDuringWorkTest {
             SnapshotRef keep;
             try (Repository repo = TestTrees.newRepo(repoDir)) {
                 Files.write(data.resolve("old.bin"), TestTrees.random(round, 60 * 1024 * 1024));
-                new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+                TestTrees.backup(repo, data);
                 Files.delete(data.resolve("old.bin"));
                 Files.write(data.resolve("new.bin"), TestTrees.random(round + 50, 3 * 1024 * 1024));
-                keep = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+                keep = TestTrees.backup(repo, data);
                 new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(null, 1, 0, 0, 0), Instant.now());
             }
             Process child = start("prune", repoDir, data);
@@ -82,7 +80,7 @@ class KillDuringWorkTest {
                 assertThat(new Checker(repo, 2).check(100).errors()).as("round " + round).isEmpty();
                 assertThat(new Restorer(repo, 2).restore(keep, base.resolve("out"), List.of(), true).ok()).isTrue();
                 Files.write(data.resolve("more.bin"), TestTrees.random(round + 90, 100_000));
-                new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+                TestTrees.backup(repo, data);
             }
             try (Repository repo = TestTrees.open(repoDir)) {
                 new Pruner(repo).prune(); // the interrupted prune's leftovers are finished off (its stale lock aside)

@@ -34,10 +34,10 @@ class LegalHoldTest {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             Files.write(data.resolve("evidence.bin"), TestTrees.random(1, 2_000_000));
-            SnapshotRef held = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef held = TestTrees.backup(repo, data);
             Files.delete(data.resolve("evidence.bin"));
             Files.write(data.resolve("later.bin"), TestTrees.random(2, 2_000_000));
-            SnapshotRef other = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef other = TestTrees.backup(repo, data);
             repo.hold(held, "litigation 2026-17", "counsel");
 
             RetentionPolicy zero = new RetentionPolicy(RetentionPolicy.parseDuration("0d"), 0, 0, 0, 0);
@@ -69,8 +69,8 @@ class LegalHoldTest {
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef retained = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)
                     .withRecord("finance", "Confidential", LocalDate.now().plusDays(30), Map.of()));
-            SnapshotRef plain = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
-            SnapshotRef newest = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef plain = TestTrees.backup(repo, data);
+            SnapshotRef newest = TestTrees.backup(repo, data);
             List<ForgetDecision> plan = new Forgetter(repo, ZoneOffset.UTC)
                     .plan(new RetentionPolicy(null, 1, 0, 0, 0), Instant.now());
             assertThat(plan).filteredOn(ForgetDecision::keep).extracting(d -> d.snapshot().id())

@@ -9,8 +9,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.vault.archiver.Archiver;
-import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.prune.PruneResult;
@@ -31,9 +29,9 @@ class PruneRepackTest {
         Files.write(data.resolve("keep.bin"), TestTrees.random(1, 5_000_000));
         Files.write(data.resolve("drop.bin"), TestTrees.random(2, 5_000_000));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            TestTrees.backup(repo, data);
             Files.delete(data.resolve("drop.bin"));
-            SnapshotRef later = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef later = TestTrees.backup(repo, data);
             new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(null, 1, 0, 0, 0), Instant.now());
             long before = repo.backend().list("data").stream().mapToLong(repo.backend()::size).sum();
 

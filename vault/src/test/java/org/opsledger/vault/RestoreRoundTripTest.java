@@ -25,7 +25,7 @@ class RestoreRoundTripTest {
     void restoreGivesBackEveryByteModeMtimeSymlinkAndEmptyDirectory() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            SnapshotRef snap = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef snap = TestTrees.backup(repo, data);
             assertThat(snap.snapshot().kind()).isEqualTo(Snapshot.Kind.FULL);
         }
         try (Repository repo = TestTrees.open(tmp.resolve("repo"))) {
@@ -54,7 +54,7 @@ class RestoreRoundTripTest {
             }
         };
         try (Repository repo = Repository.init(counting, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
-            SnapshotRef snap = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef snap = TestTrees.backup(repo, data);
             long dataBlobs = repo.index().entries().values().stream().filter(e -> e.type() == org.opsledger.vault.pack.BlobType.DATA).count();
             RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
             assertThat(r.ok()).as(r.toString()).isTrue();
@@ -69,7 +69,7 @@ class RestoreRoundTripTest {
     void verifyNamesAFileAlteredAfterRestore() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            TestTrees.backup(repo, data);
             Restorer restorer = new Restorer(repo, 2);
             restorer.restore(repo.findSnapshot("latest"), tmp.resolve("out"), List.of(), false);
         }
@@ -86,7 +86,7 @@ class RestoreRoundTripTest {
     void incrementalSkipsUnchangedFilesAndFullRereadsEverything() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            TestTrees.backup(repo, data);
         }
         Files.write(data.resolve("docs/new.txt"), TestTrees.text(9, 1000));
         try (Repository repo = TestTrees.open(tmp.resolve("repo"))) {
@@ -111,7 +111,7 @@ class RestoreRoundTripTest {
     void duplicateContentIsStoredOnceAndCompressibleDataShrinks() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            SnapshotRef s = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef s = TestTrees.backup(repo, data);
             long stored = repo.backend().list("data").stream().mapToLong(repo.backend()::size).sum();
             // 11 MiB random (incompressible) + 2 × 3 MiB identical text (stored once, compressed)
             assertThat(stored).isBetween(11L * 1024 * 1024, 11L * 1024 * 1024 + 2L * 1024 * 1024);

@@ -14,8 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.vault.archiver.Archiver;
-import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.backend.S3Backend;
 import org.opsledger.vault.checker.Checker;
@@ -63,7 +61,7 @@ class S3BackendTest {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         SnapshotRef snap;
         try (Repository repo = Repository.init(backend(endpoint, "team-a"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3")) {
-            snap = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            snap = TestTrees.backup(repo, data);
             assertThat(snap.snapshot().storageLocation()).isEqualTo("s3://vault/team-a");
         }
         try (Repository repo = Repository.open(backend(endpoint, "team-a"), TestTrees.PASSWORD)) {

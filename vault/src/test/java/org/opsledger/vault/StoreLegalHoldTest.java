@@ -86,7 +86,7 @@ class StoreLegalHoldTest {
         Path data = dataWith("shared.bin", 1);
         LockingBackend store = lockingStore();
         try (Repository repo = Repository.init(store, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
-            SnapshotRef first = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef first = TestTrees.backup(repo, data);
             Files.write(data.resolve("only-second.bin"), TestTrees.random(2, 1_500_000));
             SnapshotRef second = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data).withFull(true));
 
@@ -118,7 +118,7 @@ class StoreLegalHoldTest {
         Path data = dataWith("evidence.bin", 3);
         LockingBackend store = lockingStore();
         try (Repository repo = Repository.init(store, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
-            SnapshotRef held = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef held = TestTrees.backup(repo, data);
             repo.hold(held, "matter C", "counsel");
             List<String> before = repo.objectsOf(held);
             new KeyEpochs(repo).rotate();

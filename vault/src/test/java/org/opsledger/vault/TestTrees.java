@@ -13,10 +13,13 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupOptions;
+import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.SnapshotRef;
 
 /** Builds real directory trees on disk and compares two of them byte for byte, mode for mode. */
 public final class TestTrees {
@@ -39,6 +42,11 @@ public final class TestTrees {
 
     public static BackupOptions options(Path... paths) {
         return BackupOptions.of(java.util.List.of(paths)).withAllowSameDevice(true); // tests live on one disk
+    }
+
+    /** One backup of {@code paths} with the test options, as `vault backup` makes it. */
+    public static SnapshotRef backup(Repository repo, Path... paths) {
+        return new Archiver(repo, new BackupProgress()).backup(options(paths));
     }
 
     public static byte[] random(long seed, int size) {

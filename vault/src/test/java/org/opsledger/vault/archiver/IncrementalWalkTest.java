@@ -38,7 +38,7 @@ class IncrementalWalkTest {
             Files.write(d.getParent().resolve("g.txt"), TestTrees.text(1000 + i, 100));
         }
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            TestTrees.backup(repo, data);
 
             Files.write(data.resolve("d007/sub/deeper/f.txt"), TestTrees.text(77, 999)); // changed deep down
             deleteTree(data.resolve("d100")); // vanished

@@ -14,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.TestTrees;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
-import org.opsledger.vault.archiver.Archiver;
-import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.RestoreResult;
@@ -104,9 +102,9 @@ class TreeCodecTest {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             assertThat(repo.config().version()).isEqualTo(2);
-            var first = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            var first = TestTrees.backup(repo, data);
             assertThat(TreeCodec.isBinary(repo.loadBlob(first.snapshot().tree()))).isTrue();
-            var again = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            var again = TestTrees.backup(repo, data);
             assertThat(again.snapshot().tree()).isEqualTo(first.snapshot().tree());
             assertThat(again.snapshot().summary().blobsAdded()).isZero();
         }
@@ -123,11 +121,11 @@ class TreeCodecTest {
         Files.writeString(dir.resolve("config"), config.replace("\"version\":2", "\"version\":1"));
         try (Repository repo = TestTrees.open(dir)) {
             assertThat(repo.config().version()).isEqualTo(1);
-            var first = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            var first = TestTrees.backup(repo, data);
             byte[] root = repo.loadBlob(first.snapshot().tree());
             assertThat(TreeCodec.isBinary(root)).isFalse();
             assertThat(root[0]).isEqualTo((byte) '{');
-            var again = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            var again = TestTrees.backup(repo, data);
             assertThat(again.snapshot().tree()).isEqualTo(first.snapshot().tree());
             RestoreResult r = new Restorer(repo, 2).restore(again, tmp.resolve("out"), List.of(), true);
             assertThat(r.ok()).as(r.toString()).isTrue();
