@@ -260,24 +260,19 @@ public final class Repository implements AutoCloseable {
     /** Reads the index files into the index again, if it was read: packs indexed since (by another process) are added. */
     public void loadIndex() {
         synchronized (indexLock) {
-            if (index != null) {
-                readIndexFiles(index); // not yet read: its first use reads them all
+            if (index != null) { // an index not yet read is read whole on its first use
+                readIndexFiles(index);
             }
         }
     }
 
     private void readIndexFiles(Index into) {
         for (String name : backend.list("index")) {
-            readIndexFile(name, into);
+            readIndexFile(name, backend.read(name), into);
         }
     }
 
-    /** Adds the packs that one index file lists to {@code into}. */
-    public void readIndexFile(String name, Index into) {
-        readIndexFile(name, backend.read(name), into);
-    }
-
-    /** As {@link #readIndexFile(String, Index)}, from the file's bytes as the caller read them (check first verifies their name). */
+    /** Adds the packs that one index file lists to {@code into}, from the file's bytes as the caller read them (check first verifies their name). */
     public void readIndexFile(String name, byte[] sealed, Index into) {
         byte[] json = openSealed(name, sealed, Sealing.Kind.INDEX);
         try {
@@ -583,10 +578,6 @@ public final class Repository implements AutoCloseable {
     }
 
     /** The plaintext of a sealed file. */
-    private byte[] openSealed(String name, Sealing.Kind kind) {
-        return openSealed(name, backend.read(name), kind);
-    }
-
     private byte[] openSealed(String name, byte[] sealed, Sealing.Kind kind) {
         try {
             SecretKey key = keys.dataKey(Sealing.epochOf(sealed, 0));
