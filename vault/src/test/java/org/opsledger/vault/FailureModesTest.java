@@ -2,6 +2,7 @@ package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
 
@@ -51,7 +53,7 @@ class FailureModesTest {
         assertThatThrownBy(() -> Vault.init(tmp.resolve("busy").toString(), TestTrees.PASSWORD, TestTrees.FAST_KDF, "a"))
                 .hasMessageContaining("not an empty directory");
         assertThatThrownBy(() -> Vault.init(tmp.resolve("r").toString(), TestTrees.PASSWORD, 1000, "a"))
-                .hasMessageContaining("at least 100000");
+                .hasMessageContaining("between 100000 and 10000000, got 1000");
     }
 
     @Test
@@ -119,5 +121,46 @@ class FailureModesTest {
             assertThatThrownBy(() -> repo.removeKeySlot(second)).hasMessageContaining("last key slot");
         }
         assertThatThrownBy(() -> TestTrees.open(repoDir)).hasMessageStartingWith("wrong password");
+    }
+
+    @Test
+    void keySlotFilesSomeoneElseWroteAreNeverTriedAndCanBeRemoved() throws Exception {
+        // IS.012 6.6.8: key slots are the plaintext part of a repository; anyone able to write to its store can add one
+        Path repoDir = tmp.resolve("repo");
+        TestTrees.newRepo(repoDir).close();
+        Path keys = repoDir.resolve("keys");
+        String real;
+        try (var files = Files.list(keys)) {
+            real = Files.readString(files.findFirst().orElseThrow());
+        }
+        Files.writeString(keys.resolve("00000garbage"), "{not json");
+        Files.writeString(keys.resolve("00001nosalt"), "{\"kdf\":\"pbkdf2-hmac-sha256\",\"iterations\":600000}");
+        Files.writeString(keys.resolve("00002costly"), real.replaceFirst("\"iterations\":\\d+", "\"iterations\":2000000000"));
+        Files.writeString(keys.resolve("00003scrypt"), real.replace("pbkdf2-hmac-sha256", "scrypt"));
+
+        try (Repository repo = TestTrees.open(repoDir)) { // the real slot still opens, without an hour of PBKDF2 first
+            String realId = repo.keySlots().stream().filter(k -> k.problem() == null).findFirst().orElseThrow().id();
+            assertThat(repo.keySlots()).extracting(Repository.KeySlotInfo::id, s -> String.valueOf(s.problem()))
+                    .containsExactlyInAnyOrder(
+                            tuple("00000garbage", "not a key slot: Unexpected character ('n' (code 110)): was expecting double-quote to start property name"),
+                            tuple("00001nosalt", "salt must be 16–64 bytes"),
+                            tuple("00002costly", "PBKDF2 iterations must be between 100000 and 10000000, got 2000000000"),
+                            tuple("00003scrypt", "unknown KDF \"scrypt\""),
+                            tuple(realId, "null"));
+            assertThatThrownBy(() -> repo.removeKeySlot(realId)).hasMessageContaining("last key slot");
+            repo.removeKeySlot("00002");
+            assertThat(repo.keySlots()).hasSize(4);
+            assertThatThrownBy(() -> repo.addKeySlot("x".toCharArray(), KeySlot.MAX_ITERATIONS + 1, "x"))
+                    .hasMessageContaining("between 100000 and 10000000");
+        }
+        assertThatThrownBy(() -> Vault.open(repoDir.toString(), "wrong".toCharArray()))
+                .hasMessageStartingWith("wrong password: no key slot of " + repoDir + " opens with it (skipped as unreadable: keys/00000garbage: not a key slot")
+                .hasMessageContaining("keys/00001nosalt: salt must be")
+                .hasMessageContaining("keys/00003scrypt: unknown KDF")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+
+        Files.writeString(repoDir.resolve("config"), "<config/>");
+        assertThatThrownBy(() -> TestTrees.open(repoDir)).isInstanceOf(VaultException.class)
+                .hasMessageStartingWith("the config of " + repoDir + " is not a vault repository's: Unexpected character ('<'");
     }
 }

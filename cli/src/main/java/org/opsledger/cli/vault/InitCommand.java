@@ -18,7 +18,7 @@ final class InitCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
-    @Option(names = "--kdf-iterations", description = "PBKDF2-HMAC-SHA256 iterations for the key slot (default ${DEFAULT-VALUE}, minimum 100000).",
+    @Option(names = "--kdf-iterations", description = "PBKDF2-HMAC-SHA256 iterations for the key slot (default ${DEFAULT-VALUE}; 100000 to 10000000).",
             defaultValue = "" + KeySlot.DEFAULT_ITERATIONS)
     int iterations;
 
@@ -35,9 +35,7 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (iterations < KeySlot.MIN_ITERATIONS) {
-            throw new CliException("--kdf-iterations must be at least " + KeySlot.MIN_ITERATIONS, 2);
-        }
+        RepoOptions.checkIterations(iterations);
         char[] password = repo.password();
         Repository from = null;
         if (chunkingFrom != null) {

@@ -40,14 +40,12 @@ final class KeyCommand implements Runnable {
         String label;
 
         @Option(names = "--kdf-iterations", defaultValue = "" + KeySlot.DEFAULT_ITERATIONS,
-                description = "PBKDF2-HMAC-SHA256 iterations (default ${DEFAULT-VALUE}).")
+                description = "PBKDF2-HMAC-SHA256 iterations (default ${DEFAULT-VALUE}; 100000 to 10000000).")
         int iterations;
 
         @Override
         public Integer call() {
-            if (iterations < KeySlot.MIN_ITERATIONS) {
-                throw new CliException("--kdf-iterations must be at least " + KeySlot.MIN_ITERATIONS, 2);
-            }
+            RepoOptions.checkIterations(iterations);
             char[] pw = RepoOptions.readPassword(newPasswordFile, "OPSLEDGER_VAULT_NEW_PASSWORD", "--new-password-file");
             try (Repository r = repo.open()) {
                 String id = r.addKeySlot(pw, iterations, label);
@@ -74,6 +72,10 @@ final class KeyCommand implements Runnable {
                     Output.json(slots);
                 } else {
                     for (var s : slots) {
+                        if (s.problem() != null) { // never tried when opening; `key remove` takes it away
+                            Output.out().printf("%s  unreadable: %s%n", s.id().length() > 8 ? s.id().substring(0, 8) : s.id(), s.problem());
+                            continue;
+                        }
                         Output.out().printf("%s  %-16s  %-16s  %s  %d iterations%n", s.id().substring(0, 8), s.label(), s.host(),
                                 SnapshotsCommand.TIME.format(s.created()), s.iterations());
                     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.opsledger.cli.CliException;
 import org.opsledger.vault.Vault;
+import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Option;
 
@@ -44,6 +45,14 @@ final class RepoOptions {
             return fromEnv.toCharArray();
         }
         throw new CliException("no password: pass " + option + " FILE or set " + env, 2);
+    }
+
+    /** --kdf-iterations of a new key slot, within the bounds every opening checks (docs/vault-format.md §3). */
+    static void checkIterations(int iterations) {
+        String problem = KeySlot.iterationsProblem(iterations);
+        if (problem != null) {
+            throw new CliException("--kdf-iterations: " + problem, 2);
+        }
     }
 
     String location() {

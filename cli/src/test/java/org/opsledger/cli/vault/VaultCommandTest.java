@@ -138,6 +138,17 @@ class VaultCommandTest {
         Run badClass = vault("backup", data.toString(), "--allow-same-device", "--classification", "secret-ish");
         assertThat(badClass.exit()).isEqualTo(2);
         assertThat(badClass.err().lines().toList()).hasSize(1);
+
+        Run costly = run("vault", "init", "--repo", tmp.resolve("costly").toString(), "--password-file", pw.toString(),
+                "--kdf-iterations", "20000000");
+        assertThat(costly.exit()).isEqualTo(2);
+        assertThat(costly.err().lines().toList())
+                .containsExactly("opsledger: --kdf-iterations: PBKDF2 iterations must be between 100000 and 10000000, got 20000000");
+        assertThat(tmp.resolve("costly")).doesNotExist();
+        Files.writeString(repo.resolve("keys/00000"), "garbage"); // written by someone else: listed, never tried
+        Run list = vault("key", "list");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).contains("00000  unreadable: not a key slot: Unrecognized token 'garbage'");
     }
 
     @Test

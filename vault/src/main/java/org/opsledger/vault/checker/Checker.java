@@ -79,8 +79,7 @@ public final class Checker {
                 continue;
             }
             try {
-                snapshots.add(new SnapshotRef(ObjectId.parse(name.substring(name.lastIndexOf('/') + 1)),
-                        repo.readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)));
+                snapshots.add(new SnapshotRef(Repository.idOfName(name), repo.readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)));
             } catch (VaultException e) {
                 errors.add(e.getMessage());
             }
@@ -93,8 +92,17 @@ public final class Checker {
             }
         }
         Set<ObjectId> stored = new HashSet<>();
+        List<String> strangers = new ArrayList<>();
         for (String name : repo.backend().list("data")) {
-            stored.add(ObjectId.parse(name.substring(name.lastIndexOf('/') + 1)));
+            ObjectId pack = Repository.idOfName(name);
+            if (pack == null) {
+                strangers.add(name);
+            } else {
+                stored.add(pack);
+            }
+        }
+        if (!strangers.isEmpty()) {
+            warnings.add(strangers.size() + " file(s) under data/ not named as packs, not the vault's (left alone): " + String.join(", ", strangers));
         }
         for (ObjectId pack : index.packs()) {
             if (!stored.contains(pack)) {
@@ -188,7 +196,11 @@ public final class Checker {
     }
 
     private static boolean authenticName(String name, byte[] stored, List<String> errors) {
-        ObjectId expected = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
+        ObjectId expected = Repository.idOfName(name);
+        if (expected == null) {
+            errors.add(name + " is not named by a 64-digit hex ID (not written by the vault)");
+            return false;
+        }
         if (!Sealing.sha256(stored).equals(expected)) {
             errors.add(name + " does not match its SHA-256 name (damaged or altered)");
             return false;

@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.VaultJson;
+import tools.jackson.core.JacksonException;
 
 /**
  * One password's wrapping of the master key (docs/vault-format.md §3): PBKDF2-HMAC-SHA256 turns the
@@ -16,10 +19,27 @@ public record KeySlot(String kdf, int iterations, byte[] salt, byte[] wrappedMas
     /** OWASP 2023 figure for PBKDF2-HMAC-SHA256; ≈0.13 s on one core here. */
     public static final int DEFAULT_ITERATIONS = 600_000;
     public static final int MIN_ITERATIONS = 100_000;
+    /**
+     * ≈2–4 s per unlock here. Key slots are plaintext files that anyone who can write to the store
+     * can add; without a bound one slot of 2^31 iterations would hold every open for an hour.
+     */
+    public static final int MAX_ITERATIONS = 10_000_000;
+    private static final int MIN_SALT = 16;
+    private static final int MAX_SALT = 64;
+    private static final int MASTER_KEY = 32;
+
+    /** Why a key slot may not have {@code iterations}, or null if it may. */
+    public static String iterationsProblem(int iterations) {
+        if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
+            return "PBKDF2 iterations must be between " + MIN_ITERATIONS + " and " + MAX_ITERATIONS + ", got " + iterations;
+        }
+        return null;
+    }
 
     public static KeySlot wrap(char[] password, byte[] masterKey, int iterations, String label, String host) {
-        if (iterations < MIN_ITERATIONS) {
-            throw new IllegalArgumentException("PBKDF2 iterations must be at least " + MIN_ITERATIONS + ", got " + iterations);
+        String problem = iterationsProblem(iterations);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         byte[] salt = Sealing.randomBytes(16);
         SecretKey kek = derive(password, salt, iterations);
@@ -27,11 +47,40 @@ public record KeySlot(String kdf, int iterations, byte[] salt, byte[] wrappedMas
         return new KeySlot(KDF, iterations, salt, wrapped, label, host, Instant.now());
     }
 
+    /**
+     * The slot stored in {@code json}, checked before any password is tried on it: a known KDF, iterations
+     * within bounds, a salt of 16–64 bytes and a wrapped key of the size {@link #wrap} writes.
+     *
+     * @throws VaultException naming what is wrong, in one line
+     */
+    public static KeySlot parse(byte[] json) {
+        KeySlot s;
+        try {
+            s = VaultJson.read(json, KeySlot.class);
+        } catch (JacksonException e) {
+            throw new VaultException("not a key slot: " + e.getOriginalMessage());
+        }
+        if (s == null) {
+            throw new VaultException("not a key slot: empty");
+        }
+        if (!KDF.equals(s.kdf())) {
+            throw new VaultException("unknown KDF " + (s.kdf() == null ? "(none)" : '"' + s.kdf() + '"'));
+        }
+        String problem = iterationsProblem(s.iterations());
+        if (problem != null) {
+            throw new VaultException(problem);
+        }
+        if (s.salt() == null || s.salt().length < MIN_SALT || s.salt().length > MAX_SALT) {
+            throw new VaultException("salt must be " + MIN_SALT + "–" + MAX_SALT + " bytes");
+        }
+        if (s.wrappedMasterKey() == null || s.wrappedMasterKey().length != MASTER_KEY + Sealing.OVERHEAD) {
+            throw new VaultException("wrapped master key must be " + (MASTER_KEY + Sealing.OVERHEAD) + " bytes");
+        }
+        return s;
+    }
+
     /** The master key if the password opens this slot. */
     public Optional<byte[]> unwrap(char[] password) {
-        if (!KDF.equals(kdf)) {
-            return Optional.empty();
-        }
         try {
             return Optional.of(Sealing.open(derive(password, salt, iterations), Sealing.Kind.KEY_SLOT,
                     wrappedMasterKey, 0, wrappedMasterKey.length));

@@ -179,8 +179,8 @@ public final class Pruner {
             repo.backend().list("condemned").forEach(n -> stillCondemned.add(n.substring(n.lastIndexOf('/') + 1)));
             List<String> orphanNames = new ArrayList<>();
             for (String name : repo.backend().list("data")) {
-                String hex = name.substring(name.lastIndexOf('/') + 1);
-                if (!after.packs().contains(ObjectId.parse(hex)) && !stillCondemned.contains(hex)) {
+                ObjectId pack = Repository.idOfName(name); // null: not a pack, not the vault's to delete
+                if (pack != null && !after.packs().contains(pack) && !stillCondemned.contains(pack.hex())) {
                     orphanNames.add(name);
                 }
             }

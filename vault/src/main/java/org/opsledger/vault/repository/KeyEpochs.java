@@ -129,8 +129,8 @@ public final class KeyEpochs {
             int orphans = 0;
             Index after = repo.freshIndex();
             for (String name : repo.backend().list("data")) {
-                ObjectId p = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
-                if (!after.packs().contains(p)) {
+                ObjectId p = Repository.idOfName(name); // null: not a pack, not the vault's to delete
+                if (p != null && !after.packs().contains(p)) {
                     byte[] bytes = repo.backend().read(name);
                     if (bytes.length < PackReaderTrailer.MIN || PackReader.epoch(bytes) == epoch) {
                         repo.backend().delete(name);

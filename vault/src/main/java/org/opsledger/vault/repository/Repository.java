@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
 import org.opsledger.vault.snapshot.TreeCodec;
+import tools.jackson.core.JacksonException;
 
 /** An opened repository. Blob saving is thread-safe; call {@link #flush()} before writing a snapshot. */
 public final class Repository implements AutoCloseable {
@@ -165,23 +167,49 @@ public final class Repository implements AutoCloseable {
         if (!backend.exists("config")) {
             throw new VaultException("no vault repository at " + backend.location());
         }
-        RepositoryConfig config = VaultJson.read(backend.read("config"), RepositoryConfig.class);
-        if (config.version() < 1 || config.version() > RepositoryConfig.VERSION) {
-            throw new VaultException("repository format version " + config.version() + " is not supported (this build reads 1 to " + RepositoryConfig.VERSION + ")");
+        RepositoryConfig config;
+        try {
+            config = VaultJson.read(backend.read("config"), RepositoryConfig.class);
+        } catch (JacksonException e) {
+            throw new VaultException("the config of " + backend.location() + " is not a vault repository's: " + e.getOriginalMessage());
         }
+        if (config == null || config.version() < 1 || config.version() > RepositoryConfig.VERSION) {
+            throw new VaultException("repository format version " + (config == null ? "(none)" : config.version())
+                    + " is not supported (this build reads 1 to " + RepositoryConfig.VERSION + ")");
+        }
+        List<SlotFile> slots = readKeySlots(backend);
         byte[] masterKey = null;
-        for (String name : backend.list("keys")) {
-            KeySlot slot = VaultJson.read(backend.read(name), KeySlot.class);
-            var mk = slot.unwrap(password);
+        // cheapest first: a costly slot that anyone able to write to the store could add delays no password that opens another
+        for (SlotFile f : slots.stream().filter(f -> f.slot() != null).sorted(Comparator.comparingInt(f -> f.slot().iterations())).toList()) {
+            var mk = f.slot().unwrap(password);
             if (mk.isPresent()) {
                 masterKey = mk.get();
                 break;
             }
         }
         if (masterKey == null) {
-            throw new VaultException("wrong password: no key slot of " + backend.location() + " opens with it");
+            List<String> skipped = slots.stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem()).toList();
+            throw new VaultException("wrong password: no key slot of " + backend.location() + " opens with it"
+                    + (skipped.isEmpty() ? "" : " (skipped as unreadable: " + String.join("; ", skipped) + ")"));
         }
         return new Repository(backend, config, masterKey, readKeyring(backend, masterKey), compressionLevel);
+    }
+
+    /** A file under {@code keys/}: its slot, or why it is not one (never tried with a password). */
+    private record SlotFile(String name, KeySlot slot, String problem) {
+    }
+
+    private static List<SlotFile> readKeySlots(Backend backend) {
+        List<SlotFile> out = new ArrayList<>();
+        for (String name : backend.list("keys")) {
+            byte[] json = backend.read(name); // a storage failure stays one: it is not the slot's
+            try {
+                out.add(new SlotFile(name, KeySlot.parse(json), null));
+            } catch (VaultException e) {
+                out.add(new SlotFile(name, null, e.getMessage()));
+            }
+        }
+        return out;
     }
 
     private static Keyring readKeyring(Backend backend, byte[] masterKey) {
@@ -439,6 +467,18 @@ public final class Repository implements AutoCloseable {
         return "data/" + hex.substring(0, 2) + "/" + hex;
     }
 
+    /**
+     * The ID a repository file is named by (its last path segment), or null when that is not 64 hex
+     * digits: a file the vault did not write, which check reports and prune and retire leave alone.
+     */
+    public static ObjectId idOfName(String name) {
+        try {
+            return ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
+        } catch (IllegalArgumentException notAnId) {
+            return null;
+        }
+    }
+
     public byte[] loadBlob(ObjectId id) {
         return loadBlob(id, index());
     }
@@ -599,8 +639,12 @@ public final class Repository implements AutoCloseable {
         List<SnapshotRef> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         for (String name : backend.list("snapshots")) {
+            ObjectId id = idOfName(name);
+            if (id == null) {
+                bad.add(name + ": not named by a snapshot ID (not written by the vault)");
+                continue;
+            }
             try {
-                ObjectId id = ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
                 out.add(new SnapshotRef(id, readSealed(name, Sealing.Kind.SNAPSHOT, Snapshot.class)));
             } catch (BackendException e) {
                 throw e; // the store failed, not the file: an error, never a shorter list
@@ -739,7 +783,7 @@ public final class Repository implements AutoCloseable {
                 if (l.refreshed().isAfter(cutoff)) {
                     live.add(l);
                 }
-            } catch (BackendException | tools.jackson.core.JacksonException gone) {
+            } catch (BackendException | JacksonException gone) {
                 // released between list and read, or half-visible: not a live lock
             }
         }
@@ -766,14 +810,17 @@ public final class Repository implements AutoCloseable {
 
     // ---------------------------------------------------------------- key slots and epochs
 
-    public record KeySlotInfo(String id, String label, String host, Instant created, int iterations) {
+    /** A key slot as listed; {@code problem} says why an unreadable one is never tried (its other fields are then null or 0). */
+    public record KeySlotInfo(String id, String label, String host, Instant created, int iterations, String problem) {
     }
 
     public List<KeySlotInfo> keySlots() {
         List<KeySlotInfo> out = new ArrayList<>();
-        for (String name : backend.list("keys")) {
-            KeySlot s = VaultJson.read(backend.read(name), KeySlot.class);
-            out.add(new KeySlotInfo(name.substring(5), s.label(), s.host(), s.created(), s.iterations()));
+        for (SlotFile f : readKeySlots(backend)) {
+            String id = f.name().substring("keys/".length());
+            KeySlot s = f.slot();
+            out.add(s == null ? new KeySlotInfo(id, null, null, null, 0, f.problem())
+                    : new KeySlotInfo(id, s.label(), s.host(), s.created(), s.iterations(), null));
         }
         return out;
     }
@@ -790,7 +837,8 @@ public final class Repository implements AutoCloseable {
         if (match.size() != 1 || idOrPrefix.isEmpty()) {
             throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix : "key slot prefix " + idOrPrefix + " is ambiguous");
         }
-        if (slots.size() == 1) {
+        // an unreadable slot may always go; a readable one only while another readable one stays
+        if (match.getFirst().problem() == null && slots.stream().filter(s -> s.problem() == null).count() == 1) {
             throw new VaultException("refusing to remove the last key slot: the repository would be unreadable");
         }
         backend.delete("keys/" + match.getFirst().id());

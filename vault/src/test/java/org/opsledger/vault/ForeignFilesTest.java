@@ -1,0 +1,62 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.checker.CheckResult;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.repository.KeyEpochs;
+import org.opsledger.vault.repository.Repository;
+
+/** Files the vault did not write, in the directories it reads: check names them, nothing deletes them. */
+class ForeignFilesTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void checkNamesFilesTheVaultDidNotWriteAndPruneAndRetireLeaveThemAlone() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "quarterly numbers\n".repeat(1_000));
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            TestTrees.backup(repo, data);
+        }
+        Path packDir;
+        try (Stream<Path> dirs = Files.list(repoDir.resolve("data"))) {
+            packDir = dirs.findFirst().orElseThrow();
+        }
+        Path note = Files.writeString(packDir.resolve("notes.txt"), "an operator's note");
+        String noteName = "data/" + packDir.getFileName() + "/notes.txt";
+        Files.writeString(repoDir.resolve("snapshots/README"), "not a snapshot");
+        Files.writeString(repoDir.resolve("index/zz"), "not an index");
+
+        try (Repository repo = TestTrees.open(repoDir)) {
+            CheckResult r = new Checker(repo, 2).check(100); // names each one, and still checks the rest
+            assertThat(r.errors()).containsExactlyInAnyOrder(
+                    "index/zz is not named by a 64-digit hex ID (not written by the vault)",
+                    "snapshots/README is not named by a 64-digit hex ID (not written by the vault)");
+            assertThat(r.warnings()).contains("1 file(s) under data/ not named as packs, not the vault's (left alone): " + noteName);
+            assertThat(r.snapshots()).isEqualTo(1);
+            assertThat(r.packsRead()).isEqualTo(r.packs()).isPositive();
+            Repository.SnapshotListing listing = repo.listSnapshots();
+            assertThat(listing.readable()).hasSize(1);
+            assertThat(listing.unreadable()).containsExactly("snapshots/README: not named by a snapshot ID (not written by the vault)");
+        }
+
+        Files.delete(repoDir.resolve("snapshots/README"));
+        Files.delete(repoDir.resolve("index/zz"));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            new Pruner(repo).prune(); // deletes the packs no index names: never a file that is not a pack
+            new KeyEpochs(repo).rotate();
+            new KeyEpochs(repo).retire(1); // deletes unindexed packs of the retired epoch: not this either
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+        assertThat(note).hasContent("an operator's note");
+    }
+}
