@@ -4,16 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.checker.CheckResult;
 import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.PruneResult;
 import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
 
-/** Files the vault did not write, in the directories it reads: check names them, nothing deletes them. */
+/** Files the vault did not write, in the directories it reads: check names them, nothing deletes them, none stops it. */
 class ForeignFilesTest {
 
     @TempDir
@@ -58,5 +63,36 @@ class ForeignFilesTest {
             assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
         }
         assertThat(note).hasContent("an operator's note");
+    }
+
+    @Test
+    void lockFilesNoProcessKeepsAreIgnoredSoPruneStillDeletesCondemnedPacks() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.write(data.resolve("old.bin"), TestTrees.random(1, 300_000));
+        Path repoDir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            TestTrees.backup(repo, data);
+            Files.delete(data.resolve("old.bin"));
+            TestTrees.backup(repo, data);
+            new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(null, 1, 0, 0, 0), Instant.now());
+        }
+        Path locks = repoDir.resolve("locks");
+        Files.writeString(locks.resolve("forever"), // a backup "started" in 1970 and "refreshed" in 3000
+                "{\"kind\":\"backup\",\"host\":\"x\",\"pid\":1,\"started\":\"1970-01-01T00:00:00Z\",\"refreshed\":\"3000-01-01T00:00:00Z\"}");
+        Files.writeString(locks.resolve("incomplete"), "{\"pid\":1}");
+        Files.writeString(locks.resolve("garbage"), "garbage");
+
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.liveLocks()).isEmpty();
+            assertThat(new Checker(repo, 2).check(0).warnings()).contains(
+                    "lock file locks/forever: refreshed 3000-01-01T00:00:00Z, more than 5 minutes ahead of this clock: "
+                            + "not counted as a running backup or prune (remove it if no process keeps it)",
+                    "lock file locks/incomplete: incomplete (kind, started and refreshed are required): "
+                            + "not counted as a running backup or prune (remove it if no process keeps it)");
+            PruneResult r = new Pruner(repo).prune();
+            assertThat(r.packsWaiting()).isZero();
+            assertThat(r.packsDeleted()).as("old.bin's pack, condemned and deleted in one run").isPositive();
+        }
+        assertThat(locks.resolve("forever")).exists(); // left for the operator, as every unreadable lock file
     }
 }

@@ -125,6 +125,9 @@ public final class Checker {
         if (!condemned.isEmpty()) {
             warnings.add(condemned.size() + " pack(s) condemned by prune, awaiting deletion");
         }
+        for (String lock : repo.ignoredLocks()) {
+            warnings.add("lock file " + lock + ": not counted as a running backup or prune (remove it if no process keeps it)");
+        }
         if (repo.backend() instanceof LocalBackend local && !local.leftoverTemporaryFiles().isEmpty()) {
             warnings.add(local.leftoverTemporaryFiles().size() + " temporary file(s) from an interrupted write (never read)");
         }

@@ -775,37 +775,61 @@ public final class Repository implements AutoCloseable {
 
     /** Locks refreshed within the last five minutes. */
     public List<LockRecord> liveLocks() {
-        List<LockRecord> live = new ArrayList<>();
         Instant cutoff = Instant.now().minus(LOCK_STALE_AFTER);
-        for (String name : backend.list("locks")) {
-            try {
-                LockRecord l = VaultJson.read(backend.read(name), LockRecord.class);
-                if (l.refreshed().isAfter(cutoff)) {
-                    live.add(l);
-                }
-            } catch (BackendException | JacksonException gone) {
-                // released between list and read, or half-visible: not a live lock
-            }
-        }
-        return live;
+        return readLocks().stream().filter(f -> f.lock() != null && f.lock().refreshed().isAfter(cutoff)).map(LockFile::lock).toList();
     }
 
-    /** Removes lock files not refreshed for five minutes (their process died). */
+    /** Lock files no process keeps, counted as no running backup or prune: each as "name: why" (for check). */
+    public List<String> ignoredLocks() {
+        return readLocks().stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem()).toList();
+    }
+
+    /** Removes lock files not refreshed for five minutes (their process died); ignored ones are left for the operator. */
     public int removeStaleLocks() {
         int n = 0;
         Instant cutoff = Instant.now().minus(LOCK_STALE_AFTER);
-        for (String name : backend.list("locks")) {
-            try {
-                LockRecord l = VaultJson.read(backend.read(name), LockRecord.class);
-                if (!l.refreshed().isAfter(cutoff)) {
-                    backend.delete(name);
-                    n++;
-                }
-            } catch (RuntimeException ignored) {
-                // unreadable lock files are left for the operator
+        for (LockFile f : readLocks()) {
+            if (f.lock() != null && !f.lock().refreshed().isAfter(cutoff)) {
+                backend.delete(f.name());
+                n++;
             }
         }
         return n;
+    }
+
+    /** A lock file: its record, or why it is ignored. */
+    private record LockFile(String name, LockRecord lock, String problem) {
+    }
+
+    /**
+     * Every lock file still there. Lock files are plaintext that anyone able to write to the store can
+     * add: one that does not parse, lacks a field, or was refreshed more than five minutes ahead of this
+     * clock (the skew hosts are kept within, §10) is ignored; it would otherwise count as a backup running
+     * for ever, and prune would never delete a condemned pack.
+     */
+    private List<LockFile> readLocks() {
+        List<LockFile> out = new ArrayList<>();
+        Instant latest = Instant.now().plus(LOCK_STALE_AFTER);
+        for (String name : backend.list("locks")) {
+            LockRecord l;
+            try {
+                l = VaultJson.read(backend.read(name), LockRecord.class);
+            } catch (BackendException released) {
+                continue; // released between list and read
+            } catch (JacksonException e) {
+                out.add(new LockFile(name, null, "unreadable (" + e.getOriginalMessage() + ")"));
+                continue;
+            }
+            if (l == null || l.kind() == null || l.started() == null || l.refreshed() == null) {
+                out.add(new LockFile(name, null, "incomplete (kind, started and refreshed are required)"));
+            } else if (l.refreshed().isAfter(latest)) {
+                out.add(new LockFile(name, null, "refreshed " + l.refreshed() + ", more than " + LOCK_STALE_AFTER.toMinutes()
+                        + " minutes ahead of this clock"));
+            } else {
+                out.add(new LockFile(name, l, null));
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- key slots and epochs
