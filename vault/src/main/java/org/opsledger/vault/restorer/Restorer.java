@@ -63,6 +63,7 @@ public final class Restorer {
         Plan plan = new Plan();
         collect(repo.loadTree(snapshot.snapshot().tree()), base, base, "", inc, plan);
         repo.forgetTreePacks(); // every file is planned: no tree is read again
+        refuseTakenPaths(base, plan);
         Lender buffers = new Lender(); // this restore's buffers, gone with it
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
         List<String> failures = verify ? Collections.synchronizedList(new ArrayList<>()) : List.of();
@@ -152,6 +153,38 @@ public final class Restorer {
         final List<Entry> symlinks = new ArrayList<>();
         final List<String> refused = new ArrayList<>();
 
+    }
+
+    /**
+     * Restore never overwrites: a target that already holds one of the snapshot's names (anything but a
+     * directory where the snapshot has a directory) is refused before anything is written, rather than
+     * failing halfway with part of the tree created. A target that is new or empty needs no look.
+     */
+    private static void refuseTakenPaths(Path base, Plan plan) {
+        try (var existing = Files.list(base)) {
+            if (existing.findAny().isEmpty()) {
+                return;
+            }
+        } catch (IOException e) {
+            throw new VaultException("cannot read restore target " + base + ": " + e.getMessage(), e);
+        }
+        List<Path> taken = new ArrayList<>();
+        for (Entry d : plan.dirs) {
+            if (Files.exists(d.path, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(d.path, LinkOption.NOFOLLOW_LINKS)) {
+                taken.add(d.path);
+            }
+        }
+        for (List<Entry> entries : List.of(plan.symlinks, plan.files, plan.links)) {
+            for (Entry e : entries) {
+                if (Files.exists(e.path, LinkOption.NOFOLLOW_LINKS)) {
+                    taken.add(e.path);
+                }
+            }
+        }
+        if (!taken.isEmpty()) {
+            throw new VaultException("restore target " + base + " already holds " + taken.size() + " of the snapshot's paths (first "
+                    + taken.getFirst() + "); restore never overwrites: restore into a new or empty directory, or move those away");
+        }
     }
 
     /** Walks the tree and plans every directory, symlink and file; {@link #createAll} creates them. */

@@ -68,8 +68,7 @@ class RestoreVerifyTest {
     void verifyHashesBlobsLargerThanItsReadSliceAcrossFilesOfManyBlobs() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data")); // an 11 MiB random file: ≈1 MiB chunks, some above the 1 MiB slice
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            SnapshotRef snap = new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
-                    .backup(TestTrees.options(data));
+            SnapshotRef snap = TestTrees.backup(repo, data);
             assertThat(repo.index().entries().values()).anyMatch(e -> e.rawLength() > 1024 * 1024);
             RestoreResult ok = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
             assertThat(ok.verifyFailures()).isEmpty();
@@ -103,8 +102,7 @@ class RestoreVerifyTest {
         }
         Files.setLastModifiedTime(data.resolve("wide"), java.nio.file.attribute.FileTime.fromMillis(1_500_000_000_000L));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            SnapshotRef snap = new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
-                    .backup(TestTrees.options(data));
+            SnapshotRef snap = TestTrees.backup(repo, data);
             RestoreResult r = new Restorer(repo, 3).restore(snap, tmp.resolve("out"), List.of(), true);
             assertThat(r.verifyFailures()).isEmpty();
             assertThat(r.files()).isEqualTo(12 + 600);
@@ -114,16 +112,19 @@ class RestoreVerifyTest {
     }
 
     @Test
-    void aFileAlreadyAtATargetPathFailsTheRestoreInsteadOfBeingOverwritten() throws Exception {
+    void aFileAlreadyAtATargetPathFailsTheRestoreBeforeAnythingIsWritten() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            SnapshotRef snap = new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
-                    .backup(TestTrees.options(data));
+            SnapshotRef snap = TestTrees.backup(repo, data);
             Files.createDirectories(tmp.resolve("out/data"));
             Files.writeString(tmp.resolve("out/data/big.bin"), "mine");
             assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), false))
-                    .hasMessageContaining("cannot create").hasMessageContaining("big.bin");
+                    .hasMessage("restore target " + tmp.resolve("out") + " already holds 1 of the snapshot's paths (first "
+                            + tmp.resolve("out/data/big.bin") + "); restore never overwrites: restore into a new or empty directory, or move those away");
             assertThat(Files.readString(tmp.resolve("out/data/big.bin"))).isEqualTo("mine");
+            try (var left = Files.list(tmp.resolve("out/data"))) {
+                assertThat(left.toList()).containsExactly(tmp.resolve("out/data/big.bin")); // not a file, link or directory more
+            }
         }
     }
 }
