@@ -1,6 +1,7 @@
 package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +34,12 @@ class CopyTest {
             long after = longTerm.backend().list("data").stream().mapToLong(longTerm.backend()::size).sum();
             assertThat(after - before).as("deduplicated in the target").isLessThan(20_000);
             assertThat(new Checker(longTerm, 2).check(100).errors()).isEmpty();
+
+            try (Repository again = TestTrees.open(tmp.resolve("near"))) { // the same repository, opened twice
+                assertThatThrownBy(() -> new Copier(near, again)).isInstanceOf(VaultException.class)
+                        .hasMessage("the target " + tmp.resolve("near") + " is the source repository, or a copy of its files (same repository ID "
+                                + near.config().id() + "): copy to another repository");
+            }
         }
         try (Repository longTerm = TestTrees.open(tmp.resolve("long"))) {
             var r = new org.opsledger.vault.restorer.Restorer(longTerm, 2).restore(longTerm.findSnapshot("latest"), tmp.resolve("out"), List.of(), true);

@@ -1,6 +1,7 @@
 package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,12 @@ class RestoreRoundTripTest {
             assertThat(ok.ok()).isTrue();
             assertThat(Files.exists(tmp.resolve("out2/data/big.bin"))).isFalse();
             assertThat(Files.exists(tmp.resolve("out2/data/docs/manual.txt"))).isTrue();
+
+            SnapshotRef latest = repo.findSnapshot("latest");
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(latest, tmp.resolve("out3"), List.of("data/docs", "data/dcos"), false))
+                    .hasMessage("the include path data/dcos matches nothing in snapshot " + latest.shortId()
+                            + " (`vault ls " + latest.shortId() + "` lists its paths)");
+            assertThat(tmp.resolve("out3")).doesNotExist(); // refused before the target was made
         }
     }
 

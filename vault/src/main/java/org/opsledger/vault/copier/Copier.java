@@ -34,6 +34,10 @@ public final class Copier {
     private final java.util.Set<ObjectId> copiedBlobs = new java.util.HashSet<>();
 
     public Copier(Repository source, Repository target) {
+        if (source.config().id().equals(target.config().id())) { // a copy into itself would only duplicate its snapshots
+            throw new VaultException("the target " + target.backend().location() + " is the source repository, or a copy of its files"
+                    + " (same repository ID " + source.config().id() + "): copy to another repository");
+        }
         this.source = source;
         this.target = target;
         this.sameChunking = source.sameChunkingAs(target);

@@ -13,8 +13,10 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -54,16 +56,22 @@ public final class Restorer {
     public RestoreResult restore(SnapshotRef snapshot, Path target, List<String> includes, boolean verify) {
         org.opsledger.vault.crypto.Sealing.warmUp(false); // on the spare core while the trees are read
         Path base = target.toAbsolutePath().normalize();
+        List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
+        Plan plan = new Plan();
+        collect(repo.loadTree(snapshot.snapshot().tree()), base, base, "", inc, plan);
+        repo.forgetTreePacks(); // every file is planned: no tree is read again
+        for (String i : inc) { // a mistyped path restores nothing: an error, not "restored 0 files"
+            if (!plan.included.contains(i)) {
+                throw new VaultException("the include path " + i + " matches nothing in snapshot " + snapshot.shortId()
+                        + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
+            }
+        }
+        refuseTakenPaths(base, plan);
         try {
             Files.createDirectories(base);
         } catch (IOException e) {
             throw new VaultException("cannot create restore target " + base + ": " + e.getMessage(), e);
         }
-        List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
-        Plan plan = new Plan();
-        collect(repo.loadTree(snapshot.snapshot().tree()), base, base, "", inc, plan);
-        repo.forgetTreePacks(); // every file is planned: no tree is read again
-        refuseTakenPaths(base, plan);
         Lender buffers = new Lender(); // this restore's buffers, gone with it
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
         List<String> failures = verify ? Collections.synchronizedList(new ArrayList<>()) : List.of();
@@ -152,6 +160,8 @@ public final class Restorer {
         final List<Entry> dirs = new ArrayList<>();
         final List<Entry> symlinks = new ArrayList<>();
         final List<String> refused = new ArrayList<>();
+        /** The --include paths that matched a node. */
+        final Set<String> included = new HashSet<>();
 
     }
 
@@ -161,6 +171,9 @@ public final class Restorer {
      * failing halfway with part of the tree created. A target that is new or empty needs no look.
      */
     private static void refuseTakenPaths(Path base, Plan plan) {
+        if (!Files.exists(base)) {
+            return;
+        }
         try (var existing = Files.list(base)) {
             if (existing.findAny().isEmpty()) {
                 return;
@@ -200,7 +213,11 @@ public final class Restorer {
                 plan.refused.add(display);
                 continue;
             }
-            boolean inside = includes.isEmpty() || includes.stream().anyMatch(i -> display.equals(i) || display.startsWith(i + "/"));
+            String included = includes.stream().filter(i -> display.equals(i) || display.startsWith(i + "/")).findFirst().orElse(null);
+            if (included != null) {
+                plan.included.add(included);
+            }
+            boolean inside = includes.isEmpty() || included != null;
             boolean onTheWay = !inside && n.type() == NodeType.DIR
                     && includes.stream().anyMatch(i -> i.startsWith(display + "/"));
             if (!inside && !onTheWay) {
