@@ -125,4 +125,36 @@ class RestoreRoundTripTest {
             assertThat(s.snapshot().summary().bytesRead()).isGreaterThan(17L * 1024 * 1024);
         }
     }
+
+    @Test
+    void namesAndLinkTargetsThatAreNotUtf8ComeBackByteForByte() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        // Latin-1 names as older file servers wrote them: \351 is é in Latin-1 and not UTF-8; the first two differ
+        // only in a byte that is not UTF-8 (the JDK shows both as "caf\uFFFD"); the third is é in UTF-8
+        sh(data, "printf one > \"$(printf 'caf\\351')\"; printf two > \"$(printf 'caf\\350')\"; printf three > \"$(printf 'caf\\303\\251')\";"
+                + " mkdir \"$(printf 'dir\\377')\"; printf four > \"$(printf 'dir\\377/f\\376')\";"
+                + " ln -s \"$(printf '../caf\\351')\" \"$(printf 'dir\\377/link\\375')\"");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef first = TestTrees.backup(repo, data);
+            RestoreResult r = new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true);
+            assertThat(r.verifyFailures()).isEmpty();
+            assertThat(r.files()).isEqualTo(4);
+            assertThat(r.symlinks()).isEqualTo(1);
+            assertThat(sh(tmp.resolve("out/data"), LISTING)).isEqualTo(sh(data, LISTING));
+
+            SnapshotRef second = TestTrees.backup(repo, data); // each file found again by its exact name
+            assertThat(second.snapshot().summary().filesUnchanged()).isEqualTo(4);
+        }
+    }
+
+    /** Every name's bytes, size, link target and mode, then a hash of every file's bytes in name order. */
+    private static final String LISTING = "LC_ALL=C find . -printf '%P|%s|%l|%m\\n' | LC_ALL=C sort | od -An -tx1;"
+            + " LC_ALL=C find . -type f -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum";
+
+    private static String sh(Path dir, String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import picocli.CommandLine.Command;
@@ -44,7 +45,7 @@ final class LsCommand implements Callable<Integer> {
 
     private static void walk(Repository r, ObjectId tree, String dir, List<Map<String, Object>> rows) {
         for (Node n : r.loadTree(tree).nodes()) {
-            String path = dir + "/" + n.name();
+            String path = dir + "/" + FileNames.display(n.name());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("path", path);
             row.put("type", n.type().json());
@@ -52,7 +53,7 @@ final class LsCommand implements Callable<Integer> {
             row.put("size", n.size());
             row.put("mtime", Instant.ofEpochSecond(0, n.mtime()));
             if (n.linkTarget() != null) {
-                row.put("linkTarget", n.linkTarget());
+                row.put("linkTarget", FileNames.display(n.linkTarget()));
             }
             rows.add(row);
             if (n.type() == NodeType.DIR && n.subtree() != null) {

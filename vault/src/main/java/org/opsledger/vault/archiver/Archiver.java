@@ -31,6 +31,7 @@ import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.ExtendedAttributes;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.Snapshot;
@@ -74,12 +75,12 @@ public final class Archiver {
             if (abs.getFileName() == null) {
                 throw new VaultException("cannot back up the filesystem root itself; name its directories");
             }
-            if (!names.add(abs.getFileName().toString())) {
+            if (!names.add(FileNames.nameOf(abs))) {
                 throw new VaultException("two paths end in the same name " + abs.getFileName() + "; back them up separately");
             }
             paths.add(abs);
         }
-        paths.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        paths.sort(Comparator.comparing(FileNames::nameOf));
         refuseSameDevice(paths, options.allowSameDevice());
         List<String> pathStrings = paths.stream().map(Path::toString).toList();
         String host = Repository.hostname();
@@ -97,7 +98,7 @@ public final class Archiver {
             Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full());
             List<CompletableFuture<Node>> roots = new ArrayList<>();
             for (Path p : paths) {
-                CompletableFuture<Node> n = walk.node(p, p.getFileName().toString(), parentRoot.get(p.getFileName().toString()));
+                CompletableFuture<Node> n = walk.node(p, FileNames.nameOf(p), parentRoot.get(FileNames.nameOf(p)));
                 if (n != null) {
                     roots.add(n);
                 }
@@ -263,7 +264,7 @@ public final class Archiver {
                 }
                 case 0120000 -> {
                     try {
-                        String target = Files.readSymbolicLink(p).toString();
+                        String target = FileNames.linkTargetOf(Files.readSymbolicLink(p));
                         return CompletableFuture.completedFuture(new Node(name, NodeType.SYMLINK, meta.mode(), meta.mtime(),
                                 meta.ctime(), meta.inode(), meta.device(), meta.uid(), meta.gid(), 0, null, null, target));
                     } catch (IOException e) {
@@ -362,7 +363,7 @@ public final class Archiver {
             ObjectId unchangedId = parentNode == null ? null : parentNode.subtree();
             List<Path> entries;
             try (Stream<Path> s = Files.list(dir)) {
-                entries = s.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+                entries = s.sorted(Comparator.comparing(FileNames::nameOf)).toList();
             } catch (IOException e) {
                 skipped(dir, e);
                 if (e instanceof NoSuchFileException) {
@@ -372,7 +373,7 @@ public final class Archiver {
             }
             List<CompletableFuture<Node>> children = new ArrayList<>(entries.size());
             for (Path e : entries) {
-                String name = e.getFileName().toString();
+                String name = FileNames.nameOf(e);
                 CompletableFuture<Node> n = node(e, name, parentChildren.get(name));
                 if (n != null) {
                     children.add(n);

@@ -35,6 +35,7 @@ import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.DamagedBlobException;
 import org.opsledger.vault.repository.Decompressors;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.Snapshot;
@@ -450,16 +451,17 @@ public final class Checker {
         }
         boolean whole = true;
         for (Node n : tree.nodes()) {
+            String path = dir + "/" + FileNames.display(String.valueOf(n.name())); // named in reports and JSON
             if (n.type() == NodeType.DIR && n.subtree() != null) {
-                whole &= walk(s, n.subtree(), dir + "/" + n.name(), w);
+                whole &= walk(s, n.subtree(), path, w);
             } else if (n.type() == NodeType.FILE && n.content() != null) {
                 for (ObjectId b : n.content()) {
                     if (!w.index().contains(b)) {
-                        w.errors().add("snapshot " + s.shortId() + " " + dir + "/" + n.name() + ": blob " + b.shortHex()
+                        w.errors().add("snapshot " + s.shortId() + " " + path + ": blob " + b.shortHex()
                                 + " missing from the index");
                         whole = false;
                     } else if (w.damaged().containsKey(b)) {
-                        w.users().computeIfAbsent(b, k -> new TreeSet<>()).add(dir + "/" + n.name());
+                        w.users().computeIfAbsent(b, k -> new TreeSet<>()).add(path);
                         w.snapshotsOf().computeIfAbsent(b, k -> new LinkedHashSet<>()).add(s.shortId());
                         whole = false;
                     }

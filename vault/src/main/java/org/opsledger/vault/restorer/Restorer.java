@@ -28,6 +28,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.ExtendedAttributes;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -203,12 +204,13 @@ public final class Restorer {
     /** Walks the tree and plans every directory, symlink and file; {@link #createAll} creates them. */
     private void collect(Tree tree, Path base, Path dir, String relDir, List<String> includes, Plan plan) {
         for (Node n : tree.nodes()) {
-            String display = relDir.isEmpty() ? String.valueOf(n.name()) : relDir + "/" + n.name();
+            String shown = n.name() == null ? "null" : FileNames.display(n.name()); // for people, --include and JSON
+            String display = relDir.isEmpty() ? shown : relDir + "/" + shown;
             if (!Node.isSafeName(n.name())) {
                 plan.refused.add(display); // a crafted name ("..", "a/b", "/etc") never reaches the filesystem
                 continue;
             }
-            Path path = dir.resolve(n.name());
+            Path path = FileNames.resolve(dir, n.name());
             if (!path.normalize().startsWith(base) || !path.getParent().equals(dir)) {
                 plan.refused.add(display);
                 continue;
@@ -265,7 +267,7 @@ public final class Restorer {
                 }
             });
         }
-        inParallel(plan.symlinks, pool, l -> Files.createSymbolicLink(l.path, Path.of(l.node.linkTarget())));
+        inParallel(plan.symlinks, pool, l -> Files.createSymbolicLink(l.path, FileNames.linkTarget(l.node.linkTarget())));
         inParallel(plan.files, pool, f -> Files.newByteChannel(f.path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close());
     }
@@ -529,9 +531,9 @@ public final class Restorer {
 
     private static void verifySymlink(Entry s, List<String> failures) {
         try {
-            String target = Files.readSymbolicLink(s.path).toString();
+            String target = FileNames.linkTargetOf(Files.readSymbolicLink(s.path));
             if (!target.equals(s.node.linkTarget())) {
-                failures.add(s.rel + ": symlink points to " + target + ", expected " + s.node.linkTarget());
+                failures.add(s.rel + ": symlink points to " + FileNames.display(target) + ", expected " + FileNames.display(s.node.linkTarget()));
             }
         } catch (IOException e) {
             failures.add(s.rel + ": not a symlink (" + e.getMessage() + ")");

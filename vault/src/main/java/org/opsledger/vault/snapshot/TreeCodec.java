@@ -15,7 +15,8 @@ import org.opsledger.vault.crypto.ObjectId;
  * reader of both encodings: a blob starting with {@code "OLVT"} is binary, anything else is the JSON
  * of format 1. Fixed-width big-endian fields and length-prefixed UTF-8 strings: decoding a directory
  * is a loop over bytes, where Jackson's record binding cost most of a cold unchanged re-run's tree
- * loading before the JIT had compiled it.
+ * loading before the JIT had compiled it. Names and link targets are the file system's bytes
+ * ({@link FileNames}): UTF-8 for every name that is.
  */
 public final class TreeCodec {
 
@@ -64,7 +65,7 @@ public final class TreeCodec {
             w.u8(n.type().ordinal());
             w.u8(flags);
             if (n.name() != null) {
-                w.string(n.name());
+                w.fileName(n.name());
             }
             w.i32(n.mode());
             w.i64(n.mtime());
@@ -85,7 +86,7 @@ public final class TreeCodec {
                 w.id(n.subtree());
             }
             if (n.linkTarget() != null) {
-                w.string(n.linkTarget());
+                w.fileName(n.linkTarget());
             }
             if (n.xattrs() != null) {
                 w.i32(n.xattrs().size());
@@ -150,6 +151,13 @@ public final class TreeCodec {
             bytes(b, 0, b.length);
         }
 
+        /** A name or link target: the file system's bytes (FileNames), UTF-8 when they are. */
+        void fileName(String s) {
+            byte[] b = FileNames.encode(s);
+            i32(b.length);
+            bytes(b, 0, b.length);
+        }
+
         byte[] toByteArray() {
             return Arrays.copyOf(buf, len);
         }
@@ -187,7 +195,7 @@ public final class TreeCodec {
                 throw new IllegalArgumentException("unknown node type " + type);
             }
             int flags = u8();
-            String name = (flags & HAS_NAME) != 0 ? string() : null;
+            String name = (flags & HAS_NAME) != 0 ? fileName() : null;
             int mode = i32();
             long mtime = i64();
             long ctime = i64();
@@ -207,7 +215,7 @@ public final class TreeCodec {
                 content = List.of(ids);
             }
             ObjectId subtree = (flags & HAS_SUBTREE) != 0 ? id() : null;
-            String linkTarget = (flags & HAS_LINK_TARGET) != 0 ? string() : null;
+            String linkTarget = (flags & HAS_LINK_TARGET) != 0 ? fileName() : null;
             Map<String, String> xattrs = null;
             if ((flags & HAS_XATTRS) != 0) {
                 int n = count(8);
@@ -250,6 +258,13 @@ public final class TreeCodec {
         private String string() {
             int n = count(1);
             String s = new String(b, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+
+        private String fileName() {
+            int n = count(1);
+            String s = FileNames.decode(b, pos, n);
             pos += n;
             return s;
         }
