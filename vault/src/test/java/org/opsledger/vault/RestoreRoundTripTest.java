@@ -147,6 +147,26 @@ class RestoreRoundTripTest {
         }
     }
 
+    @Test
+    void aSparseFileIsRestoredSparseAndWhole() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path disk = data.resolve("disk.img"); // 48 MiB, of which a few bytes in the middle are written: it ends in a hole
+        try (var f = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength(48L << 20);
+            f.seek(20_000_000);
+            f.write("boot sector".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            RestoreResult r = new Restorer(repo, 2).restore(TestTrees.backup(repo, data), tmp.resolve("out"), List.of(), true);
+            assertThat(r.verifyFailures()).isEmpty();
+        }
+        Path restored = tmp.resolve("out/data/disk.img");
+        assertThat(Files.size(restored)).isEqualTo(48L << 20);
+        assertThat(Files.mismatch(restored, disk)).isEqualTo(-1);
+        long allocated = Long.parseLong(sh(tmp.resolve("out/data"), "stat -c %b disk.img").trim()) * 512;
+        assertThat(allocated).as("bytes allocated on disk").isLessThan(16L << 20);
+    }
+
     /** Every name's bytes, size, link target and mode, then a hash of every file's bytes in name order. */
     private static final String LISTING = "LC_ALL=C find . -printf '%P|%s|%l|%m\\n' | LC_ALL=C sort | od -An -tx1;"
             + " LC_ALL=C find . -type f -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum";

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,9 +45,18 @@ public final class Restorer {
     /** The decompressed-blob buffer a worker keeps: most chunks are smaller (a larger blob gets one of its own for the task). */
     private static final int USUAL_BLOB = 2 * org.opsledger.vault.chunker.Chunker.AVG_SIZE;
 
+    /**
+     * A blob whose stored form is this many times smaller than its bytes may be all zeros (zstd makes
+     * 8 MiB of zeros a few hundred bytes; text shrinks 3–5 times): only such blobs are looked at.
+     */
+    private static final int HOLE_CANDIDATE_RATIO = 64;
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
     private final Repository repo;
     private final int threads;
     public final AtomicLong bytesWritten = new AtomicLong();
+    /** Files where a blob of zeros was left as a hole: their length is set once all their blobs are written. */
+    private final Set<Path> withHoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final boolean root = "root".equals(System.getProperty("user.name"));
 
     public Restorer(Repository repo, int threads) {
@@ -86,6 +96,9 @@ public final class Restorer {
             for (Entry f : plan.files) {
                 List<String> out = failures;
                 perFile.add(CompletableFuture.runAsync(() -> {
+                    if (withHoles.contains(f.path)) {
+                        extendToSize(f.path, f.node.size());
+                    }
                     applyOwner(f.path, f.node); // chown clears setuid/setgid: owner first, then mode
                     applyMode(f.path, f.node);
                     applyXattrs(f.path, f.node);
@@ -412,14 +425,41 @@ public final class Restorer {
                     IndexEntry e = blobs.get(k).getValue();
                     Repository.BlobBytes b = repo.openBlobInPlace(id, e.compressed(), e.rawLength(), span, e.offset() - start,
                             e.length(), checkIds, e.compressed() ? own.raw(e.rawLength()) : null);
+                    boolean hole = e.compressed() && (long) e.length() * HOLE_CANDIDATE_RATIO < e.rawLength() && allZeros(b);
                     for (Target t : job.targets.get(id)) {
-                        writeAt(t, b);
+                        if (hole) { // a sparse file stays sparse: zeros are not written, the file system reads a hole as zeros
+                            withHoles.add(t.path);
+                            bytesWritten.addAndGet(b.length());
+                        } else {
+                            writeAt(t, b);
+                        }
                     }
                 }
                 i = j + 1;
             }
         } finally {
             buffers.giveBack(own);
+        }
+    }
+
+    private static boolean allZeros(Repository.BlobBytes b) {
+        for (int pos = 0; pos < b.length(); pos += ZEROS.length) {
+            int n = Math.min(ZEROS.length, b.length() - pos);
+            if (Arrays.mismatch(b.array(), b.offset() + pos, b.offset() + pos + n, ZEROS, 0, n) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A file that ends in a hole is shorter than its size until a byte is written at its end (one block, not the hole). */
+    private static void extendToSize(Path path, long size) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            if (ch.size() < size) {
+                ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+            }
+        } catch (IOException e) {
+            throw new VaultException("cannot set the length of " + path + ": " + e.getMessage(), e);
         }
     }
 
