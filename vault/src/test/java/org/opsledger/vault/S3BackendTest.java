@@ -91,4 +91,24 @@ class S3BackendTest {
         assertThatThrownBy(() -> Repository.open(backend(endpoint, "nothing"), TestTrees.PASSWORD))
                 .hasMessage("no vault repository at s3://vault/nothing");
     }
+
+    @Test
+    void wrongCredentialsAreOneLineThatSaysSo() {
+        S3Backend wrong = new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("access", "not-the-secret"))), "vault", "team-a", "s3://vault/team-a");
+        assertThatThrownBy(() -> Repository.open(wrong, TestTrees.PASSWORD))
+                .isInstanceOf(BackendException.class)
+                .hasMessageStartingWith("cannot stat s3://vault/team-a/config: access denied (Forbidden (Service: S3, Status Code: 403")
+                .hasMessageEndingWith("): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
+                        + " and what the bucket's policy allows them")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aMissingBucketIsNamed() {
+        S3Backend nowhere = new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1, CREDENTIALS), "no-such-bucket", "x/", "s3://no-such-bucket/x");
+        assertThatThrownBy(() -> Repository.init(nowhere, TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3"))
+                .isInstanceOf(BackendException.class)
+                .hasMessageEndingWith(": the store has no bucket no-such-bucket");
+    }
 }

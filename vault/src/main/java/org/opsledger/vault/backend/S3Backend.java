@@ -91,8 +91,15 @@ public final class S3Backend implements Backend {
     }
 
     private BackendException failure(String what, String name, SdkException e) {
-        String why = e instanceof SdkClientException ? "cannot reach the S3 store (" + firstLine(e.getMessage()) + ")"
-                : firstLine(e.getMessage());
+        String why = firstLine(e.getMessage());
+        if (e instanceof SdkClientException) {
+            why = "cannot reach the S3 store (" + why + ")";
+        } else if (e instanceof S3Exception s3e && s3e.statusCode() == 403) {
+            why = "access denied (" + why + "): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
+                    + " and what the bucket's policy allows them";
+        } else if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null && "NoSuchBucket".equals(s3e.awsErrorDetails().errorCode())) {
+            why = "the store has no bucket " + bucket;
+        }
         return new BackendException(what + " " + location + "/" + name + ": " + why, e);
     }
 
