@@ -66,6 +66,7 @@ public final class Restorer {
 
     public RestoreResult restore(SnapshotRef snapshot, Path target, List<String> includes, boolean verify) {
         org.opsledger.vault.crypto.Sealing.warmUp(false); // on the spare core while the trees are read
+        withHoles.clear();
         Path base = target.toAbsolutePath().normalize();
         List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
         Plan plan = new Plan();
