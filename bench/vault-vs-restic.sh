@@ -61,7 +61,7 @@ tar cf - "$tree" 2>/dev/null | cat >/dev/null   # same warm page cache for every
 export OPSLEDGER_JAR="$jar" OPSLEDGER_JAVA_OPTS="$JAVA_OPTS"
 vault=("$here/opsledger" vault)
 [ -n "${OPSLEDGER_NO_CDS:-}" ] || "${vault[@]}" --help >/dev/null
-declare -A T M C R
+declare -A T M C R S
 measure() { # name command...  → T[name]=seconds C[name]=CPU seconds (user + system) M[name]=peak RSS MB, of this run
   local name=$1; shift
   /usr/bin/time -v -o "$BENCH_DIR/time.txt" "$@" >"$BENCH_DIR/$name.log" 2>&1 || { echo "FAILED: $name (see $BENCH_DIR/$name.log)" >&2; tail -3 "$BENCH_DIR/$name.log" >&2; exit 1; }
@@ -72,7 +72,7 @@ measure() { # name command...  → T[name]=seconds C[name]=CPU seconds (user + s
   T[$name]="${T[$name]:-} $t"; M[$name]="${M[$name]:-} $m"; C[$name]="${C[$name]:-} $c"
   printf '%-28s %8.2f s %8.2f s CPU %6d MB\n' "$name" "$t" "$c" "$m" >&2
 }
-median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {printf "%.15g\n", (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 summarize() { # each figure → the median of its runs; R[name] = the range of its wall times
   local k
   for k in "${!T[@]}"; do
@@ -97,6 +97,8 @@ for run in $(seq "$RUNS"); do # a new repository for every round of the first ba
   measure ol-first     "${vault[@]}" backup --repo "$BENCH_DIR/ol-repo" --allow-same-device "$tree"
   measure rs-first     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
   measure bg-first     borg create "$BENCH_DIR/bg-repo::first" "$tree"
+  # each round's repositories have their own random chunker secrets (all three tools), so their sizes vary a little
+  for t in ol rs bg; do S[$t]="${S[$t]:-} $(du -sb "$BENCH_DIR/$t-repo" | cut -f1)"; done
 done
 
 for run in $(seq "$RUNS"); do
@@ -104,9 +106,10 @@ for run in $(seq "$RUNS"); do
   measure rs-rerun     restic -r "$BENCH_DIR/rs-repo" backup "$tree"
   measure bg-rerun     borg create "$BENCH_DIR/bg-repo::rerun-$run" "$tree"
 done
-ol_size=$(du -sb "$BENCH_DIR/ol-repo" | cut -f1)
-rs_size=$(du -sb "$BENCH_DIR/rs-repo" | cut -f1)
-bg_size=$(du -sb "$BENCH_DIR/bg-repo" | cut -f1)
+ol_size=$(median <<<"${S[ol]}")
+rs_size=$(median <<<"${S[rs]}")
+bg_size=$(median <<<"${S[bg]}")
+size_ratios=$(paste -d' ' <(tr ' ' '\n' <<<"${S[ol]}" | grep .) <(tr ' ' '\n' <<<"${S[rs]}" | grep .) | awk '{printf "%s%.3f", (NR > 1 ? ", " : ""), $1 / $2}')
 
 for run in $(seq "$RUNS"); do
   measure ol-restore   "${vault[@]}" restore latest --repo "$BENCH_DIR/ol-repo" --target "$RESTORE_DIR/ol-out" --verify
@@ -146,14 +149,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
   echo "opsledger JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), options \`${JAVA_OPTS:-launcher defaults}\`;"
   echo "load average (1/5/15 min) before the run: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)."
   echo "restores written to $RESTORE_DIR: $(df --output=fstype "$RESTORE_DIR" | tail -1) on $(df --output=source "$RESTORE_DIR" | tail -1)."
-  [ "$RUNS" -eq 1 ] || echo "Each figure is the median of $RUNS runs (wall times of vault / restic: first backup ${R[ol-first]} / ${R[rs-first]} s, re-run ${R[ol-rerun]} / ${R[rs-rerun]} s, restore ${R[ol-restore]} / ${R[rs-restore]} s, check ${R[ol-check]} / ${R[rs-check]} s)."
+  [ "$RUNS" -eq 1 ] || echo "Each figure is the median of $RUNS runs (wall times of vault / restic: first backup ${R[ol-first]} / ${R[rs-first]} s, re-run ${R[ol-rerun]} / ${R[rs-rerun]} s, restore ${R[ol-restore]} / ${R[rs-restore]} s, check ${R[ol-check]} / ${R[rs-check]} s); repository size vault ÷ restic in each round: $size_ratios."
   echo
   echo "| measure | opsledger vault | restic | borg | vault ÷ restic |"
   echo "|---|---|---|---|---|"
   echo "| first backup | ${T[ol-first]} s ($(mbps "${T[ol-first]}") MB/s) | ${T[rs-first]} s ($(mbps "${T[rs-first]}") MB/s) | ${T[bg-first]} s ($(mbps "${T[bg-first]}") MB/s) | $(ratio "${T[rs-first]}" "${T[ol-first]}")× throughput |"
   echo "| unchanged re-run | ${T[ol-rerun]} s | ${T[rs-rerun]} s | ${T[bg-rerun]} s | $(ratio "${T[ol-rerun]}" "${T[rs-rerun]}")× time |"
   echo "| 1%-changed incremental | ${T[ol-incr1]} s | ${T[rs-incr1]} s | ${T[bg-incr1]} s | $(ratio "${T[ol-incr1]}" "${T[rs-incr1]}")× time |"
-  echo "| repository size after first backup + re-run | $((ol_size/1048576)) MiB | $((rs_size/1048576)) MiB | $((bg_size/1048576)) MiB | $(ratio "$ol_size" "$rs_size")× size |"
+  echo "| repository size after first backup | $((${ol_size%.*}/1048576)) MiB | $((${rs_size%.*}/1048576)) MiB | $((${bg_size%.*}/1048576)) MiB | $(ratio "$ol_size" "$rs_size")× size |"
   echo "| verified restore (borg: extract, which checks chunk hashes) | ${T[ol-restore]} s | ${T[rs-restore]} s | ${T[bg-restore]} s | $(ratio "${T[rs-restore]}" "${T[ol-restore]}")× throughput |"
   echo "| check --read-data (borg: check --verify-data) | ${T[ol-check]} s | ${T[rs-check]} s | ${T[bg-check]} s | $(ratio "${T[rs-check]}" "${T[ol-check]}")× throughput |"
   echo "| stdin stream (tar of doc/) | ${T[ol-stdin]} s | ${T[rs-stdin]} s | ${T[bg-stdin]} s | $(ratio "${T[ol-stdin]}" "${T[rs-stdin]}")× time |"
