@@ -86,13 +86,27 @@ class ForeignFilesTest {
             assertThat(repo.liveLocks()).isEmpty();
             assertThat(new Checker(repo, 2).check(0).warnings()).contains(
                     "lock file locks/forever: refreshed 3000-01-01T00:00:00Z, more than 5 minutes ahead of this clock: "
-                            + "not counted as a running backup or prune (remove it if no process keeps it)",
+                            + "not counted as a running backup or prune (`vault unlock` removes it)",
                     "lock file locks/incomplete: incomplete (kind, started and refreshed are required): "
-                            + "not counted as a running backup or prune (remove it if no process keeps it)");
+                            + "not counted as a running backup or prune (`vault unlock` removes it)");
             PruneResult r = new Pruner(repo).prune();
             assertThat(r.packsWaiting()).isZero();
             assertThat(r.packsDeleted()).as("old.bin's pack, condemned and deleted in one run").isPositive();
         }
         assertThat(locks.resolve("forever")).exists(); // left for the operator, as every unreadable lock file
+
+        try (Repository repo = TestTrees.open(repoDir);
+             var running = repo.lock("backup")) { // a live lock: unlock keeps it unless told otherwise
+            Files.writeString(locks.resolve("stale"),
+                    "{\"kind\":\"backup\",\"host\":\"gone\",\"pid\":7,\"started\":\"2026-01-01T00:00:00Z\",\"refreshed\":\"2026-01-01T00:01:00Z\"}");
+            assertThat(repo.unlock(false)).containsExactlyInAnyOrder(
+                    "locks/forever: refreshed 3000-01-01T00:00:00Z, more than 5 minutes ahead of this clock",
+                    "locks/incomplete: incomplete (kind, started and refreshed are required)",
+                    "locks/garbage: unreadable (Unrecognized token 'garbage': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false'))",
+                    "locks/stale: stale, backup on gone (pid 7), refreshed 2026-01-01T00:01:00Z");
+            assertThat(repo.liveLocks()).hasSize(1);
+            assertThat(repo.unlock(true)).singleElement().asString().contains(": live, backup on ");
+            assertThat(repo.liveLocks()).isEmpty();
+        }
     }
 }

@@ -23,6 +23,7 @@ public final class VaultCommand implements Runnable, CommandPath.Parent {
         commands.put("check", CheckCommand::new);
         commands.put("forget", ForgetCommand::new);
         commands.put("prune", PruneCommand::new);
+        commands.put("unlock", UnlockCommand::new);
         commands.put("stats", StatsCommand::new);
         commands.put("hold", HoldCommand::new);
         commands.put("release", ReleaseCommand::new);

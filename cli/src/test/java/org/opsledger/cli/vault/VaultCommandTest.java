@@ -149,6 +149,15 @@ class VaultCommandTest {
         Run list = vault("key", "list");
         assertThat(list.exit()).as(list.err()).isZero();
         assertThat(list.out()).contains("00000  unreadable: not a key slot: Unrecognized token 'garbage'");
+
+        Files.writeString(repo.resolve("locks/left-behind"), // a backup killed an hour ago
+                "{\"kind\":\"backup\",\"host\":\"db1\",\"pid\":42,\"started\":\"2026-01-01T00:00:00Z\",\"refreshed\":\"2026-01-01T00:00:30Z\"}");
+        Run unlock = vault("unlock");
+        assertThat(unlock.exit()).as(unlock.err()).isZero();
+        assertThat(unlock.out().lines().toList()).containsExactly(
+                "removed locks/left-behind: stale, backup on db1 (pid 42), refreshed 2026-01-01T00:00:30Z",
+                "unlock: 1 lock file(s) removed, 0 live lock(s) kept");
+        assertThat(repo.resolve("locks/left-behind")).doesNotExist();
     }
 
     @Test

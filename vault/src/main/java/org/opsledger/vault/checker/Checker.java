@@ -127,7 +127,7 @@ public final class Checker {
             warnings.add(condemned.size() + " pack(s) condemned by prune, awaiting deletion");
         }
         for (String lock : repo.ignoredLocks()) {
-            warnings.add("lock file " + lock + ": not counted as a running backup or prune (remove it if no process keeps it)");
+            warnings.add("lock file " + lock + ": not counted as a running backup or prune (`vault unlock` removes it)");
         }
         if (repo.backend() instanceof LocalBackend local && !local.leftoverTemporaryFiles().isEmpty()) {
             warnings.add(local.leftoverTemporaryFiles().size() + " temporary file(s) from an interrupted write (never read)");

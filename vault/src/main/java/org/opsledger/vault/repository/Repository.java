@@ -797,6 +797,27 @@ public final class Repository implements AutoCloseable {
         return n;
     }
 
+    /**
+     * {@code vault unlock}: removes the lock files no process keeps (stale ones and ignored ones) and, with
+     * {@code alsoLive}, the live ones too (only when no backup or prune is running: a prune that no longer
+     * sees a backup's lock may delete what that backup is about to reference). Each removed file as "name: why".
+     */
+    public List<String> unlock(boolean alsoLive) {
+        Instant cutoff = Instant.now().minus(LOCK_STALE_AFTER);
+        List<String> removed = new ArrayList<>();
+        for (LockFile f : readLocks()) {
+            LockRecord l = f.lock();
+            boolean live = l != null && l.refreshed().isAfter(cutoff);
+            if (live && !alsoLive) {
+                continue;
+            }
+            backend.delete(f.name());
+            removed.add(f.name() + ": " + (l == null ? f.problem()
+                    : (live ? "live" : "stale") + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
+        }
+        return removed;
+    }
+
     /** A lock file: its record, or why it is ignored. */
     private record LockFile(String name, LockRecord lock, String problem) {
     }

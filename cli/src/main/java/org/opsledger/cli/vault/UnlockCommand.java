@@ -1,0 +1,41 @@
+package org.opsledger.cli.vault;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.vault.repository.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "unlock", mixinStandardHelpOptions = true,
+        description = {"Remove lock files no process keeps: stale ones (not refreshed for 5 minutes, their process died) and",
+                "ones `check` reports as ignored. A live lock stays unless --remove-all."})
+final class UnlockCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Option(names = "--remove-all", description = {"Also remove live locks. Only when no backup, prune, copy or key retirement is running:",
+            "a prune that no longer sees a backup's lock may delete data that backup is about to reference."})
+    boolean removeAll;
+
+    @Override
+    public Integer call() {
+        try (Repository r = repo.open()) {
+            List<String> removed = r.unlock(removeAll);
+            int live = r.liveLocks().size();
+            if (repo.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("removed", removed);
+                m.put("liveLocksKept", live);
+                Output.json(m);
+            } else {
+                removed.forEach(l -> Output.out().println("removed " + l));
+                Output.out().printf("unlock: %d lock file(s) removed, %d live lock(s) kept%n", removed.size(), live);
+            }
+        }
+        return 0;
+    }
+}
