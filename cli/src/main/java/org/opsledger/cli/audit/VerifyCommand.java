@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.opsledger.audit.AuditExportVerifier;
 import org.opsledger.audit.AuditExportVerifier.Verdict;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.PasswordFile;
 import org.opsledger.ledger.note.VerifierKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,11 +97,7 @@ final class VerifyCommand implements Callable<Integer> {
             properties.setProperty("user", dbUser);
         }
         if (dbPasswordFile != null) {
-            try {
-                properties.setProperty("password", Files.readString(dbPasswordFile, StandardCharsets.UTF_8).strip());
-            } catch (IOException e) {
-                throw unreadable(dbPasswordFile, e);
-            }
+            properties.setProperty("password", PasswordFile.read(dbPasswordFile).strip());
         }
         properties.setProperty("ApplicationName", "opsledger audit verify");
         properties.setProperty("readOnly", "true");

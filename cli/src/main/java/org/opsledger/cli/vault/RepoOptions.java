@@ -1,9 +1,8 @@
 package org.opsledger.cli.vault;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.PasswordFile;
 import org.opsledger.vault.Vault;
 import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.repository.Repository;
@@ -28,17 +27,7 @@ final class RepoOptions {
 
     static char[] readPassword(Path file, String env, String option) {
         if (file != null) {
-            try {
-                String p = Files.readString(file);
-                p = p.endsWith("\n") ? p.substring(0, p.length() - 1) : p;
-                p = p.endsWith("\r") ? p.substring(0, p.length() - 1) : p;
-                if (p.isEmpty()) {
-                    throw new CliException("password file " + file + " is empty", 2);
-                }
-                return p.toCharArray();
-            } catch (IOException e) {
-                throw new CliException("cannot read password file " + file + ": " + e.getMessage(), 2);
-            }
+            return PasswordFile.read(file).toCharArray();
         }
         String fromEnv = System.getenv(env);
         if (fromEnv != null && !fromEnv.isEmpty()) {

@@ -118,6 +118,11 @@ class VaultCommandTest {
         assertThat(bad.err().lines().toList()).hasSize(1);
         assertThat(bad.err()).startsWith("opsledger: wrong password");
 
+        Run zero = run("vault", "snapshots", "--repo", repo.toString(), "--password-file", "/dev/zero");
+        assertThat(zero.exit()).isEqualTo(2);
+        assertThat(zero.err().lines().toList())
+                .containsExactly("opsledger: password file /dev/zero is larger than 4096 bytes: not a password file");
+
         Run missing = run("vault", "snapshots", "--repo", tmp.resolve("absent").toString(), "--password-file", pw.toString());
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err().lines().toList()).containsExactly("opsledger: no vault repository at " + tmp.resolve("absent"));
