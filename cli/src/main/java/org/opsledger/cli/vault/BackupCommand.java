@@ -2,6 +2,7 @@ package org.opsledger.cli.vault;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.PatternSyntaxException;
 import org.opsledger.cli.CliException;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.archiver.Archiver;
@@ -92,6 +94,14 @@ final class BackupCommand implements Callable<Integer> {
         }
         String cls = classification == null ? null
                 : CLASSIFICATIONS.stream().filter(c -> c.equalsIgnoreCase(classification)).findFirst().orElseThrow();
+        RepoOptions.checkThreads(threads);
+        for (String g : excludes) {
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + g);
+            } catch (PatternSyntaxException e) {
+                throw new CliException("--exclude " + g + " is not a glob pattern: " + e.getDescription(), 2);
+            }
+        }
         if (stdin && fromCommand) {
             throw new CliException("use either --stdin or --stdin-from-command", 2);
         }

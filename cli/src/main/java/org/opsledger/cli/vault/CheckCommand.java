@@ -45,6 +45,7 @@ final class CheckCommand implements Callable<Integer> {
                 throw new CliException("--read-data-subset must be between 0% and 100%, got: " + subset, 2);
             }
         }
+        RepoOptions.checkThreads(threads);
         long start = System.nanoTime();
         if (percent > 0) {
             // on the spare core while the password unlocks the repository (≈0.25 s): GCM's intrinsic

@@ -36,6 +36,16 @@ final class RepoOptions {
         throw new CliException("no password: pass " + option + " FILE or set " + env, 2);
     }
 
+    /** Most worker threads a command takes: each holds buffers of up to 16 MiB, and the launcher sizes the heap by them. */
+    static final int MAX_THREADS = 64;
+
+    /** --threads, when given: 1 to {@link #MAX_THREADS}. */
+    static void checkThreads(Integer threads) {
+        if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
+            throw new CliException("--threads must be between 1 and " + MAX_THREADS + ", got: " + threads, 2);
+        }
+    }
+
     /** --kdf-iterations of a new key slot, within the bounds every opening checks (docs/vault-format.md §3). */
     static void checkIterations(int iterations) {
         String problem = KeySlot.iterationsProblem(iterations);

@@ -40,6 +40,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        RepoOptions.checkThreads(threads);
         long start = System.nanoTime();
         Sealing.warmUp(false); // on the spare core while the password unlocks the repository, as check does
         RestoreResult res;

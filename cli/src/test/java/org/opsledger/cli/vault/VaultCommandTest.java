@@ -140,6 +140,14 @@ class VaultCommandTest {
         assertThat(vault("snapshots", "--json").json().size()).isEqualTo(2);
         assertThat(vault("check", "--read-data").exit()).isZero();
 
+        Run badGlob = vault("backup", data.toString(), "--allow-same-device", "--exclude", "[");
+        assertThat(badGlob.exit()).isEqualTo(2);
+        assertThat(badGlob.err().lines().toList()).containsExactly("opsledger: --exclude [ is not a glob pattern: Missing ']");
+        Run noThreads = vault("restore", "latest", "--target", tmp.resolve("t").toString(), "--threads", "0");
+        assertThat(noThreads.exit()).isEqualTo(2);
+        assertThat(noThreads.err().lines().toList()).containsExactly("opsledger: --threads must be between 1 and 64, got: 0");
+        assertThat(tmp.resolve("t")).doesNotExist();
+
         Run badClass = vault("backup", data.toString(), "--allow-same-device", "--classification", "secret-ish");
         assertThat(badClass.exit()).isEqualTo(2);
         assertThat(badClass.err().lines().toList()).hasSize(1);
