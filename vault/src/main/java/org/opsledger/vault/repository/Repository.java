@@ -786,15 +786,7 @@ public final class Repository implements AutoCloseable {
 
     /** Removes lock files not refreshed for five minutes (their process died); ignored ones are left for the operator. */
     public int removeStaleLocks() {
-        int n = 0;
-        Instant cutoff = Instant.now().minus(LOCK_STALE_AFTER);
-        for (LockFile f : readLocks()) {
-            if (f.lock() != null && !f.lock().refreshed().isAfter(cutoff)) {
-                backend.delete(f.name());
-                n++;
-            }
-        }
-        return n;
+        return removeLocks(false, false).size();
     }
 
     /**
@@ -803,17 +795,21 @@ public final class Repository implements AutoCloseable {
      * sees a backup's lock may delete what that backup is about to reference). Each removed file as "name: why".
      */
     public List<String> unlock(boolean alsoLive) {
+        return removeLocks(true, alsoLive);
+    }
+
+    /** Removes the stale lock files, and the ignored and the live ones if asked: each as "name: why". */
+    private List<String> removeLocks(boolean ignored, boolean live) {
         Instant cutoff = Instant.now().minus(LOCK_STALE_AFTER);
         List<String> removed = new ArrayList<>();
         for (LockFile f : readLocks()) {
             LockRecord l = f.lock();
-            boolean live = l != null && l.refreshed().isAfter(cutoff);
-            if (live && !alsoLive) {
-                continue;
+            boolean isLive = l != null && l.refreshed().isAfter(cutoff);
+            if (l == null ? ignored : !isLive || live) {
+                backend.delete(f.name());
+                removed.add(f.name() + ": " + (l == null ? f.problem()
+                        : (isLive ? "live" : "stale") + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
             }
-            backend.delete(f.name());
-            removed.add(f.name() + ": " + (l == null ? f.problem()
-                    : (live ? "live" : "stale") + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
         }
         return removed;
     }
