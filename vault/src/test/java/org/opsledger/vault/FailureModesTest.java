@@ -140,6 +140,8 @@ class FailureModesTest {
 
         try (Repository repo = TestTrees.open(repoDir)) { // the real slot still opens, without an hour of PBKDF2 first
             String realId = repo.keySlots().stream().filter(k -> k.problem() == null).findFirst().orElseThrow().id();
+            assertThat(new Checker(repo, 2).check(0).warnings()).contains(
+                    "key slot keys/00003scrypt is never tried: unknown KDF \"scrypt\" (`vault key remove 00003scrypt` removes it)");
             assertThat(repo.keySlots()).extracting(Repository.KeySlotInfo::id, s -> String.valueOf(s.problem()))
                     .containsExactlyInAnyOrder(
                             tuple("00000garbage", "not a key slot: Unexpected character ('n' (code 110)): was expecting double-quote to start property name"),

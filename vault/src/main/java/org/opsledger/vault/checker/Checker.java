@@ -126,6 +126,11 @@ public final class Checker {
         if (!condemned.isEmpty()) {
             warnings.add(condemned.size() + " pack(s) condemned by prune, awaiting deletion");
         }
+        for (Repository.KeySlotInfo slot : repo.keySlots()) {
+            if (slot.problem() != null) {
+                warnings.add("key slot keys/" + slot.id() + " is never tried: " + slot.problem() + " (`vault key remove " + slot.id() + "` removes it)");
+            }
+        }
         for (String lock : repo.ignoredLocks()) {
             warnings.add("lock file " + lock + ": not counted as a running backup or prune (`vault unlock` removes it)");
         }
