@@ -98,7 +98,8 @@ public final class Archiver {
             Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full());
             List<CompletableFuture<Node>> roots = new ArrayList<>();
             for (Path p : paths) {
-                CompletableFuture<Node> n = walk.node(p, FileNames.nameOf(p), parentRoot.get(FileNames.nameOf(p)));
+                String name = FileNames.nameOf(p);
+                CompletableFuture<Node> n = walk.node(p, name, parentRoot.get(name));
                 if (n != null) {
                     roots.add(n);
                 }
@@ -361,9 +362,9 @@ public final class Archiver {
             }
             Tree unchanged = parentTree;
             ObjectId unchangedId = parentNode == null ? null : parentNode.subtree();
-            List<Path> entries;
+            List<Named> entries; // each name taken once, not once per comparison of the sort
             try (Stream<Path> s = Files.list(dir)) {
-                entries = s.sorted(Comparator.comparing(FileNames::nameOf)).toList();
+                entries = s.map(p -> new Named(FileNames.nameOf(p), p)).sorted(Comparator.comparing(Named::name)).toList();
             } catch (IOException e) {
                 skipped(dir, e);
                 if (e instanceof NoSuchFileException) {
@@ -372,9 +373,8 @@ public final class Archiver {
                 entries = List.of(); // unreadable: kept as an empty directory, as restic does
             }
             List<CompletableFuture<Node>> children = new ArrayList<>(entries.size());
-            for (Path e : entries) {
-                String name = FileNames.nameOf(e);
-                CompletableFuture<Node> n = node(e, name, parentChildren.get(name));
+            for (Named e : entries) {
+                CompletableFuture<Node> n = node(e.path(), e.name(), parentChildren.get(e.name()));
                 if (n != null) {
                     children.add(n);
                 }
@@ -412,5 +412,9 @@ public final class Archiver {
 
     private static long nanos(Object fileTime) {
         return ((FileTime) fileTime).to(TimeUnit.NANOSECONDS);
+    }
+
+    /** A directory entry and its name as the tree holds it. */
+    private record Named(String name, Path path) {
     }
 }

@@ -146,14 +146,15 @@ public final class TreeCodec {
         }
 
         void string(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            i32(b.length);
-            bytes(b, 0, b.length);
+            lengthPrefixed(s.getBytes(StandardCharsets.UTF_8));
         }
 
         /** A name or link target: the file system's bytes (FileNames), UTF-8 when they are. */
         void fileName(String s) {
-            byte[] b = FileNames.encode(s);
+            lengthPrefixed(FileNames.encode(s));
+        }
+
+        private void lengthPrefixed(byte[] b) {
             i32(b.length);
             bytes(b, 0, b.length);
         }
