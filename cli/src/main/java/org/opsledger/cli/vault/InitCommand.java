@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.opsledger.cli.CliException;
 import org.opsledger.vault.Vault;
 import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.repository.Repository;

@@ -34,7 +34,6 @@ import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.index.IndexFileReader;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.PackWriter;
-import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
