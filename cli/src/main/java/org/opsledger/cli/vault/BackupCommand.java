@@ -31,8 +31,11 @@ import picocli.CommandLine.Parameters;
                 "Exit code 3: the snapshot was written, but paths that vanished or could not be read were left out (listed as warnings)."})
 final class BackupCommand implements Callable<Integer> {
 
-    /** Shared vocabulary: data classification (IS.012 6.6.5.1, ECOMP 1, 4). */
-    /** Exit code of a backup that wrote its snapshot but left out paths it could not read (restic uses 3 too). */
+    /**
+     * Exit code of a backup that wrote its snapshot but left out paths it could not read (restic uses 3
+     * too); also of a listing that skipped unreadable snapshots and of a restore whose target would not
+     * take some metadata.
+     */
     static final int INCOMPLETE = 3;
 
     /** How file contents are opened; the CLI tests replace it to make a file vanish mid-backup. */

@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = "Restore a snapshot under --target; --verify re-reads every restored file and proves it (IS.012 6.6.4).")
+        description = {"Restore a snapshot under --target; --verify re-reads every restored file and proves it (IS.012 6.6.4).",
+                "Exit code 3: every byte was restored, but the target's filesystem would not take some owners, modes, extended attributes",
+                "or times (an NFS export that squashes root, a filesystem without xattrs): each kind is listed as a warning."})
 final class RestoreCommand implements Callable<Integer> {
 
     @Mixin
@@ -62,6 +64,14 @@ final class RestoreCommand implements Callable<Integer> {
                     res.symlinks(), Output.bytes(res.bytes()), target, seconds, verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
             res.refused().forEach(n -> Output.out().println("refused unsafe name: " + n));
             res.verifyFailures().forEach(f -> Output.out().println("verify: " + f));
+            for (RestoreResult.Unapplied u : res.unapplied()) {
+                System.err.printf("warning: %s not set on %d path(s): %s (first: %s)%n", u.what(), u.count(), u.reason(),
+                        String.join(", ", u.first()));
+            }
+            if (!res.unapplied().isEmpty()) {
+                Output.out().println("incomplete restore: the target's filesystem would not take some metadata (listed on stderr);"
+                        + " the data is restored" + (verify && res.verifyFailures().isEmpty() ? " and verified" : ""));
+            }
         }
         if (!res.refused().isEmpty()) {
             throw new CliException("refused " + res.refused().size() + " unsafe name(s) in the snapshot; nothing was written outside " + target);
@@ -69,6 +79,6 @@ final class RestoreCommand implements Callable<Integer> {
         if (!res.verifyFailures().isEmpty()) {
             throw new CliException("verify found " + res.verifyFailures().size() + " difference(s) between the restore and the snapshot");
         }
-        return 0;
+        return res.unapplied().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
     }
 }

@@ -10,8 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "unlock", mixinStandardHelpOptions = true,
-        description = {"Remove lock files no process keeps: stale ones (not refreshed for 5 minutes, their process died) and",
-                "ones `check` reports as ignored. A live lock stays unless --remove-all."})
+        description = {"Remove lock files no process keeps (after a kill -9 or a crash).",
+                "Removes stale ones (not refreshed for 5 minutes: their process died) and ones `check` reports as ignored;"
+                        + " a live lock stays unless --remove-all."})
 final class UnlockCommand implements Callable<Integer> {
 
     @Mixin

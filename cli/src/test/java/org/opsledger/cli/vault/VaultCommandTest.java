@@ -206,6 +206,30 @@ class VaultCommandTest {
     }
 
     @Test
+    void aRestoreOntoAFilesystemWithoutExtendedAttributesRestoresTheDataWarnsOnceAndExitsThree() throws Exception {
+        Files.getFileAttributeView(data.resolve("report.txt"), java.nio.file.attribute.UserDefinedFileAttributeView.class)
+                .write("user.retention", java.nio.ByteBuffer.wrap("7y".getBytes(StandardCharsets.UTF_8)));
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path ramfs = Files.createDirectories(tmp.resolve("ramfs")); // no user xattrs, as vfat and many NFS mounts
+        Process mount = new ProcessBuilder("mount", "-t", "ramfs", "ramfs", ramfs.toString()).inheritIO().start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount ramfs here (needs root)");
+        try {
+            Run restore = vault("restore", "latest", "--target", ramfs.resolve("out").toString(), "--verify");
+            assertThat(restore.exit()).as(restore.err()).isEqualTo(3);
+            assertThat(restore.err()).isEqualTo("warning: extended attributes not set on 1 path(s): Operation not supported"
+                    + " (first: data/report.txt)\n");
+            assertThat(restore.out()).contains("; verified").contains("incomplete restore: the target's filesystem would not take"
+                    + " some metadata (listed on stderr); the data is restored and verified");
+            assertThat(Files.readString(ramfs.resolve("out/data/report.txt"))).isEqualTo(Files.readString(data.resolve("report.txt")));
+            Run json = vault("restore", "latest", "--target", ramfs.resolve("again").toString(), "--json");
+            assertThat(json.exit()).isEqualTo(3);
+            assertThat(json.json().get("result").get("unapplied").get(0).get("count").asLong()).isEqualTo(1);
+        } finally {
+            new ProcessBuilder("umount", "-l", ramfs.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    @Test
     void keySlotsRotationRetirementAndCopy() throws Exception {
         vault("backup", data.toString(), "--allow-same-device");
         Path pw2 = Files.writeString(tmp.resolve("pw2"), "operator two");

@@ -58,6 +58,8 @@ public final class Restorer {
     /** Files where a blob of zeros was left as a hole: their length is set once all their blobs are written. */
     private final Set<Path> withHoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final boolean root = "root".equals(System.getProperty("user.name"));
+    /** Metadata the target's filesystem would not take: reported, not fatal (the data is what a restore is for). */
+    private final UnappliedMetadata unapplied = new UnappliedMetadata();
 
     public Restorer(Repository repo, int threads) {
         this.repo = repo;
@@ -67,6 +69,7 @@ public final class Restorer {
     public RestoreResult restore(SnapshotRef snapshot, Path target, List<String> includes, boolean verify) {
         org.opsledger.vault.crypto.Sealing.warmUp(false); // on the spare core while the trees are read
         withHoles.clear();
+        unapplied.clear();
         Path base = target.toAbsolutePath().normalize();
         List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
         Plan plan = new Plan();
@@ -100,12 +103,9 @@ public final class Restorer {
                     if (withHoles.contains(f.path)) {
                         extendToSize(f.path, f.node.size());
                     }
-                    applyOwner(f.path, f.node); // chown clears setuid/setgid: owner first, then mode
-                    applyMode(f.path, f.node);
-                    applyXattrs(f.path, f.node);
-                    setTimes(f.path, f.node);
+                    applyMetadata(f);
                     if (verify) {
-                        verifyFile(f, buffers, out);
+                        verifyFile(f, f.path, buffers, out);
                     }
                 }, pool));
             }
@@ -118,21 +118,18 @@ public final class Restorer {
                 }
             }
             for (Entry s : plan.symlinks) {
-                applyOwner(s.path, s.node);
-                setTimes(s.path, s.node);
+                applyMetadata(s);
             }
             // directories last, deepest first: writing their children changed their mtime
             for (Entry d : plan.dirs.reversed()) {
-                applyOwner(d.path, d.node); // chown clears setuid/setgid: owner first, then mode
-                applyMode(d.path, d.node);
-                applyXattrs(d.path, d.node);
-                setTimes(d.path, d.node);
+                applyMetadata(d);
             }
             if (verify) {
                 List<CompletableFuture<Void>> checks = new ArrayList<>();
                 for (Entry l : plan.links) { // the files themselves were verified above
                     List<String> out = failures;
-                    checks.add(CompletableFuture.runAsync(() -> verifyFile(l, buffers, out), pool));
+                    Path first = plan.firstName.get(new InodeKey(l.node.device(), l.node.inode()));
+                    checks.add(CompletableFuture.runAsync(() -> verifyFile(l, first, buffers, out), pool));
                 }
                 await(checks);
                 for (Entry s : plan.symlinks) {
@@ -144,7 +141,7 @@ public final class Restorer {
                 failures = List.copyOf(failures);
             }
             return new RestoreResult(plan.files.size() + plan.links.size(), plan.dirs.size(), plan.symlinks.size(), bytesWritten.get(),
-                    List.copyOf(plan.refused), verify, failures);
+                    List.copyOf(plan.refused), unapplied.summary(), verify, failures);
         } finally {
             pool.shutdownNow();
         }
@@ -476,46 +473,44 @@ public final class Restorer {
         bytesWritten.addAndGet(b.length());
     }
 
-    private static void applyXattrs(Path path, Node n) {
-        try {
-            ExtendedAttributes.write(path, n.xattrs());
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new VaultException("cannot set extended attributes of " + path + ": " + e.getMessage(), e);
+    /**
+     * Owner, mode, extended attributes and modification time of a restored path, in that order (chown
+     * clears setuid and setgid, so the mode comes after it; writing xattrs changes no time). One the
+     * target's filesystem refuses is reported ({@link UnappliedMetadata}) and the restore goes on:
+     * an NFS export that squashes root refuses every chown, ramfs or vfat every extended attribute.
+     */
+    private void applyMetadata(Entry e) {
+        Node n = e.node;
+        if (root) { // only root may give files away; others restore as themselves, like restic
+            set(e, UnappliedMetadata.Kind.OWNER, () -> {
+                Files.setAttribute(e.path, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(e.path, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
+            });
         }
-    }
-
-    private static void applyMode(Path path, Node n) {
-        try {
-            Files.setAttribute(path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new VaultException("cannot set mode of " + path + ": " + e.getMessage(), e);
+        if (n.type() != NodeType.SYMLINK) { // a link's mode is always 0777 on Linux, and it has no user xattrs
+            set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(e.path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS));
+            set(e, UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES, () -> ExtendedAttributes.write(e.path, n.xattrs()));
         }
-    }
-
-    private void applyOwner(Path path, Node n) {
-        if (!root) {
-            return; // only root may give files away; others restore as themselves, like restic
-        }
-        try {
-            Files.setAttribute(path, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(path, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new VaultException("cannot set owner of " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void setTimes(Path path, Node n) {
         FileTime t = FileTime.from(n.mtime(), TimeUnit.NANOSECONDS);
+        set(e, UnappliedMetadata.Kind.MTIME, () ->
+                Files.getFileAttributeView(e.path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null));
+    }
+
+    @FunctionalInterface
+    private interface MetadataAction {
+        void run() throws IOException;
+    }
+
+    private void set(Entry e, UnappliedMetadata.Kind kind, MetadataAction action) {
         try {
-            Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null);
-        } catch (IOException e) {
-            if (n.type() != NodeType.SYMLINK) {
-                throw new VaultException("cannot set mtime of " + path + ": " + e.getMessage(), e);
-            }
+            action.run();
+        } catch (IOException | UnsupportedOperationException x) {
+            unapplied.add(kind, e.path, e.rel, x);
         }
     }
 
-    private void verifyFile(Entry f, Lender buffers, List<String> failures) {
+    /** {@code inode} is the path the file's metadata was set on: its own, or for a hard link the name written first. */
+    private void verifyFile(Entry f, Path inode, Lender buffers, List<String> failures) {
         Node n = f.node;
         WorkerBuffers own = buffers.borrow();
         byte[] buf = own.raw(WRITE_SLICE); // each blob hashed in slices: no per-blob array
@@ -525,10 +520,7 @@ public final class Restorer {
                 failures.add(f.rel + ": size " + a.get("size") + ", expected " + n.size());
                 return;
             }
-            checkModeAndTime(f, a, failures);
-            if (!ExtendedAttributes.read(f.path).equals(n.xattrs() == null ? Map.of() : n.xattrs())) {
-                failures.add(f.rel + ": extended attributes differ from the snapshot");
-            }
+            checkMetadata(f, inode, a, failures);
             try (FileChannel in = FileChannel.open(f.path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 for (ObjectId blob : n.content() == null ? List.<ObjectId>of() : n.content()) {
                     IndexEntry e = repo.index().get(blob);
@@ -559,14 +551,19 @@ public final class Restorer {
         }
     }
 
-    private static void checkModeAndTime(Entry f, Map<String, Object> a, List<String> failures) {
+    /** Mode, mtime and extended attributes of a file or directory, each unless the restore already reported it as not set. */
+    private void checkMetadata(Entry f, Path inode, Map<String, Object> a, List<String> failures) {
         int mode = ((Integer) a.get("mode")) & 07777;
-        if (mode != f.node.mode()) {
+        if (mode != f.node.mode() && !unapplied.missing(inode, UnappliedMetadata.Kind.MODE)) {
             failures.add(f.rel + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(f.node.mode()));
         }
         long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
-        if (mtime != f.node.mtime()) {
+        if (mtime != f.node.mtime() && !unapplied.missing(inode, UnappliedMetadata.Kind.MTIME)) {
             failures.add(f.rel + ": mtime differs from the snapshot");
+        }
+        if (!unapplied.missing(inode, UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES)
+                && !ExtendedAttributes.read(f.path).equals(f.node.xattrs() == null ? Map.of() : f.node.xattrs())) {
+            failures.add(f.rel + ": extended attributes differ from the snapshot");
         }
     }
 
@@ -581,10 +578,10 @@ public final class Restorer {
         }
     }
 
-    private static void verifyDir(Entry d, List<String> failures) {
+    private void verifyDir(Entry d, List<String> failures) {
         try {
             Map<String, Object> a = Files.readAttributes(d.path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-            checkModeAndTime(d, a, failures);
+            checkMetadata(d, d.path, a, failures);
         } catch (IOException e) {
             failures.add(d.rel + ": " + e.getMessage());
         }

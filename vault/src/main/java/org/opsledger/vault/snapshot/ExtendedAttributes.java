@@ -49,7 +49,7 @@ public final class ExtendedAttributes {
         }
         UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
         if (view == null) {
-            throw new IOException("the filesystem of " + p + " has no extended attributes");
+            throw new java.nio.file.FileSystemException(p.toString(), null, "the filesystem has no extended attributes");
         }
         for (var e : attributes.entrySet()) {
             view.write(e.getKey(), ByteBuffer.wrap(Base64.getDecoder().decode(e.getValue())));
