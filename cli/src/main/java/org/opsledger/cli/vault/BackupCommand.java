@@ -91,6 +91,12 @@ final class BackupCommand implements Callable<Integer> {
             } catch (DateTimeParseException e) {
                 throw new CliException("--retain-until must be a date like 2031-12-31, got: " + retainUntil, 2);
             }
+            // a mistyped year (2025 for 2035) would store a retention that never protected anything;
+            // today in the local calendar, the one forget counts days in
+            if (until.isBefore(LocalDate.now())) {
+                throw new CliException("--retain-until " + until
+                        + " is in the past: forget keeps a snapshot through its retention date, and that one has gone", 2);
+            }
         }
         if (classification != null && CLASSIFICATIONS.stream().noneMatch(c -> c.equalsIgnoreCase(classification))) {
             throw new CliException("--classification must be one of " + String.join(", ", CLASSIFICATIONS) + "; got: " + classification, 2);

@@ -148,6 +148,10 @@ class VaultCommandTest {
         assertThat(noThreads.err().lines().toList()).containsExactly("opsledger: --threads must be between 1 and 64, got: 0");
         assertThat(tmp.resolve("t")).doesNotExist();
 
+        Run past = vault("backup", data.toString(), "--allow-same-device", "--retain-until", "2020-12-31");
+        assertThat(past.exit()).isEqualTo(2);
+        assertThat(past.err().lines().toList()).containsExactly("opsledger: --retain-until 2020-12-31 is in the past:"
+                + " forget keeps a snapshot through its retention date, and that one has gone");
         Run badClass = vault("backup", data.toString(), "--allow-same-device", "--classification", "secret-ish");
         assertThat(badClass.exit()).isEqualTo(2);
         assertThat(badClass.err().lines().toList()).hasSize(1);
