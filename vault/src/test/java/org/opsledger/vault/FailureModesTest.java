@@ -72,6 +72,26 @@ class FailureModesTest {
     }
 
     @Test
+    void aBackupOfAPathHoldingTheRepositoryLeavesTheRepositoryOutAndOfTheRepositoryItselfIsRefused() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("srv"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        try (Repository repo = TestTrees.newRepo(data.resolve("backups/repo"))) {
+            BackupProgress progress = new BackupProgress();
+            var snap = new Archiver(repo, progress).backup(TestTrees.options(data));
+            var srv = repo.loadTree(snap.snapshot().tree()).nodes().getFirst();
+            var inSrv = repo.loadTree(srv.subtree()).nodes();
+            assertThat(inSrv).extracting(n -> n.name()).containsExactly("a.txt", "backups");
+            assertThat(repo.loadTree(inSrv.get(1).subtree()).nodes()).as("backups/ without its repo/").isEmpty();
+            assertThat(progress.repositoryLeftOut()).isEqualTo(data.resolve("backups/repo"));
+            assertThat(progress.warnings()).isEmpty();
+
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data.resolve("backups/repo"))))
+                    .isInstanceOf(VaultException.class).hasMessageContaining("is the repository itself");
+            assertThat(repo.snapshots()).hasSize(1);
+        }
+    }
+
+    @Test
     void aFailingStreamCommandLeavesNoSnapshot() throws Exception {
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backupStream(

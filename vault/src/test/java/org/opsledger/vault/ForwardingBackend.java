@@ -22,4 +22,5 @@ class ForwardingBackend implements Backend {
     @Override public void delete(String name) { local.delete(name); }
     @Override public List<String> list(String dir) { return local.list(dir); }
     @Override public OptionalLong device() { return local.device(); }
+    @Override public java.util.Optional<java.nio.file.Path> localDirectory() { return local.localDirectory(); }
 }

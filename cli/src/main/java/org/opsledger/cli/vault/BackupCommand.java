@@ -152,6 +152,7 @@ final class BackupCommand implements Callable<Integer> {
             m.put("seconds", seconds);
             m.put("record", snap.snapshot());
             m.put("specialFilesSkipped", progress.skipped.get());
+            m.put("repositoryLeftOut", progress.repositoryLeftOut() == null ? null : progress.repositoryLeftOut().toString());
             m.put("warnings", warnings);
             Output.json(m);
         } else {
@@ -160,6 +161,9 @@ final class BackupCommand implements Callable<Integer> {
             Output.out().printf("snapshot %s saved (%s): %d files (%d unchanged), %d dirs, %s read, %s added to the repository in %.2f s%n",
                     snap.shortId(), snap.snapshot().kind().json(), s.files(), s.filesUnchanged(), s.dirs(), Output.bytes(s.bytesRead()),
                     Output.bytes(s.bytesAdded()), seconds);
+            if (progress.repositoryLeftOut() != null) {
+                Output.out().println("the repository " + progress.repositoryLeftOut() + " lies inside a backed-up path and was left out");
+            }
             if (progress.skipped.get() > 0) {
                 Output.out().println(progress.skipped.get() + " device file(s), FIFO(s) or socket(s) were not backed up");
             }

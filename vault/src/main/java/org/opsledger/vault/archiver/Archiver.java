@@ -82,6 +82,12 @@ public final class Archiver {
         }
         paths.sort(Comparator.comparing(FileNames::nameOf));
         refuseSameDevice(paths, options.allowSameDevice());
+        InodeKey repository = repositoryDirectory();
+        for (Path p : paths) {
+            if (repository != null && repository.equals(inodeOf(p))) {
+                throw new VaultException(p + " is the repository itself; `vault copy` copies snapshots to another repository");
+            }
+        }
         List<String> pathStrings = paths.stream().map(Path::toString).toList();
         String host = Repository.hostname();
         SnapshotRef parent = options.full() ? null : repo.listSnapshots().readable().stream()
@@ -95,7 +101,8 @@ public final class Archiver {
         long blobsBefore = repo.blobsAdded();
         try (SharedLock lock = repo.lock("backup");
              ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
-            Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full());
+            Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full(),
+                    repository);
             List<CompletableFuture<Node>> roots = new ArrayList<>();
             for (Path p : paths) {
                 String name = FileNames.nameOf(p);
@@ -178,6 +185,20 @@ public final class Archiver {
         }
     }
 
+    /** The repository's directory when it is local: a backup of a path that holds it leaves it out, as borg does. */
+    private InodeKey repositoryDirectory() {
+        return repo.backend().localDirectory().map(Archiver::inodeOf).orElse(null);
+    }
+
+    private static InodeKey inodeOf(Path p) {
+        try {
+            Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+            return new InodeKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue());
+        } catch (IOException | UnsupportedOperationException e) {
+            return null; // not there, or no inode numbers: nothing to compare
+        }
+    }
+
     private static Map<String, Node> byName(Tree tree) {
         Map<String, Node> m = new HashMap<>();
         for (Node n : tree.nodes()) {
@@ -217,16 +238,19 @@ public final class Archiver {
         private final Semaphore inFlight;
         private final List<PathMatcher> excludes;
         private final boolean full;
+        /** The local repository's directory, or null: never backed up into itself. */
+        private final InodeKey repository;
 
         private final Map<InodeKey, CompletableFuture<Node>> hardLinks = new ConcurrentHashMap<>();
         /** Bytes of the files handed to the reader so far (the walk runs on one thread). */
         private long queuedBytes;
 
-        Walk(ChunkPipeline pipeline, Semaphore inFlight, List<PathMatcher> excludes, boolean full) {
+        Walk(ChunkPipeline pipeline, Semaphore inFlight, List<PathMatcher> excludes, boolean full, InodeKey repository) {
             this.pipeline = pipeline;
             this.inFlight = inFlight;
             this.excludes = excludes;
             this.full = full;
+            this.repository = repository;
         }
 
         /** Records why a path is left out of the snapshot and returns null (no node). */
@@ -261,6 +285,10 @@ public final class Archiver {
             int fmt = ((Integer) a.get("mode")) & 0170000;
             switch (fmt) {
                 case 0040000 -> {
+                    if (repository != null && repository.device() == meta.device() && repository.inode() == meta.inode()) {
+                        progress.repositoryLeftOut(p);
+                        return null;
+                    }
                     return directory(p, meta, parentNode);
                 }
                 case 0120000 -> {

@@ -18,6 +18,18 @@ public final class BackupProgress {
         warnings.add(message);
     }
 
+    private volatile java.nio.file.Path repositoryLeftOut;
+
+    /** The repository lies inside a backed-up path: it was left out (a backup never holds its own repository). */
+    void repositoryLeftOut(java.nio.file.Path p) {
+        repositoryLeftOut = p;
+    }
+
+    /** Where the repository was met and left out, or null. */
+    public java.nio.file.Path repositoryLeftOut() {
+        return repositoryLeftOut;
+    }
+
     /** What was left out, one line per path; empty for a complete snapshot. */
     public List<String> warnings() {
         return List.copyOf(warnings);

@@ -114,6 +114,11 @@ public interface Backend extends AutoCloseable {
     /** The filesystem device ID of the repository, for the IS.012 6.6.6 same-media rule; empty for remote stores. */
     OptionalLong device();
 
+    /** The repository's directory when it is on a local filesystem (a backup of a path holding it leaves it out). */
+    default java.util.Optional<java.nio.file.Path> localDirectory() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     default void close() {
     }

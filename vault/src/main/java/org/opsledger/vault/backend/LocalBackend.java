@@ -299,6 +299,11 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
+    public java.util.Optional<Path> localDirectory() {
+        return java.util.Optional.of(root);
+    }
+
+    @Override
     public OptionalLong device() {
         try {
             return OptionalLong.of(((Number) Files.getAttribute(root, "unix:dev")).longValue());
