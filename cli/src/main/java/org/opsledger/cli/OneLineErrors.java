@@ -18,7 +18,7 @@ final class OneLineErrors implements IExecutionExceptionHandler {
                 message = outOfMemory();
             }
         }
-        cmd.getErr().println("opsledger: " + message.lines().findFirst().orElse(message));
+        cmd.getErr().println("opsledger: " + TerminalText.escape(message.lines().findFirst().orElse(message)));
         if (System.getenv("OPSLEDGER_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());
         }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.PatternSyntaxException;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupOptions;
@@ -156,7 +157,7 @@ final class BackupCommand implements Callable<Integer> {
             m.put("warnings", warnings);
             Output.json(m);
         } else {
-            warnings.forEach(w -> System.err.println("warning: " + w));
+            warnings.forEach(w -> Output.err().println("warning: " + TerminalText.escape(w)));
             var s = snap.snapshot().summary();
             Output.out().printf("snapshot %s saved (%s): %d files (%d unchanged), %d dirs, %s read, %s added to the repository in %.2f s%n",
                     snap.shortId(), snap.snapshot().kind().json(), s.files(), s.filesUnchanged(), s.dirs(), Output.bytes(s.bytesRead()),

@@ -2,6 +2,7 @@ package org.opsledger.cli.vault;
 
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.checker.CheckResult;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.crypto.Sealing;
@@ -65,8 +66,8 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             Output.out().printf("checked %d snapshot(s), %d pack(s); read %d pack(s), %s in %.2f s%n", res.snapshots(), res.packs(),
                     res.packsRead(), Output.bytes(res.bytesRead()), seconds);
-            res.warnings().forEach(w -> Output.out().println("warning: " + w));
-            res.errors().forEach(e -> Output.out().println("error: " + e));
+            res.warnings().forEach(w -> Output.out().println("warning: " + TerminalText.escape(w)));
+            res.errors().forEach(e -> Output.out().println("error: " + TerminalText.escape(e)));
             if (res.ok()) {
                 Output.out().println("no errors were found");
             }

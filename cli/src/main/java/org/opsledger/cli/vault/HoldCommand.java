@@ -1,6 +1,7 @@
 package org.opsledger.cli.vault;
 
 import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.LegalHold;
 import picocli.CommandLine.Command;
@@ -32,7 +33,7 @@ final class HoldCommand implements Callable<Integer> {
             if (repo.json) {
                 Output.json(h);
             } else {
-                Output.out().println("snapshot " + h.snapshot().shortHex() + " is under legal hold: " + h.reason());
+                Output.out().println("snapshot " + h.snapshot().shortHex() + " is under legal hold: " + TerminalText.escape(h.reason()));
                 Output.out().println(h.storeHoldsOrEmpty().isEmpty()
                         ? "the store has no Object Lock: the hold is enforced by forget and prune, not by the store"
                         : "S3 legal hold (Object Lock) placed on " + h.storeHolds().size() + " object version(s)");

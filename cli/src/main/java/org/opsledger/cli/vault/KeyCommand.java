@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
@@ -73,10 +74,12 @@ final class KeyCommand implements Runnable {
                 } else {
                     for (var s : slots) {
                         if (s.problem() != null) { // never tried when opening; `key remove` takes it away
-                            Output.out().printf("%s  unreadable: %s%n", s.id().length() > 8 ? s.id().substring(0, 8) : s.id(), s.problem());
+                            String id = s.id().length() > 8 ? s.id().substring(0, 8) : s.id();
+                            Output.out().printf("%s  unreadable: %s%n", TerminalText.escape(id), TerminalText.escape(s.problem()));
                             continue;
                         }
-                        Output.out().printf("%s  %-16s  %-16s  %s  %d iterations%n", s.id().substring(0, 8), s.label(), s.host(),
+                        Output.out().printf("%s  %-16s  %-16s  %s  %d iterations%n", s.id().substring(0, 8),
+                                TerminalText.escape(s.label()), TerminalText.escape(s.host()),
                                 SnapshotsCommand.TIME.format(s.created()), s.iterations());
                     }
                 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.FileNames;
@@ -35,8 +36,8 @@ final class LsCommand implements Callable<Integer> {
             } else {
                 for (Map<String, Object> row : rows) {
                     Output.out().printf("%s %6s %12s  %s  %s%s%n", row.get("type").toString().charAt(0), row.get("mode"), row.get("size"),
-                            SnapshotsCommand.TIME.format((Instant) row.get("mtime")), row.get("path"),
-                            row.containsKey("linkTarget") ? " -> " + row.get("linkTarget") : "");
+                            SnapshotsCommand.TIME.format((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
+                            row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : "");
                 }
             }
         }

@@ -4,6 +4,7 @@ import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.VaultJson;
 
 /** Text or JSON on stdout; a progress line on stderr only when stderr is a terminal. */
@@ -12,8 +13,23 @@ final class Output {
     private Output() {
     }
 
-    static PrintStream out() {
-        return System.out;
+    private static TerminalText out;
+    private static TerminalText err;
+
+    /** Standard output for text: control characters in names, tags and reasons shown escaped ({@link TerminalText}). */
+    static synchronized PrintStream out() {
+        if (out == null || !out.writesTo(System.out)) { // tests replace System.out
+            out = TerminalText.over(System.out);
+        }
+        return out;
+    }
+
+    /** Standard error for warnings, escaped as {@link #out()}. */
+    static synchronized PrintStream err() {
+        if (err == null || !err.writesTo(System.err)) {
+            err = TerminalText.over(System.err);
+        }
+        return err;
     }
 
     static void json(Object value) {

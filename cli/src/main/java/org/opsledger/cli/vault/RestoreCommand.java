@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.RestoreResult;
@@ -62,11 +63,11 @@ final class RestoreCommand implements Callable<Integer> {
         } else {
             Output.out().printf("restored %d files, %d dirs, %d symlinks, %s to %s in %.2f s%s%n", res.files(), res.dirs(),
                     res.symlinks(), Output.bytes(res.bytes()), target, seconds, verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
-            res.refused().forEach(n -> Output.out().println("refused unsafe name: " + n));
-            res.verifyFailures().forEach(f -> Output.out().println("verify: " + f));
+            res.refused().forEach(n -> Output.out().println("refused unsafe name: " + TerminalText.escape(n)));
+            res.verifyFailures().forEach(f -> Output.out().println("verify: " + TerminalText.escape(f)));
             for (RestoreResult.Unapplied u : res.unapplied()) {
-                System.err.printf("warning: %s not set on %d path(s): %s (first: %s)%n", u.what(), u.count(), u.reason(),
-                        String.join(", ", u.first()));
+                Output.err().printf("warning: %s not set on %d path(s): %s (first: %s)%n", u.what(), u.count(), u.reason(),
+                        TerminalText.escape(String.join(", ", u.first())));
             }
             if (!res.unapplied().isEmpty()) {
                 Output.out().println("incomplete restore: the target's filesystem would not take some metadata (listed on stderr);"

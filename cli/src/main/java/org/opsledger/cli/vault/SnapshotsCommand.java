@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Snapshot;
@@ -30,7 +31,7 @@ final class SnapshotsCommand implements Callable<Integer> {
         try (Repository r = repo.open()) {
             Repository.SnapshotListing listing = r.listSnapshots();
             List<SnapshotRef> all = listing.readable();
-            listing.unreadable().forEach(u -> System.err.println("warning: snapshot file " + u));
+            listing.unreadable().forEach(u -> Output.err().println("warning: snapshot file " + u));
             Set<ObjectId> held = r.holds().keySet();
             if (repo.json) {
                 List<Map<String, Object>> out = new ArrayList<>();
@@ -49,8 +50,9 @@ final class SnapshotsCommand implements Callable<Integer> {
             for (SnapshotRef s : all) {
                 Snapshot x = s.snapshot();
                 Output.out().printf("%-8s  %-19s  %-11s  %-12s  %-14s  %-16s  %-10s  %s%s%n", s.shortId(), TIME.format(x.time()),
-                        x.kind().json(), x.hostname(), dash(x.dataOwner()), dash(x.classification()),
-                        x.retainUntil() == null ? "-" : x.retainUntil().toString(), String.join(" ", x.paths()),
+                        x.kind().json(), TerminalText.escape(x.hostname()), TerminalText.escape(dash(x.dataOwner())),
+                        dash(x.classification()),
+                        x.retainUntil() == null ? "-" : x.retainUntil().toString(), TerminalText.escape(String.join(" ", x.paths())),
                         held.contains(s.id()) ? "  [legal hold]" : "");
             }
             Output.out().println(all.size() + " snapshot(s) in " + r.backend().location()

@@ -234,6 +234,26 @@ class VaultCommandTest {
     }
 
     @Test
+    void namesAndReasonsThatHoldTerminalControlsAreShownEscapedNeverSentToTheTerminal() throws Exception {
+        String hostile = "report\u001b]0;owned\u0007\u001b[2J\nd    755  0  2026-01-01 00:00:00  passwd"; // no slash: one name
+        Files.writeString(data.resolve(hostile), "x");
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Run ls = vault("ls", "latest");
+        assertThat(ls.exit()).isZero();
+        assertThat(ls.out()).doesNotContain("\u001b").doesNotContain("\u0007")
+                .contains("/data/report\\x1b]0;owned\\x07\\x1b[2J\\nd    755  0  2026-01-01 00:00:00  passwd");
+        assertThat(ls.out().lines()).noneMatch(l -> l.startsWith("d    755  0"));
+        Run json = vault("ls", "latest", "--json"); // JSON keeps the name exact: its own escapes
+        assertThat(json.json().findValuesAsString("path")).contains("/data/" + hostile);
+
+        Run hold = vault("hold", "latest", "--reason", "matter 7\u001b[31m\u009b");
+        assertThat(hold.out()).contains("legal hold: matter 7\\x1b[31m\\x9b").doesNotContain("\u001b").doesNotContain("\u009b");
+        Run missing = vault("restore", "latest", "--target", tmp.resolve("out").toString(), "--include", "data/none\u001b[2J");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("data/none\\x1b[2J").doesNotContain("\u001b");
+    }
+
+    @Test
     void keySlotsRotationRetirementAndCopy() throws Exception {
         vault("backup", data.toString(), "--allow-same-device");
         Path pw2 = Files.writeString(tmp.resolve("pw2"), "operator two");

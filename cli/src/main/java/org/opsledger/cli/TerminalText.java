@@ -1,0 +1,87 @@
+package org.opsledger.cli;
+
+import java.io.PrintStream;
+
+/**
+ * Text for an operator's terminal. File names come from any local user and snapshots, tags, hold
+ * reasons and key labels from every host that writes to a repository: a name holding {@code ESC [}
+ * or an OSC sequence would drive the terminal that lists it (rewrite the title, hide or repaint
+ * lines, on some emulators answer with input), and a newline in a name would forge a line of a
+ * listing. Control characters (C0, DEL, C1) are shown as {@code \xHH}, as GNU ls and restic's
+ * {@code %q} show them; JSON output escapes them itself and is left alone.
+ */
+public final class TerminalText extends PrintStream {
+
+    private final PrintStream target;
+
+    private TerminalText(PrintStream target) {
+        super(target, true, target.charset());
+        this.target = target;
+    }
+
+    /** A stream over {@code target} that keeps the newlines and tabs of the text printed to it and escapes every other control. */
+    public static TerminalText over(PrintStream target) {
+        return target instanceof TerminalText t ? t : new TerminalText(target);
+    }
+
+    /** Whether this stream writes to {@code s}, so that a caller can keep one per System.out. */
+    public boolean writesTo(PrintStream s) {
+        return target == s;
+    }
+
+    /** One value (a name, a reason, a message) for a line of text: every control character escaped, newlines and tabs too. */
+    public static String escape(String s) {
+        return escape(s, false);
+    }
+
+    private static String escape(String s, boolean keepLayout) {
+        if (s == null) {
+            return "null"; // as printing it did
+        }
+        int i = 0;
+        while (i < s.length() && !escaped(s.charAt(i), keepLayout)) {
+            i++;
+        }
+        if (i == s.length()) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length() + 8).append(s, 0, i);
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (escaped(c, keepLayout)) {
+                out.append(c == '\n' ? "\\n" : c == '\t' ? "\\t" : String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean escaped(char c, boolean keepLayout) {
+        if (keepLayout && (c == '\n' || c == '\t')) {
+            return false;
+        }
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+    }
+
+    // print(Object) and print(char) do not go through print(String); println and printf do (PrintStream's subclass contract)
+    @Override
+    public void print(String s) {
+        super.print(escape(s, true));
+    }
+
+    @Override
+    public void print(Object o) {
+        print(String.valueOf(o));
+    }
+
+    @Override
+    public void print(char c) {
+        print(String.valueOf(c));
+    }
+
+    @Override
+    public void print(char[] s) {
+        print(new String(s));
+    }
+}

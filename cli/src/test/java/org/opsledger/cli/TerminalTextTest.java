@@ -1,0 +1,37 @@
+package org.opsledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class TerminalTextTest {
+
+    @Test
+    void everyWayOfPrintingEscapesControlsAndKeepsTheLayoutOfTheTextItself() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream target = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        TerminalText t = TerminalText.over(target);
+        t.printf("%s\t%d%n", "a\u001b[2Jb", 7);
+        t.println("c\u009bd");
+        t.print((Object) "e\u007f");
+        t.print('\u0007');
+        t.print(new char[] {'\r'});
+        t.println();
+        t.flush();
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .isEqualTo("a\\x1b[2Jb\t7" + System.lineSeparator() + "c\\x9bd" + System.lineSeparator() + "e\\x7f\\x07\\x0d"
+                        + System.lineSeparator());
+        assertThat(TerminalText.over(t)).isSameAs(t);
+        assertThat(t.writesTo(target)).isTrue();
+    }
+
+    @Test
+    void aValueForOneLineHasItsNewlinesAndTabsEscapedToo() {
+        assertThat(TerminalText.escape("name\nforged\tline")).isEqualTo("name\\nforged\\tline");
+        assertThat(TerminalText.escape("plain ünïcode")).isSameAs("plain ünïcode");
+        assertThat(TerminalText.escape(null)).isEqualTo("null");
+    }
+}
