@@ -92,6 +92,24 @@ class FailureModesTest {
     }
 
     @Test
+    void aRestoreIntoTheRepositoryIsRefusedAlsoThroughASymlinkAndWritesNothing() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        Path link = Files.createSymbolicLink(tmp.resolve("link-to-repo"), tmp.resolve("repo"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            var snap = TestTrees.backup(repo, data);
+            List<String> before = repo.backend().list("");
+            for (Path target : List.of(tmp.resolve("repo/restored"), link.resolve("x/y"), tmp.resolve("repo"))) {
+                assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, target, List.of(), false))
+                        .isInstanceOf(VaultException.class).hasMessageContaining("is inside the repository");
+            }
+            assertThat(repo.backend().list("")).isEqualTo(before);
+            assertThat(tmp.resolve("repo/restored")).doesNotExist();
+            assertThat(new Restorer(repo, 2).restore(snap, tmp.resolve("repository-restored"), List.of(), true).ok()).isTrue();
+        }
+    }
+
+    @Test
     void aFailingStreamCommandLeavesNoSnapshot() throws Exception {
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backupStream(

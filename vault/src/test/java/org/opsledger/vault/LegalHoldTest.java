@@ -1,6 +1,7 @@
 package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,20 @@ class LegalHoldTest {
             repo.release(held);
             new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now());
             assertThat(repo.snapshots()).isEmpty();
+        }
+    }
+
+    @Test
+    void aHoldNeedsAReasonOfAtMostAThousandCharacters() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            var snap = TestTrees.backup(repo, data);
+            assertThatThrownBy(() -> repo.hold(snap, " ", "ops")).hasMessage("a legal hold needs a reason");
+            assertThatThrownBy(() -> repo.hold(snap, "x".repeat(1001), "ops"))
+                    .hasMessage("a legal hold's reason has at most 1000 characters, got 1001");
+            assertThat(repo.holds()).isEmpty();
+            assertThat(repo.hold(snap, "x".repeat(1000), "ops").reason()).hasSize(1000);
         }
     }
 

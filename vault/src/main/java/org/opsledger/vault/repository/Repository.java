@@ -698,6 +698,9 @@ public final class Repository implements AutoCloseable {
         return out;
     }
 
+    /** Longest reason a legal hold takes. */
+    public static final int MAX_HOLD_REASON = 1000;
+
     /**
      * IS.012 6.6.7: a legal hold pins the snapshot and all it references. On an S3 bucket with
      * Object Lock the store's own legal hold is also placed on the snapshot file and on every pack
@@ -706,6 +709,9 @@ public final class Repository implements AutoCloseable {
     public LegalHold hold(SnapshotRef snapshot, String reason, String by) {
         if (reason == null || reason.isBlank()) {
             throw new VaultException("a legal hold needs a reason");
+        }
+        if (reason.length() > MAX_HOLD_REASON) { // it is listed with the snapshot: a matter number and a line, not a document
+            throw new VaultException("a legal hold's reason has at most " + MAX_HOLD_REASON + " characters, got " + reason.length());
         }
         LegalHold h = new LegalHold(snapshot.id(), reason, by, Instant.now(), placeStoreHolds(snapshot));
         writeSealedAs("holds/" + snapshot.id().hex(), Sealing.Kind.HOLD, h);

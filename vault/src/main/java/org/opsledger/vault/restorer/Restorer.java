@@ -82,6 +82,7 @@ public final class Restorer {
             }
         }
         refuseTakenPaths(base, plan);
+        refuseTargetInRepository(base);
         try {
             Files.createDirectories(base);
         } catch (IOException e) {
@@ -209,6 +210,28 @@ public final class Restorer {
         if (!taken.isEmpty()) {
             throw new VaultException("restore target " + base + " already holds " + taken.size() + " of the snapshot's paths (first "
                     + taken.getFirst() + "); restore never overwrites: restore into a new or empty directory, or move those away");
+        }
+    }
+
+    /** The repository holds only what the vault writes there: a restore into it is refused (a backup leaves it out). */
+    private void refuseTargetInRepository(Path base) {
+        Path dir = repo.backend().localDirectory().orElse(null);
+        if (dir != null && realPath(base).startsWith(realPath(dir))) {
+            throw new VaultException("restore target " + base + " is inside the repository " + dir + "; restore somewhere else");
+        }
+    }
+
+    /** The real path of the nearest existing ancestor, then the rest: a target need not exist yet. */
+    private static Path realPath(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        try {
+            return existing == null ? abs : existing.toRealPath().resolve(existing.relativize(abs));
+        } catch (IOException e) {
+            return abs;
         }
     }
 
