@@ -105,6 +105,17 @@ class S3BackendTest {
     }
 
     @Test
+    void noCredentialsAreOneLineThatSaysWhereToPutThem() {
+        // the SDK's own provider of the first link of its default chain; its message lists every provider it tried
+        S3Backend none = new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1,
+                software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider.create()), "vault", "team-a", "s3://vault/team-a");
+        assertThatThrownBy(() -> Repository.open(none, TestTrees.PASSWORD))
+                .isInstanceOf(BackendException.class)
+                .hasMessage("cannot stat s3://vault/team-a/config: no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,"
+                        + " or AWS_PROFILE for a profile in ~/.aws/credentials");
+    }
+
+    @Test
     void aMissingBucketIsNamed() {
         S3Backend nowhere = new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1, CREDENTIALS), "no-such-bucket", "x/", "s3://no-such-bucket/x");
         assertThatThrownBy(() -> Repository.init(nowhere, TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3"))

@@ -92,7 +92,9 @@ public final class S3Backend implements Backend {
 
     private BackendException failure(String what, String name, SdkException e) {
         String why = firstLine(e.getMessage());
-        if (e instanceof SdkClientException) {
+        if (e instanceof SdkClientException && why.startsWith("Unable to load credentials")) { // the SDK then lists every provider it tried
+            why = "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE for a profile in ~/.aws/credentials";
+        } else if (e instanceof SdkClientException) {
             why = "cannot reach the S3 store (" + why + ")";
         } else if (e instanceof S3Exception s3e && s3e.statusCode() == 403) {
             why = "access denied (" + why + "): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
