@@ -97,6 +97,11 @@ public final class Archiver {
         Map<String, Node> parentRoot = parent == null ? Map.of() : byName(repo.loadTree(parent.snapshot().tree()));
         List<PathMatcher> excludes = options.excludes().stream()
                 .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        for (Path p : paths) { // it would be an empty snapshot that looks like a backup
+            if (excluded(excludes, p)) {
+                throw new VaultException("the backup path " + p + " is itself excluded by --exclude; nothing of it would be backed up");
+            }
+        }
         long bytesBefore = repo.bytesAdded();
         long blobsBefore = repo.blobsAdded();
         try (SharedLock lock = repo.lock("backup");
@@ -185,6 +190,16 @@ public final class Archiver {
         }
     }
 
+    /** An --exclude glob matches the whole path or its last name. */
+    private static boolean excluded(List<PathMatcher> excludes, Path p) {
+        for (PathMatcher m : excludes) {
+            if (m.matches(p) || m.matches(p.getFileName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The repository's directory when it is local: a backup of a path that holds it leaves it out, as borg does. */
     private InodeKey repositoryDirectory() {
         return repo.backend().localDirectory().map(Archiver::inodeOf).orElse(null);
@@ -261,18 +276,9 @@ public final class Archiver {
             return null;
         }
 
-        private boolean excluded(Path p) {
-            for (PathMatcher m : excludes) {
-                if (m.matches(p) || m.matches(p.getFileName())) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
         /** The node for a path, or null when it is excluded or of a kind not backed up (device, FIFO, socket). */
         CompletableFuture<Node> node(Path p, String name, Node parentNode) {
-            if (excluded(p)) {
+            if (excluded(excludes, p)) {
                 return null;
             }
             Map<String, Object> a;

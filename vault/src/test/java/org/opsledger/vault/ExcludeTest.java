@@ -1,0 +1,57 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.NodeType;
+
+/** backup --exclude: a glob matches a path's last name or the whole absolute path. */
+class ExcludeTest {
+
+    @TempDir
+    Path tmp;
+
+    private static void list(Repository repo, ObjectId tree, String dir, List<String> out) {
+        for (Node n : repo.loadTree(tree).nodes()) {
+            out.add(dir + "/" + n.name());
+            if (n.type() == NodeType.DIR) {
+                list(repo, n.subtree(), dir + "/" + n.name(), out);
+            }
+        }
+    }
+
+    @Test
+    void namesAndWholePathsAreLeftOutAndAnExcludedBackupPathIsRefused() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("srv/data"));
+        Files.createDirectories(data.resolve("cache/deep"));
+        Files.writeString(data.resolve("cache/deep/blob"), "cached");
+        Files.createDirectories(data.resolve("docs"));
+        Files.writeString(data.resolve("docs/a.txt"), "a");
+        Files.writeString(data.resolve("docs/trace.log"), "noise");
+        Files.writeString(data.resolve("top.log"), "noise");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            var snap = new Archiver(repo, new BackupProgress())
+                    .backup(TestTrees.options(data).withExcludes(List.of("*.log", data.resolve("cache").toString())));
+            List<String> paths = new ArrayList<>();
+            list(repo, snap.snapshot().tree(), "", paths);
+            assertThat(paths).containsExactly("/data", "/data/docs", "/data/docs/a.txt");
+
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress())
+                    .backup(TestTrees.options(data).withExcludes(List.of(data.toString()))))
+                    .isInstanceOf(VaultException.class)
+                    .hasMessage("the backup path " + data + " is itself excluded by --exclude; nothing of it would be backed up");
+            assertThat(repo.snapshots()).hasSize(1);
+        }
+    }
+}
