@@ -43,7 +43,7 @@ final class CheckCommand implements Callable<Integer> {
                 throw new CliException("--read-data-subset must be a percentage like 10%, got: " + subset, 2);
             }
             if (percent <= 0 || percent > 100) {
-                throw new CliException("--read-data-subset must be between 0% and 100%, got: " + subset, 2);
+                throw new CliException("--read-data-subset must be more than 0% and at most 100%, got: " + subset, 2);
             }
         }
         RepoOptions.checkThreads(threads);
