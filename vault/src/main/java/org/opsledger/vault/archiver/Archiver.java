@@ -83,9 +83,14 @@ public final class Archiver {
         paths.sort(Comparator.comparing(FileNames::nameOf));
         refuseSameDevice(paths, options.allowSameDevice());
         InodeKey repository = repositoryDirectory();
+        List<PathMatcher> excludes = options.excludes().stream()
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
         for (Path p : paths) {
             if (repository != null && repository.equals(inodeOf(p))) {
                 throw new VaultException(p + " is the repository itself; `vault copy` copies snapshots to another repository");
+            }
+            if (excluded(excludes, p)) { // it would be an empty snapshot that looks like a backup
+                throw new VaultException("the backup path " + p + " is itself excluded by --exclude; nothing of it would be backed up");
             }
         }
         List<String> pathStrings = paths.stream().map(Path::toString).toList();
@@ -95,13 +100,6 @@ public final class Archiver {
                         && s.snapshot().kind() != Snapshot.Kind.STDIN)
                 .reduce((a, b) -> b).orElse(null);
         Map<String, Node> parentRoot = parent == null ? Map.of() : byName(repo.loadTree(parent.snapshot().tree()));
-        List<PathMatcher> excludes = options.excludes().stream()
-                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
-        for (Path p : paths) { // it would be an empty snapshot that looks like a backup
-            if (excluded(excludes, p)) {
-                throw new VaultException("the backup path " + p + " is itself excluded by --exclude; nothing of it would be backed up");
-            }
-        }
         long bytesBefore = repo.bytesAdded();
         long blobsBefore = repo.blobsAdded();
         try (SharedLock lock = repo.lock("backup");
@@ -291,7 +289,7 @@ public final class Archiver {
             int fmt = ((Integer) a.get("mode")) & 0170000;
             switch (fmt) {
                 case 0040000 -> {
-                    if (repository != null && repository.device() == meta.device() && repository.inode() == meta.inode()) {
+                    if (repository != null && repository.equals(new InodeKey(meta.device(), meta.inode()))) {
                         progress.repositoryLeftOut(p);
                         return null;
                     }

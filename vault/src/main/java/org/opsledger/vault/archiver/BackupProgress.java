@@ -12,13 +12,12 @@ public final class BackupProgress {
     public final AtomicLong bytesRead = new AtomicLong();
     public final AtomicLong skipped = new AtomicLong();
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
+    private volatile java.nio.file.Path repositoryLeftOut;
 
     /** A path that vanished or could not be read: left out of the snapshot, the backup goes on. */
     public void warn(String message) {
         warnings.add(message);
     }
-
-    private volatile java.nio.file.Path repositoryLeftOut;
 
     /** The repository lies inside a backed-up path: it was left out (a backup never holds its own repository). */
     void repositoryLeftOut(java.nio.file.Path p) {

@@ -71,6 +71,7 @@ public final class Restorer {
         withHoles.clear();
         unapplied.clear();
         Path base = target.toAbsolutePath().normalize();
+        refuseTargetInRepository(base);
         List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
         Plan plan = new Plan();
         collect(repo.loadTree(snapshot.snapshot().tree()), base, base, "", inc, plan);
@@ -82,7 +83,6 @@ public final class Restorer {
             }
         }
         refuseTakenPaths(base, plan);
-        refuseTargetInRepository(base);
         try {
             Files.createDirectories(base);
         } catch (IOException e) {
