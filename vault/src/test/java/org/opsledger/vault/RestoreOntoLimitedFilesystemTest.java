@@ -51,6 +51,7 @@ class RestoreOntoLimitedFilesystemTest {
         tag(data.resolve("docs/manual.txt"), "user.checksum", "sha256:abc");
         tag(data.resolve("bin/tool"), "user.origin", "build 42");
         tag(data.resolve("docs"), "user.owner", "records office");
+        Files.createLink(data.resolve("manual-link.txt"), data.resolve("docs/manual.txt")); // verified through its first name's record
         SnapshotRef snap;
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             snap = TestTrees.backup(repo, data);

@@ -106,14 +106,14 @@ public final class Restorer {
                     }
                     applyMetadata(f);
                     if (verify) {
-                        verifyFile(f, f.path, buffers, out);
+                        verifyFile(f, f, buffers, out);
                     }
                 }, pool));
             }
             await(perFile);
             for (Entry l : plan.links) { // hard links: the other names of a file written above
                 try {
-                    Files.createLink(l.path, plan.firstName.get(new InodeKey(l.node.device(), l.node.inode())));
+                    Files.createLink(l.path, plan.firstName.get(new InodeKey(l.node.device(), l.node.inode())).path);
                 } catch (IOException e) {
                     throw new VaultException("cannot create hard link " + l.path + ": " + e, e);
                 }
@@ -129,7 +129,7 @@ public final class Restorer {
                 List<CompletableFuture<Void>> checks = new ArrayList<>();
                 for (Entry l : plan.links) { // the files themselves were verified above
                     List<String> out = failures;
-                    Path first = plan.firstName.get(new InodeKey(l.node.device(), l.node.inode()));
+                    Entry first = plan.firstName.get(new InodeKey(l.node.device(), l.node.inode()));
                     checks.add(CompletableFuture.runAsync(() -> verifyFile(l, first, buffers, out), pool));
                 }
                 await(checks);
@@ -159,7 +159,26 @@ public final class Restorer {
         return s;
     }
 
-    private record Entry(Node node, Path path, String rel) {
+    /** A planned path: its node, where it goes, its name in the snapshot as shown. */
+    private static final class Entry {
+        final Node node;
+        final Path path;
+        final String rel;
+        /**
+         * Bits of the {@link UnappliedMetadata.Kind}s the filesystem refused for this path: set by the
+         * worker that applied its metadata, read by its verification after that worker's task completed.
+         */
+        int unapplied;
+
+        Entry(Node node, Path path, String rel) {
+            this.node = node;
+            this.path = path;
+            this.rel = rel;
+        }
+
+        boolean unapplied(UnappliedMetadata.Kind kind) {
+            return (unapplied & (1 << kind.ordinal())) != 0;
+        }
     }
 
     private record InodeKey(long device, long inode) {
@@ -169,7 +188,7 @@ public final class Restorer {
         final List<Entry> files = new ArrayList<>();
         /** Second and later names of a hard-linked file, and the path each inode was first written to. */
         final List<Entry> links = new ArrayList<>();
-        final Map<InodeKey, Path> firstName = new HashMap<>();
+        final Map<InodeKey, Entry> firstName = new HashMap<>();
         final List<Entry> dirs = new ArrayList<>();
         final List<Entry> symlinks = new ArrayList<>();
         final List<String> refused = new ArrayList<>();
@@ -268,10 +287,11 @@ public final class Restorer {
                 }
                 case SYMLINK -> plan.symlinks.add(new Entry(n, path, display));
                 case FILE -> {
-                    if (n.hardLinked() && plan.firstName.putIfAbsent(new InodeKey(n.device(), n.inode()), path) != null) {
-                        plan.links.add(new Entry(n, path, display));
+                    Entry e = new Entry(n, path, display);
+                    if (n.hardLinked() && plan.firstName.putIfAbsent(new InodeKey(n.device(), n.inode()), e) != null) {
+                        plan.links.add(e);
                     } else {
-                        plan.files.add(new Entry(n, path, display));
+                        plan.files.add(e);
                     }
                 }
             }
@@ -528,12 +548,13 @@ public final class Restorer {
         try {
             action.run();
         } catch (IOException | UnsupportedOperationException x) {
-            unapplied.add(kind, e.path, e.rel, x);
+            e.unapplied |= 1 << kind.ordinal();
+            unapplied.add(kind, e.rel, x);
         }
     }
 
-    /** {@code inode} is the path the file's metadata was set on: its own, or for a hard link the name written first. */
-    private void verifyFile(Entry f, Path inode, Lender buffers, List<String> failures) {
+    /** {@code inode} is the entry whose metadata was set: the file's own, or for a hard link the name written first. */
+    private void verifyFile(Entry f, Entry inode, Lender buffers, List<String> failures) {
         Node n = f.node;
         WorkerBuffers own = buffers.borrow();
         byte[] buf = own.raw(WRITE_SLICE); // each blob hashed in slices: no per-blob array
@@ -575,16 +596,16 @@ public final class Restorer {
     }
 
     /** Mode, mtime and extended attributes of a file or directory, each unless the restore already reported it as not set. */
-    private void checkMetadata(Entry f, Path inode, Map<String, Object> a, List<String> failures) {
+    private static void checkMetadata(Entry f, Entry inode, Map<String, Object> a, List<String> failures) {
         int mode = ((Integer) a.get("mode")) & 07777;
-        if (mode != f.node.mode() && !unapplied.missing(inode, UnappliedMetadata.Kind.MODE)) {
+        if (mode != f.node.mode() && !inode.unapplied(UnappliedMetadata.Kind.MODE)) {
             failures.add(f.rel + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(f.node.mode()));
         }
         long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
-        if (mtime != f.node.mtime() && !unapplied.missing(inode, UnappliedMetadata.Kind.MTIME)) {
+        if (mtime != f.node.mtime() && !inode.unapplied(UnappliedMetadata.Kind.MTIME)) {
             failures.add(f.rel + ": mtime differs from the snapshot");
         }
-        if (!unapplied.missing(inode, UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES)
+        if (!inode.unapplied(UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES)
                 && !ExtendedAttributes.read(f.path).equals(f.node.xattrs() == null ? Map.of() : f.node.xattrs())) {
             failures.add(f.rel + ": extended attributes differ from the snapshot");
         }
@@ -604,7 +625,7 @@ public final class Restorer {
     private void verifyDir(Entry d, List<String> failures) {
         try {
             Map<String, Object> a = Files.readAttributes(d.path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-            checkMetadata(d, d.path, a, failures);
+            checkMetadata(d, d, a, failures);
         } catch (IOException e) {
             failures.add(d.rel + ": " + e.getMessage());
         }

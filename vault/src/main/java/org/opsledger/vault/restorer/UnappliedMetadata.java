@@ -1,10 +1,8 @@
 package org.opsledger.vault.restorer;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -12,8 +10,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * (ramfs, vfat, many NFS and FUSE mounts), owners on an NFS export that squashes root, modes or
  * times on one that keeps neither. The data is restored whatever; each kind of failure is reported
  * once with its count and its first paths, as a restore of 100,000 files onto such a filesystem
- * would otherwise print 100,000 lines, and {@code --verify} does not report again what was already
- * reported here.
+ * would otherwise print 100,000 lines. What each path lacks is kept with the path in the restore's
+ * plan (a few bits), so that {@code --verify} does not report it again; this keeps only the groups.
  */
 final class UnappliedMetadata {
 
@@ -31,7 +29,6 @@ final class UnappliedMetadata {
     /** Paths kept per kind and reason, for the operator to look at; the count is of all. */
     static final int PATHS_KEPT = 10;
 
-    private final Map<Path, Integer> kindsByPath = new ConcurrentHashMap<>();
     /** Keyed by kind, then reason: the report lists owners before modes, each reason in order. */
     private final Map<String, Group> groups = new ConcurrentSkipListMap<>();
 
@@ -48,13 +45,11 @@ final class UnappliedMetadata {
     }
 
     void clear() {
-        kindsByPath.clear();
         groups.clear();
     }
 
-    /** Records that {@code kind} could not be set on {@code path} ({@code rel} as the snapshot names it). */
-    void add(Kind kind, Path path, String rel, Exception cause) {
-        kindsByPath.merge(path, 1 << kind.ordinal(), (a, b) -> a | b);
+    /** Records that {@code kind} could not be set on the path the snapshot names {@code rel}. */
+    void add(Kind kind, String rel, Exception cause) {
         String reason = reasonOf(cause);
         Group g = groups.computeIfAbsent(kind.ordinal() + "\u0000" + reason, k -> new Group(kind, reason));
         synchronized (g) {
@@ -63,12 +58,6 @@ final class UnappliedMetadata {
                 g.first.add(rel);
             }
         }
-    }
-
-    /** Whether {@code kind} was reported as not set on {@code path}: then verify does not compare it. */
-    boolean missing(Path path, Kind kind) {
-        Integer kinds = kindsByPath.get(path);
-        return kinds != null && (kinds & (1 << kind.ordinal())) != 0;
     }
 
     List<RestoreResult.Unapplied> summary() {
