@@ -22,6 +22,9 @@ final class CopyCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
+    @Mixin
+    SnapshotFilterOptions select;
+
     @Parameters(paramLabel = "SNAPSHOT", arity = "1..*")
     List<String> snapshots;
 
@@ -39,7 +42,7 @@ final class CopyCommand implements Callable<Integer> {
         List<Map<String, String>> copied = new ArrayList<>();
         try (Repository source = Vault.open(repo.location(), sourcePassword); Repository target = Vault.open(to, targetPassword)) {
             for (String s : snapshots) {
-                SnapshotRef from = source.findSnapshot(s);
+                SnapshotRef from = source.findSnapshot(s, select.filter());
                 SnapshotRef c = new Copier(source, target).copy(from);
                 Map<String, String> m = new LinkedHashMap<>();
                 m.put("source", from.id().hex());

@@ -27,6 +27,9 @@ final class ForgetCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
+    @Mixin
+    SnapshotFilterOptions select;
+
     @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y).")
     String keepWithin;
 
@@ -67,7 +70,8 @@ final class ForgetCommand implements Callable<Integer> {
         }
         try (Repository r = repo.open()) {
             Forgetter f = new Forgetter(r, ZoneId.systemDefault());
-            List<ForgetDecision> plan = dryRun ? f.plan(policy, Instant.now()) : f.forget(policy, Instant.now());
+            var filter = select.filter();
+            List<ForgetDecision> plan = dryRun ? f.plan(policy, Instant.now(), filter) : f.forget(policy, Instant.now(), filter);
             PruneResult pruned = prune && !dryRun ? new Pruner(r).prune() : null;
             if (repo.json) {
                 List<Map<String, Object>> rows = new ArrayList<>();

@@ -17,6 +17,9 @@ final class HoldCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
+    @Mixin
+    SnapshotFilterOptions select;
+
     @Parameters(paramLabel = "SNAPSHOT")
     String snapshot;
 
@@ -29,7 +32,7 @@ final class HoldCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
-            LegalHold h = r.hold(r.findSnapshot(snapshot), reason, by);
+            LegalHold h = r.hold(r.findSnapshot(snapshot, select.filter()), reason, by);
             if (repo.json) {
                 Output.json(h);
             } else {

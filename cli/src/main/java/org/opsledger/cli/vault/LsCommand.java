@@ -22,13 +22,16 @@ final class LsCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
+    @Mixin
+    SnapshotFilterOptions select;
+
     @Parameters(paramLabel = "SNAPSHOT")
     String snapshot;
 
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
-            var s = r.findSnapshot(snapshot);
+            var s = r.findSnapshot(snapshot, select.filter());
             List<Map<String, Object>> rows = new ArrayList<>();
             walk(r, s.snapshot().tree(), "", rows);
             if (repo.json) {

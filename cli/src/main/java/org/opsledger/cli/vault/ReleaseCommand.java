@@ -13,13 +13,16 @@ final class ReleaseCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
+    @Mixin
+    SnapshotFilterOptions select;
+
     @Parameters(paramLabel = "SNAPSHOT")
     String snapshot;
 
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
-            var s = r.findSnapshot(snapshot);
+            var s = r.findSnapshot(snapshot, select.filter());
             r.release(s);
             if (repo.json) {
                 Output.json(Map.of("released", s.id().hex()));

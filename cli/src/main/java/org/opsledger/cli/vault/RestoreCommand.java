@@ -26,6 +26,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
+    @Mixin
+    SnapshotFilterOptions select;
+
     @Parameters(paramLabel = "SNAPSHOT", description = "Snapshot ID, unique prefix, or 'latest'.")
     String snapshot;
 
@@ -48,7 +51,7 @@ final class RestoreCommand implements Callable<Integer> {
         Sealing.warmUp(false); // on the spare core while the password unlocks the repository, as check does
         RestoreResult res;
         try (Repository r = repo.open()) {
-            var s = r.findSnapshot(snapshot);
+            var s = r.findSnapshot(snapshot, select.filter());
             Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads);
             try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored")) {
                 res = restorer.restore(s, target, includes, verify);

@@ -26,11 +26,15 @@ final class SnapshotsCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
+    @Mixin
+    SnapshotFilterOptions select;
+
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
             Repository.SnapshotListing listing = r.listSnapshots();
-            List<SnapshotRef> all = listing.readable();
+            var filter = select.filter();
+            List<SnapshotRef> all = listing.readable().stream().filter(s -> filter.matches(s.snapshot())).toList();
             listing.unreadable().forEach(u -> Output.err().println("warning: snapshot file " + u));
             Set<ObjectId> held = r.holds().keySet();
             if (repo.json) {
@@ -55,7 +59,8 @@ final class SnapshotsCommand implements Callable<Integer> {
                         x.retainUntil() == null ? "-" : x.retainUntil().toString(), TerminalText.escape(String.join(" ", x.paths())),
                         held.contains(s.id()) ? "  [legal hold]" : "");
             }
-            Output.out().println(all.size() + " snapshot(s) in " + r.backend().location()
+            Output.out().println(all.size() + " snapshot(s)" + (filter.isAll() ? "" : " of " + TerminalText.escape(filter.describe()))
+                    + " in " + r.backend().location()
                     + (listing.unreadable().isEmpty() ? "" : "; " + listing.unreadable().size() + " snapshot file(s) unreadable (see stderr, run `vault check`)"));
             return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
         }

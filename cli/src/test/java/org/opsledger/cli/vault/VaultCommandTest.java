@@ -254,6 +254,24 @@ class VaultCommandTest {
     }
 
     @Test
+    void hostTagAndPathSelectWhatSnapshotsListsAndWhichSnapshotIsLatest() {
+        Run erp = vault("backup", data.toString(), "--allow-same-device", "--tag", "system=erp", "--json");
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("snapshots", "--json").json().size()).isEqualTo(2);
+        Run tagged = vault("snapshots", "--tag", "system=erp", "--path", data.toString(), "--json");
+        assertThat(tagged.json().size()).isEqualTo(1);
+        assertThat(tagged.json().get(0).get("id").asString()).isEqualTo(erp.json().get("snapshot").asString());
+        assertThat(vault("snapshots", "--host", "web-1").out()).contains("0 snapshot(s) of host web-1 in");
+        Run ls = vault("ls", "latest", "--tag", "system=erp", "--json");
+        assertThat(ls.exit()).isZero();
+        Run none = vault("restore", "latest", "--host", "web-1", "--target", tmp.resolve("out").toString());
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err().lines().toList()).containsExactly("opsledger: no snapshot of host web-1 (`vault snapshots` lists them)");
+        assertThat(tmp.resolve("out")).doesNotExist();
+        assertThat(vault("snapshots", "--tag", "system").exit()).isEqualTo(2);
+    }
+
+    @Test
     void keySlotsRotationRetirementAndCopy() throws Exception {
         vault("backup", data.toString(), "--allow-same-device");
         Path pw2 = Files.writeString(tmp.resolve("pw2"), "operator two");

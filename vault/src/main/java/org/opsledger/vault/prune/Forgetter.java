@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 /** Applies a retention policy per (host, paths) group and removes the snapshots nothing keeps. */
@@ -29,6 +30,11 @@ public final class Forgetter {
     }
 
     public List<ForgetDecision> plan(RetentionPolicy policy, Instant now) {
+        return plan(policy, now, SnapshotFilter.ALL);
+    }
+
+    /** The decision for every snapshot {@code filter} matches; the others are neither kept nor removed by this policy. */
+    public List<ForgetDecision> plan(RetentionPolicy policy, Instant now, SnapshotFilter filter) {
         if (policy.isEmpty()) {
             throw new VaultException("forget needs at least one --keep-* option");
         }
@@ -36,6 +42,9 @@ public final class Forgetter {
         LocalDate today = LocalDate.ofInstant(now, zone);
         Map<String, List<SnapshotRef>> groups = new LinkedHashMap<>();
         for (SnapshotRef s : repo.snapshots().reversed()) { // newest first
+            if (!filter.matches(s.snapshot())) {
+                continue;
+            }
             groups.computeIfAbsent(s.snapshot().hostname() + "\0" + s.snapshot().paths(), k -> new ArrayList<>()).add(s);
         }
         List<ForgetDecision> out = new ArrayList<>();
@@ -71,7 +80,11 @@ public final class Forgetter {
 
     /** Deletes the snapshot files the plan does not keep; re-checks holds just before each delete. */
     public List<ForgetDecision> forget(RetentionPolicy policy, Instant now) {
-        List<ForgetDecision> plan = plan(policy, now);
+        return forget(policy, now, SnapshotFilter.ALL);
+    }
+
+    public List<ForgetDecision> forget(RetentionPolicy policy, Instant now, SnapshotFilter filter) {
+        List<ForgetDecision> plan = plan(policy, now, filter);
         for (ForgetDecision d : plan) {
             if (!d.keep()) {
                 if (repo.backend().exists("holds/" + d.snapshot().id().hex())) {

@@ -36,6 +36,7 @@ import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
 import org.opsledger.vault.snapshot.TreeCodec;
@@ -669,12 +670,19 @@ public final class Repository implements AutoCloseable {
 
     /** Finds a snapshot by full ID, unique prefix, or "latest", among the readable ones. */
     public SnapshotRef findSnapshot(String idOrPrefix) {
+        return findSnapshot(idOrPrefix, SnapshotFilter.ALL);
+    }
+
+    /** A snapshot by ID or unique prefix, or 'latest': the newest snapshot {@code filter} matches (an ID is taken as given). */
+    public SnapshotRef findSnapshot(String idOrPrefix, SnapshotFilter filter) {
         List<SnapshotRef> all = listSnapshots().readable();
         if ("latest".equals(idOrPrefix)) {
-            if (all.isEmpty()) {
-                throw new VaultException("the repository has no snapshots");
+            List<SnapshotRef> matching = all.stream().filter(s -> filter.matches(s.snapshot())).toList();
+            if (matching.isEmpty()) {
+                throw new VaultException(all.isEmpty() ? "the repository has no snapshots"
+                        : "no snapshot of " + filter.describe() + " (`vault snapshots` lists them)");
             }
-            return all.getLast();
+            return matching.getLast();
         }
         List<SnapshotRef> match = all.stream().filter(s -> s.id().hex().startsWith(idOrPrefix.toLowerCase())).toList();
         if (match.size() != 1 || idOrPrefix.isEmpty()) {

@@ -1,0 +1,48 @@
+package org.opsledger.vault.snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which snapshots a command looks at when a repository holds many hosts' backups: those of one of
+ * {@code hosts}, carrying every one of {@code tags}, taken of every one of {@code paths} (all three
+ * empty: every snapshot). {@code latest} is then the newest such snapshot, so that a restore of
+ * one host's data at 2 a.m. cannot pick another host's newer backup.
+ */
+public record SnapshotFilter(Set<String> hosts, Map<String, String> tags, Set<String> paths) {
+
+    public static final SnapshotFilter ALL = new SnapshotFilter(Set.of(), Map.of(), Set.of());
+
+    public SnapshotFilter {
+        hosts = Set.copyOf(hosts);
+        tags = Map.copyOf(tags);
+        paths = Set.copyOf(paths);
+    }
+
+    public boolean matches(Snapshot s) {
+        if (!hosts.isEmpty() && !hosts.contains(s.hostname())) {
+            return false;
+        }
+        for (var t : tags.entrySet()) {
+            if (s.tags() == null || !t.getValue().equals(s.tags().get(t.getKey()))) {
+                return false;
+            }
+        }
+        return s.paths() != null && s.paths().containsAll(paths);
+    }
+
+    public boolean isAll() {
+        return hosts.isEmpty() && tags.isEmpty() && paths.isEmpty();
+    }
+
+    /** For messages: "host db-1, tag system=erp, path /srv/data". */
+    public String describe() {
+        List<String> parts = new ArrayList<>();
+        hosts.stream().sorted().forEach(h -> parts.add("host " + h));
+        tags.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(t -> parts.add("tag " + t.getKey() + "=" + t.getValue()));
+        paths.stream().sorted().forEach(p -> parts.add("path " + p));
+        return String.join(", ", parts);
+    }
+}
