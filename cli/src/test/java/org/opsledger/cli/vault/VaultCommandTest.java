@@ -74,6 +74,16 @@ class VaultCommandTest {
         assertThat(again.json().get("record").get("kind").asString()).isEqualTo("incremental");
         assertThat(again.json().get("record").get("summary").get("bytesRead").asLong()).isZero();
 
+        Files.writeString(data.resolve("added.txt"), "new");
+        Run third = vault("backup", data.toString(), "--allow-same-device", "--json");
+        Run diff = vault("diff", id.substring(0, 8), "latest");
+        assertThat(diff.exit()).as(diff.err()).isZero();
+        assertThat(diff.out().lines().toList()).containsExactly("+    /data/added.txt",
+                id.substring(0, 8) + " → " + third.json().get("snapshot").asString().substring(0, 8)
+                        + ": 1 added, 0 removed, 0 modified, 0 changed type, 0 changed metadata");
+        assertThat(vault("diff", "latest", id, "--json").json().get("changes").get(0).get("change").asString()).isEqualTo("removed");
+        Files.delete(data.resolve("added.txt"));
+
         Run ls = vault("ls", id.substring(0, 10));
         assertThat(ls.out()).contains("/data/report.txt").contains("/data/link -> report.txt").contains("/data/empty");
 
@@ -88,7 +98,7 @@ class VaultCommandTest {
         assertThat(vault("check", "--read-data-subset", "50%").exit()).isZero();
 
         Run stats = vault("stats", "--json");
-        assertThat(stats.json().get("snapshots").asInt()).isEqualTo(2);
+        assertThat(stats.json().get("snapshots").asInt()).isEqualTo(3);
     }
 
     @Test

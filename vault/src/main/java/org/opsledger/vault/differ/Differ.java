@@ -1,0 +1,130 @@
+package org.opsledger.vault.differ;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.FileNames;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/** Compares two snapshots' trees; a subtree whose ID both share is skipped whole, so a small change costs little. */
+public final class Differ {
+
+    /** How a path differs, with restic's letters. */
+    public enum Kind {
+        /** Only in the second snapshot. */
+        ADDED("+"),
+        /** Only in the first. */
+        REMOVED("-"),
+        /** A file's content or a symlink's target changed. */
+        MODIFIED("M"),
+        /** A file became a directory, a symlink a file… */
+        TYPE("T"),
+        /** Same content; mode, owner, extended attributes or (files and symlinks) mtime changed. */
+        METADATA("U");
+
+        public final String letter;
+
+        Kind(String letter) {
+            this.letter = letter;
+        }
+    }
+
+    /** One path that differs, as `vault ls` shows paths. */
+    public record Change(Kind kind, String path) {
+    }
+
+    private final Repository repo;
+
+    public Differ(Repository repo) {
+        this.repo = repo;
+    }
+
+    /** Every path that differs from {@code from} to {@code to}, in path order (a directory before what it holds). */
+    public List<Change> diff(SnapshotRef from, SnapshotRef to) {
+        List<Change> out = new ArrayList<>();
+        compare(from.snapshot().tree(), to.snapshot().tree(), "", out);
+        return out;
+    }
+
+    private void compare(ObjectId a, ObjectId b, String dir, List<Change> out) {
+        if (Objects.equals(a, b)) {
+            return;
+        }
+        Map<String, Node> before = byName(a);
+        Map<String, Node> after = byName(b);
+        TreeSet<String> names = new TreeSet<>(before.keySet());
+        names.addAll(after.keySet());
+        for (String name : names) {
+            Node x = before.get(name);
+            Node y = after.get(name);
+            String path = dir + "/" + FileNames.display(name);
+            if (y == null) {
+                all(Kind.REMOVED, x, path, out);
+            } else if (x == null) {
+                all(Kind.ADDED, y, path, out);
+            } else if (x.type() != y.type()) {
+                out.add(new Change(Kind.TYPE, path));
+                if (x.type() == NodeType.DIR) {
+                    below(Kind.REMOVED, x, path, out);
+                }
+                if (y.type() == NodeType.DIR) {
+                    below(Kind.ADDED, y, path, out);
+                }
+            } else {
+                boolean contentChanged = y.type() == NodeType.FILE ? !Objects.equals(x.content(), y.content())
+                        : y.type() == NodeType.SYMLINK && !Objects.equals(x.linkTarget(), y.linkTarget());
+                if (contentChanged) {
+                    out.add(new Change(Kind.MODIFIED, path));
+                } else if (metadataChanged(x, y)) {
+                    out.add(new Change(Kind.METADATA, path));
+                }
+                if (y.type() == NodeType.DIR) {
+                    compare(x.subtree(), y.subtree(), path, out);
+                }
+            }
+        }
+    }
+
+    /**
+     * Mode, owner and extended attributes; mtime for files and symlinks only: a directory's mtime
+     * moves whenever a name in it is added or removed, which the listing already shows.
+     */
+    private static boolean metadataChanged(Node x, Node y) {
+        return x.mode() != y.mode() || x.uid() != y.uid() || x.gid() != y.gid() || !Objects.equals(x.xattrs(), y.xattrs())
+                || (x.type() != NodeType.DIR && x.mtime() != y.mtime());
+    }
+
+    /** A path only one side has, and everything under it. */
+    private void all(Kind kind, Node n, String path, List<Change> out) {
+        out.add(new Change(kind, path));
+        if (n.type() == NodeType.DIR) {
+            below(kind, n, path, out);
+        }
+    }
+
+    private void below(Kind kind, Node dir, String path, List<Change> out) {
+        if (dir.subtree() == null) {
+            return;
+        }
+        for (Node child : byName(dir.subtree()).values()) {
+            all(kind, child, path + "/" + FileNames.display(child.name()), out);
+        }
+    }
+
+    private Map<String, Node> byName(ObjectId tree) {
+        Map<String, Node> m = new TreeMap<>();
+        if (tree != null) {
+            for (Node n : repo.loadTree(tree).nodes()) {
+                m.put(n.name(), n);
+            }
+        }
+        return m;
+    }
+}
