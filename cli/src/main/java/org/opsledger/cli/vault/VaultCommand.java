@@ -20,6 +20,7 @@ public final class VaultCommand implements Runnable, CommandPath.Parent {
         commands.put("snapshots", SnapshotsCommand::new);
         commands.put("ls", LsCommand::new);
         commands.put("diff", DiffCommand::new);
+        commands.put("find", FindCommand::new);
         commands.put("restore", RestoreCommand::new);
         commands.put("check", CheckCommand::new);
         commands.put("forget", ForgetCommand::new);

@@ -83,6 +83,11 @@ class VaultCommandTest {
                         + ": 1 added, 0 removed, 0 modified, 0 changed type, 0 changed metadata");
         assertThat(vault("diff", "latest", id, "--json").json().get("changes").get(0).get("change").asString()).isEqualTo("removed");
         Files.delete(data.resolve("added.txt"));
+        Run find = vault("find", "*.txt");
+        assertThat(find.exit()).as(find.err()).isZero();
+        assertThat(find.out()).contains("/data/report.txt", "/data/added.txt", "4 match(es) in 3 snapshot(s)");
+        assertThat(vault("find", "added.txt", "--json").json().get(0).get("snapshot").asString())
+                .isEqualTo(third.json().get("snapshot").asString());
 
         Run ls = vault("ls", id.substring(0, 10));
         assertThat(ls.out()).contains("/data/report.txt").contains("/data/link -> report.txt").contains("/data/empty");

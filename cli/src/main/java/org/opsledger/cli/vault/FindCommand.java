@@ -1,0 +1,63 @@
+package org.opsledger.cli.vault;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.differ.Finder;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "find", mixinStandardHelpOptions = true,
+        description = {"List the paths whose name matches a glob ('nginx.conf', '*.sql') in every snapshot, oldest first,",
+                "with size and mtime: which backups hold a file, and when it changed. --host, --tag and --path narrow the snapshots."})
+final class FindCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Mixin
+    SnapshotFilterOptions select;
+
+    @Parameters(paramLabel = "PATTERN", description = "Glob matched against each file or directory name.")
+    String pattern;
+
+    @Override
+    public Integer call() {
+        try (Repository r = repo.open()) {
+            var filter = select.filter();
+            List<SnapshotRef> snapshots = r.listSnapshots().readable().stream().filter(s -> filter.matches(s.snapshot())).toList();
+            List<Finder.Hit> hits = new Finder(r, pattern).find(snapshots);
+            if (repo.json) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (Finder.Hit h : hits) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("snapshot", h.snapshot().id().hex());
+                    m.put("time", h.snapshot().snapshot().time());
+                    m.put("host", h.snapshot().snapshot().hostname());
+                    m.put("path", h.path());
+                    m.put("type", h.node().type().json());
+                    m.put("size", h.node().size());
+                    m.put("mtime", Instant.ofEpochSecond(0, h.node().mtime()));
+                    rows.add(m);
+                }
+                Output.json(rows);
+            } else {
+                for (Finder.Hit h : hits) { // snapshot, its time; the path's type, size, mtime and name
+                    Output.out().printf("%s  %s  %s %12d  %s  %s%n", h.snapshot().shortId(),
+                            SnapshotsCommand.TIME.format(h.snapshot().snapshot().time()), h.node().type().json().charAt(0),
+                            h.node().size(), SnapshotsCommand.TIME.format(Instant.ofEpochSecond(0, h.node().mtime())),
+                            TerminalText.escape(h.path()));
+                }
+                Output.out().println(hits.size() + " match(es) in " + snapshots.size() + " snapshot(s)");
+            }
+        }
+        return 0;
+    }
+}
