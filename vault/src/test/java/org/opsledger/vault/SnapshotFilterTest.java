@@ -56,6 +56,11 @@ class SnapshotFilterTest {
             assertThatThrownBy(() -> repo.findSnapshot("latest", new SnapshotFilter(Set.of("web-1"), Map.of(), Set.of("/etc"))))
                     .isInstanceOf(VaultException.class).hasMessage("no snapshot of host web-1, path /etc (`vault snapshots` lists them)");
 
+            Snapshot bare = new Snapshot(Instant.now(), plain.snapshot().tree(), null, null, null, null, null, Snapshot.Kind.FULL,
+                    null, null, null, null, null, null); // what another writer may leave out
+            assertThat(SnapshotFilter.ALL.matches(bare)).isTrue();
+            assertThat(new SnapshotFilter(Set.of(), Map.of("system", "erp"), Set.of("/x")).matches(bare)).isFalse();
+
             var onlyDb2 = new SnapshotFilter(Set.of("db-2"), Map.of(), Set.of());
             var decisions = new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(Duration.ZERO, 0, 0, 0, 0),
                     Instant.now().plusSeconds(120), onlyDb2); // after db-2's snapshot, a minute ahead

@@ -30,7 +30,7 @@ public record SnapshotFilter(Set<String> hosts, Map<String, String> tags, Set<St
                 return false;
             }
         }
-        return s.paths() != null && s.paths().containsAll(paths);
+        return paths.isEmpty() || (s.paths() != null && s.paths().containsAll(paths));
     }
 
     public boolean isAll() {
