@@ -15,8 +15,31 @@ public final class TerminalText extends PrintStream {
     private final PrintStream target;
 
     private TerminalText(PrintStream target) {
-        super(target, true, target.charset());
+        // Buffered up to each newline (write below). printf hands a line over in a dozen pieces and a PrintStream that
+        // flushes automatically, as System.out does, writes each piece at once: `vault ls` of 11,000 paths made
+        // 240,000 write calls. One write per line keeps the order with stderr.
+        super(new java.io.BufferedOutputStream(target, 8192), false, target.charset());
         this.target = target;
+    }
+
+    // every character printed reaches the buffer through these two, the line separator of println too
+    @Override
+    public void write(byte[] buf, int off, int len) {
+        super.write(buf, off, len);
+        for (int i = off; i < off + len; i++) {
+            if (buf[i] == '\n') {
+                flush();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void write(int b) {
+        super.write(b);
+        if (b == '\n') {
+            flush();
+        }
     }
 
     /** A stream over {@code target} that keeps the newlines and tabs of the text printed to it and escapes every other control. */

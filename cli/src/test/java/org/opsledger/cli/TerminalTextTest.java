@@ -24,6 +24,10 @@ class TerminalTextTest {
         assertThat(bytes.toString(StandardCharsets.UTF_8))
                 .isEqualTo("a\\x1b[2Jb\t7" + System.lineSeparator() + "c\\x9bd" + System.lineSeparator() + "e\\x7f\\x07\\x0d"
                         + System.lineSeparator());
+        t.printf("%s %6d", "held", 42); // a line in pieces: written when it ends, in one write
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("held");
+        t.printf("%n");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).endsWith("held     42" + System.lineSeparator());
         assertThat(TerminalText.over(t)).isSameAs(t);
         assertThat(t.writesTo(target)).isTrue();
     }
