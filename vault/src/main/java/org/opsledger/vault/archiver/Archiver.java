@@ -412,13 +412,21 @@ public final class Archiver {
                 }
             }
             progress.dirs.incrementAndGet();
-            return CompletableFuture.allOf(children.toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
-                List<Node> nodes = children.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList();
-                if (unchanged != null && unchanged.nodes().equals(nodes)) {
-                    return meta.withSubtree(unchangedId); // the same listing: its tree blob is already stored
-                }
-                return meta.withSubtree(repo.saveTree(new Tree(nodes)));
-            }, pipeline.workers());
+            CompletableFuture<Void> all = CompletableFuture.allOf(children.toArray(CompletableFuture[]::new));
+            if (all.isDone() && !all.isCompletedExceptionally()) {
+                // every child is known already (an unchanged directory of an incremental): settled here, no hand-off
+                return CompletableFuture.completedFuture(settle(meta, children, unchanged, unchangedId));
+            }
+            return all.thenApplyAsync(v -> settle(meta, children, unchanged, unchangedId), pipeline.workers());
+        }
+
+        /** The directory's node once its children's are known: the parent's tree when the listing is the same, else a new one. */
+        private Node settle(Node meta, List<CompletableFuture<Node>> children, Tree unchanged, ObjectId unchangedId) {
+            List<Node> nodes = children.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList();
+            if (unchanged != null && unchanged.nodes().equals(nodes)) {
+                return meta.withSubtree(unchangedId); // the same listing: its tree blob is already stored
+            }
+            return meta.withSubtree(repo.saveTree(new Tree(nodes)));
         }
     }
 
