@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.vault.differ.Finder;
+import org.opsledger.vault.history.Finder;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.SnapshotRef;
 

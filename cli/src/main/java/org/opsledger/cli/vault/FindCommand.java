@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
-import org.opsledger.vault.differ.Finder;
+import org.opsledger.vault.history.Finder;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package org.opsledger.vault.differ;
+package org.opsledger.vault.history;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -4,4 +4,4 @@
  * "which backups still have the good nginx.conf?") and for an auditor comparing two backups of one
  * system. A subtree with the same ID is the same directory: compared or searched once.
  */
-package org.opsledger.vault.differ;
+package org.opsledger.vault.history;

@@ -1,4 +1,4 @@
-package org.opsledger.vault.differ;
+package org.opsledger.vault.history;
 
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
