@@ -31,8 +31,7 @@ final class FindCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
-            var filter = select.filter();
-            List<SnapshotRef> snapshots = r.listSnapshots().readable().stream().filter(s -> filter.matches(s.snapshot())).toList();
+            List<SnapshotRef> snapshots = select.filter().select(r.listSnapshots().readable());
             List<Finder.Hit> hits = new Finder(r, pattern).find(snapshots);
             if (repo.json) {
                 List<Map<String, Object>> rows = new ArrayList<>();

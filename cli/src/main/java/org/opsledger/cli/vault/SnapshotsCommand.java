@@ -34,7 +34,7 @@ final class SnapshotsCommand implements Callable<Integer> {
         try (Repository r = repo.open()) {
             Repository.SnapshotListing listing = r.listSnapshots();
             var filter = select.filter();
-            List<SnapshotRef> all = listing.readable().stream().filter(s -> filter.matches(s.snapshot())).toList();
+            List<SnapshotRef> all = filter.select(listing.readable());
             listing.unreadable().forEach(u -> Output.err().println("warning: snapshot file " + u));
             Set<ObjectId> held = r.holds().keySet();
             if (repo.json) {

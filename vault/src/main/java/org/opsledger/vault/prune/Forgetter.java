@@ -41,10 +41,7 @@ public final class Forgetter {
         Set<ObjectId> held = repo.holds().keySet();
         LocalDate today = LocalDate.ofInstant(now, zone);
         Map<String, List<SnapshotRef>> groups = new LinkedHashMap<>();
-        for (SnapshotRef s : repo.snapshots().reversed()) { // newest first
-            if (!filter.matches(s.snapshot())) {
-                continue;
-            }
+        for (SnapshotRef s : filter.select(repo.snapshots()).reversed()) { // newest first
             groups.computeIfAbsent(s.snapshot().hostname() + "\0" + s.snapshot().paths(), k -> new ArrayList<>()).add(s);
         }
         List<ForgetDecision> out = new ArrayList<>();

@@ -677,7 +677,7 @@ public final class Repository implements AutoCloseable {
     public SnapshotRef findSnapshot(String idOrPrefix, SnapshotFilter filter) {
         List<SnapshotRef> all = listSnapshots().readable();
         if ("latest".equals(idOrPrefix)) {
-            List<SnapshotRef> matching = all.stream().filter(s -> filter.matches(s.snapshot())).toList();
+            List<SnapshotRef> matching = filter.select(all);
             if (matching.isEmpty()) {
                 throw new VaultException(all.isEmpty() ? "the repository has no snapshots"
                         : "no snapshot of " + filter.describe() + " (`vault snapshots` lists them)");

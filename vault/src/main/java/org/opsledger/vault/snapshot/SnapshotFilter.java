@@ -33,6 +33,11 @@ public record SnapshotFilter(Set<String> hosts, Map<String, String> tags, Set<St
         return paths.isEmpty() || (s.paths() != null && s.paths().containsAll(paths));
     }
 
+    /** The snapshots of {@code all} this filter selects, in their order. */
+    public List<SnapshotRef> select(List<SnapshotRef> all) {
+        return isAll() ? all : all.stream().filter(s -> matches(s.snapshot())).toList();
+    }
+
     public boolean isAll() {
         return hosts.isEmpty() && tags.isEmpty() && paths.isEmpty();
     }
