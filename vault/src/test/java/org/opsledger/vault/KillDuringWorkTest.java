@@ -52,6 +52,33 @@ class KillDuringWorkTest {
     }
 
     @Test
+    void sigtermDuringBackupReleasesItsLockSoPruneNeedNotWait() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        for (int i = 0; i < 6; i++) {
+            Files.write(data.resolve("part" + i + ".bin"), TestTrees.random(200 + i, 24 * 1024 * 1024));
+        }
+        Path repoDir = tmp.resolve("repo");
+        TestTrees.newRepo(repoDir).close();
+        Process child = start("backup", repoDir, data);
+        waitUntil(child, () -> countFiles(repoDir.resolve("data")) >= 2);
+        child.destroy(); // SIGTERM: what systemd sends to stop a unit, and what Ctrl-C's SIGINT does to a JVM alike
+        assertThat(child.waitFor()).as("ended by SIGTERM").isEqualTo(143);
+
+        assertThat(countFiles(repoDir.resolve("locks"))).as("the lock file went with the process").isZero();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.snapshots()).as("no partial snapshot is listed").isEmpty();
+            assertThat(repo.liveLocks()).isEmpty();
+            // no live lock: the prune right after deletes the interrupted backup's packs instead of waiting for
+            // its lock to go stale (five minutes)
+            assertThat(new Pruner(repo).prune().orphanPacksDeleted()).isPositive();
+            assertThat(countFiles(repoDir.resolve("data"))).isZero();
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            TestTrees.backup(repo, data);
+            assertThat(repo.snapshots()).hasSize(1);
+        }
+    }
+
+    @Test
     void killDuringPruneAtSeveralPointsLeavesACleanRepository() throws Exception {
         List<Predicate<Path>> killWhen = List.of(
                 repo -> true,                                                  // as soon as prune starts

@@ -120,7 +120,7 @@ public final class Archiver {
             Snapshot s = snapshot(options, root, parent == null ? null : parent.id(), pathStrings,
                     options.full() || parent == null ? Snapshot.Kind.FULL : Snapshot.Kind.INCREMENTAL,
                     repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
-            return new SnapshotRef(repo.saveSnapshot(s), s);
+            return new SnapshotRef(lock.whileHeld(() -> repo.saveSnapshot(s)), s);
         }
     }
 
@@ -156,7 +156,7 @@ public final class Archiver {
             repo.flush();
             Snapshot s = snapshot(options, root, null, List.of(name), Snapshot.Kind.STDIN,
                     repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
-            return new SnapshotRef(repo.saveSnapshot(s), s);
+            return new SnapshotRef(lock.whileHeld(() -> repo.saveSnapshot(s)), s);
         }
     }
 

@@ -63,7 +63,7 @@ public final class Copier {
             tags.put("copied-from", source.backend().location() + "#" + snapshot.id().hex());
             Snapshot copy = new Snapshot(s.time(), root, null, s.paths(), s.hostname(), s.username(), tags, s.kind(),
                     s.dataOwner(), s.classification(), s.retainUntil(), target.backend().location(), s.sourceHost(), s.summary());
-            return new SnapshotRef(target.saveSnapshot(copy), copy);
+            return new SnapshotRef(lock.whileHeld(() -> target.saveSnapshot(copy)), copy);
         }
     }
 

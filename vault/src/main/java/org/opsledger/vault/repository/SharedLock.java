@@ -4,16 +4,34 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.Backend;
 
-/** A shared lock file, refreshed every 60 s; other backups ignore it, prune's delete phase respects it. */
+/**
+ * A shared lock file, refreshed every 60 s; other backups ignore it, prune's delete phase respects it.
+ *
+ * <p>A process stopped by SIGTERM or Ctrl-C removes its lock file on the way out (a shutdown hook), so a
+ * prune after it need not wait five minutes for the lock to go stale. The work itself goes on until the JVM
+ * halts: whatever it must only do while other processes see the lock (writing the snapshot that references
+ * what it stored) goes through {@link #whileHeld}, which the hook waits for and which refuses once the lock
+ * is gone.
+ */
 public final class SharedLock implements AutoCloseable {
 
     private final Backend backend;
     private final String name;
     private final LockRecord record;
     private final ScheduledExecutorService refresher;
+    private final Thread onExit = new Thread(() -> {
+        try {
+            release();
+        } catch (RuntimeException e) {
+            // the store cannot be reached on the way out: the lock goes stale in five minutes
+        }
+    }, "vault-lock-release");
+    private boolean released; // guarded by this
 
     SharedLock(Backend backend, String kind) {
         this.backend = backend;
@@ -21,6 +39,7 @@ public final class SharedLock implements AutoCloseable {
         Instant now = Instant.now();
         this.record = new LockRecord(kind, Repository.hostname(), ProcessHandle.current().pid(), now, now);
         backend.write(name, VaultJson.write(record));
+        Runtime.getRuntime().addShutdownHook(onExit);
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vault-lock-refresh");
             t.setDaemon(true);
@@ -40,9 +59,35 @@ public final class SharedLock implements AutoCloseable {
         return record.started();
     }
 
-    @Override
-    public void close() {
+    /**
+     * Runs {@code commit} while the lock file is certainly there: a process ending (SIGTERM, Ctrl-C) removes
+     * its lock only before or after it, and once the lock is gone this refuses, so nothing is committed that a
+     * prune, no longer seeing the lock, may have deleted the data of.
+     */
+    public synchronized <T> T whileHeld(Supplier<T> commit) {
+        if (released) {
+            throw new VaultException("interrupted: the process is ending and has released its lock; nothing was committed");
+        }
+        return commit.get();
+    }
+
+    /** Removes the lock file, once; later {@link #whileHeld} calls refuse. */
+    synchronized void release() {
+        if (released) {
+            return;
+        }
+        released = true;
         refresher.shutdownNow();
         backend.delete(name);
+    }
+
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException ending) {
+            // the hook is running or about to: it releases the lock, and release() does it only once
+        }
+        release();
     }
 }
