@@ -69,12 +69,12 @@ final class RestoreCommand implements Callable<Integer> {
             res.refused().forEach(n -> Output.out().println("refused unsafe name: " + TerminalText.escape(n)));
             res.verifyFailures().forEach(f -> Output.out().println("verify: " + TerminalText.escape(f)));
             for (RestoreResult.Unapplied u : res.unapplied()) {
-                Output.err().printf("warning: %s not set on %d path(s): %s (first: %s)%n", u.what(), u.count(), u.reason(),
+                Output.err().printf("warning: %s %s on %d path(s): %s (first: %s)%n", u.what(), u.outcome(), u.count(), u.reason(),
                         TerminalText.escape(String.join(", ", u.first())));
             }
             if (!res.unapplied().isEmpty()) {
-                Output.out().println("incomplete restore: the target's filesystem would not take some metadata (listed on stderr);"
-                        + " the data is restored" + (verify && res.verifyFailures().isEmpty() ? " and verified" : ""));
+                Output.out().println("incomplete restore: the target's filesystem would not take everything the snapshot holds"
+                        + " (listed on stderr); the rest is restored" + (verify && res.verifyFailures().isEmpty() ? " and verified" : ""));
             }
         }
         if (!res.refused().isEmpty()) {

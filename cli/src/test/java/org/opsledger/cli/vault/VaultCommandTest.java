@@ -238,7 +238,7 @@ class VaultCommandTest {
             assertThat(restore.err()).isEqualTo("warning: extended attributes not set on 1 path(s): Operation not supported"
                     + " (first: data/report.txt)\n");
             assertThat(restore.out()).contains("; verified").contains("incomplete restore: the target's filesystem would not take"
-                    + " some metadata (listed on stderr); the data is restored and verified");
+                    + " everything the snapshot holds (listed on stderr); the rest is restored and verified");
             assertThat(Files.readString(ramfs.resolve("out/data/report.txt"))).isEqualTo(Files.readString(data.resolve("report.txt")));
             Run json = vault("restore", "latest", "--target", ramfs.resolve("again").toString(), "--json");
             assertThat(json.exit()).isEqualTo(3);

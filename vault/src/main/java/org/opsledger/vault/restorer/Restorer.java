@@ -60,6 +60,8 @@ public final class Restorer {
     private final boolean root = "root".equals(System.getProperty("user.name"));
     /** Metadata the target's filesystem would not take: reported, not fatal (the data is what a restore is for). */
     private final UnappliedMetadata unapplied = new UnappliedMetadata();
+    /** What the target's filesystem keeps, probed by each restore once its target exists. */
+    private TargetFilesystem targetFs = TargetFilesystem.FULL;
 
     public Restorer(Repository repo, int threads) {
         this.repo = repo;
@@ -88,6 +90,8 @@ public final class Restorer {
         } catch (IOException e) {
             throw new VaultException("cannot create restore target " + base + ": " + e.getMessage(), e);
         }
+        targetFs = TargetFilesystem.probe(base);
+        leaveOutNamesTheTargetCannotHold(plan);
         Lender buffers = new Lender(); // this restore's buffers, gone with it
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
         List<String> failures = verify ? Collections.synchronizedList(new ArrayList<>()) : List.of();
@@ -112,14 +116,24 @@ public final class Restorer {
             }
             await(perFile);
             for (Entry l : plan.links) { // hard links: the other names of a file written above
+                Path first = plan.firstName.get(new InodeKey(l.node.device(), l.node.inode())).path;
                 try {
-                    Files.createLink(l.path, plan.firstName.get(new InodeKey(l.node.device(), l.node.inode())).path);
+                    if (targetFs.hardLinksRefused() == null) {
+                        Files.createLink(l.path, first);
+                    } else { // exFAT, FAT: the same bytes under each name, and the link reported
+                        Files.copy(first, l.path, LinkOption.NOFOLLOW_LINKS);
+                        l.unapplied |= 1 << UnappliedMetadata.Kind.HARD_LINK.ordinal();
+                        unapplied.add(UnappliedMetadata.Kind.HARD_LINK, l.rel, targetFs.hardLinksRefused());
+                        applyMetadata(l);
+                    }
                 } catch (IOException e) {
-                    throw new VaultException("cannot create hard link " + l.path + ": " + e, e);
+                    throw new VaultException("cannot create hard link " + l.path + ": " + TargetFilesystem.reason(e), e);
                 }
             }
             for (Entry s : plan.symlinks) {
-                applyMetadata(s);
+                if (!s.unapplied(UnappliedMetadata.Kind.SYMLINK)) {
+                    applyMetadata(s);
+                }
             }
             // directories last, deepest first: writing their children changed their mtime
             for (Entry d : plan.dirs.reversed()) {
@@ -129,19 +143,23 @@ public final class Restorer {
                 List<CompletableFuture<Void>> checks = new ArrayList<>();
                 for (Entry l : plan.links) { // the files themselves were verified above
                     List<String> out = failures;
-                    Entry first = plan.firstName.get(new InodeKey(l.node.device(), l.node.inode()));
+                    Entry first = l.unapplied(UnappliedMetadata.Kind.HARD_LINK) ? l // a copy: its own metadata
+                            : plan.firstName.get(new InodeKey(l.node.device(), l.node.inode()));
                     checks.add(CompletableFuture.runAsync(() -> verifyFile(l, first, buffers, out), pool));
                 }
                 await(checks);
                 for (Entry s : plan.symlinks) {
-                    verifySymlink(s, failures);
+                    if (!s.unapplied(UnappliedMetadata.Kind.SYMLINK)) {
+                        verifySymlink(s, failures);
+                    }
                 }
                 for (Entry d : plan.dirs) {
                     verifyDir(d, failures);
                 }
                 failures = List.copyOf(failures);
             }
-            return new RestoreResult(plan.files.size() + plan.links.size(), plan.dirs.size(), plan.symlinks.size(), bytesWritten.get(),
+            long symlinks = plan.symlinks.stream().filter(l -> !l.unapplied(UnappliedMetadata.Kind.SYMLINK)).count();
+            return new RestoreResult(plan.files.size() + plan.links.size(), plan.dirs.size(), symlinks, bytesWritten.get(),
                     List.copyOf(plan.refused), unapplied.summary(), verify, failures);
         } finally {
             pool.shutdownNow();
@@ -298,6 +316,61 @@ public final class Restorer {
         }
     }
 
+    /**
+     * Takes out of the plan each path whose name the target's filesystem cannot hold beside the others
+     * (a ':' on exFAT; "Case" where "case" is planned in the same directory on a filesystem that ignores
+     * case), with everything under it, and reports each; the rest is restored. A hard-linked file whose
+     * first name is left out is written under its next name.
+     */
+    private void leaveOutNamesTheTargetCannotHold(Plan plan) {
+        if (!targetFs.ignoresCase() && !targetFs.reservedRefused()) {
+            return;
+        }
+        Set<Path> leftOut = new HashSet<>();
+        Map<Path, Map<String, String>> namesByDir = new HashMap<>(); // directory → name as the filesystem compares it → rel
+        java.util.function.Predicate<Entry> keep = e -> {
+            if (leftOut.contains(e.path.getParent())) {
+                if (e.node.type() == NodeType.DIR) {
+                    leftOut.add(e.path);
+                }
+                return false; // under a directory left out: that directory is reported
+            }
+            String reason = null;
+            if (targetFs.refusesName(e.node.name())) {
+                reason = "a name the target's filesystem refuses (it holds one of " + TargetFilesystem.RESERVED
+                        + " or a control character)";
+            } else {
+                String other = namesByDir.computeIfAbsent(e.path.getParent(), d -> new HashMap<>())
+                        .putIfAbsent(targetFs.nameKey(e.node.name()), e.rel);
+                if (other != null) {
+                    reason = "its name differs only in case from another in its directory, one name to the target's filesystem";
+                }
+            }
+            if (reason == null) {
+                return true;
+            }
+            if (e.node.type() == NodeType.DIR) {
+                leftOut.add(e.path);
+            }
+            unapplied.add(UnappliedMetadata.Kind.NAME, e.rel, reason);
+            return false;
+        };
+        plan.dirs.removeIf(keep.negate()); // pre-order: a directory before what it holds
+        plan.files.removeIf(keep.negate());
+        plan.symlinks.removeIf(keep.negate());
+        plan.links.removeIf(keep.negate());
+        Set<Entry> files = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        files.addAll(plan.files);
+        plan.firstName.values().removeIf(first -> !files.contains(first));
+        for (java.util.Iterator<Entry> i = plan.links.iterator(); i.hasNext(); ) {
+            Entry l = i.next();
+            if (plan.firstName.putIfAbsent(new InodeKey(l.node.device(), l.node.inode()), l) == null) {
+                i.remove(); // its first name was left out: this one is written as the file
+                plan.files.add(l);
+            }
+        }
+    }
+
     /** Something done to one planned path. */
     @FunctionalInterface
     private interface PathAction {
@@ -321,7 +394,14 @@ public final class Restorer {
                 }
             });
         }
-        inParallel(plan.symlinks, pool, l -> Files.createSymbolicLink(l.path, FileNames.linkTarget(l.node.linkTarget())));
+        if (targetFs.symlinksRefused() == null) {
+            inParallel(plan.symlinks, pool, l -> Files.createSymbolicLink(l.path, FileNames.linkTarget(l.node.linkTarget())));
+        } else { // exFAT, FAT: no symbolic links at all; each reported, the rest restored
+            for (Entry l : plan.symlinks) {
+                l.unapplied |= 1 << UnappliedMetadata.Kind.SYMLINK.ordinal();
+                unapplied.add(UnappliedMetadata.Kind.SYMLINK, l.rel, targetFs.symlinksRefused());
+            }
+        }
         inParallel(plan.files, pool, f -> Files.newByteChannel(f.path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close());
     }
@@ -336,7 +416,7 @@ public final class Restorer {
                     try {
                         action.apply(e);
                     } catch (IOException x) {
-                        throw new VaultException("cannot create " + e.path + ": " + x, x);
+                        throw new VaultException("cannot create " + e.path + ": " + TargetFilesystem.reason(x), x);
                     }
                 }
             }, pool));
@@ -531,12 +611,24 @@ public final class Restorer {
             });
         }
         if (n.type() != NodeType.SYMLINK) { // a link's mode is always 0777 on Linux, and it has no user xattrs
-            set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(e.path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS));
+            if (targetFs.modesRefused() == null) {
+                set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(e.path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS));
+            } else { // exFAT takes a chmod and keeps nothing; FAT refuses it: known from the probe, not tried per path
+                notSet(e, UnappliedMetadata.Kind.MODE, targetFs.modesRefused());
+            }
             set(e, UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES, () -> ExtendedAttributes.write(e.path, n.xattrs()));
         }
         FileTime t = FileTime.from(n.mtime(), TimeUnit.NANOSECONDS);
         set(e, UnappliedMetadata.Kind.MTIME, () ->
                 Files.getFileAttributeView(e.path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null));
+        if (!e.unapplied(UnappliedMetadata.Kind.MTIME) && !targetFs.keepsTime(n.mtime())) {
+            notSet(e, UnappliedMetadata.Kind.MTIME, targetFs.timeRounded()); // FAT keeps 2 s: 12:00:01.5 reads 12:00:00
+        }
+    }
+
+    private void notSet(Entry e, UnappliedMetadata.Kind kind, String reason) {
+        e.unapplied |= 1 << kind.ordinal();
+        unapplied.add(kind, e.rel, reason);
     }
 
     @FunctionalInterface

@@ -8,21 +8,30 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * What the restore target's filesystem would not take: extended attributes on one without them
  * (ramfs, vfat, many NFS and FUSE mounts), owners on an NFS export that squashes root, modes or
- * times on one that keeps neither. The data is restored whatever; each kind of failure is reported
- * once with its count and its first paths, as a restore of 100,000 files onto such a filesystem
- * would otherwise print 100,000 lines. What each path lacks is kept with the path in the restore's
- * plan (a few bits), so that {@code --verify} does not report it again; this keeps only the groups.
+ * times on one that keeps neither, links and some names on exFAT or FAT ({@link TargetFilesystem}).
+ * Every byte that can be restored is; each kind of failure is reported once with its count and its
+ * first paths, as a restore of 100,000 files onto such a filesystem would otherwise print 100,000
+ * lines. What each path lacks is kept with the path in the restore's plan (a few bits), so that
+ * {@code --verify} does not report it again; this keeps only the groups.
  */
 final class UnappliedMetadata {
 
-    /** The attributes a restore sets after writing a path's data, in the order it sets them. */
+    /** What a restore could not do for a path, in the order the report lists them. */
     enum Kind {
-        OWNER("owner"), MODE("mode"), EXTENDED_ATTRIBUTES("extended attributes"), MTIME("modification time");
+        NAME("path", "not restored"),
+        SYMLINK("symbolic link", "not created"),
+        HARD_LINK("hard link", "written as a separate copy"),
+        OWNER("owner", "not set"),
+        MODE("mode", "not set"),
+        EXTENDED_ATTRIBUTES("extended attributes", "not set"),
+        MTIME("modification time", "not set");
 
         final String shown;
+        final String outcome;
 
-        Kind(String shown) {
+        Kind(String shown, String outcome) {
             this.shown = shown;
+            this.outcome = outcome;
         }
     }
 
@@ -50,7 +59,11 @@ final class UnappliedMetadata {
 
     /** Records that {@code kind} could not be set on the path the snapshot names {@code rel}. */
     void add(Kind kind, String rel, Exception cause) {
-        String reason = reasonOf(cause);
+        add(kind, rel, reasonOf(cause));
+    }
+
+    /** Records that {@code kind} could not be done for the path the snapshot names {@code rel}, for {@code reason}. */
+    void add(Kind kind, String rel, String reason) {
         Group g = groups.computeIfAbsent(kind.ordinal() + "\u0000" + reason, k -> new Group(kind, reason));
         synchronized (g) {
             g.count++;
@@ -64,7 +77,7 @@ final class UnappliedMetadata {
         List<RestoreResult.Unapplied> out = new ArrayList<>();
         for (Group g : groups.values()) {
             synchronized (g) {
-                out.add(new RestoreResult.Unapplied(g.kind.shown, g.reason, g.count, List.copyOf(g.first)));
+                out.add(new RestoreResult.Unapplied(g.kind.shown, g.kind.outcome, g.reason, g.count, List.copyOf(g.first)));
             }
         }
         return List.copyOf(out);
@@ -76,10 +89,7 @@ final class UnappliedMetadata {
      * cause on many paths is one line.
      */
     private static String reasonOf(Exception e) {
-        String m = e instanceof java.nio.file.FileSystemException f ? f.getReason() : e.getMessage();
-        if (m == null) {
-            return e.getClass().getSimpleName();
-        }
+        String m = TargetFilesystem.reason(e);
         return m.substring(m.lastIndexOf(": ") + 1).strip();
     }
 }

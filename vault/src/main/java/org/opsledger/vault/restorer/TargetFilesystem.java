@@ -1,0 +1,178 @@
+package org.opsledger.vault.restorer;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.opsledger.vault.VaultException;
+
+/**
+ * What the restore target's filesystem keeps of what a snapshot holds, found by trying it once in a
+ * scratch directory inside the target before anything is restored. A Linux filesystem (ext4, xfs,
+ * btrfs, tmpfs) keeps everything. A USB stick's exFAT or FAT (and a CIFS share without Unix
+ * extensions) has no symbolic or hard links, no Unix modes (exFAT's driver takes a chmod and keeps
+ * nothing), times to 1 or 2 s, one name for "Case" and "case", and no ':' or '?' in names: the restore
+ * then writes what the filesystem can hold and reports the rest, rather than failing at the first
+ * symlink with half the tree written.
+ *
+ * @param modesRefused      why Unix modes are not kept (null: kept)
+ * @param timePrecision     the coarsest step, in nanoseconds, by which the filesystem stored a modification time
+ *                          differently from what was set (1: exactly)
+ * @param ignoresCase       "A" and "a" name one file
+ * @param symlinksRefused   why symbolic links cannot be made (null: they can)
+ * @param hardLinksRefused  why hard links cannot be made (null: they can)
+ * @param reservedRefused   names holding {@link #RESERVED} characters are refused (FAT's rule)
+ */
+record TargetFilesystem(String modesRefused, long timePrecision, boolean ignoresCase, String symlinksRefused,
+                        String hardLinksRefused, boolean reservedRefused) {
+
+    /** A filesystem that keeps everything a snapshot holds. */
+    static final TargetFilesystem FULL = new TargetFilesystem(null, 1, false, null, null, false);
+
+    /** Characters FAT and exFAT refuse in a name, besides the control characters below 0x20. */
+    static final String RESERVED = "\"*:<>?\\|";
+
+    /** The steps a filesystem may keep times to: micro- and milliseconds, exFAT's 10 ms, seconds, FAT's 2 s. */
+    private static final long[] PRECISIONS = {1_000, 1_000_000, 10_000_000, 1_000_000_000, 2_000_000_000};
+    /** A time with every digit set: 2001-09-09T01:46:41.123456789Z, an odd second. */
+    private static final long PROBE_TIME = 1_000_000_001_123_456_789L;
+
+    /** Tries each thing once in a scratch directory inside {@code base} (which exists), then removes it. */
+    static TargetFilesystem probe(Path base) {
+        Path dir = base.resolve(".opsledger-restore-probe-" + java.util.UUID.randomUUID());
+        try {
+            Files.createDirectory(dir);
+        } catch (IOException e) {
+            throw new VaultException("cannot write in restore target " + base + ": " + reason(e), e);
+        }
+        try {
+            Path file = Files.createFile(dir.resolve("probe"));
+            String modes = modesRefused(file);
+            long precision = timePrecision(file);
+            boolean ignoresCase = Files.exists(dir.resolve("PROBE"), LinkOption.NOFOLLOW_LINKS);
+            String symlinks = refusal(() -> Files.createSymbolicLink(dir.resolve("symlink"), Path.of("probe")));
+            String hardLinks = refusal(() -> Files.createLink(dir.resolve("hardlink"), file));
+            boolean reserved = refusal(() -> Files.createFile(dir.resolve("a:b"))) != null;
+            return new TargetFilesystem(modes, precision, ignoresCase, symlinks, hardLinks, reserved);
+        } catch (IOException e) {
+            throw new VaultException("cannot write in restore target " + base + ": " + reason(e), e);
+        } finally {
+            removeQuietly(dir);
+        }
+    }
+
+    boolean keepsEverything() {
+        return equals(FULL);
+    }
+
+    /** Whether {@code mtime} is stored exactly, or rounded to this filesystem's step. */
+    boolean keepsTime(long mtime) {
+        return timePrecision == 1 || mtime % timePrecision == 0;
+    }
+
+    /** The name as this filesystem compares names: upper case, code point by code point, where it ignores case. */
+    String nameKey(String name) {
+        if (!ignoresCase) {
+            return name;
+        }
+        StringBuilder b = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> b.appendCodePoint(Character.toUpperCase(c)));
+        return b.toString();
+    }
+
+    /** Whether this filesystem refuses the name for the characters in it. */
+    boolean refusesName(String name) {
+        if (!reservedRefused) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || RESERVED.indexOf(c) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Why a time this filesystem does not keep exactly is reported: "kept to 2 s by the target's filesystem". */
+    String timeRounded() {
+        if (timePrecision == Long.MAX_VALUE) {
+            return "not kept by the target's filesystem";
+        }
+        String step = timePrecision >= 1_000_000_000 ? timePrecision / 1_000_000_000 + " s"
+                : timePrecision >= 1_000_000 ? timePrecision / 1_000_000 + " ms" : timePrecision / 1_000 + " µs";
+        return "kept to " + step + " by the target's filesystem";
+    }
+
+    /** Sets two modes in turn and reads each back: exFAT's driver accepts a chmod and reports 0777 whatever. */
+    private static String modesRefused(Path file) {
+        try {
+            for (int mode : new int[] {0640, 0604}) {
+                Files.setAttribute(file, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+                int kept = ((Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 07777;
+                if (kept != mode) {
+                    return "not kept by the target's filesystem";
+                }
+            }
+            return null;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return reason(e);
+        }
+    }
+
+    private static long timePrecision(Path file) throws IOException {
+        FileTime set = FileTime.from(PROBE_TIME, TimeUnit.NANOSECONDS);
+        try {
+            Files.getFileAttributeView(file, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(set, null, null);
+        } catch (IOException e) {
+            return 1; // times cannot be set at all: each path reports that itself
+        }
+        long kept = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
+        long off = Math.abs(PROBE_TIME - kept);
+        if (off == 0) {
+            return 1;
+        }
+        for (long p : PRECISIONS) {
+            if (off < p) {
+                return p;
+            }
+        }
+        return Long.MAX_VALUE; // kept nothing like what was set: no time stored is exact
+    }
+
+    @FunctionalInterface
+    private interface Attempt {
+        void run() throws IOException;
+    }
+
+    /** Null if the attempt worked, else the system's reason. */
+    private static String refusal(Attempt a) {
+        try {
+            a.run();
+            return null;
+        } catch (IOException | UnsupportedOperationException e) {
+            return reason(e);
+        }
+    }
+
+    static String reason(Exception e) {
+        String m = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    private static void removeQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a scratch directory left behind is named in its own name; nothing in the restore depends on it
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.opsledger.vault.restorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TargetFilesystemTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aLinuxFilesystemKeepsEverythingAndTheProbeLeavesNothingBehind() throws Exception {
+        TargetFilesystem fs = TargetFilesystem.probe(tmp);
+        assertThat(fs).isEqualTo(TargetFilesystem.FULL);
+        assertThat(fs.keepsEverything()).isTrue();
+        try (var listed = Files.list(tmp)) {
+            assertThat(listed).isEmpty();
+        }
+    }
+
+    @Test
+    void namesAndTimesAsAFatLikeFilesystemSeesThem() {
+        TargetFilesystem fat = new TargetFilesystem("Function not implemented", 2_000_000_000L, true, "x", "y", true);
+        assertThat(fat.nameKey("Report.txt")).isEqualTo(fat.nameKey("report.TXT"));
+        assertThat(fat.refusesName("12:00 run")).isTrue();
+        assertThat(fat.refusesName("tab\there")).isTrue();
+        assertThat(fat.refusesName("plain name.txt")).isFalse();
+        assertThat(fat.keepsTime(1_600_000_000_000_000_000L)).isTrue();
+        assertThat(fat.keepsTime(1_600_000_001_000_000_000L)).as("an odd second").isFalse();
+        assertThat(fat.timeRounded()).isEqualTo("kept to 2 s by the target's filesystem");
+        assertThat(TargetFilesystem.FULL.nameKey("Report.txt")).isNotEqualTo(TargetFilesystem.FULL.nameKey("report.txt"));
+        assertThat(TargetFilesystem.FULL.keepsTime(1_600_000_001_123_456_789L)).isTrue();
+    }
+}
