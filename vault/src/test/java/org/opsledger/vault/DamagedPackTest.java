@@ -109,7 +109,7 @@ class DamagedPackTest {
     }
 
     /** Flips one bit in the middle of a blob, in its pack file. */
-    private static void flipOneByteOf(Path repoDir, IndexEntry blob) throws java.io.IOException {
+    static void flipOneByteOf(Path repoDir, IndexEntry blob) throws java.io.IOException {
         flipOneByte(repoDir.resolve(Repository.packName(blob.pack())), blob.offset() + blob.length() / 2);
     }
 

@@ -22,6 +22,7 @@ public final class VaultCommand implements Runnable, CommandPath.Parent {
         commands.put("diff", DiffCommand::new);
         commands.put("find", FindCommand::new);
         commands.put("restore", RestoreCommand::new);
+        commands.put("dump", DumpCommand::new);
         commands.put("check", CheckCommand::new);
         commands.put("forget", ForgetCommand::new);
         commands.put("prune", PruneCommand::new);

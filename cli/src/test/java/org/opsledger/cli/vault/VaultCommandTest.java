@@ -55,6 +55,41 @@ class VaultCommandTest {
     }
 
     @Test
+    void dumpWritesAFileToStdoutOrToANewFileAndNeverOverwrites() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String report = Files.readString(data.resolve("report.txt"));
+
+        Run piped = vault("dump", "latest", "data/report.txt");
+        assertThat(piped.exit()).as(piped.err()).isZero();
+        assertThat(piped.out()).isEqualTo(report);
+        assertThat(piped.err()).isEmpty();
+
+        Path file = tmp.resolve("report-again.txt");
+        Run toFile = vault("dump", "latest", "/data/report.txt", "--output", file.toString());
+        assertThat(toFile.exit()).as(toFile.err()).isZero();
+        assertThat(toFile.out()).startsWith("dumped /data/report.txt of snapshot ").endsWith(": 175.78 KiB\n");
+        assertThat(Files.readString(file)).isEqualTo(report);
+
+        Run again = vault("dump", "latest", "data/report.txt", "--output", file.toString());
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("already exists; the dump never overwrites");
+        assertThat(Files.readString(file)).isEqualTo(report);
+
+        Path tar = tmp.resolve("data.tar");
+        Run dir = vault("dump", "latest", "data", "--output", tar.toString(), "--json");
+        assertThat(dir.exit()).as(dir.err()).isZero();
+        assertThat(dir.json().get("type").asString()).isEqualTo("dir");
+        assertThat(dir.json().get("entries").asLong()).isEqualTo(4); // data/, empty/, link, report.txt
+        assertThat(Files.size(tar)).isEqualTo(dir.json().get("bytes").asLong());
+
+        Run missing = vault("dump", "latest", "data/nothing.txt", "--output", tmp.resolve("nothing").toString());
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("no path data/nothing.txt in snapshot");
+        assertThat(tmp.resolve("nothing")).as("nothing half-written is left").doesNotExist();
+        assertThat(vault("dump", "latest", "data/report.txt", "--json").exit()).as("--json needs --output").isEqualTo(2);
+    }
+
+    @Test
     void backupSnapshotsRestoreVerifyAndCheckEndToEnd() throws Exception {
         Run b = vault("backup", data.toString(), "--allow-same-device", "--owner", "finance", "--classification", "confidential",
                 "--retain-until", "2031-12-31", "--tag", "system=erp", "--json");

@@ -1,0 +1,128 @@
+package org.opsledger.cli.vault;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
+import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Dumper;
+import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "dump", mixinStandardHelpOptions = true,
+        description = {"Write one path of a snapshot to stdout (or --output FILE): a file's bytes, a directory as a tar archive.",
+                "  vault dump latest db.sql | psql app        a stdin backup of a database dump, straight back",
+                "  vault dump latest srv/www | ssh host tar -x   a directory to another machine",
+                "Every block is checked against its ID as it is read; a damaged repository stops the dump with an error."})
+final class DumpCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Mixin
+    SnapshotFilterOptions select;
+
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot ID, unique prefix, or 'latest'.")
+    String snapshot;
+
+    @Parameters(index = "1", paramLabel = "PATH", description = "A path as `vault ls` shows it (like srv/www/index.html); / for the whole snapshot.")
+    String path;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to this new file instead of stdout (never overwritten; removed if the dump fails).")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+        if (output == null && repo.json) {
+            throw new CliException("--json needs --output: the dump itself goes to stdout", 2);
+        }
+        if (output == null && Output.onTerminal()) {
+            throw new CliException("stdout is a terminal: send the dump to a file or a pipe (vault dump … > FILE, or --output FILE)", 2);
+        }
+        try (Repository r = repo.open()) {
+            var s = r.findSnapshot(snapshot, select.filter());
+            if (output == null) {
+                new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16));
+            } else {
+                Dumper.Dumped d = toFile(new Dumper(r), s, output);
+                if (repo.json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("snapshot", s.id().hex());
+                    m.put("path", path);
+                    m.put("type", d.type().json());
+                    m.put("bytes", d.bytes());
+                    m.put("entries", d.entries());
+                    m.put("output", output.toString());
+                    Output.json(m);
+                } else {
+                    Output.out().println("dumped " + TerminalText.escape(path) + " of snapshot " + s.shortId() + " to "
+                            + TerminalText.escape(output.toString()) + ": " + (d.type() == NodeType.FILE ? "" : "a tar archive of "
+                            + d.entries() + " entries, ") + Output.bytes(d.bytes()));
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** System.out as a stream that fails once its reader has gone (`| head`): a PrintStream would go on silently. */
+    private static OutputStream stdout() {
+        PrintStream ps = System.out;
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                ps.write(b, off, len);
+                check();
+            }
+
+            @Override
+            public void flush() throws IOException {
+                ps.flush();
+                check();
+            }
+
+            private void check() throws IOException {
+                if (ps.checkError()) {
+                    throw new IOException("stdout was closed before the dump ended");
+                }
+            }
+        };
+    }
+
+    /** Into a new file, removed again if the dump fails: nothing half-written is left to be mistaken for the data. */
+    private Dumper.Dumped toFile(Dumper dumper, SnapshotRef s, Path file) throws IOException {
+        OutputStream out;
+        try {
+            out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            throw new CliException("--output " + file + " already exists; the dump never overwrites", 2);
+        }
+        boolean done = false;
+        try (OutputStream o = new BufferedOutputStream(out, 1 << 16)) {
+            Dumper.Dumped d = dumper.dump(s, path, o);
+            done = true;
+            return d;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+}
