@@ -75,6 +75,16 @@ class DumpTest {
                 assertThat(Files.readAllBytes(FileNames.resolve(out.resolve("data"), FileNames.decode(new byte[] {'c', 'a', 'f', (byte) 0xe9}))))
                         .as("a name that is not UTF-8 keeps its bytes").containsExactly(1);
             }
+            Path archive = tmp.resolve("docs.tar");
+            try (OutputStream out = Files.newOutputStream(archive)) {
+                new Dumper(repo).dump(snap, "/data/docs/", out);
+            }
+            Path out = Files.createDirectories(tmp.resolve("docs"));
+            tar("-x", "-f", archive.toString(), "-C", out.toString());
+            try (var top = Files.list(out)) {
+                assertThat(top.map(p -> p.getFileName().toString())).as("paths as in the snapshot").containsExactly("data");
+            }
+            TestTrees.assertSameTree(data.resolve("docs"), out.resolve("data/docs"));
         }
     }
 

@@ -2,6 +2,7 @@ package org.opsledger.vault.restorer;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,33 +38,33 @@ public final class Dumper {
     public Dumped dump(SnapshotRef snapshot, String path, OutputStream out) throws IOException {
         String rel = path.replace('\\', '/').replaceAll("^/+|/+$", "");
         Tree root = repo.loadTree(snapshot.snapshot().tree());
-        if (rel.isEmpty()) {
-            TarWriter tar = new TarWriter(out);
-            long entries = 0;
-            Map<List<Long>, String> firstNames = new HashMap<>();
-            for (Node n : root.nodes()) {
-                entries += tar(tar, n, "", firstNames);
+        List<Node> top = root.nodes();
+        String parent = ""; // the names above the dumped directory, as the snapshot has them
+        if (!rel.isEmpty()) {
+            List<Node> trail = find(root, rel, snapshot);
+            Node node = trail.getLast();
+            for (Node above : trail.subList(0, trail.size() - 1)) {
+                parent += above.name() + "/";
             }
-            tar.finish();
-            return new Dumped(NodeType.DIR, tar.written(), entries);
+            switch (node.type()) {
+                case FILE -> {
+                    long bytes = content(node, out::write);
+                    out.flush();
+                    return new Dumped(NodeType.FILE, bytes, 1);
+                }
+                case SYMLINK -> throw new VaultException(rel + " in snapshot " + snapshot.shortId() + " is a symbolic link to "
+                        + FileNames.display(node.linkTarget()) + "; dump the path it points to");
+                case DIR -> top = List.of(node);
+            }
         }
-        Node node = find(root, rel, snapshot);
-        switch (node.type()) {
-            case FILE -> {
-                long bytes = content(node, out::write);
-                out.flush();
-                return new Dumped(NodeType.FILE, bytes, 1);
-            }
-            case DIR -> {
-                TarWriter tar = new TarWriter(out);
-                String parent = rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/') + 1) : "";
-                long entries = tar(tar, node, parent, new HashMap<>());
-                tar.finish();
-                return new Dumped(NodeType.DIR, tar.written(), entries);
-            }
-            default -> throw new VaultException(rel + " in snapshot " + snapshot.shortId() + " is a symbolic link to "
-                    + FileNames.display(node.linkTarget()) + "; dump the path it points to");
+        TarWriter tar = new TarWriter(out);
+        Map<List<Long>, String> firstNames = new HashMap<>();
+        long entries = 0;
+        for (Node n : top) {
+            entries += tar(tar, n, parent, firstNames);
         }
+        tar.finish();
+        return new Dumped(NodeType.DIR, tar.written(), entries);
     }
 
     @FunctionalInterface
@@ -79,29 +80,28 @@ public final class Dumper {
             sink.accept(b);
             bytes += b.length;
         }
+        if (bytes != file.size()) { // a tar entry's header has promised the size already
+            throw new VaultException(FileNames.display(file.name()) + ": the snapshot's blobs hold " + bytes
+                    + " bytes, its size says " + file.size());
+        }
         return bytes;
     }
 
-    /** The node at a path as `vault ls` shows it, one name at a time. */
-    private Node find(Tree root, String rel, SnapshotRef snapshot) {
+    /** The nodes from the top of the snapshot down to a path as `vault ls` shows it, one name at a time. */
+    private List<Node> find(Tree root, String rel, SnapshotRef snapshot) {
+        List<Node> trail = new ArrayList<>();
         Tree tree = root;
-        Node found = null;
         for (String part : rel.split("/+")) {
-            if (tree == null) {
-                found = null;
-                break;
-            }
-            found = tree.nodes().stream().filter(n -> FileNames.display(n.name()).equals(part)).findFirst().orElse(null);
+            Node found = tree == null ? null
+                    : tree.nodes().stream().filter(n -> FileNames.display(n.name()).equals(part)).findFirst().orElse(null);
             if (found == null) {
-                break;
+                throw new VaultException("no path " + rel + " in snapshot " + snapshot.shortId()
+                        + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
             }
+            trail.add(found);
             tree = found.type() == NodeType.DIR && found.subtree() != null ? repo.loadTree(found.subtree()) : null;
         }
-        if (found == null) {
-            throw new VaultException("no path " + rel + " in snapshot " + snapshot.shortId()
-                    + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
-        }
-        return found;
+        return trail;
     }
 
     /** One node and, for a directory, everything under it, pre-order; returns the entries written. */
@@ -134,10 +134,7 @@ public final class Dumper {
                 }
                 tar.entry(FileNames.encode(name), TarWriter.FILE, n.mode(), n.mtime(), n.uid(), n.gid(), n.size(), null,
                         n.xattrs());
-                long written = content(n, b -> tar.content(b, 0, b.length));
-                if (written != n.size()) {
-                    throw new VaultException(name + ": the snapshot's blobs hold " + written + " bytes, its size says " + n.size());
-                }
+                content(n, b -> tar.content(b, 0, b.length));
             }
         }
         return 1;
