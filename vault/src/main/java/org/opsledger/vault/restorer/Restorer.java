@@ -122,8 +122,7 @@ public final class Restorer {
                         Files.createLink(l.path, first);
                     } else { // exFAT, FAT: the same bytes under each name, and the link reported
                         Files.copy(first, l.path, LinkOption.NOFOLLOW_LINKS);
-                        l.unapplied |= 1 << UnappliedMetadata.Kind.HARD_LINK.ordinal();
-                        unapplied.add(UnappliedMetadata.Kind.HARD_LINK, l.rel, targetFs.hardLinksRefused());
+                        notSet(l, UnappliedMetadata.Kind.HARD_LINK, targetFs.hardLinksRefused());
                         applyMetadata(l);
                     }
                 } catch (IOException e) {
@@ -398,8 +397,7 @@ public final class Restorer {
             inParallel(plan.symlinks, pool, l -> Files.createSymbolicLink(l.path, FileNames.linkTarget(l.node.linkTarget())));
         } else { // exFAT, FAT: no symbolic links at all; each reported, the rest restored
             for (Entry l : plan.symlinks) {
-                l.unapplied |= 1 << UnappliedMetadata.Kind.SYMLINK.ordinal();
-                unapplied.add(UnappliedMetadata.Kind.SYMLINK, l.rel, targetFs.symlinksRefused());
+                notSet(l, UnappliedMetadata.Kind.SYMLINK, targetFs.symlinksRefused());
             }
         }
         inParallel(plan.files, pool, f -> Files.newByteChannel(f.path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
@@ -626,6 +624,7 @@ public final class Restorer {
         }
     }
 
+    /** Records that {@code kind} was not done for the entry, for {@code reason}: in its bits for verify, and in the report. */
     private void notSet(Entry e, UnappliedMetadata.Kind kind, String reason) {
         e.unapplied |= 1 << kind.ordinal();
         unapplied.add(kind, e.rel, reason);
