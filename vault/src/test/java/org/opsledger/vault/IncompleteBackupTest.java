@@ -2,6 +2,7 @@ package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -24,6 +25,46 @@ class IncompleteBackupTest {
 
     @TempDir
     Path tmp;
+
+    @Test
+    void aFileWrittenWhileItIsReadIsKeptNamedAndReadAgainNextTime() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("quiet.txt"), TestTrees.text(1, 40_000));
+        Files.write(data.resolve("table.db"), TestTrees.random(2, 300_000));
+        Archiver.FileOpener writerAtWork = p -> {
+            InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS);
+            if (!p.endsWith("table.db")) {
+                return in;
+            }
+            return new java.io.FilterInputStream(in) {
+                @Override
+                public int read(byte[] b, int off, int len) throws java.io.IOException {
+                    int n = super.read(b, off, len);
+                    if (n < 0) { // a database page written in place as the reader reaches the end: same size
+                        try (var f = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
+                            f.write(java.nio.ByteBuffer.wrap(new byte[] {42}), 1000);
+                        }
+                    }
+                    return n;
+                }
+            };
+        };
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            BackupProgress progress = new BackupProgress();
+            SnapshotRef snap = new Archiver(repo, progress, writerAtWork).backup(TestTrees.options(data));
+            assertThat(progress.warnings()).singleElement().asString()
+                    .startsWith(data.resolve("table.db") + ": changed while it was read: the snapshot may hold a mix of old and new bytes");
+            assertThat(snap.snapshot().summary().files()).as("kept, not left out").isEqualTo(2);
+
+            BackupProgress next = new BackupProgress();
+            SnapshotRef second = new Archiver(repo, next).backup(TestTrees.options(data));
+            assertThat(next.warnings()).isEmpty();
+            assertThat(second.snapshot().summary().filesUnchanged()).as("table.db is read again").isEqualTo(1);
+            RestoreResult r = new Restorer(repo, 2).restore(second, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(Files.readAllBytes(tmp.resolve("out/data/table.db"))).isEqualTo(Files.readAllBytes(data.resolve("table.db")));
+        }
+    }
 
     @Test
     void aFileThatVanishesOrCannotBeReadIsAWarningAndTheBackupGoesOn() throws Exception {

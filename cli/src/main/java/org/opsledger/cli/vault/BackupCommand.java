@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
         description = {"Back up paths, or a stream with --stdin or --stdin-from-command -- CMD ARGS….",
                 "Incremental by default: files unchanged since the parent snapshot (size, mtime, ctime, inode) are not re-read;",
                 "--full re-reads everything. A command that exits non-zero leaves no snapshot.",
-                "Exit code 3: the snapshot was written, but paths that vanished or could not be read were left out (listed as warnings)."})
+                "Exit code 3: the snapshot was written, but paths that vanished or could not be read were left out, or files changed",
+                "while they were read (listed as warnings)."})
 final class BackupCommand implements Callable<Integer> {
 
     /**
@@ -170,7 +171,8 @@ final class BackupCommand implements Callable<Integer> {
                 Output.out().println(progress.skipped.get() + " device file(s), FIFO(s) or socket(s) were not backed up");
             }
             if (!warnings.isEmpty()) {
-                Output.out().println("incomplete snapshot: " + warnings.size() + " path(s) vanished or could not be read (listed on stderr)");
+                Output.out().println("incomplete snapshot: " + warnings.size() + " path(s) vanished, could not be read or changed while read"
+                        + " (listed on stderr)");
             }
         }
         return warnings.isEmpty() ? 0 : INCOMPLETE;

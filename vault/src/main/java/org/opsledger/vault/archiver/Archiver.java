@@ -373,7 +373,13 @@ public final class Archiver {
                     return CompletableFuture.completedFuture(skipped(p, e));
                 }
                 Map<String, String> xattrs = ExtendedAttributes.read(p);
+                boolean changed = changedSince(p, meta);
                 return content.thenApply(c -> {
+                    if (changed || c.size() != meta.size()) {
+                        // kept (the next backup reads it again: its mtime or ctime is not the one recorded), and told
+                        progress.warn(p + ": changed while it was read: the snapshot may hold a mix of old and new bytes"
+                                + " (stop its writer during the backup, or back up a dump with --stdin-from-command)");
+                    }
                     progress.bytesRead.addAndGet(c.size());
                     progress.files.incrementAndGet();
                     return meta.withContent(c.ids(), c.size()).withXattrs(xattrs);
@@ -381,6 +387,16 @@ public final class Archiver {
             });
             node.whenComplete((n, e) -> inFlight.release());
             return node;
+        }
+
+        /** Whether a file read to its end was written to since {@code meta} was taken: a write moves its ctime. */
+        private static boolean changedSince(Path p, Node meta) {
+            try {
+                Map<String, Object> a = Files.readAttributes(p, "unix:ctime,size", LinkOption.NOFOLLOW_LINKS);
+                return nanos(a.get("ctime")) != meta.ctime() || ((Number) a.get("size")).longValue() != meta.size();
+            } catch (IOException e) {
+                return true; // deleted or replaced right after it was read
+            }
         }
 
         private CompletableFuture<Node> directory(Path dir, Node bare, Node parentNode) {
