@@ -87,6 +87,8 @@ class IncompleteBackupTest {
             assertThat(progress.warnings()).containsExactlyInAnyOrder(
                     data.resolve("gone.txt") + ": vanished during backup", data.resolve("locked.txt") + ": permission denied");
             assertThat(snap.snapshot().summary().warnings()).isEqualTo(2);
+            assertThat(repo.findSnapshot(snap.id().hex()).snapshot().summary().exceptions()).as("kept in the stored record")
+                    .containsExactlyInAnyOrderElementsOf(progress.warnings());
             RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
             assertThat(r.ok()).as(r.toString()).isTrue();
             assertThat(Files.readAllBytes(tmp.resolve("out/data/keep.txt"))).isEqualTo(TestTrees.text(1, 40_000));

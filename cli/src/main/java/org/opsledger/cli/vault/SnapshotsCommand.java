@@ -57,7 +57,8 @@ final class SnapshotsCommand implements Callable<Integer> {
                         x.kind().json(), TerminalText.escape(x.hostname()), TerminalText.escape(dash(x.dataOwner())),
                         dash(x.classification()),
                         x.retainUntil() == null ? "-" : x.retainUntil().toString(), TerminalText.escape(String.join(" ", x.paths())),
-                        held.contains(s.id()) ? "  [legal hold]" : "");
+                        (held.contains(s.id()) ? "  [legal hold]" : "")
+                                + (x.summary() != null && x.summary().warnings() > 0 ? "  [incomplete: " + x.summary().warnings() + " warning(s)]" : ""));
             }
             Output.out().println(all.size() + " snapshot(s)" + (filter.isAll() ? "" : " of " + TerminalText.escape(filter.describe()))
                     + " in " + r.backend().location()

@@ -245,6 +245,9 @@ class VaultCommandTest {
         assertThat(b.exit()).as(b.err()).isEqualTo(3);
         assertThat(b.json().get("warnings").get(0).asString()).isEqualTo(data.resolve("spool.tmp") + ": vanished during backup");
         assertThat(b.json().get("record").get("summary").get("warnings").asInt()).isEqualTo(1);
+        assertThat(b.json().get("record").get("summary").get("exceptions").get(0).asString())
+                .as("the snapshot itself says what it lacks (IS.012 6.6.5)").isEqualTo(data.resolve("spool.tmp") + ": vanished during backup");
+        assertThat(vault("snapshots").out()).contains("  [incomplete: 1 warning(s)]");
 
         Files.writeString(data.resolve("later.txt"), "second snapshot");
         Run second = vault("backup", data.toString(), "--allow-same-device");

@@ -163,10 +163,12 @@ public final class Archiver {
     private Snapshot snapshot(BackupOptions o, ObjectId root, ObjectId parent, List<String> paths, Snapshot.Kind kind,
                               long bytesAdded, long blobsAdded) {
         String host = Repository.hostname();
+        List<String> warnings = progress.warnings();
         return new Snapshot(Instant.now(), root, parent, paths, host, System.getProperty("user.name"), o.tags(), kind,
                 o.dataOwner(), o.classification(), o.retainUntil(), repo.backend().location(), host,
                 new Snapshot.Summary(progress.files.get(), progress.dirs.get(), progress.bytesRead.get(), bytesAdded,
-                        progress.filesUnchanged.get(), blobsAdded, progress.warnings().size()));
+                        progress.filesUnchanged.get(), blobsAdded, warnings.size(),
+                        warnings.isEmpty() ? null : List.copyOf(warnings.subList(0, Math.min(warnings.size(), Snapshot.Summary.EXCEPTIONS_KEPT)))));
     }
 
     /** IS.012 6.6.6: backup data must not sit on the same media as the data it protects. */

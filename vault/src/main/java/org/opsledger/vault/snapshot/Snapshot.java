@@ -34,8 +34,20 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
         }
     }
 
-    /** {@code warnings}: paths left out because they vanished or could not be read (an incomplete snapshot). */
+    /**
+     * {@code warnings}: paths left out because they vanished or could not be read, and files that changed while
+     * they were read (an incomplete snapshot); {@code exceptions}, the first {@link #EXCEPTIONS_KEPT} of those
+     * warnings in words, so that the record itself says which paths it lacks (IS.012 6.6.5: accurate and complete
+     * records, exception tracking). Null in snapshots written before it was kept.
+     */
     public record Summary(long files, long dirs, long bytesRead, long bytesAdded, long filesUnchanged, long blobsAdded,
-                          long warnings) {
+                          long warnings, List<String> exceptions) {
+
+        public static final int EXCEPTIONS_KEPT = 100;
+
+        /** A summary without warnings' words: a snapshot with none, or one written by an older version. */
+        public Summary(long files, long dirs, long bytesRead, long bytesAdded, long filesUnchanged, long blobsAdded, long warnings) {
+            this(files, dirs, bytesRead, bytesAdded, filesUnchanged, blobsAdded, warnings, null);
+        }
     }
 }
