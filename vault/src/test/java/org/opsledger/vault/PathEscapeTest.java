@@ -1,7 +1,9 @@
 package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Dumper;
 import org.opsledger.vault.restorer.RestoreResult;
 import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.Node;
@@ -58,6 +61,8 @@ class PathEscapeTest {
             try (var files = Files.list(tmp)) {
                 assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder("repo", "target");
             }
+            assertThatThrownBy(() -> new Dumper(repo).dump(ref, "/", OutputStream.nullOutputStream()))
+                    .as("nor into a tar archive").isInstanceOf(VaultException.class).hasMessageContaining("refused unsafe name ..");
         }
     }
 
@@ -82,6 +87,9 @@ class PathEscapeTest {
                 assertThat(expected.getMessage()).contains("cannot create");
             }
             assertThat(Files.exists(outside.resolve("x.txt"))).isFalse();
+            assertThatThrownBy(() -> new Dumper(repo).dump(ref, "/", OutputStream.nullOutputStream()))
+                    .as("nor a tar archive for an extracting tar to write through").isInstanceOf(VaultException.class)
+                    .hasMessageContaining("refused the name d, twice under /");
         }
     }
 

@@ -59,10 +59,7 @@ public final class Dumper {
         }
         TarWriter tar = new TarWriter(out);
         Map<List<Long>, String> firstNames = new HashMap<>();
-        long entries = 0;
-        for (Node n : top) {
-            entries += tar(tar, n, parent, firstNames);
-        }
+        long entries = tarAll(tar, top, parent, firstNames);
         tar.finish();
         return new Dumped(NodeType.DIR, tar.written(), entries);
     }
@@ -104,6 +101,23 @@ public final class Dumper {
         return trail;
     }
 
+    /**
+     * The nodes of one directory. A name twice in one directory is refused: a crafted tree could make "d" a
+     * symlink to /etc and then a directory holding "passwd", for an extracting tar to write through the link.
+     */
+    private long tarAll(TarWriter tar, List<Node> nodes, String dir, Map<List<Long>, String> firstNames) throws IOException {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        long entries = 0;
+        for (Node n : nodes) {
+            if (!names.add(n.name())) {
+                throw new VaultException("refused the name " + FileNames.display(n.name()) + ", twice under "
+                        + (dir.isEmpty() ? "/" : FileNames.display(dir)) + " in the snapshot; the archive is incomplete");
+            }
+            entries += tar(tar, n, dir, firstNames);
+        }
+        return entries;
+    }
+
     /** One node and, for a directory, everything under it, pre-order; returns the entries written. */
     private long tar(TarWriter tar, Node n, String dir, Map<List<Long>, String> firstNames) throws IOException {
         if (!Node.isSafeName(n.name())) { // a crafted name ("..", "a/b", "/etc") never reaches an archive
@@ -115,13 +129,7 @@ public final class Dumper {
             case DIR -> {
                 tar.entry(FileNames.encode(name + "/"), TarWriter.DIRECTORY, n.mode(), n.mtime(), n.uid(), n.gid(), 0, null,
                         n.xattrs());
-                long entries = 1;
-                if (n.subtree() != null) {
-                    for (Node child : repo.loadTree(n.subtree()).nodes()) {
-                        entries += tar(tar, child, name + "/", firstNames);
-                    }
-                }
-                return entries;
+                return 1 + (n.subtree() == null ? 0 : tarAll(tar, repo.loadTree(n.subtree()).nodes(), name + "/", firstNames));
             }
             case SYMLINK -> tar.entry(FileNames.encode(name), TarWriter.SYMLINK, 0777, n.mtime(), n.uid(), n.gid(), 0,
                     FileNames.encode(n.linkTarget()), null);
