@@ -94,6 +94,13 @@ class LegalHoldTest {
             assertThat(retained.snapshot().dataOwner()).isEqualTo("finance");
             assertThat(new Forgetter(repo, ZoneOffset.UTC).plan(new RetentionPolicy(Duration.ofDays(1), 0, 0, 0, 0), Instant.now()))
                     .allMatch(ForgetDecision::keep);
+            // backups that stopped 40 days ago: --keep-within 30d alone would remove them all, --keep-last 2 keeps two
+            List<ForgetDecision> stopped = new Forgetter(repo, ZoneOffset.UTC)
+                    .plan(new RetentionPolicy(2, Duration.ofDays(30), 0, 0, 0, 0), Instant.now().plus(Duration.ofDays(40)));
+            assertThat(stopped).filteredOn(ForgetDecision::keep).extracting(d -> d.snapshot().id())
+                    .containsExactlyInAnyOrder(newest.id(), plain.id());
+            assertThat(stopped).filteredOn(d -> d.snapshot().id().equals(plain.id())).singleElement()
+                    .extracting(ForgetDecision::reasons).isEqualTo(List.of("last 2"));
         }
     }
 }

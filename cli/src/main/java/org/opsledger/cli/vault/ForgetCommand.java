@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.prune.ForgetDecision;
 import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.prune.PruneResult;
@@ -29,6 +30,10 @@ final class ForgetCommand implements Callable<Integer> {
 
     @Mixin
     SnapshotFilterOptions select;
+
+    @Option(names = "--keep-last", paramLabel = "N", defaultValue = "0",
+            description = "Keep the newest N snapshots of each host and paths, whatever their age: with --keep-within, the floor if backups stop.")
+    int last;
 
     @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y).")
     String keepWithin;
@@ -61,10 +66,10 @@ final class ForgetCommand implements Callable<Integer> {
                 throw new CliException("--keep-within: " + e.getMessage(), 2);
             }
         }
-        if (daily < 0 || weekly < 0 || monthly < 0 || yearly < 0) {
+        if (last < 0 || daily < 0 || weekly < 0 || monthly < 0 || yearly < 0) {
             throw new CliException("--keep-* counts cannot be negative", 2);
         }
-        RetentionPolicy policy = new RetentionPolicy(within, daily, weekly, monthly, yearly);
+        RetentionPolicy policy = new RetentionPolicy(last, within, daily, weekly, monthly, yearly);
         if (policy.isEmpty()) {
             throw new CliException("forget needs at least one --keep-* option (use --keep-within 0d to keep only held and retained snapshots)", 2);
         }
@@ -98,7 +103,21 @@ final class ForgetCommand implements Callable<Integer> {
                     PruneCommand.print(pruned);
                 }
             }
+            for (String group : emptied(plan)) { // after the listing: the last line an operator reads
+                Output.err().println("warning: " + (dryRun ? "this would remove" : "this removed") + " every snapshot of " + TerminalText.escape(group)
+                        + "; have its backups stopped? (--keep-last N keeps the newest N whatever their age)");
+            }
         }
         return 0;
+    }
+
+    /** The (host, paths) groups of which the plan keeps nothing, as "HOST PATHS". */
+    private static List<String> emptied(List<ForgetDecision> plan) {
+        Map<String, Boolean> anyKept = new LinkedHashMap<>();
+        for (ForgetDecision d : plan) {
+            var s = d.snapshot().snapshot();
+            anyKept.merge(s.hostname() + " " + String.join(" ", s.paths()), d.keep(), Boolean::logicalOr);
+        }
+        return anyKept.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
     }
 }

@@ -155,7 +155,12 @@ class VaultCommandTest {
         assertThat(list.json().get(0).get("held").asBoolean()).isTrue();
         assertThat(vault("restore", held, "--target", tmp.resolve("out").toString(), "--verify").exit()).isZero();
         assertThat(vault("release", held).exit()).isZero();
-        vault("forget", "--keep-within", "0d", "--prune");
+        Run floor = vault("forget", "--keep-within", "0d", "--keep-last", "1", "--dry-run");
+        assertThat(floor.out()).contains("keep   " + held.substring(0, 8) + "  last 1");
+        assertThat(floor.err()).as("the newest is kept: no warning").isEmpty();
+        Run all = vault("forget", "--keep-within", "0d", "--prune");
+        assertThat(all.err()).contains("warning: this removed every snapshot of ").contains(" " + data
+                + "; have its backups stopped? (--keep-last N keeps the newest N whatever their age)");
         assertThat(vault("snapshots", "--json").json().size()).isZero();
     }
 

@@ -52,8 +52,12 @@ public final class Forgetter {
                     t -> t.get(IsoFields.WEEK_BASED_YEAR) + "-W" + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR)));
             buckets.put("monthly", new Bucket(policy.keepMonthly(), t -> t.getYear() + "-" + t.getMonthValue()));
             buckets.put("yearly", new Bucket(policy.keepYearly(), t -> String.valueOf(t.getYear())));
+            int newer = 0; // snapshots of the group newer than this one
             for (SnapshotRef s : group) {
                 List<String> reasons = new ArrayList<>();
+                if (newer++ < policy.keepLast()) {
+                    reasons.add("last " + policy.keepLast());
+                }
                 if (held.contains(s.id())) {
                     reasons.add("legal hold"); // IS.012 6.6.7: held backups are never deleted
                 }

@@ -2,11 +2,20 @@ package org.opsledger.vault.prune;
 
 import java.time.Duration;
 
-/** Which snapshots to keep; a snapshot is kept if any rule keeps it. {@code keepWithin} null means no such rule. */
-public record RetentionPolicy(Duration keepWithin, int keepDaily, int keepWeekly, int keepMonthly, int keepYearly) {
+/**
+ * Which snapshots to keep; a snapshot is kept if any rule keeps it. {@code keepWithin} null means no such rule;
+ * {@code keepLast} keeps the newest N of each group whatever their age: the floor that stops a policy by age
+ * from removing every backup of a host whose backups have stopped.
+ */
+public record RetentionPolicy(int keepLast, Duration keepWithin, int keepDaily, int keepWeekly, int keepMonthly, int keepYearly) {
+
+    /** A policy without {@code keepLast}. */
+    public RetentionPolicy(Duration keepWithin, int keepDaily, int keepWeekly, int keepMonthly, int keepYearly) {
+        this(0, keepWithin, keepDaily, keepWeekly, keepMonthly, keepYearly);
+    }
 
     public boolean isEmpty() {
-        return keepWithin == null && keepDaily == 0 && keepWeekly == 0 && keepMonthly == 0 && keepYearly == 0;
+        return keepLast == 0 && keepWithin == null && keepDaily == 0 && keepWeekly == 0 && keepMonthly == 0 && keepYearly == 0;
     }
 
     /** Parses "30d", "12h", "2w", "1y", "6m" (months as 30 days, years as 365). */
