@@ -83,7 +83,7 @@ class ForeignFilesTest {
         Files.writeString(locks.resolve("garbage"), "garbage");
 
         try (Repository repo = TestTrees.open(repoDir)) {
-            assertThat(repo.liveLocks()).isEmpty();
+            assertThat(repo.locks().live()).isEmpty();
             assertThat(new Checker(repo, 2).check(0).warnings()).contains(
                     "lock file locks/forever: refreshed 3000-01-01T00:00:00Z, more than 5 minutes ahead of this clock: "
                             + "not counted as a running backup or prune (`vault unlock` removes it)",
@@ -99,14 +99,14 @@ class ForeignFilesTest {
              var running = repo.lock("backup")) { // a live lock: unlock keeps it unless told otherwise
             Files.writeString(locks.resolve("stale"),
                     "{\"kind\":\"backup\",\"host\":\"gone\",\"pid\":7,\"started\":\"2026-01-01T00:00:00Z\",\"refreshed\":\"2026-01-01T00:01:00Z\"}");
-            assertThat(repo.unlock(false)).containsExactlyInAnyOrder(
+            assertThat(repo.locks().unlock(false)).containsExactlyInAnyOrder(
                     "locks/forever: refreshed 3000-01-01T00:00:00Z, more than 5 minutes ahead of this clock",
                     "locks/incomplete: incomplete (kind, started and refreshed are required)",
                     "locks/garbage: unreadable (Unrecognized token 'garbage': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false'))",
                     "locks/stale: stale, backup on gone (pid 7), refreshed 2026-01-01T00:01:00Z");
-            assertThat(repo.liveLocks()).hasSize(1);
-            assertThat(repo.unlock(true)).singleElement().asString().contains(": live, backup on ");
-            assertThat(repo.liveLocks()).isEmpty();
+            assertThat(repo.locks().live()).hasSize(1);
+            assertThat(repo.locks().unlock(true)).singleElement().asString().contains(": live, backup on ");
+            assertThat(repo.locks().live()).isEmpty();
         }
     }
 }

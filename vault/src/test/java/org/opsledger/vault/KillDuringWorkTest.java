@@ -67,7 +67,7 @@ class KillDuringWorkTest {
         assertThat(countFiles(repoDir.resolve("locks"))).as("the lock file went with the process").isZero();
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThat(repo.snapshots()).as("no partial snapshot is listed").isEmpty();
-            assertThat(repo.liveLocks()).isEmpty();
+            assertThat(repo.locks().live()).isEmpty();
             // no live lock: the prune right after deletes the interrupted backup's packs instead of waiting for
             // its lock to go stale (five minutes)
             assertThat(new Pruner(repo).prune().orphanPacksDeleted()).isPositive();

@@ -25,8 +25,8 @@ final class UnlockCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
-            List<String> removed = r.unlock(removeAll);
-            int live = r.liveLocks().size();
+            List<String> removed = r.locks().unlock(removeAll);
+            int live = r.locks().live().size();
             if (repo.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("removed", removed);

@@ -131,7 +131,7 @@ public final class Checker {
                 warnings.add("key slot keys/" + slot.id() + " is never tried: " + slot.problem() + " (`vault key remove " + slot.id() + "` removes it)");
             }
         }
-        for (String lock : repo.ignoredLocks()) {
+        for (String lock : repo.locks().ignored()) {
             warnings.add("lock file " + lock + ": not counted as a running backup or prune (`vault unlock` removes it)");
         }
         if (repo.backend() instanceof LocalBackend local && !local.leftoverTemporaryFiles().isEmpty()) {

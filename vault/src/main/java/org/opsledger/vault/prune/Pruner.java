@@ -43,7 +43,7 @@ public final class Pruner {
 
     public PruneResult prune() {
         try (SharedLock lock = repo.lock("prune")) {
-            repo.removeStaleLocks();
+            repo.locks().removeStale();
             // ---- phase 0: a backup that held an older index may have referenced condemned blobs; rescue them
             List<Condemned> earlier = new ArrayList<>();
             for (String name : repo.backend().list("condemned")) {
@@ -124,9 +124,7 @@ public final class Pruner {
     private PruneResult deleteCondemned(SharedLock own, List<SnapshotRef> seen, Set<ObjectId> referenced,
                                         int condemnedCount, int repacked) {
         // every other live lock: backups, a second prune, a key retirement, a copy into this repository
-        List<LockRecord> backups = repo.liveLocks().stream()
-                .filter(l -> !(l.started().equals(own.started()) && l.pid() == ProcessHandle.current().pid()))
-                .toList();
+        List<LockRecord> backups = repo.locks().liveOtherThan(own);
         // snapshots written since phase 1 may reference condemned blobs: add what they need
         Set<ObjectId> seenIds = new HashSet<>();
         seen.forEach(s -> seenIds.add(s.id()));
@@ -185,8 +183,7 @@ public final class Pruner {
                 }
             }
             // a backup that began after the listing writes new names; one that began before it is seen here
-            boolean otherStarted = repo.liveLocks().stream()
-                    .anyMatch(l -> !(l.started().equals(own.started()) && l.pid() == ProcessHandle.current().pid()));
+            boolean otherStarted = !repo.locks().liveOtherThan(own).isEmpty();
             if (!otherStarted) {
                 for (String name : orphanNames) {
                     freed += repo.backend().size(name);

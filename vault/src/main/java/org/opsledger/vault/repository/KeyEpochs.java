@@ -42,7 +42,7 @@ public final class KeyEpochs {
     public Retirement retire(int epoch) {
         Keyring current = repo.keys().keyring();
         Keyring next = current.withoutEpoch(epoch); // validates: not current, still live
-        if (!repo.liveLocks().isEmpty()) {
+        if (!repo.locks().live().isEmpty()) {
             throw new VaultException("a backup or prune is running (live lock in locks/); retire the epoch when it has finished");
         }
         try (SharedLock lock = repo.lock("retire")) {

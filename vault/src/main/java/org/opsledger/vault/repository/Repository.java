@@ -3,7 +3,6 @@ package org.opsledger.vault.repository;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,7 +47,6 @@ public final class Repository implements AutoCloseable {
     public static final int INDEX_EVERY_PACKS = 64;
     /** zstd level 3: on the benchmark tree 2 % smaller than level 1 for the same CPU time (incompressible data is skipped either way). */
     public static final int DEFAULT_COMPRESSION = 3;
-    public static final Duration LOCK_STALE_AFTER = Duration.ofMinutes(5);
     private static final int PROBE = 64 * 1024;
     /** Within the launcher's 64 MiB heap beside the backup pipeline's ≈33 MiB bound (docs/vault-format.md §7). */
     static final long TREE_CACHE_BYTES = 16L * 1024 * 1024;
@@ -56,6 +54,7 @@ public final class Repository implements AutoCloseable {
     private final AtomicLong treePackBytes = new AtomicLong();
 
     private final Backend backend;
+    private final Locks locks;
     private final RepositoryConfig config;
     private final byte[] masterKey;
     private volatile Keys keys;
@@ -124,6 +123,7 @@ public final class Repository implements AutoCloseable {
 
     private Repository(Backend backend, RepositoryConfig config, byte[] masterKey, Keyring keyring, int compressionLevel) {
         this.backend = backend;
+        this.locks = new Locks(backend);
         this.config = config;
         this.masterKey = masterKey;
         this.keys = new Keys(keyring);
@@ -781,85 +781,14 @@ public final class Repository implements AutoCloseable {
 
     // ---------------------------------------------------------------- locks
 
+    /** The repository's lock files (docs/vault-format.md §10). */
+    public Locks locks() {
+        return locks;
+    }
+
     /** Takes a shared lock, refreshed by a daemon thread until closed. Backups never wait on each other. */
     public SharedLock lock(String kind) {
         return new SharedLock(backend, kind);
-    }
-
-    /** Locks refreshed within the last five minutes. */
-    public List<LockRecord> liveLocks() {
-        Instant cutoff = Instant.now().minus(LOCK_STALE_AFTER);
-        return readLocks().stream().filter(f -> f.lock() != null && f.lock().refreshed().isAfter(cutoff)).map(LockFile::lock).toList();
-    }
-
-    /** Lock files no process keeps, counted as no running backup or prune: each as "name: why" (for check). */
-    public List<String> ignoredLocks() {
-        return readLocks().stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem()).toList();
-    }
-
-    /** Removes lock files not refreshed for five minutes (their process died); ignored ones are left for the operator. */
-    public int removeStaleLocks() {
-        return removeLocks(false, false).size();
-    }
-
-    /**
-     * {@code vault unlock}: removes the lock files no process keeps (stale ones and ignored ones) and, with
-     * {@code alsoLive}, the live ones too (only when no backup or prune is running: a prune that no longer
-     * sees a backup's lock may delete what that backup is about to reference). Each removed file as "name: why".
-     */
-    public List<String> unlock(boolean alsoLive) {
-        return removeLocks(true, alsoLive);
-    }
-
-    /** Removes the stale lock files, and the ignored and the live ones if asked: each as "name: why". */
-    private List<String> removeLocks(boolean ignored, boolean live) {
-        Instant cutoff = Instant.now().minus(LOCK_STALE_AFTER);
-        List<String> removed = new ArrayList<>();
-        for (LockFile f : readLocks()) {
-            LockRecord l = f.lock();
-            boolean isLive = l != null && l.refreshed().isAfter(cutoff);
-            if (l == null ? ignored : !isLive || live) {
-                backend.delete(f.name());
-                removed.add(f.name() + ": " + (l == null ? f.problem()
-                        : (isLive ? "live" : "stale") + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
-            }
-        }
-        return removed;
-    }
-
-    /** A lock file: its record, or why it is ignored. */
-    private record LockFile(String name, LockRecord lock, String problem) {
-    }
-
-    /**
-     * Every lock file still there. Lock files are plaintext that anyone able to write to the store can
-     * add: one that does not parse, lacks a field, or was refreshed more than five minutes ahead of this
-     * clock (the skew hosts are kept within, §10) is ignored; it would otherwise count as a backup running
-     * for ever, and prune would never delete a condemned pack.
-     */
-    private List<LockFile> readLocks() {
-        List<LockFile> out = new ArrayList<>();
-        Instant latest = Instant.now().plus(LOCK_STALE_AFTER);
-        for (String name : backend.list("locks")) {
-            LockRecord l;
-            try {
-                l = VaultJson.read(backend.read(name), LockRecord.class);
-            } catch (BackendException released) {
-                continue; // released between list and read
-            } catch (JacksonException e) {
-                out.add(new LockFile(name, null, "unreadable (" + e.getOriginalMessage() + ")"));
-                continue;
-            }
-            if (l == null || l.kind() == null || l.started() == null || l.refreshed() == null) {
-                out.add(new LockFile(name, null, "incomplete (kind, started and refreshed are required)"));
-            } else if (l.refreshed().isAfter(latest)) {
-                out.add(new LockFile(name, null, "refreshed " + l.refreshed() + ", more than " + LOCK_STALE_AFTER.toMinutes()
-                        + " minutes ahead of this clock"));
-            } else {
-                out.add(new LockFile(name, l, null));
-            }
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- key slots and epochs

@@ -1,0 +1,108 @@
+package org.opsledger.vault.repository;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.opsledger.vault.VaultJson;
+import org.opsledger.vault.backend.Backend;
+import org.opsledger.vault.backend.BackendException;
+import tools.jackson.core.JacksonException;
+
+/**
+ * The lock files under {@code locks/} (docs/vault-format.md §10): which processes are working in the
+ * repository now, and the files no process keeps. A lock is taken with {@link Repository#lock}.
+ */
+public final class Locks {
+
+    /** A lock not refreshed for this long is stale: its process died. Also the skew allowed between hosts' clocks. */
+    public static final Duration STALE_AFTER = Duration.ofMinutes(5);
+
+    private final Backend backend;
+
+    Locks(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** Locks refreshed within the last five minutes. */
+    public List<LockRecord> live() {
+        Instant cutoff = Instant.now().minus(STALE_AFTER);
+        return read().stream().filter(f -> f.lock() != null && f.lock().refreshed().isAfter(cutoff)).map(LockFile::lock).toList();
+    }
+
+    /** Live locks but {@code own}: the other backups, prunes, copies and key retirements running now. */
+    public List<LockRecord> liveOtherThan(SharedLock own) {
+        long pid = ProcessHandle.current().pid();
+        return live().stream().filter(l -> !(l.started().equals(own.started()) && l.pid() == pid)).toList();
+    }
+
+    /** Lock files no process keeps, counted as no running backup or prune: each as "name: why" (for check). */
+    public List<String> ignored() {
+        return read().stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem()).toList();
+    }
+
+    /** Removes lock files not refreshed for five minutes (their process died); ignored ones are left for the operator. */
+    public int removeStale() {
+        return remove(false, false).size();
+    }
+
+    /**
+     * {@code vault unlock}: removes the lock files no process keeps (stale ones and ignored ones) and, with
+     * {@code alsoLive}, the live ones too (only when no backup or prune is running: a prune that no longer
+     * sees a backup's lock may delete what that backup is about to reference). Each removed file as "name: why".
+     */
+    public List<String> unlock(boolean alsoLive) {
+        return remove(true, alsoLive);
+    }
+
+    /** Removes the stale lock files, and the ignored and the live ones if asked: each as "name: why". */
+    private List<String> remove(boolean ignored, boolean live) {
+        Instant cutoff = Instant.now().minus(STALE_AFTER);
+        List<String> removed = new ArrayList<>();
+        for (LockFile f : read()) {
+            LockRecord l = f.lock();
+            boolean isLive = l != null && l.refreshed().isAfter(cutoff);
+            if (l == null ? ignored : !isLive || live) {
+                backend.delete(f.name());
+                removed.add(f.name() + ": " + (l == null ? f.problem()
+                        : (isLive ? "live" : "stale") + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
+            }
+        }
+        return removed;
+    }
+
+    /** A lock file: its record, or why it is ignored. */
+    private record LockFile(String name, LockRecord lock, String problem) {
+    }
+
+    /**
+     * Every lock file still there. Lock files are plaintext that anyone able to write to the store can
+     * add: one that does not parse, lacks a field, or was refreshed more than five minutes ahead of this
+     * clock (the skew hosts are kept within, §10) is ignored; it would otherwise count as a backup running
+     * for ever, and prune would never delete a condemned pack.
+     */
+    private List<LockFile> read() {
+        List<LockFile> out = new ArrayList<>();
+        Instant latest = Instant.now().plus(STALE_AFTER);
+        for (String name : backend.list("locks")) {
+            LockRecord l;
+            try {
+                l = VaultJson.read(backend.read(name), LockRecord.class);
+            } catch (BackendException released) {
+                continue; // released between list and read
+            } catch (JacksonException e) {
+                out.add(new LockFile(name, null, "unreadable (" + e.getOriginalMessage() + ")"));
+                continue;
+            }
+            if (l == null || l.kind() == null || l.started() == null || l.refreshed() == null) {
+                out.add(new LockFile(name, null, "incomplete (kind, started and refreshed are required)"));
+            } else if (l.refreshed().isAfter(latest)) {
+                out.add(new LockFile(name, null, "refreshed " + l.refreshed() + ", more than " + STALE_AFTER.toMinutes()
+                        + " minutes ahead of this clock"));
+            } else {
+                out.add(new LockFile(name, l, null));
+            }
+        }
+        return out;
+    }
+}
