@@ -38,13 +38,27 @@ public final class SharedLock implements AutoCloseable {
         this.name = "locks/" + Repository.randomName();
         Instant now = Instant.now();
         this.record = new LockRecord(kind, Repository.hostname(), ProcessHandle.current().pid(), now, now);
-        backend.write(name, VaultJson.write(record));
-        Runtime.getRuntime().addShutdownHook(onExit);
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vault-lock-refresh");
             t.setDaemon(true);
             return t;
         });
+        // the hook first: once the JVM is ending this throws, and no lock file is written that nothing would remove
+        Runtime.getRuntime().addShutdownHook(onExit);
+        synchronized (this) { // a hook that runs now waits for the file, then removes it
+            try {
+                backend.write(name, VaultJson.write(record));
+            } catch (RuntimeException e) {
+                released = true;
+                refresher.shutdownNow();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onExit);
+                } catch (IllegalStateException ending) {
+                    // the hook finds the lock released
+                }
+                throw e;
+            }
+        }
         refresher.scheduleAtFixedRate(() -> {
             try {
                 backend.write(name, VaultJson.write(
