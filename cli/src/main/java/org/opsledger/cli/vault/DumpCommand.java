@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
@@ -24,9 +26,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "dump", mixinStandardHelpOptions = true,
         description = {"Write one path of a snapshot to stdout (or --output FILE): a file's bytes, a directory as a tar archive.",
-                "  vault dump latest db.sql | psql app        a stdin backup of a database dump, straight back",
-                "  vault dump latest srv/www | ssh host tar -x   a directory to another machine",
-                "Every block is checked against its ID as it is read; a damaged repository stops the dump with an error."})
+                "Every block is checked against its ID as it is read; a damaged repository stops the dump with an error. Examples:",
+                "  vault dump latest app.sql | psql app",
+                "  vault dump latest srv/www | ssh web-2 tar -x -C /"})
 final class DumpCommand implements Callable<Integer> {
 
     @Mixin
@@ -113,6 +115,11 @@ final class DumpCommand implements Callable<Integer> {
             out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
             throw new CliException("--output " + file + " already exists; the dump never overwrites", 2);
+        } catch (NoSuchFileException e) {
+            throw new CliException("--output " + file + ": its directory does not exist", 2);
+        } catch (IOException e) {
+            throw new CliException("cannot create --output " + file + ": " + (e instanceof FileSystemException f && f.getReason() != null
+                    ? f.getReason() : e.getMessage()), 2);
         }
         boolean done = false;
         try (OutputStream o = new BufferedOutputStream(out, 1 << 16)) {

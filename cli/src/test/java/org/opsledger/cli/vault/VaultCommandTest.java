@@ -87,6 +87,9 @@ class VaultCommandTest {
         assertThat(missing.err()).contains("no path data/nothing.txt in snapshot");
         assertThat(tmp.resolve("nothing")).as("nothing half-written is left").doesNotExist();
         assertThat(vault("dump", "latest", "data/report.txt", "--json").exit()).as("--json needs --output").isEqualTo(2);
+        Run nowhere = vault("dump", "latest", "data/report.txt", "--output", tmp.resolve("no/such/dir/x").toString());
+        assertThat(nowhere.exit()).isEqualTo(2);
+        assertThat(nowhere.err()).isEqualTo("opsledger: --output " + tmp.resolve("no/such/dir/x") + ": its directory does not exist\n");
     }
 
     @Test
