@@ -2,7 +2,9 @@ package org.opsledger.cli.vault;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -58,6 +60,12 @@ final class BackupCommand implements Callable<Integer> {
             "('/srv/data/cache', '/srv/*/tmp'); repeatable. A backup path it matches itself is refused."})
     List<String> excludes = new ArrayList<>();
 
+    @Option(names = "--exclude-file", paramLabel = "FILE", description = "Read --exclude patterns from FILE, one per line (blank lines and lines starting with # skipped); repeatable.")
+    List<Path> excludeFiles = new ArrayList<>();
+
+    @Option(names = "--files-from", paramLabel = "FILE", description = "Back up the paths listed in FILE too, one per line (blank lines and lines starting with # skipped); repeatable.")
+    List<Path> filesFrom = new ArrayList<>();
+
     @Option(names = "--tag", paramLabel = "K=V", description = "Tag stored with the snapshot.")
     Map<String, String> tags = new LinkedHashMap<>();
 
@@ -107,6 +115,11 @@ final class BackupCommand implements Callable<Integer> {
         String cls = classification == null ? null
                 : CLASSIFICATIONS.stream().filter(c -> c.equalsIgnoreCase(classification)).findFirst().orElseThrow();
         RepoOptions.checkThreads(threads);
+        if (fromCommand && !filesFrom.isEmpty()) {
+            throw new CliException("--files-from names paths; --stdin-from-command backs up a command's output", 2);
+        }
+        args.addAll(lines(filesFrom, "--files-from"));
+        excludes.addAll(lines(excludeFiles, "--exclude-file"));
         for (String g : excludes) {
             try {
                 FileSystems.getDefault().getPathMatcher("glob:" + g);
@@ -176,6 +189,27 @@ final class BackupCommand implements Callable<Integer> {
             }
         }
         return warnings.isEmpty() ? 0 : INCOMPLETE;
+    }
+
+    /** The lines of each file, as restic reads --files-from: blank lines and lines starting with # left out. */
+    private static List<String> lines(List<Path> files, String option) {
+        List<String> out = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line; // a file saved on Windows
+                    if (!l.isBlank() && !l.startsWith("#")) {
+                        out.add(l);
+                    }
+                }
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new CliException(option + " " + f + " is not UTF-8 text", 2);
+            } catch (IOException e) {
+                throw new CliException(option + " " + f + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                        : e.getMessage()), 2);
+            }
+        }
+        return out;
     }
 
     private SnapshotRef fromCommand(Archiver archiver, BackupOptions options) throws IOException, InterruptedException {

@@ -55,6 +55,26 @@ class VaultCommandTest {
     }
 
     @Test
+    void pathsAndExcludesCanComeFromFiles() throws Exception {
+        Path other = Files.createDirectories(tmp.resolve("src/other"));
+        Files.writeString(other.resolve("keep.txt"), "kept");
+        Files.writeString(other.resolve("drop.log"), "dropped");
+        Path list = Files.writeString(tmp.resolve("paths.txt"), "# what the configuration manages\n\n" + data + "\r\n" + other + "\n");
+        Path ex = Files.writeString(tmp.resolve("excludes.txt"), "# logs are shipped elsewhere\n*.log\n");
+        Run b = vault("backup", "--files-from", list.toString(), "--exclude-file", ex.toString(), "--allow-same-device", "--json");
+        assertThat(b.exit()).as(b.err()).isZero();
+        assertThat(b.json().get("record").get("paths")).extracting(n -> n.asString()).containsExactly(data.toString(), other.toString());
+        String listing = vault("ls", "latest").out();
+        assertThat(listing).contains("/other/keep.txt", "/data/report.txt").doesNotContain("drop.log");
+
+        Run missing = vault("backup", "--files-from", tmp.resolve("nope.txt").toString(), "--allow-same-device");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).isEqualTo("opsledger: --files-from " + tmp.resolve("nope.txt") + ": no such file\n");
+        Path empty = Files.writeString(tmp.resolve("empty.txt"), "# nothing yet\n");
+        assertThat(vault("backup", "--files-from", empty.toString()).err()).contains("nothing to back up");
+    }
+
+    @Test
     void dumpWritesAFileToStdoutOrToANewFileAndNeverOverwrites() throws Exception {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
         String report = Files.readString(data.resolve("report.txt"));
