@@ -67,10 +67,6 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
         }
     }
 
-    boolean keepsEverything() {
-        return equals(FULL);
-    }
-
     /** Whether {@code mtime} is stored exactly, or rounded to this filesystem's step. */
     boolean keepsTime(long mtime) {
         return timePrecision == 1 || mtime % timePrecision == 0;
