@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Restore a snapshot under --target; --verify re-reads every restored file and proves it (IS.012 6.6.4).",
-                "Exit code 3: every byte was restored, but the target's filesystem would not take some owners, modes, extended attributes",
-                "or times (an NFS export that squashes root, a filesystem without xattrs): each kind is listed as a warning."})
+                "Exit code 3: the target's filesystem would not take everything (owners on an NFS export that squashes root; links, modes,",
+                "exact times and some names on exFAT or FAT; xattrs on many mounts): each kind is listed as a warning, the rest restored."})
 final class RestoreCommand implements Callable<Integer> {
 
     @Mixin
