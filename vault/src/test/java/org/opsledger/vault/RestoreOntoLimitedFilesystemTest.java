@@ -114,7 +114,7 @@ class RestoreOntoLimitedFilesystemTest {
             for (RestoreResult.Unapplied u : r.unapplied()) {
                 byWhat.merge(u.what() + " " + u.outcome(), u, (a, b) -> a);
             }
-            assertThat(r.unapplied()).filteredOn(u -> u.what().equals("path"))
+            assertThat(r.unapplied()).filteredOn(u -> u.what().equals("name"))
                     .extracting(RestoreResult.Unapplied::first)
                     .containsExactlyInAnyOrder(List.of("data/12:00 run"), List.of("data/report.txt"));
             assertThat(byWhat.get("symbolic link not created").first()).containsExactly("data/latest");

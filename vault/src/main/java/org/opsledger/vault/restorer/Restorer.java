@@ -336,13 +336,12 @@ public final class Restorer {
             }
             String reason = null;
             if (targetFs.refusesName(e.node.name())) {
-                reason = "a name the target's filesystem refuses (it holds one of " + TargetFilesystem.RESERVED
-                        + " or a control character)";
+                reason = "it holds one of " + TargetFilesystem.RESERVED + " or a control character";
             } else {
                 String other = namesByDir.computeIfAbsent(e.path.getParent(), d -> new HashMap<>())
                         .putIfAbsent(targetFs.nameKey(e.node.name()), e.rel);
                 if (other != null) {
-                    reason = "its name differs only in case from another in its directory, one name to the target's filesystem";
+                    reason = "it differs only in case from another name in its directory";
                 }
             }
             if (reason == null) {

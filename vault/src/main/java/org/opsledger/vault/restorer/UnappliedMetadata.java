@@ -18,7 +18,7 @@ final class UnappliedMetadata {
 
     /** What a restore could not do for a path, in the order the report lists them. */
     enum Kind {
-        NAME("path", "not restored"),
+        NAME("name", "refused: not restored"),
         SYMLINK("symbolic link", "not created"),
         HARD_LINK("hard link", "written as a separate copy"),
         OWNER("owner", "not set"),
