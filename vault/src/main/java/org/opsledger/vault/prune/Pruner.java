@@ -182,7 +182,9 @@ public final class Pruner {
                     orphanNames.add(name);
                 }
             }
-            // a backup that began after the listing writes new names; one that began before it is seen here
+            List<Path> leftovers = repo.backend() instanceof LocalBackend local ? local.leftoverTemporaryFiles() : List.of();
+            // a backup that began after the listings writes new names; one that began before them is seen here
+            // (its lock file is written before any pack)
             boolean otherStarted = !repo.locks().liveOtherThan(own).isEmpty();
             if (!otherStarted) {
                 for (String name : orphanNames) {
@@ -190,13 +192,11 @@ public final class Pruner {
                     repo.backend().delete(name); // left by an interrupted backup: no index names it
                     orphans++;
                 }
-                if (repo.backend() instanceof LocalBackend local) {
-                    for (Path tmp : local.leftoverTemporaryFiles()) {
-                        try {
-                            Files.deleteIfExists(tmp); // half-written by a killed writer; never read
-                        } catch (IOException ignored) {
-                            // left for the next prune
-                        }
+                for (Path tmp : leftovers) {
+                    try {
+                        Files.deleteIfExists(tmp); // half-written by a killed writer; never read
+                    } catch (IOException ignored) {
+                        // left for the next prune
                     }
                 }
             }
