@@ -30,14 +30,9 @@ class KillDuringWorkTest {
 
     @Test
     void killDuringBackupLeavesNoPartialSnapshotAndACleanRepository() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        for (int i = 0; i < 6; i++) {
-            Files.write(data.resolve("part" + i + ".bin"), TestTrees.random(100 + i, 24 * 1024 * 1024));
-        }
+        Path data = tmp.resolve("src/data");
         Path repoDir = tmp.resolve("repo");
-        TestTrees.newRepo(repoDir).close();
-        Process child = start("backup", repoDir, data);
-        waitUntil(child, () -> countFiles(repoDir.resolve("data")) >= 2);
+        Process child = backupUnderWay(data, repoDir);
         child.destroyForcibly().waitFor();
         assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
 
@@ -53,14 +48,9 @@ class KillDuringWorkTest {
 
     @Test
     void sigtermDuringBackupReleasesItsLockSoPruneNeedNotWait() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        for (int i = 0; i < 6; i++) {
-            Files.write(data.resolve("part" + i + ".bin"), TestTrees.random(200 + i, 24 * 1024 * 1024));
-        }
+        Path data = tmp.resolve("src/data");
         Path repoDir = tmp.resolve("repo");
-        TestTrees.newRepo(repoDir).close();
-        Process child = start("backup", repoDir, data);
-        waitUntil(child, () -> countFiles(repoDir.resolve("data")) >= 2);
+        Process child = backupUnderWay(data, repoDir);
         child.destroy(); // SIGTERM: what systemd sends to stop a unit, and what Ctrl-C's SIGINT does to a JVM alike
         assertThat(child.waitFor()).as("ended by SIGTERM").isEqualTo(143);
 
@@ -115,6 +105,18 @@ class KillDuringWorkTest {
                 assertThat(repo.snapshots()).hasSize(2);
             }
         }
+    }
+
+    /** A child JVM backing up 144 MiB of random files into a new repository, once it has written two packs. */
+    private static Process backupUnderWay(Path data, Path repoDir) throws Exception {
+        Files.createDirectories(data);
+        for (int i = 0; i < 6; i++) {
+            Files.write(data.resolve("part" + i + ".bin"), TestTrees.random(100 + i, 24 * 1024 * 1024));
+        }
+        TestTrees.newRepo(repoDir).close();
+        Process child = start("backup", repoDir, data);
+        waitUntil(child, () -> countFiles(repoDir.resolve("data")) >= 2);
+        return child;
     }
 
     private static Process start(String mode, Path repo, Path data) throws Exception {
