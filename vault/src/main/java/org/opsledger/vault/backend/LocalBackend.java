@@ -11,16 +11,39 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-/** A repository in a local directory: temporary file, fsync, atomic rename, fsync of the directory. */
+/**
+ * A repository in a local directory: temporary file, fsync, atomic rename, fsync of the directory.
+ *
+ * <p>Files are created 0600 and directories 0700, as restic does: the key slots are the master key
+ * wrapped by each password, and any local user who can read them can guess passwords offline. A
+ * repository root the operator made group-writable (a shared group for several hosts' backup users,
+ * often with setgid) gets 0660 and 0770 instead; the umask can only take bits away (with 022 the
+ * group reads and does not write: such setups run with 002).
+ */
 public final class LocalBackend implements Backend {
 
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE = PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------"));
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR = PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> GROUP_FILE = PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-rw----"));
+    private static final FileAttribute<Set<PosixFilePermission>> GROUP_DIR = PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwxrwx---"));
+
     private final Path root;
+    /** Whether the root is group-writable, read at the first write: then files and directories are the group's too. */
+    private volatile Boolean shared;
 
     public LocalBackend(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -28,6 +51,46 @@ public final class LocalBackend implements Backend {
 
     public Path root() {
         return root;
+    }
+
+    private boolean shared() {
+        Boolean s = shared;
+        if (s == null) {
+            try {
+                s = Files.getPosixFilePermissions(root).contains(PosixFilePermission.GROUP_WRITE);
+            } catch (IOException | UnsupportedOperationException e) {
+                s = false;
+            }
+            shared = s;
+        }
+        return s;
+    }
+
+    /**
+     * The files under {@code dir} that users other than the owner can read (the group too, unless the
+     * repository is shared with a group), each as "name (mode)": {@code check} warns of key slots so.
+     */
+    public List<String> readableByOthers(String dir) {
+        List<String> out = new ArrayList<>();
+        for (String name : list(dir)) {
+            try {
+                Set<PosixFilePermission> p = Files.getPosixFilePermissions(path(name), LinkOption.NOFOLLOW_LINKS);
+                if (p.contains(PosixFilePermission.OTHERS_READ) || !shared() && p.contains(PosixFilePermission.GROUP_READ)) {
+                    out.add(name + " (" + PosixFilePermissions.toString(p) + ")");
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                // gone since the listing, or no modes to read
+            }
+        }
+        return out;
+    }
+
+    private FileAttribute<Set<PosixFilePermission>> fileMode() {
+        return shared() ? GROUP_FILE : PRIVATE_FILE;
+    }
+
+    private FileAttribute<Set<PosixFilePermission>> dirMode() {
+        return shared() ? GROUP_DIR : PRIVATE_DIR;
     }
 
     @Override
@@ -127,8 +190,8 @@ public final class LocalBackend implements Backend {
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
         try {
             boolean newDir = !Files.isDirectory(dir);
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            Files.createDirectories(dir, dirMode());
+            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileMode())) {
                 // 1 MiB slices: the JDK stages a heap write through a temporary direct buffer of the slice's size
                 for (int pos = off; pos < off + len; ) {
                     ByteBuffer buf = ByteBuffer.wrap(data, pos, Math.min(IO_SLICE, off + len - pos));
@@ -186,7 +249,7 @@ public final class LocalBackend implements Backend {
         Path tmp = root.resolve(".tmp-" + UUID.randomUUID());
         FileChannel ch;
         try {
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileMode());
         } catch (IOException e) {
             throw writeFailure(tmp, e);
         }
@@ -229,7 +292,7 @@ public final class LocalBackend implements Backend {
                     ch.close();
                     Path dir = target.getParent();
                     boolean newDir = !Files.isDirectory(dir);
-                    Files.createDirectories(dir);
+                    Files.createDirectories(dir, dirMode());
                     moveIntoPlace(tmp, target, newDir);
                 } catch (IOException e) {
                     throw writeFailure(target, e);
@@ -318,7 +381,10 @@ public final class LocalBackend implements Backend {
             if (Files.exists(root) && (!Files.isDirectory(root) || hasEntries(root))) {
                 throw new BackendException("repository location is not an empty directory: " + root);
             }
-            Files.createDirectories(root);
+            if (!Files.exists(root)) { // an existing empty directory keeps the operator's mode
+                Files.createDirectories(root.getParent());
+                Files.createDirectory(root, PRIVATE_DIR);
+            }
         } catch (FileAlreadyExistsException e) {
             throw new BackendException("repository location exists: " + root, e);
         } catch (IOException e) {
