@@ -103,21 +103,11 @@ final class ForgetCommand implements Callable<Integer> {
                     PruneCommand.print(pruned);
                 }
             }
-            for (String group : emptied(plan)) { // after the listing: the last line an operator reads
-                Output.err().println("warning: " + (dryRun ? "this would remove" : "this removed") + " every snapshot of " + TerminalText.escape(group)
+            for (Forgetter.Group group : Forgetter.leftEmpty(plan)) { // after the listing: the last line an operator reads
+                Output.err().println("warning: " + (dryRun ? "this would remove" : "this removed") + " every snapshot of " + TerminalText.escape(group.toString())
                         + "; have its backups stopped? (--keep-last N keeps the newest N whatever their age)");
             }
         }
         return 0;
-    }
-
-    /** The (host, paths) groups of which the plan keeps nothing, as "HOST PATHS". */
-    private static List<String> emptied(List<ForgetDecision> plan) {
-        Map<String, Boolean> anyKept = new LinkedHashMap<>();
-        for (ForgetDecision d : plan) {
-            var s = d.snapshot().snapshot();
-            anyKept.merge(s.hostname() + " " + String.join(" ", s.paths()), d.keep(), Boolean::logicalOr);
-        }
-        return anyKept.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
     }
 }

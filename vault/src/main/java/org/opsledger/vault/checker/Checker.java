@@ -140,8 +140,9 @@ public final class Checker {
                     + "): whoever reads one can guess its password offline; chmod 600 them (a filesystem without modes,"
                     + " such as exFAT: mount it for root alone). New files are created 0600.");
         }
-        if (repo.backend() instanceof LocalBackend local && !local.leftoverTemporaryFiles().isEmpty()) {
-            warnings.add(local.leftoverTemporaryFiles().size() + " temporary file(s) from an interrupted write (never read)");
+        int leftovers = repo.backend() instanceof LocalBackend local ? local.leftoverTemporaryFiles().size() : 0; // a walk of the repository
+        if (leftovers > 0) {
+            warnings.add(leftovers + " temporary file(s) from an interrupted write (never read)");
         }
         Map<Integer, Long> perEpoch = new HashMap<>();
         index.entries().values().forEach(e -> perEpoch.merge(index.epochOf(e.pack()), 1L, Long::sum));

@@ -40,9 +40,9 @@ public final class Forgetter {
         }
         Set<ObjectId> held = repo.holds().keySet();
         LocalDate today = LocalDate.ofInstant(now, zone);
-        Map<String, List<SnapshotRef>> groups = new LinkedHashMap<>();
+        Map<Group, List<SnapshotRef>> groups = new LinkedHashMap<>();
         for (SnapshotRef s : filter.select(repo.snapshots()).reversed()) { // newest first
-            groups.computeIfAbsent(s.snapshot().hostname() + "\0" + s.snapshot().paths(), k -> new ArrayList<>()).add(s);
+            groups.computeIfAbsent(groupOf(s), k -> new ArrayList<>()).add(s);
         }
         List<ForgetDecision> out = new ArrayList<>();
         for (List<SnapshotRef> group : groups.values()) {
@@ -77,6 +77,27 @@ public final class Forgetter {
             }
         }
         return out;
+    }
+
+    /** The snapshots one policy is applied to together: those of one host and one list of paths. */
+    public record Group(String host, List<String> paths) {
+        @Override
+        public String toString() {
+            return host + " " + String.join(" ", paths);
+        }
+    }
+
+    private static Group groupOf(SnapshotRef s) {
+        return new Group(s.snapshot().hostname(), s.snapshot().paths());
+    }
+
+    /** The groups of which {@code plan} keeps no snapshot: a host whose backups stopped, under a policy by age. */
+    public static List<Group> leftEmpty(List<ForgetDecision> plan) {
+        Map<Group, Boolean> anyKept = new LinkedHashMap<>();
+        for (ForgetDecision d : plan) {
+            anyKept.merge(groupOf(d.snapshot()), d.keep(), Boolean::logicalOr);
+        }
+        return anyKept.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
     }
 
     /** Deletes the snapshot files the plan does not keep; re-checks holds just before each delete. */
