@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,7 @@ class DiffTest {
             Files.writeString(data.resolve("deep/a/b/new.txt"), "new");                   // added deep down
             SnapshotRef after = TestTrees.backup(repo, data);
 
-            List<String> changes = new Differ(repo).diff(before, after).stream().map(c -> c.kind().letter + " " + c.path()).toList();
+            List<String> changes = changes(repo, before, after);
             assertThat(changes).containsExactly(
                     "T /data/becomes-dir", "+ /data/becomes-dir/y",
                     "U /data/bin/tool",
@@ -45,9 +46,15 @@ class DiffTest {
                     "+ /data/deep/a/b/new.txt",
                     "M /data/docs/manual.txt",
                     "- /data/old", "- /data/old/inner", "- /data/old/inner/x");
-            assertThat(new Differ(repo).diff(after, after)).isEmpty();
-            assertThat(new Differ(repo).diff(after, before).stream().map(c -> c.kind().letter + " " + c.path()))
+            assertThat(changes(repo, after, after)).isEmpty();
+            assertThat(changes(repo, after, before))
                     .contains("+ /data/old/inner/x", "- /data/becomes-dir/y", "- /data/deep/a/b/new.txt");
         }
+    }
+
+    private static List<String> changes(Repository repo, SnapshotRef from, SnapshotRef to) {
+        List<String> out = new ArrayList<>();
+        new Differ(repo).diff(from, to, c -> out.add(c.kind().letter + " " + c.path()));
+        return out;
     }
 }

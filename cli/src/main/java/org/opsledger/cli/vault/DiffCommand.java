@@ -1,9 +1,7 @@
 package org.opsledger.cli.vault;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
@@ -35,24 +33,24 @@ final class DiffCommand implements Callable<Integer> {
         try (Repository r = repo.open()) {
             var a = r.findSnapshot(from, select.filter());
             var b = r.findSnapshot(to, select.filter());
-            List<Differ.Change> changes = new Differ(r).diff(a, b);
-            Map<Differ.Kind, Integer> counts = new EnumMap<>(Differ.Kind.class);
-            changes.forEach(c -> counts.merge(c.kind(), 1, Integer::sum));
             if (repo.json) {
-                List<Map<String, String>> rows = new ArrayList<>();
-                for (Differ.Change c : changes) {
+                Map<String, Object> head = new LinkedHashMap<>();
+                head.put("from", a.id().hex());
+                head.put("to", b.id().hex());
+                Output.JsonList changes = Output.jsonList(head, "changes");
+                new Differ(r).diff(a, b, c -> {
                     Map<String, String> m = new LinkedHashMap<>();
                     m.put("change", c.kind().name().toLowerCase());
                     m.put("path", c.path());
-                    rows.add(m);
-                }
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("from", a.id().hex());
-                out.put("to", b.id().hex());
-                out.put("changes", rows);
-                Output.json(out);
+                    changes.add(m);
+                });
+                changes.end();
             } else {
-                changes.forEach(c -> Output.out().println(c.kind().letter + "    " + TerminalText.escape(c.path())));
+                Map<Differ.Kind, Integer> counts = new EnumMap<>(Differ.Kind.class);
+                new Differ(r).diff(a, b, c -> {
+                    counts.merge(c.kind(), 1, Integer::sum);
+                    Output.out().println(c.kind().letter + "    " + TerminalText.escape(c.path()));
+                });
                 Output.out().printf("%s → %s: %d added, %d removed, %d modified, %d changed type, %d changed metadata%n",
                         a.shortId(), b.shortId(), counts.getOrDefault(Differ.Kind.ADDED, 0), counts.getOrDefault(Differ.Kind.REMOVED, 0),
                         counts.getOrDefault(Differ.Kind.MODIFIED, 0), counts.getOrDefault(Differ.Kind.TYPE, 0),

@@ -1,7 +1,6 @@
 package org.opsledger.cli.vault;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +31,10 @@ final class FindCommand implements Callable<Integer> {
     public Integer call() {
         try (Repository r = repo.open()) {
             List<SnapshotRef> snapshots = select.filter().select(r.listSnapshots().readable());
-            List<Finder.Hit> hits = new Finder(r, pattern).find(snapshots);
+            Finder finder = new Finder(r, pattern);
             if (repo.json) {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                for (Finder.Hit h : hits) {
+                Output.JsonList hits = Output.jsonList();
+                finder.find(snapshots, h -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("snapshot", h.snapshot().id().hex());
                     m.put("time", h.snapshot().snapshot().time());
@@ -44,17 +43,16 @@ final class FindCommand implements Callable<Integer> {
                     m.put("type", h.node().type().json());
                     m.put("size", h.node().size());
                     m.put("mtime", Instant.ofEpochSecond(0, h.node().mtime()));
-                    rows.add(m);
-                }
-                Output.json(rows);
+                    hits.add(m);
+                });
+                hits.end();
             } else {
-                for (Finder.Hit h : hits) { // snapshot, its time; the path's type, size, mtime and name
-                    Output.out().printf("%s  %s  %s %12d  %s  %s%n", h.snapshot().shortId(),
-                            SnapshotsCommand.TIME.format(h.snapshot().snapshot().time()), h.node().type().json().charAt(0),
-                            h.node().size(), SnapshotsCommand.TIME.format(Instant.ofEpochSecond(0, h.node().mtime())),
-                            TerminalText.escape(h.path()));
-                }
-                Output.out().println(hits.size() + " match(es) in " + snapshots.size() + " snapshot(s)");
+                long found = finder.find(snapshots, h -> // snapshot, its time; the path's type, size, mtime and name
+                        Output.out().printf("%s  %s  %s %12d  %s  %s%n", h.snapshot().shortId(),
+                                SnapshotsCommand.TIME.format(h.snapshot().snapshot().time()), h.node().type().json().charAt(0),
+                                h.node().size(), SnapshotsCommand.TIME.format(Instant.ofEpochSecond(0, h.node().mtime())),
+                                TerminalText.escape(h.path())));
+                Output.out().println(found + " match(es) in " + snapshots.size() + " snapshot(s)");
             }
         }
         return 0;

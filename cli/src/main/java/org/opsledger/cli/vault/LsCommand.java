@@ -1,11 +1,10 @@
 package org.opsledger.cli.vault;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
@@ -32,22 +31,22 @@ final class LsCommand implements Callable<Integer> {
     public Integer call() {
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot, select.filter());
-            List<Map<String, Object>> rows = new ArrayList<>();
-            walk(r, s.snapshot().tree(), "", rows);
             if (repo.json) {
-                Output.json(rows);
+                Output.JsonList list = Output.jsonList();
+                walk(r, s.snapshot().tree(), "", list::add);
+                list.end();
             } else {
-                for (Map<String, Object> row : rows) {
-                    Output.out().printf("%s %6s %12s  %s  %s%s%n", row.get("type").toString().charAt(0), row.get("mode"), row.get("size"),
-                            SnapshotsCommand.TIME.format((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
-                            row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : "");
-                }
+                walk(r, s.snapshot().tree(), "", row -> Output.out().printf("%s %6s %12s  %s  %s%s%n",
+                        row.get("type").toString().charAt(0), row.get("mode"), row.get("size"),
+                        SnapshotsCommand.TIME.format((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
+                        row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : ""));
             }
         }
         return 0;
     }
 
-    private static void walk(Repository r, ObjectId tree, String dir, List<Map<String, Object>> rows) {
+    /** Each path as it is read, a directory before what it holds: a snapshot of any size is listed in the memory of its deepest path. */
+    private static void walk(Repository r, ObjectId tree, String dir, Consumer<Map<String, Object>> rows) {
         for (Node n : r.loadTree(tree).nodes()) {
             String path = dir + "/" + FileNames.display(n.name());
             Map<String, Object> row = new LinkedHashMap<>();
@@ -59,7 +58,7 @@ final class LsCommand implements Callable<Integer> {
             if (n.linkTarget() != null) {
                 row.put("linkTarget", FileNames.display(n.linkTarget()));
             }
-            rows.add(row);
+            rows.accept(row);
             if (n.type() == NodeType.DIR && n.subtree() != null) {
                 walk(r, n.subtree(), path, rows);
             }

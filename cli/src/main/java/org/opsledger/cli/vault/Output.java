@@ -1,8 +1,10 @@
 package org.opsledger.cli.vault;
 
+import java.io.BufferedOutputStream;
 import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.VaultJson;
@@ -35,6 +37,48 @@ final class Output {
     static void json(Object value) {
         System.out.println(VaultJson.writeString(value));
         System.out.flush();
+    }
+
+    /**
+     * A JSON array written as its elements come, the bytes {@link #json} writes for the whole list: a
+     * listing of millions of paths in the memory of one. {@code head}'s fields come first when given, and
+     * the array is then its field {@code name} ({@code {"from":…,"changes":[…]}}). A command that fails
+     * midway never calls {@link JsonList#end}: what was written is not valid JSON, and the exit is not 0.
+     */
+    static JsonList jsonList(Map<String, ?> head, String name) {
+        String object = VaultJson.writeString(head);
+        String field = VaultJson.writeString(name) + ":[";
+        return new JsonList(object.length() == 2 ? "{" + field : object.substring(0, object.length() - 1) + "," + field, "]}");
+    }
+
+    /** A top-level JSON array written as its elements come, as {@link #jsonList(Map, String)}. */
+    static JsonList jsonList() {
+        return new JsonList("[", "]");
+    }
+
+    static final class JsonList {
+
+        private final PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false, System.out.charset());
+        private final String close;
+        private boolean first = true;
+
+        private JsonList(String open, String close) {
+            this.close = close;
+            out.print(open);
+        }
+
+        void add(Object element) {
+            if (!first) {
+                out.print(',');
+            }
+            first = false;
+            out.print(VaultJson.writeString(element));
+        }
+
+        void end() {
+            out.println(close);
+            out.flush();
+        }
     }
 
     static String bytes(long n) {

@@ -1,11 +1,10 @@
 package org.opsledger.vault.history;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.FileNames;
@@ -46,14 +45,15 @@ public final class Differ {
         this.repo = repo;
     }
 
-    /** Every path that differs from {@code from} to {@code to}, in path order (a directory before what it holds). */
-    public List<Change> diff(SnapshotRef from, SnapshotRef to) {
-        List<Change> out = new ArrayList<>();
+    /**
+     * Each path that differs from {@code from} to {@code to}, handed over as it is found, in path order (a directory
+     * before what it holds): two snapshots of any size compared in the memory of one path's directories.
+     */
+    public void diff(SnapshotRef from, SnapshotRef to, Consumer<Change> out) {
         compare(from.snapshot().tree(), to.snapshot().tree(), "", out);
-        return out;
     }
 
-    private void compare(ObjectId a, ObjectId b, String dir, List<Change> out) {
+    private void compare(ObjectId a, ObjectId b, String dir, Consumer<Change> out) {
         if (Objects.equals(a, b)) {
             return;
         }
@@ -70,7 +70,7 @@ public final class Differ {
             } else if (x == null) {
                 all(Kind.ADDED, y, path, out);
             } else if (x.type() != y.type()) {
-                out.add(new Change(Kind.TYPE, path));
+                out.accept(new Change(Kind.TYPE, path));
                 if (x.type() == NodeType.DIR) {
                     below(Kind.REMOVED, x, path, out);
                 }
@@ -81,9 +81,9 @@ public final class Differ {
                 boolean contentChanged = y.type() == NodeType.FILE ? !Objects.equals(x.content(), y.content())
                         : y.type() == NodeType.SYMLINK && !Objects.equals(x.linkTarget(), y.linkTarget());
                 if (contentChanged) {
-                    out.add(new Change(Kind.MODIFIED, path));
+                    out.accept(new Change(Kind.MODIFIED, path));
                 } else if (metadataChanged(x, y)) {
-                    out.add(new Change(Kind.METADATA, path));
+                    out.accept(new Change(Kind.METADATA, path));
                 }
                 if (y.type() == NodeType.DIR) {
                     compare(x.subtree(), y.subtree(), path, out);
@@ -102,14 +102,14 @@ public final class Differ {
     }
 
     /** A path only one side has, and everything under it. */
-    private void all(Kind kind, Node n, String path, List<Change> out) {
-        out.add(new Change(kind, path));
+    private void all(Kind kind, Node n, String path, Consumer<Change> out) {
+        out.accept(new Change(kind, path));
         if (n.type() == NodeType.DIR) {
             below(kind, n, path, out);
         }
     }
 
-    private void below(Kind kind, Node dir, String path, List<Change> out) {
+    private void below(Kind kind, Node dir, String path, Consumer<Change> out) {
         if (dir.subtree() == null) {
             return;
         }

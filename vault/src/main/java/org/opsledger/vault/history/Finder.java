@@ -4,9 +4,12 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
@@ -18,7 +21,8 @@ import org.opsledger.vault.snapshot.SnapshotRef;
 /**
  * Which snapshots hold a name: "the config broke some time last week — which backups have it, and
  * when did it change?". A subtree is searched once whatever number of snapshots share it, so
- * searching thirty daily snapshots of one tree costs little more than searching one.
+ * searching thirty daily snapshots of one tree costs little more than searching one; hits are handed
+ * over as they are found, so the memory a search takes does not grow with the number of hits.
  */
 public final class Finder {
 
@@ -26,13 +30,23 @@ public final class Finder {
     public record Hit(SnapshotRef snapshot, String path, Node node) {
     }
 
-    private record Relative(String path, Node node) {
+    /** A node of a searched tree on the way to hits: its name matches, or its subtree holds hits, or both. */
+    private record Lead(Node node, boolean matches, boolean descend) {
     }
+
+    /**
+     * How many leads the searched trees keep at most (≈300 bytes each with their nodes): past it the least
+     * recently used tree is forgotten and searched again if a later snapshot holds it.
+     */
+    public static final int MAX_LEADS = 20_000;
 
     private final Repository repo;
     private final PathMatcher pattern;
-    /** Each subtree's hits, by tree ID, relative to the subtree. */
-    private final Map<ObjectId, List<Relative>> searched = new HashMap<>();
+    /** Trees with no hit anywhere below them: an ID each, as the index holds one for every tree. */
+    private final Set<ObjectId> barren = new HashSet<>();
+    /** The leads of trees searched lately, most recently used last. */
+    private final Map<ObjectId, List<Lead>> searched = new LinkedHashMap<>(64, 0.75f, true);
+    private int leads;
 
     /** {@code glob} is matched against each name, as `--exclude` matches names ('*.conf', 'nginx.conf'). */
     public Finder(Repository repo, String glob) {
@@ -44,35 +58,61 @@ public final class Finder {
         }
     }
 
-    public List<Hit> find(List<SnapshotRef> snapshots) {
-        List<Hit> out = new ArrayList<>();
+    /**
+     * Hands over each hit, snapshot by snapshot in the order given, paths in the order `vault ls` lists them
+     * (a directory before what it holds); returns how many there were.
+     */
+    public long find(List<SnapshotRef> snapshots, Consumer<Hit> each) {
+        long found = 0;
         for (SnapshotRef s : snapshots) {
-            for (Relative r : search(s.snapshot().tree())) {
-                out.add(new Hit(s, r.path(), r.node()));
-            }
+            found += emit(s, s.snapshot().tree(), "", each);
         }
-        return out;
+        return found;
     }
 
-    private List<Relative> search(ObjectId tree) {
-        List<Relative> known = searched.get(tree);
+    private long emit(SnapshotRef s, ObjectId tree, String dir, Consumer<Hit> each) {
+        long found = 0;
+        for (Lead lead : search(tree)) {
+            String path = dir + "/" + FileNames.display(lead.node().name());
+            if (lead.matches()) {
+                each.accept(new Hit(s, path, lead.node()));
+                found++;
+            }
+            if (lead.descend()) {
+                found += emit(s, lead.node().subtree(), path, each);
+            }
+        }
+        return found;
+    }
+
+    private List<Lead> search(ObjectId tree) {
+        if (barren.contains(tree)) {
+            return List.of();
+        }
+        List<Lead> known = searched.get(tree);
         if (known != null) {
             return known;
         }
-        List<Relative> hits = new ArrayList<>();
+        List<Lead> found = new ArrayList<>();
         for (Node n : repo.loadTree(tree).nodes()) {
-            String name = FileNames.display(n.name());
-            if (Node.isSafeName(n.name()) && pattern.matches(Path.of(name))) {
-                hits.add(new Relative("/" + name, n));
-            }
-            if (n.type() == NodeType.DIR && n.subtree() != null) {
-                for (Relative r : search(n.subtree())) {
-                    hits.add(new Relative("/" + name + r.path(), r.node()));
-                }
+            boolean matches = Node.isSafeName(n.name()) && pattern.matches(Path.of(FileNames.display(n.name())));
+            boolean descend = n.type() == NodeType.DIR && n.subtree() != null && !search(n.subtree()).isEmpty();
+            if (matches || descend) {
+                found.add(new Lead(n, matches, descend));
             }
         }
-        List<Relative> result = hits.isEmpty() ? List.of() : List.copyOf(hits);
+        if (found.isEmpty()) {
+            barren.add(tree);
+            return List.of();
+        }
+        List<Lead> result = List.copyOf(found);
         searched.put(tree, result);
+        leads += result.size();
+        var oldest = searched.entrySet().iterator();
+        while (leads > MAX_LEADS && searched.size() > 1) {
+            leads -= oldest.next().getValue().size();
+            oldest.remove();
+        }
         return result;
     }
 }
