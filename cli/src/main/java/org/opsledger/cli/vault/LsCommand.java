@@ -2,6 +2,7 @@ package org.opsledger.cli.vault;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -11,11 +12,13 @@ import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.SnapshotPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "List the files of a snapshot (ID, unique prefix or 'latest').")
+@Command(name = "ls", mixinStandardHelpOptions = true,
+        description = "List the files of a snapshot (ID, unique prefix or 'latest'), or one path of it and what it holds.")
 final class LsCommand implements Callable<Integer> {
 
     @Mixin
@@ -24,22 +27,40 @@ final class LsCommand implements Callable<Integer> {
     @Mixin
     SnapshotFilterOptions select;
 
-    @Parameters(paramLabel = "SNAPSHOT")
+    @Parameters(index = "0", paramLabel = "SNAPSHOT")
     String snapshot;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PATH",
+            description = "A path as the listing shows it ('/etc/nginx'): only it and what it holds, reading no other directory.")
+    String path = "";
 
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot, select.filter());
-            if (repo.json) {
-                Output.JsonList list = Output.jsonList();
-                walk(r, s.snapshot().tree(), "", list::add);
-                list.end();
+            Consumer<Map<String, Object>> rows;
+            Output.JsonList list = repo.json ? Output.jsonList() : null;
+            if (list != null) {
+                rows = list::add;
             } else {
-                walk(r, s.snapshot().tree(), "", row -> Output.out().printf("%s %6s %12s  %s  %s%s%n",
+                rows = row -> Output.out().printf("%s %6s %12s  %s  %s%s%n",
                         row.get("type").toString().charAt(0), row.get("mode"), row.get("size"),
                         SnapshotsCommand.TIME.format((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
-                        row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : ""));
+                        row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : "");
+            }
+            String rel = SnapshotPaths.relative(path);
+            if (rel.isEmpty()) {
+                walk(r, s.snapshot().tree(), "", rows);
+            } else {
+                List<Node> trail = SnapshotPaths.trail(s, rel, r::loadTree);
+                String dir = "";
+                for (Node above : trail.subList(0, trail.size() - 1)) {
+                    dir += "/" + FileNames.display(above.name());
+                }
+                list(r, trail.getLast(), dir, rows);
+            }
+            if (list != null) {
+                list.end();
             }
         }
         return 0;
@@ -48,20 +69,24 @@ final class LsCommand implements Callable<Integer> {
     /** Each path as it is read, a directory before what it holds: a snapshot of any size is listed in the memory of its deepest path. */
     private static void walk(Repository r, ObjectId tree, String dir, Consumer<Map<String, Object>> rows) {
         for (Node n : r.loadTree(tree).nodes()) {
-            String path = dir + "/" + FileNames.display(n.name());
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("path", path);
-            row.put("type", n.type().json());
-            row.put("mode", Integer.toOctalString(n.mode()));
-            row.put("size", n.size());
-            row.put("mtime", Instant.ofEpochSecond(0, n.mtime()));
-            if (n.linkTarget() != null) {
-                row.put("linkTarget", FileNames.display(n.linkTarget()));
-            }
-            rows.accept(row);
-            if (n.type() == NodeType.DIR && n.subtree() != null) {
-                walk(r, n.subtree(), path, rows);
-            }
+            list(r, n, dir, rows);
+        }
+    }
+
+    private static void list(Repository r, Node n, String dir, Consumer<Map<String, Object>> rows) {
+        String path = dir + "/" + FileNames.display(n.name());
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("path", path);
+        row.put("type", n.type().json());
+        row.put("mode", Integer.toOctalString(n.mode()));
+        row.put("size", n.size());
+        row.put("mtime", Instant.ofEpochSecond(0, n.mtime()));
+        if (n.linkTarget() != null) {
+            row.put("linkTarget", FileNames.display(n.linkTarget()));
+        }
+        rows.accept(row);
+        if (n.type() == NodeType.DIR && n.subtree() != null) {
+            walk(r, n.subtree(), path, rows);
         }
     }
 }

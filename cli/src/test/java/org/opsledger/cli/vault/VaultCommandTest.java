@@ -75,6 +75,27 @@ class VaultCommandTest {
     }
 
     @Test
+    void lsOfAPathListsItAndWhatItHoldsOnly() throws Exception {
+        Path other = Files.createDirectories(tmp.resolve("src/other"));
+        Files.writeString(other.resolve("keep.txt"), "kept");
+        assertThat(vault("backup", data.toString(), other.toString(), "--allow-same-device").exit()).isZero();
+
+        Run dir = vault("ls", "latest", "/data/");
+        assertThat(dir.exit()).as(dir.err()).isZero();
+        assertThat(dir.out().lines().map(l -> l.substring(l.lastIndexOf("  ") + 2)))
+                .containsExactly("/data", "/data/empty", "/data/link -> report.txt", "/data/report.txt");
+        Run file = vault("ls", "latest", "data/report.txt", "--json");
+        assertThat(file.json()).singleElement().satisfies(row -> {
+            assertThat(row.get("path").asString()).isEqualTo("/data/report.txt");
+            assertThat(row.get("size").asLong()).isEqualTo(180_000);
+        });
+        Run missing = vault("ls", "latest", "/data/nope");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).startsWith("opsledger: no path data/nope in snapshot ").endsWith("lists its paths)\n");
+        assertThat(missing.out()).isEmpty();
+    }
+
+    @Test
     void dumpWritesAFileToStdoutOrToANewFileAndNeverOverwrites() throws Exception {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
         String report = Files.readString(data.resolve("report.txt"));

@@ -2,7 +2,6 @@ package org.opsledger.vault.restorer;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,8 @@ import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.SnapshotPaths;
 import org.opsledger.vault.snapshot.SnapshotRef;
-import org.opsledger.vault.snapshot.Tree;
 
 /**
  * {@code vault dump}: one path of a snapshot written to a stream, as restic's dump does: a file's
@@ -36,26 +35,27 @@ public final class Dumper {
 
     /** Writes {@code path} of the snapshot ("" or "/" for all of it) to {@code out}, which is flushed, not closed. */
     public Dumped dump(SnapshotRef snapshot, String path, OutputStream out) throws IOException {
-        String rel = path.replace('\\', '/').replaceAll("^/+|/+$", "");
-        Tree root = repo.loadTree(snapshot.snapshot().tree());
-        List<Node> top = root.nodes();
+        String rel = SnapshotPaths.relative(path);
+        List<Node> top;
         String parent = ""; // the names above the dumped directory, as the snapshot has them
-        if (!rel.isEmpty()) {
-            List<Node> trail = find(root, rel, snapshot);
+        if (rel.isEmpty()) {
+            top = repo.loadTree(snapshot.snapshot().tree()).nodes();
+        } else {
+            List<Node> trail = SnapshotPaths.trail(snapshot, rel, repo::loadTree);
             Node node = trail.getLast();
             for (Node above : trail.subList(0, trail.size() - 1)) {
                 parent += above.name() + "/";
             }
-            switch (node.type()) {
-                case FILE -> {
-                    long bytes = content(node, out::write);
-                    out.flush();
-                    return new Dumped(NodeType.FILE, bytes, 1);
-                }
-                case SYMLINK -> throw new VaultException(rel + " in snapshot " + snapshot.shortId() + " is a symbolic link to "
-                        + FileNames.display(node.linkTarget()) + "; dump the path it points to");
-                case DIR -> top = List.of(node);
+            if (node.type() == NodeType.FILE) {
+                long bytes = content(node, out::write);
+                out.flush();
+                return new Dumped(NodeType.FILE, bytes, 1);
             }
+            if (node.type() == NodeType.SYMLINK) {
+                throw new VaultException(rel + " in snapshot " + snapshot.shortId() + " is a symbolic link to "
+                        + FileNames.display(node.linkTarget()) + "; dump the path it points to");
+            }
+            top = List.of(node);
         }
         TarWriter tar = new TarWriter(out);
         Map<List<Long>, String> firstNames = new HashMap<>();
@@ -82,23 +82,6 @@ public final class Dumper {
                     + " bytes, its size says " + file.size());
         }
         return bytes;
-    }
-
-    /** The nodes from the top of the snapshot down to a path as `vault ls` shows it, one name at a time. */
-    private List<Node> find(Tree root, String rel, SnapshotRef snapshot) {
-        List<Node> trail = new ArrayList<>();
-        Tree tree = root;
-        for (String part : rel.split("/+")) {
-            Node found = tree == null ? null
-                    : tree.nodes().stream().filter(n -> FileNames.display(n.name()).equals(part)).findFirst().orElse(null);
-            if (found == null) {
-                throw new VaultException("no path " + rel + " in snapshot " + snapshot.shortId()
-                        + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
-            }
-            trail.add(found);
-            tree = found.type() == NodeType.DIR && found.subtree() != null ? repo.loadTree(found.subtree()) : null;
-        }
-        return trail;
     }
 
     /**

@@ -1,0 +1,39 @@
+package org.opsledger.vault.snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.crypto.ObjectId;
+
+/** A path inside a snapshot as `vault ls` shows it ("/etc/nginx/nginx.conf"), found one name at a time. */
+public final class SnapshotPaths {
+
+    private SnapshotPaths() {
+    }
+
+    /** The path without leading or trailing slashes ("/etc/nginx/" → "etc/nginx"); "" for the whole snapshot. */
+    public static String relative(String path) {
+        return path.replace('\\', '/').replaceAll("^/+|/+$", "");
+    }
+
+    /**
+     * The nodes from the top of {@code snapshot} down to {@code rel} (as {@link #relative} gives it, not empty),
+     * subtrees read through {@code load}; a name the snapshot does not hold is a one-line error.
+     */
+    public static List<Node> trail(SnapshotRef snapshot, String rel, Function<ObjectId, Tree> load) {
+        List<Node> trail = new ArrayList<>();
+        Tree tree = load.apply(snapshot.snapshot().tree());
+        for (String part : rel.split("/+")) {
+            Node found = tree == null ? null
+                    : tree.nodes().stream().filter(n -> FileNames.display(n.name()).equals(part)).findFirst().orElse(null);
+            if (found == null) {
+                throw new VaultException("no path " + rel + " in snapshot " + snapshot.shortId()
+                        + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
+            }
+            trail.add(found);
+            tree = found.type() == NodeType.DIR && found.subtree() != null ? load.apply(found.subtree()) : null;
+        }
+        return trail;
+    }
+}
