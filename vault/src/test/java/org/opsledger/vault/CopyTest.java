@@ -12,6 +12,7 @@ import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.ExtendedAttributes;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 class CopyTest {
@@ -46,6 +47,22 @@ class CopyTest {
             assertThat(r.ok()).isTrue();
             TestTrees.assertSameTree(data, tmp.resolve("out/data"));
         }
+    }
+
+    @Test
+    void aCopyKeepsExtendedAttributesAndHardLinks() throws Exception {
+        Path data = java.nio.file.Files.createDirectories(tmp.resolve("src/data"));
+        Path file = java.nio.file.Files.writeString(data.resolve("contract.pdf"), "signed\n");
+        ExtendedAttributes.write(file, java.util.Map.of("retention", "MjAzMw==")); // what a records system tags it with
+        java.nio.file.Files.createLink(data.resolve("contract-copy.pdf"), file);
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository longTerm = TestTrees.newRepo(tmp.resolve("long"))) {
+            SnapshotRef c = new Copier(near, longTerm).copy(TestTrees.backup(near, data));
+            var r = new org.opsledger.vault.restorer.Restorer(longTerm, 2).restore(c, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).isTrue();
+        }
+        Path restored = tmp.resolve("out/data/contract.pdf");
+        assertThat(ExtendedAttributes.read(restored)).containsEntry("retention", "MjAzMw==");
+        assertThat(java.nio.file.Files.isSameFile(restored, tmp.resolve("out/data/contract-copy.pdf"))).as("one file, two names").isTrue();
     }
 
     @Test

@@ -92,8 +92,7 @@ public final class Copier {
                 } catch (IOException e) {
                     throw new VaultException("copy failed: " + e.getMessage(), e);
                 }
-                nodes.add(new Node(n.name(), n.type(), n.mode(), n.mtime(), n.ctime(), n.inode(), n.device(), n.uid(), n.gid(),
-                        n.size(), content, null, null));
+                nodes.add(n.withContent(content, n.size())); // its hard-link count and extended attributes too
             } else {
                 nodes.add(n);
             }
