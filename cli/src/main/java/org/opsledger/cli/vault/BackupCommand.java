@@ -167,7 +167,7 @@ final class BackupCommand implements Callable<Integer> {
             m.put("snapshot", snap.id().hex());
             m.put("seconds", seconds);
             m.put("record", snap.snapshot());
-            m.put("specialFilesSkipped", progress.skipped.get());
+            m.put("socketsSkipped", progress.socketsSkipped.get());
             m.put("repositoryLeftOut", progress.repositoryLeftOut() == null ? null : progress.repositoryLeftOut().toString());
             m.put("warnings", warnings);
             Output.json(m);
@@ -180,8 +180,8 @@ final class BackupCommand implements Callable<Integer> {
             if (progress.repositoryLeftOut() != null) {
                 Output.out().println("the repository " + progress.repositoryLeftOut() + " lies inside a backed-up path and was left out");
             }
-            if (progress.skipped.get() > 0) {
-                Output.out().println(progress.skipped.get() + " device file(s), FIFO(s) or socket(s) were not backed up");
+            if (progress.socketsSkipped.get() > 0) {
+                Output.out().println(progress.socketsSkipped.get() + " socket(s) left out (the program that listens on one makes it again)");
             }
             if (!warnings.isEmpty()) {
                 Output.out().println("incomplete snapshot: " + warnings.size() + " path(s) vanished, could not be read or changed while read"

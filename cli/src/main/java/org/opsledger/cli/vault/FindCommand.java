@@ -49,7 +49,7 @@ final class FindCommand implements Callable<Integer> {
             } else {
                 long found = finder.find(snapshots, h -> // snapshot, its time; the path's type, size, mtime and name
                         Output.out().printf("%s  %s  %s %12d  %s  %s%n", h.snapshot().shortId(),
-                                SnapshotsCommand.TIME.format(h.snapshot().snapshot().time()), h.node().type().json().charAt(0),
+                                SnapshotsCommand.TIME.format(h.snapshot().snapshot().time()), h.node().type().letter(),
                                 h.node().size(), SnapshotsCommand.TIME.format(Instant.ofEpochSecond(0, h.node().mtime())),
                                 TerminalText.escape(h.path())));
                 Output.out().println(found + " match(es) in " + snapshots.size() + " snapshot(s)");

@@ -44,7 +44,7 @@ final class LsCommand implements Callable<Integer> {
                 rows = list::add;
             } else {
                 rows = row -> Output.out().printf("%s %6s %12s  %s  %s%s%n",
-                        row.get("type").toString().charAt(0), row.get("mode"), row.get("size"),
+                        NodeType.of((String) row.get("type")).letter(), row.get("mode"), row.get("size"),
                         SnapshotsCommand.TIME.format((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
                         row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : "");
             }

@@ -64,8 +64,9 @@ final class RestoreCommand implements Callable<Integer> {
             m.put("seconds", seconds);
             Output.json(m);
         } else {
-            Output.out().printf("restored %d files, %d dirs, %d symlinks, %s to %s in %.2f s%s%n", res.files(), res.dirs(),
-                    res.symlinks(), Output.bytes(res.bytes()), target, seconds, verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
+            Output.out().printf("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%n", res.files(), res.dirs(),
+                    res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
+                    Output.bytes(res.bytes()), target, seconds, verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
             res.refused().forEach(n -> Output.out().println("refused unsafe name: " + TerminalText.escape(n)));
             res.verifyFailures().forEach(f -> Output.out().println("verify: " + TerminalText.escape(f)));
             for (RestoreResult.Unapplied u : res.unapplied()) {

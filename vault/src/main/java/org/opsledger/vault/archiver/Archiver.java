@@ -276,7 +276,7 @@ public final class Archiver {
             return null;
         }
 
-        /** The node for a path, or null when it is excluded or of a kind not backed up (device, FIFO, socket). */
+        /** The node for a path, or null when it is excluded or a socket. */
         CompletableFuture<Node> node(Path p, String name, Node parentNode) {
             if (excluded(excludes, p)) {
                 return null;
@@ -309,8 +309,14 @@ public final class Archiver {
                 case 0100000 -> {
                     return file(p, meta, parentNode);
                 }
-                default -> {
-                    progress.skipped.incrementAndGet();
+                case 0010000, 0020000, 0060000 -> {
+                    // a FIFO or a device node: its stat is all there is. Never opened, not even for its extended
+                    // attributes (the JDK reads those through open(2)): a FIFO blocks until a writer comes, a tape
+                    // device rewinds.
+                    return CompletableFuture.completedFuture(meta);
+                }
+                default -> { // a socket: made again by the program that listens on it
+                    progress.socketsSkipped.incrementAndGet();
                     return null;
                 }
             }
@@ -455,17 +461,25 @@ public final class Archiver {
      * What {@link #metadata} reads: one lstat. Not "unix:*", which also asks for the owner's and
      * group's names, two passwd/group lookups (getpwuid, getgrgid) per file that a tree never stores.
      */
-    static final String STAT_ATTRIBUTES = "unix:mode,ino,dev,uid,gid,size,nlink,lastModifiedTime,ctime";
+    static final String STAT_ATTRIBUTES = "unix:mode,ino,dev,rdev,uid,gid,size,nlink,lastModifiedTime,ctime";
 
     private static Node metadata(String name, Map<String, Object> a) {
         int mode = ((Integer) a.get("mode")) & 07777;
-        int fmt = ((Integer) a.get("mode")) & 0170000;
-        NodeType type = fmt == 0040000 ? NodeType.DIR : fmt == 0120000 ? NodeType.SYMLINK : NodeType.FILE;
+        NodeType type = switch (((Integer) a.get("mode")) & 0170000) {
+            case 0040000 -> NodeType.DIR;
+            case 0120000 -> NodeType.SYMLINK;
+            case 0010000 -> NodeType.FIFO;
+            case 0020000 -> NodeType.CHARDEV;
+            case 0060000 -> NodeType.BLOCKDEV;
+            default -> NodeType.FILE;
+        };
+        boolean device = type == NodeType.CHARDEV || type == NodeType.BLOCKDEV;
         return new Node(name, type, mode, nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
                 ((Number) a.get("ino")).longValue(), ((Number) a.get("dev")).longValue(),
                 ((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue(),
-                ((Number) a.get("size")).longValue(), null, null, null,
-                type == NodeType.FILE ? ((Number) a.get("nlink")).intValue() : 0, null);
+                type.special() ? 0 : ((Number) a.get("size")).longValue(), null, null, null,
+                type == NodeType.FILE ? ((Number) a.get("nlink")).intValue() : 0, null,
+                device ? ((Number) a.get("rdev")).longValue() : 0);
     }
 
     private static long nanos(Object fileTime) {

@@ -10,7 +10,8 @@ public final class BackupProgress {
     public final AtomicLong dirs = new AtomicLong();
     public final AtomicLong filesUnchanged = new AtomicLong();
     public final AtomicLong bytesRead = new AtomicLong();
-    public final AtomicLong skipped = new AtomicLong();
+    /** Sockets met and left out: the program that listens on one makes it again. */
+    public final AtomicLong socketsSkipped = new AtomicLong();
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
     private volatile java.nio.file.Path repositoryLeftOut;
 

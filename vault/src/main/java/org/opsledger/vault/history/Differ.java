@@ -21,7 +21,7 @@ public final class Differ {
         ADDED("+"),
         /** Only in the first. */
         REMOVED("-"),
-        /** A file's content or a symlink's target changed. */
+        /** A file's content, a symlink's target or a device node's number changed. */
         MODIFIED("M"),
         /** A file became a directory, a symlink a file… */
         TYPE("T"),
@@ -79,7 +79,7 @@ public final class Differ {
                 }
             } else {
                 boolean contentChanged = y.type() == NodeType.FILE ? !Objects.equals(x.content(), y.content())
-                        : y.type() == NodeType.SYMLINK && !Objects.equals(x.linkTarget(), y.linkTarget());
+                        : y.type() == NodeType.SYMLINK ? !Objects.equals(x.linkTarget(), y.linkTarget()) : x.rdev() != y.rdev();
                 if (contentChanged) {
                     out.accept(new Change(Kind.MODIFIED, path));
                 } else if (metadataChanged(x, y)) {

@@ -110,20 +110,24 @@ public final class Dumper {
         String name = dir + n.name();
         switch (n.type()) {
             case DIR -> {
-                tar.entry(FileNames.encode(name + "/"), TarWriter.DIRECTORY, n.mode(), n.mtime(), n.uid(), n.gid(), 0, null,
+                tar.entry(FileNames.encode(name + "/"), TarWriter.DIRECTORY, n.mode(), n.mtime(), n.uid(), n.gid(), 0, null, null,
                         n.xattrs());
                 return 1 + (n.subtree() == null ? 0 : tarAll(tar, repo.loadTree(n.subtree()).nodes(), name + "/", firstNames));
             }
             case SYMLINK -> tar.entry(FileNames.encode(name), TarWriter.SYMLINK, 0777, n.mtime(), n.uid(), n.gid(), 0,
-                    FileNames.encode(n.linkTarget()), null);
+                    FileNames.encode(n.linkTarget()), null, null);
+            case FIFO -> tar.entry(FileNames.encode(name), TarWriter.FIFO, n.mode(), n.mtime(), n.uid(), n.gid(), 0, null, null, null);
+            case CHARDEV, BLOCKDEV -> tar.entry(FileNames.encode(name), n.type() == NodeType.CHARDEV ? TarWriter.CHARDEV
+                    : TarWriter.BLOCKDEV, n.mode(), n.mtime(), n.uid(), n.gid(), 0, null,
+                    new long[] {n.deviceMajor(), n.deviceMinor()}, null);
             case FILE -> {
                 String first = n.hardLinked() ? firstNames.putIfAbsent(List.of(n.device(), n.inode()), name) : null;
                 if (first != null) { // its content is in the archive under its first name
                     tar.entry(FileNames.encode(name), TarWriter.HARD_LINK, n.mode(), n.mtime(), n.uid(), n.gid(), 0,
-                            FileNames.encode(first), n.xattrs());
+                            FileNames.encode(first), null, n.xattrs());
                     return 1;
                 }
-                tar.entry(FileNames.encode(name), TarWriter.FILE, n.mode(), n.mtime(), n.uid(), n.gid(), n.size(), null,
+                tar.entry(FileNames.encode(name), TarWriter.FILE, n.mode(), n.mtime(), n.uid(), n.gid(), n.size(), null, null,
                         n.xattrs());
                 content(n, b -> tar.content(b, 0, b.length));
             }

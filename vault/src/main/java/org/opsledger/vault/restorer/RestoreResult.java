@@ -3,14 +3,14 @@ package org.opsledger.vault.restorer;
 import java.util.List;
 
 /**
- * What a restore wrote, the names it refused, the metadata the target's filesystem would not take,
+ * What a restore wrote ({@code specials}: FIFOs and device nodes made), the names it refused, the metadata the target's filesystem would not take,
  * and (with verify) every mismatch found afterwards.
  */
-public record RestoreResult(long files, long dirs, long symlinks, long bytes, List<String> refused,
+public record RestoreResult(long files, long dirs, long symlinks, long specials, long bytes, List<String> refused,
                             List<Unapplied> unapplied, boolean verified, List<String> verifyFailures) {
 
     /**
-     * One thing ({@code what}: name, symbolic link, hard link, owner, mode, extended attributes,
+     * One thing ({@code what}: name, symbolic link, FIFO or device node, hard link, owner, mode, extended attributes,
      * modification time) with one {@code outcome} (refused: not restored, not created, written as a
      * separate copy, not set) on {@code count} paths for one {@code reason}; {@code first} names up to ten of
      * them. Every other byte was restored (and, with verify, proved).

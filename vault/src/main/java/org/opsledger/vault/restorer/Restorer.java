@@ -134,6 +134,11 @@ public final class Restorer {
                     applyMetadata(s);
                 }
             }
+            for (Entry n : plan.specials) {
+                if (!n.unapplied(UnappliedMetadata.Kind.SPECIAL)) {
+                    applySpecialMetadata(n);
+                }
+            }
             // directories last, deepest first: writing their children changed their mtime
             for (Entry d : plan.dirs.reversed()) {
                 applyMetadata(d);
@@ -152,13 +157,19 @@ public final class Restorer {
                         verifySymlink(s, failures);
                     }
                 }
+                for (Entry n : plan.specials) {
+                    if (!n.unapplied(UnappliedMetadata.Kind.SPECIAL)) {
+                        verifySpecial(n, failures);
+                    }
+                }
                 for (Entry d : plan.dirs) {
                     verifyDir(d, failures);
                 }
                 failures = List.copyOf(failures);
             }
             long symlinks = plan.symlinks.stream().filter(l -> !l.unapplied(UnappliedMetadata.Kind.SYMLINK)).count();
-            return new RestoreResult(plan.files.size() + plan.links.size(), plan.dirs.size(), symlinks, bytesWritten.get(),
+            long specials = plan.specials.stream().filter(n -> !n.unapplied(UnappliedMetadata.Kind.SPECIAL)).count();
+            return new RestoreResult(plan.files.size() + plan.links.size(), plan.dirs.size(), symlinks, specials, bytesWritten.get(),
                     List.copyOf(plan.refused), unapplied.summary(), verify, failures);
         } finally {
             pool.shutdownNow();
@@ -208,6 +219,8 @@ public final class Restorer {
         final Map<InodeKey, Entry> firstName = new HashMap<>();
         final List<Entry> dirs = new ArrayList<>();
         final List<Entry> symlinks = new ArrayList<>();
+        /** FIFOs and device nodes. */
+        final List<Entry> specials = new ArrayList<>();
         final List<String> refused = new ArrayList<>();
         /** The --include paths that matched a node. */
         final Set<String> included = new HashSet<>();
@@ -236,7 +249,7 @@ public final class Restorer {
                 taken.add(d.path);
             }
         }
-        for (List<Entry> entries : List.of(plan.symlinks, plan.files, plan.links)) {
+        for (List<Entry> entries : List.of(plan.symlinks, plan.specials, plan.files, plan.links)) {
             for (Entry e : entries) {
                 if (Files.exists(e.path, LinkOption.NOFOLLOW_LINKS)) {
                     taken.add(e.path);
@@ -303,6 +316,7 @@ public final class Restorer {
                     }
                 }
                 case SYMLINK -> plan.symlinks.add(new Entry(n, path, display));
+                case FIFO, CHARDEV, BLOCKDEV -> plan.specials.add(new Entry(n, path, display));
                 case FILE -> {
                     Entry e = new Entry(n, path, display);
                     if (n.hardLinked() && plan.firstName.putIfAbsent(new InodeKey(n.device(), n.inode()), e) != null) {
@@ -356,6 +370,7 @@ public final class Restorer {
         plan.dirs.removeIf(keep.negate()); // pre-order: a directory before what it holds
         plan.files.removeIf(keep.negate());
         plan.symlinks.removeIf(keep.negate());
+        plan.specials.removeIf(keep.negate());
         plan.links.removeIf(keep.negate());
         Set<Entry> files = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         files.addAll(plan.files);
@@ -399,8 +414,71 @@ public final class Restorer {
                 notSet(l, UnappliedMetadata.Kind.SYMLINK, targetFs.symlinksRefused());
             }
         }
+        for (Entry n : plan.specials) {
+            createSpecial(n);
+        }
         inParallel(plan.files, pool, f -> Files.newByteChannel(f.path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close());
+    }
+
+    /**
+     * A FIFO or device node, with its mode, by coreutils' mknod(1): the JDK has no mknod(2). Only root may
+     * make a device node, and exFAT or FAT holds neither kind: each refusal is reported, the rest restored.
+     */
+    private void createSpecial(Entry e) {
+        Node n = e.node;
+        boolean device = n.type() != NodeType.FIFO;
+        if (device && !root) {
+            notSet(e, UnappliedMetadata.Kind.SPECIAL, "only root may create a device node");
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("mknod", "-m", Integer.toOctalString(n.mode()), e.path.toString()));
+        if (device) {
+            command.addAll(List.of(n.type() == NodeType.CHARDEV ? "c" : "b", Long.toString(n.deviceMajor()),
+                    Long.toString(n.deviceMinor())));
+        } else {
+            command.add("p");
+        }
+        String refusal = run(command);
+        if (refusal != null) {
+            notSet(e, UnappliedMetadata.Kind.SPECIAL, refusal);
+        }
+    }
+
+    /**
+     * Owner and modification time of a FIFO or device node, never opening it: the JDK sets times and (without
+     * following links) modes through open(2), which blocks on a FIFO until a writer comes. chown is lchown(2);
+     * the mode came with mknod; the time is set by touch(1) -h, utimensat(2) on the path. No extended attributes:
+     * Linux keeps user.* attributes on files and directories only.
+     */
+    private void applySpecialMetadata(Entry e) {
+        Node n = e.node;
+        setOwner(e);
+        long t = Math.abs(n.mtime()); // "@-1.5" is 1.5 s before the epoch
+        String time = String.format(java.util.Locale.ROOT, "@%s%d.%09d", n.mtime() < 0 ? "-" : "", t / 1_000_000_000L, t % 1_000_000_000L);
+        String refusal = run(List.of("touch", "-h", "-m", "-d", time, e.path.toString()));
+        if (refusal != null) {
+            notSet(e, UnappliedMetadata.Kind.MTIME, refusal);
+        }
+    }
+
+    /** Runs a coreutils command on one path (absolute: never taken for an option); null when it succeeded, else the reason it printed. */
+    private static String run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD.file())
+                    .start();
+            String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (p.waitFor() == 0) {
+                return null;
+            }
+            int colon = said.lastIndexOf(": "); // "mknod: 'x': Operation not permitted" → "Operation not permitted"
+            return said.isEmpty() ? command.getFirst() + " exited with " + p.exitValue() : colon < 0 ? said : said.substring(colon + 2);
+        } catch (IOException e) {
+            return command.getFirst() + " could not run: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return command.getFirst() + " interrupted";
+        }
     }
 
     private static void inParallel(List<Entry> entries, ExecutorService pool, PathAction action) {
@@ -601,12 +679,7 @@ public final class Restorer {
      */
     private void applyMetadata(Entry e) {
         Node n = e.node;
-        if (root) { // only root may give files away; others restore as themselves, like restic
-            set(e, UnappliedMetadata.Kind.OWNER, () -> {
-                Files.setAttribute(e.path, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(e.path, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
-            });
-        }
+        setOwner(e);
         if (n.type() != NodeType.SYMLINK) { // a link's mode is always 0777 on Linux, and it has no user xattrs
             if (targetFs.modesRefused() == null) {
                 set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(e.path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS));
@@ -620,6 +693,16 @@ public final class Restorer {
                 Files.getFileAttributeView(e.path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null));
         if (!e.unapplied(UnappliedMetadata.Kind.MTIME) && !targetFs.keepsTime(n.mtime())) {
             notSet(e, UnappliedMetadata.Kind.MTIME, targetFs.timeRounded()); // FAT keeps 2 s: 12:00:01.5 reads 12:00:00
+        }
+    }
+
+    /** lchown(2): only root may give files away; others restore as themselves, like restic. */
+    private void setOwner(Entry e) {
+        if (root) {
+            set(e, UnappliedMetadata.Kind.OWNER, () -> {
+                Files.setAttribute(e.path, "unix:uid", e.node.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(e.path, "unix:gid", e.node.gid(), LinkOption.NOFOLLOW_LINKS);
+            });
         }
     }
 
@@ -709,6 +792,36 @@ public final class Restorer {
             }
         } catch (IOException e) {
             failures.add(s.rel + ": not a symlink (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Type, device number, mode and mtime of a FIFO or device node, read by lstat(2): never opened. */
+    private static void verifySpecial(Entry n, List<String> failures) {
+        try {
+            Map<String, Object> a = Files.readAttributes(n.path, "unix:mode,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            int format = ((Integer) a.get("mode")) & 0170000;
+            int expected = switch (n.node.type()) {
+                case FIFO -> 0010000;
+                case CHARDEV -> 0020000;
+                default -> 0060000;
+            };
+            if (format != expected) {
+                failures.add(n.rel + ": not a " + n.node.type().json());
+                return;
+            }
+            if (n.node.type() != NodeType.FIFO && ((Number) a.get("rdev")).longValue() != n.node.rdev()) {
+                failures.add(n.rel + ": device number differs from the snapshot");
+            }
+            int mode = ((Integer) a.get("mode")) & 07777;
+            if (mode != n.node.mode()) {
+                failures.add(n.rel + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(n.node.mode()));
+            }
+            if (((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS) != n.node.mtime()
+                    && !n.unapplied(UnappliedMetadata.Kind.MTIME)) {
+                failures.add(n.rel + ": mtime differs from the snapshot");
+            }
+        } catch (IOException e) {
+            failures.add(n.rel + ": " + e.getMessage());
         }
     }
 

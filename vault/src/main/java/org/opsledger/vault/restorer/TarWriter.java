@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import org.opsledger.vault.snapshot.Node;
 
 /**
  * A POSIX (pax, IEEE Std 1003.1-2001) tar stream, as {@code tar} of GNU and of the BSDs read it. Every
@@ -26,7 +27,10 @@ final class TarWriter {
     static final byte FILE = '0';
     static final byte HARD_LINK = '1';
     static final byte SYMLINK = '2';
+    static final byte CHARDEV = '3';
+    static final byte BLOCKDEV = '4';
     static final byte DIRECTORY = '5';
+    static final byte FIFO = '6';
     private static final byte EXTENDED = 'x';
 
     private final OutputStream out;
@@ -42,10 +46,11 @@ final class TarWriter {
      *
      * @param path   the name's bytes, without a leading '/' (a directory's with a trailing one)
      * @param link   a symlink's target or a hard link's first name, as bytes; null for neither
+     * @param device a device node's major and minor number ({@link Node#deviceMajor()}); null for other entries
      * @param xattrs extended attributes of the {@code user.} namespace as a tree keeps them: names without
      *               the prefix, values in base64
      */
-    void entry(byte[] path, byte type, int mode, long mtimeNanos, int uid, int gid, long size, byte[] link,
+    void entry(byte[] path, byte type, int mode, long mtimeNanos, int uid, int gid, long size, byte[] link, long[] device,
                Map<String, String> xattrs) throws IOException {
         endContent();
         PaxRecords pax = new PaxRecords();
@@ -69,11 +74,11 @@ final class TarWriter {
             }
         }
         byte[] records = pax.bytes();
-        header("PaxHeader".getBytes(StandardCharsets.US_ASCII), EXTENDED, 0644, 0, 0, 0, records.length, null);
+        header("PaxHeader".getBytes(StandardCharsets.US_ASCII), EXTENDED, 0644, 0, 0, 0, records.length, null, null);
         write(records);
         write(new byte[padding(records.length)]);
 
-        header(path, type, mode, mtimeNanos, uid, gid, size, link);
+        header(path, type, mode, mtimeNanos, uid, gid, size, link, device);
         pad = padding(size);
     }
 
@@ -101,8 +106,8 @@ final class TarWriter {
     }
 
     /** A ustar header block; whatever does not fit its fields is in the extended header before it. */
-    private void header(byte[] name, byte type, int mode, long mtimeNanos, int uid, int gid, long size, byte[] link)
-            throws IOException {
+    private void header(byte[] name, byte type, int mode, long mtimeNanos, int uid, int gid, long size, byte[] link,
+                        long[] device) throws IOException {
         byte[] h = new byte[BLOCK];
         System.arraycopy(name, 0, h, 0, Math.min(name.length, 100));
         octal(h, 100, 8, mode & 07777);
@@ -116,6 +121,10 @@ final class TarWriter {
             System.arraycopy(link, 0, h, 157, Math.min(link.length, 100));
         }
         System.arraycopy("ustar\u000000".getBytes(StandardCharsets.US_ASCII), 0, h, 257, 8);
+        if (device != null) { // devmajor, devminor: seven octal digits each, as every Linux device number has
+            octal(h, 329, 8, device[0]);
+            octal(h, 337, 8, device[1]);
+        }
         Arrays.fill(h, 148, 156, (byte) ' ');
         long sum = 0;
         for (byte b : h) {

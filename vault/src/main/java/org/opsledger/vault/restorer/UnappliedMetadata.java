@@ -20,6 +20,7 @@ final class UnappliedMetadata {
     enum Kind {
         NAME("name", "refused: not restored"),
         SYMLINK("symbolic link", "not created"),
+        SPECIAL("FIFO or device node", "not created"),
         HARD_LINK("hard link", "written as a separate copy"),
         OWNER("owner", "not set"),
         MODE("mode", "not set"),

@@ -1,5 +1,8 @@
 package org.opsledger.vault.snapshot;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.util.List;
 import org.opsledger.vault.crypto.ObjectId;
 
@@ -10,21 +13,40 @@ import org.opsledger.vault.crypto.ObjectId;
  * written before the field existed): files with the same (device, inode) and {@code links > 1} are
  * restored as hard links of one another. {@code xattrs} holds the file's or directory's extended
  * attributes of the {@code user.} namespace (name without the prefix → base64 value), null when
- * there are none.
+ * there are none. {@code rdev} is a character or block device's number as Linux's stat(2) gives it
+ * (major and minor), 0 for every other node (left out of format 1's JSON, so its trees keep their bytes).
  */
 public record Node(String name, NodeType type, int mode, long mtime, long ctime, long inode, long device,
                    int uid, int gid, long size, List<ObjectId> content, ObjectId subtree, String linkTarget, int links,
-                   java.util.Map<String, String> xattrs) {
+                   java.util.Map<String, String> xattrs,
+                   @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) long rdev) {
+
+    /** A node that is not a device. */
+    public Node(String name, NodeType type, int mode, long mtime, long ctime, long inode, long device,
+                int uid, int gid, long size, List<ObjectId> content, ObjectId subtree, String linkTarget, int links,
+                java.util.Map<String, String> xattrs) {
+        this(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, 0);
+    }
 
     /** A node without a hard-link count or extended attributes. */
     public Node(String name, NodeType type, int mode, long mtime, long ctime, long inode, long device,
                 int uid, int gid, long size, List<ObjectId> content, ObjectId subtree, String linkTarget) {
-        this(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, 0, null);
+        this(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, 0, null, 0);
     }
 
     /** True for a file that shares its inode with other names in the same snapshot. */
     public boolean hardLinked() {
         return type == NodeType.FILE && links > 1 && inode != 0;
+    }
+
+    /** A device node's major number: Linux's dev_t keeps it in bits 8–19 and 32–63 (glibc's major(3)). */
+    public long deviceMajor() {
+        return ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & 0xfffff000L);
+    }
+
+    /** A device node's minor number: bits 0–7 and 20–31 of dev_t (glibc's minor(3)). */
+    public long deviceMinor() {
+        return (rdev & 0xff) | ((rdev >>> 12) & 0xffffff00L);
     }
 
     /** A name is one path component: never empty, ".", "..", nor containing '/' or NUL. */
@@ -34,19 +56,19 @@ public record Node(String name, NodeType type, int mode, long mtime, long ctime,
     }
 
     public Node withSubtree(ObjectId tree) {
-        return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, tree, linkTarget, links, xattrs);
+        return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, tree, linkTarget, links, xattrs, rdev);
     }
 
     public Node withName(String newName) {
-        return new Node(newName, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs);
+        return new Node(newName, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, rdev);
     }
 
     public Node withContent(List<ObjectId> blobs, long newSize) {
-        return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, newSize, blobs, subtree, linkTarget, links, xattrs);
+        return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, newSize, blobs, subtree, linkTarget, links, xattrs, rdev);
     }
 
     public Node withXattrs(java.util.Map<String, String> attributes) {
         return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, links,
-                attributes == null || attributes.isEmpty() ? null : attributes);
+                attributes == null || attributes.isEmpty() ? null : attributes, rdev);
     }
 }

@@ -21,14 +21,20 @@ import org.opsledger.vault.crypto.ObjectId;
 public final class TreeCodec {
 
     private static final byte[] MAGIC = {'O', 'L', 'V', 'T'};
-    /** The version of this encoding, written after the magic; a reader refuses versions it does not know. */
-    static final int ENCODING = 1;
+    /**
+     * The version of this encoding, written after the magic; a reader refuses versions it does not know. Version 2
+     * added FIFOs and device nodes ({@link NodeType#special()}, {@link Node#rdev()}); a tree without them is written
+     * as version 1, byte for byte as before, so that it keeps its ID (and its deduplication against older snapshots)
+     * and builds that read only version 1 still read it.
+     */
+    static final int ENCODING = 2;
 
     private static final int HAS_CONTENT = 1;
     private static final int HAS_SUBTREE = 2;
     private static final int HAS_LINK_TARGET = 4;
     private static final int HAS_XATTRS = 8;
     private static final int HAS_NAME = 16;
+    private static final int HAS_RDEV = 32;
 
     private TreeCodec() {
     }
@@ -53,7 +59,7 @@ public final class TreeCodec {
     public static byte[] encode(Tree tree) {
         Writer w = new Writer(64 + tree.nodes().size() * 128);
         w.bytes(MAGIC, 0, MAGIC.length);
-        w.u8(ENCODING);
+        w.u8(tree.nodes().stream().anyMatch(n -> n.type() != null && n.type().special()) ? 2 : 1);
         w.i32(tree.nodes().size());
         for (Node n : tree.nodes()) {
             if (n.type() == null) {
@@ -61,7 +67,7 @@ public final class TreeCodec {
             }
             int flags = (n.content() != null ? HAS_CONTENT : 0) | (n.subtree() != null ? HAS_SUBTREE : 0)
                     | (n.linkTarget() != null ? HAS_LINK_TARGET : 0) | (n.xattrs() != null ? HAS_XATTRS : 0)
-                    | (n.name() != null ? HAS_NAME : 0);
+                    | (n.name() != null ? HAS_NAME : 0) | (n.rdev() != 0 ? HAS_RDEV : 0);
             w.u8(n.type().ordinal());
             w.u8(flags);
             if (n.name() != null) {
@@ -94,6 +100,9 @@ public final class TreeCodec {
                     w.string(e.getKey());
                     w.string(e.getValue());
                 }
+            }
+            if (n.rdev() != 0) {
+                w.i64(n.rdev());
             }
         }
         return w.toByteArray();
@@ -176,8 +185,8 @@ public final class TreeCodec {
 
         Tree tree() {
             int encoding = u8();
-            if (encoding != ENCODING) {
-                throw new IllegalArgumentException("tree encoding " + encoding + " is not supported (this build reads " + ENCODING + ")");
+            if (encoding < 1 || encoding > ENCODING) {
+                throw new IllegalArgumentException("tree encoding " + encoding + " is not supported (this build reads 1 to " + ENCODING + ")");
             }
             int count = count(2 + 4 + 8 * 6 + 4 * 3);
             List<Node> nodes = new ArrayList<>(count);
@@ -225,8 +234,9 @@ public final class TreeCodec {
                     xattrs.put(string(), string());
                 }
             }
+            long rdev = (flags & HAS_RDEV) != 0 ? i64() : 0;
             return new Node(name, TYPES[type], mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget,
-                    links, xattrs);
+                    links, xattrs, rdev);
         }
 
         /** A count of items of at least {@code minBytes} each: never more than the bytes left could hold. */

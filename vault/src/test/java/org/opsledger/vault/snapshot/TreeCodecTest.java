@@ -61,6 +61,24 @@ class TreeCodecTest {
     }
 
     @Test
+    void fifosAndDeviceNodesMakeATreeOfEncodingTwoAndOthersStayOne() {
+        Node fifo = new Node("pickup", NodeType.FIFO, 0622, 5, 6, 7, 8, 0, 0, 0, null, null, null);
+        Node nullDevice = new Node("null", NodeType.CHARDEV, 0666, 5, 6, 9, 8, 0, 0, 0, null, null, null, 0, null, 0x103);
+        Node disk = new Node("sda", NodeType.BLOCKDEV, 0660, 5, 6, 10, 8, 0, 6, 0, null, null, null, 0, null, (0x1000L << 32) | (0x100L << 12)); // major 4096, minor 256: the high bits of dev_t
+        Tree t = new Tree(List.of(fifo, nullDevice, disk));
+        byte[] bytes = TreeCodec.encode(t);
+        assertThat(bytes[4]).as("encoding").isEqualTo((byte) 2);
+        assertThat(decoded(bytes, true)).isEqualTo(t);
+        assertThat(TreeCodec.encode(everything())[4]).as("a tree without them keeps encoding 1, and its bytes").isEqualTo((byte) 1);
+        assertThat(nullDevice.deviceMajor()).isEqualTo(1);
+        assertThat(nullDevice.deviceMinor()).isEqualTo(3);
+        assertThat(disk.deviceMajor()).isEqualTo(4096);
+        assertThat(disk.deviceMinor()).isEqualTo(256);
+        assertThat(decoded(VaultJson.write(t), false)).as("format 1's JSON").isEqualTo(t);
+        assertThat(new String(VaultJson.write(everything()), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("rdev");
+    }
+
+    @Test
     void xattrsAreWrittenInNameOrderWhateverTheMapsOrder() {
         var a = new java.util.LinkedHashMap<String, String>();
         a.put("b", "Ag==");
@@ -87,8 +105,8 @@ class TreeCodecTest {
         }
         assertThatThrownBy(() -> TreeCodec.decode(Arrays.copyOf(bytes, bytes.length + 1))).hasMessageContaining("after the last node");
         byte[] future = bytes.clone();
-        future[4] = 2;
-        assertThatThrownBy(() -> TreeCodec.decode(future)).hasMessageContaining("tree encoding 2 is not supported");
+        future[4] = 3;
+        assertThatThrownBy(() -> TreeCodec.decode(future)).hasMessageContaining("tree encoding 3 is not supported (this build reads 1 to 2)");
         byte[] badType = bytes.clone();
         badType[9] = 7;
         assertThatThrownBy(() -> TreeCodec.decode(badType)).hasMessageContaining("unknown node type 7");
