@@ -188,7 +188,9 @@ public final class TreeCodec {
             if (encoding < 1 || encoding > ENCODING) {
                 throw new IllegalArgumentException("tree encoding " + encoding + " is not supported (this build reads 1 to " + ENCODING + ")");
             }
-            int count = count(2 + 4 + 8 * 6 + 4 * 3);
+            // the smallest node: type and flags, mode, uid, gid, links, mtime, ctime, inode, device, size (a FIFO
+            // has no content, subtree or target; a name may be absent)
+            int count = count(2 + 4 * 4 + 8 * 5);
             List<Node> nodes = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 nodes.add(node());

@@ -75,6 +75,12 @@ class TreeCodecTest {
         assertThat(disk.deviceMajor()).isEqualTo(4096);
         assertThat(disk.deviceMinor()).isEqualTo(256);
         assertThat(decoded(VaultJson.write(t), false)).as("format 1's JSON").isEqualTo(t);
+        List<Node> spool = new java.util.ArrayList<>(); // nodes smaller than any file, directory or symlink
+        for (int i = 0; i < 500; i++) {
+            spool.add(fifo.withName("p" + i));
+        }
+        spool.add(new Node(null, NodeType.FIFO, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null));
+        assertThat(decoded(TreeCodec.encode(new Tree(spool)), true).nodes()).isEqualTo(spool);
         assertThat(new String(VaultJson.write(everything()), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("rdev");
     }
 
