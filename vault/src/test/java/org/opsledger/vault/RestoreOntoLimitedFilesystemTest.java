@@ -99,6 +99,8 @@ class RestoreOntoLimitedFilesystemTest {
         Path odd = Files.createDirectories(data.resolve("12:00 run"));
         Files.write(odd.resolve("inside.txt"), TestTrees.text(4, 100)); // left out with the directory whose name exFAT refuses
         Files.createDirectories(data.resolve("empty"));
+        Process mkfifo = new ProcessBuilder("mkfifo", data.resolve("pickup").toString()).inheritIO().start(); // exfat-fuse makes a file
+        assertThat(mkfifo.waitFor()).isZero();
         SnapshotRef snap;
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             snap = TestTrees.backup(repo, data);
@@ -118,6 +120,8 @@ class RestoreOntoLimitedFilesystemTest {
                     .extracting(RestoreResult.Unapplied::first)
                     .containsExactlyInAnyOrder(List.of("data/12:00 run"), List.of("data/report.txt"));
             assertThat(byWhat.get("symbolic link not created").first()).containsExactly("data/latest");
+            assertThat(byWhat.get("FIFO or device node not created").reason()).isEqualTo("the target's filesystem made a file of it");
+            assertThat(Files.exists(out.resolve("data/pickup"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("nor was it left").isFalse();
             assertThat(byWhat.get("hard link written as a separate copy").first())
                     .as("the second name in the tree's order").containsExactly("data/big.bin");
             assertThat(byWhat.get("mode not set").count()).as("every file and directory restored: data, empty and three files").isEqualTo(5);

@@ -287,17 +287,21 @@ public final class Archiver {
             } catch (IOException e) {
                 return skipped(p, e);
             }
-            Node meta = metadata(name, a);
-            int fmt = ((Integer) a.get("mode")) & 0170000;
-            switch (fmt) {
-                case 0040000 -> {
+            NodeType type = NodeType.ofMode((Integer) a.get("mode"));
+            if (type == null) { // a socket: made again by the program that listens on it
+                progress.socketsSkipped.incrementAndGet();
+                return null;
+            }
+            Node meta = metadata(name, type, a);
+            switch (type) {
+                case DIR -> {
                     if (repository != null && repository.equals(new InodeKey(meta.device(), meta.inode()))) {
                         progress.repositoryLeftOut(p);
                         return null;
                     }
                     return directory(p, meta, parentNode);
                 }
-                case 0120000 -> {
+                case SYMLINK -> {
                     try {
                         String target = FileNames.linkTargetOf(Files.readSymbolicLink(p));
                         return CompletableFuture.completedFuture(new Node(name, NodeType.SYMLINK, meta.mode(), meta.mtime(),
@@ -306,18 +310,14 @@ public final class Archiver {
                         return skipped(p, e);
                     }
                 }
-                case 0100000 -> {
+                case FILE -> {
                     return file(p, meta, parentNode);
                 }
-                case 0010000, 0020000, 0060000 -> {
+                default -> {
                     // a FIFO or a device node: its stat is all there is. Never opened, not even for its extended
                     // attributes (the JDK reads those through open(2)): a FIFO blocks until a writer comes, a tape
                     // device rewinds.
                     return CompletableFuture.completedFuture(meta);
-                }
-                default -> { // a socket: made again by the program that listens on it
-                    progress.socketsSkipped.incrementAndGet();
-                    return null;
                 }
             }
         }
@@ -463,16 +463,8 @@ public final class Archiver {
      */
     static final String STAT_ATTRIBUTES = "unix:mode,ino,dev,rdev,uid,gid,size,nlink,lastModifiedTime,ctime";
 
-    private static Node metadata(String name, Map<String, Object> a) {
+    private static Node metadata(String name, NodeType type, Map<String, Object> a) {
         int mode = ((Integer) a.get("mode")) & 07777;
-        NodeType type = switch (((Integer) a.get("mode")) & 0170000) {
-            case 0040000 -> NodeType.DIR;
-            case 0120000 -> NodeType.SYMLINK;
-            case 0010000 -> NodeType.FIFO;
-            case 0020000 -> NodeType.CHARDEV;
-            case 0060000 -> NodeType.BLOCKDEV;
-            default -> NodeType.FILE;
-        };
         boolean device = type == NodeType.CHARDEV || type == NodeType.BLOCKDEV;
         return new Node(name, type, mode, nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
                 ((Number) a.get("ino")).longValue(), ((Number) a.get("dev")).longValue(),

@@ -135,8 +135,13 @@ public final class Restorer {
                 }
             }
             for (Entry n : plan.specials) {
-                if (!n.unapplied(UnappliedMetadata.Kind.SPECIAL)) {
-                    applySpecialMetadata(n);
+                if (n.unapplied(UnappliedMetadata.Kind.SPECIAL)) {
+                    continue;
+                }
+                if (n.node.type() == NodeType.FIFO) {
+                    applyFifoMetadata(n);
+                } else {
+                    applyDeviceMetadata(n);
                 }
             }
             // directories last, deepest first: writing their children changed their mtime
@@ -414,44 +419,106 @@ public final class Restorer {
                 notSet(l, UnappliedMetadata.Kind.SYMLINK, targetFs.symlinksRefused());
             }
         }
+        createFifos(plan.specials.stream().filter(n -> n.node.type() == NodeType.FIFO).toList());
         for (Entry n : plan.specials) {
-            createSpecial(n);
+            if (n.node.type() != NodeType.FIFO) {
+                createDevice(n);
+            }
         }
         inParallel(plan.files, pool, f -> Files.newByteChannel(f.path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close());
     }
 
     /**
-     * A FIFO or device node, with its mode, by coreutils' mknod(1): the JDK has no mknod(2). Only root may
-     * make a device node, and exFAT or FAT holds neither kind: each refusal is reported, the rest restored.
+     * FIFOs with their modes by coreutils' mkfifo(1), the JDK having no mkfifo(3): those of one mode in one
+     * process (spawning one from the JVM costs ≈7 ms), a few hundred paths at a time. When a batch fails
+     * (exFAT and FAT hold no FIFO), each of its paths is tried alone so that each refusal is reported with
+     * its own reason; the rest are restored.
      */
-    private void createSpecial(Entry e) {
+    private void createFifos(List<Entry> fifos) {
+        Map<Integer, List<Entry>> byMode = new java.util.TreeMap<>();
+        for (Entry f : fifos) {
+            byMode.computeIfAbsent(f.node.mode(), m -> new ArrayList<>()).add(f);
+        }
+        for (var mode : byMode.entrySet()) {
+            List<Entry> all = mode.getValue();
+            for (int from = 0; from < all.size(); from += FIFOS_PER_PROCESS) {
+                List<Entry> batch = all.subList(from, Math.min(all.size(), from + FIFOS_PER_PROCESS));
+                List<String> command = new ArrayList<>(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey())));
+                batch.forEach(f -> command.add(f.path.toString()));
+                boolean made = run(command) == null;
+                for (Entry f : batch) {
+                    String refusal = made || Files.exists(f.path, LinkOption.NOFOLLOW_LINKS) ? null
+                            : run(List.of("mkfifo", "-m", Integer.toOctalString(f.node.mode()), f.path.toString()));
+                    if (refusal == null) {
+                        keepIfMade(f);
+                    } else {
+                        notSet(f, UnappliedMetadata.Kind.SPECIAL, refusal);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Paths given to one mkfifo: ≤ 100 × 4,096 bytes, well inside the kernel's limit on a command line. */
+    private static final int FIFOS_PER_PROCESS = 100;
+
+    /**
+     * A device node with its mode, by coreutils' mknod(1). Only root may make one: others report each, as does
+     * a filesystem without them.
+     */
+    private void createDevice(Entry e) {
         Node n = e.node;
-        boolean device = n.type() != NodeType.FIFO;
-        if (device && !root) {
+        if (!root) {
             notSet(e, UnappliedMetadata.Kind.SPECIAL, "only root may create a device node");
             return;
         }
-        List<String> command = new ArrayList<>(List.of("mknod", "-m", Integer.toOctalString(n.mode()), e.path.toString()));
-        if (device) {
-            command.addAll(List.of(n.type() == NodeType.CHARDEV ? "c" : "b", Long.toString(n.deviceMajor()),
-                    Long.toString(n.deviceMinor())));
+        String refusal = run(List.of("mknod", "-m", Integer.toOctalString(n.mode()), e.path.toString(),
+                n.type() == NodeType.CHARDEV ? "c" : "b", Long.toString(n.deviceMajor()), Long.toString(n.deviceMinor())));
+        if (refusal == null) {
+            keepIfMade(e);
         } else {
-            command.add("p");
-        }
-        String refusal = run(command);
-        if (refusal != null) {
             notSet(e, UnappliedMetadata.Kind.SPECIAL, refusal);
         }
     }
 
     /**
-     * Owner and modification time of a FIFO or device node, never opening it: the JDK sets times and (without
-     * following links) modes through open(2), which blocks on a FIFO until a writer comes. chown is lchown(2);
-     * the mode came with mknod; the time is set by touch(1) -h, utimensat(2) on the path. No extended attributes:
+     * mkfifo and mknod on exFAT through exfat-fuse succeed and leave a regular file: what was made is looked at
+     * (lstat), and anything but the node asked for is removed and reported.
+     */
+    private void keepIfMade(Entry e) {
+        try {
+            NodeType made = NodeType.ofMode((Integer) Files.getAttribute(e.path, "unix:mode", LinkOption.NOFOLLOW_LINKS));
+            if (made != e.node.type()) {
+                Files.delete(e.path);
+                notSet(e, UnappliedMetadata.Kind.SPECIAL, "the target's filesystem made a " + (made == null ? "socket" : made.json())
+                        + " of it");
+            }
+        } catch (IOException x) {
+            notSet(e, UnappliedMetadata.Kind.SPECIAL, TargetFilesystem.reason(x));
+        }
+    }
+
+    /**
+     * A FIFO's metadata as a file's ({@link #applyMetadata}), while this holds it open for reading and writing.
+     * The JDK sets times, and modes without following links, through an open(2) for reading, which on a FIFO
+     * waits for a writer (a restore hung there): with this one open, it returns at once. Opening a FIFO for both
+     * does not wait on Linux, and nothing is written.
+     */
+    private void applyFifoMetadata(Entry e) {
+        try (FileChannel held = FileChannel.open(e.path, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            applyMetadata(e);
+        } catch (IOException x) {
+            notSet(e, UnappliedMetadata.Kind.MTIME, TargetFilesystem.reason(x));
+        }
+    }
+
+    /**
+     * Owner and modification time of a device node, never opening it (opening a tape device rewinds it): lchown(2),
+     * and touch(1) -h, utimensat(2) on the path, the JDK's own way being through open(2). The mode came with mknod;
      * Linux keeps user.* attributes on files and directories only.
      */
-    private void applySpecialMetadata(Entry e) {
+    private void applyDeviceMetadata(Entry e) {
         Node n = e.node;
         setOwner(e);
         long t = Math.abs(n.mtime()); // "@-1.5" is 1.5 s before the epoch
@@ -462,7 +529,7 @@ public final class Restorer {
         }
     }
 
-    /** Runs a coreutils command on one path (absolute: never taken for an option); null when it succeeded, else the reason it printed. */
+    /** Runs a coreutils command on absolute paths (never taken for options); null when it succeeded, else the reason it printed. */
     private static String run(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD.file())
@@ -799,13 +866,7 @@ public final class Restorer {
     private static void verifySpecial(Entry n, List<String> failures) {
         try {
             Map<String, Object> a = Files.readAttributes(n.path, "unix:mode,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-            int format = ((Integer) a.get("mode")) & 0170000;
-            int expected = switch (n.node.type()) {
-                case FIFO -> 0010000;
-                case CHARDEV -> 0020000;
-                default -> 0060000;
-            };
-            if (format != expected) {
+            if (NodeType.ofMode((Integer) a.get("mode")) != n.node.type()) {
                 failures.add(n.rel + ": not a " + n.node.type().json());
                 return;
             }
@@ -813,7 +874,7 @@ public final class Restorer {
                 failures.add(n.rel + ": device number differs from the snapshot");
             }
             int mode = ((Integer) a.get("mode")) & 07777;
-            if (mode != n.node.mode()) {
+            if (mode != n.node.mode() && !n.unapplied(UnappliedMetadata.Kind.MODE)) {
                 failures.add(n.rel + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(n.node.mode()));
             }
             if (((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS) != n.node.mtime()
