@@ -59,6 +59,7 @@ class SpecialFilesTest {
                 BackupProgress progress = new BackupProgress();
                 SnapshotRef s = new Archiver(repo, progress).backup(TestTrees.options(data));
                 assertThat(progress.socketsSkipped.get()).isEqualTo(1);
+                assertThat(progress.specials.get()).isEqualTo(ROOT ? 3 : 1);
                 assertThat(progress.warnings()).isEmpty();
                 SnapshotRef again = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
                 assertThat(again.snapshot().tree()).as("an unchanged re-run reuses the trees").isEqualTo(s.snapshot().tree());

@@ -167,6 +167,7 @@ final class BackupCommand implements Callable<Integer> {
             m.put("snapshot", snap.id().hex());
             m.put("seconds", seconds);
             m.put("record", snap.snapshot());
+            m.put("specials", progress.specials.get());
             m.put("socketsSkipped", progress.socketsSkipped.get());
             m.put("repositoryLeftOut", progress.repositoryLeftOut() == null ? null : progress.repositoryLeftOut().toString());
             m.put("warnings", warnings);
@@ -174,8 +175,10 @@ final class BackupCommand implements Callable<Integer> {
         } else {
             warnings.forEach(w -> Output.err().println("warning: " + TerminalText.escape(w)));
             var s = snap.snapshot().summary();
-            Output.out().printf("snapshot %s saved (%s): %d files (%d unchanged), %d dirs, %s read, %s added to the repository in %.2f s%n",
-                    snap.shortId(), snap.snapshot().kind().json(), s.files(), s.filesUnchanged(), s.dirs(), Output.bytes(s.bytesRead()),
+            long specials = progress.specials.get();
+            Output.out().printf("snapshot %s saved (%s): %d files (%d unchanged), %d dirs%s, %s read, %s added to the repository in %.2f s%n",
+                    snap.shortId(), snap.snapshot().kind().json(), s.files(), s.filesUnchanged(), s.dirs(),
+                    specials > 0 ? ", " + specials + " FIFO(s) or device node(s)" : "", Output.bytes(s.bytesRead()),
                     Output.bytes(s.bytesAdded()), seconds);
             if (progress.repositoryLeftOut() != null) {
                 Output.out().println("the repository " + progress.repositoryLeftOut() + " lies inside a backed-up path and was left out");

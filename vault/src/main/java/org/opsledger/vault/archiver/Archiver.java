@@ -317,6 +317,7 @@ public final class Archiver {
                     // a FIFO or a device node: its stat is all there is. Never opened, not even for its extended
                     // attributes (the JDK reads those through open(2)): a FIFO blocks until a writer comes, a tape
                     // device rewinds.
+                    progress.specials.incrementAndGet();
                     return CompletableFuture.completedFuture(meta);
                 }
             }

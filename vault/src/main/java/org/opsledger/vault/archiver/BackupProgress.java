@@ -10,6 +10,8 @@ public final class BackupProgress {
     public final AtomicLong dirs = new AtomicLong();
     public final AtomicLong filesUnchanged = new AtomicLong();
     public final AtomicLong bytesRead = new AtomicLong();
+    /** FIFOs and device nodes backed up. */
+    public final AtomicLong specials = new AtomicLong();
     /** Sockets met and left out: the program that listens on one makes it again. */
     public final AtomicLong socketsSkipped = new AtomicLong();
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
