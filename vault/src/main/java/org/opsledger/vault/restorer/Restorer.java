@@ -431,7 +431,7 @@ public final class Restorer {
 
     /**
      * FIFOs with their modes by coreutils' mkfifo(1), the JDK having no mkfifo(3): those of one mode in one
-     * process (spawning one from the JVM costs ≈7 ms), a few hundred paths at a time. When a batch fails
+     * process (spawning one from the JVM costs ≈7 ms), a hundred paths at a time. When a batch fails
      * (exFAT and FAT hold no FIFO), each of its paths is tried alone so that each refusal is reported with
      * its own reason; the rest are restored.
      */
@@ -835,7 +835,10 @@ public final class Restorer {
         }
     }
 
-    /** Mode, mtime and extended attributes of a file or directory, each unless the restore already reported it as not set. */
+    /**
+     * Mode, mtime and (of a file or directory: reading them opens the path) extended attributes, each unless the
+     * restore already reported it as not set.
+     */
     private static void checkMetadata(Entry f, Entry inode, Map<String, Object> a, List<String> failures) {
         int mode = ((Integer) a.get("mode")) & 07777;
         if (mode != f.node.mode() && !inode.unapplied(UnappliedMetadata.Kind.MODE)) {
@@ -845,7 +848,7 @@ public final class Restorer {
         if (mtime != f.node.mtime() && !inode.unapplied(UnappliedMetadata.Kind.MTIME)) {
             failures.add(f.rel + ": mtime differs from the snapshot");
         }
-        if (!inode.unapplied(UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES)
+        if (!f.node.type().special() && !inode.unapplied(UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES)
                 && !ExtendedAttributes.read(f.path).equals(f.node.xattrs() == null ? Map.of() : f.node.xattrs())) {
             failures.add(f.rel + ": extended attributes differ from the snapshot");
         }
@@ -873,14 +876,7 @@ public final class Restorer {
             if (n.node.type() != NodeType.FIFO && ((Number) a.get("rdev")).longValue() != n.node.rdev()) {
                 failures.add(n.rel + ": device number differs from the snapshot");
             }
-            int mode = ((Integer) a.get("mode")) & 07777;
-            if (mode != n.node.mode() && !n.unapplied(UnappliedMetadata.Kind.MODE)) {
-                failures.add(n.rel + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(n.node.mode()));
-            }
-            if (((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS) != n.node.mtime()
-                    && !n.unapplied(UnappliedMetadata.Kind.MTIME)) {
-                failures.add(n.rel + ": mtime differs from the snapshot");
-            }
+            checkMetadata(n, n, a, failures);
         } catch (IOException e) {
             failures.add(n.rel + ": " + e.getMessage());
         }

@@ -59,7 +59,7 @@ public final class TreeCodec {
     public static byte[] encode(Tree tree) {
         Writer w = new Writer(64 + tree.nodes().size() * 128);
         w.bytes(MAGIC, 0, MAGIC.length);
-        w.u8(tree.nodes().stream().anyMatch(n -> n.type() != null && n.type().special()) ? 2 : 1);
+        w.u8(tree.nodes().stream().anyMatch(n -> n.rdev() != 0 || n.type() != null && n.type().special()) ? 2 : 1);
         w.i32(tree.nodes().size());
         for (Node n : tree.nodes()) {
             if (n.type() == null) {
