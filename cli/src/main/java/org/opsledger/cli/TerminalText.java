@@ -42,6 +42,12 @@ public final class TerminalText extends PrintStream {
         }
     }
 
+    /** Its own errors and its target's, through which it writes: a closed pipe is seen there. */
+    @Override
+    public boolean checkError() {
+        return super.checkError() || target.checkError();
+    }
+
     /** A stream over {@code target} that keeps the newlines and tabs of the text printed to it and escapes every other control. */
     public static TerminalText over(PrintStream target) {
         return target instanceof TerminalText t ? t : new TerminalText(target);

@@ -47,10 +47,10 @@ final class DiffCommand implements Callable<Integer> {
                 changes.end();
             } else {
                 Map<Differ.Kind, Integer> counts = new EnumMap<>(Differ.Kind.class);
-                new Differ(r).diff(a, b, c -> {
+                new Differ(r).diff(a, b, Output.untilClosed(c -> {
                     counts.merge(c.kind(), 1, Integer::sum);
                     Output.out().println(c.kind().letter + "    " + TerminalText.escape(c.path()));
-                });
+                }));
                 Output.out().printf("%s → %s: %d added, %d removed, %d modified, %d changed type, %d changed metadata%n",
                         a.shortId(), b.shortId(), counts.getOrDefault(Differ.Kind.ADDED, 0), counts.getOrDefault(Differ.Kind.REMOVED, 0),
                         counts.getOrDefault(Differ.Kind.MODIFIED, 0), counts.getOrDefault(Differ.Kind.TYPE, 0),

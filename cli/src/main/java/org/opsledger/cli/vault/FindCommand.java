@@ -47,11 +47,11 @@ final class FindCommand implements Callable<Integer> {
                 });
                 hits.end();
             } else {
-                long found = finder.find(snapshots, h -> // snapshot, its time; the path's type, size, mtime and name
+                long found = finder.find(snapshots, Output.untilClosed(h -> // snapshot, its time; the path's type, size, mtime, name
                         Output.out().printf("%s  %s  %s %12d  %s  %s%n", h.snapshot().shortId(),
                                 SnapshotsCommand.TIME.format(h.snapshot().snapshot().time()), h.node().type().letter(),
                                 h.node().size(), SnapshotsCommand.TIME.format(Instant.ofEpochSecond(0, h.node().mtime())),
-                                TerminalText.escape(h.path())));
+                                TerminalText.escape(h.path()))));
                 Output.out().println(found + " match(es) in " + snapshots.size() + " snapshot(s)");
             }
         }

@@ -43,10 +43,10 @@ final class LsCommand implements Callable<Integer> {
             if (list != null) {
                 rows = list::add;
             } else {
-                rows = row -> Output.out().printf("%s %6s %12s  %s  %s%s%n",
+                rows = Output.untilClosed(row -> Output.out().printf("%s %6s %12s  %s  %s%s%n",
                         NodeType.of((String) row.get("type")).letter(), row.get("mode"), row.get("size"),
                         SnapshotsCommand.TIME.format((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
-                        row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : "");
+                        row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : ""));
             }
             String rel = SnapshotPaths.relative(path);
             if (rel.isEmpty()) {

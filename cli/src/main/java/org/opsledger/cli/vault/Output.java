@@ -5,7 +5,9 @@ import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.VaultJson;
 
@@ -56,11 +58,34 @@ final class Output {
         return new JsonList("[", "]");
     }
 
+    /** Lines between two looks at whether stdout's reader went away ({@link #untilClosed}). */
+    private static final int CHECK_EVERY = 256;
+
+    /**
+     * {@code each}, and every {@value #CHECK_EVERY} lines a look at stdout: a PrintStream writes into a closed pipe
+     * without a word, so `vault ls latest | head` walked the whole snapshot for nobody and exited 0. It now ends as
+     * `vault dump` does, exit 1 and one line.
+     */
+    static <T> Consumer<T> untilClosed(Consumer<T> each) {
+        long[] lines = {0};
+        return row -> {
+            each.accept(row);
+            if (++lines[0] % CHECK_EVERY == 0 && out().checkError()) {
+                throw closed();
+            }
+        };
+    }
+
+    private static CliException closed() {
+        return new CliException("stdout was closed before the output ended");
+    }
+
     static final class JsonList {
 
         private final PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false, System.out.charset());
         private final String close;
         private boolean first = true;
+        private long elements;
 
         private JsonList(String open, String close) {
             this.close = close;
@@ -73,6 +98,9 @@ final class Output {
             }
             first = false;
             out.print(VaultJson.writeString(element));
+            if (++elements % CHECK_EVERY == 0 && (out.checkError() || System.out.checkError())) {
+                throw closed();
+            }
         }
 
         void end() {

@@ -111,6 +111,26 @@ class ListingsInBoundedMemoryTest {
                 .endsWith("\"path\":\"/share-39/dir-49/file-099.txt\"}]}");
     }
 
+    @Test
+    void aListingWhoseReaderWentAwayEndsThereAsDumpDoes() throws Exception {
+        for (boolean json : new boolean[] {false, true}) {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", "ls", large,
+                    "--repo", repo.toString(), "--password-file", pw.toString()));
+            if (json) {
+                command.add("--json");
+            }
+            Process p = new ProcessBuilder(command).start();
+            p.getInputStream().read(); // `| head -c 1`: one byte read, then the pipe closed
+            p.getInputStream().close();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(err).isEqualTo(1); // before: 0, after listing every path into the closed pipe
+            assertThat(err.lines().filter(l -> l.startsWith("opsledger:"))).as(err)
+                    .containsExactly("opsledger: stdout was closed before the output ended");
+        }
+    }
+
     /** How many lines a command printed, and its last (long JSON lines cut to their first and last 200 characters). */
     private record Run(long lines, String last) {
     }
