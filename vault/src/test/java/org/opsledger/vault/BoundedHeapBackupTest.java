@@ -93,7 +93,7 @@ class BoundedHeapBackupTest {
                 }
                 BackupOptions o = TestTrees.options(Path.of(args[2]));
                 new Archiver(repo, new BackupProgress()).backup(new BackupOptions(o.paths(), true, o.excludes(), o.tags(),
-                        null, null, null, true, 2));
+                        null, null, null, true, false, 2));
                 System.out.println("DONE");
             } catch (Throwable t) {
                 t.printStackTrace(System.out);

@@ -36,18 +36,6 @@ class RestoreOntoLimitedFilesystemTest {
         Files.getFileAttributeView(p, UserDefinedFileAttributeView.class).write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** ramfs mounted at {@code dir} (root and mount(8) needed: the test is skipped without them), unmounted by the caller. */
-    private static void mountRamfs(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        Process p = new ProcessBuilder("mount", "-t", "ramfs", "ramfs", dir.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        Assumptions.assumeTrue(p.waitFor() == 0, "cannot mount ramfs here (needs root): " + out.strip());
-    }
-
-    private static void unmount(Path dir) throws Exception {
-        new ProcessBuilder("umount", "-l", dir.toString()).inheritIO().start().waitFor();
-    }
-
     /** Runs a command; the test is skipped if it fails (a machine without FUSE, loop devices or the tools). */
     private static String runOrSkip(String... command) throws Exception {
         Process p;
@@ -80,7 +68,7 @@ class RestoreOntoLimitedFilesystemTest {
             throw t;
         }
         return () -> {
-            unmount(dir);
+            TestTrees.unmount(dir);
             new ProcessBuilder("losetup", "-d", device).inheritIO().start().waitFor();
         };
     }
@@ -152,7 +140,7 @@ class RestoreOntoLimitedFilesystemTest {
             snap = TestTrees.backup(repo, data);
         }
         Path ramfs = tmp.resolve("ramfs");
-        mountRamfs(ramfs);
+        TestTrees.mountRamfs(ramfs);
         try (Repository repo = TestTrees.open(tmp.resolve("repo"))) {
             RestoreResult r = new Restorer(repo, 2).restore(snap, ramfs.resolve("out"), List.of(), true);
 
@@ -171,7 +159,7 @@ class RestoreOntoLimitedFilesystemTest {
             assertThat(ExtendedAttributes.read(tmp.resolve("out/data/bin/tool")))
                     .isEqualTo(Map.of("user.origin", java.util.Base64.getEncoder().encodeToString("build 42".getBytes(StandardCharsets.UTF_8))));
         } finally {
-            unmount(ramfs);
+            TestTrees.unmount(ramfs);
         }
     }
 }

@@ -137,6 +137,18 @@ public final class TestTrees {
         }
     }
 
+    /** ramfs mounted at {@code dir} (root and mount(8) needed: the test is skipped without them), unmounted by the caller. */
+    public static void mountRamfs(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Process p = new ProcessBuilder("mount", "-t", "ramfs", "ramfs", dir.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "cannot mount ramfs here (needs root): " + out.strip());
+    }
+
+    public static void unmount(Path dir) throws Exception {
+        new ProcessBuilder("umount", "-l", dir.toString()).inheritIO().start().waitFor();
+    }
+
     public static void assertSameTree(Path expected, Path actual) throws IOException {
         assertThat(describe(actual)).isEqualTo(describe(expected));
     }

@@ -90,6 +90,10 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--allow-same-device", description = "Allow the repository on the same filesystem as a backed-up path (IS.012 6.6.6 forbids it).")
     boolean allowSameDevice;
 
+    @Option(names = {"-x", "--one-file-system"},
+            description = "Do not cross into other filesystems (NFS shares, container volumes mounted below a path): their mount points are kept as empty directories.")
+    boolean oneFileSystem;
+
     @Option(names = "--threads", description = "Worker threads (default: number of CPUs, at least 2).")
     Integer threads;
 
@@ -140,7 +144,7 @@ final class BackupCommand implements Callable<Integer> {
             throw new CliException("--stdin-from-command needs a command after --", 2);
         }
         BackupOptions options = new BackupOptions(args.stream().map(Path::of).toList(), full, excludes, tags, owner, cls, until,
-                allowSameDevice, threads == null ? BackupOptions.defaultThreads() : threads);
+                allowSameDevice, oneFileSystem, threads == null ? BackupOptions.defaultThreads() : threads);
         BackupProgress progress = new BackupProgress();
         long start = System.nanoTime();
         SnapshotRef snap;
@@ -169,6 +173,7 @@ final class BackupCommand implements Callable<Integer> {
             m.put("record", snap.snapshot());
             m.put("specials", progress.specials.get());
             m.put("socketsSkipped", progress.socketsSkipped.get());
+            m.put("mountPointsNotCrossed", progress.mountPointsNotCrossed.get());
             m.put("repositoryLeftOut", progress.repositoryLeftOut() == null ? null : progress.repositoryLeftOut().toString());
             m.put("warnings", warnings);
             Output.json(m);
@@ -182,6 +187,10 @@ final class BackupCommand implements Callable<Integer> {
                     Output.bytes(s.bytesAdded()), seconds);
             if (progress.repositoryLeftOut() != null) {
                 Output.out().println("the repository " + progress.repositoryLeftOut() + " lies inside a backed-up path and was left out");
+            }
+            if (progress.mountPointsNotCrossed.get() > 0) {
+                Output.out().println(progress.mountPointsNotCrossed.get()
+                        + " mount point(s) of other filesystems kept as empty directories (--one-file-system)");
             }
             if (progress.socketsSkipped.get() > 0) {
                 Output.out().println(progress.socketsSkipped.get() + " socket(s) left out (the program that listens on one makes it again)");

@@ -354,6 +354,25 @@ class VaultCommandTest {
     }
 
     @Test
+    void oneFileSystemKeepsAMountPointEmpty() throws Exception {
+        Path share = Files.createDirectories(data.resolve("share")); // an NFS home, a container volume
+        Process mount = new ProcessBuilder("mount", "-t", "ramfs", "ramfs", share.toString()).inheritIO().start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount ramfs here (needs root)");
+        try {
+            Files.writeString(share.resolve("remote.txt"), "elsewhere");
+            Run b = vault("backup", data.toString(), "--allow-same-device", "-x");
+            assertThat(b.exit()).as(b.err()).isZero();
+            assertThat(b.out()).contains("1 mount point(s) of other filesystems kept as empty directories (--one-file-system)");
+            assertThat(vault("ls", "latest", "/data/share").out().lines()).singleElement().asString().endsWith("  /data/share");
+            assertThat(vault("backup", data.toString(), "--allow-same-device", "--json").json().get("mountPointsNotCrossed").asLong())
+                    .isZero();
+            assertThat(vault("ls", "latest", "/data/share").out()).contains("/data/share/remote.txt");
+        } finally {
+            new ProcessBuilder("umount", "-l", share.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    @Test
     void namesAndReasonsThatHoldTerminalControlsAreShownEscapedNeverSentToTheTerminal() throws Exception {
         String hostile = "report\u001b]0;owned\u0007\u001b[2J\nd    755  0  2026-01-01 00:00:00  passwd"; // no slash: one name
         Files.writeString(data.resolve(hostile), "x");

@@ -105,7 +105,7 @@ public final class Archiver {
         try (SharedLock lock = repo.lock("backup");
              ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
             Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full(),
-                    repository);
+                    repository, options.oneFileSystem() ? devicesOf(paths) : null);
             List<CompletableFuture<Node>> roots = new ArrayList<>();
             for (Path p : paths) {
                 String name = FileNames.nameOf(p);
@@ -201,6 +201,19 @@ public final class Archiver {
     }
 
     /** The repository's directory when it is local: a backup of a path that holds it leaves it out, as borg does. */
+    /** The filesystems the backup paths are on (st_dev), for --one-file-system. */
+    private static Set<Long> devicesOf(List<Path> paths) {
+        Set<Long> devices = new HashSet<>();
+        for (Path p : paths) {
+            try {
+                devices.add(((Number) Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue());
+            } catch (IOException e) {
+                // a path that cannot be read is reported by the walk
+            }
+        }
+        return devices;
+    }
+
     private InodeKey repositoryDirectory() {
         return repo.backend().localDirectory().map(Archiver::inodeOf).orElse(null);
     }
@@ -255,17 +268,21 @@ public final class Archiver {
         private final boolean full;
         /** The local repository's directory, or null: never backed up into itself. */
         private final InodeKey repository;
+        /** With --one-file-system, the backup paths' filesystems: a directory on any other is not entered. Else null. */
+        private final Set<Long> devices;
 
         private final Map<InodeKey, CompletableFuture<Node>> hardLinks = new ConcurrentHashMap<>();
         /** Bytes of the files handed to the reader so far (the walk runs on one thread). */
         private long queuedBytes;
 
-        Walk(ChunkPipeline pipeline, Semaphore inFlight, List<PathMatcher> excludes, boolean full, InodeKey repository) {
+        Walk(ChunkPipeline pipeline, Semaphore inFlight, List<PathMatcher> excludes, boolean full, InodeKey repository,
+             Set<Long> devices) {
             this.pipeline = pipeline;
             this.inFlight = inFlight;
             this.excludes = excludes;
             this.full = full;
             this.repository = repository;
+            this.devices = devices;
         }
 
         /** Records why a path is left out of the snapshot and returns null (no node). */
@@ -420,6 +437,11 @@ public final class Archiver {
             Tree unchanged = parentTree;
             ObjectId unchangedId = parentNode == null ? null : parentNode.subtree();
             List<Named> entries; // each name taken once, not once per comparison of the sort
+            if (devices != null && !devices.contains(bare.device())) { // a mount point: kept, not entered
+                progress.mountPointsNotCrossed.incrementAndGet();
+                progress.dirs.incrementAndGet();
+                return CompletableFuture.completedFuture(settle(meta, List.of(), unchanged, unchangedId));
+            }
             try (Stream<Path> s = Files.list(dir)) {
                 entries = s.map(p -> new Named(FileNames.nameOf(p), p)).sorted(Comparator.comparing(Named::name)).toList();
             } catch (IOException e) {
