@@ -44,7 +44,7 @@ final class LsCommand implements Callable<Integer> {
                 rows = list::add;
             } else {
                 rows = Output.untilClosed(row -> Output.out().printf("%s %6s %12s  %s  %s%s%n",
-                        NodeType.of((String) row.get("type")).letter(), row.get("mode"), row.get("size"),
+                        NodeType.of((String) row.get("type")).letter(), row.get("mode"), row.getOrDefault("device", row.get("size")),
                         SnapshotsCommand.TIME.format((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
                         row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : ""));
             }
@@ -80,6 +80,9 @@ final class LsCommand implements Callable<Integer> {
         row.put("type", n.type().json());
         row.put("mode", Integer.toOctalString(n.mode()));
         row.put("size", n.size());
+        if (n.type() == NodeType.CHARDEV || n.type() == NodeType.BLOCKDEV) { // as ls -l shows one: major,minor
+            row.put("device", n.deviceMajor() + "," + n.deviceMinor());
+        }
         row.put("mtime", Instant.ofEpochSecond(0, n.mtime()));
         if (n.linkTarget() != null) {
             row.put("linkTarget", FileNames.display(n.linkTarget()));

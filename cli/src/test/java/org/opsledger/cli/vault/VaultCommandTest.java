@@ -96,19 +96,28 @@ class VaultCommandTest {
     }
 
     @Test
-    void aFifoIsCountedAndRestoredAndASocketLeftOut() throws Exception {
+    void aFifoAndADeviceAreCountedListedAndRestoredAndASocketLeftOut() throws Exception {
         Process mkfifo = new ProcessBuilder("mkfifo", data.resolve("pickup").toString()).inheritIO().start();
         assertThat(mkfifo.waitFor()).isZero();
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            assertThat(new ProcessBuilder("mknod", "-m", "0666", data.resolve("null").toString(), "c", "1", "3").inheritIO().start()
+                    .waitFor()).isZero();
+        }
         try (var socket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             socket.bind(java.net.UnixDomainSocketAddress.of(data.resolve("control.sock")));
             Run b = vault("backup", data.toString(), "--allow-same-device");
             assertThat(b.exit()).as(b.err()).isZero();
-            assertThat(b.out()).contains(", 2 dirs, 1 FIFO(s) or device node(s), ")
+            assertThat(b.out()).contains(", 2 dirs, " + (root ? 2 : 1) + " FIFO(s) or device node(s), ")
                     .contains("1 socket(s) left out (the program that listens on one makes it again)");
         }
         assertThat(vault("ls", "latest", "/data/pickup").out()).startsWith("p    644 ");
+        if (root) {
+            assertThat(vault("ls", "latest", "/data/null").out()).startsWith("c    666          1,3  ");
+            assertThat(vault("ls", "latest", "/data/null", "--json").json().get(0).get("device").asString()).isEqualTo("1,3");
+        }
         Run r = vault("restore", "latest", "--target", tmp.resolve("out").toString(), "--verify");
-        assertThat(r.out()).contains(" symlinks, 1 FIFO(s) or device node(s), ").contains("; verified");
+        assertThat(r.out()).contains(" symlinks, " + (root ? 2 : 1) + " FIFO(s) or device node(s), ").contains("; verified");
         assertThat(Files.readAttributes(tmp.resolve("out/data/pickup"), "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS).get("mode"))
                 .isEqualTo(0010644);
     }
