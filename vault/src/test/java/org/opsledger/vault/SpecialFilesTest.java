@@ -32,7 +32,8 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  * FIFO, a chroot's dev/null. None is ever opened (a FIFO blocks its opener until a writer comes): the
  * timeout turns such a hang into a failure. Sockets are left out and counted.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // an open(2) blocked on a FIFO
+// does not answer an interrupt: the test runs on a thread of its own, left behind if it hangs
 class SpecialFilesTest {
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
