@@ -92,7 +92,7 @@ class BoundedHeapBackupTest {
                     return;
                 }
                 BackupOptions o = TestTrees.options(Path.of(args[2]));
-                new Archiver(repo, new BackupProgress()).backup(new BackupOptions(o.paths(), true, o.excludes(), o.tags(),
+                new Archiver(repo, new BackupProgress()).backup(new BackupOptions(o.paths(), true, o.excludes(), List.of(), o.tags(),
                         null, null, null, true, false, 2));
                 System.out.println("DONE");
             } catch (Throwable t) {

@@ -54,4 +54,28 @@ class ExcludeTest {
             assertThat(repo.snapshots()).hasSize(1);
         }
     }
+
+    @Test
+    void aDirectoryHoldingATagFileIsLeftOutWholeAndACacheTagMustBeTheRealOne() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home/ana"));
+        Files.writeString(home.resolve("thesis.tex"), "\\section{}");
+        Path pip = Files.createDirectories(home.resolve(".cache/pip"));
+        Files.writeString(pip.resolve("CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n# pip's cache\n");
+        Files.writeString(pip.resolve("wheel.whl"), "cached");
+        Path notACache = Files.createDirectories(home.resolve("notes"));
+        Files.writeString(notACache.resolve("CACHEDIR.TAG"), "a note about tags"); // no signature: kept
+        Path scratch = Files.createDirectories(home.resolve("scratch"));
+        Files.writeString(scratch.resolve(".nobackup"), "");
+        Files.writeString(scratch.resolve("big.tmp"), "temporary");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            BackupProgress progress = new BackupProgress();
+            var s = new Archiver(repo, progress).backup(TestTrees.options(home)
+                    .withExcludeIfPresent(List.of(org.opsledger.vault.archiver.BackupOptions.CACHE_TAG, ".nobackup")));
+            List<String> paths = new ArrayList<>();
+            list(repo, s.snapshot().tree(), "", paths);
+            assertThat(paths).containsExactly("/ana", "/ana/.cache", "/ana/notes", "/ana/notes/CACHEDIR.TAG", "/ana/thesis.tex");
+            assertThat(progress.excludedByTag.get()).isEqualTo(2);
+            assertThat(progress.warnings()).isEmpty();
+        }
+    }
 }

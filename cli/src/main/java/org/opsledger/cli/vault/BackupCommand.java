@@ -21,6 +21,7 @@ import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupOptions;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +60,14 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--exclude", paramLabel = "PATTERN", description = {"Leave out what this glob matches: a name anywhere ('*.log', 'node_modules') or a whole absolute path",
             "('/srv/data/cache', '/srv/*/tmp'); repeatable. A backup path it matches itself is refused."})
     List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--exclude-if-present", paramLabel = "NAME[:HEADER]",
+            description = "Leave out every directory holding a file of this name (that begins with HEADER, when given); repeatable.")
+    List<String> excludeIfPresent = new ArrayList<>();
+
+    @Option(names = "--exclude-caches",
+            description = "Leave out cache directories marked with a CACHEDIR.TAG file (bford.info/cachedir), as restic and borg do.")
+    boolean excludeCaches;
 
     @Option(names = "--exclude-file", paramLabel = "FILE", description = "Read --exclude patterns from FILE, one per line (blank lines and lines starting with # skipped); repeatable.")
     List<Path> excludeFiles = new ArrayList<>();
@@ -124,6 +133,15 @@ final class BackupCommand implements Callable<Integer> {
         }
         args.addAll(lines(filesFrom, "--files-from"));
         excludes.addAll(lines(excludeFiles, "--exclude-file"));
+        if (excludeCaches) {
+            excludeIfPresent.add(BackupOptions.CACHE_TAG);
+        }
+        for (String tag : excludeIfPresent) {
+            String name = tag.split(":", 2)[0];
+            if (!Node.isSafeName(name)) {
+                throw new CliException("--exclude-if-present " + tag + ": the file name must be a plain name (no '/')", 2);
+            }
+        }
         for (String g : excludes) {
             try {
                 FileSystems.getDefault().getPathMatcher("glob:" + g);
@@ -143,7 +161,7 @@ final class BackupCommand implements Callable<Integer> {
         if (fromCommand && args.isEmpty()) {
             throw new CliException("--stdin-from-command needs a command after --", 2);
         }
-        BackupOptions options = new BackupOptions(args.stream().map(Path::of).toList(), full, excludes, tags, owner, cls, until,
+        BackupOptions options = new BackupOptions(args.stream().map(Path::of).toList(), full, excludes, excludeIfPresent, tags, owner, cls, until,
                 allowSameDevice, oneFileSystem, threads == null ? BackupOptions.defaultThreads() : threads);
         BackupProgress progress = new BackupProgress();
         long start = System.nanoTime();
@@ -174,6 +192,7 @@ final class BackupCommand implements Callable<Integer> {
             m.put("specials", progress.specials.get());
             m.put("socketsSkipped", progress.socketsSkipped.get());
             m.put("mountPointsNotCrossed", progress.mountPointsNotCrossed.get());
+            m.put("directoriesExcludedByTag", progress.excludedByTag.get());
             m.put("repositoryLeftOut", progress.repositoryLeftOut() == null ? null : progress.repositoryLeftOut().toString());
             m.put("warnings", warnings);
             Output.json(m);
@@ -187,6 +206,10 @@ final class BackupCommand implements Callable<Integer> {
                     Output.bytes(s.bytesAdded()), seconds);
             if (progress.repositoryLeftOut() != null) {
                 Output.out().println("the repository " + progress.repositoryLeftOut() + " lies inside a backed-up path and was left out");
+            }
+            if (progress.excludedByTag.get() > 0) {
+                Output.out().println(progress.excludedByTag.get() + " directory(ies) left out for the file they hold"
+                        + " (--exclude-if-present, --exclude-caches)");
             }
             if (progress.mountPointsNotCrossed.get() > 0) {
                 Output.out().println(progress.mountPointsNotCrossed.get()

@@ -75,6 +75,21 @@ class VaultCommandTest {
     }
 
     @Test
+    void cacheDirectoriesAndTaggedOnesAreLeftOut() throws Exception {
+        Path cache = Files.createDirectories(data.resolve("cache"));
+        Files.writeString(cache.resolve("CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n");
+        Files.writeString(cache.resolve("blob"), "cached");
+        Files.writeString(Files.createDirectories(data.resolve("tmp")).resolve(".nobackup"), "");
+        Run b = vault("backup", data.toString(), "--allow-same-device", "--exclude-caches", "--exclude-if-present", ".nobackup");
+        assertThat(b.exit()).as(b.err()).isZero();
+        assertThat(b.out()).contains("2 directory(ies) left out for the file they hold (--exclude-if-present, --exclude-caches)");
+        assertThat(vault("ls", "latest").out()).contains("/data/report.txt").doesNotContain("/data/cache").doesNotContain("/data/tmp");
+        Run bad = vault("backup", data.toString(), "--allow-same-device", "--exclude-if-present", "a/b");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).isEqualTo("opsledger: --exclude-if-present a/b: the file name must be a plain name (no '/')\n");
+    }
+
+    @Test
     void lsOfAPathListsItAndWhatItHoldsOnly() throws Exception {
         Path other = Files.createDirectories(tmp.resolve("src/other"));
         Files.writeString(other.resolve("keep.txt"), "kept");

@@ -3,6 +3,7 @@ package org.opsledger.vault.archiver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,6 +13,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -105,7 +107,7 @@ public final class Archiver {
         try (SharedLock lock = repo.lock("backup");
              ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
             Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full(),
-                    repository, options.oneFileSystem() ? devicesOf(paths) : null);
+                    repository, options.oneFileSystem() ? devicesOf(paths) : null, options.excludeIfPresent());
             List<CompletableFuture<Node>> roots = new ArrayList<>();
             for (Path p : paths) {
                 String name = FileNames.nameOf(p);
@@ -270,19 +272,51 @@ public final class Archiver {
         private final InodeKey repository;
         /** With --one-file-system, the backup paths' filesystems: a directory on any other is not entered. Else null. */
         private final Set<Long> devices;
+        /** Tag file name → the bytes it must begin with (empty: any): a directory holding one is left out. */
+        private final Map<String, byte[]> tags = new HashMap<>();
 
         private final Map<InodeKey, CompletableFuture<Node>> hardLinks = new ConcurrentHashMap<>();
         /** Bytes of the files handed to the reader so far (the walk runs on one thread). */
         private long queuedBytes;
 
         Walk(ChunkPipeline pipeline, Semaphore inFlight, List<PathMatcher> excludes, boolean full, InodeKey repository,
-             Set<Long> devices) {
+             Set<Long> devices, List<String> excludeIfPresent) {
             this.pipeline = pipeline;
             this.inFlight = inFlight;
             this.excludes = excludes;
             this.full = full;
             this.repository = repository;
             this.devices = devices;
+            for (String tag : excludeIfPresent) {
+                String[] nameAndHeader = tag.split(":", 2);
+                tags.put(nameAndHeader[0], nameAndHeader.length > 1 ? nameAndHeader[1].getBytes(StandardCharsets.UTF_8) : new byte[0]);
+            }
+        }
+
+        /**
+         * Whether the directory holds a tag file, found in its listing (no system call more); one whose header is
+         * required is read for that many bytes. Not followed through a symlink: a tag is a file of the directory.
+         */
+        private boolean tagged(Path dir, List<Named> entries) {
+            for (Named e : entries) {
+                byte[] header = tags.get(e.name());
+                if (header == null) {
+                    continue;
+                }
+                if (header.length == 0) {
+                    return true;
+                }
+                if (Files.isRegularFile(e.path(), LinkOption.NOFOLLOW_LINKS)) {
+                    try (InputStream in = Files.newInputStream(e.path(), LinkOption.NOFOLLOW_LINKS)) {
+                        if (Arrays.equals(in.readNBytes(header.length), header)) {
+                            return true;
+                        }
+                    } catch (IOException x) {
+                        progress.warn(e.path() + ": " + x.getMessage() + " (read as a possible tag of " + dir + ")");
+                    }
+                }
+            }
+            return false;
         }
 
         /** Records why a path is left out of the snapshot and returns null (no node). */
@@ -450,6 +484,10 @@ public final class Archiver {
                     return null; // the directory itself is gone
                 }
                 entries = List.of(); // unreadable: kept as an empty directory, as restic does
+            }
+            if (!tags.isEmpty() && tagged(dir, entries)) { // --exclude-if-present, --exclude-caches: left out whole
+                progress.excludedByTag.incrementAndGet();
+                return null;
             }
             List<CompletableFuture<Node>> children = new ArrayList<>(entries.size());
             for (Named e : entries) {

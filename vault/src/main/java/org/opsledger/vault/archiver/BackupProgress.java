@@ -12,6 +12,8 @@ public final class BackupProgress {
     public final AtomicLong bytesRead = new AtomicLong();
     /** FIFOs and device nodes backed up. */
     public final AtomicLong specials = new AtomicLong();
+    /** Directories left out for a tag file they hold (--exclude-if-present, --exclude-caches). */
+    public final AtomicLong excludedByTag = new AtomicLong();
     /** Directories on another filesystem than the backup paths', kept empty with --one-file-system. */
     public final AtomicLong mountPointsNotCrossed = new AtomicLong();
     /** Sockets met and left out: the program that listens on one makes it again. */

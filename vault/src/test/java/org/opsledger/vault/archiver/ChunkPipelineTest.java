@@ -78,7 +78,7 @@ class ChunkPipelineTest {
 
     private static BackupOptions options(Path data, int threads) {
         BackupOptions o = TestTrees.options(data);
-        return new BackupOptions(o.paths(), false, o.excludes(), o.tags(), null, null, null, true, false, threads);
+        return new BackupOptions(o.paths(), false, o.excludes(), List.of(), o.tags(), null, null, null, true, false, threads);
     }
 
     /** Returns 6 MiB of the file, then fails as a disk would. */
