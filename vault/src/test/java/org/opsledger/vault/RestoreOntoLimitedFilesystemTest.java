@@ -129,6 +129,28 @@ class RestoreOntoLimitedFilesystemTest {
     }
 
     @Test
+    void aDeviceNodeOntoExfatIsReportedAndLeavesNothingBehind() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mknod needs root");
+        Path data = Files.createDirectories(tmp.resolve("src/chroot"));
+        runOrSkip("mknod", data.resolve("null").toString(), "c", "1", "3");
+        SnapshotRef snap;
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            snap = TestTrees.backup(repo, data);
+        }
+        Path media = tmp.resolve("exfat");
+        try (AutoCloseable mounted = mountExfat(tmp.resolve("exfat.img"), media);
+             Repository repo = TestTrees.open(tmp.resolve("repo"))) {
+            Path out = media.resolve("out");
+            RestoreResult r = new Restorer(repo, 2).restore(snap, out, List.of(), true);
+            assertThat(r.verifyFailures()).isEmpty();
+            assertThat(r.unapplied()).filteredOn(u -> u.what().equals("FIFO or device node")).singleElement()
+                    .satisfies(u -> assertThat(u.first()).containsExactly("chroot/null")); // mknod: Input/output error
+            assertThat(Files.exists(out.resolve("chroot/null"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .as("exfat-fuse's mknod fails and leaves a regular file: removed").isFalse();
+        }
+    }
+
+    @Test
     void everyByteIsRestoredAndVerifiedAndTheAttributesTheFilesystemRefusedAreReportedOncePerKind() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         tag(data.resolve("docs/manual.txt"), "user.checksum", "sha256:abc");

@@ -450,11 +450,7 @@ public final class Restorer {
                 for (Entry f : batch) {
                     String refusal = made || Files.exists(f.path, LinkOption.NOFOLLOW_LINKS) ? null
                             : run(List.of("mkfifo", "-m", Integer.toOctalString(f.node.mode()), f.path.toString()));
-                    if (refusal == null) {
-                        keepIfMade(f);
-                    } else {
-                        notSet(f, UnappliedMetadata.Kind.SPECIAL, refusal);
-                    }
+                    keepIfMade(f, refusal);
                 }
             }
         }
@@ -475,25 +471,25 @@ public final class Restorer {
         }
         String refusal = run(List.of("mknod", "-m", Integer.toOctalString(n.mode()), e.path.toString(),
                 n.type() == NodeType.CHARDEV ? "c" : "b", Long.toString(n.deviceMajor()), Long.toString(n.deviceMinor())));
-        if (refusal == null) {
-            keepIfMade(e);
-        } else {
-            notSet(e, UnappliedMetadata.Kind.SPECIAL, refusal);
-        }
+        keepIfMade(e, refusal);
     }
 
     /**
-     * mkfifo and mknod on exFAT through exfat-fuse succeed and leave a regular file: what was made is looked at
-     * (lstat), and anything but the node asked for is removed and reported.
+     * What mkfifo or mknod left at the path is looked at (lstat): on exFAT through exfat-fuse mkfifo succeeds and
+     * mknod fails (EIO), and each leaves a regular file. Anything but the node asked for is removed and the node
+     * reported as not created, with the command's {@code refusal} when it gave one.
      */
-    private void keepIfMade(Entry e) {
+    private void keepIfMade(Entry e, String refusal) {
         try {
-            NodeType made = NodeType.ofMode((Integer) Files.getAttribute(e.path, "unix:mode", LinkOption.NOFOLLOW_LINKS));
-            if (made != e.node.type()) {
-                Files.delete(e.path);
-                notSet(e, UnappliedMetadata.Kind.SPECIAL, "the target's filesystem made a " + (made == null ? "socket" : made.json())
-                        + " of it");
+            NodeType made = Files.exists(e.path, LinkOption.NOFOLLOW_LINKS)
+                    ? NodeType.ofMode((Integer) Files.getAttribute(e.path, "unix:mode", LinkOption.NOFOLLOW_LINKS)) : null;
+            if (refusal == null && made == e.node.type()) {
+                return;
             }
+            if (Files.deleteIfExists(e.path) && refusal == null) {
+                refusal = "the target's filesystem made a " + (made == null ? "socket" : made.json()) + " of it";
+            }
+            notSet(e, UnappliedMetadata.Kind.SPECIAL, refusal == null ? "not made" : refusal);
         } catch (IOException x) {
             notSet(e, UnappliedMetadata.Kind.SPECIAL, TargetFilesystem.reason(x));
         }
