@@ -67,10 +67,15 @@ final class Output {
      * `vault dump` does, exit 1 and one line.
      */
     static <T> Consumer<T> untilClosed(Consumer<T> each) {
+        return untilClosed(each, out());
+    }
+
+    /** As {@link #untilClosed(Consumer)} for lines written through {@code stream}, buffered over System.out. */
+    private static <T> Consumer<T> untilClosed(Consumer<T> each, PrintStream stream) {
         long[] lines = {0};
         return row -> {
             each.accept(row);
-            if (++lines[0] % CHECK_EVERY == 0 && out().checkError()) {
+            if (++lines[0] % CHECK_EVERY == 0 && (stream.checkError() || System.out.checkError())) {
                 throw closed();
             }
         };
@@ -84,8 +89,8 @@ final class Output {
 
         private final PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false, System.out.charset());
         private final String close;
+        private final Consumer<Object> elements = untilClosed(this::write, out);
         private boolean first = true;
-        private long elements;
 
         private JsonList(String open, String close) {
             this.close = close;
@@ -93,14 +98,15 @@ final class Output {
         }
 
         void add(Object element) {
+            elements.accept(element);
+        }
+
+        private void write(Object element) {
             if (!first) {
                 out.print(',');
             }
             first = false;
             out.print(VaultJson.writeString(element));
-            if (++elements % CHECK_EVERY == 0 && (out.checkError() || System.out.checkError())) {
-                throw closed();
-            }
         }
 
         void end() {
