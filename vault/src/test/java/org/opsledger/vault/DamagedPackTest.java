@@ -113,7 +113,7 @@ class DamagedPackTest {
         flipOneByte(repoDir.resolve(Repository.packName(blob.pack())), blob.offset() + blob.length() / 2);
     }
 
-    private static void flipOneByte(Path file, long at) throws java.io.IOException {
+    static void flipOneByte(Path file, long at) throws java.io.IOException {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.seek(at);
             int b = f.read();

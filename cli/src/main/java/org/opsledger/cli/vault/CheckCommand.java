@@ -9,7 +9,6 @@ import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Check the repository; --read-data reads and authenticates every pack and names what damage hurts.")
@@ -18,35 +17,12 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
-    @Option(names = "--read-data", description = "Read every pack.")
-    boolean readData;
-
-    @Option(names = "--read-data-subset", paramLabel = "N%", description = "Read a deterministic N%% of the packs.")
-    String subset;
-
-    @Option(names = "--threads", description = "Parallel pack readers (default ${DEFAULT-VALUE}).", defaultValue = "2")
-    int threads;
+    @Mixin
+    ReadDataOptions read;
 
     @Override
     public Integer call() throws Exception {
-        double percent = 0;
-        if (readData && subset != null) {
-            throw new CliException("use either --read-data or --read-data-subset", 2);
-        }
-        if (readData) {
-            percent = 100;
-        } else if (subset != null) {
-            String s = subset.endsWith("%") ? subset.substring(0, subset.length() - 1) : subset;
-            try {
-                percent = Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-                throw new CliException("--read-data-subset must be a percentage like 10%, got: " + subset, 2);
-            }
-            if (percent <= 0 || percent > 100) {
-                throw new CliException("--read-data-subset must be more than 0% and at most 100%, got: " + subset, 2);
-            }
-        }
-        RepoOptions.checkThreads(threads);
+        double percent = read.percent();
         long start = System.nanoTime();
         if (percent > 0) {
             // on the spare core while the password unlocks the repository (≈0.25 s): GCM's intrinsic
@@ -55,7 +31,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         CheckResult res;
         try (Repository r = repo.open()) {
-            Checker checker = new Checker(r, threads);
+            Checker checker = new Checker(r, read.threads);
             try (AutoCloseable bar = Output.progress(repo.json, () -> checker.packsDone.get() + " packs read")) {
                 res = checker.check(percent);
             }
@@ -74,7 +50,10 @@ final class CheckCommand implements Callable<Integer> {
         }
         if (!res.ok()) {
             throw new CliException("check found " + res.errors().size() + " error(s)" + (res.damagedPacks().isEmpty() ? ""
-                    : "; damaged pack(s): " + String.join(", ", res.damagedPacks().stream().map(CheckResult.DamagedPack::pack).toList())));
+                    : "; damaged pack(s): " + String.join(", ", res.damagedPacks().stream().map(CheckResult.DamagedPack::pack).toList()))
+                    + (res.errors().stream().allMatch(e -> e.endsWith("missing from the index"))
+                    ? "; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)"
+                    : "; `vault repair --read-data` repairs the index and takes damaged packs out of use"));
         }
         return 0;
     }

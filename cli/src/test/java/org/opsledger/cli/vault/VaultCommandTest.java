@@ -228,6 +228,53 @@ class VaultCommandTest {
     }
 
     @Test
+    void aDamagedPackIsRepairedAndTheNextBackupHealsTheSnapshot() throws Exception {
+        byte[] random = new byte[2_000_000];
+        new java.util.Random(4).nextBytes(random);
+        Files.write(data.resolve("big.bin"), random);
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path pack;
+        try (var packs = Files.walk(repo.resolve("data"))) {
+            pack = packs.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+        try (var f = new java.io.RandomAccessFile(pack.toFile(), "rw")) { // the middle of the data pack: inside big.bin's blobs
+            f.seek(f.length() / 2);
+            int b = f.read();
+            f.seek(f.length() / 2);
+            f.write(b ^ 1);
+        }
+        Run check = vault("check", "--read-data");
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.err()).endsWith("; `vault repair --read-data` repairs the index and takes damaged packs out of use\n");
+
+        assertThat(vault("repair", "--read-data", "--read-data-subset", "5%").exit()).isEqualTo(2);
+        Run dry = vault("repair", "--read-data", "--dry-run");
+        assertThat(dry.exit()).as(dry.err()).isEqualTo(3);
+        assertThat(dry.out()).contains("pack " + pack.getFileName() + " content does not match its SHA-256 name: ", "would be salvaged",
+                "lost: needed by snapshot(s) ", "file(s) /data/big.bin");
+        assertThat(pack).exists();
+        Run repair = vault("repair", "--read-data", "--json");
+        assertThat(repair.exit()).as(repair.err()).isEqualTo(3);
+        assertThat(repair.json().get("blobsLost").asInt()).isEqualTo(1);
+        assertThat(repair.json().get("result").get("packs").get(0).get("keptAs").asString()).isEqualTo("damaged/" + pack.getFileName());
+        assertThat(pack).doesNotExist();
+
+        Run after = vault("check", "--read-data");
+        assertThat(after.exit()).isEqualTo(1);
+        assertThat(after.out()).contains("/data/big.bin: blob ", "warning: 1 damaged pack(s) kept under damaged/");
+        assertThat(after.err()).endsWith("; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)\n");
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("check", "--read-data").exit()).isZero();
+        Run nothing = vault("repair");
+        assertThat(nothing.exit()).isZero();
+        assertThat(nothing.out()).isEqualTo("repair: read 0 pack(s), 0 B; nothing to repair\n");
+        String first = vault("snapshots", "--json").json().get(0).get("id").asString();
+        Run restored = vault("restore", first, "--target", tmp.resolve("out").toString(), "--verify");
+        assertThat(restored.exit()).as(restored.err()).isZero();
+        assertThat(Files.readAllBytes(tmp.resolve("out/data/big.bin"))).isEqualTo(random);
+    }
+
+    @Test
     void aHeldSnapshotSurvivesForgetKeepWithinZeroPrune() {
         vault("backup", data.toString(), "--allow-same-device");
         String held = vault("snapshots", "--json").json().get(0).get("id").asString();

@@ -101,7 +101,9 @@ public final class Archiver {
                 .filter(s -> host.equals(s.snapshot().hostname()) && pathStrings.equals(s.snapshot().paths())
                         && s.snapshot().kind() != Snapshot.Kind.STDIN)
                 .reduce((a, b) -> b).orElse(null);
-        Map<String, Node> parentRoot = parent == null ? Map.of() : byName(repo.loadTree(parent.snapshot().tree()));
+        // a parent whose root tree no pack holds (lost: `vault repair`) gives nothing to compare with: every file is read
+        Map<String, Node> parentRoot = parent == null || !repo.index().contains(parent.snapshot().tree()) ? Map.of()
+                : byName(repo.loadTree(parent.snapshot().tree()));
         long bytesBefore = repo.bytesAdded();
         long blobsBefore = repo.blobsAdded();
         try (SharedLock lock = repo.lock("backup");

@@ -62,17 +62,7 @@ public final class Checker {
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
         List<String> warnings = new ArrayList<>();
         Index index = new Index(true);
-        for (String name : repo.backend().list("index")) {
-            byte[] sealed = repo.backend().read(name); // read once: its name checked, then opened
-            if (!authenticName(name, sealed, errors)) {
-                continue;
-            }
-            try {
-                repo.readIndexFile(name, sealed, index);
-            } catch (VaultException e) {
-                errors.add(e.getMessage());
-            }
-        }
+        readIndex(index, errors);
         List<SnapshotRef> snapshots = new ArrayList<>();
         for (String name : repo.backend().list("snapshots")) {
             byte[] sealed = repo.backend().read(name);
@@ -126,6 +116,11 @@ public final class Checker {
         if (!condemned.isEmpty()) {
             warnings.add(condemned.size() + " pack(s) condemned by prune, awaiting deletion");
         }
+        List<String> keptDamaged = repo.backend().list(Repairer.DAMAGED);
+        if (!keptDamaged.isEmpty()) {
+            warnings.add(keptDamaged.size() + " damaged pack(s) kept under " + Repairer.DAMAGED + "/ by `vault repair`, never read:"
+                    + " delete them when they are no longer needed as evidence");
+        }
         for (Repository.KeySlotInfo slot : repo.keySlots()) {
             if (slot.problem() != null) {
                 warnings.add("key slot keys/" + slot.id() + " is never tried: " + slot.problem() + " (`vault key remove " + slot.id() + "` removes it)");
@@ -168,14 +163,47 @@ public final class Checker {
             readPacks(toRead, byPack, damagedBlobs, damagedPackProblems, bytesRead);
         }
 
-        // walk every snapshot: every blob indexed, and which files need damaged blobs
+        List<CheckResult.DamagedPack> damaged = damageOf(index, snapshots, damagedBlobs, damagedPackProblems, errors);
+        for (CheckResult.DamagedPack d : damaged) {
+            errors.add("pack " + d.pack() + " is damaged (" + d.problem() + "): " + d.blobs().size()
+                    + " blob(s); needed by snapshot(s) " + String.join(", ", d.snapshots()) + "; file(s) " + String.join(", ", d.files()));
+        }
+        return new CheckResult(snapshots.size(), index.packs().size(), toRead.size(), bytesRead.get(), List.copyOf(errors),
+                warnings, damaged);
+    }
+
+    /**
+     * Reads every index file whose bytes match its name into {@code index}; what is wrong with each of the
+     * others is added to {@code problems}. Returns the name of every index file listed, read or not.
+     */
+    List<String> readIndex(Index index, List<String> problems) {
+        List<String> names = repo.backend().list("index");
+        for (String name : names) {
+            byte[] sealed = repo.backend().read(name); // read once: its name checked, then opened
+            if (!authenticName(name, sealed, problems)) {
+                continue;
+            }
+            try {
+                repo.readIndexFile(name, sealed, index);
+            } catch (VaultException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Walks every snapshot (every tree and blob must be indexed: what is not is added to {@code errors})
+     * and groups the damaged blobs by pack, each with the snapshots and files that need them.
+     */
+    List<CheckResult.DamagedPack> damageOf(Index index, List<SnapshotRef> snapshots, Map<ObjectId, String> damagedBlobs,
+                                           Map<ObjectId, String> packProblems, List<String> errors) {
         Map<ObjectId, Set<String>> damageUsers = new HashMap<>();
         Map<ObjectId, Set<String>> damageSnapshots = new HashMap<>();
         SnapshotWalk sw = new SnapshotWalk(index, damagedBlobs, errors, damageUsers, damageSnapshots, new HashSet<>());
         for (SnapshotRef s : snapshots) {
             walk(s, s.snapshot().tree(), "", sw);
         }
-        List<CheckResult.DamagedPack> damaged = new ArrayList<>();
         Map<ObjectId, List<ObjectId>> blobsOfPack = new LinkedHashMap<>();
         for (ObjectId blob : new TreeSet<>(damagedBlobs.keySet())) {
             IndexEntry e = index.get(blob);
@@ -183,6 +211,7 @@ public final class Checker {
                 blobsOfPack.computeIfAbsent(e.pack(), k -> new ArrayList<>()).add(blob);
             }
         }
+        List<CheckResult.DamagedPack> damaged = new ArrayList<>();
         for (var entry : blobsOfPack.entrySet()) {
             Set<String> snaps = new LinkedHashSet<>();
             Set<String> files = new TreeSet<>();
@@ -190,14 +219,10 @@ public final class Checker {
                 snaps.addAll(damageSnapshots.getOrDefault(b, Set.of()));
                 files.addAll(damageUsers.getOrDefault(b, Set.of()));
             }
-            String problem = damagedPackProblems.getOrDefault(entry.getKey(), "damaged blobs");
-            damaged.add(new CheckResult.DamagedPack(entry.getKey().hex(), problem,
+            damaged.add(new CheckResult.DamagedPack(entry.getKey().hex(), packProblems.getOrDefault(entry.getKey(), "damaged blobs"),
                     entry.getValue().stream().map(ObjectId::hex).toList(), List.copyOf(snaps), List.copyOf(files)));
-            errors.add("pack " + entry.getKey().hex() + " is damaged (" + problem + "): " + entry.getValue().size()
-                    + " blob(s); needed by snapshot(s) " + String.join(", ", snaps) + "; file(s) " + String.join(", ", files));
         }
-        return new CheckResult(snapshots.size(), index.packs().size(), toRead.size(), bytesRead.get(), List.copyOf(errors),
-                warnings, damaged);
+        return damaged;
     }
 
     /** Deterministic choice of a read-data subset: the same packs for the same percentage. */
@@ -239,7 +264,7 @@ public final class Checker {
      * verified are bounded by {@link #budgetBytes}: no pack is held whole, whatever {@code --threads}.
      * The header (at the pack's end) is compared with the index once the pack is read.
      */
-    private void readPacks(List<ObjectId> packs, Map<ObjectId, List<PackedBlob>> byPack, Map<ObjectId, String> damagedBlobs,
+    void readPacks(List<ObjectId> packs, Map<ObjectId, List<PackedBlob>> byPack, Map<ObjectId, String> damagedBlobs,
                            Map<ObjectId, String> problems, AtomicLong bytesRead) {
         ExecutorService workers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "vault-check");

@@ -104,14 +104,7 @@ public final class Pruner {
                 condemnedNow.add(pack);
             }
             if (!condemnedNow.isEmpty()) {
-                List<IndexFile.Pack> kept = new ArrayList<>();
-                for (var e : byPack.entrySet()) {
-                    if (!condemnedNow.contains(e.getKey())) {
-                        kept.add(Index.toFile(e.getKey(), index.epochOf(e.getKey()), e.getValue()));
-                    }
-                }
-                repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(kept));
-                oldIndexFiles.forEach(repo.backend()::delete);
+                repo.replaceIndex(index, condemnedNow, oldIndexFiles);
             }
             // ---- phase 2: delete what no running backup can still need
             PruneResult r = deleteCondemned(lock, snapshots, referenced, toCondemn.size() + toRepack.size(), toRepack.size());

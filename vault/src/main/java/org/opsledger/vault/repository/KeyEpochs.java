@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.Keyring;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
-import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.snapshot.LegalHold;
@@ -65,15 +65,7 @@ public final class KeyEpochs {
             repo.flush();
             // 2. one new index without the old packs, then the old index files go
             List<String> oldIndexFiles = repo.backend().list("index");
-            Index all = repo.freshIndex();
-            List<IndexFile.Pack> kept = new ArrayList<>();
-            all.byPack().forEach((p, blobs) -> {
-                if (!oldPacks.contains(p)) {
-                    kept.add(Index.toFile(p, all.epochOf(p), blobs));
-                }
-            });
-            repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(kept));
-            oldIndexFiles.forEach(repo.backend()::delete);
+            repo.replaceIndex(repo.freshIndex(), Set.copyOf(oldPacks), oldIndexFiles);
             // 3. snapshots sealed under the old epoch are written anew; a snapshot's ID is its file's hash, so it
             //    changes, and every snapshot whose parent changed ID is rewritten too (oldest first, so a chain follows)
             int snapshots = 0;
@@ -110,18 +102,7 @@ public final class KeyEpochs {
             }
             // 3b. S3 Object Lock: the store's legal holds follow the held data to its new objects before the old go
             repo.reloadIndex();
-            List<LegalHold.StoreHold> superseded = new ArrayList<>();
-            Map<ObjectId, LegalHold> holds = repo.holds();
-            for (LegalHold h : holds.values()) {
-                if (h.storeHoldsOrEmpty().isEmpty()) {
-                    continue;
-                }
-                SnapshotRef held = repo.findSnapshot(h.snapshot().hex());
-                List<LegalHold.StoreHold> renewed = repo.placeStoreHolds(held);
-                repo.writeSealedAs("holds/" + h.snapshot().hex(), Sealing.Kind.HOLD, h.withStoreHolds(renewed));
-                h.storeHoldsOrEmpty().stream().filter(x -> !renewed.contains(x)).forEach(superseded::add);
-            }
-            repo.liftStoreHolds(superseded, null);
+            repo.renewStoreHolds();
             // 4. delete the old packs and any unindexed pack of that epoch
             for (ObjectId p : oldPacks) {
                 repo.backend().delete(Repository.packName(p));

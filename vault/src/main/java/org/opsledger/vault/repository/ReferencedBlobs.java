@@ -3,6 +3,7 @@ package org.opsledger.vault.repository;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
+import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
@@ -15,22 +16,42 @@ public final class ReferencedBlobs {
     private ReferencedBlobs() {
     }
 
+    /**
+     * Every tree and data blob the snapshots need. A tree no pack holds (lost to damage: `vault repair`)
+     * stops it with an error naming the snapshot: what that tree references cannot be known.
+     */
     public static Set<ObjectId> of(Repository repo, Collection<SnapshotRef> snapshots) {
+        return collect(repo, snapshots, true);
+    }
+
+    /** The same, passing over a tree no pack holds: what of the snapshots is stored (for the store's legal holds). */
+    public static Set<ObjectId> stored(Repository repo, Collection<SnapshotRef> snapshots) {
+        return collect(repo, snapshots, false);
+    }
+
+    private static Set<ObjectId> collect(Repository repo, Collection<SnapshotRef> snapshots, boolean strict) {
         Set<ObjectId> out = new HashSet<>();
         for (SnapshotRef s : snapshots) {
-            add(repo, s.snapshot().tree(), out);
+            add(repo, s, s.snapshot().tree(), out, strict);
         }
         return out;
     }
 
-    private static void add(Repository repo, ObjectId treeId, Set<ObjectId> out) {
+    private static void add(Repository repo, SnapshotRef s, ObjectId treeId, Set<ObjectId> out, boolean strict) {
         if (!out.add(treeId)) {
             return; // an identical subtree was already walked
+        }
+        if (!repo.index().contains(treeId)) {
+            if (strict) {
+                throw new VaultException("snapshot " + s.shortId() + " needs tree " + treeId.shortHex() + ", which no pack holds"
+                        + " (`vault check` names its files): back up its sources again, which stores it anew, or forget the snapshot");
+            }
+            return;
         }
         Tree tree = repo.loadTree(treeId);
         for (Node n : tree.nodes()) {
             if (n.type() == NodeType.DIR && n.subtree() != null) {
-                add(repo, n.subtree(), out);
+                add(repo, s, n.subtree(), out, strict);
             } else if (n.content() != null) {
                 out.addAll(n.content());
             }

@@ -312,6 +312,22 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes one index file naming every pack of {@code index} but those {@code without}, then deletes
+     * {@code oldFiles}: the index files listed before {@code index} was read (prune, key retirement, repair).
+     * An index file a backup writes meanwhile is not among them and stays.
+     */
+    public void replaceIndex(Index index, Set<ObjectId> without, List<String> oldFiles) {
+        List<IndexFile.Pack> kept = new ArrayList<>();
+        index.byPack().forEach((p, blobs) -> {
+            if (!without.contains(p)) {
+                kept.add(Index.toFile(p, index.epochOf(p), blobs));
+            }
+        });
+        writeSealed("index", Sealing.Kind.INDEX, new IndexFile(kept));
+        oldFiles.forEach(backend::delete);
+    }
+
     /** Forgets the in-memory index and reads the index files again (after prune or retire rewrote them). */
     public void reloadIndex() {
         synchronized (indexLock) {
@@ -742,13 +758,30 @@ public final class Repository implements AutoCloseable {
     public List<String> objectsOf(SnapshotRef snapshot) {
         java.util.TreeSet<String> names = new java.util.TreeSet<>();
         names.add("snapshots/" + snapshot.id().hex());
-        for (ObjectId blob : ReferencedBlobs.of(this, List.of(snapshot))) {
+        for (ObjectId blob : ReferencedBlobs.stored(this, List.of(snapshot))) {
             IndexEntry e = index().get(blob);
             if (e != null) {
                 names.add(packName(e.pack()));
             }
         }
         return List.copyOf(names);
+    }
+
+    /**
+     * After packs were rewritten (key retirement, repair): the store's legal holds of every held snapshot
+     * are placed on the objects that now hold its data, then lifted from the versions no hold needs.
+     */
+    public void renewStoreHolds() {
+        List<LegalHold.StoreHold> superseded = new ArrayList<>();
+        for (LegalHold h : holds().values()) {
+            if (h.storeHoldsOrEmpty().isEmpty()) {
+                continue;
+            }
+            List<LegalHold.StoreHold> renewed = placeStoreHolds(findSnapshot(h.snapshot().hex()));
+            writeSealedAs("holds/" + h.snapshot().hex(), Sealing.Kind.HOLD, h.withStoreHolds(renewed));
+            h.storeHoldsOrEmpty().stream().filter(x -> !renewed.contains(x)).forEach(superseded::add);
+        }
+        liftStoreHolds(superseded, null);
     }
 
     public void release(SnapshotRef snapshot) {

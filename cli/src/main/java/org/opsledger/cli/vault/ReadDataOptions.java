@@ -1,0 +1,42 @@
+package org.opsledger.cli.vault;
+
+import org.opsledger.cli.CliException;
+import picocli.CommandLine.Option;
+
+/** How much pack data {@code check} and {@code repair} read: none, all of it, or a deterministic share. */
+final class ReadDataOptions {
+
+    @Option(names = "--read-data", description = "Read every pack.")
+    boolean readData;
+
+    @Option(names = "--read-data-subset", paramLabel = "N%", description = "Read a deterministic N%% of the packs.")
+    String subset;
+
+    @Option(names = "--threads", description = "Parallel pack readers (default ${DEFAULT-VALUE}).", defaultValue = "2")
+    int threads;
+
+    /** The share of packs to read, 0 to 100; exit 2 for options that contradict or do not parse. */
+    double percent() {
+        RepoOptions.checkThreads(threads);
+        if (readData && subset != null) {
+            throw new CliException("use either --read-data or --read-data-subset", 2);
+        }
+        if (readData) {
+            return 100;
+        }
+        if (subset == null) {
+            return 0;
+        }
+        String s = subset.endsWith("%") ? subset.substring(0, subset.length() - 1) : subset;
+        double percent;
+        try {
+            percent = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new CliException("--read-data-subset must be a percentage like 10%, got: " + subset, 2);
+        }
+        if (!(percent > 0 && percent <= 100)) {
+            throw new CliException("--read-data-subset must be more than 0% and at most 100%, got: " + subset, 2);
+        }
+        return percent;
+    }
+}

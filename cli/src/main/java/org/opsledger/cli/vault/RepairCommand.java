@@ -1,0 +1,68 @@
+package org.opsledger.cli.vault;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.checker.RepairResult;
+import org.opsledger.vault.checker.Repairer;
+import org.opsledger.vault.repository.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "repair", mixinStandardHelpOptions = true,
+        description = {"After `check` found damage: rebuild the index from the packs' headers and, with --read-data, take damaged"
+                + " packs out of use, keeping every blob that still reads.",
+                "A lost blob is stored again by the next backup of the same sources, and every snapshot needing it is whole again."
+                        + " Runs alone: refused while a backup, prune or copy holds a lock."})
+final class RepairCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Mixin
+    ReadDataOptions read;
+
+    @Option(names = {"-n", "--dry-run"}, description = "Report what is wrong and what would be saved; write nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        double percent = read.percent();
+        RepairResult res;
+        try (Repository r = repo.open()) {
+            Repairer repairer = new Repairer(r, read.threads);
+            try (AutoCloseable bar = Output.progress(repo.json, () -> repairer.packsDone().get() + " packs read")) {
+                res = repairer.repair(percent, dryRun);
+            }
+        }
+        if (repo.json) {
+            Output.json(Map.of("result", res, "blobsLost", res.blobsLost()));
+        } else {
+            print(res);
+        }
+        return res.blobsLost() > 0 ? BackupCommand.INCOMPLETE : 0;
+    }
+
+    private static void print(RepairResult r) {
+        String would = r.dryRun() ? "would be " : "";
+        r.indexProblems().forEach(p -> Output.out().println("index: " + TerminalText.escape(p) + ": " + would + "replaced"));
+        if (r.packsIndexedAgain() > 0) {
+            Output.out().printf("index: %d pack(s) %sindexed again from their own headers%n", r.packsIndexedAgain(), would);
+        }
+        r.packsUnreadable().forEach(p -> Output.out().println("warning: " + TerminalText.escape(p) + " (in no index; prune removes it)"));
+        for (RepairResult.RepairedPack p : r.packs()) {
+            Output.out().printf("pack %s %s: %d blob(s) %ssalvaged into new packs, %d lost%s%n", p.pack(), TerminalText.escape(p.problem()),
+                    p.blobsSalvaged(), would, p.lostBlobs().size(), p.keptAs() == null ? "" : "; " + would + "kept as " + p.keptAs());
+            if (!p.lostBlobs().isEmpty()) {
+                Output.out().println("  lost: needed by snapshot(s) " + String.join(", ", p.snapshots()) + "; file(s) "
+                        + TerminalText.escape(String.join(", ", p.files())));
+            }
+        }
+        Output.out().printf("repair: read %d pack(s), %s; %s%n", r.packsRead(), Output.bytes(r.bytesRead()),
+                !r.changed() ? "nothing to repair" : r.blobsLost() == 0 ? (r.dryRun() ? "nothing would be lost" : "nothing was lost")
+                        : r.blobsLost() + " blob(s) " + (r.dryRun() ? "would be " : "") + "lost: back up the sources of the snapshots named"
+                        + " again (a backup stores each lost blob it finds again, and every snapshot needing it is whole again),"
+                        + " then `vault check --read-data`; forget the snapshots whose sources are gone");
+    }
+}

@@ -1,0 +1,36 @@
+package org.opsledger.vault.checker;
+
+import java.util.List;
+
+/**
+ * What {@code vault repair} did (or, with {@code dryRun}, would do).
+ *
+ * @param indexProblems     why index files could not be read (each replaced by what the packs' headers say)
+ * @param packsIndexedAgain packs no readable index named, indexed again from their own headers
+ * @param packsUnreadable   packs no index names whose header cannot be read either, each as "name: why" (left for prune)
+ * @param packs             damaged or missing packs, each with what was salvaged from it and what is lost
+ * @param bytesRead         pack bytes read to find damage
+ */
+public record RepairResult(boolean dryRun, List<String> indexProblems, int packsIndexedAgain, List<String> packsUnreadable,
+                           List<RepairedPack> packs, int packsRead, long bytesRead) {
+
+    /**
+     * One damaged or missing pack.
+     *
+     * @param blobsSalvaged blobs that still authenticate, stored again in new packs
+     * @param lostBlobs     blobs no pack holds whole any more: the snapshots and files below need them
+     * @param keptAs        where the damaged pack's bytes were kept ("damaged/…"), null when it was missing or unreadable
+     */
+    public record RepairedPack(String pack, String problem, int blobsSalvaged, List<String> lostBlobs, List<String> snapshots,
+                               List<String> files, String keptAs) {
+    }
+
+    public int blobsLost() {
+        return packs.stream().mapToInt(p -> p.lostBlobs().size()).sum();
+    }
+
+    /** Whether the repository needed anything done. */
+    public boolean changed() {
+        return !indexProblems.isEmpty() || packsIndexedAgain > 0 || !packs.isEmpty();
+    }
+}

@@ -1,0 +1,273 @@
+package org.opsledger.vault.checker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.backend.Backend;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.index.Index;
+import org.opsledger.vault.pack.PackReader;
+import org.opsledger.vault.pack.PackWriter;
+import org.opsledger.vault.pack.PackedBlob;
+import org.opsledger.vault.repository.LockRecord;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
+
+/**
+ * {@code vault repair} (docs/vault-format.md §12): after {@code check} has found damage, makes the
+ * repository consistent again and keeps every blob that can still be read.
+ * <ol>
+ * <li>The index: an index file that is not authentic is replaced by what the packs' own headers say;
+ * a pack no index names (and prune has not condemned) is indexed from its header; an indexed pack
+ * that is missing leaves the index.</li>
+ * <li>With read-data, every pack is read as {@code check --read-data} reads it. Each blob of a damaged
+ * pack that still authenticates is stored again in a new pack; then the damaged pack leaves the
+ * index, and its bytes move from {@code data/} to {@code damaged/}: kept (evidence, or for a
+ * specialist), never read by the vault again.</li>
+ * </ol>
+ * A blob lost so is in no index afterwards: the next backup of the same sources stores it again (the
+ * archiver re-reads a file, and writes a directory's tree anew, when the parent snapshot's blobs are
+ * not indexed), and every snapshot that needs it is whole again, as content IDs are the same. Each
+ * step leaves a consistent repository if the process dies after it, and running repair again goes on.
+ */
+public final class Repairer {
+
+    /** Where a damaged pack's bytes are kept once it has left the index. */
+    public static final String DAMAGED = "damaged";
+
+    private final Repository repo;
+    private final Checker checker;
+
+    public Repairer(Repository repo, int threads) {
+        this.repo = repo;
+        this.checker = new Checker(repo, threads);
+    }
+
+    /** Packs read so far, for a progress bar. */
+    public AtomicInteger packsDone() {
+        return checker.packsDone;
+    }
+
+    /**
+     * @param readDataPercent 0 repairs the index alone; 100 reads every pack (a subset in between, as check chooses it)
+     * @param dryRun          finds and reports, writes nothing (not even a lock)
+     */
+    public RepairResult repair(double readDataPercent, boolean dryRun) {
+        if (dryRun) {
+            return plan(readDataPercent).result(true);
+        }
+        try (SharedLock lock = repo.lock("repair")) {
+            // it rewrites the index and moves packs: a backup holding the old index could reference a blob it drops
+            List<LockRecord> others = repo.locks().liveOtherThan(lock);
+            if (!others.isEmpty()) {
+                LockRecord l = others.getFirst();
+                throw new VaultException("a " + l.kind() + " on " + l.host() + " (pid " + l.pid()
+                        + ") is writing to the repository: repair when nothing else runs");
+            }
+            Plan plan = plan(readDataPercent);
+            apply(plan);
+            return plan.result(false);
+        }
+    }
+
+    /** What is wrong, and what can be saved: found by reading, nothing written. */
+    private Plan plan(double readDataPercent) {
+        Index index = new Index(true);
+        List<String> indexProblems = new ArrayList<>();
+        List<String> indexFiles = checker.readIndex(index, indexProblems);
+        Set<ObjectId> stored = new HashSet<>();
+        for (String name : repo.backend().list("data")) {
+            ObjectId p = Repository.idOfName(name); // null: not the vault's, left alone
+            if (p != null) {
+                stored.add(p);
+            }
+        }
+        Set<String> condemned = new HashSet<>();
+        repo.backend().list("condemned").forEach(n -> condemned.add(n.substring(n.lastIndexOf('/') + 1)));
+        Map<ObjectId, String> problems = new LinkedHashMap<>();
+        for (ObjectId p : index.packs()) {
+            if (!stored.contains(p)) {
+                problems.put(p, "missing from the repository");
+            }
+        }
+        int indexedAgain = 0;
+        List<String> unreadable = new ArrayList<>();
+        for (ObjectId p : stored) {
+            if (!index.packs().contains(p) && !condemned.contains(p.hex())) {
+                try {
+                    Header h = header(p);
+                    index.add(p, h.epoch(), h.blobs());
+                    indexedAgain++;
+                } catch (PackReader.CorruptPackException | VaultException e) {
+                    unreadable.add(Repository.packName(p) + ": " + e.getMessage());
+                }
+            }
+        }
+        Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
+        Map<ObjectId, String> damagedBlobs = new ConcurrentHashMap<>();
+        Map<ObjectId, String> packProblems = new ConcurrentHashMap<>();
+        List<ObjectId> toRead = index.packs().stream().filter(p -> stored.contains(p) && Checker.selected(p, readDataPercent)).toList();
+        AtomicLong bytesRead = new AtomicLong();
+        if (!toRead.isEmpty()) {
+            Sealing.warmUp(false);
+            checker.readPacks(toRead, byPack, damagedBlobs, packProblems, bytesRead);
+        }
+        // a blob read as damaged is named by ID alone: every pack that holds it is looked at blob by blob
+        byPack.forEach((p, blobs) -> {
+            if (!problems.containsKey(p) && (packProblems.containsKey(p) || blobs.stream().anyMatch(b -> damagedBlobs.containsKey(b.id())))) {
+                problems.put(p, packProblems.getOrDefault(p, "damaged blobs"));
+            }
+        });
+        Set<ObjectId> elsewhere = new HashSet<>(); // whole in a pack with no problem
+        byPack.forEach((p, blobs) -> {
+            if (!problems.containsKey(p)) {
+                blobs.forEach(b -> elsewhere.add(b.id()));
+            }
+        });
+        Map<ObjectId, String> lost = new HashMap<>();
+        Map<ObjectId, List<PackedBlob>> salvage = new LinkedHashMap<>();
+        for (var e : problems.entrySet()) {
+            List<PackedBlob> saved = new ArrayList<>();
+            for (PackedBlob b : byPack.getOrDefault(e.getKey(), List.of())) {
+                if (elsewhere.contains(b.id())) {
+                    continue;
+                }
+                String why = stored.contains(e.getKey()) ? whyUnreadable(e.getKey(), b) : e.getValue();
+                if (why == null) {
+                    saved.add(b);
+                } else {
+                    lost.putIfAbsent(b.id(), why);
+                }
+            }
+            salvage.put(e.getKey(), saved);
+        }
+        salvage.values().forEach(saved -> saved.forEach(b -> lost.remove(b.id()))); // whole in another damaged pack
+        // which snapshots and files need what is lost, walked with the index as it is (the damaged packs still in it)
+        Map<String, CheckResult.DamagedPack> hurt = new HashMap<>();
+        for (CheckResult.DamagedPack d : checker.damageOf(index, repo.listSnapshots().readable(), lost, problems, new ArrayList<>())) {
+            hurt.put(d.pack(), d);
+        }
+        return new Plan(index, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
+                toRead.size(), bytesRead.get());
+    }
+
+    private record Plan(Index index, List<String> indexFiles, List<String> indexProblems, int indexedAgain, List<String> unreadable,
+                        Map<ObjectId, String> problems, Set<ObjectId> stored, Map<ObjectId, List<PackedBlob>> salvage,
+                        Map<ObjectId, String> lost, Map<String, CheckResult.DamagedPack> hurt, int packsRead, long bytesRead) {
+
+        boolean indexNeedsRewrite() {
+            return !indexProblems.isEmpty() || indexedAgain > 0 || problems.keySet().stream().anyMatch(p -> !stored.contains(p));
+        }
+
+        RepairResult result(boolean dryRun) {
+            List<RepairResult.RepairedPack> packs = new ArrayList<>();
+            problems.forEach((p, problem) -> {
+                CheckResult.DamagedPack d = hurt.get(p.hex());
+                List<String> lostHere = new ArrayList<>();
+                index.byPack().getOrDefault(p, List.of()).forEach(b -> {
+                    if (lost.containsKey(b.id())) {
+                        lostHere.add(b.id().hex());
+                    }
+                });
+                packs.add(new RepairResult.RepairedPack(p.hex(), problem, salvage.get(p).size(), lostHere,
+                        d == null ? List.of() : d.snapshots(), d == null ? List.of() : d.files(),
+                        stored.contains(p) ? DAMAGED + "/" + p.hex() : null));
+            });
+            return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, packsRead, bytesRead);
+        }
+    }
+
+    private void apply(Plan plan) {
+        Backend backend = repo.backend();
+        // 1. one index: every index file's readable part and the packs indexed again, without the missing packs
+        //    (the damaged packs stay in it until what can be saved from them is stored)
+        if (plan.indexNeedsRewrite()) {
+            Set<ObjectId> missing = new HashSet<>(plan.problems().keySet());
+            missing.removeAll(plan.stored());
+            repo.replaceIndex(plan.index(), missing, plan.indexFiles());
+        }
+        repo.reloadIndex();
+        Set<ObjectId> damaged = new HashSet<>(plan.problems().keySet());
+        damaged.retainAll(plan.stored());
+        if (damaged.isEmpty()) {
+            return;
+        }
+        // 2. what still authenticates goes to new packs, under the current key epoch
+        Set<ObjectId> salvaged = new HashSet<>();
+        for (ObjectId p : damaged) {
+            for (PackedBlob b : plan.salvage().get(p)) {
+                if (!salvaged.add(b.id())) {
+                    continue; // whole in two damaged packs: stored once
+                }
+                byte[] sealed = backend.readRange(Repository.packName(p), b.offset(), b.length());
+                byte[] plain = repo.openBlob(b.id(), b.compressed(), b.rawLength(), sealed, 0, sealed.length);
+                repo.storeBlob(b.type(), b.id(), plain, 0, plain.length);
+            }
+        }
+        repo.flush();
+        // 3. the damaged packs leave the index, then data/: their bytes are kept under damaged/
+        List<String> indexFiles = backend.list("index");
+        repo.replaceIndex(repo.freshIndex(), damaged, indexFiles);
+        for (ObjectId p : damaged) {
+            String name = Repository.packName(p);
+            try (InputStream in = backend.stream(name); Backend.Upload out = backend.upload()) {
+                byte[] piece = new byte[1 << 20];
+                for (int n; (n = in.read(piece)) > 0; ) {
+                    out.write(piece, 0, n);
+                }
+                out.commit(DAMAGED + "/" + p.hex());
+            } catch (IOException | VaultException e) {
+                // unreadable as a whole: nothing to keep
+            }
+            backend.delete(name);
+        }
+        repo.reloadIndex();
+        // 4. on a store with Object Lock, held snapshots' holds follow their salvaged blobs to the new packs
+        repo.renewStoreHolds();
+    }
+
+    /** Null when the blob opens and matches its ID where the index says it lies, else why not. */
+    private String whyUnreadable(ObjectId pack, PackedBlob b) {
+        try {
+            byte[] sealed = repo.backend().readRange(Repository.packName(pack), b.offset(), b.length());
+            repo.openBlob(b.id(), b.compressed(), b.rawLength(), sealed, 0, sealed.length);
+            return null;
+        } catch (VaultException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            return e.getMessage();
+        }
+    }
+
+    private record Header(int epoch, List<PackedBlob> blobs) {
+    }
+
+    /** A pack's own list of its blobs, from its last bytes. */
+    private Header header(ObjectId pack) {
+        String name = Repository.packName(pack);
+        long size = repo.backend().size(name);
+        if (size < PackWriter.TRAILER) {
+            throw new PackReader.CorruptPackException("pack shorter than its trailer");
+        }
+        byte[] trailer = repo.backend().readRange(name, size - PackWriter.TRAILER, PackWriter.TRAILER);
+        long headerLength = Integer.toUnsignedLong(ByteBuffer.wrap(trailer).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        if (headerLength < Sealing.OVERHEAD || headerLength > Math.min(size - PackWriter.TRAILER, PackWriter.TARGET_SIZE)) {
+            throw new PackReader.CorruptPackException("pack header length " + headerLength + " out of range");
+        }
+        int tailLength = (int) (headerLength + PackWriter.TRAILER);
+        byte[] tail = repo.backend().readRange(name, size - tailLength, tailLength);
+        List<PackedBlob> blobs = PackReader.header(tail, size - tailLength, repo.keys()::dataKey);
+        return new Header(Sealing.epochOf(tail, 0), blobs);
+    }
+}

@@ -1,0 +1,263 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.checker.CheckResult;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.checker.RepairResult;
+import org.opsledger.vault.checker.Repairer;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/** `vault repair`: what check found damaged or missing leaves the repository, what can be saved is, and a backup heals the rest. */
+class RepairTest {
+
+    @TempDir
+    Path tmp;
+
+    Path data;
+    Path repoDir;
+    SnapshotRef first;
+    IndexEntry victimBlob;
+    ObjectId victimId;
+
+    @BeforeEach
+    void oneBackup() throws IOException {
+        data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("victim.bin"), TestTrees.random(7, 300_000));
+        Files.write(data.resolve("bystander.txt"), TestTrees.text(8, 200_000));
+        Files.createDirectories(data.resolve("sub"));
+        Files.write(data.resolve("sub/other.txt"), TestTrees.text(9, 30_000));
+        repoDir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            first = TestTrees.backup(repo, data);
+            Node dir = repo.loadTree(first.snapshot().tree()).nodes().getFirst();
+            Node victim = repo.loadTree(dir.subtree()).nodes().stream().filter(n -> n.name().equals("victim.bin")).findFirst().orElseThrow();
+            victimId = victim.content().getFirst();
+            victimBlob = repo.index().get(victimId);
+        }
+    }
+
+    @Test
+    void aFlippedByteLosesOnlyItsBlobTheRestIsSalvagedAndTheNextBackupHealsTheOldSnapshot() throws Exception {
+        DamagedPackTest.flipOneByteOf(repoDir, victimBlob);
+        String packName = Repository.packName(victimBlob.pack());
+        try (Repository repo = TestTrees.open(repoDir)) {
+            RepairResult r = new Repairer(repo, 2).repair(100, false);
+            assertThat(r.packs()).hasSize(1);
+            RepairResult.RepairedPack p = r.packs().getFirst();
+            assertThat(p.pack()).isEqualTo(victimBlob.pack().hex());
+            assertThat(p.problem()).isEqualTo("content does not match its SHA-256 name");
+            assertThat(p.lostBlobs()).containsExactly(victimId.hex());
+            assertThat(p.blobsSalvaged()).isEqualTo(2); // bystander.txt and sub/other.txt shared the pack
+            assertThat(p.snapshots()).containsExactly(first.shortId());
+            assertThat(p.files()).containsExactly("/data/victim.bin");
+            assertThat(p.keptAs()).isEqualTo("damaged/" + victimBlob.pack().hex());
+        }
+        assertThat(repoDir.resolve(packName)).doesNotExist();
+        assertThat(repoDir.resolve("damaged/" + victimBlob.pack().hex())).exists();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            CheckResult c = new Checker(repo, 2).check(100);
+            assertThat(c.damagedPacks()).isEmpty();
+            assertThat(c.errors()).singleElement().asString().contains("/data/victim.bin").contains("missing from the index");
+            assertThat(c.warnings()).anyMatch(w -> w.startsWith("1 damaged pack(s) kept under damaged/"));
+            assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("some"), List.of("data/bystander.txt", "data/sub"), true).ok()).isTrue();
+
+            SnapshotRef second = TestTrees.backup(repo, data); // victim.bin's blob is not indexed: read and stored again
+            assertThat(second.snapshot().summary().filesUnchanged()).as("the other two files are not read again").isEqualTo(2);
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+        }
+    }
+
+    @Test
+    void anAlteredIndexFileIsReplacedByWhatThePacksHeadersSay() throws Exception {
+        String index = new LocalBackend(repoDir).list("index").getFirst();
+        DamagedPackTest.flipOneByte(repoDir.resolve(index), Files.size(repoDir.resolve(index)) / 2);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> TestTrees.backup(repo, data)).as("no backup reads a damaged index").isInstanceOf(VaultException.class);
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            RepairResult r = new Repairer(repo, 2).repair(0, false);
+            assertThat(r.indexProblems()).singleElement().asString().contains(index);
+            assertThat(r.packsIndexedAgain()).isEqualTo(2); // the data pack and the tree pack
+            assertThat(r.packs()).isEmpty();
+            assertThat(r.blobsLost()).isZero();
+        }
+        assertThat(repoDir.resolve(index)).doesNotExist();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(TestTrees.backup(repo, data).snapshot().summary().filesUnchanged()).isEqualTo(3);
+            assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+        }
+    }
+
+    @Test
+    void aMissingPackLeavesTheIndexAndTheNextBackupStoresItsBlobsAgain() throws Exception {
+        Files.delete(repoDir.resolve(Repository.packName(victimBlob.pack())));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            RepairResult r = new Repairer(repo, 2).repair(0, false);
+            assertThat(r.packs()).singleElement().satisfies(p -> {
+                assertThat(p.problem()).isEqualTo("missing from the repository");
+                assertThat(p.lostBlobs()).hasSize(3);
+                assertThat(p.blobsSalvaged()).isZero();
+                assertThat(p.files()).containsExactly("/data/bystander.txt", "/data/sub/other.txt", "/data/victim.bin");
+                assertThat(p.keptAs()).isNull();
+            });
+            assertThat(new Checker(repo, 2).check(0).errors()).hasSize(3).allMatch(e -> e.contains("missing from the index"));
+            TestTrees.backup(repo, data);
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+        }
+    }
+
+    @Test
+    void lostTreesStopPruneWithWhatToDoUntilABackupWritesThemAgain() throws Exception {
+        IndexEntry root;
+        try (Repository repo = TestTrees.open(repoDir)) {
+            root = repo.index().get(first.snapshot().tree());
+        }
+        DamagedPackTest.flipOneByteOf(repoDir, root);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            RepairResult r = new Repairer(repo, 2).repair(100, false);
+            assertThat(r.packs()).singleElement().satisfies(p -> {
+                assertThat(p.lostBlobs()).containsExactly(first.snapshot().tree().hex());
+                assertThat(p.files()).containsExactly("/");
+                assertThat(p.blobsSalvaged()).isEqualTo(2); // data/ and data/sub/
+            });
+            assertThatThrownBy(() -> new Pruner(repo).prune()).isInstanceOf(VaultException.class)
+                    .hasMessage("snapshot " + first.shortId() + " needs tree " + first.snapshot().tree().shortHex() + ", which no pack holds"
+                            + " (`vault check` names its files): back up its sources again, which stores it anew, or forget the snapshot");
+            TestTrees.backup(repo, data); // the parent's root is lost: every file compared with nothing, read again
+            new Pruner(repo).prune();
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+        }
+    }
+
+    @Test
+    void aDryRunReportsTheSameAndWritesNothing() throws Exception {
+        DamagedPackTest.flipOneByteOf(repoDir, victimBlob);
+        Map<String, Long> before = files(repoDir);
+        RepairResult dry;
+        try (Repository repo = TestTrees.open(repoDir)) {
+            dry = new Repairer(repo, 2).repair(100, true);
+        }
+        assertThat(files(repoDir)).isEqualTo(before);
+        assertThat(dry.dryRun()).isTrue();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            RepairResult done = new Repairer(repo, 2).repair(100, false);
+            assertThat(done.packs()).isEqualTo(dry.packs());
+            assertThat(new Repairer(repo, 2).repair(100, false).changed()).as("nothing left to repair").isFalse();
+        }
+    }
+
+    @Test
+    void refusedWhileAnotherProcessWrites() throws Exception {
+        try (Repository other = TestTrees.open(repoDir); SharedLock backup = other.lock("backup");
+             Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new Repairer(repo, 2).repair(0, false)).isInstanceOf(VaultException.class)
+                    .hasMessageContaining("a backup on ").hasMessageEndingWith("is writing to the repository: repair when nothing else runs");
+        }
+    }
+
+    /** A store that stops taking writes after a number of them, as a repair killed there leaves it. */
+    private static final class DyingBackend extends ForwardingBackend {
+        int writesLeft;
+
+        DyingBackend(Path dir, int writes) {
+            super(new LocalBackend(dir));
+            this.writesLeft = writes;
+        }
+
+        private void alive() {
+            if (writesLeft-- <= 0) {
+                throw new VaultException("killed");
+            }
+        }
+
+        @Override
+        public void write(String name, byte[] data, int off, int len) {
+            alive();
+            super.write(name, data, off, len);
+        }
+
+        @Override
+        public void delete(String name) {
+            alive();
+            super.delete(name);
+        }
+    }
+
+    @Test
+    void killedAfterAnyWriteARepairRunAgainFinishesIt() throws Exception {
+        DamagedPackTest.flipOneByteOf(repoDir, victimBlob);
+        Path pristine = tmp.resolve("pristine");
+        copy(repoDir, pristine);
+        boolean finished = false;
+        int writes = 0;
+        for (; !finished; writes++) {
+            assertThat(writes).as("a repair makes a handful of writes").isLessThan(40);
+            Path dir = tmp.resolve("killed-" + writes);
+            copy(pristine, dir);
+            try (Repository repo = Repository.open(new DyingBackend(dir, writes), TestTrees.PASSWORD)) {
+                new Repairer(repo, 2).repair(100, false);
+                finished = true;
+            } catch (VaultException killed) {
+                assertThat(killed.getMessage()).isEqualTo("killed");
+            }
+            try (Repository repo = TestTrees.open(dir)) {
+                repo.locks().unlock(true); // the killed repair's lock, as `vault unlock --remove-all` removes it
+                new Repairer(repo, 2).repair(100, false);
+                CheckResult c = new Checker(repo, 2).check(100);
+                assertThat(c.errors()).as("after %d writes", writes).singleElement().asString().contains("/data/victim.bin: blob");
+                assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out-" + writes), List.of("data/bystander.txt", "data/sub"), true).ok()).isTrue();
+            }
+        }
+        // killed after each of its writes (ten here): the lock, the salvaged blobs' pack and its index file, the index
+        // without the damaged pack and the old index files' deletion, the damaged pack's copy and deletion, the lock's release
+        assertThat(writes).isGreaterThan(8);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
+    }
+
+    private static Map<String, Long> files(Path root) throws IOException {
+        Map<String, Long> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                out.put(root.relativize(p).toString(), Files.getLastModifiedTime(p).toMillis() ^ Files.size(p));
+            }
+        }
+        return out;
+    }
+}
