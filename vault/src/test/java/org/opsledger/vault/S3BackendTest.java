@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.backend.S3Backend;
 import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.checker.RepairResult;
+import org.opsledger.vault.checker.Repairer;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -76,6 +78,42 @@ class S3BackendTest {
             TestTrees.assertSameTree(data, tmp.resolve("out/data"));
         }
         assertThat(Files.exists(tmp.resolve("out/data/big.bin"))).isTrue();
+    }
+
+    @Test
+    void repairOnS3RebuildsTheIndexAndKeepsTheDamagedPackUnderDamaged() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        SnapshotRef snap;
+        try (Repository repo = Repository.init(backend(endpoint, "team-r"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3")) {
+            snap = TestTrees.backup(repo, data);
+        }
+        S3Backend store = backend(endpoint, "team-r");
+        String largest = store.list("data").stream().max(java.util.Comparator.comparingLong(store::size)).orElseThrow();
+        byte[] pack = store.read(largest);
+        pack[pack.length / 2] ^= 1; // inside a blob: the pack's header is at its end
+        store.write(largest, pack);
+        store.list("index").forEach(store::delete);
+
+        try (Repository repo = Repository.open(backend(endpoint, "team-r"), TestTrees.PASSWORD)) {
+            RepairResult r = new Repairer(repo, 2).repair(100, false);
+            assertThat(r.packsIndexedAgain()).isEqualTo(store.list("data").size());
+            String hex = largest.substring(largest.lastIndexOf('/') + 1);
+            assertThat(r.packs()).singleElement().satisfies(p -> {
+                assertThat(p.pack()).isEqualTo(hex);
+                assertThat(p.lostBlobs()).hasSize(1);
+                assertThat(p.keptAs()).isEqualTo("damaged/" + hex);
+            });
+            assertThat(store.exists(largest)).isFalse();
+            assertThat(store.read("damaged/" + hex)).isEqualTo(pack);
+            assertThat(new Checker(repo, 2).check(100).damagedPacks()).isEmpty();
+            TestTrees.backup(repo, data); // stores the lost blob again
+        }
+        try (Repository repo = Repository.open(backend(endpoint, "team-r"), TestTrees.PASSWORD)) {
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            var r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+        }
     }
 
     @Test
