@@ -21,6 +21,7 @@ import org.opsledger.vault.checker.Repairer;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.restorer.Restorer;
@@ -177,11 +178,26 @@ class RepairTest {
     }
 
     @Test
-    void refusedWhileAnotherProcessWrites() throws Exception {
-        try (Repository other = TestTrees.open(repoDir); SharedLock backup = other.lock("backup");
-             Repository repo = TestTrees.open(repoDir)) {
-            assertThatThrownBy(() -> new Repairer(repo, 2).repair(0, false)).isInstanceOf(VaultException.class)
-                    .hasMessageContaining("a backup on ").hasMessageEndingWith("is writing to the repository: repair when nothing else runs");
+    void repairAndKeyRetirementRunAlonePruneWaitsForThem() throws Exception {
+        try (Repository repo = TestTrees.open(repoDir)) {
+            new KeyEpochs(repo).rotate();
+        }
+        try (Repository other = TestTrees.open(repoDir); Repository repo = TestTrees.open(repoDir)) {
+            try (SharedLock backup = other.lock("backup")) {
+                assertThatThrownBy(() -> new Repairer(repo, 2).repair(0, false)).isInstanceOf(VaultException.class)
+                        .hasMessageStartingWith("a backup on ")
+                        .hasMessageEndingWith(" is working in the repository, and a repair runs alone: run it again when nothing else runs");
+                assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).isInstanceOf(VaultException.class)
+                        .hasMessageEndingWith(" is working in the repository, and a retire runs alone: run it again when nothing else runs");
+                assertThat(new Pruner(repo).prune().packsCondemned()).as("prune goes on beside a backup").isZero();
+            }
+            try (SharedLock repair = other.lock("repair")) {
+                assertThatThrownBy(() -> new Pruner(repo).prune()).isInstanceOf(VaultException.class)
+                        .hasMessageStartingWith("a repair on ").hasMessageEndingWith(" runs alone in the repository: prune when it has finished");
+                assertThat(TestTrees.backup(repo, data)).as("a backup goes on beside a repair").isNotNull();
+            }
+            assertThat(repo.locks().live()).as("the refused ones left no lock").isEmpty();
+            assertThat(new KeyEpochs(repo).retire(1)).isNotNull();
         }
     }
 

@@ -22,7 +22,6 @@ import org.opsledger.vault.index.Index;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
-import org.opsledger.vault.repository.LockRecord;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 
@@ -70,13 +69,7 @@ public final class Repairer {
             return plan(readDataPercent).result(true);
         }
         try (SharedLock lock = repo.lock("repair")) {
-            // it rewrites the index and moves packs: a backup holding the old index could reference a blob it drops
-            List<LockRecord> others = repo.locks().liveOtherThan(lock);
-            if (!others.isEmpty()) {
-                LockRecord l = others.getFirst();
-                throw new VaultException("a " + l.kind() + " on " + l.host() + " (pid " + l.pid()
-                        + ") is writing to the repository: repair when nothing else runs");
-            }
+            repo.locks().refuseConflicting(lock); // it rewrites the index and moves packs
             Plan plan = plan(readDataPercent);
             apply(plan);
             return plan.result(false);

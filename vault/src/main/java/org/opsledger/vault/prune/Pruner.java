@@ -43,6 +43,7 @@ public final class Pruner {
 
     public PruneResult prune() {
         try (SharedLock lock = repo.lock("prune")) {
+            repo.locks().refuseConflicting(lock); // safe beside backups, not beside a repair or key retirement
             repo.locks().removeStale();
             // ---- phase 0: a backup that held an older index may have referenced condemned blobs; rescue them
             List<Condemned> earlier = new ArrayList<>();

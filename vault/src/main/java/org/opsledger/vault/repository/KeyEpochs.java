@@ -42,10 +42,8 @@ public final class KeyEpochs {
     public Retirement retire(int epoch) {
         Keyring current = repo.keys().keyring();
         Keyring next = current.withoutEpoch(epoch); // validates: not current, still live
-        if (!repo.locks().live().isEmpty()) {
-            throw new VaultException("a backup or prune is running (live lock in locks/); retire the epoch when it has finished");
-        }
         try (SharedLock lock = repo.lock("retire")) {
+            repo.locks().refuseConflicting(lock);
             Index index = repo.freshIndex();
             var byPack = index.byPack();
             List<ObjectId> oldPacks = new ArrayList<>();

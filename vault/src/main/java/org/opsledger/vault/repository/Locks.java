@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.BackendException;
@@ -34,6 +36,29 @@ public final class Locks {
     public List<LockRecord> liveOtherThan(SharedLock own) {
         long pid = ProcessHandle.current().pid();
         return live().stream().filter(l -> !(l.started().equals(own.started()) && l.pid() == pid)).toList();
+    }
+
+    /** Work that rewrites the whole index and moves packs, and so runs with no other process in the repository. */
+    public static final Set<String> RUNS_ALONE = Set.of("repair", "retire");
+
+    /**
+     * Called just after {@code own} is taken: throws when its work may not go on beside the other live locks.
+     * Work that {@link #RUNS_ALONE} goes on only when no other lock is live; a prune only while nothing that runs
+     * alone is (backups and copies go on beside anything). Each process writes its lock before it looks, so
+     * of two starting at once the later sees the earlier: one or both refuse, neither goes on blind.
+     */
+    public void refuseConflicting(SharedLock own) {
+        boolean alone = RUNS_ALONE.contains(own.kind());
+        for (LockRecord l : liveOtherThan(own)) {
+            if (alone) {
+                throw new VaultException("a " + l.kind() + " on " + l.host() + " (pid " + l.pid() + ") is working in the repository,"
+                        + " and a " + own.kind() + " runs alone: run it again when nothing else runs");
+            }
+            if (RUNS_ALONE.contains(l.kind())) {
+                throw new VaultException("a " + l.kind() + " on " + l.host() + " (pid " + l.pid() + ") runs alone in the repository: "
+                        + own.kind() + " when it has finished");
+            }
+        }
     }
 
     /** Lock files no process keeps, counted as no running backup or prune: each as "name: why" (for check). */

@@ -73,6 +73,11 @@ public final class SharedLock implements AutoCloseable {
         return record.started();
     }
 
+    /** What the lock is held for: "backup", "prune", "repair", … */
+    public String kind() {
+        return record.kind();
+    }
+
     /**
      * Runs {@code commit} while the lock file is certainly there: a process ending (SIGTERM, Ctrl-C) removes
      * its lock only before or after it, and once the lock is gone this refuses, so nothing is committed that a
