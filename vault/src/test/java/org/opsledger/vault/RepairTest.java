@@ -161,6 +161,50 @@ class RepairTest {
     }
 
     @Test
+    void aDamagedSnapshotFileLeavesSnapshotsSoForgetAndPruneRunAgainUnlessItIsHeld() throws Exception {
+        SnapshotRef second;
+        SnapshotRef held;
+        try (Repository repo = TestTrees.open(repoDir)) {
+            second = TestTrees.backup(repo, data);
+            held = TestTrees.backup(repo, data);
+            repo.hold(held, "matter 7", "counsel");
+        }
+        Path secondFile = repoDir.resolve("snapshots/" + second.id().hex());
+        Path heldFile = repoDir.resolve("snapshots/" + held.id().hex());
+        DamagedPackTest.flipOneByte(secondFile, Files.size(secondFile) / 2);
+        DamagedPackTest.flipOneByte(heldFile, Files.size(heldFile) / 2);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessageContaining("refusing to continue with an incomplete snapshot list");
+            RepairResult r = new Repairer(repo, 2).repair(0, false);
+            assertThat(r.snapshotFiles()).containsExactlyInAnyOrder(
+                    new RepairResult.SnapshotFile("snapshots/" + second.id().hex(), "does not match its SHA-256 name (damaged or altered)",
+                            "damaged/snapshots/" + second.id().hex(), null),
+                    new RepairResult.SnapshotFile("snapshots/" + held.id().hex(), "does not match its SHA-256 name (damaged or altered)",
+                            null, "held (holds/" + held.id().hex() + "): its data stays, and forget and prune stay stopped, until the hold is released"));
+            assertThat(r.snapshotsLost()).isEqualTo(1);
+            assertThat(r.changed()).isTrue();
+        }
+        assertThat(secondFile).doesNotExist();
+        assertThat(repoDir.resolve("damaged/snapshots/" + second.id().hex())).exists();
+        assertThat(heldFile).exists();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new Pruner(repo).prune()).as("the held one still stops it")
+                    .hasMessageContaining(held.id().hex());
+            assertThat(repo.heldUnreadable(held.id().hex().substring(0, 8))).contains(held.id());
+            assertThat(repo.heldUnreadable(first.id().hex().substring(0, 8))).as("readable: found as a snapshot").isEmpty();
+            repo.release(held.id());
+            assertThat(new Repairer(repo, 2).repair(0, false).snapshotsLost()).isEqualTo(1);
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(first.id());
+            new Pruner(repo).prune();
+            CheckResult c = new Checker(repo, 2).check(100);
+            assertThat(c.errors()).isEmpty();
+            assertThat(c.warnings()).contains("2 damaged snapshot file(s) kept under damaged/ by `vault repair`, never read:"
+                    + " delete them when they are no longer needed as evidence");
+            assertThat(new Repairer(repo, 2).repair(100, false).changed()).isFalse();
+        }
+    }
+
+    @Test
     void aDryRunReportsTheSameAndWritesNothing() throws Exception {
         DamagedPackTest.flipOneByteOf(repoDir, victimBlob);
         Map<String, Long> before = files(repoDir);

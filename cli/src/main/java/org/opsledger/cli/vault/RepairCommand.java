@@ -1,5 +1,7 @@
 package org.opsledger.cli.vault;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
@@ -37,11 +39,11 @@ final class RepairCommand implements Callable<Integer> {
             }
         }
         if (repo.json) {
-            Output.json(Map.of("result", res, "blobsLost", res.blobsLost()));
+            Output.json(Map.of("result", res, "blobsLost", res.blobsLost(), "snapshotsLost", res.snapshotsLost()));
         } else {
             print(res);
         }
-        return res.blobsLost() > 0 ? BackupCommand.INCOMPLETE : 0;
+        return res.blobsLost() > 0 || !res.snapshotFiles().isEmpty() ? BackupCommand.INCOMPLETE : 0;
     }
 
     private static void print(RepairResult r) {
@@ -59,10 +61,21 @@ final class RepairCommand implements Callable<Integer> {
                         + TerminalText.escape(String.join(", ", p.files())));
             }
         }
+        for (RepairResult.SnapshotFile f : r.snapshotFiles()) {
+            Output.out().printf("snapshot file %s %s: %s%n", TerminalText.escape(f.name()), f.problem(), f.keptAs() == null
+                    ? "left in place: " + f.left() : would + "kept as " + f.keptAs() + "; the backup it described is lost");
+        }
+        List<String> lost = new ArrayList<>();
+        if (r.blobsLost() > 0) {
+            lost.add(r.blobsLost() + " blob(s) " + would + "lost: back up the sources of the snapshots named again (a backup stores"
+                    + " each lost blob it finds again, and every snapshot needing it is whole again), then `vault check --read-data`;"
+                    + " forget the snapshots whose sources are gone");
+        }
+        if (r.snapshotsLost() > 0) {
+            lost.add(r.snapshotsLost() + " snapshot(s) " + would + "lost: forget and prune run again, and prune frees the data only they needed");
+        }
         Output.out().printf("repair: read %d pack(s), %s; %s%n", r.packsRead(), Output.bytes(r.bytesRead()),
-                !r.changed() ? "nothing to repair" : r.blobsLost() == 0 ? (r.dryRun() ? "nothing would be lost" : "nothing was lost")
-                        : r.blobsLost() + " blob(s) " + (r.dryRun() ? "would be " : "") + "lost: back up the sources of the snapshots named"
-                        + " again (a backup stores each lost blob it finds again, and every snapshot needing it is whole again),"
-                        + " then `vault check --read-data`; forget the snapshots whose sources are gone");
+                !r.changed() ? (r.snapshotFiles().isEmpty() ? "nothing to repair" : "nothing it can repair")
+                        : lost.isEmpty() ? (r.dryRun() ? "nothing would be lost" : "nothing was lost") : String.join("; ", lost));
     }
 }

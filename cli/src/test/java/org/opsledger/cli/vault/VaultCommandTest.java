@@ -275,6 +275,36 @@ class VaultCommandTest {
     }
 
     @Test
+    void aDamagedHeldSnapshotFileIsReleasedByIdThenTakenOutOfUseByRepair() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String id = vault("snapshots", "--json").json().get(1).get("id").asString();
+        assertThat(vault("hold", id, "--reason", "matter 12").exit()).isZero();
+        Path file = repo.resolve("snapshots/" + id);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(file, bytes);
+        assertThat(vault("forget", "--keep-within", "0d", "--prune").err()).contains("refusing to continue with an incomplete snapshot list");
+
+        Run left = vault("repair");
+        assertThat(left.exit()).isEqualTo(3);
+        assertThat(left.out()).isEqualTo("snapshot file snapshots/" + id + " does not match its SHA-256 name (damaged or altered): left in place:"
+                + " held (holds/" + id + "): its data stays, and forget and prune stay stopped, until the hold is released\n"
+                + "repair: read 0 pack(s), 0 B; nothing it can repair\n");
+        Run release = vault("release", id.substring(0, 8));
+        assertThat(release.exit()).as(release.err()).isZero();
+        assertThat(release.out()).isEqualTo("released the legal hold on snapshot " + id.substring(0, 8)
+                + " (its snapshot file cannot be read: `vault repair` takes it out of use)\n");
+        Run repair = vault("repair");
+        assertThat(repair.exit()).isEqualTo(3);
+        assertThat(repair.out()).startsWith("snapshot file snapshots/" + id + " does not match its SHA-256 name (damaged or altered):"
+                + " kept as damaged/snapshots/" + id + "; the backup it described is lost\n")
+                .endsWith("; 1 snapshot(s) lost: forget and prune run again, and prune frees the data only they needed\n");
+        assertThat(vault("forget", "--keep-last", "1", "--prune").exit()).isZero();
+        assertThat(vault("check", "--read-data").exit()).isZero();
+    }
+
+    @Test
     void aHeldSnapshotSurvivesForgetKeepWithinZeroPrune() {
         vault("backup", data.toString(), "--allow-same-device");
         String held = vault("snapshots", "--json").json().get(0).get("id").asString();

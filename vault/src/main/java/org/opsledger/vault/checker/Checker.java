@@ -118,7 +118,15 @@ public final class Checker {
         }
         List<String> keptDamaged = repo.backend().list(Repairer.DAMAGED);
         if (!keptDamaged.isEmpty()) {
-            warnings.add(keptDamaged.size() + " damaged pack(s) kept under " + Repairer.DAMAGED + "/ by `vault repair`, never read:"
+            long snapshotFiles = keptDamaged.stream().filter(n -> n.startsWith(Repairer.DAMAGED + "/snapshots/")).count();
+            List<String> kept = new ArrayList<>();
+            if (keptDamaged.size() > snapshotFiles) {
+                kept.add((keptDamaged.size() - snapshotFiles) + " damaged pack(s)");
+            }
+            if (snapshotFiles > 0) {
+                kept.add(snapshotFiles + " damaged snapshot file(s)");
+            }
+            warnings.add(String.join(" and ", kept) + " kept under " + Repairer.DAMAGED + "/ by `vault repair`, never read:"
                     + " delete them when they are no longer needed as evidence");
         }
         for (Repository.KeySlotInfo slot : repo.keySlots()) {

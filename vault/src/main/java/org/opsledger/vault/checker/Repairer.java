@@ -36,6 +36,8 @@ import org.opsledger.vault.repository.SharedLock;
  * pack that still authenticates is stored again in a new pack; then the damaged pack leaves the
  * index, and its bytes move from {@code data/} to {@code damaged/}: kept (evidence, or for a
  * specialist), never read by the vault again.</li>
+ * <li>A snapshot file whose bytes do not match its name moves to {@code damaged/snapshots/}, so that
+ * forget and prune, which stop while a snapshot cannot be read, run again; a held one stays.</li>
  * </ol>
  * A blob lost so is in no index afterwards: the next backup of the same sources stores it again (the
  * archiver re-reads a file, and writes a directory's tree anew, when the parent snapshot's blobs are
@@ -44,7 +46,7 @@ import org.opsledger.vault.repository.SharedLock;
  */
 public final class Repairer {
 
-    /** Where a damaged pack's bytes are kept once it has left the index. */
+    /** Where a damaged pack's bytes are kept once it has left the index (a damaged snapshot file's under {@code snapshots/} in it). */
     public static final String DAMAGED = "damaged";
 
     private final Repository repo;
@@ -154,12 +156,37 @@ public final class Repairer {
             hurt.put(d.pack(), d);
         }
         return new Plan(index, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
-                toRead.size(), bytesRead.get());
+                snapshotFiles(), toRead.size(), bytesRead.get());
+    }
+
+    /**
+     * Snapshot files that are not as the vault wrote them. One whose bytes no longer match its name is damaged
+     * for certain: it is taken out of use unless held (a held snapshot's data must stay, and prune, not knowing
+     * what it needs, stays stopped until the hold is released). One that matches its name but does not open is
+     * left alone: its bytes are as written, and `check` says why it does not open.
+     */
+    private List<RepairResult.SnapshotFile> snapshotFiles() {
+        List<RepairResult.SnapshotFile> out = new ArrayList<>();
+        for (String name : repo.backend().list("snapshots")) {
+            ObjectId id = Repository.idOfName(name);
+            if (id == null) {
+                out.add(new RepairResult.SnapshotFile(name, "not named by a snapshot ID", null,
+                        "not the vault's: forget and prune stay stopped until it is moved out of snapshots/"));
+            } else if (!Sealing.sha256(repo.backend().read(name)).equals(id)) {
+                String hold = "holds/" + id.hex();
+                boolean held = repo.backend().exists(hold);
+                out.add(new RepairResult.SnapshotFile(name, "does not match its SHA-256 name (damaged or altered)",
+                        held ? null : DAMAGED + "/snapshots/" + id.hex(),
+                        held ? "held (" + hold + "): its data stays, and forget and prune stay stopped, until the hold is released" : null));
+            }
+        }
+        return out;
     }
 
     private record Plan(Index index, List<String> indexFiles, List<String> indexProblems, int indexedAgain, List<String> unreadable,
                         Map<ObjectId, String> problems, Set<ObjectId> stored, Map<ObjectId, List<PackedBlob>> salvage,
-                        Map<ObjectId, String> lost, Map<String, CheckResult.DamagedPack> hurt, int packsRead, long bytesRead) {
+                        Map<ObjectId, String> lost, Map<String, CheckResult.DamagedPack> hurt,
+                        List<RepairResult.SnapshotFile> snapshotFiles, int packsRead, long bytesRead) {
 
         boolean indexNeedsRewrite() {
             return !indexProblems.isEmpty() || indexedAgain > 0 || problems.keySet().stream().anyMatch(p -> !stored.contains(p));
@@ -179,12 +206,19 @@ public final class Repairer {
                         d == null ? List.of() : d.snapshots(), d == null ? List.of() : d.files(),
                         stored.contains(p) ? DAMAGED + "/" + p.hex() : null));
             });
-            return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, packsRead, bytesRead);
+            return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, snapshotFiles, packsRead, bytesRead);
         }
     }
 
     private void apply(Plan plan) {
         Backend backend = repo.backend();
+        // 0. damaged snapshot files: copied under damaged/snapshots/, then out of snapshots/
+        for (RepairResult.SnapshotFile f : plan.snapshotFiles()) {
+            if (f.keptAs() != null) {
+                backend.write(f.keptAs(), backend.read(f.name()));
+                backend.delete(f.name());
+            }
+        }
         // 1. one index: every index file's readable part and the packs indexed again, without the missing packs
         //    (the damaged packs stay in it until what can be saved from them is stored)
         if (plan.indexNeedsRewrite()) {

@@ -7,10 +7,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -785,13 +787,35 @@ public final class Repository implements AutoCloseable {
     }
 
     public void release(SnapshotRef snapshot) {
-        String name = "holds/" + snapshot.id().hex();
+        release(snapshot.id());
+    }
+
+    /** Releases the hold on a snapshot by ID: also one whose snapshot file cannot be read ({@link #heldUnreadable}). */
+    public void release(ObjectId snapshot) {
+        String name = "holds/" + snapshot.hex();
         if (!backend.exists(name)) {
-            throw new VaultException("snapshot " + snapshot.shortId() + " is not under legal hold");
+            throw new VaultException("snapshot " + snapshot.shortHex() + " is not under legal hold");
         }
         LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
-        liftStoreHolds(h.storeHoldsOrEmpty(), snapshot.id()); // first: a release killed midway is simply run again
+        liftStoreHolds(h.storeHoldsOrEmpty(), snapshot); // first: a release killed midway is simply run again
         backend.delete(name);
+    }
+
+    /**
+     * A held snapshot whose file cannot be read (damaged) or is gone, by full ID or unique prefix: its hold
+     * keeps prune stopped, and is released by ID, after which `vault repair` takes a damaged file out of use.
+     */
+    public Optional<ObjectId> heldUnreadable(String idOrPrefix) {
+        Set<ObjectId> readable = new HashSet<>();
+        listSnapshots().readable().forEach(s -> readable.add(s.id()));
+        List<ObjectId> match = new ArrayList<>();
+        for (String name : backend.list("holds")) {
+            ObjectId id = idOfName(name);
+            if (id != null && !idOrPrefix.isEmpty() && id.hex().startsWith(idOrPrefix.toLowerCase()) && !readable.contains(id)) {
+                match.add(id);
+            }
+        }
+        return match.size() == 1 ? Optional.of(match.getFirst()) : Optional.empty();
     }
 
     /** Lifts the store's holds on these object versions, except those another snapshot's hold also needs. */
@@ -799,7 +823,7 @@ public final class Repository implements AutoCloseable {
         if (lift.isEmpty()) {
             return;
         }
-        Set<LegalHold.StoreHold> stillNeeded = new java.util.HashSet<>();
+        Set<LegalHold.StoreHold> stillNeeded = new HashSet<>();
         holds().forEach((id, other) -> {
             if (!id.equals(exceptHoldOf)) {
                 stillNeeded.addAll(other.storeHoldsOrEmpty());
