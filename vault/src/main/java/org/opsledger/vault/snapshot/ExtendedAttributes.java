@@ -3,6 +3,7 @@ package org.opsledger.vault.snapshot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Base64;
@@ -12,7 +13,9 @@ import java.util.TreeMap;
 /**
  * Extended attributes of the {@code user.} namespace, the ones the JDK reaches on Linux (through
  * {@link UserDefinedFileAttributeView}); {@code security.*}, {@code system.*} (POSIX ACLs, SELinux
- * labels) and {@code trusted.*} are not read. Values are kept as base64 in the tree.
+ * labels) and {@code trusted.*} are not read. Values are kept as base64 in the tree. A symlink is
+ * never followed: a file swapped for one between the walk and this read (or a restored file swapped
+ * for one by another user of the target directory) must not lend, or receive, another file's attributes.
  */
 public final class ExtendedAttributes {
 
@@ -21,7 +24,7 @@ public final class ExtendedAttributes {
 
     /** The attributes of a file or directory (symlinks have none in this namespace); empty when the filesystem has none. */
     public static Map<String, String> read(Path p) {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (view == null) {
             return Map.of();
         }
@@ -47,7 +50,7 @@ public final class ExtendedAttributes {
         if (attributes == null || attributes.isEmpty()) {
             return;
         }
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (view == null) {
             throw new java.nio.file.FileSystemException(p.toString(), null, "the filesystem has no extended attributes");
         }
