@@ -53,7 +53,7 @@ final class CheckCommand implements Callable<Integer> {
                     : "; damaged pack(s): " + String.join(", ", res.damagedPacks().stream().map(CheckResult.DamagedPack::pack).toList()))
                     + (res.errors().stream().allMatch(e -> e.endsWith("missing from the index"))
                     ? "; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)"
-                    : "; `vault repair --read-data` repairs the index and takes damaged packs out of use"));
+                    : "; `vault repair --read-data` repairs the index and takes damaged packs and snapshot files out of use"));
         }
         return 0;
     }

@@ -245,7 +245,7 @@ class VaultCommandTest {
         }
         Run check = vault("check", "--read-data");
         assertThat(check.exit()).isEqualTo(1);
-        assertThat(check.err()).endsWith("; `vault repair --read-data` repairs the index and takes damaged packs out of use\n");
+        assertThat(check.err()).endsWith("; `vault repair --read-data` repairs the index and takes damaged packs and snapshot files out of use\n");
 
         assertThat(vault("repair", "--read-data", "--read-data-subset", "5%").exit()).isEqualTo(2);
         Run dry = vault("repair", "--read-data", "--dry-run");
@@ -285,6 +285,10 @@ class VaultCommandTest {
         bytes[bytes.length / 2] ^= 1;
         Files.write(file, bytes);
         assertThat(vault("forget", "--keep-within", "0d", "--prune").err()).contains("refusing to continue with an incomplete snapshot list");
+        Run check = vault("check");
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.out()).contains("snapshots/" + id + " does not match its SHA-256 name (damaged or altered)");
+        assertThat(check.err()).endsWith("; `vault repair --read-data` repairs the index and takes damaged packs and snapshot files out of use\n");
 
         Run left = vault("repair");
         assertThat(left.exit()).isEqualTo(3);
