@@ -20,7 +20,9 @@ import org.opsledger.vault.checker.RepairResult;
 import org.opsledger.vault.checker.Repairer;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
@@ -79,7 +81,8 @@ class RepairTest {
             CheckResult c = new Checker(repo, 2).check(100);
             assertThat(c.damagedPacks()).isEmpty();
             assertThat(c.errors()).singleElement().asString().contains("/data/victim.bin").contains("missing from the index");
-            assertThat(c.warnings()).anyMatch(w -> w.startsWith("1 damaged pack(s) kept under damaged/"));
+            assertThat(c.warnings()).contains("damaged files kept under damaged/ by `vault repair` (1 pack(s)), never read:"
+                    + " delete them when they are no longer needed as evidence");
             assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("some"), List.of("data/bystander.txt", "data/sub"), true).ok()).isTrue();
 
             SnapshotRef second = TestTrees.backup(repo, data); // victim.bin's blob is not indexed: read and stored again
@@ -176,11 +179,12 @@ class RepairTest {
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessageContaining("refusing to continue with an incomplete snapshot list");
             RepairResult r = new Repairer(repo, 2).repair(0, false);
-            assertThat(r.snapshotFiles()).containsExactlyInAnyOrder(
-                    new RepairResult.SnapshotFile("snapshots/" + second.id().hex(), "does not match its SHA-256 name (damaged or altered)",
-                            "damaged/snapshots/" + second.id().hex(), null),
-                    new RepairResult.SnapshotFile("snapshots/" + held.id().hex(), "does not match its SHA-256 name (damaged or altered)",
-                            null, "held (holds/" + held.id().hex() + "): its data stays, and forget and prune stay stopped, until the hold is released"));
+            assertThat(r.files()).containsExactlyInAnyOrder(
+                    new RepairResult.DamagedFile("snapshots/" + second.id().hex(), "does not match its SHA-256 name (damaged or altered)",
+                            "damaged/snapshots/" + second.id().hex(), "the backup it described is lost"),
+                    new RepairResult.DamagedFile("snapshots/" + held.id().hex(), "does not match its SHA-256 name (damaged or altered)",
+                            null, "left in place, held (holds/" + held.id().hex() + "): its data stays, and forget and prune stay stopped,"
+                            + " until the hold is released"));
             assertThat(r.snapshotsLost()).isEqualTo(1);
             assertThat(r.changed()).isTrue();
         }
@@ -198,9 +202,69 @@ class RepairTest {
             new Pruner(repo).prune();
             CheckResult c = new Checker(repo, 2).check(100);
             assertThat(c.errors()).isEmpty();
-            assertThat(c.warnings()).contains("2 damaged snapshot file(s) kept under damaged/ by `vault repair`, never read:"
+            assertThat(c.warnings()).contains("damaged files kept under damaged/ by `vault repair` (2 snapshot file(s)), never read:"
                     + " delete them when they are no longer needed as evidence");
             assertThat(new Repairer(repo, 2).repair(100, false).changed()).isFalse();
+        }
+    }
+
+    @Test
+    void aDamagedHoldRecordIsReplacedByOneThatKeepsTheHoldInForce() throws Exception {
+        try (Repository repo = TestTrees.open(repoDir)) {
+            repo.hold(first, "matter 9", "counsel");
+        }
+        Path hold = repoDir.resolve("holds/" + first.id().hex());
+        DamagedPackTest.flipOneByte(hold, Files.size(hold) / 2);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.parseDuration("0d"), 0, 0, 0, 0), java.time.Instant.now()))
+                    .hasMessageContaining("holds/" + first.id().hex() + " fails authentication");
+            assertThat(new Checker(repo, 2).check(0).errors()).containsExactly("holds/" + first.id().hex() + " fails authentication (damaged or altered)");
+            RepairResult r = new Repairer(repo, 2).repair(0, false);
+            assertThat(r.files()).containsExactly(new RepairResult.DamagedFile("holds/" + first.id().hex(), "fails authentication (damaged or altered)",
+                    "damaged/holds/" + first.id().hex(), "the hold stays in force under a new record (`vault hold` the snapshot again to record its reason)"));
+            assertThat(r.changed()).isTrue();
+            assertThat(r.snapshotsLost()).isZero();
+        }
+        assertThat(repoDir.resolve("damaged/holds/" + first.id().hex())).exists();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.holds().get(first.id()).reason()).startsWith("the hold record was damaged; kept in force by `vault repair` on ")
+                    .endsWith(" (the damaged record is damaged/holds/" + first.id().hex() + ")");
+            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.parseDuration("0d"), 0, 0, 0, 0), java.time.Instant.now());
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(first.id());
+            assertThat(new Repairer(repo, 2).repair(0, false).changed()).isFalse();
+        }
+    }
+
+    @Test
+    void aDamagedCondemnedRecordIsDroppedAndItsPackIndexedAgainSoPruneRunsAgain() throws Exception {
+        Files.delete(data.resolve("victim.bin"));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            TestTrees.backup(repo, data);
+            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), java.time.Instant.now());
+            try (Repository other = TestTrees.open(repoDir); SharedLock backup = other.lock("backup")) {
+                assertThat(new Pruner(repo).prune().packsWaiting()).as("kept while a backup runs").isPositive();
+            }
+        }
+        Path record;
+        try (Stream<Path> s = Files.list(repoDir.resolve("condemned"))) {
+            record = s.findFirst().orElseThrow();
+        }
+        DamagedPackTest.flipOneByte(record, Files.size(record) / 2);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessageContaining("fails authentication");
+            assertThat(new Checker(repo, 2).check(0).errors()).containsExactly("condemned/" + record.getFileName() + " fails authentication (damaged or altered)");
+            RepairResult r = new Repairer(repo, 2).repair(0, false);
+            assertThat(r.files()).containsExactly(new RepairResult.DamagedFile("condemned/" + record.getFileName(), "fails authentication (damaged or altered)",
+                    "damaged/condemned/" + record.getFileName(), "its pack is indexed again (the next prune condemns it again if nothing needs it)"));
+            assertThat(r.packsIndexedAgain()).isEqualTo(1);
+        }
+        assertThat(record).doesNotExist();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Pruner(repo).prune().packsDeleted()).isPositive();
+            CheckResult c = new Checker(repo, 2).check(100);
+            assertThat(c.errors()).isEmpty();
+            assertThat(c.warnings()).contains("damaged files kept under damaged/ by `vault repair` (1 condemned record(s)), never read:"
+                    + " delete them when they are no longer needed as evidence");
         }
     }
 

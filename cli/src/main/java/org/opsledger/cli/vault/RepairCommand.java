@@ -43,7 +43,8 @@ final class RepairCommand implements Callable<Integer> {
         } else {
             print(res);
         }
-        return res.blobsLost() > 0 || !res.snapshotFiles().isEmpty() ? BackupCommand.INCOMPLETE : 0;
+        boolean leftDamaged = res.files().stream().anyMatch(f -> f.keptAs() == null);
+        return res.blobsLost() > 0 || res.snapshotsLost() > 0 || leftDamaged ? BackupCommand.INCOMPLETE : 0;
     }
 
     private static void print(RepairResult r) {
@@ -61,9 +62,9 @@ final class RepairCommand implements Callable<Integer> {
                         + TerminalText.escape(String.join(", ", p.files())));
             }
         }
-        for (RepairResult.SnapshotFile f : r.snapshotFiles()) {
-            Output.out().printf("snapshot file %s %s: %s%n", TerminalText.escape(f.name()), f.problem(), f.keptAs() == null
-                    ? "left in place: " + f.left() : would + "kept as " + f.keptAs() + "; the backup it described is lost");
+        for (RepairResult.DamagedFile f : r.files()) {
+            Output.out().printf("%s %s: %s%s%n", TerminalText.escape(f.name()), TerminalText.escape(f.problem()),
+                    f.keptAs() == null ? "" : would + "kept as " + TerminalText.escape(f.keptAs()) + "; ", f.outcome());
         }
         List<String> lost = new ArrayList<>();
         if (r.blobsLost() > 0) {
@@ -75,7 +76,7 @@ final class RepairCommand implements Callable<Integer> {
             lost.add(r.snapshotsLost() + " snapshot(s) " + would + "lost: forget and prune run again, and prune frees the data only they needed");
         }
         Output.out().printf("repair: read %d pack(s), %s; %s%n", r.packsRead(), Output.bytes(r.bytesRead()),
-                !r.changed() ? (r.snapshotFiles().isEmpty() ? "nothing to repair" : "nothing it can repair")
+                !r.changed() ? (r.files().isEmpty() ? "nothing to repair" : "nothing it can repair")
                         : lost.isEmpty() ? (r.dryRun() ? "nothing would be lost" : "nothing was lost") : String.join("; ", lost));
     }
 }

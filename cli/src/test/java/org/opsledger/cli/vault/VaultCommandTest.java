@@ -261,7 +261,7 @@ class VaultCommandTest {
 
         Run after = vault("check", "--read-data");
         assertThat(after.exit()).isEqualTo(1);
-        assertThat(after.out()).contains("/data/big.bin: blob ", "warning: 1 damaged pack(s) kept under damaged/");
+        assertThat(after.out()).contains("/data/big.bin: blob ", "warning: damaged files kept under damaged/ by `vault repair` (1 pack(s))");
         assertThat(after.err()).endsWith("; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)\n");
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
         assertThat(vault("check", "--read-data").exit()).isZero();
@@ -292,7 +292,7 @@ class VaultCommandTest {
 
         Run left = vault("repair");
         assertThat(left.exit()).isEqualTo(3);
-        assertThat(left.out()).isEqualTo("snapshot file snapshots/" + id + " does not match its SHA-256 name (damaged or altered): left in place:"
+        assertThat(left.out()).isEqualTo("snapshots/" + id + " does not match its SHA-256 name (damaged or altered): left in place,"
                 + " held (holds/" + id + "): its data stays, and forget and prune stay stopped, until the hold is released\n"
                 + "repair: read 0 pack(s), 0 B; nothing it can repair\n");
         Run release = vault("release", id.substring(0, 8));
@@ -301,7 +301,7 @@ class VaultCommandTest {
                 + " (its snapshot file cannot be read: `vault repair` takes it out of use)\n");
         Run repair = vault("repair");
         assertThat(repair.exit()).isEqualTo(3);
-        assertThat(repair.out()).startsWith("snapshot file snapshots/" + id + " does not match its SHA-256 name (damaged or altered):"
+        assertThat(repair.out()).startsWith("snapshots/" + id + " does not match its SHA-256 name (damaged or altered):"
                 + " kept as damaged/snapshots/" + id + "; the backup it described is lost\n")
                 .endsWith("; 1 snapshot(s) lost: forget and prune run again, and prune frees the data only they needed\n");
         assertThat(vault("forget", "--keep-last", "1", "--prune").exit()).isZero();

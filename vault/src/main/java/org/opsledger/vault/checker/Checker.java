@@ -82,6 +82,15 @@ public final class Checker {
                 errors.add(e.getMessage());
             }
         }
+        for (String name : repo.backend().list("condemned")) { // prune reads each before anything else
+            try {
+                repo.readSealed(name, Sealing.Kind.CONDEMNED, org.opsledger.vault.repository.Condemned.class);
+            } catch (VaultException e) {
+                if (repo.backend().exists(name)) { // else deleted by a prune since it was listed
+                    errors.add(e.getMessage());
+                }
+            }
+        }
         Set<ObjectId> stored = new HashSet<>();
         List<String> strangers = new ArrayList<>();
         for (String name : repo.backend().list("data")) {
@@ -116,18 +125,22 @@ public final class Checker {
         if (!condemned.isEmpty()) {
             warnings.add(condemned.size() + " pack(s) condemned by prune, awaiting deletion");
         }
-        List<String> keptDamaged = repo.backend().list(Repairer.DAMAGED);
+        Map<String, Integer> keptDamaged = new LinkedHashMap<>(); // damaged/<pack>, damaged/snapshots/<id>, damaged/holds/<id>, …
+        for (String name : repo.backend().list(Repairer.DAMAGED)) {
+            String rest = name.substring(Repairer.DAMAGED.length() + 1);
+            String what = !rest.contains("/") ? "pack(s)" : switch (rest.substring(0, rest.indexOf('/'))) {
+                case "snapshots" -> "snapshot file(s)";
+                case "holds" -> "hold record(s)";
+                case "condemned" -> "condemned record(s)";
+                default -> "other file(s)";
+            };
+            keptDamaged.merge(what, 1, Integer::sum);
+        }
         if (!keptDamaged.isEmpty()) {
-            long snapshotFiles = keptDamaged.stream().filter(n -> n.startsWith(Repairer.DAMAGED + "/snapshots/")).count();
             List<String> kept = new ArrayList<>();
-            if (keptDamaged.size() > snapshotFiles) {
-                kept.add((keptDamaged.size() - snapshotFiles) + " damaged pack(s)");
-            }
-            if (snapshotFiles > 0) {
-                kept.add(snapshotFiles + " damaged snapshot file(s)");
-            }
-            warnings.add(String.join(" and ", kept) + " kept under " + Repairer.DAMAGED + "/ by `vault repair`, never read:"
-                    + " delete them when they are no longer needed as evidence");
+            keptDamaged.forEach((what, n) -> kept.add(n + " " + what));
+            warnings.add("damaged files kept under " + Repairer.DAMAGED + "/ by `vault repair` (" + String.join(", ", kept)
+                    + "), never read: delete them when they are no longer needed as evidence");
         }
         for (Repository.KeySlotInfo slot : repo.keySlots()) {
             if (slot.problem() != null) {

@@ -9,11 +9,11 @@ import java.util.List;
  * @param packsIndexedAgain packs no readable index named, indexed again from their own headers
  * @param packsUnreadable   packs no index names whose header cannot be read either, each as "name: why" (left for prune)
  * @param packs             damaged or missing packs, each with what was salvaged from it and what is lost
- * @param snapshotFiles     snapshot files whose bytes are not as written (or not the vault's): each taken out of use, or why not
+ * @param files             snapshot files, hold records and condemned records that do not open: what became of each
  * @param bytesRead         pack bytes read to find damage
  */
 public record RepairResult(boolean dryRun, List<String> indexProblems, int packsIndexedAgain, List<String> packsUnreadable,
-                           List<RepairedPack> packs, List<SnapshotFile> snapshotFiles, int packsRead, long bytesRead) {
+                           List<RepairedPack> packs, List<DamagedFile> files, int packsRead, long bytesRead) {
 
     /**
      * One damaged or missing pack.
@@ -27,12 +27,16 @@ public record RepairResult(boolean dryRun, List<String> indexProblems, int packs
     }
 
     /**
-     * A snapshot file that cannot be what the vault wrote.
+     * A snapshot file, hold record or condemned record that cannot be what the vault wrote.
      *
-     * @param keptAs where its bytes were kept ("damaged/snapshots/…") once it left snapshots/; null when it was left in place
-     * @param left   why it was left in place (held, or not the vault's), else null
+     * @param keptAs  where its bytes were kept ("damaged/snapshots/…"); null when it was left in place
+     * @param outcome what that means (a backup lost, a hold kept in force), or why it was left in place
      */
-    public record SnapshotFile(String name, String problem, String keptAs, String left) {
+    public record DamagedFile(String name, String problem, String keptAs, String outcome) {
+
+        boolean snapshotLost() {
+            return keptAs != null && name.startsWith("snapshots/");
+        }
     }
 
     public int blobsLost() {
@@ -41,11 +45,11 @@ public record RepairResult(boolean dryRun, List<String> indexProblems, int packs
 
     /** Whether the repository needed anything done. */
     public boolean changed() {
-        return !indexProblems.isEmpty() || packsIndexedAgain > 0 || !packs.isEmpty() || snapshotsLost() > 0;
+        return !indexProblems.isEmpty() || packsIndexedAgain > 0 || !packs.isEmpty() || files.stream().anyMatch(f -> f.keptAs() != null);
     }
 
     /** Snapshots taken out of use: their backups are lost. */
     public long snapshotsLost() {
-        return snapshotFiles.stream().filter(f -> f.keptAs() != null).count();
+        return files.stream().filter(DamagedFile::snapshotLost).count();
     }
 }

@@ -16,14 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.Backend;
+import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
+import org.opsledger.vault.repository.Condemned;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.snapshot.LegalHold;
 
 /**
  * {@code vault repair} (docs/vault-format.md §12): after {@code check} has found damage, makes the
@@ -37,7 +40,10 @@ import org.opsledger.vault.repository.SharedLock;
  * index, and its bytes move from {@code data/} to {@code damaged/}: kept (evidence, or for a
  * specialist), never read by the vault again.</li>
  * <li>A snapshot file whose bytes do not match its name moves to {@code damaged/snapshots/}, so that
- * forget and prune, which stop while a snapshot cannot be read, run again; a held one stays.</li>
+ * forget and prune, which stop while a snapshot cannot be read, run again; a held one stays. A hold
+ * record that does not open is replaced by one that keeps the hold in force; a condemned record that
+ * does not open is dropped and its pack indexed again (prune condemns it again if nothing needs it).
+ * Each damaged file's bytes are kept under {@code damaged/} first.</li>
  * </ol>
  * A blob lost so is in no index afterwards: the next backup of the same sources stores it again (the
  * archiver re-reads a file, and writes a directory's tree anew, when the parent snapshot's blobs are
@@ -90,8 +96,20 @@ public final class Repairer {
                 stored.add(p);
             }
         }
+        List<RepairResult.DamagedFile> files = snapshotFiles();
+        files.addAll(holdRecords());
         Set<String> condemned = new HashSet<>();
-        repo.backend().list("condemned").forEach(n -> condemned.add(n.substring(n.lastIndexOf('/') + 1)));
+        for (String name : repo.backend().list("condemned")) {
+            String why = unopenable(name, Sealing.Kind.CONDEMNED, Condemned.class);
+            ObjectId pack = Repository.idOfName(name);
+            if (why == null) {
+                condemned.add(name.substring(name.lastIndexOf('/') + 1));
+            } else {
+                // not counted as condemned: its pack, no longer named by any index, is indexed again from its header below
+                files.add(new RepairResult.DamagedFile(name, why, DAMAGED + "/" + name, pack != null && stored.contains(pack)
+                        ? "its pack is indexed again (the next prune condemns it again if nothing needs it)" : "its pack is gone already"));
+            }
+        }
         Map<ObjectId, String> problems = new LinkedHashMap<>();
         for (ObjectId p : index.packs()) {
             if (!stored.contains(p)) {
@@ -156,7 +174,7 @@ public final class Repairer {
             hurt.put(d.pack(), d);
         }
         return new Plan(index, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
-                snapshotFiles(), toRead.size(), bytesRead.get());
+                files, toRead.size(), bytesRead.get());
     }
 
     /**
@@ -165,28 +183,60 @@ public final class Repairer {
      * what it needs, stays stopped until the hold is released). One that matches its name but does not open is
      * left alone: its bytes are as written, and `check` says why it does not open.
      */
-    private List<RepairResult.SnapshotFile> snapshotFiles() {
-        List<RepairResult.SnapshotFile> out = new ArrayList<>();
+    private List<RepairResult.DamagedFile> snapshotFiles() {
+        List<RepairResult.DamagedFile> out = new ArrayList<>();
         for (String name : repo.backend().list("snapshots")) {
             ObjectId id = Repository.idOfName(name);
             if (id == null) {
-                out.add(new RepairResult.SnapshotFile(name, "not named by a snapshot ID", null,
-                        "not the vault's: forget and prune stay stopped until it is moved out of snapshots/"));
+                out.add(new RepairResult.DamagedFile(name, "not named by a snapshot ID", null,
+                        "left in place, not the vault's: forget and prune stay stopped until it is moved out of snapshots/"));
             } else if (!Sealing.sha256(repo.backend().read(name)).equals(id)) {
                 String hold = "holds/" + id.hex();
                 boolean held = repo.backend().exists(hold);
-                out.add(new RepairResult.SnapshotFile(name, "does not match its SHA-256 name (damaged or altered)",
-                        held ? null : DAMAGED + "/snapshots/" + id.hex(),
-                        held ? "held (" + hold + "): its data stays, and forget and prune stay stopped, until the hold is released" : null));
+                out.add(new RepairResult.DamagedFile(name, "does not match its SHA-256 name (damaged or altered)",
+                        held ? null : DAMAGED + "/" + name, held
+                        ? "left in place, held (" + hold + "): its data stays, and forget and prune stay stopped, until the hold is released"
+                        : "the backup it described is lost"));
             }
         }
         return out;
     }
 
+    /**
+     * Hold records that do not open: forget, which must know every hold, stops while one cannot be read. A new
+     * record keeps the hold in force (IS.012 6.6.7: a hold ends only by a release), its reason saying what happened.
+     */
+    private List<RepairResult.DamagedFile> holdRecords() {
+        List<RepairResult.DamagedFile> out = new ArrayList<>();
+        for (String name : repo.backend().list("holds")) {
+            String why = unopenable(name, Sealing.Kind.HOLD, LegalHold.class);
+            if (why != null) {
+                boolean ours = Repository.idOfName(name) != null;
+                out.add(new RepairResult.DamagedFile(name, why, ours ? DAMAGED + "/" + name : null, ours
+                        ? "the hold stays in force under a new record (`vault hold` the snapshot again to record its reason)"
+                        : "left in place, not named by a snapshot ID: forget stays stopped until it is moved out of holds/"));
+            }
+        }
+        return out;
+    }
+
+    /** Null when the sealed file opens as a {@code type}, else why not. */
+    private String unopenable(String name, Sealing.Kind kind, Class<?> type) {
+        try {
+            repo.readSealed(name, kind, type);
+            return null;
+        } catch (BackendException e) {
+            throw e; // the store failed, not the file
+        } catch (RuntimeException e) {
+            String why = e instanceof VaultException ? e.getMessage() : "unreadable (" + e.getClass().getSimpleName() + ")";
+            return why.startsWith(name + " ") ? why.substring(name.length() + 1) : why;
+        }
+    }
+
     private record Plan(Index index, List<String> indexFiles, List<String> indexProblems, int indexedAgain, List<String> unreadable,
                         Map<ObjectId, String> problems, Set<ObjectId> stored, Map<ObjectId, List<PackedBlob>> salvage,
                         Map<ObjectId, String> lost, Map<String, CheckResult.DamagedPack> hurt,
-                        List<RepairResult.SnapshotFile> snapshotFiles, int packsRead, long bytesRead) {
+                        List<RepairResult.DamagedFile> files, int packsRead, long bytesRead) {
 
         boolean indexNeedsRewrite() {
             return !indexProblems.isEmpty() || indexedAgain > 0 || problems.keySet().stream().anyMatch(p -> !stored.contains(p));
@@ -206,17 +256,23 @@ public final class Repairer {
                         d == null ? List.of() : d.snapshots(), d == null ? List.of() : d.files(),
                         stored.contains(p) ? DAMAGED + "/" + p.hex() : null));
             });
-            return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, snapshotFiles, packsRead, bytesRead);
+            return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, files, packsRead, bytesRead);
         }
     }
 
     private void apply(Plan plan) {
         Backend backend = repo.backend();
-        // 0. damaged snapshot files: copied under damaged/snapshots/, then out of snapshots/
-        for (RepairResult.SnapshotFile f : plan.snapshotFiles()) {
-            if (f.keptAs() != null) {
+        // 0. damaged snapshot files and hold records: each copied under damaged/ first; a snapshot file then leaves
+        //    snapshots/, a hold record is replaced by one that keeps the hold in force
+        for (RepairResult.DamagedFile f : plan.files()) {
+            if (f.keptAs() != null && !f.name().startsWith("condemned/")) {
                 backend.write(f.keptAs(), backend.read(f.name()));
-                backend.delete(f.name());
+                if (f.name().startsWith("holds/")) {
+                    repo.holdAgain(Repository.idOfName(f.name()), "the hold record was damaged; kept in force by `vault repair` on "
+                            + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + " (the damaged record is " + f.keptAs() + ")", "vault repair");
+                } else {
+                    backend.delete(f.name());
+                }
             }
         }
         // 1. one index: every index file's readable part and the packs indexed again, without the missing packs
@@ -225,6 +281,13 @@ public final class Repairer {
             Set<ObjectId> missing = new HashSet<>(plan.problems().keySet());
             missing.removeAll(plan.stored());
             repo.replaceIndex(plan.index(), missing, plan.indexFiles());
+        }
+        // damaged condemned records go once their packs are indexed again
+        for (RepairResult.DamagedFile f : plan.files()) {
+            if (f.name().startsWith("condemned/")) {
+                backend.write(f.keptAs(), backend.read(f.name()));
+                backend.delete(f.name());
+            }
         }
         repo.reloadIndex();
         Set<ObjectId> damaged = new HashSet<>(plan.problems().keySet());

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -744,6 +745,19 @@ public final class Repository implements AutoCloseable {
         return h;
     }
 
+    /**
+     * Writes a new record for a hold whose record does not open (repair): the hold stays in force, and on a
+     * store with Object Lock is placed again when the snapshot can be read (versions the lost record named
+     * keep their store hold until someone lifts it in the store).
+     */
+    public LegalHold holdAgain(ObjectId snapshot, String reason, String by) {
+        List<LegalHold.StoreHold> store = listSnapshots().readable().stream().filter(s -> s.id().equals(snapshot)).findFirst()
+                .map(this::placeStoreHolds).orElse(List.of());
+        LegalHold h = new LegalHold(snapshot, reason, by, Instant.now(), store);
+        writeSealedAs("holds/" + snapshot.hex(), Sealing.Kind.HOLD, h);
+        return h;
+    }
+
     /** Places the store's legal hold on a snapshot's objects; empty when the store has none. */
     public List<LegalHold.StoreHold> placeStoreHolds(SnapshotRef snapshot) {
         if (!backend.supportsLegalHold()) {
@@ -775,11 +789,13 @@ public final class Repository implements AutoCloseable {
      */
     public void renewStoreHolds() {
         List<LegalHold.StoreHold> superseded = new ArrayList<>();
+        Map<ObjectId, SnapshotRef> readable = new HashMap<>();
+        listSnapshots().readable().forEach(s -> readable.put(s.id(), s));
         for (LegalHold h : holds().values()) {
-            if (h.storeHoldsOrEmpty().isEmpty()) {
-                continue;
+            if (h.storeHoldsOrEmpty().isEmpty() || !readable.containsKey(h.snapshot())) {
+                continue; // no store holds, or a snapshot whose file cannot be read: its store holds stay as they are
             }
-            List<LegalHold.StoreHold> renewed = placeStoreHolds(findSnapshot(h.snapshot().hex()));
+            List<LegalHold.StoreHold> renewed = placeStoreHolds(readable.get(h.snapshot()));
             writeSealedAs("holds/" + h.snapshot().hex(), Sealing.Kind.HOLD, h.withStoreHolds(renewed));
             h.storeHoldsOrEmpty().stream().filter(x -> !renewed.contains(x)).forEach(superseded::add);
         }
