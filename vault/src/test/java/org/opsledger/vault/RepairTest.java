@@ -340,6 +340,15 @@ class RepairTest {
     @Test
     void killedAfterAnyWriteARepairRunAgainFinishesIt() throws Exception {
         DamagedPackTest.flipOneByteOf(repoDir, victimBlob);
+        SnapshotRef second;
+        try (Repository repo = TestTrees.open(repoDir)) {
+            second = TestTrees.backup(repo, data);
+            repo.hold(first, "matter 3", "counsel");
+        }
+        Path secondFile = repoDir.resolve("snapshots/" + second.id().hex());
+        DamagedPackTest.flipOneByte(secondFile, Files.size(secondFile) / 2);
+        Path hold = repoDir.resolve("holds/" + first.id().hex());
+        DamagedPackTest.flipOneByte(hold, Files.size(hold) / 2);
         Path pristine = tmp.resolve("pristine");
         copy(repoDir, pristine);
         boolean finished = false;
@@ -354,17 +363,21 @@ class RepairTest {
             } catch (VaultException killed) {
                 assertThat(killed.getMessage()).isEqualTo("killed");
             }
+            assertThat(dir.resolve("holds/" + first.id().hex())).as("the hold is never without a record").exists();
             try (Repository repo = TestTrees.open(dir)) {
                 repo.locks().unlock(true); // the killed repair's lock, as `vault unlock --remove-all` removes it
                 new Repairer(repo, 2).repair(100, false);
                 CheckResult c = new Checker(repo, 2).check(100);
                 assertThat(c.errors()).as("after %d writes", writes).singleElement().asString().contains("/data/victim.bin: blob");
                 assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out-" + writes), List.of("data/bystander.txt", "data/sub"), true).ok()).isTrue();
+                assertThat(repo.holds()).containsOnlyKeys(first.id());
+                assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(first.id());
             }
         }
-        // killed after each of its writes (ten here): the lock, the salvaged blobs' pack and its index file, the index
-        // without the damaged pack and the old index files' deletion, the damaged pack's copy and deletion, the lock's release
-        assertThat(writes).isGreaterThan(8);
+        // killed after each of its writes (fourteen here): the lock, the damaged snapshot file's copy and deletion, the hold
+        // record's copy and new record, the salvaged blobs' pack and its index file, the index without the damaged pack
+        // and the old index files' deletion, the damaged pack's copy and deletion, the lock's release
+        assertThat(writes).isGreaterThan(12);
     }
 
     private static void copy(Path from, Path to) throws IOException {

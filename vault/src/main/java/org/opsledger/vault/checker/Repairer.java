@@ -52,7 +52,7 @@ import org.opsledger.vault.snapshot.LegalHold;
  */
 public final class Repairer {
 
-    /** Where a damaged pack's bytes are kept once it has left the index (a damaged snapshot file's under {@code snapshots/} in it). */
+    /** Where a damaged pack's bytes are kept once it has left the index; a damaged snapshot file, hold or condemned record under its own directory name in it. */
     public static final String DAMAGED = "damaged";
 
     private final Repository repo;
@@ -104,9 +104,12 @@ public final class Repairer {
             ObjectId pack = Repository.idOfName(name);
             if (why == null) {
                 condemned.add(name.substring(name.lastIndexOf('/') + 1));
+            } else if (pack == null) {
+                files.add(new RepairResult.DamagedFile(name, why, null,
+                        "left in place, not named by a pack ID: prune stays stopped until it is moved out of condemned/"));
             } else {
                 // not counted as condemned: its pack, no longer named by any index, is indexed again from its header below
-                files.add(new RepairResult.DamagedFile(name, why, DAMAGED + "/" + name, pack != null && stored.contains(pack)
+                files.add(new RepairResult.DamagedFile(name, why, DAMAGED + "/" + name, stored.contains(pack)
                         ? "its pack is indexed again (the next prune condemns it again if nothing needs it)" : "its pack is gone already"));
             }
         }
@@ -284,7 +287,7 @@ public final class Repairer {
         }
         // damaged condemned records go once their packs are indexed again
         for (RepairResult.DamagedFile f : plan.files()) {
-            if (f.name().startsWith("condemned/")) {
+            if (f.keptAs() != null && f.name().startsWith("condemned/")) {
                 backend.write(f.keptAs(), backend.read(f.name()));
                 backend.delete(f.name());
             }
