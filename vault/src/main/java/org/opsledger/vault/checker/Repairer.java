@@ -27,6 +27,8 @@ import org.opsledger.vault.repository.Condemned;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
 
 /**
  * {@code vault repair} (docs/vault-format.md §12): after {@code check} has found damage, makes the
@@ -96,7 +98,8 @@ public final class Repairer {
                 stored.add(p);
             }
         }
-        List<RepairResult.DamagedFile> files = snapshotFiles();
+        List<SnapshotRef> snapshots = new ArrayList<>();
+        List<RepairResult.DamagedFile> files = snapshotFiles(snapshots);
         files.addAll(holdRecords());
         Set<String> condemned = new HashSet<>();
         for (String name : repo.backend().list("condemned")) {
@@ -173,7 +176,7 @@ public final class Repairer {
         salvage.values().forEach(saved -> saved.forEach(b -> lost.remove(b.id()))); // whole in another damaged pack
         // which snapshots and files need what is lost, walked with the index as it is (the damaged packs still in it)
         Map<String, CheckResult.DamagedPack> hurt = new HashMap<>();
-        for (CheckResult.DamagedPack d : checker.damageOf(index, repo.listSnapshots().readable(), lost, problems, new ArrayList<>())) {
+        for (CheckResult.DamagedPack d : checker.damageOf(index, snapshots, lost, problems, new ArrayList<>())) {
             hurt.put(d.pack(), d);
         }
         return new Plan(index, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
@@ -184,16 +187,24 @@ public final class Repairer {
      * Snapshot files that are not as the vault wrote them. One whose bytes no longer match its name is damaged
      * for certain: it is taken out of use unless held (a held snapshot's data must stay, and prune, not knowing
      * what it needs, stays stopped until the hold is released). One that matches its name but does not open is
-     * left alone: its bytes are as written, and `check` says why it does not open.
+     * left alone: its bytes are as written, and `check` says why it does not open. The snapshots that open are
+     * added to {@code readable}: each file is read once.
      */
-    private List<RepairResult.DamagedFile> snapshotFiles() {
+    private List<RepairResult.DamagedFile> snapshotFiles(List<SnapshotRef> readable) {
         List<RepairResult.DamagedFile> out = new ArrayList<>();
         for (String name : repo.backend().list("snapshots")) {
             ObjectId id = Repository.idOfName(name);
+            byte[] sealed = id == null ? null : repo.backend().read(name);
             if (id == null) {
                 out.add(new RepairResult.DamagedFile(name, "not named by a snapshot ID", null,
                         "left in place, not the vault's: forget and prune stay stopped until it is moved out of snapshots/"));
-            } else if (!Sealing.sha256(repo.backend().read(name)).equals(id)) {
+            } else if (Sealing.sha256(sealed).equals(id)) {
+                try {
+                    readable.add(new SnapshotRef(id, repo.readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)));
+                } catch (RuntimeException e) {
+                    // as written, yet it does not open (another key, a newer format): check names it; repair leaves it
+                }
+            } else {
                 String hold = "holds/" + id.hex();
                 boolean held = repo.backend().exists(hold);
                 out.add(new RepairResult.DamagedFile(name, "does not match its SHA-256 name (damaged or altered)",
