@@ -89,9 +89,7 @@ class RepairTest {
             assertThat(second.snapshot().summary().filesUnchanged()).as("the other two files are not read again").isEqualTo(2);
         }
         try (Repository repo = TestTrees.open(repoDir)) {
-            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
-            assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
-            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+            assertWholeAgain(repo);
         }
     }
 
@@ -111,10 +109,9 @@ class RepairTest {
         }
         assertThat(repoDir.resolve(index)).doesNotExist();
         try (Repository repo = TestTrees.open(repoDir)) {
-            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Checker(repo, 2).check(100).errors()).as("the index from the headers alone").isEmpty();
             assertThat(TestTrees.backup(repo, data).snapshot().summary().filesUnchanged()).isEqualTo(3);
-            assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
-            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+            assertWholeAgain(repo);
         }
     }
 
@@ -132,9 +129,7 @@ class RepairTest {
             });
             assertThat(new Checker(repo, 2).check(0).errors()).hasSize(3).allMatch(e -> e.contains("missing from the index"));
             TestTrees.backup(repo, data);
-            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
-            assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
-            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+            assertWholeAgain(repo);
         }
     }
 
@@ -157,9 +152,7 @@ class RepairTest {
                             + " (`vault check` names its files): back up its sources again, which stores it anew, or forget the snapshot");
             TestTrees.backup(repo, data); // the parent's root is lost: every file compared with nothing, read again
             new Pruner(repo).prune();
-            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
-            assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
-            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+            assertWholeAgain(repo);
         }
     }
 
@@ -378,6 +371,13 @@ class RepairTest {
         // record's copy and new record, the salvaged blobs' pack and its index file, the index without the damaged pack
         // and the old index files' deletion, the damaged pack's copy and deletion, the lock's release
         assertThat(writes).isGreaterThan(12);
+    }
+
+    /** check --read-data finds nothing, and the first snapshot restores whole and verified. */
+    private void assertWholeAgain(Repository repo) {
+        assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+        TestTrees.assertSameTree(data, tmp.resolve("out/data"));
     }
 
     private static void copy(Path from, Path to) throws IOException {

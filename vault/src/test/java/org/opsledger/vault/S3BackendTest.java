@@ -58,14 +58,18 @@ class S3BackendTest {
         return new S3Backend(S3Backend.client(where, Region.US_EAST_1, CREDENTIALS), "vault", prefix, "s3://vault/" + prefix);
     }
 
+    /** A new repository under {@code prefix} and its first snapshot, of {@code data}. */
+    private static SnapshotRef firstBackup(String prefix, Path data) {
+        try (Repository repo = Repository.init(backend(endpoint, prefix), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3")) {
+            return TestTrees.backup(repo, data);
+        }
+    }
+
     @Test
     void backupRestoreAndCheckOnS3() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
-        SnapshotRef snap;
-        try (Repository repo = Repository.init(backend(endpoint, "team-a"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3")) {
-            snap = TestTrees.backup(repo, data);
-            assertThat(snap.snapshot().storageLocation()).isEqualTo("s3://vault/team-a");
-        }
+        SnapshotRef snap = firstBackup("team-a", data);
+        assertThat(snap.snapshot().storageLocation()).isEqualTo("s3://vault/team-a");
         try (Repository repo = Repository.open(backend(endpoint, "team-a"), TestTrees.PASSWORD)) {
             assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(snap.id());
             // s3proxy 4.1.0 has no Object Lock (NotImplemented): the hold is the repository's own record only
@@ -83,10 +87,7 @@ class S3BackendTest {
     @Test
     void repairOnS3RebuildsTheIndexAndKeepsTheDamagedPackUnderDamaged() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
-        SnapshotRef snap;
-        try (Repository repo = Repository.init(backend(endpoint, "team-r"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3")) {
-            snap = TestTrees.backup(repo, data);
-        }
+        SnapshotRef snap = firstBackup("team-r", data);
         S3Backend store = backend(endpoint, "team-r");
         String largest = store.list("data").stream().max(java.util.Comparator.comparingLong(store::size)).orElseThrow();
         byte[] pack = store.read(largest);
