@@ -374,7 +374,7 @@ class RepairTest {
     }
 
     /** check --read-data finds nothing, and the first snapshot restores whole and verified. */
-    private void assertWholeAgain(Repository repo) {
+    private void assertWholeAgain(Repository repo) throws IOException {
         assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
         assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
         TestTrees.assertSameTree(data, tmp.resolve("out/data"));
