@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.checker.CheckResult;
 import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.checker.Recoverer;
 import org.opsledger.vault.checker.RepairResult;
 import org.opsledger.vault.checker.Repairer;
 import org.opsledger.vault.crypto.ObjectId;
@@ -174,7 +175,8 @@ class RepairTest {
             RepairResult r = new Repairer(repo, 2).repair(0, false);
             assertThat(r.files()).containsExactlyInAnyOrder(
                     new RepairResult.DamagedFile("snapshots/" + second.id().hex(), "does not match its SHA-256 name (damaged or altered)",
-                            "damaged/snapshots/" + second.id().hex(), "the backup it described is lost"),
+                            "damaged/snapshots/" + second.id().hex(),
+                            "its root tree's ID was in it: `vault recover`, before a prune, makes a snapshot of the trees no snapshot references"),
                     new RepairResult.DamagedFile("snapshots/" + held.id().hex(), "does not match its SHA-256 name (damaged or altered)",
                             null, "left in place, held (holds/" + held.id().hex() + "): its data stays, and forget and prune stay stopped,"
                             + " until the hold is released"));
@@ -198,6 +200,36 @@ class RepairTest {
             assertThat(c.warnings()).contains("damaged files kept under damaged/ by `vault repair` (2 snapshot file(s)), never read:"
                     + " delete them when they are no longer needed as evidence");
             assertThat(new Repairer(repo, 2).repair(100, false).changed()).isFalse();
+        }
+    }
+
+    @Test
+    void recoverWritesOneSnapshotOfTheTreesALostSnapshotFileLeft() throws Exception {
+        Files.write(data.resolve("later.txt"), TestTrees.text(11, 50_000));
+        SnapshotRef second;
+        try (Repository repo = TestTrees.open(repoDir)) {
+            second = TestTrees.backup(repo, data);
+            assertThat(new Recoverer(repo).recover(false).trees()).as("every tree is referenced").isEmpty();
+        }
+        Path file = repoDir.resolve("snapshots/" + second.id().hex());
+        DamagedPackTest.flipOneByte(file, Files.size(file) / 2);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Repairer(repo, 2).repair(0, false).snapshotsLost()).isEqualTo(1);
+            Map<String, Long> before = files(repoDir);
+            Recoverer.Recovered dry = new Recoverer(repo).recover(true);
+            assertThat(dry.trees()).containsExactly(second.snapshot().tree().hex());
+            assertThat(dry.snapshot()).isNull();
+            assertThat(files(repoDir)).as("a dry run writes nothing").isEqualTo(before);
+
+            Recoverer.Recovered r = new Recoverer(repo).recover(false);
+            assertThat(r.trees()).containsExactly(second.snapshot().tree().hex());
+            assertThat(r.snapshot().snapshot().tags()).containsEntry(Recoverer.TAG, "vault recover");
+            assertThat(r.snapshot().snapshot().dataOwner()).isEqualTo("unknown (recovered)");
+            assertThat(new Restorer(repo, 2).restore(r.snapshot(), tmp.resolve("rec"), List.of(), true).ok()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("rec/" + second.snapshot().tree().shortHex() + "/data"));
+            assertThat(new Recoverer(repo).recover(false).trees()).as("recovered once").isEmpty();
+            new Pruner(repo).prune();
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
         }
     }
 
@@ -290,6 +322,8 @@ class RepairTest {
                         .hasMessageEndingWith(" is working in the repository, and a repair runs alone: run it again when nothing else runs");
                 assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).isInstanceOf(VaultException.class)
                         .hasMessageEndingWith(" is working in the repository, and a retire runs alone: run it again when nothing else runs");
+                assertThatThrownBy(() -> new Recoverer(repo).recover(false)).isInstanceOf(VaultException.class)
+                        .hasMessageEndingWith(" is working in the repository, and a recover runs alone: run it again when nothing else runs");
                 assertThat(new Pruner(repo).prune().packsCondemned()).as("prune goes on beside a backup").isZero();
             }
             try (SharedLock repair = other.lock("repair")) {

@@ -73,7 +73,8 @@ final class RepairCommand implements Callable<Integer> {
                     + " forget the snapshots whose sources are gone");
         }
         if (r.snapshotsLost() > 0) {
-            lost.add(r.snapshotsLost() + " snapshot(s) " + would + "lost: forget and prune run again, and prune frees the data only they needed");
+            lost.add(r.snapshotsLost() + " snapshot file(s) " + would + "lost: forget and prune run again; run `vault recover` before"
+                    + " a prune frees what only they referenced");
         }
         Output.out().printf("repair: read %d pack(s), %s; %s%n", r.packsRead(), Output.bytes(r.bytesRead()),
                 !r.changed() ? (r.files().isEmpty() ? "nothing to repair" : "nothing it can repair")

@@ -275,8 +275,9 @@ class VaultCommandTest {
     }
 
     @Test
-    void aDamagedHeldSnapshotFileIsReleasedByIdThenTakenOutOfUseByRepair() throws Exception {
+    void aDamagedHeldSnapshotFileIsReleasedByIdThenTakenOutOfUseByRepairAndItsTreeRecovered() throws Exception {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Files.writeString(data.resolve("only-in-the-second.txt"), "kept by recover");
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
         String id = vault("snapshots", "--json").json().get(1).get("id").asString();
         assertThat(vault("hold", id, "--reason", "matter 12").exit()).isZero();
@@ -301,10 +302,18 @@ class VaultCommandTest {
                 + " (its snapshot file cannot be read: `vault repair` takes it out of use)\n");
         Run repair = vault("repair");
         assertThat(repair.exit()).isEqualTo(3);
-        assertThat(repair.out()).startsWith("snapshots/" + id + " does not match its SHA-256 name (damaged or altered):"
-                + " kept as damaged/snapshots/" + id + "; the backup it described is lost\n")
-                .endsWith("; 1 snapshot(s) lost: forget and prune run again, and prune frees the data only they needed\n");
-        assertThat(vault("forget", "--keep-last", "1", "--prune").exit()).isZero();
+        assertThat(repair.out()).startsWith("snapshots/" + id + " does not match its SHA-256 name (damaged or altered): kept as damaged/snapshots/"
+                + id + "; its root tree's ID was in it: `vault recover`, before a prune, makes a snapshot of the trees no snapshot references\n")
+                .endsWith("; 1 snapshot file(s) lost: forget and prune run again; run `vault recover` before a prune frees what only they referenced\n");
+
+        Run recover = vault("recover");
+        assertThat(recover.exit()).as(recover.err()).isZero();
+        assertThat(recover.out()).matches("(?s)tree [0-9a-f]{64} is referenced by no snapshot\nrecover: 1 tree\\(s\\) recovered as snapshot [0-9a-f]{8}.*");
+        String recovered = vault("snapshots", "--json").json().get(1).get("id").asString();
+        Run found = vault("find", "only-in-the-second.txt");
+        assertThat(found.out()).contains(recovered.substring(0, 8)).contains("/data/only-in-the-second.txt");
+        assertThat(vault("recover").out()).isEqualTo("recover: every tree is referenced by a snapshot; nothing to recover\n");
+        assertThat(vault("forget", "--keep-last", "2", "--prune").exit()).isZero();
         assertThat(vault("check", "--read-data").exit()).isZero();
     }
 

@@ -38,8 +38,11 @@ public final class Locks {
         return live().stream().filter(l -> !(l.started().equals(own.started()) && l.pid() == pid)).toList();
     }
 
-    /** Work that rewrites the whole index and moves packs, and so runs with no other process in the repository. */
-    public static final Set<String> RUNS_ALONE = Set.of("repair", "retire");
+    /**
+     * Work that runs with no other process in the repository: repair and key retirement write one index in place
+     * of all and move packs; recover takes trees no snapshot references for lost (a running backup's are).
+     */
+    public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover");
 
     /**
      * Called just after {@code own} is taken: throws when its work may not go on beside the other live locks.

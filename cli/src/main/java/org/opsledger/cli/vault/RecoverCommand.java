@@ -1,0 +1,41 @@
+package org.opsledger.cli.vault;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.vault.checker.Recoverer;
+import org.opsledger.vault.repository.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "recover", mixinStandardHelpOptions = true,
+        description = {"Write one snapshot holding every tree no snapshot references, each as a directory named by its ID:"
+                + " what a damaged snapshot file (taken out by `repair`) or a killed backup left behind, until a prune frees it.",
+                "Its owner and classification read \"unknown (recovered)\". Runs alone."})
+final class RecoverCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Option(names = {"-n", "--dry-run"}, description = "List the trees that would be recovered; write nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        Recoverer.Recovered r;
+        try (Repository opened = repo.open()) {
+            r = new Recoverer(opened).recover(dryRun);
+        }
+        if (repo.json) {
+            Output.json(Map.of("trees", r.trees(), "snapshot", r.snapshot() == null ? "" : r.snapshot().id().hex()));
+        } else if (r.trees().isEmpty()) {
+            Output.out().println("recover: every tree is referenced by a snapshot; nothing to recover");
+        } else {
+            r.trees().forEach(t -> Output.out().println("tree " + t + " is referenced by no snapshot"));
+            Output.out().println(r.snapshot() == null ? "recover: " + r.trees().size() + " tree(s) would be recovered"
+                    : "recover: " + r.trees().size() + " tree(s) recovered as snapshot " + r.snapshot().shortId()
+                    + " (`vault ls " + r.snapshot().shortId() + "`)");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,106 @@
+package org.opsledger.vault.checker;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.backend.BackendException;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.pack.PackedBlob;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.snapshot.Tree;
+
+/**
+ * {@code vault recover} (docs/vault-format.md §12), as {@code restic recover}: a snapshot file lost to damage
+ * ({@code vault repair} takes it out of use) takes with it only the ID of its root tree; the trees and data stay
+ * in the packs until a prune frees them. This writes one snapshot whose root holds, as a directory named by its
+ * ID, every tree that no snapshot and no other tree references; restore, ls and find then reach their files. A
+ * backup killed after writing its trees leaves such trees too, and they are recovered the same way. It runs
+ * alone (a running backup's trees are not referenced yet).
+ */
+public final class Recoverer {
+
+    /** The tag every recovered snapshot carries. */
+    public static final String TAG = "recovered-by";
+
+    private final Repository repo;
+
+    public Recoverer(Repository repo) {
+        this.repo = repo;
+    }
+
+    /**
+     * @param trees    the trees no snapshot or tree references, by ID
+     * @param snapshot the snapshot written for them; null when there were none, or on a dry run
+     */
+    public record Recovered(List<String> trees, SnapshotRef snapshot) {
+    }
+
+    public Recovered recover(boolean dryRun) {
+        if (dryRun) {
+            return new Recovered(unreferencedTrees().stream().map(ObjectId::hex).toList(), null);
+        }
+        try (SharedLock lock = repo.lock("recover")) {
+            repo.locks().refuseConflicting(lock);
+            List<ObjectId> trees = unreferencedTrees();
+            if (trees.isEmpty()) {
+                return new Recovered(List.of(), null);
+            }
+            boolean shortUnique = trees.stream().map(ObjectId::shortHex).distinct().count() == trees.size();
+            long now = Instant.now().toEpochMilli() * 1_000_000L;
+            List<Node> dirs = new ArrayList<>();
+            for (ObjectId t : trees) {
+                dirs.add(new Node(shortUnique ? t.shortHex() : t.hex(), NodeType.DIR, 0700, now, now, 0, 0, 0, 0, 0, null, t, null));
+            }
+            ObjectId root = repo.saveTree(new Tree(dirs));
+            repo.flush();
+            String host = Repository.hostname();
+            // IS.012 6.6.5.1: what the lost snapshot file said of owner, classification and retention is lost with it
+            Snapshot s = new Snapshot(Instant.now(), root, null, List.of("/recovered"), host, System.getProperty("user.name"),
+                    Map.of(TAG, "vault recover"), Snapshot.Kind.FULL, "unknown (recovered)", "unknown (recovered)", null,
+                    repo.backend().location(), host, new Snapshot.Summary(0, trees.size(), 0, 0, 0, 0, 0));
+            return new Recovered(trees.stream().map(ObjectId::hex).toList(), new SnapshotRef(lock.whileHeld(() -> repo.saveSnapshot(s)), s));
+        }
+    }
+
+    /** Every indexed tree that opens and that no readable snapshot and no other tree names, by ID. */
+    private List<ObjectId> unreferencedTrees() {
+        Set<ObjectId> trees = new TreeSet<>();
+        for (List<PackedBlob> blobs : repo.freshIndex().byPack().values()) {
+            for (PackedBlob b : blobs) {
+                if (b.type() == BlobType.TREE) {
+                    trees.add(b.id());
+                }
+            }
+        }
+        Set<ObjectId> referenced = new HashSet<>();
+        repo.listSnapshots().readable().forEach(s -> referenced.add(s.snapshot().tree()));
+        List<ObjectId> unopened = new ArrayList<>();
+        for (ObjectId t : trees) {
+            try {
+                for (Node n : repo.loadTree(t).nodes()) {
+                    if (n.subtree() != null) {
+                        referenced.add(n.subtree());
+                    }
+                }
+            } catch (BackendException e) {
+                throw e; // the store failed, not the tree
+            } catch (VaultException | IllegalArgumentException e) {
+                unopened.add(t); // damaged (check names it): nothing to reach through it
+            }
+        }
+        trees.removeAll(referenced);
+        unopened.forEach(trees::remove);
+        return List.copyOf(trees);
+    }
+}
