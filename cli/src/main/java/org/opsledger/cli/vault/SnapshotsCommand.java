@@ -62,7 +62,8 @@ final class SnapshotsCommand implements Callable<Integer> {
             }
             Output.out().println(all.size() + " snapshot(s)" + (filter.isAll() ? "" : " of " + TerminalText.escape(filter.describe()))
                     + " in " + r.backend().location()
-                    + (listing.unreadable().isEmpty() ? "" : "; " + listing.unreadable().size() + " snapshot file(s) unreadable (see stderr, run `vault check`)"));
+                    + (listing.unreadable().isEmpty() ? "" : "; " + listing.unreadable().size() + " snapshot file(s) unreadable"
+                    + " (see stderr; `vault check` names them, `vault repair` takes damaged ones out of use)"));
             return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
         }
     }

@@ -682,7 +682,8 @@ public final class Repository implements AutoCloseable {
     public List<SnapshotRef> snapshots() {
         SnapshotListing l = listSnapshots();
         if (!l.unreadable().isEmpty()) {
-            throw new VaultException(l.unreadable().getFirst() + "; run `vault check` (refusing to continue with an incomplete snapshot list)");
+            throw new VaultException(l.unreadable().getFirst() + "; run `vault check`, then `vault repair`, which takes a damaged"
+                    + " snapshot file out of use (refusing to continue with an incomplete snapshot list)");
         }
         return l.readable();
     }
