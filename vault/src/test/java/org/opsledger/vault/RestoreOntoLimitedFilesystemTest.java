@@ -89,15 +89,10 @@ class RestoreOntoLimitedFilesystemTest {
         Files.createDirectories(data.resolve("empty"));
         Process mkfifo = new ProcessBuilder("mkfifo", data.resolve("pickup").toString()).inheritIO().start(); // exfat-fuse makes a file
         assertThat(mkfifo.waitFor()).isZero();
-        SnapshotRef snap;
-        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            snap = TestTrees.backup(repo, data);
-        }
         Path media = tmp.resolve("exfat");
-        try (AutoCloseable mounted = mountExfat(tmp.resolve("exfat.img"), media);
-             Repository repo = TestTrees.open(tmp.resolve("repo"))) {
+        try (AutoCloseable mounted = mountExfat(tmp.resolve("exfat.img"), media)) {
             Path out = media.resolve("out");
-            RestoreResult r = new Restorer(repo, 2).restore(snap, out, List.of(), true);
+            RestoreResult r = backUpAndRestore(data, out);
 
             assertThat(r.verifyFailures()).as("verify does not report again what the restore reported").isEmpty();
             Map<String, RestoreResult.Unapplied> byWhat = new java.util.TreeMap<>();
@@ -133,15 +128,10 @@ class RestoreOntoLimitedFilesystemTest {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mknod needs root");
         Path data = Files.createDirectories(tmp.resolve("src/chroot"));
         runOrSkip("mknod", data.resolve("null").toString(), "c", "1", "3");
-        SnapshotRef snap;
-        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            snap = TestTrees.backup(repo, data);
-        }
         Path media = tmp.resolve("exfat");
-        try (AutoCloseable mounted = mountExfat(tmp.resolve("exfat.img"), media);
-             Repository repo = TestTrees.open(tmp.resolve("repo"))) {
+        try (AutoCloseable mounted = mountExfat(tmp.resolve("exfat.img"), media)) {
             Path out = media.resolve("out");
-            RestoreResult r = new Restorer(repo, 2).restore(snap, out, List.of(), true);
+            RestoreResult r = backUpAndRestore(data, out);
             assertThat(r.verifyFailures()).isEmpty();
             assertThat(r.unapplied()).filteredOn(u -> u.what().equals("FIFO or device node")).singleElement()
                     .satisfies(u -> assertThat(u.first()).containsExactly("chroot/null")); // mknod: Input/output error
@@ -182,6 +172,13 @@ class RestoreOntoLimitedFilesystemTest {
                     .isEqualTo(Map.of("user.origin", java.util.Base64.getEncoder().encodeToString("build 42".getBytes(StandardCharsets.UTF_8))));
         } finally {
             TestTrees.unmount(ramfs);
+        }
+    }
+
+    /** Backs {@code data} up into a new repository, then restores and verifies that snapshot into {@code out}. */
+    private RestoreResult backUpAndRestore(Path data, Path out) {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            return new Restorer(repo, 2).restore(TestTrees.backup(repo, data), out, List.of(), true);
         }
     }
 }
