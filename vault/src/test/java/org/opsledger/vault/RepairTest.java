@@ -179,7 +179,7 @@ class RepairTest {
                             "its root tree's ID was in it: `vault recover`, before a prune, makes a snapshot of the trees no snapshot references"),
                     new RepairResult.DamagedFile("snapshots/" + held.id().hex(), "does not match its SHA-256 name (damaged or altered)",
                             null, "left in place, held (holds/" + held.id().hex() + "): its data stays, and forget and prune stay stopped,"
-                            + " until the hold is released"));
+                            + " until the hold is released (`vault release " + held.id().shortHex() + "` works on it)"));
             assertThat(r.snapshotsLost()).isEqualTo(1);
             assertThat(r.changed()).isTrue();
         }

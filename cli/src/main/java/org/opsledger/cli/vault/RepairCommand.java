@@ -43,8 +43,7 @@ final class RepairCommand implements Callable<Integer> {
         } else {
             print(res);
         }
-        boolean leftDamaged = res.files().stream().anyMatch(f -> f.keptAs() == null);
-        return res.blobsLost() > 0 || res.snapshotsLost() > 0 || leftDamaged ? BackupCommand.INCOMPLETE : 0;
+        return res.blobsLost() > 0 || res.snapshotsLost() > 0 || res.filesLeft() > 0 ? BackupCommand.INCOMPLETE : 0;
     }
 
     private static void print(RepairResult r) {
@@ -76,8 +75,9 @@ final class RepairCommand implements Callable<Integer> {
             lost.add(r.snapshotsLost() + " snapshot file(s) " + would + "lost: forget and prune run again; run `vault recover` before"
                     + " a prune frees what only they referenced");
         }
-        Output.out().printf("repair: read %d pack(s), %s; %s%n", r.packsRead(), Output.bytes(r.bytesRead()),
+        Output.out().printf("repair: read %d pack(s), %s; %s%s%n", r.packsRead(), Output.bytes(r.bytesRead()),
                 !r.changed() ? (r.files().isEmpty() ? "nothing to repair" : "nothing it can repair")
-                        : lost.isEmpty() ? (r.dryRun() ? "nothing would be lost" : "nothing was lost") : String.join("; ", lost));
+                        : lost.isEmpty() ? (r.dryRun() ? "nothing would be lost" : "nothing was lost") : String.join("; ", lost),
+                r.filesLeft() == 0 ? "" : "; " + r.filesLeft() + " damaged file(s) left in place (above)");
     }
 }

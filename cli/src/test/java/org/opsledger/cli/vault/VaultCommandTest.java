@@ -294,8 +294,9 @@ class VaultCommandTest {
         Run left = vault("repair");
         assertThat(left.exit()).isEqualTo(3);
         assertThat(left.out()).isEqualTo("snapshots/" + id + " does not match its SHA-256 name (damaged or altered): left in place,"
-                + " held (holds/" + id + "): its data stays, and forget and prune stay stopped, until the hold is released\n"
-                + "repair: read 0 pack(s), 0 B; nothing it can repair\n");
+                + " held (holds/" + id + "): its data stays, and forget and prune stay stopped, until the hold is released"
+                + " (`vault release " + id.substring(0, 8) + "` works on it)\n"
+                + "repair: read 0 pack(s), 0 B; nothing it can repair; 1 damaged file(s) left in place (above)\n");
         Run release = vault("release", id.substring(0, 8));
         assertThat(release.exit()).as(release.err()).isZero();
         assertThat(release.out()).isEqualTo("released the legal hold on snapshot " + id.substring(0, 8)

@@ -48,6 +48,11 @@ public record RepairResult(boolean dryRun, List<String> indexProblems, int packs
         return !indexProblems.isEmpty() || packsIndexedAgain > 0 || !packs.isEmpty() || files.stream().anyMatch(f -> f.keptAs() != null);
     }
 
+    /** Damaged files repair left where they are (held, or not the vault's): still in the way of forget or prune. */
+    public long filesLeft() {
+        return files.stream().filter(f -> f.keptAs() == null).count();
+    }
+
     /** Snapshots taken out of use: their backups are lost. */
     public long snapshotsLost() {
         return files.stream().filter(DamagedFile::snapshotLost).count();

@@ -210,6 +210,7 @@ public final class Repairer {
                 out.add(new RepairResult.DamagedFile(name, "does not match its SHA-256 name (damaged or altered)",
                         held ? null : DAMAGED + "/" + name, held
                         ? "left in place, held (" + hold + "): its data stays, and forget and prune stay stopped, until the hold is released"
+                        + " (`vault release " + id.shortHex() + "` works on it)"
                         : "its root tree's ID was in it: `vault recover`, before a prune, makes a snapshot of the trees no snapshot references"));
             }
         }
