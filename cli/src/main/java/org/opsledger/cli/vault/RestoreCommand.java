@@ -53,7 +53,10 @@ final class RestoreCommand implements Callable<Integer> {
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot, select.filter());
             Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads);
-            try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored")) {
+            try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored");
+                 AutoCloseable told = whenInterrupted(() -> "opsledger: restore interrupted: " + target + " holds a partial restore ("
+                         + Output.bytes(restorer.bytesWritten.get()) + " written); restore never overwrites: remove it before"
+                         + " restoring there again, or restore into another directory")) {
                 res = restorer.restore(s, target, includes, verify);
             }
         }
@@ -85,5 +88,21 @@ final class RestoreCommand implements Callable<Integer> {
             throw new CliException("verify found " + res.verifyFailures().size() + " difference(s) between the restore and the snapshot");
         }
         return res.unapplied().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
+    }
+
+    /**
+     * Until closed, a Ctrl-C or SIGTERM prints {@code message} on stderr on the way out: an interrupted restore
+     * leaves a partial target that the next restore there refuses, and the operator should hear it from us.
+     */
+    private static AutoCloseable whenInterrupted(java.util.function.Supplier<String> message) {
+        Thread hook = new Thread(() -> Output.err().println(message.get()), "restore-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return () -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ending) {
+                // the JVM is already ending: the hook says its piece
+            }
+        };
     }
 }

@@ -1,0 +1,68 @@
+package org.opsledger.cli.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A restore stopped by SIGTERM (systemctl stop; Ctrl-C's SIGINT ends a JVM alike) says what it left behind. */
+class InterruptedRestoreTest {
+
+    @TempDir
+    Path tmp;
+
+    private Process vault(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--repo", tmp.resolve("repo").toString()));
+        // stderr to a file: destroy() closes the process's pipes
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("stderr").toFile());
+        pb.environment().put("OPSLEDGER_VAULT_PASSWORD", "interrupted");
+        return pb.start();
+    }
+
+    @Test
+    void sigtermDuringARestoreSaysTheTargetHoldsAPartialRestore() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        byte[] block = new byte[512 * 1024];
+        Random random = new Random(5);
+        for (int i = 0; i < 400; i++) { // 200 MiB: a restore of seconds
+            random.nextBytes(block);
+            Files.write(data.resolve("f" + i), block);
+        }
+        assertThat(vault("init").waitFor()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").waitFor()).isZero();
+
+        Path target = tmp.resolve("out");
+        Process restore = vault("restore", "latest", "--target", target.toString(), "--threads", "1");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (restored(target) < 5 && restore.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(restore.isAlive()).as("still restoring").isTrue();
+        restore.destroy();
+        assertThat(restore.waitFor()).as("ended by SIGTERM").isEqualTo(143);
+        String err = Files.readString(tmp.resolve("stderr"), StandardCharsets.UTF_8);
+        assertThat(err).contains("opsledger: restore interrupted: " + target + " holds a partial restore (")
+                .contains(" written); restore never overwrites: remove it before restoring there again, or restore into another directory");
+    }
+
+    private static long restored(Path target) throws IOException {
+        if (!Files.isDirectory(target.resolve("data"))) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(target.resolve("data"))) {
+            return files.count();
+        }
+    }
+}
