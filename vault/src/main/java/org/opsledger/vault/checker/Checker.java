@@ -22,6 +22,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.opsledger.vault.VaultException;
+import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
@@ -32,10 +33,12 @@ import org.opsledger.vault.pack.BufferPool;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
+import org.opsledger.vault.repository.Condemned;
 import org.opsledger.vault.repository.DamagedBlobException;
 import org.opsledger.vault.repository.Decompressors;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.FileNames;
+import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.Snapshot;
@@ -75,22 +78,8 @@ public final class Checker {
                 errors.add(e.getMessage());
             }
         }
-        for (String name : repo.backend().list("holds")) {
-            try {
-                repo.readSealed(name, Sealing.Kind.HOLD, org.opsledger.vault.snapshot.LegalHold.class);
-            } catch (VaultException e) {
-                errors.add(e.getMessage());
-            }
-        }
-        for (String name : repo.backend().list("condemned")) { // prune reads each before anything else
-            try {
-                repo.readSealed(name, Sealing.Kind.CONDEMNED, org.opsledger.vault.repository.Condemned.class);
-            } catch (VaultException e) {
-                if (repo.backend().exists(name)) { // else deleted by a prune since it was listed
-                    errors.add(e.getMessage());
-                }
-            }
-        }
+        errors.addAll(unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).values()); // forget reads each
+        errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
         Set<ObjectId> stored = new HashSet<>();
         List<String> strangers = new ArrayList<>();
         for (String name : repo.backend().list("data")) {
@@ -191,6 +180,29 @@ public final class Checker {
         }
         return new CheckResult(snapshots.size(), index.packs().size(), toRead.size(), bytesRead.get(), List.copyOf(errors),
                 warnings, damaged);
+    }
+
+    /**
+     * Each sealed file under {@code dir} that does not open as a {@code type}, by name, with why (a message that
+     * starts with its name). A file deleted since it was listed (by a release, a prune) is passed over; a store
+     * that fails is an error of its own, never a damaged file.
+     */
+    Map<String, String> unopenable(String dir, Sealing.Kind kind, Class<?> type) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : repo.backend().list(dir)) {
+            try {
+                repo.readSealed(name, kind, type);
+            } catch (RuntimeException e) {
+                if (!repo.backend().exists(name)) {
+                    continue;
+                }
+                if (e instanceof BackendException) {
+                    throw e;
+                }
+                out.put(name, e instanceof VaultException ? e.getMessage() : name + " unreadable (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return out;
     }
 
     /**

@@ -11,7 +11,6 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
-import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.Node;
@@ -76,13 +75,11 @@ public final class Recoverer {
     /** Every indexed tree that opens and that no readable snapshot and no other tree names, by ID. */
     private List<ObjectId> unreferencedTrees() {
         Set<ObjectId> trees = new TreeSet<>();
-        for (List<PackedBlob> blobs : repo.freshIndex().byPack().values()) {
-            for (PackedBlob b : blobs) {
-                if (b.type() == BlobType.TREE) {
-                    trees.add(b.id());
-                }
+        repo.freshIndex().entries().forEach((id, e) -> {
+            if (e.type() == BlobType.TREE) {
+                trees.add(id);
             }
-        }
+        });
         Set<ObjectId> referenced = new HashSet<>();
         repo.listSnapshots().readable().forEach(s -> referenced.add(s.snapshot().tree()));
         List<ObjectId> unopened = new ArrayList<>();

@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.Backend;
-import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
@@ -101,21 +100,22 @@ public final class Repairer {
         List<SnapshotRef> snapshots = new ArrayList<>();
         List<RepairResult.DamagedFile> files = snapshotFiles(snapshots);
         files.addAll(holdRecords());
+        Map<String, String> damagedCondemned = checker.unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class);
         Set<String> condemned = new HashSet<>();
         for (String name : repo.backend().list("condemned")) {
-            String why = unopenable(name, Sealing.Kind.CONDEMNED, Condemned.class);
-            ObjectId pack = Repository.idOfName(name);
-            if (why == null) {
+            if (!damagedCondemned.containsKey(name)) {
                 condemned.add(name.substring(name.lastIndexOf('/') + 1));
-            } else if (pack == null) {
-                files.add(new RepairResult.DamagedFile(name, why, null,
-                        "left in place, not named by a pack ID: prune stays stopped until it is moved out of condemned/"));
-            } else {
-                // not counted as condemned: its pack, no longer named by any index, is indexed again from its header below
-                files.add(new RepairResult.DamagedFile(name, why, DAMAGED + "/" + name, stored.contains(pack)
-                        ? "its pack is indexed again (the next prune condemns it again if nothing needs it)" : "its pack is gone already"));
             }
         }
+        damagedCondemned.forEach((name, why) -> {
+            ObjectId pack = Repository.idOfName(name);
+            // not counted as condemned: its pack, no longer named by any index, is indexed again from its header below
+            files.add(pack == null
+                    ? new RepairResult.DamagedFile(name, withoutName(name, why), null,
+                            "left in place, not named by a pack ID: prune stays stopped until it is moved out of condemned/")
+                    : new RepairResult.DamagedFile(name, withoutName(name, why), DAMAGED + "/" + name, stored.contains(pack)
+                            ? "its pack is indexed again (the next prune condemns it again if nothing needs it)" : "its pack is gone already"));
+        });
         Map<ObjectId, String> problems = new LinkedHashMap<>();
         for (ObjectId p : index.packs()) {
             if (!stored.contains(p)) {
@@ -179,7 +179,7 @@ public final class Repairer {
         for (CheckResult.DamagedPack d : checker.damageOf(index, snapshots, lost, problems, new ArrayList<>())) {
             hurt.put(d.pack(), d);
         }
-        return new Plan(index, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
+        return new Plan(index, byPack, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
                 files, toRead.size(), bytesRead.get());
     }
 
@@ -223,32 +223,22 @@ public final class Repairer {
      */
     private List<RepairResult.DamagedFile> holdRecords() {
         List<RepairResult.DamagedFile> out = new ArrayList<>();
-        for (String name : repo.backend().list("holds")) {
-            String why = unopenable(name, Sealing.Kind.HOLD, LegalHold.class);
-            if (why != null) {
-                boolean ours = Repository.idOfName(name) != null;
-                out.add(new RepairResult.DamagedFile(name, why, ours ? DAMAGED + "/" + name : null, ours
-                        ? "the hold stays in force under a new record (`vault hold` the snapshot again to record its reason)"
-                        : "left in place, not named by a snapshot ID: forget stays stopped until it is moved out of holds/"));
-            }
-        }
+        checker.unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).forEach((name, why) -> {
+            boolean ours = Repository.idOfName(name) != null;
+            out.add(new RepairResult.DamagedFile(name, withoutName(name, why), ours ? DAMAGED + "/" + name : null, ours
+                    ? "the hold stays in force under a new record (`vault hold` the snapshot again to record its reason)"
+                    : "left in place, not named by a snapshot ID: forget stays stopped until it is moved out of holds/"));
+        });
         return out;
     }
 
-    /** Null when the sealed file opens as a {@code type}, else why not. */
-    private String unopenable(String name, Sealing.Kind kind, Class<?> type) {
-        try {
-            repo.readSealed(name, kind, type);
-            return null;
-        } catch (BackendException e) {
-            throw e; // the store failed, not the file
-        } catch (RuntimeException e) {
-            String why = e instanceof VaultException ? e.getMessage() : "unreadable (" + e.getClass().getSimpleName() + ")";
-            return why.startsWith(name + " ") ? why.substring(name.length() + 1) : why;
-        }
+    /** Check's message for a file without the file's name it starts with: repair prints the name first. */
+    private static String withoutName(String name, String why) {
+        return why.startsWith(name + " ") ? why.substring(name.length() + 1) : why;
     }
 
-    private record Plan(Index index, List<String> indexFiles, List<String> indexProblems, int indexedAgain, List<String> unreadable,
+    private record Plan(Index index, Map<ObjectId, List<PackedBlob>> byPack, List<String> indexFiles, List<String> indexProblems,
+                        int indexedAgain, List<String> unreadable,
                         Map<ObjectId, String> problems, Set<ObjectId> stored, Map<ObjectId, List<PackedBlob>> salvage,
                         Map<ObjectId, String> lost, Map<String, CheckResult.DamagedPack> hurt,
                         List<RepairResult.DamagedFile> files, int packsRead, long bytesRead) {
@@ -262,7 +252,7 @@ public final class Repairer {
             problems.forEach((p, problem) -> {
                 CheckResult.DamagedPack d = hurt.get(p.hex());
                 List<String> lostHere = new ArrayList<>();
-                index.byPack().getOrDefault(p, List.of()).forEach(b -> {
+                byPack.getOrDefault(p, List.of()).forEach(b -> {
                     if (lost.containsKey(b.id())) {
                         lostHere.add(b.id().hex());
                     }
@@ -281,7 +271,7 @@ public final class Repairer {
         //    snapshots/, a hold record is replaced by one that keeps the hold in force
         for (RepairResult.DamagedFile f : plan.files()) {
             if (f.keptAs() != null && !f.name().startsWith("condemned/")) {
-                backend.write(f.keptAs(), backend.read(f.name()));
+                keep(f);
                 if (f.name().startsWith("holds/")) {
                     repo.holdAgain(Repository.idOfName(f.name()), "the hold record was damaged; kept in force by `vault repair` on "
                             + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + " (the damaged record is " + f.keptAs() + ")", "vault repair");
@@ -300,7 +290,7 @@ public final class Repairer {
         // damaged condemned records go once their packs are indexed again
         for (RepairResult.DamagedFile f : plan.files()) {
             if (f.keptAs() != null && f.name().startsWith("condemned/")) {
-                backend.write(f.keptAs(), backend.read(f.name()));
+                keep(f);
                 backend.delete(f.name());
             }
         }
@@ -344,6 +334,11 @@ public final class Repairer {
         repo.renewStoreHolds();
     }
 
+    /** A damaged file's bytes, copied under damaged/ before the file is replaced or removed. */
+    private void keep(RepairResult.DamagedFile f) {
+        repo.backend().write(f.keptAs(), repo.backend().read(f.name()));
+    }
+
     /** Null when the blob opens and matches its ID where the index says it lies, else why not. */
     private String whyUnreadable(ObjectId pack, PackedBlob b) {
         try {
@@ -373,6 +368,6 @@ public final class Repairer {
         int tailLength = (int) (headerLength + PackWriter.TRAILER);
         byte[] tail = repo.backend().readRange(name, size - tailLength, tailLength);
         List<PackedBlob> blobs = PackReader.header(tail, size - tailLength, repo.keys()::dataKey);
-        return new Header(Sealing.epochOf(tail, 0), blobs);
+        return new Header(PackReader.epoch(tail), blobs);
     }
 }

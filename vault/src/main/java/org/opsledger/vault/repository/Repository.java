@@ -741,9 +741,7 @@ public final class Repository implements AutoCloseable {
         if (reason.length() > MAX_HOLD_REASON) { // it is listed with the snapshot: a matter number and a line, not a document
             throw new VaultException("a legal hold's reason has at most " + MAX_HOLD_REASON + " characters, got " + reason.length());
         }
-        LegalHold h = new LegalHold(snapshot.id(), reason, by, Instant.now(), placeStoreHolds(snapshot));
-        writeSealedAs("holds/" + snapshot.id().hex(), Sealing.Kind.HOLD, h);
-        return h;
+        return writeHold(snapshot.id(), reason, by, placeStoreHolds(snapshot));
     }
 
     /**
@@ -752,9 +750,12 @@ public final class Repository implements AutoCloseable {
      * keep their store hold until someone lifts it in the store).
      */
     public LegalHold holdAgain(ObjectId snapshot, String reason, String by) {
-        List<LegalHold.StoreHold> store = listSnapshots().readable().stream().filter(s -> s.id().equals(snapshot)).findFirst()
-                .map(this::placeStoreHolds).orElse(List.of());
-        LegalHold h = new LegalHold(snapshot, reason, by, Instant.now(), store);
+        return writeHold(snapshot, reason, by, listSnapshots().readable().stream().filter(s -> s.id().equals(snapshot)).findFirst()
+                .map(this::placeStoreHolds).orElse(List.of()));
+    }
+
+    private LegalHold writeHold(ObjectId snapshot, String reason, String by, List<LegalHold.StoreHold> storeHolds) {
+        LegalHold h = new LegalHold(snapshot, reason, by, Instant.now(), storeHolds);
         writeSealedAs("holds/" + snapshot.hex(), Sealing.Kind.HOLD, h);
         return h;
     }
