@@ -6,6 +6,7 @@
 #   ./mvnw -q -pl cli -am -DskipTests package
 #   bench/vault-vs-restic.sh                 results in bench/results/vault-<date>.md
 #   RUNS=3 bench/vault-vs-restic.sh          each step three times (interleaved), medians reported
+#   TREE=small bench/vault-vs-restic.sh      200,000 small files instead (a mail spool: bench/SmallFiles.java, ≈770 MB)
 #
 # Measures, for each tool: first backup, unchanged re-run, a 1%-changed incremental, repository size,
 # a stdin database-dump-like stream, verified restore, full data check, and peak RSS (/usr/bin/time -v).
@@ -23,10 +24,12 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 BENCH_DIR=${BENCH_DIR:-/tmp/vault-bench}
 RESTORE_DIR=${RESTORE_DIR:-$BENCH_DIR}
 TARGET_MB=${TARGET_MB:-850}
+TREE=${TREE:-real}   # real: the JDK, /usr/share/doc and ~/.m2 up to TARGET_MB; small: SMALL_FILES messages of ≈4 KB
+SMALL_FILES=${SMALL_FILES:-200000}
 RUNS=${RUNS:-1}   # each step this many times, the three tools interleaved in every round; medians reported
 JAVA_OPTS=${OPSLEDGER_JAVA_OPTS:-}   # empty: the launcher's own options for vault commands (SerialGC, -Xmx by command)
 jar=${OPSLEDGER_JAR:-$here/cli/target/opsledger.jar}
-out="$here/bench/results/vault-$(date -u +%Y%m%dT%H%M%SZ).md"
+out="$here/bench/results/vault-$([ "$TREE" = real ] || echo "$TREE-")$(date -u +%Y%m%dT%H%M%SZ).md"
 mkdir -p "$here/bench/results" "$BENCH_DIR"
 for t in restic borg /usr/bin/time; do command -v "$t" >/dev/null || { echo "missing $t: apt-get install -y restic borgbackup time" >&2; exit 1; }; done
 [ -f "$jar" ] || { echo "build the CLI first: ./mvnw -q -pl cli -am -DskipTests package" >&2; exit 1; }
@@ -36,10 +39,16 @@ fi
 
 export RESTIC_PASSWORD=bench-password BORG_PASSPHRASE=bench-password OPSLEDGER_VAULT_PASSWORD=bench-password
 export BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
-tree="$BENCH_DIR/tree"
+case "$TREE" in
+  real) tree="$BENCH_DIR/tree" stdin_dir="$BENCH_DIR/tree/doc" described="JDK, /usr/share/doc, part of ~/.m2" ;;
+  small) tree="$BENCH_DIR/small-tree" stdin_dir="$BENCH_DIR/small-tree/u000" described="small text files, 100 to a directory: bench/SmallFiles.java" ;;
+  *) echo "TREE is real or small" >&2; exit 1 ;;
+esac
 
-# ---- the tree: copied once so that the Maven cache changing under other builds does not disturb the run
-if [ ! -d "$tree" ]; then
+# ---- the tree: copied (or written) once so that the Maven cache changing under other builds does not disturb the run
+if [ "$TREE" = small ] && [ ! -d "$tree" ]; then
+  "$JAVA_HOME/bin/java" "$here/bench/SmallFiles.java" "$tree" "$SMALL_FILES"
+elif [ ! -d "$tree" ]; then
   mkdir -p "$tree/m2"
   cp -a /usr/lib/jvm/temurin-25-jdk-amd64 "$tree/jdk"
   cp -a /usr/share/doc "$tree/doc"
@@ -128,9 +137,9 @@ for run in $(seq "$RUNS"); do
 done
 
 for run in $(seq "$RUNS"); do
-  measure ol-stdin     sh -c "tar cf - '$tree/doc' | '$here/opsledger' vault backup --repo '$BENCH_DIR/ol-repo' --stdin --stdin-name doc.tar"
-  measure rs-stdin     sh -c "tar cf - '$tree/doc' | restic -r '$BENCH_DIR/rs-repo' backup --stdin --stdin-filename doc.tar"
-  measure bg-stdin     sh -c "tar cf - '$tree/doc' | borg create '$BENCH_DIR/bg-repo::stdin-$run' -"
+  measure ol-stdin     sh -c "tar cf - '$stdin_dir' | '$here/opsledger' vault backup --repo '$BENCH_DIR/ol-repo' --stdin --stdin-name doc.tar"
+  measure rs-stdin     sh -c "tar cf - '$stdin_dir' | restic -r '$BENCH_DIR/rs-repo' backup --stdin --stdin-filename doc.tar"
+  measure bg-stdin     sh -c "tar cf - '$stdin_dir' | borg create '$BENCH_DIR/bg-repo::stdin-$run' -"
 done
 
 for run in $(seq "$RUNS"); do # ---- 1% changed incremental, all three on the same change
@@ -145,7 +154,7 @@ mbps() { awk -v mb="$size_mb" -v s="$1" 'BEGIN {printf "%.0f", mb / s}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 {
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(uname -n): $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GB RAM;"
-  echo "tree: $size_mb MB in $files files (JDK, /usr/share/doc, part of ~/.m2), warm page cache; restic $(restic version | awk '{print $2}'), $(borg --version);"
+  echo "tree: $size_mb MB in $files files ($described), warm page cache, stdin stream: tar of ${stdin_dir#"$tree"/}/; restic $(restic version | awk '{print $2}'), $(borg --version);"
   echo "opsledger JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), options \`${JAVA_OPTS:-launcher defaults}\`;"
   echo "load average (1/5/15 min) before the run: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)."
   echo "restores written to $RESTORE_DIR: $(df --output=fstype "$RESTORE_DIR" | tail -1) on $(df --output=source "$RESTORE_DIR" | tail -1)."
@@ -159,7 +168,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
   echo "| repository size after first backup | $((${ol_size%.*}/1048576)) MiB | $((${rs_size%.*}/1048576)) MiB | $((${bg_size%.*}/1048576)) MiB | $(ratio "$ol_size" "$rs_size")× size |"
   echo "| verified restore (borg: extract, which checks chunk hashes) | ${T[ol-restore]} s | ${T[rs-restore]} s | ${T[bg-restore]} s | $(ratio "${T[rs-restore]}" "${T[ol-restore]}")× throughput |"
   echo "| check --read-data (borg: check --verify-data) | ${T[ol-check]} s | ${T[rs-check]} s | ${T[bg-check]} s | $(ratio "${T[rs-check]}" "${T[ol-check]}")× throughput |"
-  echo "| stdin stream (tar of doc/) | ${T[ol-stdin]} s | ${T[rs-stdin]} s | ${T[bg-stdin]} s | $(ratio "${T[ol-stdin]}" "${T[rs-stdin]}")× time |"
+  echo "| stdin stream | ${T[ol-stdin]} s | ${T[rs-stdin]} s | ${T[bg-stdin]} s | $(ratio "${T[ol-stdin]}" "${T[rs-stdin]}")× time |"
   echo "| peak RSS: first backup | ${M[ol-first]} MB | ${M[rs-first]} MB | ${M[bg-first]} MB | $(ratio "${M[ol-first]}" "${M[rs-first]}")× |"
   echo "| peak RSS: restore | ${M[ol-restore]} MB | ${M[rs-restore]} MB | ${M[bg-restore]} MB | $(ratio "${M[ol-restore]}" "${M[rs-restore]}")× |"
   echo "| peak RSS: check | ${M[ol-check]} MB | ${M[rs-check]} MB | ${M[bg-check]} MB | $(ratio "${M[ol-check]}" "${M[rs-check]}")× |"

@@ -19,6 +19,12 @@ import org.opsledger.vault.crypto.Sealing;
 public final class PackWriter {
 
     public static final int TARGET_SIZE = 16 * 1024 * 1024;
+    /**
+     * A pack is full at {@link #TARGET_SIZE} bytes or this many blobs, whichever comes first: the blobs of small files
+     * (a few KiB each) would otherwise put ≈6,000 in a pack, tiny ones up to 200,000. An index file names no more
+     * (docs/vault-format.md §7), so that it is written and read in bounded memory.
+     */
+    public static final int MAX_BLOBS = 16_384;
     public static final byte[] MAGIC = "OLVP".getBytes(StandardCharsets.US_ASCII);
     public static final byte VERSION = 1;
     public static final int TRAILER = 4 + 4 + 1;
@@ -56,7 +62,7 @@ public final class PackWriter {
     }
 
     public boolean isFull() {
-        return size >= TARGET_SIZE;
+        return size >= TARGET_SIZE || blobs.size() >= MAX_BLOBS;
     }
 
     public boolean isEmpty() {

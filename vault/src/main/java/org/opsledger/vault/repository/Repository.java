@@ -32,7 +32,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexEntry;
-import org.opsledger.vault.index.IndexFile;
+import org.opsledger.vault.index.IndexFileWriter;
 import org.opsledger.vault.index.IndexFileReader;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.PackWriter;
@@ -47,6 +47,7 @@ import tools.jackson.core.JacksonException;
 /** An opened repository. Blob saving is thread-safe; call {@link #flush()} before writing a snapshot. */
 public final class Repository implements AutoCloseable {
 
+    /** A backup writes an index file every this many packs, or {@link IndexFileWriter#MAX_BLOBS} blobs, whichever comes first. */
     public static final int INDEX_EVERY_PACKS = 64;
     /** zstd level 3: on the benchmark tree 2 % smaller than level 1 for the same CPU time (incompressible data is skipped either way). */
     public static final int DEFAULT_COMPRESSION = 3;
@@ -65,10 +66,13 @@ public final class Repository implements AutoCloseable {
     /** Read from the index files on first use ({@link #index()}): a command that reads no blob never loads it. */
     private volatile Index index;
     private final Object indexLock = new Object();
+    /** Blobs being sealed or in an open pack: the index has them once their pack is written. */
     private final Set<ObjectId> inFlight = ConcurrentHashMap.newKeySet();
     /** The open pack of each blob type (filled on demand), read-only map after construction. */
     private final Map<BlobType, OpenPack> open = new java.util.EnumMap<>(BlobType.class);
-    private final List<IndexFile.Pack> unindexed = new ArrayList<>();
+    /** Packs written and in the in-memory index, not yet in an index file; guarded by itself, as is {@link #unindexedBlobs}. */
+    private final List<IndexFileWriter.Pack> unindexed = new ArrayList<>();
+    private int unindexedBlobs;
     private final AtomicLong bytesAdded = new AtomicLong();
     private final AtomicLong blobsAdded = new AtomicLong();
     private final int compressionLevel;
@@ -321,14 +325,21 @@ public final class Repository implements AutoCloseable {
      * An index file a backup writes meanwhile is not among them and stays.
      */
     public void replaceIndex(Index index, Set<ObjectId> without, List<String> oldFiles) {
-        List<IndexFile.Pack> kept = new ArrayList<>();
+        List<IndexFileWriter.Pack> kept = new ArrayList<>();
         index.byPack().forEach((p, blobs) -> {
             if (!without.contains(p)) {
-                kept.add(Index.toFile(p, index.epochOf(p), blobs));
+                kept.add(new IndexFileWriter.Pack(p, index.epochOf(p), blobs));
             }
         });
-        writeSealed("index", Sealing.Kind.INDEX, new IndexFile(kept));
+        writeIndexFiles(kept);
         oldFiles.forEach(backend::delete);
+    }
+
+    /** Index files naming these packs, each of at most {@link IndexFileWriter#MAX_BLOBS} blobs (§7). */
+    private void writeIndexFiles(List<IndexFileWriter.Pack> packs) {
+        for (List<IndexFileWriter.Pack> file : IndexFileWriter.files(packs, IndexFileWriter.MAX_BLOBS)) {
+            writeSealedBytes("index", Sealing.Kind.INDEX, IndexFileWriter.json(file));
+        }
     }
 
     /** Forgets the in-memory index and reads the index files again (after prune or retire rewrote them). */
@@ -448,8 +459,12 @@ public final class Repository implements AutoCloseable {
         }
         synchronized (unindexed) {
             index().add(packId, k.currentEpoch(), w.blobs());
-            unindexed.add(Index.toFile(packId, k.currentEpoch(), w.blobs()));
-            if (unindexed.size() >= INDEX_EVERY_PACKS) {
+            // indexed now: a blob saved again from here on is found in the index (in-flight IDs would otherwise stay
+            // until the end of a backup, ≈40 bytes per new blob)
+            w.blobs().forEach(b -> inFlight.remove(b.id()));
+            unindexed.add(new IndexFileWriter.Pack(packId, k.currentEpoch(), w.blobs()));
+            unindexedBlobs += w.blobs().size();
+            if (unindexed.size() >= INDEX_EVERY_PACKS || unindexedBlobs >= IndexFileWriter.MAX_BLOBS) {
                 writeIndexFile();
             }
         }
@@ -457,8 +472,9 @@ public final class Repository implements AutoCloseable {
 
     private void writeIndexFile() {
         if (!unindexed.isEmpty()) {
-            writeSealed("index", Sealing.Kind.INDEX, new IndexFile(List.copyOf(unindexed)));
+            writeIndexFiles(unindexed);
             unindexed.clear();
+            unindexedBlobs = 0;
         }
     }
 
@@ -615,8 +631,12 @@ public final class Repository implements AutoCloseable {
 
     /** Writes a sealed JSON file under dir, named by the SHA-256 of its stored bytes. */
     public ObjectId writeSealed(String dir, Sealing.Kind kind, Object value) {
+        return writeSealedBytes(dir, kind, VaultJson.write(value));
+    }
+
+    private ObjectId writeSealedBytes(String dir, Sealing.Kind kind, byte[] plaintext) {
         Keys k = keys;
-        byte[] sealed = Sealing.seal(k.current(), k.currentEpoch(), kind, VaultJson.write(value));
+        byte[] sealed = Sealing.seal(k.current(), k.currentEpoch(), kind, plaintext);
         ObjectId id = Sealing.sha256(sealed);
         backend.write(dir + "/" + id.hex(), sealed);
         return id;

@@ -18,8 +18,8 @@ class IndexFileReaderTest {
         return new ObjectId(n, ~n, n * 31, Long.MIN_VALUE + n);
     }
 
-    private static IndexFile sample() {
-        List<IndexFile.Pack> packs = new ArrayList<>();
+    private static List<IndexFileWriter.Pack> sample() {
+        List<IndexFileWriter.Pack> packs = new ArrayList<>();
         for (int p = 0; p < 3; p++) {
             List<PackedBlob> blobs = new ArrayList<>();
             for (int b = 0; b < 50; b++) {
@@ -27,14 +27,35 @@ class IndexFileReaderTest {
                         Integer.MAX_VALUE - b, id(p * 100L + b)));
             }
             blobs.add(new PackedBlob(BlobType.DATA, false, 7, 8, 9, id(99_999))); // the same blob in every pack: the first wins
-            packs.add(Index.toFile(id(1000 + p), p + 1, blobs));
+            packs.add(new IndexFileWriter.Pack(id(1000 + p), p + 1, blobs));
         }
-        return new IndexFile(packs);
+        return packs;
+    }
+
+    /** The records the format's JSON binds to. */
+    private static IndexFile records(List<IndexFileWriter.Pack> packs) {
+        return new IndexFile(packs.stream().map(p -> Index.toFile(p.id(), p.epoch(), p.blobs())).toList());
+    }
+
+    @Test
+    void theStreamingWriterWritesWhatTheRecordBindingWrites() {
+        assertThat(new String(IndexFileWriter.json(sample()), StandardCharsets.UTF_8))
+                .isEqualTo(new String(VaultJson.write(records(sample())), StandardCharsets.UTF_8));
+        assertThat(new String(IndexFileWriter.json(List.of()), StandardCharsets.UTF_8)).isEqualTo("{\"packs\":[]}");
+    }
+
+    @Test
+    void indexFilesNameAtMostTheirBlobsAndNeverSplitAPack() {
+        List<IndexFileWriter.Pack> packs = sample(); // three packs of 51 blobs
+        assertThat(IndexFileWriter.files(packs, 102)).containsExactly(packs.subList(0, 2), packs.subList(2, 3));
+        assertThat(IndexFileWriter.files(packs, 153)).containsExactly(packs);
+        assertThat(IndexFileWriter.files(packs, 10)).containsExactly(packs.subList(0, 1), packs.subList(1, 2), packs.subList(2, 3));
+        assertThat(IndexFileWriter.files(List.of(), 10)).isEmpty();
     }
 
     @Test
     void readsWhatTheRecordBindingReads() {
-        byte[] json = VaultJson.write(sample());
+        byte[] json = IndexFileWriter.json(sample());
         for (boolean maintenance : new boolean[] {false, true}) {
             Index bound = new Index(maintenance);
             bound.add(VaultJson.read(json, IndexFile.class));

@@ -1,0 +1,68 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.checker.CheckResult;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.index.Index;
+import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.pack.PackWriter;
+import org.opsledger.vault.repository.Repository;
+
+/**
+ * Many small blobs (a mail spool, a source tree): packs and index files hold at most {@link PackWriter#MAX_BLOBS}
+ * blobs each, as a backup writes them and as a rewrite of the whole index (prune, retire, repair) writes them, so
+ * that one index file is written and read in bounded memory (docs/vault-format.md §7). Before, a backup kept
+ * every new blob's index entry as JSON strings until it ended and wrote them as one file: a first backup of
+ * 200,000 small files ran out of memory in the launcher's heap.
+ */
+class IndexFilesBoundTest {
+
+    static final int BLOBS = 2 * PackWriter.MAX_BLOBS + 5_000;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void packsAndIndexFilesNameAtMostTheirBoundOfBlobs() {
+        Path dir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            for (int i = 0; i < BLOBS; i++) {
+                byte[] tiny = ByteBuffer.allocate(4).putInt(i).array();
+                repo.saveBlob(BlobType.DATA, tiny, 0, tiny.length);
+            }
+            repo.flush();
+            assertBounded(repo, 3);
+            assertThat(repo.index().size()).isEqualTo(BLOBS);
+            assertThat(repo.index().packs()).hasSize(3); // full at MAX_BLOBS blobs, not at 16 MiB
+
+            repo.replaceIndex(repo.freshIndex(), Set.of(), repo.backend().list("index")); // as prune rewrites it
+            assertBounded(repo, 3);
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(repo.index().size()).isEqualTo(BLOBS);
+            CheckResult r = new Checker(repo, 2).check(100);
+            assertThat(r.errors()).isEmpty();
+            assertThat(r.packsRead()).isEqualTo(3);
+        }
+    }
+
+    private static void assertBounded(Repository repo, int files) {
+        List<String> names = repo.backend().list("index");
+        assertThat(names).hasSize(files);
+        int total = 0;
+        for (String name : names) {
+            Index one = new Index();
+            repo.readIndexFile(name, repo.backend().read(name), one);
+            assertThat(one.size()).as(name).isBetween(1, PackWriter.MAX_BLOBS);
+            total += one.size();
+        }
+        assertThat(total).isEqualTo(BLOBS);
+    }
+}
