@@ -43,6 +43,11 @@ class LauncherHeapTest {
         assertThat(maxHeapMiB(Map.of(), "vault", "backup", "--repo", small.toString(), "--stdin-from-command", "--", "x",
                 "--repo", large.toString())).isEqualTo(base);
         assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", "s3://bucket/prefix")).isEqualTo(base);
+        // format 3 compresses its index files to ≈a third: 40 MiB of them hold what 120 MiB of JSON hold
+        Files.writeString(large.resolve("config"), "{\"version\":3,\"id\":\"x\"}");
+        assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", large.toString())).isEqualTo(base + 2 * 120 - 12);
+        Files.writeString(large.resolve("config"), "{\"version\":2,\"id\":\"x\"}");
+        assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", large.toString())).isEqualTo(base + 68);
     }
 
     @Test

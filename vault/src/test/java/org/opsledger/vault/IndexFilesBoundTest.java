@@ -3,9 +3,11 @@ package org.opsledger.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.checker.CheckResult;
@@ -50,6 +52,45 @@ class IndexFilesBoundTest {
             CheckResult r = new Checker(repo, 2).check(100);
             assertThat(r.errors()).isEmpty();
             assertThat(r.packsRead()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void formatThreeCompressesIndexFilesAndReadsJsonOnesBesideThem() throws Exception {
+        Path json = tmp.resolve("format2");
+        TestTrees.newRepo(json).close();
+        setVersion(json, 3, 2); // as a build of format 2 made it
+        Path zstd = tmp.resolve("format3");
+        TestTrees.newRepo(zstd).close();
+        long jsonBytes = storeAndMeasureIndex(json, 0, 5_000);
+        long zstdBytes = storeAndMeasureIndex(zstd, 0, 5_000);
+        assertThat(zstdBytes).isLessThan(jsonBytes * 6 / 10); // hex IDs, repeated names: ≈40 %
+
+        setVersion(json, 2, 3); // the same repository under format 3: new index files are compressed, old ones still read
+        assertThat(storeAndMeasureIndex(json, 5_000, 10_000)).isBetween(jsonBytes + 1, jsonBytes + jsonBytes * 6 / 10);
+        try (Repository repo = TestTrees.open(json)) {
+            assertThat(repo.index().size()).isEqualTo(10_000);
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+    }
+
+    private static void setVersion(Path repo, int from, int to) throws Exception {
+        String config = Files.readString(repo.resolve("config"));
+        assertThat(config).contains("\"version\":" + from);
+        Files.writeString(repo.resolve("config"), config.replace("\"version\":" + from, "\"version\":" + to));
+    }
+
+    /** Stores blobs {@code from} to {@code to} (4 bytes each) and returns the bytes of all index files afterwards. */
+    private static long storeAndMeasureIndex(Path dir, int from, int to) throws Exception {
+        try (Repository repo = TestTrees.open(dir)) {
+            for (int i = from; i < to; i++) {
+                byte[] tiny = ByteBuffer.allocate(4).putInt(i).array();
+                repo.saveBlob(BlobType.DATA, tiny, 0, tiny.length);
+            }
+            repo.flush();
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("index"))) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
         }
     }
 

@@ -309,9 +309,9 @@ public final class Repository implements AutoCloseable {
 
     /** Adds the packs that one index file lists to {@code into}, from the file's bytes as the caller read them (check first verifies their name). */
     public void readIndexFile(String name, byte[] sealed, Index into) {
-        byte[] json = openSealed(name, sealed, Sealing.Kind.INDEX);
+        byte[] plain = openSealed(name, sealed, Sealing.Kind.INDEX);
         try {
-            IndexFileReader.addTo(into, json);
+            IndexFileReader.addTo(into, isZstdFrame(plain) ? decompressIndex(plain) : plain);
         } catch (VaultException e) {
             throw new VaultException(name + ": " + e.getMessage(), e);
         } catch (RuntimeException e) { // authentic, yet not an index file: written by something else
@@ -335,11 +335,38 @@ public final class Repository implements AutoCloseable {
         oldFiles.forEach(backend::delete);
     }
 
-    /** Index files naming these packs, each of at most {@link IndexFileWriter#MAX_BLOBS} blobs (§7). */
+    /**
+     * Index files naming these packs, each of at most {@link IndexFileWriter#MAX_BLOBS} blobs; from format 3 their
+     * JSON is compressed with zstd, to ≈40 % (§7: a JSON index file starts with '{', a compressed one with zstd's magic).
+     */
     private void writeIndexFiles(List<IndexFileWriter.Pack> packs) {
         for (List<IndexFileWriter.Pack> file : IndexFileWriter.files(packs, IndexFileWriter.MAX_BLOBS)) {
-            writeSealedBytes("index", Sealing.Kind.INDEX, IndexFileWriter.json(file));
+            byte[] json = IndexFileWriter.json(file);
+            writeSealedBytes("index", Sealing.Kind.INDEX, config.version() >= 3 ? compressor().compress(json) : json);
         }
+    }
+
+    /** A JSON index file that large would name ≈1.6 million blobs: no writer makes one (§7), so a frame that says so is refused. */
+    private static final long MAX_INDEX_JSON = 256L * 1024 * 1024;
+
+    private static boolean isZstdFrame(byte[] b) {
+        return b.length >= 4 && (b[0] & 0xff) == 0x28 && (b[1] & 0xff) == 0xb5 && (b[2] & 0xff) == 0x2f && (b[3] & 0xff) == 0xfd;
+    }
+
+    private static byte[] decompressIndex(byte[] frame) {
+        long size = Zstd.getFrameContentSize(frame);
+        if (size < 0 || size > MAX_INDEX_JSON) {
+            throw new VaultException("compressed index file states no size or one past " + (MAX_INDEX_JSON >> 20) + " MiB (" + size + ")");
+        }
+        byte[] json = new byte[(int) size];
+        try {
+            if (Decompressors.decompress(frame, 0, frame.length, json, json.length) != json.length) {
+                throw new VaultException("compressed index file is shorter than its frame states");
+            }
+        } catch (com.github.luben.zstd.ZstdException e) {
+            throw new VaultException("compressed index file does not decompress: " + e.getMessage());
+        }
+        return json;
     }
 
     /** Forgets the in-memory index and reads the index files again (after prune or retire rewrote them). */

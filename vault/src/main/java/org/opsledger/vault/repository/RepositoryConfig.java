@@ -4,7 +4,8 @@ package org.opsledger.vault.repository;
 public record RepositoryConfig(int version, String id, int chunkMin, int chunkAvg, int chunkMax, int packSize) {
     /**
      * The format this build writes into new repositories; it reads 1 to VERSION. 2: tree blobs in the
-     * binary encoding of docs/vault-format.md §8 (a format 1 repository keeps JSON trees).
+     * binary encoding of docs/vault-format.md §8 (a format 1 repository keeps JSON trees). 3: index files
+     * compressed with zstd (§7; a format 2 repository keeps writing JSON index files).
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 }

@@ -122,10 +122,10 @@ class TreeCodecTest {
     }
 
     @Test
-    void newRepositoriesAreFormatTwoWithBinaryTreesAndIncrementalsReuseThem() throws Exception {
+    void newRepositoriesHaveBinaryTreesAndIncrementalsReuseThem() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            assertThat(repo.config().version()).isEqualTo(2);
+            assertThat(repo.config().version()).isEqualTo(3);
             var first = TestTrees.backup(repo, data);
             assertThat(TreeCodec.isBinary(repo.loadBlob(first.snapshot().tree()))).isTrue();
             var again = TestTrees.backup(repo, data);
@@ -141,8 +141,8 @@ class TreeCodecTest {
         TestTrees.newRepo(dir).close();
         // the config of a repository written by a build of format 1
         String config = Files.readString(dir.resolve("config"), StandardCharsets.UTF_8);
-        assertThat(config).contains("\"version\":2");
-        Files.writeString(dir.resolve("config"), config.replace("\"version\":2", "\"version\":1"));
+        assertThat(config).contains("\"version\":3");
+        Files.writeString(dir.resolve("config"), config.replace("\"version\":3", "\"version\":1"));
         try (Repository repo = TestTrees.open(dir)) {
             assertThat(repo.config().version()).isEqualTo(1);
             var first = TestTrees.backup(repo, data);
@@ -155,7 +155,7 @@ class TreeCodecTest {
             assertThat(r.ok()).as(r.toString()).isTrue();
             TestTrees.assertSameTree(data, tmp.resolve("out/data"));
         }
-        Files.writeString(dir.resolve("config"), config.replace("\"version\":2", "\"version\":3"));
-        assertThatThrownBy(() -> TestTrees.open(dir)).hasMessageContaining("format version 3 is not supported");
+        Files.writeString(dir.resolve("config"), config.replace("\"version\":3", "\"version\":4"));
+        assertThatThrownBy(() -> TestTrees.open(dir)).hasMessageContaining("format version 4 is not supported (this build reads 1 to 3)");
     }
 }
