@@ -10,19 +10,24 @@ import picocli.CommandLine.ParseResult;
  */
 final class OneLineErrors implements IExecutionExceptionHandler {
 
+    /** The exit code of a command that ran out of heap: the launcher runs a backup, copy or tier again in twice the heap. */
+    static final int OUT_OF_MEMORY = 4;
+
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        boolean outOfMemory = false;
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof OutOfMemoryError) {
                 message = outOfMemory();
+                outOfMemory = true;
             }
         }
         cmd.getErr().println("opsledger: " + TerminalText.escape(message.lines().findFirst().orElse(message)));
         if (System.getenv("OPSLEDGER_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());
         }
-        return ex instanceof CliException ce ? ce.exitCode() : 1;
+        return outOfMemory ? OUT_OF_MEMORY : ex instanceof CliException ce ? ce.exitCode() : 1;
     }
 
     /**
@@ -31,7 +36,7 @@ final class OneLineErrors implements IExecutionExceptionHandler {
      */
     static String outOfMemory() {
         long mib = Runtime.getRuntime().maxMemory() >> 20;
-        return "out of memory in a heap of " + mib + " MiB (a large repository's index needs ≈130 bytes per blob):"
-                + " run again with OPSLEDGER_JAVA_OPTS=-Xmx" + Math.max(512, mib * 4) + "m; the repository is left intact";
+        return "out of memory in a heap of " + mib + " MiB (a large repository's index needs ≈130 bytes per blob); the repository"
+                + " is left intact, and what a backup stored is kept: run again with OPSLEDGER_JAVA_OPTS=-Xmx" + Math.max(512, mib * 4) + "m";
     }
 }

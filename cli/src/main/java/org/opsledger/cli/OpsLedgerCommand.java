@@ -24,6 +24,9 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && "vault".equals(args[0])) {
+            HeapWatch.start(2_000, System.err); // a vault command's heap is sized to its bounds (the launcher)
+        }
         System.exit(run(args));
     }
 
@@ -35,7 +38,7 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
             return cmd.execute(args);
         } catch (OutOfMemoryError e) { // picocli hands exceptions to OneLineErrors, errors come here
             cmd.getErr().println("opsledger: " + OneLineErrors.outOfMemory());
-            return 1;
+            return OneLineErrors.OUT_OF_MEMORY;
         }
     }
 

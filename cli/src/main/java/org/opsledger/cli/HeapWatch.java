@@ -1,0 +1,79 @@
+package org.opsledger.cli;
+
+import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.List;
+
+/**
+ * Ends a vault command that does little but collect garbage in a full heap as it would end out of memory (one line,
+ * exit 4), instead of letting the serial collector go on for minutes first: a first backup of 600,000 small files in
+ * the launcher's 64 MiB heap collected for ≈100 s before it ran out (docs/performance.md, "Fourteenth session"). The
+ * launcher runs a backup, copy or tier that ends so again in twice the heap, and keeps what it stored. A daemon
+ * thread looks once a second, from a few seconds after the start (the management classes cost ≈50 ms to load,
+ * which a short command should not pay): {@link #SECONDS} looks in a row that find at least {@link #GC_SHARE} of
+ * the time spent collecting and the old generation {@link #FULL} after its last collection end the command. The
+ * JVM's own notifications were no use: their thread hardly ran while the collector took the CPU.
+ */
+final class HeapWatch {
+
+    static final double FULL = 0.95;
+    static final double GC_SHARE = 0.5;
+    static final int SECONDS = 3;
+
+    private HeapWatch() {
+    }
+
+    /** Watches on a daemon thread from {@code delayMillis} on. */
+    static void start(long delayMillis, PrintStream err) {
+        Thread.ofPlatform().daemon().name("heap-watch").start(() -> {
+            try {
+                Thread.sleep(delayMillis);
+                watch(err);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Looks once a second until the heap is found thrashing (then ends the JVM); returns at once when there is no old generation with a maximum. */
+    static void watch(PrintStream err) throws InterruptedException {
+        MemoryPoolMXBean old = null;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            String name = pool.getName();
+            if (pool.getType() == MemoryType.HEAP && pool.getUsage().getMax() > 0 && (name.contains("Old") || name.contains("Tenured"))) {
+                old = pool;
+            }
+        }
+        if (old == null) {
+            return;
+        }
+        List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+        long max = old.getUsage().getMax();
+        long lastGc = gcMillis(collectors);
+        long lastAt = System.nanoTime();
+        int streak = 0;
+        while (true) {
+            Thread.sleep(1_000);
+            long gc = gcMillis(collectors);
+            long at = System.nanoTime();
+            double share = (gc - lastGc) / ((at - lastAt) / 1e6);
+            lastGc = gc;
+            lastAt = at;
+            var afterCollection = old.getCollectionUsage();
+            boolean full = afterCollection != null && afterCollection.getUsed() >= FULL * max;
+            streak = full && share >= GC_SHARE ? streak + 1 : 0;
+            if (streak >= SECONDS) {
+                err.println("opsledger: " + OneLineErrors.outOfMemory() + " (ended after " + SECONDS + " s of collecting in a full heap)");
+                err.flush();
+                System.exit(OneLineErrors.OUT_OF_MEMORY); // as a TERM would: the shutdown hooks release the repository's lock
+            }
+        }
+    }
+
+    private static long gcMillis(List<GarbageCollectorMXBean> collectors) {
+        return collectors.stream().mapToLong(c -> Math.max(0, c.getCollectionTime())).sum();
+    }
+}

@@ -1,0 +1,56 @@
+package org.opsledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A heap that stays full after collection after collection ends the command in one line and exit 4, before the
+ * collector has spent minutes and the heap runs out: a child JVM in the launcher's collector keeps what it allocates
+ * in small pieces, as an index that grows does; an {@link OutOfMemoryError} reaching it would end it with 99.
+ */
+class HeapWatchTest {
+
+    @Test
+    void aHeapThatStaysFullEndsTheCommandWithExitFourBeforeItRunsOut() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx24m", "-cp", System.getProperty("java.class.path"), Child.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(4);
+        assertThat(out.lines().filter(l -> l.startsWith("opsledger:")).toList()).as(out).singleElement().asString()
+                .contains("out of memory in a heap of", "ended after 3 s of collecting in a full heap");
+    }
+
+    /** Keeps small pieces among much garbage until the watch ends it. */
+    public static final class Child {
+        public static void main(String[] args) {
+            HeapWatch.start(0, System.err);
+            List<byte[]> kept = new ArrayList<>();
+            try {
+                while (true) {
+                    kept.add(new byte[256]); // 256 bytes kept per 64 KiB allocated: the heap fills over many collections
+                    for (int i = 0; i < 16; i++) {
+                        byte[] garbage = new byte[4096];
+                        garbage[kept.size() % 4096] = 1;
+                    }
+                }
+            } catch (OutOfMemoryError e) {
+                kept = null;
+                try {
+                    Thread.sleep(5_000); // the watch may be ending the JVM already: its exit code stands
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+                System.err.println("ran out of memory first");
+                System.exit(99);
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.opsledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A backup, copy or tier that ran out of heap (exit 4) runs again in twice the heap, up to three times: it added
+ * to the index beyond what the launcher sized the heap for, and kept what it stored. The launcher runs here with a
+ * JDK whose {@code java} is a script: it writes down each command line and ends out of memory below a heap it is given.
+ */
+class LauncherRetryTest {
+
+    private static final Path LAUNCHER = Path.of("..", "opsledger").toAbsolutePath().normalize();
+    private static final Pattern HEAP = Pattern.compile("-Xmx(\\d+)m");
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, List<Long> heaps, String err) {
+    }
+
+    @Test
+    void aBackupThatRanOutOfHeapRunsAgainInTwiceTheHeap() throws Exception {
+        Run once = run(Map.of("FAKE_EXIT", "0"), "vault", "backup", "--repo", "r", "/srv");
+        assertThat(once.heaps()).hasSize(1);
+        long base = once.heaps().getFirst();
+
+        Run grown = run(Map.of("FAKE_PASS_AT", Long.toString(4 * base)), "vault", "backup", "--repo", "r", "/srv");
+        assertThat(grown.exit()).isZero();
+        assertThat(grown.heaps()).containsExactly(base, 2 * base, 4 * base);
+        assertThat(grown.err()).contains("opsledger: running `vault backup` again in a heap of " + 2 * base + " MiB; what it stored is kept",
+                "in a heap of " + 4 * base + " MiB");
+
+        Run never = run(Map.of(), "vault", "copy", "latest", "--repo", "r", "--to", "t");
+        assertThat(never.exit()).isEqualTo(4);
+        assertThat(never.heaps()).containsExactly(base, 2 * base, 4 * base, 8 * base);
+        assertThat(run(Map.of(), "vault", "tier", "--repo", "r", "--to", "t").heaps()).hasSize(4);
+    }
+
+    @Test
+    void aStreamAHeapTheOperatorSetAndOtherFailuresAreNotRunAgain() throws Exception {
+        assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "--stdin", "--stdin-name", "db.sql").heaps()).hasSize(1);
+        assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "--stdin-from-command", "--", "pg_dump", "db").heaps()).hasSize(1);
+        assertThat(run(Map.of(), "vault", "restore", "latest", "--repo", "r", "--target", "t").heaps()).hasSize(1);
+        assertThat(run(Map.of("OPSLEDGER_JAVA_OPTS", "-Xmx1g"), "vault", "backup", "--repo", "r", "/srv").exit()).isEqualTo(4);
+        assertThat(run(Map.of("OPSLEDGER_JAVA_OPTS", "-Xmx1g"), "vault", "backup", "--repo", "r", "/srv").heaps()).hasSize(1);
+        Run failed = run(Map.of("FAKE_EXIT", "1"), "vault", "backup", "--repo", "r", "/srv");
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.heaps()).hasSize(1);
+    }
+
+    /** The launcher with a fake JDK: exit 4 unless the heap is FAKE_PASS_AT MiB, or FAKE_EXIT when set. */
+    private Run run(Map<String, String> env, String... args) throws Exception {
+        Path jdk = fakeJdk();
+        Path log = tmp.resolve("java.log");
+        Files.deleteIfExists(log);
+        String[] command = new String[args.length + 2];
+        command[0] = "bash";
+        command[1] = LAUNCHER.toString();
+        System.arraycopy(args, 0, command, 2, args.length);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().remove("OPSLEDGER_VAULT_REPOSITORY");
+        pb.environment().remove("OPSLEDGER_JAVA_OPTS");
+        pb.environment().putAll(env);
+        pb.environment().put("JAVA_HOME", jdk.toString());
+        pb.environment().put("FAKE_LOG", log.toString());
+        pb.environment().put("OPSLEDGER_JAR", tmp.resolve("absent.jar").toString());
+        pb.environment().put("OPSLEDGER_NO_CDS", "1");
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = p.waitFor();
+        List<Long> heaps = Files.readAllLines(log).stream().map(line -> {
+            Matcher m = HEAP.matcher(line.substring(0, line.indexOf(" -jar ")));
+            long last = -1;
+            while (m.find()) {
+                last = Long.parseLong(m.group(1)); // the JVM takes the last -Xmx
+            }
+            return last;
+        }).toList();
+        return new Run(exit, heaps, err);
+    }
+
+    private Path fakeJdk() throws IOException {
+        Path jdk = tmp.resolve("jdk");
+        if (Files.exists(jdk)) {
+            return jdk;
+        }
+        Path bin = Files.createDirectories(jdk.resolve("bin"));
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.3\"\n");
+        String java = """
+                #!/bin/sh
+                echo "$*" >> "$FAKE_LOG"
+                [ -z "$FAKE_EXIT" ] || exit "$FAKE_EXIT"
+                for a; do case $a in -Xmx*) heap=${a#-Xmx}; heap=${heap%m} ;; -jar) break ;; esac; done
+                [ "$heap" = "$FAKE_PASS_AT" ] && exit 0
+                exit 4
+                """;
+        for (String tool : new String[] {"java", "javac"}) {
+            Path f = Files.writeString(bin.resolve(tool), java);
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return jdk;
+    }
+}
