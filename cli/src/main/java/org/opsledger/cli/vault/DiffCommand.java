@@ -12,8 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"List what changed between two snapshots: + added, - removed, M content (or link target), T type,",
-                "U mode, owner, extended attributes or a file's mtime only."})
+        description = {"List what changed between two snapshots.",
+                "+ added, - removed, M content (or link target), T type, U mode, owner, extended attributes or a file's mtime only."})
 final class DiffCommand implements Callable<Integer> {
 
     @Mixin

@@ -14,8 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "find", mixinStandardHelpOptions = true,
-        description = {"List the paths whose name matches a glob ('nginx.conf', '*.sql') in every snapshot, oldest first,",
-                "with size and mtime: which backups hold a file, and when it changed. --host, --tag and --path narrow the snapshots."})
+        description = {"List the paths whose name matches a glob in every snapshot, oldest first, with size and mtime.",
+                "Which backups hold a file ('nginx.conf', '*.sql'), and when it changed. --host, --tag and --path narrow the snapshots."})
 final class FindCommand implements Callable<Integer> {
 
     @Mixin
