@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.vault.Vault;
 import org.opsledger.vault.copier.Copier;
+import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
@@ -41,15 +42,20 @@ final class CopyCommand implements Callable<Integer> {
                 ? RepoOptions.readPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file") : sourcePassword;
         List<Map<String, String>> copied = new ArrayList<>();
         try (Repository source = Vault.open(repo.location(), sourcePassword); Repository target = Vault.open(to, targetPassword)) {
+            Copier copier = new Copier(source, target);
             for (String s : snapshots) {
                 SnapshotRef from = source.findSnapshot(s, select.filter());
-                SnapshotRef c = new Copier(source, target).copy(from);
+                // a snapshot copied before (an earlier run, or one that ran out of memory and runs again) is not copied twice
+                ObjectId before = copier.previousCopy(from).orElse(null);
+                ObjectId copy = before != null ? before : copier.copy(from).id();
                 Map<String, String> m = new LinkedHashMap<>();
                 m.put("source", from.id().hex());
-                m.put("copy", c.id().hex());
+                m.put("copy", copy.hex());
+                m.put("copiedBefore", Boolean.toString(before != null));
                 copied.add(m);
                 if (!repo.json) {
-                    Output.out().println("copied snapshot " + from.shortId() + " to " + target.backend().location() + " as " + c.shortId());
+                    Output.out().println((before != null ? "snapshot " + from.shortId() + " was copied before, to " : "copied snapshot "
+                            + from.shortId() + " to ") + target.backend().location() + " as " + copy.shortHex());
                 }
             }
         }

@@ -50,7 +50,7 @@ final class TierCommand implements Callable<Integer> {
             Output.json(moved);
         } else {
             for (Tiering.Moved m : moved) {
-                Output.out().printf("%s -> %s%s%n", m.source().shortHex(), m.copy() == null ? "(copied before)" : m.copy().shortHex(),
+                Output.out().printf("%s -> %s%s%s%n", m.source().shortHex(), m.copy().shortHex(), m.alreadyCopied() ? " (copied before)" : "",
                         m.held() ? "  kept near-line: legal hold" : "  forgotten near-line (prune frees its data)");
             }
             Output.out().println(moved.size() + " snapshot(s) older than " + nearLine + " are in long-term storage");

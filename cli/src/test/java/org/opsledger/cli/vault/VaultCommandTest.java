@@ -551,6 +551,13 @@ class VaultCommandTest {
         assertThat(init.exit()).as(init.err()).isZero();
         Run copy = vault("copy", "latest", "--to", target.toString());
         assertThat(copy.exit()).as(copy.err()).isZero();
+        // again (as the launcher runs a copy that ran out of memory): the snapshot copied before is not copied twice
+        Run again = vault("copy", "latest", "--to", target.toString(), "--json");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.json().get(0).get("copiedBefore").asString()).isEqualTo("true");
+        assertThat(vault("copy", "latest", "--to", target.toString()).out()).contains("was copied before, to " + target);
+        assertThat(run("vault", "snapshots", "--repo", target.toString(), "--password-file", pw.toString(), "--json").json().size())
+                .isEqualTo(1);
         Run restored = run("vault", "restore", "latest", "--repo", target.toString(), "--password-file", pw.toString(),
                 "--target", tmp.resolve("from-copy").toString(), "--verify");
         assertThat(restored.exit()).as(restored.err()).isZero();

@@ -20,8 +20,14 @@ import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
 
-/** Copies snapshots from one repository into another; the copy carries the same IS.012 6.6.5.1 record. */
+/**
+ * Copies snapshots from one repository into another; the copy carries the same IS.012 6.6.5.1 record and a
+ * {@value #COPIED_FROM} tag naming the source repository and snapshot, by which a snapshot copied before is known.
+ */
 public final class Copier {
+
+    /** The tag of a copy: {@code <source repository location>#<source snapshot ID>}. */
+    public static final String COPIED_FROM = "copied-from";
 
     private final Repository source;
     private final Repository target;
@@ -32,6 +38,8 @@ public final class Copier {
     private final boolean sameChunking;
     private long blobsCopied;
     private final java.util.Set<ObjectId> copiedBlobs = new java.util.HashSet<>();
+    /** The target's snapshots by their {@value #COPIED_FROM} tag, read on first use. */
+    private Map<String, ObjectId> copies;
 
     public Copier(Repository source, Repository target) {
         if (source.config().id().equals(target.config().id())) { // a copy into itself would only duplicate its snapshots
@@ -53,6 +61,27 @@ public final class Copier {
         return blobsCopied;
     }
 
+    /**
+     * The target's copy of this snapshot, when one was made before (by `copy` or `tier`, in an earlier run or one
+     * that ended before it was done): copying again would only add a second snapshot of the same tree.
+     */
+    public java.util.Optional<ObjectId> previousCopy(SnapshotRef snapshot) {
+        if (copies == null) {
+            copies = new HashMap<>();
+            for (SnapshotRef t : target.listSnapshots().readable()) {
+                String from = t.snapshot().tags() == null ? null : t.snapshot().tags().get(COPIED_FROM);
+                if (from != null) {
+                    copies.putIfAbsent(from, t.id());
+                }
+            }
+        }
+        return java.util.Optional.ofNullable(copies.get(copiedFrom(snapshot)));
+    }
+
+    private String copiedFrom(SnapshotRef snapshot) {
+        return source.backend().location() + "#" + snapshot.id().hex();
+    }
+
     public SnapshotRef copy(SnapshotRef snapshot) {
         org.opsledger.vault.crypto.Sealing.warmUp(true);
         try (SharedLock lock = target.lock("backup")) {
@@ -60,10 +89,14 @@ public final class Copier {
             target.flush();
             Snapshot s = snapshot.snapshot();
             Map<String, String> tags = new HashMap<>(s.tags() == null ? Map.of() : s.tags());
-            tags.put("copied-from", source.backend().location() + "#" + snapshot.id().hex());
+            tags.put(COPIED_FROM, copiedFrom(snapshot));
             Snapshot copy = new Snapshot(s.time(), root, null, s.paths(), s.hostname(), s.username(), tags, s.kind(),
                     s.dataOwner(), s.classification(), s.retainUntil(), target.backend().location(), s.sourceHost(), s.summary());
-            return new SnapshotRef(lock.whileHeld(() -> target.saveSnapshot(copy)), copy);
+            SnapshotRef made = new SnapshotRef(lock.whileHeld(() -> target.saveSnapshot(copy)), copy);
+            if (copies != null) {
+                copies.put(copiedFrom(snapshot), made.id());
+            }
+            return made;
         }
     }
 

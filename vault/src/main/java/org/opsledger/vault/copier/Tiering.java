@@ -3,7 +3,6 @@ package org.opsledger.vault.copier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.opsledger.vault.crypto.ObjectId;
@@ -33,12 +32,7 @@ public final class Tiering {
     }
 
     public List<Moved> move(Duration nearLinePeriod, Instant now) {
-        Set<String> copied = new HashSet<>();
-        for (SnapshotRef s : longTerm.snapshots()) {
-            if (s.snapshot().tags() != null && s.snapshot().tags().get("copied-from") != null) {
-                copied.add(s.snapshot().tags().get("copied-from"));
-            }
-        }
+        Copier copier = new Copier(nearLine, longTerm);
         var holds = nearLine.holds();
         Set<ObjectId> held = holds.keySet();
         List<Moved> out = new ArrayList<>();
@@ -46,12 +40,11 @@ public final class Tiering {
             if (!s.snapshot().time().isBefore(now.minus(nearLinePeriod))) {
                 continue;
             }
-            String tag = nearLine.backend().location() + "#" + s.id().hex();
-            boolean already = copied.contains(tag);
-            ObjectId copy = null;
+            ObjectId copy = copier.previousCopy(s).orElse(null);
+            boolean already = copy != null;
             boolean isHeld = held.contains(s.id());
             if (!already) {
-                SnapshotRef c = new Copier(nearLine, longTerm).copy(s);
+                SnapshotRef c = copier.copy(s);
                 copy = c.id();
                 if (isHeld) { // IS.012 6.6.7: the hold follows the data to long-term storage
                     longTerm.hold(c, holds.get(s.id()).reason(), holds.get(s.id()).heldBy());
