@@ -565,6 +565,21 @@ class VaultCommandTest {
     }
 
     @Test
+    void upgradeMovesARepositoryOfAnOlderFormatToThisBuildsAndOnlyOnce() throws Exception {
+        vault("backup", data.toString(), "--allow-same-device");
+        assertThat(vault("upgrade").out()).contains("upgrade: the repository is in format 3 already; nothing to do");
+        Path config = repo.resolve("config");
+        Files.writeString(config, Files.readString(config).replace("\"version\":3", "\"version\":2")); // as a format 2 build made it
+        Run up = vault("upgrade");
+        assertThat(up.exit()).as(up.err()).isZero();
+        assertThat(up.out()).contains("upgrade: format 2 → 3; the index written again in 1 file(s)");
+        assertThat(Files.readString(config)).contains("\"version\":3");
+        assertThat(vault("upgrade", "--json").json().get("indexFiles").asInt()).isZero();
+        Run check = vault("check", "--read-data");
+        assertThat(check.exit()).as(check.out() + check.err()).isZero();
+    }
+
+    @Test
     void tierMovesOldSnapshotsToLongTermAndKeepsHeldOnesNearLine() {
         vault("backup", data.toString(), "--allow-same-device");
         vault("backup", data.toString(), "--allow-same-device", "--full");

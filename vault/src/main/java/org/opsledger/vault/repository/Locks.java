@@ -42,7 +42,7 @@ public final class Locks {
      * Work that runs with no other process in the repository: repair and key retirement write one index in place
      * of all and move packs; recover takes trees no snapshot references for lost (a running backup's are).
      */
-    public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover");
+    public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover", "upgrade");
 
     /**
      * Called just after {@code own} is taken: throws when its work may not go on beside the other live locks.
@@ -54,14 +54,19 @@ public final class Locks {
         boolean alone = RUNS_ALONE.contains(own.kind());
         for (LockRecord l : liveOtherThan(own)) {
             if (alone) {
-                throw new VaultException("a " + l.kind() + " on " + l.host() + " (pid " + l.pid() + ") is working in the repository,"
-                        + " and a " + own.kind() + " runs alone: run it again when nothing else runs");
+                throw new VaultException(a(l.kind()) + " on " + l.host() + " (pid " + l.pid() + ") is working in the repository,"
+                        + " and " + a(own.kind()) + " runs alone: run it again when nothing else runs");
             }
             if (RUNS_ALONE.contains(l.kind())) {
-                throw new VaultException("a " + l.kind() + " on " + l.host() + " (pid " + l.pid() + ") runs alone in the repository: "
+                throw new VaultException(a(l.kind()) + " on " + l.host() + " (pid " + l.pid() + ") runs alone in the repository: "
                         + own.kind() + " when it has finished");
             }
         }
+    }
+
+    /** "a backup", "an upgrade". */
+    private static String a(String kind) {
+        return ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind;
     }
 
     /** Lock files no process keeps, counted as no running backup or prune: each as "name: why" (for check). */

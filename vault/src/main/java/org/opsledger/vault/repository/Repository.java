@@ -59,7 +59,8 @@ public final class Repository implements AutoCloseable {
 
     private final Backend backend;
     private final Locks locks;
-    private final RepositoryConfig config;
+    /** Replaced only by {@link #upgrade()}. */
+    private volatile RepositoryConfig config;
     private final byte[] masterKey;
     private volatile Keys keys;
     private final Chunker chunker;
@@ -333,6 +334,45 @@ public final class Repository implements AutoCloseable {
         });
         writeIndexFiles(kept);
         oldFiles.forEach(backend::delete);
+    }
+
+    /** What {@code vault upgrade} did: the format before and after, and the index files written again (with their bytes before and after). */
+    public record Upgrade(int from, int to, int indexFiles, long indexBytesBefore, long indexBytesAfter) {
+    }
+
+    /**
+     * {@code vault upgrade} (docs/vault-format.md, its format version): a repository of an older format is moved to
+     * {@link RepositoryConfig#VERSION}: its config says so (builds that read only older formats refuse it from then
+     * on), and its index files are written again in the new form (format 3: compressed), as are a newer repository's
+     * JSON index files left by a process of an older format. Runs alone. Nothing is written when nothing is old.
+     */
+    public Upgrade upgrade() {
+        try (SharedLock lock = lock("upgrade")) {
+            locks.refuseConflicting(lock);
+            RepositoryConfig old = config;
+            List<String> files = backend.list("index");
+            long before = 0;
+            boolean json = false;
+            for (String name : files) {
+                byte[] sealed = backend.read(name);
+                before += sealed.length;
+                json |= !isZstdFrame(openSealed(name, sealed, Sealing.Kind.INDEX));
+            }
+            if (old.version() == RepositoryConfig.VERSION && !json) {
+                return new Upgrade(old.version(), old.version(), 0, before, before);
+            }
+            if (old.version() < RepositoryConfig.VERSION) {
+                RepositoryConfig next = new RepositoryConfig(RepositoryConfig.VERSION, old.id(), old.chunkMin(), old.chunkAvg(),
+                        old.chunkMax(), old.packSize());
+                backend.write("config", VaultJson.write(next)); // first: the index files below are in its form
+                config = next;
+            }
+            replaceIndex(freshIndex(), Set.of(), files);
+            reloadIndex();
+            List<String> written = backend.list("index");
+            long after = written.stream().mapToLong(backend::size).sum();
+            return new Upgrade(old.version(), RepositoryConfig.VERSION, written.size(), before, after);
+        }
     }
 
     /**

@@ -1,0 +1,71 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.restorer.RestoreResult;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/**
+ * `vault upgrade`: a repository made by a build of format 1 or 2 moves to format 3 — its config says so and its index
+ * files are written again compressed — and every snapshot restores as before; it runs alone, and a second run does nothing.
+ */
+class UpgradeTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFormatTwoRepositoryIsUpgradedItsIndexCompressedAndItsSnapshotsRestore() throws Exception {
+        for (int from : new int[] {1, 2}) {
+            Path dir = tmp.resolve("repo" + from);
+            Path data = TestTrees.sample(tmp.resolve("src" + from + "/data"));
+            TestTrees.newRepo(dir).close();
+            setVersion(dir, 3, from); // as a build of that format made it
+            SnapshotRef first;
+            try (Repository repo = TestTrees.open(dir)) {
+                first = TestTrees.backup(repo, data);
+                Files.writeString(data.resolve("later.txt"), "written after the first backup\n".repeat(500));
+                TestTrees.backup(repo, data);
+            }
+            try (Repository repo = TestTrees.open(dir)) {
+                try (Repository other = TestTrees.open(dir); SharedLock backup = other.lock("backup")) {
+                    assertThatThrownBy(repo::upgrade).hasMessageContaining("a backup on").hasMessageContaining("and an upgrade runs alone");
+                }
+                Repository.Upgrade u = repo.upgrade();
+                assertThat(u.from()).isEqualTo(from);
+                assertThat(u.to()).isEqualTo(3);
+                assertThat(u.indexFiles()).isEqualTo(1);
+                assertThat(u.indexBytesAfter()).isLessThan(u.indexBytesBefore() * 6 / 10);
+                assertThat(repo.config().version()).isEqualTo(3);
+                assertThat(Files.readString(dir.resolve("config"))).contains("\"version\":3");
+                assertThat(repo.upgrade().indexFiles()).as("nothing left to upgrade").isZero();
+            }
+            try (Repository repo = TestTrees.open(dir)) {
+                assertThat(repo.config().version()).isEqualTo(3);
+                assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+                TestTrees.backup(repo, data); // format 3 from here on, beside what format 1 or 2 wrote
+                assertThat(repo.snapshots()).hasSize(3);
+                RestoreResult r = new Restorer(repo, 2).restore(repo.findSnapshot(first.id().hex()), tmp.resolve("out" + from), List.of(), true);
+                assertThat(r.ok()).as(r.toString()).isTrue();
+                assertThat(tmp.resolve("out" + from + "/data/later.txt")).doesNotExist();
+                assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            }
+        }
+    }
+
+    private static void setVersion(Path repo, int from, int to) throws Exception {
+        String config = Files.readString(repo.resolve("config"));
+        assertThat(config).contains("\"version\":" + from);
+        Files.writeString(repo.resolve("config"), config.replace("\"version\":" + from, "\"version\":" + to));
+    }
+}
