@@ -40,7 +40,7 @@ final class CopyCommand implements Callable<Integer> {
         char[] sourcePassword = repo.password();
         char[] targetPassword = toPasswordFile != null || System.getenv("OPSLEDGER_VAULT_TO_PASSWORD") != null
                 ? RepoOptions.readPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file") : sourcePassword;
-        List<Map<String, String>> copied = new ArrayList<>();
+        List<Map<String, Object>> copied = new ArrayList<>();
         try (Repository source = Vault.open(repo.location(), sourcePassword); Repository target = Vault.open(to, targetPassword)) {
             Copier copier = new Copier(source, target);
             for (String s : snapshots) {
@@ -48,10 +48,10 @@ final class CopyCommand implements Callable<Integer> {
                 // a snapshot copied before (an earlier run, or one that ran out of memory and runs again) is not copied twice
                 ObjectId before = copier.previousCopy(from).orElse(null);
                 ObjectId copy = before != null ? before : copier.copy(from).id();
-                Map<String, String> m = new LinkedHashMap<>();
+                Map<String, Object> m = new LinkedHashMap<>();
                 m.put("source", from.id().hex());
                 m.put("copy", copy.hex());
-                m.put("copiedBefore", Boolean.toString(before != null));
+                m.put("copiedBefore", before != null);
                 copied.add(m);
                 if (!repo.json) {
                     Output.out().println((before != null ? "snapshot " + from.shortId() + " was copied before, to " : "copied snapshot "

@@ -554,7 +554,7 @@ class VaultCommandTest {
         // again (as the launcher runs a copy that ran out of memory): the snapshot copied before is not copied twice
         Run again = vault("copy", "latest", "--to", target.toString(), "--json");
         assertThat(again.exit()).as(again.err()).isZero();
-        assertThat(again.json().get(0).get("copiedBefore").asString()).isEqualTo("true");
+        assertThat(again.json().get(0).get("copiedBefore").asBoolean()).isTrue();
         assertThat(vault("copy", "latest", "--to", target.toString()).out()).contains("was copied before, to " + target);
         assertThat(run("vault", "snapshots", "--repo", target.toString(), "--password-file", pw.toString(), "--json").json().size())
                 .isEqualTo(1);

@@ -71,9 +71,8 @@ public final class Repository implements AutoCloseable {
     private final Set<ObjectId> inFlight = ConcurrentHashMap.newKeySet();
     /** The open pack of each blob type (filled on demand), read-only map after construction. */
     private final Map<BlobType, OpenPack> open = new java.util.EnumMap<>(BlobType.class);
-    /** Packs written and in the in-memory index, not yet in an index file; guarded by itself, as is {@link #unindexedBlobs}. */
+    /** Packs written and in the in-memory index, not yet in an index file (at most 64); guarded by itself. */
     private final List<IndexFileWriter.Pack> unindexed = new ArrayList<>();
-    private int unindexedBlobs;
     private final AtomicLong bytesAdded = new AtomicLong();
     private final AtomicLong blobsAdded = new AtomicLong();
     private final int compressionLevel;
@@ -308,11 +307,16 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** Adds the packs that one index file lists to {@code into}, from the file's bytes as the caller read them (check first verifies their name). */
-    public void readIndexFile(String name, byte[] sealed, Index into) {
+    /**
+     * Adds the packs that one index file lists to {@code into}, from the file's bytes as the caller read them (check first
+     * verifies their name); true when the file is JSON, as formats 1 and 2 write it, false when compressed (format 3).
+     */
+    public boolean readIndexFile(String name, byte[] sealed, Index into) {
         byte[] plain = openSealed(name, sealed, Sealing.Kind.INDEX);
+        boolean json = !isZstdFrame(plain);
         try {
-            IndexFileReader.addTo(into, isZstdFrame(plain) ? decompressIndex(plain) : plain);
+            IndexFileReader.addTo(into, json ? plain : decompressIndex(plain));
+            return json;
         } catch (VaultException e) {
             throw new VaultException(name + ": " + e.getMessage(), e);
         } catch (RuntimeException e) { // authentic, yet not an index file: written by something else
@@ -351,12 +355,13 @@ public final class Repository implements AutoCloseable {
             locks.refuseConflicting(lock);
             RepositoryConfig old = config;
             List<String> files = backend.list("index");
+            Index whole = new Index(true); // as freshIndex() reads it, each file read once
             long before = 0;
             boolean json = false;
             for (String name : files) {
                 byte[] sealed = backend.read(name);
                 before += sealed.length;
-                json |= !isZstdFrame(openSealed(name, sealed, Sealing.Kind.INDEX));
+                json |= readIndexFile(name, sealed, whole);
             }
             if (old.version() == RepositoryConfig.VERSION && !json) {
                 return new Upgrade(old.version(), old.version(), 0, before, before);
@@ -367,7 +372,7 @@ public final class Repository implements AutoCloseable {
                 backend.write("config", VaultJson.write(next)); // first: the index files below are in its form
                 config = next;
             }
-            replaceIndex(freshIndex(), Set.of(), files);
+            replaceIndex(whole, Set.of(), files);
             reloadIndex();
             List<String> written = backend.list("index");
             long after = written.stream().mapToLong(backend::size).sum();
@@ -530,8 +535,8 @@ public final class Repository implements AutoCloseable {
             // until the end of a backup, ≈40 bytes per new blob)
             w.blobs().forEach(b -> inFlight.remove(b.id()));
             unindexed.add(new IndexFileWriter.Pack(packId, k.currentEpoch(), w.blobs()));
-            unindexedBlobs += w.blobs().size();
-            if (unindexed.size() >= INDEX_EVERY_PACKS || unindexedBlobs >= IndexFileWriter.MAX_BLOBS) {
+            if (unindexed.size() >= INDEX_EVERY_PACKS
+                    || unindexed.stream().mapToInt(p -> p.blobs().size()).sum() >= IndexFileWriter.MAX_BLOBS) {
                 writeIndexFile();
             }
         }
@@ -541,7 +546,6 @@ public final class Repository implements AutoCloseable {
         if (!unindexed.isEmpty()) {
             writeIndexFiles(unindexed);
             unindexed.clear();
-            unindexedBlobs = 0;
         }
     }
 
