@@ -94,6 +94,66 @@ class RepairTest {
         }
     }
 
+    /** A store whose medium fails to read one range of one file (a bad sector: EIO), whole or in part. */
+    private static final class BadSectorBackend extends ForwardingBackend {
+        final String file;
+        final long badFrom;
+        final long badTo;
+
+        BadSectorBackend(Path dir, String file, long badFrom, long badTo) {
+            super(new LocalBackend(dir));
+            this.file = file;
+            this.badFrom = badFrom;
+            this.badTo = badTo;
+        }
+
+        @Override
+        public byte[] read(String name) {
+            if (name.equals(file)) {
+                throw new org.opsledger.vault.backend.BackendException("cannot read " + name + ": Input/output error", new IOException("EIO"));
+            }
+            return super.read(name);
+        }
+
+        @Override
+        public byte[] readRange(String name, long offset, int length) {
+            if (name.equals(file) && offset < badTo && offset + length > badFrom) {
+                throw new org.opsledger.vault.backend.BackendException("cannot read " + name + ": Input/output error", new IOException("EIO"));
+            }
+            return super.readRange(name, offset, length);
+        }
+    }
+
+    @Test
+    void aPackTheMediumFailsToReadPartOfIsKeptWithZerosWhereItDidNotReadAndWhatReadsIsSalvaged() throws Exception {
+        String packName = Repository.packName(victimBlob.pack());
+        byte[] before = Files.readAllBytes(repoDir.resolve(packName));
+        long badFrom = victimBlob.offset() + 100;
+        BadSectorBackend medium = new BadSectorBackend(repoDir, packName, badFrom, badFrom + 1);
+        try (Repository repo = Repository.open(medium, TestTrees.PASSWORD)) {
+            RepairResult r = new Repairer(repo, 2).repair(100, false);
+            RepairResult.RepairedPack p = r.packs().getFirst();
+            assertThat(r.packs()).hasSize(1);
+            assertThat(p.lostBlobs()).containsExactly(victimId.hex());
+            assertThat(p.blobsSalvaged()).isEqualTo(2);
+            assertThat(p.keptAs()).isEqualTo("damaged/" + victimBlob.pack().hex());
+            assertThat(p.bytesNotRead()).isEqualTo(Repairer.KEEP_PIECE); // one piece: before, nothing was kept
+        }
+        assertThat(repoDir.resolve(packName)).doesNotExist();
+        byte[] kept = Files.readAllBytes(repoDir.resolve("damaged/" + victimBlob.pack().hex()));
+        assertThat(kept).hasSize(before.length);
+        int piece = (int) (badFrom / Repairer.KEEP_PIECE) * Repairer.KEEP_PIECE;
+        byte[] zeros = new byte[Math.min(Repairer.KEEP_PIECE, before.length - piece)];
+        assertThat(java.util.Arrays.copyOfRange(kept, piece, piece + zeros.length)).isEqualTo(zeros);
+        assertThat(java.util.Arrays.copyOfRange(kept, 0, piece)).isEqualTo(java.util.Arrays.copyOfRange(before, 0, piece));
+        assertThat(java.util.Arrays.copyOfRange(kept, piece + zeros.length, kept.length))
+                .isEqualTo(java.util.Arrays.copyOfRange(before, piece + zeros.length, before.length));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            TestTrees.backup(repo, data); // the lost blob stored again
+            assertWholeAgain(repo);
+        }
+    }
+
     @Test
     void anAlteredIndexFileIsReplacedByWhatThePacksHeadersSay() throws Exception {
         String index = new LocalBackend(repoDir).list("index").getFirst();

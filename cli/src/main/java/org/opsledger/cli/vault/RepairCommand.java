@@ -55,7 +55,8 @@ final class RepairCommand implements Callable<Integer> {
         r.packsUnreadable().forEach(p -> Output.out().println("warning: " + TerminalText.escape(p) + " (in no index; prune removes it)"));
         for (RepairResult.RepairedPack p : r.packs()) {
             Output.out().printf("pack %s %s: %d blob(s) %ssalvaged into new packs, %d lost%s%n", p.pack(), TerminalText.escape(p.problem()),
-                    p.blobsSalvaged(), would, p.lostBlobs().size(), p.keptAs() == null ? "" : "; " + would + "kept as " + p.keptAs());
+                    p.blobsSalvaged(), would, p.lostBlobs().size(), p.keptAs() == null ? "" : "; " + would + "kept as " + p.keptAs()
+                    + (p.bytesNotRead() == 0 ? "" : " (" + Output.bytes(p.bytesNotRead()) + " did not read: zeros there)"));
             if (!p.lostBlobs().isEmpty()) {
                 Output.out().println("  lost: needed by snapshot(s) " + String.join(", ", p.snapshots()) + "; file(s) "
                         + TerminalText.escape(String.join(", ", p.files())));

@@ -20,10 +20,11 @@ public record RepairResult(boolean dryRun, List<String> indexProblems, int packs
      *
      * @param blobsSalvaged blobs that still authenticate, stored again in new packs
      * @param lostBlobs     blobs no pack holds whole any more: the snapshots and files below need them
-     * @param keptAs        where the damaged pack's bytes were kept ("damaged/…"), null when it was missing or unreadable
+     * @param keptAs        where the damaged pack's bytes were kept ("damaged/…"), null when it was missing
+     * @param bytesNotRead  of those bytes, how many the medium did not give back (an I/O error): zeros in the copy
      */
     public record RepairedPack(String pack, String problem, int blobsSalvaged, List<String> lostBlobs, List<String> snapshots,
-                               List<String> files, String keptAs) {
+                               List<String> files, String keptAs, long bytesNotRead) {
     }
 
     /**

@@ -75,13 +75,12 @@ public final class Repairer {
      */
     public RepairResult repair(double readDataPercent, boolean dryRun) {
         if (dryRun) {
-            return plan(readDataPercent).result(true);
+            return plan(readDataPercent).result(true, Map.of());
         }
         try (SharedLock lock = repo.lock("repair")) {
             repo.locks().refuseConflicting(lock); // it rewrites the index and moves packs
             Plan plan = plan(readDataPercent);
-            apply(plan);
-            return plan.result(false);
+            return plan.result(false, apply(plan));
         }
     }
 
@@ -247,7 +246,8 @@ public final class Repairer {
             return !indexProblems.isEmpty() || indexedAgain > 0 || problems.keySet().stream().anyMatch(p -> !stored.contains(p));
         }
 
-        RepairResult result(boolean dryRun) {
+        /** @param notRead bytes of each damaged pack that did not read when it was kept under damaged/ (zeros there) */
+        RepairResult result(boolean dryRun, Map<ObjectId, Long> notRead) {
             List<RepairResult.RepairedPack> packs = new ArrayList<>();
             problems.forEach((p, problem) -> {
                 CheckResult.DamagedPack d = hurt.get(p.hex());
@@ -259,13 +259,14 @@ public final class Repairer {
                 });
                 packs.add(new RepairResult.RepairedPack(p.hex(), problem, salvage.get(p).size(), lostHere,
                         d == null ? List.of() : d.snapshots(), d == null ? List.of() : d.files(),
-                        stored.contains(p) ? DAMAGED + "/" + p.hex() : null));
+                        stored.contains(p) ? DAMAGED + "/" + p.hex() : null, notRead.getOrDefault(p, 0L)));
             });
             return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, files, packsRead, bytesRead);
         }
     }
 
-    private void apply(Plan plan) {
+    /** Carries the plan out; returns, for each damaged pack kept under damaged/, the bytes that did not read. */
+    private Map<ObjectId, Long> apply(Plan plan) {
         Backend backend = repo.backend();
         // 0. damaged snapshot files and hold records: each copied under damaged/ first; a snapshot file then leaves
         //    snapshots/, a hold record is replaced by one that keeps the hold in force
@@ -298,7 +299,7 @@ public final class Repairer {
         Set<ObjectId> damaged = new HashSet<>(plan.problems().keySet());
         damaged.retainAll(plan.stored());
         if (damaged.isEmpty()) {
-            return;
+            return Map.of();
         }
         // 2. what still authenticates goes to new packs, under the current key epoch
         Set<ObjectId> salvaged = new HashSet<>();
@@ -316,22 +317,61 @@ public final class Repairer {
         // 3. the damaged packs leave the index, then data/: their bytes are kept under damaged/
         List<String> indexFiles = backend.list("index");
         repo.replaceIndex(repo.freshIndex(), damaged, indexFiles);
+        Map<ObjectId, Long> notRead = new HashMap<>();
         for (ObjectId p : damaged) {
             String name = Repository.packName(p);
-            try (InputStream in = backend.stream(name); Backend.Upload out = backend.upload()) {
-                byte[] piece = new byte[1 << 20];
-                for (int n; (n = in.read(piece)) > 0; ) {
-                    out.write(piece, 0, n);
-                }
-                out.commit(DAMAGED + "/" + p.hex());
-            } catch (IOException | VaultException e) {
-                // unreadable as a whole: nothing to keep
-            }
+            notRead.put(p, keepPack(name, DAMAGED + "/" + p.hex()));
             backend.delete(name);
         }
         repo.reloadIndex();
         // 4. on a store with Object Lock, held snapshots' holds follow their salvaged blobs to the new packs
         repo.renewStoreHolds();
+        return notRead;
+    }
+
+    /** Bytes of a damaged pack read for its copy under damaged/ at a time, and the piece zeroed when it does not read. */
+    public static final int KEEP_PIECE = 64 * 1024;
+
+    /**
+     * Copies a damaged pack to {@code as} before it leaves data/ and returns the bytes that did not read. A pack the
+     * medium fails to read part of (an I/O error) is copied again piece by piece, each piece that does not read
+     * written as zeros: what still reads is kept for a specialist, instead of nothing. Only a pack that cannot even be
+     * sized is not kept (its whole length counts as not read, if known; else 0).
+     */
+    private long keepPack(String name, String as) {
+        Backend backend = repo.backend();
+        try (InputStream in = backend.stream(name); Backend.Upload out = backend.upload()) {
+            byte[] piece = new byte[1 << 20];
+            for (int n; (n = in.read(piece)) > 0; ) {
+                out.write(piece, 0, n);
+            }
+            out.commit(as);
+            return 0;
+        } catch (IOException | VaultException e) {
+            // some of it does not read: piece by piece below
+        }
+        long size;
+        try {
+            size = backend.size(name);
+        } catch (VaultException e) {
+            return 0; // not even its length: nothing to keep
+        }
+        long notRead = 0;
+        try (Backend.Upload out = backend.upload()) {
+            for (long pos = 0; pos < size; pos += KEEP_PIECE) {
+                int n = (int) Math.min(KEEP_PIECE, size - pos);
+                byte[] piece;
+                try {
+                    piece = backend.readRange(name, pos, n);
+                } catch (VaultException e) {
+                    piece = new byte[n];
+                    notRead += n;
+                }
+                out.write(piece, 0, n);
+            }
+            out.commit(as);
+        }
+        return notRead;
     }
 
     /** A damaged file's bytes, copied under damaged/ before the file is replaced or removed. */
