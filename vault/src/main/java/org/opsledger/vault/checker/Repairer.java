@@ -246,7 +246,7 @@ public final class Repairer {
             return !indexProblems.isEmpty() || indexedAgain > 0 || problems.keySet().stream().anyMatch(p -> !stored.contains(p));
         }
 
-        /** @param notRead bytes of each damaged pack that did not read when it was kept under damaged/ (zeros there) */
+        /** @param notRead bytes of each damaged pack that did not read when it was kept under damaged/ (zeros there); -1: not kept */
         RepairResult result(boolean dryRun, Map<ObjectId, Long> notRead) {
             List<RepairResult.RepairedPack> packs = new ArrayList<>();
             problems.forEach((p, problem) -> {
@@ -259,7 +259,8 @@ public final class Repairer {
                 });
                 packs.add(new RepairResult.RepairedPack(p.hex(), problem, salvage.get(p).size(), lostHere,
                         d == null ? List.of() : d.snapshots(), d == null ? List.of() : d.files(),
-                        stored.contains(p) ? DAMAGED + "/" + p.hex() : null, notRead.getOrDefault(p, 0L)));
+                        stored.contains(p) && notRead.getOrDefault(p, 0L) >= 0 ? DAMAGED + "/" + p.hex() : null,
+                        Math.max(0, notRead.getOrDefault(p, 0L))));
             });
             return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, files, packsRead, bytesRead);
         }
@@ -335,8 +336,8 @@ public final class Repairer {
     /**
      * Copies a damaged pack to {@code as} before it leaves data/ and returns the bytes that did not read. A pack the
      * medium fails to read part of (an I/O error) is copied again piece by piece, each piece that does not read
-     * written as zeros: what still reads is kept for a specialist, instead of nothing. Only a pack that cannot even be
-     * sized is not kept (its whole length counts as not read, if known; else 0).
+     * written as zeros: what still reads is kept for a specialist, instead of nothing. A pack that cannot even be
+     * sized is not kept: -1.
      */
     private long keepPack(String name, String as) {
         Backend backend = repo.backend();
@@ -354,7 +355,7 @@ public final class Repairer {
         try {
             size = backend.size(name);
         } catch (VaultException e) {
-            return 0; // not even its length: nothing to keep
+            return -1; // not even its length: nothing to keep
         }
         long notRead = 0;
         try (Backend.Upload out = backend.upload()) {
