@@ -35,11 +35,7 @@ class IndexFilesBoundTest {
     void packsAndIndexFilesNameAtMostTheirBoundOfBlobs() {
         Path dir = tmp.resolve("repo");
         try (Repository repo = TestTrees.newRepo(dir)) {
-            for (int i = 0; i < BLOBS; i++) {
-                byte[] tiny = ByteBuffer.allocate(4).putInt(i).array();
-                repo.saveBlob(BlobType.DATA, tiny, 0, tiny.length);
-            }
-            repo.flush();
+            storeTiny(repo, 0, BLOBS);
             assertBounded(repo, 3);
             assertThat(repo.index().size()).isEqualTo(BLOBS);
             assertThat(repo.index().packs()).hasSize(3); // full at MAX_BLOBS blobs, not at 16 MiB
@@ -59,14 +55,14 @@ class IndexFilesBoundTest {
     void formatThreeCompressesIndexFilesAndReadsJsonOnesBesideThem() throws Exception {
         Path json = tmp.resolve("format2");
         TestTrees.newRepo(json).close();
-        setVersion(json, 3, 2); // as a build of format 2 made it
+        TestTrees.setFormatVersion(json, 3, 2); // as a build of format 2 made it
         Path zstd = tmp.resolve("format3");
         TestTrees.newRepo(zstd).close();
         long jsonBytes = storeAndMeasureIndex(json, 0, 5_000);
         long zstdBytes = storeAndMeasureIndex(zstd, 0, 5_000);
         assertThat(zstdBytes).isLessThan(jsonBytes * 6 / 10); // hex IDs, repeated names: ≈40 %
 
-        setVersion(json, 2, 3); // the same repository under format 3: new index files are compressed, old ones still read
+        TestTrees.setFormatVersion(json, 2, 3); // the same repository under format 3: new index files are compressed, old ones still read
         assertThat(storeAndMeasureIndex(json, 5_000, 10_000)).isBetween(jsonBytes + 1, jsonBytes + jsonBytes * 6 / 10);
         try (Repository repo = TestTrees.open(json)) {
             assertThat(repo.index().size()).isEqualTo(10_000);
@@ -74,24 +70,24 @@ class IndexFilesBoundTest {
         }
     }
 
-    private static void setVersion(Path repo, int from, int to) throws Exception {
-        String config = Files.readString(repo.resolve("config"));
-        assertThat(config).contains("\"version\":" + from);
-        Files.writeString(repo.resolve("config"), config.replace("\"version\":" + from, "\"version\":" + to));
-    }
 
     /** Stores blobs {@code from} to {@code to} (4 bytes each) and returns the bytes of all index files afterwards. */
     private static long storeAndMeasureIndex(Path dir, int from, int to) throws Exception {
         try (Repository repo = TestTrees.open(dir)) {
-            for (int i = from; i < to; i++) {
-                byte[] tiny = ByteBuffer.allocate(4).putInt(i).array();
-                repo.saveBlob(BlobType.DATA, tiny, 0, tiny.length);
-            }
-            repo.flush();
+            storeTiny(repo, from, to);
         }
         try (Stream<Path> files = Files.list(dir.resolve("index"))) {
             return files.mapToLong(f -> f.toFile().length()).sum();
         }
+    }
+
+    /** Blobs {@code from} to {@code to}, 4 bytes each (the number), stored and flushed. */
+    private static void storeTiny(Repository repo, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte[] tiny = ByteBuffer.allocate(4).putInt(i).array();
+            repo.saveBlob(BlobType.DATA, tiny, 0, tiny.length);
+        }
+        repo.flush();
     }
 
     private static void assertBounded(Repository repo, int files) {

@@ -40,6 +40,13 @@ public final class TestTrees {
         return Repository.open(new LocalBackend(dir), PASSWORD);
     }
 
+    /** Rewrites a repository's config from format {@code from} to {@code to}, as a build of that format would have made it. */
+    public static void setFormatVersion(Path repo, int from, int to) throws IOException {
+        String config = Files.readString(repo.resolve("config"));
+        assertThat(config).contains("\"version\":" + from);
+        Files.writeString(repo.resolve("config"), config.replace("\"version\":" + from, "\"version\":" + to));
+    }
+
     public static BackupOptions options(Path... paths) {
         return BackupOptions.of(java.util.List.of(paths)).withAllowSameDevice(true); // tests live on one disk
     }

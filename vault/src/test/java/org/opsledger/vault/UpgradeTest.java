@@ -30,7 +30,7 @@ class UpgradeTest {
             Path dir = tmp.resolve("repo" + from);
             Path data = TestTrees.sample(tmp.resolve("src" + from + "/data"));
             TestTrees.newRepo(dir).close();
-            setVersion(dir, 3, from); // as a build of that format made it
+            TestTrees.setFormatVersion(dir, 3, from); // as a build of that format made it
             SnapshotRef first;
             try (Repository repo = TestTrees.open(dir)) {
                 first = TestTrees.backup(repo, data);
@@ -63,9 +63,4 @@ class UpgradeTest {
         }
     }
 
-    private static void setVersion(Path repo, int from, int to) throws Exception {
-        String config = Files.readString(repo.resolve("config"));
-        assertThat(config).contains("\"version\":" + from);
-        Files.writeString(repo.resolve("config"), config.replace("\"version\":" + from, "\"version\":" + to));
-    }
 }

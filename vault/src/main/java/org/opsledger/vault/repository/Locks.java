@@ -40,7 +40,8 @@ public final class Locks {
 
     /**
      * Work that runs with no other process in the repository: repair and key retirement write one index in place
-     * of all and move packs; recover takes trees no snapshot references for lost (a running backup's are).
+     * of all and move packs; upgrade writes the config and the index anew; recover takes trees no snapshot
+     * references for lost (a running backup's are).
      */
     public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover", "upgrade");
 

@@ -367,8 +367,7 @@ public final class Repository implements AutoCloseable {
                 return new Upgrade(old.version(), old.version(), 0, before, before);
             }
             if (old.version() < RepositoryConfig.VERSION) {
-                RepositoryConfig next = new RepositoryConfig(RepositoryConfig.VERSION, old.id(), old.chunkMin(), old.chunkAvg(),
-                        old.chunkMax(), old.packSize());
+                RepositoryConfig next = old.withVersion(RepositoryConfig.VERSION);
                 backend.write("config", VaultJson.write(next)); // first: the index files below are in its form
                 config = next;
             }

@@ -8,4 +8,9 @@ public record RepositoryConfig(int version, String id, int chunkMin, int chunkAv
      * compressed with zstd (§7; a format 2 repository keeps writing JSON index files).
      */
     public static final int VERSION = 3;
+
+    /** The same repository in another format ({@code vault upgrade}). */
+    public RepositoryConfig withVersion(int newVersion) {
+        return new RepositoryConfig(newVersion, id, chunkMin, chunkAvg, chunkMax, packSize);
+    }
 }
