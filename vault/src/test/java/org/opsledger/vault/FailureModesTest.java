@@ -14,6 +14,9 @@ import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.crypto.KeySlot;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.index.Index;
+import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
 
@@ -107,6 +110,28 @@ class FailureModesTest {
             assertThat(tmp.resolve("repo/restored")).doesNotExist();
             assertThat(new Restorer(repo, 2).restore(snap, tmp.resolve("repository-restored"), List.of(), true).ok()).isTrue();
         }
+    }
+
+    /**
+     * A file whose blob the index does not place (an index file lost to a disk, a pack deleted by hand) fails the
+     * restore while it is planned, before anything is written: it failed halfway, after every file was created empty.
+     */
+    @Test
+    void aRestoreOfAFileWhoseBlobTheIndexLacksFailsBeforeWritingAnything() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        Files.writeString(data.resolve("b.txt"), "b");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            var snap = TestTrees.backup(repo, data);
+            Index index = repo.freshIndex();
+            ObjectId dataPack = index.entries().values().stream().filter(e -> e.type() == BlobType.DATA).findFirst().orElseThrow().pack();
+            repo.replaceIndex(index, java.util.Set.of(dataPack), repo.backend().list("index"));
+        }
+        try (Repository repo = TestTrees.open(tmp.resolve("repo"))) {
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(repo.findSnapshot("latest"), tmp.resolve("out"), List.of(), true))
+                    .isInstanceOf(VaultException.class).hasMessageMatching("data/a\\.txt: blob [0-9a-f]{8} is not in the index");
+        }
+        assertThat(tmp.resolve("out")).doesNotExist();
     }
 
     @Test

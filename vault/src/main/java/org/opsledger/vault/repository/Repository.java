@@ -602,6 +602,21 @@ public final class Repository implements AutoCloseable {
         return openBlob(id, e.compressed(), e.rawLength(), sealed, 0, sealed.length);
     }
 
+    /**
+     * Lets the index go; it is read again on its next use. A restore has located every blob it writes when it has
+     * planned its files, and the index of every snapshot's blobs need not stay beside that plan.
+     */
+    public void forgetIndex() {
+        synchronized (indexLock) {
+            synchronized (unindexed) {
+                if (!unindexed.isEmpty()) {
+                    throw new IllegalStateException("packs not yet in an index file are known only to the index in memory");
+                }
+            }
+            index = null;
+        }
+    }
+
     /** Lets the cached tree packs go: a restore has planned every file and reads no tree after that. */
     public void forgetTreePacks() {
         synchronized (indexLock) {

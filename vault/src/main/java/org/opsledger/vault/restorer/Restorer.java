@@ -56,7 +56,7 @@ public final class Restorer {
     private final int threads;
     public final AtomicLong bytesWritten = new AtomicLong();
     /** Files where a blob of zeros was left as a hole: their length is set once all their blobs are written. */
-    private final Set<Path> withHoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Entry> withHoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final boolean root = "root".equals(System.getProperty("user.name"));
     /** Metadata the target's filesystem would not take: reported, not fatal (the data is what a restore is for). */
     private final UnappliedMetadata unapplied = new UnappliedMetadata();
@@ -75,9 +75,10 @@ public final class Restorer {
         Path base = target.toAbsolutePath().normalize();
         refuseTargetInRepository(base);
         List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
-        Plan plan = new Plan();
-        collect(repo.loadTree(snapshot.snapshot().tree()), base, base, "", inc, plan);
-        repo.forgetTreePacks(); // every file is planned: no tree is read again
+        Plan plan = new Plan(base);
+        collect(repo.loadTree(snapshot.snapshot().tree()), plan.target, inc, plan);
+        repo.forgetTreePacks(); // every file is planned: no tree is read again,
+        repo.forgetIndex(); // and every blob it writes located (Entry.blobs): the index is not needed either
         for (String i : inc) { // a mistyped path restores nothing: an error, not "restored 0 files"
             if (!plan.included.contains(i)) {
                 throw new VaultException("the include path " + i + " matches nothing in snapshot " + snapshot.shortId()
@@ -101,32 +102,29 @@ public final class Restorer {
             // the blobs are not hashed a second time while they are written
             writeContents(plan.files, pool, buffers, !verify);
             // each file's metadata, and its verification, on the workers: independent files, two cores
-            List<CompletableFuture<Void>> perFile = new ArrayList<>(plan.files.size());
-            for (Entry f : plan.files) {
-                List<String> out = failures;
-                perFile.add(CompletableFuture.runAsync(() -> {
-                    if (withHoles.contains(f.path)) {
-                        extendToSize(f.path, f.node.size());
-                    }
-                    applyMetadata(f);
-                    if (verify) {
-                        verifyFile(f, f, buffers, out);
-                    }
-                }, pool));
-            }
-            await(perFile);
+            List<String> out = failures;
+            inParallel(plan.files, pool, f -> {
+                if (withHoles.contains(f)) {
+                    extendToSize(f.path(), f.node.size());
+                }
+                applyMetadata(f);
+                if (verify) {
+                    verifyFile(f, f, buffers, out);
+                }
+            });
             for (Entry l : plan.links) { // hard links: the other names of a file written above
-                Path first = plan.firstName.get(new InodeKey(l.node.device(), l.node.inode())).path;
+                Path first = plan.firstName.get(new InodeKey(l.node.device(), l.node.inode())).path();
+                Path path = l.path();
                 try {
                     if (targetFs.hardLinksRefused() == null) {
-                        Files.createLink(l.path, first);
+                        Files.createLink(path, first);
                     } else { // exFAT, FAT: the same bytes under each name, and the link reported
-                        Files.copy(first, l.path, LinkOption.NOFOLLOW_LINKS);
+                        Files.copy(first, path, LinkOption.NOFOLLOW_LINKS);
                         notSet(l, UnappliedMetadata.Kind.HARD_LINK, targetFs.hardLinksRefused());
                         applyMetadata(l);
                     }
                 } catch (IOException e) {
-                    throw new VaultException("cannot create hard link " + l.path + ": " + TargetFilesystem.reason(e), e);
+                    throw new VaultException("cannot create hard link " + path + ": " + TargetFilesystem.reason(e), e);
                 }
             }
             for (Entry s : plan.symlinks) {
@@ -149,14 +147,11 @@ public final class Restorer {
                 applyMetadata(d);
             }
             if (verify) {
-                List<CompletableFuture<Void>> checks = new ArrayList<>();
-                for (Entry l : plan.links) { // the files themselves were verified above
-                    List<String> out = failures;
+                inParallel(plan.links, pool, l -> { // the files themselves were verified above
                     Entry first = l.unapplied(UnappliedMetadata.Kind.HARD_LINK) ? l // a copy: its own metadata
                             : plan.firstName.get(new InodeKey(l.node.device(), l.node.inode()));
-                    checks.add(CompletableFuture.runAsync(() -> verifyFile(l, first, buffers, out), pool));
-                }
-                await(checks);
+                    verifyFile(l, first, buffers, out);
+                });
                 for (Entry s : plan.symlinks) {
                     if (!s.unapplied(UnappliedMetadata.Kind.SYMLINK)) {
                         verifySymlink(s, failures);
@@ -192,21 +187,41 @@ public final class Restorer {
         return s;
     }
 
-    /** A planned path: its node, where it goes, its name in the snapshot as shown. */
+    /**
+     * A planned path: its node and the directory it goes in. A restore plans every path of the snapshot before it
+     * writes one (a snapshot of small files: hundreds of thousands), so a path and its name as shown are made when
+     * used, not kept: 32 bytes each, beside the node (docs/vault-format.md §7).
+     */
     private static final class Entry {
+        /** Null for the restore's target, which every other entry is under. */
         final Node node;
-        final Path path;
-        final String rel;
+        /** The directory entry this one is in; null for the target. */
+        final Entry dir;
+        /** A directory's own path, made once: its entries' paths are made from it. Null for anything else. */
+        final Path dirPath;
+        /** A file's blobs where the index places them, in the order of its content; null for anything else. */
+        final IndexEntry[] blobs;
         /**
          * Bits of the {@link UnappliedMetadata.Kind}s the filesystem refused for this path: set by the
          * worker that applied its metadata, read by its verification after that worker's task completed.
          */
         int unapplied;
 
-        Entry(Node node, Path path, String rel) {
+        Entry(Node node, Entry dir, Path dirPath, IndexEntry[] blobs) {
             this.node = node;
-            this.path = path;
-            this.rel = rel;
+            this.dir = dir;
+            this.dirPath = dirPath;
+            this.blobs = blobs;
+        }
+
+        Path path() {
+            return dirPath != null ? dirPath : FileNames.resolve(dir.dirPath, node.name());
+        }
+
+        /** Its path in the snapshot as shown to people, in reports and for --include. */
+        String rel() {
+            String shown = FileNames.display(node.name());
+            return dir.node == null ? shown : dir.rel() + "/" + shown;
         }
 
         boolean unapplied(UnappliedMetadata.Kind kind) {
@@ -218,6 +233,7 @@ public final class Restorer {
     }
 
     private static final class Plan {
+        final Entry target;
         final List<Entry> files = new ArrayList<>();
         /** Second and later names of a hard-linked file, and the path each inode was first written to. */
         final List<Entry> links = new ArrayList<>();
@@ -230,6 +246,9 @@ public final class Restorer {
         /** The --include paths that matched a node. */
         final Set<String> included = new HashSet<>();
 
+        Plan(Path base) {
+            target = new Entry(null, null, base, null);
+        }
     }
 
     /**
@@ -250,14 +269,15 @@ public final class Restorer {
         }
         List<Path> taken = new ArrayList<>();
         for (Entry d : plan.dirs) {
-            if (Files.exists(d.path, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(d.path, LinkOption.NOFOLLOW_LINKS)) {
-                taken.add(d.path);
+            if (Files.exists(d.dirPath, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
+                taken.add(d.dirPath);
             }
         }
         for (List<Entry> entries : List.of(plan.symlinks, plan.specials, plan.files, plan.links)) {
             for (Entry e : entries) {
-                if (Files.exists(e.path, LinkOption.NOFOLLOW_LINKS)) {
-                    taken.add(e.path);
+                Path path = e.path();
+                if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                    taken.add(path);
                 }
             }
         }
@@ -289,8 +309,12 @@ public final class Restorer {
         }
     }
 
-    /** Walks the tree and plans every directory, symlink and file; {@link #createAll} creates them. */
-    private void collect(Tree tree, Path base, Path dir, String relDir, List<String> includes, Plan plan) {
+    /**
+     * Walks the tree and plans every directory, symlink and file, locating each file's blobs in the index (a blob
+     * missing from it fails the restore before anything is written); {@link #createAll} creates them.
+     */
+    private void collect(Tree tree, Entry dir, List<String> includes, Plan plan) {
+        String relDir = dir.node == null ? "" : dir.rel();
         for (Node n : tree.nodes()) {
             String shown = n.name() == null ? "null" : FileNames.display(n.name()); // for people, --include and JSON
             String display = relDir.isEmpty() ? shown : relDir + "/" + shown;
@@ -298,8 +322,8 @@ public final class Restorer {
                 plan.refused.add(display); // a crafted name ("..", "a/b", "/etc") never reaches the filesystem
                 continue;
             }
-            Path path = FileNames.resolve(dir, n.name());
-            if (!path.normalize().startsWith(base) || !path.getParent().equals(dir)) {
+            Path path = FileNames.resolve(dir.dirPath, n.name());
+            if (!path.normalize().startsWith(plan.target.dirPath) || !path.getParent().equals(dir.dirPath)) {
                 plan.refused.add(display);
                 continue;
             }
@@ -315,15 +339,16 @@ public final class Restorer {
             }
             switch (n.type()) {
                 case DIR -> {
-                    plan.dirs.add(new Entry(n, path, display));
+                    Entry d = new Entry(n, dir, path, null);
+                    plan.dirs.add(d);
                     if (n.subtree() != null) {
-                        collect(repo.loadTree(n.subtree()), base, path, display, inside ? List.of() : includes, plan);
+                        collect(repo.loadTree(n.subtree()), d, inside ? List.of() : includes, plan);
                     }
                 }
-                case SYMLINK -> plan.symlinks.add(new Entry(n, path, display));
-                case FIFO, CHARDEV, BLOCKDEV -> plan.specials.add(new Entry(n, path, display));
+                case SYMLINK -> plan.symlinks.add(new Entry(n, dir, null, null));
+                case FIFO, CHARDEV, BLOCKDEV -> plan.specials.add(new Entry(n, dir, null, null));
                 case FILE -> {
-                    Entry e = new Entry(n, path, display);
+                    Entry e = new Entry(n, dir, null, locate(n, display));
                     if (n.hardLinked() && plan.firstName.putIfAbsent(new InodeKey(n.device(), n.inode()), e) != null) {
                         plan.links.add(e);
                     } else {
@@ -332,6 +357,19 @@ public final class Restorer {
                 }
             }
         }
+    }
+
+    /** Where each of a file's blobs is: its pack, offset and lengths. */
+    private IndexEntry[] locate(Node file, String display) {
+        List<ObjectId> content = file.content() == null ? List.of() : file.content();
+        IndexEntry[] blobs = new IndexEntry[content.size()];
+        for (int k = 0; k < blobs.length; k++) {
+            blobs[k] = repo.index().get(content.get(k));
+            if (blobs[k] == null) {
+                throw new VaultException(display + ": blob " + content.get(k).shortHex() + " is not in the index");
+            }
+        }
+        return blobs;
     }
 
     /**
@@ -344,12 +382,12 @@ public final class Restorer {
         if (!targetFs.ignoresCase() && !targetFs.reservedRefused()) {
             return;
         }
-        Set<Path> leftOut = new HashSet<>();
-        Map<Path, Map<String, String>> namesByDir = new HashMap<>(); // directory → name as the filesystem compares it → rel
+        Set<Entry> leftOut = new HashSet<>(); // entries are equal only to themselves
+        Map<Entry, Map<String, Entry>> namesByDir = new HashMap<>(); // directory → name as the filesystem compares it → entry
         java.util.function.Predicate<Entry> keep = e -> {
-            if (leftOut.contains(e.path.getParent())) {
+            if (leftOut.contains(e.dir)) {
                 if (e.node.type() == NodeType.DIR) {
-                    leftOut.add(e.path);
+                    leftOut.add(e);
                 }
                 return false; // under a directory left out: that directory is reported
             }
@@ -357,8 +395,7 @@ public final class Restorer {
             if (targetFs.refusesName(e.node.name())) {
                 reason = "it holds one of " + TargetFilesystem.RESERVED + " or a control character";
             } else {
-                String other = namesByDir.computeIfAbsent(e.path.getParent(), d -> new HashMap<>())
-                        .putIfAbsent(targetFs.nameKey(e.node.name()), e.rel);
+                Entry other = namesByDir.computeIfAbsent(e.dir, d -> new HashMap<>()).putIfAbsent(targetFs.nameKey(e.node.name()), e);
                 if (other != null) {
                     reason = "it differs only in case from another name in its directory";
                 }
@@ -367,9 +404,9 @@ public final class Restorer {
                 return true;
             }
             if (e.node.type() == NodeType.DIR) {
-                leftOut.add(e.path);
+                leftOut.add(e);
             }
-            unapplied.add(UnappliedMetadata.Kind.NAME, e.rel, reason);
+            unapplied.add(UnappliedMetadata.Kind.NAME, e.rel(), reason);
             return false;
         };
         plan.dirs.removeIf(keep.negate()); // pre-order: a directory before what it holds
@@ -403,17 +440,17 @@ public final class Restorer {
     private void createAll(Plan plan, ExecutorService pool) {
         java.util.TreeMap<Integer, List<Entry>> byDepth = new java.util.TreeMap<>();
         for (Entry d : plan.dirs) {
-            byDepth.computeIfAbsent(d.path.getNameCount(), k -> new ArrayList<>()).add(d);
+            byDepth.computeIfAbsent(d.dirPath.getNameCount(), k -> new ArrayList<>()).add(d);
         }
         for (List<Entry> level : byDepth.values()) {
-            inParallel(level, pool, d -> {
-                if (!Files.isDirectory(d.path, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectory(d.path); // an existing real directory is reused; anything else in its place fails here
+            inParallel(level, pool, creating(d -> {
+                if (!Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectory(d.dirPath); // an existing real directory is reused; anything else in its place fails here
                 }
-            });
+            }));
         }
         if (targetFs.symlinksRefused() == null) {
-            inParallel(plan.symlinks, pool, l -> Files.createSymbolicLink(l.path, FileNames.linkTarget(l.node.linkTarget())));
+            inParallel(plan.symlinks, pool, creating(l -> Files.createSymbolicLink(l.path(), FileNames.linkTarget(l.node.linkTarget()))));
         } else { // exFAT, FAT: no symbolic links at all; each reported, the rest restored
             for (Entry l : plan.symlinks) {
                 notSet(l, UnappliedMetadata.Kind.SYMLINK, targetFs.symlinksRefused());
@@ -425,8 +462,8 @@ public final class Restorer {
                 createDevice(n);
             }
         }
-        inParallel(plan.files, pool, f -> Files.newByteChannel(f.path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close());
+        inParallel(plan.files, pool, creating(f -> Files.newByteChannel(f.path(), java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close()));
     }
 
     /**
@@ -445,11 +482,11 @@ public final class Restorer {
             for (int from = 0; from < all.size(); from += FIFOS_PER_PROCESS) {
                 List<Entry> batch = all.subList(from, Math.min(all.size(), from + FIFOS_PER_PROCESS));
                 List<String> command = new ArrayList<>(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey())));
-                batch.forEach(f -> command.add(f.path.toString()));
+                batch.forEach(f -> command.add(f.path().toString()));
                 boolean made = run(command) == null;
                 for (Entry f : batch) {
-                    String refusal = made || Files.exists(f.path, LinkOption.NOFOLLOW_LINKS) ? null
-                            : run(List.of("mkfifo", "-m", Integer.toOctalString(f.node.mode()), f.path.toString()));
+                    String refusal = made || Files.exists(f.path(), LinkOption.NOFOLLOW_LINKS) ? null
+                            : run(List.of("mkfifo", "-m", Integer.toOctalString(f.node.mode()), f.path().toString()));
                     keepIfMade(f, refusal);
                 }
             }
@@ -469,7 +506,7 @@ public final class Restorer {
             notSet(e, UnappliedMetadata.Kind.SPECIAL, "only root may create a device node");
             return;
         }
-        String refusal = run(List.of("mknod", "-m", Integer.toOctalString(n.mode()), e.path.toString(),
+        String refusal = run(List.of("mknod", "-m", Integer.toOctalString(n.mode()), e.path().toString(),
                 n.type() == NodeType.CHARDEV ? "c" : "b", Long.toString(n.deviceMajor()), Long.toString(n.deviceMinor())));
         keepIfMade(e, refusal);
     }
@@ -480,13 +517,14 @@ public final class Restorer {
      * reported as not created, with the command's {@code refusal} when it gave one.
      */
     private void keepIfMade(Entry e, String refusal) {
+        Path path = e.path();
         try {
-            NodeType made = Files.exists(e.path, LinkOption.NOFOLLOW_LINKS)
-                    ? NodeType.ofMode((Integer) Files.getAttribute(e.path, "unix:mode", LinkOption.NOFOLLOW_LINKS)) : null;
+            NodeType made = Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                    ? NodeType.ofMode((Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)) : null;
             if (refusal == null && made == e.node.type()) {
                 return;
             }
-            if (Files.deleteIfExists(e.path) && refusal == null) {
+            if (Files.deleteIfExists(path) && refusal == null) {
                 refusal = "the target's filesystem made a " + (made == null ? "socket" : made.json()) + " of it";
             }
             notSet(e, UnappliedMetadata.Kind.SPECIAL, refusal == null ? "not made" : refusal);
@@ -502,7 +540,7 @@ public final class Restorer {
      * does not wait on Linux, and nothing is written.
      */
     private void applyFifoMetadata(Entry e) {
-        try (FileChannel held = FileChannel.open(e.path, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel held = FileChannel.open(e.path(), StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             applyMetadata(e);
         } catch (IOException x) {
             notSet(e, UnappliedMetadata.Kind.MTIME, TargetFilesystem.reason(x));
@@ -516,10 +554,10 @@ public final class Restorer {
      */
     private void applyDeviceMetadata(Entry e) {
         Node n = e.node;
-        setOwner(e);
+        setOwner(e, e.path());
         long t = Math.abs(n.mtime()); // "@-1.5" is 1.5 s before the epoch
         String time = String.format(java.util.Locale.ROOT, "@%s%d.%09d", n.mtime() < 0 ? "-" : "", t / 1_000_000_000L, t % 1_000_000_000L);
-        String refusal = run(List.of("touch", "-h", "-m", "-d", time, e.path.toString()));
+        String refusal = run(List.of("touch", "-h", "-m", "-d", time, e.path().toString()));
         if (refusal != null) {
             notSet(e, UnappliedMetadata.Kind.MTIME, refusal);
         }
@@ -544,22 +582,26 @@ public final class Restorer {
         }
     }
 
-    private static void inParallel(List<Entry> entries, ExecutorService pool, PathAction action) {
+    /** Does {@code action} to every entry on the workers, 256 entries to a task (a task per file would hold ≈80 bytes each until all are done). */
+    private static void inParallel(List<Entry> entries, ExecutorService pool, java.util.function.Consumer<Entry> action) {
         int batch = 256;
         List<CompletableFuture<Void>> work = new ArrayList<>(entries.size() / batch + 1);
         for (int from = 0; from < entries.size(); from += batch) {
             List<Entry> slice = entries.subList(from, Math.min(entries.size(), from + batch));
-            work.add(CompletableFuture.runAsync(() -> {
-                for (Entry e : slice) {
-                    try {
-                        action.apply(e);
-                    } catch (IOException x) {
-                        throw new VaultException("cannot create " + e.path + ": " + TargetFilesystem.reason(x), x);
-                    }
-                }
-            }, pool));
+            work.add(CompletableFuture.runAsync(() -> slice.forEach(action), pool));
         }
         await(work);
+    }
+
+    /** Creating a path: a failure ends the restore, naming the path. */
+    private static java.util.function.Consumer<Entry> creating(PathAction action) {
+        return e -> {
+            try {
+                action.apply(e);
+            } catch (IOException x) {
+                throw new VaultException("cannot create " + e.path() + ": " + TargetFilesystem.reason(x), x);
+            }
+        };
     }
 
     /**
@@ -608,18 +650,10 @@ public final class Restorer {
         }
     }
 
-    /** Where one blob's plaintext goes: a file and the offset in it. */
-    private record Target(Path path, long offset) {
-    }
-
-    /** The blobs one pack contributes to the restore, each with every place it is written to. */
-    private static final class PackJob {
-        final ObjectId pack;
-        final Map<ObjectId, IndexEntry> blobs = new HashMap<>();
-        final Map<ObjectId, List<Target>> targets = new HashMap<>();
-
-        PackJob(ObjectId pack) {
-            this.pack = pack;
+    /** One place a blob's plaintext goes: a file, which of its blobs, the offset in it. */
+    private record Piece(Entry file, int blob, long offset) {
+        IndexEntry location() {
+            return file.blobs[blob];
         }
     }
 
@@ -630,45 +664,39 @@ public final class Restorer {
      * pack region instead of one per blob: on S3 that is a GET per ~4 MiB instead of per chunk.
      */
     private void writeContents(List<Entry> files, ExecutorService pool, Lender buffers, boolean checkIds) {
-        Map<ObjectId, PackJob> jobs = new java.util.LinkedHashMap<>(); // first-use order ≈ the order packs were written
+        Map<ObjectId, List<Piece>> byPack = new java.util.LinkedHashMap<>(); // first-use order ≈ the order packs were written
         for (Entry f : files) {
             long pos = 0;
-            for (ObjectId blob : f.node.content() == null ? List.<ObjectId>of() : f.node.content()) {
-                IndexEntry e = repo.index().get(blob);
-                if (e == null) {
-                    throw new VaultException(f.rel + ": blob " + blob.shortHex() + " is not in the index");
-                }
-                PackJob job = jobs.computeIfAbsent(e.pack(), PackJob::new);
-                job.blobs.put(blob, e);
-                job.targets.computeIfAbsent(blob, k -> new ArrayList<>(1)).add(new Target(f.path, pos));
-                pos += e.rawLength();
+            for (int k = 0; k < f.blobs.length; k++) {
+                byPack.computeIfAbsent(f.blobs[k].pack(), p -> new ArrayList<>()).add(new Piece(f, k, pos));
+                pos += f.blobs[k].rawLength();
             }
         }
-        List<CompletableFuture<Void>> work = new ArrayList<>(jobs.size());
-        for (PackJob job : jobs.values()) {
-            work.add(CompletableFuture.runAsync(() -> restorePack(job, buffers, checkIds), pool));
+        List<CompletableFuture<Void>> work = new ArrayList<>(byPack.size());
+        for (var pack : byPack.entrySet()) {
+            work.add(CompletableFuture.runAsync(() -> restorePack(pack.getKey(), pack.getValue(), buffers, checkIds), pool));
         }
         await(work);
     }
 
     /**
-     * Reads a pack's needed blobs in runs, each blob decrypted where it was read and written from there
-     * (or from its decompressed bytes) into every file that holds it.
+     * Reads the pack's needed blobs in runs, each blob decrypted where it was read and written from there
+     * (or from its decompressed bytes) to every piece of a file that holds it: in offset order, the pieces
+     * of one blob are next to one another (a blob has one place in the index).
      */
-    private void restorePack(PackJob job, Lender buffers, boolean checkIds) {
-        List<Map.Entry<ObjectId, IndexEntry>> blobs = new ArrayList<>(job.blobs.entrySet());
-        blobs.sort(java.util.Comparator.comparingInt(b -> b.getValue().offset()));
-        String name = Repository.packName(job.pack);
+    private void restorePack(ObjectId pack, List<Piece> pieces, Lender buffers, boolean checkIds) {
+        pieces.sort(java.util.Comparator.comparingInt(p -> p.location().offset()));
+        String name = Repository.packName(pack);
         WorkerBuffers own = buffers.borrow();
         try {
             int i = 0;
-            while (i < blobs.size()) {
+            while (i < pieces.size()) {
                 // one ranged read for a run of blobs that lie close together
-                int start = blobs.get(i).getValue().offset();
+                int start = pieces.get(i).location().offset();
                 int j = i;
-                long end = start + (long) blobs.get(i).getValue().length();
-                while (j + 1 < blobs.size()) {
-                    IndexEntry next = blobs.get(j + 1).getValue();
+                long end = start + (long) pieces.get(i).location().length();
+                while (j + 1 < pieces.size()) {
+                    IndexEntry next = pieces.get(j + 1).location();
                     long nextEnd = next.offset() + (long) next.length();
                     if (next.offset() - end > GAP || nextEnd - start > READ_SPAN) {
                         break;
@@ -679,18 +707,19 @@ public final class Restorer {
                 int spanLen = (int) (end - start);
                 byte[] span = own.span(spanLen); // one blob larger than a span: read alone
                 repo.backend().readRange(name, start, spanLen, span);
-                for (int k = i; k <= j; k++) {
-                    ObjectId id = blobs.get(k).getKey();
-                    IndexEntry e = blobs.get(k).getValue();
-                    Repository.BlobBytes b = repo.openBlobInPlace(id, e.compressed(), e.rawLength(), span, e.offset() - start,
-                            e.length(), checkIds, e.compressed() ? own.raw(e.rawLength()) : null);
+                for (int k = i; k <= j; ) {
+                    Piece first = pieces.get(k);
+                    IndexEntry e = first.location();
+                    Repository.BlobBytes b = repo.openBlobInPlace(first.file.node.content().get(first.blob), e.compressed(), e.rawLength(),
+                            span, e.offset() - start, e.length(), checkIds, e.compressed() ? own.raw(e.rawLength()) : null);
                     boolean hole = e.compressed() && (long) e.length() * HOLE_CANDIDATE_RATIO < e.rawLength() && allZeros(b);
-                    for (Target t : job.targets.get(id)) {
+                    for (; k <= j && pieces.get(k).location().offset() == e.offset(); k++) {
+                        Piece p = pieces.get(k);
                         if (hole) { // a sparse file stays sparse: zeros are not written, the file system reads a hole as zeros
-                            withHoles.add(t.path);
+                            withHoles.add(p.file);
                             bytesWritten.addAndGet(b.length());
                         } else {
-                            writeAt(t, b);
+                            writeAt(p, b);
                         }
                     }
                 }
@@ -722,11 +751,11 @@ public final class Restorer {
         }
     }
 
-    /** Writes the blob's bytes at the target's offset. */
-    private void writeAt(Target t, Repository.BlobBytes b) {
-        try (FileChannel ch = FileChannel.open(t.path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+    /** Writes the blob's bytes at the piece's offset in its file. */
+    private void writeAt(Piece p, Repository.BlobBytes b) {
+        try (FileChannel ch = FileChannel.open(p.file.path(), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             for (int pos = 0; pos < b.length(); ) { // small slices: small staging buffers in the JDK
-                pos += ch.write(ByteBuffer.wrap(b.array(), b.offset() + pos, Math.min(WRITE_SLICE, b.length() - pos)), t.offset + pos);
+                pos += ch.write(ByteBuffer.wrap(b.array(), b.offset() + pos, Math.min(WRITE_SLICE, b.length() - pos)), p.offset + pos);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -742,29 +771,30 @@ public final class Restorer {
      */
     private void applyMetadata(Entry e) {
         Node n = e.node;
-        setOwner(e);
+        Path path = e.path();
+        setOwner(e, path);
         if (n.type() != NodeType.SYMLINK) { // a link's mode is always 0777 on Linux, and it has no user xattrs
             if (targetFs.modesRefused() == null) {
-                set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(e.path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS));
+                set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS));
             } else { // exFAT takes a chmod and keeps nothing; FAT refuses it: known from the probe, not tried per path
                 notSet(e, UnappliedMetadata.Kind.MODE, targetFs.modesRefused());
             }
-            set(e, UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES, () -> ExtendedAttributes.write(e.path, n.xattrs()));
+            set(e, UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES, () -> ExtendedAttributes.write(path, n.xattrs()));
         }
         FileTime t = FileTime.from(n.mtime(), TimeUnit.NANOSECONDS);
         set(e, UnappliedMetadata.Kind.MTIME, () ->
-                Files.getFileAttributeView(e.path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null));
+                Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null));
         if (!e.unapplied(UnappliedMetadata.Kind.MTIME) && !targetFs.keepsTime(n.mtime())) {
             notSet(e, UnappliedMetadata.Kind.MTIME, targetFs.timeRounded()); // FAT keeps 2 s: 12:00:01.5 reads 12:00:00
         }
     }
 
     /** lchown(2): only root may give files away; others restore as themselves, like restic. */
-    private void setOwner(Entry e) {
+    private void setOwner(Entry e, Path path) {
         if (root) {
             set(e, UnappliedMetadata.Kind.OWNER, () -> {
-                Files.setAttribute(e.path, "unix:uid", e.node.uid(), LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(e.path, "unix:gid", e.node.gid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(path, "unix:uid", e.node.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(path, "unix:gid", e.node.gid(), LinkOption.NOFOLLOW_LINKS);
             });
         }
     }
@@ -772,7 +802,7 @@ public final class Restorer {
     /** Records that {@code kind} was not done for the entry, for {@code reason}: in its bits for verify, and in the report. */
     private void notSet(Entry e, UnappliedMetadata.Kind kind, String reason) {
         e.unapplied |= 1 << kind.ordinal();
-        unapplied.add(kind, e.rel, reason);
+        unapplied.add(kind, e.rel(), reason);
     }
 
     @FunctionalInterface
@@ -785,7 +815,7 @@ public final class Restorer {
             action.run();
         } catch (IOException | UnsupportedOperationException x) {
             e.unapplied |= 1 << kind.ordinal();
-            unapplied.add(kind, e.rel, x);
+            unapplied.add(kind, e.rel(), x);
         }
     }
 
@@ -794,38 +824,35 @@ public final class Restorer {
         Node n = f.node;
         WorkerBuffers own = buffers.borrow();
         byte[] buf = own.raw(WRITE_SLICE); // each blob hashed in slices: no per-blob array
+        Path path = f.path();
         try {
-            Map<String, Object> a = Files.readAttributes(f.path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a = Files.readAttributes(path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
             if (((Number) a.get("size")).longValue() != n.size()) {
-                failures.add(f.rel + ": size " + a.get("size") + ", expected " + n.size());
+                failures.add(f.rel() + ": size " + a.get("size") + ", expected " + n.size());
                 return;
             }
-            checkMetadata(f, inode, a, failures);
-            try (FileChannel in = FileChannel.open(f.path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                for (ObjectId blob : n.content() == null ? List.<ObjectId>of() : n.content()) {
-                    IndexEntry e = repo.index().get(blob);
-                    if (e == null) {
-                        failures.add(f.rel + ": blob " + blob.shortHex() + " missing from the index");
-                        return;
-                    }
+            checkMetadata(f, path, inode, a, failures);
+            try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                for (int k = 0; k < f.blobs.length; k++) {
+                    ObjectId blob = n.content().get(k);
                     javax.crypto.Mac mac = repo.keys().contentIdMac();
-                    for (int left = e.rawLength(); left > 0; ) {
+                    for (int left = f.blobs[k].rawLength(); left > 0; ) {
                         int got = in.read(ByteBuffer.wrap(buf, 0, Math.min(buf.length, left)));
                         if (got < 0) {
-                            failures.add(f.rel + ": content differs from the snapshot");
+                            failures.add(f.rel() + ": content differs from the snapshot");
                             return;
                         }
                         mac.update(buf, 0, got);
                         left -= got;
                     }
                     if (!ObjectId.of(mac.doFinal()).equals(blob)) {
-                        failures.add(f.rel + ": content differs from the snapshot");
+                        failures.add(f.rel() + ": content differs from the snapshot");
                         return;
                     }
                 }
             }
         } catch (IOException e) {
-            failures.add(f.rel + ": " + e.getMessage());
+            failures.add(f.rel() + ": " + e.getMessage());
         } finally {
             buffers.giveBack(own);
         }
@@ -835,55 +862,56 @@ public final class Restorer {
      * Mode, mtime and (of a file or directory: reading them opens the path) extended attributes, each unless the
      * restore already reported it as not set.
      */
-    private static void checkMetadata(Entry f, Entry inode, Map<String, Object> a, List<String> failures) {
+    private static void checkMetadata(Entry f, Path path, Entry inode, Map<String, Object> a, List<String> failures) {
         int mode = ((Integer) a.get("mode")) & 07777;
         if (mode != f.node.mode() && !inode.unapplied(UnappliedMetadata.Kind.MODE)) {
-            failures.add(f.rel + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(f.node.mode()));
+            failures.add(f.rel() + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(f.node.mode()));
         }
         long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
         if (mtime != f.node.mtime() && !inode.unapplied(UnappliedMetadata.Kind.MTIME)) {
-            failures.add(f.rel + ": mtime differs from the snapshot");
+            failures.add(f.rel() + ": mtime differs from the snapshot");
         }
         if (!f.node.type().special() && !inode.unapplied(UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES)
-                && !ExtendedAttributes.read(f.path).equals(f.node.xattrs() == null ? Map.of() : f.node.xattrs())) {
-            failures.add(f.rel + ": extended attributes differ from the snapshot");
+                && !ExtendedAttributes.read(path).equals(f.node.xattrs() == null ? Map.of() : f.node.xattrs())) {
+            failures.add(f.rel() + ": extended attributes differ from the snapshot");
         }
     }
 
     private static void verifySymlink(Entry s, List<String> failures) {
         try {
-            String target = FileNames.linkTargetOf(Files.readSymbolicLink(s.path));
+            String target = FileNames.linkTargetOf(Files.readSymbolicLink(s.path()));
             if (!target.equals(s.node.linkTarget())) {
-                failures.add(s.rel + ": symlink points to " + FileNames.display(target) + ", expected " + FileNames.display(s.node.linkTarget()));
+                failures.add(s.rel() + ": symlink points to " + FileNames.display(target) + ", expected " + FileNames.display(s.node.linkTarget()));
             }
         } catch (IOException e) {
-            failures.add(s.rel + ": not a symlink (" + e.getMessage() + ")");
+            failures.add(s.rel() + ": not a symlink (" + e.getMessage() + ")");
         }
     }
 
     /** Type, device number, mode and mtime of a FIFO or device node, read by lstat(2): never opened. */
     private static void verifySpecial(Entry n, List<String> failures) {
+        Path path = n.path();
         try {
-            Map<String, Object> a = Files.readAttributes(n.path, "unix:mode,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a = Files.readAttributes(path, "unix:mode,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
             if (NodeType.ofMode((Integer) a.get("mode")) != n.node.type()) {
-                failures.add(n.rel + ": not a " + n.node.type().json());
+                failures.add(n.rel() + ": not a " + n.node.type().json());
                 return;
             }
             if (n.node.type() != NodeType.FIFO && ((Number) a.get("rdev")).longValue() != n.node.rdev()) {
-                failures.add(n.rel + ": device number differs from the snapshot");
+                failures.add(n.rel() + ": device number differs from the snapshot");
             }
-            checkMetadata(n, n, a, failures);
+            checkMetadata(n, path, n, a, failures);
         } catch (IOException e) {
-            failures.add(n.rel + ": " + e.getMessage());
+            failures.add(n.rel() + ": " + e.getMessage());
         }
     }
 
     private void verifyDir(Entry d, List<String> failures) {
         try {
-            Map<String, Object> a = Files.readAttributes(d.path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-            checkMetadata(d, d, a, failures);
+            Map<String, Object> a = Files.readAttributes(d.dirPath, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            checkMetadata(d, d.dirPath, d, a, failures);
         } catch (IOException e) {
-            failures.add(d.rel + ": " + e.getMessage());
+            failures.add(d.rel() + ": " + e.getMessage());
         }
     }
 
