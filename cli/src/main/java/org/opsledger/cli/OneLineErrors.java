@@ -32,11 +32,13 @@ final class OneLineErrors implements IExecutionExceptionHandler {
 
     /**
      * The launcher gives vault commands a small heap (the bounds of docs/vault-format.md §7); a very
-     * large repository's index (≈130 bytes per blob) can need more, and the operator needs the remedy.
+     * large repository's index (≈130 bytes per blob) or a restore of very many files can need more, and the
+     * operator needs the remedy.
      */
     static String outOfMemory() {
         long mib = Runtime.getRuntime().maxMemory() >> 20;
-        return "out of memory in a heap of " + mib + " MiB (a large repository's index needs ≈130 bytes per blob); the repository"
+        return "out of memory in a heap of " + mib + " MiB (a large repository's index needs ≈130 bytes per blob, a restore"
+                + " ≈380 bytes per file); the repository"
                 + " is left intact, and what a backup stored is kept: run again with OPSLEDGER_JAVA_OPTS=-Xmx" + Math.max(512, mib * 4) + "m";
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A backup, copy or tier that ran out of heap (exit 4) runs again in twice the heap, up to three times: it added
- * to the index beyond what the launcher sized the heap for, and kept what it stored. The launcher runs here with a
+ * to the index beyond what the launcher sized the heap for, and kept what it stored; so does a restore that wrote nothing. The launcher runs here with a
  * JDK whose {@code java} is a script: it writes down each command line and ends out of memory below a heap it is given.
  */
 class LauncherRetryTest {
@@ -52,7 +52,6 @@ class LauncherRetryTest {
     void aStreamAHeapTheOperatorSetAndOtherFailuresAreNotRunAgain() throws Exception {
         assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "--stdin", "--stdin-name", "db.sql").heaps()).hasSize(1);
         assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "--stdin-from-command", "--", "pg_dump", "db").heaps()).hasSize(1);
-        assertThat(run(Map.of(), "vault", "restore", "latest", "--repo", "r", "--target", "t").heaps()).hasSize(1);
         assertThat(run(Map.of("OPSLEDGER_JAVA_OPTS", "-Xmx1g"), "vault", "backup", "--repo", "r", "/srv").exit()).isEqualTo(4);
         assertThat(run(Map.of("OPSLEDGER_JAVA_OPTS", "-Xmx1g"), "vault", "backup", "--repo", "r", "/srv").heaps()).hasSize(1);
         Run failed = run(Map.of("FAKE_EXIT", "1"), "vault", "backup", "--repo", "r", "/srv");
@@ -60,7 +59,34 @@ class LauncherRetryTest {
         assertThat(failed.heaps()).hasSize(1);
     }
 
-    /** The launcher with a fake JDK: exit 4 unless the heap is FAKE_PASS_AT MiB, or FAKE_EXIT when set. */
+    /**
+     * A restore plans every file before it writes one: one that ran out of heap while its target is still absent or
+     * empty wrote nothing and runs again in twice the heap (a restore from S3, whose index the launcher cannot size,
+     * had only its base heap). One that wrote, or whose target held files before, does not: restore never overwrites.
+     */
+    @Test
+    void aRestoreThatRanOutOfHeapBeforeWritingAnythingRunsAgainInTwiceTheHeap() throws Exception {
+        Path target = tmp.resolve("restored");
+        long base = run(Map.of("FAKE_EXIT", "0"), "vault", "restore", "latest", "--repo", "r", "--target", target.toString())
+                .heaps().getFirst();
+        Run grown = run(Map.of("FAKE_PASS_AT", Long.toString(4 * base)), "vault", "restore", "latest", "--repo", "r",
+                "--target", target.toString());
+        assertThat(grown.exit()).isZero();
+        assertThat(grown.heaps()).containsExactly(base, 2 * base, 4 * base);
+        assertThat(grown.err()).contains("opsledger: running `vault restore` again in a heap of " + 2 * base + " MiB; it had written nothing");
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertThat(run(Map.of(), "vault", "restore", "latest", "--repo", "r", "--target=" + empty).heaps()).hasSize(4);
+
+        Run wrote = run(Map.of("FAKE_WRITE", target.resolve("a").toString()), "vault", "restore", "latest", "--repo", "r",
+                "--target", target.toString());
+        assertThat(wrote.exit()).isEqualTo(4);
+        assertThat(wrote.heaps()).hasSize(1);
+        Path busy = Files.createDirectories(tmp.resolve("busy"));
+        Files.writeString(busy.resolve("kept"), "x");
+        assertThat(run(Map.of(), "vault", "restore", "latest", "--repo", "r", "--target", busy.toString()).heaps()).hasSize(1);
+    }
+
+    /** The launcher with a fake JDK: exit 4 unless the heap is FAKE_PASS_AT MiB, or FAKE_EXIT when set; FAKE_WRITE: a file it writes first. */
     private Run run(Map<String, String> env, String... args) throws Exception {
         Path jdk = fakeJdk();
         Path log = tmp.resolve("java.log");
@@ -102,6 +128,7 @@ class LauncherRetryTest {
                 #!/bin/sh
                 echo "$*" >> "$FAKE_LOG"
                 [ -z "$FAKE_EXIT" ] || exit "$FAKE_EXIT"
+                [ -z "$FAKE_WRITE" ] || { mkdir -p "${FAKE_WRITE%/*}" && echo x > "$FAKE_WRITE"; }
                 for a; do case $a in -Xmx*) heap=${a#-Xmx}; heap=${heap%m} ;; -jar) break ;; esac; done
                 [ "$heap" = "$FAKE_PASS_AT" ] && exit 0
                 exit 4
