@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.crypto.ObjectId;
@@ -91,6 +92,53 @@ class PathEscapeTest {
                     .as("nor a tar archive for an extracting tar to write through").isInstanceOf(VaultException.class)
                     .hasMessageContaining("refused the name d, twice under /");
         }
+    }
+
+    /**
+     * Another user who can change a directory on the way to a restored path could put a symbolic link in its place
+     * between its creation and its chmod, which the JDK follows (PrivateDirectories): the restore refuses a target
+     * such a user can write to or owns, one under a directory they own, and a directory of the snapshot already in
+     * the target that they could change, each before restoring anything. A sticky target, as /tmp, is fine.
+     */
+    @Test
+    void aRestoreRefusesATargetAnotherUserCouldChangeBeforeRestoringAnything() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "owners and group writers are checked as root");
+        Path data = Files.createDirectories(tmp.resolve("src/data/d"));
+        Files.writeString(data.resolve("f.txt"), "f");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data.getParent());
+            Path open = target("open", 0777);
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, open, List.of(), true))
+                    .isInstanceOf(VaultException.class)
+                    .hasMessage("restore target " + open + " is writable by all users (mode 777): another user could put a symbolic link"
+                            + " in place of a restored path before its owner and mode are set; restore into a new directory, or one only"
+                            + " you can change (nothing was restored)");
+            assertThat(open).isEmptyDirectory();
+            Path group = target("group", 0775);
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, group, List.of(), true))
+                    .hasMessageStartingWith("restore target " + group + " is writable by its group (mode 775)");
+            Path foreign = target("foreign", 0755);
+            Files.setAttribute(foreign, "unix:uid", 65534);
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, foreign, List.of(), true))
+                    .hasMessageStartingWith("restore target " + foreign + " is owned by uid 65534");
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, foreign.resolve("new"), List.of(), true))
+                    .hasMessageStartingWith("directory above the restore target " + foreign + " is owned by uid 65534");
+            Path found = target("found", 0700);
+            Files.setAttribute(Files.createDirectory(found.resolve("data")), "unix:mode", 0777);
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, found, List.of(), true))
+                    .hasMessageStartingWith("directory already in the restore target " + found.resolve("data") + " is writable by all users");
+            assertThat(found.resolve("data")).isEmptyDirectory();
+
+            Path sticky = target("sticky", 01777);
+            assertThat(new Restorer(repo, 2).restore(snap, sticky, List.of(), true).ok()).isTrue();
+            assertThat(sticky.resolve("data/d/f.txt")).hasContent("f");
+        }
+    }
+
+    private Path target(String name, int mode) throws java.io.IOException {
+        Path dir = Files.createDirectory(tmp.resolve(name));
+        Files.setAttribute(dir, "unix:mode", mode); // as set, whatever the umask
+        return dir;
     }
 
     private static Node file(String name, ObjectId blob, int size) {

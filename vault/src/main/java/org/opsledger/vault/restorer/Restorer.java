@@ -87,11 +87,20 @@ public final class Restorer {
         }
         refuseTakenPaths(base, plan);
         try {
-            Files.createDirectories(base);
+            Files.createDirectories(base, PrivateDirectories.OWNER_ONLY); // like restic's; the snapshot has no mode for it
         } catch (IOException e) {
             throw new VaultException("cannot create restore target " + base + ": " + e.getMessage(), e);
         }
         targetFs = TargetFilesystem.probe(base);
+        if (targetFs.symlinksRefused() == null) { // where there are no links, none can be put in a path's place
+            PrivateDirectories privateDirs = new PrivateDirectories(root);
+            privateDirs.checkTarget(base);
+            for (Entry d : plan.dirs) {
+                if (Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
+                    privateDirs.checkFound(d.dirPath);
+                }
+            }
+        }
         leaveOutNamesTheTargetCannotHold(plan);
         Lender buffers = new Lender(); // this restore's buffers, gone with it
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
@@ -444,8 +453,8 @@ public final class Restorer {
         }
         for (List<Entry> level : byDepth.values()) {
             inParallel(level, pool, creating(d -> {
-                if (!Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectory(d.dirPath); // an existing real directory is reused; anything else in its place fails here
+                if (!Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) { // an existing real directory is reused (PrivateDirectories)
+                    Files.createDirectory(d.dirPath, PrivateDirectories.OWNER_ONLY); // anything else in its place fails here
                 }
             }));
         }

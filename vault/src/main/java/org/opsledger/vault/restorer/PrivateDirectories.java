@@ -1,0 +1,81 @@
+package org.opsledger.vault.restorer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Set;
+import org.opsledger.vault.VaultException;
+
+/**
+ * A restore creates each path, writes it, then sets its owner, mode and time by its path. Were another user able
+ * to change a directory on the way to it, they could put a symbolic link in the path's place in between, and a
+ * restore run as root would give the link's target the owner and mode meant for the file (/etc/shadow made 0644),
+ * or create files where the link points. Every step takes care not to follow a link, but one cannot: the JDK's
+ * no-follow chmod ({@code Files.setAttribute(p, "unix:mode", m, NOFOLLOW_LINKS)}) follows it (Temurin 25.0.3 opens
+ * the path with O_NOFOLLOW passed as the mode of open(2), not in its flags). So a restore writes only where no one
+ * else can change the path: the directories it creates are 0700 until their own owner and mode are set, last,
+ * deepest first; the target, each directory above it, and each directory the restore finds already there must be
+ * owned by the restoring user or root and writable by no one else. A sticky directory such as /tmp may be writable
+ * by all: no one else can rename or remove what the restore made in it. As a user other than root the restore sets
+ * no owner and can change only that user's own files: a directory its group may write to is then accepted (many
+ * systems give each user a group of their own, and directories mode 0775).
+ */
+final class PrivateDirectories {
+
+    /** The mode of a directory the restore creates, until its own is set: 0700 whatever the umask. */
+    static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwx------"));
+
+    private final boolean root;
+    private final long uid;
+
+    PrivateDirectories(boolean root) {
+        this.root = root;
+        this.uid = new com.sun.security.auth.module.UnixSystem().getUid();
+    }
+
+    /** The target (which exists) and every directory above it, as the kernel resolves the path. */
+    void checkTarget(Path base) {
+        Path real;
+        try {
+            real = base.toRealPath();
+        } catch (IOException e) {
+            throw new VaultException("cannot read restore target " + base + ": " + e.getMessage(), e);
+        }
+        for (Path dir = real; dir != null; dir = dir.getParent()) {
+            check(dir, dir.equals(real) ? "restore target " : "directory above the restore target ");
+        }
+    }
+
+    /** A directory of the snapshot that was already in the target: the restore writes into it. */
+    void checkFound(Path dir) {
+        check(dir, "directory already in the restore target ");
+    }
+
+    private void check(Path dir, String what) {
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(dir, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new VaultException("cannot read " + what + dir + ": " + e.getMessage(), e);
+        }
+        int owner = (Integer) a.get("uid");
+        int mode = (Integer) a.get("mode");
+        String who = null;
+        if (owner != 0 && owner != uid) {
+            who = "is owned by uid " + owner;
+        } else if ((mode & 01000) == 0 && (mode & (root ? 0022 : 0002)) != 0) {
+            who = "is writable by " + ((mode & 0002) != 0 ? "all users" : "its group") + " (mode " + Integer.toOctalString(mode & 07777) + ")";
+        }
+        if (who != null) {
+            throw new VaultException(what + dir + " " + who + ": another user could put a symbolic link in place of a restored"
+                    + " path before its owner and mode are set; restore into a new directory, or one only you" + (root ? "" : " or root")
+                    + " can change (nothing was restored)");
+        }
+    }
+}
