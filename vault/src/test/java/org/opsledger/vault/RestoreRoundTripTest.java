@@ -156,6 +156,7 @@ class RestoreRoundTripTest {
             f.seek(20_000_000);
             f.write("boot sector".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
+        Files.write(data.resolve("zeros.bin"), new byte[400_000]); // one blob, all of it a hole: the file is created all the same
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             RestoreResult r = new Restorer(repo, 2).restore(TestTrees.backup(repo, data), tmp.resolve("out"), List.of(), true);
             assertThat(r.verifyFailures()).isEmpty();
@@ -165,6 +166,7 @@ class RestoreRoundTripTest {
         assertThat(Files.mismatch(restored, disk)).isEqualTo(-1);
         long allocated = Long.parseLong(sh(tmp.resolve("out/data"), "stat -c %b disk.img").trim()) * 512;
         assertThat(allocated).as("bytes allocated on disk").isLessThan(16L << 20);
+        assertThat(Files.mismatch(tmp.resolve("out/data/zeros.bin"), data.resolve("zeros.bin"))).isEqualTo(-1);
     }
 
     /** Every name's bytes, size, link target and mode, then a hash of every file's bytes in name order. */

@@ -62,6 +62,11 @@ public final class Restorer {
     private final UnappliedMetadata unapplied = new UnappliedMetadata();
     /** What the target's filesystem keeps, probed by each restore once its target exists. */
     private TargetFilesystem targetFs = TargetFilesystem.FULL;
+    /**
+     * The access time every restored path gets: the restore's start (a snapshot keeps none). Given with the modification
+     * time, the JDK sets both without reading the path's attributes first: one statx(2) less per path.
+     */
+    private FileTime accessTime;
 
     public Restorer(Repository repo, int threads) {
         this.repo = repo;
@@ -72,6 +77,7 @@ public final class Restorer {
         org.opsledger.vault.crypto.Sealing.warmUp(false); // on the spare core while the trees are read
         withHoles.clear();
         unapplied.clear();
+        accessTime = FileTime.from(java.time.Instant.now());
         Path base = target.toAbsolutePath().normalize();
         refuseTargetInRepository(base);
         List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
@@ -443,7 +449,7 @@ public final class Restorer {
 
     /**
      * Creates the planned directories (parents before children: one depth at a time), then the
-     * symlinks, then every file empty (CREATE_NEW, never following a link), each step spread over
+     * symlinks, then every file of no blob or several empty (CREATE_NEW, never following a link), each step spread over
      * the workers: tens of thousands of creating system calls kept one core busy while the other waited.
      */
     private void createAll(Plan plan, ExecutorService pool) {
@@ -471,8 +477,11 @@ public final class Restorer {
                 createDevice(n);
             }
         }
-        inParallel(plan.files, pool, creating(f -> Files.newByteChannel(f.path(), java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)).close()));
+        inParallel(plan.files, pool, creating(f -> {
+            if (f.blobs.length != 1) { // a file of one blob is created where its blob is written (openForWriting)
+                FileChannel.open(f.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS).close();
+            }
+        }));
     }
 
     /**
@@ -667,7 +676,7 @@ public final class Restorer {
     }
 
     /**
-     * Reads each pack once (every file exists, empty, by then), in offset order, in a few ranged reads
+     * Reads each pack once (every file of several blobs exists, empty, by then), in offset order, in a few ranged reads
      * (neighbouring blobs coalesced up to {@link #READ_SPAN}, so a worker holds at most 4 MiB of pack and one blob), decrypts each needed blob once and
      * writes it at its offset into every file that contains it (restic's approach). One read per
      * pack region instead of one per blob: on S3 that is a GET per ~4 MiB instead of per chunk.
@@ -723,13 +732,7 @@ public final class Restorer {
                             span, e.offset() - start, e.length(), checkIds, e.compressed() ? own.raw(e.rawLength()) : null);
                     boolean hole = e.compressed() && (long) e.length() * HOLE_CANDIDATE_RATIO < e.rawLength() && allZeros(b);
                     for (; k <= j && pieces.get(k).location().offset() == e.offset(); k++) {
-                        Piece p = pieces.get(k);
-                        if (hole) { // a sparse file stays sparse: zeros are not written, the file system reads a hole as zeros
-                            withHoles.add(p.file);
-                            bytesWritten.addAndGet(b.length());
-                        } else {
-                            writeAt(p, b);
-                        }
+                        writeAt(pieces.get(k), b, hole);
                     }
                 }
                 i = j + 1;
@@ -760,16 +763,38 @@ public final class Restorer {
         }
     }
 
-    /** Writes the blob's bytes at the piece's offset in its file. */
-    private void writeAt(Piece p, Repository.BlobBytes b) {
-        try (FileChannel ch = FileChannel.open(p.file.path(), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            for (int pos = 0; pos < b.length(); ) { // small slices: small staging buffers in the JDK
+    /**
+     * Writes the blob's bytes at the piece's offset in its file; a blob of zeros ({@code hole}) is not written: a sparse
+     * file stays sparse, the file system reads a hole as zeros, and the file's length is set once all its blobs are.
+     */
+    private void writeAt(Piece p, Repository.BlobBytes b, boolean hole) {
+        try (FileChannel ch = openForWriting(p.file)) {
+            if (hole) {
+                withHoles.add(p.file);
+            }
+            for (int pos = 0; !hole && pos < b.length(); ) { // small slices: small staging buffers in the JDK
                 pos += ch.write(ByteBuffer.wrap(b.array(), b.offset() + pos, Math.min(WRITE_SLICE, b.length() - pos)), p.offset + pos);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         bytesWritten.addAndGet(b.length());
+    }
+
+    /**
+     * A file of one blob is created here, where that blob is written (CREATE_NEW, never following a link): one open of
+     * it, not two (its one piece is the only writer); {@link #createAll} made the others, which several pieces write.
+     */
+    private static FileChannel openForWriting(Entry file) throws IOException {
+        Path path = file.path();
+        if (file.blobs.length != 1) {
+            return FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        }
+        try {
+            return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new VaultException("cannot create " + path + ": " + TargetFilesystem.reason(e), e);
+        }
     }
 
     /**
@@ -792,7 +817,7 @@ public final class Restorer {
         }
         FileTime t = FileTime.from(n.mtime(), TimeUnit.NANOSECONDS);
         set(e, UnappliedMetadata.Kind.MTIME, () ->
-                Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, null, null));
+                Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, accessTime, null));
         if (!e.unapplied(UnappliedMetadata.Kind.MTIME) && !targetFs.keepsTime(n.mtime())) {
             notSet(e, UnappliedMetadata.Kind.MTIME, targetFs.timeRounded()); // FAT keeps 2 s: 12:00:01.5 reads 12:00:00
         }
