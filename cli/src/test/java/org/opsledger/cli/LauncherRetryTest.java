@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A backup, copy or tier that ran out of heap (exit 4) runs again in twice the heap, up to three times: it added
- * to the index beyond what the launcher sized the heap for, and kept what it stored; so does a restore that wrote nothing. The launcher runs here with a
+ * to the index beyond what the launcher sized the heap for, and kept what it stored; so do a restore that wrote nothing
+ * and a check. The launcher runs here with a
  * JDK whose {@code java} is a script: it writes down each command line and ends out of memory below a heap it is given.
  */
 class LauncherRetryTest {
@@ -46,6 +47,9 @@ class LauncherRetryTest {
         assertThat(never.exit()).isEqualTo(4);
         assertThat(never.heaps()).containsExactly(base, 2 * base, 4 * base, 8 * base);
         assertThat(run(Map.of(), "vault", "tier", "--repo", "r", "--to", "t").heaps()).hasSize(4);
+        Run check = run(Map.of(), "vault", "check", "--read-data", "--repo", "r");
+        assertThat(check.heaps()).hasSize(4);
+        assertThat(check.err()).contains("opsledger: running `vault check` again in a heap of ", "; it changes nothing");
     }
 
     @Test
