@@ -607,12 +607,12 @@ public final class Repository implements AutoCloseable {
      * planned its files, and the index of every snapshot's blobs need not stay beside that plan.
      */
     public void forgetIndex() {
-        synchronized (indexLock) {
-            synchronized (unindexed) {
-                if (!unindexed.isEmpty()) {
-                    throw new IllegalStateException("packs not yet in an index file are known only to the index in memory");
-                }
+        synchronized (unindexed) { // not inside indexLock: writing a pack takes the two the other way round
+            if (!unindexed.isEmpty()) {
+                throw new IllegalStateException("packs not yet in an index file are known only to the index in memory");
             }
+        }
+        synchronized (indexLock) {
             index = null;
         }
     }
