@@ -23,7 +23,8 @@ import org.opsledger.vault.VaultException;
  * owned by the restoring user or root and writable by no one else. A sticky directory such as /tmp may be writable
  * by all: no one else can rename or remove what the restore made in it. As a user other than root the restore sets
  * no owner and can change only that user's own files: a directory its group may write to is then accepted (many
- * systems give each user a group of their own, and directories mode 0775).
+ * systems give each user a group of their own, and directories mode 0775). On an NFS export that squashes root, what
+ * the restore creates belongs to the user root is mapped to (nobody): that owner is the restore's own there.
  */
 final class PrivateDirectories {
 
@@ -33,10 +34,22 @@ final class PrivateDirectories {
 
     private final boolean root;
     private final long uid;
+    /** The owner of what the restore creates on the target's filesystem: its user's, or the one NFS maps root to. */
+    private final long uidThere;
 
-    PrivateDirectories(boolean root) {
+    /** @param made the target when this restore created it (its owner tells who the restore is there), else null */
+    PrivateDirectories(boolean root, Path made) {
         this.root = root;
         this.uid = new com.sun.security.auth.module.UnixSystem().getUid();
+        this.uidThere = made == null ? uid : ownerOf(made);
+    }
+
+    private static long ownerOf(Path dir) {
+        try {
+            return (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new VaultException("cannot read restore target " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** The target (which exists) and every directory above it, as the kernel resolves the path. */
@@ -67,7 +80,7 @@ final class PrivateDirectories {
         int owner = (Integer) a.get("uid");
         int mode = (Integer) a.get("mode");
         String who = null;
-        if (owner != 0 && owner != uid) {
+        if (owner != 0 && owner != uid && owner != uidThere) {
             who = "is owned by uid " + owner;
         } else if ((mode & 01000) == 0 && (mode & (root ? 0022 : 0002)) != 0) {
             who = "is writable by " + ((mode & 0002) != 0 ? "all users" : "its group") + " (mode " + Integer.toOctalString(mode & 07777) + ")";

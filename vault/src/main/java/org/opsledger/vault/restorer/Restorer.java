@@ -92,14 +92,21 @@ public final class Restorer {
             }
         }
         refuseTakenPaths(base, plan);
+        boolean made; // by this restore's own mkdir(2), not found there: the directory is the restore's
         try {
-            Files.createDirectories(base, PrivateDirectories.OWNER_ONLY); // like restic's; the snapshot has no mode for it
+            if (base.getParent() != null) {
+                Files.createDirectories(base.getParent(), PrivateDirectories.OWNER_ONLY);
+            }
+            Files.createDirectory(base, PrivateDirectories.OWNER_ONLY); // like restic's; the snapshot has no mode for it
+            made = true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            made = false;
         } catch (IOException e) {
             throw new VaultException("cannot create restore target " + base + ": " + e.getMessage(), e);
         }
         targetFs = TargetFilesystem.probe(base);
         if (targetFs.symlinksRefused() == null) { // where there are no links, none can be put in a path's place
-            PrivateDirectories privateDirs = new PrivateDirectories(root);
+            PrivateDirectories privateDirs = new PrivateDirectories(root, made ? base : null);
             privateDirs.checkTarget(base);
             for (Entry d : plan.dirs) {
                 if (Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
