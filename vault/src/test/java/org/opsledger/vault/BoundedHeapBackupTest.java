@@ -38,7 +38,7 @@ class BoundedHeapBackupTest {
     static final String CHECK_HEAP = "-Xmx32m";
     /**
      * {@code restore --verify} of it: per worker the pack range read (here one maximal blob alone, 8 MiB + 32 B),
-     * decrypted where it lies, and one maximal blob decompressed (8 MiB): ≈32 MiB, the plan and the index; the
+     * decrypted where it lies, and one maximal blob decompressed (8 MiB): ≈32 MiB and the plan; the index and the
      * tree packs are let go once the plan is made. Before December 2026 a worker also held each blob's
      * plaintext apart, and kept 8 MiB of buffers beside those of a larger blob: it ran out of memory here in 48 MiB (it needed 56).
      */
