@@ -32,7 +32,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SNAPSHOT", description = "Snapshot ID, unique prefix, or 'latest'.")
     String snapshot;
 
-    @Option(names = "--target", required = true, description = "Directory to restore into (created if missing).")
+    @Option(names = "--target", required = true, description = "Directory to restore into (created 0700 if missing): nothing in it is"
+            + " overwritten, and one another user could change is refused.")
     Path target;
 
     @Option(names = "--include", paramLabel = "PATH", description = "Restore only this path of the snapshot (like data/docs); repeatable.")
