@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A backup, copy or tier that ran out of heap (exit 4) runs again in twice the heap, up to three times: it added
  * to the index beyond what the launcher sized the heap for, and kept what it stored; so do a restore that wrote nothing
- * and a check. The launcher runs here with a
- * JDK whose {@code java} is a script: it writes down each command line and ends out of memory below a heap it is given.
+ * and a check. The launcher runs here with a JDK whose {@code java} is a script: it writes down each command line and
+ * ends out of memory below a heap it is given.
  */
 class LauncherRetryTest {
 

@@ -108,7 +108,7 @@ public final class Restorer {
         if (targetFs.symlinksRefused() == null) { // where there are no links, none can be put in a path's place
             PrivateDirectories privateDirs = new PrivateDirectories(root, made ? base : null);
             privateDirs.checkTarget(base);
-            for (Entry d : plan.dirs) {
+            for (Entry d : made ? List.<Entry>of() : plan.dirs) { // in a target this restore made, nothing is found
                 if (Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
                     privateDirs.checkFound(d.dirPath);
                 }
