@@ -98,7 +98,7 @@ class PathEscapeTest {
      * Another user who can change a directory on the way to a restored path could put a symbolic link in its place
      * between its creation and its chmod, which the JDK follows (PrivateDirectories): the restore refuses a target
      * such a user can write to or owns, one under a directory they own, and a directory of the snapshot already in
-     * the target that they could change, each before restoring anything. A sticky target, as /tmp, is fine.
+     * the target that they could change, each before writing anything in it. A sticky target, as /tmp, is fine.
      */
     @Test
     void aRestoreRefusesATargetAnotherUserCouldChangeBeforeRestoringAnything() throws Exception {
@@ -108,12 +108,16 @@ class PathEscapeTest {
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef snap = TestTrees.backup(repo, data.getParent());
             Path open = target("open", 0777);
+            java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.from(Instant.parse("2001-09-09T01:46:40Z"));
+            Files.setLastModifiedTime(open, before); // a name made and removed in it would move this to now
             assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, open, List.of(), true))
                     .isInstanceOf(VaultException.class)
                     .hasMessage("restore target " + open + " is writable by all users (mode 777): another user could put a symbolic link"
                             + " in place of a restored path before its owner and mode are set; restore into a new directory, or one only"
                             + " you can change (nothing was restored)");
             assertThat(open).isEmptyDirectory();
+            assertThat(Files.getLastModifiedTime(open)).as("nothing was tried in it, not even what the target's filesystem"
+                    + " can hold: another user could have swapped that for a link too").isEqualTo(before);
             Path group = target("group", 0775);
             assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, group, List.of(), true))
                     .hasMessageStartingWith("restore target " + group + " is writable by its group (mode 775)");

@@ -1,6 +1,7 @@
 package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +138,36 @@ class RestoreOntoLimitedFilesystemTest {
                     .satisfies(u -> assertThat(u.first()).containsExactly("chroot/null")); // mknod: Input/output error
             assertThat(Files.exists(out.resolve("chroot/null"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
                     .as("exfat-fuse's mknod fails and leaves a regular file: removed").isFalse();
+        }
+    }
+
+    /**
+     * exFAT holds no links, so no one can put one in a restored path's place on it, whatever its mount options give
+     * to whom (exfat-fuse shows every directory 0777). A directory above the stick on the machine's own filesystem
+     * still can be changed by whoever may write in it: a restore under one is refused, as anywhere else. It was not:
+     * a target without links skipped every check.
+     */
+    @Test
+    void aUsbStickMountedUnderADirectoryOthersCanChangeIsRefused() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mounting takes root");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("Report.txt"), TestTrees.text(1, 1000));
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 0777);
+        Path media = shared.resolve("exfat");
+        try (AutoCloseable mounted = mountExfat(tmp.resolve("exfat.img"), media);
+             Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            assertThat(Files.getAttribute(media, "unix:mode")).as("what exfat-fuse shows").isEqualTo(040777);
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, media.resolve("out"), List.of(), true))
+                    .isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith("directory above the restore target " + shared + " is writable by all users (mode 777)");
+            assertThat(media.resolve("out")).as("made before the check, and nothing in it").isEmptyDirectory();
+
+            Files.setAttribute(shared, "unix:mode", 0755);
+            RestoreResult r = new Restorer(repo, 2).restore(snap, media.resolve("out"), List.of(), true);
+            assertThat(r.verifyFailures()).isEmpty();
+            assertThat(media.resolve("out/data/Report.txt")).hasBinaryContent(Files.readAllBytes(data.resolve("Report.txt")));
         }
     }
 

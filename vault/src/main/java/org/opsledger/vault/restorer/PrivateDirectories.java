@@ -52,43 +52,67 @@ final class PrivateDirectories {
         }
     }
 
-    /** The target (which exists) and every directory above it, as the kernel resolves the path. */
-    void checkTarget(Path base) {
+    /**
+     * Refuses, before anything is written in the target, the target (which exists) and every directory above it,
+     * as the kernel resolves the path, and each of {@code found}, directories of the snapshot already in the target,
+     * that another user could change. On a filesystem that holds no links no link can take a path's place: a
+     * directory on the target's filesystem is not refused there, one above it on another filesystem (above a USB
+     * stick's mount point) still is. Whether the target's filesystem holds links is asked only when a directory on
+     * it would be refused.
+     */
+    void check(Path base, Iterable<Path> found) {
         Path real;
         try {
             real = base.toRealPath();
         } catch (IOException e) {
             throw new VaultException("cannot read restore target " + base + ": " + e.getMessage(), e);
         }
+        Object device = attributes(real, "restore target ").get("dev");
+        VaultException onTargetFilesystem = null; // the first refusal there: none if that filesystem holds no links
+        Map<Path, String> dirs = new java.util.LinkedHashMap<>();
         for (Path dir = real; dir != null; dir = dir.getParent()) {
-            check(dir, dir.equals(real) ? "restore target " : "directory above the restore target ");
+            dirs.put(dir, dir.equals(real) ? "restore target " : "directory above the restore target ");
+        }
+        for (Path dir : found) {
+            dirs.putIfAbsent(dir, "directory already in the restore target ");
+        }
+        for (Map.Entry<Path, String> d : dirs.entrySet()) {
+            Map<String, Object> a = attributes(d.getKey(), d.getValue());
+            VaultException refused = refusal(d.getKey(), d.getValue(), a);
+            if (refused != null && !device.equals(a.get("dev"))) {
+                throw refused;
+            }
+            if (onTargetFilesystem == null) {
+                onTargetFilesystem = refused;
+            }
+        }
+        if (onTargetFilesystem != null && !TargetFilesystem.holdsNoLinks(real)) {
+            throw onTargetFilesystem;
         }
     }
 
-    /** A directory of the snapshot that was already in the target: the restore writes into it. */
-    void checkFound(Path dir) {
-        check(dir, "directory already in the restore target ");
-    }
-
-    private void check(Path dir, String what) {
-        Map<String, Object> a;
+    private static Map<String, Object> attributes(Path dir, String what) {
         try {
-            a = Files.readAttributes(dir, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+            return Files.readAttributes(dir, "unix:uid,mode,dev", LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new VaultException("cannot read " + what + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Why another user could change {@code dir}, or null if no one but the restoring user and root can. */
+    private VaultException refusal(Path dir, String what, Map<String, Object> a) {
         int owner = (Integer) a.get("uid");
         int mode = (Integer) a.get("mode");
-        String who = null;
+        String who;
         if (owner != 0 && owner != uid && owner != uidThere) {
             who = "is owned by uid " + owner;
         } else if ((mode & 01000) == 0 && (mode & (root ? 0022 : 0002)) != 0) {
             who = "is writable by " + ((mode & 0002) != 0 ? "all users" : "its group") + " (mode " + Integer.toOctalString(mode & 07777) + ")";
+        } else {
+            return null;
         }
-        if (who != null) {
-            throw new VaultException(what + dir + " " + who + ": another user could put a symbolic link in place of a restored"
-                    + " path before its owner and mode are set; restore into a new directory, or one only you" + (root ? "" : " or root")
-                    + " can change (nothing was restored)");
-        }
+        return new VaultException(what + dir + " " + who + ": another user could put a symbolic link in place of a restored"
+                + " path before its owner and mode are set; restore into a new directory, or one only you" + (root ? "" : " or root")
+                + " can change (nothing was restored)");
     }
 }

@@ -104,16 +104,14 @@ public final class Restorer {
         } catch (IOException e) {
             throw new VaultException("cannot create restore target " + base + ": " + e.getMessage(), e);
         }
-        targetFs = TargetFilesystem.probe(base);
-        if (targetFs.symlinksRefused() == null) { // where there are no links, none can be put in a path's place
-            PrivateDirectories privateDirs = new PrivateDirectories(root, made ? base : null);
-            privateDirs.checkTarget(base);
-            for (Entry d : made ? List.<Entry>of() : plan.dirs) { // in a target this restore made, nothing is found
-                if (Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
-                    privateDirs.checkFound(d.dirPath);
-                }
+        List<Path> found = new ArrayList<>(); // in a target this restore made, nothing is found
+        for (Entry d : made ? List.<Entry>of() : plan.dirs) {
+            if (Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
+                found.add(d.dirPath);
             }
         }
+        new PrivateDirectories(root, made ? base : null).check(base, found); // before anything is written in it
+        targetFs = TargetFilesystem.probe(base);
         leaveOutNamesTheTargetCannotHold(plan);
         Lender buffers = new Lender(); // this restore's buffers, gone with it
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));

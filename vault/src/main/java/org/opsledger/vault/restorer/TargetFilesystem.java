@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.opsledger.vault.VaultException;
@@ -43,11 +45,48 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
     /** A time with every digit set: 2001-09-09T01:46:41.123456789Z, an odd second. */
     private static final long PROBE_TIME = 1_000_000_001_123_456_789L;
 
-    /** Tries each thing once in a scratch directory inside {@code base} (which exists), then removes it. */
-    static TargetFilesystem probe(Path base) {
-        Path dir = base.resolve(".opsledger-restore-probe-" + java.util.UUID.randomUUID());
+    /** Filesystems that hold symbolic links, as /proc/mounts names them: asked about without writing in them. */
+    private static final Set<String> WITH_LINKS = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "zfs", "f2fs", "jfs",
+            "reiserfs", "tmpfs", "ramfs", "overlay", "nfs", "nfs4", "ceph");
+
+    /**
+     * Whether the filesystem {@code dir} is on holds no symbolic links. Asked of a directory the restore will not
+     * write in unless the answer is yes (PrivateDirectories): a filesystem known to hold links is known by its type;
+     * any other (a FUSE mount, CIFS) is asked by making one link, at a name no one can guess, and removing it.
+     */
+    static boolean holdsNoLinks(Path dir) {
         try {
-            Files.createDirectory(dir);
+            if (WITH_LINKS.contains(Files.getFileStore(dir).type())) {
+                return false;
+            }
+        } catch (IOException e) {
+            // its type unknown: ask the filesystem itself
+        }
+        return symlinkRefusal(dir) != null;
+    }
+
+    /** Null if a symbolic link can be made in {@code dir} (it is removed again), else why not. */
+    private static String symlinkRefusal(Path dir) {
+        Path link = dir.resolve(".opsledger-restore-probe-" + UUID.randomUUID());
+        String refused = refusal(() -> Files.createSymbolicLink(link, Path.of("probe")));
+        if (refused == null) {
+            try {
+                Files.delete(link);
+            } catch (IOException e) {
+                // named in its own name; nothing in the restore depends on it
+            }
+        }
+        return refused;
+    }
+
+    /**
+     * Tries each thing once in a scratch directory inside {@code base} (which exists, and no other user can change:
+     * PrivateDirectories), then removes it.
+     */
+    static TargetFilesystem probe(Path base) {
+        Path dir = base.resolve(".opsledger-restore-probe-" + UUID.randomUUID());
+        try {
+            Files.createDirectory(dir, PrivateDirectories.OWNER_ONLY);
         } catch (IOException e) {
             throw new VaultException("cannot write in restore target " + base + ": " + reason(e), e);
         }
@@ -56,7 +95,7 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
             String modes = modesRefused(file);
             long precision = timePrecision(file);
             boolean ignoresCase = Files.exists(dir.resolve("PROBE"), LinkOption.NOFOLLOW_LINKS);
-            String symlinks = refusal(() -> Files.createSymbolicLink(dir.resolve("symlink"), Path.of("probe")));
+            String symlinks = symlinkRefusal(dir);
             String hardLinks = refusal(() -> Files.createLink(dir.resolve("hardlink"), file));
             boolean reserved = refusal(() -> Files.createFile(dir.resolve("a:b"))) != null;
             return new TargetFilesystem(modes, precision, ignoresCase, symlinks, hardLinks, reserved);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,12 +25,12 @@ class PrivateDirectoriesTest {
         Path squashed = Files.createDirectory(tmp.resolve("made-as-nobody"));
         Files.setAttribute(squashed, "unix:mode", 0700);
         Files.setAttribute(squashed, "unix:uid", 65534); // as an NFS server that squashes root makes it
-        assertThatCode(() -> new PrivateDirectories(true, squashed).checkTarget(squashed)).doesNotThrowAnyException();
-        assertThatThrownBy(() -> new PrivateDirectories(true, null).checkTarget(squashed))
+        assertThatCode(() -> new PrivateDirectories(true, squashed).check(squashed, List.of())).doesNotThrowAnyException();
+        assertThatThrownBy(() -> new PrivateDirectories(true, null).check(squashed, List.of()))
                 .hasMessageStartingWith("restore target " + squashed.toRealPath() + " is owned by uid 65534");
         Path found = Files.createDirectory(squashed.resolve("found"));
         Files.setAttribute(found, "unix:uid", 12345);
-        assertThatThrownBy(() -> new PrivateDirectories(true, squashed).checkFound(found))
+        assertThatThrownBy(() -> new PrivateDirectories(true, squashed).check(squashed, List.of(found)))
                 .hasMessageStartingWith("directory already in the restore target " + found + " is owned by uid 12345");
     }
 }
