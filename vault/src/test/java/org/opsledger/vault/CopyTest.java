@@ -49,6 +49,32 @@ class CopyTest {
         }
     }
 
+    /**
+     * A snapshot copied before is not copied again, wherever its repository is reached from: a USB disk mounted at
+     * another path is the same source. It was known by the source's location as spelled in the tag, so a moved
+     * repository's snapshots were copied a second time.
+     */
+    @Test
+    void aSnapshotCopiedBeforeIsKnownWhereverItsRepositoryIsReachedFrom() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        SnapshotRef s;
+        SnapshotRef copy;
+        try (Repository near = TestTrees.newRepo(tmp.resolve("media/near")); Repository longTerm = TestTrees.newRepo(tmp.resolve("long"))) {
+            s = TestTrees.backup(near, data);
+            Copier.Copy first = new Copier(near, longTerm).copyOnce(s);
+            assertThat(first.madeBefore()).isFalse();
+            copy = first.snapshot();
+            assertThat(copy.snapshot().tags()).containsEntry("copied-from", tmp.resolve("media/near") + "#" + s.id().hex());
+        }
+        java.nio.file.Files.move(tmp.resolve("media"), tmp.resolve("mnt")); // mounted elsewhere the next time
+        try (Repository near = TestTrees.open(tmp.resolve("mnt/near")); Repository longTerm = TestTrees.open(tmp.resolve("long"))) {
+            Copier.Copy again = new Copier(near, longTerm).copyOnce(near.findSnapshot("latest"));
+            assertThat(again.madeBefore()).isTrue();
+            assertThat(again.snapshot().id()).isEqualTo(copy.id());
+            assertThat(longTerm.snapshots()).hasSize(1);
+        }
+    }
+
     @Test
     void aCopyKeepsExtendedAttributesAndHardLinks() throws Exception {
         Path data = java.nio.file.Files.createDirectories(tmp.resolve("src/data"));

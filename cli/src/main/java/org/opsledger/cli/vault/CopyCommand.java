@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.vault.Vault;
 import org.opsledger.vault.copier.Copier;
-import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
@@ -46,16 +45,15 @@ final class CopyCommand implements Callable<Integer> {
             for (String s : snapshots) {
                 SnapshotRef from = source.findSnapshot(s, select.filter());
                 // a snapshot copied before (an earlier run, or one that ran out of memory and runs again) is not copied twice
-                ObjectId before = copier.previousCopy(from).orElse(null);
-                ObjectId copy = before != null ? before : copier.copy(from).id();
+                Copier.Copy copy = copier.copyOnce(from);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("source", from.id().hex());
-                m.put("copy", copy.hex());
-                m.put("copiedBefore", before != null);
+                m.put("copy", copy.snapshot().id().hex());
+                m.put("copiedBefore", copy.madeBefore());
                 copied.add(m);
                 if (!repo.json) {
-                    Output.out().println((before != null ? "snapshot " + from.shortId() + " was copied before, to " : "copied snapshot "
-                            + from.shortId() + " to ") + target.backend().location() + " as " + copy.shortHex());
+                    Output.out().println((copy.madeBefore() ? "snapshot " + from.shortId() + " was copied before, to " : "copied snapshot "
+                            + from.shortId() + " to ") + target.backend().location() + " as " + copy.snapshot().shortId());
                 }
             }
         }

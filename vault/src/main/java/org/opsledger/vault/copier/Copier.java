@@ -38,8 +38,8 @@ public final class Copier {
     private final boolean sameChunking;
     private long blobsCopied;
     private final java.util.Set<ObjectId> copiedBlobs = new java.util.HashSet<>();
-    /** The target's snapshots by their {@value #COPIED_FROM} tag, read on first use. */
-    private Map<String, ObjectId> copies;
+    /** The target's copies by the ID of the snapshot each copies (the end of its {@value #COPIED_FROM} tag), read on first use. */
+    private Map<String, SnapshotRef> copies;
 
     public Copier(Repository source, Repository target) {
         if (source.config().id().equals(target.config().id())) { // a copy into itself would only duplicate its snapshots
@@ -61,27 +61,35 @@ public final class Copier {
         return blobsCopied;
     }
 
+    /** A snapshot's copy in the target, and whether it was made before this run. */
+    public record Copy(SnapshotRef snapshot, boolean madeBefore) {
+    }
+
     /**
-     * The target's copy of this snapshot, when one was made before (by `copy` or `tier`, in an earlier run or one
-     * that ended before it was done): copying again would only add a second snapshot of the same tree.
+     * The target's copy of this snapshot: the one made before (by `copy` or `tier`, in an earlier run or one that ended
+     * before it was done: copying again would only add a second snapshot of the same tree), else a new one. A copy is
+     * known by the source snapshot's ID in its tag, not by the source's location: the same repository reached by
+     * another path (a USB disk mounted elsewhere) is the same source.
      */
-    public java.util.Optional<ObjectId> previousCopy(SnapshotRef snapshot) {
+    public Copy copyOnce(SnapshotRef snapshot) {
         if (copies == null) {
             copies = new HashMap<>();
             for (SnapshotRef t : target.listSnapshots().readable()) {
                 String from = t.snapshot().tags() == null ? null : t.snapshot().tags().get(COPIED_FROM);
                 if (from != null) {
-                    copies.putIfAbsent(from, t.id());
+                    copies.putIfAbsent(from.substring(from.lastIndexOf('#') + 1), t);
                 }
             }
         }
-        return java.util.Optional.ofNullable(copies.get(copiedFrom(snapshot)));
+        SnapshotRef before = copies.get(snapshot.id().hex());
+        return before != null ? new Copy(before, true) : new Copy(copy(snapshot), false);
     }
 
     private String copiedFrom(SnapshotRef snapshot) {
         return source.backend().location() + "#" + snapshot.id().hex();
     }
 
+    /** Copies the snapshot, whether or not the target has a copy of it already (copyOnce looks first). */
     public SnapshotRef copy(SnapshotRef snapshot) {
         org.opsledger.vault.crypto.Sealing.warmUp(true);
         try (SharedLock lock = target.lock("backup")) {
@@ -94,7 +102,7 @@ public final class Copier {
                     s.dataOwner(), s.classification(), s.retainUntil(), target.backend().location(), s.sourceHost(), s.summary());
             SnapshotRef made = new SnapshotRef(lock.whileHeld(() -> target.saveSnapshot(copy)), copy);
             if (copies != null) {
-                copies.put(copiedFrom(snapshot), made.id());
+                copies.put(snapshot.id().hex(), made);
             }
             return made;
         }

@@ -40,20 +40,15 @@ public final class Tiering {
             if (!s.snapshot().time().isBefore(now.minus(nearLinePeriod))) {
                 continue;
             }
-            ObjectId copy = copier.previousCopy(s).orElse(null);
-            boolean already = copy != null;
+            Copier.Copy copy = copier.copyOnce(s);
             boolean isHeld = held.contains(s.id());
-            if (!already) {
-                SnapshotRef c = copier.copy(s);
-                copy = c.id();
-                if (isHeld) { // IS.012 6.6.7: the hold follows the data to long-term storage
-                    longTerm.hold(c, holds.get(s.id()).reason(), holds.get(s.id()).heldBy());
-                }
+            if (isHeld && !copy.madeBefore()) { // IS.012 6.6.7: the hold follows the data to long-term storage
+                longTerm.hold(copy.snapshot(), holds.get(s.id()).reason(), holds.get(s.id()).heldBy());
             }
             if (!isHeld) {
                 nearLine.backend().delete("snapshots/" + s.id().hex()); // its data goes with the next prune
             }
-            out.add(new Moved(s.id(), copy, already, !isHeld, isHeld));
+            out.add(new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), !isHeld, isHeld));
         }
         return out;
     }
