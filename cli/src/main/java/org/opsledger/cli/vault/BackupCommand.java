@@ -46,10 +46,14 @@ final class BackupCommand implements Callable<Integer> {
     /** How file contents are opened; the CLI tests replace it to make a file vanish mid-backup. */
     static Archiver.FileOpener opener = Archiver.FileOpener.DIRECT;
 
-    static final List<String> CLASSIFICATIONS = List.of("Public", "Internal", "Confidential", "High sensitivity");
-
     @Mixin
     RepoOptions repo;
+
+    @Mixin
+    RecordOptions record;
+
+    @Option(names = "--tag", paramLabel = "K=V", description = "Tag stored with the snapshot; repeatable.")
+    Map<String, String> tags = new LinkedHashMap<>();
 
     @Parameters(paramLabel = "PATH", description = "Paths to back up; with --stdin-from-command, the command and its arguments.")
     List<String> args = new ArrayList<>();
@@ -75,18 +79,6 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--files-from", paramLabel = "FILE", description = "Back up the paths listed in FILE too, one per line (blank lines and lines starting with # skipped); repeatable.")
     List<Path> filesFrom = new ArrayList<>();
 
-    @Option(names = "--tag", paramLabel = "K=V", description = "Tag stored with the snapshot.")
-    Map<String, String> tags = new LinkedHashMap<>();
-
-    @Option(names = "--owner", description = "Data owner (IS.012 6.6.5.1).")
-    String owner;
-
-    @Option(names = "--classification", description = "Public, Internal, Confidential or High sensitivity (IS.012 6.6.5.1).")
-    String classification;
-
-    @Option(names = "--retain-until", paramLabel = "DATE", description = "Keep at least until this date (YYYY-MM-DD); forget will not remove it before.")
-    String retainUntil;
-
     @Option(names = "--stdin", description = "Back up standard input as one file named by --stdin-name.")
     boolean stdin;
 
@@ -108,25 +100,10 @@ final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalDate until = null;
-        if (retainUntil != null) {
-            try {
-                until = LocalDate.parse(retainUntil);
-            } catch (DateTimeParseException e) {
-                throw new CliException("--retain-until must be a date like 2031-12-31, got: " + retainUntil, 2);
-            }
-            // a mistyped year (2025 for 2035) would store a retention that never protected anything;
-            // today in the local calendar, the one forget counts days in
-            if (until.isBefore(LocalDate.now())) {
-                throw new CliException("--retain-until " + until
-                        + " is in the past: forget keeps a snapshot through its retention date, and that one has gone", 2);
-            }
-        }
-        if (classification != null && CLASSIFICATIONS.stream().noneMatch(c -> c.equalsIgnoreCase(classification))) {
-            throw new CliException("--classification must be one of " + String.join(", ", CLASSIFICATIONS) + "; got: " + classification, 2);
-        }
-        String cls = classification == null ? null
-                : CLASSIFICATIONS.stream().filter(c -> c.equalsIgnoreCase(classification)).findFirst().orElseThrow();
+        LocalDate until = record.retainUntil();
+        String cls = record.classification();
+        String owner = record.owner();
+        RecordOptions.byHand(tags, "--tag");
         RepoOptions.checkThreads(threads);
         if (fromCommand && !filesFrom.isEmpty()) {
             throw new CliException("--files-from names paths; --stdin-from-command backs up a command's output", 2);

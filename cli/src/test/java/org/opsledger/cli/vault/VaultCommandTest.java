@@ -341,6 +341,47 @@ class VaultCommandTest {
         assertThat(vault("snapshots", "--json").json().size()).isZero();
     }
 
+    /** IS.012 6.6.5: a backup record given without its owner is corrected afterwards, and says so; a wrong one changes nothing. */
+    @Test
+    void amendCorrectsARecordAndRefusesToShortenItsRetentionOrTouchAHeldOne() {
+        String until = java.time.LocalDate.now().plusYears(1).toString();
+        vault("backup", data.toString(), "--allow-same-device", "--classification", "internal", "--retain-until", until, "--tag", "ticket=CHG-1");
+        String before = vault("snapshots", "--json").json().get(0).get("id").asString();
+
+        Run shorter = vault("amend", "latest", "--retain-until", java.time.LocalDate.now().plusDays(1).toString(), "--reason", "typo");
+        assertThat(shorter.exit()).isEqualTo(1);
+        assertThat(shorter.err().strip()).startsWith("opsledger: snapshot " + before.substring(0, 8) + " is retained until " + until
+                + ": retention is lengthened, never shortened").doesNotContain("\n");
+        assertThat(vault("amend", "latest", "--owner", "x").err()).contains("Missing required option: '--reason=<reason>'");
+        assertThat(vault("amend", "latest", "--add-tag", "amended-from=00", "--reason", "x").err().strip())
+                .isEqualTo("opsledger: --add-tag amended-from is written by the vault itself (by copy, tier and amend), not by hand");
+        assertThat(vault("amend", "latest", "nope", "--owner", "x", "--reason", "x").exit()).as("a mistyped ID amends nothing").isEqualTo(1);
+        assertThat(vault("snapshots", "--json").json().get(0).get("id").asString()).isEqualTo(before);
+
+        Run amend = vault("amend", "latest", before.substring(0, 8), "--owner", "Finance records office", "--classification", "CONFIDENTIAL",
+                "--remove-tag", "ticket", "--reason", "owner left out at backup (INC-88)", "--by", "auditor", "--json");
+        assertThat(amend.exit()).as(amend.err()).isZero();
+        assertThat(amend.json().size()).as("'latest' and its ID name one snapshot").isEqualTo(1);
+        assertThat(amend.json().get(0).get("replaced").asString()).isEqualTo(before);
+        String after = amend.json().get(0).get("snapshot").asString();
+        JsonNode listed = vault("snapshots", "--json").json();
+        assertThat(listed.size()).isEqualTo(1);
+        assertThat(listed.get(0).get("id").asString()).isEqualTo(after);
+        JsonNode record = listed.get(0).get("record");
+        assertThat(record.get("dataOwner").asString()).isEqualTo("Finance records office");
+        assertThat(record.get("classification").asString()).isEqualTo("Confidential");
+        assertThat(record.get("tags").has("ticket")).isFalse();
+        assertThat(record.get("tags").get("amended-from").asString()).isEqualTo(before);
+        assertThat(record.get("tags").get("amended").asString()).endsWith(" by auditor: owner left out at backup (INC-88)");
+        assertThat(vault("restore", "latest", "--target", tmp.resolve("out").toString(), "--verify").exit()).isZero();
+
+        assertThat(vault("hold", after.substring(0, 8), "--reason", "matter 2026-41").exit()).isZero();
+        Run held = vault("amend", "latest", "--owner", "someone else", "--reason", "x");
+        assertThat(held.exit()).isEqualTo(1);
+        assertThat(held.err()).contains("is under legal hold (IS.012 6.6.7): its record stays as it is until the hold is released");
+        assertThat(vault("snapshots", "--json").json().get(0).get("id").asString()).isEqualTo(after);
+    }
+
     @Test
     void errorsAreOneLineWithANonZeroExitAndLeaveTheRepositoryIntact() throws Exception {
         vault("backup", data.toString(), "--allow-same-device");

@@ -36,6 +36,7 @@ import org.opsledger.vault.index.IndexFileWriter;
 import org.opsledger.vault.index.IndexFileReader;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.PackWriter;
+import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotFilter;
@@ -818,6 +819,43 @@ public final class Repository implements AutoCloseable {
 
     public ObjectId saveSnapshot(Snapshot snapshot) {
         return writeSealed("snapshots", Sealing.Kind.SNAPSHOT, snapshot);
+    }
+
+    /**
+     * Corrects snapshots' records (IS.012 6.6.5, {@link Amendment}): each amended record is written as a new snapshot
+     * of the same tree, then the old snapshot file goes. Every amendment is checked before any is written, so one
+     * that may not be made amends nothing. A held snapshot's record stays as it is until the hold is released
+     * (IS.012 6.6.7): it is evidence. A hold placed while a record is amended wins, as in forget: the new file goes
+     * instead and the amendment fails.
+     */
+    public List<SnapshotRef> amend(List<SnapshotRef> snapshots, Amendment amendment) {
+        Instant now = Instant.now();
+        Set<ObjectId> held = holds().keySet();
+        List<Snapshot> amended = new ArrayList<>();
+        for (SnapshotRef s : snapshots) {
+            if (held.contains(s.id())) {
+                throw new VaultException("snapshot " + s.shortId() + " is under legal hold (IS.012 6.6.7): its record stays as it is"
+                        + " until the hold is released");
+            }
+            amended.add(amendment.applyTo(s.id(), s.snapshot(), now));
+        }
+        List<SnapshotRef> out = new ArrayList<>();
+        try (SharedLock lock = lock("amend")) { // a prune running now waits for its condemned packs: the new file is a snapshot it has not seen
+            locks.refuseConflicting(lock); // not while a key retirement renames snapshot files, or a repair takes them out
+            for (int i = 0; i < snapshots.size(); i++) {
+                SnapshotRef old = snapshots.get(i);
+                Snapshot record = amended.get(i);
+                ObjectId id = lock.whileHeld(() -> saveSnapshot(record));
+                if (backend.exists("holds/" + old.id().hex())) {
+                    backend.delete("snapshots/" + id.hex());
+                    throw new VaultException("snapshot " + old.shortId() + " was placed under legal hold while its record was amended:"
+                            + " its record stays as it is (IS.012 6.6.7)" + (out.isEmpty() ? "" : "; " + out.size() + " amended before it"));
+                }
+                backend.delete("snapshots/" + old.id().hex());
+                out.add(new SnapshotRef(id, record));
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- holds

@@ -1,0 +1,86 @@
+package org.opsledger.cli.vault;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "amend", mixinStandardHelpOptions = true,
+        description = {"Correct a snapshot's record (IS.012 6.6.5: accurate and complete): data owner, classification,",
+                "retention, tags. The snapshot is written anew with the same tree and time of capture (so it gets a new ID), and its",
+                "record names the ID it replaced, when, by whom and why. Retention is lengthened, never shortened; a held snapshot's",
+                "record stays as it is until the hold is released."})
+final class AmendCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Mixin
+    SnapshotFilterOptions select;
+
+    @Mixin
+    RecordOptions record;
+
+    @Parameters(paramLabel = "SNAPSHOT", arity = "1..*", description = "Snapshot IDs, unique prefixes or 'latest'.")
+    List<String> snapshots;
+
+    @Option(names = "--add-tag", paramLabel = "K=V", description = "Add this tag, or give the one of that name this value; repeatable.")
+    Map<String, String> addTags = new LinkedHashMap<>();
+
+    @Option(names = "--remove-tag", paramLabel = "K", description = "Remove this tag; repeatable.")
+    List<String> removeTags = new ArrayList<>();
+
+    @Option(names = "--reason", required = true, description = "Why the record is corrected (kept in it: the ticket, the register it follows).")
+    String reason;
+
+    @Option(names = "--by", description = "Who corrects it (default: the OS user).", defaultValue = "${sys:user.name}")
+    String by;
+
+    @Override
+    public Integer call() {
+        Amendment amendment = new Amendment(record.owner(), record.classification(), record.retainUntil(),
+                RecordOptions.byHand(addTags, "--add-tag"), java.util.Set.copyOf(removeTags), reason, by);
+        List<Map<String, Object>> amended = new ArrayList<>();
+        try (Repository r = repo.open()) {
+            List<SnapshotRef> found = new ArrayList<>();
+            for (String s : snapshots) { // every one found before any is amended: a mistyped ID amends nothing
+                SnapshotRef ref = r.findSnapshot(s, select.filter());
+                if (found.stream().noneMatch(f -> f.id().equals(ref.id()))) { // 'latest' and its ID name one snapshot
+                    found.add(ref);
+                }
+            }
+            List<SnapshotRef> after = r.amend(found, amendment); // each checked before any is written
+            for (int i = 0; i < found.size(); i++) {
+                SnapshotRef before = found.get(i);
+                Snapshot s = after.get(i).snapshot();
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("replaced", before.id().hex());
+                m.put("snapshot", after.get(i).id().hex());
+                m.put("dataOwner", s.dataOwner());
+                m.put("classification", s.classification());
+                m.put("retainUntil", s.retainUntil() == null ? null : s.retainUntil().toString());
+                m.put("tags", s.tags());
+                amended.add(m);
+                if (!repo.json) {
+                    Output.out().println("snapshot " + before.shortId() + " amended: now " + after.get(i).shortId() + " (owner "
+                            + TerminalText.escape(String.valueOf(s.dataOwner())) + ", " + s.classification() + ", retained until "
+                            + (s.retainUntil() == null ? "-" : s.retainUntil()) + ")");
+                }
+            }
+        }
+        if (repo.json) {
+            Output.json(amended);
+        }
+        return 0;
+    }
+}

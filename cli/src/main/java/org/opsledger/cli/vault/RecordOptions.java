@@ -1,0 +1,69 @@
+package org.opsledger.cli.vault;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import org.opsledger.cli.CliException;
+import org.opsledger.vault.snapshot.Amendment;
+import picocli.CommandLine.Option;
+
+/** A snapshot's record (IS.012 6.6.5.1) as `backup` takes it and `amend` corrects it: owner, classification, retention. */
+final class RecordOptions {
+
+    static final List<String> CLASSIFICATIONS = List.of("Public", "Internal", "Confidential", "High sensitivity");
+
+    @Option(names = "--owner", description = "Data owner (IS.012 6.6.5.1).")
+    String owner;
+
+    @Option(names = "--classification", description = "Public, Internal, Confidential or High sensitivity (IS.012 6.6.5.1).")
+    String classification;
+
+    @Option(names = "--retain-until", paramLabel = "DATE", description = "Keep at least until this date (YYYY-MM-DD); forget will not remove it before.")
+    String retainUntil;
+
+    String owner() {
+        if (owner != null && owner.isBlank()) {
+            throw new CliException("--owner cannot be blank", 2);
+        }
+        return owner;
+    }
+
+    /** The classification as the standard spells it, whatever case it was typed in; null when not given. */
+    String classification() {
+        if (classification == null) {
+            return null;
+        }
+        return CLASSIFICATIONS.stream().filter(c -> c.equalsIgnoreCase(classification)).findFirst().orElseThrow(() -> new CliException(
+                "--classification must be one of " + String.join(", ", CLASSIFICATIONS) + "; got: " + classification, 2));
+    }
+
+    LocalDate retainUntil() {
+        if (retainUntil == null) {
+            return null;
+        }
+        LocalDate until;
+        try {
+            until = LocalDate.parse(retainUntil);
+        } catch (DateTimeParseException e) {
+            throw new CliException("--retain-until must be a date like 2031-12-31, got: " + retainUntil, 2);
+        }
+        // a mistyped year (2025 for 2035) would store a retention that never protected anything;
+        // today in the local calendar, the one forget counts days in
+        if (until.isBefore(LocalDate.now())) {
+            throw new CliException("--retain-until " + until
+                    + " is in the past: forget keeps a snapshot through its retention date, and that one has gone", 2);
+        }
+        return until;
+    }
+
+    /** {@code tags}, refused if one is a tag the vault writes itself. */
+    static Map<String, String> byHand(Map<String, String> tags, String option) {
+        for (String name : tags.keySet()) {
+            if (Amendment.RESERVED_TAGS.contains(name)) {
+                throw new CliException(option + " " + name + " is written by the vault itself (by copy, tier and amend), not by hand", 2);
+            }
+        }
+        return tags;
+    }
+}

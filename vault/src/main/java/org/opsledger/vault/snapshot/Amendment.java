@@ -1,0 +1,87 @@
+package org.opsledger.vault.snapshot;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.copier.Copier;
+import org.opsledger.vault.crypto.ObjectId;
+
+/**
+ * IS.012 6.6.5: backup records must be accurate and complete. A correction of a snapshot's record made after the
+ * backup (a data owner or classification given wrong or not at all, a retention to lengthen, a tag): the snapshot is
+ * written anew with the corrected record and the same tree, time of capture, host and paths, and the record says
+ * what it replaced, when, by whom and why ({@value #AMENDED_FROM} and {@value #AMENDED} tags). Retention is only
+ * ever lengthened: a shorter or removed one would let `forget` delete what was promised kept.
+ *
+ * @param dataOwner      the new data owner, or null to keep the one recorded
+ * @param classification the new classification, or null to keep it
+ * @param retainUntil    the new retention date, or null to keep it; never earlier than the one recorded
+ * @param tags           tags to set (added, or replacing the value of one with that name)
+ * @param untag          names of tags to remove
+ * @param reason         why the record is corrected (required; kept in the {@value #AMENDED} tag)
+ * @param by             who corrects it
+ */
+public record Amendment(String dataOwner, String classification, LocalDate retainUntil, Map<String, String> tags,
+                        Set<String> untag, String reason, String by) {
+
+    /** The tag naming the snapshot ID an amended record replaced. */
+    public static final String AMENDED_FROM = "amended-from";
+    /** The tag saying when, by whom and why a record was amended: {@code 2026-12-04T21:00:00Z by alice: reason}. */
+    public static final String AMENDED = "amended";
+    /** Tags the vault writes itself: set by `copy`, `tier` and `amend`, never by hand. */
+    public static final Set<String> RESERVED_TAGS = Set.of(Copier.COPIED_FROM, AMENDED_FROM, AMENDED);
+    /** Longest reason taken: a ticket and a line, as a hold's. */
+    public static final int MAX_REASON = 1000;
+
+    public Amendment {
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+        untag = untag == null ? Set.of() : Set.copyOf(untag);
+    }
+
+    /** The record as amended, for the snapshot {@code id}; throws, naming the rule, if the amendment may not be made. */
+    public Snapshot applyTo(ObjectId id, Snapshot s, Instant now) {
+        if (reason == null || reason.isBlank()) {
+            throw new VaultException("an amendment needs a reason (IS.012 6.6.5: the record says why it was corrected)");
+        }
+        if (reason.length() > MAX_REASON) {
+            throw new VaultException("an amendment's reason has at most " + MAX_REASON + " characters, got " + reason.length());
+        }
+        if (dataOwner != null && dataOwner.isBlank()) {
+            throw new VaultException("the data owner cannot be blank (IS.012 6.6.5.1)");
+        }
+        for (Set<String> names : java.util.List.of(tags.keySet(), untag)) {
+            for (String name : names) {
+                if (RESERVED_TAGS.contains(name)) {
+                    throw new VaultException("the tag " + name + " is written by the vault itself (by copy, tier and amend), not by hand");
+                }
+            }
+        }
+        for (String name : untag) {
+            if (s.tags() == null || !s.tags().containsKey(name)) {
+                throw new VaultException("snapshot " + id.shortHex() + " has no tag " + name);
+            }
+        }
+        if (retainUntil != null && s.retainUntil() != null && retainUntil.isBefore(s.retainUntil())) {
+            throw new VaultException("snapshot " + id.shortHex() + " is retained until " + s.retainUntil() + ": retention is lengthened,"
+                    + " never shortened (forget would delete what was promised kept until then); " + retainUntil + " is earlier");
+        }
+        Map<String, String> newTags = new LinkedHashMap<>(s.tags() == null ? Map.of() : s.tags());
+        newTags.keySet().removeAll(untag);
+        newTags.putAll(tags);
+        String owner = dataOwner == null ? s.dataOwner() : dataOwner;
+        String cls = classification == null ? s.classification() : classification;
+        LocalDate until = retainUntil == null ? s.retainUntil() : retainUntil;
+        if (java.util.Objects.equals(owner, s.dataOwner()) && java.util.Objects.equals(cls, s.classification())
+                && java.util.Objects.equals(until, s.retainUntil()) && newTags.equals(s.tags() == null ? Map.of() : s.tags())) {
+            throw new VaultException("nothing to amend: snapshot " + id.shortHex() + "'s record already says that");
+        }
+        newTags.put(AMENDED_FROM, id.hex());
+        newTags.put(AMENDED, DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + " by " + by + ": " + reason);
+        return new Snapshot(s.time(), s.tree(), s.parent(), s.paths(), s.hostname(), s.username(), newTags, s.kind(), owner, cls, until,
+                s.storageLocation(), s.sourceHost(), s.summary());
+    }
+}
