@@ -16,6 +16,7 @@ public final class CrashChild {
                 case "backup" -> new Archiver(repo, new BackupProgress()).backup(
                         TestTrees.options(Path.of(args[2])).withFull(true));
                 case "prune" -> new Pruner(repo).prune();
+                case "repair" -> new org.opsledger.vault.checker.Repairer(repo, 2).repair(100, false);
                 default -> throw new IllegalArgumentException(args[0]);
             }
             System.out.println("DONE");

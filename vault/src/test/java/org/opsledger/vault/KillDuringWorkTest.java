@@ -107,6 +107,78 @@ class KillDuringWorkTest {
         }
     }
 
+    /**
+     * A repair takes damaged packs out of use in steps (an index of what reads, the blobs that still authenticate
+     * stored again, the damaged packs copied under damaged/ and deleted): killed at any of them, the next repair
+     * leaves what a repair run to its end leaves (only the damaged blobs lost), and the next backup makes the
+     * snapshot whole.
+     */
+    @Test
+    void killDuringRepairAtSeveralPointsLeavesARepositoryTheNextRepairFinishes() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        for (int i = 0; i < 6; i++) {
+            Files.write(data.resolve("part" + i + ".bin"), TestTrees.random(200 + i, 24 * 1024 * 1024));
+        }
+        Path damaged = tmp.resolve("damaged");
+        SnapshotRef snap;
+        long packsBefore;
+        try (Repository repo = TestTrees.newRepo(damaged)) {
+            snap = TestTrees.backup(repo, data);
+            java.util.Map<org.opsledger.vault.crypto.ObjectId, org.opsledger.vault.index.IndexEntry> onePerPack = new java.util.HashMap<>();
+            repo.index().entries().values().forEach(e -> onePerPack.putIfAbsent(e.pack(), e));
+            packsBefore = onePerPack.size();
+            onePerPack.values().removeIf(e -> e.type() != org.opsledger.vault.pack.BlobType.DATA); // the trees' pack stays whole
+            assertThat(packsBefore).as("packs of the 144 MiB").isGreaterThanOrEqualTo(8);
+            for (var e : onePerPack.values().stream().limit(5).toList()) { // one flipped byte in each of five packs
+                DamagedPackTest.flipOneByteOf(damaged, e);
+            }
+        }
+        Path reference = tmp.resolve("not-killed"); // what a repair run to its end leaves: the five lost blobs, no damaged pack
+        copyTree(damaged, reference);
+        List<String> lost;
+        try (Repository repo = TestTrees.open(reference)) {
+            new org.opsledger.vault.checker.Repairer(repo, 2).repair(100, false);
+            lost = new Checker(repo, 2).check(100).errors();
+        }
+        assertThat(lost).hasSize(5).allMatch(e -> e.contains("missing from the index"));
+        List<Predicate<Path>> killWhen = List.of(
+                repo -> true,                                                              // while it reads every pack
+                repo -> countFiles(repo.resolve("data")) > packsBefore,                    // storing what still reads
+                repo -> countFiles(repo.resolve("damaged")) >= 1);                         // moving damaged packs out
+        int round = 0;
+        for (Predicate<Path> when : killWhen) {
+            Path repoDir = tmp.resolve("round" + round++);
+            copyTree(damaged, repoDir);
+            Process child = start("repair", repoDir, data);
+            waitUntil(child, () -> when.test(repoDir));
+            child.destroyForcibly().waitFor();
+
+            try (Repository repo = TestTrees.open(repoDir)) {
+                new org.opsledger.vault.checker.Repairer(repo, 2).repair(100, false);
+                CheckResult c = new Checker(repo, 2).check(100);
+                assertThat(c.errors()).as("round " + round).containsExactlyInAnyOrderElementsOf(lost);
+                assertThat(c.damagedPacks()).isEmpty();
+                assertThat(countFiles(repoDir.resolve("damaged"))).as("round " + round + ": every damaged pack kept").isEqualTo(5);
+                TestTrees.backup(repo, data); // stores the lost blobs again: the old snapshot is whole
+                assertThat(new Restorer(repo, 2).restore(snap, tmp.resolve("out" + round), List.of(), true).ok()).isTrue();
+                assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            }
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
     /** A child JVM backing up 144 MiB of random files into a new repository, once it has written two packs. */
     private static Process backupUnderWay(Path data, Path repoDir) throws Exception {
         Files.createDirectories(data);

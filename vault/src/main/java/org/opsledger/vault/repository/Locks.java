@@ -26,10 +26,19 @@ public final class Locks {
         this.backend = backend;
     }
 
-    /** Locks refreshed within the last five minutes. */
+    /** Locks refreshed within the last five minutes whose process has not certainly ended ({@link LockHolder}). */
     public List<LockRecord> live() {
         Instant cutoff = Instant.now().minus(STALE_AFTER);
-        return read().stream().filter(f -> f.lock() != null && f.lock().refreshed().isAfter(cutoff)).map(LockFile::lock).toList();
+        LockHolder here = LockHolder.current();
+        return read().stream().map(LockFile::lock).filter(l -> l != null && staleness(l, cutoff, here) == null).toList();
+    }
+
+    /** Why a lock is stale ("stale": not refreshed for five minutes; "ended": its process is gone), or null while live. */
+    private static String staleness(LockRecord l, Instant cutoff, LockHolder here) {
+        if (!l.refreshed().isAfter(cutoff)) {
+            return "stale";
+        }
+        return l.holder() != null && l.holder().certainlyEnded(l.pid(), here) ? "its process has ended" : null;
     }
 
     /** Live locks but {@code own}: the other backups, prunes, copies and key retirements running now. */
@@ -75,7 +84,7 @@ public final class Locks {
         return read().stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem()).toList();
     }
 
-    /** Removes lock files not refreshed for five minutes (their process died); ignored ones are left for the operator. */
+    /** Removes lock files not refreshed for five minutes or whose process has ended; ignored ones are left for the operator. */
     public int removeStale() {
         return remove(false, false).size();
     }
@@ -92,14 +101,15 @@ public final class Locks {
     /** Removes the stale lock files, and the ignored and the live ones if asked: each as "name: why". */
     private List<String> remove(boolean ignored, boolean live) {
         Instant cutoff = Instant.now().minus(STALE_AFTER);
+        LockHolder here = LockHolder.current();
         List<String> removed = new ArrayList<>();
         for (LockFile f : read()) {
             LockRecord l = f.lock();
-            boolean isLive = l != null && l.refreshed().isAfter(cutoff);
-            if (l == null ? ignored : !isLive || live) {
+            String stale = l == null ? null : staleness(l, cutoff, here);
+            if (l == null ? ignored : stale != null || live) {
                 backend.delete(f.name());
                 removed.add(f.name() + ": " + (l == null ? f.problem()
-                        : (isLive ? "live" : "stale") + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
+                        : (stale == null ? "live" : stale) + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
             }
         }
         return removed;

@@ -37,7 +37,7 @@ public final class SharedLock implements AutoCloseable {
         this.backend = backend;
         this.name = "locks/" + Repository.randomName();
         Instant now = Instant.now();
-        this.record = new LockRecord(kind, Repository.hostname(), ProcessHandle.current().pid(), now, now);
+        this.record = new LockRecord(kind, Repository.hostname(), ProcessHandle.current().pid(), now, now, LockHolder.current());
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vault-lock-refresh");
             t.setDaemon(true);
@@ -61,8 +61,7 @@ public final class SharedLock implements AutoCloseable {
         }
         refresher.scheduleAtFixedRate(() -> {
             try {
-                backend.write(name, VaultJson.write(
-                        new LockRecord(record.kind(), record.host(), record.pid(), record.started(), Instant.now())));
+                backend.write(name, VaultJson.write(record.refreshedAt(Instant.now())));
             } catch (RuntimeException e) {
                 // a failed refresh is retried next minute; an exception here would cancel every later refresh
             }
