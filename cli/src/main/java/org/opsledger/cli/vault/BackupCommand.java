@@ -172,6 +172,7 @@ final class BackupCommand implements Callable<Integer> {
             m.put("directoriesExcludedByTag", progress.excludedByTag.get());
             m.put("repositoryLeftOut", progress.repositoryLeftOut() == null ? null : progress.repositoryLeftOut().toString());
             m.put("warnings", warnings);
+            m.put("recordLacks", snap.snapshot().recordLacks());
             Output.json(m);
         } else {
             warnings.forEach(w -> Output.err().println("warning: " + TerminalText.escape(w)));
@@ -198,6 +199,11 @@ final class BackupCommand implements Callable<Integer> {
             if (!warnings.isEmpty()) {
                 Output.out().println("incomplete snapshot: " + warnings.size() + " path(s) vanished, could not be read or changed while read"
                         + " (listed on stderr)");
+            }
+            List<String> lacks = snap.snapshot().recordLacks();
+            if (!lacks.isEmpty()) { // IS.012 6.6.5.1: a backup record captures at least these
+                Output.err().println("warning: the record of snapshot " + snap.shortId() + " lacks " + String.join(", ", lacks)
+                        + " (IS.012 6.6.5.1): give --owner, --classification and --retain-until, or `vault amend " + snap.shortId() + "`");
             }
         }
         return warnings.isEmpty() ? 0 : INCOMPLETE;

@@ -345,8 +345,12 @@ class VaultCommandTest {
     @Test
     void amendCorrectsARecordAndRefusesToShortenItsRetentionOrTouchAHeldOne() {
         String until = java.time.LocalDate.now().plusYears(1).toString();
-        vault("backup", data.toString(), "--allow-same-device", "--classification", "internal", "--retain-until", until, "--tag", "ticket=CHG-1");
+        Run backup = vault("backup", data.toString(), "--allow-same-device", "--classification", "internal", "--retain-until", until, "--tag", "ticket=CHG-1");
+        assertThat(backup.exit()).isZero();
         String before = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(backup.err()).contains("warning: the record of snapshot " + before.substring(0, 8) + " lacks data owner (IS.012 6.6.5.1)");
+        assertThat(vault("check").out()).contains("1 snapshot record(s) lack what IS.012 6.6.5.1 asks (first: " + before.substring(0, 8)
+                + " lacks data owner); `vault amend` completes them");
 
         Run shorter = vault("amend", "latest", "--retain-until", java.time.LocalDate.now().plusDays(1).toString(), "--reason", "typo");
         assertThat(shorter.exit()).isEqualTo(1);
@@ -374,6 +378,7 @@ class VaultCommandTest {
         assertThat(record.get("tags").get("amended-from").asString()).isEqualTo(before);
         assertThat(record.get("tags").get("amended").asString()).endsWith(" by auditor: owner left out at backup (INC-88)");
         assertThat(vault("restore", "latest", "--target", tmp.resolve("out").toString(), "--verify").exit()).isZero();
+        assertThat(vault("check").out()).doesNotContain("IS.012 6.6.5.1");
 
         assertThat(vault("hold", after.substring(0, 8), "--reason", "matter 2026-41").exit()).isZero();
         Run held = vault("amend", "latest", "--owner", "someone else", "--reason", "x");

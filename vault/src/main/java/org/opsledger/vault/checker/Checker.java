@@ -78,6 +78,12 @@ public final class Checker {
                 errors.add(e.getMessage());
             }
         }
+        List<SnapshotRef> lacking = snapshots.stream().filter(s -> !s.snapshot().recordLacks().isEmpty()).toList();
+        if (!lacking.isEmpty()) { // IS.012 6.6.5.1: owner, classification, time of capture, retention, storage location
+            SnapshotRef first = lacking.getFirst();
+            warnings.add(lacking.size() + " snapshot record(s) lack what IS.012 6.6.5.1 asks (first: " + first.shortId() + " lacks "
+                    + String.join(", ", first.snapshot().recordLacks()) + "); `vault amend` completes them");
+        }
         errors.addAll(unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).values()); // forget reads each
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
         Set<ObjectId> stored = new HashSet<>();

@@ -14,6 +14,24 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
                        String username, Map<String, String> tags, Kind kind, String dataOwner, String classification,
                        LocalDate retainUntil, String storageLocation, String sourceHost, Summary summary) {
 
+    /**
+     * What of the IS.012 6.6.5.1 minimum this record lacks: "data owner", "classification", "retention" (the time of
+     * capture and the storage location the vault always writes). {@code vault amend} completes it.
+     */
+    public List<String> recordLacks() {
+        List<String> lacks = new java.util.ArrayList<>(3);
+        if (dataOwner == null || dataOwner.isBlank()) {
+            lacks.add("data owner");
+        }
+        if (classification == null || classification.isBlank()) {
+            lacks.add("classification");
+        }
+        if (retainUntil == null) {
+            lacks.add("retention");
+        }
+        return lacks;
+    }
+
     public Snapshot withParent(ObjectId newParent) {
         return new Snapshot(time, tree, newParent, paths, hostname, username, tags, kind, dataOwner, classification,
                 retainUntil, storageLocation, sourceHost, summary);
