@@ -73,8 +73,8 @@ final class AmendCommand implements Callable<Integer> {
                 amended.add(m);
                 if (!repo.json) {
                     Output.out().println("snapshot " + before.shortId() + " amended: now " + after.get(i).shortId() + " (owner "
-                            + TerminalText.escape(String.valueOf(s.dataOwner())) + ", " + s.classification() + ", retained until "
-                            + (s.retainUntil() == null ? "-" : s.retainUntil()) + ")");
+                            + TerminalText.escape(SnapshotsCommand.dash(s.dataOwner())) + ", " + SnapshotsCommand.dash(s.classification())
+                            + ", retained until " + (s.retainUntil() == null ? "-" : s.retainUntil()) + ")");
                 }
             }
         }

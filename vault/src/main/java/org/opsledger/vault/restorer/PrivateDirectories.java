@@ -69,26 +69,27 @@ final class PrivateDirectories {
         }
         Object device = attributes(real, "restore target ").get("dev");
         VaultException onTargetFilesystem = null; // the first refusal there: none if that filesystem holds no links
-        Map<Path, String> dirs = new java.util.LinkedHashMap<>();
         for (Path dir = real; dir != null; dir = dir.getParent()) {
-            dirs.put(dir, dir.equals(real) ? "restore target " : "directory above the restore target ");
+            VaultException refused = check(dir, dir.equals(real) ? "restore target " : "directory above the restore target ", device);
+            onTargetFilesystem = onTargetFilesystem != null ? onTargetFilesystem : refused;
         }
         for (Path dir : found) {
-            dirs.putIfAbsent(dir, "directory already in the restore target ");
-        }
-        for (Map.Entry<Path, String> d : dirs.entrySet()) {
-            Map<String, Object> a = attributes(d.getKey(), d.getValue());
-            VaultException refused = refusal(d.getKey(), d.getValue(), a);
-            if (refused != null && !device.equals(a.get("dev"))) {
-                throw refused;
-            }
-            if (onTargetFilesystem == null) {
-                onTargetFilesystem = refused;
-            }
+            VaultException refused = check(dir, "directory already in the restore target ", device);
+            onTargetFilesystem = onTargetFilesystem != null ? onTargetFilesystem : refused;
         }
         if (onTargetFilesystem != null && !TargetFilesystem.holdsNoLinks(real)) {
             throw onTargetFilesystem;
         }
+    }
+
+    /** Throws if another user could change {@code dir} and it is on another filesystem than the target; returns the refusal if it is on the target's. */
+    private VaultException check(Path dir, String what, Object targetDevice) {
+        Map<String, Object> a = attributes(dir, what);
+        VaultException refused = refusal(dir, what, a);
+        if (refused != null && !targetDevice.equals(a.get("dev"))) {
+            throw refused;
+        }
+        return refused;
     }
 
     private static Map<String, Object> attributes(Path dir, String what) {

@@ -104,12 +104,8 @@ public final class Restorer {
         } catch (IOException e) {
             throw new VaultException("cannot create restore target " + base + ": " + e.getMessage(), e);
         }
-        List<Path> found = new ArrayList<>(); // in a target this restore made, nothing is found
-        for (Entry d : made ? List.<Entry>of() : plan.dirs) {
-            if (Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
-                found.add(d.dirPath);
-            }
-        }
+        List<Entry> mayBeThere = made ? List.of() : plan.dirs; // in a target this restore made, nothing is found
+        Iterable<Path> found = () -> mayBeThere.stream().map(d -> d.dirPath).filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).iterator();
         new PrivateDirectories(root, made ? base : null).check(base, found); // before anything is written in it
         targetFs = TargetFilesystem.probe(base);
         leaveOutNamesTheTargetCannotHold(plan);
