@@ -284,7 +284,8 @@ class RepairTest {
             Recoverer.Recovered r = new Recoverer(repo).recover(false);
             assertThat(r.trees()).containsExactly(second.snapshot().tree().hex());
             assertThat(r.snapshot().snapshot().tags()).containsEntry(Recoverer.TAG, "vault recover");
-            assertThat(r.snapshot().snapshot().dataOwner()).isEqualTo("unknown (recovered)");
+            assertThat(r.snapshot().snapshot().recordLacks()).as("what the lost file said of them is lost with it")
+                    .containsExactly("data owner", "classification", "retention");
             assertThat(new Restorer(repo, 2).restore(r.snapshot(), tmp.resolve("rec"), List.of(), true).ok()).isTrue();
             TestTrees.assertSameTree(data, tmp.resolve("rec/" + second.snapshot().tree().shortHex() + "/data"));
             assertThat(new Recoverer(repo).recover(false).trees()).as("recovered once").isEmpty();

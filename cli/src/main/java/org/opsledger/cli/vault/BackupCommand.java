@@ -199,11 +199,7 @@ final class BackupCommand implements Callable<Integer> {
                 Output.out().println("incomplete snapshot: " + warnings.size() + " path(s) vanished, could not be read or changed while read"
                         + " (listed on stderr)");
             }
-            List<String> lacks = snap.snapshot().recordLacks();
-            if (!lacks.isEmpty()) { // IS.012 6.6.5.1: a backup record captures at least these
-                Output.err().println("warning: the record of snapshot " + snap.shortId() + " lacks " + String.join(", ", lacks)
-                        + " (IS.012 6.6.5.1): give --owner, --classification and --retain-until, or `vault amend " + snap.shortId() + "`");
-            }
+            RecordOptions.warnIfLacking(snap, "give --owner, --classification and --retain-until, or ");
         }
         return warnings.isEmpty() ? 0 : INCOMPLETE;
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.opsledger.cli.CliException;
 import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Option;
 
 /** A snapshot's record (IS.012 6.6.5.1) as `backup` takes it and `amend` corrects it: owner, classification, retention. */
@@ -57,11 +58,20 @@ final class RecordOptions {
         return until;
     }
 
+    /** Names on stderr what of the IS.012 6.6.5.1 minimum a snapshot's record lacks, and how to give it ({@code remedy}). */
+    static void warnIfLacking(SnapshotRef snap, String remedy) {
+        List<String> lacks = snap.snapshot().recordLacks();
+        if (!lacks.isEmpty()) {
+            Output.err().println("warning: the record of snapshot " + snap.shortId() + " lacks " + String.join(", ", lacks)
+                    + " (IS.012 6.6.5.1): " + remedy + "`vault amend " + snap.shortId() + "`");
+        }
+    }
+
     /** {@code tags}, refused if one is a tag the vault writes itself. */
     static Map<String, String> byHand(Map<String, String> tags, String option) {
         for (String name : tags.keySet()) {
             if (Amendment.RESERVED_TAGS.contains(name)) {
-                throw new CliException(option + " " + name + " is written by the vault itself (by copy, tier and amend), not by hand", 2);
+                throw new CliException(option + " " + name + " is written by the vault itself (by copy, tier, recover and amend), not by hand", 2);
             }
         }
         return tags;

@@ -11,11 +11,15 @@ import picocli.CommandLine.Option;
 @Command(name = "recover", mixinStandardHelpOptions = true,
         description = {"Write one snapshot holding every tree no snapshot references, each as a directory named by its ID:"
                 + " what a damaged snapshot file (taken out by `repair`) or a killed backup left behind, until a prune frees it.",
-                "Its owner and classification read \"unknown (recovered)\". Runs alone."})
+                "What the lost snapshot file said of owner, classification and retention is lost with it: give them here when you know",
+                "whose data it is, or later with `vault amend`. Runs alone."})
 final class RecoverCommand implements Callable<Integer> {
 
     @Mixin
     RepoOptions repo;
+
+    @Mixin
+    RecordOptions record;
 
     @Option(names = {"-n", "--dry-run"}, description = "List the trees that would be recovered; write nothing.")
     boolean dryRun;
@@ -24,7 +28,7 @@ final class RecoverCommand implements Callable<Integer> {
     public Integer call() {
         Recoverer.Recovered r;
         try (Repository opened = repo.open()) {
-            r = new Recoverer(opened).recover(dryRun);
+            r = new Recoverer(opened).recover(dryRun, record.owner(), record.classification(), record.retainUntil());
         }
         if (repo.json) {
             Output.json(Map.of("trees", r.trees(), "snapshot", r.snapshot() == null ? "" : r.snapshot().id().hex()));
@@ -35,6 +39,9 @@ final class RecoverCommand implements Callable<Integer> {
             Output.out().println(r.snapshot() == null ? "recover: " + r.trees().size() + " tree(s) would be recovered"
                     : "recover: " + r.trees().size() + " tree(s) recovered as snapshot " + r.snapshot().shortId()
                     + " (`vault ls " + r.snapshot().shortId() + "`)");
+            if (r.snapshot() != null) {
+                RecordOptions.warnIfLacking(r.snapshot(), "once you know whose data it is, ");
+            }
         }
         return 0;
     }

@@ -307,10 +307,14 @@ class VaultCommandTest {
                 + id + "; its root tree's ID was in it: `vault recover`, before a prune, makes a snapshot of the trees no snapshot references\n")
                 .endsWith("; 1 snapshot file(s) lost: forget and prune run again; run `vault recover` before a prune frees what only they referenced\n");
 
-        Run recover = vault("recover");
+        Run recover = vault("recover", "--owner", "Payroll office", "--classification", "confidential");
         assertThat(recover.exit()).as(recover.err()).isZero();
         assertThat(recover.out()).matches("(?s)tree [0-9a-f]{64} is referenced by no snapshot\nrecover: 1 tree\\(s\\) recovered as snapshot [0-9a-f]{8}.*");
-        String recovered = vault("snapshots", "--json").json().get(1).get("id").asString();
+        JsonNode recoveredSnapshot = vault("snapshots", "--json").json().get(1);
+        String recovered = recoveredSnapshot.get("id").asString();
+        assertThat(recoveredSnapshot.get("record").get("dataOwner").asString()).isEqualTo("Payroll office");
+        assertThat(recoveredSnapshot.get("record").get("classification").asString()).isEqualTo("Confidential");
+        assertThat(recover.err()).contains("warning: the record of snapshot " + recovered.substring(0, 8) + " lacks retention (IS.012 6.6.5.1)");
         Run found = vault("find", "only-in-the-second.txt");
         assertThat(found.out()).contains(recovered.substring(0, 8)).contains("/data/only-in-the-second.txt");
         assertThat(vault("recover").out()).isEqualTo("recover: every tree is referenced by a snapshot; nothing to recover\n");
@@ -358,7 +362,7 @@ class VaultCommandTest {
                 + ": retention is lengthened, never shortened").doesNotContain("\n");
         assertThat(vault("amend", "latest", "--owner", "x").err()).contains("Missing required option: '--reason=<reason>'");
         assertThat(vault("amend", "latest", "--add-tag", "amended-from=00", "--reason", "x").err().strip())
-                .isEqualTo("opsledger: --add-tag amended-from is written by the vault itself (by copy, tier and amend), not by hand");
+                .isEqualTo("opsledger: --add-tag amended-from is written by the vault itself (by copy, tier, recover and amend), not by hand");
         assertThat(vault("amend", "latest", "nope", "--owner", "x", "--reason", "x").exit()).as("a mistyped ID amends nothing").isEqualTo(1);
         assertThat(vault("snapshots", "--json").json().get(0).get("id").asString()).isEqualTo(before);
 

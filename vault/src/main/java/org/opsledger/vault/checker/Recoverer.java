@@ -45,7 +45,16 @@ public final class Recoverer {
     public record Recovered(List<String> trees, SnapshotRef snapshot) {
     }
 
+    /** Recovers with a record that lacks owner, classification and retention (check names it; `vault amend` completes it). */
     public Recovered recover(boolean dryRun) {
+        return recover(dryRun, null, null, null);
+    }
+
+    /**
+     * @param owner, classification, retainUntil the recovered snapshot's IS.012 6.6.5.1 record, when the operator knows
+     *        whose data it is (what the lost snapshot file said of them is lost with it); null: not known
+     */
+    public Recovered recover(boolean dryRun, String owner, String classification, java.time.LocalDate retainUntil) {
         if (dryRun) {
             return new Recovered(unreferencedTrees().stream().map(ObjectId::hex).toList(), null);
         }
@@ -64,9 +73,8 @@ public final class Recoverer {
             ObjectId root = repo.saveTree(new Tree(dirs));
             repo.flush();
             String host = Repository.hostname();
-            // IS.012 6.6.5.1: what the lost snapshot file said of owner, classification and retention is lost with it
             Snapshot s = new Snapshot(Instant.now(), root, null, List.of("/recovered"), host, System.getProperty("user.name"),
-                    Map.of(TAG, "vault recover"), Snapshot.Kind.FULL, "unknown (recovered)", "unknown (recovered)", null,
+                    Map.of(TAG, "vault recover"), Snapshot.Kind.FULL, owner, classification, retainUntil,
                     repo.backend().location(), host, new Snapshot.Summary(0, trees.size(), 0, 0, 0, 0, 0));
             return new Recovered(trees.stream().map(ObjectId::hex).toList(), new SnapshotRef(lock.whileHeld(() -> repo.saveSnapshot(s)), s));
         }

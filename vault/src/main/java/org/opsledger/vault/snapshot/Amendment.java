@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.opsledger.vault.VaultException;
+import org.opsledger.vault.checker.Recoverer;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.crypto.ObjectId;
 
@@ -32,8 +33,8 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
     public static final String AMENDED_FROM = "amended-from";
     /** The tag saying when, by whom and why a record was amended: {@code 2026-12-04T21:00:00Z by alice: reason}. */
     public static final String AMENDED = "amended";
-    /** Tags the vault writes itself: set by `copy`, `tier` and `amend`, never by hand. */
-    public static final Set<String> RESERVED_TAGS = Set.of(Copier.COPIED_FROM, AMENDED_FROM, AMENDED);
+    /** Tags the vault writes itself: set by `copy`, `tier`, `recover` and `amend`, never by hand. */
+    public static final Set<String> RESERVED_TAGS = Set.of(Copier.COPIED_FROM, Recoverer.TAG, AMENDED_FROM, AMENDED);
     /** Longest reason taken: a ticket and a line, as a hold's. */
     public static final int MAX_REASON = 1000;
 
@@ -56,7 +57,7 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
         for (Set<String> names : java.util.List.of(tags.keySet(), untag)) {
             for (String name : names) {
                 if (RESERVED_TAGS.contains(name)) {
-                    throw new VaultException("the tag " + name + " is written by the vault itself (by copy, tier and amend), not by hand");
+                    throw new VaultException("the tag " + name + " is written by the vault itself (by copy, tier, recover and amend), not by hand");
                 }
             }
         }
