@@ -39,6 +39,57 @@ class RestoreRoundTripTest {
         }
     }
 
+    /**
+     * A file of one blob or none is created with its own mode where creation gives it exactly (in a target the restore
+     * made, no set-ID bit, no bit the umask takes), the others are chmodded once written: every mode comes back either
+     * way, into a new target and into an existing one, where every file is chmodded.
+     */
+    @Test
+    void everyModeComesBackWhetherTheFileIsCreatedWithItOrChmoddedOnceWritten() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mode 0000 and set-ID files are read as root");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        java.util.Map<String, Integer> modes = new java.util.LinkedHashMap<>();
+        modes.put("plain.txt", 0644);
+        modes.put("script.sh", 0755);
+        modes.put("secret", 0600);
+        modes.put("read-only.txt", 0444);
+        modes.put("empty-read-only", 0444);
+        modes.put("no-access", 0000);
+        modes.put("group-writable", 0664); // a umask of 022 takes g+w: chmodded
+        modes.put("world-writable", 0666);
+        modes.put("setuid", 04755); // chown clears it: chmodded after
+        modes.put("sticky", 01644);
+        modes.put("several-blobs.bin", 0444); // opened once per blob: chmodded
+        modes.put("zeros-read-only", 0440); // a hole, opened again for its length
+        for (var m : modes.entrySet()) {
+            Path f = data.resolve(m.getKey());
+            byte[] content = switch (m.getKey()) {
+                case "empty-read-only" -> new byte[0];
+                case "several-blobs.bin" -> TestTrees.random(5, 6 * 1024 * 1024);
+                case "zeros-read-only" -> new byte[300_000];
+                default -> TestTrees.text(m.getValue(), 1000);
+            };
+            Files.write(f, content);
+            Files.setAttribute(f, "unix:mode", m.getValue());
+        }
+        SnapshotRef snap;
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            snap = TestTrees.backup(repo, data);
+            assertThat(repo.loadTree(repo.loadTree(snap.snapshot().tree()).nodes().getFirst().subtree()).nodes().stream()
+                    .filter(n -> n.name().equals("several-blobs.bin")).findFirst().orElseThrow().content()).hasSizeGreaterThan(1);
+            Path existing = Files.createDirectory(tmp.resolve("existing"));
+            for (Path target : List.of(tmp.resolve("new"), existing)) {
+                RestoreResult r = new Restorer(repo, 2).restore(snap, target, List.of(), true);
+                assertThat(r.ok()).as(r.toString()).isTrue();
+                TestTrees.assertSameTree(data, target.resolve("data"));
+                for (var m : modes.entrySet()) {
+                    assertThat((Integer) Files.getAttribute(target.resolve("data/" + m.getKey()), "unix:mode") & 07777)
+                            .as(target + " " + m.getKey()).isEqualTo(m.getValue());
+                }
+            }
+        }
+    }
+
     @Test
     void restoreReadsEachPackRegionOnceAndWritesADuplicatedBlobToEveryFileThatHoldsIt() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data")); // holds two files with the same content

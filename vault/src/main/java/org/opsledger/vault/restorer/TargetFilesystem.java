@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.UUID;
@@ -30,12 +31,13 @@ import org.opsledger.vault.VaultException;
  * @param symlinksRefused   why symbolic links cannot be made (null: they can)
  * @param hardLinksRefused  why hard links cannot be made (null: they can)
  * @param reservedRefused   names holding {@link #RESERVED} characters are refused (FAT's rule)
+ * @param lostAtCreation    the permission bits a file created with 0777 lacks: the umask's, or a default ACL's
  */
 record TargetFilesystem(String modesRefused, long timePrecision, boolean ignoresCase, String symlinksRefused,
-                        String hardLinksRefused, boolean reservedRefused) {
+                        String hardLinksRefused, boolean reservedRefused, int lostAtCreation) {
 
-    /** A filesystem that keeps everything a snapshot holds. */
-    static final TargetFilesystem FULL = new TargetFilesystem(null, 1, false, null, null, false);
+    /** A filesystem that keeps everything a snapshot holds; no mode is taken as given at creation. */
+    static final TargetFilesystem FULL = new TargetFilesystem(null, 1, false, null, null, false, 0777);
 
     /** Characters FAT and exFAT refuse in a name, besides the control characters below 0x20. */
     static final String RESERVED = "\"*:<>?\\|";
@@ -93,12 +95,14 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
         try {
             Path file = Files.createFile(dir.resolve("probe"));
             String modes = modesRefused(file);
+            int lost = 0777 & ~(Integer) Files.getAttribute(Files.createFile(dir.resolve("created-0777"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx"))), "unix:mode", LinkOption.NOFOLLOW_LINKS);
             long precision = timePrecision(file);
             boolean ignoresCase = Files.exists(dir.resolve("PROBE"), LinkOption.NOFOLLOW_LINKS);
             String symlinks = symlinkRefusal(dir);
             String hardLinks = refusal(() -> Files.createLink(dir.resolve("hardlink"), file));
             boolean reserved = refusal(() -> Files.createFile(dir.resolve("a:b"))) != null;
-            return new TargetFilesystem(modes, precision, ignoresCase, symlinks, hardLinks, reserved);
+            return new TargetFilesystem(modes, precision, ignoresCase, symlinks, hardLinks, reserved, modes == null ? lost : 0777);
         } catch (IOException e) {
             throw new VaultException("cannot write in restore target " + base + ": " + reason(e), e);
         } finally {

@@ -15,7 +15,11 @@ class TargetFilesystemTest {
     @Test
     void aLinuxFilesystemKeepsEverythingAndTheProbeLeavesNothingBehind() throws Exception {
         TargetFilesystem fs = TargetFilesystem.probe(tmp);
-        assertThat(fs).isEqualTo(TargetFilesystem.FULL);
+        int umask = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Umask:"))
+                .map(l -> Integer.parseInt(l.substring(6).strip(), 8)).findFirst().orElseThrow();
+        assertThat(fs.lostAtCreation()).as("what this process's umask takes from a file created 0777").isEqualTo(umask);
+        assertThat(new TargetFilesystem(fs.modesRefused(), fs.timePrecision(), fs.ignoresCase(), fs.symlinksRefused(),
+                fs.hardLinksRefused(), fs.reservedRefused(), TargetFilesystem.FULL.lostAtCreation())).isEqualTo(TargetFilesystem.FULL);
         try (var listed = Files.list(tmp)) {
             assertThat(listed).isEmpty();
         }
@@ -23,7 +27,7 @@ class TargetFilesystemTest {
 
     @Test
     void namesAndTimesAsAFatLikeFilesystemSeesThem() {
-        TargetFilesystem fat = new TargetFilesystem("Function not implemented", 2_000_000_000L, true, "x", "y", true);
+        TargetFilesystem fat = new TargetFilesystem("Function not implemented", 2_000_000_000L, true, "x", "y", true, 0777);
         assertThat(fat.nameKey("Report.txt")).isEqualTo(fat.nameKey("report.TXT"));
         assertThat(fat.refusesName("12:00 run")).isTrue();
         assertThat(fat.refusesName("tab\there")).isTrue();
