@@ -44,6 +44,7 @@ final class SnapshotsCommand implements Callable<Integer> {
                     m.put("id", s.id().hex());
                     m.put("held", held.contains(s.id()));
                     m.put("record", s.snapshot());
+                    m.put("recordLacks", s.snapshot().recordLacks()); // IS.012 6.6.5.1: what `vault amend` would complete
                     out.add(m);
                 }
                 Output.json(out);

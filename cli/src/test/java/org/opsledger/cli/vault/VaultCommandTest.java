@@ -351,7 +351,9 @@ class VaultCommandTest {
         String until = java.time.LocalDate.now().plusYears(1).toString();
         Run backup = vault("backup", data.toString(), "--allow-same-device", "--classification", "internal", "--retain-until", until, "--tag", "ticket=CHG-1");
         assertThat(backup.exit()).isZero();
-        String before = vault("snapshots", "--json").json().get(0).get("id").asString();
+        JsonNode incomplete = vault("snapshots", "--json").json().get(0);
+        String before = incomplete.get("id").asString();
+        assertThat(incomplete.get("recordLacks").toString()).isEqualTo("[\"data owner\"]");
         assertThat(backup.err()).contains("warning: the record of snapshot " + before.substring(0, 8) + " lacks data owner (IS.012 6.6.5.1)");
         assertThat(vault("check").out()).contains("1 snapshot record(s) lack what IS.012 6.6.5.1 asks (first: " + before.substring(0, 8)
                 + " lacks data owner); `vault amend` completes them");
@@ -375,6 +377,7 @@ class VaultCommandTest {
         JsonNode listed = vault("snapshots", "--json").json();
         assertThat(listed.size()).isEqualTo(1);
         assertThat(listed.get(0).get("id").asString()).isEqualTo(after);
+        assertThat(listed.get(0).get("recordLacks").size()).isZero();
         JsonNode record = listed.get(0).get("record");
         assertThat(record.get("dataOwner").asString()).isEqualTo("Finance records office");
         assertThat(record.get("classification").asString()).isEqualTo("Confidential");
