@@ -90,6 +90,8 @@ class AmendTest {
                             + " delete what was promised kept until then); " + SOON.minusDays(1) + " is earlier");
             assertThatThrownBy(() -> repo.amend(List.of(snap), new Amendment("ops", null, null, null, null, " ", "ops")))
                     .hasMessage("an amendment needs a reason (IS.012 6.6.5: the record says why it was corrected)");
+            assertThatThrownBy(() -> repo.amend(List.of(snap), new Amendment("ops", null, null, null, null, "owner", null)))
+                    .hasMessage("an amendment names who makes it (IS.012 6.6.5: the record says who corrected it)");
             assertThatThrownBy(() -> repo.amend(List.of(snap), new Amendment(null, "Internal", SOON, Map.of("system", "payroll"), null, "again", "ops")))
                     .hasMessage("nothing to amend: snapshot " + id + "'s record already says that");
             assertThatThrownBy(() -> repo.amend(List.of(snap), new Amendment(null, null, null, Map.of("copied-from", "/elsewhere#00"), null, "x", "ops")))

@@ -48,6 +48,9 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
         if (reason == null || reason.isBlank()) {
             throw new VaultException("an amendment needs a reason (IS.012 6.6.5: the record says why it was corrected)");
         }
+        if (by == null || by.isBlank()) {
+            throw new VaultException("an amendment names who makes it (IS.012 6.6.5: the record says who corrected it)");
+        }
         if (reason.length() > MAX_REASON) {
             throw new VaultException("an amendment's reason has at most " + MAX_REASON + " characters, got " + reason.length());
         }
