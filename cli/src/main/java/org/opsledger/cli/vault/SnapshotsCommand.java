@@ -61,10 +61,13 @@ final class SnapshotsCommand implements Callable<Integer> {
                         (held.contains(s.id()) ? "  [legal hold]" : "")
                                 + (x.summary() != null && x.summary().warnings() > 0 ? "  [incomplete: " + x.summary().warnings() + " warning(s)]" : ""));
             }
+            long lacking = all.stream().filter(s -> !s.snapshot().recordLacks().isEmpty()).count();
             Output.out().println(all.size() + " snapshot(s)" + (filter.isAll() ? "" : " of " + TerminalText.escape(filter.describe()))
                     + " in " + r.backend().location()
                     + (listing.unreadable().isEmpty() ? "" : "; " + listing.unreadable().size() + " snapshot file(s) unreadable"
-                    + " (see stderr; `vault check` names them, `vault repair` takes damaged ones out of use)"));
+                    + " (see stderr; `vault check` names them, `vault repair` takes damaged ones out of use)")
+                    + (lacking == 0 ? "" : "; " + lacking + " record(s) lack an owner, classification or retention (IS.012 6.6.5.1:"
+                    + " `vault amend` completes them)"));
             return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
         }
     }

@@ -354,6 +354,8 @@ class VaultCommandTest {
         JsonNode incomplete = vault("snapshots", "--json").json().get(0);
         String before = incomplete.get("id").asString();
         assertThat(incomplete.get("recordLacks").toString()).isEqualTo("[\"data owner\"]");
+        assertThat(vault("snapshots").out()).endsWith("; 1 record(s) lack an owner, classification or retention (IS.012 6.6.5.1:"
+                + " `vault amend` completes them)\n");
         assertThat(backup.err()).contains("warning: the record of snapshot " + before.substring(0, 8) + " lacks data owner (IS.012 6.6.5.1)");
         assertThat(vault("check").out()).contains("1 snapshot record(s) lack what IS.012 6.6.5.1 asks (first: " + before.substring(0, 8)
                 + " lacks data owner); `vault amend` completes them");
@@ -378,6 +380,7 @@ class VaultCommandTest {
         assertThat(listed.size()).isEqualTo(1);
         assertThat(listed.get(0).get("id").asString()).isEqualTo(after);
         assertThat(listed.get(0).get("recordLacks").size()).isZero();
+        assertThat(vault("snapshots").out()).doesNotContain("IS.012 6.6.5.1");
         JsonNode record = listed.get(0).get("record");
         assertThat(record.get("dataOwner").asString()).isEqualTo("Finance records office");
         assertThat(record.get("classification").asString()).isEqualTo("Confidential");
