@@ -134,7 +134,7 @@ class KillDuringWorkTest {
             }
         }
         Path reference = tmp.resolve("not-killed"); // what a repair run to its end leaves: the five lost blobs, no damaged pack
-        copyTree(damaged, reference);
+        TestTrees.copyTree(damaged, reference);
         List<String> lost;
         try (Repository repo = TestTrees.open(reference)) {
             new org.opsledger.vault.checker.Repairer(repo, 2).repair(100, false);
@@ -148,7 +148,7 @@ class KillDuringWorkTest {
         int round = 0;
         for (Predicate<Path> when : killWhen) {
             Path repoDir = tmp.resolve("round" + round++);
-            copyTree(damaged, repoDir);
+            TestTrees.copyTree(damaged, repoDir);
             Process child = start("repair", repoDir, data);
             waitUntil(child, () -> when.test(repoDir));
             child.destroyForcibly().waitFor();
@@ -162,19 +162,6 @@ class KillDuringWorkTest {
                 TestTrees.backup(repo, data); // stores the lost blobs again: the old snapshot is whole
                 assertThat(new Restorer(repo, 2).restore(snap, tmp.resolve("out" + round), List.of(), true).ok()).isTrue();
                 assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
-            }
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws java.io.IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
             }
         }
     }

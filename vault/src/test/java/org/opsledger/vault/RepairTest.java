@@ -438,13 +438,13 @@ class RepairTest {
         Path hold = repoDir.resolve("holds/" + first.id().hex());
         DamagedPackTest.flipOneByte(hold, Files.size(hold) / 2);
         Path pristine = tmp.resolve("pristine");
-        copy(repoDir, pristine);
+        TestTrees.copyTree(repoDir, pristine);
         boolean finished = false;
         int writes = 0;
         for (; !finished; writes++) {
             assertThat(writes).as("a repair makes a handful of writes").isLessThan(40);
             Path dir = tmp.resolve("killed-" + writes);
-            copy(pristine, dir);
+            TestTrees.copyTree(pristine, dir);
             try (Repository repo = Repository.open(new DyingBackend(dir, writes), TestTrees.PASSWORD)) {
                 new Repairer(repo, 2).repair(100, false);
                 finished = true;
@@ -473,14 +473,6 @@ class RepairTest {
         assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
         assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
         TestTrees.assertSameTree(data, tmp.resolve("out/data"));
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Files.copy(p, to.resolve(from.relativize(p).toString()));
-            }
-        }
     }
 
     private static Map<String, Long> files(Path root) throws IOException {

@@ -152,6 +152,15 @@ public final class TestTrees {
         org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "cannot mount ramfs here (needs root): " + out.strip());
     }
 
+    /** A copy of a repository's (or any) directory tree at {@code to}, which must not exist: to run one test on it several times. */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
+    }
+
     public static void unmount(Path dir) throws Exception {
         new ProcessBuilder("umount", "-l", dir.toString()).inheritIO().start().waitFor();
     }

@@ -51,8 +51,12 @@ public final class Recoverer {
     }
 
     /**
-     * @param owner, classification, retainUntil the recovered snapshot's IS.012 6.6.5.1 record, when the operator knows
-     *        whose data it is (what the lost snapshot file said of them is lost with it); null: not known
+     * Recovers with the IS.012 6.6.5.1 record the operator gives, once they know whose data it is (what the lost
+     * snapshot file said of it is lost with it).
+     *
+     * @param owner          the data owner, or null: not known
+     * @param classification the classification, or null: not known
+     * @param retainUntil    the retention date, or null: not known
      */
     public Recovered recover(boolean dryRun, String owner, String classification, java.time.LocalDate retainUntil) {
         if (dryRun) {

@@ -3,8 +3,11 @@ package org.opsledger.vault.snapshot;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.checker.Recoverer;
@@ -57,7 +60,7 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
         if (dataOwner != null && dataOwner.isBlank()) {
             throw new VaultException("the data owner cannot be blank (IS.012 6.6.5.1)");
         }
-        for (Set<String> names : java.util.List.of(tags.keySet(), untag)) {
+        for (Set<String> names : List.of(tags.keySet(), untag)) {
             for (String name : names) {
                 if (RESERVED_TAGS.contains(name)) {
                     throw new VaultException("the tag " + name + " is written by the vault itself (by copy, tier, recover and amend), not by hand");
@@ -73,19 +76,19 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
             throw new VaultException("snapshot " + id.shortHex() + " is retained until " + s.retainUntil() + ": retention is lengthened,"
                     + " never shortened (forget would delete what was promised kept until then); " + retainUntil + " is earlier");
         }
-        Map<String, String> newTags = new LinkedHashMap<>(s.tags() == null ? Map.of() : s.tags());
+        Map<String, String> tagsBefore = s.tags() == null ? Map.of() : s.tags();
+        Map<String, String> newTags = new LinkedHashMap<>(tagsBefore);
         newTags.keySet().removeAll(untag);
         newTags.putAll(tags);
         String owner = dataOwner == null ? s.dataOwner() : dataOwner;
         String cls = classification == null ? s.classification() : classification;
         LocalDate until = retainUntil == null ? s.retainUntil() : retainUntil;
-        if (java.util.Objects.equals(owner, s.dataOwner()) && java.util.Objects.equals(cls, s.classification())
-                && java.util.Objects.equals(until, s.retainUntil()) && newTags.equals(s.tags() == null ? Map.of() : s.tags())) {
+        if (Objects.equals(owner, s.dataOwner()) && Objects.equals(cls, s.classification()) && Objects.equals(until, s.retainUntil())
+                && newTags.equals(tagsBefore)) {
             throw new VaultException("nothing to amend: snapshot " + id.shortHex() + "'s record already says that");
         }
         newTags.put(AMENDED_FROM, id.hex());
-        newTags.put(AMENDED, DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + " by " + by + ": " + reason);
-        return new Snapshot(s.time(), s.tree(), s.parent(), s.paths(), s.hostname(), s.username(), newTags, s.kind(), owner, cls, until,
-                s.storageLocation(), s.sourceHost(), s.summary());
+        newTags.put(AMENDED, DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + " by " + by + ": " + reason);
+        return s.withRecord(owner, cls, until, newTags);
     }
 }

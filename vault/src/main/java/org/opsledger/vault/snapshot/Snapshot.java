@@ -32,6 +32,12 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
         return lacks;
     }
 
+    /** The same backup (tree, time of capture, host, paths, kind, summary) with another record: owner, classification, retention, tags. */
+    public Snapshot withRecord(String newOwner, String newClassification, LocalDate newRetainUntil, Map<String, String> newTags) {
+        return new Snapshot(time, tree, parent, paths, hostname, username, newTags, kind, newOwner, newClassification,
+                newRetainUntil, storageLocation, sourceHost, summary);
+    }
+
     public Snapshot withParent(ObjectId newParent) {
         return new Snapshot(time, tree, newParent, paths, hostname, username, tags, kind, dataOwner, classification,
                 retainUntil, storageLocation, sourceHost, summary);
