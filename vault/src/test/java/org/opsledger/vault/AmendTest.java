@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
@@ -106,6 +107,29 @@ class AmendTest {
             repo.release(snap);
             SnapshotRef amended = repo.amend(List.of(snap), new Amendment("ops", null, null, null, null, "owner", "ops")).getFirst();
             assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(amended.id());
+        }
+    }
+
+    /** A record amended again keeps what the amendment before it said: every ID replaced and every reason, newest first. */
+    @Test
+    void aRecordAmendedAgainKeepsItsHistory() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef first = backup(repo, data);
+            Snapshot once = new Amendment("ops", null, null, null, null, "owner left out (INC-88)", "alice")
+                    .applyTo(first.id(), first.snapshot(), Instant.parse("2026-12-04T21:00:00Z"));
+            ObjectId onceId = ObjectId.of(new byte[32]);
+            Snapshot twice = new Amendment(null, "Confidential", null, null, null, "per the register", "bob")
+                    .applyTo(onceId, once, Instant.parse("2026-12-05T08:30:00Z"));
+
+            assertThat(twice.tags()).containsEntry("amended-from", onceId.hex() + " " + first.id().hex())
+                    .containsEntry("amended", "2026-12-05T08:30:00Z by bob: per the register\n2026-12-04T21:00:00Z by alice: owner left out (INC-88)");
+            assertThatThrownBy(() -> repo.amend(List.of(first), new Amendment("ops", null, null, null, null, "owner\nforged line", "ops")))
+                    .hasMessage("an amendment's reason and author are one line each, without control characters");
+            assertThatThrownBy(() -> repo.amend(List.of(first), new Amendment("ops", null, null, null, null, "owner", "ops\r")))
+                    .hasMessage("an amendment's reason and author are one line each, without control characters");
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(first.id());
         }
     }
 }

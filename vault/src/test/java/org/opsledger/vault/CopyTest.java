@@ -12,7 +12,9 @@ import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.ExtendedAttributes;
+import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 class CopyTest {
@@ -72,6 +74,79 @@ class CopyTest {
             assertThat(again.madeBefore()).isTrue();
             assertThat(again.snapshot().id()).isEqualTo(copy.id());
             assertThat(longTerm.snapshots()).hasSize(1);
+        }
+    }
+
+    /**
+     * IS.012 6.6.5: a record amended near-line after its snapshot was copied (a new ID, naming the ones it replaced)
+     * amends the copy's record; it was copied a second time, the old copy keeping the record found wrong. Amended
+     * twice before the next copy, and the copy amended by hand in the target too (as the documentation once said to):
+     * one copy, the source's record, the later retention, every amendment in its history.
+     */
+    @Test
+    void anAmendedRecordAmendsItsCopyInsteadOfCopyingItAgain() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        java.time.LocalDate soon = java.time.LocalDate.now().plusYears(1);
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository longTerm = TestTrees.newRepo(tmp.resolve("long"))) {
+            SnapshotRef s = new Archiver(near, new BackupProgress()).backup(TestTrees.options(data)
+                    .withRecord(null, "Internal", soon, java.util.Map.of("ticket", "CHG-1")));
+            SnapshotRef firstCopy = new Copier(near, longTerm).copyOnce(s).snapshot();
+            int packs = longTerm.backend().list("data").size();
+            // the copy amended by hand in the long-term repository: its retention lengthened further than near-line's
+            longTerm.amend(List.of(firstCopy), new Amendment(null, null, soon.plusYears(9), null, null, "archive rule R-4", "archivist"));
+            SnapshotRef once = near.amend(List.of(s), new Amendment("Payroll office", null, soon.plusYears(2), null, null, "owner left out", "ops"))
+                    .getFirst();
+            SnapshotRef twice = near.amend(List.of(once), new Amendment(null, "Confidential", null, null, java.util.Set.of("ticket"),
+                    "classified per the register", "ops")).getFirst();
+
+            Copier.Copy c = new Copier(near, longTerm).copyOnce(twice);
+
+            assertThat(c.madeBefore()).isFalse();
+            assertThat(c.amendedCopy()).as("the copy amended in the long-term repository").isNotNull().isNotEqualTo(firstCopy.id());
+            assertThat(c.amendedCopyHeld()).isFalse();
+            assertThat(longTerm.snapshots()).extracting(SnapshotRef::id).containsExactly(c.snapshot().id());
+            assertThat(longTerm.backend().list("data")).as("no data copied again").hasSize(packs);
+            Snapshot copy = longTerm.snapshots().getFirst().snapshot();
+            assertThat(java.util.Arrays.asList(copy.dataOwner(), copy.classification(), copy.retainUntil()))
+                    .containsExactly("Payroll office", "Confidential", soon.plusYears(9));
+            assertThat(copy.tags()).doesNotContainKey("ticket")
+                    .containsEntry("copied-from", tmp.resolve("near") + "#" + twice.id().hex());
+            assertThat(copy.tags().get("amended-from").split(" ")).containsExactly(once.id().hex(), s.id().hex(), firstCopy.id().hex());
+            assertThat(copy.tags().get("amended").split("\n")).hasSize(3)
+                    .satisfies(lines -> assertThat(lines[0]).endsWith(" by ops: classified per the register"))
+                    .satisfies(lines -> assertThat(java.util.Arrays.stream(lines).map(l -> l.substring(l.indexOf(" by ") + 4)))
+                            .containsExactlyInAnyOrder("ops: classified per the register", "ops: owner left out", "archivist: archive rule R-4"));
+            assertThat(copy.tree()).isEqualTo(firstCopy.snapshot().tree());
+            assertThat(copy.time()).isEqualTo(s.snapshot().time());
+
+            Copier.Copy again = new Copier(near, longTerm).copyOnce(twice);
+            assertThat(again.madeBefore()).isTrue();
+            assertThat(again.snapshot().id()).isEqualTo(c.snapshot().id());
+            var r = new org.opsledger.vault.restorer.Restorer(longTerm, 2).restore(again.snapshot(), tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+            assertThat(new Checker(longTerm, 2).check(100).errors()).isEmpty();
+        }
+    }
+
+    /** A copy under legal hold in the target is evidence (IS.012 6.6.7): it stays as it was, and the amended record is a copy beside it. */
+    @Test
+    void aHeldCopyStaysAsItWasBesideTheAmendedOne() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository longTerm = TestTrees.newRepo(tmp.resolve("long"))) {
+            SnapshotRef s = TestTrees.backup(near, data);
+            SnapshotRef firstCopy = new Copier(near, longTerm).copyOnce(s).snapshot();
+            longTerm.hold(firstCopy, "litigation 2026-17", "counsel");
+            SnapshotRef amended = near.amend(List.of(s), new Amendment("Payroll office", null, null, null, null, "owner left out", "ops"))
+                    .getFirst();
+
+            Copier.Copy c = new Copier(near, longTerm).copyOnce(amended);
+
+            assertThat(c.amendedCopy()).isEqualTo(firstCopy.id());
+            assertThat(c.amendedCopyHeld()).isTrue();
+            assertThat(longTerm.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(firstCopy.id(), c.snapshot().id());
+            assertThat(longTerm.findSnapshot(firstCopy.id().hex()).snapshot()).isEqualTo(firstCopy.snapshot());
+            assertThat(c.snapshot().snapshot().dataOwner()).isEqualTo("Payroll office");
         }
     }
 

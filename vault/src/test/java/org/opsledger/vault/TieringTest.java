@@ -12,8 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.copier.Tiering;
+import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 class TieringTest {
@@ -48,6 +50,21 @@ class TieringTest {
                 assertThat(new Restorer(far, 2).restore(s, tmp.resolve("out-" + s.shortId()), List.of(), true).ok()).isTrue();
             }
             assertThat(plain.id()).isNotNull();
+
+            // the hold released near-line and the record amended there: the next run amends the long-term copy's record;
+            // that copy is held there (the hold followed it), so it stays as it was beside the amended one
+            near.release(held);
+            SnapshotRef amended = near.amend(List.of(held), new Amendment("Payroll office", null, null, null, null, "owner left out", "ops"))
+                    .getFirst();
+            ObjectId heldCopy = far.holds().keySet().iterator().next();
+            assertThat(new Tiering(near, far).move(Duration.ZERO, now.plusSeconds(3))).singleElement().satisfies(m -> {
+                assertThat(m.source()).isEqualTo(amended.id());
+                assertThat(m.alreadyCopied()).isFalse();
+                assertThat(m.amendedCopy()).isEqualTo(heldCopy);
+                assertThat(m.forgottenNearLine()).isTrue();
+            });
+            assertThat(near.snapshots()).isEmpty();
+            assertThat(far.snapshots()).hasSize(3).extracting(f -> f.snapshot().dataOwner()).containsOnlyOnce("Payroll office");
         }
     }
 }

@@ -50,10 +50,21 @@ final class CopyCommand implements Callable<Integer> {
                 m.put("source", from.id().hex());
                 m.put("copy", copy.snapshot().id().hex());
                 m.put("copiedBefore", copy.madeBefore());
+                m.put("amendedCopy", copy.amendedCopy() == null ? null : copy.amendedCopy().hex());
+                m.put("amendedCopyHeld", copy.amendedCopyHeld());
                 copied.add(m);
-                if (!repo.json) {
-                    Output.out().println((copy.madeBefore() ? "snapshot " + from.shortId() + " was copied before, to " : "copied snapshot "
-                            + from.shortId() + " to ") + target.backend().location() + " as " + copy.snapshot().shortId());
+                if (repo.json) {
+                    continue;
+                }
+                String where = target.backend().location() + " as " + copy.snapshot().shortId();
+                if (copy.madeBefore()) {
+                    Output.out().println("snapshot " + from.shortId() + " was copied before, to " + where);
+                } else if (copy.amendedCopy() != null) { // IS.012 6.6.5: the copy's record is as accurate as its source's
+                    Output.out().println("snapshot " + from.shortId() + "'s amended record replaced copy " + copy.amendedCopy().shortHex()
+                            + "'s in " + where + (copy.amendedCopyHeld() ? " (" + copy.amendedCopy().shortHex()
+                            + " is under legal hold there and stays as it was)" : ""));
+                } else {
+                    Output.out().println("copied snapshot " + from.shortId() + " to " + where);
                 }
             }
         }

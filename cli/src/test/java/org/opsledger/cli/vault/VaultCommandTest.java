@@ -614,6 +614,15 @@ class VaultCommandTest {
         assertThat(vault("copy", "latest", "--to", target.toString()).out()).contains("was copied before, to " + target);
         assertThat(run("vault", "snapshots", "--repo", target.toString(), "--password-file", pw.toString(), "--json").json().size())
                 .isEqualTo(1);
+        // the record amended near-line: the copy's record is amended to match, not copied a second time (IS.012 6.6.5)
+        String copyId = again.json().get(0).get("copy").asString();
+        assertThat(vault("amend", "latest", "--owner", "Payroll office", "--reason", "owner left out (INC-88)").exit()).isZero();
+        Run amended = vault("copy", "latest", "--to", target.toString());
+        assertThat(amended.exit()).as(amended.err()).isZero();
+        assertThat(amended.out()).contains("'s amended record replaced copy " + copyId.substring(0, 8) + "'s in " + target + " as ");
+        JsonNode copies = run("vault", "snapshots", "--repo", target.toString(), "--password-file", pw.toString(), "--json").json();
+        assertThat(copies.size()).isEqualTo(1);
+        assertThat(copies.get(0).get("record").get("dataOwner").asString()).isEqualTo("Payroll office");
         Run restored = run("vault", "restore", "latest", "--repo", target.toString(), "--password-file", pw.toString(),
                 "--target", tmp.resolve("from-copy").toString(), "--verify");
         assertThat(restored.exit()).as(restored.err()).isZero();

@@ -2,18 +2,23 @@ package org.opsledger.vault.copier;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.Snapshot;
@@ -23,6 +28,9 @@ import org.opsledger.vault.snapshot.Tree;
 /**
  * Copies snapshots from one repository into another; the copy carries the same IS.012 6.6.5.1 record and a
  * {@value #COPIED_FROM} tag naming the source repository and snapshot, by which a snapshot copied before is known.
+ * A snapshot whose record was amended since it was copied ({@link Amendment}: a new ID, naming the ones it replaced)
+ * is not copied again: its copy's record is amended to match (IS.012 6.6.5: the long-term record is as accurate as
+ * the near-line one).
  */
 public final class Copier {
 
@@ -37,7 +45,7 @@ public final class Copier {
     /** Same gear seed and content-ID key: blobs keep their IDs, so they move without re-chunking. */
     private final boolean sameChunking;
     private long blobsCopied;
-    private final java.util.Set<ObjectId> copiedBlobs = new java.util.HashSet<>();
+    private final Set<ObjectId> copiedBlobs = new java.util.HashSet<>();
     /** The target's copies by the ID of the snapshot each copies (the end of its {@value #COPIED_FROM} tag), read on first use. */
     private Map<String, SnapshotRef> copies;
 
@@ -61,8 +69,12 @@ public final class Copier {
         return blobsCopied;
     }
 
-    /** A snapshot's copy in the target, and whether it was made before this run. */
-    public record Copy(SnapshotRef snapshot, boolean madeBefore) {
+    /**
+     * A snapshot's copy in the target, and whether it was made before this run. {@code amendedCopy}: the copy made
+     * before of the record the source's amendments replaced, whose record this one now carries (null if none);
+     * {@code amendedCopyHeld}: that copy is under legal hold in the target and stays there as it was.
+     */
+    public record Copy(SnapshotRef snapshot, boolean madeBefore, ObjectId amendedCopy, boolean amendedCopyHeld) {
     }
 
     /**
@@ -82,7 +94,52 @@ public final class Copier {
             }
         }
         SnapshotRef before = copies.get(snapshot.id().hex());
-        return before != null ? new Copy(before, true) : new Copy(copy(snapshot), false);
+        if (before != null) {
+            return new Copy(before, true, null, false);
+        }
+        for (String replaced : history(snapshot.snapshot(), Amendment.AMENDED_FROM, " ")) { // newest first
+            SnapshotRef old = copies.remove(replaced);
+            if (old != null) {
+                SnapshotRef made = target.amendCopy(old, amendedRecord(snapshot, old));
+                copies.put(snapshot.id().hex(), made);
+                return new Copy(made, false, old.id(), target.holds().containsKey(old.id()));
+            }
+        }
+        return new Copy(copy(snapshot), false, null, false);
+    }
+
+    /**
+     * The record of {@code copy} amended to its source's: the source's owner, classification and tags, the later of the
+     * two retention dates (retention is never shortened), and in its history the amendments the copy had in the target
+     * too (a copy amended by hand there keeps saying so).
+     */
+    private Snapshot amendedRecord(SnapshotRef source, SnapshotRef copy) {
+        Snapshot s = source.snapshot();
+        Snapshot c = copy.snapshot();
+        Map<String, String> tags = new HashMap<>(s.tags());
+        tags.put(COPIED_FROM, copiedFrom(source));
+        tags.put(Amendment.AMENDED_FROM, merged(s, c, Amendment.AMENDED_FROM, " ", false));
+        tags.put(Amendment.AMENDED, merged(s, c, Amendment.AMENDED, "\n", true));
+        LocalDate until = c.retainUntil() != null && (s.retainUntil() == null || c.retainUntil().isAfter(s.retainUntil()))
+                ? c.retainUntil() : s.retainUntil();
+        return c.withRecord(s.dataOwner(), s.classification(), until, tags);
+    }
+
+    /** A history tag's entries in the source's record, then those only the copy's has; sorted newest first if dated. */
+    private static String merged(Snapshot source, Snapshot copy, String tag, String separator, boolean dated) {
+        Set<String> entries = new LinkedHashSet<>(history(source, tag, separator));
+        entries.addAll(history(copy, tag, separator));
+        List<String> out = new ArrayList<>(entries);
+        if (dated) { // each line starts with its UTC time, "2026-12-04T21:00:00Z by …"; a stable sort keeps the source's order within a second
+            out.sort(Comparator.comparing((String line) -> line.substring(0, Math.min(line.length(), "2026-12-04T21:00:00Z".length())))
+                    .reversed());
+        }
+        return String.join(separator, out);
+    }
+
+    private static List<String> history(Snapshot s, String tag, String separator) {
+        String value = s.tags() == null ? null : s.tags().get(tag);
+        return value == null || value.isEmpty() ? List.of() : List.of(value.split(separator));
     }
 
     private String copiedFrom(SnapshotRef snapshot) {

@@ -12,7 +12,8 @@ import org.opsledger.vault.snapshot.SnapshotRef;
 /**
  * IS.012 6.6.1.3: backups stay on near-line storage for the first 30 days, then move to long-term
  * storage. A snapshot older than the near-line period is copied to the long-term repository
- * (once: a copy is recognised by its {@code copied-from} tag) and then forgotten near-line,
+ * (once: a copy is recognised by its {@code copied-from} tag, and an amended record amends the copy's,
+ * {@link Copier#copyOnce}) and then forgotten near-line,
  * unless it is under legal hold there (IS.012 6.6.7), in which case it stays in both.
  */
 public final class Tiering {
@@ -27,8 +28,12 @@ public final class Tiering {
         this.longTerm = longTerm;
     }
 
-    /** One snapshot's move: where its copy is, and whether the near-line original was forgotten. */
-    public record Moved(ObjectId source, ObjectId copy, boolean alreadyCopied, boolean forgottenNearLine, boolean held) {
+    /**
+     * One snapshot's move: where its copy is, and whether the near-line original was forgotten. {@code amendedCopy}: the
+     * copy made before whose record the source's amendment replaced ({@link Copier.Copy}), or null.
+     */
+    public record Moved(ObjectId source, ObjectId copy, boolean alreadyCopied, ObjectId amendedCopy, boolean forgottenNearLine,
+                        boolean held) {
     }
 
     public List<Moved> move(Duration nearLinePeriod, Instant now) {
@@ -48,7 +53,7 @@ public final class Tiering {
             if (!isHeld) {
                 nearLine.backend().delete("snapshots/" + s.id().hex()); // its data goes with the next prune
             }
-            out.add(new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), !isHeld, isHeld));
+            out.add(new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.amendedCopy(), !isHeld, isHeld));
         }
         return out;
     }

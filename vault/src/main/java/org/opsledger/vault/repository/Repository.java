@@ -858,6 +858,22 @@ public final class Repository implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A copy brought to its source's amended record ({@link org.opsledger.vault.copier.Copier}): {@code record} is written
+     * as a new snapshot of the copy's tree, and the old copy goes unless it is held (IS.012 6.6.7: held, it stays as it
+     * was, beside the new one).
+     */
+    public SnapshotRef amendCopy(SnapshotRef copy, Snapshot record) {
+        try (SharedLock lock = lock("amend")) {
+            locks.refuseConflicting(lock);
+            ObjectId id = lock.whileHeld(() -> saveSnapshot(record));
+            if (!backend.exists("holds/" + copy.id().hex())) {
+                backend.delete("snapshots/" + copy.id().hex());
+            }
+            return new SnapshotRef(id, record);
+        }
+    }
+
     // ---------------------------------------------------------------- holds
 
     public Map<ObjectId, LegalHold> holds() {

@@ -18,8 +18,9 @@ import org.opsledger.vault.crypto.ObjectId;
  * IS.012 6.6.5: backup records must be accurate and complete. A correction of a snapshot's record made after the
  * backup (a data owner or classification given wrong or not at all, a retention to lengthen, a tag): the snapshot is
  * written anew with the corrected record and the same tree, time of capture, host and paths, and the record says
- * what it replaced, when, by whom and why ({@value #AMENDED_FROM} and {@value #AMENDED} tags). Retention is only
- * ever lengthened: a shorter or removed one would let `forget` delete what was promised kept.
+ * what it replaced, when, by whom and why ({@value #AMENDED_FROM} and {@value #AMENDED} tags). A record amended again
+ * keeps what the amendments before said: both tags list every amendment, newest first. Retention is only ever
+ * lengthened: a shorter or removed one would let `forget` delete what was promised kept.
  *
  * @param dataOwner      the new data owner, or null to keep the one recorded
  * @param classification the new classification, or null to keep it
@@ -32,9 +33,12 @@ import org.opsledger.vault.crypto.ObjectId;
 public record Amendment(String dataOwner, String classification, LocalDate retainUntil, Map<String, String> tags,
                         Set<String> untag, String reason, String by) {
 
-    /** The tag naming the snapshot ID an amended record replaced. */
+    /** The tag naming the snapshot IDs an amended record replaced, newest first, separated by spaces. */
     public static final String AMENDED_FROM = "amended-from";
-    /** The tag saying when, by whom and why a record was amended: {@code 2026-12-04T21:00:00Z by alice: reason}. */
+    /**
+     * The tag saying when, by whom and why a record was amended, one line per amendment, newest first:
+     * {@code 2026-12-04T21:00:00Z by alice: reason}.
+     */
     public static final String AMENDED = "amended";
     /** Tags the vault writes itself: set by `copy`, `tier`, `recover` and `amend`, never by hand. */
     public static final Set<String> RESERVED_TAGS = Set.of(Copier.COPIED_FROM, Recoverer.TAG, AMENDED_FROM, AMENDED);
@@ -56,6 +60,9 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
         }
         if (reason.length() > MAX_REASON) {
             throw new VaultException("an amendment's reason has at most " + MAX_REASON + " characters, got " + reason.length());
+        }
+        if (!oneLine(reason) || !oneLine(by)) { // each amendment is one line of the record's history
+            throw new VaultException("an amendment's reason and author are one line each, without control characters");
         }
         if (dataOwner != null && dataOwner.isBlank()) {
             throw new VaultException("the data owner cannot be blank (IS.012 6.6.5.1)");
@@ -87,8 +94,18 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
                 && newTags.equals(tagsBefore)) {
             throw new VaultException("nothing to amend: snapshot " + id.shortHex() + "'s record already says that");
         }
-        newTags.put(AMENDED_FROM, id.hex());
-        newTags.put(AMENDED, DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + " by " + by + ": " + reason);
+        newTags.put(AMENDED_FROM, before(id.hex(), tagsBefore.get(AMENDED_FROM), " "));
+        newTags.put(AMENDED, before(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + " by " + by + ": " + reason,
+                tagsBefore.get(AMENDED), "\n"));
         return s.withRecord(owner, cls, until, newTags);
+    }
+
+    /** {@code entry} ahead of the history a record had, if any. */
+    private static String before(String entry, String history, String separator) {
+        return history == null || history.isEmpty() ? entry : entry + separator + history;
+    }
+
+    private static boolean oneLine(String s) {
+        return s.chars().noneMatch(Character::isISOControl);
     }
 }
