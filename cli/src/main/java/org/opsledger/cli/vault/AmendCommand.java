@@ -16,10 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "amend", mixinStandardHelpOptions = true,
-        description = {"Correct a snapshot's record (IS.012 6.6.5: accurate and complete): data owner, classification,",
-                "retention, tags. The snapshot is written anew with the same tree and time of capture (so it gets a new ID), and its",
-                "record names the ID it replaced, when, by whom and why. Retention is lengthened, never shortened; a held snapshot's",
-                "record stays as it is until the hold is released."})
+        description = {"Correct a snapshot's record: owner, classification, retention, tags (IS.012 6.6.5: accurate and complete).",
+                "The snapshot is written anew with the same tree and time of capture (so it gets a new ID), and its record names the",
+                "IDs it replaced, when, by whom and why. Retention is lengthened, never shortened; a held snapshot's record stays as it",
+                "is until the hold is released. A copy made before in another repository is amended by the next copy or tier."})
 final class AmendCommand implements Callable<Integer> {
 
     @Mixin
