@@ -4,42 +4,68 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** A password kept in a file: UTF-8 text of at most 4 KiB, its one trailing line end dropped. */
-public final class PasswordFile {
+/** A password or token kept in a file: UTF-8 text of at most 4 KiB, its one trailing line end dropped. */
+public final class SecretFile {
 
     static final int MAX_BYTES = 4096;
 
-    private PasswordFile() {
+    private SecretFile() {
+    }
+
+    /** A password file ({@code --password-file}, {@code --db-password-file}): {@link #read(Path, String)}. */
+    public static String password(Path file) {
+        return read(file, "password file");
     }
 
     /**
-     * The password in {@code file}; a file that is not one (/dev/zero, a file named by mistake, binary
-     * bytes, nothing) is a one-line error with exit code 2, and no more than 4 KiB + 1 bytes are read.
+     * The secret in {@code file}, called {@code what} in errors ("password file", "token file"). A file that is not
+     * one (/dev/zero, a file named by mistake, binary bytes, nothing) is a one-line error with exit code 2, and no
+     * more than 4 KiB + 1 bytes are read.
      */
-    public static String read(Path file) {
+    public static String read(Path file, String what) {
         byte[] bytes;
         try (var in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_BYTES + 1);
         } catch (IOException e) {
-            throw new CliException("cannot read password file " + file + ": " + e.getMessage(), 2);
+            throw new CliException("cannot read " + what + " " + file + ": " + reason(e), 2);
         }
         if (bytes.length > MAX_BYTES) {
-            throw new CliException("password file " + file + " is larger than " + MAX_BYTES + " bytes: not a password file", 2);
+            throw new CliException(what + " " + file + " is larger than " + MAX_BYTES + " bytes: not a " + what, 2);
         }
         String p;
         try {
             p = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new CliException("password file " + file + " is not UTF-8 text", 2);
+            throw new CliException(what + " " + file + " is not UTF-8 text", 2);
         }
         p = p.endsWith("\n") ? p.substring(0, p.length() - 1) : p;
         p = p.endsWith("\r") ? p.substring(0, p.length() - 1) : p;
         if (p.isEmpty()) {
-            throw new CliException("password file " + file + " is empty", 2);
+            throw new CliException(what + " " + file + " is empty", 2);
         }
         return p;
+    }
+
+    /**
+     * Why a file could not be read or written, in words: the JDK's exception for a missing file or a refused one
+     * carries only the path as its message.
+     */
+    public static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage();
     }
 }

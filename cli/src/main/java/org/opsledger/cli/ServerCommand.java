@@ -56,10 +56,6 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     private static String readPassword(Path file) {
-        try {
-            return java.nio.file.Files.readString(file).strip();
-        } catch (java.io.IOException e) {
-            throw new CliException("cannot read --db-password-file " + file + ": " + e.getMessage(), 2);
-        }
+        return SecretFile.password(file).strip();
     }
 }

@@ -18,7 +18,7 @@ class ServerCommandTest {
     void anUnreadablePasswordFileIsNamed() {
         CliRun run = CliRun.of("server", "--db-url", "jdbc:postgresql://db/ops", "--db-password-file", "/nonexistent/pw");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("cannot read --db-password-file /nonexistent/pw");
+        assertThat(run.err()).isEqualTo("opsledger: cannot read password file /nonexistent/pw: no such file\n");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.SecretFile;
 
 /** The few read-only calls the audit commands make to an OpsLedger server, with a bearer token. */
 final class LogServer {
@@ -31,11 +32,7 @@ final class LogServer {
         if (tokenFile == null) {
             throw new CliException("--token-file is required: the server answers signed-in accounts only", 2);
         }
-        try {
-            return new LogServer(url, Files.readString(tokenFile, StandardCharsets.UTF_8).strip());
-        } catch (IOException e) {
-            throw VerifyCommand.unreadable(tokenFile, e);
-        }
+        return new LogServer(url, SecretFile.read(tokenFile, "token file").strip());
     }
 
     /** GET {@code path}; the body on 200, else a one-line error naming the status. */
@@ -62,7 +59,7 @@ final class LogServer {
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return lines;
         } catch (IOException e) {
-            throw new CliException("cannot write " + file + ": " + e.getMessage(), 2);
+            throw new CliException("cannot write " + file + ": " + SecretFile.reason(e), 2);
         } finally {
             try {
                 Files.deleteIfExists(partial);

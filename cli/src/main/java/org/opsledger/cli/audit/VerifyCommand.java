@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,7 +15,7 @@ import java.util.concurrent.Callable;
 import org.opsledger.audit.AuditExportVerifier;
 import org.opsledger.audit.AuditExportVerifier.Verdict;
 import org.opsledger.cli.CliException;
-import org.opsledger.cli.PasswordFile;
+import org.opsledger.cli.SecretFile;
 import org.opsledger.ledger.note.VerifierKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,7 +96,7 @@ final class VerifyCommand implements Callable<Integer> {
             properties.setProperty("user", dbUser);
         }
         if (dbPasswordFile != null) {
-            properties.setProperty("password", PasswordFile.read(dbPasswordFile).strip());
+            properties.setProperty("password", SecretFile.password(dbPasswordFile).strip());
         }
         properties.setProperty("ApplicationName", "opsledger audit verify");
         properties.setProperty("readOnly", "true");
@@ -109,7 +108,6 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     static CliException unreadable(Path file, IOException e) {
-        return new CliException("cannot read " + file + ": "
-                + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()), 2);
+        return new CliException("cannot read " + file + ": " + SecretFile.reason(e), 2);
     }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.SecretFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,8 +50,11 @@ final class ImportCommand implements Callable<Integer> {
         if (!server.startsWith("http://") && !server.startsWith("https://")) {
             throw new CliException("--server must be an http:// or https:// URL, got: " + server, 2);
         }
-        if (!Files.isReadable(file) || Files.isDirectory(file)) {
-            throw new CliException("cannot read " + file, 2);
+        if (Files.isDirectory(file)) {
+            throw new CliException("cannot read " + file + ": a directory, not an nmap XML file", 2);
+        }
+        if (!Files.isReadable(file)) {
+            throw new CliException("cannot read " + file + ": " + (Files.exists(file) ? "permission denied" : "no such file"), 2);
         }
         String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
         String path = "/api/v1/discovery/nmap" + (dryRun ? "?dryRun=true" : "");
@@ -97,11 +101,7 @@ final class ImportCommand implements Callable<Integer> {
             }
             throw new CliException("--token-file (or env OPSLEDGER_TOKEN) is required: the server answers signed-in accounts only", 2);
         }
-        try {
-            return Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new CliException("cannot read the token file " + tokenFile + ": " + e.getMessage(), 2);
-        }
+        return SecretFile.read(tokenFile, "token file").strip();
     }
 
     private static Map<?, ?> parse(String body) {

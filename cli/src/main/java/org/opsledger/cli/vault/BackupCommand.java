@@ -218,8 +218,7 @@ final class BackupCommand implements Callable<Integer> {
             } catch (java.nio.charset.CharacterCodingException e) {
                 throw new CliException(option + " " + f + " is not UTF-8 text", 2);
             } catch (IOException e) {
-                throw new CliException(option + " " + f + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
-                        : e.getMessage()), 2);
+                throw new CliException(option + " " + f + ": " + org.opsledger.cli.SecretFile.reason(e), 2);
             }
         }
         return out;

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.SecretFile;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Dumper;
@@ -118,8 +118,7 @@ final class DumpCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new CliException("--output " + file + ": its directory does not exist", 2);
         } catch (IOException e) {
-            throw new CliException("cannot create --output " + file + ": " + (e instanceof FileSystemException f && f.getReason() != null
-                    ? f.getReason() : e.getMessage()), 2);
+            throw new CliException("cannot create --output " + file + ": " + SecretFile.reason(e), 2);
         }
         boolean done = false;
         try (OutputStream o = new BufferedOutputStream(out, 1 << 16)) {

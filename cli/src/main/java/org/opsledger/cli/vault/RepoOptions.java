@@ -2,7 +2,7 @@ package org.opsledger.cli.vault;
 
 import java.nio.file.Path;
 import org.opsledger.cli.CliException;
-import org.opsledger.cli.PasswordFile;
+import org.opsledger.cli.SecretFile;
 import org.opsledger.vault.Vault;
 import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.repository.Repository;
@@ -27,7 +27,7 @@ final class RepoOptions {
 
     static char[] readPassword(Path file, String env, String option) {
         if (file != null) {
-            return PasswordFile.read(file).toCharArray();
+            return SecretFile.password(file).toCharArray();
         }
         String fromEnv = System.getenv(env);
         if (fromEnv != null && !fromEnv.isEmpty()) {

@@ -80,7 +80,7 @@ class DiscoveryImportCommandTest {
 
         CliRun missing = importScan(tmp.resolve("nope.xml"));
         assertThat(missing.exit()).isEqualTo(2);
-        assertThat(missing.err()).isEqualTo("opsledger: cannot read " + tmp.resolve("nope.xml") + "\n");
+        assertThat(missing.err()).isEqualTo("opsledger: cannot read " + tmp.resolve("nope.xml") + ": no such file\n");
 
         Path bad = Files.writeString(tmp.resolve("bad.token"), "not-a-token\n");
         CliRun unauthenticated = CliRun.of("discovery", "import", hostile.toString(), "--server", base, "--token-file", bad.toString());
