@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.opsledger.vault.IoReason;
 
 /** A password or token kept in a file: UTF-8 text of at most 4 KiB, its one trailing line end dropped. */
 public final class SecretFile {
@@ -33,7 +31,7 @@ public final class SecretFile {
         try (var in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_BYTES + 1);
         } catch (IOException e) {
-            throw new CliException("cannot read " + what + " " + file + ": " + reason(e), 2);
+            throw new CliException("cannot read " + what + " " + file + ": " + IoReason.of(e), 2);
         }
         if (bytes.length > MAX_BYTES) {
             throw new CliException(what + " " + file + " is larger than " + MAX_BYTES + " bytes: not a " + what, 2);
@@ -50,22 +48,5 @@ public final class SecretFile {
             throw new CliException(what + " " + file + " is empty", 2);
         }
         return p;
-    }
-
-    /**
-     * Why a file could not be read or written, in words: the JDK's exception for a missing file or a refused one
-     * carries only the path as its message.
-     */
-    public static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getMessage();
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.SecretFile;
+import org.opsledger.vault.IoReason;
 
 /** The few read-only calls the audit commands make to an OpsLedger server, with a bearer token. */
 final class LogServer {
@@ -59,7 +60,7 @@ final class LogServer {
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return lines;
         } catch (IOException e) {
-            throw new CliException("cannot write " + file + ": " + SecretFile.reason(e), 2);
+            throw new CliException("cannot write " + file + ": " + IoReason.of(e), 2);
         } finally {
             try {
                 Files.deleteIfExists(partial);

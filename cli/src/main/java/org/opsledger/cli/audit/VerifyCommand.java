@@ -17,6 +17,7 @@ import org.opsledger.audit.AuditExportVerifier.Verdict;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.SecretFile;
 import org.opsledger.ledger.note.VerifierKey;
+import org.opsledger.vault.IoReason;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -108,6 +109,6 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     static CliException unreadable(Path file, IOException e) {
-        return new CliException("cannot read " + file + ": " + SecretFile.reason(e), 2);
+        return new CliException("cannot read " + file + ": " + IoReason.of(e), 2);
     }
 }

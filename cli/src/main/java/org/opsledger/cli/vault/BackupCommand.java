@@ -22,6 +22,7 @@ import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.IoReason;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -218,7 +219,7 @@ final class BackupCommand implements Callable<Integer> {
             } catch (java.nio.charset.CharacterCodingException e) {
                 throw new CliException(option + " " + f + " is not UTF-8 text", 2);
             } catch (IOException e) {
-                throw new CliException(option + " " + f + ": " + org.opsledger.cli.SecretFile.reason(e), 2);
+                throw new CliException(option + " " + f + ": " + IoReason.of(e), 2);
             }
         }
         return out;

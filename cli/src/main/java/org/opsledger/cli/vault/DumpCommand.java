@@ -13,12 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
-import org.opsledger.cli.SecretFile;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Dumper;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.IoReason;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -118,7 +118,7 @@ final class DumpCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new CliException("--output " + file + ": its directory does not exist", 2);
         } catch (IOException e) {
-            throw new CliException("cannot create --output " + file + ": " + SecretFile.reason(e), 2);
+            throw new CliException("cannot create --output " + file + ": " + IoReason.of(e), 2);
         }
         boolean done = false;
         try (OutputStream o = new BufferedOutputStream(out, 1 << 16)) {

@@ -323,8 +323,7 @@ public final class Archiver {
 
         /** Records why a path is left out of the snapshot and returns null (no node). */
         private <T> T skipped(Path p, IOException e) {
-            String why = e instanceof NoSuchFileException ? "vanished during backup"
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+            String why = e instanceof NoSuchFileException ? "vanished during backup" : org.opsledger.vault.IoReason.of(e);
             progress.warn(p + ": " + why);
             return null;
         }

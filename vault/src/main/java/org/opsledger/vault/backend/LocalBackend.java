@@ -20,6 +20,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.opsledger.vault.IoReason;
 
 /**
  * A repository in a local directory: temporary file, fsync, atomic rename, fsync of the directory.
@@ -124,7 +125,7 @@ public final class LocalBackend implements Backend {
         } catch (NoSuchFileException e) {
             throw new BackendException("missing file in repository " + root + ": " + name, e);
         } catch (IOException e) {
-            throw new BackendException("cannot read " + path(name) + ": " + e.getMessage(), e);
+            throw new BackendException("cannot read " + path(name) + ": " + IoReason.of(e), e);
         }
     }
 
@@ -142,7 +143,7 @@ public final class LocalBackend implements Backend {
         } catch (NoSuchFileException e) {
             throw new BackendException("missing file in repository " + root + ": " + name, e);
         } catch (IOException e) {
-            throw new BackendException("cannot read " + path(name) + ": " + e.getMessage(), e);
+            throw new BackendException("cannot read " + path(name) + ": " + IoReason.of(e), e);
         }
     }
 
@@ -153,7 +154,7 @@ public final class LocalBackend implements Backend {
         } catch (NoSuchFileException e) {
             throw new BackendException("missing file in repository " + root + ": " + name, e);
         } catch (IOException e) {
-            throw new BackendException("cannot read " + path(name) + ": " + e.getMessage(), e);
+            throw new BackendException("cannot read " + path(name) + ": " + IoReason.of(e), e);
         }
     }
 
@@ -179,7 +180,7 @@ public final class LocalBackend implements Backend {
         try {
             return Files.size(path(name));
         } catch (IOException e) {
-            throw new BackendException("cannot stat " + path(name) + ": " + e.getMessage(), e);
+            throw new BackendException("cannot stat " + path(name) + ": " + IoReason.of(e), e);
         }
     }
 
@@ -330,7 +331,7 @@ public final class LocalBackend implements Backend {
         try {
             Files.deleteIfExists(path(name));
         } catch (IOException e) {
-            throw new BackendException("cannot delete " + path(name) + ": " + e.getMessage(), e);
+            throw new BackendException("cannot delete " + path(name) + ": " + IoReason.of(e), e);
         }
     }
 
@@ -346,7 +347,7 @@ public final class LocalBackend implements Backend {
                     .filter(p -> !p.getFileName().toString().startsWith(".tmp-"))
                     .forEach(p -> names.add(root.relativize(p).toString().replace('\\', '/')));
         } catch (IOException e) {
-            throw new BackendException("cannot list " + d + ": " + e.getMessage(), e);
+            throw new BackendException("cannot list " + d + ": " + IoReason.of(e), e);
         }
         names.sort(null);
         return names;
@@ -357,7 +358,7 @@ public final class LocalBackend implements Backend {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList();
         } catch (IOException e) {
-            throw new BackendException("cannot list " + root + ": " + e.getMessage(), e);
+            throw new BackendException("cannot list " + root + ": " + IoReason.of(e), e);
         }
     }
 
@@ -388,7 +389,7 @@ public final class LocalBackend implements Backend {
         } catch (FileAlreadyExistsException e) {
             throw new BackendException("repository location exists: " + root, e);
         } catch (IOException e) {
-            throw new BackendException("cannot create " + root + ": " + e.getMessage(), e);
+            throw new BackendException("cannot create " + root + ": " + IoReason.of(e), e);
         }
     }
 

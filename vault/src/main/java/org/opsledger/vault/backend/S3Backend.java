@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
 import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import org.opsledger.vault.IoReason;
 
 /**
  * A repository under an S3 prefix, on any S3-compatible store (AWS, Ceph, Garage, MinIO).
@@ -195,7 +196,7 @@ public final class S3Backend implements Backend {
             tmp = java.nio.file.Files.createTempFile("opsledger-upload-", ".tmp");
             out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(tmp), 256 * 1024);
         } catch (java.io.IOException e) {
-            throw new BackendException("cannot create a temporary file for an upload to " + location + ": " + e.getMessage(), e);
+            throw new BackendException("cannot create a temporary file for an upload to " + location + ": " + IoReason.of(e), e);
         }
         return new Upload() {
             @Override
@@ -203,7 +204,7 @@ public final class S3Backend implements Backend {
                 try {
                     out.write(data, off, len);
                 } catch (java.io.IOException e) {
-                    throw new BackendException("cannot spool an upload to " + tmp + ": " + e.getMessage(), e);
+                    throw new BackendException("cannot spool an upload to " + tmp + ": " + IoReason.of(e), e);
                 }
             }
 
@@ -213,7 +214,7 @@ public final class S3Backend implements Backend {
                     out.close();
                     s3.putObject(r -> r.bucket(bucket).key(key(name)), RequestBody.fromFile(tmp));
                 } catch (java.io.IOException e) {
-                    throw new BackendException("cannot spool an upload to " + tmp + ": " + e.getMessage(), e);
+                    throw new BackendException("cannot spool an upload to " + tmp + ": " + IoReason.of(e), e);
                 } catch (SdkException e) {
                     throw failure("cannot write", name, e);
                 } finally {

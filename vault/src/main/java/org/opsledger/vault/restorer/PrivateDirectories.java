@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
+import org.opsledger.vault.IoReason;
 import org.opsledger.vault.VaultException;
 
 /**
@@ -48,7 +49,7 @@ final class PrivateDirectories {
         try {
             return (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            throw new VaultException("cannot read restore target " + dir + ": " + e.getMessage(), e);
+            throw new VaultException("cannot read restore target " + dir + ": " + IoReason.of(e), e);
         }
     }
 
@@ -65,7 +66,7 @@ final class PrivateDirectories {
         try {
             real = base.toRealPath();
         } catch (IOException e) {
-            throw new VaultException("cannot read restore target " + base + ": " + e.getMessage(), e);
+            throw new VaultException("cannot read restore target " + base + ": " + IoReason.of(e), e);
         }
         Object device = attributes(real, "restore target ").get("dev");
         VaultException onTargetFilesystem = null; // the first refusal there: none if that filesystem holds no links
@@ -96,7 +97,7 @@ final class PrivateDirectories {
         try {
             return Files.readAttributes(dir, "unix:uid,mode,dev", LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            throw new VaultException("cannot read " + what + dir + ": " + e.getMessage(), e);
+            throw new VaultException("cannot read " + what + dir + ": " + IoReason.of(e), e);
         }
     }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.opsledger.vault.IoReason;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
@@ -113,7 +114,7 @@ public final class Restorer {
         } catch (java.nio.file.FileAlreadyExistsException e) {
             made = false;
         } catch (IOException e) {
-            throw new VaultException("cannot create restore target " + base + ": " + e.getMessage(), e);
+            throw new VaultException("cannot create restore target " + base + ": " + IoReason.of(e), e);
         }
         List<Entry> mayBeThere = made ? List.of() : plan.dirs; // in a target this restore made, nothing is found
         Iterable<Path> found = () -> mayBeThere.stream().map(d -> d.dirPath).filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).iterator();
@@ -152,7 +153,7 @@ public final class Restorer {
                         applyMetadata(l);
                     }
                 } catch (IOException e) {
-                    throw new VaultException("cannot create hard link " + path + ": " + TargetFilesystem.reason(e), e);
+                    throw new VaultException("cannot create hard link " + path + ": " + IoReason.of(e), e);
                 }
             }
             for (Entry s : plan.symlinks) {
@@ -288,12 +289,16 @@ public final class Restorer {
         if (!Files.exists(base)) {
             return;
         }
+        if (!Files.isDirectory(base)) {
+            throw new VaultException("restore target " + base + " is not a directory: a restore writes into a directory, a new one"
+                    + " or one that holds none of the snapshot's names");
+        }
         try (var existing = Files.list(base)) {
             if (existing.findAny().isEmpty()) {
                 return;
             }
         } catch (IOException e) {
-            throw new VaultException("cannot read restore target " + base + ": " + e.getMessage(), e);
+            throw new VaultException("cannot read restore target " + base + ": " + IoReason.of(e), e);
         }
         List<Path> taken = new ArrayList<>();
         for (Entry d : plan.dirs) {
@@ -560,7 +565,7 @@ public final class Restorer {
             }
             notSet(e, UnappliedMetadata.Kind.SPECIAL, refusal == null ? "not made" : refusal);
         } catch (IOException x) {
-            notSet(e, UnappliedMetadata.Kind.SPECIAL, TargetFilesystem.reason(x));
+            notSet(e, UnappliedMetadata.Kind.SPECIAL, IoReason.of(x));
         }
     }
 
@@ -574,7 +579,7 @@ public final class Restorer {
         try (FileChannel held = FileChannel.open(e.path(), StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             applyMetadata(e);
         } catch (IOException x) {
-            notSet(e, UnappliedMetadata.Kind.MTIME, TargetFilesystem.reason(x));
+            notSet(e, UnappliedMetadata.Kind.MTIME, IoReason.of(x));
         }
     }
 
@@ -630,7 +635,7 @@ public final class Restorer {
             try {
                 action.apply(e);
             } catch (IOException x) {
-                throw new VaultException("cannot create " + e.path() + ": " + TargetFilesystem.reason(x), x);
+                throw new VaultException("cannot create " + e.path() + ": " + IoReason.of(x), x);
             }
         };
     }
@@ -772,7 +777,7 @@ public final class Restorer {
                 ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
             }
         } catch (IOException e) {
-            throw new VaultException("cannot set the length of " + path + ": " + e.getMessage(), e);
+            throw new VaultException("cannot set the length of " + path + ": " + IoReason.of(e), e);
         }
     }
 
@@ -805,7 +810,7 @@ public final class Restorer {
         try {
             return create(file);
         } catch (IOException e) {
-            throw new VaultException("cannot create " + file.path() + ": " + TargetFilesystem.reason(e), e);
+            throw new VaultException("cannot create " + file.path() + ": " + IoReason.of(e), e);
         }
     }
 
@@ -933,7 +938,7 @@ public final class Restorer {
                 }
             }
         } catch (IOException e) {
-            failures.add(f.rel() + ": " + e.getMessage());
+            failures.add(f.rel() + ": " + IoReason.of(e));
         } finally {
             buffers.giveBack(own);
         }
@@ -983,7 +988,7 @@ public final class Restorer {
             }
             checkMetadata(n, path, n, a, failures);
         } catch (IOException e) {
-            failures.add(n.rel() + ": " + e.getMessage());
+            failures.add(n.rel() + ": " + IoReason.of(e));
         }
     }
 
@@ -992,7 +997,7 @@ public final class Restorer {
             Map<String, Object> a = Files.readAttributes(d.dirPath, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
             checkMetadata(d, d.dirPath, d, a, failures);
         } catch (IOException e) {
-            failures.add(d.rel() + ": " + e.getMessage());
+            failures.add(d.rel() + ": " + IoReason.of(e));
         }
     }
 

@@ -1,7 +1,6 @@
 package org.opsledger.vault.restorer;
 
 import java.io.IOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.opsledger.vault.IoReason;
 import org.opsledger.vault.VaultException;
 
 /**
@@ -90,7 +90,7 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
         try {
             Files.createDirectory(dir, PrivateDirectories.OWNER_ONLY);
         } catch (IOException e) {
-            throw new VaultException("cannot write in restore target " + base + ": " + reason(e), e);
+            throw new VaultException("cannot write in restore target " + base + ": " + IoReason.of(e), e);
         }
         try {
             Path file = Files.createFile(dir.resolve("probe"));
@@ -104,7 +104,7 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
             boolean reserved = refusal(() -> Files.createFile(dir.resolve("a:b"))) != null;
             return new TargetFilesystem(modes, precision, ignoresCase, symlinks, hardLinks, reserved, modes == null ? lost : 0777);
         } catch (IOException e) {
-            throw new VaultException("cannot write in restore target " + base + ": " + reason(e), e);
+            throw new VaultException("cannot write in restore target " + base + ": " + IoReason.of(e), e);
         } finally {
             removeQuietly(dir);
         }
@@ -161,7 +161,7 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
             }
             return null;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return reason(e);
+            return IoReason.of(e);
         }
     }
 
@@ -196,13 +196,8 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
             a.run();
             return null;
         } catch (IOException | UnsupportedOperationException e) {
-            return reason(e);
+            return IoReason.of(e);
         }
-    }
-
-    static String reason(Exception e) {
-        String m = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
     }
 
     private static void removeQuietly(Path dir) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.opsledger.vault.IoReason;
 
 /**
  * What the restore target's filesystem would not take: extended attributes on one without them
@@ -90,7 +91,7 @@ final class UnappliedMetadata {
      * cause on many paths is one line.
      */
     private static String reasonOf(Exception e) {
-        String m = TargetFilesystem.reason(e);
+        String m = IoReason.of(e);
         return m.substring(m.lastIndexOf(": ") + 1).strip();
     }
 }

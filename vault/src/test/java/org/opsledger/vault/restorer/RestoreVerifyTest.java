@@ -125,6 +125,14 @@ class RestoreVerifyTest {
             try (var left = Files.list(tmp.resolve("out/data"))) {
                 assertThat(left.toList()).containsExactly(tmp.resolve("out/data/big.bin")); // not a file, link or directory more
             }
+            // a file named as the target: it said "cannot read restore target X: X"
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, tmp.resolve("out/data/big.bin"), List.of(), false))
+                    .hasMessage("restore target " + tmp.resolve("out/data/big.bin") + " is not a directory: a restore writes into a"
+                            + " directory, a new one or one that holds none of the snapshot's names");
+            // a file on the way to it
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, tmp.resolve("out/data/big.bin/under"), List.of(), false))
+                    .hasMessage("cannot read restore target " + tmp.resolve("out/data/big.bin/under") + ": Not a directory");
+            assertThat(Files.readString(tmp.resolve("out/data/big.bin"))).isEqualTo("mine");
         }
     }
 }
