@@ -230,7 +230,7 @@ final class BackupCommand implements Callable<Integer> {
         try {
             p = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
         } catch (IOException e) {
-            throw new CliException("cannot run " + args.getFirst() + ": " + e.getMessage());
+            throw new CliException("cannot run " + args.getFirst() + ": " + IoReason.of(e));
         }
         try (InputStream in = p.getInputStream()) {
             return archiver.backupStream(in, stdinName, options, () -> {

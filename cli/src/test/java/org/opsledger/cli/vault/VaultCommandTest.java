@@ -423,6 +423,9 @@ class VaultCommandTest {
         Run failed = vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c", "echo half a dump; exit 4");
         assertThat(failed.exit()).isNotZero();
         assertThat(failed.err()).contains("exited with status 4");
+        Run noProgram = vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "/usr/bin/no-such-pg_dump");
+        assertThat(noProgram.exit()).isEqualTo(1);
+        assertThat(noProgram.err()).isEqualTo("opsledger: cannot run /usr/bin/no-such-pg_dump: No such file or directory\n");
         Run dump = vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c", "seq 1 50000");
         assertThat(dump.exit()).as(dump.err()).isZero();
         assertThat(vault("snapshots", "--json").json().size()).isEqualTo(2);

@@ -611,7 +611,7 @@ public final class Restorer {
             int colon = said.lastIndexOf(": "); // "mknod: 'x': Operation not permitted" → "Operation not permitted"
             return said.isEmpty() ? command.getFirst() + " exited with " + p.exitValue() : colon < 0 ? said : said.substring(colon + 2);
         } catch (IOException e) {
-            return command.getFirst() + " could not run: " + e.getMessage();
+            return command.getFirst() + " could not run: " + IoReason.of(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return command.getFirst() + " interrupted";
