@@ -23,6 +23,7 @@ import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 class LegalHoldTest {
@@ -58,6 +59,41 @@ class LegalHoldTest {
             assertThat(other.id()).isNotEqualTo(held.id());
 
             repo.release(held);
+            new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now());
+            assertThat(repo.snapshots()).isEmpty();
+        }
+    }
+
+    /**
+     * IS.012 6.6.7: one backup held for two matters stays held until both are released. A second hold replaced the
+     * first's record, and one release ended both: the backup could then be forgotten while the other matter was open.
+     */
+    @Test
+    void aSnapshotHeldForTwoMattersStaysHeldUntilBothAreReleased() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("ledger.csv"), "2026,1\n");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            String id = snap.id().shortHex();
+            repo.hold(snap, "litigation 2026-17", "counsel");
+            LegalHold both = repo.hold(snap, "audit AUD-9", "auditor");
+            assertThat(both.matters()).extracting(LegalHold.Matter::reason).containsExactly("litigation 2026-17", "audit AUD-9");
+            assertThat(repo.hold(snap, "audit AUD-9", "someone else").matters()).as("held for that matter already").hasSize(2);
+            assertThat(repo.holds().get(snap.id()).matters()).extracting(LegalHold.Matter::heldBy).containsExactly("counsel", "auditor");
+
+            assertThatThrownBy(() -> repo.release(snap)).hasMessage("snapshot " + id + " is under legal hold for 2 matters"
+                    + " (litigation 2026-17; audit AUD-9): name the one to release by its reason; the others stay");
+            assertThatThrownBy(() -> repo.release(snap.id(), "audit AUD-8"))
+                    .hasMessage("snapshot " + id + " is not held for audit AUD-8; it is held for: litigation 2026-17; audit AUD-9");
+
+            LegalHold left = repo.release(snap.id(), "litigation 2026-17");
+            assertThat(left.matters()).extracting(LegalHold.Matter::reason).containsExactly("audit AUD-9");
+            RetentionPolicy zero = new RetentionPolicy(RetentionPolicy.parseDuration("0d"), 0, 0, 0, 0);
+            new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now());
+            assertThat(repo.snapshots()).as("still held for the audit").extracting(SnapshotRef::id).containsExactly(snap.id());
+
+            assertThat(repo.release(snap.id(), null)).as("the last matter: the hold ends").isNull();
+            assertThat(repo.holds()).isEmpty();
             new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now());
             assertThat(repo.snapshots()).isEmpty();
         }

@@ -251,7 +251,7 @@ class RepairTest {
                     .hasMessageContaining(held.id().hex());
             assertThat(repo.heldUnreadable(held.id().hex().substring(0, 8))).contains(held.id());
             assertThat(repo.heldUnreadable(first.id().hex().substring(0, 8))).as("readable: found as a snapshot").isEmpty();
-            repo.release(held.id());
+            repo.release(held.id(), null);
             assertThat(new Repairer(repo, 2).repair(0, false).snapshotsLost()).isEqualTo(1);
             assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(first.id());
             new Pruner(repo).prune();

@@ -110,6 +110,15 @@ class StoreLegalHoldTest {
             assertThat(store.held).noneMatch(h -> h.startsWith("snapshots/" + first.id().hex()));
             repo.release(second);
             assertThat(store.held).isEmpty();
+
+            // held for two matters: the store's holds stay until the last one is released
+            repo.hold(first, "matter A", "counsel");
+            int placed = store.held.size();
+            assertThat(repo.hold(first, "matter D", "auditor").storeHolds()).hasSize(placed);
+            repo.release(first.id(), "matter A");
+            assertThat(store.held).as("still held for matter D").hasSize(placed);
+            repo.release(first.id(), "matter D");
+            assertThat(store.held).isEmpty();
         }
     }
 

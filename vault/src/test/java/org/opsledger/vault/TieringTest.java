@@ -16,6 +16,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 class TieringTest {
@@ -43,8 +44,11 @@ class TieringTest {
             assertThat(far.holds()).hasSize(1);
             assertThat(far.holds().values().iterator().next().reason()).isEqualTo("audit 2026");
 
+            near.hold(held, "tax inquiry T-3", "legal"); // a second matter, after the copy was made
             List<Tiering.Moved> again = new Tiering(near, far).move(Duration.ZERO, now.plusSeconds(2));
             assertThat(again).singleElement().satisfies(m -> assertThat(m.alreadyCopied()).isTrue());
+            assertThat(far.holds().values()).singleElement().satisfies(h -> assertThat(h.matters())
+                    .extracting(LegalHold.Matter::reason).containsExactly("audit 2026", "tax inquiry T-3"));
             assertThat(far.snapshots()).hasSize(2);
             for (SnapshotRef s : far.snapshots()) {
                 assertThat(new Restorer(far, 2).restore(s, tmp.resolve("out-" + s.shortId()), List.of(), true).ok()).isTrue();
@@ -53,7 +57,8 @@ class TieringTest {
 
             // the hold released near-line and the record amended there: the next run amends the long-term copy's record;
             // that copy is held there (the hold followed it), so it stays as it was beside the amended one
-            near.release(held);
+            near.release(held.id(), "audit 2026");
+            near.release(held.id(), "tax inquiry T-3");
             SnapshotRef amended = near.amend(List.of(held), new Amendment("Payroll office", null, null, null, null, "owner left out", "ops"))
                     .getFirst();
             ObjectId heldCopy = far.holds().keySet().iterator().next();

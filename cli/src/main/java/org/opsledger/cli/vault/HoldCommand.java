@@ -1,5 +1,6 @@
 package org.opsledger.cli.vault;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.repository.Repository;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "hold", mixinStandardHelpOptions = true,
         description = {"Place a legal hold: the snapshot is never forgotten or pruned until released (IS.012 6.6.7).",
-                "On an S3 bucket with Object Lock, also an S3 legal hold on the snapshot's objects (lifted by release)."})
+                "A snapshot held already is held for this matter too, until each is released.",
+                "On an S3 bucket with Object Lock, also an S3 legal hold on the snapshot's objects (lifted by the last release)."})
 final class HoldCommand implements Callable<Integer> {
 
     @Mixin
@@ -36,12 +38,18 @@ final class HoldCommand implements Callable<Integer> {
             if (repo.json) {
                 Output.json(h);
             } else {
-                Output.out().println("snapshot " + h.snapshot().shortHex() + " is under legal hold: " + TerminalText.escape(h.reason()));
+                Output.out().println("snapshot " + h.snapshot().shortHex() + " is under legal hold " + HoldCommand.forMatters(h));
                 Output.out().println(h.storeHoldsOrEmpty().isEmpty()
                         ? "the store has no Object Lock: the hold is enforced by forget and prune, not by the store"
                         : "S3 legal hold (Object Lock) placed on " + h.storeHolds().size() + " object version(s)");
             }
         }
         return 0;
+    }
+
+    /** "for M-1" or "for 2 matters: M-1; M-2", escaped for the terminal. */
+    static String forMatters(LegalHold h) {
+        List<String> reasons = h.matters().stream().map(m -> TerminalText.escape(m.reason())).toList();
+        return "for " + (reasons.size() == 1 ? reasons.getFirst() : reasons.size() + " matters: " + String.join("; ", reasons));
     }
 }

@@ -1,15 +1,22 @@
 package org.opsledger.cli.vault;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.LegalHold;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "release", mixinStandardHelpOptions = true, description = "Release a legal hold; retention rules apply again.")
+@Command(name = "release", mixinStandardHelpOptions = true,
+        description = {"Release a legal hold; retention rules apply again once no matter holds the snapshot.",
+                "A snapshot held for several matters is released for the one --reason names; it stays held for the others."})
 final class ReleaseCommand implements Callable<Integer> {
 
     @Mixin
@@ -20,6 +27,9 @@ final class ReleaseCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "SNAPSHOT")
     String snapshot;
+
+    @Option(names = "--reason", paramLabel = "MATTER", description = "The matter to release, as its hold's reason says (needed when several hold the snapshot).")
+    String matter;
 
     @Override
     public Integer call() {
@@ -33,9 +43,15 @@ final class ReleaseCommand implements Callable<Integer> {
                 id = r.heldUnreadable(snapshot).orElseThrow(() -> notReadable);
                 unreadable = " (its snapshot file cannot be read: `vault repair` takes it out of use)";
             }
-            r.release(id);
+            LegalHold left = r.release(id, matter);
             if (repo.json) {
-                Output.json(Map.of("released", id.hex()));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("released", id.hex());
+                m.put("stillHeldFor", left == null ? List.of() : left.matters().stream().map(LegalHold.Matter::reason).toList());
+                Output.json(m);
+            } else if (left != null) {
+                Output.out().println("released the legal hold on snapshot " + id.shortHex() + " for " + TerminalText.escape(matter)
+                        + "; it stays under legal hold " + HoldCommand.forMatters(left));
             } else {
                 Output.out().println("released the legal hold on snapshot " + id.shortHex() + unreadable);
             }

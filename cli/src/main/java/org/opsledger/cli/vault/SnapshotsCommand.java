@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
@@ -36,13 +37,16 @@ final class SnapshotsCommand implements Callable<Integer> {
             var filter = select.filter();
             List<SnapshotRef> all = filter.select(listing.readable());
             listing.unreadable().forEach(u -> Output.err().println("warning: snapshot file " + u));
-            Set<ObjectId> held = r.holds().keySet();
+            Map<ObjectId, LegalHold> holds = r.holds();
+            Set<ObjectId> held = holds.keySet();
             if (repo.json) {
                 List<Map<String, Object>> out = new ArrayList<>();
                 for (SnapshotRef s : all) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("id", s.id().hex());
                     m.put("held", held.contains(s.id()));
+                    m.put("heldFor", held.contains(s.id()) // IS.012 6.6.7: each matter, until it is released
+                            ? holds.get(s.id()).matters().stream().map(LegalHold.Matter::reason).toList() : List.of());
                     m.put("record", s.snapshot());
                     m.put("recordLacks", s.snapshot().recordLacks()); // IS.012 6.6.5.1: what `vault amend` would complete
                     out.add(m);

@@ -335,7 +335,19 @@ class VaultCommandTest {
         assertThat(list.json().get(0).get("id").asString()).isEqualTo(held);
         assertThat(list.json().get(0).get("held").asBoolean()).isTrue();
         assertThat(vault("restore", held, "--target", tmp.resolve("out").toString(), "--verify").exit()).isZero();
-        assertThat(vault("release", held).exit()).isZero();
+        // a second matter: released for one, held for the other (IS.012 6.6.7)
+        assertThat(vault("hold", held, "--reason", "audit AUD-9").out())
+                .startsWith("snapshot " + held.substring(0, 8) + " is under legal hold for 2 matters: matter 2026-41; audit AUD-9\n");
+        Run which = vault("release", held);
+        assertThat(which.exit()).isEqualTo(1);
+        assertThat(which.err()).isEqualTo("opsledger: snapshot " + held.substring(0, 8) + " is under legal hold for 2 matters"
+                + " (matter 2026-41; audit AUD-9): name the one to release by its reason; the others stay\n");
+        Run one = vault("release", held, "--reason", "audit AUD-9");
+        assertThat(one.out()).isEqualTo("released the legal hold on snapshot " + held.substring(0, 8) + " for audit AUD-9;"
+                + " it stays under legal hold for matter 2026-41\n");
+        assertThat(vault("forget", "--keep-within", "0d", "--prune").exit()).isZero();
+        assertThat(vault("snapshots", "--json").json().get(0).get("heldFor").toString()).isEqualTo("[\"matter 2026-41\"]");
+        assertThat(vault("release", held, "--json").json().get("stillHeldFor").size()).isZero();
         Run floor = vault("forget", "--keep-within", "0d", "--keep-last", "1", "--dry-run");
         assertThat(floor.out()).contains("keep   " + held.substring(0, 8) + "  last 1");
         assertThat(floor.err()).as("the newest is kept: no warning").isEmpty();
@@ -560,7 +572,7 @@ class VaultCommandTest {
         assertThat(json.json().findValuesAsString("path")).contains("/data/" + hostile);
 
         Run hold = vault("hold", "latest", "--reason", "matter 7\u001b[31m\u009b");
-        assertThat(hold.out()).contains("legal hold: matter 7\\x1b[31m\\x9b").doesNotContain("\u001b").doesNotContain("\u009b");
+        assertThat(hold.out()).contains("legal hold for matter 7\\x1b[31m\\x9b").doesNotContain("\u001b").doesNotContain("\u009b");
         Run missing = vault("restore", "latest", "--target", tmp.resolve("out").toString(), "--include", "data/none\u001b[2J");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("data/none\\x1b[2J").doesNotContain("\u001b");

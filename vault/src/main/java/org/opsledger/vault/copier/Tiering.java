@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 /**
@@ -47,8 +48,10 @@ public final class Tiering {
             }
             Copier.Copy copy = copier.copyOnce(s);
             boolean isHeld = held.contains(s.id());
-            if (isHeld && !copy.madeBefore()) { // IS.012 6.6.7: the hold follows the data to long-term storage
-                longTerm.hold(copy.snapshot(), holds.get(s.id()).reason(), holds.get(s.id()).heldBy());
+            if (isHeld) { // IS.012 6.6.7: the hold follows the data to long-term storage, for every matter (one added since too)
+                for (LegalHold.Matter m : holds.get(s.id()).matters()) {
+                    longTerm.hold(copy.snapshot(), m.reason(), m.heldBy());
+                }
             }
             if (!isHeld) {
                 nearLine.backend().delete("snapshots/" + s.id().hex()); // its data goes with the next prune

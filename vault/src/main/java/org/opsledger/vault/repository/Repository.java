@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -892,6 +893,8 @@ public final class Repository implements AutoCloseable {
      * IS.012 6.6.7: a legal hold pins the snapshot and all it references. On an S3 bucket with
      * Object Lock the store's own legal hold is also placed on the snapshot file and on every pack
      * holding its data, so not even a client with delete rights can remove those object versions.
+     * A snapshot held already is held for this matter too (a second matter's hold replaced the first's
+     * record, and one release ended both); held for this reason already, it stays as it is.
      */
     public LegalHold hold(SnapshotRef snapshot, String reason, String by) {
         if (reason == null || reason.isBlank()) {
@@ -900,7 +903,19 @@ public final class Repository implements AutoCloseable {
         if (reason.length() > MAX_HOLD_REASON) { // it is listed with the snapshot: a matter number and a line, not a document
             throw new VaultException("a legal hold's reason has at most " + MAX_HOLD_REASON + " characters, got " + reason.length());
         }
-        return writeHold(snapshot.id(), reason, by, placeStoreHolds(snapshot));
+        String name = "holds/" + snapshot.id().hex();
+        if (!backend.exists(name)) {
+            return writeHold(snapshot.id(), reason, by, placeStoreHolds(snapshot));
+        }
+        LegalHold held = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
+        if (held.matter(reason) != null) {
+            return held;
+        }
+        Set<LegalHold.StoreHold> storeHolds = new LinkedHashSet<>(held.storeHoldsOrEmpty());
+        storeHolds.addAll(placeStoreHolds(snapshot)); // the same versions, unless the bucket's Object Lock came later
+        LegalHold more = held.alsoFor(new LegalHold.Matter(reason, by, Instant.now())).withStoreHolds(List.copyOf(storeHolds));
+        writeSealedAs(name, Sealing.Kind.HOLD, more);
+        return more;
     }
 
     /**
@@ -963,19 +978,41 @@ public final class Repository implements AutoCloseable {
         liftStoreHolds(superseded, null);
     }
 
+    /** Releases the hold on a snapshot held for one matter ({@link #release(ObjectId, String)}). */
     public void release(SnapshotRef snapshot) {
-        release(snapshot.id());
+        release(snapshot.id(), null);
     }
 
-    /** Releases the hold on a snapshot by ID: also one whose snapshot file cannot be read ({@link #heldUnreadable}). */
-    public void release(ObjectId snapshot) {
+    /**
+     * Releases the hold for {@code matter} (its reason) on a snapshot, by ID: also one whose snapshot file cannot be
+     * read ({@link #heldUnreadable}). Held for other matters too, the snapshot stays held for them, and the hold so left
+     * is returned; held for this one alone, the hold ends (null is returned). {@code matter} may be null when the
+     * snapshot is held for one matter only: a release that does not say which of several would end them all.
+     */
+    public LegalHold release(ObjectId snapshot, String matter) {
         String name = "holds/" + snapshot.hex();
         if (!backend.exists(name)) {
             throw new VaultException("snapshot " + snapshot.shortHex() + " is not under legal hold");
         }
         LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
+        List<LegalHold.Matter> matters = h.matters();
+        String reasons = String.join("; ", matters.stream().map(LegalHold.Matter::reason).toList());
+        if (matter == null && matters.size() > 1) {
+            throw new VaultException("snapshot " + snapshot.shortHex() + " is under legal hold for " + matters.size() + " matters ("
+                    + reasons + "): name the one to release by its reason; the others stay");
+        }
+        LegalHold.Matter released = matter == null ? matters.getFirst() : h.matter(matter);
+        if (released == null) {
+            throw new VaultException("snapshot " + snapshot.shortHex() + " is not held for " + matter + "; it is held for: " + reasons);
+        }
+        if (matters.size() > 1) {
+            LegalHold rest = h.without(released);
+            writeSealedAs(name, Sealing.Kind.HOLD, rest); // its store holds stay: the other matters need every version
+            return rest;
+        }
         liftStoreHolds(h.storeHoldsOrEmpty(), snapshot); // first: a release killed midway is simply run again
         backend.delete(name);
+        return null;
     }
 
     /**

@@ -1,27 +1,74 @@
 package org.opsledger.vault.snapshot;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.opsledger.vault.crypto.ObjectId;
 
 /**
- * IS.012 6.6.7: a snapshot under legal hold is never forgotten or pruned until released. On an S3
- * bucket with Object Lock, {@code storeHolds} lists the object versions (the snapshot file and the
- * packs holding its data) on which the store's own legal hold was placed; empty elsewhere.
+ * IS.012 6.6.7: a snapshot under legal hold is never forgotten or pruned until released. One backup may be held for
+ * several matters: the record names the first hold placed ({@code reason}, {@code heldBy}, {@code heldAt}) and
+ * {@code alsoHeldFor} the others; the snapshot stays held until every one is released. On an S3 bucket with Object
+ * Lock, {@code storeHolds} lists the object versions (the snapshot file and the packs holding its data) on which the
+ * store's own legal hold was placed; empty elsewhere.
  */
-public record LegalHold(ObjectId snapshot, String reason, String heldBy, Instant heldAt, List<StoreHold> storeHolds) {
+public record LegalHold(ObjectId snapshot, String reason, String heldBy, Instant heldAt, List<StoreHold> storeHolds,
+                        List<Matter> alsoHeldFor) {
+
+    public LegalHold {
+        alsoHeldFor = alsoHeldFor == null ? List.of() : List.copyOf(alsoHeldFor); // records written before it was kept
+    }
+
+    public LegalHold(ObjectId snapshot, String reason, String heldBy, Instant heldAt, List<StoreHold> storeHolds) {
+        this(snapshot, reason, heldBy, heldAt, storeHolds, List.of());
+    }
 
     public LegalHold(ObjectId snapshot, String reason, String heldBy, Instant heldAt) {
-        this(snapshot, reason, heldBy, heldAt, List.of());
+        this(snapshot, reason, heldBy, heldAt, List.of(), List.of());
+    }
+
+    /** One matter the snapshot is held for: why (a matter or case number), who placed the hold, when. */
+    public record Matter(String reason, String heldBy, Instant heldAt) {
+    }
+
+    /** Every matter the snapshot is held for, the first placed first. */
+    public List<Matter> matters() {
+        List<Matter> all = new ArrayList<>(1 + alsoHeldFor.size());
+        all.add(new Matter(reason, heldBy, heldAt));
+        all.addAll(alsoHeldFor);
+        return all;
+    }
+
+    /** The matter held for this reason, or null. */
+    public Matter matter(String matterReason) {
+        return matters().stream().filter(m -> m.reason().equals(matterReason)).findFirst().orElse(null);
+    }
+
+    /** The same hold, also for {@code m}. */
+    public LegalHold alsoFor(Matter m) {
+        List<Matter> more = new ArrayList<>(alsoHeldFor);
+        more.add(m);
+        return new LegalHold(snapshot, reason, heldBy, heldAt, storeHolds, more);
+    }
+
+    /** The hold for the other matters once {@code released} is released; the next one placed becomes the first. */
+    public LegalHold without(Matter released) {
+        List<Matter> rest = new ArrayList<>(matters());
+        rest.remove(released);
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException("a hold for no matter is a release");
+        }
+        Matter first = rest.removeFirst();
+        return new LegalHold(snapshot, first.reason(), first.heldBy(), first.heldAt(), storeHolds, rest);
     }
 
     /** The same hold on another snapshot ID (after a key retirement re-sealed the snapshot). */
     public LegalHold movedTo(ObjectId newSnapshot) {
-        return new LegalHold(newSnapshot, reason, heldBy, heldAt, storeHolds);
+        return new LegalHold(newSnapshot, reason, heldBy, heldAt, storeHolds, alsoHeldFor);
     }
 
     public LegalHold withStoreHolds(List<StoreHold> holds) {
-        return new LegalHold(snapshot, reason, heldBy, heldAt, holds);
+        return new LegalHold(snapshot, reason, heldBy, heldAt, holds, alsoHeldFor);
     }
 
     public List<StoreHold> storeHoldsOrEmpty() {
