@@ -13,10 +13,11 @@ import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 
-/** backup --exclude: a glob matches a path's last name or the whole absolute path. */
+/** backup and restore --exclude: a glob matches a path's last name or the whole absolute path. */
 class ExcludeTest {
 
     @TempDir
@@ -76,6 +77,36 @@ class ExcludeTest {
             assertThat(paths).containsExactly("/ana", "/ana/.cache", "/ana/notes", "/ana/notes/CACHEDIR.TAG", "/ana/thesis.tex");
             assertThat(progress.excludedByTag.get()).isEqualTo(2);
             assertThat(progress.warnings()).isEmpty();
+        }
+    }
+
+    /** restore --exclude: the same rule on the snapshot's paths as `vault ls` shows them; what it leaves out is counted. */
+    @Test
+    void aRestoreLeavesOutWhatItsExcludesMatchAndVerifiesTheRest() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("srv/data"));
+        Files.createDirectories(data.resolve("cache/deep"));
+        Files.writeString(data.resolve("cache/deep/blob"), "cached");
+        Files.createDirectories(data.resolve("docs"));
+        Files.writeString(data.resolve("docs/a.txt"), "a");
+        Files.writeString(data.resolve("docs/trace.log"), "noise");
+        Files.writeString(data.resolve("top.log"), "noise");
+        Files.createLink(data.resolve("docs/z-link.txt"), data.resolve("docs/a.txt")); // a.txt is its first name
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            var snap = TestTrees.backup(repo, data);
+            var r = new Restorer(repo, 2).excluding(List.of("*.log", "/data/cache", "a.txt"))
+                    .restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(r.excluded()).isEqualTo(4); // two logs, the cache directory (not what it holds), a.txt
+            List<String> restored;
+            try (var walk = Files.walk(tmp.resolve("out"))) {
+                restored = walk.map(p -> "/" + tmp.resolve("out").relativize(p)).sorted().toList();
+            }
+            assertThat(restored).as("a hard link whose first name is left out is written under its other name")
+                    .containsExactly("/", "/data", "/data/docs", "/data/docs/z-link.txt");
+            assertThat(Files.readString(tmp.resolve("out/data/docs/z-link.txt"))).isEqualTo("a");
+
+            assertThatThrownBy(() -> new Restorer(repo, 2).excluding(List.of("[")))
+                    .hasMessage("[ is not a glob pattern: Missing '] near index 0");
         }
     }
 }

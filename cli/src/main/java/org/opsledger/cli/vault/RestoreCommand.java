@@ -39,6 +39,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--include", paramLabel = "PATH", description = "Restore only this path of the snapshot (like data/docs); repeatable.")
     List<String> includes = new ArrayList<>();
 
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out what matches a name anywhere ('*.log') or a whole"
+            + " path as `vault ls` shows it ('/data/cache'), with all it holds; repeatable.")
+    List<String> excludes = new ArrayList<>();
+
     @Option(names = "--verify", description = "After restoring, re-read every file and compare it with the snapshot.")
     boolean verify;
 
@@ -53,7 +57,8 @@ final class RestoreCommand implements Callable<Integer> {
         RestoreResult res;
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot, select.filter());
-            Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads);
+            Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
+                    .excluding(excludes);
             try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored");
                  AutoCloseable told = whenInterrupted(() -> "opsledger: restore interrupted: " + target + " holds a partial restore ("
                          + Output.bytes(restorer.bytesWritten.get()) + " written); restore never overwrites: remove it before"
@@ -68,9 +73,10 @@ final class RestoreCommand implements Callable<Integer> {
             m.put("seconds", seconds);
             Output.json(m);
         } else {
-            Output.out().printf("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%n", res.files(), res.dirs(),
+            Output.out().printf("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%s%n", res.files(), res.dirs(),
                     res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
-                    Output.bytes(res.bytes()), target, seconds, verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
+                    Output.bytes(res.bytes()), target, seconds, res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
+                    verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
             res.refused().forEach(n -> Output.out().println("refused unsafe name: " + TerminalText.escape(n)));
             res.verifyFailures().forEach(f -> Output.out().println("verify: " + TerminalText.escape(f)));
             for (RestoreResult.Unapplied u : res.unapplied()) {

@@ -55,6 +55,22 @@ class VaultCommandTest {
     }
 
     @Test
+    void aRestoreLeavesOutWhatItsExcludesMatch() {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Run r = vault("restore", "latest", "--target", tmp.resolve("out").toString(), "--exclude", "*.txt", "--exclude", "/data/empty",
+                "--verify");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).matches("restored 0 files, 1 dirs, 1 symlinks, 0 B to " + java.util.regex.Pattern.quote(tmp.resolve("out").toString())
+                + " in [0-9.]+ s; 2 path\\(s\\) left out by --exclude; verified\n");
+        assertThat(tmp.resolve("out/data/report.txt")).doesNotExist();
+        assertThat(Files.isSymbolicLink(tmp.resolve("out/data/link"))).isTrue();
+        Run bad = vault("restore", "latest", "--target", tmp.resolve("out2").toString(), "--exclude", "[");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).isEqualTo("opsledger: [ is not a glob pattern: Missing '] near index 0\n");
+        assertThat(tmp.resolve("out2")).doesNotExist();
+    }
+
+    @Test
     void pathsAndExcludesCanComeFromFiles() throws Exception {
         Path other = Files.createDirectories(tmp.resolve("src/other"));
         Files.writeString(other.resolve("keep.txt"), "kept");

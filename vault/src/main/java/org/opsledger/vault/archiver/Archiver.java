@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -27,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.opsledger.vault.Globs;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
@@ -85,13 +85,12 @@ public final class Archiver {
         paths.sort(Comparator.comparing(FileNames::nameOf));
         refuseSameDevice(paths, options.allowSameDevice());
         InodeKey repository = repositoryDirectory();
-        List<PathMatcher> excludes = options.excludes().stream()
-                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        List<PathMatcher> excludes = Globs.compile(options.excludes());
         for (Path p : paths) {
             if (repository != null && repository.equals(inodeOf(p))) {
                 throw new VaultException(p + " is the repository itself; `vault copy` copies snapshots to another repository");
             }
-            if (excluded(excludes, p)) { // it would be an empty snapshot that looks like a backup
+            if (Globs.matchPathOrName(excludes, p)) { // it would be an empty snapshot that looks like a backup
                 throw new VaultException("the backup path " + p + " is itself excluded by --exclude; nothing of it would be backed up");
             }
         }
@@ -192,16 +191,6 @@ public final class Archiver {
                 // no device information: nothing to compare
             }
         }
-    }
-
-    /** An --exclude glob matches the whole path or its last name. */
-    private static boolean excluded(List<PathMatcher> excludes, Path p) {
-        for (PathMatcher m : excludes) {
-            if (m.matches(p) || m.matches(p.getFileName())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The repository's directory when it is local: a backup of a path that holds it leaves it out, as borg does. */
@@ -330,7 +319,7 @@ public final class Archiver {
 
         /** The node for a path, or null when it is excluded or a socket. */
         CompletableFuture<Node> node(Path p, String name, Node parentNode) {
-            if (excluded(excludes, p)) {
+            if (Globs.matchPathOrName(excludes, p)) {
                 return null;
             }
             Map<String, Object> a;

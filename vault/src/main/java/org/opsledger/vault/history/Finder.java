@@ -1,6 +1,5 @@
 package org.opsledger.vault.history;
 
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
@@ -10,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.opsledger.vault.VaultException;
+import org.opsledger.vault.Globs;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.FileNames;
@@ -51,11 +50,7 @@ public final class Finder {
     /** {@code glob} is matched against each name, as `--exclude` matches names ('*.conf', 'nginx.conf'). */
     public Finder(Repository repo, String glob) {
         this.repo = repo;
-        try {
-            this.pattern = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        } catch (IllegalArgumentException e) {
-            throw new VaultException(glob + " is not a glob pattern: " + e.getMessage());
-        }
+        this.pattern = Globs.compile(glob);
     }
 
     /**

@@ -4,10 +4,10 @@ import java.util.List;
 
 /**
  * What a restore wrote ({@code specials}: FIFOs and device nodes made), the names it refused, the metadata the target's filesystem would not take,
- * and (with verify) every mismatch found afterwards.
+ * (with verify) every mismatch found afterwards, and how many paths {@code --exclude} left out.
  */
 public record RestoreResult(long files, long dirs, long symlinks, long specials, long bytes, List<String> refused,
-                            List<Unapplied> unapplied, boolean verified, List<String> verifyFailures) {
+                            List<Unapplied> unapplied, boolean verified, List<String> verifyFailures, long excluded) {
 
     /**
      * One thing ({@code what}: name, symbolic link, FIFO or device node, hard link, owner, mode, extended attributes,

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.opsledger.vault.Globs;
 import org.opsledger.vault.IoReason;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
@@ -80,9 +82,21 @@ public final class Restorer {
     private static final Set<OpenOption> CREATE_NEW_WRITE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);
 
+    /** {@code --exclude}: paths of the snapshot left out of the restore, with all they hold. */
+    private List<PathMatcher> excludes = List.of();
+
     public Restorer(Repository repo, int threads) {
         this.repo = repo;
         this.threads = threads;
+    }
+
+    /**
+     * Leaves out of the next restores each path a glob matches, as backup's {@code --exclude} does: the whole path as
+     * {@code vault ls} shows it ('/data/cache', '/home/*&#47;.cache') or its last name ('*.log'), with everything under it.
+     */
+    public Restorer excluding(List<String> globs) {
+        this.excludes = Globs.compile(globs);
+        return this;
     }
 
     public RestoreResult restore(SnapshotRef snapshot, Path target, List<String> includes, boolean verify) {
@@ -199,7 +213,7 @@ public final class Restorer {
             long symlinks = plan.symlinks.stream().filter(l -> !l.unapplied(UnappliedMetadata.Kind.SYMLINK)).count();
             long specials = plan.specials.stream().filter(n -> !n.unapplied(UnappliedMetadata.Kind.SPECIAL)).count();
             return new RestoreResult(plan.files.size() + plan.links.size(), plan.dirs.size(), symlinks, specials, bytesWritten.get(),
-                    List.copyOf(plan.refused), unapplied.summary(), verify, failures);
+                    List.copyOf(plan.refused), unapplied.summary(), verify, failures, plan.excluded);
         } finally {
             pool.shutdownNow();
         }
@@ -274,6 +288,8 @@ public final class Restorer {
         final List<String> refused = new ArrayList<>();
         /** The --include paths that matched a node. */
         final Set<String> included = new HashSet<>();
+        /** Paths --exclude left out (each counted once, not what it holds). */
+        long excluded;
 
         Plan(Path base) {
             target = new Entry(null, null, base, null);
@@ -358,6 +374,10 @@ public final class Restorer {
             Path path = FileNames.resolve(dir.dirPath, n.name());
             if (!path.normalize().startsWith(plan.target.dirPath) || !path.getParent().equals(dir.dirPath)) {
                 plan.refused.add(display);
+                continue;
+            }
+            if (!excludes.isEmpty() && Globs.matchPathOrName(excludes, Path.of("/" + display))) {
+                plan.excluded++;
                 continue;
             }
             String included = includes.stream().filter(i -> display.equals(i) || display.startsWith(i + "/")).findFirst().orElse(null);
