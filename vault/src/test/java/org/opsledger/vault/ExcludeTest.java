@@ -32,15 +32,20 @@ class ExcludeTest {
         }
     }
 
-    @Test
-    void namesAndWholePathsAreLeftOutAndAnExcludedBackupPathIsRefused() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("srv/data"));
+    /** data/cache/deep/blob, data/docs/a.txt, data/docs/trace.log, data/top.log */
+    private static Path logsAndCache(Path data) throws java.io.IOException {
         Files.createDirectories(data.resolve("cache/deep"));
         Files.writeString(data.resolve("cache/deep/blob"), "cached");
         Files.createDirectories(data.resolve("docs"));
         Files.writeString(data.resolve("docs/a.txt"), "a");
         Files.writeString(data.resolve("docs/trace.log"), "noise");
         Files.writeString(data.resolve("top.log"), "noise");
+        return data;
+    }
+
+    @Test
+    void namesAndWholePathsAreLeftOutAndAnExcludedBackupPathIsRefused() throws Exception {
+        Path data = logsAndCache(tmp.resolve("srv/data"));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             var snap = new Archiver(repo, new BackupProgress())
                     .backup(TestTrees.options(data).withExcludes(List.of("*.log", data.resolve("cache").toString())));
@@ -83,13 +88,7 @@ class ExcludeTest {
     /** restore --exclude: the same rule on the snapshot's paths as `vault ls` shows them; what it leaves out is counted. */
     @Test
     void aRestoreLeavesOutWhatItsExcludesMatchAndVerifiesTheRest() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("srv/data"));
-        Files.createDirectories(data.resolve("cache/deep"));
-        Files.writeString(data.resolve("cache/deep/blob"), "cached");
-        Files.createDirectories(data.resolve("docs"));
-        Files.writeString(data.resolve("docs/a.txt"), "a");
-        Files.writeString(data.resolve("docs/trace.log"), "noise");
-        Files.writeString(data.resolve("top.log"), "noise");
+        Path data = logsAndCache(tmp.resolve("srv/data"));
         Files.createLink(data.resolve("docs/z-link.txt"), data.resolve("docs/a.txt")); // a.txt is its first name
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             var snap = TestTrees.backup(repo, data);
