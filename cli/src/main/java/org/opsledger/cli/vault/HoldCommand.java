@@ -38,7 +38,7 @@ final class HoldCommand implements Callable<Integer> {
             if (repo.json) {
                 Output.json(h);
             } else {
-                Output.out().println("snapshot " + h.snapshot().shortHex() + " is under legal hold " + HoldCommand.forMatters(h));
+                Output.out().println("snapshot " + h.snapshot().shortHex() + " is under legal hold " + forMatters(h));
                 Output.out().println(h.storeHoldsOrEmpty().isEmpty()
                         ? "the store has no Object Lock: the hold is enforced by forget and prune, not by the store"
                         : "S3 legal hold (Object Lock) placed on " + h.storeHolds().size() + " object version(s)");
