@@ -150,6 +150,39 @@ class CopyTest {
         }
     }
 
+    /**
+     * A key retirement seals a snapshot again, so it gets a new ID (IS.012 6.6.8.1): copy and tier took it for one never
+     * copied and copied it again, a held one each year its keys were retired. The record names the IDs it had.
+     */
+    @Test
+    void aSnapshotSealedAgainByAKeyRetirementIsKnownAsCopiedBefore() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository longTerm = TestTrees.newRepo(tmp.resolve("long"))) {
+            SnapshotRef s = TestTrees.backup(near, data);
+            SnapshotRef copy = new Copier(near, longTerm).copyOnce(s).snapshot();
+            new org.opsledger.vault.repository.KeyEpochs(near).rotate();
+            new org.opsledger.vault.repository.KeyEpochs(near).retire(1);
+            SnapshotRef resealed = near.snapshots().getFirst();
+            assertThat(resealed.id()).isNotEqualTo(s.id());
+            assertThat(resealed.snapshot().tags()).containsEntry("resealed-from", s.id().hex());
+
+            Copier.Copy again = new Copier(near, longTerm).copyOnce(resealed);
+            assertThat(again.madeBefore()).isTrue();
+            assertThat(again.snapshot().id()).isEqualTo(copy.id());
+            assertThat(longTerm.snapshots()).extracting(SnapshotRef::id).containsExactly(copy.id());
+
+            // amended after the retirement: the copy's record follows, found through both chains
+            SnapshotRef amended = near.amend(List.of(resealed), new Amendment("Payroll office", null, null, null, null, "owner left out", "ops"))
+                    .getFirst();
+            Copier.Copy followed = new Copier(near, longTerm).copyOnce(amended);
+            assertThat(followed.amendedCopy()).isEqualTo(copy.id());
+            assertThat(longTerm.snapshots()).singleElement().satisfies(c -> assertThat(c.snapshot().dataOwner()).isEqualTo("Payroll office"));
+            assertThatThrownBy(() -> near.amend(List.of(amended), new Amendment(null, null, null, java.util.Map.of("resealed-from", "00"), null,
+                    "x", "ops"))).hasMessage("the tag resealed-from is written by the vault itself (by copy, tier, recover, amend and key retire),"
+                    + " not by hand");
+        }
+    }
+
     @Test
     void aCopyKeepsExtendedAttributesAndHardLinks() throws Exception {
         Path data = java.nio.file.Files.createDirectories(tmp.resolve("src/data"));

@@ -394,7 +394,7 @@ class VaultCommandTest {
                 + ": retention is lengthened, never shortened").doesNotContain("\n");
         assertThat(vault("amend", "latest", "--owner", "x").err()).contains("Missing required option: '--reason=<reason>'");
         assertThat(vault("amend", "latest", "--add-tag", "amended-from=00", "--reason", "x").err().strip())
-                .isEqualTo("opsledger: --add-tag amended-from is written by the vault itself (by copy, tier, recover and amend), not by hand");
+                .isEqualTo("opsledger: --add-tag amended-from is written by the vault itself (by copy, tier, recover, amend and key retire), not by hand");
         assertThat(vault("amend", "latest", "nope", "--owner", "x", "--reason", "x").exit()).as("a mistyped ID amends nothing").isEqualTo(1);
         assertThat(vault("snapshots", "--json").json().get(0).get("id").asString()).isEqualTo(before);
 

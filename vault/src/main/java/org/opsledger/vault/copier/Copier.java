@@ -16,10 +16,12 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.RecordHistory;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -28,9 +30,10 @@ import org.opsledger.vault.snapshot.Tree;
 /**
  * Copies snapshots from one repository into another; the copy carries the same IS.012 6.6.5.1 record and a
  * {@value #COPIED_FROM} tag naming the source repository and snapshot, by which a snapshot copied before is known.
- * A snapshot whose record was amended since it was copied ({@link Amendment}: a new ID, naming the ones it replaced)
- * is not copied again: its copy's record is amended to match (IS.012 6.6.5: the long-term record is as accurate as
- * the near-line one).
+ * A snapshot given a new ID since it was copied, its record naming the IDs it had (amended, {@link Amendment}; sealed
+ * again by a key retirement, {@link KeyEpochs#RESEALED_FROM}), is not copied again: its copy's record is amended to
+ * match when the record changed (IS.012 6.6.5: the long-term record is as accurate as the near-line one), and is the
+ * copy as it is when only the seal did.
  */
 public final class Copier {
 
@@ -97,15 +100,38 @@ public final class Copier {
         if (before != null) {
             return new Copy(before, true, null, false);
         }
-        for (String replaced : history(snapshot.snapshot(), Amendment.AMENDED_FROM, " ")) { // newest first
-            SnapshotRef old = copies.remove(replaced);
-            if (old != null) {
-                SnapshotRef made = target.amendCopy(old, amendedRecord(snapshot, old));
-                copies.put(snapshot.id().hex(), made);
-                return new Copy(made, false, old.id(), target.holds().containsKey(old.id()));
+        List<String> hadIds = new ArrayList<>(RecordHistory.entries(snapshot.snapshot(), Amendment.AMENDED_FROM, RecordHistory.IDS));
+        hadIds.addAll(RecordHistory.entries(snapshot.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS));
+        for (String had : hadIds) { // each chain newest first
+            SnapshotRef old = copies.get(had);
+            if (old == null) {
+                continue;
             }
+            if (sameRecord(snapshot.snapshot(), old.snapshot())) { // sealed again, not amended: the copy is as it should be
+                copies.put(snapshot.id().hex(), old);
+                return new Copy(old, true, null, false);
+            }
+            copies.remove(had);
+            SnapshotRef made = target.amendCopy(old, amendedRecord(snapshot, old));
+            copies.put(snapshot.id().hex(), made);
+            return new Copy(made, false, old.id(), target.holds().containsKey(old.id()));
         }
         return new Copy(copy(snapshot), false, null, false);
+    }
+
+    /** Tags that say where a snapshot came from and how it was sealed, not what its record says. */
+    private static final Set<String> BOOKKEEPING = Set.of(COPIED_FROM, KeyEpochs.RESEALED_FROM);
+
+    /** The same IS.012 6.6.5.1 record and tags, but for where each came from. */
+    private static boolean sameRecord(Snapshot source, Snapshot copy) {
+        return Objects.equals(source.dataOwner(), copy.dataOwner()) && Objects.equals(source.classification(), copy.classification())
+                && Objects.equals(source.retainUntil(), copy.retainUntil()) && recordTags(source).equals(recordTags(copy));
+    }
+
+    private static Map<String, String> recordTags(Snapshot s) {
+        Map<String, String> tags = new HashMap<>(s.tags() == null ? Map.of() : s.tags());
+        tags.keySet().removeAll(BOOKKEEPING);
+        return tags;
     }
 
     /**
@@ -118,8 +144,14 @@ public final class Copier {
         Snapshot c = copy.snapshot();
         Map<String, String> tags = new HashMap<>(s.tags());
         tags.put(COPIED_FROM, copiedFrom(source));
-        tags.put(Amendment.AMENDED_FROM, merged(s, c, Amendment.AMENDED_FROM, " ", false));
-        tags.put(Amendment.AMENDED, merged(s, c, Amendment.AMENDED, "\n", true));
+        String amendedFrom = merged(s, c, Amendment.AMENDED_FROM, RecordHistory.IDS, false);
+        String amended = merged(s, c, Amendment.AMENDED, RecordHistory.LINES, true);
+        if (!amendedFrom.isEmpty()) { // neither had one: the copy's record differed by something no amendment says
+            tags.put(Amendment.AMENDED_FROM, amendedFrom);
+        }
+        if (!amended.isEmpty()) {
+            tags.put(Amendment.AMENDED, amended);
+        }
         LocalDate until = c.retainUntil() != null && (s.retainUntil() == null || c.retainUntil().isAfter(s.retainUntil()))
                 ? c.retainUntil() : s.retainUntil();
         return c.withRecord(s.dataOwner(), s.classification(), until, tags);
@@ -127,19 +159,14 @@ public final class Copier {
 
     /** A history tag's entries in the source's record, then those only the copy's has; sorted newest first if dated. */
     private static String merged(Snapshot source, Snapshot copy, String tag, String separator, boolean dated) {
-        Set<String> entries = new LinkedHashSet<>(history(source, tag, separator));
-        entries.addAll(history(copy, tag, separator));
+        Set<String> entries = new LinkedHashSet<>(RecordHistory.entries(source, tag, separator));
+        entries.addAll(RecordHistory.entries(copy, tag, separator));
         List<String> out = new ArrayList<>(entries);
         if (dated) { // each line starts with its UTC time, "2026-12-04T21:00:00Z by …"; a stable sort keeps the source's order within a second
             out.sort(Comparator.comparing((String line) -> line.substring(0, Math.min(line.length(), "2026-12-04T21:00:00Z".length())))
                     .reversed());
         }
         return String.join(separator, out);
-    }
-
-    private static List<String> history(Snapshot s, String tag, String separator) {
-        String value = s.tags() == null ? null : s.tags().get(tag);
-        return value == null || value.isEmpty() ? List.of() : List.of(value.split(separator));
     }
 
     private String copiedFrom(SnapshotRef snapshot) {

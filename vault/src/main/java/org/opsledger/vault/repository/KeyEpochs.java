@@ -13,6 +13,7 @@ import org.opsledger.vault.index.Index;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.RecordHistory;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
@@ -38,6 +39,12 @@ public final class KeyEpochs {
     /** What a retirement rewrote. */
     public record Retirement(int epoch, int packsRewritten, int snapshotsRewritten, int otherFilesRewritten, int orphanPacksDeleted) {
     }
+
+    /**
+     * The tag of a snapshot written anew by a retirement: the IDs it had before, newest first, separated by spaces
+     * (a snapshot's ID is its sealed file's hash, and the file is sealed again).
+     */
+    public static final String RESEALED_FROM = "resealed-from";
 
     public Retirement retire(int epoch) {
         Keyring current = repo.keys().keyring();
@@ -76,7 +83,10 @@ public final class KeyEpochs {
                 if (epochOf(name) != epoch && newParent == null) {
                     continue;
                 }
-                ObjectId newId = repo.saveSnapshot(newParent == null ? s : s.withParent(newParent));
+                // the record names the ID it had: a copy in another repository, which names that one, is known by it
+                Snapshot resealed = (newParent == null ? s : s.withParent(newParent)).withTag(RESEALED_FROM,
+                        RecordHistory.prepend(ref.id().hex(), s.tags() == null ? null : s.tags().get(RESEALED_FROM), RecordHistory.IDS));
+                ObjectId newId = repo.saveSnapshot(resealed);
                 renamed.put(ref.id(), newId);
                 String holdName = "holds/" + ref.id().hex();
                 if (repo.backend().exists(holdName)) {

@@ -13,6 +13,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.checker.Recoverer;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.repository.KeyEpochs;
 
 /**
  * IS.012 6.6.5: backup records must be accurate and complete. A correction of a snapshot's record made after the
@@ -40,8 +41,8 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
      * {@code 2026-12-04T21:00:00Z by alice: reason}.
      */
     public static final String AMENDED = "amended";
-    /** Tags the vault writes itself: set by `copy`, `tier`, `recover` and `amend`, never by hand. */
-    public static final Set<String> RESERVED_TAGS = Set.of(Copier.COPIED_FROM, Recoverer.TAG, AMENDED_FROM, AMENDED);
+    /** Tags the vault writes itself: set by `copy`, `tier`, `recover`, `amend` and `key retire`, never by hand. */
+    public static final Set<String> RESERVED_TAGS = Set.of(Copier.COPIED_FROM, Recoverer.TAG, AMENDED_FROM, AMENDED, KeyEpochs.RESEALED_FROM);
     /** Longest reason taken: a ticket and a line, as a hold's. */
     public static final int MAX_REASON = 1000;
 
@@ -70,7 +71,7 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
         for (Set<String> names : List.of(tags.keySet(), untag)) {
             for (String name : names) {
                 if (RESERVED_TAGS.contains(name)) {
-                    throw new VaultException("the tag " + name + " is written by the vault itself (by copy, tier, recover and amend), not by hand");
+                    throw new VaultException("the tag " + name + " is written by the vault itself (by copy, tier, recover, amend and key retire), not by hand");
                 }
             }
         }
@@ -94,15 +95,10 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
                 && newTags.equals(tagsBefore)) {
             throw new VaultException("nothing to amend: snapshot " + id.shortHex() + "'s record already says that");
         }
-        newTags.put(AMENDED_FROM, before(id.hex(), tagsBefore.get(AMENDED_FROM), " "));
-        newTags.put(AMENDED, before(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + " by " + by + ": " + reason,
-                tagsBefore.get(AMENDED), "\n"));
+        newTags.put(AMENDED_FROM, RecordHistory.prepend(id.hex(), tagsBefore.get(AMENDED_FROM), RecordHistory.IDS));
+        newTags.put(AMENDED, RecordHistory.prepend(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + " by " + by
+                + ": " + reason, tagsBefore.get(AMENDED), RecordHistory.LINES));
         return s.withRecord(owner, cls, until, newTags);
-    }
-
-    /** {@code entry} ahead of the history a record had, if any. */
-    private static String before(String entry, String history, String separator) {
-        return history == null || history.isEmpty() ? entry : entry + separator + history;
     }
 
     private static boolean oneLine(String s) {

@@ -38,6 +38,13 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
                 newRetainUntil, storageLocation, sourceHost, summary);
     }
 
+    /** The same snapshot with one tag set (added, or given this value). */
+    public Snapshot withTag(String name, String value) {
+        Map<String, String> newTags = new java.util.LinkedHashMap<>(tags == null ? Map.of() : tags);
+        newTags.put(name, value);
+        return withRecord(dataOwner, classification, retainUntil, newTags);
+    }
+
     public Snapshot withParent(ObjectId newParent) {
         return new Snapshot(time, tree, newParent, paths, hostname, username, tags, kind, dataOwner, classification,
                 retainUntil, storageLocation, sourceHost, summary);
