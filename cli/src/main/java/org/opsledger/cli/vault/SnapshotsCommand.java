@@ -62,7 +62,8 @@ final class SnapshotsCommand implements Callable<Integer> {
                         x.kind().json(), TerminalText.escape(x.hostname()), TerminalText.escape(dash(x.dataOwner())),
                         dash(x.classification()),
                         x.retainUntil() == null ? "-" : x.retainUntil().toString(), TerminalText.escape(String.join(" ", x.paths())),
-                        (held.contains(s.id()) ? "  [legal hold]" : "")
+                        (held.contains(s.id()) ? "  [legal hold" + (holds.get(s.id()).matters().size() > 1
+                                ? ": " + holds.get(s.id()).matters().size() + " matters]" : "]") : "")
                                 + (x.summary() != null && x.summary().warnings() > 0 ? "  [incomplete: " + x.summary().warnings() + " warning(s)]" : ""));
             }
             long lacking = all.stream().filter(s -> !s.snapshot().recordLacks().isEmpty()).count();

@@ -354,6 +354,7 @@ class VaultCommandTest {
         // a second matter: released for one, held for the other (IS.012 6.6.7)
         assertThat(vault("hold", held, "--reason", "audit AUD-9").out())
                 .startsWith("snapshot " + held.substring(0, 8) + " is under legal hold for 2 matters: matter 2026-41; audit AUD-9\n");
+        assertThat(vault("snapshots").out()).contains("  [legal hold: 2 matters]\n");
         Run which = vault("release", held);
         assertThat(which.exit()).isEqualTo(1);
         assertThat(which.err()).isEqualTo("opsledger: snapshot " + held.substring(0, 8) + " is under legal hold for 2 matters"
