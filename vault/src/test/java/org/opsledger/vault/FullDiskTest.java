@@ -32,13 +32,19 @@ class FullDiskTest {
         }
     }
 
-    @Test
-    void aFullDiskIsOneLineLeavesNoSnapshotAndTheRepositoryStillChecksAndRestores() throws Exception {
+    /** A 4 MiB tmpfs, unmounted after the test. */
+    private Path tinyDisk() throws Exception {
         Path disk = Files.createDirectories(tmp.resolve("disk"));
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString())
                 .redirectErrorStream(true).start();
         Assumptions.assumeTrue(p.waitFor() == 0, "needs root and permission to mount a tmpfs");
         mount = disk;
+        return disk;
+    }
+
+    @Test
+    void aFullDiskIsOneLineLeavesNoSnapshotAndTheRepositoryStillChecksAndRestores() throws Exception {
+        Path disk = tinyDisk();
 
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Files.write(data.resolve("small.txt"), TestTrees.text(1, 50_000));
@@ -57,6 +63,33 @@ class FullDiskTest {
             assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
             assertThat(new Restorer(repo, 2).restore(first, tmp.resolve("out"), List.of(), true).ok()).isTrue();
             assertThat(repo.backend().list("locks")).isEmpty();
+        }
+    }
+
+    /**
+     * A restore that cannot fit its target's filesystem is refused before anything is written: it filled the disk,
+     * failed, and left a partial target that restore never overwrites. Blobs of zeros (a sparse image) are not counted.
+     */
+    @Test
+    void aRestoreThatCannotFitIsRefusedBeforeItWritesAndASparseFileIsNot() throws Exception {
+        Path disk = tinyDisk();
+
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("big.bin"), TestTrees.random(2, 6 * 1024 * 1024));
+        Path zeros = Files.createDirectories(tmp.resolve("src/image"));
+        Files.write(zeros.resolve("disk.img"), new byte[24 * 1024 * 1024]);
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef big = TestTrees.backup(repo, data);
+            SnapshotRef sparse = TestTrees.backup(repo, zeros);
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(big, disk.resolve("out"), List.of(), true))
+                    .isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith("the restore writes at least 6.00 MiB and the filesystem of " + disk.resolve("out") + " has ")
+                    .hasMessageEndingWith(" free: nothing was written (restore part of it with --include or --exclude, or restore elsewhere)");
+            try (var left = Files.list(disk)) {
+                assertThat(left.toList()).as("not even the target directory").isEmpty();
+            }
+            assertThat(new Restorer(repo, 2).restore(sparse, disk.resolve("image"), List.of(), true).ok()).isTrue();
+            assertThat(Files.size(disk.resolve("image/image/disk.img"))).isEqualTo(24 * 1024 * 1024);
         }
     }
 }

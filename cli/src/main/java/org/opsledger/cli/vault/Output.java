@@ -3,12 +3,12 @@ package org.opsledger.cli.vault;
 import java.io.BufferedOutputStream;
 import java.io.Console;
 import java.io.PrintStream;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.VaultJson;
 
 /** Text or JSON on stdout; a progress line on stderr only when stderr is a terminal. */
@@ -116,17 +116,7 @@ final class Output {
     }
 
     static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.2f %s", v, units[u]);
+        return ByteSize.format(n);
     }
 
     static boolean onTerminal() {

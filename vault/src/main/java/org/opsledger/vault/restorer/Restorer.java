@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.Globs;
 import org.opsledger.vault.IoReason;
 import org.opsledger.vault.VaultException;
@@ -118,6 +120,7 @@ public final class Restorer {
             }
         }
         refuseTakenPaths(base, plan);
+        refuseWhatCannotFit(base, plan);
         boolean made; // by this restore's own mkdir(2), not found there: the directory is the restore's
         try {
             if (base.getParent() != null) {
@@ -217,6 +220,46 @@ public final class Restorer {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A restore that cannot fit is refused before anything is written: one that filled the disk halfway left a partial
+     * target, which restore never overwrites, to be emptied first. It counts the bytes it will certainly write: every
+     * blob but those that may be all zeros (a hole in a sparse file costs nothing), so a sparse image is not refused;
+     * the blocks of small files and of directories it does not count, and a restore just fitting can still fail.
+     * Root may use the blocks the filesystem reserves for it. A filesystem that reports no size (ramfs) is not asked.
+     */
+    private void refuseWhatCannotFit(Path base, Plan plan) {
+        long needs = 0;
+        for (Entry f : plan.files) {
+            for (IndexEntry e : f.blobs) {
+                needs += maybeZeros(e) ? 0 : e.rawLength();
+            }
+        }
+        Path existing = base;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        long free;
+        try {
+            FileStore store = Files.getFileStore(existing == null ? base.getRoot() : existing);
+            if (store.getTotalSpace() == 0) {
+                return; // ramfs, some FUSE filesystems: no size to go by
+            }
+            free = root ? store.getUnallocatedSpace() : store.getUsableSpace();
+        } catch (IOException e) {
+            return; // no figure to go by: the restore runs and a full disk stops it as before
+        }
+        if (needs > free) {
+            throw new VaultException("the restore writes at least " + ByteSize.format(needs) + " and the filesystem of " + base + " has "
+                    + ByteSize.format(free) + " free: nothing was written (restore part of it with --include or --exclude, or restore"
+                    + " elsewhere)");
+        }
+    }
+
+    /** A blob stored this much smaller than its bytes may be all zeros: restored as a hole, no block written. */
+    private static boolean maybeZeros(IndexEntry e) {
+        return e.compressed() && (long) e.length() * HOLE_CANDIDATE_RATIO < e.rawLength();
     }
 
     private static String normalizeInclude(String p) {
@@ -768,7 +811,7 @@ public final class Restorer {
                     IndexEntry e = first.location();
                     Repository.BlobBytes b = repo.openBlobInPlace(first.file.node.content().get(first.blob), e.compressed(), e.rawLength(),
                             span, e.offset() - start, e.length(), checkIds, e.compressed() ? own.raw(e.rawLength()) : null);
-                    boolean hole = e.compressed() && (long) e.length() * HOLE_CANDIDATE_RATIO < e.rawLength() && allZeros(b);
+                    boolean hole = maybeZeros(e) && allZeros(b);
                     for (; k <= j && pieces.get(k).location().offset() == e.offset(); k++) {
                         writeAt(pieces.get(k), b, hole);
                     }
