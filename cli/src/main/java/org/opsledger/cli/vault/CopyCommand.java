@@ -37,8 +37,7 @@ final class CopyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         char[] sourcePassword = repo.password();
-        char[] targetPassword = toPasswordFile != null || System.getenv("OPSLEDGER_VAULT_TO_PASSWORD") != null
-                ? RepoOptions.readPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file") : sourcePassword;
+        char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Map<String, Object>> copied = new ArrayList<>();
         try (Repository source = Vault.open(repo.location(), sourcePassword); Repository target = Vault.open(to, targetPassword)) {
             Copier copier = new Copier(source, target);

@@ -38,8 +38,7 @@ final class InitCommand implements Callable<Integer> {
         char[] password = repo.password();
         Repository from = null;
         if (chunkingFrom != null) {
-            char[] fromPassword = fromPasswordFile != null || System.getenv("OPSLEDGER_VAULT_FROM_PASSWORD") != null
-                    ? RepoOptions.readPassword(fromPasswordFile, "OPSLEDGER_VAULT_FROM_PASSWORD", "--from-password-file") : password;
+            char[] fromPassword = RepoOptions.otherPassword(fromPasswordFile, "OPSLEDGER_VAULT_FROM_PASSWORD", "--from-password-file", password);
             from = Vault.open(chunkingFrom, fromPassword);
         }
         try (Repository r = Vault.init(repo.location(), password, iterations, label, from)) {

@@ -36,6 +36,15 @@ final class RepoOptions {
         throw new CliException("no password: pass " + option + " FILE or set " + env, 2);
     }
 
+    /**
+     * The password of a second repository (a copy's target, a source of chunker secrets): from {@code file} or the
+     * environment variable {@code env} when either is given, else {@code same}, this repository's.
+     */
+    static char[] otherPassword(Path file, String env, String option, char[] same) {
+        String fromEnv = System.getenv(env);
+        return file != null || (fromEnv != null && !fromEnv.isEmpty()) ? readPassword(file, env, option) : same;
+    }
+
     /** Most worker threads a command takes: each holds buffers of up to 16 MiB, and the launcher sizes the heap by them. */
     static final int MAX_THREADS = 64;
 

@@ -30,6 +30,7 @@ final class StatsCommand implements Callable<Integer> {
             long packBytes = r.backend().list("data").stream().mapToLong(r.backend()::size).sum();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("repository", r.backend().location());
+            m.put("id", r.config().id());
             m.put("snapshots", r.listSnapshots().readable().size());
             m.put("holds", r.holds().size());
             m.put("packs", r.index().packs().size());
@@ -44,7 +45,7 @@ final class StatsCommand implements Callable<Integer> {
             if (repo.json) {
                 Output.json(m);
             } else {
-                Output.out().printf("repository      %s%n", r.backend().location());
+                Output.out().printf("repository      %s (ID %s)%n", r.backend().location(), r.config().id());
                 Output.out().printf("snapshots       %d (%d under legal hold)%n", m.get("snapshots"), m.get("holds"));
                 Output.out().printf("packs / blobs   %d / %d%n", m.get("packs"), m.get("blobs"));
                 Output.out().printf("unique data     %s, stored as %s (%s in pack files)%n", Output.bytes(raw), Output.bytes(stored),

@@ -40,8 +40,7 @@ final class TierCommand implements Callable<Integer> {
             throw new CliException("--near-line: " + e.getMessage(), 2);
         }
         char[] sourcePassword = repo.password();
-        char[] targetPassword = toPasswordFile != null || System.getenv("OPSLEDGER_VAULT_TO_PASSWORD") != null
-                ? RepoOptions.readPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file") : sourcePassword;
+        char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Tiering.Moved> moved;
         try (Repository near = Vault.open(repo.location(), sourcePassword); Repository far = Vault.open(to, targetPassword)) {
             moved = new Tiering(near, far).move(period, Instant.now());

@@ -37,6 +37,7 @@ public final class VaultCommand implements Runnable, CommandPath.Parent {
         commands.put("tier", TierCommand::new);
         commands.put("key", KeyCommand::new);
         commands.put("upgrade", UpgradeCommand::new);
+        commands.put("dispose", DisposeCommand::new);
         commands.put("train-cache", TrainCommand::new); // hidden: the launcher's start-up cache workload
         return commands;
     }

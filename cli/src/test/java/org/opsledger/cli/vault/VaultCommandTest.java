@@ -71,6 +71,35 @@ class VaultCommandTest {
     }
 
     @Test
+    void disposeDestroysTheKeysOnlyWhenConfirmedAndNothingHeldOrRetainedIsLost() {
+        assertThat(vault("backup", data.toString(), "--allow-same-device", "--retain-until",
+                java.time.LocalDate.now().plusYears(1).toString()).exit()).isZero();
+        String id = vault("stats", "--json").json().get("id").asString();
+        assertThat(vault("stats").out()).contains("(ID " + id + ")");
+        assertThat(vault("dispose").err()).contains("Missing required option: '--confirm=REPOSITORY-ID'");
+        Run retained = vault("dispose", "--confirm", id);
+        assertThat(retained.exit()).isEqualTo(1);
+        assertThat(retained.err()).startsWith("opsledger: 1 snapshot(s) are retained until today or later with no copy kept as long")
+                .doesNotContain("\n ");
+        assertThat(vault("snapshots", "--json").json().size()).as("a refusal changes nothing").isEqualTo(1);
+
+        Path archive = tmp.resolve("archive");
+        assertThat(run("vault", "init", "--repo", archive.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000")
+                .exit()).isZero();
+        assertThat(vault("copy", "latest", "--to", archive.toString()).exit()).isZero();
+        Run disposed = vault("dispose", "--confirm", id, "--copies-in", archive.toString(), "--by", "records officer");
+        assertThat(disposed.exit()).as(disposed.err()).isZero();
+        assertThat(disposed.out()).startsWith("disposed of repository " + id + " at " + repo + ": its 2 key file(s) overwritten and"
+                + " deleted; its 1 snapshot(s) in ").contains(", by records officer), then wipe or destroy the medium per IS.004\n");
+        Run after = vault("snapshots");
+        assertThat(after.exit()).isEqualTo(1);
+        assertThat(after.err()).isEqualTo("opsledger: repository " + repo + " has no key slot: it was disposed of, or its keys/ were"
+                + " deleted; nothing in it can be decrypted\n");
+        assertThat(run("vault", "snapshots", "--repo", archive.toString(), "--password-file", pw.toString(), "--json").json().size())
+                .as("the copy keeps what was retained").isEqualTo(1);
+    }
+
+    @Test
     void pathsAndExcludesCanComeFromFiles() throws Exception {
         Path other = Files.createDirectories(tmp.resolve("src/other"));
         Files.writeString(other.resolve("keep.txt"), "kept");

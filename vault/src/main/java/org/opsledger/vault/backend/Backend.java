@@ -48,6 +48,18 @@ public interface Backend extends AutoCloseable {
     void delete(String name);
 
     /**
+     * Overwrites a file with random bytes, then deletes it: the end of a key slot or the keyring (disposal, IS.012
+     * 6.6.6.4). This default writes a file of random bytes in its place and deletes that; on an object store that is a
+     * new object, or a new version in a bucket that keeps versions, whose older ones the bucket's lifecycle must expire.
+     */
+    default void shred(String name) {
+        byte[] noise = new byte[(int) size(name)];
+        new java.security.SecureRandom().nextBytes(noise);
+        write(name, noise);
+        delete(name);
+    }
+
+    /**
      * A file written piece by piece and named only when it is complete (a pack is named by the
      * SHA-256 of its bytes, known at its end). Nothing is visible under any name until
      * {@link #commit}; {@link #close} without a commit discards what was written.

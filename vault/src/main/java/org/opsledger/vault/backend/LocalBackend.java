@@ -326,6 +326,37 @@ public final class LocalBackend implements Backend {
         }
     }
 
+    /**
+     * Overwrites the file's own blocks (the same inode, not a new file renamed over it) with random bytes, {@code fsync}s
+     * them, then deletes it. On flash media and copy-on-write filesystems (btrfs, ZFS) the old blocks may survive an
+     * overwrite; the medium is then wiped or destroyed per IS.004, as operations.md says.
+     */
+    @Override
+    public void shred(String name) {
+        Path p = path(name);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            byte[] noise = new byte[8192];
+            long size = ch.size();
+            for (long pos = 0; pos < size; pos += noise.length) {
+                random.nextBytes(noise);
+                ByteBuffer b = ByteBuffer.wrap(noise, 0, (int) Math.min(noise.length, size - pos));
+                while (b.hasRemaining()) {
+                    ch.write(b, pos + b.position());
+                }
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            throw new BackendException("cannot overwrite " + p + ": " + IoReason.of(e), e);
+        }
+        delete(name);
+        try {
+            fsyncDirectory(p.getParent());
+        } catch (IOException e) {
+            throw new BackendException("cannot sync " + p.getParent() + ": " + IoReason.of(e), e);
+        }
+    }
+
     @Override
     public void delete(String name) {
         try {

@@ -49,7 +49,7 @@ public final class Copier {
     private final boolean sameChunking;
     private long blobsCopied;
     private final Set<ObjectId> copiedBlobs = new java.util.HashSet<>();
-    /** The target's copies by the ID of the snapshot each copies (the end of its {@value #COPIED_FROM} tag), read on first use. */
+    /** See {@link #copies()}. */
     private Map<String, SnapshotRef> copies;
 
     public Copier(Repository source, Repository target) {
@@ -87,22 +87,11 @@ public final class Copier {
      * another path (a USB disk mounted elsewhere) is the same source.
      */
     public Copy copyOnce(SnapshotRef snapshot) {
-        if (copies == null) {
-            copies = new HashMap<>();
-            for (SnapshotRef t : target.listSnapshots().readable()) {
-                String from = t.snapshot().tags() == null ? null : t.snapshot().tags().get(COPIED_FROM);
-                if (from != null) {
-                    copies.putIfAbsent(from.substring(from.lastIndexOf('#') + 1), t);
-                }
-            }
-        }
-        SnapshotRef before = copies.get(snapshot.id().hex());
+        SnapshotRef before = copies().get(snapshot.id().hex());
         if (before != null) {
             return new Copy(before, true, null, false);
         }
-        List<String> hadIds = new ArrayList<>(RecordHistory.entries(snapshot.snapshot(), Amendment.AMENDED_FROM, RecordHistory.IDS));
-        hadIds.addAll(RecordHistory.entries(snapshot.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS));
-        for (String had : hadIds) { // each chain newest first
+        for (String had : idsHad(snapshot)) {
             SnapshotRef old = copies.get(had);
             if (old == null) {
                 continue;
@@ -117,6 +106,42 @@ public final class Copier {
             return new Copy(made, false, old.id(), target.holds().containsKey(old.id()));
         }
         return new Copy(copy(snapshot), false, null, false);
+    }
+
+    /**
+     * The target's copy of this snapshot made before, by its own ID or one its record says it had (amended, sealed
+     * again), whatever record the copy has; null if there is none. Nothing is copied.
+     */
+    public SnapshotRef copyMadeBefore(SnapshotRef snapshot) {
+        SnapshotRef copy = copies().get(snapshot.id().hex());
+        for (String had : idsHad(snapshot)) {
+            if (copy != null) {
+                return copy;
+            }
+            copy = copies.get(had);
+        }
+        return copy;
+    }
+
+    /** The target's copies by the ID of the snapshot each copies (the end of its {@value #COPIED_FROM} tag), read once. */
+    private Map<String, SnapshotRef> copies() {
+        if (copies == null) {
+            copies = new HashMap<>();
+            for (SnapshotRef t : target.listSnapshots().readable()) {
+                String from = t.snapshot().tags() == null ? null : t.snapshot().tags().get(COPIED_FROM);
+                if (from != null) {
+                    copies.putIfAbsent(from.substring(from.lastIndexOf('#') + 1), t);
+                }
+            }
+        }
+        return copies;
+    }
+
+    /** The IDs a snapshot's record says it had: amended (newest first), then sealed again by a key retirement (likewise). */
+    private static List<String> idsHad(SnapshotRef snapshot) {
+        List<String> had = new ArrayList<>(RecordHistory.entries(snapshot.snapshot(), Amendment.AMENDED_FROM, RecordHistory.IDS));
+        had.addAll(RecordHistory.entries(snapshot.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS));
+        return had;
     }
 
     /** Tags that say where a snapshot came from and how it was sealed, not what its record says. */

@@ -52,7 +52,7 @@ public final class Locks {
      * of all and move packs; upgrade writes the config and the index anew; recover takes trees no snapshot
      * references for lost (a running backup's are).
      */
-    public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover", "upgrade");
+    public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover", "upgrade", "dispose");
 
     /**
      * Called just after {@code own} is taken: throws when its work may not go on beside the other live locks.

@@ -187,6 +187,10 @@ public final class Repository implements AutoCloseable {
                     + " is not supported (this build reads 1 to " + RepositoryConfig.VERSION + ")");
         }
         List<SlotFile> slots = readKeySlots(backend);
+        if (slots.isEmpty()) { // not a wrong password: no password can open it
+            throw new VaultException("repository " + backend.location() + " has no key slot: it was disposed of, or its keys/ were"
+                    + " deleted; nothing in it can be decrypted");
+        }
         byte[] masterKey = null;
         // cheapest first: a costly slot that anyone able to write to the store could add delays no password that opens another
         for (SlotFile f : slots.stream().filter(f -> f.slot() != null).sorted(Comparator.comparingInt(f -> f.slot().iterations())).toList()) {

@@ -1,0 +1,55 @@
+package org.opsledger.cli.vault;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import org.opsledger.vault.Vault;
+import org.opsledger.vault.repository.Disposal;
+import org.opsledger.vault.repository.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "dispose", mixinStandardHelpOptions = true,
+        description = {"End a repository's life (IS.012 6.6.6.4, secure deletion): overwrite and delete its key slots and keyring, so",
+                "nothing in it can be decrypted again. Refused while a snapshot is under legal hold, or retained until today or later",
+                "with no copy kept as long in --copies-in. Then wipe or destroy the medium per IS.004 and record it in the media register."})
+final class DisposeCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Option(names = "--confirm", required = true, paramLabel = "REPOSITORY-ID",
+            description = "The repository's ID, as `vault stats` shows it: disposal cannot be undone.")
+    String confirm;
+
+    @Option(names = "--copies-in", paramLabel = "REPO", description = "The repository whose copies keep the snapshots still retained here.")
+    String copiesIn;
+
+    @Option(names = "--copies-password-file", description = "Password of --copies-in (or env OPSLEDGER_VAULT_TO_PASSWORD; default: this"
+            + " repository's password).")
+    Path copiesPasswordFile;
+
+    @Option(names = "--by", description = "Who disposes of it (default: the OS user).", defaultValue = "${sys:user.name}")
+    String by;
+
+    @Override
+    public Integer call() {
+        char[] password = repo.password();
+        Disposal.Disposed d;
+        try (Repository r = Vault.open(repo.location(), password);
+             Repository copies = copiesIn == null ? null : Vault.open(copiesIn,
+                     RepoOptions.otherPassword(copiesPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--copies-password-file", password))) {
+            d = Disposal.dispose(r, confirm, copies, by, LocalDate.now());
+        }
+        if (repo.json) {
+            Output.json(d);
+        } else {
+            Output.out().println("disposed of repository " + d.repositoryId() + " at " + d.location() + ": its " + d.keyFiles()
+                    + " key file(s) overwritten and deleted; its " + d.snapshots() + " snapshot(s) in " + d.packs()
+                    + " pack(s) can no longer be decrypted");
+            Output.out().println("record it in the media register (" + d.at() + ", by " + d.by() + "), then wipe or destroy the medium per IS.004");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,91 @@
+package org.opsledger.vault.repository;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.copier.Copier;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/**
+ * IS.012 6.6.6.4: backup media are disposed of by secure deletion at the end of their life. Overwriting a disk's every
+ * block takes hours and is not assured on flash; a repository's data is unreadable without its master key, so
+ * disposal destroys the key: every key slot (the master key wrapped by each password) and the keyring (the data keys)
+ * are overwritten and deleted. What was backed up there is then beyond recovery, as long as no copy of those small
+ * files exists elsewhere. Held backups are never disposed of (IS.012 6.6.7), nor backups promised kept, unless a copy
+ * in another repository keeps them as long.
+ */
+public final class Disposal {
+
+    /**
+     * What was disposed of, for the media register: the repository, when, by whom, and what can no longer be read.
+     * {@code copiesIn}: the repository whose copies keep the retained snapshots, or null.
+     */
+    public record Disposed(String repositoryId, String location, Instant at, String by, int keyFiles, long snapshots, long packs,
+                           String copiesIn) {
+    }
+
+    private Disposal() {
+    }
+
+    /**
+     * Destroys the repository's keys. {@code confirmId} must be its ID (as {@code vault stats} shows it): disposal cannot
+     * be undone. Refused, with nothing changed, while another process works in it, while a snapshot is under legal hold,
+     * while a snapshot file cannot be read (what it holds and keeps is unknown), and while a snapshot is retained until
+     * today or later without a copy in {@code copiesIn} retained at least as long.
+     */
+    public static Disposed dispose(Repository repo, String confirmId, Repository copiesIn, String by, LocalDate today) {
+        String id = repo.config().id();
+        if (!id.equals(confirmId)) {
+            throw new VaultException("disposal destroys the keys of " + repo.backend().location() + " for good: confirm it with its"
+                    + " repository ID (`vault stats` shows it)" + (confirmId == null || confirmId.isEmpty() ? "" : "; " + confirmId + " is not it"));
+        }
+        try (SharedLock lock = repo.lock("dispose")) {
+            repo.locks().refuseConflicting(lock);
+            Map<ObjectId, LegalHold> holds = repo.holds();
+            if (!holds.isEmpty()) { // IS.012 6.6.7: held backups are never deleted
+                ObjectId first = holds.keySet().iterator().next();
+                throw new VaultException(holds.size() + " snapshot(s) are under legal hold (IS.012 6.6.7; first " + first.shortHex()
+                        + ", for " + holds.get(first).reason() + "): a held backup is not disposed of; keep the medium until every hold is released");
+            }
+            Repository.SnapshotListing listing = repo.listSnapshots();
+            if (!listing.unreadable().isEmpty()) {
+                throw new VaultException(listing.unreadable().size() + " snapshot file(s) cannot be read (first " + listing.unreadable().getFirst()
+                        + "): what they hold and how long they are kept is unknown; `vault check` and `vault repair` first");
+            }
+            List<String> uncopied = new ArrayList<>();
+            Copier copier = copiesIn == null ? null : new Copier(repo, copiesIn);
+            for (SnapshotRef s : listing.readable()) {
+                LocalDate until = s.snapshot().retainUntil();
+                if (until == null || until.isBefore(today)) {
+                    continue;
+                }
+                SnapshotRef copy = copier == null ? null : copier.copyMadeBefore(s);
+                if (copy == null || copy.snapshot().retainUntil() == null || copy.snapshot().retainUntil().isBefore(until)) {
+                    uncopied.add(s.shortId() + " (retained until " + until + (copy == null ? "" : "; its copy " + copy.shortId()
+                            + " until " + copy.snapshot().retainUntil()) + ")");
+                }
+            }
+            if (!uncopied.isEmpty()) {
+                throw new VaultException(uncopied.size() + " snapshot(s) are retained until today or later with no copy"
+                        + (copiesIn == null ? "" : " in " + copiesIn.backend().location()) + " kept as long (first " + uncopied.getFirst()
+                        + "): `vault copy` them to the repository that keeps them, then dispose naming it");
+            }
+            long packs = repo.backend().list("data").stream().filter(n -> Repository.idOfName(n) != null).count();
+            List<String> keyFiles = new ArrayList<>(repo.backend().list("keys"));
+            keyFiles.add("keyring"); // last: while a slot is left, a dispose stopped midway can be run again
+            lock.whileHeld(() -> {
+                for (String name : keyFiles) {
+                    repo.backend().shred(name);
+                }
+                return null;
+            });
+            return new Disposed(id, repo.backend().location(), Instant.now(), by, keyFiles.size(), listing.readable().size(), packs,
+                    copiesIn == null ? null : copiesIn.backend().location());
+        }
+    }
+}

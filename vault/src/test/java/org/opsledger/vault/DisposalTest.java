@@ -1,0 +1,106 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.copier.Copier;
+import org.opsledger.vault.repository.Disposal;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/**
+ * IS.012 6.6.6.4: a repository at the end of its medium's life is disposed of by destroying its keys, never while it
+ * holds a backup under legal hold (IS.012 6.6.7) or one promised kept that no other repository keeps as long.
+ */
+class DisposalTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final LocalDate TODAY = LocalDate.now();
+
+    @Test
+    void theKeysAreOverwrittenInPlaceAndDeletedAndNothingOpensAgain() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        Path dir = tmp.resolve("usb/repo");
+        String id;
+        byte[] keyring;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            id = repo.config().id();
+            TestTrees.backup(repo, data);
+            keyring = Files.readAllBytes(dir.resolve("keyring"));
+            // a second name for the keyring's inode: an overwrite that wrote a new file and renamed it over the old
+            // one would leave these bytes as they were
+            Files.createLink(tmp.resolve("keyring-inode"), dir.resolve("keyring"));
+
+            assertThatThrownBy(() -> Disposal.dispose(repo, "0".repeat(32), null, "ops", TODAY))
+                    .hasMessage("disposal destroys the keys of " + dir + " for good: confirm it with its repository ID (`vault stats`"
+                            + " shows it); " + "0".repeat(32) + " is not it");
+            assertThat(Files.readAllBytes(dir.resolve("keyring"))).isEqualTo(keyring);
+
+            Disposal.Disposed d = Disposal.dispose(repo, id, null, "records officer", TODAY);
+            assertThat(d.repositoryId()).isEqualTo(id);
+            assertThat(d.keyFiles()).isEqualTo(2); // one key slot and the keyring
+            assertThat(d.snapshots()).isEqualTo(1);
+            assertThat(d.packs()).isPositive();
+        }
+        assertThat(dir.resolve("keyring")).doesNotExist();
+        try (var slots = Files.list(dir.resolve("keys"))) {
+            assertThat(slots.toList()).isEmpty();
+        }
+        byte[] after = Files.readAllBytes(tmp.resolve("keyring-inode"));
+        assertThat(after).hasSameSizeAs(keyring).isNotEqualTo(keyring);
+        assertThat(dir.resolve("locks").toFile().list()).isEmpty();
+        assertThatThrownBy(() -> TestTrees.open(dir)).hasMessage("repository " + dir + " has no key slot: it was disposed of, or its"
+                + " keys/ were deleted; nothing in it can be decrypted");
+    }
+
+    @Test
+    void aHeldOrRetainedBackupIsNotDisposedOfUnlessACopyKeepsItAsLong() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("usb/repo")); Repository archive = TestTrees.newRepo(tmp.resolve("archive"))) {
+            String id = repo.config().id();
+            SnapshotRef kept = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)
+                    .withRecord("Payroll office", "Confidential", TODAY.plusYears(7), Map.of()));
+            SnapshotRef held = TestTrees.backup(repo, data);
+            repo.hold(held, "litigation 2026-17", "counsel");
+
+            assertThatThrownBy(() -> Disposal.dispose(repo, id, null, "ops", TODAY))
+                    .hasMessage("1 snapshot(s) are under legal hold (IS.012 6.6.7; first " + held.id().shortHex() + ", for litigation"
+                            + " 2026-17): a held backup is not disposed of; keep the medium until every hold is released");
+            repo.release(held);
+            assertThatThrownBy(() -> Disposal.dispose(repo, id, null, "ops", TODAY))
+                    .hasMessage("1 snapshot(s) are retained until today or later with no copy kept as long (first " + kept.shortId()
+                            + " (retained until " + TODAY.plusYears(7) + ")): `vault copy` them to the repository that keeps them,"
+                            + " then dispose naming it");
+
+            SnapshotRef copy = new Copier(repo, archive).copyOnce(kept).snapshot();
+            // the copy's record says less: shortened there it would not keep the backup as long
+            archive.backend().delete("snapshots/" + copy.id().hex());
+            SnapshotRef shorter = new SnapshotRef(archive.saveSnapshot(copy.snapshot().withRecord("Payroll office", "Confidential",
+                    TODAY.plusYears(1), copy.snapshot().tags())), null);
+            assertThatThrownBy(() -> Disposal.dispose(repo, id, archive, "ops", TODAY))
+                    .hasMessageContaining("with no copy in " + tmp.resolve("archive") + " kept as long (first " + kept.shortId()
+                            + " (retained until " + TODAY.plusYears(7) + "; its copy " + shorter.shortId() + " until " + TODAY.plusYears(1) + "))");
+            assertThat(repo.backend().exists("keyring")).as("every refusal changed nothing").isTrue();
+
+            // amended since it was copied: the copy is still known, and copy brings its record up to date
+            SnapshotRef amended = repo.amend(List.of(kept), new Amendment(null, null, TODAY.plusYears(8), null, null, "rule R-4", "ops"))
+                    .getFirst();
+            new Copier(repo, archive).copyOnce(amended);
+            Disposal.Disposed d = Disposal.dispose(repo, id, archive, "ops", TODAY);
+            assertThat(d.copiesIn()).isEqualTo(tmp.resolve("archive").toString());
+            assertThat(archive.snapshots()).singleElement().satisfies(s -> assertThat(s.snapshot().retainUntil()).isEqualTo(TODAY.plusYears(8)));
+        }
+    }
+}
