@@ -21,8 +21,8 @@ import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.Node;
-import org.opsledger.vault.snapshot.RecordHistory;
 import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.RecordHistory;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
@@ -91,21 +91,18 @@ public final class Copier {
         if (before != null) {
             return new Copy(before, true, null, false);
         }
-        for (String had : idsHad(snapshot)) {
-            SnapshotRef old = copies.get(had);
-            if (old == null) {
-                continue;
-            }
-            if (sameRecord(snapshot.snapshot(), old.snapshot())) { // sealed again, not amended: the copy is as it should be
-                copies.put(snapshot.id().hex(), old);
-                return new Copy(old, true, null, false);
-            }
-            copies.remove(had);
-            SnapshotRef made = target.amendCopy(old, amendedRecord(snapshot, old));
-            copies.put(snapshot.id().hex(), made);
-            return new Copy(made, false, old.id(), target.holds().containsKey(old.id()));
+        SnapshotRef old = copyOfAnIdHad(snapshot);
+        if (old == null) {
+            return new Copy(copy(snapshot), false, null, false);
         }
-        return new Copy(copy(snapshot), false, null, false);
+        if (sameRecord(snapshot.snapshot(), old.snapshot())) { // sealed again, not amended: the copy is as it should be
+            copies.put(snapshot.id().hex(), old);
+            return new Copy(old, true, null, false);
+        }
+        SnapshotRef made = target.amendCopy(old, amendedRecord(snapshot, old));
+        copies.values().remove(old); // gone, or kept as it was under a hold: the copy of no snapshot of the source now
+        copies.put(snapshot.id().hex(), made);
+        return new Copy(made, false, old.id(), target.holds().containsKey(old.id()));
     }
 
     /**
@@ -114,13 +111,20 @@ public final class Copier {
      */
     public SnapshotRef copyMadeBefore(SnapshotRef snapshot) {
         SnapshotRef copy = copies().get(snapshot.id().hex());
-        for (String had : idsHad(snapshot)) {
+        return copy != null ? copy : copyOfAnIdHad(snapshot);
+    }
+
+    /** The copy of the newest ID the snapshot's record says it had (amended first, then sealed again), or null. */
+    private SnapshotRef copyOfAnIdHad(SnapshotRef snapshot) {
+        List<String> had = new ArrayList<>(RecordHistory.entries(snapshot.snapshot(), Amendment.AMENDED_FROM, RecordHistory.IDS));
+        had.addAll(RecordHistory.entries(snapshot.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS));
+        for (String id : had) {
+            SnapshotRef copy = copies().get(id);
             if (copy != null) {
                 return copy;
             }
-            copy = copies.get(had);
         }
-        return copy;
+        return null;
     }
 
     /** The target's copies by the ID of the snapshot each copies (the end of its {@value #COPIED_FROM} tag), read once. */
@@ -135,13 +139,6 @@ public final class Copier {
             }
         }
         return copies;
-    }
-
-    /** The IDs a snapshot's record says it had: amended (newest first), then sealed again by a key retirement (likewise). */
-    private static List<String> idsHad(SnapshotRef snapshot) {
-        List<String> had = new ArrayList<>(RecordHistory.entries(snapshot.snapshot(), Amendment.AMENDED_FROM, RecordHistory.IDS));
-        had.addAll(RecordHistory.entries(snapshot.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS));
-        return had;
     }
 
     /** Tags that say where a snapshot came from and how it was sealed, not what its record says. */

@@ -52,8 +52,7 @@ public final class Tiering {
                 for (LegalHold.Matter m : holds.get(s.id()).matters()) {
                     longTerm.hold(copy.snapshot(), m.reason(), m.heldBy());
                 }
-            }
-            if (!isHeld) {
+            } else {
                 nearLine.backend().delete("snapshots/" + s.id().hex()); // its data goes with the next prune
             }
             out.add(new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.amendedCopy(), !isHeld, isHeld));

@@ -94,7 +94,7 @@ public final class Restorer {
 
     /**
      * Leaves out of the next restores each path a glob matches, as backup's {@code --exclude} does: the whole path as
-     * {@code vault ls} shows it ('/data/cache', '/home/*&#47;.cache') or its last name ('*.log'), with everything under it.
+     * {@code vault ls} shows it ('/data/cache') or its last name ('*.log'), with everything under it.
      */
     public Restorer excluding(List<String> globs) {
         this.excludes = Globs.compile(globs);
@@ -236,13 +236,13 @@ public final class Restorer {
                 needs += maybeZeros(e) ? 0 : e.rawLength();
             }
         }
-        Path existing = base;
-        while (existing != null && !Files.exists(existing)) {
+        Path existing = base; // absolute: its root exists
+        while (!Files.exists(existing)) {
             existing = existing.getParent();
         }
         long free;
         try {
-            FileStore store = Files.getFileStore(existing == null ? base.getRoot() : existing);
+            FileStore store = Files.getFileStore(existing);
             if (store.getTotalSpace() == 0) {
                 return; // ramfs, some FUSE filesystems: no size to go by
             }
