@@ -99,6 +99,38 @@ class LegalHoldTest {
         }
     }
 
+    /**
+     * Placing and releasing a hold reads the hold record and writes it back: two at once could leave a matter out, and
+     * a hold placed while a key retirement moves holds to the snapshots' new IDs could stay on an ID no snapshot has.
+     */
+    @Test
+    void holdsArePlacedOneAtATimeAndNotWhileARetirementRuns() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("ledger.csv"), "2026,1\n");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            try (var other = repo.lock("hold")) { // another process placing a hold
+                assertThatThrownBy(() -> repo.hold(snap, "audit AUD-9", "auditor"))
+                        .hasMessageStartingWith("a legal hold is being placed or released on ")
+                        .hasMessageEndingWith(": run it again when that has finished");
+            }
+            try (var retirement = repo.lock("retire")) {
+                assertThatThrownBy(() -> repo.hold(snap, "audit AUD-9", "auditor")).hasMessageContaining("runs alone in the repository: hold"
+                        + " when it has finished");
+            }
+            assertThat(repo.holds()).isEmpty();
+            try (var backup = repo.lock("backup")) { // beside a backup, a prune, a copy: as always
+                repo.hold(snap, "audit AUD-9", "auditor");
+            }
+            try (var other = repo.lock("hold")) {
+                assertThatThrownBy(() -> repo.release(snap)).hasMessageStartingWith("a legal hold is being placed or released on ");
+            }
+            repo.release(snap);
+            assertThat(repo.holds()).isEmpty();
+            assertThat(repo.backend().list("locks")).as("each took its lock and let it go").isEmpty();
+        }
+    }
+
     @Test
     void aHoldNeedsAReasonOfAtMostAThousandCharacters() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));

@@ -55,10 +55,17 @@ public final class Locks {
     public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover", "upgrade", "dispose");
 
     /**
+     * Work that runs one at a time, beside anything but itself and what runs alone: placing and releasing a legal
+     * hold reads a hold record and writes it back, and two at once could leave one matter out of it.
+     */
+    public static final String HOLDS = "hold";
+
+    /**
      * Called just after {@code own} is taken: throws when its work may not go on beside the other live locks.
-     * Work that {@link #RUNS_ALONE} goes on only when no other lock is live; a prune only while nothing that runs
-     * alone is (backups and copies go on beside anything). Each process writes its lock before it looks, so
-     * of two starting at once the later sees the earlier: one or both refuse, neither goes on blind.
+     * Work that {@link #RUNS_ALONE} goes on only when no other lock is live; a prune, a hold and the rest only while
+     * nothing that runs alone is (backups and copies go on beside anything), and a hold while no other {@link #HOLDS}
+     * is. Each process writes its lock before it looks, so of two starting at once the later sees the earlier: one or
+     * both refuse, neither goes on blind.
      */
     public void refuseConflicting(SharedLock own) {
         boolean alone = RUNS_ALONE.contains(own.kind());
@@ -70,6 +77,10 @@ public final class Locks {
             if (RUNS_ALONE.contains(l.kind())) {
                 throw new VaultException(a(l.kind()) + " on " + l.host() + " (pid " + l.pid() + ") runs alone in the repository: "
                         + own.kind() + " when it has finished");
+            }
+            if (own.kind().equals(HOLDS) && l.kind().equals(HOLDS)) {
+                throw new VaultException("a legal hold is being placed or released on " + l.host() + " (pid " + l.pid() + "):"
+                        + " run it again when that has finished");
             }
         }
     }

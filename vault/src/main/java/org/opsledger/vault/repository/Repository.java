@@ -908,18 +908,24 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("a legal hold's reason has at most " + MAX_HOLD_REASON + " characters, got " + reason.length());
         }
         String name = "holds/" + snapshot.id().hex();
-        if (!backend.exists(name)) {
-            return writeHold(snapshot.id(), reason, by, placeStoreHolds(snapshot));
+        try (SharedLock lock = lock(Locks.HOLDS)) { // one at a time, and not while a retirement moves holds to new IDs
+            locks.refuseConflicting(lock);
+            if (!backend.exists(name)) {
+                return lock.whileHeld(() -> writeHold(snapshot.id(), reason, by, placeStoreHolds(snapshot)));
+            }
+            LegalHold held = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
+            if (held.matter(reason) != null) {
+                return held;
+            }
+            Set<LegalHold.StoreHold> storeHolds = new LinkedHashSet<>(held.storeHoldsOrEmpty());
+            storeHolds.addAll(placeStoreHolds(snapshot)); // the same versions, unless the bucket's Object Lock came later
+            LegalHold more = held.alsoFor(new LegalHold.Matter(reason, by, Instant.now())).withStoreHolds(List.copyOf(storeHolds));
+            lock.whileHeld(() -> {
+                writeSealedAs(name, Sealing.Kind.HOLD, more);
+                return null;
+            });
+            return more;
         }
-        LegalHold held = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
-        if (held.matter(reason) != null) {
-            return held;
-        }
-        Set<LegalHold.StoreHold> storeHolds = new LinkedHashSet<>(held.storeHoldsOrEmpty());
-        storeHolds.addAll(placeStoreHolds(snapshot)); // the same versions, unless the bucket's Object Lock came later
-        LegalHold more = held.alsoFor(new LegalHold.Matter(reason, by, Instant.now())).withStoreHolds(List.copyOf(storeHolds));
-        writeSealedAs(name, Sealing.Kind.HOLD, more);
-        return more;
     }
 
     /**
@@ -994,6 +1000,13 @@ public final class Repository implements AutoCloseable {
      * snapshot is held for one matter only: a release that does not say which of several would end them all.
      */
     public LegalHold release(ObjectId snapshot, String matter) {
+        try (SharedLock lock = lock(Locks.HOLDS)) { // one at a time, as hold
+            locks.refuseConflicting(lock);
+            return lock.whileHeld(() -> releaseHeld(snapshot, matter));
+        }
+    }
+
+    private LegalHold releaseHeld(ObjectId snapshot, String matter) {
         String name = "holds/" + snapshot.hex();
         if (!backend.exists(name)) {
             throw new VaultException("snapshot " + snapshot.shortHex() + " is not under legal hold");
