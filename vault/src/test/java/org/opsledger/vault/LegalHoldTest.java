@@ -128,6 +128,13 @@ class LegalHoldTest {
             repo.release(snap);
             assertThat(repo.holds()).isEmpty();
             assertThat(repo.backend().list("locks")).as("each took its lock and let it go").isEmpty();
+
+            // found before a retirement gave it a new ID: the hold would name an ID no snapshot has
+            new org.opsledger.vault.repository.KeyEpochs(repo).rotate();
+            new org.opsledger.vault.repository.KeyEpochs(repo).retire(1);
+            assertThatThrownBy(() -> repo.hold(snap, "audit AUD-9", "auditor")).hasMessage("snapshot " + snap.shortId() + " is no longer"
+                    + " in the repository (forgotten, or sealed again under a new ID by a key retirement): find it again with `vault snapshots`");
+            assertThat(repo.holds()).isEmpty();
         }
     }
 

@@ -910,6 +910,10 @@ public final class Repository implements AutoCloseable {
         String name = "holds/" + snapshot.id().hex();
         try (SharedLock lock = lock(Locks.HOLDS)) { // one at a time, and not while a retirement moves holds to new IDs
             locks.refuseConflicting(lock);
+            if (!backend.exists("snapshots/" + snapshot.id().hex())) { // forgotten, or given a new ID, since it was found
+                throw new VaultException("snapshot " + snapshot.shortId() + " is no longer in the repository (forgotten, or sealed again"
+                        + " under a new ID by a key retirement): find it again with `vault snapshots`");
+            }
             if (!backend.exists(name)) {
                 return lock.whileHeld(() -> writeHold(snapshot.id(), reason, by, placeStoreHolds(snapshot)));
             }
