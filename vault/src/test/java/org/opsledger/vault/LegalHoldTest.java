@@ -31,6 +31,13 @@ class LegalHoldTest {
     @TempDir
     Path tmp;
 
+    /** src/data holding one small file: a snapshot to hold. */
+    private Path oneFile() throws java.io.IOException {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("ledger.csv"), "2026,1\n");
+        return data;
+    }
+
     @Test
     void aHeldSnapshotSurvivesForgetKeepWithinZeroAndPrune() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
@@ -70,10 +77,8 @@ class LegalHoldTest {
      */
     @Test
     void aSnapshotHeldForTwoMattersStaysHeldUntilBothAreReleased() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.writeString(data.resolve("ledger.csv"), "2026,1\n");
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            SnapshotRef snap = TestTrees.backup(repo, data);
+            SnapshotRef snap = TestTrees.backup(repo, oneFile());
             String id = snap.id().shortHex();
             repo.hold(snap, "litigation 2026-17", "counsel");
             LegalHold both = repo.hold(snap, "audit AUD-9", "auditor");
@@ -105,10 +110,8 @@ class LegalHoldTest {
      */
     @Test
     void holdsArePlacedOneAtATimeAndNotWhileARetirementRuns() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.writeString(data.resolve("ledger.csv"), "2026,1\n");
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            SnapshotRef snap = TestTrees.backup(repo, data);
+            SnapshotRef snap = TestTrees.backup(repo, oneFile());
             try (var other = repo.lock("hold")) { // another process placing a hold
                 assertThatThrownBy(() -> repo.hold(snap, "audit AUD-9", "auditor"))
                         .hasMessageStartingWith("a legal hold is being placed or released on ")
@@ -140,10 +143,8 @@ class LegalHoldTest {
 
     @Test
     void aHoldNeedsAReasonOfAtMostAThousandCharacters() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.writeString(data.resolve("a.txt"), "a");
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            var snap = TestTrees.backup(repo, data);
+            var snap = TestTrees.backup(repo, oneFile());
             assertThatThrownBy(() -> repo.hold(snap, " ", "ops")).hasMessage("a legal hold needs a reason");
             assertThatThrownBy(() -> repo.hold(snap, "x".repeat(1001), "ops"))
                     .hasMessage("a legal hold's reason has at most 1000 characters, got 1001");
@@ -154,8 +155,7 @@ class LegalHoldTest {
 
     @Test
     void retainUntilAndKeepDailyKeepSnapshots() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.writeString(data.resolve("a.txt"), "a");
+        Path data = oneFile();
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef retained = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)
                     .withRecord("finance", "Confidential", LocalDate.now().plusDays(30), Map.of()));
