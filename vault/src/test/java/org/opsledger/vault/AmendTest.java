@@ -42,6 +42,13 @@ class AmendTest {
                 .withRecord(null, "Internal", SOON, Map.of("system", "payroll", "ticket", "CHG-1")));
     }
 
+    /** src/data holding one small file. */
+    private Path oneFile() throws java.io.IOException {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        return data;
+    }
+
     @Test
     void anAmendedRecordReplacesTheSnapshotWithTheSameTreeAndSaysWhatItReplacedAndWhy() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
@@ -80,8 +87,7 @@ class AmendTest {
 
     @Test
     void retentionIsLengthenedNeverShortenedAndAHeldRecordStaysAsItIs() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.writeString(data.resolve("a.txt"), "a");
+        Path data = oneFile();
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef snap = backup(repo, data);
             String id = snap.id().shortHex();
@@ -113,8 +119,7 @@ class AmendTest {
     /** A record amended again keeps what the amendment before it said: every ID replaced and every reason, newest first. */
     @Test
     void aRecordAmendedAgainKeepsItsHistory() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.writeString(data.resolve("a.txt"), "a");
+        Path data = oneFile();
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef first = backup(repo, data);
             Snapshot once = new Amendment("ops", null, null, null, null, "owner left out (INC-88)", "alice")

@@ -23,10 +23,6 @@ public record LegalHold(ObjectId snapshot, String reason, String heldBy, Instant
         this(snapshot, reason, heldBy, heldAt, storeHolds, List.of());
     }
 
-    public LegalHold(ObjectId snapshot, String reason, String heldBy, Instant heldAt) {
-        this(snapshot, reason, heldBy, heldAt, List.of(), List.of());
-    }
-
     /** One matter the snapshot is held for: why (a matter or case number), who placed the hold, when. */
     public record Matter(String reason, String heldBy, Instant heldAt) {
     }
