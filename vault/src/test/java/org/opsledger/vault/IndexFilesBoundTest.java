@@ -16,6 +16,7 @@ import org.opsledger.vault.index.Index;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.RepositoryConfig;
 
 /**
  * Many small blobs (a mail spool, a source tree): packs and index files hold at most {@link PackWriter#MAX_BLOBS}
@@ -55,7 +56,7 @@ class IndexFilesBoundTest {
     void formatThreeCompressesIndexFilesAndReadsJsonOnesBesideThem() throws Exception {
         Path json = tmp.resolve("format2");
         TestTrees.newRepo(json).close();
-        TestTrees.setFormatVersion(json, 3, 2); // as a build of format 2 made it
+        TestTrees.setFormatVersion(json, RepositoryConfig.VERSION, 2); // as a build of format 2 made it
         Path zstd = tmp.resolve("format3");
         TestTrees.newRepo(zstd).close();
         long jsonBytes = storeAndMeasureIndex(json, 0, 5_000);

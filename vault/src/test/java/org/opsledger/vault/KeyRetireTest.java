@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
@@ -30,9 +33,13 @@ class KeyRetireTest {
         Files.write(data.resolve("one.bin"), TestTrees.random(1, 1_500_000));
         Path repoDir = tmp.resolve("repo");
         SecretKey epochOne;
+        JournalEntry journaled;
         try (Repository repo = TestTrees.newRepo(repoDir)) {
             SnapshotRef first = TestTrees.backup(repo, data);
             repo.hold(first, "audit", "auditor");
+            journaled = JournalEntry.of(JournalEntry.Operation.BACKUP, JournalEntry.Outcome.OK, Instant.now(), List.of(data.toString()),
+                    first.id(), false, 0, "the first backup");
+            new Journal(repo).record(journaled); // sealed under epoch 1 like the rest
             epochOne = repo.keys().dataKey(1);
             assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
             Files.write(data.resolve("two.txt"), TestTrees.text(2, 700_000));
@@ -41,6 +48,7 @@ class KeyRetireTest {
             KeyEpochs.Retirement r = new KeyEpochs(repo).retire(1);
             assertThat(r.packsRewritten()).isPositive();
             assertThat(r.snapshotsRewritten()).isEqualTo(2); // the first by its epoch, the second because its parent moved
+            assertThat(r.otherFilesRewritten()).as("the journal entry (the hold moved with its snapshot)").isEqualTo(1);
         }
         // every sealed file and every pack: try the retired key, it must fail
         int tried = 0;
@@ -68,6 +76,7 @@ class KeyRetireTest {
             assertThat(repo.keys().keyring().epochs()).containsOnlyKeys(2);
             assertThat(repo.keys().keyring().retired()).containsExactly(1);
             assertThat(repo.holds()).hasSize(1);
+            assertThat(new Journal(repo).read().entries()).containsExactly(journaled);
             assertThat(new Checker(repo, 2).check(100).ok()).isTrue();
             List<SnapshotRef> snaps = repo.snapshots();
             assertThat(snaps).hasSize(2);

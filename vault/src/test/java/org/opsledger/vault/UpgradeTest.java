@@ -10,14 +10,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.RepositoryConfig;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.restorer.RestoreResult;
 import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 /**
- * `vault upgrade`: a repository made by a build of format 1 or 2 moves to format 3 — its config says so and its index
- * files are written again compressed — and every snapshot restores as before; it runs alone, and a second run does nothing.
+ * `vault upgrade`: a repository made by a build of format 1 or 2 moves to this build's format — its config says so and its
+ * index files are written again compressed — and every snapshot restores as before; it runs alone, and a second run does nothing.
  */
 class UpgradeTest {
 
@@ -30,7 +31,7 @@ class UpgradeTest {
             Path dir = tmp.resolve("repo" + from);
             Path data = TestTrees.sample(tmp.resolve("src" + from + "/data"));
             TestTrees.newRepo(dir).close();
-            TestTrees.setFormatVersion(dir, 3, from); // as a build of that format made it
+            TestTrees.setFormatVersion(dir, RepositoryConfig.VERSION, from); // as a build of that format made it
             SnapshotRef first;
             try (Repository repo = TestTrees.open(dir)) {
                 first = TestTrees.backup(repo, data);
@@ -43,17 +44,17 @@ class UpgradeTest {
                 }
                 Repository.Upgrade u = repo.upgrade();
                 assertThat(u.from()).isEqualTo(from);
-                assertThat(u.to()).isEqualTo(3);
+                assertThat(u.to()).isEqualTo(RepositoryConfig.VERSION);
                 assertThat(u.indexFiles()).isEqualTo(1);
                 assertThat(u.indexBytesAfter()).isLessThan(u.indexBytesBefore() * 6 / 10);
-                assertThat(repo.config().version()).isEqualTo(3);
-                assertThat(Files.readString(dir.resolve("config"))).contains("\"version\":3");
+                assertThat(repo.config().version()).isEqualTo(RepositoryConfig.VERSION);
+                assertThat(Files.readString(dir.resolve("config"))).contains("\"version\":" + RepositoryConfig.VERSION);
                 assertThat(repo.upgrade().indexFiles()).as("nothing left to upgrade").isZero();
             }
             try (Repository repo = TestTrees.open(dir)) {
-                assertThat(repo.config().version()).isEqualTo(3);
+                assertThat(repo.config().version()).isEqualTo(RepositoryConfig.VERSION);
                 assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
-                TestTrees.backup(repo, data); // format 3 from here on, beside what format 1 or 2 wrote
+                TestTrees.backup(repo, data); // this build's format from here on, beside what format 1 or 2 wrote
                 assertThat(repo.snapshots()).hasSize(3);
                 RestoreResult r = new Restorer(repo, 2).restore(repo.findSnapshot(first.id().hex()), tmp.resolve("out" + from), List.of(), true);
                 assertThat(r.ok()).as(r.toString()).isTrue();

@@ -20,6 +20,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupOptions;
 import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -143,24 +144,38 @@ final class BackupCommand implements Callable<Integer> {
         BackupProgress progress = new BackupProgress();
         long start = System.nanoTime();
         SnapshotRef snap;
+        String summary;
+        List<String> warnings;
         try (Repository r = repo.open();
              AutoCloseable bar = Output.progress(repo.json, () -> progress.files.get() + " files, " + progress.dirs.get() + " dirs, "
                      + Output.bytes(progress.bytesRead.get()) + " read, " + progress.filesUnchanged.get() + " unchanged")) {
-            Archiver archiver = new Archiver(r, progress, opener);
-            if (stdin) {
-                snap = archiver.backupStream(System.in, stdinName, options, () -> { });
-            } else if (fromCommand) {
-                snap = fromCommand(archiver, options);
-            } else {
-                snap = archiver.backup(options);
+            Journaling journal = new Journaling(r, JournalEntry.Operation.BACKUP);
+            List<String> sources = stdin || fromCommand ? List.of(stdinName)
+                    : options.paths().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
+            try {
+                Archiver archiver = new Archiver(r, progress, opener);
+                if (stdin) {
+                    snap = archiver.backupStream(System.in, stdinName, options, () -> { });
+                } else if (fromCommand) {
+                    snap = fromCommand(archiver, options);
+                } else {
+                    snap = archiver.backup(options);
+                }
+            } catch (VaultException | CliException e) {
+                throw journal.failed(e, sources, null); // IS.012 6.6.5: a failed backup is recorded too
+            } catch (Exception e) {
+                throw journal.failed(new CliException("backup failed: " + e.getMessage()), sources, null);
             }
+            warnings = progress.warnings();
+            summary = summary(snap, progress, (System.nanoTime() - start) / 1e9);
+            journal.ended(warnings.isEmpty() ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, snap.snapshot().paths(), snap.id(),
+                    false, warnings.isEmpty() ? 0 : INCOMPLETE, summary);
         } catch (VaultException | CliException e) {
             throw e;
         } catch (Exception e) {
             throw new CliException("backup failed: " + e.getMessage());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        List<String> warnings = progress.warnings();
         if (repo.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("snapshot", snap.id().hex());
@@ -176,12 +191,7 @@ final class BackupCommand implements Callable<Integer> {
             Output.json(m);
         } else {
             warnings.forEach(w -> Output.err().println("warning: " + TerminalText.escape(w)));
-            var s = snap.snapshot().summary();
-            long specials = progress.specials.get();
-            Output.out().printf("snapshot %s saved (%s): %d files (%d unchanged), %d dirs%s, %s read, %s added to the repository in %.2f s%n",
-                    snap.shortId(), snap.snapshot().kind().json(), s.files(), s.filesUnchanged(), s.dirs(),
-                    specials > 0 ? ", " + specials + " FIFO(s) or device node(s)" : "", Output.bytes(s.bytesRead()),
-                    Output.bytes(s.bytesAdded()), seconds);
+            Output.out().println(summary);
             if (progress.repositoryLeftOut() != null) {
                 Output.out().println("the repository " + progress.repositoryLeftOut() + " lies inside a backed-up path and was left out");
             }
@@ -203,6 +213,16 @@ final class BackupCommand implements Callable<Integer> {
             RecordOptions.warnIfLacking(snap, "give --owner, --classification and --retain-until, or ");
         }
         return warnings.isEmpty() ? 0 : INCOMPLETE;
+    }
+
+    /** The backup's line: the snapshot, what it holds, what it added (the journal keeps it too). */
+    private static String summary(SnapshotRef snap, BackupProgress progress, double seconds) {
+        var s = snap.snapshot().summary();
+        long specials = progress.specials.get();
+        return String.format("snapshot %s saved (%s): %d files (%d unchanged), %d dirs%s, %s read, %s added to the repository in %.2f s",
+                snap.shortId(), snap.snapshot().kind().json(), s.files(), s.filesUnchanged(), s.dirs(),
+                specials > 0 ? ", " + specials + " FIFO(s) or device node(s)" : "", Output.bytes(s.bytesRead()),
+                Output.bytes(s.bytesAdded()), seconds);
     }
 
     /** The lines of each file, as restic reads --files-from: blank lines and lines starting with # left out. */
@@ -237,7 +257,8 @@ final class BackupCommand implements Callable<Integer> {
                 try {
                     int exit = p.waitFor();
                     if (exit != 0) {
-                        throw new CliException("command " + String.join(" ", args) + " exited with status " + exit + "; no snapshot was written");
+                        // its program alone: arguments can hold a connection string's password, and the journal keeps this line
+                        throw new CliException("command " + args.getFirst() + " exited with status " + exit + "; no snapshot was written");
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

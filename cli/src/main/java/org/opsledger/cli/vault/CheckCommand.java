@@ -1,11 +1,13 @@
 package org.opsledger.cli.vault;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.checker.CheckResult;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,30 +32,42 @@ final class CheckCommand implements Callable<Integer> {
             Sealing.warmUp(false);
         }
         CheckResult res;
+        String summary;
+        CliException failure;
         try (Repository r = repo.open()) {
+            Journaling journal = new Journaling(r, JournalEntry.Operation.CHECK);
             Checker checker = new Checker(r, read.threads);
             try (AutoCloseable bar = Output.progress(repo.json, () -> checker.packsDone.get() + " packs read")) {
                 res = checker.check(percent);
+            } catch (Exception e) {
+                throw journal.failed(e, List.of(), null);
+            }
+            summary = String.format("checked %d snapshot(s), %d pack(s); read %d pack(s), %s in %.2f s", res.snapshots(), res.packs(),
+                    res.packsRead(), Output.bytes(res.bytesRead()), (System.nanoTime() - start) / 1e9);
+            failure = res.ok() ? null : new CliException("check found " + res.errors().size() + " error(s)" + (res.damagedPacks().isEmpty() ? ""
+                    : "; damaged pack(s): " + String.join(", ", res.damagedPacks().stream().map(CheckResult.DamagedPack::pack).toList()))
+                    + (res.errors().stream().allMatch(e -> e.endsWith("missing from the index"))
+                    ? "; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)"
+                    : "; `vault repair --read-data` repairs the index and takes damaged packs and snapshot files out of use"));
+            if (failure == null) { // verified: every pack read and authenticated
+                journal.ended(JournalEntry.Outcome.OK, List.of(), null, percent >= 100, 0, summary + "; no errors were found");
+            } else {
+                journal.failed(failure, List.of(), null);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (repo.json) {
             Output.json(java.util.Map.of("result", res, "seconds", seconds));
         } else {
-            Output.out().printf("checked %d snapshot(s), %d pack(s); read %d pack(s), %s in %.2f s%n", res.snapshots(), res.packs(),
-                    res.packsRead(), Output.bytes(res.bytesRead()), seconds);
+            Output.out().println(summary);
             res.warnings().forEach(w -> Output.out().println("warning: " + TerminalText.escape(w)));
             res.errors().forEach(e -> Output.out().println("error: " + TerminalText.escape(e)));
             if (res.ok()) {
                 Output.out().println("no errors were found");
             }
         }
-        if (!res.ok()) {
-            throw new CliException("check found " + res.errors().size() + " error(s)" + (res.damagedPacks().isEmpty() ? ""
-                    : "; damaged pack(s): " + String.join(", ", res.damagedPacks().stream().map(CheckResult.DamagedPack::pack).toList()))
-                    + (res.errors().stream().allMatch(e -> e.endsWith("missing from the index"))
-                    ? "; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)"
-                    : "; `vault repair --read-data` repairs the index and takes damaged packs and snapshot files out of use"));
+        if (failure != null) {
+            throw failure;
         }
         return 0;
     }

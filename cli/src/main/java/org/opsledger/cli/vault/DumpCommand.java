@@ -10,11 +10,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.IoReason;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Dumper;
 import org.opsledger.vault.snapshot.NodeType;
@@ -47,7 +49,7 @@ final class DumpCommand implements Callable<Integer> {
     Path output;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         if (output == null && repo.json) {
             throw new CliException("--json needs --output: the dump itself goes to stdout", 2);
         }
@@ -56,24 +58,28 @@ final class DumpCommand implements Callable<Integer> {
         }
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot, select.filter());
-            if (output == null) {
-                new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16));
-            } else {
-                Dumper.Dumped d = toFile(new Dumper(r), s, output);
-                if (repo.json) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("snapshot", s.id().hex());
-                    m.put("path", path);
-                    m.put("type", d.type().json());
-                    m.put("bytes", d.bytes());
-                    m.put("entries", d.entries());
-                    m.put("output", output.toString());
-                    Output.json(m);
-                } else {
-                    Output.out().println("dumped " + TerminalText.escape(path) + " of snapshot " + s.shortId() + " to "
-                            + TerminalText.escape(output.toString()) + ": " + (d.type() == NodeType.FILE ? "" : "a tar archive of "
-                            + d.entries() + " entries, ") + Output.bytes(d.bytes()));
-                }
+            Journaling journal = new Journaling(r, JournalEntry.Operation.DUMP);
+            List<String> what = List.of(path);
+            Dumper.Dumped d;
+            try {
+                d = output == null ? new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16)) : toFile(new Dumper(r), s, output);
+            } catch (Exception e) {
+                throw journal.failed(e, what, s.id());
+            }
+            String summary = "dumped " + path + " of snapshot " + s.shortId() + " to " + (output == null ? "stdout" : output.toString()) + ": "
+                    + (d.type() == NodeType.FILE ? "" : "a tar archive of " + d.entries() + " entries, ") + Output.bytes(d.bytes());
+            journal.ended(JournalEntry.Outcome.OK, what, s.id(), false, 0, summary);
+            if (output != null && repo.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("snapshot", s.id().hex());
+                m.put("path", path);
+                m.put("type", d.type().json());
+                m.put("bytes", d.bytes());
+                m.put("entries", d.entries());
+                m.put("output", output.toString());
+                Output.json(m);
+            } else if (output != null) {
+                Output.out().println(TerminalText.escape(summary));
             }
         }
         return 0;

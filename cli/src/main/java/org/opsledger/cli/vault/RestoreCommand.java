@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.RestoreResult;
 import org.opsledger.vault.restorer.Restorer;
@@ -55,8 +56,11 @@ final class RestoreCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Sealing.warmUp(false); // on the spare core while the password unlocks the repository, as check does
         RestoreResult res;
+        String summary;
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot, select.filter());
+            Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE);
+            List<String> where = List.of(target.toAbsolutePath().normalize().toString());
             Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
                     .excluding(excludes);
             try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored");
@@ -64,6 +68,20 @@ final class RestoreCommand implements Callable<Integer> {
                          + Output.bytes(restorer.bytesWritten.get()) + " written); restore never overwrites: remove it before"
                          + " restoring there again, or restore into another directory")) {
                 res = restorer.restore(s, target, includes, verify);
+            } catch (Exception e) {
+                throw journal.failed(e, where, s.id());
+            }
+            summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%s", res.files(), res.dirs(),
+                    res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
+                    Output.bytes(res.bytes()), target, (System.nanoTime() - start) / 1e9,
+                    res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
+                    verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
+            CliException failure = failure(res);
+            if (failure != null) {
+                journal.failed(failure, where, s.id());
+            } else {
+                journal.ended(res.unapplied().isEmpty() ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, where, s.id(), verify,
+                        res.unapplied().isEmpty() ? 0 : BackupCommand.INCOMPLETE, summary); // IS.012 6.6.4: a verified restore is a tested one
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -73,10 +91,7 @@ final class RestoreCommand implements Callable<Integer> {
             m.put("seconds", seconds);
             Output.json(m);
         } else {
-            Output.out().printf("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%s%n", res.files(), res.dirs(),
-                    res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
-                    Output.bytes(res.bytes()), target, seconds, res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
-                    verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
+            Output.out().println(summary);
             res.refused().forEach(n -> Output.out().println("refused unsafe name: " + TerminalText.escape(n)));
             res.verifyFailures().forEach(f -> Output.out().println("verify: " + TerminalText.escape(f)));
             for (RestoreResult.Unapplied u : res.unapplied()) {
@@ -88,13 +103,22 @@ final class RestoreCommand implements Callable<Integer> {
                         + " (listed on stderr); the rest is restored" + (verify && res.verifyFailures().isEmpty() ? " and verified" : ""));
             }
         }
-        if (!res.refused().isEmpty()) {
-            throw new CliException("refused " + res.refused().size() + " unsafe name(s) in the snapshot; nothing was written outside " + target);
-        }
-        if (!res.verifyFailures().isEmpty()) {
-            throw new CliException("verify found " + res.verifyFailures().size() + " difference(s) between the restore and the snapshot");
+        CliException failure = failure(res);
+        if (failure != null) {
+            throw failure;
         }
         return res.unapplied().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
+    }
+
+    /** Why a restore that ran to its end failed: unsafe names refused, or differences --verify found; null when it did not. */
+    private CliException failure(RestoreResult res) {
+        if (!res.refused().isEmpty()) {
+            return new CliException("refused " + res.refused().size() + " unsafe name(s) in the snapshot; nothing was written outside " + target);
+        }
+        if (!res.verifyFailures().isEmpty()) {
+            return new CliException("verify found " + res.verifyFailures().size() + " difference(s) between the restore and the snapshot");
+        }
+        return null;
     }
 
     /**

@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
-        description = {"Move a repository of an older format to this build's (3: compressed index files, a third of their size).",
-                "Builds before 2026-12-04 cannot open it afterwards. Runs alone; nothing is written when nothing is old."})
+        description = {"Move a repository of an older format to this build's (3: compressed index files, a third of their size;",
+                "4: a journal of backups, restores and checks, `vault journal`). Builds of an older format cannot open it afterwards",
+                "(before 2026-12-04: format 2; before 2026-12-05: format 3). Runs alone; nothing is written when nothing is old."})
 final class UpgradeCommand implements Callable<Integer> {
 
     @Mixin
@@ -21,8 +22,10 @@ final class UpgradeCommand implements Callable<Integer> {
         }
         if (repo.json) {
             Output.json(u);
-        } else if (u.indexFiles() == 0) {
+        } else if (u.from() == u.to() && u.indexFiles() == 0) {
             Output.out().println("upgrade: the repository is in format " + u.to() + " already; nothing to do");
+        } else if (u.indexFiles() == 0) {
+            Output.out().println("upgrade: format " + u.from() + " → " + u.to() + "; the index is as that format keeps it");
         } else {
             Output.out().println("upgrade: format " + u.from() + " → " + u.to() + "; the index written again in " + u.indexFiles()
                     + " file(s): " + Output.bytes(u.indexBytesBefore()) + " → " + Output.bytes(u.indexBytesAfter()));

@@ -24,6 +24,7 @@ public final class VaultCommand implements Runnable, CommandPath.Parent {
         commands.put("restore", RestoreCommand::new);
         commands.put("dump", DumpCommand::new);
         commands.put("check", CheckCommand::new);
+        commands.put("journal", JournalCommand::new);
         commands.put("repair", RepairCommand::new);
         commands.put("recover", RecoverCommand::new);
         commands.put("forget", ForgetCommand::new);

@@ -43,6 +43,13 @@ class VaultCommandTest {
         return run(all.toArray(String[]::new));
     }
 
+    /** The names of the files in a directory, sorted. */
+    static List<String> names(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         repo = tmp.resolve("repo");
@@ -52,6 +59,63 @@ class VaultCommandTest {
         Files.write(data.resolve("report.txt"), "quarterly numbers\n".repeat(10_000).getBytes(StandardCharsets.UTF_8));
         Files.createSymbolicLink(data.resolve("link"), Path.of("report.txt"));
         assertThat(vault("init", "--kdf-iterations", "100000").exit()).isZero();
+    }
+
+    @Test
+    void theJournalRecordsEachBackupRestoreAndCheckTheFailedOnesToo() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("check").out()).as("IS.012 6.6.4: recovery never tested").contains("warning: the journal records no verified restore");
+        Run failed = vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c", "echo half a dump; exit 4",
+                "postgresql://app:s3cret@db/app");
+        assertThat(failed.err()).as("a command's arguments can hold a password").isEqualTo(
+                "opsledger: command sh exited with status 4; no snapshot was written\n");
+        Path out = tmp.resolve("out");
+        assertThat(vault("restore", "latest", "--target", out.toString(), "--verify").exit()).isZero();
+        assertThat(vault("restore", "latest", "--target", out.toString()).exit()).as("never overwrites").isEqualTo(1);
+        Run check = vault("check", "--read-data");
+        assertThat(check.exit()).isZero();
+        assertThat(check.out()).doesNotContain("verified restore");
+
+        Run j = vault("journal");
+        assertThat(j.exit()).as(j.err()).isZero();
+        List<String> lines = j.out().lines().toList();
+        assertThat(lines).hasSize(8);
+        assertThat(lines.get(0)).startsWith("Started (UTC)        Operation  Outcome     Host");
+        assertThat(lines.get(1)).contains("  backup     ok          ").contains(" saved (full): 1 files (0 unchanged)");
+        assertThat(lines.get(2)).contains("  check      ok          ").contains("; read 0 pack(s), 0 B in ").endsWith(" s; no errors were found");
+        assertThat(lines.get(3)).contains("  backup     failed      ").endsWith("  -         command sh exited with status 4; no snapshot was written");
+        assertThat(lines.get(4)).contains("  restore    verified    ").contains(" to " + out + " in ").endsWith("; verified");
+        assertThat(lines.get(5)).contains("  restore    failed      ").contains("restore never overwrites");
+        assertThat(lines.get(6)).contains("  check      verified    ").endsWith("; no errors were found");
+        assertThat(lines.get(7)).startsWith("6 entries in " + repo + "; 2 failed, 1 of them backup(s); the last verified restore ended ");
+        assertThat(j.out()).doesNotContain("s3cret");
+
+        JsonNode json = vault("journal", "--json").json();
+        assertThat(json.get("entries").size()).isEqualTo(6);
+        JsonNode restore = json.get("entries").get(3);
+        assertThat(restore.get("operation").asString()).isEqualTo("restore");
+        assertThat(restore.get("verified").asBoolean()).isTrue();
+        assertThat(restore.get("paths").get(0).asString()).isEqualTo(out.toString());
+        assertThat(restore.get("snapshot").asString()).isEqualTo(json.get("entries").get(0).get("snapshot").asString());
+        assertThat(json.get("lastVerifiedRestore").get("finished").asString()).isEqualTo(restore.get("finished").asString());
+        assertThat(json.get("recoveryUntested").asBoolean()).isFalse();
+
+        assertThat(vault("journal", "--failed", "--json").json().get("entries").size()).isEqualTo(2);
+        assertThat(vault("journal", "--operation", "restore", "--operation", "check", "--json").json().get("entries").size()).isEqualTo(4);
+        assertThat(vault("journal", "--since", "1d", "--host", "no-such-host").out()).contains("0 entries in " + repo + " (of 6)");
+        assertThat(vault("journal", "--since", "2999-01-01", "--json").json().get("entries").size()).isZero();
+        Run bad = vault("journal", "--operation", "prune");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).isEqualTo("opsledger: --operation must be backup, restore, dump or check, got: prune\n");
+        assertThat(vault("journal", "--since", "yesterday").err()).contains("--since must be a day like 2026-01-31 or a duration like 30d");
+
+        // a repository that cannot take the entry: the restore stands, with a warning
+        Path journal = repo.resolve("journal");
+        Files.move(journal, tmp.resolve("journal-aside"));
+        Files.writeString(journal, "not a directory");
+        Run restored = vault("restore", "latest", "--target", tmp.resolve("out2").toString(), "--verify");
+        assertThat(restored.exit()).isZero();
+        assertThat(restored.err()).startsWith("warning: the journal entry of this restore was not written: ");
     }
 
     @Test
@@ -693,16 +757,24 @@ class VaultCommandTest {
     @Test
     void upgradeMovesARepositoryOfAnOlderFormatToThisBuildsAndOnlyOnce() throws Exception {
         vault("backup", data.toString(), "--allow-same-device");
-        assertThat(vault("upgrade").out()).contains("upgrade: the repository is in format 3 already; nothing to do");
+        assertThat(vault("upgrade").out()).contains("upgrade: the repository is in format 4 already; nothing to do");
         Path config = repo.resolve("config");
-        Files.writeString(config, Files.readString(config).replace("\"version\":3", "\"version\":2")); // as a format 2 build made it
+        Files.writeString(config, Files.readString(config).replace("\"version\":4", "\"version\":2")); // as a format 2 build made it
         Run up = vault("upgrade");
         assertThat(up.exit()).as(up.err()).isZero();
-        assertThat(up.out()).contains("upgrade: format 2 → 3; the index written again in 1 file(s)");
-        assertThat(Files.readString(config)).contains("\"version\":3");
+        assertThat(up.out()).contains("upgrade: format 2 → 4; the index written again in 1 file(s)");
+        assertThat(Files.readString(config)).contains("\"version\":4");
         assertThat(vault("upgrade", "--json").json().get("indexFiles").asInt()).isZero();
         Run check = vault("check", "--read-data");
         assertThat(check.exit()).as(check.out() + check.err()).isZero();
+
+        Files.writeString(config, Files.readString(config).replace("\"version\":4", "\"version\":3")); // as a format 3 build made it
+        List<String> indexFiles = names(repo.resolve("index"));
+        assertThat(vault("check").out()).contains("warning: this repository's format (3) keeps no journal");
+        up = vault("upgrade");
+        assertThat(up.out()).contains("upgrade: format 3 → 4; the index is as that format keeps it");
+        assertThat(names(repo.resolve("index"))).as("format 4 adds the journal alone").isEqualTo(indexFiles);
+        assertThat(vault("check").out()).doesNotContain("keeps no journal");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.github.luben.zstd.ZstdDecompressCtx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.pack.BufferPool;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackWriter;
@@ -86,6 +88,7 @@ public final class Checker {
         }
         errors.addAll(unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).values()); // forget reads each
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
+        journal(!snapshots.isEmpty(), errors, warnings);
         Set<ObjectId> stored = new HashSet<>();
         List<String> strangers = new ArrayList<>();
         for (String name : repo.backend().list("data")) {
@@ -127,6 +130,7 @@ public final class Checker {
                 case "snapshots" -> "snapshot file(s)";
                 case "holds" -> "hold record(s)";
                 case "condemned" -> "condemned record(s)";
+                case Journal.DIR -> "journal entry(ies)";
                 default -> "other file(s)";
             };
             keptDamaged.merge(what, 1, Integer::sum);
@@ -186,6 +190,25 @@ public final class Checker {
         }
         return new CheckResult(snapshots.size(), index.packs().size(), toRead.size(), bytesRead.get(), List.copyOf(errors),
                 warnings, damaged);
+    }
+
+    /**
+     * The journal (§13): an entry that cannot be read is an error, as a record of the repository that is not as written
+     * ({@code vault repair} takes a damaged one out of it); a repository holding snapshots whose recovery was not
+     * proved by a verified restore within six months is warned of (policy 2.11; IS.012 6.6.4: at least yearly).
+     */
+    private void journal(boolean holdsSnapshots, List<String> errors, List<String> warnings) {
+        Journal journal = new Journal(repo);
+        if (!journal.kept()) {
+            warnings.add(journal.notKept());
+            return;
+        }
+        Journal.Listing listing = journal.read();
+        listing.unreadable().forEach(u -> errors.add("journal entry " + u));
+        String untested = listing.recoveryWarning(Instant.now());
+        if (holdsSnapshots && untested != null) {
+            warnings.add(untested);
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
+import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
@@ -99,6 +100,7 @@ public final class Repairer {
         List<SnapshotRef> snapshots = new ArrayList<>();
         List<RepairResult.DamagedFile> files = snapshotFiles(snapshots);
         files.addAll(holdRecords());
+        files.addAll(journalEntries());
         Map<String, String> damagedCondemned = checker.unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class);
         Set<String> condemned = new HashSet<>();
         for (String name : repo.backend().list("condemned")) {
@@ -228,6 +230,24 @@ public final class Repairer {
                     ? "the hold stays in force under a new record (`vault hold` the snapshot again to record its reason)"
                     : "left in place, not named by a snapshot ID: forget stays stopped until it is moved out of holds/"));
         });
+        return out;
+    }
+
+    /**
+     * Journal entries whose bytes no longer match their name: taken out of the journal, kept under damaged/ (§13). One
+     * that matches its name but does not open is left, as a snapshot file is; one not named by a hash is not the vault's.
+     */
+    private List<RepairResult.DamagedFile> journalEntries() {
+        List<RepairResult.DamagedFile> out = new ArrayList<>();
+        for (String name : repo.backend().list(Journal.DIR)) {
+            ObjectId id = Repository.idOfName(name);
+            if (id == null) {
+                out.add(new RepairResult.DamagedFile(name, "not named by its SHA-256", null, "left in place, not the vault's"));
+            } else if (!Sealing.sha256(repo.backend().read(name)).equals(id)) {
+                out.add(new RepairResult.DamagedFile(name, "does not match its SHA-256 name (damaged or altered)", DAMAGED + "/" + name,
+                        "taken out of the journal"));
+            }
+        }
         return out;
     }
 

@@ -45,7 +45,7 @@ public final class Sealing {
     public enum Kind {
         BLOB("opsledger-vault blob"), PACK_HEADER("opsledger-vault pack header"), INDEX("opsledger-vault index"),
         SNAPSHOT("opsledger-vault snapshot"), HOLD("opsledger-vault hold"), CONDEMNED("opsledger-vault condemned"),
-        KEY_SLOT("opsledger-vault key slot"), KEYRING("opsledger-vault keyring");
+        KEY_SLOT("opsledger-vault key slot"), KEYRING("opsledger-vault keyring"), JOURNAL("opsledger-vault journal");
 
         final byte[] label;
 

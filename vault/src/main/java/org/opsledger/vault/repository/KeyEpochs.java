@@ -10,6 +10,7 @@ import org.opsledger.vault.crypto.Keyring;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
+import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.snapshot.LegalHold;
@@ -106,6 +107,12 @@ public final class KeyEpochs {
                         repo.writeSealedAs(name, kind, value);
                         others++;
                     }
+                }
+            }
+            for (String name : repo.backend().list(Journal.DIR)) { // §13: named by their hash, as snapshots are
+                if (epochOf(name) == epoch) {
+                    repo.reseal(name, Journal.DIR, Sealing.Kind.JOURNAL);
+                    others++;
                 }
             }
             // 3b. S3 Object Lock: the store's legal holds follow the held data to its new objects before the old go

@@ -354,7 +354,8 @@ public final class Repository implements AutoCloseable {
      * {@code vault upgrade} (docs/vault-format.md, its format version): a repository of an older format is moved to
      * {@link RepositoryConfig#VERSION}: its config says so (builds that read only older formats refuse it from then
      * on), and its index files are written again in the new form (format 3: compressed), as are a newer repository's
-     * JSON index files left by a process of an older format. Runs alone. Nothing is written when nothing is old.
+     * JSON index files left by a process of an older format; from format 3 to 4 (the journal) only the config changes.
+     * Runs alone. Nothing is written when nothing is old.
      */
     public Upgrade upgrade() {
         try (SharedLock lock = lock("upgrade")) {
@@ -376,6 +377,9 @@ public final class Repository implements AutoCloseable {
                 RepositoryConfig next = old.withVersion(RepositoryConfig.VERSION);
                 backend.write("config", VaultJson.write(next)); // first: the index files below are in its form
                 config = next;
+            }
+            if (old.version() >= 3 && !json) { // compressed already: format 4 adds the journal, nothing to the index
+                return new Upgrade(old.version(), RepositoryConfig.VERSION, 0, before, before);
             }
             replaceIndex(whole, Set.of(), files);
             reloadIndex();
@@ -736,6 +740,16 @@ public final class Repository implements AutoCloseable {
     public void writeSealedAs(String name, Sealing.Kind kind, Object value) {
         Keys k = keys;
         backend.write(name, Sealing.seal(k.current(), k.currentEpoch(), kind, VaultJson.write(value)));
+    }
+
+    /**
+     * A file named by its hash, sealed under an old key epoch, written again under the current one (a new name, for its
+     * bytes change) before the old file is deleted: a key retirement's work on files whose content it need not know.
+     */
+    public ObjectId reseal(String name, String dir, Sealing.Kind kind) {
+        ObjectId id = writeSealedBytes(dir, kind, openSealed(name, backend.read(name), kind));
+        backend.delete(name);
+        return id;
     }
 
     public <T> T readSealed(String name, Sealing.Kind kind, Class<T> type) {

@@ -1,10 +1,9 @@
 package org.opsledger.vault.snapshot;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import org.opsledger.vault.LowerCaseJson;
 
 /** What a tree node is; {@link #letter()} is its column in `vault ls` and `vault find`. */
-public enum NodeType {
+public enum NodeType implements LowerCaseJson {
     FILE('f', 0100000), DIR('d', 0040000), SYMLINK('s', 0120000),
     /** A named pipe (mkfifo): postfix's public/pickup, a daemon's control pipe. Since tree encoding 2. */
     FIFO('p', 0010000),
@@ -48,13 +47,8 @@ public enum NodeType {
         return this == FIFO || this == CHARDEV || this == BLOCKDEV;
     }
 
-    @JsonValue
-    public String json() {
-        return name().toLowerCase();
-    }
-
-    @JsonCreator
+    /** The type a listing's row names ({@link #json()}). */
     public static NodeType of(String s) {
-        return valueOf(s.toUpperCase());
+        return valueOf(s.toUpperCase(java.util.Locale.ROOT));
     }
 }

@@ -51,18 +51,8 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
     }
 
     /** IS.012 6.6.1.1 weekly full, 6.6.1.2 daily incremental; stdin for database dumps. */
-    public enum Kind {
-        FULL, INCREMENTAL, STDIN;
-
-        @com.fasterxml.jackson.annotation.JsonValue
-        public String json() {
-            return name().toLowerCase();
-        }
-
-        @com.fasterxml.jackson.annotation.JsonCreator
-        public static Kind of(String s) {
-            return valueOf(s.toUpperCase());
-        }
+    public enum Kind implements org.opsledger.vault.LowerCaseJson {
+        FULL, INCREMENTAL, STDIN
     }
 
     /**

@@ -16,6 +16,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.RepositoryConfig;
 import org.opsledger.vault.restorer.RestoreResult;
 import org.opsledger.vault.restorer.Restorer;
 
@@ -125,7 +126,7 @@ class TreeCodecTest {
     void newRepositoriesHaveBinaryTreesAndIncrementalsReuseThem() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            assertThat(repo.config().version()).isEqualTo(3);
+            assertThat(repo.config().version()).isEqualTo(RepositoryConfig.VERSION);
             var first = TestTrees.backup(repo, data);
             assertThat(TreeCodec.isBinary(repo.loadBlob(first.snapshot().tree()))).isTrue();
             var again = TestTrees.backup(repo, data);
@@ -141,8 +142,9 @@ class TreeCodecTest {
         TestTrees.newRepo(dir).close();
         // the config of a repository written by a build of format 1
         String config = Files.readString(dir.resolve("config"), StandardCharsets.UTF_8);
-        assertThat(config).contains("\"version\":3");
-        Files.writeString(dir.resolve("config"), config.replace("\"version\":3", "\"version\":1"));
+        String current = "\"version\":" + RepositoryConfig.VERSION;
+        assertThat(config).contains(current);
+        Files.writeString(dir.resolve("config"), config.replace(current, "\"version\":1"));
         try (Repository repo = TestTrees.open(dir)) {
             assertThat(repo.config().version()).isEqualTo(1);
             var first = TestTrees.backup(repo, data);
@@ -155,7 +157,8 @@ class TreeCodecTest {
             assertThat(r.ok()).as(r.toString()).isTrue();
             TestTrees.assertSameTree(data, tmp.resolve("out/data"));
         }
-        Files.writeString(dir.resolve("config"), config.replace("\"version\":3", "\"version\":4"));
-        assertThatThrownBy(() -> TestTrees.open(dir)).hasMessageContaining("format version 4 is not supported (this build reads 1 to 3)");
+        Files.writeString(dir.resolve("config"), config.replace(current, "\"version\":" + (RepositoryConfig.VERSION + 1)));
+        assertThatThrownBy(() -> TestTrees.open(dir)).hasMessageContaining("format version " + (RepositoryConfig.VERSION + 1)
+                + " is not supported (this build reads 1 to " + RepositoryConfig.VERSION + ")");
     }
 }

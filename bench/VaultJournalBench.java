@@ -1,0 +1,73 @@
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.opsledger.vault.backend.Backend;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.backend.S3Backend;
+import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.repository.Repository;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * What the journal costs (run by bench/vault-journal.sh): one entry written, as every backup, restore and check
+ * writes one, and the whole journal read, as `vault journal` and `vault check` read it, after 10 years of two runs a
+ * day (7,300 entries); on the local disk and on S3 (s3proxy in this process, loopback HTTP, filesystem store).
+ */
+public class VaultJournalBench {
+    static final char[] PASSWORD = "bench-password".toCharArray();
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createDirectories(Path.of(args[0]));
+        int entries = args.length > 1 ? Integer.parseInt(args[1]) : 7300;
+        FilesystemNio2BlobStore store = new FilesystemNio2BlobStore(Files.createDirectories(work.resolve("s3")).toString());
+        store.createContainer("vault");
+        S3Proxy proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "access", "secret").build();
+        proxy.start();
+        while (!"STARTED".equals(proxy.getState())) {
+            Thread.sleep(5);
+        }
+        URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        Supplier<Backend> s3 = () -> new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("access", "secret"))), "vault", "bench", "s3://vault/bench");
+        Supplier<Backend> local = () -> new LocalBackend(work.resolve("local"));
+        System.out.println("| backend | one entry written (median of " + entries + ") | " + entries + " entries read | per entry read |");
+        System.out.println("|---|---|---|---|");
+        for (var b : List.of(Map.entry("local disk", local), Map.entry("S3 (s3proxy, loopback HTTP)", s3))) {
+            try (Repository r = Repository.init(b.getValue().get(), PASSWORD, 100_000, "bench")) {
+                Journal journal = new Journal(r);
+                long[] writes = new long[entries];
+                Instant day = Instant.parse("2016-12-05T01:00:00Z");
+                for (int i = 0; i < entries; i++) {
+                    JournalEntry e = new JournalEntry(JournalEntry.Operation.BACKUP, JournalEntry.Outcome.OK, day.plusSeconds(43_200L * i),
+                            day.plusSeconds(43_200L * i + 90), "web-1", "backup", List.of("/srv/www", "/etc"), null, false, 0,
+                            "snapshot 5d1e0a2b saved (incremental): 7465 files (7390 unchanged), 1021 dirs, 8.12 MiB read, 1.03 MiB added to"
+                                    + " the repository in 1.32 s");
+                    long t = System.nanoTime();
+                    journal.record(e);
+                    writes[i] = System.nanoTime() - t;
+                }
+                Arrays.sort(writes);
+                long t = System.nanoTime();
+                Journal.Listing l = journal.read();
+                double read = (System.nanoTime() - t) / 1e9;
+                if (l.entries().size() != entries || !l.unreadable().isEmpty()) {
+                    throw new IllegalStateException("read " + l.entries().size() + " of " + entries);
+                }
+                System.out.printf("| %s | %.2f ms | %.2f s | %.3f ms |%n", b.getKey(), writes[entries / 2] / 1e6, read, read * 1000 / entries);
+            }
+        }
+        proxy.stop();
+    }
+}

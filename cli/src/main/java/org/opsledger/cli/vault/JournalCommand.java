@@ -1,0 +1,121 @@
+package org.opsledger.cli.vault;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import org.opsledger.cli.CliException;
+import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.prune.RetentionPolicy;
+import org.opsledger.vault.repository.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "journal", mixinStandardHelpOptions = true,
+        description = {"List the repository's journal: each backup, restore, dump and check as it ended, the failed ones too (IS.012 6.6.5),",
+                "and when a restore was last verified (6.6.4; the policy's 2.11 asks for a test every six months). Oldest first;",
+                "an unreadable entry is reported on stderr and the others are listed (exit code 3)."})
+final class JournalCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Option(names = "--since", paramLabel = "DATE|DURATION", description = "Only entries started on or after this day (2026-01-31, UTC)"
+            + " or within this duration (30d, 6m, 1y).")
+    String since;
+
+    @Option(names = "--operation", paramLabel = "OP", description = "Only backup, restore, dump or check entries; repeatable.")
+    List<String> operations = new ArrayList<>();
+
+    @Option(names = "--failed", description = "Only the entries that did not end ok (failed or incomplete).")
+    boolean failed;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Only entries of this host; repeatable (any of them).")
+    List<String> hosts = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        Predicate<JournalEntry> selected = selection();
+        Journal.Listing listing;
+        String location;
+        try (Repository r = repo.open()) {
+            Journal journal = new Journal(r);
+            if (!journal.kept()) {
+                throw new CliException(journal.notKept());
+            }
+            listing = journal.read();
+            location = r.backend().location();
+        }
+        List<JournalEntry> shown = listing.entries().stream().filter(selected).toList();
+        listing.unreadable().forEach(u -> Output.err().println("warning: journal entry " + u));
+        var lastTest = listing.lastVerifiedRestore();
+        String untested = listing.recoveryWarning(Instant.now());
+        if (repo.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("entries", shown);
+            m.put("unreadable", listing.unreadable());
+            m.put("lastVerifiedRestore", lastTest.orElse(null));
+            m.put("recoveryUntested", untested != null);
+            Output.json(m);
+        } else {
+            Output.out().printf("%-19s  %-9s  %-10s  %-12s  %-10s  %-8s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host", "User",
+                    "Snapshot", "Detail");
+            for (JournalEntry e : shown) {
+                Output.out().printf("%-19s  %-9s  %-10s  %-12s  %-10s  %-8s  %s%n", SnapshotsCommand.TIME.format(e.started()),
+                        e.operation().json(), e.outcome() == JournalEntry.Outcome.OK && e.verified() ? "verified" : e.outcome().json(),
+                        TerminalText.escape(e.host()), TerminalText.escape(SnapshotsCommand.dash(e.username())),
+                        e.snapshot() == null ? "-" : e.snapshot().shortHex(), TerminalText.escape(SnapshotsCommand.dash(e.detail())));
+            }
+            long failures = shown.stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED).count();
+            long backupsFailed = shown.stream().filter(e -> e.operation() == JournalEntry.Operation.BACKUP
+                    && e.outcome() == JournalEntry.Outcome.FAILED).count();
+            Output.out().println(shown.size() + " entr" + (shown.size() == 1 ? "y" : "ies") + " in " + location
+                    + (listing.entries().size() == shown.size() ? "" : " (of " + listing.entries().size() + ")")
+                    + "; " + failures + " failed" + (backupsFailed > 0 ? ", " + backupsFailed + " of them backup(s)" : "")
+                    + lastTest.map(e -> "; the last verified restore ended " + SnapshotsCommand.TIME.format(e.finished()) + " UTC"
+                            + (e.snapshot() == null ? "" : " (snapshot " + e.snapshot().shortHex() + ")")).orElse("")
+                    + (listing.unreadable().isEmpty() ? "" : "; " + listing.unreadable().size() + " entr(ies) unreadable (see stderr;"
+                    + " `vault repair` takes damaged ones out of the journal)"));
+            if (untested != null) {
+                Output.out().println("warning: " + untested);
+            }
+        }
+        return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
+    }
+
+    /** --since, --operation, --failed and --host as one test; exit 2 for a value that does not parse. */
+    private Predicate<JournalEntry> selection() {
+        Set<JournalEntry.Operation> ops = EnumSet.noneOf(JournalEntry.Operation.class);
+        for (String op : operations) {
+            ops.add(Arrays.stream(JournalEntry.Operation.values()).filter(o -> o.json().equals(op)).findFirst()
+                    .orElseThrow(() -> new CliException("--operation must be backup, restore, dump or check, got: " + op, 2)));
+        }
+        Instant from = since == null ? Instant.MIN : since();
+        return e -> !e.started().isBefore(from) && (ops.isEmpty() || ops.contains(e.operation()))
+                && (!failed || e.outcome() != JournalEntry.Outcome.OK) && (hosts.isEmpty() || hosts.contains(e.host()));
+    }
+
+    private Instant since() {
+        try {
+            return LocalDate.parse(since).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException notADate) {
+            try {
+                return Instant.now().minus(RetentionPolicy.parseDuration(since));
+            } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+                throw new CliException("--since must be a day like 2026-01-31 or a duration like 30d, got: " + since, 2);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.opsledger.vault.journal;
+
+import java.time.Instant;
+import java.util.List;
+import org.opsledger.vault.LowerCaseJson;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.repository.Repository;
+
+/**
+ * One operation on the repository as it ended (docs/vault-format.md §13). {@code paths}: what a backup read (its
+ * paths, or a stream's name), where a restore wrote (its target), what a dump wrote out; {@code snapshot}: the
+ * snapshot a backup wrote or a restore or dump read; {@code verified}: a restore whose every file was read back and
+ * proved against the snapshot ({@code --verify}), a check that read and authenticated every pack; {@code exitCode}
+ * and {@code detail}: what the command returned and the line it ended with (its summary, or why it failed).
+ */
+public record JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host,
+                           String username, List<String> paths, ObjectId snapshot, boolean verified, int exitCode,
+                           String detail) {
+
+    /** The longest detail kept: a summary or an error message is a line, not a log. */
+    public static final int MAX_DETAIL = 1000;
+    /** The most paths kept (a backup of a long --files-from list): the snapshot has them all. */
+    public static final int MAX_PATHS = 100;
+
+    public JournalEntry {
+        paths = paths == null ? List.of() : List.copyOf(paths.size() > MAX_PATHS ? paths.subList(0, MAX_PATHS) : paths);
+        detail = oneLine(detail);
+    }
+
+    /** An entry of this host and OS user, finished now. */
+    public static JournalEntry of(Operation operation, Outcome outcome, Instant started, List<String> paths, ObjectId snapshot,
+                                  boolean verified, int exitCode, String detail) {
+        return new JournalEntry(operation, outcome, started, Instant.now(), Repository.hostname(), System.getProperty("user.name"),
+                paths, snapshot, verified, exitCode, detail);
+    }
+
+    /** A restore proved byte for byte: the evidence of a tested recovery (IS.012 6.6.4, policy 2.11). */
+    public boolean verifiedRestore() {
+        return operation == Operation.RESTORE && outcome == Outcome.OK && verified;
+    }
+
+    /** Control characters (a newline in an error message) as spaces, at most {@link #MAX_DETAIL} characters. */
+    static String oneLine(String s) {
+        if (s == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_DETAIL));
+        for (int i = 0; i < s.length() && b.length() < MAX_DETAIL; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        return b.toString();
+    }
+
+    /** What was done. */
+    public enum Operation implements LowerCaseJson {
+        BACKUP, RESTORE, DUMP, CHECK;
+    }
+
+    /**
+     * How it ended: ok; incomplete (a backup's snapshot lacks paths it could not read, a restore's target did not take
+     * all metadata: exit code 3); failed (no snapshot written, a restore or dump stopped, a check found errors).
+     */
+    public enum Outcome implements LowerCaseJson {
+        OK, INCOMPLETE, FAILED;
+    }
+}

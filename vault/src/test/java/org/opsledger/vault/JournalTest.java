@@ -1,0 +1,151 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.checker.CheckResult;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.checker.RepairResult;
+import org.opsledger.vault.checker.Repairer;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.journal.JournalEntry.Operation;
+import org.opsledger.vault.journal.JournalEntry.Outcome;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.RepositoryConfig;
+
+/**
+ * The journal (docs/vault-format.md §13): IS.012 6.6.5 asks backup records to track exceptions, the backups that failed
+ * as well as those that succeeded; 6.6.4 and the policy's 2.11 ask for recovery to be tested, which a verified restore
+ * in the journal proves and `check` asks for when it is more than six months old.
+ */
+class JournalTest {
+
+    @TempDir
+    Path tmp;
+
+    private static JournalEntry entry(Operation op, Outcome outcome, Instant started, boolean verified, String detail) {
+        return new JournalEntry(op, outcome, started, started.plusSeconds(2), "web-1", "operator", List.of("/srv"), null, verified,
+                outcome == Outcome.OK ? 0 : 1, detail);
+    }
+
+    @Test
+    void entriesAreSealedNamedByTheirHashAndReadBackOldestFirst() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Instant now = Instant.parse("2026-12-05T01:00:00Z");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            assertThat(journal.kept()).isTrue();
+            journal.record(entry(Operation.RESTORE, Outcome.OK, now, true, "restored 3 files; verified"));
+            journal.record(entry(Operation.BACKUP, Outcome.FAILED, now.minusSeconds(60), false, "cannot read /srv:\npermission denied\u001b[2J"));
+            journal.record(entry(Operation.CHECK, Outcome.OK, now.plusSeconds(60), false, "x".repeat(5000)));
+
+            Journal.Listing listing = journal.read();
+            assertThat(listing.unreadable()).isEmpty();
+            assertThat(listing.entries()).extracting(JournalEntry::operation).containsExactly(Operation.BACKUP, Operation.RESTORE, Operation.CHECK);
+            assertThat(listing.entries().getFirst().detail()).as("one line, no control characters").isEqualTo("cannot read /srv: permission denied [2J");
+            assertThat(listing.entries().getLast().detail()).hasSize(JournalEntry.MAX_DETAIL);
+            assertThat(listing.lastVerifiedRestore()).map(JournalEntry::started).contains(now);
+        }
+        try (var files = Files.list(dir.resolve(Journal.DIR))) {
+            for (Path f : files.toList()) {
+                byte[] bytes = Files.readAllBytes(f);
+                assertThat(Sealing.sha256(bytes).hex()).isEqualTo(f.getFileName().toString());
+                assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain("web-1").doesNotContain("operator");
+            }
+        }
+    }
+
+    @Test
+    void aRepositoryOfFormatThreeKeepsNoJournalUntilUpgradedAndItsIndexStaysAsItIs() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+        }
+        TestTrees.setFormatVersion(dir, RepositoryConfig.VERSION, 3); // as a build of format 3 made it
+        List<String> indexFiles;
+        try (var files = Files.list(dir.resolve("index"))) {
+            indexFiles = files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            Journal journal = new Journal(repo);
+            assertThat(journal.kept()).isFalse();
+            JournalEntry e = entry(Operation.BACKUP, Outcome.OK, Instant.now(), false, "saved");
+            assertThatThrownBy(() -> journal.record(e)).hasMessage("this repository's format (3) keeps no journal of backups, restores and"
+                    + " checks (IS.012 6.6.5): `vault upgrade` moves it to format 4 or later");
+            assertThat(dir.resolve(Journal.DIR)).doesNotExist();
+            assertThat(new Checker(repo, 2).check(0).warnings()).contains(journal.notKept());
+
+            Repository.Upgrade u = repo.upgrade();
+            assertThat(u.from()).isEqualTo(3);
+            assertThat(u.to()).isEqualTo(4);
+            assertThat(u.indexFiles()).as("format 4 adds the journal, nothing to the index").isZero();
+            journal.record(e);
+            assertThat(journal.read().entries()).containsExactly(e);
+        }
+        try (var files = Files.list(dir.resolve("index"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).isEqualTo(indexFiles);
+        }
+    }
+
+    @Test
+    void aDamagedEntryIsACheckErrorAndRepairTakesItOutOfTheJournal() throws Exception {
+        Path dir = tmp.resolve("repo");
+        ObjectId damaged;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            journal.record(entry(Operation.BACKUP, Outcome.OK, Instant.now(), false, "kept"));
+            damaged = journal.record(entry(Operation.BACKUP, Outcome.FAILED, Instant.now(), false, "to be damaged"));
+        }
+        Path file = dir.resolve(Journal.DIR).resolve(damaged.hex());
+        DamagedPackTest.flipOneByte(file, Files.size(file) / 2);
+        try (Repository repo = TestTrees.open(dir)) {
+            CheckResult c = new Checker(repo, 2).check(0);
+            assertThat(c.errors()).containsExactly("journal entry journal/" + damaged.hex() + ": does not match its SHA-256 name (damaged or altered)");
+            assertThat(new Journal(repo).read().entries()).extracting(JournalEntry::detail).as("the others are read").containsExactly("kept");
+
+            RepairResult r = new Repairer(repo, 2).repair(0, false);
+            assertThat(r.files()).containsExactly(new RepairResult.DamagedFile("journal/" + damaged.hex(),
+                    "does not match its SHA-256 name (damaged or altered)", "damaged/journal/" + damaged.hex(), "taken out of the journal"));
+            assertThat(file).doesNotExist();
+            assertThat(dir.resolve("damaged/journal/" + damaged.hex())).exists();
+            CheckResult after = new Checker(repo, 2).check(0);
+            assertThat(after.errors()).isEmpty();
+            assertThat(after.warnings()).anyMatch(w -> w.startsWith("damaged files kept under damaged/ by `vault repair` (1 journal entry(ies))"));
+        }
+    }
+
+    @Test
+    void checkAsksForAVerifiedRestoreWhenNoneIsSixMonthsOldOrLess() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            assertThat(new Checker(repo, 2).check(0).warnings()).as("nothing to restore yet").noneMatch(w -> w.contains("verified restore"));
+            TestTrees.backup(repo, data);
+            Journal journal = new Journal(repo);
+            assertThat(new Checker(repo, 2).check(0).warnings()).contains("the journal records no verified restore: the policy (2.11) asks"
+                    + " for recovery to be tested every six months, IS.012 6.6.4 at least yearly (`vault restore SNAPSHOT --target DIR --verify`)");
+
+            Instant longAgo = Instant.now().minus(Duration.ofDays(200));
+            journal.record(entry(Operation.RESTORE, Outcome.OK, longAgo, true, "restored; verified"));
+            journal.record(entry(Operation.RESTORE, Outcome.OK, Instant.now(), false, "restored, not verified"));
+            journal.record(entry(Operation.RESTORE, Outcome.FAILED, Instant.now(), false, "verify found 1 difference(s)"));
+            assertThat(new Checker(repo, 2).check(0).warnings()).anyMatch(w -> w.startsWith("the last verified restore in the journal ended "
+                    + longAgo.plusSeconds(2).toString().substring(0, 10) + ", more than six months ago"));
+
+            journal.record(entry(Operation.RESTORE, Outcome.OK, Instant.now(), true, "restored; verified"));
+            assertThat(new Checker(repo, 2).check(0).warnings()).noneMatch(w -> w.contains("verified restore"));
+        }
+    }
+}
