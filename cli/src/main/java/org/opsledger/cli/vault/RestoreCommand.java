@@ -57,6 +57,7 @@ final class RestoreCommand implements Callable<Integer> {
         Sealing.warmUp(false); // on the spare core while the password unlocks the repository, as check does
         RestoreResult res;
         String summary;
+        CliException failure;
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot, select.filter());
             Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE);
@@ -76,7 +77,7 @@ final class RestoreCommand implements Callable<Integer> {
                     Output.bytes(res.bytes()), target, (System.nanoTime() - start) / 1e9,
                     res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
                     verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
-            CliException failure = failure(res);
+            failure = failure(res);
             if (failure != null) {
                 journal.failed(failure, where, s.id());
             } else {
@@ -103,7 +104,6 @@ final class RestoreCommand implements Callable<Integer> {
                         + " (listed on stderr); the rest is restored" + (verify && res.verifyFailures().isEmpty() ? " and verified" : ""));
             }
         }
-        CliException failure = failure(res);
         if (failure != null) {
             throw failure;
         }

@@ -223,37 +223,51 @@ public final class Restorer {
     }
 
     /**
+     * Filesystems that give every file with data whole blocks of their own (the ext family, XFS, tmpfs; FAT and exFAT
+     * whole clusters, up to 128 KiB on a large USB disk): a restore of many small files takes a block for each.
+     * Others (btrfs, ZFS) can keep a small file inside their metadata, and are counted by bytes alone.
+     */
+    private static final Set<String> WHOLE_BLOCKS = Set.of("ext2", "ext3", "ext4", "xfs", "tmpfs", "vfat", "msdos", "exfat");
+    /** Files this small can live inside an ext4 inode (inline_data): they are counted by their bytes. */
+    private static final int INLINE_MAX = 160;
+
+    /**
      * A restore that cannot fit is refused before anything is written: one that filled the disk halfway left a partial
-     * target, which restore never overwrites, to be emptied first. It counts the bytes it will certainly write: every
-     * blob but those that may be all zeros (a hole in a sparse file costs nothing), so a sparse image is not refused;
-     * the blocks of small files and of directories it does not count, and a restore just fitting can still fail.
-     * Root may use the blocks the filesystem reserves for it. A filesystem that reports no size (ramfs) is not asked.
+     * target, which restore never overwrites, to be emptied first. It counts what it will certainly take: every blob but
+     * those that may be all zeros (a hole in a sparse file costs nothing), so a sparse image is not refused, and on a
+     * filesystem of {@link #WHOLE_BLOCKS} each file's bytes rounded up to whole blocks. Directories, symlinks and the
+     * filesystem's own metadata it does not count, so a restore just fitting can still fail. Root may use the blocks the
+     * filesystem reserves for it. A filesystem that reports no size (ramfs) is not asked.
      */
     private void refuseWhatCannotFit(Path base, Plan plan) {
-        long needs = 0;
-        for (Entry f : plan.files) {
-            for (IndexEntry e : f.blobs) {
-                needs += maybeZeros(e) ? 0 : e.rawLength();
-            }
-        }
         Path existing = base; // absolute: its root exists
         while (!Files.exists(existing)) {
             existing = existing.getParent();
         }
         long free;
+        long block;
         try {
             FileStore store = Files.getFileStore(existing);
             if (store.getTotalSpace() == 0) {
                 return; // ramfs, some FUSE filesystems: no size to go by
             }
             free = root ? store.getUnallocatedSpace() : store.getUsableSpace();
-        } catch (IOException e) {
+            block = WHOLE_BLOCKS.contains(store.type()) ? Math.max(1, store.getBlockSize()) : 1;
+        } catch (IOException | UnsupportedOperationException e) {
             return; // no figure to go by: the restore runs and a full disk stops it as before
         }
+        long needs = 0;
+        for (Entry f : plan.files) {
+            long bytes = 0;
+            for (IndexEntry e : f.blobs) {
+                bytes += maybeZeros(e) ? 0 : e.rawLength();
+            }
+            needs += bytes <= INLINE_MAX ? bytes : (bytes + block - 1) / block * block;
+        }
         if (needs > free) {
-            throw new VaultException("the restore writes at least " + ByteSize.format(needs) + " and the filesystem of " + base + " has "
-                    + ByteSize.format(free) + " free: nothing was written (restore part of it with --include or --exclude, or restore"
-                    + " elsewhere)");
+            throw new VaultException("the restore takes at least " + ByteSize.format(needs) + (block > 1 ? " (its files in blocks of "
+                    + block + " bytes)" : "") + " and the filesystem of " + base + " has " + ByteSize.format(free) + " free: nothing"
+                    + " was written (restore part of it with --include or --exclude, or restore elsewhere)");
         }
     }
 
