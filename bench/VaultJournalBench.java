@@ -51,7 +51,7 @@ public class VaultJournalBench {
                 Instant day = Instant.parse("2016-12-05T01:00:00Z");
                 for (int i = 0; i < entries; i++) {
                     JournalEntry e = new JournalEntry(JournalEntry.Operation.BACKUP, JournalEntry.Outcome.OK, day.plusSeconds(43_200L * i),
-                            day.plusSeconds(43_200L * i + 90), "web-1", "backup", List.of("/srv/www", "/etc"), null, false, 0,
+                            day.plusSeconds(43_200L * i + 90), "web-1", "backup", List.of("/srv/www", "/etc"), List.of(), false, 0,
                             "snapshot 5d1e0a2b saved (incremental): 7465 files (7390 unchanged), 1021 dirs, 8.12 MiB read, 1.03 MiB added to"
                                     + " the repository in 1.32 s");
                     long t = System.nanoTime();

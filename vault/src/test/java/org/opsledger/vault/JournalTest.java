@@ -35,7 +35,7 @@ class JournalTest {
     Path tmp;
 
     private static JournalEntry entry(Operation op, Outcome outcome, Instant started, boolean verified, String detail) {
-        return new JournalEntry(op, outcome, started, started.plusSeconds(2), "web-1", "operator", List.of("/srv"), null, verified,
+        return new JournalEntry(op, outcome, started, started.plusSeconds(2), "web-1", "operator", List.of("/srv"), List.of(), verified,
                 outcome == Outcome.OK ? 0 : 1, detail);
     }
 

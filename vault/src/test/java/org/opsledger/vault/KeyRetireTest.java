@@ -38,7 +38,7 @@ class KeyRetireTest {
             SnapshotRef first = TestTrees.backup(repo, data);
             repo.hold(first, "audit", "auditor");
             journaled = JournalEntry.of(JournalEntry.Operation.BACKUP, JournalEntry.Outcome.OK, Instant.now(), List.of(data.toString()),
-                    first.id(), false, 0, "the first backup");
+                    List.of(first.id()), false, 0, "the first backup");
             new Journal(repo).record(journaled); // sealed under epoch 1 like the rest
             epochOne = repo.keys().dataKey(1);
             assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);

@@ -162,13 +162,13 @@ final class BackupCommand implements Callable<Integer> {
                     snap = archiver.backup(options);
                 }
             } catch (VaultException | CliException e) {
-                throw journal.failed(e, sources, null); // IS.012 6.6.5: a failed backup is recorded too
+                throw journal.failed(e, sources, List.of()); // IS.012 6.6.5: a failed backup is recorded too
             } catch (Exception e) {
-                throw journal.failed(new CliException("backup failed: " + e.getMessage()), sources, null);
+                throw journal.failed(new CliException("backup failed: " + e.getMessage()), sources, List.of());
             }
             warnings = progress.warnings();
             summary = summary(snap, progress, (System.nanoTime() - start) / 1e9);
-            journal.ended(warnings.isEmpty() ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, snap.snapshot().paths(), snap.id(),
+            journal.ended(warnings.isEmpty() ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, snap.snapshot().paths(), List.of(snap.id()),
                     false, warnings.isEmpty() ? 0 : INCOMPLETE, summary);
         } catch (VaultException | CliException e) {
             throw e;

@@ -40,7 +40,7 @@ final class CheckCommand implements Callable<Integer> {
             try (AutoCloseable bar = Output.progress(repo.json, () -> checker.packsDone.get() + " packs read")) {
                 res = checker.check(percent);
             } catch (Exception e) {
-                throw journal.failed(e, List.of(), null);
+                throw journal.failed(e, List.of(), List.of());
             }
             summary = String.format("checked %d snapshot(s), %d pack(s); read %d pack(s), %s in %.2f s", res.snapshots(), res.packs(),
                     res.packsRead(), Output.bytes(res.bytesRead()), (System.nanoTime() - start) / 1e9);
@@ -50,9 +50,9 @@ final class CheckCommand implements Callable<Integer> {
                     ? "; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)"
                     : "; `vault repair --read-data` repairs the index and takes damaged packs and snapshot files out of use"));
             if (failure == null) { // verified: every pack read and authenticated
-                journal.ended(JournalEntry.Outcome.OK, List.of(), null, percent >= 100, 0, summary + "; no errors were found");
+                journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), percent >= 100, 0, summary + "; no errors were found");
             } else {
-                journal.failed(failure, List.of(), null);
+                journal.failed(failure, List.of(), List.of());
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

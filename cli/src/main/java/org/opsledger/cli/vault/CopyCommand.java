@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.vault.Vault;
 import org.opsledger.vault.copier.Copier;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
@@ -39,37 +41,55 @@ final class CopyCommand implements Callable<Integer> {
         char[] sourcePassword = repo.password();
         char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Map<String, Object>> copied = new ArrayList<>();
-        try (Repository source = Vault.open(repo.location(), sourcePassword); Repository target = Vault.open(to, targetPassword)) {
-            Copier copier = new Copier(source, target);
-            for (String s : snapshots) {
-                SnapshotRef from = source.findSnapshot(s, select.filter());
-                // a snapshot copied before (an earlier run, or one that ran out of memory and runs again) is not copied twice
-                Copier.Copy copy = copier.copyOnce(from);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("source", from.id().hex());
-                m.put("copy", copy.snapshot().id().hex());
-                m.put("copiedBefore", copy.madeBefore());
-                m.put("amendedCopy", copy.amendedCopy() == null ? null : copy.amendedCopy().hex());
-                m.put("amendedCopyHeld", copy.amendedCopyHeld());
-                copied.add(m);
-                if (repo.json) {
-                    continue;
+        try (Repository source = Vault.open(repo.location(), sourcePassword)) {
+            Journaling journal = new Journaling(source, JournalEntry.Operation.COPY); // a target that cannot be opened is a failed copy too
+            List<ObjectId> done = new ArrayList<>();
+            int before = 0;
+            try (Repository target = Vault.open(to, targetPassword)) {
+                Copier copier = new Copier(source, target);
+                for (String s : snapshots) {
+                    SnapshotRef from = source.findSnapshot(s, select.filter());
+                    // a snapshot copied before (an earlier run, or one that ran out of memory and runs again) is not copied twice
+                    Copier.Copy copy = copier.copyOnce(from);
+                    done.add(from.id());
+                    before += copy.madeBefore() ? 1 : 0;
+                    copied.add(row(from, copy));
+                    if (!repo.json) {
+                        print(from, copy, target.backend().location());
+                    }
                 }
-                String where = target.backend().location() + " as " + copy.snapshot().shortId();
-                if (copy.madeBefore()) {
-                    Output.out().println("snapshot " + from.shortId() + " was copied before, to " + where);
-                } else if (copy.amendedCopy() != null) { // IS.012 6.6.5: the copy's record is as accurate as its source's
-                    Output.out().println("snapshot " + from.shortId() + "'s amended record replaced copy " + copy.amendedCopy().shortHex()
-                            + "'s in " + where + (copy.amendedCopyHeld() ? " (" + copy.amendedCopy().shortHex()
-                            + " is under legal hold there and stays as it was)" : ""));
-                } else {
-                    Output.out().println("copied snapshot " + from.shortId() + " to " + where);
-                }
+            } catch (RuntimeException e) {
+                throw journal.failed(e, List.of(to), done);
             }
+            journal.ended(JournalEntry.Outcome.OK, List.of(to), done, false, 0, "copied " + done.size() + " snapshot(s) to " + to
+                    + (before > 0 ? " (" + before + " of them copied before)" : ""));
         }
         if (repo.json) {
             Output.json(copied);
         }
         return 0;
+    }
+
+    private static Map<String, Object> row(SnapshotRef from, Copier.Copy copy) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", from.id().hex());
+        m.put("copy", copy.snapshot().id().hex());
+        m.put("copiedBefore", copy.madeBefore());
+        m.put("amendedCopy", copy.amendedCopy() == null ? null : copy.amendedCopy().hex());
+        m.put("amendedCopyHeld", copy.amendedCopyHeld());
+        return m;
+    }
+
+    private static void print(SnapshotRef from, Copier.Copy copy, String location) {
+        String where = location + " as " + copy.snapshot().shortId();
+        if (copy.madeBefore()) {
+            Output.out().println("snapshot " + from.shortId() + " was copied before, to " + where);
+        } else if (copy.amendedCopy() != null) { // IS.012 6.6.5: the copy's record is as accurate as its source's
+            Output.out().println("snapshot " + from.shortId() + "'s amended record replaced copy " + copy.amendedCopy().shortHex()
+                    + "'s in " + where + (copy.amendedCopyHeld() ? " (" + copy.amendedCopy().shortHex()
+                    + " is under legal hold there and stays as it was)" : ""));
+        } else {
+            Output.out().println("copied snapshot " + from.shortId() + " to " + where);
+        }
     }
 }

@@ -64,11 +64,11 @@ final class DumpCommand implements Callable<Integer> {
             try {
                 d = output == null ? new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16)) : toFile(new Dumper(r), s, output);
             } catch (Exception e) {
-                throw journal.failed(e, what, s.id());
+                throw journal.failed(e, what, List.of(s.id()));
             }
             String summary = "dumped " + path + " of snapshot " + s.shortId() + " to " + (output == null ? "stdout" : output.toString()) + ": "
                     + (d.type() == NodeType.FILE ? "" : "a tar archive of " + d.entries() + " entries, ") + Output.bytes(d.bytes());
-            journal.ended(JournalEntry.Outcome.OK, what, s.id(), false, 0, summary);
+            journal.ended(JournalEntry.Outcome.OK, what, List.of(s.id()), false, 0, summary);
             if (output != null && repo.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("snapshot", s.id().hex());

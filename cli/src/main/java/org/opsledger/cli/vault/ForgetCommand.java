@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.prune.ForgetDecision;
 import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.prune.PruneResult;
@@ -76,8 +78,24 @@ final class ForgetCommand implements Callable<Integer> {
         try (Repository r = repo.open()) {
             Forgetter f = new Forgetter(r, ZoneId.systemDefault());
             var filter = select.filter();
-            List<ForgetDecision> plan = dryRun ? f.plan(policy, Instant.now(), filter) : f.forget(policy, Instant.now(), filter);
-            PruneResult pruned = prune && !dryRun ? new Pruner(r).prune() : null;
+            List<ForgetDecision> plan;
+            PruneResult pruned;
+            if (dryRun) {
+                plan = f.plan(policy, Instant.now(), filter);
+                pruned = null;
+            } else {
+                // IS.012 6.6.5: a record that leaves the repository says when, by whom and under which policy
+                Journaling journal = new Journaling(r, JournalEntry.Operation.FORGET);
+                try {
+                    plan = f.forget(policy, Instant.now(), filter);
+                    pruned = prune ? new Pruner(r).prune() : null;
+                } catch (RuntimeException e) {
+                    throw journal.failed(e, List.of(), List.of());
+                }
+                List<ObjectId> removed = plan.stream().filter(d -> !d.keep()).map(d -> d.snapshot().id()).toList();
+                journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, "removed " + removed.size() + " snapshot(s), kept "
+                        + (plan.size() - removed.size()) + " (" + policy() + ")" + (pruned == null ? "" : "; " + PruneCommand.line(pruned)));
+            }
             if (repo.json) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (ForgetDecision d : plan) {
@@ -109,5 +127,21 @@ final class ForgetCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The policy as its options said it: "--keep-daily 7 --keep-weekly 4". */
+    private String policy() {
+        List<String> out = new ArrayList<>();
+        String[] names = {"--keep-last ", "--keep-daily ", "--keep-weekly ", "--keep-monthly ", "--keep-yearly "};
+        int[] counts = {last, daily, weekly, monthly, yearly};
+        for (int i = 0; i < names.length; i++) {
+            if (counts[i] > 0) {
+                out.add(names[i] + counts[i]);
+            }
+        }
+        if (keepWithin != null) {
+            out.add("--keep-within " + keepWithin);
+        }
+        return String.join(" ", out);
     }
 }

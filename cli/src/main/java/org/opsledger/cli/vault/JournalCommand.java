@@ -24,9 +24,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "journal", mixinStandardHelpOptions = true,
-        description = {"List the repository's journal: each backup, restore, dump and check as it ended, the failed ones too (IS.012 6.6.5),",
-                "and when a restore was last verified (6.6.4; the policy's 2.11 asks for a test every six months). Oldest first;",
-                "an unreadable entry is reported on stderr and the others are listed (exit code 3)."})
+        description = {"List the repository's journal: each backup, restore, dump, check, forget, prune, copy and tier as it ended, the",
+                "failed ones too (IS.012 6.6.5), and when a restore was last verified (6.6.4; the policy's 2.11 asks for a test every",
+                "six months). Oldest first; an unreadable entry is reported on stderr and the others are listed (exit code 3)."})
 final class JournalCommand implements Callable<Integer> {
 
     @Mixin
@@ -36,7 +36,8 @@ final class JournalCommand implements Callable<Integer> {
             + " or within this duration (30d, 6m, 1y).")
     String since;
 
-    @Option(names = "--operation", paramLabel = "OP", description = "Only backup, restore, dump or check entries; repeatable.")
+    @Option(names = "--operation", paramLabel = "OP", description = "Only backup, restore, dump, check, forget, prune, copy or tier"
+            + " entries; repeatable.")
     List<String> operations = new ArrayList<>();
 
     @Option(names = "--failed", description = "Only the entries that did not end ok (failed or incomplete).")
@@ -70,13 +71,14 @@ final class JournalCommand implements Callable<Integer> {
             m.put("recoveryUntested", untested != null);
             Output.json(m);
         } else {
-            Output.out().printf("%-19s  %-9s  %-10s  %-12s  %-10s  %-8s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host", "User",
-                    "Snapshot", "Detail");
+            Output.out().printf("%-19s  %-9s  %-10s  %-12s  %-10s  %-12s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host", "User",
+                    "Snapshot(s)", "Detail");
             for (JournalEntry e : shown) {
-                Output.out().printf("%-19s  %-9s  %-10s  %-12s  %-10s  %-8s  %s%n", SnapshotsCommand.TIME.format(e.started()),
+                Output.out().printf("%-19s  %-9s  %-10s  %-12s  %-10s  %-12s  %s%n", SnapshotsCommand.TIME.format(e.started()),
                         e.operation().json(), e.outcome() == JournalEntry.Outcome.OK && e.verified() ? "verified" : e.outcome().json(),
                         TerminalText.escape(e.host()), TerminalText.escape(SnapshotsCommand.dash(e.username())),
-                        e.snapshot() == null ? "-" : e.snapshot().shortHex(), TerminalText.escape(SnapshotsCommand.dash(e.detail())));
+                        e.snapshots().isEmpty() ? "-" : e.snapshots().getFirst().shortHex() + (e.snapshots().size() == 1 ? ""
+                                : "+" + (e.snapshots().size() - 1)), TerminalText.escape(SnapshotsCommand.dash(e.detail())));
             }
             long failures = shown.stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED).count();
             long backupsFailed = shown.stream().filter(e -> e.operation() == JournalEntry.Operation.BACKUP
@@ -85,7 +87,7 @@ final class JournalCommand implements Callable<Integer> {
                     + (listing.entries().size() == shown.size() ? "" : " (of " + listing.entries().size() + ")")
                     + "; " + failures + " failed" + (backupsFailed > 0 ? ", " + backupsFailed + " of them backup(s)" : "")
                     + lastTest.map(e -> "; the last verified restore ended " + SnapshotsCommand.TIME.format(e.finished()) + " UTC"
-                            + (e.snapshot() == null ? "" : " (snapshot " + e.snapshot().shortHex() + ")")).orElse("")
+                            + (e.snapshots().isEmpty() ? "" : " (snapshot " + e.snapshots().getFirst().shortHex() + ")")).orElse("")
                     + (listing.unreadable().isEmpty() ? "" : "; " + listing.unreadable().size() + " entr(ies) unreadable (see stderr;"
                     + " `vault repair` takes damaged ones out of the journal)"));
             if (untested != null) {
@@ -100,7 +102,8 @@ final class JournalCommand implements Callable<Integer> {
         Set<JournalEntry.Operation> ops = EnumSet.noneOf(JournalEntry.Operation.class);
         for (String op : operations) {
             ops.add(Arrays.stream(JournalEntry.Operation.values()).filter(o -> o.json().equals(op)).findFirst()
-                    .orElseThrow(() -> new CliException("--operation must be backup, restore, dump or check, got: " + op, 2)));
+                    .orElseThrow(() -> new CliException("--operation must be one of " + String.join(", ",
+                            Arrays.stream(JournalEntry.Operation.values()).map(JournalEntry.Operation::json).toList()) + ", got: " + op, 2)));
         }
         Instant from = since == null ? Instant.MIN : since();
         return e -> !e.started().isBefore(from) && (ops.isEmpty() || ops.contains(e.operation()))

@@ -25,22 +25,22 @@ final class Journaling {
         this.operation = operation;
     }
 
-    void ended(JournalEntry.Outcome outcome, List<String> paths, ObjectId snapshot, boolean verified, int exitCode, String detail) {
+    void ended(JournalEntry.Outcome outcome, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode, String detail) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
             return;
         }
         try {
-            journal.record(JournalEntry.of(operation, outcome, started, paths, snapshot, verified, exitCode, detail));
+            journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, detail));
         } catch (RuntimeException e) {
             Output.err().println("warning: the journal entry of this " + operation.json() + " was not written: " + e.getMessage());
         }
     }
 
     /** Records {@code failure} as the command will report it (its one line, its exit code), and returns it to be thrown. */
-    <E extends Exception> E failed(E failure, List<String> paths, ObjectId snapshot) {
+    <E extends Exception> E failed(E failure, List<String> paths, List<ObjectId> snapshots) {
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        ended(JournalEntry.Outcome.FAILED, paths, snapshot, false, failure instanceof CliException c ? c.exitCode() : 1, message);
+        ended(JournalEntry.Outcome.FAILED, paths, snapshots, false, failure instanceof CliException c ? c.exitCode() : 1, message);
         return failure;
     }
 }

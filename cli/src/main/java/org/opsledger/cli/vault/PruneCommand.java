@@ -1,6 +1,8 @@
 package org.opsledger.cli.vault;
 
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.prune.PruneResult;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.repository.Repository;
@@ -17,7 +19,14 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
-            PruneResult res = new Pruner(r).prune();
+            Journaling journal = new Journaling(r, JournalEntry.Operation.PRUNE);
+            PruneResult res;
+            try {
+                res = new Pruner(r).prune();
+            } catch (RuntimeException e) {
+                throw journal.failed(e, List.of(), List.of());
+            }
+            journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), false, 0, line(res));
             if (repo.json) {
                 Output.json(res);
             } else {
@@ -28,8 +37,13 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     static void print(PruneResult r) {
-        Output.out().printf("prune: %d pack(s) condemned (%d repacked), %d deleted, %d waiting for running backups, %d rescued, "
-                        + "%d orphan(s) removed, %s freed%n", r.packsCondemned(), r.packsRepacked(), r.packsDeleted(), r.packsWaiting(),
+        Output.out().println(line(r));
+    }
+
+    /** What a prune did, in one line (the journal keeps it too). */
+    static String line(PruneResult r) {
+        return String.format("prune: %d pack(s) condemned (%d repacked), %d deleted, %d waiting for running backups, %d rescued, "
+                        + "%d orphan(s) removed, %s freed", r.packsCondemned(), r.packsRepacked(), r.packsDeleted(), r.packsWaiting(),
                 r.packsRescued(), r.orphanPacksDeleted(), Output.bytes(r.bytesFreed()));
     }
 }

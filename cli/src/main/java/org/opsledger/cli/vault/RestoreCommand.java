@@ -70,7 +70,7 @@ final class RestoreCommand implements Callable<Integer> {
                          + " restoring there again, or restore into another directory")) {
                 res = restorer.restore(s, target, includes, verify);
             } catch (Exception e) {
-                throw journal.failed(e, where, s.id());
+                throw journal.failed(e, where, List.of(s.id()));
             }
             summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%s", res.files(), res.dirs(),
                     res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
@@ -79,9 +79,9 @@ final class RestoreCommand implements Callable<Integer> {
                     verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
             failure = failure(res);
             if (failure != null) {
-                journal.failed(failure, where, s.id());
+                journal.failed(failure, where, List.of(s.id()));
             } else {
-                journal.ended(res.unapplied().isEmpty() ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, where, s.id(), verify,
+                journal.ended(res.unapplied().isEmpty() ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, where, List.of(s.id()), verify,
                         res.unapplied().isEmpty() ? 0 : BackupCommand.INCOMPLETE, summary); // IS.012 6.6.4: a verified restore is a tested one
             }
         }

@@ -83,7 +83,7 @@ class VaultCommandTest {
         assertThat(lines.get(0)).startsWith("Started (UTC)        Operation  Outcome     Host");
         assertThat(lines.get(1)).contains("  backup     ok          ").contains(" saved (full): 1 files (0 unchanged)");
         assertThat(lines.get(2)).contains("  check      ok          ").contains("; read 0 pack(s), 0 B in ").endsWith(" s; no errors were found");
-        assertThat(lines.get(3)).contains("  backup     failed      ").endsWith("  -         command sh exited with status 4; no snapshot was written");
+        assertThat(lines.get(3)).contains("  backup     failed      ").endsWith("  -             command sh exited with status 4; no snapshot was written");
         assertThat(lines.get(4)).contains("  restore    verified    ").contains(" to " + out + " in ").endsWith("; verified");
         assertThat(lines.get(5)).contains("  restore    failed      ").contains("restore never overwrites");
         assertThat(lines.get(6)).contains("  check      verified    ").endsWith("; no errors were found");
@@ -96,7 +96,7 @@ class VaultCommandTest {
         assertThat(restore.get("operation").asString()).isEqualTo("restore");
         assertThat(restore.get("verified").asBoolean()).isTrue();
         assertThat(restore.get("paths").get(0).asString()).isEqualTo(out.toString());
-        assertThat(restore.get("snapshot").asString()).isEqualTo(json.get("entries").get(0).get("snapshot").asString());
+        assertThat(restore.get("snapshots")).isEqualTo(json.get("entries").get(0).get("snapshots"));
         assertThat(json.get("lastVerifiedRestore").get("finished").asString()).isEqualTo(restore.get("finished").asString());
         assertThat(json.get("recoveryUntested").asBoolean()).isFalse();
 
@@ -104,10 +104,26 @@ class VaultCommandTest {
         assertThat(vault("journal", "--operation", "restore", "--operation", "check", "--json").json().get("entries").size()).isEqualTo(4);
         assertThat(vault("journal", "--since", "1d", "--host", "no-such-host").out()).contains("0 entries in " + repo + " (of 6)");
         assertThat(vault("journal", "--since", "2999-01-01", "--json").json().get("entries").size()).isZero();
-        Run bad = vault("journal", "--operation", "prune");
+        Run bad = vault("journal", "--operation", "restores");
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).isEqualTo("opsledger: --operation must be backup, restore, dump or check, got: prune\n");
+        assertThat(bad.err()).isEqualTo("opsledger: --operation must be one of backup, restore, dump, check, forget, prune, copy, tier,"
+                + " got: restores\n");
         assertThat(vault("journal", "--since", "yesterday").err()).contains("--since must be a day like 2026-01-31 or a duration like 30d");
+
+        // IS.012 6.6.5: a snapshot that leaves the repository, and a copy that did not reach its target, are recorded too
+        String first = json.get("entries").get(0).get("snapshots").get(0).asString();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("forget", "--keep-last", "1", "--prune").exit()).isZero();
+        Path nowhere = tmp.resolve("no-archive");
+        assertThat(vault("copy", "latest", "--to", nowhere.toString()).exit()).isEqualTo(1);
+        JsonNode later = vault("journal", "--operation", "forget", "--operation", "copy", "--json").json().get("entries");
+        assertThat(later.size()).isEqualTo(2);
+        assertThat(later.get(0).get("outcome").asString()).isEqualTo("ok");
+        assertThat(later.get(0).get("snapshots").get(0).asString()).isEqualTo(first);
+        assertThat(later.get(0).get("detail").asString()).startsWith("removed 1 snapshot(s), kept 1 (--keep-last 1); prune: ");
+        assertThat(later.get(1).get("outcome").asString()).isEqualTo("failed");
+        assertThat(later.get(1).get("paths").get(0).asString()).isEqualTo(nowhere.toString());
+        assertThat(later.get(1).get("detail").asString()).isEqualTo("no vault repository at " + nowhere);
 
         // a repository that cannot take the entry: the restore stands, with a warning
         Path journal = repo.resolve("journal");

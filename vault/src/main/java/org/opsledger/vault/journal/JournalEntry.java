@@ -8,13 +8,14 @@ import org.opsledger.vault.repository.Repository;
 
 /**
  * One operation on the repository as it ended (docs/vault-format.md §13). {@code paths}: what a backup read (its
- * paths, or a stream's name), where a restore wrote (its target), what a dump wrote out; {@code snapshot}: the
- * snapshot a backup wrote or a restore or dump read; {@code verified}: a restore whose every file was read back and
+ * paths, or a stream's name), where a restore wrote (its target), what a dump wrote out, where a copy or tier went;
+ * {@code snapshots}: the snapshot a backup wrote or a restore or dump read, those a forget removed (IS.012 6.6.5: a
+ * record that leaves the repository says so here), those a copy or tier took to long-term storage; {@code verified}: a restore whose every file was read back and
  * proved against the snapshot ({@code --verify}), a check that read and authenticated every pack; {@code exitCode}
  * and {@code detail}: what the command returned and the line it ended with (its summary, or why it failed).
  */
 public record JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host,
-                           String username, List<String> paths, ObjectId snapshot, boolean verified, int exitCode,
+                           String username, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode,
                            String detail) {
 
     /** The longest detail kept: a summary or an error message is a line, not a log. */
@@ -24,14 +25,15 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
 
     public JournalEntry {
         paths = paths == null ? List.of() : List.copyOf(paths.size() > MAX_PATHS ? paths.subList(0, MAX_PATHS) : paths);
+        snapshots = snapshots == null ? List.of() : List.copyOf(snapshots);
         detail = oneLine(detail);
     }
 
     /** An entry of this host and OS user, finished now. */
-    public static JournalEntry of(Operation operation, Outcome outcome, Instant started, List<String> paths, ObjectId snapshot,
+    public static JournalEntry of(Operation operation, Outcome outcome, Instant started, List<String> paths, List<ObjectId> snapshots,
                                   boolean verified, int exitCode, String detail) {
         return new JournalEntry(operation, outcome, started, Instant.now(), Repository.hostname(), System.getProperty("user.name"),
-                paths, snapshot, verified, exitCode, detail);
+                paths, snapshots, verified, exitCode, detail);
     }
 
     /** A restore proved byte for byte: the evidence of a tested recovery (IS.012 6.6.4, policy 2.11). */
@@ -54,12 +56,13 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
 
     /** What was done. */
     public enum Operation implements LowerCaseJson {
-        BACKUP, RESTORE, DUMP, CHECK;
+        BACKUP, RESTORE, DUMP, CHECK, FORGET, PRUNE, COPY, TIER;
     }
 
     /**
      * How it ended: ok; incomplete (a backup's snapshot lacks paths it could not read, a restore's target did not take
-     * all metadata: exit code 3); failed (no snapshot written, a restore or dump stopped, a check found errors).
+     * all metadata: exit code 3); failed (no snapshot written, a restore or dump stopped, a check found errors, any
+     * other command that exited with an error).
      */
     public enum Outcome implements LowerCaseJson {
         OK, INCOMPLETE, FAILED;

@@ -1,6 +1,7 @@
 /**
- * The repository's journal (docs/vault-format.md §13): one sealed entry for each backup, restore, dump and check
- * as it ended, the failed ones too (IS.012 6.6.5 exception tracking), so that the repository says when a backup
- * last failed and when a restore was last verified (6.6.4; the policy's 2.11 asks for a test every six months).
+ * The repository's journal (docs/vault-format.md §13): one sealed entry for each backup, restore, dump, check, forget,
+ * prune, copy and tier as it ended, the failed ones too (IS.012 6.6.5 exception tracking), so that the repository says
+ * when a backup last failed, which records left it, and when a restore was last verified (6.6.4; the policy's 2.11
+ * asks for a test every six months).
  */
 package org.opsledger.vault.journal;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Two builds of the opsledger CLI on the same tree, interleaved step by step: did a change cost anything?
+#
+#   bench/vault-ab.sh OLD.jar NEW.jar [TREE]     TREE defaults to $BENCH_DIR/tree (bench/vault-vs-restic.sh makes it)
+#
+# Each jar gets its own repository (an older build may not open a newer format) and one first backup;
+# then RUNS rounds (default 5) of an unchanged re-run, a verified restore into RESTORE_DIR and a full data
+# check, the two jars one after the other in every round, so both see the same load. Prints each step's
+# wall seconds, CPU seconds (user + system) and peak RSS for each jar, median and range. Both run
+# through ./opsledger (OPSLEDGER_JAR), with its start-up cache, as users run them.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+[ $# -ge 2 ] || { echo "usage: $0 OLD.jar NEW.jar [TREE]" >&2; exit 2; }
+BENCH_DIR=${BENCH_DIR:-/tmp/vault-bench}
+RESTORE_DIR=${RESTORE_DIR:-$BENCH_DIR}
+RUNS=${RUNS:-5}
+tree=${3:-$BENCH_DIR/tree}
+[ -d "$tree" ] || { echo "no tree at $tree: run bench/vault-vs-restic.sh first, or name one" >&2; exit 1; }
+work=$BENCH_DIR/ab
+rm -rf "$work" && mkdir -p "$work"
+cp "$1" "$work/a.jar" && mkdir -p "$work/a" && mv "$work/a.jar" "$work/a/opsledger.jar"
+cp "$2" "$work/b.jar" && mkdir -p "$work/b" && mv "$work/b.jar" "$work/b/opsledger.jar"
+export OPSLEDGER_VAULT_PASSWORD=bench-password
+run() { # jar-label step args…
+  local v=$1 step=$2; shift 2
+  /usr/bin/time -f "$v $step %e %U %S %M" -a -o "$work/times.txt" \
+    env OPSLEDGER_JAR="$work/$v/opsledger.jar" "$here/opsledger" vault "$@" --repo "$work/$v/repo" >/dev/null 2>"$work/$v/last.err" \
+    || { echo "$v $step failed:" >&2; cat "$work/$v/last.err" >&2; exit 1; }
+}
+for v in a b; do
+  env OPSLEDGER_JAR="$work/$v/opsledger.jar" "$here/opsledger" vault init --repo "$work/$v/repo" >/dev/null 2>&1
+  env OPSLEDGER_JAR="$work/$v/opsledger.jar" "$here/opsledger" vault backup --repo "$work/$v/repo" --allow-same-device "$tree" >/dev/null
+done
+: > "$work/times.txt"
+for i in $(seq "$RUNS"); do
+  for v in a b; do
+    run $v re-run backup --allow-same-device "$tree"
+    rm -rf "$RESTORE_DIR/ab-out"
+    run $v restore restore latest --target "$RESTORE_DIR/ab-out" --verify
+    rm -rf "$RESTORE_DIR/ab-out"
+    run $v check check --read-data
+  done
+done
+echo "A = $1"
+echo "B = $2"
+echo "| step | A wall (median, range) | B wall | A CPU s | B CPU s | A peak RSS | B peak RSS |"
+echo "|---|---|---|---|---|---|---|"
+for step in re-run restore check; do
+  med() { sort -n | awk '{a[NR]=$1} END{printf "%.2f", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+  range() { sort -n | awk 'NR==1{lo=$1} {hi=$1} END{printf "%.2f–%.2f", lo, hi}'; }
+  col() { awk -v v="$1" -v s="$step" '$1==v && $2==s {print '"$2"'}' "$work/times.txt"; }
+  printf "| %s | %s s (%s) | %s s (%s) | %s | %s | %s MiB | %s MiB |\n" "$step" \
+    "$(col a '$3' | med)" "$(col a '$3' | range)" "$(col b '$3' | med)" "$(col b '$3' | range)" \
+    "$(col a '$4+$5' | med)" "$(col b '$4+$5' | med)" \
+    "$(col a 'int($6/1024)' | med | cut -d. -f1)" "$(col b 'int($6/1024)' | med | cut -d. -f1)"
+done
+rm -rf "$RESTORE_DIR/ab-out"
