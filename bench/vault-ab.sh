@@ -29,7 +29,8 @@ run() { # jar-label step args…
 }
 for v in a b; do
   env OPSLEDGER_JAR="$work/$v/opsledger.jar" "$here/opsledger" vault init --repo "$work/$v/repo" >/dev/null 2>&1
-  env OPSLEDGER_JAR="$work/$v/opsledger.jar" "$here/opsledger" vault backup --repo "$work/$v/repo" --allow-same-device "$tree" >/dev/null
+  env OPSLEDGER_JAR="$work/$v/opsledger.jar" "$here/opsledger" vault backup --repo "$work/$v/repo" --allow-same-device "$tree" \
+    >/dev/null 2>"$work/$v/last.err" || { echo "$v first backup failed:" >&2; cat "$work/$v/last.err" >&2; exit 1; }
 done
 : > "$work/times.txt"
 for i in $(seq "$RUNS"); do

@@ -146,12 +146,12 @@ final class BackupCommand implements Callable<Integer> {
         SnapshotRef snap;
         String summary;
         List<String> warnings;
+        List<String> sources = stdin || fromCommand ? List.of(stdinName)
+                : options.paths().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
         try (Repository r = repo.open();
+             Journaling journal = new Journaling(r, JournalEntry.Operation.BACKUP, sources, List.of());
              AutoCloseable bar = Output.progress(repo.json, () -> progress.files.get() + " files, " + progress.dirs.get() + " dirs, "
                      + Output.bytes(progress.bytesRead.get()) + " read, " + progress.filesUnchanged.get() + " unchanged")) {
-            Journaling journal = new Journaling(r, JournalEntry.Operation.BACKUP);
-            List<String> sources = stdin || fromCommand ? List.of(stdinName)
-                    : options.paths().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
             try {
                 Archiver archiver = new Archiver(r, progress, opener);
                 if (stdin) {

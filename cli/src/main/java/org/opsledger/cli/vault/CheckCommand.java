@@ -34,8 +34,7 @@ final class CheckCommand implements Callable<Integer> {
         CheckResult res;
         String summary;
         CliException failure;
-        try (Repository r = repo.open()) {
-            Journaling journal = new Journaling(r, JournalEntry.Operation.CHECK);
+        try (Repository r = repo.open(); Journaling journal = new Journaling(r, JournalEntry.Operation.CHECK, List.of(), List.of())) {
             Checker checker = new Checker(r, read.threads);
             try (AutoCloseable bar = Output.progress(repo.json, () -> checker.packsDone.get() + " packs read")) {
                 res = checker.check(percent);

@@ -42,27 +42,29 @@ final class CopyCommand implements Callable<Integer> {
         char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Map<String, Object>> copied = new ArrayList<>();
         try (Repository source = Vault.open(repo.location(), sourcePassword)) {
-            Journaling journal = new Journaling(source, JournalEntry.Operation.COPY); // a target that cannot be opened is a failed copy too
-            List<ObjectId> done = new ArrayList<>();
+            List<ObjectId> done = java.util.Collections.synchronizedList(new ArrayList<>()); // a signal's entry reads it too
             int before = 0;
-            try (Repository target = Vault.open(to, targetPassword)) {
-                Copier copier = new Copier(source, target);
-                for (String s : snapshots) {
-                    SnapshotRef from = source.findSnapshot(s, select.filter());
-                    // a snapshot copied before (an earlier run, or one that ran out of memory and runs again) is not copied twice
-                    Copier.Copy copy = copier.copyOnce(from);
-                    done.add(from.id());
-                    before += copy.madeBefore() ? 1 : 0;
-                    copied.add(row(from, copy));
-                    if (!repo.json) {
-                        print(from, copy, target.backend().location());
+            // a target that cannot be opened is a failed copy too
+            try (Journaling journal = new Journaling(source, JournalEntry.Operation.COPY, List.of(to), done)) {
+                try (Repository target = Vault.open(to, targetPassword)) {
+                    Copier copier = new Copier(source, target);
+                    for (String s : snapshots) {
+                        SnapshotRef from = source.findSnapshot(s, select.filter());
+                        // a snapshot copied before (an earlier run, or one that ran out of memory and runs again) is not copied twice
+                        Copier.Copy copy = copier.copyOnce(from);
+                        done.add(from.id());
+                        before += copy.madeBefore() ? 1 : 0;
+                        copied.add(row(from, copy));
+                        if (!repo.json) {
+                            print(from, copy, target.backend().location());
+                        }
                     }
+                } catch (RuntimeException e) {
+                    throw journal.failed(e, List.of(to), done);
                 }
-            } catch (RuntimeException e) {
-                throw journal.failed(e, List.of(to), done);
+                journal.ended(JournalEntry.Outcome.OK, List.of(to), done, false, 0, "copied " + done.size() + " snapshot(s) to " + to
+                        + (before > 0 ? " (" + before + " of them copied before)" : ""));
             }
-            journal.ended(JournalEntry.Outcome.OK, List.of(to), done, false, 0, "copied " + done.size() + " snapshot(s) to " + to
-                    + (before > 0 ? " (" + before + " of them copied before)" : ""));
         }
         if (repo.json) {
             Output.json(copied);

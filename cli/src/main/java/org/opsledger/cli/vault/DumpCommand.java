@@ -58,17 +58,20 @@ final class DumpCommand implements Callable<Integer> {
         }
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot, select.filter());
-            Journaling journal = new Journaling(r, JournalEntry.Operation.DUMP);
             List<String> what = List.of(path);
             Dumper.Dumped d;
-            try {
-                d = output == null ? new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16)) : toFile(new Dumper(r), s, output);
-            } catch (Exception e) {
-                throw journal.failed(e, what, List.of(s.id()));
+            String summary;
+            try (Journaling journal = new Journaling(r, JournalEntry.Operation.DUMP, what, List.of(s.id()))) {
+                try {
+                    d = output == null ? new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16))
+                            : toFile(new Dumper(r), s, output);
+                } catch (Exception e) {
+                    throw journal.failed(e, what, List.of(s.id()));
+                }
+                summary = "dumped " + path + " of snapshot " + s.shortId() + " to " + (output == null ? "stdout" : output.toString()) + ": "
+                        + (d.type() == NodeType.FILE ? "" : "a tar archive of " + d.entries() + " entries, ") + Output.bytes(d.bytes());
+                journal.ended(JournalEntry.Outcome.OK, what, List.of(s.id()), false, 0, summary);
             }
-            String summary = "dumped " + path + " of snapshot " + s.shortId() + " to " + (output == null ? "stdout" : output.toString()) + ": "
-                    + (d.type() == NodeType.FILE ? "" : "a tar archive of " + d.entries() + " entries, ") + Output.bytes(d.bytes());
-            journal.ended(JournalEntry.Outcome.OK, what, List.of(s.id()), false, 0, summary);
             if (output != null && repo.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("snapshot", s.id().hex());

@@ -85,16 +85,17 @@ final class ForgetCommand implements Callable<Integer> {
                 pruned = null;
             } else {
                 // IS.012 6.6.5: a record that leaves the repository says when, by whom and under which policy
-                Journaling journal = new Journaling(r, JournalEntry.Operation.FORGET);
-                try {
-                    plan = f.forget(policy, Instant.now(), filter);
-                    pruned = prune ? new Pruner(r).prune() : null;
-                } catch (RuntimeException e) {
-                    throw journal.failed(e, List.of(), List.of());
+                try (Journaling journal = new Journaling(r, JournalEntry.Operation.FORGET, List.of(), List.of())) {
+                    try {
+                        plan = f.forget(policy, Instant.now(), filter);
+                        pruned = prune ? new Pruner(r).prune() : null;
+                    } catch (RuntimeException e) {
+                        throw journal.failed(e, List.of(), List.of());
+                    }
+                    List<ObjectId> removed = plan.stream().filter(d -> !d.keep()).map(d -> d.snapshot().id()).toList();
+                    journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, "removed " + removed.size() + " snapshot(s), kept "
+                            + (plan.size() - removed.size()) + " (" + policy() + ")" + (pruned == null ? "" : "; " + PruneCommand.line(pruned)));
                 }
-                List<ObjectId> removed = plan.stream().filter(d -> !d.keep()).map(d -> d.snapshot().id()).toList();
-                journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, "removed " + removed.size() + " snapshot(s), kept "
-                        + (plan.size() - removed.size()) + " (" + policy() + ")" + (pruned == null ? "" : "; " + PruneCommand.line(pruned)));
             }
             if (repo.json) {
                 List<Map<String, Object>> rows = new ArrayList<>();

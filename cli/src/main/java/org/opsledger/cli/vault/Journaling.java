@@ -2,6 +2,7 @@ package org.opsledger.cli.vault;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.opsledger.cli.CliException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.Journal;
@@ -10,25 +11,38 @@ import org.opsledger.vault.repository.Repository;
 
 /**
  * A command's entry in the repository's journal (docs/vault-format.md §13), written as the command ends while the
- * repository is still open: how it ended, and the line it ended with. A repository that cannot take the entry (a
- * read-only medium, a full disk, a store gone away) gets a warning on stderr, and the command's own outcome stands;
- * one whose format keeps no journal gets none (`vault check` says so once).
+ * repository is still open: how it ended, and the line it ended with. A command stopped by SIGTERM or Ctrl-C before it
+ * ended (a scheduler's timeout) is recorded as it goes down, naming what it was working on. A repository that cannot
+ * take the entry (a read-only medium, a full disk, a store gone away) gets a warning on stderr, and the command's own
+ * outcome stands; one whose format keeps no journal gets none (`vault check` says so once). Closed when the command
+ * ends, whatever way: only a signal, never an exit, writes the stopped entry.
  */
-final class Journaling {
+final class Journaling implements AutoCloseable {
+
+    /** The exit status a shell reports for a command stopped by Ctrl-C (SIGTERM's 143 is not told apart from inside). */
+    static final int STOPPED = 130;
 
     private final Repository repo;
     private final JournalEntry.Operation operation;
     private final Instant started = Instant.now();
+    private final AtomicBoolean written = new AtomicBoolean();
+    private final Thread onSignal;
 
-    Journaling(Repository repo, JournalEntry.Operation operation) {
+    /** @param paths, snapshots what the command works on: what an entry of a stopped command names */
+    Journaling(Repository repo, JournalEntry.Operation operation, List<String> paths, List<ObjectId> snapshots) {
         this.repo = repo;
         this.operation = operation;
+        this.onSignal = new Thread(() -> ended(JournalEntry.Outcome.FAILED, paths, snapshots, false, STOPPED,
+                "stopped by a signal (SIGTERM or Ctrl-C) before it ended"), "journal-on-signal");
+        if (new Journal(repo).kept()) {
+            Runtime.getRuntime().addShutdownHook(onSignal);
+        }
     }
 
     void ended(JournalEntry.Outcome outcome, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode, String detail) {
         Journal journal = new Journal(repo);
-        if (!journal.kept()) {
-            return;
+        if (!journal.kept() || !written.compareAndSet(false, true)) {
+            return; // one entry per command: the end it reached, or the signal that came first
         }
         try {
             journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, detail));
@@ -42,5 +56,14 @@ final class Journaling {
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         ended(JournalEntry.Outcome.FAILED, paths, snapshots, false, failure instanceof CliException c ? c.exitCode() : 1, message);
         return failure;
+    }
+
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onSignal);
+        } catch (IllegalStateException ending) {
+            // the JVM is already going down: the hook writes what stopped the command, unless its end was written
+        }
     }
 }

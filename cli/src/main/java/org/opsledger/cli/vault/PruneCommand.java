@@ -18,8 +18,7 @@ final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Repository r = repo.open()) {
-            Journaling journal = new Journaling(r, JournalEntry.Operation.PRUNE);
+        try (Repository r = repo.open(); Journaling journal = new Journaling(r, JournalEntry.Operation.PRUNE, List.of(), List.of())) {
             PruneResult res;
             try {
                 res = new Pruner(r).prune();

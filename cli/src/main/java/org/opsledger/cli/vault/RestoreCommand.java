@@ -58,31 +58,33 @@ final class RestoreCommand implements Callable<Integer> {
         RestoreResult res;
         String summary;
         CliException failure;
+        List<String> where = List.of(target.toAbsolutePath().normalize().toString());
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot, select.filter());
-            Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE);
-            List<String> where = List.of(target.toAbsolutePath().normalize().toString());
-            Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
-                    .excluding(excludes);
-            try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored");
-                 AutoCloseable told = whenInterrupted(() -> "opsledger: restore interrupted: " + target + " holds a partial restore ("
-                         + Output.bytes(restorer.bytesWritten.get()) + " written); restore never overwrites: remove it before"
-                         + " restoring there again, or restore into another directory")) {
-                res = restorer.restore(s, target, includes, verify);
-            } catch (Exception e) {
-                throw journal.failed(e, where, List.of(s.id()));
-            }
-            summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%s", res.files(), res.dirs(),
-                    res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
-                    Output.bytes(res.bytes()), target, (System.nanoTime() - start) / 1e9,
-                    res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
-                    verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
-            failure = failure(res);
-            if (failure != null) {
-                journal.failed(failure, where, List.of(s.id()));
-            } else {
-                journal.ended(res.unapplied().isEmpty() ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, where, List.of(s.id()), verify,
-                        res.unapplied().isEmpty() ? 0 : BackupCommand.INCOMPLETE, summary); // IS.012 6.6.4: a verified restore is a tested one
+            try (Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE, where, List.of(s.id()))) {
+                Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
+                        .excluding(excludes);
+                try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored");
+                     AutoCloseable told = whenInterrupted(() -> "opsledger: restore interrupted: " + target + " holds a partial restore ("
+                             + Output.bytes(restorer.bytesWritten.get()) + " written); restore never overwrites: remove it before"
+                             + " restoring there again, or restore into another directory")) {
+                    res = restorer.restore(s, target, includes, verify);
+                } catch (Exception e) {
+                    throw journal.failed(e, where, List.of(s.id()));
+                }
+                summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%s", res.files(), res.dirs(),
+                        res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
+                        Output.bytes(res.bytes()), target, (System.nanoTime() - start) / 1e9,
+                        res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
+                        verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
+                failure = failure(res);
+                if (failure != null) {
+                    journal.failed(failure, where, List.of(s.id()));
+                } else {
+                    boolean whole = res.unapplied().isEmpty(); // IS.012 6.6.4: a verified restore is a tested one
+                    journal.ended(whole ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, where, List.of(s.id()), verify,
+                            whole ? 0 : BackupCommand.INCOMPLETE, summary);
+                }
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

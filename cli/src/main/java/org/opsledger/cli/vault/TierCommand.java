@@ -45,16 +45,17 @@ final class TierCommand implements Callable<Integer> {
         List<Tiering.Moved> moved;
         try (Repository near = Vault.open(repo.location(), sourcePassword)) {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
-            Journaling journal = new Journaling(near, JournalEntry.Operation.TIER);
-            try (Repository far = Vault.open(to, targetPassword)) {
-                moved = new Tiering(near, far).move(period, Instant.now());
-            } catch (RuntimeException e) {
-                throw journal.failed(e, List.of(to), List.of());
+            try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), List.of())) {
+                try (Repository far = Vault.open(to, targetPassword)) {
+                    moved = new Tiering(near, far).move(period, Instant.now());
+                } catch (RuntimeException e) {
+                    throw journal.failed(e, List.of(to), List.of());
+                }
+                long forgotten = moved.stream().filter(Tiering.Moved::forgottenNearLine).count();
+                journal.ended(JournalEntry.Outcome.OK, List.of(to), moved.stream().map(Tiering.Moved::source).toList(), false, 0,
+                        moved.size() + " snapshot(s) older than " + nearLine + " in long-term storage at " + to + "; " + forgotten
+                                + " forgotten near-line, " + (moved.size() - forgotten) + " kept (held)");
             }
-            long forgotten = moved.stream().filter(Tiering.Moved::forgottenNearLine).count();
-            journal.ended(JournalEntry.Outcome.OK, List.of(to), moved.stream().map(Tiering.Moved::source).toList(), false, 0,
-                    moved.size() + " snapshot(s) older than " + nearLine + " in long-term storage at " + to + "; " + forgotten
-                            + " forgotten near-line, " + (moved.size() - forgotten) + " kept (held)");
         }
         if (repo.json) {
             Output.json(moved);

@@ -13,8 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.cli.CliRun;
+import org.opsledger.vault.VaultJson;
+import tools.jackson.databind.JsonNode;
 
-/** A restore stopped by SIGTERM (systemctl stop; Ctrl-C's SIGINT ends a JVM alike) says what it left behind. */
+/** A restore stopped by SIGTERM (systemctl stop; Ctrl-C's SIGINT ends a JVM alike) says what it left behind, and the journal keeps it. */
 class InterruptedRestoreTest {
 
     @TempDir
@@ -55,6 +58,18 @@ class InterruptedRestoreTest {
         String err = Files.readString(tmp.resolve("stderr"), StandardCharsets.UTF_8);
         assertThat(err).contains("opsledger: restore interrupted: " + target + " holds a partial restore (")
                 .contains(" written); restore never overwrites: remove it before restoring there again, or restore into another directory");
+
+        // IS.012 6.6.5: the journal says the restore was stopped, and what it was restoring where
+        Path pw = Files.writeString(tmp.resolve("pw"), "interrupted");
+        CliRun journal = CliRun.of("vault", "journal", "--repo", tmp.resolve("repo").toString(), "--password-file", pw.toString(), "--json");
+        JsonNode entries = VaultJson.MAPPER.readTree(journal.out()).get("entries");
+        JsonNode stopped = entries.get(entries.size() - 1);
+        assertThat(stopped.get("operation").asString()).isEqualTo("restore");
+        assertThat(stopped.get("outcome").asString()).isEqualTo("failed");
+        assertThat(stopped.get("exitCode").asInt()).isEqualTo(Journaling.STOPPED);
+        assertThat(stopped.get("detail").asString()).isEqualTo("stopped by a signal (SIGTERM or Ctrl-C) before it ended");
+        assertThat(stopped.get("paths").get(0).asString()).isEqualTo(target.toString());
+        assertThat(stopped.get("snapshots").get(0).asString()).isEqualTo(entries.get(0).get("snapshots").get(0).asString());
     }
 
     private static long restored(Path target) throws IOException {

@@ -125,6 +125,17 @@ class VaultCommandTest {
         assertThat(later.get(1).get("paths").get(0).asString()).isEqualTo(nowhere.toString());
         assertThat(later.get(1).get("detail").asString()).isEqualTo("no vault repository at " + nowhere);
 
+        // a damaged entry is named, and hides none of the others
+        Path damaged = names(repo.resolve("journal")).stream().map(n -> repo.resolve("journal").resolve(n)).findFirst().orElseThrow();
+        byte[] bytes = Files.readAllBytes(damaged);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(damaged, bytes);
+        Run withDamage = vault("journal");
+        assertThat(withDamage.exit()).isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(withDamage.err()).isEqualTo("warning: journal entry journal/" + damaged.getFileName()
+                + ": does not match its SHA-256 name (damaged or altered)\n");
+        assertThat(withDamage.out()).contains("; 1 entr(ies) unreadable (see stderr; `vault repair` takes damaged ones out of the journal)");
+
         // a repository that cannot take the entry: the restore stands, with a warning
         Path journal = repo.resolve("journal");
         Files.move(journal, tmp.resolve("journal-aside"));
@@ -787,6 +798,9 @@ class VaultCommandTest {
         Files.writeString(config, Files.readString(config).replace("\"version\":4", "\"version\":3")); // as a format 3 build made it
         List<String> indexFiles = names(repo.resolve("index"));
         assertThat(vault("check").out()).contains("warning: this repository's format (3) keeps no journal");
+        Run noJournal = vault("journal");
+        assertThat(noJournal.exit()).isEqualTo(1);
+        assertThat(noJournal.err()).startsWith("opsledger: this repository's format (3) keeps no journal of backups, restores and checks");
         up = vault("upgrade");
         assertThat(up.out()).contains("upgrade: format 3 → 4; the index is as that format keeps it");
         assertThat(names(repo.resolve("index"))).as("format 4 adds the journal alone").isEqualTo(indexFiles);
