@@ -1,4 +1,3 @@
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -6,18 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.LocalBackend;
-import org.opsledger.vault.backend.S3Backend;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * What the journal costs (run by bench/vault-journal.sh): one entry written, as every backup, restore and check
@@ -30,17 +22,8 @@ public class VaultJournalBench {
     public static void main(String[] args) throws Exception {
         Path work = Files.createDirectories(Path.of(args[0]));
         int entries = args.length > 1 ? Integer.parseInt(args[1]) : 7300;
-        FilesystemNio2BlobStore store = new FilesystemNio2BlobStore(Files.createDirectories(work.resolve("s3")).toString());
-        store.createContainer("vault");
-        S3Proxy proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "access", "secret").build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            Thread.sleep(5);
-        }
-        URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        Supplier<Backend> s3 = () -> new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("access", "secret"))), "vault", "bench", "s3://vault/bench");
+        LocalS3 localS3 = LocalS3.start(work.resolve("s3"));
+        Supplier<Backend> s3 = () -> localS3.backend("bench");
         Supplier<Backend> local = () -> new LocalBackend(work.resolve("local"));
         System.out.println("| backend | one entry written (median of " + entries + ") | " + entries + " entries read | per entry read |");
         System.out.println("|---|---|---|---|");
@@ -68,6 +51,6 @@ public class VaultJournalBench {
                 System.out.printf("| %s | %.2f ms | %.2f s | %.3f ms |%n", b.getKey(), writes[entries / 2] / 1e6, read, read * 1000 / entries);
             }
         }
-        proxy.stop();
+        localS3.close();
     }
 }

@@ -1,23 +1,15 @@
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupOptions;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.LocalBackend;
-import org.opsledger.vault.backend.S3Backend;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * The S3 backend against the local-disk backend, same tree, same JVM (run by bench/vault-s3.sh).
@@ -30,17 +22,8 @@ public class VaultS3Bench {
     public static void main(String[] args) throws Exception {
         Path tree = Path.of(args[0]);
         Path work = Files.createDirectories(Path.of(args[1]));
-        FilesystemNio2BlobStore store = new FilesystemNio2BlobStore(Files.createDirectories(work.resolve("s3")).toString());
-        store.createContainer("vault");
-        S3Proxy proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "access", "secret").build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            Thread.sleep(5);
-        }
-        URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-        Supplier<Backend> s3 = () -> new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("access", "secret"))), "vault", "bench", "s3://vault/bench");
+        LocalS3 localS3 = LocalS3.start(work.resolve("s3"));
+        Supplier<Backend> s3 = () -> localS3.backend("bench");
         Supplier<Backend> local = () -> new LocalBackend(work.resolve("local"));
         System.out.println("| backend | first backup | unchanged re-run | restore --verify | check --read-data |");
         System.out.println("|---|---|---|---|---|");
@@ -68,7 +51,7 @@ public class VaultS3Bench {
             });
             System.out.printf("| %s | %.2f s | %.2f s | %.2f s | %.2f s |%n", b.getKey(), first, rerun, restore, check);
         }
-        proxy.stop();
+        localS3.close();
     }
 
     static void backup(Backend backend, Path tree) {

@@ -97,17 +97,17 @@ public final class Journal {
      */
     public Listing read() {
         List<String> names = repo.backend().list(DIR);
-        List<Object> read = new ArrayList<>(names.size()); // per name: its entry, the line saying why not, or null (gone)
+        List<Read> read = new ArrayList<>(names.size());
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(READERS, names.size())), r -> {
             Thread t = new Thread(r, "vault-journal");
             t.setDaemon(true);
             return t;
         })) {
-            List<Future<Object>> pending = new ArrayList<>(names.size());
+            List<Future<Read>> pending = new ArrayList<>(names.size());
             for (String name : names) {
                 pending.add(pool.submit(() -> readOne(name)));
             }
-            for (Future<Object> f : pending) {
+            for (Future<Read> f : pending) {
                 read.add(f.get());
             }
         } catch (ExecutionException e) {
@@ -118,36 +118,40 @@ public final class Journal {
         }
         List<JournalEntry> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
-        for (Object o : read) {
-            if (o instanceof JournalEntry e) {
-                out.add(e);
-            } else if (o instanceof String why) {
-                bad.add(why);
+        for (Read r : read) {
+            if (r.entry() != null) {
+                out.add(r.entry());
+            } else if (r.problem() != null) {
+                bad.add(r.problem());
             }
         }
         out.sort(Comparator.comparing(JournalEntry::started));
         return new Listing(out, bad);
     }
 
-    /** One entry; or the line that says why it cannot be read; or null when it went since it was listed. */
-    private Object readOne(String name) {
+    /** One file of the journal: its entry, or the line that says why it cannot be read; neither when it went since listed. */
+    private record Read(JournalEntry entry, String problem) {
+    }
+
+    private Read readOne(String name) {
         ObjectId id = Repository.idOfName(name);
         if (id == null) {
-            return name + ": not named by its SHA-256 (not written by the vault)";
+            return new Read(null, name + ": not named by its SHA-256 (not written by the vault)");
         }
         try {
             byte[] sealed = repo.backend().read(name);
             if (!Sealing.sha256(sealed).equals(id)) {
-                return name + ": does not match its SHA-256 name (damaged or altered)";
+                return new Read(null, name + ": does not match its SHA-256 name (damaged or altered)");
             }
-            return repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, JournalEntry.class);
+            return new Read(repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, JournalEntry.class), null);
         } catch (BackendException e) {
             if (!repo.backend().exists(name)) {
-                return null; // sealed again by a key retirement since it was listed
+                return new Read(null, null); // sealed again by a key retirement since it was listed
             }
             throw e;
         } catch (RuntimeException e) {
-            return name + ": " + (e instanceof VaultException ? e.getMessage() : "unreadable (" + e.getClass().getSimpleName() + ")");
+            return new Read(null, name + ": " + (e instanceof VaultException ? e.getMessage()
+                    : "unreadable (" + e.getClass().getSimpleName() + ")"));
         }
     }
 }
