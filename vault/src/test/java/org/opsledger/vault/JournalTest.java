@@ -21,6 +21,8 @@ import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.journal.JournalEntry.Operation;
 import org.opsledger.vault.journal.JournalEntry.Outcome;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.RepositoryConfig;
 
@@ -146,6 +148,63 @@ class JournalTest {
 
             journal.record(entry(Operation.RESTORE, Outcome.OK, Instant.now(), true, "restored; verified"));
             assertThat(new Checker(repo, 2).check(0).warnings()).noneMatch(w -> w.contains("verified restore"));
+        }
+    }
+
+    @Test
+    void pruneGathersOneEntryFilesIntoASegmentAndAStoppedGatheringDuplicatesNothing() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path journalDir = dir.resolve(Journal.DIR);
+        Instant t = Instant.parse("2026-12-05T01:00:00Z");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            for (int i = 0; i < 5; i++) {
+                journal.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(i), false, "backup " + i));
+            }
+            journal.record(entry(Operation.RESTORE, Outcome.OK, t.plusSeconds(5), true, "restored; verified"));
+            List<JournalEntry> before = journal.read().entries();
+            assertThat(files(journalDir)).hasSize(6);
+
+            assertThat(new Pruner(repo).prune().journalEntriesCompacted()).isEqualTo(6);
+            assertThat(files(journalDir)).as("one segment").hasSize(1);
+            assertThat(journal.read().entries()).isEqualTo(before);
+
+            // a gathering stopped between writing its segment and deleting the files: they are read once, then deleted
+            journal.record(entry(Operation.CHECK, Outcome.OK, t.plusSeconds(6), false, "check"));
+            journal.record(entry(Operation.BACKUP, Outcome.FAILED, t.plusSeconds(7), false, "disk full"));
+            Path aside = Files.createDirectories(tmp.resolve("aside"));
+            for (Path f : files(journalDir)) { // the segment and the two one-entry files
+                Files.copy(f, aside.resolve(f.getFileName()));
+            }
+            assertThat(journal.compact()).isEqualTo(new Journal.Compaction(2, 2));
+            for (Path f : files(aside)) {
+                if (!Files.exists(journalDir.resolve(f.getFileName()))) {
+                    Files.copy(f, journalDir.resolve(f.getFileName())); // the two one-entry files, back beside their segment
+                }
+            }
+            assertThat(files(journalDir)).hasSize(4);
+            Journal.Listing all = journal.read();
+            assertThat(all.entries()).hasSize(8).doesNotHaveDuplicates();
+            assertThat(all.total()).isEqualTo(8);
+            assertThat(journal.compact()).as("deleted, not gathered again").isEqualTo(new Journal.Compaction(0, 2));
+            assertThat(journal.read().entries()).isEqualTo(all.entries());
+
+            Journal.Listing none = journal.read(e -> false);
+            assertThat(none.entries()).isEmpty();
+            assertThat(none.total()).isEqualTo(8);
+            assertThat(none.lastVerifiedRestore()).map(JournalEntry::detail).contains("restored; verified");
+
+            // a key retirement seals the segments again
+            new KeyEpochs(repo).rotate();
+            new KeyEpochs(repo).retire(1);
+            assertThat(journal.read().entries()).isEqualTo(all.entries());
+            assertThat(new Checker(repo, 2).check(0).errors()).isEmpty();
+        }
+    }
+
+    private static List<Path> files(Path dir) throws java.io.IOException {
+        try (var f = Files.list(dir)) {
+            return f.sorted().toList();
         }
     }
 }

@@ -48,7 +48,7 @@ final class CheckCommand implements Callable<Integer> {
                     + (res.errors().stream().allMatch(e -> e.endsWith("missing from the index"))
                     ? "; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)"
                     : "; `vault repair --read-data` repairs the index and takes damaged packs and snapshot files out of use"));
-            if (failure == null) { // verified: every pack read and authenticated
+            if (failure == null) { // verified when every pack was read and authenticated
                 journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), percent >= 100, 0, summary + "; no errors were found");
             } else {
                 journal.failed(failure, List.of(), List.of());

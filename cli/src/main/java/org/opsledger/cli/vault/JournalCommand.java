@@ -56,10 +56,10 @@ final class JournalCommand implements Callable<Integer> {
             if (!journal.kept()) {
                 throw new CliException(journal.notKept());
             }
-            listing = journal.read();
+            listing = journal.read(selected);
             location = r.backend().location();
         }
-        List<JournalEntry> shown = listing.entries().stream().filter(selected).toList();
+        List<JournalEntry> shown = listing.entries();
         listing.unreadable().forEach(u -> Output.err().println("warning: journal entry " + u));
         var lastTest = listing.lastVerifiedRestore();
         String untested = listing.recoveryWarning(Instant.now());
@@ -84,7 +84,7 @@ final class JournalCommand implements Callable<Integer> {
             long backupsFailed = shown.stream().filter(e -> e.operation() == JournalEntry.Operation.BACKUP
                     && e.outcome() == JournalEntry.Outcome.FAILED).count();
             Output.out().println(shown.size() + " entr" + (shown.size() == 1 ? "y" : "ies") + " in " + location
-                    + (listing.entries().size() == shown.size() ? "" : " (of " + listing.entries().size() + ")")
+                    + (listing.total() == shown.size() ? "" : " (of " + listing.total() + ")")
                     + "; " + failures + " failed" + (backupsFailed > 0 ? ", " + backupsFailed + " of them backup(s)" : "")
                     + lastTest.map(e -> "; the last verified restore ended " + SnapshotsCommand.TIME.format(e.finished()) + " UTC"
                             + (e.snapshots().isEmpty() ? "" : " (snapshot " + e.snapshots().getFirst().shortHex() + ")")).orElse("")

@@ -15,6 +15,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexFile;
+import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.Condemned;
 import org.opsledger.vault.repository.LockRecord;
@@ -110,8 +111,9 @@ public final class Pruner {
             // ---- phase 2: delete what no running backup can still need
             PruneResult r = deleteCondemned(lock, snapshots, referenced, toCondemn.size() + toRepack.size(), toRepack.size());
             repo.reloadIndex();
+            Journal.Compaction compacted = new Journal(repo).compact(); // the journal stays a few files (§13)
             return new PruneResult(r.packsCondemned(), r.packsDeleted(), r.packsWaiting(), r.packsRescued() + rescue.size(),
-                    r.packsRepacked(), r.orphanPacksDeleted(), r.bytesFreed());
+                    r.packsRepacked(), r.orphanPacksDeleted(), r.bytesFreed(), compacted.entries());
         }
     }
 
@@ -195,7 +197,7 @@ public final class Pruner {
                 }
             }
         }
-        return new PruneResult(condemnedCount, deleted, waiting, rescued, repacked, orphans, freed);
+        return new PruneResult(condemnedCount, deleted, waiting, rescued, repacked, orphans, freed, 0);
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
