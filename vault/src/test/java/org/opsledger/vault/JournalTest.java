@@ -124,7 +124,7 @@ class JournalTest {
             assertThat(dir.resolve("damaged/journal/" + damaged.hex())).exists();
             CheckResult after = new Checker(repo, 2).check(0);
             assertThat(after.errors()).isEmpty();
-            assertThat(after.warnings()).anyMatch(w -> w.startsWith("damaged files kept under damaged/ by `vault repair` (1 journal entry(ies))"));
+            assertThat(after.warnings()).anyMatch(w -> w.startsWith("damaged files kept under damaged/ by `vault repair` (1 journal file(s))"));
         }
     }
 
@@ -154,7 +154,8 @@ class JournalTest {
     @Test
     void pruneGathersOneEntryFilesIntoASegmentAndAStoppedGatheringDuplicatesNothing() throws Exception {
         Path dir = tmp.resolve("repo");
-        Path journalDir = dir.resolve(Journal.DIR);
+        Path singles = dir.resolve(Journal.DIR);
+        Path segments = dir.resolve(Journal.SEGMENTS);
         Instant t = Instant.parse("2026-12-05T01:00:00Z");
         try (Repository repo = TestTrees.newRepo(dir)) {
             Journal journal = new Journal(repo);
@@ -163,30 +164,29 @@ class JournalTest {
             }
             journal.record(entry(Operation.RESTORE, Outcome.OK, t.plusSeconds(5), true, "restored; verified"));
             List<JournalEntry> before = journal.read().entries();
-            assertThat(files(journalDir)).hasSize(6);
+            assertThat(files(singles)).hasSize(6);
 
             assertThat(new Pruner(repo).prune().journalEntriesCompacted()).isEqualTo(6);
-            assertThat(files(journalDir)).as("one segment").hasSize(1);
+            assertThat(files(singles)).as("no one-entry file left").isEmpty();
+            assertThat(files(segments)).as("one segment").hasSize(1);
             assertThat(journal.read().entries()).isEqualTo(before);
 
             // a gathering stopped between writing its segment and deleting the files: they are read once, then deleted
             journal.record(entry(Operation.CHECK, Outcome.OK, t.plusSeconds(6), false, "check"));
             journal.record(entry(Operation.BACKUP, Outcome.FAILED, t.plusSeconds(7), false, "disk full"));
             Path aside = Files.createDirectories(tmp.resolve("aside"));
-            for (Path f : files(journalDir)) { // the segment and the two one-entry files
+            for (Path f : files(singles)) {
                 Files.copy(f, aside.resolve(f.getFileName()));
             }
             assertThat(journal.compact()).isEqualTo(new Journal.Compaction(2, 2));
             for (Path f : files(aside)) {
-                if (!Files.exists(journalDir.resolve(f.getFileName()))) {
-                    Files.copy(f, journalDir.resolve(f.getFileName())); // the two one-entry files, back beside their segment
-                }
+                Files.copy(f, singles.resolve(f.getFileName())); // the two one-entry files, back beside their segment
             }
-            assertThat(files(journalDir)).hasSize(4);
             Journal.Listing all = journal.read();
             assertThat(all.entries()).hasSize(8).doesNotHaveDuplicates();
             assertThat(all.total()).isEqualTo(8);
             assertThat(journal.compact()).as("deleted, not gathered again").isEqualTo(new Journal.Compaction(0, 2));
+            assertThat(files(singles)).isEmpty();
             assertThat(journal.read().entries()).isEqualTo(all.entries());
 
             Journal.Listing none = journal.read(e -> false);
@@ -194,17 +194,28 @@ class JournalTest {
             assertThat(none.total()).isEqualTo(8);
             assertThat(none.lastVerifiedRestore()).map(JournalEntry::detail).contains("restored; verified");
 
-            // a key retirement seals the segments again
+            // a backlog is gathered into segments of a bounded size
+            for (int i = 0; i < 5; i++) {
+                journal.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(10 + i), false, "later " + i));
+            }
+            assertThat(journal.compact(2)).isEqualTo(new Journal.Compaction(5, 5));
+            assertThat(files(segments)).hasSize(2 + 3);
+            List<JournalEntry> thirteen = journal.read().entries();
+            assertThat(thirteen).hasSize(13).isSortedAccordingTo(java.util.Comparator.comparing(JournalEntry::started));
+
+            // a key retirement seals the segments again, where they were
             new KeyEpochs(repo).rotate();
             new KeyEpochs(repo).retire(1);
-            assertThat(journal.read().entries()).isEqualTo(all.entries());
+            assertThat(files(segments)).hasSize(5);
+            assertThat(journal.read().entries()).isEqualTo(thirteen);
             assertThat(new Checker(repo, 2).check(0).errors()).isEmpty();
         }
     }
 
+    /** The regular files directly in {@code dir}. */
     private static List<Path> files(Path dir) throws java.io.IOException {
         try (var f = Files.list(dir)) {
-            return f.sorted().toList();
+            return f.filter(Files::isRegularFile).sorted().toList();
         }
     }
 }

@@ -130,7 +130,7 @@ public final class Checker {
                 case "snapshots" -> "snapshot file(s)";
                 case "holds" -> "hold record(s)";
                 case "condemned" -> "condemned record(s)";
-                case Journal.DIR -> "journal entry(ies)";
+                case Journal.DIR -> "journal file(s)";
                 default -> "other file(s)";
             };
             keptDamaged.merge(what, 1, Integer::sum);

@@ -4,13 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,18 +16,16 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.opsledger.vault.VaultException;
-import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.repository.Repository;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The repository's journal (docs/vault-format.md §13): {@code journal/<file-id>}, sealed files named by the SHA-256 of
  * their stored bytes as snapshot files are. A command writes one {@link JournalEntry} as it ends, in a file of its own,
- * without a lock (its name is its own, as a snapshot's is); prune gathers those files into one {@link Segment}
- * ({@link #compact()}), so the journal stays a few files however many runs it records. Never deleted by forget or prune,
+ * without a lock (its name is its own, as a snapshot's is); prune gathers those files into {@link Segment}s under
+ * {@code journal/segments/} ({@link #compact()}), so the journal stays a few files however many runs it records. Never deleted by forget or prune,
  * sealed again by a key retirement; the journal ends with the repository ({@code vault dispose}). Entries sealed with the
  * repository's keys cannot be forged without a password, but one deleted from the store leaves no trace here: the
  * server's audit ledger is the record that proves nothing is missing.
@@ -104,12 +99,17 @@ public final class Journal {
     }
 
     /**
-     * A file of the journal that holds many entries: written by {@link #compact()} from the one-entry files named in
-     * {@code compacted} (their file IDs), which it then deletes. Until they are deleted (a compaction stopped between
-     * the two) a reader takes those entries from here alone.
+     * A file of the journal that holds many entries ({@link #SEGMENTS}): written by {@link #compact()} from the one-entry
+     * files named in {@code compacted} (their file IDs), which it then deletes. Until they are deleted (a compaction
+     * stopped between the two) a reader takes those entries from here alone.
      */
     public record Segment(List<String> compacted, List<JournalEntry> entries) {
     }
+
+    /** Where segments are, apart from the one-entry files: each kind is read knowing which it is. */
+    public static final String SEGMENTS = DIR + "/segments";
+    /** The most entries one segment holds (≈6 MB of JSON at most): a backlog of years is gathered into several. */
+    public static final int SEGMENT_MAX = 10_000;
 
     /** Files read at once: on S3 each is a GET of ≈1 ms over loopback, and years of runs are thousands of them. */
     static final int READERS = 8;
@@ -120,20 +120,15 @@ public final class Journal {
     }
 
     /**
-     * Every file of the journal, read {@link #READERS} at a time; of the entries, those {@code keep} selects are kept
-     * (all are counted and looked at for the newest verified restore), so a journal of years of hourly runs is read in
-     * the memory of what is kept. A damaged or undecryptable file is named in {@code unreadable} and hides none of the
-     * others; a store that fails is an error, never a shorter journal.
+     * Every file of the journal, read {@link #READERS} at a time, segments first; of the entries, those {@code keep}
+     * selects are kept (all are counted and looked at for the newest verified restore), so a journal of years of
+     * hourly runs is read in the memory of what is kept. A damaged or undecryptable file is named in {@code unreadable}
+     * and hides none of the others; a store that fails is an error, never a shorter journal.
      */
     public Listing read(Predicate<JournalEntry> keep) {
-        Set<String> present = new HashSet<>();
-        for (String name : repo.backend().list(DIR)) {
-            present.add(name.substring(name.lastIndexOf('/') + 1));
-        }
+        Listed files = listed();
         List<JournalEntry> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
-        Set<String> inSegments = new HashSet<>(); // one-entry files a segment holds, of those present: read from the segment
-        Map<String, JournalEntry> singles = new HashMap<>();
         long[] total = {0};
         JournalEntry[] newest = {null};
         Consumer<JournalEntry> take = e -> {
@@ -145,89 +140,137 @@ public final class Journal {
                 out.add(e);
             }
         };
-        eachFile(present, (name, read) -> {
+        Set<String> inSegments = new HashSet<>(); // one-entry files still present that a segment holds: read from the segment
+        eachFile(files.segments(), (name, read) -> {
             if (read.problem() != null) {
                 bad.add(read.problem());
-            } else if (read.single() != null) {
-                singles.put(name, read.single());
             } else if (read.segment() != null) {
-                read.segment().compacted().stream().filter(present::contains).forEach(inSegments::add);
+                read.segment().compacted().stream().filter(files.singleIds()::contains).forEach(inSegments::add);
                 read.segment().entries().forEach(take);
             }
         });
-        singles.forEach((name, e) -> {
-            if (!inSegments.contains(name)) {
-                take.accept(e);
+        eachFile(files.singles(), (name, read) -> {
+            if (read.problem() != null) {
+                bad.add(read.problem());
+            } else if (read.single() != null && !inSegments.contains(idPart(name))) {
+                take.accept(read.single());
             }
         });
         out.sort(Comparator.comparing(JournalEntry::started));
         return new Listing(out, bad, total[0], newest[0]);
     }
 
-    /** What {@link #compact()} did: the one-entry files it wrote into a new segment, and those it deleted. */
+    /** What {@link #compact()} did: the one-entry files it wrote into new segments, and those it deleted. */
     public record Compaction(int entries, int filesDeleted) {
     }
 
-    /**
-     * Writes every one-entry file of the journal into one new segment, then deletes them (prune calls it): the journal
-     * stays a few files however many runs it records. Runs beside backups that write entries (a file written after the
-     * listing is left for the next compaction); a one-entry file that an earlier segment holds already (a compaction
-     * stopped before its deletes) is deleted without being written again. Does nothing where the format keeps no journal.
-     */
+    /** {@link #compact(int)} with {@link #SEGMENT_MAX} entries to a segment. */
     public Compaction compact() {
+        return compact(SEGMENT_MAX);
+    }
+
+    /**
+     * Writes the one-entry files of the journal into segments of at most {@code perSegment} entries, each before the
+     * files it holds are deleted (prune calls it): the journal stays a few files however many runs it records, and the
+     * work holds one segment's entries at a time. Runs beside backups that write entries (a file written after the
+     * listing is left for the next compaction); a one-entry file that a segment holds already (a compaction stopped
+     * before its deletes) is deleted without being written again; one that cannot be read is left for check and repair.
+     * A single one-entry file is left as it is. Does nothing where the format keeps no journal.
+     */
+    public Compaction compact(int perSegment) {
+        if (perSegment < 1) {
+            throw new IllegalArgumentException("a segment holds at least one entry, got " + perSegment);
+        }
         if (!kept()) {
             return new Compaction(0, 0);
         }
-        Set<String> present = new HashSet<>();
-        for (String name : repo.backend().list(DIR)) {
-            present.add(name.substring(name.lastIndexOf('/') + 1));
+        Listed files = listed();
+        if (files.singles().size() < 2) {
+            return new Compaction(0, 0);
         }
         Set<String> inSegments = new HashSet<>();
-        Map<String, JournalEntry> singles = new TreeMap<>();
-        eachFile(present, (name, read) -> {
-            if (read.single() != null) {
-                singles.put(name, read.single());
-            } else if (read.segment() != null) {
-                inSegments.addAll(read.segment().compacted());
+        eachFile(files.segments(), (name, read) -> {
+            if (read.segment() != null) {
+                read.segment().compacted().stream().filter(files.singleIds()::contains).forEach(inSegments::add);
             }
         });
-        List<String> compacted = new ArrayList<>();
-        List<JournalEntry> entries = new ArrayList<>();
-        singles.forEach((name, e) -> {
-            if (!inSegments.contains(name)) {
-                compacted.add(name);
-                entries.add(e);
+        int[] gathered = {0};
+        int[] deleted = {0};
+        List<String> batchNames = new ArrayList<>();
+        List<String> batchIds = new ArrayList<>();
+        List<JournalEntry> batch = new ArrayList<>();
+        Runnable flush = () -> {
+            if (!batch.isEmpty()) {
+                List<JournalEntry> sorted = new ArrayList<>(batch);
+                sorted.sort(Comparator.comparing(JournalEntry::started));
+                repo.writeSealed(SEGMENTS, Sealing.Kind.JOURNAL, new Segment(List.copyOf(batchIds), sorted)); // first: never in no file
+                gathered[0] += batch.size();
+            }
+            for (String name : batchNames) {
+                repo.backend().delete(name);
+                deleted[0]++;
+            }
+            batchNames.clear();
+            batchIds.clear();
+            batch.clear();
+        };
+        eachFile(files.singles(), (name, read) -> {
+            if (read.single() == null) {
+                return; // unreadable (check names it, repair moves it), or gone since listed
+            }
+            batchNames.add(name);
+            if (!inSegments.contains(idPart(name))) {
+                batchIds.add(idPart(name));
+                batch.add(read.single());
+            }
+            if (batch.size() == perSegment) {
+                flush.run();
             }
         });
-        if (singles.size() < 2 && compacted.size() == singles.size()) {
-            return new Compaction(0, 0); // one entry is its own segment
+        flush.run();
+        return new Compaction(gathered[0], deleted[0]);
+    }
+
+    /** The journal's files as listed: segments, one-entry files, and the IDs of the latter. */
+    private record Listed(List<String> segments, List<String> singles, Set<String> singleIds) {
+    }
+
+    private Listed listed() {
+        List<String> segments = new ArrayList<>();
+        List<String> singles = new ArrayList<>();
+        Set<String> singleIds = new HashSet<>();
+        for (String name : repo.backend().list(DIR)) { // sorted
+            if (name.startsWith(SEGMENTS + "/")) {
+                segments.add(name);
+            } else {
+                singles.add(name);
+                singleIds.add(idPart(name));
+            }
         }
-        if (!entries.isEmpty()) {
-            entries.sort(Comparator.comparing(JournalEntry::started));
-            repo.writeSealed(DIR, Sealing.Kind.JOURNAL, new Segment(compacted, entries)); // first: the entries are never in no file
-        }
-        for (String name : singles.keySet()) {
-            repo.backend().delete(DIR + "/" + name);
-        }
-        return new Compaction(entries.size(), singles.size());
+        return new Listed(segments, singles, singleIds);
+    }
+
+    private static String idPart(String name) {
+        return name.substring(name.lastIndexOf('/') + 1);
     }
 
     /** One file of the journal: one entry, a segment, or the line that says why it cannot be read; none when it went since listed. */
     private record Read(JournalEntry single, Segment segment, String problem) {
     }
 
-    /** Reads each file named in {@code present}, {@link #READERS} at a time, and hands each to {@code each} in name order. */
-    private void eachFile(Set<String> present, BiConsumer<String, Read> each) {
-        List<String> names = new ArrayList<>(present);
-        names.sort(null);
-        try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(READERS, names.size())), r -> {
+    /** Reads each file of {@code names}, {@link #READERS} at a time, and hands each to {@code each} in their order. */
+    private void eachFile(List<String> names, BiConsumer<String, Read> each) {
+        if (names.isEmpty()) {
+            return;
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(READERS, names.size()), r -> {
             Thread t = new Thread(r, "vault-journal");
             t.setDaemon(true);
             return t;
         })) {
             List<Future<Read>> pending = new ArrayList<>(names.size());
             for (String name : names) {
-                pending.add(pool.submit(() -> readOne(DIR + "/" + name)));
+                pending.add(pool.submit(() -> readOne(name)));
             }
             for (int i = 0; i < names.size(); i++) {
                 Read read = pending.get(i).get();
@@ -252,12 +295,11 @@ public final class Journal {
             if (!Sealing.sha256(sealed).equals(id)) {
                 return new Read(null, null, name + ": does not match its SHA-256 name (damaged or altered)");
             }
-            JsonNode json = repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, JsonNode.class);
-            return json.has("entries") ? new Read(null, VaultJson.MAPPER.treeToValue(json, Segment.class), null)
-                    : new Read(VaultJson.MAPPER.treeToValue(json, JournalEntry.class), null, null);
+            return name.startsWith(SEGMENTS + "/") ? new Read(null, repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, Segment.class), null)
+                    : new Read(repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, JournalEntry.class), null, null);
         } catch (BackendException e) {
             if (!repo.backend().exists(name)) {
-                return new Read(null, null, null); // sealed again by a key retirement, or compacted, since it was listed
+                return new Read(null, null, null); // sealed again by a key retirement, or gathered, since it was listed
             }
             throw e;
         } catch (RuntimeException e) {

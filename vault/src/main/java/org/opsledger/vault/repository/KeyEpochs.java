@@ -109,9 +109,9 @@ public final class KeyEpochs {
                     }
                 }
             }
-            for (String name : repo.backend().list(Journal.DIR)) { // §13: named by their hash, as snapshots are
+            for (String name : repo.backend().list(Journal.DIR)) { // §13: entries and segments, named by their hash as snapshots are
                 if (epochOf(name) == epoch) {
-                    repo.reseal(name, Journal.DIR, Sealing.Kind.JOURNAL);
+                    repo.reseal(name, name.substring(0, name.lastIndexOf('/')), Sealing.Kind.JOURNAL);
                     others++;
                 }
             }
