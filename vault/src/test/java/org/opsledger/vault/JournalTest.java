@@ -37,8 +37,13 @@ class JournalTest {
     Path tmp;
 
     private static JournalEntry entry(Operation op, Outcome outcome, Instant started, boolean verified, String detail) {
-        return new JournalEntry(op, outcome, started, started.plusSeconds(2), "web-1", "operator", List.of("/srv"), List.of(), verified,
-                outcome == Outcome.OK ? 0 : 1, detail);
+        return entry(op, "web-1", List.of("/srv"), outcome, started, verified, detail);
+    }
+
+    private static JournalEntry entry(Operation op, String host, List<String> paths, Outcome outcome, Instant started, boolean verified,
+                                      String detail) {
+        return new JournalEntry(op, outcome, started, started.plusSeconds(2), host, "operator", paths, List.of(), verified,
+                outcome == Outcome.OK ? 0 : outcome == Outcome.INCOMPLETE ? 3 : 1, detail);
     }
 
     @Test
@@ -149,6 +154,34 @@ class JournalTest {
             journal.record(entry(Operation.RESTORE, Outcome.OK, Instant.now(), true, "restored; verified"));
             assertThat(new Checker(repo, 2).check(0).warnings()).noneMatch(w -> w.contains("verified restore"));
         }
+    }
+
+    @Test
+    void checkNamesEachSourceWhoseNewestBackupFailed() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Instant t = Instant.parse("2026-12-05T01:00:00Z");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            journal.record(backup("web-1", List.of("/etc", "/srv"), Outcome.OK, t, "saved"));
+            journal.record(backup("web-1", List.of("/srv", "/etc"), Outcome.FAILED, t.plusSeconds(60), "disk full")); // as given
+            journal.record(backup("web-2", List.of("/srv"), Outcome.FAILED, t, "unreachable"));
+            journal.record(backup("web-2", List.of("/srv"), Outcome.INCOMPLETE, t.plusSeconds(60), "saved, 1 path unread"));
+            journal.record(backup("db-1", List.of("payroll.sql"), Outcome.FAILED, t.plusSeconds(30), "command pg_dump exited with status 1"));
+            journal.record(entry(Operation.RESTORE, Outcome.FAILED, t.plusSeconds(90), false, "not a backup"));
+
+            assertThat(journal.read(e -> false).failingBackups()).extracting(JournalEntry::host).containsExactly("db-1", "web-1");
+            assertThat(new Checker(repo, 2).check(0).warnings()).contains(
+                    "the newest backup of payroll.sql on db-1 failed (2026-12-05 01:00:30 UTC): command pg_dump exited with status 1"
+                            + " (IS.012 6.6.5; `vault journal --failed`)",
+                    "the newest backup of /srv /etc on web-1 failed (2026-12-05 01:01:00 UTC): disk full (IS.012 6.6.5; `vault journal --failed`)");
+
+            journal.record(backup("web-1", List.of("/etc", "/srv"), Outcome.OK, t.plusSeconds(120), "saved again"));
+            assertThat(journal.read(e -> false).failingBackups()).extracting(JournalEntry::host).containsExactly("db-1");
+        }
+    }
+
+    private static JournalEntry backup(String host, List<String> paths, Outcome outcome, Instant started, String detail) {
+        return entry(Operation.BACKUP, host, paths, outcome, started, false, detail);
     }
 
     @Test

@@ -69,6 +69,7 @@ final class JournalCommand implements Callable<Integer> {
             m.put("unreadable", listing.unreadable());
             m.put("lastVerifiedRestore", lastTest.orElse(null));
             m.put("recoveryUntested", untested != null);
+            m.put("failingBackups", listing.failingBackups()); // the newest backup of each of these sources failed
             Output.json(m);
         } else {
             Output.out().printf("%-19s  %-9s  %-10s  %-12s  %-10s  %-12s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host", "User",
@@ -90,6 +91,7 @@ final class JournalCommand implements Callable<Integer> {
                             + (e.snapshots().isEmpty() ? "" : " (snapshot " + e.snapshots().getFirst().shortHex() + ")")).orElse("")
                     + (listing.unreadable().isEmpty() ? "" : "; " + listing.unreadable().size() + " entr(ies) unreadable (see stderr;"
                     + " `vault repair` takes damaged ones out of the journal)"));
+            listing.failingBackupWarnings().forEach(w -> Output.out().println("warning: " + TerminalText.escape(w)));
             if (untested != null) {
                 Output.out().println("warning: " + untested);
             }

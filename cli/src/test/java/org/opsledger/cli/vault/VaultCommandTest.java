@@ -74,12 +74,14 @@ class VaultCommandTest {
         assertThat(vault("restore", "latest", "--target", out.toString()).exit()).as("never overwrites").isEqualTo(1);
         Run check = vault("check", "--read-data");
         assertThat(check.exit()).isZero();
-        assertThat(check.out()).doesNotContain("verified restore");
+        assertThat(check.out()).doesNotContain("verified restore")
+                .contains("warning: the newest backup of db.sql on " + org.opsledger.vault.repository.Repository.hostname() + " failed (")
+                .contains("): command sh exited with status 4; no snapshot was written (IS.012 6.6.5; `vault journal --failed`)");
 
         Run j = vault("journal");
         assertThat(j.exit()).as(j.err()).isZero();
         List<String> lines = j.out().lines().toList();
-        assertThat(lines).hasSize(8);
+        assertThat(lines).hasSize(9);
         assertThat(lines.get(0)).startsWith("Started (UTC)        Operation  Outcome     Host");
         assertThat(lines.get(1)).contains("  backup     ok          ").contains(" saved (full): 1 files (0 unchanged)");
         assertThat(lines.get(2)).contains("  check      ok          ").contains("; read 0 pack(s), 0 B in ").endsWith(" s; no errors were found");
@@ -88,6 +90,7 @@ class VaultCommandTest {
         assertThat(lines.get(5)).contains("  restore    failed      ").contains("restore never overwrites");
         assertThat(lines.get(6)).contains("  check      verified    ").endsWith("; no errors were found");
         assertThat(lines.get(7)).startsWith("6 entries in " + repo + "; 2 failed, 1 of them backup(s); the last verified restore ended ");
+        assertThat(lines.get(8)).startsWith("warning: the newest backup of db.sql on ");
         assertThat(j.out()).doesNotContain("s3cret");
 
         JsonNode json = vault("journal", "--json").json();

@@ -195,7 +195,8 @@ public final class Checker {
     /**
      * The journal (§13): an entry that cannot be read is an error, as a record of the repository that is not as written
      * ({@code vault repair} takes a damaged one out of it); a repository holding snapshots whose recovery was not
-     * proved by a verified restore within six months is warned of (policy 2.11; IS.012 6.6.4: at least yearly).
+     * proved by a verified restore within six months is warned of (policy 2.11; IS.012 6.6.4: at least yearly), and so
+     * is each source whose newest backup failed (6.6.5): older snapshots of it stand, and check finds them whole.
      */
     private void journal(boolean holdsSnapshots, List<String> errors, List<String> warnings) {
         Journal journal = new Journal(repo);
@@ -209,6 +210,7 @@ public final class Checker {
         if (holdsSnapshots && untested != null) {
             warnings.add(untested);
         }
+        warnings.addAll(listing.failingBackupWarnings());
     }
 
     /**

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -69,10 +71,19 @@ public final class Journal {
 
     /**
      * What a read found: the entries it kept, oldest first; one line for each file that could not be read; how many
-     * entries there are in all; and the newest verified restore among all of them ({@code newestVerifiedRestore}, null
-     * when there is none).
+     * entries there are in all; the newest verified restore among all of them ({@code newestVerifiedRestore}, null
+     * when there is none); and, for each source (host and paths) whose newest backup failed, that failure, oldest
+     * first: a backup that keeps failing while older snapshots stand (IS.012 6.6.5).
      */
-    public record Listing(List<JournalEntry> entries, List<String> unreadable, long total, JournalEntry newestVerifiedRestore) {
+    public record Listing(List<JournalEntry> entries, List<String> unreadable, long total, JournalEntry newestVerifiedRestore,
+                          List<JournalEntry> failingBackups) {
+
+        /** One line for each source whose newest backup failed, for check and `vault journal`. */
+        public List<String> failingBackupWarnings() {
+            return failingBackups.stream().map(e -> "the newest backup of " + String.join(" ", e.paths()) + " on " + e.host()
+                    + " failed (" + e.started().toString().substring(0, 19).replace('T', ' ') + " UTC): " + e.detail()
+                    + " (IS.012 6.6.5; `vault journal --failed`)").toList();
+        }
 
         /** The newest restore proved byte for byte, if any (IS.012 6.6.4, policy 2.11). */
         public Optional<JournalEntry> lastVerifiedRestore() {
@@ -131,10 +142,17 @@ public final class Journal {
         List<String> bad = new ArrayList<>();
         long[] total = {0};
         JournalEntry[] newest = {null};
+        Map<List<String>, JournalEntry> newestBackups = new HashMap<>(); // by host and paths: a few per host
         Consumer<JournalEntry> take = e -> {
             total[0]++;
             if (e.verifiedRestore() && (newest[0] == null || e.finished().isAfter(newest[0].finished()))) {
                 newest[0] = e;
+            }
+            if (e.operation() == JournalEntry.Operation.BACKUP) {
+                List<String> source = new ArrayList<>(e.paths());
+                source.sort(null); // a snapshot lists its paths sorted, a failed backup as they were given
+                source.addFirst(e.host());
+                newestBackups.merge(source, e, (a, b) -> b.started().isAfter(a.started()) ? b : a);
             }
             if (keep.test(e)) {
                 out.add(e);
@@ -157,7 +175,9 @@ public final class Journal {
             }
         });
         out.sort(Comparator.comparing(JournalEntry::started));
-        return new Listing(out, bad, total[0], newest[0]);
+        List<JournalEntry> failing = newestBackups.values().stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED)
+                .sorted(Comparator.comparing(JournalEntry::started)).toList();
+        return new Listing(out, bad, total[0], newest[0], failing);
     }
 
     /** What {@link #compact()} did: the one-entry files it wrote into new segments, and those it deleted. */
