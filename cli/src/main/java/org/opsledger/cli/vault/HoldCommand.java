@@ -3,8 +3,10 @@ package org.opsledger.cli.vault;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,7 +36,17 @@ final class HoldCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
-            LegalHold h = r.hold(r.findSnapshot(snapshot, select.filter()), reason, by);
+            SnapshotRef held = r.findSnapshot(snapshot, select.filter());
+            LegalHold h;
+            // IS.012 6.6.7: when a hold was placed and released, by whom, for which matter, outlives the hold record
+            try (Journaling journal = new Journaling(r, JournalEntry.Operation.HOLD, List.of(), List.of(held.id()))) {
+                try {
+                    h = r.hold(held, reason, by);
+                } catch (RuntimeException e) {
+                    throw journal.failed(e, List.of(), List.of(held.id()));
+                }
+                journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(held.id()), false, 0, "legal hold placed by " + by + " for " + reason);
+            }
             if (repo.json) {
                 Output.json(h);
             } else {

@@ -24,9 +24,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "journal", mixinStandardHelpOptions = true,
-        description = {"List the repository's journal: each backup, restore, dump, check, forget, prune, copy and tier as it ended, the",
-                "failed ones too (IS.012 6.6.5), and when a restore was last verified (6.6.4; the policy's 2.11 asks for a test every",
-                "six months). Oldest first; an unreadable entry is reported on stderr and the others are listed (exit code 3)."})
+        description = {"List the repository's journal: each backup, restore, dump, check, forget, prune, copy, tier, hold, release and",
+                "key rotation or retirement as it ended, the failed ones too (IS.012 6.6.5), and when a restore was last verified (6.6.4;",
+                "the policy's 2.11 asks for a test every six months). Oldest first; an unreadable entry is reported on stderr and the",
+                "others are listed (exit code 3)."})
 final class JournalCommand implements Callable<Integer> {
 
     @Mixin
@@ -36,8 +37,8 @@ final class JournalCommand implements Callable<Integer> {
             + " or within this duration (30d, 6m, 1y).")
     String since;
 
-    @Option(names = "--operation", paramLabel = "OP", description = "Only backup, restore, dump, check, forget, prune, copy or tier"
-            + " entries; repeatable.")
+    @Option(names = "--operation", paramLabel = "OP", description = "Only backup, restore, dump, check, forget, prune, copy, tier, hold,"
+            + " release or key entries; repeatable.")
     List<String> operations = new ArrayList<>();
 
     @Option(names = "--failed", description = "Only the entries that did not end ok (failed or incomplete).")

@@ -1,11 +1,13 @@
 package org.opsledger.cli.vault;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.KeySlot;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine;
@@ -118,8 +120,15 @@ final class KeyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Repository r = repo.open()) {
-                int epoch = new KeyEpochs(r).rotate();
+            try (Repository r = repo.open();
+                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
+                int epoch;
+                try {
+                    epoch = new KeyEpochs(r).rotate();
+                } catch (RuntimeException e) {
+                    throw journal.failed(e, List.of(), List.of());
+                }
+                journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), false, 0, "key rotated: new data is sealed under key epoch " + epoch);
                 if (repo.json) {
                     Output.json(Map.of("currentEpoch", epoch));
                 } else {
@@ -142,18 +151,23 @@ final class KeyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Repository r = repo.open()) {
+            try (Repository r = repo.open();
+                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
                 KeyEpochs.Retirement res;
                 try {
                     res = new KeyEpochs(r).retire(epoch);
                 } catch (IllegalArgumentException e) {
-                    throw new CliException(e.getMessage(), 2);
+                    throw journal.failed(new CliException(e.getMessage(), 2), List.of(), List.of());
+                } catch (RuntimeException e) {
+                    throw journal.failed(e, List.of(), List.of());
                 }
+                String line = String.format("retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted; its key is"
+                        + " destroyed", res.epoch(), res.packsRewritten(), res.snapshotsRewritten(), res.otherFilesRewritten());
+                journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), false, 0, line); // IS.008: when a key was destroyed
                 if (repo.json) {
                     Output.json(res);
                 } else {
-                    Output.out().printf("retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted; its key is destroyed%n",
-                            res.epoch(), res.packsRewritten(), res.snapshotsRewritten(), res.otherFilesRewritten());
+                    Output.out().println(line);
                 }
             }
             return 0;

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.LegalHold;
 import picocli.CommandLine.Command;
@@ -43,7 +44,17 @@ final class ReleaseCommand implements Callable<Integer> {
                 id = r.heldUnreadable(snapshot).orElseThrow(() -> notReadable);
                 unreadable = " (its snapshot file cannot be read: `vault repair` takes it out of use)";
             }
-            LegalHold left = r.release(id, matter);
+            LegalHold left;
+            try (Journaling journal = new Journaling(r, JournalEntry.Operation.RELEASE, List.of(), List.of(id))) {
+                try {
+                    left = r.release(id, matter);
+                } catch (RuntimeException e) {
+                    throw journal.failed(e, List.of(), List.of(id));
+                }
+                journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(id), false, 0, "legal hold released" + (matter == null ? ""
+                        : " for " + matter) + (left == null ? "; the snapshot is no longer held" : "; still held for "
+                        + left.matters().size() + " matter(s)"));
+            }
             if (repo.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("released", id.hex());

@@ -110,7 +110,7 @@ class VaultCommandTest {
         Run bad = vault("journal", "--operation", "restores");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).isEqualTo("opsledger: --operation must be one of backup, restore, dump, check, forget, prune, copy, tier,"
-                + " got: restores\n");
+                + " hold, release, key, got: restores\n");
         assertThat(vault("journal", "--since", "yesterday").err()).contains("--since must be a day like 2026-01-31 or a duration like 30d");
 
         // IS.012 6.6.5: a snapshot that leaves the repository, and a copy that did not reach its target, are recorded too
@@ -127,6 +127,18 @@ class VaultCommandTest {
         assertThat(later.get(1).get("outcome").asString()).isEqualTo("failed");
         assertThat(later.get(1).get("paths").get(0).asString()).isEqualTo(nowhere.toString());
         assertThat(later.get(1).get("detail").asString()).isEqualTo("no vault repository at " + nowhere);
+
+        // IS.012 6.6.7: a hold's release leaves no hold record, the journal keeps both; a key's rotation too (IS.008)
+        assertThat(vault("hold", "latest", "--reason", "M-1", "--by", "legal").exit()).isZero();
+        assertThat(vault("release", "latest").exit()).isZero();
+        assertThat(vault("key", "rotate").exit()).isZero();
+        JsonNode custody = vault("journal", "--operation", "hold", "--operation", "release", "--operation", "key", "--json").json()
+                .get("entries");
+        assertThat(custody.size()).isEqualTo(3);
+        assertThat(custody.get(0).get("detail").asString()).isEqualTo("legal hold placed by legal for M-1");
+        assertThat(custody.get(1).get("detail").asString()).isEqualTo("legal hold released; the snapshot is no longer held");
+        assertThat(custody.get(1).get("snapshots")).isEqualTo(custody.get(0).get("snapshots"));
+        assertThat(custody.get(2).get("detail").asString()).isEqualTo("key rotated: new data is sealed under key epoch 2");
 
         // a damaged entry is named, and hides none of the others
         Path damaged = names(repo.resolve("journal")).stream().map(n -> repo.resolve("journal").resolve(n)).filter(Files::isRegularFile)

@@ -9,11 +9,11 @@ import org.opsledger.vault.repository.Repository;
 /**
  * One operation on the repository as it ended (docs/vault-format.md §13). {@code paths}: what a backup read (its
  * paths, or a stream's name), where a restore wrote (its target), what a dump wrote out, where a copy or tier went;
- * {@code snapshots}: the snapshot a backup wrote or a restore or dump read, those a forget removed (IS.012 6.6.5: a
- * record that leaves the repository says so here), those a copy or tier took to long-term storage; {@code verified}:
- * a restore whose every file was read back and proved against the snapshot ({@code --verify}), a check that read and
- * authenticated every pack; {@code exitCode} and {@code detail}: what the command returned and the line it ended with
- * (its summary, or why it failed).
+ * {@code snapshots}: the snapshot a backup wrote, a restore or dump read, a hold or release was for; those a forget
+ * removed (IS.012 6.6.5: a record that leaves the repository says so here); those a copy or tier took to long-term
+ * storage; {@code verified}: a restore whose every file was read back and proved against the snapshot
+ * ({@code --verify}), a check that read and authenticated every pack; {@code exitCode} and {@code detail}: what the
+ * command returned and the line it ended with (its summary, or why it failed).
  */
 public record JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host,
                            String username, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode,
@@ -57,7 +57,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
 
     /** What was done. */
     public enum Operation implements LowerCaseJson {
-        BACKUP, RESTORE, DUMP, CHECK, FORGET, PRUNE, COPY, TIER;
+        BACKUP, RESTORE, DUMP, CHECK, FORGET, PRUNE, COPY, TIER, HOLD, RELEASE, KEY;
     }
 
     /**
