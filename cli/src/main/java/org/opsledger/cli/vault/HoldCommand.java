@@ -40,12 +40,7 @@ final class HoldCommand implements Callable<Integer> {
             LegalHold h;
             // IS.012 6.6.7: when a hold was placed and released, by whom, for which matter, outlives the hold record
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.HOLD, List.of(), List.of(held.id()))) {
-                try {
-                    h = r.hold(held, reason, by);
-                } catch (RuntimeException e) {
-                    throw journal.failed(e, List.of(), List.of(held.id()));
-                }
-                journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(held.id()), false, 0, "legal hold placed by " + by + " for " + reason);
+                h = journal.run(() -> r.hold(held, reason, by), placed -> "legal hold placed by " + by + " for " + reason);
             }
             if (repo.json) {
                 Output.json(h);

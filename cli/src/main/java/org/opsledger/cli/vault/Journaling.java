@@ -3,6 +3,8 @@ package org.opsledger.cli.vault;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.opsledger.cli.CliException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.Journal;
@@ -24,6 +26,8 @@ final class Journaling implements AutoCloseable {
 
     private final Repository repo;
     private final JournalEntry.Operation operation;
+    private final List<String> paths;
+    private final List<ObjectId> snapshots;
     private final Instant started = Instant.now();
     private final AtomicBoolean written = new AtomicBoolean();
     private final Thread onSignal;
@@ -32,6 +36,8 @@ final class Journaling implements AutoCloseable {
     Journaling(Repository repo, JournalEntry.Operation operation, List<String> paths, List<ObjectId> snapshots) {
         this.repo = repo;
         this.operation = operation;
+        this.paths = paths;
+        this.snapshots = snapshots;
         this.onSignal = new Thread(() -> ended(JournalEntry.Outcome.FAILED, paths, snapshots, false, STOPPED,
                 "stopped by a signal (SIGTERM or Ctrl-C) before it ended"), "journal-on-signal");
         if (new Journal(repo).kept()) {
@@ -49,6 +55,21 @@ final class Journaling implements AutoCloseable {
         } catch (RuntimeException e) {
             Output.err().println("warning: the journal entry of this " + operation.json() + " was not written: " + e.getMessage());
         }
+    }
+
+    /**
+     * Runs the command's work: a failure is recorded as {@link #failed} and thrown on, a result as an ok entry whose line
+     * is {@code line} of it; both name the paths and snapshots the command was given.
+     */
+    <T> T run(Supplier<T> work, Function<T, String> line) {
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException e) {
+            throw failed(e, paths, snapshots);
+        }
+        ended(JournalEntry.Outcome.OK, paths, snapshots, false, 0, line.apply(result));
+        return result;
     }
 
     /** Records {@code failure} as the command will report it (its one line, its exit code), and returns it to be thrown. */

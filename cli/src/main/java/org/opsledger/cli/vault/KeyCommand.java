@@ -122,13 +122,7 @@ final class KeyCommand implements Runnable {
         public Integer call() {
             try (Repository r = repo.open();
                  Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
-                int epoch;
-                try {
-                    epoch = new KeyEpochs(r).rotate();
-                } catch (RuntimeException e) {
-                    throw journal.failed(e, List.of(), List.of());
-                }
-                journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), false, 0, "key rotated: new data is sealed under key epoch " + epoch);
+                int epoch = journal.run(() -> new KeyEpochs(r).rotate(), e -> "key rotated: new data is sealed under key epoch " + e);
                 if (repo.json) {
                     Output.json(Map.of("currentEpoch", epoch));
                 } else {
@@ -153,24 +147,25 @@ final class KeyCommand implements Runnable {
         public Integer call() {
             try (Repository r = repo.open();
                  Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
-                KeyEpochs.Retirement res;
-                try {
-                    res = new KeyEpochs(r).retire(epoch);
-                } catch (IllegalArgumentException e) {
-                    throw journal.failed(new CliException(e.getMessage(), 2), List.of(), List.of());
-                } catch (RuntimeException e) {
-                    throw journal.failed(e, List.of(), List.of());
-                }
-                String line = String.format("retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted; its key is"
-                        + " destroyed", res.epoch(), res.packsRewritten(), res.snapshotsRewritten(), res.otherFilesRewritten());
-                journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), false, 0, line); // IS.008: when a key was destroyed
+                KeyEpochs.Retirement res = journal.run(() -> { // IS.008: when a key was destroyed
+                    try {
+                        return new KeyEpochs(r).retire(epoch);
+                    } catch (IllegalArgumentException e) {
+                        throw new CliException(e.getMessage(), 2);
+                    }
+                }, Retire::line);
                 if (repo.json) {
                     Output.json(res);
                 } else {
-                    Output.out().println(line);
+                    Output.out().println(line(res));
                 }
             }
             return 0;
+        }
+
+        private static String line(KeyEpochs.Retirement res) {
+            return String.format("retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted; its key is destroyed",
+                    res.epoch(), res.packsRewritten(), res.snapshotsRewritten(), res.otherFilesRewritten());
         }
     }
 }

@@ -19,13 +19,7 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Repository r = repo.open(); Journaling journal = new Journaling(r, JournalEntry.Operation.PRUNE, List.of(), List.of())) {
-            PruneResult res;
-            try {
-                res = new Pruner(r).prune();
-            } catch (RuntimeException e) {
-                throw journal.failed(e, List.of(), List.of());
-            }
-            journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), false, 0, line(res));
+            PruneResult res = journal.run(() -> new Pruner(r).prune(), PruneCommand::line);
             if (repo.json) {
                 Output.json(res);
             } else {

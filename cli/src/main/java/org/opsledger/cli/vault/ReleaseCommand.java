@@ -45,15 +45,10 @@ final class ReleaseCommand implements Callable<Integer> {
                 unreadable = " (its snapshot file cannot be read: `vault repair` takes it out of use)";
             }
             LegalHold left;
-            try (Journaling journal = new Journaling(r, JournalEntry.Operation.RELEASE, List.of(), List.of(id))) {
-                try {
-                    left = r.release(id, matter);
-                } catch (RuntimeException e) {
-                    throw journal.failed(e, List.of(), List.of(id));
-                }
-                journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(id), false, 0, "legal hold released" + (matter == null ? ""
-                        : " for " + matter) + (left == null ? "; the snapshot is no longer held" : "; still held for "
-                        + left.matters().size() + " matter(s)"));
+            ObjectId held = id;
+            try (Journaling journal = new Journaling(r, JournalEntry.Operation.RELEASE, List.of(), List.of(held))) {
+                left = journal.run(() -> r.release(held, matter), still -> "legal hold released" + (matter == null ? "" : " for " + matter)
+                        + (still == null ? "; the snapshot is no longer held" : "; still held for " + still.matters().size() + " matter(s)"));
             }
             if (repo.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
