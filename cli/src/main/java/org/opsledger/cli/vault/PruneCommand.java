@@ -38,6 +38,6 @@ final class PruneCommand implements Callable<Integer> {
         return String.format("prune: %d pack(s) condemned (%d repacked), %d deleted, %d waiting for running backups, %d rescued, "
                         + "%d orphan(s) removed, %s freed%s", r.packsCondemned(), r.packsRepacked(), r.packsDeleted(), r.packsWaiting(),
                 r.packsRescued(), r.orphanPacksDeleted(), Output.bytes(r.bytesFreed()),
-                r.journalEntriesCompacted() > 0 ? "; " + r.journalEntriesCompacted() + " journal entr(ies) gathered into one file" : "");
+                r.journalEntriesCompacted() > 0 ? "; " + r.journalEntriesCompacted() + " journal entr(ies) gathered into segments" : "");
     }
 }
