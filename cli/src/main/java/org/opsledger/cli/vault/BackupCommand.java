@@ -162,9 +162,9 @@ final class BackupCommand implements Callable<Integer> {
                     snap = archiver.backup(options);
                 }
             } catch (VaultException | CliException e) {
-                throw journal.failed(e, sources, List.of()); // IS.012 6.6.5: a failed backup is recorded too
+                throw journal.failed(e); // IS.012 6.6.5: a failed backup is recorded too
             } catch (Exception e) {
-                throw journal.failed(new CliException("backup failed: " + e.getMessage()), sources, List.of());
+                throw journal.failed(new CliException("backup failed: " + e.getMessage()));
             }
             warnings = progress.warnings();
             summary = summary(snap, progress, (System.nanoTime() - start) / 1e9);

@@ -39,7 +39,7 @@ final class CheckCommand implements Callable<Integer> {
             try (AutoCloseable bar = Output.progress(repo.json, () -> checker.packsDone.get() + " packs read")) {
                 res = checker.check(percent);
             } catch (Exception e) {
-                throw journal.failed(e, List.of(), List.of());
+                throw journal.failed(e);
             }
             summary = String.format("checked %d snapshot(s), %d pack(s); read %d pack(s), %s in %.2f s", res.snapshots(), res.packs(),
                     res.packsRead(), Output.bytes(res.bytesRead()), (System.nanoTime() - start) / 1e9);
@@ -51,7 +51,7 @@ final class CheckCommand implements Callable<Integer> {
             if (failure == null) { // verified when every pack was read and authenticated
                 journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), percent >= 100, 0, summary + "; no errors were found");
             } else {
-                journal.failed(failure, List.of(), List.of());
+                journal.failed(failure);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

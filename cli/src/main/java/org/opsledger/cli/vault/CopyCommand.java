@@ -60,7 +60,7 @@ final class CopyCommand implements Callable<Integer> {
                         }
                     }
                 } catch (RuntimeException e) {
-                    throw journal.failed(e, List.of(to), done);
+                    throw journal.failed(e);
                 }
                 journal.ended(JournalEntry.Outcome.OK, List.of(to), done, false, 0, "copied " + done.size() + " snapshot(s) to " + to
                         + (before > 0 ? " (" + before + " of them copied before)" : ""));

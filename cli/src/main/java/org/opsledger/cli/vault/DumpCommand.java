@@ -66,7 +66,7 @@ final class DumpCommand implements Callable<Integer> {
                     d = output == null ? new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16))
                             : toFile(new Dumper(r), s, output);
                 } catch (Exception e) {
-                    throw journal.failed(e, what, List.of(s.id()));
+                    throw journal.failed(e);
                 }
                 summary = "dumped " + path + " of snapshot " + s.shortId() + " to " + (output == null ? "stdout" : output.toString()) + ": "
                         + (d.type() == NodeType.FILE ? "" : "a tar archive of " + d.entries() + " entries, ") + Output.bytes(d.bytes());

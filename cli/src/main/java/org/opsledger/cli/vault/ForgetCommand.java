@@ -90,7 +90,7 @@ final class ForgetCommand implements Callable<Integer> {
                         plan = f.forget(policy, Instant.now(), filter);
                         pruned = prune ? new Pruner(r).prune() : null;
                     } catch (RuntimeException e) {
-                        throw journal.failed(e, List.of(), List.of());
+                        throw journal.failed(e);
                     }
                     List<ObjectId> removed = plan.stream().filter(d -> !d.keep()).map(d -> d.snapshot().id()).toList();
                     journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, "removed " + removed.size() + " snapshot(s), kept "

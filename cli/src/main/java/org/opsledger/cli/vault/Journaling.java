@@ -66,14 +66,17 @@ final class Journaling implements AutoCloseable {
         try {
             result = work.get();
         } catch (RuntimeException e) {
-            throw failed(e, paths, snapshots);
+            throw failed(e);
         }
         ended(JournalEntry.Outcome.OK, paths, snapshots, false, 0, line.apply(result));
         return result;
     }
 
-    /** Records {@code failure} as the command will report it (its one line, its exit code), and returns it to be thrown. */
-    <E extends Exception> E failed(E failure, List<String> paths, List<ObjectId> snapshots) {
+    /**
+     * Records {@code failure} as the command will report it (its one line, its exit code), naming what the command was
+     * given, and returns it to be thrown.
+     */
+    <E extends Exception> E failed(E failure) {
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         ended(JournalEntry.Outcome.FAILED, paths, snapshots, false, failure instanceof CliException c ? c.exitCode() : 1, message);
         return failure;

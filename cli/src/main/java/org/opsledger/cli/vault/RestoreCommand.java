@@ -70,7 +70,7 @@ final class RestoreCommand implements Callable<Integer> {
                              + " restoring there again, or restore into another directory")) {
                     res = restorer.restore(s, target, includes, verify);
                 } catch (Exception e) {
-                    throw journal.failed(e, where, List.of(s.id()));
+                    throw journal.failed(e);
                 }
                 summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%s", res.files(), res.dirs(),
                         res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
@@ -79,7 +79,7 @@ final class RestoreCommand implements Callable<Integer> {
                         verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
                 failure = failure(res);
                 if (failure != null) {
-                    journal.failed(failure, where, List.of(s.id()));
+                    journal.failed(failure);
                 } else {
                     boolean whole = res.unapplied().isEmpty(); // IS.012 6.6.4: a verified restore is a tested one
                     journal.ended(whole ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, where, List.of(s.id()), verify,

@@ -49,7 +49,7 @@ final class TierCommand implements Callable<Integer> {
                 try (Repository far = Vault.open(to, targetPassword)) {
                     moved = new Tiering(near, far).move(period, Instant.now());
                 } catch (RuntimeException e) {
-                    throw journal.failed(e, List.of(to), List.of());
+                    throw journal.failed(e);
                 }
                 long forgotten = moved.stream().filter(Tiering.Moved::forgottenNearLine).count();
                 journal.ended(JournalEntry.Outcome.OK, List.of(to), moved.stream().map(Tiering.Moved::source).toList(), false, 0,
