@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.journal.Journal;
@@ -15,7 +15,8 @@ import org.opsledger.vault.repository.Repository;
  * What the journal costs (run by bench/vault-journal.sh): one entry written, as every backup, restore and check
  * writes one; the whole journal read, as `vault check` reads it (no entry held), after 10 years of two runs a day
  * (7,300 entries) in one-entry files; those gathered into one segment, as prune does; and read again; on the local
- * disk and on S3 (s3proxy in this process, loopback HTTP, filesystem store).
+ * disk and on S3 (s3proxy in this process, loopback HTTP, filesystem store). Then the same years as they come: two
+ * entries and a prune a day, and what the journal is at the end (how many segments, how long a read takes).
  */
 public class VaultJournalBench {
     static final char[] PASSWORD = "bench-password".toCharArray();
@@ -24,21 +25,26 @@ public class VaultJournalBench {
         Path work = Files.createDirectories(Path.of(args[0]));
         int entries = args.length > 1 ? Integer.parseInt(args[1]) : 7300;
         LocalS3 localS3 = LocalS3.start(work.resolve("s3"));
-        Supplier<Backend> s3 = () -> localS3.backend("bench");
-        Supplier<Backend> local = () -> new LocalBackend(work.resolve("local"));
+        Function<String, Backend> s3 = localS3::backend; // a bucket, a directory: one for each table
+        Function<String, Backend> local = name -> new LocalBackend(work.resolve(name));
+        try {
+            run(entries, local, s3);
+        } finally {
+            localS3.close(); // its server threads would keep the JVM up after an exception
+        }
+    }
+
+    static void run(int entries, Function<String, Backend> local, Function<String, Backend> s3) {
         System.out.println("| backend | one entry written (median of " + entries + ") | " + entries + " one-entry files read"
                 + " | gathered into a segment (prune) | read after |");
         System.out.println("|---|---|---|---|---|");
         for (var b : List.of(Map.entry("local disk", local), Map.entry("S3 (s3proxy, loopback HTTP)", s3))) {
-            try (Repository r = Repository.init(b.getValue().get(), PASSWORD, 100_000, "bench")) {
+            try (Repository r = Repository.init(b.getValue().apply("bench"), PASSWORD, 100_000, "bench")) {
                 Journal journal = new Journal(r);
                 long[] writes = new long[entries];
                 Instant day = Instant.parse("2016-12-05T01:00:00Z");
                 for (int i = 0; i < entries; i++) {
-                    JournalEntry e = new JournalEntry(JournalEntry.Operation.BACKUP, JournalEntry.Outcome.OK, day.plusSeconds(43_200L * i),
-                            day.plusSeconds(43_200L * i + 90), "web-1", "backup", List.of("/srv/www", "/etc"), List.of(), false, 0,
-                            "snapshot 5d1e0a2b saved (incremental): 7465 files (7390 unchanged), 1021 dirs, 8.12 MiB read, 1.03 MiB added to"
-                                    + " the repository in 1.32 s");
+                    JournalEntry e = entry(day.plusSeconds(43_200L * i));
                     long t = System.nanoTime();
                     journal.record(e);
                     writes[i] = System.nanoTime() - t;
@@ -55,7 +61,39 @@ public class VaultJournalBench {
                         readAfter);
             }
         }
-        localS3.close();
+        System.out.println();
+        int days = entries / 2;
+        System.out.println("| backend | " + days + " days of two entries and a prune | a prune's journal work (median, max) | segments at the end"
+                + " | read at the end |");
+        System.out.println("|---|---|---|---|---|");
+        for (var b : List.of(Map.entry("local disk", local), Map.entry("S3 (s3proxy, loopback HTTP)", s3))) {
+            try (Repository r = Repository.init(b.getValue().apply("daily"), PASSWORD, 100_000, "daily")) {
+                Journal journal = new Journal(r);
+                long[] prunes = new long[days];
+                Instant day = Instant.parse("2016-12-05T01:00:00Z");
+                long start = System.nanoTime();
+                for (int d = 0; d < days; d++) {
+                    for (int i = 0; i < 2; i++) {
+                        journal.record(entry(day.plusSeconds(86_400L * d + 43_200L * i)));
+                    }
+                    long t = System.nanoTime();
+                    journal.compact();
+                    prunes[d] = System.nanoTime() - t;
+                }
+                double all = (System.nanoTime() - start) / 1e9;
+                Arrays.sort(prunes);
+                int segments = r.backend().list(Journal.SEGMENTS).size();
+                double read = seconds(() -> check(journal.read(x -> false), days * 2));
+                System.out.printf("| %s | %.1f s | %.1f ms, %.1f ms | %d | %.3f s |%n", b.getKey(), all, prunes[days / 2] / 1e6,
+                        prunes[days - 1] / 1e6, segments, read);
+            }
+        }
+    }
+
+    static JournalEntry entry(Instant started) {
+        return new JournalEntry(JournalEntry.Operation.BACKUP, JournalEntry.Outcome.OK, started, started.plusSeconds(90), "web-1", "backup",
+                List.of("/srv/www", "/etc"), List.of(), false, 0, "snapshot 5d1e0a2b saved (incremental): 7465 files (7390 unchanged),"
+                        + " 1021 dirs, 8.12 MiB read, 1.03 MiB added to the repository in 1.32 s");
     }
 
     static void check(Journal.Listing l, int entries) {

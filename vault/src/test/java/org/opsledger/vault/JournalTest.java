@@ -211,14 +211,14 @@ class JournalTest {
             for (Path f : files(singles)) {
                 Files.copy(f, aside.resolve(f.getFileName()));
             }
-            assertThat(journal.compact()).isEqualTo(new Journal.Compaction(2, 2));
+            assertThat(journal.compact()).isEqualTo(new Journal.Compaction(2, 2, 2));
             for (Path f : files(aside)) {
                 Files.copy(f, singles.resolve(f.getFileName())); // the two one-entry files, back beside their segment
             }
             Journal.Listing all = journal.read();
             assertThat(all.entries()).hasSize(8).doesNotHaveDuplicates();
             assertThat(all.total()).isEqualTo(8);
-            assertThat(journal.compact()).as("deleted, not gathered again").isEqualTo(new Journal.Compaction(0, 2));
+            assertThat(journal.compact()).as("deleted, not gathered again").isEqualTo(new Journal.Compaction(0, 0, 2));
             assertThat(files(singles)).isEmpty();
             assertThat(journal.read().entries()).isEqualTo(all.entries());
 
@@ -231,7 +231,7 @@ class JournalTest {
             for (int i = 0; i < 5; i++) {
                 journal.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(10 + i), false, "later " + i));
             }
-            assertThat(journal.compact(2)).isEqualTo(new Journal.Compaction(5, 5));
+            assertThat(journal.compact(2)).isEqualTo(new Journal.Compaction(5, 5, 5));
             assertThat(files(segments)).hasSize(2 + 3);
             List<JournalEntry> thirteen = journal.read().entries();
             assertThat(thirteen).hasSize(13).isSortedAccordingTo(java.util.Comparator.comparing(JournalEntry::started));
@@ -241,6 +241,69 @@ class JournalTest {
             new KeyEpochs(repo).retire(1);
             assertThat(files(segments)).hasSize(5);
             assertThat(journal.read().entries()).isEqualTo(thirteen);
+            assertThat(new Checker(repo, 2).check(0).errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void pruneMergesSmallSegmentsAndAStoppedMergeOrKeyRetirementDuplicatesNothing() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path singles = dir.resolve(Journal.DIR);
+        Path segments = dir.resolve(Journal.SEGMENTS);
+        Instant t = Instant.parse("2026-12-05T01:00:00Z");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            // a prune a day, two runs a day: a small segment each
+            for (int day = 0; day < Journal.SMALL_SEGMENTS; day++) {
+                journal.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(day * 86_400L), false, "backup " + day));
+                journal.record(entry(Operation.CHECK, Outcome.OK, t.plusSeconds(day * 86_400L + 60), false, "check " + day));
+                assertThat(journal.compact(10)).isEqualTo(new Journal.Compaction(2, 2, 2));
+            }
+            assertThat(files(segments)).as("no more small segments than kept").hasSize(Journal.SMALL_SEGMENTS);
+            journal.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(9 * 86_400L), false, "backup 9"));
+            journal.record(entry(Operation.RESTORE, Outcome.OK, t.plusSeconds(9 * 86_400L + 60), true, "restored; verified"));
+            Path aside = Files.createDirectories(tmp.resolve("aside"));
+            for (Path f : files(segments)) {
+                Files.copy(f, aside.resolve(f.getFileName()));
+            }
+            List<JournalEntry> before = journal.read().entries();
+
+            // one more makes nine: merged, first fit, into segments of at most ten entries (10 + 8)
+            assertThat(journal.compact(10)).isEqualTo(new Journal.Compaction(2, 2 + 9, 2 + 9));
+            assertThat(files(segments)).hasSize(2);
+            assertThat(journal.read().entries()).isEqualTo(before);
+
+            // a merge stopped between its writes and its deletes: the merged segments are read once, then deleted
+            for (Path f : files(aside)) {
+                Files.copy(f, segments.resolve(f.getFileName()));
+            }
+            assertThat(files(segments)).hasSize(2 + Journal.SMALL_SEGMENTS);
+            Journal.Listing stopped = journal.read();
+            assertThat(stopped.entries()).isEqualTo(before);
+            assertThat(stopped.total()).isEqualTo(18);
+            assertThat(journal.compact(10)).as("deleted, not merged again").isEqualTo(new Journal.Compaction(0, 0, Journal.SMALL_SEGMENTS));
+            assertThat(files(segments)).hasSize(2);
+
+            // a key retirement seals each segment again as a merge of one, and a one-entry file into a segment
+            journal.record(entry(Operation.BACKUP, Outcome.FAILED, t.plusSeconds(10 * 86_400L), false, "disk full"));
+            List<JournalEntry> nineteen = journal.read().entries();
+            List<Path> epochOne = files(segments);
+            for (Path f : epochOne) {
+                Files.copy(f, aside.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            new KeyEpochs(repo).rotate();
+            assertThat(new KeyEpochs(repo).retire(1).otherFilesRewritten()).isEqualTo(3);
+            assertThat(files(singles)).isEmpty();
+            assertThat(files(segments)).hasSize(3).doesNotContainAnyElementsOf(epochOne);
+            assertThat(journal.read().entries()).isEqualTo(nineteen);
+            // one stopped before deleting the old ones: they no longer open, and the read does not try them twice
+            for (Path f : epochOne) {
+                Files.copy(aside.resolve(f.getFileName()), f);
+            }
+            Journal.Listing afterRetire = journal.read();
+            assertThat(afterRetire.entries()).isEqualTo(nineteen);
+            assertThat(afterRetire.unreadable()).isEmpty();
+            assertThat(journal.compact(10).filesDeleted()).isEqualTo(2);
             assertThat(new Checker(repo, 2).check(0).errors()).isEmpty();
         }
     }

@@ -110,17 +110,29 @@ public final class Journal {
     }
 
     /**
-     * A file of the journal that holds many entries ({@link #SEGMENTS}): written by {@link #compact()} from the one-entry
-     * files named in {@code compacted} (their file IDs), which it then deletes. Until they are deleted (a compaction
-     * stopped between the two) a reader takes those entries from here alone.
+     * A file of the journal that holds many entries ({@link #SEGMENTS}), oldest first. Written by {@link #compact()} from
+     * the one-entry files named in {@code compacted} (their file IDs), or from the segments named in {@code merged}; it
+     * is written before those are deleted, so until they are (a prune or a key retirement stopped between the two) a
+     * reader takes their entries from here alone.
      */
-    public record Segment(List<String> compacted, List<JournalEntry> entries) {
+    public record Segment(List<String> compacted, List<JournalEntry> entries, List<String> merged) {
+        public Segment {
+            compacted = compacted == null ? List.of() : List.copyOf(compacted);
+            entries = entries == null ? List.of() : List.copyOf(entries);
+            merged = merged == null ? List.of() : List.copyOf(merged); // absent in the segments of 2026-12-05's builds
+        }
     }
 
     /** Where segments are, apart from the one-entry files: each kind is read knowing which it is. */
     public static final String SEGMENTS = DIR + "/segments";
     /** The most entries one segment holds (≈6 MB of JSON at most): a backlog of years is gathered into several. */
     public static final int SEGMENT_MAX = 10_000;
+    /**
+     * How many small segments (fewer than half of {@link #SEGMENT_MAX} entries: a day's runs, gathered by one prune) the
+     * journal keeps before a prune merges them: the journal stays a file per 5,000 entries or fewer, plus at most these,
+     * however many prunes it has seen.
+     */
+    public static final int SMALL_SEGMENTS = 8;
 
     /** Files read at once: on S3 each is a GET of ≈1 ms over loopback, and years of runs are thousands of them. */
     static final int READERS = 8;
@@ -138,6 +150,20 @@ public final class Journal {
      */
     public Listing read(Predicate<JournalEntry> keep) {
         Listed files = listed();
+        Reading first = read(files, keep);
+        if (first.mergedStillThere().isEmpty()) {
+            return first.listing();
+        }
+        // a merge stopped between writing a segment and deleting those it holds: read again without them (rare; the
+        // next prune deletes them)
+        return read(files.withoutSegments(first.mergedStillThere()), keep).listing();
+    }
+
+    /** A read's listing, and the segments in it that another segment merged (their entries were taken twice). */
+    private record Reading(Listing listing, Set<String> mergedStillThere) {
+    }
+
+    private Reading read(Listed files, Predicate<JournalEntry> keep) {
         List<JournalEntry> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         long[] total = {0};
@@ -159,11 +185,13 @@ public final class Journal {
             }
         };
         Set<String> inSegments = new HashSet<>(); // one-entry files still present that a segment holds: read from the segment
+        Set<String> merged = new HashSet<>();
         eachFile(files.segments(), (name, read) -> {
             if (read.problem() != null) {
                 bad.add(read.problem());
             } else if (read.segment() != null) {
                 read.segment().compacted().stream().filter(files.singleIds()::contains).forEach(inSegments::add);
+                read.segment().merged().stream().map(id -> SEGMENTS + "/" + id).filter(files.segments()::contains).forEach(merged::add);
                 read.segment().entries().forEach(take);
             }
         });
@@ -177,11 +205,15 @@ public final class Journal {
         out.sort(Comparator.comparing(JournalEntry::started));
         List<JournalEntry> failing = newestBackups.values().stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED)
                 .sorted(Comparator.comparing(JournalEntry::started)).toList();
-        return new Listing(out, bad, total[0], newest[0], failing);
+        return new Reading(new Listing(out, bad, total[0], newest[0], failing), merged);
     }
 
-    /** What {@link #compact()} did: the one-entry files it wrote into new segments, and those it deleted. */
-    public record Compaction(int entries, int filesDeleted) {
+    /**
+     * What {@link #compact()} or {@link #sealAgain(int)} did: the entries of one-entry files it wrote into new segments;
+     * the files (one-entry files and segments) whose entries it wrote into new segments; and the files it deleted (those,
+     * and the leftovers of a compaction stopped between writing a segment and deleting what it holds).
+     */
+    public record Compaction(int entries, int filesRewritten, int filesDeleted) {
     }
 
     /** {@link #compact(int)} with {@link #SEGMENT_MAX} entries to a segment. */
@@ -191,68 +223,198 @@ public final class Journal {
 
     /**
      * Writes the one-entry files of the journal into segments of at most {@code perSegment} entries, each before the
-     * files it holds are deleted (prune calls it): the journal stays a few files however many runs it records, and the
-     * work holds one segment's entries at a time. Runs beside backups that write entries (a file written after the
-     * listing is left for the next compaction); a one-entry file that a segment holds already (a compaction stopped
-     * before its deletes) is deleted without being written again; one that cannot be read is left for check and repair.
-     * A single one-entry file is left as it is. Does nothing where the format keeps no journal.
+     * files it holds are deleted (prune calls it); when more than {@link #SMALL_SEGMENTS} segments hold fewer than half
+     * of {@code perSegment} entries, merges those into as few as fit, likewise. So the journal stays a few files however
+     * many runs and prunes it records (a merge reads and writes at most {@code perSegment} entries, ≈6 MB, once every
+     * {@link #SMALL_SEGMENTS} prunes or so), and the work holds one segment's entries at a time. Runs beside backups that
+     * write entries (a file written after the listing is left for the next compaction); first deletes what a segment
+     * holds already (a compaction stopped before its deletes); a file that cannot be read is left for check and
+     * repair. A single one-entry file is left as it is. Does nothing where the format keeps no journal.
      */
     public Compaction compact(int perSegment) {
         if (perSegment < 1) {
             throw new IllegalArgumentException("a segment holds at least one entry, got " + perSegment);
         }
         if (!kept()) {
-            return new Compaction(0, 0);
+            return new Compaction(0, 0, 0);
         }
+        Survey survey = survey();
+        int deleted = tidy(survey);
+        Map<String, Integer> sizes = new HashMap<>(survey.sizes());
+        Rewrite gathered = new Rewrite();
+        if (survey.singles().size() >= 2) {
+            gathered = gather(survey.singles(), perSegment, epoch -> true, false);
+            sizes.putAll(gathered.written());
+        }
+        List<String> small = sizes.entrySet().stream().filter(s -> s.getValue() * 2 < perSegment).map(Map.Entry::getKey).sorted().toList();
+        Rewrite merged = new Rewrite();
+        if (small.size() > SMALL_SEGMENTS) {
+            List<List<String>> batches = new ArrayList<>(); // first fit in their order: every batch but the last ends over half full
+            int inBatch = perSegment;
+            for (String name : small) {
+                if (inBatch + sizes.get(name) > perSegment) {
+                    batches.add(new ArrayList<>());
+                    inBatch = 0;
+                }
+                batches.getLast().add(name);
+                inBatch += sizes.get(name);
+            }
+            merged = merge(batches.stream().filter(b -> b.size() > 1).toList(), false);
+        }
+        return new Compaction(gathered.entries(), gathered.sources() + merged.sources(), deleted + gathered.deleted() + merged.deleted());
+    }
+
+    /**
+     * Seals again, under the current key, every file of the journal sealed under {@code epoch} (a key retirement, before
+     * the epoch's key is destroyed): its one-entry files into a segment, each of its segments into a new one that names
+     * it as merged, each written before the old is deleted. A file that cannot be read stops it: the key must not go
+     * while something it seals is still unread ({@code vault repair} moves a damaged file aside).
+     */
+    public Compaction sealAgain(int epoch) {
+        if (!kept()) {
+            return new Compaction(0, 0, 0);
+        }
+        Survey survey = survey();
+        if (!survey.problems().isEmpty()) {
+            throw new VaultException("journal file " + survey.problems().getFirst() + ": `vault repair` moves it aside");
+        }
+        int deleted = tidy(survey);
+        Rewrite gathered = gather(survey.singles(), SEGMENT_MAX, e -> e == epoch, true);
+        List<List<String>> each = survey.epochs().entrySet().stream().filter(s -> s.getValue() == epoch)
+                .map(s -> List.of(s.getKey())).sorted(Comparator.comparing(List::getFirst)).toList();
+        Rewrite merged = merge(each, true);
+        return new Compaction(gathered.entries(), gathered.sources() + merged.sources(), deleted + gathered.deleted() + merged.deleted());
+    }
+
+    /**
+     * The journal's files as listed and its segments as read: the entries and key epoch of each segment; the one-entry
+     * files and segments that a segment holds already (leftovers of a stopped compaction), which are not in
+     * {@code singles} or {@code sizes}; and a line for each segment that cannot be read.
+     */
+    private record Survey(List<String> singles, Map<String, Integer> sizes, Map<String, Integer> epochs, List<String> leftovers,
+                          List<String> problems) {
+    }
+
+    private Survey survey() {
         Listed files = listed();
-        if (files.singles().size() < 2) {
-            return new Compaction(0, 0);
-        }
-        Set<String> inSegments = new HashSet<>();
+        Map<String, Integer> sizes = new HashMap<>();
+        Map<String, Integer> epochs = new HashMap<>();
+        Set<String> leftovers = new HashSet<>();
+        Map<String, String> problems = new java.util.TreeMap<>();
         eachFile(files.segments(), (name, read) -> {
-            if (read.segment() != null) {
-                read.segment().compacted().stream().filter(files.singleIds()::contains).forEach(inSegments::add);
+            if (read.problem() != null) {
+                problems.put(name, read.problem());
+            } else if (read.segment() != null) {
+                sizes.put(name, read.segment().entries().size());
+                epochs.put(name, read.epoch());
+                read.segment().compacted().stream().filter(files.singleIds()::contains).map(id -> DIR + "/" + id).forEach(leftovers::add);
+                read.segment().merged().stream().map(id -> SEGMENTS + "/" + id).filter(files.segments()::contains).forEach(leftovers::add);
             }
         });
-        int[] gathered = {0};
-        int[] deleted = {0};
+        sizes.keySet().removeAll(leftovers);
+        epochs.keySet().removeAll(leftovers);
+        problems.keySet().removeAll(leftovers); // a merge's source whose key a retirement destroyed since
+        List<String> singles = files.singles().stream().filter(n -> !leftovers.contains(n)).toList();
+        return new Survey(singles, sizes, epochs, leftovers.stream().sorted().toList(), List.copyOf(problems.values()));
+    }
+
+    /** Deletes what a segment holds already; how many. */
+    private int tidy(Survey survey) {
+        for (String name : survey.leftovers()) {
+            repo.backend().delete(name);
+        }
+        return survey.leftovers().size();
+    }
+
+    /** What one kind of rewrite did: entries written, source files read into new segments and deleted, the new segments' sizes. */
+    private record Rewrite(int entries, int sources, int deleted, Map<String, Integer> written) {
+        Rewrite() {
+            this(0, 0, 0, Map.of());
+        }
+    }
+
+    /**
+     * One-entry files sealed under an epoch {@code epochs} accepts into new segments of at most {@code perSegment}
+     * entries, each written before the files it holds are deleted. A file that cannot be read is left (check names it,
+     * repair moves it aside), or, {@code strict}, stops the work.
+     */
+    private Rewrite gather(List<String> singles, int perSegment, java.util.function.IntPredicate epochs, boolean strict) {
+        int[] counts = new int[2]; // entries, deleted
+        Map<String, Integer> written = new HashMap<>();
         List<String> batchNames = new ArrayList<>();
-        List<String> batchIds = new ArrayList<>();
         List<JournalEntry> batch = new ArrayList<>();
         Runnable flush = () -> {
-            if (!batch.isEmpty()) {
-                List<JournalEntry> sorted = new ArrayList<>(batch);
-                sorted.sort(Comparator.comparing(JournalEntry::started));
-                repo.writeSealed(SEGMENTS, Sealing.Kind.JOURNAL, new Segment(List.copyOf(batchIds), sorted)); // first: never in no file
-                gathered[0] += batch.size();
+            if (batch.isEmpty()) {
+                return;
             }
+            List<JournalEntry> sorted = new ArrayList<>(batch);
+            sorted.sort(Comparator.comparing(JournalEntry::started));
+            List<String> ids = batchNames.stream().map(Journal::idPart).toList();
+            ObjectId id = repo.writeSealed(SEGMENTS, Sealing.Kind.JOURNAL, new Segment(ids, sorted, List.of())); // first: never in no file
+            written.put(SEGMENTS + "/" + id.hex(), sorted.size());
+            counts[0] += sorted.size();
             for (String name : batchNames) {
                 repo.backend().delete(name);
-                deleted[0]++;
+                counts[1]++;
             }
             batchNames.clear();
-            batchIds.clear();
             batch.clear();
         };
-        eachFile(files.singles(), (name, read) -> {
-            if (read.single() == null) {
-                return; // unreadable (check names it, repair moves it), or gone since listed
+        eachFile(singles, (name, read) -> {
+            if (read.problem() != null && strict) {
+                throw new VaultException("journal file " + read.problem() + ": `vault repair` moves it aside");
+            }
+            if (read.single() == null || !epochs.test(read.epoch())) {
+                return; // unreadable (check names it, repair moves it), gone since listed, or of another epoch
             }
             batchNames.add(name);
-            if (!inSegments.contains(idPart(name))) {
-                batchIds.add(idPart(name));
-                batch.add(read.single());
-            }
+            batch.add(read.single());
             if (batch.size() == perSegment) {
                 flush.run();
             }
         });
         flush.run();
-        return new Compaction(gathered[0], deleted[0]);
+        return new Rewrite(counts[0], counts[1], counts[1], written);
+    }
+
+    /**
+     * Each batch of segments into one new segment that names them as merged, written before they are deleted. A
+     * segment that cannot be read (or is gone) is left out of its batch, or, {@code strict}, stops the work.
+     */
+    private Rewrite merge(List<List<String>> batches, boolean strict) {
+        int entries = 0;
+        int sources = 0;
+        for (List<String> batch : batches) {
+            List<String> read = new ArrayList<>();
+            List<JournalEntry> all = new ArrayList<>();
+            eachFile(batch, (name, r) -> {
+                if (r.problem() != null && strict) {
+                    throw new VaultException("journal file " + r.problem() + ": `vault repair` moves it aside");
+                }
+                if (r.segment() != null) {
+                    read.add(name);
+                    all.addAll(r.segment().entries());
+                }
+            });
+            if (read.isEmpty()) {
+                continue;
+            }
+            all.sort(Comparator.comparing(JournalEntry::started));
+            repo.writeSealed(SEGMENTS, Sealing.Kind.JOURNAL, new Segment(List.of(), all, read.stream().map(Journal::idPart).toList()));
+            for (String name : read) {
+                repo.backend().delete(name);
+            }
+            entries += all.size();
+            sources += read.size();
+        }
+        return new Rewrite(entries, sources, sources, Map.of());
     }
 
     /** The journal's files as listed: segments, one-entry files, and the IDs of the latter. */
     private record Listed(List<String> segments, List<String> singles, Set<String> singleIds) {
+        Listed withoutSegments(Set<String> names) {
+            return new Listed(segments.stream().filter(n -> !names.contains(n)).toList(), singles, singleIds);
+        }
     }
 
     private Listed listed() {
@@ -274,8 +436,14 @@ public final class Journal {
         return name.substring(name.lastIndexOf('/') + 1);
     }
 
-    /** One file of the journal: one entry, a segment, or the line that says why it cannot be read; none when it went since listed. */
-    private record Read(JournalEntry single, Segment segment, String problem) {
+    /**
+     * One file of the journal: one entry or a segment, and the key epoch it is sealed under; or the line that says why
+     * it cannot be read; none when it went since listed.
+     */
+    private record Read(JournalEntry single, Segment segment, int epoch, String problem) {
+        static Read problem(String line) {
+            return new Read(null, null, 0, line);
+        }
     }
 
     /** Reads each file of {@code names}, {@link #READERS} at a time, and hands each to {@code each} in their order. */
@@ -308,22 +476,23 @@ public final class Journal {
     private Read readOne(String name) {
         ObjectId id = Repository.idOfName(name);
         if (id == null) {
-            return new Read(null, null, name + ": not named by its SHA-256 (not written by the vault)");
+            return Read.problem(name + ": not named by its SHA-256 (not written by the vault)");
         }
         try {
             byte[] sealed = repo.backend().read(name);
             if (!Sealing.sha256(sealed).equals(id)) {
-                return new Read(null, null, name + ": does not match its SHA-256 name (damaged or altered)");
+                return Read.problem(name + ": does not match its SHA-256 name (damaged or altered)");
             }
-            return name.startsWith(SEGMENTS + "/") ? new Read(null, repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, Segment.class), null)
-                    : new Read(repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, JournalEntry.class), null, null);
+            int epoch = Sealing.epochOf(sealed, 0);
+            return name.startsWith(SEGMENTS + "/") ? new Read(null, repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, Segment.class), epoch, null)
+                    : new Read(repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, JournalEntry.class), null, epoch, null);
         } catch (BackendException e) {
             if (!repo.backend().exists(name)) {
-                return new Read(null, null, null); // sealed again by a key retirement, or gathered, since it was listed
+                return new Read(null, null, 0, null); // sealed again by a key retirement, or gathered, since it was listed
             }
             throw e;
         } catch (RuntimeException e) {
-            return new Read(null, null, name + ": " + (e instanceof VaultException ? e.getMessage()
+            return Read.problem(name + ": " + (e instanceof VaultException ? e.getMessage()
                     : "unreadable (" + e.getClass().getSimpleName() + ")"));
         }
     }

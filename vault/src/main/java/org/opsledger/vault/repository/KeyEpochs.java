@@ -109,12 +109,7 @@ public final class KeyEpochs {
                     }
                 }
             }
-            for (String name : repo.backend().list(Journal.DIR)) { // §13: entries and segments, named by their hash as snapshots are
-                if (epochOf(name) == epoch) {
-                    repo.reseal(name, name.substring(0, name.lastIndexOf('/')), Sealing.Kind.JOURNAL);
-                    others++;
-                }
-            }
+            others += new Journal(repo).sealAgain(epoch).filesRewritten(); // §13: into segments that name what they replace
             // 3b. S3 Object Lock: the store's legal holds follow the held data to its new objects before the old go
             repo.reloadIndex();
             repo.renewStoreHolds();

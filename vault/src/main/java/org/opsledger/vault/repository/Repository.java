@@ -742,16 +742,6 @@ public final class Repository implements AutoCloseable {
         backend.write(name, Sealing.seal(k.current(), k.currentEpoch(), kind, VaultJson.write(value)));
     }
 
-    /**
-     * A file named by its hash, sealed under an old key epoch, written again under the current one (a new name, for its
-     * bytes change) before the old file is deleted: a key retirement's work on files whose content it need not know.
-     */
-    public ObjectId reseal(String name, String dir, Sealing.Kind kind) {
-        ObjectId id = writeSealedBytes(dir, kind, openSealed(name, backend.read(name), kind));
-        backend.delete(name);
-        return id;
-    }
-
     public <T> T readSealed(String name, Sealing.Kind kind, Class<T> type) {
         return readSealed(name, backend.read(name), kind, type);
     }
