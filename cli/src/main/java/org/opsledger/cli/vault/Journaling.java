@@ -2,7 +2,6 @@ package org.opsledger.cli.vault;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.opsledger.cli.CliException;
@@ -13,23 +12,23 @@ import org.opsledger.vault.repository.Repository;
 
 /**
  * A command's entry in the repository's journal (docs/vault-format.md §13), written as the command ends while the
- * repository is still open: how it ended, and the line it ended with. A command stopped by SIGTERM or Ctrl-C before it
- * ended (a scheduler's timeout) is recorded as it goes down, naming what it was working on. A repository that cannot
+ * repository is still open: how it ended, and the line it ended with. A command stopped by SIGTERM, Ctrl-C or SIGHUP
+ * before it ended (a scheduler's timeout) is recorded as it goes down, naming the signal and what it was working on. A repository that cannot
  * take the entry (a read-only medium, a full disk, a store gone away) gets a warning on stderr, and the command's own
  * outcome stands; one whose format keeps no journal gets none (`vault check` says so once). Closed when the command
  * ends, whatever way: only a signal, never an exit, writes the stopped entry.
  */
 final class Journaling implements AutoCloseable {
 
-    /** The exit status a shell reports for a command stopped by Ctrl-C (SIGTERM's 143 is not told apart from inside). */
-    static final int STOPPED = 130;
+    /** The status recorded when the JVM's own handler stopped the command (StopSignal could not take the signal): SIGTERM's. */
+    private static final int STOPPED_UNKNOWN = 143;
 
     private final Repository repo;
     private final JournalEntry.Operation operation;
     private final List<String> paths;
     private final List<ObjectId> snapshots;
     private final Instant started = Instant.now();
-    private final AtomicBoolean written = new AtomicBoolean();
+    private boolean written; // guarded by this
     private final Thread onSignal;
 
     /** @param paths, snapshots what the command works on: what an entry of a stopped command names */
@@ -38,18 +37,38 @@ final class Journaling implements AutoCloseable {
         this.operation = operation;
         this.paths = paths;
         this.snapshots = snapshots;
-        this.onSignal = new Thread(() -> ended(JournalEntry.Outcome.FAILED, paths, snapshots, false, STOPPED,
-                "stopped by a signal (SIGTERM or Ctrl-C) before it ended"), "journal-on-signal");
+        this.onSignal = new Thread(this::stopped, "journal-on-signal");
         if (new Journal(repo).kept()) {
+            StopSignal.install();
             Runtime.getRuntime().addShutdownHook(onSignal);
         }
     }
 
+    /** The entry of a command a signal stopped: the status a shell reports for it (SIGTERM 143, Ctrl-C 130), and which it was. */
+    private void stopped() {
+        var signal = StopSignal.received();
+        write(JournalEntry.Outcome.FAILED, paths, snapshots, false, signal.map(StopSignal::exitCode).orElse(STOPPED_UNKNOWN),
+                "stopped by " + signal.map(StopSignal::describe).orElse("a signal") + " before it ended");
+    }
+
+    /**
+     * Writes the command's entry, unless a signal is stopping the JVM: the work fails then because the JVM is ending (a
+     * lock released on the way out), and the entry that says so is the one the shutdown hook writes.
+     */
     void ended(JournalEntry.Outcome outcome, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode, String detail) {
+        if (StopSignal.received().isEmpty()) {
+            write(outcome, paths, snapshots, verified, exitCode, detail);
+        }
+    }
+
+    /** Synchronized: a hook that runs while the command writes its end waits for it, and the JVM halts after hooks. */
+    private synchronized void write(JournalEntry.Outcome outcome, List<String> paths, List<ObjectId> snapshots, boolean verified,
+                                    int exitCode, String detail) {
         Journal journal = new Journal(repo);
-        if (!journal.kept() || !written.compareAndSet(false, true)) {
+        if (!journal.kept() || written) {
             return; // one entry per command: the end it reached, or the signal that came first
         }
+        written = true;
         try {
             journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, detail));
         } catch (RuntimeException e) {

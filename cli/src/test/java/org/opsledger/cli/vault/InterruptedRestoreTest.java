@@ -17,7 +17,10 @@ import org.opsledger.cli.CliRun;
 import org.opsledger.vault.VaultJson;
 import tools.jackson.databind.JsonNode;
 
-/** A restore stopped by SIGTERM (systemctl stop; Ctrl-C's SIGINT ends a JVM alike) says what it left behind, and the journal keeps it. */
+/**
+ * A command stopped by a signal: a restore stopped by SIGTERM (systemctl stop) says what it left behind; the journal keeps
+ * which signal stopped a command, with the status the shell reported.
+ */
 class InterruptedRestoreTest {
 
     @TempDir
@@ -26,8 +29,9 @@ class InterruptedRestoreTest {
     private Process vault(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault"));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--repo", tmp.resolve("repo").toString()));
+        command.add(args[0]);
+        command.addAll(List.of("--repo", tmp.resolve("repo").toString())); // before a `--` among the arguments
+        command.addAll(List.of(args).subList(1, args.length));
         // stderr to a file: destroy() closes the process's pipes
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("stderr").toFile());
         pb.environment().put("OPSLEDGER_VAULT_PASSWORD", "interrupted");
@@ -66,10 +70,40 @@ class InterruptedRestoreTest {
         JsonNode stopped = entries.get(entries.size() - 1);
         assertThat(stopped.get("operation").asString()).isEqualTo("restore");
         assertThat(stopped.get("outcome").asString()).isEqualTo("failed");
-        assertThat(stopped.get("exitCode").asInt()).isEqualTo(Journaling.STOPPED);
-        assertThat(stopped.get("detail").asString()).isEqualTo("stopped by a signal (SIGTERM or Ctrl-C) before it ended");
+        assertThat(stopped.get("exitCode").asInt()).as("as the shell saw it").isEqualTo(143);
+        assertThat(stopped.get("detail").asString()).isEqualTo("stopped by SIGTERM before it ended");
         assertThat(stopped.get("paths").get(0).asString()).isEqualTo(target.toString());
         assertThat(stopped.get("snapshots").get(0).asString()).isEqualTo(entries.get(0).get("snapshots").get(0).asString());
+    }
+
+    @Test
+    void ctrlCDuringABackupIsJournaledAsSigintWithTheStatusTheShellSaw() throws Exception {
+        assertThat(vault("init").waitFor()).isZero();
+        Path ready = tmp.resolve("ready");
+        // a dump that has begun and will not end by itself: the backup is under way when it starts
+        Process backup = vault("backup", "--stdin-name", "payroll.sql", "--stdin-from-command", "--", "sh", "-c",
+                "touch '" + ready + "'; exec sleep 60");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(ready) && backup.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(backup.isAlive()).as("dumping").isTrue();
+        List<ProcessHandle> dump = backup.descendants().toList();
+        try {
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(backup.pid())).start().waitFor()).isZero();
+            assertThat(backup.waitFor()).as("ended by SIGINT").isEqualTo(130);
+        } finally {
+            dump.forEach(ProcessHandle::destroyForcibly);
+        }
+
+        Path pw = Files.writeString(tmp.resolve("pw"), "interrupted");
+        CliRun journal = CliRun.of("vault", "journal", "--repo", tmp.resolve("repo").toString(), "--password-file", pw.toString(), "--json");
+        JsonNode stopped = VaultJson.MAPPER.readTree(journal.out()).get("entries").get(0);
+        assertThat(stopped.get("operation").asString()).isEqualTo("backup");
+        assertThat(stopped.get("outcome").asString()).isEqualTo("failed");
+        assertThat(stopped.get("exitCode").asInt()).isEqualTo(130);
+        assertThat(stopped.get("detail").asString()).isEqualTo("stopped by SIGINT (Ctrl-C) before it ended");
+        assertThat(stopped.get("paths").get(0).asString()).isEqualTo("payroll.sql");
     }
 
     private static long restored(Path target) throws IOException {

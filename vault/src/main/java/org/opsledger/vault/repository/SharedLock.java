@@ -58,14 +58,15 @@ public final class SharedLock implements AutoCloseable {
                 }
                 throw e;
             }
+            // in the block: a hook that runs once the file is written finds the refresh scheduled, and cancels it
+            refresher.scheduleAtFixedRate(() -> {
+                try {
+                    backend.write(name, VaultJson.write(record.refreshedAt(Instant.now())));
+                } catch (RuntimeException e) {
+                    // a failed refresh is retried next minute; an exception here would cancel every later refresh
+                }
+            }, 60, 60, TimeUnit.SECONDS);
         }
-        refresher.scheduleAtFixedRate(() -> {
-            try {
-                backend.write(name, VaultJson.write(record.refreshedAt(Instant.now())));
-            } catch (RuntimeException e) {
-                // a failed refresh is retried next minute; an exception here would cancel every later refresh
-            }
-        }, 60, 60, TimeUnit.SECONDS);
     }
 
     public Instant started() {
