@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.Snapshot;
@@ -51,15 +52,28 @@ final class AmendCommand implements Callable<Integer> {
         Amendment amendment = new Amendment(record.owner(), record.classification(), record.retainUntil(),
                 RecordOptions.byHand(addTags, "--add-tag"), java.util.Set.copyOf(removeTags), reason, by);
         List<Map<String, Object>> amended = new ArrayList<>();
-        try (Repository r = repo.open()) {
+        try (Repository r = repo.open();
+             Journaling journal = new Journaling(r, JournalEntry.Operation.AMEND, List.of(), List.of())) {
             List<SnapshotRef> found = new ArrayList<>();
-            for (String s : snapshots) { // every one found before any is amended: a mistyped ID amends nothing
-                SnapshotRef ref = r.findSnapshot(s, select.filter());
-                if (found.stream().noneMatch(f -> f.id().equals(ref.id()))) { // 'latest' and its ID name one snapshot
-                    found.add(ref);
+            List<SnapshotRef> after;
+            try {
+                for (String s : snapshots) { // every one found before any is amended: a mistyped ID amends nothing
+                    SnapshotRef ref = r.findSnapshot(s, select.filter());
+                    if (found.stream().noneMatch(f -> f.id().equals(ref.id()))) { // 'latest' and its ID name one snapshot
+                        found.add(ref);
+                    }
                 }
+                after = r.amend(found, amendment); // each checked before any is written
+            } catch (RuntimeException e) {
+                throw journal.failed(e);
             }
-            List<SnapshotRef> after = r.amend(found, amendment); // each checked before any is written
+            // IS.012 6.6.5: each record names what it replaced and why; the journal keeps when, by whom, in one place
+            List<String> replaced = new ArrayList<>();
+            for (int i = 0; i < found.size(); i++) {
+                replaced.add(found.get(i).shortId() + " → " + after.get(i).shortId());
+            }
+            journal.ended(JournalEntry.Outcome.OK, List.of(), after.stream().map(SnapshotRef::id).toList(), false, 0, "amended "
+                    + after.size() + " snapshot record(s) for " + reason + " (by " + by + "): " + String.join(", ", replaced));
             for (int i = 0; i < found.size(); i++) {
                 SnapshotRef before = found.get(i);
                 Snapshot s = after.get(i).snapshot();

@@ -47,23 +47,36 @@ final class CopyCommand implements Callable<Integer> {
             // a target that cannot be opened is a failed copy too
             try (Journaling journal = new Journaling(source, JournalEntry.Operation.COPY, List.of(to), done)) {
                 try (Repository target = Vault.open(to, targetPassword)) {
-                    Copier copier = new Copier(source, target);
-                    for (String s : snapshots) {
-                        SnapshotRef from = source.findSnapshot(s, select.filter());
-                        // a snapshot copied before (an earlier run, or one that ran out of memory and runs again) is not copied twice
-                        Copier.Copy copy = copier.copyOnce(from);
-                        done.add(from.id());
-                        before += copy.madeBefore() ? 1 : 0;
-                        copied.add(row(from, copy));
-                        if (!repo.json) {
-                            print(from, copy, target.backend().location());
+                    // the target's journal says what it received, and from where: the long-term tier's own record (IS.012 6.6.5)
+                    List<ObjectId> copies = java.util.Collections.synchronizedList(new ArrayList<>());
+                    String from = source.backend().location();
+                    try (Journaling received = new Journaling(target, JournalEntry.Operation.COPY, List.of(from), copies)) {
+                        try {
+                            Copier copier = new Copier(source, target);
+                            for (String s : snapshots) {
+                                SnapshotRef snapshot = source.findSnapshot(s, select.filter());
+                                // a snapshot copied before (an earlier run, or one that ran out of memory and runs again) is not copied twice
+                                Copier.Copy copy = copier.copyOnce(snapshot);
+                                done.add(snapshot.id());
+                                copies.add(copy.snapshot().id());
+                                before += copy.madeBefore() ? 1 : 0;
+                                copied.add(row(snapshot, copy));
+                                if (!repo.json) {
+                                    print(snapshot, copy, target.backend().location());
+                                }
+                            }
+                        } catch (RuntimeException e) {
+                            throw received.failed(e);
                         }
+                        String copiedBefore = before > 0 ? " (" + before + " of them copied before)" : "";
+                        received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0, "received " + copies.size()
+                                + " snapshot(s) copied from " + from + copiedBefore);
+                        journal.ended(JournalEntry.Outcome.OK, List.of(to), done, false, 0, "copied " + done.size() + " snapshot(s) to " + to
+                                + copiedBefore);
                     }
                 } catch (RuntimeException e) {
                     throw journal.failed(e);
                 }
-                journal.ended(JournalEntry.Outcome.OK, List.of(to), done, false, 0, "copied " + done.size() + " snapshot(s) to " + to
-                        + (before > 0 ? " (" + before + " of them copied before)" : ""));
             }
         }
         if (repo.json) {

@@ -50,8 +50,11 @@ final class KeyCommand implements Runnable {
         public Integer call() {
             RepoOptions.checkIterations(iterations);
             char[] pw = RepoOptions.readPassword(newPasswordFile, "OPSLEDGER_VAULT_NEW_PASSWORD", "--new-password-file");
-            try (Repository r = repo.open()) {
-                String id = r.addKeySlot(pw, iterations, label);
+            try (Repository r = repo.open();
+                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
+                // IS.012 6.6.8: who can open the repository, and since when, outlives the slot
+                String id = journal.run(() -> r.addKeySlot(pw, iterations, label), i -> "key slot " + i.substring(0, 8) + " added ("
+                        + label + ")");
                 if (repo.json) {
                     Output.json(Map.of("added", id));
                 } else {
@@ -100,8 +103,11 @@ final class KeyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Repository r = repo.open()) {
-                r.removeKeySlot(slot);
+            try (Repository r = repo.open();
+                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
+                journal.run(() -> r.removeKeySlot(slot), s -> "key slot " + s.id().substring(0, Math.min(8, s.id().length())) + " removed"
+                        + (s.label() == null ? " (unreadable)" : " (" + s.label() + ", added on " + s.host()
+                        + (s.created() == null ? "" : " " + s.created().toString().substring(0, 10)) + ")"));
                 if (repo.json) {
                     Output.json(Map.of("removed", slot));
                 } else {

@@ -1,8 +1,10 @@
 package org.opsledger.cli.vault;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.vault.checker.Recoverer;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,22 +29,33 @@ final class RecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Recoverer.Recovered r;
-        try (Repository opened = repo.open()) {
-            r = new Recoverer(opened).recover(dryRun, record.owner(), record.classification(), record.retainUntil());
+        try (Repository opened = repo.open();
+             Journaling journal = dryRun ? null : new Journaling(opened, JournalEntry.Operation.RECOVER, List.of(), List.of())) {
+            try {
+                r = new Recoverer(opened).recover(dryRun, record.owner(), record.classification(), record.retainUntil());
+            } catch (RuntimeException e) {
+                throw journal == null ? e : journal.failed(e);
+            }
+            if (journal != null) {
+                journal.ended(JournalEntry.Outcome.OK, List.of(), r.snapshot() == null ? List.of() : List.of(r.snapshot().id()), false, 0,
+                        summary(r));
+            }
         }
         if (repo.json) {
             Output.json(Map.of("trees", r.trees(), "snapshot", r.snapshot() == null ? "" : r.snapshot().id().hex()));
-        } else if (r.trees().isEmpty()) {
-            Output.out().println("recover: every tree is referenced by a snapshot; nothing to recover");
         } else {
             r.trees().forEach(t -> Output.out().println("tree " + t + " is referenced by no snapshot"));
-            Output.out().println(r.snapshot() == null ? "recover: " + r.trees().size() + " tree(s) would be recovered"
-                    : "recover: " + r.trees().size() + " tree(s) recovered as snapshot " + r.snapshot().shortId()
-                    + " (`vault ls " + r.snapshot().shortId() + "`)");
+            Output.out().println(summary(r) + (r.snapshot() == null ? "" : " (`vault ls " + r.snapshot().shortId() + "`)"));
             if (r.snapshot() != null) {
                 RecordOptions.warnIfLacking(r.snapshot(), "once you know whose data it is, ");
             }
         }
         return 0;
+    }
+
+    private static String summary(Recoverer.Recovered r) {
+        return r.trees().isEmpty() ? "recover: every tree is referenced by a snapshot; nothing to recover"
+                : r.snapshot() == null ? "recover: " + r.trees().size() + " tree(s) would be recovered"
+                : "recover: " + r.trees().size() + " tree(s) recovered as snapshot " + r.snapshot().shortId();
     }
 }

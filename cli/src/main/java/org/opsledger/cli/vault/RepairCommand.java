@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.checker.RepairResult;
 import org.opsledger.vault.checker.Repairer;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,10 +33,20 @@ final class RepairCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         double percent = read.percent();
         RepairResult res;
-        try (Repository r = repo.open()) {
+        int exit;
+        // a repair changes the repository (damaged files moved aside, blobs salvaged): the journal keeps what it did; a dry run writes none
+        try (Repository r = repo.open();
+             Journaling journal = dryRun ? null : new Journaling(r, JournalEntry.Operation.REPAIR, List.of(), List.of())) {
             Repairer repairer = new Repairer(r, read.threads);
             try (AutoCloseable bar = Output.progress(repo.json, () -> repairer.packsDone().get() + " packs read")) {
                 res = repairer.repair(percent, dryRun);
+            } catch (RuntimeException e) {
+                throw journal == null ? e : journal.failed(e);
+            }
+            exit = res.blobsLost() > 0 || res.snapshotsLost() > 0 || res.filesLeft() > 0 ? BackupCommand.INCOMPLETE : 0;
+            if (journal != null) {
+                journal.ended(exit == 0 ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, List.of(), List.of(), false, exit,
+                        summary(res));
             }
         }
         if (repo.json) {
@@ -43,7 +54,7 @@ final class RepairCommand implements Callable<Integer> {
         } else {
             print(res);
         }
-        return res.blobsLost() > 0 || res.snapshotsLost() > 0 || res.filesLeft() > 0 ? BackupCommand.INCOMPLETE : 0;
+        return exit;
     }
 
     private static void print(RepairResult r) {
@@ -66,6 +77,12 @@ final class RepairCommand implements Callable<Integer> {
             Output.out().printf("%s %s: %s%s%n", TerminalText.escape(f.name()), TerminalText.escape(f.problem()),
                     f.keptAs() == null ? "" : would + "kept as " + TerminalText.escape(f.keptAs()) + "; ", f.outcome());
         }
+        Output.out().println(summary(r) + (r.filesLeft() == 0 ? "" : " (above)"));
+    }
+
+    /** The line a repair ends with: what it read, and what was lost. */
+    private static String summary(RepairResult r) {
+        String would = r.dryRun() ? "would be " : "";
         List<String> lost = new ArrayList<>();
         if (r.blobsLost() > 0) {
             lost.add(r.blobsLost() + " blob(s) " + would + "lost: back up the sources of the snapshots named again (a backup stores"
@@ -76,9 +93,9 @@ final class RepairCommand implements Callable<Integer> {
             lost.add(r.snapshotsLost() + " snapshot file(s) " + would + "lost: forget and prune run again; run `vault recover` before"
                     + " a prune frees what only they referenced");
         }
-        Output.out().printf("repair: read %d pack(s), %s; %s%s%n", r.packsRead(), Output.bytes(r.bytesRead()),
+        return String.format("repair: read %d pack(s), %s; %s%s", r.packsRead(), Output.bytes(r.bytesRead()),
                 !r.changed() ? (r.files().isEmpty() ? "nothing to repair" : "nothing it can repair")
                         : lost.isEmpty() ? (r.dryRun() ? "nothing would be lost" : "nothing was lost") : String.join("; ", lost),
-                r.filesLeft() == 0 ? "" : "; " + r.filesLeft() + " damaged file(s) left in place (above)");
+                r.filesLeft() == 0 ? "" : "; " + r.filesLeft() + " damaged file(s) left in place");
     }
 }

@@ -47,7 +47,17 @@ final class TierCommand implements Callable<Integer> {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), List.of())) {
                 try (Repository far = Vault.open(to, targetPassword)) {
-                    moved = new Tiering(near, far).move(period, Instant.now());
+                    // the long-term repository's journal says what it received, and from where (IS.012 6.6.5)
+                    String from = near.backend().location();
+                    try (Journaling received = new Journaling(far, JournalEntry.Operation.TIER, List.of(from), List.of())) {
+                        try {
+                            moved = new Tiering(near, far).move(period, Instant.now());
+                        } catch (RuntimeException e) {
+                            throw received.failed(e);
+                        }
+                        received.ended(JournalEntry.Outcome.OK, List.of(from), moved.stream().map(Tiering.Moved::copy).toList(), false, 0,
+                                "received " + moved.size() + " snapshot(s) older than " + nearLine + " from " + from);
+                    }
                 } catch (RuntimeException e) {
                     throw journal.failed(e);
                 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,9 +25,20 @@ final class UnlockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Repository r = repo.open()) {
-            List<String> removed = r.locks().unlock(removeAll);
+        try (Repository r = repo.open();
+             Journaling journal = new Journaling(r, JournalEntry.Operation.UNLOCK, List.of(), List.of())) {
+            List<String> removed;
+            try {
+                removed = r.locks().unlock(removeAll);
+            } catch (RuntimeException e) {
+                throw journal.failed(e);
+            }
             int live = r.locks().live().size();
+            String line = "unlock: " + removed.size() + " lock file(s) removed, " + live + " live lock(s) kept";
+            if (!removed.isEmpty()) { // a live lock removed lets a prune delete what a running backup needs: who did, and when
+                journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), false, 0, line + (removeAll ? " (--remove-all): " : ": ")
+                        + String.join(", ", removed));
+            }
             if (repo.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("removed", removed);
@@ -34,7 +46,7 @@ final class UnlockCommand implements Callable<Integer> {
                 Output.json(m);
             } else {
                 removed.forEach(l -> Output.out().println("removed " + l));
-                Output.out().printf("unlock: %d lock file(s) removed, %d live lock(s) kept%n", removed.size(), live);
+                Output.out().println(line);
             }
         }
         return 0;

@@ -1,6 +1,8 @@
 package org.opsledger.cli.vault;
 
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,19 +19,35 @@ final class UpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Repository.Upgrade u;
-        try (Repository opened = repo.open()) {
-            u = opened.upgrade();
+        String line;
+        try (Repository opened = repo.open();
+             Journaling journal = new Journaling(opened, JournalEntry.Operation.UPGRADE, List.of(), List.of())) {
+            try {
+                u = opened.upgrade();
+            } catch (RuntimeException e) {
+                throw journal.failed(e); // written where the format keeps a journal already
+            }
+            line = summary(u);
+            if (u.from() != u.to() || u.indexFiles() > 0) { // a repository moved to format 4 keeps its first entry: this one
+                journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), false, 0, line);
+            }
         }
         if (repo.json) {
             Output.json(u);
-        } else if (u.from() == u.to() && u.indexFiles() == 0) {
-            Output.out().println("upgrade: the repository is in format " + u.to() + " already; nothing to do");
-        } else if (u.indexFiles() == 0) {
-            Output.out().println("upgrade: format " + u.from() + " → " + u.to() + "; the index is as that format keeps it");
         } else {
-            Output.out().println("upgrade: format " + u.from() + " → " + u.to() + "; the index written again in " + u.indexFiles()
-                    + " file(s): " + Output.bytes(u.indexBytesBefore()) + " → " + Output.bytes(u.indexBytesAfter()));
+            Output.out().println(line);
         }
         return 0;
+    }
+
+    private static String summary(Repository.Upgrade u) {
+        if (u.from() == u.to() && u.indexFiles() == 0) {
+            return "upgrade: the repository is in format " + u.to() + " already; nothing to do";
+        }
+        if (u.indexFiles() == 0) {
+            return "upgrade: format " + u.from() + " → " + u.to() + "; the index is as that format keeps it";
+        }
+        return "upgrade: format " + u.from() + " → " + u.to() + "; the index written again in " + u.indexFiles() + " file(s): "
+                + Output.bytes(u.indexBytesBefore()) + " → " + Output.bytes(u.indexBytesAfter());
     }
 }

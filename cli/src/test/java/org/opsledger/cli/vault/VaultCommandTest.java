@@ -110,7 +110,7 @@ class VaultCommandTest {
         Run bad = vault("journal", "--operation", "restores");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).isEqualTo("opsledger: --operation must be one of backup, restore, dump, check, forget, prune, copy, tier,"
-                + " hold, release, key, got: restores\n");
+                + " hold, release, key, amend, repair, recover, upgrade, unlock, got: restores\n");
         assertThat(vault("journal", "--since", "yesterday").err()).contains("--since must be a day like 2026-01-31 or a duration like 30d");
 
         // IS.012 6.6.5: a snapshot that leaves the repository, and a copy that did not reach its target, are recorded too
@@ -139,6 +139,26 @@ class VaultCommandTest {
         assertThat(custody.get(1).get("detail").asString()).isEqualTo("legal hold released; the snapshot is no longer held");
         assertThat(custody.get(1).get("snapshots")).isEqualTo(custody.get(0).get("snapshots"));
         assertThat(custody.get(2).get("detail").asString()).isEqualTo("key rotated: new data is sealed under key epoch 2");
+
+        // IS.012 6.6.8: who could open the repository, and since when, outlives the key slot; a record's correction too (6.6.5)
+        Path second = Files.writeString(tmp.resolve("pw-second"), "a second operator's password");
+        String slot = vault("key", "add", "--new-password-file", second.toString(), "--label", "alice", "--kdf-iterations", "100000",
+                "--json").json().get("added").asString();
+        assertThat(vault("key", "remove", slot.substring(0, 8)).exit()).isZero();
+        assertThat(vault("key", "remove", "ffffffff").exit()).as("no such slot").isEqualTo(1);
+        String before = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("amend", "latest", "--owner", "Payroll office", "--reason", "INC-9", "--by", "records").exit()).isZero();
+        String after = vault("snapshots", "--json").json().get(0).get("id").asString();
+        JsonNode access = vault("journal", "--operation", "key", "--operation", "amend", "--json").json().get("entries");
+        assertThat(access.size()).isEqualTo(5);
+        assertThat(access.get(1).get("detail").asString()).isEqualTo("key slot " + slot.substring(0, 8) + " added (alice)");
+        assertThat(access.get(2).get("detail").asString()).startsWith("key slot " + slot.substring(0, 8) + " removed (alice, added on ");
+        assertThat(access.get(3).get("outcome").asString()).isEqualTo("failed");
+        assertThat(access.get(3).get("detail").asString()).isEqualTo("no key slot ffffffff");
+        assertThat(access.get(4).get("operation").asString()).isEqualTo("amend");
+        assertThat(access.get(4).get("detail").asString()).isEqualTo("amended 1 snapshot record(s) for INC-9 (by records): "
+                + before.substring(0, 8) + " → " + after.substring(0, 8));
+        assertThat(access.get(4).get("snapshots").get(0).asString()).isEqualTo(after);
 
         // a damaged entry is named, and hides none of the others
         Path damaged = names(repo.resolve("journal")).stream().map(n -> repo.resolve("journal").resolve(n)).filter(Files::isRegularFile)
@@ -470,6 +490,18 @@ class VaultCommandTest {
         Run found = vault("find", "only-in-the-second.txt");
         assertThat(found.out()).contains(recovered.substring(0, 8)).contains("/data/only-in-the-second.txt");
         assertThat(vault("recover").out()).isEqualTo("recover: every tree is referenced by a snapshot; nothing to recover\n");
+        // the journal keeps what each repair took out of use and what recover saved; a dry run writes none
+        assertThat(vault("recover", "--dry-run").exit()).isZero();
+        JsonNode mended = vault("journal", "--operation", "repair", "--operation", "recover", "--json").json().get("entries");
+        assertThat(mended.size()).isEqualTo(4);
+        assertThat(mended.get(0).get("outcome").asString()).isEqualTo("incomplete");
+        assertThat(mended.get(0).get("detail").asString()).isEqualTo("repair: read 0 pack(s), 0 B; nothing it can repair; 1 damaged file(s) left in place");
+        assertThat(mended.get(1).get("exitCode").asInt()).isEqualTo(3);
+        assertThat(mended.get(1).get("detail").asString()).endsWith("; 1 snapshot file(s) lost: forget and prune run again; run `vault recover`"
+                + " before a prune frees what only they referenced");
+        assertThat(mended.get(2).get("detail").asString()).isEqualTo("recover: 1 tree(s) recovered as snapshot " + recovered.substring(0, 8));
+        assertThat(mended.get(2).get("snapshots").get(0).asString()).isEqualTo(recovered);
+        assertThat(mended.get(3).get("detail").asString()).isEqualTo("recover: every tree is referenced by a snapshot; nothing to recover");
         assertThat(vault("forget", "--keep-last", "2", "--prune").exit()).isZero();
         assertThat(vault("check", "--read-data").exit()).isZero();
     }
@@ -631,6 +663,11 @@ class VaultCommandTest {
                 "removed locks/left-behind: stale, backup on db1 (pid 42), refreshed 2026-01-01T00:00:30Z",
                 "unlock: 1 lock file(s) removed, 0 live lock(s) kept");
         assertThat(repo.resolve("locks/left-behind")).doesNotExist();
+        assertThat(vault("unlock").out()).isEqualTo("unlock: 0 lock file(s) removed, 0 live lock(s) kept\n");
+        JsonNode unlocked = vault("journal", "--operation", "unlock", "--json").json().get("entries");
+        assertThat(unlocked.size()).as("one that removed nothing leaves no entry").isEqualTo(1);
+        assertThat(unlocked.get(0).get("detail").asString()).isEqualTo("unlock: 1 lock file(s) removed, 0 live lock(s) kept: locks/left-behind:"
+                + " stale, backup on db1 (pid 42), refreshed 2026-01-01T00:00:30Z");
     }
 
     @Test
@@ -782,6 +819,13 @@ class VaultCommandTest {
         assertThat(vault("copy", "latest", "--to", target.toString()).out()).contains("was copied before, to " + target);
         assertThat(run("vault", "snapshots", "--repo", target.toString(), "--password-file", pw.toString(), "--json").json().size())
                 .isEqualTo(1);
+        // the target's journal says what it received, and from where (IS.012 6.6.5)
+        JsonNode received = run("vault", "journal", "--repo", target.toString(), "--password-file", pw.toString(), "--operation", "copy",
+                "--json").json().get("entries");
+        assertThat(received.size()).isEqualTo(3);
+        assertThat(received.get(0).get("detail").asString()).isEqualTo("received 1 snapshot(s) copied from " + repo);
+        assertThat(received.get(0).get("snapshots").get(0).asString()).isEqualTo(again.json().get(0).get("copy").asString());
+        assertThat(received.get(1).get("detail").asString()).isEqualTo("received 1 snapshot(s) copied from " + repo + " (1 of them copied before)");
         // the record amended near-line: the copy's record is amended to match, not copied a second time (IS.012 6.6.5)
         String copyId = again.json().get(0).get("copy").asString();
         assertThat(vault("amend", "latest", "--owner", "Payroll office", "--reason", "owner left out (INC-88)").exit()).isZero();
@@ -821,6 +865,10 @@ class VaultCommandTest {
         assertThat(up.out()).contains("upgrade: format 3 → 4; the index is as that format keeps it");
         assertThat(names(repo.resolve("index"))).as("format 4 adds the journal alone").isEqualTo(indexFiles);
         assertThat(vault("check").out()).doesNotContain("keeps no journal");
+        JsonNode upgrades = vault("journal", "--operation", "upgrade", "--json").json().get("entries");
+        assertThat(upgrades.size()).as("one that had nothing to do leaves no entry").isEqualTo(2);
+        assertThat(upgrades.get(0).get("detail").asString()).startsWith("upgrade: format 2 → 4; the index written again in 1 file(s)");
+        assertThat(upgrades.get(1).get("detail").asString()).isEqualTo("upgrade: format 3 → 4; the index is as that format keeps it");
     }
 
     @Test
@@ -845,5 +893,17 @@ class VaultCommandTest {
             heldInLongTerm += n.get("held").asBoolean() ? 1 : 0;
         }
         assertThat(heldInLongTerm).as("the hold follows the copy").isEqualTo(1);
+
+        // IS.012 6.6.5: the long-term repository's journal says what it received, from where
+        JsonNode received = run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json().get("entries");
+        assertThat(received.size()).isEqualTo(2);
+        assertThat(received.get(1).get("operation").asString()).isEqualTo("tier");
+        assertThat(received.get(1).get("paths").get(0).asString()).isEqualTo(repo.toString());
+        assertThat(received.get(1).get("detail").asString()).isEqualTo("received 2 snapshot(s) older than 0d from " + repo);
+        List<String> copyIds = new java.util.ArrayList<>();
+        longTerm.forEach(n -> copyIds.add(n.get("id").asString()));
+        List<String> named = new java.util.ArrayList<>();
+        received.get(1).get("snapshots").forEach(n -> named.add(n.asString()));
+        assertThat(named).containsExactlyInAnyOrderElementsOf(copyIds);
     }
 }

@@ -55,9 +55,13 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
         return b.toString();
     }
 
-    /** What was done. */
+    /**
+     * What was done. {@code key}: a key slot added or removed, a key epoch rotated or retired; {@code amend}: snapshots'
+     * records corrected; {@code repair}, {@code recover}, {@code upgrade}, {@code unlock}: the repository mended, its
+     * unreferenced trees saved, its format moved on, lock files removed.
+     */
     public enum Operation implements LowerCaseJson {
-        BACKUP, RESTORE, DUMP, CHECK, FORGET, PRUNE, COPY, TIER, HOLD, RELEASE, KEY;
+        BACKUP, RESTORE, DUMP, CHECK, FORGET, PRUNE, COPY, TIER, HOLD, RELEASE, KEY, AMEND, REPAIR, RECOVER, UPGRADE, UNLOCK;
     }
 
     /**

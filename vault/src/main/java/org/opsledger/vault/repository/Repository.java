@@ -1110,7 +1110,8 @@ public final class Repository implements AutoCloseable {
         return id;
     }
 
-    public void removeKeySlot(String idOrPrefix) {
+    /** Removes the slot {@code idOrPrefix} names, and returns what it was. */
+    public KeySlotInfo removeKeySlot(String idOrPrefix) {
         List<KeySlotInfo> slots = keySlots();
         List<KeySlotInfo> match = slots.stream().filter(s -> s.id().startsWith(idOrPrefix)).toList();
         if (match.size() != 1 || idOrPrefix.isEmpty()) {
@@ -1121,6 +1122,7 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("refusing to remove the last key slot: the repository would be unreadable");
         }
         backend.delete("keys/" + match.getFirst().id());
+        return match.getFirst();
     }
 
     /** Replaces the keyring (rotate, retire) and uses it from now on. */
