@@ -308,6 +308,43 @@ class JournalTest {
         }
     }
 
+    @Test
+    void aReadBesideAPruneMissesNoEntryAndSaysWhenTheJournalKeptChanging() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Instant t = Instant.parse("2026-12-05T01:00:00Z");
+        try (Repository pruning = TestTrees.newRepo(dir)) {
+            Journal byPrune = new Journal(pruning);
+            for (int i = 0; i < 6; i++) {
+                byPrune.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(i), false, "backup " + i));
+            }
+            // the prune gathers the files just after the reader listed them: they are gone when it reads them
+            int[] prunes = {1};
+            ForwardingBackend beside = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(dir)) {
+                @Override
+                public List<String> list(String d) {
+                    if (!d.equals(Journal.DIR) || prunes[0]-- <= 0) {
+                        return super.list(d);
+                    }
+                    byPrune.record(entry(Operation.CHECK, Outcome.OK, t.plusSeconds(100), false, "check"));
+                    byPrune.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(101), false, "backup")); // a prune gathers two or more
+                    List<String> listed = super.list(d);
+                    byPrune.compact(); // the one-entry files listed go into a segment the listing lacks
+                    return listed;
+                }
+            };
+            try (Repository reading = Repository.open(beside, TestTrees.PASSWORD)) {
+                Journal.Listing read = new Journal(reading).read();
+                assertThat(read.unreadable()).isEmpty();
+                assertThat(read.entries()).hasSize(8);
+
+                prunes[0] = Integer.MAX_VALUE; // a prune each time it lists: the reading says it may lack entries
+                Journal.Listing churned = new Journal(reading).read();
+                assertThat(churned.unreadable()).containsExactly("the journal changed while it was read, 3 times (a prune beside it?):"
+                        + " entries may be missing from this reading; run it again");
+            }
+        }
+    }
+
     /** The regular files directly in {@code dir}. */
     private static List<Path> files(Path dir) throws java.io.IOException {
         try (var f = Files.list(dir)) {

@@ -149,18 +149,36 @@ public final class Journal {
      * and hides none of the others; a store that fails is an error, never a shorter journal.
      */
     public Listing read(Predicate<JournalEntry> keep) {
-        Listed files = listed();
-        Reading first = read(files, keep);
-        if (first.mergedStillThere().isEmpty()) {
-            return first.listing();
+        for (int attempt = 1; ; attempt++) {
+            Listed files = listed();
+            Reading read = read(files, keep);
+            if (!read.mergedStillThere().isEmpty()) {
+                // a merge stopped between writing a segment and deleting those it holds: read again without them (rare;
+                // the next prune deletes them)
+                read = read(files.withoutSegments(read.mergedStillThere()), keep);
+            }
+            if (read.vanished() == 0) {
+                return read.listing();
+            }
+            // files went while they were read: a prune beside this gathered them into a segment the listing lacks
+            if (attempt == READ_ATTEMPTS) {
+                Listing l = read.listing();
+                List<String> bad = new ArrayList<>(l.unreadable());
+                bad.add("the journal changed while it was read, " + READ_ATTEMPTS + " times (a prune beside it?): entries may be"
+                        + " missing from this reading; run it again");
+                return new Listing(l.entries(), bad, l.total(), l.newestVerifiedRestore(), l.failingBackups());
+            }
         }
-        // a merge stopped between writing a segment and deleting those it holds: read again without them (rare; the
-        // next prune deletes them)
-        return read(files.withoutSegments(first.mergedStillThere()), keep).listing();
     }
 
-    /** A read's listing, and the segments in it that another segment merged (their entries were taken twice). */
-    private record Reading(Listing listing, Set<String> mergedStillThere) {
+    /** Readings of a journal that a prune changes under them before one is taken as it is, and said to be so. */
+    static final int READ_ATTEMPTS = 3;
+
+    /**
+     * A read's listing; the segments in it that another segment merged (their entries were taken twice); and how many
+     * listed files were gone when read (gathered or merged since: their entries are in a file the listing lacks).
+     */
+    private record Reading(Listing listing, Set<String> mergedStillThere, int vanished) {
     }
 
     private Reading read(Listed files, Predicate<JournalEntry> keep) {
@@ -186,10 +204,13 @@ public final class Journal {
         };
         Set<String> inSegments = new HashSet<>(); // one-entry files still present that a segment holds: read from the segment
         Set<String> merged = new HashSet<>();
+        int[] vanished = {0};
         eachFile(files.segments(), (name, read) -> {
             if (read.problem() != null) {
                 bad.add(read.problem());
-            } else if (read.segment() != null) {
+            } else if (read.segment() == null) {
+                vanished[0]++;
+            } else {
                 read.segment().compacted().stream().filter(files.singleIds()::contains).forEach(inSegments::add);
                 read.segment().merged().stream().map(id -> SEGMENTS + "/" + id).filter(files.segments()::contains).forEach(merged::add);
                 read.segment().entries().forEach(take);
@@ -198,14 +219,16 @@ public final class Journal {
         eachFile(files.singles(), (name, read) -> {
             if (read.problem() != null) {
                 bad.add(read.problem());
-            } else if (read.single() != null && !inSegments.contains(idPart(name))) {
+            } else if (read.single() == null) {
+                vanished[0] += inSegments.contains(idPart(name)) ? 0 : 1; // one a segment read here holds went as it should
+            } else if (!inSegments.contains(idPart(name))) {
                 take.accept(read.single());
             }
         });
         out.sort(Comparator.comparing(JournalEntry::started));
         List<JournalEntry> failing = newestBackups.values().stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED)
                 .sorted(Comparator.comparing(JournalEntry::started)).toList();
-        return new Reading(new Listing(out, bad, total[0], newest[0], failing), merged);
+        return new Reading(new Listing(out, bad, total[0], newest[0], failing), merged, vanished[0]);
     }
 
     /**
