@@ -2,8 +2,10 @@ package org.opsledger.cli.vault;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.opsledger.vault.Vault;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Disposal;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
@@ -38,9 +40,22 @@ final class DisposeCommand implements Callable<Integer> {
         char[] password = repo.password();
         Disposal.Disposed d;
         try (Repository r = Vault.open(repo.location(), password);
+             Journaling refused = new Journaling(r, JournalEntry.Operation.DISPOSE, List.of(), List.of());
              Repository copies = copiesIn == null ? null : Vault.open(copiesIn,
                      RepoOptions.otherPassword(copiesPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--copies-password-file", password))) {
-            d = Disposal.dispose(r, confirm, copies, by, LocalDate.now());
+            try {
+                d = Disposal.dispose(r, confirm, copies, by, LocalDate.now());
+            } catch (RuntimeException e) {
+                throw refused.failed(e); // who tried, and why it was refused (a hold, a retention not yet past)
+            }
+            refused.forgo(); // its journal ends with its keys
+            if (copies != null) { // IS.012 6.6.6.4: the repository that keeps what was retained keeps the record of the disposal
+                try (Journaling kept = new Journaling(copies, JournalEntry.Operation.DISPOSE, List.of(d.location()), List.of())) {
+                    kept.ended(JournalEntry.Outcome.OK, List.of(d.location()), List.of(), false, 0, "repository " + d.repositoryId() + " at "
+                            + d.location() + " disposed of by " + d.by() + ": its " + d.snapshots() + " snapshot(s) in " + d.packs()
+                            + " pack(s) can no longer be decrypted; the copies of those still retained are here");
+                }
+            }
         }
         if (repo.json) {
             Output.json(d);

@@ -101,6 +101,11 @@ final class Journaling implements AutoCloseable {
         return failure;
     }
 
+    /** Writes no entry, now or on a signal: the repository can no longer take one (its keys were destroyed). */
+    synchronized void forgo() {
+        written = true;
+    }
+
     @Override
     public void close() {
         try {

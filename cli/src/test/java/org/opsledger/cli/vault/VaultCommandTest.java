@@ -110,7 +110,7 @@ class VaultCommandTest {
         Run bad = vault("journal", "--operation", "restores");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).isEqualTo("opsledger: --operation must be one of backup, restore, dump, check, forget, prune, copy, tier,"
-                + " hold, release, key, amend, repair, recover, upgrade, unlock, got: restores\n");
+                + " hold, release, key, amend, repair, recover, upgrade, unlock, dispose, got: restores\n");
         assertThat(vault("journal", "--since", "yesterday").err()).contains("--since must be a day like 2026-01-31 or a duration like 30d");
 
         // IS.012 6.6.5: a snapshot that leaves the repository, and a copy that did not reach its target, are recorded too
@@ -209,6 +209,10 @@ class VaultCommandTest {
         assertThat(retained.err()).startsWith("opsledger: 1 snapshot(s) are retained until today or later with no copy kept as long")
                 .doesNotContain("\n ");
         assertThat(vault("snapshots", "--json").json().size()).as("a refusal changes nothing").isEqualTo(1);
+        JsonNode refusal = vault("journal", "--operation", "dispose", "--json").json().get("entries");
+        assertThat(refusal.size()).isEqualTo(1);
+        assertThat(refusal.get(0).get("outcome").asString()).isEqualTo("failed");
+        assertThat(refusal.get(0).get("detail").asString()).startsWith("1 snapshot(s) are retained until today or later");
 
         Path archive = tmp.resolve("archive");
         assertThat(run("vault", "init", "--repo", archive.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000")
@@ -224,6 +228,13 @@ class VaultCommandTest {
                 + " deleted; nothing in it can be decrypted\n");
         assertThat(run("vault", "snapshots", "--repo", archive.toString(), "--password-file", pw.toString(), "--json").json().size())
                 .as("the copy keeps what was retained").isEqualTo(1);
+        // IS.012 6.6.6.4: the repository that keeps the copies keeps the record of the disposal; the refusal is in the one disposed of
+        JsonNode record = run("vault", "journal", "--repo", archive.toString(), "--password-file", pw.toString(), "--operation", "dispose",
+                "--json").json().get("entries");
+        assertThat(record.size()).isEqualTo(1);
+        assertThat(record.get(0).get("detail").asString()).startsWith("repository " + id + " at " + repo + " disposed of by records officer:"
+                + " its 1 snapshot(s) in ").endsWith(" pack(s) can no longer be decrypted; the copies of those still retained are here");
+        assertThat(record.get(0).get("paths").get(0).asString()).isEqualTo(repo.toString());
     }
 
     @Test
