@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Amendment;
@@ -72,7 +73,9 @@ final class AmendCommand implements Callable<Integer> {
             for (int i = 0; i < found.size(); i++) {
                 replaced.add(found.get(i).shortId() + " → " + after.get(i).shortId());
             }
-            journal.ended(JournalEntry.Outcome.OK, List.of(), after.stream().map(SnapshotRef::id).toList(), false, 0, "amended "
+            List<ObjectId> named = new ArrayList<>(found.stream().map(SnapshotRef::id).toList()); // those replaced, then their successors
+            named.addAll(after.stream().map(SnapshotRef::id).toList());
+            journal.ended(JournalEntry.Outcome.OK, List.of(), named, false, 0, "amended "
                     + after.size() + " snapshot record(s) for " + reason + " (by " + by + "): " + String.join(", ", replaced));
             for (int i = 0; i < found.size(); i++) {
                 SnapshotRef before = found.get(i);

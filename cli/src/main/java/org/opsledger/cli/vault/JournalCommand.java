@@ -24,10 +24,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "journal", mixinStandardHelpOptions = true,
-        description = {"List the repository's journal: each backup, restore, dump, check, forget, prune, copy, tier, hold, release and",
-                "key rotation or retirement as it ended, the failed ones too (IS.012 6.6.5), and when a restore was last verified (6.6.4;",
-                "the policy's 2.11 asks for a test every six months). Oldest first; an unreadable entry is reported on stderr and the",
-                "others are listed (exit code 3)."})
+        description = {"List the repository's journal: each backup, restore, dump, check, forget, prune, copy, tier, hold, release,",
+                "key operation, amend, repair, recover, upgrade, unlock and refused dispose as it ended, the failed ones too (IS.012 6.6.5),",
+                "and when a restore was last verified (6.6.4; the policy's 2.11 asks for a test every six months). Oldest first; an",
+                "unreadable entry is reported on stderr and the others are listed (exit code 3)."})
 final class JournalCommand implements Callable<Integer> {
 
     @Mixin
@@ -37,9 +37,13 @@ final class JournalCommand implements Callable<Integer> {
             + " or within this duration (30d, 6m, 1y).")
     String since;
 
-    @Option(names = "--operation", paramLabel = "OP", description = "Only backup, restore, dump, check, forget, prune, copy, tier, hold,"
-            + " release or key entries; repeatable.")
+    @Option(names = "--operation", paramLabel = "OP", description = "Only entries of this operation (backup, restore, dump, check, forget,"
+            + " prune, copy, tier, hold, release, key, amend, repair, recover, upgrade, unlock, dispose); repeatable.")
     List<String> operations = new ArrayList<>();
+
+    @Option(names = "--snapshot", paramLabel = "ID", description = "Only entries that name this snapshot (an ID or a prefix of one): its"
+            + " backup, restores, holds, copies, amendment and forgetting; repeatable (any of them).")
+    List<String> snapshots = new ArrayList<>();
 
     @Option(names = "--failed", description = "Only the entries that did not end ok (failed or incomplete).")
     boolean failed;
@@ -100,7 +104,7 @@ final class JournalCommand implements Callable<Integer> {
         return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
     }
 
-    /** --since, --operation, --failed and --host as one test; exit 2 for a value that does not parse. */
+    /** --since, --operation, --failed, --host and --snapshot as one test; exit 2 for a value that does not parse. */
     private Predicate<JournalEntry> selection() {
         Set<JournalEntry.Operation> ops = EnumSet.noneOf(JournalEntry.Operation.class);
         for (String op : operations) {
@@ -108,9 +112,15 @@ final class JournalCommand implements Callable<Integer> {
                     .orElseThrow(() -> new CliException("--operation must be one of " + String.join(", ",
                             Arrays.stream(JournalEntry.Operation.values()).map(JournalEntry.Operation::json).toList()) + ", got: " + op, 2)));
         }
+        for (String s : snapshots) {
+            if (!s.matches("[0-9a-f]{4,64}")) {
+                throw new CliException("--snapshot must be a snapshot ID or a prefix of at least 4 of its hex digits, got: " + s, 2);
+            }
+        }
         Instant from = since == null ? Instant.MIN : since();
         return e -> !e.started().isBefore(from) && (ops.isEmpty() || ops.contains(e.operation()))
-                && (!failed || e.outcome() != JournalEntry.Outcome.OK) && (hosts.isEmpty() || hosts.contains(e.host()));
+                && (!failed || e.outcome() != JournalEntry.Outcome.OK) && (hosts.isEmpty() || hosts.contains(e.host()))
+                && (snapshots.isEmpty() || e.snapshots().stream().anyMatch(id -> snapshots.stream().anyMatch(id.hex()::startsWith)));
     }
 
     private Instant since() {

@@ -158,7 +158,14 @@ class VaultCommandTest {
         assertThat(access.get(4).get("operation").asString()).isEqualTo("amend");
         assertThat(access.get(4).get("detail").asString()).isEqualTo("amended 1 snapshot record(s) for INC-9 (by records): "
                 + before.substring(0, 8) + " → " + after.substring(0, 8));
-        assertThat(access.get(4).get("snapshots").get(0).asString()).isEqualTo(after);
+        assertThat(access.get(4).get("snapshots").get(0).asString()).isEqualTo(before);
+        assertThat(access.get(4).get("snapshots").get(1).asString()).isEqualTo(after);
+        // a snapshot's life, for the auditor: its backup, its holds, its amendment
+        JsonNode life = vault("journal", "--snapshot", before.substring(0, 8), "--json").json().get("entries");
+        assertThat(life).extracting(n -> n.get("operation").asString()).containsExactly("backup", "hold", "release", "amend");
+        assertThat(vault("journal", "--snapshot", after, "--json").json().get("entries").size()).isEqualTo(1);
+        assertThat(vault("journal", "--snapshot", "xyz").err()).isEqualTo("opsledger: --snapshot must be a snapshot ID or a prefix of at"
+                + " least 4 of its hex digits, got: xyz\n");
 
         // a damaged entry is named, and hides none of the others
         Path damaged = names(repo.resolve("journal")).stream().map(n -> repo.resolve("journal").resolve(n)).filter(Files::isRegularFile)
