@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class CommandPathTest {
 
     private static final String[] VAULT_COMMANDS = {"init", "backup", "snapshots", "ls", "diff", "find", "restore", "dump", "check", "journal", "repair", "recover", "forget", "prune", "unlock",
-            "stats", "hold", "release", "amend", "copy", "tier", "key", "upgrade", "dispose", "help"};
+            "stats", "hold", "release", "amend", "rewrite", "copy", "tier", "key", "upgrade", "dispose", "help"};
 
     @Test
     void helpListsEveryCommand() {

@@ -55,15 +55,10 @@ final class AmendCommand implements Callable<Integer> {
         List<Map<String, Object>> amended = new ArrayList<>();
         try (Repository r = repo.open();
              Journaling journal = new Journaling(r, JournalEntry.Operation.AMEND, List.of(), List.of())) {
-            List<SnapshotRef> found = new ArrayList<>();
+            List<SnapshotRef> found;
             List<SnapshotRef> after;
             try {
-                for (String s : snapshots) { // every one found before any is amended: a mistyped ID amends nothing
-                    SnapshotRef ref = r.findSnapshot(s, select.filter());
-                    if (found.stream().noneMatch(f -> f.id().equals(ref.id()))) { // 'latest' and its ID name one snapshot
-                        found.add(ref);
-                    }
-                }
+                found = select.findEach(r, snapshots);
                 after = r.amend(found, amendment); // each checked before any is written
             } catch (RuntimeException e) {
                 throw journal.failed(e);

@@ -2,12 +2,14 @@ package org.opsledger.cli.vault;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.prune.PruneResult;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = "Free data no snapshot needs (two-phase: safe while backups run; held snapshots keep all they reference).")
@@ -16,10 +18,18 @@ final class PruneCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
+    @Option(names = "--max-unused", paramLabel = "PERCENT", defaultValue = "20",
+            description = "Repack a pack once this share of its bytes is unused (default ${DEFAULT-VALUE}); 0 repacks every pack"
+                    + " with any unused blob, so what `vault rewrite` took out leaves the repository.")
+    int maxUnused;
+
     @Override
     public Integer call() {
+        if (maxUnused < 0 || maxUnused > 100) {
+            throw new CliException("--max-unused must be a percentage from 0 to 100, got " + maxUnused, 2);
+        }
         try (Repository r = repo.open(); Journaling journal = new Journaling(r, JournalEntry.Operation.PRUNE, List.of(), List.of())) {
-            PruneResult res = journal.run(() -> new Pruner(r).prune(), PruneCommand::line);
+            PruneResult res = journal.run(() -> new Pruner(r, maxUnused / 100.0).prune(), PruneCommand::line);
             if (repo.json) {
                 Output.json(res);
             } else {

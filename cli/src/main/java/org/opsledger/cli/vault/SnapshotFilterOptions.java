@@ -7,7 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.SnapshotFilter;
+import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Option;
 
 /** --host, --tag and --path: which snapshots a listing, a forget policy or 'latest' looks at. */
@@ -28,5 +30,20 @@ final class SnapshotFilterOptions {
             p.add(Path.of(path).toAbsolutePath().normalize().toString());
         }
         return new SnapshotFilter(new HashSet<>(hosts), tags, p);
+    }
+
+    /**
+     * The snapshots {@code names} name (IDs, prefixes, 'latest' among those selected), each once ('latest' and its ID
+     * name one): all found before a command changes any, so a mistyped ID changes nothing.
+     */
+    List<SnapshotRef> findEach(Repository r, List<String> names) {
+        List<SnapshotRef> found = new ArrayList<>();
+        for (String s : names) {
+            SnapshotRef ref = r.findSnapshot(s, filter());
+            if (found.stream().noneMatch(f -> f.id().equals(ref.id()))) {
+                found.add(ref);
+            }
+        }
+        return found;
     }
 }

@@ -34,6 +34,7 @@ public final class VaultCommand implements Runnable, CommandPath.Parent {
         commands.put("hold", HoldCommand::new);
         commands.put("release", ReleaseCommand::new);
         commands.put("amend", AmendCommand::new);
+        commands.put("rewrite", RewriteCommand::new);
         commands.put("copy", CopyCommand::new);
         commands.put("tier", TierCommand::new);
         commands.put("key", KeyCommand::new);

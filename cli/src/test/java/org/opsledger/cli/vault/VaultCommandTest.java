@@ -110,7 +110,7 @@ class VaultCommandTest {
         Run bad = vault("journal", "--operation", "restores");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).isEqualTo("opsledger: --operation must be one of backup, restore, dump, check, forget, prune, copy, tier,"
-                + " hold, release, key, amend, repair, recover, upgrade, unlock, dispose, got: restores\n");
+                + " hold, release, key, amend, repair, recover, upgrade, unlock, dispose, rewrite, got: restores\n");
         assertThat(vault("journal", "--since", "yesterday").err()).contains("--since must be a day like 2026-01-31 or a duration like 30d");
 
         // IS.012 6.6.5: a snapshot that leaves the repository, and a copy that did not reach its target, are recorded too
@@ -186,6 +186,35 @@ class VaultCommandTest {
         Run restored = vault("restore", "latest", "--target", tmp.resolve("out2").toString(), "--verify");
         assertThat(restored.exit()).isZero();
         assertThat(restored.err()).startsWith("warning: the journal entry of this restore was not written: ");
+    }
+
+    @Test
+    void rewriteTakesAFileOutOfTheSnapshotsAndPruneOutOfTheRepository() throws Exception {
+        Files.write(data.resolve("id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----\nnot for backups\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String before = vault("snapshots", "--json").json().get(0).get("id").asString();
+        Run dry = vault("rewrite", "latest", "--exclude", "id_rsa", "--reason", "INC-31: a private key", "--dry-run");
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.out()).isEqualTo("snapshot " + before.substring(0, 8) + ": would lose 1 path(s):\n  /data/id_rsa\n"
+                + "rewrite: 1 path(s) would be taken out of 1 of 1 snapshot(s)\n");
+        assertThat(vault("rewrite", "latest", "--reason", "x").err()).contains("Missing required option: '--exclude=PATTERN'");
+
+        Run done = vault("rewrite", "latest", "--exclude", "id_rsa", "--reason", "INC-31: a private key", "--by", "security");
+        assertThat(done.exit()).as(done.err()).isZero();
+        String after = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(done.out()).isEqualTo("snapshot " + before.substring(0, 8) + " rewritten as " + after.substring(0, 8) + ", without 1 path(s):\n"
+                + "  /data/id_rsa\nrewrite: 1 path(s) matching id_rsa taken out of 1 snapshot(s) for INC-31: a private key (by security);"
+                + " `vault prune --max-unused 0` removes their data, and copies elsewhere are rewritten there\n");
+        assertThat(vault("ls", "latest").out()).doesNotContain("id_rsa").contains("report.txt");
+        assertThat(vault("prune", "--max-unused", "101").err()).isEqualTo("opsledger: --max-unused must be a percentage from 0 to 100, got 101\n");
+        assertThat(vault("prune", "--max-unused", "0").exit()).isZero();
+        assertThat(vault("check", "--read-data").exit()).isZero();
+        JsonNode entry = vault("journal", "--operation", "rewrite", "--json").json().get("entries").get(0);
+        assertThat(entry.get("snapshots").get(0).asString()).isEqualTo(before);
+        assertThat(entry.get("snapshots").get(1).asString()).isEqualTo(after);
+        assertThat(entry.get("detail").asString()).startsWith("rewrite: 1 path(s) matching id_rsa taken out of 1 snapshot(s) for INC-31");
+        assertThat(vault("snapshots", "--json").json().get(0).get("record").get("tags").get("rewritten").asString())
+                .endsWith(" by security: INC-31: a private key (removed 1 path(s) matching id_rsa)");
     }
 
     @Test

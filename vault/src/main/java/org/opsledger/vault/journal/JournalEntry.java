@@ -57,12 +57,12 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
 
     /**
      * What was done. {@code key}: a key slot added or removed, a key epoch rotated or retired; {@code amend}: snapshots'
-     * records corrected; {@code repair}, {@code recover}, {@code upgrade}, {@code unlock}: the repository mended, its
+     * records corrected; {@code rewrite}: paths taken out of snapshots; {@code repair}, {@code recover}, {@code upgrade}, {@code unlock}: the repository mended, its
      * unreferenced trees saved, its format moved on, lock files removed; {@code dispose}: a disposal refused here, or,
      * in the repository that keeps the copies, one done.
      */
     public enum Operation implements LowerCaseJson {
-        BACKUP, RESTORE, DUMP, CHECK, FORGET, PRUNE, COPY, TIER, HOLD, RELEASE, KEY, AMEND, REPAIR, RECOVER, UPGRADE, UNLOCK, DISPOSE;
+        BACKUP, RESTORE, DUMP, CHECK, FORGET, PRUNE, COPY, TIER, HOLD, RELEASE, KEY, AMEND, REPAIR, RECOVER, UPGRADE, UNLOCK, DISPOSE, REWRITE;
     }
 
     /**

@@ -34,12 +34,26 @@ public final class Pruner {
     /** Allowance for clocks between hosts (ECOMP clock synchronisation keeps them closer). */
     public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     /** A partly used pack is repacked when at least this share of its bytes is unused. */
-    static final double REPACK_THRESHOLD = 0.20;
+    public static final double REPACK_THRESHOLD = 0.20;
 
     private final Repository repo;
+    private final double repackThreshold;
 
     public Pruner(Repository repo) {
+        this(repo, REPACK_THRESHOLD);
+    }
+
+    /**
+     * @param repackThreshold the share of a pack's bytes that must be unused for it to be repacked; 0 repacks every pack
+     *                        that holds any unused blob, so nothing a rewrite took out of the snapshots stays (restic's
+     *                        {@code --max-unused 0})
+     */
+    public Pruner(Repository repo, double repackThreshold) {
+        if (!(repackThreshold >= 0 && repackThreshold <= 1)) {
+            throw new IllegalArgumentException("the share of unused bytes is between 0 and 1, got " + repackThreshold);
+        }
         this.repo = repo;
+        this.repackThreshold = repackThreshold;
     }
 
     public PruneResult prune() {
@@ -84,7 +98,7 @@ public final class Pruner {
                 }
                 if (unused == total) {
                     toCondemn.add(e.getKey());
-                } else if (unused >= total * REPACK_THRESHOLD) {
+                } else if (unused > 0 && unused >= total * repackThreshold) {
                     toRepack.add(e.getKey());
                 }
             }

@@ -852,19 +852,26 @@ public final class Repository implements AutoCloseable {
         try (SharedLock lock = lock("amend")) { // a prune running now waits for its condemned packs: the new file is a snapshot it has not seen
             locks.refuseConflicting(lock); // not while a key retirement renames snapshot files, or a repair takes them out
             for (int i = 0; i < snapshots.size(); i++) {
-                SnapshotRef old = snapshots.get(i);
-                Snapshot record = amended.get(i);
-                ObjectId id = lock.whileHeld(() -> saveSnapshot(record));
-                if (backend.exists("holds/" + old.id().hex())) {
-                    backend.delete("snapshots/" + id.hex());
-                    throw new VaultException("snapshot " + old.shortId() + " was placed under legal hold while its record was amended:"
-                            + " its record stays as it is (IS.012 6.6.7)" + (out.isEmpty() ? "" : "; " + out.size() + " amended before it"));
-                }
-                backend.delete("snapshots/" + old.id().hex());
-                out.add(new SnapshotRef(id, record));
+                out.add(replaceSnapshot(lock, snapshots.get(i), amended.get(i), "amended", out.size()));
             }
         }
         return out;
+    }
+
+    /**
+     * Writes {@code record} in place of {@code old} (an amend, a rewrite: {@code done} says which, "amended"), then
+     * deletes the old snapshot file; a legal hold placed on the old one meanwhile wins (IS.012 6.6.7): the new file is
+     * deleted and this throws, saying how many of the command's snapshots ({@code before}) were replaced already.
+     */
+    public SnapshotRef replaceSnapshot(SharedLock lock, SnapshotRef old, Snapshot record, String done, int before) {
+        ObjectId id = lock.whileHeld(() -> saveSnapshot(record));
+        if (backend.exists("holds/" + old.id().hex())) {
+            backend.delete("snapshots/" + id.hex());
+            throw new VaultException("snapshot " + old.shortId() + " was placed under legal hold while it was " + done + ": it stays as it"
+                    + " is (IS.012 6.6.7)" + (before == 0 ? "" : "; " + before + " " + done + " before it"));
+        }
+        backend.delete("snapshots/" + old.id().hex());
+        return new SnapshotRef(id, record);
     }
 
     /**

@@ -41,8 +41,9 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
      * {@code 2026-12-04T21:00:00Z by alice: reason}.
      */
     public static final String AMENDED = "amended";
-    /** Tags the vault writes itself: set by `copy`, `tier`, `recover`, `amend` and `key retire`, never by hand. */
-    public static final Set<String> RESERVED_TAGS = Set.of(Copier.COPIED_FROM, Recoverer.TAG, AMENDED_FROM, AMENDED, KeyEpochs.RESEALED_FROM);
+    /** Tags the vault writes itself: set by `copy`, `tier`, `recover`, `amend`, `rewrite` and `key retire`, never by hand. */
+    public static final Set<String> RESERVED_TAGS = Set.of(Copier.COPIED_FROM, Recoverer.TAG, AMENDED_FROM, AMENDED, KeyEpochs.RESEALED_FROM,
+            Rewriter.REWRITTEN_FROM, Rewriter.REWRITTEN);
     /** Longest reason taken: a ticket and a line, as a hold's. */
     public static final int MAX_REASON = 1000;
 
@@ -53,18 +54,7 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
 
     /** The record as amended, for the snapshot {@code id}; throws, naming the rule, if the amendment may not be made. */
     public Snapshot applyTo(ObjectId id, Snapshot s, Instant now) {
-        if (reason == null || reason.isBlank()) {
-            throw new VaultException("an amendment needs a reason (IS.012 6.6.5: the record says why it was corrected)");
-        }
-        if (by == null || by.isBlank()) {
-            throw new VaultException("an amendment names who makes it (IS.012 6.6.5: the record says who corrected it)");
-        }
-        if (reason.length() > MAX_REASON) {
-            throw new VaultException("an amendment's reason has at most " + MAX_REASON + " characters, got " + reason.length());
-        }
-        if (!oneLine(reason) || !oneLine(by)) { // each amendment is one line of the record's history
-            throw new VaultException("an amendment's reason and author are one line each, without control characters");
-        }
+        requireReason("an amendment", "corrected", reason, by);
         if (dataOwner != null && dataOwner.isBlank()) {
             throw new VaultException("the data owner cannot be blank (IS.012 6.6.5.1)");
         }
@@ -99,6 +89,25 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
         newTags.put(AMENDED, RecordHistory.prepend(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + " by " + by
                 + ": " + reason, tagsBefore.get(AMENDED), RecordHistory.LINES));
         return s.withRecord(owner, cls, until, newTags);
+    }
+
+    /**
+     * A change to a record ({@code what}: "an amendment", "a rewrite"; {@code done}: "corrected", "rewritten") says why
+     * and by whom, each in one line of the record's history (IS.012 6.6.5); throws naming what is missing.
+     */
+    static void requireReason(String what, String done, String reason, String by) {
+        if (reason == null || reason.isBlank()) {
+            throw new VaultException(what + " needs a reason (IS.012 6.6.5: the record says why it was " + done + ")");
+        }
+        if (by == null || by.isBlank()) {
+            throw new VaultException(what + " names who makes it (IS.012 6.6.5: the record says who " + done + " it)");
+        }
+        if (reason.length() > MAX_REASON) {
+            throw new VaultException(what + "'s reason has at most " + MAX_REASON + " characters, got " + reason.length());
+        }
+        if (!oneLine(reason) || !oneLine(by)) { // each change is one line of the record's history
+            throw new VaultException(what + "'s reason and author are one line each, without control characters");
+        }
     }
 
     private static boolean oneLine(String s) {

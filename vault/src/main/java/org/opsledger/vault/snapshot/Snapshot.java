@@ -45,6 +45,12 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
         return withRecord(dataOwner, classification, retainUntil, newTags);
     }
 
+    /** The same backup and record over another tree: what a rewrite left of the one it had. */
+    public Snapshot withTree(ObjectId newTree) {
+        return new Snapshot(time, newTree, parent, paths, hostname, username, tags, kind, dataOwner, classification,
+                retainUntil, storageLocation, sourceHost, summary);
+    }
+
     public Snapshot withParent(ObjectId newParent) {
         return new Snapshot(time, tree, newParent, paths, hostname, username, tags, kind, dataOwner, classification,
                 retainUntil, storageLocation, sourceHost, summary);

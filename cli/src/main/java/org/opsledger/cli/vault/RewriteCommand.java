@@ -1,0 +1,108 @@
+package org.opsledger.cli.vault;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Rewriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "rewrite", mixinStandardHelpOptions = true,
+        description = {"Take paths out of snapshots that should never have held them (a private key, personal data backed up by",
+                "mistake). Each snapshot with a matching path is written anew without it (a new ID; the same time of capture, host",
+                "and record), and its record names the IDs it replaced, when, by whom, why and what went. A held snapshot is never",
+                "rewritten. Then `vault prune --max-unused 0` removes the data from the repository; copies in other repositories",
+                "(copy, tier) are rewritten there."})
+final class RewriteCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Mixin
+    SnapshotFilterOptions select;
+
+    @Parameters(paramLabel = "SNAPSHOT", arity = "1..*", description = "Snapshot IDs, unique prefixes or 'latest'.")
+    List<String> snapshots;
+
+    @Option(names = "--exclude", paramLabel = "PATTERN", required = true, description = "What to take out: a path as `vault ls` shows it"
+            + " (/data/secrets) or a name (*.pem), as backup's --exclude; a directory goes whole. Repeatable.")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--reason", required = true, description = "Why it is taken out (kept in the record: the incident, the request).")
+    String reason;
+
+    @Option(names = "--by", description = "Who takes it out (default: the OS user).", defaultValue = "${sys:user.name}")
+    String by;
+
+    @Option(names = {"-n", "--dry-run"}, description = "List what would be taken out of each snapshot; write nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        List<Rewriter.Rewritten> done;
+        try (Repository r = repo.open();
+             Journaling journal = dryRun ? null : new Journaling(r, JournalEntry.Operation.REWRITE, List.of(), List.of())) {
+            try {
+                done = new Rewriter(r).rewrite(select.findEach(r, snapshots), excludes, reason, by, dryRun);
+            } catch (RuntimeException e) {
+                throw journal == null ? e : journal.failed(e);
+            }
+            if (journal != null) {
+                List<ObjectId> named = new ArrayList<>(); // those replaced, then their successors
+                done.stream().filter(d -> d.after() != null).forEach(d -> named.add(d.before().id()));
+                done.stream().filter(d -> d.after() != null).forEach(d -> named.add(d.after().id()));
+                journal.ended(JournalEntry.Outcome.OK, List.of(), named, false, 0, summary(done));
+            }
+        }
+        if (repo.json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Rewriter.Rewritten d : done) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("snapshot", d.before().id().hex());
+                m.put("rewritten", d.after() == null ? null : d.after().id().hex());
+                m.put("removed", d.removed());
+                m.put("paths", d.paths());
+                rows.add(m);
+            }
+            Output.json(rows);
+            return 0;
+        }
+        for (Rewriter.Rewritten d : done) {
+            String head = "snapshot " + d.before().shortId();
+            if (d.removed() == 0) {
+                Output.out().println(head + ": nothing matches; left as it is");
+                continue;
+            }
+            Output.out().println(head + (d.after() == null ? ": would lose " : " rewritten as " + d.after().shortId() + ", without ")
+                    + d.removed() + " path(s):");
+            d.paths().forEach(p -> Output.out().println("  " + TerminalText.escape(p)));
+            if (d.removed() > d.paths().size()) {
+                Output.out().println("  … and " + (d.removed() - d.paths().size()) + " more");
+            }
+        }
+        Output.out().println(summary(done));
+        return 0;
+    }
+
+    /** The line a rewrite ends with (the journal keeps it). */
+    private String summary(List<Rewriter.Rewritten> done) {
+        long rewritten = done.stream().filter(d -> d.removed() > 0).count();
+        long paths = done.stream().mapToLong(Rewriter.Rewritten::removed).sum();
+        if (rewritten == 0) {
+            return "rewrite: nothing in " + done.size() + " snapshot(s) matches " + String.join(", ", excludes);
+        }
+        if (dryRun) {
+            return "rewrite: " + paths + " path(s) would be taken out of " + rewritten + " of " + done.size() + " snapshot(s)";
+        }
+        return "rewrite: " + paths + " path(s) matching " + String.join(", ", excludes) + " taken out of " + rewritten + " snapshot(s) for "
+                + reason + " (by " + by + "); `vault prune --max-unused 0` removes their data, and copies elsewhere are rewritten there";
+    }
+}

@@ -1,0 +1,141 @@
+package org.opsledger.vault.snapshot;
+
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.opsledger.vault.Globs;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
+
+/**
+ * Takes paths out of snapshots that should never have held them (a private key, a file of personal data backed up by
+ * mistake): each snapshot that has a path the patterns match is written anew over a tree without it, with the same
+ * time of capture, host, paths and record, and the record says what it replaced, when, by whom, why and what went
+ * ({@value #REWRITTEN_FROM} and {@value #REWRITTEN} tags, as an amendment's). The old snapshot file is deleted; the data
+ * only it referenced goes with the next prune. A held snapshot is never rewritten (IS.012 6.6.7). Copies of it in other
+ * repositories ({@code copy}, {@code tier}) are theirs to rewrite.
+ */
+public final class Rewriter {
+
+    /** The tag naming the snapshot IDs a rewritten snapshot replaced, newest first, separated by spaces. */
+    public static final String REWRITTEN_FROM = "rewritten-from";
+    /**
+     * The tag saying when, by whom, why and what was taken out, one line per rewrite, newest first:
+     * {@code 2026-12-05T05:00:00Z by alice: INC-12 (removed 1 path(s) matching *.pem)}.
+     */
+    public static final String REWRITTEN = "rewritten";
+    /** The removed paths a rewrite reports for each snapshot; it counts them all. */
+    public static final int PATHS_LISTED = 100;
+
+    /**
+     * What a rewrite did to one snapshot: the paths it took out (at most {@link #PATHS_LISTED}, of {@code removed} in
+     * all, whole directories as one) and the snapshot written in its place (null when nothing matched, or in a dry run).
+     */
+    public record Rewritten(SnapshotRef before, SnapshotRef after, long removed, List<String> paths) {
+    }
+
+    private final Repository repo;
+
+    public Rewriter(Repository repo) {
+        this.repo = repo;
+    }
+
+    /**
+     * Rewrites each snapshot without the paths {@code excludes} match (backup's and restore's --exclude rule: the whole
+     * path, as restore shows it, or its last name). Every snapshot is checked (held, a reason given) before any is
+     * written; {@code dryRun} reports what would go and writes nothing.
+     */
+    public List<Rewritten> rewrite(List<SnapshotRef> snapshots, List<String> excludes, String reason, String by, boolean dryRun) {
+        Amendment.requireReason("a rewrite", "rewritten", reason, by);
+        if (excludes.isEmpty()) {
+            throw new VaultException("a rewrite needs at least one --exclude pattern: what to take out of the snapshots");
+        }
+        List<PathMatcher> globs = Globs.compile(excludes);
+        Set<ObjectId> held = repo.holds().keySet();
+        for (SnapshotRef s : snapshots) {
+            if (held.contains(s.id())) {
+                throw new VaultException("snapshot " + s.shortId() + " is under legal hold (IS.012 6.6.7): nothing is taken out of it"
+                        + " until the hold is released");
+            }
+        }
+        Instant now = Instant.now();
+        List<Rewritten> out = new ArrayList<>();
+        try (SharedLock lock = dryRun ? null : repo.lock("rewrite")) { // a prune now waits for the trees this writes
+            if (lock != null) {
+                repo.locks().refuseConflicting(lock); // not beside a key retirement or a repair
+            }
+            for (SnapshotRef s : snapshots) {
+                List<String> paths = new ArrayList<>();
+                long[] removed = {0};
+                ObjectId root = rewriteTree(s.snapshot().tree(), "", globs, paths, removed, dryRun);
+                if (removed[0] == 0 || dryRun) {
+                    out.add(new Rewritten(s, null, removed[0], paths));
+                    continue;
+                }
+                repo.flush(); // the new trees are in the index before a snapshot names them
+                Snapshot record = rewritten(s, root, now, reason, by, removed[0], excludes);
+                long before = out.stream().filter(r -> r.after() != null).count();
+                out.add(new Rewritten(s, repo.replaceSnapshot(lock, s, record, "rewritten", (int) before), removed[0], paths));
+            }
+        }
+        return out;
+    }
+
+    /** The record of {@code s} over {@code root}, saying what it replaced and what went. */
+    private static Snapshot rewritten(SnapshotRef s, ObjectId root, Instant now, String reason, String by, long removed,
+                                      List<String> excludes) {
+        Map<String, String> tags = new LinkedHashMap<>(s.snapshot().tags() == null ? Map.of() : s.snapshot().tags());
+        tags.put(REWRITTEN_FROM, RecordHistory.prepend(s.id().hex(), tags.get(REWRITTEN_FROM), RecordHistory.IDS));
+        tags.put(REWRITTEN, RecordHistory.prepend(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + " by " + by
+                + ": " + reason + " (removed " + removed + " path(s) matching " + String.join(", ", excludes) + ")",
+                tags.get(REWRITTEN), RecordHistory.LINES));
+        Snapshot old = s.snapshot();
+        return old.withTree(root).withRecord(old.dataOwner(), old.classification(), old.retainUntil(), tags);
+    }
+
+    /**
+     * The tree without the nodes the patterns match (a directory whole), its subtrees likewise; the same ID when
+     * nothing under it matched, so untouched directories are not written again. {@code rel}: the tree's path as restore
+     * shows it, without the leading slash.
+     */
+    private ObjectId rewriteTree(ObjectId tree, String rel, List<PathMatcher> globs, List<String> paths, long[] removed, boolean dryRun) {
+        List<Node> nodes = new ArrayList<>();
+        boolean changed = false;
+        for (Node n : repo.loadTree(tree).nodes()) {
+            String shown = n.name() == null ? "null" : FileNames.display(n.name());
+            String display = rel.isEmpty() ? shown : rel + "/" + shown;
+            if (Globs.matchPathOrName(globs, Path.of("/" + display))) {
+                if (paths.size() < PATHS_LISTED) {
+                    paths.add("/" + display);
+                }
+                removed[0]++;
+                changed = true;
+                continue;
+            }
+            if (n.type() == NodeType.DIR && n.subtree() != null) {
+                ObjectId sub = rewriteTree(n.subtree(), display, globs, paths, removed, dryRun);
+                if (!sub.equals(n.subtree())) {
+                    n = n.withSubtree(sub);
+                    changed = true;
+                }
+            }
+            nodes.add(n);
+        }
+        if (!changed) {
+            return tree;
+        }
+        return dryRun ? NOT_WRITTEN : repo.saveTree(new Tree(nodes));
+    }
+
+    /** What a dry run gives for a tree it would write: an ID no tree has, so its parent counts as changed too. */
+    private static final ObjectId NOT_WRITTEN = ObjectId.of(new byte[ObjectId.SIZE]);
+}

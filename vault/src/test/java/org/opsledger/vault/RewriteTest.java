@@ -1,0 +1,113 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.Rewriter;
+import org.opsledger.vault.snapshot.Rewriter.Rewritten;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.repository.Repository;
+
+/**
+ * A file that should never have been backed up (a private key, personal data) is taken out of the snapshots that hold
+ * it: the rest restores as it was, the record says what went, when, by whom and why, and once pruned its data is gone
+ * from the repository. A held snapshot keeps everything (IS.012 6.6.7).
+ */
+class RewriteTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFileTakenOutOfEverySnapshotIsGoneFromTheRepositoryAfterPruneAndTheRestStaysWhole() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        byte[] secret = TestTrees.random(42, 200_000); // content no other file shares
+        Files.write(data.resolve("docs/server.key"), secret);
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef first = TestTrees.backup(repo, data);
+            SnapshotRef second = TestTrees.backup(repo, data);
+            ObjectId secretBlob = node(repo, first.snapshot().tree(), "data", "docs", "server.key").content().getFirst();
+            Rewriter rewriter = new Rewriter(repo);
+
+            List<Rewritten> dry = rewriter.rewrite(List.of(first, second), List.of("*.key"), "INC-12: a private key", "alice", true);
+            assertThat(dry).extracting(Rewritten::paths).containsOnly(List.of("/data/docs/server.key"));
+            assertThat(dry).extracting(Rewritten::after).containsOnlyNulls();
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(first.id(), second.id());
+
+            List<Rewritten> done = rewriter.rewrite(List.of(first, second), List.of("*.key", "/data/deep"), "INC-12: a private key",
+                    "alice", false);
+            assertThat(done).extracting(Rewritten::removed).containsExactly(2L, 2L);
+            SnapshotRef after = done.getFirst().after();
+            assertThat(after.snapshot().time()).isEqualTo(first.snapshot().time());
+            assertThat(after.snapshot().tags().get(Rewriter.REWRITTEN_FROM)).isEqualTo(first.id().hex());
+            assertThat(after.snapshot().tags().get(Rewriter.REWRITTEN)).matches(
+                    "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ by alice: INC-12: a private key \\(removed 2 path\\(s\\) matching \\*\\.key, /data/deep\\)");
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(after.id(), done.get(1).after().id());
+
+            Path out = tmp.resolve("out");
+            assertThat(new Restorer(repo, 2).restore(after, out, List.of(), true).ok()).isTrue();
+            Map<String, String> expected = new java.util.TreeMap<>(TestTrees.describe(data));
+            expected.keySet().removeIf(p -> p.equals("docs/server.key") || p.equals("deep") || p.startsWith("deep/"));
+            assertThat(TestTrees.describe(out.resolve("data"))).as("every other byte, mode and mtime as it was").isEqualTo(expected);
+
+            assertThat(repo.index().contains(secretBlob)).isTrue();
+            new Pruner(repo).prune();
+            repo.reloadIndex();
+            assertThat(repo.index().contains(secretBlob)).as("in a pack mostly of live data: kept by the default 20 %").isTrue();
+            new Pruner(repo, 0).prune();
+            repo.reloadIndex();
+            assertThat(repo.index().contains(secretBlob)).as("its data left with the prune").isFalse();
+            assertThat(new Checker(repo, 2).check(100).ok()).isTrue();
+
+            // nothing matches: nothing is written
+            List<Rewritten> none = rewriter.rewrite(List.of(after), List.of("*.key"), "again", "alice", false);
+            assertThat(none.getFirst().removed()).isZero();
+            assertThat(none.getFirst().after()).isNull();
+        }
+    }
+
+    /** The node at {@code names} under the tree {@code root}. */
+    private static Node node(Repository repo, ObjectId root, String... names) {
+        Node n = null;
+        ObjectId tree = root;
+        for (String name : names) {
+            n = repo.loadTree(tree).nodes().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+            tree = n.subtree();
+        }
+        return n;
+    }
+
+    @Test
+    void aHeldSnapshotIsNeverRewrittenAndARewriteSaysWhyAndWho() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef held = TestTrees.backup(repo, data);
+            SnapshotRef other = TestTrees.backup(repo, data);
+            repo.hold(held, "litigation 2026-17", "legal");
+            Rewriter rewriter = new Rewriter(repo);
+            assertThatThrownBy(() -> rewriter.rewrite(List.of(other, held), List.of("*.bin"), "INC-1", "alice", false))
+                    .hasMessage("snapshot " + held.shortId() + " is under legal hold (IS.012 6.6.7): nothing is taken out of it until the"
+                            + " hold is released");
+            assertThat(repo.snapshots()).as("checked before any is written").hasSize(2);
+            assertThatThrownBy(() -> rewriter.rewrite(List.of(other), List.of("*.bin"), " ", "alice", false))
+                    .hasMessage("a rewrite needs a reason (IS.012 6.6.5: the record says why it was rewritten)");
+            assertThatThrownBy(() -> rewriter.rewrite(List.of(other), List.of(), "INC-1", "alice", false))
+                    .hasMessage("a rewrite needs at least one --exclude pattern: what to take out of the snapshots");
+            assertThat(Amendment.RESERVED_TAGS).contains(Rewriter.REWRITTEN, Rewriter.REWRITTEN_FROM);
+            assertThat(repo.snapshots()).extracting(s -> s.snapshot().tags() == null ? Map.of() : s.snapshot().tags())
+                    .noneMatch(t -> t.containsKey(Rewriter.REWRITTEN));
+        }
+    }
+}
