@@ -62,11 +62,7 @@ final class ForgetCommand implements Callable<Integer> {
     public Integer call() {
         Duration within = null;
         if (keepWithin != null) {
-            try {
-                within = RetentionPolicy.parseDuration(keepWithin);
-            } catch (IllegalArgumentException e) {
-                throw new CliException("--keep-within: " + e.getMessage(), 2);
-            }
+            within = RepoOptions.duration("--keep-within", keepWithin);
         }
         if (last < 0 || daily < 0 || weekly < 0 || monthly < 0 || yearly < 0) {
             throw new CliException("--keep-* counts cannot be negative", 2);

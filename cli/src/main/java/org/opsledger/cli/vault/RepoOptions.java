@@ -1,10 +1,12 @@
 package org.opsledger.cli.vault;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.SecretFile;
 import org.opsledger.vault.Vault;
 import org.opsledger.vault.crypto.KeySlot;
+import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Option;
 
@@ -52,6 +54,15 @@ final class RepoOptions {
     static void checkThreads(Integer threads) {
         if (threads != null && (threads < 1 || threads > MAX_THREADS)) {
             throw new CliException("--threads must be between 1 and " + MAX_THREADS + ", got: " + threads, 2);
+        }
+    }
+
+    /** An option's duration ("30d", "26h"); one that does not parse is a usage error (exit 2) naming the option. */
+    static Duration duration(String option, String value) {
+        try {
+            return RetentionPolicy.parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(option + ": " + e.getMessage(), 2);
         }
     }
 

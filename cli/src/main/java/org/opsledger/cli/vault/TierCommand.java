@@ -5,11 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.opsledger.cli.CliException;
 import org.opsledger.vault.Vault;
 import org.opsledger.vault.copier.Tiering;
 import org.opsledger.vault.journal.JournalEntry;
-import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,12 +32,7 @@ final class TierCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration period;
-        try {
-            period = RetentionPolicy.parseDuration(nearLine);
-        } catch (IllegalArgumentException e) {
-            throw new CliException("--near-line: " + e.getMessage(), 2);
-        }
+        Duration period = RepoOptions.duration("--near-line", nearLine);
         char[] sourcePassword = repo.password();
         char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Tiering.Moved> moved;

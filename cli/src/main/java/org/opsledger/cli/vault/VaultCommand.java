@@ -25,6 +25,7 @@ public final class VaultCommand implements Runnable, CommandPath.Parent {
         commands.put("dump", DumpCommand::new);
         commands.put("check", CheckCommand::new);
         commands.put("journal", JournalCommand::new);
+        commands.put("due", DueCommand::new);
         commands.put("repair", RepairCommand::new);
         commands.put("recover", RecoverCommand::new);
         commands.put("forget", ForgetCommand::new);

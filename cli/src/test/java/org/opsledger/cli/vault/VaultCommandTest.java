@@ -189,6 +189,31 @@ class VaultCommandTest {
     }
 
     @Test
+    void dueNamesEachSourceNotBackedUpDailyOrInFullWeeklyAndOneThatNeverSucceeded() {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Run fresh = vault("due");
+        assertThat(fresh.exit()).as(fresh.out() + fresh.err()).isZero();
+        assertThat(fresh.out()).contains(" " + data + " ").contains("  ok\n")
+                .endsWith("1 source(s); 0 overdue (a backup within 26h, a full one within 8d)\n");
+        vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c", "exit 4");
+        Run due = vault("due");
+        assertThat(due.exit()).isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(due.out()).contains("overdue: no backup of it has succeeded (IS.012 6.6.1.2: daily); its newest attempt failed (")
+                .contains("): command sh exited with status 4; no snapshot was written\n")
+                .endsWith("2 source(s); 1 overdue (a backup within 26h, a full one within 8d)\n");
+        JsonNode json = vault("due", "--host", org.opsledger.vault.repository.Repository.hostname(), "--path", data.toString(), "--json").json();
+        assertThat(json.size()).as("the stream's source is not of that path").isEqualTo(1);
+        assertThat(json.get(0).get("overdue").asBoolean()).isFalse();
+        assertThat(json.get(0).get("newestKind").asString()).isEqualTo("full");
+        Run strict = vault("due", "--path", data.toString(), "--daily", "0h");
+        assertThat(strict.exit()).isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(strict.out()).contains("overdue: the newest backup is 0 hours old (IS.012 6.6.1.2: daily)");
+        Run bad = vault("due", "--weekly-full", "weekly");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).isEqualTo("opsledger: --weekly-full: duration must be a number followed by h, d, w, m or y (like 30d), got: weekly\n");
+    }
+
+    @Test
     void rewriteTakesAFileOutOfTheSnapshotsAndPruneOutOfTheRepository() throws Exception {
         Files.write(data.resolve("id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----\nnot for backups\n".getBytes(StandardCharsets.UTF_8));
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();

@@ -22,6 +22,7 @@ import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.BackupsDue;
 
 /**
  * The repository's journal (docs/vault-format.md §13): {@code journal/<file-id>}, sealed files named by the SHA-256 of
@@ -193,10 +194,7 @@ public final class Journal {
                 newest[0] = e;
             }
             if (e.operation() == JournalEntry.Operation.BACKUP) {
-                List<String> source = new ArrayList<>(e.paths());
-                source.sort(null); // a snapshot lists its paths sorted, a failed backup as they were given
-                source.addFirst(e.host());
-                newestBackups.merge(source, e, (a, b) -> b.started().isAfter(a.started()) ? b : a);
+                newestBackups.merge(BackupsDue.key(e.host(), e.paths()), e, (a, b) -> b.started().isAfter(a.started()) ? b : a);
             }
             if (keep.test(e)) {
                 out.add(e);

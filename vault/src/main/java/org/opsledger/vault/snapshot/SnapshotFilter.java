@@ -33,6 +33,14 @@ public record SnapshotFilter(Set<String> hosts, Map<String, String> tags, Set<St
         return paths.isEmpty() || (s.paths() != null && s.paths().containsAll(paths));
     }
 
+    /**
+     * Whether a backup of {@code host} reading {@code backupPaths} is one this filter selects, known only by those (a
+     * failed backup in the journal: no snapshot, so no tags; a filter by tag selects none).
+     */
+    public boolean matchesSource(String host, List<String> backupPaths) {
+        return (hosts.isEmpty() || hosts.contains(host)) && tags.isEmpty() && backupPaths.containsAll(paths);
+    }
+
     /** The snapshots of {@code all} this filter selects, in their order. */
     public List<SnapshotRef> select(List<SnapshotRef> all) {
         return isAll() ? all : all.stream().filter(s -> matches(s.snapshot())).toList();

@@ -1,0 +1,111 @@
+package org.opsledger.cli.vault;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.BackupsDue;
+import org.opsledger.vault.snapshot.SnapshotRef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "due", mixinStandardHelpOptions = true,
+        description = {"Whether each source (a host and its backup's paths) is backed up as IS.012 asks: daily (6.6.1.2) and in full",
+                "weekly (6.6.1.1). Lists each with its newest backup and newest full one, and, from the journal, a newest attempt that",
+                "failed. Exit code 3 when any is overdue: a monitoring check that sees a schedule that stopped or a job that keeps failing."})
+final class DueCommand implements Callable<Integer> {
+
+    @Mixin
+    RepoOptions repo;
+
+    @Mixin
+    SnapshotFilterOptions select;
+
+    @Option(names = "--daily", paramLabel = "DURATION", defaultValue = "26h",
+            description = "How old a source's newest backup may be (default ${DEFAULT-VALUE}: a day, and two hours to spare).")
+    String daily;
+
+    @Option(names = "--weekly-full", paramLabel = "DURATION", defaultValue = "8d",
+            description = "How old its newest full backup may be (default ${DEFAULT-VALUE}: a week, and a day to spare).")
+    String weeklyFull;
+
+    @Override
+    public Integer call() {
+        Duration day = RepoOptions.duration("--daily", daily);
+        Duration week = RepoOptions.duration("--weekly-full", weeklyFull);
+        Instant now = Instant.now();
+        List<BackupsDue.Source> sources;
+        Map<List<String>, JournalEntry> failing = new LinkedHashMap<>();
+        try (Repository r = repo.open()) {
+            List<SnapshotRef> selected = select.filter().select(r.snapshots());
+            sources = BackupsDue.of(selected, now, day, week);
+            Journal journal = new Journal(r);
+            if (journal.kept()) { // IS.012 6.6.5: a source whose newest attempt failed, and one that never succeeded
+                for (JournalEntry e : journal.read(e -> false).failingBackups()) {
+                    if (select.filter().matchesSource(e.host(), e.paths())) {
+                        failing.put(BackupsDue.key(e.host(), e.paths()), e);
+                    }
+                }
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (BackupsDue.Source s : sources) {
+            JournalEntry failed = failing.remove(BackupsDue.key(s.host(), s.paths()));
+            List<String> why = new ArrayList<>(s.overdue());
+            if (failed != null) {
+                why.add(failedLine(failed));
+            }
+            rows.add(new Row(s.host(), s.paths(), s.newest(), s.newestFull(), !s.overdue().isEmpty(), why));
+        }
+        for (JournalEntry never : failing.values()) { // attempts, and no snapshot of that source at all
+            rows.add(new Row(never.host(), never.paths(), null, null, true,
+                    List.of("no backup of it has succeeded (IS.012 6.6.1.2: daily); " + failedLine(never))));
+        }
+        long overdue = rows.stream().filter(Row::overdue).count();
+        if (repo.json) {
+            Output.json(rows.stream().map(Row::json).toList());
+        } else {
+            Output.out().printf("%-12s  %-28s  %-38s  %-19s  %s%n", "Host", "Paths", "Newest backup (UTC)", "Newest full (UTC)", "Status");
+            for (Row r : rows) {
+                Output.out().printf("%-12s  %-28s  %-38s  %-19s  %s%n", TerminalText.escape(r.host()),
+                        TerminalText.escape(String.join(" ", r.paths())),
+                        r.newest() == null ? "-" : SnapshotsCommand.TIME.format(r.newest().snapshot().time()) + " "
+                                + r.newest().snapshot().kind().json() + " " + r.newest().shortId(),
+                        r.newestFull() == null ? "-" : SnapshotsCommand.TIME.format(r.newestFull().snapshot().time()),
+                        TerminalText.escape((r.overdue() ? "overdue: " : r.why().isEmpty() ? "ok" : "ok; ") + String.join("; ", r.why())));
+            }
+            Output.out().println(rows.size() + " source(s); " + overdue + " overdue (a backup within " + daily + ", a full one within "
+                    + weeklyFull + ")");
+        }
+        return overdue == 0 ? 0 : BackupCommand.INCOMPLETE;
+    }
+
+    /** One source as shown: overdue by the snapshots (the journal's failed attempt alone is said, not counted). */
+    private record Row(String host, List<String> paths, SnapshotRef newest, SnapshotRef newestFull, boolean overdue, List<String> why) {
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("host", host);
+            m.put("paths", paths);
+            m.put("newest", newest == null ? null : newest.id().hex());
+            m.put("newestTime", newest == null ? null : newest.snapshot().time().toString());
+            m.put("newestKind", newest == null ? null : newest.snapshot().kind().json());
+            m.put("newestFull", newestFull == null ? null : newestFull.id().hex());
+            m.put("newestFullTime", newestFull == null ? null : newestFull.snapshot().time().toString());
+            m.put("overdue", overdue);
+            m.put("why", why);
+            return m;
+        }
+    }
+
+    private static String failedLine(JournalEntry e) {
+        return "its newest attempt failed (" + SnapshotsCommand.TIME.format(e.started()) + " UTC): " + e.detail();
+    }
+}

@@ -1,0 +1,87 @@
+package org.opsledger.vault.snapshot;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whether each source is backed up as often as IS.012 asks: 6.6.1.2 an (incremental) backup daily, 6.6.1.1 a full one
+ * weekly. A source is a host and the paths its backups read (sorted), as the journal counts them; its snapshots say
+ * when it was last backed up and last in full (a {@code --full} backup, a source's first, or a stream: each stream is
+ * whole). A schedule that stopped, a host switched off, a job that fails every night: the newest snapshot grows old,
+ * and nothing else in the repository says so.
+ */
+public final class BackupsDue {
+
+    /** How old the newest backup may be: a day, and two hours for a job that starts late or runs long. */
+    public static final Duration DAILY = Duration.ofHours(26);
+    /** How old the newest full backup may be: a week, and a day to spare. */
+    public static final Duration WEEKLY_FULL = Duration.ofDays(8);
+
+    /**
+     * One source: its newest snapshot, its newest full one (null if none), and why it is overdue (empty when it is not):
+     * one line per rule it breaks.
+     */
+    public record Source(String host, List<String> paths, SnapshotRef newest, SnapshotRef newestFull, List<String> overdue) {
+    }
+
+    private BackupsDue() {
+    }
+
+    /**
+     * Each source among {@code snapshots}, by host then paths, judged at {@code now}: overdue when its newest snapshot
+     * is older than {@code daily}, or its newest full one than {@code weeklyFull}.
+     */
+    public static List<Source> of(List<SnapshotRef> snapshots, Instant now, Duration daily, Duration weeklyFull) {
+        Map<List<String>, List<SnapshotRef>> bySource = new LinkedHashMap<>();
+        for (SnapshotRef s : snapshots) {
+            bySource.computeIfAbsent(key(s.snapshot().hostname(), s.snapshot().paths()), k -> new ArrayList<>()).add(s);
+        }
+        List<Source> out = new ArrayList<>();
+        for (var e : bySource.entrySet()) {
+            Comparator<SnapshotRef> byTime = Comparator.comparing(s -> s.snapshot().time());
+            SnapshotRef newest = e.getValue().stream().max(byTime).orElseThrow();
+            SnapshotRef newestFull = e.getValue().stream().filter(s -> s.snapshot().kind() != Snapshot.Kind.INCREMENTAL).max(byTime)
+                    .orElse(null);
+            List<String> overdue = new ArrayList<>();
+            Duration age = Duration.between(newest.snapshot().time(), now);
+            if (age.compareTo(daily) > 0) {
+                overdue.add("the newest backup is " + days(age) + " old (IS.012 6.6.1.2: daily)");
+            }
+            if (newestFull == null) {
+                overdue.add("no full backup in the repository (IS.012 6.6.1.1: weekly; `vault backup --full`)");
+            } else {
+                Duration fullAge = Duration.between(newestFull.snapshot().time(), now);
+                if (fullAge.compareTo(weeklyFull) > 0) {
+                    overdue.add("the newest full backup is " + days(fullAge) + " old (IS.012 6.6.1.1: weekly; `vault backup --full`)");
+                }
+            }
+            List<String> key = e.getKey();
+            out.add(new Source(key.getFirst(), key.subList(1, key.size()), newest, newestFull, overdue));
+        }
+        out.sort(Comparator.comparing(Source::host).thenComparing(s -> String.join("\n", s.paths())));
+        return out;
+    }
+
+    /** A source's key: its host, then its paths sorted (a snapshot lists them sorted; a failed backup as they were given). */
+    public static List<String> key(String host, List<String> paths) {
+        List<String> key = new ArrayList<>(paths == null ? List.of() : paths);
+        key.sort(null);
+        key.addFirst(host);
+        return key;
+    }
+
+    /** "3 days", "1 day", "26 hours": how long ago, to the unit people count in. */
+    static String days(Duration d) {
+        long days = d.toDays();
+        if (days >= 2) {
+            return days + " days";
+        }
+        long hours = d.toHours();
+        return hours + " hour" + (hours == 1 ? "" : "s");
+    }
+}
