@@ -309,6 +309,23 @@ class JournalTest {
     }
 
     @Test
+    void ofTwoPrunesAtOnceOnlyOneGathersTheJournal() throws Exception {
+        Path dir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            for (int i = 0; i < 3; i++) {
+                journal.record(entry(Operation.BACKUP, Outcome.OK, Instant.now(), false, "backup " + i));
+            }
+            try (org.opsledger.vault.repository.SharedLock other = repo.lock("prune")) { // another host's prune, still running
+                assertThat(new Pruner(repo).prune().journalEntriesCompacted()).as("left to the other").isZero();
+                assertThat(files(dir.resolve(Journal.DIR))).hasSize(3);
+            }
+            assertThat(new Pruner(repo).prune().journalEntriesCompacted()).isEqualTo(3);
+            assertThat(journal.read().entries()).hasSize(3);
+        }
+    }
+
+    @Test
     void aReadBesideAPruneMissesNoEntryAndSaysWhenTheJournalKeptChanging() throws Exception {
         Path dir = tmp.resolve("repo");
         Instant t = Instant.parse("2026-12-05T01:00:00Z");

@@ -125,7 +125,10 @@ public final class Pruner {
             // ---- phase 2: delete what no running backup can still need
             PruneResult r = deleteCondemned(lock, snapshots, referenced, toCondemn.size() + toRepack.size(), toRepack.size());
             repo.reloadIndex();
-            Journal.Compaction compacted = new Journal(repo).compact(); // the journal stays a few files (§13)
+            // the journal stays a few files (§13); one prune at a time gathers it: two would each write the same entries into
+            // a segment of their own. Each wrote its lock before it began, so of two the later sees the earlier here.
+            boolean anotherPrune = repo.locks().liveOtherThan(lock).stream().anyMatch(l -> l.kind().equals("prune"));
+            Journal.Compaction compacted = anotherPrune ? new Journal.Compaction(0, 0, 0) : new Journal(repo).compact();
             return new PruneResult(r.packsCondemned(), r.packsDeleted(), r.packsWaiting(), r.packsRescued() + rescue.size(),
                     r.packsRepacked(), r.orphanPacksDeleted(), r.bytesFreed(), compacted.entries());
         }
