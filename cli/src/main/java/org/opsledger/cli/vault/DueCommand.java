@@ -12,6 +12,7 @@ import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.BackupsDue;
+import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,13 +45,14 @@ final class DueCommand implements Callable<Integer> {
         Instant now = Instant.now();
         List<BackupsDue.Source> sources;
         Map<List<String>, JournalEntry> failing = new LinkedHashMap<>();
+        SnapshotFilter filter = select.filter();
         try (Repository r = repo.open()) {
-            List<SnapshotRef> selected = select.filter().select(r.snapshots());
+            List<SnapshotRef> selected = filter.select(r.snapshots());
             sources = BackupsDue.of(selected, now, day, week);
             Journal journal = new Journal(r);
             if (journal.kept()) { // IS.012 6.6.5: a source whose newest attempt failed, and one that never succeeded
                 for (JournalEntry e : journal.read(e -> false).failingBackups()) {
-                    if (select.filter().matchesSource(e.host(), e.paths())) {
+                    if (filter.matchesSource(e.host(), e.paths())) {
                         failing.put(BackupsDue.key(e.host(), e.paths()), e);
                     }
                 }

@@ -55,7 +55,7 @@ final class RewriteCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw journal == null ? e : journal.failed(e);
             }
-            if (journal != null) {
+            if (journal != null && done.stream().anyMatch(d -> d.after() != null)) { // one that changed nothing writes none
                 List<ObjectId> named = new ArrayList<>(); // those replaced, then their successors
                 done.stream().filter(d -> d.after() != null).forEach(d -> named.add(d.before().id()));
                 done.stream().filter(d -> d.after() != null).forEach(d -> named.add(d.after().id()));

@@ -240,6 +240,10 @@ class VaultCommandTest {
         assertThat(entry.get("detail").asString()).startsWith("rewrite: 1 path(s) matching id_rsa taken out of 1 snapshot(s) for INC-31");
         assertThat(vault("snapshots", "--json").json().get(0).get("record").get("tags").get("rewritten").asString())
                 .endsWith(" by security: INC-31: a private key (removed 1 path(s) matching id_rsa)");
+        assertThat(vault("rewrite", "latest", "--exclude", "id_rsa", "--reason", "again").out()).endsWith("rewrite: nothing in 1 snapshot(s)"
+                + " matches id_rsa\n");
+        assertThat(vault("journal", "--operation", "rewrite", "--json").json().get("entries").size()).as("one that changed nothing writes none")
+                .isEqualTo(1);
     }
 
     @Test
