@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.opsledger.vault.Vault;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.JournalEntry;
@@ -41,12 +40,12 @@ final class CopyCommand implements Callable<Integer> {
         char[] sourcePassword = repo.password();
         char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Map<String, Object>> copied = new ArrayList<>();
-        try (Repository source = Vault.open(repo.location(), sourcePassword)) {
+        try (Repository source = repo.open(repo.location(), sourcePassword)) {
             List<ObjectId> done = java.util.Collections.synchronizedList(new ArrayList<>()); // a signal's entry reads it too
             int before = 0;
             // a target that cannot be opened is a failed copy too
             try (Journaling journal = new Journaling(source, JournalEntry.Operation.COPY, List.of(to), done)) {
-                try (Repository target = Vault.open(to, targetPassword)) {
+                try (Repository target = repo.open(to, targetPassword)) {
                     // the target's journal says what it received, and from where: the long-term tier's own record (IS.012 6.6.5)
                     List<ObjectId> copies = java.util.Collections.synchronizedList(new ArrayList<>());
                     String from = source.backend().location();

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.opsledger.vault.Vault;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Disposal;
 import org.opsledger.vault.repository.Repository;
@@ -39,9 +38,9 @@ final class DisposeCommand implements Callable<Integer> {
     public Integer call() {
         char[] password = repo.password();
         Disposal.Disposed d;
-        try (Repository r = Vault.open(repo.location(), password);
+        try (Repository r = repo.open(repo.location(), password);
              Journaling refused = new Journaling(r, JournalEntry.Operation.DISPOSE, List.of(), List.of());
-             Repository copies = copiesIn == null ? null : Vault.open(copiesIn,
+             Repository copies = copiesIn == null ? null : repo.open(copiesIn,
                      RepoOptions.otherPassword(copiesPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--copies-password-file", password))) {
             try {
                 d = Disposal.dispose(r, confirm, copies, by, LocalDate.now());

@@ -39,7 +39,7 @@ final class InitCommand implements Callable<Integer> {
         Repository from = null;
         if (chunkingFrom != null) {
             char[] fromPassword = RepoOptions.otherPassword(fromPasswordFile, "OPSLEDGER_VAULT_FROM_PASSWORD", "--from-password-file", password);
-            from = Vault.open(chunkingFrom, fromPassword);
+            from = repo.open(chunkingFrom, fromPassword);
         }
         try (Repository r = Vault.init(repo.location(), password, iterations, label, from)) {
             if (repo.json) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.SecretFile;
 import org.opsledger.vault.Vault;
+import org.opsledger.vault.backend.ThrottledBackend;
 import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
@@ -22,6 +23,14 @@ final class RepoOptions {
 
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
+
+    @Option(names = "--limit-upload", paramLabel = "KiB/s", description = "Write to the repository (and a copy's target) at no more"
+            + " than this rate: an offsite bucket over a link others need.")
+    Integer limitUpload;
+
+    @Option(names = "--limit-download", paramLabel = "KiB/s", description = "Read from the repository (and a copy's target) at no more"
+            + " than this rate.")
+    Integer limitDownload;
 
     char[] password() {
         return readPassword(passwordFile, "OPSLEDGER_VAULT_PASSWORD", "--password-file");
@@ -82,6 +91,22 @@ final class RepoOptions {
     }
 
     Repository open() {
-        return Vault.open(location(), password());
+        return open(location(), password());
+    }
+
+    /** The repository at {@code location} (this command's, or a copy's target), reached within --limit-upload and --limit-download. */
+    Repository open(String location, char[] password) {
+        return Repository.open(ThrottledBackend.limit(Vault.backend(location), bytesPerSecond("--limit-upload", limitUpload),
+                bytesPerSecond("--limit-download", limitDownload)), password);
+    }
+
+    private static long bytesPerSecond(String option, Integer kib) {
+        if (kib == null) {
+            return 0;
+        }
+        if (kib < 1) {
+            throw new CliException(option + " must be at least 1 KiB/s, got " + kib, 2);
+        }
+        return kib * 1024L;
     }
 }

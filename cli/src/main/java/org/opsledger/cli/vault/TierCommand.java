@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.opsledger.vault.Vault;
 import org.opsledger.vault.copier.Tiering;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
@@ -36,10 +35,10 @@ final class TierCommand implements Callable<Integer> {
         char[] sourcePassword = repo.password();
         char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Tiering.Moved> moved;
-        try (Repository near = Vault.open(repo.location(), sourcePassword)) {
+        try (Repository near = repo.open(repo.location(), sourcePassword)) {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), List.of())) {
-                try (Repository far = Vault.open(to, targetPassword)) {
+                try (Repository far = repo.open(to, targetPassword)) {
                     // the long-term repository's journal says what it received, and from where (IS.012 6.6.5)
                     String from = near.backend().location();
                     try (Journaling received = new Journaling(far, JournalEntry.Operation.TIER, List.of(from), List.of())) {

@@ -214,6 +214,21 @@ class VaultCommandTest {
     }
 
     @Test
+    void transferLimitsApplyToTheRepositoryAndACopysTarget() {
+        Run bad = vault("snapshots", "--limit-upload", "0");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).isEqualTo("opsledger: --limit-upload must be at least 1 KiB/s, got 0\n");
+        Run backup = vault("backup", data.toString(), "--allow-same-device", "--limit-upload", "100000", "--limit-download", "100000");
+        assertThat(backup.exit()).as(backup.err()).isZero();
+        Path archive = tmp.resolve("archive");
+        assertThat(run("vault", "init", "--repo", archive.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000")
+                .exit()).isZero();
+        Run copy = vault("copy", "latest", "--to", archive.toString(), "--limit-upload", "100000");
+        assertThat(copy.exit()).as(copy.err()).isZero();
+        assertThat(vault("check", "--read-data", "--limit-download", "100000").exit()).isZero();
+    }
+
+    @Test
     void rewriteTakesAFileOutOfTheSnapshotsAndPruneOutOfTheRepository() throws Exception {
         Files.write(data.resolve("id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----\nnot for backups\n".getBytes(StandardCharsets.UTF_8));
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();

@@ -131,6 +131,11 @@ public interface Backend extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** The store itself, under any limit put on its transfers ({@link ThrottledBackend}): what a local-disk check asks of it. */
+    default Backend store() {
+        return this;
+    }
+
     @Override
     default void close() {
     }

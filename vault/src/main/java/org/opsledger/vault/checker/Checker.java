@@ -149,13 +149,13 @@ public final class Checker {
         for (String lock : repo.locks().ignored()) {
             warnings.add("lock file " + lock + ": not counted as a running backup or prune (`vault unlock` removes it)");
         }
-        List<String> exposed = repo.backend() instanceof LocalBackend local ? local.readableByOthers("keys") : List.of();
+        List<String> exposed = repo.backend().store() instanceof LocalBackend local ? local.readableByOthers("keys") : List.of();
         if (!exposed.isEmpty()) {
             warnings.add(exposed.size() + " key slot file(s) readable by other users (first: " + exposed.getFirst()
                     + "): whoever reads one can guess its password offline; chmod 600 them (a filesystem without modes,"
                     + " such as exFAT: mount it for root alone). New files are created 0600.");
         }
-        int leftovers = repo.backend() instanceof LocalBackend local ? local.leftoverTemporaryFiles().size() : 0; // a walk of the repository
+        int leftovers = repo.backend().store() instanceof LocalBackend local ? local.leftoverTemporaryFiles().size() : 0; // a walk of the repository
         if (leftovers > 0) {
             warnings.add(leftovers + " temporary file(s) from an interrupted write (never read)");
         }

@@ -1,0 +1,223 @@
+package org.opsledger.vault.backend;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.opsledger.vault.VaultException;
+
+/**
+ * A store reached at no more than a given rate: the bytes written (files, packs as they are uploaded) and those read
+ * (files, ranges, streams) each pace the command to their limit, so a backup or a copy to an offsite bucket over a
+ * site's link in working hours leaves the link to the others ({@code --limit-upload}, {@code --limit-download}, KiB/s,
+ * as restic's). Everything else goes to the store as it is.
+ */
+public final class ThrottledBackend implements Backend {
+
+    /**
+     * Paces a stream of bytes to {@code bytesPerSecond}: each call waits until the bytes before it, at that rate, have
+     * had their time, allowing a burst of a second's worth after an idle spell.
+     */
+    public static final class Rate {
+        /** How the waiting is done (a test counts it instead). */
+        public interface Sleeper {
+            void sleep(long nanos) throws InterruptedException;
+        }
+
+        private final long bytesPerSecond;
+        private final java.util.function.LongSupplier clock;
+        private final Sleeper sleeper;
+        private long next; // guarded by this: when the bytes taken so far have had their time
+
+        public Rate(long bytesPerSecond) {
+            this(bytesPerSecond, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
+        }
+
+        public Rate(long bytesPerSecond, java.util.function.LongSupplier clock, Sleeper sleeper) {
+            if (bytesPerSecond < 1) {
+                throw new IllegalArgumentException("a rate is at least one byte a second, got " + bytesPerSecond);
+            }
+            this.bytesPerSecond = bytesPerSecond;
+            this.clock = clock;
+            this.sleeper = sleeper;
+            this.next = clock.getAsLong() - 1_000_000_000L;
+        }
+
+        /** Waits until {@code bytes} more may pass. */
+        public void take(long bytes) {
+            long wait;
+            synchronized (this) {
+                long now = clock.getAsLong();
+                next = Math.max(next, now - 1_000_000_000L) + (long) (bytes * 1e9 / bytesPerSecond); // a second's burst at most
+                wait = next - now;
+            }
+            if (wait > 0) {
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new VaultException("interrupted while keeping to the transfer limit");
+                }
+            }
+        }
+    }
+
+    private final Backend store;
+    private final Rate up;
+    private final Rate down;
+
+    /** @param up, down the limits, or null for none */
+    public ThrottledBackend(Backend store, Rate up, Rate down) {
+        this.store = store;
+        this.up = up;
+        this.down = down;
+    }
+
+    /** {@code store} with these limits in bytes a second (0: none); {@code store} itself when there are none. */
+    public static Backend limit(Backend store, long upBytesPerSecond, long downBytesPerSecond) {
+        if (upBytesPerSecond <= 0 && downBytesPerSecond <= 0) {
+            return store;
+        }
+        return new ThrottledBackend(store, upBytesPerSecond > 0 ? new Rate(upBytesPerSecond) : null,
+                downBytesPerSecond > 0 ? new Rate(downBytesPerSecond) : null);
+    }
+
+    private static void take(Rate rate, long bytes) {
+        if (rate != null && bytes > 0) {
+            rate.take(bytes);
+        }
+    }
+
+    @Override
+    public Backend store() {
+        return store.store();
+    }
+
+    @Override
+    public String location() {
+        return store.location();
+    }
+
+    @Override
+    public boolean exists(String name) {
+        return store.exists(name);
+    }
+
+    @Override
+    public byte[] read(String name) {
+        byte[] b = store.read(name);
+        take(down, b.length);
+        return b;
+    }
+
+    @Override
+    public byte[] readRange(String name, long offset, int length) {
+        take(down, length);
+        return store.readRange(name, offset, length);
+    }
+
+    @Override
+    public void readRange(String name, long offset, int length, byte[] into) {
+        take(down, length);
+        store.readRange(name, offset, length, into);
+    }
+
+    @Override
+    public long size(String name) {
+        return store.size(name);
+    }
+
+    @Override
+    public InputStream stream(String name) {
+        return new FilterInputStream(store.stream(name)) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                take(down, b < 0 ? 0 : 1);
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                take(down, n);
+                return n;
+            }
+        };
+    }
+
+    @Override
+    public void write(String name, byte[] data, int off, int len) {
+        take(up, len);
+        store.write(name, data, off, len);
+    }
+
+    @Override
+    public void delete(String name) {
+        store.delete(name);
+    }
+
+    @Override
+    public void shred(String name) {
+        store.shred(name);
+    }
+
+    @Override
+    public Upload upload() {
+        Upload upload = store.upload();
+        return new Upload() {
+            @Override
+            public void write(byte[] data, int off, int len) {
+                take(up, len);
+                upload.write(data, off, len);
+            }
+
+            @Override
+            public void commit(String name) {
+                upload.commit(name);
+            }
+
+            @Override
+            public void close() {
+                upload.close();
+            }
+        };
+    }
+
+    @Override
+    public List<String> list(String dir) {
+        return store.list(dir);
+    }
+
+    @Override
+    public boolean supportsLegalHold() {
+        return store.supportsLegalHold();
+    }
+
+    @Override
+    public String placeLegalHold(String name) {
+        return store.placeLegalHold(name);
+    }
+
+    @Override
+    public void liftLegalHold(String name, String versionId) {
+        store.liftLegalHold(name, versionId);
+    }
+
+    @Override
+    public OptionalLong device() {
+        return store.device();
+    }
+
+    @Override
+    public Optional<java.nio.file.Path> localDirectory() {
+        return store.localDirectory();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,78 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.backend.ThrottledBackend;
+import org.opsledger.vault.backend.ThrottledBackend.Rate;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
+
+/**
+ * --limit-upload and --limit-download: what goes to and comes from the store is paced to the rate, on a clock the test
+ * keeps (no timing is measured), and a repository behind the limit works as any other.
+ */
+class ThrottledBackendTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A clock that moves only when the rate waits on it. */
+    private static final class Clock {
+        long now = 5_000_000_000L;
+        long slept;
+
+        Rate rate(long bytesPerSecond) {
+            return new Rate(bytesPerSecond, () -> now, nanos -> {
+                now += nanos;
+                slept += nanos;
+            });
+        }
+    }
+
+    @Test
+    void aRateAllowsASecondsBurstThenPacesEachByteToIt() {
+        Clock clock = new Clock();
+        Rate rate = clock.rate(512 * 1024);
+        rate.take(1024 * 1024); // half of it within the burst
+        assertThat(clock.slept).isEqualTo(1_000_000_000L);
+        rate.take(512 * 1024);
+        assertThat(clock.slept).isEqualTo(2_000_000_000L);
+        clock.now += 10_000_000_000L; // idle: a second's burst again, no more
+        rate.take(512 * 1024);
+        assertThat(clock.slept).isEqualTo(2_000_000_000L);
+        rate.take(1024);
+        assertThat(clock.slept).isEqualTo(2_000_000_000L + 1_000_000_000L / 512);
+    }
+
+    @Test
+    void aRepositoryBehindTheLimitBacksUpAndRestoresAndEveryByteOfItsPacksIsPaced() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        Clock up = new Clock();
+        Clock down = new Clock();
+        LocalBackend local = new LocalBackend(dir);
+        ThrottledBackend limited = new ThrottledBackend(local, up.rate(1_000_000), down.rate(1_000_000));
+        assertThat(limited.store()).as("what local-disk checks look at").isSameAs(local);
+        try (Repository repo = Repository.open(limited, TestTrees.PASSWORD)) {
+            TestTrees.backup(repo, data);
+            long packBytes;
+            try (Stream<Path> packs = Files.walk(dir.resolve("data"))) {
+                packBytes = packs.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            }
+            long paced = up.slept / 1_000 + 1_000_000; // nanoseconds at 1 byte/µs, and a second's burst
+            assertThat(paced).as("bytes written through the limit").isGreaterThanOrEqualTo(packBytes);
+
+            assertThat(new Restorer(repo, 2).restore(repo.findSnapshot("latest"), tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            assertThat(down.slept / 1_000 + 1_000_000).as("bytes read through the limit").isGreaterThanOrEqualTo(packBytes / 2);
+        }
+        TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+    }
+}
