@@ -18,7 +18,12 @@ import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.prune.RetentionPolicy;
+import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.snapshot.RecordHistory;
+import org.opsledger.vault.snapshot.Rewriter;
+import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,8 +46,8 @@ final class JournalCommand implements Callable<Integer> {
             + " prune, copy, tier, hold, release, key, amend, repair, recover, upgrade, unlock, dispose); repeatable.")
     List<String> operations = new ArrayList<>();
 
-    @Option(names = "--snapshot", paramLabel = "ID", description = "Only entries that name this snapshot (an ID or a prefix of one): its"
-            + " backup, restores, holds, copies, amendment and forgetting; repeatable (any of them).")
+    @Option(names = "--snapshot", paramLabel = "ID", description = "Only entries that name this snapshot (an ID or a prefix of one) by any"
+            + " ID it has had: its backup, restores, holds, copies, amendments, rewrites, forgetting; repeatable (any of them).")
     List<String> snapshots = new ArrayList<>();
 
     @Option(names = "--failed", description = "Only the entries that did not end ok (failed or incomplete).")
@@ -61,7 +66,7 @@ final class JournalCommand implements Callable<Integer> {
             if (!journal.kept()) {
                 throw new CliException(journal.notKept());
             }
-            listing = journal.read(selected);
+            listing = journal.read(selected.and(namesOneOf(lineage(r))));
             location = r.backend().location();
         }
         List<JournalEntry> shown = listing.entries();
@@ -119,8 +124,35 @@ final class JournalCommand implements Callable<Integer> {
         }
         Instant from = since == null ? Instant.MIN : since();
         return e -> !e.started().isBefore(from) && (ops.isEmpty() || ops.contains(e.operation()))
-                && (!failed || e.outcome() != JournalEntry.Outcome.OK) && (hosts.isEmpty() || hosts.contains(e.host()))
-                && (snapshots.isEmpty() || e.snapshots().stream().anyMatch(id -> snapshots.stream().anyMatch(id.hex()::startsWith)));
+                && (!failed || e.outcome() != JournalEntry.Outcome.OK) && (hosts.isEmpty() || hosts.contains(e.host()));
+    }
+
+    /**
+     * The IDs --snapshot stands for: those it gives (a prefix matches a forgotten snapshot's ID too), and, of each
+     * snapshot in the repository that it names by its ID or by one it had, every ID the snapshot has had (an amend, a
+     * rewrite and a key retirement each give it a new one: `amended-from`, `rewritten-from`, `resealed-from`). Null
+     * without --snapshot.
+     */
+    private List<String> lineage(Repository r) {
+        if (snapshots.isEmpty()) {
+            return null;
+        }
+        List<String> ids = new ArrayList<>(snapshots);
+        for (SnapshotRef s : r.listSnapshots().readable()) { // an unreadable one is check's to report
+            List<String> had = new ArrayList<>(List.of(s.id().hex()));
+            for (String tag : List.of(Amendment.AMENDED_FROM, Rewriter.REWRITTEN_FROM, KeyEpochs.RESEALED_FROM)) {
+                had.addAll(RecordHistory.entries(s.snapshot(), tag, RecordHistory.IDS));
+            }
+            if (had.stream().anyMatch(id -> snapshots.stream().anyMatch(id::startsWith))) {
+                ids.addAll(had);
+            }
+        }
+        return ids;
+    }
+
+    /** Entries naming a snapshot one of {@code ids} begins (all of them when null). */
+    private static Predicate<JournalEntry> namesOneOf(List<String> ids) {
+        return e -> ids == null || e.snapshots().stream().anyMatch(id -> ids.stream().anyMatch(id.hex()::startsWith));
     }
 
     private Instant since() {
