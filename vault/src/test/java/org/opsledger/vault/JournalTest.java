@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.checker.CheckResult;
@@ -36,6 +37,21 @@ class JournalTest {
     @TempDir
     Path tmp;
 
+    /** The repository, its one-entry files' directory and its segments' (under {@link #tmp}). */
+    private Path dir;
+    private Path singles;
+    private Path segments;
+
+    /** When the entries of a test begin. */
+    private static final Instant T = Instant.parse("2026-12-05T01:00:00Z");
+
+    @BeforeEach
+    void paths() {
+        dir = tmp.resolve("repo");
+        singles = dir.resolve(Journal.DIR);
+        segments = dir.resolve(Journal.SEGMENTS);
+    }
+
     private static JournalEntry entry(Operation op, Outcome outcome, Instant started, boolean verified, String detail) {
         return entry(op, "web-1", List.of("/srv"), outcome, started, verified, detail);
     }
@@ -48,21 +64,19 @@ class JournalTest {
 
     @Test
     void entriesAreSealedNamedByTheirHashAndReadBackOldestFirst() throws Exception {
-        Path dir = tmp.resolve("repo");
-        Instant now = Instant.parse("2026-12-05T01:00:00Z");
         try (Repository repo = TestTrees.newRepo(dir)) {
             Journal journal = new Journal(repo);
             assertThat(journal.kept()).isTrue();
-            journal.record(entry(Operation.RESTORE, Outcome.OK, now, true, "restored 3 files; verified"));
-            journal.record(entry(Operation.BACKUP, Outcome.FAILED, now.minusSeconds(60), false, "cannot read /srv:\npermission denied\u001b[2J"));
-            journal.record(entry(Operation.CHECK, Outcome.OK, now.plusSeconds(60), false, "x".repeat(5000)));
+            journal.record(entry(Operation.RESTORE, Outcome.OK, T, true, "restored 3 files; verified"));
+            journal.record(entry(Operation.BACKUP, Outcome.FAILED, T.minusSeconds(60), false, "cannot read /srv:\npermission denied\u001b[2J"));
+            journal.record(entry(Operation.CHECK, Outcome.OK, T.plusSeconds(60), false, "x".repeat(5000)));
 
             Journal.Listing listing = journal.read();
             assertThat(listing.unreadable()).isEmpty();
             assertThat(listing.entries()).extracting(JournalEntry::operation).containsExactly(Operation.BACKUP, Operation.RESTORE, Operation.CHECK);
             assertThat(listing.entries().getFirst().detail()).as("one line, no control characters").isEqualTo("cannot read /srv: permission denied [2J");
             assertThat(listing.entries().getLast().detail()).hasSize(JournalEntry.MAX_DETAIL);
-            assertThat(listing.lastVerifiedRestore()).map(JournalEntry::started).contains(now);
+            assertThat(listing.lastVerifiedRestore()).map(JournalEntry::started).contains(T);
         }
         try (var files = Files.list(dir.resolve(Journal.DIR))) {
             for (Path f : files.toList()) {
@@ -75,7 +89,6 @@ class JournalTest {
 
     @Test
     void aRepositoryOfFormatThreeKeepsNoJournalUntilUpgradedAndItsIndexStaysAsItIs() throws Exception {
-        Path dir = tmp.resolve("repo");
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(dir)) {
             TestTrees.backup(repo, data);
@@ -108,7 +121,6 @@ class JournalTest {
 
     @Test
     void aDamagedEntryIsACheckErrorAndRepairTakesItOutOfTheJournal() throws Exception {
-        Path dir = tmp.resolve("repo");
         ObjectId damaged;
         try (Repository repo = TestTrees.newRepo(dir)) {
             Journal journal = new Journal(repo);
@@ -135,7 +147,6 @@ class JournalTest {
 
     @Test
     void checkAsksForAVerifiedRestoreWhenNoneIsSixMonthsOldOrLess() throws Exception {
-        Path dir = tmp.resolve("repo");
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         try (Repository repo = TestTrees.newRepo(dir)) {
             assertThat(new Checker(repo, 2).check(0).warnings()).as("nothing to restore yet").noneMatch(w -> w.contains("verified restore"));
@@ -158,16 +169,14 @@ class JournalTest {
 
     @Test
     void checkNamesEachSourceWhoseNewestBackupFailed() throws Exception {
-        Path dir = tmp.resolve("repo");
-        Instant t = Instant.parse("2026-12-05T01:00:00Z");
         try (Repository repo = TestTrees.newRepo(dir)) {
             Journal journal = new Journal(repo);
-            journal.record(backup("web-1", List.of("/etc", "/srv"), Outcome.OK, t, "saved"));
-            journal.record(backup("web-1", List.of("/srv", "/etc"), Outcome.FAILED, t.plusSeconds(60), "disk full")); // as given
-            journal.record(backup("web-2", List.of("/srv"), Outcome.FAILED, t, "unreachable"));
-            journal.record(backup("web-2", List.of("/srv"), Outcome.INCOMPLETE, t.plusSeconds(60), "saved, 1 path unread"));
-            journal.record(backup("db-1", List.of("payroll.sql"), Outcome.FAILED, t.plusSeconds(30), "command pg_dump exited with status 1"));
-            journal.record(entry(Operation.RESTORE, Outcome.FAILED, t.plusSeconds(90), false, "not a backup"));
+            journal.record(backup("web-1", List.of("/etc", "/srv"), Outcome.OK, T, "saved"));
+            journal.record(backup("web-1", List.of("/srv", "/etc"), Outcome.FAILED, T.plusSeconds(60), "disk full")); // as given
+            journal.record(backup("web-2", List.of("/srv"), Outcome.FAILED, T, "unreachable"));
+            journal.record(backup("web-2", List.of("/srv"), Outcome.INCOMPLETE, T.plusSeconds(60), "saved, 1 path unread"));
+            journal.record(backup("db-1", List.of("payroll.sql"), Outcome.FAILED, T.plusSeconds(30), "command pg_dump exited with status 1"));
+            journal.record(entry(Operation.RESTORE, Outcome.FAILED, T.plusSeconds(90), false, "not a backup"));
 
             assertThat(journal.read(e -> false).failingBackups()).extracting(JournalEntry::host).containsExactly("db-1", "web-1");
             assertThat(new Checker(repo, 2).check(0).warnings()).contains(
@@ -175,7 +184,7 @@ class JournalTest {
                             + " (IS.012 6.6.5; `vault journal --failed`)",
                     "the newest backup of /srv /etc on web-1 failed (2026-12-05 01:01:00 UTC): disk full (IS.012 6.6.5; `vault journal --failed`)");
 
-            journal.record(backup("web-1", List.of("/etc", "/srv"), Outcome.OK, t.plusSeconds(120), "saved again"));
+            journal.record(backup("web-1", List.of("/etc", "/srv"), Outcome.OK, T.plusSeconds(120), "saved again"));
             assertThat(journal.read(e -> false).failingBackups()).extracting(JournalEntry::host).containsExactly("db-1");
         }
     }
@@ -186,16 +195,12 @@ class JournalTest {
 
     @Test
     void pruneGathersOneEntryFilesIntoASegmentAndAStoppedGatheringDuplicatesNothing() throws Exception {
-        Path dir = tmp.resolve("repo");
-        Path singles = dir.resolve(Journal.DIR);
-        Path segments = dir.resolve(Journal.SEGMENTS);
-        Instant t = Instant.parse("2026-12-05T01:00:00Z");
         try (Repository repo = TestTrees.newRepo(dir)) {
             Journal journal = new Journal(repo);
             for (int i = 0; i < 5; i++) {
-                journal.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(i), false, "backup " + i));
+                journal.record(entry(Operation.BACKUP, Outcome.OK, T.plusSeconds(i), false, "backup " + i));
             }
-            journal.record(entry(Operation.RESTORE, Outcome.OK, t.plusSeconds(5), true, "restored; verified"));
+            journal.record(entry(Operation.RESTORE, Outcome.OK, T.plusSeconds(5), true, "restored; verified"));
             List<JournalEntry> before = journal.read().entries();
             assertThat(files(singles)).hasSize(6);
 
@@ -205,8 +210,8 @@ class JournalTest {
             assertThat(journal.read().entries()).isEqualTo(before);
 
             // a gathering stopped between writing its segment and deleting the files: they are read once, then deleted
-            journal.record(entry(Operation.CHECK, Outcome.OK, t.plusSeconds(6), false, "check"));
-            journal.record(entry(Operation.BACKUP, Outcome.FAILED, t.plusSeconds(7), false, "disk full"));
+            journal.record(entry(Operation.CHECK, Outcome.OK, T.plusSeconds(6), false, "check"));
+            journal.record(entry(Operation.BACKUP, Outcome.FAILED, T.plusSeconds(7), false, "disk full"));
             Path aside = Files.createDirectories(tmp.resolve("aside"));
             for (Path f : files(singles)) {
                 Files.copy(f, aside.resolve(f.getFileName()));
@@ -229,7 +234,7 @@ class JournalTest {
 
             // a backlog is gathered into segments of a bounded size
             for (int i = 0; i < 5; i++) {
-                journal.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(10 + i), false, "later " + i));
+                journal.record(entry(Operation.BACKUP, Outcome.OK, T.plusSeconds(10 + i), false, "later " + i));
             }
             assertThat(journal.compact(2)).isEqualTo(new Journal.Compaction(5, 5, 5));
             assertThat(files(segments)).hasSize(2 + 3);
@@ -247,21 +252,17 @@ class JournalTest {
 
     @Test
     void pruneMergesSmallSegmentsAndAStoppedMergeOrKeyRetirementDuplicatesNothing() throws Exception {
-        Path dir = tmp.resolve("repo");
-        Path singles = dir.resolve(Journal.DIR);
-        Path segments = dir.resolve(Journal.SEGMENTS);
-        Instant t = Instant.parse("2026-12-05T01:00:00Z");
         try (Repository repo = TestTrees.newRepo(dir)) {
             Journal journal = new Journal(repo);
             // a prune a day, two runs a day: a small segment each
             for (int day = 0; day < Journal.SMALL_SEGMENTS; day++) {
-                journal.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(day * 86_400L), false, "backup " + day));
-                journal.record(entry(Operation.CHECK, Outcome.OK, t.plusSeconds(day * 86_400L + 60), false, "check " + day));
+                journal.record(entry(Operation.BACKUP, Outcome.OK, T.plusSeconds(day * 86_400L), false, "backup " + day));
+                journal.record(entry(Operation.CHECK, Outcome.OK, T.plusSeconds(day * 86_400L + 60), false, "check " + day));
                 assertThat(journal.compact(10)).isEqualTo(new Journal.Compaction(2, 2, 2));
             }
             assertThat(files(segments)).as("no more small segments than kept").hasSize(Journal.SMALL_SEGMENTS);
-            journal.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(9 * 86_400L), false, "backup 9"));
-            journal.record(entry(Operation.RESTORE, Outcome.OK, t.plusSeconds(9 * 86_400L + 60), true, "restored; verified"));
+            journal.record(entry(Operation.BACKUP, Outcome.OK, T.plusSeconds(9 * 86_400L), false, "backup 9"));
+            journal.record(entry(Operation.RESTORE, Outcome.OK, T.plusSeconds(9 * 86_400L + 60), true, "restored; verified"));
             Path aside = Files.createDirectories(tmp.resolve("aside"));
             for (Path f : files(segments)) {
                 Files.copy(f, aside.resolve(f.getFileName()));
@@ -285,7 +286,7 @@ class JournalTest {
             assertThat(files(segments)).hasSize(2);
 
             // a key retirement seals each segment again as a merge of one, and a one-entry file into a segment
-            journal.record(entry(Operation.BACKUP, Outcome.FAILED, t.plusSeconds(10 * 86_400L), false, "disk full"));
+            journal.record(entry(Operation.BACKUP, Outcome.FAILED, T.plusSeconds(10 * 86_400L), false, "disk full"));
             List<JournalEntry> nineteen = journal.read().entries();
             List<Path> epochOne = files(segments);
             for (Path f : epochOne) {
@@ -310,7 +311,6 @@ class JournalTest {
 
     @Test
     void ofTwoPrunesAtOnceOnlyOneGathersTheJournal() throws Exception {
-        Path dir = tmp.resolve("repo");
         try (Repository repo = TestTrees.newRepo(dir)) {
             Journal journal = new Journal(repo);
             for (int i = 0; i < 3; i++) {
@@ -327,12 +327,10 @@ class JournalTest {
 
     @Test
     void aReadBesideAPruneMissesNoEntryAndSaysWhenTheJournalKeptChanging() throws Exception {
-        Path dir = tmp.resolve("repo");
-        Instant t = Instant.parse("2026-12-05T01:00:00Z");
         try (Repository pruning = TestTrees.newRepo(dir)) {
             Journal byPrune = new Journal(pruning);
             for (int i = 0; i < 6; i++) {
-                byPrune.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(i), false, "backup " + i));
+                byPrune.record(entry(Operation.BACKUP, Outcome.OK, T.plusSeconds(i), false, "backup " + i));
             }
             // the prune gathers the files just after the reader listed them: they are gone when it reads them
             int[] prunes = {1};
@@ -342,8 +340,8 @@ class JournalTest {
                     if (!d.equals(Journal.DIR) || prunes[0]-- <= 0) {
                         return super.list(d);
                     }
-                    byPrune.record(entry(Operation.CHECK, Outcome.OK, t.plusSeconds(100), false, "check"));
-                    byPrune.record(entry(Operation.BACKUP, Outcome.OK, t.plusSeconds(101), false, "backup")); // a prune gathers two or more
+                    byPrune.record(entry(Operation.CHECK, Outcome.OK, T.plusSeconds(100), false, "check"));
+                    byPrune.record(entry(Operation.BACKUP, Outcome.OK, T.plusSeconds(101), false, "backup")); // a prune gathers two or more
                     List<String> listed = super.list(d);
                     byPrune.compact(); // the one-entry files listed go into a segment the listing lacks
                     return listed;

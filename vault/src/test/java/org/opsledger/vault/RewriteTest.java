@@ -14,9 +14,9 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.Amendment;
-import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.Rewriter;
 import org.opsledger.vault.snapshot.Rewriter.Rewritten;
+import org.opsledger.vault.snapshot.SnapshotPaths;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.repository.Repository;
 
@@ -38,7 +38,7 @@ class RewriteTest {
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef first = TestTrees.backup(repo, data);
             SnapshotRef second = TestTrees.backup(repo, data);
-            ObjectId secretBlob = node(repo, first.snapshot().tree(), "data", "docs", "server.key").content().getFirst();
+            ObjectId secretBlob = SnapshotPaths.trail(first, "data/docs/server.key", repo::loadTree).getLast().content().getFirst();
             Rewriter rewriter = new Rewriter(repo);
 
             List<Rewritten> dry = rewriter.rewrite(List.of(first, second), List.of("*.key"), "INC-12: a private key", "alice", true);
@@ -76,17 +76,6 @@ class RewriteTest {
             assertThat(none.getFirst().removed()).isZero();
             assertThat(none.getFirst().after()).isNull();
         }
-    }
-
-    /** The node at {@code names} under the tree {@code root}. */
-    private static Node node(Repository repo, ObjectId root, String... names) {
-        Node n = null;
-        ObjectId tree = root;
-        for (String name : names) {
-            n = repo.loadTree(tree).nodes().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
-            tree = n.subtree();
-        }
-        return n;
     }
 
     @Test
