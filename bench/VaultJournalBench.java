@@ -93,7 +93,7 @@ public class VaultJournalBench {
     static JournalEntry entry(Instant started) {
         return new JournalEntry(JournalEntry.Operation.BACKUP, JournalEntry.Outcome.OK, started, started.plusSeconds(90), "web-1", "backup",
                 List.of("/srv/www", "/etc"), List.of(), false, 0, "snapshot 5d1e0a2b saved (incremental): 7465 files (7390 unchanged),"
-                        + " 1021 dirs, 8.12 MiB read, 1.03 MiB added to the repository in 1.32 s");
+                        + " 1021 dirs, 8.12 MiB read, 1.03 MiB added to the repository in 1.32 s", null);
     }
 
     static void check(Journal.Listing l, int entries) {

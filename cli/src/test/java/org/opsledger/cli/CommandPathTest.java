@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 /** The command line is built only down the path the arguments name; help, usage and suggestions stay whole. */
 class CommandPathTest {
 
-    private static final String[] VAULT_COMMANDS = {"init", "backup", "snapshots", "ls", "diff", "find", "restore", "dump", "check", "journal", "due", "repair", "recover", "forget", "prune", "unlock",
+    private static final String[] VAULT_COMMANDS = {"init", "backup", "snapshots", "ls", "diff", "find", "restore", "dump", "check", "journal", "due", "decommission", "repair", "recover", "forget", "prune", "unlock",
             "stats", "hold", "release", "amend", "rewrite", "copy", "tier", "key", "upgrade", "dispose", "help"};
 
     @Test

@@ -59,7 +59,7 @@ class JournalTest {
     private static JournalEntry entry(Operation op, String host, List<String> paths, Outcome outcome, Instant started, boolean verified,
                                       String detail) {
         return new JournalEntry(op, outcome, started, started.plusSeconds(2), host, "operator", paths, List.of(), verified,
-                outcome == Outcome.OK ? 0 : outcome == Outcome.INCOMPLETE ? 3 : 1, detail);
+                outcome == Outcome.OK ? 0 : outcome == Outcome.INCOMPLETE ? 3 : 1, detail, null);
     }
 
     @Test
@@ -186,6 +186,17 @@ class JournalTest {
 
             journal.record(backup("web-1", List.of("/etc", "/srv"), Outcome.OK, T.plusSeconds(120), "saved again"));
             assertThat(journal.read(e -> false).failingBackups()).extracting(JournalEntry::host).containsExactly("db-1");
+
+            // IS.012 6.4.3: a system decommissioned fails no more backups; its entry names it, whoever wrote it where
+            journal.record(JournalEntry.decommission("db-1", List.of("payroll.sql"), List.of(), "decommissioned for CHG-7"));
+            Journal.Listing after = journal.read(e -> e.operation() == Operation.DECOMMISSION);
+            assertThat(after.failingBackups()).isEmpty();
+            assertThat(after.decommissions()).isEqualTo(after.entries());
+            JournalEntry ended = after.entries().getFirst();
+            assertThat(ended.sourceHost()).isEqualTo("db-1");
+            assertThat(ended.host()).isEqualTo(Repository.hostname());
+            assertThat(ended.source()).containsExactly("db-1", "payroll.sql");
+            assertThat(new Checker(repo, 2).check(0).warnings()).noneMatch(w -> w.contains("newest backup of"));
         }
     }
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "due", mixinStandardHelpOptions = true,
         description = {"Whether each source (a host and its backup's paths) is backed up as IS.012 asks: daily (6.6.1.2) and in full",
                 "weekly (6.6.1.1). Lists each with its newest backup and newest full one, and, from the journal, a newest attempt that",
-                "failed. Exit code 3 when any is overdue: a monitoring check that sees a schedule that stopped or a job that keeps failing."})
+                "failed. Exit code 3 when any is overdue: a monitoring check that sees a schedule that stopped or a job that keeps failing.",
+                "A source decommissioned since its newest backup (`vault decommission`, IS.012 6.4.3) is shown so and never overdue."})
 final class DueCommand implements Callable<Integer> {
 
     @Mixin
@@ -45,33 +46,43 @@ final class DueCommand implements Callable<Integer> {
         Instant now = Instant.now();
         List<BackupsDue.Source> sources;
         Map<List<String>, JournalEntry> failing = new LinkedHashMap<>();
+        Map<List<String>, JournalEntry> decommissions = new LinkedHashMap<>();
+        Map<List<String>, Instant> ended = Map.of();
         SnapshotFilter filter = select.filter();
         try (Repository r = repo.open()) {
             List<SnapshotRef> selected = filter.select(r.snapshots());
-            sources = BackupsDue.of(selected, now, day, week);
             Journal journal = new Journal(r);
-            if (journal.kept()) { // IS.012 6.6.5: a source whose newest attempt failed, and one that never succeeded
-                for (JournalEntry e : journal.read(e -> false).failingBackups()) {
+            if (journal.kept()) {
+                Journal.Listing listing = journal.read(e -> false);
+                // IS.012 6.6.5: a source whose newest attempt failed, and one that never succeeded
+                for (JournalEntry e : listing.failingBackups()) {
                     if (filter.matchesSource(e.host(), e.paths())) {
-                        failing.put(BackupsDue.key(e.host(), e.paths()), e);
+                        failing.put(e.source(), e);
                     }
                 }
+                listing.decommissions().forEach(e -> decommissions.put(e.source(), e)); // IS.012 6.4.3
+                ended = listing.decommissionTimes();
             }
+            sources = BackupsDue.of(selected, now, day, week, ended);
         }
         List<Row> rows = new ArrayList<>();
         for (BackupsDue.Source s : sources) {
-            JournalEntry failed = failing.remove(BackupsDue.key(s.host(), s.paths()));
+            List<String> key = BackupsDue.key(s.host(), s.paths());
+            JournalEntry failed = failing.remove(key);
             List<String> why = new ArrayList<>(s.overdue());
-            if (failed != null) {
+            if (s.decommissioned() != null) {
+                why.add("decommissioned " + SnapshotsCommand.TIME.format(s.decommissioned()) + " UTC " + decommissions.get(key).detail());
+            } else if (failed != null) {
                 why.add(failedLine(failed));
             }
-            rows.add(new Row(s.host(), s.paths(), s.newest(), s.newestFull(), !s.overdue().isEmpty(), why));
+            rows.add(new Row(s.host(), s.paths(), s.newest(), s.newestFull(), !s.overdue().isEmpty(), s.decommissioned(), why));
         }
         for (JournalEntry never : failing.values()) { // attempts, and no snapshot of that source at all
-            rows.add(new Row(never.host(), never.paths(), null, null, true,
+            rows.add(new Row(never.host(), never.paths(), null, null, true, null,
                     List.of("no backup of it has succeeded (IS.012 6.6.1.2: daily); " + failedLine(never))));
         }
         long overdue = rows.stream().filter(Row::overdue).count();
+        long decommissioned = rows.stream().filter(r -> r.decommissioned() != null).count();
         if (repo.json) {
             Output.json(rows.stream().map(Row::json).toList());
         } else {
@@ -82,16 +93,21 @@ final class DueCommand implements Callable<Integer> {
                         r.newest() == null ? "-" : SnapshotsCommand.TIME.format(r.newest().snapshot().time()) + " "
                                 + r.newest().snapshot().kind().json() + " " + r.newest().shortId(),
                         r.newestFull() == null ? "-" : SnapshotsCommand.TIME.format(r.newestFull().snapshot().time()),
-                        TerminalText.escape((r.overdue() ? "overdue: " : r.why().isEmpty() ? "ok" : "ok; ") + String.join("; ", r.why())));
+                        TerminalText.escape((r.overdue() ? "overdue: " : r.decommissioned() != null ? "" : r.why().isEmpty() ? "ok" : "ok; ")
+                                + String.join("; ", r.why())));
             }
             Output.out().println(rows.size() + " source(s); " + overdue + " overdue (a backup within " + daily + ", a full one within "
-                    + weeklyFull + ")");
+                    + weeklyFull + ")" + (decommissioned == 0 ? "" : "; " + decommissioned + " decommissioned"));
         }
         return overdue == 0 ? 0 : BackupCommand.INCOMPLETE;
     }
 
-    /** One source as shown: overdue by the snapshots (the journal's failed attempt alone is said, not counted). */
-    private record Row(String host, List<String> paths, SnapshotRef newest, SnapshotRef newestFull, boolean overdue, List<String> why) {
+    /**
+     * One source as shown: overdue by the snapshots (the journal's failed attempt alone is said, not counted), or
+     * decommissioned since its newest backup (when).
+     */
+    private record Row(String host, List<String> paths, SnapshotRef newest, SnapshotRef newestFull, boolean overdue, Instant decommissioned,
+                       List<String> why) {
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("host", host);
@@ -102,6 +118,7 @@ final class DueCommand implements Callable<Integer> {
             m.put("newestFull", newestFull == null ? null : newestFull.id().hex());
             m.put("newestFullTime", newestFull == null ? null : newestFull.snapshot().time().toString());
             m.put("overdue", overdue);
+            m.put("decommissioned", decommissioned == null ? null : decommissioned.toString());
             m.put("why", why);
             return m;
         }

@@ -2,10 +2,13 @@ package org.opsledger.cli.vault;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.opsledger.vault.Vault;
 import org.opsledger.vault.crypto.KeySlot;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +45,10 @@ final class InitCommand implements Callable<Integer> {
             from = repo.open(chunkingFrom, fromPassword);
         }
         try (Repository r = Vault.init(repo.location(), password, iterations, label, from)) {
+            // IS.012 6.6.5: the journal starts with the repository: when, where and by whom it was made, under which key slot
+            try (Journaling journal = new Journaling(r, JournalEntry.Operation.INIT, List.of(r.backend().location()), List.of())) {
+                journal.ended(JournalEntry.Outcome.OK, List.of(r.backend().location()), List.of(), false, 0, created(r));
+            }
             if (repo.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("repository", r.backend().location());
@@ -58,5 +65,13 @@ final class InitCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** "created repository 3f2a… (format 4); key slot 9c1d… (initial), PBKDF2-HMAC-SHA256 600000 iterations" */
+    private String created(Repository r) {
+        String slots = r.keySlots().stream().map(s -> "key slot " + s.id().substring(0, 8) + " (" + s.label() + "), PBKDF2-HMAC-SHA256 "
+                + s.iterations() + " iterations").collect(Collectors.joining("; "));
+        return "created repository " + r.config().id() + " (format " + r.config().version() + "); " + slots
+                + (chunkingFrom == null ? "" : "; chunker parameters shared with " + chunkingFrom);
     }
 }

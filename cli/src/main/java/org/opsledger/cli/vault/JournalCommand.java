@@ -29,10 +29,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "journal", mixinStandardHelpOptions = true,
-        description = {"List the repository's journal: each backup, restore, dump, check, forget, prune, copy, tier, hold, release,",
-                "key operation, amend, repair, recover, upgrade, unlock and refused dispose as it ended, the failed ones too (IS.012 6.6.5),",
-                "and when a restore was last verified (6.6.4; the policy's 2.11 asks for a test every six months). Oldest first; an",
-                "unreadable entry is reported on stderr and the others are listed (exit code 3)."})
+        description = {"List the repository's journal: its init, and each backup, restore, dump, check, forget, prune, copy, tier, hold,",
+                "release, key operation, amend, rewrite, repair, recover, upgrade, unlock, refused dispose and decommission as it ended,",
+                "the failed ones too (IS.012 6.6.5), and when a restore was last verified (6.6.4; the policy's 2.11 asks for a test",
+                "every six months). Oldest first; an unreadable entry is reported on stderr and the others are listed (exit code 3)."})
 final class JournalCommand implements Callable<Integer> {
 
     @Mixin
@@ -42,8 +42,9 @@ final class JournalCommand implements Callable<Integer> {
             + " or within this duration (30d, 6m, 1y).")
     String since;
 
-    @Option(names = "--operation", paramLabel = "OP", description = "Only entries of this operation (backup, restore, dump, check, forget,"
-            + " prune, copy, tier, hold, release, key, amend, repair, recover, upgrade, unlock, dispose); repeatable.")
+    @Option(names = "--operation", paramLabel = "OP", description = "Only entries of this operation (init, backup, restore, dump, check,"
+            + " forget, prune, copy, tier, hold, release, key, amend, rewrite, repair, recover, upgrade, unlock, dispose, decommission);"
+            + " repeatable.")
     List<String> operations = new ArrayList<>();
 
     @Option(names = "--snapshot", paramLabel = "ID", description = "Only entries that name this snapshot (an ID or a prefix of one) by any"
@@ -82,10 +83,10 @@ final class JournalCommand implements Callable<Integer> {
             m.put("failingBackups", listing.failingBackups()); // the newest backup of each of these sources failed
             Output.json(m);
         } else {
-            Output.out().printf("%-19s  %-9s  %-10s  %-12s  %-10s  %-12s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host", "User",
+            Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-10s  %-12s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host", "User",
                     "Snapshot(s)", "Detail");
             for (JournalEntry e : shown) {
-                Output.out().printf("%-19s  %-9s  %-10s  %-12s  %-10s  %-12s  %s%n", SnapshotsCommand.TIME.format(e.started()),
+                Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-10s  %-12s  %s%n", SnapshotsCommand.TIME.format(e.started()),
                         e.operation().json(), e.outcome() == JournalEntry.Outcome.OK && e.verified() ? "verified" : e.outcome().json(),
                         TerminalText.escape(e.host()), TerminalText.escape(SnapshotsCommand.dash(e.username())),
                         e.snapshots().isEmpty() ? "-" : e.snapshots().getFirst().shortHex() + (e.snapshots().size() == 1 ? ""

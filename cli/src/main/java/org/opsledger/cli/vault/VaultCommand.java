@@ -26,6 +26,7 @@ public final class VaultCommand implements Runnable, CommandPath.Parent {
         commands.put("check", CheckCommand::new);
         commands.put("journal", JournalCommand::new);
         commands.put("due", DueCommand::new);
+        commands.put("decommission", DecommissionCommand::new);
         commands.put("repair", RepairCommand::new);
         commands.put("recover", RecoverCommand::new);
         commands.put("forget", ForgetCommand::new);

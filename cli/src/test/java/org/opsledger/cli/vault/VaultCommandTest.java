@@ -81,40 +81,43 @@ class VaultCommandTest {
         Run j = vault("journal");
         assertThat(j.exit()).as(j.err()).isZero();
         List<String> lines = j.out().lines().toList();
-        assertThat(lines).hasSize(9);
-        assertThat(lines.get(0)).startsWith("Started (UTC)        Operation  Outcome     Host");
-        assertThat(lines.get(1)).contains("  backup     ok          ").contains(" saved (full): 1 files (0 unchanged)");
-        assertThat(lines.get(2)).contains("  check      ok          ").contains("; read 0 pack(s), 0 B in ").endsWith(" s; no errors were found");
-        assertThat(lines.get(3)).contains("  backup     failed      ").endsWith("  -             command sh exited with status 4; no snapshot was written");
-        assertThat(lines.get(4)).contains("  restore    verified    ").contains(" to " + out + " in ").endsWith("; verified");
-        assertThat(lines.get(5)).contains("  restore    failed      ").contains("restore never overwrites");
-        assertThat(lines.get(6)).contains("  check      verified    ").endsWith("; no errors were found");
-        assertThat(lines.get(7)).startsWith("6 entries in " + repo + "; 2 failed, 1 of them backup(s); the last verified restore ended ");
-        assertThat(lines.get(8)).startsWith("warning: the newest backup of db.sql on ");
+        assertThat(lines).hasSize(10);
+        assertThat(lines.get(0)).startsWith("Started (UTC)        Operation     Outcome     Host");
+        assertThat(lines.get(1)).contains("  init          ok          ").contains("  created repository ")
+                .endsWith(" (format 4); key slot " + vault("key", "list", "--json").json().get(0).get("id").asString().substring(0, 8)
+                        + " (initial), PBKDF2-HMAC-SHA256 100000 iterations");
+        assertThat(lines.get(2)).contains("  backup        ok          ").contains(" saved (full): 1 files (0 unchanged)");
+        assertThat(lines.get(3)).contains("  check         ok          ").contains("; read 0 pack(s), 0 B in ").endsWith(" s; no errors were found");
+        assertThat(lines.get(4)).contains("  backup        failed      ").endsWith("  -             command sh exited with status 4; no snapshot was written");
+        assertThat(lines.get(5)).contains("  restore       verified    ").contains(" to " + out + " in ").endsWith("; verified");
+        assertThat(lines.get(6)).contains("  restore       failed      ").contains("restore never overwrites");
+        assertThat(lines.get(7)).contains("  check         verified    ").endsWith("; no errors were found");
+        assertThat(lines.get(8)).startsWith("7 entries in " + repo + "; 2 failed, 1 of them backup(s); the last verified restore ended ");
+        assertThat(lines.get(9)).startsWith("warning: the newest backup of db.sql on ");
         assertThat(j.out()).doesNotContain("s3cret");
 
         JsonNode json = vault("journal", "--json").json();
-        assertThat(json.get("entries").size()).isEqualTo(6);
-        JsonNode restore = json.get("entries").get(3);
+        assertThat(json.get("entries").size()).isEqualTo(7);
+        JsonNode restore = json.get("entries").get(4);
         assertThat(restore.get("operation").asString()).isEqualTo("restore");
         assertThat(restore.get("verified").asBoolean()).isTrue();
         assertThat(restore.get("paths").get(0).asString()).isEqualTo(out.toString());
-        assertThat(restore.get("snapshots")).isEqualTo(json.get("entries").get(0).get("snapshots"));
+        assertThat(restore.get("snapshots")).isEqualTo(json.get("entries").get(1).get("snapshots"));
         assertThat(json.get("lastVerifiedRestore").get("finished").asString()).isEqualTo(restore.get("finished").asString());
         assertThat(json.get("recoveryUntested").asBoolean()).isFalse();
 
         assertThat(vault("journal", "--failed", "--json").json().get("entries").size()).isEqualTo(2);
         assertThat(vault("journal", "--operation", "restore", "--operation", "check", "--json").json().get("entries").size()).isEqualTo(4);
-        assertThat(vault("journal", "--since", "1d", "--host", "no-such-host").out()).contains("0 entries in " + repo + " (of 6)");
+        assertThat(vault("journal", "--since", "1d", "--host", "no-such-host").out()).contains("0 entries in " + repo + " (of 7)");
         assertThat(vault("journal", "--since", "2999-01-01", "--json").json().get("entries").size()).isZero();
         Run bad = vault("journal", "--operation", "restores");
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).isEqualTo("opsledger: --operation must be one of backup, restore, dump, check, forget, prune, copy, tier,"
-                + " hold, release, key, amend, repair, recover, upgrade, unlock, dispose, rewrite, got: restores\n");
+        assertThat(bad.err()).isEqualTo("opsledger: --operation must be one of init, backup, restore, dump, check, forget, prune, copy, tier,"
+                + " hold, release, key, amend, repair, recover, upgrade, unlock, dispose, rewrite, decommission, got: restores\n");
         assertThat(vault("journal", "--since", "yesterday").err()).contains("--since must be a day like 2026-01-31 or a duration like 30d");
 
         // IS.012 6.6.5: a snapshot that leaves the repository, and a copy that did not reach its target, are recorded too
-        String first = json.get("entries").get(0).get("snapshots").get(0).asString();
+        String first = json.get("entries").get(1).get("snapshots").get(0).asString();
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
         assertThat(vault("forget", "--keep-last", "1", "--prune").exit()).isZero();
         Path nowhere = tmp.resolve("no-archive");
@@ -212,6 +215,52 @@ class VaultCommandTest {
         Run bad = vault("due", "--weekly-full", "weekly");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).isEqualTo("opsledger: --weekly-full: duration must be a number followed by h, d, w, m or y (like 30d), got: weekly\n");
+    }
+
+    @Test
+    void aDecommissionedSourceIsNeitherOverdueNorWarnedOfUntilItIsBackedUpAgain() {
+        String host = org.opsledger.vault.repository.Repository.hostname();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String newest = vault("snapshots", "--json").json().get(0).get("id").asString();
+        vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c", "exit 4");
+        Run unnamed = vault("decommission", "--reason", "CHG-12");
+        assertThat(unnamed.exit()).isEqualTo(2);
+        assertThat(unnamed.err()).isEqualTo("opsledger: name the source to decommission: --host HOST, and --path PATH to leave its other sources\n");
+        Run unknown = vault("decommission", "--host", "no-such-host", "--reason", "CHG-12");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("opsledger: no source of no-such-host in this repository is still backed up (`vault due` lists the sources)\n");
+
+        Run dry = vault("decommission", "--host", host, "--path", data.toString(), "--reason", "CHG-12", "--by", "change board", "--dry-run");
+        assertThat(dry.out()).isEqualTo("would decommission for CHG-12 (by change board); source " + host + " " + data + ", its newest backup "
+                + newest.substring(0, 8) + " of " + vault("snapshots", "--json").json().get(0).get("record").get("time").asString().substring(0, 19).replace('T', ' ')
+                + " UTC\n1 source(s) would be decommissioned: `vault due` no longer counts them overdue; their snapshots stay under their"
+                + " retention and holds\n");
+        assertThat(vault("journal", "--operation", "decommission", "--json").json().get("entries").size()).as("a dry run records nothing").isZero();
+        assertThat(vault("decommission", "--host", host, "--path", data.toString(), "--reason", "CHG-12", "--by", "change board").exit()).isZero();
+        Run due = vault("due", "--daily", "0h");
+        assertThat(due.exit()).as("the stream's source still fails").isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(due.out()).contains("  decommissioned ").contains(" UTC for CHG-12 (by change board); source " + host + " " + data)
+                .endsWith("2 source(s); 1 overdue (a backup within 0h, a full one within 8d); 1 decommissioned\n");
+
+        // the host goes: what is left of it, the stream that never succeeded; the warning of its failures ends
+        Run rest = vault("decommission", "--host", host, "--reason", "CHG-13", "--json");
+        assertThat(rest.json()).extracting(n -> n.get("paths").get(0).asString()).containsExactly("db.sql");
+        assertThat(vault("due", "--daily", "0h").exit()).isZero();
+        assertThat(vault("check").out()).doesNotContain("newest backup of");
+        JsonNode ended = vault("journal", "--operation", "decommission", "--json").json().get("entries");
+        assertThat(ended).extracting(n -> n.get("sourceHost").asString()).containsExactly(host, host);
+        assertThat(ended.get(0).get("snapshots").get(0).asString()).isEqualTo(newest);
+        assertThat(ended.get(1).get("snapshots")).isEmpty();
+        assertThat(ended.get(1).get("detail").asString()).isEqualTo("for CHG-13 (by " + System.getProperty("user.name") + "); source " + host
+                + " db.sql, no backup of it succeeded");
+        assertThat(vault("journal", "--snapshot", newest, "--json").json().get("entries"))
+                .extracting(n -> n.get("operation").asString()).containsExactly("backup", "decommission");
+
+        // brought back: backed up again, it is a source like any other
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        JsonNode again = vault("due", "--path", data.toString(), "--json").json().get(0);
+        assertThat(again.get("decommissioned").isNull()).isTrue();
+        assertThat(again.get("overdue").asBoolean()).isFalse();
     }
 
     @Test
@@ -988,14 +1037,15 @@ class VaultCommandTest {
 
         // IS.012 6.6.5: the long-term repository's journal says what it received, from where
         JsonNode received = run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json().get("entries");
-        assertThat(received.size()).isEqualTo(2);
-        assertThat(received.get(1).get("operation").asString()).isEqualTo("tier");
-        assertThat(received.get(1).get("paths").get(0).asString()).isEqualTo(repo.toString());
-        assertThat(received.get(1).get("detail").asString()).isEqualTo("received 2 snapshot(s) older than 0d from " + repo);
+        assertThat(received.size()).isEqualTo(3);
+        assertThat(received.get(0).get("operation").asString()).isEqualTo("init");
+        assertThat(received.get(2).get("operation").asString()).isEqualTo("tier");
+        assertThat(received.get(2).get("paths").get(0).asString()).isEqualTo(repo.toString());
+        assertThat(received.get(2).get("detail").asString()).isEqualTo("received 2 snapshot(s) older than 0d from " + repo);
         List<String> copyIds = new java.util.ArrayList<>();
         longTerm.forEach(n -> copyIds.add(n.get("id").asString()));
         List<String> named = new java.util.ArrayList<>();
-        received.get(1).get("snapshots").forEach(n -> named.add(n.asString()));
+        received.get(2).get("snapshots").forEach(n -> named.add(n.asString()));
         assertThat(named).containsExactlyInAnyOrderElementsOf(copyIds);
     }
 }

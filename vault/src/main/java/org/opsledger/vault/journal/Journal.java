@@ -22,7 +22,6 @@ import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.repository.Repository;
-import org.opsledger.vault.snapshot.BackupsDue;
 
 /**
  * The repository's journal (docs/vault-format.md §13): {@code journal/<file-id>}, sealed files named by the SHA-256 of
@@ -73,17 +72,25 @@ public final class Journal {
     /**
      * What a read found: the entries it kept, oldest first; one line for each file that could not be read; how many
      * entries there are in all; the newest verified restore among all of them ({@code newestVerifiedRestore}, null
-     * when there is none); and, for each source (host and paths) whose newest backup failed, that failure, oldest
-     * first: a backup that keeps failing while older snapshots stand (IS.012 6.6.5).
+     * when there is none); for each source (host and paths) whose newest backup failed, that failure, oldest
+     * first: a backup that keeps failing while older snapshots stand (IS.012 6.6.5), unless the source was decommissioned
+     * since; and each source's newest decommission, oldest first (IS.012 6.4.3).
      */
     public record Listing(List<JournalEntry> entries, List<String> unreadable, long total, JournalEntry newestVerifiedRestore,
-                          List<JournalEntry> failingBackups) {
+                          List<JournalEntry> failingBackups, List<JournalEntry> decommissions) {
 
         /** One line for each source whose newest backup failed, for check and `vault journal`. */
         public List<String> failingBackupWarnings() {
             return failingBackups.stream().map(e -> "the newest backup of " + String.join(" ", e.paths()) + " on " + e.host()
                     + " failed (" + e.started().toString().substring(0, 19).replace('T', ' ') + " UTC): " + e.detail()
                     + " (IS.012 6.6.5; `vault journal --failed`)").toList();
+        }
+
+        /** When each source decommissioned was last so, by source ({@link JournalEntry#source()}). */
+        public Map<List<String>, Instant> decommissionTimes() {
+            Map<List<String>, Instant> times = new HashMap<>();
+            decommissions.forEach(e -> times.put(e.source(), e.started()));
+            return times;
         }
 
         /** The newest restore proved byte for byte, if any (IS.012 6.6.4, policy 2.11). */
@@ -167,7 +174,7 @@ public final class Journal {
                 List<String> bad = new ArrayList<>(l.unreadable());
                 bad.add("the journal changed while it was read, " + READ_ATTEMPTS + " times (a prune beside it?): entries may be"
                         + " missing from this reading; run it again");
-                return new Listing(l.entries(), bad, l.total(), l.newestVerifiedRestore(), l.failingBackups());
+                return new Listing(l.entries(), bad, l.total(), l.newestVerifiedRestore(), l.failingBackups(), l.decommissions());
             }
         }
     }
@@ -187,14 +194,18 @@ public final class Journal {
         List<String> bad = new ArrayList<>();
         long[] total = {0};
         JournalEntry[] newest = {null};
-        Map<List<String>, JournalEntry> newestBackups = new HashMap<>(); // by host and paths: a few per host
+        // by source (host and paths): a few per host
+        Map<List<String>, JournalEntry> newestBackups = new HashMap<>();
+        Map<List<String>, JournalEntry> decommissions = new HashMap<>();
         Consumer<JournalEntry> take = e -> {
             total[0]++;
             if (e.verifiedRestore() && (newest[0] == null || e.finished().isAfter(newest[0].finished()))) {
                 newest[0] = e;
             }
             if (e.operation() == JournalEntry.Operation.BACKUP) {
-                newestBackups.merge(BackupsDue.key(e.host(), e.paths()), e, (a, b) -> b.started().isAfter(a.started()) ? b : a);
+                newestBackups.merge(e.source(), e, Journal::newer);
+            } else if (e.operation() == JournalEntry.Operation.DECOMMISSION) {
+                decommissions.merge(e.source(), e, Journal::newer);
             }
             if (keep.test(e)) {
                 out.add(e);
@@ -225,8 +236,15 @@ public final class Journal {
         });
         out.sort(Comparator.comparing(JournalEntry::started));
         List<JournalEntry> failing = newestBackups.values().stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED)
+                .filter(e -> !decommissions.containsKey(e.source()) || newer(e, decommissions.get(e.source())) == e)
                 .sorted(Comparator.comparing(JournalEntry::started)).toList();
-        return new Reading(new Listing(out, bad, total[0], newest[0], failing), merged, vanished[0]);
+        return new Reading(new Listing(out, bad, total[0], newest[0], failing,
+                decommissions.values().stream().sorted(Comparator.comparing(JournalEntry::started)).toList()), merged, vanished[0]);
+    }
+
+    /** The one of two entries that started later ({@code b} when they started at once). */
+    private static JournalEntry newer(JournalEntry a, JournalEntry b) {
+        return a.started().isAfter(b.started()) ? a : b;
     }
 
     /**

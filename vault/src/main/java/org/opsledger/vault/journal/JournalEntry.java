@@ -5,6 +5,7 @@ import java.util.List;
 import org.opsledger.vault.LowerCaseJson;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.BackupsDue;
 
 /**
  * One operation on the repository as it ended (docs/vault-format.md §13). {@code paths}: what a backup read (its
@@ -13,11 +14,12 @@ import org.opsledger.vault.repository.Repository;
  * removed (IS.012 6.6.5: a record that leaves the repository says so here); those a copy or tier took to long-term
  * storage; {@code verified}: a restore whose every file was read back and proved against the snapshot
  * ({@code --verify}), a check that read and authenticated every pack; {@code exitCode} and {@code detail}: what the
- * command returned and the line it ended with (its summary, or why it failed).
+ * command returned and the line it ended with (its summary, or why it failed); {@code sourceHost}: in a decommission's
+ * entry, the host of the source it ended (its paths are {@code paths}), null in every other.
  */
 public record JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host,
                            String username, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode,
-                           String detail) {
+                           String detail, String sourceHost) {
 
     /** The longest detail kept: a summary or an error message is a line, not a log. */
     public static final int MAX_DETAIL = 1000;
@@ -34,7 +36,22 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     public static JournalEntry of(Operation operation, Outcome outcome, Instant started, List<String> paths, List<ObjectId> snapshots,
                                   boolean verified, int exitCode, String detail) {
         return new JournalEntry(operation, outcome, started, Instant.now(), Repository.hostname(), System.getProperty("user.name"),
-                paths, snapshots, verified, exitCode, detail);
+                paths, snapshots, verified, exitCode, detail, null);
+    }
+
+    /**
+     * The entry that ends a source's backups on purpose (IS.012 6.4.3: a host or system decommissioned), written by this
+     * host and OS user now: {@code snapshots} holds the source's newest snapshot, if it has one.
+     */
+    public static JournalEntry decommission(String sourceHost, List<String> sourcePaths, List<ObjectId> snapshots, String detail) {
+        Instant now = Instant.now();
+        return new JournalEntry(Operation.DECOMMISSION, Outcome.OK, now, now, Repository.hostname(), System.getProperty("user.name"),
+                sourcePaths, snapshots, false, 0, detail, sourceHost);
+    }
+
+    /** The source (host, then paths sorted) this entry is about: the one a backup read, or the one a decommission ended. */
+    public List<String> source() {
+        return BackupsDue.key(sourceHost == null ? host : sourceHost, paths);
     }
 
     /** A restore proved byte for byte: the evidence of a tested recovery (IS.012 6.6.4, policy 2.11). */
@@ -56,13 +73,14 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     }
 
     /**
-     * What was done. {@code key}: a key slot added or removed, a key epoch rotated or retired; {@code amend}: snapshots'
+     * What was done. {@code init}: the repository created; {@code key}: a key slot added or removed, a key epoch rotated or retired; {@code amend}: snapshots'
      * records corrected; {@code rewrite}: paths taken out of snapshots; {@code repair}, {@code recover}, {@code upgrade}, {@code unlock}: the repository mended, its
      * unreferenced trees saved, its format moved on, lock files removed; {@code dispose}: a disposal refused here, or,
-     * in the repository that keeps the copies, one done.
+     * in the repository that keeps the copies, one done; {@code decommission}: a source's backups ended on purpose.
      */
     public enum Operation implements LowerCaseJson {
-        BACKUP, RESTORE, DUMP, CHECK, FORGET, PRUNE, COPY, TIER, HOLD, RELEASE, KEY, AMEND, REPAIR, RECOVER, UPGRADE, UNLOCK, DISPOSE, REWRITE;
+        INIT, BACKUP, RESTORE, DUMP, CHECK, FORGET, PRUNE, COPY, TIER, HOLD, RELEASE, KEY, AMEND, REPAIR, RECOVER, UPGRADE, UNLOCK, DISPOSE, REWRITE,
+        DECOMMISSION;
     }
 
     /**

@@ -23,10 +23,12 @@ public final class BackupsDue {
     public static final Duration WEEKLY_FULL = Duration.ofDays(8);
 
     /**
-     * One source: its newest snapshot, its newest full one (null if none), and why it is overdue (empty when it is not):
-     * one line per rule it breaks.
+     * One source: its newest snapshot, its newest full one (null if none), when it was decommissioned (null unless it was,
+     * and not backed up since), and why it is overdue (empty when it is not, as for a decommissioned one): one line per
+     * rule it breaks.
      */
-    public record Source(String host, List<String> paths, SnapshotRef newest, SnapshotRef newestFull, List<String> overdue) {
+    public record Source(String host, List<String> paths, SnapshotRef newest, SnapshotRef newestFull, Instant decommissioned,
+                         List<String> overdue) {
     }
 
     private BackupsDue() {
@@ -34,9 +36,11 @@ public final class BackupsDue {
 
     /**
      * Each source among {@code snapshots}, by host then paths, judged at {@code now}: overdue when its newest snapshot
-     * is older than {@code daily}, or its newest full one than {@code weeklyFull}.
+     * is older than {@code daily}, or its newest full one than {@code weeklyFull}; never when {@code decommissioned}
+     * (by {@link #key}) says it was decommissioned after its newest snapshot (IS.012 6.4.3: its backups ended on purpose).
      */
-    public static List<Source> of(List<SnapshotRef> snapshots, Instant now, Duration daily, Duration weeklyFull) {
+    public static List<Source> of(List<SnapshotRef> snapshots, Instant now, Duration daily, Duration weeklyFull,
+                                  Map<List<String>, Instant> decommissioned) {
         Map<List<String>, List<SnapshotRef>> bySource = new LinkedHashMap<>();
         for (SnapshotRef s : snapshots) {
             bySource.computeIfAbsent(key(s.snapshot().hostname(), s.snapshot().paths()), k -> new ArrayList<>()).add(s);
@@ -47,24 +51,35 @@ public final class BackupsDue {
             SnapshotRef newest = e.getValue().stream().max(byTime).orElseThrow();
             SnapshotRef newestFull = e.getValue().stream().filter(s -> s.snapshot().kind() != Snapshot.Kind.INCREMENTAL).max(byTime)
                     .orElse(null);
-            List<String> overdue = new ArrayList<>();
-            Duration age = Duration.between(newest.snapshot().time(), now);
-            if (age.compareTo(daily) > 0) {
-                overdue.add("the newest backup is " + days(age) + " old (IS.012 6.6.1.2: daily)");
+            Instant ended = decommissioned.get(e.getKey());
+            if (ended != null && !ended.isAfter(newest.snapshot().time())) {
+                ended = null; // backed up again since: a source once more
             }
-            if (newestFull == null) {
-                overdue.add("no full backup in the repository (IS.012 6.6.1.1: weekly; `vault backup --full`)");
-            } else {
-                Duration fullAge = Duration.between(newestFull.snapshot().time(), now);
-                if (fullAge.compareTo(weeklyFull) > 0) {
-                    overdue.add("the newest full backup is " + days(fullAge) + " old (IS.012 6.6.1.1: weekly; `vault backup --full`)");
-                }
-            }
+            // IS.012 6.4.3: nothing is due of a source decommissioned
+            List<String> overdue = ended != null ? List.of() : overdue(newest, newestFull, now, daily, weeklyFull);
             List<String> key = e.getKey();
-            out.add(new Source(key.getFirst(), key.subList(1, key.size()), newest, newestFull, overdue));
+            out.add(new Source(key.getFirst(), key.subList(1, key.size()), newest, newestFull, ended, overdue));
         }
         out.sort(Comparator.comparing(Source::host).thenComparing(s -> String.join("\n", s.paths())));
         return out;
+    }
+
+    /** Why a source whose newest snapshot and newest full one are these is overdue at {@code now}: one line per rule it breaks. */
+    private static List<String> overdue(SnapshotRef newest, SnapshotRef newestFull, Instant now, Duration daily, Duration weeklyFull) {
+        List<String> overdue = new ArrayList<>();
+        Duration age = Duration.between(newest.snapshot().time(), now);
+        if (age.compareTo(daily) > 0) {
+            overdue.add("the newest backup is " + days(age) + " old (IS.012 6.6.1.2: daily)");
+        }
+        if (newestFull == null) {
+            overdue.add("no full backup in the repository (IS.012 6.6.1.1: weekly; `vault backup --full`)");
+        } else {
+            Duration fullAge = Duration.between(newestFull.snapshot().time(), now);
+            if (fullAge.compareTo(weeklyFull) > 0) {
+                overdue.add("the newest full backup is " + days(fullAge) + " old (IS.012 6.6.1.1: weekly; `vault backup --full`)");
+            }
+        }
+        return overdue;
     }
 
     /** A source's key: its host, then its paths sorted (a snapshot lists them sorted; a failed backup as they were given). */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.opsledger.vault.crypto.ObjectId;
 
@@ -31,7 +32,7 @@ class BackupsDueTest {
         taken("old-1", List.of("/srv"), Snapshot.Kind.FULL, Duration.ofDays(10));
         taken("old-1", List.of("/srv"), Snapshot.Kind.INCREMENTAL, Duration.ofHours(1));
 
-        List<BackupsDue.Source> due = BackupsDue.of(snapshots, NOW, BackupsDue.DAILY, BackupsDue.WEEKLY_FULL);
+        List<BackupsDue.Source> due = BackupsDue.of(snapshots, NOW, BackupsDue.DAILY, BackupsDue.WEEKLY_FULL, Map.of());
         assertThat(due).extracting(BackupsDue.Source::host).containsExactly("db-1", "files-1", "old-1", "web-1");
         assertThat(due.get(0).overdue()).containsExactly("the newest backup is 2 days old (IS.012 6.6.1.2: daily)");
         assertThat(due.get(1).overdue()).containsExactly("no full backup in the repository (IS.012 6.6.1.1: weekly; `vault backup --full`)");
@@ -41,7 +42,24 @@ class BackupsDueTest {
         assertThat(due.get(3).newest()).isEqualTo(snapshots.get(1));
         assertThat(due.get(3).newestFull()).isEqualTo(snapshots.get(0));
 
-        assertThat(BackupsDue.of(snapshots, NOW, Duration.ofHours(4), Duration.ofDays(30)).get(3).overdue())
+        assertThat(BackupsDue.of(snapshots, NOW, Duration.ofHours(4), Duration.ofDays(30), Map.of()).get(3).overdue())
                 .containsExactly("the newest backup is 5 hours old (IS.012 6.6.1.2: daily)");
+    }
+
+    @Test
+    void aSourceDecommissionedAfterItsNewestBackupIsNotOverdueUntilItIsBackedUpAgain() {
+        taken("old-db", List.of("payroll.sql"), Snapshot.Kind.STDIN, Duration.ofDays(40));
+        taken("web-1", List.of("/srv/www"), Snapshot.Kind.FULL, Duration.ofDays(9));
+        Instant ended = NOW.minus(Duration.ofDays(39));
+        Map<List<String>, Instant> decommissioned = Map.of(BackupsDue.key("old-db", List.of("payroll.sql")), ended,
+                BackupsDue.key("web-1", List.of("/srv/www")), NOW.minus(Duration.ofDays(10))); // backed up since: a source again
+
+        List<BackupsDue.Source> due = BackupsDue.of(snapshots, NOW, BackupsDue.DAILY, BackupsDue.WEEKLY_FULL, decommissioned);
+        assertThat(due.get(0).host()).isEqualTo("old-db");
+        assertThat(due.get(0).decommissioned()).isEqualTo(ended);
+        assertThat(due.get(0).overdue()).isEmpty();
+        assertThat(due.get(1).decommissioned()).isNull();
+        assertThat(due.get(1).overdue()).containsExactly("the newest backup is 9 days old (IS.012 6.6.1.2: daily)",
+                "the newest full backup is 9 days old (IS.012 6.6.1.1: weekly; `vault backup --full`)");
     }
 }
