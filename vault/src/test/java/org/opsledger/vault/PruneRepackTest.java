@@ -41,6 +41,9 @@ class PruneRepackTest {
             assertThat(r.packsDeleted()).isPositive();
             long after = repo.backend().list("data").stream().mapToLong(repo.backend()::size).sum();
             assertThat(before - after).as("drop.bin's 5 MB are freed").isGreaterThan(4_900_000);
+            assertThat(r.bytesRepacked()).as("keep.bin's 5 MB, written again").isBetween(5_000_000L, 5_100_000L);
+            assertThat(r.bytesFreed()).as("what the repository lost, not what it deleted").isEqualTo(r.bytesDeleted() - r.bytesRepacked())
+                    .isBetween(before - after - 10_000, before - after + 10_000);
             assertThat(repo.backend().list("condemned")).isEmpty();
             assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
             assertThat(new Restorer(repo, 2).restore(later, tmp.resolve("out"), List.of(), true).ok()).isTrue();

@@ -46,8 +46,10 @@ final class PruneCommand implements Callable<Integer> {
     /** What a prune did, in one line (the journal keeps it too). */
     static String line(PruneResult r) {
         return String.format("prune: %d pack(s) condemned (%d repacked), %d deleted, %d waiting for running backups, %d rescued, "
-                        + "%d orphan(s) removed, %s freed%s", r.packsCondemned(), r.packsRepacked(), r.packsDeleted(), r.packsWaiting(),
+                        + "%d orphan(s) removed, %s freed%s%s", r.packsCondemned(), r.packsRepacked(), r.packsDeleted(), r.packsWaiting(),
                 r.packsRescued(), r.orphanPacksDeleted(), Output.bytes(r.bytesFreed()),
+                r.bytesRepacked() > 0 ? " (" + Output.bytes(r.bytesDeleted()) + " of packs deleted, " + Output.bytes(r.bytesRepacked())
+                        + " still in use written again)" : "",
                 r.journalEntriesCompacted() > 0 ? "; " + r.journalEntriesCompacted() + " journal entr(ies) gathered into segments" : "");
     }
 }

@@ -102,6 +102,7 @@ public final class Pruner {
                     toRepack.add(e.getKey());
                 }
             }
+            long addedBefore = repo.bytesAdded();
             for (ObjectId pack : toRepack) {
                 byte[] bytes = repo.backend().read(Repository.packName(pack));
                 for (PackedBlob b : byPack.get(pack)) {
@@ -112,6 +113,7 @@ public final class Pruner {
                 }
             }
             repo.flush(); // new packs and their index file are durable before anything is condemned
+            long repackedBytes = repo.bytesAdded() - addedBefore;
             Instant now = Instant.now();
             Set<ObjectId> condemnedNow = new HashSet<>();
             for (ObjectId pack : concat(toCondemn, toRepack)) {
@@ -130,7 +132,7 @@ public final class Pruner {
             boolean anotherPrune = repo.locks().liveOtherThan(lock).stream().anyMatch(l -> l.kind().equals("prune"));
             Journal.Compaction compacted = anotherPrune ? new Journal.Compaction(0, 0, 0) : new Journal(repo).compact();
             return new PruneResult(r.packsCondemned(), r.packsDeleted(), r.packsWaiting(), r.packsRescued() + rescue.size(),
-                    r.packsRepacked(), r.orphanPacksDeleted(), r.bytesFreed(), compacted.entries());
+                    r.packsRepacked(), r.orphanPacksDeleted(), r.bytesDeleted(), repackedBytes, compacted.entries());
         }
     }
 
@@ -214,7 +216,7 @@ public final class Pruner {
                 }
             }
         }
-        return new PruneResult(condemnedCount, deleted, waiting, rescued, repacked, orphans, freed, 0);
+        return new PruneResult(condemnedCount, deleted, waiting, rescued, repacked, orphans, freed, 0, 0);
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
