@@ -43,6 +43,18 @@ class CommandPathTest {
     }
 
     @Test
+    void eachCommandsFirstLineIsASentenceOfItsOwn() {
+        // `vault --help` lists each command with the first line of its description: a sentence cut there misleads
+        picocli.CommandLine whole = CommandPath.build(new OpsLedgerCommand(), new String[] {"vault", "--help"});
+        whole.getSubcommands().get("vault").getSubcommands().forEach((name, command) -> {
+            String[] description = command.getCommandSpec().usageMessage().description();
+            if (!name.equals("help")) {
+                assertThat(description[0]).as(name).endsWith(".");
+            }
+        });
+    }
+
+    @Test
     void aTypoIsRefusedWithSuggestions() {
         CliRun run = CliRun.of("vault", "backupp");
         assertThat(run.exit()).isEqualTo(2);

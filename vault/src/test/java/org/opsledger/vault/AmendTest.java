@@ -102,7 +102,7 @@ class AmendTest {
             assertThatThrownBy(() -> repo.amend(List.of(snap), new Amendment(null, "Internal", SOON, Map.of("system", "payroll"), null, "again", "ops")))
                     .hasMessage("nothing to amend: snapshot " + id + "'s record already says that");
             assertThatThrownBy(() -> repo.amend(List.of(snap), new Amendment(null, null, null, Map.of("copied-from", "/elsewhere#00"), null, "x", "ops")))
-                    .hasMessage("the tag copied-from is written by the vault itself (by copy, tier, recover, amend and key retire), not by hand");
+                    .hasMessage("the tag copied-from is written by the vault itself (by copy, tier, recover, amend, rewrite and key retire), not by hand");
             assertThatThrownBy(() -> repo.amend(List.of(snap), new Amendment(null, null, null, null, Set.of("nope"), "x", "ops")))
                     .hasMessage("snapshot " + id + " has no tag nope");
 

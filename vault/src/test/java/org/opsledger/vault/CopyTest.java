@@ -178,7 +178,7 @@ class CopyTest {
             assertThat(followed.amendedCopy()).isEqualTo(copy.id());
             assertThat(longTerm.snapshots()).singleElement().satisfies(c -> assertThat(c.snapshot().dataOwner()).isEqualTo("Payroll office"));
             assertThatThrownBy(() -> near.amend(List.of(amended), new Amendment(null, null, null, java.util.Map.of("resealed-from", "00"), null,
-                    "x", "ops"))).hasMessage("the tag resealed-from is written by the vault itself (by copy, tier, recover, amend and key retire),"
+                    "x", "ops"))).hasMessage("the tag resealed-from is written by the vault itself (by copy, tier, recover, amend, rewrite and key retire),"
                     + " not by hand");
         }
     }

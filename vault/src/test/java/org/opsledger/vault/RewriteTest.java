@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.checker.Recoverer;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.restorer.Restorer;
@@ -61,6 +62,10 @@ class RewriteTest {
             Map<String, String> expected = new java.util.TreeMap<>(TestTrees.describe(data));
             expected.keySet().removeIf(p -> p.equals("docs/server.key") || p.equals("deep") || p.startsWith("deep/"));
             assertThat(TestTrees.describe(out.resolve("data"))).as("every other byte, mode and mtime as it was").isEqualTo(expected);
+
+            // until the prune the old root is a tree no snapshot names: recover must not bring the key back with it
+            assertThat(after.snapshot().tags().get(Rewriter.REWRITTEN_TREES)).isEqualTo(first.snapshot().tree().hex());
+            assertThat(new Recoverer(repo).recover(true).trees()).isEmpty();
 
             assertThat(repo.index().contains(secretBlob)).isTrue();
             new Pruner(repo).prune();

@@ -19,8 +19,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "decommission", mixinStandardHelpOptions = true,
-        description = {"Record that a source's backups ended on purpose: its host or system was decommissioned (IS.012 6.4.3). `vault due`",
-                "then shows it as decommissioned instead of overdue, and `vault check` no longer warns of its failed backups; its snapshots",
+        description = {"Record that a source's backups ended on purpose: its host or system was decommissioned (IS.012 6.4.3).",
+                "`vault due` then shows it as decommissioned instead of overdue, and `vault check` no longer warns of its failed backups; its snapshots",
                 "stay, under their retention and holds. A backup of it afterwards makes it a source again. Writes one journal entry per",
                 "source (a host and its backup's paths), naming its newest snapshot, who and why."})
 final class DecommissionCommand implements Callable<Integer> {

@@ -12,9 +12,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "dispose", mixinStandardHelpOptions = true,
-        description = {"End a repository's life (IS.012 6.6.6.4, secure deletion): overwrite and delete its key slots and keyring, so",
-                "nothing in it can be decrypted again. Refused while a snapshot is under legal hold, or retained until today or later",
-                "with no copy kept as long in --copies-in. Then wipe or destroy the medium per IS.004 and record it in the media register."})
+        description = {"End a repository's life (IS.012 6.6.6.4, secure deletion): its keys destroyed, nothing in it decrypts again.",
+                "Overwrites and deletes its key slots and keyring. Refused while a snapshot is under legal hold, or retained until",
+                "today or later with no copy kept as long in --copies-in. Then wipe or destroy the medium per IS.004 and record it",
+                "in the media register."})
 final class DisposeCommand implements Callable<Integer> {
 
     @Mixin

@@ -19,10 +19,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "due", mixinStandardHelpOptions = true,
-        description = {"Whether each source (a host and its backup's paths) is backed up as IS.012 asks: daily (6.6.1.2) and in full",
-                "weekly (6.6.1.1). Lists each with its newest backup and newest full one, and, from the journal, a newest attempt that",
-                "failed. Exit code 3 when any is overdue: a monitoring check that sees a schedule that stopped or a job that keeps failing.",
-                "A source decommissioned since its newest backup (`vault decommission`, IS.012 6.4.3) is shown so and never overdue."})
+        description = {"Whether each source is backed up daily (IS.012 6.6.1.2) and in full weekly (6.6.1.1); exit 3 if not.",
+                "A source is a host and its backup's paths. Lists each with its newest backup and newest full one, and, from the",
+                "journal, a newest attempt that failed. Exit code 3 when any is overdue: a monitoring check that sees a schedule that",
+                "stopped or a job that keeps failing. A source decommissioned since its newest backup (`vault decommission`, IS.012",
+                "6.4.3) is shown so and never overdue."})
 final class DueCommand implements Callable<Integer> {
 
     @Mixin

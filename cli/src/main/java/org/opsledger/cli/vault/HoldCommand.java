@@ -1,5 +1,6 @@
 package org.opsledger.cli.vault;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
@@ -39,11 +40,25 @@ final class HoldCommand implements Callable<Integer> {
             SnapshotRef held = r.findSnapshot(snapshot, select.filter());
             LegalHold h;
             // IS.012 6.6.7: when a hold was placed and released, by whom, for which matter, outlives the hold record
+            Instant asked = Instant.now();
+            boolean already;
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.HOLD, List.of(), List.of(held.id()))) {
-                h = journal.run(() -> r.hold(held, reason, by), placed -> "legal hold placed by " + by + " for " + reason);
+                try {
+                    h = r.hold(held, reason, by);
+                } catch (RuntimeException e) {
+                    throw journal.failed(e);
+                }
+                already = h.matter(reason).heldAt().isBefore(asked); // held for this matter already: nothing changed, no entry
+                if (!already) {
+                    journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(held.id()), false, 0, "legal hold placed by " + by + " for " + reason);
+                }
             }
             if (repo.json) {
                 Output.json(h);
+            } else if (already) {
+                LegalHold.Matter m = h.matter(reason);
+                Output.out().println("snapshot " + h.snapshot().shortHex() + " is held for " + TerminalText.escape(reason) + " already (since "
+                        + SnapshotsCommand.TIME.format(m.heldAt()) + " UTC, by " + TerminalText.escape(m.heldBy()) + "): nothing changed");
             } else {
                 Output.out().println("snapshot " + h.snapshot().shortHex() + " is under legal hold " + forMatters(h));
                 Output.out().println(h.storeHoldsOrEmpty().isEmpty()

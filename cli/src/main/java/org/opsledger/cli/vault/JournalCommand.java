@@ -29,10 +29,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "journal", mixinStandardHelpOptions = true,
-        description = {"List the repository's journal: its init, and each backup, restore, dump, check, forget, prune, copy, tier, hold,",
-                "release, key operation, amend, rewrite, repair, recover, upgrade, unlock, refused dispose and decommission as it ended,",
-                "the failed ones too (IS.012 6.6.5), and when a restore was last verified (6.6.4; the policy's 2.11 asks for a test",
-                "every six months). Oldest first; an unreadable entry is reported on stderr and the others are listed (exit code 3)."})
+        description = {"List the repository's journal: each operation as it ended, the failed ones too (IS.012 6.6.5).",
+                "Entries: its init, and each backup, restore, dump, check, forget, prune, copy, tier, hold, release, key operation,",
+                "amend, rewrite, repair, recover, upgrade, unlock, refused dispose and decommission; and when a restore was last",
+                "verified (6.6.4; the policy's 2.11 asks for a test every six months). Oldest first; an unreadable entry is reported",
+                "on stderr and the others are listed (exit code 3)."})
 final class JournalCommand implements Callable<Integer> {
 
     @Mixin

@@ -71,7 +71,7 @@ final class RecordOptions {
     static Map<String, String> byHand(Map<String, String> tags, String option) {
         for (String name : tags.keySet()) {
             if (Amendment.RESERVED_TAGS.contains(name)) {
-                throw new CliException(option + " " + name + " is written by the vault itself (by copy, tier, recover, amend and key retire), not by hand", 2);
+                throw new CliException(option + " " + name + " " + Amendment.RESERVED, 2);
             }
         }
         return tags;

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         description = {"Write one snapshot holding every tree no snapshot references, each as a directory named by its ID:"
                 + " what a damaged snapshot file (taken out by `repair`) or a killed backup left behind, until a prune frees it.",
                 "What the lost snapshot file said of owner, classification and retention is lost with it: give them here when you know",
-                "whose data it is, or later with `vault amend`. Runs alone."})
+                "whose data it is, or later with `vault amend`. A snapshot forgotten by mistake comes back this way too, before a prune;",
+                "what a `vault rewrite` took out does not. Runs alone."})
 final class RecoverCommand implements Callable<Integer> {
 
     @Mixin

@@ -16,11 +16,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "rewrite", mixinStandardHelpOptions = true,
-        description = {"Take paths out of snapshots that should never have held them (a private key, personal data backed up by",
-                "mistake). Each snapshot with a matching path is written anew without it (a new ID; the same time of capture, host",
-                "and record), and its record names the IDs it replaced, when, by whom, why and what went. A held snapshot is never",
-                "rewritten. Then `vault prune --max-unused 0` removes the data from the repository; copies in other repositories",
-                "(copy, tier) are rewritten there."})
+        description = {"Take paths out of snapshots that should never have held them (a private key, personal data backed up by mistake).",
+                "Each snapshot with a matching path is written anew without it (a new ID; the same time of capture, host and",
+                "record), and its record names the IDs it replaced, when, by whom, why and what went. A held snapshot is never",
+                "rewritten. Then `vault prune --max-unused 0` removes the data from the repository. Copies in other repositories",
+                "(copy, tier) keep the paths until rewritten there too (`vault rewrite --repo THERE`)."})
 final class RewriteCommand implements Callable<Integer> {
 
     @Mixin
@@ -103,6 +103,6 @@ final class RewriteCommand implements Callable<Integer> {
             return "rewrite: " + paths + " path(s) would be taken out of " + rewritten + " of " + done.size() + " snapshot(s)";
         }
         return "rewrite: " + paths + " path(s) matching " + String.join(", ", excludes) + " taken out of " + rewritten + " snapshot(s) for "
-                + reason + " (by " + by + "); `vault prune --max-unused 0` removes their data, and copies elsewhere are rewritten there";
+                + reason + " (by " + by + "); `vault prune --max-unused 0` removes their data; rewrite copies in other repositories there too";
     }
 }

@@ -8,9 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
-        description = {"Move a repository of an older format to this build's (3: compressed index files, a third of their size;",
-                "4: a journal of backups, restores and checks, `vault journal`). Builds of an older format cannot open it afterwards",
-                "(before 2026-12-04: format 2; before 2026-12-05: format 3). Runs alone; nothing is written when nothing is old."})
+        description = {"Move a repository of an older format to this build's.",
+                "Format 3: compressed index files, a third of their size; 4: a journal of backups, restores and checks (`vault",
+                "journal`). Builds of an older format cannot open it afterwards (before 2026-12-04: format 2; before 2026-12-05:",
+                "format 3). Runs alone; nothing is written when nothing is old."})
 final class UpgradeCommand implements Callable<Integer> {
 
     @Mixin

@@ -294,7 +294,7 @@ class VaultCommandTest {
         String after = vault("snapshots", "--json").json().get(0).get("id").asString();
         assertThat(done.out()).isEqualTo("snapshot " + before.substring(0, 8) + " rewritten as " + after.substring(0, 8) + ", without 1 path(s):\n"
                 + "  /data/id_rsa\nrewrite: 1 path(s) matching id_rsa taken out of 1 snapshot(s) for INC-31: a private key (by security);"
-                + " `vault prune --max-unused 0` removes their data, and copies elsewhere are rewritten there\n");
+                + " `vault prune --max-unused 0` removes their data; rewrite copies in other repositories there too\n");
         assertThat(vault("ls", "latest").out()).doesNotContain("id_rsa").contains("report.txt");
         assertThat(vault("prune", "--max-unused", "101").err()).isEqualTo("opsledger: --max-unused must be a percentage from 0 to 100, got 101\n");
         assertThat(vault("prune", "--max-unused", "0").exit()).isZero();
@@ -664,6 +664,12 @@ class VaultCommandTest {
         assertThat(vault("hold", held, "--reason", "audit AUD-9").out())
                 .startsWith("snapshot " + held.substring(0, 8) + " is under legal hold for 2 matters: matter 2026-41; audit AUD-9\n");
         assertThat(vault("snapshots").out()).contains("  [legal hold: 2 matters]\n");
+        Run again = vault("hold", held, "--reason", "audit AUD-9");
+        assertThat(again.out()).startsWith("snapshot " + held.substring(0, 8) + " is held for audit AUD-9 already (since ")
+                .endsWith(" UTC, by " + System.getProperty("user.name") + "): nothing changed\n");
+        assertThat(vault("journal", "--operation", "hold", "--json").json().get("entries")).as("a hold that changed nothing writes no entry")
+                .extracting(n -> n.get("detail").asString()).containsExactly("legal hold placed by " + System.getProperty("user.name")
+                        + " for matter 2026-41", "legal hold placed by " + System.getProperty("user.name") + " for audit AUD-9");
         Run which = vault("release", held);
         assertThat(which.exit()).isEqualTo(1);
         assertThat(which.err()).isEqualTo("opsledger: snapshot " + held.substring(0, 8) + " is under legal hold for 2 matters"
@@ -704,7 +710,7 @@ class VaultCommandTest {
                 + ": retention is lengthened, never shortened").doesNotContain("\n");
         assertThat(vault("amend", "latest", "--owner", "x").err()).contains("Missing required option: '--reason=<reason>'");
         assertThat(vault("amend", "latest", "--add-tag", "amended-from=00", "--reason", "x").err().strip())
-                .isEqualTo("opsledger: --add-tag amended-from is written by the vault itself (by copy, tier, recover, amend and key retire), not by hand");
+                .isEqualTo("opsledger: --add-tag amended-from is written by the vault itself (by copy, tier, recover, amend, rewrite and key retire), not by hand");
         assertThat(vault("amend", "latest", "nope", "--owner", "x", "--reason", "x").exit()).as("a mistyped ID amends nothing").isEqualTo(1);
         assertThat(vault("snapshots", "--json").json().get(0).get("id").asString()).isEqualTo(before);
 

@@ -15,6 +15,8 @@ import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.RecordHistory;
+import org.opsledger.vault.snapshot.Rewriter;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
@@ -24,8 +26,9 @@ import org.opsledger.vault.snapshot.Tree;
  * ({@code vault repair} takes it out of use) takes with it only the ID of its root tree; the trees and data stay
  * in the packs until a prune frees them. This writes one snapshot whose root holds, as a directory named by its
  * ID, every tree that no snapshot and no other tree references; restore, ls and find then reach their files. A
- * backup killed after writing its trees leaves such trees too, and they are recovered the same way. It runs
- * alone (a running backup's trees are not referenced yet).
+ * backup killed after writing its trees leaves such trees too, and they are recovered the same way; a snapshot forgotten
+ * but not yet pruned, too (as restic's: a forget undone). The root trees a {@code rewrite} replaced are not: what it took
+ * out stays out ({@link Rewriter#REWRITTEN_TREES}). It runs alone (a running backup's trees are not referenced yet).
  */
 public final class Recoverer {
 
@@ -93,7 +96,16 @@ public final class Recoverer {
             }
         });
         Set<ObjectId> referenced = new HashSet<>();
-        repo.listSnapshots().readable().forEach(s -> referenced.add(s.snapshot().tree()));
+        repo.listSnapshots().readable().forEach(s -> {
+            referenced.add(s.snapshot().tree());
+            // what a rewrite took out stays out: its old roots, and through them what only they reach
+            String replaced = s.snapshot().tags() == null ? null : s.snapshot().tags().get(Rewriter.REWRITTEN_TREES);
+            if (replaced != null) {
+                for (String hex : replaced.split(RecordHistory.IDS)) {
+                    referenced.add(ObjectId.parse(hex));
+                }
+            }
+        });
         List<ObjectId> unopened = new ArrayList<>();
         for (ObjectId t : trees) {
             try {

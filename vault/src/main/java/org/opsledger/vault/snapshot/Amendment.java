@@ -43,7 +43,9 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
     public static final String AMENDED = "amended";
     /** Tags the vault writes itself: set by `copy`, `tier`, `recover`, `amend`, `rewrite` and `key retire`, never by hand. */
     public static final Set<String> RESERVED_TAGS = Set.of(Copier.COPIED_FROM, Recoverer.TAG, AMENDED_FROM, AMENDED, KeyEpochs.RESEALED_FROM,
-            Rewriter.REWRITTEN_FROM, Rewriter.REWRITTEN);
+            Rewriter.REWRITTEN_FROM, Rewriter.REWRITTEN, Rewriter.REWRITTEN_TREES);
+    /** Why a tag of {@link #RESERVED_TAGS} is refused. */
+    public static final String RESERVED = "is written by the vault itself (by copy, tier, recover, amend, rewrite and key retire), not by hand";
     /** Longest reason taken: a ticket and a line, as a hold's. */
     public static final int MAX_REASON = 1000;
 
@@ -61,7 +63,7 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
         for (Set<String> names : List.of(tags.keySet(), untag)) {
             for (String name : names) {
                 if (RESERVED_TAGS.contains(name)) {
-                    throw new VaultException("the tag " + name + " is written by the vault itself (by copy, tier, recover, amend and key retire), not by hand");
+                    throw new VaultException("the tag " + name + " " + RESERVED);
                 }
             }
         }

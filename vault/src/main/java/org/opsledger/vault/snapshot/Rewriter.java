@@ -20,8 +20,8 @@ import org.opsledger.vault.repository.SharedLock;
  * Takes paths out of snapshots that should never have held them (a private key, a file of personal data backed up by
  * mistake): each snapshot that has a path the patterns match is written anew over a tree without it, with the same
  * time of capture, host, paths and record, and the record says what it replaced, when, by whom, why and what went
- * ({@value #REWRITTEN_FROM} and {@value #REWRITTEN} tags, as an amendment's). The old snapshot file is deleted; the data
- * only it referenced goes with the next prune. A held snapshot is never rewritten (IS.012 6.6.7). Copies of it in other
+ * ({@value #REWRITTEN_FROM} and {@value #REWRITTEN} tags, as an amendment's, and {@value #REWRITTEN_TREES}). The old
+ * snapshot file is deleted; the data only it referenced goes with the next prune, and {@code recover} leaves it alone. A held snapshot is never rewritten (IS.012 6.6.7). Copies of it in other
  * repositories ({@code copy}, {@code tier}) are theirs to rewrite.
  */
 public final class Rewriter {
@@ -33,6 +33,11 @@ public final class Rewriter {
      * {@code 2026-12-05T05:00:00Z by alice: INC-12 (removed 1 path(s) matching *.pem)}.
      */
     public static final String REWRITTEN = "rewritten";
+    /**
+     * The tag naming the root trees a rewritten snapshot replaced, newest first, separated by spaces: until a prune
+     * frees them they are trees no snapshot names, and {@code vault recover} would bring back what was taken out.
+     */
+    public static final String REWRITTEN_TREES = "rewritten-trees";
     /** The removed paths a rewrite reports for each snapshot; it counts them all. */
     public static final int PATHS_LISTED = 100;
 
@@ -95,6 +100,7 @@ public final class Rewriter {
                                       List<String> excludes) {
         Map<String, String> tags = new LinkedHashMap<>(s.snapshot().tags() == null ? Map.of() : s.snapshot().tags());
         tags.put(REWRITTEN_FROM, RecordHistory.prepend(s.id().hex(), tags.get(REWRITTEN_FROM), RecordHistory.IDS));
+        tags.put(REWRITTEN_TREES, RecordHistory.prepend(s.snapshot().tree().hex(), tags.get(REWRITTEN_TREES), RecordHistory.IDS));
         tags.put(REWRITTEN, RecordHistory.prepend(DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + " by " + by
                 + ": " + reason + " (removed " + removed + " path(s) matching " + String.join(", ", excludes) + ")",
                 tags.get(REWRITTEN), RecordHistory.LINES));
