@@ -56,6 +56,16 @@ class SnapshotFilterTest {
             assertThatThrownBy(() -> repo.findSnapshot("latest", new SnapshotFilter(Set.of("web-1"), Map.of(), Set.of("/etc"))))
                     .isInstanceOf(VaultException.class).hasMessage("no snapshot of host web-1, path /etc (`vault snapshots` lists them)");
 
+            // a relative path: a stream's name as given, or a directory under the working one
+            Snapshot stream = new Snapshot(Instant.now(), plain.snapshot().tree(), null, java.util.List.of("db.sql"), here, null, null,
+                    Snapshot.Kind.STDIN, null, null, null, null, here, null);
+            SnapshotRef dump = new SnapshotRef(repo.saveSnapshot(stream), stream);
+            assertThat(repo.findSnapshot("latest", new SnapshotFilter(Set.of(), Map.of(), Set.of("db.sql"))).id()).isEqualTo(dump.id());
+            String relative = Path.of("").toAbsolutePath().relativize(data).toString();
+            assertThat(repo.findSnapshot("latest", new SnapshotFilter(Set.of(here), Map.of(), Set.of(relative))).id()).isEqualTo(plain.id());
+            assertThat(new SnapshotFilter(Set.of(), Map.of(), Set.of("db.sql")).matchesSource(here, java.util.List.of("db.sql"))).isTrue();
+            repo.backend().delete("snapshots/" + dump.id().hex());
+
             Snapshot bare = new Snapshot(Instant.now(), plain.snapshot().tree(), null, null, null, null, null, Snapshot.Kind.FULL,
                     null, null, null, null, null, null); // what another writer may leave out
             assertThat(SnapshotFilter.ALL.matches(bare)).isTrue();

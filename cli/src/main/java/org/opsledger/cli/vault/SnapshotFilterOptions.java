@@ -21,13 +21,13 @@ final class SnapshotFilterOptions {
     @Option(names = "--tag", paramLabel = "K=V", description = "Only snapshots carrying this tag; repeatable (all of them).")
     Map<String, String> tags = new HashMap<>();
 
-    @Option(names = "--path", paramLabel = "PATH", description = "Only snapshots taken of this path; repeatable (all of them).")
+    @Option(names = "--path", paramLabel = "PATH", description = "Only snapshots taken of this path (or of the stream of this --stdin-name); repeatable (all of them).")
     List<String> paths = new ArrayList<>();
 
     SnapshotFilter filter() {
         Set<String> p = new HashSet<>();
-        for (String path : paths) { // as a backup records its paths
-            p.add(Path.of(path).toAbsolutePath().normalize().toString());
+        for (String path : paths) { // an absolute path as a backup records it; a relative one is a stream's name or under the cwd
+            p.add(Path.of(path).isAbsolute() ? Path.of(path).normalize().toString() : path);
         }
         return new SnapshotFilter(new HashSet<>(hosts), tags, p);
     }

@@ -207,6 +207,8 @@ class VaultCommandTest {
                 .endsWith("2 source(s); 1 overdue (a backup within 26h, a full one within 8d)\n");
         JsonNode json = vault("due", "--host", org.opsledger.vault.repository.Repository.hostname(), "--path", data.toString(), "--json").json();
         assertThat(json.size()).as("the stream's source is not of that path").isEqualTo(1);
+        assertThat(vault("due", "--path", "db.sql", "--json").json()).as("a stream by its name")
+                .extracting(n -> n.get("paths").get(0).asString()).containsExactly("db.sql");
         assertThat(json.get(0).get("overdue").asBoolean()).isFalse();
         assertThat(json.get(0).get("newestKind").asString()).isEqualTo("full");
         Run strict = vault("due", "--path", data.toString(), "--daily", "0h");

@@ -1,5 +1,7 @@
 package org.opsledger.vault.snapshot;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +10,7 @@ import java.util.Set;
 /**
  * Which snapshots a command looks at when a repository holds many hosts' backups: those of one of
  * {@code hosts}, carrying every one of {@code tags}, taken of every one of {@code paths} (all three
- * empty: every snapshot). {@code latest} is then the newest such snapshot, so that a restore of
+ * empty: every snapshot; a relative path is a stream's name, or one under the working directory). {@code latest} is then the newest such snapshot, so that a restore of
  * one host's data at 2 a.m. cannot pick another host's newer backup.
  */
 public record SnapshotFilter(Set<String> hosts, Map<String, String> tags, Set<String> paths) {
@@ -30,7 +32,28 @@ public record SnapshotFilter(Set<String> hosts, Map<String, String> tags, Set<St
                 return false;
             }
         }
-        return paths.isEmpty() || (s.paths() != null && s.paths().containsAll(paths));
+        return takenOfAll(s.paths());
+    }
+
+    /**
+     * Whether {@code taken} (a backup's paths) holds every one of {@code paths}: as given (an absolute path; a stream's
+     * name, {@code db.sql}), or, for a relative one, resolved against the working directory ({@code www} in /srv).
+     */
+    private boolean takenOfAll(List<String> taken) {
+        for (String p : paths) {
+            if (taken == null || !taken.contains(p) && !taken.contains(absolute(p))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String absolute(String path) {
+        try {
+            return Path.of(path).toAbsolutePath().normalize().toString();
+        } catch (InvalidPathException e) {
+            return path; // a stream's name need not be a path here
+        }
     }
 
     /**
@@ -38,7 +61,7 @@ public record SnapshotFilter(Set<String> hosts, Map<String, String> tags, Set<St
      * failed backup in the journal: no snapshot, so no tags; a filter by tag selects none).
      */
     public boolean matchesSource(String host, List<String> backupPaths) {
-        return (hosts.isEmpty() || hosts.contains(host)) && tags.isEmpty() && backupPaths.containsAll(paths);
+        return (hosts.isEmpty() || hosts.contains(host)) && tags.isEmpty() && takenOfAll(backupPaths);
     }
 
     /** The snapshots of {@code all} this filter selects, in their order. */
