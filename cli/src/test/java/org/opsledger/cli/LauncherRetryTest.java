@@ -90,15 +90,38 @@ class LauncherRetryTest {
         assertThat(run(Map.of(), "vault", "restore", "latest", "--repo", "r", "--target", busy.toString()).heaps()).hasSize(1);
     }
 
-    /** The launcher with a fake JDK: exit 4 unless the heap is FAKE_PASS_AT MiB, or FAKE_EXIT when set; FAKE_WRITE: a file it writes first. */
+    /**
+     * Ctrl-C reaches every process of the terminal's foreground group: the JVM the launcher runs as a child (to run it
+     * again in a larger heap) must not start with SIGINT ignored, as bash starts a background child of a script.
+     */
+    @Test
+    void aCommandItMayRunAgainIsStoppedByCtrlC() throws Exception {
+        Path signals = tmp.resolve("signals");
+        // as from a terminal: the launcher itself starts with SIGINT at its default (perl is in every Debian)
+        Run backup = run(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV"), Map.of("FAKE_EXIT", "0", "FAKE_SIGNALS",
+                signals.toString()), "vault", "backup", "--repo", "r", "/srv");
+        assertThat(backup.heaps()).as("run as a child").hasSize(1);
+        String ignored = Files.readString(signals).trim(); // "SigIgn:\t0000000000000000"
+        long mask = Long.parseLong(ignored.substring(ignored.indexOf(':') + 1).trim(), 16);
+        assertThat(mask & (1L << (2 - 1))).as("SIGINT (2) is not ignored: " + ignored).isZero();
+    }
+
     private Run run(Map<String, String> env, String... args) throws Exception {
+        return run(List.of(), env, args);
+    }
+
+    /**
+     * The launcher with a fake JDK, under {@code prefix}: exit 4 unless the heap is FAKE_PASS_AT MiB, or FAKE_EXIT when
+     * set; FAKE_WRITE: a file it writes first; FAKE_SIGNALS: a file it writes the signals it ignores to.
+     */
+    private Run run(List<String> prefix, Map<String, String> env, String... args) throws Exception {
         Path jdk = fakeJdk();
         Path log = tmp.resolve("java.log");
         Files.deleteIfExists(log);
-        String[] command = new String[args.length + 2];
-        command[0] = "bash";
-        command[1] = LAUNCHER.toString();
-        System.arraycopy(args, 0, command, 2, args.length);
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.add("bash");
+        command.add(LAUNCHER.toString());
+        command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().remove("OPSLEDGER_VAULT_REPOSITORY");
         pb.environment().remove("OPSLEDGER_JAVA_OPTS");
@@ -131,6 +154,7 @@ class LauncherRetryTest {
         String java = """
                 #!/bin/sh
                 echo "$*" >> "$FAKE_LOG"
+                [ -z "$FAKE_SIGNALS" ] || grep SigIgn /proc/$$/status > "$FAKE_SIGNALS"
                 [ -z "$FAKE_EXIT" ] || exit "$FAKE_EXIT"
                 [ -z "$FAKE_WRITE" ] || { mkdir -p "${FAKE_WRITE%/*}" && echo x > "$FAKE_WRITE"; }
                 for a; do case $a in -Xmx*) heap=${a#-Xmx}; heap=${heap%m} ;; -jar) break ;; esac; done
