@@ -130,6 +130,12 @@ final class BackupCommand implements Callable<Integer> {
         if (stdin && fromCommand) {
             throw new CliException("use either --stdin or --stdin-from-command", 2);
         }
+        if (args.stream().anyMatch(String::isEmpty)) { // `backup "$SRC"` with SRC unset would back up the working directory
+            throw new CliException("a PATH is empty (an unset variable?): name what to back up", 2);
+        }
+        if ((stdin || fromCommand) && !Node.isSafeName(stdinName)) {
+            throw new CliException("--stdin-name must be a plain file name, got: " + stdinName, 2);
+        }
         if (!stdin && !fromCommand && args.isEmpty()) {
             throw new CliException("nothing to back up: name at least one PATH, or use --stdin", 2);
         }

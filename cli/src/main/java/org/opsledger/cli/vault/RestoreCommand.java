@@ -53,6 +53,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RepoOptions.checkThreads(threads);
+        if (target.toString().isEmpty()) { // an unset variable: never the working directory
+            throw new CliException("--target is empty: name the directory to restore into", 2);
+        }
         long start = System.nanoTime();
         Sealing.warmUp(false); // on the spare core while the password unlocks the repository, as check does
         RestoreResult res;

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.opsledger.cli.CliException;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -25,6 +26,9 @@ final class SnapshotFilterOptions {
     List<String> paths = new ArrayList<>();
 
     SnapshotFilter filter() {
+        if (paths.contains("") || hosts.contains("")) {
+            throw new CliException((paths.contains("") ? "--path" : "--host") + " is empty (an unset variable?)", 2);
+        }
         Set<String> p = new HashSet<>();
         for (String path : paths) { // an absolute path as a backup records it; a relative one is a stream's name or under the cwd
             p.add(Path.of(path).isAbsolute() ? Path.of(path).normalize().toString() : path);

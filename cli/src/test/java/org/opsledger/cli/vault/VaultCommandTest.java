@@ -761,6 +761,19 @@ class VaultCommandTest {
         assertThat(missing.exit()).isNotZero();
         assertThat(missing.err().lines().toList()).containsExactly("opsledger: no vault repository at " + tmp.resolve("absent"));
 
+        // an unset variable in a script: never the working directory, never "the one snapshot there is"
+        long entries = vault("journal", "--json").json().get("entries").size();
+        for (String[] empty : new String[][] {{"backup", "", "--allow-same-device"}, {"restore", "latest", "--target", ""},
+                {"snapshots", "--path", ""}, {"backup", "--stdin", "--stdin-name", "../etc/x"}}) {
+            Run refused = vault(empty);
+            assertThat(refused.exit()).as(String.join(" ", empty)).isEqualTo(2);
+            assertThat(refused.err().lines().toList()).as(String.join(" ", empty)).hasSize(1);
+        }
+        assertThat(vault("ls", "").err()).isEqualTo("opsledger: the snapshot ID is empty: give an ID, a prefix of one, or 'latest'\n");
+        assertThat(vault("key", "remove", "").err()).isEqualTo("opsledger: the key slot ID is empty: `vault key list` lists them\n");
+        assertThat(vault("journal", "--json").json().get("entries").size()).as("a command line refused: no source made up")
+                .isEqualTo(entries + 1); // the key removal's refusal, a failed key entry as any
+
         Run sameDevice = vault("backup", data.toString());
         assertThat(sameDevice.exit()).isNotZero();
         assertThat(sameDevice.err().lines().toList()).hasSize(1);

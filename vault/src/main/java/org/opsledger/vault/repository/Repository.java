@@ -810,6 +810,9 @@ public final class Repository implements AutoCloseable {
 
     /** A snapshot by ID or unique prefix, or 'latest': the newest snapshot {@code filter} matches (an ID is taken as given). */
     public SnapshotRef findSnapshot(String idOrPrefix, SnapshotFilter filter) {
+        if (idOrPrefix.isEmpty()) { // an unset variable in a script: never "the one snapshot there is"
+            throw new VaultException("the snapshot ID is empty: give an ID, a prefix of one, or 'latest'");
+        }
         List<SnapshotRef> all = listSnapshots().readable();
         if ("latest".equals(idOrPrefix)) {
             List<SnapshotRef> matching = filter.select(all);
@@ -820,7 +823,7 @@ public final class Repository implements AutoCloseable {
             return matching.getLast();
         }
         List<SnapshotRef> match = all.stream().filter(s -> s.id().hex().startsWith(idOrPrefix.toLowerCase())).toList();
-        if (match.size() != 1 || idOrPrefix.isEmpty()) {
+        if (match.size() != 1) {
             throw new VaultException(match.isEmpty() ? "no snapshot " + idOrPrefix : "snapshot prefix " + idOrPrefix + " is ambiguous");
         }
         return match.getFirst();
@@ -1119,9 +1122,12 @@ public final class Repository implements AutoCloseable {
 
     /** Removes the slot {@code idOrPrefix} names, and returns what it was. */
     public KeySlotInfo removeKeySlot(String idOrPrefix) {
+        if (idOrPrefix.isEmpty()) {
+            throw new VaultException("the key slot ID is empty: `vault key list` lists them");
+        }
         List<KeySlotInfo> slots = keySlots();
         List<KeySlotInfo> match = slots.stream().filter(s -> s.id().startsWith(idOrPrefix)).toList();
-        if (match.size() != 1 || idOrPrefix.isEmpty()) {
+        if (match.size() != 1) {
             throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix : "key slot prefix " + idOrPrefix + " is ambiguous");
         }
         // an unreadable slot may always go; a readable one only while another readable one stays
