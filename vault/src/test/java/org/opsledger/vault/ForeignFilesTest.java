@@ -1,6 +1,7 @@
 package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.backend.Largest;
 import org.opsledger.vault.checker.CheckResult;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.prune.Forgetter;
@@ -63,6 +65,33 @@ class ForeignFilesTest {
             assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
         }
         assertThat(note).hasContent("an operator's note");
+    }
+
+    /** A stray large file is refused unread, naming it: not every command out of memory (helper's adversarial run: 100 MB). */
+    @Test
+    void aFileTooLargeToBeWhatTheVaultWroteThereIsRefusedUnreadAndStopsNothingElse() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            TestTrees.backup(repo, data);
+        }
+        byte[] large = new byte[100 * 1024];
+        Files.write(repoDir.resolve("keys/zz"), large); // beside the real slot
+        Path lock = Files.write(repoDir.resolve("locks/" + "a".repeat(64)), large);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.keySlots()).filteredOn(k -> k.id().equals("zz")).singleElement()
+                    .extracting(Repository.KeySlotInfo::problem).asString()
+                    .isEqualTo("keys/zz is 100.00 KiB, more than the vault reads whole there (64.00 KiB): damaged, or not the vault's");
+            assertThat(repo.locks().unlock(false)).as("unlock removes what it cannot read").singleElement().asString()
+                    .contains("unreadable (locks/" + "a".repeat(64) + " is ");
+            assertThat(lock).doesNotExist();
+        }
+        assertThat(Largest.of("snapshots/" + "0".repeat(64))).as("a sealed file: a quarter of the heap, at least 16 MiB")
+                .isEqualTo(Math.max(Largest.SEALED_FLOOR, Runtime.getRuntime().maxMemory() / 4));
+        Files.write(repoDir.resolve("config"), large);
+        assertThatThrownBy(() -> TestTrees.open(repoDir)).hasMessage("config is 100.00 KiB, more than the vault reads whole there"
+                + " (64.00 KiB): damaged, or not the vault's");
     }
 
     @Test

@@ -232,16 +232,36 @@ final class BackupCommand implements Callable<Integer> {
     }
 
     /** The lines of each file, as restic reads --files-from: blank lines and lines starting with # left out. */
+    /** The longest line of a --files-from or --exclude-file list: a path is at most 4,096 bytes (PATH_MAX). */
+    static final int MAX_LINE = 65_536;
+
     private static List<String> lines(List<Path> files, String option) {
         List<String> out = new ArrayList<>();
         for (Path f : files) {
-            try {
-                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                    String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line; // a file saved on Windows
+            // read as text a line at a time, each bounded: --files-from /dev/zero is one endless line, not a list
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(f),
+                    StandardCharsets.UTF_8.newDecoder()))) {
+                StringBuilder line = new StringBuilder();
+                int c;
+                int number = 1;
+                do {
+                    c = in.read();
+                    if (c != '\n' && c != -1) {
+                        if (line.length() == MAX_LINE) {
+                            throw new CliException(option + " " + f + ": line " + number + " is longer than " + MAX_LINE
+                                    + " characters: not a list of paths or patterns", 2);
+                        }
+                        line.append((char) c);
+                        continue;
+                    }
+                    String l = line.toString();
+                    l = l.endsWith("\r") ? l.substring(0, l.length() - 1) : l; // a file saved on Windows
                     if (!l.isBlank() && !l.startsWith("#")) {
                         out.add(l);
                     }
-                }
+                    line.setLength(0);
+                    number++;
+                } while (c != -1);
             } catch (java.nio.charset.CharacterCodingException e) {
                 throw new CliException(option + " " + f + " is not UTF-8 text", 2);
             } catch (IOException e) {

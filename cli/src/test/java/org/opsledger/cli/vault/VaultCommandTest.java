@@ -376,6 +376,10 @@ class VaultCommandTest {
         Files.writeString(other.resolve("drop.log"), "dropped");
         Path list = Files.writeString(tmp.resolve("paths.txt"), "# what the configuration manages\n\n" + data + "\r\n" + other + "\n");
         Path ex = Files.writeString(tmp.resolve("excludes.txt"), "# logs are shipped elsewhere\n*.log\n");
+        Run endless = vault("backup", "--files-from", "/dev/zero", "--allow-same-device");
+        assertThat(endless.exit()).as("one endless line, not a list: refused, not out of memory").isEqualTo(2);
+        assertThat(endless.err()).isEqualTo("opsledger: --files-from /dev/zero: line 1 is longer than 65536 characters: not a list of"
+                + " paths or patterns\n");
         Run b = vault("backup", "--files-from", list.toString(), "--exclude-file", ex.toString(), "--allow-same-device", "--json");
         assertThat(b.exit()).as(b.err()).isZero();
         assertThat(b.json().get("record").get("paths")).extracting(n -> n.asString()).containsExactly(data.toString(), other.toString());

@@ -116,9 +116,7 @@ public final class LocalBackend implements Backend {
     public byte[] read(String name) {
         try (FileChannel ch = FileChannel.open(path(name), StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size > Integer.MAX_VALUE - 16) {
-                throw new BackendException("file too large: " + name);
-            }
+            Largest.check(name, size);
             byte[] out = new byte[(int) size];
             readFully(ch, 0, out.length, out, name);
             return out;

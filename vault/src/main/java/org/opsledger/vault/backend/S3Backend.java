@@ -1,5 +1,6 @@
 package org.opsledger.vault.backend;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,8 +130,15 @@ public final class S3Backend implements Backend {
 
     @Override
     public byte[] read(String name) {
-        try {
-            return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key(name))).asByteArray();
+        try (var in = s3.getObject(r -> r.bucket(bucket).key(key(name)))) {
+            Long size = in.response().contentLength();
+            if (size != null && size > Largest.of(name)) {
+                in.abort(); // not the rest of a stray file over the network
+                Largest.check(name, size);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new BackendException("cannot read " + name + " in " + location + ": " + e.getMessage(), e);
         } catch (NoSuchKeyException e) {
             throw new BackendException("missing file in repository " + location + ": " + name, e);
         } catch (SdkException e) {

@@ -148,6 +148,9 @@ public final class Locks {
             } catch (JacksonException e) {
                 out.add(new LockFile(name, null, "unreadable (" + e.getOriginalMessage() + ")"));
                 continue;
+            } catch (VaultException e) {
+                out.add(new LockFile(name, null, "unreadable (" + e.getMessage() + ")")); // too large to be a lock
+                continue;
             }
             if (l == null || l.kind() == null || l.started() == null || l.refreshed() == null) {
                 out.add(new LockFile(name, null, "incomplete (kind, started and refreshed are required)"));

@@ -215,10 +215,11 @@ public final class Repository implements AutoCloseable {
     private static List<SlotFile> readKeySlots(Backend backend) {
         List<SlotFile> out = new ArrayList<>();
         for (String name : backend.list("keys")) {
-            byte[] json = backend.read(name); // a storage failure stays one: it is not the slot's
             try {
-                out.add(new SlotFile(name, KeySlot.parse(json), null));
-            } catch (VaultException e) {
+                out.add(new SlotFile(name, KeySlot.parse(backend.read(name)), null));
+            } catch (BackendException e) {
+                throw e; // a storage failure stays one: it is not the slot's
+            } catch (VaultException e) { // not a slot, or too large to be one
                 out.add(new SlotFile(name, null, e.getMessage()));
             }
         }
