@@ -90,6 +90,10 @@ class FailureModesTest {
 
             assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data.resolve("backups/repo"))))
                     .isInstanceOf(VaultException.class).hasMessageContaining("is the repository itself");
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data.resolve("backups/repo/data"))))
+                    .as("nor a directory of it").isInstanceOf(VaultException.class)
+                    .hasMessage(data.resolve("backups/repo/data") + " is inside the repository " + data.resolve("backups/repo")
+                            + "; `vault copy` copies snapshots to another repository");
             assertThat(repo.snapshots()).hasSize(1);
         }
     }

@@ -94,6 +94,34 @@ class ForeignFilesTest {
                 + " (64.00 KiB): damaged, or not the vault's");
     }
 
+    /** An emptied or foreign hold record or index file is named, with what mends it, never a bare exception's name. */
+    @Test
+    void aDamagedHoldRecordOrIndexFileIsNamedWithWhatMendsIt() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            repo.hold(TestTrees.backup(repo, data), "M-1", "legal");
+        }
+        Files.writeString(repoDir.resolve("holds/zz"), "x\n");
+        try (Repository repo = TestTrees.open(repoDir)) {
+            Repository.HoldListing listing = repo.listHolds();
+            assertThat(listing.holds()).hasSize(1);
+            assertThat(listing.unreadable()).containsExactly("holds/zz is 2 bytes, too short to be sealed (damaged, or not the vault's)");
+            assertThatThrownBy(repo::holds).as("forget cannot know what it holds").hasMessageStartingWith("hold record holds/zz is 2 bytes");
+        }
+        Path index;
+        try (Stream<Path> files = Files.list(repoDir.resolve("index"))) {
+            index = files.findFirst().orElseThrow();
+        }
+        Files.write(index, new byte[0]);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(repo::index).hasMessage("the index cannot be read: index/" + index.getFileName() + " is 0 bytes, too short"
+                    + " to be sealed (damaged, or not the vault's); `vault check` names what else is damaged, `vault repair` writes the"
+                    + " index again from the packs");
+        }
+    }
+
     @Test
     void lockFilesNoProcessKeepsAreIgnoredSoPruneStillDeletesCondemnedPacks() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));

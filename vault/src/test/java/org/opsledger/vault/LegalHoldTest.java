@@ -148,6 +148,8 @@ class LegalHoldTest {
             assertThatThrownBy(() -> repo.hold(snap, " ", "ops")).hasMessage("a legal hold needs a reason");
             assertThatThrownBy(() -> repo.hold(snap, "x".repeat(1001), "ops"))
                     .hasMessage("a legal hold's reason has at most 1000 characters, got 1001");
+            assertThatThrownBy(() -> repo.hold(snap, "case\n1", "ops")).as("a release names the matter by its reason, on one line")
+                    .hasMessage("a legal hold's reason and holder are one line each, without control characters");
             assertThat(repo.holds()).isEmpty();
             assertThat(repo.hold(snap, "x".repeat(1000), "ops").reason()).hasSize(1000);
         }

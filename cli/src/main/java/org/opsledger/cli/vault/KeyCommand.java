@@ -58,7 +58,7 @@ final class KeyCommand implements Runnable {
                 if (repo.json) {
                     Output.json(Map.of("added", id));
                 } else {
-                    Output.out().println("added key slot " + id.substring(0, 8) + " (" + label + ")");
+                    Output.out().println("added key slot " + id.substring(0, 8) + " (" + TerminalText.escape(label) + ")");
                 }
             }
             return 0;

@@ -37,7 +37,11 @@ final class SnapshotsCommand implements Callable<Integer> {
             var filter = select.filter();
             List<SnapshotRef> all = filter.select(listing.readable());
             listing.unreadable().forEach(u -> Output.err().println("warning: snapshot file " + u));
-            Map<ObjectId, LegalHold> holds = r.holds();
+            Repository.HoldListing holdListing = r.listHolds(); // a damaged hold record hides no snapshot; check and repair see it
+            holdListing.unreadable().forEach(u -> Output.err().println("warning: hold record " + u
+                    + " (`vault repair` replaces a damaged one with a record that keeps the hold in force)"));
+            boolean whole = listing.unreadable().isEmpty() && holdListing.unreadable().isEmpty();
+            Map<ObjectId, LegalHold> holds = holdListing.holds();
             Set<ObjectId> held = holds.keySet();
             if (repo.json) {
                 List<Map<String, Object>> out = new ArrayList<>();
@@ -52,7 +56,7 @@ final class SnapshotsCommand implements Callable<Integer> {
                     out.add(m);
                 }
                 Output.json(out);
-                return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
+                return whole ? 0 : BackupCommand.INCOMPLETE;
             }
             Output.out().printf("%-8s  %-19s  %-11s  %-12s  %-14s  %-16s  %-10s  %s%n",
                     "ID", "Time (UTC)", "Kind", "Host", "Owner", "Classification", "Retain", "Paths");
@@ -73,7 +77,7 @@ final class SnapshotsCommand implements Callable<Integer> {
                     + " (see stderr; `vault check` names them, `vault repair` takes damaged ones out of use)")
                     + (lacking == 0 ? "" : "; " + lacking + " record(s) lack an owner, classification or retention (IS.012 6.6.5.1:"
                     + " `vault amend` completes them)"));
-            return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
+            return whole ? 0 : BackupCommand.INCOMPLETE;
         }
     }
 

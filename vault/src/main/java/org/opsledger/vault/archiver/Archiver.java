@@ -90,6 +90,11 @@ public final class Archiver {
             if (repository != null && repository.equals(inodeOf(p))) {
                 throw new VaultException(p + " is the repository itself; `vault copy` copies snapshots to another repository");
             }
+            for (Path up = p.getParent(); repository != null && up != null; up = up.getParent()) {
+                if (repository.equals(inodeOf(up))) { // its packs into its own packs: a backup of the backup
+                    throw new VaultException(p + " is inside the repository " + up + "; `vault copy` copies snapshots to another repository");
+                }
+            }
             if (Globs.matchPathOrName(excludes, p)) { // it would be an empty snapshot that looks like a backup
                 throw new VaultException("the backup path " + p + " is itself excluded by --exclude; nothing of it would be backed up");
             }

@@ -310,7 +310,14 @@ public final class Repository implements AutoCloseable {
 
     private void readIndexFiles(Index into) {
         for (String name : backend.list("index")) {
-            readIndexFile(name, backend.read(name), into);
+            try {
+                readIndexFile(name, backend.read(name), into);
+            } catch (BackendException e) {
+                throw e;
+            } catch (VaultException e) { // the index is read whole or not at all: say what mends it
+                throw new VaultException("the index cannot be read: " + e.getMessage() + "; `vault check` names what else is damaged, `vault repair`"
+                        + " writes the index again from the packs", e);
+            }
         }
     }
 
@@ -754,8 +761,16 @@ public final class Repository implements AutoCloseable {
 
     /** The plaintext of a sealed file. */
     private byte[] openSealed(String name, byte[] sealed, Sealing.Kind kind) {
+        if (sealed.length < Sealing.OVERHEAD) { // an emptied or truncated file: named, as a damaged one is
+            throw new VaultException(name + " is " + sealed.length + " bytes, too short to be sealed (damaged, or not the vault's)");
+        }
+        SecretKey key;
         try {
-            SecretKey key = keys.dataKey(Sealing.epochOf(sealed, 0));
+            key = keys.dataKey(Sealing.epochOf(sealed, 0));
+        } catch (VaultException e) {
+            throw new VaultException(name + ": " + e.getMessage() + " (damaged, or not the vault's, unless a key retirement stopped)");
+        }
+        try {
             return Sealing.open(key, kind, sealed, 0, sealed.length);
         } catch (AEADBadTagException e) {
             throw new VaultException(name + " fails authentication (damaged or altered)");
@@ -896,13 +911,36 @@ public final class Repository implements AutoCloseable {
 
     // ---------------------------------------------------------------- holds
 
+    /** Every hold, by snapshot; fails on a hold record that does not read (forget cannot know what it holds). */
     public Map<ObjectId, LegalHold> holds() {
-        Map<ObjectId, LegalHold> out = new LinkedHashMap<>();
-        for (String name : backend.list("holds")) {
-            LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
-            out.put(h.snapshot(), h);
+        HoldListing listing = listHolds();
+        if (!listing.unreadable().isEmpty()) {
+            throw new VaultException("hold record " + listing.unreadable().getFirst() + "; `vault repair` replaces a damaged one with a"
+                    + " record that keeps the hold in force");
         }
-        return out;
+        return listing.holds();
+    }
+
+    /** The hold records that read, by snapshot, and one line for each that does not. */
+    public record HoldListing(Map<ObjectId, LegalHold> holds, List<String> unreadable) {
+    }
+
+    /** Every hold record, read one by one: a damaged or foreign file is named in {@code unreadable} and hides none of the others. */
+    public HoldListing listHolds() {
+        Map<ObjectId, LegalHold> out = new LinkedHashMap<>();
+        List<String> bad = new ArrayList<>();
+        for (String name : backend.list("holds")) {
+            try {
+                LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
+                out.put(h.snapshot(), h);
+            } catch (BackendException e) {
+                throw e;
+            } catch (VaultException | IllegalArgumentException | JacksonException e) {
+                bad.add(e.getMessage() != null && e.getMessage().startsWith(name) ? e.getMessage()
+                        : name + ": unreadable (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return new HoldListing(out, bad);
     }
 
     /** Longest reason a legal hold takes. */
@@ -921,6 +959,9 @@ public final class Repository implements AutoCloseable {
         }
         if (reason.length() > MAX_HOLD_REASON) { // it is listed with the snapshot: a matter number and a line, not a document
             throw new VaultException("a legal hold's reason has at most " + MAX_HOLD_REASON + " characters, got " + reason.length());
+        }
+        if (!Amendment.oneLine(reason) || by != null && !Amendment.oneLine(by)) { // a release names the matter by its reason
+            throw new VaultException("a legal hold's reason and holder are one line each, without control characters");
         }
         String name = "holds/" + snapshot.id().hex();
         try (SharedLock lock = lock(Locks.HOLDS)) { // one at a time, and not while a retirement moves holds to new IDs

@@ -112,7 +112,8 @@ public record Amendment(String dataOwner, String classification, LocalDate retai
         }
     }
 
-    private static boolean oneLine(String s) {
+    /** Whether {@code s} is one line without control characters, as a record's history keeps each entry. */
+    public static boolean oneLine(String s) {
         return s.chars().noneMatch(Character::isISOControl);
     }
 }
