@@ -67,15 +67,21 @@ class ForeignFilesTest {
         assertThat(note).hasContent("an operator's note");
     }
 
-    /** A stray large file is refused unread, naming it: not every command out of memory (helper's adversarial run: 100 MB). */
-    @Test
-    void aFileTooLargeToBeWhatTheVaultWroteThereIsRefusedUnreadAndStopsNothingElse() throws Exception {
+    /** A repository whose one snapshot, of one file, is held for M-1. */
+    private Path repositoryOfOneHeldFile() throws Exception {
         Path repoDir = tmp.resolve("repo");
         Path data = Files.createDirectories(tmp.resolve("data"));
         Files.writeString(data.resolve("a.txt"), "a");
         try (Repository repo = TestTrees.newRepo(repoDir)) {
-            TestTrees.backup(repo, data);
+            repo.hold(TestTrees.backup(repo, data), "M-1", "legal");
         }
+        return repoDir;
+    }
+
+    /** A stray large file is refused unread, naming it: not every command out of memory (helper's adversarial run: 100 MB). */
+    @Test
+    void aFileTooLargeToBeWhatTheVaultWroteThereIsRefusedUnreadAndStopsNothingElse() throws Exception {
+        Path repoDir = repositoryOfOneHeldFile();
         byte[] large = new byte[100 * 1024];
         Files.write(repoDir.resolve("keys/zz"), large); // beside the real slot
         Path lock = Files.write(repoDir.resolve("locks/" + "a".repeat(64)), large);
@@ -97,12 +103,7 @@ class ForeignFilesTest {
     /** An emptied or foreign hold record or index file is named, with what mends it, never a bare exception's name. */
     @Test
     void aDamagedHoldRecordOrIndexFileIsNamedWithWhatMendsIt() throws Exception {
-        Path repoDir = tmp.resolve("repo");
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        Files.writeString(data.resolve("a.txt"), "a");
-        try (Repository repo = TestTrees.newRepo(repoDir)) {
-            repo.hold(TestTrees.backup(repo, data), "M-1", "legal");
-        }
+        Path repoDir = repositoryOfOneHeldFile();
         Files.writeString(repoDir.resolve("holds/zz"), "x\n");
         try (Repository repo = TestTrees.open(repoDir)) {
             Repository.HoldListing listing = repo.listHolds();
