@@ -26,6 +26,21 @@ class IncompleteBackupTest {
     @TempDir
     Path tmp;
 
+    /** A tree keeps nanoseconds since 1970 in 64 bits: a time past 2262 cannot be kept, and the backup says so. */
+    @Test
+    void aModificationTimePast2262IsStoredAsTheLastOneATreeKeepsAndTheBackupSaysSo() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path future = Files.writeString(data.resolve("future.txt"), "from 2446");
+        Files.setLastModifiedTime(future, java.nio.file.attribute.FileTime.from(99_999_999_999L, java.util.concurrent.TimeUnit.SECONDS));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            BackupProgress progress = new BackupProgress();
+            new Archiver(repo, progress).backup(TestTrees.options(data));
+            assertThat(progress.warnings()).containsExactly(future + ": modification time " + Files.getLastModifiedTime(future)
+                    + " is outside 1677–2262," // 2446 on ext4, which keeps no later time
+                    + " the years a tree keeps; it is stored as 2262-04-11T23:47:16.854775807Z and restored so");
+        }
+    }
+
     @Test
     void aFileWrittenWhileItIsReadIsKeptNamedAndReadAgainNextTime() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));

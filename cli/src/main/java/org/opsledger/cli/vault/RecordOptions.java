@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Option;
@@ -69,6 +70,12 @@ final class RecordOptions {
 
     /** {@code tags}, refused if one is a tag the vault writes itself. */
     static Map<String, String> byHand(Map<String, String> tags, String option) {
+        tags.forEach((name, value) -> {
+            if (name.isBlank() || !Amendment.oneLine(name) || !Amendment.oneLine(value)) {
+                throw new CliException(option + " " + TerminalText.escape(name + "=" + value) + ": a tag is NAME=VALUE, a name and a value"
+                        + " of one line each, without control characters", 2);
+            }
+        });
         for (String name : tags.keySet()) {
             if (Amendment.RESERVED_TAGS.contains(name)) {
                 throw new CliException(option + " " + name + " " + Amendment.RESERVED, 2);

@@ -773,6 +773,13 @@ class VaultCommandTest {
             assertThat(refused.exit()).as(String.join(" ", empty)).isEqualTo(2);
             assertThat(refused.err().lines().toList()).as(String.join(" ", empty)).hasSize(1);
         }
+        Run tooLong = vault("forget", "--keep-within", "99999999999y", "--dry-run");
+        assertThat(tooLong.exit()).isEqualTo(2);
+        assertThat(tooLong.err()).isEqualTo("opsledger: --keep-within: duration is longer than 1000 years, got: 99999999999y\n");
+        Run nameless = vault("backup", data.toString(), "--allow-same-device", "--tag", "=v");
+        assertThat(nameless.exit()).isEqualTo(2);
+        assertThat(nameless.err()).isEqualTo("opsledger: --tag =v: a tag is NAME=VALUE, a name and a value of one line each, without"
+                + " control characters\n");
         assertThat(vault("ls", "").err()).isEqualTo("opsledger: the snapshot ID is empty: give an ID, a prefix of one, or 'latest'\n");
         assertThat(vault("key", "remove", "").err()).isEqualTo("opsledger: the key slot ID is empty: `vault key list` lists them\n");
         assertThat(vault("journal", "--json").json().get("entries").size()).as("a command line refused: no source made up")

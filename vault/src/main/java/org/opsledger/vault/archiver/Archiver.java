@@ -339,6 +339,10 @@ public final class Archiver {
                 return null;
             }
             Node meta = metadata(name, type, a);
+            if (meta.mtime() == Long.MAX_VALUE || meta.mtime() == Long.MIN_VALUE) { // the tree keeps nanoseconds since 1970
+                progress.warn(p + ": modification time " + a.get("lastModifiedTime") + " is outside 1677–2262, the years a tree"
+                        + " keeps; it is stored as " + Instant.EPOCH.plusNanos(meta.mtime()) + " and restored so");
+            }
             switch (type) {
                 case DIR -> {
                     if (repository != null && repository.equals(new InodeKey(meta.device(), meta.inode()))) {

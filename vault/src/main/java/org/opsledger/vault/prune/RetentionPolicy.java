@@ -23,13 +23,21 @@ public record RetentionPolicy(int keepLast, Duration keepWithin, int keepDaily, 
         if (s == null || !s.matches("\\d+[hdwmy]")) {
             throw new IllegalArgumentException("duration must be a number followed by h, d, w, m or y (like 30d), got: " + s);
         }
-        long n = Long.parseLong(s.substring(0, s.length() - 1));
-        return switch (s.charAt(s.length() - 1)) {
+        String digits = s.substring(0, s.length() - 1).replaceFirst("^0+(?=\\d)", "");
+        long n = digits.length() > 7 ? 10_000_000 : Long.parseLong(digits); // more than 9,999,999 of anything is too long
+        Duration d = switch (s.charAt(s.length() - 1)) {
             case 'h' -> Duration.ofHours(n);
             case 'd' -> Duration.ofDays(n);
             case 'w' -> Duration.ofDays(7 * n);
             case 'm' -> Duration.ofDays(30 * n);
             default -> Duration.ofDays(365 * n);
         };
+        if (d.compareTo(LONGEST) > 0) { // a time this long before now is before any clock's year 1
+            throw new IllegalArgumentException("duration is longer than 1000 years, got: " + s);
+        }
+        return d;
     }
+
+    /** The longest duration taken: longer is a typing mistake, and would reach before the year 1. */
+    static final Duration LONGEST = Duration.ofDays(365L * 1000);
 }
