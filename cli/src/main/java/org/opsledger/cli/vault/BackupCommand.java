@@ -231,10 +231,10 @@ final class BackupCommand implements Callable<Integer> {
                 Output.bytes(s.bytesAdded()), seconds);
     }
 
-    /** The lines of each file, as restic reads --files-from: blank lines and lines starting with # left out. */
     /** The longest line of a --files-from or --exclude-file list: a path is at most 4,096 bytes (PATH_MAX). */
     static final int MAX_LINE = 65_536;
 
+    /** The lines of each file, as restic reads --files-from: blank lines and lines starting with # left out. */
     private static List<String> lines(List<Path> files, String option) {
         List<String> out = new ArrayList<>();
         for (Path f : files) {

@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "decommission", mixinStandardHelpOptions = true,
         description = {"Record that a source's backups ended on purpose: its host or system was decommissioned (IS.012 6.4.3).",
-                "`vault due` then shows it as decommissioned instead of overdue, and `vault check` no longer warns of its failed backups; its snapshots",
-                "stay, under their retention and holds. A backup of it afterwards makes it a source again. Writes one journal entry per",
-                "source (a host and its backup's paths), naming its newest snapshot, who and why."})
+                "`vault due` then shows it as decommissioned instead of overdue, and `vault check` no longer warns of its failed",
+                "backups; its snapshots stay, under their retention and holds. A backup of it afterwards makes it a source again.",
+                "Writes one journal entry per source (a host and its backup's paths), naming its newest snapshot, who and why."})
 final class DecommissionCommand implements Callable<Integer> {
 
     @Mixin
@@ -83,7 +83,8 @@ final class DecommissionCommand implements Callable<Integer> {
                 SnapshotRef newest = s.getValue();
                 String detail = "for " + reason + " (by " + by + "); source " + key.getFirst() + " "
                         + String.join(" ", key.subList(1, key.size())) + (newest == null ? ", no backup of it succeeded"
-                        : ", its newest backup " + newest.shortId() + " of " + SnapshotsCommand.TIME.format(newest.snapshot().time()) + " UTC");
+                        : ", its newest backup " + newest.shortId() + " of " + SnapshotsCommand.TIME.format(newest.snapshot().time())
+                        + " UTC");
                 if (!dryRun) {
                     journal.record(JournalEntry.decommission(key.getFirst(), key.subList(1, key.size()),
                             newest == null ? List.of() : List.of(newest.id()), detail));

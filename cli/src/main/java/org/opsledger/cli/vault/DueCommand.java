@@ -94,8 +94,8 @@ final class DueCommand implements Callable<Integer> {
                         r.newest() == null ? "-" : SnapshotsCommand.TIME.format(r.newest().snapshot().time()) + " "
                                 + r.newest().snapshot().kind().json() + " " + r.newest().shortId(),
                         r.newestFull() == null ? "-" : SnapshotsCommand.TIME.format(r.newestFull().snapshot().time()),
-                        TerminalText.escape((r.overdue() ? "overdue: " : r.decommissioned() != null ? "" : r.why().isEmpty() ? "ok" : "ok; ")
-                                + String.join("; ", r.why())));
+                        TerminalText.escape((r.overdue() ? "overdue: " : r.decommissioned() != null ? "" : r.why().isEmpty() ? "ok"
+                                : "ok; ") + String.join("; ", r.why())));
             }
             Output.out().println(rows.size() + " source(s); " + overdue + " overdue (a backup within " + daily + ", a full one within "
                     + weeklyFull + ")" + (decommissioned == 0 ? "" : "; " + decommissioned + " decommissioned"));

@@ -50,15 +50,17 @@ final class HoldCommand implements Callable<Integer> {
                 }
                 already = h.matter(reason).heldAt().isBefore(asked); // held for this matter already: nothing changed, no entry
                 if (!already) {
-                    journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(held.id()), false, 0, "legal hold placed by " + by + " for " + reason);
+                    journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(held.id()), false, 0,
+                            "legal hold placed by " + by + " for " + reason);
                 }
             }
             if (repo.json) {
                 Output.json(h);
             } else if (already) {
                 LegalHold.Matter m = h.matter(reason);
-                Output.out().println("snapshot " + h.snapshot().shortHex() + " is held for " + TerminalText.escape(reason) + " already (since "
-                        + SnapshotsCommand.TIME.format(m.heldAt()) + " UTC, by " + TerminalText.escape(m.heldBy()) + "): nothing changed");
+                Output.out().println("snapshot " + h.snapshot().shortHex() + " is held for " + TerminalText.escape(reason)
+                        + " already (since " + SnapshotsCommand.TIME.format(m.heldAt()) + " UTC, by " + TerminalText.escape(m.heldBy())
+                        + "): nothing changed");
             } else {
                 Output.out().println("snapshot " + h.snapshot().shortHex() + " is under legal hold " + forMatters(h));
                 Output.out().println(h.storeHoldsOrEmpty().isEmpty()

@@ -315,8 +315,8 @@ public final class Repository implements AutoCloseable {
             } catch (BackendException e) {
                 throw e;
             } catch (VaultException e) { // the index is read whole or not at all: say what mends it
-                throw new VaultException("the index cannot be read: " + e.getMessage() + "; `vault check` names what else is damaged, `vault repair`"
-                        + " writes the index again from the packs", e);
+                throw new VaultException("the index cannot be read: " + e.getMessage() + "; `vault check` names what else is damaged,"
+                        + " `vault repair` writes the index again from the packs", e);
             }
         }
     }
