@@ -84,6 +84,20 @@ class S3BackendTest {
         assertThat(Files.exists(tmp.resolve("out/data/big.bin"))).isTrue();
     }
 
+    /** A stray object too large to be what the vault wrote there is refused from the GET's length, its body not read. */
+    @Test
+    void anObjectTooLargeToBeAKeySlotIsRefusedUnreadOnS3() throws Exception {
+        firstBackup("team-z", TestTrees.sample(tmp.resolve("src/data")));
+        S3Backend store = backend(endpoint, "team-z");
+        store.write("keys/zz", new byte[100 * 1024]);
+        assertThatThrownBy(() -> store.read("keys/zz")).isInstanceOf(org.opsledger.vault.backend.Largest.TooLarge.class)
+                .hasMessage("keys/zz is 100.00 KiB, more than the vault reads whole there (64.00 KiB): damaged, or not the vault's");
+        try (Repository repo = Repository.open(store, TestTrees.PASSWORD)) { // the stray object is not a slot; the real one opens
+            assertThat(repo.keySlots()).filteredOn(k -> k.id().equals("zz")).singleElement()
+                    .extracting(Repository.KeySlotInfo::problem).asString().startsWith("keys/zz is 100.00 KiB");
+        }
+    }
+
     @Test
     void repairOnS3RebuildsTheIndexAndKeepsTheDamagedPackUnderDamaged() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
