@@ -261,6 +261,25 @@ class JournalTest {
         }
     }
 
+    /** A segment is read whole: kilobyte entries (a backup of a hundred listed paths) close it at 8 MiB, not 10,000 entries. */
+    @Test
+    void aSegmentOfLargeEntriesClosesAtItsBytesNotItsCount() throws Exception {
+        List<String> hundredPaths = new java.util.ArrayList<>();
+        for (int i = 0; i < JournalEntry.MAX_PATHS; i++) {
+            hundredPaths.add("/srv/exports/" + "department-share-".repeat(5) + i);
+        }
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            for (int i = 0; i < 1_000; i++) {
+                journal.record(entry(Operation.BACKUP, "files-1", hundredPaths, Outcome.OK, T.plusSeconds(i * 3_600L), false,
+                        "x".repeat(JournalEntry.MAX_DETAIL)));
+            }
+            assertThat(journal.compact().entries()).isEqualTo(1_000);
+            assertThat(files(segments)).hasSize(2).allSatisfy(f -> assertThat(Files.size(f)).isLessThanOrEqualTo(Journal.SEGMENT_BYTES));
+            assertThat(journal.read().total()).isEqualTo(1_000);
+        }
+    }
+
     @Test
     void pruneMergesSmallSegmentsAndAStoppedMergeOrKeyRetirementDuplicatesNothing() throws Exception {
         try (Repository repo = TestTrees.newRepo(dir)) {

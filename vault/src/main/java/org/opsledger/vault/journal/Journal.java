@@ -136,6 +136,18 @@ public final class Journal {
     /** The most entries one segment holds (≈6 MB of JSON at most): a backlog of years is gathered into several. */
     public static final int SEGMENT_MAX = 10_000;
     /**
+     * The most bytes of one segment, whatever its entries (a backup's of a hundred listed paths is kilobytes): a segment
+     * is always read whole, and stays under what any command reads whole ({@link org.opsledger.vault.backend.Largest}).
+     */
+    public static final int SEGMENT_BYTES = 8 << 20;
+    /** A segment's bytes counted in entries: {@link #SEGMENT_BYTES} is {@link #SEGMENT_MAX} of them. */
+    private static final int ENTRY_BYTES = SEGMENT_BYTES / SEGMENT_MAX;
+
+    /** What an entry or a segment weighs in a segment's room: its entries, or its bytes in entries when more. */
+    private static int weight(int entries, int bytes) {
+        return Math.max(entries, (bytes + ENTRY_BYTES - 1) / ENTRY_BYTES);
+    }
+    /**
      * How many small segments (fewer than half of {@link #SEGMENT_MAX} entries: a day's runs, gathered by one prune) the
      * journal keeps before a prune merges them: the journal stays a file per 5,000 entries or fewer, plus at most these,
      * however many prunes it has seen.
@@ -344,7 +356,7 @@ public final class Journal {
             if (read.problem() != null) {
                 problems.put(name, read.problem());
             } else if (read.segment() != null) {
-                sizes.put(name, read.segment().entries().size());
+                sizes.put(name, weight(read.segment().entries().size(), read.bytes()));
                 epochs.put(name, read.epoch());
                 read.segment().compacted().stream().filter(files.singleIds()::contains).map(id -> DIR + "/" + id).forEach(leftovers::add);
                 read.segment().merged().stream().map(id -> SEGMENTS + "/" + id).filter(files.segments()::contains).forEach(leftovers::add);
@@ -378,7 +390,7 @@ public final class Journal {
      * repair moves it aside), or, {@code strict}, stops the work.
      */
     private Rewrite gather(List<String> singles, int perSegment, java.util.function.IntPredicate epochs, boolean strict) {
-        int[] counts = new int[2]; // entries, deleted
+        int[] counts = new int[3]; // entries, deleted, the batch's weight
         Map<String, Integer> written = new HashMap<>();
         List<String> batchNames = new ArrayList<>();
         List<JournalEntry> batch = new ArrayList<>();
@@ -390,7 +402,7 @@ public final class Journal {
             sorted.sort(Comparator.comparing(JournalEntry::started));
             List<String> ids = batchNames.stream().map(Journal::idPart).toList();
             ObjectId id = repo.writeSealed(SEGMENTS, Sealing.Kind.JOURNAL, new Segment(ids, sorted, List.of())); // first: never in no file
-            written.put(SEGMENTS + "/" + id.hex(), sorted.size());
+            written.put(SEGMENTS + "/" + id.hex(), counts[2]);
             counts[0] += sorted.size();
             for (String name : batchNames) {
                 repo.backend().delete(name);
@@ -398,6 +410,7 @@ public final class Journal {
             }
             batchNames.clear();
             batch.clear();
+            counts[2] = 0;
         };
         eachFile(singles, (name, read) -> {
             if (read.problem() != null && strict) {
@@ -406,11 +419,13 @@ public final class Journal {
             if (read.single() == null || !epochs.test(read.epoch())) {
                 return; // unreadable (check names it, repair moves it), gone since listed, or of another epoch
             }
+            int weight = weight(1, read.bytes());
+            if (counts[2] + weight > perSegment) {
+                flush.run(); // full, in entries or in bytes
+            }
             batchNames.add(name);
             batch.add(read.single());
-            if (batch.size() == perSegment) {
-                flush.run();
-            }
+            counts[2] += weight;
         });
         flush.run();
         return new Rewrite(counts[0], counts[1], counts[1], written);
@@ -479,9 +494,9 @@ public final class Journal {
      * One file of the journal: one entry or a segment, and the key epoch it is sealed under; or the line that says why
      * it cannot be read; none when it went since listed.
      */
-    private record Read(JournalEntry single, Segment segment, int epoch, String problem) {
+    private record Read(JournalEntry single, Segment segment, int epoch, int bytes, String problem) {
         static Read problem(String line) {
-            return new Read(null, null, 0, line);
+            return new Read(null, null, 0, 0, line);
         }
     }
 
@@ -523,11 +538,12 @@ public final class Journal {
                 return Read.problem(name + ": does not match its SHA-256 name (damaged or altered)");
             }
             int epoch = Sealing.epochOf(sealed, 0);
-            return name.startsWith(SEGMENTS + "/") ? new Read(null, repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, Segment.class), epoch, null)
-                    : new Read(repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, JournalEntry.class), null, epoch, null);
+            return name.startsWith(SEGMENTS + "/")
+                    ? new Read(null, repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, Segment.class), epoch, sealed.length, null)
+                    : new Read(repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, JournalEntry.class), null, epoch, sealed.length, null);
         } catch (BackendException e) {
             if (!repo.backend().exists(name)) {
-                return new Read(null, null, 0, null); // sealed again by a key retirement, or gathered, since it was listed
+                return new Read(null, null, 0, 0, null); // sealed again by a key retirement, or gathered, since it was listed
             }
             throw e;
         } catch (RuntimeException e) {
