@@ -133,7 +133,7 @@ public final class Journal {
 
     /** Where segments are, apart from the one-entry files: each kind is read knowing which it is. */
     public static final String SEGMENTS = DIR + "/segments";
-    /** The most entries one segment holds (≈6 MB of JSON at most): a backlog of years is gathered into several. */
+    /** The most entries one segment holds (≈6 MB of JSON, as most entries are): a backlog of years is gathered into several. */
     public static final int SEGMENT_MAX = 10_000;
     /**
      * The most bytes of one segment, whatever its entries (a backup's of a hundred listed paths is kilobytes): a segment
@@ -148,9 +148,9 @@ public final class Journal {
         return Math.max(entries, (bytes + ENTRY_BYTES - 1) / ENTRY_BYTES);
     }
     /**
-     * How many small segments (fewer than half of {@link #SEGMENT_MAX} entries: a day's runs, gathered by one prune) the
-     * journal keeps before a prune merges them: the journal stays a file per 5,000 entries or fewer, plus at most these,
-     * however many prunes it has seen.
+     * How many small segments (less than half a segment's room, 5,000 entries or 4 MiB: a day's runs, gathered by one
+     * prune) the journal keeps before a prune merges them: the journal stays a file per half a segment's room, plus at
+     * most these, however many prunes it has seen.
      */
     public static final int SMALL_SEGMENTS = 8;
 
@@ -273,9 +273,9 @@ public final class Journal {
     }
 
     /**
-     * Writes the one-entry files of the journal into segments of at most {@code perSegment} entries, each before the
-     * files it holds are deleted (prune calls it); when more than {@link #SMALL_SEGMENTS} segments hold fewer than half
-     * of {@code perSegment} entries, merges those into as few as fit, likewise. So the journal stays a few files however
+     * Writes the one-entry files of the journal into segments of at most {@code perSegment} entries (and
+     * {@link #SEGMENT_BYTES}), each before the files it holds are deleted (prune calls it); when more than
+     * {@link #SMALL_SEGMENTS} segments fill less than half that room, merges those into as few as fit, likewise. So the journal stays a few files however
      * many runs and prunes it records (a merge reads and writes at most {@code perSegment} entries, ≈6 MB, once every
      * {@link #SMALL_SEGMENTS} prunes or so), and the work holds one segment's entries at a time. Runs beside backups that
      * write entries (a file written after the listing is left for the next compaction); first deletes what a segment
