@@ -152,8 +152,12 @@ final class BackupCommand implements Callable<Integer> {
         SnapshotRef snap;
         String summary;
         List<String> warnings;
-        List<String> sources = stdin || fromCommand ? List.of(stdinName)
-                : options.paths().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
+        List<String> sources;
+        try { // refused before the repository opens: a command line no backup could take is not a failed backup
+            sources = stdin || fromCommand ? List.of(stdinName) : Archiver.sourcePaths(options).stream().map(Path::toString).toList();
+        } catch (VaultException e) {
+            throw new CliException(e.getMessage(), 2);
+        }
         try (Repository r = repo.open();
              Journaling journal = new Journaling(r, JournalEntry.Operation.BACKUP, sources, List.of());
              AutoCloseable bar = Output.progress(repo.json, () -> progress.files.get() + " files, " + progress.dirs.get() + " dirs, "

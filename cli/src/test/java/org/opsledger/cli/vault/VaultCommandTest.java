@@ -768,7 +768,8 @@ class VaultCommandTest {
         // an unset variable in a script: never the working directory, never "the one snapshot there is"
         long entries = vault("journal", "--json").json().get("entries").size();
         for (String[] empty : new String[][] {{"backup", "", "--allow-same-device"}, {"restore", "latest", "--target", ""},
-                {"snapshots", "--path", ""}, {"backup", "--stdin", "--stdin-name", "../etc/x"}}) {
+                {"snapshots", "--path", ""}, {"backup", "--stdin", "--stdin-name", "../etc/x"},
+                {"backup", "/srv/a/data", "/srv/b/data", "--allow-same-device"}, {"backup", "/", "--allow-same-device"}}) {
             Run refused = vault(empty);
             assertThat(refused.exit()).as(String.join(" ", empty)).isEqualTo(2);
             assertThat(refused.err().lines().toList()).as(String.join(" ", empty)).hasSize(1);

@@ -65,24 +65,41 @@ public final class Archiver {
         this.opener = opener;
     }
 
-    /** Backs up the paths; the snapshot is written only after all its data is durable. */
-    public SnapshotRef backup(BackupOptions options) {
+    /**
+     * The backup's paths, absolute and in the snapshot's order (by name). Refuses, before any repository is opened, a
+     * list that no backup could ever take, so a mistyped command line is not recorded as a failed backup of a source
+     * that does not exist; a path that is missing is a backup that failed (a mount that is not there at 2 a.m.) and is
+     * refused by {@link #backup}.
+     */
+    public static List<Path> sourcePaths(BackupOptions options) {
         List<Path> paths = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        List<PathMatcher> excludes = Globs.compile(options.excludes());
         for (Path p : options.paths()) {
             Path abs = p.toAbsolutePath().normalize();
-            if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
-                throw new VaultException("no such file or directory: " + p);
-            }
             if (abs.getFileName() == null) {
                 throw new VaultException("cannot back up the filesystem root itself; name its directories");
             }
             if (!names.add(FileNames.nameOf(abs))) {
                 throw new VaultException("two paths end in the same name " + abs.getFileName() + "; back them up separately");
             }
+            if (Globs.matchPathOrName(excludes, abs)) { // it would be an empty snapshot that looks like a backup
+                throw new VaultException("the backup path " + abs + " is itself excluded by --exclude; nothing of it would be backed up");
+            }
             paths.add(abs);
         }
         paths.sort(Comparator.comparing(FileNames::nameOf));
+        return paths;
+    }
+
+    /** Backs up the paths; the snapshot is written only after all its data is durable. */
+    public SnapshotRef backup(BackupOptions options) {
+        List<Path> paths = sourcePaths(options);
+        for (Path p : options.paths()) {
+            if (!Files.exists(p.toAbsolutePath().normalize(), LinkOption.NOFOLLOW_LINKS)) {
+                throw new VaultException("no such file or directory: " + p);
+            }
+        }
         refuseSameDevice(paths, options.allowSameDevice());
         InodeKey repository = repositoryDirectory();
         List<PathMatcher> excludes = Globs.compile(options.excludes());
@@ -94,9 +111,6 @@ public final class Archiver {
                 if (repository.equals(inodeOf(up))) { // its packs into its own packs: a backup of the backup
                     throw new VaultException(p + " is inside the repository " + up + "; `vault copy` copies snapshots to another repository");
                 }
-            }
-            if (Globs.matchPathOrName(excludes, p)) { // it would be an empty snapshot that looks like a backup
-                throw new VaultException("the backup path " + p + " is itself excluded by --exclude; nothing of it would be backed up");
             }
         }
         List<String> pathStrings = paths.stream().map(Path::toString).toList();
