@@ -58,40 +58,27 @@ final class DecommissionCommand implements Callable<Integer> {
             if (!journal.kept()) {
                 throw new CliException(journal.notKept());
             }
-            Journal.Listing listing = journal.read(e -> false);
-            Map<List<String>, Instant> ended = listing.decommissionTimes();
-            Map<List<String>, SnapshotRef> sources = new LinkedHashMap<>(); // a source's newest snapshot, null if none succeeded
-            List<BackupsDue.Source> due = BackupsDue.of(filter.select(r.snapshots()), Instant.now(), BackupsDue.DAILY,
-                    BackupsDue.WEEKLY_FULL, ended);
-            for (BackupsDue.Source s : due) {
-                if (s.decommissioned() == null) {
-                    sources.put(BackupsDue.key(s.host(), s.paths()), s.newest());
-                }
-            }
-            for (JournalEntry failed : listing.failingBackups()) { // attempts, and no snapshot of that source at all
-                if (filter.matchesSource(failed.host(), failed.paths())) {
-                    sources.putIfAbsent(failed.source(), null);
-                }
-            }
+            List<SourceStatus> sources = SourceStatus.of(r, journal, filter, Instant.now(), BackupsDue.DAILY, BackupsDue.WEEKLY_FULL)
+                    .stream().filter(s -> s.snapshots() == null || s.snapshots().decommissioned() == null
+                            || s.failed() != null).toList(); // a backup attempted since it was decommissioned: a source again
             if (sources.isEmpty()) {
                 throw new CliException("no source of " + String.join(", ", select.hosts)
                         + (select.paths.isEmpty() ? "" : " with path(s) " + String.join(" ", select.paths))
                         + " in this repository is still backed up (`vault due` lists the sources)");
             }
-            for (var s : sources.entrySet()) {
-                List<String> key = s.getKey();
-                SnapshotRef newest = s.getValue();
-                String detail = "for " + reason + " (by " + by + "); source " + key.getFirst() + " "
-                        + String.join(" ", key.subList(1, key.size())) + (newest == null ? ", no backup of it succeeded"
+            for (SourceStatus s : sources) {
+                SnapshotRef newest = s.snapshots() == null ? null : s.snapshots().newest(); // null: no backup of it succeeded
+                String detail = "for " + reason + " (by " + by + "); source " + s.host() + " "
+                        + String.join(" ", s.paths()) + (newest == null ? ", no backup of it succeeded"
                         : ", its newest backup " + newest.shortId() + " of " + SnapshotsCommand.TIME.format(newest.snapshot().time())
                         + " UTC");
                 if (!dryRun) {
-                    journal.record(JournalEntry.decommission(key.getFirst(), key.subList(1, key.size()),
+                    journal.record(JournalEntry.decommission(s.host(), s.paths(),
                             newest == null ? List.of() : List.of(newest.id()), detail));
                 }
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("host", key.getFirst());
-                m.put("paths", key.subList(1, key.size()));
+                m.put("host", s.host());
+                m.put("paths", s.paths());
                 m.put("newest", newest == null ? null : newest.id().hex());
                 m.put("detail", detail);
                 done.add(m);

@@ -12,7 +12,6 @@ import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.BackupsDue;
-import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,42 +44,26 @@ final class DueCommand implements Callable<Integer> {
         Duration day = RepoOptions.duration("--daily", daily);
         Duration week = RepoOptions.duration("--weekly-full", weeklyFull);
         Instant now = Instant.now();
-        List<BackupsDue.Source> sources;
-        Map<List<String>, JournalEntry> failing = new LinkedHashMap<>();
-        Map<List<String>, JournalEntry> decommissions = new LinkedHashMap<>();
-        Map<List<String>, Instant> ended = Map.of();
-        SnapshotFilter filter = select.filter();
+        List<SourceStatus> sources;
         try (Repository r = repo.open()) {
-            List<SnapshotRef> selected = filter.select(r.snapshots());
-            Journal journal = new Journal(r);
-            if (journal.kept()) {
-                Journal.Listing listing = journal.read(e -> false);
-                // IS.012 6.6.5: a source whose newest attempt failed, and one that never succeeded
-                for (JournalEntry e : listing.failingBackups()) {
-                    if (filter.matchesSource(e.host(), e.paths())) {
-                        failing.put(e.source(), e);
-                    }
-                }
-                listing.decommissions().forEach(e -> decommissions.put(e.source(), e)); // IS.012 6.4.3
-                ended = listing.decommissionTimes();
-            }
-            sources = BackupsDue.of(selected, now, day, week, ended);
+            sources = SourceStatus.of(r, new Journal(r), select.filter(), now, day, week);
         }
         List<Row> rows = new ArrayList<>();
-        for (BackupsDue.Source s : sources) {
-            List<String> key = BackupsDue.key(s.host(), s.paths());
-            JournalEntry failed = failing.remove(key);
+        for (SourceStatus source : sources) {
+            BackupsDue.Source s = source.snapshots();
+            if (s == null) {
+                rows.add(new Row(source.host(), source.paths(), null, null, true, null,
+                        List.of("no backup of it has succeeded (IS.012 6.6.1.2: daily); " + failedLine(source.failed()))));
+                continue;
+            }
             List<String> why = new ArrayList<>(s.overdue());
             if (s.decommissioned() != null) {
-                why.add("decommissioned " + SnapshotsCommand.TIME.format(s.decommissioned()) + " UTC " + decommissions.get(key).detail());
-            } else if (failed != null) {
-                why.add(failedLine(failed));
+                why.add("decommissioned " + SnapshotsCommand.TIME.format(s.decommissioned()) + " UTC " + source.decommission().detail());
+            }
+            if (source.failed() != null) {
+                why.add(failedLine(source.failed()));
             }
             rows.add(new Row(s.host(), s.paths(), s.newest(), s.newestFull(), !s.overdue().isEmpty(), s.decommissioned(), why));
-        }
-        for (JournalEntry never : failing.values()) { // attempts, and no snapshot of that source at all
-            rows.add(new Row(never.host(), never.paths(), null, null, true, null,
-                    List.of("no backup of it has succeeded (IS.012 6.6.1.2: daily); " + failedLine(never))));
         }
         long overdue = rows.stream().filter(Row::overdue).count();
         long decommissioned = rows.stream().filter(r -> r.decommissioned() != null).count();

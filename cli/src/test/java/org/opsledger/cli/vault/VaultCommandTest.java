@@ -220,7 +220,7 @@ class VaultCommandTest {
     }
 
     @Test
-    void aDecommissionedSourceIsNeitherOverdueNorWarnedOfUntilItIsBackedUpAgain() {
+    void aDecommissionedSourceIsNeitherOverdueNorWarnedOfUntilItIsBackedUpAgain() throws Exception {
         String host = org.opsledger.vault.repository.Repository.hostname();
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
         String newest = vault("snapshots", "--json").json().get(0).get("id").asString();
@@ -257,6 +257,18 @@ class VaultCommandTest {
                 + " db.sql, no backup of it succeeded");
         assertThat(vault("journal", "--snapshot", newest, "--json").json().get("entries"))
                 .extracting(n -> n.get("operation").asString()).containsExactly("backup", "decommission");
+
+        // attempted again and failed (its disk not mounted): said beside the decommission, warned of, decommissioned again
+        Path away = tmp.resolve("data-away");
+        Files.move(data, away);
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isEqualTo(1);
+        Files.move(away, data);
+        assertThat(vault("due", "--daily", "0h").out()).contains("UTC for CHG-12 (by change board); source " + host + " " + data
+                + ", its newest backup " + newest.substring(0, 8)).contains("; its newest attempt failed (").contains("): no such file or directory: " + data);
+        assertThat(vault("check").out()).contains("newest backup of " + data);
+        assertThat(vault("decommission", "--host", host, "--reason", "CHG-14", "--json").json())
+                .extracting(n -> n.get("paths").get(0).asString()).containsExactly(data.toString());
+        assertThat(vault("check").out()).doesNotContain("newest backup of");
 
         // brought back: backed up again, it is a source like any other
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();

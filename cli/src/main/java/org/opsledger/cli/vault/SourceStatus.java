@@ -1,0 +1,52 @@
+package org.opsledger.cli.vault;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.BackupsDue;
+import org.opsledger.vault.snapshot.SnapshotFilter;
+
+/**
+ * One source (a host and its backup's paths) as `vault due` and `vault decommission` see it: by its snapshots, if any
+ * backup of it succeeded ({@code snapshots}, null if none did); the journal's failed attempt, if its newest attempt failed
+ * (IS.012 6.6.5); and the entry that decommissioned it, if it was decommissioned since its newest backup (6.4.3).
+ */
+record SourceStatus(String host, List<String> paths, BackupsDue.Source snapshots, JournalEntry failed, JournalEntry decommission) {
+
+    /**
+     * The sources {@code filter} selects, judged at {@code now}: those of its snapshots first, by host then paths, then
+     * those the journal knows only by failed attempts. Without a journal (a format before 4) only the first.
+     */
+    static List<SourceStatus> of(Repository r, Journal journal, SnapshotFilter filter, Instant now, Duration daily, Duration weeklyFull) {
+        Map<List<String>, JournalEntry> failing = new LinkedHashMap<>();
+        Map<List<String>, JournalEntry> decommissions = new HashMap<>();
+        Map<List<String>, Instant> ended = Map.of();
+        if (journal.kept()) {
+            Journal.Listing listing = journal.read(e -> false);
+            for (JournalEntry e : listing.failingBackups()) {
+                if (filter.matchesSource(e.host(), e.paths())) {
+                    failing.put(e.source(), e);
+                }
+            }
+            listing.decommissions().forEach(e -> decommissions.put(e.source(), e));
+            ended = listing.decommissionTimes();
+        }
+        List<SourceStatus> out = new ArrayList<>();
+        for (BackupsDue.Source s : BackupsDue.of(filter.select(r.snapshots()), now, daily, weeklyFull, ended)) {
+            List<String> key = BackupsDue.key(s.host(), s.paths());
+            out.add(new SourceStatus(s.host(), s.paths(), s, failing.remove(key), s.decommissioned() == null ? null : decommissions.get(key)));
+        }
+        for (var never : failing.entrySet()) { // attempts, and no snapshot of that source at all
+            List<String> key = never.getKey();
+            out.add(new SourceStatus(key.getFirst(), key.subList(1, key.size()), null, never.getValue(), null));
+        }
+        return out;
+    }
+}
