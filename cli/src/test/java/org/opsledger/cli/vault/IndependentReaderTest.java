@@ -1,0 +1,170 @@
+package org.opsledger.cli.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.cli.CliRun;
+import org.opsledger.vault.VaultJson;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * docs/vault-format.md describes the bytes: tools/vault_reader.py, a second reader written from that document alone
+ * (Python, no code of the vault's), opens a repository the CLI wrote after two key epochs, a stream, a legal hold and a
+ * prune that gathered the journal into segments, finds nothing wrong in it, and restores every snapshot as the
+ * vault stored it. A change to the bytes on disk that the document does not follow fails here.
+ */
+class IndependentReaderTest {
+
+    private static final Path READER = Path.of("..", "tools", "vault_reader.py").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aReaderWrittenFromTheFormatDocumentRestoresEverySnapshotTheVaultWrote() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path repo = tmp.resolve("repo");
+        Path pw = Files.writeString(tmp.resolve("pw"), "auditor's copy\n");
+        tree(data);
+        assertThat(vault(repo, pw, "init", "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault(repo, pw, "backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Files.writeString(data.resolve("report.txt"), "a late correction\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(vault(repo, pw, "backup", data.toString(), "--allow-same-device").exit()).isZero();
+        CliRun stream = vault(repo, pw, "backup", "--stdin-from-command", "--stdin-name", "db.sql", "--",
+                "sh", "-c", "for i in $(seq 1 20000); do echo \"INSERT INTO t VALUES ($i);\"; done");
+        assertThat(stream.exit()).as(stream.err()).isZero();
+        assertThat(CliRun.of("vault", "key", "rotate", "--repo", repo.toString(), "--password-file", pw.toString()).exit()).isZero();
+        Files.write(data.resolve("sub/new.bin"), bytes(2_000_000, 7));
+        assertThat(vault(repo, pw, "backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault(repo, pw, "hold", "latest", "--reason", "AUD-1", "--path", data.toString()).exit()).isZero();
+        CliRun forget = vault(repo, pw, "forget", "--keep-last", "1", "--path", data.toString(), "--prune");
+        assertThat(forget.exit()).as(forget.err()).isZero();
+        assertThat(forget.out()).contains("gathered into segments");
+
+        Path out = tmp.resolve("read");
+        Process p = new ProcessBuilder("python3", READER.toString(), repo.toString(), pw.toString(), "--restore", out.toString())
+                .redirectErrorStream(true).start();
+        String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(report).isZero();
+        assertThat(report).as(report).doesNotContain("ERROR").contains("0 error(s)")
+                .contains("epochs [1, 2]").contains("hold ").contains("journal: ");
+
+        JsonNode snapshots = VaultJson.MAPPER.readTree(vault(repo, pw, "snapshots", "--json").out());
+        assertThat(snapshots.size()).isEqualTo(2); // the stream, and the held backup the policy kept
+        try (Stream<Path> restored = Files.list(out)) {
+            assertThat(restored.map(f -> f.getFileName().toString()).sorted().toList())
+                    .isEqualTo(snapshots.valueStream().map(s -> s.get("id").asString()).sorted().toList());
+        }
+        for (JsonNode s : snapshots) {
+            Path root = out.resolve(s.get("id").asString());
+            if (s.get("record").get("kind").asString().equals("stdin")) {
+                assertThat(Files.readString(root.resolve("db.sql"))).startsWith("INSERT INTO t VALUES (1);\n")
+                        .endsWith("INSERT INTO t VALUES (20000);\n");
+            } else {
+                assertThat(describe(root.resolve("data"))).isEqualTo(describe(data));
+                assertThat(Files.getAttribute(root.resolve("data/hard"), "unix:ino"))
+                        .isEqualTo(Files.getAttribute(root.resolve("data/sub/deep/file"), "unix:ino"));
+            }
+        }
+    }
+
+    private static CliRun vault(Path repo, Path pw, String command, String... args) {
+        List<String> all = new ArrayList<>(List.of("vault", command, "--repo", repo.toString(), "--password-file", pw.toString()));
+        all.addAll(List.of(args));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    /** A tree of every kind of node the format keeps, and names whose order tells UTF-16 order from byte order. */
+    private static void tree(Path data) throws IOException, InterruptedException {
+        Files.writeString(data.resolve("report.txt"), "quarterly numbers\n".repeat(10_000));
+        Files.write(data.resolve("random.bin"), bytes(3_500_000, 1)); // several chunks (§4)
+        Files.write(data.resolve("zeros.bin"), new byte[1_500_000]);
+        Files.createFile(data.resolve("empty"));
+        Files.createDirectories(data.resolve("empty-dir"));
+        Files.createDirectories(data.resolve("sub/deep"));
+        Files.writeString(data.resolve("sub/deep/file"), "two names, one file\n");
+        Files.createLink(data.resolve("hard"), data.resolve("sub/deep/file"));
+        Files.createSymbolicLink(data.resolve("link"), Path.of("report.txt"));
+        Files.createSymbolicLink(data.resolve("dangling"), Path.of("/nowhere/at/all"));
+        Path secret = Files.writeString(data.resolve("secret"), "0600\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Files.setLastModifiedTime(secret, FileTime.from(Instant.parse("2001-09-09T01:46:40.123456789Z")));
+        Files.setPosixFilePermissions(Files.writeString(data.resolve("run.sh"), "#!/bin/sh\n"), PosixFilePermissions.fromString("rwxr-x---"));
+        for (String name : List.of("a😀", "a！", "Zeta", "é")) {
+            Files.writeString(data.resolve(name), name);
+        }
+        // a Latin-1 name (not UTF-8: its byte is U+DC80 in the tree's order) and a FIFO, which only a shell makes
+        Process sh = new ProcessBuilder("sh", "-c", "printf x > \"$(printf 'a\\200')\" && printf y > \"$(printf 'caf\\351')\" && mkfifo pipe")
+                .directory(data.toFile()).inheritIO().start();
+        assertThat(sh.waitFor()).isZero();
+        if (Files.getFileStore(data).supportsFileAttributeView(UserDefinedFileAttributeView.class)) {
+            Files.getFileAttributeView(data.resolve("report.txt"), UserDefinedFileAttributeView.class)
+                    .write("origin", ByteBuffer.wrap("finance".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    private static byte[] bytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** Every path under {@code root} with its type, mode, mtime, link target, size, content hash and extended attributes. */
+    private static Map<String, String> describe(Path root) throws IOException, NoSuchAlgorithmException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path f : all.toList()) {
+                Map<String, Object> a = Files.readAttributes(f, "unix:mode,lastModifiedTime,size", LinkOption.NOFOLLOW_LINKS);
+                int mode = (Integer) a.get("mode");
+                StringBuilder d = new StringBuilder(Integer.toOctalString(mode));
+                if (Files.isSymbolicLink(f)) {
+                    d.append(" -> ").append(Files.readSymbolicLink(f));
+                } else if (!f.equals(root)) { // the restored root's time is the reader's own
+                    d.append(' ').append(((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS));
+                }
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    d.append(' ').append(a.get("size")).append(' ')
+                            .append(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+                }
+                if (!Files.isSymbolicLink(f) && (mode & 0170000) != 0010000) { // a FIFO's attributes are not read (§8)
+                    UserDefinedFileAttributeView x = Files.getFileAttributeView(f, UserDefinedFileAttributeView.class);
+                    if (x != null) {
+                        try {
+                            for (String name : x.list().stream().sorted().toList()) {
+                                ByteBuffer value = ByteBuffer.allocate(x.size(name));
+                                x.read(name, value);
+                                d.append(' ').append(name).append('=').append(new String(value.array(), StandardCharsets.UTF_8));
+                            }
+                        } catch (UnsupportedOperationException | IOException e) {
+                            d.append(" (no extended attributes here)");
+                        }
+                    }
+                }
+                out.put(root.relativize(f).toString(), d.toString());
+            }
+        }
+        return out;
+    }
+}
