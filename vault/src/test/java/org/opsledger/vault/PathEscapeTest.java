@@ -139,6 +139,52 @@ class PathEscapeTest {
         }
     }
 
+    /**
+     * A target named through a symbolic link another user owns (in a sticky directory, as /tmp is) is restored where the
+     * link pointed when the restore began: the user re-pointing it halfway (here, at the first pack read) to a tree of
+     * theirs, or into a directory only root may enter, moves nothing (a helper's attack wrote 48,780 files of a root
+     * restore into their own directory and chmodded a root-only one 0755).
+     */
+    @Test
+    void aTargetReachedThroughAnotherUsersLinkIsRestoredWhereItLedWhenTheRestoreBegan() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "the link's owner is set as root");
+        Path data = Files.createDirectories(tmp.resolve("src/data/d"));
+        Files.writeString(data.resolve("f.txt"), "f");
+        Path repoDir = tmp.resolve("repo");
+        SnapshotRef snap;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            snap = TestTrees.backup(repo, data.getParent());
+        }
+        Path pub = target("pub", 01777);
+        Path mine = target("mine", 0700);
+        Path theirs = target("theirs", 0700);
+        Files.createDirectories(theirs.resolve("r/data/d")); // the tree the restore's paths would meet there
+        Path link = Files.createSymbolicLink(pub.resolve("lnk"), mine);
+        Files.setAttribute(link, "unix:uid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        java.util.concurrent.atomic.AtomicBoolean swapped = new java.util.concurrent.atomic.AtomicBoolean();
+        ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                if (name.startsWith("data/") && swapped.compareAndSet(false, true)) {
+                    try {
+                        Files.delete(link);
+                        Files.createSymbolicLink(link, theirs);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return super.readRange(name, offset, length);
+            }
+        };
+        try (Repository repo = Repository.open(store, TestTrees.PASSWORD)) {
+            RestoreResult r = new Restorer(repo, 2).restore(snap, link.resolve("r"), List.of(), true);
+            assertThat(swapped).isTrue();
+            assertThat(r.ok()).isTrue();
+        }
+        assertThat(mine.resolve("r/data/d/f.txt")).hasContent("f");
+        assertThat(theirs.resolve("r/data/d")).isEmptyDirectory();
+    }
+
     private Path target(String name, int mode) throws java.io.IOException {
         Path dir = Files.createDirectory(tmp.resolve(name));
         Files.setAttribute(dir, "unix:mode", mode); // as set, whatever the umask

@@ -54,7 +54,8 @@ final class PrivateDirectories {
     }
 
     /**
-     * Refuses, before anything is written in the target, the target (which exists) and every directory above it,
+     * Refuses, before anything is written in the target ({@code base}, a real path when the restore began, which
+     * must still be one), the target (which exists) and every directory above it,
      * as the kernel resolves the path, and each of {@code found}, directories of the snapshot already in the target,
      * that another user could change. On a filesystem that holds no links no link can take a path's place: a
      * directory on the target's filesystem is not refused there, one above it on another filesystem (above a USB
@@ -67,6 +68,11 @@ final class PrivateDirectories {
             real = base.toRealPath();
         } catch (IOException e) {
             throw new VaultException("cannot read restore target " + base + ": " + IoReason.of(e), e);
+        }
+        if (!real.equals(base)) { // resolved when the restore began: a link made on the way since
+            throw new VaultException("restore target " + base + " now leads to " + real + " through a symbolic link made since the"
+                    + " restore began; restore into a new directory, or one only you" + (root ? "" : " or root") + " can change"
+                    + " (nothing was restored)");
         }
         Object device = attributes(real, "restore target ").get("dev");
         VaultException onTargetFilesystem = null; // the first refusal there: none if that filesystem holds no links

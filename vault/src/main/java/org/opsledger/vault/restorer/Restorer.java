@@ -106,7 +106,10 @@ public final class Restorer {
         withHoles.clear();
         unapplied.clear();
         accessTime = FileTime.from(java.time.Instant.now());
-        Path base = target.toAbsolutePath().normalize();
+        // resolved once, here: every path the restore writes is under the directory the target named when it began. Were
+        // it written through the path as given, another user owning a symbolic link on the way (in a sticky /tmp) could
+        // point it elsewhere halfway, and what a restore as root writes, chowns and chmods would follow
+        Path base = realPath(target);
         refuseTargetInRepository(base);
         List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
         Plan plan = new Plan(base);
