@@ -46,8 +46,8 @@ class IncompleteBackupTest {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Files.write(data.resolve("quiet.txt"), TestTrees.text(1, 40_000));
         Files.write(data.resolve("table.db"), TestTrees.random(2, 300_000));
-        Archiver.FileOpener writerAtWork = p -> {
-            InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS);
+        Archiver.FileOpener writerAtWork = (dir, p) -> {
+            InputStream in = Archiver.FileOpener.DIRECT.open(dir, p);
             if (!p.endsWith("table.db")) {
                 return in;
             }
@@ -87,14 +87,14 @@ class IncompleteBackupTest {
         Files.write(data.resolve("keep.txt"), TestTrees.text(1, 40_000));
         Files.write(data.resolve("gone.txt"), TestTrees.text(2, 40_000));
         Files.write(data.resolve("locked.txt"), TestTrees.text(3, 40_000));
-        Archiver.FileOpener opener = p -> {
+        Archiver.FileOpener opener = (dir, p) -> {
             if (p.endsWith("gone.txt")) {
                 Files.delete(p); // deleted between the directory listing and the read: a real NoSuchFileException follows
             }
             if (p.endsWith("locked.txt")) {
                 throw new AccessDeniedException(p.toString());
             }
-            return Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS);
+            return Archiver.FileOpener.DIRECT.open(dir, p);
         };
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             BackupProgress progress = new BackupProgress();
@@ -115,6 +115,42 @@ class IncompleteBackupTest {
             assertThat(next.warnings()).isEmpty();
             assertThat(second.snapshot().summary().filesUnchanged()).isEqualTo(1);
             assertThat(second.snapshot().summary().files()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A user who owns a directory on the way swaps it for a symbolic link to a directory only root may read, after the
+     * walk listed it and before its files are read (a helper's attack: a root backup kept root's private key as the
+     * user's docs/id_rsa, and a restore gave it to them). Files are opened by name in the directory the walk listed,
+     * checked to be that one: the directory now at that path is another, and nothing of it is read.
+     */
+    @Test
+    void aDirectorySwappedForALinkBetweenItsListingAndItsReadsIsLeftOutNotFollowed() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a_big"), TestTrees.random(1, 300_000));
+        Path docs = Files.createDirectories(data.resolve("docs"));
+        Files.writeString(docs.resolve("id_rsa"), "the user's own file");
+        Path secret = Files.createDirectories(tmp.resolve("rootsecret"));
+        Files.writeString(secret.resolve("id_rsa"), "ROOT PRIVATE KEY");
+        BackupProgress progress = new BackupProgress();
+        Archiver.FileOpener swapping = (dir, p) -> {
+            if (p.endsWith("a_big")) { // read first: docs is listed by then (the walk runs ahead of the reader)
+                for (long until = System.nanoTime() + 10_000_000_000L; progress.dirs.get() < 2 && System.nanoTime() < until; ) {
+                    Thread.onSpinWait();
+                }
+                Files.move(docs, data.resolve("docs.old"));
+                Files.createSymbolicLink(docs, secret);
+            }
+            return Archiver.FileOpener.DIRECT.open(dir, p);
+        };
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = new Archiver(repo, progress, swapping).backup(TestTrees.options(data));
+            assertThat(progress.warnings()).containsExactly(docs.resolve("id_rsa") + ": its directory was replaced while the backup read"
+                    + " it (a symbolic link or another directory took its place): left out");
+            RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(tmp.resolve("out/data/docs/id_rsa")).doesNotExist();
+            assertThat(tmp.resolve("out/data/a_big")).exists();
         }
     }
 

@@ -859,11 +859,11 @@ class VaultCommandTest {
     @Test
     void aVanishedFileIsAWarningWithExitCodeThreeAndADamagedSnapshotDoesNotHideTheOthers() throws Exception {
         Files.writeString(data.resolve("spool.tmp"), "short-lived");
-        BackupCommand.opener = p -> {
+        BackupCommand.opener = (dir, p) -> {
             if (p.endsWith("spool.tmp")) {
                 Files.delete(p); // removed by its owner between listing and reading
             }
-            return Files.newInputStream(p);
+            return org.opsledger.vault.archiver.Archiver.FileOpener.DIRECT.open(dir, p);
         };
         Run b;
         try {

@@ -3,12 +3,18 @@ package org.opsledger.vault.archiver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +31,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.opsledger.vault.Globs;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
@@ -43,12 +48,17 @@ import org.opsledger.vault.snapshot.Tree;
 /** Writes one snapshot of a set of paths, or of a stream, into a repository. */
 public final class Archiver {
 
-    /** Opens a file's content for reading; tests use it to make a file vanish or fail at the moment it is read. */
+    /**
+     * Opens a file's content for reading, never through a symbolic link: by its name in {@code directory}, the directory
+     * the walk listed, open still, or by its path when that is null (a path named on the command line, a file system
+     * without openat). Tests use it to make a file vanish or fail at the moment it is read.
+     */
     @FunctionalInterface
     public interface FileOpener {
-        FileOpener DIRECT = p -> Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS);
+        FileOpener DIRECT = (directory, p) -> directory == null ? Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)
+                : Channels.newInputStream(directory.newByteChannel(p.getFileName(), Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
 
-        InputStream open(Path file) throws IOException;
+        InputStream open(SecureDirectoryStream<Path> directory, Path file) throws IOException;
     }
 
     private final Repository repo;
@@ -128,15 +138,18 @@ public final class Archiver {
              ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
             Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full(),
                     repository, options.oneFileSystem() ? devicesOf(paths) : null, options.excludeIfPresent());
-            List<CompletableFuture<Node>> roots = new ArrayList<>();
-            for (Path p : paths) {
-                String name = FileNames.nameOf(p);
-                CompletableFuture<Node> n = walk.node(p, name, parentRoot.get(name));
-                if (n != null) {
-                    roots.add(n);
+            List<Node> nodes;
+            try (walk) {
+                List<CompletableFuture<Node>> roots = new ArrayList<>();
+                for (Path p : paths) {
+                    String name = FileNames.nameOf(p);
+                    CompletableFuture<Node> n = walk.node(p, name, parentRoot.get(name), null);
+                    if (n != null) {
+                        roots.add(n);
+                    }
                 }
+                nodes = join(roots).stream().filter(Objects::nonNull).toList();
             }
-            List<Node> nodes = join(roots).stream().filter(Objects::nonNull).toList();
             ObjectId root = repo.saveTree(new Tree(nodes));
             repo.flush();
             Snapshot s = snapshot(options, root, parent == null ? null : parent.id(), pathStrings,
@@ -272,8 +285,14 @@ public final class Archiver {
      */
     static final long WARM_UP_AFTER = 16L << 20;
 
-    /** One traversal: directories on the calling thread, file contents through the pipeline, trees saved by its workers. */
-    private final class Walk {
+    /**
+     * One traversal: directories on the calling thread, file contents through the pipeline, trees saved by its workers.
+     * A directory is listed, and its files opened, only if it is still the one its lstat saw (device and inode): a user
+     * who owns a directory on the way could otherwise swap it for a symbolic link to one only root may read between the
+     * lstat and the read, and a backup run as root would keep root's file under the user's name (borg opens relative to
+     * the directory too).
+     */
+    private final class Walk implements AutoCloseable {
         private final ChunkPipeline pipeline;
         private final Semaphore inFlight;
         private final List<PathMatcher> excludes;
@@ -288,6 +307,10 @@ public final class Archiver {
         private final Map<InodeKey, CompletableFuture<Node>> hardLinks = new ConcurrentHashMap<>();
         /** Bytes of the files handed to the reader so far (the walk runs on one thread). */
         private long queuedBytes;
+        /** The directory whose files the reader thread is opening, open, its path and its identity; the reader thread's alone. */
+        private SecureDirectoryStream<Path> readDir;
+        private Path readDirPath;
+        private Object readDirKey;
 
         Walk(ChunkPipeline pipeline, Semaphore inFlight, List<PathMatcher> excludes, boolean full, InodeKey repository,
              Set<Long> devices, List<String> excludeIfPresent) {
@@ -336,8 +359,11 @@ public final class Archiver {
             return null;
         }
 
-        /** The node for a path, or null when it is excluded or a socket. */
-        CompletableFuture<Node> node(Path p, String name, Node parentNode) {
+        /**
+         * The node for a path, or null when it is excluded or a socket. {@code dirKey} is the identity of the directory
+         * the path was listed in (null for a path named on the command line).
+         */
+        CompletableFuture<Node> node(Path p, String name, Node parentNode, Object dirKey) {
             if (Globs.matchPathOrName(excludes, p)) {
                 return null;
             }
@@ -363,7 +389,7 @@ public final class Archiver {
                         progress.repositoryLeftOut(p);
                         return null;
                     }
-                    return directory(p, meta, parentNode);
+                    return directory(p, meta, parentNode, a.get("fileKey"));
                 }
                 case SYMLINK -> {
                     try {
@@ -375,7 +401,7 @@ public final class Archiver {
                     }
                 }
                 case FILE -> {
-                    return file(p, meta, parentNode);
+                    return file(p, meta, parentNode, dirKey);
                 }
                 default -> {
                     // a FIFO or a device node: its stat is all there is. Never opened, not even for its extended
@@ -388,9 +414,9 @@ public final class Archiver {
         }
 
         /** A hard-linked file is read once: its other names share the first one's content. */
-        private CompletableFuture<Node> file(Path p, Node meta, Node parentNode) {
+        private CompletableFuture<Node> file(Path p, Node meta, Node parentNode, Object dirKey) {
             if (!meta.hardLinked()) {
-                return contentOf(p, meta, parentNode);
+                return contentOf(p, meta, parentNode, dirKey);
             }
             CompletableFuture<Node> mine = new CompletableFuture<>();
             CompletableFuture<Node> first = hardLinks.putIfAbsent(new InodeKey(meta.device(), meta.inode()), mine);
@@ -403,7 +429,7 @@ public final class Archiver {
                     return meta.withContent(n.content(), n.size()).withXattrs(n.xattrs());
                 });
             }
-            CompletableFuture<Node> read = contentOf(p, meta, parentNode);
+            CompletableFuture<Node> read = contentOf(p, meta, parentNode, dirKey);
             read.whenComplete((n, e) -> {
                 if (e != null) {
                     mine.completeExceptionally(e);
@@ -414,7 +440,7 @@ public final class Archiver {
             return read;
         }
 
-        private CompletableFuture<Node> contentOf(Path p, Node meta, Node parentNode) {
+        private CompletableFuture<Node> contentOf(Path p, Node meta, Node parentNode, Object dirKey) {
             // IS.012 6.6.1.2: the daily incremental skips files unchanged since the parent snapshot
             if (!full && parentNode != null && parentNode.type() == NodeType.FILE && parentNode.size() == meta.size()
                     && parentNode.mtime() == meta.mtime() && parentNode.ctime() == meta.ctime()
@@ -434,7 +460,7 @@ public final class Archiver {
             CompletableFuture<Node> node = pipeline.onReader(() -> {
                 InputStream in;
                 try {
-                    in = opener.open(p);
+                    in = opener.open(directoryOf(p, dirKey), p);
                 } catch (IOException e) {
                     return CompletableFuture.completedFuture(skipped(p, e));
                 }
@@ -462,6 +488,47 @@ public final class Archiver {
             return node;
         }
 
+        /**
+         * The directory {@code p} was listed in, open, on the reader thread, or null to open {@code p} by its path (a path
+         * named on the command line, a file system without openat). Throws when the directory at that path is no longer
+         * the one listed ({@code dirKey}).
+         */
+        private SecureDirectoryStream<Path> directoryOf(Path p, Object dirKey) throws IOException {
+            if (dirKey == null) {
+                return null;
+            }
+            Path dir = p.getParent();
+            if (!dir.equals(readDirPath)) { // files come in the walk's order: a directory's one after another
+                close();
+                DirectoryStream<Path> ds = Files.newDirectoryStream(dir);
+                if (!(ds instanceof SecureDirectoryStream<Path> sds)) {
+                    ds.close();
+                    return null;
+                }
+                readDir = sds;
+                readDirPath = dir;
+                readDirKey = sds.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+            }
+            if (!dirKey.equals(readDirKey)) {
+                throw new Replaced(dir, true);
+            }
+            return readDir;
+        }
+
+        /** Closes the directory the reader thread opened last; the walk is over, or it moved on to another. */
+        @Override
+        public void close() {
+            if (readDir != null) {
+                try {
+                    readDir.close();
+                } catch (IOException ignored) {
+                    // only read from: nothing to lose
+                }
+                readDir = null;
+                readDirPath = null;
+            }
+        }
+
         /** Whether a file read to its end was written to since {@code meta} was taken: a write moves its ctime. */
         private static boolean changedSince(Path p, Node meta) {
             try {
@@ -472,7 +539,7 @@ public final class Archiver {
             }
         }
 
-        private CompletableFuture<Node> directory(Path dir, Node bare, Node parentNode) {
+        private CompletableFuture<Node> directory(Path dir, Node bare, Node parentNode, Object key) {
             Node meta = bare.withXattrs(ExtendedAttributes.read(dir));
             Map<String, Node> parentChildren = Map.of();
             Tree parentTree = null;
@@ -489,12 +556,22 @@ public final class Archiver {
                 progress.dirs.incrementAndGet();
                 return CompletableFuture.completedFuture(settle(meta, List.of(), unchanged, unchangedId));
             }
-            try (Stream<Path> s = Files.list(dir)) {
-                entries = s.map(p -> new Named(FileNames.nameOf(p), p)).sorted(Comparator.comparing(Named::name)).toList();
-            } catch (IOException e) {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+                if (s instanceof SecureDirectoryStream<Path> sds
+                        && !key.equals(sds.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey())) {
+                    throw new Replaced(dir, false);
+                }
+                List<Named> listed = new ArrayList<>();
+                for (Path p : s) {
+                    listed.add(new Named(FileNames.nameOf(p), p));
+                }
+                listed.sort(Comparator.comparing(Named::name));
+                entries = listed;
+            } catch (IOException | DirectoryIteratorException x) {
+                IOException e = x instanceof DirectoryIteratorException d ? d.getCause() : (IOException) x;
                 skipped(dir, e);
-                if (e instanceof NoSuchFileException) {
-                    return null; // the directory itself is gone
+                if (e instanceof NoSuchFileException || e instanceof Replaced) {
+                    return null; // the directory itself is gone, or another is in its place
                 }
                 entries = List.of(); // unreadable: kept as an empty directory, as restic does
             }
@@ -504,7 +581,7 @@ public final class Archiver {
             }
             List<CompletableFuture<Node>> children = new ArrayList<>(entries.size());
             for (Named e : entries) {
-                CompletableFuture<Node> n = node(e.path(), e.name(), parentChildren.get(e.name()));
+                CompletableFuture<Node> n = node(e.path(), e.name(), parentChildren.get(e.name()), key);
                 if (n != null) {
                     children.add(n);
                 }
@@ -531,11 +608,21 @@ public final class Archiver {
     private record InodeKey(long device, long inode) {
     }
 
+    /** A directory that is no longer the one the walk saw there: what is in it now is not backed up under its name. */
+    private static final class Replaced extends java.nio.file.FileSystemException {
+        private static final String HOW = " while the backup read it (a symbolic link or another directory took its place): left out";
+
+        /** @param itsDirectory whether it is the directory of the path in hand (a file's) rather than that path */
+        Replaced(Path dir, boolean itsDirectory) {
+            super(dir.toString(), null, (itsDirectory ? "its directory was replaced" : "replaced") + HOW);
+        }
+    }
+
     /**
      * What {@link #metadata} reads: one lstat. Not "unix:*", which also asks for the owner's and
      * group's names, two passwd/group lookups (getpwuid, getgrgid) per file that a tree never stores.
      */
-    static final String STAT_ATTRIBUTES = "unix:mode,ino,dev,rdev,uid,gid,size,nlink,lastModifiedTime,ctime";
+    static final String STAT_ATTRIBUTES = "unix:mode,ino,dev,rdev,uid,gid,size,nlink,lastModifiedTime,ctime,fileKey";
 
     private static Node metadata(String name, NodeType type, Map<String, Object> a) {
         int mode = ((Integer) a.get("mode")) & 07777;

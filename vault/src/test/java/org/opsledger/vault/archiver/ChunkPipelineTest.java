@@ -67,7 +67,8 @@ class ChunkPipelineTest {
             assertThat(four.snapshot().summary().files()).isEqualTo(306);
         }
         // a reader that fails halfway leaves the file out (a warning) and the rest of the backup goes on
-        Archiver.FileOpener failing = p -> p.endsWith("big.bin") ? new FailingHalfway(Files.newInputStream(p)) : Files.newInputStream(p);
+        Archiver.FileOpener failing = (dir, p) -> p.endsWith("big.bin") ? new FailingHalfway(Archiver.FileOpener.DIRECT.open(dir, p))
+                : Archiver.FileOpener.DIRECT.open(dir, p);
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo2"))) {
             BackupProgress progress = new BackupProgress();
             SnapshotRef s = new Archiver(repo, progress, failing).backup(options(data, 2));
