@@ -1,9 +1,11 @@
 package org.opsledger.vault.repository;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
@@ -17,8 +19,17 @@ import org.opsledger.vault.backend.Backend;
  * halts: whatever it must only do while other processes see the lock (writing the snapshot that references
  * what it stored) goes through {@link #whileHeld}, which the hook waits for and which refuses once the lock
  * is gone.
+ *
+ * <p>A lock not refreshed for {@link Locks#STALE_AFTER} is stale to a prune, which may then delete what the process
+ * stored. So a process whose lock went unrefreshed for nearly that long (stopped with SIGSTOP, a VM suspended, the store
+ * out of reach) commits nothing afterwards, even once its refreshes resume: {@link #whileHeld} refuses.
  */
 public final class SharedLock implements AutoCloseable {
+
+    /** How often the lock file is written again. */
+    static final Duration REFRESH = Duration.ofSeconds(60);
+    /** A gap between two writes of the lock file this long, or longer, and a prune may have judged it stale. */
+    static final Duration LAPSE = Locks.STALE_AFTER.minus(REFRESH);
 
     private final Backend backend;
     private final String name;
@@ -32,9 +43,19 @@ public final class SharedLock implements AutoCloseable {
         }
     }, "vault-lock-release");
     private boolean released; // guarded by this
+    private final LongSupplier nanoClock;
+    /** When the last write of the lock file that succeeded began (its content's time), by {@link #nanoClock}. */
+    private long writtenAt; // guarded by this
+    /** The longest gap between two such writes, and since the last one, so far. */
+    private long longestGap; // guarded by this
 
     SharedLock(Backend backend, String kind) {
+        this(backend, kind, System::nanoTime);
+    }
+
+    SharedLock(Backend backend, String kind, LongSupplier nanoClock) {
         this.backend = backend;
+        this.nanoClock = nanoClock;
         this.name = "locks/" + Repository.randomName();
         Instant now = Instant.now();
         this.record = new LockRecord(kind, Repository.hostname(), ProcessHandle.current().pid(), now, now, LockHolder.current());
@@ -47,6 +68,7 @@ public final class SharedLock implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(onExit);
         synchronized (this) { // a hook that runs now waits for the file, then removes it
             try {
+                writtenAt = nanoClock.getAsLong();
                 backend.write(name, VaultJson.write(record));
             } catch (RuntimeException e) {
                 released = true;
@@ -61,11 +83,21 @@ public final class SharedLock implements AutoCloseable {
             // in the block: a hook that runs once the file is written finds the refresh scheduled, and cancels it
             refresher.scheduleAtFixedRate(() -> {
                 try {
-                    backend.write(name, VaultJson.write(record.refreshedAt(Instant.now())));
+                    refresh();
                 } catch (RuntimeException e) {
                     // a failed refresh is retried next minute; an exception here would cancel every later refresh
                 }
-            }, 60, 60, TimeUnit.SECONDS);
+            }, REFRESH.toSeconds(), REFRESH.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** Writes the lock file again, with the time now. */
+    void refresh() {
+        long at = nanoClock.getAsLong();
+        backend.write(name, VaultJson.write(record.refreshedAt(Instant.now())));
+        synchronized (this) {
+            longestGap = Math.max(longestGap, at - writtenAt);
+            writtenAt = at;
         }
     }
 
@@ -86,6 +118,13 @@ public final class SharedLock implements AutoCloseable {
     public synchronized <T> T whileHeld(Supplier<T> commit) {
         if (released) {
             throw new VaultException("interrupted: the process is ending and has released its lock; nothing was committed");
+        }
+        long gap = Math.max(longestGap, nanoClock.getAsLong() - writtenAt);
+        if (gap >= LAPSE.toNanos()) {
+            Duration d = Duration.ofNanos(gap);
+            throw new VaultException("this " + record.kind() + "'s lock went " + d.toMinutes() + " min " + d.toSecondsPart()
+                    + " s without a refresh (the process was stopped, or the store out of reach): a prune may have taken it"
+                    + " for stale and deleted data it stored; nothing was committed: run it again");
         }
         return commit.get();
     }

@@ -30,6 +30,31 @@ class SharedLockTest {
         assertThat(backend.list("locks")).isEmpty();
     }
 
+    /**
+     * A backup stopped (SIGSTOP, a suspended VM) for longer than a prune waits before taking its lock for stale: the
+     * prune may have deleted what it stored (a helper's prune did, and the backup, resumed, saved a snapshot naming a
+     * tree no pack held). Once its lock went that long unrefreshed it commits nothing, whether or not a refresh
+     * has run since it resumed.
+     */
+    @Test
+    void aLockThatWentUnrefreshedForNearlyTheStaleTimeCommitsNothingEvenOnceRefreshedAgain() {
+        LocalBackend backend = new LocalBackend(tmp);
+        long[] now = {0};
+        try (SharedLock lock = new SharedLock(backend, "backup", () -> now[0])) {
+            now[0] += SharedLock.REFRESH.toNanos();
+            lock.refresh();
+            now[0] += SharedLock.REFRESH.toNanos(); // minutes of normal work: refreshed every minute
+            assertThat(lock.whileHeld(() -> "saved")).isEqualTo("saved");
+
+            now[0] += SharedLock.LAPSE.toNanos(); // stopped
+            assertThatThrownBy(() -> lock.whileHeld(() -> "saved")).isInstanceOf(VaultException.class)
+                    .hasMessage("this backup's lock went 5 min 0 s without a refresh (the process was stopped, or the store out of"
+                            + " reach): a prune may have taken it for stale and deleted data it stored; nothing was committed: run it again");
+            lock.refresh(); // resumed: the refresher's missed run comes first
+            assertThatThrownBy(() -> lock.whileHeld(() -> "saved")).hasMessageContaining("nothing was committed");
+        }
+    }
+
     @Test
     void releaseWaitsForACommitInProgress() throws Exception {
         LocalBackend backend = new LocalBackend(tmp);
