@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.repository.DamagedBlobException;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Dumper;
+import org.opsledger.vault.restorer.RestoreResult;
+import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.ExtendedAttributes;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
@@ -43,6 +45,24 @@ class DumpTest {
             ByteArrayOutputStream empty = new ByteArrayOutputStream();
             new Dumper(repo).dump(snap, "data/docs/zero", empty);
             assertThat(empty.size()).isZero();
+        }
+    }
+
+    /** A backslash is part of a Linux name (systemd escapes '-' as \x2d), found as `vault ls` shows it, never a separator. */
+    @Test
+    void aNameWithABackslashIsFoundAsListed() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("srv-data\\x2dbackup.mount"), "[Mount]\n");
+        Files.createDirectories(data.resolve("srv-data/x2dbackup.mount")); // what the name read as a path would find
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(new Dumper(repo).dump(snap, "data/srv-data\\x2dbackup.mount", out).type()).isEqualTo(NodeType.FILE);
+            assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("[Mount]\n");
+            RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of("/data/srv-data\\x2dbackup.mount"), true);
+            assertThat(r.ok()).isTrue();
+            assertThat(tmp.resolve("out/data/srv-data\\x2dbackup.mount")).hasContent("[Mount]");
+            assertThat(tmp.resolve("out/data/srv-data")).doesNotExist();
         }
     }
 

@@ -280,7 +280,7 @@ public final class Restorer {
     }
 
     private static String normalizeInclude(String p) {
-        String s = p.replace('\\', '/');
+        String s = p; // a backslash is part of a name (SnapshotPaths.relative)
         while (s.startsWith("/")) {
             s = s.substring(1);
         }

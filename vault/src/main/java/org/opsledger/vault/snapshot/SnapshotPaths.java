@@ -12,9 +12,12 @@ public final class SnapshotPaths {
     private SnapshotPaths() {
     }
 
-    /** The path without leading or trailing slashes ("/etc/nginx/" → "etc/nginx"); "" for the whole snapshot. */
+    /**
+     * The path without leading or trailing slashes ("/etc/nginx/" → "etc/nginx"); "" for the whole snapshot. A backslash
+     * is part of a name, as Linux has it (systemd's {@code srv-data\x2dbackup.mount}), not a separator.
+     */
     public static String relative(String path) {
-        return path.replace('\\', '/').replaceAll("^/+|/+$", "");
+        return path.replaceAll("^/+|/+$", "");
     }
 
     /**
