@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A backup, copy or tier that ran out of heap (exit 4) runs again in twice the heap, up to three times: it added
  * to the index beyond what the launcher sized the heap for, and kept what it stored; so do a restore that wrote nothing
- * and a check. The launcher runs here with a JDK whose {@code java} is a script: it writes down each command line and
+ * a check and a prune. The launcher runs here with a JDK whose {@code java} is a script: it writes down each command line and
  * ends out of memory below a heap it is given.
  */
 class LauncherRetryTest {
@@ -50,6 +50,12 @@ class LauncherRetryTest {
         Run check = run(Map.of(), "vault", "check", "--read-data", "--repo", "r");
         assertThat(check.heaps()).hasSize(4);
         assertThat(check.err()).contains("opsledger: running `vault check` again in a heap of ", "; it changes nothing");
+        // a nightly `forget --prune` of a repository of 100,000 small files ran out of its base heap and was not run again
+        Run prune = run(Map.of(), "vault", "prune", "--repo", "r");
+        assertThat(prune.heaps()).hasSize(4);
+        assertThat(prune.err()).contains("opsledger: running `vault prune` again in a heap of ", "; a prune stopped part-way is finished"
+                + " by the next");
+        assertThat(run(Map.of(), "vault", "forget", "--keep-last", "7", "--prune", "--repo", "r").heaps()).hasSize(4);
     }
 
     @Test
