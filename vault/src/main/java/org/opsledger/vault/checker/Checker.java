@@ -29,6 +29,7 @@ import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
+import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.pack.BufferPool;
@@ -105,6 +106,17 @@ public final class Checker {
         for (ObjectId pack : index.packs()) {
             if (!stored.contains(pack)) {
                 errors.add("pack " + pack.shortHex() + " is indexed but missing from the repository");
+            }
+        }
+        // a backup beside a prune may reference blobs it condemned, there until the next prune indexes them again (§10)
+        for (String name : repo.backend().list("condemned")) {
+            try {
+                IndexFile.Pack p = repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class).pack();
+                if (stored.contains(ObjectId.parse(p.id()))) {
+                    index.add(new IndexFile(List.of(p)));
+                }
+            } catch (VaultException | IllegalArgumentException unreadable) {
+                // named above
             }
         }
         Set<String> condemned = new HashSet<>();

@@ -33,6 +33,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.index.IndexFileWriter;
 import org.opsledger.vault.index.IndexFileReader;
 import org.opsledger.vault.pack.BlobType;
@@ -69,6 +70,8 @@ public final class Repository implements AutoCloseable {
     /** Read from the index files on first use ({@link #index()}): a command that reads no blob never loads it. */
     private volatile Index index;
     private final Object indexLock = new Object();
+    /** The packs prune has condemned and not yet deleted, read on the first blob the index lacks: for reading only. */
+    private volatile Index condemned;
     /** Blobs being sealed or in an open pack: the index has them once their pack is written. */
     private final Set<ObjectId> inFlight = ConcurrentHashMap.newKeySet();
     /** The open pack of each blob type (filled on demand), read-only map after construction. */
@@ -603,12 +606,41 @@ public final class Repository implements AutoCloseable {
     }
 
     public byte[] loadBlob(ObjectId id) {
-        return loadBlob(id, index());
+        return loadBlob(id, locate(id));
     }
 
     /** A blob located through {@code in}, an index the caller read itself. */
     public byte[] loadBlob(ObjectId id, Index in) {
-        IndexEntry e = in.get(id);
+        return loadBlob(id, in.get(id));
+    }
+
+    /**
+     * Where a blob is, to read it: in the index, or else in a pack a prune condemned and has not deleted (null if
+     * neither). A backup that ran beside a prune may have deduplicated against a blob the prune then condemned: its
+     * snapshot names the blob, which the next prune puts back in the index (vault-format.md §10); until then, it is
+     * read from there. Never used to deduplicate: a pack a backup starts to depend on now may be deleted.
+     */
+    public IndexEntry locate(ObjectId id) {
+        IndexEntry e = index().get(id);
+        if (e != null) {
+            return e;
+        }
+        Index c = condemned;
+        if (c == null) {
+            c = new Index();
+            for (String name : backend.list("condemned")) {
+                try {
+                    c.add(new IndexFile(List.of(readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class).pack())));
+                } catch (VaultException unreadable) {
+                    // check names it; repair drops it
+                }
+            }
+            condemned = c;
+        }
+        return c.get(id);
+    }
+
+    private byte[] loadBlob(ObjectId id, IndexEntry e) {
         if (e == null) {
             throw new VaultException("blob " + id.shortHex() + " is not in the index");
         }

@@ -477,7 +477,7 @@ public final class Restorer {
         List<ObjectId> content = file.content() == null ? List.of() : file.content();
         IndexEntry[] blobs = new IndexEntry[content.size()];
         for (int k = 0; k < blobs.length; k++) {
-            blobs[k] = repo.index().get(content.get(k));
+            blobs[k] = repo.locate(content.get(k));
             if (blobs[k] == null) {
                 throw new VaultException(display + ": blob " + content.get(k).shortHex() + " is not in the index");
             }
