@@ -57,6 +57,52 @@ class ConcurrentBackupAndPruneTest {
         }
     }
 
+    /**
+     * A backup that ends while a prune runs, between the prune's listing of the snapshots and its reading of the index:
+     * a prune that listed the snapshots first saw the backup's packs but not its snapshot, condemned them as unused,
+     * took them out of the index and then stopped on the snapshot ("needs tree …, which no pack holds"; a helper's prune
+     * did so every time with its download slowed). The index is read first now: the backup's packs are not judged.
+     */
+    @Test
+    void aBackupThatEndsWhileAPruneRunsLosesNothingToIt() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path old = Files.createDirectories(tmp.resolve("old/data"));
+        Files.write(old.resolve("x.bin"), TestTrees.random(1, 2_000_000));
+        Path fresh = Files.createDirectories(tmp.resolve("new/data"));
+        Files.write(fresh.resolve("y.bin"), TestTrees.random(2, 3_000_000));
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            TestTrees.backup(repo, old);
+        }
+        SnapshotRef[] ended = new SnapshotRef[1];
+        boolean[] armed = {false};
+        ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public List<String> list(String dir) {
+                if (dir.equals("index") && armed[0]) { // the backup on another host ends just now
+                    armed[0] = false;
+                    try (Repository other = TestTrees.open(repoDir)) {
+                        ended[0] = new Archiver(other, new BackupProgress()).backup(TestTrees.options(fresh));
+                    }
+                }
+                return super.list(dir);
+            }
+        };
+        try (Repository admin = Repository.open(store, TestTrees.PASSWORD)) {
+            admin.index();
+            new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(java.time.Duration.ZERO, 0, 0, 0, 0), Instant.now());
+            armed[0] = true;
+            PruneResult r = new Pruner(admin).prune();
+            assertThat(ended[0]).isNotNull();
+            assertThat(r.packsCondemned()).as("the forgotten snapshot's packs, not the new backup's").isPositive();
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(ended[0].id());
+            assertThat(repo.backend().list("condemned")).isEmpty();
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(ended[0], tmp.resolve("out"), List.of(), true).ok()).isTrue();
+        }
+    }
+
     @Test
     void pruneKeepsCondemnedPacksWhileAnOlderBackupRunsAndRescuesWhatItReferenced() throws Exception {
         Path repoDir = tmp.resolve("repo");

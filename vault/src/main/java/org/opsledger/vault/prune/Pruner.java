@@ -60,14 +60,15 @@ public final class Pruner {
         try (SharedLock lock = repo.lock("prune")) {
             repo.locks().refuseConflicting(lock); // safe beside backups, not beside a repair or key retirement
             repo.locks().removeStale();
+            // The packs this prune judges: those indexed now, before the snapshots are listed. A backup ends by writing its
+            // index files, then its snapshot: one that ends after this is not judged, and one that ended before is listed
+            // below. (Listed first, a snapshot that ended in between was not seen while its packs were: they looked unused.)
+            List<String> oldIndexFiles = repo.backend().list("index");
+            Index index = repo.freshIndex();
             // ---- phase 0: a backup that held an older index may have referenced condemned blobs; rescue them
-            List<Condemned> earlier = new ArrayList<>();
-            for (String name : repo.backend().list("condemned")) {
-                Condemned c = repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
-                earlier.add(c);
-                repo.index().add(new IndexFile(List.of(c.pack()))); // readable in memory while we decide
-            }
+            List<Condemned> earlier = condemned();
             List<SnapshotRef> snapshots = repo.snapshots();
+            repo.loadIndex(); // the trees of snapshots listed now may sit in packs indexed after this process read the index
             Set<ObjectId> referenced = ReferencedBlobs.of(repo, snapshots);
             Index indexed = repo.freshIndex();
             List<IndexFile.Pack> rescue = new ArrayList<>();
@@ -82,8 +83,6 @@ public final class Pruner {
                 rescue.forEach(p -> repo.backend().delete("condemned/" + p.id()));
             }
             // ---- phase 1: condemn
-            List<String> oldIndexFiles = repo.backend().list("index");
-            Index index = repo.freshIndex();
             Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
             List<ObjectId> toCondemn = new ArrayList<>();
             List<ObjectId> toRepack = new ArrayList<>();
@@ -136,6 +135,17 @@ public final class Pruner {
         }
     }
 
+    /** Every condemned record, its pack's blobs readable in memory meanwhile (not in any index file). */
+    private List<Condemned> condemned() {
+        List<Condemned> all = new ArrayList<>();
+        for (String name : repo.backend().list("condemned")) {
+            Condemned c = repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
+            all.add(c);
+            repo.index().add(new IndexFile(List.of(c.pack())));
+        }
+        return all;
+    }
+
     private PruneResult deleteCondemned(SharedLock own, List<SnapshotRef> seen, Set<ObjectId> referenced,
                                         int condemnedCount, int repacked) {
         // every other live lock: backups, a second prune, a key retirement, a copy into this repository
@@ -145,6 +155,7 @@ public final class Pruner {
         seen.forEach(s -> seenIds.add(s.id()));
         List<SnapshotRef> newer = repo.snapshots().stream().filter(s -> !seenIds.contains(s.id())).toList();
         repo.loadIndex(); // trees of newer snapshots may sit in packs indexed after this process opened the repository
+        condemned(); // or in packs condemned since: what is rescued below
         Set<ObjectId> needed = new HashSet<>(referenced);
         needed.addAll(ReferencedBlobs.of(repo, newer));
         Index current = repo.freshIndex();
