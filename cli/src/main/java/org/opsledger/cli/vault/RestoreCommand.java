@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.Sealing;
@@ -67,13 +68,14 @@ final class RestoreCommand implements Callable<Integer> {
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE, where, List.of(s.id()))) {
                 Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
                         .excluding(excludes);
+                Supplier<String> partial = () -> target + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get())
+                        + " written); restore never overwrites: remove it before restoring there again, or restore into another directory";
                 try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored");
-                     AutoCloseable told = whenInterrupted(() -> "opsledger: restore interrupted: " + target + " holds a partial restore ("
-                             + Output.bytes(restorer.bytesWritten.get()) + " written); restore never overwrites: remove it before"
-                             + " restoring there again, or restore into another directory")) {
+                     AutoCloseable told = whenInterrupted(() -> "opsledger: restore interrupted: " + partial.get())) {
                     res = restorer.restore(s, target, includes, verify);
                 } catch (Exception e) {
-                    throw journal.failed(e);
+                    // a disk that filled halfway: say what is left in the target, as an interrupted restore does
+                    throw journal.failed(restorer.begun.get() ? new CliException(e.getMessage() + "; " + partial.get()) : e);
                 }
                 summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%s", res.files(), res.dirs(),
                         res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",

@@ -277,6 +277,31 @@ class VaultCommandTest {
         assertThat(again.get("overdue").asBoolean()).isFalse();
     }
 
+    /**
+     * A target whose disk fills halfway (the estimate leaves out blobs that may be zeros, written as holes; here they are
+     * not zeros): one line that says the disk is full and what is left in the target, not a Java exception
+     * ("restore failed: java.io.IOException: No space left on device", the helper's).
+     */
+    @Test
+    void aRestoreWhoseDiskFillsSaysSoAndWhatItLeftInTheTarget() throws Exception {
+        Files.write(data.resolve("letters.bin"), "A".repeat(12_000_000).getBytes(StandardCharsets.UTF_8)); // stored ≈1,000 times smaller
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path disk = Files.createDirectories(tmp.resolve("small"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString()).redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "needs root to mount a tmpfs");
+        try {
+            Path target = disk.resolve("restore");
+            Run full = vault("restore", "latest", "--target", target.toString());
+            assertThat(full.exit()).isEqualTo(1);
+            assertThat(full.err()).startsWith("opsledger: restore failed: No space left on device; " + target + " holds a partial restore (")
+                    .endsWith(" written); restore never overwrites: remove it before restoring there again, or restore into another"
+                            + " directory\n");
+            assertThat(full.err().lines()).hasSize(1);
+        } finally {
+            new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor();
+        }
+    }
+
     @Test
     void transferLimitsApplyToTheRepositoryAndACopysTarget() {
         Run bad = vault("snapshots", "--limit-upload", "0");

@@ -64,6 +64,8 @@ public final class Restorer {
     private final Repository repo;
     private final int threads;
     public final AtomicLong bytesWritten = new AtomicLong();
+    /** Set once the restore has begun to create paths in its target: a failure after leaves a partial restore there. */
+    public final java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
     /** Files where a blob of zeros was left as a hole: their length is set once all their blobs are written. */
     private final Set<Entry> withHoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final boolean root = "root".equals(System.getProperty("user.name"));
@@ -146,6 +148,7 @@ public final class Restorer {
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
         List<String> failures = verify ? Collections.synchronizedList(new ArrayList<>()) : List.of();
         try {
+            begun.set(true);
             createAll(plan, pool);
             // with --verify every restored file is re-read and hashed below, which proves each blob's ID:
             // the blobs are not hashed a second time while they are written
@@ -1089,7 +1092,7 @@ public final class Restorer {
             if (c instanceof VaultException v) {
                 throw v;
             }
-            throw new VaultException("restore failed: " + c, c);
+            throw new VaultException("restore failed: " + (c instanceof Exception x ? IoReason.of(x) : String.valueOf(c)), c);
         }
     }
 
