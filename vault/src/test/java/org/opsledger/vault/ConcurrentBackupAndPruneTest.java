@@ -103,6 +103,45 @@ class ConcurrentBackupAndPruneTest {
         }
     }
 
+    /**
+     * A prune that condemns the packs a running restore is reading (its snapshot forgotten meanwhile, or repacked) keeps
+     * them until the restore ends: the restore holds a lock as a backup does. Without one, the helper's restore failed
+     * halfway with "missing file in repository … data/e6/…", and a check beside a prune reported damage that was not there.
+     */
+    @Test
+    void aPruneDeletesNoPackARunningRestoreReads() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("x.bin"), TestTrees.random(1, 3_000_000));
+        SnapshotRef snap;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            snap = TestTrees.backup(repo, data);
+        }
+        PruneResult[] pruned = new PruneResult[1];
+        ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                if (name.startsWith("data/") && pruned[0] == null) { // the restore has planned and begins to read: forget, prune
+                    try (Repository admin = TestTrees.open(repoDir)) {
+                        new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(java.time.Duration.ZERO, 0, 0, 0, 0), Instant.now());
+                        pruned[0] = new Pruner(admin).prune();
+                    }
+                }
+                return super.readRange(name, offset, length);
+            }
+        };
+        try (Repository repo = Repository.open(store, TestTrees.PASSWORD)) {
+            assertThat(new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+        }
+        assertThat(pruned[0].packsCondemned()).isPositive();
+        assertThat(pruned[0].packsWaiting()).isEqualTo(pruned[0].packsCondemned());
+        assertThat(Files.readAllBytes(tmp.resolve("out/data/x.bin"))).isEqualTo(TestTrees.random(1, 3_000_000));
+        try (Repository admin = TestTrees.open(repoDir)) {
+            assertThat(admin.backend().list("locks")).as("the restore's lock is gone with it").isEmpty();
+            assertThat(new Pruner(admin).prune().packsDeleted()).as("deleted once the restore ended").isPositive();
+        }
+    }
+
     @Test
     void pruneKeepsCondemnedPacksWhileAnOlderBackupRunsAndRescuesWhatItReferenced() throws Exception {
         Path repoDir = tmp.resolve("repo");

@@ -40,6 +40,7 @@ import org.opsledger.vault.repository.Condemned;
 import org.opsledger.vault.repository.DamagedBlobException;
 import org.opsledger.vault.repository.Decompressors;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Node;
@@ -65,6 +66,12 @@ public final class Checker {
 
     /** @param readDataPercent 0 for structure only, 100 for every pack, in between for a subset */
     public CheckResult check(double readDataPercent) {
+        try (SharedLock reading = repo.readLock("check")) { // a prune meanwhile deletes no pack this check may read
+            return checkRead(readDataPercent);
+        }
+    }
+
+    private CheckResult checkRead(double readDataPercent) {
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
         List<String> warnings = new ArrayList<>();
         Index index = new Index(true);

@@ -1171,6 +1171,20 @@ public final class Repository implements AutoCloseable {
         return new SharedLock(backend, kind);
     }
 
+    /**
+     * A lock for a command that reads packs it found in the index (restore, dump, check, a copy's source): a prune deletes
+     * no condemned pack while one is live (vault-format.md §10), so what the command planned to read is still there when
+     * it reads it (a helper's restore beside a prune failed halfway on a pack the prune had deleted). A store that
+     * refuses the write (a read-only medium, read-only credentials) is read without one, as before: null.
+     */
+    public SharedLock readLock(String kind) {
+        try {
+            return lock(kind);
+        } catch (BackendException readOnly) {
+            return null;
+        }
+    }
+
     // ---------------------------------------------------------------- key slots and epochs
 
     /** A key slot as listed; {@code problem} says why an unreadable one is never tried (its other fields are then null or 0). */

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
@@ -35,6 +36,12 @@ public final class Dumper {
 
     /** Writes {@code path} of the snapshot ("" or "/" for all of it) to {@code out}, which is flushed, not closed. */
     public Dumped dump(SnapshotRef snapshot, String path, OutputStream out) throws IOException {
+        try (SharedLock reading = repo.readLock("dump")) { // a prune meanwhile deletes no pack this dump reads
+            return dumpRead(snapshot, path, out);
+        }
+    }
+
+    private Dumped dumpRead(SnapshotRef snapshot, String path, OutputStream out) throws IOException {
         String rel = SnapshotPaths.relative(path);
         List<Node> top;
         String parent = ""; // the names above the dumped directory, as the snapshot has them

@@ -37,6 +37,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.ExtendedAttributes;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
@@ -104,6 +105,12 @@ public final class Restorer {
     }
 
     public RestoreResult restore(SnapshotRef snapshot, Path target, List<String> includes, boolean verify) {
+        try (SharedLock reading = repo.readLock("restore")) { // a prune meanwhile deletes no pack this restore reads
+            return restoreRead(snapshot, target, includes, verify);
+        }
+    }
+
+    private RestoreResult restoreRead(SnapshotRef snapshot, Path target, List<String> includes, boolean verify) {
         org.opsledger.vault.crypto.Sealing.warmUp(false); // on the spare core while the trees are read
         withHoles.clear();
         unapplied.clear();
