@@ -78,6 +78,30 @@ class CopyTest {
     }
 
     /**
+     * A copy brought back where it came from (long-term storage copied to near-line again, then tiered again) is known
+     * by the original it names: each round trip added one more snapshot of the same tree to both repositories.
+     */
+    @Test
+    void aCopyCopiedBackIsKnownAsTheOriginalItCameFrom() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository a = TestTrees.newRepo(tmp.resolve("a")); Repository b = TestTrees.newRepo(tmp.resolve("b"))) {
+            SnapshotRef original = TestTrees.backup(a, data);
+            SnapshotRef inB = new Copier(a, b).copyOnce(original).snapshot();
+            Copier.Copy back = new Copier(b, a).copyOnce(inB);
+            assertThat(back.madeBefore()).isTrue();
+            assertThat(back.snapshot().id()).isEqualTo(original.id());
+            assertThat(new Copier(a, b).copyOnce(a.findSnapshot("latest")).snapshot().id()).isEqualTo(inB.id());
+            try (Repository c = TestTrees.newRepo(tmp.resolve("c"))) { // a third holds another copy of the original
+                SnapshotRef inC = new Copier(a, c).copyOnce(original).snapshot();
+                assertThat(new Copier(b, c).copyOnce(inB).snapshot().id()).isEqualTo(inC.id());
+                assertThat(c.snapshots()).hasSize(1);
+            }
+            assertThat(a.snapshots()).hasSize(1);
+            assertThat(b.snapshots()).hasSize(1);
+        }
+    }
+
+    /**
      * IS.012 6.6.5: a record amended near-line after its snapshot was copied (a new ID, naming the ones it replaced)
      * amends the copy's record; it was copied a second time, the old copy keeping the record found wrong. Amended
      * twice before the next copy, and the copy amended by hand in the target too (as the documentation once said to):

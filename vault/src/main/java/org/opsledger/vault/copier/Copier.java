@@ -51,6 +51,8 @@ public final class Copier {
     private final Set<ObjectId> copiedBlobs = new java.util.HashSet<>();
     /** See {@link #copies()}. */
     private Map<String, SnapshotRef> copies;
+    /** The target's snapshots by ID, read with {@link #copies}. */
+    private final Map<String, SnapshotRef> targetSnapshots = new HashMap<>();
 
     public Copier(Repository source, Repository target) {
         if (source.config().id().equals(target.config().id())) { // a copy into itself would only duplicate its snapshots
@@ -88,6 +90,9 @@ public final class Copier {
      */
     public Copy copyOnce(SnapshotRef snapshot) {
         SnapshotRef before = copies().get(snapshot.id().hex());
+        if (before == null) {
+            before = originalOf(snapshot);
+        }
         if (before != null) {
             return new Copy(before, true, null, false);
         }
@@ -111,7 +116,24 @@ public final class Copier {
      */
     public SnapshotRef copyMadeBefore(SnapshotRef snapshot) {
         SnapshotRef copy = copies().get(snapshot.id().hex());
+        copy = copy != null ? copy : originalOf(snapshot);
         return copy != null ? copy : copyOfAnIdHad(snapshot);
+    }
+
+    /**
+     * When {@code snapshot} is itself a copy, the target's snapshot it was copied from, or another copy of that one (a
+     * copy brought back to where it came from, copied again from there): null if the target has neither. Copying it
+     * would only add a second snapshot of the same tree, each round trip one more.
+     */
+    private SnapshotRef originalOf(SnapshotRef snapshot) {
+        String from = snapshot.snapshot().tags() == null ? null : snapshot.snapshot().tags().get(COPIED_FROM);
+        if (from == null) {
+            return null;
+        }
+        String id = from.substring(from.lastIndexOf('#') + 1);
+        copies(); // reads the target's snapshots once
+        SnapshotRef own = targetSnapshots.get(id);
+        return own != null ? own : copies.get(id);
     }
 
     /** The copy of the newest ID the snapshot's record says it had (amended first, then sealed again), or null. */
@@ -132,6 +154,7 @@ public final class Copier {
         if (copies == null) {
             copies = new HashMap<>();
             for (SnapshotRef t : target.listSnapshots().readable()) {
+                targetSnapshots.put(t.id().hex(), t);
                 String from = t.snapshot().tags() == null ? null : t.snapshot().tags().get(COPIED_FROM);
                 if (from != null) {
                     copies.putIfAbsent(from.substring(from.lastIndexOf('#') + 1), t);
@@ -198,7 +221,8 @@ public final class Copier {
     /** Copies the snapshot, whether or not the target has a copy of it already (copyOnce looks first). */
     public SnapshotRef copy(SnapshotRef snapshot) {
         org.opsledger.vault.crypto.Sealing.warmUp(true);
-        try (SharedLock lock = target.lock("backup")) {
+        try (SharedLock lock = target.lock("backup");
+             SharedLock reading = source.readLock("copy")) { // a prune of the source meanwhile deletes no pack the copy reads
             ObjectId root = copyTree(snapshot.snapshot().tree());
             target.flush();
             Snapshot s = snapshot.snapshot();
