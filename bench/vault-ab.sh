@@ -3,9 +3,9 @@
 #
 #   bench/vault-ab.sh OLD.jar NEW.jar [TREE]     TREE defaults to $BENCH_DIR/tree (bench/vault-vs-restic.sh makes it)
 #
-# Each jar gets its own repository (an older build may not open a newer format) and one first backup;
-# then RUNS rounds (default 5) of an unchanged re-run, a verified restore into RESTORE_DIR and a full data
-# check, the two jars one after the other in every round, so both see the same load. Prints each step's
+# Each jar gets its own repository (an older build may not open a newer format); RUNS rounds (default 5)
+# of a first backup into a new repository, an unchanged re-run, a verified restore into RESTORE_DIR and a
+# full data check, the two jars one after the other in every round, so both see the same load. Prints each step's
 # wall seconds, CPU seconds (user + system) and peak RSS for each jar, median and range. Both run
 # through ./opsledger (OPSLEDGER_JAR), with its start-up cache, as users run them.
 set -euo pipefail
@@ -27,14 +27,12 @@ run() { # jar-label step args…
     env OPSLEDGER_JAR="$work/$v/opsledger.jar" "$here/opsledger" vault "$@" --repo "$work/$v/repo" >/dev/null 2>"$work/$v/last.err" \
     || { echo "$v $step failed:" >&2; cat "$work/$v/last.err" >&2; exit 1; }
 }
-for v in a b; do
-  env OPSLEDGER_JAR="$work/$v/opsledger.jar" "$here/opsledger" vault init --repo "$work/$v/repo" >/dev/null 2>&1
-  env OPSLEDGER_JAR="$work/$v/opsledger.jar" "$here/opsledger" vault backup --repo "$work/$v/repo" --allow-same-device "$tree" \
-    >/dev/null 2>"$work/$v/last.err" || { echo "$v first backup failed:" >&2; cat "$work/$v/last.err" >&2; exit 1; }
-done
 : > "$work/times.txt"
 for i in $(seq "$RUNS"); do
   for v in a b; do
+    rm -rf "$work/$v/repo" # a first backup each round, into a repository of its own
+    env OPSLEDGER_JAR="$work/$v/opsledger.jar" "$here/opsledger" vault init --repo "$work/$v/repo" >/dev/null 2>&1
+    run $v first backup --allow-same-device "$tree"
     run $v re-run backup --allow-same-device "$tree"
     rm -rf "$RESTORE_DIR/ab-out"
     run $v restore restore latest --target "$RESTORE_DIR/ab-out" --verify
@@ -46,7 +44,7 @@ echo "A = $1"
 echo "B = $2"
 echo "| step | A wall (median, range) | B wall | A CPU s | B CPU s | A peak RSS | B peak RSS |"
 echo "|---|---|---|---|---|---|---|"
-for step in re-run restore check; do
+for step in first re-run restore check; do
   med() { sort -n | awk '{a[NR]=$1} END{printf "%.2f", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
   range() { sort -n | awk 'NR==1{lo=$1} {hi=$1} END{printf "%.2f–%.2f", lo, hi}'; }
   col() { awk -v v="$1" -v s="$step" '$1==v && $2==s {print '"$2"'}' "$work/times.txt"; }
