@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.opsledger.vault.IoReason;
 
@@ -371,23 +375,44 @@ public final class LocalBackend implements Backend {
             return List.of();
         }
         List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(d)) {
-            s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith(".tmp-"))
-                    .forEach(p -> names.add(root.relativize(p).toString().replace('\\', '/')));
-        } catch (IOException e) {
-            throw new BackendException("cannot list " + d + ": " + IoReason.of(e), e);
-        }
+        visit(d, p -> {
+            if (!p.getFileName().toString().startsWith(".tmp-") && Files.isRegularFile(p)) {
+                names.add(root.relativize(p).toString());
+            }
+        });
         names.sort(null);
         return names;
     }
 
     /** Temporary files left by a killed writer; they are never read and prune removes them. */
     public List<Path> leftoverTemporaryFiles() {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList();
-        } catch (IOException e) {
-            throw new BackendException("cannot list " + root + ": " + IoReason.of(e), e);
+        List<Path> found = new ArrayList<>();
+        visit(root, p -> {
+            if (p.getFileName().toString().startsWith(".tmp-")) {
+                found.add(p);
+            }
+        });
+        return found;
+    }
+
+    /**
+     * Every entry below {@code dir} but directories, not following links. Several hosts write into one repository at
+     * once, each write a {@code .tmp-} file renamed into place: an entry or a directory gone by the time it is looked at
+     * (Files.walk failed the whole listing on one) is passed over, as a listing a moment later would not have met it.
+     */
+    private void visit(Path dir, Consumer<Path> entry) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    visit(p, entry);
+                } else {
+                    entry.accept(p);
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException gone) {
+            // removed (or replaced) since its parent was listed
+        } catch (IOException | DirectoryIteratorException e) {
+            throw new BackendException("cannot list " + dir + ": " + IoReason.of(e instanceof DirectoryIteratorException d ? d.getCause() : e), e);
         }
     }
 
