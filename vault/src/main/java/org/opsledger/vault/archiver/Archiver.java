@@ -557,7 +557,7 @@ public final class Archiver {
                 return CompletableFuture.completedFuture(settle(meta, List.of(), unchanged, unchangedId));
             }
             try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-                if (s instanceof SecureDirectoryStream<Path> sds
+                if (s instanceof SecureDirectoryStream<Path> sds && key != null
                         && !key.equals(sds.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey())) {
                     throw new Replaced(dir, false);
                 }

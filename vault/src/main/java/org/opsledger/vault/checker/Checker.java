@@ -116,14 +116,9 @@ public final class Checker {
             }
         }
         // a backup beside a prune may reference blobs it condemned, there until the next prune indexes them again (§10)
-        for (String name : repo.backend().list("condemned")) {
-            try {
-                IndexFile.Pack p = repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class).pack();
-                if (stored.contains(ObjectId.parse(p.id()))) {
-                    index.add(new IndexFile(List.of(p)));
-                }
-            } catch (VaultException | IllegalArgumentException unreadable) {
-                // named above
+        for (Condemned c : repo.readableCondemned()) {
+            if (stored.contains(ObjectId.parse(c.pack().id()))) {
+                index.add(new IndexFile(List.of(c.pack())));
             }
         }
         Set<String> condemned = new HashSet<>();

@@ -627,17 +627,27 @@ public final class Repository implements AutoCloseable {
         }
         Index c = condemned;
         if (c == null) {
-            c = new Index();
-            for (String name : backend.list("condemned")) {
-                try {
-                    c.add(new IndexFile(List.of(readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class).pack())));
-                } catch (VaultException unreadable) {
-                    // check names it; repair drops it
-                }
-            }
-            condemned = c;
+            Index read = new Index();
+            readableCondemned().forEach(r -> read.add(new IndexFile(List.of(r.pack()))));
+            condemned = c = read;
         }
         return c.get(id);
+    }
+
+    /** The condemned records (§10) that open; one that does not is check's to name and repair's to drop. */
+    public List<Condemned> readableCondemned() {
+        List<Condemned> records = new ArrayList<>();
+        for (String name : backend.list("condemned")) {
+            try {
+                Condemned c = readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
+                if (c.pack() != null && c.pack().id() != null && idOfName(c.pack().id()) != null) {
+                    records.add(c);
+                }
+            } catch (VaultException unreadable) {
+                // named by check
+            }
+        }
+        return records;
     }
 
     private byte[] loadBlob(ObjectId id, IndexEntry e) {
