@@ -168,6 +168,14 @@ class S3BackendTest {
                         + " or AWS_PROFILE for a profile in ~/.aws/credentials");
     }
 
+    /** A HEAD of the config answers 404 whether the bucket or the config is missing: the bucket is asked after. */
+    @Test
+    void aRepositoryInABucketThatDoesNotExistSaysSo() {
+        S3Backend nowhere = new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1, CREDENTIALS), "no-such-bucket", "x/", "s3://no-such-bucket/x");
+        assertThatThrownBy(() -> Repository.open(nowhere, TestTrees.PASSWORD))
+                .hasMessage("no vault repository at s3://no-such-bucket/x: the store has no bucket no-such-bucket");
+    }
+
     @Test
     void aMissingBucketIsNamed() {
         S3Backend nowhere = new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1, CREDENTIALS), "no-such-bucket", "x/", "s3://no-such-bucket/x");

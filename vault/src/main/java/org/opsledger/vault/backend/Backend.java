@@ -131,6 +131,14 @@ public interface Backend extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * What the store itself says of a repository whose config is absent, when it says more (an S3 bucket that does not
+     * exist: a HEAD of the config answers 404 either way), or null.
+     */
+    default String missingStore() {
+        return null;
+    }
+
     /** The store itself, under any limit put on its transfers ({@link ThrottledBackend}): what a local-disk check asks of it. */
     default Backend store() {
         return this;

@@ -50,6 +50,11 @@ public final class S3Backend implements Backend {
      * the region from AWS_REGION (default us-east-1), credentials from the AWS default chain.
      */
     public static S3Backend fromUrl(String url) {
+        return fromUrl(url, System.getenv());
+    }
+
+    /** As {@link #fromUrl(String)}, with the environment given. */
+    static S3Backend fromUrl(String url, java.util.Map<String, String> env) {
         String rest = url.substring("s3://".length());
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
@@ -57,9 +62,26 @@ public final class S3Backend implements Backend {
         if (bucket.isEmpty()) {
             throw new BackendException("S3 location needs a bucket: s3://bucket/prefix, got " + url);
         }
-        String endpoint = System.getenv().getOrDefault("OPSLEDGER_VAULT_S3_ENDPOINT", System.getenv("AWS_ENDPOINT_URL"));
-        String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-        return new S3Backend(client(endpoint == null ? null : URI.create(endpoint), Region.of(region), null), bucket, prefix, url);
+        String variable = env.containsKey("OPSLEDGER_VAULT_S3_ENDPOINT") ? "OPSLEDGER_VAULT_S3_ENDPOINT" : "AWS_ENDPOINT_URL";
+        String endpoint = env.get(variable);
+        String region = env.getOrDefault("AWS_REGION", "us-east-1");
+        return new S3Backend(client(endpoint == null ? null : endpoint(variable, endpoint), Region.of(region), null), bucket, prefix, url);
+    }
+
+    /** The endpoint as an http(s) URL with a host, or a one-line error naming the variable (not its value: it may hold a key). */
+    private static URI endpoint(String variable, String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new BackendException(variable + " is not a URL (" + e.getReason() + " at character " + (e.getIndex() + 1)
+                    + "): give the store's address, as http://host:port or https://host");
+        }
+        if (uri.getScheme() == null || !uri.getScheme().matches("(?i)https?") || uri.getHost() == null) {
+            throw new BackendException(variable + " is not an http:// or https:// URL with a host: give the store's address, as"
+                    + " http://host:port or https://host");
+        }
+        return uri;
     }
 
     /** A client for any S3-compatible store; {@code credentials} null means the AWS default chain. */
@@ -105,6 +127,18 @@ public final class S3Backend implements Backend {
             why = "the store has no bucket " + bucket;
         }
         return new BackendException(what + " " + location + "/" + name + ": " + why, e);
+    }
+
+    @Override
+    public String missingStore() {
+        try {
+            s3.headBucket(r -> r.bucket(bucket));
+            return null;
+        } catch (S3Exception e) {
+            return e.statusCode() == 404 ? "the store has no bucket " + bucket : null;
+        } catch (SdkException e) {
+            return null; // unreachable now: the HEAD of the config said so already, or will next time
+        }
     }
 
     private static String firstLine(String s) {

@@ -212,6 +212,11 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
+    public String missingStore() {
+        return store.missingStore();
+    }
+
+    @Override
     public Optional<java.nio.file.Path> localDirectory() {
         return store.localDirectory();
     }

@@ -177,7 +177,8 @@ public final class Repository implements AutoCloseable {
 
     public static Repository open(Backend backend, char[] password, int compressionLevel) {
         if (!backend.exists("config")) {
-            throw new VaultException("no vault repository at " + backend.location());
+            String store = backend.missingStore();
+            throw new VaultException("no vault repository at " + backend.location() + (store == null ? "" : ": " + store));
         }
         RepositoryConfig config;
         try {

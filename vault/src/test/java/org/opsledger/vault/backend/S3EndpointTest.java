@@ -1,0 +1,31 @@
+package org.opsledger.vault.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The S3 endpoint comes from the environment: a value that is not an http(s) URL is named by its variable, not echoed. */
+class S3EndpointTest {
+
+    @Test
+    void anEndpointThatIsNotAnHttpUrlIsOneLineNamingItsVariable() {
+        assertThatThrownBy(() -> S3Backend.fromUrl("s3://b/p", Map.of("OPSLEDGER_VAULT_S3_ENDPOINT", "not a url")))
+                .isInstanceOf(BackendException.class)
+                .hasMessage("OPSLEDGER_VAULT_S3_ENDPOINT is not a URL (Illegal character in path at character 4): give the store's"
+                        + " address, as http://host:port or https://host");
+        assertThatThrownBy(() -> S3Backend.fromUrl("s3://b/p", Map.of("AWS_ENDPOINT_URL", "ftp://secret:key@store.example")))
+                .hasMessage("AWS_ENDPOINT_URL is not an http:// or https:// URL with a host: give the store's address, as"
+                        + " http://host:port or https://host")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
+        assertThatThrownBy(() -> S3Backend.fromUrl("s3://b/p", Map.of("OPSLEDGER_VAULT_S3_ENDPOINT", "127.0.0.1:9000"))) // no scheme
+                .hasMessageStartingWith("OPSLEDGER_VAULT_S3_ENDPOINT is not a URL (");
+        assertThatThrownBy(() -> S3Backend.fromUrl("s3://b/p", Map.of("OPSLEDGER_VAULT_S3_ENDPOINT", "http:///vault")))
+                .hasMessageStartingWith("OPSLEDGER_VAULT_S3_ENDPOINT is not an http:// or https:// URL with a host");
+        try (S3Backend fine = S3Backend.fromUrl("s3://b/p", Map.of("OPSLEDGER_VAULT_S3_ENDPOINT", "http://127.0.0.1:9000",
+                "AWS_REGION", "eu-west-1"))) {
+            assertThat(fine.location()).isEqualTo("s3://b/p");
+        }
+    }
+}
