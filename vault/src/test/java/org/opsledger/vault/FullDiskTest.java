@@ -67,6 +67,30 @@ class FullDiskTest {
     }
 
     /**
+     * A key retirement writes the epoch's packs again before it deletes them: without room for that on the repository's
+     * disk it is refused before it writes anything (it failed part-way, "disk full", a pack's worth left over).
+     */
+    @Test
+    void aKeyRetirementThatCannotFitIsRefusedBeforeItWrites() throws Exception {
+        Path disk = tinyDisk();
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("big.bin"), TestTrees.random(3, 2_500_000)); // 2.4 MiB of a 4 MiB disk
+        try (Repository repo = TestTrees.newRepo(disk.resolve("repo"))) {
+            SnapshotRef s = new Archiver(repo, new BackupProgress()).backup(BackupOptions.of(List.of(data)));
+            new org.opsledger.vault.repository.KeyEpochs(repo).rotate();
+            assertThatThrownBy(() -> new org.opsledger.vault.repository.KeyEpochs(repo).retire(1))
+                    .isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith("key retire writes epoch 1's 2.")
+                    .hasMessageContaining(" again before it deletes the old packs, and the filesystem of " + disk.resolve("repo") + " has ")
+                    .hasMessageEndingWith(" free: make room (`vault prune` removes what no snapshot needs) and run it again; nothing was changed");
+            assertThat(repo.keys().keyring().epochs()).containsKey(1);
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(s, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            assertThat(repo.backend().list("locks")).isEmpty();
+        }
+    }
+
+    /**
      * A restore that cannot fit its target's filesystem is refused before anything is written: it filled the disk,
      * failed, and left a partial target that restore never overwrites. Blobs of zeros (a sparse image) are not counted.
      */

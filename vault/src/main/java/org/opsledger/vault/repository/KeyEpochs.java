@@ -1,10 +1,14 @@
 package org.opsledger.vault.repository;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.Keyring;
 import org.opsledger.vault.crypto.ObjectId;
@@ -60,6 +64,7 @@ public final class KeyEpochs {
                     oldPacks.add(p);
                 }
             }
+            refuseWhatCannotFit(epoch, oldPacks);
             // 1. re-seal every blob of the old epoch's packs into new packs under the current epoch
             for (ObjectId p : oldPacks) {
                 byte[] bytes = repo.backend().read(Repository.packName(p));
@@ -133,6 +138,33 @@ public final class KeyEpochs {
             repo.replaceKeyring(next);
             repo.reloadIndex(); // the old packs are gone: later reads in this process go to the new ones
             return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans);
+        }
+    }
+
+    /**
+     * A retirement writes the epoch's packs again before it deletes them: on a local disk without room for that it is
+     * refused before it writes anything (it failed part-way, disk full, a pack's worth left for the next prune). An
+     * object store has no size to ask.
+     */
+    private void refuseWhatCannotFit(int epoch, List<ObjectId> oldPacks) {
+        Path dir = repo.backend().localDirectory().orElse(null);
+        if (dir == null) {
+            return;
+        }
+        long needs = 0;
+        for (ObjectId p : oldPacks) {
+            needs += repo.backend().size(Repository.packName(p));
+        }
+        long free;
+        try {
+            free = Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return; // no figure to go by: a full disk stops it as before
+        }
+        if (needs > free) {
+            throw new VaultException("key retire writes epoch " + epoch + "'s " + ByteSize.format(needs) + " again before it deletes"
+                    + " the old packs, and the filesystem of " + dir + " has " + ByteSize.format(free) + " free: make room"
+                    + " (`vault prune` removes what no snapshot needs) and run it again; nothing was changed");
         }
     }
 
