@@ -46,7 +46,7 @@ public final class SharedLock implements AutoCloseable {
     private final LongSupplier nanoClock;
     /** When the last write of the lock file that succeeded began (its content's time), by {@link #nanoClock}. */
     private long writtenAt; // guarded by this
-    /** The longest gap between two such writes, and since the last one, so far. */
+    /** The longest gap between two such writes so far ({@link #whileHeld} also counts the time since the last). */
     private long longestGap; // guarded by this
 
     SharedLock(Backend backend, String kind) {
