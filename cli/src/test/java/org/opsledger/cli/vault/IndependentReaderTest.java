@@ -96,7 +96,10 @@ class IndependentReaderTest {
         return CliRun.of(all.toArray(String[]::new));
     }
 
-    /** A tree of every kind of node the format keeps, and names whose order tells UTF-16 order from byte order. */
+    /**
+     * Files, directories, symlinks, a FIFO and a hard link (device nodes, which only root makes, are SpecialFilesTest's),
+     * and names whose order tells UTF-16 order from byte order.
+     */
     private static void tree(Path data) throws IOException, InterruptedException {
         Files.writeString(data.resolve("report.txt"), "quarterly numbers\n".repeat(10_000));
         Files.write(data.resolve("random.bin"), bytes(3_500_000, 1)); // several chunks (§4)
