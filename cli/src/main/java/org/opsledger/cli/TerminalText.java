@@ -8,7 +8,9 @@ import java.io.PrintStream;
  * or an OSC sequence would drive the terminal that lists it (rewrite the title, hide or repaint
  * lines, on some emulators answer with input), and a newline in a name would forge a line of a
  * listing. Control characters (C0, DEL, C1) are shown as {@code \xHH}, as GNU ls and restic's
- * {@code %q} show them; JSON output escapes them itself and is left alone.
+ * {@code %q} show them; JSON output escapes them itself and is left alone. A value escaped on its own
+ * ({@link #escape}) shows a backslash as {@code \\} too, so that a name holding a backslash and an
+ * {@code n} is not read as one holding a newline.
  */
 public final class TerminalText extends PrintStream {
 
@@ -58,7 +60,7 @@ public final class TerminalText extends PrintStream {
         return target == s;
     }
 
-    /** One value (a name, a reason, a message) for a line of text: every control character escaped, newlines and tabs too. */
+    /** One value (a name, a reason, a message) for a line of text: every control character escaped, newlines, tabs and backslashes too. */
     public static String escape(String s) {
         return escape(s, false);
     }
@@ -78,7 +80,7 @@ public final class TerminalText extends PrintStream {
         for (; i < s.length(); i++) {
             char c = s.charAt(i);
             if (escaped(c, keepLayout)) {
-                out.append(c == '\n' ? "\\n" : c == '\t' ? "\\t" : String.format("\\x%02x", (int) c));
+                out.append(c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\\' ? "\\\\" : String.format("\\x%02x", (int) c));
             } else {
                 out.append(c);
             }
@@ -87,8 +89,11 @@ public final class TerminalText extends PrintStream {
     }
 
     private static boolean escaped(char c, boolean keepLayout) {
-        if (keepLayout && (c == '\n' || c == '\t')) {
-            return false;
+        if (keepLayout && (c == '\n' || c == '\t' || c == '\\')) {
+            return false; // the stream: its text's values were escaped on their own, their backslashes doubled there
+        }
+        if (c == '\\') {
+            return true;
         }
         return c < 0x20 || (c >= 0x7f && c <= 0x9f);
     }

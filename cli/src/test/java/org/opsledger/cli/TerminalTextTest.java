@@ -35,6 +35,9 @@ class TerminalTextTest {
     @Test
     void aValueForOneLineHasItsNewlinesAndTabsEscapedToo() {
         assertThat(TerminalText.escape("name\nforged\tline")).isEqualTo("name\\nforged\\tline");
+        // a backslash and an n are not a newline: the name shown tells which it holds
+        assertThat(TerminalText.escape("name\\nforged")).isEqualTo("name\\\\nforged");
+        assertThat(TerminalText.escape("C:\\temp")).isEqualTo("C:\\\\temp");
         assertThat(TerminalText.escape("plain ünïcode")).isSameAs("plain ünïcode");
         assertThat(TerminalText.escape(null)).isEqualTo("null");
     }

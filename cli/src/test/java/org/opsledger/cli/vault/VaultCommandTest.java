@@ -969,6 +969,10 @@ class VaultCommandTest {
         assertThat(ls.out()).doesNotContain("\u001b").doesNotContain("\u0007")
                 .contains("/data/report\\x1b]0;owned\\x07\\x1b[2J\\nd    755  0  2026-01-01 00:00:00  passwd");
         assertThat(ls.out().lines()).noneMatch(l -> l.startsWith("d    755  0"));
+        Files.writeString(data.resolve("two\\nlines"), "x"); // a backslash and an n, shown apart from a newline
+        Files.writeString(data.resolve("two\nlines"), "x");
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("ls", "latest").out()).contains("/data/two\\\\nlines").contains("/data/two\\nlines");
         Run json = vault("ls", "latest", "--json"); // JSON keeps the name exact: its own escapes
         assertThat(json.json().findValuesAsString("path")).contains("/data/" + hostile);
 
