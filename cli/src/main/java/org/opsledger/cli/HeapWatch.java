@@ -28,18 +28,39 @@ final class HeapWatch {
 
     /** Watches on a daemon thread from {@code delayMillis} on. */
     static void start(long delayMillis, PrintStream err) {
+        start(delayMillis, err, HeapWatch::watch);
+    }
+
+    /** What the thread runs: {@link #watch}, or in a test what fails as it can. */
+    interface Watch {
+        void watch(PrintStream err, String ended) throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code watch} on a daemon thread from {@code delayMillis} on. Its lines are made before the heap can be
+     * full; if the watch itself runs out of memory (looking allocates a little), the heap is full and the command ends
+     * as the watch would have ended it, not with the thread's stack trace: a backup of a directory of 100,000 files in
+     * the launcher's heap printed one, and went on unwatched.
+     */
+    static void start(long delayMillis, PrintStream err, Watch watch) {
+        String line = "opsledger: " + OneLineErrors.outOfMemory();
+        String ended = line + " (ended after " + SECONDS + " s of collecting in a full heap)";
         Thread.ofPlatform().daemon().name("heap-watch").start(() -> {
             try {
                 Thread.sleep(delayMillis);
-                watch(err);
+                watch.watch(err, ended);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (OutOfMemoryError e) {
+                err.println(line);
+                err.flush();
+                System.exit(OneLineErrors.OUT_OF_MEMORY);
             }
         });
     }
 
     /** Looks once a second until the heap is found thrashing (then ends the JVM); returns at once when there is no old generation with a maximum. */
-    static void watch(PrintStream err) throws InterruptedException {
+    static void watch(PrintStream err, String ended) throws InterruptedException {
         MemoryPoolMXBean old = null;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             String name = pool.getName();
@@ -66,7 +87,7 @@ final class HeapWatch {
             boolean full = afterCollection != null && afterCollection.getUsed() >= FULL * max;
             streak = full && share >= GC_SHARE ? streak + 1 : 0;
             if (streak >= SECONDS) {
-                err.println("opsledger: " + OneLineErrors.outOfMemory() + " (ended after " + SECONDS + " s of collecting in a full heap)");
+                err.println(ended);
                 err.flush();
                 System.exit(OneLineErrors.OUT_OF_MEMORY); // as a TERM would: the shutdown hooks release the repository's lock
             }

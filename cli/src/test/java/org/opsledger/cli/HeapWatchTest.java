@@ -28,6 +28,29 @@ class HeapWatchTest {
                 .contains("out of memory in a heap of", "ended after 3 s of collecting in a full heap");
     }
 
+    @Test
+    void aWatchThatRunsOutOfMemoryItselfEndsTheCommandInOneLineNotWithItsStackTrace() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-cp", System.getProperty("java.class.path"), WatchOutOfMemory.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(4);
+        assertThat(out).as(out).doesNotContain("Exception in thread", "at org.opsledger");
+        assertThat(out.lines().toList()).as(out).singleElement().asString().startsWith("opsledger: out of memory in a heap of");
+    }
+
+    /** A watch whose own looking runs out of memory, as it can in a heap the command has filled; the main thread waits. */
+    public static final class WatchOutOfMemory {
+        public static void main(String[] args) throws InterruptedException {
+            HeapWatch.start(0, System.err, (err, ended) -> {
+                throw new OutOfMemoryError("Java heap space");
+            });
+            Thread.sleep(30_000);
+            System.exit(99);
+        }
+    }
+
     /** Keeps small pieces among much garbage until the watch ends it. */
     public static final class Child {
         public static void main(String[] args) {
