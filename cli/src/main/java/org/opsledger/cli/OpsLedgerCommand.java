@@ -24,6 +24,7 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
     }
 
     public static void main(String[] args) {
+        Stdout.install();
         if (args.length > 0 && "vault".equals(args[0])) {
             HeapWatch.start(2_000, System.err); // a vault command's heap is sized to its bounds (the launcher)
         }

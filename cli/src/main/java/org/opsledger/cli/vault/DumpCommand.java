@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.Stdout;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.IoReason;
 import org.opsledger.vault.journal.JournalEntry;
@@ -111,8 +112,35 @@ final class DumpCommand implements Callable<Integer> {
 
             private void check() throws IOException {
                 if (ps.checkError()) {
-                    throw new IOException("stdout was closed before the dump ended");
+                    throw new IOException(Stdout.whyClosed("dump"));
                 }
+            }
+        };
+    }
+
+    /** {@code out} whose failures name the file and say that it is gone: a full disk said only "No space left on device". */
+    private static OutputStream naming(OutputStream out, Path file) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw failed(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw failed(e);
+                }
+            }
+
+            private IOException failed(IOException e) {
+                return new IOException("cannot write --output " + file + ": " + IoReason.of(e) + "; the partial file was removed", e);
             }
         };
     }
@@ -130,7 +158,7 @@ final class DumpCommand implements Callable<Integer> {
             throw new CliException("cannot create --output " + file + ": " + IoReason.of(e), 2);
         }
         boolean done = false;
-        try (OutputStream o = new BufferedOutputStream(out, 1 << 16)) {
+        try (OutputStream o = new BufferedOutputStream(naming(out, file), 1 << 16)) {
             Dumper.Dumped d = dumper.dump(s, path, o);
             done = true;
             return d;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.Stdout;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.VaultJson;
@@ -82,7 +83,7 @@ final class Output {
     }
 
     private static CliException closed() {
-        return new CliException("stdout was closed before the output ended");
+        return new CliException(Stdout.whyClosed("output"));
     }
 
     static final class JsonList {

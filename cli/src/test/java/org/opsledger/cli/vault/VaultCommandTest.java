@@ -277,6 +277,22 @@ class VaultCommandTest {
         assertThat(again.get("overdue").asBoolean()).isFalse();
     }
 
+    interface OnDisk {
+        void run(Path disk) throws Exception;
+    }
+
+    /** {@code body} with a 4 MiB tmpfs mounted for it (root only: skipped otherwise). */
+    void onSmallDisk(OnDisk body) throws Exception {
+        Path disk = Files.createDirectories(tmp.resolve("small"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString()).redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "needs root to mount a tmpfs");
+        try {
+            body.run(disk);
+        } finally {
+            new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor();
+        }
+    }
+
     /**
      * A target whose disk fills halfway (the estimate leaves out blobs that may be zeros, written as holes; here they are
      * not zeros): one line that says the disk is full and what is left in the target, not a Java exception
@@ -286,10 +302,7 @@ class VaultCommandTest {
     void aRestoreWhoseDiskFillsSaysSoAndWhatItLeftInTheTarget() throws Exception {
         Files.write(data.resolve("letters.bin"), "A".repeat(12_000_000).getBytes(StandardCharsets.UTF_8)); // stored ≈1,000 times smaller
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
-        Path disk = Files.createDirectories(tmp.resolve("small"));
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString()).redirectErrorStream(true).start();
-        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "needs root to mount a tmpfs");
-        try {
+        onSmallDisk(disk -> {
             Path target = disk.resolve("restore");
             Run full = vault("restore", "latest", "--target", target.toString());
             assertThat(full.exit()).isEqualTo(1);
@@ -297,9 +310,36 @@ class VaultCommandTest {
                     .endsWith(" written); restore never overwrites: remove it before restoring there again, or restore into another"
                             + " directory\n");
             assertThat(full.err().lines()).hasSize(1);
-        } finally {
-            new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor();
-        }
+        });
+    }
+
+    /**
+     * A dump whose disk fills says so: into --output, naming the file, which it removes; into a redirected stdout, that
+     * stdout could not be written and why. Before: "No space left on device" alone, and "stdout was closed before the
+     * dump ended", as if a reader had gone away.
+     */
+    @Test
+    void aDumpWhoseDiskFillsSaysSo() throws Exception {
+        byte[] noise = new byte[12_000_000];
+        new java.util.Random(7).nextBytes(noise);
+        Files.write(data.resolve("db.dump"), noise);
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        onSmallDisk(disk -> {
+            Path file = disk.resolve("db.dump");
+            Run full = vault("dump", "latest", "data/db.dump", "--output", file.toString());
+            assertThat(full.exit()).isEqualTo(1);
+            assertThat(full.err()).isEqualTo("opsledger: cannot write --output " + file + ": No space left on device; the partial file was removed\n");
+            assertThat(file).doesNotExist();
+
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", "dump", "latest",
+                    "data/db.dump", "--repo", repo.toString(), "--password-file", pw.toString())
+                    .redirectOutput(file.toFile()).start(); // vault dump … > /full/db.dump
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(err).isEqualTo(1);
+            assertThat(err.lines().filter(l -> l.startsWith("opsledger:"))).as(err)
+                    .containsExactly("opsledger: cannot write the dump to stdout: No space left on device");
+        });
     }
 
     @Test

@@ -1,0 +1,56 @@
+package org.opsledger.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+
+/**
+ * Standard output that remembers why it stopped taking bytes. A PrintStream swallows the error of a failed write and
+ * only answers {@code checkError()}, so `vault dump latest app.sql > /restore/app.sql` on a disk that filled said
+ * "stdout was closed", as if its reader had gone; the operator needs to hear that the disk is full.
+ */
+public final class Stdout {
+
+    private static volatile IOException failure;
+
+    private Stdout() {
+    }
+
+    /** Replaces System.out by the same stream over file descriptor 1 that keeps the reason of a failed write. */
+    static void install() {
+        OutputStream fd = new FileOutputStream(FileDescriptor.out);
+        OutputStream keeping = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    fd.write(b, off, len);
+                } catch (IOException e) {
+                    failure = e;
+                    throw e;
+                }
+            }
+        };
+        System.setOut(new PrintStream(new BufferedOutputStream(keeping, 8192), true, System.out.charset()));
+    }
+
+    /**
+     * One line on why stdout failed, for the {@code what} being written ("dump", "output"): its reader went away (a
+     * closed pipe, or nothing known), or the operating system's reason (a full disk under a redirection).
+     */
+    public static String whyClosed(String what) {
+        IOException e = failure;
+        String reason = e == null ? null : e.getMessage();
+        if (reason == null || reason.contains("Broken pipe")) {
+            return "stdout was closed before the " + what + " ended";
+        }
+        return "cannot write the " + what + " to stdout: " + reason.strip();
+    }
+}
