@@ -918,13 +918,14 @@ public final class Restorer {
      * a mode without set-ID or sticky bits (chown clears those: they are set after it) and without a bit the target's
      * umask or default ACL takes away (the probe's file created 0777 tells which), and a file written only through the
      * open that creates it (of one blob or none: a file of several is opened again for each, and so is one that ends in a
-     * hole, which a mode without the owner's write bit would refuse a user other than root). {@code --verify} compares
-     * every mode.
+     * hole). For a user other than root, also a mode that lets its owner read and write: the file is opened again to
+     * end a hole, to write its extended attributes and to set its time (the JDK's setTimes opens the path), which a
+     * mode of 0200 or 0000 refuses. {@code --verify} compares every mode.
      */
     private boolean modeAtCreation(Entry f) {
         int mode = f.node.mode();
         return modesAtCreation && f.blobs.length <= 1 && (mode & 07000) == 0 && (mode & targetFs.lostAtCreation()) == 0
-                && (root || (mode & 0200) != 0); // a file ending in a hole is opened again for its length
+                && (root || (mode & 0600) == 0600);
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
@@ -938,23 +939,19 @@ public final class Restorer {
     }
 
     /**
-     * Owner, mode, extended attributes and modification time of a restored path, in that order (chown
-     * clears setuid and setgid, so the mode comes after it; writing xattrs changes no time). One the
-     * target's filesystem refuses is reported ({@link UnappliedMetadata}) and the restore goes on:
-     * an NFS export that squashes root refuses every chown, ramfs or vfat every extended attribute.
+     * Owner, extended attributes, modification time and mode of a restored path, in that order: chown clears setuid
+     * and setgid, so the mode comes after it; writing xattrs changes no time; and writing xattrs and setting the time
+     * open the path (the JDK's setTimes does), which a mode without the owner's read bit (0200, 0000) refuses a user
+     * other than root, so the mode comes last (a chmod changes no mtime). One the target's filesystem refuses is
+     * reported ({@link UnappliedMetadata}) and the restore goes on: an NFS export that squashes root refuses every
+     * chown, ramfs or vfat every extended attribute.
      */
     private void applyMetadata(Entry e) {
         Node n = e.node;
         Path path = e.path();
         setOwner(e, path);
-        if (n.type() != NodeType.SYMLINK) { // a link's mode is always 0777 on Linux, and it has no user xattrs
-            if (n.type() == NodeType.FILE && modeAtCreation(e)) {
-                // created with it (create): chown, before this, clears only set-ID bits, which such a mode has none of
-            } else if (targetFs.modesRefused() == null) {
-                set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS));
-            } else { // exFAT takes a chmod and keeps nothing; FAT refuses it: known from the probe, not tried per path
-                notSet(e, UnappliedMetadata.Kind.MODE, targetFs.modesRefused());
-            }
+        boolean hasMode = n.type() != NodeType.SYMLINK; // a link's mode is always 0777 on Linux, and it has no user xattrs
+        if (hasMode) {
             set(e, UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES, () -> ExtendedAttributes.write(path, n.xattrs()));
         }
         FileTime t = FileTime.from(n.mtime(), TimeUnit.NANOSECONDS);
@@ -962,6 +959,13 @@ public final class Restorer {
                 Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, accessTime, null));
         if (!e.unapplied(UnappliedMetadata.Kind.MTIME) && !targetFs.keepsTime(n.mtime())) {
             notSet(e, UnappliedMetadata.Kind.MTIME, targetFs.timeRounded()); // FAT keeps 2 s: 12:00:01.5 reads 12:00:00
+        }
+        if (!hasMode || n.type() == NodeType.FILE && modeAtCreation(e)) {
+            // created with it (create): chown, before this, clears only set-ID bits, which such a mode has none of
+        } else if (targetFs.modesRefused() == null) {
+            set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS));
+        } else { // exFAT takes a chmod and keeps nothing; FAT refuses it: known from the probe, not tried per path
+            notSet(e, UnappliedMetadata.Kind.MODE, targetFs.modesRefused());
         }
     }
 
@@ -1001,11 +1005,19 @@ public final class Restorer {
         WorkerBuffers own = buffers.borrow();
         byte[] buf = own.raw(WRITE_SLICE); // each blob hashed in slices: no per-blob array
         Path path = f.path();
+        Integer unreadable = null; // the mode of a file its owner may not read, given read until it is verified
         try {
             Map<String, Object> a = Files.readAttributes(path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
             if (((Number) a.get("size")).longValue() != n.size()) {
                 failures.add(f.rel() + ": size " + a.get("size") + ", expected " + n.size());
                 return;
+            }
+            int mode = (Integer) a.get("mode") & 07777;
+            if (!root && (mode & 0400) == 0) {
+                // chmod(2) by path: the JDK's no-follow chmod opens the file, which its mode refuses; the path is this
+                // restore's own, under directories no one else can change (PrivateDirectories), and its mode is put back
+                Files.setAttribute(path, "unix:mode", mode | 0400);
+                unreadable = mode;
             }
             checkMetadata(f, path, inode, a, failures);
             try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -1031,6 +1043,13 @@ public final class Restorer {
             failures.add(f.rel() + ": " + IoReason.of(e));
         } finally {
             buffers.giveBack(own);
+            if (unreadable != null) {
+                try {
+                    Files.setAttribute(path, "unix:mode", unreadable);
+                } catch (IOException e) {
+                    failures.add(f.rel() + ": mode " + Integer.toOctalString(unreadable) + " not set again after it was read: " + IoReason.of(e));
+                }
+            }
         }
     }
 
