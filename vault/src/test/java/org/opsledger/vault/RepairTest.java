@@ -194,6 +194,37 @@ class RepairTest {
         }
     }
 
+    /**
+     * A helper's nightly `forget --keep-last 1 --prune` after an index file was lost: prune took the packs it had named
+     * for orphans left by a killed backup and deleted them, exit 0, though the snapshot it kept needed their data and
+     * `vault repair` would have indexed them again. Prune now reads an unindexed pack's header first and indexes it
+     * again when it holds such a blob.
+     */
+    @Test
+    void pruneIndexesAgainAPackWhoseIndexFileWasLostWhenAKeptSnapshotNeedsItsData() throws Exception {
+        List<String> firstIndex = new LocalBackend(repoDir).list("index");
+        Files.write(data.resolve("new.txt"), TestTrees.text(10, 1_000)); // every tree changes; the old files' data is shared
+        Files.write(data.resolve("sub/new.txt"), TestTrees.text(11, 1_000));
+        SnapshotRef second;
+        try (Repository repo = TestTrees.open(repoDir)) {
+            second = TestTrees.backup(repo, data);
+        }
+        for (String name : firstIndex) {
+            Files.delete(repoDir.resolve(name));
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), java.time.Instant.now());
+            var pruned = new Pruner(repo).prune();
+            assertThat(pruned.orphanPacksDeleted()).as("the first backup's tree pack: no snapshot needs it now").isEqualTo(1);
+            assertThat(pruned.packsRescued()).as("its data pack, indexed again").isEqualTo(1);
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(second, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+        }
+    }
+
     @Test
     void lostTreesStopPruneWithWhatToDoUntilABackupWritesThemAgain() throws Exception {
         IndexEntry root;
@@ -209,8 +240,9 @@ class RepairTest {
                 assertThat(p.blobsSalvaged()).isEqualTo(2); // data/ and data/sub/
             });
             assertThatThrownBy(() -> new Pruner(repo).prune()).isInstanceOf(VaultException.class)
-                    .hasMessage("snapshot " + first.shortId() + " needs tree " + first.snapshot().tree().shortHex() + ", which no pack holds"
-                            + " (`vault check` names its files): back up its sources again, which stores it anew, or forget the snapshot");
+                    .hasMessage("snapshot " + first.shortId() + " needs tree " + first.snapshot().tree().shortHex() + ", which no index names:"
+                            + " `vault repair` indexes again a pack whose index file was lost; if no pack holds it (`vault check` names"
+                            + " its files), back up its sources again, which stores it anew, or forget the snapshot");
             TestTrees.backup(repo, data); // the parent's root is lost: every file compared with nothing, read again
             new Pruner(repo).prune();
             assertWholeAgain(repo);

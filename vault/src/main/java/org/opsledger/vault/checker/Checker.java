@@ -132,7 +132,8 @@ public final class Checker {
             }
         }
         if (unreferenced > 0) {
-            warnings.add(unreferenced + " pack(s) not in any index (left by an interrupted backup or prune); prune removes them");
+            warnings.add(unreferenced + " pack(s) not in any index (left by an interrupted backup or prune; or their index file was lost):"
+                    + " prune removes them, or indexes again one that holds data a snapshot needs, as `vault repair` does");
         }
         if (!condemned.isEmpty()) {
             warnings.add(condemned.size() + " pack(s) condemned by prune, awaiting deletion");

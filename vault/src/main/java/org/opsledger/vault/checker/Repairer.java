@@ -128,7 +128,7 @@ public final class Repairer {
         for (ObjectId p : stored) {
             if (!index.packs().contains(p) && !condemned.contains(p.hex())) {
                 try {
-                    Header h = header(p);
+                    Repository.PackHeader h = repo.packHeader(p);
                     index.add(p, h.epoch(), h.blobs());
                     indexedAgain++;
                 } catch (PackReader.CorruptPackException | VaultException e) {
@@ -409,26 +409,5 @@ public final class Repairer {
         } catch (VaultException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return e.getMessage();
         }
-    }
-
-    private record Header(int epoch, List<PackedBlob> blobs) {
-    }
-
-    /** A pack's own list of its blobs, from its last bytes. */
-    private Header header(ObjectId pack) {
-        String name = Repository.packName(pack);
-        long size = repo.backend().size(name);
-        if (size < PackWriter.TRAILER) {
-            throw new PackReader.CorruptPackException("pack shorter than its trailer");
-        }
-        byte[] trailer = repo.backend().readRange(name, size - PackWriter.TRAILER, PackWriter.TRAILER);
-        long headerLength = Integer.toUnsignedLong(ByteBuffer.wrap(trailer).order(ByteOrder.LITTLE_ENDIAN).getInt());
-        if (headerLength < Sealing.OVERHEAD || headerLength > Math.min(size - PackWriter.TRAILER, PackWriter.TARGET_SIZE)) {
-            throw new PackReader.CorruptPackException("pack header length " + headerLength + " out of range");
-        }
-        int tailLength = (int) (headerLength + PackWriter.TRAILER);
-        byte[] tail = repo.backend().readRange(name, size - tailLength, tailLength);
-        List<PackedBlob> blobs = PackReader.header(tail, size - tailLength, repo.keys()::dataKey);
-        return new Header(PackReader.epoch(tail), blobs);
     }
 }

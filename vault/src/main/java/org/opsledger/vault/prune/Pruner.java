@@ -16,6 +16,8 @@ import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.Condemned;
 import org.opsledger.vault.repository.LockRecord;
@@ -213,10 +215,20 @@ public final class Pruner {
             // (its lock file is written before any pack)
             boolean otherStarted = !repo.locks().liveOtherThan(own).isEmpty();
             if (!otherStarted) {
+                List<IndexFile.Pack> indexedAgain = new ArrayList<>();
                 for (String name : orphanNames) {
+                    IndexFile.Pack holds = neededFrom(Repository.idOfName(name), needed, after);
+                    if (holds != null) {
+                        indexedAgain.add(holds);
+                        continue;
+                    }
                     freed += repo.backend().size(name);
                     repo.backend().delete(name); // left by an interrupted backup: no index names it
                     orphans++;
+                }
+                if (!indexedAgain.isEmpty()) {
+                    repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(indexedAgain));
+                    rescued += indexedAgain.size();
                 }
                 for (Path tmp : leftovers) {
                     try {
@@ -228,6 +240,23 @@ public final class Pruner {
             }
         }
         return new PruneResult(condemnedCount, deleted, waiting, rescued, repacked, orphans, freed, 0, 0);
+    }
+
+    /**
+     * The index entry of a pack no index names, when it holds a blob a snapshot needs that no index names either: its
+     * index file was lost (deleted by hand, a restore of the store that missed it), and the pack is the only copy of that
+     * data. Deleted as an orphan, it was lost for good, with exit 0, where `vault repair` would have indexed it again.
+     * Null for a pack left by an interrupted backup, and for one whose header does not authenticate: deleted as before.
+     */
+    private IndexFile.Pack neededFrom(ObjectId pack, Set<ObjectId> needed, Index indexed) {
+        Repository.PackHeader h;
+        try {
+            h = repo.packHeader(pack);
+        } catch (PackReader.CorruptPackException | VaultException e) {
+            return null;
+        }
+        boolean holdsNeeded = h.blobs().stream().anyMatch(b -> needed.contains(b.id()) && !indexed.contains(b.id()));
+        return holdsNeeded ? Index.toFile(pack, h.epoch(), h.blobs()) : null;
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

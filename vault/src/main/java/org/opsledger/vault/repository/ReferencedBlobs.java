@@ -43,8 +43,9 @@ public final class ReferencedBlobs {
         }
         if (!repo.index().contains(treeId)) {
             if (strict) {
-                throw new VaultException("snapshot " + s.shortId() + " needs tree " + treeId.shortHex() + ", which no pack holds"
-                        + " (`vault check` names its files): back up its sources again, which stores it anew, or forget the snapshot");
+                throw new VaultException("snapshot " + s.shortId() + " needs tree " + treeId.shortHex() + ", which no index names:"
+                        + " `vault repair` indexes again a pack whose index file was lost; if no pack holds it (`vault check` names"
+                        + " its files), back up its sources again, which stores it anew, or forget the snapshot");
             }
             return;
         }

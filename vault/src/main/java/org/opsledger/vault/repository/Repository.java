@@ -37,6 +37,8 @@ import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.index.IndexFileWriter;
 import org.opsledger.vault.index.IndexFileReader;
 import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.pack.PackReader;
+import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.LegalHold;
@@ -587,6 +589,32 @@ public final class Repository implements AutoCloseable {
             writeIndexFile();
         }
         inFlight.clear();
+    }
+
+    /** A pack's key epoch and its own list of its blobs, from its sealed header (its last bytes). */
+    public record PackHeader(int epoch, List<PackedBlob> blobs) {
+    }
+
+    /**
+     * Reads a pack's header: what it holds whatever the index says (an index file lost, or never written by a backup
+     * that was killed).
+     *
+     * @throws PackReader.CorruptPackException when the header does not authenticate or its length is out of range
+     */
+    public PackHeader packHeader(ObjectId pack) {
+        String name = packName(pack);
+        long size = backend.size(name);
+        if (size < PackWriter.TRAILER) {
+            throw new PackReader.CorruptPackException("pack shorter than its trailer");
+        }
+        byte[] trailer = backend.readRange(name, size - PackWriter.TRAILER, PackWriter.TRAILER);
+        long headerLength = Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(trailer).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt());
+        if (headerLength < Sealing.OVERHEAD || headerLength > Math.min(size - PackWriter.TRAILER, PackWriter.TARGET_SIZE)) {
+            throw new PackReader.CorruptPackException("pack header length " + headerLength + " out of range");
+        }
+        int tailLength = (int) (headerLength + PackWriter.TRAILER);
+        byte[] tail = backend.readRange(name, size - tailLength, tailLength);
+        return new PackHeader(PackReader.epoch(tail), PackReader.header(tail, size - tailLength, keys::dataKey));
     }
 
     public static String packName(ObjectId pack) {
