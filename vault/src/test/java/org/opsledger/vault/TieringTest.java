@@ -43,10 +43,15 @@ class TieringTest {
             assertThat(moved).filteredOn(Tiering.Moved::held).extracting(Tiering.Moved::source).containsExactly(held.id());
             assertThat(far.holds()).hasSize(1);
             assertThat(far.holds().values().iterator().next().reason()).isEqualTo("audit 2026");
+            assertThat(moved).filteredOn(Tiering.Moved::held).singleElement().satisfies(m ->
+                    assertThat(m.holdsPlaced()).extracting(LegalHold.Matter::reason).containsExactly("audit 2026"));
 
             near.hold(held, "tax inquiry T-3", "legal"); // a second matter, after the copy was made
             List<Tiering.Moved> again = new Tiering(near, far).move(Duration.ZERO, now.plusSeconds(2));
-            assertThat(again).singleElement().satisfies(m -> assertThat(m.alreadyCopied()).isTrue());
+            assertThat(again).singleElement().satisfies(m -> {
+                assertThat(m.alreadyCopied()).isTrue();
+                assertThat(m.holdsPlaced()).as("only the new matter").extracting(LegalHold.Matter::reason).containsExactly("tax inquiry T-3");
+            });
             assertThat(far.holds().values()).singleElement().satisfies(h -> assertThat(h.matters())
                     .extracting(LegalHold.Matter::reason).containsExactly("audit 2026", "tax inquiry T-3"));
             assertThat(far.snapshots()).hasSize(2);
@@ -70,6 +75,29 @@ class TieringTest {
             });
             assertThat(near.snapshots()).isEmpty();
             assertThat(far.snapshots()).hasSize(3).extracting(f -> f.snapshot().dataOwner()).containsOnlyOnce("Payroll office");
+        }
+    }
+
+    /**
+     * A helper's hold, placed four seconds into a slow tier, was ignored: tier read the holds once as it began, and forgot
+     * the snapshot near-line once copied (its data then pruned), the copy not held either. Here the hold is placed on the
+     * second snapshot as the first one's move ends.
+     */
+    @Test
+    void aHoldPlacedWhileTheTierRunsKeepsItsSnapshotNearLineAndFollowsTheCopy() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(2, 300_000));
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
+            SnapshotRef first = new Archiver(near, new BackupProgress()).backup(TestTrees.options(data));
+            SnapshotRef second = new Archiver(near, new BackupProgress()).backup(TestTrees.options(data).withFull(true));
+            List<Tiering.Moved> moved = new Tiering(near, far).move(Duration.ZERO, Instant.now().plusSeconds(1), m -> {
+                if (m.source().equals(first.id())) {
+                    near.hold(second, "LIT-7 litigation", "legal");
+                }
+            });
+            assertThat(moved).extracting(Tiering.Moved::held).containsExactly(false, true);
+            assertThat(near.snapshots()).extracting(SnapshotRef::id).containsExactly(second.id());
+            assertThat(far.holds().values()).singleElement().satisfies(h -> assertThat(h.reason()).isEqualTo("LIT-7 litigation"));
         }
     }
 }

@@ -3,11 +3,16 @@ package org.opsledger.cli.vault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.opsledger.vault.copier.Tiering;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.LegalHold;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,26 +40,34 @@ final class TierCommand implements Callable<Integer> {
         char[] sourcePassword = repo.password();
         char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Tiering.Moved> moved;
+        // what was moved so far: a tier that fails or is stopped part-way has copied those and forgotten them near-line,
+        // and both journals name them (a signal's entry reads these lists too)
+        List<ObjectId> sources = Collections.synchronizedList(new ArrayList<>());
+        List<ObjectId> copies = Collections.synchronizedList(new ArrayList<>());
         try (Repository near = repo.open(repo.location(), sourcePassword)) {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
-            try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), List.of())) {
+            try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), sources)) {
                 try (Repository far = repo.open(to, targetPassword)) {
                     // the long-term repository's journal says what it received, and from where (IS.012 6.6.5)
                     String from = near.backend().location();
-                    try (Journaling received = new Journaling(far, JournalEntry.Operation.TIER, List.of(from), List.of())) {
+                    try (Journaling received = new Journaling(far, JournalEntry.Operation.TIER, List.of(from), copies)) {
                         try {
-                            moved = new Tiering(near, far).move(period, Instant.now());
+                            moved = new Tiering(near, far).move(period, Instant.now(), m -> {
+                                sources.add(m.source());
+                                copies.add(m.copy());
+                                journalHoldsPlaced(far, m, from);
+                            });
                         } catch (RuntimeException e) {
                             throw received.failed(e);
                         }
-                        received.ended(JournalEntry.Outcome.OK, List.of(from), moved.stream().map(Tiering.Moved::copy).toList(), false, 0,
+                        received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0,
                                 "received " + moved.size() + " snapshot(s) older than " + nearLine + " from " + from);
                     }
                 } catch (RuntimeException e) {
                     throw journal.failed(e);
                 }
                 long forgotten = moved.stream().filter(Tiering.Moved::forgottenNearLine).count();
-                journal.ended(JournalEntry.Outcome.OK, List.of(to), moved.stream().map(Tiering.Moved::source).toList(), false, 0,
+                journal.ended(JournalEntry.Outcome.OK, List.of(to), sources, false, 0,
                         moved.size() + " snapshot(s) older than " + nearLine + " in long-term storage at " + to + "; " + forgotten
                                 + " forgotten near-line, " + (moved.size() - forgotten) + " kept (held)");
             }
@@ -70,5 +83,25 @@ final class TierCommand implements Callable<Integer> {
             Output.out().println(moved.size() + " snapshot(s) older than " + nearLine + " are in long-term storage");
         }
         return 0;
+    }
+
+    /**
+     * A hold entry in the long-term journal for each matter the move held the copy for there: that journal outlives the
+     * near-line one, and keeps who placed each hold (§13) as a `vault hold` there would have written it.
+     */
+    private static void journalHoldsPlaced(Repository far, Tiering.Moved m, String from) {
+        Journal journal = new Journal(far);
+        if (!journal.kept()) {
+            return;
+        }
+        for (LegalHold.Matter matter : m.holdsPlaced()) {
+            try {
+                journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, matter.heldAt(), List.of(),
+                        List.of(m.copy()), false, 0, "legal hold placed by " + matter.heldBy() + " for " + matter.reason()
+                                + ", carried by tier from snapshot " + m.source().shortHex() + " at " + from));
+            } catch (RuntimeException e) {
+                Output.err().println("warning: the journal entry of the hold on " + m.copy().shortHex() + " was not written: " + e.getMessage());
+            }
+        }
     }
 }

@@ -1152,8 +1152,13 @@ class VaultCommandTest {
 
         // IS.012 6.6.5: the long-term repository's journal says what it received, from where
         JsonNode received = run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json().get("entries");
-        assertThat(received.size()).isEqualTo(3);
+        assertThat(received.size()).isEqualTo(4);
         assertThat(received.get(0).get("operation").asString()).isEqualTo("init");
+        // the hold the tier placed there, as `vault hold` would have recorded it: that journal outlives near-line's
+        // (listed by when each began: the tier, then the hold it placed)
+        assertThat(received.get(3).get("operation").asString()).isEqualTo("hold");
+        assertThat(received.get(3).get("detail").asString()).startsWith("legal hold placed by ").endsWith(" for inquiry, carried by tier"
+                + " from snapshot " + held.substring(0, 8) + " at " + repo);
         assertThat(received.get(2).get("operation").asString()).isEqualTo("tier");
         assertThat(received.get(2).get("paths").get(0).asString()).isEqualTo(repo.toString());
         assertThat(received.get(2).get("detail").asString()).isEqualTo("received 2 snapshot(s) older than 0d from " + repo);
@@ -1162,5 +1167,36 @@ class VaultCommandTest {
         List<String> named = new java.util.ArrayList<>();
         received.get(2).get("snapshots").forEach(n -> named.add(n.asString()));
         assertThat(named).containsExactlyInAnyOrderElementsOf(copyIds);
+    }
+
+    /**
+     * A tier that fails part-way has copied and forgotten near-line the snapshots before the one it failed on: both
+     * journals name them (before, "snapshots":[] in each, a helper's, and the near-line snapshot gone without a trace).
+     */
+    @Test
+    void aTierThatFailsPartWayNamesWhatItMovedInBothJournals() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String moved = vault("snapshots", "--json").json().get(0).get("id").asString();
+        List<String> packsBefore = new org.opsledger.vault.backend.LocalBackend(repo).list("data");
+        Path other = Files.createDirectories(tmp.resolve("src/other"));
+        Files.write(other.resolve("ledger.bin"), "other data\n".repeat(30_000).getBytes(StandardCharsets.UTF_8));
+        assertThat(vault("backup", other.toString(), "--allow-same-device").exit()).isZero();
+        for (String pack : new org.opsledger.vault.backend.LocalBackend(repo).list("data")) {
+            if (!packsBefore.contains(pack)) {
+                Files.delete(repo.resolve(pack)); // the second snapshot's data and trees: it cannot be copied
+            }
+        }
+        Path far = tmp.resolve("far");
+        assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        Run tier = vault("tier", "--to", far.toString(), "--near-line", "0d");
+        assertThat(tier.exit()).isEqualTo(1);
+        JsonNode nearEntry = vault("journal", "--json").json().get("entries").get(3);
+        assertThat(nearEntry.get("operation").asString()).isEqualTo("tier");
+        assertThat(nearEntry.get("outcome").asString()).isEqualTo("failed");
+        assertThat(nearEntry.get("snapshots")).extracting(JsonNode::asString).containsExactly(moved);
+        JsonNode longTerm = run("vault", "snapshots", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json();
+        JsonNode farEntry = run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json().get("entries").get(1);
+        assertThat(farEntry.get("outcome").asString()).isEqualTo("failed");
+        assertThat(farEntry.get("snapshots")).extracting(JsonNode::asString).containsExactly(longTerm.get(0).get("id").asString());
     }
 }

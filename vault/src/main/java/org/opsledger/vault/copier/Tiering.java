@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Consumer;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.LegalHold;
@@ -31,31 +31,48 @@ public final class Tiering {
 
     /**
      * One snapshot's move: where its copy is, and whether the near-line original was forgotten. {@code amendedCopy}: the
-     * copy made before whose record the source's amendment replaced ({@link Copier.Copy}), or null.
+     * copy made before whose record the source's amendment replaced ({@link Copier.Copy}), or null. {@code holdsPlaced}:
+     * the matters this move held the copy for in the long-term repository (none it was held for already).
      */
     public record Moved(ObjectId source, ObjectId copy, boolean alreadyCopied, ObjectId amendedCopy, boolean forgottenNearLine,
-                        boolean held) {
+                        boolean held, List<LegalHold.Matter> holdsPlaced) {
     }
 
     public List<Moved> move(Duration nearLinePeriod, Instant now) {
+        return move(nearLinePeriod, now, m -> { });
+    }
+
+    /**
+     * Moves every snapshot older than the near-line period, handing each move to {@code each} as it is done: a tier that
+     * fails part-way has moved (and forgotten near-line) those, and its journal entries name them. Whether a snapshot is
+     * held is read as it is moved, after its copy: a hold placed while the tier ran (a copy to long-term storage can take
+     * hours) keeps it near-line and follows it, as a forget reads a hold just before it deletes.
+     */
+    public List<Moved> move(Duration nearLinePeriod, Instant now, Consumer<Moved> each) {
         Copier copier = new Copier(nearLine, longTerm);
-        var holds = nearLine.holds();
-        Set<ObjectId> held = holds.keySet();
         List<Moved> out = new ArrayList<>();
         for (SnapshotRef s : nearLine.snapshots()) {
             if (!s.snapshot().time().isBefore(now.minus(nearLinePeriod))) {
                 continue;
             }
             Copier.Copy copy = copier.copyOnce(s);
-            boolean isHeld = held.contains(s.id());
-            if (isHeld) { // IS.012 6.6.7: the hold follows the data to long-term storage, for every matter (one added since too)
-                for (LegalHold.Matter m : holds.get(s.id()).matters()) {
-                    longTerm.hold(copy.snapshot(), m.reason(), m.heldBy());
+            LegalHold hold = nearLine.holdOf(s.id());
+            List<LegalHold.Matter> placed = new ArrayList<>();
+            if (hold != null) { // IS.012 6.6.7: the hold follows the data to long-term storage, for every matter (one added since too)
+                Instant asked = Instant.now();
+                for (LegalHold.Matter m : hold.matters()) {
+                    LegalHold there = longTerm.hold(copy.snapshot(), m.reason(), m.heldBy());
+                    if (!there.matter(m.reason()).heldAt().isBefore(asked)) {
+                        placed.add(there.matter(m.reason()));
+                    }
                 }
             } else {
                 nearLine.backend().delete("snapshots/" + s.id().hex()); // its data goes with the next prune
             }
-            out.add(new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.amendedCopy(), !isHeld, isHeld));
+            Moved m = new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.amendedCopy(), hold == null, hold != null,
+                    List.copyOf(placed));
+            out.add(m);
+            each.accept(m);
         }
         return out;
     }

@@ -992,6 +992,12 @@ public final class Repository implements AutoCloseable {
         return listing.holds();
     }
 
+    /** The snapshot's hold as its record says now, or null when it is not held (a damaged record fails, as {@link #holds} does). */
+    public LegalHold holdOf(ObjectId snapshot) {
+        String name = "holds/" + snapshot.hex();
+        return backend.exists(name) ? readSealed(name, Sealing.Kind.HOLD, LegalHold.class) : null;
+    }
+
     /** The hold records that read, by snapshot, and one line for each that does not. */
     public record HoldListing(Map<ObjectId, LegalHold> holds, List<String> unreadable) {
     }
