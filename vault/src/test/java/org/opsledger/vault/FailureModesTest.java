@@ -175,7 +175,7 @@ class FailureModesTest {
     }
 
     @Test
-    void keySlotsOpenWithTheirOwnPasswordAndTheLastCannotBeRemoved() throws Exception {
+    void keySlotsOpenWithTheirOwnPasswordAndTheOneInUseCannotBeRemoved() throws Exception {
         Path repoDir = tmp.resolve("repo");
         String second;
         try (Repository repo = TestTrees.newRepo(repoDir)) {
@@ -185,9 +185,39 @@ class FailureModesTest {
         try (Repository repo = Vault.open(repoDir.toString(), "second operator".toCharArray())) {
             String first = repo.keySlots().stream().filter(s -> !s.id().equals(second)).findFirst().orElseThrow().id();
             repo.removeKeySlot(first);
-            assertThatThrownBy(() -> repo.removeKeySlot(second)).hasMessageContaining("last key slot");
+            assertThatThrownBy(() -> repo.removeKeySlot(second)).hasMessage("refusing to remove key slot " + second.substring(0, 8)
+                    + ": its password opened the repository for this command, and it is the one slot known to open it; remove it with"
+                    + " the password of a slot that stays");
         }
         assertThatThrownBy(() -> TestTrees.open(repoDir)).hasMessageStartingWith("wrong password");
+    }
+
+    /**
+     * A helper copied another repository's key slot into keys/ (write access to the store, no password): two well-formed
+     * slots, and `key remove` of the real one went through, leaving none that opens the repository. The slot in use is
+     * refused now, whatever else keys/ holds.
+     */
+    @Test
+    void aSlotFromAnotherRepositoryDoesNotLetTheOneInUseGo() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path other = tmp.resolve("other");
+        TestTrees.newRepo(repoDir).close();
+        try (Repository o = Vault.init(other.toString(), "other password".toCharArray(), TestTrees.FAST_KDF, "other")) {
+            assertThat(o.keySlots()).hasSize(1);
+        }
+        try (var files = Files.list(other.resolve("keys"))) {
+            Path foreign = files.findFirst().orElseThrow();
+            Files.copy(foreign, repoDir.resolve("keys").resolve(foreign.getFileName()));
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.keySlots()).hasSize(2).allMatch(s -> s.problem() == null);
+            String real = repo.keySlots().stream().filter(s -> !Files.exists(other.resolve("keys").resolve(s.id()))).findFirst()
+                    .orElseThrow().id();
+            assertThatThrownBy(() -> repo.removeKeySlot(real)).hasMessageContaining("its password opened the repository");
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.keySlots()).hasSize(2);
+        }
     }
 
     @Test
@@ -216,7 +246,7 @@ class FailureModesTest {
                             tuple("00002costly", "PBKDF2 iterations must be between 100000 and 10000000, got 2000000000"),
                             tuple("00003scrypt", "unknown KDF \"scrypt\""),
                             tuple(realId, "null"));
-            assertThatThrownBy(() -> repo.removeKeySlot(realId)).hasMessageContaining("last key slot");
+            assertThatThrownBy(() -> repo.removeKeySlot(realId)).hasMessageContaining("its password opened the repository");
             repo.removeKeySlot("00002");
             assertThat(repo.keySlots()).hasSize(4);
             assertThatThrownBy(() -> repo.addKeySlot("x".toCharArray(), KeySlot.MAX_ITERATIONS + 1, "x"))

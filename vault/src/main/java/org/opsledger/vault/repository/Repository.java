@@ -63,6 +63,8 @@ public final class Repository implements AutoCloseable {
     private final AtomicLong treePackBytes = new AtomicLong();
 
     private final Backend backend;
+    /** The key slot whose password opened this repository (or that init wrote), by ID. */
+    private String slotInUse;
     private final Locks locks;
     /** Replaced only by {@link #upgrade()}. */
     private volatile RepositoryConfig config;
@@ -167,10 +169,13 @@ public final class Repository implements AutoCloseable {
         KeySlot slot = KeySlot.wrap(password, masterKey, iterations, label, hostname());
         RepositoryConfig config = new RepositoryConfig(RepositoryConfig.VERSION, HexFormat.of().formatHex(Sealing.randomBytes(16)),
                 Chunker.MIN_SIZE, Chunker.AVG_SIZE, Chunker.MAX_SIZE, PackWriter.TARGET_SIZE);
-        backend.write("keys/" + HexFormat.of().formatHex(Sealing.randomBytes(16)), VaultJson.write(slot));
+        String slotId = HexFormat.of().formatHex(Sealing.randomBytes(16));
+        backend.write("keys/" + slotId, VaultJson.write(slot));
         backend.write("keyring", Sealing.seal(Sealing.aesKey(masterKey), 0, Sealing.Kind.KEYRING, VaultJson.write(keyring)));
         backend.write("config", VaultJson.write(config)); // last: a repository exists once its config does
-        return new Repository(backend, config, masterKey, keyring, DEFAULT_COMPRESSION);
+        Repository repo = new Repository(backend, config, masterKey, keyring, DEFAULT_COMPRESSION);
+        repo.slotInUse = slotId;
+        return repo;
     }
 
     public static Repository open(Backend backend, char[] password) {
@@ -198,11 +203,13 @@ public final class Repository implements AutoCloseable {
                     + " deleted; nothing in it can be decrypted");
         }
         byte[] masterKey = null;
+        String slotInUse = null;
         // cheapest first: a costly slot that anyone able to write to the store could add delays no password that opens another
         for (SlotFile f : slots.stream().filter(f -> f.slot() != null).sorted(Comparator.comparingInt(f -> f.slot().iterations())).toList()) {
             var mk = f.slot().unwrap(password);
             if (mk.isPresent()) {
                 masterKey = mk.get();
+                slotInUse = f.name().substring("keys/".length());
                 break;
             }
         }
@@ -211,7 +218,9 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("wrong password: no key slot of " + backend.location() + " opens with it"
                     + (skipped.isEmpty() ? "" : " (skipped as unreadable: " + String.join("; ", skipped) + ")"));
         }
-        return new Repository(backend, config, masterKey, readKeyring(backend, masterKey), compressionLevel);
+        Repository repo = new Repository(backend, config, masterKey, readKeyring(backend, masterKey), compressionLevel);
+        repo.slotInUse = slotInUse;
+        return repo;
     }
 
     /** A file under {@code keys/}: its slot, or why it is not one (never tried with a password). */
@@ -1253,7 +1262,11 @@ public final class Repository implements AutoCloseable {
         return id;
     }
 
-    /** Removes the slot {@code idOrPrefix} names, and returns what it was. */
+    private static String shortSlot(String id) {
+        return id.substring(0, Math.min(8, id.length()));
+    }
+
+    /** Removes the slot {@code idOrPrefix} names, and returns what it was; never the slot in use ({@link #slotInUse}). */
     public KeySlotInfo removeKeySlot(String idOrPrefix) {
         if (idOrPrefix.isEmpty()) {
             throw new VaultException("the key slot ID is empty: `vault key list` lists them");
@@ -1263,9 +1276,12 @@ public final class Repository implements AutoCloseable {
         if (match.size() != 1) {
             throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix : "key slot prefix " + idOrPrefix + " is ambiguous");
         }
-        // an unreadable slot may always go; a readable one only while another readable one stays
-        if (match.getFirst().problem() == null && slots.stream().filter(s -> s.problem() == null).count() == 1) {
-            throw new VaultException("refusing to remove the last key slot: the repository would be unreadable");
+        // Not the slot whose password opened the repository: the one slot known to open it. Anyone able to write to the
+        // store can add a well-formed slot of another repository's, which no password of this one opens; counted as a
+        // slot that stays, it let the real one go (a helper's lockout). As restic refuses, and the last slot so too.
+        if (match.getFirst().id().equals(slotInUse)) {
+            throw new VaultException("refusing to remove key slot " + shortSlot(slotInUse) + ": its password opened the repository for this"
+                    + " command, and it is the one slot known to open it; remove it with the password of a slot that stays");
         }
         backend.delete("keys/" + match.getFirst().id());
         return match.getFirst();
