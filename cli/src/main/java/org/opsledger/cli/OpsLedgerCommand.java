@@ -28,7 +28,20 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         if (args.length > 0 && "vault".equals(args[0])) {
             HeapWatch.start(2_000, System.err); // a vault command's heap is sized to its bounds (the launcher)
         }
-        System.exit(run(args));
+        System.exit(outputWritten(run(args)));
+    }
+
+    /**
+     * The exit code, unless a command that succeeded could not write its output: `vault snapshots --json > report.json`
+     * on a full disk left an empty file and exit 0 (a PrintStream keeps its failures to itself). Exit 1 and one line then.
+     */
+    static int outputWritten(int exit) {
+        System.out.flush();
+        if (exit == 0 && System.out.checkError()) {
+            System.err.println("opsledger: " + Stdout.whyClosed("output"));
+            return 1;
+        }
+        return exit;
     }
 
     /** Runs the command line and returns its exit code; tests call this instead of {@link #main}. */

@@ -316,10 +316,10 @@ class VaultCommandTest {
     /**
      * A dump whose disk fills says so: into --output, naming the file, which it removes; into a redirected stdout, that
      * stdout could not be written and why. Before: "No space left on device" alone, and "stdout was closed before the
-     * dump ended", as if a reader had gone away.
+     * dump ended", as if a reader had gone away. Any other command whose output cannot be written exits 1 so too.
      */
     @Test
-    void aDumpWhoseDiskFillsSaysSo() throws Exception {
+    void aDumpOrAReportWhoseDiskFillsSaysSo() throws Exception {
         byte[] noise = new byte[12_000_000];
         new java.util.Random(7).nextBytes(noise);
         Files.write(data.resolve("db.dump"), noise);
@@ -339,6 +339,16 @@ class VaultCommandTest {
             assertThat(p.waitFor()).as(err).isEqualTo(1);
             assertThat(err.lines().filter(l -> l.startsWith("opsledger:"))).as(err)
                     .containsExactly("opsledger: cannot write the dump to stdout: No space left on device");
+
+            // any command's output: a report redirected to the full disk was an empty file and exit 0 (a helper's cron job)
+            Process report = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", "snapshots", "--json",
+                    "--repo", repo.toString(), "--password-file", pw.toString())
+                    .redirectOutput(disk.resolve("report.json").toFile()).start();
+            String reportErr = new String(report.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(report.waitFor()).as(reportErr).isEqualTo(1);
+            assertThat(reportErr.lines().filter(l -> l.startsWith("opsledger:"))).as(reportErr)
+                    .containsExactly("opsledger: cannot write the output to stdout: No space left on device");
         });
     }
 
