@@ -277,11 +277,17 @@ final class BackupCommand implements Callable<Integer> {
 
     private SnapshotRef fromCommand(Archiver archiver, BackupOptions options) throws IOException, InterruptedException {
         Process p;
+        ProcessBuilder pb = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT);
+        SECRETS.forEach(pb.environment()::remove); // a dump program or its wrapper that logs its environment gets no password
         try {
-            p = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+            p = pb.start();
         } catch (IOException e) {
             throw new CliException("cannot run " + args.getFirst() + ": " + IoReason.of(e));
         }
+        // SIGTERM or Ctrl-C ends this JVM through its shutdown hooks, not the finally below: a pg_dump left running
+        // under cron or a scheduler's timeout, orphaned (a helper's)
+        Thread endChild = new Thread(p::destroyForcibly, "end-stdin-command");
+        Runtime.getRuntime().addShutdownHook(endChild);
         try (InputStream in = p.getInputStream()) {
             return archiver.backupStream(in, stdinName, options, () -> {
                 try {
@@ -299,6 +305,15 @@ final class BackupCommand implements Callable<Integer> {
             if (p.isAlive()) {
                 p.destroyForcibly();
             }
+            try {
+                Runtime.getRuntime().removeShutdownHook(endChild);
+            } catch (IllegalStateException ending) {
+                // the JVM is going down: the hook ends the command
+            }
         }
     }
+
+    /** What the vault reads its passwords and tokens from: not passed on to a --stdin-from-command program. */
+    static final List<String> SECRETS = List.of("OPSLEDGER_VAULT_PASSWORD", "OPSLEDGER_VAULT_TO_PASSWORD", "OPSLEDGER_VAULT_FROM_PASSWORD",
+            "OPSLEDGER_VAULT_NEW_PASSWORD", "OPSLEDGER_DB_PASSWORD", "OPSLEDGER_TOKEN");
 }

@@ -331,25 +331,58 @@ class VaultCommandTest {
             assertThat(full.err()).isEqualTo("opsledger: cannot write --output " + file + ": No space left on device; the partial file was removed\n");
             assertThat(file).doesNotExist();
 
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", "dump", "latest",
-                    "data/db.dump", "--repo", repo.toString(), "--password-file", pw.toString())
-                    .redirectOutput(file.toFile()).start(); // vault dump … > /full/db.dump
+            Process p = vaultProcess("dump", "latest", "data/db.dump").redirectOutput(file.toFile()).start(); // vault dump … > /full/db.dump
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor()).as(err).isEqualTo(1);
             assertThat(err.lines().filter(l -> l.startsWith("opsledger:"))).as(err)
                     .containsExactly("opsledger: cannot write the dump to stdout: No space left on device");
 
             // any command's output: a report redirected to the full disk was an empty file and exit 0 (a helper's cron job)
-            Process report = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", "snapshots", "--json",
-                    "--repo", repo.toString(), "--password-file", pw.toString())
-                    .redirectOutput(disk.resolve("report.json").toFile()).start();
+            Process report = vaultProcess("snapshots", "--json").redirectOutput(disk.resolve("report.json").toFile()).start();
             String reportErr = new String(report.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(report.waitFor()).as(reportErr).isEqualTo(1);
             assertThat(reportErr.lines().filter(l -> l.startsWith("opsledger:"))).as(reportErr)
                     .containsExactly("opsledger: cannot write the output to stdout: No space left on device");
         });
+    }
+
+    /** The CLI in a JVM of its own, the repository's password in its environment as a scheduler would give it. */
+    ProcessBuilder vaultProcess(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault"));
+        command.add(args[0]);
+        command.addAll(List.of("--repo", repo.toString())); // before a `--` that ends the options
+        command.addAll(List.of(args).subList(1, args.length));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("OPSLEDGER_VAULT_PASSWORD", Files.readString(pw).strip());
+        return pb;
+    }
+
+    /**
+     * A --stdin-from-command program gets neither the repository's password (a helper's `-- env` stored it in the
+     * snapshot) nor outlives a SIGTERM of the backup (its `sleep` ran on, orphaned: the JVM ends through its hooks).
+     */
+    @Test
+    void aStdinCommandGetsNoPasswordAndEndsWithTheBackup() throws Exception {
+        Process env = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "env.txt", "--", "env").start();
+        assertThat(env.waitFor()).as(new String(env.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        Path out = tmp.resolve("env.txt");
+        assertThat(vault("dump", "latest", "env.txt", "--output", out.toString()).exit()).isZero();
+        assertThat(Files.readString(out)).contains("PATH=").doesNotContain("OPSLEDGER_VAULT_PASSWORD", "operator one");
+
+        Process backup = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c",
+                "echo data; exec sleep 300").start();
+        List<ProcessHandle> children = List.of();
+        for (int i = 0; i < 600 && children.stream().noneMatch(c -> c.info().command().orElse("").endsWith("sleep")); i++) {
+            Thread.sleep(50);
+            children = backup.descendants().toList();
+        }
+        assertThat(children).as("the command started").anyMatch(c -> c.info().command().orElse("").endsWith("sleep"));
+        backup.destroy(); // SIGTERM
+        assertThat(backup.waitFor()).isEqualTo(143);
+        for (ProcessHandle c : children) {
+            c.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS); // before: still running after the backup ended
+        }
     }
 
     @Test
