@@ -79,7 +79,7 @@ class AmendTest {
             TestTrees.assertSameTree(data, tmp.resolve("out/data"));
 
             // the lengthened retention is the one forget keeps it for
-            RetentionPolicy nothing = new RetentionPolicy(RetentionPolicy.parseDuration("0d"), 0, 0, 0, 0);
+            RetentionPolicy nothing = new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0);
             assertThat(new Forgetter(repo, ZoneOffset.UTC).forget(nothing, Instant.now()).getFirst().reasons())
                     .containsExactly("retain until " + SOON.plusYears(6));
         }

@@ -89,7 +89,7 @@ class ConcurrentBackupAndPruneTest {
         };
         try (Repository admin = Repository.open(store, TestTrees.PASSWORD)) {
             admin.index();
-            new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(java.time.Duration.ZERO, 0, 0, 0, 0), Instant.now());
+            new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), Instant.now());
             armed[0] = true;
             PruneResult r = new Pruner(admin).prune();
             assertThat(ended[0]).isNotNull();
@@ -123,7 +123,7 @@ class ConcurrentBackupAndPruneTest {
             public byte[] readRange(String name, long offset, int length) {
                 if (name.startsWith("data/") && pruned[0] == null) { // the restore has planned and begins to read: forget, prune
                     try (Repository admin = TestTrees.open(repoDir)) {
-                        new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(java.time.Duration.ZERO, 0, 0, 0, 0), Instant.now());
+                        new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), Instant.now());
                         pruned[0] = new Pruner(admin).prune();
                     }
                 }
@@ -155,7 +155,7 @@ class ConcurrentBackupAndPruneTest {
         SharedLock itsLock = slowBackup.lock("backup");
         slowBackup.index(); // read on first use, as a backup does as soon as it starts
         try (Repository admin = TestTrees.open(repoDir)) {
-            new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(java.time.Duration.ZERO, 0, 0, 0, 0), Instant.now());
+            new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), Instant.now());
             PruneResult r = new Pruner(admin).prune();
             assertThat(r.packsCondemned()).isPositive();
             assertThat(r.packsDeleted()).isZero();

@@ -49,7 +49,7 @@ class LegalHoldTest {
             SnapshotRef other = TestTrees.backup(repo, data);
             repo.hold(held, "litigation 2026-17", "counsel");
 
-            RetentionPolicy zero = new RetentionPolicy(RetentionPolicy.parseDuration("0d"), 0, 0, 0, 0);
+            RetentionPolicy zero = new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0);
             List<ForgetDecision> plan = new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now());
             assertThat(plan).filteredOn(ForgetDecision::keep).extracting(d -> d.snapshot().id()).containsExactly(held.id());
             assertThat(plan).filteredOn(ForgetDecision::keep).first().extracting(ForgetDecision::reasons).asList().contains("legal hold");
@@ -93,7 +93,7 @@ class LegalHoldTest {
 
             LegalHold left = repo.release(snap.id(), "litigation 2026-17");
             assertThat(left.matters()).extracting(LegalHold.Matter::reason).containsExactly("audit AUD-9");
-            RetentionPolicy zero = new RetentionPolicy(RetentionPolicy.parseDuration("0d"), 0, 0, 0, 0);
+            RetentionPolicy zero = new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0);
             new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now());
             assertThat(repo.snapshots()).as("still held for the audit").extracting(SnapshotRef::id).containsExactly(snap.id());
 
@@ -169,11 +169,11 @@ class LegalHoldTest {
                     .containsExactlyInAnyOrder(retained.id(), newest.id());
             assertThat(plan).filteredOn(d -> !d.keep()).extracting(d -> d.snapshot().id()).containsExactly(plain.id());
             assertThat(retained.snapshot().dataOwner()).isEqualTo("finance");
-            assertThat(new Forgetter(repo, ZoneOffset.UTC).plan(new RetentionPolicy(Duration.ofDays(1), 0, 0, 0, 0), Instant.now()))
+            assertThat(new Forgetter(repo, ZoneOffset.UTC).plan(new RetentionPolicy(RetentionPolicy.Within.parse("1d"), 0, 0, 0, 0), Instant.now()))
                     .allMatch(ForgetDecision::keep);
             // backups that stopped 40 days ago: --keep-within 30d alone would remove them all, --keep-last 2 keeps two
             List<ForgetDecision> stopped = new Forgetter(repo, ZoneOffset.UTC)
-                    .plan(new RetentionPolicy(2, Duration.ofDays(30), 0, 0, 0, 0), Instant.now().plus(Duration.ofDays(40)));
+                    .plan(new RetentionPolicy(2, RetentionPolicy.Within.parse("30d"), 0, 0, 0, 0), Instant.now().plus(Duration.ofDays(40)));
             assertThat(stopped).filteredOn(ForgetDecision::keep).extracting(d -> d.snapshot().id())
                     .containsExactlyInAnyOrder(newest.id(), plain.id());
             assertThat(stopped).filteredOn(d -> d.snapshot().id().equals(plain.id())).singleElement()

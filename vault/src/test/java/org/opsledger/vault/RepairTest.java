@@ -334,7 +334,7 @@ class RepairTest {
         Path hold = repoDir.resolve("holds/" + first.id().hex());
         DamagedPackTest.flipOneByte(hold, Files.size(hold) / 2);
         try (Repository repo = TestTrees.open(repoDir)) {
-            assertThatThrownBy(() -> new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.parseDuration("0d"), 0, 0, 0, 0), java.time.Instant.now()))
+            assertThatThrownBy(() -> new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), java.time.Instant.now()))
                     .hasMessageContaining("holds/" + first.id().hex() + " fails authentication");
             assertThat(new Checker(repo, 2).check(0).errors()).containsExactly("holds/" + first.id().hex() + " fails authentication (damaged or altered)");
             RepairResult r = new Repairer(repo, 2).repair(0, false);
@@ -347,7 +347,7 @@ class RepairTest {
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThat(repo.holds().get(first.id()).reason()).startsWith("the hold record was damaged; kept in force by `vault repair` on ")
                     .endsWith(" (the damaged record is damaged/holds/" + first.id().hex() + ")");
-            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.parseDuration("0d"), 0, 0, 0, 0), java.time.Instant.now());
+            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), java.time.Instant.now());
             assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(first.id());
             assertThat(new Repairer(repo, 2).repair(0, false).changed()).isFalse();
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -72,7 +71,7 @@ class SnapshotFilterTest {
             assertThat(new SnapshotFilter(Set.of(), Map.of("system", "erp"), Set.of("/x")).matches(bare)).isFalse();
 
             var onlyDb2 = new SnapshotFilter(Set.of("db-2"), Map.of(), Set.of());
-            var decisions = new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(Duration.ZERO, 0, 0, 0, 0),
+            var decisions = new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0),
                     Instant.now().plusSeconds(120), onlyDb2); // after db-2's snapshot, a minute ahead
             assertThat(decisions).extracting(d -> d.snapshot().id()).containsExactly(otherHost.id());
             assertThat(decisions).noneMatch(ForgetDecision::keep);

@@ -1,6 +1,5 @@
 package org.opsledger.cli.vault;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ final class ForgetCommand implements Callable<Integer> {
             description = "Keep the newest N snapshots of each host and paths, whatever their age: with --keep-within, the floor if backups stop.")
     int last;
 
-    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y).")
+    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y: months and years by the calendar, as restic counts them).")
     String keepWithin;
 
     @Option(names = "--keep-daily", paramLabel = "N", defaultValue = "0")
@@ -60,9 +59,10 @@ final class ForgetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration within = null;
+        RetentionPolicy.Within within = null;
         if (keepWithin != null) {
-            within = RepoOptions.duration("--keep-within", keepWithin);
+            RepoOptions.duration("--keep-within", keepWithin); // its syntax and bounds, a usage error naming the option
+            within = RetentionPolicy.Within.parse(keepWithin);
         }
         if (last < 0 || daily < 0 || weekly < 0 || monthly < 0 || yearly < 0) {
             throw new CliException("--keep-* counts cannot be negative", 2);

@@ -40,6 +40,7 @@ public final class Forgetter {
         }
         Set<ObjectId> held = repo.holds().keySet();
         LocalDate today = LocalDate.ofInstant(now, zone);
+        Instant keptSince = policy.keepWithin() == null ? null : policy.keepWithin().since(now, zone);
         Map<Group, List<SnapshotRef>> groups = new LinkedHashMap<>();
         for (SnapshotRef s : filter.select(repo.snapshots()).reversed()) { // newest first
             groups.computeIfAbsent(groupOf(s), k -> new ArrayList<>()).add(s);
@@ -64,8 +65,8 @@ public final class Forgetter {
                 if (s.snapshot().retainUntil() != null && !s.snapshot().retainUntil().isBefore(today)) {
                     reasons.add("retain until " + s.snapshot().retainUntil());
                 }
-                if (policy.keepWithin() != null && s.snapshot().time().isAfter(now.minus(policy.keepWithin()))) {
-                    reasons.add("within " + policy.keepWithin().toDays() + "d");
+                if (policy.keepWithin() != null && s.snapshot().time().isAfter(keptSince)) {
+                    reasons.add("within " + policy.keepWithin());
                 }
                 ZonedDateTime t = s.snapshot().time().atZone(zone);
                 for (String rule : List.of("daily", "weekly", "monthly", "yearly")) {

@@ -1,0 +1,46 @@
+package org.opsledger.vault.prune;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/**
+ * --keep-within counts back from now as restic does (Go's AddDate): calendar months and years, calendar days in the
+ * operator's zone. A helper's `faketime "2025-01-31 12:00" forget --keep-within 1y` removed the snapshot of
+ * 2024-01-31 22:30 UTC, which restic keeps: a year was 365 days, and 2024 had 366.
+ */
+class RetentionPolicyTest {
+
+    private static final Instant NOW = Instant.parse("2025-01-31T12:00:00Z");
+
+    @Test
+    void monthsAndYearsAreCalendarMonthsAndYears() {
+        assertThat(RetentionPolicy.Within.parse("1y").since(NOW, ZoneOffset.UTC)).isEqualTo("2024-01-31T12:00:00Z");
+        assertThat(RetentionPolicy.Within.parse("1m").since(NOW, ZoneOffset.UTC)).isEqualTo("2024-12-31T12:00:00Z");
+        assertThat(RetentionPolicy.Within.parse("6m").since(Instant.parse("2025-08-31T12:00:00Z"), ZoneOffset.UTC))
+                .as("no 31 February: the month's last day (restic's AddDate goes on to 3 March, keeping three days less)").isEqualTo("2025-02-28T12:00:00Z");
+        assertThat(RetentionPolicy.Within.parse("2w").since(NOW, ZoneOffset.UTC)).isEqualTo("2025-01-17T12:00:00Z");
+        assertThat(RetentionPolicy.Within.parse("36h").since(NOW, ZoneOffset.UTC)).isEqualTo("2025-01-30T00:00:00Z");
+    }
+
+    @Test
+    void daysAreCalendarDaysInTheOperatorsZoneHoursAreHours() {
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        Instant afterSpringForward = Instant.parse("2025-03-31T10:00:00Z"); // 12:00 CEST; a day before, 11:00 CET
+        assertThat(RetentionPolicy.Within.parse("1d").since(afterSpringForward, berlin)).isEqualTo("2025-03-30T10:00:00Z");
+        assertThat(RetentionPolicy.Within.parse("2d").since(afterSpringForward, berlin)).isEqualTo("2025-03-29T11:00:00Z");
+        assertThat(RetentionPolicy.Within.parse("48h").since(afterSpringForward, berlin)).isEqualTo("2025-03-29T10:00:00Z");
+    }
+
+    @Test
+    void aSpanIsShownAsItWasGiven() {
+        assertThat(RetentionPolicy.Within.parse("12h")).hasToString("12h"); // "within 0d" before, in forget's reasons
+        assertThat(RetentionPolicy.Within.parse("007d")).hasToString("7d");
+        assertThatThrownBy(() -> RetentionPolicy.Within.parse("1x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RetentionPolicy.Within.parse("1001y")).hasMessageContaining("longer than 1000 years");
+    }
+}
