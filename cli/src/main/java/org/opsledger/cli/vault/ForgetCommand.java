@@ -3,6 +3,7 @@ package org.opsledger.cli.vault;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.opsledger.vault.prune.PruneResult;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.SnapshotFilter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,16 +83,23 @@ final class ForgetCommand implements Callable<Integer> {
                 pruned = null;
             } else {
                 // IS.012 6.6.5: a record that leaves the repository says when, by whom and under which policy
-                try (Journaling journal = new Journaling(r, JournalEntry.Operation.FORGET, List.of(), List.of())) {
+                // what was removed, named by a failed entry too: a prune that fails after the forget leaves them gone
+                List<ObjectId> removed = Collections.synchronizedList(new ArrayList<>());
+                try (Journaling journal = new Journaling(r, JournalEntry.Operation.FORGET, List.of(), removed)) {
                     try {
                         plan = f.forget(policy, Instant.now(), filter);
-                        pruned = prune ? new Pruner(r).prune() : null;
                     } catch (RuntimeException e) {
                         throw journal.failed(e);
                     }
-                    List<ObjectId> removed = plan.stream().filter(d -> !d.keep()).map(d -> d.snapshot().id()).toList();
-                    journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, "removed " + removed.size() + " snapshot(s), kept "
-                            + (plan.size() - removed.size()) + " (" + policy() + ")" + (pruned == null ? "" : "; " + PruneCommand.line(pruned)));
+                    plan.stream().filter(d -> !d.keep()).forEach(d -> removed.add(d.snapshot().id()));
+                    String forgot = "removed " + removed.size() + " snapshot(s), kept " + (plan.size() - removed.size()) + " ("
+                            + policy(filter) + ")";
+                    try {
+                        pruned = prune ? new Pruner(r).prune() : null;
+                    } catch (RuntimeException e) { // the one line says both: a helper's operator saw only the prune's error
+                        throw journal.failed(new CliException(forgot + "; then the prune failed: " + e.getMessage()));
+                    }
+                    journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, forgot + (pruned == null ? "" : "; " + PruneCommand.line(pruned)));
                 }
             }
             if (repo.json) {
@@ -126,8 +135,8 @@ final class ForgetCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The policy as its options said it: "--keep-daily 7 --keep-weekly 4". */
-    private String policy() {
+    /** The policy as its options said it, and the snapshots it was applied to: "--keep-daily 7 --keep-weekly 4 of host web-2". */
+    private String policy(SnapshotFilter filter) {
         List<String> out = new ArrayList<>();
         String[] names = {"--keep-last ", "--keep-daily ", "--keep-weekly ", "--keep-monthly ", "--keep-yearly "};
         int[] counts = {last, daily, weekly, monthly, yearly};
@@ -139,6 +148,6 @@ final class ForgetCommand implements Callable<Integer> {
         if (keepWithin != null) {
             out.add("--keep-within " + keepWithin);
         }
-        return String.join(" ", out);
+        return String.join(" ", out) + (filter.isAll() ? "" : " of " + filter.describe());
     }
 }

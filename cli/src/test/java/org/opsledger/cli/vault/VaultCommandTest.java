@@ -1213,6 +1213,34 @@ class VaultCommandTest {
     }
 
     /**
+     * A forget whose prune fails has removed its snapshots: the one line and the journal's failed entry name them and
+     * the policy, with the snapshots it was applied to (a helper's: only the prune's error, "snapshots":[], no policy).
+     */
+    @Test
+    void aForgetWhosePruneFailsSaysWhatItRemovedAndUnderWhichPolicy() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String forgotten = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        List<String> packsBefore = new org.opsledger.vault.backend.LocalBackend(repo).list("data");
+        Path other = Files.createDirectories(tmp.resolve("src/other"));
+        Files.write(other.resolve("ledger.bin"), "other data\n".repeat(30_000).getBytes(StandardCharsets.UTF_8));
+        assertThat(vault("backup", other.toString(), "--allow-same-device").exit()).isZero();
+        for (String pack : new org.opsledger.vault.backend.LocalBackend(repo).list("data")) {
+            if (!packsBefore.contains(pack)) {
+                Files.delete(repo.resolve(pack)); // the other source's snapshot: prune cannot read its trees
+            }
+        }
+        Run forget = vault("forget", "--keep-last", "1", "--path", data.toString(), "--prune");
+        assertThat(forget.exit()).isEqualTo(1);
+        String removed = "removed 1 snapshot(s), kept 1 (--keep-last 1 of path " + data + "); then the prune failed: ";
+        assertThat(forget.err()).startsWith("opsledger: " + removed);
+        JsonNode entry = vault("journal", "--operation", "forget", "--json").json().get("entries").get(0);
+        assertThat(entry.get("outcome").asString()).isEqualTo("failed");
+        assertThat(entry.get("detail").asString()).startsWith(removed);
+        assertThat(entry.get("snapshots")).extracting(JsonNode::asString).containsExactly(forgotten);
+    }
+
+    /**
      * A tier that fails part-way has copied and forgotten near-line the snapshots before the one it failed on: both
      * journals name them (before, "snapshots":[] in each, a helper's, and the near-line snapshot gone without a trace).
      */
