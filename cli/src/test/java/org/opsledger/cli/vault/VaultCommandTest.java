@@ -1212,6 +1212,19 @@ class VaultCommandTest {
         assertThat(named).containsExactlyInAnyOrderElementsOf(copyIds);
     }
 
+    /** A snapshot of another source, src/other, whose packs (its data and trees) are then deleted. */
+    void backUpAnotherSourceAndLoseItsPacks() throws Exception {
+        List<String> packsBefore = new org.opsledger.vault.backend.LocalBackend(repo).list("data");
+        Path other = Files.createDirectories(tmp.resolve("src/other"));
+        Files.write(other.resolve("ledger.bin"), "other data\n".repeat(30_000).getBytes(StandardCharsets.UTF_8));
+        assertThat(vault("backup", other.toString(), "--allow-same-device").exit()).isZero();
+        for (String pack : new org.opsledger.vault.backend.LocalBackend(repo).list("data")) {
+            if (!packsBefore.contains(pack)) {
+                Files.delete(repo.resolve(pack));
+            }
+        }
+    }
+
     /**
      * A forget whose prune fails has removed its snapshots: the one line and the journal's failed entry name them and
      * the policy, with the snapshots it was applied to (a helper's: only the prune's error, "snapshots":[], no policy).
@@ -1221,15 +1234,7 @@ class VaultCommandTest {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
         String forgotten = vault("snapshots", "--json").json().get(0).get("id").asString();
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
-        List<String> packsBefore = new org.opsledger.vault.backend.LocalBackend(repo).list("data");
-        Path other = Files.createDirectories(tmp.resolve("src/other"));
-        Files.write(other.resolve("ledger.bin"), "other data\n".repeat(30_000).getBytes(StandardCharsets.UTF_8));
-        assertThat(vault("backup", other.toString(), "--allow-same-device").exit()).isZero();
-        for (String pack : new org.opsledger.vault.backend.LocalBackend(repo).list("data")) {
-            if (!packsBefore.contains(pack)) {
-                Files.delete(repo.resolve(pack)); // the other source's snapshot: prune cannot read its trees
-            }
-        }
+        backUpAnotherSourceAndLoseItsPacks(); // prune cannot read its trees
         Run forget = vault("forget", "--keep-last", "1", "--path", data.toString(), "--prune");
         assertThat(forget.exit()).isEqualTo(1);
         String removed = "removed 1 snapshot(s), kept 1 (--keep-last 1 of path " + data + "); then the prune failed: ";
@@ -1248,15 +1253,7 @@ class VaultCommandTest {
     void aTierThatFailsPartWayNamesWhatItMovedInBothJournals() throws Exception {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
         String moved = vault("snapshots", "--json").json().get(0).get("id").asString();
-        List<String> packsBefore = new org.opsledger.vault.backend.LocalBackend(repo).list("data");
-        Path other = Files.createDirectories(tmp.resolve("src/other"));
-        Files.write(other.resolve("ledger.bin"), "other data\n".repeat(30_000).getBytes(StandardCharsets.UTF_8));
-        assertThat(vault("backup", other.toString(), "--allow-same-device").exit()).isZero();
-        for (String pack : new org.opsledger.vault.backend.LocalBackend(repo).list("data")) {
-            if (!packsBefore.contains(pack)) {
-                Files.delete(repo.resolve(pack)); // the second snapshot's data and trees: it cannot be copied
-            }
-        }
+        backUpAnotherSourceAndLoseItsPacks(); // it cannot be copied
         Path far = tmp.resolve("far");
         assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
         Run tier = vault("tier", "--to", far.toString(), "--near-line", "0d");
