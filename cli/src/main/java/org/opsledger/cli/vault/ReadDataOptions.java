@@ -9,7 +9,7 @@ final class ReadDataOptions {
     @Option(names = "--read-data", description = "Read every pack.")
     boolean readData;
 
-    @Option(names = "--read-data-subset", paramLabel = "N%", description = "Read a deterministic N%% of the packs.")
+    @Option(names = "--read-data-subset", paramLabel = "N%", description = "Read N%% of the packs (at least one), chosen at random each run.")
     String subset;
 
     @Option(names = "--threads", description = "Parallel pack readers (default ${DEFAULT-VALUE}).", defaultValue = "2")

@@ -139,7 +139,7 @@ public final class Repairer {
         Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
         Map<ObjectId, String> damagedBlobs = new ConcurrentHashMap<>();
         Map<ObjectId, String> packProblems = new ConcurrentHashMap<>();
-        List<ObjectId> toRead = index.packs().stream().filter(p -> stored.contains(p) && Checker.selected(p, readDataPercent)).toList();
+        List<ObjectId> toRead = Checker.subset(index.packs().stream().filter(stored::contains).toList(), readDataPercent);
         AtomicLong bytesRead = new AtomicLong();
         if (!toRead.isEmpty()) {
             Sealing.warmUp(false);
