@@ -48,12 +48,20 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
     public static int run(String... args) {
         CommandLine cmd = CommandPath.build(new OpsLedgerCommand(), args);
         cmd.setExecutionExceptionHandler(new OneLineErrors());
+        versionEverywhere(cmd); // every help page offers -V: `vault --version` printed nothing, exit 0
         try {
             return cmd.execute(args);
         } catch (OutOfMemoryError e) { // picocli hands exceptions to OneLineErrors, errors come here
             cmd.getErr().println("opsledger: " + OneLineErrors.outOfMemory());
             return OneLineErrors.OUT_OF_MEMORY;
         }
+    }
+
+    private static void versionEverywhere(CommandLine line) {
+        if (line.getCommandSpec().versionProvider() == null && line.getCommandSpec().version().length == 0) {
+            line.getCommandSpec().versionProvider(new Version());
+        }
+        line.getSubcommands().values().forEach(OpsLedgerCommand::versionEverywhere);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

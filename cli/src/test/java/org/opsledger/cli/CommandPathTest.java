@@ -26,6 +26,15 @@ class CommandPathTest {
     }
 
     @Test
+    void everyCommandPrintsTheVersionItsHelpOffers() {
+        String version = CliRun.of("--version").out();
+        assertThat(version).startsWith("opsledger ");
+        assertThat(CliRun.of("vault", "--version").out()).isEqualTo(version); // printed nothing before
+        assertThat(CliRun.of("vault", "backup", "-V").out()).isEqualTo(version);
+        assertThat(CliRun.of("vault", "key", "add", "--version").out()).isEqualTo(version);
+    }
+
+    @Test
     void aNamedCommandRunsWithItsFullName() {
         CliRun run = CliRun.of("vault", "backup", "--help");
         assertThat(run.exit()).isZero();

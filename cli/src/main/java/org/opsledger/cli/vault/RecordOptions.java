@@ -40,15 +40,26 @@ final class RecordOptions {
                 "--classification must be one of " + String.join(", ", CLASSIFICATIONS) + "; got: " + classification, 2));
     }
 
+    /** The longest retention taken, from today: a records schedule's "permanent" is a transfer to an archive, not a backup. */
+    static final int MAX_RETENTION_YEARS = 100;
+
     LocalDate retainUntil() {
         if (retainUntil == null) {
             return null;
         }
         LocalDate until;
         try {
-            until = LocalDate.parse(retainUntil);
+            // four digits of year: LocalDate.parse takes "+999999999-12-31" too, a retention no amend can shorten
+            until = retainUntil.matches("\\d{4}-\\d{2}-\\d{2}") ? LocalDate.parse(retainUntil) : null;
         } catch (DateTimeParseException e) {
+            until = null;
+        }
+        if (until == null) {
             throw new CliException("--retain-until must be a date like 2031-12-31, got: " + retainUntil, 2);
+        }
+        if (until.isAfter(LocalDate.now().plusYears(MAX_RETENTION_YEARS))) { // retention is lengthened, never shortened
+            throw new CliException("--retain-until " + until + " is more than " + MAX_RETENTION_YEARS + " years away: a retention is"
+                    + " never shortened once set, so a mistyped year would keep the snapshot for good", 2);
         }
         // a mistyped year (2025 for 2035) would store a retention that never protected anything;
         // today in the local calendar, the one forget counts days in

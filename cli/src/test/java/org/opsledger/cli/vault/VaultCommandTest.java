@@ -934,6 +934,12 @@ class VaultCommandTest {
         assertThat(past.exit()).isEqualTo(2);
         assertThat(past.err().lines().toList()).containsExactly("opsledger: --retain-until 2020-12-31 is in the past:"
                 + " forget keeps a snapshot through its retention date, and that one has gone");
+        Run forever = vault("backup", data.toString(), "--allow-same-device", "--retain-until", "+999999999-12-31"); // a helper's
+        assertThat(forever.exit()).isEqualTo(2);
+        assertThat(forever.err()).isEqualTo("opsledger: --retain-until must be a date like 2031-12-31, got: +999999999-12-31\n");
+        Run tooFar = vault("backup", data.toString(), "--allow-same-device", "--retain-until", "9999-12-31");
+        assertThat(tooFar.exit()).isEqualTo(2);
+        assertThat(tooFar.err()).contains("is more than 100 years away: a retention is never shortened once set");
         Run badClass = vault("backup", data.toString(), "--allow-same-device", "--classification", "secret-ish");
         assertThat(badClass.exit()).isEqualTo(2);
         assertThat(badClass.err().lines().toList()).hasSize(1);
