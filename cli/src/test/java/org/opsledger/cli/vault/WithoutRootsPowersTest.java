@@ -1,0 +1,102 @@
+package org.opsledger.cli.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.cli.CliRun;
+
+/**
+ * Vault commands as a user other than root. CI runs as root, so the command runs as root without the capabilities that
+ * let root past file modes (setpriv drops CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and CAP_FOWNER), named as another user
+ * so that a restore sets no owner: it meets a file's mode as its owner would. The same commands as {@code nobody}
+ * behaved alike before and after each fix (tried by hand).
+ */
+class WithoutRootsPowersTest {
+
+    @TempDir
+    Path tmp;
+
+    /** The command in a JVM of its own, without root's powers over file modes. */
+    private static Process withoutRootsPowers(String... vaultArgs) throws Exception {
+        return new ProcessBuilder(concat(List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner",
+                        "--inh-caps=-dac_override,-dac_read_search,-fowner",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Duser.name=restorer",
+                        "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault"), List.of(vaultArgs)))
+                .redirectErrorStream(true).start();
+    }
+
+    /**
+     * A restore gives back files their owner may not read (mode 0200, 0000) with their mtime, and {@code --verify} reads
+     * them: before, their time was left at the restore's (the JDK's setTimes opens the file, which the mode set before
+     * it refused) and verify reported "permission denied" for each.
+     */
+    @Test
+    void filesTheirOwnerMayNotReadAreRestoredWithTheirTimeAndVerified() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        FileTime then = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+        for (String mode : List.of("000", "200", "400", "600")) {
+            Path f = Files.writeString(data.resolve("mode" + mode), "only for its owner " + mode + "\n");
+            Files.setLastModifiedTime(f, then);
+            Files.setAttribute(f, "unix:mode", Integer.parseInt(mode, 8));
+        }
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = tmp.resolve("repo");
+        List<String> at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
+        assertThat(CliRun.of(concat(List.of("vault", "init"), at, List.of("--kdf-iterations", "100000"))).exit()).isZero();
+        assertThat(CliRun.of(concat(List.of("vault", "backup", data.toString(), "--allow-same-device"), at)).exit()).isZero();
+
+        Path target = tmp.resolve("restored");
+        Process p = withoutRootsPowers(concat(List.of("restore", "latest", "--target", target.toString(), "--verify"), at));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).as(out).contains("; verified").doesNotContain("verify:", "warning:");
+        for (String mode : List.of("000", "200", "400", "600")) {
+            Path f = target.resolve("data/mode" + mode);
+            assertThat(Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS)).as(mode).isEqualTo(then);
+            assertThat((Integer) Files.getAttribute(f, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777).isEqualTo(Integer.parseInt(mode, 8));
+            assertThat(Files.readString(f)).isEqualTo("only for its owner " + mode + "\n");
+        }
+    }
+
+    /**
+     * A backup path its user may not read fails as a missing one does, exit 1 and no snapshot: a directory of mode 000
+     * gave a snapshot of one empty directory, exit 3, and `vault due` counted it a backup (a helper's, as nobody).
+     */
+    @Test
+    void aBackupPathItsUserMayNotReadFailsTheBackup() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        Path locked = Files.createDirectories(tmp.resolve("src/locked"));
+        Files.writeString(locked.resolve("payroll.csv"), "not for nobody\n");
+        Files.setAttribute(locked, "unix:mode", 0);
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = tmp.resolve("repo");
+        List<String> at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
+        assertThat(CliRun.of(concat(List.of("vault", "init"), at, List.of("--kdf-iterations", "100000"))).exit()).isZero();
+        Process p = withoutRootsPowers(concat(List.of("backup", locked.toString(), "--allow-same-device"), at));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out.lines().filter(l -> l.startsWith("opsledger:"))).as(out)
+                .containsExactly("opsledger: cannot read the backup path " + locked + ": permission denied; nothing of it would be backed up");
+        assertThat(CliRun.of(concat(List.of("vault", "snapshots", "--json"), at)).out().strip()).isEqualTo("[]");
+        CliRun due = CliRun.of(concat(List.of("vault", "due", "--json"), at));
+        assertThat(due.out()).as("an attempt that failed, not a backup").contains("\"overdue\":true");
+    }
+
+    @SafeVarargs
+    private static String[] concat(List<String>... parts) {
+        return java.util.Arrays.stream(parts).flatMap(List::stream).toArray(String[]::new);
+    }
+}
