@@ -3,6 +3,8 @@ package org.opsledger.cli.vault;
 import java.io.BufferedOutputStream;
 import java.io.Console;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -132,9 +134,26 @@ final class Output {
         }
     }
 
+    /**
+     * Whether the line redrawn on stderr reaches a terminal: stderr itself, not the console (stdin and stdout), which a
+     * `vault backup … 2>backup.log` at a terminal has, so that its log filled with redrawn lines. Read where Linux shows
+     * it; elsewhere as the console says. Not on a terminal that says it cannot redraw (TERM=dumb).
+     */
+    static boolean stderrOnTerminal() {
+        if ("dumb".equals(System.getenv("TERM"))) {
+            return false;
+        }
+        try {
+            String fd2 = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return fd2.startsWith("/dev/pts/") || fd2.startsWith("/dev/tty") || fd2.equals("/dev/console");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return onTerminal();
+        }
+    }
+
     /** Redraws {@code line} every 250 ms on a terminal until closed; does nothing elsewhere or with --json. */
     static AutoCloseable progress(boolean json, Supplier<String> line) {
-        if (json || !onTerminal()) {
+        if (json || !stderrOnTerminal()) {
             return () -> { };
         }
         Thread t = new Thread(() -> {

@@ -359,6 +359,28 @@ class VaultCommandTest {
     }
 
     /**
+     * The progress line is redrawn on stderr only when stderr is a terminal: at a terminal, `backup … 2>backup.log` filled
+     * the log with it (a helper's; the console, stdin and stdout, was a terminal). script(1) gives the command a terminal.
+     */
+    @Test
+    void theProgressLineStaysOutOfARedirectedStderr() throws Exception {
+        Path log = tmp.resolve("backup.log");
+        Path shown = tmp.resolve("shown.txt");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String vault = javaBin + " -cp " + System.getProperty("java.class.path") + " org.opsledger.cli.OpsLedgerCommand vault backup "
+                + data + " --allow-same-device --repo " + repo + " --password-file " + pw;
+        for (String redirect : List.of(" 2>" + log, "")) {
+            ProcessBuilder pb = new ProcessBuilder("script", "-qec", vault + redirect, shown.toString());
+            pb.environment().put("TERM", "xterm");
+            Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(shown)).isZero();
+        }
+        assertThat(Files.readString(log)).doesNotContain("\r", "\u001b[K");
+        assertThat(Files.readString(shown)).as("on the terminal itself, it is drawn").contains("\r\u001b[K");
+    }
+
+    /**
      * A --stdin-from-command program gets neither the repository's password (a helper's `-- env` stored it in the
      * snapshot) nor outlives a SIGTERM of the backup (its `sleep` ran on, orphaned: the JVM ends through its hooks).
      */
