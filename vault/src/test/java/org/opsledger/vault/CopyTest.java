@@ -102,6 +102,33 @@ class CopyTest {
     }
 
     /**
+     * A helper's round trip: long-term storage's snapshot copied to near-line, its retention lengthened there, then
+     * tiered back: the copy was known as the original and forgotten near-line, the 2040 retention and its reason lost
+     * everywhere. The original's record is amended now, as a copy's is: the later retention, the amendment's history.
+     */
+    @Test
+    void aCopyBroughtBackAmendedAmendsTheOriginalsRecord() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository longTerm = TestTrees.newRepo(tmp.resolve("long")); Repository near = TestTrees.newRepo(tmp.resolve("near"))) {
+            SnapshotRef original = TestTrees.backup(longTerm, data);
+            SnapshotRef inNear = new Copier(longTerm, near).copyOnce(original).snapshot();
+            SnapshotRef amended = near.amend(List.of(inNear), new Amendment(null, null, java.time.LocalDate.of(2040, 1, 1), null, null,
+                    "Legal: keep 15 years", "records")).getFirst();
+            Copier.Copy back = new Copier(near, longTerm).copyOnce(amended);
+            assertThat(back.madeBefore()).isFalse();
+            assertThat(back.amendedCopy()).isEqualTo(original.id());
+            assertThat(longTerm.snapshots()).singleElement().satisfies(s -> {
+                assertThat(s.id()).isEqualTo(back.snapshot().id());
+                assertThat(s.snapshot().retainUntil()).isEqualTo(java.time.LocalDate.of(2040, 1, 1));
+                assertThat(s.snapshot().tags().get(Amendment.AMENDED)).contains("Legal: keep 15 years");
+                assertThat(s.snapshot().tags()).as("the original came from nowhere").doesNotContainKey(Copier.COPIED_FROM);
+                assertThat(s.snapshot().tree()).isEqualTo(original.snapshot().tree());
+            });
+            assertThat(new Copier(near, longTerm).copyOnce(amended).madeBefore()).as("once").isTrue();
+        }
+    }
+
+    /**
      * IS.012 6.6.5: a record amended near-line after its snapshot was copied (a new ID, naming the ones it replaced)
      * amends the copy's record; it was copied a second time, the old copy keeping the record found wrong. Amended
      * twice before the next copy, and the copy amended by hand in the target too (as the documentation once said to):

@@ -53,6 +53,8 @@ public final class Copier {
     private Map<String, SnapshotRef> copies;
     /** The target's snapshots by ID, read with {@link #copies}. */
     private final Map<String, SnapshotRef> targetSnapshots = new HashMap<>();
+    /** The target's snapshots by each ID their records say they had (amended, sealed again), read with {@link #copies}. */
+    private final Map<String, SnapshotRef> replacedBy = new HashMap<>();
 
     public Copier(Repository source, Repository target) {
         if (source.config().id().equals(target.config().id())) { // a copy into itself would only duplicate its snapshots
@@ -90,23 +92,29 @@ public final class Copier {
      */
     public Copy copyOnce(SnapshotRef snapshot) {
         SnapshotRef before = copies().get(snapshot.id().hex());
-        if (before == null) {
-            before = originalOf(snapshot);
-        }
         if (before != null) {
             return new Copy(before, true, null, false);
         }
-        SnapshotRef old = copyOfAnIdHad(snapshot);
+        // a copy brought back: its record amended where it was (a retention lengthened near-line) amends the original's,
+        // or the round trip lost the amendment, the copy being forgotten there by the tier that brought it back
+        SnapshotRef original = originalOf(snapshot);
+        SnapshotRef old = original != null ? original : copyOfAnIdHad(snapshot);
         if (old == null) {
             return new Copy(copy(snapshot), false, null, false);
         }
-        if (sameRecord(snapshot.snapshot(), old.snapshot())) { // sealed again, not amended: the copy is as it should be
+        Snapshot record = amendedRecord(snapshot, old, original != null);
+        // sealed again, or not amended: the copy is as it should be; the original, as long as its record already says all
+        // the copy's does (its own history is longer: it names the record it replaced)
+        if (original == null ? sameRecord(snapshot.snapshot(), old.snapshot()) : !adds(record, old.snapshot())) {
             copies.put(snapshot.id().hex(), old);
             return new Copy(old, true, null, false);
         }
-        SnapshotRef made = target.amendCopy(old, amendedRecord(snapshot, old));
+        SnapshotRef made = target.amendCopy(old, record);
         copies.values().remove(old); // gone, or kept as it was under a hold: the copy of no snapshot of the source now
         copies.put(snapshot.id().hex(), made);
+        targetSnapshots.remove(old.id().hex());
+        targetSnapshots.put(made.id().hex(), made);
+        replacedBy.put(old.id().hex(), made);
         return new Copy(made, false, old.id(), target.holds().containsKey(old.id()));
     }
 
@@ -133,6 +141,7 @@ public final class Copier {
         String id = from.substring(from.lastIndexOf('#') + 1);
         copies(); // reads the target's snapshots once
         SnapshotRef own = targetSnapshots.get(id);
+        own = own != null ? own : replacedBy.get(id); // amended or sealed again there since
         return own != null ? own : copies.get(id);
     }
 
@@ -155,6 +164,8 @@ public final class Copier {
             copies = new HashMap<>();
             for (SnapshotRef t : target.listSnapshots().readable()) {
                 targetSnapshots.put(t.id().hex(), t);
+                RecordHistory.entries(t.snapshot(), Amendment.AMENDED_FROM, RecordHistory.IDS).forEach(id -> replacedBy.putIfAbsent(id, t));
+                RecordHistory.entries(t.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS).forEach(id -> replacedBy.putIfAbsent(id, t));
                 String from = t.snapshot().tags() == null ? null : t.snapshot().tags().get(COPIED_FROM);
                 if (from != null) {
                     copies.putIfAbsent(from.substring(from.lastIndexOf('#') + 1), t);
@@ -173,6 +184,20 @@ public final class Copier {
                 && Objects.equals(source.retainUntil(), copy.retainUntil()) && recordTags(source).equals(recordTags(copy));
     }
 
+    /** Whether {@code record} says what {@code old} does not: another owner, classification, retention or tag, or an amendment. */
+    private static boolean adds(Snapshot record, Snapshot old) {
+        Map<String, String> tags = recordTags(record);
+        Map<String, String> oldTags = recordTags(old);
+        for (String history : List.of(Amendment.AMENDED_FROM, Amendment.AMENDED)) {
+            tags.remove(history);
+            oldTags.remove(history);
+        }
+        return !Objects.equals(record.dataOwner(), old.dataOwner()) || !Objects.equals(record.classification(), old.classification())
+                || !Objects.equals(record.retainUntil(), old.retainUntil()) || !tags.equals(oldTags)
+                || !RecordHistory.entries(old, Amendment.AMENDED, RecordHistory.LINES)
+                        .containsAll(RecordHistory.entries(record, Amendment.AMENDED, RecordHistory.LINES));
+    }
+
     private static Map<String, String> recordTags(Snapshot s) {
         Map<String, String> tags = new HashMap<>(s.tags() == null ? Map.of() : s.tags());
         tags.keySet().removeAll(BOOKKEEPING);
@@ -182,14 +207,22 @@ public final class Copier {
     /**
      * The record of {@code copy} amended to its source's: the source's owner, classification and tags, the later of the
      * two retention dates (retention is never shortened), and in its history the amendments the copy had in the target
-     * too (a copy amended by hand there keeps saying so).
+     * too (a copy amended by hand there keeps saying so). When {@code copy} is the {@code original} the source was copied
+     * from, it keeps saying where it came from itself (nowhere, or its own {@value #COPIED_FROM}).
      */
-    private Snapshot amendedRecord(SnapshotRef source, SnapshotRef copy) {
+    private Snapshot amendedRecord(SnapshotRef source, SnapshotRef copy, boolean original) {
         Snapshot s = source.snapshot();
         Snapshot c = copy.snapshot();
         Map<String, String> tags = new HashMap<>(s.tags());
-        tags.put(COPIED_FROM, copiedFrom(source));
+        tags.remove(COPIED_FROM);
+        String from = original ? (c.tags() == null ? null : c.tags().get(COPIED_FROM)) : copiedFrom(source);
+        if (from != null) {
+            tags.put(COPIED_FROM, from);
+        }
         String amendedFrom = merged(s, c, Amendment.AMENDED_FROM, RecordHistory.IDS, false);
+        if (original) { // the record it replaces is the original's own: named, as an amend names the one it replaced
+            amendedFrom = amendedFrom.isEmpty() ? copy.id().hex() : copy.id().hex() + RecordHistory.IDS + amendedFrom;
+        }
         String amended = merged(s, c, Amendment.AMENDED, RecordHistory.LINES, true);
         if (!amendedFrom.isEmpty()) { // neither had one: the copy's record differed by something no amendment says
             tags.put(Amendment.AMENDED_FROM, amendedFrom);
