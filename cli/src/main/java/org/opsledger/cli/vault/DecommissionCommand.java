@@ -59,7 +59,7 @@ final class DecommissionCommand implements Callable<Integer> {
                 throw new CliException(journal.notKept());
             }
             List<SourceStatus> sources = SourceStatus.of(r, journal, filter, Instant.now(), BackupsDue.DAILY, BackupsDue.WEEKLY_FULL)
-                    .stream().filter(s -> s.snapshots() == null || s.snapshots().decommissioned() == null
+                    .stream().filter(s -> s.snapshots() == null ? s.decommission() == null : s.snapshots().decommissioned() == null
                             || s.failed() != null).toList(); // a backup attempted since it was decommissioned: a source again
             if (sources.isEmpty()) {
                 throw new CliException("no source of " + String.join(", ", select.hosts)
@@ -69,9 +69,10 @@ final class DecommissionCommand implements Callable<Integer> {
             for (SourceStatus s : sources) {
                 SnapshotRef newest = s.snapshots() == null ? null : s.snapshots().newest(); // null: no backup of it succeeded
                 String detail = "for " + reason + " (by " + by + "); source " + s.host() + " "
-                        + String.join(" ", s.paths()) + (newest == null ? ", no backup of it succeeded"
-                        : ", its newest backup " + newest.shortId() + " of " + SnapshotsCommand.TIME.format(newest.snapshot().time())
-                        + " UTC");
+                        + String.join(" ", s.paths()) + (newest != null
+                        ? ", its newest backup " + newest.shortId() + " of " + SnapshotsCommand.TIME.format(newest.snapshot().time()) + " UTC"
+                        : s.left() != null ? ", its newest backup of " + SnapshotsCommand.TIME.format(s.left().started())
+                        + " UTC no longer in this repository" : ", no backup of it succeeded");
                 if (!dryRun) {
                     journal.record(JournalEntry.decommission(s.host(), s.paths(),
                             newest == null ? List.of() : List.of(newest.id()), detail));

@@ -51,6 +51,22 @@ final class DueCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         for (SourceStatus source : sources) {
             BackupsDue.Source s = source.snapshots();
+            if (s == null && source.left() != null) {
+                JournalEntry e = source.left();
+                String left = "its newest backup, " + SnapshotsCommand.TIME.format(e.started()) + " UTC"
+                        + (e.snapshots().isEmpty() ? "" : " (" + e.snapshots().getFirst().shortHex() + ")")
+                        + ", and every other has left this repository (forgotten, or moved to long-term storage by `vault tier`)";
+                if (source.decommission() != null) {
+                    rows.add(new Row(source.host(), source.paths(), null, null, false, source.decommission().started(),
+                            List.of("decommissioned " + SnapshotsCommand.TIME.format(source.decommission().started()) + " UTC "
+                                    + source.decommission().detail())));
+                } else {
+                    boolean late = e.started().isBefore(now.minus(day));
+                    rows.add(new Row(source.host(), source.paths(), null, null, late, null,
+                            List.of(late ? left + "; none since (IS.012 6.6.1.2: daily)" : left)));
+                }
+                continue;
+            }
             if (s == null) {
                 rows.add(new Row(source.host(), source.paths(), null, null, true, null,
                         List.of("no backup of it has succeeded (IS.012 6.6.1.2: daily); " + failedLine(source.failed()))));

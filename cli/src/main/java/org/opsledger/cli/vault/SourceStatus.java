@@ -15,10 +15,14 @@ import org.opsledger.vault.snapshot.SnapshotFilter;
 
 /**
  * One source (a host and its backup's paths) as `vault due` and `vault decommission` see it: by its snapshots, if any
- * backup of it succeeded ({@code snapshots}, null if none did); the journal's failed attempt, if its newest attempt failed
- * (IS.012 6.6.5); and the entry that decommissioned it, if it was decommissioned since its newest backup (6.4.3).
+ * backup of it succeeded ({@code snapshots}, null if none did or none is left); the journal's failed attempt, if its newest
+ * attempt failed (IS.012 6.6.5); the entry that decommissioned it, if it was decommissioned since its newest backup
+ * (6.4.3); and {@code left}, the journal's entry of its newest backup when that backup's snapshot, and every other of
+ * the source, has left the repository (forgotten, or tiered to long-term storage): a host whose backups stopped a
+ * month ago is still a source, though `tier` moved its last snapshot (a helper's `due` said nothing of it).
  */
-record SourceStatus(String host, List<String> paths, BackupsDue.Source snapshots, JournalEntry failed, JournalEntry decommission) {
+record SourceStatus(String host, List<String> paths, BackupsDue.Source snapshots, JournalEntry failed, JournalEntry decommission,
+                    JournalEntry left) {
 
     /**
      * The sources {@code filter} selects, judged at {@code now}: those of its snapshots first, by host then paths, then
@@ -27,6 +31,7 @@ record SourceStatus(String host, List<String> paths, BackupsDue.Source snapshots
     static List<SourceStatus> of(Repository r, Journal journal, SnapshotFilter filter, Instant now, Duration daily, Duration weeklyFull) {
         Map<List<String>, JournalEntry> failing = new LinkedHashMap<>();
         Map<List<String>, JournalEntry> decommissions = new HashMap<>();
+        Map<List<String>, JournalEntry> backedUp = new LinkedHashMap<>(); // newest backups that did not fail
         Map<List<String>, Instant> ended = Map.of();
         if (journal.kept()) {
             Journal.Listing listing = journal.read(e -> false);
@@ -35,17 +40,30 @@ record SourceStatus(String host, List<String> paths, BackupsDue.Source snapshots
                     failing.put(e.source(), e);
                 }
             }
+            for (JournalEntry e : listing.newestBackups()) {
+                if (e.outcome() != JournalEntry.Outcome.FAILED && filter.matchesSource(e.host(), e.paths())) {
+                    backedUp.put(e.source(), e);
+                }
+            }
             listing.decommissions().forEach(e -> decommissions.put(e.source(), e));
             ended = listing.decommissionTimes();
         }
         List<SourceStatus> out = new ArrayList<>();
         for (BackupsDue.Source s : BackupsDue.of(filter.select(r.snapshots()), now, daily, weeklyFull, ended)) {
             List<String> key = BackupsDue.key(s.host(), s.paths());
-            out.add(new SourceStatus(s.host(), s.paths(), s, failing.remove(key), s.decommissioned() == null ? null : decommissions.get(key)));
+            backedUp.remove(key);
+            out.add(new SourceStatus(s.host(), s.paths(), s, failing.remove(key), s.decommissioned() == null ? null : decommissions.get(key),
+                    null));
         }
         for (var never : failing.entrySet()) { // attempts, and no snapshot of that source at all
             List<String> key = never.getKey();
-            out.add(new SourceStatus(key.getFirst(), key.subList(1, key.size()), null, never.getValue(), null));
+            out.add(new SourceStatus(key.getFirst(), key.subList(1, key.size()), null, never.getValue(), null, null));
+        }
+        for (var gone : backedUp.entrySet()) { // backed up once, and no snapshot of it left here
+            List<String> key = gone.getKey();
+            JournalEntry decommissioned = decommissions.get(key);
+            boolean since = decommissioned != null && !decommissioned.started().isBefore(gone.getValue().started());
+            out.add(new SourceStatus(key.getFirst(), key.subList(1, key.size()), null, null, since ? decommissioned : null, gone.getValue()));
         }
         return out;
     }

@@ -219,6 +219,33 @@ class VaultCommandTest {
         assertThat(bad.err()).isEqualTo("opsledger: --weekly-full: duration must be a number followed by h, d, w, m or y (like 30d), got: weekly\n");
     }
 
+    /**
+     * A source whose snapshots have all left the repository (forgotten; a helper's, moved by `tier` a month after its host
+     * stopped) is still a source: `due` names it from the journal, overdue once its newest backup is older than a day,
+     * until it is decommissioned. Before, it vanished from `due`, which said "0 overdue".
+     */
+    @Test
+    void aSourceWhoseSnapshotsHaveAllLeftIsStillDueUntilDecommissioned() throws Exception {
+        String host = org.opsledger.vault.repository.Repository.hostname();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String gone = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("forget", "--keep-within", "0d").exit()).isZero();
+        JsonNode recent = vault("due", "--json").json();
+        assertThat(recent).singleElement().satisfies(n -> {
+            assertThat(n.get("paths").get(0).asString()).isEqualTo(data.toString());
+            assertThat(n.get("overdue").asBoolean()).as("backed up within the day").isFalse();
+            assertThat(n.get("why").get(0).asString()).contains("(" + gone.substring(0, 8) + "), and every other has left this repository");
+        });
+        Run late = vault("due", "--daily", "0h");
+        assertThat(late.exit()).isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(late.out()).contains("overdue: its newest backup, ").contains("; none since (IS.012 6.6.1.2: daily)")
+                .endsWith("1 source(s); 1 overdue (a backup within 0h, a full one within 8d)\n");
+        Run decommission = vault("decommission", "--host", host, "--reason", "CHG-14");
+        assertThat(decommission.out()).contains(" UTC no longer in this repository");
+        assertThat(vault("due", "--daily", "0h").exit()).isZero();
+        assertThat(vault("decommission", "--host", host, "--reason", "CHG-14").exit()).as("decommissioned already").isEqualTo(1);
+    }
+
     @Test
     void aDecommissionedSourceIsNeitherOverdueNorWarnedOfUntilItIsBackedUpAgain() throws Exception {
         String host = org.opsledger.vault.repository.Repository.hostname();

@@ -76,8 +76,13 @@ public final class Journal {
      * first: a backup that keeps failing while older snapshots stand (IS.012 6.6.5), unless the source was decommissioned
      * since; and each source's newest decommission, oldest first (IS.012 6.4.3).
      */
+    /**
+     * {@code newestBackups}: each source's newest backup entry, whatever its outcome (a source whose snapshots have all
+     * left the repository, forgotten or tiered, is known by it); {@code failingBackups} those that failed and were not
+     * followed by the source's decommissioning.
+     */
     public record Listing(List<JournalEntry> entries, List<String> unreadable, long total, JournalEntry newestVerifiedRestore,
-                          List<JournalEntry> failingBackups, List<JournalEntry> decommissions) {
+                          List<JournalEntry> failingBackups, List<JournalEntry> decommissions, List<JournalEntry> newestBackups) {
 
         /** One line for each source whose newest backup failed, for check and `vault journal`. */
         public List<String> failingBackupWarnings() {
@@ -186,7 +191,8 @@ public final class Journal {
                 List<String> bad = new ArrayList<>(l.unreadable());
                 bad.add("the journal changed while it was read, " + READ_ATTEMPTS + " times (a prune beside it?): entries may be"
                         + " missing from this reading; run it again");
-                return new Listing(l.entries(), bad, l.total(), l.newestVerifiedRestore(), l.failingBackups(), l.decommissions());
+                return new Listing(l.entries(), bad, l.total(), l.newestVerifiedRestore(), l.failingBackups(), l.decommissions(),
+                        l.newestBackups());
             }
         }
     }
@@ -251,7 +257,8 @@ public final class Journal {
                 .filter(e -> !decommissions.containsKey(e.source()) || newer(e, decommissions.get(e.source())) == e)
                 .sorted(Comparator.comparing(JournalEntry::started)).toList();
         return new Reading(new Listing(out, bad, total[0], newest[0], failing,
-                decommissions.values().stream().sorted(Comparator.comparing(JournalEntry::started)).toList()), merged, vanished[0]);
+                decommissions.values().stream().sorted(Comparator.comparing(JournalEntry::started)).toList(),
+                newestBackups.values().stream().sorted(Comparator.comparing(JournalEntry::started)).toList()), merged, vanished[0]);
     }
 
     /** The one of two entries that started later ({@code b} when they started at once). */
