@@ -114,6 +114,18 @@ class JournalTest {
             journal.record(e);
             assertThat(journal.read().entries()).containsExactly(e);
         }
+        // a helper's: the plaintext config set back to format 3 by someone able to write to the store, and every command
+        // after it recorded nothing; check found only the warning a real format-3 repository gets
+        TestTrees.setFormatVersion(dir, RepositoryConfig.VERSION, 3);
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(new Checker(repo, 2).check(0).errors()).singleElement().asString()
+                    .startsWith("the config says format 3, which keeps no journal, but journal/ holds 1 file(s) that only format 4");
+            repo.upgrade();
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(new Journal(repo).kept()).isTrue();
+            assertThat(new Checker(repo, 2).check(0).errors()).isEmpty();
+        }
         try (var files = Files.list(dir.resolve("index"))) {
             assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).isEqualTo(indexFiles);
         }

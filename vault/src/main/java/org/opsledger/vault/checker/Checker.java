@@ -211,7 +211,14 @@ public final class Checker {
     private void journal(boolean holdsSnapshots, List<String> errors, List<String> warnings) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
-            warnings.add(journal.notKept());
+            List<String> files = repo.backend().list(Journal.DIR);
+            if (!files.isEmpty()) { // only a format that keeps a journal writes one: the plaintext config was set back
+                errors.add("the config says format " + repo.config().version() + ", which keeps no journal, but " + Journal.DIR + "/ holds "
+                        + files.size() + " file(s) that only format " + Journal.FORMAT + " or later writes: the config was altered or"
+                        + " put back from an older copy, and no command records its work meanwhile (`vault upgrade` sets it right)");
+            } else {
+                warnings.add(journal.notKept());
+            }
             return;
         }
         Journal.Listing listing = journal.read(e -> false); // every file read, no entry held
