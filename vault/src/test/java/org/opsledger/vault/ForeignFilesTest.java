@@ -7,12 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.backend.Largest;
 import org.opsledger.vault.checker.CheckResult;
 import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.checker.RepairResult;
+import org.opsledger.vault.checker.Repairer;
 import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.prune.PruneResult;
 import org.opsledger.vault.prune.Pruner;
@@ -65,6 +69,52 @@ class ForeignFilesTest {
             assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
         }
         assertThat(note).hasContent("an operator's note");
+    }
+
+    /**
+     * Another repository's snapshot and journal files copied in (their names are their SHA-256: no password needed): check
+     * reported them and sent the operator to repair, which said "nothing to repair"; forget, prune and key retire stayed
+     * stopped (a helper's loop). Repair moves them to damaged/ now, and the rest runs again.
+     */
+    @Test
+    void anotherRepositorysSnapshotAndJournalFilesAreMovedAsideByRepair() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path otherDir = tmp.resolve("other");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "quarterly numbers\n".repeat(1_000));
+        try (Repository repo = TestTrees.newRepo(repoDir); Repository other = TestTrees.newRepo(otherDir)) {
+            TestTrees.backup(repo, data);
+            TestTrees.backup(other, data);
+            new org.opsledger.vault.journal.Journal(other).record(org.opsledger.vault.journal.JournalEntry.of(
+                    org.opsledger.vault.journal.JournalEntry.Operation.BACKUP, org.opsledger.vault.journal.JournalEntry.Outcome.OK,
+                    java.time.Instant.now(), List.of("/data"), List.of(), false, 0, "the other's"));
+        }
+        List<String> foreign = new ArrayList<>();
+        for (String dir : List.of("snapshots", "journal")) {
+            try (Stream<Path> files = Files.list(otherDir.resolve(dir))) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.copy(f, Files.createDirectories(repoDir.resolve(dir)).resolve(f.getFileName()));
+                    foreign.add(dir + "/" + f.getFileName());
+                }
+            }
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Checker(repo, 2).check(0).errors()).hasSize(2);
+            RepairResult r = new Repairer(repo, 2).repair(0, false);
+            assertThat(r.files()).extracting(RepairResult.DamagedFile::name).containsExactlyInAnyOrderElementsOf(foreign);
+            assertThat(r.files()).allSatisfy(f -> assertThat(f.problem()).startsWith("does not open with this repository's keys"));
+        }
+        for (String f : foreign) {
+            assertThat(repoDir.resolve(f)).doesNotExist();
+            assertThat(repoDir.resolve("damaged").resolve(f)).exists();
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Checker(repo, 2).check(0).errors()).isEmpty();
+            new Pruner(repo).prune();
+            new KeyEpochs(repo).rotate();
+            new KeyEpochs(repo).retire(1);
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        }
     }
 
     /** A repository whose one snapshot, of one file, is held for M-1. */

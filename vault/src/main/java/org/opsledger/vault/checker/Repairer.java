@@ -187,9 +187,11 @@ public final class Repairer {
     /**
      * Snapshot files that are not as the vault wrote them. One whose bytes no longer match its name is damaged
      * for certain: it is taken out of use unless held (a held snapshot's data must stay, and prune, not knowing
-     * what it needs, stays stopped until the hold is released). One that matches its name but does not open is
-     * left alone: its bytes are as written, and `check` says why it does not open. The snapshots that open are
-     * added to {@code readable}: each file is read once.
+     * what it needs, stays stopped until the hold is released). One that matches its name but does not open with
+     * this repository's keys (another repository's file copied in, which anyone able to write to the store can do)
+     * is taken out of use so too: left in place, it stopped forget, prune and key retire, each sending the operator to
+     * `vault repair`, which said there was nothing to repair (a helper's loop). The snapshots that open are added to
+     * {@code readable}: each file is read once.
      */
     private List<RepairResult.DamagedFile> snapshotFiles(List<SnapshotRef> readable) {
         List<RepairResult.DamagedFile> out = new ArrayList<>();
@@ -199,16 +201,20 @@ public final class Repairer {
             if (id == null) {
                 out.add(new RepairResult.DamagedFile(name, "not named by a snapshot ID", null,
                         "left in place, not the vault's: forget and prune stay stopped until it is moved out of snapshots/"));
-            } else if (Sealing.sha256(sealed).equals(id)) {
-                try {
-                    readable.add(new SnapshotRef(id, repo.readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)));
-                } catch (RuntimeException e) {
-                    // as written, yet it does not open (another key, a newer format): check names it; repair leaves it
-                }
             } else {
+                String problem = null;
+                if (Sealing.sha256(sealed).equals(id)) {
+                    try {
+                        readable.add(new SnapshotRef(id, repo.readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)));
+                        continue;
+                    } catch (RuntimeException e) {
+                        problem = "does not open with this repository's keys (another repository's file, or sealed under a key its"
+                                + " keyring lacks)";
+                    }
+                }
                 String hold = "holds/" + id.hex();
                 boolean held = repo.backend().exists(hold);
-                out.add(new RepairResult.DamagedFile(name, "does not match its SHA-256 name (damaged or altered)",
+                out.add(new RepairResult.DamagedFile(name, problem != null ? problem : "does not match its SHA-256 name (damaged or altered)",
                         held ? null : DAMAGED + "/" + name, held
                         ? "left in place, held (" + hold + "): its data stays, and forget and prune stay stopped, until the hold is released"
                         + " (`vault release " + id.shortHex() + "` works on it)"
@@ -243,12 +249,28 @@ public final class Repairer {
             ObjectId id = Repository.idOfName(name);
             if (id == null) {
                 out.add(new RepairResult.DamagedFile(name, "not named by its SHA-256", null, "left in place, not the vault's"));
-            } else if (!Sealing.sha256(repo.backend().read(name)).equals(id)) {
-                out.add(new RepairResult.DamagedFile(name, "does not match its SHA-256 name (damaged or altered)", DAMAGED + "/" + name,
-                        "taken out of the journal"));
+            } else {
+                byte[] sealed = repo.backend().read(name);
+                if (!Sealing.sha256(sealed).equals(id)) {
+                    out.add(new RepairResult.DamagedFile(name, "does not match its SHA-256 name (damaged or altered)", DAMAGED + "/" + name,
+                            "taken out of the journal"));
+                } else if (!opens(name, sealed)) {
+                    out.add(new RepairResult.DamagedFile(name, "does not open with this repository's keys (another repository's file,"
+                            + " or sealed under a key its keyring lacks)", DAMAGED + "/" + name, "taken out of the journal"));
+                }
             }
         }
         return out;
+    }
+
+    /** Whether a journal file opens as one: an entry or a segment of them. */
+    private boolean opens(String name, byte[] sealed) {
+        try {
+            repo.openSealed(name, sealed, Sealing.Kind.JOURNAL);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Check's message for a file without the file's name it starts with: repair prints the name first. */

@@ -839,8 +839,8 @@ public final class Repository implements AutoCloseable {
         return VaultJson.read(openSealed(name, sealed, kind), type);
     }
 
-    /** The plaintext of a sealed file. */
-    private byte[] openSealed(String name, byte[] sealed, Sealing.Kind kind) {
+    /** The plaintext of a sealed file; fails, naming it, when it does not open with this repository's keys. */
+    public byte[] openSealed(String name, byte[] sealed, Sealing.Kind kind) {
         if (sealed.length < Sealing.OVERHEAD) { // an emptied or truncated file: named, as a damaged one is
             throw new VaultException(name + " is " + sealed.length + " bytes, too short to be sealed (damaged, or not the vault's)");
         }
