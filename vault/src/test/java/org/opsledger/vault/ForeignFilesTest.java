@@ -100,6 +100,12 @@ class ForeignFilesTest {
         }
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThat(new Checker(repo, 2).check(0).errors()).hasSize(2);
+            new KeyEpochs(repo).rotate();
+            long packs = new org.opsledger.vault.backend.LocalBackend(repoDir).list("data").size();
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).hasMessageStartingWith("key retire needs every snapshot, hold and"
+                    + " journal file to read, and snapshots/").hasMessageEndingWith("(and 1 more): `vault repair` takes such files out of"
+                    + " use; nothing was retired");
+            assertThat(new org.opsledger.vault.backend.LocalBackend(repoDir).list("data")).as("no pack written again first").hasSize((int) packs);
             RepairResult r = new Repairer(repo, 2).repair(0, false);
             assertThat(r.files()).extracting(RepairResult.DamagedFile::name).containsExactlyInAnyOrderElementsOf(foreign);
             assertThat(r.files()).allSatisfy(f -> assertThat(f.problem()).startsWith("does not open with this repository's keys"));
@@ -111,7 +117,6 @@ class ForeignFilesTest {
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThat(new Checker(repo, 2).check(0).errors()).isEmpty();
             new Pruner(repo).prune();
-            new KeyEpochs(repo).rotate();
             new KeyEpochs(repo).retire(1);
             assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
         }

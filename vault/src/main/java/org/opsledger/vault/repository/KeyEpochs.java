@@ -51,6 +51,25 @@ public final class KeyEpochs {
      */
     public static final String RESEALED_FROM = "resealed-from";
 
+    /**
+     * Stops a retirement before it writes anything when a snapshot, hold or journal file does not read: each is sealed
+     * again in its turn, and one that does not open stopped the retirement after every pack was written again (a
+     * helper's: 38 MiB of packs left for the next prune and the retirement half done).
+     */
+    private void refuseUnreadable() {
+        List<String> unreadable = new ArrayList<>(repo.listSnapshots().unreadable());
+        unreadable.addAll(repo.listHolds().unreadable());
+        Journal journal = new Journal(repo);
+        if (journal.kept()) {
+            unreadable.addAll(journal.read(e -> false).unreadable());
+        }
+        if (!unreadable.isEmpty()) {
+            throw new VaultException("key retire needs every snapshot, hold and journal file to read, and " + unreadable.getFirst()
+                    + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more)" : "")
+                    + ": `vault repair` takes such files out of use; nothing was retired");
+        }
+    }
+
     public Retirement retire(int epoch) {
         Keyring current = repo.keys().keyring();
         Keyring next = current.withoutEpoch(epoch); // validates: not current, still live
@@ -65,6 +84,7 @@ public final class KeyEpochs {
                 }
             }
             refuseWhatCannotFit(epoch, oldPacks);
+            refuseUnreadable();
             // 1. re-seal every blob of the old epoch's packs into new packs under the current epoch
             for (ObjectId p : oldPacks) {
                 byte[] bytes = repo.backend().read(Repository.packName(p));
