@@ -172,11 +172,18 @@ class IncompleteBackupTest {
         try (Repository repo = TestTrees.open(repoDir)) {
             Repository.SnapshotListing l = repo.listSnapshots();
             assertThat(l.readable()).extracting(SnapshotRef::id).containsExactly(good.id());
-            assertThat(l.unreadable()).singleElement().asString().contains(bad.id().hex()).contains("fails authentication");
+            assertThat(l.unreadable()).singleElement().asString().contains(bad.id().hex()).contains("does not match its SHA-256 name");
             assertThat(repo.findSnapshot("latest").id()).isEqualTo(good.id());
             assertThat(new Restorer(repo, 2).restore(repo.findSnapshot(good.id().hex()), tmp.resolve("out"), List.of(), true).ok()).isTrue();
             // deciding what to delete needs every snapshot: forget and prune refuse instead of guessing
             org.assertj.core.api.Assertions.assertThatThrownBy(repo::snapshots).hasMessageContaining("run `vault check`");
+        }
+        // a good file copied under another ID's name (a helper's): no phantom snapshot listed, `ls` of it refused
+        String phantom = "0".repeat(63) + "1";
+        Files.copy(repoDir.resolve("snapshots/" + good.id().hex()), repoDir.resolve("snapshots/" + phantom));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.listSnapshots().readable()).extracting(SnapshotRef::id).containsExactly(good.id());
+            assertThat(repo.listSnapshots().unreadable()).anySatisfy(u -> assertThat(u).startsWith("snapshots/" + phantom + ": does not match"));
         }
     }
 

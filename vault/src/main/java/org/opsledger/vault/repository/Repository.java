@@ -875,7 +875,12 @@ public final class Repository implements AutoCloseable {
                 continue;
             }
             try {
-                out.add(new SnapshotRef(id, readSealed(name, Sealing.Kind.SNAPSHOT, Snapshot.class)));
+                byte[] sealed = backend.read(name);
+                if (!Sealing.sha256(sealed).equals(id)) { // a snapshot's ID is its file's hash: a copy under another name is none
+                    bad.add(name + ": does not match its SHA-256 name (damaged, or altered or copied under another name)");
+                    continue;
+                }
+                out.add(new SnapshotRef(id, readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)));
             } catch (BackendException e) {
                 throw e; // the store failed, not the file: an error, never a shorter list
             } catch (RuntimeException e) {
