@@ -60,6 +60,16 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Writes {@code data} as the whole file, atomically, and overwrites what it replaces where the store can (the
+     * keyring: a rotation or retirement replaces it, and the old one, which holds keys, must not stay readable on the
+     * disk's free blocks). This default is {@link #write}: an object store keeps no old bytes but a version its bucket's
+     * lifecycle must expire.
+     */
+    default void replaceShredding(String name, byte[] data) {
+        write(name, data);
+    }
+
+    /**
      * A file written piece by piece and named only when it is complete (a pack is named by the
      * SHA-256 of its bytes, known at its end). Nothing is visible under any name until
      * {@link #commit}; {@link #close} without a commit discards what was written.

@@ -329,6 +329,33 @@ public final class LocalBackend implements Backend {
     }
 
     /**
+     * The new file renamed over the old one, as {@link #write} does, the old one's blocks then overwritten: before the
+     * rename a second name is linked to the old inode ({@code NAME.shredding}), which keeps it, and {@link #shred} then
+     * overwrites and deletes it. One left by a process that died in between still holds the old bytes: it is shredded
+     * first, before anything else.
+     */
+    @Override
+    public void replaceShredding(String name, byte[] data) {
+        Path p = path(name);
+        String oldName = name + ".shredding";
+        Path old = path(oldName);
+        try {
+            if (Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
+                shred(oldName);
+            }
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createLink(old, p);
+            }
+        } catch (IOException e) {
+            throw new BackendException("cannot link " + old + " to " + p + ": " + IoReason.of(e), e);
+        }
+        write(name, data, 0, data.length);
+        if (Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
+            shred(oldName);
+        }
+    }
+
+    /**
      * Overwrites the file's own blocks (the same inode, not a new file renamed over it) with random bytes, {@code fsync}s
      * them, then deletes it. On flash media and copy-on-write filesystems (btrfs, ZFS) the old blocks may survive an
      * overwrite; the medium is then wiped or destroyed per IS.004, as operations.md says.

@@ -77,6 +77,9 @@ public final class Disposal {
             }
             long packs = repo.backend().list("data").stream().filter(n -> Repository.idOfName(n) != null).count();
             List<String> keyFiles = new ArrayList<>(repo.backend().list("keys"));
+            if (repo.backend().exists("keyring.shredding")) { // an older keyring a stopped rotation left linked: keys too
+                keyFiles.add("keyring.shredding");
+            }
             keyFiles.add("keyring"); // last: while a slot is left, a dispose stopped midway can be run again
             lock.whileHeld(() -> {
                 for (String name : keyFiles) {

@@ -1288,13 +1288,14 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("refusing to remove key slot " + shortSlot(slotInUse) + ": its password opened the repository for this"
                     + " command, and it is the one slot known to open it; remove it with the password of a slot that stays");
         }
-        backend.delete("keys/" + match.getFirst().id());
+        backend.shred("keys/" + match.getFirst().id()); // overwritten in place on a local disk: a copy carved from free blocks opens as well
         return match.getFirst();
     }
 
     /** Replaces the keyring (rotate, retire) and uses it from now on. */
     public void replaceKeyring(Keyring next) {
-        backend.write("keyring", Sealing.seal(Sealing.aesKey(masterKey), 0, Sealing.Kind.KEYRING, VaultJson.write(next)));
+        // the old keyring overwritten in place on a local disk: a retired epoch's key must not stay on its free blocks
+        backend.replaceShredding("keyring", Sealing.seal(Sealing.aesKey(masterKey), 0, Sealing.Kind.KEYRING, VaultJson.write(next)));
         this.keys = new Keys(next);
     }
 
