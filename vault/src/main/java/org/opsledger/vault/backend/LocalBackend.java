@@ -339,15 +339,16 @@ public final class LocalBackend implements Backend {
         Path p = path(name);
         String oldName = name + ".shredding";
         Path old = path(oldName);
+        if (Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
+            shred(oldName);
+        }
         try {
-            if (Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
-                shred(oldName);
-            }
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createLink(old, p);
             }
-        } catch (IOException e) {
-            throw new BackendException("cannot link " + old + " to " + p + ": " + IoReason.of(e), e);
+        } catch (IOException | UnsupportedOperationException e) {
+            // a filesystem without hard links (FAT, exFAT on a USB disk): replaced as any file is; the medium's
+            // disposal (IS.004) covers its free blocks
         }
         write(name, data, 0, data.length);
         if (Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
