@@ -180,6 +180,10 @@ class RepairTest {
     void aMissingPackLeavesTheIndexAndTheNextBackupStoresItsBlobsAgain() throws Exception {
         Files.delete(repoDir.resolve(Repository.packName(victimBlob.pack())));
         try (Repository repo = TestTrees.open(repoDir)) {
+            // check names what the missing pack hurts, as repair does (a helper's: the pack's name alone)
+            assertThat(new Checker(repo, 2).check(0).errors()).contains("pack " + victimBlob.pack().hex() + " is indexed but missing"
+                    + " from the repository: 3 blob(s); needed by snapshot(s) " + first.shortId() + "; file(s) /data/bystander.txt,"
+                    + " /data/sub/other.txt, /data/victim.bin");
             RepairResult r = new Repairer(repo, 2).repair(0, false);
             assertThat(r.packs()).singleElement().satisfies(p -> {
                 assertThat(p.problem()).isEqualTo("missing from the repository");

@@ -110,9 +110,14 @@ public final class Checker {
         if (!strangers.isEmpty()) {
             warnings.add(strangers.size() + " file(s) under data/ not named as packs, not the vault's (left alone): " + String.join(", ", strangers));
         }
+        // a pack the index names and the store lacks: its blobs are damaged, and the walk below names what they hurt
+        Map<ObjectId, String> damagedBlobs = new ConcurrentHashMap<>();
+        Map<ObjectId, String> damagedPackProblems = new ConcurrentHashMap<>();
+        Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
         for (ObjectId pack : index.packs()) {
             if (!stored.contains(pack)) {
-                errors.add("pack " + pack.shortHex() + " is indexed but missing from the repository");
+                damagedPackProblems.put(pack, MISSING);
+                byPack.getOrDefault(pack, List.of()).forEach(b -> damagedBlobs.put(b.id(), MISSING));
             }
         }
         // a backup beside a prune may reference blobs it condemned, there until the next prune indexes them again (§10)
@@ -183,9 +188,6 @@ public final class Checker {
         });
 
         // read data first so that the snapshot walk can name what the damage hurts
-        Map<ObjectId, String> damagedBlobs = new ConcurrentHashMap<>();
-        Map<ObjectId, String> damagedPackProblems = new ConcurrentHashMap<>();
-        Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
         List<ObjectId> toRead = subset(index.packs().stream().filter(stored::contains).toList(), readDataPercent);
         AtomicLong bytesRead = new AtomicLong();
         if (!toRead.isEmpty()) {
@@ -195,8 +197,9 @@ public final class Checker {
 
         List<CheckResult.DamagedPack> damaged = damageOf(index, snapshots, damagedBlobs, damagedPackProblems, errors);
         for (CheckResult.DamagedPack d : damaged) {
-            errors.add("pack " + d.pack() + " is damaged (" + d.problem() + "): " + d.blobs().size()
-                    + " blob(s); needed by snapshot(s) " + String.join(", ", d.snapshots()) + "; file(s) " + String.join(", ", d.files()));
+            errors.add("pack " + d.pack() + (d.problem().equals(MISSING) ? " is indexed but " + MISSING : " is damaged (" + d.problem() + ")")
+                    + ": " + d.blobs().size() + " blob(s); " + (d.snapshots().isEmpty() ? "needed by no snapshot"
+                    : "needed by snapshot(s) " + String.join(", ", d.snapshots()) + "; file(s) " + String.join(", ", d.files())));
         }
         return new CheckResult(snapshots.size(), index.packs().size(), toRead.size(), bytesRead.get(), List.copyOf(errors),
                 warnings, damaged);
@@ -272,6 +275,9 @@ public final class Checker {
         }
         return names;
     }
+
+    /** The problem of a pack the index names and the store lacks ({@code check --help}: check names what damage hurts). */
+    static final String MISSING = "missing from the repository";
 
     /**
      * Walks every snapshot (every tree and blob must be indexed: what is not is added to {@code errors})
