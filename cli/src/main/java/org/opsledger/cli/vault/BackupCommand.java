@@ -279,15 +279,26 @@ final class BackupCommand implements Callable<Integer> {
         Process p;
         ProcessBuilder pb = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT);
         SECRETS.forEach(pb.environment()::remove); // a dump program or its wrapper that logs its environment gets no password
+        // SIGTERM or Ctrl-C ends this JVM through its shutdown hooks, not the finally below: a pg_dump left running
+        // under cron or a scheduler's timeout, orphaned (a helper's). The hook is in place before the program starts.
+        java.util.concurrent.atomic.AtomicReference<Process> started = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread endChild = new Thread(() -> {
+            Process child = started.get();
+            if (child != null) {
+                child.destroyForcibly();
+            }
+        }, "end-stdin-command");
+        Runtime.getRuntime().addShutdownHook(endChild);
         try {
             p = pb.start();
         } catch (IOException e) {
+            Runtime.getRuntime().removeShutdownHook(endChild);
             throw new CliException("cannot run " + args.getFirst() + ": " + IoReason.of(e));
         }
-        // SIGTERM or Ctrl-C ends this JVM through its shutdown hooks, not the finally below: a pg_dump left running
-        // under cron or a scheduler's timeout, orphaned (a helper's)
-        Thread endChild = new Thread(p::destroyForcibly, "end-stdin-command");
-        Runtime.getRuntime().addShutdownHook(endChild);
+        started.set(p);
+        if (StopSignal.received().isPresent()) { // stopped as it started: the hook may have run already
+            p.destroyForcibly();
+        }
         try (InputStream in = p.getInputStream()) {
             return archiver.backupStream(in, stdinName, options, () -> {
                 try {
