@@ -158,9 +158,13 @@ final class Output {
         }
         Thread t = new Thread(() -> {
             try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    System.err.print("\r\033[K" + line.get());
-                    System.err.flush();
+                // a signal stops the drawing: the line that says what the signal left is the last (a restore drew once more)
+                while (!Thread.currentThread().isInterrupted() && StopSignal.received().isEmpty()) {
+                    synchronized (Output.class) {
+                        drawn = true;
+                        System.err.print("\r\033[K" + line.get());
+                        System.err.flush();
+                    }
                     Thread.sleep(250);
                 }
             } catch (InterruptedException done) {
@@ -172,8 +176,44 @@ final class Output {
         return () -> {
             t.interrupt();
             t.join();
+            clearProgress();
+        };
+    }
+
+    /** Whether a progress line is on the terminal now. */
+    private static boolean drawn;
+
+    /** Clears the progress line, if one is drawn, so that what comes next on stderr starts a line of its own. */
+    private static synchronized void clearProgress() {
+        if (drawn) {
             System.err.print("\r\033[K");
             System.err.flush();
+            drawn = false;
+        }
+    }
+
+    /**
+     * Until closed, a Ctrl-C, SIGTERM or SIGHUP prints {@code message} on stderr on the way out (the progress line cleared
+     * first): what the signal left, which the operator should hear from us. A backup stopped so said nothing.
+     */
+    static AutoCloseable whenStopped(Supplier<String> message) {
+        Thread hook = new Thread(() -> {
+            clearProgress();
+            err().println(message.get());
+            err().flush();
+        }, "said-when-stopped");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return () -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ending) {
+                // the JVM is already ending: the hook says its piece
+            }
         };
+    }
+
+    /** "SIGINT (Ctrl-C)", "SIGTERM": the signal that is stopping the command, for a line said as it stops. */
+    static String stoppedBy() {
+        return StopSignal.received().map(StopSignal::describe).orElse("a signal");
     }
 }

@@ -71,7 +71,7 @@ final class RestoreCommand implements Callable<Integer> {
                 Supplier<String> partial = () -> target + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get())
                         + " written); restore never overwrites: remove it before restoring there again, or restore into another directory";
                 try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored");
-                     AutoCloseable told = whenInterrupted(() -> "opsledger: restore interrupted: " + partial.get())) {
+                     AutoCloseable told = Output.whenStopped(() -> "opsledger: restore interrupted: " + partial.get())) {
                     res = restorer.restore(s, target, includes, verify);
                 } catch (Exception e) {
                     // a disk that filled halfway: say what is left in the target, as an interrupted restore does
@@ -126,21 +126,5 @@ final class RestoreCommand implements Callable<Integer> {
             return new CliException("verify found " + res.verifyFailures().size() + " difference(s) between the restore and the snapshot");
         }
         return null;
-    }
-
-    /**
-     * Until closed, a Ctrl-C or SIGTERM prints {@code message} on stderr on the way out: an interrupted restore
-     * leaves a partial target that the next restore there refuses, and the operator should hear it from us.
-     */
-    private static AutoCloseable whenInterrupted(java.util.function.Supplier<String> message) {
-        Thread hook = new Thread(() -> Output.err().println(message.get()), "restore-interrupted");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return () -> {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ending) {
-                // the JVM is already ending: the hook says its piece
-            }
-        };
     }
 }

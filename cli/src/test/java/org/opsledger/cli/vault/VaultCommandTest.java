@@ -409,7 +409,8 @@ class VaultCommandTest {
 
     /**
      * A --stdin-from-command program gets neither the repository's password (a helper's `-- env` stored it in the
-     * snapshot) nor outlives a SIGTERM of the backup (its `sleep` ran on, orphaned: the JVM ends through its hooks).
+     * snapshot) nor outlives a SIGTERM of the backup (its `sleep` ran on, orphaned: the JVM ends through its hooks); the
+     * backup says it stopped.
      */
     @Test
     void aStdinCommandGetsNoPasswordAndEndsWithTheBackup() throws Exception {
@@ -419,8 +420,9 @@ class VaultCommandTest {
         assertThat(vault("dump", "latest", "env.txt", "--output", out.toString()).exit()).isZero();
         assertThat(Files.readString(out)).contains("PATH=").doesNotContain("OPSLEDGER_VAULT_PASSWORD", "operator one");
 
+        Path stderr = tmp.resolve("backup.err");
         Process backup = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c",
-                "echo data; exec sleep 300").start();
+                "echo data; exec sleep 300").redirectError(stderr.toFile()).start();
         List<ProcessHandle> children = List.of();
         for (int i = 0; i < 600 && children.stream().noneMatch(c -> c.info().command().orElse("").endsWith("sleep")); i++) {
             Thread.sleep(50);
@@ -430,6 +432,8 @@ class VaultCommandTest {
         Thread.sleep(500); // the backup reading its output, as a scheduler's timeout finds it
         backup.destroy(); // SIGTERM
         assertThat(backup.waitFor()).isEqualTo(143);
+        assertThat(Files.readString(stderr).lines().filter(l -> l.startsWith("opsledger:")))
+                .as("it said nothing before").containsExactly("opsledger: backup stopped by SIGTERM before it ended: no snapshot was written");
         for (ProcessHandle c : children) {
             c.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS); // before: still running after the backup ended
         }
