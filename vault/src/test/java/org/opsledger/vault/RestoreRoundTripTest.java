@@ -160,6 +160,7 @@ class RestoreRoundTripTest {
             assertThat(full.snapshot().kind()).isEqualTo(Snapshot.Kind.FULL);
             assertThat(f.filesUnchanged.get()).isZero();
             assertThat(f.bytesRead.get()).isEqualTo(11L * 1024 * 1024 + 17 + 6L * 1024 * 1024 + 4000 + 5 + 1000);
+            assertThat(f.bytesReading.get()).as("counted as read, for the progress line: the same bytes").isEqualTo(f.bytesRead.get());
             assertThat(full.snapshot().summary().bytesAdded()).as("nothing new to store").isLessThan(10_000);
             assertThat(full.snapshot().tree()).isEqualTo(incr.snapshot().tree());
         }

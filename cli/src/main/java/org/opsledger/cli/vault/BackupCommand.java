@@ -161,7 +161,7 @@ final class BackupCommand implements Callable<Integer> {
         try (Repository r = repo.open();
              Journaling journal = new Journaling(r, JournalEntry.Operation.BACKUP, sources, List.of());
              AutoCloseable bar = Output.progress(repo.json, () -> progress.files.get() + " files, " + progress.dirs.get() + " dirs, "
-                     + Output.bytes(progress.bytesRead.get()) + " read, " + progress.filesUnchanged.get() + " unchanged");
+                     + Output.bytes(progress.bytesReading.get()) + " read, " + progress.filesUnchanged.get() + " unchanged");
              AutoCloseable told = Output.whenStopped(() -> "opsledger: backup stopped by " + Output.stoppedBy()
                      + " before it ended: no snapshot was written")) {
             try {

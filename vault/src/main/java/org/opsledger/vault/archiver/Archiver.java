@@ -197,7 +197,7 @@ public final class Archiver {
             long size;
             // this thread reads and cuts chunks while the workers hash, compress and seal them (ChunkPipeline)
             try (ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
-                ChunkPipeline.Content c = join(List.of(pipeline.split(in))).getFirst();
+                ChunkPipeline.Content c = join(List.of(pipeline.split(progress.counting(in)))).getFirst();
                 content = c.ids();
                 size = c.size();
             } catch (IOException e) {
@@ -488,7 +488,7 @@ public final class Archiver {
                 }
                 CompletableFuture<ChunkPipeline.Content> content;
                 try (in) {
-                    content = pipeline.split(in);
+                    content = pipeline.split(progress.counting(in));
                 } catch (IOException e) {
                     // vanished or unreadable: left out, the backup goes on (chunks already saved stay unreferenced)
                     return CompletableFuture.completedFuture(skipped(p, e));

@@ -9,7 +9,10 @@ public final class BackupProgress {
     public final AtomicLong files = new AtomicLong();
     public final AtomicLong dirs = new AtomicLong();
     public final AtomicLong filesUnchanged = new AtomicLong();
+    /** Bytes of the files backed up, counted as each file ends: the snapshot's summary. */
     public final AtomicLong bytesRead = new AtomicLong();
+    /** Bytes read so far, counted as they are read: what a progress line shows (a large file moved it only at its end). */
+    public final AtomicLong bytesReading = new AtomicLong();
     /** FIFOs and device nodes backed up. */
     public final AtomicLong specials = new AtomicLong();
     /** Directories left out for a tag file they hold (--exclude-if-present, --exclude-caches). */
@@ -20,6 +23,29 @@ public final class BackupProgress {
     public final AtomicLong socketsSkipped = new AtomicLong();
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
     private volatile java.nio.file.Path repositoryLeftOut;
+
+    /** {@code in}, counting into {@link #bytesReading} what is read from it. */
+    java.io.InputStream counting(java.io.InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read() throws java.io.IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    bytesReading.incrementAndGet();
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws java.io.IOException {
+                int n = super.read(buf, off, len);
+                if (n > 0) {
+                    bytesReading.addAndGet(n);
+                }
+                return n;
+            }
+        };
+    }
 
     /** A path that vanished or could not be read: left out of the snapshot, the backup goes on. */
     public void warn(String message) {
