@@ -37,6 +37,7 @@ final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        RepoOptions.checkLocation("--to", to);
         char[] sourcePassword = repo.password();
         char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Map<String, Object>> copied = new ArrayList<>();

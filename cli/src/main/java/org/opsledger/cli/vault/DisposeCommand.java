@@ -37,6 +37,7 @@ final class DisposeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        RepoOptions.checkLocation("--copies-in", copiesIn);
         char[] password = repo.password();
         Disposal.Disposed d;
         try (Repository r = repo.open(repo.location(), password);

@@ -41,16 +41,20 @@ final class ForgetCommand implements Callable<Integer> {
     @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y: months and years by the calendar, as restic counts them).")
     String keepWithin;
 
-    @Option(names = "--keep-daily", paramLabel = "N", defaultValue = "0")
+    @Option(names = "--keep-daily", paramLabel = "N", defaultValue = "0",
+            description = "Keep the newest snapshot of each of the last N days (local time) that have one.")
     int daily;
 
-    @Option(names = "--keep-weekly", paramLabel = "N", defaultValue = "0")
+    @Option(names = "--keep-weekly", paramLabel = "N", defaultValue = "0",
+            description = "Keep the newest snapshot of each of the last N ISO weeks (local time) that have one.")
     int weekly;
 
-    @Option(names = "--keep-monthly", paramLabel = "N", defaultValue = "0")
+    @Option(names = "--keep-monthly", paramLabel = "N", defaultValue = "0",
+            description = "Keep the newest snapshot of each of the last N months (local time) that have one.")
     int monthly;
 
-    @Option(names = "--keep-yearly", paramLabel = "N", defaultValue = "0")
+    @Option(names = "--keep-yearly", paramLabel = "N", defaultValue = "0",
+            description = "Keep the newest snapshot of each of the last N years (local time) that have one.")
     int yearly;
 
     @Option(names = "--prune", description = "Prune after forgetting.")

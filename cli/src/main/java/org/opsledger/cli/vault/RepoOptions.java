@@ -66,6 +66,13 @@ final class RepoOptions {
         }
     }
 
+    /** Refuses an empty repository option other than --repo (--to, --copies-in): the store's error named --repo. */
+    static void checkLocation(String option, String value) {
+        if (value != null && value.isBlank()) {
+            throw new CliException(option + " is empty: name a repository (a directory or s3://bucket/prefix)", 2);
+        }
+    }
+
     /** An option's duration ("30d", "26h"); one that does not parse is a usage error (exit 2) naming the option. */
     static Duration duration(String option, String value) {
         try {

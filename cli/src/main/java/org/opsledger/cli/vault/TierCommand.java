@@ -36,6 +36,7 @@ final class TierCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        RepoOptions.checkLocation("--to", to);
         Duration period = RepoOptions.duration("--near-line", nearLine);
         char[] sourcePassword = repo.password();
         char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);

@@ -705,6 +705,8 @@ class VaultCommandTest {
 
         Run ls = vault("ls", id.substring(0, 10));
         assertThat(ls.out()).contains("/data/report.txt").contains("/data/link -> report.txt").contains("/data/empty");
+        assertThat(ls.out().lines().filter(l -> l.endsWith("/data/link -> report.txt"))).singleElement().asString()
+                .startsWith("l    777"); // as ls -l shows a link: `s` before, a socket there
 
         Run restore = vault("restore", id, "--target", tmp.resolve("out").toString(), "--verify");
         assertThat(restore.exit()).as(restore.err()).isZero();
@@ -988,6 +990,12 @@ class VaultCommandTest {
         assertThat(past.exit()).isEqualTo(2);
         assertThat(past.err().lines().toList()).containsExactly("opsledger: --retain-until 2020-12-31 is in the past:"
                 + " forget keeps a snapshot through its retention date, and that one has gone");
+        Run twice = vault("backup", data.toString(), data.toString(), "--allow-same-device");
+        assertThat(twice.exit()).isEqualTo(2);
+        assertThat(twice.err()).isEqualTo("opsledger: the path " + data + " is given twice\n");
+        Run noTarget = vault("copy", "latest", "--to", "");
+        assertThat(noTarget.exit()).isEqualTo(2);
+        assertThat(noTarget.err()).isEqualTo("opsledger: --to is empty: name a repository (a directory or s3://bucket/prefix)\n");
         Run forever = vault("backup", data.toString(), "--allow-same-device", "--retain-until", "+999999999-12-31"); // a helper's
         assertThat(forever.exit()).isEqualTo(2);
         assertThat(forever.err()).isEqualTo("opsledger: --retain-until must be a date like 2031-12-31, got: +999999999-12-31\n");

@@ -91,7 +91,8 @@ public final class Archiver {
                 throw new VaultException("cannot back up the filesystem root itself; name its directories");
             }
             if (!names.add(FileNames.nameOf(abs))) {
-                throw new VaultException("two paths end in the same name " + abs.getFileName() + "; back them up separately");
+                throw new VaultException(paths.contains(abs) ? "the path " + abs + " is given twice"
+                        : "two paths end in the same name " + abs.getFileName() + "; back them up separately");
             }
             if (Globs.matchPathOrName(excludes, abs)) { // it would be an empty snapshot that looks like a backup
                 throw new VaultException("the backup path " + abs + " is itself excluded by --exclude; nothing of it would be backed up");

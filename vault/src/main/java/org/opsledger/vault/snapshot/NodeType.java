@@ -4,7 +4,7 @@ import org.opsledger.vault.LowerCaseJson;
 
 /** What a tree node is; {@link #letter()} is its column in `vault ls` and `vault find`. */
 public enum NodeType implements LowerCaseJson {
-    FILE('f', 0100000), DIR('d', 0040000), SYMLINK('s', 0120000),
+    FILE('f', 0100000), DIR('d', 0040000), SYMLINK('l', 0120000), // l as ls -l shows a link (s is a socket there)
     /** A named pipe (mkfifo): postfix's public/pickup, a daemon's control pipe. Since tree encoding 2. */
     FIFO('p', 0010000),
     /** A character device node ({@link Node#rdev()}): a chroot's dev/null, dev/random. Since tree encoding 2. */
