@@ -990,6 +990,10 @@ class VaultCommandTest {
         assertThat(past.exit()).isEqualTo(2);
         assertThat(past.err().lines().toList()).containsExactly("opsledger: --retain-until 2020-12-31 is in the past:"
                 + " forget keeps a snapshot through its retention date, and that one has gone");
+        Path nul = Files.write(tmp.resolve("list0"), "/a\0/b\0".getBytes(StandardCharsets.UTF_8)); // find -print0
+        Run listWithNul = vault("backup", "--files-from", nul.toString(), "--allow-same-device");
+        assertThat(listWithNul.exit()).isEqualTo(2);
+        assertThat(listWithNul.err()).startsWith("opsledger: --files-from " + nul + ": line 1 holds a NUL byte");
         Run twice = vault("backup", data.toString(), data.toString(), "--allow-same-device");
         assertThat(twice.exit()).isEqualTo(2);
         assertThat(twice.err()).isEqualTo("opsledger: the path " + data + " is given twice\n");
