@@ -161,11 +161,19 @@ public final class Repairer {
         Map<ObjectId, List<PackedBlob>> salvage = new LinkedHashMap<>();
         for (var e : problems.entrySet()) {
             List<PackedBlob> saved = new ArrayList<>();
+            Map<ObjectId, PackedBlob> sealedList = stored.contains(e.getKey()) ? headerOf(e.getKey()) : Map.of();
             for (PackedBlob b : byPack.getOrDefault(e.getKey(), List.of())) {
                 if (elsewhere.contains(b.id())) {
                     continue;
                 }
                 String why = stored.contains(e.getKey()) ? whyUnreadable(e.getKey(), b) : e.getValue();
+                PackedBlob own = sealedList.get(b.id());
+                if (why != null && own != null && !own.equals(b) && whyUnreadable(e.getKey(), own) == null) {
+                    // the index lied, not the pack: its own sealed list says where the blob is (a forged or wrong index
+                    // entry made a helper's repair give up blobs the pack held whole)
+                    b = own;
+                    why = null;
+                }
                 if (why == null) {
                     saved.add(b);
                 } else {
@@ -423,6 +431,17 @@ public final class Repairer {
     }
 
     /** Null when the blob opens and matches its ID where the index says it lies, else why not. */
+    /** A pack's blobs as its own authenticated header lists them, by ID; empty when the header does not read. */
+    private Map<ObjectId, PackedBlob> headerOf(ObjectId pack) {
+        Map<ObjectId, PackedBlob> out = new HashMap<>();
+        try {
+            repo.packHeader(pack).blobs().forEach(b -> out.put(b.id(), b));
+        } catch (PackReader.CorruptPackException | VaultException e) {
+            // no header to go by: each blob as the index says
+        }
+        return out;
+    }
+
     private String whyUnreadable(ObjectId pack, PackedBlob b) {
         try {
             byte[] sealed = repo.backend().readRange(Repository.packName(pack), b.offset(), b.length());
