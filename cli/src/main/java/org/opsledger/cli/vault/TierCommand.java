@@ -5,12 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.copier.Tiering;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.LegalHold;
 import picocli.CommandLine.Command;
@@ -45,7 +49,10 @@ final class TierCommand implements Callable<Integer> {
         // and both journals name them (a signal's entry reads these lists too)
         List<ObjectId> sources = Collections.synchronizedList(new ArrayList<>());
         List<ObjectId> copies = Collections.synchronizedList(new ArrayList<>());
+        List<Forgetter.Group> emptied = new ArrayList<>();
         try (Repository near = repo.open(repo.location(), sourcePassword)) {
+            Map<ObjectId, Forgetter.Group> groups = new HashMap<>();
+            near.snapshots().forEach(s -> groups.put(s.id(), Forgetter.groupOf(s)));
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), sources)) {
                 try (Repository far = repo.open(to, targetPassword)) {
@@ -68,6 +75,11 @@ final class TierCommand implements Callable<Integer> {
                     throw journal.failed(e);
                 }
                 long forgotten = moved.stream().filter(Tiering.Moved::forgottenNearLine).count();
+                // a source with no snapshot near-line now has had no backup within the near-line period: stopped?
+                java.util.Set<Forgetter.Group> left = new java.util.HashSet<>();
+                near.snapshots().forEach(s -> left.add(Forgetter.groupOf(s)));
+                moved.stream().filter(Tiering.Moved::forgottenNearLine).map(m -> groups.get(m.source())).distinct()
+                        .filter(g -> g != null && !left.contains(g)).forEach(emptied::add);
                 journal.ended(JournalEntry.Outcome.OK, List.of(to), sources, false, 0,
                         moved.size() + " snapshot(s) older than " + nearLine + " in long-term storage at " + to + "; " + forgotten
                                 + " forgotten near-line, " + (moved.size() - forgotten) + " kept (held)");
@@ -82,6 +94,11 @@ final class TierCommand implements Callable<Integer> {
                         m.held() ? "  kept near-line: legal hold" : "  forgotten near-line (prune frees its data)");
             }
             Output.out().println(moved.size() + " snapshot(s) older than " + nearLine + " are in long-term storage");
+        }
+        for (Forgetter.Group g : emptied) { // as forget warns: the last line an operator reads
+            Output.err().println("warning: this moved every snapshot of " + TerminalText.escape(g.toString()) + " to long-term storage:"
+                    + " it has had no backup within " + nearLine + "; have its backups stopped? (`vault due` names it until it is"
+                    + " decommissioned)");
         }
         return 0;
     }

@@ -246,6 +246,21 @@ class VaultCommandTest {
         assertThat(vault("decommission", "--host", host, "--reason", "CHG-14").exit()).as("decommissioned already").isEqualTo(1);
     }
 
+    /** A tier that moves a source's last snapshot out of near-line storage warns as forget does (a helper's said nothing). */
+    @Test
+    void aTierThatEmptiesASourceNearLineWarnsThatItsBackupsMayHaveStopped() throws Exception {
+        String host = org.opsledger.vault.repository.Repository.hostname();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path far = tmp.resolve("far");
+        assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        Run tier = vault("tier", "--to", far.toString(), "--near-line", "0d");
+        assertThat(tier.exit()).as(tier.err()).isZero();
+        assertThat(tier.err()).isEqualTo("warning: this moved every snapshot of " + host + " " + data + " to long-term storage: it has"
+                + " had no backup within 0d; have its backups stopped? (`vault due` names it until it is decommissioned)\n");
+        assertThat(vault("due", "--json").json()).singleElement().satisfies(n ->
+                assertThat(n.get("why").get(0).asString()).contains("moved to long-term storage by `vault tier`"));
+    }
+
     @Test
     void aDecommissionedSourceIsNeitherOverdueNorWarnedOfUntilItIsBackedUpAgain() throws Exception {
         String host = org.opsledger.vault.repository.Repository.hostname();
@@ -1254,6 +1269,7 @@ class VaultCommandTest {
         assertThat(vault("tier", "--to", far.toString()).out()).contains("0 snapshot(s) older than 30d");
         Run tier = vault("tier", "--to", far.toString(), "--near-line", "0d", "--json");
         assertThat(tier.exit()).as(tier.err()).isZero();
+        assertThat(tier.err()).as("one of the source's snapshots is held, and stays near-line").doesNotContain("warning");
         assertThat(tier.json().size()).isEqualTo(2);
         JsonNode near = vault("snapshots", "--json").json();
         assertThat(near.size()).isEqualTo(1);
@@ -1331,6 +1347,7 @@ class VaultCommandTest {
         assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
         Run tier = vault("tier", "--to", far.toString(), "--near-line", "0d");
         assertThat(tier.exit()).isEqualTo(1);
+        assertThat(tier.err()).doesNotContain("warning"); // a failed tier warns of nothing it did not finish
         JsonNode nearEntry = vault("journal", "--json").json().get("entries").get(3);
         assertThat(nearEntry.get("operation").asString()).isEqualTo("tier");
         assertThat(nearEntry.get("outcome").asString()).isEqualTo("failed");

@@ -88,7 +88,7 @@ public final class Forgetter {
         }
     }
 
-    private static Group groupOf(SnapshotRef s) {
+    public static Group groupOf(SnapshotRef s) {
         return new Group(s.snapshot().hostname(), s.snapshot().paths());
     }
 
