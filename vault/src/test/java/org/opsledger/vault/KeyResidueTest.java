@@ -53,4 +53,41 @@ class KeyResidueTest {
         }
         return b.array();
     }
+
+    /**
+     * A helper's regressions of the overwrite: a hard-linked copy of the repository (cp -al, rsnapshot) shares the keyring's
+     * inode, and a rotation overwrote the copy's keyring with it; and a keyring.shredding left by a rotation killed between
+     * its link and its rename is the keyring in use, which the next rotation overwrote first. Neither is overwritten now.
+     */
+    @Test
+    void aKeyringWithAnotherNameIsNeverOverwritten() throws Exception {
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        byte[] original = Files.readAllBytes(dir.resolve("keyring"));
+        Path copy = Files.createLink(tmp.resolve("copy-of-keyring"), dir.resolve("keyring")); // the hard-linked copy's
+        try (Repository repo = TestTrees.open(dir)) {
+            new KeyEpochs(repo).rotate();
+        }
+        assertThat(Files.readAllBytes(copy)).as("the copy's keyring as it was").isEqualTo(original);
+
+        Files.createLink(dir.resolve("keyring.shredding"), dir.resolve("keyring")); // killed between link and rename
+        byte[] inUse = Files.readAllBytes(dir.resolve("keyring"));
+        try (Repository repo = TestTrees.open(dir)) {
+            new KeyEpochs(repo).rotate();
+        }
+        assertThat(Files.readAllBytes(copy)).isEqualTo(original);
+        assertThat(dir.resolve("keyring.shredding")).doesNotExist();
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(repo.keys().currentEpoch()).isEqualTo(3);
+        }
+        assertThat(inUse).isNotEmpty();
+
+        try (Repository repo = TestTrees.open(dir)) { // a removed slot the hard-linked copy holds too: that copy keeps it
+            String bob = repo.addKeySlot("bob's password".toCharArray(), TestTrees.FAST_KDF, "bob");
+            byte[] slot = Files.readAllBytes(dir.resolve("keys").resolve(bob));
+            Path copied = Files.createLink(tmp.resolve("copy-of-bob"), dir.resolve("keys").resolve(bob));
+            repo.removeKeySlot(bob);
+            assertThat(Files.readAllBytes(copied)).isEqualTo(slot);
+        }
+    }
 }

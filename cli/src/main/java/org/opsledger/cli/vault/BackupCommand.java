@@ -254,7 +254,7 @@ final class BackupCommand implements Callable<Integer> {
                     c = in.read();
                     if (c == 0) { // no path or pattern holds NUL: a binary file, or a list `find -print0` made
                         throw new CliException(option + " " + f + ": line " + number + " holds a NUL byte: a list of paths or"
-                                + " patterns is one per line (find -print0 lists need tr '\\0' '\\n')", 2);
+                                + " patterns is one per line (make it with find -print, not -print0)", 2);
                     }
                     if (c != '\n' && c != -1) {
                         if (line.length() == MAX_LINE) {

@@ -1244,7 +1244,9 @@ class VaultCommandTest {
         Files.writeString(config, Files.readString(config).replace("\"version\":4", "\"version\":3")); // as a format 3 build made it
         List<String> indexFiles = names(repo.resolve("index"));
         // this one's journal/ says it was format 4: the config set back, which check reports as an error
-        assertThat(vault("check").out()).contains("error: the config says format 3, which keeps no journal, but journal/ holds");
+        Run setBack = vault("check");
+        assertThat(setBack.out()).contains("error: the config says format 3, which keeps no journal, but journal/ holds");
+        assertThat(setBack.err()).endsWith("; `vault upgrade` sets the config's format right\n");
         Run noJournal = vault("journal");
         assertThat(noJournal.exit()).isEqualTo(1);
         assertThat(noJournal.err()).startsWith("opsledger: this repository's format (3) keeps no journal of backups, restores and checks");

@@ -60,6 +60,15 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Deletes a file that held key material (a removed key slot, a replaced keyring), overwriting it first where the
+     * store can and no other name holds it. This default deletes: on an object store the bucket's lifecycle expires
+     * what a versioned bucket keeps.
+     */
+    default void discard(String name) {
+        delete(name);
+    }
+
+    /**
      * Writes {@code data} as the whole file, atomically, and overwrites what it replaces where the store can (the
      * keyring: a rotation or retirement replaces it, and the old one, which holds keys, must not stay readable on the
      * disk's free blocks). This default is {@link #write}: an object store keeps no old bytes but a version its bucket's

@@ -330,19 +330,23 @@ public final class LocalBackend implements Backend {
 
     /**
      * The new file renamed over the old one, as {@link #write} does, the old one's blocks then overwritten: before the
-     * rename a second name is linked to the old inode ({@code NAME.shredding}), which keeps it, and {@link #shred} then
-     * overwrites and deletes it. One left by a process that died in between still holds the old bytes: it is shredded
-     * first, before anything else.
+     * rename a second name is linked to the old inode ({@code NAME.shredding}), which keeps it, and {@link #discard} then
+     * overwrites and deletes it. One left by a process that died after the rename still holds the old bytes: it is
+     * discarded first; one left before the rename is the file in use, and only that name goes.
      */
     @Override
     public void replaceShredding(String name, byte[] data) {
         Path p = path(name);
         String oldName = name + ".shredding";
         Path old = path(oldName);
-        if (Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
-            shred(oldName);
-        }
         try {
+            if (Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(old, p)) {
+                    delete(oldName); // killed between the link and the rename: it is the file in use, never to be overwritten
+                } else {
+                    discard(oldName);
+                }
+            }
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createLink(old, p);
             }
@@ -352,7 +356,7 @@ public final class LocalBackend implements Backend {
         }
         write(name, data, 0, data.length);
         if (Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
-            shred(oldName);
+            discard(oldName);
         }
     }
 
@@ -361,6 +365,28 @@ public final class LocalBackend implements Backend {
      * them, then deletes it. On flash media and copy-on-write filesystems (btrfs, ZFS) the old blocks may survive an
      * overwrite; the medium is then wiped or destroyed per IS.004, as operations.md says.
      */
+    /**
+     * Overwritten in place and deleted when this is the file's only name; only deleted when another name holds the same
+     * bytes: a copy of the repository made with hard links (cp -al, rsnapshot, rsync --link-dest) shares them, and a key
+     * rotation overwrote that copy's keyring (a helper's). That copy is a copy of the files that exists, as disposal's
+     * documentation says; a disposal overwrites whatever names the file has.
+     */
+    @Override
+    public void discard(String name) {
+        Path p = path(name);
+        int links = 1;
+        try {
+            links = ((Number) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            // no link count here (not a Unix filesystem): the one name it has
+        }
+        if (links > 1) {
+            delete(name);
+        } else {
+            shred(name);
+        }
+    }
+
     @Override
     public void shred(String name) {
         Path p = path(name);

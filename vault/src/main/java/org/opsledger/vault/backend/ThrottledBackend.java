@@ -160,6 +160,11 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
+    public void discard(String name) {
+        store.discard(name);
+    }
+
+    @Override
     public void replaceShredding(String name, byte[] data) {
         store.replaceShredding(name, data);
     }

@@ -1288,7 +1288,7 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("refusing to remove key slot " + shortSlot(slotInUse) + ": its password opened the repository for this"
                     + " command, and it is the one slot known to open it; remove it with the password of a slot that stays");
         }
-        backend.shred("keys/" + match.getFirst().id()); // overwritten in place on a local disk: a copy carved from free blocks opens as well
+        backend.discard("keys/" + match.getFirst().id()); // overwritten in place on a local disk: a copy carved from free blocks opens as well
         return match.getFirst();
     }
 
