@@ -71,6 +71,7 @@ class TieringTest {
                 assertThat(m.source()).isEqualTo(amended.id());
                 assertThat(m.alreadyCopied()).isFalse();
                 assertThat(m.amendedCopy()).isEqualTo(heldCopy);
+                assertThat(m.amendedCopyHeld()).as("held there: it stays beside the new one, not replaced").isTrue();
                 assertThat(m.forgottenNearLine()).isTrue();
             });
             assertThat(near.snapshots()).isEmpty();

@@ -90,7 +90,8 @@ final class TierCommand implements Callable<Integer> {
         } else {
             for (Tiering.Moved m : moved) {
                 Output.out().printf("%s -> %s%s%s%n", m.source().shortHex(), m.copy().shortHex(), m.alreadyCopied() ? " (copied before)"
-                                : m.amendedCopy() != null ? " (its record amended, replacing copy " + m.amendedCopy().shortHex() + ")" : "",
+                                : m.amendedCopy() != null ? " (its record amended, " + (m.amendedCopyHeld() ? "beside " + m.amendedCopy().shortHex()
+                                + ", which is under legal hold there and stays as it was)" : "replacing " + m.amendedCopy().shortHex() + ")") : "",
                         m.held() ? "  kept near-line: legal hold" : "  forgotten near-line (prune frees its data)");
             }
             Output.out().println(moved.size() + " snapshot(s) older than " + nearLine + " are in long-term storage");
