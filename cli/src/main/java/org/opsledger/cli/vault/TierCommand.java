@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.copier.Tiering;
@@ -51,8 +49,6 @@ final class TierCommand implements Callable<Integer> {
         List<ObjectId> copies = Collections.synchronizedList(new ArrayList<>());
         List<Forgetter.Group> emptied = new ArrayList<>();
         try (Repository near = repo.open(repo.location(), sourcePassword)) {
-            Map<ObjectId, Forgetter.Group> groups = new HashMap<>();
-            near.snapshots().forEach(s -> groups.put(s.id(), Forgetter.groupOf(s)));
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), sources)) {
                 try (Repository far = repo.open(to, targetPassword)) {
@@ -77,9 +73,9 @@ final class TierCommand implements Callable<Integer> {
                 long forgotten = moved.stream().filter(Tiering.Moved::forgottenNearLine).count();
                 // a source with no snapshot near-line now has had no backup within the near-line period: stopped?
                 java.util.Set<Forgetter.Group> left = new java.util.HashSet<>();
-                near.snapshots().forEach(s -> left.add(Forgetter.groupOf(s)));
-                moved.stream().filter(Tiering.Moved::forgottenNearLine).map(m -> groups.get(m.source())).distinct()
-                        .filter(g -> g != null && !left.contains(g)).forEach(emptied::add);
+                near.snapshots().forEach(s -> left.add(new Forgetter.Group(s.snapshot().hostname(), s.snapshot().paths())));
+                moved.stream().filter(Tiering.Moved::forgottenNearLine).map(m -> new Forgetter.Group(m.host(), m.paths())).distinct()
+                        .filter(g -> !left.contains(g)).forEach(emptied::add);
                 journal.ended(JournalEntry.Outcome.OK, List.of(to), sources, false, 0,
                         moved.size() + " snapshot(s) older than " + nearLine + " in long-term storage at " + to + "; " + forgotten
                                 + " forgotten near-line, " + (moved.size() - forgotten) + " kept (held)");

@@ -319,8 +319,11 @@ public final class Checker {
      * (a helper's `--read-data-subset 10%` read 0 of 6 and said "no errors were found").
      */
     static List<ObjectId> subset(List<ObjectId> packs, double percent) {
-        if (percent >= 100 || percent <= 0) {
-            return percent >= 100 ? packs : List.of();
+        if (percent >= 100) {
+            return packs;
+        }
+        if (percent <= 0) {
+            return List.of();
         }
         List<ObjectId> shuffled = new ArrayList<>(packs);
         java.util.Collections.shuffle(shuffled, new java.security.SecureRandom());

@@ -102,10 +102,11 @@ public final class Copier {
         if (old == null) {
             return new Copy(copy(snapshot), false, null, false);
         }
-        Snapshot record = amendedRecord(snapshot, old, original != null);
         // sealed again, or not amended: the copy is as it should be; the original, as long as its record already says all
         // the copy's does (its own history is longer: it names the record it replaced)
-        if (original == null ? sameRecord(snapshot.snapshot(), old.snapshot()) : !adds(record, old.snapshot())) {
+        Snapshot record = original == null && sameRecord(snapshot.snapshot(), old.snapshot()) ? null
+                : amendedRecord(snapshot, old, original != null);
+        if (record == null || original != null && !adds(record, old.snapshot())) {
             copies.put(snapshot.id().hex(), old);
             return new Copy(old, true, null, false);
         }

@@ -33,10 +33,11 @@ public final class Tiering {
      * One snapshot's move: where its copy is, and whether the near-line original was forgotten. {@code amendedCopy}: the
      * copy made before whose record the source's amendment replaced ({@link Copier.Copy}), or null; {@code amendedCopyHeld}:
      * that one is under legal hold there and stays as it was beside the new one. {@code holdsPlaced}: the matters this
-     * move held the copy for in the long-term repository (none it was held for already).
+     * move held the copy for in the long-term repository (none it was held for already). {@code host} and {@code paths}:
+     * the source the snapshot is of.
      */
     public record Moved(ObjectId source, ObjectId copy, boolean alreadyCopied, ObjectId amendedCopy, boolean amendedCopyHeld,
-                        boolean forgottenNearLine, boolean held, List<LegalHold.Matter> holdsPlaced) {
+                        boolean forgottenNearLine, boolean held, List<LegalHold.Matter> holdsPlaced, String host, List<String> paths) {
     }
 
     public List<Moved> move(Duration nearLinePeriod, Instant now) {
@@ -71,7 +72,7 @@ public final class Tiering {
                 nearLine.backend().delete("snapshots/" + s.id().hex()); // its data goes with the next prune
             }
             Moved m = new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.amendedCopy(), copy.amendedCopyHeld(), hold == null,
-                    hold != null, List.copyOf(placed));
+                    hold != null, List.copyOf(placed), s.snapshot().hostname(), s.snapshot().paths());
             out.add(m);
             each.accept(m);
         }

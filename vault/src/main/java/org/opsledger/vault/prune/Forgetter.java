@@ -88,7 +88,7 @@ public final class Forgetter {
         }
     }
 
-    public static Group groupOf(SnapshotRef s) {
+    private static Group groupOf(SnapshotRef s) {
         return new Group(s.snapshot().hostname(), s.snapshot().paths());
     }
 
