@@ -567,8 +567,13 @@ class VaultCommandTest {
         Path ex = Files.writeString(tmp.resolve("excludes.txt"), "# logs are shipped elsewhere\n*.log\n");
         Run endless = vault("backup", "--files-from", "/dev/zero", "--allow-same-device");
         assertThat(endless.exit()).as("one endless line, not a list: refused, not out of memory").isEqualTo(2);
-        assertThat(endless.err()).isEqualTo("opsledger: --files-from /dev/zero: line 1 is longer than 65536 characters: not a list of"
-                + " paths or patterns\n");
+        assertThat(endless.err()).isEqualTo("opsledger: --files-from /dev/zero: line 1 holds a NUL byte: a list of paths or patterns is"
+                + " one per line (make it with find -print, not -print0)\n");
+        Path oneLine = Files.writeString(tmp.resolve("one-line"), "a".repeat(70_000));
+        Run tooLong = vault("backup", "--files-from", oneLine.toString(), "--allow-same-device");
+        assertThat(tooLong.exit()).isEqualTo(2);
+        assertThat(tooLong.err()).isEqualTo("opsledger: --files-from " + oneLine + ": line 1 is longer than 65536 characters: not a list"
+                + " of paths or patterns\n");
         Run b = vault("backup", "--files-from", list.toString(), "--exclude-file", ex.toString(), "--allow-same-device", "--json");
         assertThat(b.exit()).as(b.err()).isZero();
         assertThat(b.json().get("record").get("paths")).extracting(n -> n.asString()).containsExactly(data.toString(), other.toString());
