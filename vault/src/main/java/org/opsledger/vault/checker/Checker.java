@@ -32,6 +32,7 @@ import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.pack.BufferPool;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackWriter;
@@ -40,6 +41,10 @@ import org.opsledger.vault.repository.Condemned;
 import org.opsledger.vault.repository.DamagedBlobException;
 import org.opsledger.vault.repository.Decompressors;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Rewriter;
+import org.opsledger.vault.snapshot.RecordHistory;
+import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.LegalHold;
@@ -96,7 +101,7 @@ public final class Checker {
         }
         errors.addAll(unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).values()); // forget reads each
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
-        journal(!snapshots.isEmpty(), errors, warnings);
+        journal(snapshots, errors, warnings);
         Set<ObjectId> stored = new HashSet<>();
         List<String> strangers = new ArrayList<>();
         for (String name : repo.backend().list("data")) {
@@ -211,7 +216,7 @@ public final class Checker {
      * proved by a verified restore within six months is warned of (policy 2.11; IS.012 6.6.4: at least yearly), and so
      * is each source whose newest backup failed (6.6.5): older snapshots of it stand, and check finds them whole.
      */
-    private void journal(boolean holdsSnapshots, List<String> errors, List<String> warnings) {
+    private void journal(List<SnapshotRef> snapshots, List<String> errors, List<String> warnings) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
             List<String> files = repo.backend().list(Journal.DIR);
@@ -224,13 +229,77 @@ public final class Checker {
             }
             return;
         }
-        Journal.Listing listing = journal.read(e -> false); // every file read, no entry held
+        Map<ObjectId, JournalEntry> written = new HashMap<>(); // by the backup or recover that wrote each
+        Set<ObjectId> left = new HashSet<>(); // named by what removes, moves or replaces snapshots
+        Instant[] retired = {Instant.MIN};
+        // every file read, no entry held: the predicate sees each entry once
+        Journal.Listing listing = journal.read(e -> {
+            switch (e.operation()) {
+                case BACKUP, RECOVER -> {
+                    if (e.outcome() != JournalEntry.Outcome.FAILED) {
+                        e.snapshots().forEach(id -> written.put(id, e));
+                    }
+                }
+                case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
+                    left.addAll(e.snapshots());
+                    if (e.operation() == JournalEntry.Operation.KEY && e.detail() != null && e.detail().startsWith("retired key epoch")
+                            && e.started().isAfter(retired[0])) {
+                        retired[0] = e.started(); // it gave every snapshot of the epoch a new ID, and names none of them
+                    }
+                }
+                default -> { }
+            }
+            return false;
+        });
         listing.unreadable().forEach(u -> errors.add("journal entry " + u));
         String untested = listing.recoveryWarning(Instant.now());
-        if (holdsSnapshots && untested != null) {
+        if (!snapshots.isEmpty() && untested != null) {
             warnings.add(untested);
         }
         warnings.addAll(listing.failingBackupWarnings());
+        String gone = snapshotsGone(snapshots, written, left, retired[0]);
+        if (gone != null) {
+            warnings.add(gone);
+        }
+    }
+
+    /**
+     * Snapshots a backup wrote that are neither in the repository nor accounted for by the journal (a forget, a tier, an
+     * amend or rewrite that replaced them, a repair that moved them to damaged/, a retirement that sealed them again):
+     * a snapshot file deleted from the store by someone able to write to it, which nothing noticed (a helper deleted one
+     * retained until 2099; check was clean, and the next prune freed its data). Backups from before the newest key
+     * retirement are passed over: its entry does not name the IDs it replaced.
+     */
+    private String snapshotsGone(List<SnapshotRef> readable, Map<ObjectId, JournalEntry> written, Set<ObjectId> left, Instant retired) {
+        Set<ObjectId> accounted = new HashSet<>(left);
+        for (String name : repo.backend().list("snapshots")) {
+            ObjectId id = Repository.idOfName(name);
+            if (id != null) {
+                accounted.add(id); // there, readable or not (check names an unreadable one on its own)
+            }
+        }
+        for (String name : repo.backend().list(Repairer.DAMAGED + "/snapshots")) {
+            ObjectId id = Repository.idOfName(name);
+            if (id != null) {
+                accounted.add(id);
+            }
+        }
+        for (SnapshotRef s : readable) { // the IDs each record says it had
+            for (String tag : List.of(Amendment.AMENDED_FROM, Rewriter.REWRITTEN_FROM, KeyEpochs.RESEALED_FROM)) {
+                RecordHistory.entries(s.snapshot(), tag, RecordHistory.IDS).forEach(id -> accounted.add(ObjectId.parse(id)));
+            }
+        }
+        List<Map.Entry<ObjectId, JournalEntry>> gone = written.entrySet().stream()
+                .filter(w -> !accounted.contains(w.getKey()) && w.getValue().started().isAfter(retired))
+                .sorted(Map.Entry.comparingByValue(java.util.Comparator.comparing(JournalEntry::started))).toList();
+        if (gone.isEmpty()) {
+            return null;
+        }
+        JournalEntry first = gone.getFirst().getValue();
+        return gone.size() + " snapshot(s) that backups wrote are not in the repository, and no journal entry says they left"
+                + " (first: " + gone.getFirst().getKey().shortHex() + ", a backup of " + String.join(" ", first.paths()) + " on "
+                + first.host() + " at " + first.started().toString().substring(0, 19).replace('T', ' ') + " UTC): deleted from the"
+                + " store? Its data goes with the next prune; `vault recover`, before that, makes a snapshot of the trees left";
     }
 
     /**
