@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.KeySlot;
+import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
@@ -151,11 +152,15 @@ final class KeyCommand implements Runnable {
 
         @Override
         public Integer call() {
+            // the snapshots it sealed again, old IDs then new, named by its entry (filled before the entry is written)
+            List<ObjectId> replaced = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             try (Repository r = repo.open();
-                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
+                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), replaced)) {
                 KeyEpochs.Retirement res = journal.run(() -> { // IS.008: when a key was destroyed
                     try {
-                        return new KeyEpochs(r).retire(epoch);
+                        KeyEpochs.Retirement done = new KeyEpochs(r).retire(epoch);
+                        replaced.addAll(done.replaced());
+                        return done;
                     } catch (IllegalArgumentException e) {
                         throw new CliException(e.getMessage(), 2);
                     }

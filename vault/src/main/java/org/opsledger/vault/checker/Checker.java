@@ -242,9 +242,10 @@ public final class Checker {
                 }
                 case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
                     left.addAll(e.snapshots());
-                    if (e.operation() == JournalEntry.Operation.KEY && e.detail() != null && e.detail().startsWith("retired key epoch")
+                    if (e.operation() == JournalEntry.Operation.KEY && e.snapshots().isEmpty() && e.detail() != null
+                            && e.detail().startsWith("retired key epoch") && !e.detail().contains(", 0 snapshot(s)")
                             && e.started().isAfter(retired[0])) {
-                        retired[0] = e.started(); // it gave every snapshot of the epoch a new ID, and names none of them
+                        retired[0] = e.started(); // an older build's: it gave snapshots new IDs and named none of them
                     }
                 }
                 default -> { }
@@ -267,8 +268,8 @@ public final class Checker {
      * Snapshots a backup wrote that are neither in the repository nor accounted for by the journal (a forget, a tier, an
      * amend or rewrite that replaced them, a repair that moved them to damaged/, a retirement that sealed them again):
      * a snapshot file deleted from the store by someone able to write to it, which nothing noticed (a helper deleted one
-     * retained until 2099; check was clean, and the next prune freed its data). Backups from before the newest key
-     * retirement are passed over: its entry does not name the IDs it replaced.
+     * retained until 2099; check was clean, and the next prune freed its data). A retirement's entry names the IDs it
+     * replaced; backups from before one an older build ran, whose entry names none, are passed over.
      */
     private String snapshotsGone(List<SnapshotRef> readable, Map<ObjectId, JournalEntry> written, Set<ObjectId> left, Instant retired) {
         Set<ObjectId> accounted = new HashSet<>(left);

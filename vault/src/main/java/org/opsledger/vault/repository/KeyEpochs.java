@@ -42,7 +42,12 @@ public final class KeyEpochs {
     }
 
     /** What a retirement rewrote. */
-    public record Retirement(int epoch, int packsRewritten, int snapshotsRewritten, int otherFilesRewritten, int orphanPacksDeleted) {
+    /**
+     * What a retirement did; {@code replaced}: the IDs of the snapshots it sealed again, the old ones, then the new
+     * ones in the same order (its journal entry names them, as an amend's does: `check` accounts for the old IDs).
+     */
+    public record Retirement(int epoch, int packsRewritten, int snapshotsRewritten, int otherFilesRewritten, int orphanPacksDeleted,
+                             List<ObjectId> replaced) {
     }
 
     /**
@@ -101,7 +106,7 @@ public final class KeyEpochs {
             //    changes, and every snapshot whose parent changed ID is rewritten too (oldest first, so a chain follows)
             int snapshots = 0;
             int others = 0;
-            Map<ObjectId, ObjectId> renamed = new HashMap<>();
+            Map<ObjectId, ObjectId> renamed = new java.util.LinkedHashMap<>();
             for (SnapshotRef ref : repo.snapshots()) {
                 String name = "snapshots/" + ref.id().hex();
                 Snapshot s = ref.snapshot();
@@ -157,7 +162,9 @@ public final class KeyEpochs {
             // 5. only now destroy the key: nothing in the repository needs it any more
             repo.replaceKeyring(next);
             repo.reloadIndex(); // the old packs are gone: later reads in this process go to the new ones
-            return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans);
+            List<ObjectId> replaced = new ArrayList<>(renamed.keySet());
+            replaced.addAll(renamed.values());
+            return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans, List.copyOf(replaced));
         }
     }
 
