@@ -24,6 +24,7 @@ import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 class LegalHoldTest {
@@ -75,6 +76,32 @@ class LegalHoldTest {
      * IS.012 6.6.7: one backup held for two matters stays held until both are released. A second hold replaced the
      * first's record, and one release ended both: the backup could then be forgotten while the other matter was open.
      */
+    /**
+     * Forget names each snapshot as its file goes, so that a forget stopped part-way says what it removed; one a hold
+     * placed after the plan kept is not named (the command named every snapshot its plan would remove).
+     */
+    @Test
+    void forgetNamesWhatItRemovedAsItGoesAndNotWhatAHoldKept() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.txt"), TestTrees.text(3, 1_000));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef first = TestTrees.backup(repo, data);
+            SnapshotRef second = new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
+                    .backup(TestTrees.options(data).withFull(true));
+            List<org.opsledger.vault.crypto.ObjectId> removed = new java.util.ArrayList<>();
+            RetentionPolicy zero = new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0);
+            List<ForgetDecision> plan = new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now(), SnapshotFilter.ALL, id -> {
+                removed.add(id);
+                if (removed.size() == 1) { // the plan removes both; a hold comes as the first goes
+                    repo.hold(id.equals(first.id()) ? second : first, "M-9", "legal");
+                }
+            });
+            assertThat(plan).noneMatch(ForgetDecision::keep);
+            assertThat(removed).hasSize(1);
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).doesNotContainAnyElementsOf(removed).hasSize(1);
+        }
+    }
+
     @Test
     void aSnapshotHeldForTwoMattersStaysHeldUntilBothAreReleased() throws Exception {
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {

@@ -91,11 +91,10 @@ final class ForgetCommand implements Callable<Integer> {
                 List<ObjectId> removed = Collections.synchronizedList(new ArrayList<>());
                 try (Journaling journal = new Journaling(r, JournalEntry.Operation.FORGET, List.of(), removed)) {
                     try {
-                        plan = f.forget(policy, Instant.now(), filter);
+                        plan = f.forget(policy, Instant.now(), filter, removed::add); // named as each goes: a signal's entry too
                     } catch (RuntimeException e) {
                         throw journal.failed(e);
                     }
-                    plan.stream().filter(d -> !d.keep()).forEach(d -> removed.add(d.snapshot().id()));
                     String forgot = "removed " + removed.size() + " snapshot(s), kept " + (plan.size() - removed.size()) + " ("
                             + policy(filter) + ")";
                     try {

@@ -107,6 +107,15 @@ public final class Forgetter {
     }
 
     public List<ForgetDecision> forget(RetentionPolicy policy, Instant now, SnapshotFilter filter) {
+        return forget(policy, now, filter, id -> { });
+    }
+
+    /**
+     * As {@link #forget(RetentionPolicy, Instant, SnapshotFilter)}, handing each snapshot to {@code removed} as its file is
+     * deleted: a forget stopped part-way (SIGTERM) names in its journal entry what it removed, and one a hold placed
+     * meanwhile kept is not named.
+     */
+    public List<ForgetDecision> forget(RetentionPolicy policy, Instant now, SnapshotFilter filter, java.util.function.Consumer<ObjectId> removed) {
         List<ForgetDecision> plan = plan(policy, now, filter);
         for (ForgetDecision d : plan) {
             if (!d.keep()) {
@@ -114,6 +123,7 @@ public final class Forgetter {
                     continue; // IS.012 6.6.7: a hold placed while we planned still wins
                 }
                 repo.backend().delete("snapshots/" + d.snapshot().id().hex());
+                removed.accept(d.snapshot().id());
             }
         }
         return plan;
