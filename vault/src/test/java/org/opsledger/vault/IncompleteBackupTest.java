@@ -163,7 +163,7 @@ class IncompleteBackupTest {
         SnapshotRef bad;
         try (Repository repo = TestTrees.newRepo(repoDir)) {
             bad = TestTrees.backup(repo, data);
-            good = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data).withFull(true));
+            good = TestTrees.fullBackup(repo, data);
         }
         Path badFile = repoDir.resolve("snapshots/" + bad.id().hex());
         byte[] bytes = Files.readAllBytes(badFile);

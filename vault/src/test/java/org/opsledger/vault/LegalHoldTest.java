@@ -86,8 +86,7 @@ class LegalHoldTest {
         Files.write(data.resolve("a.txt"), TestTrees.text(3, 1_000));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef first = TestTrees.backup(repo, data);
-            SnapshotRef second = new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
-                    .backup(TestTrees.options(data).withFull(true));
+            SnapshotRef second = TestTrees.fullBackup(repo, data);
             List<org.opsledger.vault.crypto.ObjectId> removed = new java.util.ArrayList<>();
             RetentionPolicy zero = new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0);
             List<ForgetDecision> plan = new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now(), SnapshotFilter.ALL, id -> {

@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.vault.archiver.Archiver;
-import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.backend.S3Backend;
 import org.opsledger.vault.repository.KeyEpochs;
@@ -88,7 +86,7 @@ class StoreLegalHoldTest {
         try (Repository repo = Repository.init(store, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
             SnapshotRef first = TestTrees.backup(repo, data);
             Files.write(data.resolve("only-second.bin"), TestTrees.random(2, 1_500_000));
-            SnapshotRef second = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data).withFull(true));
+            SnapshotRef second = TestTrees.fullBackup(repo, data);
 
             LegalHold h1 = repo.hold(first, "matter A", "counsel");
             List<String> objects = repo.objectsOf(first);

@@ -56,6 +56,11 @@ public final class TestTrees {
         return new Archiver(repo, new BackupProgress()).backup(options(paths));
     }
 
+    /** A full backup (every byte read again), as the weekly one. */
+    public static SnapshotRef fullBackup(Repository repo, Path... paths) {
+        return new Archiver(repo, new BackupProgress()).backup(options(paths).withFull(true));
+    }
+
     public static byte[] random(long seed, int size) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);

@@ -9,8 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.vault.archiver.Archiver;
-import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.copier.Tiering;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
@@ -29,8 +27,8 @@ class TieringTest {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Files.write(data.resolve("a.bin"), TestTrees.random(1, 700_000));
         try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
-            SnapshotRef plain = new Archiver(near, new BackupProgress()).backup(TestTrees.options(data));
-            SnapshotRef held = new Archiver(near, new BackupProgress()).backup(TestTrees.options(data).withFull(true));
+            SnapshotRef plain = TestTrees.backup(near, data);
+            SnapshotRef held = TestTrees.fullBackup(near, data);
             near.hold(held, "audit 2026", "legal");
             Instant now = Instant.now();
 
@@ -89,8 +87,8 @@ class TieringTest {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Files.write(data.resolve("a.bin"), TestTrees.random(2, 300_000));
         try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
-            SnapshotRef first = new Archiver(near, new BackupProgress()).backup(TestTrees.options(data));
-            SnapshotRef second = new Archiver(near, new BackupProgress()).backup(TestTrees.options(data).withFull(true));
+            SnapshotRef first = TestTrees.backup(near, data);
+            SnapshotRef second = TestTrees.fullBackup(near, data);
             List<Tiering.Moved> moved = new Tiering(near, far).move(Duration.ZERO, Instant.now().plusSeconds(1), m -> {
                 if (m.source().equals(first.id())) {
                     near.hold(second, "LIT-7 litigation", "legal");

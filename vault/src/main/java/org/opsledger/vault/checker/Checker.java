@@ -82,7 +82,8 @@ public final class Checker {
         Index index = new Index(true);
         readIndex(index, errors);
         List<SnapshotRef> snapshots = new ArrayList<>();
-        for (String name : repo.backend().list("snapshots")) {
+        List<String> snapshotFiles = repo.backend().list("snapshots");
+        for (String name : snapshotFiles) {
             byte[] sealed = repo.backend().read(name);
             if (!authenticName(name, sealed, errors)) {
                 continue;
@@ -101,7 +102,7 @@ public final class Checker {
         }
         errors.addAll(unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).values()); // forget reads each
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
-        journal(snapshots, errors, warnings);
+        journal(snapshots, snapshotFiles, errors, warnings);
         Set<ObjectId> stored = new HashSet<>();
         List<String> strangers = new ArrayList<>();
         for (String name : repo.backend().list("data")) {
@@ -216,7 +217,7 @@ public final class Checker {
      * proved by a verified restore within six months is warned of (policy 2.11; IS.012 6.6.4: at least yearly), and so
      * is each source whose newest backup failed (6.6.5): older snapshots of it stand, and check finds them whole.
      */
-    private void journal(List<SnapshotRef> snapshots, List<String> errors, List<String> warnings) {
+    private void journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<String> errors, List<String> warnings) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
             List<String> files = repo.backend().list(Journal.DIR);
@@ -258,7 +259,7 @@ public final class Checker {
             warnings.add(untested);
         }
         warnings.addAll(listing.failingBackupWarnings());
-        String gone = snapshotsGone(snapshots, written, left, retired[0]);
+        String gone = snapshotsGone(snapshots, snapshotFiles, written, left, retired[0]);
         if (gone != null) {
             warnings.add(gone);
         }
@@ -271,9 +272,10 @@ public final class Checker {
      * retained until 2099; check was clean, and the next prune freed its data). A retirement's entry names the IDs it
      * replaced; backups from before one an older build ran, whose entry names none, are passed over.
      */
-    private String snapshotsGone(List<SnapshotRef> readable, Map<ObjectId, JournalEntry> written, Set<ObjectId> left, Instant retired) {
+    private String snapshotsGone(List<SnapshotRef> readable, List<String> snapshotFiles, Map<ObjectId, JournalEntry> written,
+                                 Set<ObjectId> left, Instant retired) {
         Set<ObjectId> accounted = new HashSet<>(left);
-        for (String name : repo.backend().list("snapshots")) {
+        for (String name : snapshotFiles) {
             ObjectId id = Repository.idOfName(name);
             if (id != null) {
                 accounted.add(id); // there, readable or not (check names an unreadable one on its own)
