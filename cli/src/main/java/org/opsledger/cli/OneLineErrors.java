@@ -1,14 +1,19 @@
 package org.opsledger.cli;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Bad input on the command line gets one line on stderr and a non-zero exit, never a stack trace.
  * Set {@code OPSLEDGER_DEBUG=1} to see the trace.
  */
-final class OneLineErrors implements IExecutionExceptionHandler {
+final class OneLineErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
     /** The exit code of a command that ran out of heap: the launcher runs a backup, copy or tier again in twice the heap. */
     static final int OUT_OF_MEMORY = 4;
@@ -28,6 +33,32 @@ final class OneLineErrors implements IExecutionExceptionHandler {
             ex.printStackTrace(cmd.getErr());
         }
         return outOfMemory ? OUT_OF_MEMORY : ex instanceof CliException ce ? ce.exitCode() : 1;
+    }
+
+    /**
+     * A command line picocli cannot parse: the reason, picocli's suggestion for a typo, and where the options are, on one
+     * line, exit 2. picocli's own handler printed the whole usage after the reason (60 lines for `vault backup`), so the
+     * reason scrolled out of sight, and for a map option said "Value for option option '--tag'".
+     */
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+        message = message.lines().findFirst().orElse(message).replace("option option '", "option '");
+        if (ex instanceof UnmatchedArgumentException unmatched) {
+            StringWriter suggestions = new StringWriter();
+            UnmatchedArgumentException.printSuggestions(unmatched, new PrintWriter(suggestions, true));
+            String suggestion = suggestions.toString().strip().replace(System.lineSeparator(), " ");
+            if (!suggestion.isEmpty()) {
+                message += "; " + Character.toLowerCase(suggestion.charAt(0)) + suggestion.substring(1);
+            }
+        }
+        cmd.getErr().println("opsledger: " + TerminalText.escape(message) + " (`" + cmd.getCommandSpec().qualifiedName() + " --help` lists the"
+                + (cmd.getSubcommands().isEmpty() ? " options)" : " commands)"));
+        if (System.getenv("OPSLEDGER_DEBUG") != null) {
+            ex.printStackTrace(cmd.getErr());
+        }
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /**

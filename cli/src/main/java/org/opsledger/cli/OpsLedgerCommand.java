@@ -47,7 +47,9 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
     /** Runs the command line and returns its exit code; tests call this instead of {@link #main}. */
     public static int run(String... args) {
         CommandLine cmd = CommandPath.build(new OpsLedgerCommand(), args);
-        cmd.setExecutionExceptionHandler(new OneLineErrors());
+        OneLineErrors oneLine = new OneLineErrors();
+        cmd.setExecutionExceptionHandler(oneLine);
+        cmd.setParameterExceptionHandler(oneLine);
         versionEverywhere(cmd); // every help page offers -V: `vault --version` printed nothing, exit 0
         try {
             return cmd.execute(args);

@@ -67,9 +67,22 @@ class CommandPathTest {
     void aTypoIsRefusedWithSuggestions() {
         CliRun run = CliRun.of("vault", "backupp");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("Unmatched argument", "vault backup");
+        assertThat(run.err()).contains("Unmatched argument", "did you mean: vault backup").hasLineCount(1);
         CliRun top = CliRun.of("vaultt");
         assertThat(top.exit()).isEqualTo(2);
-        assertThat(top.err()).contains("vault");
+        assertThat(top.err()).contains("vault", "`opsledger --help` lists the commands").hasLineCount(1);
+    }
+
+    @Test
+    void aCommandLineThatDoesNotParseIsOneLineNotTheWholeUsage() {
+        // picocli printed the usage after the reason: 60 lines for `vault backup`, the reason scrolled away
+        CliRun unknown = CliRun.of("vault", "backup", "--bogus", "/tmp");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).isEqualTo("opsledger: Unknown option: '--bogus' (`opsledger vault backup --help` lists the options)\n");
+        CliRun tag = CliRun.of("vault", "backup", "--tag", "bad", "/tmp");
+        assertThat(tag.exit()).isEqualTo(2);
+        assertThat(tag.err()).startsWith("opsledger: Value for option '--tag' (K=V) should be in KEY=VALUE format but was bad").hasLineCount(1);
+        CliRun number = CliRun.of("vault", "backup", "--threads", "x", "/tmp");
+        assertThat(number.err()).contains("'--threads'", "'x' is not an int").hasLineCount(1);
     }
 }
