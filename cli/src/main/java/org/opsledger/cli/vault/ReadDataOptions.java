@@ -3,7 +3,7 @@ package org.opsledger.cli.vault;
 import org.opsledger.cli.CliException;
 import picocli.CommandLine.Option;
 
-/** How much pack data {@code check} and {@code repair} read: none, all of it, or a deterministic share. */
+/** How much pack data {@code check} and {@code repair} read: none, all of it, or a share chosen at random. */
 final class ReadDataOptions {
 
     @Option(names = "--read-data", description = "Read every pack.")
@@ -27,10 +27,13 @@ final class ReadDataOptions {
         if (subset == null) {
             return 0;
         }
-        String s = subset.endsWith("%") ? subset.substring(0, subset.length() - 1) : subset;
+        // a bare number was read as a percentage: restic reads `10` as 10 bytes of packs, and `1/5` as a fifth part
         double percent;
         try {
-            percent = Double.parseDouble(s);
+            if (!subset.endsWith("%")) {
+                throw new NumberFormatException();
+            }
+            percent = Double.parseDouble(subset.substring(0, subset.length() - 1));
         } catch (NumberFormatException e) {
             throw new CliException("--read-data-subset must be a percentage like 10%, got: " + subset, 2);
         }

@@ -768,6 +768,11 @@ class VaultCommandTest {
         assertThat(check.exit()).isZero();
         assertThat(check.out()).contains("no errors were found");
         assertThat(vault("check", "--read-data-subset", "50%").exit()).isZero();
+        for (String notAPercentage : List.of("10", "1/5", "10G", "%", "ten%")) { // restic's `10` is 10 bytes; a bare 10 was 10 %
+            Run refused = vault("check", "--read-data-subset", notAPercentage);
+            assertThat(refused.exit()).as(notAPercentage).isEqualTo(2);
+            assertThat(refused.err()).isEqualTo("opsledger: --read-data-subset must be a percentage like 10%, got: " + notAPercentage + "\n");
+        }
 
         Run stats = vault("stats", "--json");
         assertThat(stats.json().get("snapshots").asInt()).isEqualTo(3);
