@@ -19,13 +19,15 @@ import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.SnapshotFilter;
+import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "forget", mixinStandardHelpOptions = true,
-        description = {"Remove snapshots no --keep-* rule keeps; held ones (IS.012 6.6.7) always stay.",
-                "Snapshots whose retain-until date has not passed are kept too. --prune then frees the data."})
+        description = {"Remove snapshots no --keep-* rule keeps, or the snapshots named; held ones (IS.012 6.6.7) always stay.",
+                "Snapshots whose retain-until date has not passed are kept too (naming one is refused). --prune then frees the data."})
 final class ForgetCommand implements Callable<Integer> {
 
     @Mixin
@@ -33,6 +35,10 @@ final class ForgetCommand implements Callable<Integer> {
 
     @Mixin
     SnapshotFilterOptions select;
+
+    @Parameters(paramLabel = "SNAPSHOT", arity = "0..*",
+            description = "Remove these snapshots (IDs, prefixes, 'latest' of the --host/--path/--tag selection) instead of applying --keep-* rules.")
+    List<String> named = new ArrayList<>();
 
     @Option(names = "--keep-last", paramLabel = "N", defaultValue = "0",
             description = "Keep the newest N snapshots of each host and paths, whatever their age: with --keep-within, the floor if backups stop.")
@@ -74,16 +80,21 @@ final class ForgetCommand implements Callable<Integer> {
             throw new CliException("--keep-* counts cannot be negative", 2);
         }
         RetentionPolicy policy = new RetentionPolicy(last, within, daily, weekly, monthly, yearly);
-        if (policy.isEmpty()) {
-            throw new CliException("forget needs at least one --keep-* option (use --keep-within 0d to keep only held and retained snapshots)", 2);
+        if (!named.isEmpty() && !policy.isEmpty()) {
+            throw new CliException("name the snapshots to remove or give --keep-* options, not both", 2);
+        }
+        if (policy.isEmpty() && named.isEmpty()) {
+            throw new CliException("forget needs the snapshots to remove or at least one --keep-* option (use --keep-within 0d to keep"
+                    + " only held and retained snapshots)", 2);
         }
         try (Repository r = repo.open()) {
             Forgetter f = new Forgetter(r, ZoneId.systemDefault());
             var filter = select.filter();
+            List<SnapshotRef> toRemove = named.isEmpty() ? null : select.findEach(r, named); // a mistyped ID removes nothing
             List<ForgetDecision> plan;
             PruneResult pruned;
             if (dryRun) {
-                plan = f.plan(policy, Instant.now(), filter);
+                plan = toRemove != null ? f.plan(toRemove, Instant.now()) : f.plan(policy, Instant.now(), filter);
                 pruned = null;
             } else {
                 // IS.012 6.6.5: a record that leaves the repository says when, by whom and under which policy
@@ -91,12 +102,13 @@ final class ForgetCommand implements Callable<Integer> {
                 List<ObjectId> removed = Collections.synchronizedList(new ArrayList<>());
                 try (Journaling journal = new Journaling(r, JournalEntry.Operation.FORGET, List.of(), removed)) {
                     try {
-                        plan = f.forget(policy, Instant.now(), filter, removed::add); // named as each goes: a signal's entry too
+                        plan = toRemove != null ? f.forget(toRemove, Instant.now(), removed::add) // each named as it goes: a signal's entry too
+                                : f.forget(policy, Instant.now(), filter, removed::add);
                     } catch (RuntimeException e) {
                         throw journal.failed(e);
                     }
-                    String forgot = "removed " + removed.size() + " snapshot(s), kept " + (plan.size() - removed.size()) + " ("
-                            + policy(filter) + ")";
+                    String forgot = toRemove != null ? "removed " + removed.size() + " snapshot(s) named on its command line"
+                            : "removed " + removed.size() + " snapshot(s), kept " + (plan.size() - removed.size()) + " (" + policy(filter) + ")";
                     try {
                         pruned = prune ? new Pruner(r).prune() : null;
                     } catch (RuntimeException e) { // the one line says both: a helper's operator saw only the prune's error
@@ -130,12 +142,23 @@ final class ForgetCommand implements Callable<Integer> {
                     PruneCommand.print(pruned);
                 }
             }
-            for (Forgetter.Group group : Forgetter.leftEmpty(plan)) { // after the listing: the last line an operator reads
+            for (Forgetter.Group group : Forgetter.leftEmpty(toRemove == null ? plan : withTheRest(plan, r))) { // after the listing: the last line an operator reads
                 Output.err().println("warning: " + (dryRun ? "this would remove" : "this removed") + " every snapshot of " + TerminalText.escape(group.toString())
-                        + "; have its backups stopped? (--keep-last N keeps the newest N whatever their age)");
+                        + (toRemove != null ? "" : "; have its backups stopped? (--keep-last N keeps the newest N whatever their age)"));
             }
         }
         return 0;
+    }
+
+    /** The named snapshots' plan and every other snapshot kept: which sources the removal leaves without one. */
+    private static List<ForgetDecision> withTheRest(List<ForgetDecision> plan, Repository r) {
+        List<ForgetDecision> all = new ArrayList<>(plan);
+        for (SnapshotRef s : r.snapshots()) {
+            if (plan.stream().noneMatch(d -> d.snapshot().id().equals(s.id()))) {
+                all.add(new ForgetDecision(s, true, List.of("not named")));
+            }
+        }
+        return all;
     }
 
     /** The policy as its options said it, and the snapshots it was applied to: "--keep-daily 7 --keep-weekly 4 of host web-2". */

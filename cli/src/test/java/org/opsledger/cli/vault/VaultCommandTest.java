@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.cli.CliRun;
 import org.opsledger.vault.VaultJson;
+import org.opsledger.vault.repository.Repository;
 import tools.jackson.databind.JsonNode;
 
 /** `opsledger vault …` end to end through the real command line, on real files. */
@@ -275,6 +276,35 @@ class VaultCommandTest {
         Run check = vault("check");
         assertThat(check.out()).contains("warning: 1 snapshot(s) that backups wrote are not in the repository, and no journal entry"
                 + " says they left (first: " + deleted.substring(0, 8) + ", a backup of " + data + " on ");
+    }
+
+    /**
+     * The reverse: a snapshot file put back after a forget removed it, or after an amend replaced it (its old record: a
+     * shorter retention, another owner), read as a backup like any other and check said nothing.
+     */
+    @Test
+    void checkWarnsOfASnapshotPutBackAfterAForgetOrAnAmendRemovedIt() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        JsonNode before = vault("snapshots", "--json").json();
+        String forgotten = before.get(0).get("id").asString();
+        String amended = before.get(1).get("id").asString();
+        byte[] forgottenFile = Files.readAllBytes(repo.resolve("snapshots").resolve(forgotten));
+        byte[] amendedFile = Files.readAllBytes(repo.resolve("snapshots").resolve(amended));
+        assertThat(vault("forget", "--keep-last", "1").exit()).isZero();
+        assertThat(vault("amend", "latest", "--owner", "Payroll office", "--reason", "INC-3").exit()).isZero();
+        String amendment = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("check").out()).doesNotContain("had removed");
+
+        Files.write(repo.resolve("snapshots").resolve(forgotten), forgottenFile);
+        Files.write(repo.resolve("snapshots").resolve(amended), amendedFile);
+        Run check = vault("check");
+        assertThat(check.exit()).isZero();
+        assertThat(check.out()).contains("warning: 2 snapshot(s) are in the repository that a command had removed (", forgotten.substring(0, 8)
+                        + ", which a forget removed", amended.substring(0, 8) + ", which " + amendment.substring(0, 8) + " replaced (amended-from)",
+                "): put back from an older copy, or left by an amend or rewrite that stopped before it deleted them; `vault forget ID` removes one");
+        assertThat(vault("forget", forgotten, amended).exit()).isZero();
+        assertThat(vault("check").out()).doesNotContain("had removed");
     }
 
     /** A tier that moves a source's last snapshot out of near-line storage warns as forget does (a helper's said nothing). */
@@ -776,6 +806,47 @@ class VaultCommandTest {
 
         Run stats = vault("stats", "--json");
         assertThat(stats.json().get("snapshots").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void forgetRemovesTheSnapshotsNamedButNeverAHeldOrRetainedOne() throws Exception {
+        // restic's `forget ID`: a backup of the wrong path, data that must go; there was no way but a policy that matched it
+        Path other = Files.createDirectories(tmp.resolve("src/other"));
+        Files.writeString(other.resolve("secret.txt"), "not to be kept\n");
+        for (Path p : List.of(data, data, other)) {
+            assertThat(vault("backup", p.toString(), "--allow-same-device").exit()).isZero();
+        }
+        JsonNode all = vault("snapshots", "--json").json();
+        String first = all.get(0).get("id").asString();
+        String second = all.get(1).get("id").asString();
+        String wrong = all.get(2).get("id").asString();
+
+        assertThat(vault("forget", first, "--keep-last", "1").err()).isEqualTo(
+                "opsledger: name the snapshots to remove or give --keep-* options, not both\n");
+        assertThat(vault("forget", "0000000f").exit()).as("a mistyped ID removes nothing").isEqualTo(1);
+        assertThat(vault("hold", second, "--reason", "M-7").exit()).isZero();
+        Run refused = vault("forget", first.substring(0, 8), second.substring(0, 8));
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("opsledger: snapshot " + second.substring(0, 8) + " cannot be forgotten: legal hold (`vault release`"
+                + " ends a hold); nothing was removed\n");
+        assertThat(vault("amend", first, "--retain-until", "2099-01-01", "--reason", "audit").exit()).isZero();
+        String amended = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("forget", amended, "--dry-run").err()).contains("cannot be forgotten: retain until 2099-01-01; nothing was removed");
+        assertThat(vault("snapshots", "--json").json().size()).isEqualTo(3);
+
+        Run dry = vault("forget", "latest", "--path", other.toString(), "--dry-run");
+        assertThat(dry.exit()).isZero();
+        assertThat(dry.out()).isEqualTo("would remove " + wrong.substring(0, 8) + "  named\n");
+        Run forget = vault("forget", "latest", "--path", other.toString(), "--prune");
+        assertThat(forget.exit()).as(forget.err()).isZero();
+        assertThat(forget.out()).startsWith("remove " + wrong.substring(0, 8) + "  named\n");
+        assertThat(forget.err()).contains("warning: this removed every snapshot of " + Repository.hostname() + " " + other + "\n");
+        assertThat(vault("snapshots", "--json").json()).extracting(n -> n.get("id").asString()).containsExactly(amended, second);
+        JsonNode entry = vault("journal", "--operation", "forget", "--json").json().get("entries");
+        assertThat(entry).extracting(n -> n.get("outcome").asString()).containsExactly("failed", "ok"); // the hold's refusal
+        assertThat(entry.get(1).get("snapshots")).extracting(JsonNode::asString).containsExactly(wrong);
+        assertThat(entry.get(1).get("detail").asString()).startsWith("removed 1 snapshot(s) named on its command line; prune: ");
+        assertThat(vault("check", "--read-data").exit()).isZero();
     }
 
     @Test

@@ -102,7 +102,11 @@ public final class Checker {
         }
         errors.addAll(unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).values()); // forget reads each
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
-        journal(snapshots, snapshotFiles, errors, warnings);
+        Set<ObjectId> forgotten = journal(snapshots, snapshotFiles, errors, warnings);
+        String putBack = snapshotsPutBack(snapshots, forgotten);
+        if (putBack != null) {
+            warnings.add(putBack);
+        }
         Set<ObjectId> stored = new HashSet<>();
         List<String> strangers = new ArrayList<>();
         for (String name : repo.backend().list("data")) {
@@ -217,7 +221,7 @@ public final class Checker {
      * proved by a verified restore within six months is warned of (policy 2.11; IS.012 6.6.4: at least yearly), and so
      * is each source whose newest backup failed (6.6.5): older snapshots of it stand, and check finds them whole.
      */
-    private void journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<String> errors, List<String> warnings) {
+    private Set<ObjectId> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<String> errors, List<String> warnings) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
             List<String> files = repo.backend().list(Journal.DIR);
@@ -228,10 +232,11 @@ public final class Checker {
             } else {
                 warnings.add(journal.notKept());
             }
-            return;
+            return Set.of();
         }
         Map<ObjectId, JournalEntry> written = new HashMap<>(); // by the backup or recover that wrote each
         Set<ObjectId> left = new HashSet<>(); // named by what removes, moves or replaces snapshots
+        Set<ObjectId> forgotten = new HashSet<>(); // named by a forget as it deleted each
         Instant[] retired = {Instant.MIN};
         // every file read, no entry held: the predicate sees each entry once
         Journal.Listing listing = journal.read(e -> {
@@ -243,6 +248,9 @@ public final class Checker {
                 }
                 case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
                     left.addAll(e.snapshots());
+                    if (e.operation() == JournalEntry.Operation.FORGET) {
+                        forgotten.addAll(e.snapshots());
+                    }
                     if (e.operation() == JournalEntry.Operation.KEY && e.snapshots().isEmpty() && e.detail() != null
                             && e.detail().startsWith("retired key epoch") && !e.detail().contains(", 0 snapshot(s)")
                             && e.started().isAfter(retired[0])) {
@@ -263,6 +271,39 @@ public final class Checker {
         if (gone != null) {
             warnings.add(gone);
         }
+        return forgotten;
+    }
+
+    /**
+     * Snapshots in the repository that a command had removed: one a forget's entry names as deleted, or one whose
+     * record a present snapshot's {@code amended-from} or {@code rewritten-from} names as the one it replaced. A snapshot
+     * file put back from an older copy by someone able to write to the store (the old record of an amended snapshot, a
+     * forgotten one whose data is not yet pruned) read as a backup like any other, and so did the old one of an amend or
+     * rewrite stopped between writing the new snapshot and deleting the old.
+     */
+    private static String snapshotsPutBack(List<SnapshotRef> readable, Set<ObjectId> forgotten) {
+        Set<ObjectId> present = new HashSet<>();
+        readable.forEach(s -> present.add(s.id()));
+        List<String> found = new ArrayList<>();
+        for (SnapshotRef s : readable) {
+            if (forgotten.contains(s.id())) {
+                found.add(s.shortId() + ", which a forget removed");
+            }
+            for (String tag : List.of(Amendment.AMENDED_FROM, Rewriter.REWRITTEN_FROM)) {
+                for (String hex : RecordHistory.entries(s.snapshot(), tag, RecordHistory.IDS)) {
+                    ObjectId replaced = ObjectId.parse(hex);
+                    if (present.contains(replaced)) {
+                        found.add(replaced.shortHex() + ", which " + s.shortId() + " replaced (" + tag + ")");
+                    }
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            return null;
+        }
+        return found.size() + " snapshot(s) are in the repository that a command had removed (" + String.join("; ", found.subList(0,
+                Math.min(3, found.size()))) + (found.size() > 3 ? "; …" : "") + "): put back from an older copy, or left by an amend or"
+                + " rewrite that stopped before it deleted them; `vault forget ID` removes one";
     }
 
     /**

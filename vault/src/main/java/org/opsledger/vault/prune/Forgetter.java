@@ -59,12 +59,7 @@ public final class Forgetter {
                 if (newer++ < policy.keepLast()) {
                     reasons.add("last " + policy.keepLast());
                 }
-                if (held.contains(s.id())) {
-                    reasons.add("legal hold"); // IS.012 6.6.7: held backups are never deleted
-                }
-                if (s.snapshot().retainUntil() != null && !s.snapshot().retainUntil().isBefore(today)) {
-                    reasons.add("retain until " + s.snapshot().retainUntil());
-                }
+                reasons.addAll(protections(s, held, today));
                 if (policy.keepWithin() != null && s.snapshot().time().isAfter(keptSince)) {
                     reasons.add("within " + policy.keepWithin());
                 }
@@ -78,6 +73,45 @@ public final class Forgetter {
             }
         }
         return out;
+    }
+
+    /**
+     * What keeps a snapshot whatever a policy or an operator says: a legal hold (IS.012 6.6.7: held backups are never
+     * deleted) and a retention date not yet passed (6.6.5.1).
+     */
+    private static List<String> protections(SnapshotRef s, Set<ObjectId> held, LocalDate today) {
+        List<String> reasons = new ArrayList<>();
+        if (held.contains(s.id())) {
+            reasons.add("legal hold");
+        }
+        if (s.snapshot().retainUntil() != null && !s.snapshot().retainUntil().isBefore(today)) {
+            reasons.add("retain until " + s.snapshot().retainUntil());
+        }
+        return reasons;
+    }
+
+    /**
+     * The removal of snapshots an operator named (`vault forget ID…`: a backup of the wrong path, data that must go):
+     * refused as a whole, before anything is removed, when one of them is held or retained, which no command overrides.
+     */
+    public List<ForgetDecision> plan(List<SnapshotRef> named, Instant now) {
+        Set<ObjectId> held = repo.holds().keySet();
+        LocalDate today = LocalDate.ofInstant(now, zone);
+        List<ForgetDecision> out = new ArrayList<>();
+        for (SnapshotRef s : named) {
+            List<String> protections = protections(s, held, today);
+            if (!protections.isEmpty()) {
+                throw new VaultException("snapshot " + s.shortId() + " cannot be forgotten: " + String.join(", ", protections)
+                        + (protections.contains("legal hold") ? " (`vault release` ends a hold)" : "") + "; nothing was removed");
+            }
+            out.add(new ForgetDecision(s, false, List.of("named")));
+        }
+        return out;
+    }
+
+    /** As {@link #plan(List, Instant)}, then removes them, handing each to {@code removed} as its file is deleted. */
+    public List<ForgetDecision> forget(List<SnapshotRef> named, Instant now, java.util.function.Consumer<ObjectId> removed) {
+        return remove(plan(named, now), removed);
     }
 
     /** The snapshots one policy is applied to together: those of one host and one list of paths. */
@@ -116,7 +150,10 @@ public final class Forgetter {
      * meanwhile kept is not named.
      */
     public List<ForgetDecision> forget(RetentionPolicy policy, Instant now, SnapshotFilter filter, java.util.function.Consumer<ObjectId> removed) {
-        List<ForgetDecision> plan = plan(policy, now, filter);
+        return remove(plan(policy, now, filter), removed);
+    }
+
+    private List<ForgetDecision> remove(List<ForgetDecision> plan, java.util.function.Consumer<ObjectId> removed) {
         for (ForgetDecision d : plan) {
             if (!d.keep()) {
                 if (repo.backend().exists("holds/" + d.snapshot().id().hex())) {
