@@ -6,9 +6,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.opsledger.vault.IoReason;
 
-/** A password or token kept in a file: UTF-8 text of at most 4 KiB, its one trailing line end dropped. */
+/**
+ * A password or token kept in a file (UTF-8 text of at most 4 KiB, its one trailing line end dropped) or in an
+ * environment variable (UTF-8 text, whatever the locale).
+ */
 public final class SecretFile {
 
     static final int MAX_BYTES = 4096;
@@ -48,5 +52,53 @@ public final class SecretFile {
             throw new CliException(what + " " + file + " is empty", 2);
         }
         return p;
+    }
+
+    /**
+     * The secret in the environment variable {@code name}; null when it is unset or empty. The JVM decodes the
+     * environment in the locale's charset and puts U+FFFD for what it cannot decode: under the POSIX locale a cron job
+     * runs in, `päss` became `p??ss` and opened no repository an interactive shell had made with it, and bytes that are
+     * not UTF-8 became one U+FFFD each, so two different random passwords opened the same repository (a helper's). A
+     * value holding U+FFFD is read again as bytes from /proc/self/environ and decoded as UTF-8, or refused, as a
+     * password file that is not UTF-8 text is.
+     */
+    public static String fromEnvironment(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.indexOf('\uFFFD') < 0) {
+            return value;
+        }
+        byte[] raw = rawEnvironment(name);
+        try {
+            if (raw != null) {
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
+            }
+        } catch (CharacterCodingException e) {
+            // refused below
+        }
+        throw new CliException(name + " is not UTF-8 text", 2);
+    }
+
+    /** The bytes of {@code name}'s value as this process was given them; null where /proc cannot say (not Linux). */
+    private static byte[] rawEnvironment(String name) {
+        byte[] environ;
+        try {
+            environ = Files.readAllBytes(Path.of("/proc/self/environ"));
+        } catch (IOException e) {
+            return null;
+        }
+        byte[] prefix = (name + "=").getBytes(StandardCharsets.US_ASCII);
+        for (int start = 0, end; start < environ.length; start = end + 1) {
+            end = start;
+            while (end < environ.length && environ[end] != 0) {
+                end++;
+            }
+            if (end - start >= prefix.length && Arrays.equals(environ, start, start + prefix.length, prefix, 0, prefix.length)) {
+                return Arrays.copyOfRange(environ, start + prefix.length, end);
+            }
+        }
+        return null;
     }
 }

@@ -45,7 +45,7 @@ final class ServerCommand implements Callable<Integer> {
                 args.add("--opsledger.database.user=" + dbUser);
             }
             // The password goes in a system property, never on a command line that `ps` shows.
-            String password = dbPasswordFile != null ? readPassword(dbPasswordFile) : System.getenv("OPSLEDGER_DB_PASSWORD");
+            String password = dbPasswordFile != null ? readPassword(dbPasswordFile) : SecretFile.fromEnvironment("OPSLEDGER_DB_PASSWORD");
             if (password != null) {
                 System.setProperty("opsledger.database.password", password);
             }

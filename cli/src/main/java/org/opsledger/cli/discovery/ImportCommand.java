@@ -94,7 +94,7 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     private String token() {
-        String env = System.getenv("OPSLEDGER_TOKEN");
+        String env = SecretFile.fromEnvironment("OPSLEDGER_TOKEN");
         if (tokenFile == null) {
             if (env != null && !env.isBlank()) {
                 return env.strip();

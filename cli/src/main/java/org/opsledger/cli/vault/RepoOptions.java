@@ -40,8 +40,8 @@ final class RepoOptions {
         if (file != null) {
             return SecretFile.password(file).toCharArray();
         }
-        String fromEnv = System.getenv(env);
-        if (fromEnv != null && !fromEnv.isEmpty()) {
+        String fromEnv = SecretFile.fromEnvironment(env);
+        if (fromEnv != null) {
             return fromEnv.toCharArray();
         }
         throw new CliException("no password: pass " + option + " FILE or set " + env, 2);
@@ -52,8 +52,7 @@ final class RepoOptions {
      * environment variable {@code env} when either is given, else {@code same}, this repository's.
      */
     static char[] otherPassword(Path file, String env, String option, char[] same) {
-        String fromEnv = System.getenv(env);
-        return file != null || (fromEnv != null && !fromEnv.isEmpty()) ? readPassword(file, env, option) : same;
+        return file != null || SecretFile.fromEnvironment(env) != null ? readPassword(file, env, option) : same;
     }
 
     /** Most worker threads a command takes: each holds buffers of up to 16 MiB, and the launcher sizes the heap by them. */

@@ -449,6 +449,38 @@ class VaultCommandTest {
         });
     }
 
+    /**
+     * A password in the environment is its UTF-8 bytes whatever the locale: under cron's POSIX locale the JVM decoded
+     * `päss` as `p??ss` (a wrong password for the repository a shell had made with it), and bytes that are not UTF-8
+     * each became U+FFFD, so two different passwords opened the same repository (a helper's).
+     */
+    @Test
+    void aPasswordInTheEnvironmentIsItsUtf8BytesWhateverTheLocale() throws Exception {
+        Path umlaut = tmp.resolve("umlaut");
+        Path pwFile = Files.writeString(tmp.resolve("pw-umlaut"), "p\u00e4ss\n");
+        assertThat(run("vault", "init", "--repo", umlaut.toString(), "--password-file", pwFile.toString(), "--kdf-iterations", "100000")
+                .exit()).isZero();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String locale : List.of("C", "C.UTF-8")) {
+            for (String bytes : List.of("p\\303\\244ss", "p\\200ss", "p\\277ss")) { // päss, then two that are not UTF-8
+                ProcessBuilder pb = new ProcessBuilder("sh", "-c", "export OPSLEDGER_VAULT_PASSWORD=\"$(printf '" + bytes + "')\"; exec \"$@\"", "sh",
+                        java, "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", "snapshots",
+                        "--repo", umlaut.toString());
+                pb.environment().put("LC_ALL", locale);
+                pb.environment().put("LANG", locale);
+                Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                int exit = p.waitFor();
+                if (bytes.startsWith("p\\303")) {
+                    assertThat(exit).as(locale + ": " + err).isZero();
+                } else {
+                    assertThat(exit).as(locale + " " + bytes).isEqualTo(2);
+                    assertThat(err).isEqualTo("opsledger: OPSLEDGER_VAULT_PASSWORD is not UTF-8 text\n");
+                }
+            }
+        }
+    }
+
     /** The CLI in a JVM of its own, the repository's password in its environment as a scheduler would give it. */
     ProcessBuilder vaultProcess(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
