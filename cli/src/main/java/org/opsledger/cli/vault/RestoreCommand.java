@@ -81,13 +81,13 @@ final class RestoreCommand implements Callable<Integer> {
                         res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
                         Output.bytes(res.bytes()), target, (System.nanoTime() - start) / 1e9,
                         res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
-                        verify ? (res.verifyFailures().isEmpty() ? "; verified" : "") : "");
+                        !verify ? "" : !res.verified() ? "; nothing restored, nothing verified" : res.verifyFailures().isEmpty() ? "; verified" : "");
                 failure = failure(res);
                 if (failure != null) {
                     journal.failed(failure);
                 } else {
                     boolean whole = res.unapplied().isEmpty(); // IS.012 6.6.4: a verified restore is a tested one
-                    journal.ended(whole ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, where, List.of(s.id()), verify,
+                    journal.ended(whole ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, where, List.of(s.id()), res.verified(),
                             whole ? 0 : BackupCommand.INCOMPLETE, summary);
                 }
             }

@@ -62,6 +62,18 @@ class VaultCommandTest {
         assertThat(vault("init", "--kdf-iterations", "100000").exit()).isZero();
     }
 
+    /** A restore that wrote nothing (`--exclude '*'`) counted as the tested recovery IS.012 6.6.4 asks for (a helper's). */
+    @Test
+    void aVerifiedRestoreOfNothingIsNoTestOfRecovery() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Run nothing = vault("restore", "latest", "--target", tmp.resolve("nothing").toString(), "--exclude", "*", "--verify");
+        assertThat(nothing.exit()).isZero();
+        assertThat(nothing.out()).contains("restored 0 files, 0 dirs, 0 symlinks, 0 B to ", "; 1 path(s) left out by --exclude; nothing"
+                + " restored, nothing verified");
+        assertThat(vault("check").out()).contains("warning: the journal records no verified restore");
+        assertThat(vault("journal", "--json").json().get("entries")).noneMatch(e -> e.get("verified").asBoolean());
+    }
+
     @Test
     void theJournalRecordsEachBackupRestoreAndCheckTheFailedOnesToo() throws Exception {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What a restore wrote ({@code specials}: FIFOs and device nodes made), the names it refused, the metadata the target's filesystem would not take,
- * (with verify) every mismatch found afterwards, and how many paths {@code --exclude} left out.
+ * (with verify) every mismatch found afterwards, and how many paths {@code --exclude} left out. {@code verified}: verify
+ * ran on something restored (a restore that wrote nothing proves no recovery, IS.012 6.6.4).
  */
 public record RestoreResult(long files, long dirs, long symlinks, long specials, long bytes, List<String> refused,
                             List<Unapplied> unapplied, boolean verified, List<String> verifyFailures, long excluded) {

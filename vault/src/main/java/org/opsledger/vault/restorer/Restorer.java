@@ -228,8 +228,11 @@ public final class Restorer {
             }
             long symlinks = plan.symlinks.stream().filter(l -> !l.unapplied(UnappliedMetadata.Kind.SYMLINK)).count();
             long specials = plan.specials.stream().filter(n -> !n.unapplied(UnappliedMetadata.Kind.SPECIAL)).count();
-            return new RestoreResult(plan.files.size() + plan.links.size(), plan.dirs.size(), symlinks, specials, bytesWritten.get(),
-                    List.copyOf(plan.refused), unapplied.summary(), verify, failures, plan.excluded);
+            long files = plan.files.size() + plan.links.size();
+            // a restore that wrote nothing (all of it left out by --exclude) proved no recovery (IS.012 6.6.4)
+            boolean verified = verify && files + plan.dirs.size() + symlinks + specials > 0;
+            return new RestoreResult(files, plan.dirs.size(), symlinks, specials, bytesWritten.get(),
+                    List.copyOf(plan.refused), unapplied.summary(), verified, failures, plan.excluded);
         } finally {
             pool.shutdownNow();
         }

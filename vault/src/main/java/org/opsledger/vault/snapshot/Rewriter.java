@@ -38,6 +38,8 @@ public final class Rewriter {
      * frees them they are trees no snapshot names, and {@code vault recover} would bring back what was taken out.
      */
     public static final String REWRITTEN_TREES = "rewritten-trees";
+    /** The first format whose builds all know {@link #REWRITTEN_TREES}: recover leaves a rewritten tree alone. */
+    static final int FORMAT = 4;
     /** The removed paths a rewrite reports for each snapshot; it counts them all. */
     public static final int PATHS_LISTED = 100;
 
@@ -63,6 +65,11 @@ public final class Rewriter {
         Amendment.requireReason("a rewrite", "rewritten", reason, by);
         if (excludes.isEmpty()) {
             throw new VaultException("a rewrite needs at least one --exclude pattern: what to take out of the snapshots");
+        }
+        if (!dryRun && repo.config().version() < FORMAT) {
+            throw new VaultException("a rewrite needs a repository of format " + FORMAT + " or later (this one is " + repo.config().version()
+                    + "): builds of the older format, which still open it, know no " + REWRITTEN_TREES + " record, and their `vault"
+                    + " recover` would bring back what the rewrite took out; `vault upgrade` first");
         }
         List<PathMatcher> globs = Globs.compile(excludes);
         Set<ObjectId> held = repo.holds().keySet();
