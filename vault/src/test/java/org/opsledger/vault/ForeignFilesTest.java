@@ -30,6 +30,41 @@ class ForeignFilesTest {
     @TempDir
     Path tmp;
 
+    /**
+     * A repository made inside another's data/ (s3://bucket/data/web-1 beside s3://bucket: a store lists recursively): a
+     * prune of the outer one deleted the inner one's packs, index and snapshots as unreferenced packs, exit 0, and the
+     * inner one then listed no snapshot and checked clean (a helper's, on s3proxy; the local backend lists alike).
+     */
+    @Test
+    void aRepositoryInsideAnothersDataIsNotTakenForItsPacks() throws Exception {
+        Path outerDir = tmp.resolve("repo");
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository outer = TestTrees.newRepo(outerDir)) {
+            TestTrees.backup(outer, data);
+        }
+        Path innerDir = outerDir.resolve("data/web-1");
+        try (Repository inner = TestTrees.newRepo(innerDir)) {
+            TestTrees.backup(inner, data);
+        }
+        try (Repository outer = TestTrees.open(outerDir)) {
+            new Forgetter(outer, ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), Instant.now());
+            PruneResult pruned = new Pruner(outer).prune();
+            assertThat(pruned.orphanPacksDeleted()).isZero();
+            CheckResult outerCheck = new Checker(outer, 2).check(100);
+            assertThat(outerCheck.errors()).isEmpty();
+            assertThat(outerCheck.warnings()).anyMatch(w -> w.contains("under data/ not named as packs, not the vault's (left alone): data/web-1/"));
+        }
+        try (Repository inner = TestTrees.open(innerDir)) {
+            assertThat(inner.snapshots()).hasSize(1);
+            CheckResult innerCheck = new Checker(inner, 2).check(100);
+            assertThat(innerCheck.errors()).isEmpty();
+            assertThat(innerCheck.packsRead()).isPositive();
+        }
+        assertThat(Repository.idOfName("data/web-1/data/ab/" + "ab".repeat(32))).isNull();
+        assertThat(Repository.idOfName("data/ab/" + "ab".repeat(32))).isNotNull();
+        assertThat(Repository.idOfName("damaged/journal/segments/" + "ab".repeat(32))).isNotNull();
+    }
+
     @Test
     void checkNamesFilesTheVaultDidNotWriteAndPruneAndRetireLeaveThemAlone() throws Exception {
         Path repoDir = tmp.resolve("repo");

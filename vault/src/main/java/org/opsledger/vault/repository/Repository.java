@@ -633,14 +633,30 @@ public final class Repository implements AutoCloseable {
 
     /**
      * The ID a repository file is named by (its last path segment), or null when that is not 64 hex
-     * digits: a file the vault did not write, which check reports and prune and retire leave alone.
+     * digits or the file is not where the format puts one (§2: a pack in its {@code data/<xx>/}, every other file one
+     * directory down, a journal segment in {@code journal/segments/}, and any of them again under {@code damaged/}): a
+     * file the vault did not write, which check reports and prune and retire leave alone. A store lists recursively, so
+     * a repository made inside this one's data/ (s3://bucket/data/web-1 beside s3://bucket) showed its packs, index and
+     * snapshots as this one's packs, and a prune here deleted them as unreferenced (a helper's).
      */
     public static ObjectId idOfName(String name) {
+        int slash = name.lastIndexOf('/');
+        ObjectId id;
         try {
-            return ObjectId.parse(name.substring(name.lastIndexOf('/') + 1));
+            id = ObjectId.parse(name.substring(slash + 1));
         } catch (IllegalArgumentException notAnId) {
             return null;
         }
+        String dir = slash < 0 ? "" : name.substring(0, slash);
+        if (dir.equals("damaged")) {
+            return id; // damaged/<pack-id>
+        }
+        if (dir.startsWith("damaged/")) {
+            dir = dir.substring("damaged/".length());
+        }
+        boolean placed = dir.equals("data") || dir.startsWith("data/") ? dir.equals("data/" + id.hex().substring(0, 2))
+                : dir.indexOf('/') < 0 || dir.equals("journal/segments");
+        return placed ? id : null;
     }
 
     public byte[] loadBlob(ObjectId id) {
