@@ -154,6 +154,51 @@ class RepairTest {
         }
     }
 
+    /**
+     * An object store that fails to answer (503 SlowDown after the client's retries, a reset connection) says nothing of
+     * the pack: a repair on s3proxy behind a proxy answering 503 deleted the intact pack, kept zeros of it under damaged/
+     * and called its blobs lost (a helper's). It now stops before changing anything, and so does check.
+     */
+    @Test
+    void aStoreThatDoesNotAnswerIsNotTakenForDamage() throws Exception {
+        String packName = Repository.packName(victimBlob.pack());
+        byte[] before = Files.readAllBytes(repoDir.resolve(packName));
+        ForwardingBackend throttled = new ForwardingBackend(new LocalBackend(repoDir)) {
+            @Override
+            public byte[] read(String name) {
+                return refuse(name, () -> super.read(name));
+            }
+
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                return refuse(name, () -> super.readRange(name, offset, length));
+            }
+
+            private byte[] refuse(String name, java.util.function.Supplier<byte[]> read) {
+                if (name.equals(packName)) {
+                    throw new org.opsledger.vault.backend.BackendException("cannot read " + name + ": Please reduce your request rate."
+                            + " (SDK Attempt Count: 4)");
+                }
+                return read.get();
+            }
+
+            @Override
+            public boolean readFailureIsDamage() {
+                return false; // as S3Backend: a failed GET is the store's
+            }
+        };
+        try (Repository repo = Repository.open(throttled, TestTrees.PASSWORD)) {
+            assertThatThrownBy(() -> new Repairer(repo, 2).repair(100, false)).hasMessageStartingWith("cannot read pack "
+                    + victimBlob.pack().hex()).hasMessageContaining("the store failed, not the pack: nothing was taken for damage");
+            assertThatThrownBy(() -> new Checker(repo, 2).check(100)).hasMessageContaining("nothing was taken for damage");
+        }
+        assertThat(Files.readAllBytes(repoDir.resolve(packName))).isEqualTo(before);
+        assertThat(repoDir.resolve("damaged")).doesNotExist();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertWholeAgain(repo);
+        }
+    }
+
     @Test
     void anAlteredIndexFileIsReplacedByWhatThePacksHeadersSay() throws Exception {
         String index = new LocalBackend(repoDir).list("index").getFirst();

@@ -135,8 +135,82 @@ class S3BackendTest {
     void unreachableS3IsAOneLineError() {
         assertThatThrownBy(() -> Repository.open(backend(URI.create("http://127.0.0.1:9"), "x"), TestTrees.PASSWORD))
                 .isInstanceOf(BackendException.class)
-                .hasMessageContaining("cannot reach the S3 store")
+                .hasMessageContaining("cannot reach the S3 store (connection refused")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        // the SDK's own words said "See cause for the exact endpoint", and the cause was not shown (a helper's)
+        assertThatThrownBy(() -> Repository.open(backend(URI.create("http://s3.nonexistent.invalid:9000"), "x"), TestTrees.PASSWORD))
+                .hasMessageContaining("cannot reach the S3 store (unknown host s3.nonexistent.invalid");
+    }
+
+    /**
+     * A body that breaks off mid-way (a reset, "Premature EOF") is asked for again from where it broke: check called the
+     * pack damaged, and its advice, `vault repair --read-data`, deleted it (a helper's, behind a proxy of its own).
+     */
+    @Test
+    void aPackWhoseBodyBreaksOffIsReadOnFromWhereItBroke() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        firstBackup("cut", data);
+        try (CuttingProxy cutting = new CuttingProxy(endpoint.getPort(), 1 << 20);
+             Repository repo = Repository.open(backend(URI.create("http://127.0.0.1:" + cutting.port()), "cut"), TestTrees.PASSWORD)) {
+            var result = new Checker(repo, 2).check(100);
+            assertThat(cutting.cuts()).as("the proxy cut one answer").isEqualTo(1);
+            assertThat(result.errors()).isEmpty();
+            assertThat(result.packsRead()).isEqualTo(result.packs());
+        }
+    }
+
+    /**
+     * A TCP proxy in front of s3proxy that closes one connection once it has passed {@code after} bytes of answers on it,
+     * once: an 11 MiB pack's body then breaks off after 1 MiB, as a store's reset connection leaves it.
+     */
+    static final class CuttingProxy implements AutoCloseable {
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final java.util.concurrent.atomic.AtomicInteger cuts = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.ExecutorService pipes = java.util.concurrent.Executors.newCachedThreadPool();
+
+        CuttingProxy(int target, long after) throws java.io.IOException {
+            pipes.submit(() -> {
+                while (!server.isClosed()) {
+                    java.net.Socket client = server.accept();
+                    java.net.Socket store = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
+                    pipes.submit(() -> pipe(client, store, Long.MAX_VALUE));
+                    pipes.submit(() -> pipe(store, client, after));
+                }
+                return null;
+            });
+        }
+
+        private Void pipe(java.net.Socket from, java.net.Socket to, long after) {
+            byte[] buf = new byte[64 * 1024];
+            long passed = 0;
+            try (from; to) {
+                for (int n; (n = from.getInputStream().read(buf)) > 0; ) {
+                    if (passed + n > after && cuts.compareAndSet(0, 1)) {
+                        to.getOutputStream().write(buf, 0, (int) (after - passed));
+                        return null; // both sockets close mid-answer
+                    }
+                    to.getOutputStream().write(buf, 0, n);
+                    passed += n;
+                }
+            } catch (java.io.IOException e) {
+                // the other direction closed
+            }
+            return null;
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        int cuts() {
+            return cuts.get();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            server.close();
+            pipes.shutdownNow();
+        }
     }
 
     @Test

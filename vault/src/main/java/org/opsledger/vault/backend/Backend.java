@@ -158,6 +158,17 @@ public interface Backend extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Whether a read that fails says the stored bytes are lost (a local disk's I/O error: the medium cannot give them
+     * back, and repair keeps what still reads), rather than that the store did not answer. An object store's failed GET,
+     * after the client's retries, is the network or the store, never the object: damage there shows as bytes that do not
+     * match their name. On S3 a repair that took a throttled store's 503s for damage deleted an intact pack and kept
+     * zeros of it (a helper's). Asked of {@link #store()}.
+     */
+    default boolean readFailureIsDamage() {
+        return true;
+    }
+
     /** The store itself, under any limit put on its transfers ({@link ThrottledBackend}): what a local-disk check asks of it. */
     default Backend store() {
         return this;

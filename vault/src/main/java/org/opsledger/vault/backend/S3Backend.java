@@ -62,6 +62,12 @@ public final class S3Backend implements Backend {
         if (bucket.isEmpty()) {
             throw new BackendException("S3 location needs a bucket: s3://bucket/prefix, got " + url);
         }
+        String plain = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        if (!plain.isEmpty() && java.util.Arrays.stream(plain.split("/", -1)).anyMatch(p -> p.isEmpty() || p.equals(".") || p.equals(".."))) {
+            // s3proxy stored s3://b/./ops under ops/ but listed ./ops/: init made a repository no command could open
+            throw new BackendException("the S3 prefix of " + url + " has an empty, '.' or '..' part, which stores resolve each their"
+                    + " own way: name it plainly, as s3://bucket/dir/repo");
+        }
         String variable = env.containsKey("OPSLEDGER_VAULT_S3_ENDPOINT") ? "OPSLEDGER_VAULT_S3_ENDPOINT" : "AWS_ENDPOINT_URL";
         String endpoint = env.get(variable);
         String region = env.getOrDefault("AWS_REGION", "us-east-1");
@@ -119,7 +125,7 @@ public final class S3Backend implements Backend {
         if (e instanceof SdkClientException && why.startsWith("Unable to load credentials")) { // the SDK then lists every provider it tried
             why = "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE for a profile in ~/.aws/credentials";
         } else if (e instanceof SdkClientException) {
-            why = "cannot reach the S3 store (" + why + ")";
+            why = "cannot reach the S3 store (" + clientReason(e, why) + ")";
         } else if (e instanceof S3Exception s3e && s3e.statusCode() == 403) {
             why = "access denied (" + why + "): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
                     + " and what the bucket's policy allows them";
@@ -127,6 +133,11 @@ public final class S3Backend implements Backend {
             why = "the store has no bucket " + bucket;
         }
         return new BackendException(what + " " + location + "/" + name + ": " + why, e);
+    }
+
+    @Override
+    public boolean readFailureIsDamage() {
+        return false;
     }
 
     @Override
@@ -139,6 +150,22 @@ public final class S3Backend implements Backend {
         } catch (SdkException e) {
             return null; // unreachable now: the HEAD of the config said so already, or will next time
         }
+    }
+
+    /**
+     * What the client's failure was, in the words an operator acts on: the SDK's "Received an UnknownHostException …
+     * See cause for the exact endpoint" never named the host, and its cause was not shown (a helper's).
+     */
+    private static String clientReason(SdkException e, String why) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException) {
+                return "unknown host " + t.getMessage();
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused: " + firstLine(t.getMessage());
+            }
+        }
+        return why.startsWith("Could not parse") ? "its answer did not parse: " + why : why;
     }
 
     private static String firstLine(String s) {
@@ -162,21 +189,32 @@ public final class S3Backend implements Backend {
         }
     }
 
+    /**
+     * GETs of one object whose body broke off (a reset, "Premature EOF") before it is given up: the SDK retries a 503 or
+     * a refused connection itself, but not a body read after the call returned, and check called such a pack damaged.
+     */
+    static final int BODY_ATTEMPTS = 4;
+
     @Override
     public byte[] read(String name) {
-        try (var in = s3.getObject(r -> r.bucket(bucket).key(key(name)))) {
-            Long size = in.response().contentLength();
-            if (size != null && size > Largest.of(name)) {
-                in.abort(); // not the rest of a stray file over the network
-                Largest.check(name, size);
+        for (int attempt = 1; ; attempt++) {
+            try (var in = s3.getObject(r -> r.bucket(bucket).key(key(name)))) {
+                Long size = in.response().contentLength();
+                if (size != null && size > Largest.of(name)) {
+                    in.abort(); // not the rest of a stray file over the network
+                    Largest.check(name, size);
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                if (attempt < BODY_ATTEMPTS) {
+                    continue;
+                }
+                throw new BackendException("cannot read " + name + " in " + location + ": " + e.getMessage() + " (" + attempt + " attempts)", e);
+            } catch (NoSuchKeyException e) {
+                throw new BackendException("missing file in repository " + location + ": " + name, e);
+            } catch (SdkException e) {
+                throw failure("cannot read", name, e);
             }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new BackendException("cannot read " + name + " in " + location + ": " + e.getMessage(), e);
-        } catch (NoSuchKeyException e) {
-            throw new BackendException("missing file in repository " + location + ": " + name, e);
-        } catch (SdkException e) {
-            throw failure("cannot read", name, e);
         }
     }
 
@@ -198,12 +236,57 @@ public final class S3Backend implements Backend {
 
     @Override
     public java.io.InputStream stream(String name) {
-        try {
-            return s3.getObject(r -> r.bucket(bucket).key(key(name)));
-        } catch (NoSuchKeyException e) {
-            throw new BackendException("missing file in repository " + location + ": " + name, e);
-        } catch (SdkException e) {
-            throw failure("cannot read", name, e);
+        return new Resuming(name);
+    }
+
+    /** An object's body that, when it breaks off, is asked for again from where it broke (a ranged GET), up to {@link #BODY_ATTEMPTS} times. */
+    private final class Resuming extends java.io.InputStream {
+        private final String name;
+        private software.amazon.awssdk.core.ResponseInputStream<?> in;
+        private long position;
+        private int attempts = 1;
+
+        Resuming(String name) {
+            this.name = name;
+            this.in = from(0);
+        }
+
+        private software.amazon.awssdk.core.ResponseInputStream<?> from(long offset) {
+            try {
+                return s3.getObject(r -> r.bucket(bucket).key(key(name)).range(offset == 0 ? null : "bytes=" + offset + "-"));
+            } catch (NoSuchKeyException e) {
+                throw new BackendException("missing file in repository " + location + ": " + name, e);
+            } catch (SdkException e) {
+                throw failure("cannot read", name, e);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (true) {
+                try {
+                    int n = in.read(b, off, len);
+                    position += Math.max(n, 0);
+                    return n;
+                } catch (IOException e) {
+                    if (attempts++ >= BODY_ATTEMPTS) {
+                        throw new IOException(e.getMessage() + " (" + BODY_ATTEMPTS + " attempts)", e);
+                    }
+                    in.abort();
+                    in = from(position);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 
@@ -287,16 +370,22 @@ public final class S3Backend implements Backend {
 
     @Override
     public List<String> list(String dir) {
-        List<String> out = new ArrayList<>();
-        try {
-            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(key(dir) + "/")).contents()) {
-                out.add(o.key().substring(prefix.length()));
+        for (int attempt = 1; ; attempt++) {
+            List<String> out = new ArrayList<>();
+            try {
+                for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(key(dir) + "/")).contents()) {
+                    out.add(o.key().substring(prefix.length()));
+                }
+                out.sort(null);
+                return out;
+            } catch (SdkClientException e) {
+                if (attempt >= BODY_ATTEMPTS || !firstLine(e.getMessage()).startsWith("Could not parse")) { // a listing cut short
+                    throw failure("cannot list", dir, e);
+                }
+            } catch (SdkException e) {
+                throw failure("cannot list", dir, e);
             }
-        } catch (SdkException e) {
-            throw failure("cannot list", dir, e);
         }
-        out.sort(null);
-        return out;
     }
 
     /**

@@ -541,6 +541,10 @@ public final class Checker {
                     sha.update(tail);
                     bytesRead.addAndGet(pos + tail.length);
                 } catch (IOException | VaultException e) {
+                    if (!repo.backend().store().readFailureIsDamage()) { // the store did not answer: nothing is known of the pack
+                        throw new BackendException("cannot read pack " + p + " from " + repo.backend().location() + ": " + e.getMessage()
+                                + "; the store failed, not the pack: nothing was taken for damage, check again when it answers", e);
+                    }
                     problems.put(p, "unreadable: " + e.getMessage());
                     indexed.forEach(b -> damagedBlobs.put(b.id(), "unreadable"));
                     CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((v, x) -> null).join();

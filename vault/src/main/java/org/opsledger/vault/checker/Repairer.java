@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.Backend;
+import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
@@ -399,6 +400,10 @@ public final class Repairer {
             out.commit(as);
             return 0;
         } catch (IOException | VaultException e) {
+            if (!backend.store().readFailureIsDamage()) {
+                throw new BackendException("cannot copy " + name + " to " + as + ": " + e.getMessage() + "; the store failed, not the pack:"
+                        + " it stays in data/, run the repair again when the store answers", e);
+            }
             // some of it does not read: piece by piece below
         }
         long size;
@@ -447,6 +452,11 @@ public final class Repairer {
             byte[] sealed = repo.backend().readRange(Repository.packName(pack), b.offset(), b.length());
             repo.openBlob(b.id(), b.compressed(), b.rawLength(), sealed, 0, sealed.length);
             return null;
+        } catch (BackendException e) {
+            if (!repo.backend().store().readFailureIsDamage()) {
+                throw e; // the store did not answer: that says nothing of the blob
+            }
+            return e.getMessage();
         } catch (VaultException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return e.getMessage();
         }

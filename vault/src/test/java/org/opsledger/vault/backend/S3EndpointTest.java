@@ -3,6 +3,7 @@ package org.opsledger.vault.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,21 @@ class S3EndpointTest {
         try (S3Backend fine = S3Backend.fromUrl("s3://b/p", Map.of("OPSLEDGER_VAULT_S3_ENDPOINT", "http://127.0.0.1:9000",
                 "AWS_REGION", "eu-west-1"))) {
             assertThat(fine.location()).isEqualTo("s3://b/p");
+        }
+    }
+
+    /** s3proxy stored s3://vault/./ops under ops/ and listed ./ops/: init made a repository no command could open (a helper's). */
+    @Test
+    void aPrefixWithAnEmptyDotOrDotDotPartIsRefused() {
+        for (String url : List.of("s3://b/./ops", "s3://b/x/../ops", "s3://b//ops", "s3://b/ops//web", "s3://b/ops/..")) {
+            assertThatThrownBy(() -> S3Backend.fromUrl(url, Map.of())).as(url).isInstanceOf(BackendException.class)
+                    .hasMessage("the S3 prefix of " + url + " has an empty, '.' or '..' part, which stores resolve each their own way:"
+                            + " name it plainly, as s3://bucket/dir/repo");
+        }
+        for (String url : List.of("s3://b", "s3://b/", "s3://b/ops/", "s3://b/ops/web-1", "s3://b/o.ps/..web")) {
+            try (S3Backend fine = S3Backend.fromUrl(url, Map.of())) {
+                assertThat(fine.location()).isEqualTo(url);
+            }
         }
     }
 }
