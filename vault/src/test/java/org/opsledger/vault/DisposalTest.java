@@ -29,6 +29,28 @@ class DisposalTest {
 
     private static final LocalDate TODAY = LocalDate.now();
 
+    /**
+     * A backup begun beside a `vault dispose` said "saved", exit 0, of a snapshot written after the keys were destroyed
+     * (a helper's): nothing is committed beside a live dispose, nor once the keyring is gone.
+     */
+    @Test
+    void nothingIsCommittedBesideADisposeOrAfterIt() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        try (Repository disposing = TestTrees.open(dir); Repository backingUp = TestTrees.open(dir)) {
+            try (var lock = disposing.lock("dispose")) {
+                assertThatThrownBy(() -> TestTrees.backup(backingUp, data)).hasMessageStartingWith("a dispose on ")
+                        .hasMessageEndingWith(" is destroying the repository's keys: nothing this backup wrote could be read again;"
+                                + " nothing was committed");
+            }
+            java.nio.file.Files.delete(dir.resolve("keyring"));
+            assertThatThrownBy(() -> TestTrees.backup(backingUp, data)).hasMessage("the repository's keyring is gone (disposed of, or"
+                    + " deleted): nothing this backup wrote could be read again; nothing was committed");
+        }
+        assertThat(dir.resolve("snapshots")).as("no snapshot was written").doesNotExist();
+    }
+
     @Test
     void theKeysAreOverwrittenInPlaceAndDeletedAndNothingOpensAgain() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));

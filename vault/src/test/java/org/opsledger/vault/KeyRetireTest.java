@@ -27,6 +27,29 @@ class KeyRetireTest {
     @TempDir
     Path tmp;
 
+    /**
+     * A rotation beside a retirement: the retirement wrote the keyring it had read, without the rotation's new epoch, and
+     * a backup sealed under that epoch meanwhile was lost for good (a helper's). A rotation now refuses, and takes the
+     * keyring as stored, not as this process read it when it opened the repository.
+     */
+    @Test
+    void aRotationBesideARetirementIsRefusedAndARotationKeepsEpochsAnotherMade() throws Exception {
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        try (Repository retiring = TestTrees.open(dir); Repository rotating = TestTrees.open(dir)) {
+            try (var lock = retiring.lock("retire")) {
+                assertThatThrownBy(() -> new KeyEpochs(rotating).rotate()).hasMessageContaining(" runs alone in the repository: rotate"
+                        + " when it has finished");
+            }
+            assertThat(new KeyEpochs(rotating).rotate()).isEqualTo(2);
+            assertThat(new KeyEpochs(retiring).rotate()).as("opened at epoch 1, the store says 2").isEqualTo(3);
+            assertThat(new KeyEpochs(retiring).retire(1).epoch()).isEqualTo(1);
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(repo.keys().keyring().currentEpoch()).isEqualTo(3);
+        }
+    }
+
     @Test
     void afterRetireNothingDecryptsWithTheRetiredKeyAndEverySnapshotRestores() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));

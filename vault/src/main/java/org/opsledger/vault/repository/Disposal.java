@@ -21,6 +21,9 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  */
 public final class Disposal {
 
+    /** Its lock's kind: nothing is committed beside one (SharedLock#whileHeld). */
+    static final String KIND = "dispose";
+
     /**
      * What was disposed of, for the media register: the repository, when, by whom, and what can no longer be read.
      * {@code copiesIn}: the repository whose copies keep the retained snapshots, or null.
@@ -44,7 +47,7 @@ public final class Disposal {
             throw new VaultException("disposal destroys the keys of " + repo.backend().location() + " for good: confirm it with its"
                     + " repository ID (`vault stats` shows it)" + (confirmId == null || confirmId.isEmpty() ? "" : "; " + confirmId + " is not it"));
         }
-        try (SharedLock lock = repo.lock("dispose")) {
+        try (SharedLock lock = repo.lock(KIND)) {
             repo.locks().refuseConflicting(lock);
             Map<ObjectId, LegalHold> holds = repo.holds();
             if (!holds.isEmpty()) { // IS.012 6.6.7: held backups are never deleted

@@ -35,10 +35,17 @@ public final class KeyEpochs {
         this.repo = repo;
     }
 
+    /**
+     * A new epoch for new data. Not beside a retirement, which ends by writing the keyring it read without the retired
+     * epoch: a rotation in between lost its new epoch's key, and a backup sealed under it with it (a helper's).
+     */
     public int rotate() {
-        Keyring next = repo.keys().keyring().rotated();
-        repo.replaceKeyring(next);
-        return next.currentEpoch();
+        try (SharedLock lock = repo.lock("rotate")) {
+            repo.locks().refuseConflicting(lock);
+            Keyring next = repo.storedKeyring().rotated(); // as stored: another rotation may have come since we opened
+            repo.replaceKeyring(next);
+            return next.currentEpoch();
+        }
     }
 
     /** What a retirement rewrote. */
@@ -76,8 +83,7 @@ public final class KeyEpochs {
     }
 
     public Retirement retire(int epoch) {
-        Keyring current = repo.keys().keyring();
-        Keyring next = current.withoutEpoch(epoch); // validates: not current, still live
+        repo.keys().keyring().withoutEpoch(epoch); // validates before any work: not current, still live
         try (SharedLock lock = repo.lock("retire")) {
             repo.locks().refuseConflicting(lock);
             Index index = repo.freshIndex();
@@ -159,8 +165,9 @@ public final class KeyEpochs {
                     }
                 }
             }
-            // 5. only now destroy the key: nothing in the repository needs it any more
-            repo.replaceKeyring(next);
+            // 5. only now destroy the key: nothing in the repository needs it any more (the keyring as stored: no
+            //    rotation runs beside a retirement, and none may be lost if one did)
+            repo.replaceKeyring(repo.storedKeyring().withoutEpoch(epoch));
             repo.reloadIndex(); // the old packs are gone: later reads in this process go to the new ones
             List<ObjectId> replaced = new ArrayList<>(renamed.keySet());
             replaced.addAll(renamed.values());

@@ -52,7 +52,7 @@ public final class Locks {
      * of all and move packs; upgrade writes the config and the index anew; recover takes trees no snapshot
      * references for lost (a running backup's are).
      */
-    public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover", "upgrade", "dispose");
+    public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover", "upgrade", Disposal.KIND);
 
     /**
      * Work that runs one at a time, beside anything but itself and what runs alone: placing and releasing a legal

@@ -113,11 +113,25 @@ public final class SharedLock implements AutoCloseable {
     /**
      * Runs {@code commit} while the lock file is certainly there: a process ending (SIGTERM, Ctrl-C) removes
      * its lock only before or after it, and once the lock is gone this refuses, so nothing is committed that a
-     * prune, no longer seeing the lock, may have deleted the data of.
+     * prune, no longer seeing the lock, may have deleted the data of. Nor is anything committed into a repository being
+     * disposed of, or whose keys are gone: a backup begun beside a `vault dispose` said "saved", exit 0, of a snapshot no
+     * key could read any more (a helper's).
      */
     public synchronized <T> T whileHeld(Supplier<T> commit) {
         if (released) {
             throw new VaultException("interrupted: the process is ending and has released its lock; nothing was committed");
+        }
+        if (!record.kind().equals(Disposal.KIND)) {
+            for (LockRecord l : new Locks(backend).liveOtherThan(this)) {
+                if (l.kind().equals(Disposal.KIND)) {
+                    throw new VaultException("a dispose on " + l.host() + " (pid " + l.pid() + ") is destroying the repository's keys:"
+                            + " nothing this " + record.kind() + " wrote could be read again; nothing was committed");
+                }
+            }
+            if (!backend.exists("keyring")) {
+                throw new VaultException("the repository's keyring is gone (disposed of, or deleted): nothing this " + record.kind()
+                        + " wrote could be read again; nothing was committed");
+            }
         }
         long gap = Math.max(longestGap, nanoClock.getAsLong() - writtenAt);
         if (gap >= LAPSE.toNanos()) {
