@@ -58,6 +58,48 @@ class ConcurrentBackupAndPruneTest {
     }
 
     /**
+     * An index file a prune replaced between a reader's listing and its read, and a snapshot a forget removed likewise: a
+     * backup, check or restore beside a prune failed with "missing file … index/…", a backup beside a forget with "missing
+     * file … snapshots/…" (a helper's). The index listing is read again; a snapshot gone is one fewer.
+     */
+    @Test
+    void anIndexFileReplacedOrASnapshotRemovedBetweenListingAndReadingIsNoFailure() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("x.bin"), TestTrees.random(1, 200_000));
+        SnapshotRef first;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            first = TestTrees.backup(repo, data);
+            Files.write(data.resolve("y.bin"), TestTrees.random(2, 200_000));
+            TestTrees.backup(repo, data);
+        }
+        boolean[] armed = {true, true};
+        ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public byte[] read(String name) {
+                if (name.startsWith("index/") && armed[0]) { // a prune on another host writes the index again just now
+                    armed[0] = false;
+                    try (Repository other = TestTrees.open(repoDir)) {
+                        other.replaceIndex(other.freshIndex(), java.util.Set.of(), other.backend().list("index"));
+                    }
+                }
+                if (name.equals("snapshots/" + first.id().hex()) && armed[1]) { // and a forget there removes the older snapshot
+                    armed[1] = false;
+                    local.delete(name);
+                }
+                return super.read(name);
+            }
+        };
+        try (Repository reader = Repository.open(store, TestTrees.PASSWORD)) {
+            assertThat(reader.index().packs()).as("every pack, from the file that replaced the ones listed").hasSize(
+                    new org.opsledger.vault.backend.LocalBackend(repoDir).list("data").size());
+            assertThat(reader.listSnapshots().readable()).hasSize(1);
+            assertThat(reader.listSnapshots().unreadable()).isEmpty();
+        }
+        assertThat(armed).containsExactly(false, false);
+    }
+
+    /**
      * A backup that ends while a prune runs, between the prune's listing of the snapshots and its reading of the index:
      * a prune that listed the snapshots first saw the backup's packs but not its snapshot, condemned them as unused,
      * took them out of the index and then stopped on the snapshot ("needs tree …, which no pack holds"; a helper's prune

@@ -125,7 +125,7 @@ public final class LocalBackend implements Backend {
             readFully(ch, 0, out.length, out, name);
             return out;
         } catch (NoSuchFileException e) {
-            throw new BackendException("missing file in repository " + root + ": " + name, e);
+            throw new MissingFileException(String.valueOf(root), name, e);
         } catch (IOException e) {
             throw new BackendException("cannot read " + path(name) + ": " + IoReason.of(e), e);
         }
@@ -143,7 +143,7 @@ public final class LocalBackend implements Backend {
         try (FileChannel ch = FileChannel.open(path(name), StandardOpenOption.READ)) {
             readFully(ch, offset, length, into, name);
         } catch (NoSuchFileException e) {
-            throw new BackendException("missing file in repository " + root + ": " + name, e);
+            throw new MissingFileException(String.valueOf(root), name, e);
         } catch (IOException e) {
             throw new BackendException("cannot read " + path(name) + ": " + IoReason.of(e), e);
         }
@@ -154,7 +154,7 @@ public final class LocalBackend implements Backend {
         try {
             return Files.newInputStream(path(name), LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            throw new BackendException("missing file in repository " + root + ": " + name, e);
+            throw new MissingFileException(String.valueOf(root), name, e);
         } catch (IOException e) {
             throw new BackendException("cannot read " + path(name) + ": " + IoReason.of(e), e);
         }

@@ -211,7 +211,7 @@ public final class S3Backend implements Backend {
                 }
                 throw new BackendException("cannot read " + name + " in " + location + ": " + e.getMessage() + " (" + attempt + " attempts)", e);
             } catch (NoSuchKeyException e) {
-                throw new BackendException("missing file in repository " + location + ": " + name, e);
+                throw new MissingFileException(String.valueOf(location), name, e);
             } catch (SdkException e) {
                 throw failure("cannot read", name, e);
             }
@@ -228,7 +228,7 @@ public final class S3Backend implements Backend {
             }
             return b;
         } catch (NoSuchKeyException e) {
-            throw new BackendException("missing file in repository " + location + ": " + name, e);
+            throw new MissingFileException(String.valueOf(location), name, e);
         } catch (SdkException e) {
             throw failure("cannot read", name, e);
         }
@@ -255,7 +255,7 @@ public final class S3Backend implements Backend {
             try {
                 return s3.getObject(r -> r.bucket(bucket).key(key(name)).range(offset == 0 ? null : "bytes=" + offset + "-"));
             } catch (NoSuchKeyException e) {
-                throw new BackendException("missing file in repository " + location + ": " + name, e);
+                throw new MissingFileException(String.valueOf(location), name, e);
             } catch (SdkException e) {
                 throw failure("cannot read", name, e);
             }

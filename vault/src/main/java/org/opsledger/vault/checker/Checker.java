@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.backend.MissingFileException;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
@@ -84,7 +85,12 @@ public final class Checker {
         List<SnapshotRef> snapshots = new ArrayList<>();
         List<String> snapshotFiles = repo.backend().list("snapshots");
         for (String name : snapshotFiles) {
-            byte[] sealed = repo.backend().read(name);
+            byte[] sealed;
+            try {
+                sealed = repo.backend().read(name);
+            } catch (MissingFileException e) {
+                continue; // removed since it was listed: a forget beside this check
+            }
             if (!authenticName(name, sealed, errors)) {
                 continue;
             }
@@ -374,19 +380,15 @@ public final class Checker {
      * others is added to {@code problems}. Returns the name of every index file listed, read or not.
      */
     List<String> readIndex(Index index, List<String> problems) {
-        List<String> names = repo.backend().list("index");
-        for (String name : names) {
-            byte[] sealed = repo.backend().read(name); // read once: its name checked, then opened
-            if (!authenticName(name, sealed, problems)) {
-                continue;
+        return repo.readEachIndexFile((name, sealed) -> { // read once: its name checked, then opened
+            if (authenticName(name, sealed, problems)) {
+                try {
+                    repo.readIndexFile(name, sealed, index);
+                } catch (VaultException e) {
+                    problems.add(e.getMessage());
+                }
             }
-            try {
-                repo.readIndexFile(name, sealed, index);
-            } catch (VaultException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        return names;
+        });
     }
 
     /** The problem of a pack the index names and the store lacks ({@code check --help}: check names what damage hurts). */

@@ -25,6 +25,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.BackendException;
+import org.opsledger.vault.backend.MissingFileException;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.crypto.Keyring;
@@ -324,14 +325,47 @@ public final class Repository implements AutoCloseable {
     }
 
     private void readIndexFiles(Index into) {
-        for (String name : backend.list("index")) {
+        readEachIndexFile((name, sealed) -> {
             try {
-                readIndexFile(name, backend.read(name), into);
+                readIndexFile(name, sealed, into);
             } catch (BackendException e) {
                 throw e;
             } catch (VaultException e) { // the index is read whole or not at all: say what mends it
                 throw new VaultException("the index cannot be read: " + e.getMessage() + "; `vault check` names what else is damaged,"
                         + " `vault repair` writes the index again from the packs", e);
+            }
+        });
+    }
+
+    /**
+     * Hands each index file's name and bytes to {@code each}, once, and returns the names. One listed and gone when read
+     * was replaced meanwhile (a prune writes the index again, then deletes the files it replaced): the listing is read
+     * again, up to three times, for the file that replaced it. A backup, check or restore beside a prune failed with
+     * "missing file … index/…" (a helper's).
+     */
+    public List<String> readEachIndexFile(java.util.function.BiConsumer<String, byte[]> each) {
+        Set<String> read = new LinkedHashSet<>();
+        for (int listing = 1; ; listing++) {
+            boolean gone = false;
+            for (String name : backend.list("index")) {
+                if (read.contains(name)) {
+                    continue;
+                }
+                byte[] sealed;
+                try {
+                    sealed = backend.read(name);
+                } catch (MissingFileException e) {
+                    if (listing == 3) {
+                        throw e;
+                    }
+                    gone = true;
+                    continue;
+                }
+                read.add(name);
+                each.accept(name, sealed);
+            }
+            if (!gone) {
+                return List.copyOf(read);
             }
         }
     }
@@ -897,6 +931,8 @@ public final class Repository implements AutoCloseable {
                     continue;
                 }
                 out.add(new SnapshotRef(id, readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)));
+            } catch (MissingFileException e) {
+                // listed, then removed (a forget, a tier, a rewrite beside this): a backup looking for its parent failed on it
             } catch (BackendException e) {
                 throw e; // the store failed, not the file: an error, never a shorter list
             } catch (RuntimeException e) {
