@@ -155,6 +155,57 @@ class FailureModesTest {
         }
     }
 
+    /**
+     * A store that refuses a pack while a dump program still runs: the backup went on reading the dump for as long as the
+     * program ran (10 minutes for a helper's, blocked on a pipe the failure could not interrupt). What feeds the stream
+     * is now ended as soon as a pack is refused, and the backup fails then.
+     */
+    @Test
+    void aStreamBackupWhosePackTheStoreRefusesEndsWhatFeedsIt() throws Exception {
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        ForwardingBackend refusing = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(dir)) {
+            @Override
+            public void write(String name, byte[] data, int off, int len) {
+                if (name.startsWith("data/")) {
+                    throw new org.opsledger.vault.backend.BackendException("cannot write " + name + ": the store refused it");
+                }
+                super.write(name, data, off, len);
+            }
+        };
+        java.io.PipedInputStream dump = new java.io.PipedInputStream(1 << 20);
+        java.io.PipedOutputStream program = new java.io.PipedOutputStream(dump);
+        Thread feeder = new Thread(() -> {
+            try {
+                program.write(TestTrees.random(7, 20_000_000)); // more than a pack, then the program pauses, as pg_dump may
+                Thread.sleep(600_000);
+            } catch (java.io.IOException | InterruptedException ended) {
+                // ended by the backup
+            }
+        });
+        feeder.start();
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Repository repo = Repository.open(refusing, TestTrees.PASSWORD)) {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () ->
+                    assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backupStream(dump, "db.dump", TestTrees.options(),
+                            () -> { }, () -> {
+                                ended.set(true);
+                                feeder.interrupt();
+                                try {
+                                    program.close();
+                                } catch (java.io.IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                            })).hasMessageContaining("the store refused it"));
+        } finally {
+            feeder.interrupt();
+        }
+        assertThat(ended).isTrue();
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(repo.snapshots()).isEmpty();
+        }
+    }
+
     @Test
     void aLargeStreamIsChunkedInOrderAcrossTheWorkersAndRestoresByteForByte() throws Exception {
         java.io.ByteArrayOutputStream dump = new java.io.ByteArrayOutputStream();

@@ -317,7 +317,7 @@ final class BackupCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                     throw new CliException("interrupted while waiting for " + args.getFirst());
                 }
-            });
+            }, p::destroyForcibly); // the store refused a pack: the dump is not read to its end (it could run for hours)
         } finally {
             if (p.isAlive()) {
                 p.destroyForcibly();

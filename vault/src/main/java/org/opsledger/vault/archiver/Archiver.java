@@ -187,6 +187,14 @@ public final class Archiver {
      * ended and before the snapshot is written; if it throws, no snapshot is written.
      */
     public SnapshotRef backupStream(InputStream in, String name, BackupOptions options, Runnable beforeCommit) {
+        return backupStream(in, name, options, beforeCommit, () -> { });
+    }
+
+    /**
+     * As {@link #backupStream(InputStream, String, BackupOptions, Runnable)}; {@code whenFailed} runs as soon as storing
+     * the stream has failed (the store refused a pack), to end what feeds the stream: the read cannot be interrupted.
+     */
+    public SnapshotRef backupStream(InputStream in, String name, BackupOptions options, Runnable beforeCommit, Runnable whenFailed) {
         if (!Node.isSafeName(name)) {
             throw new VaultException("--stdin-name must be a plain file name, got: " + name);
         }
@@ -198,6 +206,7 @@ public final class Archiver {
             long size;
             // this thread reads and cuts chunks while the workers hash, compress and seal them (ChunkPipeline)
             try (ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
+                pipeline.whenFailed(whenFailed);
                 ChunkPipeline.Content c = join(List.of(pipeline.split(progress.counting(in)))).getFirst();
                 content = c.ids();
                 size = c.size();

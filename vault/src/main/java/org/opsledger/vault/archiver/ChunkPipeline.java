@@ -43,6 +43,17 @@ final class ChunkPipeline implements AutoCloseable {
     private final Semaphore chunks;
     /** The first failure of a worker: the reader stops cutting once a backup cannot succeed. */
     private final AtomicReference<Throwable> failed = new AtomicReference<>();
+    /** Run once, on the worker, when the first one fails: what feeds the reader can be stopped (a dump program). */
+    private volatile Runnable whenFailed = () -> { };
+
+    /**
+     * {@code action} runs once a worker has failed (the store refused a pack): a reader blocked on a stream that the
+     * failure cannot interrupt (a dump program's pipe, a program that pauses) is then freed by ending what feeds it. A
+     * `--stdin-from-command` backup went on reading a dump for as long as the program ran after its upload had failed.
+     */
+    void whenFailed(Runnable action) {
+        whenFailed = action;
+    }
     /** The most chunk bytes and chunks ever cut and not yet sealed at once (tests check the bound with them). */
     private final java.util.concurrent.atomic.AtomicLong inFlightBytes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong peakBytes = new java.util.concurrent.atomic.AtomicLong();
@@ -224,7 +235,9 @@ final class ChunkPipeline implements AutoCloseable {
             try {
                 return repo.saveBlob(BlobType.DATA, copy, 0, len);
             } catch (RuntimeException | Error e) {
-                failed.compareAndSet(null, e);
+                if (failed.compareAndSet(null, e)) {
+                    whenFailed.run();
+                }
                 throw e;
             } finally {
                 release(copy, weight);
