@@ -41,12 +41,12 @@ class DisposalTest {
         try (Repository disposing = TestTrees.open(dir); Repository backingUp = TestTrees.open(dir)) {
             try (var lock = disposing.lock("dispose")) {
                 assertThatThrownBy(() -> TestTrees.backup(backingUp, data)).hasMessageStartingWith("a dispose on ")
-                        .hasMessageEndingWith(" is destroying the repository's keys: nothing this backup wrote could be read again;"
+                        .hasMessageEndingWith(" is destroying the repository's keys: a snapshot written now could never be read;"
                                 + " nothing was committed");
             }
             java.nio.file.Files.delete(dir.resolve("keyring"));
             assertThatThrownBy(() -> TestTrees.backup(backingUp, data)).hasMessage("the repository's keyring is gone (disposed of, or"
-                    + " deleted): nothing this backup wrote could be read again; nothing was committed");
+                    + " deleted): a snapshot written now could never be read; nothing was committed");
         }
         assertThat(dir.resolve("snapshots")).as("no snapshot was written").doesNotExist();
     }

@@ -982,7 +982,21 @@ public final class Repository implements AutoCloseable {
         return match.getFirst();
     }
 
+    /**
+     * Writes a snapshot file; refused in a repository being disposed of, or whose keyring is gone: a backup begun beside a
+     * `vault dispose` said "saved", exit 0, of a snapshot no key could read any more (a helper's).
+     */
     public ObjectId saveSnapshot(Snapshot snapshot) {
+        for (LockRecord l : locks.live()) {
+            if (l.kind().equals(Disposal.KIND)) {
+                throw new VaultException("a dispose on " + l.host() + " (pid " + l.pid() + ") is destroying the repository's keys:"
+                        + " a snapshot written now could never be read; nothing was committed");
+            }
+        }
+        if (!backend.exists("keyring")) {
+            throw new VaultException("the repository's keyring is gone (disposed of, or deleted): a snapshot written now could never"
+                    + " be read; nothing was committed");
+        }
         return writeSealed("snapshots", Sealing.Kind.SNAPSHOT, snapshot);
     }
 
