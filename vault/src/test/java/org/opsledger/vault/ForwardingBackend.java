@@ -6,10 +6,10 @@ import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.LocalBackend;
 
 /** A local backend that tests extend to observe or change what the repository does with its store. */
-class ForwardingBackend implements Backend {
-    final LocalBackend local;
+public class ForwardingBackend implements Backend {
+    protected final LocalBackend local;
 
-    ForwardingBackend(LocalBackend local) {
+    public ForwardingBackend(LocalBackend local) {
         this.local = local;
     }
 

@@ -62,16 +62,7 @@ class SharedLockTest {
     @Test
     void aLockFileTheStoreFailsToDeleteFailsNothingDoneUnderIt() {
         LocalBackend local = new LocalBackend(tmp);
-        org.opsledger.vault.backend.Backend backend = new org.opsledger.vault.backend.Backend() {
-            @Override public String location() { return local.location(); }
-            @Override public boolean exists(String name) { return local.exists(name); }
-            @Override public byte[] read(String name) { return local.read(name); }
-            @Override public byte[] readRange(String name, long offset, int length) { return local.readRange(name, offset, length); }
-            @Override public long size(String name) { return local.size(name); }
-            @Override public void write(String name, byte[] data, int off, int len) { local.write(name, data, off, len); }
-            @Override public java.util.List<String> list(String dir) { return local.list(dir); }
-            @Override public java.util.OptionalLong device() { return local.device(); }
-
+        org.opsledger.vault.backend.Backend backend = new org.opsledger.vault.ForwardingBackend(local) {
             @Override
             public void delete(String name) { // as an S3 store answering 503 to the DELETE
                 throw new org.opsledger.vault.backend.BackendException("cannot delete " + name + ": Please reduce your request rate.");
