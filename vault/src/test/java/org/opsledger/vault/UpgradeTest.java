@@ -25,6 +25,25 @@ class UpgradeTest {
     @TempDir
     Path tmp;
 
+    /** An index file that does not read stops the upgrade, which writes nothing, and says what mends it (it said only why). */
+    @Test
+    void anUpgradeStoppedByADamagedIndexFileSaysWhatMendsIt() throws Exception {
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        TestTrees.setFormatVersion(dir, RepositoryConfig.VERSION, 3);
+        try (Repository repo = TestTrees.open(dir)) {
+            TestTrees.backup(repo, TestTrees.sample(tmp.resolve("src/data")));
+        }
+        Path index = new org.opsledger.vault.backend.LocalBackend(dir).list("index").stream().map(dir::resolve).findFirst().orElseThrow();
+        DamagedPackTest.flipOneByte(index, Files.size(index) / 2);
+        String config = Files.readString(dir.resolve("config"));
+        try (Repository repo = TestTrees.open(dir)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(repo::upgrade).hasMessageStartingWith("the index cannot be read: ")
+                    .hasMessageEndingWith("; `vault check` names what else is damaged, `vault repair` writes the index again from the packs");
+        }
+        assertThat(Files.readString(dir.resolve("config"))).as("nothing written").isEqualTo(config);
+    }
+
     @Test
     void aFormatTwoRepositoryIsUpgradedItsIndexCompressedAndItsSnapshotsRestore() throws Exception {
         for (int from : new int[] {1, 2}) {

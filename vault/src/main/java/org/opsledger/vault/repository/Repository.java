@@ -325,16 +325,19 @@ public final class Repository implements AutoCloseable {
     }
 
     private void readIndexFiles(Index into) {
-        readEachIndexFile((name, sealed) -> {
-            try {
-                readIndexFile(name, sealed, into);
-            } catch (BackendException e) {
-                throw e;
-            } catch (VaultException e) { // the index is read whole or not at all: say what mends it
-                throw new VaultException("the index cannot be read: " + e.getMessage() + "; `vault check` names what else is damaged,"
-                        + " `vault repair` writes the index again from the packs", e);
-            }
-        });
+        readEachIndexFile((name, sealed) -> readWholeIndexFile(name, sealed, into));
+    }
+
+    /** {@link #readIndexFile} for a command that needs the whole index: one file that does not read stops it, saying what mends it. */
+    private boolean readWholeIndexFile(String name, byte[] sealed, Index into) {
+        try {
+            return readIndexFile(name, sealed, into);
+        } catch (BackendException e) {
+            throw e;
+        } catch (VaultException e) {
+            throw new VaultException("the index cannot be read: " + e.getMessage() + "; `vault check` names what else is damaged,"
+                    + " `vault repair` writes the index again from the packs", e);
+        }
     }
 
     /**
@@ -418,15 +421,15 @@ public final class Repository implements AutoCloseable {
         try (SharedLock lock = lock("upgrade")) {
             locks.refuseConflicting(lock);
             RepositoryConfig old = config;
-            List<String> files = backend.list("index");
             Index whole = new Index(true); // as freshIndex() reads it, each file read once
-            long before = 0;
-            boolean json = false;
-            for (String name : files) {
-                byte[] sealed = backend.read(name);
-                before += sealed.length;
-                json |= readIndexFile(name, sealed, whole);
-            }
+            long[] bytes = {0};
+            boolean[] anyJson = {false};
+            List<String> files = readEachIndexFile((name, sealed) -> { // a damaged one: the remedy too (a helper's upgrade said only why)
+                bytes[0] += sealed.length;
+                anyJson[0] |= readWholeIndexFile(name, sealed, whole);
+            });
+            long before = bytes[0];
+            boolean json = anyJson[0];
             if (old.version() == RepositoryConfig.VERSION && !json) {
                 return new Upgrade(old.version(), old.version(), 0, before, before);
             }
