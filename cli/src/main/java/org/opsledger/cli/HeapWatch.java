@@ -54,6 +54,7 @@ final class HeapWatch {
             } catch (OutOfMemoryError e) {
                 err.println(line);
                 err.flush();
+                Ending.outOfMemory();
                 System.exit(OneLineErrors.OUT_OF_MEMORY);
             }
         });
@@ -89,6 +90,7 @@ final class HeapWatch {
             if (streak >= SECONDS) {
                 err.println(ended);
                 err.flush();
+                Ending.outOfMemory();
                 System.exit(OneLineErrors.OUT_OF_MEMORY); // as a TERM would: the shutdown hooks release the repository's lock
             }
         }

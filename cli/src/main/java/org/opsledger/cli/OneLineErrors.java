@@ -21,12 +21,10 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        boolean outOfMemory = false;
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError) {
-                message = outOfMemory();
-                outOfMemory = true;
-            }
+        boolean outOfMemory = Ending.of(ex).isPresent();
+        if (outOfMemory) {
+            message = outOfMemory();
+            Ending.outOfMemory();
         }
         cmd.getErr().println("opsledger: " + TerminalText.escape(message.lines().findFirst().orElse(message)));
         if (System.getenv("OPSLEDGER_DEBUG") != null) {

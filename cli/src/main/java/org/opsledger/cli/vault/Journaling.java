@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.Ending;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
@@ -29,6 +30,7 @@ final class Journaling implements AutoCloseable {
     private final List<ObjectId> snapshots;
     private final Instant started = Instant.now();
     private boolean written; // guarded by this
+    private volatile boolean closed;
     private final Thread onSignal;
 
     /** @param paths, snapshots what the command works on: what an entry of a stopped command names */
@@ -44,11 +46,22 @@ final class Journaling implements AutoCloseable {
         }
     }
 
-    /** The entry of a command a signal stopped: the status a shell reports for it (SIGTERM 143, Ctrl-C 130), and which it was. */
+    /**
+     * The entry of a command that ended without writing its own: one that ran out of heap or stack says so, with its exit
+     * code; one a signal stopped, the status a shell reports for it (SIGTERM 143, Ctrl-C 130), and which it was. A command
+     * that ended as it should and wrote none (a dry run) gets none here either.
+     */
     private void stopped() {
+        var ending = Ending.reason();
+        if (ending.isPresent()) {
+            write(JournalEntry.Outcome.FAILED, paths, snapshots, false, ending.get().exitCode(), ending.get().line());
+            return;
+        }
         var signal = StopSignal.received();
-        write(JournalEntry.Outcome.FAILED, paths, snapshots, false, signal.map(StopSignal::exitCode).orElse(STOPPED_UNKNOWN),
-                "stopped by " + signal.map(StopSignal::describe).orElse("a signal") + " before it ended");
+        if (signal.isPresent() || !closed) {
+            write(JournalEntry.Outcome.FAILED, paths, snapshots, false, signal.map(StopSignal::exitCode).orElse(STOPPED_UNKNOWN),
+                    "stopped by " + signal.map(StopSignal::describe).orElse("a signal") + " before it ended");
+        }
     }
 
     /**
@@ -97,7 +110,9 @@ final class Journaling implements AutoCloseable {
      */
     <E extends Exception> E failed(E failure) {
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        ended(JournalEntry.Outcome.FAILED, paths, snapshots, false, failure instanceof CliException c ? c.exitCode() : 1, message);
+        var ending = Ending.of(failure); // a worker out of heap: exit 4 and the line that names the remedy, as the command says
+        ended(JournalEntry.Outcome.FAILED, paths, snapshots, false, ending.map(Ending.Reason::exitCode).orElse(
+                failure instanceof CliException c ? c.exitCode() : 1), ending.map(Ending.Reason::line).orElse(message));
         return failure;
     }
 
@@ -106,8 +121,19 @@ final class Journaling implements AutoCloseable {
         written = true;
     }
 
+    /**
+     * The command is done with the repository. Its hook stays while no entry was written: an out-of-memory error or a
+     * stack overflow passes the commands' handlers (they take exceptions) and ends the JVM after this, and the hook then
+     * records it (`forget --prune` out of heap in its prune left a removed snapshot named nowhere: a helper's).
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            if (!written) {
+                return;
+            }
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(onSignal);
         } catch (IllegalStateException ending) {

@@ -198,6 +198,9 @@ final class Output {
      */
     static AutoCloseable whenStopped(Supplier<String> message) {
         Thread hook = new Thread(() -> {
+            if (org.opsledger.cli.Ending.reason().isPresent()) {
+                return; // out of heap or stack, not a signal: that line was said
+            }
             clearProgress();
             err().println(message.get());
             err().flush();

@@ -48,5 +48,47 @@ class VaultOutOfMemoryTest {
         CliRun snapshots = CliRun.of("vault", "snapshots", "--repo", repo.toString(), "--password-file", pw.toString(), "--json");
         assertThat(snapshots.exit()).isZero();
         assertThat(snapshots.out().trim()).isEqualTo("[]");
+        // and the journal says why it failed: it said "stopped by a signal", exit 143, or nothing at all (a helper's)
+        var entries = org.opsledger.vault.VaultJson.MAPPER.readTree(CliRun.of("vault", "journal", "--repo", repo.toString(), "--password-file",
+                pw.toString(), "--operation", "backup", "--json").out()).get("entries");
+        assertThat(entries).singleElement().satisfies(e -> {
+            assertThat(e.get("outcome").asString()).isEqualTo("failed");
+            assertThat(e.get("exitCode").asInt()).isEqualTo(4);
+            assertThat(e.get("detail").asString()).startsWith("out of memory in a heap of");
+        });
+        assertThat(output).doesNotContain("stopped by");
+    }
+
+    /**
+     * A tree deeper than the stack holds: the backup ended in 1,024 lines of StackOverflowError and no journal entry (a
+     * helper's, 1,000 levels in the JVM's default stack). One line, exit 1, a failed entry; the launcher gives vault
+     * commands a stack that holds the deepest tree a path of 4,096 bytes can name.
+     */
+    @Test
+    void aTreeDeeperThanTheStackEndsInOneLineAndAJournalEntry() throws Exception {
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = tmp.resolve("repo");
+        assertThat(CliRun.of("vault", "init", "--repo", repo.toString(), "--password-file", pw.toString(),
+                "--kdf-iterations", "100000").exit()).isZero();
+        Path deep = Files.createDirectories(tmp.resolve("deep"));
+        Path d = deep;
+        for (int i = 0; i < 1_500; i++) {
+            d = d.resolve("d");
+        }
+        Files.createDirectories(d);
+        Files.writeString(d.resolve("leaf.txt"), "at the bottom\n");
+
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss256k",
+                "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand",
+                "vault", "backup", "--repo", repo.toString(), "--password-file", pw.toString(), "--allow-same-device", deep.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isEqualTo(1);
+        assertThat(output.lines().filter(l -> !l.startsWith("warning:"))).as(output).containsExactly("opsledger: a directory tree deeper"
+                + " than this JVM's stack holds: run again with OPSLEDGER_JAVA_OPTS=-Xss64m");
+        var entries = org.opsledger.vault.VaultJson.MAPPER.readTree(CliRun.of("vault", "journal", "--repo", repo.toString(), "--password-file",
+                pw.toString(), "--operation", "backup", "--json").out()).get("entries");
+        assertThat(entries).singleElement().satisfies(e -> assertThat(e.get("detail").asString()).startsWith("a directory tree deeper"));
     }
 }

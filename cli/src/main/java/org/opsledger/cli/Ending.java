@@ -1,0 +1,44 @@
+package org.opsledger.cli;
+
+import java.util.Optional;
+
+/**
+ * Why the command is ending when it is neither its own end nor a signal: the heap ran out (the heap watch or the main
+ * thread), or the stack did. The shutdown hooks read it: a journal entry then says so, with the command's exit code, and
+ * the line a hook says on a signal is not said (an out-of-memory ending was journalled as "stopped by a signal", exit
+ * 143, or not at all, and the backup said it was stopped by a signal: a helper's).
+ */
+public final class Ending {
+
+    /** The one line the command ended with, and its exit code. */
+    public record Reason(String line, int exitCode) {
+    }
+
+    private static volatile Reason reason;
+
+    private Ending() {
+    }
+
+    /** The heap ran out: the line {@link OneLineErrors#outOfMemory} says, exit 4. */
+    static void outOfMemory() {
+        reason = new Reason(OneLineErrors.outOfMemory(), OneLineErrors.OUT_OF_MEMORY);
+    }
+
+    static void because(String line, int exitCode) {
+        reason = new Reason(line, exitCode);
+    }
+
+    public static Optional<Reason> reason() {
+        return Optional.ofNullable(reason);
+    }
+
+    /** The reason {@code failure} is: out of memory when an OutOfMemoryError is among its causes (a worker's, wrapped). */
+    public static Optional<Reason> of(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return Optional.of(new Reason(OneLineErrors.outOfMemory(), OneLineErrors.OUT_OF_MEMORY));
+            }
+        }
+        return Optional.empty();
+    }
+}
