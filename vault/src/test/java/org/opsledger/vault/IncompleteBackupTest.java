@@ -211,6 +211,11 @@ class IncompleteBackupTest {
             RestoreResult part = new Restorer(repo, 2).restore(snap, tmp.resolve("part"), List.of("data/sub"), true);
             assertThat(part.ok()).isTrue();
             assertThat(Files.readAllBytes(tmp.resolve("part/data/sub/second-name.bin"))).isEqualTo(TestTrees.random(7, 1_200_000));
+            // an unchanged re-run counts every name unchanged: it said "3 files (1 unchanged)" (a helper's, of 1,001 names)
+            BackupProgress again = new BackupProgress();
+            SnapshotRef rerun = new Archiver(repo, again).backup(TestTrees.options(data));
+            assertThat(again.bytesRead.get()).isZero();
+            assertThat(rerun.snapshot().summary().filesUnchanged()).isEqualTo(3);
         }
     }
 

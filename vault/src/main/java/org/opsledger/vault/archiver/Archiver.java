@@ -458,6 +458,9 @@ public final class Archiver {
                         return null; // the first name could not be read: warned there
                     }
                     progress.files.incrementAndGet();
+                    if (unchangedSinceParent(parentNode, meta) && n.content().equals(parentNode.content())) {
+                        progress.filesUnchanged.incrementAndGet(); // its first name's content: "1001 files (1 unchanged)"
+                    }
                     return meta.withContent(n.content(), n.size()).withXattrs(n.xattrs());
                 });
             }
@@ -472,12 +475,16 @@ public final class Archiver {
             return read;
         }
 
+        /** Not to be read again (an incremental): size, mtime, ctime and inode as the parent snapshot has them. */
+        private boolean unchangedSinceParent(Node parentNode, Node meta) {
+            return !full && parentNode != null && parentNode.type() == NodeType.FILE && parentNode.size() == meta.size()
+                    && parentNode.mtime() == meta.mtime() && parentNode.ctime() == meta.ctime()
+                    && parentNode.inode() == meta.inode() && parentNode.content() != null;
+        }
+
         private CompletableFuture<Node> contentOf(Path p, Node meta, Node parentNode, Object dirKey) {
             // IS.012 6.6.1.2: the daily incremental skips files unchanged since the parent snapshot
-            if (!full && parentNode != null && parentNode.type() == NodeType.FILE && parentNode.size() == meta.size()
-                    && parentNode.mtime() == meta.mtime() && parentNode.ctime() == meta.ctime()
-                    && parentNode.inode() == meta.inode() && parentNode.content() != null
-                    && parentNode.content().stream().allMatch(repo.index()::contains)) {
+            if (unchangedSinceParent(parentNode, meta) && parentNode.content().stream().allMatch(repo.index()::contains)) {
                 progress.files.incrementAndGet();
                 progress.filesUnchanged.incrementAndGet();
                 // an xattr change moves ctime too: an unchanged file keeps its parent's attributes
