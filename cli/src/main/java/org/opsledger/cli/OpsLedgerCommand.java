@@ -51,6 +51,7 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         cmd.setExecutionExceptionHandler(oneLine);
         cmd.setParameterExceptionHandler(oneLine);
         versionEverywhere(cmd); // every help page offers -V: `vault --version` printed nothing, exit 0
+        paragraphs(cmd);
         try {
             return cmd.execute(args);
         } catch (OutOfMemoryError e) { // picocli hands exceptions to OneLineErrors, errors come here
@@ -63,6 +64,26 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
             cmd.getErr().println("opsledger: " + line);
             return 1;
         }
+    }
+
+    /**
+     * A command's description is written in the source as lines of about 120 characters, which picocli prints each on a
+     * line of its own after wrapping it at 80: `upgrade --help` broke "(`vault" / "journal`)" mid-phrase (a helper's). A
+     * line that ends without ending its sentence is joined to the next; one that starts with spaces (an example) stays.
+     */
+    private static void paragraphs(CommandLine line) {
+        var usage = line.getCommandSpec().usageMessage();
+        java.util.List<String> joined = new java.util.ArrayList<>();
+        for (String part : usage.description()) {
+            String last = joined.isEmpty() ? null : joined.getLast();
+            if (last != null && !part.startsWith(" ") && !last.startsWith(" ") && ".:;)!?".indexOf(last.charAt(last.length() - 1)) < 0) {
+                joined.set(joined.size() - 1, last + " " + part);
+            } else {
+                joined.add(part);
+            }
+        }
+        usage.description(joined.toArray(String[]::new));
+        line.getSubcommands().values().forEach(OpsLedgerCommand::paragraphs);
     }
 
     private static void versionEverywhere(CommandLine line) {

@@ -63,6 +63,15 @@ class CommandPathTest {
         });
     }
 
+    /** picocli prints each line of a description on its own: one that ended mid-phrase broke the help there (a helper's). */
+    @Test
+    void aHelpPageBreaksLinesOnlyWhereTheTextDoes() {
+        String help = CliRun.of("vault", "upgrade", "--help").out();
+        assertThat(help.replace("\n", " ").replaceAll(" +", " ")).contains("(`vault journal`). Builds of an older format");
+        assertThat(help).doesNotContainPattern("`vault\n");
+        assertThat(CliRun.of("vault", "dump", "--help").out()).contains("\n  vault dump latest app.sql | psql app\n");
+    }
+
     @Test
     void aTypoIsRefusedWithSuggestions() {
         CliRun run = CliRun.of("vault", "backupp");

@@ -19,8 +19,8 @@ final class UnlockCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
-    @Option(names = "--remove-all", description = {"Also remove live locks. Only when no backup, prune, copy, restore, check or key retirement is running:",
-            "a prune that no longer sees a backup's lock may delete data that backup is about to reference."})
+    @Option(names = "--remove-all", description = "Also remove live locks. Only when no backup, prune, copy, restore, check or key retirement is running:"
+            + " a prune that no longer sees a backup's lock may delete data that backup is about to reference.")
     boolean removeAll;
 
     @Override
