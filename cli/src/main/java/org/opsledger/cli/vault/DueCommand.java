@@ -51,6 +51,12 @@ final class DueCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         for (SourceStatus source : sources) {
             BackupsDue.Source s = source.snapshots();
+            if (s == null && source.left() == null && source.failed() == null) { // decommissioned, no backup of it ever made
+                rows.add(new Row(source.host(), source.paths(), null, null, false, source.decommission().started(),
+                        List.of("decommissioned " + SnapshotsCommand.TIME.format(source.decommission().started()) + " UTC "
+                                + source.decommission().detail())));
+                continue;
+            }
             if (s == null && source.left() != null) {
                 JournalEntry e = source.left();
                 String left = "its newest backup, " + SnapshotsCommand.TIME.format(e.started()) + " UTC"

@@ -65,6 +65,14 @@ record SourceStatus(String host, List<String> paths, BackupsDue.Source snapshots
             boolean since = decommissioned != null && !decommissioned.started().isBefore(gone.getValue().started());
             out.add(new SourceStatus(key.getFirst(), key.subList(1, key.size()), null, null, since ? decommissioned : null, gone.getValue()));
         }
+        java.util.Set<List<String>> shown = new java.util.HashSet<>();
+        out.forEach(o -> shown.add(BackupsDue.key(o.host(), o.paths())));
+        for (var d : decommissions.entrySet()) { // no backup of it ever succeeded, and its failures ended with it: still shown
+            List<String> key = d.getKey();
+            if (!shown.contains(key) && filter.matchesSource(key.getFirst(), key.subList(1, key.size()))) {
+                out.add(new SourceStatus(key.getFirst(), key.subList(1, key.size()), null, null, d.getValue(), null));
+            }
+        }
         return out;
     }
 }

@@ -362,7 +362,10 @@ class VaultCommandTest {
         // the host goes: what is left of it, the stream that never succeeded; the warning of its failures ends
         Run rest = vault("decommission", "--host", host, "--reason", "CHG-13", "--json");
         assertThat(rest.json()).extracting(n -> n.get("paths").get(0).asString()).containsExactly("db.sql");
-        assertThat(vault("due", "--daily", "0h").exit()).isZero();
+        Run decommissioned = vault("due", "--daily", "0h");
+        assertThat(decommissioned.exit()).isZero();
+        assertThat(decommissioned.out()).as("the stream no backup of which succeeded is shown decommissioned, not dropped (a helper's)")
+                .contains(" db.sql ").endsWith("2 source(s); 0 overdue (a backup within 0h, a full one within 8d); 2 decommissioned\n");
         assertThat(vault("check").out()).doesNotContain("newest backup of");
         JsonNode ended = vault("journal", "--operation", "decommission", "--json").json().get("entries");
         assertThat(ended).extracting(n -> n.get("sourceHost").asString()).containsExactly(host, host);
