@@ -64,8 +64,16 @@ final class TierCommand implements Callable<Integer> {
                         } catch (RuntimeException e) {
                             throw received.failed(e);
                         }
-                        received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0,
-                                "received " + moved.size() + " snapshot(s) older than " + nearLine + " from " + from);
+                        // as copy's: what was copied before is said so (a held snapshot stays near-line and is "received" each
+                        // night again: a helper's), and a tier that moved nothing writes nothing there (§13)
+                        long before = moved.stream().filter(Tiering.Moved::alreadyCopied).count();
+                        if (moved.isEmpty()) {
+                            received.forgo();
+                        } else {
+                            received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0, "received " + moved.size()
+                                    + " snapshot(s) older than " + nearLine + " from " + from + (before > 0 ? " (" + before
+                                    + " of them copied before)" : ""));
+                        }
                     }
                 } catch (RuntimeException e) {
                     throw journal.failed(e);
