@@ -44,6 +44,33 @@ class RestoreRoundTripTest {
      * made, no set-ID bit, no bit the umask takes), the others are chmodded once written: every mode comes back either
      * way, into a new target and into an existing one, where every file is chmodded.
      */
+    /**
+     * A path that would be longer in the target than Linux takes (the target deeper than the source was) is left out and
+     * reported, and the rest restored: it ended the whole restore, 0 files written (a helper's; restic restores the rest).
+     */
+    @Test
+    void aPathTooLongForTheTargetIsLeftOutAndTheRestRestored() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("short.txt"), "near the top\n");
+        Path deep = data;
+        while (deep.toString().length() < 3_800) {
+            deep = deep.resolve("d".repeat(200));
+        }
+        Files.createDirectories(deep);
+        Files.writeString(deep.resolve("deep.txt"), "far down\n");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            Path target = tmp.resolve("t".repeat(250)).resolve("t".repeat(250)); // 500 bytes deeper than src/
+            RestoreResult r = new Restorer(repo, 2).restore(snap, target, List.of(), true);
+            assertThat(Files.readString(target.resolve("data/short.txt"))).isEqualTo("near the top\n");
+            assertThat(r.unapplied()).singleElement().satisfies(u -> {
+                assertThat(u.what()).isEqualTo("name");
+                assertThat(u.reason()).startsWith("its path in the target would be longer than the 4095 bytes Linux takes");
+            });
+            assertThat(r.verifyFailures()).isEmpty();
+        }
+    }
+
     @Test
     void everyModeComesBackWhetherTheFileIsCreatedWithItOrChmoddedOnceWritten() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mode 0000 and set-ID files are read as root");

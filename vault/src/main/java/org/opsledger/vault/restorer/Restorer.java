@@ -498,16 +498,18 @@ public final class Restorer {
         return blobs;
     }
 
+    /** The longest path Linux takes, in bytes (PATH_MAX, 4,096, less its terminating NUL). */
+    static final int PATH_MAX = 4095;
+
     /**
      * Takes out of the plan each path whose name the target's filesystem cannot hold beside the others
      * (a ':' on exFAT; "Case" where "case" is planned in the same directory on a filesystem that ignores
-     * case), with everything under it, and reports each; the rest is restored. A hard-linked file whose
-     * first name is left out is written under its next name.
+     * case), or that would be longer in the target than Linux takes (a target deeper than the source was),
+     * with everything under it, and reports each; the rest is restored. A hard-linked file whose
+     * first name is left out is written under its next name. A path too long ended the whole restore, 0 files
+     * written (a helper's; restic restores the rest).
      */
     private void leaveOutNamesTheTargetCannotHold(Plan plan) {
-        if (!targetFs.ignoresCase() && !targetFs.reservedRefused()) {
-            return;
-        }
         Set<Entry> leftOut = new HashSet<>(); // entries are equal only to themselves
         Map<Entry, Map<String, Entry>> namesByDir = new HashMap<>(); // directory → name as the filesystem compares it → entry
         java.util.function.Predicate<Entry> keep = e -> {
@@ -518,7 +520,11 @@ public final class Restorer {
                 return false; // under a directory left out: that directory is reported
             }
             String reason = null;
-            if (targetFs.refusesName(e.node.name())) {
+            if (e.path().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PATH_MAX) {
+                reason = "its path in the target would be longer than the " + PATH_MAX + " bytes Linux takes (restore nearer the root)";
+            } else if (!targetFs.ignoresCase() && !targetFs.reservedRefused()) {
+                return true;
+            } else if (targetFs.refusesName(e.node.name())) {
                 reason = "it holds one of " + TargetFilesystem.RESERVED + " or a control character";
             } else {
                 Entry other = namesByDir.computeIfAbsent(e.dir, d -> new HashMap<>()).putIfAbsent(targetFs.nameKey(e.node.name()), e);
