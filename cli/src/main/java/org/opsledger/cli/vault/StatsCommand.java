@@ -50,7 +50,7 @@ final class StatsCommand implements Callable<Integer> {
                 Output.out().printf("packs / blobs   %d / %d%n", m.get("packs"), m.get("blobs"));
                 Output.out().printf("unique data     %s, stored as %s (%s in pack files)%n", Output.bytes(raw), Output.bytes(stored),
                         Output.bytes(packBytes));
-                Output.out().printf("key epochs      current %d, retired %s, blobs sealed per epoch %s%n", r.keys().currentEpoch(),
+                Output.out().printf("key epochs      current %d, retired %s, blobs held per epoch %s%n", r.keys().currentEpoch(),
                         r.keys().keyring().retired(), blobsPerEpoch);
                 Output.out().printf("key slots       %d%n", m.get("keySlots"));
             }
