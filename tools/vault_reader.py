@@ -206,8 +206,20 @@ class Repo:
         self.blobs_checked += 1
         return pt
 
+    def condemned_blobs(self):
+        """§10: a blob a prune condemned while a backup that referenced it ran is found through condemned/<pack-id>."""
+        if getattr(self, "_condemned", None) is None:
+            self._condemned = {}
+            for f in self.list_dir("condemned"):
+                ep, pt = self.open_sealed("condemned/" + f, b"opsledger-vault condemned", check_name=False)
+                pk = json.loads(pt)["pack"]
+                for bl in pk["blobs"]:
+                    self._condemned.setdefault(bl["id"], []).append(
+                        (pk["id"], bl["offset"], bl["length"], bl["rawLength"], bl["compressed"], bl["type"], pk["epoch"]))
+        return self._condemned
+
     def read_blob(self, bid):
-        locs = self.index.get(bid)
+        locs = self.index.get(bid) or self.condemned_blobs().get(bid)
         if not locs: raise KeyError(f"blob {bid} not in index")
         pid, off, ln, raw, comp, typ, ep = locs[0]
         with open(self.pack_path(pid), "rb") as f:

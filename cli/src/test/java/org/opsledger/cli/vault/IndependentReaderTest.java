@@ -90,6 +90,43 @@ class IndependentReaderTest {
         }
     }
 
+    /**
+     * A snapshot that names a blob a prune condemned while the backup that wrote it ran (§10: readers find it through the
+     * pack's condemned/ record until the next prune indexes it again): the vault restores it, and the reader died on it
+     * with "blob … not in index" (a helper's, from a backup beside forget --prune).
+     */
+    @Test
+    void theReaderFindsABlobThroughItsPacksCondemnedRecordAsTheVaultDoes() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("kept.bin"), bytes(300_000, 3));
+        Path repo = tmp.resolve("repo");
+        Path pw = Files.writeString(tmp.resolve("pw"), "auditor's copy\n");
+        assertThat(vault(repo, pw, "init", "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault(repo, pw, "backup", data.toString(), "--allow-same-device").exit()).isZero();
+        try (var r = org.opsledger.vault.repository.Repository.open(new org.opsledger.vault.backend.LocalBackend(repo),
+                "auditor's copy".toCharArray())) {
+            var first = r.snapshots().getFirst();
+            try (var running = r.lock("backup")) { // a backup on another host, whose snapshot will name the old blobs
+                new org.opsledger.vault.prune.Forgetter(r, java.time.ZoneOffset.UTC).forget(new org.opsledger.vault.prune.RetentionPolicy(
+                        org.opsledger.vault.prune.RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), Instant.now());
+                var pruned = new org.opsledger.vault.prune.Pruner(r).prune();
+                assertThat(pruned.packsWaiting()).as("condemned, kept while the backup runs").isPositive();
+                r.saveSnapshot(first.snapshot()); // it ends: its snapshot names the condemned packs' blobs
+            }
+        }
+        assertThat(Files.list(repo.resolve("condemned")).count()).isPositive();
+        Path out = tmp.resolve("read");
+        Process p = new ProcessBuilder("python3", READER.toString(), repo.toString(), pw.toString(), "--restore", out.toString())
+                .redirectErrorStream(true).start();
+        String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(report).isZero();
+        try (Stream<Path> restored = Files.list(out)) {
+            Path root = restored.findFirst().orElseThrow();
+            assertThat(Files.readAllBytes(root.resolve("data/kept.bin"))).isEqualTo(bytes(300_000, 3));
+        }
+    }
+
     private static CliRun vault(Path repo, Path pw, String command, String... args) {
         List<String> all = new ArrayList<>(List.of("vault", command, "--repo", repo.toString(), "--password-file", pw.toString()));
         all.addAll(List.of(args));
