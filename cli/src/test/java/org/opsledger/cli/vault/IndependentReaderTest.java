@@ -63,11 +63,7 @@ class IndependentReaderTest {
         assertThat(forget.out()).contains("gathered into segments");
 
         Path out = tmp.resolve("read");
-        Process p = new ProcessBuilder("python3", READER.toString(), repo.toString(), pw.toString(), "--restore", out.toString())
-                .redirectErrorStream(true).start();
-        String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(report).isZero();
+        String report = readWithTheIndependentReader(repo, pw, out);
         assertThat(report).as(report).doesNotContain("ERROR").contains("0 error(s)")
                 .contains("epochs [1, 2]").contains("hold ").contains("journal: ");
 
@@ -116,15 +112,21 @@ class IndependentReaderTest {
         }
         assertThat(Files.list(repo.resolve("condemned")).count()).isPositive();
         Path out = tmp.resolve("read");
+        String report = readWithTheIndependentReader(repo, pw, out);
+        try (Stream<Path> restored = Files.list(out)) {
+            Path root = restored.findFirst().orElseThrow();
+            assertThat(Files.readAllBytes(root.resolve("data/kept.bin"))).isEqualTo(bytes(300_000, 3));
+        }
+    }
+
+    /** Runs tools/vault_reader.py on the repository, restoring every snapshot under {@code out}; its report, after exit 0. */
+    private static String readWithTheIndependentReader(Path repo, Path pw, Path out) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("python3", READER.toString(), repo.toString(), pw.toString(), "--restore", out.toString())
                 .redirectErrorStream(true).start();
         String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(report).isZero();
-        try (Stream<Path> restored = Files.list(out)) {
-            Path root = restored.findFirst().orElseThrow();
-            assertThat(Files.readAllBytes(root.resolve("data/kept.bin"))).isEqualTo(bytes(300_000, 3));
-        }
+        return report;
     }
 
     private static CliRun vault(Path repo, Path pw, String command, String... args) {
