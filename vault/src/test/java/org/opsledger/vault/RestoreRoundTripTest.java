@@ -71,6 +71,45 @@ class RestoreRoundTripTest {
         }
     }
 
+    /**
+     * A restore that did not end (killed outright, a store that failed halfway) left files cut short under their final
+     * names, and the next restore there said only that the target "already holds" paths (a helper's, after kill -9). Its
+     * target is marked until every file is whole, and the next restore says what it is.
+     */
+    @Test
+    void aRestoreThatDidNotEndLeavesItsTargetMarkedAndTheNextOneSaysSo() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        Path repoDir = tmp.resolve("repo");
+        SnapshotRef snap;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            snap = TestTrees.backup(repo, data);
+            Path whole = tmp.resolve("whole");
+            assertThat(new Restorer(repo, 2).restore(snap, whole, List.of(), true).ok()).isTrue();
+            assertThat(whole.resolve(Restorer.UNFINISHED)).as("gone once every file is whole").doesNotExist();
+        }
+        int[] reads = {0};
+        ForwardingBackend failing = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                if (name.startsWith("data/") && ++reads[0] > 1) {
+                    throw new org.opsledger.vault.backend.BackendException("cannot read " + name + ": Input/output error");
+                }
+                return super.readRange(name, offset, length);
+            }
+        };
+        Path target = tmp.resolve("out");
+        try (Repository repo = Repository.open(failing, TestTrees.PASSWORD)) {
+            assertThatThrownBy(() -> new Restorer(repo, 1).restore(snap, target, List.of(), false)).hasMessageContaining("Input/output error");
+        }
+        assertThat(Files.readString(target.resolve(Restorer.UNFINISHED))).startsWith("snapshot " + snap.shortId() + ", restore begun ");
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, target, List.of(), true)).hasMessageStartingWith("restore target "
+                    + target.toRealPath() + " holds a restore that did not end (snapshot " + snap.shortId() + ", restore begun ")
+                    .hasMessageEndingWith("; killed, or the machine stopped): its files may be cut short; remove it, or restore into another"
+                            + " directory");
+        }
+    }
+
     @Test
     void everyModeComesBackWhetherTheFileIsCreatedWithItOrChmoddedOnceWritten() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mode 0000 and set-ID files are read as root");

@@ -156,6 +156,7 @@ public final class Restorer {
         List<String> failures = verify ? Collections.synchronizedList(new ArrayList<>()) : List.of();
         try {
             begun.set(true);
+            markUnfinished(base, snapshot);
             createAll(plan, pool);
             // with --verify every restored file is re-read and hashed below, which proves each blob's ID:
             // the blobs are not hashed a second time while they are written
@@ -200,6 +201,11 @@ public final class Restorer {
                 } else {
                     applyDeviceMetadata(n);
                 }
+            }
+            try {
+                Files.deleteIfExists(base.resolve(UNFINISHED)); // every file written whole: the target is no longer partial
+            } catch (IOException e) {
+                throw new VaultException("cannot remove " + base.resolve(UNFINISHED) + ": " + IoReason.of(e), e);
             }
             // directories last, deepest first: writing their children changed their mtime
             for (Entry d : plan.dirs.reversed()) {
@@ -389,6 +395,17 @@ public final class Restorer {
         } catch (IOException e) {
             throw new VaultException("cannot read restore target " + base + ": " + IoReason.of(e), e);
         }
+        Path unfinished = base.resolve(UNFINISHED);
+        if (Files.exists(unfinished, LinkOption.NOFOLLOW_LINKS)) {
+            String said;
+            try {
+                said = Files.readString(unfinished).strip();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                said = "its " + UNFINISHED + " unreadable";
+            }
+            throw new VaultException("restore target " + base + " holds a restore that did not end (" + said + "; killed, or the machine"
+                    + " stopped): its files may be cut short; remove it, or restore into another directory");
+        }
         List<Path> taken = new ArrayList<>();
         for (Entry d : plan.dirs) {
             if (Files.exists(d.dirPath, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
@@ -406,6 +423,23 @@ public final class Restorer {
         if (!taken.isEmpty()) {
             throw new VaultException("restore target " + base + " already holds " + taken.size() + " of the snapshot's paths (first "
                     + taken.getFirst() + "); restore never overwrites: restore into a new or empty directory, or move those away");
+        }
+    }
+
+    /**
+     * A file in the target's root while files are written: a restore killed outright (kill -9, a power cut) left files cut
+     * short under their final names and modes, and the next restore refused only as "already holds N of the snapshot's
+     * paths", with nothing to say the target was partial (a helper's). Removed once every file is whole.
+     */
+    public static final String UNFINISHED = ".opsledger-restore-unfinished";
+
+    private static void markUnfinished(Path base, SnapshotRef snapshot) {
+        try {
+            Files.writeString(base.resolve(UNFINISHED), "snapshot " + snapshot.shortId() + ", restore begun "
+                    + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\n", StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new VaultException("cannot write " + base.resolve(UNFINISHED) + ": " + IoReason.of(e), e);
         }
     }
 
