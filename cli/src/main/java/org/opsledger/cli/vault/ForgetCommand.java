@@ -100,17 +100,23 @@ final class ForgetCommand implements Callable<Integer> {
                 // IS.012 6.6.5: a record that leaves the repository says when, by whom and under which policy
                 // what was removed, named by a failed entry too: a prune that fails after the forget leaves them gone
                 List<ObjectId> removed = Collections.synchronizedList(new ArrayList<>());
+                String standIn;
                 try (Journaling journal = new Journaling(r, JournalEntry.Operation.FORGET, List.of(), removed)) {
                     try {
-                        plan = toRemove != null ? f.forget(toRemove, Instant.now(), removed::add) // each named as it goes: a signal's entry too
-                                : f.forget(policy, Instant.now(), filter, removed::add);
+                        plan = toRemove != null ? f.plan(toRemove, Instant.now()) : f.plan(policy, Instant.now(), filter);
+                        List<ObjectId> planned = plan.stream().filter(d -> !d.keep()).map(d -> d.snapshot().id()).toList();
+                        // kill -9 writes no entry: this one stands for the forget until its own is written
+                        standIn = planned.isEmpty() ? null : journal.standIn(planned, "it was to remove " + planned.size()
+                                + " snapshot(s) (" + (toRemove != null ? "named on its command line" : policy(filter)) + "); those not in the"
+                                + " repository it removed");
+                        f.remove(plan, removed::add); // each named as it goes: a signal's entry too
                     } catch (RuntimeException e) {
                         throw journal.failed(e);
                     }
                     String forgot = toRemove != null ? "removed " + removed.size() + " snapshot(s) named on its command line"
                             : "removed " + removed.size() + " snapshot(s), kept " + (plan.size() - removed.size()) + " (" + policy(filter) + ")";
                     try {
-                        pruned = prune ? new Pruner(r).prune() : null;
+                        pruned = prune ? new Pruner(r).leavingInTheJournal(standIn == null ? java.util.Set.of() : java.util.Set.of(standIn)).prune() : null;
                     } catch (RuntimeException e) { // the one line says both: a helper's operator saw only the prune's error
                         throw journal.failed(new CliException(forgot + "; then the prune failed: " + e.getMessage()));
                     }

@@ -23,6 +23,8 @@ final class Journaling implements AutoCloseable {
 
     /** The status recorded when the JVM's own handler stopped the command (StopSignal could not take the signal): SIGTERM's. */
     private static final int STOPPED_UNKNOWN = 143;
+    /** The status a shell reports for a command SIGKILL ended: a stand-in entry's. */
+    private static final int KILLED = 137;
 
     private final Repository repo;
     private final JournalEntry.Operation operation;
@@ -30,6 +32,8 @@ final class Journaling implements AutoCloseable {
     private final List<ObjectId> snapshots;
     private final Instant started = Instant.now();
     private boolean written; // guarded by this
+    /** journal/<id> of the entry that stands for this command until its own is written; null when there is none. */
+    private String standIn; // guarded by this
     private volatile boolean closed;
     private final Thread onSignal;
 
@@ -86,7 +90,32 @@ final class Journaling implements AutoCloseable {
             journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, detail));
         } catch (RuntimeException e) {
             Output.err().println("warning: the journal entry of this " + operation.json() + " was not written: " + e.getMessage());
+            return; // the stand-in says what it can
         }
+        if (standIn != null) {
+            try {
+                repo.backend().delete(standIn);
+            } catch (RuntimeException e) {
+                // gathered into a segment by another host's prune meanwhile: it stays, saying the command did not end
+            }
+        }
+    }
+
+    /**
+     * Writes now an entry that stands for the command should it be killed outright (SIGKILL, a power cut: no hook runs),
+     * naming {@code planned}, what it is about to delete; taken back once the command's own entry is written. A forget
+     * killed so left no entry, and check warned from then on that the snapshots it removed were deleted from the store
+     * (a helper's). Returns the stand-in's file name (a prune the command runs leaves it alone), or null without a journal.
+     */
+    synchronized String standIn(List<ObjectId> planned, String detail) {
+        Journal journal = new Journal(repo);
+        if (!journal.kept() || written) {
+            return null;
+        }
+        ObjectId id = journal.record(JournalEntry.of(operation, JournalEntry.Outcome.FAILED, started, paths, planned, false, KILLED,
+                JournalEntry.UNFINISHED + detail));
+        standIn = Journal.DIR + "/" + id.hex();
+        return standIn;
     }
 
     /**

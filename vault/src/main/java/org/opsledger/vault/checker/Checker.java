@@ -254,8 +254,8 @@ public final class Checker {
                 }
                 case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
                     left.addAll(e.snapshots());
-                    if (e.operation() == JournalEntry.Operation.FORGET) {
-                        forgotten.addAll(e.snapshots());
+                    if (e.operation() == JournalEntry.Operation.FORGET && (e.detail() == null || !e.detail().startsWith(JournalEntry.UNFINISHED))) {
+                        forgotten.addAll(e.snapshots()); // a stand-in names what it was to remove, not what it did
                     }
                     if (e.operation() == JournalEntry.Operation.KEY && e.snapshots().isEmpty() && e.detail() != null
                             && e.detail().startsWith("retired key epoch") && !e.detail().contains(", 0 snapshot(s)")

@@ -290,6 +290,15 @@ public final class Journal {
      * repair. A single one-entry file is left as it is. Does nothing where the format keeps no journal.
      */
     public Compaction compact(int perSegment) {
+        return compact(perSegment, Set.of());
+    }
+
+    /**
+     * As {@link #compact(int)}, leaving the one-entry files {@code leave} names as they are: the entry a forget writes
+     * before it deletes, to stand for it if it is killed outright, and takes back once its own entry is written (its
+     * `--prune` must not gather that one into a segment first).
+     */
+    public Compaction compact(int perSegment, Set<String> leave) {
         if (perSegment < 1) {
             throw new IllegalArgumentException("a segment holds at least one entry, got " + perSegment);
         }
@@ -300,8 +309,9 @@ public final class Journal {
         int deleted = tidy(survey);
         Map<String, Integer> sizes = new HashMap<>(survey.sizes());
         Rewrite gathered = new Rewrite();
-        if (survey.singles().size() >= 2) {
-            gathered = gather(survey.singles(), perSegment, epoch -> true, false);
+        List<String> singles = survey.singles().stream().filter(n -> !leave.contains(n)).toList();
+        if (singles.size() >= 2) {
+            gathered = gather(singles, perSegment, epoch -> true, false);
             sizes.putAll(gathered.written());
         }
         List<String> small = sizes.entrySet().stream().filter(s -> s.getValue() * 2 < perSegment).map(Map.Entry::getKey).sorted().toList();

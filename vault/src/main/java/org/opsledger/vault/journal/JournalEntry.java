@@ -33,6 +33,13 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     }
 
     /** An entry of this host and OS user, finished now. */
+    /**
+     * The start of the detail of an entry a command writes before it begins to delete, to stand for it if it is killed
+     * outright (a forget: the snapshots it was to remove), and takes back once its own entry is written. One still there
+     * says the command did not end; the snapshots it names may be there or not.
+     */
+    public static final String UNFINISHED = "did not end (killed outright, or the machine stopped): ";
+
     public static JournalEntry of(Operation operation, Outcome outcome, Instant started, List<String> paths, List<ObjectId> snapshots,
                                   boolean verified, int exitCode, String detail) {
         return new JournalEntry(operation, outcome, started, Instant.now(), Repository.hostname(), System.getProperty("user.name"),

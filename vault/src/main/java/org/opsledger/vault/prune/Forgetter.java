@@ -153,7 +153,11 @@ public final class Forgetter {
         return remove(plan(policy, now, filter), removed);
     }
 
-    private List<ForgetDecision> remove(List<ForgetDecision> plan, java.util.function.Consumer<ObjectId> removed) {
+    /**
+     * Deletes the snapshot files {@code plan} does not keep, handing each to {@code removed} as it goes; a hold placed
+     * since the plan was made still wins.
+     */
+    public List<ForgetDecision> remove(List<ForgetDecision> plan, java.util.function.Consumer<ObjectId> removed) {
         for (ForgetDecision d : plan) {
             if (!d.keep()) {
                 if (repo.backend().exists("holds/" + d.snapshot().id().hex())) {

@@ -58,6 +58,15 @@ public final class Pruner {
         this.repackThreshold = repackThreshold;
     }
 
+    /** One-entry journal files this prune leaves out of its journal compaction (a forget's own stand-in entry). */
+    private Set<String> journalFilesLeft = Set.of();
+
+    /** This prune leaves {@code names} out of the journal's compaction (Journal#compact(int, Set)). */
+    public Pruner leavingInTheJournal(Set<String> names) {
+        this.journalFilesLeft = Set.copyOf(names);
+        return this;
+    }
+
     public PruneResult prune() {
         try (SharedLock lock = repo.lock("prune")) {
             repo.locks().refuseConflicting(lock); // safe beside backups, not beside a repair or key retirement
@@ -131,7 +140,7 @@ public final class Pruner {
             // the journal stays a few files (§13); one prune at a time gathers it: two would each write the same entries into
             // a segment of their own. Each wrote its lock before it began, so of two the later sees the earlier here.
             boolean anotherPrune = repo.locks().liveOtherThan(lock).stream().anyMatch(l -> l.kind().equals("prune"));
-            Journal.Compaction compacted = anotherPrune ? new Journal.Compaction(0, 0, 0) : new Journal(repo).compact();
+            Journal.Compaction compacted = anotherPrune ? new Journal.Compaction(0, 0, 0) : new Journal(repo).compact(Journal.SEGMENT_MAX, journalFilesLeft);
             return new PruneResult(r.packsCondemned(), r.packsDeleted(), r.packsWaiting(), r.packsRescued() + rescue.size(),
                     r.packsRepacked(), r.orphanPacksDeleted(), r.bytesDeleted(), repackedBytes, compacted.entries());
         }
