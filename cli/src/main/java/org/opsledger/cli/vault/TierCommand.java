@@ -56,7 +56,13 @@ final class TierCommand implements Callable<Integer> {
                     String from = near.backend().location();
                     try (Journaling received = new Journaling(far, JournalEntry.Operation.TIER, List.of(from), copies)) {
                         try {
-                            moved = new Tiering(near, far).move(period, Instant.now(), m -> {
+                            Tiering tiering = new Tiering(near, far);
+                            var due = tiering.due(period, Instant.now());
+                            if (!due.isEmpty()) { // kill -9 writes no entry: this one stands for the tier until its own is written
+                                journal.standIn(due.stream().map(s -> s.id()).toList(), "it was to move " + due.size()
+                                        + " snapshot(s) older than " + nearLine + " to " + to + "; those no longer here it moved");
+                            }
+                            moved = tiering.move(due, m -> {
                                 sources.add(m.source());
                                 copies.add(m.copy());
                                 journalHoldsPlaced(far, m, from);

@@ -1495,6 +1495,8 @@ class VaultCommandTest {
         List<String> named = new java.util.ArrayList<>();
         received.get(1).get("snapshots").forEach(n -> named.add(n.asString()));
         assertThat(named).containsExactlyInAnyOrderElementsOf(copyIds);
+        assertThat(vault("journal", "--operation", "tier", "--json").json().get("entries")).as("the stand-in taken back as it ended")
+                .noneMatch(e -> e.get("detail").asString().startsWith("did not end"));
         // the held one stays near-line: the next night's tier says it was copied before (it said "received 1")
         assertThat(vault("tier", "--to", far.toString(), "--near-line", "0d").exit()).isZero();
         JsonNode again = run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--operation", "tier",

@@ -349,8 +349,7 @@ public final class Checker {
         return gone.size() + " snapshot(s) that backups wrote are not in the repository, and no journal entry says they left"
                 + " (first: " + gone.getFirst().getKey().shortHex() + ", a backup of " + String.join(" ", first.paths()) + " on "
                 + first.host() + " at " + first.started().toString().substring(0, 19).replace('T', ' ') + " UTC): deleted from the"
-                + " store, or by a forget or tier killed outright (kill -9, a power cut) before it wrote its entry? Its data goes with"
-                + " the next prune; `vault recover`, before that, makes a snapshot of the trees left";
+                + " store? Its data goes with the next prune; `vault recover`, before that, makes a snapshot of the trees left";
     }
 
     /**

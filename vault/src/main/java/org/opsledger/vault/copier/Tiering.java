@@ -40,6 +40,11 @@ public final class Tiering {
                         boolean forgottenNearLine, boolean held, List<LegalHold.Matter> holdsPlaced, String host, List<String> paths) {
     }
 
+    /** The near-line snapshots older than {@code nearLinePeriod} at {@code now}: what {@link #move} moves. */
+    public List<SnapshotRef> due(Duration nearLinePeriod, Instant now) {
+        return nearLine.snapshots().stream().filter(s -> s.snapshot().time().isBefore(now.minus(nearLinePeriod))).toList();
+    }
+
     public List<Moved> move(Duration nearLinePeriod, Instant now) {
         return move(nearLinePeriod, now, m -> { });
     }
@@ -51,12 +56,14 @@ public final class Tiering {
      * hours) keeps it near-line and follows it, as a forget reads a hold just before it deletes.
      */
     public List<Moved> move(Duration nearLinePeriod, Instant now, Consumer<Moved> each) {
+        return move(due(nearLinePeriod, now), each);
+    }
+
+    /** Moves {@code due}, as {@link #due} found them, handing each move to {@code each} as it is done. */
+    public List<Moved> move(List<SnapshotRef> due, Consumer<Moved> each) {
         Copier copier = new Copier(nearLine, longTerm);
         List<Moved> out = new ArrayList<>();
-        for (SnapshotRef s : nearLine.snapshots()) {
-            if (!s.snapshot().time().isBefore(now.minus(nearLinePeriod))) {
-                continue;
-            }
+        for (SnapshotRef s : due) {
             Copier.Copy copy = copier.copyOnce(s);
             LegalHold hold = nearLine.holdOf(s.id());
             List<LegalHold.Matter> placed = new ArrayList<>();
