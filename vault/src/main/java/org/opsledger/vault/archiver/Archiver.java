@@ -207,11 +207,16 @@ public final class Archiver {
             // this thread reads and cuts chunks while the workers hash, compress and seal them (ChunkPipeline)
             try (ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
                 pipeline.whenFailed(whenFailed);
-                ChunkPipeline.Content c = join(List.of(pipeline.split(progress.counting(in)))).getFirst();
-                content = c.ids();
-                size = c.size();
-            } catch (IOException e) {
-                throw new VaultException("reading the stream failed: " + e.getMessage(), e);
+                try {
+                    ChunkPipeline.Content c = join(List.of(pipeline.split(progress.counting(in)))).getFirst();
+                    content = c.ids();
+                    size = c.size();
+                } catch (IOException e) {
+                    if (pipeline.failure() instanceof RuntimeException first) {
+                        throw first; // the store failed first, and what fed the stream was ended for it
+                    }
+                    throw new VaultException("reading the stream failed: " + e.getMessage(), e);
+                }
             }
             progress.bytesRead.addAndGet(size);
             progress.files.incrementAndGet();

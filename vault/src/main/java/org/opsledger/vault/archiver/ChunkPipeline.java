@@ -54,6 +54,11 @@ final class ChunkPipeline implements AutoCloseable {
     void whenFailed(Runnable action) {
         whenFailed = action;
     }
+
+    /** The first failure of a worker, or null: what a read that failed after it (its feeder ended for it) is reported as. */
+    Throwable failure() {
+        return failed.get();
+    }
     /** The most chunk bytes and chunks ever cut and not yet sealed at once (tests check the bound with them). */
     private final java.util.concurrent.atomic.AtomicLong inFlightBytes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong peakBytes = new java.util.concurrent.atomic.AtomicLong();
