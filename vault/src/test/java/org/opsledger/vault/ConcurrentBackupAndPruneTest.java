@@ -58,6 +58,43 @@ class ConcurrentBackupAndPruneTest {
     }
 
     /**
+     * A backup beside a check: it wrote its snapshot after check listed snapshots/, and its journal entry before check
+     * read the journal, and check warned that a snapshot a backup wrote was gone (a helper's). Gone is looked at again.
+     */
+    @Test
+    void aBackupThatEndsWhileACheckRunsIsNotWarnedOfAsGone() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("x.bin"), TestTrees.random(1, 100_000));
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            TestTrees.backup(repo, data);
+        }
+        boolean[] armed = {true};
+        ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public List<String> list(String dir) {
+                List<String> listed = super.list(dir);
+                if (dir.equals("snapshots") && armed[0]) { // the backup on another host ends just after the listing
+                    armed[0] = false;
+                    try (Repository other = TestTrees.open(repoDir)) {
+                        Instant began = Instant.now();
+                        SnapshotRef s = TestTrees.backup(other, data);
+                        new org.opsledger.vault.journal.Journal(other).record(org.opsledger.vault.journal.JournalEntry.of(
+                                org.opsledger.vault.journal.JournalEntry.Operation.BACKUP, org.opsledger.vault.journal.JournalEntry.Outcome.OK,
+                                began, List.of(data.toString()), List.of(s.id()), false, 0, "saved"));
+                    }
+                }
+                return listed;
+            }
+        };
+        try (Repository checking = Repository.open(store, TestTrees.PASSWORD)) {
+            var result = new org.opsledger.vault.checker.Checker(checking, 2).check(0);
+            assertThat(armed[0]).isFalse();
+            assertThat(result.warnings()).noneMatch(w -> w.contains("no journal entry says they left"));
+        }
+    }
+
+    /**
      * An index file a prune replaced between a reader's listing and its read, and a snapshot a forget removed likewise: a
      * backup, check or restore beside a prune failed with "missing file … index/…", a backup beside a forget with "missing
      * file … snapshots/…" (a helper's). The index listing is read again; a snapshot gone is one fewer.

@@ -291,7 +291,7 @@ final class BackupCommand implements Callable<Integer> {
         Thread endChild = new Thread(() -> {
             Process child = started.get();
             if (child != null) {
-                child.destroyForcibly();
+                end(child);
             }
         }, "end-stdin-command");
         Runtime.getRuntime().addShutdownHook(endChild);
@@ -303,7 +303,7 @@ final class BackupCommand implements Callable<Integer> {
         }
         started.set(p);
         if (StopSignal.received().isPresent()) { // stopped as it started: the hook may have run already
-            p.destroyForcibly();
+            end(p);
         }
         try (InputStream in = p.getInputStream()) {
             return archiver.backupStream(in, stdinName, options, () -> {
@@ -317,10 +317,10 @@ final class BackupCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                     throw new CliException("interrupted while waiting for " + args.getFirst());
                 }
-            }, p::destroyForcibly); // the store refused a pack: the dump is not read to its end (it could run for hours)
+            }, () -> end(p)); // the store refused a pack: the dump is not read to its end (it could run for hours)
         } finally {
             if (p.isAlive()) {
-                p.destroyForcibly();
+                end(p);
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(endChild);
@@ -328,6 +328,16 @@ final class BackupCommand implements Callable<Integer> {
                 // the JVM is going down: the hook ends the command
             }
         }
+    }
+
+    /**
+     * Ends the command and every process it started: a wrapper (`sh -c 'pg_dump …'`) ended alone left its child running
+     * and holding the pipe, which the backup then read to that child's end (a helper's, 121 s of a `sleep 120`).
+     */
+    private static void end(Process p) {
+        List<ProcessHandle> started = p.descendants().toList();
+        p.destroyForcibly(); // first: a shell whose child died first ran its next command (`sleep` after `head`) in between
+        started.forEach(ProcessHandle::destroyForcibly);
     }
 
     /** What the vault reads its passwords and tokens from: not passed on to a --stdin-from-command program. */

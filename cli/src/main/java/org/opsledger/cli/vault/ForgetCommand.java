@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "forget", mixinStandardHelpOptions = true,
-        description = {"Remove snapshots no --keep-* rule keeps, or the snapshots named; held ones (IS.012 6.6.7) always stay.",
+        description = {"Remove snapshots no --keep-* rule keeps, or those named; held ones always stay (IS.012 6.6.7).",
                 "Snapshots whose retain-until date has not passed are kept too (naming one is refused). --prune then frees the data."})
 final class ForgetCommand implements Callable<Integer> {
 

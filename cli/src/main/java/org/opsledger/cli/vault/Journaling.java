@@ -91,6 +91,8 @@ final class Journaling implements AutoCloseable {
         } catch (RuntimeException e) {
             Output.err().println("warning: the journal entry of this " + operation.json() + " was not written: " + e.getMessage());
             return; // the stand-in says what it can
+        } catch (OutOfMemoryError e) { // the hook of a command the heap watch ended: the heap is still full (a helper's)
+            return; // nothing can be written now: the stand-in, written before, says the command did not end
         }
         if (standIn != null) {
             try {

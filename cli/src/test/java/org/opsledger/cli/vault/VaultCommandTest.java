@@ -346,7 +346,7 @@ class VaultCommandTest {
         assertThat(after).as("the forget did not end before it was killed").hasSize(2);
         assertThat(after.get(1).get("outcome").asString()).isEqualTo("failed");
         assertThat(after.get(1).get("exitCode").asInt()).isEqualTo(137);
-        assertThat(after.get(1).get("detail").asString()).startsWith("did not end (killed outright, or the machine stopped): it was to"
+        assertThat(after.get(1).get("detail").asString()).startsWith("did not end (killed outright, out of memory, or the machine stopped): it was to"
                 + " remove 2 snapshot(s) (--keep-last 1)");
         Run check = vault("check");
         assertThat(check.out()).doesNotContain("no journal entry says they left").doesNotContain("had removed");
@@ -428,6 +428,27 @@ class VaultCommandTest {
         JsonNode again = vault("due", "--path", data.toString(), "--json").json().get(0);
         assertThat(again.get("decommissioned").isNull()).isTrue();
         assertThat(again.get("overdue").asBoolean()).isFalse();
+    }
+
+    /**
+     * A dump program run through a wrapper whose store refuses a pack (a full disk here, a 503 there): the backup ended
+     * the wrapper alone, and read the pipe its child kept open to that child's end (a helper's, 121 s of a `sleep 120`).
+     * The whole program ends now, and the backup with it, naming the store's failure.
+     */
+    @Test
+    void aStreamBackupWhoseStoreFailsEndsItsProgramAndEveryProcessItStarted() throws Exception {
+        onSmallDisk(disk -> {
+            repo = disk.resolve("repo");
+            assertThat(vault("init", "--kdf-iterations", "100000").exit()).isZero();
+            Path errFile = tmp.resolve("backup.err"); // a file: a pipe would be held open by any program left running
+            Process backup = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "db.dump", "--", "sh", "-c",
+                    "(head -c 30000000 /dev/urandom; sleep 120) | cat").redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errFile.toFile()).start();
+            assertThat(backup.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("not left reading until the sleep ends").isTrue();
+            String err = Files.readString(errFile);
+            assertThat(backup.exitValue()).isEqualTo(1);
+            assertThat(err).contains(": disk full").doesNotContain("reading the stream failed");
+            assertThat(new ProcessBuilder("pgrep", "-f", "sleep 120").start().waitFor()).as("no program left running").isEqualTo(1);
+        });
     }
 
     interface OnDisk {

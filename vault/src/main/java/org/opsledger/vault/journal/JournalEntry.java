@@ -38,7 +38,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
      * outright (a forget: the snapshots it was to remove), and takes back once its own entry is written. One still there
      * says the command did not end; the snapshots it names may be there or not.
      */
-    public static final String UNFINISHED = "did not end (killed outright, or the machine stopped): ";
+    public static final String UNFINISHED = "did not end (killed outright, out of memory, or the machine stopped): ";
 
     public static JournalEntry of(Operation operation, Outcome outcome, Instant started, List<String> paths, List<ObjectId> snapshots,
                                   boolean verified, int exitCode, String detail) {
