@@ -21,7 +21,17 @@ public final class Ending {
 
     /** The heap ran out: the line {@link OneLineErrors#outOfMemory} says, exit 4. */
     static void outOfMemory() {
-        reason = new Reason(OneLineErrors.outOfMemory(), OneLineErrors.OUT_OF_MEMORY);
+        because(outOfMemoryReason());
+    }
+
+    /** The reason of an out-of-memory ending, made before the heap is full (the heap watch's thread holds one). */
+    static Reason outOfMemoryReason() {
+        return new Reason(OneLineErrors.outOfMemory(), OneLineErrors.OUT_OF_MEMORY);
+    }
+
+    /** Allocates nothing: said in a full heap. */
+    static void because(Reason why) {
+        reason = why;
     }
 
     static void because(String line, int exitCode) {

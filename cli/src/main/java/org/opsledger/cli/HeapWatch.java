@@ -45,6 +45,7 @@ final class HeapWatch {
     static void start(long delayMillis, PrintStream err, Watch watch) {
         String line = "opsledger: " + OneLineErrors.outOfMemory();
         String ended = line + " (ended after " + SECONDS + " s of collecting in a full heap)";
+        Ending.Reason why = Ending.outOfMemoryReason(); // made now: the catch below runs in a full heap
         Thread.ofPlatform().daemon().name("heap-watch").start(() -> {
             try {
                 Thread.sleep(delayMillis);
@@ -52,9 +53,13 @@ final class HeapWatch {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (OutOfMemoryError e) {
-                err.println(line);
-                err.flush();
-                Ending.outOfMemory();
+                try {
+                    err.println(line);
+                    err.flush();
+                } catch (OutOfMemoryError again) {
+                    // the line did not fit either (it printed as the thread's stack trace): the exit code says it
+                }
+                Ending.because(why);
                 System.exit(OneLineErrors.OUT_OF_MEMORY);
             }
         });

@@ -95,6 +95,41 @@ class ConcurrentBackupAndPruneTest {
     }
 
     /**
+     * A backup that ends while check reads the index: check read the index, then listed snapshots/, and found the new
+     * snapshot's tree "missing from the index", exit 1, of a sound repository (a helper's). It lists the snapshots first.
+     */
+    @Test
+    void aBackupThatEndsWhileACheckReadsTheIndexIsNoError() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("x.bin"), TestTrees.random(1, 100_000));
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            TestTrees.backup(repo, data);
+        }
+        Files.write(data.resolve("y.bin"), TestTrees.random(2, 100_000));
+        boolean[] armed = {false};
+        ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public List<String> list(String dir) {
+                List<String> listed = super.list(dir);
+                if (dir.equals("index") && armed[0]) { // the backup on another host ends just after the index was listed
+                    armed[0] = false;
+                    try (Repository other = TestTrees.open(repoDir)) {
+                        TestTrees.backup(other, data);
+                    }
+                }
+                return listed;
+            }
+        };
+        try (Repository checking = Repository.open(store, TestTrees.PASSWORD)) {
+            armed[0] = true;
+            var result = new org.opsledger.vault.checker.Checker(checking, 2).check(0);
+            assertThat(armed[0]).isFalse();
+            assertThat(result.errors()).isEmpty();
+        }
+    }
+
+    /**
      * An index file a prune replaced between a reader's listing and its read, and a snapshot a forget removed likewise: a
      * backup, check or restore beside a prune failed with "missing file … index/…", a backup beside a forget with "missing
      * file … snapshots/…" (a helper's). The index listing is read again; a snapshot gone is one fewer.
