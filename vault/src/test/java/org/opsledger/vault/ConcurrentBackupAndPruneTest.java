@@ -57,6 +57,16 @@ class ConcurrentBackupAndPruneTest {
         }
     }
 
+    /** A new repository at {@code repoDir} with one backup of {@code data}, a directory of one file made here. */
+    private static Path oneBackupOf(Path repoDir, Path data) throws java.io.IOException {
+        Files.createDirectories(data);
+        Files.write(data.resolve("x.bin"), TestTrees.random(1, 100_000));
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            TestTrees.backup(repo, data);
+        }
+        return data;
+    }
+
     /**
      * A backup beside a check: it wrote its snapshot after check listed snapshots/, and its journal entry before check
      * read the journal, and check warned that a snapshot a backup wrote was gone (a helper's). Gone is looked at again.
@@ -64,11 +74,7 @@ class ConcurrentBackupAndPruneTest {
     @Test
     void aBackupThatEndsWhileACheckRunsIsNotWarnedOfAsGone() throws Exception {
         Path repoDir = tmp.resolve("repo");
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("x.bin"), TestTrees.random(1, 100_000));
-        try (Repository repo = TestTrees.newRepo(repoDir)) {
-            TestTrees.backup(repo, data);
-        }
+        Path data = oneBackupOf(repoDir, tmp.resolve("src/data"));
         boolean[] armed = {true};
         ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
             @Override
@@ -101,11 +107,7 @@ class ConcurrentBackupAndPruneTest {
     @Test
     void aBackupThatEndsWhileACheckReadsTheIndexIsNoError() throws Exception {
         Path repoDir = tmp.resolve("repo");
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("x.bin"), TestTrees.random(1, 100_000));
-        try (Repository repo = TestTrees.newRepo(repoDir)) {
-            TestTrees.backup(repo, data);
-        }
+        Path data = oneBackupOf(repoDir, tmp.resolve("src/data"));
         Files.write(data.resolve("y.bin"), TestTrees.random(2, 100_000));
         boolean[] armed = {false};
         ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
