@@ -162,7 +162,8 @@ public final class S3Backend implements Backend {
                 return "unknown host " + t.getMessage();
             }
             if (t instanceof java.net.ConnectException) {
-                return "connection refused: " + firstLine(t.getMessage());
+                String said = firstLine(t.getMessage());
+                return said.equalsIgnoreCase("connection refused") ? "connection refused" : "connection refused: " + said;
             }
         }
         return why.startsWith("Could not parse") ? "its answer did not parse: " + why : why;

@@ -382,7 +382,8 @@ public final class Checker {
 
     /**
      * Reads every index file whose bytes match its name into {@code index}; what is wrong with each of the
-     * others is added to {@code problems}. Returns the name of every index file listed, read or not.
+     * others is added to {@code problems}. Returns the name of every index file read, whether it opened or not (one gone
+     * since its listing, a prune beside this having replaced it, is not).
      */
     List<String> readIndex(Index index, List<String> problems) {
         return repo.readEachIndexFile((name, sealed) -> { // read once: its name checked, then opened

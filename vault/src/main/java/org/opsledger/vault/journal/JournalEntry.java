@@ -32,7 +32,6 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
         detail = oneLine(detail);
     }
 
-    /** An entry of this host and OS user, finished now. */
     /**
      * The start of the detail of an entry a command writes before it begins to delete, to stand for it if it is killed
      * outright (a forget: the snapshots it was to remove), and takes back once its own entry is written. One still there
@@ -40,6 +39,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
      */
     public static final String UNFINISHED = "did not end (killed outright, out of memory, or the machine stopped): ";
 
+    /** An entry of this host and OS user, finished now. */
     public static JournalEntry of(Operation operation, Outcome outcome, Instant started, List<String> paths, List<ObjectId> snapshots,
                                   boolean verified, int exitCode, String detail) {
         return new JournalEntry(operation, outcome, started, Instant.now(), Repository.hostname(), System.getProperty("user.name"),

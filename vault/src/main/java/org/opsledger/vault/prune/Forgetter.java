@@ -93,6 +93,7 @@ public final class Forgetter {
     /**
      * The removal of snapshots an operator named (`vault forget ID…`: a backup of the wrong path, data that must go):
      * refused as a whole, before anything is removed, when one of them is held or retained, which no command overrides.
+     * {@link #remove} then removes them.
      */
     public List<ForgetDecision> plan(List<SnapshotRef> named, Instant now) {
         Set<ObjectId> held = repo.holds().keySet();
@@ -107,11 +108,6 @@ public final class Forgetter {
             out.add(new ForgetDecision(s, false, List.of("named")));
         }
         return out;
-    }
-
-    /** As {@link #plan(List, Instant)}, then removes them, handing each to {@code removed} as its file is deleted. */
-    public List<ForgetDecision> forget(List<SnapshotRef> named, Instant now, java.util.function.Consumer<ObjectId> removed) {
-        return remove(plan(named, now), removed);
     }
 
     /** The snapshots one policy is applied to together: those of one host and one list of paths. */

@@ -21,7 +21,7 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  */
 public final class Disposal {
 
-    /** Its lock's kind: nothing is committed beside one (SharedLock#whileHeld). */
+    /** Its lock's kind: no snapshot is written beside one (Repository#saveSnapshot). */
     static final String KIND = "dispose";
 
     /**

@@ -1361,12 +1361,12 @@ public final class Repository implements AutoCloseable {
         return match.getFirst();
     }
 
-    /** Replaces the keyring (rotate, retire) and uses it from now on. */
     /** The keyring as the store holds it now: another process may have rotated since this one opened the repository. */
     public Keyring storedKeyring() {
         return readKeyring(backend, masterKey);
     }
 
+    /** Replaces the keyring (rotate, retire) and uses it from now on. */
     public void replaceKeyring(Keyring next) {
         // the old keyring overwritten in place on a local disk: a retired epoch's key must not stay on its free blocks
         backend.replaceShredding("keyring", Sealing.seal(Sealing.aesKey(masterKey), 0, Sealing.Kind.KEYRING, VaultJson.write(next)));

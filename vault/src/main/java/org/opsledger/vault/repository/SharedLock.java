@@ -120,7 +120,6 @@ public final class SharedLock implements AutoCloseable {
         if (released) {
             throw new VaultException("interrupted: the process is ending and has released its lock; nothing was committed");
         }
-
         long gap = Math.max(longestGap, nanoClock.getAsLong() - writtenAt);
         if (gap >= LAPSE.toNanos()) {
             Duration d = Duration.ofNanos(gap);
