@@ -21,12 +21,18 @@ class VaultOutOfMemoryTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void aHeapTooSmallEndsInOneLineNamingTheRemedy() throws Exception {
-        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+    /** A new repository at tmp/repo whose password is in {@code pw}. */
+    private Path newRepository(Path pw) {
         Path repo = tmp.resolve("repo");
         assertThat(CliRun.of("vault", "init", "--repo", repo.toString(), "--password-file", pw.toString(),
                 "--kdf-iterations", "100000").exit()).isZero();
+        return repo;
+    }
+
+    @Test
+    void aHeapTooSmallEndsInOneLineNamingTheRemedy() throws Exception {
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = newRepository(pw);
         Path data = Files.createDirectories(tmp.resolve("data"));
         byte[] random = new byte[24 << 20];
         new Random(7).nextBytes(random);
@@ -67,9 +73,7 @@ class VaultOutOfMemoryTest {
     @Test
     void aTreeDeeperThanTheStackEndsInOneLineAndAJournalEntry() throws Exception {
         Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
-        Path repo = tmp.resolve("repo");
-        assertThat(CliRun.of("vault", "init", "--repo", repo.toString(), "--password-file", pw.toString(),
-                "--kdf-iterations", "100000").exit()).isZero();
+        Path repo = newRepository(pw);
         Path deep = Files.createDirectories(tmp.resolve("deep"));
         Path d = deep;
         for (int i = 0; i < 1_500; i++) {
