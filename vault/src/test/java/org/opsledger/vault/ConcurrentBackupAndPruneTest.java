@@ -57,14 +57,13 @@ class ConcurrentBackupAndPruneTest {
         }
     }
 
-    /** A new repository at {@code repoDir} with one backup of {@code data}, a directory of one file made here. */
-    private static Path oneBackupOf(Path repoDir, Path data) throws java.io.IOException {
+    /** A new repository at {@code repoDir} with one backup of {@code data}, a directory made here of one file of {@code size} bytes. */
+    private static SnapshotRef oneBackupOf(Path repoDir, Path data, int size) throws java.io.IOException {
         Files.createDirectories(data);
-        Files.write(data.resolve("x.bin"), TestTrees.random(1, 100_000));
+        Files.write(data.resolve("x.bin"), TestTrees.random(1, size));
         try (Repository repo = TestTrees.newRepo(repoDir)) {
-            TestTrees.backup(repo, data);
+            return TestTrees.backup(repo, data);
         }
-        return data;
     }
 
     /**
@@ -74,7 +73,8 @@ class ConcurrentBackupAndPruneTest {
     @Test
     void aBackupThatEndsWhileACheckRunsIsNotWarnedOfAsGone() throws Exception {
         Path repoDir = tmp.resolve("repo");
-        Path data = oneBackupOf(repoDir, tmp.resolve("src/data"));
+        Path data = tmp.resolve("src/data");
+        oneBackupOf(repoDir, data, 100_000);
         boolean[] armed = {true};
         ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
             @Override
@@ -107,7 +107,8 @@ class ConcurrentBackupAndPruneTest {
     @Test
     void aBackupThatEndsWhileACheckReadsTheIndexIsNoError() throws Exception {
         Path repoDir = tmp.resolve("repo");
-        Path data = oneBackupOf(repoDir, tmp.resolve("src/data"));
+        Path data = tmp.resolve("src/data");
+        oneBackupOf(repoDir, data, 100_000);
         Files.write(data.resolve("y.bin"), TestTrees.random(2, 100_000));
         boolean[] armed = {false};
         ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
@@ -139,12 +140,10 @@ class ConcurrentBackupAndPruneTest {
     @Test
     void anIndexFileReplacedOrASnapshotRemovedBetweenListingAndReadingIsNoFailure() throws Exception {
         Path repoDir = tmp.resolve("repo");
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("x.bin"), TestTrees.random(1, 200_000));
-        SnapshotRef first;
-        try (Repository repo = TestTrees.newRepo(repoDir)) {
-            first = TestTrees.backup(repo, data);
-            Files.write(data.resolve("y.bin"), TestTrees.random(2, 200_000));
+        Path data = tmp.resolve("src/data");
+        SnapshotRef first = oneBackupOf(repoDir, data, 200_000);
+        Files.write(data.resolve("y.bin"), TestTrees.random(2, 200_000));
+        try (Repository repo = TestTrees.open(repoDir)) {
             TestTrees.backup(repo, data);
         }
         boolean[] armed = {true, true};
@@ -227,12 +226,8 @@ class ConcurrentBackupAndPruneTest {
     @Test
     void aPruneDeletesNoPackARunningRestoreReads() throws Exception {
         Path repoDir = tmp.resolve("repo");
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("x.bin"), TestTrees.random(1, 3_000_000));
-        SnapshotRef snap;
-        try (Repository repo = TestTrees.newRepo(repoDir)) {
-            snap = TestTrees.backup(repo, data);
-        }
+        Path data = tmp.resolve("src/data");
+        SnapshotRef snap = oneBackupOf(repoDir, data, 3_000_000);
         PruneResult[] pruned = new PruneResult[1];
         ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
             @Override

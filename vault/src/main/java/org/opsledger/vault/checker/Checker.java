@@ -111,8 +111,9 @@ public final class Checker {
         }
         errors.addAll(unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).values()); // forget reads each
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
-        Set<ObjectId> forgotten = journal(snapshots, snapshotFiles, errors, warnings);
-        String putBack = snapshotsPutBack(snapshots, forgotten);
+        List<Replaced> replaced = replaced(snapshots);
+        Set<ObjectId> forgotten = journal(snapshots, snapshotFiles, replaced, errors, warnings);
+        String putBack = snapshotsPutBack(snapshots, forgotten, replaced);
         if (putBack != null) {
             warnings.add(putBack);
         }
@@ -230,7 +231,8 @@ public final class Checker {
      * proved by a verified restore within six months is warned of (policy 2.11; IS.012 6.6.4: at least yearly), and so
      * is each source whose newest backup failed (6.6.5): older snapshots of it stand, and check finds them whole.
      */
-    private Set<ObjectId> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<String> errors, List<String> warnings) {
+    private Set<ObjectId> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<Replaced> replaced, List<String> errors,
+                                  List<String> warnings) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
             List<String> files = repo.backend().list(Journal.DIR);
@@ -276,11 +278,26 @@ public final class Checker {
             warnings.add(untested);
         }
         warnings.addAll(listing.failingBackupWarnings());
-        String gone = snapshotsGone(snapshots, snapshotFiles, written, left, retired[0]);
+        String gone = snapshotsGone(snapshotFiles, replaced, written, left, retired[0]);
         if (gone != null) {
             warnings.add(gone);
         }
         return forgotten;
+    }
+
+    /** A snapshot ID a present snapshot's record says it replaced, under {@code tag} (amended-from, rewritten-from, resealed-from). */
+    private record Replaced(ObjectId id, SnapshotRef by, String tag) {
+    }
+
+    /** Every ID the readable snapshots' records say they replaced: read once for both journal comparisons. */
+    private static List<Replaced> replaced(List<SnapshotRef> readable) {
+        List<Replaced> out = new ArrayList<>();
+        for (SnapshotRef s : readable) {
+            for (String tag : List.of(Amendment.AMENDED_FROM, Rewriter.REWRITTEN_FROM, KeyEpochs.RESEALED_FROM)) {
+                RecordHistory.entries(s.snapshot(), tag, RecordHistory.IDS).forEach(id -> out.add(new Replaced(ObjectId.parse(id), s, tag)));
+            }
+        }
+        return out;
     }
 
     /**
@@ -290,7 +307,7 @@ public final class Checker {
      * forgotten one whose data is not yet pruned) read as a backup like any other, and so did the old one of an amend or
      * rewrite stopped between writing the new snapshot and deleting the old.
      */
-    private static String snapshotsPutBack(List<SnapshotRef> readable, Set<ObjectId> forgotten) {
+    private static String snapshotsPutBack(List<SnapshotRef> readable, Set<ObjectId> forgotten, List<Replaced> replaced) {
         Set<ObjectId> present = new HashSet<>();
         readable.forEach(s -> present.add(s.id()));
         List<String> found = new ArrayList<>();
@@ -298,13 +315,10 @@ public final class Checker {
             if (forgotten.contains(s.id())) {
                 found.add(s.shortId() + ", which a forget removed");
             }
-            for (String tag : List.of(Amendment.AMENDED_FROM, Rewriter.REWRITTEN_FROM)) {
-                for (String hex : RecordHistory.entries(s.snapshot(), tag, RecordHistory.IDS)) {
-                    ObjectId replaced = ObjectId.parse(hex);
-                    if (present.contains(replaced)) {
-                        found.add(replaced.shortHex() + ", which " + s.shortId() + " replaced (" + tag + ")");
-                    }
-                }
+        }
+        for (Replaced r : replaced) {
+            if (!r.tag().equals(KeyEpochs.RESEALED_FROM) && present.contains(r.id())) {
+                found.add(r.id().shortHex() + ", which " + r.by().shortId() + " replaced (" + r.tag() + ")");
             }
         }
         if (found.isEmpty()) {
@@ -322,7 +336,7 @@ public final class Checker {
      * retained until 2099; check was clean, and the next prune freed its data). A retirement's entry names the IDs it
      * replaced; backups from before one an older build ran, whose entry names none, are passed over.
      */
-    private String snapshotsGone(List<SnapshotRef> readable, List<String> snapshotFiles, Map<ObjectId, JournalEntry> written,
+    private String snapshotsGone(List<String> snapshotFiles, List<Replaced> replaced, Map<ObjectId, JournalEntry> written,
                                  Set<ObjectId> left, Instant retired) {
         Set<ObjectId> accounted = new HashSet<>(left);
         for (String name : snapshotFiles) {
@@ -337,11 +351,7 @@ public final class Checker {
                 accounted.add(id);
             }
         }
-        for (SnapshotRef s : readable) { // the IDs each record says it had
-            for (String tag : List.of(Amendment.AMENDED_FROM, Rewriter.REWRITTEN_FROM, KeyEpochs.RESEALED_FROM)) {
-                RecordHistory.entries(s.snapshot(), tag, RecordHistory.IDS).forEach(id -> accounted.add(ObjectId.parse(id)));
-            }
-        }
+        replaced.forEach(r -> accounted.add(r.id())); // the IDs each record says it had
         List<Map.Entry<ObjectId, JournalEntry>> gone = written.entrySet().stream()
                 .filter(w -> !accounted.contains(w.getKey()) && w.getValue().started().isAfter(retired))
                 // not one a backup beside this check wrote after snapshots/ was listed, its entry before the journal was read
