@@ -52,6 +52,29 @@ class CopyTest {
     }
 
     /**
+     * Two runs copying one snapshot into one target at once (a tier from cron beside an operator's copy, each having read
+     * the target's snapshots before the other committed) left two copies of it (a helper's): the later one now finds the
+     * earlier's copy just before it would commit, and reports it as copied before.
+     */
+    @Test
+    void twoRunsCopyingOneSnapshotAtOnceLeaveOneCopy() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository longTerm = TestTrees.newRepo(tmp.resolve("long"))) {
+            SnapshotRef s = TestTrees.backup(near, data);
+            Copier later = new Copier(near, longTerm);
+            assertThat(later.copyMadeBefore(s)).as("it has read the target's snapshots: none yet").isNull();
+            Copier.Copy first = new Copier(near, longTerm).copyOnce(s);
+            assertThat(first.madeBefore()).isFalse();
+
+            Copier.Copy second = later.copyOnce(s);
+            assertThat(second.madeBefore()).isTrue();
+            assertThat(second.snapshot().id()).isEqualTo(first.snapshot().id());
+            assertThat(longTerm.snapshots()).hasSize(1);
+            assertThat(new Checker(longTerm, 2).check(100).errors()).isEmpty();
+        }
+    }
+
+    /**
      * A snapshot copied before is not copied again, wherever its repository is reached from: a USB disk mounted at
      * another path is the same source. It was known by the source's location as spelled in the tag, so a moved
      * repository's snapshots were copied a second time.

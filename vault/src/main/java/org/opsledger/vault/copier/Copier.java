@@ -100,7 +100,7 @@ public final class Copier {
         SnapshotRef original = originalOf(snapshot);
         SnapshotRef old = original != null ? original : copyOfAnIdHad(snapshot);
         if (old == null) {
-            return new Copy(copy(snapshot), false, null, false);
+            return copyUnlessCommittedMeanwhile(snapshot);
         }
         // sealed again, or not amended: the copy is as it should be; the original, as long as its record already says all
         // the copy's does (its own history is longer: it names the record it replaced)
@@ -163,17 +163,32 @@ public final class Copier {
     private Map<String, SnapshotRef> copies() {
         if (copies == null) {
             copies = new HashMap<>();
-            for (SnapshotRef t : target.listSnapshots().readable()) {
-                targetSnapshots.put(t.id().hex(), t);
-                RecordHistory.entries(t.snapshot(), Amendment.AMENDED_FROM, RecordHistory.IDS).forEach(id -> replacedBy.putIfAbsent(id, t));
-                RecordHistory.entries(t.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS).forEach(id -> replacedBy.putIfAbsent(id, t));
-                String from = t.snapshot().tags() == null ? null : t.snapshot().tags().get(COPIED_FROM);
-                if (from != null) {
-                    copies.putIfAbsent(from.substring(from.lastIndexOf('#') + 1), t);
-                }
-            }
+            target.listSnapshots().readable().forEach(this::know);
         }
         return copies;
+    }
+
+    /** Adds one of the target's snapshots to what {@link #copies()} knows of them. */
+    private void know(SnapshotRef t) {
+        targetSnapshots.put(t.id().hex(), t);
+        RecordHistory.entries(t.snapshot(), Amendment.AMENDED_FROM, RecordHistory.IDS).forEach(id -> replacedBy.putIfAbsent(id, t));
+        RecordHistory.entries(t.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS).forEach(id -> replacedBy.putIfAbsent(id, t));
+        String from = t.snapshot().tags() == null ? null : t.snapshot().tags().get(COPIED_FROM);
+        if (from != null) {
+            copies.putIfAbsent(from.substring(from.lastIndexOf('#') + 1), t);
+        }
+    }
+
+    /**
+     * The copy of {@code snapshot} another run (a copy or a tier on another host, or in another shell) committed to the
+     * target since this one read the target's snapshots, or null: the target's snapshots not read before are read now,
+     * just before this run would commit its own copy, so that two runs copying one snapshot at once leave one copy, not
+     * two (a helper's). What this run stored of it meanwhile is left for prune: no snapshot references it.
+     */
+    private SnapshotRef committedMeanwhile(SnapshotRef snapshot) {
+        copies();
+        target.listSnapshotsBut(targetSnapshots.keySet()).readable().forEach(this::know);
+        return copies.get(snapshot.id().hex());
     }
 
     /** Tags that say where a snapshot came from and how it was sealed, not what its record says. */
@@ -252,8 +267,15 @@ public final class Copier {
         return source.backend().location() + "#" + snapshot.id().hex();
     }
 
-    /** Copies the snapshot, whether or not the target has a copy of it already (copyOnce looks first). */
+    /**
+     * Copies the snapshot, unless a copy of it is in the target when this one is about to commit ({@link #copyOnce}
+     * looks first, before copying anything).
+     */
     public SnapshotRef copy(SnapshotRef snapshot) {
+        return copyUnlessCommittedMeanwhile(snapshot).snapshot();
+    }
+
+    private Copy copyUnlessCommittedMeanwhile(SnapshotRef snapshot) {
         org.opsledger.vault.crypto.Sealing.warmUp(true);
         try (SharedLock lock = target.lock("backup");
              SharedLock reading = source.readLock("copy")) { // a prune of the source meanwhile deletes no pack the copy reads
@@ -264,11 +286,15 @@ public final class Copier {
             tags.put(COPIED_FROM, copiedFrom(snapshot));
             Snapshot copy = new Snapshot(s.time(), root, null, s.paths(), s.hostname(), s.username(), tags, s.kind(),
                     s.dataOwner(), s.classification(), s.retainUntil(), target.backend().location(), s.sourceHost(), s.summary());
-            SnapshotRef made = new SnapshotRef(lock.whileHeld(() -> target.saveSnapshot(copy)), copy);
-            if (copies != null) {
-                copies.put(snapshot.id().hex(), made);
-            }
-            return made;
+            return lock.whileHeld(() -> {
+                SnapshotRef other = committedMeanwhile(snapshot);
+                if (other != null) {
+                    return new Copy(other, true, null, false);
+                }
+                SnapshotRef made = new SnapshotRef(target.saveSnapshot(copy), copy);
+                know(made);
+                return new Copy(made, false, null, false);
+            });
         }
     }
 

@@ -919,10 +919,18 @@ public final class Repository implements AutoCloseable {
      * in {@code unreadable} and does not hide the others (for listing, restoring, finding a parent).
      */
     public SnapshotListing listSnapshots() {
+        return listSnapshotsBut(Set.of());
+    }
+
+    /** As {@link #listSnapshots()}, but for the snapshots whose IDs (hex) are in {@code known}: those are not read. */
+    public SnapshotListing listSnapshotsBut(Set<String> known) {
         List<SnapshotRef> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         for (String name : backend.list("snapshots")) {
             ObjectId id = idOfName(name);
+            if (id != null && known.contains(id.hex())) {
+                continue;
+            }
             if (id == null) {
                 bad.add(name + ": not named by a snapshot ID (not written by the vault)");
                 continue;
