@@ -1,6 +1,7 @@
 package org.opsledger.cli;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Why the command is ending when it is neither its own end nor a signal: the heap ran out (the heap watch or the main
@@ -15,6 +16,7 @@ public final class Ending {
     }
 
     private static volatile Reason reason;
+    private static final AtomicBoolean outOfMemorySaid = new AtomicBoolean();
 
     private Ending() {
     }
@@ -27,6 +29,14 @@ public final class Ending {
     /** The reason of an out-of-memory ending, made before the heap is full (the heap watch's thread holds one). */
     static Reason outOfMemoryReason() {
         return new Reason(OneLineErrors.outOfMemory(), OneLineErrors.OUT_OF_MEMORY);
+    }
+
+    /**
+     * True the first time it is asked, false after: whoever asks first prints the out-of-memory line (the main thread and
+     * the heap watch's ran out together and each printed it, a helper's). Allocates nothing: asked in a full heap.
+     */
+    static boolean firstToSayOutOfMemory() {
+        return outOfMemorySaid.compareAndSet(false, true);
     }
 
     /** Allocates nothing: said in a full heap. */

@@ -54,8 +54,10 @@ final class HeapWatch {
                 Thread.currentThread().interrupt();
             } catch (OutOfMemoryError e) {
                 try {
-                    err.println(line);
-                    err.flush();
+                    if (Ending.firstToSayOutOfMemory()) {
+                        err.println(line);
+                        err.flush();
+                    }
                 } catch (OutOfMemoryError again) {
                     // the line did not fit either (it printed as the thread's stack trace): the exit code says it
                 }
@@ -93,9 +95,11 @@ final class HeapWatch {
             boolean full = afterCollection != null && afterCollection.getUsed() >= FULL * max;
             streak = full && share >= GC_SHARE ? streak + 1 : 0;
             if (streak >= SECONDS) {
-                err.println(ended);
-                err.flush();
                 Ending.outOfMemory();
+                if (Ending.firstToSayOutOfMemory()) {
+                    err.println(ended);
+                    err.flush();
+                }
                 System.exit(OneLineErrors.OUT_OF_MEMORY); // as a TERM would: the shutdown hooks release the repository's lock
             }
         }

@@ -23,10 +23,13 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         boolean outOfMemory = Ending.of(ex).isPresent();
         if (outOfMemory) {
-            message = outOfMemory();
             Ending.outOfMemory();
+            if (Ending.firstToSayOutOfMemory()) {
+                cmd.getErr().println("opsledger: " + outOfMemory());
+            }
+        } else {
+            cmd.getErr().println("opsledger: " + TerminalText.escape(message.lines().findFirst().orElse(message)));
         }
-        cmd.getErr().println("opsledger: " + TerminalText.escape(message.lines().findFirst().orElse(message)));
         if (System.getenv("OPSLEDGER_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());
         }

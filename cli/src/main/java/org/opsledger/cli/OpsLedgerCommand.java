@@ -56,7 +56,9 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
             return cmd.execute(args);
         } catch (OutOfMemoryError e) { // picocli hands exceptions to OneLineErrors, errors come here
             Ending.outOfMemory();
-            cmd.getErr().println("opsledger: " + OneLineErrors.outOfMemory());
+            if (Ending.firstToSayOutOfMemory()) {
+                cmd.getErr().println("opsledger: " + OneLineErrors.outOfMemory());
+            }
             return OneLineErrors.OUT_OF_MEMORY;
         } catch (StackOverflowError e) { // a tree deeper than the stack holds: it printed 1,024 lines of stack (a helper's)
             String line = "a directory tree deeper than this JVM's stack holds: run again with OPSLEDGER_JAVA_OPTS=-Xss64m";

@@ -40,6 +40,37 @@ class HeapWatchTest {
         assertThat(out.lines().toList()).as(out).singleElement().asString().startsWith("opsledger: out of memory in a heap of");
     }
 
+    /**
+     * The main thread and the heap watch's ran out of memory together: each printed the line, so the operator read it
+     * twice (a helper's). Whoever is first says it; the other only ends the command.
+     */
+    @Test
+    void theMainThreadAndTheWatchRunningOutTogetherSayItOnce() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-cp", System.getProperty("java.class.path"), BothOutOfMemory.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(4);
+        assertThat(out.lines().toList()).as(out).singleElement().asString().startsWith("opsledger: out of memory in a heap of");
+    }
+
+    /** The main thread's command fails out of memory (a worker's, wrapped), then the watch's looking does too. */
+    public static final class BothOutOfMemory {
+        public static void main(String[] args) throws InterruptedException {
+            java.util.concurrent.CountDownLatch mainSaidIt = new java.util.concurrent.CountDownLatch(1);
+            HeapWatch.start(0, System.err, (err, ended) -> {
+                mainSaidIt.await();
+                throw new OutOfMemoryError("Java heap space");
+            });
+            int exit = new OneLineErrors().handleExecutionException(new RuntimeException(new OutOfMemoryError("Java heap space")),
+                    new picocli.CommandLine(new OpsLedgerCommand()), null);
+            mainSaidIt.countDown();
+            Thread.sleep(30_000); // the watch ends the JVM
+            System.exit(exit);
+        }
+    }
+
     /** A watch whose own looking runs out of memory, as it can in a heap the command has filled; the main thread waits. */
     public static final class WatchOutOfMemory {
         public static void main(String[] args) throws InterruptedException {
