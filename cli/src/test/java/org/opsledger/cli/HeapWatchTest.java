@@ -16,26 +16,28 @@ import org.junit.jupiter.api.Test;
  */
 class HeapWatchTest {
 
+    /** Runs {@code main} in a JVM of its own with {@code jvmOptions}; asserts it ends within {@code seconds}, exit 4: → its output. */
+    private static String endsWithExitFour(Class<?> main, int seconds, String... jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(4);
+        return out;
+    }
+
     @Test
     void aHeapThatStaysFullEndsTheCommandWithExitFourBeforeItRunsOut() throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx24m", "-cp", System.getProperty("java.class.path"), Child.class.getName())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isEqualTo(4);
+        String out = endsWithExitFour(Child.class, 120, "-XX:+UseSerialGC", "-Xmx24m");
         assertThat(out.lines().filter(l -> l.startsWith("opsledger:")).toList()).as(out).singleElement().asString()
                 .contains("out of memory in a heap of", "ended after 3 s of collecting in a full heap");
     }
 
     @Test
     void aWatchThatRunsOutOfMemoryItselfEndsTheCommandInOneLineNotWithItsStackTrace() throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-cp", System.getProperty("java.class.path"), WatchOutOfMemory.class.getName())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isEqualTo(4);
+        String out = endsWithExitFour(WatchOutOfMemory.class, 60, "-Xmx64m");
         assertThat(out).as(out).doesNotContain("Exception in thread", "at org.opsledger");
         assertThat(out.lines().toList()).as(out).singleElement().asString().startsWith("opsledger: out of memory in a heap of");
     }
@@ -46,12 +48,7 @@ class HeapWatchTest {
      */
     @Test
     void theMainThreadAndTheWatchRunningOutTogetherSayItOnce() throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-cp", System.getProperty("java.class.path"), BothOutOfMemory.class.getName())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isEqualTo(4);
+        String out = endsWithExitFour(BothOutOfMemory.class, 60, "-Xmx64m");
         assertThat(out.lines().toList()).as(out).singleElement().asString().startsWith("opsledger: out of memory in a heap of");
     }
 
