@@ -25,6 +25,7 @@ import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Dumper;
 import org.opsledger.vault.restorer.RestoreResult;
 import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 /**
@@ -100,6 +101,41 @@ class SpecialFilesTest {
             StringBuilder changes = new StringBuilder();
             new Differ(repo).diff(before, after, c -> changes.append(c.kind().letter).append(' ').append(c.path()).append('\n'));
             assertThat(changes).hasToString("M /dev/tty\n");
+        }
+    }
+
+    /**
+     * A FIFO in a directory whose name is not UTF-8 beside a symlink named as the JDK shows that name (U+FFFD for the
+     * byte) pointing outside the target: mkfifo was given the U+FFFD spelling, followed the link and made the FIFO
+     * outside the target, as root in /etc (a helper's). It is made where the snapshot says, by its bytes; so is a
+     * device node, and its time is set there.
+     */
+    @Test
+    void aFifoUnderANameThatIsNotUtf8IsMadeThereNotThroughALinkSpelledAsTheJdkShowsIt() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/home"));
+        Path outside = Files.createDirectories(tmp.resolve("victim"));
+        Path latin1 = Files.createDirectory(FileNames.resolve(data, "x_\uDCE9")); // the byte 0xE9
+        Files.createSymbolicLink(data.resolve("x_\uFFFD"), outside); // the bytes EF BF BD
+        run("mkfifo", "-m", "0644", data.resolve("pickup").toString());
+        Files.move(data.resolve("pickup"), latin1.resolve("nologin"));
+        if (ROOT) {
+            run("mknod", "-m", "0600", data.resolve("null").toString(), "c", "1", "3");
+            Files.move(data.resolve("null"), latin1.resolve("null"));
+        }
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef s = TestTrees.backup(repo, data);
+            Path target = tmp.resolve("restored");
+            RestoreResult r = new Restorer(repo, 2).restore(s, target, List.of(), true);
+
+            try (var left = Files.list(outside)) {
+                assertThat(left.toList()).as("nothing made outside the target").isEmpty();
+            }
+            assertThat(r.unapplied()).isEmpty();
+            assertThat(r.verifyFailures()).isEmpty();
+            Path restored = FileNames.resolve(target.resolve("home"), "x_\uDCE9");
+            assertThat(describe(target.resolve("home"))).isEqualTo(describe(data));
+            assertThat(Files.readAttributes(restored.resolve("nologin"), "unix:mode", LinkOption.NOFOLLOW_LINKS).get("mode"))
+                    .isEqualTo(0010644);
         }
     }
 

@@ -651,11 +651,11 @@ public final class Restorer {
             for (int from = 0; from < all.size(); from += FIFOS_PER_PROCESS) {
                 List<Entry> batch = all.subList(from, Math.min(all.size(), from + FIFOS_PER_PROCESS));
                 List<String> command = new ArrayList<>(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey())));
-                batch.forEach(f -> command.add(f.path().toString()));
+                batch.forEach(f -> command.add(argument(f.path())));
                 boolean made = run(command) == null;
                 for (Entry f : batch) {
                     String refusal = made || Files.exists(f.path(), LinkOption.NOFOLLOW_LINKS) ? null
-                            : run(List.of("mkfifo", "-m", Integer.toOctalString(f.node.mode()), f.path().toString()));
+                            : run(List.of("mkfifo", "-m", Integer.toOctalString(f.node.mode()), argument(f.path())));
                     keepIfMade(f, refusal);
                 }
             }
@@ -675,7 +675,7 @@ public final class Restorer {
             notSet(e, UnappliedMetadata.Kind.SPECIAL, "only root may create a device node");
             return;
         }
-        String refusal = run(List.of("mknod", "-m", Integer.toOctalString(n.mode()), e.path().toString(),
+        String refusal = run(List.of("mknod", "-m", Integer.toOctalString(n.mode()), argument(e.path()),
                 n.type() == NodeType.CHARDEV ? "c" : "b", Long.toString(n.deviceMajor()), Long.toString(n.deviceMinor())));
         keepIfMade(e, refusal);
     }
@@ -726,14 +726,57 @@ public final class Restorer {
         setOwner(e, e.path());
         long t = Math.abs(n.mtime()); // "@-1.5" is 1.5 s before the epoch
         String time = String.format(java.util.Locale.ROOT, "@%s%d.%09d", n.mtime() < 0 ? "-" : "", t / 1_000_000_000L, t % 1_000_000_000L);
-        String refusal = run(List.of("touch", "-h", "-m", "-d", time, e.path().toString()));
+        String refusal = run(List.of("touch", "-h", "-m", "-d", time, argument(e.path())));
         if (refusal != null) {
             notSet(e, UnappliedMetadata.Kind.MTIME, refusal);
         }
     }
 
-    /** Runs a coreutils command on absolute paths (never taken for options); null when it succeeded, else the reason it printed. */
+    /**
+     * An absolute path as a command's argument: as it is when its string is its bytes, else {@link #ESCAPED} and the
+     * bytes as printf(1)'s {@code %b} reads them back. The JDK hands a command its arguments as strings, where each byte
+     * of a name that is not UTF-8 is U+FFFD: mkfifo was given another path than the restore's, which a symlink in the
+     * snapshot named so could point outside the target (a root restore made a FIFO in /etc: a helper's).
+     */
+    static String argument(Path path) {
+        String s = path.toString();
+        byte[] bytes = FileNames.bytesOf(path);
+        if (java.util.Arrays.equals(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes)) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(ESCAPED);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '.' || c == '_' || c == '-') {
+                out.append((char) c);
+            } else {
+                out.append("\\0").append((char) ('0' + (c >> 6))).append((char) ('0' + (c >> 3 & 7))).append((char) ('0' + (c & 7)));
+            }
+        }
+        return out.toString();
+    }
+
+    /** Marks an {@link #argument} given as escaped bytes; no other argument of {@link #run} starts so (paths are absolute). */
+    private static final String ESCAPED = "%";
+
+    /** sh(1) turns each {@link #ESCAPED} argument back into its bytes, then runs the command ("." keeps a trailing newline). */
+    private static final String UNESCAPE = "n=$#; for a do case $a in %*) a=$(printf '%b.' \"${a#%}\"); a=${a%.} ;; esac;"
+            + " set -- \"$@\" \"$a\"; done; shift \"$n\"; exec \"$@\"";
+
+    /**
+     * Runs a coreutils command on absolute paths (never taken for options), each given by {@link #argument}; null when it
+     * succeeded, else the reason it printed.
+     */
     private static String run(List<String> command) {
+        if (command.stream().anyMatch(a -> a.startsWith(ESCAPED))) {
+            List<String> sh = new ArrayList<>(List.of("sh", "-c", UNESCAPE, "sh"));
+            sh.addAll(command);
+            return run(sh, command.getFirst());
+        }
+        return run(command, command.getFirst());
+    }
+
+    private static String run(List<String> command, String name) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD.file())
                     .start();
@@ -742,12 +785,12 @@ public final class Restorer {
                 return null;
             }
             int colon = said.lastIndexOf(": "); // "mknod: 'x': Operation not permitted" → "Operation not permitted"
-            return said.isEmpty() ? command.getFirst() + " exited with " + p.exitValue() : colon < 0 ? said : said.substring(colon + 2);
+            return said.isEmpty() ? name + " exited with " + p.exitValue() : colon < 0 ? said : said.substring(colon + 2);
         } catch (IOException e) {
-            return command.getFirst() + " could not run: " + IoReason.of(e);
+            return name + " could not run: " + IoReason.of(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return command.getFirst() + " interrupted";
+            return name + " interrupted";
         }
     }
 

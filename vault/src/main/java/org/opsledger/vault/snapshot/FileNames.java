@@ -166,11 +166,26 @@ public final class FileNames {
 
     /** The bytes of a one-component path (its file: URI's last segment, percent-decoded). */
     private static byte[] lastSegmentBytes(Path component) {
-        String raw = component.toAbsolutePath().toUri().getRawPath();
-        if (raw.endsWith("/")) {
-            raw = raw.substring(0, raw.length() - 1); // toUri marks a directory with a trailing '/'
-        }
-        raw = raw.substring(raw.lastIndexOf('/') + 1);
+        String raw = rawPath(component);
+        return percentDecoded(raw.substring(raw.lastIndexOf('/') + 1));
+    }
+
+    /**
+     * The bytes of an absolute path as the file system takes them: {@code path.toString()} shows each byte that is
+     * not UTF-8 as U+FFFD, and a command given that string names another file (a FIFO made through a symlink whose
+     * name was the U+FFFD spelling of its directory's, outside the restore target: a helper's).
+     */
+    public static byte[] bytesOf(Path path) {
+        return percentDecoded(rawPath(path));
+    }
+
+    /** {@code path}'s file: URI's raw path, without the trailing '/' toUri gives a directory. */
+    private static String rawPath(Path path) {
+        String raw = path.toAbsolutePath().toUri().getRawPath();
+        return raw.length() > 1 && raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+    }
+
+    private static byte[] percentDecoded(String raw) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
