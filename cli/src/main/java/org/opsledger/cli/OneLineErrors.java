@@ -28,6 +28,11 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
                 cmd.getErr().println("opsledger: " + outOfMemory());
             }
         } else {
+            for (Throwable t = ex; t != null; t = t.getCause()) {
+                if (t instanceof UnsatisfiedLinkError link) { // on a worker thread, wrapped
+                    message = nativeLibrary(link);
+                }
+            }
             cmd.getErr().println("opsledger: " + TerminalText.escape(message.lines().findFirst().orElse(message)));
         }
         if (System.getenv("OPSLEDGER_DEBUG") != null) {
@@ -60,6 +65,17 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
             ex.printStackTrace(cmd.getErr());
         }
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * zstd-jni unpacks its library to java.io.tmpdir and loads it from there, which fails where /tmp is mounted noexec
+     * (a hardened host, CIS 1.1.2): the reason, and the remedy.
+     */
+    static String nativeLibrary(UnsatisfiedLinkError e) {
+        String why = e.getMessage() == null ? "no reason given" : e.getMessage().lines().findFirst().orElse("");
+        return "cannot load zstd-jni's native library (" + why + "); it is unpacked to java.io.tmpdir ("
+                + System.getProperty("java.io.tmpdir") + "), which may be mounted noexec: run again with"
+                + " OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR, DIR a directory on a filesystem that allows executing";
     }
 
     /**

@@ -60,6 +60,11 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
                 cmd.getErr().println("opsledger: " + OneLineErrors.outOfMemory());
             }
             return OneLineErrors.OUT_OF_MEMORY;
+        } catch (UnsatisfiedLinkError e) { // zstd-jni's library, unpacked to a noexec /tmp (hardened hosts): a stack trace (a helper's)
+            String line = OneLineErrors.nativeLibrary(e);
+            Ending.because(line, 1);
+            cmd.getErr().println("opsledger: " + line);
+            return 1;
         } catch (StackOverflowError e) { // a tree deeper than the stack holds: it printed 1,024 lines of stack (a helper's)
             String line = "a directory tree deeper than this JVM's stack holds: run again with OPSLEDGER_JAVA_OPTS=-Xss64m";
             Ending.because(line, 1);

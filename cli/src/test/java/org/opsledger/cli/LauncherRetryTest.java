@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A backup, copy or tier that ran out of heap (exit 4) runs again in twice the heap, up to three times: it added
  * to the index beyond what the launcher sized the heap for, and kept what it stored; so do a restore that wrote nothing
  * a check and a prune. The launcher runs here with a JDK whose {@code java} is a script: it writes down each command line and
- * ends out of memory below a heap it is given.
+ * ends out of memory below a heap it is given. Also what else the launcher gives the JVM: signals, a locale.
  */
 class LauncherRetryTest {
 
@@ -112,6 +112,29 @@ class LauncherRetryTest {
         assertThat(mask & (1L << (2 - 1))).as("SIGINT (2) is not ignored: " + ignored).isZero();
     }
 
+    /**
+     * The JDK reads file names in the locale's charset: under POSIX (cron, `env -i`) a restore of "café" failed, under
+     * Latin-1 a backup recorded "cafÃ©" (a helper's). The launcher runs the JVM under C.UTF-8 when the caller's locale is
+     * not UTF-8, and hands the caller's LC_ALL on for the program of `backup --stdin-from-command`.
+     */
+    @Test
+    void aLocaleThatIsNotUtf8IsReplacedByCUtf8ForTheJvm() throws Exception {
+        Path seen = tmp.resolve("locale");
+        Map<String, String> posix = new java.util.HashMap<>(Map.of("FAKE_EXIT", "0", "FAKE_LOCALE", seen.toString()));
+        run(posix, "vault", "snapshots", "--repo", "r");
+        assertThat(Files.readString(seen).trim()).isEqualTo("LC_ALL=C.UTF-8 was=");
+        posix.put("LC_ALL", "C");
+        run(posix, "vault", "restore", "latest", "--repo", "r", "--target", tmp.resolve("t").toString());
+        assertThat(Files.readString(seen).trim()).isEqualTo("LC_ALL=C.UTF-8 was=set:C");
+        posix.remove("LC_ALL");
+        posix.put("LANG", "de_DE.ISO-8859-1");
+        run(posix, "vault", "backup", "--repo", "r", "/srv");
+        assertThat(Files.readString(seen).trim()).isEqualTo("LC_ALL=C.UTF-8 was=");
+        posix.put("LANG", "en_GB.UTF-8");
+        run(posix, "vault", "backup", "--repo", "r", "/srv");
+        assertThat(Files.readString(seen).trim()).as("a UTF-8 locale is the caller's own").isEqualTo("LC_ALL=unset was=unset");
+    }
+
     private Run run(Map<String, String> env, String... args) throws Exception {
         return run(List.of(), env, args);
     }
@@ -131,6 +154,7 @@ class LauncherRetryTest {
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().remove("OPSLEDGER_VAULT_REPOSITORY");
         pb.environment().remove("OPSLEDGER_JAVA_OPTS");
+        pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
         pb.environment().putAll(env);
         pb.environment().put("JAVA_HOME", jdk.toString());
         pb.environment().put("FAKE_LOG", log.toString());
@@ -161,6 +185,7 @@ class LauncherRetryTest {
                 #!/bin/sh
                 echo "$*" >> "$FAKE_LOG"
                 [ -z "$FAKE_SIGNALS" ] || grep SigIgn /proc/$$/status > "$FAKE_SIGNALS"
+                [ -z "$FAKE_LOCALE" ] || echo "LC_ALL=${LC_ALL-unset} was=${OPSLEDGER_LC_ALL_WAS-unset}" > "$FAKE_LOCALE"
                 [ -z "$FAKE_EXIT" ] || exit "$FAKE_EXIT"
                 [ -z "$FAKE_WRITE" ] || { mkdir -p "${FAKE_WRITE%/*}" && echo x > "$FAKE_WRITE"; }
                 for a; do case $a in -Xmx*) heap=${a#-Xmx}; heap=${heap%m} ;; -jar) break ;; esac; done

@@ -281,10 +281,27 @@ final class BackupCommand implements Callable<Integer> {
         return out;
     }
 
+    /**
+     * The launcher runs the JVM under C.UTF-8 when the caller's locale is not UTF-8 (file names are bytes, kept exactly
+     * only so): the program runs under the caller's own again, LC_ALL as it was ({@code OPSLEDGER_LC_ALL_WAS}).
+     */
+    static void callersLocale(java.util.Map<String, String> env) {
+        String was = env.remove("OPSLEDGER_LC_ALL_WAS");
+        if (was == null) {
+            return;
+        }
+        if (was.startsWith("set:")) {
+            env.put("LC_ALL", was.substring("set:".length()));
+        } else {
+            env.remove("LC_ALL");
+        }
+    }
+
     private SnapshotRef fromCommand(Archiver archiver, BackupOptions options) throws IOException, InterruptedException {
         Process p;
         ProcessBuilder pb = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT);
         SECRETS.forEach(pb.environment()::remove); // a dump program or its wrapper that logs its environment gets no password
+        callersLocale(pb.environment());
         // SIGTERM or Ctrl-C ends this JVM through its shutdown hooks, not the finally below: a pg_dump left running
         // under cron or a scheduler's timeout, orphaned (a helper's). The hook is in place before the program starts.
         java.util.concurrent.atomic.AtomicReference<Process> started = new java.util.concurrent.atomic.AtomicReference<>();

@@ -552,6 +552,26 @@ class VaultCommandTest {
         }
     }
 
+    /**
+     * zstd-jni unpacks its library to java.io.tmpdir: where /tmp is mounted noexec (a hardened host) every command that
+     * compresses or reads ended in a stack trace (a helper's). One line naming the remedy, exit 1. A library that does not
+     * load (ZstdNativePath, zstd-jni's own switch, naming a file that is none) fails as the noexec one did.
+     */
+    @Test
+    void aCompressionLibraryThatDoesNotLoadEndsInOneLineNamingTheRemedy() throws Exception {
+        Path notALibrary = Files.writeString(tmp.resolve("libzstd-jni.so"), "not a library");
+        ProcessBuilder pb = vaultProcess("backup", "--allow-same-device", data.toString());
+        pb.command().add(1, "-DZstdNativePath=" + notALibrary);
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(err).isEqualTo(1);
+        assertThat(err).as(err).doesNotContain("\tat ", "Exception in thread"); // the JVM's own warnings about the library may come before
+        assertThat(err.lines().filter(l -> l.startsWith("opsledger:")).toList()).as(err).singleElement().asString()
+                .startsWith("opsledger: cannot load zstd-jni's native library (")
+                .endsWith("OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR, DIR a directory on a filesystem that allows executing");
+        assertThat(vault("snapshots", "--json").out().trim()).isEqualTo("[]");
+    }
+
     /** The CLI in a JVM of its own, the repository's password in its environment as a scheduler would give it. */
     ProcessBuilder vaultProcess(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -589,15 +609,18 @@ class VaultCommandTest {
     /**
      * A --stdin-from-command program gets neither the repository's password (a helper's `-- env` stored it in the
      * snapshot) nor outlives a SIGTERM of the backup (its `sleep` ran on, orphaned: the JVM ends through its hooks); the
-     * backup says it stopped.
+     * backup says it stopped. It runs under the caller's locale, which the launcher replaced by C.UTF-8 for the JVM.
      */
     @Test
     void aStdinCommandGetsNoPasswordAndEndsWithTheBackup() throws Exception {
-        Process env = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "env.txt", "--", "env").start();
+        ProcessBuilder underC = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "env.txt", "--", "env");
+        underC.environment().putAll(java.util.Map.of("LC_ALL", "C.UTF-8", "OPSLEDGER_LC_ALL_WAS", "set:C")); // as the launcher sets them
+        Process env = underC.start();
         assertThat(env.waitFor()).as(new String(env.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
         Path out = tmp.resolve("env.txt");
         assertThat(vault("dump", "latest", "env.txt", "--output", out.toString()).exit()).isZero();
-        assertThat(Files.readString(out)).contains("PATH=").doesNotContain("OPSLEDGER_VAULT_PASSWORD", "operator one");
+        assertThat(Files.readString(out)).contains("PATH=").doesNotContain("OPSLEDGER_VAULT_PASSWORD", "operator one")
+                .containsPattern("(?m)^LC_ALL=C$").doesNotContain("OPSLEDGER_LC_ALL_WAS");
 
         Path stderr = tmp.resolve("backup.err");
         Process backup = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c",
