@@ -81,7 +81,7 @@ final class RestoreCommand implements Callable<Integer> {
                         res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
                         Output.bytes(res.bytes()), target, (System.nanoTime() - start) / 1e9,
                         res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
-                        !verify ? "" : !res.verified() ? "; nothing restored, nothing verified" : res.verifyFailures().isEmpty() ? "; verified" : "");
+                        !verify ? "" : res.verified() ? "; verified" : res.verifyFailures().isEmpty() ? "; nothing restored, nothing verified" : "");
                 failure = failure(res);
                 if (failure != null) {
                     journal.failed(failure);

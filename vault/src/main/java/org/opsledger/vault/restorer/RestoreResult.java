@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What a restore wrote ({@code specials}: FIFOs and device nodes made), the names it refused, the metadata the target's filesystem would not take,
  * (with verify) every mismatch found afterwards, and how many paths {@code --exclude} left out. {@code verified}: verify
- * ran on something restored (a restore that wrote nothing proves no recovery, IS.012 6.6.4).
+ * ran on something restored and found no difference (a restore that wrote nothing proves no recovery, IS.012 6.6.4; one
+ * that differs proves none either: --json said "verified": true beside its differences, a helper's).
  */
 public record RestoreResult(long files, long dirs, long symlinks, long specials, long bytes, List<String> refused,
                             List<Unapplied> unapplied, boolean verified, List<String> verifyFailures, long excluded) {

@@ -235,8 +235,8 @@ public final class Restorer {
             long symlinks = plan.symlinks.stream().filter(l -> !l.unapplied(UnappliedMetadata.Kind.SYMLINK)).count();
             long specials = plan.specials.stream().filter(n -> !n.unapplied(UnappliedMetadata.Kind.SPECIAL)).count();
             long files = plan.files.size() + plan.links.size();
-            // a restore that wrote nothing (all of it left out by --exclude) proved no recovery (IS.012 6.6.4)
-            boolean verified = verify && files + plan.dirs.size() + symlinks + specials > 0;
+            // a restore that wrote nothing (all of it left out by --exclude) proved no recovery (IS.012 6.6.4), nor one that differs
+            boolean verified = verify && files + plan.dirs.size() + symlinks + specials > 0 && failures.isEmpty();
             return new RestoreResult(files, plan.dirs.size(), symlinks, specials, bytesWritten.get(),
                     List.copyOf(plan.refused), unapplied.summary(), verified, failures, plan.excluded);
         } finally {

@@ -51,6 +51,7 @@ class RestoreVerifyTest {
             RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
             assertThat(r.ok()).isFalse();
             assertThat(r.verifyFailures()).containsExactly("file.bin: content differs from the snapshot");
+            assertThat(r.verified()).as("--json said \"verified\": true beside its differences").isFalse();
             assertThat(Files.readAllBytes(tmp.resolve("out/file.bin"))).isEqualTo(stored);
         }
     }
