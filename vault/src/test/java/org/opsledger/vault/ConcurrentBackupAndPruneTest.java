@@ -256,22 +256,12 @@ class ConcurrentBackupAndPruneTest {
     @Test
     void pruneKeepsCondemnedPacksWhileAnOlderBackupRunsAndRescuesWhatItReferenced() throws Exception {
         Path repoDir = tmp.resolve("repo");
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("x.bin"), TestTrees.random(1, 2_000_000));
-        try (Repository repo = TestTrees.newRepo(repoDir)) {
-            TestTrees.backup(repo, data);
-        }
+        Path data = oneBackupOfTwoMegabytes(repoDir);
         // a backup on another host opened the repository (and its index) before the prune
         Repository slowBackup = TestTrees.open(repoDir);
         SharedLock itsLock = slowBackup.lock("backup");
         slowBackup.index(); // read on first use, as a backup does as soon as it starts
-        try (Repository admin = TestTrees.open(repoDir)) {
-            new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), Instant.now());
-            PruneResult r = new Pruner(admin).prune();
-            assertThat(r.packsCondemned()).isPositive();
-            assertThat(r.packsDeleted()).isZero();
-            assertThat(r.packsWaiting()).isEqualTo(r.packsCondemned());
-        }
+        forgetAllAndPruneKeepsWhatItCondemns(repoDir);
         // the slow backup deduplicates against the old index and references the condemned blobs
         SnapshotRef late = new Archiver(slowBackup, new BackupProgress()).backup(TestTrees.options(data));
         itsLock.close();
@@ -292,6 +282,42 @@ class ConcurrentBackupAndPruneTest {
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
             assertThat(new Restorer(repo, 2).restore(late, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+        }
+    }
+
+    /**
+     * A backup whose clock was set back after it started (NTP at boot): its lock, refreshed after that, says it started
+     * 9 minutes after it was last refreshed, past the condemnation and the skew allowed, and a prune deleted the packs it
+     * was using (a helper's). A lock whose times do not add up makes prune wait, as one started before does.
+     */
+    @Test
+    void pruneWaitsForABackupWhoseClockWasSetBackAfterItStarted() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        oneBackupOfTwoMegabytes(repoDir);
+        Instant now = Instant.now();
+        Files.write(repoDir.resolve("locks/reset"), org.opsledger.vault.VaultJson.write(new org.opsledger.vault.repository.LockRecord(
+                "backup", "web-1", 7, now.plus(java.time.Duration.ofMinutes(9)), now, null)));
+        forgetAllAndPruneKeepsWhatItCondemns(repoDir);
+    }
+
+    /** A new repository at {@code repoDir} with one backup of a 2 MB file, tmp/src/data/x.bin: → the directory backed up. */
+    private Path oneBackupOfTwoMegabytes(Path repoDir) throws java.io.IOException {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("x.bin"), TestTrees.random(1, 2_000_000));
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            TestTrees.backup(repo, data);
+        }
+        return data;
+    }
+
+    /** Forgets every snapshot and prunes: what it condemns waits for a running backup, and nothing is deleted. */
+    private static void forgetAllAndPruneKeepsWhatItCondemns(Path repoDir) {
+        try (Repository admin = TestTrees.open(repoDir)) {
+            new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), Instant.now());
+            PruneResult r = new Pruner(admin).prune();
+            assertThat(r.packsCondemned()).isPositive();
+            assertThat(r.packsDeleted()).isZero();
+            assertThat(r.packsWaiting()).isEqualTo(r.packsCondemned());
         }
     }
 }

@@ -22,6 +22,7 @@ import org.opsledger.vault.prune.PruneResult;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.KeyEpochs;
+import org.opsledger.vault.repository.LockRecord;
 import org.opsledger.vault.repository.Repository;
 
 /** Files the vault did not write, in the directories it reads: check names them, nothing deletes them, none stops it. */
@@ -213,6 +214,11 @@ class ForeignFilesTest {
         }
     }
 
+    /**
+     * Lock files that do not read are ignored, so prune still deletes condemned packs. One refreshed ahead of this clock
+     * counts as running, though (it was ignored, and a prune deleted the packs a backup on a host whose clock ran ahead
+     * then referenced: a helper's): prune waits, check names it, unlock removes it.
+     */
     @Test
     void lockFilesNoProcessKeepsAreIgnoredSoPruneStillDeletesCondemnedPacks() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
@@ -231,15 +237,15 @@ class ForeignFilesTest {
         Files.writeString(locks.resolve("garbage"), "garbage");
 
         try (Repository repo = TestTrees.open(repoDir)) {
-            assertThat(repo.locks().live()).isEmpty();
+            assertThat(repo.locks().live()).extracting(LockRecord::host).containsExactly("x");
             assertThat(new Checker(repo, 2).check(0).warnings()).contains(
                     "lock file locks/forever: refreshed 3000-01-01T00:00:00Z, more than 5 minutes ahead of this clock: "
-                            + "not counted as a running backup or prune (`vault unlock` removes it)",
+                            + "counted as running, so a prune deletes nothing it condemned meanwhile (`vault unlock` removes it)",
                     "lock file locks/incomplete: incomplete (kind, started and refreshed are required): "
                             + "not counted as a running backup or prune (`vault unlock` removes it)");
             PruneResult r = new Pruner(repo).prune();
-            assertThat(r.packsWaiting()).isZero();
-            assertThat(r.packsDeleted()).as("old.bin's pack, condemned and deleted in one run").isPositive();
+            assertThat(r.packsWaiting()).as("old.bin's pack, condemned: the backup from the future may still need it").isPositive();
+            assertThat(r.packsDeleted()).isZero();
         }
         assertThat(locks.resolve("forever")).exists(); // left for the operator, as every unreadable lock file
 
@@ -255,6 +261,9 @@ class ForeignFilesTest {
             assertThat(repo.locks().live()).hasSize(1);
             assertThat(repo.locks().unlock(true)).singleElement().asString().contains(": live, backup on ");
             assertThat(repo.locks().live()).isEmpty();
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Pruner(repo).prune().packsDeleted()).as("old.bin's pack, once nothing runs").isPositive();
         }
     }
 }

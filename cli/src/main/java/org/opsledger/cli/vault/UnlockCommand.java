@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "unlock", mixinStandardHelpOptions = true,
         description = {"Remove lock files no process keeps (after a kill -9 or a crash).",
-                "Removes stale ones (not refreshed for 5 minutes: their process died) and ones `check` reports as ignored;"
-                        + " a live lock stays unless --remove-all."})
+                "Removes stale ones (not refreshed for 10 minutes, or their process on this host has ended) and the ones `check`"
+                        + " names (unreadable, or refreshed ahead of this clock); a live lock stays unless --remove-all."})
 final class UnlockCommand implements Callable<Integer> {
 
     @Mixin

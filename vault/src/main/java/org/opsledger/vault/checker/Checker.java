@@ -186,8 +186,8 @@ public final class Checker {
                 warnings.add("key slot keys/" + slot.id() + " is never tried: " + slot.problem() + " (`vault key remove " + slot.id() + "` removes it)");
             }
         }
-        for (String lock : repo.locks().ignored()) {
-            warnings.add("lock file " + lock + ": not counted as a running backup or prune (`vault unlock` removes it)");
+        for (String lock : repo.locks().problems()) {
+            warnings.add("lock file " + lock + " (`vault unlock` removes it)");
         }
         List<String> exposed = repo.backend().store() instanceof LocalBackend local ? local.readableByOthers("keys") : List.of();
         if (!exposed.isEmpty()) {

@@ -21,6 +21,7 @@ import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.Condemned;
 import org.opsledger.vault.repository.LockRecord;
+import org.opsledger.vault.repository.Locks;
 import org.opsledger.vault.repository.ReferencedBlobs;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
@@ -33,8 +34,6 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  */
 public final class Pruner {
 
-    /** Allowance for clocks between hosts (ECOMP clock synchronisation keeps them closer). */
-    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     /** A partly used pack is repacked when at least this share of its bytes is unused. */
     public static final double REPACK_THRESHOLD = 0.20;
 
@@ -187,8 +186,8 @@ public final class Pruner {
                 repo.backend().delete(name); // an interrupted prune left it indexed: not condemned after all
                 continue;
             }
-            Instant cutoff = c.condemnedAt().plus(CLOCK_SKEW);
-            if (backups.stream().anyMatch(l -> l.started().isBefore(cutoff))) {
+            Instant cutoff = c.condemnedAt().plus(Locks.CLOCK_SKEW);
+            if (backups.stream().anyMatch(l -> mayHoldIndexOf(l, cutoff))) {
                 waiting++; // a backup that may hold the old index is still running
                 continue;
             }
@@ -249,6 +248,17 @@ public final class Pruner {
             }
         }
         return new PruneResult(condemnedCount, deleted, waiting, rescued, repacked, orphans, freed, 0, 0);
+    }
+
+    /**
+     * Whether the process of live lock {@code l} may hold an index read before a pack was condemned ({@code cutoff}: its
+     * condemnation and the clock skew allowed): it started before, by its own clock, or its clock cannot be compared with
+     * this one. A backup whose clock was set back after it started (NTP at boot) had a lock refreshed before it
+     * "started", 9 minutes ahead, and a prune deleted the packs it was using (a helper's).
+     */
+    private static boolean mayHoldIndexOf(LockRecord l, Instant cutoff) {
+        return l.started().isBefore(cutoff) || l.started().isAfter(l.refreshed())
+                || l.refreshed().isAfter(Instant.now().plus(Locks.CLOCK_SKEW));
     }
 
     /**

@@ -10,12 +10,12 @@ import java.nio.file.Path;
  * kernel's boot ID and the PID namespace: one machine's boot, one container), its user, and the time it started
  * in clock ticks since boot (field 22 of /proc/PID/stat, which no clock change moves). A lock whose holder is
  * certainly gone (killed with SIGKILL, or by the kernel out of memory) is not waited for: a prune, a repair after
- * it need not wait five minutes for the lock to go stale, nor have the operator remove it by hand.
+ * it need not wait ten minutes for the lock to go stale, nor have the operator remove it by hand.
  *
  * <p>Certainly gone means: the same process table as this process, a holder this process may see (the same user,
  * or this process is root: a /proc mounted with hidepid hides other users' processes), and no process of that ID,
  * or one that started at another time (the ID was reused). Anything else (another host, another container, a lock
- * written before holders were recorded, another user's process) is live until five minutes without a refresh.
+ * written before holders were recorded, another user's process) is live until ten minutes without a refresh.
  *
  * @param table     {@code <boot ID>/<PID namespace>}
  * @param uid       the user the process runs as
@@ -34,6 +34,18 @@ public record LockHolder(String table, long uid, long startTick) {
             return new LockHolder(processTable(), uid, startTickOf(pid));
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** Whether process {@code pid}, recorded as this holder, is certainly still running, as seen by {@code here}. */
+    boolean certainlyRunning(long pid, LockHolder here) {
+        if (here == null || !table.equals(here.table) || (here.uid != 0 && here.uid != uid)) {
+            return false;
+        }
+        try {
+            return startTickOf(pid) == startTick;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -17,8 +17,15 @@ import tools.jackson.core.JacksonException;
  */
 public final class Locks {
 
-    /** A lock not refreshed for this long is stale: its process died. Also the skew allowed between hosts' clocks. */
-    public static final Duration STALE_AFTER = Duration.ofMinutes(5);
+    /** The skew allowed between hosts' clocks (ECOMP clock synchronisation keeps them far closer). */
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    /**
+     * A lock not refreshed for this long, by the reader's clock, is stale: its process died. Five minutes of silence as
+     * its holder counts them (it refreshes every minute, and commits nothing after four: {@link SharedLock}) and the
+     * {@link #CLOCK_SKEW} between the holder's clock and the reader's: with one figure for both, a prune whose clock ran
+     * 4 min 40 s ahead took a running backup's lock for stale and deleted data the backup then referenced (a helper's).
+     */
+    public static final Duration STALE_AFTER = Duration.ofMinutes(5).plus(CLOCK_SKEW);
 
     private final Backend backend;
 
@@ -26,15 +33,22 @@ public final class Locks {
         this.backend = backend;
     }
 
-    /** Locks refreshed within the last five minutes whose process has not certainly ended ({@link LockHolder}). */
+    /** Locks refreshed within {@link #STALE_AFTER} whose process has not certainly ended ({@link LockHolder}). */
     public List<LockRecord> live() {
         Instant cutoff = Instant.now().minus(STALE_AFTER);
         LockHolder here = LockHolder.current();
         return read().stream().map(LockFile::lock).filter(l -> l != null && staleness(l, cutoff, here) == null).toList();
     }
 
-    /** Why a lock is stale ("stale": not refreshed for five minutes; "ended": its process is gone), or null while live. */
+    /**
+     * Why a lock is stale ("stale": not refreshed for {@link #STALE_AFTER}; "ended": its process is gone), or null while
+     * live. A holder this process sees running (the same process table, the same start) is live whatever the clocks say:
+     * `vault unlock` on the backup's own host, its clock set 5 minutes ahead, removed the lock of a backup 8 s old.
+     */
     private static String staleness(LockRecord l, Instant cutoff, LockHolder here) {
+        if (l.holder() != null && l.holder().certainlyRunning(l.pid(), here)) {
+            return null;
+        }
         if (!l.refreshed().isAfter(cutoff)) {
             return "stale";
         }
@@ -90,12 +104,17 @@ public final class Locks {
         return ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind;
     }
 
-    /** Lock files no process keeps, counted as no running backup or prune: each as "name: why" (for check). */
-    public List<String> ignored() {
-        return read().stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem()).toList();
+    /**
+     * Lock files that are not as the vault writes them, each as "name: why: what it counts as" (for check): one that does
+     * not read counts as no running backup or prune; one refreshed ahead of this clock counts as running.
+     */
+    public List<String> problems() {
+        return read().stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem() + ": " + (f.lock() == null
+                ? "not counted as a running backup or prune" : "counted as running, so a prune deletes nothing it condemned meanwhile"))
+                .toList();
     }
 
-    /** Removes lock files not refreshed for five minutes or whose process has ended; ignored ones are left for the operator. */
+    /** Removes lock files not refreshed for {@link #STALE_AFTER} or whose process has ended; ignored ones are left for the operator. */
     public int removeStale() {
         return remove(false, false).size();
     }
@@ -117,9 +136,9 @@ public final class Locks {
         for (LockFile f : read()) {
             LockRecord l = f.lock();
             String stale = l == null ? null : staleness(l, cutoff, here);
-            if (l == null ? ignored : stale != null || live) {
+            if (f.problem() != null ? ignored || live && l != null : stale != null || live) {
                 backend.delete(f.name());
-                removed.add(f.name() + ": " + (l == null ? f.problem()
+                removed.add(f.name() + ": " + (f.problem() != null ? f.problem()
                         : (stale == null ? "live" : stale) + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
             }
         }
@@ -131,14 +150,15 @@ public final class Locks {
     }
 
     /**
-     * Every lock file still there. Lock files are plaintext that anyone able to write to the store can
-     * add: one that does not parse, lacks a field, or was refreshed more than five minutes ahead of this
-     * clock (the skew hosts are kept within, §10) is ignored; it would otherwise count as a backup running
-     * for ever, and prune would never delete a condemned pack.
+     * Every lock file still there. Lock files are plaintext that anyone able to write to the store can add: one that does
+     * not parse or lacks a field is ignored (it would count as a backup running for ever, and prune would never delete a
+     * condemned pack). One refreshed more than {@link #CLOCK_SKEW} ahead of this clock has a problem but counts: a host's
+     * clock is wrong, and ignoring its backup's lock let a prune delete what that backup then referenced (a helper's);
+     * `vault unlock` removes it, `vault check` names it.
      */
     private List<LockFile> read() {
         List<LockFile> out = new ArrayList<>();
-        Instant latest = Instant.now().plus(STALE_AFTER);
+        Instant latest = Instant.now().plus(CLOCK_SKEW);
         for (String name : backend.list("locks")) {
             LockRecord l;
             try {
@@ -155,7 +175,7 @@ public final class Locks {
             if (l == null || l.kind() == null || l.started() == null || l.refreshed() == null) {
                 out.add(new LockFile(name, null, "incomplete (kind, started and refreshed are required)"));
             } else if (l.refreshed().isAfter(latest)) {
-                out.add(new LockFile(name, null, "refreshed " + l.refreshed() + ", more than " + STALE_AFTER.toMinutes()
+                out.add(new LockFile(name, l, "refreshed " + l.refreshed() + ", more than " + CLOCK_SKEW.toMinutes()
                         + " minutes ahead of this clock"));
             } else {
                 out.add(new LockFile(name, l, null));

@@ -16,21 +16,24 @@ import org.opsledger.vault.backend.BackendException;
  * A shared lock file, refreshed every 60 s; other backups ignore it, prune's delete phase respects it.
  *
  * <p>A process stopped by SIGTERM or Ctrl-C removes its lock file on the way out (a shutdown hook), so a
- * prune after it need not wait five minutes for the lock to go stale. The work itself goes on until the JVM
+ * prune after it need not wait ten minutes for the lock to go stale. The work itself goes on until the JVM
  * halts: whatever it must only do while other processes see the lock (writing the snapshot that references
  * what it stored) goes through {@link #whileHeld}, which the hook waits for and which refuses once the lock
  * is gone.
  *
  * <p>A lock not refreshed for {@link Locks#STALE_AFTER} is stale to a prune, which may then delete what the process
- * stored. So a process whose lock went unrefreshed for nearly that long (stopped with SIGSTOP, a VM suspended, the store
- * out of reach) commits nothing afterwards, even once its refreshes resume: {@link #whileHeld} refuses.
+ * stored. So a process whose lock went unrefreshed for nearly that long, less the clock skew allowed (stopped with
+ * SIGSTOP, the store out of reach) commits nothing afterwards, even once its refreshes resume: {@link #whileHeld}
+ * refuses. Nor does one whose lock file another process removed as stale (a clock further off than the skew allowed, a
+ * host suspended, which the monotonic clock does not count): a refresh does not write the lock file again once it is
+ * gone, and {@link #whileHeld} looks for it before it commits.
  */
 public final class SharedLock implements AutoCloseable {
 
     /** How often the lock file is written again. */
     static final Duration REFRESH = Duration.ofSeconds(60);
     /** A gap between two writes of the lock file this long, or longer, and a prune may have judged it stale. */
-    static final Duration LAPSE = Locks.STALE_AFTER.minus(REFRESH);
+    static final Duration LAPSE = Locks.STALE_AFTER.minus(Locks.CLOCK_SKEW).minus(REFRESH);
 
     private final Backend backend;
     private final String name;
@@ -40,10 +43,12 @@ public final class SharedLock implements AutoCloseable {
         try {
             release();
         } catch (RuntimeException e) {
-            // the store cannot be reached on the way out: the lock goes stale in five minutes
+            // the store cannot be reached on the way out: the lock goes stale in ten minutes
         }
     }, "vault-lock-release");
     private boolean released; // guarded by this
+    /** The lock file was gone when a refresh came to write it again: another process removed it as stale. */
+    private volatile boolean removedByAnother;
     private final LongSupplier nanoClock;
     /** When the last write of the lock file that succeeded began (its content's time), by {@link #nanoClock}. */
     private long writtenAt; // guarded by this
@@ -92,9 +97,13 @@ public final class SharedLock implements AutoCloseable {
         }
     }
 
-    /** Writes the lock file again, with the time now. */
+    /** Writes the lock file again, with the time now, unless another process has removed it. */
     void refresh() {
         long at = nanoClock.getAsLong();
+        if (removedByAnother || !backend.exists(name)) {
+            removedByAnother = true; // written again, it would hide that a prune took it for stale
+            return;
+        }
         backend.write(name, VaultJson.write(record.refreshedAt(Instant.now())));
         synchronized (this) {
             longestGap = Math.max(longestGap, at - writtenAt);
@@ -120,6 +129,12 @@ public final class SharedLock implements AutoCloseable {
         if (released) {
             throw new VaultException("interrupted: the process is ending and has released its lock; nothing was committed");
         }
+        if (removedByAnother || !backend.exists(name)) {
+            removedByAnother = true;
+            throw new VaultException("this " + record.kind() + "'s lock file " + name + " was removed by another process, which took it"
+                    + " for stale (a host's clock further off than " + Locks.CLOCK_SKEW.toMinutes() + " minutes, this host suspended, or"
+                    + " `vault unlock --remove-all`): a prune may have deleted data it refers to; nothing was committed: run it again");
+        }
         long gap = Math.max(longestGap, nanoClock.getAsLong() - writtenAt);
         if (gap >= LAPSE.toNanos()) {
             Duration d = Duration.ofNanos(gap);
@@ -143,7 +158,7 @@ public final class SharedLock implements AutoCloseable {
     /**
      * Removes the lock file. A store that fails to delete it does not fail the work done under it: a backup whose snapshot
      * was saved exited 1 and was journalled as failed when the DELETE of its lock answered 503 (a helper's). The file left
-     * goes stale in five minutes; `check` lists it and `unlock` removes it.
+     * goes stale in ten minutes; `check` lists it and `unlock` removes it.
      */
     @Override
     public void close() {

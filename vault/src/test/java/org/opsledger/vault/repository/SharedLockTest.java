@@ -56,6 +56,48 @@ class SharedLockTest {
     }
 
     /**
+     * A lock another process removed as stale (its clock 6 minutes ahead, or this host suspended, which the monotonic
+     * clock does not count): the backup saved a snapshot whose data that prune had deleted (a helper's). Its refresh no
+     * longer writes the file again, and it commits nothing.
+     */
+    @Test
+    void aLockAnotherProcessRemovedAsStaleIsNotWrittenAgainAndCommitsNothing() {
+        LocalBackend backend = new LocalBackend(tmp);
+        try (SharedLock lock = new SharedLock(backend, "backup")) {
+            assertThat(lock.whileHeld(() -> "saved")).isEqualTo("saved");
+            new Locks(backend).unlock(true); // as a prune removes a lock it takes for stale
+            lock.refresh();
+            assertThat(backend.list("locks")).as("not written again").isEmpty();
+            assertThatThrownBy(() -> lock.whileHeld(() -> "saved")).isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith("this backup's lock file locks/")
+                    .hasMessageEndingWith(" was removed by another process, which took it for stale (a host's clock further off than"
+                            + " 5 minutes, this host suspended, or `vault unlock --remove-all`): a prune may have deleted data it refers to;"
+                            + " nothing was committed: run it again");
+        }
+    }
+
+    /**
+     * Stale is ten minutes without a refresh by the reader's clock: five of silence and five of clock skew. A prune whose
+     * clock ran 4 min 40 s ahead took a backup's lock refreshed a minute before for stale (one figure served for both).
+     * A holder this process sees running is live whatever its times say.
+     */
+    @Test
+    void aLockIsStaleAfterFiveMinutesOfSilenceAndTheClockSkewAndNeverWhileItsProcessRunsHere() {
+        LocalBackend backend = new LocalBackend(tmp);
+        java.time.Instant now = java.time.Instant.now();
+        backend.write("locks/skewed", org.opsledger.vault.VaultJson.write(new LockRecord("backup", "other-host", 7,
+                now.minusSeconds(20 * 60), now.minusSeconds(9 * 60), null))); // 9 min ago by this clock: 4 of silence, 5 of skew
+        backend.write("locks/gone", org.opsledger.vault.VaultJson.write(new LockRecord("backup", "other-host", 8,
+                now.minusSeconds(3600), now.minusSeconds(10 * 60 + 1), null)));
+        backend.write("locks/here", org.opsledger.vault.VaultJson.write(new LockRecord("backup", "this-host", ProcessHandle.current().pid(),
+                now.minusSeconds(7200), now.minusSeconds(3600), LockHolder.current()))); // this process, its clock an hour behind
+        Locks locks = new Locks(backend);
+        assertThat(locks.live()).extracting(LockRecord::pid).containsExactlyInAnyOrder(7L, ProcessHandle.current().pid());
+        assertThat(locks.removeStale()).isEqualTo(1);
+        assertThat(backend.list("locks")).containsExactlyInAnyOrder("locks/skewed", "locks/here");
+    }
+
+    /**
      * A store that fails to delete the lock file fails nothing done under it: a backup whose snapshot was saved exited 1,
      * journalled as failed, when the DELETE of its lock answered 503 (a helper's). The file is left, to go stale.
      */
