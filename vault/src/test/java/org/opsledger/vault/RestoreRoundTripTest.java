@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.Archiver;
@@ -36,6 +38,34 @@ class RestoreRoundTripTest {
             TestTrees.assertSameTree(data, tmp.resolve("out/data"));
             assertThat(Files.isDirectory(tmp.resolve("out/data/docs/empty"))).isTrue();
             assertThat(new Checker(repo, 2).check(100).ok()).isTrue();
+        }
+    }
+
+    /**
+     * A time before 1970 with a fraction of a second (1969-12-31 23:59:59.5) came back as 1970-01-01 00:00:00, silently:
+     * the JDK hands utimensat(2) a negative tv_nsec, which it refuses, and sets the epoch instead (a helper's; restic
+     * restores them). Each comes back exactly; --verify now compares a symlink's time too, which it never did.
+     */
+    @Test
+    void timesBeforeTheEpochWithAFractionComeBackExactly() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/old"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        Files.createDirectory(data.resolve("dir"));
+        Files.createSymbolicLink(data.resolve("link"), Path.of("a.txt"));
+        Map<String, String> times = Map.of("a.txt", "@-0.5", "link", "@-15638400.5", "dir", "@-157766399.3", "", "@-1.25");
+        for (var t : times.entrySet()) {
+            Process p = new ProcessBuilder("touch", "-h", "-m", "-d", t.getValue(), data.resolve(t.getKey()).toString()).start();
+            assertThat(p.waitFor()).isZero();
+        }
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.verifyFailures()).isEmpty();
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            for (String name : times.keySet()) {
+                assertThat(Files.getLastModifiedTime(tmp.resolve("out/old").resolve(name), LinkOption.NOFOLLOW_LINKS))
+                        .as(name).isEqualTo(Files.getLastModifiedTime(data.resolve(name), LinkOption.NOFOLLOW_LINKS));
+            }
         }
     }
 

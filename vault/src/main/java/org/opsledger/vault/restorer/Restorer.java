@@ -722,10 +722,17 @@ public final class Restorer {
      * Linux keeps user.* attributes on files and directories only.
      */
     private void applyDeviceMetadata(Entry e) {
-        Node n = e.node;
         setOwner(e, e.path());
-        long t = Math.abs(n.mtime()); // "@-1.5" is 1.5 s before the epoch
-        String time = String.format(java.util.Locale.ROOT, "@%s%d.%09d", n.mtime() < 0 ? "-" : "", t / 1_000_000_000L, t % 1_000_000_000L);
+        touchTime(e);
+    }
+
+    /**
+     * The modification time by touch(1) -h: utimensat(2) on the path, never following a link nor opening it. "@-1.5" is
+     * 1.5 s before the epoch; the time the tree keeps for one before 1677, Long.MIN_VALUE ns, was "@--9223372036.-854775808"
+     * (a helper's).
+     */
+    private void touchTime(Entry e) {
+        String time = "@" + new java.math.BigDecimal(java.math.BigInteger.valueOf(e.node.mtime()), 9).toPlainString();
         String refusal = run(List.of("touch", "-h", "-m", "-d", time, argument(e.path())));
         if (refusal != null) {
             notSet(e, UnappliedMetadata.Kind.MTIME, refusal);
@@ -1040,9 +1047,13 @@ public final class Restorer {
         if (hasMode) {
             set(e, UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES, () -> ExtendedAttributes.write(path, n.xattrs()));
         }
-        FileTime t = FileTime.from(n.mtime(), TimeUnit.NANOSECONDS);
-        set(e, UnappliedMetadata.Kind.MTIME, () ->
-                Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, accessTime, null));
+        if (n.mtime() < 0 && n.mtime() % 1_000_000_000L != 0) {
+            touchTime(e); // the JDK hands utimensat(2) a negative tv_nsec for such a time, fails, and sets the epoch instead (a helper's)
+        } else {
+            FileTime t = FileTime.from(n.mtime(), TimeUnit.NANOSECONDS);
+            set(e, UnappliedMetadata.Kind.MTIME, () ->
+                    Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, accessTime, null));
+        }
         if (!e.unapplied(UnappliedMetadata.Kind.MTIME) && !targetFs.keepsTime(n.mtime())) {
             notSet(e, UnappliedMetadata.Kind.MTIME, targetFs.timeRounded()); // FAT keeps 2 s: 12:00:01.5 reads 12:00:00
         }
@@ -1163,6 +1174,10 @@ public final class Restorer {
             String target = FileNames.linkTargetOf(Files.readSymbolicLink(s.path()));
             if (!target.equals(s.node.linkTarget())) {
                 failures.add(s.rel() + ": symlink points to " + FileNames.display(target) + ", expected " + FileNames.display(s.node.linkTarget()));
+            }
+            long mtime = Files.getLastModifiedTime(s.path(), LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
+            if (mtime != s.node.mtime() && !s.unapplied(UnappliedMetadata.Kind.MTIME)) { // its time was never compared (a helper's)
+                failures.add(s.rel() + ": mtime differs from the snapshot");
             }
         } catch (IOException e) {
             failures.add(s.rel() + ": not a symlink (" + e.getMessage() + ")");
