@@ -46,6 +46,7 @@ import org.opsledger.vault.snapshot.Rewriter;
 import org.opsledger.vault.snapshot.RecordHistory;
 import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.repository.KeyEpochs;
+import org.opsledger.vault.repository.Locks;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.LegalHold;
@@ -108,6 +109,14 @@ public final class Checker {
             SnapshotRef first = lacking.getFirst();
             warnings.add(lacking.size() + " snapshot record(s) lack what IS.012 6.6.5.1 asks (first: " + first.shortId() + " lacks "
                     + String.join(", ", first.snapshot().recordLacks()) + "); `vault amend` completes them");
+        }
+        Instant latest = Instant.now().plus(Locks.CLOCK_SKEW);
+        List<SnapshotRef> future = snapshots.stream().filter(s -> s.snapshot().time().isAfter(latest)).toList();
+        if (!future.isEmpty()) { // it was `latest`, every later backup's parent and --keep-last's newest, and check said nothing (a helper's)
+            SnapshotRef first = future.getFirst();
+            warnings.add(future.size() + " snapshot(s) dated in the future of this clock (first: " + first.shortId() + " at "
+                    + first.snapshot().time() + " on " + first.snapshot().hostname() + "): a host's clock was wrong, or the record is"
+                    + " forged; such a snapshot counts as the newest for `latest`, for the next backup's parent and for --keep-last");
         }
         errors.addAll(unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).values()); // forget reads each
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each

@@ -46,10 +46,16 @@ public final class BackupsDue {
             bySource.computeIfAbsent(key(s.snapshot().hostname(), s.snapshot().paths()), k -> new ArrayList<>()).add(s);
         }
         List<Source> out = new ArrayList<>();
+        Instant latest = now.plus(org.opsledger.vault.repository.Locks.CLOCK_SKEW);
         for (var e : bySource.entrySet()) {
             Comparator<SnapshotRef> byTime = Comparator.comparing(s -> s.snapshot().time());
-            SnapshotRef newest = e.getValue().stream().max(byTime).orElseThrow();
-            SnapshotRef newestFull = e.getValue().stream().filter(s -> s.snapshot().kind() != Snapshot.Kind.INCREMENTAL).max(byTime)
+            // a snapshot dated in the future (a host's clock years ahead, a forged record) was the newest, "ok" until then,
+            // while the source's real backups stopped (a helper's): not counted, and named
+            List<SnapshotRef> future = e.getValue().stream().filter(s -> s.snapshot().time().isAfter(latest)).toList();
+            List<SnapshotRef> counted = future.size() == e.getValue().size() ? e.getValue()
+                    : e.getValue().stream().filter(s -> !s.snapshot().time().isAfter(latest)).toList();
+            SnapshotRef newest = counted.stream().max(byTime).orElseThrow();
+            SnapshotRef newestFull = counted.stream().filter(s -> s.snapshot().kind() != Snapshot.Kind.INCREMENTAL).max(byTime)
                     .orElse(null);
             Instant ended = decommissioned.get(e.getKey());
             if (ended != null && !ended.isAfter(newest.snapshot().time())) {
@@ -57,6 +63,12 @@ public final class BackupsDue {
             }
             // IS.012 6.4.3: nothing is due of a source decommissioned
             List<String> overdue = ended != null ? List.of() : overdue(newest, newestFull, now, daily, weeklyFull);
+            if (ended == null && !future.isEmpty()) {
+                SnapshotRef last = future.stream().max(byTime).orElseThrow();
+                overdue = new ArrayList<>(overdue);
+                overdue.add(future.size() + " snapshot(s) dated in the future, not counted (the last " + last.shortId() + " at "
+                        + last.snapshot().time() + "): a host's clock was wrong, or the record is forged");
+            }
             List<String> key = e.getKey();
             out.add(new Source(key.getFirst(), key.subList(1, key.size()), newest, newestFull, ended, overdue));
         }

@@ -46,6 +46,27 @@ class BackupsDueTest {
                 .containsExactly("the newest backup is 5 hours old (IS.012 6.6.1.2: daily)");
     }
 
+    /**
+     * A snapshot dated years ahead (a host's clock wrong once, a forged record) was the source's newest: `due` said "ok"
+     * until then, while its real backups were 60 days old (a helper's). It is not counted, and named; a few minutes
+     * ahead is the clock skew allowed.
+     */
+    @Test
+    void aSnapshotDatedInTheFutureIsNotCountedAndNamed() {
+        taken("web-1", List.of("/srv"), Snapshot.Kind.FULL, Duration.ofDays(60));
+        taken("web-1", List.of("/srv"), Snapshot.Kind.FULL, Duration.ofDays(-1700)); // 2031
+        taken("db-1", List.of("/srv"), Snapshot.Kind.FULL, Duration.ofMinutes(-3)); // its clock 3 minutes ahead
+
+        List<BackupsDue.Source> due = BackupsDue.of(snapshots, NOW, BackupsDue.DAILY, BackupsDue.WEEKLY_FULL, Map.of());
+        assertThat(due.get(1).host()).isEqualTo("web-1");
+        assertThat(due.get(1).newest()).isEqualTo(snapshots.get(0));
+        assertThat(due.get(1).overdue()).containsExactly("the newest backup is 60 days old (IS.012 6.6.1.2: daily)",
+                "the newest full backup is 60 days old (IS.012 6.6.1.1: weekly; `vault backup --full`)",
+                "1 snapshot(s) dated in the future, not counted (the last " + snapshots.get(1).shortId() + " at 2031-08-01T06:00:00Z):"
+                        + " a host's clock was wrong, or the record is forged");
+        assertThat(due.get(0).overdue()).isEmpty();
+    }
+
     @Test
     void aSourceDecommissionedAfterItsNewestBackupIsNotOverdueUntilItIsBackedUpAgain() {
         taken("old-db", List.of("payroll.sql"), Snapshot.Kind.STDIN, Duration.ofDays(40));
