@@ -201,6 +201,34 @@ class FailureModesTest {
         }
     }
 
+    /**
+     * A restore worker that runs out of memory ends the restore as the main thread would (the CLI's one out-of-memory line,
+     * exit 4, the launcher's retry), not as "restore failed: java.lang.OutOfMemoryError: Java heap space", exit 1 (a helper's).
+     */
+    @Test
+    void aRestoreWorkerOutOfMemoryEndsTheRestoreOutOfMemory() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+        }
+        ForwardingBackend full = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(dir)) {
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                throw new OutOfMemoryError("Java heap space"); // as a worker's allocation in a full heap
+            }
+
+            @Override
+            public void readRange(String name, long offset, int length, byte[] into) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        try (Repository repo = Repository.open(full, TestTrees.PASSWORD)) {
+            assertThatThrownBy(() -> new org.opsledger.vault.restorer.Restorer(repo, 2).restore(repo.findSnapshot("latest"),
+                    tmp.resolve("out"), List.of(), false)).isInstanceOf(OutOfMemoryError.class);
+        }
+    }
+
     @Test
     void aLargeStreamIsChunkedInOrderAcrossTheWorkersAndRestoresByteForByte() throws Exception {
         java.io.ByteArrayOutputStream dump = new java.io.ByteArrayOutputStream();

@@ -75,7 +75,8 @@ final class RestoreCommand implements Callable<Integer> {
                     res = restorer.restore(s, target, includes, verify);
                 } catch (Exception e) {
                     // a disk that filled halfway: say what is left in the target, as an interrupted restore does
-                    throw journal.failed(restorer.begun.get() ? new CliException(e.getMessage() + "; " + partial.get()) : e);
+                    throw journal.failed(restorer.begun.get() && org.opsledger.cli.Ending.of(e).isEmpty()
+                            ? new CliException(e.getMessage() + "; " + partial.get()) : e); // out of memory: its own line, exit 4
                 }
                 summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%s", res.files(), res.dirs(),
                         res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",

@@ -46,8 +46,8 @@ public final class Index {
         for (IndexFile.Pack p : file.packs()) {
             List<PackedBlob> blobs = new ArrayList<>(p.blobs().size());
             for (IndexFile.Blob b : p.blobs()) {
-                blobs.add(new PackedBlob(BlobType.valueOf(b.type().toUpperCase()), b.compressed(), b.offset(), b.length(),
-                        b.rawLength(), ObjectId.parse(b.id())));
+                blobs.add(IndexFileReader.blob(BlobType.valueOf(b.type().toUpperCase()), b.compressed(), b.offset(), b.length(),
+                        b.rawLength(), b.id()));
             }
             add(ObjectId.parse(p.id()), p.epoch(), blobs);
         }

@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
+import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.PackedBlob;
+import org.opsledger.vault.repository.Repository;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
@@ -95,7 +98,20 @@ public final class IndexFileReader {
         if (type == null || seen != 15) {
             throw new VaultException("index entry " + id + " lacks its type, offset, length, rawLength or compressed field");
         }
-        return new PackedBlob(BlobType.valueOf(type.toUpperCase()), compressed, numbers[0], numbers[1], numbers[2], ObjectId.parse(id));
+        return blob(BlobType.valueOf(type.toUpperCase()), compressed, numbers[0], numbers[1], numbers[2], id);
+    }
+
+    /**
+     * An index entry, refused when its lengths are such as no blob of the vault's has: a restore allocated 2 GB for one
+     * in a 26 KiB pack and ended out of memory, and check said nothing (a helper's, crafted by a holder of the password).
+     */
+    static PackedBlob blob(BlobType type, boolean compressed, int offset, int length, int rawLength, String id) {
+        if (offset < 0 || length < Sealing.OVERHEAD || rawLength < 0 || length > Repository.sealedBound(rawLength)
+                || type == BlobType.DATA && rawLength > Chunker.MAX_SIZE) {
+            throw new VaultException("index entry " + id + " has lengths no blob of the vault's has (offset " + offset + ", length "
+                    + length + ", rawLength " + rawLength + ")");
+        }
+        return new PackedBlob(type, compressed, offset, length, rawLength, ObjectId.parse(id));
     }
 
     /** Reads the current int into {@code into[i]}; returns the field's bit. */

@@ -117,7 +117,7 @@ public final class Repository implements AutoCloseable {
      * Room for a blob of {@code len} bytes sealed, compressed or not: zstd's ZSTD_COMPRESSBOUND
      * (zstd.h), computed here so that merely opening a repository does not load the native library.
      */
-    static int sealedBound(int len) {
+    public static int sealedBound(int len) {
         int small = len < 128 * 1024 ? (128 * 1024 - len) >> 11 : 0;
         return len + (len >> 8) + small + Sealing.OVERHEAD;
     }
@@ -747,6 +747,9 @@ public final class Repository implements AutoCloseable {
         }
         if (e.type() == BlobType.TREE) {
             byte[] pack = treePack(e.pack());
+            if ((long) e.offset() + e.length() > pack.length) {
+                throw new DamagedBlobException(id, "lies beyond the end of pack " + e.pack().shortHex() + " as the index says");
+            }
             return openBlob(id, e.compressed(), e.rawLength(), pack, e.offset(), e.length());
         }
         byte[] sealed = backend.readRange(packName(e.pack()), e.offset(), e.length());
@@ -834,6 +837,10 @@ public final class Repository implements AutoCloseable {
                                          boolean checkId, byte[] raw) {
         BlobBytes out = new BlobBytes(plain, plainOff, plainLen);
         if (compressed) {
+            if (rawLength > Runtime.getRuntime().maxMemory() / 4 && (raw == null || raw.length < rawLength)) { // a tree of a huge directory
+                throw new VaultException("blob " + id.shortHex() + " is " + org.opsledger.vault.ByteSize.format(rawLength) + " as the index says, more than a"
+                        + " quarter of this heap: give the command a larger heap (OPSLEDGER_JAVA_OPTS=-Xmx…), or the index is damaged");
+            }
             byte[] into = raw != null && raw.length >= rawLength ? raw : new byte[rawLength];
             try {
                 out = new BlobBytes(into, 0, Decompressors.decompress(plain, plainOff, plainLen, into, rawLength));

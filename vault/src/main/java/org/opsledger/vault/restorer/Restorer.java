@@ -1219,6 +1219,9 @@ public final class Restorer {
             if (c instanceof VaultException v) {
                 throw v;
             }
+            if (c instanceof Error error) { // out of memory on a worker: as on the main thread ("restore failed: java.lang.OutOfMemoryError")
+                throw error;
+            }
             throw new VaultException("restore failed: " + (c instanceof Exception x ? IoReason.of(x) : String.valueOf(c)), c);
         }
     }
