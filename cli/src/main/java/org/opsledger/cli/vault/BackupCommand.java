@@ -219,8 +219,8 @@ final class BackupCommand implements Callable<Integer> {
                 Output.out().println(progress.socketsSkipped.get() + " socket(s) left out (the program that listens on one makes it again)");
             }
             if (!warnings.isEmpty()) {
-                Output.out().println("incomplete snapshot: " + warnings.size() + " path(s) vanished, could not be read or changed while read"
-                        + " (listed on stderr)");
+                Output.out().println("incomplete snapshot: " + warnings.size() + " path(s) vanished, could not be read, changed while read"
+                        + " or have a time the tree cannot keep (listed on stderr)");
             }
             RecordOptions.warnIfLacking(snap, "give --owner, --classification and --retain-until, or ");
         }

@@ -222,7 +222,7 @@ public final class Archiver {
             progress.files.incrementAndGet();
             repo.flush();
             beforeCommit.run();
-            long now = Instant.now().toEpochMilli() * 1_000_000L;
+            long now = java.nio.file.attribute.FileTime.from(Instant.now()).to(java.util.concurrent.TimeUnit.NANOSECONDS); // saturates at 2262, where a product wrapped to 1715 (a helper's)
             Node file = new Node(name, NodeType.FILE, 0600, now, now, 0, 0, 0, 0, size, content, null, null);
             ObjectId root = repo.saveTree(new Tree(List.of(file)));
             repo.flush();

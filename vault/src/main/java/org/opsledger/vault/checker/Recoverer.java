@@ -72,7 +72,7 @@ public final class Recoverer {
                 return new Recovered(List.of(), null);
             }
             boolean shortUnique = trees.stream().map(ObjectId::shortHex).distinct().count() == trees.size();
-            long now = Instant.now().toEpochMilli() * 1_000_000L;
+            long now = java.nio.file.attribute.FileTime.from(Instant.now()).to(java.util.concurrent.TimeUnit.NANOSECONDS); // saturates at 2262, where a product wrapped to 1715 (a helper's)
             List<Node> dirs = new ArrayList<>();
             for (ObjectId t : trees) {
                 dirs.add(new Node(shortUnique ? t.shortHex() : t.hex(), NodeType.DIR, 0700, now, now, 0, 0, 0, 0, 0, null, t, null));
