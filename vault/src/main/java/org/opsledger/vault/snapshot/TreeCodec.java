@@ -46,14 +46,24 @@ public final class TreeCodec {
 
     /** A tree blob of either encoding. */
     public static Tree decode(byte[] blob) {
-        if (!isBinary(blob)) {
-            return VaultJson.read(blob, Tree.class);
-        }
+        Tree tree;
         try {
-            return new Reader(blob).tree();
-        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-            throw new VaultException("malformed tree blob (" + e.getMessage() + ")");
+            tree = isBinary(blob) ? new Reader(blob).tree() : VaultJson.read(blob, Tree.class);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | tools.jackson.core.JacksonException e) {
+            String why = e instanceof tools.jackson.core.JacksonException j ? j.getOriginalMessage() : e.getMessage();
+            throw new VaultException("malformed tree blob (" + why + ")");
         }
+        // a JSON tree of {"nodes":[{"name":"x"}]}, crafted by a holder of the password, stopped check, prune and find for
+        // every host with a NullPointerException or Jackson's message, naming no snapshot (a helper's)
+        if (tree == null || tree.nodes() == null) {
+            throw new VaultException("malformed tree blob (no nodes)");
+        }
+        for (Node n : tree.nodes()) {
+            if (n == null || n.type() == null) {
+                throw new VaultException("malformed tree blob (a node " + (n == null ? "that is null" : "without a type") + ")");
+            }
+        }
+        return tree;
     }
 
     public static byte[] encode(Tree tree) {

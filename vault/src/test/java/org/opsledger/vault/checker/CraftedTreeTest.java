@@ -1,0 +1,53 @@
+package org.opsledger.vault.checker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.TestTrees;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/**
+ * Trees crafted by a holder of the password, sealed and authenticated as any other: a JSON tree whose node lacks its
+ * numbers or its type stopped check, prune and find for every host with Jackson's message or a NullPointerException,
+ * naming no snapshot (a helper's). Check names the snapshot and goes on with the others; prune refuses, naming the tree.
+ */
+class CraftedTreeTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aMalformedTreeIsNamedByCheckAndRefusedByPrune() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            Snapshot good = TestTrees.backup(repo, data).snapshot();
+            for (String json : new String[] {"{\"nodes\":[{\"name\":\"x\"}]}",
+                    "{\"nodes\":[{\"name\":\"x\",\"mode\":420,\"mtime\":0,\"ctime\":0,\"inode\":1,\"device\":1,\"uid\":0,\"gid\":0,\"size\":0,\"links\":1}]}"}) {
+                byte[] blob = json.getBytes(StandardCharsets.UTF_8);
+                ObjectId tree = repo.saveBlob(BlobType.TREE, blob, 0, blob.length);
+                repo.flush();
+                Snapshot crafted = new Snapshot(good.time(), tree, null, good.paths(), "evil", good.username(), good.tags(), good.kind(),
+                        good.dataOwner(), good.classification(), good.retainUntil(), good.storageLocation(), good.sourceHost(), good.summary());
+                SnapshotRef s = new SnapshotRef(repo.saveSnapshot(crafted), crafted);
+                CheckResult r = new Checker(repo, 2).check(0);
+                assertThat(r.errors()).as(json).anyMatch(e -> e.contains(s.shortId()) && e.contains("malformed tree blob"));
+                assertThatThrownBy(() -> new Pruner(repo).prune()).isInstanceOf(VaultException.class)
+                        .hasMessageContaining("malformed tree blob");
+                repo.backend().delete("snapshots/" + s.id().hex());
+            }
+            assertThat(new Checker(repo, 2).check(0).errors()).isEmpty();
+        }
+    }
+}
