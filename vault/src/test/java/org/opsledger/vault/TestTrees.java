@@ -51,6 +51,13 @@ public final class TestTrees {
         return BackupOptions.of(java.util.List.of(paths)).withAllowSameDevice(true); // tests live on one disk
     }
 
+    /** {@code s}'s record with another time, tree and host: a snapshot as a holder of the password could write one. */
+    public static org.opsledger.vault.snapshot.Snapshot forged(org.opsledger.vault.snapshot.Snapshot s, java.time.Instant time,
+                                                               org.opsledger.vault.crypto.ObjectId tree, String host) {
+        return new org.opsledger.vault.snapshot.Snapshot(time, tree, null, s.paths(), host, s.username(), s.tags(), s.kind(), s.dataOwner(),
+                s.classification(), s.retainUntil(), s.storageLocation(), s.sourceHost(), s.summary());
+    }
+
     /** One backup of {@code paths} with the test options, as `vault backup` makes it. */
     public static SnapshotRef backup(Repository repo, Path... paths) {
         return new Archiver(repo, new BackupProgress()).backup(options(paths));

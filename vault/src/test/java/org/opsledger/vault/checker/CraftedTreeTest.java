@@ -38,8 +38,7 @@ class CraftedTreeTest {
                 byte[] blob = json.getBytes(StandardCharsets.UTF_8);
                 ObjectId tree = repo.saveBlob(BlobType.TREE, blob, 0, blob.length);
                 repo.flush();
-                Snapshot crafted = new Snapshot(good.time(), tree, null, good.paths(), "evil", good.username(), good.tags(), good.kind(),
-                        good.dataOwner(), good.classification(), good.retainUntil(), good.storageLocation(), good.sourceHost(), good.summary());
+                Snapshot crafted = TestTrees.forged(good, good.time(), tree, "evil");
                 SnapshotRef s = new SnapshotRef(repo.saveSnapshot(crafted), crafted);
                 CheckResult r = new Checker(repo, 2).check(0);
                 assertThat(r.errors()).as(json).anyMatch(e -> e.contains(s.shortId()) && e.contains("malformed tree blob"));

@@ -30,8 +30,7 @@ class FutureSnapshotTest {
             Snapshot s = TestTrees.backup(repo, data).snapshot();
             assertThat(new Checker(repo, 2).check(0).warnings()).noneMatch(w -> w.contains("in the future"));
             Instant at = Instant.parse("2031-06-01T00:00:00Z");
-            Snapshot ahead = new Snapshot(at, s.tree(), null, s.paths(), "web-1", s.username(), s.tags(), s.kind(), s.dataOwner(),
-                    s.classification(), s.retainUntil(), s.storageLocation(), s.sourceHost(), s.summary());
+            Snapshot ahead = TestTrees.forged(s, at, s.tree(), "web-1");
             SnapshotRef saved = new SnapshotRef(repo.saveSnapshot(ahead), ahead);
             assertThat(new Checker(repo, 2).check(0).warnings()).contains("1 snapshot(s) dated in the future of this clock (first: "
                     + saved.shortId() + " at 2031-06-01T00:00:00Z on web-1): a host's clock was wrong, or the record is forged; such a"
