@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.TestTrees;
@@ -14,8 +15,11 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.snapshot.Tree;
 
 /**
  * Trees crafted by a holder of the password, sealed and authenticated as any other: a JSON tree whose node lacks its
@@ -47,6 +51,33 @@ class CraftedTreeTest {
                 repo.backend().delete("snapshots/" + s.id().hex());
             }
             assertThat(new Checker(repo, 2).check(0).errors()).isEmpty();
+        }
+    }
+
+    /**
+     * A crafted snapshot 40 levels deep, each level naming the next twice (a DAG: 2^40 paths), its one file's blob missing:
+     * check walked every path, ran out of memory in every heap the launcher tried, and checked no other snapshot (a
+     * helper's). A tree found not whole is walked once per snapshot, reported at its first path.
+     */
+    @Test
+    void aTreeNamedTwiceAtEveryLevelWithABlobMissingIsWalkedOncePerSnapshot() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            Snapshot good = TestTrees.backup(repo, data).snapshot();
+            ObjectId missing = repo.keys().contentId(new byte[] {7}, 0, 1);
+            ObjectId tree = repo.saveTree(new Tree(List.of(new Node("leaf", NodeType.FILE, 0644, 0, 0, 1, 1, 0, 0, 1, List.of(missing), null, null))));
+            for (int level = 0; level < 40; level++) {
+                tree = repo.saveTree(new Tree(List.of(new Node("a", NodeType.DIR, 0755, 0, 0, 2, 1, 0, 0, 0, null, tree, null),
+                        new Node("b", NodeType.DIR, 0755, 0, 0, 3, 1, 0, 0, 0, null, tree, null))));
+            }
+            repo.flush();
+            Snapshot crafted = TestTrees.forged(good, good.time(), tree, "evil");
+            SnapshotRef s = new SnapshotRef(repo.saveSnapshot(crafted), crafted);
+            CheckResult r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> new Checker(repo, 2).check(0));
+            assertThat(r.errors()).containsExactly("snapshot " + s.shortId() + " " + "/a".repeat(40) + "/leaf: blob " + missing.shortHex()
+                    + " missing from the index");
         }
     }
 }
