@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,21 +23,23 @@ import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
 
 /**
- * Trees crafted by a holder of the password, sealed and authenticated as any other: a JSON tree whose node lacks its
- * numbers or its type stopped check, prune and find for every host with Jackson's message or a NullPointerException,
- * naming no snapshot (a helper's). Check names the snapshot and goes on with the others; prune refuses, naming the tree.
+ * Snapshots and trees forged by a holder of the password (or made by a host whose clock was wrong), sealed and
+ * authenticated as any other: check names each and goes on with the others.
  */
-class CraftedTreeTest {
+class ForgedSnapshotsTest {
 
     @TempDir
     Path tmp;
 
+    /**
+     * A JSON tree whose node lacks its numbers or its type stopped check, prune and find for every host with Jackson's
+     * message or a NullPointerException, naming no snapshot (a helper's). Check names the snapshot; prune refuses, naming
+     * the tree.
+     */
     @Test
     void aMalformedTreeIsNamedByCheckAndRefusedByPrune() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        Files.writeString(data.resolve("a.txt"), "a");
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            Snapshot good = TestTrees.backup(repo, data).snapshot();
+            Snapshot good = oneBackup(repo);
             for (String json : new String[] {"{\"nodes\":[{\"name\":\"x\"}]}",
                     "{\"nodes\":[{\"name\":\"x\",\"mode\":420,\"mtime\":0,\"ctime\":0,\"inode\":1,\"device\":1,\"uid\":0,\"gid\":0,\"size\":0,\"links\":1}]}"}) {
                 byte[] blob = json.getBytes(StandardCharsets.UTF_8);
@@ -61,10 +64,8 @@ class CraftedTreeTest {
      */
     @Test
     void aTreeNamedTwiceAtEveryLevelWithABlobMissingIsWalkedOncePerSnapshot() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        Files.writeString(data.resolve("a.txt"), "a");
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            Snapshot good = TestTrees.backup(repo, data).snapshot();
+            Snapshot good = oneBackup(repo);
             ObjectId missing = repo.keys().contentId(new byte[] {7}, 0, 1);
             ObjectId tree = repo.saveTree(new Tree(List.of(new Node("leaf", NodeType.FILE, 0644, 0, 0, 1, 1, 0, 0, 1, List.of(missing), null, null))));
             for (int level = 0; level < 40; level++) {
@@ -79,5 +80,31 @@ class CraftedTreeTest {
             assertThat(r.errors()).containsExactly("snapshot " + s.shortId() + " " + "/a".repeat(40) + "/leaf: blob " + missing.shortHex()
                     + " missing from the index");
         }
+    }
+
+    /**
+     * A snapshot dated in the future of the checking host's clock (a backup taken while its host's clock was years ahead, or
+     * a record forged by a holder of the password) is `latest`, the next backup's parent and --keep-last's newest, and check
+     * said nothing of it (a helper's): it is named as a warning.
+     */
+    @Test
+    void checkWarnsOfASnapshotDatedInTheFuture() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            Snapshot s = oneBackup(repo);
+            assertThat(new Checker(repo, 2).check(0).warnings()).noneMatch(w -> w.contains("in the future"));
+            Instant at = Instant.parse("2031-06-01T00:00:00Z");
+            Snapshot ahead = TestTrees.forged(s, at, s.tree(), "web-1");
+            SnapshotRef saved = new SnapshotRef(repo.saveSnapshot(ahead), ahead);
+            assertThat(new Checker(repo, 2).check(0).warnings()).contains("1 snapshot(s) dated in the future of this clock (first: "
+                    + saved.shortId() + " at 2031-06-01T00:00:00Z on web-1): a host's clock was wrong, or the record is forged; such a"
+                    + " snapshot counts as the newest for `latest`, for the next backup's parent and for --keep-last");
+        }
+    }
+
+    /** A repository's snapshot of one small file, whose record the tests forge others from. */
+    private Snapshot oneBackup(Repository repo) throws java.io.IOException {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        return TestTrees.backup(repo, data).snapshot();
     }
 }
