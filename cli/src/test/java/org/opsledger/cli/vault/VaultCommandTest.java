@@ -62,6 +62,31 @@ class VaultCommandTest {
         assertThat(vault("init", "--kdf-iterations", "100000").exit()).isZero();
     }
 
+    /**
+     * IS.012 6.6.7: anyone able to write to the store could lift a legal hold by deleting its file; check said nothing,
+     * though the journal records the hold and no release, and a forget then deleted the snapshot (a helper's). Check
+     * names the snapshot, before the forget and after it; a hold released through the vault is no warning.
+     */
+    @Test
+    void aHoldFileRemovedOutsideTheVaultIsNamedByCheck() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        String released = vault("snapshots", "--json").json().get(1).get("id").asString();
+        assertThat(vault("hold", held, "--reason", "LIT-7", "--by", "counsel").exit()).isZero();
+        assertThat(vault("hold", released, "--reason", "LIT-8", "--by", "counsel").exit()).isZero();
+        assertThat(vault("release", released).exit()).isZero();
+        assertThat(vault("check").out()).doesNotContain("lost their hold");
+
+        for (String hold : names(repo.resolve("holds"))) {
+            Files.delete(repo.resolve("holds").resolve(hold));
+        }
+        assertThat(vault("check").out()).contains("warning: 1 snapshot(s) the journal records under legal hold, never released, have lost"
+                + " their hold (first: " + held.substring(0, 8) + " (no hold record), held ");
+        assertThat(vault("forget", held).exit()).isZero();
+        assertThat(vault("check").out()).contains("have lost their hold (first: " + held.substring(0, 8) + " (forgotten since), held ");
+    }
+
     /** A restore that wrote nothing (`--exclude '*'`) counted as the tested recovery IS.012 6.6.4 asks for (a helper's). */
     @Test
     void aVerifiedRestoreOfNothingIsNoTestOfRecovery() throws Exception {

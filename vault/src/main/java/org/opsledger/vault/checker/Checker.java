@@ -258,8 +258,13 @@ public final class Checker {
         Set<ObjectId> left = new HashSet<>(); // named by what removes, moves or replaces snapshots
         Set<ObjectId> forgotten = new HashSet<>(); // named by a forget as it deleted each
         Instant[] retired = {Instant.MIN};
+        Map<ObjectId, JournalEntry> lastHoldOrRelease = new HashMap<>(); // of each snapshot, the newest that ended ok
         // every file read, no entry held: the predicate sees each entry once
         Journal.Listing listing = journal.read(e -> {
+            if ((e.operation() == JournalEntry.Operation.HOLD || e.operation() == JournalEntry.Operation.RELEASE)
+                    && e.outcome() == JournalEntry.Outcome.OK) {
+                e.snapshots().forEach(id -> lastHoldOrRelease.merge(id, e, (a, b) -> b.started().isAfter(a.started()) ? b : a));
+            }
             switch (e.operation()) {
                 case BACKUP, RECOVER -> {
                     if (e.outcome() != JournalEntry.Outcome.FAILED) {
@@ -291,7 +296,47 @@ public final class Checker {
         if (gone != null) {
             warnings.add(gone);
         }
+        String lifted = holdsLifted(snapshots, replaced, lastHoldOrRelease, forgotten);
+        if (lifted != null) {
+            warnings.add(lifted);
+        }
         return forgotten;
+    }
+
+    /**
+     * Snapshots whose newest hold or release in the journal is a hold, yet which hold no hold record, or which a forget
+     * has deleted since: the hold file was removed outside the vault (anyone able to write to the store can delete
+     * {@code holds/<id>}; check said nothing, and a forget then deleted the snapshot, a helper's). IS.012 6.6.7. A
+     * snapshot given a new ID since (a key retirement) is looked for under it. Null when there is none.
+     */
+    private String holdsLifted(List<SnapshotRef> snapshots, List<Replaced> replaced, Map<ObjectId, JournalEntry> lastHoldOrRelease,
+                               Set<ObjectId> forgotten) {
+        Set<ObjectId> present = new HashSet<>();
+        snapshots.forEach(s -> present.add(s.id()));
+        Map<ObjectId, ObjectId> now = new HashMap<>();
+        replaced.forEach(r -> now.put(r.id(), r.by().id()));
+        Set<ObjectId> holding = repo.listHolds().holds().keySet();
+        List<String> found = new ArrayList<>();
+        for (var e : lastHoldOrRelease.entrySet()) {
+            if (e.getValue().operation() != JournalEntry.Operation.HOLD) {
+                continue;
+            }
+            ObjectId id = e.getKey();
+            for (int hops = 0; now.containsKey(id) && hops < 100; hops++) {
+                id = now.get(id);
+            }
+            if (present.contains(id) ? !holding.contains(id) : forgotten.contains(e.getKey()) || forgotten.contains(id)) {
+                found.add(id.shortHex() + (present.contains(id) ? " (no hold record)" : " (forgotten since)") + ", held "
+                        + e.getValue().started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by " + e.getValue().username());
+            }
+        }
+        if (found.isEmpty()) {
+            return null;
+        }
+        found.sort(null);
+        return found.size() + " snapshot(s) the journal records under legal hold, never released, have lost their hold (first: "
+                + found.getFirst() + "): a hold file was removed outside the vault (IS.012 6.6.7); `vault hold` places it again on a"
+                + " snapshot still here";
     }
 
     /** A snapshot ID a present snapshot's record says it replaced, under {@code tag} (amended-from, rewritten-from, resealed-from). */
