@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.VaultException;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
@@ -23,6 +24,7 @@ import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -31,6 +33,91 @@ class LegalHoldTest {
 
     @TempDir
     Path tmp;
+
+    /** A repository at tmp/repo whose store runs {@code before} once when a name with {@code prefix} is first written or deleted. */
+    private Repository withHook(String prefix, Runnable before) {
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        ForwardingBackend hooked = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(tmp.resolve("repo"))) {
+            private void hook(String name) {
+                if (name.startsWith(prefix) && ran.compareAndSet(false, true)) {
+                    before.run();
+                }
+            }
+
+            @Override
+            public void write(String name, byte[] data, int off, int len) {
+                hook(name);
+                super.write(name, data, off, len);
+            }
+
+            @Override
+            public void delete(String name) {
+                hook(name);
+                super.delete(name);
+            }
+        };
+        return Repository.open(hooked, TestTrees.PASSWORD);
+    }
+
+    /**
+     * A hold placed while a forget deletes the snapshot, after the forget looked for holds: the hold said it was placed,
+     * the snapshot was gone, and a prune freed its data (a helper's). The forget looks again once the file is gone, and
+     * writes it back; a hold whose snapshot went while it was placed is taken back and fails.
+     */
+    @Test
+    void aHoldPlacedWhileAForgetDeletesTheSnapshotWins() throws Exception {
+        SnapshotRef s;
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            s = TestTrees.backup(repo, oneFile());
+        }
+        try (Repository admin = TestTrees.open(tmp.resolve("repo"));
+             Repository forgetting = withHook("snapshots/", () -> admin.hold(s, "LIT-7", "counsel"))) {
+            new Forgetter(forgetting, ZoneOffset.UTC).remove(List.of(new ForgetDecision(s, false, List.of())), id -> {
+                throw new AssertionError("named as removed: " + id);
+            });
+            assertThat(admin.snapshots()).extracting(SnapshotRef::id).containsExactly(s.id());
+            assertThat(admin.holds()).containsKey(s.id());
+        }
+        // the other order: the forget deletes the snapshot after the hold looked for it
+        try (Repository admin = TestTrees.open(tmp.resolve("repo"))) {
+            admin.release(s.id(), null);
+        }
+        try (Repository admin = TestTrees.open(tmp.resolve("repo"));
+             Repository holding = withHook("holds/", () -> admin.backend().delete("snapshots/" + s.id().hex()))) {
+            assertThatThrownBy(() -> holding.hold(s, "LIT-8", "counsel")).isInstanceOf(VaultException.class)
+                    .hasMessage("snapshot " + s.shortId() + " was removed (a forget, an amend) while the hold was placed: no hold placed;"
+                            + " find it again with `vault snapshots`");
+            assertThat(admin.holds()).isEmpty();
+        }
+    }
+
+    /**
+     * An amend replaces a snapshot's file: a hold placed while the old one went landed on the replaced ID, and the
+     * amended snapshot could be forgotten (a helper's); a forget while it ran left the amended record alive. The old file
+     * is written back and held, or the amend puts nothing in place of what a forget removed.
+     */
+    @Test
+    void anAmendYieldsToAHoldOrAForgetThatCameWhileItRan() throws Exception {
+        SnapshotRef s;
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            s = TestTrees.backup(repo, oneFile());
+        }
+        Amendment owner = new Amendment("Payroll office", null, null, null, null, "INC-9", "records");
+        try (Repository admin = TestTrees.open(tmp.resolve("repo"));
+             Repository amending = withHook("snapshots/" + s.id().hex(), () -> admin.hold(s, "LIT-7", "counsel"))) {
+            assertThatThrownBy(() -> amending.amend(List.of(s), owner)).hasMessage("snapshot " + s.shortId()
+                    + " was placed under legal hold while it was amended: it stays as it is (IS.012 6.6.7)");
+            assertThat(admin.snapshots()).extracting(SnapshotRef::id).containsExactly(s.id());
+            assertThat(admin.holds()).containsKey(s.id());
+            admin.release(s.id(), null);
+        }
+        try (Repository admin = TestTrees.open(tmp.resolve("repo"));
+             Repository amending = withHook("snapshots/", () -> admin.backend().delete("snapshots/" + s.id().hex()))) {
+            assertThatThrownBy(() -> amending.amend(List.of(s), owner)).hasMessage("snapshot " + s.shortId()
+                    + " was removed (a forget) while it was amended: nothing put in its place");
+            assertThat(admin.snapshots()).isEmpty();
+        }
+    }
 
     /** src/data holding one small file: a snapshot to hold. */
     private Path oneFile() throws java.io.IOException {

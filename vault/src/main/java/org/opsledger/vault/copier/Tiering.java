@@ -66,6 +66,9 @@ public final class Tiering {
         for (SnapshotRef s : due) {
             Copier.Copy copy = copier.copyOnce(s);
             LegalHold hold = nearLine.holdOf(s.id());
+            if (hold == null && nearLine.deleteSnapshotUnlessHeld(s.id()) == Repository.Deletion.HELD) { // its data goes with the next prune
+                hold = nearLine.holdOf(s.id()); // placed while the file went: it stays, and the hold follows
+            }
             List<LegalHold.Matter> placed = new ArrayList<>();
             if (hold != null) { // IS.012 6.6.7: the hold follows the data to long-term storage, for every matter (one added since too)
                 Instant asked = Instant.now();
@@ -75,8 +78,6 @@ public final class Tiering {
                         placed.add(there.matter(m.reason()));
                     }
                 }
-            } else {
-                nearLine.backend().delete("snapshots/" + s.id().hex()); // its data goes with the next prune
             }
             Moved m = new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.amendedCopy(), copy.amendedCopyHeld(), hold == null,
                     hold != null, List.copyOf(placed), s.snapshot().hostname(), s.snapshot().paths());

@@ -155,11 +155,8 @@ public final class Forgetter {
      */
     public List<ForgetDecision> remove(List<ForgetDecision> plan, java.util.function.Consumer<ObjectId> removed) {
         for (ForgetDecision d : plan) {
-            if (!d.keep()) {
-                if (repo.backend().exists("holds/" + d.snapshot().id().hex())) {
-                    continue; // IS.012 6.6.7: a hold placed while we planned still wins
-                }
-                repo.backend().delete("snapshots/" + d.snapshot().id().hex());
+            // IS.012 6.6.7: a hold placed while we planned, or while the file goes, still wins
+            if (!d.keep() && repo.deleteSnapshotUnlessHeld(d.snapshot().id()) != Repository.Deletion.HELD) {
                 removed.accept(d.snapshot().id());
             }
         }

@@ -1053,13 +1053,45 @@ public final class Repository implements AutoCloseable {
      */
     public SnapshotRef replaceSnapshot(SharedLock lock, SnapshotRef old, Snapshot record, String done, int before) {
         ObjectId id = lock.whileHeld(() -> saveSnapshot(record));
-        if (backend.exists("holds/" + old.id().hex())) {
+        Deletion d = deleteSnapshotUnlessHeld(old.id());
+        if (d != Deletion.DELETED) {
             backend.delete("snapshots/" + id.hex());
-            throw new VaultException("snapshot " + old.shortId() + " was placed under legal hold while it was " + done + ": it stays as it"
-                    + " is (IS.012 6.6.7)" + (before == 0 ? "" : "; " + before + " " + done + " before it"));
+            throw new VaultException("snapshot " + old.shortId() + (d == Deletion.HELD
+                    ? " was placed under legal hold while it was " + done + ": it stays as it is (IS.012 6.6.7)"
+                    : " was removed (a forget) while it was " + done + ": nothing put in its place")
+                    + (before == 0 ? "" : "; " + before + " " + done + " before it"));
         }
-        backend.delete("snapshots/" + old.id().hex());
         return new SnapshotRef(id, record);
+    }
+
+    /** What {@link #deleteSnapshotUnlessHeld} did. */
+    public enum Deletion { DELETED, HELD, ALREADY_GONE }
+
+    /**
+     * Deletes a snapshot's file unless it is under legal hold, as seen before the deletion and after it: `vault hold`
+     * looks for the snapshot, writes its record, then looks again, so a hold placed while the file goes is seen by one of
+     * the two. Seen after, the file is written back, the same bytes under the same name (its ID is their hash): a hold
+     * placed while a forget ran reported success on a snapshot that was gone, and a prune then freed its data (a
+     * helper's). ALREADY_GONE: another command (a forget, an amend) removed it first.
+     */
+    public Deletion deleteSnapshotUnlessHeld(ObjectId snapshot) {
+        String hold = "holds/" + snapshot.hex();
+        String name = "snapshots/" + snapshot.hex();
+        if (backend.exists(hold)) {
+            return Deletion.HELD;
+        }
+        byte[] sealed;
+        try {
+            sealed = backend.read(name);
+        } catch (MissingFileException gone) {
+            return Deletion.ALREADY_GONE;
+        }
+        backend.delete(name);
+        if (backend.exists(hold)) {
+            backend.write(name, sealed);
+            return Deletion.HELD;
+        }
+        return Deletion.DELETED;
     }
 
     /**
@@ -1146,7 +1178,13 @@ public final class Repository implements AutoCloseable {
                         + " under a new ID by a key retirement): find it again with `vault snapshots`");
             }
             if (!backend.exists(name)) {
-                return lock.whileHeld(() -> writeHold(snapshot.id(), reason, by, placeStoreHolds(snapshot)));
+                LegalHold placed = lock.whileHeld(() -> writeHold(snapshot.id(), reason, by, placeStoreHolds(snapshot)));
+                if (!backend.exists("snapshots/" + snapshot.id().hex())) { // a forget or an amend removed it meanwhile (deleteSnapshotUnlessHeld)
+                    backend.delete(name);
+                    throw new VaultException("snapshot " + snapshot.shortId() + " was removed (a forget, an amend) while the hold was placed:"
+                            + " no hold placed; find it again with `vault snapshots`");
+                }
+                return placed;
             }
             LegalHold held = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
             if (held.matter(reason) != null) {
