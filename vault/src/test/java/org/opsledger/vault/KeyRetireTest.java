@@ -50,6 +50,40 @@ class KeyRetireTest {
         }
     }
 
+    /**
+     * Two backups of one file at once each store its blob, in two packs; a retirement (and a prune's repack) stored it
+     * twice in one new pack, and check called that healthy pack damaged, "index and pack header disagree" (a helper's,
+     * again and again in a long run of many commands). Each blob is stored once.
+     */
+    @Test
+    void aBlobTwoBackupsStoredAtOnceIsResealedOnceAndCheckIsClean() throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("src/a"));
+        Path b = Files.createDirectories(tmp.resolve("src/b"));
+        byte[] same = TestTrees.random(3, 300_000);
+        Files.write(a.resolve("same.bin"), same);
+        Files.write(b.resolve("same.bin"), same);
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        try (Repository first = TestTrees.open(dir); Repository second = TestTrees.open(dir)) {
+            first.index();
+            second.index(); // both read the index before either stored the blob
+            TestTrees.backup(first, a);
+            TestTrees.backup(second, b);
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+            new KeyEpochs(repo).retire(1);
+            assertThat(new org.opsledger.vault.checker.Checker(repo, 2).check(100).errors()).isEmpty();
+            // such a pack, as earlier builds wrote it: healthy, and check says so
+            byte[] blob = TestTrees.random(4, 1000);
+            org.opsledger.vault.crypto.ObjectId id = repo.keys().contentId(blob, 0, blob.length);
+            repo.storeBlob(org.opsledger.vault.pack.BlobType.DATA, id, blob, 0, blob.length);
+            repo.storeBlob(org.opsledger.vault.pack.BlobType.DATA, id, blob, 0, blob.length);
+            repo.flush();
+            assertThat(new org.opsledger.vault.checker.Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+    }
+
     @Test
     void afterRetireNothingDecryptsWithTheRetiredKeyAndEverySnapshotRestores() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));

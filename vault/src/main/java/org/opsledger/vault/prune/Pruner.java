@@ -112,10 +112,11 @@ public final class Pruner {
                 }
             }
             long addedBefore = repo.bytesAdded();
+            Set<ObjectId> repacked = new HashSet<>(); // a blob in two of them (two backups stored it at once) goes in once (KeyEpochs)
             for (ObjectId pack : toRepack) {
                 byte[] bytes = repo.backend().read(Repository.packName(pack));
                 for (PackedBlob b : byPack.get(pack)) {
-                    if (referenced.contains(b.id())) {
+                    if (referenced.contains(b.id()) && repacked.add(b.id())) {
                         byte[] plain = repo.openBlob(b.id(), b.compressed(), b.rawLength(), bytes, b.offset(), b.length());
                         repo.storeBlob(b.type(), b.id(), plain, 0, plain.length);
                     }

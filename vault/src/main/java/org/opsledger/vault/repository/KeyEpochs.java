@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,10 +97,16 @@ public final class KeyEpochs {
             }
             refuseWhatCannotFit(epoch, oldPacks);
             refuseUnreadable();
-            // 1. re-seal every blob of the old epoch's packs into new packs under the current epoch
+            // 1. re-seal every blob of the old epoch's packs into new packs under the current epoch, once: a blob two
+            //    backups stored at once is in two packs, and stored twice it sat twice in one new pack, which check
+            //    called damaged (index and pack header disagree; a helper's)
+            Set<ObjectId> blobsResealed = new HashSet<>();
             for (ObjectId p : oldPacks) {
                 byte[] bytes = repo.backend().read(Repository.packName(p));
                 for (PackedBlob b : byPack.getOrDefault(p, List.of())) {
+                    if (!blobsResealed.add(b.id())) {
+                        continue;
+                    }
                     byte[] plain = repo.openBlob(b.id(), b.compressed(), b.rawLength(), bytes, b.offset(), b.length());
                     repo.storeBlob(b.type(), b.id(), plain, 0, plain.length);
                 }
