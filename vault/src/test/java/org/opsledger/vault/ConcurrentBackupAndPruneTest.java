@@ -300,6 +300,27 @@ class ConcurrentBackupAndPruneTest {
         forgetAllAndPruneKeepsWhatItCondemns(repoDir);
     }
 
+    /**
+     * A prune removed every temporary file it found, also those other processes were writing at that moment: a starting
+     * backup failed on its lock file, a forget's journal entry was lost (a helper's). Only one not written to for as long
+     * as a lock takes to go stale is a killed writer's.
+     */
+    @Test
+    void pruneRemovesOnlyTemporaryFilesNoWriterCanStillBeWriting() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        oneBackupOfTwoMegabytes(repoDir);
+        Path writing = Files.writeString(repoDir.resolve("locks/.tmp-starting"), "{");
+        Path killed = Files.writeString(repoDir.resolve("index/.tmp-killed"), "x");
+        Files.setLastModifiedTime(killed, java.nio.file.attribute.FileTime.from(Instant.now().minus(java.time.Duration.ofHours(1))));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new org.opsledger.vault.checker.Checker(repo, 2).check(0).warnings())
+                    .contains("1 temporary file(s) from an interrupted write (never read)");
+            new Pruner(repo).prune();
+        }
+        assertThat(writing).exists();
+        assertThat(killed).doesNotExist();
+    }
+
     /** A new repository at {@code repoDir} with one backup of a 2 MB file, tmp/src/data/x.bin: → the directory backed up. */
     private Path oneBackupOfTwoMegabytes(Path repoDir) throws java.io.IOException {
         Path data = Files.createDirectories(tmp.resolve("src/data"));

@@ -438,12 +438,23 @@ public final class LocalBackend implements Backend {
         return names;
     }
 
-    /** Temporary files left by a killed writer; they are never read and prune removes them. */
-    public List<Path> leftoverTemporaryFiles() {
+    /**
+     * Temporary files left by a killed writer, last written {@code olderThan} ago or more; they are never read and prune
+     * removes them. A younger one may be a running writer's: a prune deleted a starting backup's lock file and a forget's
+     * journal entry while each was being written (a helper's).
+     */
+    public List<Path> leftoverTemporaryFiles(java.time.Duration olderThan) {
+        java.time.Instant before = java.time.Instant.now().minus(olderThan);
         List<Path> found = new ArrayList<>();
         visit(root, p -> {
             if (p.getFileName().toString().startsWith(".tmp-")) {
-                found.add(p);
+                try {
+                    if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+                        found.add(p);
+                    }
+                } catch (IOException gone) {
+                    // renamed into place or removed meanwhile
+                }
             }
         });
         return found;

@@ -204,7 +204,7 @@ public final class Checker {
                     + "): whoever reads one can guess its password offline; chmod 600 them (a filesystem without modes,"
                     + " such as exFAT: mount it for root alone). New files are created 0600.");
         }
-        int leftovers = repo.backend().store() instanceof LocalBackend local ? local.leftoverTemporaryFiles().size() : 0; // a walk of the repository
+        int leftovers = repo.backend().store() instanceof LocalBackend local ? local.leftoverTemporaryFiles(Locks.STALE_AFTER).size() : 0; // a walk of the repository
         if (leftovers > 0) {
             warnings.add(leftovers + " temporary file(s) from an interrupted write (never read)");
         }

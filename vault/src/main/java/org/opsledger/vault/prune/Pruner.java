@@ -219,7 +219,7 @@ public final class Pruner {
                     orphanNames.add(name);
                 }
             }
-            List<Path> leftovers = repo.backend().store() instanceof LocalBackend local ? local.leftoverTemporaryFiles() : List.of();
+            List<Path> leftovers = repo.backend().store() instanceof LocalBackend local ? local.leftoverTemporaryFiles(Locks.STALE_AFTER) : List.of();
             // a backup that began after the listings writes new names; one that began before them is seen here
             // (its lock file is written before any pack)
             boolean otherStarted = !repo.locks().liveOtherThan(own).isEmpty();

@@ -37,12 +37,12 @@ class LocalBackendListTest {
         int listings = 0;
         while (!CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).isDone()) {
             assertThat(backend.list("index")).contains("index/first").noneMatch(n -> n.contains(".tmp-"));
-            assertThat(backend.leftoverTemporaryFiles()).allMatch(p -> p.getFileName().toString().startsWith(".tmp-"));
+            assertThat(backend.leftoverTemporaryFiles(java.time.Duration.ZERO)).allMatch(p -> p.getFileName().toString().startsWith(".tmp-"));
             listings++;
         }
         writers.forEach(CompletableFuture::join);
         assertThat(listings).isPositive();
         assertThat(backend.list("index")).containsExactly("index/first", "index/w0-399", "index/w1-399");
-        assertThat(backend.leftoverTemporaryFiles()).isEmpty();
+        assertThat(backend.leftoverTemporaryFiles(java.time.Duration.ZERO)).isEmpty();
     }
 }
