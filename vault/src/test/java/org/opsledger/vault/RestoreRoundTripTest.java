@@ -233,6 +233,17 @@ class RestoreRoundTripTest {
                     .hasMessage("the include path data/dcos matches nothing in snapshot " + latest.shortId()
                             + " (`vault ls " + latest.shortId() + "` lists its paths)");
             assertThat(tmp.resolve("out3")).doesNotExist(); // refused before the target was made
+
+            // a directory and a path under it, in either order: the second was refused as matching nothing (a helper's)
+            for (List<String> both : List.of(List.of("data/deep", "data/deep/a/b/c/d/leaf.txt"), List.of("data/deep/a/b/c/d/leaf.txt", "data/deep"))) {
+                Path out = tmp.resolve("nested-" + both.getFirst().length());
+                assertThat(new Restorer(repo, 2).restore(latest, out, both, true).ok()).isTrue();
+                assertThat(out.resolve("data/deep/a/b/c/d/leaf.txt")).exists();
+                assertThat(out.resolve("data/big.bin")).doesNotExist();
+            }
+            // "/" is the whole snapshot, as `vault dump latest /` (it matched nothing)
+            assertThat(new Restorer(repo, 2).restore(latest, tmp.resolve("whole"), List.of("/"), true).ok()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("whole/data"));
         }
     }
 

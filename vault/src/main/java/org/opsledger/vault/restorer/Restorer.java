@@ -121,8 +121,11 @@ public final class Restorer {
         Path base = realPath(target);
         refuseTargetInRepository(base);
         List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
+        if (inc.contains("")) {
+            inc = List.of(); // "/": the whole snapshot, as `dump latest /` (it matched nothing: a helper's)
+        }
         Plan plan = new Plan(base);
-        collect(repo.loadTree(snapshot.snapshot().tree()), plan.target, inc, plan);
+        collect(repo.loadTree(snapshot.snapshot().tree()), plan.target, inc, inc.isEmpty(), plan);
         repo.forgetTreePacks(); // every file is planned: no tree is read again,
         repo.forgetIndex(); // and every blob it writes located (Entry.blobs): the index is not needed either
         for (String i : inc) { // a mistyped path restores nothing: an error, not "restored 0 files"
@@ -469,7 +472,7 @@ public final class Restorer {
      * Walks the tree and plans every directory, symlink and file, locating each file's blobs in the index (a blob
      * missing from it fails the restore before anything is written); {@link #createAll} creates them.
      */
-    private void collect(Tree tree, Entry dir, List<String> includes, Plan plan) {
+    private void collect(Tree tree, Entry dir, List<String> includes, boolean inside, Plan plan) {
         String relDir = dir.node == null ? "" : dir.rel();
         for (Node n : tree.nodes()) {
             String shown = n.name() == null ? "null" : FileNames.display(n.name()); // for people, --include and JSON
@@ -487,14 +490,18 @@ public final class Restorer {
                 plan.excluded++;
                 continue;
             }
-            String included = includes.stream().filter(i -> display.equals(i) || display.startsWith(i + "/")).findFirst().orElse(null);
-            if (included != null) {
-                plan.included.add(included);
+            // every include this path is (an include of a directory and one of a path under it are both used: the second
+            // was refused as matching nothing, a helper's); inside an included directory, deeper ones are still looked for
+            boolean included = false;
+            for (String i : includes) {
+                if (display.equals(i)) {
+                    plan.included.add(i);
+                    included = true;
+                }
             }
-            boolean inside = includes.isEmpty() || included != null;
-            boolean onTheWay = !inside && n.type() == NodeType.DIR
-                    && includes.stream().anyMatch(i -> i.startsWith(display + "/"));
-            if (!inside && !onTheWay) {
+            boolean in = inside || included;
+            boolean onTheWay = n.type() == NodeType.DIR && includes.stream().anyMatch(i -> i.startsWith(display + "/"));
+            if (!in && !onTheWay) {
                 continue;
             }
             switch (n.type()) {
@@ -502,7 +509,7 @@ public final class Restorer {
                     Entry d = new Entry(n, dir, path, null);
                     plan.dirs.add(d);
                     if (n.subtree() != null) {
-                        collect(repo.loadTree(n.subtree()), d, inside ? List.of() : includes, plan);
+                        collect(repo.loadTree(n.subtree()), d, onTheWay ? includes : List.of(), in, plan);
                     }
                 }
                 case SYMLINK -> plan.symlinks.add(new Entry(n, dir, null, null));
