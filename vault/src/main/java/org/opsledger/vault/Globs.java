@@ -23,11 +23,19 @@ public final class Globs {
         }
     }
 
+    /**
+     * --exclude's patterns. One that is not absolute but names more than one name ('data/cache') matches the path's end,
+     * as restic's does, and a trailing '/' (a shell's completion of a directory) is dropped: each excluded nothing,
+     * silently (a helper's).
+     */
     public static List<PathMatcher> compile(List<String> globs) {
-        return globs.stream().map(Globs::compile).toList();
+        return globs.stream().map(g -> {
+            String glob = g.length() > 1 && g.endsWith("/") ? g.substring(0, g.length() - 1) : g;
+            return compile(!glob.startsWith("/") && glob.contains("/") ? "**/" + glob : glob);
+        }).toList();
     }
 
-    /** --exclude's rule: a pattern matches the whole path ('/srv/data/cache') or its last name ('*.log'). */
+    /** --exclude's rule: a pattern matches the whole path ('/srv/data/cache'), its end ('data/cache') or its last name ('*.log'). */
     public static boolean matchPathOrName(List<PathMatcher> globs, Path p) {
         for (PathMatcher m : globs) {
             if (m.matches(p) || (p.getFileName() != null && m.matches(p.getFileName()))) {

@@ -62,8 +62,8 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--full", description = "Re-read and re-hash every byte (IS.012 6.6.1.1 weekly full).")
     boolean full;
 
-    @Option(names = "--exclude", paramLabel = "PATTERN", description = "Leave out what this glob matches: a name anywhere ('*.log', 'node_modules') or a whole absolute path"
-            + " ('/srv/data/cache', '/srv/*/tmp'); repeatable. A backup path it matches itself is refused.")
+    @Option(names = "--exclude", paramLabel = "PATTERN", description = "Leave out what this glob matches: a name anywhere ('*.log', 'node_modules'), a whole absolute path"
+            + " ('/srv/data/cache', '/srv/*/tmp') or a path's end ('data/cache'); repeatable. A backup path it matches itself is refused.")
     List<String> excludes = new ArrayList<>();
 
     @Option(names = "--exclude-if-present", paramLabel = "NAME[:HEADER]",

@@ -41,8 +41,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--include", paramLabel = "PATH", description = "Restore only this path of the snapshot (like data/docs); repeatable.")
     List<String> includes = new ArrayList<>();
 
-    @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out what matches a name anywhere ('*.log') or a whole"
-            + " path as `vault ls` shows it ('/data/cache'), with all it holds; repeatable.")
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out what matches a name anywhere ('*.log'), a whole"
+            + " path as `vault ls` shows it ('/data/cache') or a path's end ('data/cache'), with all it holds; repeatable.")
     List<String> excludes = new ArrayList<>();
 
     @Option(names = "--verify", description = "After restoring, re-read every file and compare it with the snapshot.")
