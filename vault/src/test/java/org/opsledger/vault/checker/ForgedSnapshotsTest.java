@@ -101,6 +101,26 @@ class ForgedSnapshotsTest {
         }
     }
 
+    /**
+     * A file whose blobs hold 111 bytes while its node says 10: `dump` refused it, a restore without --verify wrote all
+     * 111, exit 0 (a helper's). The restore refuses it before writing anything, as dump does.
+     */
+    @Test
+    void aFileWhoseBlobsDisagreeWithItsSizeIsRefusedByRestore() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            Snapshot good = oneBackup(repo);
+            byte[] bytes = new byte[111];
+            ObjectId blob = repo.saveBlob(BlobType.DATA, bytes, 0, bytes.length);
+            ObjectId tree = repo.saveTree(new Tree(List.of(new Node("f", NodeType.FILE, 0644, 0, 0, 1, 1, 0, 0, 10, List.of(blob), null, null))));
+            repo.flush();
+            Snapshot crafted = TestTrees.forged(good, good.time(), tree, "evil");
+            SnapshotRef s = new SnapshotRef(repo.saveSnapshot(crafted), crafted);
+            assertThatThrownBy(() -> new org.opsledger.vault.restorer.Restorer(repo, 2).restore(s, tmp.resolve("out"), List.of(), false))
+                    .hasMessage("f: the snapshot's blobs hold 111 bytes, its size says 10 (a damaged or forged tree)");
+            assertThat(tmp.resolve("out")).doesNotExist();
+        }
+    }
+
     /** A repository's snapshot of one small file, whose record the tests forge others from. */
     private Snapshot oneBackup(Repository repo) throws java.io.IOException {
         Path data = Files.createDirectories(tmp.resolve("data"));
