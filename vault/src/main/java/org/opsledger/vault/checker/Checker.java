@@ -475,7 +475,7 @@ public final class Checker {
         SnapshotWalk sw = new SnapshotWalk(index, damagedBlobs, errors, damageUsers, damageSnapshots, new HashSet<>(), new HashSet<>());
         for (SnapshotRef s : snapshots) {
             sw.brokenInThisSnapshot().clear();
-            walk(s, s.snapshot().tree(), "", sw);
+            walk(s, s.snapshot().tree(), "", 0, sw);
         }
         Map<ObjectId, List<ObjectId>> blobsOfPack = new LinkedHashMap<>();
         for (ObjectId blob : new TreeSet<>(damagedBlobs.keySet())) {
@@ -755,9 +755,13 @@ public final class Checker {
      *
      * @return whether the tree is whole
      */
-    private boolean walk(SnapshotRef s, ObjectId treeId, String dir, SnapshotWalk w) {
+    private boolean walk(SnapshotRef s, ObjectId treeId, String dir, int depth, SnapshotWalk w) {
         if (w.whole().contains(treeId)) {
             return true;
+        }
+        if (depth > Tree.MAX_DEPTH) {
+            w.errors().add(Tree.tooDeep(s.shortId()).getMessage());
+            return false;
         }
         if (!w.brokenInThisSnapshot().add(treeId)) {
             return false;
@@ -783,7 +787,7 @@ public final class Checker {
         for (Node n : tree.nodes()) {
             String path = dir + "/" + FileNames.display(String.valueOf(n.name())); // named in reports and JSON
             if (n.type() == NodeType.DIR && n.subtree() != null) {
-                whole &= walk(s, n.subtree(), path, w);
+                whole &= walk(s, n.subtree(), path, depth + 1, w);
             } else if (n.type() == NodeType.FILE && n.content() != null) {
                 for (ObjectId b : n.content()) {
                     if (!w.index().contains(b)) {

@@ -32,12 +32,15 @@ public final class ReferencedBlobs {
     private static Set<ObjectId> collect(Repository repo, Collection<SnapshotRef> snapshots, boolean strict) {
         Set<ObjectId> out = new HashSet<>();
         for (SnapshotRef s : snapshots) {
-            add(repo, s, s.snapshot().tree(), out, strict);
+            add(repo, s, s.snapshot().tree(), out, strict, 0);
         }
         return out;
     }
 
-    private static void add(Repository repo, SnapshotRef s, ObjectId treeId, Set<ObjectId> out, boolean strict) {
+    private static void add(Repository repo, SnapshotRef s, ObjectId treeId, Set<ObjectId> out, boolean strict, int depth) {
+        if (depth > Tree.MAX_DEPTH) {
+            throw Tree.tooDeep(s.shortId());
+        }
         if (!out.add(treeId)) {
             return; // an identical subtree was already walked
         }
@@ -52,7 +55,7 @@ public final class ReferencedBlobs {
         Tree tree = repo.loadTree(treeId);
         for (Node n : tree.nodes()) {
             if (n.type() == NodeType.DIR && n.subtree() != null) {
-                add(repo, s, n.subtree(), out, strict);
+                add(repo, s, n.subtree(), out, strict, depth + 1);
             } else if (n.content() != null) {
                 out.addAll(n.content());
             }

@@ -4,4 +4,18 @@ import java.util.List;
 
 /** One directory listing, nodes sorted by name; stored as a tree blob. */
 public record Tree(List<Node> nodes) {
+
+    /**
+     * The deepest a snapshot's directories go: a path of 4,096 bytes (Linux's PATH_MAX) names at most 2,048 levels
+     * ("a/" each). A deeper tree is none a filesystem gave, but one a holder of the password crafted: 100,000 levels
+     * stopped check and prune for every host with a stack overflow (a helper's). Walks refuse it, naming the snapshot.
+     */
+    public static final int MAX_DEPTH = 2048;
+
+    /** The refusal of a tree deeper than {@link #MAX_DEPTH} in {@code snapshot} (its short ID). */
+    public static org.opsledger.vault.VaultException tooDeep(String snapshot) {
+        return new org.opsledger.vault.VaultException("snapshot " + snapshot + ": its directories go deeper than " + MAX_DEPTH
+                + " levels, more than a path of 4,096 bytes can name (a damaged or forged tree)");
+    }
+
 }

@@ -121,6 +121,28 @@ class ForgedSnapshotsTest {
         }
     }
 
+    /**
+     * A chain of one-directory levels deeper than any path names (100,000 of them stopped check and prune for every host
+     * with a stack overflow, a helper's): check names the snapshot and goes on, prune refuses naming it.
+     */
+    @Test
+    void aTreeDeeperThanAnyPathIsNamedByCheckAndRefusedByPrune() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            Snapshot good = oneBackup(repo);
+            ObjectId tree = repo.saveTree(new Tree(List.of()));
+            for (int level = 0; level <= Tree.MAX_DEPTH + 1; level++) {
+                tree = repo.saveTree(new Tree(List.of(new Node("d", NodeType.DIR, 0755, 0, 0, 2, 1, 0, 0, 0, null, tree, null))));
+            }
+            repo.flush();
+            Snapshot crafted = TestTrees.forged(good, good.time(), tree, "evil");
+            SnapshotRef s = new SnapshotRef(repo.saveSnapshot(crafted), crafted);
+            String deep = "snapshot " + s.shortId() + ": its directories go deeper than 2048 levels, more than a path of 4,096 bytes can"
+                    + " name (a damaged or forged tree)";
+            assertThat(new Checker(repo, 2).check(0).errors()).containsExactly(deep);
+            assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessage(deep);
+        }
+    }
+
     /** A repository's snapshot of one small file, whose record the tests forge others from. */
     private Snapshot oneBackup(Repository repo) throws java.io.IOException {
         Path data = Files.createDirectories(tmp.resolve("data"));
