@@ -210,10 +210,9 @@ public final class Restorer {
             } catch (IOException e) {
                 throw new VaultException("cannot remove " + base.resolve(UNFINISHED) + ": " + IoReason.of(e), e);
             }
-            // directories last, deepest first: writing their children changed their mtime
-            for (Entry d : plan.dirs.reversed()) {
-                applyMetadata(d);
-            }
+            // verified while the directories still let this user in: a directory's own mode (0000, 0500) is set last, and
+            // as another user than root, --verify met "permission denied" below one and reported a correct restore as
+            // different (a helper's)
             if (verify) {
                 inParallel(plan.links, pool, l -> { // the files themselves were verified above
                     Entry first = l.unapplied(UnappliedMetadata.Kind.HARD_LINK) ? l // a copy: its own metadata
@@ -230,9 +229,16 @@ public final class Restorer {
                         verifySpecial(n, failures);
                     }
                 }
-                for (Entry d : plan.dirs) {
+            }
+            // directories last, deepest first: writing their children changed their mtime; each verified once its own
+            // metadata is set and before its parent's is
+            for (Entry d : plan.dirs.reversed()) {
+                applyMetadata(d);
+                if (verify) {
                     verifyDir(d, failures);
                 }
+            }
+            if (verify) {
                 failures = List.copyOf(failures);
             }
             long symlinks = plan.symlinks.stream().filter(l -> !l.unapplied(UnappliedMetadata.Kind.SYMLINK)).count();
