@@ -669,7 +669,7 @@ public final class Checker {
         byte[] plain = sealed;
         int plainLen;
         try {
-            plainLen = Sealing.open(repo.keys().dataKey(Sealing.epochOf(sealed, 0)), Sealing.Kind.BLOB, sealed, 0, len, plain, 0);
+            plainLen = Sealing.open(repo.dataKey(Sealing.epochOf(sealed, 0)), Sealing.Kind.BLOB, sealed, 0, len, plain, 0);
         } catch (javax.crypto.AEADBadTagException | VaultException e) {
             throw new DamagedBlobException(b.id(), "fails authentication");
         }
@@ -719,7 +719,7 @@ public final class Checker {
         Map<ObjectId, List<PackedBlob>> header = new HashMap<>();
         String headerProblem = null;
         try {
-            for (PackedBlob b : PackReader.header(tail, tailOffset, repo.keys()::dataKey)) {
+            for (PackedBlob b : PackReader.header(tail, tailOffset, repo::dataKey)) {
                 header.computeIfAbsent(b.id(), k -> new ArrayList<>(1)).add(b);
             }
         } catch (PackReader.CorruptPackException | VaultException e) {

@@ -827,7 +827,7 @@ public final class Repository implements AutoCloseable {
 
     private int decrypt(ObjectId id, byte[] sealed, int off, int len, byte[] out, int outOff) {
         try {
-            return Sealing.open(keys.dataKey(Sealing.epochOf(sealed, off)), Sealing.Kind.BLOB, sealed, off, len, out, outOff);
+            return Sealing.open(dataKey(Sealing.epochOf(sealed, off)), Sealing.Kind.BLOB, sealed, off, len, out, outOff);
         } catch (AEADBadTagException e) {
             throw new DamagedBlobException(id, "fails authentication");
         }
@@ -906,7 +906,7 @@ public final class Repository implements AutoCloseable {
         }
         SecretKey key;
         try {
-            key = keys.dataKey(Sealing.epochOf(sealed, 0));
+            key = dataKey(Sealing.epochOf(sealed, 0));
         } catch (VaultException e) {
             throw new VaultException(name + ": " + e.getMessage() + " (damaged, or not the vault's, unless a key retirement stopped)");
         }
@@ -1412,6 +1412,27 @@ public final class Repository implements AutoCloseable {
         }
         backend.discard("keys/" + match.getFirst().id()); // overwritten in place on a local disk: a copy carved from free blocks opens as well
         return match.getFirst();
+    }
+
+    /**
+     * The data key of {@code epoch}. One newer than this process's keyring is looked for in the keyring as stored, once:
+     * another process rotated since this one opened the repository, and a check beside a `key rotate` called a journal
+     * entry sealed under the new epoch damaged (a helper's). Found, this process seals under it from then on too.
+     */
+    public javax.crypto.SecretKey dataKey(int epoch) {
+        Keys k = keys;
+        if (epoch > k.currentEpoch() && !k.keyring().epochs().containsKey(epoch)) {
+            try {
+                Keyring stored = storedKeyring();
+                if (stored.epochs().containsKey(epoch)) {
+                    k = new Keys(stored);
+                    keys = k;
+                }
+            } catch (RuntimeException unreadable) {
+                // the epoch stays unknown: named as such below
+            }
+        }
+        return k.dataKey(epoch);
     }
 
     /** The keyring as the store holds it now: another process may have rotated since this one opened the repository. */
