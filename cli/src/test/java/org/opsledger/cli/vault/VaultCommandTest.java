@@ -494,8 +494,8 @@ class VaultCommandTest {
 
     /**
      * A target whose disk fills halfway (the estimate leaves out blobs that may be zeros, written as holes; here they are
-     * not zeros): one line that says the disk is full and what is left in the target, not a Java exception
-     * ("restore failed: java.io.IOException: No space left on device", the helper's).
+     * not zeros): one line that says the disk is full, in writing which file, and what is left in the target, not a Java
+     * exception ("restore failed: java.io.IOException: No space left on device", the helper's).
      */
     @Test
     void aRestoreWhoseDiskFillsSaysSoAndWhatItLeftInTheTarget() throws Exception {
@@ -505,7 +505,8 @@ class VaultCommandTest {
             Path target = disk.resolve("restore");
             Run full = vault("restore", "latest", "--target", target.toString());
             assertThat(full.exit()).isEqualTo(1);
-            assertThat(full.err()).startsWith("opsledger: restore failed: No space left on device; " + target + " holds a partial restore (")
+            assertThat(full.err()).startsWith("opsledger: cannot write data/letters.bin: No space left on device; " + target // the file named (a helper's)
+                    + " holds a partial restore (")
                     .endsWith(" written); restore never overwrites: remove it before restoring there again, or restore into another"
                             + " directory\n");
             assertThat(full.err().lines()).hasSize(1);

@@ -995,8 +995,8 @@ public final class Restorer {
             for (int pos = 0; !hole && pos < b.length(); ) { // small slices: small staging buffers in the JDK
                 pos += ch.write(ByteBuffer.wrap(b.array(), b.offset() + pos, Math.min(WRITE_SLICE, b.length() - pos)), p.offset + pos);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException e) { // named: a target that filled midway said "restore failed: No space left on device" (a helper's)
+            throw new VaultException("cannot write " + p.file.rel() + ": " + IoReason.of(e), e);
         }
         bytesWritten.addAndGet(b.length());
     }
