@@ -575,10 +575,10 @@ public final class Restorer {
             String reason = null;
             if (e.path().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PATH_MAX) {
                 reason = "its path in the target would be longer than the " + PATH_MAX + " bytes Linux takes (restore nearer the root)";
-            } else if (!targetFs.ignoresCase() && !targetFs.reservedRefused()) {
+            } else if (!targetFs.ignoresCase() && !targetFs.reservedRefused() && targetFs.namesRefused() == null) {
                 return true;
-            } else if (targetFs.refusesName(e.node.name())) {
-                reason = "it holds one of " + TargetFilesystem.RESERVED + " or a control character";
+            } else if (targetFs.refusesName(e.node.name()) != null) {
+                reason = targetFs.refusesName(e.node.name());
             } else {
                 Entry other = namesByDir.computeIfAbsent(e.dir, d -> new HashMap<>()).putIfAbsent(targetFs.nameKey(e.node.name()), e);
                 if (other != null) {

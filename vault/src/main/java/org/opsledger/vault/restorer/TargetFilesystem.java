@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.opsledger.vault.IoReason;
 import org.opsledger.vault.VaultException;
+import org.opsledger.vault.snapshot.FileNames;
 
 /**
  * What the restore target's filesystem keeps of what a snapshot holds, found by trying it once in a
@@ -32,12 +33,14 @@ import org.opsledger.vault.VaultException;
  * @param hardLinksRefused  why hard links cannot be made (null: they can)
  * @param reservedRefused   names holding {@link #RESERVED} characters are refused (FAT's rule)
  * @param lostAtCreation    the permission bits a file created with 0777 lacks: the umask's, or a default ACL's
+ * @param namesRefused      which names beyond those the filesystem refuses: null (none), "not UTF-8" (exFAT keeps names
+ *                          as UTF-16), or "not ASCII" (a FAT driver without a character set)
  */
 record TargetFilesystem(String modesRefused, long timePrecision, boolean ignoresCase, String symlinksRefused,
-                        String hardLinksRefused, boolean reservedRefused, int lostAtCreation) {
+                        String hardLinksRefused, boolean reservedRefused, int lostAtCreation, String namesRefused) {
 
     /** A filesystem that keeps everything a snapshot holds; no mode is taken as given at creation. */
-    static final TargetFilesystem FULL = new TargetFilesystem(null, 1, false, null, null, false, 0777);
+    static final TargetFilesystem FULL = new TargetFilesystem(null, 1, false, null, null, false, 0777, null);
 
     /** Characters FAT and exFAT refuse in a name, besides the control characters below 0x20. */
     static final String RESERVED = "\"*:<>?\\|";
@@ -102,7 +105,11 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
             String symlinks = symlinkRefusal(dir);
             String hardLinks = refusal(() -> Files.createLink(dir.resolve("hardlink"), file));
             boolean reserved = refusal(() -> Files.createFile(dir.resolve("a:b"))) != null;
-            return new TargetFilesystem(modes, precision, ignoresCase, symlinks, hardLinks, reserved, modes == null ? lost : 0777);
+            // a name the filesystem cannot spell ended the whole restore at the first such file, 0 B written (a helper's:
+            // exFAT refuses bytes that are not UTF-8, a FAT driver without a character set anything but ASCII)
+            String names = refusal(() -> Files.createFile(dir.resolve("\u00b5"))) != null ? "not ASCII"
+                    : refusal(() -> Files.createFile(FileNames.resolve(dir, "b\uDCE9"))) != null ? "not UTF-8" : null;
+            return new TargetFilesystem(modes, precision, ignoresCase, symlinks, hardLinks, reserved, modes == null ? lost : 0777, names);
         } catch (IOException e) {
             throw new VaultException("cannot write in restore target " + base + ": " + IoReason.of(e), e);
         } finally {
@@ -125,18 +132,24 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
         return b.toString();
     }
 
-    /** Whether this filesystem refuses the name for the characters in it. */
-    boolean refusesName(String name) {
+    /** Why this filesystem refuses the name for the characters in it, or null. */
+    String refusesName(String name) {
+        if ("not ASCII".equals(namesRefused) && name.chars().anyMatch(c -> c > 0x7F)) {
+            return "it is not ASCII, the only names the target's filesystem takes";
+        }
+        if (namesRefused != null && FileNames.hasEscapes(name)) {
+            return "it is not UTF-8, and the target's filesystem keeps names as Unicode";
+        }
         if (!reservedRefused) {
-            return false;
+            return null;
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c < 0x20 || RESERVED.indexOf(c) >= 0) {
-                return true;
+                return "it holds one of " + RESERVED + " or a control character";
             }
         }
-        return false;
+        return null;
     }
 
     /** Why a time this filesystem does not keep exactly is reported: "kept to 2 s by the target's filesystem". */
