@@ -28,7 +28,7 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         if (args.length > 0 && "vault".equals(args[0])) {
             HeapWatch.start(2_000, System.err); // a vault command's heap is sized to its bounds (the launcher)
         }
-        System.exit(outputWritten(run(args)));
+        System.exit(outputWritten(run(ExactArguments.of(args))));
     }
 
     /**
@@ -50,6 +50,9 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         OneLineErrors oneLine = new OneLineErrors();
         cmd.setExecutionExceptionHandler(oneLine);
         cmd.setParameterExceptionHandler(oneLine);
+        // a path argument carrying bytes that are not UTF-8 (ExactArguments) names those bytes
+        cmd.registerConverter(java.nio.file.Path.class, s -> org.opsledger.vault.snapshot.FileNames.hasEscapes(s)
+                ? org.opsledger.vault.snapshot.FileNames.linkTarget(s) : java.nio.file.Path.of(s));
         versionEverywhere(cmd); // every help page offers -V: `vault --version` printed nothing, exit 0
         paragraphs(cmd);
         try {

@@ -598,6 +598,51 @@ class VaultCommandTest {
         assertThat(vault("snapshots", "--json").out().trim()).isEqualTo("[]");
     }
 
+    /**
+     * Arguments holding bytes that are not UTF-8: the JDK gives each such byte as U+FFFD, so `dump latest d/x_\xe9`
+     * printed x_\xe8's bytes (both show as "x_\uFFFD"), `--include` restored both, and `--target /…/caf\xe9/r` wrote into
+     * a new directory "caf\xef\xbf\xbd" beside the one named (a helper's). They are read again as the bytes given.
+     */
+    @Test
+    void argumentsThatAreNotUtf8NameTheBytesGiven() throws Exception {
+        Path names = Files.createDirectories(tmp.resolve("src/names"));
+        Files.writeString(org.opsledger.vault.snapshot.FileNames.resolve(names, "x_\uDCE9"), "one");
+        Files.writeString(org.opsledger.vault.snapshot.FileNames.resolve(names, "x_\uDCE8"), "two");
+        assertThat(vault("backup", names.toString(), "--allow-same-device").exit()).isZero();
+        Path cafe = Files.createDirectories(org.opsledger.vault.snapshot.FileNames.resolve(tmp, "caf\uDCE9"));
+
+        ProcessBuilder dump = bytes("dump", "latest", "names/x_\\0351");
+        assertThat(new String(dump.start().getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("one");
+
+        Process restore = bytes("restore", "latest", "--include", "names/x_\\0351", "--target", tmp + "/caf\\0351/r").start();
+        String err = new String(restore.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(restore.waitFor()).as(err).isZero();
+        assertThat(Files.readString(org.opsledger.vault.snapshot.FileNames.resolve(cafe.resolve("r/names"), "x_\uDCE9"))).isEqualTo("one");
+        try (var restored = Files.list(cafe.resolve("r/names")); var beside = Files.list(tmp)) {
+            assertThat(restored.count()).as("only the file named").isEqualTo(1);
+            assertThat(beside.filter(p -> p.getFileName().toString().startsWith("caf")).count()).as("no directory made beside the one named")
+                    .isEqualTo(1);
+        }
+    }
+
+    /**
+     * The CLI in a JVM of its own under C.UTF-8 (as the launcher runs it), its arguments through printf(1): "\\0351" in
+     * one is the byte 0xE9.
+     */
+    private ProcessBuilder bytes(String... args) throws Exception {
+        ProcessBuilder pb = vaultProcess(args);
+        List<String> java = pb.command();
+        StringBuilder script = new StringBuilder("exec");
+        for (int i = 0; i < java.size(); i++) {
+            script.append(" \"$(printf '%b' \"${").append(i + 1).append("}\")\"");
+        }
+        List<String> sh = new ArrayList<>(List.of("sh", "-c", script.toString(), "sh"));
+        sh.addAll(java);
+        pb.command(sh);
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        return pb;
+    }
+
     /** The CLI in a JVM of its own, the repository's password in its environment as a scheduler would give it. */
     ProcessBuilder vaultProcess(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -355,6 +355,11 @@ public final class Restorer {
             return dir.node == null ? shown : dir.rel() + "/" + shown;
         }
 
+        /** {@link #rel} with each name as the tree holds it: a byte that is not UTF-8 as its escape, not U+FFFD. */
+        String exactRel() {
+            return dir.node == null ? node.name() : dir.exactRel() + "/" + node.name();
+        }
+
         boolean unapplied(UnappliedMetadata.Kind kind) {
             return (unapplied & (1 << kind.ordinal())) != 0;
         }
@@ -498,15 +503,19 @@ public final class Restorer {
             }
             // every include this path is (an include of a directory and one of a path under it are both used: the second
             // was refused as matching nothing, a helper's); inside an included directory, deeper ones are still looked for
+            // an include given with a name's own bytes (not UTF-8) is that name's alone: shown as U+FFFD, two names matched
+            String exact = includes.stream().anyMatch(FileNames::hasEscapes)
+                    ? (dir.node == null ? n.name() : dir.exactRel() + "/" + n.name()) : display;
             boolean included = false;
             for (String i : includes) {
-                if (display.equals(i)) {
+                if (FileNames.hasEscapes(i) ? exact.equals(i) : display.equals(i)) {
                     plan.included.add(i);
                     included = true;
                 }
             }
             boolean in = inside || included;
-            boolean onTheWay = n.type() == NodeType.DIR && includes.stream().anyMatch(i -> i.startsWith(display + "/"));
+            boolean onTheWay = n.type() == NodeType.DIR
+                    && includes.stream().anyMatch(i -> i.startsWith((FileNames.hasEscapes(i) ? exact : display) + "/"));
             if (!in && !onTheWay) {
                 continue;
             }

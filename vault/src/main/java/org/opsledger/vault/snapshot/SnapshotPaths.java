@@ -28,8 +28,12 @@ public final class SnapshotPaths {
         List<Node> trail = new ArrayList<>();
         Tree tree = load.apply(snapshot.snapshot().tree());
         for (String part : rel.split("/+")) {
-            Node found = tree == null ? null
-                    : tree.nodes().stream().filter(n -> FileNames.display(n.name()).equals(part)).findFirst().orElse(null);
+            // the name exactly (a name that is not UTF-8 given as its bytes), else as `vault ls` shows it: two names of
+            // other bytes both show as "x_\uFFFD", and dump printed the other one's bytes (a helper's)
+            Tree here = tree;
+            Node found = here == null ? null
+                    : here.nodes().stream().filter(n -> part.equals(n.name())).findFirst()
+                            .or(() -> here.nodes().stream().filter(n -> FileNames.display(n.name()).equals(part)).findFirst()).orElse(null);
             if (found == null) {
                 throw new VaultException("no path " + rel + " in snapshot " + snapshot.shortId()
                         + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
