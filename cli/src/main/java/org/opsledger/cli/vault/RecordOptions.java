@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** A snapshot's record (IS.012 6.6.5.1) as `backup` takes it and `amend` corrects it: owner, classification, retention. */
 final class RecordOptions {
 
-    static final List<String> CLASSIFICATIONS = List.of("Public", "Internal", "Confidential", "High sensitivity");
+    static final List<String> CLASSIFICATIONS = org.opsledger.vault.snapshot.Snapshot.CLASSIFICATIONS;
 
     @Option(names = "--owner", description = "Data owner (IS.012 6.6.5.1).")
     String owner;

@@ -14,9 +14,12 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
                        String username, Map<String, String> tags, Kind kind, String dataOwner, String classification,
                        LocalDate retainUntil, String storageLocation, String sourceHost, Summary summary) {
 
+    /** The classifications a record may have (IS.012 6.6.5.1, policy section 2's scheme). */
+    public static final List<String> CLASSIFICATIONS = List.of("Public", "Internal", "Confidential", "High sensitivity");
+
     /**
-     * What of the IS.012 6.6.5.1 minimum this record lacks: "data owner", "classification", "retention" (the time of
-     * capture and the storage location the vault always writes). {@code vault amend} completes it.
+     * What of the IS.012 6.6.5.1 minimum this record lacks: "data owner", "classification" (or one of the four),
+     * "retention" (the time of capture and the storage location the vault always writes). {@code vault amend} completes it.
      */
     public List<String> recordLacks() {
         List<String> lacks = new java.util.ArrayList<>(3);
@@ -25,6 +28,8 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
         }
         if (classification == null || classification.isBlank()) {
             lacks.add("classification");
+        } else if (!CLASSIFICATIONS.contains(classification)) { // a record written by other means than `vault backup` (a helper's)
+            lacks.add("a classification of " + String.join(", ", CLASSIFICATIONS) + " (it says " + classification + ")");
         }
         if (retainUntil == null) {
             lacks.add("retention");

@@ -143,6 +143,18 @@ class ForgedSnapshotsTest {
         }
     }
 
+    /** A classification none of the four, in a record written by other means than `vault backup`: check names it (a helper's). */
+    @Test
+    void aClassificationNoneOfTheFourIsNamedByCheck() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            Snapshot good = oneBackup(repo);
+            Snapshot secret = good.withRecord("records office", "secret", java.time.LocalDate.of(2040, 1, 1), java.util.Map.of());
+            assertThat(secret.recordLacks()).containsExactly("a classification of Public, Internal, Confidential, High sensitivity (it says secret)");
+            repo.saveSnapshot(secret);
+            assertThat(new Checker(repo, 2).check(0).warnings()).anyMatch(w -> w.startsWith("2 snapshot record(s) lack what IS.012 6.6.5.1 asks"));
+        }
+    }
+
     /** A repository's snapshot of one small file, whose record the tests forge others from. */
     private Snapshot oneBackup(Repository repo) throws java.io.IOException {
         Path data = Files.createDirectories(tmp.resolve("data"));
