@@ -87,6 +87,29 @@ class VaultCommandTest {
         assertThat(vault("check").out()).contains("have lost their hold (first: " + held.substring(0, 8) + " (forgotten since), held ");
     }
 
+    /**
+     * The journal's holds by the snapshot each names now and by matter: a hold on an ID a key retirement replaced, then
+     * released under the new ID, was warned of as lost; a release of one of two matters was taken for the end of the hold
+     * (a re-tester's).
+     */
+    @Test
+    void aHoldReleasedAfterARetirementIsNoWarningAndOneOfTwoMattersReleasedStillHolds() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("hold", "latest", "--reason", "M-1").exit()).isZero();
+        assertThat(vault("key", "rotate").exit()).isZero();
+        assertThat(vault("key", "retire", "1").exit()).isZero();
+        assertThat(vault("release", "latest").exit()).isZero();
+        assertThat(vault("check").out()).doesNotContain("lost their hold");
+
+        assertThat(vault("hold", "latest", "--reason", "M-2").exit()).isZero();
+        assertThat(vault("hold", "latest", "--reason", "M-3").exit()).isZero();
+        assertThat(vault("release", "latest", "--reason", "M-2").exit()).isZero();
+        for (String hold : names(repo.resolve("holds"))) {
+            Files.delete(repo.resolve("holds").resolve(hold));
+        }
+        assertThat(vault("check").out()).contains("have lost their hold (first: ");
+    }
+
     /** A restore that wrote nothing (`--exclude '*'`) counted as the tested recovery IS.012 6.6.4 asks for (a helper's). */
     @Test
     void aVerifiedRestoreOfNothingIsNoTestOfRecovery() throws Exception {

@@ -261,8 +261,9 @@ public final class Checker {
         Map<ObjectId, JournalEntry> lastHoldOrRelease = new HashMap<>(); // of each snapshot, the newest that ended ok
         // every file read, no entry held: the predicate sees each entry once
         Journal.Listing listing = journal.read(e -> {
-            if ((e.operation() == JournalEntry.Operation.HOLD || e.operation() == JournalEntry.Operation.RELEASE)
-                    && e.outcome() == JournalEntry.Outcome.OK) {
+            // a release that left the snapshot held for another matter ends no hold
+            if ((e.operation() == JournalEntry.Operation.HOLD || e.operation() == JournalEntry.Operation.RELEASE
+                    && (e.detail() == null || !e.detail().contains("; still held for"))) && e.outcome() == JournalEntry.Outcome.OK) {
                 e.snapshots().forEach(id -> lastHoldOrRelease.merge(id, e, (a, b) -> b.started().isAfter(a.started()) ? b : a));
             }
             switch (e.operation()) {
@@ -315,17 +316,21 @@ public final class Checker {
         snapshots.forEach(s -> present.add(s.id()));
         Map<ObjectId, ObjectId> now = new HashMap<>();
         replaced.forEach(r -> now.put(r.id(), r.by().id()));
-        Set<ObjectId> holding = repo.listHolds().holds().keySet();
-        List<String> found = new ArrayList<>();
+        // by the ID each snapshot has now: a hold named the ID a key retirement replaced since, its release the new one
+        Map<ObjectId, JournalEntry> newest = new HashMap<>();
         for (var e : lastHoldOrRelease.entrySet()) {
-            if (e.getValue().operation() != JournalEntry.Operation.HOLD) {
-                continue;
-            }
             ObjectId id = e.getKey();
             for (int hops = 0; now.containsKey(id) && hops < 100; hops++) {
                 id = now.get(id);
             }
-            if (present.contains(id) ? !holding.contains(id) : forgotten.contains(e.getKey()) || forgotten.contains(id)) {
+            newest.merge(id, e.getValue(), (a, b) -> b.started().isAfter(a.started()) ? b : a);
+        }
+        Set<ObjectId> holding = repo.listHolds().holds().keySet();
+        List<String> found = new ArrayList<>();
+        for (var e : newest.entrySet()) {
+            ObjectId id = e.getKey();
+            if (e.getValue().operation() == JournalEntry.Operation.HOLD
+                    && (present.contains(id) ? !holding.contains(id) : forgotten.contains(id))) {
                 found.add(id.shortHex() + (present.contains(id) ? " (no hold record)" : " (forgotten since)") + ", held "
                         + e.getValue().started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by " + e.getValue().username());
             }
