@@ -52,7 +52,12 @@ public final class ReferencedBlobs {
             }
             return;
         }
-        Tree tree = repo.loadTree(treeId);
+        Tree tree;
+        try {
+            tree = repo.loadTree(treeId);
+        } catch (VaultException e) { // a malformed tree: the snapshot named, as check names it
+            throw new VaultException("snapshot " + s.shortId() + " needs tree " + treeId.shortHex() + ": " + e.getMessage(), e);
+        }
         for (Node n : tree.nodes()) {
             if (n.type() == NodeType.DIR && n.subtree() != null) {
                 add(repo, s, n.subtree(), out, strict, depth + 1);

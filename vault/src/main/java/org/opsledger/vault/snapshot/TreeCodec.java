@@ -49,9 +49,11 @@ public final class TreeCodec {
         Tree tree;
         try {
             tree = isBinary(blob) ? new Reader(blob).tree() : VaultJson.read(blob, Tree.class);
-        } catch (IndexOutOfBoundsException | IllegalArgumentException | tools.jackson.core.JacksonException e) {
-            String why = e instanceof tools.jackson.core.JacksonException j ? j.getOriginalMessage() : e.getMessage();
-            throw new VaultException("malformed tree blob (" + why + ")");
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new VaultException("malformed tree blob (" + e.getMessage() + ")");
+        } catch (tools.jackson.core.JacksonException e) { // its own words name Jackson's settings, not what is wrong (a re-tester's)
+            throw new VaultException("malformed tree blob (JSON that is not a tree of the vault's: a node lacks a field or has one of"
+                    + " another kind)");
         }
         // a JSON tree of {"nodes":[{"name":"x"}]}, crafted by a holder of the password, stopped check, prune and find for
         // every host with a NullPointerException or Jackson's message, naming no snapshot (a helper's)
