@@ -51,8 +51,7 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         cmd.setExecutionExceptionHandler(oneLine);
         cmd.setParameterExceptionHandler(oneLine);
         // a path argument carrying bytes that are not UTF-8 (ExactArguments) names those bytes
-        cmd.registerConverter(java.nio.file.Path.class, s -> org.opsledger.vault.snapshot.FileNames.hasEscapes(s)
-                ? org.opsledger.vault.snapshot.FileNames.linkTarget(s) : java.nio.file.Path.of(s));
+        cmd.registerConverter(java.nio.file.Path.class, org.opsledger.vault.snapshot.FileNames::pathOf);
         versionEverywhere(cmd); // every help page offers -V: `vault --version` printed nothing, exit 0
         paragraphs(cmd);
         try {

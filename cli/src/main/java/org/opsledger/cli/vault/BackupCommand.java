@@ -145,7 +145,7 @@ final class BackupCommand implements Callable<Integer> {
         if (fromCommand && args.isEmpty()) {
             throw new CliException("--stdin-from-command needs a command after --", 2);
         }
-        BackupOptions options = new BackupOptions(args.stream().map(Path::of).toList(), full, excludes, excludeIfPresent, tags, owner, cls, until,
+        BackupOptions options = new BackupOptions(args.stream().map(org.opsledger.vault.snapshot.FileNames::pathOf).toList(), full, excludes, excludeIfPresent, tags, owner, cls, until,
                 allowSameDevice, oneFileSystem, threads == null ? BackupOptions.defaultThreads() : threads);
         BackupProgress progress = new BackupProgress();
         long start = System.nanoTime();
@@ -282,8 +282,8 @@ final class BackupCommand implements Callable<Integer> {
     }
 
     /**
-     * The launcher runs the JVM under C.UTF-8 when the caller's locale is not UTF-8 (file names are bytes, kept exactly
-     * only so): the program runs under the caller's own again, LC_ALL as it was ({@code OPSLEDGER_LC_ALL_WAS}).
+     * The launcher runs the JVM under C.UTF-8 whatever the caller's locale (file names are bytes, kept exactly only so):
+     * the program runs under the caller's own again, LC_ALL as it was ({@code OPSLEDGER_LC_ALL_WAS}).
      */
     static void callersLocale(java.util.Map<String, String> env) {
         String was = env.remove("OPSLEDGER_LC_ALL_WAS");
@@ -299,7 +299,7 @@ final class BackupCommand implements Callable<Integer> {
 
     private SnapshotRef fromCommand(Archiver archiver, BackupOptions options) throws IOException, InterruptedException {
         Process p;
-        ProcessBuilder pb = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb = new ProcessBuilder(org.opsledger.vault.ExactCommand.of(args)).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT);
         SECRETS.forEach(pb.environment()::remove); // a dump program or its wrapper that logs its environment gets no password
         callersLocale(pb.environment());
         // SIGTERM or Ctrl-C ends this JVM through its shutdown hooks, not the finally below: a pg_dump left running

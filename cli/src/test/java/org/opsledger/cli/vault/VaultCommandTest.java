@@ -646,6 +646,12 @@ class VaultCommandTest {
             assertThat(beside.filter(p -> p.getFileName().toString().startsWith("caf")).count()).as("no directory made beside the one named")
                     .isEqualTo(1);
         }
+        // and a --stdin-from-command program gets them as given (it got "caf\xef\xbf\xbd" for "caf\xe9")
+        Process stream = bytes("backup", "--stdin-from-command", "--stdin-name", "arg.txt", "--", "printf", "%s", "caf\\0351").start();
+        assertThat(stream.waitFor()).as(new String(stream.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        Path arg = tmp.resolve("arg.txt");
+        assertThat(vault("dump", "latest", "arg.txt", "--output", arg.toString()).exit()).isZero();
+        assertThat(Files.readAllBytes(arg)).containsExactly('c', 'a', 'f', 0xE9);
     }
 
     /**

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.Globs;
 import org.opsledger.vault.IoReason;
+import org.opsledger.vault.ExactCommand;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
@@ -768,47 +769,20 @@ public final class Restorer {
     }
 
     /**
-     * An absolute path as a command's argument: as it is when its string is its bytes, else {@link #ESCAPED} and the
-     * bytes as printf(1)'s {@code %b} reads them back. The JDK hands a command its arguments as strings, where each byte
-     * of a name that is not UTF-8 is U+FFFD: mkfifo was given another path than the restore's, which a symlink in the
-     * snapshot named so could point outside the target (a root restore made a FIFO in /etc: a helper's).
+     * An absolute path as a command's argument: its bytes, each that is not UTF-8 as its escape ({@link ExactCommand} runs
+     * such a command). Its string, where each such byte is U+FFFD, gave mkfifo another path than the restore's, which a
+     * symlink in the snapshot named so could point outside the target (a root restore made a FIFO in /etc: a helper's).
      */
     static String argument(Path path) {
-        String s = path.toString();
-        byte[] bytes = FileNames.bytesOf(path);
-        if (java.util.Arrays.equals(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), bytes)) {
-            return s;
-        }
-        StringBuilder out = new StringBuilder(ESCAPED);
-        for (byte b : bytes) {
-            int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '.' || c == '_' || c == '-') {
-                out.append((char) c);
-            } else {
-                out.append("\\0").append((char) ('0' + (c >> 6))).append((char) ('0' + (c >> 3 & 7))).append((char) ('0' + (c & 7)));
-            }
-        }
-        return out.toString();
+        return FileNames.decode(FileNames.bytesOf(path));
     }
-
-    /** Marks an {@link #argument} given as escaped bytes; no other argument of {@link #run} starts so (paths are absolute). */
-    private static final String ESCAPED = "%";
-
-    /** sh(1) turns each {@link #ESCAPED} argument back into its bytes, then runs the command ("." keeps a trailing newline). */
-    private static final String UNESCAPE = "n=$#; for a do case $a in %*) a=$(printf '%b.' \"${a#%}\"); a=${a%.} ;; esac;"
-            + " set -- \"$@\" \"$a\"; done; shift \"$n\"; exec \"$@\"";
 
     /**
      * Runs a coreutils command on absolute paths (never taken for options), each given by {@link #argument}; null when it
      * succeeded, else the reason it printed.
      */
     private static String run(List<String> command) {
-        if (command.stream().anyMatch(a -> a.startsWith(ESCAPED))) {
-            List<String> sh = new ArrayList<>(List.of("sh", "-c", UNESCAPE, "sh"));
-            sh.addAll(command);
-            return run(sh, command.getFirst());
-        }
-        return run(command, command.getFirst());
+        return run(ExactCommand.of(command), command.getFirst());
     }
 
     private static String run(List<String> command, String name) {

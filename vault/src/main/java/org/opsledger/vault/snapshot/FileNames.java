@@ -45,6 +45,11 @@ public final class FileNames {
         return hasEscapes(name) ? dir.resolve(component(encode(name))) : dir.resolve(name);
     }
 
+    /** A path as given on a command line, each byte that is not UTF-8 as its escape (the CLI's ExactArguments). */
+    public static Path pathOf(String given) {
+        return linkTarget(given);
+    }
+
     /** The path a symlink is created with, from a tree's link target. */
     public static Path linkTarget(String target) {
         if (!hasEscapes(target)) {
