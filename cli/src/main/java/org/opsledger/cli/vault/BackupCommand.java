@@ -352,9 +352,32 @@ final class BackupCommand implements Callable<Integer> {
      * and holding the pipe, which the backup then read to that child's end (a helper's, 121 s of a `sleep 120`).
      */
     private static void end(Process p) {
-        List<ProcessHandle> started = p.descendants().toList();
-        p.destroyForcibly(); // first: a shell whose child died first ran its next command (`sleep` after `head`) in between
-        started.forEach(ProcessHandle::destroyForcibly);
+        // every one stopped first (SIGSTOP), listing again until no new one appears: a stopped process starts no other. A
+        // subshell whose `head` ended between the listing and the kill started its `sleep` unseen, which ran on (in CI).
+        java.util.Set<ProcessHandle> all = new java.util.LinkedHashSet<>(List.of(p.toHandle()));
+        for (int round = 0; round < 20; round++) {
+            List<ProcessHandle> found = p.descendants().toList();
+            boolean grown = all.addAll(found);
+            signal("-STOP", all);
+            if (!grown && round > 0) {
+                break;
+            }
+        }
+        p.destroyForcibly(); // first: a shell whose child died first would run its next command
+        all.forEach(ProcessHandle::destroyForcibly); // SIGKILL ends a stopped process too
+    }
+
+    /** kill(1) with {@code signal} to every process of {@code all}; a failure to run it leaves them as they are. */
+    private static void signal(String signal, java.util.Collection<ProcessHandle> all) {
+        List<String> kill = new ArrayList<>(List.of("kill", signal));
+        all.forEach(h -> kill.add(Long.toString(h.pid())));
+        try {
+            new ProcessBuilder(kill).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (IOException e) {
+            // killed below all the same, one by one
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** What the vault reads its passwords and tokens from: not passed on to a --stdin-from-command program. */
