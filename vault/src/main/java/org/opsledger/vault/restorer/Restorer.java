@@ -587,10 +587,10 @@ public final class Restorer {
                 reason = "its path in the target would be longer than the " + PATH_MAX + " bytes Linux takes (restore nearer the root)";
             } else if (!targetFs.ignoresCase() && !targetFs.reservedRefused() && targetFs.namesRefused() == null) {
                 return true;
-            } else if (targetFs.refusesName(e.node.name()) != null) {
-                reason = targetFs.refusesName(e.node.name());
             } else {
-                Entry other = namesByDir.computeIfAbsent(e.dir, d -> new HashMap<>()).putIfAbsent(targetFs.nameKey(e.node.name()), e);
+                reason = targetFs.refusesName(e.node.name()); // its characters, else its case beside another's
+                Entry other = reason != null ? null
+                        : namesByDir.computeIfAbsent(e.dir, d -> new HashMap<>()).putIfAbsent(targetFs.nameKey(e.node.name()), e);
                 if (other != null) {
                     reason = "it differs only in case from another name in its directory";
                 }
@@ -645,7 +645,7 @@ public final class Restorer {
             }));
         }
         if (targetFs.symlinksRefused() == null) {
-            inParallel(plan.symlinks, pool, creating(l -> Files.createSymbolicLink(l.path(), FileNames.linkTarget(l.node.linkTarget()))));
+            inParallel(plan.symlinks, pool, creating(l -> Files.createSymbolicLink(l.path(), FileNames.pathOf(l.node.linkTarget()))));
         } else { // exFAT, FAT: no symbolic links at all; each reported, the rest restored
             for (Entry l : plan.symlinks) {
                 notSet(l, UnappliedMetadata.Kind.SYMLINK, targetFs.symlinksRefused());

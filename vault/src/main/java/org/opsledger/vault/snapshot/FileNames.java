@@ -45,13 +45,11 @@ public final class FileNames {
         return hasEscapes(name) ? dir.resolve(component(encode(name))) : dir.resolve(name);
     }
 
-    /** A path as given on a command line, each byte that is not UTF-8 as its escape (the CLI's ExactArguments). */
-    public static Path pathOf(String given) {
-        return linkTarget(given);
-    }
-
-    /** The path a symlink is created with, from a tree's link target. */
-    public static Path linkTarget(String target) {
+    /**
+     * The path of a string that may carry bytes that are not UTF-8 as escapes: a tree's link target (what a symlink is
+     * created with), or a path given on the command line (the CLI's ExactArguments).
+     */
+    public static Path pathOf(String target) {
         if (!hasEscapes(target)) {
             return Path.of(target);
         }
