@@ -133,6 +133,9 @@ class LauncherRetryTest {
         posix.put("LANG", "en_GB.UTF-8"); // also one the host may lack, as one ssh forwards: the JVM would fall back to POSIX
         run(posix, "vault", "backup", "--repo", "r", "/srv");
         assertThat(Files.readString(seen).trim()).isEqualTo("LC_ALL=C.UTF-8 was=");
+        run(posix, "server");
+        assertThat(Files.readString(seen).trim()).as("the server's embedded PostgreSQL takes its locale from the caller's")
+                .isEqualTo("LC_ALL=unset was=unset");
     }
 
     private Run run(Map<String, String> env, String... args) throws Exception {
@@ -164,7 +167,7 @@ class LauncherRetryTest {
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = p.waitFor();
         List<Long> heaps = Files.readAllLines(log).stream().map(line -> {
-            Matcher m = HEAP.matcher(line.substring(0, line.indexOf(" -jar ")));
+            Matcher m = HEAP.matcher(line.substring(0, Math.max(0, line.indexOf(" -jar ")))); // the server's has no option before it
             long last = -1;
             while (m.find()) {
                 last = Long.parseLong(m.group(1)); // the JVM takes the last -Xmx
