@@ -1056,8 +1056,9 @@ public final class Restorer {
             set(e, UnappliedMetadata.Kind.MTIME, () ->
                     Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, accessTime, null));
         }
-        if (!e.unapplied(UnappliedMetadata.Kind.MTIME) && !targetFs.keepsTime(n.mtime())) {
-            notSet(e, UnappliedMetadata.Kind.MTIME, targetFs.timeRounded()); // FAT keeps 2 s: 12:00:01.5 reads 12:00:00
+        String timeNotKept = e.unapplied(UnappliedMetadata.Kind.MTIME) ? null : targetFs.timeNotKept(n.mtime());
+        if (timeNotKept != null) {
+            notSet(e, UnappliedMetadata.Kind.MTIME, timeNotKept); // FAT keeps 2 s: 12:00:01.5 reads 12:00:00
         }
         if (!hasMode || n.type() == NodeType.FILE && modeAtCreation(e)) {
             // created with it (create): chown, before this, clears only set-ID bits, which such a mode has none of

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.UUID;
@@ -35,12 +36,16 @@ import org.opsledger.vault.snapshot.FileNames;
  * @param lostAtCreation    the permission bits a file created with 0777 lacks: the umask's, or a default ACL's
  * @param namesRefused      which names beyond those the filesystem refuses: null (none), "not UTF-8" (exFAT keeps names
  *                          as UTF-16), or "not ASCII" (a FAT driver without a character set)
+ * @param earliestTime      the earliest modification time kept, in nanoseconds since the epoch (Long.MIN_VALUE: any)
+ * @param latestTime        the latest kept (Long.MAX_VALUE: any): ext4 with 128-byte inodes and XFS without bigtime keep
+ *                          nothing after 2038-01-19
  */
 record TargetFilesystem(String modesRefused, long timePrecision, boolean ignoresCase, String symlinksRefused,
-                        String hardLinksRefused, boolean reservedRefused, int lostAtCreation, String namesRefused) {
+                        String hardLinksRefused, boolean reservedRefused, int lostAtCreation, String namesRefused,
+                        long earliestTime, long latestTime) {
 
     /** A filesystem that keeps everything a snapshot holds; no mode is taken as given at creation. */
-    static final TargetFilesystem FULL = new TargetFilesystem(null, 1, false, null, null, false, 0777, null);
+    static final TargetFilesystem FULL = new TargetFilesystem(null, 1, false, null, null, false, 0777, null, Long.MIN_VALUE, Long.MAX_VALUE);
 
     /** Characters FAT and exFAT refuse in a name, besides the control characters below 0x20. */
     static final String RESERVED = "\"*:<>?\\|";
@@ -109,7 +114,8 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
             // exFAT refuses bytes that are not UTF-8, a FAT driver without a character set anything but ASCII)
             String names = refusal(() -> Files.createFile(dir.resolve("\u00b5"))) != null ? "not ASCII"
                     : refusal(() -> Files.createFile(FileNames.resolve(dir, "b\uDCE9"))) != null ? "not UTF-8" : null;
-            return new TargetFilesystem(modes, precision, ignoresCase, symlinks, hardLinks, reserved, modes == null ? lost : 0777, names);
+            return new TargetFilesystem(modes, precision, ignoresCase, symlinks, hardLinks, reserved, modes == null ? lost : 0777, names,
+                    kept(file, EARLY_PROBE, Long.MIN_VALUE), kept(file, LATE_PROBE, Long.MAX_VALUE));
         } catch (IOException e) {
             throw new VaultException("cannot write in restore target " + base + ": " + IoReason.of(e), e);
         } finally {
@@ -117,9 +123,42 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
         }
     }
 
-    /** Whether {@code mtime} is stored exactly, or rounded to this filesystem's step. */
+    /** Whether {@code mtime} is stored exactly, or rounded to this filesystem's step, or kept at all. */
     boolean keepsTime(long mtime) {
-        return timePrecision == 1 || mtime % timePrecision == 0;
+        return timeNotKept(mtime) == null;
+    }
+
+    /**
+     * Why {@code mtime} is not stored exactly, or null when it is: rounded to the filesystem's step, or outside the dates it
+     * keeps (a 2040 time restored onto ext4 with 128-byte inodes became 2038, silently: a helper's).
+     */
+    String timeNotKept(long mtime) {
+        if (mtime < earliestTime) {
+            return "before the earliest date the target's filesystem keeps, " + Instant.ofEpochSecond(Math.floorDiv(earliestTime, 1_000_000_000L));
+        }
+        if (mtime > latestTime) {
+            return "after the latest date the target's filesystem keeps, " + Instant.ofEpochSecond(Math.floorDiv(latestTime, 1_000_000_000L));
+        }
+        return timePrecision == 1 || mtime % timePrecision == 0 ? null : timeRounded();
+    }
+
+    /** 1960-01-01 and 2040-01-01, in nanoseconds: times a filesystem that keeps a narrow range of dates sets otherwise. */
+    private static final long EARLY_PROBE = -315_619_200_000_000_000L;
+    private static final long LATE_PROBE = 2_208_988_800_000_000_000L;
+
+    /**
+     * The time the filesystem keeps when {@code probe} is set on {@code file}: {@code unlimited} when it keeps the probe
+     * itself (or no time can be set: each path reports that), else the bound it put in its place.
+     */
+    private static long kept(Path file, long probe, long unlimited) {
+        try {
+            Files.getFileAttributeView(file, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(FileTime.from(probe, TimeUnit.NANOSECONDS), null, null);
+            long kept = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
+            return kept == probe ? unlimited : kept;
+        } catch (IOException e) {
+            return unlimited;
+        }
     }
 
     /** The name as this filesystem compares names: upper case, code point by code point, where it ignores case. */

@@ -19,7 +19,8 @@ class TargetFilesystemTest {
                 .map(l -> Integer.parseInt(l.substring(6).strip(), 8)).findFirst().orElseThrow();
         assertThat(fs.lostAtCreation()).as("what this process's umask takes from a file created 0777").isEqualTo(umask);
         assertThat(new TargetFilesystem(fs.modesRefused(), fs.timePrecision(), fs.ignoresCase(), fs.symlinksRefused(),
-                fs.hardLinksRefused(), fs.reservedRefused(), TargetFilesystem.FULL.lostAtCreation(), fs.namesRefused())).isEqualTo(TargetFilesystem.FULL);
+                fs.hardLinksRefused(), fs.reservedRefused(), TargetFilesystem.FULL.lostAtCreation(), fs.namesRefused(), fs.earliestTime(),
+                fs.latestTime())).isEqualTo(TargetFilesystem.FULL);
         try (var listed = Files.list(tmp)) {
             assertThat(listed).isEmpty();
         }
@@ -27,14 +28,15 @@ class TargetFilesystemTest {
 
     @Test
     void namesAndTimesAsAFatLikeFilesystemSeesThem() {
-        TargetFilesystem fat = new TargetFilesystem("Function not implemented", 2_000_000_000L, true, "x", "y", true, 0777, "not UTF-8");
+        TargetFilesystem fat = new TargetFilesystem("Function not implemented", 2_000_000_000L, true, "x", "y", true, 0777, "not UTF-8",
+                315_532_800_000_000_000L, 4_354_819_198_000_000_000L); // exFAT's 1980–2107
         assertThat(fat.nameKey("Report.txt")).isEqualTo(fat.nameKey("report.TXT"));
         assertThat(fat.refusesName("12:00 run")).isEqualTo("it holds one of \"*:<>?\\| or a control character");
         assertThat(fat.refusesName("tab\there")).isNotNull();
         assertThat(fat.refusesName("plain name.txt")).isNull();
         assertThat(fat.refusesName("caf\u00e9")).as("UTF-8: exFAT takes it").isNull();
         assertThat(fat.refusesName("latin1_\uDCE9")).isEqualTo("it is not UTF-8, and the target's filesystem keeps names as Unicode");
-        TargetFilesystem ascii = new TargetFilesystem(null, 1, true, null, null, true, 0777, "not ASCII");
+        TargetFilesystem ascii = new TargetFilesystem(null, 1, true, null, null, true, 0777, "not ASCII", Long.MIN_VALUE, Long.MAX_VALUE);
         assertThat(ascii.refusesName("\u00b5s")).isEqualTo("it is not ASCII, the only names the target's filesystem takes");
         assertThat(fat.keepsTime(1_600_000_000_000_000_000L)).isTrue();
         assertThat(fat.keepsTime(1_600_000_001_000_000_000L)).as("an odd second").isFalse();
