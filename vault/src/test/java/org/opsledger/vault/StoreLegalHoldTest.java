@@ -1,6 +1,7 @@
 package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
@@ -38,7 +39,7 @@ class StoreLegalHoldTest {
     Path tmp;
 
     /** A local repository whose "store" keeps object versions and legal holds as a bucket with Object Lock does. */
-    static final class LockingBackend extends ForwardingBackend {
+    static class LockingBackend extends ForwardingBackend {
         final Map<String, Integer> versions = new HashMap<>();
         final Set<String> held = Collections.synchronizedSet(new HashSet<>()); // "name@version"
 
@@ -117,6 +118,29 @@ class StoreLegalHoldTest {
             assertThat(store.held).as("still held for matter D").hasSize(placed);
             repo.release(first.id(), "matter D");
             assertThat(store.held).isEmpty();
+        }
+    }
+
+    /** A hold taken back because a forget removed its snapshot meanwhile takes back the store's holds it placed too. */
+    @Test
+    void aHoldTakenBackForASnapshotForgottenMeanwhileLiftsTheStoresHolds() throws Exception {
+        Path data = dataWith("one.bin", 3);
+        LocalBackend local = new LocalBackend(tmp.resolve("repo"));
+        local.createRoot();
+        LockingBackend store = new LockingBackend(local) {
+            @Override
+            public synchronized void write(String name, byte[] d, int off, int len) {
+                if (name.startsWith("holds/")) { // as a forget deletes it once the hold looked for it
+                    local.delete("snapshots/" + name.substring("holds/".length()));
+                }
+                super.write(name, d, off, len);
+            }
+        };
+        try (Repository repo = Repository.init(store, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
+            SnapshotRef s = TestTrees.backup(repo, data);
+            assertThatThrownBy(() -> repo.hold(s, "matter A", "counsel")).hasMessageContaining("no hold placed");
+            assertThat(store.held).as("no object version left held for a hold that is not").isEmpty();
+            assertThat(repo.holds()).isEmpty();
         }
     }
 

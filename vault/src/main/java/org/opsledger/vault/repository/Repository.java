@@ -1181,6 +1181,7 @@ public final class Repository implements AutoCloseable {
                 LegalHold placed = lock.whileHeld(() -> writeHold(snapshot.id(), reason, by, placeStoreHolds(snapshot)));
                 if (!backend.exists("snapshots/" + snapshot.id().hex())) { // a forget or an amend removed it meanwhile (deleteSnapshotUnlessHeld)
                     backend.delete(name);
+                    liftStoreHolds(placed.storeHoldsOrEmpty(), snapshot.id()); // and the store's, on its packs, with the record
                     throw new VaultException("snapshot " + snapshot.shortId() + " was removed (a forget, an amend) while the hold was placed:"
                             + " no hold placed; find it again with `vault snapshots`");
                 }
