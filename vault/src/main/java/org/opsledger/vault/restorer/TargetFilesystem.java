@@ -151,13 +151,18 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
      * itself (or no time can be set: each path reports that), else the bound it put in its place.
      */
     private static long kept(Path file, long probe, long unlimited) {
+        Long kept = keptOf(file, probe);
+        return kept == null || kept == probe ? unlimited : kept;
+    }
+
+    /** The modification time the filesystem reads back once {@code probe} (ns) is set on {@code file}; null if none can be set. */
+    private static Long keptOf(Path file, long probe) {
         try {
             Files.getFileAttributeView(file, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     .setTimes(FileTime.from(probe, TimeUnit.NANOSECONDS), null, null);
-            long kept = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
-            return kept == probe ? unlimited : kept;
+            return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
         } catch (IOException e) {
-            return unlimited;
+            return null;
         }
     }
 
@@ -217,14 +222,11 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
         }
     }
 
-    private static long timePrecision(Path file) throws IOException {
-        FileTime set = FileTime.from(PROBE_TIME, TimeUnit.NANOSECONDS);
-        try {
-            Files.getFileAttributeView(file, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(set, null, null);
-        } catch (IOException e) {
+    private static long timePrecision(Path file) {
+        Long kept = keptOf(file, PROBE_TIME);
+        if (kept == null) {
             return 1; // times cannot be set at all: each path reports that itself
         }
-        long kept = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
         long off = Math.abs(PROBE_TIME - kept);
         if (off == 0) {
             return 1;
