@@ -258,13 +258,13 @@ public final class Checker {
         Set<ObjectId> left = new HashSet<>(); // named by what removes, moves or replaces snapshots
         Set<ObjectId> forgotten = new HashSet<>(); // named by a forget as it deleted each
         Instant[] retired = {Instant.MIN};
-        Map<ObjectId, JournalEntry> lastHoldOrRelease = new HashMap<>(); // of each snapshot, the newest that ended ok
+        List<JournalEntry> holdsAndReleases = new ArrayList<>(); // those that ended ok
         // every file read, no entry held: the predicate sees each entry once
         Journal.Listing listing = journal.read(e -> {
             // a release that left the snapshot held for another matter ends no hold
             if ((e.operation() == JournalEntry.Operation.HOLD || e.operation() == JournalEntry.Operation.RELEASE
                     && (e.detail() == null || !e.detail().contains("; still held for"))) && e.outcome() == JournalEntry.Outcome.OK) {
-                e.snapshots().forEach(id -> lastHoldOrRelease.merge(id, e, (a, b) -> b.started().isAfter(a.started()) ? b : a));
+                holdsAndReleases.add(e);
             }
             switch (e.operation()) {
                 case BACKUP, RECOVER -> {
@@ -297,7 +297,7 @@ public final class Checker {
         if (gone != null) {
             warnings.add(gone);
         }
-        String lifted = holdsLifted(snapshots, replaced, lastHoldOrRelease, forgotten);
+        String lifted = holdsLifted(snapshots, replaced, holdsAndReleases, forgotten);
         if (lifted != null) {
             warnings.add(lifted);
         }
@@ -310,20 +310,23 @@ public final class Checker {
      * {@code holds/<id>}; check said nothing, and a forget then deleted the snapshot, a helper's). IS.012 6.6.7. A
      * snapshot given a new ID since (a key retirement) is looked for under it. Null when there is none.
      */
-    private String holdsLifted(List<SnapshotRef> snapshots, List<Replaced> replaced, Map<ObjectId, JournalEntry> lastHoldOrRelease,
+    private String holdsLifted(List<SnapshotRef> snapshots, List<Replaced> replaced, List<JournalEntry> holdsAndReleases,
                                Set<ObjectId> forgotten) {
         Set<ObjectId> present = new HashSet<>();
         snapshots.forEach(s -> present.add(s.id()));
         Map<ObjectId, ObjectId> now = new HashMap<>();
         replaced.forEach(r -> now.put(r.id(), r.by().id()));
-        // by the ID each snapshot has now: a hold named the ID a key retirement replaced since, its release the new one
+        // the newest of each snapshot by the ID it has now: a hold named the ID a key retirement replaced since, its release
+        // the new one
         Map<ObjectId, JournalEntry> newest = new HashMap<>();
-        for (var e : lastHoldOrRelease.entrySet()) {
-            ObjectId id = e.getKey();
-            for (int hops = 0; now.containsKey(id) && hops < 100; hops++) {
-                id = now.get(id);
+        for (JournalEntry e : holdsAndReleases) {
+            for (ObjectId named : e.snapshots()) {
+                ObjectId id = named;
+                for (int hops = 0; now.containsKey(id) && hops < 100; hops++) {
+                    id = now.get(id);
+                }
+                newest.merge(id, e, (a, b) -> b.started().isAfter(a.started()) ? b : a);
             }
-            newest.merge(id, e.getValue(), (a, b) -> b.started().isAfter(a.started()) ? b : a);
         }
         Set<ObjectId> holding = repo.listHolds().holds().keySet();
         List<String> found = new ArrayList<>();
