@@ -486,6 +486,8 @@ public final class Restorer {
      */
     private void collect(Tree tree, Entry dir, List<String> includes, boolean inside, Plan plan) {
         String relDir = dir.node == null ? "" : dir.rel();
+        // an include given with a name's own bytes (not UTF-8) is that name's alone: shown as U+FFFD, two names matched
+        boolean exactIncludes = includes.stream().anyMatch(FileNames::hasEscapes);
         for (Node n : tree.nodes()) {
             String shown = n.name() == null ? "null" : FileNames.display(n.name()); // for people, --include and JSON
             String display = relDir.isEmpty() ? shown : relDir + "/" + shown;
@@ -504,9 +506,7 @@ public final class Restorer {
             }
             // every include this path is (an include of a directory and one of a path under it are both used: the second
             // was refused as matching nothing, a helper's); inside an included directory, deeper ones are still looked for
-            // an include given with a name's own bytes (not UTF-8) is that name's alone: shown as U+FFFD, two names matched
-            String exact = includes.stream().anyMatch(FileNames::hasEscapes)
-                    ? (dir.node == null ? n.name() : dir.exactRel() + "/" + n.name()) : display;
+            String exact = exactIncludes ? (dir.node == null ? n.name() : dir.exactRel() + "/" + n.name()) : display;
             boolean included = false;
             for (String i : includes) {
                 if (FileNames.hasEscapes(i) ? exact.equals(i) : display.equals(i)) {
