@@ -156,6 +156,41 @@ class RestoreOntoLimitedFilesystemTest {
         }
     }
 
+    /**
+     * A filesystem made for few large files (ext4 with -N) runs out of inodes long before blocks: a restore of many small
+     * files onto it failed halfway, leaving a partial target. It is refused before anything is written, naming both
+     * figures, and the part that fits restores.
+     */
+    @Test
+    void aRestoreOfMoreFilesThanTheFilesystemHasInodesIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        for (int i = 0; i < 40; i++) {
+            Files.write(data.resolve("f" + i), TestTrees.text(i, 300));
+        }
+        Path image = tmp.resolve("ext4-few-inodes.img");
+        Path media = Files.createDirectories(tmp.resolve("ext4-few-inodes"));
+        runOrSkip("truncate", "-s", "16M", image.toString());
+        runOrSkip("mkfs.ext4", "-q", "-N", "32", image.toString());
+        runOrSkip("mount", "-o", "loop", image.toString(), media.toString());
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            long free = Long.parseLong(runOrSkip("stat", "-f", "-c", "%d", media.toString()));
+            assertThat(free).as("mkfs.ext4 -N 32: fewer than the 42 paths").isLessThan(42);
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, media.resolve("out"), List.of(), true))
+                    .isInstanceOf(VaultException.class)
+                    .hasMessage("the restore makes at least 42 files, directories and links and the filesystem of " + media.resolve("out")
+                            + " has " + free + " free inodes: nothing was written (restore part of it with --include or --exclude,"
+                            + " or restore elsewhere)");
+            assertThat(media.resolve("out")).doesNotExist();
+
+            RestoreResult part = new Restorer(repo, 2).restore(snap, media.resolve("out"), List.of("data/f1", "data/f2"), true);
+            assertThat(part.verifyFailures()).isEmpty();
+            assertThat(Files.readAllBytes(media.resolve("out/data/f2"))).isEqualTo(Files.readAllBytes(data.resolve("f2")));
+        } finally {
+            TestTrees.unmount(media);
+        }
+    }
+
     @Test
     void aDeviceNodeOntoExfatIsReportedAndLeavesNothingBehind() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mknod needs root");

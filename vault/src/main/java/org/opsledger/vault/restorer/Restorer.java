@@ -267,9 +267,10 @@ public final class Restorer {
      * A restore that cannot fit is refused before anything is written: one that filled the disk halfway left a partial
      * target, which restore never overwrites, to be emptied first. It counts what it will certainly take: every blob but
      * those that may be all zeros (a hole in a sparse file costs nothing), so a sparse image is not refused, and on a
-     * filesystem of {@link #WHOLE_BLOCKS} each file's bytes rounded up to whole blocks. Directories, symlinks and the
-     * filesystem's own metadata it does not count, so a restore just fitting can still fail. Root may use the blocks the
-     * filesystem reserves for it. A filesystem that reports no size (ramfs) is not asked.
+     * filesystem of {@link #WHOLE_BLOCKS} each file's bytes rounded up to whole blocks; and an inode for each path it makes.
+     * The blocks of directories and symlinks and the filesystem's own metadata it does not count, so a restore just
+     * fitting can still fail. Root may use the blocks the filesystem reserves for it. A filesystem that reports no size
+     * (ramfs) is not asked.
      */
     private void refuseWhatCannotFit(Path base, Plan plan) {
         Path existing = base; // absolute: its root exists
@@ -300,6 +301,48 @@ public final class Restorer {
             throw new VaultException("the restore takes at least " + ByteSize.format(needs) + (block > 1 ? " (its files in blocks of "
                     + block + " bytes)" : "") + " and the filesystem of " + base + " has " + ByteSize.format(free) + " free: nothing"
                     + " was written (restore part of it with --include or --exclude, or restore elsewhere)");
+        }
+        // every path but a hard link's second name takes an inode; directories only when the target is new or empty
+        // (restore may merge into directories that exist); filesystems that make inodes as needed report none (btrfs)
+        long inodes = plan.files.size() + plan.symlinks.size() + plan.specials.size() + (newOrEmpty(base) ? plan.dirs.size() + 1 : 0);
+        long freeInodes = freeInodes(existing);
+        if (inodes > freeInodes) {
+            throw new VaultException("the restore makes at least " + inodes + " files, directories and links and the filesystem of "
+                    + base + " has " + freeInodes + " free inodes: nothing was written (restore part of it with --include or"
+                    + " --exclude, or restore elsewhere)");
+        }
+    }
+
+    private static boolean newOrEmpty(Path base) {
+        try (var listed = Files.list(base)) {
+            return listed.findAny().isEmpty();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The inodes free on the filesystem of {@code existing}, from stat(1): the JDK gives no statvfs(2) f_ffree. Long.MAX_VALUE
+     * when it has no fixed number (btrfs, FAT, FUSE: a total of 0) or none can be learned. A restore of many small files
+     * onto an ext4 made for large ones ran out of inodes halfway, leaving a partial target (a helper's).
+     */
+    static long freeInodes(Path existing) {
+        try {
+            Process p = new ProcessBuilder(ExactCommand.of(List.of("stat", "-f", "-c", "%c %d", "--", argument(existing))))
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD.file()).start();
+            String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+            String[] totalFree = said.split(" ");
+            if (p.waitFor() != 0 || totalFree.length != 2 || totalFree[0].equals("0")) {
+                return Long.MAX_VALUE;
+            }
+            return Long.parseLong(totalFree[1]);
+        } catch (IOException | NumberFormatException e) {
+            return Long.MAX_VALUE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Long.MAX_VALUE;
         }
     }
 
