@@ -257,15 +257,24 @@ class ConcurrentBackupAndPruneTest {
     void pruneKeepsCondemnedPacksWhileAnOlderBackupRunsAndRescuesWhatItReferenced() throws Exception {
         Path repoDir = tmp.resolve("repo");
         Path data = oneBackupOfTwoMegabytes(repoDir);
-        // a backup on another host opened the repository (and its index) before the prune
-        Repository slowBackup = TestTrees.open(repoDir);
-        SharedLock itsLock = slowBackup.lock("backup");
-        slowBackup.index(); // read on first use, as a backup does as soon as it starts
-        forgetAllAndPruneKeepsWhatItCondemns(repoDir);
-        // the slow backup deduplicates against the old index and references the condemned blobs
-        SnapshotRef late = new Archiver(slowBackup, new BackupProgress()).backup(TestTrees.options(data));
-        itsLock.close();
-        slowBackup.close();
+        // a backup on another host has taken its lock and deduplicated every blob against the index it read after it; the
+        // forget and prune come just before it writes its snapshot, which references the blobs they condemn
+        boolean[] pruned = {false};
+        ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public void write(String name, byte[] bytes, int off, int len) {
+                if (name.startsWith("snapshots/") && !pruned[0]) {
+                    pruned[0] = true;
+                    forgetAllAndPruneKeepsWhatItCondemns(repoDir);
+                }
+                super.write(name, bytes, off, len);
+            }
+        };
+        SnapshotRef late;
+        try (Repository slowBackup = Repository.open(store, TestTrees.PASSWORD)) {
+            late = new Archiver(slowBackup, new BackupProgress()).backup(TestTrees.options(data));
+        }
+        assertThat(pruned[0]).isTrue();
         // until the next prune indexes them again, its snapshot is read from the condemned packs (a helper's restore
         // failed here with "blob 7c54637b is not in the index", and check called the repository damaged)
         try (Repository repo = TestTrees.open(repoDir)) {

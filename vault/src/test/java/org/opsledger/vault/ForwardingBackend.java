@@ -9,6 +9,33 @@ import org.opsledger.vault.backend.LocalBackend;
 public class ForwardingBackend implements Backend {
     protected final LocalBackend local;
 
+    /**
+     * The local store at {@code dir}, {@code other} run once just before its {@code nth} write or delete of a name under
+     * {@code prefix}: another command reaching that moment of this one's work.
+     */
+    public static ForwardingBackend hooked(java.nio.file.Path dir, String prefix, int nth, Runnable other) {
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        return new ForwardingBackend(new LocalBackend(dir)) {
+            private void hook(String name) {
+                if (name.startsWith(prefix) && seen.incrementAndGet() == nth) {
+                    other.run();
+                }
+            }
+
+            @Override
+            public void write(String name, byte[] data, int off, int len) {
+                hook(name);
+                super.write(name, data, off, len);
+            }
+
+            @Override
+            public void delete(String name) {
+                hook(name);
+                super.delete(name);
+            }
+        };
+    }
+
     public ForwardingBackend(LocalBackend local) {
         this.local = local;
     }

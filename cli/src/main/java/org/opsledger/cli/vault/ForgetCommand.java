@@ -109,12 +109,13 @@ final class ForgetCommand implements Callable<Integer> {
                         standIn = planned.isEmpty() ? null : journal.standIn(planned, "it was to remove " + planned.size()
                                 + " snapshot(s) (" + (toRemove != null ? "named on its command line" : policy(filter)) + "); those not in the"
                                 + " repository it removed");
-                        f.remove(plan, removed::add); // each named as it goes: a signal's entry too
+                        plan = f.remove(plan, removed::add); // each named as it goes: a signal's entry too
                     } catch (RuntimeException e) {
                         throw journal.failed(e);
                     }
                     String forgot = toRemove != null ? "removed " + removed.size() + " snapshot(s) named on its command line"
-                            : "removed " + removed.size() + " snapshot(s), kept " + (plan.size() - removed.size()) + " (" + policy(filter) + ")";
+                            : "removed " + removed.size() + " snapshot(s), kept " + plan.stream().filter(ForgetDecision::keep).count() + " ("
+                            + policy(filter) + ")";
                     try {
                         pruned = prune ? new Pruner(r).leavingInTheJournal(standIn == null ? java.util.Set.of() : java.util.Set.of(standIn)).prune() : null;
                     } catch (RuntimeException e) { // the one line says both: a helper's operator saw only the prune's error
@@ -141,7 +142,8 @@ final class ForgetCommand implements Callable<Integer> {
                 Output.json(out);
             } else {
                 for (ForgetDecision d : plan) {
-                    Output.out().printf("%s %s  %s%n", d.keep() ? "keep  " : (dryRun ? "would remove" : "remove"), d.snapshot().shortId(),
+                    Output.out().printf("%s %s  %s%n", d.keep() ? "keep  " : dryRun ? "would remove"
+                                    : d.reasons().contains(Forgetter.GONE_MEANWHILE) ? "not removed" : "remove", d.snapshot().shortId(),
                             String.join(", ", d.reasons()));
                 }
                 if (pruned != null) {

@@ -92,7 +92,7 @@ final class TierCommand implements Callable<Integer> {
                         .filter(g -> !left.contains(g)).forEach(emptied::add);
                 journal.ended(JournalEntry.Outcome.OK, List.of(to), sources, false, 0,
                         moved.size() + " snapshot(s) older than " + nearLine + " in long-term storage at " + to + "; " + forgotten
-                                + " forgotten near-line, " + (moved.size() - forgotten) + " kept (held)");
+                                + " forgotten near-line, " + moved.stream().filter(Tiering.Moved::held).count() + " kept (held)");
             }
         }
         if (repo.json) {
@@ -102,7 +102,8 @@ final class TierCommand implements Callable<Integer> {
                 Output.out().printf("%s -> %s%s%s%n", m.source().shortHex(), m.copy().shortHex(), m.alreadyCopied() ? " (copied before)"
                                 : m.amendedCopy() != null ? " (its record amended, " + (m.amendedCopyHeld() ? "beside " + m.amendedCopy().shortHex()
                                 + ", which is under legal hold there and stays as it was)" : "replacing " + m.amendedCopy().shortHex() + ")") : "",
-                        m.held() ? "  kept near-line: legal hold" : "  forgotten near-line (prune frees its data)");
+                        m.held() ? "  kept near-line: legal hold" : m.forgottenNearLine() ? "  forgotten near-line (prune frees its data)"
+                                : "  " + Forgetter.GONE_MEANWHILE.replace("gone meanwhile", "gone near-line meanwhile"));
             }
             Output.out().println(moved.size() + " snapshot(s) older than " + nearLine + " are in long-term storage");
         }

@@ -119,6 +119,7 @@ public final class Checker {
                     + " forged; such a snapshot counts as the newest for `latest`, for the next backup's parent and for --keep-last");
         }
         errors.addAll(unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).values()); // forget reads each
+        errors.addAll(holdsOfNoSnapshot(snapshotFiles));
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
         List<Replaced> replaced = replaced(snapshots);
         Set<ObjectId> forgotten = journal(snapshots, snapshotFiles, replaced, errors, warnings);
@@ -302,6 +303,25 @@ public final class Checker {
             warnings.add(lifted);
         }
         return forgotten;
+    }
+
+    /**
+     * Hold records whose snapshot is not in the repository (nor kept under {@code damaged/} by a repair): the snapshot was
+     * deleted while it was held, and a prune frees its data as nobody's. A copy's amendment deleted a copy a hold was
+     * placed on meanwhile, and check said "no errors" while a prune then deleted every pack (a helper's). IS.012 6.6.7.
+     */
+    private List<String> holdsOfNoSnapshot(List<String> snapshotFiles) {
+        Set<String> listed = new HashSet<>(snapshotFiles);
+        List<String> found = new ArrayList<>();
+        repo.listHolds().holds().forEach((id, hold) -> {
+            String name = "snapshots/" + id.hex();
+            if (!listed.contains(name) && !repo.backend().exists(name) && !repo.backend().exists(Repairer.DAMAGED + "/" + name)) {
+                found.add("hold record holds/" + id.hex() + " keeps snapshot " + id.shortHex() + " under legal hold (" + hold.reason()
+                        + "), but no such snapshot is in the repository: it was deleted while held (IS.012 6.6.7) and a prune frees"
+                        + " its data; run no prune, and `vault recover` writes a snapshot of the trees no snapshot references");
+            }
+        });
+        return found;
     }
 
     /**

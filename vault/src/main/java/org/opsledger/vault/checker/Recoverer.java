@@ -66,7 +66,6 @@ public final class Recoverer {
             return new Recovered(unreferencedTrees().stream().map(ObjectId::hex).toList(), null);
         }
         try (SharedLock lock = repo.lock("recover")) {
-            repo.locks().refuseConflicting(lock);
             List<ObjectId> trees = unreferencedTrees();
             if (trees.isEmpty()) {
                 return new Recovered(List.of(), null);

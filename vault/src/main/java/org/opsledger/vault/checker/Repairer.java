@@ -79,8 +79,7 @@ public final class Repairer {
         if (dryRun) {
             return plan(readDataPercent).result(true, Map.of());
         }
-        try (SharedLock lock = repo.lock("repair")) {
-            repo.locks().refuseConflicting(lock); // it rewrites the index and moves packs
+        try (SharedLock lock = repo.lock("repair")) { // alone (Locks#RUNS_ALONE): it rewrites the index and moves packs
             Plan plan = plan(readDataPercent);
             return plan.result(false, apply(plan));
         }

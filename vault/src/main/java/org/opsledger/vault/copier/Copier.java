@@ -110,13 +110,14 @@ public final class Copier {
             copies.put(snapshot.id().hex(), old);
             return new Copy(old, true, null, false);
         }
-        SnapshotRef made = target.amendCopy(old, record);
+        Repository.AmendedCopy amended = target.amendCopy(old, record);
+        SnapshotRef made = amended.copy();
         copies.values().remove(old); // gone, or kept as it was under a hold: the copy of no snapshot of the source now
         copies.put(snapshot.id().hex(), made);
         targetSnapshots.remove(old.id().hex());
         targetSnapshots.put(made.id().hex(), made);
         replacedBy.put(old.id().hex(), made);
-        return new Copy(made, false, old.id(), target.holds().containsKey(old.id()));
+        return new Copy(made, false, old.id(), amended.oldKeptUnderHold());
     }
 
     /**

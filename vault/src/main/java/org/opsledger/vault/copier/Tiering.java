@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.repository.Locks;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
@@ -65,25 +68,58 @@ public final class Tiering {
         List<Moved> out = new ArrayList<>();
         for (SnapshotRef s : due) {
             Copier.Copy copy = copier.copyOnce(s);
-            LegalHold hold = nearLine.holdOf(s.id());
-            if (hold == null && nearLine.deleteSnapshotUnlessHeld(s.id()) == Repository.Deletion.HELD) { // its data goes with the next prune
-                hold = nearLine.holdOf(s.id()); // placed while the file went: it stays, and the hold follows
-            }
+            // the hold read, the original deleted or the hold carried, under the near-line lock of holds: no hold or release
+            // comes in between (a hold released while the tier ran was placed again in the long-term repository, for a
+            // matter that had ended, and the snapshot stayed near-line: a helper's, with breakpoints)
+            LegalHold hold;
+            Repository.Deletion deletion = null;
             List<LegalHold.Matter> placed = new ArrayList<>();
-            if (hold != null) { // IS.012 6.6.7: the hold follows the data to long-term storage, for every matter (one added since too)
-                Instant asked = Instant.now();
-                for (LegalHold.Matter m : hold.matters()) {
-                    LegalHold there = longTerm.hold(copy.snapshot(), m.reason(), m.heldBy());
-                    if (!there.matter(m.reason()).heldAt().isBefore(asked)) {
-                        placed.add(there.matter(m.reason()));
+            try (SharedLock lock = holdsLock()) {
+                hold = nearLine.holdOf(s.id());
+                if (hold == null) {
+                    deletion = nearLine.deleteSnapshotUnlessHeld(s.id()); // its data goes with the next prune
+                    if (deletion == Repository.Deletion.HELD) {
+                        hold = nearLine.holdOf(s.id()); // placed while the file went: it stays, and the hold follows
+                    }
+                }
+                if (hold != null) { // IS.012 6.6.7: the hold follows the data to long-term storage, for every matter
+                    Instant asked = Instant.now();
+                    for (LegalHold.Matter m : hold.matters()) {
+                        LegalHold there = longTerm.hold(copy.snapshot(), m.reason(), m.heldBy());
+                        if (!there.matter(m.reason()).heldAt().isBefore(asked)) {
+                            placed.add(there.matter(m.reason()));
+                        }
                     }
                 }
             }
-            Moved m = new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.amendedCopy(), copy.amendedCopyHeld(), hold == null,
-                    hold != null, List.copyOf(placed), s.snapshot().hostname(), s.snapshot().paths());
+            // gone meanwhile (ALREADY_GONE: another forget, or a key retirement that gave it a new ID) is not forgotten here
+            Moved m = new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.amendedCopy(), copy.amendedCopyHeld(),
+                    deletion == Repository.Deletion.DELETED, hold != null, List.copyOf(placed), s.snapshot().hostname(), s.snapshot().paths());
             out.add(m);
             each.accept(m);
         }
         return out;
+    }
+
+    /**
+     * The near-line repository's lock of holds ({@link Locks#HOLDS}), once a `vault hold` or `release` running now has
+     * ended: they take a second, and a tier of hundreds of snapshots should not fail for one. Tried for about a minute.
+     */
+    private SharedLock holdsLock() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return nearLine.lock(Locks.HOLDS);
+            } catch (Locks.Conflict c) {
+                if (!c.otherKind().equals(Locks.HOLDS) || attempt == 60) {
+                    throw c;
+                }
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VaultException("interrupted while a legal hold was being placed or released near-line");
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
@@ -151,17 +152,36 @@ public final class Forgetter {
 
     /**
      * Deletes the snapshot files {@code plan} does not keep, handing each to {@code removed} as it goes; a hold placed
-     * since the plan was made still wins.
+     * since the plan was made still wins. Returns the plan as carried out: a snapshot a hold kept is kept, one another
+     * command removed meanwhile says so. It holds a lock while it deletes, so that no key retirement (which gives
+     * snapshots new IDs) or repair runs beside it: one that did wrote a snapshot the forget removed back under a new ID,
+     * and the forget said it was removed (a helper's, with breakpoints).
      */
     public List<ForgetDecision> remove(List<ForgetDecision> plan, java.util.function.Consumer<ObjectId> removed) {
-        for (ForgetDecision d : plan) {
-            // IS.012 6.6.7: a hold placed while we planned, or while the file goes, still wins
-            if (!d.keep() && repo.deleteSnapshotUnlessHeld(d.snapshot().id()) != Repository.Deletion.HELD) {
-                removed.accept(d.snapshot().id());
+        List<ForgetDecision> done = new ArrayList<>(plan.size());
+        try (SharedLock lock = plan.stream().allMatch(ForgetDecision::keep) ? null : repo.lock("forget")) {
+            for (ForgetDecision d : plan) {
+                if (d.keep()) {
+                    done.add(d);
+                    continue;
+                }
+                // IS.012 6.6.7: a hold placed while we planned, or while the file goes, still wins
+                switch (repo.deleteSnapshotUnlessHeld(d.snapshot().id())) {
+                    case DELETED -> {
+                        removed.accept(d.snapshot().id());
+                        done.add(d);
+                    }
+                    case HELD -> done.add(new ForgetDecision(d.snapshot(), true, List.of("legal hold, placed while the forget ran")));
+                    case ALREADY_GONE -> done.add(new ForgetDecision(d.snapshot(), false, List.of(GONE_MEANWHILE)));
+                }
             }
         }
-        return plan;
+        return done;
     }
+
+    /** The reason of a snapshot another command removed, or gave a new ID, between the plan and its deletion. */
+    public static final String GONE_MEANWHILE = "gone meanwhile (removed by another forget, or given a new ID by a key retirement:"
+            + " `vault snapshots` shows what is there)";
 
     private static final class Bucket {
         private final int limit;

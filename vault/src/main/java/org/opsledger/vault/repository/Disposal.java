@@ -47,8 +47,7 @@ public final class Disposal {
             throw new VaultException("disposal destroys the keys of " + repo.backend().location() + " for good: confirm it with its"
                     + " repository ID (`vault stats` shows it)" + (confirmId == null || confirmId.isEmpty() ? "" : "; " + confirmId + " is not it"));
         }
-        try (SharedLock lock = repo.lock(KIND)) {
-            repo.locks().refuseConflicting(lock);
+        try (SharedLock lock = repo.lock(KIND)) { // alone (Locks#RUNS_ALONE)
             Map<ObjectId, LegalHold> holds = repo.holds();
             if (!holds.isEmpty()) { // IS.012 6.6.7: held backups are never deleted
                 ObjectId first = holds.keySet().iterator().next();

@@ -41,8 +41,7 @@ public final class KeyEpochs {
      * epoch: a rotation in between lost its new epoch's key, and a backup sealed under it with it (a helper's).
      */
     public int rotate() {
-        try (SharedLock lock = repo.lock("rotate")) {
-            repo.locks().refuseConflicting(lock);
+        try (SharedLock lock = repo.lock("rotate")) { // one at a time (Locks#ONE_AT_A_TIME)
             Keyring next = repo.storedKeyring().rotated(); // as stored: another rotation may have come since we opened
             repo.replaceKeyring(next);
             return next.currentEpoch();
@@ -84,9 +83,8 @@ public final class KeyEpochs {
     }
 
     public Retirement retire(int epoch) {
-        repo.keys().keyring().withoutEpoch(epoch); // validates before any work: not current, still live
         try (SharedLock lock = repo.lock("retire")) {
-            repo.locks().refuseConflicting(lock);
+            repo.keys().keyring().withoutEpoch(epoch); // validates before any work, with the keyring as it is now: not current, still live
             Index index = repo.freshIndex();
             var byPack = index.byPack();
             List<ObjectId> oldPacks = new ArrayList<>();

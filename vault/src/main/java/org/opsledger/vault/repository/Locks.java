@@ -75,27 +75,51 @@ public final class Locks {
     public static final String HOLDS = "hold";
 
     /**
-     * Called just after {@code own} is taken: throws when its work may not go on beside the other live locks.
-     * Work that {@link #RUNS_ALONE} goes on only when no other lock is live; a prune, a hold and the rest only while
-     * nothing that runs alone is (backups and copies go on beside anything), and a hold while no other {@link #HOLDS}
-     * is. Each process writes its lock before it looks, so of two starting at once the later sees the earlier: one or
-     * both refuse, neither goes on blind.
+     * Kinds of work of which one runs at a time: {@link #HOLDS}, and a key rotation, which reads the keyring and writes
+     * it back with one epoch more (two at once each wrote their own key for the same epoch, the later over the earlier,
+     * and what a backup had sealed under the earlier was lost: a helper's).
+     */
+    static final Set<String> ONE_AT_A_TIME = Set.of(HOLDS, "rotate");
+
+    /**
+     * Called by {@link Repository#lock} just after {@code own} is written: throws when its work may not go on beside the
+     * other live locks. Work that {@link #RUNS_ALONE} goes on only when no other lock is live; anything else (a backup, a
+     * copy, a restore, a forget) only while nothing that runs alone is, and work {@link #ONE_AT_A_TIME} while no other of
+     * its kind is. Each process writes its lock before it looks, so of two starting at once the later sees the earlier:
+     * one or both refuse, neither goes on blind. (Backups went on beside anything, and a backup that opened the
+     * repository before a key retirement looked for locks, and took its own after, sealed its snapshot under the key the
+     * retirement destroyed: a helper's.)
      */
     public void refuseConflicting(SharedLock own) {
         boolean alone = RUNS_ALONE.contains(own.kind());
         for (LockRecord l : liveOtherThan(own)) {
             if (alone) {
-                throw new VaultException(a(l.kind()) + " on " + l.host() + " (pid " + l.pid() + ") is working in the repository,"
+                throw new Conflict(l.kind(), a(l.kind()) + " on " + l.host() + " (pid " + l.pid() + ") is working in the repository,"
                         + " and " + a(own.kind()) + " runs alone: run it again when nothing else runs");
             }
             if (RUNS_ALONE.contains(l.kind())) {
-                throw new VaultException(a(l.kind()) + " on " + l.host() + " (pid " + l.pid() + ") runs alone in the repository: "
+                throw new Conflict(l.kind(), a(l.kind()) + " on " + l.host() + " (pid " + l.pid() + ") runs alone in the repository: "
                         + own.kind() + " when it has finished");
             }
-            if (own.kind().equals(HOLDS) && l.kind().equals(HOLDS)) {
-                throw new VaultException("a legal hold is being placed or released on " + l.host() + " (pid " + l.pid() + "):"
-                        + " run it again when that has finished");
+            if (ONE_AT_A_TIME.contains(own.kind()) && l.kind().equals(own.kind())) {
+                throw new Conflict(l.kind(), (own.kind().equals(HOLDS) ? "a legal hold is being placed or released"
+                        : "another key rotation is running") + " on " + l.host() + " (pid " + l.pid() + "): run it again when that has"
+                        + " finished");
             }
+        }
+    }
+
+    /** Work refused beside another process's: {@code otherKind} is that one's lock. */
+    public static final class Conflict extends VaultException {
+        private final String otherKind;
+
+        Conflict(String otherKind, String message) {
+            super(message);
+            this.otherKind = otherKind;
+        }
+
+        public String otherKind() {
+            return otherKind;
         }
     }
 

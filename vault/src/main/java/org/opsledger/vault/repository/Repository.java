@@ -75,6 +75,8 @@ public final class Repository implements AutoCloseable {
     /** Read from the index files on first use ({@link #index()}): a command that reads no blob never loads it. */
     private volatile Index index;
     private final Object indexLock = new Object();
+    /** The index files {@link #index} was read from (guarded by indexLock): {@link #catchUp} reads it again if one is gone. */
+    private final Set<String> indexFilesRead = new HashSet<>();
     /** The packs prune has condemned and not yet deleted, read on the first blob the index lacks: for reading only. */
     private volatile Index condemned;
     /** Blobs being sealed or in an open pack: the index has them once their pack is written. */
@@ -297,7 +299,7 @@ public final class Repository implements AutoCloseable {
                 i = index;
                 if (i == null) {
                     i = new Index();
-                    readIndexFiles(i);
+                    indexFilesRead.addAll(readIndexFiles(i));
                     index = i;
                 }
             }
@@ -319,13 +321,13 @@ public final class Repository implements AutoCloseable {
     public void loadIndex() {
         synchronized (indexLock) {
             if (index != null) { // an index not yet read is read whole on its first use
-                readIndexFiles(index);
+                indexFilesRead.addAll(readIndexFiles(index));
             }
         }
     }
 
-    private void readIndexFiles(Index into) {
-        readEachIndexFile((name, sealed) -> readWholeIndexFile(name, sealed, into));
+    private List<String> readIndexFiles(Index into) {
+        return readEachIndexFile(Set.of(), (name, sealed) -> readWholeIndexFile(name, sealed, into));
     }
 
     /** {@link #readIndexFile} for a command that needs the whole index: one file that does not read stops it, saying what mends it. */
@@ -347,11 +349,16 @@ public final class Repository implements AutoCloseable {
      * "missing file … index/…" (a helper's).
      */
     public List<String> readEachIndexFile(java.util.function.BiConsumer<String, byte[]> each) {
+        return readEachIndexFile(Set.of(), each);
+    }
+
+    /** {@link #readEachIndexFile(java.util.function.BiConsumer)} but for the files named in {@code skip}; returns those it read. */
+    private List<String> readEachIndexFile(Set<String> skip, java.util.function.BiConsumer<String, byte[]> each) {
         Set<String> read = new LinkedHashSet<>();
         for (int listing = 1; ; listing++) {
             boolean gone = false;
             for (String name : backend.list("index")) {
-                if (read.contains(name)) {
+                if (read.contains(name) || skip.contains(name)) {
                     continue;
                 }
                 byte[] sealed;
@@ -419,7 +426,6 @@ public final class Repository implements AutoCloseable {
      */
     public Upgrade upgrade() {
         try (SharedLock lock = lock("upgrade")) {
-            locks.refuseConflicting(lock);
             RepositoryConfig old = config;
             Index whole = new Index(true); // as freshIndex() reads it, each file read once
             long[] bytes = {0};
@@ -489,7 +495,8 @@ public final class Repository implements AutoCloseable {
             forgetTreePacks();
             if (index != null) {
                 index.clear();
-                readIndexFiles(index);
+                indexFilesRead.clear();
+                indexFilesRead.addAll(readIndexFiles(index));
             }
         }
     }
@@ -1037,8 +1044,9 @@ public final class Repository implements AutoCloseable {
             amended.add(amendment.applyTo(s.id(), s.snapshot(), now));
         }
         List<SnapshotRef> out = new ArrayList<>();
-        try (SharedLock lock = lock("amend")) { // a prune running now waits for its condemned packs: the new file is a snapshot it has not seen
-            locks.refuseConflicting(lock); // not while a key retirement renames snapshot files, or a repair takes them out
+        // a prune running now waits for its condemned packs: the new file is a snapshot it has not seen; and not while a key
+        // retirement renames snapshot files, or a repair takes them out
+        try (SharedLock lock = lock("amend")) {
             for (int i = 0; i < snapshots.size(); i++) {
                 out.add(replaceSnapshot(lock, snapshots.get(i), amended.get(i), "amended", out.size()));
             }
@@ -1094,19 +1102,22 @@ public final class Repository implements AutoCloseable {
         return Deletion.DELETED;
     }
 
+    /** What {@link #amendCopy} wrote, and whether the copy it replaces was kept under a legal hold. */
+    public record AmendedCopy(SnapshotRef copy, boolean oldKeptUnderHold) {
+    }
+
     /**
      * A copy brought to its source's amended record ({@link org.opsledger.vault.copier.Copier}): {@code record} is written
      * as a new snapshot of the copy's tree, and the old copy goes unless it is held (IS.012 6.6.7: held, it stays as it
-     * was, beside the new one).
+     * was, beside the new one), as {@link #deleteSnapshotUnlessHeld} sees it before and after the deletion: a hold placed
+     * on the old copy while it went was left naming a snapshot that was gone, and its data was pruned (a helper's).
      */
-    public SnapshotRef amendCopy(SnapshotRef copy, Snapshot record) {
+    public AmendedCopy amendCopy(SnapshotRef copy, Snapshot record) {
         try (SharedLock lock = lock("amend")) {
-            locks.refuseConflicting(lock);
             ObjectId id = lock.whileHeld(() -> saveSnapshot(record));
-            if (!backend.exists("holds/" + copy.id().hex())) {
-                backend.delete("snapshots/" + copy.id().hex());
-            }
-            return new SnapshotRef(id, record);
+            // ALREADY_GONE: the target's own forget removed the old copy meanwhile; the new one is the copy now
+            boolean held = deleteSnapshotUnlessHeld(copy.id()) == Deletion.HELD;
+            return new AmendedCopy(new SnapshotRef(id, record), held);
         }
     }
 
@@ -1172,7 +1183,6 @@ public final class Repository implements AutoCloseable {
         }
         String name = "holds/" + snapshot.id().hex();
         try (SharedLock lock = lock(Locks.HOLDS)) { // one at a time, and not while a retirement moves holds to new IDs
-            locks.refuseConflicting(lock);
             if (!backend.exists("snapshots/" + snapshot.id().hex())) { // forgotten, or given a new ID, since it was found
                 throw new VaultException("snapshot " + snapshot.shortId() + " is no longer in the repository (forgotten, or sealed again"
                         + " under a new ID by a key retirement): find it again with `vault snapshots`");
@@ -1275,7 +1285,6 @@ public final class Repository implements AutoCloseable {
      */
     public LegalHold release(ObjectId snapshot, String matter) {
         try (SharedLock lock = lock(Locks.HOLDS)) { // one at a time, as hold
-            locks.refuseConflicting(lock);
             return lock.whileHeld(() -> releaseHeld(snapshot, matter));
         }
     }
@@ -1348,9 +1357,57 @@ public final class Repository implements AutoCloseable {
         return locks;
     }
 
-    /** Takes a shared lock, refreshed by a daemon thread until closed. Backups never wait on each other. */
+    /**
+     * Takes a shared lock, refreshed by a daemon thread until closed (backups never wait on each other), and then, the
+     * lock written, looks: work that may not go on beside another's live lock is refused ({@link Locks#refuseConflicting}),
+     * and what this process read before (the keyring, the index) is read again where another process changed it
+     * meanwhile ({@link #catchUp}). Of two processes each sees the other's lock, or the later one sees what the earlier
+     * did: a backup that read the keyring and index, then took its lock after a rotation and retirement had run, sealed
+     * its snapshot under the destroyed key; one whose index a prune emptied meanwhile deduplicated against the data the
+     * prune deleted (a helper's, with breakpoints).
+     */
     public SharedLock lock(String kind) {
-        return new SharedLock(backend, kind);
+        return lookAfterTaking(new SharedLock(backend, kind));
+    }
+
+    private SharedLock lookAfterTaking(SharedLock lock) {
+        try {
+            locks.refuseConflicting(lock);
+            catchUp();
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        return lock;
+    }
+
+    /**
+     * After this process's lock is written: the keyring as stored, when another process rotated or retired an epoch since
+     * it was read (new data is sealed under the current epoch, never a destroyed one); and the index, if it was read, when
+     * an index file it was read from has gone since (a prune, repair or retirement wrote it anew: read again whole) or
+     * new ones came (another backup's: added).
+     */
+    private void catchUp() {
+        Keyring stored;
+        try {
+            stored = storedKeyring();
+        } catch (MissingFileException disposed) {
+            stored = keys.keyring(); // gone since it was read: nothing is committed (saveSnapshot says why)
+        }
+        Keyring mine = keys.keyring();
+        if (stored.currentEpoch() != mine.currentEpoch() || !stored.epochs().keySet().equals(mine.epochs().keySet())) {
+            keys = new Keys(stored);
+        }
+        synchronized (indexLock) {
+            if (index == null) {
+                return;
+            }
+            if (backend.list("index").containsAll(indexFilesRead)) {
+                indexFilesRead.addAll(readEachIndexFile(indexFilesRead, (name, sealed) -> readWholeIndexFile(name, sealed, index)));
+            } else {
+                reloadIndex();
+            }
+        }
     }
 
     /**
@@ -1360,11 +1417,13 @@ public final class Repository implements AutoCloseable {
      * refuses the write (a read-only medium, read-only credentials) is read without one, as before: null.
      */
     public SharedLock readLock(String kind) {
+        SharedLock lock;
         try {
-            return lock(kind);
+            lock = new SharedLock(backend, kind);
         } catch (BackendException readOnly) {
             return null;
         }
+        return lookAfterTaking(lock);
     }
 
     // ---------------------------------------------------------------- key slots and epochs

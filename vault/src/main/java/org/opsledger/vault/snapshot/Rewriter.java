@@ -81,10 +81,8 @@ public final class Rewriter {
         }
         Instant now = Instant.now();
         List<Rewritten> out = new ArrayList<>();
-        try (SharedLock lock = dryRun ? null : repo.lock("rewrite")) { // a prune now waits for the trees this writes
-            if (lock != null) {
-                repo.locks().refuseConflicting(lock); // not beside a key retirement or a repair
-            }
+        // a prune now waits for the trees this writes; not beside a key retirement or a repair (Repository#lock)
+        try (SharedLock lock = dryRun ? null : repo.lock("rewrite")) {
             for (SnapshotRef s : snapshots) {
                 List<String> paths = new ArrayList<>();
                 long[] removed = {0};

@@ -1,0 +1,328 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.checker.CheckResult;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.checker.Recoverer;
+import org.opsledger.vault.copier.Copier;
+import org.opsledger.vault.copier.Tiering;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.prune.ForgetDecision;
+import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.repository.KeyEpochs;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.restorer.RestoreResult;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/**
+ * Two commands from two hosts, one run to its end at the exact moment the other reaches a step: what a helper proved
+ * with breakpoints in the debugger. Most came from work read before a lock was written and used after it (the keyring,
+ * the index), from commands that wrote no lock a process running alone could see, and from a deletion that did not look
+ * again for a legal hold. Each test runs the other command from a hook on the store as the first one writes or deletes
+ * a file there.
+ */
+class InterleavingsTest {
+
+    @TempDir
+    Path tmp;
+
+    /** The repository at {@code dir}, opened again, {@code other} run once just before its {@code nth} write or delete of a name under {@code prefix}. */
+    private static Repository withHook(Path dir, String prefix, int nth, Runnable other) {
+        return Repository.open(ForwardingBackend.hooked(dir, prefix, nth, other), TestTrees.PASSWORD);
+    }
+
+    private static void restoresWhole(Repository repo, SnapshotRef s, Path target) {
+        RestoreResult r = new Restorer(repo, 2).restore(s, target, List.of(), true);
+        assertThat(r.verifyFailures()).isEmpty();
+    }
+
+    private static void checkIsClean(Repository repo) {
+        CheckResult c = new Checker(repo, 2).check(100);
+        assertThat(c.errors()).isEmpty();
+    }
+
+    /**
+     * A backup reads the keyring when it opens the repository; a `key rotate` and `key retire 1` ran before it wrote its
+     * lock (the retirement, running alone, saw none), and the backup sealed its index and snapshot under the destroyed
+     * key: "saved", and nothing in the repository read any more. It reads the keyring again once its lock is written.
+     */
+    @Test
+    void aBackupThatOpenedBeforeARotationAndRetirementSealsUnderTheKeyThatIsCurrent() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(1, 100_000));
+        Path dir = tmp.resolve("repo");
+        try (Repository first = TestTrees.newRepo(dir)) {
+            TestTrees.backup(first, data);
+        }
+        Files.write(data.resolve("b.bin"), TestTrees.random(2, 100_000));
+        SnapshotRef saved;
+        try (Repository admin = TestTrees.open(dir);
+             Repository backing = withHook(dir, "locks/", 1, () -> {
+                 new KeyEpochs(admin).rotate();
+                 new KeyEpochs(admin).retire(1);
+             })) {
+            saved = TestTrees.backup(backing, data);
+        }
+        try (Repository after = TestTrees.open(dir)) {
+            assertThat(after.snapshots()).extracting(SnapshotRef::id).contains(saved.id());
+            checkIsClean(after);
+            restoresWhole(after, after.findSnapshot(saved.id().hex()), tmp.resolve("out"));
+        }
+    }
+
+    /**
+     * An incremental reads the index to compare with its parent before it writes its lock; a forget and a prune in that
+     * moment deleted the pack of a file that came back to content only the forgotten snapshot had, and the backup
+     * deduplicated against it: "saved", and the snapshot did not restore. The index is read again after the lock.
+     */
+    @Test
+    void anIncrementalDoesNotDeduplicateAgainstDataAPruneDeletedBeforeItsLock() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        byte[] old = TestTrees.random(3, 200_000);
+        Files.write(data.resolve("config"), old);
+        Files.write(data.resolve("other"), TestTrees.random(4, 50_000));
+        Path dir = tmp.resolve("repo");
+        SnapshotRef s0;
+        try (Repository first = TestTrees.newRepo(dir)) {
+            s0 = TestTrees.backup(first, data);
+            Files.write(data.resolve("config"), TestTrees.random(5, 200_000));
+            TestTrees.backup(first, data); // the parent: config as it is now
+        }
+        Files.write(data.resolve("config"), old); // back to what only s0 holds
+        SnapshotRef saved;
+        try (Repository admin = TestTrees.open(dir);
+             Repository backing = withHook(dir, "locks/", 1, () -> {
+                 Forgetter f = new Forgetter(admin, ZoneOffset.UTC);
+                 f.remove(f.plan(List.of(s0), Instant.now()), id -> { });
+                 new Pruner(admin, 0).prune();
+             })) {
+            backing.index(); // as an incremental has it: read before the lock, to compare with the parent
+            saved = TestTrees.backup(backing, data);
+        }
+        try (Repository after = TestTrees.open(dir)) {
+            checkIsClean(after);
+            restoresWhole(after, after.findSnapshot(saved.id().hex()), tmp.resolve("out"));
+        }
+    }
+
+    /**
+     * A copy takes the target's lock for each snapshot, its index of the target read once: a forget and prune in the
+     * target between two snapshots deleted a blob a later snapshot then skipped as there, and the copy did not restore.
+     */
+    @Test
+    void aCopyOfSeveralSnapshotsReadsTheTargetsIndexAgainForEach() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        byte[] config = TestTrees.random(6, 200_000);
+        Files.write(data.resolve("config"), config);
+        Path source = tmp.resolve("source");
+        Path target = tmp.resolve("target");
+        List<SnapshotRef> s = new ArrayList<>();
+        try (Repository src = TestTrees.newRepo(source); Repository tgt = TestTrees.newRepo(target)) {
+            s.add(TestTrees.backup(src, data));
+            Files.write(data.resolve("config"), TestTrees.random(7, 200_000));
+            s.add(TestTrees.backup(src, data));
+            Files.write(data.resolve("config"), config);
+            s.add(TestTrees.fullBackup(src, data));
+            new Copier(src, tgt).copyOnce(s.get(0)); // t0: the target's only copy of config's first content
+        }
+        AtomicReference<SnapshotRef> copyOfS2 = new AtomicReference<>();
+        try (Repository src = TestTrees.open(source); Repository admin = TestTrees.open(target);
+             Repository tgt = withHook(target, "locks/", 3, () -> { // the first copy's lock written, then removed; the second's
+                 Forgetter f = new Forgetter(admin, ZoneOffset.UTC);
+                 f.remove(f.plan(admin.snapshots(), Instant.now()), id -> { }); // t0, and the copy of s1 just made
+                 new Pruner(admin, 0).prune();
+             })) {
+            Copier copier = new Copier(src, tgt);
+            copier.copyOnce(s.get(1));
+            copyOfS2.set(copier.copyOnce(s.get(2)).snapshot());
+        }
+        try (Repository after = TestTrees.open(target)) {
+            checkIsClean(after);
+            restoresWhole(after, after.findSnapshot(copyOfS2.get().id().hex()), tmp.resolve("out"));
+        }
+    }
+
+    /** Two rotations at once each wrote a key of their own for one epoch, the later over the earlier: one refuses. */
+    @Test
+    void aKeyRotationIsRefusedWhileAnotherRuns() throws Exception {
+        Path dir = tmp.resolve("repo");
+        try (Repository a = TestTrees.newRepo(dir); Repository b = TestTrees.open(dir); SharedLock rotating = a.lock("rotate")) {
+            assertThatThrownBy(() -> new KeyEpochs(b).rotate()).isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith("another key rotation is running on ");
+            assertThat(b.storedKeyring().currentEpoch()).isEqualTo(1);
+        }
+        try (Repository b = TestTrees.open(dir)) {
+            assertThat(new KeyEpochs(b).rotate()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A forget wrote no lock, so a key retirement (which runs alone, and gives snapshots sealed under the epoch new IDs)
+     * ran beside it and wrote back under a new ID a snapshot the forget had just removed. The forget holds a lock while
+     * it deletes: the retirement is refused.
+     */
+    @Test
+    void aKeyRetirementIsRefusedWhileAForgetDeletes() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(8, 10_000));
+        Path dir = tmp.resolve("repo");
+        SnapshotRef s;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            s = TestTrees.backup(repo, data);
+            TestTrees.backup(repo, data);
+            new KeyEpochs(repo).rotate();
+        }
+        AtomicReference<Throwable> retire = new AtomicReference<>();
+        try (Repository admin = TestTrees.open(dir);
+             Repository forgetting = withHook(dir, "snapshots/", 1, () -> {
+                 try {
+                     new KeyEpochs(admin).retire(1);
+                 } catch (RuntimeException e) {
+                     retire.set(e);
+                 }
+             })) {
+            Forgetter f = new Forgetter(forgetting, ZoneOffset.UTC);
+            List<ObjectId> removed = new ArrayList<>();
+            List<ForgetDecision> done = f.remove(f.plan(List.of(s), Instant.now()), removed::add);
+            assertThat(removed).containsExactly(s.id());
+            assertThat(done).singleElement().satisfies(d -> assertThat(d.keep()).isFalse());
+        }
+        assertThat(retire.get()).isInstanceOf(VaultException.class).hasMessageStartingWith("a forget on ")
+                .hasMessageEndingWith("is working in the repository, and a retire runs alone: run it again when nothing else runs");
+        try (Repository after = TestTrees.open(dir)) {
+            assertThat(after.snapshots()).hasSize(1);
+            assertThat(new KeyEpochs(after).retire(1).snapshotsRewritten()).isEqualTo(1);
+            assertThat(after.snapshots()).hasSize(1);
+        }
+    }
+
+    /** A snapshot another command removed between a forget's plan and its deletion is said to be gone, not removed. */
+    @Test
+    void aSnapshotGoneBeforeTheForgetDeletesItIsNotCountedAsRemoved() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(9, 10_000));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef s = TestTrees.backup(repo, data);
+            Forgetter f = new Forgetter(repo, ZoneOffset.UTC);
+            List<ForgetDecision> plan = f.plan(List.of(s), Instant.now());
+            repo.backend().delete("snapshots/" + s.id().hex());
+            List<ObjectId> removed = new ArrayList<>();
+            assertThat(f.remove(plan, removed::add)).singleElement()
+                    .satisfies(d -> assertThat(d.reasons()).containsExactly(Forgetter.GONE_MEANWHILE));
+            assertThat(removed).isEmpty();
+        }
+    }
+
+    /** Work that runs alone is not joined by a backup that starts after it looked: a recover took its trees for lost. */
+    @Test
+    void aBackupIsRefusedWhileWorkThatRunsAloneRuns() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(10, 10_000));
+        Path dir = tmp.resolve("repo");
+        try (Repository admin = TestTrees.newRepo(dir); Repository backing = TestTrees.open(dir); SharedLock recovering = admin.lock("recover")) {
+            assertThatThrownBy(() -> TestTrees.backup(backing, data)).isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith("a recover on ").hasMessageEndingWith("runs alone in the repository: backup when it has finished");
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(repo.snapshots()).isEmpty();
+            assertThat(new Recoverer(repo).recover(true).trees()).as("the refused backup left no tree behind").isEmpty();
+        }
+    }
+
+    /**
+     * A copy brought to its source's amended record deletes the old copy unless it is held: it looked for a hold, then
+     * deleted, and a hold placed in between was left naming a snapshot that was gone (check said nothing, and a prune
+     * freed every pack). It looks again after the deletion, and the held copy is written back.
+     */
+    @Test
+    void aHoldPlacedOnACopyWhileItsAmendedRecordReplacesItKeepsIt() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(11, 10_000));
+        Path source = tmp.resolve("source");
+        Path target = tmp.resolve("target");
+        SnapshotRef copy;
+        SnapshotRef amended;
+        try (Repository src = TestTrees.newRepo(source); Repository tgt = TestTrees.newRepo(target)) {
+            SnapshotRef s = TestTrees.backup(src, data);
+            copy = new Copier(src, tgt).copyOnce(s).snapshot();
+            amended = src.amend(List.of(s), new Amendment("alice", null, null, null, null, "owner left out", "ops")).getFirst();
+        }
+        Copier.Copy second;
+        try (Repository src = TestTrees.open(source); Repository admin = TestTrees.open(target);
+             Repository tgt = withHook(target, "snapshots/" + copy.id().hex(), 1, () -> admin.hold(copy, "MATTER-8", "counsel"))) {
+            second = new Copier(src, tgt).copyOnce(amended);
+        }
+        assertThat(second.amendedCopyHeld()).isTrue();
+        try (Repository after = TestTrees.open(target)) {
+            assertThat(after.snapshots()).extracting(SnapshotRef::id).contains(copy.id(), second.snapshot().id());
+            assertThat(after.holds()).containsOnlyKeys(copy.id());
+            checkIsClean(after);
+        }
+    }
+
+    /** A hold record whose snapshot is gone (deleted while held) is an error of check: a prune frees the held data. */
+    @Test
+    void checkNamesAHoldWhoseSnapshotIsGone() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(12, 10_000));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef s = TestTrees.backup(repo, data);
+            repo.hold(s, "MATTER-9", "counsel");
+            repo.backend().delete("snapshots/" + s.id().hex());
+            assertThat(new Checker(repo, 2).check(0).errors()).contains("hold record holds/" + s.id().hex() + " keeps snapshot "
+                    + s.shortId() + " under legal hold (MATTER-9), but no such snapshot is in the repository: it was deleted while held"
+                    + " (IS.012 6.6.7) and a prune frees its data; run no prune, and `vault recover` writes a snapshot of the trees no"
+                    + " snapshot references");
+        }
+    }
+
+    /**
+     * A tier read a snapshot's hold, copied it, and placed the hold in the long-term repository: a release in between
+     * ended the hold near-line, yet the long-term copy was held for the ended matter and the snapshot kept near-line. The
+     * tier reads and carries holds under the near-line lock of holds, and a release meanwhile waits its turn (refused).
+     */
+    @Test
+    void aReleaseWhileATierCarriesTheHoldIsRefusedAndTheTwoRepositoriesAgree() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(13, 10_000));
+        Path near = tmp.resolve("near");
+        Path far = tmp.resolve("far");
+        SnapshotRef s;
+        try (Repository n = TestTrees.newRepo(near); Repository f = TestTrees.newRepo(far)) {
+            s = TestTrees.backup(n, data);
+            n.hold(s, "MATTER-1", "counsel");
+        }
+        AtomicReference<Throwable> release = new AtomicReference<>();
+        try (Repository admin = TestTrees.open(near); Repository n = TestTrees.open(near);
+             Repository f = withHook(far, "holds/", 1, () -> {
+                 try {
+                     admin.release(s.id(), "MATTER-1");
+                 } catch (RuntimeException e) {
+                     release.set(e);
+                 }
+             })) {
+            List<Tiering.Moved> moved = new Tiering(n, f).move(List.of(s), m -> { });
+            assertThat(moved).singleElement().satisfies(m -> assertThat(m.held()).isTrue());
+        }
+        assertThat(release.get()).isInstanceOf(VaultException.class).hasMessageStartingWith("a legal hold is being placed or released on ");
+        try (Repository n = TestTrees.open(near); Repository f = TestTrees.open(far)) {
+            assertThat(n.holds()).containsOnlyKeys(s.id());
+            assertThat(f.holds()).hasSize(1);
+        }
+    }
+}
