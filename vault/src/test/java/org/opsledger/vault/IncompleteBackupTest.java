@@ -1,6 +1,7 @@
 package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -115,6 +116,31 @@ class IncompleteBackupTest {
             assertThat(next.warnings()).isEmpty();
             assertThat(second.snapshot().summary().filesUnchanged()).isEqualTo(1);
             assertThat(second.snapshot().summary().files()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A file that cannot be opened because the process has run out of file descriptors (EMFILE: `ulimit -n`) is not the
+     * file's fault, and every file after it would go too: under a low limit a backup saved directories empty, said
+     * "saved" and `vault due` counted it (a helper's). The backup fails, committing nothing.
+     */
+    @Test
+    void aProcessOutOfFileDescriptorsFailsTheBackupInsteadOfLeavingFilesOut() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.txt"), TestTrees.text(1, 4_000));
+        Files.write(data.resolve("b.txt"), TestTrees.text(2, 4_000));
+        Archiver.FileOpener exhausted = (dir, p) -> {
+            if (p.endsWith("b.txt")) {
+                throw new java.nio.file.FileSystemException(p.toString(), null, "Too many open files");
+            }
+            return Archiver.FileOpener.DIRECT.open(dir, p);
+        };
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress(), exhausted).backup(TestTrees.options(data)))
+                    .hasMessageContaining("cannot open " + data.resolve("b.txt") + ": Too many open files: a limit of this process or"
+                            + " machine (`ulimit -n` open files, memory), not the file; raise it and run the backup again: nothing was"
+                            + " committed");
+            assertThat(repo.snapshots()).isEmpty();
         }
     }
 
