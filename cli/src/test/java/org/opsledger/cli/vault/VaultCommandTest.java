@@ -622,6 +622,38 @@ class VaultCommandTest {
     }
 
     /**
+     * A java.io.tmpdir that is full: zstd-jni could not unpack its library there, and the command ended in a stack trace
+     * (ExceptionInInitializerError, an Error picocli does not hand on) or, wrapped, with the noexec advice (a helper's).
+     * One line saying it is full, exit 1.
+     */
+    @Test
+    void aFullTemporaryDirectoryEndsInOneLineSayingSo() throws Exception {
+        Path full = Files.createDirectories(tmp.resolve("full-tmp"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full.toString()).redirectErrorStream(true).start();
+        String said = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a tmpfs takes root: " + said);
+        try {
+            try (var out = Files.newOutputStream(full.resolve("filler"))) {
+                out.write(new byte[128 * 1024]);
+            } catch (java.io.IOException expected) {
+                // full
+            }
+            ProcessBuilder pb = vaultProcess("backup", "--allow-same-device", data.toString());
+            pb.command().add(1, "-Djava.io.tmpdir=" + full);
+            Process p = pb.start();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(err).isEqualTo(1);
+            assertThat(err).as(err).doesNotContain("\tat ", "Exception in thread");
+            assertThat(err.lines().filter(l -> l.startsWith("opsledger:")).toList()).as(err).singleElement().asString()
+                    .startsWith("opsledger: cannot load zstd-jni's native library (")
+                    .endsWith("), which is full: free room there, or run again with OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR");
+        } finally {
+            new ProcessBuilder("umount", full.toString()).inheritIO().start().waitFor();
+        }
+        assertThat(vault("snapshots", "--json").out().trim()).isEqualTo("[]");
+    }
+
+    /**
      * Arguments holding bytes that are not UTF-8: the JDK gives each such byte as U+FFFD, so `dump latest d/x_\xe9`
      * printed x_\xe8's bytes (both show as "x_\uFFFD"), `--include` restored both, and `--target /…/caf\xe9/r` wrote into
      * a new directory "caf\xef\xbf\xbd" beside the one named (a helper's). They are read again as the bytes given.
@@ -814,7 +846,7 @@ class VaultCommandTest {
         assertThat(vault("dispose").err()).contains("Missing required option: '--confirm=REPOSITORY-ID'");
         Run retained = vault("dispose", "--confirm", id);
         assertThat(retained.exit()).isEqualTo(1);
-        assertThat(retained.err()).startsWith("opsledger: 1 snapshot(s) are retained until today or later with no copy kept as long")
+        assertThat(retained.err()).startsWith("opsledger: 1 snapshot(s) are retained until today or later, or have no retention recorded, with no copy kept as long")
                 .doesNotContain("\n ");
         assertThat(vault("snapshots", "--json").json().size()).as("a refusal changes nothing").isEqualTo(1);
         JsonNode refusal = vault("journal", "--operation", "dispose", "--json").json().get("entries");

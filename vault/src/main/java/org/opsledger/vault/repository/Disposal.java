@@ -63,17 +63,19 @@ public final class Disposal {
             Copier copier = copiesIn == null ? null : new Copier(repo, copiesIn);
             for (SnapshotRef s : listing.readable()) {
                 LocalDate until = s.snapshot().retainUntil();
-                if (until == null || until.isBefore(today)) {
+                if (until != null && until.isBefore(today)) {
                     continue;
                 }
+                // no retention recorded: how long it must be kept is unknown, not ended (IS.012 6.6.5.1), and a snapshot a
+                // backup without --retain-until made seconds before was destroyed with no copy and not named (a helper's)
                 SnapshotRef copy = copier == null ? null : copier.copyMadeBefore(s);
-                if (copy == null || copy.snapshot().retainUntil() == null || copy.snapshot().retainUntil().isBefore(until)) {
-                    uncopied.add(s.shortId() + " (retained until " + until + (copy == null ? "" : "; its copy " + copy.shortId()
-                            + " until " + copy.snapshot().retainUntil()) + ")");
+                if (copy == null || until != null && (copy.snapshot().retainUntil() == null || copy.snapshot().retainUntil().isBefore(until))) {
+                    uncopied.add(s.shortId() + (until == null ? " (no retention recorded" : " (retained until " + until)
+                            + (copy == null ? "" : "; its copy " + copy.shortId() + " until " + copy.snapshot().retainUntil()) + ")");
                 }
             }
             if (!uncopied.isEmpty()) {
-                throw new VaultException(uncopied.size() + " snapshot(s) are retained until today or later with no copy"
+                throw new VaultException(uncopied.size() + " snapshot(s) are retained until today or later, or have no retention recorded, with no copy"
                         + (copiesIn == null ? "" : " in " + copiesIn.backend().location()) + " kept as long (first " + uncopied.getFirst()
                         + "): `vault copy` them to the repository that keeps them, then dispose naming it");
             }
