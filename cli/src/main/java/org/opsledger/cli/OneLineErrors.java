@@ -29,8 +29,9 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
             }
         } else {
             for (Throwable t = ex; t != null; t = t.getCause()) {
-                if (t instanceof UnsatisfiedLinkError link) { // on a worker thread, wrapped
-                    message = nativeLibrary(link);
+                if (t instanceof LinkageError link) { // on a worker thread, wrapped
+                    message = cannotLoad(link);
+                    break;
                 }
             }
             cmd.getErr().println("opsledger: " + TerminalText.escape(message.lines().findFirst().orElse(message)));
@@ -68,14 +69,29 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
     }
 
     /**
-     * zstd-jni unpacks its library to java.io.tmpdir and loads it from there, which fails where /tmp is mounted noexec
-     * (a hardened host, CIS 1.1.2): the reason, and the remedy.
+     * A class or native library the JVM could not load, with the remedy: zstd-jni unpacks its library to java.io.tmpdir
+     * and loads it from there, which fails where /tmp is mounted noexec (a hardened host, CIS 1.1.2) or is full; and
+     * any load fails when the process may open too few files (`ulimit -n`: the JVM holds its jars open). Each printed a
+     * stack trace, or the noexec advice whatever the reason (a helper's).
      */
-    static String nativeLibrary(UnsatisfiedLinkError e) {
-        String why = e.getMessage() == null ? "no reason given" : e.getMessage().lines().findFirst().orElse("");
-        return "cannot load zstd-jni's native library (" + why + "); it is unpacked to java.io.tmpdir ("
-                + System.getProperty("java.io.tmpdir") + "), which may be mounted noexec: run again with"
-                + " OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR, DIR a directory on a filesystem that allows executing";
+    static String cannotLoad(LinkageError e) {
+        Throwable deepest = e;
+        while (deepest.getCause() != null) {
+            deepest = deepest.getCause();
+        }
+        String why = deepest.getMessage() == null ? deepest.getClass().getSimpleName() : deepest.getMessage().lines().findFirst().orElse("");
+        String tmp = System.getProperty("java.io.tmpdir");
+        if (why.contains("Too many open files")) {
+            return "cannot load what the command needs (" + why + "): this process may open too few files (`ulimit -n`): raise"
+                    + " the limit to 1024 or more";
+        }
+        if (why.contains("No space left on device")) {
+            return "cannot load zstd-jni's native library (" + why + "): it is unpacked to java.io.tmpdir (" + tmp + "), which is"
+                    + " full: free room there, or run again with OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR";
+        }
+        return "cannot load zstd-jni's native library (" + why + "); it is unpacked to java.io.tmpdir (" + tmp + "), which may be"
+                + " mounted noexec: run again with OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR, DIR a directory on a filesystem that"
+                + " allows executing";
     }
 
     /**

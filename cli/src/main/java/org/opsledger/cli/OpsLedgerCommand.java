@@ -62,8 +62,8 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
                 cmd.getErr().println("opsledger: " + OneLineErrors.outOfMemory());
             }
             return OneLineErrors.OUT_OF_MEMORY;
-        } catch (UnsatisfiedLinkError e) { // zstd-jni's library, unpacked to a noexec /tmp (hardened hosts): a stack trace (a helper's)
-            String line = OneLineErrors.nativeLibrary(e);
+        } catch (LinkageError e) { // zstd-jni's library, unpacked to a noexec or full /tmp (hardened hosts): a stack trace (helpers')
+            String line = OneLineErrors.cannotLoad(e);
             Ending.because(line, 1);
             cmd.getErr().println("opsledger: " + line);
             return 1;

@@ -77,6 +77,35 @@ class LauncherHeapTest {
                 .isEqualTo(16 + 16 * 2 + 188);
     }
 
+    /**
+     * The JVM holds each library of the extracted jar open before a command opens a file: under a low `ulimit -n` every
+     * vault command failed, some with a stack trace (a helper's). A soft limit below 1024 is raised where the hard one
+     * allows; a hard limit below 256 is refused in one line before any JVM starts.
+     */
+    @Test
+    void aLowOpenFilesLimitIsRaisedOrRefusedInOneLine() throws Exception {
+        Path small = repoWithIndex("small", 1);
+        ProcessBuilder low = new ProcessBuilder("bash", "-c", "ulimit -n 100; exec bash \"$0\" vault snapshots --repo \"$1\"",
+                LAUNCHER.toString(), small.toString()).redirectErrorStream(true);
+        low.environment().put("OPSLEDGER_JAR", tmp.resolve("absent.jar").toString());
+        Process p = low.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isEqualTo(1);
+        assertThat(out).isEqualTo("opsledger: this process may open 100 files (ulimit -n), and a vault command needs 256 or more (the JVM"
+                + " holds its libraries open): raise the limit\n");
+
+        ProcessBuilder soft = new ProcessBuilder("bash", "-c", "ulimit -S -n 200; exec bash \"$0\" vault snapshots --repo \"$1\"",
+                LAUNCHER.toString(), small.toString()).redirectErrorStream(true);
+        soft.environment().put("OPSLEDGER_JAR", tmp.resolve("absent.jar").toString());
+        soft.environment().put("OPSLEDGER_NO_CDS", "1");
+        soft.environment().put("OPSLEDGER_JAVA_OPTS", "-XX:+PrintFlagsFinal -version"); // the JVM prints its flags, and stops
+        Process q = soft.start();
+        String flags = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        q.waitFor();
+        assertThat(flags).as("the JVM started: the soft limit was raised (200 would be refused)").contains("MaxHeapSize")
+                .doesNotContain("may open");
+    }
+
     private Path repoWithIndex(String name, int mib) throws IOException {
         Path index = Files.createDirectories(tmp.resolve(name).resolve("index"));
         byte[] block = new byte[1 << 20];

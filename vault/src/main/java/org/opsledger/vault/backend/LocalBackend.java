@@ -232,9 +232,14 @@ public final class LocalBackend implements Backend {
         }
     }
 
-    private static BackendException writeFailure(Path target, IOException e) {
-        String why = e.getMessage() != null && e.getMessage().contains("No space") ? "disk full" : e.toString();
-        return new BackendException("cannot write " + target + ": " + why, e);
+    /**
+     * The reason in words, and where: a new pack's temporary file is named as the repository it goes in ("cannot write
+     * …/.tmp-eff7…: java.nio.file.AccessDeniedException: …" said neither what nor why: a helper's).
+     */
+    private BackendException writeFailure(Path target, IOException e) {
+        String why = e.getMessage() != null && e.getMessage().contains("No space") ? "disk full" : org.opsledger.vault.IoReason.of(e);
+        String what = target.getFileName().toString().startsWith(".tmp-") ? "a new file in the repository " + root : target.toString();
+        return new BackendException("cannot write " + what + ": " + why, e);
     }
 
     /** Bytes an upload gathers before one write call: a direct buffer, so the JDK does not stage each write through one of its own. */
