@@ -41,6 +41,9 @@ class TieringTest {
             assertThat(moved).filteredOn(Tiering.Moved::held).extracting(Tiering.Moved::source).containsExactly(held.id());
             assertThat(far.holds()).hasSize(1);
             assertThat(far.holds().values().iterator().next().reason()).isEqualTo("audit 2026");
+            // the matter as it was placed, not as the tier carried it: once the near-line medium is disposed of, the
+            // long-term record is the only one of when the hold began (it said the tier's time: a helper's)
+            assertThat(far.holds().values().iterator().next().matters()).containsExactlyElementsOf(near.holdOf(held.id()).matters());
             assertThat(moved).filteredOn(Tiering.Moved::held).singleElement().satisfies(m ->
                     assertThat(m.holdsPlaced()).extracting(LegalHold.Matter::reason).containsExactly("audit 2026"));
 
@@ -97,6 +100,31 @@ class TieringTest {
             assertThat(moved).extracting(Tiering.Moved::held).containsExactly(false, true);
             assertThat(near.snapshots()).extracting(SnapshotRef::id).containsExactly(second.id());
             assertThat(far.holds().values()).singleElement().satisfies(h -> assertThat(h.reason()).isEqualTo("LIT-7 litigation"));
+        }
+    }
+    /**
+     * Long-term storage is "per the record retention requirements" (IS.012 6.6.1.3): a snapshot whose retention ended,
+     * and that no hold keeps, is not moved; it stays near-line for forget. A tier copied it, kept long-term past its
+     * retention (a helper's). A held one past its retention moves, its hold with it.
+     */
+    @Test
+    void aSnapshotPastItsRetentionIsNotMovedUnlessAHoldKeepsIt() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(2, 10_000));
+        java.time.LocalDate yesterday = java.time.LocalDate.now().minusDays(1);
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
+            SnapshotRef ended = new org.opsledger.vault.archiver.Archiver(near, new org.opsledger.vault.archiver.BackupProgress())
+                    .backup(TestTrees.options(data).withRecord("Payroll office", "Confidential", yesterday, java.util.Map.of()));
+            SnapshotRef endedButHeld = new org.opsledger.vault.archiver.Archiver(near, new org.opsledger.vault.archiver.BackupProgress())
+                    .backup(TestTrees.options(data).withFull(true).withRecord("Payroll office", "Confidential", yesterday, java.util.Map.of()));
+            near.hold(endedButHeld, "LIT-4", "counsel");
+            SnapshotRef kept = TestTrees.fullBackup(near, data);
+            Tiering tiering = new Tiering(near, far);
+            Instant later = Instant.now().plusSeconds(1);
+            assertThat(tiering.pastRetention(Duration.ZERO, later)).extracting(SnapshotRef::id).containsExactly(ended.id());
+            assertThat(tiering.move(Duration.ZERO, later)).extracting(Tiering.Moved::source).containsExactly(endedButHeld.id(), kept.id());
+            assertThat(near.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(ended.id(), endedButHeld.id());
+            assertThat(far.snapshots()).hasSize(2);
         }
     }
 }

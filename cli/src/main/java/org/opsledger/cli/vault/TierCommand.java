@@ -48,6 +48,7 @@ final class TierCommand implements Callable<Integer> {
         List<ObjectId> sources = Collections.synchronizedList(new ArrayList<>());
         List<ObjectId> copies = Collections.synchronizedList(new ArrayList<>());
         List<Forgetter.Group> emptied = new ArrayList<>();
+        List<org.opsledger.vault.snapshot.SnapshotRef> expired = new ArrayList<>();
         try (Repository near = repo.open(repo.location(), sourcePassword)) {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), sources)) {
@@ -57,7 +58,9 @@ final class TierCommand implements Callable<Integer> {
                     try (Journaling received = new Journaling(far, JournalEntry.Operation.TIER, List.of(from), copies)) {
                         try {
                             Tiering tiering = new Tiering(near, far);
-                            var due = tiering.due(period, Instant.now());
+                            Instant now = Instant.now();
+                            var due = tiering.due(period, now);
+                            expired.addAll(tiering.pastRetention(period, now));
                             if (!due.isEmpty()) { // kill -9 writes no entry: this one stands for the tier until its own is written
                                 journal.standIn(due.stream().map(s -> s.id()).toList(), "it was to move " + due.size()
                                         + " snapshot(s) older than " + nearLine + " to " + to + "; those no longer here it moved");
@@ -106,6 +109,12 @@ final class TierCommand implements Callable<Integer> {
                                 : "  " + Forgetter.GONE_MEANWHILE.replace("gone meanwhile", "gone near-line meanwhile"));
             }
             Output.out().println(moved.size() + " snapshot(s) older than " + nearLine + " are in long-term storage");
+        }
+        if (!expired.isEmpty()) { // IS.012 6.6.1.3: long-term storage per the retention requirements, and theirs ended
+            var first = expired.getFirst();
+            Output.err().println("note: " + expired.size() + " snapshot(s) older than " + nearLine + " were not moved: their retention"
+                    + " ended (first " + first.shortId() + ", retained until " + first.snapshot().retainUntil() + "); `vault forget`"
+                    + " removes them");
         }
         for (Forgetter.Group g : emptied) { // as forget warns: the last line an operator reads
             Output.err().println("warning: this moved every snapshot of " + TerminalText.escape(g.toString()) + " to long-term storage:"

@@ -2,6 +2,8 @@ package org.opsledger.vault.copier;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,7 +20,8 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  * storage. A snapshot older than the near-line period is copied to the long-term repository
  * (once: a copy is recognised by its {@code copied-from} tag, and an amended record amends the copy's,
  * {@link Copier#copyOnce}) and then forgotten near-line,
- * unless it is under legal hold there (IS.012 6.6.7), in which case it stays in both.
+ * unless it is under legal hold there (IS.012 6.6.7), in which case it stays in both. One whose retention has ended, and
+ * that no hold keeps, is not moved ({@link #pastRetention}).
  */
 public final class Tiering {
 
@@ -43,8 +46,28 @@ public final class Tiering {
                         boolean forgottenNearLine, boolean held, List<LegalHold.Matter> holdsPlaced, String host, List<String> paths) {
     }
 
-    /** The near-line snapshots older than {@code nearLinePeriod} at {@code now}: what {@link #move} moves. */
+    /**
+     * The near-line snapshots older than {@code nearLinePeriod} at {@code now}: what {@link #move} moves; but those
+     * {@link #pastRetention}.
+     */
     public List<SnapshotRef> due(Duration nearLinePeriod, Instant now) {
+        List<SnapshotRef> past = pastRetention(nearLinePeriod, now);
+        return olderThan(nearLinePeriod, now).stream().filter(s -> !past.contains(s)).toList();
+    }
+
+    /**
+     * Snapshots older than the near-line period whose retention ended before today and that no legal hold keeps: long-term
+     * storage is for "the record retention requirements" (IS.012 6.6.1.3), and such a snapshot has none left. They stay
+     * near-line, for `forget` to remove; a tier copied them, kept in long-term storage past their retention (a helper's).
+     */
+    public List<SnapshotRef> pastRetention(Duration nearLinePeriod, Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneId.systemDefault());
+        java.util.Set<ObjectId> held = nearLine.holds().keySet();
+        return olderThan(nearLinePeriod, now).stream().filter(s -> s.snapshot().retainUntil() != null
+                && s.snapshot().retainUntil().isBefore(today) && !held.contains(s.id())).toList();
+    }
+
+    private List<SnapshotRef> olderThan(Duration nearLinePeriod, Instant now) {
         return nearLine.snapshots().stream().filter(s -> s.snapshot().time().isBefore(now.minus(nearLinePeriod))).toList();
     }
 
@@ -82,12 +105,11 @@ public final class Tiering {
                         hold = nearLine.holdOf(s.id()); // placed while the file went: it stays, and the hold follows
                     }
                 }
-                if (hold != null) { // IS.012 6.6.7: the hold follows the data to long-term storage, for every matter
-                    Instant asked = Instant.now();
+                if (hold != null) { // IS.012 6.6.7: the hold follows the data to long-term storage, for every matter, as placed
+                    LegalHold before = longTerm.holdOf(copy.snapshot().id());
                     for (LegalHold.Matter m : hold.matters()) {
-                        LegalHold there = longTerm.hold(copy.snapshot(), m.reason(), m.heldBy());
-                        if (!there.matter(m.reason()).heldAt().isBefore(asked)) {
-                            placed.add(there.matter(m.reason()));
+                        if (before == null || before.matter(m.reason()) == null) {
+                            placed.add(longTerm.hold(copy.snapshot(), m).matter(m.reason()));
                         }
                     }
                 }

@@ -1172,6 +1172,17 @@ public final class Repository implements AutoCloseable {
      * record, and one release ended both); held for this reason already, it stays as it is.
      */
     public LegalHold hold(SnapshotRef snapshot, String reason, String by) {
+        return hold(snapshot, new LegalHold.Matter(reason, by, Instant.now()));
+    }
+
+    /**
+     * Places the hold of {@code matter} as it is, with the time it began: a tier carrying a hold to the long-term copy
+     * (IS.012 6.6.7) keeps when and by whom it was placed (it was dated at the tier, and once the near-line repository was
+     * disposed of the matter's start was nowhere: a helper's).
+     */
+    public LegalHold hold(SnapshotRef snapshot, LegalHold.Matter matter) {
+        String reason = matter.reason();
+        String by = matter.heldBy();
         if (reason == null || reason.isBlank()) {
             throw new VaultException("a legal hold needs a reason");
         }
@@ -1188,7 +1199,7 @@ public final class Repository implements AutoCloseable {
                         + " under a new ID by a key retirement): find it again with `vault snapshots`");
             }
             if (!backend.exists(name)) {
-                LegalHold placed = lock.whileHeld(() -> writeHold(snapshot.id(), reason, by, placeStoreHolds(snapshot)));
+                LegalHold placed = lock.whileHeld(() -> writeHold(snapshot.id(), matter, placeStoreHolds(snapshot)));
                 if (!backend.exists("snapshots/" + snapshot.id().hex())) { // a forget or an amend removed it meanwhile (deleteSnapshotUnlessHeld)
                     backend.delete(name);
                     liftStoreHolds(placed.storeHoldsOrEmpty(), snapshot.id()); // and the store's, on its packs, with the record
@@ -1203,7 +1214,7 @@ public final class Repository implements AutoCloseable {
             }
             Set<LegalHold.StoreHold> storeHolds = new LinkedHashSet<>(held.storeHoldsOrEmpty());
             storeHolds.addAll(placeStoreHolds(snapshot)); // the same versions, unless the bucket's Object Lock came later
-            LegalHold more = held.alsoFor(new LegalHold.Matter(reason, by, Instant.now())).withStoreHolds(List.copyOf(storeHolds));
+            LegalHold more = held.alsoFor(matter).withStoreHolds(List.copyOf(storeHolds));
             lock.whileHeld(() -> {
                 writeSealedAs(name, Sealing.Kind.HOLD, more);
                 return null;
@@ -1218,12 +1229,12 @@ public final class Repository implements AutoCloseable {
      * keep their store hold until someone lifts it in the store).
      */
     public LegalHold holdAgain(ObjectId snapshot, String reason, String by) {
-        return writeHold(snapshot, reason, by, listSnapshots().readable().stream().filter(s -> s.id().equals(snapshot)).findFirst()
+        return writeHold(snapshot, new LegalHold.Matter(reason, by, Instant.now()), listSnapshots().readable().stream().filter(s -> s.id().equals(snapshot)).findFirst()
                 .map(this::placeStoreHolds).orElse(List.of()));
     }
 
-    private LegalHold writeHold(ObjectId snapshot, String reason, String by, List<LegalHold.StoreHold> storeHolds) {
-        LegalHold h = new LegalHold(snapshot, reason, by, Instant.now(), storeHolds);
+    private LegalHold writeHold(ObjectId snapshot, LegalHold.Matter matter, List<LegalHold.StoreHold> storeHolds) {
+        LegalHold h = new LegalHold(snapshot, matter.reason(), matter.heldBy(), matter.heldAt(), storeHolds);
         writeSealedAs("holds/" + snapshot.hex(), Sealing.Kind.HOLD, h);
         return h;
     }
