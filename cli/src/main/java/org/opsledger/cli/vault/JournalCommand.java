@@ -7,6 +7,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.prune.RetentionPolicy;
@@ -68,7 +72,7 @@ final class JournalCommand implements Callable<Integer> {
             if (!journal.kept()) {
                 throw new CliException(journal.notKept());
             }
-            listing = journal.read(selected.and(namesOneOf(lineage(r))));
+            listing = journal.read(selected.and(namesOneOf(lineage(r, journal))));
             location = r.backend().location();
         }
         List<JournalEntry> shown = listing.entries();
@@ -130,26 +134,50 @@ final class JournalCommand implements Callable<Integer> {
     }
 
     /**
-     * The IDs --snapshot stands for: those it gives (a prefix matches a forgotten snapshot's ID too), and, of each
-     * snapshot in the repository that it names by its ID or by one it had, every ID the snapshot has had (an amend, a
-     * rewrite and a key retirement each give it a new one: `amended-from`, `rewritten-from`, `resealed-from`). Null
+     * The IDs --snapshot stands for: those it gives (a prefix matches a forgotten snapshot's ID too), and every ID a
+     * snapshot it names has had or came to have (an amend, a rewrite and a key retirement each give it a new one). They
+     * are read from the records of the snapshots in the repository (`amended-from`, `rewritten-from`, `resealed-from`)
+     * and from the journal, whose amend, rewrite and key retirement entries name the IDs they replaced, then their
+     * successors, in order: a snapshot forgotten since has no record left to say it, and its life showed in two halves,
+     * split at the retirement, its removal under one ID and its backup and holds under the other (a helper's). Null
      * without --snapshot.
      */
-    private List<String> lineage(Repository r) {
+    private List<String> lineage(Repository r, Journal journal) {
         if (snapshots.isEmpty()) {
             return null;
         }
-        List<String> ids = new ArrayList<>(snapshots);
+        Map<String, Set<String>> linked = new HashMap<>();
+        java.util.function.BiConsumer<String, String> link = (a, b) -> {
+            linked.computeIfAbsent(a, k -> new HashSet<>()).add(b);
+            linked.computeIfAbsent(b, k -> new HashSet<>()).add(a);
+        };
         for (SnapshotRef s : r.listSnapshots().readable()) { // an unreadable one is check's to report
-            List<String> had = new ArrayList<>(List.of(s.id().hex()));
             for (String tag : List.of(Amendment.AMENDED_FROM, Rewriter.REWRITTEN_FROM, KeyEpochs.RESEALED_FROM)) {
-                had.addAll(RecordHistory.entries(s.snapshot(), tag, RecordHistory.IDS));
-            }
-            if (had.stream().anyMatch(id -> snapshots.stream().anyMatch(id::startsWith))) {
-                ids.addAll(had);
+                RecordHistory.entries(s.snapshot(), tag, RecordHistory.IDS).forEach(had -> link.accept(s.id().hex(), had));
             }
         }
-        return ids;
+        journal.read(e -> {
+            List<ObjectId> named = e.snapshots();
+            if (e.outcome() == JournalEntry.Outcome.OK && !named.isEmpty() && named.size() % 2 == 0 && (e.operation() == JournalEntry.Operation.AMEND
+                    || e.operation() == JournalEntry.Operation.REWRITE || e.operation() == JournalEntry.Operation.KEY)) {
+                for (int i = 0; i < named.size() / 2; i++) {
+                    link.accept(named.get(i).hex(), named.get(named.size() / 2 + i).hex());
+                }
+            }
+            return false;
+        });
+        Set<String> ids = new LinkedHashSet<>(snapshots); // as given: a prefix matches a forgotten snapshot's ID too
+        Set<String> seen = new HashSet<>();
+        java.util.ArrayDeque<String> next = new java.util.ArrayDeque<>();
+        linked.keySet().stream().filter(id -> snapshots.stream().anyMatch(id::startsWith)).forEach(next::add);
+        while (!next.isEmpty()) {
+            String id = next.poll();
+            if (seen.add(id)) {
+                ids.add(id);
+                next.addAll(linked.getOrDefault(id, Set.of()));
+            }
+        }
+        return List.copyOf(ids);
     }
 
     /** Entries naming a snapshot one of {@code ids} begins (all of them when null). */

@@ -253,6 +253,24 @@ class VaultCommandTest {
         assertThat(restored.err()).startsWith("warning: the journal entry of this restore was not written: ");
     }
 
+    /**
+     * A snapshot's life by every ID it had, once it is forgotten: its record, which named the ID an amend replaced, is gone,
+     * and its life showed in two halves, its backup under the old ID and its removal under the new (a helper's, across a
+     * key retirement). The journal's amend entry names both IDs, and links them.
+     */
+    @Test
+    void aForgottenSnapshotsLifeIsListedWholeByEitherId() {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String before = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("amend", "latest", "--owner", "Payroll office", "--reason", "INC-9", "--by", "records").exit()).isZero();
+        String after = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("forget", after).exit()).isZero();
+        for (String id : List.of(before.substring(0, 8), after)) {
+            assertThat(vault("journal", "--snapshot", id, "--json").json().get("entries")).as(id)
+                    .extracting(n -> n.get("operation").asString()).containsExactly("backup", "amend", "forget");
+        }
+    }
+
     @Test
     void dueNamesEachSourceNotBackedUpDailyOrInFullWeeklyAndOneThatNeverSucceeded() {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
