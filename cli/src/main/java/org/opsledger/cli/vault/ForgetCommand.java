@@ -88,7 +88,7 @@ final class ForgetCommand implements Callable<Integer> {
                     + " only held and retained snapshots)", 2);
         }
         try (Repository r = repo.open()) {
-            Forgetter f = new Forgetter(r, ZoneId.systemDefault());
+            Forgetter f = new Forgetter(r, ZoneId.systemDefault()).decommissioned(new org.opsledger.vault.journal.Journal(r).decommissionTimes());
             var filter = select.filter();
             List<SnapshotRef> toRemove = named.isEmpty() ? null : select.findEach(r, named); // a mistyped ID removes nothing
             List<ForgetDecision> plan;
@@ -150,7 +150,11 @@ final class ForgetCommand implements Callable<Integer> {
                     PruneCommand.print(pruned);
                 }
             }
+            List<SnapshotRef> planned = plan.stream().map(ForgetDecision::snapshot).toList();
             for (Forgetter.Group group : Forgetter.leftEmpty(toRemove == null ? plan : withTheRest(plan, r))) { // after the listing: the last line an operator reads
+                if (f.decommissioned(group, planned)) {
+                    continue; // its backups ended on purpose (IS.012 6.4.3)
+                }
                 Output.err().println("warning: " + (dryRun ? "this would remove" : "this removed") + " every snapshot of " + TerminalText.escape(group.toString())
                         + (toRemove != null ? "" : "; have its backups stopped? (--keep-last N keeps the newest N whatever their age)"));
             }

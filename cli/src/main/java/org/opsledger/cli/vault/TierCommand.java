@@ -49,6 +49,7 @@ final class TierCommand implements Callable<Integer> {
         List<ObjectId> copies = Collections.synchronizedList(new ArrayList<>());
         List<Forgetter.Group> emptied = new ArrayList<>();
         List<org.opsledger.vault.snapshot.SnapshotRef> expired = new ArrayList<>();
+        List<org.opsledger.vault.snapshot.SnapshotRef> dueOnes = new ArrayList<>();
         try (Repository near = repo.open(repo.location(), sourcePassword)) {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), sources)) {
@@ -61,6 +62,7 @@ final class TierCommand implements Callable<Integer> {
                             Instant now = Instant.now();
                             var due = tiering.due(period, now);
                             expired.addAll(tiering.pastRetention(period, now));
+                            dueOnes.addAll(due);
                             if (!due.isEmpty()) { // kill -9 writes no entry: this one stands for the tier until its own is written
                                 journal.standIn(due.stream().map(s -> s.id()).toList(), "it was to move " + due.size()
                                         + " snapshot(s) older than " + nearLine + " to " + to + "; those no longer here it moved");
@@ -91,8 +93,11 @@ final class TierCommand implements Callable<Integer> {
                 // a source with no snapshot near-line now has had no backup within the near-line period: stopped?
                 java.util.Set<Forgetter.Group> left = new java.util.HashSet<>();
                 near.snapshots().forEach(s -> left.add(new Forgetter.Group(s.snapshot().hostname(), s.snapshot().paths())));
+                // unless its backups ended on purpose (IS.012 6.4.3): decommissioned after the newest snapshot moved
+                Forgetter decommissions = new Forgetter(near, java.time.ZoneId.systemDefault())
+                        .decommissioned(new org.opsledger.vault.journal.Journal(near).decommissionTimes());
                 moved.stream().filter(Tiering.Moved::forgottenNearLine).map(m -> new Forgetter.Group(m.host(), m.paths())).distinct()
-                        .filter(g -> !left.contains(g)).forEach(emptied::add);
+                        .filter(g -> !left.contains(g) && !decommissions.decommissioned(g, dueOnes)).forEach(emptied::add);
                 journal.ended(JournalEntry.Outcome.OK, List.of(to), sources, false, 0,
                         moved.size() + " snapshot(s) older than " + nearLine + " in long-term storage at " + to + "; " + forgotten
                                 + " forgotten near-line, " + moved.stream().filter(Tiering.Moved::held).count() + " kept (held)");

@@ -55,6 +55,11 @@ public final class Journal {
         return repo.config().version() >= FORMAT;
     }
 
+    /** When each source was last decommissioned ({@link Listing#decommissionTimes}); none in a format that keeps no journal. */
+    public Map<List<String>, Instant> decommissionTimes() {
+        return kept() ? read(e -> false).decommissionTimes() : Map.of();
+    }
+
     /** Writes an entry; refused in a repository whose format keeps no journal. */
     public ObjectId record(JournalEntry entry) {
         if (!kept()) {

@@ -30,6 +30,37 @@ public final class Forgetter {
         this.zone = zone;
     }
 
+    /** When each source was decommissioned, by {@link org.opsledger.vault.snapshot.BackupsDue#key}: the journal's. */
+    private Map<List<String>, Instant> decommissioned = Map.of();
+
+    /**
+     * The sources decommissioned (IS.012 6.4.3) and when, from the journal: --keep-last keeps no snapshot of a source
+     * decommissioned after its newest one. It keeps a source's newest snapshots so that backups that stopped do not empty
+     * it; these stopped on purpose, and their snapshots stay by their retention, their holds and the other rules. A
+     * decommissioned host's snapshots were kept for ever, years past their retention, by the policy the guide asks for (a
+     * helper's).
+     */
+    public Forgetter decommissioned(Map<List<String>, Instant> times) {
+        this.decommissioned = Map.copyOf(times);
+        return this;
+    }
+
+    /** Whether the group's source was decommissioned after its newest snapshot (group: newest first). */
+    private boolean decommissionedGroup(List<SnapshotRef> newestFirst) {
+        SnapshotRef newest = newestFirst.getFirst();
+        Instant d = decommissioned.get(org.opsledger.vault.snapshot.BackupsDue.key(newest.snapshot().hostname(), newest.snapshot().paths()));
+        return d != null && d.isAfter(newest.snapshot().time());
+    }
+
+    /**
+     * Whether {@code g}'s source was decommissioned after the newest of {@code snapshots} that is of it: a removal or a
+     * tier that leaves it no snapshot is then no sign that its backups stopped by accident (both warned so: a helper's).
+     */
+    public boolean decommissioned(Group g, List<SnapshotRef> snapshots) {
+        Instant d = decommissioned.get(org.opsledger.vault.snapshot.BackupsDue.key(g.host(), g.paths()));
+        return d != null && snapshots.stream().filter(s -> groupOf(s).equals(g)).allMatch(s -> d.isAfter(s.snapshot().time()));
+    }
+
     public List<ForgetDecision> plan(RetentionPolicy policy, Instant now) {
         return plan(policy, now, SnapshotFilter.ALL);
     }
@@ -55,9 +86,10 @@ public final class Forgetter {
             buckets.put("monthly", new Bucket(policy.keepMonthly(), t -> t.getYear() + "-" + t.getMonthValue()));
             buckets.put("yearly", new Bucket(policy.keepYearly(), t -> String.valueOf(t.getYear())));
             int newer = 0; // snapshots of the group newer than this one
+            int keepLast = decommissionedGroup(group) ? 0 : policy.keepLast();
             for (SnapshotRef s : group) {
                 List<String> reasons = new ArrayList<>();
-                if (newer++ < policy.keepLast()) {
+                if (newer++ < keepLast) {
                     reasons.add("last " + policy.keepLast());
                 }
                 reasons.addAll(protections(s, held, today));
