@@ -94,6 +94,12 @@ public final class Checker {
                 sealed = repo.backend().read(name);
             } catch (MissingFileException e) {
                 continue; // removed since it was listed: a forget beside this check
+            } catch (BackendException e) {
+                if (!repo.backend().store().readFailureIsDamage()) {
+                    throw e;
+                }
+                errors.add(name + " does not read (" + e.getMessage() + "): damaged; `vault repair` moves it out of snapshots/");
+                continue;
             }
             if (!authenticName(name, sealed, errors)) {
                 continue;
@@ -463,8 +469,8 @@ public final class Checker {
                 if (!repo.backend().exists(name)) {
                     continue;
                 }
-                if (e instanceof BackendException) {
-                    throw e;
+                if (e instanceof BackendException && !(e instanceof MissingFileException) && !repo.backend().store().readFailureIsDamage()) {
+                    throw e; // the store did not answer; a bad sector under the file (EIO) is damage like any other
                 }
                 out.put(name, e instanceof VaultException ? e.getMessage() : name + " unreadable (" + e.getClass().getSimpleName() + ")");
             }
@@ -486,7 +492,8 @@ public final class Checker {
                     problems.add(e.getMessage());
                 }
             }
-        });
+        }, (name, e) -> problems.add(name + " does not read (" + e.getMessage() + "): damaged; `vault repair` writes the index again"
+                + " from the packs"));
     }
 
     /** The problem of a pack the index names and the store lacks ({@code check --help}: check names what damage hurts). */

@@ -205,13 +205,25 @@ public final class Repairer {
         List<RepairResult.DamagedFile> out = new ArrayList<>();
         for (String name : repo.backend().list("snapshots")) {
             ObjectId id = Repository.idOfName(name);
-            byte[] sealed = id == null ? null : repo.backend().read(name);
+            byte[] sealed;
+            String unreadable = null;
+            try {
+                sealed = id == null ? null : repo.backend().read(name);
+            } catch (org.opsledger.vault.backend.MissingFileException gone) {
+                continue; // a forget beside the plan
+            } catch (BackendException e) {
+                if (!repo.backend().store().readFailureIsDamage()) {
+                    throw e; // the store did not answer: nothing is known of the file
+                }
+                sealed = null; // a bad sector under it: kept under damaged/ with zeros where it does not read
+                unreadable = "does not read (" + org.opsledger.vault.IoReason.of(e.getCause() instanceof Exception c ? c : e) + ")";
+            }
             if (id == null) {
                 out.add(new RepairResult.DamagedFile(name, "not named by a snapshot ID", null,
                         "left in place, not the vault's: forget and prune stay stopped until it is moved out of snapshots/"));
             } else {
-                String problem = null;
-                if (Sealing.sha256(sealed).equals(id)) {
+                String problem = unreadable;
+                if (sealed != null && Sealing.sha256(sealed).equals(id)) {
                     try {
                         readable.add(new SnapshotRef(id, repo.readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)));
                         continue;
@@ -429,9 +441,9 @@ public final class Repairer {
         return notRead;
     }
 
-    /** A damaged file's bytes, copied under damaged/ before the file is replaced or removed. */
+    /** A damaged file's bytes, copied under damaged/ before the file is replaced or removed (zeros where it does not read). */
     private void keep(RepairResult.DamagedFile f) {
-        repo.backend().write(f.keptAs(), repo.backend().read(f.name()));
+        keepPack(f.name(), f.keptAs());
     }
 
     /** Null when the blob opens and matches its ID where the index says it lies, else why not. */

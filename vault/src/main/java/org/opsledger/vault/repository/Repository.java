@@ -327,7 +327,10 @@ public final class Repository implements AutoCloseable {
     }
 
     private List<String> readIndexFiles(Index into) {
-        return readEachIndexFile(Set.of(), (name, sealed) -> readWholeIndexFile(name, sealed, into));
+        return readEachIndexFile(Set.of(), (name, sealed) -> readWholeIndexFile(name, sealed, into), (name, e) -> {
+            throw new VaultException("the index cannot be read: " + e.getMessage() + "; `vault check` names what else is damaged,"
+                    + " `vault repair` writes the index again from the packs", e);
+        });
     }
 
     /** {@link #readIndexFile} for a command that needs the whole index: one file that does not read stops it, saying what mends it. */
@@ -349,11 +352,23 @@ public final class Repository implements AutoCloseable {
      * "missing file … index/…" (a helper's).
      */
     public List<String> readEachIndexFile(java.util.function.BiConsumer<String, byte[]> each) {
-        return readEachIndexFile(Set.of(), each);
+        return readEachIndexFile(Set.of(), each, null);
     }
 
-    /** {@link #readEachIndexFile(java.util.function.BiConsumer)} but for the files named in {@code skip}; returns those it read. */
-    private List<String> readEachIndexFile(Set<String> skip, java.util.function.BiConsumer<String, byte[]> each) {
+    /**
+     * As {@link #readEachIndexFile(java.util.function.BiConsumer)}, handing {@code unreadable} each file the medium fails to
+     * read (a bad sector: EIO, on a store where that is damage) instead of failing: check and repair report such a file
+     * and repair writes the index again without it (it stopped both, and every other command, for good: a helper's). Its
+     * name is among those returned, so that the index written in place of these replaces it.
+     */
+    public List<String> readEachIndexFile(java.util.function.BiConsumer<String, byte[]> each,
+                                          java.util.function.BiConsumer<String, BackendException> unreadable) {
+        return readEachIndexFile(Set.of(), each, unreadable);
+    }
+
+    /** {@link #readEachIndexFile(java.util.function.BiConsumer, java.util.function.BiConsumer)} but for the files named in {@code skip}. */
+    private List<String> readEachIndexFile(Set<String> skip, java.util.function.BiConsumer<String, byte[]> each,
+                                           java.util.function.BiConsumer<String, BackendException> unreadable) {
         Set<String> read = new LinkedHashSet<>();
         for (int listing = 1; ; listing++) {
             boolean gone = false;
@@ -369,6 +384,13 @@ public final class Repository implements AutoCloseable {
                         throw e;
                     }
                     gone = true;
+                    continue;
+                } catch (BackendException e) {
+                    if (unreadable == null || !backend.store().readFailureIsDamage()) {
+                        throw e;
+                    }
+                    read.add(name);
+                    unreadable.accept(name, e);
                     continue;
                 }
                 read.add(name);
@@ -959,7 +981,11 @@ public final class Repository implements AutoCloseable {
             } catch (MissingFileException e) {
                 // listed, then removed (a forget, a tier, a rewrite beside this): a backup looking for its parent failed on it
             } catch (BackendException e) {
-                throw e; // the store failed, not the file: an error, never a shorter list
+                if (!backend.store().readFailureIsDamage()) {
+                    throw e; // the store failed, not the file: an error, never a shorter list
+                }
+                // a bad sector under the file (EIO): damaged, as one whose bytes changed; every listing stopped on it (a helper's)
+                bad.add(name + ": does not read (" + e.getMessage() + "); `vault repair` moves it out of snapshots/");
             } catch (RuntimeException e) {
                 bad.add(name + ": " + (e instanceof VaultException ? e.getMessage() : "unreadable (" + e.getClass().getSimpleName() + ")"));
             }
@@ -1414,7 +1440,7 @@ public final class Repository implements AutoCloseable {
                 return;
             }
             if (backend.list("index").containsAll(indexFilesRead)) {
-                indexFilesRead.addAll(readEachIndexFile(indexFilesRead, (name, sealed) -> readWholeIndexFile(name, sealed, index)));
+                indexFilesRead.addAll(readEachIndexFile(indexFilesRead, (name, sealed) -> readWholeIndexFile(name, sealed, index), null));
             } else {
                 reloadIndex();
             }
