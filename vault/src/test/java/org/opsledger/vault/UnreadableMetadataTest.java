@@ -66,13 +66,19 @@ class UnreadableMetadataTest {
             lost = TestTrees.backup(repo, data);
             Files.write(data.resolve("b.bin"), TestTrees.random(2, 300_000));
             kept = TestTrees.fullBackup(repo, data);
+            new org.opsledger.vault.journal.Journal(repo).record(org.opsledger.vault.journal.JournalEntry.decommission("db-1",
+                    List.of("/srv"), List.of(), "decommissioned for CHG-7")); // the CLI writes the journal; one entry here
         }
         String index;
         try (var files = Files.list(dir.resolve("index"))) {
             index = "index/" + files.filter(Files::isRegularFile).findFirst().orElseThrow().getFileName();
         }
         String snapshot = "snapshots/" + lost.id().hex();
-        try (Repository repo = withBadSectors(dir, Set.of(index, snapshot))) {
+        String entry;
+        try (var files = Files.list(dir.resolve("journal"))) {
+            entry = "journal/" + files.filter(Files::isRegularFile).findFirst().orElseThrow().getFileName();
+        }
+        try (Repository repo = withBadSectors(dir, Set.of(index, snapshot, entry))) {
             assertThatThrownBy(() -> repo.index()).hasMessageStartingWith("the index cannot be read: cannot read ")
                     .hasMessageEndingWith("`vault repair` writes the index again from the packs");
             assertThat(repo.listSnapshots().unreadable()).singleElement().asString().startsWith(snapshot + ": does not read (");
@@ -81,7 +87,7 @@ class UnreadableMetadataTest {
                     .anyMatch(e -> e.startsWith(snapshot + " does not read ("));
 
             RepairResult repaired = new Repairer(repo, 2).repair(0, false);
-            assertThat(repaired.files()).anyMatch(f -> f.name().equals(snapshot));
+            assertThat(repaired.files()).anyMatch(f -> f.name().equals(snapshot)).anyMatch(f -> f.name().equals(entry));
         }
         assertThat(dir.resolve("damaged/" + snapshot)).as("kept, zeros where it did not read").exists();
         assertThat(dir.resolve(index)).as("replaced by the index written again").doesNotExist();

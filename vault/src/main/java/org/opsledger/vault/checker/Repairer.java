@@ -270,7 +270,19 @@ public final class Repairer {
             if (id == null) {
                 out.add(new RepairResult.DamagedFile(name, "not named by its SHA-256", null, "left in place, not the vault's"));
             } else {
-                byte[] sealed = repo.backend().read(name);
+                byte[] sealed;
+                try {
+                    sealed = repo.backend().read(name);
+                } catch (org.opsledger.vault.backend.MissingFileException gathered) {
+                    continue; // gathered into a segment meanwhile
+                } catch (BackendException e) {
+                    if (!repo.backend().store().readFailureIsDamage()) {
+                        throw e;
+                    }
+                    out.add(new RepairResult.DamagedFile(name, "does not read (" + e.getMessage() + ")", DAMAGED + "/" + name,
+                            "taken out of the journal"));
+                    continue;
+                }
                 if (!Sealing.sha256(sealed).equals(id)) {
                     out.add(new RepairResult.DamagedFile(name, "does not match its SHA-256 name (damaged or altered)", DAMAGED + "/" + name,
                             "taken out of the journal"));
