@@ -1019,12 +1019,16 @@ public final class Restorer {
                 withHoles.add(p.file);
             }
             for (int pos = 0; !hole && pos < b.length(); ) { // small slices: small staging buffers in the JDK
-                pos += ch.write(ByteBuffer.wrap(b.array(), b.offset() + pos, Math.min(WRITE_SLICE, b.length() - pos)), p.offset + pos);
+                int n = ch.write(ByteBuffer.wrap(b.array(), b.offset() + pos, Math.min(WRITE_SLICE, b.length() - pos)), p.offset + pos);
+                pos += n;
+                bytesWritten.addAndGet(n); // as written: a restore that failed within a blob said "(0 B written)" of 1 MiB (a helper's)
             }
         } catch (IOException e) { // named: a target that filled midway said "restore failed: No space left on device" (a helper's)
             throw new VaultException("cannot write " + p.file.rel() + ": " + IoReason.of(e), e);
         }
-        bytesWritten.addAndGet(b.length());
+        if (hole) {
+            bytesWritten.addAndGet(b.length());
+        }
     }
 
     /**
