@@ -325,4 +325,32 @@ class InterleavingsTest {
             assertThat(f.holds()).hasSize(1);
         }
     }
+    /**
+     * A hold released between a reader's listing of holds/ and its read of the record: forget, snapshots and the other
+     * readers of holds failed with "missing file … holds/…", as if the repository were damaged (a helper's, on S3). The
+     * record gone so is a hold released.
+     */
+    @Test
+    void aHoldReleasedWhileItIsListedIsNoHoldAndNoFailure() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(14, 10_000));
+        Path dir = tmp.resolve("repo");
+        SnapshotRef s;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            s = TestTrees.backup(repo, data);
+            repo.hold(s, "MATTER-2", "counsel");
+        }
+        try (Repository admin = TestTrees.open(dir);
+             Repository reading = Repository.open(new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(dir)) {
+                 @Override
+                 public byte[] read(String name) {
+                     if (name.startsWith("holds/")) {
+                         admin.release(s.id(), "MATTER-2"); // just after the listing
+                     }
+                     return super.read(name);
+                 }
+             }, TestTrees.PASSWORD)) {
+            assertThat(reading.holds()).isEmpty();
+        }
+    }
 }

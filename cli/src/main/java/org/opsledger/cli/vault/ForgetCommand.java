@@ -93,6 +93,7 @@ final class ForgetCommand implements Callable<Integer> {
             List<SnapshotRef> toRemove = named.isEmpty() ? null : select.findEach(r, named); // a mistyped ID removes nothing
             List<ForgetDecision> plan;
             PruneResult pruned;
+            RuntimeException pruneFailed = null;
             if (dryRun) {
                 plan = toRemove != null ? f.plan(toRemove, Instant.now()) : f.plan(policy, Instant.now(), filter);
                 pruned = null;
@@ -118,10 +119,12 @@ final class ForgetCommand implements Callable<Integer> {
                             + policy(filter) + ")";
                     try {
                         pruned = prune ? new Pruner(r).leavingInTheJournal(standIn == null ? java.util.Set.of() : java.util.Set.of(standIn)).prune() : null;
+                        journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, forgot + (pruned == null ? "" : "; " + PruneCommand.line(pruned)));
                     } catch (RuntimeException e) { // the one line says both: a helper's operator saw only the prune's error
-                        throw journal.failed(new CliException(forgot + "; then the prune failed: " + e.getMessage()));
+                        pruned = null;
+                        // thrown once the removals are listed (--json too): a consumer could not tell which snapshots went (a helper's)
+                        pruneFailed = journal.failed(new CliException(forgot + "; then the prune failed: " + e.getMessage()));
                     }
-                    journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, forgot + (pruned == null ? "" : "; " + PruneCommand.line(pruned)));
                 }
             }
             if (repo.json) {
@@ -149,6 +152,9 @@ final class ForgetCommand implements Callable<Integer> {
                 if (pruned != null) {
                     PruneCommand.print(pruned);
                 }
+            }
+            if (pruneFailed != null) {
+                throw pruneFailed; // the removals listed above, the one line and exit 1 now
             }
             List<SnapshotRef> planned = plan.stream().map(ForgetDecision::snapshot).toList();
             for (Forgetter.Group group : Forgetter.leftEmpty(toRemove == null ? plan : withTheRest(plan, r))) { // after the listing: the last line an operator reads

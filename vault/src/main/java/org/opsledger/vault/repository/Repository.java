@@ -1162,7 +1162,11 @@ public final class Repository implements AutoCloseable {
     /** The snapshot's hold as its record says now, or null when it is not held (a damaged record fails, as {@link #holds} does). */
     public LegalHold holdOf(ObjectId snapshot) {
         String name = "holds/" + snapshot.hex();
-        return backend.exists(name) ? readSealed(name, Sealing.Kind.HOLD, LegalHold.class) : null;
+        try {
+            return backend.exists(name) ? readSealed(name, Sealing.Kind.HOLD, LegalHold.class) : null;
+        } catch (MissingFileException released) {
+            return null; // released between the look and the read
+        }
     }
 
     /** The hold records that read, by snapshot, and one line for each that does not. */
@@ -1177,6 +1181,9 @@ public final class Repository implements AutoCloseable {
             try {
                 LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
                 out.put(h.snapshot(), h);
+            } catch (MissingFileException released) {
+                // released between the listing and the read: no hold, as a snapshot file gone so is one snapshot fewer (a forget
+                // beside a release failed with "missing file … holds/…": a helper's)
             } catch (BackendException e) {
                 throw e;
             } catch (VaultException | IllegalArgumentException | JacksonException e) {
