@@ -353,4 +353,24 @@ class InterleavingsTest {
             assertThat(reading.holds()).isEmpty();
         }
     }
+    /**
+     * A journal entry is sealed under the epoch current as stored: a command that opened the repository before a
+     * rotation and a retirement (a decommission, which takes no lock; a backup refused beside the retirement) sealed its
+     * entry under the destroyed key, and check called the journal damaged (a helper's, with breakpoints).
+     */
+    @Test
+    void aJournalEntryWrittenAfterARetirementIsSealedUnderTheCurrentKey() throws Exception {
+        Path dir = tmp.resolve("repo");
+        try (Repository opened = TestTrees.newRepo(dir); Repository admin = TestTrees.open(dir)) {
+            new KeyEpochs(admin).rotate();
+            new KeyEpochs(admin).retire(1);
+            new org.opsledger.vault.journal.Journal(opened).record(org.opsledger.vault.journal.JournalEntry.decommission("db-1",
+                    List.of("/srv"), List.of(), "decommissioned for CHG-7"));
+        }
+        try (Repository after = TestTrees.open(dir)) {
+            var listing = new org.opsledger.vault.journal.Journal(after).read(e -> true);
+            assertThat(listing.unreadable()).isEmpty();
+            assertThat(listing.decommissions()).hasSize(1);
+        }
+    }
 }

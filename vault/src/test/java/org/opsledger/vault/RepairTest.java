@@ -64,6 +64,7 @@ class RepairTest {
     void aFlippedByteLosesOnlyItsBlobTheRestIsSalvagedAndTheNextBackupHealsTheOldSnapshot() throws Exception {
         DamagedPackTest.flipOneByteOf(repoDir, victimBlob);
         String packName = Repository.packName(victimBlob.pack());
+        Object inode = Files.getAttribute(repoDir.resolve(packName), "unix:ino");
         try (Repository repo = TestTrees.open(repoDir)) {
             RepairResult r = new Repairer(repo, 2).repair(100, false);
             assertThat(r.packs()).hasSize(1);
@@ -78,6 +79,8 @@ class RepairTest {
         }
         assertThat(repoDir.resolve(packName)).doesNotExist();
         assertThat(repoDir.resolve("damaged/" + victimBlob.pack().hex())).exists();
+        // renamed, not copied: a repair on a nearly full disk failed copying it, and could never finish (a helper's)
+        assertThat(Files.getAttribute(repoDir.resolve("damaged/" + victimBlob.pack().hex()), "unix:ino")).isEqualTo(inode);
         try (Repository repo = TestTrees.open(repoDir)) {
             CheckResult c = new Checker(repo, 2).check(100);
             assertThat(c.damagedPacks()).isEmpty();
@@ -580,10 +583,11 @@ class RepairTest {
                 assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(first.id());
             }
         }
-        // killed after each of its writes (fourteen here): the lock, the damaged snapshot file's copy and deletion, the hold
-        // record's copy and new record, the salvaged blobs' pack and its index file, the index without the damaged pack
-        // and the old index files' deletion, the damaged pack's copy and deletion, the lock's release
-        assertThat(writes).isGreaterThan(12);
+        // killed after each of its writes (twelve here): the lock, the damaged snapshot file's deletion, the hold record's
+        // copy and new record, the salvaged blobs' pack and its index file, the index without the damaged pack and the old
+        // index files' deletion, the damaged pack's deletion, the lock's release (the damaged snapshot file and pack are
+        // renamed under damaged/ on a local disk, which no kill leaves half done)
+        assertThat(writes).isGreaterThan(10);
     }
 
     /** check --read-data finds nothing, and the first snapshot restores whole and verified. */

@@ -414,7 +414,27 @@ public final class Repairer {
      * sized is not kept: -1.
      */
     private long keepPack(String name, String as) {
+        return keep(name, as, true);
+    }
+
+    /**
+     * {@link #keepPack}; {@code mayMove} false for a file that must stay until what replaces it is written (a hold record:
+     * the hold is never without one).
+     */
+    private long keep(String name, String as, boolean mayMove) {
         Backend backend = repo.backend();
+        java.util.Optional<java.nio.file.Path> local = backend.store().localDirectory();
+        if (mayMove && local.isPresent()) { // renamed, not copied, when every byte reads: no room needed (a repair on a nearly full disk
+            try (InputStream in = backend.stream(name)) { // failed copying the pack, and could never finish: a helper's)
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+                java.nio.file.Path to = local.get().resolve(as);
+                java.nio.file.Files.createDirectories(to.getParent());
+                java.nio.file.Files.move(local.get().resolve(name), to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                return 0;
+            } catch (IOException | VaultException e) {
+                // some of it does not read (zeros in its copy, below), or it cannot be renamed there: copied
+            }
+        }
         try (InputStream in = backend.stream(name); Backend.Upload out = backend.upload()) {
             byte[] piece = new byte[1 << 20];
             for (int n; (n = in.read(piece)) > 0; ) {
@@ -455,7 +475,7 @@ public final class Repairer {
 
     /** A damaged file's bytes, copied under damaged/ before the file is replaced or removed (zeros where it does not read). */
     private void keep(RepairResult.DamagedFile f) {
-        keepPack(f.name(), f.keptAs());
+        keep(f.name(), f.keptAs(), !f.name().startsWith("holds/"));
     }
 
     /** Null when the blob opens and matches its ID where the index says it lies, else why not. */

@@ -60,11 +60,15 @@ public final class Journal {
         return kept() ? read(e -> false).decommissionTimes() : Map.of();
     }
 
-    /** Writes an entry; refused in a repository whose format keeps no journal. */
+    /**
+     * Writes an entry, sealed under the epoch current as stored ({@link Repository#refreshKeys}: a key retirement may have
+     * run since the command opened the repository); refused in a repository whose format keeps no journal.
+     */
     public ObjectId record(JournalEntry entry) {
         if (!kept()) {
             throw new VaultException(notKept());
         }
+        repo.refreshKeys();
         return repo.writeSealed(DIR, Sealing.Kind.JOURNAL, entry);
     }
 

@@ -1426,22 +1426,32 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
+     * The keyring as stored, when another process rotated or retired an epoch since this one read it: what this process
+     * seals from now on is sealed under the current epoch. Read before each journal entry too: a command that takes no
+     * lock (a decommission, a key slot added) or one refused beside a key retirement sealed its entry under the key the
+     * retirement then destroyed, and check called the journal damaged (a helper's).
+     */
+    public void refreshKeys() {
+        Keyring stored;
+        try {
+            stored = storedKeyring();
+        } catch (MissingFileException disposed) {
+            return; // gone since it was read: nothing is committed (saveSnapshot says why)
+        }
+        Keyring mine = keys.keyring();
+        if (stored.currentEpoch() != mine.currentEpoch() || !stored.epochs().keySet().equals(mine.epochs().keySet())) {
+            keys = new Keys(stored);
+        }
+    }
+
+    /**
      * After this process's lock is written: the keyring as stored, when another process rotated or retired an epoch since
      * it was read (new data is sealed under the current epoch, never a destroyed one); and the index, if it was read, when
      * an index file it was read from has gone since (a prune, repair or retirement wrote it anew: read again whole) or
      * new ones came (another backup's: added).
      */
     private void catchUp() {
-        Keyring stored;
-        try {
-            stored = storedKeyring();
-        } catch (MissingFileException disposed) {
-            stored = keys.keyring(); // gone since it was read: nothing is committed (saveSnapshot says why)
-        }
-        Keyring mine = keys.keyring();
-        if (stored.currentEpoch() != mine.currentEpoch() || !stored.epochs().keySet().equals(mine.epochs().keySet())) {
-            keys = new Keys(stored);
-        }
+        refreshKeys();
         synchronized (indexLock) {
             if (index == null) {
                 return;
