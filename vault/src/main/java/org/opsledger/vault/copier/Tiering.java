@@ -51,8 +51,9 @@ public final class Tiering {
      * {@link #pastRetention}.
      */
     public List<SnapshotRef> due(Duration nearLinePeriod, Instant now) {
-        List<SnapshotRef> past = pastRetention(nearLinePeriod, now);
-        return olderThan(nearLinePeriod, now).stream().filter(s -> !past.contains(s)).toList();
+        java.util.Set<ObjectId> past = new java.util.HashSet<>();
+        pastRetention(nearLinePeriod, now).forEach(s -> past.add(s.id()));
+        return olderThan(nearLinePeriod, now).stream().filter(s -> !past.contains(s.id())).toList();
     }
 
     /**
