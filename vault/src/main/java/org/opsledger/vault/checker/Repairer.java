@@ -216,7 +216,7 @@ public final class Repairer {
                     throw e; // the store did not answer: nothing is known of the file
                 }
                 sealed = null; // a bad sector under it: kept under damaged/ with zeros where it does not read
-                unreadable = "does not read (" + org.opsledger.vault.IoReason.of(e.getCause() instanceof Exception c ? c : e) + ")";
+                unreadable = "does not read (" + e.getMessage() + ")";
             }
             if (id == null) {
                 out.add(new RepairResult.DamagedFile(name, "not named by a snapshot ID", null,

@@ -45,13 +45,6 @@ public final class Forgetter {
         return this;
     }
 
-    /** Whether the group's source was decommissioned after its newest snapshot (group: newest first). */
-    private boolean decommissionedGroup(List<SnapshotRef> newestFirst) {
-        SnapshotRef newest = newestFirst.getFirst();
-        Instant d = decommissioned.get(org.opsledger.vault.snapshot.BackupsDue.key(newest.snapshot().hostname(), newest.snapshot().paths()));
-        return d != null && d.isAfter(newest.snapshot().time());
-    }
-
     /**
      * Whether {@code g}'s source was decommissioned after the newest of {@code snapshots} that is of it: a removal or a
      * tier that leaves it no snapshot is then no sign that its backups stopped by accident (both warned so: a helper's).
@@ -86,7 +79,7 @@ public final class Forgetter {
             buckets.put("monthly", new Bucket(policy.keepMonthly(), t -> t.getYear() + "-" + t.getMonthValue()));
             buckets.put("yearly", new Bucket(policy.keepYearly(), t -> String.valueOf(t.getYear())));
             int newer = 0; // snapshots of the group newer than this one
-            int keepLast = decommissionedGroup(group) ? 0 : policy.keepLast();
+            int keepLast = decommissioned(groupOf(group.getFirst()), group) ? 0 : policy.keepLast();
             for (SnapshotRef s : group) {
                 List<String> reasons = new ArrayList<>();
                 if (newer++ < keepLast) {
