@@ -205,7 +205,7 @@ public final class Forgetter {
     }
 
     /** The reason of a snapshot another command removed, or gave a new ID, between the plan and its deletion. */
-    public static final String GONE_MEANWHILE = "gone meanwhile (removed by another forget, or given a new ID by a key retirement:"
+    public static final String GONE_MEANWHILE = "gone meanwhile (removed by another forget or tier, or given a new ID by a key retirement:"
             + " `vault snapshots` shows what is there)";
 
     private static final class Bucket {
