@@ -224,8 +224,15 @@ public final class Journal {
         // by source (host and paths): a few per host
         Map<List<String>, JournalEntry> newestBackups = new HashMap<>();
         Map<List<String>, JournalEntry> decommissions = new HashMap<>();
+        Set<List<Object>> ended = new HashSet<>(); // commands whose own entry is here
+        List<List<Object>> standIns = new ArrayList<>();
         Consumer<JournalEntry> take = e -> {
             total[0]++;
+            if (e.standIn()) {
+                standIns.add(e.command());
+            } else {
+                ended.add(e.command());
+            }
             if (e.verifiedRestore() && (newest[0] == null || e.finished().isAfter(newest[0].finished()))) {
                 newest[0] = e;
             }
@@ -261,6 +268,10 @@ public final class Journal {
                 take.accept(read.single());
             }
         });
+        // a stand-in whose command's own entry is here too was gathered into a segment by another host's prune before the
+        // command could take it back: it said "did not end" beside the entry saying how it ended (a helper's)
+        out.removeIf(e -> e.standIn() && ended.contains(e.command()));
+        total[0] -= standIns.stream().filter(ended::contains).count();
         out.sort(Comparator.comparing(JournalEntry::started));
         List<JournalEntry> failing = newestBackups.values().stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED)
                 .filter(e -> !decommissions.containsKey(e.source()) || newer(e, decommissions.get(e.source())) == e)

@@ -61,6 +61,16 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
         return BackupsDue.key(sourceHost == null ? host : sourceHost, paths);
     }
 
+    /** The entry a forget or tier writes before it deletes, standing for it should it be killed outright. */
+    public boolean standIn() {
+        return outcome == Outcome.FAILED && exitCode == 137 && detail != null && detail.startsWith(UNFINISHED);
+    }
+
+    /** The command an entry is of: its operation, host, user and start; a stand-in and its command's own entry share it. */
+    List<Object> command() {
+        return java.util.Arrays.asList(operation, host, username, started);
+    }
+
     /** A restore proved byte for byte: the evidence of a tested recovery (IS.012 6.6.4, policy 2.11). */
     public boolean verifiedRestore() {
         return operation == Operation.RESTORE && outcome == Outcome.OK && verified;
