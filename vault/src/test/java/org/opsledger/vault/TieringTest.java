@@ -121,7 +121,7 @@ class TieringTest {
             SnapshotRef kept = TestTrees.fullBackup(near, data);
             Tiering tiering = new Tiering(near, far);
             Instant later = Instant.now().plusSeconds(1);
-            assertThat(tiering.pastRetention(Duration.ZERO, later)).extracting(SnapshotRef::id).containsExactly(ended.id());
+            assertThat(tiering.plan(Duration.ZERO, later).pastRetention()).extracting(SnapshotRef::id).containsExactly(ended.id());
             assertThat(tiering.move(Duration.ZERO, later)).extracting(Tiering.Moved::source).containsExactly(endedButHeld.id(), kept.id());
             assertThat(near.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(ended.id(), endedButHeld.id());
             assertThat(far.snapshots()).hasSize(2);

@@ -60,8 +60,9 @@ final class TierCommand implements Callable<Integer> {
                         try {
                             Tiering tiering = new Tiering(near, far);
                             Instant now = Instant.now();
-                            var due = tiering.due(period, now);
-                            expired.addAll(tiering.pastRetention(period, now));
+                            Tiering.Plan plan = tiering.plan(period, now);
+                            var due = plan.due();
+                            expired.addAll(plan.pastRetention());
                             dueOnes.addAll(due);
                             if (!due.isEmpty()) { // kill -9 writes no entry: this one stands for the tier until its own is written
                                 journal.standIn(due.stream().map(s -> s.id()).toList(), "it was to move " + due.size()

@@ -21,7 +21,7 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  * (once: a copy is recognised by its {@code copied-from} tag, and an amended record amends the copy's,
  * {@link Copier#copyOnce}) and then forgotten near-line,
  * unless it is under legal hold there (IS.012 6.6.7), in which case it stays in both. One whose retention has ended, and
- * that no hold keeps, is not moved ({@link #pastRetention}).
+ * that no hold keeps, is not moved ({@link Plan#pastRetention}).
  */
 public final class Tiering {
 
@@ -47,29 +47,32 @@ public final class Tiering {
     }
 
     /**
-     * The near-line snapshots older than {@code nearLinePeriod} at {@code now}: what {@link #move} moves; but those
-     * {@link #pastRetention}.
+     * The near-line snapshots older than the near-line period: {@code due}, what {@link #move} moves, and
+     * {@code pastRetention}, those whose retention ended before today and that no legal hold keeps: long-term storage is
+     * for "the record retention requirements" (IS.012 6.6.1.3), and such a snapshot has none left. They stay near-line,
+     * for `forget` to remove; a tier copied them, kept in long-term storage past their retention (a helper's).
      */
-    public List<SnapshotRef> due(Duration nearLinePeriod, Instant now) {
-        java.util.Set<ObjectId> past = new java.util.HashSet<>();
-        pastRetention(nearLinePeriod, now).forEach(s -> past.add(s.id()));
-        return olderThan(nearLinePeriod, now).stream().filter(s -> !past.contains(s.id())).toList();
+    public record Plan(List<SnapshotRef> due, List<SnapshotRef> pastRetention) {
     }
 
-    /**
-     * Snapshots older than the near-line period whose retention ended before today and that no legal hold keeps: long-term
-     * storage is for "the record retention requirements" (IS.012 6.6.1.3), and such a snapshot has none left. They stay
-     * near-line, for `forget` to remove; a tier copied them, kept in long-term storage past their retention (a helper's).
-     */
-    public List<SnapshotRef> pastRetention(Duration nearLinePeriod, Instant now) {
+    /** The {@link Plan} at {@code now}, from one listing of the snapshots and one of the holds. */
+    public Plan plan(Duration nearLinePeriod, Instant now) {
         LocalDate today = LocalDate.ofInstant(now, ZoneId.systemDefault());
         java.util.Set<ObjectId> held = nearLine.holds().keySet();
-        return olderThan(nearLinePeriod, now).stream().filter(s -> s.snapshot().retainUntil() != null
-                && s.snapshot().retainUntil().isBefore(today) && !held.contains(s.id())).toList();
+        List<SnapshotRef> due = new ArrayList<>();
+        List<SnapshotRef> past = new ArrayList<>();
+        for (SnapshotRef s : nearLine.snapshots()) {
+            if (s.snapshot().time().isBefore(now.minus(nearLinePeriod))) {
+                boolean ended = s.snapshot().retainUntil() != null && s.snapshot().retainUntil().isBefore(today) && !held.contains(s.id());
+                (ended ? past : due).add(s);
+            }
+        }
+        return new Plan(List.copyOf(due), List.copyOf(past));
     }
 
-    private List<SnapshotRef> olderThan(Duration nearLinePeriod, Instant now) {
-        return nearLine.snapshots().stream().filter(s -> s.snapshot().time().isBefore(now.minus(nearLinePeriod))).toList();
+    /** {@link Plan#due}. */
+    public List<SnapshotRef> due(Duration nearLinePeriod, Instant now) {
+        return plan(nearLinePeriod, now).due();
     }
 
     public List<Moved> move(Duration nearLinePeriod, Instant now) {
