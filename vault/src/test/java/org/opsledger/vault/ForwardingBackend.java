@@ -47,6 +47,7 @@ public class ForwardingBackend implements Backend {
     @Override public long size(String name) { return local.size(name); }
     @Override public void write(String name, byte[] data, int off, int len) { local.write(name, data, off, len); }
     @Override public void delete(String name) { local.delete(name); }
+    @Override public void move(String from, String to) { local.move(from, to); }
     @Override public List<String> list(String dir) { return local.list(dir); }
     @Override public OptionalLong device() { return local.device(); }
     @Override public java.util.Optional<java.nio.file.Path> localDirectory() { return local.localDirectory(); }

@@ -69,6 +69,15 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Renames {@code from} to {@code to} within the store (a damaged file kept aside under damaged/): on a local disk no
+     * room is needed. This default copies and deletes.
+     */
+    default void move(String from, String to) {
+        write(to, read(from));
+        delete(from);
+    }
+
+    /**
      * Writes {@code data} as the whole file, atomically, and overwrites what it replaces where the store can (the
      * keyring: a rotation or retirement replaces it, and the old one, which holds keys, must not stay readable on the
      * disk's free blocks). This default is {@link #write}: an object store keeps no old bytes but a version its bucket's

@@ -232,6 +232,20 @@ public final class LocalBackend implements Backend {
         }
     }
 
+    /** A rename within the repository's filesystem, atomic and durable (its directory synced), as a write's last step. */
+    @Override
+    public void move(String from, String to) {
+        Path target = path(to);
+        try {
+            Path dir = target.getParent();
+            boolean newDir = !Files.isDirectory(dir);
+            Files.createDirectories(dir, dirMode());
+            moveIntoPlace(path(from), target, newDir);
+        } catch (IOException e) {
+            throw writeFailure(target, e);
+        }
+    }
+
     /**
      * The reason in words, and where: a new pack's temporary file is named as the repository it goes in ("cannot write
      * …/.tmp-eff7…: java.nio.file.AccessDeniedException: …" said neither what nor why: a helper's).

@@ -165,6 +165,11 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
+    public void move(String from, String to) {
+        store.move(from, to);
+    }
+
+    @Override
     public void replaceShredding(String name, byte[] data) {
         store.replaceShredding(name, data);
     }

@@ -423,13 +423,10 @@ public final class Repairer {
      */
     private long keep(String name, String as, boolean mayMove) {
         Backend backend = repo.backend();
-        java.util.Optional<java.nio.file.Path> local = backend.store().localDirectory();
-        if (mayMove && local.isPresent()) { // renamed, not copied, when every byte reads: no room needed (a repair on a nearly full disk
-            try (InputStream in = backend.stream(name)) { // failed copying the pack, and could never finish: a helper's)
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-                java.nio.file.Path to = local.get().resolve(as);
-                java.nio.file.Files.createDirectories(to.getParent());
-                java.nio.file.Files.move(local.get().resolve(name), to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        if (mayMove && backend.store().localDirectory().isPresent()) { // renamed, not copied, when every byte reads: no room
+            try (InputStream in = backend.stream(name)) { // needed (a repair on a nearly full disk failed copying the pack, and
+                in.transferTo(java.io.OutputStream.nullOutputStream()); // could never finish: a helper's)
+                backend.move(name, as);
                 return 0;
             } catch (IOException | VaultException e) {
                 // some of it does not read (zeros in its copy, below), or it cannot be renamed there: copied
