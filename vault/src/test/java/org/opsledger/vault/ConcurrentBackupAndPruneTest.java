@@ -310,6 +310,39 @@ class ConcurrentBackupAndPruneTest {
     }
 
     /**
+     * Two prunes at once: one deleted condemned records (and their packs) the other had listed, and the other failed with
+     * "missing file … condemned/…", failing the `forget --prune` around it (a helper's, on S3). A record gone so is done.
+     */
+    @Test
+    void aCondemnedRecordAnotherPruneDeletedMeanwhileIsPassedOver() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        oneBackupOfTwoMegabytes(repoDir);
+        Instant now = Instant.now();
+        Path lock = repoDir.resolve("locks/running");
+        Files.write(lock, org.opsledger.vault.VaultJson.write(new org.opsledger.vault.repository.LockRecord(
+                "backup", "web-1", 7, now.minusSeconds(60), now, null)));
+        forgetAllAndPruneKeepsWhatItCondemns(repoDir); // its records wait for the backup
+        Files.delete(lock);
+        ForwardingBackend otherPruneFirst = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public byte[] read(String name) {
+                if (name.startsWith("condemned/")) { // the other prune deleted its pack and it just after this one listed them
+                    super.delete("data/" + name.substring(10, 12) + "/" + name.substring(10));
+                    super.delete(name);
+                }
+                return super.read(name);
+            }
+        };
+        try (Repository repo = Repository.open(otherPruneFirst, TestTrees.PASSWORD)) {
+            PruneResult r = new Pruner(repo).prune();
+            assertThat(r.packsDeleted()).as("the other prune deleted them").isZero();
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+    }
+
+    /**
      * A prune removed every temporary file it found, also those other processes were writing at that moment: a starting
      * backup failed on its lock file, a forget's journal entry was lost (a helper's). Only one not written to for as long
      * as a lock takes to go stale is a killed writer's.

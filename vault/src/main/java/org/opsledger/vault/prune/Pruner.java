@@ -149,11 +149,26 @@ public final class Pruner {
     private List<Condemned> condemned() {
         List<Condemned> all = new ArrayList<>();
         for (String name : repo.backend().list("condemned")) {
-            Condemned c = repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
+            Condemned c = readCondemned(name);
+            if (c == null) {
+                continue;
+            }
             all.add(c);
             repo.index().add(new IndexFile(List.of(c.pack())));
         }
         return all;
+    }
+
+    /**
+     * A condemned record as listed, or null when it went meanwhile: another prune deleted its pack and it, or rescued the
+     * pack. Two prunes at once are allowed, and one failed "missing file … condemned/…" (a helper's, on S3).
+     */
+    private Condemned readCondemned(String name) {
+        try {
+            return repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
+        } catch (org.opsledger.vault.backend.MissingFileException gone) {
+            return null;
+        }
     }
 
     private PruneResult deleteCondemned(SharedLock own, List<SnapshotRef> seen, Set<ObjectId> referenced,
@@ -175,7 +190,10 @@ public final class Pruner {
         long freed = 0;
         List<IndexFile.Pack> rescue = new ArrayList<>();
         for (String name : repo.backend().list("condemned")) {
-            Condemned c = repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
+            Condemned c = readCondemned(name);
+            if (c == null) {
+                continue;
+            }
             ObjectId pack = ObjectId.parse(c.pack().id());
             boolean needs = c.pack().blobs().stream().anyMatch(b -> needed.contains(ObjectId.parse(b.id())) && !current.contains(ObjectId.parse(b.id())));
             if (needs) {
@@ -193,7 +211,11 @@ public final class Pruner {
             }
             String packName = Repository.packName(pack);
             if (repo.backend().exists(packName)) {
-                freed += repo.backend().size(packName);
+                try {
+                    freed += repo.backend().size(packName);
+                } catch (org.opsledger.vault.backend.MissingFileException gone) {
+                    // deleted just now by another prune
+                }
                 repo.backend().delete(packName);
             }
             repo.backend().delete(name);
