@@ -125,10 +125,11 @@ public final class Checker {
                     + " forged; such a snapshot counts as the newest for `latest`, for the next backup's parent and for --keep-last");
         }
         errors.addAll(unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).values()); // forget reads each
-        errors.addAll(holdsOfNoSnapshot(snapshotFiles));
+        Map<ObjectId, LegalHold> holds = repo.listHolds().holds(); // read once: each record is a read (on S3 a GET)
+        errors.addAll(holdsOfNoSnapshot(snapshotFiles, holds));
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
         List<Replaced> replaced = replaced(snapshots);
-        Set<ObjectId> forgotten = journal(snapshots, snapshotFiles, replaced, errors, warnings);
+        Set<ObjectId> forgotten = journal(snapshots, snapshotFiles, replaced, holds.keySet(), errors, warnings);
         String putBack = snapshotsPutBack(snapshots, forgotten, replaced);
         if (putBack != null) {
             warnings.add(putBack);
@@ -247,8 +248,8 @@ public final class Checker {
      * proved by a verified restore within six months is warned of (policy 2.11; IS.012 6.6.4: at least yearly), and so
      * is each source whose newest backup failed (6.6.5): older snapshots of it stand, and check finds them whole.
      */
-    private Set<ObjectId> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<Replaced> replaced, List<String> errors,
-                                  List<String> warnings) {
+    private Set<ObjectId> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<Replaced> replaced, Set<ObjectId> holding,
+                                  List<String> errors, List<String> warnings) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
             List<String> files = repo.backend().list(Journal.DIR);
@@ -304,7 +305,7 @@ public final class Checker {
         if (gone != null) {
             warnings.add(gone);
         }
-        String lifted = holdsLifted(snapshots, replaced, holdsAndReleases, forgotten);
+        String lifted = holdsLifted(snapshots, replaced, holdsAndReleases, forgotten, holding);
         if (lifted != null) {
             warnings.add(lifted);
         }
@@ -316,10 +317,10 @@ public final class Checker {
      * deleted while it was held, and a prune frees its data as nobody's. A copy's amendment deleted a copy a hold was
      * placed on meanwhile, and check said "no errors" while a prune then deleted every pack (a helper's). IS.012 6.6.7.
      */
-    private List<String> holdsOfNoSnapshot(List<String> snapshotFiles) {
+    private List<String> holdsOfNoSnapshot(List<String> snapshotFiles, Map<ObjectId, LegalHold> holds) {
         Set<String> listed = new HashSet<>(snapshotFiles);
         List<String> found = new ArrayList<>();
-        repo.listHolds().holds().forEach((id, hold) -> {
+        holds.forEach((id, hold) -> {
             String name = "snapshots/" + id.hex();
             if (!listed.contains(name) && !repo.backend().exists(name) && !repo.backend().exists(Repairer.DAMAGED + "/" + name)) {
                 found.add("hold record holds/" + id.hex() + " keeps snapshot " + id.shortHex() + " under legal hold (" + hold.reason()
@@ -337,7 +338,7 @@ public final class Checker {
      * snapshot given a new ID since (a key retirement) is looked for under it. Null when there is none.
      */
     private String holdsLifted(List<SnapshotRef> snapshots, List<Replaced> replaced, List<JournalEntry> holdsAndReleases,
-                               Set<ObjectId> forgotten) {
+                               Set<ObjectId> forgotten, Set<ObjectId> holding) {
         Set<ObjectId> present = new HashSet<>();
         snapshots.forEach(s -> present.add(s.id()));
         Map<ObjectId, ObjectId> now = new HashMap<>();
@@ -354,7 +355,6 @@ public final class Checker {
                 newest.merge(id, e, (a, b) -> b.started().isAfter(a.started()) ? b : a);
             }
         }
-        Set<ObjectId> holding = repo.listHolds().holds().keySet();
         List<String> found = new ArrayList<>();
         for (var e : newest.entrySet()) {
             ObjectId id = e.getKey();
