@@ -98,4 +98,26 @@ class UnreadableMetadataTest {
             assertThat(new Restorer(repo, 2).restore(repo.findSnapshot(kept.id().hex()), tmp.resolve("out"), List.of(), true).ok()).isTrue();
         }
     }
+
+    /** A pack under a bad sector is damage, named as such, and is not counted among the packs check read. */
+    @Test
+    void aPackThatDoesNotReadIsDamageNotAPackRead() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(3, 300_000));
+        Path dir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+        }
+        List<String> packs;
+        try (var files = Files.walk(dir.resolve("data"))) {
+            packs = files.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString()).sorted().toList();
+        }
+        assertThat(packs).hasSizeGreaterThan(1); // a data pack and a tree pack
+        try (Repository repo = withBadSectors(dir, Set.of(packs.getFirst()))) {
+            CheckResult check = new Checker(repo, 2).check(100);
+            assertThat(check.damagedPacks()).singleElement().satisfies(d -> assertThat(d.problem()).startsWith("unreadable: "));
+            assertThat(check.packsRead()).as("the packs that read: all but the one that did not").isEqualTo(packs.size() - 1);
+            assertThat(new Repairer(repo, 2).repair(100, true).packsRead()).as("a dry run of repair counts the same").isEqualTo(packs.size() - 1);
+        }
+    }
 }

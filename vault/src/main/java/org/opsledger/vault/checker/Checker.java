@@ -238,7 +238,7 @@ public final class Checker {
                     + ": " + d.blobs().size() + " blob(s); " + (d.snapshots().isEmpty() ? "needed by no snapshot"
                     : "needed by snapshot(s) " + String.join(", ", d.snapshots()) + "; file(s) " + String.join(", ", d.files())));
         }
-        return new CheckResult(snapshots.size(), index.packs().size(), toRead.size(), bytesRead.get(), List.copyOf(errors),
+        return new CheckResult(snapshots.size(), index.packs().size(), packsRead(toRead, damagedPackProblems), bytesRead.get(), List.copyOf(errors),
                 warnings, damaged);
     }
 
@@ -498,6 +498,13 @@ public final class Checker {
 
     /** The problem of a pack the index names and the store lacks ({@code check --help}: check names what damage hurts). */
     static final String MISSING = "missing from the repository";
+    /** A pack the store answered with an error when read (a bad sector): damage, and not a pack read. */
+    static final String UNREADABLE = "unreadable: ";
+
+    /** How many of the packs {@link #readPacks} was given did read: those the store answered with an error did not. */
+    static int packsRead(List<ObjectId> packs, Map<ObjectId, String> problems) {
+        return (int) packs.stream().filter(p -> !problems.getOrDefault(p, "").startsWith(UNREADABLE)).count();
+    }
 
     /**
      * Walks every snapshot (every tree and blob must be indexed: what is not is added to {@code errors})
@@ -653,7 +660,7 @@ public final class Checker {
                         throw new BackendException("cannot read pack " + p + " from " + repo.backend().location() + ": " + e.getMessage()
                                 + "; the store failed, not the pack: nothing was taken for damage, check again when it answers", e);
                     }
-                    problems.put(p, "unreadable: " + e.getMessage());
+                    problems.put(p, UNREADABLE + e.getMessage());
                     indexed.forEach(b -> damagedBlobs.put(b.id(), "unreadable"));
                     CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((v, x) -> null).join();
                     packsDone.incrementAndGet();

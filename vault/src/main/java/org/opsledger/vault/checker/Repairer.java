@@ -189,7 +189,7 @@ public final class Repairer {
             hurt.put(d.pack(), d);
         }
         return new Plan(index, byPack, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
-                files, toRead.size(), bytesRead.get());
+                files, Checker.packsRead(toRead, packProblems), bytesRead.get());
     }
 
     /**
