@@ -186,6 +186,55 @@ class RestoreRoundTripTest {
         }
     }
 
+    /**
+     * A file recorded 0600 restored straight into a target that was there (mode 0755): it was created 0644 (0666 less the
+     * umask), written whole, and only then made 0600, so another user could read it, or open it and keep reading (a
+     * helper's, with `su nobody` polling a restored database dump). Until its own mode is set it is its owner's alone.
+     */
+    @Test
+    void aFileIsItsOwnersAloneUntilItsModeIsSet() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path dump = src.resolve("db.sql");
+        Files.write(dump, TestTrees.random(9, 3 * 1024 * 1024)); // several blobs: written piece by piece
+        Path small = src.resolve("small");
+        Files.write(small, TestTrees.text(9, 1000)); // one blob: written where it is created
+        for (Path f : List.of(dump, small)) {
+            Files.setAttribute(f, "unix:mode", 0600);
+        }
+        Path target = Files.createDirectory(tmp.resolve("existing")); // the operator's mkdir: 0755, not the restore's own
+        Files.setAttribute(target, "unix:mode", 0755);
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Path dir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, dump, small);
+        }
+        try (Repository repo = Repository.open(new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(dir)) {
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                try (var files = Files.list(target)) { // what another user could open while the restore reads a pack
+                    files.filter(f -> !f.getFileName().toString().startsWith(".opsledger-")).forEach(f -> { // not the restore's marker
+                        try {
+                            seen.add(f.getFileName() + " " + Integer.toOctalString((Integer) Files.getAttribute(f, "unix:mode",
+                                    LinkOption.NOFOLLOW_LINKS) & 0777));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return super.readRange(name, offset, length);
+            }
+        }, TestTrees.PASSWORD)) {
+            RestoreResult r = new Restorer(repo, 1).restore(repo.snapshots().getLast(), target, List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+        }
+        assertThat(seen).as("seen while packs were read").contains("db.sql 600").allMatch(m -> m.endsWith(" 600"));
+        for (Path f : List.of("db.sql", "small").stream().map(target::resolve).toList()) {
+            assertThat((Integer) Files.getAttribute(f, "unix:mode") & 0777).isEqualTo(0600);
+        }
+    }
+
     @Test
     void restoreReadsEachPackRegionOnceAndWritesADuplicatedBlobToEveryFileThatHoldsIt() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data")); // holds two files with the same content

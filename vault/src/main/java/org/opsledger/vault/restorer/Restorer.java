@@ -84,7 +84,12 @@ public final class Restorer {
     private boolean modesAtCreation;
     /** The permission attribute of each mode files were created with: a few distinct modes in any tree. */
     private final Map<Integer, FileAttribute<?>[]> creationModes = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final FileAttribute<?>[] DEFAULT_MODE = {};
+    /**
+     * The mode of a file created without its own, until that is set once it is written: its owner's alone, whatever the
+     * umask. Created 0666 less the umask, a file recorded 0600 restored into a directory that was there (0755) could be
+     * read, or opened and kept open, by any user while it was written (a helper's, reading a restored database dump).
+     */
+    private static final FileAttribute<?>[] UNTIL_ITS_MODE = {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
     private static final Set<OpenOption> CREATE_NEW_WRITE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);
 
@@ -1049,7 +1054,7 @@ public final class Restorer {
     /** Creates the file (CREATE_NEW, never following a link), with its own mode where {@link #modeAtCreation} allows. */
     private FileChannel create(Entry f) throws IOException {
         FileAttribute<?>[] mode = modeAtCreation(f) ? creationModes.computeIfAbsent(f.node.mode() & 0777,
-                m -> new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions(m))}) : DEFAULT_MODE;
+                m -> new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions(m))}) : UNTIL_ITS_MODE;
         return FileChannel.open(f.path(), CREATE_NEW_WRITE, mode);
     }
 
