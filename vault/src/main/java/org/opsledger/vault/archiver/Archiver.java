@@ -462,7 +462,11 @@ public final class Archiver {
             }
         }
 
-        /** A hard-linked file is read once: its other names share the first one's content. */
+        /**
+     * A hard-linked file is read once: its other names are the first one's node, its stat with its content. With a stat
+     * of their own, a name the walk reached after the file was written again (the same size) was recorded with the new
+     * times and the old bytes, and once it was the first name the walk met, every later incremental kept them.
+     */
         private CompletableFuture<Node> file(Path p, Node meta, Node parentNode, Object dirKey) {
             if (!meta.hardLinked()) {
                 return contentOf(p, meta, parentNode, dirKey);
@@ -475,10 +479,10 @@ public final class Archiver {
                         return null; // the first name could not be read: warned there
                     }
                     progress.files.incrementAndGet();
-                    if (unchangedSinceParent(parentNode, meta) && n.content().equals(parentNode.content())) {
+                    if (unchangedSinceParent(parentNode, n) && n.content().equals(parentNode.content())) {
                         progress.filesUnchanged.incrementAndGet(); // its first name's content: "1001 files (1 unchanged)"
                     }
-                    return meta.withContent(n.content(), n.size()).withXattrs(n.xattrs());
+                    return n.withName(meta.name());
                 });
             }
             CompletableFuture<Node> read = contentOf(p, meta, parentNode, dirKey);
