@@ -46,6 +46,42 @@ class KeyResidueTest {
         }
     }
 
+    /**
+     * A `key add` or `key rotate` killed before its rename leaves its slot or keyring whole in a {@code .tmp-} file beside
+     * where it was going: renamed into place by hand after a `key retire` or a `dispose`, it opened the retired epoch or the
+     * disposed repository again (a helper's, with strace stopping each at its rename). A retirement destroys every keyring
+     * left so, a disposal every such keyring and slot, and a prune overwrites each before it deletes it.
+     */
+    @Test
+    void aKeyringOrSlotAKilledWriterLeftIsDestroyedWithTheKeys() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(4, 200_000));
+        Path dir = tmp.resolve("repo");
+        String id;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            id = repo.config().id();
+            new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress()).backup(
+                    TestTrees.options(data).withRecord("Payroll office", "Confidential", java.time.LocalDate.now().minusDays(1),
+                            java.util.Map.of())); // its retention ended: disposal may destroy it
+            Files.copy(dir.resolve("keyring"), dir.resolve(".tmp-rotate-killed")); // epoch 1's key in it
+            new KeyEpochs(repo).rotate();
+            new KeyEpochs(repo).retire(1);
+        }
+        assertThat(dir.resolve(".tmp-rotate-killed")).as("retire destroys it with the key it holds").doesNotExist();
+
+        try (Repository repo = TestTrees.open(dir)) {
+            String slot = repo.addKeySlot("dave's password".toCharArray(), TestTrees.FAST_KDF, "dave");
+            Files.copy(dir.resolve("keys").resolve(slot), dir.resolve("keys/.tmp-add-killed")); // a slot `key list` never shows
+            Files.copy(dir.resolve("keyring"), dir.resolve(".tmp-rotate-killed"));
+            repo.removeKeySlot(slot);
+            org.opsledger.vault.repository.Disposal.Disposed d = org.opsledger.vault.repository.Disposal.dispose(repo, id, null, "ops",
+                    java.time.LocalDate.now());
+            assertThat(d.keyFiles()).as("one slot, the keyring and the two a killed writer left").isEqualTo(4);
+        }
+        assertThat(dir.resolve("keys/.tmp-add-killed")).doesNotExist();
+        assertThat(dir.resolve(".tmp-rotate-killed")).doesNotExist();
+    }
+
     private static byte[] read(FileChannel ch) throws Exception {
         ByteBuffer b = ByteBuffer.allocate((int) ch.size());
         while (b.hasRemaining() && ch.read(b, b.position()) > 0) {

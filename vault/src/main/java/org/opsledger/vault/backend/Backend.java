@@ -60,6 +60,16 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Files a killed writer left in {@code dir} ("" for the repository's root), not below it: written before they would
+     * have been renamed into place, and never read. In the root and {@code keys/} they may hold key material (a keyring a
+     * stopped `key rotate` wrote, a slot a stopped `key add` wrote), which a retirement and a disposal must destroy too.
+     * This default has none: an object store writes a file whole or not at all.
+     */
+    default List<String> unfinishedWrites(String dir) {
+        return List.of();
+    }
+
+    /**
      * Deletes a file that held key material (a removed key slot, a replaced keyring), overwriting it first where the
      * store can and no other name holds it. This default deletes: on an object store the bucket's lifecycle expires
      * what a versioned bucket keeps.

@@ -457,6 +457,25 @@ public final class LocalBackend implements Backend {
         return names;
     }
 
+    @Override
+    public List<String> unfinishedWrites(String dir) {
+        Path d = path(dir);
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(d, ".tmp-*")) {
+            for (Path p : s) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    names.add(root.relativize(p).toString());
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException gone) {
+            return List.of();
+        } catch (IOException | DirectoryIteratorException e) {
+            throw new BackendException("cannot list " + d + ": " + IoReason.of(e instanceof DirectoryIteratorException x ? x.getCause() : e), e);
+        }
+        names.sort(null);
+        return names;
+    }
+
     /**
      * Temporary files left by a killed writer, last written {@code olderThan} ago or more; they are never read and prune
      * removes them. A younger one may be a running writer's: a prune deleted a starting backup's lock file and a forget's

@@ -207,6 +207,11 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
+    public List<String> unfinishedWrites(String dir) {
+        return store.unfinishedWrites(dir);
+    }
+
+    @Override
     public boolean supportsLegalHold() {
         return store.supportsLegalHold();
     }

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
@@ -240,7 +241,8 @@ public final class Pruner {
                     orphanNames.add(name);
                 }
             }
-            List<Path> leftovers = repo.backend().store() instanceof LocalBackend local ? local.leftoverTemporaryFiles(Locks.STALE_AFTER) : List.of();
+            LocalBackend local = repo.backend().store() instanceof LocalBackend l ? l : null;
+            List<Path> leftovers = local == null ? List.of() : local.leftoverTemporaryFiles(Locks.STALE_AFTER);
             // a backup that began after the listings writes new names; one that began before them is seen here
             // (its lock file is written before any pack)
             boolean otherStarted = !repo.locks().liveOtherThan(own).isEmpty();
@@ -262,8 +264,12 @@ public final class Pruner {
                 }
                 for (Path tmp : leftovers) {
                     try {
-                        Files.deleteIfExists(tmp); // half-written by a killed writer; never read
-                    } catch (IOException ignored) {
+                        if (KEY_DIRECTORIES.contains(local.root().relativize(tmp.getParent()).toString())) {
+                            local.discard(local.root().relativize(tmp).toString()); // a keyring or a key slot: overwritten first
+                        } else {
+                            Files.deleteIfExists(tmp); // half-written by a killed writer; never read
+                        }
+                    } catch (IOException | BackendException ignored) {
                         // left for the next prune
                     }
                 }
@@ -271,6 +277,9 @@ public final class Pruner {
         }
         return new PruneResult(condemnedCount, deleted, waiting, rescued, repacked, orphans, freed, 0, 0);
     }
+
+    /** Where a killed writer's leftover may hold key material (the keyring, key slots): overwritten, not only deleted. */
+    private static final Set<String> KEY_DIRECTORIES = Set.of("", "keys");
 
     /**
      * Whether the process of live lock {@code l} may hold an index read before a pack was condemned ({@code cutoff}: its

@@ -84,6 +84,8 @@ public final class Disposal {
             if (repo.backend().exists("keyring.shredding")) { // an older keyring a stopped rotation left linked: keys too
                 keyFiles.add("keyring.shredding");
             }
+            keyFiles.addAll(repo.backend().unfinishedWrites("keys")); // a slot or a keyring a killed writer left (a helper's:
+            keyFiles.addAll(repo.backend().unfinishedWrites(""));     // renamed into place, they opened the disposed repository)
             keyFiles.add("keyring"); // last: while a slot is left, a dispose stopped midway can be run again
             lock.whileHeld(() -> {
                 for (String name : keyFiles) {

@@ -173,6 +173,11 @@ public final class KeyEpochs {
             // 5. only now destroy the key: nothing in the repository needs it any more (the keyring as stored: no
             //    rotation runs beside a retirement, and none may be lost if one did)
             repo.replaceKeyring(repo.storedKeyring().withoutEpoch(epoch));
+            // and every keyring a stopped `key rotate` or `key retire` left unfinished beside it, which holds the key too
+            // (a helper's: the retired key was still on disk after "its key is destroyed")
+            for (String name : repo.backend().unfinishedWrites("")) {
+                repo.backend().discard(name);
+            }
             repo.reloadIndex(); // the old packs are gone: later reads in this process go to the new ones
             List<ObjectId> replaced = new ArrayList<>(renamed.keySet());
             replaced.addAll(renamed.values());
