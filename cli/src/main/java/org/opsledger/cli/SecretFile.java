@@ -47,7 +47,12 @@ public final class SecretFile {
             throw new CliException(what + " " + file + " is not UTF-8 text", 2);
         }
         p = p.endsWith("\n") ? p.substring(0, p.length() - 1) : p;
-        p = p.endsWith("\r") ? p.substring(0, p.length() - 1) : p;
+        p = p.endsWith("\r") ? p.substring(0, p.length() - 1) : p; // of \r\n, or a lone \r: an old Mac's line end
+        if (p.indexOf('\0') >= 0) {
+            // HMAC pads a key with zero bytes: "pw\0" and "pw" are one PBKDF2 password, and "pw\0\0" opened what "pw" made
+            // (a helper's). No text holds one: a file that does is not a password file, whatever opened with it before.
+            throw new CliException(what + " " + file + " holds a NUL byte: not text", 2);
+        }
         if (p.isEmpty()) {
             throw new CliException(what + " " + file + " is empty", 2);
         }

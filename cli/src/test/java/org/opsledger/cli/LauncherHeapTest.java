@@ -106,6 +106,27 @@ class LauncherHeapTest {
                 .doesNotContain("may open");
     }
 
+    /** A vault command's memory holds its keys and its password: it never leaves a core dump (a helper's found them in one). */
+    @Test
+    void aVaultCommandWritesNoCoreDump() throws Exception {
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin")).getParent(); // a JDK whose java says what limit it runs under
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25\"\n");
+        Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\necho \"core limit $(ulimit -c) $(ulimit -H -c)\"\n");
+        Files.writeString(jdk.resolve("bin/javac"), "#!/bin/sh\n");
+        for (String tool : new String[] {"java", "javac"}) {
+            jdk.resolve("bin/" + tool).toFile().setExecutable(true);
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "ulimit -c unlimited; exec bash \"$0\" vault snapshots --repo \"$1\"",
+                LAUNCHER.toString(), tmp.resolve("repo").toString()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", jdk.toString());
+        pb.environment().put("OPSLEDGER_JAR", tmp.resolve("absent.jar").toString());
+        pb.environment().put("OPSLEDGER_NO_CDS", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).isEqualTo("core limit 0 0\n");
+    }
+
     private Path repoWithIndex(String name, int mib) throws IOException {
         Path index = Files.createDirectories(tmp.resolve(name).resolve("index"));
         byte[] block = new byte[1 << 20];

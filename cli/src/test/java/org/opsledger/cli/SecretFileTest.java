@@ -30,6 +30,8 @@ class SecretFileTest {
                 .hasMessage("token file /dev/zero is larger than 4096 bytes: not a token file");
         assertThatThrownBy(() -> SecretFile.password(Files.write(tmp.resolve("bin"), new byte[] {(byte) 0xff, 0x00})))
                 .hasMessage("password file " + tmp.resolve("bin") + " is not UTF-8 text");
+        assertThatThrownBy(() -> SecretFile.password(Files.writeString(tmp.resolve("nul"), "secretpw\0")))
+                .hasMessage("password file " + tmp.resolve("nul") + " holds a NUL byte: not text"); // "secretpw" to HMAC
         assertThatThrownBy(() -> SecretFile.password(Files.writeString(tmp.resolve("empty"), "\n")))
                 .hasMessage("password file " + tmp.resolve("empty") + " is empty");
     }
