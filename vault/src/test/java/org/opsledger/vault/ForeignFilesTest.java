@@ -44,9 +44,10 @@ class ForeignFilesTest {
             TestTrees.backup(outer, data);
         }
         Path innerDir = outerDir.resolve("data/web-1");
-        try (Repository inner = TestTrees.newRepo(innerDir)) {
-            TestTrees.backup(inner, data);
+        try (Repository inner = TestTrees.newRepo(tmp.resolve("inner"))) { // init refuses a location inside a repository:
+            TestTrees.backup(inner, data);                               // one moved there, or made by an older build
         }
+        Files.move(tmp.resolve("inner"), innerDir);
         try (Repository outer = TestTrees.open(outerDir)) {
             new Forgetter(outer, ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), Instant.now());
             PruneResult pruned = new Pruner(outer).prune();
@@ -64,6 +65,67 @@ class ForeignFilesTest {
         assertThat(Repository.idOfName("data/web-1/data/ab/" + "ab".repeat(32))).isNull();
         assertThat(Repository.idOfName("data/ab/" + "ab".repeat(32))).isNotNull();
         assertThat(Repository.idOfName("damaged/journal/segments/" + "ab".repeat(32))).isNotNull();
+    }
+
+    /**
+     * A repository inside another's locks/ or index/ (s3://bucket/team/locks beside s3://bucket/team): `vault unlock` on the
+     * outer one deleted every file of the inner one as unreadable lock files, `vault repair` every one under index/, and
+     * the outer one's backups failed on the inner one's config as an index file (a helper's, on s3proxy). What lies in a
+     * subdirectory of index/, locks/ or keys/ is not the vault's: never read, never deleted, named by check. And no
+     * repository is made inside another any more.
+     */
+    @Test
+    void aRepositoryInsideAnothersLocksOrIndexIsLeftAloneAndNoneIsMadeThere() throws Exception {
+        Path outerDir = tmp.resolve("team");
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository outer = TestTrees.newRepo(outerDir)) {
+            TestTrees.backup(outer, data);
+        }
+        assertThatThrownBy(() -> TestTrees.newRepo(outerDir.resolve("locks/web-1")))
+                .hasMessage("repository location " + outerDir.resolve("locks/web-1") + " is inside the vault repository " + outerDir
+                        + ": the commands of each would take the other's files for their own; choose a location outside it");
+        for (String dir : List.of("locks", "index", "keys")) {
+            try (Repository inner = TestTrees.newRepo(tmp.resolve("inner-" + dir))) {
+                TestTrees.backup(inner, data);
+            }
+            Files.move(tmp.resolve("inner-" + dir), outerDir.resolve(dir + "/web-1"));
+        }
+        try (Repository outer = TestTrees.open(outerDir)) {
+            assertThat(outer.locks().unlock(true)).isEmpty();
+            RepairResult repaired = new Repairer(outer, 2).repair(0, false);
+            assertThat(repaired.files()).isEmpty();
+            TestTrees.backup(outer, data); // reads the index: not the inner ones' config, keyring or index files
+            CheckResult check = new Checker(outer, 2).check(100);
+            assertThat(check.errors()).isEmpty();
+            assertThat(check.warnings()).anyMatch(w -> w.matches("\\d+ file\\(s\\) in subdirectories of index/, locks/ or keys/, not the"
+                    + " vault's \\(left alone\\): (index|keys|locks)/web-1/.*"));
+        }
+        for (String dir : List.of("locks", "index", "keys")) {
+            try (Repository inner = TestTrees.open(outerDir.resolve(dir + "/web-1"))) {
+                assertThat(inner.snapshots()).as(dir).hasSize(1);
+                assertThat(new Checker(inner, 2).check(100).errors()).as(dir).isEmpty();
+            }
+        }
+    }
+
+    /**
+     * A slot of another master key that this password unwraps (one a failed init left before a retried one wrote its own,
+     * or one copied in by mistake) made the repository unopenable when it was the first tried: "keyring … fails
+     * authentication" (a helper's, on S3). The next slot is tried.
+     */
+    @Test
+    void aSlotOfAnotherMasterKeyIsPassedOver() throws Exception {
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        TestTrees.newRepo(tmp.resolve("other")).close(); // the same password, another master key
+        Path otherSlot;
+        try (Stream<Path> slots = Files.list(tmp.resolve("other/keys"))) {
+            otherSlot = slots.findFirst().orElseThrow();
+        }
+        Files.copy(otherSlot, dir.resolve("keys/00000000000000000000000000000000")); // sorts and is tried first
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(repo.snapshots()).isEmpty();
+        }
     }
 
     @Test

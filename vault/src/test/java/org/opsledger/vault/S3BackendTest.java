@@ -90,6 +90,24 @@ class S3BackendTest {
      * good, as no close ran (a helper's: 11 MB each time). It is unlinked as soon as it is open, and the upload still
      * carries every byte.
      */
+    /**
+     * On S3 init looked only for a config: it made a repository inside another (s3://vault/team/locks beside
+     * s3://vault/team, whose `vault unlock` then deleted it) and one over what a failed init had left, whose dead key slot
+     * made it unopenable (a helper's). A prefix with objects under it, or inside a repository, is refused.
+     */
+    @Test
+    void initRefusesAPrefixInsideARepositoryOrHoldingObjects() throws Exception {
+        Repository.init(backend(endpoint, "nest/team"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3").close();
+        assertThatThrownBy(() -> Repository.init(backend(endpoint, "nest/team/locks"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3"))
+                .hasMessage("repository location s3://vault/nest/team/locks is inside the vault repository s3://vault/nest/team/: the"
+                        + " commands of each would take the other's files for their own; choose a location outside it");
+        backend(endpoint, "left").write("keys/0123", new byte[] {1}); // what a failed init wrote before its config
+        assertThatThrownBy(() -> Repository.init(backend(endpoint, "left"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3"))
+                .hasMessage("repository location s3://vault/left holds objects already (first: left/keys/0123): a repository needs a"
+                        + " prefix of its own; choose an empty one (what a failed `vault init` left there may be deleted)");
+        assertThat(backend(endpoint, "nest/team/locks").list("keys")).as("nothing written").isEmpty();
+    }
+
     @Test
     void anUploadsSpoolIsUnlinkedWhileItIsWritten() throws Exception {
         S3Backend s3 = backend(endpoint, "spool");

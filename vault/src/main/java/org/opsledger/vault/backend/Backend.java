@@ -60,6 +60,17 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Why no new repository may be made here, or null: the location is inside a vault repository (a directory or prefix
+     * above it holds a {@code config} and a {@code keyring}), or, on an object store, objects are under the prefix already
+     * (a local directory that is not empty is refused where it is made). Each repository's commands take every file below
+     * them for their own: `vault unlock` on s3://bucket/team deleted a repository made at s3://bucket/team/locks as
+     * unreadable lock files, and a retried init left a dead key slot beside the new one (a helper's).
+     */
+    default String refusesNewRepository() {
+        return null;
+    }
+
+    /**
      * Files a killed writer left in {@code dir} ("" for the repository's root), not below it: written before they would
      * have been renamed into place, and never read. In the root and {@code keys/} they may hold key material (a keyring a
      * stopped `key rotate` wrote, a slot a stopped `key add` wrote), which a retirement and a disposal must destroy too.

@@ -458,6 +458,17 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
+    public String refusesNewRepository() {
+        for (Path up = root.getParent(); up != null; up = up.getParent()) {
+            if (Files.isRegularFile(up.resolve("config")) && Files.isRegularFile(up.resolve("keyring"))) {
+                return "repository location " + root + " is inside the vault repository " + up
+                        + ": the commands of each would take the other's files for their own; choose a location outside it";
+            }
+        }
+        return null;
+    }
+
+    @Override
     public List<String> unfinishedWrites(String dir) {
         Path d = path(dir);
         List<String> names = new ArrayList<>();
@@ -535,6 +546,10 @@ public final class LocalBackend implements Backend {
 
     /** Creates the repository directory; refuses a non-empty one. */
     public void createRoot() {
+        String refused = refusesNewRepository(); // before anything is made
+        if (refused != null) {
+            throw new BackendException(refused);
+        }
         try {
             if (Files.exists(root) && (!Files.isDirectory(root) || hasEntries(root))) {
                 throw new BackendException("repository location is not an empty directory: " + root);

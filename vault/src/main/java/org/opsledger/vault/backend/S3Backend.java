@@ -174,6 +174,46 @@ public final class S3Backend implements Backend {
     }
 
     @Override
+    public String refusesNewRepository() {
+        String plain = prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
+        try {
+            for (int cut = plain.lastIndexOf('/'); plain.length() > 0; cut = plain.lastIndexOf('/', cut - 1)) {
+                String above = cut < 0 ? "" : plain.substring(0, cut + 1);
+                if (objectExists(above + "config") && objectExists(above + "keyring")) {
+                    return "repository location " + location + " is inside the vault repository s3://" + bucket + "/" + above
+                            + ": the commands of each would take the other's files for their own; choose a location outside it";
+                }
+                if (cut < 0) {
+                    break;
+                }
+            }
+            var first = s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix).maxKeys(1)).contents();
+            if (!first.isEmpty()) {
+                return "repository location " + location + " holds objects already (first: " + first.getFirst().key()
+                        + "): a repository needs " + (prefix.isEmpty() ? "a bucket" : "a prefix") + " of its own; choose an empty one"
+                        + " (what a failed `vault init` left there may be deleted)";
+            }
+        } catch (SdkException e) {
+            throw failure("cannot list", "", e);
+        }
+        return null;
+    }
+
+    private boolean objectExists(String key) {
+        try {
+            s3.headObject(r -> r.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public boolean exists(String name) {
         try {
             s3.headObject(r -> r.bucket(bucket).key(key(name)));

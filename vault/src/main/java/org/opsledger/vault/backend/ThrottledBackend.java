@@ -207,6 +207,11 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
+    public String refusesNewRepository() {
+        return store.refusesNewRepository();
+    }
+
+    @Override
     public List<String> unfinishedWrites(String dir) {
         return store.unfinishedWrites(dir);
     }

@@ -390,7 +390,7 @@ public final class Repairer {
         }
         repo.flush();
         // 3. the damaged packs leave the index, then data/: their bytes are kept under damaged/
-        List<String> indexFiles = backend.list("index");
+        List<String> indexFiles = repo.indexFiles();
         repo.replaceIndex(repo.freshIndex(), damaged, indexFiles);
         Map<ObjectId, Long> notRead = new HashMap<>();
         for (ObjectId p : damaged) {

@@ -73,7 +73,7 @@ public final class Pruner {
             // The packs this prune judges: those indexed now, before the snapshots are listed. A backup ends by writing its
             // index files, then its snapshot: one that ends after this is not judged, and one that ended before is listed
             // below. (Listed first, a snapshot that ended in between was not seen while its packs were: they looked unused.)
-            List<String> oldIndexFiles = repo.backend().list("index");
+            List<String> oldIndexFiles = repo.indexFiles();
             Index index = repo.freshIndex();
             // ---- phase 0: a backup that held an older index may have referenced condemned blobs; rescue them
             List<Condemned> earlier = condemned();

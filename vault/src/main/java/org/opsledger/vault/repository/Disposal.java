@@ -80,7 +80,7 @@ public final class Disposal {
                         + "): `vault copy` them to the repository that keeps them, then dispose naming it");
             }
             long packs = repo.backend().list("data").stream().filter(n -> Repository.idOfName(n) != null).count();
-            List<String> keyFiles = new ArrayList<>(repo.backend().list("keys"));
+            List<String> keyFiles = new ArrayList<>(Repository.filesDirectlyIn(repo.backend(), "keys"));
             if (repo.backend().exists("keyring.shredding")) { // an older keyring a stopped rotation left linked: keys too
                 keyFiles.add("keyring.shredding");
             }

@@ -183,7 +183,7 @@ public final class Locks {
     private List<LockFile> read() {
         List<LockFile> out = new ArrayList<>();
         Instant latest = Instant.now().plus(CLOCK_SKEW);
-        for (String name : backend.list("locks")) {
+        for (String name : Repository.filesDirectlyIn(backend, "locks")) {
             LockRecord l;
             try {
                 l = VaultJson.read(backend.read(name), LockRecord.class);

@@ -167,6 +167,10 @@ public final class Repository implements AutoCloseable {
         if (backend.exists("config")) {
             throw new VaultException("a repository already exists at " + backend.location());
         }
+        String refused = backend.refusesNewRepository();
+        if (refused != null) {
+            throw new VaultException(refused);
+        }
         byte[] masterKey = Sealing.randomBytes(32);
         Keyring keyring = chunkingOf == null ? Keyring.fresh() : Keyring.fresh().withChunkingOf(chunkingOf.keys().keyring());
         KeySlot slot = KeySlot.wrap(password, masterKey, iterations, label, hostname());
@@ -205,25 +209,32 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("repository " + backend.location() + " has no key slot: it was disposed of, or its keys/ were"
                     + " deleted; nothing in it can be decrypted");
         }
-        byte[] masterKey = null;
-        String slotInUse = null;
+        VaultException keyringFailed = null;
         // cheapest first: a costly slot that anyone able to write to the store could add delays no password that opens another
         for (SlotFile f : slots.stream().filter(f -> f.slot() != null).sorted(Comparator.comparingInt(f -> f.slot().iterations())).toList()) {
             var mk = f.slot().unwrap(password);
-            if (mk.isPresent()) {
-                masterKey = mk.get();
-                slotInUse = f.name().substring("keys/".length());
-                break;
+            if (mk.isEmpty()) {
+                continue;
             }
+            Keyring keyring;
+            try {
+                keyring = readKeyring(backend, mk.get());
+            } catch (KeyringAuthenticationException e) {
+                // a slot of another master key, with this password: one a failed `vault init` left before a retried one
+                // wrote its own (the first slot tried then made the repository unopenable: a helper's); the next is tried
+                keyringFailed = e;
+                continue;
+            }
+            Repository repo = new Repository(backend, config, mk.get(), keyring, compressionLevel);
+            repo.slotInUse = f.name().substring("keys/".length());
+            return repo;
         }
-        if (masterKey == null) {
-            List<String> skipped = slots.stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem()).toList();
-            throw new VaultException("wrong password: no key slot of " + backend.location() + " opens with it"
-                    + (skipped.isEmpty() ? "" : " (skipped as unreadable: " + String.join("; ", skipped) + ")"));
+        if (keyringFailed != null) {
+            throw keyringFailed;
         }
-        Repository repo = new Repository(backend, config, masterKey, readKeyring(backend, masterKey), compressionLevel);
-        repo.slotInUse = slotInUse;
-        return repo;
+        List<String> skipped = slots.stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem()).toList();
+        throw new VaultException("wrong password: no key slot of " + backend.location() + " opens with it"
+                + (skipped.isEmpty() ? "" : " (skipped as unreadable: " + String.join("; ", skipped) + ")"));
     }
 
     /** A file under {@code keys/}: its slot, or why it is not one (never tried with a password). */
@@ -232,7 +243,7 @@ public final class Repository implements AutoCloseable {
 
     private static List<SlotFile> readKeySlots(Backend backend) {
         List<SlotFile> out = new ArrayList<>();
-        for (String name : backend.list("keys")) {
+        for (String name : filesDirectlyIn(backend, "keys")) {
             try {
                 out.add(new SlotFile(name, KeySlot.parse(backend.read(name)), null));
             } catch (BackendException e) {
@@ -249,7 +260,14 @@ public final class Repository implements AutoCloseable {
         try {
             return VaultJson.read(Sealing.open(Sealing.aesKey(masterKey), Sealing.Kind.KEYRING, sealed, 0, sealed.length), Keyring.class);
         } catch (AEADBadTagException e) {
-            throw new VaultException("keyring of " + backend.location() + " fails authentication");
+            throw new KeyringAuthenticationException("keyring of " + backend.location() + " fails authentication");
+        }
+    }
+
+    /** The keyring does not open under a master key a slot gave: damaged or altered, or that slot is another repository's. */
+    private static final class KeyringAuthenticationException extends VaultException {
+        KeyringAuthenticationException(String message) {
+            super(message);
         }
     }
 
@@ -372,7 +390,7 @@ public final class Repository implements AutoCloseable {
         Set<String> read = new LinkedHashSet<>();
         for (int listing = 1; ; listing++) {
             boolean gone = false;
-            for (String name : backend.list("index")) {
+            for (String name : indexFiles()) {
                 if (read.contains(name) || skip.contains(name)) {
                     continue;
                 }
@@ -471,7 +489,7 @@ public final class Repository implements AutoCloseable {
             }
             replaceIndex(whole, Set.of(), files);
             reloadIndex();
-            List<String> written = backend.list("index");
+            List<String> written = indexFiles();
             long after = written.stream().mapToLong(backend::size).sum();
             return new Upgrade(old.version(), RepositoryConfig.VERSION, written.size(), before, after);
         }
@@ -723,6 +741,21 @@ public final class Repository implements AutoCloseable {
         boolean placed = dir.equals("data") || dir.startsWith("data/") ? dir.equals("data/" + id.hex().substring(0, 2))
                 : dir.indexOf('/') < 0 || dir.equals("journal/segments");
         return placed ? id : null;
+    }
+
+    /**
+     * The files directly in {@code dir}, one of the directories that hold no subdirectory (§2: index/, locks/, keys/): a
+     * store lists recursively, and a repository made inside this one (s3://bucket/team/locks beside s3://bucket/team)
+     * showed its files as this one's; `vault unlock` deleted the other's every file as unreadable locks, and `vault repair`
+     * every one under index/ (a helper's). What lies deeper is not the vault's here: never read, never deleted.
+     */
+    public static List<String> filesDirectlyIn(Backend backend, String dir) {
+        return backend.list(dir).stream().filter(n -> n.indexOf('/', dir.length() + 1) < 0).toList();
+    }
+
+    /** The index files: {@link #filesDirectlyIn} index/. */
+    public List<String> indexFiles() {
+        return filesDirectlyIn(backend, "index");
     }
 
     public byte[] loadBlob(ObjectId id) {
@@ -1456,7 +1489,7 @@ public final class Repository implements AutoCloseable {
             if (index == null) {
                 return;
             }
-            if (backend.list("index").containsAll(indexFilesRead)) {
+            if (indexFiles().containsAll(indexFilesRead)) {
                 indexFilesRead.addAll(readEachIndexFile(indexFilesRead, (name, sealed) -> readWholeIndexFile(name, sealed, index), null));
             } else {
                 reloadIndex();
