@@ -199,6 +199,7 @@ public final class S3Backend implements Backend {
         return null;
     }
 
+    /** Whether the bucket holds {@code key} (a HEAD; 404 is no); other failures are the caller's to name. */
     private boolean objectExists(String key) {
         try {
             s3.headObject(r -> r.bucket(bucket).key(key));
@@ -216,15 +217,7 @@ public final class S3Backend implements Backend {
     @Override
     public boolean exists(String name) {
         try {
-            s3.headObject(r -> r.bucket(bucket).key(key(name)));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw failure("cannot stat", name, e);
+            return objectExists(key(name));
         } catch (SdkException e) {
             throw failure("cannot stat", name, e);
         }
