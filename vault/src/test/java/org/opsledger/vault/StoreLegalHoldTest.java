@@ -164,6 +164,32 @@ class StoreLegalHoldTest {
         }
     }
 
+    /**
+     * A prune that repacks moves a held snapshot's data into new packs: no store hold covered them, and the hold record
+     * named packs the prune then deleted (a helper's, through a proxy that gives s3proxy Object Lock). The store's holds
+     * follow the data, as after a key retirement.
+     */
+    @Test
+    void aPruneThatRepacksMovesTheStoresHoldsToTheNewPacks() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("keep.bin"), TestTrees.random(5, 100_000));
+        Files.write(data.resolve("gone.bin"), TestTrees.random(6, 400_000)); // one pack with keep.bin's bytes
+        LockingBackend store = lockingStore();
+        try (Repository repo = Repository.init(store, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
+            SnapshotRef first = TestTrees.backup(repo, data);
+            Files.delete(data.resolve("gone.bin"));
+            SnapshotRef held = TestTrees.backup(repo, data);
+            repo.hold(held, "matter E", "counsel");
+            List<String> before = repo.objectsOf(held);
+            repo.deleteSnapshotUnlessHeld(first.id());
+            assertThat(new org.opsledger.vault.prune.Pruner(repo).prune().packsRepacked()).isPositive();
+            List<String> after = repo.objectsOf(held);
+            assertThat(after).isNotEqualTo(before);
+            assertThat(repo.holds().get(held.id()).storeHolds()).extracting(LegalHold.StoreHold::name).containsExactlyElementsOf(after);
+            assertThat(store.held).hasSize(after.size()).allMatch(x -> after.contains(x.substring(0, x.indexOf('@'))));
+        }
+    }
+
     @Test
     void theS3RequestsAreGetObjectLockConfigurationHeadAndPutObjectLegalHoldWithTheVersion() throws Exception {
         List<String> requests = Collections.synchronizedList(new ArrayList<>());

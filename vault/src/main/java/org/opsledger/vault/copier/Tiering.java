@@ -7,9 +7,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
-import org.opsledger.vault.repository.Locks;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.LegalHold;
@@ -101,7 +99,7 @@ public final class Tiering {
             LegalHold hold;
             Repository.Deletion deletion = null;
             List<LegalHold.Matter> placed = new ArrayList<>();
-            try (SharedLock lock = holdsLock()) {
+            try (SharedLock lock = nearLine.holdsLockWaiting()) {
                 hold = nearLine.holdOf(s.id());
                 if (hold == null) {
                     deletion = nearLine.deleteSnapshotUnlessHeld(s.id()); // its data goes with the next prune
@@ -125,27 +123,5 @@ public final class Tiering {
             each.accept(m);
         }
         return out;
-    }
-
-    /**
-     * The near-line repository's lock of holds ({@link Locks#HOLDS}), once a `vault hold` or `release` running now has
-     * ended: they take a second, and a tier of hundreds of snapshots should not fail for one. Tried for about a minute.
-     */
-    private SharedLock holdsLock() {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return nearLine.lock(Locks.HOLDS);
-            } catch (Locks.Conflict c) {
-                if (!c.otherKind().equals(Locks.HOLDS) || attempt == 60) {
-                    throw c;
-                }
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new VaultException("interrupted while a legal hold was being placed or released near-line");
-            }
-        }
     }
 }

@@ -134,6 +134,18 @@ public final class Pruner {
             if (!condemnedNow.isEmpty()) {
                 repo.replaceIndex(index, condemnedNow, oldIndexFiles);
             }
+            if (!toRepack.isEmpty()) {
+                // IS.012 6.6.7: a held snapshot's data repacked is in new packs, which the store's legal holds (S3 Object
+                // Lock) must cover before the old ones go: a prune left the held data in packs no store hold covered, and
+                // the hold records naming the deleted ones (a helper's)
+                repo.reloadIndex();
+                try (SharedLock holds = repo.holdsLockWaiting()) {
+                    holds.whileHeld(() -> {
+                        repo.renewStoreHolds();
+                        return null;
+                    });
+                }
+            }
             // ---- phase 2: delete what no running backup can still need
             PruneResult r = deleteCondemned(lock, snapshots, referenced, toCondemn.size() + toRepack.size(), toRepack.size());
             repo.reloadIndex();

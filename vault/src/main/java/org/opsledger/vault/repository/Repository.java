@@ -1331,7 +1331,29 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * After packs were rewritten (key retirement, repair): the store's legal holds of every held snapshot
+     * The lock of holds ({@link Locks#HOLDS}), once a `vault hold` or `release` running now has ended: they take a second,
+     * and a tier of hundreds of snapshots, or a prune, should not fail for one. Tried for about a minute.
+     */
+    public SharedLock holdsLockWaiting() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return lock(Locks.HOLDS);
+            } catch (Locks.Conflict c) {
+                if (!c.otherKind().equals(Locks.HOLDS) || attempt == 60) {
+                    throw c;
+                }
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VaultException("interrupted while a legal hold was being placed or released in " + backend.location());
+            }
+        }
+    }
+
+    /**
+     * After packs were rewritten (key retirement, repair, a prune's repacking): the store's legal holds of every held snapshot
      * are placed on the objects that now hold its data, then lifted from the versions no hold needs.
      */
     public void renewStoreHolds() {
