@@ -1050,8 +1050,15 @@ public final class Repository implements AutoCloseable {
         if (idOrPrefix.isEmpty()) { // an unset variable in a script: never "the one snapshot there is"
             throw new VaultException("the snapshot ID is empty: give an ID, a prefix of one, or 'latest'");
         }
-        List<SnapshotRef> all = listSnapshots().readable();
+        SnapshotListing listing = listSnapshots();
+        List<SnapshotRef> all = listing.readable();
         if ("latest".equals(idOrPrefix)) {
+            if (!listing.unreadable().isEmpty()) {
+                // the newest may be the one that does not read: `restore latest` restored an older snapshot, exit 0 (a helper's)
+                throw new VaultException("'latest' cannot be told: " + listing.unreadable().size() + " snapshot file(s) do not read"
+                        + " (first: " + listing.unreadable().getFirst() + "); name the snapshot by its ID (`vault snapshots`"
+                        + " lists those that read), and run `vault check`, then `vault repair`");
+            }
             List<SnapshotRef> matching = filter.select(all);
             if (matching.isEmpty()) {
                 throw new VaultException(all.isEmpty() ? "the repository has no snapshots"
@@ -1060,6 +1067,11 @@ public final class Repository implements AutoCloseable {
             return matching.getLast();
         }
         List<SnapshotRef> match = all.stream().filter(s -> s.id().hex().startsWith(idOrPrefix.toLowerCase())).toList();
+        if (match.isEmpty()) { // its file may be there and not read: not "no snapshot"
+            listing.unreadable().stream().filter(u -> u.startsWith("snapshots/" + idOrPrefix.toLowerCase())).findFirst().ifPresent(u -> {
+                throw new VaultException("snapshot file " + u);
+            });
+        }
         if (match.size() != 1) {
             throw new VaultException(match.isEmpty() ? "no snapshot " + idOrPrefix : "snapshot prefix " + idOrPrefix + " is ambiguous");
         }
