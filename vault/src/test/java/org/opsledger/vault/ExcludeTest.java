@@ -43,6 +43,30 @@ class ExcludeTest {
         return data;
     }
 
+    /**
+     * `*` and `**` match line terminators in names as any other character: `--exclude '/srv/secret/**'` left a file named
+     * "key\n1" in the snapshot, and `find '**'` did not see it (a helper's).
+     */
+    @Test
+    void aNameWithALineTerminatorIsMatchedAsAnyOther() throws Exception {
+        Path secret = Files.createDirectories(tmp.resolve("srv/secret"));
+        for (String name : List.of("key\n1", "key\r2", "key\u20283", "key4")) {
+            Files.writeString(secret.resolve(name), "private");
+        }
+        Files.writeString(tmp.resolve("srv/public.txt"), "public");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            var snap = new Archiver(repo, new BackupProgress())
+                    .backup(TestTrees.options(tmp.resolve("srv")).withExcludes(List.of(secret + "/**")));
+            List<String> paths = new ArrayList<>();
+            list(repo, snap.snapshot().tree(), "", paths);
+            assertThat(paths).containsExactly("/srv", "/srv/public.txt", "/srv/secret");
+        }
+        assertThat(Globs.compile("key*").matches(Path.of("key\n1"))).isTrue();
+        assertThat(Globs.compile("key?1").matches(Path.of("key\n1"))).isTrue();
+        assertThat(Globs.compile("key\n1").matches(Path.of("key\n1"))).as("a line end in the pattern is itself").isTrue();
+        assertThat(Globs.compile("key?1").matches(Path.of("key/1"))).as("? and * still stop at '/'").isFalse();
+    }
+
     @Test
     void namesAndWholePathsAreLeftOutAndAnExcludedBackupPathIsRefused() throws Exception {
         Path data = logsAndCache(tmp.resolve("srv/data"));
