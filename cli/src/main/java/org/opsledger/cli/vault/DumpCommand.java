@@ -46,7 +46,7 @@ final class DumpCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "PATH", description = "A path as `vault ls` shows it (like srv/www/index.html); / for the whole snapshot.")
     String path;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to this new file instead of stdout (never overwritten; removed if the dump fails).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to this new file instead of stdout (never overwritten; mode 0600; removed if the dump fails or is stopped).")
     Path output;
 
     @Override
@@ -145,11 +145,17 @@ final class DumpCommand implements Callable<Integer> {
         };
     }
 
-    /** Into a new file, removed again if the dump fails: nothing half-written is left to be mistaken for the data. */
+    /**
+     * Into a new file, removed again if the dump fails or a signal stops it: nothing half-written is left to be mistaken
+     * for the data. The file is its owner's alone (0600, whatever the umask): it holds files whose own modes it does not
+     * keep, and a dump of a 0600 key came out 0644, left so after a SIGTERM too (a helper's).
+     */
     private Dumper.Dumped toFile(Dumper dumper, SnapshotRef s, Path file) throws IOException {
         OutputStream out;
         try {
-            out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            out = java.nio.channels.Channels.newOutputStream(Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))));
         } catch (FileAlreadyExistsException e) {
             throw new CliException("--output " + file + " already exists; the dump never overwrites", 2);
         } catch (NoSuchFileException e) {
@@ -157,14 +163,29 @@ final class DumpCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException("cannot create --output " + file + ": " + IoReason.of(e), 2);
         }
-        boolean done = false;
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread removeUnfinished = new Thread(() -> { // SIGTERM or Ctrl-C ends the JVM through its hooks, not the finally below
+            if (!done.get()) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // what a removal that fails leaves is named by the journal's "stopped by" entry
+                }
+            }
+        }, "remove-unfinished-dump");
+        Runtime.getRuntime().addShutdownHook(removeUnfinished);
         try (OutputStream o = new BufferedOutputStream(naming(out, file), 1 << 16)) {
             Dumper.Dumped d = dumper.dump(s, path, o);
-            done = true;
+            done.set(true);
             return d;
         } finally {
-            if (!done) {
+            if (!done.get()) {
                 Files.deleteIfExists(file);
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(removeUnfinished);
+            } catch (IllegalStateException ending) {
+                // the JVM is going down: the hook removes the file
             }
         }
     }

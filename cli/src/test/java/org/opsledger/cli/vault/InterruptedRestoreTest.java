@@ -76,6 +76,39 @@ class InterruptedRestoreTest {
         assertThat(stopped.get("snapshots").get(0).asString()).isEqualTo(entries.get(1).get("snapshots").get(0).asString());
     }
 
+    /**
+     * `dump --output` says the file is removed if the dump fails: a SIGTERM left the partial plaintext, and the file was
+     * 0644 whatever the dumped file's mode (a helper's). It is 0600, and a signal removes it.
+     */
+    @Test
+    void aDumpToAFileStoppedBySigtermLeavesNoFileAndAFileDumpedIsItsOwners() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        byte[] block = new byte[512 * 1024];
+        Random random = new Random(7);
+        for (int i = 0; i < 40; i++) { // 20 MiB in two packs: a dump of seconds at the limit below
+            random.nextBytes(block);
+            Files.write(data.resolve("f" + i), block);
+        }
+        Files.write(data.resolve("key.bin"), block);
+        Files.setAttribute(data.resolve("key.bin"), "unix:mode", 0600);
+        assertThat(vault("init").waitFor()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").waitFor()).isZero();
+        Path whole = tmp.resolve("whole.bin");
+        assertThat(vault("dump", "latest", "data/key.bin", "--output", whole.toString()).waitFor()).isZero();
+        assertThat((Integer) Files.getAttribute(whole, "unix:mode") & 0777).isEqualTo(0600);
+
+        Path partial = tmp.resolve("partial.tar");
+        Process dump = vault("dump", "latest", "data", "--output", partial.toString(), "--limit-download", "2048");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while ((!Files.exists(partial) || Files.size(partial) == 0) && dump.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(dump.isAlive()).as("still dumping").isTrue();
+        dump.destroy();
+        assertThat(dump.waitFor()).as("ended by SIGTERM").isEqualTo(143);
+        assertThat(partial).as("the partial dump is removed").doesNotExist();
+    }
+
     @Test
     void ctrlCDuringABackupIsJournaledAsSigintWithTheStatusTheShellSaw() throws Exception {
         assertThat(vault("init").waitFor()).isZero();
