@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.nio.file.attribute.FileTime;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.repository.Repository;
@@ -37,20 +36,6 @@ class RestoreOntoLimitedFilesystemTest {
         Files.getFileAttributeView(p, UserDefinedFileAttributeView.class).write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Runs a command; the test is skipped if it fails (a machine without FUSE, loop devices or the tools). */
-    private static String runOrSkip(String... command) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (java.io.IOException e) {
-            Assumptions.abort(command[0] + " is not installed: " + e.getMessage());
-            throw e;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        Assumptions.assumeTrue(p.waitFor() == 0, String.join(" ", command) + " failed here: " + out);
-        return out;
-    }
-
     /**
      * A USB stick's exFAT at {@code dir}, from a loop device through FUSE (exfat-fuse: this kernel has no
      * exfat or vfat module). Debian's FUSE FAT driver (fusefat 0.1a) is no stand-in for FAT: it refuses
@@ -59,11 +44,11 @@ class RestoreOntoLimitedFilesystemTest {
      */
     private static AutoCloseable mountExfat(Path image, Path dir) throws Exception {
         Files.createDirectories(dir);
-        runOrSkip("truncate", "-s", "64M", image.toString());
-        runOrSkip("mkfs.exfat", image.toString());
-        String device = runOrSkip("losetup", "-f", "--show", image.toString());
+        TestTrees.runOrSkip("truncate", "-s", "64M", image.toString());
+        TestTrees.runOrSkip("mkfs.exfat", image.toString());
+        String device = TestTrees.runOrSkip("losetup", "-f", "--show", image.toString());
         try {
-            runOrSkip("mount.exfat-fuse", device, dir.toString());
+            TestTrees.runOrSkip("mount.exfat-fuse", device, dir.toString());
         } catch (Throwable t) {
             new ProcessBuilder("losetup", "-d", device).start().waitFor();
             throw t;
@@ -140,9 +125,9 @@ class RestoreOntoLimitedFilesystemTest {
         Files.setLastModifiedTime(data.resolve("y2020"), FileTime.from(java.time.Instant.parse("2020-06-01T00:00:00Z")));
         Path image = tmp.resolve("ext4-128.img");
         Path media = Files.createDirectories(tmp.resolve("ext4-128"));
-        runOrSkip("truncate", "-s", "16M", image.toString());
-        runOrSkip("mkfs.ext4", "-q", "-I", "128", image.toString());
-        runOrSkip("mount", "-o", "loop", image.toString(), media.toString());
+        TestTrees.runOrSkip("truncate", "-s", "16M", image.toString());
+        TestTrees.runOrSkip("mkfs.ext4", "-q", "-I", "128", image.toString());
+        TestTrees.runOrSkip("mount", "-o", "loop", image.toString(), media.toString());
         try {
             RestoreResult r = backUpAndRestore(data, media.resolve("out"));
             assertThat(r.verifyFailures()).isEmpty();
@@ -169,12 +154,12 @@ class RestoreOntoLimitedFilesystemTest {
         }
         Path image = tmp.resolve("ext4-few-inodes.img");
         Path media = Files.createDirectories(tmp.resolve("ext4-few-inodes"));
-        runOrSkip("truncate", "-s", "16M", image.toString());
-        runOrSkip("mkfs.ext4", "-q", "-N", "32", image.toString());
-        runOrSkip("mount", "-o", "loop", image.toString(), media.toString());
+        TestTrees.runOrSkip("truncate", "-s", "16M", image.toString());
+        TestTrees.runOrSkip("mkfs.ext4", "-q", "-N", "32", image.toString());
+        TestTrees.runOrSkip("mount", "-o", "loop", image.toString(), media.toString());
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef snap = TestTrees.backup(repo, data);
-            long free = Long.parseLong(runOrSkip("stat", "-f", "-c", "%d", media.toString()));
+            long free = Long.parseLong(TestTrees.runOrSkip("stat", "-f", "-c", "%d", media.toString()));
             assertThat(free).as("mkfs.ext4 -N 32: fewer than the 42 paths").isLessThan(42);
             assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, media.resolve("out"), List.of(), true))
                     .isInstanceOf(VaultException.class)
@@ -195,7 +180,7 @@ class RestoreOntoLimitedFilesystemTest {
     void aDeviceNodeOntoExfatIsReportedAndLeavesNothingBehind() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mknod needs root");
         Path data = Files.createDirectories(tmp.resolve("src/chroot"));
-        runOrSkip("mknod", data.resolve("null").toString(), "c", "1", "3");
+        TestTrees.runOrSkip("mknod", data.resolve("null").toString(), "c", "1", "3");
         Path media = tmp.resolve("exfat");
         try (AutoCloseable mounted = mountExfat(tmp.resolve("exfat.img"), media)) {
             Path out = media.resolve("out");

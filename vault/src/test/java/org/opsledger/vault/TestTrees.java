@@ -173,6 +173,20 @@ public final class TestTrees {
         }
     }
 
+    /** Runs {@code command}, and skips the test (an assumption) where it is not installed or fails: mkfs, mount, truncate. */
+    public static String runOrSkip(String... command) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort(command[0] + " is not installed: " + e.getMessage());
+            throw e;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, String.join(" ", command) + " failed here: " + out);
+        return out;
+    }
+
     public static void unmount(Path dir) throws Exception {
         new ProcessBuilder("umount", "-l", dir.toString()).inheritIO().start().waitFor();
     }

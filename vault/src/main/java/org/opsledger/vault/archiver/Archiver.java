@@ -533,6 +533,7 @@ public final class Archiver {
                 }
                 Map<String, String> xattrs = ExtendedAttributes.read(p);
                 boolean changed = changedSince(p, meta);
+                boolean racy = racilyClean(meta.ctime(), System.currentTimeMillis() * 1_000_000L);
                 return content.thenApply(c -> {
                     if (changed || c.size() != meta.size()) {
                         // kept (the next backup reads it again: its mtime or ctime is not the one recorded), and told
@@ -541,7 +542,8 @@ public final class Archiver {
                     }
                     progress.bytesRead.addAndGet(c.size());
                     progress.files.incrementAndGet();
-                    return meta.withContent(c.ids(), c.size()).withXattrs(xattrs);
+                    Node read = meta.withContent(c.ids(), c.size()).withXattrs(xattrs);
+                    return racy ? read.withCtime(Node.READ_AGAIN) : read;
                 });
             });
             node.whenComplete((n, e) -> inFlight.release());
@@ -587,6 +589,19 @@ public final class Archiver {
                 readDir = null;
                 readDirPath = null;
             }
+        }
+
+        /**
+         * Whether a file last changed at {@code ctime} and read to its end at {@code now} is read again by the next
+         * incremental (its ctime recorded as {@link Node#READ_AGAIN}): changed within the filesystem's tick before the
+         * read ended, a write just after the read could leave size, mtime, ctime and inode as recorded, and every later
+         * incremental would keep the bytes read before it. On a filesystem that keeps whole seconds (ext4 with 128-byte
+         * inodes; FAT two) a helper's did so (git calls such an entry racily clean, and borg reads it again too). A ctime
+         * of whole seconds is taken for such a filesystem's (two seconds); any other's tick is the kernel's clock tick,
+         * a few milliseconds (twenty).
+         */
+        static boolean racilyClean(long ctime, long now) {
+            return now - ctime < (ctime % 1_000_000_000L == 0 ? 2_000_000_000L : 20_000_000L);
         }
 
         /** Whether a file read to its end was written to since {@code meta} was taken: a write moves its ctime. */

@@ -55,6 +55,16 @@ public record Node(String name, NodeType type, int mode, long mtime, long ctime,
                 && name.indexOf('/') < 0 && name.indexOf('\0') < 0;
     }
 
+    /**
+     * The ctime of a file read within two seconds of its last change, which no stat gives: the next incremental reads it
+     * again (a write in the same tick of a coarse clock keeps the ctime). ctime serves only to tell a change.
+     */
+    public static final long READ_AGAIN = Long.MIN_VALUE;
+
+    public Node withCtime(long newCtime) {
+        return new Node(name, type, mode, mtime, newCtime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, rdev);
+    }
+
     public Node withSubtree(ObjectId tree) {
         return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, tree, linkTarget, links, xattrs, rdev);
     }
