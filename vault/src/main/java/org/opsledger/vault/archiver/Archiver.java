@@ -597,11 +597,12 @@ public final class Archiver {
          * read ended, a write just after the read could leave size, mtime, ctime and inode as recorded, and every later
          * incremental would keep the bytes read before it. On a filesystem that keeps whole seconds (ext4 with 128-byte
          * inodes; FAT two) a helper's did so (git calls such an entry racily clean, and borg reads it again too). A ctime
-         * of whole seconds is taken for such a filesystem's (two seconds); any other's tick is the kernel's clock tick,
-         * a few milliseconds (twenty).
+         * of whole seconds is taken for such a filesystem's (a finer one gives one so once in a billion). Elsewhere the
+         * tick is the kernel's clock tick, a few milliseconds before Linux 6.13 and none since (a ctime that was read is
+         * followed by a finer one): not waited for, as a file changed, read and changed again within it is not.
          */
         static boolean racilyClean(long ctime, long now) {
-            return now - ctime < (ctime % 1_000_000_000L == 0 ? 2_000_000_000L : 20_000_000L);
+            return ctime % 1_000_000_000L == 0 && now - ctime < 2_000_000_000L;
         }
 
         /** Whether a file read to its end was written to since {@code meta} was taken: a write moves its ctime. */

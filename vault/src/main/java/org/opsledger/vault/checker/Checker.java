@@ -212,12 +212,12 @@ public final class Checker {
                     + "): whoever reads one can guess its password offline; chmod 600 them (a filesystem without modes,"
                     + " such as exFAT: mount it for root alone). New files are created 0600.");
         }
-        List<String> nested = new ArrayList<>(); // another repository made inside this one, or the store's folders
-        for (String dir : List.of("index", "locks", "keys")) {
+        List<String> nested = new ArrayList<>(); // another repository made inside this one (index/ is listed once, to read)
+        for (String dir : List.of("locks", "keys")) {
             repo.backend().list(dir).stream().filter(n -> n.indexOf('/', dir.length() + 1) >= 0).forEach(nested::add);
         }
         if (!nested.isEmpty()) {
-            warnings.add(nested.size() + " file(s) in subdirectories of index/, locks/ or keys/, not the vault's (left alone): "
+            warnings.add(nested.size() + " file(s) in subdirectories of locks/ or keys/, not the vault's (left alone): "
                     + nested.getFirst() + (nested.size() > 1 ? ", …" : ""));
         }
         int leftovers = repo.backend().store() instanceof LocalBackend local ? local.leftoverTemporaryFiles(Locks.STALE_AFTER).size() : 0; // a walk of the repository
