@@ -3,6 +3,9 @@ package org.opsledger.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +59,14 @@ class S3BackendTest {
 
     private static S3Backend backend(URI where, String prefix) {
         return new S3Backend(S3Backend.client(where, Region.US_EAST_1, CREDENTIALS), "vault", prefix, "s3://vault/" + prefix);
+    }
+
+    /** A small HTTP endpoint on a free local port, started, that answers every request with {@code handler}: an S3 answer s3proxy does not give. */
+    static HttpServer answering(HttpHandler handler) throws java.io.IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", handler);
+        server.start();
+        return server;
     }
 
     /** A new repository under {@code prefix} and its first snapshot, of {@code data}. */

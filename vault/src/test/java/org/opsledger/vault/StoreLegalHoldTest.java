@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -193,8 +192,7 @@ class StoreLegalHoldTest {
     @Test
     void theS3RequestsAreGetObjectLockConfigurationHeadAndPutObjectLegalHoldWithTheVersion() throws Exception {
         List<String> requests = Collections.synchronizedList(new ArrayList<>());
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
+        HttpServer server = S3BackendTest.answering(ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             URI u = ex.getRequestURI();
             // the body's Content-MD5: S3 requires a checksum of PutObjectLegalHold, and stores older than the
@@ -217,7 +215,6 @@ class StoreLegalHoldTest {
             }
             ex.close();
         });
-        server.start();
         try (S3Backend b = new S3Backend(S3Backend.client(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
                 Region.US_EAST_1, S3BackendTest.CREDENTIALS), "locked", "team", "s3://locked/team")) {
             assertThat(b.supportsLegalHold()).isTrue();
@@ -233,6 +230,27 @@ class StoreLegalHoldTest {
         assertThat(requests.get(2)).startsWith("PUT /locked/team/data/ab/abcd?legal-hold")
                 .contains("versionId=3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY").contains("<Status>ON</Status>").endsWith("+md5");
         assertThat(requests.get(3)).contains("<Status>OFF</Status>").endsWith("+md5");
+    }
+
+    /** 403 on GetObjectLockConfiguration cannot tell whether the bucket has Object Lock: taken for "none", hold placed no S3 hold (a helper's). */
+    @Test
+    void aDeniedGetObjectLockConfigurationIsAnErrorNamingThePermissionNotNoObjectLock() throws Exception {
+        HttpServer server = S3BackendTest.answering(ex -> {
+            byte[] reply = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("x-amz-request-id", "4442587FB7D0A2F9");
+            ex.sendResponseHeaders(403, reply.length);
+            ex.getResponseBody().write(reply);
+            ex.close();
+        });
+        try (S3Backend b = new S3Backend(S3Backend.client(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                Region.US_EAST_1, S3BackendTest.CREDENTIALS), "locked", "team", "s3://locked/team")) {
+            assertThatThrownBy(b::supportsLegalHold)
+                    .hasMessageStartingWith("cannot tell whether the bucket of s3://locked/team has Object Lock: GetObjectLockConfiguration"
+                            + " was denied (Access Denied (Service: S3, Status Code: 403")
+                    .hasMessageEndingWith("): allow s3:GetBucketObjectLockConfiguration on bucket locked to these credentials");
+        } finally {
+            server.stop(0);
+        }
     }
 
     private static byte[] md5Of(String body) {

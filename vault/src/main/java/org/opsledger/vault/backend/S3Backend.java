@@ -468,7 +468,9 @@ public final class S3Backend implements Backend {
 
     /**
      * Asks the bucket once: GetObjectLockConfiguration says Enabled. A bucket without a
-     * configuration, or a store without the API (s3proxy 4.1 answers NotImplemented), has none.
+     * configuration (404 ObjectLockConfigurationNotFoundError), or a store without the API (s3proxy 4.1
+     * answers 501 NotImplemented), has none; any other answer cannot tell, and is an error: a 403 taken
+     * for "no Object Lock" let `hold` place no S3 legal hold on a bucket with Object Lock (a helper's).
      */
     @Override
     public boolean supportsLegalHold() {
@@ -478,10 +480,15 @@ public final class S3Backend implements Backend {
                 var c = s3.getObjectLockConfiguration(r -> r.bucket(bucket)).objectLockConfiguration();
                 known = c != null && c.objectLockEnabled() == ObjectLockEnabled.ENABLED;
             } catch (S3Exception e) {
-                if (e.statusCode() >= 500 && e.statusCode() != 501) {
+                if (e.statusCode() == 403) {
+                    throw new BackendException("cannot tell whether the bucket of " + location + " has Object Lock: GetObjectLockConfiguration"
+                            + " was denied (" + firstLine(e.getMessage()) + "): allow s3:GetBucketObjectLockConfiguration on bucket " + bucket
+                            + " to these credentials", e);
+                }
+                if (e.statusCode() != 404 && e.statusCode() != 501) {
                     throw failure("cannot read the Object Lock configuration of", "", e);
                 }
-                known = false; // 404 ObjectLockConfigurationNotFoundError, 501 NotImplemented, 403 not allowed to ask
+                known = false; // 404 ObjectLockConfigurationNotFoundError, 501 NotImplemented
             } catch (SdkException e) {
                 throw failure("cannot read the Object Lock configuration of", "", e);
             }
