@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.backend.S3Backend;
 import org.opsledger.vault.repository.KeyEpochs;
@@ -139,6 +140,57 @@ class StoreLegalHoldTest {
             SnapshotRef s = TestTrees.backup(repo, data);
             assertThatThrownBy(() -> repo.hold(s, "matter A", "counsel")).hasMessageContaining("no hold placed");
             assertThat(store.held).as("no object version left held for a hold that is not").isEmpty();
+            assertThat(repo.holds()).isEmpty();
+        }
+    }
+
+    /** A store that refuses the second PutObjectLegalHold (403), and with {@code liftToo} every lift as well. */
+    private LockingBackend refusingTheSecondHold(boolean liftToo) {
+        LocalBackend local = new LocalBackend(tmp.resolve("repo"));
+        local.createRoot();
+        return new LockingBackend(local) {
+            @Override
+            public synchronized String placeLegalHold(String name) {
+                if (held.size() == 1) {
+                    throw new BackendException("cannot place an S3 legal hold on s3://locked/team/" + name + ": access denied");
+                }
+                return super.placeLegalHold(name);
+            }
+
+            @Override
+            public void liftLegalHold(String name, String versionId) {
+                if (liftToo) {
+                    throw new BackendException("cannot lift the S3 legal hold on s3://locked/team/" + name + ": access denied");
+                }
+                super.liftLegalHold(name, versionId);
+            }
+        };
+    }
+
+    /** A hold that failed partway left the S3 legal holds it had placed with no hold record naming them (a helper's). */
+    @Test
+    void aHoldThatFailsPartwayLiftsTheStoresHoldsItPlaced() throws Exception {
+        LockingBackend store = refusingTheSecondHold(false);
+        try (Repository repo = Repository.init(store, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
+            SnapshotRef s = TestTrees.backup(repo, dataWith("one.bin", 4));
+            assertThatThrownBy(() -> repo.hold(s, "matter A", "counsel"))
+                    .hasMessageStartingWith("cannot place an S3 legal hold on s3://locked/team/")
+                    .hasMessageEndingWith(": access denied; the 1 S3 legal hold(s) placed before it were lifted");
+            assertThat(store.held).as("no object version left held with no record naming it").isEmpty();
+            assertThat(repo.holds()).isEmpty();
+        }
+    }
+
+    @Test
+    void aHoldThatFailsPartwayAndCannotLiftNamesTheVersionsStillHeld() throws Exception {
+        LockingBackend store = refusingTheSecondHold(true);
+        try (Repository repo = Repository.init(store, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
+            SnapshotRef s = TestTrees.backup(repo, dataWith("one.bin", 4));
+            String first = repo.objectsOf(s).getFirst();
+            assertThatThrownBy(() -> repo.hold(s, "matter A", "counsel"))
+                    .hasMessageEndingWith(": access denied; lifting the S3 legal holds placed before it failed too: " + first
+                            + " version v1 stay held with no hold record naming them; lift them in the store (PutObjectLegalHold OFF)");
+            assertThat(store.held).containsExactly(first + "@v1");
             assertThat(repo.holds()).isEmpty();
         }
     }

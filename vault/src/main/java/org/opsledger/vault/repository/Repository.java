@@ -1317,14 +1317,37 @@ public final class Repository implements AutoCloseable {
         return h;
     }
 
-    /** Places the store's legal hold on a snapshot's objects; empty when the store has none. */
+    /**
+     * Places the store's legal hold on a snapshot's objects; empty when the store has none. One that fails partway lifts
+     * the holds it placed (those no hold record names), and says so: they stayed held with no record naming them, so no
+     * release could ever lift them (a helper's); the versions it could not lift are named.
+     */
     public List<LegalHold.StoreHold> placeStoreHolds(SnapshotRef snapshot) {
         if (!backend.supportsLegalHold()) {
             return List.of();
         }
         List<LegalHold.StoreHold> out = new ArrayList<>();
-        for (String name : objectsOf(snapshot)) {
-            out.add(new LegalHold.StoreHold(name, backend.placeLegalHold(name)));
+        try {
+            for (String name : objectsOf(snapshot)) {
+                out.add(new LegalHold.StoreHold(name, backend.placeLegalHold(name)));
+            }
+        } catch (RuntimeException e) {
+            if (out.isEmpty()) {
+                throw e;
+            }
+            List<String> stillHeld = new ArrayList<>();
+            for (LegalHold.StoreHold sh : notNeededByOtherHolds(out, null)) {
+                try {
+                    backend.liftLegalHold(sh.name(), sh.versionId());
+                } catch (RuntimeException liftFailed) {
+                    e.addSuppressed(liftFailed);
+                    stillHeld.add(sh.name() + " version " + sh.versionId());
+                }
+            }
+            throw new VaultException(e.getMessage() + "; " + (stillHeld.isEmpty()
+                    ? "the " + out.size() + " S3 legal hold(s) placed before it were lifted"
+                    : "lifting the S3 legal holds placed before it failed too: " + String.join(", ", stillHeld)
+                            + " stay held with no hold record naming them; lift them in the store (PutObjectLegalHold OFF)"), e);
         }
         return List.copyOf(out);
     }
@@ -1445,8 +1468,15 @@ public final class Repository implements AutoCloseable {
 
     /** Lifts the store's holds on these object versions, except those another snapshot's hold also needs. */
     public void liftStoreHolds(List<LegalHold.StoreHold> lift, ObjectId exceptHoldOf) {
+        for (LegalHold.StoreHold sh : notNeededByOtherHolds(lift, exceptHoldOf)) {
+            backend.liftLegalHold(sh.name(), sh.versionId());
+        }
+    }
+
+    /** Those of these object versions that no hold's record lists, but the one of {@code exceptHoldOf} (may be null). */
+    private List<LegalHold.StoreHold> notNeededByOtherHolds(List<LegalHold.StoreHold> lift, ObjectId exceptHoldOf) {
         if (lift.isEmpty()) {
-            return;
+            return List.of();
         }
         Set<LegalHold.StoreHold> stillNeeded = new HashSet<>();
         holds().forEach((id, other) -> {
@@ -1454,11 +1484,7 @@ public final class Repository implements AutoCloseable {
                 stillNeeded.addAll(other.storeHoldsOrEmpty());
             }
         });
-        for (LegalHold.StoreHold sh : lift) {
-            if (!stillNeeded.contains(sh)) {
-                backend.liftLegalHold(sh.name(), sh.versionId());
-            }
-        }
+        return lift.stream().filter(sh -> !stillNeeded.contains(sh)).toList();
     }
 
     // ---------------------------------------------------------------- locks
