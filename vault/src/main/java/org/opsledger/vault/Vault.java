@@ -19,6 +19,11 @@ public final class Vault {
         if (location.startsWith("s3://")) {
             return org.opsledger.vault.backend.S3Backend.fromUrl(location);
         }
+        if (location.regionMatches(true, 0, "s3:", 0, 3)) { // S3://b/x, s3:/b/x, restic's s3:host/b/x each made a local directory (a helper's)
+            throw new VaultException("the repository " + location + " is neither an S3 location nor meant as a local path: write an S3"
+                    + " repository as s3://bucket/prefix (lower case, two slashes; the endpoint comes from OPSLEDGER_VAULT_S3_ENDPOINT),"
+                    + " a local directory so named as ./" + location);
+        }
         return new LocalBackend(Path.of(location));
     }
 

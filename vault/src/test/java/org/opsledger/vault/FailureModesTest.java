@@ -336,4 +336,18 @@ class FailureModesTest {
         assertThatThrownBy(() -> TestTrees.open(repoDir)).isInstanceOf(VaultException.class)
                 .hasMessageStartingWith("the config of " + repoDir + " is not a vault repository's: Unexpected character ('<'");
     }
+
+    /** A location meant for S3 but not spelled s3:// was a local path: S3://b/x, s3:/b/x, restic's s3:host/b/x each made a directory (a helper's). */
+    @Test
+    void aLocationStartingWithS3ColonThatIsNotS3SlashSlashIsRefused() {
+        for (String location : List.of("S3://bkt/x", "s3:/bkt/x", "s3:s3.amazonaws.com/bkt/x", "S3:bkt")) {
+            Path where = Path.of(location).toAbsolutePath();
+            assertThatThrownBy(() -> Vault.init(location, TestTrees.PASSWORD, TestTrees.FAST_KDF, "x")).as(location)
+                    .isInstanceOf(VaultException.class)
+                    .hasMessage("the repository " + location + " is neither an S3 location nor meant as a local path: write an S3"
+                            + " repository as s3://bucket/prefix (lower case, two slashes; the endpoint comes from"
+                            + " OPSLEDGER_VAULT_S3_ENDPOINT), a local directory so named as ./" + location);
+            assertThat(where).as("no local directory made").doesNotExist();
+        }
+    }
 }
