@@ -95,6 +95,27 @@ class S3BackendTest {
         assertThat(Files.exists(tmp.resolve("out/data/big.bin"))).isTrue();
     }
 
+    /**
+     * Folder markers (zero-byte keys ending in '/', as the AWS console, s3fs and rclone make) inside the repository are no
+     * files of it: index/ stopped backups ("index/ is 0 bytes, too short to be sealed") and check reported errors (a helper's).
+     */
+    @Test
+    void folderMarkersInTheRepositoryAreNotItsFiles() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        firstBackup("markers", data);
+        try (S3Backend markers = backend(endpoint, "markers")) {
+            for (String dir : List.of("index/", "snapshots/", "data/", "keys/", "locks/")) {
+                markers.write(dir, new byte[0], 0, 0);
+            }
+        }
+        try (Repository repo = Repository.open(backend(endpoint, "markers"), TestTrees.PASSWORD)) {
+            assertThat(repo.backend().list("index")).isNotEmpty().noneMatch(n -> n.endsWith("/"));
+            TestTrees.fullBackup(repo, data);
+            assertThat(repo.snapshots()).hasSize(2);
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+    }
+
     /** A stray object too large to be what the vault wrote there is refused from the GET's length, its body not read. */
     /**
      * A pack is spooled to java.io.tmpdir before its PutObject; the spool of a backup killed with SIGKILL stayed there for

@@ -452,7 +452,9 @@ public final class S3Backend implements Backend {
             List<String> out = new ArrayList<>();
             try {
                 for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(key(dir) + "/")).contents()) {
-                    out.add(o.key().substring(prefix.length()));
+                    if (!o.key().endsWith("/")) { // a folder marker (the AWS console, s3fs, rclone) is no file of the repository
+                        out.add(o.key().substring(prefix.length()));
+                    }
                 }
                 out.sort(null);
                 return out;
