@@ -333,4 +333,24 @@ class S3BackendTest {
                 .isInstanceOf(BackendException.class)
                 .hasMessageEndingWith(": the store has no bucket no-such-bucket");
     }
+
+    /** A wrong region: AWS answers 301 PermanentRedirect naming the bucket's, which was shown as "Moved Permanently (Service: S3 …" (a helper's). */
+    @Test
+    void aBucketInAnotherRegionNamesItsRegion() throws Exception {
+        HttpServer aws = answering(ex -> {
+            ex.getResponseHeaders().add("x-amz-bucket-region", "eu-central-1");
+            ex.getResponseHeaders().add("x-amz-request-id", "0A49CE4060975EAC");
+            ex.sendResponseHeaders(301, -1);
+            ex.close();
+        });
+        try {
+            URI where = URI.create("http://127.0.0.1:" + aws.getAddress().getPort());
+            assertThatThrownBy(() -> Repository.open(backend(where, "team-a"), TestTrees.PASSWORD))
+                    .isInstanceOf(BackendException.class)
+                    .hasMessage("cannot stat s3://vault/team-a/config: the bucket is in region eu-central-1, not us-east-1:"
+                            + " set AWS_REGION=eu-central-1");
+        } finally {
+            aws.stop(0);
+        }
+    }
 }

@@ -126,6 +126,11 @@ public final class S3Backend implements Backend {
             why = "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE for a profile in ~/.aws/credentials";
         } else if (e instanceof SdkClientException) {
             why = "cannot reach the S3 store (" + clientReason(e, why) + ")";
+        } else if (e instanceof S3Exception s3e && s3e.statusCode() == 301) { // PermanentRedirect: AWS names the bucket's region
+            String client = s3.serviceClientConfiguration().region().id();
+            why = s3e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region")
+                    .map(region -> "the bucket is in region " + region + ", not " + client + ": set AWS_REGION=" + region)
+                    .orElse("the bucket is not in region " + client + " (" + why + "): set AWS_REGION to its region");
         } else if (e instanceof S3Exception s3e && s3e.statusCode() == 403) {
             why = "access denied (" + why + "): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
                     + " and what the bucket's policy allows them";
