@@ -353,4 +353,21 @@ class S3BackendTest {
             aws.stop(0);
         }
     }
+
+    /** An endpoint that is an ordinary web server answers 404 to everything: that was "the store has no bucket" (a helper's). */
+    @Test
+    void anEndpointThatIsNoS3StoreIsNamed() throws Exception {
+        HttpServer web = answering(ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        try {
+            URI where = URI.create("http://127.0.0.1:" + web.getAddress().getPort());
+            assertThatThrownBy(() -> Repository.open(backend(where, "team-a"), TestTrees.PASSWORD))
+                    .hasMessage("no vault repository at s3://vault/team-a: the endpoint " + where + " did not answer as an S3 store"
+                            + " (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL)");
+        } finally {
+            web.stop(0);
+        }
+    }
 }

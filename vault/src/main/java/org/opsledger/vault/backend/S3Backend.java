@@ -151,6 +151,11 @@ public final class S3Backend implements Backend {
             s3.headBucket(r -> r.bucket(bucket));
             return null;
         } catch (S3Exception e) {
+            if (e.statusCode() == 404 && e.requestId() == null && e.extendedRequestId() == null) { // every S3 store names its answers
+                return "the endpoint " + s3.serviceClientConfiguration().endpointOverride().map(URI::toString).orElse("of AWS S3")
+                        + " did not answer as an S3 store (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT"
+                        + " (or AWS_ENDPOINT_URL)";
+            }
             return e.statusCode() == 404 ? "the store has no bucket " + bucket : null;
         } catch (SdkException e) {
             return null; // unreachable now: the HEAD of the config said so already, or will next time
