@@ -318,6 +318,22 @@ class S3BackendTest {
                         + " or AWS_PROFILE for a profile in ~/.aws/credentials");
     }
 
+    /** AWS_PROFILE naming a profile the credentials file does not have read "set … AWS_PROFILE", which was set (a helper's). */
+    @Test
+    void aProfileThatIsNotThereIsNamed() throws Exception {
+        Path credentials = Files.writeString(tmp.resolve("credentials"), "[ops]\naws_access_key_id = access\naws_secret_access_key = secret\n");
+        var file = software.amazon.awssdk.profiles.ProfileFile.builder().content(credentials)
+                .type(software.amazon.awssdk.profiles.ProfileFile.Type.CREDENTIALS).build();
+        S3Backend absent = new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1,
+                software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().profileFile(file).profileName("opps").build()),
+                "vault", "team-a", "s3://vault/team-a");
+        assertThatThrownBy(() -> Repository.open(absent, TestTrees.PASSWORD))
+                .isInstanceOf(BackendException.class)
+                .hasMessage("cannot stat s3://vault/team-a/config: no S3 credentials: the profile opps (AWS_PROFILE) is not in"
+                        + " ~/.aws/credentials or ~/.aws/config, or holds no keys there: name a profile that is, or set AWS_ACCESS_KEY_ID"
+                        + " and AWS_SECRET_ACCESS_KEY");
+    }
+
     /** A HEAD of the config answers 404 whether the bucket or the config is missing: the bucket is asked after. */
     @Test
     void aRepositoryInABucketThatDoesNotExistSaysSo() {

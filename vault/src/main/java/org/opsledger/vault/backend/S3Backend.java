@@ -120,9 +120,18 @@ public final class S3Backend implements Backend {
         return prefix + name;
     }
 
+    /** The SDK's word, in its list of the providers it tried, for a profile other than the default that is not there. */
+    private static final java.util.regex.Pattern NO_SUCH_PROFILE =
+            java.util.regex.Pattern.compile("Profile file contained no credentials for profile '((?!default')[^']*)'");
+
     private BackendException failure(String what, String name, SdkException e) {
         String why = firstLine(e.getMessage());
-        if (e instanceof SdkClientException && why.startsWith("Unable to load credentials")) { // the SDK then lists every provider it tried
+        java.util.regex.Matcher profile = NO_SUCH_PROFILE.matcher(String.valueOf(e.getMessage()));
+        if (e instanceof SdkClientException && why.startsWith("Unable to load credentials") && profile.find()) {
+            // AWS_PROFILE named one the files do not have: "set … AWS_PROFILE" was said to someone who had set it (a helper's)
+            why = "no S3 credentials: the profile " + profile.group(1) + " (AWS_PROFILE) is not in ~/.aws/credentials or ~/.aws/config,"
+                    + " or holds no keys there: name a profile that is, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+        } else if (e instanceof SdkClientException && why.startsWith("Unable to load credentials")) { // the SDK then lists every provider it tried
             why = "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE for a profile in ~/.aws/credentials";
         } else if (e instanceof SdkClientException) {
             why = "cannot reach the S3 store (" + clientReason(e, why) + ")";
