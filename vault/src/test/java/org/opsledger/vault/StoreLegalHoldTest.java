@@ -305,6 +305,45 @@ class StoreLegalHoldTest {
         }
     }
 
+    /**
+     * AWS refuses a PutObject without Content-MD5 or x-amz-checksum-* on a bucket with Object Lock default retention
+     * (a helper's): on a bucket with Object Lock each PutObject, written whole or spooled, carries the body's Content-MD5.
+     */
+    @Test
+    void everyPutObjectCarriesContentMd5OnABucketWithObjectLock() throws Exception {
+        for (boolean locked : List.of(true, false)) {
+            List<String> md5s = Collections.synchronizedList(new ArrayList<>());
+            HttpServer server = S3BackendTest.answering(ex -> {
+                ex.getRequestBody().readAllBytes();
+                byte[] reply = new byte[0];
+                if (ex.getRequestURI().getQuery() != null && ex.getRequestURI().getQuery().startsWith("object-lock")) {
+                    reply = (locked ? "<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>"
+                            : "<Error><Code>ObjectLockConfigurationNotFoundError</Code></Error>").getBytes(StandardCharsets.UTF_8);
+                } else if (ex.getRequestMethod().equals("PUT")) {
+                    md5s.add(ex.getRequestURI().getPath() + " " + ex.getRequestHeaders().getFirst("Content-MD5"));
+                }
+                ex.getResponseHeaders().add("x-amz-request-id", "4442587FB7D0A2F9");
+                ex.sendResponseHeaders(locked || reply.length == 0 ? 200 : 404, reply.length == 0 ? -1 : reply.length);
+                ex.getResponseBody().write(reply);
+                ex.close();
+            });
+            try (S3Backend b = new S3Backend(S3Backend.client(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                    Region.US_EAST_1, S3BackendTest.CREDENTIALS), "locked", "team", "s3://locked/team")) {
+                b.write("keys/k1", "a key slot".getBytes(StandardCharsets.UTF_8), 0, 10);
+                try (var upload = b.upload()) {
+                    upload.write("a pack's ".getBytes(StandardCharsets.UTF_8), 0, 9);
+                    upload.write("bytes".getBytes(StandardCharsets.UTF_8), 0, 5);
+                    upload.commit("data/ab/abcd");
+                }
+            } finally {
+                server.stop(0);
+            }
+            java.util.function.Function<String, String> sent = body -> locked ? Base64.getEncoder().encodeToString(md5Of(body)) : null;
+            assertThat(md5s).as("Object Lock: " + locked).containsExactly("/locked/team/keys/k1 " + sent.apply("a key slot"),
+                    "/locked/team/data/ab/abcd " + sent.apply("a pack's bytes"));
+        }
+    }
+
     private static byte[] md5Of(String body) {
         try {
             return java.security.MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8));

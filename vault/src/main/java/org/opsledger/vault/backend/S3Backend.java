@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * A repository under an S3 prefix, on any S3-compatible store (AWS, Ceph, Garage, MinIO).
  * Checksums are computed only when an operation requires them ({@code WHEN_REQUIRED}), so stores
- * without the newer CRC headers work; the one such operation, a legal hold, also carries Content-MD5.
+ * without the newer CRC headers work; the one such operation, a legal hold, also carries Content-MD5, and so does
+ * every PutObject to a bucket with Object Lock (whose default retention requires a checksum).
  * A PutObject is atomic by the store's contract.
  */
 public final class S3Backend implements Backend {
@@ -37,6 +38,7 @@ public final class S3Backend implements Backend {
     private final String prefix;
     private final String location;
     private volatile Boolean objectLock;
+    private volatile Boolean md5OnPuts;
 
     public S3Backend(S3Client s3, String bucket, String prefix, String location) {
         this.s3 = s3;
@@ -352,10 +354,44 @@ public final class S3Backend implements Backend {
         }
     }
 
+    /**
+     * Whether each PutObject carries Content-MD5: AWS refuses a PutObject without a checksum on a bucket with Object Lock
+     * default retention ("Content-MD5 OR x-amz-checksum- HTTP header is required", a helper's), so on a bucket with Object
+     * Lock, or one whose configuration cannot be read, it is sent; elsewhere the digest is not computed.
+     */
+    private boolean md5OnPuts() {
+        Boolean known = md5OnPuts;
+        if (known == null) {
+            try {
+                known = supportsLegalHold();
+            } catch (BackendException e) {
+                known = true; // cannot tell: a digest is cheap, a refused pack is not
+            }
+            md5OnPuts = known;
+        }
+        return known;
+    }
+
+    /** A new MD5 digest, for a Content-MD5 header. */
+    private static java.security.MessageDigest md5() {
+        try {
+            return java.security.MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no MD5", e);
+        }
+    }
+
     @Override
     public void write(String name, byte[] data, int off, int len) {
         try {
-            s3.putObject(r -> r.bucket(bucket).key(key(name)).contentLength((long) len),
+            String contentMd5 = null;
+            if (md5OnPuts()) {
+                var md5 = md5();
+                md5.update(data, off, len);
+                contentMd5 = java.util.Base64.getEncoder().encodeToString(md5.digest());
+            }
+            String checksum = contentMd5;
+            s3.putObject(r -> r.bucket(bucket).key(key(name)).contentLength((long) len).contentMD5(checksum),
                     RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(data, off, len)));
         } catch (SdkException e) {
             throw failure("cannot write", name, e);
@@ -388,10 +424,14 @@ public final class S3Backend implements Backend {
         }
         java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 256 * 1024);
         String spool = System.getProperty("java.io.tmpdir");
+        java.security.MessageDigest md5 = md5OnPuts() ? md5() : null; // computed while spooling
         return new Upload() {
             @Override
             public void write(byte[] data, int off, int len) {
                 try {
+                    if (md5 != null) {
+                        md5.update(data, off, len);
+                    }
                     out.write(data, off, len);
                 } catch (java.io.IOException e) {
                     throw new BackendException("cannot spool an upload in " + spool + ": " + IoReason.of(e), e);
@@ -404,7 +444,8 @@ public final class S3Backend implements Backend {
                     out.flush();
                     long size = ch.size();
                     // each attempt of the SDK reads the spool from its start
-                    s3.putObject(r -> r.bucket(bucket).key(key(name)), RequestBody.fromContentProvider(() -> new SpoolStream(ch, size), size,
+                    String checksum = md5 == null ? null : java.util.Base64.getEncoder().encodeToString(md5.digest());
+                    s3.putObject(r -> r.bucket(bucket).key(key(name)).contentMD5(checksum), RequestBody.fromContentProvider(() -> new SpoolStream(ch, size), size,
                             "application/octet-stream"));
                 } catch (java.io.IOException e) {
                     throw new BackendException("cannot spool an upload in " + spool + ": " + IoReason.of(e), e);
