@@ -108,6 +108,25 @@ class DumpTest {
         }
     }
 
+    /**
+     * Two names that are not UTF-8 show alike ("bad\uFFFD" for bad\xff and bad\xfd): given so, dump printed the first
+     * one's bytes, exit 0 (a helper's). Such a name is refused as ambiguous; each is found by its bytes.
+     */
+    @Test
+    void aNameShownForTwoNamesThatAreNotUtf8IsAmbiguous() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(FileNames.resolve(data, FileNames.decode(new byte[] {'b', 'a', 'd', (byte) 0xff})), new byte[] {1});
+        Files.write(FileNames.resolve(data, FileNames.decode(new byte[] {'b', 'a', 'd', (byte) 0xfd})), new byte[] {2});
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            assertThatThrownBy(() -> new Dumper(repo).dump(snap, "data/bad\uFFFD", OutputStream.nullOutputStream()))
+                    .hasMessageStartingWith("name bad\uFFFD in snapshot " + snap.shortId() + " is shown for 2 names whose bytes are not UTF-8");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            new Dumper(repo).dump(snap, "data/" + FileNames.decode(new byte[] {'b', 'a', 'd', (byte) 0xfd}), out);
+            assertThat(out.toByteArray()).containsExactly(2);
+        }
+    }
+
     @Test
     void aDamagedBlockStopsTheDumpAndAnUnknownPathIsNamed() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));

@@ -29,11 +29,18 @@ public final class SnapshotPaths {
         Tree tree = load.apply(snapshot.snapshot().tree());
         for (String part : rel.split("/+")) {
             // the name exactly (a name that is not UTF-8 given as its bytes), else as `vault ls` shows it: two names of
-            // other bytes both show as "x_\uFFFD", and dump printed the other one's bytes (a helper's)
+            // other bytes both show as "x_\uFFFD", and dump printed the other one's bytes (a helper's); so shown by two,
+            // it is refused as ambiguous (dump printed the first one's, exit 0: a helper's)
             Tree here = tree;
-            Node found = here == null ? null
-                    : here.nodes().stream().filter(n -> part.equals(n.name())).findFirst()
-                            .or(() -> here.nodes().stream().filter(n -> FileNames.display(n.name()).equals(part)).findFirst()).orElse(null);
+            Node found = here == null ? null : here.nodes().stream().filter(n -> part.equals(n.name())).findFirst().orElse(null);
+            if (found == null && here != null) {
+                List<Node> shown = here.nodes().stream().filter(n -> FileNames.display(n.name()).equals(part)).toList();
+                if (shown.size() > 1) {
+                    throw new VaultException("name " + part + " in snapshot " + snapshot.shortId() + " is shown for " + shown.size()
+                            + " names whose bytes are not UTF-8: give the one meant as its bytes (in bash $'name\\xff')");
+                }
+                found = shown.isEmpty() ? null : shown.getFirst();
+            }
             if (found == null) {
                 throw new VaultException("no path " + rel + " in snapshot " + snapshot.shortId()
                         + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
