@@ -161,6 +161,27 @@ class IncompleteBackupTest {
         }
     }
 
+    /** The time of capture (IS.012 6.6.5.1) is when the backup began to read, not when it ended (a helper's). */
+    @Test
+    void aSnapshotsTimeIsWhenTheBackupBeganToRead() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("db.dump"), TestTrees.text(1, 40_000));
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> opened = new java.util.concurrent.atomic.AtomicReference<>();
+        Archiver.FileOpener slow = (dir, p) -> {
+            opened.set(java.time.Instant.now());
+            try {
+                Thread.sleep(200); // a long read
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Archiver.FileOpener.DIRECT.open(dir, p);
+        };
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = new Archiver(repo, new BackupProgress(), slow).backup(TestTrees.options(data));
+            assertThat(snap.snapshot().time()).isBeforeOrEqualTo(opened.get());
+        }
+    }
+
     @Test
     void aFileThatVanishesOrCannotBeReadIsAWarningAndTheBackupGoesOn() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));

@@ -126,6 +126,7 @@ public final class Archiver {
 
     /** Backs up the paths; the snapshot is written only after all its data is durable. */
     public SnapshotRef backup(BackupOptions options) {
+        Instant started = Instant.now(); // the time of capture (IS.012 6.6.5.1): when the data began to be read, as restic's
         List<Path> paths = sourcePaths(options);
         for (Path p : options.paths()) {
             if (!Files.exists(p.toAbsolutePath().normalize(), LinkOption.NOFOLLOW_LINKS)) {
@@ -175,7 +176,7 @@ public final class Archiver {
             }
             ObjectId root = repo.saveTree(new Tree(nodes));
             repo.flush();
-            Snapshot s = snapshot(options, root, parent == null ? null : parent.id(), pathStrings,
+            Snapshot s = snapshot(started, options, root, parent == null ? null : parent.id(), pathStrings,
                     options.full() || parent == null ? Snapshot.Kind.FULL : Snapshot.Kind.INCREMENTAL,
                     repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
             return new SnapshotRef(lock.whileHeld(() -> repo.saveSnapshot(s)), s);
@@ -198,6 +199,7 @@ public final class Archiver {
         if (!Node.isSafeName(name)) {
             throw new VaultException("--stdin-name must be a plain file name, got: " + name);
         }
+        Instant started = Instant.now();
         Sealing.warmUp(true);
         long bytesBefore = repo.bytesAdded();
         long blobsBefore = repo.blobsAdded();
@@ -226,17 +228,21 @@ public final class Archiver {
             Node file = new Node(name, NodeType.FILE, 0600, now, now, 0, 0, 0, 0, size, content, null, null);
             ObjectId root = repo.saveTree(new Tree(List.of(file)));
             repo.flush();
-            Snapshot s = snapshot(options, root, null, List.of(name), Snapshot.Kind.STDIN,
+            Snapshot s = snapshot(started, options, root, null, List.of(name), Snapshot.Kind.STDIN,
                     repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
             return new SnapshotRef(lock.whileHeld(() -> repo.saveSnapshot(s)), s);
         }
     }
 
-    private Snapshot snapshot(BackupOptions o, ObjectId root, ObjectId parent, List<String> paths, Snapshot.Kind kind,
+    /**
+     * The snapshot's record; its time is {@code started}, when the backup began to read: a record said the backup's end,
+     * minutes or hours after the data it holds was taken (a helper's).
+     */
+    private Snapshot snapshot(Instant started, BackupOptions o, ObjectId root, ObjectId parent, List<String> paths, Snapshot.Kind kind,
                               long bytesAdded, long blobsAdded) {
         String host = Repository.hostname();
         List<String> warnings = progress.warnings();
-        return new Snapshot(Instant.now(), root, parent, paths, host, System.getProperty("user.name"), o.tags(), kind,
+        return new Snapshot(started, root, parent, paths, host, System.getProperty("user.name"), o.tags(), kind,
                 o.dataOwner(), o.classification(), o.retainUntil(), repo.backend().location(), host,
                 new Snapshot.Summary(progress.files.get(), progress.dirs.get(), progress.bytesRead.get(), bytesAdded,
                         progress.filesUnchanged.get(), blobsAdded, warnings.size(),
