@@ -185,7 +185,8 @@ class CopyTest {
                     .containsExactly("Payroll office", "Confidential", soon.plusYears(9));
             assertThat(copy.tags()).doesNotContainKey("ticket")
                     .containsEntry("copied-from", tmp.resolve("near") + "#" + twice.id().hex());
-            assertThat(copy.tags().get("amended-from").split(" ")).containsExactly(once.id().hex(), s.id().hex(), firstCopy.id().hex());
+            assertThat(copy.tags().get("amended-from").split(" ")).as("the copy it replaced first")
+                    .containsExactly(c.amendedCopy().hex(), once.id().hex(), s.id().hex(), firstCopy.id().hex());
             assertThat(copy.tags().get("amended").split("\n")).hasSize(3)
                     .satisfies(lines -> assertThat(lines[0]).endsWith(" by ops: classified per the register"))
                     .satisfies(lines -> assertThat(java.util.Arrays.stream(lines).map(l -> l.substring(l.indexOf(" by ") + 4)))
@@ -221,6 +222,8 @@ class CopyTest {
             assertThat(longTerm.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(firstCopy.id(), c.snapshot().id());
             assertThat(longTerm.findSnapshot(firstCopy.id().hex()).snapshot()).isEqualTo(firstCopy.snapshot());
             assertThat(c.snapshot().snapshot().dataOwner()).isEqualTo("Payroll office");
+            assertThat(c.snapshot().snapshot().tags().get("amended-from")).as("not replaced: named nowhere").doesNotContain(firstCopy.id().hex());
+            assertThat(new Checker(longTerm, 2).check(0).warnings()).noneMatch(w -> w.contains("had removed"));
         }
     }
 

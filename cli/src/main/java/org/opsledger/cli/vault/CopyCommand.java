@@ -44,6 +44,7 @@ final class CopyCommand implements Callable<Integer> {
         try (Repository source = repo.open(repo.location(), sourcePassword)) {
             List<ObjectId> done = java.util.Collections.synchronizedList(new ArrayList<>()); // a signal's entry reads it too
             int before = 0;
+            int replaced = 0; // the target's copies an amended record replaced
             // a target that cannot be opened is a failed copy too
             try (Journaling journal = new Journaling(source, JournalEntry.Operation.COPY, List.of(to), done)) {
                 try (Repository target = repo.open(to, targetPassword)) {
@@ -59,6 +60,10 @@ final class CopyCommand implements Callable<Integer> {
                                 Copier.Copy copy = copier.copyOnce(snapshot);
                                 done.add(snapshot.id());
                                 copies.add(copy.snapshot().id());
+                                if (copy.amendedCopy() != null && !copy.amendedCopyHeld()) { // deleted: named, as an amend names it
+                                    copies.add(copy.amendedCopy());
+                                    replaced++;
+                                }
                                 before += copy.madeBefore() ? 1 : 0;
                                 copied.add(row(snapshot, copy));
                                 if (!repo.json) {
@@ -69,8 +74,9 @@ final class CopyCommand implements Callable<Integer> {
                             throw received.failed(e);
                         }
                         String copiedBefore = before > 0 ? " (" + before + " of them copied before)" : "";
-                        received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0, "received " + copies.size()
-                                + " snapshot(s) copied from " + from + copiedBefore);
+                        received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0, "received " + done.size()
+                                + " snapshot(s) copied from " + from + copiedBefore
+                                + (replaced > 0 ? "; their amended records replaced " + replaced + " older copy(ies)" : ""));
                         journal.ended(JournalEntry.Outcome.OK, List.of(to), done, false, 0, "copied " + done.size() + " snapshot(s) to " + to
                                 + copiedBefore);
                     }

@@ -71,6 +71,9 @@ final class TierCommand implements Callable<Integer> {
                             moved = tiering.move(due, m -> {
                                 sources.add(m.source());
                                 copies.add(m.copy());
+                                if (m.amendedCopy() != null && !m.amendedCopyHeld()) { // deleted: named, as copy names it
+                                    copies.add(m.amendedCopy());
+                                }
                                 journalHoldsPlaced(far, m, from);
                             });
                         } catch (RuntimeException e) {

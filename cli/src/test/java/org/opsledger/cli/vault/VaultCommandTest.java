@@ -386,6 +386,35 @@ class VaultCommandTest {
     }
 
     /**
+     * A copy's amended record replaced the target's older copy, but neither the target's journal nor the new record's
+     * amended-from named the copy it deleted: put back there, check said nothing (a helper's).
+     */
+    @Test
+    void theCopyAnAmendedRecordReplacedIsNamedInTheTargetAndWarnedOfPutBack() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path target = tmp.resolve("long-term");
+        assertThat(run("vault", "init", "--repo", target.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit())
+                .isZero();
+        assertThat(vault("copy", "latest", "--to", target.toString()).exit()).isZero();
+        String old = vault("copy", "latest", "--to", target.toString(), "--json").json().get(0).get("copy").asString();
+        byte[] oldFile = Files.readAllBytes(target.resolve("snapshots").resolve(old));
+        assertThat(vault("amend", "latest", "--owner", "Payroll office", "--reason", "INC-4").exit()).isZero();
+        String copy = vault("copy", "latest", "--to", target.toString(), "--json").json().get(0).get("copy").asString();
+
+        JsonNode received = run("vault", "journal", "--repo", target.toString(), "--password-file", pw.toString(), "--snapshot",
+                old.substring(0, 8), "--json").json().get("entries");
+        assertThat(received).last().satisfies(e -> {
+            assertThat(e.get("snapshots").toString()).isEqualTo("[\"" + copy + "\",\"" + old + "\"]");
+            assertThat(e.get("detail").asString()).isEqualTo("received 1 snapshot(s) copied from " + repo
+                    + "; their amended records replaced 1 older copy(ies)");
+        });
+        Files.write(target.resolve("snapshots").resolve(old), oldFile);
+        Run check = run("vault", "check", "--repo", target.toString(), "--password-file", pw.toString());
+        assertThat(check.out()).contains("warning: 1 snapshot(s) are in the repository that a command had removed (" + old.substring(0, 8)
+                + ", which " + copy.substring(0, 8) + " replaced (amended-from)");
+    }
+
+    /**
      * A forget killed outright (kill -9, a power cut) after it removed snapshots wrote no entry, and check warned from
      * then on that they were deleted from the store (a helper's, 3 of 4 kill -9 trials). An entry written before the
      * deletes stands for it until its own is written; check counts what it names as removed, never as put back.

@@ -237,7 +237,9 @@ public final class Copier {
             tags.put(COPIED_FROM, from);
         }
         String amendedFrom = merged(s, c, Amendment.AMENDED_FROM, RecordHistory.IDS, false);
-        if (original) { // the record it replaces is the original's own: named, as an amend names the one it replaced
+        // the copy it replaces is named, as an amend names the one it replaced, so that check knows it if it is put back
+        // (only an original was named: a helper's); one under legal hold stays as it was beside it (IS.012 6.6.7)
+        if (target.holdOf(copy.id()) == null) {
             amendedFrom = amendedFrom.isEmpty() ? copy.id().hex() : copy.id().hex() + RecordHistory.IDS + amendedFrom;
         }
         String amended = merged(s, c, Amendment.AMENDED, RecordHistory.LINES, true);
