@@ -102,9 +102,14 @@ final class TierCommand implements Callable<Integer> {
                         .decommissioned(new org.opsledger.vault.journal.Journal(near).decommissionTimes());
                 moved.stream().filter(Tiering.Moved::forgottenNearLine).map(m -> new Forgetter.Group(m.host(), m.paths())).distinct()
                         .filter(g -> !left.contains(g) && !decommissions.decommissioned(g, dueOnes)).forEach(emptied::add);
-                journal.ended(JournalEntry.Outcome.OK, List.of(to), sources, false, 0,
-                        moved.size() + " snapshot(s) older than " + nearLine + " in long-term storage at " + to + "; " + forgotten
-                                + " forgotten near-line, " + moved.stream().filter(Tiering.Moved::held).count() + " kept (held)");
+                // those forgotten named first, so that check knows one put back (it knew only a forget's: a helper's)
+                List<ObjectId> named = new ArrayList<>();
+                moved.stream().filter(Tiering.Moved::forgottenNearLine).forEach(m -> named.add(m.source()));
+                moved.stream().filter(m -> !m.forgottenNearLine()).forEach(m -> named.add(m.source()));
+                journal.ended(JournalEntry.Outcome.OK, List.of(to), named, false, 0,
+                        moved.size() + " snapshot(s) older than " + nearLine + " in long-term storage at " + to + "; "
+                                + JournalEntry.forgottenNearLine(forgotten) + ", " + moved.stream().filter(Tiering.Moved::held).count()
+                                + " kept (held)");
             }
         }
         if (repo.json) {

@@ -415,6 +415,33 @@ class VaultCommandTest {
     }
 
     /**
+     * A snapshot put back after a forget removed it was warned of, but not one put back after a tier forgot it near-line:
+     * the tier's entry named the snapshots it forgot and those it kept (held) alike (a helper's).
+     */
+    @Test
+    void checkWarnsOfASnapshotPutBackAfterATierForgotItNearLine() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        JsonNode before = vault("snapshots", "--json").json();
+        String held = before.get(0).get("id").asString();
+        String forgotten = before.get(1).get("id").asString();
+        byte[] forgottenFile = Files.readAllBytes(repo.resolve("snapshots").resolve(forgotten));
+        assertThat(vault("hold", held, "--reason", "LIT-9").exit()).isZero();
+        Path far = tmp.resolve("far");
+        assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit())
+                .isZero();
+        assertThat(vault("tier", "--to", far.toString(), "--near-line", "0d").exit()).isZero();
+        JsonNode entry = vault("journal", "--operation", "tier", "--json").json().get("entries").get(0);
+        assertThat(entry.get("detail").asString()).endsWith("; the first 1 forgotten near-line, 1 kept (held)");
+        assertThat(entry.get("snapshots").toString()).isEqualTo("[\"" + forgotten + "\",\"" + held + "\"]");
+        assertThat(vault("check").out()).doesNotContain("had removed");
+
+        Files.write(repo.resolve("snapshots").resolve(forgotten), forgottenFile);
+        assertThat(vault("check").out()).contains("warning: 1 snapshot(s) are in the repository that a command had removed ("
+                + forgotten.substring(0, 8) + ", which a tier removed)");
+    }
+
+    /**
      * A forget killed outright (kill -9, a power cut) after it removed snapshots wrote no entry, and check warned from
      * then on that they were deleted from the store (a helper's, 3 of 4 kill -9 trials). An entry written before the
      * deletes stands for it until its own is written; check counts what it names as removed, never as put back.

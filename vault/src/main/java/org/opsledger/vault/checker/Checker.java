@@ -129,7 +129,7 @@ public final class Checker {
         errors.addAll(holdsOfNoSnapshot(snapshotFiles, holds));
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
         List<Replaced> replaced = replaced(snapshots);
-        Set<ObjectId> forgotten = journal(snapshots, snapshotFiles, replaced, holds.keySet(), errors, warnings);
+        Map<ObjectId, JournalEntry.Operation> forgotten = journal(snapshots, snapshotFiles, replaced, holds.keySet(), errors, warnings);
         String putBack = snapshotsPutBack(snapshots, forgotten, replaced);
         if (putBack != null) {
             warnings.add(putBack);
@@ -256,7 +256,7 @@ public final class Checker {
      * proved by a verified restore within six months is warned of (policy 2.11; IS.012 6.6.4: at least yearly), and so
      * is each source whose newest backup failed (6.6.5): older snapshots of it stand, and check finds them whole.
      */
-    private Set<ObjectId> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<Replaced> replaced, Set<ObjectId> holding,
+    private Map<ObjectId, JournalEntry.Operation> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<Replaced> replaced, Set<ObjectId> holding,
                                   List<String> errors, List<String> warnings) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
@@ -268,11 +268,11 @@ public final class Checker {
             } else {
                 warnings.add(journal.notKept());
             }
-            return Set.of();
+            return Map.of();
         }
         Map<ObjectId, JournalEntry> written = new HashMap<>(); // by the backup or recover that wrote each
         Set<ObjectId> left = new HashSet<>(); // named by what removes, moves or replaces snapshots
-        Set<ObjectId> forgotten = new HashSet<>(); // named by a forget as it deleted each
+        Map<ObjectId, JournalEntry.Operation> forgotten = new HashMap<>(); // named by a forget or tier as it deleted each
         Instant[] retired = {Instant.MIN};
         List<JournalEntry> holdsAndReleases = new ArrayList<>(); // those that ended ok
         // every file read, no entry held: the predicate sees each entry once
@@ -290,9 +290,7 @@ public final class Checker {
                 }
                 case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
                     left.addAll(e.snapshots());
-                    if (e.operation() == JournalEntry.Operation.FORGET && (e.detail() == null || !e.detail().startsWith(JournalEntry.UNFINISHED))) {
-                        forgotten.addAll(e.snapshots()); // a stand-in names what it was to remove, not what it did
-                    }
+                    e.removed().forEach(id -> forgotten.put(id, e.operation()));
                     if (e.operation() == JournalEntry.Operation.KEY && e.snapshots().isEmpty() && e.detail() != null
                             && e.detail().startsWith("retired key epoch") && !e.detail().contains(", 0 snapshot(s)")
                             && e.started().isAfter(retired[0])) {
@@ -313,7 +311,7 @@ public final class Checker {
         if (gone != null) {
             warnings.add(gone);
         }
-        String lifted = holdsLifted(snapshots, replaced, holdsAndReleases, forgotten, holding);
+        String lifted = holdsLifted(snapshots, replaced, holdsAndReleases, forgotten.keySet(), holding);
         if (lifted != null) {
             warnings.add(lifted);
         }
@@ -397,19 +395,20 @@ public final class Checker {
     }
 
     /**
-     * Snapshots in the repository that a command had removed: one a forget's entry names as deleted, or one whose
+     * Snapshots in the repository that a command had removed: one a forget's entry names as deleted or a tier's as
+     * forgotten near-line (only a forget's was known: a helper's), or one whose
      * record a present snapshot's {@code amended-from} or {@code rewritten-from} names as the one it replaced. A snapshot
      * file put back from an older copy by someone able to write to the store (the old record of an amended snapshot, a
      * forgotten one whose data is not yet pruned) read as a backup like any other, and so did the old one of an amend or
      * rewrite stopped between writing the new snapshot and deleting the old.
      */
-    private static String snapshotsPutBack(List<SnapshotRef> readable, Set<ObjectId> forgotten, List<Replaced> replaced) {
+    private static String snapshotsPutBack(List<SnapshotRef> readable, Map<ObjectId, JournalEntry.Operation> forgotten, List<Replaced> replaced) {
         Set<ObjectId> present = new HashSet<>();
         readable.forEach(s -> present.add(s.id()));
         List<String> found = new ArrayList<>();
         for (SnapshotRef s : readable) {
-            if (forgotten.contains(s.id())) {
-                found.add(s.shortId() + ", which a forget removed");
+            if (forgotten.containsKey(s.id())) {
+                found.add(s.shortId() + ", which a " + forgotten.get(s.id()).json() + " removed");
             }
         }
         for (Replaced r : replaced) {

@@ -61,6 +61,33 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
         return BackupsDue.key(sourceHost == null ? host : sourceHost, paths);
     }
 
+    /**
+     * How a tier's entry says which of its snapshots it forgot near-line: it names those first, then the ones it kept
+     * (held) or found gone meanwhile; an older build's entry ({@code "2 forgotten near-line"}) does not tell them apart.
+     */
+    public static String forgottenNearLine(long count) {
+        return "the first " + count + " forgotten near-line";
+    }
+
+    private static final java.util.regex.Pattern FORGOTTEN_NEAR_LINE = java.util.regex.Pattern.compile("; the first (\\d+) forgotten near-line");
+
+    /**
+     * The snapshots this entry's command removed from the repository: a forget's (none of a stand-in's: it names what
+     * it was to remove, not what it did), and those a tier that ended says it forgot near-line ({@link #forgottenNearLine}).
+     */
+    public List<ObjectId> removed() {
+        if (operation == Operation.FORGET) {
+            return detail != null && detail.startsWith(UNFINISHED) ? List.of() : snapshots;
+        }
+        if (operation == Operation.TIER && outcome == Outcome.OK && detail != null) {
+            var m = FORGOTTEN_NEAR_LINE.matcher(detail);
+            if (m.find()) {
+                return snapshots.subList(0, (int) Math.min(snapshots.size(), Long.parseLong(m.group(1))));
+            }
+        }
+        return List.of();
+    }
+
     /** The entry a forget or tier writes before it deletes, standing for it should it be killed outright. */
     public boolean standIn() {
         return outcome == Outcome.FAILED && exitCode == 137 && detail != null && detail.startsWith(UNFINISHED);
