@@ -53,12 +53,14 @@ final class AmendCommand implements Callable<Integer> {
         Amendment amendment = new Amendment(record.owner(), record.classification(), record.retainUntil(),
                 RecordOptions.byHand(addTags, "--add-tag"), java.util.Set.copyOf(removeTags), reason, by);
         List<Map<String, Object>> amended = new ArrayList<>();
+        List<ObjectId> given = new ArrayList<>(); // a refused amend names them (one of a held snapshot named none: a helper's)
         try (Repository r = repo.open();
-             Journaling journal = new Journaling(r, JournalEntry.Operation.AMEND, List.of(), List.of())) {
+             Journaling journal = new Journaling(r, JournalEntry.Operation.AMEND, List.of(), given)) {
             List<SnapshotRef> found;
             List<SnapshotRef> after;
             try {
                 found = select.findEach(r, snapshots);
+                found.forEach(s -> given.add(s.id()));
                 after = r.amend(found, amendment); // each checked before any is written
             } catch (RuntimeException e) {
                 throw journal.failed(e);

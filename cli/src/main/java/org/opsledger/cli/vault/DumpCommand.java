@@ -58,11 +58,12 @@ final class DumpCommand implements Callable<Integer> {
             throw new CliException("stdout is a terminal: send the dump to a file or a pipe (vault dump … > FILE, or --output FILE)", 2);
         }
         try (Repository r = repo.open()) {
-            var s = r.findSnapshot(snapshot, select.filter());
             List<String> what = List.of(path);
+            SnapshotRef s;
             Dumper.Dumped d;
             String summary;
-            try (Journaling journal = new Journaling(r, JournalEntry.Operation.DUMP, what, List.of(s.id()))) {
+            try (Journaling journal = new Journaling(r, JournalEntry.Operation.DUMP, what, new java.util.ArrayList<>())) {
+                s = journal.find(() -> r.findSnapshot(snapshot, select.filter()), SnapshotRef::id);
                 try {
                     d = output == null ? new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16))
                             : toFile(new Dumper(r), s, output);

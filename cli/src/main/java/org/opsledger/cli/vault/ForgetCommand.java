@@ -90,11 +90,12 @@ final class ForgetCommand implements Callable<Integer> {
         try (Repository r = repo.open()) {
             Forgetter f = new Forgetter(r, ZoneId.systemDefault()).decommissioned(new org.opsledger.vault.journal.Journal(r).decommissionTimes());
             var filter = select.filter();
-            List<SnapshotRef> toRemove = named.isEmpty() ? null : select.findEach(r, named); // a mistyped ID removes nothing
+            List<SnapshotRef> toRemove;
             List<ForgetDecision> plan;
             PruneResult pruned;
             RuntimeException pruneFailed = null;
             if (dryRun) {
+                toRemove = named.isEmpty() ? null : select.findEach(r, named);
                 plan = toRemove != null ? f.plan(toRemove, Instant.now()) : f.plan(policy, Instant.now(), filter);
                 pruned = null;
             } else {
@@ -104,6 +105,8 @@ final class ForgetCommand implements Callable<Integer> {
                 String standIn;
                 try (Journaling journal = new Journaling(r, JournalEntry.Operation.FORGET, List.of(), removed)) {
                     try {
+                        // a mistyped ID removes nothing, and is a failed entry (it left none: a helper's)
+                        toRemove = named.isEmpty() ? null : select.findEach(r, named);
                         plan = toRemove != null ? f.plan(toRemove, Instant.now()) : f.plan(policy, Instant.now(), filter);
                         List<ObjectId> planned = plan.stream().filter(d -> !d.keep()).map(d -> d.snapshot().id()).toList();
                         // kill -9 writes no entry: this one stands for the forget until its own is written

@@ -37,12 +37,13 @@ final class HoldCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
-            SnapshotRef held = r.findSnapshot(snapshot, select.filter());
+            SnapshotRef held;
             LegalHold h;
             // IS.012 6.6.7: when a hold was placed and released, by whom, for which matter, outlives the hold record
             Instant asked = Instant.now();
             boolean already;
-            try (Journaling journal = new Journaling(r, JournalEntry.Operation.HOLD, List.of(), List.of(held.id()))) {
+            try (Journaling journal = new Journaling(r, JournalEntry.Operation.HOLD, List.of(), new java.util.ArrayList<>())) {
+                held = journal.find(() -> r.findSnapshot(snapshot, select.filter()), SnapshotRef::id);
                 try {
                     h = r.hold(held, reason, by);
                 } catch (RuntimeException e) {

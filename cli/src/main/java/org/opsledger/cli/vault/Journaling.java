@@ -125,14 +125,29 @@ final class Journaling implements AutoCloseable {
      * is {@code line} of it; both name the paths and snapshots the command was given.
      */
     <T> T run(Supplier<T> work, Function<T, String> line) {
-        T result;
+        T result = orFailed(work);
+        ended(JournalEntry.Outcome.OK, paths, snapshots, false, 0, line.apply(result));
+        return result;
+    }
+
+    /**
+     * Finds the snapshot the command is given, inside its entry: an ID that matches none, or a prefix that matches
+     * several, is a failed entry (a hold, release, forget, restore or dump of one left none: a helper's), and the one
+     * found is named. {@code snapshots} given to this entry must take it.
+     */
+    <T> T find(Supplier<T> find, Function<T, ObjectId> id) {
+        T found = orFailed(find);
+        snapshots.add(id.apply(found));
+        return found;
+    }
+
+    /** What {@code work} returns; a failure of it is recorded as {@link #failed} and thrown on. */
+    private <T> T orFailed(Supplier<T> work) {
         try {
-            result = work.get();
+            return work.get();
         } catch (RuntimeException e) {
             throw failed(e);
         }
-        ended(JournalEntry.Outcome.OK, paths, snapshots, false, 0, line.apply(result));
-        return result;
     }
 
     /**

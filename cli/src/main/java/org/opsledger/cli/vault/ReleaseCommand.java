@@ -36,17 +36,19 @@ final class ReleaseCommand implements Callable<Integer> {
     public Integer call() {
         try (Repository r = repo.open()) {
             ObjectId id;
-            String unreadable = "";
-            try {
-                id = r.findSnapshot(snapshot, select.filter()).id();
-            } catch (VaultException notReadable) {
-                // a hold on a damaged snapshot keeps prune stopped: it is released by ID
-                id = r.heldUnreadable(snapshot).orElseThrow(() -> notReadable);
-                unreadable = " (its snapshot file cannot be read: `vault repair` takes it out of use)";
-            }
+            String[] unreadable = {""};
             LegalHold left;
-            ObjectId held = id;
-            try (Journaling journal = new Journaling(r, JournalEntry.Operation.RELEASE, List.of(), List.of(held))) {
+            try (Journaling journal = new Journaling(r, JournalEntry.Operation.RELEASE, List.of(), new java.util.ArrayList<>())) {
+                id = journal.find(() -> {
+                    try {
+                        return r.findSnapshot(snapshot, select.filter()).id();
+                    } catch (VaultException notReadable) {
+                        // a hold on a damaged snapshot keeps prune stopped: it is released by ID
+                        unreadable[0] = " (its snapshot file cannot be read: `vault repair` takes it out of use)";
+                        return r.heldUnreadable(snapshot).orElseThrow(() -> notReadable);
+                    }
+                }, held -> held);
+                ObjectId held = id;
                 left = journal.run(() -> r.release(held, matter), still -> "legal hold released" + (matter == null ? "" : " for " + matter)
                         + (still == null ? "; the snapshot is no longer held" : "; still held for " + still.matters().size() + " matter(s)"));
             }
@@ -59,7 +61,7 @@ final class ReleaseCommand implements Callable<Integer> {
                 Output.out().println("released the legal hold on snapshot " + id.shortHex() + " for " + TerminalText.escape(matter)
                         + "; it stays under legal hold " + HoldCommand.forMatters(left));
             } else {
-                Output.out().println("released the legal hold on snapshot " + id.shortHex() + unreadable);
+                Output.out().println("released the legal hold on snapshot " + id.shortHex() + unreadable[0]);
             }
         }
         return 0;

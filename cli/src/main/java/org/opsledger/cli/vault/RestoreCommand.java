@@ -14,6 +14,7 @@ import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.RestoreResult;
 import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,8 +65,8 @@ final class RestoreCommand implements Callable<Integer> {
         CliException failure;
         List<String> where = List.of(target.toAbsolutePath().normalize().toString());
         try (Repository r = repo.open()) {
-            var s = r.findSnapshot(snapshot, select.filter());
-            try (Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE, where, List.of(s.id()))) {
+            try (Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE, where, new java.util.ArrayList<>())) {
+                var s = journal.find(() -> r.findSnapshot(snapshot, select.filter()), SnapshotRef::id);
                 Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
                         .excluding(excludes);
                 Supplier<String> partial = () -> target + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get())

@@ -442,6 +442,40 @@ class VaultCommandTest {
     }
 
     /**
+     * A hold, release, forget, restore or dump of an ID that matches no snapshot left no entry at all (an amend or copy of
+     * one did), nor did a restore of `latest` of a host with none (a helper's): each is a failed entry now, and one given
+     * a snapshot names it.
+     */
+    @Test
+    void aSnapshotArgumentThatMatchesNothingIsAFailedEntryInTheJournal() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        List<List<String>> attempts = List.of(List.of("hold", "ffffffff", "--reason", "case-8"), List.of("release", "ffffffff"),
+                List.of("forget", "ffffffff"), List.of("restore", "ffffffff", "--target", tmp.resolve("out").toString()),
+                List.of("dump", "ffffffff", "/data/report.txt", "--output", tmp.resolve("report.txt").toString()),
+                List.of("restore", "latest", "--host", "nosuch", "--target", tmp.resolve("out").toString()));
+        for (List<String> attempt : attempts) {
+            Run refused = vault(attempt.toArray(String[]::new));
+            assertThat(refused.exit()).as(attempt.toString()).isEqualTo(1);
+            JsonNode entries = vault("journal", "--failed", "--json").json().get("entries");
+            assertThat(entries.size()).as(attempt.toString()).isEqualTo(attempts.indexOf(attempt) + 1);
+            JsonNode entry = entries.get(entries.size() - 1);
+            assertThat(entry.get("operation").asString()).isEqualTo(attempt.getFirst());
+            assertThat(entry.get("detail").asString()).isEqualTo(refused.err().substring("opsledger: ".length()).strip());
+            assertThat(entry.get("snapshots")).isEmpty();
+        }
+        // an amend refused (the snapshot is held) names the snapshot it was to amend; check counts it as still here
+        assertThat(vault("hold", "latest", "--reason", "case-7").exit()).isZero();
+        String id = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("amend", id.substring(0, 8), "--owner", "mallory", "--reason", "x").exit()).isEqualTo(1);
+        JsonNode named = vault("journal", "--snapshot", id.substring(0, 8), "--json").json().get("entries");
+        assertThat(named).extracting(e -> e.get("operation").asString() + " " + e.get("outcome").asString())
+                .containsExactly("backup ok", "hold ok", "amend failed");
+        Files.delete(repo.resolve("snapshots").resolve(id));
+        assertThat(vault("check").out()).contains("1 snapshot(s) that backups wrote are not in the repository, and no journal entry says"
+                + " they left (first: " + id.substring(0, 8));
+    }
+
+    /**
      * A forget killed outright (kill -9, a power cut) after it removed snapshots wrote no entry, and check warned from
      * then on that they were deleted from the store (a helper's, 3 of 4 kill -9 trials). An entry written before the
      * deletes stands for it until its own is written; check counts what it names as removed, never as put back.

@@ -289,7 +289,9 @@ public final class Checker {
                     }
                 }
                 case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
-                    left.addAll(e.snapshots());
+                    if (e.operation() != JournalEntry.Operation.AMEND || e.outcome() != JournalEntry.Outcome.FAILED) {
+                        left.addAll(e.snapshots()); // a failed amend names what it was to amend: each checked before any is written
+                    }
                     e.removed().forEach(id -> forgotten.put(id, e.operation()));
                     if (e.operation() == JournalEntry.Operation.KEY && e.snapshots().isEmpty() && e.detail() != null
                             && e.detail().startsWith("retired key epoch") && !e.detail().contains(", 0 snapshot(s)")
