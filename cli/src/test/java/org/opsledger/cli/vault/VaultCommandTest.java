@@ -1209,9 +1209,11 @@ class VaultCommandTest {
         assertThat(forget.err()).contains("warning: this removed every snapshot of " + Repository.hostname() + " " + other + "\n");
         assertThat(vault("snapshots", "--json").json()).extracting(n -> n.get("id").asString()).containsExactly(amended, second);
         JsonNode entry = vault("journal", "--operation", "forget", "--json").json().get("entries");
-        assertThat(entry).extracting(n -> n.get("outcome").asString()).containsExactly("failed", "ok"); // the hold's refusal
-        assertThat(entry.get(1).get("snapshots")).extracting(JsonNode::asString).containsExactly(wrong);
-        assertThat(entry.get(1).get("detail").asString()).startsWith("removed 1 snapshot(s) named on its command line; prune: ");
+        // the mistyped ID, the hold's refusal
+        assertThat(entry).extracting(n -> n.get("outcome").asString()).containsExactly("failed", "failed", "ok");
+        assertThat(entry.get(0).get("detail").asString()).isEqualTo("no snapshot 0000000f");
+        assertThat(entry.get(2).get("snapshots")).extracting(JsonNode::asString).containsExactly(wrong);
+        assertThat(entry.get(2).get("detail").asString()).startsWith("removed 1 snapshot(s) named on its command line; prune: ");
         assertThat(vault("check", "--read-data").exit()).isZero();
     }
 
