@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
@@ -45,8 +46,13 @@ final class DueCommand implements Callable<Integer> {
         Duration week = RepoOptions.duration("--weekly-full", weeklyFull);
         Instant now = Instant.now();
         List<SourceStatus> sources;
+        var filter = select.filter();
         try (Repository r = repo.open()) {
-            sources = SourceStatus.of(r, new Journal(r), select.filter(), now, day, week);
+            sources = SourceStatus.of(r, new Journal(r), filter, now, day, week);
+        }
+        if (sources.isEmpty() && !filter.isAll()) { // a mistyped --host read "0 overdue", and a monitor stayed green for ever (a helper's)
+            throw new CliException("no backup of " + filter.describe() + ", nor a failed attempt, in this repository (`vault due`"
+                    + " without --host, --path and --tag lists every source)");
         }
         List<Row> rows = new ArrayList<>();
         for (SourceStatus source : sources) {

@@ -293,6 +293,16 @@ class VaultCommandTest {
         Run strict = vault("due", "--path", data.toString(), "--daily", "0h");
         assertThat(strict.exit()).isEqualTo(BackupCommand.INCOMPLETE);
         assertThat(strict.out()).contains("overdue: the newest backup is 0 hours old (IS.012 6.6.1.2: daily)");
+        // a mistyped host, a path or tag no backup has: not "0 source(s); 0 overdue", exit 0, a monitor green for ever (a helper's)
+        for (List<String> none : List.of(List.of("--host", "web-O1"), List.of("--path", "/srv/never", "--json"), List.of("--tag", "system=none"))) {
+            List<String> args = new ArrayList<>(List.of("due"));
+            args.addAll(none);
+            Run nothing = vault(args.toArray(String[]::new));
+            assertThat(nothing.exit()).as(none.toString()).isEqualTo(1);
+            assertThat(nothing.out()).isEmpty();
+            assertThat(nothing.err()).startsWith("opsledger: no backup of " + none.get(0).substring(2) + " " + none.get(1)
+                    + ", nor a failed attempt, in this repository");
+        }
         Run bad = vault("due", "--weekly-full", "weekly");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).isEqualTo("opsledger: --weekly-full: duration must be a number followed by h, d, w, m or y (like 30d), got: weekly\n");
