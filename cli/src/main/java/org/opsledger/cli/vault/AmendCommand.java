@@ -51,7 +51,8 @@ final class AmendCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Amendment amendment = new Amendment(record.owner(), record.classification(), record.retainUntil(),
-                RecordOptions.byHand(addTags, "--add-tag"), java.util.Set.copyOf(removeTags), reason, by);
+                RecordOptions.byHand(addTags, "--add-tag"), java.util.Set.copyOf(removeTags), RecordOptions.oneLine("--reason", reason),
+                RecordOptions.oneLine("--by", by));
         List<Map<String, Object>> amended = new ArrayList<>();
         List<ObjectId> given = new ArrayList<>(); // a refused amend names them (one of a held snapshot named none: a helper's)
         try (Repository r = repo.open();

@@ -51,6 +51,8 @@ final class DecommissionCommand implements Callable<Integer> {
         if (reason.isBlank()) {
             throw new CliException("--reason cannot be blank", 2);
         }
+        RecordOptions.oneLine("--reason", reason);
+        RecordOptions.oneLine("--by", by);
         SnapshotFilter filter = select.filter();
         List<Map<String, Object>> done = new ArrayList<>();
         try (Repository r = repo.open()) {

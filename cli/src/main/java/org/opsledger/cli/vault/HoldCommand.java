@@ -36,6 +36,8 @@ final class HoldCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        RecordOptions.oneLine("--reason", reason);
+        RecordOptions.oneLine("--by", by);
         try (Repository r = repo.open()) {
             SnapshotRef held;
             LegalHold h;

@@ -50,6 +50,7 @@ final class KeyCommand implements Runnable {
         @Override
         public Integer call() {
             RepoOptions.checkIterations(iterations);
+            RecordOptions.oneLine("--label", label);
             char[] pw = RepoOptions.readPassword(newPasswordFile, "OPSLEDGER_VAULT_NEW_PASSWORD", "--new-password-file");
             try (Repository r = repo.open();
                  Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {

@@ -28,7 +28,18 @@ final class RecordOptions {
         if (owner != null && owner.isBlank()) {
             throw new CliException("--owner cannot be blank", 2);
         }
-        return owner;
+        return oneLine("--owner", owner);
+    }
+
+    /**
+     * {@code value} of {@code option}, refused (exit 2, as a tag is) if it is more than one line or holds a control
+     * character: an owner or a key slot's label with a newline or an ESC was taken, and forged lines in listings (a helper's).
+     */
+    static String oneLine(String option, String value) {
+        if (value != null && !Amendment.oneLine(value)) {
+            throw new CliException(option + " " + TerminalText.escape(value) + ": one line, without control characters", 2);
+        }
+        return value;
     }
 
     /** The classification as the standard spells it, whatever case it was typed in; null when not given. */

@@ -47,6 +47,8 @@ final class RewriteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        RecordOptions.oneLine("--reason", reason);
+        RecordOptions.oneLine("--by", by);
         List<Rewriter.Rewritten> done;
         try (Repository r = repo.open();
              Journaling journal = dryRun ? null : new Journaling(r, JournalEntry.Operation.REWRITE, List.of(), List.of())) {

@@ -486,6 +486,31 @@ class VaultCommandTest {
     }
 
     /**
+     * An owner and a key slot's label with a newline or an ESC were taken (and forged lines in listings), while a tag was
+     * refused, exit 2, and a hold's or amend's reason exit 1 (a helper's): each is a bad command line now, exit 2, before
+     * the repository opens.
+     */
+    @Test
+    void aValueOfMoreThanOneLineOrWithAControlCharacterIsABadCommandLine() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path second = Files.writeString(tmp.resolve("pw2"), "operator two\n");
+        List<List<String>> refused = List.of(
+                List.of("backup", data.toString(), "--allow-same-device", "--owner", "alice\nbob"),
+                List.of("amend", "latest", "--owner", "alice\u001b[2J", "--reason", "x"),
+                List.of("key", "add", "--new-password-file", second.toString(), "--label", "ops\nroot", "--kdf-iterations", "100000"),
+                List.of("hold", "latest", "--reason", "case-1\ncase-2"),
+                List.of("amend", "latest", "--owner", "bob", "--reason", "x\u001b"));
+        for (List<String> args : refused) {
+            Run run = vault(args.toArray(String[]::new));
+            assertThat(run.exit()).as(args.toString()).isEqualTo(2);
+            assertThat(run.err()).as(args.toString()).endsWith(": one line, without control characters\n")
+                    .doesNotContain("\u001b").hasLineCount(1);
+        }
+        assertThat(vault("snapshots", "--json").json()).hasSize(1);
+        assertThat(vault("journal", "--json").json().get("entries")).hasSize(2); // the init and the backup: no refusal reached the repository
+    }
+
+    /**
      * A forget killed outright (kill -9, a power cut) after it removed snapshots wrote no entry, and check warned from
      * then on that they were deleted from the store (a helper's, 3 of 4 kill -9 trials). An entry written before the
      * deletes stands for it until its own is written; check counts what it names as removed, never as put back.
