@@ -37,7 +37,8 @@ final class RecordOptions {
      */
     static String oneLine(String option, String value) {
         if (value != null && !Amendment.oneLine(value)) {
-            throw new CliException(option + " " + TerminalText.escape(value) + ": one line, without control characters", 2);
+            // not shown: the one line printed of an error ends at its first line break
+            throw new CliException(option + " holds a line break or a control character: give it as one line, without control characters", 2);
         }
         return value;
     }
