@@ -65,6 +65,19 @@ public final class TerminalText extends PrintStream {
         return escape(s, false);
     }
 
+    /**
+     * One value in a column of a table, {@link #escape escaped}, and quoted (its quotes escaped) when it
+     * holds two spaces in a row, starts or ends with one, or holds a quote: columns are two spaces apart, and an owner
+     * "x  High sensitivity  2099-12-31" read as a row's classification and retention (a helper's).
+     */
+    public static String cell(String s) {
+        String e = escape(s);
+        if (s == null || !(e.contains("  ") || e.startsWith(" ") || e.endsWith(" ") || e.contains("\"") || e.isEmpty())) {
+            return e;
+        }
+        return "\"" + e.replace("\"", "\\\"") + "\""; // its backslashes doubled by escape: \" is a quote
+    }
+
     private static String escape(String s, boolean keepLayout) {
         if (s == null) {
             return "null"; // as printing it did

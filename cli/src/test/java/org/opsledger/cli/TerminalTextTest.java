@@ -32,6 +32,18 @@ class TerminalTextTest {
         assertThat(t.writesTo(target)).isTrue();
     }
 
+    /** Columns two spaces apart: a value that could read as more than one column is quoted (a helper's forged a row). */
+    @Test
+    void aCellThatCouldReadAsSeveralColumnsIsQuoted() {
+        assertThat(TerminalText.cell("Payroll office")).isEqualTo("Payroll office");
+        assertThat(TerminalText.cell("x  High sensitivity  2099-12-31")).isEqualTo("\"x  High sensitivity  2099-12-31\"");
+        assertThat(TerminalText.cell(" x")).isEqualTo("\" x\"");
+        assertThat(TerminalText.cell("x ")).isEqualTo("\"x \"");
+        assertThat(TerminalText.cell("")).isEqualTo("\"\"");
+        assertThat(TerminalText.cell("say \"hi\"  \\")).isEqualTo("\"say \\\"hi\\\"  \\\\\"");
+        assertThat(TerminalText.cell("a\u001b[2J")).isEqualTo("a\\x1b[2J");
+    }
+
     @Test
     void aValueForOneLineHasItsNewlinesAndTabsEscapedToo() {
         assertThat(TerminalText.escape("name\nforged\tline")).isEqualTo("name\\nforged\\tline");

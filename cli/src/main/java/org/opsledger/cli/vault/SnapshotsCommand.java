@@ -63,9 +63,10 @@ final class SnapshotsCommand implements Callable<Integer> {
             for (SnapshotRef s : all) {
                 Snapshot x = s.snapshot();
                 Output.out().printf("%-8s  %-19s  %-11s  %-12s  %-14s  %-16s  %-10s  %s%s%n", s.shortId(), TIME.format(x.time()),
-                        x.kind().json(), TerminalText.escape(x.hostname()), TerminalText.escape(dash(x.dataOwner())),
+                        x.kind().json(), TerminalText.cell(x.hostname()), x.dataOwner() == null ? "-" : TerminalText.cell(x.dataOwner()),
                         dash(x.classification()),
-                        x.retainUntil() == null ? "-" : x.retainUntil().toString(), TerminalText.escape(String.join(" ", x.paths())),
+                        x.retainUntil() == null ? "-" : x.retainUntil().toString(),
+                        String.join(" ", x.paths().stream().map(TerminalText::cell).toList()),
                         (held.contains(s.id()) ? "  [legal hold" + (holds.get(s.id()).matters().size() > 1
                                 ? ": " + holds.get(s.id()).matters().size() + " matters]" : "]") : "")
                                 + (x.summary() != null && x.summary().warnings() > 0 ? "  [incomplete: " + x.summary().warnings() + " warning(s)]" : ""));

@@ -512,6 +512,19 @@ class VaultCommandTest {
     }
 
     /**
+     * An owner with runs of spaces forged columns in `snapshots`: the row read as High sensitivity, kept to 2099 and held
+     * (a helper's). Such a value is shown quoted.
+     */
+    @Test
+    void anOwnerThatCouldReadAsColumnsIsShownQuotedInTheListing() {
+        String forged = "ops  High sensitivity  2099-12-31  /data  [legal hold]";
+        assertThat(vault("backup", data.toString(), "--allow-same-device", "--owner", forged).exit()).isZero();
+        String row = vault("snapshots").out().lines().skip(1).findFirst().orElseThrow();
+        assertThat(row).contains("  \"" + forged + "\"  -  ");
+        assertThat(vault("snapshots", "--json").json().get(0).get("record").get("dataOwner").asString()).isEqualTo(forged);
+    }
+
+    /**
      * A forget killed outright (kill -9, a power cut) after it removed snapshots wrote no entry, and check warned from
      * then on that they were deleted from the store (a helper's, 3 of 4 kill -9 trials). An entry written before the
      * deletes stands for it until its own is written; check counts what it names as removed, never as put back.
