@@ -75,7 +75,12 @@ public final class TerminalText extends PrintStream {
         if (s == null || !(e.contains("  ") || e.startsWith(" ") || e.endsWith(" ") || e.contains("\"") || e.isEmpty())) {
             return e;
         }
-        return "\"" + e.replace("\"", "\\\"") + "\""; // its backslashes doubled by escape: \" is a quote
+        return quoted(s);
+    }
+
+    /** {@code s} {@link #escape escaped} between quotes, a quote in it as \" (its backslashes doubled by escape). */
+    public static String quoted(String s) {
+        return "\"" + escape(s).replace("\"", "\\\"") + "\"";
     }
 
     private static String escape(String s, boolean keepLayout) {

@@ -181,9 +181,9 @@ class LegalHoldTest {
             assertThat(repo.holds().get(snap.id()).matters()).extracting(LegalHold.Matter::heldBy).containsExactly("counsel", "auditor");
 
             assertThatThrownBy(() -> repo.release(snap)).hasMessage("snapshot " + id + " is under legal hold for 2 matters"
-                    + " (litigation 2026-17; audit AUD-9): name the one to release by its reason; the others stay");
+                    + " (\"litigation 2026-17\", \"audit AUD-9\"): name the one to release by its reason; the others stay");
             assertThatThrownBy(() -> repo.release(snap.id(), "audit AUD-8"))
-                    .hasMessage("snapshot " + id + " is not held for audit AUD-8; it is held for: litigation 2026-17; audit AUD-9");
+                    .hasMessage("snapshot " + id + " is not held for audit AUD-8; it is held for: \"litigation 2026-17\", \"audit AUD-9\"");
 
             LegalHold left = repo.release(snap.id(), "litigation 2026-17");
             assertThat(left.matters()).extracting(LegalHold.Matter::reason).containsExactly("audit AUD-9");

@@ -74,9 +74,13 @@ final class HoldCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** "for M-1" or "for 2 matters: M-1; M-2", escaped for the terminal. */
+    /**
+     * "for M-1" or "for 2 matters: "M-1", "M-2"", escaped for the terminal: each of several quoted, as a reason may hold
+     * "; " itself ("case-1; case-2" and "case-3" read as 3 matters: a helper's).
+     */
     static String forMatters(LegalHold h) {
-        List<String> reasons = h.matters().stream().map(m -> TerminalText.escape(m.reason())).toList();
-        return "for " + (reasons.size() == 1 ? reasons.getFirst() : reasons.size() + " matters: " + String.join("; ", reasons));
+        List<String> reasons = h.matters().stream().map(m -> m.reason()).toList();
+        return "for " + (reasons.size() == 1 ? TerminalText.escape(reasons.getFirst())
+                : reasons.size() + " matters: " + String.join(", ", reasons.stream().map(TerminalText::quoted).toList()));
     }
 }

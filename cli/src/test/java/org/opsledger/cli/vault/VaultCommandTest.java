@@ -1388,7 +1388,7 @@ class VaultCommandTest {
         assertThat(vault("restore", held, "--target", tmp.resolve("out").toString(), "--verify").exit()).isZero();
         // a second matter: released for one, held for the other (IS.012 6.6.7)
         assertThat(vault("hold", held, "--reason", "audit AUD-9").out())
-                .startsWith("snapshot " + held.substring(0, 8) + " is under legal hold for 2 matters: matter 2026-41; audit AUD-9\n");
+                .startsWith("snapshot " + held.substring(0, 8) + " is under legal hold for 2 matters: \"matter 2026-41\", \"audit AUD-9\"\n");
         assertThat(vault("snapshots").out()).contains("  [legal hold: 2 matters]\n");
         Run again = vault("hold", held, "--reason", "audit AUD-9");
         assertThat(again.out()).startsWith("snapshot " + held.substring(0, 8) + " is held for audit AUD-9 already (since ")
@@ -1396,10 +1396,14 @@ class VaultCommandTest {
         assertThat(vault("journal", "--operation", "hold", "--json").json().get("entries")).as("a hold that changed nothing writes no entry")
                 .extracting(n -> n.get("detail").asString()).containsExactly("legal hold placed by " + System.getProperty("user.name")
                         + " for matter 2026-41", "legal hold placed by " + System.getProperty("user.name") + " for audit AUD-9");
+        // a reason that holds "; " read as two matters (a helper's): each of several is quoted
+        assertThat(vault("hold", held, "--reason", "case-1; case-2").out()).startsWith("snapshot " + held.substring(0, 8) + " is under"
+                + " legal hold for 3 matters: \"matter 2026-41\", \"audit AUD-9\", \"case-1; case-2\"\n");
+        assertThat(vault("release", held, "--reason", "case-1; case-2").exit()).isZero();
         Run which = vault("release", held);
         assertThat(which.exit()).isEqualTo(1);
         assertThat(which.err()).isEqualTo("opsledger: snapshot " + held.substring(0, 8) + " is under legal hold for 2 matters"
-                + " (matter 2026-41; audit AUD-9): name the one to release by its reason; the others stay\n");
+                + " (\"matter 2026-41\", \"audit AUD-9\"): name the one to release by its reason; the others stay\n");
         Run one = vault("release", held, "--reason", "audit AUD-9");
         assertThat(one.out()).isEqualTo("released the legal hold on snapshot " + held.substring(0, 8) + " for audit AUD-9;"
                 + " it stays under legal hold for matter 2026-41\n");

@@ -1430,7 +1430,8 @@ public final class Repository implements AutoCloseable {
         }
         LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
         List<LegalHold.Matter> matters = h.matters();
-        String reasons = String.join("; ", matters.stream().map(LegalHold.Matter::reason).toList());
+        // each quoted: a reason may hold "; " itself ("case-1; case-2" and "case-3" read as 3 matters: a helper's)
+        String reasons = String.join(", ", matters.stream().map(m -> "\"" + m.reason() + "\"").toList());
         if (matter == null && matters.size() > 1) {
             throw new VaultException("snapshot " + snapshot.shortHex() + " is under legal hold for " + matters.size() + " matters ("
                     + reasons + "): name the one to release by its reason; the others stay");
