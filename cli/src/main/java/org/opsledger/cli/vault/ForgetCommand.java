@@ -30,6 +30,10 @@ import picocli.CommandLine.Parameters;
                 "Snapshots whose retain-until date has not passed are kept too (naming one is refused). --prune then frees the data."})
 final class ForgetCommand implements Callable<Integer> {
 
+    /** In the line of a forget whose --prune failed, before the prune's error. */
+    static final String PRUNE_FAILED = "; then the prune failed: ";
+
+
     @Mixin
     RepoOptions repo;
 
@@ -126,7 +130,7 @@ final class ForgetCommand implements Callable<Integer> {
                     } catch (RuntimeException e) { // the one line says both: a helper's operator saw only the prune's error
                         pruned = null;
                         // thrown once the removals are listed (--json too): a consumer could not tell which snapshots went (a helper's)
-                        pruneFailed = journal.failed(new CliException(forgot + "; then the prune failed: " + e.getMessage()));
+                        pruneFailed = journal.failed(new CliException(forgot + PRUNE_FAILED + e.getMessage()));
                     }
                 }
             }

@@ -49,7 +49,7 @@ final class JournalCommand implements Callable<Integer> {
 
     @Option(names = "--operation", paramLabel = "OP", description = "Only entries of this operation (init, backup, restore, dump, check,"
             + " forget, prune, copy, tier, hold, release, key, amend, rewrite, repair, recover, upgrade, unlock, dispose, decommission);"
-            + " repeatable.")
+            + " repeatable. prune lists a `forget --prune`'s entry too.")
     List<String> operations = new ArrayList<>();
 
     @Option(names = "--snapshot", paramLabel = "ID", description = "Only entries that name this snapshot (an ID or a prefix of one) by any"
@@ -115,6 +115,15 @@ final class JournalCommand implements Callable<Integer> {
         return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
     }
 
+    /**
+     * A `forget --prune`'s entry, whose line holds the prune's ("…; prune: …", or "…; then the prune failed: …"): --operation
+     * prune lists it too (it found only `vault prune`'s: a helper's).
+     */
+    private static boolean ranPrune(JournalEntry e) {
+        return e.operation() == JournalEntry.Operation.FORGET && e.detail() != null
+                && (e.detail().contains("; " + PruneCommand.LINE) || e.detail().contains(ForgetCommand.PRUNE_FAILED));
+    }
+
     /** --since, --operation, --failed, --host and --snapshot as one test; exit 2 for a value that does not parse. */
     private Predicate<JournalEntry> selection() {
         Set<JournalEntry.Operation> ops = EnumSet.noneOf(JournalEntry.Operation.class);
@@ -129,7 +138,8 @@ final class JournalCommand implements Callable<Integer> {
             }
         }
         Instant from = since == null ? Instant.MIN : since();
-        return e -> !e.started().isBefore(from) && (ops.isEmpty() || ops.contains(e.operation()))
+        return e -> !e.started().isBefore(from) && (ops.isEmpty() || ops.contains(e.operation())
+                        || ops.contains(JournalEntry.Operation.PRUNE) && ranPrune(e))
                 && (!failed || e.outcome() != JournalEntry.Outcome.OK) && (hosts.isEmpty() || hosts.contains(e.host()));
     }
 

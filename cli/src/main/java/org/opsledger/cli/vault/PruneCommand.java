@@ -43,9 +43,12 @@ final class PruneCommand implements Callable<Integer> {
         Output.out().println(line(r));
     }
 
+    /** How {@link #line} starts. */
+    static final String LINE = "prune: ";
+
     /** What a prune did, in one line (the journal keeps it too). */
     static String line(PruneResult r) {
-        return String.format("prune: %d pack(s) condemned (%d repacked), %d deleted, %d waiting for running commands, %d rescued, "
+        return String.format(LINE + "%d pack(s) condemned (%d repacked), %d deleted, %d waiting for running commands, %d rescued, "
                         + "%d orphan(s) removed, %s freed%s%s", r.packsCondemned(), r.packsRepacked(), r.packsDeleted(), r.packsWaiting(),
                 r.packsRescued(), r.orphanPacksDeleted(), Output.bytes(r.bytesFreed()),
                 r.bytesRepacked() > 0 ? " (" + Output.bytes(r.bytesDeleted()) + " of packs deleted, " + Output.bytes(r.bytesRepacked())

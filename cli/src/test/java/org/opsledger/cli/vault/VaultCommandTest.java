@@ -539,6 +539,9 @@ class VaultCommandTest {
         assertThat(vault("forget", "--keep-last", "3", "--prune").exit()).isZero();
         JsonNode forgets = vault("journal", "--operation", "forget", "--json").json().get("entries");
         assertThat(forgets).singleElement().satisfies(e -> assertThat(e.get("outcome").asString()).isEqualTo("ok"));
+        // the prune it ran is found as one (only `vault prune`'s were: a helper's)
+        assertThat(vault("journal", "--operation", "prune", "--json").json().get("entries")).singleElement()
+                .satisfies(e -> assertThat(e.get("detail").asString()).contains("; prune: "));
 
         Process p = vaultProcess("forget", "--keep-last", "1", "--prune", "--limit-download", "1").start();
         long deadline = System.nanoTime() + 60_000_000_000L;
