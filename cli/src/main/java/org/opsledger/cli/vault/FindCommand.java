@@ -49,8 +49,8 @@ final class FindCommand implements Callable<Integer> {
             } else {
                 long found = finder.find(snapshots, Output.untilClosed(h -> // snapshot, its time; the path's type, size, mtime, name
                         Output.out().printf("%s  %s  %s %12d  %s  %s%n", h.snapshot().shortId(),
-                                SnapshotsCommand.TIME.format(h.snapshot().snapshot().time()), h.node().type().letter(),
-                                h.node().size(), SnapshotsCommand.TIME.format(Instant.ofEpochSecond(0, h.node().mtime())),
+                                SnapshotsCommand.utc(h.snapshot().snapshot().time()), h.node().type().letter(),
+                                h.node().size(), SnapshotsCommand.utc(Instant.ofEpochSecond(0, h.node().mtime())),
                                 TerminalText.escape(h.path()))));
                 Output.out().println(found + " match(es) in " + snapshots.size() + " snapshot(s)");
             }

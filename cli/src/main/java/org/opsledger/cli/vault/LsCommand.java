@@ -45,7 +45,7 @@ final class LsCommand implements Callable<Integer> {
             } else {
                 rows = Output.untilClosed(row -> Output.out().printf("%s %6s %12s  %s  %s%s%n",
                         NodeType.of((String) row.get("type")).letter(), row.get("mode"), row.getOrDefault("device", row.get("size")),
-                        SnapshotsCommand.TIME.format((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
+                        SnapshotsCommand.utc((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
                         row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : ""));
             }
             String rel = SnapshotPaths.relative(path);

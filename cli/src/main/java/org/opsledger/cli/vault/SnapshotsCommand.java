@@ -24,6 +24,11 @@ final class SnapshotsCommand implements Callable<Integer> {
 
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
+    /** {@code t} as {@link #TIME} shows it, labelled: in a listing with no header to say its times are UTC. */
+    static String utc(java.time.Instant t) {
+        return TIME.format(t) + " UTC";
+    }
+
     @Mixin
     RepoOptions repo;
 

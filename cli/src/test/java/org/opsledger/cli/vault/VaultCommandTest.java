@@ -1205,7 +1205,10 @@ class VaultCommandTest {
         Run ls = vault("ls", id.substring(0, 10));
         assertThat(ls.out()).contains("/data/report.txt").contains("/data/link -> report.txt").contains("/data/empty");
         assertThat(ls.out().lines().filter(l -> l.endsWith("/data/link -> report.txt"))).singleElement().asString()
-                .startsWith("l    777"); // as ls -l shows a link: `s` before, a socket there
+                .startsWith("l    777") // as ls -l shows a link: `s` before, a socket there
+                .matches(".* \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC  /data/link -> report.txt"); // said, as snapshots' header says it
+        assertThat(find.out().lines().filter(l -> l.endsWith("/data/added.txt")).findFirst().orElseThrow())
+                .matches("[0-9a-f]{8}  \\S+ \\S+ UTC  f +\\d+  \\S+ \\S+ UTC  /data/added.txt");
 
         Run restore = vault("restore", id, "--target", tmp.resolve("out").toString(), "--verify");
         assertThat(restore.exit()).as(restore.err()).isZero();
