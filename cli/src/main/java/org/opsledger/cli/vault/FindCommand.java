@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.history.Finder;
 import org.opsledger.vault.repository.Repository;
@@ -24,11 +25,17 @@ final class FindCommand implements Callable<Integer> {
     @Mixin
     SnapshotFilterOptions select;
 
-    @Parameters(paramLabel = "PATTERN", description = "Glob matched against each file or directory name.")
+    @Parameters(paramLabel = "PATTERN", description = "Glob matched against each file or directory name, not a path: no '/'"
+            + " ('nginx.conf', '*.sql').")
     String pattern;
 
     @Override
     public Integer call() {
+        if (pattern.contains("/")) { // 'sub/r2' matched no name, and find said "0 match(es)" (a helper's)
+            String name = pattern.substring(pattern.lastIndexOf('/') + 1);
+            throw new CliException("find matches each file or directory name, not a path, and " + pattern + " holds a '/': give a name"
+                    + (name.isEmpty() ? "" : " ('" + name + "')") + "; each match is listed with its path", 2);
+        }
         try (Repository r = repo.open()) {
             List<SnapshotRef> snapshots = select.filter().select(r.listSnapshots().readable());
             Finder finder = new Finder(r, pattern);

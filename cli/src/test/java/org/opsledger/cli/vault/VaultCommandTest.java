@@ -1199,6 +1199,10 @@ class VaultCommandTest {
         Run find = vault("find", "*.txt");
         assertThat(find.exit()).as(find.err()).isZero();
         assertThat(find.out()).contains("/data/report.txt", "/data/added.txt", "4 match(es) in 3 snapshot(s)");
+        Run path = vault("find", "data/added.txt"); // it matched no name, and said "0 match(es)" (a helper's)
+        assertThat(path.exit()).isEqualTo(2);
+        assertThat(path.err()).isEqualTo("opsledger: find matches each file or directory name, not a path, and data/added.txt holds a '/':"
+                + " give a name ('added.txt'); each match is listed with its path\n");
         assertThat(vault("find", "added.txt", "--json").json().get(0).get("snapshot").asString())
                 .isEqualTo(third.json().get("snapshot").asString());
 
