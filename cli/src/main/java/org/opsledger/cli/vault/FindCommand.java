@@ -36,8 +36,11 @@ final class FindCommand implements Callable<Integer> {
             throw new CliException("find matches each file or directory name, not a path, and " + pattern + " holds a '/': give a name"
                     + (name.isEmpty() ? "" : " ('" + name + "')") + "; each match is listed with its path", 2);
         }
+        boolean whole;
         try (Repository r = repo.open()) {
-            List<SnapshotRef> snapshots = select.filter().select(r.listSnapshots().readable());
+            Repository.SnapshotListing listing = r.listSnapshots();
+            List<SnapshotRef> snapshots = select.filter().select(SnapshotsCommand.readableWarningOfTheRest(listing));
+            whole = listing.unreadable().isEmpty();
             Finder finder = new Finder(r, pattern);
             if (repo.json) {
                 Output.JsonList hits = Output.jsonList();
@@ -59,9 +62,10 @@ final class FindCommand implements Callable<Integer> {
                                 SnapshotsCommand.utc(h.snapshot().snapshot().time()), h.node().type().letter(),
                                 h.node().size(), SnapshotsCommand.utc(Instant.ofEpochSecond(0, h.node().mtime())),
                                 TerminalText.escape(h.path()))));
-                Output.out().println(found + " match(es) in " + snapshots.size() + " snapshot(s)");
+                Output.out().println(found + " match(es) in " + snapshots.size() + " snapshot(s)"
+                        + (whole ? "" : "; " + listing.unreadable().size() + " snapshot file(s) unreadable (see stderr)"));
             }
         }
-        return 0;
+        return whole ? 0 : BackupCommand.INCOMPLETE;
     }
 }

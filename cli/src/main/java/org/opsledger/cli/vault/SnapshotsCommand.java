@@ -35,13 +35,21 @@ final class SnapshotsCommand implements Callable<Integer> {
     @Mixin
     SnapshotFilterOptions select;
 
+    /**
+     * The snapshots that read, each file that does not said on stderr ("warning: snapshot file …"): a report that leaves
+     * one out says so and exits 3 (find and stats counted without it, exit 0: a helper's).
+     */
+    static List<SnapshotRef> readableWarningOfTheRest(Repository.SnapshotListing listing) {
+        listing.unreadable().forEach(u -> Output.err().println("warning: snapshot file " + u));
+        return listing.readable();
+    }
+
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
             Repository.SnapshotListing listing = r.listSnapshots();
             var filter = select.filter();
-            List<SnapshotRef> all = filter.select(listing.readable());
-            listing.unreadable().forEach(u -> Output.err().println("warning: snapshot file " + u));
+            List<SnapshotRef> all = filter.select(readableWarningOfTheRest(listing));
             Repository.HoldListing holdListing = r.listHolds(); // a damaged hold record hides no snapshot; check and repair see it
             holdListing.unreadable().forEach(u -> Output.err().println("warning: hold record " + u
                     + " (`vault repair` replaces a damaged one with a record that keeps the hold in force)"));

@@ -18,6 +18,7 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        boolean whole;
         try (Repository r = repo.open()) {
             long stored = 0;
             long raw = 0;
@@ -31,7 +32,9 @@ final class StatsCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("repository", r.backend().location());
             m.put("id", r.config().id());
-            m.put("snapshots", r.listSnapshots().readable().size());
+            Repository.SnapshotListing listing = r.listSnapshots();
+            m.put("snapshots", SnapshotsCommand.readableWarningOfTheRest(listing).size());
+            whole = listing.unreadable().isEmpty();
             m.put("holds", r.holds().size());
             m.put("packs", r.index().packs().size());
             m.put("blobs", r.index().size());
@@ -55,6 +58,6 @@ final class StatsCommand implements Callable<Integer> {
                 Output.out().printf("key slots       %d%n", m.get("keySlots"));
             }
         }
-        return 0;
+        return whole ? 0 : BackupCommand.INCOMPLETE;
     }
 }

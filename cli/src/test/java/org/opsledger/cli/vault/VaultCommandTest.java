@@ -1632,6 +1632,11 @@ class VaultCommandTest {
         assertThat(latest.err()).startsWith("opsledger: 'latest' cannot be told: 1 snapshot file(s) do not read (first: snapshots/" + first);
         assertThat(vault("restore", second.json().get("snapshot").asString(), "--target", tmp.resolve("out").toString(), "--verify")
                 .exit()).isZero();
+        // a report that leaves it out says so (find and stats counted without it, exit 0: a helper's)
+        for (Run report : List.of(vault("find", "later.txt"), vault("stats"))) {
+            assertThat(report.exit()).as(report.out()).isEqualTo(3);
+            assertThat(report.err()).contains("warning: snapshot file snapshots/" + first);
+        }
     }
 
     @Test
