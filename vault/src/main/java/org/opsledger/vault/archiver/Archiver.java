@@ -469,10 +469,10 @@ public final class Archiver {
         }
 
         /**
-     * A hard-linked file is read once: its other names are the first one's node, its stat with its content. With a stat
-     * of their own, a name the walk reached after the file was written again (the same size) was recorded with the new
-     * times and the old bytes, and once it was the first name the walk met, every later incremental kept them.
-     */
+         * A hard-linked file is read once: its other names are the first one's node, its stat with its content. With a
+         * stat of their own, a name the walk reached after the file was written again (the same size) was recorded with
+         * the new times and the old bytes, and once it was the first name the walk met, every later incremental kept them.
+         */
         private CompletableFuture<Node> file(Path p, Node meta, Node parentNode, Object dirKey) {
             if (!meta.hardLinked()) {
                 return contentOf(p, meta, parentNode, dirKey);
