@@ -156,6 +156,7 @@ class ForeignFilesTest {
             Repository.SnapshotListing listing = repo.listSnapshots();
             assertThat(listing.readable()).hasSize(1);
             assertThat(listing.unreadable()).containsExactly("snapshots/README: not named by a snapshot ID (not written by the vault)");
+            assertThat(repo.findSnapshot("latest")).as("no snapshot's file: it blocked 'latest' for good (a helper's)").isNotNull();
         }
 
         Files.delete(repoDir.resolve("snapshots/README"));

@@ -301,9 +301,17 @@ class IncompleteBackupTest {
             assertThat(l.unreadable()).singleElement().asString().contains(bad.id().hex()).contains("does not match its SHA-256 name");
             // the newest may be the one that does not read (its time is in it): `restore latest` restored an older one, exit 0
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> repo.findSnapshot("latest"))
-                    .hasMessageStartingWith("'latest' cannot be told: 1 snapshot file(s) do not read (first: snapshots/" + bad.id().hex());
+                    .hasMessageStartingWith("'latest' cannot be told: 1 snapshot file(s) do not read, whose host and time cannot be known (first: snapshots/" + bad.id().hex());
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> repo.findSnapshot(bad.id().hex().substring(0, 8)))
                     .hasMessageStartingWith("snapshot file snapshots/" + bad.id().hex() + ": does not match its SHA-256 name");
+            // a prefix a damaged file shares with one that reads is ambiguous: it picked the one that reads (a helper's)
+            String hex = good.id().hex();
+            Path twin = repoDir.resolve("snapshots/" + hex.substring(0, 63) + (hex.charAt(63) == '0' ? '1' : '0'));
+            Files.copy(repoDir.resolve("snapshots/" + hex), twin); // under another ID's name: does not read as it
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> repo.findSnapshot(hex.substring(0, 8)))
+                    .hasMessage("snapshot prefix " + hex.substring(0, 8) + " is ambiguous (1 of its snapshot files do not read)");
+            assertThat(repo.findSnapshot(hex).id()).isEqualTo(good.id());
+            Files.delete(twin);
             assertThat(new Restorer(repo, 2).restore(repo.findSnapshot(good.id().hex()), tmp.resolve("out"), List.of(), true).ok()).isTrue();
             // deciding what to delete needs every snapshot: forget and prune refuse instead of guessing
             org.assertj.core.api.Assertions.assertThatThrownBy(repo::snapshots).hasMessageContaining("run `vault check`");

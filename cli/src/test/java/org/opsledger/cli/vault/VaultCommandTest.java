@@ -1629,7 +1629,7 @@ class VaultCommandTest {
         // the one that does not read may be the newest: `latest` cannot be told, the others restore by ID
         Run latest = vault("restore", "latest", "--target", tmp.resolve("out").toString(), "--verify");
         assertThat(latest.exit()).isEqualTo(1);
-        assertThat(latest.err()).startsWith("opsledger: 'latest' cannot be told: 1 snapshot file(s) do not read (first: snapshots/" + first);
+        assertThat(latest.err()).startsWith("opsledger: 'latest' cannot be told: 1 snapshot file(s) do not read, whose host and time cannot be known (first: snapshots/" + first);
         assertThat(vault("restore", second.json().get("snapshot").asString(), "--target", tmp.resolve("out").toString(), "--verify")
                 .exit()).isZero();
         // a report that leaves it out says so (find and stats counted without it, exit 0: a helper's)

@@ -1052,11 +1052,15 @@ public final class Repository implements AutoCloseable {
         }
         SnapshotListing listing = listSnapshots();
         List<SnapshotRef> all = listing.readable();
+        // the snapshot files that do not read, by name: a file not named by a snapshot ID (a note, an NFS leftover) is
+        // none, and blocked `latest` for good, repair leaving it in place (a helper's)
+        List<String> damaged = listing.unreadable().stream()
+                .filter(u -> idOfName(u.substring(0, Math.max(0, u.indexOf(": ")))) != null).toList();
         if ("latest".equals(idOrPrefix)) {
-            if (!listing.unreadable().isEmpty()) {
+            if (!damaged.isEmpty()) {
                 // the newest may be the one that does not read: `restore latest` restored an older snapshot, exit 0 (a helper's)
-                throw new VaultException("'latest' cannot be told: " + listing.unreadable().size() + " snapshot file(s) do not read"
-                        + " (first: " + listing.unreadable().getFirst() + "); name the snapshot by its ID (`vault snapshots`"
+                throw new VaultException("'latest' cannot be told: " + damaged.size() + " snapshot file(s) do not read, whose host and"
+                        + " time cannot be known (first: " + damaged.getFirst() + "); name the snapshot by its ID (`vault snapshots`"
                         + " lists those that read), and run `vault check`, then `vault repair`");
             }
             List<SnapshotRef> matching = filter.select(all);
@@ -1066,14 +1070,16 @@ public final class Repository implements AutoCloseable {
             }
             return matching.getLast();
         }
-        List<SnapshotRef> match = all.stream().filter(s -> s.id().hex().startsWith(idOrPrefix.toLowerCase())).toList();
-        if (match.isEmpty()) { // its file may be there and not read: not "no snapshot"
-            listing.unreadable().stream().filter(u -> u.startsWith("snapshots/" + idOrPrefix.toLowerCase())).findFirst().ifPresent(u -> {
-                throw new VaultException("snapshot file " + u);
-            });
+        String prefix = idOrPrefix.toLowerCase();
+        List<SnapshotRef> match = all.stream().filter(s -> s.id().hex().startsWith(prefix)).toList();
+        List<String> damagedMatch = damaged.stream().filter(u -> u.startsWith("snapshots/" + prefix)).toList();
+        if (match.isEmpty() && damagedMatch.size() == 1) { // its file is there and does not read: not "no snapshot"
+            throw new VaultException("snapshot file " + damagedMatch.getFirst());
         }
-        if (match.size() != 1) {
-            throw new VaultException(match.isEmpty() ? "no snapshot " + idOrPrefix : "snapshot prefix " + idOrPrefix + " is ambiguous");
+        if (match.size() + damagedMatch.size() != 1) { // a prefix a damaged file shares too picked the one that reads (a helper's)
+            throw new VaultException(match.isEmpty() && damagedMatch.isEmpty() ? "no snapshot " + idOrPrefix
+                    : "snapshot prefix " + idOrPrefix + " is ambiguous" + (damagedMatch.isEmpty() ? ""
+                    : " (" + damagedMatch.size() + " of its snapshot files do not read)"));
         }
         return match.getFirst();
     }
