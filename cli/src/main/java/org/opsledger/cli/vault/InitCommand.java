@@ -38,6 +38,7 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RepoOptions.checkIterations(iterations);
+        RecordOptions.oneLine("--label", label); // as key add's (a re-tester's)
         char[] password = repo.password();
         Repository from = null;
         if (chunkingFrom != null) {

@@ -500,7 +500,9 @@ class VaultCommandTest {
                 List.of("--owner", "amend", "latest", "--owner", "alice\u001b[2J", "--reason", "x"),
                 List.of("--label", "key", "add", "--new-password-file", second.toString(), "--label", "ops\nroot", "--kdf-iterations", "100000"),
                 List.of("--reason", "hold", "latest", "--reason", "case-1\ncase-2"),
-                List.of("--reason", "amend", "latest", "--owner", "bob", "--reason", "x\u001b"));
+                List.of("--reason", "amend", "latest", "--owner", "bob", "--reason", "x\u001b"),
+                List.of("--label", "init", "--label", "ini\ntial"), // a re-tester's, as the next one
+                List.of("--by", "dispose", "--confirm", "0", "--by", "evil\n2026-12-05 22:00:00  dispose  ok"));
         for (List<String> args : refused) {
             Run run = vault(args.subList(1, args.size()).toArray(String[]::new));
             assertThat(run.exit()).as(args.toString()).isEqualTo(2);
