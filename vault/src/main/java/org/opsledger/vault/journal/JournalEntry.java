@@ -69,7 +69,9 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
         return "the first " + count + " forgotten near-line";
     }
 
-    private static final java.util.regex.Pattern FORGOTTEN_NEAR_LINE = java.util.regex.Pattern.compile("; the first (\\d+) forgotten near-line");
+    /** At the line's end, after the long-term location, which could hold these words itself (a re-tester's `--to`). */
+    private static final java.util.regex.Pattern FORGOTTEN_NEAR_LINE =
+            java.util.regex.Pattern.compile("; the first (\\d+) forgotten near-line, \\d+ kept \\(held\\)$");
 
     /**
      * The snapshots this entry's command removed from the repository: a forget's (none of a stand-in's: it names what
