@@ -84,6 +84,9 @@ class ForeignFilesTest {
         assertThatThrownBy(() -> TestTrees.newRepo(outerDir.resolve("locks/web-1")))
                 .hasMessage("repository location " + outerDir.resolve("locks/web-1") + " is inside the vault repository " + outerDir
                         + ": the commands of each would take the other's files for their own; choose a location outside it");
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), outerDir.resolve("snapshots")); // through a link: inside too
+        assertThatThrownBy(() -> TestTrees.newRepo(link.resolve("web-2")))
+                .hasMessageContaining(" is inside the vault repository " + outerDir.toRealPath() + ": ");
         for (String dir : List.of("locks", "index", "keys")) {
             try (Repository inner = TestTrees.newRepo(tmp.resolve("inner-" + dir))) {
                 TestTrees.backup(inner, data);

@@ -138,6 +138,8 @@ class S3BackendTest {
                 .hasMessage("repository location s3://vault/left holds objects already (first: left/keys/0123): a repository needs a"
                         + " prefix of its own; choose an empty one (what a failed `vault init` left there may be deleted)");
         assertThat(backend(endpoint, "nest/team/locks").list("keys")).as("nothing written").isEmpty();
+        backend(endpoint, "marked").write("", new byte[0]); // "marked/": a folder the AWS console made, no object of a repository
+        Repository.init(backend(endpoint, "marked"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3").close();
     }
 
     @Test

@@ -459,8 +459,17 @@ public final class LocalBackend implements Backend {
 
     @Override
     public String refusesNewRepository() {
-        for (Path up = root.getParent(); up != null; up = up.getParent()) {
-            if (Files.isRegularFile(up.resolve("config")) && Files.isRegularFile(up.resolve("keyring"))) {
+        Path above = root.getParent(); // the directories above as the kernel resolves them: through a link into a repository
+        while (above != null && !Files.exists(above)) {  // is inside it (a re-tester's)
+            above = above.getParent();
+        }
+        try {
+            above = above == null ? null : above.toRealPath();
+        } catch (IOException e) {
+            // as written
+        }
+        for (Path up = above; up != null; up = up.getParent()) {
+            if (Files.isRegularFile(up.resolve("config")) && Files.isRegularFile(up.resolve("keyring")) && Files.isDirectory(up.resolve("keys"))) {
                 return "repository location " + root + " is inside the vault repository " + up
                         + ": the commands of each would take the other's files for their own; choose a location outside it";
             }

@@ -208,9 +208,10 @@ public final class S3Backend implements Backend {
                     break;
                 }
             }
-            var first = s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix).maxKeys(1)).contents();
-            if (!first.isEmpty()) {
-                return "repository location " + location + " holds objects already (first: " + first.getFirst().key()
+            var first = s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix).maxKeys(100)).contents().stream()
+                    .filter(o -> !o.key().endsWith("/")).findFirst(); // a folder marker is no object of a repository (list)
+            if (first.isPresent()) {
+                return "repository location " + location + " holds objects already (first: " + first.get().key()
                         + "): a repository needs " + (prefix.isEmpty() ? "a bucket" : "a prefix") + " of its own; choose an empty one"
                         + " (what a failed `vault init` left there may be deleted)";
             }
