@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
                 "A source is a host and its backup's paths. Lists each with its newest backup and newest full one, and, from the",
                 "journal, a newest attempt that failed. Exit code 3 when any is overdue: a monitoring check that sees a schedule that",
                 "stopped or a job that keeps failing. A source decommissioned since its newest backup (`vault decommission`, IS.012",
-                "6.4.3) is shown so and never overdue."})
+                "6.4.3) is shown so and never overdue. Exit code 1 when --host, --path or --tag match no source at all (a mistyped",
+                "host is no green check)."})
 final class DueCommand implements Callable<Integer> {
 
     @Mixin
