@@ -191,6 +191,12 @@ class LegalHoldTest {
             new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now());
             assertThat(repo.snapshots()).as("still held for the audit").extracting(SnapshotRef::id).containsExactly(snap.id());
 
+            // a reason holding quotes reads as one matter (`case-1", "case-2` read as two: a re-tester's)
+            repo.hold(snap, "case-1\", \"case-2", "counsel");
+            assertThatThrownBy(() -> repo.release(snap)).hasMessage("snapshot " + id + " is under legal hold for 2 matters"
+                    + " (\"audit AUD-9\", \"case-1\\\", \\\"case-2\"): name the one to release by its reason; the others stay");
+            repo.release(snap.id(), "case-1\", \"case-2");
+
             assertThat(repo.release(snap.id(), null)).as("the last matter: the hold ends").isNull();
             assertThat(repo.holds()).isEmpty();
             new Forgetter(repo, ZoneOffset.UTC).forget(zero, Instant.now());

@@ -501,7 +501,8 @@ class VaultCommandTest {
                 List.of("--label", "key", "add", "--new-password-file", second.toString(), "--label", "ops\nroot", "--kdf-iterations", "100000"),
                 List.of("--reason", "hold", "latest", "--reason", "case-1\ncase-2"),
                 List.of("--reason", "amend", "latest", "--owner", "bob", "--reason", "x\u001b"),
-                List.of("--label", "init", "--label", "ini\ntial"), // a re-tester's, as the next one
+                List.of("--label", "init", "--label", "ini\ntial"), // a re-tester's, as the next two
+                List.of("--reason", "release", "latest", "--reason", "x\n"),
                 List.of("--by", "dispose", "--confirm", "0", "--by", "evil\n2026-12-05 22:00:00  dispose  ok"));
         for (List<String> args : refused) {
             Run run = vault(args.subList(1, args.size()).toArray(String[]::new));

@@ -1436,8 +1436,10 @@ public final class Repository implements AutoCloseable {
         }
         LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
         List<LegalHold.Matter> matters = h.matters();
-        // each quoted: a reason may hold "; " itself ("case-1; case-2" and "case-3" read as 3 matters: a helper's)
-        String reasons = String.join(", ", matters.stream().map(m -> "\"" + m.reason() + "\"").toList());
+        // each quoted, a quote or backslash in it escaped: a reason may hold "; " itself ("case-1; case-2" and "case-3" read
+        // as 3 matters: a helper's), or a quote ('case-1", "case-2' read as two: a re-tester's)
+        String reasons = String.join(", ", matters.stream()
+                .map(m -> "\"" + m.reason().replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList());
         if (matter == null && matters.size() > 1) {
             throw new VaultException("snapshot " + snapshot.shortHex() + " is under legal hold for " + matters.size() + " matters ("
                     + reasons + "): name the one to release by its reason; the others stay");
