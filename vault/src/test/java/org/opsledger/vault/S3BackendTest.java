@@ -384,6 +384,9 @@ class S3BackendTest {
             assertThatThrownBy(() -> Repository.open(backend(where, "team-a"), TestTrees.PASSWORD))
                     .hasMessage("no vault repository at s3://vault/team-a: the endpoint " + where + " did not answer as an S3 store"
                             + " (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL)");
+            assertThatThrownBy(() -> Repository.init(backend(where, "team-a"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3"))
+                    .hasMessageEndingWith(": the endpoint " + where + " did not answer as an S3 store (a 404 without x-amz-request-id):"
+                            + " check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL)"); // init's first request a listing (a re-tester's)
         } finally {
             web.stop(0);
         }

@@ -145,6 +145,8 @@ public final class S3Backend implements Backend {
         } else if (e instanceof S3Exception s3e && s3e.statusCode() == 403) {
             why = "access denied (" + why + "): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
                     + " and what the bucket's policy allows them";
+        } else if (e instanceof S3Exception s3e && notAnS3Store(s3e) != null) { // init lists first: it said "404, Request ID: null" (a re-tester's)
+            why = notAnS3Store(s3e);
         } else if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null && "NoSuchBucket".equals(s3e.awsErrorDetails().errorCode())) {
             why = "the store has no bucket " + bucket;
         }
@@ -156,16 +158,23 @@ public final class S3Backend implements Backend {
         return false;
     }
 
+    /** Why {@code e} came from no S3 store (a 404 without x-amz-request-id: every S3 store names its answers), or null. */
+    private String notAnS3Store(S3Exception e) {
+        if (e.statusCode() != 404 || e.requestId() != null || e.extendedRequestId() != null) {
+            return null;
+        }
+        return "the endpoint " + s3.serviceClientConfiguration().endpointOverride().map(URI::toString).orElse("of AWS S3")
+                + " did not answer as an S3 store (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL)";
+    }
+
     @Override
     public String missingStore() {
         try {
             s3.headBucket(r -> r.bucket(bucket));
             return null;
         } catch (S3Exception e) {
-            if (e.statusCode() == 404 && e.requestId() == null && e.extendedRequestId() == null) { // every S3 store names its answers
-                return "the endpoint " + s3.serviceClientConfiguration().endpointOverride().map(URI::toString).orElse("of AWS S3")
-                        + " did not answer as an S3 store (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT"
-                        + " (or AWS_ENDPOINT_URL)";
+            if (notAnS3Store(e) != null) {
+                return notAnS3Store(e);
             }
             return e.statusCode() == 404 ? "the store has no bucket " + bucket : null;
         } catch (SdkException e) {
