@@ -124,6 +124,10 @@ class DumpTest {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             new Dumper(repo).dump(snap, "data/" + FileNames.decode(new byte[] {'b', 'a', 'd', (byte) 0xfd}), out);
             assertThat(out.toByteArray()).containsExactly(2);
+            // restore --include so restored both, exit 0 (a re-tester's)
+            assertThatThrownBy(() -> new org.opsledger.vault.restorer.Restorer(repo, 2).restore(snap, tmp.resolve("out"),
+                    List.of("data/bad\uFFFD"), true)).hasMessageStartingWith("the include path data/bad\uFFFD is shown for 2 names");
+            assertThat(tmp.resolve("out")).doesNotExist();
         }
     }
 

@@ -139,6 +139,10 @@ public final class Restorer {
                 throw new VaultException("the include path " + i + " matches nothing in snapshot " + snapshot.shortId()
                         + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
             }
+            if (plan.shownFor.getOrDefault(i, 0) > 1) { // both were restored, exit 0, where ls and dump refuse (a re-tester's)
+                throw new VaultException("the include path " + i + " is shown for " + plan.shownFor.get(i) + " names whose bytes are"
+                        + " not UTF-8: give the one meant as its bytes; nothing was restored");
+            }
         }
         refuseTakenPaths(base, plan);
         refuseWhatCannotFit(base, plan);
@@ -430,6 +434,8 @@ public final class Restorer {
         final List<String> refused = new ArrayList<>();
         /** The --include paths that matched a node. */
         final Set<String> included = new HashSet<>();
+        /** How many names not UTF-8 each --include matched as they are shown (U+FFFD): more than one is ambiguous. */
+        final Map<String, Integer> shownFor = new HashMap<>();
         /** Paths --exclude left out (each counted once, not what it holds). */
         long excluded;
 
@@ -560,6 +566,9 @@ public final class Restorer {
                 if (FileNames.hasEscapes(i) ? exact.equals(i) : display.equals(i)) {
                     plan.included.add(i);
                     included = true;
+                    if (!FileNames.hasEscapes(i) && FileNames.hasEscapes(n.name())) {
+                        plan.shownFor.merge(i, 1, Integer::sum);
+                    }
                 }
             }
             boolean in = inside || included;
