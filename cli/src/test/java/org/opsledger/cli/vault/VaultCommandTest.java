@@ -518,6 +518,18 @@ class VaultCommandTest {
      * An owner with runs of spaces forged columns in `snapshots`: the row read as High sensitivity, kept to 2099 and held
      * (a helper's). Such a value is shown quoted.
      */
+    /** A host with runs of spaces reads as other columns in due and journal too: quoted there as well (a re-tester's). */
+    @Test
+    void aHostThatCouldReadAsColumnsIsShownQuotedInDueAndJournal() throws Exception {
+        ProcessBuilder backup = vaultProcess("backup", data.toString(), "--allow-same-device").redirectErrorStream(true);
+        backup.environment().put("OPSLEDGER_HOSTNAME", "web  01");
+        Process p = backup.start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(said).isZero();
+        assertThat(vault("due").out()).contains("\"web  01\"");
+        assertThat(vault("journal").out()).contains("\"web  01\"");
+    }
+
     @Test
     void anOwnerThatCouldReadAsColumnsIsShownQuotedInTheListing() {
         String forged = "ops  High sensitivity  2099-12-31  /data  [legal hold]";
