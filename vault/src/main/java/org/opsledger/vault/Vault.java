@@ -33,11 +33,7 @@ public final class Vault {
 
     /** @param chunkingOf an open repository whose chunking secrets the new one shares (for cheap copies), or null */
     public static Repository init(String location, char[] password, int iterations, String label, Repository chunkingOf) {
-        Backend backend = backend(location);
-        if (backend instanceof LocalBackend local) {
-            local.createRoot();
-        }
-        return Repository.init(backend, password, iterations, label, chunkingOf);
+        return Repository.init(backend(location), password, iterations, label, chunkingOf);
     }
 
     public static Repository open(String location, char[] password) {

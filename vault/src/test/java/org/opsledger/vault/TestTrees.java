@@ -31,9 +31,7 @@ public final class TestTrees {
     }
 
     public static Repository newRepo(Path dir) {
-        LocalBackend b = new LocalBackend(dir);
-        b.createRoot();
-        return Repository.init(b, PASSWORD, FAST_KDF, "test");
+        return Repository.init(new LocalBackend(dir), PASSWORD, FAST_KDF, "test"); // which makes the directory
     }
 
     public static Repository open(Path dir) {

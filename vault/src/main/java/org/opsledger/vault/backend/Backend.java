@@ -70,6 +70,10 @@ public interface Backend extends AutoCloseable {
         return null;
     }
 
+    /** Makes the place of a new repository, refusing one that holds anything (a local directory); a prefix needs nothing. */
+    default void createRoot() {
+    }
+
     /**
      * Files a killed writer left in {@code dir} ("" for the repository's root), not below it: written before they would
      * have been renamed into place, and never read. In the root and {@code keys/} they may hold key material (a keyring a

@@ -554,11 +554,8 @@ public final class LocalBackend implements Backend {
     }
 
     /** Creates the repository directory; refuses a non-empty one. */
+    @Override
     public void createRoot() {
-        String refused = refusesNewRepository(); // before anything is made
-        if (refused != null) {
-            throw new BackendException(refused);
-        }
         try {
             if (Files.exists(root) && (!Files.isDirectory(root) || hasEntries(root))) {
                 throw new BackendException("repository location is not an empty directory: " + root);

@@ -212,6 +212,11 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
+    public void createRoot() {
+        store.createRoot();
+    }
+
+    @Override
     public List<String> unfinishedWrites(String dir) {
         return store.unfinishedWrites(dir);
     }

@@ -171,6 +171,7 @@ public final class Repository implements AutoCloseable {
         if (refused != null) {
             throw new VaultException(refused);
         }
+        backend.createRoot(); // only now: a refused init made no directory
         byte[] masterKey = Sealing.randomBytes(32);
         Keyring keyring = chunkingOf == null ? Keyring.fresh() : Keyring.fresh().withChunkingOf(chunkingOf.keys().keyring());
         KeySlot slot = KeySlot.wrap(password, masterKey, iterations, label, hostname());
