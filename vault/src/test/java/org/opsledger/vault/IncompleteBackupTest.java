@@ -42,29 +42,42 @@ class IncompleteBackupTest {
         }
     }
 
-    @Test
-    void aFileWrittenWhileItIsReadIsKeptNamedAndReadAgainNextTime() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("quiet.txt"), TestTrees.text(1, 40_000));
-        Files.write(data.resolve("table.db"), TestTrees.random(2, 300_000));
-        Archiver.FileOpener writerAtWork = (dir, p) -> {
+    /** What a writer at work does to {@code file}: {@code write} runs as the backup's read of it reaches its end. */
+    private static Archiver.FileOpener atTheEndOfItsRead(Path file, java.util.concurrent.Callable<?> write) {
+        return (dir, p) -> {
             InputStream in = Archiver.FileOpener.DIRECT.open(dir, p);
-            if (!p.endsWith("table.db")) {
+            if (!p.equals(file)) {
                 return in;
             }
             return new java.io.FilterInputStream(in) {
                 @Override
                 public int read(byte[] b, int off, int len) throws java.io.IOException {
                     int n = super.read(b, off, len);
-                    if (n < 0) { // a database page written in place as the reader reaches the end: same size
-                        try (var f = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
-                            f.write(java.nio.ByteBuffer.wrap(new byte[] {42}), 1000);
+                    if (n < 0) {
+                        try {
+                            write.call();
+                        } catch (java.io.IOException e) {
+                            throw e;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
                         }
                     }
                     return n;
                 }
             };
         };
+    }
+
+    @Test
+    void aFileWrittenWhileItIsReadIsKeptNamedAndReadAgainNextTime() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("quiet.txt"), TestTrees.text(1, 40_000));
+        Path table = Files.write(data.resolve("table.db"), TestTrees.random(2, 300_000));
+        Archiver.FileOpener writerAtWork = atTheEndOfItsRead(table, () -> { // a database page written in place: same size
+            try (var f = java.nio.channels.FileChannel.open(table, java.nio.file.StandardOpenOption.WRITE)) {
+                return f.write(java.nio.ByteBuffer.wrap(new byte[] {42}), 1000);
+            }
+        });
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             BackupProgress progress = new BackupProgress();
             SnapshotRef snap = new Archiver(repo, progress, writerAtWork).backup(TestTrees.options(data));
@@ -99,22 +112,7 @@ class IncompleteBackupTest {
         Path other = Files.createDirectories(data.resolve("d2")).resolve("b");
         Files.createLink(other, first);
         byte[] rewritten = TestTrees.text(2, 4096); // the same size
-        Archiver.FileOpener writerAtWork = (dir, p) -> {
-            InputStream in = Archiver.FileOpener.DIRECT.open(dir, p);
-            if (!p.equals(first)) {
-                return in;
-            }
-            return new java.io.FilterInputStream(in) {
-                @Override
-                public int read(byte[] b, int off, int len) throws java.io.IOException {
-                    int n = super.read(b, off, len);
-                    if (n < 0) { // read whole: written again before the walk reaches d2/b
-                        Files.write(first, rewritten);
-                    }
-                    return n;
-                }
-            };
-        };
+        Archiver.FileOpener writerAtWork = atTheEndOfItsRead(first, () -> Files.write(first, rewritten)); // before the walk reaches d2/b
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             new Archiver(repo, new BackupProgress(), writerAtWork).backup(TestTrees.options(data));
             Files.move(data.resolve("d1"), data.resolve("e1")); // d2/b is now the first name the walk meets
@@ -135,11 +133,7 @@ class IncompleteBackupTest {
      */
     @Test
     void aFileWrittenAgainInTheSecondItWasReadIsReadAgainOnAFilesystemOfWholeSeconds() throws Exception {
-        Path image = tmp.resolve("ext4-128.img");
-        Path media = Files.createDirectories(tmp.resolve("ext4-128"));
-        TestTrees.runOrSkip("truncate", "-s", "16M", image.toString());
-        TestTrees.runOrSkip("mkfs.ext4", "-q", "-I", "128", image.toString());
-        TestTrees.runOrSkip("mount", "-o", "loop", image.toString(), media.toString());
+        Path media = TestTrees.mountExt4(tmp.resolve("ext4-128"), "-I", "128");
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             Path data = Files.createDirectories(media.resolve("data"));
             Path table = data.resolve("table.db");

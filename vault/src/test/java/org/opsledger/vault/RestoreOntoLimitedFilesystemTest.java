@@ -123,11 +123,7 @@ class RestoreOntoLimitedFilesystemTest {
         Files.writeString(data.resolve("y2020"), "earlier");
         Files.setLastModifiedTime(data.resolve("y2040"), FileTime.from(java.time.Instant.parse("2040-06-01T00:00:00Z")));
         Files.setLastModifiedTime(data.resolve("y2020"), FileTime.from(java.time.Instant.parse("2020-06-01T00:00:00Z")));
-        Path image = tmp.resolve("ext4-128.img");
-        Path media = Files.createDirectories(tmp.resolve("ext4-128"));
-        TestTrees.runOrSkip("truncate", "-s", "16M", image.toString());
-        TestTrees.runOrSkip("mkfs.ext4", "-q", "-I", "128", image.toString());
-        TestTrees.runOrSkip("mount", "-o", "loop", image.toString(), media.toString());
+        Path media = TestTrees.mountExt4(tmp.resolve("ext4-128"), "-I", "128");
         try {
             RestoreResult r = backUpAndRestore(data, media.resolve("out"));
             assertThat(r.verifyFailures()).isEmpty();
@@ -152,11 +148,7 @@ class RestoreOntoLimitedFilesystemTest {
         for (int i = 0; i < 40; i++) {
             Files.write(data.resolve("f" + i), TestTrees.text(i, 300));
         }
-        Path image = tmp.resolve("ext4-few-inodes.img");
-        Path media = Files.createDirectories(tmp.resolve("ext4-few-inodes"));
-        TestTrees.runOrSkip("truncate", "-s", "16M", image.toString());
-        TestTrees.runOrSkip("mkfs.ext4", "-q", "-N", "32", image.toString());
-        TestTrees.runOrSkip("mount", "-o", "loop", image.toString(), media.toString());
+        Path media = TestTrees.mountExt4(tmp.resolve("ext4-few-inodes"), "-N", "32");
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef snap = TestTrees.backup(repo, data);
             long free = Long.parseLong(TestTrees.runOrSkip("stat", "-f", "-c", "%d", media.toString()));

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -183,6 +184,23 @@ public final class TestTrees {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, String.join(" ", command) + " failed here: " + out);
         return out;
+    }
+
+    /**
+     * A 16 MiB ext4 made with {@code mkfsOptions} ("-I", "128": whole-second times; "-N", "32": few inodes) in an image
+     * beside {@code dir}, loop-mounted at {@code dir}; the test is skipped without root, mkfs or loop devices. The caller
+     * unmounts it.
+     */
+    public static Path mountExt4(Path dir, String... mkfsOptions) throws Exception {
+        Path image = dir.resolveSibling(dir.getFileName() + ".img");
+        Files.createDirectories(dir);
+        runOrSkip("truncate", "-s", "16M", image.toString());
+        List<String> mkfs = new java.util.ArrayList<>(List.of("mkfs.ext4", "-q"));
+        mkfs.addAll(List.of(mkfsOptions));
+        mkfs.add(image.toString());
+        runOrSkip(mkfs.toArray(String[]::new));
+        runOrSkip("mount", "-o", "loop", image.toString(), dir.toString());
+        return dir;
     }
 
     public static void unmount(Path dir) throws Exception {
