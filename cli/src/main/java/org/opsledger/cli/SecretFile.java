@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import org.opsledger.vault.IoReason;
 
@@ -56,7 +57,34 @@ public final class SecretFile {
         if (p.isEmpty()) {
             throw new CliException(what + " " + file + " is empty", 2);
         }
+        if (readableByEveryUser(file)) {
+            // as ssh warns of a private key others can read; a group may read it (a shared repository's operators)
+            TerminalText.over(System.err).println("opsledger: warning: " + what + " " + file
+                    + " can be read by every user of this host: chmod o-r it");
+        }
         return p;
+    }
+
+    /**
+     * Whether any local user can read the regular file {@code file}: others may read it, and search every directory
+     * above it (a 0644 file in a 0700 home directory is not readable by them). False where the filesystem has no
+     * POSIX modes, and for what is not a regular file (a pipe, /dev/stdin).
+     */
+    static boolean readableByEveryUser(Path file) {
+        try {
+            Path real = file.toRealPath();
+            if (!Files.isRegularFile(real) || !Files.getPosixFilePermissions(real).contains(PosixFilePermission.OTHERS_READ)) {
+                return false;
+            }
+            for (Path dir = real.getParent(); dir != null; dir = dir.getParent()) {
+                if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,29 @@ class SecretFileTest {
                 .hasMessage("password file " + tmp.resolve("nul") + " holds a NUL byte: not text"); // "secretpw" to HMAC
         assertThatThrownBy(() -> SecretFile.password(Files.writeString(tmp.resolve("empty"), "\n")))
                 .hasMessage("password file " + tmp.resolve("empty") + " is empty");
+    }
+
+    @Test
+    void aPasswordFileEveryUserCanReadIsWarnedOf() throws Exception {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path open = Files.writeString(tmp.resolve("open"), "pw");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+        Path grouped = Files.writeString(tmp.resolve("grouped"), "pw");
+        Files.setPosixFilePermissions(grouped, PosixFilePermissions.fromString("rw-r-----"));
+        Path closedIn = Files.createDirectory(tmp.resolve("home"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path inClosed = Files.writeString(closedIn.resolve("pw"), "pw");
+        Files.setPosixFilePermissions(inClosed, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(SecretFile.readableByEveryUser(open)).isTrue();
+        assertThat(SecretFile.readableByEveryUser(Files.createSymbolicLink(tmp.resolve("link"), open))).isTrue();
+        assertThat(SecretFile.readableByEveryUser(grouped)).isFalse(); // a shared repository's operators
+        assertThat(SecretFile.readableByEveryUser(inClosed)).isFalse(); // others cannot reach it
+        assertThat(SecretFile.readableByEveryUser(Path.of("/dev/null"))).isFalse();
+
+        CliRun snapshots = CliRun.of("vault", "snapshots", "--repo", tmp.resolve("missing").toString(), "--password-file", open.toString());
+        assertThat(snapshots.err()).startsWith("opsledger: warning: password file " + open + " can be read by every user of this host: chmod o-r it\n");
+        assertThat(snapshots.exit()).isEqualTo(1); // and the command goes on: no repository there
+        CliRun quiet = CliRun.of("vault", "snapshots", "--repo", tmp.resolve("missing").toString(), "--password-file", grouped.toString());
+        assertThat(quiet.err()).doesNotContain("warning");
     }
 
     @Test
