@@ -1248,6 +1248,36 @@ class VaultCommandTest {
         assertThat(stats.json().get("snapshots").asInt()).isEqualTo(3);
     }
 
+    /** stats said "deduplication" and printed no ratio: what the snapshots hold as restored, over the unique data (a helper's). */
+    @Test
+    void statsGivesTheRestoreSizeOfAllSnapshotsAndTheDeduplicationAndCompressionRatios() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device", "--full").exit()).isZero();
+        Path other = Files.createDirectories(tmp.resolve("src/other/deeper"));
+        Files.writeString(other.resolve("small.txt"), "12345");
+        assertThat(vault("backup", other.getParent().toString(), "--allow-same-device").exit()).isZero();
+
+        JsonNode stats = vault("stats", "--json").json();
+        long report = Files.size(data.resolve("report.txt"));
+        assertThat(stats.get("restoreFiles").asLong()).isEqualTo(3);
+        assertThat(stats.get("restoreBytes").asLong()).isEqualTo(2 * report + 5);
+        double dedup = stats.get("deduplicationRatio").asDouble();
+        assertThat(dedup).isBetween(1.9, 2.0); // the one copy of report.txt, and the trees' few hundred bytes
+        assertThat(stats.get("compressionRatio").asDouble()).isGreaterThan(10.0); // one line 10,000 times
+        assertThat(vault("stats").out()).contains(String.format(java.util.Locale.ROOT, "deduplication %.2f×", dedup))
+                .contains("in 3 files, all snapshots together");
+
+        try (var packs = Files.walk(repo.resolve("data"))) { // every tree gone: no snapshot can be sized, and each is named
+            for (Path p : packs.filter(Files::isRegularFile).toList()) {
+                Files.delete(p);
+            }
+        }
+        Run damaged = vault("stats");
+        assertThat(damaged.exit()).isEqualTo(3);
+        assertThat(damaged.err().lines().filter(l -> l.startsWith("warning: snapshot ") && l.contains(" is not counted: "))).hasSize(3);
+        assertThat(damaged.out()).contains("0 B in 0 files");
+    }
+
     @Test
     void forgetRemovesTheSnapshotsNamedButNeverAHeldOrRetainedOne() throws Exception {
         // restic's `forget ID`: a backup of the wrong path, data that must go; there was no way but a policy that matched it
