@@ -68,14 +68,23 @@ public final class TerminalText extends PrintStream {
     /**
      * One value in a column of a table, {@link #escape escaped}, and quoted (its quotes escaped) when it
      * holds two spaces in a row, starts or ends with one, or holds a quote: columns are two spaces apart, and an owner
-     * "x  High sensitivity  2099-12-31" read as a row's classification and retention (a helper's).
+     * "x  High sensitivity  2099-12-31" read as a row's classification and retention (a helper's). A value "-" is quoted
+     * too: a table shows a value there is none of as -.
      */
     public static String cell(String s) {
         String e = escape(s);
-        if (s == null || !(e.contains("  ") || e.startsWith(" ") || e.endsWith(" ") || e.contains("\"") || e.isEmpty())) {
+        if (s == null || !(e.contains("  ") || e.startsWith(" ") || e.endsWith(" ") || e.contains("\"") || e.isEmpty() || e.equals("-"))) {
             return e;
         }
         return quoted(s);
+    }
+
+    /**
+     * Several values in one column, a space apart (a snapshot's paths), each a {@link #cell}, and quoted when it holds a
+     * space: the paths "/srv/a" and "/srv/b" and the one path "/srv/a /srv/b" printed alike.
+     */
+    public static String cells(java.util.List<String> values) {
+        return String.join(" ", values.stream().map(v -> v != null && v.contains(" ") ? quoted(v) : cell(v)).toList());
     }
 
     /** {@code s} {@link #escape escaped} between quotes, a quote in it as \" (its backslashes doubled by escape). */

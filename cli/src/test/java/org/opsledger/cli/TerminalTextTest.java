@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TerminalTextTest {
@@ -42,6 +43,9 @@ class TerminalTextTest {
         assertThat(TerminalText.cell("")).isEqualTo("\"\"");
         assertThat(TerminalText.cell("say \"hi\"  \\")).isEqualTo("\"say \\\"hi\\\"  \\\\\"");
         assertThat(TerminalText.cell("a\u001b[2J")).isEqualTo("a\\x1b[2J");
+        assertThat(TerminalText.cell("-")).isEqualTo("\"-\""); // a table's none
+        assertThat(TerminalText.cells(List.of("/srv/a", "/srv/b"))).isEqualTo("/srv/a /srv/b");
+        assertThat(TerminalText.cells(List.of("/srv/a /srv/b"))).isEqualTo("\"/srv/a /srv/b\"");
     }
 
     @Test

@@ -102,7 +102,7 @@ final class DueCommand implements Callable<Integer> {
             Output.out().printf("%-12s  %-28s  %-38s  %-19s  %s%n", "Host", "Paths", "Newest backup (UTC)", "Newest full (UTC)", "Status");
             for (Row r : rows) {
                 Output.out().printf("%-12s  %-28s  %-38s  %-19s  %s%n", TerminalText.cell(r.host()), // as snapshots' columns
-                        String.join(" ", r.paths().stream().map(TerminalText::cell).toList()),
+                        TerminalText.cells(r.paths()),
                         r.newest() == null ? "-" : SnapshotsCommand.TIME.format(r.newest().snapshot().time()) + " "
                                 + r.newest().snapshot().kind().json() + " " + r.newest().shortId(),
                         r.newestFull() == null ? "-" : SnapshotsCommand.TIME.format(r.newestFull().snapshot().time()),

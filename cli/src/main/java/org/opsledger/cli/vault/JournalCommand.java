@@ -93,7 +93,7 @@ final class JournalCommand implements Callable<Integer> {
             for (JournalEntry e : shown) {
                 Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-10s  %-12s  %s%n", SnapshotsCommand.TIME.format(e.started()),
                         e.operation().json(), e.outcome() == JournalEntry.Outcome.OK && e.verified() ? "verified" : e.outcome().json(),
-                        TerminalText.cell(e.host()), TerminalText.cell(SnapshotsCommand.dash(e.username())), // as snapshots' columns
+                        TerminalText.cell(e.host()), e.username() == null ? "-" : TerminalText.cell(e.username()), // as snapshots' columns
                         e.snapshots().isEmpty() ? "-" : e.snapshots().getFirst().shortHex() + (e.snapshots().size() == 1 ? ""
                                 : "+" + (e.snapshots().size() - 1)), TerminalText.escape(SnapshotsCommand.dash(e.detail())));
             }

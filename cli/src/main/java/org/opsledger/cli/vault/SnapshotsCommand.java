@@ -79,7 +79,7 @@ final class SnapshotsCommand implements Callable<Integer> {
                         x.kind().json(), TerminalText.cell(x.hostname()), x.dataOwner() == null ? "-" : TerminalText.cell(x.dataOwner()),
                         dash(x.classification()),
                         x.retainUntil() == null ? "-" : x.retainUntil().toString(),
-                        String.join(" ", x.paths().stream().map(TerminalText::cell).toList()),
+                        TerminalText.cells(x.paths()),
                         (held.contains(s.id()) ? "  [legal hold" + (holds.get(s.id()).matters().size() > 1
                                 ? ": " + holds.get(s.id()).matters().size() + " matters]" : "]") : "")
                                 + (x.summary() != null && x.summary().warnings() > 0 ? "  [incomplete: " + x.summary().warnings() + " warning(s)]" : ""));

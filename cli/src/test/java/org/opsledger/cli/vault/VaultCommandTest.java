@@ -514,10 +514,6 @@ class VaultCommandTest {
         assertThat(vault("journal", "--json").json().get("entries")).hasSize(2); // the init and the backup: no refusal reached the repository
     }
 
-    /**
-     * An owner with runs of spaces forged columns in `snapshots`: the row read as High sensitivity, kept to 2099 and held
-     * (a helper's). Such a value is shown quoted.
-     */
     /** A host with runs of spaces reads as other columns in due and journal too: quoted there as well (a re-tester's). */
     @Test
     void aHostThatCouldReadAsColumnsIsShownQuotedInDueAndJournal() throws Exception {
@@ -530,13 +526,27 @@ class VaultCommandTest {
         assertThat(vault("journal").out()).contains("\"web  01\"");
     }
 
+    /**
+     * An owner with runs of spaces forged columns in `snapshots`: the row read as High sensitivity, kept to 2099 and held
+     * (a helper's). Such a value is shown quoted; so is an owner "-", which read as none, and a path holding a space, as
+     * two paths a space apart read as that one path.
+     */
     @Test
-    void anOwnerThatCouldReadAsColumnsIsShownQuotedInTheListing() {
+    void anOwnerThatCouldReadAsColumnsIsShownQuotedInTheListing() throws Exception {
         String forged = "ops  High sensitivity  2099-12-31  /data  [legal hold]";
         assertThat(vault("backup", data.toString(), "--allow-same-device", "--owner", forged).exit()).isZero();
         String row = vault("snapshots").out().lines().skip(1).findFirst().orElseThrow();
         assertThat(row).contains("  \"" + forged + "\"  -  ");
         assertThat(vault("snapshots", "--json").json().get(0).get("record").get("dataOwner").asString()).isEqualTo(forged);
+
+        Path spaced = Files.createDirectories(tmp.resolve("src/data " + tmp.resolve("src/other")));
+        Files.createDirectories(tmp.resolve("src/other"));
+        assertThat(vault("backup", spaced.toString(), "--allow-same-device", "--owner", "-").exit()).isZero();
+        assertThat(vault("backup", data.toString(), tmp.resolve("src/other").toString(), "--allow-same-device").exit()).isZero();
+        List<String> rows = vault("snapshots").out().lines().skip(2).limit(2).toList();
+        assertThat(rows.get(0)).contains("  \"-\"  ").endsWith("  \"" + spaced + "\"");
+        assertThat(rows.get(1)).contains("  -  ").endsWith("  " + data + " " + tmp.resolve("src/other"));
+        assertThat(vault("due").out()).contains("\"" + spaced + "\"");
     }
 
     /**
