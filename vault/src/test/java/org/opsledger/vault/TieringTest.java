@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.copier.Tiering;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.prune.ForgetDecision;
+import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.Amendment;
@@ -21,6 +25,34 @@ class TieringTest {
 
     @TempDir
     Path tmp;
+
+    /**
+     * Tier counted its near-line period in spans of 24 hours and forget its --keep-within in calendar days: across a change
+     * to summer time a snapshot 30 days old was an hour short of tier's 30d, and the documented nightly `tier` then
+     * `forget --keep-within 30d` removed it, never moved to long-term storage (IS.012 6.6.1.3; a helper's). Both count
+     * alike now: whatever forget removes as older than the span, a tier of that span has moved.
+     */
+    @Test
+    void aTierMovesWhatAForgetOfTheSameSpanWouldRemoveAcrossAChangeToSummerTime() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(3, 10_000));
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
+            SnapshotRef s = TestTrees.backup(near, data);
+            RetentionPolicy.Within span = RetentionPolicy.Within.parse("200d");
+            // a zone that springs forward within the next 200 days (Berlin's end of March, Sydney's start of October):
+            // 200 calendar days there are 4,799 hours
+            ZoneId zone = java.util.stream.Stream.of("Europe/Berlin", "Australia/Sydney").map(ZoneId::of).filter(z -> {
+                var next = z.getRules().nextTransition(s.snapshot().time());
+                return next.isGap() && next.getInstant().isBefore(s.snapshot().time().plus(Duration.ofDays(200)));
+            }).findFirst().orElseThrow();
+            Instant now = s.snapshot().time().atZone(zone).plusDays(200).toInstant().plusSeconds(60);
+            assertThat(Duration.between(s.snapshot().time(), now)).isLessThan(Duration.ofDays(200)); // not 200 × 24 hours old
+
+            List<ForgetDecision> forget = new Forgetter(near, zone).plan(new RetentionPolicy(span, 0, 0, 0, 0), now);
+            assertThat(forget).singleElement().satisfies(d -> assertThat(d.keep()).isFalse());
+            assertThat(new Tiering(near, far, zone).plan(span, now).due()).extracting(SnapshotRef::id).containsExactly(s.id());
+        }
+    }
 
     @Test
     void snapshotsPastTheNearLinePeriodMoveToLongTermOnceAndHeldOnesStayInBoth() throws Exception {
@@ -34,7 +66,7 @@ class TieringTest {
 
             assertThat(new Tiering(near, far).move(Tiering.NEAR_LINE, now)).as("nothing is 30 days old yet").isEmpty();
 
-            List<Tiering.Moved> moved = new Tiering(near, far).move(Duration.ZERO, now.plusSeconds(1));
+            List<Tiering.Moved> moved = new Tiering(near, far).move(RetentionPolicy.Within.parse("0d"), now.plusSeconds(1));
             assertThat(moved).hasSize(2);
             assertThat(near.snapshots()).extracting(SnapshotRef::id).containsExactly(held.id());
             assertThat(far.snapshots()).hasSize(2);
@@ -48,7 +80,7 @@ class TieringTest {
                     assertThat(m.holdsPlaced()).extracting(LegalHold.Matter::reason).containsExactly("audit 2026"));
 
             near.hold(held, "tax inquiry T-3", "legal"); // a second matter, after the copy was made
-            List<Tiering.Moved> again = new Tiering(near, far).move(Duration.ZERO, now.plusSeconds(2));
+            List<Tiering.Moved> again = new Tiering(near, far).move(RetentionPolicy.Within.parse("0d"), now.plusSeconds(2));
             assertThat(again).singleElement().satisfies(m -> {
                 assertThat(m.alreadyCopied()).isTrue();
                 assertThat(m.holdsPlaced()).as("only the new matter").extracting(LegalHold.Matter::reason).containsExactly("tax inquiry T-3");
@@ -68,7 +100,7 @@ class TieringTest {
             SnapshotRef amended = near.amend(List.of(held), new Amendment("Payroll office", null, null, null, null, "owner left out", "ops"))
                     .getFirst();
             ObjectId heldCopy = far.holds().keySet().iterator().next();
-            assertThat(new Tiering(near, far).move(Duration.ZERO, now.plusSeconds(3))).singleElement().satisfies(m -> {
+            assertThat(new Tiering(near, far).move(RetentionPolicy.Within.parse("0d"), now.plusSeconds(3))).singleElement().satisfies(m -> {
                 assertThat(m.source()).isEqualTo(amended.id());
                 assertThat(m.alreadyCopied()).isFalse();
                 assertThat(m.amendedCopy()).isEqualTo(heldCopy);
@@ -92,7 +124,7 @@ class TieringTest {
         try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
             SnapshotRef first = TestTrees.backup(near, data);
             SnapshotRef second = TestTrees.fullBackup(near, data);
-            List<Tiering.Moved> moved = new Tiering(near, far).move(Duration.ZERO, Instant.now().plusSeconds(1), m -> {
+            List<Tiering.Moved> moved = new Tiering(near, far).move(RetentionPolicy.Within.parse("0d"), Instant.now().plusSeconds(1), m -> {
                 if (m.source().equals(first.id())) {
                     near.hold(second, "LIT-7 litigation", "legal");
                 }
@@ -121,8 +153,8 @@ class TieringTest {
             SnapshotRef kept = TestTrees.fullBackup(near, data);
             Tiering tiering = new Tiering(near, far);
             Instant later = Instant.now().plusSeconds(1);
-            assertThat(tiering.plan(Duration.ZERO, later).pastRetention()).extracting(SnapshotRef::id).containsExactly(ended.id());
-            assertThat(tiering.move(Duration.ZERO, later)).extracting(Tiering.Moved::source).containsExactly(endedButHeld.id(), kept.id());
+            assertThat(tiering.plan(RetentionPolicy.Within.parse("0d"), later).pastRetention()).extracting(SnapshotRef::id).containsExactly(ended.id());
+            assertThat(tiering.move(RetentionPolicy.Within.parse("0d"), later)).extracting(Tiering.Moved::source).containsExactly(endedButHeld.id(), kept.id());
             assertThat(near.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(ended.id(), endedButHeld.id());
             assertThat(far.snapshots()).hasSize(2);
         }

@@ -48,7 +48,7 @@ final class ForgetCommand implements Callable<Integer> {
             description = "Keep the newest N snapshots of each host and paths, whatever their age: with --keep-within, the floor if backups stop.")
     int last;
 
-    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y: months and years by the calendar, as restic counts them).")
+    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y, 1y6m: days, months and years by the calendar in local time, as restic counts them, and as tier counts --near-line).")
     String keepWithin;
 
     @Option(names = "--keep-daily", paramLabel = "N", defaultValue = "0",
@@ -77,8 +77,7 @@ final class ForgetCommand implements Callable<Integer> {
     public Integer call() {
         RetentionPolicy.Within within = null;
         if (keepWithin != null) {
-            RepoOptions.duration("--keep-within", keepWithin); // its syntax and bounds, a usage error naming the option
-            within = RetentionPolicy.Within.parse(keepWithin);
+            within = RepoOptions.within("--keep-within", keepWithin);
         }
         if (last < 0 || daily < 0 || weekly < 0 || monthly < 0 || yearly < 0) {
             throw new CliException("--keep-* counts cannot be negative", 2);

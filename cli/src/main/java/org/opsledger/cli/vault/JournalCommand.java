@@ -200,7 +200,7 @@ final class JournalCommand implements Callable<Integer> {
             return LocalDate.parse(since).atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (DateTimeParseException notADate) {
             try {
-                return Instant.now().minus(RetentionPolicy.parseDuration(since));
+                return RetentionPolicy.Within.parse(since).since(Instant.now(), java.time.ZoneId.systemDefault()); // as forget counts it
             } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
                 throw new CliException("--since must be a day like 2026-01-31 or a duration like 30d, got: " + since, 2);
             }

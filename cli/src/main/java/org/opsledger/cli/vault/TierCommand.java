@@ -1,7 +1,6 @@
 package org.opsledger.cli.vault;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +12,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.LegalHold;
 import picocli.CommandLine.Command;
@@ -33,13 +33,13 @@ final class TierCommand implements Callable<Integer> {
     @Option(names = "--to-password-file", description = "Password of the long-term repository (or env OPSLEDGER_VAULT_TO_PASSWORD; default: the source password).")
     Path toPasswordFile;
 
-    @Option(names = "--near-line", paramLabel = "DURATION", description = "Near-line period (default ${DEFAULT-VALUE}).", defaultValue = "30d")
+    @Option(names = "--near-line", paramLabel = "DURATION", description = "Near-line period (default ${DEFAULT-VALUE}; days, months and years by the calendar in local time, as forget's --keep-within counts them).", defaultValue = "30d")
     String nearLine;
 
     @Override
     public Integer call() {
         RepoOptions.checkLocation("--to", to);
-        Duration period = RepoOptions.duration("--near-line", nearLine);
+        RetentionPolicy.Within period = RepoOptions.within("--near-line", nearLine);
         char[] sourcePassword = repo.password();
         char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Tiering.Moved> moved;

@@ -305,7 +305,7 @@ class VaultCommandTest {
         }
         Run bad = vault("due", "--weekly-full", "weekly");
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).isEqualTo("opsledger: --weekly-full: duration must be a number followed by h, d, w, m or y (like 30d), got: weekly\n");
+        assertThat(bad.err()).isEqualTo("opsledger: --weekly-full: duration must be a number followed by y, m, w, d or h, or several such (like 30d or 1y6m), got: weekly\n");
     }
 
     /**

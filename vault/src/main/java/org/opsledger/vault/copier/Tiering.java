@@ -1,6 +1,5 @@
 package org.opsledger.vault.copier;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -8,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.LegalHold;
@@ -23,14 +23,24 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  */
 public final class Tiering {
 
-    public static final Duration NEAR_LINE = Duration.ofDays(30);
+    /** IS.012 6.6.1.3: 30 days near-line, counted as forget's --keep-within counts (calendar days in the operator's zone). */
+    public static final RetentionPolicy.Within NEAR_LINE = RetentionPolicy.Within.parse("30d");
 
     private final Repository nearLine;
     private final Repository longTerm;
 
+    private final ZoneId zone;
+
+    /** A tiering that counts days, and the day a retention ends, in the operator's time zone. */
     public Tiering(Repository nearLine, Repository longTerm) {
+        this(nearLine, longTerm, ZoneId.systemDefault());
+    }
+
+    /** A tiering that counts the near-line period's days, and the day a retention ends, in {@code zone}, as a {@link org.opsledger.vault.prune.Forgetter} of that zone does. */
+    public Tiering(Repository nearLine, Repository longTerm, ZoneId zone) {
         this.nearLine = nearLine;
         this.longTerm = longTerm;
+        this.zone = zone;
     }
 
     /**
@@ -54,13 +64,14 @@ public final class Tiering {
     }
 
     /** The {@link Plan} at {@code now}, from one listing of the snapshots and one of the holds. */
-    public Plan plan(Duration nearLinePeriod, Instant now) {
-        LocalDate today = LocalDate.ofInstant(now, ZoneId.systemDefault());
+    public Plan plan(RetentionPolicy.Within nearLinePeriod, Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, zone);
+        Instant nearLineSince = nearLinePeriod.since(now, zone);
         java.util.Set<ObjectId> held = nearLine.holds().keySet();
         List<SnapshotRef> due = new ArrayList<>();
         List<SnapshotRef> past = new ArrayList<>();
         for (SnapshotRef s : nearLine.snapshots()) {
-            if (s.snapshot().time().isBefore(now.minus(nearLinePeriod))) {
+            if (s.snapshot().time().isBefore(nearLineSince)) {
                 boolean ended = s.snapshot().retainUntil() != null && s.snapshot().retainUntil().isBefore(today) && !held.contains(s.id());
                 (ended ? past : due).add(s);
             }
@@ -69,11 +80,11 @@ public final class Tiering {
     }
 
     /** {@link Plan#due}. */
-    public List<SnapshotRef> due(Duration nearLinePeriod, Instant now) {
+    public List<SnapshotRef> due(RetentionPolicy.Within nearLinePeriod, Instant now) {
         return plan(nearLinePeriod, now).due();
     }
 
-    public List<Moved> move(Duration nearLinePeriod, Instant now) {
+    public List<Moved> move(RetentionPolicy.Within nearLinePeriod, Instant now) {
         return move(nearLinePeriod, now, m -> { });
     }
 
@@ -83,7 +94,7 @@ public final class Tiering {
      * held is read as it is moved, after its copy: a hold placed while the tier ran (a copy to long-term storage can take
      * hours) keeps it near-line and follows it, as a forget reads a hold just before it deletes.
      */
-    public List<Moved> move(Duration nearLinePeriod, Instant now, Consumer<Moved> each) {
+    public List<Moved> move(RetentionPolicy.Within nearLinePeriod, Instant now, Consumer<Moved> each) {
         return move(due(nearLinePeriod, now), each);
     }
 

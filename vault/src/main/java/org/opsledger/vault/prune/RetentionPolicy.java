@@ -3,7 +3,8 @@ package org.opsledger.vault.prune;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Which snapshots to keep; a snapshot is kept if any rule keeps it. {@code keepWithin} null means no such rule;
@@ -18,57 +19,78 @@ public record RetentionPolicy(int keepLast, Within keepWithin, int keepDaily, in
     }
 
     /**
-     * {@code --keep-within}: a span back from now in the units it was given, as restic counts it (its AddDate): months
-     * and years are calendar months and years in the operator's time zone, days calendar days there, hours hours. "1y"
-     * on 31 January 2025 keeps a snapshot of 31 January 2024 (365 days, as this counted before, did not).
+     * {@code --keep-within}, and tier's near-line period: a span back from now in the units it was given, as restic counts
+     * it (its AddDate): months and years are calendar months and years in the operator's time zone, days calendar days
+     * there, hours hours; several units together as restic takes them ("1y6m", "2d12h"). "1y" on 31 January 2025 keeps a
+     * snapshot of 31 January 2024 (365 days, as this counted before, did not). Tier counted its near-line period in
+     * spans of 24 hours, forget in calendar days: across a change to summer time a snapshot 30 days old was an hour short of
+     * tier's 30d, and `forget --keep-within 30d` removed it the same night, never moved to long-term storage (a helper's).
      */
-    public record Within(long amount, char unit) {
+    public record Within(long years, long months, long weeks, long days, long hours) {
 
-        /** Parses "30d", "12h", "2w", "6m", "1y", as {@link #parseDuration} does. */
+        /** Parses "30d", "12h", "2w", "6m", "1y", "1y6m", with {@link #parseDuration}'s syntax and bounds. */
         public static Within parse(String s) {
             parseDuration(s); // the same syntax and bounds
-            String digits = s.substring(0, s.length() - 1).replaceFirst("^0+(?=\\d)", "");
-            return new Within(Long.parseLong(digits), s.charAt(s.length() - 1));
+            long[] n = new long[UNITS.length()];
+            Matcher m = PART.matcher(s);
+            while (m.find()) {
+                n[UNITS.indexOf(m.group(2))] += Long.parseLong(m.group(1));
+            }
+            return new Within(n[0], n[1], n[2], n[3], n[4]);
         }
 
         /** The instant from which snapshots are kept, {@code now} in {@code zone} less this span. */
         public Instant since(Instant now, ZoneId zone) {
-            ZonedDateTime t = now.atZone(zone);
-            return switch (unit) {
-                case 'h' -> now.minus(Duration.ofHours(amount));
-                case 'd' -> t.minusDays(amount).toInstant();
-                case 'w' -> t.minusWeeks(amount).toInstant();
-                case 'm' -> t.minusMonths(amount).toInstant();
-                default -> t.minusYears(amount).toInstant();
-            };
+            return now.atZone(zone).minusYears(years).minusMonths(months).minusWeeks(weeks).minusDays(days).toInstant()
+                    .minus(Duration.ofHours(hours));
         }
 
         @Override
         public String toString() {
-            return amount + String.valueOf(unit);
+            long[] n = {years, months, weeks, days, hours};
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < n.length; i++) {
+                if (n[i] != 0) {
+                    out.append(n[i]).append(UNITS.charAt(i));
+                }
+            }
+            return out.isEmpty() ? "0d" : out.toString();
         }
     }
+
+    /** The units of a span, longest first: years, months, weeks, days, hours. */
+    private static final String UNITS = "ymwdh";
+    /** One part of a span: a number and its unit. */
+    private static final Pattern PART = Pattern.compile("(\\d+)([ymwdh])");
 
     public boolean isEmpty() {
         return keepLast == 0 && keepWithin == null && keepDaily == 0 && keepWeekly == 0 && keepMonthly == 0 && keepYearly == 0;
     }
 
-    /** Parses "30d", "12h", "2w", "1y", "6m" (months as 30 days, years as 365). */
+    /**
+     * Parses "30d", "12h", "2w", "1y", "6m", "1y6m" as a fixed length (months as 30 days, years as 365): how late a backup
+     * may be (`due`). Spans of snapshots' ages are {@link Within}, by the calendar.
+     */
     public static Duration parseDuration(String s) {
-        if (s == null || !s.matches("\\d+[hdwmy]")) {
-            throw new IllegalArgumentException("duration must be a number followed by h, d, w, m or y (like 30d), got: " + s);
+        if (s == null || !s.matches("(\\d+[ymwdh])+")) {
+            throw new IllegalArgumentException("duration must be a number followed by y, m, w, d or h, or several such (like 30d or"
+                    + " 1y6m), got: " + s);
         }
-        String digits = s.substring(0, s.length() - 1).replaceFirst("^0+(?=\\d)", "");
-        long n = digits.length() > 7 ? 10_000_000 : Long.parseLong(digits); // more than 9,999,999 of anything is too long
-        Duration d = switch (s.charAt(s.length() - 1)) {
-            case 'h' -> Duration.ofHours(n);
-            case 'd' -> Duration.ofDays(n);
-            case 'w' -> Duration.ofDays(7 * n);
-            case 'm' -> Duration.ofDays(30 * n);
-            default -> Duration.ofDays(365 * n);
-        };
-        if (d.compareTo(LONGEST) > 0) { // a time this long before now is before any clock's year 1
-            throw new IllegalArgumentException("duration is longer than 1000 years, got: " + s);
+        Duration d = Duration.ZERO;
+        Matcher m = PART.matcher(s);
+        while (m.find()) {
+            String digits = m.group(1).replaceFirst("^0+(?=\\d)", "");
+            long n = digits.length() > 7 ? 10_000_000 : Long.parseLong(digits); // more than 9,999,999 of anything is too long
+            d = d.plus(switch (m.group(2).charAt(0)) {
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                case 'w' -> Duration.ofDays(7 * n);
+                case 'm' -> Duration.ofDays(30 * n);
+                default -> Duration.ofDays(365 * n);
+            });
+            if (d.compareTo(LONGEST) > 0) { // a time this long before now is before any clock's year 1
+                throw new IllegalArgumentException("duration is longer than 1000 years, got: " + s);
+            }
         }
         return d;
     }

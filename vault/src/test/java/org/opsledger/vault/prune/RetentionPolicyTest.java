@@ -42,5 +42,19 @@ class RetentionPolicyTest {
         assertThat(RetentionPolicy.Within.parse("007d")).hasToString("7d");
         assertThatThrownBy(() -> RetentionPolicy.Within.parse("1x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RetentionPolicy.Within.parse("1001y")).hasMessageContaining("longer than 1000 years");
+        assertThatThrownBy(() -> RetentionPolicy.Within.parse("999y2y")).hasMessageContaining("longer than 1000 years");
+    }
+
+    /** restic's `--keep-within 1y2m3d` was refused: "duration must be a number followed by h, d, w, m or y" (a helper's). */
+    @Test
+    void severalUnitsTogetherAreTakenAsResticTakesThem() {
+        RetentionPolicy.Within w = RetentionPolicy.Within.parse("1y2m3d4h");
+        assertThat(w).hasToString("1y2m3d4h");
+        assertThat(w.since(NOW, ZoneOffset.UTC)).isEqualTo("2023-11-27T08:00:00Z"); // 2025-01-31, 2024-01-31, 2023-11-30, 11-27, less 4 h
+        assertThat(RetentionPolicy.parseDuration("1d12h")).isEqualTo(java.time.Duration.ofHours(36));
+        assertThat(RetentionPolicy.Within.parse("0d")).hasToString("0d");
+        for (String bad : new String[] {"1y 2m", "y", "1y-2m", "", "1d2"}) {
+            assertThatThrownBy(() -> RetentionPolicy.Within.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }
