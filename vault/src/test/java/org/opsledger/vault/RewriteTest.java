@@ -99,6 +99,12 @@ class RewriteTest {
                     .hasMessage("a rewrite needs a reason (IS.012 6.6.5: the record says why it was rewritten)");
             assertThatThrownBy(() -> rewriter.rewrite(List.of(other), List.of(), "INC-1", "alice", false))
                     .hasMessage("a rewrite needs at least one --exclude pattern: what to take out of the snapshots");
+            // a pattern that matches a backup path itself would leave an empty snapshot that looks like its backup (a helper's)
+            for (String whole : List.of("data", "*", "/data")) {
+                assertThatThrownBy(() -> rewriter.rewrite(List.of(other), List.of("*.bin", whole), "INC-1", "alice", false)).as(whole)
+                        .hasMessage("snapshot " + other.shortId() + ": the pattern matches its backup path /data itself, which would leave"
+                                + " nothing of it; `vault forget` removes a whole snapshot. Nothing was rewritten");
+            }
             assertThat(Amendment.RESERVED_TAGS).contains(Rewriter.REWRITTEN, Rewriter.REWRITTEN_FROM);
             assertThat(repo.snapshots()).extracting(s -> s.snapshot().tags() == null ? Map.of() : s.snapshot().tags())
                     .noneMatch(t -> t.containsKey(Rewriter.REWRITTEN));
