@@ -1,13 +1,18 @@
 package org.opsledger.vault;
 
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * The glob patterns of {@code --exclude} (backup and restore) and {@code find}: the JDK's glob syntax ({@code *} within
- * one name, {@code **} across names, {@code ?}, {@code [a-z]}, {@code {a,b}}).
+ * The glob patterns of {@code --exclude} (backup, restore, rewrite) and {@code find}, as restic reads them (its filter
+ * package, Go's filepath.Match for each name): {@code *} any run of characters within one name, {@code ?} one
+ * character, {@code [a-z]} one of a class, {@code [^a]} (and, as a shell writes it, {@code [!a]}) one not in it,
+ * {@code \} the next character as itself, and {@code **} as a whole name any number of names, none too:
+ * {@code /srv/**}{@code /tmp} matches /srv/tmp, {@code /srv/a/**} /srv/a itself. Braces are themselves. The JDK's
+ * dialect, used before, read {@code [!a]} and {@code [^a]} the other way round, {@code file{1}} as "file1", and a
+ * {@code **} between names as at least one name, each unlike restic and none of it documented (a helper's).
  */
 public final class Globs {
 
@@ -15,43 +20,88 @@ public final class Globs {
     }
 
     /**
-     * A malformed pattern is refused naming it. The JDK makes a glob a regular expression without DOTALL, so {@code *} and
-     * {@code **} matched no line terminator: `--exclude '/srv/secret/**'` left a file named "key\n1" in, and `rewrite
-     * --exclude` left it in a snapshot it said it had taken personal data out of (a helper's). Line terminators, in the
-     * pattern and in the path, are matched as the ordinary characters they are in a file name.
+     * The pattern as a matcher of a path's whole text; a malformed one (an unclosed class, a trailing backslash) is refused
+     * naming it. Line terminators in names are characters as any other: `--exclude '/srv/secret/**'` once left in a
+     * file named "key\n1" (a helper's).
      */
     public static PathMatcher compile(String glob) {
-        PathMatcher m;
-        try {
-            m = FileSystems.getDefault().getPathMatcher("glob:" + ordinary(glob));
-        } catch (IllegalArgumentException e) { // PatternSyntaxException: its message goes on over lines
-            throw new VaultException(glob + " is not a glob pattern: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        return p -> m.matches(ordinary(p));
+        Pattern p = Pattern.compile(regex(glob), Pattern.DOTALL);
+        return path -> p.matcher(path.toString()).matches();
     }
 
-    /** The regular expressions' line terminators, each as a character of Unicode's private use area: one no glob treats apart. */
-    private static final String TERMINATORS = "\n\r\u0085\u2028\u2029";
-    private static final String STAND_INS = "\uE00A\uE00D\uE085\uE028\uE029";
-
-    private static String ordinary(String s) {
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            int t = TERMINATORS.indexOf(s.charAt(i));
-            if (t >= 0) {
-                if (b == null) {
-                    b = new StringBuilder(s);
+    /** The regular expression of {@code glob}. */
+    static String regex(String glob) {
+        StringBuilder out = new StringBuilder();
+        String[] names = glob.split("/", -1);
+        boolean slash = false; // a '/' between the name before and this one, not yet written
+        for (int n = 0; n < names.length; n++) {
+            boolean last = n == names.length - 1;
+            if (names[n].equals("**")) { // any number of whole names, none too, with the '/' between them and the rest
+                if (last) {
+                    out.append(slash ? "(?:/.*)?" : ".*");
+                } else {
+                    out.append(slash ? "/" : "").append("(?:.*/)?");
                 }
-                b.setCharAt(i, STAND_INS.charAt(t));
+                slash = false;
+            } else {
+                out.append(slash ? "/" : "");
+                name(glob, names[n], out);
+                slash = !last;
             }
         }
-        return b == null ? s : b.toString();
+        return out.toString();
     }
 
-    private static Path ordinary(Path p) {
-        String s = p.toString();
-        String o = ordinary(s);
-        return o == s ? p : p.getFileSystem().getPath(o);
+    /** One name of the pattern: '*' and '?' stay within it. */
+    private static void name(String glob, String name, StringBuilder out) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            switch (c) {
+                case '*' -> out.append("[^/]*");
+                case '?' -> out.append("[^/]");
+                case '\\' -> {
+                    if (++i == name.length()) {
+                        throw malformed(glob, "it ends in a lone backslash");
+                    }
+                    out.append(Pattern.quote(String.valueOf(name.charAt(i))));
+                }
+                case '[' -> i = characterClass(glob, name, i, out);
+                default -> out.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+    }
+
+    /** The class that opens at {@code open}, written to {@code out}; returns the index of its ']'. */
+    private static int characterClass(String glob, String name, int open, StringBuilder out) {
+        int i = open + 1;
+        out.append('[');
+        if (i < name.length() && (name.charAt(i) == '^' || name.charAt(i) == '!')) {
+            out.append('^');
+            i++;
+        }
+        boolean first = true;
+        for (; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == ']' && !first) {
+                out.append(']');
+                return i;
+            }
+            if (c == '\\' && i + 1 < name.length()) {
+                c = name.charAt(++i);
+            }
+            if (c == '-' && !first && i + 1 < name.length() && name.charAt(i + 1) != ']') {
+                out.append('-');
+            } else {
+                out.append(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ? String.valueOf(c)
+                        : String.format("\\x{%x}", (int) c));
+            }
+            first = false;
+        }
+        throw malformed(glob, "a '[' is not closed");
+    }
+
+    private static VaultException malformed(String glob, String why) {
+        return new VaultException(glob + " is not a glob pattern: " + why);
     }
 
     /**

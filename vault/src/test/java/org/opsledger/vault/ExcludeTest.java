@@ -59,12 +59,47 @@ class ExcludeTest {
                     .backup(TestTrees.options(tmp.resolve("srv")).withExcludes(List.of(secret + "/**")));
             List<String> paths = new ArrayList<>();
             list(repo, snap.snapshot().tree(), "", paths);
-            assertThat(paths).containsExactly("/srv", "/srv/public.txt", "/srv/secret");
+            assertThat(paths).containsExactly("/srv", "/srv/public.txt"); // `/**` matches /srv/secret itself too, as restic's
         }
         assertThat(Globs.compile("key*").matches(Path.of("key\n1"))).isTrue();
         assertThat(Globs.compile("key?1").matches(Path.of("key\n1"))).isTrue();
         assertThat(Globs.compile("key\n1").matches(Path.of("key\n1"))).as("a line end in the pattern is itself").isTrue();
         assertThat(Globs.compile("key?1").matches(Path.of("key/1"))).as("? and * still stop at '/'").isFalse();
+    }
+
+    /**
+     * Patterns read as restic reads them. The JDK's dialect, used before, kept /srv/tmp from `/srv/**{@literal /}tmp` and
+     * /srv/logs/top.log from `logs/**{@literal /}*.log` (its `**` between names was at least one name), read `[!a]` and
+     * `[^a]` the other way round, and `file{1}` as file1, so a name holding braces could not be excluded (a helper's).
+     */
+    @Test
+    void patternsAreReadAsResticReadsThem() {
+        java.util.function.BiPredicate<String, String> excludes = (glob, path) ->
+                Globs.matchPathOrName(Globs.compile(List.of(glob)), Path.of(path));
+        assertThat(excludes.test("/srv/**/tmp", "/srv/tmp")).as("** is no name too").isTrue();
+        assertThat(excludes.test("/srv/**/tmp", "/srv/a/b/tmp")).isTrue();
+        assertThat(excludes.test("/srv/**/tmp", "/srv/tmpx")).isFalse();
+        assertThat(excludes.test("logs/**/*.log", "/srv/logs/top.log")).isTrue();
+        assertThat(excludes.test("logs/**/*.log", "/srv/logs/sub/deep.log")).isTrue();
+        assertThat(excludes.test("logs/**/*.log", "/srv/logs.log")).isFalse();
+        assertThat(excludes.test("/srv/a/**", "/srv/a")).as("the directory itself, as restic").isTrue();
+        assertThat(excludes.test("/srv/a/**", "/srv/ab")).isFalse();
+        assertThat(excludes.test("**", "/anything/at/all")).isTrue();
+        assertThat(excludes.test("[^a]", "/b")).isTrue();
+        assertThat(excludes.test("[^a]", "/a")).isFalse();
+        assertThat(excludes.test("[!a]", "/a")).as("a shell's negation, the same").isFalse();
+        assertThat(excludes.test("[a-c]x", "/bx")).isTrue();
+        assertThat(excludes.test("[a-c]x", "/dx")).isFalse();
+        assertThat(excludes.test("[.]x", "/ax")).as("a class's characters are themselves").isFalse();
+        assertThat(excludes.test("file{1}", "/file{1}")).isTrue();
+        assertThat(excludes.test("file{1}", "/file1")).as("braces are themselves, as restic's").isFalse();
+        assertThat(excludes.test("\\*", "/*")).isTrue();
+        assertThat(excludes.test("\\*", "/x")).isFalse();
+        assertThat(excludes.test("a**b", "/axxb")).as("** within a name is *").isTrue();
+        assertThat(excludes.test("/a**b", "/a/b")).isFalse();
+        assertThat(excludes.test("a.b", "/axb")).as("a dot is a dot").isFalse();
+        assertThatThrownBy(() -> Globs.compile("[ab")).hasMessage("[ab is not a glob pattern: a '[' is not closed");
+        assertThatThrownBy(() -> Globs.compile("ab\\")).hasMessage("ab\\ is not a glob pattern: it ends in a lone backslash");
     }
 
     @Test
@@ -137,7 +172,7 @@ class ExcludeTest {
             assertThat(Files.readString(tmp.resolve("out/data/docs/z-link.txt"))).isEqualTo("a");
 
             assertThatThrownBy(() -> new Restorer(repo, 2).excluding(List.of("[")))
-                    .hasMessage("[ is not a glob pattern: Missing '] near index 0");
+                    .hasMessage("[ is not a glob pattern: a '[' is not closed");
         }
     }
 }

@@ -3,7 +3,6 @@ package org.opsledger.cli.vault;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -12,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.PatternSyntaxException;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.IoReason;
@@ -74,7 +72,7 @@ final class BackupCommand implements Callable<Integer> {
             description = "Leave out cache directories marked with a CACHEDIR.TAG file (bford.info/cachedir), as restic and borg do.")
     boolean excludeCaches;
 
-    @Option(names = "--exclude-file", paramLabel = "FILE", description = "Read --exclude patterns from FILE, one per line (blank lines and lines starting with # skipped); repeatable.")
+    @Option(names = "--exclude-file", paramLabel = "FILE", description = "Read --exclude patterns from FILE, one per line (blanks around a pattern, blank lines and lines starting with # skipped); repeatable.")
     List<Path> excludeFiles = new ArrayList<>();
 
     @Option(names = "--files-from", paramLabel = "FILE", description = "Back up the paths listed in FILE too, one per line (blank lines and lines starting with # skipped); repeatable.")
@@ -122,9 +120,9 @@ final class BackupCommand implements Callable<Integer> {
         }
         for (String g : excludes) {
             try {
-                FileSystems.getDefault().getPathMatcher("glob:" + g);
-            } catch (PatternSyntaxException e) {
-                throw new CliException("--exclude " + g + " is not a glob pattern: " + e.getDescription(), 2);
+                org.opsledger.vault.Globs.compile(g); // the dialect the backup reads them in
+            } catch (VaultException e) {
+                throw new CliException("--exclude " + e.getMessage(), 2);
             }
         }
         if (stdin && fromCommand) {
@@ -240,7 +238,7 @@ final class BackupCommand implements Callable<Integer> {
     /** The longest line of a --files-from or --exclude-file list: a path is at most 4,096 bytes (PATH_MAX). */
     static final int MAX_LINE = 65_536;
 
-    /** The lines of each file, as restic reads --files-from: blank lines and lines starting with # left out. */
+    /** The lines of each file, as restic reads --files-from: blank lines and lines starting with # left out; an --exclude-file's stripped. */
     private static List<String> lines(List<Path> files, String option) {
         List<String> out = new ArrayList<>();
         for (Path f : files) {
@@ -266,6 +264,8 @@ final class BackupCommand implements Callable<Integer> {
                     }
                     String l = line.toString();
                     l = l.endsWith("\r") ? l.substring(0, l.length() - 1) : l; // a file saved on Windows
+                    // a pattern's blanks around it are a list's layout, as restic trims them: "*.log " excluded nothing (a helper's)
+                    l = option.equals("--exclude-file") ? l.strip() : l;
                     if (!l.isBlank() && !l.startsWith("#")) {
                         out.add(l);
                     }
