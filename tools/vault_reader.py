@@ -54,7 +54,7 @@ class Repo:
         self.path = path
         self.config = json.load(open(os.path.join(path, "config"), "rb"))
         v = self.config.get("version")
-        if not isinstance(v, int) or not 1 <= v <= 4:
+        if not isinstance(v, int) or not 1 <= v <= 5:
             raise SystemExit(f"unsupported format version {v!r}")
         self.version = v
         self.mk = self._unlock(password)

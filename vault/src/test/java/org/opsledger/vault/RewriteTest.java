@@ -113,25 +113,36 @@ class RewriteTest {
 
     /**
      * The promise that recover never brings back what a rewrite took out rests on the rewritten-trees record, which builds
-     * of formats 1 to 3 do not know: a format-3 build's `vault recover` restored the private key a rewrite had removed
-     * (a helper's). A rewrite is refused below format 4; a dry run still shows what it would take out.
+     * of formats 1 to 3 do not know, nor the first builds of format 4: their `vault recover` restored the private key a
+     * rewrite had removed (two helpers'). A rewrite is refused below format 5; a dry run still shows what it would take
+     * out; `vault upgrade` (format 4 to 5: the config alone) lets it run, and the older builds open the repository no more.
      */
     @Test
     void aRewriteIsRefusedInARepositoryOfAFormatWhoseBuildsWouldRecoverWhatItTookOut() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         Path dir = tmp.resolve("repo");
         TestTrees.newRepo(dir).close();
-        TestTrees.setFormatVersion(dir, org.opsledger.vault.repository.RepositoryConfig.VERSION, 3);
+        TestTrees.setFormatVersion(dir, org.opsledger.vault.repository.RepositoryConfig.VERSION, 4);
         try (Repository repo = TestTrees.open(dir)) {
             SnapshotRef s = TestTrees.backup(repo, data);
             Rewriter rewriter = new Rewriter(repo);
             assertThat(rewriter.rewrite(List.of(s), List.of("*.bin"), "INC-1", "alice", true)).singleElement()
                     .satisfies(r -> assertThat(r.removed()).isPositive());
             assertThatThrownBy(() -> rewriter.rewrite(List.of(s), List.of("*.bin"), "INC-1", "alice", false))
-                    .hasMessage("a rewrite needs a repository of format 4 or later (this one is 3): builds of the older format, which"
+                    .hasMessage("a rewrite needs a repository of format 5 or later (this one is 4): builds of the older format, which"
                             + " still open it, know no rewritten-trees record, and their `vault recover` would bring back what the"
                             + " rewrite took out; `vault upgrade` first");
             assertThat(repo.snapshots()).containsExactly(s);
+
+            Repository.Upgrade u = repo.upgrade();
+            assertThat(u.from()).isEqualTo(4);
+            assertThat(u.to()).isEqualTo(5);
+            assertThat(u.indexFiles()).as("the config alone").isZero();
+        }
+        assertThat(Files.readString(dir.resolve("config"))).contains("\"version\":5");
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(new Rewriter(repo).rewrite(repo.snapshots(), List.of("*.bin"), "INC-1", "alice", false)).singleElement()
+                    .satisfies(r -> assertThat(r.after()).isNotNull());
         }
     }
 }

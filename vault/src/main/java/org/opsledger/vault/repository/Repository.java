@@ -485,7 +485,7 @@ public final class Repository implements AutoCloseable {
                 backend.write("config", VaultJson.write(next)); // first: the index files below are in its form
                 config = next;
             }
-            if (old.version() >= 3 && !json) { // compressed already: format 4 adds the journal, nothing to the index
+            if (old.version() >= 3 && !json) { // compressed already: formats 4 and 5 add nothing to the index
                 return new Upgrade(old.version(), RepositoryConfig.VERSION, 0, before, before);
             }
             replaceIndex(whole, Set.of(), files);
