@@ -131,8 +131,12 @@ final class BackupCommand implements Callable<Integer> {
         if (args.stream().anyMatch(String::isEmpty)) { // `backup "$SRC"` with SRC unset would back up the working directory
             throw new CliException("a PATH is empty (an unset variable?): name what to back up", 2);
         }
-        if ((stdin || fromCommand) && !Node.isSafeName(stdinName)) {
-            throw new CliException("--stdin-name must be a plain file name, got: " + stdinName, 2);
+        if (stdin || fromCommand) {
+            try {
+                Archiver.checkStreamName(stdinName);
+            } catch (VaultException e) {
+                throw new CliException(e.getMessage(), 2);
+            }
         }
         if (!stdin && !fromCommand && args.isEmpty()) {
             throw new CliException("nothing to back up: name at least one PATH, or use --stdin", 2);

@@ -928,6 +928,21 @@ class VaultCommandTest {
      * snapshot) nor outlives a SIGTERM of the backup (its `sleep` ran on, orphaned: the JVM ends through its hooks); the
      * backup says it stopped. It runs under the caller's locale, which the launcher replaced by C.UTF-8 for the JVM.
      */
+    /** A --stdin-name no file can have was saved, exit 0, and every restore of it failed "File name too long" (a helper's). */
+    @Test
+    void aStreamNameIsOnePlainFileNameARestoreCanCreate() {
+        for (String bad : List.of("a/b", "..", "", "n".repeat(256), "é".repeat(128))) {
+            Run refused = vault("backup", "--stdin-from-command", "--stdin-name", bad, "--", "echo", "x");
+            assertThat(refused.exit()).as(bad).isEqualTo(2);
+            assertThat(refused.err()).as(bad).startsWith(bad.length() > 100 ? "opsledger: --stdin-name is longer than 255 bytes"
+                    : "opsledger: --stdin-name must be a plain file name");
+        }
+        Run longest = vault("backup", "--stdin-from-command", "--stdin-name", "n".repeat(255), "--", "echo", "x");
+        assertThat(longest.exit()).as(longest.err()).isZero();
+        assertThat(vault("restore", "latest", "--target", tmp.resolve("out").toString()).exit()).isZero();
+        assertThat(tmp.resolve("out").resolve("n".repeat(255))).hasContent("x");
+    }
+
     @Test
     void aStdinCommandGetsNoPasswordAndEndsWithTheBackup() throws Exception {
         ProcessBuilder underC = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "env.txt", "--", "env");

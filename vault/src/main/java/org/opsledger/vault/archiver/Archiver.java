@@ -191,14 +191,28 @@ public final class Archiver {
         return backupStream(in, name, options, beforeCommit, () -> { });
     }
 
+    /** The longest name a Linux filesystem takes (NAME_MAX), in UTF-8 bytes. */
+    public static final int NAME_MAX = 255;
+
+    /**
+     * Refuses a stream's name that is not one plain file name a restore can create: a name of 304 bytes was saved, exit 0,
+     * and every restore of it failed, "File name too long" (a helper's).
+     */
+    public static void checkStreamName(String name) {
+        if (!Node.isSafeName(name)) {
+            throw new VaultException("--stdin-name must be a plain file name, got: " + name);
+        }
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > NAME_MAX) {
+            throw new VaultException("--stdin-name is longer than " + NAME_MAX + " bytes, more than a file name can be, got: " + name);
+        }
+    }
+
     /**
      * As {@link #backupStream(InputStream, String, BackupOptions, Runnable)}; {@code whenFailed} runs as soon as storing
      * the stream has failed (the store refused a pack), to end what feeds the stream: the read cannot be interrupted.
      */
     public SnapshotRef backupStream(InputStream in, String name, BackupOptions options, Runnable beforeCommit, Runnable whenFailed) {
-        if (!Node.isSafeName(name)) {
-            throw new VaultException("--stdin-name must be a plain file name, got: " + name);
-        }
+        checkStreamName(name);
         Instant started = Instant.now();
         Sealing.warmUp(true);
         long bytesBefore = repo.bytesAdded();
