@@ -51,6 +51,7 @@ final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        RepoOptions.checkNotEmpty("PATH", path);
         if (output == null && repo.json) {
             throw new CliException("--json needs --output: the dump itself goes to stdout", 2);
         }

@@ -32,10 +32,11 @@ final class LsCommand implements Callable<Integer> {
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH",
             description = "A path as the listing shows it ('/etc/nginx'): only it and what it holds, reading no other directory.")
-    String path = "";
+    String path;
 
     @Override
     public Integer call() {
+        RepoOptions.checkNotEmpty("PATH", path);
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot, select.filter());
             Consumer<Map<String, Object>> rows;
@@ -48,7 +49,7 @@ final class LsCommand implements Callable<Integer> {
                         SnapshotsCommand.utc((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
                         row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : ""));
             }
-            String rel = SnapshotPaths.relative(path);
+            String rel = SnapshotPaths.relative(path == null ? "" : path);
             if (rel.isEmpty()) {
                 walk(r, s.snapshot().tree(), "", rows);
             } else {

@@ -65,6 +65,18 @@ final class RepoOptions {
         }
     }
 
+    /**
+     * Refuses an empty path or pattern ({@code what}: "--include", "PATH", "PATTERN"): an unset variable in a script. "" read
+     * as the whole snapshot, so `restore --include "$UNSET"` restored all of it and `dump latest ''` wrote all of it, exit 0
+     * (a helper's), as `backup ""` once backed up the working directory.
+     */
+    static void checkNotEmpty(String what, String value) {
+        if (value != null && value.isEmpty()) {
+            throw new CliException(what + " is empty (an unset variable?): name " + (what.equals("PATTERN") ? "what to find" : "a path,"
+                    + " or / for the whole snapshot"), 2);
+        }
+    }
+
     /** Refuses an empty repository option other than --repo (--to, --copies-in): the store's error named --repo. */
     static void checkLocation(String option, String value) {
         if (value != null && value.isBlank()) {

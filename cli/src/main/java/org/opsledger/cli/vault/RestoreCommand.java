@@ -55,6 +55,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RepoOptions.checkThreads(threads);
+        includes.forEach(i -> RepoOptions.checkNotEmpty("--include", i));
         if (target.toString().isEmpty()) { // an unset variable: never the working directory
             throw new CliException("--target is empty: name the directory to restore into", 2);
         }

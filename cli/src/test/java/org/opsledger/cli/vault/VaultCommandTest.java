@@ -928,6 +928,26 @@ class VaultCommandTest {
      * snapshot) nor outlives a SIGTERM of the backup (its `sleep` ran on, orphaned: the JVM ends through its hooks); the
      * backup says it stopped. It runs under the caller's locale, which the launcher replaced by C.UTF-8 for the JVM.
      */
+    /** An empty path or pattern (an unset variable) read as the whole snapshot: restore --include "" restored all of it (a helper's). */
+    @Test
+    void anEmptyPathOrPatternIsRefusedNotReadAsTheWholeSnapshot() {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path out = tmp.resolve("out");
+        java.util.Map<List<String>, String> refused = java.util.Map.of(
+                List.of("restore", "latest", "--target", out.toString(), "--include", ""), "--include is empty",
+                List.of("dump", "latest", "", "--output", tmp.resolve("dump.tar").toString()), "PATH is empty",
+                List.of("ls", "latest", ""), "PATH is empty",
+                List.of("find", ""), "PATTERN is empty");
+        refused.forEach((args, said) -> {
+            Run run = vault(args.toArray(String[]::new));
+            assertThat(run.exit()).as(args.toString()).isEqualTo(2);
+            assertThat(run.err()).as(args.toString()).startsWith("opsledger: " + said + " (an unset variable?): name ");
+        });
+        assertThat(out).doesNotExist();
+        assertThat(tmp.resolve("dump.tar")).doesNotExist();
+        assertThat(vault("ls", "latest").out()).contains("/data/report.txt"); // no PATH: all of it, as before
+    }
+
     /** A --stdin-name no file can have was saved, exit 0, and every restore of it failed "File name too long" (a helper's). */
     @Test
     void aStreamNameIsOnePlainFileNameARestoreCanCreate() {
