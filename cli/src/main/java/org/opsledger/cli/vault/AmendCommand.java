@@ -52,7 +52,7 @@ final class AmendCommand implements Callable<Integer> {
     public Integer call() {
         Amendment amendment = new Amendment(record.owner(), record.classification(), record.retainUntil(),
                 RecordOptions.byHand(addTags, "--add-tag"), java.util.Set.copyOf(removeTags), RecordOptions.oneLine("--reason", reason),
-                RecordOptions.oneLine("--by", by));
+                RecordOptions.who(by));
         List<Map<String, Object>> amended = new ArrayList<>();
         List<ObjectId> given = new ArrayList<>(); // a refused amend names them (one of a held snapshot named none: a helper's)
         try (Repository r = repo.open();

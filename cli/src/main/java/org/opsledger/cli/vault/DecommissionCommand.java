@@ -52,7 +52,7 @@ final class DecommissionCommand implements Callable<Integer> {
             throw new CliException("--reason cannot be blank", 2);
         }
         RecordOptions.oneLine("--reason", reason);
-        RecordOptions.oneLine("--by", by);
+        RecordOptions.who(by);
         SnapshotFilter filter = select.filter();
         List<Map<String, Object>> done = new ArrayList<>();
         try (Repository r = repo.open()) {

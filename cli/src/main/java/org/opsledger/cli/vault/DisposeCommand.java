@@ -38,7 +38,7 @@ final class DisposeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RepoOptions.checkLocation("--copies-in", copiesIn);
-        RecordOptions.oneLine("--by", by); // it goes into the media register's line (a re-tester forged one)
+        RecordOptions.who(by); // it goes into the media register's line (a re-tester forged one)
         char[] password = repo.password();
         Disposal.Disposed d;
         try (Repository r = repo.open(repo.location(), password);

@@ -37,7 +37,7 @@ final class HoldCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RecordOptions.oneLine("--reason", reason);
-        RecordOptions.oneLine("--by", by);
+        RecordOptions.who(by);
         try (Repository r = repo.open()) {
             SnapshotRef held;
             LegalHold h;

@@ -43,6 +43,17 @@ final class RecordOptions {
         return value;
     }
 
+    /**
+     * {@code --by}: who places a hold, decides a decommission or a disposal, makes an amend or a rewrite. An empty one
+     * recorded nobody ("legal hold placed by  for AUD-9": a helper's); IS.012 6.6.5, the record says who.
+     */
+    static String who(String by) {
+        if (by != null && by.isBlank()) {
+            throw new CliException("--by is empty: name who decided it (IS.012 6.6.5: the record says who)", 2);
+        }
+        return oneLine("--by", by);
+    }
+
     /** The classification as the standard spells it, whatever case it was typed in; null when not given. */
     String classification() {
         if (classification == null) {

@@ -48,7 +48,7 @@ final class RewriteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RecordOptions.oneLine("--reason", reason);
-        RecordOptions.oneLine("--by", by);
+        RecordOptions.who(by);
         List<Rewriter.Rewritten> done;
         try (Repository r = repo.open();
              Journaling journal = dryRun ? null : new Journaling(r, JournalEntry.Operation.REWRITE, List.of(), List.of())) {

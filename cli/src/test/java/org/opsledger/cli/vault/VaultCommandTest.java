@@ -928,6 +928,22 @@ class VaultCommandTest {
      * snapshot) nor outlives a SIGTERM of the backup (its `sleep` ran on, orphaned: the JVM ends through its hooks); the
      * backup says it stopped. It runs under the caller's locale, which the launcher replaced by C.UTF-8 for the JVM.
      */
+    /** hold and decommission took --by "" and recorded nobody: "legal hold placed by  for AUD-9" (a helper's). */
+    @Test
+    void aRecordNamesWhoDecidedItAndAnEmptyByIsRefused() {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        for (List<String> args : List.of(List.of("hold", "latest", "--reason", "AUD-9", "--by", " "),
+                List.of("decommission", "--host", "h", "--path", "/p", "--reason", "retired", "--by", ""),
+                List.of("amend", "latest", "--owner", "ops", "--reason", "typo", "--by", ""),
+                List.of("dispose", "--confirm", "0", "--by", ""))) {
+            Run run = vault(args.toArray(String[]::new));
+            assertThat(run.exit()).as(args.toString()).isEqualTo(2);
+            assertThat(run.err()).as(args.toString()).isEqualTo("opsledger: --by is empty: name who decided it (IS.012 6.6.5: the"
+                    + " record says who)\n");
+        }
+        assertThat(vault("snapshots", "--json").json().get(0).get("held").asBoolean()).isFalse();
+    }
+
     /** An empty path or pattern (an unset variable) read as the whole snapshot: restore --include "" restored all of it (a helper's). */
     @Test
     void anEmptyPathOrPatternIsRefusedNotReadAsTheWholeSnapshot() {
