@@ -88,9 +88,13 @@ class CommandPathTest {
         CliRun unknown = CliRun.of("vault", "backup", "--bogus", "/tmp");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).isEqualTo("opsledger: Unknown option: '--bogus' (`opsledger vault backup --help` lists the options)\n");
-        CliRun tag = CliRun.of("vault", "backup", "--tag", "bad", "/tmp");
+        CliRun tag = CliRun.of("vault", "backup", "/tmp", "--tag");
         assertThat(tag.exit()).isEqualTo(2);
-        assertThat(tag.err()).startsWith("opsledger: Value for option '--tag' (K=V) should be in KEY=VALUE format but was bad").hasLineCount(1);
+        assertThat(tag.err()).startsWith("opsledger: Missing required parameter for option '--tag' (K=V)").hasLineCount(1);
+        CliRun notATag = CliRun.of("vault", "backup", "--tag", "bad", "/tmp");
+        assertThat(notATag.exit()).isEqualTo(2);
+        assertThat(notATag.err()).isEqualTo("opsledger: --tag bad: a tag is NAME=VALUE, a name and a value of one line each, without"
+                + " control characters\n");
         CliRun number = CliRun.of("vault", "backup", "--threads", "x", "/tmp");
         assertThat(number.err()).contains("'--threads'", "'x' is not an int").hasLineCount(1);
     }

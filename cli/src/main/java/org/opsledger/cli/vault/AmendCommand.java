@@ -37,7 +37,7 @@ final class AmendCommand implements Callable<Integer> {
     List<String> snapshots;
 
     @Option(names = "--add-tag", paramLabel = "K=V", description = "Add this tag, or give the one of that name this value; repeatable.")
-    Map<String, String> addTags = new LinkedHashMap<>();
+    List<String> addTags = new ArrayList<>();
 
     @Option(names = "--remove-tag", paramLabel = "K", description = "Remove this tag; repeatable.")
     List<String> removeTags = new ArrayList<>();
@@ -51,7 +51,7 @@ final class AmendCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Amendment amendment = new Amendment(record.owner(), record.classification(), record.retainUntil(),
-                RecordOptions.byHand(addTags, "--add-tag"), java.util.Set.copyOf(removeTags), RecordOptions.oneLine("--reason", reason),
+                RecordOptions.byHand(RecordOptions.tags("--add-tag", addTags), "--add-tag"), java.util.Set.copyOf(removeTags), RecordOptions.oneLine("--reason", reason),
                 RecordOptions.who(by));
         List<Map<String, Object>> amended = new ArrayList<>();
         List<ObjectId> given = new ArrayList<>(); // a refused amend names them (one of a held snapshot named none: a helper's)

@@ -52,7 +52,7 @@ final class BackupCommand implements Callable<Integer> {
     RecordOptions record;
 
     @Option(names = "--tag", paramLabel = "K=V", description = "Tag stored with the snapshot; repeatable.")
-    Map<String, String> tags = new LinkedHashMap<>();
+    List<String> tags = new ArrayList<>();
 
     @Parameters(paramLabel = "PATH", description = "Paths to back up; with --stdin-from-command, the command and its arguments.")
     List<String> args = new ArrayList<>();
@@ -102,7 +102,7 @@ final class BackupCommand implements Callable<Integer> {
         LocalDate until = record.retainUntil();
         String cls = record.classification();
         String owner = record.owner();
-        RecordOptions.byHand(tags, "--tag");
+        Map<String, String> tagged = RecordOptions.byHand(RecordOptions.tags("--tag", tags), "--tag");
         RepoOptions.checkThreads(threads);
         if (fromCommand && !filesFrom.isEmpty()) {
             throw new CliException("--files-from names paths; --stdin-from-command backs up a command's output", 2);
@@ -147,7 +147,7 @@ final class BackupCommand implements Callable<Integer> {
         if (fromCommand && args.isEmpty()) {
             throw new CliException("--stdin-from-command needs a command after --", 2);
         }
-        BackupOptions options = new BackupOptions(args.stream().map(org.opsledger.vault.snapshot.FileNames::pathOf).toList(), full, excludes, excludeIfPresent, tags, owner, cls, until,
+        BackupOptions options = new BackupOptions(args.stream().map(org.opsledger.vault.snapshot.FileNames::pathOf).toList(), full, excludes, excludeIfPresent, tagged, owner, cls, until,
                 allowSameDevice, oneFileSystem, threads == null ? BackupOptions.defaultThreads() : threads);
         BackupProgress progress = new BackupProgress();
         long start = System.nanoTime();

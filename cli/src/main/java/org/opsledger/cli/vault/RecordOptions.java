@@ -2,6 +2,7 @@ package org.opsledger.cli.vault;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.opsledger.cli.CliException;
@@ -102,12 +103,35 @@ final class RecordOptions {
         }
     }
 
+    /**
+     * The tags given to {@code option} as NAME=VALUE, in their order. A name given two values is refused: a snapshot
+     * carries one value of each tag, and `--tag system=erp --tag system=crm` recorded crm alone, silently, while
+     * `snapshots --tag k=1 --tag k=2` selected what carried k=2 (a helper's).
+     */
+    static Map<String, String> tags(String option, List<String> given) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String g : given) {
+            int eq = g.indexOf('=');
+            if (eq < 0) {
+                throw new CliException(option + " " + TerminalText.escape(g) + ": " + TAG_FORM, 2);
+            }
+            String name = g.substring(0, eq);
+            String before = out.putIfAbsent(name, g.substring(eq + 1));
+            if (before != null && !before.equals(g.substring(eq + 1))) {
+                throw new CliException(option + " " + TerminalText.escape(name) + " is given two values (" + TerminalText.escape(before)
+                        + ", " + TerminalText.escape(g.substring(eq + 1)) + "): a snapshot carries one value of each tag", 2);
+            }
+        }
+        return out;
+    }
+
+    private static final String TAG_FORM = "a tag is NAME=VALUE, a name and a value of one line each, without control characters";
+
     /** {@code tags}, refused if one is a tag the vault writes itself. */
     static Map<String, String> byHand(Map<String, String> tags, String option) {
         tags.forEach((name, value) -> {
             if (name.isBlank() || !Amendment.oneLine(name) || !Amendment.oneLine(value)) {
-                throw new CliException(option + " " + TerminalText.escape(name + "=" + value) + ": a tag is NAME=VALUE, a name and a value"
-                        + " of one line each, without control characters", 2);
+                throw new CliException(option + " " + TerminalText.escape(name + "=" + value) + ": " + TAG_FORM, 2);
             }
         });
         for (String name : tags.keySet()) {

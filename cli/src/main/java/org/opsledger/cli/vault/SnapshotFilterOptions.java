@@ -2,10 +2,8 @@ package org.opsledger.cli.vault;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.opsledger.cli.CliException;
 import org.opsledger.vault.repository.Repository;
@@ -20,7 +18,7 @@ final class SnapshotFilterOptions {
     List<String> hosts = new ArrayList<>();
 
     @Option(names = "--tag", paramLabel = "K=V", description = "Only snapshots carrying this tag; repeatable (all of them).")
-    Map<String, String> tags = new HashMap<>();
+    List<String> tags = new ArrayList<>();
 
     @Option(names = "--path", paramLabel = "PATH", description = "Only snapshots taken of this path (or of the stream of this --stdin-name); repeatable (all of them).")
     List<String> paths = new ArrayList<>();
@@ -33,7 +31,7 @@ final class SnapshotFilterOptions {
         for (String path : paths) { // an absolute path as a backup records it; a relative one is a stream's name or under the cwd
             p.add(Path.of(path).isAbsolute() ? Path.of(path).normalize().toString() : path);
         }
-        return new SnapshotFilter(new HashSet<>(hosts), tags, p);
+        return new SnapshotFilter(new HashSet<>(hosts), RecordOptions.tags("--tag", tags), p);
     }
 
     /**

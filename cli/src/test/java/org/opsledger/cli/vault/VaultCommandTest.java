@@ -928,6 +928,22 @@ class VaultCommandTest {
      * snapshot) nor outlives a SIGTERM of the backup (its `sleep` ran on, orphaned: the JVM ends through its hooks); the
      * backup says it stopped. It runs under the caller's locale, which the launcher replaced by C.UTF-8 for the JVM.
      */
+    /**
+     * A tag given two values was kept with the last, silently, and `snapshots --tag k=1 --tag k=2` selected the snapshots
+     * carrying k=2 where its help says all of them (a helper's): a snapshot carries one value of each tag.
+     */
+    @Test
+    void aTagGivenTwoValuesIsRefused() {
+        Run twice = vault("backup", data.toString(), "--allow-same-device", "--tag", "system=erp", "--tag", "system=crm");
+        assertThat(twice.exit()).isEqualTo(2);
+        assertThat(twice.err()).isEqualTo("opsledger: --tag system is given two values (erp, crm): a snapshot carries one value of each tag\n");
+        assertThat(vault("backup", data.toString(), "--allow-same-device", "--tag", "k=2", "--tag", "k=2", "--tag", "a=1").exit()).isZero();
+        assertThat(vault("snapshots", "--tag", "k=1", "--tag", "k=2").exit()).isEqualTo(2);
+        assertThat(vault("snapshots", "--json", "--tag", "k=2", "--tag", "a=1").json()).hasSize(1);
+        assertThat(vault("snapshots", "--json", "--tag", "k=2", "--tag", "a=2").json()).as("all of them").isEmpty();
+        assertThat(vault("amend", "latest", "--add-tag", "x=1", "--add-tag", "x=2", "--reason", "r").exit()).isEqualTo(2);
+    }
+
     /** hold and decommission took --by "" and recorded nobody: "legal hold placed by  for AUD-9" (a helper's). */
     @Test
     void aRecordNamesWhoDecidedItAndAnEmptyByIsRefused() {
