@@ -69,7 +69,7 @@ final class BackupCommand implements Callable<Integer> {
     List<String> excludeIfPresent = new ArrayList<>();
 
     @Option(names = "--exclude-caches",
-            description = "Leave out cache directories marked with a CACHEDIR.TAG file (bford.info/cachedir), as restic and borg do.")
+            description = "Leave out cache directories marked with a CACHEDIR.TAG file (bford.info/cachedir) whole, as borg does (restic keeps the directory and its tag file).")
     boolean excludeCaches;
 
     @Option(names = "--exclude-file", paramLabel = "FILE", description = "Read --exclude patterns from FILE, one per line (blanks around a pattern, blank lines and lines starting with # skipped); repeatable.")
