@@ -98,7 +98,10 @@ class PathEscapeTest {
      * Another user who can change a directory on the way to a restored path could put a symbolic link in its place
      * between its creation and its chmod, which the JDK follows (PrivateDirectories): the restore refuses a target
      * such a user can write to or owns, one under a directory they own, and a directory of the snapshot already in
-     * the target that they could change, each before writing anything in it. A sticky target, as /tmp, is fine.
+     * the target that they could change, each before writing anything in it. A sticky directory above the target, as
+     * /tmp, is fine; a sticky target is not: another user makes names in it before the restore does (a helper's, in a
+     * 1777 share, made the directories of the snapshot's path her own and swapped a restored setuid-root file for her
+     * program, which the root restore then gave owner root and mode 4755).
      */
     @Test
     void aRestoreRefusesATargetAnotherUserCouldChangeBeforeRestoringAnything() throws Exception {
@@ -134,8 +137,12 @@ class PathEscapeTest {
             assertThat(found.resolve("data")).isEmptyDirectory();
 
             Path sticky = target("sticky", 01777);
-            assertThat(new Restorer(repo, 2).restore(snap, sticky, List.of(), true).ok()).isTrue();
-            assertThat(sticky.resolve("data/d/f.txt")).hasContent("f");
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, sticky, List.of(), true))
+                    .hasMessageStartingWith("restore target " + sticky + " is writable by all users (mode 1777, sticky: others can still"
+                            + " make names in it)");
+            assertThat(sticky).isEmptyDirectory();
+            assertThat(new Restorer(repo, 2).restore(snap, sticky.resolve("new"), List.of(), true).ok()).as("a new target in it").isTrue();
+            assertThat(sticky.resolve("new/data/d/f.txt")).hasContent("f");
         }
     }
 

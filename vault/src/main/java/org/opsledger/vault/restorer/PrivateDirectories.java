@@ -21,8 +21,11 @@ import org.opsledger.vault.VaultException;
  * the path with O_NOFOLLOW passed as the mode of open(2), not in its flags). So a restore writes only where no one
  * else can change the path: the directories it creates are 0700 until their own owner and mode are set, last,
  * deepest first; the target, each directory above it, and each directory the restore finds already there must be
- * owned by the restoring user or root and writable by no one else. A sticky directory such as /tmp may be writable
- * by all: no one else can rename or remove what the restore made in it. As a user other than root the restore sets
+ * owned by the restoring user or root and writable by no one else. A sticky directory such as /tmp above the target
+ * may be writable by all: no one else can rename or remove what the restore made in it. The target itself, and a
+ * directory of the snapshot already in it, may not, sticky or not: another user can make names there before the restore
+ * does (a helper's, restoring as root into a 1777 share, made the directories of a snapshot's path her own and swapped
+ * a restored setuid-root file for her program, which root then gave its owner and mode). As a user other than root the restore sets
  * no owner and can change only that user's own files: a directory its group may write to is then accepted (many
  * systems give each user a group of their own, and directories mode 0775). On an NFS export that squashes root, what
  * the restore creates belongs to the user root is mapped to (nobody): that owner is the restore's own there.
@@ -77,11 +80,12 @@ final class PrivateDirectories {
         Object device = attributes(real, "restore target ").get("dev");
         VaultException onTargetFilesystem = null; // the first refusal there: none if that filesystem holds no links
         for (Path dir = real; dir != null; dir = dir.getParent()) {
-            VaultException refused = check(dir, dir.equals(real) ? "restore target " : "directory above the restore target ", device);
+            boolean above = !dir.equals(real);
+            VaultException refused = check(dir, above ? "directory above the restore target " : "restore target ", device, above);
             onTargetFilesystem = onTargetFilesystem != null ? onTargetFilesystem : refused;
         }
         for (Path dir : found) {
-            VaultException refused = check(dir, "directory already in the restore target ", device);
+            VaultException refused = check(dir, "directory already in the restore target ", device, false);
             onTargetFilesystem = onTargetFilesystem != null ? onTargetFilesystem : refused;
         }
         if (onTargetFilesystem != null && !TargetFilesystem.holdsNoLinks(real)) {
@@ -89,10 +93,13 @@ final class PrivateDirectories {
         }
     }
 
-    /** Throws if another user could change {@code dir} and it is on another filesystem than the target; returns the refusal if it is on the target's. */
-    private VaultException check(Path dir, String what, Object targetDevice) {
+    /**
+     * Throws if another user could change {@code dir} and it is on another filesystem than the target; returns the refusal
+     * if it is on the target's. {@code above}: a directory above the target, which may be sticky and writable by all.
+     */
+    private VaultException check(Path dir, String what, Object targetDevice, boolean above) {
         Map<String, Object> a = attributes(dir, what);
-        VaultException refused = refusal(dir, what, a);
+        VaultException refused = refusal(dir, what, a, above);
         if (refused != null && !targetDevice.equals(a.get("dev"))) {
             throw refused;
         }
@@ -108,14 +115,15 @@ final class PrivateDirectories {
     }
 
     /** Why another user could change {@code dir}, or null if no one but the restoring user and root can. */
-    private VaultException refusal(Path dir, String what, Map<String, Object> a) {
+    private VaultException refusal(Path dir, String what, Map<String, Object> a, boolean above) {
         int owner = (Integer) a.get("uid");
         int mode = (Integer) a.get("mode");
         String who;
         if (owner != 0 && owner != uid && owner != uidThere) {
             who = "is owned by uid " + owner;
-        } else if ((mode & 01000) == 0 && (mode & (root ? 0022 : 0002)) != 0) {
-            who = "is writable by " + ((mode & 0002) != 0 ? "all users" : "its group") + " (mode " + Integer.toOctalString(mode & 07777) + ")";
+        } else if (!(above && (mode & 01000) != 0) && (mode & (root ? 0022 : 0002)) != 0) {
+            who = "is writable by " + ((mode & 0002) != 0 ? "all users" : "its group") + " (mode " + Integer.toOctalString(mode & 07777)
+                    + ((mode & 01000) != 0 ? ", sticky: others can still make names in it" : "") + ")";
         } else {
             return null;
         }
