@@ -1169,6 +1169,9 @@ public final class Restorer {
         Integer unreadable = null; // the mode of a file its owner may not read, given read until it is verified
         try {
             Map<String, Object> a = Files.readAttributes(path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            if (!ofItsType(f, a, failures)) {
+                return;
+            }
             if (((Number) a.get("size")).longValue() != n.size()) {
                 failures.add(f.rel() + ": size " + a.get("size") + ", expected " + n.size());
                 return;
@@ -1233,6 +1236,25 @@ public final class Restorer {
         }
     }
 
+    /**
+     * Whether what lstat found at {@code f}'s path is of its node's type; if not, says what it is. A directory another user
+     * swapped for a symlink to her own was "verified" by its mode (a link reads 777) and the files read through it, and a
+     * file swapped for a link was said to differ in size (a helper's).
+     */
+    private static boolean ofItsType(Entry f, Map<String, Object> a, List<String> failures) {
+        return ofType(f.node.type(), f.rel(), a, failures);
+    }
+
+    /** Whether the lstat attributes {@code a} of the path restored as {@code rel} are of type {@code expected}; if not, says what they are. */
+    static boolean ofType(NodeType expected, String rel, Map<String, Object> a, List<String> failures) {
+        NodeType found = NodeType.ofMode((Integer) a.get("mode"));
+        if (found == expected) {
+            return true;
+        }
+        failures.add(rel + ": " + (found == null ? "not a " + expected.json() : "a " + found.json() + ", expected a " + expected.json()));
+        return false;
+    }
+
     private static void verifySymlink(Entry s, List<String> failures) {
         try {
             String target = FileNames.linkTargetOf(Files.readSymbolicLink(s.path()));
@@ -1253,8 +1275,7 @@ public final class Restorer {
         Path path = n.path();
         try {
             Map<String, Object> a = Files.readAttributes(path, "unix:mode,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-            if (NodeType.ofMode((Integer) a.get("mode")) != n.node.type()) {
-                failures.add(n.rel() + ": not a " + n.node.type().json());
+            if (!ofItsType(n, a, failures)) {
                 return;
             }
             if (n.node.type() != NodeType.FIFO && ((Number) a.get("rdev")).longValue() != n.node.rdev()) {
@@ -1269,7 +1290,9 @@ public final class Restorer {
     private void verifyDir(Entry d, List<String> failures) {
         try {
             Map<String, Object> a = Files.readAttributes(d.dirPath, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-            checkMetadata(d, d.dirPath, d, a, failures);
+            if (ofItsType(d, a, failures)) {
+                checkMetadata(d, d.dirPath, d, a, failures);
+            }
         } catch (IOException e) {
             failures.add(d.rel() + ": " + IoReason.of(e));
         }

@@ -56,6 +56,30 @@ class RestoreVerifyTest {
         }
     }
 
+    /**
+     * --verify compared a directory's mode and mtime by lstat, and a symlink reads 777: a restored directory of mode 777
+     * that another user swapped for a link to her own tree was "verified" while every file went there; a file swapped for a
+     * link was said to differ in size (a helper's). What is at a path must be of its node's type.
+     */
+    @Test
+    void verifySaysWhatStandsWhereADirectoryOrFileWasRestored() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("dir"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), dir);
+        java.util.function.Function<Path, java.util.Map<String, Object>> lstat = p -> {
+            try {
+                return Files.readAttributes(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        List<String> failures = new java.util.ArrayList<>();
+        assertThat(Restorer.ofType(NodeType.DIR, "d", lstat.apply(dir), failures)).isTrue();
+        assertThat(Restorer.ofType(NodeType.DIR, "d", lstat.apply(link), failures)).isFalse();
+        assertThat(Restorer.ofType(NodeType.FILE, "d/z", lstat.apply(link), failures)).isFalse();
+        assertThat(Restorer.ofType(NodeType.FILE, "e", lstat.apply(dir), failures)).isFalse();
+        assertThat(failures).containsExactly("d: a symlink, expected a dir", "d/z: a symlink, expected a file", "e: a dir, expected a file");
+    }
+
     @Test
     void withoutVerifyTheRestoreItselfRefusesTheMislabelledBlob() {
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
