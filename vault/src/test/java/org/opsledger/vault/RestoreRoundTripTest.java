@@ -137,6 +137,18 @@ class RestoreRoundTripTest {
                     + target.toRealPath() + " holds a restore that did not end (snapshot " + snap.shortId() + ", restore begun ")
                     .hasMessageEndingWith("; killed, or the machine stopped): its files may be cut short; remove it, or restore into another"
                             + " directory");
+            // a marker that is a link or a FIFO is not read: a planted link made a root restore print the file it led to
+            // (and journal it), and a FIFO made it wait for ever (a helper's)
+            Path secret = Files.writeString(tmp.resolve("secret"), "root:HASH\n");
+            Files.delete(target.resolve(Restorer.UNFINISHED));
+            Files.createSymbolicLink(target.resolve(Restorer.UNFINISHED), secret);
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, target, List.of(), true))
+                    .hasMessageContaining("holds a restore that did not end (its " + Restorer.UNFINISHED + " not a file this vault wrote;")
+                    .hasMessageNotContaining("HASH");
+            Files.delete(target.resolve(Restorer.UNFINISHED));
+            new ProcessBuilder("mkfifo", target.resolve(Restorer.UNFINISHED).toString()).start().waitFor();
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, target, List.of(), true))
+                    .hasMessageContaining("(its " + Restorer.UNFINISHED + " not a file this vault wrote;");
         }
     }
 

@@ -466,11 +466,18 @@ public final class Restorer {
         }
         Path unfinished = base.resolve(UNFINISHED);
         if (Files.exists(unfinished, LinkOption.NOFOLLOW_LINKS)) {
-            String said;
-            try {
-                said = Files.readString(unfinished).strip();
-            } catch (IOException | java.io.UncheckedIOException e) {
-                said = "its " + UNFINISHED + " unreadable";
+            String said = "its " + UNFINISHED + " not a file this vault wrote";
+            // read only a regular file, without following a link, and a line of it: a link another user planted made a root
+            // restore print the file it led to (/etc/shadow) and journal it, and a FIFO made it wait for ever (a helper's)
+            if (Files.isRegularFile(unfinished, LinkOption.NOFOLLOW_LINKS)) {
+                try (var in = FileChannel.open(unfinished, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                    ByteBuffer line = ByteBuffer.allocate(200);
+                    in.read(line);
+                    said = new String(line.array(), 0, line.position(), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst()
+                            .orElse("").strip();
+                } catch (IOException e) {
+                    said = "its " + UNFINISHED + " unreadable";
+                }
             }
             throw new VaultException("restore target " + base + " holds a restore that did not end (" + said + "; killed, or the machine"
                     + " stopped): its files may be cut short; remove it, or restore into another directory");
