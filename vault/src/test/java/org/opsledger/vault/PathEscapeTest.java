@@ -95,6 +95,29 @@ class PathEscapeTest {
     }
 
     /**
+     * The repository inside the target: another host's backup of /srv held repo/snapshots/…, and its restore put a file
+     * among the repository's snapshots (a helper's). A path of the snapshot that falls in the repository is refused; the
+     * rest of the target is anyone's.
+     */
+    @Test
+    void aRestoreNeverWritesIntoTheRepositoryLyingInItsTarget() throws Exception {
+        Path srv = Files.createDirectories(tmp.resolve("src/srv/repo/snapshots"));
+        Files.writeString(srv.resolve("0000"), "not a snapshot");
+        Path other = Files.createDirectories(tmp.resolve("src/other"));
+        Files.writeString(other.resolve("f.txt"), "f");
+        Path target = Files.createDirectories(tmp.resolve("t"));
+        try (Repository repo = TestTrees.newRepo(target.resolve("srv/repo"))) {
+            SnapshotRef foreign = TestTrees.backup(repo, srv.getParent().getParent());
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(foreign, target, List.of(), true))
+                    .hasMessage("the snapshot's path srv/repo would be restored into the repository " + target.resolve("srv/repo")
+                            + ", which lies in the restore target " + target + "; restore somewhere else (nothing was restored)");
+            assertThat(target.resolve("srv/repo/snapshots/0000")).doesNotExist();
+            assertThat(new Restorer(repo, 2).restore(TestTrees.backup(repo, other), target, List.of(), true).ok()).isTrue();
+            assertThat(target.resolve("other/f.txt")).hasContent("f");
+        }
+    }
+
+    /**
      * Another user who can change a directory on the way to a restored path could put a symbolic link in its place
      * between its creation and its chmod, which the JDK follows (PrivateDirectories): the restore refuses a target
      * such a user can write to or owns, one under a directory they own, and a directory of the snapshot already in

@@ -145,6 +145,7 @@ public final class Restorer {
             }
         }
         refuseTakenPaths(base, plan);
+        refuseRepositoryInTarget(base, plan);
         refuseWhatCannotFit(base, plan);
         boolean made; // by this restore's own mkdir(2), not found there: the directory is the restore's
         try {
@@ -524,6 +525,28 @@ public final class Restorer {
         Path dir = repo.backend().localDirectory().orElse(null);
         if (dir != null && realPath(base).startsWith(realPath(dir))) {
             throw new VaultException("restore target " + base + " is inside the repository " + dir + "; restore somewhere else");
+        }
+    }
+
+    /**
+     * Refuses a restore that would write into the local repository, which lies inside the target: another host's backup
+     * of /srv held a directory repo/snapshots/…, and its restore into / put a file among the repository's snapshots
+     * (`check`: damaged or altered; a helper's). A repository elsewhere in the target (a USB disk mounted under /mnt,
+     * restored into /) is no reason to refuse.
+     */
+    private void refuseRepositoryInTarget(Path base, Plan plan) {
+        Path dir = repo.backend().localDirectory().orElse(null);
+        if (dir == null || !realPath(dir).startsWith(realPath(base))) {
+            return;
+        }
+        Path inTarget = base.resolve(realPath(base).relativize(realPath(dir)));
+        for (List<Entry> entries : List.of(plan.dirs, plan.symlinks, plan.specials, plan.files, plan.links)) {
+            for (Entry e : entries) {
+                if (e.path().startsWith(inTarget)) {
+                    throw new VaultException("the snapshot's path " + e.rel() + " would be restored into the repository " + dir
+                            + ", which lies in the restore target " + base + "; restore somewhere else (nothing was restored)");
+                }
+            }
         }
     }
 
