@@ -187,8 +187,7 @@ final class ChunkPipeline implements AutoCloseable {
         try {
             chunks.acquire();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the backup is being abandoned (close): stop cutting
-            throw new VaultException("backup interrupted", e);
+            throw new org.opsledger.vault.Cancelled("the backup", e); // abandoned (close), or its job cancelled: stop cutting
         }
         try {
             acquireBytes(weightOf(capacity));
@@ -204,8 +203,7 @@ final class ChunkPipeline implements AutoCloseable {
         try {
             bytes.acquire(n);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VaultException("backup interrupted", e);
+            throw new org.opsledger.vault.Cancelled("the backup", e);
         }
         peakBytes.accumulateAndGet(inFlightBytes.addAndGet(n), Math::max);
     }

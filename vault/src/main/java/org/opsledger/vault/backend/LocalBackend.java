@@ -24,7 +24,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.IoReason;
+import org.opsledger.vault.VaultException;
 
 /**
  * A repository in a local directory: temporary file, fsync, atomic rename, fsync of the directory.
@@ -127,7 +129,7 @@ public final class LocalBackend implements Backend {
         } catch (NoSuchFileException e) {
             throw new MissingFileException(String.valueOf(root), name, e);
         } catch (IOException e) {
-            throw new BackendException("cannot read " + path(name) + ": " + IoReason.of(e), e);
+            throw readFailure("read", path(name), e);
         }
     }
 
@@ -145,7 +147,7 @@ public final class LocalBackend implements Backend {
         } catch (NoSuchFileException e) {
             throw new MissingFileException(String.valueOf(root), name, e);
         } catch (IOException e) {
-            throw new BackendException("cannot read " + path(name) + ": " + IoReason.of(e), e);
+            throw readFailure("read", path(name), e);
         }
     }
 
@@ -156,7 +158,7 @@ public final class LocalBackend implements Backend {
         } catch (NoSuchFileException e) {
             throw new MissingFileException(String.valueOf(root), name, e);
         } catch (IOException e) {
-            throw new BackendException("cannot read " + path(name) + ": " + IoReason.of(e), e);
+            throw readFailure("read", path(name), e);
         }
     }
 
@@ -177,12 +179,20 @@ public final class LocalBackend implements Backend {
         }
     }
 
+    /** The reason in words, or a cancellation: a read the thread's interrupt broke off says nothing of the file (a helper's repair took it for damage). */
+    private static VaultException readFailure(String verb, Path p, IOException e) {
+        if (Cancelled.caused(e)) {
+            return new Cancelled("reading " + p, e);
+        }
+        return new BackendException("cannot " + verb + " " + p + ": " + IoReason.of(e), e);
+    }
+
     @Override
     public long size(String name) {
         try {
             return Files.size(path(name));
         } catch (IOException e) {
-            throw new BackendException("cannot stat " + path(name) + ": " + IoReason.of(e), e);
+            throw readFailure("stat", path(name), e);
         }
     }
 
@@ -250,7 +260,10 @@ public final class LocalBackend implements Backend {
      * The reason in words, and where: a new pack's temporary file is named as the repository it goes in ("cannot write
      * …/.tmp-eff7…: java.nio.file.AccessDeniedException: …" said neither what nor why: a helper's).
      */
-    private BackendException writeFailure(Path target, IOException e) {
+    private VaultException writeFailure(Path target, IOException e) {
+        if (Cancelled.caused(e)) {
+            return new Cancelled("writing " + target, e); // the thread's job was cancelled, the disk did not fail
+        }
         String why = e.getMessage() != null && e.getMessage().contains("No space") ? "disk full" : org.opsledger.vault.IoReason.of(e);
         String what = target.getFileName().toString().startsWith(".tmp-") ? "a new file in the repository " + root : target.toString();
         return new BackendException("cannot write " + what + ": " + why, e);

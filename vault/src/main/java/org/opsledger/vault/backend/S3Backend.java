@@ -6,10 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.IoReason;
+import org.opsledger.vault.VaultException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -126,7 +129,10 @@ public final class S3Backend implements Backend {
     private static final java.util.regex.Pattern NO_SUCH_PROFILE =
             java.util.regex.Pattern.compile("Profile file contained no credentials for profile '((?!default')[^']*)'");
 
-    private BackendException failure(String what, String name, SdkException e) {
+    private VaultException failure(String what, String name, SdkException e) {
+        if (e instanceof AbortedException || Cancelled.caused(e)) { // the SDK's word for a call its thread's interrupt ended
+            return new Cancelled(what.replace("cannot ", "") + " " + location + "/" + name, e);
+        }
         String why = firstLine(e.getMessage());
         java.util.regex.Matcher profile = NO_SUCH_PROFILE.matcher(String.valueOf(e.getMessage()));
         if (e instanceof SdkClientException && why.startsWith("Unable to load credentials") && profile.find()) {
@@ -271,6 +277,9 @@ public final class S3Backend implements Backend {
                 }
                 return in.readAllBytes();
             } catch (IOException e) {
+                if (Cancelled.caused(e)) {
+                    throw new Cancelled("reading " + location + "/" + name, e); // not a body that broke off: no second attempt
+                }
                 if (attempt < BODY_ATTEMPTS) {
                     continue;
                 }
@@ -340,7 +349,7 @@ public final class S3Backend implements Backend {
                     position += Math.max(n, 0);
                     return n;
                 } catch (IOException e) {
-                    if (attempts++ >= BODY_ATTEMPTS) {
+                    if (Cancelled.caused(e) || attempts++ >= BODY_ATTEMPTS) {
                         throw new IOException(e.getMessage() + " (" + BODY_ATTEMPTS + " attempts)", e);
                     }
                     in.abort();

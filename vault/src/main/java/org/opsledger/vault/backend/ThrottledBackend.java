@@ -57,8 +57,7 @@ public final class ThrottledBackend implements Backend {
                 try {
                     sleeper.sleep(wait);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new VaultException("interrupted while keeping to the transfer limit");
+                    throw new org.opsledger.vault.Cancelled("a transfer kept to the limit", e);
                 }
             }
         }

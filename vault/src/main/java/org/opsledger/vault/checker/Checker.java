@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.backend.LocalBackend;
@@ -56,7 +57,11 @@ import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
 
-/** Checks a repository; read-data reads every pack (or a deterministic subset of them). */
+/**
+ * Checks a repository; read-data reads every pack (or a deterministic subset of them). Cancelled with
+ * {@code Thread.interrupt()}, a check throws {@link Cancelled} and reports no error: a read the interrupt broke off is
+ * never damage (docs/architecture.md, "A cancelled job").
+ */
 public final class Checker {
 
     /** NIST SP 800-38D: random 96-bit nonces stay safe for 2^32 encryptions per key; warn at half. */
@@ -246,6 +251,7 @@ public final class Checker {
                     + ": " + d.blobs().size() + " blob(s); " + (d.snapshots().isEmpty() ? "needed by no snapshot"
                     : "needed by snapshot(s) " + String.join(", ", d.snapshots()) + "; file(s) " + String.join(", ", d.files())));
         }
+        Cancelled.check("the check"); // what an interrupted read left out is no error of the repository's
         return new CheckResult(snapshots.size(), index.packs().size(), packsRead(toRead, damagedPackProblems), bytesRead.get(), List.copyOf(errors),
                 warnings, damaged);
     }
@@ -475,6 +481,7 @@ public final class Checker {
             try {
                 repo.readSealed(name, kind, type);
             } catch (RuntimeException e) {
+                Cancelled.passOn(e, "the check");
                 if (!repo.backend().exists(name)) {
                     continue;
                 }
@@ -665,6 +672,7 @@ public final class Checker {
                     sha.update(tail);
                     bytesRead.addAndGet(pos + tail.length);
                 } catch (IOException | VaultException e) {
+                    Cancelled.passOn(e, "the check");
                     if (!repo.backend().store().readFailureIsDamage()) { // the store did not answer: nothing is known of the pack
                         throw new BackendException("cannot read pack " + p + " from " + repo.backend().location() + ": " + e.getMessage()
                                 + "; the store failed, not the pack: nothing was taken for damage, check again when it answers", e);
@@ -774,6 +782,7 @@ public final class Checker {
                 header.computeIfAbsent(b.id(), k -> new ArrayList<>(1)).add(b);
             }
         } catch (PackReader.CorruptPackException | VaultException e) {
+            Cancelled.passOn(e, "the check");
             headerProblem = "header: " + e.getMessage();
         }
         boolean disagree = false;
@@ -831,6 +840,7 @@ public final class Checker {
         try {
             tree = repo.loadTree(treeId, w.index()); // the repository's own index is never read: one index in memory, not two
         } catch (VaultException e) {
+            Cancelled.passOn(e, "the check");
             w.errors().add("snapshot " + s.shortId() + " " + (dir.isEmpty() ? "/" : dir) + ": " + e.getMessage());
             return false;
         }

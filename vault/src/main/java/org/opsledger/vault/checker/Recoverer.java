@@ -113,8 +113,8 @@ public final class Recoverer {
                         referenced.add(n.subtree());
                     }
                 }
-            } catch (BackendException e) {
-                throw e; // the store failed, not the tree
+            } catch (BackendException | org.opsledger.vault.Cancelled e) {
+                throw e; // the store failed, or the job was cancelled: not the tree
             } catch (VaultException | IllegalArgumentException e) {
                 unopened.add(t); // damaged (check names it): nothing to reach through it
             }

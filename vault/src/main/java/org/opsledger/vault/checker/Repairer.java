@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.BackendException;
@@ -52,6 +53,8 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  * archiver re-reads a file, and writes a directory's tree anew, when the parent snapshot's blobs are
  * not indexed), and every snapshot that needs it is whole again, as content IDs are the same. Each
  * step leaves a consistent repository if the process dies after it, and running repair again goes on.
+ * Cancelled with {@code Thread.interrupt()} while it reads, a repair throws {@link Cancelled} and has moved and written
+ * nothing; later, it stops between steps as a killed one does (docs/architecture.md, "A cancelled job").
  */
 public final class Repairer {
 
@@ -132,6 +135,7 @@ public final class Repairer {
                     index.add(p, h.epoch(), h.blobs());
                     indexedAgain++;
                 } catch (PackReader.CorruptPackException | VaultException e) {
+                    Cancelled.passOn(e, "the repair");
                     unreadable.add(Repository.packName(p) + ": " + e.getMessage());
                 }
             }
@@ -188,6 +192,7 @@ public final class Repairer {
         for (CheckResult.DamagedPack d : checker.damageOf(index, snapshots, lost, problems, new ArrayList<>())) {
             hurt.put(d.pack(), d);
         }
+        Cancelled.check("the repair"); // before anything is moved: what an interrupted read left out is not damage
         return new Plan(index, byPack, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
                 files, Checker.packsRead(toRead, packProblems), bytesRead.get());
     }
@@ -429,6 +434,7 @@ public final class Repairer {
                 backend.move(name, as);
                 return 0;
             } catch (IOException | VaultException e) {
+                Cancelled.passOn(e, "the repair");
                 // some of it does not read (zeros in its copy, below), or it cannot be renamed there: copied
             }
         }
@@ -440,6 +446,7 @@ public final class Repairer {
             out.commit(as);
             return 0;
         } catch (IOException | VaultException e) {
+            Cancelled.passOn(e, "the repair");
             if (!backend.store().readFailureIsDamage()) {
                 throw new BackendException("cannot copy " + name + " to " + as + ": " + e.getMessage() + "; the store failed, not the pack:"
                         + " it stays in data/, run the repair again when the store answers", e);
@@ -450,6 +457,7 @@ public final class Repairer {
         try {
             size = backend.size(name);
         } catch (VaultException e) {
+            Cancelled.passOn(e, "the repair");
             return -1; // not even its length: nothing to keep
         }
         long notRead = 0;
@@ -460,6 +468,7 @@ public final class Repairer {
                 try {
                     piece = backend.readRange(name, pos, n);
                 } catch (VaultException e) {
+                    Cancelled.passOn(e, "the repair");
                     piece = new byte[n];
                     notRead += n;
                 }
@@ -482,6 +491,7 @@ public final class Repairer {
         try {
             repo.packHeader(pack).blobs().forEach(b -> out.put(b.id(), b));
         } catch (PackReader.CorruptPackException | VaultException e) {
+            Cancelled.passOn(e, "the repair");
             // no header to go by: each blob as the index says
         }
         return out;
@@ -498,6 +508,7 @@ public final class Repairer {
             }
             return e.getMessage();
         } catch (VaultException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            Cancelled.passOn(e, "the repair");
             return e.getMessage();
         }
     }

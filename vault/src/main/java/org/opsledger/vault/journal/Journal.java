@@ -559,8 +559,7 @@ public final class Journal {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new VaultException("reading the journal failed: " + e.getCause());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VaultException("interrupted while reading the journal");
+            throw new org.opsledger.vault.Cancelled("reading the journal", e);
         }
     }
 
@@ -587,6 +586,7 @@ public final class Journal {
             }
             throw e;
         } catch (RuntimeException e) {
+            org.opsledger.vault.Cancelled.passOn(e, "reading the journal");
             return Read.problem(name + ": " + (e instanceof VaultException ? e.getMessage()
                     : "unreadable (" + e.getClass().getSimpleName() + ")"));
         }

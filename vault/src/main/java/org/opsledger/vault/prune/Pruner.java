@@ -32,6 +32,8 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  * Two-phase prune (docs/vault-format.md §10). Phase 1 condemns packs no snapshot needs and
  * rewrites the index without them; phase 2 deletes a condemned pack only when no backup that
  * might still hold the old index is running, after rescuing any pack a newer snapshot needs.
+ * Cancelled with {@code Thread.interrupt()}, a prune throws {@link org.opsledger.vault.Cancelled}; one cancelled while it
+ * reads the snapshots and trees has condemned and deleted nothing (docs/architecture.md, "A cancelled job").
  */
 public final class Pruner {
 
@@ -81,6 +83,7 @@ public final class Pruner {
             repo.loadIndex(); // the trees of snapshots listed now may sit in packs indexed after this process read the index
             Set<ObjectId> referenced = ReferencedBlobs.of(repo, snapshots);
             Index indexed = repo.freshIndex();
+            org.opsledger.vault.Cancelled.check("the prune"); // nothing condemned by what an interrupted read left out
             List<IndexFile.Pack> rescue = new ArrayList<>();
             for (Condemned c : earlier) {
                 if (c.pack().blobs().stream().map(b -> ObjectId.parse(b.id()))
@@ -315,6 +318,7 @@ public final class Pruner {
         try {
             h = repo.packHeader(pack);
         } catch (PackReader.CorruptPackException | VaultException e) {
+            org.opsledger.vault.Cancelled.passOn(e, "the prune"); // never "no header": the pack would be deleted as an orphan
             return null;
         }
         boolean holdsNeeded = h.blobs().stream().anyMatch(b -> needed.contains(b.id()) && !indexed.contains(b.id()));

@@ -56,6 +56,7 @@ public final class ReferencedBlobs {
         try {
             tree = repo.loadTree(treeId);
         } catch (VaultException e) { // a malformed tree: the snapshot named, as check names it
+            org.opsledger.vault.Cancelled.passOn(e, "the walk of the snapshots");
             throw new VaultException("snapshot " + s.shortId() + " needs tree " + treeId.shortHex() + ": " + e.getMessage(), e);
         }
         for (Node n : tree.nodes()) {

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
+import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.Backend;
@@ -247,8 +248,8 @@ public final class Repository implements AutoCloseable {
         for (String name : filesDirectlyIn(backend, "keys")) {
             try {
                 out.add(new SlotFile(name, KeySlot.parse(backend.read(name)), null));
-            } catch (BackendException e) {
-                throw e; // a storage failure stays one: it is not the slot's
+            } catch (BackendException | Cancelled e) {
+                throw e; // a storage failure stays one, and a cancellation: neither is the slot's
             } catch (VaultException e) { // not a slot, or too large to be one
                 out.add(new SlotFile(name, null, e.getMessage()));
             }
@@ -356,7 +357,7 @@ public final class Repository implements AutoCloseable {
     private boolean readWholeIndexFile(String name, byte[] sealed, Index into) {
         try {
             return readIndexFile(name, sealed, into);
-        } catch (BackendException e) {
+        } catch (BackendException | Cancelled e) {
             throw e;
         } catch (VaultException e) {
             throw new VaultException("the index cannot be read: " + e.getMessage() + "; `vault check` names what else is damaged,"
@@ -798,6 +799,7 @@ public final class Repository implements AutoCloseable {
                     records.add(c);
                 }
             } catch (VaultException unreadable) {
+                Cancelled.passOn(unreadable, "reading the condemned records");
                 // named by check
             }
         }
@@ -1021,9 +1023,11 @@ public final class Repository implements AutoCloseable {
                 // a bad sector under the file (EIO): damaged, as one whose bytes changed; every listing stopped on it (a helper's)
                 bad.add(name + ": does not read (" + e.getMessage() + "); `vault repair` moves it out of snapshots/");
             } catch (RuntimeException e) {
+                Cancelled.passOn(e, "the listing of snapshots");
                 bad.add(name + ": " + (e instanceof VaultException ? e.getMessage() : "unreadable (" + e.getClass().getSimpleName() + ")"));
             }
         }
+        Cancelled.check("the listing of snapshots"); // a snapshot an interrupted read left out is not unreadable
         out.sort((x, y) -> x.snapshot().time().compareTo(y.snapshot().time()));
         return new SnapshotListing(out, bad);
     }
@@ -1236,7 +1240,7 @@ public final class Repository implements AutoCloseable {
             } catch (MissingFileException released) {
                 // released between the listing and the read: no hold, as a snapshot file gone so is one snapshot fewer (a forget
                 // beside a release failed with "missing file … holds/…": a helper's)
-            } catch (BackendException e) {
+            } catch (BackendException | Cancelled e) {
                 throw e;
             } catch (VaultException | IllegalArgumentException | JacksonException e) {
                 bad.add(e.getMessage() != null && e.getMessage().startsWith(name) ? e.getMessage()
@@ -1388,8 +1392,7 @@ public final class Repository implements AutoCloseable {
             try {
                 Thread.sleep(1000);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new VaultException("interrupted while a legal hold was being placed or released in " + backend.location());
+                throw new Cancelled("placing or releasing a legal hold in " + backend.location(), e);
             }
         }
     }

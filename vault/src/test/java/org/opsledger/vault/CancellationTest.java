@@ -1,0 +1,137 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.checker.Repairer;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.repository.Repository;
+
+/**
+ * A job cancelled with {@code Thread.interrupt()} ({@code Future.cancel(true)}, {@code shutdownNow()}), as a server's
+ * backup service cancels one, throws {@link Cancelled}, changes nothing a kill would not, and is never read as damage: a
+ * cancelled repair moved every snapshot to damaged/ and emptied the index, and the next prune deleted every pack (a helper's).
+ */
+class CancellationTest {
+
+    @TempDir
+    Path tmp;
+
+    Path repoDir;
+
+    @BeforeEach
+    void threeBackups() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        repoDir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            for (int i = 0; i < 3; i++) {
+                Files.write(data.resolve("file" + i + ".bin"), TestTrees.random(i, 100_000));
+                TestTrees.backup(repo, data);
+            }
+        }
+    }
+
+    @AfterEach
+    void clearTheInterrupt() {
+        Thread.interrupted(); // for the next test on this thread
+    }
+
+    /** The local store, the thread that reads interrupted just before its {@code nth} read of a name under {@code prefix}. */
+    private Repository openInterruptedAtRead(String prefix, int nth) {
+        AtomicInteger seen = new AtomicInteger();
+        ForwardingBackend interrupting = new ForwardingBackend(new LocalBackend(repoDir)) {
+            @Override
+            public byte[] read(String name) {
+                if (name.startsWith(prefix) && seen.incrementAndGet() == nth) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.read(name);
+            }
+        };
+        return Repository.open(interrupting, TestTrees.PASSWORD);
+    }
+
+    private List<String> files(String dir) throws IOException {
+        Path d = repoDir.resolve(dir);
+        if (!Files.exists(d)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(d)) {
+            return s.filter(Files::isRegularFile).map(p -> repoDir.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aRepairInterruptedAtASnapshotThrowsCancelledAndMovesNothing() throws IOException {
+        List<String> snapshots = files("snapshots");
+        List<String> index = files("index");
+        assertThat(snapshots).hasSize(3);
+        try (Repository repo = openInterruptedAtRead("snapshots/", 2)) {
+            assertThatThrownBy(() -> new Repairer(repo, 2).repair(0, false)).isInstanceOf(Cancelled.class)
+                    .hasMessageContaining("cancelled (its thread was interrupted)");
+            assertThat(Thread.interrupted()).as("the interrupt flag stays set").isTrue();
+        }
+        assertThat(files("snapshots")).isEqualTo(snapshots);
+        assertThat(files("index")).isEqualTo(index);
+        assertThat(files("damaged")).isEmpty();
+    }
+
+    @Test
+    void aRepairInterruptedAtAnIndexFileThrowsCancelledAndLeavesTheIndex() throws IOException {
+        List<String> index = files("index");
+        try (Repository repo = openInterruptedAtRead("index/", 1)) {
+            assertThatThrownBy(() -> new Repairer(repo, 2).repair(0, false)).isInstanceOf(Cancelled.class);
+        }
+        Thread.interrupted();
+        assertThat(files("index")).isEqualTo(index);
+        assertThat(files("damaged")).isEmpty();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCheckInterruptedAtASnapshotThrowsCancelledNotAnError() {
+        try (Repository repo = openInterruptedAtRead("snapshots/", 1)) {
+            assertThatThrownBy(() -> new Checker(repo, 2).check(0)).isInstanceOf(Cancelled.class);
+        }
+    }
+
+    @Test
+    void aCheckInterruptedAtAPackThrowsCancelledNotDamage() {
+        try (Repository repo = openInterruptedAtRead("data/", 2)) {
+            assertThatThrownBy(() -> new Checker(repo, 2).check(100)).isInstanceOf(Cancelled.class);
+        }
+    }
+
+    @Test
+    void aListingOnAnInterruptedThreadThrowsCancelledNotUnreadableSnapshots() {
+        try (Repository repo = TestTrees.open(repoDir)) {
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(repo::listSnapshots).isInstanceOf(Cancelled.class);
+        }
+    }
+
+    @Test
+    void aPruneInterruptedAtASnapshotThrowsCancelledAndDeletesNothing() throws IOException {
+        List<String> packs = files("data");
+        try (Repository repo = openInterruptedAtRead("snapshots/", 1)) {
+            assertThatThrownBy(() -> new Pruner(repo).prune()).isInstanceOf(Cancelled.class);
+        }
+        Thread.interrupted();
+        assertThat(files("data")).isEqualTo(packs);
+        assertThat(files("condemned")).isEmpty();
+    }
+}
