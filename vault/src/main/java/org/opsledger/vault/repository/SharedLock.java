@@ -77,8 +77,11 @@ public final class SharedLock implements AutoCloseable {
                 writtenAt = nanoClock.getAsLong();
                 backend.write(name, VaultJson.write(record));
             } catch (RuntimeException e) {
-                released = true;
-                refresher.shutdownNow();
+                try {
+                    release(); // a write can fail after its rename (the directory's fsync interrupted): the file is there
+                } catch (RuntimeException notThere) {
+                    // goes stale in ten minutes, as a killed process's
+                }
                 try {
                     Runtime.getRuntime().removeShutdownHook(onExit);
                 } catch (IllegalStateException ending) {
@@ -152,7 +155,16 @@ public final class SharedLock implements AutoCloseable {
         }
         released = true;
         refresher.shutdownNow();
-        backend.delete(name);
+        // the thread's interrupt put aside meanwhile: a cancelled job's lock file stayed, and one of this JVM counts as
+        // live whatever its age, so repair and unlock refused until the JVM exited (a helper's)
+        boolean interrupted = Thread.interrupted();
+        try {
+            backend.delete(name);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.Cancelled;
+import org.opsledger.vault.ForwardingBackend;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.LocalBackend;
 
@@ -28,6 +30,31 @@ class SharedLockTest {
                 .isInstanceOf(VaultException.class).hasMessageContaining("nothing was committed");
         lock.close(); // the main thread's close after the hook: nothing more to do, no error
         assertThat(backend.list("locks")).isEmpty();
+    }
+
+    /**
+     * A job cancelled (Thread.interrupt) while it takes its lock: the write failed after its rename (the directory's fsync
+     * interrupted), and the lock file stayed; one of this JVM counts as live whatever its age, so repair and unlock
+     * refused until the JVM exited (a helper's). No file stays, and the thread is still interrupted.
+     */
+    @Test
+    void aLockWhoseWriteFailedAfterItsRenameLeavesNoLockFile() {
+        LocalBackend local = new LocalBackend(tmp);
+        ForwardingBackend failingAfterTheRename = new ForwardingBackend(local) {
+            @Override
+            public void write(String name, byte[] data, int off, int len) {
+                super.write(name, data, off, len);
+                Thread.currentThread().interrupt();
+                throw new Cancelled("writing " + name, null);
+            }
+        };
+        try {
+            assertThatThrownBy(() -> new SharedLock(failingAfterTheRename, "backup")).isInstanceOf(Cancelled.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(local.list("locks")).isEmpty();
     }
 
     /**
