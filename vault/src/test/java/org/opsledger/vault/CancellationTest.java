@@ -18,6 +18,8 @@ import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.checker.Repairer;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
 
 /**
  * A job cancelled with {@code Thread.interrupt()} ({@code Future.cancel(true)}, {@code shutdownNow()}), as a server's
@@ -133,5 +135,54 @@ class CancellationTest {
         Thread.interrupted();
         assertThat(files("data")).isEqualTo(packs);
         assertThat(files("condemned")).isEmpty();
+    }
+
+    /**
+     * Cancelled as its first pack is stored, a backup of one 64 MiB file stops there: it went on to read and store all of
+     * it, waiting on its workers with a join that ignores the interrupt, then failed writing its index (a helper's).
+     */
+    @Test
+    void aBackupCancelledAtItsFirstPackStopsThereNotAtTheEndOfItsFile() throws IOException {
+        Path big = Files.createDirectories(tmp.resolve("big"));
+        Files.write(big.resolve("64MiB.bin"), TestTrees.random(9, 64 << 20));
+        Thread job = Thread.currentThread();
+        AtomicInteger packs = new AtomicInteger();
+        ForwardingBackend cancelling = new ForwardingBackend(new LocalBackend(repoDir)) {
+            @Override
+            public void write(String name, byte[] data, int off, int len) {
+                super.write(name, data, off, len);
+                if (name.startsWith("data/") && packs.incrementAndGet() == 1) {
+                    job.interrupt(); // Future.cancel(true) on the job's thread, from the worker that stored the pack
+                }
+            }
+        };
+        try (Repository repo = Repository.open(cancelling, TestTrees.PASSWORD)) {
+            assertThatThrownBy(() -> TestTrees.backup(repo, big)).isInstanceOf(Cancelled.class);
+        }
+        Thread.interrupted();
+        assertThat(packs.get()).as("packs stored (all 3 full ones of the file, before)").isLessThan(3);
+        assertThat(files("snapshots")).hasSize(3);
+    }
+
+    /** Cancelled while its workers write the files, a restore throws: it returned success, its thread still interrupted (a helper's). */
+    @Test
+    void aRestoreCancelledWhileItsWorkersWriteThrowsCancelledNotSuccess() {
+        Thread job = Thread.currentThread();
+        AtomicInteger reads = new AtomicInteger();
+        ForwardingBackend cancelling = new ForwardingBackend(new LocalBackend(repoDir)) {
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                if (name.startsWith("data/") && reads.incrementAndGet() == 1) {
+                    job.interrupt(); // from the worker that reads the first pack
+                }
+                return super.readRange(name, offset, length);
+            }
+        };
+        try (Repository repo = Repository.open(cancelling, TestTrees.PASSWORD)) {
+            SnapshotRef latest = repo.findSnapshot("latest");
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(latest, tmp.resolve("out"), List.of(), false))
+                    .isInstanceOf(Cancelled.class);
+            assertThat(reads.get()).isPositive();
+        }
     }
 }

@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.opsledger.vault.Globs;
+import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
@@ -45,7 +46,11 @@ import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
 
-/** Writes one snapshot of a set of paths, or of a stream, into a repository. */
+/**
+ * Writes one snapshot of a set of paths, or of a stream, into a repository. Cancelled with {@code Thread.interrupt()}, a
+ * backup stops at its next file or read (its reader and workers ended) and throws {@link Cancelled}: no snapshot, its
+ * packs so far left as a killed backup leaves them (docs/architecture.md, "A cancelled job").
+ */
 public final class Archiver {
 
     /**
@@ -319,7 +324,7 @@ public final class Archiver {
 
     private static <T> List<T> join(List<CompletableFuture<T>> futures) {
         try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+            Cancelled.join(CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)), "the backup");
         } catch (CompletionException e) {
             Throwable c = e.getCause();
             if (c instanceof UncheckedIOException u) {
@@ -524,6 +529,7 @@ public final class Archiver {
         }
 
         private CompletableFuture<Node> contentOf(Path p, Node meta, Node parentNode, Object dirKey) {
+            Cancelled.check("the backup"); // the walk stops at the next file, an unchanged one too
             // IS.012 6.6.1.2: the daily incremental skips files unchanged since the parent snapshot
             if (unchangedSinceParent(parentNode, meta) && parentNode.content().stream().allMatch(repo.index()::contains)) {
                 progress.files.incrementAndGet();
@@ -535,7 +541,11 @@ public final class Archiver {
             if (queuedBytes >= WARM_UP_AFTER) {
                 Sealing.warmUp(true); // bulk crypto follows; an incremental that reads a few files does not pay for it
             }
-            inFlight.acquireUninterruptibly();
+            try {
+                inFlight.acquire();
+            } catch (InterruptedException e) {
+                throw new Cancelled("the backup", e);
+            }
             // read and cut on the pipeline's reader thread, file after file in the walk's order; sealed by its workers
             CompletableFuture<Node> node = pipeline.onReader(() -> {
                 InputStream in;

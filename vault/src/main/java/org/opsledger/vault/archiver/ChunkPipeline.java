@@ -103,6 +103,7 @@ final class ChunkPipeline implements AutoCloseable {
         try {
             int n;
             while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+                org.opsledger.vault.Cancelled.check("the backup"); // close() interrupts the reader: it stops within a read, not a file
                 size += n;
                 for (int p = 0; p < n; ) {
                     if (c == null) {

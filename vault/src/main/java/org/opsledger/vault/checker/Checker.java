@@ -646,7 +646,11 @@ public final class Checker {
                         }
                         int len = b.length();
                         int weight = (int) Math.min(BufferPool.sizeOf(len), budget); // a tree blob may be larger: then alone
-                        inFlight.acquireUninterruptibly(weight);
+                        try {
+                            inFlight.acquire(weight);
+                        } catch (InterruptedException e) {
+                            throw new Cancelled("the check", e);
+                        }
                         byte[] sealed = pool.take(len);
                         int n = in.readNBytes(sealed, 0, len);
                         sha.update(sealed, 0, n);
@@ -679,7 +683,7 @@ public final class Checker {
                     }
                     problems.put(p, UNREADABLE + e.getMessage());
                     indexed.forEach(b -> damagedBlobs.put(b.id(), "unreadable"));
-                    CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((v, x) -> null).join();
+                    Cancelled.join(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((v, x) -> null), "the check");
                     packsDone.incrementAndGet();
                     continue;
                 }
@@ -696,7 +700,7 @@ public final class Checker {
                     packsDone.incrementAndGet();
                 }));
             }
-            CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).join();
+            Cancelled.join(CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)), "the check");
         } finally {
             workers.shutdownNow();
         }

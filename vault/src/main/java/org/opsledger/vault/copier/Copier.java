@@ -33,7 +33,8 @@ import org.opsledger.vault.snapshot.Tree;
  * A snapshot given a new ID since it was copied, its record naming the IDs it had (amended, {@link Amendment}; sealed
  * again by a key retirement, {@link KeyEpochs#RESEALED_FROM}), is not copied again: its copy's record is amended to
  * match when the record changed (IS.012 6.6.5: the long-term record is as accurate as the near-line one), and is the
- * copy as it is when only the seal did.
+ * copy as it is when only the seal did. Cancelled with {@code Thread.interrupt()}, a copy throws
+ * {@link org.opsledger.vault.Cancelled} and leaves the target as a killed copy does (docs/architecture.md, "A cancelled job").
  */
 public final class Copier {
 

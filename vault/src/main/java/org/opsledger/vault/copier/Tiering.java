@@ -19,7 +19,8 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  * (once: a copy is recognised by its {@code copied-from} tag, and an amended record amends the copy's,
  * {@link Copier#copyOnce}) and then forgotten near-line,
  * unless it is under legal hold there (IS.012 6.6.7), in which case it stays in both. One whose retention has ended, and
- * that no hold keeps, is not moved ({@link Plan#pastRetention}).
+ * that no hold keeps, is not moved ({@link Plan#pastRetention}). Cancelled with {@code Thread.interrupt()}, a tiering
+ * throws {@link org.opsledger.vault.Cancelled}; a snapshot is forgotten near-line only once its copy is written.
  */
 public final class Tiering {
 

@@ -1514,7 +1514,8 @@ public final class Repository implements AutoCloseable {
      * meanwhile ({@link #catchUp}). Of two processes each sees the other's lock, or the later one sees what the earlier
      * did: a backup that read the keyring and index, then took its lock after a rotation and retirement had run, sealed
      * its snapshot under the destroyed key; one whose index a prune emptied meanwhile deduplicated against the data the
-     * prune deleted (a helper's, with breakpoints).
+     * prune deleted (a helper's, with breakpoints). Cancelled with {@code Thread.interrupt()} while it takes the lock, it
+     * throws {@link Cancelled} and leaves no lock file (docs/architecture.md, "A cancelled job").
      */
     public SharedLock lock(String kind) {
         return lookAfterTaking(new SharedLock(backend, kind));

@@ -34,6 +34,7 @@ import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.Globs;
 import org.opsledger.vault.IoReason;
 import org.opsledger.vault.ExactCommand;
+import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
@@ -46,7 +47,11 @@ import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
 
-/** Restores a snapshot, or the parts of it matching include prefixes, under a target directory. */
+/**
+ * Restores a snapshot, or the parts of it matching include prefixes, under a target directory. Cancelled with
+ * {@code Thread.interrupt()}, a restore stops (its workers ended) and throws {@link Cancelled}, never a success; the
+ * target stays marked unfinished, as a killed restore leaves it (docs/architecture.md, "A cancelled job").
+ */
 public final class Restorer {
 
     private static final int WRITE_SLICE = 1024 * 1024;
@@ -257,6 +262,7 @@ public final class Restorer {
             long files = plan.files.size() + plan.links.size();
             // a restore that wrote nothing (all of it left out by --exclude) proved no recovery (IS.012 6.6.4), nor one that differs
             boolean verified = verify && files + plan.dirs.size() + symlinks + specials > 0 && failures.isEmpty();
+            Cancelled.check("the restore"); // never a success after an interrupt: a worker's write it broke off is no failure of the target
             return new RestoreResult(files, plan.dirs.size(), symlinks, specials, bytesWritten.get(),
                     List.copyOf(plan.refused), unapplied.summary(), verified, failures, plan.excluded);
         } finally {
@@ -1330,7 +1336,7 @@ public final class Restorer {
 
     private static void await(List<CompletableFuture<Void>> futures) {
         try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+            Cancelled.join(CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)), "the restore");
         } catch (CompletionException e) {
             Throwable c = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
             if (c instanceof VaultException v) {
