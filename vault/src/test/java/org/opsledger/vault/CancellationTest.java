@@ -18,6 +18,7 @@ import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.checker.Repairer;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
@@ -183,6 +184,18 @@ class CancellationTest {
             assertThatThrownBy(() -> new Restorer(repo, 2).restore(latest, tmp.resolve("out"), List.of(), false))
                     .isInstanceOf(Cancelled.class);
             assertThat(reads.get()).isPositive();
+        }
+    }
+
+    /**
+     * A lock file whose read the interrupt broke off is no unreadable lock: ignored so, a running backup's lock let a
+     * prune delete the packs that backup was writing its snapshot's data into.
+     */
+    @Test
+    void aLockWhoseReadWasInterruptedIsNotIgnoredButCancelled() {
+        try (Repository other = TestTrees.open(repoDir); SharedLock backup = other.lock("backup");
+             Repository repo = openInterruptedAtRead("locks/", 1)) {
+            assertThatThrownBy(() -> repo.locks().live()).isInstanceOf(Cancelled.class);
         }
     }
 }

@@ -200,6 +200,7 @@ public final class Pruner {
         Set<ObjectId> needed = new HashSet<>(referenced);
         needed.addAll(ReferencedBlobs.of(repo, newer));
         Index current = repo.freshIndex();
+        org.opsledger.vault.Cancelled.check("the prune"); // nothing deleted by what an interrupted read left out
         int deleted = 0;
         int waiting = 0;
         int rescued = 0;

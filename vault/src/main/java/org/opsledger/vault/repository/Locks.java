@@ -193,6 +193,8 @@ public final class Locks {
                 out.add(new LockFile(name, null, "unreadable (" + e.getOriginalMessage() + ")"));
                 continue;
             } catch (VaultException e) {
+                // a cancelled read is no unreadable lock: ignored so, a running backup's let a prune delete what it stored
+                org.opsledger.vault.Cancelled.passOn(e, "the reading of the locks");
                 out.add(new LockFile(name, null, "unreadable (" + e.getMessage() + ")")); // too large to be a lock
                 continue;
             }
