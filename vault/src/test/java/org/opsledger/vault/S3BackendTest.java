@@ -99,6 +99,24 @@ class S3BackendTest {
      * Folder markers (zero-byte keys ending in '/', as the AWS console, s3fs and rclone make) inside the repository are no
      * files of it: index/ stopped backups ("index/ is 0 bytes, too short to be sealed") and check reported errors (a helper's).
      */
+    /**
+     * A GET that the thread's interrupt ended (a cancelled job: the SDK throws AbortedException) is a cancellation, neither
+     * the store's failure ("cannot reach the S3 store") nor damage.
+     */
+    @Test
+    void aReadOnAnInterruptedThreadIsCancelledNotAStoreFailure() {
+        S3Backend s3 = backend(endpoint, "interrupted");
+        s3.write("config", new byte[] {1, 2, 3});
+        try {
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> s3.read("config")).isInstanceOf(Cancelled.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(s3.read("config")).containsExactly(1, 2, 3);
+    }
+
     @Test
     void folderMarkersInTheRepositoryAreNotItsFiles() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
