@@ -22,7 +22,8 @@ public final class Cancelled extends VaultException {
     public static boolean caused(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof Cancelled || t instanceof ClosedByInterruptException || t instanceof FileLockInterruptionException
-                    || t instanceof InterruptedIOException || t instanceof InterruptedException) {
+                    || t instanceof InterruptedIOException && !(t instanceof java.net.SocketTimeoutException) // a timeout is the store's
+                    || t instanceof InterruptedException) {
                 return true;
             }
         }
