@@ -982,13 +982,20 @@ class VaultCommandTest {
 
     /** A --stdin-name no file can have was saved, exit 0, and every restore of it failed "File name too long" (a helper's). */
     @Test
-    void aStreamNameIsOnePlainFileNameARestoreCanCreate() {
+    void aStreamNameIsOnePlainFileNameARestoreCanCreate() throws Exception {
         for (String bad : List.of("a/b", "..", "", "n".repeat(256), "é".repeat(128))) {
             Run refused = vault("backup", "--stdin-from-command", "--stdin-name", bad, "--", "echo", "x");
             assertThat(refused.exit()).as(bad).isEqualTo(2);
             assertThat(refused.err()).as(bad).startsWith(bad.length() > 100 ? "opsledger: --stdin-name is longer than 255 bytes"
                     : "opsledger: --stdin-name must be a plain file name");
         }
+        // the name a restore marks an unfinished target with: a snapshot holding it at its top never restored (a helper's)
+        Run marker = vault("backup", "--stdin-from-command", "--stdin-name", ".opsledger-restore-unfinished", "--", "echo", "x");
+        assertThat(marker.exit()).isEqualTo(2);
+        assertThat(marker.err()).startsWith("opsledger: .opsledger-restore-unfinished is the name a restore marks an unfinished target"
+                + " with, at its top: a snapshot holding it there could not be restored");
+        Path named = Files.createDirectories(tmp.resolve("src/.opsledger-restore-unfinished"));
+        assertThat(vault("backup", named.toString(), "--allow-same-device").err()).startsWith("opsledger: the backup path " + named + ": ");
         Run longest = vault("backup", "--stdin-from-command", "--stdin-name", "n".repeat(255), "--", "echo", "x");
         assertThat(longest.exit()).as(longest.err()).isZero();
         assertThat(vault("restore", "latest", "--target", tmp.resolve("out").toString()).exit()).isZero();

@@ -31,13 +31,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.opsledger.vault.Globs;
 import org.opsledger.vault.Cancelled;
+import org.opsledger.vault.Globs;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
+import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.ExtendedAttributes;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
@@ -98,6 +99,9 @@ public final class Archiver {
             if (!names.add(FileNames.nameOf(abs))) {
                 throw new VaultException(paths.contains(abs) ? "the path " + abs + " is given twice"
                         : "two paths end in the same name " + abs.getFileName() + "; back them up separately");
+            }
+            if (FileNames.nameOf(abs).equals(Restorer.UNFINISHED)) {
+                throw new VaultException("the backup path " + abs + ": " + UNRESTORABLE);
             }
             if (Globs.matchPathOrName(excludes, abs)) { // it would be an empty snapshot that looks like a backup
                 throw new VaultException("the backup path " + abs + " is itself excluded by --exclude; nothing of it would be backed up");
@@ -210,7 +214,17 @@ public final class Archiver {
         if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > NAME_MAX) {
             throw new VaultException("--stdin-name is longer than " + NAME_MAX + " bytes, more than a file name can be, got: " + name);
         }
+        if (name.equals(Restorer.UNFINISHED)) {
+            throw new VaultException(UNRESTORABLE);
+        }
     }
+
+    /**
+     * A snapshot whose top level holds the name a restore marks an unfinished target with could never be restored: the
+     * marker is written first, and the file of that name then "already exists" (a helper's).
+     */
+    private static final String UNRESTORABLE = Restorer.UNFINISHED + " is the name a restore marks an unfinished target with, at"
+            + " its top: a snapshot holding it there could not be restored; back up the directory above it, or name the stream otherwise";
 
     /**
      * As {@link #backupStream(InputStream, String, BackupOptions, Runnable)}; {@code whenFailed} runs as soon as storing
