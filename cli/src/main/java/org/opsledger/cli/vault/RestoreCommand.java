@@ -64,16 +64,19 @@ final class RestoreCommand implements Callable<Integer> {
         RestoreResult res;
         String summary;
         CliException failure;
-        List<String> where = List.of(target.toAbsolutePath().normalize().toString());
+        Path into = Restorer.realPath(target); // as the restore resolves it: what the messages and the journal name
+        List<String> where = List.of(into.toString());
         try (Repository r = repo.open()) {
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE, where, new java.util.ArrayList<>())) {
                 var s = journal.find(() -> r.findSnapshot(snapshot, select.filter()), SnapshotRef::id);
                 Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
                         .excluding(excludes);
-                Supplier<String> partial = () -> target + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get())
+                Supplier<String> partial = () -> into + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get())
                         + " written); restore never overwrites: remove it before restoring there again, or restore into another directory";
+                // stopped before it wrote: nothing to remove (it said "remove it" of an /srv that was there: a helper's)
+                Supplier<String> stopped = () -> restorer.begun.get() ? partial.get() : "nothing was written in " + into;
                 try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored");
-                     AutoCloseable told = Output.whenStopped(() -> "opsledger: restore interrupted: " + partial.get())) {
+                     AutoCloseable told = Output.whenStopped(() -> "opsledger: restore interrupted: " + stopped.get())) {
                     res = restorer.restore(s, target, includes, verify);
                 } catch (Exception e) {
                     // a disk that filled halfway: say what is left in the target, as an interrupted restore does
@@ -82,10 +85,10 @@ final class RestoreCommand implements Callable<Integer> {
                 }
                 summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%s", res.files(), res.dirs(),
                         res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
-                        Output.bytes(res.bytes()), target, (System.nanoTime() - start) / 1e9,
+                        Output.bytes(res.bytes()), into, (System.nanoTime() - start) / 1e9,
                         res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
                         !verify ? "" : res.verified() ? "; verified" : res.verifyFailures().isEmpty() ? "; nothing restored, nothing verified" : "");
-                failure = failure(res);
+                failure = failure(res, into);
                 if (failure != null) {
                     journal.failed(failure);
                 } else {
@@ -121,9 +124,9 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     /** Why a restore that ran to its end failed: unsafe names refused, or differences --verify found; null when it did not. */
-    private CliException failure(RestoreResult res) {
+    private static CliException failure(RestoreResult res, Path into) {
         if (!res.refused().isEmpty()) {
-            return new CliException("refused " + res.refused().size() + " unsafe name(s) in the snapshot; nothing was written outside " + target);
+            return new CliException("refused " + res.refused().size() + " unsafe name(s) in the snapshot; nothing was written outside " + into);
         }
         if (!res.verifyFailures().isEmpty()) {
             return new CliException("verify found " + res.verifyFailures().size() + " difference(s) between the restore and the snapshot");

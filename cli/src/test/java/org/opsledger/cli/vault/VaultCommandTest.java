@@ -980,6 +980,22 @@ class VaultCommandTest {
         assertThat(vault("ls", "latest").out()).contains("/data/report.txt"); // no PATH: all of it, as before
     }
 
+    /**
+     * A target named through a symbolic link is written under its real path, and the output and the journal named the path
+     * as given: with another user's link (/tmp/lnk → /root) gone, nothing said where the data went (a helper's).
+     */
+    @Test
+    void aRestoreNamesTheRealPathItWroteUnder() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path real = Files.createDirectories(tmp.resolve("real"));
+        Path link = Files.createSymbolicLink(tmp.resolve("lnk"), real);
+        Run restore = vault("restore", "latest", "--target", link.resolve("restore").toString());
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        assertThat(restore.out()).contains(" to " + real.resolve("restore") + " in ");
+        assertThat(vault("journal", "--operation", "restore", "--json").json().get("entries").get(0).get("paths").get(0).asString())
+                .isEqualTo(real.resolve("restore").toString());
+    }
+
     /** A --stdin-name no file can have was saved, exit 0, and every restore of it failed "File name too long" (a helper's). */
     @Test
     void aStreamNameIsOnePlainFileNameARestoreCanCreate() throws Exception {

@@ -556,8 +556,12 @@ public final class Restorer {
         }
     }
 
-    /** The real path of the nearest existing ancestor, then the rest: a target need not exist yet. */
-    private static Path realPath(Path p) {
+    /**
+     * The real path of the nearest existing ancestor, then the rest: a target need not exist yet. Where a restore into
+     * {@code p} begun now writes, and what its messages and journal entry name (a target through another user's link
+     * wrote into /root/… and the record named /tmp/lnk/…, which said nothing once the link was gone: a helper's).
+     */
+    public static Path realPath(Path p) {
         Path abs = p.toAbsolutePath().normalize();
         Path existing = abs;
         while (existing != null && !Files.exists(existing)) {
