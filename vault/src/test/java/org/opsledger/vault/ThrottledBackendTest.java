@@ -51,6 +51,22 @@ class ThrottledBackendTest {
         assertThat(clock.slept).isEqualTo(2_000_000_000L + 1_000_000_000L / 512);
     }
 
+    /**
+     * A command stopped by a signal writes its journal entry at once: behind the ranges its workers had taken at
+     * --limit-download 1 KiB/s, the entry waited over 100 s, and a scheduler's SIGKILL took it with it (a helper's).
+     */
+    @Test
+    void aLiftedLimitPacesNothingMore() {
+        Clock clock = new Clock();
+        Rate rate = clock.rate(1024);
+        ThrottledBackend store = new ThrottledBackend(new LocalBackend(tmp), rate, rate);
+        rate.take(10 * 1024 * 1024); // the workers' debt: hours at this rate
+        long before = clock.slept;
+        store.lift();
+        rate.take(1024 * 1024);
+        assertThat(clock.slept).isEqualTo(before);
+    }
+
     @Test
     void aRepositoryBehindTheLimitBacksUpAndRestoresAndEveryByteOfItsPacksIsPaced() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));

@@ -30,6 +30,7 @@ public final class ThrottledBackend implements Backend {
         private final java.util.function.LongSupplier clock;
         private final Sleeper sleeper;
         private long next; // guarded by this: when the bytes taken so far have had their time
+        private volatile boolean lifted;
 
         public Rate(long bytesPerSecond) {
             this(bytesPerSecond, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
@@ -45,8 +46,11 @@ public final class ThrottledBackend implements Backend {
             this.next = clock.getAsLong() - 1_000_000_000L;
         }
 
-        /** Waits until {@code bytes} more may pass. */
+        /** Waits until {@code bytes} more may pass; at once when the limit is {@link #lift lifted}. */
         public void take(long bytes) {
+            if (lifted) {
+                return;
+            }
             long wait;
             synchronized (this) {
                 long now = clock.getAsLong();
@@ -61,11 +65,30 @@ public final class ThrottledBackend implements Backend {
                 }
             }
         }
+
+        /** No more waiting from now on, for anyone. */
+        void lift() {
+            lifted = true;
+        }
     }
 
     private final Backend store;
     private final Rate up;
     private final Rate down;
+
+    /**
+     * Lifts the limits for what is left of the command: a command stopped by a signal writes its journal entry at once. A
+     * restore at --limit-download 1 KiB/s, sent SIGTERM, wrote its entry only after the pack ranges its workers had taken
+     * had had their time, over 100 s, and a scheduler's SIGKILL then took the entry with it (a helper's).
+     */
+    public void lift() {
+        if (up != null) {
+            up.lift();
+        }
+        if (down != null) {
+            down.lift();
+        }
+    }
 
     /** @param up, down the limits, or null for none */
     public ThrottledBackend(Backend store, Rate up, Rate down) {
