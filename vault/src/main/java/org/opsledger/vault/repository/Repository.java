@@ -86,6 +86,14 @@ public final class Repository implements AutoCloseable {
     private final Map<BlobType, OpenPack> open = new java.util.EnumMap<>(BlobType.class);
     /** Packs written and in the in-memory index, not yet in an index file (at most 64); guarded by itself. */
     private final List<IndexFileWriter.Pack> unindexed = new ArrayList<>();
+    /**
+     * Why a pack of blobs could not be written, once one could not (null until then). The open pack of a blob type is
+     * shared by every job on this object, and a job's blob already in flight is not saved again by another: a failed
+     * pack took other jobs' blobs with it, and their flush found nothing left to write (a helper's). Which job's blobs
+     * a pack held is not known, so from then on no blob is stored and every {@link #flush()} fails: a snapshot never
+     * names a blob that was lost. The object is done with for writing; open the repository again.
+     */
+    private volatile String packLost;
     private final AtomicLong bytesAdded = new AtomicLong();
     private final AtomicLong blobsAdded = new AtomicLong();
     private final int compressionLevel;
@@ -564,6 +572,7 @@ public final class Repository implements AutoCloseable {
 
     /** Seals and packs a blob whose ID is already known (repack, copy). */
     public void storeBlob(BlobType type, ObjectId id, byte[] buf, int off, int len) {
+        failIfPackLost();
         Keys k = keys;
         byte[] unit = sealBuffer(sealedBound(len));
         int unitLen = 0;
@@ -588,7 +597,7 @@ public final class Repository implements AutoCloseable {
             try {
                 slot.writer.add(id, compressed, len, unit, 0, unitLen);
             } catch (RuntimeException e) {
-                discard(slot.writer);
+                discard(slot.writer, e);
                 inFlight.remove(id);
                 slot.writer = null;
                 throw e;
@@ -605,10 +614,24 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** A pack that could not be written: its temporary file goes and its blobs count as not saved. */
-    private void discard(PackWriter w) {
+    /**
+     * A pack that could not be written: its temporary file goes and its blobs count as not saved, for every job that
+     * saved one of them ({@link #packLost}).
+     */
+    private void discard(PackWriter w, RuntimeException why) {
+        if (!w.isEmpty() && packLost == null) {
+            packLost = why.getMessage();
+        }
         w.upload().close();
         w.blobs().forEach(b -> inFlight.remove(b.id()));
+    }
+
+    private void failIfPackLost() {
+        String why = packLost;
+        if (why != null) {
+            throw new VaultException("a pack of blobs saved through this repository object could not be written (" + why
+                    + "): blobs other jobs saved may be in it; open the repository again and run the job again");
+        }
     }
 
     /** Compresses the first 64 KiB of a large blob into {@code scratch}; false when that saves less than 3 %. */
@@ -644,7 +667,7 @@ public final class Repository implements AutoCloseable {
             packId = w.finish(k.current(), k.currentEpoch());
             w.upload().commit(packName(packId));
         } catch (RuntimeException e) {
-            discard(w);
+            discard(w, e);
             throw e;
         }
         synchronized (unindexed) {
@@ -667,7 +690,10 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** Writes every open pack and an index file naming all new packs. After this, saved blobs are durable. */
+    /**
+     * Writes every open pack and an index file naming all new packs. After this, saved blobs are durable; when a pack
+     * could not be written, by this flush or another job's, it throws instead ({@link #packLost}).
+     */
     public void flush() {
         List<PackWriter> filled = new ArrayList<>();
         for (BlobType t : BlobType.values()) {
@@ -679,11 +705,21 @@ public final class Repository implements AutoCloseable {
                 }
             }
         }
-        filled.forEach(this::writePack);
+        for (int i = 0; i < filled.size(); i++) {
+            try {
+                writePack(filled.get(i));
+            } catch (RuntimeException e) {
+                for (PackWriter rest : filled.subList(i + 1, filled.size())) {
+                    discard(rest, e);
+                }
+                throw e;
+            }
+        }
         synchronized (unindexed) {
             writeIndexFile();
         }
         inFlight.clear();
+        failIfPackLost();
     }
 
     /** A pack's key epoch and its own list of its blobs, from its sealed header (its last bytes). */

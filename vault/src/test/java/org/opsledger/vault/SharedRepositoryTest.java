@@ -1,0 +1,56 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.backend.BackendException;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.repository.Repository;
+
+/** One Repository object shared by several jobs in one JVM, as the server's backup service uses it (a helper's). */
+class SharedRepositoryTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A local store that refuses to write packs while {@code refusing} is set: a full disk, a 503. */
+    private static ForwardingBackend refusingPacks(Path dir, AtomicBoolean refusing) {
+        return new ForwardingBackend(new LocalBackend(dir)) {
+            @Override
+            public void write(String name, byte[] data, int off, int len) {
+                if (refusing.get() && name.startsWith("data/")) {
+                    throw new BackendException("cannot write " + name + ": no space left on device");
+                }
+                super.write(name, data, off, len);
+            }
+        };
+    }
+
+    @Test
+    void aFailedPackFailsTheFlushOfEveryJobWhoseBlobsItHeld() {
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        AtomicBoolean refusing = new AtomicBoolean();
+        try (Repository repo = Repository.open(refusingPacks(dir, refusing), TestTrees.PASSWORD)) {
+            byte[] b = TestTrees.random(1, 100_000);
+            ObjectId saved = repo.saveBlob(BlobType.DATA, b, 0, b.length); // job B: into the open pack both jobs share
+            refusing.set(true);
+            assertThatThrownBy(repo::flush).as("job A's flush").hasMessageContaining("no space left");
+            refusing.set(false);
+            assertThatThrownBy(repo::flush).as("job B's flush: its blob went with A's pack")
+                    .isInstanceOf(VaultException.class).hasMessageContaining("could not be written (cannot write data/")
+                    .hasMessageContaining("open the repository again");
+            assertThatThrownBy(() -> repo.saveBlob(BlobType.DATA, b, 0, b.length)).as("nor is anything stored after")
+                    .hasMessageContaining("could not be written");
+            try (Repository fresh = TestTrees.open(dir)) {
+                assertThat(fresh.index().contains(saved)).isFalse(); // lost, and said so: no snapshot names it
+            }
+        }
+    }
+}
