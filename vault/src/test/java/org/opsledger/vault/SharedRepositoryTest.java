@@ -3,7 +3,9 @@ package org.opsledger.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +14,8 @@ import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
 
 /** One Repository object shared by several jobs in one JVM, as the server's backup service uses it (a helper's). */
 class SharedRepositoryTest {
@@ -50,6 +54,31 @@ class SharedRepositoryTest {
                     .hasMessageContaining("could not be written");
             try (Repository fresh = TestTrees.open(dir)) {
                 assertThat(fresh.index().contains(saved)).isFalse(); // lost, and said so: no snapshot names it
+            }
+        }
+    }
+
+    @Test
+    void aRestoreBesideABackupOnTheSameObjectRestoresAndTheBackupKeepsItsPacks() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(1, 300_000));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            // the job beside: three blobs of 6 MiB fill a pack, written and known only to the index in memory
+            List<ObjectId> saved = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                byte[] b = TestTrees.random(10 + i, 6 << 20);
+                saved.add(repo.saveBlob(BlobType.DATA, b, 0, b.length));
+            }
+            assertThat(repo.index().contains(saved.get(0))).as("the first pack is written").isTrue();
+
+            new Restorer(repo, 2).restore(snap, tmp.resolve("target"), List.of(), true);
+
+            TestTrees.assertSameTree(data, tmp.resolve("target/data"));
+            assertThat(saved).allMatch(repo.index()::contains);
+            repo.flush();
+            try (Repository fresh = TestTrees.open(tmp.resolve("repo"))) {
+                assertThat(saved).allMatch(fresh.index()::contains);
             }
         }
     }

@@ -859,16 +859,19 @@ public final class Repository implements AutoCloseable {
 
     /**
      * Lets the index go; it is read again on its next use. A restore has located every blob it writes when it has
-     * planned its files, and the index of every snapshot's blobs need not stay beside that plan.
+     * planned its files, and the index of every snapshot's blobs need not stay beside that plan. Kept while another job
+     * on this object is saving blobs: it reads the index for each, and packs not yet in an index file are known only to
+     * the index in memory (a restore beside a backup on one object failed, or dropped the index the backup used: a
+     * helper's).
      */
     public void forgetIndex() {
-        synchronized (unindexed) { // not inside indexLock: writing a pack takes the two the other way round
-            if (!unindexed.isEmpty()) {
-                throw new IllegalStateException("packs not yet in an index file are known only to the index in memory");
+        synchronized (unindexed) { // then indexLock, as writing a pack takes them: no pack is indexed in between
+            if (!unindexed.isEmpty() || !inFlight.isEmpty()) {
+                return;
             }
-        }
-        synchronized (indexLock) {
-            index = null;
+            synchronized (indexLock) {
+                index = null;
+            }
         }
     }
 
