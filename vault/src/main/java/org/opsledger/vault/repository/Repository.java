@@ -97,16 +97,69 @@ public final class Repository implements AutoCloseable {
     private final AtomicLong bytesAdded = new AtomicLong();
     private final AtomicLong blobsAdded = new AtomicLong();
     private final int compressionLevel;
-    /** One zstd context per thread: creating one per blob costs more than compressing a small file. */
-    private final ThreadLocal<ZstdCompressCtx> compressors = new ThreadLocal<>();
+    /**
+     * Idle {@link Sealer}s, borrowed per blob and index file. A pool of this object, not a thread-local: a server's pool
+     * threads kept a zstd context (≈0.5 MiB native) of every Repository they ever used and a sealing buffer (up to
+     * {@link #SEAL_BUFFER_MAX}) each after it was closed (a helper's). At most {@link #IDLE_SEALERS} are kept;
+     * {@link #close()} closes them.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Sealer> idleSealers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** A backup's default worker count (BackupOptions.defaultThreads): its workers never allocate a sealing buffer per blob. */
+    static final int IDLE_SEALERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private volatile boolean closed;
 
-    private ZstdCompressCtx compressor() {
-        ZstdCompressCtx c = compressors.get();
-        if (c == null) {
-            c = new ZstdCompressCtx().setLevel(compressionLevel);
-            compressors.set(c);
+    /** What storing a blob needs: a zstd context (creating one per blob costs more than compressing a small file) and a buffer. */
+    private final class Sealer {
+        private ZstdCompressCtx zstd;
+        private byte[] unit = new byte[0];
+
+        /** Made on first use: merely opening a repository does not load the native library. */
+        ZstdCompressCtx compressor() {
+            if (zstd == null) {
+                zstd = new ZstdCompressCtx().setLevel(compressionLevel);
+            }
+            return zstd;
         }
-        return c;
+
+        /** Room for a sealed unit of {@code size} bytes; one past {@link #SEAL_BUFFER_MAX} is not kept. */
+        byte[] buffer(int size) {
+            if (unit.length >= size) {
+                return unit;
+            }
+            if (size > SEAL_BUFFER_MAX) {
+                return new byte[size];
+            }
+            unit = new byte[size];
+            return unit;
+        }
+
+        void close() {
+            if (zstd != null) {
+                zstd.close();
+            }
+        }
+    }
+
+    private Sealer borrowSealer() {
+        Sealer s = idleSealers.poll();
+        return s != null ? s : new Sealer();
+    }
+
+    private void releaseSealer(Sealer s) {
+        if (closed || idleSealers.size() >= IDLE_SEALERS) {
+            s.close();
+            return;
+        }
+        idleSealers.offer(s);
+        if (closed) { // closed in between: close() may have emptied the queue before this one came back
+            closeIdleSealers();
+        }
+    }
+
+    private void closeIdleSealers() {
+        for (Sealer s; (s = idleSealers.poll()) != null; ) {
+            s.close();
+        }
     }
 
     /**
@@ -119,7 +172,7 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Largest sealing buffer a thread keeps: one maximal data chunk, compressed (zstd's bound for
+     * Largest sealing buffer a {@link Sealer} keeps: one maximal data chunk, compressed (zstd's bound for
      * it) and sealed. Larger blobs (a tree of a huge directory) get a buffer of their own, dropped after use.
      */
     public static final int SEAL_BUFFER_MAX = sealedBound(Chunker.MAX_SIZE);
@@ -131,22 +184,6 @@ public final class Repository implements AutoCloseable {
     public static int sealedBound(int len) {
         int small = len < 128 * 1024 ? (128 * 1024 - len) >> 11 : 0;
         return len + (len >> 8) + small + Sealing.OVERHEAD;
-    }
-
-    /** Per thread that stores blobs: the sealed unit of the blob being stored, compressed straight into it. */
-    private static final ThreadLocal<byte[]> SEAL_BUFFER = ThreadLocal.withInitial(() -> new byte[0]);
-
-    private static byte[] sealBuffer(int size) {
-        byte[] b = SEAL_BUFFER.get();
-        if (b.length >= size) {
-            return b;
-        }
-        if (size > SEAL_BUFFER_MAX) {
-            return new byte[size];
-        }
-        b = new byte[size];
-        SEAL_BUFFER.set(b);
-        return b;
     }
 
     private Repository(Backend backend, RepositoryConfig config, byte[] masterKey, Keyring keyring, int compressionLevel) {
@@ -512,7 +549,16 @@ public final class Repository implements AutoCloseable {
     private void writeIndexFiles(List<IndexFileWriter.Pack> packs) {
         for (List<IndexFileWriter.Pack> file : IndexFileWriter.files(packs, IndexFileWriter.MAX_BLOBS)) {
             byte[] json = IndexFileWriter.json(file);
-            writeSealedBytes("index", Sealing.Kind.INDEX, config.version() >= 3 ? compressor().compress(json) : json);
+            writeSealedBytes("index", Sealing.Kind.INDEX, config.version() >= 3 ? compressed(json) : json);
+        }
+    }
+
+    private byte[] compressed(byte[] json) {
+        Sealer sealer = borrowSealer();
+        try {
+            return sealer.compressor().compress(json);
+        } finally {
+            releaseSealer(sealer);
         }
     }
 
@@ -574,38 +620,43 @@ public final class Repository implements AutoCloseable {
     public void storeBlob(BlobType type, ObjectId id, byte[] buf, int off, int len) {
         failIfPackLost();
         Keys k = keys;
-        byte[] unit = sealBuffer(sealedBound(len));
+        Sealer sealer = borrowSealer();
         int unitLen = 0;
-        boolean compressed = false;
-        if (compressionLevel > 0 && len >= 64 && worthCompressing(buf, off, len, unit)) {
-            // compressed straight to where the sealed unit's ciphertext goes, then sealed in place
-            long n = compressor().compressByteArray(unit, Sealing.PREFIX, unit.length - Sealing.OVERHEAD, buf, off, len);
-            if (!Zstd.isError(n) && n <= len - len / 32) {
-                unitLen = Sealing.sealInPlace(k.current(), k.currentEpoch(), Sealing.Kind.BLOB, unit, 0, (int) n);
-                compressed = true;
-            }
-        }
-        if (!compressed) {
-            unitLen = Sealing.seal(k.current(), k.currentEpoch(), Sealing.Kind.BLOB, buf, off, len, unit, 0);
-        }
         PackWriter full = null;
-        OpenPack slot = open.get(type);
-        synchronized (slot) {
-            if (slot.writer == null) {
-                slot.writer = new PackWriter(type, backend.upload());
+        try {
+            byte[] unit = sealer.buffer(sealedBound(len));
+            boolean compressed = false;
+            if (compressionLevel > 0 && len >= 64 && worthCompressing(sealer.compressor(), buf, off, len, unit)) {
+                // compressed straight to where the sealed unit's ciphertext goes, then sealed in place
+                long n = sealer.compressor().compressByteArray(unit, Sealing.PREFIX, unit.length - Sealing.OVERHEAD, buf, off, len);
+                if (!Zstd.isError(n) && n <= len - len / 32) {
+                    unitLen = Sealing.sealInPlace(k.current(), k.currentEpoch(), Sealing.Kind.BLOB, unit, 0, (int) n);
+                    compressed = true;
+                }
             }
-            try {
-                slot.writer.add(id, compressed, len, unit, 0, unitLen);
-            } catch (RuntimeException e) {
-                discard(slot.writer, e);
-                inFlight.remove(id);
-                slot.writer = null;
-                throw e;
+            if (!compressed) {
+                unitLen = Sealing.seal(k.current(), k.currentEpoch(), Sealing.Kind.BLOB, buf, off, len, unit, 0);
             }
-            if (slot.writer.isFull()) {
-                full = slot.writer;
-                slot.writer = null;
+            OpenPack slot = open.get(type);
+            synchronized (slot) {
+                if (slot.writer == null) {
+                    slot.writer = new PackWriter(type, backend.upload());
+                }
+                try {
+                    slot.writer.add(id, compressed, len, unit, 0, unitLen);
+                } catch (RuntimeException e) {
+                    discard(slot.writer, e);
+                    inFlight.remove(id);
+                    slot.writer = null;
+                    throw e;
+                }
+                if (slot.writer.isFull()) {
+                    full = slot.writer;
+                    slot.writer = null;
+                }
             }
+        } finally {
+            releaseSealer(sealer); // the unit is in the pack's upload now
         }
         bytesAdded.addAndGet(unitLen);
         blobsAdded.incrementAndGet();
@@ -632,11 +683,6 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("a pack of blobs saved through this repository object could not be written (" + why
                     + "): blobs other jobs saved may be in it; open the repository again and run the job again");
         }
-    }
-
-    /** Compresses the first 64 KiB of a large blob into {@code scratch}; false when that saves less than 3 %. */
-    private boolean worthCompressing(byte[] buf, int off, int len, byte[] scratch) {
-        return worthCompressing(compressor(), buf, off, len, scratch);
     }
 
     /**
@@ -1727,6 +1773,8 @@ public final class Repository implements AutoCloseable {
                 }
             }
         }
+        closed = true;
+        closeIdleSealers();
         backend.close();
     }
 
