@@ -23,6 +23,18 @@ public record BackupOptions(List<Path> paths, boolean full, List<String> exclude
      */
     public static final String CACHE_TAG = "CACHEDIR.TAG:Signature: 8a477f597d28d172789f06886806bc55";
 
+    /** Refused here, not deep in a backup: a null list meant none to one caller and a NullPointerException to another. */
+    public BackupOptions {
+        if (paths == null || excludes == null || excludeIfPresent == null || tags == null) {
+            throw new IllegalArgumentException("BackupOptions: paths, excludes, excludeIfPresent and tags must not be null"
+                    + " (List.of() and Map.of() for none)");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("BackupOptions: threads is " + threads + "; give at least 1 (defaultThreads() is "
+                    + defaultThreads() + ")");
+        }
+    }
+
     public static BackupOptions of(List<Path> paths) {
         return new BackupOptions(paths, false, List.of(), List.of(), Map.of(), null, null, null, false, false, defaultThreads());
     }

@@ -785,7 +785,7 @@ public final class Checker {
             for (PackedBlob b : PackReader.header(tail, tailOffset, repo::dataKey)) {
                 header.computeIfAbsent(b.id(), k -> new ArrayList<>(1)).add(b);
             }
-        } catch (PackReader.CorruptPackException | VaultException e) {
+        } catch (VaultException e) {
             Cancelled.passOn(e, "the check");
             headerProblem = "header: " + e.getMessage();
         }

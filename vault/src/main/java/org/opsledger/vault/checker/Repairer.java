@@ -22,7 +22,6 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.journal.Journal;
-import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.Condemned;
@@ -134,7 +133,7 @@ public final class Repairer {
                     Repository.PackHeader h = repo.packHeader(p);
                     index.add(p, h.epoch(), h.blobs());
                     indexedAgain++;
-                } catch (PackReader.CorruptPackException | VaultException e) {
+                } catch (VaultException e) {
                     Cancelled.passOn(e, "the repair");
                     unreadable.add(Repository.packName(p) + ": " + e.getMessage());
                 }
@@ -490,7 +489,7 @@ public final class Repairer {
         Map<ObjectId, PackedBlob> out = new HashMap<>();
         try {
             repo.packHeader(pack).blobs().forEach(b -> out.put(b.id(), b));
-        } catch (PackReader.CorruptPackException | VaultException e) {
+        } catch (VaultException e) {
             Cancelled.passOn(e, "the repair");
             // no header to go by: each blob as the index says
         }

@@ -77,7 +77,7 @@ public final class PackReader {
     }
 
     /** A pack that cannot be parsed or authenticated. */
-    public static final class CorruptPackException extends RuntimeException {
+    public static final class CorruptPackException extends org.opsledger.vault.VaultException {
         public CorruptPackException(String message) {
             super(message);
         }

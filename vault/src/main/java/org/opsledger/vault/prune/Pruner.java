@@ -18,7 +18,6 @@ import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.VaultException;
-import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.Condemned;
 import org.opsledger.vault.repository.LockRecord;
@@ -318,7 +317,7 @@ public final class Pruner {
         Repository.PackHeader h;
         try {
             h = repo.packHeader(pack);
-        } catch (PackReader.CorruptPackException | VaultException e) {
+        } catch (VaultException e) {
             org.opsledger.vault.Cancelled.passOn(e, "the prune"); // never "no header": the pack would be deleted as an orphan
             return null;
         }

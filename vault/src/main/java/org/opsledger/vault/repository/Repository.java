@@ -210,6 +210,7 @@ public final class Repository implements AutoCloseable {
      * and skips every blob the target already holds (docs/vault-format.md §3).
      */
     public static Repository init(Backend backend, char[] password, int iterations, String label, Repository chunkingOf) {
+        requirePassword(password);
         if (backend.exists("config")) {
             throw new VaultException("a repository already exists at " + backend.location());
         }
@@ -237,9 +238,10 @@ public final class Repository implements AutoCloseable {
     }
 
     public static Repository open(Backend backend, char[] password, int compressionLevel) {
+        requirePassword(password);
         if (!backend.exists("config")) {
             String store = backend.missingStore();
-            throw new VaultException("no vault repository at " + backend.location() + (store == null ? "" : ": " + store));
+            throw new org.opsledger.vault.NoRepositoryException("no vault repository at " + backend.location() + (store == null ? "" : ": " + store));
         }
         RepositoryConfig config;
         try {
@@ -280,8 +282,14 @@ public final class Repository implements AutoCloseable {
             throw keyringFailed;
         }
         List<String> skipped = slots.stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem()).toList();
-        throw new VaultException("wrong password: no key slot of " + backend.location() + " opens with it"
+        throw new org.opsledger.vault.WrongPasswordException("wrong password: no key slot of " + backend.location() + " opens with it"
                 + (skipped.isEmpty() ? "" : " (skipped as unreadable: " + String.join("; ", skipped) + ")"));
+    }
+
+    private static void requirePassword(char[] password) {
+        if (password == null) {
+            throw new IllegalArgumentException("the password is null: give the repository's password (an empty one is char[0])");
+        }
     }
 
     /** A file under {@code keys/}: its slot, or why it is not one (never tried with a password). */
