@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.BackupOptions;
 import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.crypto.Keyring;
+import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.repository.Repository;
 
@@ -41,5 +43,36 @@ class LibraryContractTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be null");
         assertThatThrownBy(() -> new BackupOptions(paths, false, List.of(), List.of(), Map.of(), null, null, null, false, false, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads is 0; give at least 1");
+    }
+
+    @Test
+    void aClosedRepositoryRefusesEveryOperationAndItsKeysAreZeroed() {
+        Repository repo = TestTrees.newRepo(tmp.resolve("repo"));
+        byte[] blob = TestTrees.random(1, 10_000);
+        repo.saveBlob(BlobType.DATA, blob, 0, blob.length);
+        repo.flush();
+        Keyring keyring = repo.keys().keyring();
+        int epoch = keyring.currentEpoch();
+
+        repo.close();
+
+        assertThat(keyring.epochs().get(epoch)).as("the data key").containsOnly(0);
+        assertThat(keyring.idKey()).as("the content-ID key").containsOnly(0);
+        for (Runnable op : List.<Runnable>of(() -> repo.dataKey(epoch), () -> repo.saveBlob(BlobType.DATA, blob, 0, blob.length),
+                repo::snapshots, repo::index, repo::flush, repo::storedKeyring)) {
+            assertThatThrownBy(op::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("repository " + tmp.resolve("repo") + " is closed: open it again to use it");
+        }
+    }
+
+    /** A CLI command's journal hook writes its entry after the command closed the repository (out of heap, a signal). */
+    @Test
+    void aHoldKeepsTheKeysPastCloseUntilItIsReleased() {
+        Repository repo = TestTrees.newRepo(tmp.resolve("repo"));
+        Runnable release = repo.holdKeys();
+        repo.close();
+        assertThat(repo.snapshots()).as("the hook's work, after close").isEmpty();
+        release.run();
+        assertThatThrownBy(repo::snapshots).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
     }
 }

@@ -35,6 +35,7 @@ final class Journaling implements AutoCloseable {
     /** journal/<id> of the entry that stands for this command until its own is written; null when there is none. */
     private String standIn; // guarded by this
     private volatile boolean closed;
+    private Runnable releaseKeys = () -> { };
     private final Thread onSignal;
 
     /** @param paths, snapshots what the command works on: what an entry of a stopped command names */
@@ -45,6 +46,8 @@ final class Journaling implements AutoCloseable {
         this.snapshots = snapshots;
         this.onSignal = new Thread(this::stopped, "journal-on-signal");
         if (new Journal(repo).kept()) {
+            // the repository's keys outlive its close() until the entry is written: the hook may write it after
+            releaseKeys = repo.holdKeys();
             StopSignal.install();
             Runtime.getRuntime().addShutdownHook(onSignal);
         }
@@ -96,6 +99,8 @@ final class Journaling implements AutoCloseable {
             return; // the stand-in says what it can
         } catch (OutOfMemoryError e) { // the hook of a command the heap watch ended: the heap is still full (a helper's)
             return; // nothing can be written now: the stand-in, written before, says the command did not end
+        } finally {
+            releaseKeys.run(); // the one entry is written or failed: a close() of the repository may zero its keys
         }
         if (standIn != null) {
             try {
@@ -168,6 +173,7 @@ final class Journaling implements AutoCloseable {
     /** Writes no entry, now or on a signal: the repository can no longer take one (its keys were destroyed). */
     synchronized void forgo() {
         written = true;
+        releaseKeys.run();
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.opsledger.vault.crypto;
 
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.crypto.Mac;
@@ -64,6 +65,16 @@ public final class Keys {
         Mac mac = idMac.get();
         mac.reset();
         return mac;
+    }
+
+    /**
+     * Zeroes the keyring's data keys and content-ID key and forgets the key objects made of them (their own copies
+     * cannot be zeroed: {@code SecretKeySpec} offers no way): the repository was closed.
+     */
+    public void destroy() {
+        keyring.epochs().values().forEach(raw -> Arrays.fill(raw, (byte) 0));
+        Arrays.fill(keyring.idKey(), (byte) 0);
+        dataKeys.clear();
     }
 
     public byte[] gearSeed() {

@@ -51,7 +51,24 @@ import org.opsledger.vault.snapshot.Tree;
 import org.opsledger.vault.snapshot.TreeCodec;
 import tools.jackson.core.JacksonException;
 
-/** An opened repository. Blob saving is thread-safe; call {@link #flush()} before writing a snapshot. */
+/**
+ * An opened repository; call {@link #flush()} before writing a snapshot.
+ *
+ * <p>Threads: one object may be shared by several jobs at once (backups, restores, checks on a server's pool threads).
+ * Saving and loading blobs, flush, the index and the snapshot files are safe from any thread; the jobs share the open
+ * pack of each blob type, so a pack that cannot be written fails every later flush of this object ({@link #packLost}:
+ * open the repository again), and a restore lets the index go only while no blob is being saved
+ * ({@link #forgetIndex()}).
+ *
+ * <p>Close: {@link #close()} ends the object; every operation then throws {@link IllegalStateException}
+ * ("repository … is closed"), and its keys are zeroed. The zstd contexts and sealing buffers are the object's and go
+ * with it: a pool thread keeps none.
+ *
+ * <p>Failures: {@link VaultException} with a one-line message, or of a subclass a caller may tell apart:
+ * {@link org.opsledger.vault.WrongPasswordException}, {@link org.opsledger.vault.NoRepositoryException},
+ * {@link PackReader.CorruptPackException}, {@link BackendException} (the store). A null password is an
+ * {@link IllegalArgumentException}.
+ */
 public final class Repository implements AutoCloseable {
 
     /** A backup writes an index file every this many packs, or {@link IndexFileWriter#MAX_BLOBS} blobs, whichever comes first. */
@@ -106,7 +123,12 @@ public final class Repository implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedQueue<Sealer> idleSealers = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** A backup's default worker count (BackupOptions.defaultThreads): its workers never allocate a sealing buffer per blob. */
     static final int IDLE_SEALERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /** Set once {@link #close()} has completed: every operation throws. */
     private volatile boolean closed;
+    private final Object closing = new Object();
+    /** close() was called; it completes when no {@link #holdKeys() hold} is left (both guarded by closing). */
+    private boolean closeRequested;
+    private int holds;
 
     /** What storing a blob needs: a zstd context (creating one per blob costs more than compressing a small file) and a buffer. */
     private final class Sealer {
@@ -347,6 +369,7 @@ public final class Repository implements AutoCloseable {
     }
 
     public Keys keys() {
+        requireOpen();
         return keys;
     }
 
@@ -356,8 +379,8 @@ public final class Repository implements AutoCloseable {
 
     /** True when both repositories cut and name chunks alike (same gear seed and content-ID key). */
     public boolean sameChunkingAs(Repository other) {
-        return java.util.Arrays.equals(keys.keyring().idKey(), other.keys.keyring().idKey())
-                && java.util.Arrays.equals(keys.keyring().gearSeed(), other.keys.keyring().gearSeed());
+        return java.util.Arrays.equals(keys().keyring().idKey(), other.keys().keyring().idKey())
+                && java.util.Arrays.equals(keys().keyring().gearSeed(), other.keys().keyring().gearSeed());
     }
 
     /**
@@ -366,6 +389,7 @@ public final class Repository implements AutoCloseable {
      * ({@link #loadTree(ObjectId, Index)}) instead of holding two.
      */
     public Index index() {
+        requireOpen();
         Index i = index;
         if (i == null) {
             synchronized (indexLock) {
@@ -616,7 +640,7 @@ public final class Repository implements AutoCloseable {
 
     /** Saves a blob unless the repository already has it; returns its content ID. */
     public ObjectId saveBlob(BlobType type, byte[] buf, int off, int len) {
-        ObjectId id = keys.contentId(buf, off, len);
+        ObjectId id = keys().contentId(buf, off, len);
         if (index().contains(id) || !inFlight.add(id)) {
             return id;
         }
@@ -627,7 +651,7 @@ public final class Repository implements AutoCloseable {
     /** Seals and packs a blob whose ID is already known (repack, copy). */
     public void storeBlob(BlobType type, ObjectId id, byte[] buf, int off, int len) {
         failIfPackLost();
-        Keys k = keys;
+        Keys k = keys();
         Sealer sealer = borrowSealer();
         int unitLen = 0;
         PackWriter full = null;
@@ -715,7 +739,7 @@ public final class Repository implements AutoCloseable {
     }
 
     private void writePack(PackWriter w) {
-        Keys k = keys;
+        Keys k = keys();
         ObjectId packId;
         try {
             packId = w.finish(k.current(), k.currentEpoch());
@@ -749,6 +773,7 @@ public final class Repository implements AutoCloseable {
      * could not be written, by this flush or another job's, it throws instead ({@link #packLost}).
      */
     public void flush() {
+        requireOpen();
         List<PackWriter> filled = new ArrayList<>();
         for (BlobType t : BlobType.values()) {
             OpenPack slot = open.get(t);
@@ -799,7 +824,7 @@ public final class Repository implements AutoCloseable {
         }
         int tailLength = (int) (headerLength + PackWriter.TRAILER);
         byte[] tail = backend.readRange(name, size - tailLength, tailLength);
-        return new PackHeader(PackReader.epoch(tail), PackReader.header(tail, size - tailLength, keys::dataKey));
+        return new PackHeader(PackReader.epoch(tail), PackReader.header(tail, size - tailLength, keys()::dataKey));
     }
 
     public static String packName(ObjectId pack) {
@@ -1006,7 +1031,7 @@ public final class Repository implements AutoCloseable {
                 throw new DamagedBlobException(id, "does not decompress");
             }
         }
-        if (out.length() != rawLength || checkId && !keys.contentId(out.array(), out.offset(), out.length()).equals(id)) {
+        if (out.length() != rawLength || checkId && !keys().contentId(out.array(), out.offset(), out.length()).equals(id)) {
             throw new DamagedBlobException(id, "content does not match its ID");
         }
         return out;
@@ -1036,7 +1061,7 @@ public final class Repository implements AutoCloseable {
     }
 
     private ObjectId writeSealedBytes(String dir, Sealing.Kind kind, byte[] plaintext) {
-        Keys k = keys;
+        Keys k = keys();
         byte[] sealed = Sealing.seal(k.current(), k.currentEpoch(), kind, plaintext);
         ObjectId id = Sealing.sha256(sealed);
         backend.write(dir + "/" + id.hex(), sealed);
@@ -1044,7 +1069,7 @@ public final class Repository implements AutoCloseable {
     }
 
     public void writeSealedAs(String name, Sealing.Kind kind, Object value) {
-        Keys k = keys;
+        Keys k = keys();
         backend.write(name, Sealing.seal(k.current(), k.currentEpoch(), kind, VaultJson.write(value)));
     }
 
@@ -1089,6 +1114,7 @@ public final class Repository implements AutoCloseable {
 
     /** As {@link #listSnapshots()}, but for the snapshots whose IDs (hex) are in {@code known}: those are not read. */
     public SnapshotListing listSnapshotsBut(Set<String> known) {
+        requireOpen();
         List<SnapshotRef> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         for (String name : backend.list("snapshots")) {
@@ -1638,7 +1664,7 @@ public final class Repository implements AutoCloseable {
         } catch (MissingFileException disposed) {
             return; // gone since it was read: nothing is committed (saveSnapshot says why)
         }
-        Keyring mine = keys.keyring();
+        Keyring mine = keys().keyring();
         if (stored.currentEpoch() != mine.currentEpoch() || !stored.epochs().keySet().equals(mine.epochs().keySet())) {
             keys = new Keys(stored);
         }
@@ -1699,7 +1725,7 @@ public final class Repository implements AutoCloseable {
 
     public String addKeySlot(char[] password, int iterations, String label) {
         String id = HexFormat.of().formatHex(Sealing.randomBytes(16));
-        backend.write("keys/" + id, VaultJson.write(KeySlot.wrap(password, masterKey, iterations, label, hostname())));
+        backend.write("keys/" + id, VaultJson.write(KeySlot.wrap(password, masterKey(), iterations, label, hostname())));
         return id;
     }
 
@@ -1734,7 +1760,7 @@ public final class Repository implements AutoCloseable {
      * entry sealed under the new epoch damaged (a helper's). Found, this process seals under it from then on too.
      */
     public javax.crypto.SecretKey dataKey(int epoch) {
-        Keys k = keys;
+        Keys k = keys();
         if (epoch > k.currentEpoch() && !k.keyring().epochs().containsKey(epoch)) {
             try {
                 Keyring stored = storedKeyring();
@@ -1751,13 +1777,13 @@ public final class Repository implements AutoCloseable {
 
     /** The keyring as the store holds it now: another process may have rotated since this one opened the repository. */
     public Keyring storedKeyring() {
-        return readKeyring(backend, masterKey);
+        return readKeyring(backend, masterKey());
     }
 
     /** Replaces the keyring (rotate, retire) and uses it from now on. */
     public void replaceKeyring(Keyring next) {
         // the old keyring overwritten in place on a local disk: a retired epoch's key must not stay on its free blocks
-        backend.replaceShredding("keyring", Sealing.seal(Sealing.aesKey(masterKey), 0, Sealing.Kind.KEYRING, VaultJson.write(next)));
+        backend.replaceShredding("keyring", Sealing.seal(Sealing.aesKey(masterKey()), 0, Sealing.Kind.KEYRING, VaultJson.write(next)));
         this.keys = new Keys(next);
     }
 
@@ -1771,6 +1797,13 @@ public final class Repository implements AutoCloseable {
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * Ends this object: its open packs' temporary files go, the store is closed, and from then on every operation throws
+     * {@link IllegalStateException} ("repository … is closed"); the master key and the keyring's data keys and content-ID
+     * key are zeroed (the copies inside the JCE's key objects are let go: {@code SecretKeySpec} offers no way to zero
+     * them). With a {@link #holdKeys() hold} taken, the keys are zeroed when the last is released. A closed
+     * object kept working, with its keys, after close (a helper's).
+     */
     @Override
     public void close() {
         for (OpenPack slot : open.values()) {
@@ -1781,9 +1814,58 @@ public final class Repository implements AutoCloseable {
                 }
             }
         }
+        boolean now;
+        synchronized (closing) {
+            closeRequested = true;
+            now = holds == 0;
+        }
+        if (now) {
+            destroyKeys();
+        }
+        backend.close();
+    }
+
+    /**
+     * Keeps this object open past {@link #close()} until the returned release runs (once; more runs do nothing): a
+     * command's journal hook writes its entry after the command closed the repository when an OutOfMemoryError or a
+     * signal ended it. close() then completes when the last hold is released.
+     */
+    public Runnable holdKeys() {
+        synchronized (closing) {
+            requireOpen();
+            holds++;
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                boolean last;
+                synchronized (closing) {
+                    last = --holds == 0 && closeRequested;
+                }
+                if (last) {
+                    destroyKeys();
+                }
+            }
+        };
+    }
+
+    private void destroyKeys() {
+        Keys k = keys;
         closed = true;
         closeIdleSealers();
-        backend.close();
+        java.util.Arrays.fill(masterKey, (byte) 0);
+        k.destroy();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("repository " + backend.location() + " is closed: open it again to use it");
+        }
+    }
+
+    private byte[] masterKey() {
+        requireOpen();
+        return masterKey;
     }
 
     /** A new random ID for lock files. */
