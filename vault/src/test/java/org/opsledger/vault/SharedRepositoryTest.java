@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.backend.BackendException;
@@ -55,6 +57,64 @@ class SharedRepositoryTest {
             try (Repository fresh = TestTrees.open(dir)) {
                 assertThat(fresh.index().contains(saved)).isFalse(); // lost, and said so: no snapshot names it
             }
+        }
+    }
+
+    /**
+     * Job C fills the shared pack, which holds job B's blob, and writes it on its own thread; B's flush meanwhile found no
+     * open pack and returned, and then C's write failed: B's blob was in no pack while its snapshot named it.
+     */
+    @Test
+    void aFlushWaitsForAPackAnotherJobIsWritingAndFailsWhenThatPackIsLost() throws Exception {
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        CountDownLatch writing = new CountDownLatch(1);
+        AtomicReference<Thread> flushOfB = new AtomicReference<>();
+        ForwardingBackend store = new ForwardingBackend(new LocalBackend(dir)) {
+            @Override
+            public void write(String name, byte[] data, int off, int len) {
+                if (name.startsWith("data/")) { // C's full pack: fails once B's flush has returned or waits for it
+                    writing.countDown();
+                    Thread b;
+                    while ((b = flushOfB.get()) == null || b.getState() != Thread.State.WAITING && b.getState() != Thread.State.TERMINATED) {
+                        Thread.onSpinWait();
+                    }
+                    throw new BackendException("cannot write " + name + ": no space left on device");
+                }
+                super.write(name, data, off, len);
+            }
+        };
+        try (Repository repo = Repository.open(store, TestTrees.PASSWORD)) {
+            byte[] blobOfB = TestTrees.random(1, 100_000);
+            repo.saveBlob(BlobType.DATA, blobOfB, 0, blobOfB.length);
+            AtomicReference<Throwable> failureOfC = new AtomicReference<>();
+            Thread c = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 3; i++) { // 18 MiB: the third fills the pack, which C writes
+                        byte[] b = TestTrees.random(10 + i, 6 << 20);
+                        repo.saveBlob(BlobType.DATA, b, 0, b.length);
+                    }
+                } catch (RuntimeException e) {
+                    failureOfC.set(e);
+                }
+            });
+            c.start();
+            writing.await();
+            AtomicReference<Throwable> failureOfB = new AtomicReference<>();
+            Thread b = new Thread(() -> {
+                try {
+                    repo.flush();
+                } catch (RuntimeException e) {
+                    failureOfB.set(e);
+                }
+            });
+            flushOfB.set(b);
+            b.start();
+            c.join();
+            b.join();
+            assertThat(failureOfC.get()).hasMessageContaining("no space left");
+            assertThat(failureOfB.get()).as("B's flush: its blob was in C's pack").isInstanceOf(VaultException.class)
+                    .hasMessageContaining("could not be written (cannot write data/");
         }
     }
 

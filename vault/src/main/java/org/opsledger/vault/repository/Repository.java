@@ -111,6 +111,13 @@ public final class Repository implements AutoCloseable {
      * names a blob that was lost. The object is done with for writing; open the repository again.
      */
     private volatile String packLost;
+    /**
+     * Held shared by each blob being saved, from the moment it is marked in flight until it is in an open pack, or its
+     * full pack is written; {@link #flush()} takes it exclusively. Another job's saveBlob of that blob returned at once,
+     * and its flush found the blob not yet in any pack (or in a full pack still being written, which could then fail)
+     * and returned: a snapshot named a blob not yet durable, or never.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock saving = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final AtomicLong bytesAdded = new AtomicLong();
     private final AtomicLong blobsAdded = new AtomicLong();
     private final int compressionLevel;
@@ -641,15 +648,29 @@ public final class Repository implements AutoCloseable {
     /** Saves a blob unless the repository already has it; returns its content ID. */
     public ObjectId saveBlob(BlobType type, byte[] buf, int off, int len) {
         ObjectId id = keys().contentId(buf, off, len);
-        if (index().contains(id) || !inFlight.add(id)) {
+        saving.readLock().lock(); // from its in-flight mark: a flush from here on waits for it
+        try {
+            if (index().contains(id) || !inFlight.add(id)) {
+                return id;
+            }
+            storeBlob(type, id, buf, off, len);
             return id;
+        } finally {
+            saving.readLock().unlock();
         }
-        storeBlob(type, id, buf, off, len);
-        return id;
     }
 
     /** Seals and packs a blob whose ID is already known (repack, copy). */
     public void storeBlob(BlobType type, ObjectId id, byte[] buf, int off, int len) {
+        saving.readLock().lock();
+        try {
+            sealAndPack(type, id, buf, off, len);
+        } finally {
+            saving.readLock().unlock();
+        }
+    }
+
+    private void sealAndPack(BlobType type, ObjectId id, byte[] buf, int off, int len) {
         failIfPackLost();
         Keys k = keys();
         Sealer sealer = borrowSealer();
@@ -770,10 +791,21 @@ public final class Repository implements AutoCloseable {
 
     /**
      * Writes every open pack and an index file naming all new packs. After this, saved blobs are durable; when a pack
-     * could not be written, by this flush or another job's, it throws instead ({@link #packLost}).
+     * could not be written, by this flush or another job's, it throws instead ({@link #packLost}). It first waits for
+     * the blobs other jobs are saving ({@link #saving}): one of them may be a blob of this caller's.
      */
     public void flush() {
         requireOpen();
+        saving.writeLock().lock();
+        try {
+            writeOpenPacks();
+        } finally {
+            saving.writeLock().unlock();
+        }
+        failIfPackLost();
+    }
+
+    private void writeOpenPacks() {
         List<PackWriter> filled = new ArrayList<>();
         for (BlobType t : BlobType.values()) {
             OpenPack slot = open.get(t);
@@ -798,7 +830,6 @@ public final class Repository implements AutoCloseable {
             writeIndexFile();
         }
         inFlight.clear();
-        failIfPackLost();
     }
 
     /** A pack's key epoch and its own list of its blobs, from its sealed header (its last bytes). */
