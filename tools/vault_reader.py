@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A second reader of the opsledger vault repository format, written from docs/vault-format.md
-alone (formats 1 to 4), with no code of the vault's: an auditor can open and verify a repository
+alone (formats 1 to 5), with no code of the vault's: an auditor can open and verify a repository
 without the software that wrote it, and CI proves the document describes the bytes
 (cli/src/test/java/org/opsledger/cli/vault/IndependentReaderTest.java).  Usage:
 

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * The glob patterns of {@code --exclude} (backup, restore, rewrite) and {@code find}, as restic reads them (its filter
  * package, Go's filepath.Match for each name): {@code *} any run of characters within one name, {@code ?} one
- * character, {@code [a-z]} one of a class, {@code [^a]} (and, as a shell writes it, {@code [!a]}) one not in it,
+ * character, {@code [a-z]} one of a class, {@code [^a]} (and, as a shell writes it, {@code [!a]}, where restic reads
+ * the {@code !} as itself) one not in it,
  * {@code \} the next character as itself, and {@code **} as a whole name any number of names, none too:
  * {@code /srv/**}{@code /tmp} matches /srv/tmp, {@code /srv/a/**} /srv/a itself. Braces are themselves. The JDK's
  * dialect, used before, read {@code [!a]} and {@code [^a]} the other way round, {@code file{1}} as "file1", and a
@@ -25,7 +26,12 @@ public final class Globs {
      * file named "key\n1" (a helper's).
      */
     public static PathMatcher compile(String glob) {
-        Pattern p = Pattern.compile(regex(glob), Pattern.DOTALL);
+        Pattern p;
+        try {
+            p = Pattern.compile(regex(glob), Pattern.DOTALL);
+        } catch (java.util.regex.PatternSyntaxException e) { // the one a class can hold: [z-a] (the regex's own words named its index)
+            throw malformed(glob, "a range in a class runs backwards");
+        }
         return path -> p.matcher(path.toString()).matches();
     }
 
@@ -81,19 +87,20 @@ public final class Globs {
         }
         boolean first = true;
         for (; i < name.length(); i++) {
-            char c = name.charAt(i);
+            int c = name.codePointAt(i); // a character past U+FFFF (😀) is one, not two halves that never match
             if (c == ']' && !first) {
                 out.append(']');
                 return i;
             }
             if (c == '\\' && i + 1 < name.length()) {
-                c = name.charAt(++i);
+                c = name.codePointAt(++i);
             }
+            i += Character.charCount(c) - 1;
             if (c == '-' && !first && i + 1 < name.length() && name.charAt(i + 1) != ']') {
                 out.append('-');
             } else {
-                out.append(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ? String.valueOf(c)
-                        : String.format("\\x{%x}", (int) c));
+                out.append(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ? String.valueOf((char) c)
+                        : String.format("\\x{%x}", c));
             }
             first = false;
         }
@@ -106,14 +113,36 @@ public final class Globs {
 
     /**
      * --exclude's patterns. One that is not absolute but names more than one name ('data/cache') matches the path's end,
-     * as restic's does, and a trailing '/' (a shell's completion of a directory) is dropped: each excluded nothing,
-     * silently (a helper's).
+     * as restic's does; each is cleaned as restic cleans it ('./tmp', 'x//tmp', 'x/./tmp', 'a/../tmp', a trailing '/' of a
+     * shell's completion: each excluded nothing, silently; helpers'). An empty one is refused: an unset variable
+     * (`--exclude "$SECRET_DIR"`) excluded nothing, exit 0.
      */
     public static List<PathMatcher> compile(List<String> globs) {
         return globs.stream().map(g -> {
-            String glob = g.length() > 1 && g.endsWith("/") ? g.substring(0, g.length() - 1) : g;
+            if (g.isEmpty()) {
+                throw new VaultException("an --exclude pattern is empty (an unset variable?): name what to leave out");
+            }
+            String glob = clean(g);
             return compile(!glob.startsWith("/") && glob.contains("/") ? "**/" + glob : glob);
         }).toList();
+    }
+
+    /** {@code glob} as Go's path.Clean leaves it, which restic applies to a pattern: no empty, '.' or 'x/..' names. */
+    static String clean(String glob) {
+        boolean absolute = glob.startsWith("/");
+        java.util.ArrayDeque<String> names = new java.util.ArrayDeque<>();
+        for (String n : glob.split("/")) {
+            if (n.isEmpty() || n.equals(".")) {
+                continue;
+            }
+            if (n.equals("..") && !names.isEmpty() && !names.peekLast().equals("..")) {
+                names.removeLast();
+            } else if (!(n.equals("..") && absolute)) {
+                names.addLast(n);
+            }
+        }
+        String cleaned = (absolute ? "/" : "") + String.join("/", names);
+        return cleaned.isEmpty() ? "." : cleaned;
     }
 
     /** --exclude's rule: a pattern matches the whole path ('/srv/data/cache'), its end ('data/cache') or its last name ('*.log'). */

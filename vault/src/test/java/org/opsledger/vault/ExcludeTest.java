@@ -98,6 +98,14 @@ class ExcludeTest {
         assertThat(excludes.test("a**b", "/axxb")).as("** within a name is *").isTrue();
         assertThat(excludes.test("/a**b", "/a/b")).isFalse();
         assertThat(excludes.test("a.b", "/axb")).as("a dot is a dot").isFalse();
+        // a re-tester's: cleaned as restic cleans a pattern, a character past U+FFFF in a class, a backward range, an empty one
+        assertThat(excludes.test("./tmp", "/srv/tmp")).isTrue();
+        assertThat(excludes.test("x//tmp", "/srv/x/tmp")).isTrue();
+        assertThat(excludes.test("/srv/x/../tmp", "/srv/tmp")).isTrue();
+        assertThat(excludes.test("[\uD83D\uDE00]x", "/\uD83D\uDE00x")).isTrue();
+        assertThatThrownBy(() -> Globs.compile(List.of("[z-a]"))).hasMessage("[z-a] is not a glob pattern: a range in a class runs backwards");
+        assertThatThrownBy(() -> Globs.compile(List.of(""))).hasMessage("an --exclude pattern is empty (an unset variable?): name what"
+                + " to leave out");
         assertThatThrownBy(() -> Globs.compile("[ab")).hasMessage("[ab is not a glob pattern: a '[' is not closed");
         assertThatThrownBy(() -> Globs.compile("ab\\")).hasMessage("ab\\ is not a glob pattern: it ends in a lone backslash");
     }
@@ -171,6 +179,11 @@ class ExcludeTest {
                     .containsExactly("/", "/data", "/data/docs", "/data/docs/z-link.txt");
             assertThat(Files.readString(tmp.resolve("out/data/docs/z-link.txt"))).isEqualTo("a");
 
+            // a pattern that matches the backup path itself leaves nothing: refused, as backup and rewrite refuse it (a re-tester's)
+            assertThatThrownBy(() -> new Restorer(repo, 2).excluding(List.of("/data/**")).restore(snap, tmp.resolve("none"), List.of(), true))
+                    .hasMessage("--exclude leaves out every path of snapshot " + snap.shortId() + " (a pattern matches its backup path"
+                            + " itself): nothing to restore");
+            assertThat(tmp.resolve("none")).doesNotExist();
             assertThatThrownBy(() -> new Restorer(repo, 2).excluding(List.of("[")))
                     .hasMessage("[ is not a glob pattern: a '[' is not closed");
         }

@@ -51,6 +51,12 @@ class TieringTest {
             List<ForgetDecision> forget = new Forgetter(near, zone).plan(new RetentionPolicy(span, 0, 0, 0, 0), now);
             assertThat(forget).singleElement().satisfies(d -> assertThat(d.keep()).isFalse());
             assertThat(new Tiering(near, far, zone).plan(span, now).due()).extracting(SnapshotRef::id).containsExactly(s.id());
+            // one taken at the very instant the span begins: forget keeps only what is after it, and a tier moved only what
+            // was before it; it was neither (a re-tester's)
+            Instant atTheEdge = s.snapshot().time().atZone(zone).plusDays(200).toInstant();
+            assertThat(new Forgetter(near, zone).plan(new RetentionPolicy(span, 0, 0, 0, 0), atTheEdge)).singleElement()
+                    .satisfies(d -> assertThat(d.keep()).isFalse());
+            assertThat(new Tiering(near, far, zone).plan(span, atTheEdge).due()).extracting(SnapshotRef::id).containsExactly(s.id());
         }
     }
 

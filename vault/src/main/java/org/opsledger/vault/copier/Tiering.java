@@ -72,7 +72,7 @@ public final class Tiering {
         List<SnapshotRef> due = new ArrayList<>();
         List<SnapshotRef> past = new ArrayList<>();
         for (SnapshotRef s : nearLine.snapshots()) {
-            if (s.snapshot().time().isBefore(nearLineSince)) {
+            if (!s.snapshot().time().isAfter(nearLineSince)) { // forget keeps what is after it: one at that instant was neither (a re-tester's)
                 boolean ended = s.snapshot().retainUntil() != null && s.snapshot().retainUntil().isBefore(today) && !held.contains(s.id());
                 (ended ? past : due).add(s);
             }

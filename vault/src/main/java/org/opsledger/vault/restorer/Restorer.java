@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.Globs;
 import org.opsledger.vault.IoReason;
@@ -148,6 +149,12 @@ public final class Restorer {
                 throw new VaultException("the include path " + i + " is shown for " + plan.shownFor.get(i) + " names whose bytes are"
                         + " not UTF-8: give the one meant as its bytes; nothing was restored");
             }
+        }
+        if (plan.excluded > 0 && Stream.of(plan.dirs, plan.files, plan.symlinks, plan.specials, plan.links).allMatch(List::isEmpty)) {
+            // as backup and rewrite refuse a pattern that matches a backup path itself ('/srv/**' matches /srv): "restored 0
+            // files", exit 0 (a re-tester's)
+            throw new VaultException("--exclude leaves out every path of snapshot " + snapshot.shortId() + " (a pattern matches its"
+                    + " backup path itself): nothing to restore");
         }
         refuseTakenPaths(base, plan);
         refuseRepositoryInTarget(base, plan);
