@@ -120,9 +120,9 @@ final class BackupCommand implements Callable<Integer> {
         }
         for (String g : excludes) {
             try {
-                org.opsledger.vault.Globs.compile(g); // the dialect the backup reads them in
+                org.opsledger.vault.Globs.compile(List.of(g)); // as the backup reads them: an empty one refused
             } catch (VaultException e) {
-                throw new CliException("--exclude " + e.getMessage(), 2);
+                throw new CliException(g.isEmpty() ? e.getMessage() : "--exclude " + e.getMessage(), 2);
             }
         }
         if (stdin && fromCommand) {
