@@ -73,11 +73,15 @@ final class RestoreCommand implements Callable<Integer> {
                         .excluding(excludes);
                 Supplier<String> partial = () -> into + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get())
                         + " written); restore never overwrites: remove it before restoring there again, or restore into another directory";
-                // stopped before it wrote: nothing to remove (it said "remove it" of an /srv that was there: a helper's)
-                Supplier<String> stopped = () -> restorer.begun.get() ? partial.get() : "nothing was written in " + into;
+                // stopped before it began to write: no "remove it" of an /srv that was there (a helper's); it may begin as the
+                // JVM goes down, which its marker then says (a re-tester's)
+                Supplier<String> stopped = () -> restorer.begun.get() ? partial.get() : "stopped as it began; " + into + " holds a partial"
+                        + " restore only if it holds " + Restorer.UNFINISHED;
                 try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored");
                      AutoCloseable told = Output.whenStopped(() -> "opsledger: restore interrupted: " + stopped.get())) {
-                    res = restorer.restore(s, target, includes, verify);
+                    // the path resolved above: resolved again, a link planted while the repository opened moved the restore
+                    // elsewhere and the output and journal named the first (a re-tester's)
+                    res = restorer.restore(s, into, includes, verify);
                 } catch (Exception e) {
                     // a disk that filled halfway: say what is left in the target, as an interrupted restore does
                     throw journal.failed(restorer.begun.get() && org.opsledger.cli.Ending.of(e).isEmpty()

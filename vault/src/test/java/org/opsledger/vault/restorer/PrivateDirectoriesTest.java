@@ -33,4 +33,19 @@ class PrivateDirectoriesTest {
         assertThatThrownBy(() -> new PrivateDirectories(true, squashed).check(squashed, List.of(found)))
                 .hasMessageStartingWith("directory already in the restore target " + found + " is owned by uid 12345");
     }
+
+    /**
+     * A restore as another user than root took a target its group may write to: a member of that group swapped the
+     * directory the restore had just made for a link to her own and read what it wrote there (a re-tester's). Accepted
+     * only when the group is the user's own, named as the user.
+     */
+    @Test
+    void aTargetItsGroupMayWriteIsTheUsersOnlyWhenTheGroupIsTheirOwn() throws Exception {
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setAttribute(shared, "unix:mode", 0775);
+        String group = Files.readAttributes(shared, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+        assertThatCode(() -> new PrivateDirectories(false, null, group).check(shared, List.of())).doesNotThrowAnyException();
+        assertThatThrownBy(() -> new PrivateDirectories(false, null, group + "-other").check(shared, List.of()))
+                .hasMessageStartingWith("restore target " + shared.toRealPath() + " is writable by its group (mode 775)");
+    }
 }
