@@ -95,6 +95,27 @@ class PathEscapeTest {
     }
 
     /**
+     * A link planted on the way to the target after the caller resolved it (to name it), in the seconds a repository takes
+     * to open, moved a root restore elsewhere while the output and journal named the first path (a re-tester's).
+     */
+    @Test
+    void aTargetThatNoLongerLeadsWhereItWasResolvedIsRefused() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("f.txt"), "f");
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Path target = tmp.resolve("race/a/b");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            Path resolved = Restorer.realPath(target);
+            Files.createDirectories(tmp.resolve("race"));
+            Files.createSymbolicLink(tmp.resolve("race/a"), elsewhere); // planted in between
+            assertThatThrownBy(() -> new Restorer(repo, 2).resolvedAs(resolved).restore(snap, target, List.of(), true))
+                    .hasMessageStartingWith("restore target " + target + " now leads to " + elsewhere.resolve("b") + ", not " + resolved);
+            assertThat(elsewhere).isEmptyDirectory();
+        }
+    }
+
+    /**
      * The repository inside the target: another host's backup of /srv held repo/snapshots/…, and its restore put a file
      * among the repository's snapshots (a helper's). A path of the snapshot that falls in the repository is refused; the
      * rest of the target is anyone's.

@@ -70,7 +70,7 @@ final class RestoreCommand implements Callable<Integer> {
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE, where, new java.util.ArrayList<>())) {
                 var s = journal.find(() -> r.findSnapshot(snapshot, select.filter()), SnapshotRef::id);
                 Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
-                        .excluding(excludes);
+                        .excluding(excludes).resolvedAs(into);
                 Supplier<String> partial = () -> into + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get())
                         + " written); restore never overwrites: remove it before restoring there again, or restore into another directory";
                 // stopped before it began to write: no "remove it" of an /srv that was there (a helper's); it may begin as the
@@ -79,9 +79,9 @@ final class RestoreCommand implements Callable<Integer> {
                         + " restore only if it holds " + Restorer.UNFINISHED;
                 try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored");
                      AutoCloseable told = Output.whenStopped(() -> "opsledger: restore interrupted: " + stopped.get())) {
-                    // the path resolved above: resolved again, a link planted while the repository opened moved the restore
-                    // elsewhere and the output and journal named the first (a re-tester's)
-                    res = restorer.restore(s, into, includes, verify);
+                    // still the path resolved above (resolvedAs): a link planted while the repository opened moved the
+                    // restore elsewhere and the output and journal named the first (a re-tester's)
+                    res = restorer.restore(s, target, includes, verify);
                 } catch (Exception e) {
                     // a disk that filled halfway: say what is left in the target, as an interrupted restore does
                     throw journal.failed(restorer.begun.get() && org.opsledger.cli.Ending.of(e).isEmpty()

@@ -116,6 +116,19 @@ public final class Restorer {
         return this;
     }
 
+    /** The real path the target had when the caller named it ({@link #realPath}), or null. */
+    private Path resolvedAs;
+
+    /**
+     * The target must still lead to {@code real}, its {@link #realPath} when the caller resolved it (to name it in its
+     * output and journal): a symbolic link another user planted on the way since, in the seconds a repository takes to
+     * open, moved a root restore into /root while the record named the path first resolved (a re-tester's).
+     */
+    public Restorer resolvedAs(Path real) {
+        this.resolvedAs = real;
+        return this;
+    }
+
     public RestoreResult restore(SnapshotRef snapshot, Path target, List<String> includes, boolean verify) {
         try (SharedLock reading = repo.readLock("restore")) { // a prune meanwhile deletes no pack this restore reads
             return restoreRead(snapshot, target, includes, verify);
@@ -131,6 +144,10 @@ public final class Restorer {
         // it written through the path as given, another user owning a symbolic link on the way (in a sticky /tmp) could
         // point it elsewhere halfway, and what a restore as root writes, chowns and chmods would follow
         Path base = realPath(target);
+        if (resolvedAs != null && !base.equals(resolvedAs)) {
+            throw new VaultException("restore target " + target + " now leads to " + base + ", not " + resolvedAs + ", through a symbolic"
+                    + " link made since the restore began; restore into a new directory, or one only you can change (nothing was restored)");
+        }
         refuseTargetInRepository(base);
         List<String> inc = includes.stream().map(Restorer::normalizeInclude).toList();
         if (inc.contains("")) {
