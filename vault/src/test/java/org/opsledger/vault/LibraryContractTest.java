@@ -43,6 +43,22 @@ class LibraryContractTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be null");
         assertThatThrownBy(() -> new BackupOptions(paths, false, List.of(), List.of(), Map.of(), null, null, null, false, false, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads is 0; give at least 1");
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThatThrownBy(() -> new org.opsledger.vault.restorer.Restorer(repo, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("Restorer: threads is 0; give at least 1");
+            assertThatThrownBy(() -> new org.opsledger.vault.restorer.Restorer(repo, 1).restore(null, tmp.resolve("out"), null, false))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("includes must not be null");
+        }
+    }
+
+    /** IS.012 6.6.6: the same-media refusal is a type of its own, a policy's misconfiguration, not a failed store. */
+    @Test
+    void aRepositoryOnTheSameMediaAsTheDataIsRefusedWithATypeOfItsOwn() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            assertThatThrownBy(() -> new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
+                    .backup(BackupOptions.of(List.of(data)))).isInstanceOf(SameMediaException.class).hasMessageContaining("(IS.012 6.6.6)");
+        }
     }
 
     @Test

@@ -292,7 +292,7 @@ public final class Archiver {
             try {
                 long dev = ((Number) Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue();
                 if (dev == repoDevice.getAsLong()) {
-                    throw new VaultException("repository " + repo.backend().location() + " is on the same device as " + p
+                    throw new org.opsledger.vault.SameMediaException("repository " + repo.backend().location() + " is on the same device as " + p
                             + " (IS.012 6.6.6); use another disk or pass --allow-same-device");
                 }
             } catch (IOException | UnsupportedOperationException e) {

@@ -66,6 +66,7 @@ import tools.jackson.core.JacksonException;
  *
  * <p>Failures: {@link VaultException} with a one-line message, or of a subclass a caller may tell apart:
  * {@link org.opsledger.vault.WrongPasswordException}, {@link org.opsledger.vault.NoRepositoryException},
+ * {@link org.opsledger.vault.SameMediaException} (a backup's, IS.012 6.6.6),
  * {@link PackReader.CorruptPackException}, {@link BackendException} (the store). A null password is an
  * {@link IllegalArgumentException}.
  */

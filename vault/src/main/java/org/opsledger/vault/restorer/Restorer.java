@@ -103,6 +103,9 @@ public final class Restorer {
     private List<PathMatcher> excludes = List.of();
 
     public Restorer(Repository repo, int threads) {
+        if (threads < 1) { // refused where given, not as a pool's IllegalArgumentException deep in the restore (a helper's)
+            throw new IllegalArgumentException("Restorer: threads is " + threads + "; give at least 1");
+        }
         this.repo = repo;
         this.threads = threads;
     }
@@ -130,6 +133,9 @@ public final class Restorer {
     }
 
     public RestoreResult restore(SnapshotRef snapshot, Path target, List<String> includes, boolean verify) {
+        if (includes == null) {
+            throw new IllegalArgumentException("Restorer.restore: includes must not be null (List.of() for the whole snapshot)");
+        }
         try (SharedLock reading = repo.readLock("restore")) { // a prune meanwhile deletes no pack this restore reads
             return restoreRead(snapshot, target, includes, verify);
         }
