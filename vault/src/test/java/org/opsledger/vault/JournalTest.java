@@ -296,6 +296,35 @@ class JournalTest {
         }
     }
 
+    /**
+     * A key retirement of the first format-4 builds sealed each segment again as a one-entry file, which no build reads as
+     * a segment: check failed for good, repair said "nothing to repair", and every later retirement was refused (a
+     * helper's, running that build beside the newest). Repair moves such a file where segments are, and it reads again.
+     */
+    @Test
+    void aSegmentAmongTheOneEntryFilesIsMovedWhereSegmentsAreByRepair() throws Exception {
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            for (int i = 0; i < 3; i++) {
+                journal.record(entry(Operation.BACKUP, Outcome.OK, T.plusSeconds(i), false, "backup " + i));
+            }
+            List<JournalEntry> before = journal.read().entries();
+            journal.compact();
+            Path segment = files(segments).getFirst();
+            Files.move(segment, singles.resolve(segment.getFileName())); // where that build's retirement wrote it
+            assertThat(journal.read().unreadable()).hasSize(1);
+
+            org.opsledger.vault.checker.RepairResult repaired = new org.opsledger.vault.checker.Repairer(repo, 2).repair(0, false);
+            assertThat(repaired.files()).singleElement().satisfies(f -> {
+                assertThat(f.name()).isEqualTo("journal/" + segment.getFileName());
+                assertThat(f.keptAs()).isEqualTo("journal/segments/" + segment.getFileName());
+            });
+            assertThat(journal.read().unreadable()).isEmpty();
+            assertThat(journal.read().entries()).containsAll(before);
+            assertThat(new Checker(repo, 2).check(0).errors()).isEmpty();
+        }
+    }
+
     /** A segment is read whole: kilobyte entries (a backup of a hundred listed paths) close it at 8 MiB, not 10,000 entries. */
     @Test
     void aSegmentOfLargeEntriesClosesAtItsBytesNotItsCount() throws Exception {

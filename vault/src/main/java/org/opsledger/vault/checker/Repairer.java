@@ -22,6 +22,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.Condemned;
@@ -293,10 +294,30 @@ public final class Repairer {
                 } else if (!opens(name, sealed)) {
                     out.add(new RepairResult.DamagedFile(name, "does not open with this repository's keys (another repository's file,"
                             + " or sealed under a key its keyring lacks)", DAMAGED + "/" + name, "taken out of the journal"));
+                } else if (!name.startsWith(Journal.SEGMENTS + "/") && isSegment(name, sealed)) {
+                    // a key retirement of the first format-4 builds sealed each segment again as a one-entry file, which no
+                    // build reads: check failed and every later retirement was refused for good (a helper's)
+                    out.add(new RepairResult.DamagedFile(name, "a segment of journal entries among the one-entry files (a format-4"
+                            + " build's key retirement put it there)", Journal.SEGMENTS + "/" + id.hex(), "read again as the segment it is"));
                 }
             }
         }
         return out;
+    }
+
+    /** Whether a journal file that opens is a segment, not an entry: read as an entry, it fails; as a segment, it reads. */
+    private boolean isSegment(String name, byte[] sealed) {
+        try {
+            repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, JournalEntry.class);
+            return false;
+        } catch (RuntimeException notAnEntry) {
+            try {
+                repo.readSealed(name, sealed, Sealing.Kind.JOURNAL, Journal.Segment.class);
+                return true;
+            } catch (RuntimeException neither) {
+                return false;
+            }
+        }
     }
 
     /** Whether a journal file opens as one: an entry or a segment of them. */
@@ -483,7 +504,6 @@ public final class Repairer {
         keep(f.name(), f.keptAs(), !f.name().startsWith("holds/"));
     }
 
-    /** Null when the blob opens and matches its ID where the index says it lies, else why not. */
     /** A pack's blobs as its own authenticated header lists them, by ID; empty when the header does not read. */
     private Map<ObjectId, PackedBlob> headerOf(ObjectId pack) {
         Map<ObjectId, PackedBlob> out = new HashMap<>();
@@ -496,6 +516,7 @@ public final class Repairer {
         return out;
     }
 
+    /** Null when the blob opens and matches its ID where the index says it lies, else why not. */
     private String whyUnreadable(ObjectId pack, PackedBlob b) {
         try {
             byte[] sealed = repo.backend().readRange(Repository.packName(pack), b.offset(), b.length());
