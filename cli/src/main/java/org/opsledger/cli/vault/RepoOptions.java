@@ -95,8 +95,11 @@ final class RepoOptions {
 
     /** An option's span of snapshots' ages ("30d", "1y6m"), by the calendar as forget and tier count it; a usage error as {@link #duration}. */
     static RetentionPolicy.Within within(String option, String value) {
-        duration(option, value); // its syntax and bounds
-        return RetentionPolicy.Within.parse(value);
+        try {
+            return RetentionPolicy.Within.parse(value); // duration's syntax and bounds
+        } catch (IllegalArgumentException e) {
+            throw new CliException(option + ": " + e.getMessage(), 2);
+        }
     }
 
     /** --kdf-iterations of a new key slot, within the bounds every opening checks (docs/vault-format.md §3). */
