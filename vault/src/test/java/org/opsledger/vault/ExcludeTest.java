@@ -110,6 +110,27 @@ class ExcludeTest {
         assertThatThrownBy(() -> Globs.compile("ab\\")).hasMessage("ab\\ is not a glob pattern: it ends in a lone backslash");
     }
 
+    /**
+     * A backup path inside a directory a pattern of a path leaves out was backed up whole: a central list holding
+     * /var/lib/secret did nothing for a job of /var/lib/secret/sub, where restic leaves it out (a helper's). Refused, as a
+     * pattern matching the path itself is; a name alone is matched below the backup paths only.
+     */
+    @Test
+    void aBackupPathInsideAnExcludedDirectoryIsRefused() throws Exception {
+        Path sub = Files.createDirectories(tmp.resolve("secret/sub"));
+        Files.writeString(sub.resolve("key"), "private");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            for (String pattern : List.of(tmp.resolve("secret").toString(), tmp + "/*", tmp.getFileName() + "/secret")) {
+                assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backup(TestTrees.options(sub).withExcludes(List.of(pattern))))
+                        .as(pattern).hasMessageContaining(" is inside " + tmp.resolve("secret") + ", which --exclude leaves out");
+            }
+            var snap = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(sub).withExcludes(List.of("secret")));
+            List<String> paths = new ArrayList<>();
+            list(repo, snap.snapshot().tree(), "", paths);
+            assertThat(paths).as("a name alone: below the backup path only").containsExactly("/sub", "/sub/key");
+        }
+    }
+
     @Test
     void namesAndWholePathsAreLeftOutAndAnExcludedBackupPathIsRefused() throws Exception {
         Path data = logsAndCache(tmp.resolve("srv/data"));

@@ -91,6 +91,7 @@ public final class Archiver {
         List<Path> paths = new ArrayList<>();
         Set<String> names = new HashSet<>();
         List<PathMatcher> excludes = Globs.compile(options.excludes());
+        List<PathMatcher> pathExcludes = Globs.compile(options.excludes().stream().filter(g -> g.contains("/")).toList());
         for (Path p : options.paths()) {
             Path abs = p.toAbsolutePath().normalize();
             if (abs.getFileName() == null) {
@@ -105,6 +106,15 @@ public final class Archiver {
             }
             if (Globs.matchPathOrName(excludes, abs)) { // it would be an empty snapshot that looks like a backup
                 throw new VaultException("the backup path " + abs + " is itself excluded by --exclude; nothing of it would be backed up");
+            }
+            // a directory above it that a pattern of a path leaves out (/var/lib/secret, for a path /var/lib/secret/sub): it
+            // was backed up whole, where restic leaves it out (a helper's); a name alone ('tmp') is matched below the paths
+            for (Path above = abs.getParent(); above != null && above.getParent() != null; above = above.getParent()) {
+                Path dir = above;
+                if (pathExcludes.stream().anyMatch(m -> m.matches(dir))) {
+                    throw new VaultException("the backup path " + abs + " is inside " + dir + ", which --exclude leaves out; nothing of it"
+                            + " would be backed up");
+                }
             }
             paths.add(abs);
         }
