@@ -26,9 +26,9 @@ import org.opsledger.vault.VaultException;
  * directory of the snapshot already in it, may not, sticky or not: another user can make names there before the restore
  * does (a helper's, restoring as root into a 1777 share, made the directories of a snapshot's path her own and swapped
  * a restored setuid-root file for her program, which root then gave its owner and mode). As a user other than root the restore sets
- * no owner and can change only that user's own files: a directory its group may write to is then accepted when that
- * group is the user's own, named as the user (many systems give each user a group of their own, and directories mode
- * 0775), and refused when it is another group, whose members could change it. On an NFS export that squashes root, what
+ * no owner and can change only that user's own files, but a directory its group may write to is refused all the same:
+ * a member of that group swapped a directory the restore had just made for a link to her own and read what it wrote
+ * (a re-tester's), and a group named as the user may have other members (another's). A new target is created 0700. On an NFS export that squashes root, what
  * the restore creates belongs to the user root is mapped to (nobody): that owner is the restore's own there.
  */
 final class PrivateDirectories {
@@ -42,19 +42,11 @@ final class PrivateDirectories {
     /** The owner of what the restore creates on the target's filesystem: its user's, or the one NFS maps root to. */
     private final long uidThere;
 
-    /** The restoring user's name: a group of that name is theirs alone. */
-    private final String user;
-
     /** @param made the target when this restore created it (its owner tells who the restore is there), else null */
     PrivateDirectories(boolean root, Path made) {
-        this(root, made, System.getProperty("user.name"));
-    }
-
-    PrivateDirectories(boolean root, Path made, String user) {
         this.root = root;
         this.uid = new com.sun.security.auth.module.UnixSystem().getUid();
         this.uidThere = made == null ? uid : ownerOf(made);
-        this.user = user;
     }
 
     private static long ownerOf(Path dir) {
@@ -115,20 +107,6 @@ final class PrivateDirectories {
         return refused;
     }
 
-    /**
-     * Whether {@code dir}'s group is this user's own: named as the user, as a system that gives each user a group of
-     * their own names it. A group others belong to let a member swap a directory a restore had just made for a link to
-     * her own, and read what the restore wrote there (a re-tester's).
-     */
-    private boolean ownGroup(Path dir) {
-        try {
-            return Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).group().getName()
-                    .equals(user);
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
-    }
-
     private static Map<String, Object> attributes(Path dir, String what) {
         try {
             return Files.readAttributes(dir, "unix:uid,mode,dev", LinkOption.NOFOLLOW_LINKS);
@@ -144,7 +122,7 @@ final class PrivateDirectories {
         String who;
         if (owner != 0 && owner != uid && owner != uidThere) {
             who = "is owned by uid " + owner;
-        } else if (!(above && (mode & 01000) != 0) && (mode & (root || !ownGroup(dir) ? 0022 : 0002)) != 0) {
+        } else if (!(above && (mode & 01000) != 0) && (mode & 0022) != 0) {
             who = "is writable by " + ((mode & 0002) != 0 ? "all users" : "its group") + " (mode " + Integer.toOctalString(mode & 07777)
                     + ((mode & 01000) != 0 ? ", sticky: others can still make names in it" : "") + ")";
         } else {
