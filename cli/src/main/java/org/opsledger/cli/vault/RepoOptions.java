@@ -72,8 +72,11 @@ final class RepoOptions {
      */
     static void checkNotEmpty(String what, String value) {
         if (value != null && value.isEmpty()) {
-            throw new CliException(what + " is empty (an unset variable?): name " + (what.equals("PATTERN") ? "what to find" : "a path,"
-                    + " or / for the whole snapshot"), 2);
+            throw new CliException(what + " is empty (an unset variable?): name " + switch (what) {
+                case "PATTERN" -> "what to find";
+                case "--exclude" -> "what to leave out";
+                default -> "a path, or / for the whole snapshot";
+            }, 2);
         }
     }
 

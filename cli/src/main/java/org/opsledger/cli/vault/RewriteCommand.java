@@ -47,6 +47,7 @@ final class RewriteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        excludes.forEach(e -> RepoOptions.checkNotEmpty("--exclude", e)); // before the repository opens: exit 2, no entry
         RecordOptions.oneLine("--reason", reason);
         RecordOptions.who(by);
         List<Rewriter.Rewritten> done;

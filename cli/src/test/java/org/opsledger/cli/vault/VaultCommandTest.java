@@ -970,7 +970,9 @@ class VaultCommandTest {
                 List.of("restore", "latest", "--target", out.toString(), "--include", ""), "--include is empty",
                 List.of("dump", "latest", "", "--output", tmp.resolve("dump.tar").toString()), "PATH is empty",
                 List.of("ls", "latest", ""), "PATH is empty",
-                List.of("find", ""), "PATTERN is empty");
+                List.of("find", ""), "PATTERN is empty",
+                List.of("restore", "latest", "--target", out.toString(), "--exclude", ""), "--exclude is empty",
+                List.of("rewrite", "latest", "--exclude", "", "--reason", "r"), "--exclude is empty");
         refused.forEach((args, said) -> {
             Run run = vault(args.toArray(String[]::new));
             assertThat(run.exit()).as(args.toString()).isEqualTo(2);
@@ -978,6 +980,7 @@ class VaultCommandTest {
         });
         assertThat(out).doesNotExist();
         assertThat(tmp.resolve("dump.tar")).doesNotExist();
+        assertThat(vault("journal", "--failed", "--json").json().get("entries")).as("refused before the repository opened").isEmpty();
         assertThat(vault("ls", "latest").out()).contains("/data/report.txt"); // no PATH: all of it, as before
     }
 
