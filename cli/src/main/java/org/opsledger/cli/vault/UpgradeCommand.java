@@ -10,8 +10,9 @@ import picocli.CommandLine.Mixin;
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
         description = {"Move a repository of an older format to this build's.",
                 "Format 3: compressed index files, a third of their size; 4: a journal of backups, restores and checks (`vault",
-                "journal`). Builds of an older format cannot open it afterwards (before 2026-12-04: format 2; before 2026-12-05:",
-                "format 3). Runs alone; nothing is written when nothing is old."})
+                "journal`); 5: what later builds of format 4 added, which its first builds misread (docs/adr/0007). Builds of an",
+                "older format cannot open it afterwards (before 2026-12-04: format 2; before 2026-12-05: format 3; of 2026-12-05:",
+                "format 4): upgrade once every host runs this build. Runs alone; nothing is written when nothing is old."})
 final class UpgradeCommand implements Callable<Integer> {
 
     @Mixin

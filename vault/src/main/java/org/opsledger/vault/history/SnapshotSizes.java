@@ -10,8 +10,9 @@ import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
 
 /**
- * What a snapshot holds as a restore writes it: how many files and how many bytes (restic's restore size), the
- * numerator of the repository's deduplication ratio. Each name of a hard-linked file counts, as `vault ls` lists it. A
+ * What a snapshot holds: how many files and how many bytes, the numerator of the repository's deduplication ratio. Each
+ * name of a hard-linked file counts, as `vault ls` lists it (restic's restore size counts such a file once, and a
+ * restore writes it once: counting it once would need each snapshot's inodes, not a sum per distinct subtree). A
  * subtree is summed once whatever number of snapshots share it (one entry per distinct tree is kept), so sizing thirty
  * daily snapshots of one tree reads little more than one.
  */
