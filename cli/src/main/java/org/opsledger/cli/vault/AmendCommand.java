@@ -51,7 +51,7 @@ final class AmendCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Amendment amendment = new Amendment(record.owner(), record.classification(), record.retainUntil(),
-                RecordOptions.byHand(RecordOptions.tags("--add-tag", addTags), "--add-tag"), java.util.Set.copyOf(removeTags), RecordOptions.oneLine("--reason", reason),
+                RecordOptions.byHand(RecordOptions.tags("--add-tag", addTags), "--add-tag"), java.util.Set.copyOf(removeTags), RecordOptions.why(reason),
                 RecordOptions.who(by));
         List<Map<String, Object>> amended = new ArrayList<>();
         List<ObjectId> given = new ArrayList<>(); // a refused amend names them (one of a held snapshot named none: a helper's)

@@ -48,10 +48,7 @@ final class DecommissionCommand implements Callable<Integer> {
         if (!select.tags.isEmpty()) {
             throw new CliException("--tag selects snapshots, not sources: name a source by --host and --path", 2);
         }
-        if (reason.isBlank()) {
-            throw new CliException("--reason cannot be blank", 2);
-        }
-        RecordOptions.oneLine("--reason", reason);
+        RecordOptions.why(reason);
         RecordOptions.who(by);
         SnapshotFilter filter = select.filter();
         List<Map<String, Object>> done = new ArrayList<>();

@@ -36,7 +36,7 @@ final class HoldCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RecordOptions.oneLine("--reason", reason);
+        RecordOptions.why(reason);
         RecordOptions.who(by);
         try (Repository r = repo.open()) {
             SnapshotRef held;

@@ -55,6 +55,18 @@ final class RecordOptions {
         return oneLine("--by", by);
     }
 
+    /**
+     * {@code --reason} of a hold, an amend, a rewrite or a decommission: why, one line. An empty one was refused after the
+     * repository opened, exit 1 and a failed journal entry (hold, amend, rewrite), or before, exit 2 (decommission): one
+     * rule now, before the repository opens (a docs re-tester's). IS.012 6.6.5: the record says why.
+     */
+    static String why(String reason) {
+        if (reason != null && reason.isBlank()) {
+            throw new CliException("--reason is empty: say why (IS.012 6.6.5: the record says why)", 2);
+        }
+        return oneLine("--reason", reason);
+    }
+
     /** The classification as the standard spells it, whatever case it was typed in; null when not given. */
     String classification() {
         if (classification == null) {

@@ -958,7 +958,19 @@ class VaultCommandTest {
             assertThat(run.err()).as(args.toString()).isEqualTo("opsledger: --by is empty: name who decided it (IS.012 6.6.5: the"
                     + " record says who)\n");
         }
+        // an empty --reason, likewise: before the repository opens, exit 2, no journal entry (exit 1 and a failed entry: a
+        // docs re-tester's)
+        for (List<String> args : List.of(List.of("hold", "latest", "--reason", " "),
+                List.of("decommission", "--host", "h", "--path", "/p", "--reason", ""),
+                List.of("amend", "latest", "--owner", "ops", "--reason", ""),
+                List.of("rewrite", "latest", "--exclude", "*.log", "--reason", " "))) {
+            Run run = vault(args.toArray(String[]::new));
+            assertThat(run.exit()).as(args.toString()).isEqualTo(2);
+            assertThat(run.err()).as(args.toString()).isEqualTo("opsledger: --reason is empty: say why (IS.012 6.6.5: the record says"
+                    + " why)\n");
+        }
         assertThat(vault("snapshots", "--json").json().get(0).get("held").asBoolean()).isFalse();
+        assertThat(vault("journal", "--failed", "--json").json().get("entries")).isEmpty();
     }
 
     /** An empty path or pattern (an unset variable) read as the whole snapshot: restore --include "" restored all of it (a helper's). */
