@@ -26,6 +26,13 @@ class TieringTest {
     @TempDir
     Path tmp;
 
+    /** src/data holding one file, a.bin, of {@code bytes} random bytes from {@code seed}. */
+    private Path source(long seed, int bytes) throws java.io.IOException {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(seed, bytes));
+        return data;
+    }
+
     /**
      * Tier counted its near-line period in spans of 24 hours and forget its --keep-within in calendar days: across a change
      * to summer time a snapshot 30 days old was an hour short of tier's 30d, and the documented nightly `tier` then
@@ -34,8 +41,7 @@ class TieringTest {
      */
     @Test
     void aTierMovesWhatAForgetOfTheSameSpanWouldRemoveAcrossAChangeToSummerTime() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("a.bin"), TestTrees.random(3, 10_000));
+        Path data = source(3, 10_000);
         try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
             SnapshotRef s = TestTrees.backup(near, data);
             RetentionPolicy.Within span = RetentionPolicy.Within.parse("200d");
@@ -62,8 +68,7 @@ class TieringTest {
 
     @Test
     void snapshotsPastTheNearLinePeriodMoveToLongTermOnceAndHeldOnesStayInBoth() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("a.bin"), TestTrees.random(1, 700_000));
+        Path data = source(1, 700_000);
         try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
             SnapshotRef plain = TestTrees.backup(near, data);
             SnapshotRef held = TestTrees.fullBackup(near, data);
@@ -125,8 +130,7 @@ class TieringTest {
      */
     @Test
     void aHoldPlacedWhileTheTierRunsKeepsItsSnapshotNearLineAndFollowsTheCopy() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("a.bin"), TestTrees.random(2, 300_000));
+        Path data = source(2, 300_000);
         try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
             SnapshotRef first = TestTrees.backup(near, data);
             SnapshotRef second = TestTrees.fullBackup(near, data);
@@ -147,8 +151,7 @@ class TieringTest {
      */
     @Test
     void aSnapshotPastItsRetentionIsNotMovedUnlessAHoldKeepsIt() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.write(data.resolve("a.bin"), TestTrees.random(2, 10_000));
+        Path data = source(2, 10_000);
         java.time.LocalDate yesterday = java.time.LocalDate.now().minusDays(1);
         try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
             SnapshotRef ended = new org.opsledger.vault.archiver.Archiver(near, new org.opsledger.vault.archiver.BackupProgress())

@@ -49,10 +49,7 @@ final class RecordOptions {
      * recorded nobody ("legal hold placed by  for AUD-9": a helper's); IS.012 6.6.5, the record says who.
      */
     static String who(String by) {
-        if (by != null && by.isBlank()) {
-            throw new CliException("--by is empty: name who decided it (IS.012 6.6.5: the record says who)", 2);
-        }
-        return oneLine("--by", by);
+        return stated("--by", by, "name who decided it (IS.012 6.6.5: the record says who)");
     }
 
     /**
@@ -61,10 +58,15 @@ final class RecordOptions {
      * rule now, before the repository opens (a docs re-tester's). IS.012 6.6.5: the record says why.
      */
     static String why(String reason) {
-        if (reason != null && reason.isBlank()) {
-            throw new CliException("--reason is empty: say why (IS.012 6.6.5: the record says why)", 2);
+        return stated("--reason", reason, "say why (IS.012 6.6.5: the record says why)");
+    }
+
+    /** {@code value} of {@code option}, refused (exit 2) when it is blank, or more than one line ({@link #oneLine}). */
+    private static String stated(String option, String value, String remedy) {
+        if (value != null && value.isBlank()) {
+            throw new CliException(option + " is empty: " + remedy, 2);
         }
-        return oneLine("--reason", reason);
+        return oneLine(option, value);
     }
 
     /** The classification as the standard spells it, whatever case it was typed in; null when not given. */
