@@ -34,7 +34,9 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
                     break;
                 }
             }
-            cmd.getErr().println("opsledger: " + TerminalText.escape(message.lines().findFirst().orElse(message)));
+            String line = message.lines().findFirst().orElse(message);
+            // a CliException's message is the CLI's own, its values escaped where they were put in; any other's is not
+            cmd.getErr().println("opsledger: " + (ex instanceof CliException ? TerminalText.controls(line) : TerminalText.escape(line)));
         }
         if (System.getenv("OPSLEDGER_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());

@@ -66,6 +66,16 @@ public final class TerminalText extends PrintStream {
     }
 
     /**
+     * The CLI's own message of one line: control characters escaped, newlines and tabs too, backslashes left as they
+     * are. A value that may hold a newline is {@link #escape escaped} where the message puts it in (its backslashes
+     * doubled there), and escaping the message again showed a tag given as {@code k=a<TAB>b} as {@code k=a\\tb}.
+     */
+    public static String controls(String s) {
+        String kept = escape(s, true);
+        return kept.indexOf('\n') < 0 && kept.indexOf('\t') < 0 ? kept : kept.replace("\n", "\\n").replace("\t", "\\t");
+    }
+
+    /**
      * One value in a column of a table, {@link #escape escaped}, and quoted (its quotes escaped) when it
      * holds two spaces in a row, starts or ends with one, or holds a quote: columns are two spaces apart, and an owner
      * "x  High sensitivity  2099-12-31" read as a row's classification and retention (a helper's). A value "-" is quoted
