@@ -89,12 +89,15 @@ final class StatsCommand implements Callable<Integer> {
         return whole ? 0 : BackupCommand.INCOMPLETE;
     }
 
-    /** {@code of} over {@code to} to two decimals; null (no ratio) when {@code to} is 0: an empty repository. */
+    /**
+     * {@code of} over {@code to} to two decimals; null (no ratio) when either is 0: an empty repository, or no snapshot
+     * that could be sized (every one damaged, or all forgotten and not yet pruned), which printed "deduplication 0.00×".
+     */
     private static Double ratio(long of, long to) {
-        return to == 0 ? null : Math.round(100.0 * of / to) / 100.0;
+        return of == 0 || to == 0 ? null : Math.round(100.0 * of / to) / 100.0;
     }
 
     private static String times(Object ratio) {
-        return ratio == null ? "none (no data)" : String.format(java.util.Locale.ROOT, "%.2f×", (Double) ratio);
+        return ratio == null ? "none (nothing to compare)" : String.format(java.util.Locale.ROOT, "%.2f×", (Double) ratio);
     }
 }
