@@ -55,6 +55,10 @@ final class RewriteCommand implements Callable<Integer> {
              Journaling journal = dryRun ? null : new Journaling(r, JournalEntry.Operation.REWRITE, List.of(), List.of())) {
             try {
                 done = new Rewriter(r).rewrite(select.findEach(r, snapshots), excludes, reason, by, dryRun);
+                if (dryRun && r.config().version() < Rewriter.FORMAT) { // the run itself is refused: say so before the operator plans on it
+                    Output.err().println("warning: this repository is of format " + r.config().version() + ": the rewrite itself is refused"
+                            + " until `vault upgrade` makes it format " + Rewriter.FORMAT);
+                }
             } catch (RuntimeException e) {
                 throw journal == null ? e : journal.failed(e);
             }

@@ -1088,6 +1088,13 @@ class VaultCommandTest {
         assertThat(dry.exit()).as(dry.err()).isZero();
         assertThat(dry.out()).isEqualTo("snapshot " + before.substring(0, 8) + ": would lose 1 path(s):\n  /data/id_rsa\n"
                 + "rewrite: 1 path(s) would be taken out of 1 of 1 snapshot(s)\n");
+        assertThat(dry.err()).isEmpty();
+        String config = Files.readString(repo.resolve("config"));
+        Files.writeString(repo.resolve("config"), config.replace("\"version\":5", "\"version\":4"));
+        assertThat(vault("rewrite", "latest", "--exclude", "id_rsa", "--reason", "INC-31", "--dry-run").err()).as("what the run will meet")
+                .isEqualTo("warning: this repository is of format 4: the rewrite itself is refused until `vault upgrade` makes it"
+                        + " format 5\n");
+        Files.writeString(repo.resolve("config"), config);
         assertThat(vault("rewrite", "latest", "--reason", "x").err()).contains("Missing required option: '--exclude=PATTERN'");
 
         Run done = vault("rewrite", "latest", "--exclude", "id_rsa", "--reason", "INC-31: a private key", "--by", "security");
@@ -1394,7 +1401,8 @@ class VaultCommandTest {
         Run damaged = vault("stats");
         assertThat(damaged.exit()).isEqualTo(3);
         assertThat(damaged.err().lines().filter(l -> l.startsWith("warning: snapshot ") && l.contains(" is not counted: "))).hasSize(3);
-        assertThat(damaged.out()).contains("0 B in 0 files");
+        assertThat(damaged.out()).contains("0 B in 0 files").contains("deduplication none (nothing to compare)");
+        assertThat(vault("stats", "--json").json().get("deduplicationRatio").isNull()).isTrue();
     }
 
     @Test
@@ -1679,6 +1687,11 @@ class VaultCommandTest {
         assertThat(nameless.exit()).isEqualTo(2);
         assertThat(nameless.err()).isEqualTo("opsledger: --tag =v: a tag is NAME=VALUE, a name and a value of one line each, without"
                 + " control characters\n");
+        Run tab = vault("backup", data.toString(), "--allow-same-device", "--tag", "k=a\tb");
+        assertThat(tab.err()).as("the tab escaped once, not its backslash again").isEqualTo("opsledger: --tag k=a\\tb: a tag is"
+                + " NAME=VALUE, a name and a value of one line each, without control characters\n");
+        assertThat(vault("backup", data.toString(), "--allow-same-device", "--tag", "k=\\a", "--tag", "k=\\b").err())
+                .isEqualTo("opsledger: --tag k is given two values (\\\\a, \\\\b): a snapshot carries one value of each tag\n");
         assertThat(vault("ls", "").err()).isEqualTo("opsledger: the snapshot ID is empty: give an ID, a prefix of one, or 'latest'\n");
         assertThat(vault("key", "remove", "").err()).isEqualTo("opsledger: the key slot ID is empty: `vault key list` lists them\n");
         assertThat(vault("journal", "--json").json().get("entries").size()).as("a command line refused: no source made up")

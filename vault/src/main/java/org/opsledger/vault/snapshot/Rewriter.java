@@ -42,7 +42,7 @@ public final class Rewriter {
      * The first format whose builds all know {@link #REWRITTEN_TREES}: recover leaves a rewritten tree alone. Format 4's
      * first builds did not (a helper's recover of one brought back a private key a rewrite had taken out).
      */
-    static final int FORMAT = 5;
+    public static final int FORMAT = 5;
     /** The removed paths a rewrite reports for each snapshot; it counts them all. */
     public static final int PATHS_LISTED = 100;
 
