@@ -25,6 +25,8 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
 
     public static void main(String[] args) {
         Stdout.install();
+        // the --by defaults name the OS user (picocli's ${sys:user.name}): one without a passwd entry as "uid N", not "?"
+        System.setProperty("user.name", org.opsledger.vault.OsUser.name());
         if (args.length > 0 && "vault".equals(args[0])) {
             HeapWatch.start(2_000, System.err); // a vault command's heap is sized to its bounds (the launcher)
         }

@@ -33,6 +33,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.Globs;
+import org.opsledger.vault.OsUser;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
@@ -285,7 +286,7 @@ public final class Archiver {
                               long bytesAdded, long blobsAdded) {
         String host = Repository.hostname();
         List<String> warnings = progress.warnings();
-        return new Snapshot(started, root, parent, paths, host, System.getProperty("user.name"), o.tags(), kind,
+        return new Snapshot(started, root, parent, paths, host, OsUser.name(), o.tags(), kind,
                 o.dataOwner(), o.classification(), o.retainUntil(), repo.backend().location(), host,
                 new Snapshot.Summary(progress.files.get(), progress.dirs.get(), progress.bytesRead.get(), bytesAdded,
                         progress.filesUnchanged.get(), blobsAdded, warnings.size(),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.opsledger.vault.OsUser;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
@@ -79,7 +80,7 @@ public final class Recoverer {
             ObjectId root = repo.saveTree(new Tree(dirs));
             repo.flush();
             String host = Repository.hostname();
-            Snapshot s = new Snapshot(Instant.now(), root, null, List.of("/recovered"), host, System.getProperty("user.name"),
+            Snapshot s = new Snapshot(Instant.now(), root, null, List.of("/recovered"), host, OsUser.name(),
                     Map.of(TAG, "vault recover"), Snapshot.Kind.FULL, owner, classification, retainUntil,
                     repo.backend().location(), host, new Snapshot.Summary(0, trees.size(), 0, 0, 0, 0, 0));
             return new Recovered(trees.stream().map(ObjectId::hex).toList(), new SnapshotRef(lock.whileHeld(() -> repo.saveSnapshot(s)), s));

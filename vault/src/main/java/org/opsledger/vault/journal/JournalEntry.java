@@ -3,6 +3,7 @@ package org.opsledger.vault.journal;
 import java.time.Instant;
 import java.util.List;
 import org.opsledger.vault.LowerCaseJson;
+import org.opsledger.vault.OsUser;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.BackupsDue;
@@ -42,7 +43,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     /** An entry of this host and OS user, finished now. */
     public static JournalEntry of(Operation operation, Outcome outcome, Instant started, List<String> paths, List<ObjectId> snapshots,
                                   boolean verified, int exitCode, String detail) {
-        return new JournalEntry(operation, outcome, started, Instant.now(), Repository.hostname(), System.getProperty("user.name"),
+        return new JournalEntry(operation, outcome, started, Instant.now(), Repository.hostname(), OsUser.name(),
                 paths, snapshots, verified, exitCode, detail, null);
     }
 
@@ -52,7 +53,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
      */
     public static JournalEntry decommission(String sourceHost, List<String> sourcePaths, List<ObjectId> snapshots, String detail) {
         Instant now = Instant.now();
-        return new JournalEntry(Operation.DECOMMISSION, Outcome.OK, now, now, Repository.hostname(), System.getProperty("user.name"),
+        return new JournalEntry(Operation.DECOMMISSION, Outcome.OK, now, now, Repository.hostname(), OsUser.name(),
                 sourcePaths, snapshots, false, 0, detail, sourceHost);
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.opsledger.vault.OsUser;
 
 /**
  * The process that holds a lock, as exactly as Linux tells one process from another: its process table (the
@@ -25,7 +26,7 @@ public record LockHolder(String table, long uid, long startTick) {
 
     /** This process, or null where /proc does not tell (not Linux). */
     static LockHolder current() {
-        return of(ProcessHandle.current().pid(), new com.sun.security.auth.module.UnixSystem().getUid());
+        return of(ProcessHandle.current().pid(), OsUser.uid());
     }
 
     /** Process {@code pid} of this process table, running as {@code uid}; null where /proc does not tell. */

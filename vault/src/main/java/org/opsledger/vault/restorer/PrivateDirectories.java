@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
 import org.opsledger.vault.IoReason;
+import org.opsledger.vault.OsUser;
 import org.opsledger.vault.VaultException;
 
 /**
@@ -45,7 +46,7 @@ final class PrivateDirectories {
     /** @param made the target when this restore created it (its owner tells who the restore is there), else null */
     PrivateDirectories(boolean root, Path made) {
         this.root = root;
-        this.uid = new com.sun.security.auth.module.UnixSystem().getUid();
+        this.uid = OsUser.uid();
         this.uidThere = made == null ? uid : ownerOf(made);
     }
 

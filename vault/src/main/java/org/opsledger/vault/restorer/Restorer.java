@@ -36,6 +36,7 @@ import org.opsledger.vault.Globs;
 import org.opsledger.vault.IoReason;
 import org.opsledger.vault.ExactCommand;
 import org.opsledger.vault.Cancelled;
+import org.opsledger.vault.OsUser;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
@@ -76,7 +77,7 @@ public final class Restorer {
     public final java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
     /** Files where a blob of zeros was left as a hole: their length is set once all their blobs are written. */
     private final Set<Entry> withHoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final boolean root = "root".equals(System.getProperty("user.name"));
+    private final boolean root = OsUser.isRoot();
     /** Metadata the target's filesystem would not take: reported, not fatal (the data is what a restore is for). */
     private final UnappliedMetadata unapplied = new UnappliedMetadata();
     /** What the target's filesystem keeps, probed by each restore once its target exists. */
