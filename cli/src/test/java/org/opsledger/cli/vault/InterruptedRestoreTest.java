@@ -109,6 +109,32 @@ class InterruptedRestoreTest {
         assertThat(partial).as("the partial dump is removed").doesNotExist();
     }
 
+    /** The start-up cache's training stopped by a signal (cron's `timeout`) left its ≈68 MB in /tmp (a helper's). */
+    @Test
+    void aTrainingRunStoppedBySigtermLeavesNoFiles() throws Exception {
+        Path tmpdir = Files.createDirectories(tmp.resolve("javatmp"));
+        Process train = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.io.tmpdir=" + tmpdir,
+                "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", "train-cache")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("stderr").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (train.isAlive() && System.nanoTime() < deadline) {
+            try (var made = Files.find(tmpdir, 3, (p, a) -> p.getFileName().toString().equals("repo"))) {
+                if (made.findAny().isPresent()) {
+                    break; // its files generated, its repository begun
+                }
+            } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException racing) {
+                // a file went as it was listed
+            }
+            Thread.sleep(5);
+        }
+        assertThat(train.isAlive()).as("still training").isTrue();
+        train.destroy();
+        assertThat(train.waitFor()).as("ended by SIGTERM").isEqualTo(143);
+        try (var left = Files.list(tmpdir)) {
+            assertThat(left.filter(p -> p.getFileName().toString().startsWith("opsledger-vault-training-")).toList()).isEmpty();
+        }
+    }
+
     @Test
     void ctrlCDuringABackupIsJournaledAsSigintWithTheStatusTheShellSaw() throws Exception {
         assertThat(vault("init").waitFor()).isZero();
