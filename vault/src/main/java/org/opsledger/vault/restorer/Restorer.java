@@ -82,6 +82,8 @@ public final class Restorer {
     private final UnappliedMetadata unapplied = new UnappliedMetadata();
     /** What the target's filesystem keeps, probed by each restore once its target exists. */
     private TargetFilesystem targetFs = TargetFilesystem.FULL;
+    /** Whether the target's filesystem keeps holes ({@link TargetFilesystem#keepsHoles}): a blob of zeros is then left as one. */
+    private volatile boolean keepsHoles = true;
     /**
      * The access time every restored path gets: the restore's start (a snapshot keeps none). Given with the modification
      * time, the JDK sets both without reading the path's attributes first: one statx(2) less per path.
@@ -313,7 +315,8 @@ public final class Restorer {
     /**
      * A restore that cannot fit is refused before anything is written: one that filled the disk halfway left a partial
      * target, which restore never overwrites, to be emptied first. It counts what it will certainly take: every blob but
-     * those that may be all zeros (a hole in a sparse file costs nothing), so a sparse image is not refused, and on a
+     * those that may be all zeros where the filesystem keeps holes (a hole in a sparse file costs nothing there, and FAT and
+     * exFAT keep none), so a sparse image is not refused, and on a
      * filesystem of {@link #WHOLE_BLOCKS} each file's bytes rounded up to whole blocks; and an inode for each path it makes.
      * The blocks of directories and symlinks and the filesystem's own metadata it does not count, so a restore just
      * fitting can still fail. Root may use the blocks the filesystem reserves for it. A filesystem that reports no size
@@ -328,6 +331,8 @@ public final class Restorer {
         long block;
         try {
             FileStore store = Files.getFileStore(existing);
+            keepsHoles = TargetFilesystem.keepsHoles(store.type());
+            refuseFilesTooLarge(base, plan, store.type());
             if (store.getTotalSpace() == 0) {
                 return; // ramfs, some FUSE filesystems: no size to go by
             }
@@ -340,7 +345,7 @@ public final class Restorer {
         for (Entry f : plan.files) {
             long bytes = 0;
             for (IndexEntry e : f.blobs) {
-                bytes += maybeZeros(e) ? 0 : e.rawLength();
+                bytes += keepsHoles && maybeZeros(e) ? 0 : e.rawLength();
             }
             needs += bytes <= INLINE_MAX ? bytes : (bytes + block - 1) / block * block;
         }
@@ -357,6 +362,21 @@ public final class Restorer {
             throw new VaultException("the restore makes at least " + inodes + " files, directories and links and the filesystem of "
                     + base + " has " + freeInodes + " free inodes: nothing was written (restore part of it with --include or"
                     + " --exclude, or restore elsewhere)");
+        }
+    }
+
+    /**
+     * A file larger than the target's filesystem holds is refused before anything is written: on FAT a restore wrote 4
+     * GiB of a larger file, then failed "File too large" with a partial target to empty.
+     */
+    private static void refuseFilesTooLarge(Path base, Plan plan, String type) {
+        long max = TargetFilesystem.largestFile(type);
+        for (Entry f : max == Long.MAX_VALUE ? List.<Entry>of() : plan.files) {
+            if (f.node.size() > max) {
+                throw new VaultException(f.rel() + " is " + ByteSize.format(f.node.size()) + " and the filesystem of " + base + " (" + type
+                        + ") holds files of at most 4 GiB less one byte: nothing was written (leave it out with --exclude, or restore"
+                        + " elsewhere)");
+            }
         }
     }
 
@@ -1061,7 +1081,7 @@ public final class Restorer {
                     IndexEntry e = first.location();
                     Repository.BlobBytes b = repo.openBlobInPlace(first.file.node.content().get(first.blob), e.compressed(), e.rawLength(),
                             span, e.offset() - start, e.length(), checkIds, e.compressed() ? own.raw(e.rawLength()) : null);
-                    boolean hole = maybeZeros(e) && allZeros(b);
+                    boolean hole = keepsHoles && maybeZeros(e) && allZeros(b); // zeros written where holes are not kept
                     for (; k <= j && pieces.get(k).location().offset() == e.offset(); k++) {
                         writeAt(pieces.get(k), b, hole);
                     }

@@ -60,6 +60,26 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
             "reiserfs", "tmpfs", "ramfs", "overlay", "nfs", "nfs4", "ceph");
 
     /**
+     * Filesystems that keep no holes: FAT and exFAT allocate every cluster up to a file's length, so a sparse file takes
+     * its whole size there. A 2 GiB sparse image restored onto a USB stick was counted as free, filled the stick and
+     * failed (a helper's). The FUSE drivers of both report no size to count by (fusefat) or mount as fuseblk, which
+     * NTFS's driver, which keeps holes, shares: only the kernel's are known.
+     */
+    private static final Set<String> NO_HOLES = Set.of("vfat", "msdos", "exfat");
+    /** FAT's largest file, its directory entry's 32-bit length: 4 GiB less one byte (exFAT's is 16 EiB). */
+    static final long FAT_MAX_FILE = 0xFFFF_FFFFL;
+
+    /** The largest file a filesystem of {@code type} holds, as far as a restore needs to know. */
+    static long largestFile(String type) {
+        return type.equals("vfat") || type.equals("msdos") ? FAT_MAX_FILE : Long.MAX_VALUE;
+    }
+
+    /** Whether a filesystem of {@code type} keeps a sparse file's holes unallocated. */
+    static boolean keepsHoles(String type) {
+        return !NO_HOLES.contains(type);
+    }
+
+    /**
      * Whether the filesystem {@code dir} is on holds no symbolic links. Asked of a directory the restore will not
      * write in unless the answer is yes (PrivateDirectories): a filesystem known to hold links is known by its type;
      * any other (a FUSE mount, CIFS) is asked by making one link, at a name no one can guess, and removing it.

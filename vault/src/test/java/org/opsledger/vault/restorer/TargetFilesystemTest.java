@@ -26,6 +26,17 @@ class TargetFilesystemTest {
         }
     }
 
+    /** A sparse image restored onto a USB stick's FAT was counted as holes, filled the stick and failed (a helper's). */
+    @Test
+    void fatAndExfatKeepNoHolesAndFatNoFileOf4GiB() {
+        assertThat(TargetFilesystem.keepsHoles("ext4")).isTrue();
+        assertThat(TargetFilesystem.keepsHoles("fuseblk")).as("NTFS's driver too, which keeps them").isTrue();
+        assertThat(TargetFilesystem.keepsHoles("vfat")).isFalse();
+        assertThat(TargetFilesystem.keepsHoles("exfat")).isFalse();
+        assertThat(TargetFilesystem.largestFile("vfat")).isEqualTo(4L * 1024 * 1024 * 1024 - 1);
+        assertThat(TargetFilesystem.largestFile("exfat")).isEqualTo(Long.MAX_VALUE);
+    }
+
     @Test
     void namesAndTimesAsAFatLikeFilesystemSeesThem() {
         TargetFilesystem fat = new TargetFilesystem("Function not implemented", 2_000_000_000L, true, "x", "y", true, 0777, "not UTF-8",
