@@ -6,16 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.pack.PackReader;
+import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.RestoreResult;
@@ -164,6 +170,90 @@ class KeyRetireTest {
                 assertThat(r.ok()).isTrue();
             }
             assertThat(Files.readAllBytes(tmp.resolve("out0/data/one.bin"))).isEqualTo(TestTrees.random(1, 1_500_000));
+        }
+    }
+
+    /**
+     * A backup that deduplicated against blobs a prune then condemned (§10: the packs wait for it) references packs only
+     * condemned records name; a retirement of their epoch deleted them as orphans without sealing their blobs again, and
+     * the snapshot no longer restored, "blob … missing from the index" (a helper's). They are sealed again, as indexed ones.
+     */
+    @Test
+    void packsACondemnedRecordNamesAndALaterBackupUsesAreSealedAgainNotDeleted() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(5, 700_000));
+        Path dir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+        }
+        boolean[] pruned = {false};
+        ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(dir)) {
+            @Override
+            public void write(String name, byte[] bytes, int off, int len) {
+                if (name.startsWith("snapshots/") && !pruned[0]) { // the backup deduplicated every blob; it is about to reference them
+                    pruned[0] = true;
+                    try (Repository admin = TestTrees.open(dir)) {
+                        new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), Instant.now());
+                        assertThat(new Pruner(admin, 0).prune().packsWaiting()).as("for this backup").isPositive();
+                    }
+                }
+                super.write(name, bytes, off, len);
+            }
+        };
+        SnapshotRef late;
+        try (Repository backingUp = Repository.open(store, TestTrees.PASSWORD)) {
+            late = new Archiver(backingUp, new BackupProgress()).backup(TestTrees.options(data));
+        }
+        assertThat(pruned[0]).isTrue();
+        try (Repository repo = TestTrees.open(dir)) {
+            KeyEpochs.Retirement r = new KeyEpochs(repo).retire(1);
+            assertThat(r.packsRewritten()).as("the two condemned packs").isEqualTo(2);
+            assertThat(r.orphanPacksDeleted()).isZero();
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            SnapshotRef now = repo.snapshots().getFirst();
+            assertThat(now.snapshot().tree()).isEqualTo(late.snapshot().tree());
+            assertThat(new Restorer(repo, 2).restore(now, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            assertThat(Files.readAllBytes(tmp.resolve("out/data/a.bin"))).isEqualTo(TestTrees.random(5, 700_000));
+        }
+    }
+
+    /**
+     * An index file lost (deleted by hand): the packs it named are the only copy of a snapshot's data, which `vault
+     * repair` indexes again from their headers; a retirement of their epoch deleted them as orphans, "0 pack(s)" sealed
+     * again (a helper's). It stops before it changes anything, and runs once repair has indexed them.
+     */
+    @Test
+    void aRetirementStopsBeforeItChangesAnythingWhenASnapshotsTreeIsInNoIndex() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(6, 300_000));
+        Path dir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+        }
+        try (var files = Files.list(dir.resolve("index"))) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).hasMessageStartingWith("key retire seals again what the snapshots"
+                    + " need, and snapshot ").hasMessageContaining("`vault repair` indexes again a pack").hasMessageEndingWith("; nothing was retired");
+        }
+        try (var packs = Files.walk(dir.resolve("data"))) {
+            assertThat(packs.filter(Files::isRegularFile).count()).as("the tree pack and the data pack").isEqualTo(2);
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(repo.keys().keyring().epochs()).containsOnlyKeys(1, 2);
+            new org.opsledger.vault.checker.Repairer(repo, 2).repair(0, false);
+            assertThat(new KeyEpochs(repo).retire(1).packsRewritten()).isEqualTo(2);
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(repo.snapshots().getFirst(), tmp.resolve("out"), List.of(), true).ok()).isTrue();
         }
     }
 }

@@ -176,8 +176,9 @@ final class KeyCommand implements Runnable {
         }
 
         private static String line(KeyEpochs.Retirement res) {
-            return String.format("retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted; its key is destroyed",
-                    res.epoch(), res.packsRewritten(), res.snapshotsRewritten(), res.otherFilesRewritten());
+            return String.format("retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted, %d unindexed pack(s)"
+                    + " deleted; its key is destroyed", res.epoch(), res.packsRewritten(), res.snapshotsRewritten(), res.otherFilesRewritten(),
+                    res.orphanPacksDeleted());
         }
     }
 }

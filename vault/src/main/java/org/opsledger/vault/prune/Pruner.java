@@ -160,30 +160,13 @@ public final class Pruner {
         }
     }
 
-    /** Every condemned record, its pack's blobs readable in memory meanwhile (not in any index file). */
+    /** Every condemned record, its pack's blobs readable in memory meanwhile (ReferencedBlobs#condemned). */
     private List<Condemned> condemned() {
-        List<Condemned> all = new ArrayList<>();
-        for (String name : repo.backend().list("condemned")) {
-            Condemned c = readCondemned(name);
-            if (c == null) {
-                continue;
-            }
-            all.add(c);
-            repo.index().add(new IndexFile(List.of(c.pack())));
-        }
-        return all;
+        return ReferencedBlobs.condemned(repo);
     }
 
-    /**
-     * A condemned record as listed, or null when it went meanwhile: another prune deleted its pack and it, or rescued the
-     * pack. Two prunes at once are allowed, and one failed "missing file … condemned/…" (a helper's, on S3).
-     */
     private Condemned readCondemned(String name) {
-        try {
-            return repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
-        } catch (org.opsledger.vault.backend.MissingFileException gone) {
-            return null;
-        }
+        return ReferencedBlobs.readCondemned(repo, name);
     }
 
     private PruneResult deleteCondemned(SharedLock own, List<SnapshotRef> seen, Set<ObjectId> referenced,
@@ -264,9 +247,10 @@ public final class Pruner {
             if (!otherStarted) {
                 List<IndexFile.Pack> indexedAgain = new ArrayList<>();
                 for (String name : orphanNames) {
-                    IndexFile.Pack holds = neededFrom(Repository.idOfName(name), needed, after);
+                    ObjectId pack = Repository.idOfName(name);
+                    Repository.PackHeader holds = ReferencedBlobs.neededFrom(repo, pack, needed, after, "the prune");
                     if (holds != null) {
-                        indexedAgain.add(holds);
+                        indexedAgain.add(Index.toFile(pack, holds.epoch(), holds.blobs()));
                         continue;
                     }
                     freed += repo.backend().size(name);
@@ -305,24 +289,6 @@ public final class Pruner {
     private static boolean mayHoldIndexOf(LockRecord l, Instant cutoff) {
         return l.started().isBefore(cutoff) || l.started().isAfter(l.refreshed())
                 || l.refreshed().isAfter(Instant.now().plus(Locks.CLOCK_SKEW));
-    }
-
-    /**
-     * The index entry of a pack no index names, when it holds a blob a snapshot needs that no index names either: its
-     * index file was lost (deleted by hand, a restore of the store that missed it), and the pack is the only copy of that
-     * data. Deleted as an orphan, it was lost for good, with exit 0, where `vault repair` would have indexed it again.
-     * Null for a pack left by an interrupted backup, and for one whose header does not authenticate: deleted as before.
-     */
-    private IndexFile.Pack neededFrom(ObjectId pack, Set<ObjectId> needed, Index indexed) {
-        Repository.PackHeader h;
-        try {
-            h = repo.packHeader(pack);
-        } catch (VaultException e) {
-            org.opsledger.vault.Cancelled.passOn(e, "the prune"); // never "no header": the pack would be deleted as an orphan
-            return null;
-        }
-        boolean holdsNeeded = h.blobs().stream().anyMatch(b -> needed.contains(b.id()) && !indexed.contains(b.id()));
-        return holdsNeeded ? Index.toFile(pack, h.epoch(), h.blobs()) : null;
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

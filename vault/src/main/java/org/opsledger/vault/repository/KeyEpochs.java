@@ -83,25 +83,38 @@ public final class KeyEpochs {
     }
 
     public Retirement retire(int epoch) {
-        try (SharedLock lock = repo.lock("retire")) {
+        try (SharedLock lock = repo.lock("retire")) { // runs alone (Locks#RUNS_ALONE): no backup adds a reference meanwhile
             repo.keys().keyring().withoutEpoch(epoch); // validates before any work, with the keyring as it is now: not current, still live
             Index index = repo.freshIndex();
             var byPack = index.byPack();
-            List<ObjectId> oldPacks = new ArrayList<>();
+            Map<ObjectId, List<PackedBlob>> oldPacks = new java.util.LinkedHashMap<>();
             for (ObjectId p : index.packs()) {
                 if (index.epochOf(p) == epoch) {
-                    oldPacks.add(p);
+                    oldPacks.put(p, byPack.getOrDefault(p, List.of()));
                 }
             }
-            refuseWhatCannotFit(epoch, oldPacks);
             refuseUnreadable();
+            Set<ObjectId> needed = needed();
+            // a pack of the epoch no index names may be the only copy of what a snapshot needs (§10: an index file lost, or a
+            // pack a prune condemned and a backup then used): sealed again like an indexed one, never deleted as an orphan
+            // (a helper's: restore failed, "blob … missing from the index", where `vault repair` would have kept it)
+            for (String name : repo.backend().list("data")) {
+                ObjectId p = Repository.idOfName(name);
+                if (p != null && !index.packs().contains(p)) {
+                    Repository.PackHeader h = ReferencedBlobs.neededFrom(repo, p, needed, index, "the retirement");
+                    if (h != null && h.epoch() == epoch) {
+                        oldPacks.put(p, h.blobs());
+                    }
+                }
+            }
+            refuseWhatCannotFit(epoch, oldPacks.keySet());
             // 1. re-seal every blob of the old epoch's packs into new packs under the current epoch, once: a blob two
             //    backups stored at once is in two packs, and stored twice it sat twice in one new pack, which check
             //    called damaged (index and pack header disagree; a helper's)
             Set<ObjectId> blobsResealed = new HashSet<>();
-            for (ObjectId p : oldPacks) {
-                byte[] bytes = repo.backend().read(Repository.packName(p));
-                for (PackedBlob b : byPack.getOrDefault(p, List.of())) {
+            for (var e : oldPacks.entrySet()) {
+                byte[] bytes = repo.backend().read(Repository.packName(e.getKey()));
+                for (PackedBlob b : e.getValue()) {
                     if (!blobsResealed.add(b.id())) {
                         continue;
                     }
@@ -112,7 +125,7 @@ public final class KeyEpochs {
             repo.flush();
             // 2. one new index without the old packs, then the old index files go
             List<String> oldIndexFiles = repo.indexFiles();
-            repo.replaceIndex(repo.freshIndex(), Set.copyOf(oldPacks), oldIndexFiles);
+            repo.replaceIndex(repo.freshIndex(), oldPacks.keySet(), oldIndexFiles);
             // 3. snapshots sealed under the old epoch are written anew; a snapshot's ID is its file's hash, so it
             //    changes, and every snapshot whose parent changed ID is rewritten too (oldest first, so a chain follows)
             int snapshots = 0;
@@ -155,7 +168,7 @@ public final class KeyEpochs {
             repo.reloadIndex();
             repo.renewStoreHolds();
             // 4. delete the old packs and any unindexed pack of that epoch
-            for (ObjectId p : oldPacks) {
+            for (ObjectId p : oldPacks.keySet()) {
                 repo.backend().delete(Repository.packName(p));
             }
             int orphans = 0;
@@ -186,11 +199,25 @@ public final class KeyEpochs {
     }
 
     /**
+     * Every tree and data blob the snapshots need (held ones are snapshots too; under the lock that runs alone no backup
+     * or copy references more): a tree no index names stops the retirement before it writes anything.
+     */
+    private Set<ObjectId> needed() {
+        ReferencedBlobs.condemned(repo); // a backup that held an older index may reference a condemned pack's trees (§10)
+        try {
+            return ReferencedBlobs.of(repo, repo.snapshots());
+        } catch (VaultException e) {
+            org.opsledger.vault.Cancelled.passOn(e, "the retirement");
+            throw new VaultException("key retire seals again what the snapshots need, and " + e.getMessage() + "; nothing was retired", e);
+        }
+    }
+
+    /**
      * A retirement writes the epoch's packs again before it deletes them: on a local disk without room for that it is
      * refused before it writes anything (it failed part-way, disk full, a pack's worth left for the next prune). An
      * object store has no size to ask.
      */
-    private void refuseWhatCannotFit(int epoch, List<ObjectId> oldPacks) {
+    private void refuseWhatCannotFit(int epoch, java.util.Collection<ObjectId> oldPacks) {
         Path dir = repo.backend().localDirectory().orElse(null);
         if (dir == null) {
             return;

@@ -1,10 +1,15 @@
 package org.opsledger.vault.repository;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.index.Index;
+import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -27,6 +32,51 @@ public final class ReferencedBlobs {
     /** The same, passing over a tree no pack holds: what of the snapshots is stored (for the store's legal holds). */
     public static Set<ObjectId> stored(Repository repo, Collection<SnapshotRef> snapshots) {
         return collect(repo, snapshots, false);
+    }
+
+    /** Every condemned record (§10), its pack's blobs readable in memory meanwhile (not in any index file). */
+    public static List<Condemned> condemned(Repository repo) {
+        List<Condemned> all = new ArrayList<>();
+        for (String name : repo.backend().list("condemned")) {
+            Condemned c = readCondemned(repo, name);
+            if (c == null) {
+                continue;
+            }
+            all.add(c);
+            repo.index().add(new IndexFile(List.of(c.pack())));
+        }
+        return all;
+    }
+
+    /**
+     * A condemned record as listed, or null when it went meanwhile: another prune deleted its pack and it, or rescued the
+     * pack. Two prunes at once are allowed, and one failed "missing file … condemned/…" (a helper's, on S3).
+     */
+    public static Condemned readCondemned(Repository repo, String name) {
+        try {
+            return repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
+        } catch (org.opsledger.vault.backend.MissingFileException gone) {
+            return null;
+        }
+    }
+
+    /**
+     * The header of a pack no index names, when it holds a blob in {@code needed} that {@code indexed} does not name: its
+     * index file was lost (deleted by hand, a restore of the store that missed it), or a prune condemned it and a backup
+     * then used it, and the pack is the only copy of that data. Deleted as an orphan, it was lost for good, with exit 0,
+     * where `vault repair` would have indexed it again. Null for a pack left by an interrupted backup, and for one whose
+     * header does not authenticate. {@code work} names the caller's work in a cancellation.
+     */
+    public static Repository.PackHeader neededFrom(Repository repo, ObjectId pack, Set<ObjectId> needed, Index indexed, String work) {
+        Repository.PackHeader h;
+        try {
+            h = repo.packHeader(pack);
+        } catch (VaultException e) {
+            org.opsledger.vault.Cancelled.passOn(e, work); // never "no header": the pack would be deleted as an orphan
+            return null;
+        }
+        boolean holdsNeeded = h.blobs().stream().anyMatch(b -> needed.contains(b.id()) && !indexed.contains(b.id()));
+        return holdsNeeded ? h : null;
     }
 
     private static Set<ObjectId> collect(Repository repo, Collection<SnapshotRef> snapshots, boolean strict) {
