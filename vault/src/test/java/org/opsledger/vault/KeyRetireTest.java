@@ -256,4 +256,88 @@ class KeyRetireTest {
             assertThat(new Restorer(repo, 2).restore(repo.snapshots().getFirst(), tmp.resolve("out"), List.of(), true).ok()).isTrue();
         }
     }
+
+    /**
+     * A file forgotten, then a default prune, which keeps a pack until a fifth of it is unused: the retirement sealed its
+     * unreferenced blob again under the current key, readable with any password, where the help promised it
+     * unrecoverable (a helper's). Only what a snapshot needs is sealed again; the rest is dropped and counted.
+     */
+    @Test
+    void aBlobNoSnapshotNeedsIsDroppedNotSealedAgain() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        byte[] forgotten = TestTrees.text(7, 3_000);
+        Files.write(data.resolve("deleted.txt"), forgotten);
+        Files.write(data.resolve("big.bin"), TestTrees.random(8, 2_000_000));
+        Path dir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+            Files.delete(data.resolve("deleted.txt"));
+            TestTrees.backup(repo, data);
+            new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), Instant.now());
+            new Pruner(repo).prune();
+            org.opsledger.vault.crypto.ObjectId blob = repo.keys().contentId(forgotten, 0, forgotten.length);
+            assertThat(repo.freshIndex().contains(blob)).as("a default prune keeps it, in a pack mostly used").isTrue();
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+            assertThat(new KeyEpochs(repo).retire(1).unreferencedBlobsDropped()).isPositive();
+            assertThat(repo.freshIndex().contains(blob)).isFalse();
+            try (var packs = Files.walk(dir.resolve("data"))) {
+                for (Path p : packs.filter(Files::isRegularFile).toList()) {
+                    assertThat(repo.packHeader(org.opsledger.vault.crypto.ObjectId.parse(p.getFileName().toString())).blobs())
+                            .noneMatch(b -> b.id().equals(blob));
+                }
+            }
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+    }
+
+    /**
+     * A pack of the epoch with a blob that does not authenticate stopped the retirement with "blob … fails
+     * authentication", no pack named, no remedy; `vault repair --read-data` then kept the pack under damaged/, and every
+     * file a killed writer left in snapshots/ or journal/, all of which the retirement left, still opening with the
+     * retired key (a helper's). It names the pack; it refuses while damaged/ keeps a file of the epoch; it removes every
+     * leftover.
+     */
+    @Test
+    void aBadBlobAndWhatRepairKeptStopTheRetirementAndEveryLeftoverGoes() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(9, 700_000));
+        Path dir = tmp.resolve("repo");
+        Path largest;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+        }
+        try (var packs = Files.walk(dir.resolve("data"))) {
+            largest = packs.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(largest);
+        bytes[5000] ^= 1;
+        Files.write(largest, bytes);
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).hasMessageStartingWith("key retire cannot read pack "
+                    + largest.getFileName() + " of epoch 1 (blob ").hasMessageEndingWith("fails authentication): `vault repair --read-data`"
+                    + " takes such packs out of use; nothing was retired");
+            assertThat(repo.keys().keyring().epochs()).containsOnlyKeys(1, 2);
+            assertThat(largest).exists();
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            new org.opsledger.vault.checker.Repairer(repo, 2).repair(100, false);
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).hasMessage("1 file(s) in damaged/ (damaged/" + largest.getFileName()
+                    + ") are sealed under epoch 1, or say under none, and only its key reads them: inspect them (`vault repair` kept"
+                    + " them of damaged files), delete them, then retire; nothing was retired");
+        }
+        Files.delete(dir.resolve("damaged/" + largest.getFileName()));
+        Path snapshot;
+        try (var snaps = Files.list(dir.resolve("snapshots"))) {
+            snapshot = snaps.findFirst().orElseThrow();
+        }
+        Files.copy(snapshot, dir.resolve("snapshots/.tmp-killed")); // a snapshot a killed backup did not rename into place
+        Files.copy(snapshot, Files.createDirectories(dir.resolve("journal")).resolve(".tmp-killed"));
+        try (Repository repo = TestTrees.open(dir)) {
+            new KeyEpochs(repo).retire(1);
+        }
+        try (var files = Files.walk(dir)) {
+            assertThat(files.filter(p -> p.getFileName().toString().startsWith(".tmp-"))).isEmpty();
+        }
+    }
 }

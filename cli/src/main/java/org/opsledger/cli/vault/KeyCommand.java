@@ -143,7 +143,8 @@ final class KeyCommand implements Runnable {
 
     @Command(name = "retire", mixinStandardHelpOptions = true,
             description = {"Re-encrypt what an old key epoch protects, then destroy its key (crypto-shredding).",
-                    "Data forgotten and pruned before becomes unrecoverable. Snapshots sealed under it get new IDs."})
+                    "Only what a snapshot needs is sealed again: data forgotten before becomes unrecoverable, pruned or not."
+                            + " Snapshots sealed under it get new IDs."})
     static final class Retire implements Callable<Integer> {
         @Mixin
         RepoOptions repo;
@@ -176,9 +177,9 @@ final class KeyCommand implements Runnable {
         }
 
         private static String line(KeyEpochs.Retirement res) {
-            return String.format("retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted, %d unindexed pack(s)"
-                    + " deleted; its key is destroyed", res.epoch(), res.packsRewritten(), res.snapshotsRewritten(), res.otherFilesRewritten(),
-                    res.orphanPacksDeleted());
+            return String.format("retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted, %d unreferenced"
+                    + " blob(s) dropped, %d unindexed pack(s) deleted; its key is destroyed", res.epoch(), res.packsRewritten(),
+                    res.snapshotsRewritten(), res.otherFilesRewritten(), res.unreferencedBlobsDropped(), res.orphanPacksDeleted());
         }
     }
 }

@@ -1918,7 +1918,7 @@ class VaultCommandTest {
         Run retire = vault("key", "retire", "1");
         assertThat(retire.exit()).as(retire.err()).isZero();
         assertThat(retire.out().strip()).matches("retired key epoch 1: \\d+ pack\\(s\\), 2 snapshot\\(s\\), \\d+ other file\\(s\\)"
-                + " re-encrypted, 0 unindexed pack\\(s\\) deleted; its key is destroyed");
+                + " re-encrypted, \\d+ unreferenced blob\\(s\\) dropped, 0 unindexed pack\\(s\\) deleted; its key is destroyed");
         assertThat(vault("stats", "--json").json().get("retiredEpochs").get(0).asInt()).isEqualTo(1);
         Run check = vault("check", "--read-data");
         assertThat(check.exit()).as(check.out() + check.err()).isZero();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.VaultException;
+import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.crypto.Keyring;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
@@ -48,13 +49,13 @@ public final class KeyEpochs {
         }
     }
 
-    /** What a retirement rewrote. */
     /**
-     * What a retirement did; {@code replaced}: the IDs of the snapshots it sealed again, the old ones, then the new
+     * What a retirement did; {@code unreferencedBlobsDropped}: the blobs of the epoch no snapshot needed, not sealed again;
+     * {@code replaced}: the IDs of the snapshots it sealed again, the old ones, then the new
      * ones in the same order (its journal entry names them, as an amend's does: `check` accounts for the old IDs).
      */
     public record Retirement(int epoch, int packsRewritten, int snapshotsRewritten, int otherFilesRewritten, int orphanPacksDeleted,
-                             List<ObjectId> replaced) {
+                             int unreferencedBlobsDropped, List<ObjectId> replaced) {
     }
 
     /**
@@ -82,6 +83,41 @@ public final class KeyEpochs {
         }
     }
 
+    /**
+     * Stops a retirement before it writes anything while damaged/ keeps a file sealed under the epoch, or one that does
+     * not say under which: `vault repair` kept it as evidence of the damage (§12), it cannot be sealed again (it does not
+     * authenticate), and a retirement left it readable with the retired key (a helper's). What to keep of the evidence
+     * is the operator's to decide, not the retirement's.
+     */
+    private void refuseDamagedUnder(int epoch) {
+        Keyring keyring = repo.keys().keyring();
+        List<String> kept = new ArrayList<>();
+        for (String name : repo.backend().list("damaged")) {
+            int sealedUnder = damagedEpochOf(name);
+            if (sealedUnder == epoch || !keyring.epochs().containsKey(sealedUnder) && !keyring.retired().contains(sealedUnder)) {
+                kept.add(name);
+            }
+        }
+        if (!kept.isEmpty()) {
+            throw new VaultException(kept.size() + " file(s) in damaged/ (" + kept.getFirst() + (kept.size() > 1 ? " …" : "")
+                    + ") are sealed under epoch " + epoch + ", or say under none, and only its key reads them: inspect them (`vault"
+                    + " repair` kept them of damaged files), delete them, then retire; nothing was retired");
+        }
+    }
+
+    /** The epoch a file under damaged/ says it was sealed under, or -1 when it says none that reads. */
+    private int damagedEpochOf(String name) {
+        try {
+            if (name.indexOf('/') == name.lastIndexOf('/')) { // damaged/<pack ID>
+                return PackReader.epoch(repo.backend().read(name));
+            }
+            return epochOf(name);
+        } catch (RuntimeException tooShort) {
+            org.opsledger.vault.Cancelled.passOn(tooShort, "the retirement");
+            return -1;
+        }
+    }
+
     public Retirement retire(int epoch) {
         try (SharedLock lock = repo.lock("retire")) { // runs alone (Locks#RUNS_ALONE): no backup adds a reference meanwhile
             repo.keys().keyring().withoutEpoch(epoch); // validates before any work, with the keyring as it is now: not current, still live
@@ -94,6 +130,7 @@ public final class KeyEpochs {
                 }
             }
             refuseUnreadable();
+            refuseDamagedUnder(epoch);
             Set<ObjectId> needed = needed();
             // a pack of the epoch no index names may be the only copy of what a snapshot needs (§10: an index file lost, or a
             // pack a prune condemned and a backup then used): sealed again like an indexed one, never deleted as an orphan
@@ -108,17 +145,27 @@ public final class KeyEpochs {
                 }
             }
             refuseWhatCannotFit(epoch, oldPacks.keySet());
-            // 1. re-seal every blob of the old epoch's packs into new packs under the current epoch, once: a blob two
-            //    backups stored at once is in two packs, and stored twice it sat twice in one new pack, which check
-            //    called damaged (index and pack header disagree; a helper's)
+            // 1. re-seal every blob of the old epoch's packs that a snapshot needs into new packs under the current epoch, once:
+            //    a blob two backups stored at once is in two packs, and stored twice it sat twice in one new pack, which
+            //    check called damaged (index and pack header disagree; a helper's). What nothing needs is dropped, as a
+            //    prune with --max-unused 0 drops it: sealed again, forgotten data a default prune had left in a pack still
+            //    read under the current key, with any password (IS.012 6.6.6.4; a helper's)
             Set<ObjectId> blobsResealed = new HashSet<>();
+            Set<ObjectId> blobsDropped = new HashSet<>();
             for (var e : oldPacks.entrySet()) {
-                byte[] bytes = repo.backend().read(Repository.packName(e.getKey()));
+                byte[] bytes = null;
                 for (PackedBlob b : e.getValue()) {
+                    if (!needed.contains(b.id())) {
+                        blobsDropped.add(b.id());
+                        continue;
+                    }
                     if (!blobsResealed.add(b.id())) {
                         continue;
                     }
-                    byte[] plain = repo.openBlob(b.id(), b.compressed(), b.rawLength(), bytes, b.offset(), b.length());
+                    if (bytes == null) {
+                        bytes = repo.backend().read(Repository.packName(e.getKey()));
+                    }
+                    byte[] plain = openToSealAgain(e.getKey(), epoch, b, bytes);
                     repo.storeBlob(b.type(), b.id(), plain, 0, plain.length);
                 }
             }
@@ -187,14 +234,36 @@ public final class KeyEpochs {
             //    rotation runs beside a retirement, and none may be lost if one did)
             repo.replaceKeyring(repo.storedKeyring().withoutEpoch(epoch));
             // and every keyring a stopped `key rotate` or `key retire` left unfinished beside it, which holds the key too
-            // (a helper's: the retired key was still on disk after "its key is destroyed")
-            for (String name : repo.backend().unfinishedWrites("")) {
-                repo.backend().discard(name);
+            // (a helper's: the retired key was still on disk after "its key is destroyed"), and every file a killed writer left
+            // in any other directory, sealed under the epoch maybe (a helper's: snapshots/.tmp-… still opened with the
+            // retired key). None is being written: a retirement runs alone. Lock files are plaintext, and one may be a
+            // starting process's, which then refuses.
+            if (repo.backend().store() instanceof LocalBackend local) {
+                for (Path tmp : local.leftoverTemporaryFiles(java.time.Duration.ZERO)) {
+                    String name = local.root().relativize(tmp).toString();
+                    if (!name.startsWith("locks/")) {
+                        repo.backend().discard(name);
+                    }
+                }
             }
             repo.reloadIndex(); // the old packs are gone: later reads in this process go to the new ones
             List<ObjectId> replaced = new ArrayList<>(renamed.keySet());
             replaced.addAll(renamed.values());
-            return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans, List.copyOf(replaced));
+            return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans, blobsDropped.size(), List.copyOf(replaced));
+        }
+    }
+
+    /**
+     * A blob of the epoch's pack {@code pack}, opened to be sealed again: one that does not authenticate stops the
+     * retirement, the pack named, before any old file is deleted or the key destroyed (it said "blob 7fe95c14 fails
+     * authentication" and no more: a helper's). What it sealed again so far is sealed again once more by the next run.
+     */
+    private byte[] openToSealAgain(ObjectId pack, int epoch, PackedBlob b, byte[] bytes) {
+        try {
+            return repo.openBlob(b.id(), b.compressed(), b.rawLength(), bytes, b.offset(), b.length());
+        } catch (DamagedBlobException e) {
+            throw new VaultException("key retire cannot read pack " + pack.hex() + " of epoch " + epoch + " (" + e.getMessage()
+                    + "): `vault repair --read-data` takes such packs out of use; nothing was retired", e);
         }
     }
 
