@@ -40,6 +40,14 @@ public final class TestTrees {
     }
 
     /** Rewrites a repository's config from format {@code from} to {@code to}, as a build of that format would have made it. */
+    public static void deleteTree(Path root) throws IOException {
+        try (var s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     public static void setFormatVersion(Path repo, int from, int to) throws IOException {
         String config = Files.readString(repo.resolve("config"));
         assertThat(config).contains("\"version\":" + from);

@@ -20,14 +20,6 @@ class IncrementalWalkTest {
     @TempDir
     Path tmp;
 
-    private static void deleteTree(Path root) throws java.io.IOException {
-        try (var s = Files.walk(root)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
     @Test
     void incrementalGivesTheFullBackupsTreeAfterChangesDeletionsAndReplacementsInAWideDeepTree() throws Exception {
         Path data = tmp.resolve("src/data");
@@ -41,8 +33,8 @@ class IncrementalWalkTest {
             TestTrees.backup(repo, data);
 
             Files.write(data.resolve("d007/sub/deeper/f.txt"), TestTrees.text(77, 999)); // changed deep down
-            deleteTree(data.resolve("d100")); // vanished
-            deleteTree(data.resolve("d200/sub"));
+            TestTrees.deleteTree(data.resolve("d100")); // vanished
+            TestTrees.deleteTree(data.resolve("d200/sub"));
             Files.write(data.resolve("d200/sub"), TestTrees.text(5, 10)); // a directory replaced by a file
             Files.createDirectories(data.resolve("d250/new")); // a new directory beside a known one
             Files.write(data.resolve("d250/new/n.txt"), TestTrees.text(6, 10));
