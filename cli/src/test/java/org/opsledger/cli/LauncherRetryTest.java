@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -178,12 +177,6 @@ class LauncherRetryTest {
     }
 
     private Path fakeJdk() throws IOException {
-        Path jdk = tmp.resolve("jdk");
-        if (Files.exists(jdk)) {
-            return jdk;
-        }
-        Path bin = Files.createDirectories(jdk.resolve("bin"));
-        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.3\"\n");
         String java = """
                 #!/bin/sh
                 echo "$*" >> "$FAKE_LOG"
@@ -195,10 +188,6 @@ class LauncherRetryTest {
                 [ "$heap" = "$FAKE_PASS_AT" ] && exit 0
                 exit 4
                 """;
-        for (String tool : new String[] {"java", "javac"}) {
-            Path f = Files.writeString(bin.resolve(tool), java);
-            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        return jdk;
+        return FakeJdk.at(tmp.resolve("jdk"), "25.0.3", java, "java", "javac");
     }
 }

@@ -1,0 +1,105 @@
+package org.opsledger.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How the {@code ./opsledger} launcher keeps the jar it runs extracted to {@code app/} beside it, in the places operators
+ * run it from: installed copies, cron, sudo, shared folders, several first runs at once. It runs here with a JDK whose
+ * {@code java} is a script: it writes down each command line, "extracts" a jar by copying it (a jar here is a line of
+ * text naming its build) and "runs" one by printing that line.
+ */
+class LauncherTest {
+
+    private static final Path LAUNCHER = Path.of("..", "opsledger").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err, List<String> javaRuns) {
+    }
+
+    /** A jar replaced by a build with an older mtime (a rollback, cp -p, rsync -a, dpkg) ran the build extracted before it. */
+    @Test
+    void aJarReplacedByAnOlderBuildIsExtractedAgain() throws Exception {
+        Path jar = tmp.resolve("inst/opsledger.jar");
+        Files.createDirectories(jar.getParent());
+        Files.writeString(jar, "build A\n");
+        assertThat(run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify").out()).isEqualTo("ran build A\n");
+
+        Files.writeString(jar, "build B, built an hour ago\n");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(3600)));
+        assertThat(run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify").out()).isEqualTo("ran build B, built an hour ago\n");
+
+        // a symlinked jar flipped to another release, older than the one extracted
+        Path older = Files.writeString(tmp.resolve("release-1.jar"), "release 1\n");
+        Path newer = Files.writeString(tmp.resolve("release-2.jar"), "release 2\n");
+        Files.setLastModifiedTime(older, FileTime.from(Instant.now().minusSeconds(7200)));
+        Path link = Files.createSymbolicLink(tmp.resolve("inst/current.jar"), newer);
+        assertThat(run(Map.of("OPSLEDGER_JAR", link.toString()), "audit-verify").out()).isEqualTo("ran release 2\n");
+        Files.delete(link);
+        Files.createSymbolicLink(link, older);
+        assertThat(run(Map.of("OPSLEDGER_JAR", link.toString()), "audit-verify").out()).isEqualTo("ran release 1\n");
+        // and the same jar is not extracted again, even when app/.extracted alone was touched
+        Files.setLastModifiedTime(jar.resolveSibling("app/.extracted"), FileTime.from(Instant.now()));
+        Run again = run(Map.of("OPSLEDGER_JAR", link.toString()), "audit-verify");
+        assertThat(again.out()).isEqualTo("ran release 1\n");
+        assertThat(again.javaRuns()).noneMatch(line -> line.contains("jarmode"));
+    }
+
+    private Run run(Map<String, String> env, String... args) throws Exception {
+        return runAs(List.of("bash", LAUNCHER.toString()), env, args);
+    }
+
+    /** {@code launcher} (the launcher as `bash` runs it, or a shell that runs it after a step of its own) with the fake JDK. */
+    private Run runAs(List<String> launcher, Map<String, String> env, String... args) throws Exception {
+        Path jdk = fakeJdk();
+        Path log = tmp.resolve("java.log");
+        Files.deleteIfExists(log);
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().keySet().removeIf(k -> k.startsWith("OPSLEDGER_") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS"));
+        pb.environment().put("JAVA_HOME", jdk.toString());
+        pb.environment().put("FAKE_LOG", log.toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = p.waitFor();
+        return new Run(exit, out, err, Files.exists(log) ? Files.readAllLines(log) : List.of());
+    }
+
+    /**
+     * A JDK 21 (class-data sharing: each command's run is one JVM) whose java logs its command line to FAKE_LOG; extracts
+     * a jar by copying it to the destination's opsledger.jar and lib/ (after FAKE_EXTRACT_SECONDS; FAKE_EXTRACT_FAIL: it
+     * fails part-way), and runs one by printing "ran " and its content.
+     */
+    private Path fakeJdk() throws IOException {
+        String java = """
+                #!/bin/bash
+                echo "$*" >> "$FAKE_LOG"
+                while [ $# -gt 0 ]; do
+                  case $1 in
+                    -jar) jar=$2; shift ;;
+                    --destination) mkdir -p "$2/lib" && sleep "${FAKE_EXTRACT_SECONDS:-0}" && [ -z "$FAKE_EXTRACT_FAIL" ] || exit 1
+                                   cp "$jar" "$2/opsledger.jar"; exit ;;
+                  esac
+                  shift
+                done
+                printf 'ran %s\\n' "$(cat "$jar")"
+                """;
+        return FakeJdk.at(tmp.resolve("jdk"), "21.0.5", java, "java", "javac");
+    }
+}
