@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,68 @@ class LauncherTest {
         Run again = run(Map.of("OPSLEDGER_JAR", link.toString()), "audit-verify");
         assertThat(again.out()).isEqualTo("ran release 1\n");
         assertThat(again.javaRuns()).noneMatch(line -> line.contains("jarmode"));
+    }
+
+    /**
+     * Concurrent first runs of a build (cron jobs at 02:00 after an upgrade): one removed app/ while another started from
+     * it, and the losers left their copies beside it (a helper's). One extracts; the others run the jar as it is.
+     */
+    @Test
+    void concurrentFirstRunsExtractOnceAndAllRun() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        Run runs = runAs(List.of("bash", "-c", "for i in 1 2 3 4 5 6 7 8; do bash \"$0\" \"$@\" & done; wait", LAUNCHER.toString()),
+                Map.of("OPSLEDGER_JAR", jar.toString(), "FAKE_EXTRACT_SECONDS", "1"), "audit-verify");
+        assertThat(runs.out().lines()).as(runs.err()).hasSize(8).containsOnly("ran build A");
+        assertThat(runs.javaRuns()).filteredOn(line -> line.contains("jarmode")).hasSize(1);
+        try (var left = Files.list(jar.getParent())) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("opsledger.jar", "app");
+        }
+        assertThat(run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify").javaRuns()).containsExactly(
+                "-XX:SharedArchiveFile=" + jar.resolveSibling("app/audit-verify.jsa") + " -XX:+AutoCreateSharedArchive -Xlog:cds=off"
+                        + " -Xlog:cds+dynamic=off -jar " + jar.resolveSibling("app/opsledger.jar") + " audit-verify");
+    }
+
+    /**
+     * A jar in a shared writable folder: another user planted app/ beside it and root ran her code (a helper's). An app/
+     * that is neither the caller's nor root's is not run from, nor replaced: the jar runs as it is.
+     */
+    @Test
+    void anAppOfAnotherUserIsNeitherRunNorReplaced() throws Exception {
+        Path drop = Files.createDirectories(tmp.resolve("drop"));
+        Files.setPosixFilePermissions(drop, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path jar = Files.writeString(drop.resolve("opsledger.jar"), "build A\n");
+        Path app = Files.createDirectories(drop.resolve("app"));
+        Files.writeString(app.resolve("opsledger.jar"), "planted code\n");
+        Files.writeString(app.resolve(".extracted"), "");
+        var nobody = app.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        for (Path planted : List.of(app, app.resolve("opsledger.jar"), app.resolve(".extracted"))) {
+            Files.setOwner(planted, nobody);
+        }
+        Run run = run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify");
+        assertThat(run.out()).isEqualTo("ran build A\n");
+        assertThat(run.javaRuns()).containsExactly("-jar " + jar + " audit-verify");
+        assertThat(Files.readString(app.resolve("opsledger.jar"))).isEqualTo("planted code\n");
+        // nor one of another user's that only she can write to
+        Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setOwner(app, jar.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("daemon"));
+        assertThat(run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify").out()).isEqualTo("ran build A\n");
+    }
+
+    /** A failed extraction (a full disk) left its partial copy, one more each command (a helper's): it leaves nothing. */
+    @Test
+    void aFailedExtractionLeavesNothingAndStaleOnesAreRemoved() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        Run failed = run(Map.of("OPSLEDGER_JAR", jar.toString(), "FAKE_EXTRACT_FAIL", "1"), "audit-verify");
+        assertThat(failed.out()).isEqualTo("ran build A\n");
+        // one left by an extraction stopped by kill -9 two hours ago goes; one that may be in progress stays
+        Path stale = Files.createDirectories(jar.resolveSibling("app.tmp.4242/lib"));
+        Files.setLastModifiedTime(stale.getParent(), FileTime.from(Instant.now().minusSeconds(7200)));
+        Path recent = Files.createDirectories(jar.resolveSibling("app.tmp.4343"));
+        assertThat(run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify").out()).isEqualTo("ran build A\n");
+        try (var left = Files.list(jar.getParent())) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("opsledger.jar", "app", "app.tmp.4343");
+        }
+        assertThat(recent).exists();
     }
 
     private Run run(Map<String, String> env, String... args) throws Exception {
