@@ -121,6 +121,43 @@ class LauncherTest {
         assertThat(recent).exists();
     }
 
+    /**
+     * The caller's JVM options win, as docs/operations.md says, also from JAVA_TOOL_OPTIONS and _JAVA_OPTIONS, which the
+     * JVM reads itself: a collector or -Xshare named there made every vault command fail before it started ("Multiple
+     * garbage collectors selected"), with the JVM's error on stdout (a helper's). An error of the JVM's start is on stderr.
+     */
+    @Test
+    void theCallersCollectorAndCacheOptionsWin() throws Exception {
+        Path main = tmp.resolve("main.jar"); // the java launcher reads a jar's manifest before it starts the JVM
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, "Main");
+        new java.util.jar.JarOutputStream(Files.newOutputStream(main), manifest).close();
+        Map<String, String> real = Map.of("JAVA_HOME", System.getProperty("java.home"), "OPSLEDGER_JAR", main.toString(), "OPSLEDGER_NO_CDS", "1");
+        Run g1 = run(with(real, "OPSLEDGER_JAVA_OPTS", "-XX:+UseG1GC -XX:+PrintFlagsFinal -version"), "vault", "snapshots");
+        assertThat(g1.err()).containsPattern("UseG1GC +=\\s*true").containsPattern("UseSerialGC +=\\s*false");
+        Run parallel = run(with(with(real, "JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC"), "OPSLEDGER_JAVA_OPTS", "-XX:+PrintFlagsFinal -version"),
+                "vault", "snapshots");
+        assertThat(parallel.err()).containsPattern("UseParallelGC +=\\s*true");
+        Run wrong = run(with(real, "OPSLEDGER_JAVA_OPTS", "-XX:+UseG1GC -XX:+UseSerialGC"), "vault", "snapshots", "--json");
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.out()).isEmpty();
+        assertThat(wrong.err()).contains("Multiple garbage collectors selected");
+
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        for (String[] option : new String[][] {{"OPSLEDGER_JAVA_OPTS", "-Xshare:off"}, {"_JAVA_OPTIONS", "-XX:AOTCache=my.aot"}}) {
+            Run shared = run(Map.of("OPSLEDGER_JAR", jar.toString(), option[0], option[1]), "audit-verify");
+            assertThat(shared.out()).isEqualTo("ran build A\n");
+            assertThat(shared.javaRuns()).singleElement().asString().doesNotContain("SharedArchiveFile").endsWith("-jar " + jar + " audit-verify");
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String name, String value) {
+        Map<String, String> more = new java.util.HashMap<>(env);
+        more.put(name, value);
+        return more;
+    }
+
     private Run run(Map<String, String> env, String... args) throws Exception {
         return runAs(List.of("bash", LAUNCHER.toString()), env, args);
     }
