@@ -33,6 +33,10 @@ class LauncherHeapTest {
         long base = maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", small.toString());
         assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", large.toString())).isEqualTo(base + 68);
         assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo=" + large)).isEqualTo(base + 68);
+        // picocli takes -r=PATH (the form its usage line shows) and -rPATH as well: those had the default heap
+        assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "-r=" + large)).isEqualTo(base + 68);
+        assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "-r" + large)).isEqualTo(base + 68);
+        assertThat(maxHeapMiB(Map.of("OPSLEDGER_VAULT_REPOSITORY", large.toString()), "vault", "snapshots", "-r=" + small)).isEqualTo(base);
         assertThat(maxHeapMiB(Map.of("OPSLEDGER_VAULT_REPOSITORY", large.toString()), "vault", "snapshots")).isEqualTo(base + 68);
         // an explicit --repo wins over the environment, as it does in the command
         assertThat(maxHeapMiB(Map.of("OPSLEDGER_VAULT_REPOSITORY", large.toString()), "vault", "snapshots", "-r", small.toString()))
