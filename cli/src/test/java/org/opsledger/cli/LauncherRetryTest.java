@@ -63,6 +63,11 @@ class LauncherRetryTest {
         assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "--stdin-from-command", "--", "pg_dump", "db").heaps()).hasSize(1);
         assertThat(run(Map.of("OPSLEDGER_JAVA_OPTS", "-Xmx1g"), "vault", "backup", "--repo", "r", "/srv").exit()).isEqualTo(4);
         assertThat(run(Map.of("OPSLEDGER_JAVA_OPTS", "-Xmx1g"), "vault", "backup", "--repo", "r", "/srv").heaps()).hasSize(1);
+        // by its other name, and from the variables the JVM reads itself: it was "run again" three times in the same heap
+        assertThat(run(Map.of("OPSLEDGER_JAVA_OPTS", "-XX:MaxHeapSize=16m"), "vault", "backup", "--repo", "r", "/srv").heaps()).hasSize(1);
+        assertThat(run(Map.of("_JAVA_OPTIONS", "-Xmx16m"), "vault", "check", "--repo", "r").heaps()).hasSize(1);
+        Run tool = run(Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxHeapSize=16m"), "vault", "prune", "--repo", "r");
+        assertThat(tool.heaps()).as("the launcher's -Xmx would win over JAVA_TOOL_OPTIONS").containsExactly(-1L);
         Run failed = run(Map.of("FAKE_EXIT", "1"), "vault", "backup", "--repo", "r", "/srv");
         assertThat(failed.exit()).isEqualTo(1);
         assertThat(failed.heaps()).hasSize(1);
@@ -155,7 +160,7 @@ class LauncherRetryTest {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().remove("OPSLEDGER_VAULT_REPOSITORY");
-        pb.environment().remove("OPSLEDGER_JAVA_OPTS");
+        pb.environment().keySet().removeAll(List.of("OPSLEDGER_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"));
         pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
         pb.environment().putAll(env);
         pb.environment().put("JAVA_HOME", jdk.toString());
