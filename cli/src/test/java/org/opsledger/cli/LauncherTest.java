@@ -158,6 +158,28 @@ class LauncherTest {
         return more;
     }
 
+    /**
+     * Started from a directory that was removed (a cron job's cd into a release a deploy removed), every command failed
+     * with the JVM's error on stdout (a helper's). With only absolute paths it runs from /; else it says why, in one line.
+     */
+    @Test
+    void aCommandStartedFromADeletedDirectoryRunsFromRootOrSaysWhy() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        Path gone = tmp.resolve("gone");
+        List<String> fromGone = List.of("bash", "-c", "mkdir \"$0\" && cd \"$0\" && rmdir \"$0\" && exec bash \"$@\"", gone.toString(),
+                LAUNCHER.toString());
+        Map<String, String> env = Map.of("OPSLEDGER_JAR", jar.toString(), "OPSLEDGER_NO_CDS", "1");
+        Run absolute = runAs(fromGone, env, "vault", "snapshots", "--repo", "/srv/repo", "--password-file=/etc/pw", "--json", "-n", "7");
+        assertThat(absolute.exit()).as(absolute.err()).isZero();
+        assertThat(absolute.out()).isEqualTo("ran build A\n");
+        Run relative = runAs(fromGone, env, "vault", "snapshots", "--repo", "repo", "--json");
+        assertThat(relative.exit()).isEqualTo(1);
+        assertThat(relative.out()).isEmpty();
+        assertThat(relative.err()).endsWith("opsledger: the current directory was deleted: cd to an existing directory\n");
+        assertThat(runAs(fromGone, env, "vault", "restore", "latest", "--target=out").exit()).isEqualTo(1);
+        assertThat(relative.javaRuns()).isEmpty();
+    }
+
     private Run run(Map<String, String> env, String... args) throws Exception {
         return runAs(List.of("bash", LAUNCHER.toString()), env, args);
     }
@@ -198,6 +220,7 @@ class LauncherTest {
                   esac
                   shift
                 done
+                pwd -P >/dev/null 2>&1 || { printf 'Error occurred during initialization of VM\\nCould not determine current working directory.\\n'; exit 1; }
                 printf 'ran %s\\n' "$(cat "$jar")"
                 """;
         return FakeJdk.at(tmp.resolve("jdk"), "21.0.5", java, "java", "javac");
