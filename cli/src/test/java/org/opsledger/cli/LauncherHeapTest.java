@@ -64,6 +64,9 @@ class LauncherHeapTest {
                 .isEqualTo(24 + 2 * 32);
         assertThat(maxHeapMiB(Map.of(), "vault", "check", "--threads=4", "--repo", large.toString())).isEqualTo(24 + 2 * 16 + 68);
         assertThat(maxHeapMiB(Map.of(), "vault", "check", "--threads", "lots", "--repo", small.toString())).isEqualTo(24 + 2 * 8);
+        // more than the CLI takes (64) is its to refuse: a heap for 300 threads was more than the JVM could reserve
+        assertThat(maxHeapMiB(Map.of(), "vault", "check", "--threads", "300", "--repo", small.toString())).isEqualTo(24 + 2 * 8);
+        assertThat(maxHeapMiB(Map.of(), "vault", "check", "--threads", "64", "--repo", small.toString())).isEqualTo(24 + 2 * 256);
     }
 
     @Test

@@ -180,6 +180,36 @@ class LauncherTest {
         assertThat(relative.javaRuns()).isEmpty();
     }
 
+    /**
+     * The launcher where operators put it (a helper's): an installation (the launcher, .ci/find-jdk and a jar) without
+     * OPSLEDGER_JAR, as sudo runs it, tried to build with a ./mvnw it does not have (exit 127); a copy of the launcher alone
+     * failed on the find-jdk it sources; a Java runtime without javac was refused, though running needs only java.
+     */
+    @Test
+    void anInstalledLauncherSaysWhatItLacksAndRunsWithARuntime() throws Exception {
+        Path opt = Files.createDirectories(tmp.resolve("opt/.ci")).getParent();
+        Files.copy(LAUNCHER, opt.resolve("opsledger"));
+        Files.copy(LAUNCHER.resolveSibling(".ci/find-jdk"), opt.resolve(".ci/find-jdk"));
+        Path jar = Files.writeString(opt.resolve("opsledger.jar"), "build A\n");
+        Run noJar = runAs(List.of("bash", opt.resolve("opsledger").toString()), Map.of("OPSLEDGER_SKIP_BUILD", "1"), "vault", "snapshots");
+        assertThat(noJar.exit()).isEqualTo(1);
+        assertThat(noJar.err()).isEqualTo("opsledger: no jar at " + opt.resolve("cli/target/opsledger.jar") + " and no sources to build it"
+                + " beside the launcher: set OPSLEDGER_JAR to the jar (docs/operations.md, \"Configuration\")\n");
+
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.copy(LAUNCHER, bin.resolve("opsledger"));
+        Run copied = runAs(List.of("bash", bin.resolve("opsledger").toString()), Map.of("OPSLEDGER_JAR", jar.toString()), "vault", "snapshots");
+        assertThat(copied.exit()).isEqualTo(1);
+        assertThat(copied.err()).isEqualTo("opsledger: no .ci/find-jdk beside the launcher in " + bin + ": run the launcher of a checkout or"
+                + " an installation, or a symlink to it, not a copy\n");
+
+        fakeJdk();
+        Path jre = FakeJdk.at(tmp.resolve("jre"), "25.0.3", Files.readString(tmp.resolve("jdk/bin/java")), "java");
+        Run runtime = run(Map.of("JAVA_HOME", jre.toString(), "OPSLEDGER_JAR", jar.toString(), "OPSLEDGER_NO_CDS", "1"), "vault", "snapshots");
+        assertThat(runtime.err()).isEmpty();
+        assertThat(runtime.out()).isEqualTo("ran build A\n");
+    }
+
     private Run run(Map<String, String> env, String... args) throws Exception {
         return runAs(List.of("bash", LAUNCHER.toString()), env, args);
     }
