@@ -210,6 +210,18 @@ class LauncherTest {
         assertThat(runtime.out()).isEqualTo("ran build A\n");
     }
 
+    /** `--help`, `--version`, `-V` and `-h` recorded a start-up cache each (`-.aot` for -V; a helper's): options alone record none. */
+    @Test
+    void optionsAloneRecordNoStartUpCache() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        for (String option : List.of("--help", "--version", "-V", "-h")) {
+            Run run = run(Map.of("OPSLEDGER_JAR", jar.toString()), option);
+            assertThat(run.javaRuns()).containsExactly("-jar " + jar + " " + option);
+        }
+        assertThat(run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit", "verify", "--help").javaRuns()).last().asString()
+                .startsWith("-XX:SharedArchiveFile=" + jar.resolveSibling("app/audit-verify.jsa") + " ");
+    }
+
     private Run run(Map<String, String> env, String... args) throws Exception {
         return runAs(List.of("bash", LAUNCHER.toString()), env, args);
     }
