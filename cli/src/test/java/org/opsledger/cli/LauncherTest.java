@@ -194,7 +194,7 @@ class LauncherTest {
         Run noJar = runAs(List.of("bash", opt.resolve("opsledger").toString()), Map.of("OPSLEDGER_SKIP_BUILD", "1"), "vault", "snapshots");
         assertThat(noJar.exit()).isEqualTo(1);
         assertThat(noJar.err()).isEqualTo("opsledger: no jar at " + opt.resolve("cli/target/opsledger.jar") + " and no sources to build it"
-                + " beside the launcher: set OPSLEDGER_JAR to the jar (docs/operations.md, \"Configuration\")\n");
+                + " beside the launcher: set OPSLEDGER_JAR to the jar (docs/operations.md, \"Install and start\")\n");
 
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Files.copy(LAUNCHER, bin.resolve("opsledger"));
