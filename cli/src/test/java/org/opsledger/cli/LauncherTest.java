@@ -78,6 +78,20 @@ class LauncherTest {
                         + " -Xlog:cds+dynamic=off -jar " + jar.resolveSibling("app/opsledger.jar") + " audit-verify");
     }
 
+    /** Concurrent first vault commands of a build each trained the vault cache, and left vault.aot-failed beside it (a helper's). */
+    @Test
+    void concurrentFirstVaultCommandsTrainTheCacheOnce() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify"); // extracted
+        Run runs = runAs(List.of("bash", "-c", "for i in 1 2 3 4 5 6; do bash \"$0\" \"$@\" & done; wait", LAUNCHER.toString()),
+                Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", tmp.resolve("jdk25").toString(), "FAKE_TRAIN_SECONDS", "1"),
+                "vault", "snapshots", "--repo", "/srv/repo");
+        assertThat(runs.out().lines()).as(runs.err()).hasSize(6).containsOnly("ran build A");
+        assertThat(runs.javaRuns()).filteredOn(line -> line.endsWith("vault train-cache")).hasSize(1);
+        assertThat(jar.resolveSibling("app/vault.aot")).hasContent("recorded");
+        assertThat(jar.resolveSibling("app/vault.aot-failed")).doesNotExist();
+    }
+
     /**
      * A jar in a shared writable folder: another user planted app/ beside it and root ran her code (a helper's). An app/
      * that is neither the caller's nor root's is not run from, nor replaced: the jar runs as it is.
@@ -248,7 +262,8 @@ class LauncherTest {
     /**
      * A JDK 21 (class-data sharing: each command's run is one JVM) whose java logs its command line to FAKE_LOG; extracts
      * a jar by copying it to the destination's opsledger.jar and lib/ (after FAKE_EXTRACT_SECONDS; FAKE_EXTRACT_FAIL: it
-     * fails part-way), and runs one by printing "ran " and its content.
+     * fails part-way), and runs one by printing "ran " and its content; as a JDK 25 (jdk25/) it also records an AOT
+     * configuration (after FAKE_TRAIN_SECONDS) and creates a cache from it.
      */
     private Path fakeJdk() throws IOException {
         String java = """
@@ -259,12 +274,19 @@ class LauncherTest {
                     -jar) jar=$2; shift ;;
                     --destination) mkdir -p "$2/lib" && sleep "${FAKE_EXTRACT_SECONDS:-0}" && [ -z "$FAKE_EXTRACT_FAIL" ] || exit 1
                                    cp "$jar" "$2/opsledger.jar"; exit ;;
+                    -XX:AOTMode=record) record=1 ;;
+                    -XX:AOTConfiguration=*) conf=${1#*=} ;;
+                    -XX:AOTMode=create) create=1 ;;
+                    -XX:AOTCache=*) cache=${1#*=} ;;
                   esac
                   shift
                 done
+                [ -z "$record" ] || { sleep "${FAKE_TRAIN_SECONDS:-0}"; echo recorded > "$conf"; exit; }
+                [ -z "$create" ] || { cat "$conf" > "$cache"; exit; }
                 pwd -P >/dev/null 2>&1 || { printf 'Error occurred during initialization of VM\\nCould not determine current working directory.\\n'; exit 1; }
                 printf 'ran %s\\n' "$(cat "$jar")"
                 """;
+        FakeJdk.at(tmp.resolve("jdk25"), "25.0.3", java, "java", "javac");
         return FakeJdk.at(tmp.resolve("jdk"), "21.0.5", java, "java", "javac");
     }
 }
