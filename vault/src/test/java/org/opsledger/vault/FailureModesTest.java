@@ -267,6 +267,70 @@ class FailureModesTest {
     }
 
     /**
+     * Two operators removed each other's slot at once (alice with her password bob's, bob with his alice's): each kept the
+     * slot it had opened with, as it had read the slots, both said "removed", and no slot was left: no password opened the
+     * repository again (a helper's). The slots are read again under the lock, and the second removal is refused.
+     */
+    @Test
+    void twoOperatorsRemovingEachOthersSlotLeaveOneThatOpens() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        String bob = newRepoWithBob(repoDir);
+        String alice;
+        try (Repository asAlice = TestTrees.open(repoDir); Repository asBob = Vault.open(repoDir.toString(), "bob's password".toCharArray())) {
+            alice = asAlice.keySlots().stream().filter(s -> !s.id().equals(bob)).findFirst().orElseThrow().id();
+            asAlice.removeKeySlot(bob);
+            assertThatThrownBy(() -> asBob.removeKeySlot(alice)).hasMessage("refusing to remove key slot " + alice.substring(0, 8)
+                    + ": key slot " + bob.substring(0, 8) + ", whose password opened the repository for this command, was removed"
+                    + " meanwhile, and no other slot is known to open it; nothing was removed: `vault key list` lists the slots left");
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.keySlots()).extracting(Repository.KeySlotInfo::id).containsExactly(alice);
+        }
+    }
+
+    /** A slot's removal runs alone, as a key retirement does: beside another's removal, or a backup, it is refused. */
+    @Test
+    void aKeySlotsRemovalRunsAlone() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        String bob = newRepoWithBob(repoDir);
+        try (Repository removing = TestTrees.open(repoDir); Repository other = TestTrees.open(repoDir)) {
+            try (var lock = other.lock("key remove")) {
+                assertThatThrownBy(() -> removing.removeKeySlot(bob)).hasMessageStartingWith("a key remove on ")
+                        .hasMessageEndingWith(" is working in the repository, and a key remove runs alone: run it again when nothing else runs");
+                assertThatThrownBy(() -> removing.addKeySlot("carol's password".toCharArray(), TestTrees.FAST_KDF, "carol"))
+                        .hasMessageEndingWith(" runs alone in the repository: key add when it has finished");
+            }
+            try (var lock = other.lock("backup")) {
+                assertThatThrownBy(() -> removing.removeKeySlot(bob)).hasMessageStartingWith("a backup on ")
+                        .hasMessageEndingWith(" is working in the repository, and a key remove runs alone: run it again when nothing else runs");
+            }
+            assertThat(removing.keySlots()).hasSize(2);
+            removing.removeKeySlot(bob);
+            assertThat(removing.keySlots()).hasSize(1);
+            assertThat(repoDir.resolve("locks")).isEmptyDirectory();
+        }
+    }
+
+    /** A new repository of two slots: the test password's and bob's, whose ID it returns. */
+    private static String newRepoWithBob(Path repoDir) {
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            return repo.addKeySlot("bob's password".toCharArray(), TestTrees.FAST_KDF, "bob");
+        }
+    }
+
+    /** A slot added beside a disposal was written after the disposal destroyed the slots it listed: it is refused. */
+    @Test
+    void aKeySlotIsNotAddedBesideADisposal() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        TestTrees.newRepo(repoDir).close();
+        try (Repository adding = TestTrees.open(repoDir); Repository disposing = TestTrees.open(repoDir); var lock = disposing.lock("dispose")) {
+            assertThatThrownBy(() -> adding.addKeySlot("carol's password".toCharArray(), TestTrees.FAST_KDF, "carol"))
+                    .hasMessageStartingWith("a dispose on ").hasMessageEndingWith(" runs alone in the repository: key add when it has finished");
+            assertThat(adding.keySlots()).hasSize(1);
+        }
+    }
+
+    /**
      * A helper copied another repository's key slot into keys/ (write access to the store, no password): two well-formed
      * slots, and `key remove` of the real one went through, leaving none that opens the repository. The slot in use is
      * refused now, whatever else keys/ holds.

@@ -64,9 +64,10 @@ public final class Locks {
     /**
      * Work that runs with no other process in the repository: repair and key retirement write one index in place
      * of all and move packs; upgrade writes the config and the index anew; recover takes trees no snapshot
-     * references for lost (a running backup's are).
+     * references for lost (a running backup's are); a key slot's removal reads the slots left and removes one (two at
+     * once each removed the other's and left none).
      */
-    public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover", "upgrade", Disposal.KIND);
+    public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover", "upgrade", Disposal.KIND, Repository.REMOVE_KEY_SLOT);
 
     /**
      * Work that runs one at a time, beside anything but itself and what runs alone: placing and releasing a legal

@@ -1755,35 +1755,58 @@ public final class Repository implements AutoCloseable {
         return out;
     }
 
+    /** The lock of a key slot's addition: beside a backup, not beside what runs alone ({@link Locks#RUNS_ALONE}). */
+    static final String ADD_KEY_SLOT = "key add";
+    /** The lock of a key slot's removal, which runs alone ({@link Locks#RUNS_ALONE}). */
+    static final String REMOVE_KEY_SLOT = "key remove";
+
+    /**
+     * Writes a new slot of this repository's master key. Under a lock: a slot added beside a disposal, which destroys
+     * every slot it lists, or beside a slot's removal, is refused, not written where nothing accounts for it.
+     */
     public String addKeySlot(char[] password, int iterations, String label) {
-        String id = HexFormat.of().formatHex(Sealing.randomBytes(16));
-        backend.write("keys/" + id, VaultJson.write(KeySlot.wrap(password, masterKey(), iterations, label, hostname())));
-        return id;
+        try (SharedLock lock = lock(ADD_KEY_SLOT)) {
+            String id = HexFormat.of().formatHex(Sealing.randomBytes(16));
+            backend.write("keys/" + id, VaultJson.write(KeySlot.wrap(password, masterKey(), iterations, label, hostname())));
+            return id;
+        }
     }
 
     private static String shortSlot(String id) {
         return id.substring(0, Math.min(8, id.length()));
     }
 
-    /** Removes the slot {@code idOrPrefix} names, and returns what it was; never the slot in use ({@link #slotInUse}). */
+    /**
+     * Removes the slot {@code idOrPrefix} names, and returns what it was; alone in the repository ({@link Locks#RUNS_ALONE}),
+     * never the slot in use ({@link #slotInUse}), and none once the slot in use is gone: the last slot that opens stays.
+     */
     public KeySlotInfo removeKeySlot(String idOrPrefix) {
         if (idOrPrefix.isEmpty()) {
             throw new VaultException("the key slot ID is empty: `vault key list` lists them");
         }
-        List<KeySlotInfo> slots = keySlots();
-        List<KeySlotInfo> match = slots.stream().filter(s -> s.id().startsWith(idOrPrefix)).toList();
-        if (match.size() != 1) {
-            throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix : "key slot prefix " + idOrPrefix + " is ambiguous");
+        // alone, and the slots read under the lock: two operators removing each other's slot at once each kept the slot
+        // they had opened with, as each had read it, and left none; no password opened the repository again (a helper's)
+        try (SharedLock lock = lock(REMOVE_KEY_SLOT)) {
+            List<KeySlotInfo> slots = keySlots();
+            List<KeySlotInfo> match = slots.stream().filter(s -> s.id().startsWith(idOrPrefix)).toList();
+            if (match.size() != 1) {
+                throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix : "key slot prefix " + idOrPrefix + " is ambiguous");
+            }
+            // Not the slot whose password opened the repository: the one slot known to open it. Anyone able to write to the
+            // store can add a well-formed slot of another repository's, which no password of this one opens; counted as a
+            // slot that stays, it let the real one go (a helper's lockout). As restic refuses, and the last slot so too.
+            if (match.getFirst().id().equals(slotInUse)) {
+                throw new VaultException("refusing to remove key slot " + shortSlot(slotInUse) + ": its password opened the repository for this"
+                        + " command, and it is the one slot known to open it; remove it with the password of a slot that stays");
+            }
+            if (slots.stream().noneMatch(s -> s.id().equals(slotInUse))) { // removed since this command opened the repository
+                throw new VaultException("refusing to remove key slot " + shortSlot(match.getFirst().id()) + ": key slot " + shortSlot(slotInUse)
+                        + ", whose password opened the repository for this command, was removed meanwhile, and no other slot is known to"
+                        + " open it; nothing was removed: `vault key list` lists the slots left");
+            }
+            backend.discard("keys/" + match.getFirst().id()); // overwritten in place on a local disk: a copy carved from free blocks opens as well
+            return match.getFirst();
         }
-        // Not the slot whose password opened the repository: the one slot known to open it. Anyone able to write to the
-        // store can add a well-formed slot of another repository's, which no password of this one opens; counted as a
-        // slot that stays, it let the real one go (a helper's lockout). As restic refuses, and the last slot so too.
-        if (match.getFirst().id().equals(slotInUse)) {
-            throw new VaultException("refusing to remove key slot " + shortSlot(slotInUse) + ": its password opened the repository for this"
-                    + " command, and it is the one slot known to open it; remove it with the password of a slot that stays");
-        }
-        backend.discard("keys/" + match.getFirst().id()); // overwritten in place on a local disk: a copy carved from free blocks opens as well
-        return match.getFirst();
     }
 
     /**
