@@ -630,6 +630,7 @@ public final class Checker {
                 indexed.sort(java.util.Comparator.comparingInt(PackedBlob::offset));
                 List<CompletableFuture<?>> parts = new ArrayList<>();
                 Set<ObjectId> misplaced = new HashSet<>();
+                Map<Integer, List<ObjectId>> sealedUnder = new HashMap<>(); // each blob by the key epoch it names
                 byte[] tail;
                 long pos = 0;
                 sha.reset();
@@ -661,6 +662,7 @@ public final class Checker {
                             misplaced.add(b.id());
                             break;
                         }
+                        sealedUnder.computeIfAbsent(Sealing.epochOf(sealed, 0), e -> new ArrayList<>()).add(b.id());
                         parts.add(CompletableFuture.runAsync(() -> {
                             try {
                                 verify(b, sealed, len);
@@ -689,11 +691,12 @@ public final class Checker {
                 }
                 boolean hashOk = ObjectId.of(sha.digest()).equals(p);
                 Placement placement = placed(tail, pos, indexed, misplaced, damagedBlobs);
+                String otherEpoch = placement.headerProblem() == null ? sealedUnderAnotherEpoch(PackReader.epoch(tail), sealedUnder, damagedBlobs) : null;
                 jobs.add(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
                     // one problem per pack, the most basic first: a header that cannot be read, then the pack's hash
                     String problem = placement.headerProblem() != null ? placement.headerProblem()
                             : !hashOk ? "content does not match its SHA-256 name"
-                            : placement.disagree() ? "index and pack header disagree" : null;
+                            : placement.disagree() ? "index and pack header disagree" : otherEpoch;
                     if (problem != null) {
                         problems.put(p, problem);
                     }
@@ -768,6 +771,27 @@ public final class Checker {
         if (rawLen != b.rawLength() || !id.equals(b.id())) {
             throw new DamagedBlobException(b.id(), "content does not match its ID");
         }
+    }
+
+    /**
+     * §6: all blobs of one pack share one epoch, the header's. A rotation beside a backup on one Repository object (or one
+     * of another process's it read meanwhile) made packs of earlier builds whose first blobs were sealed under the epoch
+     * before, their header and index under the next: `key retire` of the earlier left those blobs and destroyed their key,
+     * and check called the pack sound (a helper's). Such blobs are recorded as damaged; the pack's problem, or null.
+     */
+    private static String sealedUnderAnotherEpoch(int headerEpoch, Map<Integer, List<ObjectId>> sealedUnder, Map<ObjectId, String> damagedBlobs) {
+        String problem = null;
+        for (var e : new java.util.TreeMap<>(sealedUnder).entrySet()) {
+            if (e.getKey() != headerEpoch) {
+                e.getValue().forEach(b -> damagedBlobs.putIfAbsent(b, "sealed under key epoch " + e.getKey() + ", its pack's header under "
+                        + headerEpoch));
+                if (problem == null) {
+                    problem = e.getValue().size() + " blob(s) sealed under key epoch " + e.getKey() + ", its header under epoch " + headerEpoch
+                            + ": retiring epoch " + e.getKey() + " would destroy their key; `vault repair --read-data` seals them again";
+                }
+            }
+        }
+        return problem;
     }
 
     /** The indexed blobs that the pack's own header lists at the same place, and what was wrong with the header. */

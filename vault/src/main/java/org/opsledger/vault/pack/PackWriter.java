@@ -31,13 +31,21 @@ public final class PackWriter {
 
     private final BlobType type;
     private final Backend.Upload out;
+    private final SecretKey key;
+    private final int epoch;
     private final MessageDigest sha256;
     private int size;
     private final List<PackedBlob> blobs = new ArrayList<>();
 
-    public PackWriter(BlobType type, Backend.Upload out) {
+    /**
+     * A pack sealed under key epoch {@code epoch}, with {@code key}: its blobs and its header, whatever rotation comes while
+     * it is open (docs/vault-format.md §6: all blobs of one pack share one epoch).
+     */
+    public PackWriter(BlobType type, Backend.Upload out, SecretKey key, int epoch) {
         this.type = type;
         this.out = out;
+        this.key = key;
+        this.epoch = epoch;
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -49,7 +57,17 @@ public final class PackWriter {
         return type;
     }
 
-    /** Appends an already sealed blob. */
+    /** The key epoch of every blob of this pack and of its header. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** The data key of {@link #epoch()}: what each blob added must be sealed under. */
+    public SecretKey key() {
+        return key;
+    }
+
+    /** Appends a blob already sealed under this pack's {@link #key()}. */
     public void add(ObjectId id, boolean compressed, int rawLength, byte[] sealed, int off, int len) {
         append(sealed, off, len);
         blobs.add(new PackedBlob(type, compressed, size, len, rawLength, id));
@@ -78,10 +96,10 @@ public final class PackWriter {
     }
 
     /**
-     * Appends the sealed header, header length, magic and version, and returns the pack's ID (the
+     * Appends the header, sealed under the pack's epoch, its length, magic and version, and returns the pack's ID (the
      * SHA-256 of all its bytes); the caller commits the upload under {@code data/<xx>/<id>}.
      */
-    public ObjectId finish(SecretKey key, int epoch) {
+    public ObjectId finish() {
         ByteBuffer header = ByteBuffer.allocate(blobs.size() * PackedBlob.HEADER_ENTRY_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         for (PackedBlob b : blobs) {
             header.put(b.type().code()).put((byte) (b.compressed() ? 1 : 0))

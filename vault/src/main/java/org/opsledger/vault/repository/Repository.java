@@ -674,49 +674,66 @@ public final class Repository implements AutoCloseable {
     private void sealAndPack(BlobType type, ObjectId id, byte[] buf, int off, int len) {
         failIfPackLost();
         Keys k = keys();
+        SecretKey key = k.current();
+        int epoch = k.currentEpoch();
+        OpenPack slot = open.get(type);
         Sealer sealer = borrowSealer();
-        int unitLen = 0;
-        PackWriter full = null;
+        int unitLen;
+        List<PackWriter> written = new ArrayList<>(2);
         try {
             byte[] unit = sealer.buffer(sealedBound(len));
-            boolean compressed = false;
-            if (compressionLevel > 0 && len >= 64 && worthCompressing(sealer.compressor(), buf, off, len, unit)) {
-                // compressed straight to where the sealed unit's ciphertext goes, then sealed in place
-                long n = sealer.compressor().compressByteArray(unit, Sealing.PREFIX, unit.length - Sealing.OVERHEAD, buf, off, len);
-                if (!Zstd.isError(n) && n <= len - len / 32) {
-                    unitLen = Sealing.sealInPlace(k.current(), k.currentEpoch(), Sealing.Kind.BLOB, unit, 0, (int) n);
-                    compressed = true;
+            while (true) {
+                boolean compressed = false;
+                unitLen = 0;
+                if (compressionLevel > 0 && len >= 64 && worthCompressing(sealer.compressor(), buf, off, len, unit)) {
+                    // compressed straight to where the sealed unit's ciphertext goes, then sealed in place
+                    long n = sealer.compressor().compressByteArray(unit, Sealing.PREFIX, unit.length - Sealing.OVERHEAD, buf, off, len);
+                    if (!Zstd.isError(n) && n <= len - len / 32) {
+                        unitLen = Sealing.sealInPlace(key, epoch, Sealing.Kind.BLOB, unit, 0, (int) n);
+                        compressed = true;
+                    }
                 }
-            }
-            if (!compressed) {
-                unitLen = Sealing.seal(k.current(), k.currentEpoch(), Sealing.Kind.BLOB, buf, off, len, unit, 0);
-            }
-            OpenPack slot = open.get(type);
-            synchronized (slot) {
-                if (slot.writer == null) {
-                    slot.writer = new PackWriter(type, backend.upload());
+                if (!compressed) {
+                    unitLen = Sealing.seal(key, epoch, Sealing.Kind.BLOB, buf, off, len, unit, 0);
                 }
-                try {
-                    slot.writer.add(id, compressed, len, unit, 0, unitLen);
-                } catch (RuntimeException e) {
-                    discard(slot.writer, e);
-                    inFlight.remove(id);
-                    slot.writer = null;
-                    throw e;
+                // §6: all blobs of one pack share one epoch. A rotation on this object, or one of another process's that
+                // it read meanwhile, came between blobs of an open pack: its header and index said the later epoch, its
+                // first blobs were sealed under the earlier, and a retirement of that one destroyed their key (a helper's)
+                synchronized (slot) {
+                    if (slot.writer != null && slot.writer.epoch() > epoch) { // opened under a newer epoch since: sealed again under it
+                        key = slot.writer.key();
+                        epoch = slot.writer.epoch();
+                        continue;
+                    }
+                    if (slot.writer != null && slot.writer.epoch() < epoch) { // of the epoch before: written as it is, this blob begins the next
+                        written.add(slot.writer);
+                        slot.writer = null;
+                    }
+                    if (slot.writer == null) {
+                        slot.writer = new PackWriter(type, backend.upload(), key, epoch);
+                    }
+                    try {
+                        slot.writer.add(id, compressed, len, unit, 0, unitLen);
+                    } catch (RuntimeException e) {
+                        discard(slot.writer, e);
+                        written.forEach(w -> discard(w, e));
+                        inFlight.remove(id);
+                        slot.writer = null;
+                        throw e;
+                    }
+                    if (slot.writer.isFull()) {
+                        written.add(slot.writer);
+                        slot.writer = null;
+                    }
                 }
-                if (slot.writer.isFull()) {
-                    full = slot.writer;
-                    slot.writer = null;
-                }
+                break;
             }
         } finally {
             releaseSealer(sealer); // the unit is in the pack's upload now
         }
         bytesAdded.addAndGet(unitLen);
         blobsAdded.incrementAndGet();
-        if (full != null) {
-            writePack(full);
-        }
+        writePacks(written);
     }
 
     /**
@@ -760,22 +777,37 @@ public final class Repository implements AutoCloseable {
         return false;
     }
 
+    /** Writes these packs in turn; when one cannot be written, those after it go too ({@link #discard}). */
+    private void writePacks(List<PackWriter> packs) {
+        for (int i = 0; i < packs.size(); i++) {
+            try {
+                writePack(packs.get(i));
+            } catch (RuntimeException e) {
+                for (PackWriter rest : packs.subList(i + 1, packs.size())) {
+                    discard(rest, e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Writes a pack, its header sealed under the epoch its blobs are ({@link PackWriter#epoch()}), and indexes it so. */
     private void writePack(PackWriter w) {
-        Keys k = keys();
+        requireOpen();
         ObjectId packId;
         try {
-            packId = w.finish(k.current(), k.currentEpoch());
+            packId = w.finish();
             w.upload().commit(packName(packId));
         } catch (RuntimeException e) {
             discard(w, e);
             throw e;
         }
         synchronized (unindexed) {
-            index().add(packId, k.currentEpoch(), w.blobs());
+            index().add(packId, w.epoch(), w.blobs());
             // indexed now: a blob saved again from here on is found in the index (in-flight IDs would otherwise stay
             // until the end of a backup, ≈40 bytes per new blob)
             w.blobs().forEach(b -> inFlight.remove(b.id()));
-            unindexed.add(new IndexFileWriter.Pack(packId, k.currentEpoch(), w.blobs()));
+            unindexed.add(new IndexFileWriter.Pack(packId, w.epoch(), w.blobs()));
             if (unindexed.size() >= INDEX_EVERY_PACKS
                     || unindexed.stream().mapToInt(p -> p.blobs().size()).sum() >= IndexFileWriter.MAX_BLOBS) {
                 writeIndexFile();
@@ -817,16 +849,7 @@ public final class Repository implements AutoCloseable {
                 }
             }
         }
-        for (int i = 0; i < filled.size(); i++) {
-            try {
-                writePack(filled.get(i));
-            } catch (RuntimeException e) {
-                for (PackWriter rest : filled.subList(i + 1, filled.size())) {
-                    discard(rest, e);
-                }
-                throw e;
-            }
-        }
+        writePacks(filled);
         synchronized (unindexed) {
             writeIndexFile();
         }
@@ -1835,7 +1858,7 @@ public final class Repository implements AutoCloseable {
         return readKeyring(backend, masterKey());
     }
 
-    /** Replaces the keyring (rotate, retire) and uses it from now on. */
+    /** Replaces the keyring (rotate, retire) and uses it from now on: from the next pack on, an open pack keeps its epoch (§6). */
     public void replaceKeyring(Keyring next) {
         // the old keyring overwritten in place on a local disk: a retired epoch's key must not stay on its free blocks
         backend.replaceShredding("keyring", Sealing.seal(Sealing.aesKey(masterKey()), 0, Sealing.Kind.KEYRING, VaultJson.write(next)));
