@@ -113,6 +113,14 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Discards what a {@link #replaceShredding} of {@code name} killed after its rename left of the file it replaced (the
+     * old keyring, with a retired epoch's key), as that replacement would have; the file in use is never touched. This
+     * default has nothing to discard: an object store keeps no such file.
+     */
+    default void discardReplaced(String name) {
+    }
+
+    /**
      * A file written piece by piece and named only when it is complete (a pack is named by the
      * SHA-256 of its bytes, known at its end). Nothing is visible under any name until
      * {@link #commit}; {@link #close} without a commit discards what was written.

@@ -369,15 +369,12 @@ public final class LocalBackend implements Backend {
     @Override
     public void replaceShredding(String name, byte[] data) {
         Path p = path(name);
-        String oldName = name + ".shredding";
+        String oldName = shreddingOf(name);
         Path old = path(oldName);
+        discardReplaced(name);
         try {
             if (Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
-                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(old, p)) {
-                    delete(oldName); // killed between the link and the rename: it is the file in use, never to be overwritten
-                } else {
-                    discard(oldName);
-                }
+                delete(oldName); // killed between the link and the rename: it is the file in use, never to be overwritten
             }
             if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createLink(old, p);
@@ -389,6 +386,38 @@ public final class LocalBackend implements Backend {
         write(name, data, 0, data.length);
         if (Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
             discard(oldName);
+        }
+    }
+
+    /** Where {@link #replaceShredding} keeps the file it replaces, by a second name, until it has overwritten it. */
+    private static String shreddingOf(String name) {
+        return name + ".shredding";
+    }
+
+    /**
+     * The old file a {@link #replaceShredding} of {@code name} killed after its rename left ({@code NAME.shredding}, not
+     * the file in use), or null: it holds what was replaced, a retired epoch's key in an old keyring.
+     */
+    public String replacedLeftBehind(String name) {
+        Path old = path(shreddingOf(name));
+        Path p = path(name);
+        try {
+            boolean inUse = Files.exists(p, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(old, p);
+            return Files.exists(old, LinkOption.NOFOLLOW_LINKS) && !inUse ? shreddingOf(name) : null;
+        } catch (IOException gone) { // removed meanwhile: nothing left
+            return null;
+        }
+    }
+
+    /**
+     * A replaced keyring a `key rotate` or `key retire` killed after its rename left held the retired key: stats said
+     * retired, check said nothing, a retirement run again refused (no live epoch) and prune left it (a helper's).
+     */
+    @Override
+    public void discardReplaced(String name) {
+        String left = replacedLeftBehind(name);
+        if (left != null) {
+            discard(left);
         }
     }
 
@@ -434,6 +463,8 @@ public final class LocalBackend implements Backend {
                 }
             }
             ch.force(true);
+        } catch (NoSuchFileException gone) {
+            return; // another process overwrote and deleted it meanwhile (a replaced keyring left behind: discardReplaced)
         } catch (IOException e) {
             throw new BackendException("cannot overwrite " + p + ": " + IoReason.of(e), e);
         }

@@ -197,6 +197,11 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
+    public void discardReplaced(String name) {
+        store.discardReplaced(name);
+    }
+
+    @Override
     public void shred(String name) {
         store.shred(name);
     }

@@ -211,6 +211,12 @@ public final class Checker {
         for (String lock : repo.locks().problems()) {
             warnings.add("lock file " + lock + " (`vault unlock` removes it)");
         }
+        String replacedKeyring = repo.backend().store() instanceof LocalBackend local ? local.replacedLeftBehind("keyring") : null;
+        if (replacedKeyring != null) {
+            warnings.add(replacedKeyring + " is a keyring a killed `key rotate` or `key retire` replaced and left: it holds the keys it"
+                    + " had, a retired epoch's too; the next command that writes to the repository (a backup, prune, `key rotate`,"
+                    + " `key retire`, `repair`) overwrites and deletes it");
+        }
         List<String> exposed = repo.backend().store() instanceof LocalBackend local ? local.readableByOthers("keys") : List.of();
         if (!exposed.isEmpty()) {
             warnings.add(exposed.size() + " key slot file(s) readable by other users (first: " + exposed.getFirst()

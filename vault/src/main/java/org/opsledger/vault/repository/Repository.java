@@ -1689,10 +1689,19 @@ public final class Repository implements AutoCloseable {
      * did: a backup that read the keyring and index, then took its lock after a rotation and retirement had run, sealed
      * its snapshot under the destroyed key; one whose index a prune emptied meanwhile deduplicated against the data the
      * prune deleted (a helper's, with breakpoints). Cancelled with {@code Thread.interrupt()} while it takes the lock, it
-     * throws {@link Cancelled} and leaves no lock file (docs/architecture.md, "A cancelled job").
+     * throws {@link Cancelled} and leaves no lock file (docs/architecture.md, "A cancelled job"). A keyring a killed
+     * `key rotate` or `key retire` left behind it ({@link Backend#discardReplaced}) is destroyed then, as that command
+     * would have: it may hold a retired epoch's key.
      */
     public SharedLock lock(String kind) {
-        return lookAfterTaking(new SharedLock(backend, kind));
+        SharedLock lock = lookAfterTaking(new SharedLock(backend, kind));
+        try {
+            backend.discardReplaced("keyring");
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        return lock;
     }
 
     private SharedLock lookAfterTaking(SharedLock lock) {
