@@ -66,6 +66,36 @@ class OnePackOneEpochTest {
         }
     }
 
+    /**
+     * Jobs sharing the object save blobs while rotations come: a blob sealed under an epoch older than the open pack's is
+     * sealed again under the pack's, one under a newer closes the pack. Whatever the interleaving, every pack is of one epoch.
+     */
+    @Test
+    void jobsSavingBesideRotationsWriteEachPackUnderOneEpoch() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            java.util.concurrent.ExecutorService jobs = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int j = 0; j < 4; j++) {
+                int job = j;
+                done.add(jobs.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        byte[] b = TestTrees.random(1000L * job + i, 20_000);
+                        repo.saveBlob(BlobType.DATA, b, 0, b.length);
+                    }
+                }));
+            }
+            for (int r = 0; r < 5; r++) {
+                new KeyEpochs(repo).rotate();
+            }
+            for (var f : done) {
+                f.get();
+            }
+            jobs.shutdown();
+            repo.flush();
+            assertThat(epochsOfPacks(repo)).isNotEmpty().allSatisfy(epochs -> assertThat(Set.copyOf(epochs)).hasSize(1));
+        }
+    }
+
     /** Such a pack, as earlier builds wrote it: check --read-data names it damaged, and repair --read-data seals its blobs again. */
     @Test
     void checkNamesAPackOfBlobsOfTwoEpochsAndRepairSealsThemAgain() throws Exception {
