@@ -340,4 +340,21 @@ class KeyRetireTest {
             assertThat(files.filter(p -> p.getFileName().toString().startsWith(".tmp-"))).isEmpty();
         }
     }
+
+    /** A pack a library caller left open (blobs saved, no flush) is written before the epoch's packs are listed, not after. */
+    @Test
+    void aPackLeftOpenOnTheObjectIsWrittenBeforeTheRetirementListsTheEpochsPacks() throws Exception {
+        Path repoDir = tmp.resolve("open-pack-repo");
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            byte[] blob = TestTrees.text(7, 200_000);
+            repo.saveBlob(org.opsledger.vault.pack.BlobType.DATA, blob, 0, blob.length); // sealed under epoch 1, in an open pack
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+            new KeyEpochs(repo).retire(1);
+        }
+        try (var packs = Files.walk(repoDir.resolve("data"))) {
+            for (Path p : packs.filter(Files::isRegularFile).toList()) {
+                assertThat(PackReader.epoch(Files.readAllBytes(p))).as("no pack under the destroyed key: " + p).isNotEqualTo(1);
+            }
+        }
+    }
 }

@@ -121,6 +121,9 @@ public final class KeyEpochs {
     public Retirement retire(int epoch) {
         try (SharedLock lock = repo.lock("retire")) { // runs alone (Locks#RUNS_ALONE): no backup adds a reference meanwhile
             repo.keys().keyring().withoutEpoch(epoch); // validates before any work, with the keyring as it is now: not current, still live
+            // a pack this object's caller saved blobs into and has not flushed is written now, not after the epoch's packs
+            // are listed: it would never be sealed again (an engineer's)
+            repo.flush();
             Index index = repo.freshIndex();
             var byPack = index.byPack();
             Map<ObjectId, List<PackedBlob>> oldPacks = new java.util.LinkedHashMap<>();
