@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
@@ -333,9 +334,17 @@ class KeyRetireTest {
         }
         Files.copy(snapshot, dir.resolve("snapshots/.tmp-killed")); // a snapshot a killed backup did not rename into place
         Files.copy(snapshot, Files.createDirectories(dir.resolve("journal")).resolve(".tmp-killed"));
+        // what commands that take no lock are writing as it runs (a re-tester's key add lost its slot file to the sweep):
+        // a refused command's journal entry, under the current epoch, and a key slot, under no epoch
+        Path writing = Files.write(dir.resolve("journal/.tmp-writing"), java.nio.ByteBuffer.allocate(64).putInt(2).array());
+        Path slot = Files.write(dir.resolve("keys/.tmp-adding"), "{\"kdf\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (Repository repo = TestTrees.open(dir)) {
             new KeyEpochs(repo).retire(1);
         }
+        assertThat(writing).exists();
+        assertThat(slot).exists();
+        Files.delete(writing);
+        Files.delete(slot);
         try (var files = Files.walk(dir)) {
             assertThat(files.filter(p -> p.getFileName().toString().startsWith(".tmp-"))).isEmpty();
         }
@@ -355,6 +364,73 @@ class KeyRetireTest {
             for (Path p : packs.filter(Files::isRegularFile).toList()) {
                 assertThat(PackReader.epoch(Files.readAllBytes(p))).as("no pack under the destroyed key: " + p).isNotEqualTo(1);
             }
+        }
+    }
+
+    /**
+     * A retirement stopped while it sealed snapshots again, at each step (the successor saved, its hold moved, the old
+     * file deleted, a child not yet rewritten), then run again: three snapshots, the hold on the held one's successor,
+     * every parent there. The re-run sealed the old file again beside its successor (two copies of a held snapshot, one
+     * without its hold) or left a child naming a deleted parent (a re-tester's, killing it at each rename).
+     */
+    @Test
+    void aRetirementStoppedWhileItSealsSnapshotsAgainIsFinishedByTheNext() throws Exception {
+        // the nth write or delete under each: the held one's hold moved; its old file deleted; its child, its grandchild saved
+        String[][] stops = {{"holds/", "1"}, {"snapshots/", "2"}, {"snapshots/", "3"}, {"snapshots/", "5"}};
+        for (String[] stop : stops) {
+            Path dir = tmp.resolve("stopped-" + stop[0].replace('/', '-') + stop[1]);
+            Path data = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-src/data"));
+            ObjectId heldFirst;
+            try (Repository repo = TestTrees.newRepo(dir)) {
+                Files.write(data.resolve("a.bin"), TestTrees.random(1, 300_000));
+                SnapshotRef first = TestTrees.backup(repo, data);
+                repo.hold(first, "M-7", "legal");
+                heldFirst = first.id();
+                Files.write(data.resolve("b.bin"), TestTrees.random(2, 300_000));
+                TestTrees.backup(repo, data); // its child, under epoch 1 too
+                assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+                Files.write(data.resolve("c.bin"), TestTrees.random(3, 300_000));
+                TestTrees.backup(repo, data); // a grandchild under epoch 2, rewritten only because its parent moves
+            }
+            ForwardingBackend stopping = ForwardingBackend.hooked(dir, stop[0], Integer.parseInt(stop[1]), () -> {
+                throw new IllegalStateException("stopped at " + String.join(" ", stop));
+            });
+            try (Repository repo = Repository.open(stopping, TestTrees.PASSWORD)) {
+                assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).as(String.join(" ", stop)).hasMessageStartingWith("stopped at");
+            }
+            try (Repository repo = TestTrees.open(dir)) {
+                new KeyEpochs(repo).retire(1);
+            }
+            try (Repository repo = TestTrees.open(dir)) {
+                List<SnapshotRef> left = repo.snapshots();
+                assertThat(left).as(String.join(" ", stop)).hasSize(3);
+                java.util.Set<ObjectId> ids = new java.util.HashSet<>(left.stream().map(SnapshotRef::id).toList());
+                assertThat(left).allSatisfy(s -> assertThat(s.snapshot().parent() == null || ids.contains(s.snapshot().parent()))
+                        .as("parent of " + s.shortId()).isTrue());
+                assertThat(repo.holds()).hasSize(1);
+                SnapshotRef held = repo.snapshots().stream().filter(s -> repo.holds().containsKey(s.id())).findFirst().orElseThrow();
+                assertThat(held.snapshot().tags().get(KeyEpochs.RESEALED_FROM)).isEqualTo(heldFirst.hex());
+                assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            }
+        }
+    }
+
+    /** A condemned record that does not open stops a retirement with the remedy (it said "condemned/… fails authentication"). */
+    @Test
+    void aDamagedCondemnedRecordStopsTheRetirementSayingWhatToDo() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(4, 100_000));
+        Path dir = tmp.resolve("condemned-repo");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+        }
+        Files.write(Files.createDirectories(dir.resolve("condemned")).resolve("ab".repeat(32)), TestTrees.random(5, 200));
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).hasMessageStartingWith("key retire needs every condemned record"
+                    + " to read, and condemned/" + "ab".repeat(32)).hasMessageEndingWith(": `vault repair` replaces such a record;"
+                    + " nothing was retired");
+            assertThat(repo.keys().keyring().epochs()).containsOnlyKeys(1, 2);
         }
     }
 }

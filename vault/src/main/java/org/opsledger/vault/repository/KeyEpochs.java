@@ -180,11 +180,21 @@ public final class KeyEpochs {
             //    changes, and every snapshot whose parent changed ID is rewritten too (oldest first, so a chain follows)
             int snapshots = 0;
             int others = 0;
+            List<SnapshotRef> all = repo.snapshots();
             Map<ObjectId, ObjectId> renamed = new java.util.LinkedHashMap<>();
-            for (SnapshotRef ref : repo.snapshots()) {
+            Map<ObjectId, ObjectId> renamedBefore = resealedBefore(all);
+            for (SnapshotRef ref : all) {
                 String name = "snapshots/" + ref.id().hex();
                 Snapshot s = ref.snapshot();
-                ObjectId newParent = s.parent() == null ? null : renamed.get(s.parent());
+                ObjectId successor = renamedBefore.get(ref.id());
+                if (successor != null) { // a retirement stopped after it sealed this one again: its successor stands, it goes
+                    moveHold(ref.id(), successor);
+                    repo.backend().delete(name);
+                    renamed.put(ref.id(), successor);
+                    snapshots++;
+                    continue;
+                }
+                ObjectId newParent = s.parent() == null ? null : renamed.getOrDefault(s.parent(), renamedBefore.get(s.parent()));
                 if (epochOf(name) != epoch && newParent == null) {
                     continue;
                 }
@@ -193,12 +203,7 @@ public final class KeyEpochs {
                         RecordHistory.prepend(ref.id().hex(), s.tags() == null ? null : s.tags().get(RESEALED_FROM), RecordHistory.IDS));
                 ObjectId newId = repo.saveSnapshot(resealed);
                 renamed.put(ref.id(), newId);
-                String holdName = "holds/" + ref.id().hex();
-                if (repo.backend().exists(holdName)) {
-                    LegalHold h = repo.readSealed(holdName, Sealing.Kind.HOLD, LegalHold.class);
-                    repo.writeSealedAs("holds/" + newId.hex(), Sealing.Kind.HOLD, h.movedTo(newId));
-                    repo.backend().delete(holdName); // IS.012 6.6.7: the hold moved with its snapshot first
-                }
+                moveHold(ref.id(), newId);
                 repo.backend().delete(name);
                 snapshots++;
             }
@@ -239,12 +244,14 @@ public final class KeyEpochs {
             // and every keyring a stopped `key rotate` or `key retire` left unfinished beside it, which holds the key too
             // (a helper's: the retired key was still on disk after "its key is destroyed"), and every file a killed writer left
             // in any other directory, sealed under the epoch maybe (a helper's: snapshots/.tmp-… still opened with the
-            // retired key). None is being written: a retirement runs alone. Lock files are plaintext, and one may be a
-            // starting process's, which then refuses.
+            // retired key). None is being written but by a command that takes no lock: a refused command's journal entry,
+            // sealed under the current epoch (a journal file is discarded only if sealed under the retired one; a re-tester's
+            // key add lost its slot file to the sweep before key add locked). Lock files are plaintext, and one may be a
+            // starting process's, which then refuses; key slots are wrapped by passwords, under no epoch.
             if (repo.backend().store() instanceof LocalBackend local) {
                 for (Path tmp : local.leftoverTemporaryFiles(java.time.Duration.ZERO)) {
                     String name = local.root().relativize(tmp).toString();
-                    if (!name.startsWith("locks/")) {
+                    if (!name.startsWith("locks/") && !name.startsWith("keys/") && (!name.startsWith("journal/") || sealedUnder(name, epoch))) {
                         repo.backend().discard(name);
                     }
                 }
@@ -253,6 +260,37 @@ public final class KeyEpochs {
             List<ObjectId> replaced = new ArrayList<>(renamed.keySet());
             replaced.addAll(renamed.values());
             return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans, blobsDropped.size(), List.copyOf(replaced));
+        }
+    }
+
+    /**
+     * The snapshots an earlier retirement sealed again, by the IDs they had (each names them in its resealed-from tag),
+     * where that old ID is still listed or still a parent: a retirement killed between saving a snapshot anew and deleting
+     * the old one, or before it rewrote the children, left the old one beside its successor or a child naming a deleted
+     * parent, and the run that finished it sealed the old one again (two copies of a held snapshot, one without its hold)
+     * or left the child's parent missing (a re-tester's).
+     */
+    private static Map<ObjectId, ObjectId> resealedBefore(List<SnapshotRef> snapshots) {
+        Map<ObjectId, ObjectId> successors = new java.util.HashMap<>();
+        for (SnapshotRef ref : snapshots) {
+            for (String old : RecordHistory.entries(ref.snapshot(), RESEALED_FROM, RecordHistory.IDS)) {
+                try {
+                    successors.put(ObjectId.parse(old), ref.id());
+                } catch (IllegalArgumentException notAnId) {
+                    // a record written by hand: nothing to finish
+                }
+            }
+        }
+        return successors;
+    }
+
+    /** IS.012 6.6.7: a hold moves with its snapshot, before the snapshot's old file goes. */
+    private void moveHold(ObjectId from, ObjectId to) {
+        String holdName = "holds/" + from.hex();
+        if (repo.backend().exists(holdName)) {
+            LegalHold h = repo.readSealed(holdName, Sealing.Kind.HOLD, LegalHold.class);
+            repo.writeSealedAs("holds/" + to.hex(), Sealing.Kind.HOLD, h.movedTo(to));
+            repo.backend().delete(holdName);
         }
     }
 
@@ -275,7 +313,16 @@ public final class KeyEpochs {
      * or copy references more): a tree no index names stops the retirement before it writes anything.
      */
     private Set<ObjectId> needed() {
-        ReferencedBlobs.condemned(repo); // a backup that held an older index may reference a condemned pack's trees (§10)
+        try {
+            ReferencedBlobs.condemned(repo); // a backup that held an older index may reference a condemned pack's trees (§10)
+        } catch (VaultException e) {
+            org.opsledger.vault.Cancelled.passOn(e, "the retirement");
+            if (e instanceof org.opsledger.vault.backend.BackendException) {
+                throw e;
+            }
+            throw new VaultException("key retire needs every condemned record to read, and " + e.getMessage() + ": `vault repair`"
+                    + " replaces such a record; nothing was retired", e);
+        }
         try {
             return ReferencedBlobs.of(repo, repo.snapshots());
         } catch (VaultException e) {
@@ -308,6 +355,15 @@ public final class KeyEpochs {
             throw new VaultException("key retire writes epoch " + epoch + "'s " + ByteSize.format(needs) + " again before it deletes"
                     + " the old packs, and the filesystem of " + dir + " has " + ByteSize.format(free) + " free: make room"
                     + " (`vault prune` removes what no snapshot needs) and run it again; nothing was changed");
+        }
+    }
+
+    /** Whether {@code name} says it is sealed under {@code epoch}; not if it is gone or too short to say. */
+    private boolean sealedUnder(String name, int epoch) {
+        try {
+            return repo.backend().size(name) >= 4 && epochOf(name) == epoch;
+        } catch (org.opsledger.vault.backend.MissingFileException gone) {
+            return false;
         }
     }
 
