@@ -37,7 +37,32 @@ public final class Locks {
     public List<LockRecord> live() {
         Instant cutoff = Instant.now().minus(STALE_AFTER);
         LockHolder here = LockHolder.current();
-        return read().stream().map(LockFile::lock).filter(l -> l != null && staleness(l, cutoff, here) == null).toList();
+        return read().stream().filter(f -> f.lock() != null && staleness(f, cutoff, here) == null).map(LockFile::lock).toList();
+    }
+
+    /** {@link #staleness(LockRecord, Instant, LockHolder)}, or "let go" for a lock file of this process it could not delete. */
+    private String staleness(LockFile f, Instant cutoff, LockHolder here) {
+        if (SharedLock.ABANDONED.contains(new SharedLock.Abandoned(backend.location(), f.name()))) {
+            return "let go by this process, which could not delete it";
+        }
+        return staleness(f.lock(), cutoff, here);
+    }
+
+    /**
+     * Deletes the lock files this process let go of and could not delete ({@link SharedLock#ABANDONED}) where the store
+     * now lets it: at each lock taken, so other processes (`vault unlock` on this host) no longer count them as live.
+     */
+    void removeAbandoned() {
+        for (SharedLock.Abandoned a : SharedLock.ABANDONED) {
+            if (a.location().equals(backend.location())) {
+                try {
+                    backend.delete(a.name());
+                    SharedLock.ABANDONED.remove(a);
+                } catch (BackendException stillOutOfReach) {
+                    // tried again at the next lock
+                }
+            }
+        }
     }
 
     /**
@@ -160,9 +185,10 @@ public final class Locks {
         List<String> removed = new ArrayList<>();
         for (LockFile f : read()) {
             LockRecord l = f.lock();
-            String stale = l == null ? null : staleness(l, cutoff, here);
+            String stale = l == null ? null : staleness(f, cutoff, here);
             if (f.problem() != null ? ignored || live && l != null : stale != null || live) {
                 backend.delete(f.name());
+                SharedLock.ABANDONED.remove(new SharedLock.Abandoned(backend.location(), f.name()));
                 removed.add(f.name() + ": " + (f.problem() != null ? f.problem()
                         : (stale == null ? "live" : stale) + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
             }

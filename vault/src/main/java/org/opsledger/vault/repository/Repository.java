@@ -1706,6 +1706,7 @@ public final class Repository implements AutoCloseable {
 
     private SharedLock lookAfterTaking(SharedLock lock) {
         try {
+            locks.removeAbandoned();
             locks.refuseConflicting(lock);
             catchUp();
         } catch (RuntimeException e) {

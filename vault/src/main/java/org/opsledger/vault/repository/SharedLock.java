@@ -7,10 +7,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.Backend;
-import org.opsledger.vault.backend.BackendException;
 
 /**
  * A shared lock file, refreshed every 60 s; other backups ignore it, prune's delete phase respects it.
@@ -148,6 +148,18 @@ public final class SharedLock implements AutoCloseable {
         return commit.get();
     }
 
+    /**
+     * Lock files of this process whose delete failed (the store out of reach): the process has let them go, so this JVM
+     * counts none as live ({@link Locks}) and removes them at its next lock or unlock. One of a running process counts as
+     * live whatever its age, and a job's lock left by a cancel or an outage refused repair and unlock for as long as a
+     * server's JVM ran (a helper's).
+     */
+    static final java.util.Set<Abandoned> ABANDONED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A lock file {@code name} in the store at {@code location} that this process could not delete. */
+    record Abandoned(String location, String name) {
+    }
+
     /** Removes the lock file, once; later {@link #whileHeld} calls refuse. */
     synchronized void release() {
         if (released) {
@@ -155,11 +167,24 @@ public final class SharedLock implements AutoCloseable {
         }
         released = true;
         refresher.shutdownNow();
-        // the thread's interrupt put aside meanwhile: a cancelled job's lock file stayed, and one of this JVM counts as
-        // live whatever its age, so repair and unlock refused until the JVM exited (a helper's)
-        boolean interrupted = Thread.interrupted();
+        // the thread's interrupt put aside meanwhile, and one that comes during the DELETE tried again once: a cancelled
+        // job's lock file stayed, and one of this JVM counts as live whatever its age (a helper's)
+        boolean interrupted = false;
         try {
-            backend.delete(name);
+            for (int attempt = 1; ; attempt++) {
+                interrupted |= Thread.interrupted();
+                try {
+                    backend.delete(name);
+                    return;
+                } catch (RuntimeException e) {
+                    interrupted |= Thread.interrupted(); // a Cancelled sets it again
+                    if (attempt == 1 && Cancelled.caused(e)) {
+                        continue;
+                    }
+                    ABANDONED.add(new Abandoned(backend.location(), name));
+                    throw e;
+                }
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -170,7 +195,7 @@ public final class SharedLock implements AutoCloseable {
     /**
      * Removes the lock file. A store that fails to delete it does not fail the work done under it: a backup whose snapshot
      * was saved exited 1 and was journalled as failed when the DELETE of its lock answered 503 (a helper's). The file left
-     * goes stale in ten minutes; `check` lists it and `unlock` removes it.
+     * counts as let go to this JVM ({@link #ABANDONED}), which removes it at its next lock or unlock; `check` lists it.
      */
     @Override
     public void close() {
@@ -181,8 +206,8 @@ public final class SharedLock implements AutoCloseable {
         }
         try {
             release();
-        } catch (BackendException e) {
-            // left behind, as a killed process leaves one
+        } catch (VaultException e) {
+            // left behind, as a killed process leaves one ({@link #ABANDONED}); a cancellation keeps the thread's flag set
         }
     }
 }

@@ -145,6 +145,57 @@ class SharedLockTest {
         assertThat(backend.list("locks")).as("left behind, as a killed process leaves one").hasSize(1);
     }
 
+    /**
+     * A lock whose DELETE the store failed (down, 503) was live for as long as the JVM ran, since its process runs: a
+     * server's repair and key retirement refused for good (a helper's). This process counts it as let go, and removes it
+     * at its next lock once the store deletes again.
+     */
+    @Test
+    void aLockFileTheStoreFailedToDeleteIsNotLiveToThisProcessAndGoesAtItsNextLock() {
+        LocalBackend local = new LocalBackend(tmp);
+        boolean[] down = {true};
+        org.opsledger.vault.backend.Backend backend = deletes(local, name -> down[0]
+                ? new org.opsledger.vault.backend.BackendException("cannot delete " + name + ": the store is out of reach") : null);
+        new SharedLock(backend, "backup").close();
+        assertThat(local.list("locks")).hasSize(1);
+        Locks locks = new Locks(backend);
+        assertThat(locks.live()).as("let go by this process").isEmpty();
+
+        down[0] = false;
+        try (SharedLock next = new SharedLock(backend, "repair")) {
+            locks.removeAbandoned(); // as Repository.lock does
+            assertThat(local.list("locks")).as("only the new lock").hasSize(1);
+        }
+        assertThat(local.list("locks")).isEmpty();
+    }
+
+    /**
+     * A job cancelled (Thread.interrupt) while its lock's DELETE runs on S3: close() threw Cancelled and the file stayed,
+     * live for as long as the JVM ran (a helper's). The delete is tried again with the interrupt put aside, and the
+     * thread is interrupted still.
+     */
+    @Test
+    void anInterruptDuringTheDeleteOfTheLockFileLeavesNoLockFile() {
+        LocalBackend local = new LocalBackend(tmp);
+        boolean[] interruptedOnce = {false};
+        org.opsledger.vault.backend.Backend backend = deletes(local, name -> {
+            if (interruptedOnce[0]) {
+                return null;
+            }
+            interruptedOnce[0] = true;
+            Thread.currentThread().interrupt(); // the cancel arrives while the DELETE is sent
+            return new Cancelled("deleting " + name, new java.io.InterruptedIOException());
+        });
+        SharedLock lock = new SharedLock(backend, "backup");
+        try {
+            lock.close();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(local.list("locks")).isEmpty();
+    }
+
     @Test
     void releaseWaitsForACommitInProgress() throws Exception {
         LocalBackend backend = new LocalBackend(tmp);
@@ -171,5 +222,19 @@ class SharedLockTest {
         hook.join();
         assertThat(lockSeenThroughout).isTrue();
         assertThat(backend.list("locks")).isEmpty();
+    }
+
+    /** {@code local}, whose delete of a name throws what {@code failure} gives for it, or deletes it when that is null. */
+    private static org.opsledger.vault.backend.Backend deletes(LocalBackend local, java.util.function.Function<String, RuntimeException> failure) {
+        return new org.opsledger.vault.ForwardingBackend(local) {
+            @Override
+            public void delete(String name) {
+                RuntimeException e = failure.apply(name);
+                if (e != null) {
+                    throw e;
+                }
+                super.delete(name);
+            }
+        };
     }
 }
