@@ -117,6 +117,31 @@ class S3BackendTest {
         assertThat(s3.read("config")).containsExactly(1, 2, 3);
     }
 
+    /**
+     * An upload's spool written, or committed, on an interrupted thread (a cancelled job's pack): the interrupt closes the
+     * spool's channel, and that was "cannot spool an upload in /tmp: ClosedByInterruptException", a store's failure, where
+     * the local disk's is a cancellation (a helper's).
+     */
+    @Test
+    void anUploadOnAnInterruptedThreadIsCancelledNotAStoreFailure() {
+        S3Backend s3 = backend(endpoint, "interrupted-upload");
+        try {
+            var written = s3.upload();
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> written.write(new byte[1 << 20], 0, 1 << 20)).isInstanceOf(Cancelled.class); // past the spool's buffer
+            written.close();
+            Thread.interrupted();
+            var committed = s3.upload();
+            committed.write(new byte[] {1, 2, 3}, 0, 3);
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> committed.commit("data/00/cancelled")).isInstanceOf(Cancelled.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(s3.exists("data/00/cancelled")).isFalse();
+    }
+
     @Test
     void folderMarkersInTheRepositoryAreNotItsFiles() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));

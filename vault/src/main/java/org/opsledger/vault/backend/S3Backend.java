@@ -453,7 +453,7 @@ public final class S3Backend implements Backend {
                     }
                     out.write(data, off, len);
                 } catch (java.io.IOException e) {
-                    throw new BackendException("cannot spool an upload in " + spool + ": " + IoReason.of(e), e);
+                    throw spoolFailure(e);
                 }
             }
 
@@ -467,12 +467,20 @@ public final class S3Backend implements Backend {
                     s3.putObject(r -> r.bucket(bucket).key(key(name)).contentMD5(checksum), RequestBody.fromContentProvider(() -> new SpoolStream(ch, size), size,
                             "application/octet-stream"));
                 } catch (java.io.IOException e) {
-                    throw new BackendException("cannot spool an upload in " + spool + ": " + IoReason.of(e), e);
+                    throw spoolFailure(e);
                 } catch (SdkException e) {
                     throw failure("cannot write", name, e);
                 } finally {
                     close();
                 }
+            }
+
+            /** The spool's channel closed by the thread's interrupt is a cancelled job, as LocalBackend's, not a failure of the disk. */
+            private VaultException spoolFailure(java.io.IOException e) {
+                if (Cancelled.caused(e)) {
+                    return new Cancelled("spooling an upload to " + location, e);
+                }
+                return new BackendException("cannot spool an upload in " + spool + ": " + IoReason.of(e), e);
             }
 
             @Override
