@@ -23,7 +23,8 @@ public final class Cancelled extends VaultException {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof Cancelled || t instanceof ClosedByInterruptException || t instanceof FileLockInterruptionException
                     || t instanceof InterruptedIOException && !(t instanceof java.net.SocketTimeoutException) // a timeout is the store's
-                    || t instanceof InterruptedException) {
+                    || t instanceof InterruptedException
+                    || t instanceof software.amazon.awssdk.core.exception.AbortedException) { // the AWS SDK's, for a call the interrupt ended
                 return true;
             }
         }

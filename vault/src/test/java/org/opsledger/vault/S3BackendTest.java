@@ -118,6 +118,28 @@ class S3BackendTest {
     }
 
     /**
+     * An object's body read on, as check --read-data and restore read packs, once the thread is interrupted: the SDK's
+     * AbortedException escaped as itself, and check let it through, neither a cancellation nor an IOException (a helper's).
+     */
+    @Test
+    void aStreamReadOnOnAnInterruptedThreadIsCancelled() throws Exception {
+        S3Backend s3 = backend(endpoint, "interrupted-stream");
+        byte[] data = new byte[3_000_000];
+        new java.util.Random(1).nextBytes(data);
+        s3.write("data/ab/object", data);
+        var in = s3.stream("data/ab/object");
+        try {
+            assertThat(in.read(new byte[1000])).isPositive();
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(in::readAllBytes).isInstanceOf(Cancelled.class);
+            assertThatThrownBy(in::close).isInstanceOf(Cancelled.class);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    /**
      * An upload's spool written, or committed, on an interrupted thread (a cancelled job's pack): the interrupt closes the
      * spool's channel, and that was "cannot spool an upload in /tmp: ClosedByInterruptException", a store's failure, where
      * the local disk's is a cancellation (a helper's).

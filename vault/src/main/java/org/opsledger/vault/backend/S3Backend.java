@@ -12,7 +12,6 @@ import org.opsledger.vault.VaultException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -130,7 +129,7 @@ public final class S3Backend implements Backend {
             java.util.regex.Pattern.compile("Profile file contained no credentials for profile '((?!default')[^']*)'");
 
     private VaultException failure(String what, String name, SdkException e) {
-        if (e instanceof AbortedException || Cancelled.caused(e)) { // the SDK's word for a call its thread's interrupt ended
+        if (Cancelled.caused(e)) { // AbortedException: the SDK's word for a call its thread's interrupt ended
             return new Cancelled(what.replace("cannot ", "") + " " + location + "/" + name, e);
         }
         String why = firstLine(e.getMessage());
@@ -354,13 +353,19 @@ public final class S3Backend implements Backend {
                     }
                     in.abort();
                     in = from(position);
+                } catch (SdkException e) {
+                    throw failure("cannot read", name, e); // a read the interrupt ended (AbortedException) escaped check as itself (a helper's)
                 }
             }
         }
 
         @Override
         public void close() throws IOException {
-            in.close();
+            try {
+                in.close();
+            } catch (SdkException e) {
+                throw failure("cannot read", name, e); // its end drained on an interrupted thread
+            }
         }
     }
 
