@@ -5,7 +5,10 @@ import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.repository.Repository;
 
-/** Entry point: turns a repository location into a backend and opens or creates the repository there. */
+/**
+ * Entry point: turns a repository location into a backend and opens or creates the repository there. The backend is the
+ * repository's, closed with it, or by the open or init that fails ({@link Repository#open}).
+ */
 public final class Vault {
 
     private Vault() {

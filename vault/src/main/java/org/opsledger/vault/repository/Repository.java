@@ -60,8 +60,9 @@ import tools.jackson.core.JacksonException;
  * open the repository again), and a restore lets the index go only while no blob is being saved
  * ({@link #forgetIndex()}).
  *
- * <p>Close: {@link #close()} ends the object; every operation then throws {@link IllegalStateException}
- * ("repository … is closed"), and its keys are zeroed. The zstd contexts and sealing buffers are the object's and go
+ * <p>Close: {@link #close()} ends the object and closes its backend; every operation then throws
+ * {@link IllegalStateException} ("repository … is closed"), and its keys are zeroed. {@link #open} and {@link #init} take
+ * the backend they are given: one that fails closes it (the caller makes a new one to try again). The zstd contexts and sealing buffers are the object's and go
  * with it: a pool thread keeps none.
  *
  * <p>Failures: {@link VaultException} with a one-line message, or of a subclass a caller may tell apart:
@@ -240,6 +241,24 @@ public final class Repository implements AutoCloseable {
      * and skips every blob the target already holds (docs/vault-format.md §3).
      */
     public static Repository init(Backend backend, char[] password, int iterations, String label, Repository chunkingOf) {
+        return closingOnFailure(backend, () -> created(backend, password, iterations, label, chunkingOf));
+    }
+
+    /**
+     * Opening or creating a repository takes its backend: the repository's {@link #close()} closes it, and so does the
+     * open or init that fails. An S3 backend's client kept two threads for each failed open of a long-running JVM
+     * (800 after 400 opens with a wrong password or the store down: a helper's).
+     */
+    private static Repository closingOnFailure(Backend backend, java.util.function.Supplier<Repository> open) {
+        try {
+            return open.get();
+        } catch (RuntimeException | Error e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    private static Repository created(Backend backend, char[] password, int iterations, String label, Repository chunkingOf) {
         requirePassword(password);
         if (backend.exists("config")) {
             throw new VaultException("a repository already exists at " + backend.location());
@@ -267,7 +286,12 @@ public final class Repository implements AutoCloseable {
         return open(backend, password, DEFAULT_COMPRESSION);
     }
 
+    /** The backend is this repository's from now on: {@link #close()} closes it, and so does this when it fails. */
     public static Repository open(Backend backend, char[] password, int compressionLevel) {
+        return closingOnFailure(backend, () -> opened(backend, password, compressionLevel));
+    }
+
+    private static Repository opened(Backend backend, char[] password, int compressionLevel) {
         requirePassword(password);
         if (!backend.exists("config")) {
             String store = backend.missingStore();
