@@ -16,6 +16,7 @@ import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
@@ -57,6 +58,65 @@ class SharedRepositoryTest {
             try (Repository fresh = TestTrees.open(dir)) {
                 assertThat(fresh.index().contains(saved)).isFalse(); // lost, and said so: no snapshot names it
             }
+        }
+    }
+
+    /**
+     * A job cancelled while it writes its pack, alone on the object (a server's backup cancelled with Future.cancel):
+     * every later job on the object was refused, "open the repository again" (a helper's). Its lost pack held no other
+     * job's blob, and the next job stores and flushes.
+     */
+    @Test
+    void aCancelledJobAloneOnTheObjectLeavesItWorkingForTheNext() {
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        try (Repository repo = TestTrees.open(dir)) {
+            try (SharedLock cancelled = repo.lock("backup")) {
+                cancelledFlush(repo, TestTrees.random(1, 100_000));
+            }
+            try (SharedLock next = repo.lock("backup")) {
+                byte[] b = TestTrees.random(2, 100_000);
+                ObjectId saved = repo.saveBlob(BlobType.DATA, b, 0, b.length);
+                repo.flush();
+                assertThat(repo.index().contains(saved)).isTrue();
+            }
+        }
+    }
+
+    /**
+     * Job A, cancelled while it writes the pack both jobs share, loses job B's blob with it: B's flush fails while B runs
+     * (its snapshot would name a blob no pack holds), and job C, which began after, stores it again and flushes.
+     */
+    @Test
+    void aCancelledJobsLostPackFailsTheJobsRunningBesideItAndNoneAfter() {
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        byte[] b = TestTrees.random(2, 100_000);
+        try (Repository repo = TestTrees.open(dir)) {
+            try (SharedLock jobB = repo.lock("backup")) {
+                repo.saveBlob(BlobType.DATA, b, 0, b.length); // into the open pack both jobs share
+                try (SharedLock jobA = repo.lock("backup")) {
+                    cancelledFlush(repo, TestTrees.random(1, 100_000));
+                }
+                assertThatThrownBy(repo::flush).as("B's flush: its blob went with A's pack").isInstanceOf(VaultException.class)
+                        .hasMessageContaining("could not be written").hasMessageEndingWith("blobs other jobs saved may be in it; run the job again");
+            }
+            try (SharedLock jobC = repo.lock("backup")) {
+                ObjectId saved = repo.saveBlob(BlobType.DATA, b, 0, b.length);
+                repo.flush();
+                assertThat(repo.index().contains(saved)).as("stored again").isTrue();
+            }
+        }
+    }
+
+    /** A job that saves {@code blob} and is cancelled (its thread interrupted) as it flushes: the pack's write breaks off. */
+    private static void cancelledFlush(Repository repo, byte[] blob) {
+        repo.saveBlob(BlobType.DATA, blob, 0, blob.length);
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(repo::flush).isInstanceOf(Cancelled.class);
+        } finally {
+            Thread.interrupted();
         }
     }
 

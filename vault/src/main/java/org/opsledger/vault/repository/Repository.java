@@ -57,7 +57,8 @@ import tools.jackson.core.JacksonException;
  * <p>Threads: one object may be shared by several jobs at once (backups, restores, checks on a server's pool threads).
  * Saving and loading blobs, flush, the index and the snapshot files are safe from any thread; the jobs share the open
  * pack of each blob type, so a pack that cannot be written fails every later flush of this object ({@link #packLost}:
- * open the repository again), and a restore lets the index go only while no blob is being saved
+ * open the repository again; one a cancelled job's interrupt broke off, only those of the jobs whose {@link #lock} was
+ * held then, until they end), and a restore lets the index go only while no blob is being saved
  * ({@link #forgetIndex()}).
  *
  * <p>Close: {@link #close()} ends the object and closes its backend; every operation then throws
@@ -111,8 +112,34 @@ public final class Repository implements AutoCloseable {
      * pack took other jobs' blobs with it, and their flush found nothing left to write (a helper's). Which job's blobs
      * a pack held is not known, so from then on no blob is stored and every {@link #flush()} fails: a snapshot never
      * names a blob that was lost. The object is done with for writing; open the repository again.
+     *
+     * <p>A pack a cancelled job's interrupt broke off fails only while a job that held its lock then ({@link #lock})
+     * runs: jobs that store blobs hold one, and a job that began after saves its blobs again. One cancelled backup,
+     * alone on a server's object, made it refuse every later job until the JVM ended (a helper's).
      */
-    private volatile String packLost;
+    private final java.util.concurrent.atomic.AtomicReference<PackLoss> packLost = new java.util.concurrent.atomic.AtomicReference<>();
+    /** Locks of this object's jobs ({@link #lock}), taken and maybe not yet released: those a lost pack may have blobs of. */
+    private final Set<SharedLock> jobs = ConcurrentHashMap.newKeySet();
+
+    /** Why a pack was lost, and the locks of the jobs it fails while one is held (null: every job, for good). */
+    private record PackLoss(String why, Set<SharedLock> during) {
+        boolean fails() {
+            return during == null || during.stream().anyMatch(l -> !l.released());
+        }
+
+        /** This loss and {@code later}, as one: for good if either is. */
+        PackLoss and(PackLoss later) {
+            if (!fails()) {
+                return later;
+            }
+            if (during == null || later.during == null) {
+                return new PackLoss(why, null);
+            }
+            Set<SharedLock> both = new HashSet<>(during);
+            both.addAll(later.during);
+            return new PackLoss(why, both);
+        }
+    }
     /**
      * Held shared by each blob being saved, from the moment it is marked in flight until it is in an open pack, or its
      * full pack is written; {@link #flush()} takes it exclusively. Another job's saveBlob of that blob returned at once,
@@ -765,18 +792,21 @@ public final class Repository implements AutoCloseable {
      * saved one of them ({@link #packLost}).
      */
     private void discard(PackWriter w, RuntimeException why) {
-        if (!w.isEmpty() && packLost == null) {
-            packLost = why.getMessage();
-        }
         w.upload().close();
-        w.blobs().forEach(b -> inFlight.remove(b.id()));
+        w.blobs().forEach(b -> inFlight.remove(b.id())); // first: a job whose lock is taken after saves them again
+        if (!w.isEmpty()) {
+            // a cancellation's lost pack held blobs of the jobs running now; a store's failure may come again, for any job
+            PackLoss lost = new PackLoss(why.getMessage(), Cancelled.caused(why) ? Set.copyOf(jobs) : null);
+            packLost.accumulateAndGet(lost, (before, later) -> before == null ? later : before.and(later));
+        }
     }
 
     private void failIfPackLost() {
-        String why = packLost;
-        if (why != null) {
-            throw new VaultException("a pack of blobs saved through this repository object could not be written (" + why
-                    + "): blobs other jobs saved may be in it; open the repository again and run the job again");
+        PackLoss lost = packLost.get();
+        if (lost != null && lost.fails()) {
+            throw new VaultException("a pack of blobs saved through this repository object could not be written (" + lost.why()
+                    + "): blobs other jobs saved may be in it; " + (lost.during() == null ? "open the repository again and " : "")
+                    + "run the job again");
         }
     }
 
@@ -1725,6 +1755,8 @@ public final class Repository implements AutoCloseable {
             lock.close();
             throw e;
         }
+        jobs.removeIf(SharedLock::released);
+        jobs.add(lock); // before the job saves a blob: a pack its cancellation loses fails the jobs running ({@link #packLost})
         return lock;
     }
 

@@ -46,7 +46,8 @@ public final class SharedLock implements AutoCloseable {
             // the store cannot be reached on the way out: the lock goes stale in ten minutes
         }
     }, "vault-lock-release");
-    private boolean released; // guarded by this
+    /** Written under this object's monitor; read without it by {@link #released()}, which a commit under it may call. */
+    private volatile boolean released;
     /** The lock file was gone when a refresh came to write it again: another process removed it as stale. */
     private volatile boolean removedByAnother;
     private final LongSupplier nanoClock;
@@ -158,6 +159,11 @@ public final class SharedLock implements AutoCloseable {
 
     /** A lock file {@code name} in the store at {@code location} that this process could not delete. */
     record Abandoned(String location, String name) {
+    }
+
+    /** Whether the lock was released: its job has ended, or its process is ending. */
+    boolean released() {
+        return released;
     }
 
     /** Removes the lock file, once; later {@link #whileHeld} calls refuse. */
