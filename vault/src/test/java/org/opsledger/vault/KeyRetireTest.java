@@ -433,4 +433,30 @@ class KeyRetireTest {
             assertThat(repo.keys().keyring().epochs()).containsOnlyKeys(1, 2);
         }
     }
+
+    /** A snapshot file repair took out of use, of another epoch: what only it needs `vault recover` could bring back. */
+    @Test
+    void aSnapshotFileRepairTookOutOfUseStopsTheRetirementUntilRecovered() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(8, 100_000));
+        Path dir = tmp.resolve("damaged-snapshot-repo");
+        SnapshotRef second;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+            second = TestTrees.backup(repo, data);
+        }
+        Path aside = Files.createDirectories(dir.resolve("damaged/snapshots")).resolve(second.id().hex());
+        Files.move(dir.resolve("snapshots/" + second.id().hex()), aside); // as repair moves a snapshot file that does not read
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).hasMessage("1 snapshot file(s) in damaged/snapshots/ (damaged/snapshots/"
+                    + second.id().hex() + "): a retirement drops the data no snapshot needs, and what only those needed `vault recover`"
+                    + " can still bring back: recover, inspect and delete them, then retire; nothing was retired");
+        }
+        Files.delete(aside);
+        try (Repository repo = TestTrees.open(dir)) {
+            new KeyEpochs(repo).retire(1);
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+    }
 }

@@ -103,6 +103,14 @@ public final class KeyEpochs {
                     + ") are sealed under epoch " + epoch + ", or say under none, and only its key reads them: inspect them (`vault"
                     + " repair` kept them of damaged files), delete them, then retire; nothing was retired");
         }
+        // a snapshot file repair took out of use, of any epoch: its tree is walked by no one, and what only it needs a
+        // retirement drops, which `vault recover` could still have brought back (a re-tester's: "nothing to recover" after)
+        List<String> snapshots = repo.backend().list("damaged/snapshots");
+        if (!snapshots.isEmpty()) {
+            throw new VaultException(snapshots.size() + " snapshot file(s) in damaged/snapshots/ (" + snapshots.getFirst()
+                    + (snapshots.size() > 1 ? " …" : "") + "): a retirement drops the data no snapshot needs, and what only those"
+                    + " needed `vault recover` can still bring back: recover, inspect and delete them, then retire; nothing was retired");
+        }
     }
 
     /** The epoch a file under damaged/ says it was sealed under, or -1 when it says none that reads. */
