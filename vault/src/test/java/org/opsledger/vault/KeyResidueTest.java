@@ -118,6 +118,9 @@ class KeyResidueTest {
             assertThat(dir.resolve("keyring.shredding")).as("the keyring in use, left to the next replacement").exists();
             assertThat(new Checker(repo, 2).check(0).warnings()).noneMatch(w -> w.contains("keyring.shredding"));
             assertThat(Files.readAllBytes(dir.resolve("keyring"))).isEqualTo(inUse);
+            try (var files = Files.list(dir)) { // taken aside under a name of its own to be looked at, and given its name back
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
+            }
         }
         try (Repository repo = TestTrees.open(dir)) {
             assertThat(repo.keys().keyring().epochs().keySet()).containsExactly(2);

@@ -415,9 +415,36 @@ public final class LocalBackend implements Backend {
      */
     @Override
     public void discardReplaced(String name) {
-        String left = replacedLeftBehind(name);
-        if (left != null) {
-            discard(left);
+        Path old = path(shreddingOf(name));
+        if (!Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        // Taken away under a name no other process knows before it is looked at again and overwritten: between a look by
+        // name and an overwrite by name, a `key rotate` beside this command shredded the leftover itself and linked
+        // NAME.shredding to the file in use, which the overwrite then destroyed (a re-tester's, with strace: every
+        // command then failed "keyring … fails authentication"). A file under that name never becomes the one in use.
+        String taken = ".tmp-" + UUID.randomUUID() + "." + shreddingOf(name);
+        try {
+            Files.move(old, path(taken), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException gone) { // removed meanwhile, by the command that replaced it or another like this one
+            return;
+        }
+        boolean inUse;
+        try {
+            inUse = Files.exists(path(name), LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(path(taken), path(name));
+        } catch (IOException e) {
+            inUse = true; // not known: never overwritten
+        }
+        if (!inUse) {
+            discard(taken);
+            return;
+        }
+        try { // the file in use, linked by a replacement not yet renamed into place: its name back, never over another
+            Files.createLink(old, path(taken));
+            Files.delete(path(taken));
+        } catch (IOException e) {
+            // NAME.shredding made again meanwhile: the taken name stays, a second name of a keyring, which the next
+            // retirement's sweep of .tmp- files deletes without overwriting (discard: a file with another name)
         }
     }
 
