@@ -15,8 +15,12 @@ class OsUserTest {
             assertThat(OsUser.name()).isEqualTo("uid " + OsUser.uid());
             System.setProperty("user.name", "backup");
             assertThat(OsUser.name()).isEqualTo("backup");
-            System.setProperty("user.name", "root"); // a name says nothing of the uid
-            assertThat(OsUser.isRoot()).isEqualTo(OsUser.uid() == 0);
+            boolean root = OsUser.isRoot();
+            assertThat(root).as("uid 0 at least").isEqualTo(root && OsUser.uid() == 0);
+            for (String name : new String[] {"root", "nobody"}) { // a name says nothing of the powers
+                System.setProperty("user.name", name);
+                assertThat(OsUser.isRoot()).isEqualTo(root);
+            }
         } finally {
             System.setProperty("user.name", was);
         }

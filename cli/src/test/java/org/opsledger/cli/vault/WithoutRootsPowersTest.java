@@ -17,8 +17,8 @@ import org.opsledger.cli.CliRun;
 
 /**
  * Vault commands as a user other than root. CI runs as root, so the command runs as root without the capabilities that
- * let root past file modes (setpriv drops CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and CAP_FOWNER), named as another user
- * so that a restore sets no owner: it meets a file's mode as its owner would. The same commands as {@code nobody}
+ * let root past file modes (setpriv drops CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and CAP_FOWNER), which the restore
+ * sees (OsUser.isRoot: uid 0 with CAP_DAC_OVERRIDE) and so meets a file's mode as its owner would. The same commands as {@code nobody}
  * behaved alike before and after each fix (tried by hand).
  */
 class WithoutRootsPowersTest {
@@ -30,7 +30,7 @@ class WithoutRootsPowersTest {
     private static Process withoutRootsPowers(String... vaultArgs) throws Exception {
         return new ProcessBuilder(concat(List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner",
                         "--inh-caps=-dac_override,-dac_read_search,-fowner",
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Duser.name=restorer",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault"), List.of(vaultArgs)))
                 .redirectErrorStream(true).start();
     }
