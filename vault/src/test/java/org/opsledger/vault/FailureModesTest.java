@@ -288,6 +288,20 @@ class FailureModesTest {
         }
     }
 
+    /** An operator whose slot was removed while his `key add` was under way adds none (a re-tester's, with strace). */
+    @Test
+    void aKeyAddOfAnOperatorWhoseSlotWasRemovedMeanwhileAddsNone() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        String bob = newRepoWithBob(repoDir);
+        try (Repository asAlice = TestTrees.open(repoDir); Repository asBob = Vault.open(repoDir.toString(), "bob's password".toCharArray())) {
+            asAlice.removeKeySlot(bob);
+            assertThatThrownBy(() -> asBob.addKeySlot("bob again".toCharArray(), TestTrees.FAST_KDF, "bob-again")).hasMessage(
+                    "refusing to add a key slot: key slot " + bob.substring(0, 8) + ", whose password opened the repository for this"
+                            + " command, was removed meanwhile; nothing was added");
+            assertThat(asAlice.keySlots()).hasSize(1);
+        }
+    }
+
     /** A slot's removal runs alone, as a key retirement does: beside another's removal, or a backup, it is refused. */
     @Test
     void aKeySlotsRemovalRunsAlone() throws Exception {

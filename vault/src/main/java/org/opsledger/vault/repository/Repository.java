@@ -1855,6 +1855,12 @@ public final class Repository implements AutoCloseable {
      */
     public String addKeySlot(char[] password, int iterations, String label) {
         try (SharedLock lock = lock(ADD_KEY_SLOT)) {
+            // a removal runs alone: one that ended before this lock is seen here. An operator whose slot was removed while
+            // the add was under way added a password that outlived the removal (a re-tester's)
+            if (slotInUse != null && keySlots().stream().noneMatch(s -> s.id().equals(slotInUse))) {
+                throw new VaultException("refusing to add a key slot: key slot " + shortSlot(slotInUse) + ", whose password opened the"
+                        + " repository for this command, was removed meanwhile; nothing was added");
+            }
             String id = HexFormat.of().formatHex(Sealing.randomBytes(16));
             backend.write("keys/" + id, VaultJson.write(KeySlot.wrap(password, masterKey(), iterations, label, hostname())));
             return id;
