@@ -376,8 +376,9 @@ class S3BackendTest {
         assertThatThrownBy(() -> Repository.init(new S3Backend(initClient, "vault", "opened", "s3://vault/opened"), TestTrees.PASSWORD,
                 TestTrees.FAST_KDF, "s3")).hasMessage("a repository already exists at s3://vault/opened");
         for (var client : List.of(openedClient, initClient)) {
-            assertThatThrownBy(() -> client.headBucket(r -> r.bucket("vault"))).as("closed: its scheduler ended, with its threads")
-                    .isInstanceOf(java.util.concurrent.RejectedExecutionException.class).hasMessageContaining("Terminated, pool size = 0");
+            // shut down: its idle thread may take a moment more to end ("Shutting down, pool size = 1" on a busy machine)
+            assertThatThrownBy(() -> client.headBucket(r -> r.bucket("vault"))).as("closed: its scheduler shut down")
+                    .isInstanceOf(java.util.concurrent.RejectedExecutionException.class).hasMessageMatching("(?s).*\\[(Shutting down|Terminated), .*");
         }
     }
 
