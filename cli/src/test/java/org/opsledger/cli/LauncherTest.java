@@ -192,6 +192,21 @@ class LauncherTest {
         assertThat(relative.err()).endsWith("opsledger: the current directory was deleted: cd to an existing directory\n");
         assertThat(runAs(fromGone, env, "vault", "restore", "latest", "--target=out").exit()).isEqualTo(1);
         assertThat(relative.javaRuns()).isEmpty();
+        // a relative path that begins with a digit, one glued to -r, a snapshot-like word where a file is named: refused
+        // (2r3logs was backed up as /2r3logs, -rrepo read /repo; a helper's)
+        for (List<String> args : List.of(List.of("vault", "backup", "--repo", "/srv/repo", "2r3logs"), List.of("vault", "snapshots", "-rrepo"),
+                List.of("vault", "restore", "1a", "--target=3r3restore"), List.of("vault", "restore", "latest", "--target", "cafe"),
+                List.of("vault", "backup", "--repo=/srv/repo", "latest"))) {
+            Run run = runAs(fromGone, env, args.toArray(String[]::new));
+            assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(run.javaRuns()).isEmpty();
+        }
+        // commands that name no file relative to it run: a key list, snapshot IDs, latest
+        for (List<String> args : List.of(List.of("vault", "key", "list", "--repo", "/srv/repo"),
+                List.of("vault", "restore", "latest", "--target", "/srv/out", "-r/srv/repo"), List.of("vault", "diff", "1a2b", "c3d4", "-r=/srv/repo"))) {
+            Run run = runAs(fromGone, env, args.toArray(String[]::new));
+            assertThat(run.out()).as(String.join(" ", args) + ": " + run.err()).isEqualTo("ran build A\n");
+        }
     }
 
     /**
