@@ -209,6 +209,19 @@ class LauncherTest {
         }
     }
 
+    /** A directory the caller may not search (sudo -u nobody from a 0700 one of root's) was said to be deleted (a helper's). */
+    @Test
+    void aCommandStartedFromADirectoryItMayNotSearchSaysSo() throws Exception {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx--x--x"));
+        Path closed = Files.createDirectories(tmp.resolve("closed"));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        List<String> asNobody = List.of("bash", "-c", "cd \"$0\" && exec setpriv --reuid=65534 --regid=65534 --clear-groups bash \"$@\"",
+                closed.toString(), LAUNCHER.toString());
+        Run run = runAs(asNobody, Map.of("OPSLEDGER_NO_CDS", "1"), "vault", "snapshots", "--repo", "repo");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).endsWith("opsledger: the current directory cannot be read (no search permission): cd to a directory you may read\n");
+    }
+
     /**
      * The launcher where operators put it (a helper's): an installation (the launcher, .ci/find-jdk and a jar) without
      * OPSLEDGER_JAR, as sudo runs it, tried to build with a ./mvnw it does not have (exit 127); a copy of the launcher alone
