@@ -118,6 +118,34 @@ class LauncherTest {
         assertThat(run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify").out()).isEqualTo("ran build A\n");
     }
 
+    /**
+     * Under umask 002 (what docs/operations.md has operators of a shared repository use) the caches the JVM wrote were
+     * group-writable, and a member of the group patched the vault.aot the owner's next command mapped (a helper's).
+     */
+    @Test
+    void cachesAreWritableByTheirOwnerAloneAndOneOthersMayWriteIsNotMapped() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        List<String> umask002 = List.of("bash", "-c", "umask 002; exec bash \"$@\"", "bash", LAUNCHER.toString());
+        Map<String, String> jdk25 = Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", tmp.resolve("jdk25").toString());
+        runAs(umask002, Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify");
+        runAs(umask002, jdk25, "vault", "snapshots", "--repo", "/srv/repo");
+        runAs(umask002, jdk25, "server");
+        for (String cache : List.of("audit-verify.jsa", "vault.aot", "server.aot")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar.resolveSibling("app/" + cache))))
+                    .as(cache).matches("...r-.r-.");
+        }
+        // one that others may write, in root's app/, is not mapped by another user: the jar runs as it is
+        Path vaultAot = jar.resolveSibling("app/vault.aot");
+        Files.setPosixFilePermissions(vaultAot, PosixFilePermissions.fromString("rw-rw-r--"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx--x--x"));
+        Path log = Files.createDirectories(tmp.resolve("log"));
+        Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rwxrwxrwx"));
+        List<String> asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", LAUNCHER.toString());
+        Run nobody = runAs(asNobody, with(jdk25, "FAKE_LOG", log.resolve("java.log").toString()), "vault", "snapshots", "--repo", "/srv/repo");
+        assertThat(nobody.out()).as(nobody.err()).isEqualTo("ran build A\n");
+        assertThat(Files.readAllLines(log.resolve("java.log"))).singleElement().asString().doesNotContain("AOTCache").contains("-jar " + jar + " ");
+    }
+
     /** A failed extraction (a full disk) left its partial copy, one more each command (a helper's): it leaves nothing. */
     @Test
     void aFailedExtractionLeavesNothingAndStaleOnesAreRemoved() throws Exception {
@@ -306,6 +334,7 @@ class LauncherTest {
                     -XX:AOTConfiguration=*) conf=${1#*=} ;;
                     -XX:AOTMode=create) create=1 ;;
                     -XX:AOTCache=*) cache=${1#*=} ;;
+                    -XX:SharedArchiveFile=*) jsa=${1#*=} ;;
                   esac
                   shift
                 done
@@ -313,6 +342,7 @@ class LauncherTest {
                 [ -z "$create" ] || { cat "$conf" > "$cache"; exit; }
                 pwd -P >/dev/null 2>&1 || { printf 'Error occurred during initialization of VM\\nCould not determine current working directory.\\n'; exit 1; }
                 printf 'ran %s\\n' "$(cat "$jar")"
+                [ -z "$jsa" ] || [ -e "$jsa" ] || echo dumped > "$jsa"
                 """;
         FakeJdk.at(tmp.resolve("jdk25"), "25.0.3", java, "java", "javac");
         return FakeJdk.at(tmp.resolve("jdk"), "21.0.5", java, "java", "javac");
