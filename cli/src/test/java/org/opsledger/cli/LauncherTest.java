@@ -181,13 +181,18 @@ class LauncherTest {
         Run parallel = run(with(with(real, "JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC"), "OPSLEDGER_JAVA_OPTS", "-XX:+PrintFlagsFinal -version"),
                 "vault", "snapshots");
         assertThat(parallel.err()).containsPattern("UseParallelGC +=\\s*true");
+        // and from JDK_JAVA_OPTIONS, which the java launcher reads (a helper's: "Multiple garbage collectors selected")
+        Run parallelToo = run(with(with(real, "JDK_JAVA_OPTIONS", "-XX:+UseParallelGC"), "OPSLEDGER_JAVA_OPTS", "-XX:+PrintFlagsFinal -version"),
+                "vault", "snapshots");
+        assertThat(parallelToo.err()).containsPattern("UseParallelGC +=\\s*true");
         Run wrong = run(with(real, "OPSLEDGER_JAVA_OPTS", "-XX:+UseG1GC -XX:+UseSerialGC"), "vault", "snapshots", "--json");
         assertThat(wrong.exit()).isEqualTo(1);
         assertThat(wrong.out()).isEmpty();
         assertThat(wrong.err()).contains("Multiple garbage collectors selected");
 
         Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
-        for (String[] option : new String[][] {{"OPSLEDGER_JAVA_OPTS", "-Xshare:off"}, {"_JAVA_OPTIONS", "-XX:AOTCache=my.aot"}}) {
+        for (String[] option : new String[][] {{"OPSLEDGER_JAVA_OPTS", "-Xshare:off"}, {"_JAVA_OPTIONS", "-XX:AOTCache=my.aot"},
+                {"JDK_JAVA_OPTIONS", "-Xshare:off"}}) {
             Run shared = run(Map.of("OPSLEDGER_JAR", jar.toString(), option[0], option[1]), "audit-verify");
             assertThat(shared.out()).isEqualTo("ran build A\n");
             assertThat(shared.javaRuns()).singleElement().asString().doesNotContain("SharedArchiveFile").endsWith("-jar " + jar + " audit-verify");
@@ -304,7 +309,8 @@ class LauncherTest {
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().keySet().removeIf(k -> k.startsWith("OPSLEDGER_") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("OPSLEDGER_") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS")
+                || k.equals("JDK_JAVA_OPTIONS"));
         pb.environment().put("JAVA_HOME", jdk.toString());
         pb.environment().put("FAKE_LOG", log.toString());
         pb.environment().putAll(env);
