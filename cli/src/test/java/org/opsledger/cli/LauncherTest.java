@@ -93,6 +93,22 @@ class LauncherTest {
     }
 
     /**
+     * The vault cache's training ran with the first command's options: a heap right for its command (-Xmx24m) was too small
+     * for the training, and vault.aot-failed left every later command of the build without the cache (a helper's).
+     */
+    @Test
+    void theVaultCacheIsTrainedWithTheLaunchersOptionsAlone() throws Exception {
+        for (String variable : List.of("OPSLEDGER_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS")) {
+            Path jar = Files.writeString(Files.createDirectories(tmp.resolve(variable)).resolve("opsledger.jar"), "build A\n");
+            Run run = run(Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", tmp.resolve("jdk25").toString(), variable, "-Xmx24m"),
+                    "vault", "snapshots", "--repo", "/srv/repo");
+            assertThat(run.out()).as(run.err()).isEqualTo("ran build A\n");
+            assertThat(jar.resolveSibling("app/vault.aot")).as(variable).hasContent("recorded");
+            assertThat(jar.resolveSibling("app/vault.aot-failed")).doesNotExist();
+        }
+    }
+
+    /**
      * A jar in a shared writable folder: another user planted app/ beside it and root ran her code (a helper's). An app/
      * that is neither the caller's nor root's is not run from, nor replaced: the jar runs as it is.
      */
@@ -325,12 +341,14 @@ class LauncherTest {
      * A JDK 21 (class-data sharing: each command's run is one JVM) whose java logs its command line to FAKE_LOG; extracts
      * a jar by copying it to the destination's opsledger.jar and lib/ (after FAKE_EXTRACT_SECONDS; FAKE_EXTRACT_FAIL: it
      * fails part-way), and runs one by printing "ran " and its content; as a JDK 25 (jdk25/) it also records an AOT
-     * configuration (after FAKE_TRAIN_SECONDS) and creates a cache from it.
+     * configuration (after FAKE_TRAIN_SECONDS) and creates a cache from it; the training fails in a heap of 24 MiB
+     * (-Xmx24m on its command line or in the variables the JVM reads).
      */
     private Path fakeJdk() throws IOException {
         String java = """
                 #!/bin/bash
                 echo "$*" >> "$FAKE_LOG"
+                case "$* $JAVA_TOOL_OPTIONS $_JAVA_OPTIONS $JDK_JAVA_OPTIONS" in *-Xmx24m*train-cache*|*train-cache*-Xmx24m*) exit 1 ;; esac
                 while [ $# -gt 0 ]; do
                   case $1 in
                     -jar) jar=$2; shift ;;
