@@ -38,6 +38,8 @@ class LauncherHeapTest {
         assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "-r" + large)).isEqualTo(base + 68);
         assertThat(maxHeapMiB(Map.of("OPSLEDGER_VAULT_REPOSITORY", large.toString()), "vault", "snapshots", "-r=" + small)).isEqualTo(base);
         assertThat(maxHeapMiB(Map.of("OPSLEDGER_VAULT_REPOSITORY", large.toString()), "vault", "snapshots")).isEqualTo(base + 68);
+        // a heap is the caller's only when an option sets it, not when a word holds -Xmx (a helper's)
+        assertThat(maxHeapMiB(Map.of("JAVA_TOOL_OPTIONS", "-Dnote=-Xmx1g"), "vault", "snapshots", "--repo", large.toString())).isEqualTo(base + 68);
         // an explicit --repo wins over the environment, as it does in the command
         assertThat(maxHeapMiB(Map.of("OPSLEDGER_VAULT_REPOSITORY", large.toString()), "vault", "snapshots", "-r", small.toString()))
                 .isEqualTo(base);

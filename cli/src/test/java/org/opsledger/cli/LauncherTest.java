@@ -201,6 +201,10 @@ class LauncherTest {
         Run parallelToo = run(with(with(real, "JDK_JAVA_OPTIONS", "-XX:+UseParallelGC"), "OPSLEDGER_JAVA_OPTS", "-XX:+PrintFlagsFinal -version"),
                 "vault", "snapshots");
         assertThat(parallelToo.err()).containsPattern("UseParallelGC +=\\s*true");
+        // options that name no collector are none (*-XX:+Use*GC* took these for one; a helper's)
+        Run notCollectors = run(with(real, "OPSLEDGER_JAVA_OPTS", "-XX:+UseLargePages -XX:MaxGCPauseMillis=50 -Dnote=-XX:+UseZGC"
+                + " -XX:+PrintFlagsFinal -version"), "vault", "snapshots");
+        assertThat(notCollectors.err()).containsPattern("UseSerialGC +=\\s*true");
         Run wrong = run(with(real, "OPSLEDGER_JAVA_OPTS", "-XX:+UseG1GC -XX:+UseSerialGC"), "vault", "snapshots", "--json");
         assertThat(wrong.exit()).isEqualTo(1);
         assertThat(wrong.out()).isEmpty();
