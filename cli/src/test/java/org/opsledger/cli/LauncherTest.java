@@ -318,8 +318,20 @@ class LauncherTest {
             Run run = run(Map.of("OPSLEDGER_JAR", jar.toString()), option);
             assertThat(run.javaRuns()).containsExactly("-jar " + jar + " " + option);
         }
+        // a command's help or version records none (`server --help` recorded the cache every server start mapped; a
+        // helper's), and maps the command's cache once its run has made it
+        Path app = jar.resolveSibling("app");
         assertThat(run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit", "verify", "--help").javaRuns()).last().asString()
-                .startsWith("-XX:SharedArchiveFile=" + jar.resolveSibling("app/audit-verify.jsa") + " ");
+                .isEqualTo("-jar " + app.resolve("opsledger.jar") + " audit verify --help");
+        assertThat(app.resolve("audit-verify.jsa")).doesNotExist();
+        Map<String, String> jdk25 = Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", tmp.resolve("jdk25").toString());
+        for (String option : List.of("--help", "-h", "--version", "-V")) {
+            assertThat(run(jdk25, "server", option).javaRuns()).containsExactly("-jar " + app.resolve("opsledger.jar") + " server " + option);
+        }
+        assertThat(app.resolve("server.aot")).doesNotExist();
+        run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit", "verify");
+        assertThat(run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit", "verify", "--help").javaRuns()).last().asString()
+                .startsWith("-XX:SharedArchiveFile=" + app.resolve("audit-verify.jsa") + " ");
     }
 
     private Run run(Map<String, String> env, String... args) throws Exception {
