@@ -56,6 +56,19 @@ class LauncherHeapTest {
         assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", large.toString())).isEqualTo(base + 68);
     }
 
+    /** The index is sized by du alone: its output was cut by one more process, on every vault command (a helper's). */
+    @Test
+    void theIndexIsSizedWithoutCut() throws Exception {
+        Path large = repoWithIndex("large", 40);
+        long base = maxHeapMiB(Map.of(), "vault", "snapshots");
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path cut = Files.writeString(bin.resolve("cut"), "#!/bin/sh\ntouch \"$0.ran\"\nexec /usr/bin/cut \"$@\"\n");
+        cut.toFile().setExecutable(true);
+        assertThat(maxHeapMiB(Map.of("PATH", bin + ":" + System.getenv("PATH")), "vault", "snapshots", "--repo", large.toString()))
+                .isEqualTo(base + 68);
+        assertThat(bin.resolve("cut.ran")).doesNotExist();
+    }
+
     @Test
     void checkGetsTheHeapItsReadingBuffersNeedForItsThreads() throws Exception {
         Path small = repoWithIndex("small", 1);
