@@ -23,6 +23,7 @@ cp "$2" "$work/b.jar" && mkdir -p "$work/b" && mv "$work/b.jar" "$work/b/opsledg
 export OPSLEDGER_VAULT_PASSWORD=bench-password
 run() { # jar-label step args…
   local v=$1 step=$2; shift 2
+  sync # the step before's writes reach the disk first: a restore paid for the last one's writeback (5–8 s of system time)
   /usr/bin/time -f "$v $step %e %U %S %M" -a -o "$work/times.txt" \
     env OPSLEDGER_JAR="$work/$v/opsledger.jar" "$here/opsledger" vault "$@" --repo "$work/$v/repo" >/dev/null 2>"$work/$v/last.err" \
     || { echo "$v $step failed:" >&2; cat "$work/$v/last.err" >&2; exit 1; }
