@@ -241,30 +241,31 @@ class LauncherTest {
         List<String> fromGone = List.of("bash", "-c", "mkdir \"$0\" && cd \"$0\" && rmdir \"$0\" && exec bash \"$@\"", gone.toString(),
                 LAUNCHER.toString());
         Map<String, String> env = Map.of("OPSLEDGER_JAR", jar.toString(), "OPSLEDGER_NO_CDS", "1");
-        Run absolute = runAs(fromGone, env, "vault", "snapshots", "--repo", "/srv/repo", "--password-file=/etc/pw", "--json", "-n", "7");
+        Run absolute = runAs(fromGone, env, "vault", "snapshots", "--repo", "/srv/repo", "--password-file=/etc/pw", "--json", "-r/srv/repo",
+                "--to", "s3://bucket/prefix");
         assertThat(absolute.exit()).as(absolute.err()).isZero();
         assertThat(absolute.out()).isEqualTo("ran build A\n");
         Run relative = runAs(fromGone, env, "vault", "snapshots", "--repo", "repo", "--json");
         assertThat(relative.exit()).isEqualTo(1);
         assertThat(relative.out()).isEmpty();
-        assertThat(relative.err()).endsWith("opsledger: the current directory was deleted: cd to an existing directory\n");
-        assertThat(runAs(fromGone, env, "vault", "restore", "latest", "--target=out").exit()).isEqualTo(1);
+        assertThat(relative.err()).endsWith("opsledger: the current directory was deleted or cannot be read (no search permission): cd to an"
+                + " existing directory you may read\n");
         assertThat(relative.javaRuns()).isEmpty();
-        // a relative path that begins with a digit, one glued to -r, a snapshot-like word where a file is named: refused
-        // (2r3logs was backed up as /2r3logs, -rrepo read /repo; a helper's)
+        // whatever is not an option alone or an absolute path is refused: a word of digits, an ID or `latest` may be a file
+        // too (`--target 20261206` restored into /20261206, `backup 2024` backed up /2024: re-testers'), and `server` and a
+        // relative file in the variables name one (a server from a removed release directory started an empty ledger in /data)
         for (List<String> args : List.of(List.of("vault", "backup", "--repo", "/srv/repo", "2r3logs"), List.of("vault", "snapshots", "-rrepo"),
-                List.of("vault", "restore", "1a", "--target=3r3restore"), List.of("vault", "restore", "latest", "--target", "cafe"),
-                List.of("vault", "backup", "--repo=/srv/repo", "latest"))) {
+                List.of("vault", "restore", "latest", "--target", "20261206"), List.of("vault", "backup", "--repo=/srv/repo", "2024"),
+                List.of("vault", "restore", "/x", "--target=out/s3://x"), List.of("server"))) {
             Run run = runAs(fromGone, env, args.toArray(String[]::new));
             assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(1);
             assertThat(run.javaRuns()).isEmpty();
         }
-        // commands that name no file relative to it run: a key list, snapshot IDs, latest
-        for (List<String> args : List.of(List.of("vault", "key", "list", "--repo", "/srv/repo"),
-                List.of("vault", "restore", "latest", "--target", "/srv/out", "-r/srv/repo"), List.of("vault", "diff", "1a2b", "c3d4", "-r=/srv/repo"))) {
-            Run run = runAs(fromGone, env, args.toArray(String[]::new));
-            assertThat(run.out()).as(String.join(" ", args) + ": " + run.err()).isEqualTo("ran build A\n");
-        }
+        Map<String, String> relativeRepo = new java.util.HashMap<>(env);
+        relativeRepo.put("OPSLEDGER_VAULT_REPOSITORY", "repo");
+        assertThat(runAs(fromGone, relativeRepo, "vault", "snapshots", "--json").exit()).isEqualTo(1);
+        relativeRepo.put("OPSLEDGER_VAULT_REPOSITORY", "/srv/repo");
+        assertThat(runAs(fromGone, relativeRepo, "vault", "key", "list").out()).isEqualTo("ran build A\n");
     }
 
     /** A directory the caller may not search (sudo -u nobody from a 0700 one of root's) was said to be deleted (a helper's). */
@@ -277,7 +278,8 @@ class LauncherTest {
                 closed.toString(), LAUNCHER.toString());
         Run run = runAs(asNobody, Map.of("OPSLEDGER_NO_CDS", "1"), "vault", "snapshots", "--repo", "repo");
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.err()).endsWith("opsledger: the current directory cannot be read (no search permission): cd to a directory you may read\n");
+        assertThat(run.err()).endsWith("opsledger: the current directory was deleted or cannot be read (no search permission): cd to an"
+                + " existing directory you may read\n");
     }
 
     /**
