@@ -168,9 +168,12 @@ class LauncherTest {
         Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
         Run failed = run(Map.of("OPSLEDGER_JAR", jar.toString(), "FAKE_EXTRACT_FAIL", "1"), "audit-verify");
         assertThat(failed.out()).isEqualTo("ran build A\n");
+        assertThat(failed.err()).as("said once, with the remedy").contains("commands run without the cache; delete "
+                + jar.resolveSibling("app.failed") + " to try again");
         // and is not tried again for this jar (on a FAT install every command extracted 81 MB, 30 s; a helper's)
         Run next = run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify");
         assertThat(next.out()).isEqualTo("ran build A\n");
+        assertThat(next.err()).doesNotContain("app.failed");
         assertThat(next.javaRuns()).containsExactly("-jar " + jar + " audit-verify");
         Files.delete(jar.resolveSibling("app.failed")); // as the guide says, to try again
         // one left by an extraction stopped by kill -9 two hours ago goes; one that may be in progress stays
