@@ -106,6 +106,13 @@ class LauncherTest {
             assertThat(jar.resolveSibling("app/vault.aot")).as(variable).hasContent("recorded");
             assertThat(jar.resolveSibling("app/vault.aot-failed")).doesNotExist();
         }
+        // but in the temporary directory the caller named: ≈200 MB of training files filled the small /tmp it had moved
+        // them from, and the cache stayed off for the build (a re-tester's)
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("tmpdir")).resolve("opsledger.jar"), "build A\n");
+        Run run = run(Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", tmp.resolve("jdk25").toString(), "OPSLEDGER_JAVA_OPTS",
+                "-Xmx24m -Djava.io.tmpdir=/srv/tmp"), "vault", "snapshots", "--repo", "/srv/repo");
+        assertThat(run.javaRuns()).filteredOn(line -> line.endsWith("vault train-cache")).singleElement().asString()
+                .contains("-Djava.io.tmpdir=/srv/tmp").doesNotContain("-Xmx24m");
     }
 
     /**
