@@ -109,6 +109,31 @@ class SharedRepositoryTest {
         }
     }
 
+    /**
+     * A job running at a lost pack is refused its next blob; that blob's in-flight mark stayed, and a later job's save of
+     * the same bytes took it for stored: its flush and snapshot succeeded, naming a blob the store never got (a re-tester's).
+     */
+    @Test
+    void aBlobRefusedAfterALostPackIsStoredByTheNextJobThatSavesIt() {
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        byte[] x = TestTrees.random(3, 100_000);
+        try (Repository repo = TestTrees.open(dir)) {
+            try (SharedLock jobB = repo.lock("backup")) {
+                try (SharedLock jobA = repo.lock("backup")) {
+                    cancelledFlush(repo, TestTrees.random(1, 100_000));
+                }
+                assertThatThrownBy(() -> repo.saveBlob(BlobType.DATA, x, 0, x.length)).as("B ran at the loss")
+                        .hasMessageContaining("could not be written");
+            }
+            try (SharedLock jobG = repo.lock("backup")) {
+                ObjectId saved = repo.saveBlob(BlobType.DATA, x, 0, x.length);
+                repo.flush();
+                assertThat(repo.index().contains(saved)).as("stored, not taken for in flight").isTrue();
+            }
+        }
+    }
+
     /** A job that saves {@code blob} and is cancelled (its thread interrupted) as it flushes: the pack's write breaks off. */
     private static void cancelledFlush(Repository repo, byte[] blob) {
         repo.saveBlob(BlobType.DATA, blob, 0, blob.length);

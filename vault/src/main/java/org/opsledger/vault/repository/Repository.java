@@ -705,7 +705,19 @@ public final class Repository implements AutoCloseable {
             if (index().contains(id) || !inFlight.add(id)) {
                 return id;
             }
-            storeBlob(type, id, buf, off, len);
+            try {
+                storeBlob(type, id, buf, off, len);
+            } catch (RuntimeException | Error e) {
+                // Never packed (refused before, as by a pack loss {@link #failIfPackLost}): its in-flight mark stayed, and a
+                // later job's save of the same bytes took it for stored and committed a snapshot naming a blob the store
+                // never got (a re-tester's). The mark goes; a job that took the blob for stored meanwhile runs now, and
+                // its flush fails as the jobs running at a lost pack's do.
+                if (inFlight.remove(id)) {
+                    packLost.accumulateAndGet(new PackLoss(String.valueOf(e.getMessage()), Set.copyOf(jobs)),
+                            (before, later) -> before == null ? later : before.and(later));
+                }
+                throw e;
+            }
             return id;
         } finally {
             saving.readLock().unlock();
