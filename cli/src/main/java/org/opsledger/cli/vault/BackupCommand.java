@@ -369,6 +369,19 @@ final class BackupCommand implements Callable<Integer> {
         }
         p.destroyForcibly(); // first: a shell whose child died first would run its next command
         all.forEach(ProcessHandle::destroyForcibly); // SIGKILL ends a stopped process too
+        // and the backup ends after them, not while a kill is still on its way (the fresh-clone CI saw the `sleep 120`
+        // still listed as the backup had exited); two seconds at most for them all
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException notYet) {
+                // left to the kernel: SIGKILL cannot be refused
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** kill(1) with {@code signal} to every process of {@code all}; a failure to run it leaves them as they are. */
