@@ -95,9 +95,7 @@ class SharedRepositoryTest {
         try (Repository repo = TestTrees.open(dir)) {
             try (SharedLock jobB = repo.lock("backup")) {
                 repo.saveBlob(BlobType.DATA, b, 0, b.length); // into the open pack both jobs share
-                try (SharedLock jobA = repo.lock("backup")) {
-                    cancelledFlush(repo, TestTrees.random(1, 100_000));
-                }
+                cancelledJob(repo);
                 assertThatThrownBy(repo::flush).as("B's flush: its blob went with A's pack").isInstanceOf(VaultException.class)
                         .hasMessageContaining("could not be written").hasMessageEndingWith("blobs other jobs saved may be in it; run the job again");
             }
@@ -120,9 +118,7 @@ class SharedRepositoryTest {
         byte[] x = TestTrees.random(3, 100_000);
         try (Repository repo = TestTrees.open(dir)) {
             try (SharedLock jobB = repo.lock("backup")) {
-                try (SharedLock jobA = repo.lock("backup")) {
-                    cancelledFlush(repo, TestTrees.random(1, 100_000));
-                }
+                cancelledJob(repo);
                 assertThatThrownBy(() -> repo.saveBlob(BlobType.DATA, x, 0, x.length)).as("B ran at the loss")
                         .hasMessageContaining("could not be written");
             }
@@ -131,6 +127,13 @@ class SharedRepositoryTest {
                 repo.flush();
                 assertThat(repo.index().contains(saved)).as("stored, not taken for in flight").isTrue();
             }
+        }
+    }
+
+    /** Job A, under its lock, saves a blob into the open pack the jobs share and is cancelled as it flushes. */
+    private static void cancelledJob(Repository repo) {
+        try (SharedLock jobA = repo.lock("backup")) {
+            cancelledFlush(repo, TestTrees.random(1, 100_000));
         }
     }
 
