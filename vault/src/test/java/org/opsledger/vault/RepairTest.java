@@ -25,6 +25,7 @@ import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.KeyEpochs;
+import org.opsledger.vault.repository.LockRecord;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.restorer.Restorer;
@@ -487,6 +488,29 @@ class RepairTest {
             RepairResult done = new Repairer(repo, 2).repair(100, false);
             assertThat(done.packs()).isEqualTo(dry.packs());
             assertThat(new Repairer(repo, 2).repair(100, false).changed()).as("nothing left to repair").isFalse();
+        }
+    }
+
+    /**
+     * A refusal names how old a lock of another host is and when `vault unlock` may remove it: one a kill -9 or a power
+     * cut left there counts as live until then, and the operator told only "run it again when nothing else runs" had no
+     * way to know whether to wait or to go and look (a re-tester's). A lock of a process seen running here needs neither.
+     */
+    @Test
+    void aRefusalSaysHowOldAnotherHostsLockIsAndWhenUnlockRemovesIt() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        new LocalBackend(repoDir).write("locks/web-1", VaultJson.write(new LockRecord("backup", "web-1", 4711,
+                now.minusSeconds(3600), now.minusSeconds(3 * 60 + 5), null)));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new Repairer(repo, 2).repair(0, false)).isInstanceOf(VaultException.class)
+                    .hasMessage("a backup on web-1 (pid 4711, its lock refreshed 3 min ago; if that process is gone, `vault unlock`"
+                            + " removes the lock 10 min after its last refresh) is working in the repository, and a repair runs alone:"
+                            + " run it again when nothing else runs");
+        }
+        Files.delete(repoDir.resolve("locks/web-1"));
+        try (Repository other = TestTrees.open(repoDir); Repository repo = TestTrees.open(repoDir); SharedLock backup = other.lock("backup")) {
+            assertThatThrownBy(() -> new Repairer(repo, 2).repair(0, false)).isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith("a backup on ").hasMessageContaining(" (pid " + ProcessHandle.current().pid() + ") is working");
         }
     }
 

@@ -118,21 +118,43 @@ public final class Locks {
      */
     public void refuseConflicting(SharedLock own) {
         boolean alone = RUNS_ALONE.contains(own.kind());
+        LockHolder here = LockHolder.current();
         for (LockRecord l : liveOtherThan(own)) {
             if (alone) {
-                throw new Conflict(l.kind(), a(l.kind()) + " on " + l.host() + " (pid " + l.pid() + ") is working in the repository,"
+                throw new Conflict(l.kind(), a(l.kind()) + " on " + holder(l, here) + " is working in the repository,"
                         + " and " + a(own.kind()) + " runs alone: run it again when nothing else runs");
             }
             if (RUNS_ALONE.contains(l.kind())) {
-                throw new Conflict(l.kind(), a(l.kind()) + " on " + l.host() + " (pid " + l.pid() + ") runs alone in the repository: "
+                throw new Conflict(l.kind(), a(l.kind()) + " on " + holder(l, here) + " runs alone in the repository: "
                         + own.kind() + " when it has finished");
             }
             if (ONE_AT_A_TIME.contains(own.kind()) && l.kind().equals(own.kind())) {
                 throw new Conflict(l.kind(), (own.kind().equals(HOLDS) ? "a legal hold is being placed or released"
-                        : "another key rotation is running") + " on " + l.host() + " (pid " + l.pid() + "): run it again when that has"
+                        : "another key rotation is running") + " on " + holder(l, here) + ": run it again when that has"
                         + " finished");
             }
         }
+    }
+
+    /**
+     * "web-1 (pid 4711)" for a lock whose process this one sees running; for any other, also when it was last refreshed
+     * and when it goes stale, so the operator of a refused command knows whether to wait or to look at that host: a lock a
+     * kill -9 or a power cut left on another host counts as live until then, and nothing here can tell it from a running
+     * backup's (a re-tester's).
+     */
+    private static String holder(LockRecord l, LockHolder here) {
+        if (l.holder() != null && l.holder().certainlyRunning(l.pid(), here)) {
+            return l.host() + " (pid " + l.pid() + ")";
+        }
+        Duration since = Duration.between(l.refreshed(), Instant.now());
+        return l.host() + " (pid " + l.pid() + ", its lock refreshed " + (since.isNegative() ? "ahead of this clock"
+                : ago(since)) + "; if that process is gone, `vault unlock` removes the lock " + STALE_AFTER.toMinutes()
+                + " min after its last refresh)";
+    }
+
+    /** "42 s ago", "3 min ago". */
+    private static String ago(Duration d) {
+        return d.toSeconds() < 120 ? d.toSeconds() + " s ago" : d.toMinutes() + " min ago";
     }
 
     /** Work refused beside another process's: {@code otherKind} is that one's lock. */
