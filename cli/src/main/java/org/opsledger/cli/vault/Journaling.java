@@ -37,6 +37,8 @@ final class Journaling implements AutoCloseable {
     private volatile boolean closed;
     private Runnable releaseKeys = () -> { };
     private final Thread onSignal;
+    /** The line a signal makes the command say, unless the command registered one of its own after this. */
+    private final Output.Said told;
 
     /** @param paths, snapshots what the command works on: what an entry of a stopped command names */
     Journaling(Repository repo, JournalEntry.Operation operation, List<String> paths, List<ObjectId> snapshots) {
@@ -45,6 +47,8 @@ final class Journaling implements AutoCloseable {
         this.paths = paths;
         this.snapshots = snapshots;
         this.onSignal = new Thread(this::stopped, "journal-on-signal");
+        // a prune, copy or key retirement a scheduler's timeout stopped said nothing on stderr (a re-tester's)
+        this.told = Output.whenStopped(() -> "opsledger: " + operation.json() + " stopped by " + Output.stoppedBy() + " before it ended");
         if (new Journal(repo).kept()) {
             // the repository's keys outlive its close() until the entry is written: the hook may write it after
             releaseKeys = repo.holdKeys();
@@ -183,6 +187,7 @@ final class Journaling implements AutoCloseable {
      */
     @Override
     public void close() {
+        told.close();
         synchronized (this) {
             closed = true;
             if (!written) {

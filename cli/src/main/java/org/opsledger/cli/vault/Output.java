@@ -194,25 +194,36 @@ final class Output {
 
     /**
      * Until closed, a Ctrl-C, SIGTERM or SIGHUP prints {@code message} on stderr on the way out (the progress line cleared
-     * first): what the signal left, which the operator should hear from us. A backup stopped so said nothing.
+     * first): what the signal left, which the operator should hear from us. A backup stopped so said nothing. Of the
+     * messages registered at once only the newest is said: a command's own (a restore's partial target) over the line its
+     * journal entry registers for every command ({@link Journaling}).
      */
-    static AutoCloseable whenStopped(Supplier<String> message) {
-        Thread hook = new Thread(() -> {
-            if (org.opsledger.cli.Ending.reason().isPresent()) {
-                return; // out of heap or stack, not a signal: that line was said
-            }
-            clearProgress();
-            err().println(message.get());
-            err().flush();
-        }, "said-when-stopped");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return () -> {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ending) {
-                // the JVM is already ending: the hook says its piece
-            }
-        };
+    static Said whenStopped(Supplier<String> message) {
+        if (STOP_HOOK.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(Output::sayWhenStopped, "said-when-stopped"));
+        }
+        STOP_LINES.addLast(message);
+        return () -> STOP_LINES.removeLastOccurrence(message);
+    }
+
+    /** What {@link #whenStopped} returns: closing it takes its message back. */
+    interface Said extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** The messages {@link #whenStopped} registered and no one took back, newest last. */
+    private static final java.util.Deque<Supplier<String>> STOP_LINES = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final java.util.concurrent.atomic.AtomicBoolean STOP_HOOK = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static void sayWhenStopped() {
+        Supplier<String> message = STOP_LINES.peekLast();
+        if (message == null || org.opsledger.cli.Ending.reason().isPresent()) {
+            return; // ended as it should, or out of heap or stack, not by a signal: that line was said
+        }
+        clearProgress();
+        err().println(message.get());
+        err().flush();
     }
 
     /** "SIGINT (Ctrl-C)", "SIGTERM": the signal that is stopping the command, for a line said as it stops. */

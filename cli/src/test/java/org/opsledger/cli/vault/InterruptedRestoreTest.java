@@ -107,6 +107,31 @@ class InterruptedRestoreTest {
         dump.destroy();
         assertThat(dump.waitFor()).as("ended by SIGTERM").isEqualTo(143);
         assertThat(partial).as("the partial dump is removed").doesNotExist();
+        assertThat(saidByUs()).containsExactly("opsledger: dump stopped by SIGTERM before it ended");
+
+        // every command says it was stopped, not only a backup and a restore: a check or a prune a scheduler's timeout
+        // stopped said nothing on stderr (a re-tester's)
+        Process check = vault("check", "--read-data", "--limit-download", "2048");
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!hasLock() && check.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(300); // reading packs
+        assertThat(check.isAlive()).as("still checking").isTrue();
+        check.destroy();
+        assertThat(check.waitFor()).as("ended by SIGTERM").isEqualTo(143);
+        assertThat(saidByUs()).containsExactly("opsledger: check stopped by SIGTERM before it ended");
+    }
+
+    /** The lines of the last command's stderr that are ours. */
+    private List<String> saidByUs() throws IOException {
+        return Files.readString(tmp.resolve("stderr"), StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("opsledger:")).toList();
+    }
+
+    private boolean hasLock() throws IOException {
+        try (Stream<Path> locks = Files.list(tmp.resolve("repo/locks"))) {
+            return locks.findAny().isPresent();
+        }
     }
 
     /** The start-up cache's training stopped by a signal (cron's `timeout`) left its ≈68 MB in /tmp (a helper's). */
