@@ -305,4 +305,54 @@ class CopyTest {
             }
         }
     }
+
+    /**
+     * A copy of several snapshots in one run (tier, `copy A B`) took the target's lock per snapshot and reused, from one
+     * to the next, the trees and blobs it had stored: a `forget --prune` in the target between two of them deleted those,
+     * and the later copy named them without storing them again (a helper's: check then found its trees missing, and tier
+     * had forgotten the original). What the target's index, read under the later lock, no longer has is stored again.
+     */
+    @Test
+    void aPruneInTheTargetBetweenTwoSnapshotsOfOneRunLosesNothingOfTheLaterCopy() throws Exception {
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository longTerm = TestTrees.newRepo(tmp.resolve("long"))) {
+            copyTwoWithAPruneBetween(near, longTerm);
+        }
+    }
+
+    /** The same with shared chunking secrets, where the blobs copied are reused too, not only the trees. */
+    @Test
+    void aPruneInTheTargetBetweenTwoSnapshotsLosesNoBlobOfTheLaterCopyWithSharedChunking() throws Exception {
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near"))) {
+            org.opsledger.vault.backend.LocalBackend b = new org.opsledger.vault.backend.LocalBackend(tmp.resolve("long"));
+            b.createRoot();
+            try (Repository longTerm = Repository.init(b, TestTrees.PASSWORD, TestTrees.FAST_KDF, "long", near)) {
+                copyTwoWithAPruneBetween(near, longTerm);
+            }
+        }
+    }
+
+    /** Copies A, then B (a file added beside A's in d/, keep/ unchanged) with one copier, A's copy forgotten and pruned between. */
+    private void copyTwoWithAPruneBetween(Repository near, Repository longTerm) throws Exception {
+        Path data = tmp.resolve("src/data");
+        java.nio.file.Files.createDirectories(data.resolve("keep"));
+        java.nio.file.Files.createDirectories(data.resolve("d"));
+        java.nio.file.Files.write(data.resolve("keep/k.bin"), TestTrees.random(11, 100_000));
+        java.nio.file.Files.write(data.resolve("d/x.bin"), TestTrees.random(12, 200_000));
+        SnapshotRef a = TestTrees.backup(near, data);
+        java.nio.file.Files.write(data.resolve("d/y.bin"), TestTrees.random(13, 50_000));
+        SnapshotRef b = TestTrees.backup(near, data);
+
+        Copier copier = new Copier(near, longTerm);
+        SnapshotRef copyOfA = copier.copy(a);
+        try (Repository other = TestTrees.open(tmp.resolve("long"))) { // another process: `vault forget --prune <A's copy>`
+            assertThat(other.deleteSnapshotUnlessHeld(copyOfA.id())).isEqualTo(Repository.Deletion.DELETED);
+            new org.opsledger.vault.prune.Pruner(other).prune();
+        }
+        copier.copy(b);
+
+        assertThat(new Checker(longTerm, 2).check(100).errors()).isEmpty();
+        var r = new org.opsledger.vault.restorer.Restorer(longTerm, 2).restore(longTerm.findSnapshot("latest"), tmp.resolve("out"), List.of(), true);
+        assertThat(r.ok()).as(r.toString()).isTrue();
+        TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+    }
 }

@@ -283,6 +283,7 @@ public final class Copier {
         org.opsledger.vault.crypto.Sealing.warmUp(true);
         try (SharedLock lock = target.lock("backup");
              SharedLock reading = source.readLock("copy")) { // a prune of the source meanwhile deletes no pack the copy reads
+            forgetWhatTheTargetLost();
             ObjectId root = copyTree(snapshot.snapshot().tree());
             target.flush();
             Snapshot s = snapshot.snapshot();
@@ -300,6 +301,17 @@ public final class Copier {
                 return new Copy(made, false, null, false);
             });
         }
+    }
+
+    /**
+     * Of the trees and blobs this run stored in the target under an earlier lock (one per snapshot), those the target's
+     * index, read again as this lock was taken, no longer has: a `forget --prune` there between two snapshots' copies
+     * deleted them, and the next copy named them without storing them again, was committed broken, and tier forgot its
+     * original (a helper's). They are stored again when a copy needs them; what the index still has is reused.
+     */
+    private void forgetWhatTheTargetLost() {
+        treeMap.values().removeIf(tree -> !target.index().contains(tree));
+        copiedBlobs.clear(); // each flushed under its lock: the index says which are still there
     }
 
     private ObjectId copyTree(ObjectId sourceTree) {

@@ -637,11 +637,13 @@ public final class Repository implements AutoCloseable {
      * Index files naming these packs, each of at most {@link IndexFileWriter#MAX_BLOBS} blobs; from format 3 their
      * JSON is compressed with zstd, to ≈40 % (§7: a JSON index file starts with '{', a compressed one with zstd's magic).
      */
-    private void writeIndexFiles(List<IndexFileWriter.Pack> packs) {
+    private List<String> writeIndexFiles(List<IndexFileWriter.Pack> packs) {
+        List<String> written = new ArrayList<>();
         for (List<IndexFileWriter.Pack> file : IndexFileWriter.files(packs, IndexFileWriter.MAX_BLOBS)) {
             byte[] json = IndexFileWriter.json(file);
-            writeSealedBytes("index", Sealing.Kind.INDEX, config.version() >= 3 ? compressed(json) : json);
+            written.add("index/" + writeSealedBytes("index", Sealing.Kind.INDEX, config.version() >= 3 ? compressed(json) : json).hex());
         }
+        return written;
     }
 
     private byte[] compressed(byte[] json) {
@@ -883,7 +885,12 @@ public final class Repository implements AutoCloseable {
 
     private void writeIndexFile() {
         if (!unindexed.isEmpty()) {
-            writeIndexFiles(unindexed);
+            List<String> written = writeIndexFiles(unindexed);
+            // counted as read, its packs being in the index: one a prune deletes before the next lock is noticed then
+            // ({@link #catchUp}); a copy's index kept the packs a prune had deleted, and its next snapshot named their blobs (a helper's)
+            synchronized (indexLock) {
+                indexFilesRead.addAll(written);
+            }
             unindexed.clear();
         }
     }
@@ -1806,7 +1813,7 @@ public final class Repository implements AutoCloseable {
     /**
      * After this process's lock is written: the keyring as stored, when another process rotated or retired an epoch since
      * it was read (new data is sealed under the current epoch, never a destroyed one); and the index, if it was read, when
-     * an index file it was read from has gone since (a prune, repair or retirement wrote it anew: read again whole) or
+     * an index file it was read from, or this process wrote, has gone since (a prune, repair or retirement wrote it anew: read again whole) or
      * new ones came (another backup's: added).
      */
     private void catchUp() {
