@@ -168,4 +168,40 @@ class TieringTest {
             assertThat(far.snapshots()).hasSize(2);
         }
     }
+
+    /**
+     * A tier stopped (SIGTERM) just as it forgot a snapshot near-line, before the move was handed on: its journal entries,
+     * filled from what was handed on, named neither the original nor its committed copy, and check warned for ever of a
+     * snapshot deleted from the store (a helper's, with strace). Each is handed on once its copy is committed, before the
+     * original goes: here the deletion of the original fails, as a stop there would end the tier.
+     */
+    @Test
+    void eachCopyIsHandedOnBeforeItsOriginalIsForgottenNearLine() throws Exception {
+        Path data = source(5, 10_000);
+        SnapshotRef original;
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near"))) {
+            original = TestTrees.backup(near, data);
+        }
+        ForwardingBackend stopping = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(tmp.resolve("near"))) {
+            @Override
+            public void delete(String name) {
+                if (name.startsWith("snapshots/")) {
+                    throw new VaultException("stopped as it forgets " + name);
+                }
+                super.delete(name);
+            }
+        };
+        try (Repository near = Repository.open(stopping, TestTrees.PASSWORD); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
+            List<ObjectId> named = new java.util.ArrayList<>();
+            List<Tiering.Moved> handedOn = new java.util.ArrayList<>();
+            Tiering tiering = new Tiering(near, far);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> tiering.move(tiering.due(RetentionPolicy.Within.parse("0d"),
+                    Instant.now().plusSeconds(1)), (s, copy) -> {
+                        named.add(s.id());
+                        named.add(copy.snapshot().id());
+                    }, handedOn::add)).isInstanceOf(VaultException.class);
+            assertThat(handedOn).isEmpty();
+            assertThat(named).containsExactly(original.id(), far.snapshots().getFirst().id());
+        }
+    }
 }

@@ -68,14 +68,14 @@ final class TierCommand implements Callable<Integer> {
                                 journal.standIn(due.stream().map(s -> s.id()).toList(), "it was to move " + due.size()
                                         + " snapshot(s) older than " + nearLine + " to " + to + "; those no longer here it moved");
                             }
-                            moved = tiering.move(due, m -> {
-                                sources.add(m.source());
-                                copies.add(m.copy());
-                                if (m.amendedCopy() != null && !m.amendedCopyHeld()) { // deleted: named, as copy names it
-                                    copies.add(m.amendedCopy());
+                            // named before the original is forgotten: a tier stopped then names what it moved (a helper's)
+                            moved = tiering.move(due, (s, copy) -> {
+                                copies.add(copy.snapshot().id());
+                                if (copy.amendedCopy() != null && !copy.amendedCopyHeld()) { // deleted: named, as copy names it
+                                    copies.add(copy.amendedCopy());
                                 }
-                                journalHoldsPlaced(far, m, from);
-                            });
+                                sources.add(s.id());
+                            }, m -> journalHoldsPlaced(far, m, from));
                         } catch (RuntimeException e) {
                             throw received.failed(e);
                         }

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.prune.RetentionPolicy;
@@ -101,10 +102,20 @@ public final class Tiering {
 
     /** Moves {@code due}, as {@link #due} found them, handing each move to {@code each} as it is done. */
     public List<Moved> move(List<SnapshotRef> due, Consumer<Moved> each) {
+        return move(due, (s, copy) -> { }, each);
+    }
+
+    /**
+     * {@link #move(List, Consumer)}, handing each snapshot and its copy to {@code copied} as soon as the copy is committed
+     * in the long-term repository, before the original is forgotten near-line: a tier stopped in between (SIGTERM) named
+     * neither in its journal entries, and check warned for ever of a snapshot deleted from the store (a helper's).
+     */
+    public List<Moved> move(List<SnapshotRef> due, BiConsumer<SnapshotRef, Copier.Copy> copied, Consumer<Moved> each) {
         Copier copier = new Copier(nearLine, longTerm);
         List<Moved> out = new ArrayList<>();
         for (SnapshotRef s : due) {
             Copier.Copy copy = copier.copyOnce(s);
+            copied.accept(s, copy);
             // the hold read, the original deleted or the hold carried, under the near-line lock of holds: no hold or release
             // comes in between (a hold released while the tier ran was placed again in the long-term repository, for a
             // matter that had ended, and the snapshot stayed near-line: a helper's, with breakpoints)
