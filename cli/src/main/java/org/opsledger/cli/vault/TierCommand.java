@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.copier.Tiering;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.Journal;
@@ -54,6 +55,7 @@ final class TierCommand implements Callable<Integer> {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), sources)) {
                 try (Repository far = repo.open(to, targetPassword)) {
+                    Copier.requireAnotherRepository(near, far); // one failed entry, not one on each side
                     // the long-term repository's journal says what it received, and from where (IS.012 6.6.5)
                     String from = near.backend().location();
                     try (Journaling received = new Journaling(far, JournalEntry.Operation.TIER, List.of(from), copies)) {

@@ -2102,4 +2102,22 @@ class VaultCommandTest {
         assertThat(farEntry.get("outcome").asString()).isEqualTo("failed");
         assertThat(farEntry.get("snapshots")).extracting(JsonNode::asString).containsExactly(longTerm.get(0).get("id").asString());
     }
+
+    /**
+     * A tier or copy into the source itself (through a symlink, or its path with a trailing slash) is refused, and was
+     * recorded twice: once as what the target received, the target being the same journal, and once as the command's
+     * own failure (a helper's). It is one failed entry now.
+     */
+    @Test
+    void aTierOrCopyIntoTheSourceItselfIsOneFailedEntry() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), repo);
+        Run tier = vault("tier", "--to", link.toString(), "--near-line", "0d");
+        assertThat(tier.exit()).isEqualTo(1);
+        assertThat(tier.err()).startsWith("opsledger: the target " + link + " is the source repository");
+        Run copy = vault("copy", "--to", repo + "/", "latest");
+        assertThat(copy.exit()).isEqualTo(1);
+        assertThat(vault("journal", "--json").json().get("entries")).extracting(e -> e.get("operation").asString() + " "
+                + e.get("outcome").asString()).containsExactly("init ok", "backup ok", "tier failed", "copy failed");
+    }
 }

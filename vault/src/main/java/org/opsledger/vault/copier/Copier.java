@@ -58,13 +58,22 @@ public final class Copier {
     private final Map<String, SnapshotRef> replacedBy = new HashMap<>();
 
     public Copier(Repository source, Repository target) {
-        if (source.config().id().equals(target.config().id())) { // a copy into itself would only duplicate its snapshots
-            throw new VaultException("the target " + target.backend().location() + " is the source repository, or a copy of its files"
-                    + " (same repository ID " + source.config().id() + "): copy to another repository");
-        }
+        requireAnotherRepository(source, target);
         this.source = source;
         this.target = target;
         this.sameChunking = source.sameChunkingAs(target);
+    }
+
+    /**
+     * Refuses a target that is the source repository (reached by another path, a symlink, a trailing slash) or a copy of
+     * its files: a copy into itself would only duplicate its snapshots. A command calls it before it journals in the
+     * target: the refusal is then one entry, not one on each side of the same journal (a helper's).
+     */
+    public static void requireAnotherRepository(Repository source, Repository target) {
+        if (source.config().id().equals(target.config().id())) {
+            throw new VaultException("the target " + target.backend().location() + " is the source repository, or a copy of its files"
+                    + " (same repository ID " + source.config().id() + "): copy to another repository");
+        }
     }
 
     /** True when the target shares the source's chunking secrets and blobs are copied as they are. */
