@@ -35,6 +35,9 @@ public final class SharedLock implements AutoCloseable {
     /** A gap between two writes of the lock file this long, or longer, and a prune may have judged it stale. */
     static final Duration LAPSE = Locks.STALE_AFTER.minus(Locks.CLOCK_SKEW).minus(REFRESH);
 
+    /** What a lock refuses with once its process is ending (SIGTERM, Ctrl-C): the JVM's own "Shutdown in progress" said nothing. */
+    private static final String ENDING = "interrupted: the process is ending";
+
     private final Backend backend;
     private final String name;
     private final LockRecord record;
@@ -72,7 +75,12 @@ public final class SharedLock implements AutoCloseable {
             return t;
         });
         // the hook first: once the JVM is ending this throws, and no lock file is written that nothing would remove
-        Runtime.getRuntime().addShutdownHook(onExit);
+        try {
+            Runtime.getRuntime().addShutdownHook(onExit);
+        } catch (IllegalStateException ending) { // a signal stopped the command as it went on to its next lock (tier, copy)
+            refresher.shutdownNow();
+            throw new VaultException(ENDING + ": no " + kind + " lock was taken; nothing was done under it");
+        }
         synchronized (this) { // a hook that runs now waits for the file, then removes it
             try {
                 writtenAt = nanoClock.getAsLong();
@@ -131,7 +139,7 @@ public final class SharedLock implements AutoCloseable {
      */
     public synchronized <T> T whileHeld(Supplier<T> commit) {
         if (released) {
-            throw new VaultException("interrupted: the process is ending and has released its lock; nothing was committed");
+            throw new VaultException(ENDING + " and has released its lock; nothing was committed");
         }
         if (removedByAnother || !backend.exists(name)) {
             removedByAnother = true;

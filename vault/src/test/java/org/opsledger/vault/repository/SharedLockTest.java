@@ -237,4 +237,23 @@ class SharedLockTest {
             }
         };
     }
+
+    /**
+     * A lock taken once the JVM is going down (a tier stopped by SIGTERM between two snapshots, going on to the next one's
+     * lock) failed with the JVM's own "Shutdown in progress", which the command printed as its error (a helper's). It
+     * says the process is ending now, and leaves no lock file. Run in a child JVM: only an ending JVM refuses a hook.
+     */
+    @Test
+    void aLockTakenWhileTheProcessIsEndingSaysSoAndLeavesNoFile() throws Exception {
+        Path repo = tmp.resolve("repo");
+        org.opsledger.vault.TestTrees.newRepo(repo).close();
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(jvm, "-cp", System.getProperty("java.class.path"), org.opsledger.vault.CrashChild.class.getName(),
+                "lock-while-ending", repo.toString()).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(child.waitFor()).isZero();
+        assertThat(out.lines().filter(l -> l.startsWith("REFUSED") || l.startsWith("LOCKED")))
+                .containsExactly("REFUSED interrupted: the process is ending: no backup lock was taken; nothing was done under it");
+        assertThat(new LocalBackend(repo).list("locks")).isEmpty();
+    }
 }
