@@ -1,6 +1,7 @@
 package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -203,5 +204,61 @@ class TieringTest {
             assertThat(handedOn).isEmpty();
             assertThat(named).containsExactly(original.id(), far.snapshots().getFirst().id());
         }
+    }
+
+    /**
+     * A tester's long-term copy, taken with rsync while a copy into it ran and then repaired, had lost 21 blobs: a tier
+     * found the copy made before, reused it as it was and forgot the near-line original, the only whole one (restore:
+     * "blob … is not in the index"). What the copy lacks is copied again before the original is forgotten.
+     */
+    @Test
+    void aCopyMadeBeforeThatLostDataIsCompletedBeforeTheOriginalIsForgotten() throws Exception {
+        Path data = source(4, 700_000);
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
+            SnapshotRef copy = new org.opsledger.vault.copier.Copier(near, far).copyOnce(TestTrees.backup(near, data)).snapshot();
+            Files.delete(tmp.resolve("far").resolve(Repository.packName(far.index().get(contentOf(far, copy)).pack())));
+        }
+        try (Repository far = TestTrees.open(tmp.resolve("far"))) {
+            assertThat(new org.opsledger.vault.checker.Repairer(far, 2).repair(100, false).blobsLost()).isPositive(); // out of its index
+        }
+        try (Repository near = TestTrees.open(tmp.resolve("near")); Repository far = TestTrees.open(tmp.resolve("far"))) {
+            assertThat(new Tiering(near, far).move(RetentionPolicy.Within.parse("0d"), Instant.now().plusSeconds(1))).singleElement()
+                    .satisfies(m -> {
+                        assertThat(m.alreadyCopied()).isTrue();
+                        assertThat(m.blobsCopiedAgain()).isPositive();
+                        assertThat(m.forgottenNearLine()).isTrue();
+                    });
+            assertThat(new org.opsledger.vault.checker.Checker(far, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(far, 2).restore(far.findSnapshot("latest"), tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            assertThat(Files.readAllBytes(tmp.resolve("out/data/a.bin"))).isEqualTo(TestTrees.random(4, 700_000));
+        }
+    }
+
+    /**
+     * A copy made before whose tree is in a pack its index names and the store lacks cannot be completed by copying again
+     * (the target takes the tree for stored): the tier fails at that snapshot and the near-line original stays.
+     */
+    @Test
+    void aCopyMadeBeforeThatCannotBeCompletedFailsTheTierAndTheOriginalStays() throws Exception {
+        Path data = source(5, 10_000);
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
+            SnapshotRef s = TestTrees.backup(near, data);
+            SnapshotRef copy = new org.opsledger.vault.copier.Copier(near, far).copyOnce(s).snapshot();
+            Files.delete(tmp.resolve("far").resolve(Repository.packName(far.index().get(copy.snapshot().tree()).pack())));
+        }
+        try (Repository near = TestTrees.open(tmp.resolve("near")); Repository far = TestTrees.open(tmp.resolve("far"))) {
+            SnapshotRef s = near.findSnapshot("latest");
+            assertThatThrownBy(() -> new Tiering(near, far).move(RetentionPolicy.Within.parse("0d"), Instant.now().plusSeconds(1)))
+                    .isInstanceOf(org.opsledger.vault.VaultException.class)
+                    .hasMessageStartingWith("snapshot " + s.shortId() + " was copied before, to " + tmp.resolve("far") + " as ")
+                    .hasMessageContaining("which lacks data that copying it again did not give back");
+            assertThat(near.snapshots()).extracting(SnapshotRef::id).containsExactly(s.id());
+        }
+    }
+
+    /** The first data blob of data/a.bin in {@code snapshot}. */
+    private static ObjectId contentOf(Repository repo, SnapshotRef snapshot) {
+        var dir = repo.loadTree(snapshot.snapshot().tree()).nodes().getFirst();
+        return repo.loadTree(dir.subtree()).nodes().getFirst().content().getFirst();
     }
 }

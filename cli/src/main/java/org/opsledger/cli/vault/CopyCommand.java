@@ -97,19 +97,25 @@ final class CopyCommand implements Callable<Integer> {
         m.put("source", from.id().hex());
         m.put("copy", copy.snapshot().id().hex());
         m.put("copiedBefore", copy.madeBefore());
+        m.put("blobsCopiedAgain", copy.blobsCopiedAgain());
         m.put("amendedCopy", copy.amendedCopy() == null ? null : copy.amendedCopy().hex());
         m.put("amendedCopyHeld", copy.amendedCopyHeld());
         return m;
     }
 
+    /** What a copy made before lacked and this run copied again ({@link Copier.Copy#blobsCopiedAgain}), said after it. */
+    static String copiedAgain(long blobs) {
+        return blobs > 0 ? "; " + blobs + " blob(s) it lacked copied again" : "";
+    }
+
     private static void print(SnapshotRef from, Copier.Copy copy, String location) {
         String where = location + " as " + copy.snapshot().shortId();
         if (copy.madeBefore()) {
-            Output.out().println("snapshot " + from.shortId() + " was copied before, to " + where);
+            Output.out().println("snapshot " + from.shortId() + " was copied before, to " + where + copiedAgain(copy.blobsCopiedAgain()));
         } else if (copy.amendedCopy() != null) { // IS.012 6.6.5: the copy's record is as accurate as its source's
             Output.out().println("snapshot " + from.shortId() + "'s amended record replaced copy " + copy.amendedCopy().shortHex()
                     + "'s in " + where + (copy.amendedCopyHeld() ? " (" + copy.amendedCopy().shortHex()
-                    + " is under legal hold there and stays as it was)" : ""));
+                    + " is under legal hold there and stays as it was)" : "") + copiedAgain(copy.blobsCopiedAgain()));
         } else {
             Output.out().println("copied snapshot " + from.shortId() + " to " + where);
         }

@@ -17,6 +17,7 @@ import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.KeyEpochs;
+import org.opsledger.vault.repository.ReferencedBlobs;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.Amendment;
@@ -58,22 +59,13 @@ public final class Copier {
     private final Map<String, SnapshotRef> replacedBy = new HashMap<>();
 
     public Copier(Repository source, Repository target) {
-        requireAnotherRepository(source, target);
-        this.source = source;
-        this.target = target;
-        this.sameChunking = source.sameChunkingAs(target);
-    }
-
-    /**
-     * Refuses a target that is the source repository (reached by another path, a symlink, a trailing slash) or a copy of
-     * its files: a copy into itself would only duplicate its snapshots. A command calls it before it journals in the
-     * target: the refusal is then one entry, not one on each side of the same journal (a helper's).
-     */
-    public static void requireAnotherRepository(Repository source, Repository target) {
-        if (source.config().id().equals(target.config().id())) {
+        if (source.config().id().equals(target.config().id())) { // a copy into itself would only duplicate its snapshots
             throw new VaultException("the target " + target.backend().location() + " is the source repository, or a copy of its files"
                     + " (same repository ID " + source.config().id() + "): copy to another repository");
         }
+        this.source = source;
+        this.target = target;
+        this.sameChunking = source.sameChunkingAs(target);
     }
 
     /** True when the target shares the source's chunking secrets and blobs are copied as they are. */
@@ -90,20 +82,23 @@ public final class Copier {
      * A snapshot's copy in the target, and whether it was made before this run. {@code amendedCopy}: the copy made
      * before of the record the source's amendments replaced, whose record this one now carries (null if none);
      * {@code amendedCopyHeld}: that copy is under legal hold in the target and stays there as it was.
+     * {@code blobsCopiedAgain}: the blobs (trees and data) a copy made before lacked in the target's index, copied again
+     * by this run ({@link #madeWhole}); 0 when it was whole.
      */
-    public record Copy(SnapshotRef snapshot, boolean madeBefore, ObjectId amendedCopy, boolean amendedCopyHeld) {
+    public record Copy(SnapshotRef snapshot, boolean madeBefore, ObjectId amendedCopy, boolean amendedCopyHeld, long blobsCopiedAgain) {
     }
 
     /**
      * The target's copy of this snapshot: the one made before (by `copy` or `tier`, in an earlier run or one that ended
      * before it was done: copying again would only add a second snapshot of the same tree), else a new one. A copy is
      * known by the source snapshot's ID in its tag, not by the source's location: the same repository reached by
-     * another path (a USB disk mounted elsewhere) is the same source.
+     * another path (a USB disk mounted elsewhere) is the same source. A copy made before is reused only whole
+     * ({@link #madeWhole}): what it lacks is copied again, or this snapshot fails.
      */
     public Copy copyOnce(SnapshotRef snapshot) {
         SnapshotRef before = copies().get(snapshot.id().hex());
         if (before != null) {
-            return new Copy(before, true, null, false);
+            return new Copy(before, true, null, false, madeWhole(snapshot, before));
         }
         // a copy brought back: its record amended where it was (a retention lengthened near-line) amends the original's,
         // or the round trip lost the amendment, the copy being forgotten there by the tier that brought it back
@@ -118,8 +113,9 @@ public final class Copier {
                 : amendedRecord(snapshot, old, original != null);
         if (record == null || original != null && !adds(record, old.snapshot())) {
             copies.put(snapshot.id().hex(), old);
-            return new Copy(old, true, null, false);
+            return new Copy(old, true, null, false, madeWhole(snapshot, old));
         }
+        long again = madeWhole(snapshot, old); // the amended record names the same tree
         Repository.AmendedCopy amended = target.amendCopy(old, record);
         SnapshotRef made = amended.copy();
         copies.values().remove(old); // gone, or kept as it was under a hold: the copy of no snapshot of the source now
@@ -127,7 +123,7 @@ public final class Copier {
         targetSnapshots.remove(old.id().hex());
         targetSnapshots.put(made.id().hex(), made);
         replacedBy.put(old.id().hex(), made);
-        return new Copy(made, false, old.id(), amended.oldKeptUnderHold());
+        return new Copy(made, false, old.id(), amended.oldKeptUnderHold(), again);
     }
 
     /**
@@ -289,12 +285,7 @@ public final class Copier {
     }
 
     private Copy copyUnlessCommittedMeanwhile(SnapshotRef snapshot) {
-        org.opsledger.vault.crypto.Sealing.warmUp(true);
-        try (SharedLock lock = target.lock("backup");
-             SharedLock reading = source.readLock("copy")) { // a prune of the source meanwhile deletes no pack the copy reads
-            forgetWhatTheTargetLost();
-            ObjectId root = copyTree(snapshot.snapshot().tree());
-            target.flush();
+        return copyingTree(snapshot, (lock, root) -> {
             Snapshot s = snapshot.snapshot();
             Map<String, String> tags = new HashMap<>(s.tags() == null ? Map.of() : s.tags());
             tags.put(COPIED_FROM, copiedFrom(snapshot));
@@ -303,12 +294,27 @@ public final class Copier {
             return lock.whileHeld(() -> {
                 SnapshotRef other = committedMeanwhile(snapshot);
                 if (other != null) {
-                    return new Copy(other, true, null, false);
+                    return new Copy(other, true, null, false, 0);
                 }
                 SnapshotRef made = new SnapshotRef(target.saveSnapshot(copy), copy);
                 know(made);
-                return new Copy(made, false, null, false);
+                return new Copy(made, false, null, false, 0);
             });
+        });
+    }
+
+    /**
+     * Copies the snapshot's tree into the target (what the target has is not read again), durable there, and hands its
+     * root to {@code then} with the target's lock, still held.
+     */
+    private <T> T copyingTree(SnapshotRef snapshot, java.util.function.BiFunction<SharedLock, ObjectId, T> then) {
+        org.opsledger.vault.crypto.Sealing.warmUp(true);
+        try (SharedLock lock = target.lock("backup");
+             SharedLock reading = source.readLock("copy")) { // a prune of the source meanwhile deletes no pack the copy reads
+            forgetWhatTheTargetLost();
+            ObjectId root = copyTree(snapshot.snapshot().tree());
+            target.flush();
+            return then.apply(lock, root);
         }
     }
 
@@ -316,11 +322,57 @@ public final class Copier {
      * Of the trees and blobs this run stored in the target under an earlier lock (one per snapshot), those the target's
      * index, read again as this lock was taken, no longer has: a `forget --prune` there between two snapshots' copies
      * deleted them, and the next copy named them without storing them again, was committed broken, and tier forgot its
-     * original (a helper's). They are stored again when a copy needs them; what the index still has is reused.
+     * original (a helper's). They are stored again when a copy needs them; what the index still has is reused, and a
+     * copy made before is found whole again by what the index has now.
      */
     private void forgetWhatTheTargetLost() {
         treeMap.values().removeIf(tree -> !target.index().contains(tree));
         copiedBlobs.clear(); // each flushed under its lock: the index says which are still there
+        wholeTrees.clear();
+    }
+
+    /**
+     * Makes {@code copy}, the target's copy of {@code snapshot} made before, whole again, and returns the blobs stored for
+     * it (0 when it was whole): a copy is whole when every tree and data blob its tree walk needs is in the target's index.
+     * One that lost data (a file-level copy of the target taken while a copy ran, then `vault repair`) was reused as it was,
+     * and a tier forgot the near-line original, the only whole one (a tester's). What it lacks is copied again from
+     * {@code snapshot}, which gives the same tree; when that does not make it whole (a pack the index names is missing
+     * from the target, or the source's tree is another), this snapshot fails and nothing near-line is forgotten.
+     */
+    private long madeWhole(SnapshotRef snapshot, SnapshotRef copy) {
+        if (whole(copy)) {
+            return 0;
+        }
+        long added = target.blobsAdded();
+        ObjectId root = copyingTree(snapshot, (lock, copied) -> copied);
+        if (!root.equals(copy.snapshot().tree()) || !whole(copy)) {
+            throw new VaultException("snapshot " + snapshot.shortId() + " was copied before, to " + target.backend().location() + " as "
+                    + copy.shortId() + ", which lacks data that copying it again did not give back: run `vault check` on "
+                    + target.backend().location() + " (`vault repair --read-data` there indexes what its packs hold), then copy again;"
+                    + " nothing near-line is forgotten meanwhile");
+        }
+        wholeTrees.add(root);
+        return target.blobsAdded() - added;
+    }
+
+    /** Trees of the target found whole by {@link #whole}: snapshots sharing one are walked once. */
+    private final Set<ObjectId> wholeTrees = new java.util.HashSet<>();
+
+    /** Whether every tree and data blob {@code copy} needs is in the target's index, and each of its trees reads. */
+    private boolean whole(SnapshotRef copy) {
+        if (wholeTrees.contains(copy.snapshot().tree())) {
+            return true;
+        }
+        try {
+            if (!ReferencedBlobs.of(target, List.of(copy)).stream().allMatch(target.index()::contains)) {
+                return false;
+            }
+        } catch (VaultException e) { // a tree no index names, or one that does not read
+            org.opsledger.vault.Cancelled.passOn(e, "the copy");
+            return false;
+        }
+        wholeTrees.add(copy.snapshot().tree());
+        return true;
     }
 
     private ObjectId copyTree(ObjectId sourceTree) {

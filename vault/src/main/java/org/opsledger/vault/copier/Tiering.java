@@ -21,7 +21,8 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  * {@link Copier#copyOnce}) and then forgotten near-line,
  * unless it is under legal hold there (IS.012 6.6.7), in which case it stays in both. One whose retention has ended, and
  * that no hold keeps, is not moved ({@link Plan#pastRetention}). Cancelled with {@code Thread.interrupt()}, a tiering
- * throws {@link org.opsledger.vault.Cancelled}; a snapshot is forgotten near-line only once its copy is written.
+ * throws {@link org.opsledger.vault.Cancelled}; a snapshot is forgotten near-line only once its copy is written, and whole
+ * (one made before that lost data is completed first, or the tier fails there).
  */
 public final class Tiering {
 
@@ -50,9 +51,10 @@ public final class Tiering {
      * copy made before whose record the source's amendment replaced ({@link Copier.Copy}), or null; {@code amendedCopyHeld}:
      * that one is under legal hold there and stays as it was beside the new one. {@code holdsPlaced}: the matters this
      * move held the copy for in the long-term repository (none it was held for already). {@code host} and {@code paths}:
-     * the source the snapshot is of.
+     * the source the snapshot is of. {@code blobsCopiedAgain}: what the copy made before lacked, copied again
+     * ({@link Copier.Copy}): a snapshot is forgotten near-line only once its copy is whole.
      */
-    public record Moved(ObjectId source, ObjectId copy, boolean alreadyCopied, ObjectId amendedCopy, boolean amendedCopyHeld,
+    public record Moved(ObjectId source, ObjectId copy, boolean alreadyCopied, long blobsCopiedAgain, ObjectId amendedCopy, boolean amendedCopyHeld,
                         boolean forgottenNearLine, boolean held, List<LegalHold.Matter> holdsPlaced, String host, List<String> paths) {
     }
 
@@ -140,7 +142,7 @@ public final class Tiering {
                 }
             }
             // gone meanwhile (ALREADY_GONE: another forget, or a key retirement that gave it a new ID) is not forgotten here
-            Moved m = new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.amendedCopy(), copy.amendedCopyHeld(),
+            Moved m = new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.blobsCopiedAgain(), copy.amendedCopy(), copy.amendedCopyHeld(),
                     deletion == Repository.Deletion.DELETED, hold != null, List.copyOf(placed), s.snapshot().hostname(), s.snapshot().paths());
             out.add(m);
             each.accept(m);
