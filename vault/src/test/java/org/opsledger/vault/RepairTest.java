@@ -313,6 +313,62 @@ class RepairTest {
         }
     }
 
+    /**
+     * A tester's copy of a repository taken in rsync's order across a prune that repacked: data/ before the prune, index/
+     * after it. Its index names the new pack, which the copy lacks, and the old one, which holds the kept snapshot's data,
+     * is in no index: prune deleted it as an orphan, exit 0, and a key retirement failed on a missing file. Both refuse now
+     * and say to run `vault repair` first (as restic's prune does), check says so too, and after the repair nothing is lost.
+     */
+    @Test
+    void pruneAndRetireRefuseBesideAnIndexedPackThatIsMissingUntilRepairIndexesTheOldOne() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src3/data")); // the tester's: its data pack is repacked
+        for (int i = 1; i <= 5; i++) {
+            Files.write(src.resolve("s" + i), TestTrees.random(30 + i, 300_000));
+        }
+        Path original = tmp.resolve("repo3");
+        SnapshotRef second;
+        try (Repository repo = TestTrees.newRepo(original)) {
+            TestTrees.backup(repo, src);
+            for (int i = 3; i <= 5; i++) {
+                Files.delete(src.resolve("s" + i));
+            }
+            second = TestTrees.backup(repo, src);
+        }
+        Path copy = tmp.resolve("copy");
+        TestTrees.copyTree(original, copy); // data/ as it was before the prune
+        try (Repository repo = TestTrees.open(original)) {
+            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), java.time.Instant.now());
+            assertThat(new Pruner(repo).prune().packsRepacked()).isPositive();
+        }
+        for (String dir : List.of("index", "snapshots")) { // the rest after it
+            TestTrees.deleteTree(copy.resolve(dir));
+            TestTrees.copyTree(original.resolve(dir), copy.resolve(dir));
+        }
+        List<String> packs = new LocalBackend(copy).list("data");
+        try (Repository repo = TestTrees.open(copy)) {
+            assertThat(new Checker(repo, 2).check(0).warnings()).anyMatch(w -> w.contains("pack(s) not in any index")
+                    && w.contains("run `vault repair` first") && !w.contains("prune removes them"));
+            Node dir = repo.loadTree(second.snapshot().tree()).nodes().getFirst();
+            ObjectId missing = repo.index().get(repo.loadTree(dir.subtree()).nodes().getFirst().content().getFirst()).pack();
+            assertThat(copy.resolve(Repository.packName(missing))).as("the pack the prune wrote").doesNotExist();
+            String refusal = "pack " + missing.hex() + " is indexed but missing from the repository: what it held may be in a pack no"
+                    + " index names, which would go as an orphan; run `vault repair` first (it takes the missing pack out of the index"
+                    + " and indexes that one again; `vault check` then names what is lost); ";
+            assertThatThrownBy(() -> new Pruner(repo).prune()).isInstanceOf(VaultException.class).hasMessage(refusal + "nothing was pruned");
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).isInstanceOf(VaultException.class).hasMessage(refusal + "nothing was retired");
+            assertThat(new LocalBackend(copy).list("data")).containsExactlyInAnyOrderElementsOf(packs);
+
+            new Repairer(repo, 2).repair(0, false);
+            new Pruner(repo).prune();
+        }
+        try (Repository repo = TestTrees.open(copy)) {
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(second, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            TestTrees.assertSameTree(src, tmp.resolve("out/data"));
+        }
+    }
+
     @Test
     void lostTreesStopPruneWithWhatToDoUntilABackupWritesThemAgain() throws Exception {
         IndexEntry root;

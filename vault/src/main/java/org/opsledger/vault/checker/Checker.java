@@ -179,8 +179,12 @@ public final class Checker {
             }
         }
         if (unreferenced > 0) {
+            // beside an indexed pack that is missing (a copy taken across a prune that repacked) one may hold its blobs:
+            // prune refuses then, and repair indexes it again (ReferencedBlobs#refuseWhileIndexedPacksMissing)
             warnings.add(unreferenced + " pack(s) not in any index (left by an interrupted backup or prune; or their index file was lost):"
-                    + " prune removes them, or indexes again one that holds data a snapshot needs, as `vault repair` does");
+                    + (damagedPackProblems.isEmpty() ? " prune removes them, or indexes again one that holds data a snapshot needs, as"
+                    + " `vault repair` does" : " run `vault repair` first, which indexes again one that holds data a snapshot needs:"
+                    + " some pack(s) the index names are missing, and prune refuses until then"));
         }
         if (!condemned.isEmpty()) {
             warnings.add(condemned.size() + " pack(s) condemned by prune, awaiting deletion");

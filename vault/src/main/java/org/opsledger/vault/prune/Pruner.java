@@ -76,6 +76,7 @@ public final class Pruner {
             // below. (Listed first, a snapshot that ended in between was not seen while its packs were: they looked unused.)
             List<String> oldIndexFiles = repo.indexFiles();
             Index index = repo.freshIndex();
+            ReferencedBlobs.refuseWhileIndexedPacksMissing(repo, index, "nothing was pruned");
             // ---- phase 0: a backup that held an older index may have referenced condemned blobs; rescue them
             List<Condemned> earlier = condemned();
             List<SnapshotRef> snapshots = repo.snapshots();

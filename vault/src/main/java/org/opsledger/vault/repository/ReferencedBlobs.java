@@ -79,6 +79,37 @@ public final class ReferencedBlobs {
         return holdsNeeded ? h : null;
     }
 
+    /**
+     * Refuses a prune or a key retirement while a pack {@code indexed} names is missing from the store: a file-level copy
+     * taken across a prune that repacked (rsync's order: data/ before index/) has the index name the new pack and data/
+     * hold the old one, which no index names and which is the only copy of the blobs. {@link #neededFrom} took those for
+     * indexed, and a prune deleted that pack as an orphan, exit 0 (a tester's); `vault repair` takes the missing pack out
+     * of the index and indexes the other again, as restic's prune refuses ("packs from index missing in repo").
+     * {@code nothingDone} ends the message ("nothing was pruned").
+     */
+    public static void refuseWhileIndexedPacksMissing(Repository repo, Index indexed, String nothingDone) {
+        Set<ObjectId> stored = new HashSet<>();
+        for (String name : repo.backend().list("data")) {
+            ObjectId pack = Repository.idOfName(name);
+            if (pack != null) {
+                stored.add(pack);
+            }
+        }
+        List<ObjectId> missing = indexed.packs().stream().filter(p -> !stored.contains(p)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        Index now = repo.freshIndex(); // another prune takes a pack out of the index before it deletes it
+        missing = missing.stream().filter(p -> now.packs().contains(p) && !repo.backend().exists(Repository.packName(p)))
+                .sorted(java.util.Comparator.comparing(ObjectId::hex)).toList();
+        if (!missing.isEmpty()) {
+            throw new VaultException("pack " + missing.getFirst().hex() + (missing.size() > 1 ? " and " + (missing.size() - 1) + " more are" : " is")
+                    + " indexed but missing from the repository: what it held may be in a pack no index names, which would go as an"
+                    + " orphan; run `vault repair` first (it takes the missing pack out of the index and indexes that one again;"
+                    + " `vault check` then names what is lost); " + nothingDone);
+        }
+    }
+
     private static Set<ObjectId> collect(Repository repo, Collection<SnapshotRef> snapshots, boolean strict) {
         Set<ObjectId> out = new HashSet<>();
         for (SnapshotRef s : snapshots) {
