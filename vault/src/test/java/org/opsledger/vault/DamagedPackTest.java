@@ -60,6 +60,37 @@ class DamagedPackTest {
         }
     }
 
+    /**
+     * A tester's copy, taken while a backup ended, lacked the pack of its snapshot's trees and the pack of its data: check
+     * said of the data pack "needed by no snapshot", though it held all of the snapshot's files. What is below a tree that
+     * cannot be read is not known: check names the snapshots it could not walk instead.
+     */
+    @Test
+    void aMissingPackBelowATreeThatCannotBeReadIsNotSaidToBeNeededByNoSnapshot() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(3, 300_000));
+        Path repoDir = tmp.resolve("repo");
+        SnapshotRef snap;
+        IndexEntry tree;
+        IndexEntry blob;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            snap = TestTrees.backup(repo, data);
+            tree = repo.index().get(snap.snapshot().tree());
+            Node dir = repo.loadTree(snap.snapshot().tree()).nodes().getFirst();
+            blob = repo.index().get(repo.loadTree(dir.subtree()).nodes().getFirst().content().getFirst());
+        }
+        assertThat(blob.pack()).as("trees and data are packed apart").isNotEqualTo(tree.pack());
+        Files.delete(repoDir.resolve(Repository.packName(tree.pack())));
+        Files.delete(repoDir.resolve(Repository.packName(blob.pack())));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            CheckResult r = new Checker(repo, 2).check(0);
+            assertThat(r.errors()).anyMatch(e -> e.startsWith("pack " + blob.pack().hex() + " is indexed but missing from the repository: ")
+                    && e.endsWith(" blob(s); needed by no snapshot whose trees could be read; snapshot(s) " + snap.shortId() + " could not be walked"));
+            assertThat(r.damagedPacks()).filteredOn(d -> d.pack().equals(blob.pack().hex())).singleElement()
+                    .satisfies(d -> assertThat(d.unwalked()).containsExactly(snap.shortId()));
+        }
+    }
+
     @Test
     void damageSharedBySeveralSnapshotsIsNamedInEachOfThem() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));

@@ -10,7 +10,12 @@ public record CheckResult(int snapshots, int packs, int packsRead, long bytesRea
         return errors.isEmpty();
     }
 
-    /** A pack whose bytes are not what its name and header promise, with the snapshots and files that need it. */
-    public record DamagedPack(String pack, String problem, List<String> blobs, List<String> snapshots, List<String> files) {
+    /**
+     * A pack whose bytes are not what its name and header promise, with the snapshots and files that need it.
+     * {@code unwalked}: the snapshots whose trees could not all be read (a tree missing or damaged), of which what they
+     * need of this pack is not known; empty when every snapshot's trees were read.
+     */
+    public record DamagedPack(String pack, String problem, List<String> blobs, List<String> snapshots, List<String> files,
+                              List<String> unwalked) {
     }
 }

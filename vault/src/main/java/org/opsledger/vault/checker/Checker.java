@@ -258,7 +258,7 @@ public final class Checker {
         List<CheckResult.DamagedPack> damaged = damageOf(index, snapshots, damagedBlobs, damagedPackProblems, errors);
         for (CheckResult.DamagedPack d : damaged) {
             errors.add("pack " + d.pack() + (d.problem().equals(MISSING) ? " is indexed but " + MISSING : " is damaged (" + d.problem() + ")")
-                    + ": " + d.blobs().size() + " blob(s); " + (d.snapshots().isEmpty() ? "needed by no snapshot"
+                    + ": " + d.blobs().size() + " blob(s); " + (d.snapshots().isEmpty() ? neededByNone(d.unwalked())
                     : "needed by snapshot(s) " + String.join(", ", d.snapshots()) + "; file(s) " + String.join(", ", d.files())));
         }
         Cancelled.check("the check"); // what an interrupted read left out is no error of the repository's
@@ -540,7 +540,8 @@ public final class Checker {
                                            Map<ObjectId, String> packProblems, List<String> errors) {
         Map<ObjectId, Set<String>> damageUsers = new HashMap<>();
         Map<ObjectId, Set<String>> damageSnapshots = new HashMap<>();
-        SnapshotWalk sw = new SnapshotWalk(index, damagedBlobs, errors, damageUsers, damageSnapshots, new HashSet<>(), new HashSet<>());
+        SnapshotWalk sw = new SnapshotWalk(index, damagedBlobs, errors, damageUsers, damageSnapshots, new HashSet<>(), new HashSet<>(),
+                new LinkedHashSet<>());
         for (SnapshotRef s : snapshots) {
             sw.brokenInThisSnapshot().clear();
             walk(s, s.snapshot().tree(), "", 0, sw);
@@ -561,7 +562,7 @@ public final class Checker {
                 files.addAll(damageUsers.getOrDefault(b, Set.of()));
             }
             damaged.add(new CheckResult.DamagedPack(entry.getKey().hex(), packProblems.getOrDefault(entry.getKey(), "damaged blobs"),
-                    entry.getValue().stream().map(ObjectId::hex).toList(), List.copyOf(snaps), List.copyOf(files)));
+                    entry.getValue().stream().map(ObjectId::hex).toList(), List.copyOf(snaps), List.copyOf(files), List.copyOf(sw.unwalked())));
         }
         return damaged;
     }
@@ -838,9 +839,20 @@ public final class Checker {
      * What the snapshot walk needs and finds: the index, the damaged blobs, the errors, which files and
      * snapshots need each damaged blob, the trees found whole, and those of the snapshot walked now found not whole.
      */
+    /** {@code unwalked}: the snapshots one of whose trees could not be read (missing, damaged), by short ID. */
     private record SnapshotWalk(Index index, Map<ObjectId, String> damaged, List<String> errors,
                                 Map<ObjectId, Set<String>> users, Map<ObjectId, Set<String>> snapshotsOf, Set<ObjectId> whole,
-                                Set<ObjectId> brokenInThisSnapshot) {
+                                Set<ObjectId> brokenInThisSnapshot, Set<String> unwalked) {
+    }
+
+    /**
+     * What a damaged pack no snapshot was found to need is said to be needed by. Blobs below a tree that could not be read
+     * are attributed to no snapshot: check said "needed by no snapshot" of a missing pack holding all of a snapshot whose
+     * tree was in another missing pack (a tester's), so then it names the snapshots it could not walk.
+     */
+    private static String neededByNone(List<String> unwalked) {
+        return unwalked.isEmpty() ? "needed by no snapshot"
+                : "needed by no snapshot whose trees could be read; snapshot(s) " + String.join(", ", unwalked) + " could not be walked";
     }
 
     /**
@@ -867,11 +879,13 @@ public final class Checker {
         if (!w.index().contains(treeId)) {
             w.errors().add("snapshot " + s.shortId() + " " + (dir.isEmpty() ? "/" : dir) + ": tree " + treeId.shortHex()
                     + " missing from the index");
+            w.unwalked().add(s.shortId());
             return false;
         }
         if (w.damaged().containsKey(treeId)) {
             w.users().computeIfAbsent(treeId, k -> new TreeSet<>()).add(dir.isEmpty() ? "/" : dir + "/");
             w.snapshotsOf().computeIfAbsent(treeId, k -> new LinkedHashSet<>()).add(s.shortId());
+            w.unwalked().add(s.shortId());
             return false;
         }
         Tree tree;
@@ -880,6 +894,7 @@ public final class Checker {
         } catch (VaultException e) {
             Cancelled.passOn(e, "the check");
             w.errors().add("snapshot " + s.shortId() + " " + (dir.isEmpty() ? "/" : dir) + ": " + e.getMessage());
+            w.unwalked().add(s.shortId());
             return false;
         }
         boolean whole = true;
