@@ -454,6 +454,53 @@ class JournalTest {
         }
     }
 
+    /**
+     * A journal of 50,000 entries (900 sources daily for eight weeks) is five segments of ≈15 MB each as read; all of them
+     * were read at once, ahead of the entries handed on, and `vault journal --failed` and `vault due` ran out of the
+     * default heap (a tester's). A read holds two segments at a time, whatever the journal's length.
+     */
+    @Test
+    void aLongJournalIsReadTwoSegmentsAtATime() throws Exception {
+        try (Repository writing = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(writing);
+            for (int i = 0; i < 12; i++) {
+                journal.record(entry(Operation.BACKUP, Outcome.OK, T.plusSeconds(i), false, "backup " + i));
+            }
+            journal.compact(2);
+        }
+        assertThat(files(segments)).hasSize(6);
+        java.util.concurrent.atomic.AtomicInteger segmentsRead = new java.util.concurrent.atomic.AtomicInteger();
+        ForwardingBackend counting = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(dir)) {
+            @Override
+            public byte[] read(String name) {
+                if (name.startsWith(Journal.SEGMENTS + "/")) {
+                    segmentsRead.incrementAndGet();
+                }
+                return super.read(name);
+            }
+        };
+        try (Repository reading = Repository.open(counting, TestTrees.PASSWORD)) {
+            List<Integer> readWhenHanded = new java.util.ArrayList<>();
+            Journal.Listing listing = new Journal(reading).read(e -> {
+                if (readWhenHanded.isEmpty()) {
+                    sleep(300); // time for readers running ahead to read every segment
+                }
+                readWhenHanded.add(segmentsRead.get());
+                return true;
+            });
+            assertThat(listing.entries()).extracting(JournalEntry::detail).hasSize(12).startsWith("backup 0").endsWith("backup 11");
+            assertThat(readWhenHanded.getFirst()).as("segments read as the first one's entries are handed on").isEqualTo(2);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The regular files directly in {@code dir}. */
     private static List<Path> files(Path dir) throws java.io.IOException {
         try (var f = Files.list(dir)) {

@@ -122,6 +122,9 @@ final class Journaling implements AutoCloseable {
      * (a helper's). Returns the stand-in's file name (a prune the command runs leaves it alone), or null without a journal.
      */
     synchronized String standIn(List<ObjectId> planned, String detail) {
+        if (!JournalEntry.STOOD_IN_FOR.contains(operation)) { // a reading takes back no other's (JournalEntry.STOOD_IN_FOR)
+            throw new IllegalStateException("a " + operation.json() + " writes no stand-in: add it to JournalEntry.STOOD_IN_FOR");
+        }
         Journal journal = new Journal(repo);
         if (!journal.kept() || written) {
             return null;

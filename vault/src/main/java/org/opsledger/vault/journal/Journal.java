@@ -170,6 +170,12 @@ public final class Journal {
 
     /** Files read at once: on S3 each is a GET of ≈1 ms over loopback, and years of runs are thousands of them. */
     static final int READERS = 8;
+    /**
+     * Segments held at once, read or being read: each is up to {@link #SEGMENT_BYTES} sealed (≈3 MB for 10,000 entries),
+     * its JSON and its parsed entries, so a read holds two segments' worth whatever the journal's length, and the default
+     * heap of 61 MiB reads a journal of 50,000 entries (eight at once held them all: a tester's).
+     */
+    static final int SEGMENT_READERS = 2;
 
     /** Every entry ({@link #read(Predicate)} keeping them all). */
     public Listing read() {
@@ -230,7 +236,7 @@ public final class Journal {
             total[0]++;
             if (e.standIn()) {
                 standIns.add(e.command());
-            } else {
+            } else if (JournalEntry.STOOD_IN_FOR.contains(e.operation())) { // only these can have a stand-in: not one key an entry
                 ended.add(e.command());
             }
             if (e.verifiedRestore() && (newest[0] == null || e.finished().isAfter(newest[0].finished()))) {
@@ -248,7 +254,7 @@ public final class Journal {
         Set<String> inSegments = new HashSet<>(); // one-entry files still present that a segment holds: read from the segment
         Set<String> merged = new HashSet<>();
         int[] vanished = {0};
-        eachFile(files.segments(), (name, read) -> {
+        eachFile(files.segments(), SEGMENT_READERS, (name, read) -> {
             if (read.problem() != null) {
                 bad.add(read.problem());
             } else if (read.segment() == null) {
@@ -259,7 +265,7 @@ public final class Journal {
                 read.segment().entries().forEach(take);
             }
         });
-        eachFile(files.singles(), (name, read) -> {
+        eachFile(files.singles(), READERS, (name, read) -> {
             if (read.problem() != null) {
                 bad.add(read.problem());
             } else if (read.single() == null) {
@@ -389,7 +395,7 @@ public final class Journal {
         Map<String, Integer> epochs = new HashMap<>();
         Set<String> leftovers = new HashSet<>();
         Map<String, String> problems = new java.util.TreeMap<>();
-        eachFile(files.segments(), (name, read) -> {
+        eachFile(files.segments(), SEGMENT_READERS, (name, read) -> {
             if (read.problem() != null) {
                 problems.put(name, read.problem());
             } else if (read.segment() != null) {
@@ -449,7 +455,7 @@ public final class Journal {
             batch.clear();
             counts[2] = 0;
         };
-        eachFile(singles, (name, read) -> {
+        eachFile(singles, READERS, (name, read) -> {
             if (read.problem() != null && strict) {
                 throw new VaultException("journal file " + read.problem() + ": `vault repair` moves it aside");
             }
@@ -478,7 +484,7 @@ public final class Journal {
         for (List<String> batch : batches) {
             List<String> read = new ArrayList<>();
             List<JournalEntry> all = new ArrayList<>();
-            eachFile(batch, (name, r) -> {
+            eachFile(batch, SEGMENT_READERS, (name, r) -> {
                 if (r.problem() != null && strict) {
                     throw new VaultException("journal file " + r.problem() + ": `vault repair` moves it aside");
                 }
@@ -537,24 +543,33 @@ public final class Journal {
         }
     }
 
-    /** Reads each file of {@code names}, {@link #READERS} at a time, and hands each to {@code each} in their order. */
-    private void eachFile(List<String> names, BiConsumer<String, Read> each) {
+    /**
+     * Reads each file of {@code names}, {@code atOnce} at a time, and hands each to {@code each} in their order: a file is
+     * read only once fewer than {@code atOnce} are held, read or being read, so a read holds {@code atOnce} files at most
+     * (all were submitted at once: the readers ran ahead of {@code each}, and every segment was in the heap together).
+     */
+    private void eachFile(List<String> names, int atOnce, BiConsumer<String, Read> each) {
         if (names.isEmpty()) {
             return;
         }
-        try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(READERS, names.size()), r -> {
+        int readers = Math.min(atOnce, names.size());
+        try (ExecutorService pool = Executors.newFixedThreadPool(readers, r -> {
             Thread t = new Thread(r, "vault-journal");
             t.setDaemon(true);
             return t;
         })) {
-            List<Future<Read>> pending = new ArrayList<>(names.size());
-            for (String name : names) {
+            java.util.ArrayDeque<Future<Read>> pending = new java.util.ArrayDeque<>(readers);
+            for (int i = 0; i < readers; i++) {
+                String name = names.get(i);
                 pending.add(pool.submit(() -> readOne(name)));
             }
             for (int i = 0; i < names.size(); i++) {
-                Read read = pending.get(i).get();
-                pending.set(i, null); // handed on: a segment's entries are not held past it
-                each.accept(names.get(i), read);
+                Read read = pending.poll().get();
+                each.accept(names.get(i), read); // handed on: a segment's entries are not held past it
+                if (i + readers < names.size()) {
+                    String name = names.get(i + readers);
+                    pending.add(pool.submit(() -> readOne(name)));
+                }
             }
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new VaultException("reading the journal failed: " + e.getCause());

@@ -91,6 +91,12 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
         return List.of();
     }
 
+    /**
+     * The operations whose command writes a stand-in (a forget, a tier): a read of the journal keeps the command of
+     * their entries alone, to take out a stand-in beside its command's own entry ({@link Journal#read}).
+     */
+    public static final java.util.Set<Operation> STOOD_IN_FOR = java.util.EnumSet.of(Operation.FORGET, Operation.TIER);
+
     /** The entry a forget or tier writes before it deletes, standing for it should it be killed outright. */
     public boolean standIn() {
         return outcome == Outcome.FAILED && exitCode == 137 && detail != null && detail.startsWith(UNFINISHED);
