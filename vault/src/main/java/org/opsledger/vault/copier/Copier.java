@@ -59,13 +59,22 @@ public final class Copier {
     private final Map<String, SnapshotRef> replacedBy = new HashMap<>();
 
     public Copier(Repository source, Repository target) {
-        if (source.config().id().equals(target.config().id())) { // a copy into itself would only duplicate its snapshots
-            throw new VaultException("the target " + target.backend().location() + " is the source repository, or a copy of its files"
-                    + " (same repository ID " + source.config().id() + "): copy to another repository");
-        }
+        requireAnotherRepository(source, target);
         this.source = source;
         this.target = target;
         this.sameChunking = source.sameChunkingAs(target);
+    }
+
+    /**
+     * Refuses a target that is the source repository (reached by another path, a symlink, a trailing slash) or a copy of
+     * its files: a copy into itself would only duplicate its snapshots. A command calls it before it journals in the
+     * target: the refusal is then one entry, not one on each side of the same journal (a helper's).
+     */
+    public static void requireAnotherRepository(Repository source, Repository target) {
+        if (source.config().id().equals(target.config().id())) {
+            throw new VaultException("the target " + target.backend().location() + " is the source repository, or a copy of its files"
+                    + " (same repository ID " + source.config().id() + "): copy to another repository");
+        }
     }
 
     /** True when the target shares the source's chunking secrets and blobs are copied as they are. */
@@ -319,19 +328,6 @@ public final class Copier {
     }
 
     /**
-     * Of the trees and blobs this run stored in the target under an earlier lock (one per snapshot), those the target's
-     * index, read again as this lock was taken, no longer has: a `forget --prune` there between two snapshots' copies
-     * deleted them, and the next copy named them without storing them again, was committed broken, and tier forgot its
-     * original (a helper's). They are stored again when a copy needs them; what the index still has is reused, and a
-     * copy made before is found whole again by what the index has now.
-     */
-    private void forgetWhatTheTargetLost() {
-        treeMap.values().removeIf(tree -> !target.index().contains(tree));
-        copiedBlobs.clear(); // each flushed under its lock: the index says which are still there
-        wholeTrees.clear();
-    }
-
-    /**
      * Makes {@code copy}, the target's copy of {@code snapshot} made before, whole again, and returns the blobs stored for
      * it (0 when it was whole): a copy is whole when every tree and data blob its tree walk needs is in the target's index.
      * One that lost data (a file-level copy of the target taken while a copy ran, then `vault repair`) was reused as it was,
@@ -373,6 +369,18 @@ public final class Copier {
         }
         wholeTrees.add(copy.snapshot().tree());
         return true;
+    }
+
+    /**
+     * Of the trees and blobs this run stored in the target under an earlier lock (one per snapshot), those the target's
+     * index, read again as this lock was taken, no longer has: a `forget --prune` there between two snapshots' copies
+     * deleted them, and the next copy named them without storing them again, was committed broken, and tier forgot its
+     * original (a helper's). They are stored again when a copy needs them; what the index still has is reused.
+     */
+    private void forgetWhatTheTargetLost() {
+        treeMap.values().removeIf(tree -> !target.index().contains(tree));
+        copiedBlobs.clear(); // each flushed under its lock: the index says which are still there
+        wholeTrees.clear(); // a copy made before is found whole again by what the index has now
     }
 
     private ObjectId copyTree(ObjectId sourceTree) {
