@@ -56,6 +56,22 @@ class LauncherHeapTest {
         assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", large.toString())).isEqualTo(base + 68);
     }
 
+    /**
+     * A command that lists the snapshots holds each record it read, ≈1.7 KB: 30,000 snapshots beside an index of 12 KiB ran
+     * out of the default heap (a tester's). The heap grows by 2 KiB per file in snapshots/.
+     */
+    @Test
+    void theHeapGrowsByTwoKibPerSnapshot() throws Exception {
+        Path small = repoWithIndex("small", 1);
+        long base = maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", small.toString());
+        Path snapshots = Files.createDirectories(small.resolve("snapshots"));
+        for (int i = 0; i < 6 * 512; i++) { // 6 MiB: the JVM rounds a heap to 2 MiB
+            Files.createFile(snapshots.resolve(String.format("%064x", i)));
+        }
+        assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", small.toString())).isEqualTo(base + 6);
+        assertThat(maxHeapMiB(Map.of(), "vault", "find", "x", "--repo", small.toString())).isEqualTo(base + 6);
+    }
+
     /** The index is sized by du alone: its output was cut by one more process, on every vault command (a helper's). */
     @Test
     void theIndexIsSizedWithoutCut() throws Exception {

@@ -48,7 +48,7 @@ class VaultOutOfMemoryTest {
         assertThat(p.exitValue()).as(output).isEqualTo(4); // the launcher runs a backup again in twice the heap
         List<String> lines = output.lines().filter(l -> l.startsWith("opsledger:")).toList();
         assertThat(lines).as(output).singleElement().asString()
-                .contains("out of memory in a heap of", "OPSLEDGER_JAVA_OPTS=-Xmx");
+                .contains("out of memory in a heap of", "the index, the snapshots' records or the journal", "OPSLEDGER_JAVA_OPTS=-Xmx");
         assertThat(output).doesNotContain("\tat ");
         // the repository is intact: it opens and lists no snapshot
         CliRun snapshots = CliRun.of("vault", "snapshots", "--repo", repo.toString(), "--password-file", pw.toString(), "--json");
