@@ -457,6 +457,28 @@ class S3BackendTest {
         }
     }
 
+    /**
+     * A local repository with the keyring.shredding a killed `key rotate` left (the old keyring, epoch 1's key) uploaded to
+     * a bucket file by file: check there said nothing, and `key retire 1` ended with it still in the bucket byte for byte,
+     * which put as keyring beside old packs restored them (a tester's). Check names it, and the retirement deletes it.
+     */
+    @Test
+    void aReplacedKeyringUploadedWithTheRepositoryIsNamedByCheckAndDestroyedByTheRetirement() throws Exception {
+        firstBackup("uploaded", TestTrees.sample(tmp.resolve("src/data")));
+        S3Backend bucket = backend(endpoint, "uploaded"); // the upload's own client (a repository closes its backend)
+        byte[] withEpoch1 = bucket.read("keyring");
+        try (Repository repo = Repository.open(backend(endpoint, "uploaded"), TestTrees.PASSWORD)) {
+            new org.opsledger.vault.repository.KeyEpochs(repo).rotate();
+        }
+        bucket.write("keyring.shredding", withEpoch1);
+        try (Repository repo = Repository.open(backend(endpoint, "uploaded"), TestTrees.PASSWORD)) {
+            assertThat(new Checker(repo, 2).check(0).warnings()).anyMatch(w -> w.startsWith("keyring.shredding is a keyring a killed `key rotate`"));
+            new org.opsledger.vault.repository.KeyEpochs(repo).retire(1);
+            assertThat(repo.backend().exists("keyring.shredding")).isFalse();
+            assertThat(new Checker(repo, 2).check(0).warnings()).noneMatch(w -> w.contains("keyring.shredding"));
+        }
+    }
+
     /** An endpoint that is an ordinary web server answers 404 to everything: that was "the store has no bucket" (a helper's). */
     @Test
     void anEndpointThatIsNoS3StoreIsNamed() throws Exception {

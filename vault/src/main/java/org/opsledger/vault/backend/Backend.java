@@ -112,12 +112,31 @@ public interface Backend extends AutoCloseable {
         write(name, data);
     }
 
+    /** Where {@link #replaceShredding} keeps the file it replaces, by a second name, until it has overwritten it. */
+    static String shreddingOf(String name) {
+        return name + ".shredding";
+    }
+
+    /**
+     * The old file a {@link #replaceShredding} of {@code name} killed after its rename left ({@code NAME.shredding}, not
+     * the file in use), or null: it holds what was replaced, a retired epoch's key in an old keyring. This default names
+     * any such file: on an object store it is never the file in use, but one a file-level copy or upload of a local
+     * repository brought along (a tester's: it survived `key retire` in the bucket, and check said nothing).
+     */
+    default String replacedLeftBehind(String name) {
+        return exists(shreddingOf(name)) ? shreddingOf(name) : null;
+    }
+
     /**
      * Discards what a {@link #replaceShredding} of {@code name} killed after its rename left of the file it replaced (the
      * old keyring, with a retired epoch's key), as that replacement would have; the file in use is never touched. This
-     * default has nothing to discard: an object store keeps no such file.
+     * default discards what {@link #replacedLeftBehind} names.
      */
     default void discardReplaced(String name) {
+        String left = replacedLeftBehind(name);
+        if (left != null) {
+            discard(left);
+        }
     }
 
     /**

@@ -369,7 +369,7 @@ public final class LocalBackend implements Backend {
     @Override
     public void replaceShredding(String name, byte[] data) {
         Path p = path(name);
-        String oldName = shreddingOf(name);
+        String oldName = Backend.shreddingOf(name);
         Path old = path(oldName);
         discardReplaced(name);
         try {
@@ -389,21 +389,14 @@ public final class LocalBackend implements Backend {
         }
     }
 
-    /** Where {@link #replaceShredding} keeps the file it replaces, by a second name, until it has overwritten it. */
-    private static String shreddingOf(String name) {
-        return name + ".shredding";
-    }
-
-    /**
-     * The old file a {@link #replaceShredding} of {@code name} killed after its rename left ({@code NAME.shredding}, not
-     * the file in use), or null: it holds what was replaced, a retired epoch's key in an old keyring.
-     */
+    /** Not one linked to the file in use by a replacement killed before its rename. */
+    @Override
     public String replacedLeftBehind(String name) {
-        Path old = path(shreddingOf(name));
+        Path old = path(Backend.shreddingOf(name));
         Path p = path(name);
         try {
             boolean inUse = Files.exists(p, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(old, p);
-            return Files.exists(old, LinkOption.NOFOLLOW_LINKS) && !inUse ? shreddingOf(name) : null;
+            return Files.exists(old, LinkOption.NOFOLLOW_LINKS) && !inUse ? Backend.shreddingOf(name) : null;
         } catch (IOException gone) { // removed meanwhile: nothing left
             return null;
         }
@@ -415,7 +408,7 @@ public final class LocalBackend implements Backend {
      */
     @Override
     public void discardReplaced(String name) {
-        Path old = path(shreddingOf(name));
+        Path old = path(Backend.shreddingOf(name));
         if (!Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -423,7 +416,7 @@ public final class LocalBackend implements Backend {
         // name and an overwrite by name, a `key rotate` beside this command shredded the leftover itself and linked
         // NAME.shredding to the file in use, which the overwrite then destroyed (a re-tester's, with strace: every
         // command then failed "keyring … fails authentication"). A file under that name never becomes the one in use.
-        String taken = ".tmp-" + UUID.randomUUID() + "." + shreddingOf(name);
+        String taken = ".tmp-" + UUID.randomUUID() + "." + Backend.shreddingOf(name);
         try {
             Files.move(old, path(taken), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException gone) { // removed meanwhile, by the command that replaced it or another like this one

@@ -197,6 +197,11 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
+    public String replacedLeftBehind(String name) {
+        return store.replacedLeftBehind(name);
+    }
+
+    @Override
     public void discardReplaced(String name) {
         store.discardReplaced(name);
     }

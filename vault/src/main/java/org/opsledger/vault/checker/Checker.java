@@ -215,7 +215,7 @@ public final class Checker {
         for (String lock : repo.locks().problems()) {
             warnings.add("lock file " + lock + " (`vault unlock` removes it)");
         }
-        String replacedKeyring = repo.backend().store() instanceof LocalBackend local ? local.replacedLeftBehind("keyring") : null;
+        String replacedKeyring = repo.backend().replacedLeftBehind("keyring"); // IS.012 6.6.6.4: on any store
         if (replacedKeyring != null) {
             warnings.add(replacedKeyring + " is a keyring a killed `key rotate` or `key retire` replaced and left: it holds the keys it"
                     + " had, a retired epoch's too; the next command that writes to the repository (a backup, prune, `key rotate`,"
