@@ -61,6 +61,31 @@ class RepairTest {
         }
     }
 
+    /**
+     * An older keyring put back over the newer one (a rollback with `cp -a old/. r/` after a rotation and a retirement):
+     * every file sealed under epoch 2 was "unknown key epoch 2 (damaged, or not the vault's …)", and repair -n said the
+     * snapshot files would be lost (a tester's). The message names the older keyring, and repair refuses, changing nothing.
+     */
+    @Test
+    void filesSealedUnderAnEpochNewerThanTheKeyringAreNamedSoAndRepairLeavesThem() throws Exception {
+        byte[] olderKeyring = Files.readAllBytes(repoDir.resolve("keyring"));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            new KeyEpochs(repo).rotate();
+            new KeyEpochs(repo).retire(1);
+        }
+        Files.write(repoDir.resolve("keyring"), olderKeyring);
+        List<Map<String, Long>> before = List.of(files(repoDir.resolve("snapshots")), files(repoDir.resolve("index")), files(repoDir.resolve("data")));
+        String why = "sealed under key epoch 2, which this keyring (newest epoch 1) lacks: the keyring was replaced by an older copy"
+                + " (a rollback or a merge of copies)? put back the newest `keyring`; repair would count what it seals as lost";
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.listSnapshots().unreadable()).singleElement().asString().endsWith(": " + why);
+            assertThatThrownBy(() -> new Repairer(repo, 2).repair(100, true)).hasMessage("repair refused, nothing changed: files are " + why);
+            assertThatThrownBy(() -> new Repairer(repo, 2).repair(100, false)).hasMessage("repair refused, nothing changed: files are " + why);
+        }
+        assertThat(List.of(files(repoDir.resolve("snapshots")), files(repoDir.resolve("index")), files(repoDir.resolve("data")))).isEqualTo(before);
+        assertThat(repoDir.resolve(Repairer.DAMAGED)).doesNotExist();
+    }
+
     @Test
     void aFlippedByteLosesOnlyItsBlobTheRestIsSalvagedAndTheNextBackupHealsTheOldSnapshot() throws Exception {
         DamagedPackTest.flipOneByteOf(repoDir, victimBlob);

@@ -193,6 +193,10 @@ public final class Repairer {
             hurt.put(d.pack(), d);
         }
         Cancelled.check("the repair"); // before anything is moved: what an interrupted read left out is not damage
+        int lacked = repo.newestEpochLacked();
+        if (lacked > 0) { // unreadable for want of a newer keyring, not damaged: nothing is taken out of use
+            throw new VaultException("repair refused, nothing changed: files are " + repo.keys().newerThanKeyring(lacked));
+        }
         return new Plan(index, byPack, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
                 files, Checker.packsRead(toRead, packProblems), bytesRead.get());
     }

@@ -48,9 +48,25 @@ public final class Keys {
         if (key == null) {
             throw new VaultException(keyring.retired().contains(epoch)
                     ? "object is sealed under retired key epoch " + epoch + "; its key has been destroyed"
-                    : "object names unknown key epoch " + epoch);
+                    : isNewer(epoch) ? newerThanKeyring(epoch) : "object names unknown key epoch " + epoch);
         }
         return key;
+    }
+
+    /**
+     * Whether {@code epoch} is newer than this keyring's newest (its current one): an object that names it was sealed
+     * under a key a later keyring held, and this keyring is an older copy put back over that one (a rollback, or a merge
+     * of copies where one side had rotated), not a sign of damage.
+     */
+    public boolean isNewer(int epoch) {
+        return epoch > keyring.currentEpoch();
+    }
+
+    /** What an object sealed under an epoch {@link #isNewer} than this keyring's means, and what to do. */
+    public String newerThanKeyring(int epoch) {
+        return "sealed under key epoch " + epoch + ", which this keyring (newest epoch " + keyring.currentEpoch() + ") lacks: the"
+                + " keyring was replaced by an older copy (a rollback or a merge of copies)? put back the newest `keyring`; repair"
+                + " would count what it seals as lost";
     }
 
     /** IS.012 6.6.8: the content ID is keyed, so IDs reveal nothing about content to an outsider. */

@@ -92,6 +92,8 @@ public final class Repository implements AutoCloseable {
     private volatile RepositoryConfig config;
     private final byte[] masterKey;
     private volatile Keys keys;
+    /** {@link #newestEpochLacked}. */
+    private final java.util.concurrent.atomic.AtomicInteger newestEpochLacked = new java.util.concurrent.atomic.AtomicInteger();
     private final Chunker chunker;
     /** Read from the index files on first use ({@link #index()}): a command that reads no blob never loads it. */
     private volatile Index index;
@@ -952,7 +954,7 @@ public final class Repository implements AutoCloseable {
         }
         int tailLength = (int) (headerLength + PackWriter.TRAILER);
         byte[] tail = backend.readRange(name, size - tailLength, tailLength);
-        return new PackHeader(PackReader.epoch(tail), PackReader.header(tail, size - tailLength, keys()::dataKey));
+        return new PackHeader(PackReader.epoch(tail), PackReader.header(tail, size - tailLength, this::dataKey));
     }
 
     public static String packName(ObjectId pack) {
@@ -1216,10 +1218,12 @@ public final class Repository implements AutoCloseable {
             throw new VaultException(name + " is " + sealed.length + " bytes, too short to be sealed (damaged, or not the vault's)");
         }
         SecretKey key;
+        int epoch = Sealing.epochOf(sealed, 0);
         try {
-            key = dataKey(Sealing.epochOf(sealed, 0));
+            key = dataKey(epoch);
         } catch (VaultException e) {
-            throw new VaultException(name + ": " + e.getMessage() + " (damaged, or not the vault's, unless a key retirement stopped)");
+            throw new VaultException(name + ": " + e.getMessage()
+                    + (keys().isNewer(epoch) ? "" : " (damaged, or not the vault's, unless a key retirement stopped)"));
         }
         try {
             return Sealing.open(key, kind, sealed, 0, sealed.length);
@@ -1930,7 +1934,7 @@ public final class Repository implements AutoCloseable {
      */
     public javax.crypto.SecretKey dataKey(int epoch) {
         Keys k = keys();
-        if (epoch > k.currentEpoch() && !k.keyring().epochs().containsKey(epoch)) {
+        if (k.isNewer(epoch)) {
             try {
                 Keyring stored = storedKeyring();
                 if (stored.epochs().containsKey(epoch)) {
@@ -1940,8 +1944,20 @@ public final class Repository implements AutoCloseable {
             } catch (RuntimeException unreadable) {
                 // the epoch stays unknown: named as such below
             }
+            if (k.isNewer(epoch)) {
+                newestEpochLacked.accumulateAndGet(epoch, Math::max);
+            }
         }
         return k.dataKey(epoch);
+    }
+
+    /**
+     * The newest key epoch an object read since the repository was opened named and its keyring lacks, newer than the
+     * keyring's own newest ({@link Keys#isNewer}: an older keyring put back), or 0: `vault repair` refuses to take out of
+     * use what only the newer keyring reads.
+     */
+    public int newestEpochLacked() {
+        return newestEpochLacked.get();
     }
 
     /** The keyring as the store holds it now: another process may have rotated since this one opened the repository. */
