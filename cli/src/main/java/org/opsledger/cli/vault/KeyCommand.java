@@ -107,9 +107,7 @@ final class KeyCommand implements Runnable {
         public Integer call() {
             try (Repository r = repo.open();
                  Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
-                journal.run(() -> r.removeKeySlot(slot), s -> "key slot " + s.id().substring(0, Math.min(8, s.id().length())) + " removed"
-                        + (s.label() == null ? " (unreadable)" : " (" + s.label() + ", added on " + s.host()
-                        + (s.created() == null ? "" : " " + s.created().toString().substring(0, 10)) + ")"));
+                journal.run(() -> r.removeKeySlot(slot), Repository.KeySlotInfo::removal);
                 if (repo.json) {
                     Output.json(Map.of("removed", slot));
                 } else {

@@ -397,6 +397,28 @@ class VaultCommandTest {
     }
 
     /**
+     * A rollback (`cp -a old/. r/`) after `key remove` brought the removed operator's slot back, and their password opened
+     * the repository; check warned of the snapshots the rollback brought back but not of the slot (a tester's).
+     */
+    @Test
+    void checkWarnsOfAKeySlotPutBackAfterItsRemoval() throws Exception {
+        Path second = Files.writeString(tmp.resolve("pw-departed"), "a departed operator's password");
+        String slot = vault("key", "add", "--new-password-file", second.toString(), "--label", "departed", "--kdf-iterations", "100000",
+                "--json").json().get("added").asString();
+        byte[] slotFile = Files.readAllBytes(repo.resolve("keys").resolve(slot));
+        assertThat(vault("key", "remove", slot.substring(0, 8)).exit()).isZero();
+        assertThat(vault("check").out()).doesNotContain("is back");
+
+        Files.write(repo.resolve("keys").resolve(slot), slotFile);
+        Run check = vault("check");
+        assertThat(check.exit()).isZero();
+        assertThat(check.out()).containsPattern("warning: key slot " + slot.substring(0, 8) + " \\(departed\\) was removed on \\S+Z by \\S+@\\S+"
+                + " \\(journal\\) and is back: a rollback\\? `vault key remove " + slot.substring(0, 8) + "`\n");
+        assertThat(vault("key", "remove", slot.substring(0, 8)).exit()).isZero();
+        assertThat(vault("check").out()).doesNotContain("is back");
+    }
+
+    /**
      * A copy's amended record replaced the target's older copy, but neither the target's journal nor the new record's
      * amended-from named the copy it deleted: put back there, check said nothing (a helper's).
      */

@@ -289,6 +289,7 @@ public final class Checker {
         Map<ObjectId, JournalEntry> written = new HashMap<>(); // by the backup or recover that wrote each
         Set<ObjectId> left = new HashSet<>(); // named by what removes, moves or replaces snapshots
         Map<ObjectId, JournalEntry.Operation> forgotten = new HashMap<>(); // named by a forget or tier as it deleted each
+        Map<String, JournalEntry> slotsRemoved = new HashMap<>(); // by the start of the slot's ID
         Instant[] retired = {Instant.MIN};
         List<JournalEntry> holdsAndReleases = new ArrayList<>(); // those that ended ok
         // every file read, no entry held: the predicate sees each entry once
@@ -309,6 +310,11 @@ public final class Checker {
                         left.addAll(e.snapshots()); // a failed amend names what it was to amend: each checked before any is written
                     }
                     e.removed().forEach(id -> forgotten.put(id, e.operation()));
+                    String slot = e.operation() == JournalEntry.Operation.KEY && e.outcome() == JournalEntry.Outcome.OK
+                            ? Repository.KeySlotInfo.removedIn(e.detail()) : null;
+                    if (slot != null) {
+                        slotsRemoved.put(slot, e);
+                    }
                     if (e.operation() == JournalEntry.Operation.KEY && e.snapshots().isEmpty() && e.detail() != null
                             && e.detail().startsWith("retired key epoch") && !e.detail().contains(", 0 snapshot(s)")
                             && e.started().isAfter(retired[0])) {
@@ -329,6 +335,7 @@ public final class Checker {
         if (gone != null) {
             warnings.add(gone);
         }
+        slotsPutBack(slotsRemoved).forEach(warnings::add);
         String lifted = holdsLifted(snapshots, replaced, holdsAndReleases, forgotten.keySet(), holding);
         if (lifted != null) {
             warnings.add(lifted);
@@ -407,6 +414,24 @@ public final class Checker {
         for (SnapshotRef s : readable) {
             for (String tag : List.of(Amendment.AMENDED_FROM, Rewriter.REWRITTEN_FROM, KeyEpochs.RESEALED_FROM)) {
                 RecordHistory.entries(s.snapshot(), tag, RecordHistory.IDS).forEach(id -> out.add(new Replaced(ObjectId.parse(id), s, tag)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Key slots in the repository that a `key remove` the journal records had removed: put back with an older copy (a
+     * rollback with `cp -a old/. r/`), the removed operator's password opened the repository again, and check warned of
+     * the snapshots the rollback brought back but not of the slot (a tester's).
+     */
+    private List<String> slotsPutBack(Map<String, JournalEntry> removed) {
+        List<String> out = new ArrayList<>();
+        for (Repository.KeySlotInfo slot : removed.isEmpty() ? List.<Repository.KeySlotInfo>of() : repo.keySlots()) {
+            JournalEntry e = removed.get(slot.shortId());
+            if (e != null) {
+                out.add("key slot " + slot.shortId() + (slot.label() == null ? "" : " (" + slot.label() + ")") + " was removed on "
+                        + e.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by " + e.username() + "@" + e.host()
+                        + " (journal) and is back: a rollback? `vault key remove " + slot.shortId() + "`");
             }
         }
         return out;

@@ -1854,6 +1854,24 @@ public final class Repository implements AutoCloseable {
 
     /** A key slot as listed; {@code problem} says why an unreadable one is never tried (its other fields are then null or 0). */
     public record KeySlotInfo(String id, String label, String host, Instant created, int iterations, String problem) {
+        private static final java.util.regex.Pattern REMOVAL = java.util.regex.Pattern.compile("key slot ([0-9a-f]{1,8}) removed( \\(.*)?");
+
+        /** The first 8 hex digits of its ID, as messages and the journal name it. */
+        public String shortId() {
+            return shortSlot(id);
+        }
+
+        /** What the journal's entry of this slot's removal says: "key slot a84478ee removed (departed, added on host 2026-12-01)". */
+        public String removal() {
+            return "key slot " + shortId() + " removed" + (label == null ? " (unreadable)" : " (" + label + ", added on " + host
+                    + (created == null ? "" : " " + created.toString().substring(0, 10)) + ")");
+        }
+
+        /** The start of the slot ID (8 hex digits) a journal entry's detail names as a {@link #removal}, or null. */
+        public static String removedIn(String detail) {
+            java.util.regex.Matcher m = detail == null ? null : REMOVAL.matcher(detail);
+            return m != null && m.matches() ? m.group(1) : null;
+        }
     }
 
     public List<KeySlotInfo> keySlots() {
