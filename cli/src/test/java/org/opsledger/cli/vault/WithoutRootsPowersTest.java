@@ -95,6 +95,26 @@ class WithoutRootsPowersTest {
         assertThat(due.out()).as("an attempt that failed, not a backup").contains("\"overdue\":true");
     }
 
+    /**
+     * A repository its user may not read (another user's copy, made by root's cp -r) is named so, exit 1: it was "no vault
+     * repository at …" (a tester's, as another user).
+     */
+    @Test
+    void aRepositoryItsUserMayNotReadIsNamedSoNotMissing() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = tmp.resolve("repo");
+        List<String> at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
+        assertThat(CliRun.of(concat(List.of("vault", "init"), at, List.of("--kdf-iterations", "100000"))).exit()).isZero();
+        Files.setAttribute(repo, "unix:mode", 0);
+        Process p = withoutRootsPowers(concat(List.of("snapshots"), at));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        assertThat(out.lines().filter(l -> l.startsWith("opsledger:"))).as(out)
+                .containsExactly("opsledger: cannot read " + repo.resolve("config") + ": permission denied");
+    }
+
     @SafeVarargs
     private static String[] concat(List<String>... parts) {
         return java.util.Arrays.stream(parts).flatMap(List::stream).toArray(String[]::new);

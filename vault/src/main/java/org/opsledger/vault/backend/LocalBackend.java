@@ -113,9 +113,20 @@ public final class LocalBackend implements Backend {
         return p;
     }
 
+    /**
+     * A file this user may not look at (a repository root copied its files could not reach) is no missing file: Files.exists
+     * said false, and a repository another user's cp -r made was "no vault repository at …" (a tester's).
+     */
     @Override
     public boolean exists(String name) {
-        return Files.exists(path(name), LinkOption.NOFOLLOW_LINKS);
+        try {
+            Files.readAttributes(path(name), java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return true;
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw readFailure("read", path(name), e);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
