@@ -174,6 +174,31 @@ class ForeignFilesTest {
     }
 
     /**
+     * What a sync tool or a Finder leaves in snapshots/ (.DS_Store, rsync's .~tmp~/): forget and prune sent the operator to
+     * `vault repair`, which left it in place, not the vault's, and forget and prune stayed stopped (a tester's loop). They
+     * say what repair says now, naming the file where it is: move or delete it.
+     */
+    @Test
+    void aSyncToolsLeftoverInSnapshotsStopsForgetAndPruneNamingItNotSendingToRepair() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(5, 100_000));
+        Path repoDir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            TestTrees.backup(repo, data);
+        }
+        Files.writeString(repoDir.resolve("snapshots/.DS_Store"), "junk");
+        try (Repository repo = TestTrees.open(repoDir)) {
+            String stopped = repoDir + "/snapshots/.DS_Store is not named by a snapshot ID, not the vault's: forget and prune stay"
+                    + " stopped until it is moved out of snapshots/ (move or delete it; `vault repair` leaves it in place)";
+            assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessage(stopped);
+            assertThatThrownBy(() -> new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), Instant.now()))
+                    .hasMessage(stopped);
+            assertThat(new Repairer(repo, 2).repair(0, true).files()).containsExactly(new RepairResult.DamagedFile("snapshots/.DS_Store",
+                    "not named by a snapshot ID", null, "left in place, not the vault's: forget and prune stay stopped until it is moved out of snapshots/"));
+        }
+    }
+
+    /**
      * Another repository's snapshot and journal files copied in (their names are their SHA-256: no password needed): check
      * reported them and sent the operator to repair, which said "nothing to repair"; forget, prune and key retire stayed
      * stopped (a helper's loop). Repair moves them to damaged/ now, and the rest runs again.

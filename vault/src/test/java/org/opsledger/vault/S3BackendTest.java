@@ -479,6 +479,16 @@ class S3BackendTest {
         }
     }
 
+    /** A sync tool's leftover in snapshots/ stops forget and prune, which name it by its place in the bucket (a tester's). */
+    @Test
+    void aLeftoverInSnapshotsIsNamedByItsPlaceInTheBucket() throws Exception {
+        firstBackup("synced", TestTrees.sample(tmp.resolve("src/data")));
+        backend(endpoint, "synced").write("snapshots/.DS_Store", new byte[] {1});
+        try (Repository repo = Repository.open(backend(endpoint, "synced"), TestTrees.PASSWORD)) {
+            assertThatThrownBy(repo::snapshots).hasMessageStartingWith("s3://vault/synced/snapshots/.DS_Store is not named by a snapshot ID");
+        }
+    }
+
     /** An endpoint that is an ordinary web server answers 404 to everything: that was "the store has no bucket" (a helper's). */
     @Test
     void anEndpointThatIsNoS3StoreIsNamed() throws Exception {

@@ -229,7 +229,7 @@ public final class Repairer {
             }
             if (id == null) {
                 out.add(new RepairResult.DamagedFile(name, "not named by a snapshot ID", null,
-                        "left in place, not the vault's: forget and prune stay stopped until it is moved out of snapshots/"));
+                        "left in place, not the vault's: " + Repository.STOPPED_UNTIL_MOVED_OUT));
             } else {
                 String problem = unreadable;
                 if (sealed != null && Sealing.sha256(sealed).equals(id)) {

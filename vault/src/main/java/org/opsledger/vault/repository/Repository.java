@@ -1290,10 +1290,23 @@ public final class Repository implements AutoCloseable {
     public List<SnapshotRef> snapshots() {
         SnapshotListing l = listSnapshots();
         if (!l.unreadable().isEmpty()) {
-            throw new VaultException(l.unreadable().getFirst() + "; run `vault check`, then `vault repair`, which takes a damaged"
+            String first = l.unreadable().getFirst();
+            if (idOfName(fileOf(first)) == null) { // repair leaves it: sent there, the operator went round in a loop (a tester's)
+                throw new VaultException(backend.location() + "/" + fileOf(first) + " is not named by a snapshot ID, not the vault's: "
+                        + STOPPED_UNTIL_MOVED_OUT + " (move or delete it; `vault repair` leaves it in place)");
+            }
+            throw new VaultException(first + "; run `vault check`, then `vault repair`, which takes a damaged"
                     + " snapshot file out of use (refusing to continue with an incomplete snapshot list)");
         }
         return l.readable();
+    }
+
+    /** What a file in snapshots/ that is not the vault's stops, and until when: forget and prune, and `vault repair` name it so. */
+    public static final String STOPPED_UNTIL_MOVED_OUT = "forget and prune stay stopped until it is moved out of snapshots/";
+
+    /** The file a line of {@link SnapshotListing#unreadable} names. */
+    private static String fileOf(String unreadable) {
+        return unreadable.substring(0, Math.max(0, unreadable.indexOf(": ")));
     }
 
     /** Finds a snapshot by full ID, unique prefix, or "latest", among the readable ones. */
@@ -1311,7 +1324,7 @@ public final class Repository implements AutoCloseable {
         // the snapshot files that do not read, by name: a file not named by a snapshot ID (a note, an NFS leftover) is
         // none, and blocked `latest` for good, repair leaving it in place (a helper's)
         List<String> damaged = listing.unreadable().stream()
-                .filter(u -> idOfName(u.substring(0, Math.max(0, u.indexOf(": ")))) != null).toList();
+                .filter(u -> idOfName(fileOf(u)) != null).toList();
         if ("latest".equals(idOrPrefix)) {
             if (!damaged.isEmpty()) {
                 // the newest may be the one that does not read: `restore latest` restored an older snapshot, exit 0 (a helper's)
