@@ -41,6 +41,34 @@ class FailureModesTest {
         assertThat(TestTrees.describe(repoDir)).isEqualTo(before);
     }
 
+    /**
+     * The repository moved (mv) while a backup ran: the failing backup made the old path again (its data/ and the journal
+     * entry of its failure there), a skeleton beside the moved repository (a tester's). It fails saying so, and makes none.
+     */
+    @Test
+    void aRepositoryMovedWhileABackupRunsIsNamedGoneAndNotMadeAgain() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(3, 100_000));
+        TestTrees.newRepo(repoDir).close();
+        Path moved = tmp.resolve("moved");
+        ForwardingBackend store = ForwardingBackend.hooked(repoDir, "data/", 1, () -> {
+            try {
+                Files.move(repoDir, moved);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (Repository repo = Repository.open(store, TestTrees.PASSWORD)) {
+            assertThatThrownBy(() -> TestTrees.backup(repo, data))
+                    .hasMessageContaining("the repository " + repoDir + " is gone (moved or deleted while this command ran)");
+        }
+        assertThat(repoDir).doesNotExist();
+        try (Repository repo = TestTrees.open(moved)) {
+            assertThat(repo.snapshots()).isEmpty();
+        }
+    }
+
     @Test
     void missingRepositoryIsOneLine() {
         assertThatThrownBy(() -> Vault.open(tmp.resolve("nothing-here").toString(), TestTrees.PASSWORD))

@@ -213,8 +213,7 @@ public final class LocalBackend implements Backend {
         Path dir = target.getParent();
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
         try {
-            boolean newDir = !Files.isDirectory(dir);
-            Files.createDirectories(dir, dirMode());
+            boolean newDir = makeDirectories(dir);
             try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileMode())) {
                 // 1 MiB slices: the JDK stages a heap write through a temporary direct buffer of the slice's size
                 for (int pos = off; pos < off + len; ) {
@@ -253,15 +252,48 @@ public final class LocalBackend implements Backend {
         }
     }
 
+    /**
+     * Makes {@code dir} and what lies between it and the repository's root, never the root itself, and says whether it
+     * made {@code dir}: a backup whose repository was moved (mv) while it ran made the old path again, its data/a0/ and the
+     * journal entry of its failure there, a skeleton beside the moved repository (a tester's).
+     */
+    private boolean makeDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return false;
+        }
+        if (!Files.isDirectory(root)) {
+            throw gone(null);
+        }
+        Path made = root;
+        for (Path part : root.relativize(dir)) {
+            made = made.resolve(part);
+            try {
+                Files.createDirectory(made, dirMode());
+            } catch (FileAlreadyExistsException there) {
+                if (!Files.isDirectory(made)) {
+                    throw there; // a file where a directory belongs
+                }
+            } catch (NoSuchFileException e) {
+                if (!Files.isDirectory(root)) {
+                    throw gone(e);
+                }
+                throw e;
+            }
+        }
+        return true;
+    }
+
+    private BackendException gone(IOException e) {
+        return new BackendException("the repository " + root + " is gone (moved or deleted while this command ran)", e);
+    }
+
     /** A rename within the repository's filesystem, atomic and durable (its directory synced), as a write's last step. */
     @Override
     public void move(String from, String to) {
         Path target = path(to);
         try {
             Path dir = target.getParent();
-            boolean newDir = !Files.isDirectory(dir);
-            Files.createDirectories(dir, dirMode());
-            moveIntoPlace(path(from), target, newDir);
+            moveIntoPlace(path(from), target, makeDirectories(dir));
         } catch (IOException e) {
             throw writeFailure(target, e);
         }
@@ -337,9 +369,7 @@ public final class LocalBackend implements Backend {
                     ch.force(true);
                     ch.close();
                     Path dir = target.getParent();
-                    boolean newDir = !Files.isDirectory(dir);
-                    Files.createDirectories(dir, dirMode());
-                    moveIntoPlace(tmp, target, newDir);
+                    moveIntoPlace(tmp, target, makeDirectories(dir));
                 } catch (IOException e) {
                     throw writeFailure(target, e);
                 } finally {
