@@ -35,6 +35,7 @@ import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.BufferPool;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackWriter;
@@ -880,10 +881,18 @@ public final class Checker {
                 : "needed by no snapshot whose trees could be read; snapshot(s) " + String.join(", ", unwalked) + " could not be walked";
     }
 
+    /** Why the blob a tree names as {@code expected} (a file's content, a directory's subtree) is not one. */
+    private static String notA(BlobType expected, ObjectId blob) {
+        return expected == BlobType.TREE ? "blob " + blob.shortHex() + " named as its subtree is file content, not a tree (a damaged or forged tree)"
+                : "blob " + blob.shortHex() + " named as its content is a tree, not file content (a damaged or forged tree)";
+    }
+
     /**
-     * Walks a snapshot's tree: every tree and blob must be in the index, and each damaged one is
-     * recorded with the files and snapshots that need it. A tree found whole (everything below it
-     * indexed and undamaged) is not walked again for a later snapshot, as restic checks each tree
+     * Walks a snapshot's tree: every tree and blob must be in the index as its node says (a directory's subtree a tree,
+     * a file's content data blobs whose lengths add up to its size), no name twice in a directory, and each damaged one is
+     * recorded with the files and snapshots that need it: what restore would refuse or restore wrongly is named here, from
+     * the index alone. A tree found whole (everything below it
+     * indexed, consistent and undamaged) is not walked again for a later snapshot, as restic checks each tree
      * once: a year of daily snapshots of one tree costs one walk of its directories, not 365. A tree found not whole is
      * reported at the first path it has in a snapshot, and not walked again in that snapshot: a crafted snapshot whose 40
      * levels each name the next twice, one blob below missing, had check walk 2^40 paths and run out of memory (a helper's).
@@ -901,10 +910,15 @@ public final class Checker {
         if (!w.brokenInThisSnapshot().add(treeId)) {
             return false;
         }
-        if (!w.index().contains(treeId)) {
+        IndexEntry indexed = w.index().get(treeId);
+        if (indexed == null) {
             w.errors().add("snapshot " + s.shortId() + " " + (dir.isEmpty() ? "/" : dir) + ": tree " + treeId.shortHex()
                     + " missing from the index");
             w.unwalked().add(s.shortId());
+            return false;
+        }
+        if (indexed.type() != BlobType.TREE) {
+            w.errors().add("snapshot " + s.shortId() + " " + (dir.isEmpty() ? "/" : dir) + ": " + notA(BlobType.TREE, treeId));
             return false;
         }
         if (w.damaged().containsKey(treeId)) {
@@ -923,21 +937,44 @@ public final class Checker {
             return false;
         }
         boolean whole = true;
+        Set<String> names = new HashSet<>();
         for (Node n : tree.nodes()) {
             String path = dir + "/" + FileNames.display(String.valueOf(n.name())); // named in reports and JSON
-            if (n.type() == NodeType.DIR && n.subtree() != null) {
+            // what restore and dump refuse, or restore wrongly, is named here (IS.012 6.6.4; docs/vault-format.md §8)
+            String forged = !Node.isSafeName(n.name()) ? "a name that is not one path component (a damaged or forged tree)"
+                    : !names.add(n.name()) ? Tree.NAME_TWICE
+                    : n.type() == NodeType.DIR && n.subtree() == null ? "a directory without its subtree (a damaged or forged tree)"
+                    : null;
+            if (forged != null) {
+                w.errors().add("snapshot " + s.shortId() + " " + path + ": " + forged);
+                whole = false;
+            } else if (n.type() == NodeType.DIR) {
                 whole &= walk(s, n.subtree(), path, depth + 1, w);
-            } else if (n.type() == NodeType.FILE && n.content() != null) {
-                for (ObjectId b : n.content()) {
-                    if (!w.index().contains(b)) {
+            } else if (n.type() == NodeType.FILE) {
+                long bytes = 0;
+                boolean indexedAll = true;
+                for (ObjectId b : n.content() == null ? List.<ObjectId>of() : n.content()) {
+                    IndexEntry e = w.index().get(b);
+                    if (e == null) {
                         w.errors().add("snapshot " + s.shortId() + " " + path + ": blob " + b.shortHex()
                                 + " missing from the index");
-                        whole = false;
-                    } else if (w.damaged().containsKey(b)) {
-                        w.users().computeIfAbsent(b, k -> new TreeSet<>()).add(path);
-                        w.snapshotsOf().computeIfAbsent(b, k -> new LinkedHashSet<>()).add(s.shortId());
-                        whole = false;
+                        whole = indexedAll = false;
+                    } else if (e.type() != BlobType.DATA) {
+                        w.errors().add("snapshot " + s.shortId() + " " + path + ": " + notA(BlobType.DATA, b));
+                        whole = indexedAll = false;
+                    } else {
+                        bytes += e.rawLength();
+                        if (w.damaged().containsKey(b)) {
+                            w.users().computeIfAbsent(b, k -> new TreeSet<>()).add(path);
+                            w.snapshotsOf().computeIfAbsent(b, k -> new LinkedHashSet<>()).add(s.shortId());
+                            whole = false;
+                        }
                     }
+                }
+                String disagreement = indexedAll ? n.sizeDisagreement(bytes) : null;
+                if (disagreement != null) {
+                    w.errors().add("snapshot " + s.shortId() + " " + path + ": " + disagreement);
+                    whole = false;
                 }
             }
         }

@@ -84,9 +84,9 @@ public final class Dumper {
             sink.accept(b);
             bytes += b.length;
         }
-        if (bytes != file.size()) { // a tar entry's header has promised the size already
-            throw new VaultException(FileNames.display(file.name()) + ": the snapshot's blobs hold " + bytes
-                    + " bytes, its size says " + file.size());
+        String disagreement = file.sizeDisagreement(bytes);
+        if (disagreement != null) { // a tar entry's header has promised the size already
+            throw new VaultException(FileNames.display(file.name()) + ": " + disagreement);
         }
         return bytes;
     }

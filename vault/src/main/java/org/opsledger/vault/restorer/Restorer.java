@@ -633,6 +633,7 @@ public final class Restorer {
         String relDir = dir.node == null ? "" : dir.rel();
         // an include given with a name's own bytes (not UTF-8) is that name's alone: shown as U+FFFD, two names matched
         boolean exactIncludes = includes.stream().anyMatch(FileNames::hasEscapes);
+        Set<String> names = new HashSet<>();
         for (Node n : tree.nodes()) {
             String shown = n.name() == null ? "null" : FileNames.display(n.name()); // for people, --include and JSON
             String display = relDir.isEmpty() ? shown : relDir + "/" + shown;
@@ -668,6 +669,9 @@ public final class Restorer {
             if (!in && !onTheWay) {
                 continue;
             }
+            if (!names.add(n.name())) { // before anything is written
+                throw new VaultException(display + ": " + Tree.NAME_TWICE);
+            }
             switch (n.type()) {
                 case DIR -> {
                     Entry d = new Entry(n, dir, path, null);
@@ -702,9 +706,9 @@ public final class Restorer {
             }
             bytes += blobs[k].rawLength();
         }
-        if (bytes != file.size()) { // as dump refuses it: a restore without --verify wrote such a file, exit 0 (a helper's, crafted)
-            throw new VaultException(display + ": the snapshot's blobs hold " + bytes + " bytes, its size says " + file.size()
-                    + " (a damaged or forged tree)");
+        String disagreement = file.sizeDisagreement(bytes);
+        if (disagreement != null) { // as dump refuses it: a restore without --verify wrote such a file, exit 0 (a helper's, crafted)
+            throw new VaultException(display + ": " + disagreement);
         }
         return blobs;
     }

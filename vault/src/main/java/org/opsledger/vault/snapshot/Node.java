@@ -49,6 +49,14 @@ public record Node(String name, NodeType type, int mode, long mtime, long ctime,
         return (rdev & 0xff) | ((rdev >>> 12) & 0xffffff00L);
     }
 
+    /**
+     * Why a file's blobs, holding {@code bytes} (their raw lengths added up), are not its content, or null when they add up
+     * to its {@code size}: restore, dump and check refuse it alike (docs/vault-format.md §8).
+     */
+    public String sizeDisagreement(long bytes) {
+        return bytes == size ? null : "the snapshot's blobs hold " + bytes + " bytes, its size says " + size + " (a damaged or forged tree)";
+    }
+
     /** A name is one path component: never empty, ".", "..", nor containing '/' or NUL. */
     public static boolean isSafeName(String name) {
         return name != null && !name.isEmpty() && !name.equals(".") && !name.equals("..")

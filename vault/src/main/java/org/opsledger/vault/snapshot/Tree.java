@@ -12,6 +12,12 @@ public record Tree(List<Node> nodes) {
      */
     public static final int MAX_DEPTH = 2048;
 
+    /**
+     * Why a node whose name another node of its directory has is refused: no filesystem gave it, and restore stopped midway
+     * on the second ("already exists"), blaming its target (a helper's).
+     */
+    public static final String NAME_TWICE = "the name is twice in its directory (a damaged or forged tree)";
+
     /** The refusal of a tree deeper than {@link #MAX_DEPTH} in {@code snapshot} (its short ID). */
     public static org.opsledger.vault.VaultException tooDeep(String snapshot) {
         return new org.opsledger.vault.VaultException("snapshot " + snapshot + ": its directories go deeper than " + MAX_DEPTH

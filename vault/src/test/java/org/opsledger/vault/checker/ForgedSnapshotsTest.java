@@ -123,6 +123,47 @@ class ForgedSnapshotsTest {
     }
 
     /**
+     * Correctly sealed trees that restore refuses or restores wrongly: check said "no errors were found" of each (a
+     * helper's, IS.012 6.6.4). It names each (snapshot, path, why) and goes on with the others; a restore of the one whose
+     * name is twice refuses it as the tree's fault before writing anything (it failed midway, "already exists", blaming
+     * its target).
+     */
+    @Test
+    void treesThatRestoreRefusesOrRestoresWronglyAreNamedByCheck() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            Snapshot good = oneBackup(repo);
+            byte[] bytes = "abc".getBytes(StandardCharsets.UTF_8);
+            ObjectId blob = repo.saveBlob(BlobType.DATA, bytes, 0, bytes.length);
+            ObjectId empty = repo.saveTree(new Tree(List.of()));
+            Node file = new Node("f", NodeType.FILE, 0644, 0, 0, 1, 1, 0, 0, 3, List.of(blob), null, null);
+            Node dir = new Node("d", NodeType.DIR, 0755, 0, 0, 2, 1, 0, 0, 0, null, empty, null);
+            java.util.Map<String, Tree> forged = new java.util.LinkedHashMap<>();
+            forged.put("/f: the snapshot's blobs hold 3 bytes, its size says 4 (a damaged or forged tree)",
+                    new Tree(List.of(file.withContent(List.of(blob), 4))));
+            forged.put("/f: blob " + empty.shortHex() + " named as its content is a tree, not file content (a damaged or forged tree)",
+                    new Tree(List.of(file.withContent(List.of(empty), 0))));
+            forged.put("/f: the name is twice in its directory (a damaged or forged tree)", new Tree(List.of(file, file)));
+            forged.put("/d: a directory without its subtree (a damaged or forged tree)", new Tree(List.of(dir.withSubtree(null))));
+            forged.put("/d: blob " + blob.shortHex() + " named as its subtree is file content, not a tree (a damaged or forged tree)",
+                    new Tree(List.of(dir.withSubtree(blob))));
+            List<String> expected = new java.util.ArrayList<>();
+            SnapshotRef twice = null;
+            for (var f : forged.entrySet()) {
+                Snapshot crafted = TestTrees.forged(good, good.time(), repo.saveTree(f.getValue()), "evil");
+                repo.flush();
+                SnapshotRef s = new SnapshotRef(repo.saveSnapshot(crafted), crafted);
+                expected.add("snapshot " + s.shortId() + " " + f.getKey());
+                twice = f.getKey().contains("twice") ? s : twice;
+            }
+            assertThat(new Checker(repo, 2).check(0).errors()).containsExactlyInAnyOrderElementsOf(expected);
+            SnapshotRef s = twice;
+            assertThatThrownBy(() -> new org.opsledger.vault.restorer.Restorer(repo, 2).restore(s, tmp.resolve("out"), List.of(), false))
+                    .hasMessage("f: the name is twice in its directory (a damaged or forged tree)");
+            assertThat(tmp.resolve("out")).doesNotExist();
+        }
+    }
+
+    /**
      * A chain of one-directory levels deeper than any path names (100,000 of them stopped check and prune for every host
      * with a stack overflow, a helper's): check names the snapshot and goes on, prune refuses naming it.
      */
