@@ -169,6 +169,37 @@ class LegalHoldTest {
         }
     }
 
+    /**
+     * Hold records were listed by the snapshot named inside them, not by their file name holds/<id>, which forget and prune
+     * go by (a helper's, re-sealed): one naming another snapshot showed that one held and the held one not, and forget
+     * --dry-run said it would remove the held one; one naming none stopped check with a NullPointerException. The name is
+     * the truth (a hold fails safe), and check names such a record as damaged.
+     */
+    @Test
+    void aHoldRecordHoldsTheSnapshotItsNameSaysAndCheckNamesOneThatSaysOtherwise() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef held = TestTrees.backup(repo, oneFile());
+            SnapshotRef other = TestTrees.fullBackup(repo, oneFile());
+            LegalHold hold = repo.hold(held, "M-1", "legal");
+            RetentionPolicy keepLast = new RetentionPolicy(1, RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0);
+            String name = "holds/" + held.id().hex();
+            for (org.opsledger.vault.crypto.ObjectId inside : java.util.Arrays.asList(other.id(), null)) {
+                repo.writeSealedAs(name, org.opsledger.vault.crypto.Sealing.Kind.HOLD, hold.movedTo(inside));
+                assertThat(repo.holds().keySet()).containsExactly(held.id());
+                assertThat(new Forgetter(repo, ZoneOffset.UTC).plan(keepLast, Instant.now())).filteredOn(ForgetDecision::keep)
+                        .extracting(d -> d.snapshot().id()).containsExactlyInAnyOrder(held.id(), other.id());
+                var checked = new Checker(repo, 2).check(0);
+                assertThat(checked.errors()).singleElement().asString().startsWith(name + " names "
+                        + (inside == null ? "no snapshot" : "snapshot " + other.shortId()) + ": a damaged or forged hold record; it still"
+                        + " holds snapshot " + held.shortId() + ", as its name says");
+                assertThat(checked.warnings()).noneMatch(w -> w.contains("no hold record"));
+                repo.hold(held, "M-2", "legal");
+                assertThat(new Checker(repo, 2).check(0).errors()).as("a hold for a new matter writes the record right").isEmpty();
+                assertThat(repo.holdOf(held.id()).snapshot()).isEqualTo(held.id());
+            }
+        }
+    }
+
     @Test
     void aSnapshotHeldForTwoMattersStaysHeldUntilBothAreReleased() throws Exception {
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {

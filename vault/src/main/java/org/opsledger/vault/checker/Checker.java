@@ -131,7 +131,9 @@ public final class Checker {
                     + " forged; such a snapshot counts as the newest for `latest`, for the next backup's parent and for --keep-last");
         }
         errors.addAll(unopenable("holds", Sealing.Kind.HOLD, LegalHold.class).values()); // forget reads each
-        Map<ObjectId, LegalHold> holds = repo.listHolds().holds(); // read once: each record is a read (on S3 a GET)
+        Repository.HoldListing holdListing = repo.listHolds(); // read once: each record is a read (on S3 a GET)
+        errors.addAll(holdListing.misnamed());
+        Map<ObjectId, LegalHold> holds = holdListing.holds();
         errors.addAll(holdsOfNoSnapshot(snapshotFiles, holds));
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
         List<Replaced> replaced = replaced(snapshots);

@@ -1483,23 +1483,53 @@ public final class Repository implements AutoCloseable {
     public LegalHold holdOf(ObjectId snapshot) {
         String name = "holds/" + snapshot.hex();
         try {
-            return backend.exists(name) ? readSealed(name, Sealing.Kind.HOLD, LegalHold.class) : null;
+            return backend.exists(name) ? readHold(name) : null;
         } catch (MissingFileException released) {
             return null; // released between the look and the read
         }
     }
 
-    /** The hold records that read, by snapshot, and one line for each that does not. */
-    public record HoldListing(Map<ObjectId, LegalHold> holds, List<String> unreadable) {
+    /**
+     * The hold records that read, by snapshot, and one line for each that does not; {@code misnamed}: one line for each
+     * record whose {@code snapshot} is not the one its file name says (a damaged or forged record, counted as a hold on
+     * the one its name says).
+     */
+    public record HoldListing(Map<ObjectId, LegalHold> holds, List<String> unreadable, List<String> misnamed) {
+    }
+
+    /**
+     * A hold record as its file name says: {@code holds/<id>} holds snapshot {@code <id>}, whatever its {@code snapshot}
+     * says, as forget and prune go by the name (a hold fails safe); a record listed by that field showed the hold on
+     * another snapshot, and one without it stopped check (a helper's).
+     */
+    private LegalHold readHold(String name) {
+        return asNamed(name, readSealed(name, Sealing.Kind.HOLD, LegalHold.class));
+    }
+
+    /** The hold record {@code read} from the file {@code name}, on the snapshot its name says ({@link #readHold}). */
+    private static LegalHold asNamed(String name, LegalHold read) {
+        ObjectId named = idOfName(name);
+        if (named == null) {
+            throw new VaultException(name + ": not named by a snapshot ID, so it holds none; move it out of holds/");
+        }
+        return read.movedTo(named);
     }
 
     /** Every hold record, read one by one: a damaged or foreign file is named in {@code unreadable} and hides none of the others. */
     public HoldListing listHolds() {
         Map<ObjectId, LegalHold> out = new LinkedHashMap<>();
         List<String> bad = new ArrayList<>();
+        List<String> misnamed = new ArrayList<>();
         for (String name : backend.list("holds")) {
             try {
-                LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
+                LegalHold read = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
+                LegalHold h = asNamed(name, read);
+                if (!h.snapshot().equals(read.snapshot())) { // IS.012 6.6.7: still a hold on the one its name says
+                    misnamed.add(name + " names " + (read.snapshot() == null ? "no snapshot" : "snapshot " + read.snapshot().shortHex())
+                            + ": a damaged or forged hold record; it still holds snapshot " + h.snapshot().shortHex() + ", as its name says"
+                            + " (forget and prune go by it); a `vault hold` of it for a new matter, or a `vault release` of one of its matters,"
+                            + " writes the record right");
+                }
                 out.put(h.snapshot(), h);
             } catch (MissingFileException released) {
                 // released between the listing and the read: no hold, as a snapshot file gone so is one snapshot fewer (a forget
@@ -1511,7 +1541,7 @@ public final class Repository implements AutoCloseable {
                         : name + ": unreadable (" + e.getClass().getSimpleName() + ")");
             }
         }
-        return new HoldListing(out, bad);
+        return new HoldListing(out, bad, misnamed);
     }
 
     /** Longest reason a legal hold takes. */
@@ -1561,7 +1591,7 @@ public final class Repository implements AutoCloseable {
                 }
                 return placed;
             }
-            LegalHold held = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
+            LegalHold held = readHold(name);
             if (held.matter(reason) != null) {
                 return held;
             }
@@ -1702,7 +1732,7 @@ public final class Repository implements AutoCloseable {
         if (!backend.exists(name)) {
             throw new VaultException("snapshot " + snapshot.shortHex() + " is not under legal hold");
         }
-        LegalHold h = readSealed(name, Sealing.Kind.HOLD, LegalHold.class);
+        LegalHold h = readHold(name);
         List<LegalHold.Matter> matters = h.matters();
         // each quoted, a quote or backslash in it escaped: a reason may hold "; " itself ("case-1; case-2" and "case-3" read
         // as 3 matters: a helper's), or a quote ('case-1", "case-2' read as two: a re-tester's)
