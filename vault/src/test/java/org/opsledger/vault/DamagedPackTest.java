@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.checker.CheckResult;
 import org.opsledger.vault.checker.Checker;
+import org.opsledger.vault.checker.Repairer;
+import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.pack.PackWriter;
+import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.RestoreResult;
 import org.opsledger.vault.restorer.Restorer;
@@ -140,6 +144,42 @@ class DamagedPackTest {
     }
 
     /** Flips one bit in the middle of a blob, in its pack file. */
+    /**
+     * A pack no index names whose sealed header gives a blob type none of the two (re-sealed with the repository's keys):
+     * every prune and repair stopped with "unknown blob type 5", naming no pack, and check --read-data said nothing of it
+     * (a helper's, fuzzed). It is a damaged pack: check --read-data and repair name it, and prune removes it as it does
+     * any pack in no index whose header does not read.
+     */
+    @Test
+    void aPackInNoIndexWhoseHeaderGivesAnUnknownBlobTypeIsNamedAndLeftToPrune() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.txt"), TestTrees.text(3, 10_000));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            byte[] pack = repo.backend().read(Repository.packName(repo.index().packs().iterator().next()));
+            int headerLength = java.nio.ByteBuffer.wrap(pack, pack.length - PackWriter.TRAILER, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            int headerStart = pack.length - PackWriter.TRAILER - headerLength;
+            int epoch = Sealing.epochOf(pack, headerStart);
+            byte[] header = Sealing.open(repo.dataKey(epoch), Sealing.Kind.PACK_HEADER, pack, headerStart, headerLength);
+            header[0] = 5; // the first entry's blob type
+            byte[] sealed = Sealing.seal(repo.dataKey(epoch), epoch, Sealing.Kind.PACK_HEADER, header);
+            byte[] forged = java.nio.ByteBuffer.allocate(headerStart + sealed.length + PackWriter.TRAILER).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .put(pack, 0, headerStart).put(sealed).putInt(sealed.length).put(pack, pack.length - PackWriter.TRAILER + 4, PackWriter.TRAILER - 4)
+                    .array();
+            String name = Repository.packName(Sealing.sha256(forged));
+            repo.backend().write(name, forged);
+            String named = name + ": pack header entry has unknown blob type 5";
+
+            CheckResult checked = new Checker(repo, 2).check(100);
+            assertThat(checked.errors()).isEmpty();
+            assertThat(checked.warnings()).contains(named + " (in no index; prune removes it)");
+            assertThat(new Repairer(repo, 2).repair(100, false).packsUnreadable()).containsExactly(named);
+            assertThat(new Pruner(repo).prune().orphanPacksDeleted()).isEqualTo(1);
+            assertThat(repo.backend().exists(name)).isFalse();
+            assertThat(new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+        }
+    }
+
     static void flipOneByteOf(Path repoDir, IndexEntry blob) throws java.io.IOException {
         flipOneByte(repoDir.resolve(Repository.packName(blob.pack())), blob.offset() + blob.length() / 2);
     }

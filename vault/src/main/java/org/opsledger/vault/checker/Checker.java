@@ -179,6 +179,14 @@ public final class Checker {
         for (ObjectId p : stored) {
             if (!index.packs().contains(p) && !condemned.contains(p.hex())) {
                 unreferenced++;
+                if (readDataPercent > 0) { // its header, as repair and prune read it: one they cannot read is named (a helper's)
+                    try {
+                        repo.packHeader(p);
+                    } catch (VaultException e) {
+                        Cancelled.passOn(e, "the check");
+                        warnings.add(Repository.packName(p) + ": " + e.getMessage() + " (in no index; prune removes it)");
+                    }
+                }
             }
         }
         if (unreferenced > 0) {
