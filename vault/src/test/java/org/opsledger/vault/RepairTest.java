@@ -285,6 +285,41 @@ class RepairTest {
         }
     }
 
+    /**
+     * An index entry whose raw length or compression flag is not the pack's header's (a pack intact as its header says):
+     * check --read-data called the pack's blob's content not its ID, as if the pack were damaged (a helper's, fuzzed). It
+     * says the index and the pack's header disagree, and `repair --read-data` indexes the pack again from its header.
+     */
+    @Test
+    void anIndexEntryWhoseRawLengthOrCompressionIsNotThePacksIsNamedAsTheIndexsDisagreement() throws Exception {
+        List<java.util.function.UnaryOperator<org.opsledger.vault.pack.PackedBlob>> lies = List.of(
+                b -> new org.opsledger.vault.pack.PackedBlob(b.type(), b.compressed(), b.offset(), b.length(), b.rawLength() + 1, b.id()),
+                b -> new org.opsledger.vault.pack.PackedBlob(b.type(), !b.compressed(), b.offset(), b.length(), b.rawLength(), b.id()));
+        for (var lie : lies) {
+            ObjectId pack;
+            try (Repository repo = TestTrees.open(repoDir)) {
+                pack = repo.index().get(victimId).pack(); // the repair of the one before stored it again
+                List<org.opsledger.vault.index.IndexFile.Pack> packs = new java.util.ArrayList<>();
+                repo.index().byPack().forEach((p, blobs) -> packs.add(org.opsledger.vault.index.Index.toFile(p, repo.index().epochOf(p),
+                        blobs.stream().map(b -> b.id().equals(victimId) ? lie.apply(b) : b).toList())));
+                for (String name : repo.backend().list("index")) {
+                    repo.backend().delete(name);
+                }
+                repo.writeSealed("index", org.opsledger.vault.crypto.Sealing.Kind.INDEX, new org.opsledger.vault.index.IndexFile(packs));
+            }
+            try (Repository repo = TestTrees.open(repoDir)) {
+                assertThat(new Checker(repo, 2).check(100).errors()).singleElement().asString()
+                        .startsWith("pack " + pack.hex() + " is damaged (index and pack header disagree): 1 blob(s)");
+                RepairResult r = new Repairer(repo, 2).repair(100, false);
+                assertThat(r.blobsLost()).isZero();
+                assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            }
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertWholeAgain(repo);
+        }
+    }
+
     @Test
     void aMissingPackLeavesTheIndexAndTheNextBackupStoresItsBlobsAgain() throws Exception {
         Files.delete(repoDir.resolve(Repository.packName(victimBlob.pack())));

@@ -862,10 +862,14 @@ public final class Checker {
         }
         boolean disagree = false;
         for (PackedBlob b : indexed) {
-            boolean there = header.getOrDefault(b.id(), List.of()).stream().anyMatch(h -> h.offset() == b.offset() && h.length() == b.length());
-            if (misplaced.contains(b.id()) || !there) {
+            List<PackedBlob> at = header.getOrDefault(b.id(), List.of()).stream()
+                    .filter(h -> h.offset() == b.offset() && h.length() == b.length()).toList();
+            // the raw length and compression too: an index entry wrong in those called an intact pack's blob damaged (a helper's)
+            boolean same = at.stream().anyMatch(h -> h.rawLength() == b.rawLength() && h.compressed() == b.compressed());
+            if (misplaced.contains(b.id()) || !same) {
                 disagree |= !header.isEmpty();
-                damagedBlobs.put(b.id(), "not where the index says");
+                damagedBlobs.put(b.id(), at.isEmpty() || misplaced.contains(b.id()) ? "not where the index says"
+                        : "its raw length or compression is not the one its pack's header gives");
             }
         }
         return new Placement(headerProblem, disagree);
@@ -962,7 +966,7 @@ public final class Checker {
                 whole &= walk(s, n.subtree(), path, depth + 1, w);
             } else if (n.type() == NodeType.FILE) {
                 long bytes = 0;
-                boolean indexedAll = true;
+                boolean indexedAll = true; // and undamaged: a damaged blob's raw length is not to be trusted either
                 for (ObjectId b : n.content() == null ? List.<ObjectId>of() : n.content()) {
                     IndexEntry e = w.index().get(b);
                     if (e == null) {
@@ -977,7 +981,7 @@ public final class Checker {
                         if (w.damaged().containsKey(b)) {
                             w.users().computeIfAbsent(b, k -> new TreeSet<>()).add(path);
                             w.snapshotsOf().computeIfAbsent(b, k -> new LinkedHashSet<>()).add(s.shortId());
-                            whole = false;
+                            whole = indexedAll = false;
                         }
                     }
                 }
