@@ -49,6 +49,8 @@ final class CheckCommand implements Callable<Integer> {
                     ? "; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)"
                     : res.errors().stream().allMatch(e -> e.startsWith("the config says format"))
                     ? "; `vault upgrade` sets the config's format right" // repair has nothing to do with it (a helper's)
+                    : res.errors().stream().allMatch(e -> e.endsWith("(a damaged or forged tree)"))
+                    ? "; `vault repair` mends no tree: the rest of such a snapshot restores with `--exclude` of the paths named"
                     : "; `vault repair --read-data` repairs the index and takes damaged packs and snapshot files out of use"));
             if (failure == null) { // verified when every pack was read and authenticated
                 journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), percent >= 100, 0, summary + "; no errors were found");

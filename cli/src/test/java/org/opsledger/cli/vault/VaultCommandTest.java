@@ -1982,6 +1982,32 @@ class VaultCommandTest {
         assertThat(Files.readString(tmp.resolve("from-copy/data/new.txt"))).isEqualTo("after rotation");
     }
 
+    /**
+     * A correctly sealed tree that restore refuses (a name twice in one directory: a helper's, fuzzed): check names it, and
+     * points to a restore around it, not to `vault repair`, which mends no tree.
+     */
+    @Test
+    void checkNamesATreeThatRestoreRefusesAndPointsToARestoreAroundIt() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String forged;
+        String twice;
+        try (Repository r = Repository.open(new org.opsledger.vault.backend.LocalBackend(repo), Files.readString(pw).strip().toCharArray())) {
+            var s = r.snapshots().getFirst();
+            var root = r.loadTree(s.snapshot().tree()).nodes().getFirst(); // the backed-up directory, named twice
+            var tree = r.saveTree(new org.opsledger.vault.snapshot.Tree(List.of(root, root)));
+            r.flush();
+            forged = r.saveSnapshot(s.snapshot().withTree(tree)).shortHex();
+            twice = "/" + root.name() + ": the name is twice in its directory (a damaged or forged tree)";
+        }
+        Run check = vault("check");
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.out()).contains("error: snapshot " + forged + " " + twice);
+        assertThat(check.err()).endsWith("; `vault repair` mends no tree: the rest of such a snapshot restores with `--exclude` of the paths named\n");
+        Run refused = vault("restore", forged, "--target", tmp.resolve("t").toString());
+        assertThat(refused.err()).contains(": the name is twice in its directory (a damaged or forged tree)");
+        assertThat(tmp.resolve("t")).doesNotExist();
+    }
+
     @Test
     void upgradeMovesARepositoryOfAnOlderFormatToThisBuildsAndOnlyOnce() throws Exception {
         vault("backup", data.toString(), "--allow-same-device");
