@@ -31,8 +31,9 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
-            var a = r.findSnapshot(from, select.filter());
-            var b = r.findSnapshot(to, select.filter());
+            var listing = r.listSnapshots(); // one listing for both
+            var a = listing.find(from, select.filter());
+            var b = listing.find(to, select.filter());
             if (repo.json) {
                 Map<String, Object> head = new LinkedHashMap<>();
                 head.put("from", a.id().hex());

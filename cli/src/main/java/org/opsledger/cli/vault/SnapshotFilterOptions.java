@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.opsledger.cli.CliException;
+import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -39,10 +40,17 @@ final class SnapshotFilterOptions {
      * name one): all found before a command changes any, so a mistyped ID changes nothing.
      */
     List<SnapshotRef> findEach(Repository r, List<String> names) {
+        return findEach(r.listSnapshots(), names);
+    }
+
+    /** As {@link #findEach(Repository, List)}, among the snapshots of {@code listing}: each name looked up in it. */
+    List<SnapshotRef> findEach(Repository.SnapshotListing listing, List<String> names) {
+        SnapshotFilter filter = filter();
         List<SnapshotRef> found = new ArrayList<>();
+        Set<ObjectId> ids = new HashSet<>();
         for (String s : names) {
-            SnapshotRef ref = r.findSnapshot(s, filter());
-            if (found.stream().noneMatch(f -> f.id().equals(ref.id()))) {
+            SnapshotRef ref = listing.find(s, filter);
+            if (ids.add(ref.id())) {
                 found.add(ref);
             }
         }

@@ -1234,6 +1234,47 @@ public final class Repository implements AutoCloseable {
 
     /** The snapshots that could be read, oldest first, and one line for each snapshot file that could not. */
     public record SnapshotListing(List<SnapshotRef> readable, List<String> unreadable) {
+
+        /**
+         * A snapshot of this listing by ID or unique prefix, or 'latest': the newest snapshot {@code filter} matches (an ID
+         * is taken as given). A command given many names finds them all in one listing: one listing per name read and
+         * decrypted every snapshot file again, 1.7 s a name among 10,000 snapshots (a helper's).
+         */
+        public SnapshotRef find(String idOrPrefix, SnapshotFilter filter) {
+            if (idOrPrefix.isEmpty()) { // an unset variable in a script: never "the one snapshot there is"
+                throw new VaultException("the snapshot ID is empty: give an ID, a prefix of one, or 'latest'");
+            }
+            // the snapshot files that do not read, by name: a file not named by a snapshot ID (a note, an NFS leftover) is
+            // none, and blocked `latest` for good, repair leaving it in place (a helper's)
+            List<String> damaged = unreadable.stream()
+                    .filter(u -> idOfName(fileOf(u)) != null).toList();
+            if ("latest".equals(idOrPrefix)) {
+                if (!damaged.isEmpty()) {
+                    // the newest may be the one that does not read: `restore latest` restored an older snapshot, exit 0 (a helper's)
+                    throw new VaultException("'latest' cannot be told: " + damaged.size() + " snapshot file(s) do not read, whose host and"
+                            + " time cannot be known (first: " + damaged.getFirst() + "); name the snapshot by its ID (`vault snapshots`"
+                            + " lists those that read), and run `vault check`, then `vault repair`");
+                }
+                List<SnapshotRef> matching = filter.select(readable);
+                if (matching.isEmpty()) {
+                    throw new VaultException(readable.isEmpty() ? "the repository has no snapshots"
+                            : "no snapshot of " + filter.describe() + " (`vault snapshots` lists them)");
+                }
+                return matching.getLast();
+            }
+            String prefix = idOrPrefix.toLowerCase();
+            List<SnapshotRef> match = readable.stream().filter(s -> s.id().hex().startsWith(prefix)).toList();
+            List<String> damagedMatch = damaged.stream().filter(u -> u.startsWith("snapshots/" + prefix)).toList();
+            if (match.isEmpty() && damagedMatch.size() == 1) { // its file is there and does not read: not "no snapshot"
+                throw new VaultException("snapshot file " + damagedMatch.getFirst());
+            }
+            if (match.size() + damagedMatch.size() != 1) { // a prefix a damaged file shares too picked the one that reads (a helper's)
+                throw new VaultException(match.isEmpty() && damagedMatch.isEmpty() ? "no snapshot " + idOrPrefix
+                        : "snapshot prefix " + idOrPrefix + " is ambiguous" + (damagedMatch.isEmpty() ? ""
+                        : " (" + damagedMatch.size() + " of its snapshot files do not read)"));
+            }
+            return match.getFirst();
+        }
     }
 
     /**
@@ -1316,41 +1357,7 @@ public final class Repository implements AutoCloseable {
 
     /** A snapshot by ID or unique prefix, or 'latest': the newest snapshot {@code filter} matches (an ID is taken as given). */
     public SnapshotRef findSnapshot(String idOrPrefix, SnapshotFilter filter) {
-        if (idOrPrefix.isEmpty()) { // an unset variable in a script: never "the one snapshot there is"
-            throw new VaultException("the snapshot ID is empty: give an ID, a prefix of one, or 'latest'");
-        }
-        SnapshotListing listing = listSnapshots();
-        List<SnapshotRef> all = listing.readable();
-        // the snapshot files that do not read, by name: a file not named by a snapshot ID (a note, an NFS leftover) is
-        // none, and blocked `latest` for good, repair leaving it in place (a helper's)
-        List<String> damaged = listing.unreadable().stream()
-                .filter(u -> idOfName(fileOf(u)) != null).toList();
-        if ("latest".equals(idOrPrefix)) {
-            if (!damaged.isEmpty()) {
-                // the newest may be the one that does not read: `restore latest` restored an older snapshot, exit 0 (a helper's)
-                throw new VaultException("'latest' cannot be told: " + damaged.size() + " snapshot file(s) do not read, whose host and"
-                        + " time cannot be known (first: " + damaged.getFirst() + "); name the snapshot by its ID (`vault snapshots`"
-                        + " lists those that read), and run `vault check`, then `vault repair`");
-            }
-            List<SnapshotRef> matching = filter.select(all);
-            if (matching.isEmpty()) {
-                throw new VaultException(all.isEmpty() ? "the repository has no snapshots"
-                        : "no snapshot of " + filter.describe() + " (`vault snapshots` lists them)");
-            }
-            return matching.getLast();
-        }
-        String prefix = idOrPrefix.toLowerCase();
-        List<SnapshotRef> match = all.stream().filter(s -> s.id().hex().startsWith(prefix)).toList();
-        List<String> damagedMatch = damaged.stream().filter(u -> u.startsWith("snapshots/" + prefix)).toList();
-        if (match.isEmpty() && damagedMatch.size() == 1) { // its file is there and does not read: not "no snapshot"
-            throw new VaultException("snapshot file " + damagedMatch.getFirst());
-        }
-        if (match.size() + damagedMatch.size() != 1) { // a prefix a damaged file shares too picked the one that reads (a helper's)
-            throw new VaultException(match.isEmpty() && damagedMatch.isEmpty() ? "no snapshot " + idOrPrefix
-                    : "snapshot prefix " + idOrPrefix + " is ambiguous" + (damagedMatch.isEmpty() ? ""
-                    : " (" + damagedMatch.size() + " of its snapshot files do not read)"));
-        }
-        return match.getFirst();
+        return listSnapshots().find(idOrPrefix, filter);
     }
 
     /**
