@@ -591,13 +591,18 @@ class VaultCommandTest {
         assertThat(vault("journal", "--operation", "prune", "--json").json().get("entries")).singleElement()
                 .satisfies(e -> assertThat(e.get("detail").asString()).contains("; prune: "));
 
-        Process p = vaultProcess("forget", "--keep-last", "1", "--prune", "--limit-download", "1").start();
+        Path printed = tmp.resolve("forget.out");
+        Process p = vaultProcess("forget", "--keep-last", "1", "--prune", "--limit-download", "1").redirectOutput(printed.toFile()).start();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (names(repo.resolve("snapshots")).size() > 1 && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         new ProcessBuilder("kill", "-9", Long.toString(p.pid())).start().waitFor(); // in its prune, slowed to 1 KiB/s
         p.waitFor();
+        // what it removed was printed as it went, before its prune: it printed its plan after the prune, and one that
+        // ran out of heap there had said nothing of 20,600 removed snapshots (a helper's)
+        // (the first removal's line at least: the kill may come before the second's)
+        assertThat(Files.readString(printed)).contains("\nremove ").contains("  " + ForgetReport.NO_RULE + "\n");
         JsonNode after = vault("journal", "--operation", "forget", "--json").json().get("entries");
         assertThat(after).as("the forget did not end before it was killed").hasSize(2);
         assertThat(after.get(1).get("outcome").asString()).isEqualTo("failed");
@@ -1427,6 +1432,53 @@ class VaultCommandTest {
         assertThat(vault("stats", "--json").json().get("deduplicationRatio").isNull()).isTrue();
     }
 
+    /** A snapshot of `snapshots --json` as a line of forget's plan names it: its short ID and its time. */
+    private static String planned(JsonNode snapshot) {
+        return snapshot.get("id").asString().substring(0, 8) + "  " + SnapshotsCommand.utc(java.time.Instant.parse(snapshot.get("record").get("time").asString()));
+    }
+
+    /**
+     * Forget's plan names each snapshot's source, time and reason, with a count per source and in all: 20,000 lines of
+     * "would remove 552136cd " (no reason) with no source, time or total were all an operator had (a helper's). --json
+     * keeps its fields and adds the snapshot's time, host and paths.
+     */
+    @Test
+    void forgetsPlanIsGroupedBySourceWithTimesReasonsAndTotals() throws Exception {
+        Path other = Files.createDirectories(tmp.resolve("src/other"));
+        Files.writeString(other.resolve("o.txt"), "o\n");
+        for (Path p : List.of(data, data, data, other)) {
+            assertThat(vault("backup", p.toString(), "--allow-same-device").exit()).isZero();
+        }
+        JsonNode all = vault("snapshots", "--json").json(); // oldest first
+        assertThat(vault("hold", all.get(0).get("id").asString(), "--reason", "M-7").exit()).isZero();
+        String ofData = Repository.hostname() + " " + data;
+        String ofOther = Repository.hostname() + " " + other;
+        Run dry = vault("forget", "--keep-last", "1", "--dry-run");
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.out().lines()).containsExactly(
+                ofOther + ":",
+                "keep   " + planned(all.get(3)) + "  last 1",
+                ofOther + ": would remove 0 of 1 snapshot(s)",
+                ofData + ":",
+                "keep   " + planned(all.get(2)) + "  last 1",
+                "would remove " + planned(all.get(1)) + "  " + ForgetReport.NO_RULE,
+                "keep   " + planned(all.get(0)) + "  legal hold",
+                ofData + ": would remove 1 of 3 snapshot(s); 1 kept by legal holds",
+                "would remove 1 of 4 snapshot(s); 1 kept by legal holds");
+        JsonNode row = vault("forget", "--keep-last", "1", "--dry-run", "--json").json().get("snapshots").get(1); // the plan: newest first per source
+        assertThat(row.get("id").asString()).isEqualTo(all.get(2).get("id").asString());
+        assertThat(row.get("keep").asBoolean()).isTrue();
+        assertThat(row.get("reasons")).extracting(JsonNode::asString).containsExactly("last 1");
+        assertThat(row.get("time").asString()).isEqualTo(all.get(2).get("record").get("time").asString());
+        assertThat(row.get("host").asString()).isEqualTo(Repository.hostname());
+        assertThat(row.get("paths")).extracting(JsonNode::asString).containsExactly(data.toString());
+
+        Run forget = vault("forget", "--keep-last", "1");
+        assertThat(forget.exit()).as(forget.err()).isZero();
+        assertThat(forget.out()).contains("remove " + planned(all.get(1)) + "  " + ForgetReport.NO_RULE + "\n")
+                .endsWith(ofData + ": removed 1 of 3 snapshot(s); 1 kept by legal holds\nremoved 1 of 4 snapshot(s); 1 kept by legal holds\n");
+    }
+
     @Test
     void forgetRemovesTheSnapshotsNamedButNeverAHeldOrRetainedOne() throws Exception {
         // restic's `forget ID`: a backup of the wrong path, data that must go; there was no way but a policy that matched it
@@ -1455,10 +1507,12 @@ class VaultCommandTest {
 
         Run dry = vault("forget", "latest", "--path", other.toString(), "--dry-run");
         assertThat(dry.exit()).isZero();
-        assertThat(dry.out()).isEqualTo("would remove " + wrong.substring(0, 8) + "  named\n");
+        String source = Repository.hostname() + " " + other;
+        assertThat(dry.out().lines()).containsExactly(source + ":", "would remove " + planned(all.get(2)) + "  named",
+                source + ": would remove 1 of 1 snapshot(s)", "would remove 1 of 1 snapshot(s)");
         Run forget = vault("forget", "latest", "--path", other.toString(), "--prune");
         assertThat(forget.exit()).as(forget.err()).isZero();
-        assertThat(forget.out()).startsWith("remove " + wrong.substring(0, 8) + "  named\n");
+        assertThat(forget.out()).startsWith(source + ":\nremove " + planned(all.get(2)) + "  named\n");
         assertThat(forget.err()).contains("warning: this removed every snapshot of " + Repository.hostname() + " " + other + "\n");
         assertThat(vault("snapshots", "--json").json()).extracting(n -> n.get("id").asString()).containsExactly(amended, second);
         JsonNode entry = vault("journal", "--operation", "forget", "--json").json().get("entries");
@@ -1615,7 +1669,7 @@ class VaultCommandTest {
         assertThat(vault("snapshots", "--json").json().get(0).get("heldFor").toString()).isEqualTo("[\"matter 2026-41\"]");
         assertThat(vault("release", held, "--json").json().get("stillHeldFor").size()).isZero();
         Run floor = vault("forget", "--keep-within", "0d", "--keep-last", "1", "--dry-run");
-        assertThat(floor.out()).contains("keep   " + held.substring(0, 8) + "  last 1");
+        assertThat(floor.out()).contains("keep   " + held.substring(0, 8) + "  ").contains(" UTC  last 1\n");
         assertThat(floor.err()).as("the newest is kept: no warning").isEmpty();
         Run all = vault("forget", "--keep-within", "0d", "--prune");
         assertThat(all.err()).contains("warning: this removed every snapshot of ").contains(" " + data

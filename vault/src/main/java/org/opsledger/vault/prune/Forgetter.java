@@ -144,7 +144,8 @@ public final class Forgetter {
         }
     }
 
-    private static Group groupOf(SnapshotRef s) {
+    /** The group {@code s} is decided in. */
+    public static Group groupOf(SnapshotRef s) {
         return new Group(s.snapshot().hostname(), s.snapshot().paths());
     }
 
@@ -183,22 +184,29 @@ public final class Forgetter {
      * and the forget said it was removed (a helper's, with breakpoints).
      */
     public List<ForgetDecision> remove(List<ForgetDecision> plan, java.util.function.Consumer<ObjectId> removed) {
+        return remove(plan, removed, d -> { });
+    }
+
+    /**
+     * As {@link #remove(List, java.util.function.Consumer)}, handing each decision as carried out to {@code carriedOut} as
+     * it goes, the kept ones too: a forget prints its plan as it removes.
+     */
+    public List<ForgetDecision> remove(List<ForgetDecision> plan, java.util.function.Consumer<ObjectId> removed,
+            java.util.function.Consumer<ForgetDecision> carriedOut) {
         List<ForgetDecision> done = new ArrayList<>(plan.size());
         try (SharedLock lock = plan.stream().allMatch(ForgetDecision::keep) ? null : repo.lock("forget")) {
             for (ForgetDecision d : plan) {
-                if (d.keep()) {
-                    done.add(d);
-                    continue;
-                }
                 // IS.012 6.6.7: a hold placed while we planned, or while the file goes, still wins
-                switch (repo.deleteSnapshotUnlessHeld(d.snapshot().id())) {
+                ForgetDecision outcome = d.keep() ? d : switch (repo.deleteSnapshotUnlessHeld(d.snapshot().id())) {
                     case DELETED -> {
                         removed.accept(d.snapshot().id());
-                        done.add(d);
+                        yield d;
                     }
-                    case HELD -> done.add(new ForgetDecision(d.snapshot(), true, List.of("legal hold, placed while the forget ran")));
-                    case ALREADY_GONE -> done.add(new ForgetDecision(d.snapshot(), false, List.of(GONE_MEANWHILE)));
-                }
+                    case HELD -> new ForgetDecision(d.snapshot(), true, List.of("legal hold, placed while the forget ran"));
+                    case ALREADY_GONE -> new ForgetDecision(d.snapshot(), false, List.of(GONE_MEANWHILE));
+                };
+                done.add(outcome);
+                carriedOut.accept(outcome);
             }
         }
         return done;
