@@ -105,6 +105,7 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
         long mib = Runtime.getRuntime().maxMemory() >> 20;
         return "out of memory in a heap of " + mib + " MiB (the index, the snapshots' records or the journal of a large repository:"
                 + " ≈130 bytes per blob, ≈2 KB per snapshot; a restore ≈380 bytes per file); the repository"
-                + " is left intact, and what a backup stored is kept: run again with OPSLEDGER_JAVA_OPTS=-Xmx" + Math.max(512, mib * 4) + "m";
+                + " is consistent (what a backup stored is kept, what a forget removed stays removed: its lines and `vault journal`"
+                + " name it): run again with OPSLEDGER_JAVA_OPTS=-Xmx" + Math.max(512, mib * 4) + "m";
     }
 }

@@ -54,7 +54,15 @@ class LauncherRetryTest {
         assertThat(prune.heaps()).hasSize(4);
         assertThat(prune.err()).contains("opsledger: running `vault prune` again in a heap of ", "; a prune stopped part-way is finished"
                 + " by the next");
-        assertThat(run(Map.of(), "vault", "forget", "--keep-last", "7", "--prune", "--repo", "r").heaps()).hasSize(4);
+        Run forget = run(Map.of(), "vault", "forget", "--keep-last", "7", "--prune", "--repo", "r");
+        assertThat(forget.heaps()).hasSize(4);
+        assertThat(forget.err()).contains("opsledger: running `vault forget` again in a heap of ", " MiB; the snapshots it removed stay"
+                + " removed, and a prune stopped part-way is finished by the next\n");
+        // the prune's sentence was said of a dry run and of a forget without --prune (a helper's)
+        assertThat(run(Map.of(), "vault", "forget", "--keep-last", "7", "--repo", "r").err())
+                .contains(" MiB; the snapshots it removed stay removed\n").doesNotContain("prune");
+        assertThat(run(Map.of(), "vault", "forget", "--dry-run", "--keep-last", "7", "--prune", "--repo", "r").err())
+                .contains(" MiB; it changes nothing\n").doesNotContain("removed");
     }
 
     @Test
