@@ -702,13 +702,16 @@ class VaultCommandTest {
             repo = disk.resolve("repo");
             assertThat(vault("init", "--kdf-iterations", "100000").exit()).isZero();
             Path errFile = tmp.resolve("backup.err"); // a file: a pipe would be held open by any program left running
+            // a nap no other run of this test on the machine sleeps: pgrep below looks at every process (another build's
+            // `sleep 120` failed it, under the load of several builds at once)
+            String nap = "sleep 120." + ProcessHandle.current().pid();
             Process backup = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "db.dump", "--", "sh", "-c",
-                    "(head -c 30000000 /dev/urandom; sleep 120) | cat").redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errFile.toFile()).start();
+                    "(head -c 30000000 /dev/urandom; " + nap + ") | cat").redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errFile.toFile()).start();
             assertThat(backup.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("not left reading until the sleep ends").isTrue();
             String err = Files.readString(errFile);
             assertThat(backup.exitValue()).isEqualTo(1);
             assertThat(err).contains(": disk full").doesNotContain("reading the stream failed");
-            assertThat(new ProcessBuilder("pgrep", "-f", "sleep 120").start().waitFor()).as("no program left running").isEqualTo(1);
+            assertThat(new ProcessBuilder("pgrep", "-f", nap).start().waitFor()).as("no program left running").isEqualTo(1);
         });
     }
 
