@@ -311,7 +311,8 @@ class ForeignFilesTest {
     /**
      * Lock files that do not read are ignored, so prune still deletes condemned packs. One refreshed ahead of this clock
      * counts as running, though (it was ignored, and a prune deleted the packs a backup on a host whose clock ran ahead
-     * then referenced: a helper's): prune waits, check names it, unlock removes it.
+     * then referenced: a helper's): prune waits, check names it, unlock removes it. One whose holder has no table is no
+     * lock either: it stopped backup, prune, check and unlock itself with "Cannot invoke String.equals" (a helper's).
      */
     @Test
     void lockFilesNoProcessKeepsAreIgnoredSoPruneStillDeletesCondemnedPacks() throws Exception {
@@ -329,13 +330,17 @@ class ForeignFilesTest {
                 "{\"kind\":\"backup\",\"host\":\"x\",\"pid\":1,\"started\":\"1970-01-01T00:00:00Z\",\"refreshed\":\"3000-01-01T00:00:00Z\"}");
         Files.writeString(locks.resolve("incomplete"), "{\"pid\":1}");
         Files.writeString(locks.resolve("garbage"), "garbage");
+        Files.writeString(locks.resolve("tableless"), "{\"kind\":\"backup\",\"host\":\"" + Repository.hostname() + "\",\"pid\":1,"
+                + "\"started\":\"" + Instant.now() + "\",\"refreshed\":\"" + Instant.now() + "\",\"holder\":{\"uid\":0,\"startTick\":1}}");
 
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThat(repo.locks().live()).extracting(LockRecord::host).containsExactly("x");
             assertThat(new Checker(repo, 2).check(0).warnings()).contains(
                     "lock file locks/forever: refreshed 3000-01-01T00:00:00Z, more than 5 minutes ahead of this clock: "
                             + "counted as running, so a prune deletes nothing it condemned meanwhile (`vault unlock` removes it)",
-                    "lock file locks/incomplete: incomplete (kind, started and refreshed are required): "
+                    "lock file locks/incomplete: incomplete (kind, host, started and refreshed are required): "
+                            + "not counted as a running backup or prune (`vault unlock` removes it)",
+                    "lock file locks/tableless: incomplete (its holder has no table): "
                             + "not counted as a running backup or prune (`vault unlock` removes it)");
             PruneResult r = new Pruner(repo).prune();
             assertThat(r.packsWaiting()).as("old.bin's pack, condemned: the backup from the future may still need it").isPositive();
@@ -349,7 +354,8 @@ class ForeignFilesTest {
                     "{\"kind\":\"backup\",\"host\":\"gone\",\"pid\":7,\"started\":\"2026-01-01T00:00:00Z\",\"refreshed\":\"2026-01-01T00:01:00Z\"}");
             assertThat(repo.locks().unlock(false)).containsExactlyInAnyOrder(
                     "locks/forever: refreshed 3000-01-01T00:00:00Z, more than 5 minutes ahead of this clock",
-                    "locks/incomplete: incomplete (kind, started and refreshed are required)",
+                    "locks/incomplete: incomplete (kind, host, started and refreshed are required)",
+                    "locks/tableless: incomplete (its holder has no table)",
                     "locks/garbage: unreadable (Unrecognized token 'garbage': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false'))",
                     "locks/stale: stale, backup on gone (pid 7), refreshed 2026-01-01T00:01:00Z");
             assertThat(repo.locks().live()).hasSize(1);

@@ -224,8 +224,9 @@ public final class Locks {
 
     /**
      * Every lock file still there. Lock files are plaintext that anyone able to write to the store can add: one that does
-     * not parse or lacks a field is ignored (it would count as a backup running for ever, and prune would never delete a
-     * condemned pack). One refreshed more than {@link #CLOCK_SKEW} ahead of this clock has a problem but counts: a host's
+     * not parse or lacks a field the vault reads ({@link LockRecord#lacks}) is ignored (it would count as a backup running
+     * for ever, and prune would never delete a condemned pack; one whose holder had no table stopped every command, and
+     * `vault unlock` too: a helper's). One refreshed more than {@link #CLOCK_SKEW} ahead of this clock has a problem but counts: a host's
      * clock is wrong, and ignoring its backup's lock let a prune delete what that backup then referenced (a helper's);
      * `vault unlock` removes it, `vault check` names it.
      */
@@ -247,8 +248,9 @@ public final class Locks {
                 out.add(new LockFile(name, null, "unreadable (" + e.getMessage() + ")")); // too large to be a lock
                 continue;
             }
-            if (l == null || l.kind() == null || l.started() == null || l.refreshed() == null) {
-                out.add(new LockFile(name, null, "incomplete (kind, started and refreshed are required)"));
+            String lacks = LockRecord.lacks(l);
+            if (lacks != null) {
+                out.add(new LockFile(name, null, "incomplete (" + lacks + ")"));
             } else if (l.refreshed().isAfter(latest)) {
                 out.add(new LockFile(name, l, "refreshed " + l.refreshed() + ", more than " + CLOCK_SKEW.toMinutes()
                         + " minutes ahead of this clock"));
