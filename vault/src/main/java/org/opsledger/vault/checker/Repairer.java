@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.VaultException;
+import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
@@ -237,7 +238,8 @@ public final class Repairer {
                         readable.add(new SnapshotRef(id, repo.readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)));
                         continue;
                     } catch (RuntimeException e) {
-                        problem = "does not open with this repository's keys (another repository's file, or sealed under a key its"
+                        problem = e instanceof VaultJson.Malformed m ? m.problem() // it opened: a snapshot file in no shape the format says
+                                : "does not open with this repository's keys (another repository's file, or sealed under a key its"
                                 + " keyring lacks)";
                     }
                 }

@@ -1209,7 +1209,7 @@ public final class Repository implements AutoCloseable {
 
     /** As {@link #readSealed(String, Sealing.Kind, Class)}, from the file's bytes as the caller read them. */
     public <T> T readSealed(String name, byte[] sealed, Sealing.Kind kind, Class<T> type) {
-        return VaultJson.read(openSealed(name, sealed, kind), type);
+        return VaultJson.read(name, openSealed(name, sealed, kind), type);
     }
 
     /** The plaintext of a sealed file; fails, naming it, when it does not open with this repository's keys. */

@@ -12,7 +12,31 @@ import org.opsledger.vault.crypto.ObjectId;
  */
 public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String> paths, String hostname,
                        String username, Map<String, String> tags, Kind kind, String dataOwner, String classification,
-                       LocalDate retainUntil, String storageLocation, String sourceHost, Summary summary) {
+                       LocalDate retainUntil, String storageLocation, String sourceHost, Summary summary)
+        implements org.opsledger.vault.VaultJson.WellFormed {
+
+    /**
+     * What a snapshot file lacks of what every command reads in it (docs/vault-format.md §8): its time, kind, paths and
+     * root tree. One without them is an unreadable snapshot file, named as a damaged one is (it stopped snapshots, ls,
+     * forget, stats, restore and check with "Cannot invoke …": a helper's).
+     */
+    @Override
+    public String lacks() {
+        List<String> no = new java.util.ArrayList<>(4);
+        if (time == null) {
+            no.add("time");
+        }
+        if (kind == null) {
+            no.add("kind");
+        }
+        if (paths == null || paths.stream().anyMatch(java.util.Objects::isNull)) {
+            no.add("paths");
+        }
+        if (tree == null) {
+            no.add("tree");
+        }
+        return no.isEmpty() ? null : "no " + String.join(", no ", no);
+    }
 
     /** The classifications a record may have (IS.012 6.6.5.1, policy section 2's scheme). */
     public static final List<String> CLASSIFICATIONS = List.of("Public", "Internal", "Confidential", "High sensitivity");

@@ -211,6 +211,36 @@ class ForgedSnapshotsTest {
         }
     }
 
+    /**
+     * A snapshot file that authenticates but lacks its time, kind, paths or tree, or whose tags are no map, stopped
+     * snapshots, ls, forget, stats, restore and check with "Cannot invoke …" or Jackson's words, naming no file (a helper's).
+     * It is an unreadable snapshot file, named as a damaged one is, and the others are still listed, found by ID and checked.
+     */
+    @Test
+    void aSnapshotFileThatLacksAFieldIsNamedAndTheOthersServe() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            Snapshot good = oneBackup(repo);
+            for (String field : List.of("time", "kind", "paths", "tree", "tags")) {
+                @SuppressWarnings("unchecked")
+                java.util.Map<String, Object> json = org.opsledger.vault.VaultJson.MAPPER.convertValue(good, java.util.Map.class);
+                if (field.equals("tags")) {
+                    json.put("tags", "x");
+                } else {
+                    json.remove(field);
+                }
+                String name = "snapshots/" + repo.writeSealed("snapshots", org.opsledger.vault.crypto.Sealing.Kind.SNAPSHOT, json).hex();
+                String why = name + " does not parse as the format says (" + (field.equals("tags")
+                        ? "its field tags is not of the type the format says" : "no " + field) + ")";
+                Repository.SnapshotListing listing = repo.listSnapshots();
+                assertThat(listing.unreadable()).as(field).containsExactly(name + ": " + why);
+                assertThat(listing.readable()).extracting(SnapshotRef::snapshot).containsExactly(good);
+                assertThat(repo.findSnapshot(listing.readable().getFirst().id().hex()).snapshot()).isEqualTo(good);
+                assertThat(new Checker(repo, 2).check(0).errors()).as(field).containsExactly(why);
+                repo.backend().delete(name);
+            }
+        }
+    }
+
     /** A repository's snapshot of one small file, whose record the tests forge others from. */
     private Snapshot oneBackup(Repository repo) throws java.io.IOException {
         Path data = Files.createDirectories(tmp.resolve("data"));
