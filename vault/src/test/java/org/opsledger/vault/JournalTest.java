@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -177,6 +178,38 @@ class JournalTest {
             CheckResult after = new Checker(repo, 2).check(0);
             assertThat(after.errors()).isEmpty();
             assertThat(after.warnings()).anyMatch(w -> w.startsWith("damaged files kept under damaged/ by `vault repair` (1 journal file(s))"));
+        }
+    }
+
+    /**
+     * An entry that opens but lacks its start, operation or outcome, or a segment without entries, crashed journal, due,
+     * check and prune ("Cannot invoke … Instant.isBefore …", a bare NullPointerException: a helper's). Each is a file that
+     * does not open, reported, and hides none of the others (§13).
+     */
+    @Test
+    void anEntryOrSegmentThatLacksAFieldIsReportedAndHidesNoOther() throws Exception {
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            JournalEntry kept = entry(Operation.BACKUP, Outcome.OK, Instant.now(), false, "kept");
+            journal.record(kept);
+            List<String> expected = new java.util.ArrayList<>();
+            for (String field : List.of("started", "operation", "outcome")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> json = org.opsledger.vault.VaultJson.MAPPER.convertValue(kept, Map.class);
+                json.remove(field);
+                String name = Journal.DIR + "/" + repo.writeSealed(Journal.DIR, Sealing.Kind.JOURNAL, json).hex();
+                expected.add(name + ": " + name + " does not parse as the format says (no " + field + ")");
+            }
+            String segment = Journal.SEGMENTS + "/" + repo.writeSealed(Journal.SEGMENTS, Sealing.Kind.JOURNAL,
+                    Map.of("compacted", List.of())).hex();
+            expected.add(segment + ": " + segment + " does not parse as the format says (no entries)");
+
+            Journal.Listing read = new Journal(repo).read();
+            assertThat(read.entries()).extracting(JournalEntry::detail).containsExactly("kept");
+            assertThat(read.unreadable()).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(new Checker(repo, 2).check(0).errors()).hasSize(4).allMatch(e -> e.contains("does not parse as the format says"));
+            new Pruner(repo).prune();
+            assertThat(new Journal(repo).read().entries()).extracting(JournalEntry::detail).contains("kept");
         }
     }
 

@@ -137,7 +137,23 @@ public final class Journal {
      * is written before those are deleted, so until they are (a prune or a key retirement stopped between the two) a
      * reader takes their entries from here alone.
      */
-    public record Segment(List<String> compacted, List<JournalEntry> entries, List<String> merged) {
+    public record Segment(List<String> compacted, List<JournalEntry> entries, List<String> merged)
+            implements org.opsledger.vault.VaultJson.WellFormed {
+        /** No segment is written empty; one without entries, or with one that lacks a field, does not parse (§13). */
+        @Override
+        public String lacks() {
+            if (entries.isEmpty()) {
+                return "no entries";
+            }
+            for (int i = 0; i < entries.size(); i++) {
+                String lacks = entries.get(i).lacks();
+                if (lacks != null) {
+                    return "entry " + i + ": " + lacks;
+                }
+            }
+            return null;
+        }
+
         public Segment {
             compacted = compacted == null ? List.of() : List.copyOf(compacted);
             entries = entries == null ? List.of() : List.copyOf(entries);

@@ -20,12 +20,22 @@ import org.opsledger.vault.snapshot.BackupsDue;
  */
 public record JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host,
                            String username, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode,
-                           String detail, String sourceHost) {
+                           String detail, String sourceHost) implements org.opsledger.vault.VaultJson.WellFormed {
 
     /** The longest detail kept: a summary or an error message is a line, not a log. */
     public static final int MAX_DETAIL = 1000;
     /** The most paths kept (a backup of a long --files-from list): the snapshot has them all. */
     public static final int MAX_PATHS = 100;
+
+    /**
+     * What an entry lacks of what journal, due, check and prune read in it (docs/vault-format.md §13): its operation,
+     * outcome and start. One without them is a file that does not open, reported, and hides none of the others (it
+     * stopped every reader with "Cannot invoke … Instant.isBefore …": a helper's).
+     */
+    @Override
+    public String lacks() {
+        return operation == null ? "no operation" : outcome == null ? "no outcome" : started == null ? "no started" : null;
+    }
 
     public JournalEntry {
         paths = paths == null ? List.of() : List.copyOf(paths.size() > MAX_PATHS ? paths.subList(0, MAX_PATHS) : paths);
