@@ -20,6 +20,7 @@ import org.opsledger.vault.checker.Recoverer;
 import org.opsledger.vault.checker.RepairResult;
 import org.opsledger.vault.checker.Repairer;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.prune.Pruner;
@@ -587,6 +588,44 @@ class RepairTest {
             assertThat(c.errors()).isEmpty();
             assertThat(c.warnings()).contains("damaged files kept under damaged/ by `vault repair` (1 condemned record(s)), never read:"
                     + " delete them when they are no longer needed as evidence");
+        }
+    }
+
+    /**
+     * A condemned record that opens but has no pack stopped prune with a bare NullPointerException, and one whose epoch is
+     * no number stopped check and prune with Jackson's words naming no file (a helper's): both name the record, prune says
+     * that `vault repair` removes it, and repair does, as it does a damaged one.
+     */
+    @Test
+    void aCondemnedRecordThatDoesNotParseIsNamedByPruneAndCheckAndRepairDropsIt() throws Exception {
+        Files.delete(data.resolve("victim.bin"));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            TestTrees.backup(repo, data);
+            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), java.time.Instant.now());
+            try (Repository other = TestTrees.open(repoDir); SharedLock backup = other.lock("backup")) {
+                assertThat(new Pruner(repo).prune().packsWaiting()).as("kept while a backup runs").isPositive();
+            }
+        }
+        String name;
+        try (Stream<Path> s = Files.list(repoDir.resolve("condemned"))) {
+            name = "condemned/" + s.findFirst().orElseThrow().getFileName();
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> record = repo.readSealed(name, Sealing.Kind.CONDEMNED, Map.class);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> pack = (Map<String, Object>) record.get("pack");
+            pack.put("epoch", "x");
+            for (Map<String, Object> malformed : List.of(Map.of("condemnedAt", record.get("condemnedAt")), record)) {
+                repo.writeSealedAs(name, Sealing.Kind.CONDEMNED, malformed);
+                String why = name + " does not parse as the format says (" + (malformed == record
+                        ? "its field pack.epoch is not of the type the format says" : "no pack ID") + ")";
+                assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessage(why + ": `vault repair` removes it");
+                assertThat(new Checker(repo, 2).check(0).errors()).containsExactly(why);
+            }
+            RepairResult r = new Repairer(repo, 2).repair(0, false);
+            assertThat(r.packsIndexedAgain()).isEqualTo(1);
+            assertThat(new Pruner(repo).prune().packsDeleted()).isPositive();
         }
     }
 

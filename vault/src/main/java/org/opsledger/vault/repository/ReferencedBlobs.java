@@ -57,6 +57,8 @@ public final class ReferencedBlobs {
             return repo.readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
         } catch (org.opsledger.vault.backend.MissingFileException gone) {
             return null;
+        } catch (org.opsledger.vault.VaultJson.Malformed e) { // it stopped prune with a bare NullPointerException (a helper's)
+            throw new VaultException(e.getMessage() + ": `vault repair` removes it");
         }
     }
 

@@ -1039,10 +1039,7 @@ public final class Repository implements AutoCloseable {
         List<Condemned> records = new ArrayList<>();
         for (String name : backend.list("condemned")) {
             try {
-                Condemned c = readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class);
-                if (c.pack() != null && c.pack().id() != null && idOfName(c.pack().id()) != null) {
-                    records.add(c);
-                }
+                records.add(readSealed(name, Sealing.Kind.CONDEMNED, Condemned.class)); // one without a pack ID does not parse
             } catch (VaultException unreadable) {
                 Cancelled.passOn(unreadable, "reading the condemned records");
                 // named by check
