@@ -560,18 +560,7 @@ class RepairTest {
 
     @Test
     void aDamagedCondemnedRecordIsDroppedAndItsPackIndexedAgainSoPruneRunsAgain() throws Exception {
-        Files.delete(data.resolve("victim.bin"));
-        try (Repository repo = TestTrees.open(repoDir)) {
-            TestTrees.backup(repo, data);
-            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), java.time.Instant.now());
-            try (Repository other = TestTrees.open(repoDir); SharedLock backup = other.lock("backup")) {
-                assertThat(new Pruner(repo).prune().packsWaiting()).as("kept while a backup runs").isPositive();
-            }
-        }
-        Path record;
-        try (Stream<Path> s = Files.list(repoDir.resolve("condemned"))) {
-            record = s.findFirst().orElseThrow();
-        }
+        Path record = condemnVictimsPack();
         DamagedPackTest.flipOneByte(record, Files.size(record) / 2);
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessageContaining("fails authentication");
@@ -598,18 +587,7 @@ class RepairTest {
      */
     @Test
     void aCondemnedRecordThatDoesNotParseIsNamedByPruneAndCheckAndRepairDropsIt() throws Exception {
-        Files.delete(data.resolve("victim.bin"));
-        try (Repository repo = TestTrees.open(repoDir)) {
-            TestTrees.backup(repo, data);
-            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), java.time.Instant.now());
-            try (Repository other = TestTrees.open(repoDir); SharedLock backup = other.lock("backup")) {
-                assertThat(new Pruner(repo).prune().packsWaiting()).as("kept while a backup runs").isPositive();
-            }
-        }
-        String name;
-        try (Stream<Path> s = Files.list(repoDir.resolve("condemned"))) {
-            name = "condemned/" + s.findFirst().orElseThrow().getFileName();
-        }
+        String name = "condemned/" + condemnVictimsPack().getFileName();
         try (Repository repo = TestTrees.open(repoDir)) {
             @SuppressWarnings("unchecked")
             Map<String, Object> record = repo.readSealed(name, Sealing.Kind.CONDEMNED, Map.class);
@@ -626,6 +604,21 @@ class RepairTest {
             RepairResult r = new Repairer(repo, 2).repair(0, false);
             assertThat(r.packsIndexedAgain()).isEqualTo(1);
             assertThat(new Pruner(repo).prune().packsDeleted()).isPositive();
+        }
+    }
+
+    /** victim.bin forgotten, and its pack condemned by a prune beside a running backup: the condemned record. */
+    private Path condemnVictimsPack() throws Exception {
+        Files.delete(data.resolve("victim.bin"));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            TestTrees.backup(repo, data);
+            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), java.time.Instant.now());
+            try (Repository other = TestTrees.open(repoDir); SharedLock backup = other.lock("backup")) {
+                assertThat(new Pruner(repo).prune().packsWaiting()).as("kept while a backup runs").isPositive();
+            }
+        }
+        try (Stream<Path> s = Files.list(repoDir.resolve("condemned"))) {
+            return s.findFirst().orElseThrow();
         }
     }
 
