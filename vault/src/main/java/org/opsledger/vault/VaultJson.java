@@ -51,7 +51,9 @@ public final class VaultJson {
         try {
             value = MAPPER.readValue(json, type);
         } catch (JacksonException e) {
-            throw new Malformed(name, e.getPath().isEmpty() ? "it is not JSON of the format's shape"
+            throw new Malformed(name, e instanceof tools.jackson.core.exc.StreamReadException ? "it is not JSON"
+                    : e.getPath().isEmpty() ? "it is not JSON of the format's shape"
+                    : MAPPER.readTree(json).at(pointer(e)).isMissingNode() ? "no " + path(e) // a number the format requires
                     : "its field " + path(e) + " is not of the type the format says");
         }
         String lacks = value == null ? "it is null" : value instanceof WellFormed w ? w.lacks() : null;
@@ -65,6 +67,12 @@ public final class VaultJson {
     private static String path(JacksonException e) {
         return e.getPath().stream().map(r -> r.getPropertyName() != null ? "." + r.getPropertyName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining()).replaceFirst("^\\.", "");
+    }
+
+    /** The same place as a JSON pointer: "/epochs/3". */
+    private static String pointer(JacksonException e) {
+        return e.getPath().stream().map(r -> "/" + (r.getPropertyName() != null ? r.getPropertyName() : r.getIndex()))
+                .collect(Collectors.joining());
     }
 
     /** A file that opened (or is plaintext) but does not parse as the format says: "snapshots/ab12… does not parse (no time)". */

@@ -18,6 +18,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.RepositoryConfig;
 import org.opsledger.vault.restorer.Restorer;
 
 class FailureModesTest {
@@ -440,7 +441,18 @@ class FailureModesTest {
 
         Files.writeString(repoDir.resolve("config"), "<config/>");
         assertThatThrownBy(() -> TestTrees.open(repoDir)).isInstanceOf(VaultException.class)
-                .hasMessageStartingWith("the config of " + repoDir + " is not a vault repository's: Unexpected character ('<'");
+                .hasMessage("the config of " + repoDir + " is not a vault repository's: it does not parse as the format says (it is not JSON)");
+        // a plaintext config without an id: copy and dispose stopped with a NullPointerException, stats said "(ID null)" (a helper's)
+        Files.writeString(repoDir.resolve("config"), "{\"version\":" + RepositoryConfig.VERSION + ",\"chunkMin\":1,\"chunkAvg\":2,\"chunkMax\":3,\"packSize\":4}");
+        assertThatThrownBy(() -> TestTrees.open(repoDir)).isInstanceOf(VaultException.class)
+                .hasMessage("the config of " + repoDir + " is not a vault repository's: it does not parse as the format says (no id)");
+        Files.writeString(repoDir.resolve("config"), "{\"version\":" + RepositoryConfig.VERSION + ",\"id\":\"ab\"}");
+        assertThatThrownBy(() -> TestTrees.open(repoDir)).isInstanceOf(VaultException.class)
+                .hasMessage("the config of " + repoDir + " is not a vault repository's: it does not parse as the format says (no chunkMin)");
+        Files.writeString(repoDir.resolve("config"), "{\"version\":\"x\",\"id\":\"ab\"}");
+        assertThatThrownBy(() -> TestTrees.open(repoDir)).isInstanceOf(VaultException.class)
+                .hasMessage("the config of " + repoDir + " is not a vault repository's: it does not parse as the format says (its field"
+                        + " version is not of the type the format says)");
     }
 
     /** A location meant for S3 but not spelled s3:// was a local path: S3://b/x, s3:/b/x, restic's s3:host/b/x each made a directory (a helper's). */

@@ -328,12 +328,12 @@ public final class Repository implements AutoCloseable {
         }
         RepositoryConfig config;
         try {
-            config = VaultJson.read(backend.read("config"), RepositoryConfig.class);
-        } catch (JacksonException e) {
-            throw new VaultException("the config of " + backend.location() + " is not a vault repository's: " + e.getOriginalMessage());
+            config = VaultJson.read("config", backend.read("config"), RepositoryConfig.class);
+        } catch (VaultJson.Malformed e) { // one without an id stopped copy and dispose with a NullPointerException (a helper's)
+            throw new VaultException("the config of " + backend.location() + " is not a vault repository's: it " + e.problem());
         }
-        if (config == null || config.version() < 1 || config.version() > RepositoryConfig.VERSION) {
-            throw new VaultException("repository format version " + (config == null ? "(none)" : config.version())
+        if (config.version() < 1 || config.version() > RepositoryConfig.VERSION) {
+            throw new VaultException("repository format version " + config.version()
                     + " is not supported (this build reads 1 to " + RepositoryConfig.VERSION + ")");
         }
         List<SlotFile> slots = readKeySlots(backend);

@@ -1,7 +1,14 @@
 package org.opsledger.vault.repository;
 
 /** The plaintext {@code config} file: format version, repository ID and the chunker's sizes. */
-public record RepositoryConfig(int version, String id, int chunkMin, int chunkAvg, int chunkMax, int packSize) {
+public record RepositoryConfig(int version, String id, int chunkMin, int chunkAvg, int chunkMax, int packSize)
+        implements org.opsledger.vault.VaultJson.WellFormed {
+
+    /** What a config lacks of what the vault reads in it (docs/vault-format.md §2): its version is checked on its own. */
+    @Override
+    public String lacks() {
+        return id == null || id.isBlank() ? "no id" : null;
+    }
     /**
      * The format this build writes into new repositories; it reads 1 to VERSION. 2: tree blobs in the
      * binary encoding of docs/vault-format.md §8 (a format 1 repository keeps JSON trees). 3: index files
