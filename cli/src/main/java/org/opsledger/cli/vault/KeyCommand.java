@@ -80,12 +80,13 @@ final class KeyCommand implements Runnable {
                     Output.json(slots);
                 } else {
                     for (var s : slots) {
+                        // a slot under a name shorter than 8 characters (keys/x) stopped the listing (a helper's)
+                        String id = TerminalText.escape(s.id().length() > 8 ? s.id().substring(0, 8) : s.id());
                         if (s.problem() != null) { // never tried when opening; `key remove` takes it away
-                            String id = s.id().length() > 8 ? s.id().substring(0, 8) : s.id();
-                            Output.out().printf("%s  unreadable: %s%n", TerminalText.escape(id), TerminalText.escape(s.problem()));
+                            Output.out().printf("%s  unreadable: %s%n", id, TerminalText.escape(s.problem()));
                             continue;
                         }
-                        Output.out().printf("%s  %-16s  %-16s  %s  %d iterations%n", s.id().substring(0, 8),
+                        Output.out().printf("%s  %-16s  %-16s  %s  %d iterations%n", id,
                                 TerminalText.escape(s.label()), TerminalText.escape(s.host()),
                                 SnapshotsCommand.TIME.format(s.created()), s.iterations());
                     }

@@ -1831,9 +1831,21 @@ class VaultCommandTest {
                 .containsExactly("opsledger: --kdf-iterations: PBKDF2 iterations must be between 100000 and 10000000, got 20000000");
         assertThat(tmp.resolve("costly")).doesNotExist();
         Files.writeString(repo.resolve("keys/00000"), "garbage"); // written by someone else: listed, never tried
+        // a slot without its time of creation, or of a year past 999,999,999, or under a short name stopped `key list` (a helper's)
+        String slot;
+        try (var slots = Files.list(repo.resolve("keys"))) {
+            slot = Files.readString(slots.filter(f -> f.getFileName().toString().length() == 32).findFirst().orElseThrow());
+        }
+        Files.writeString(repo.resolve("keys/00001"), slot.replaceFirst(",?\"created\":\"[^\"]*\"", ""));
+        Files.writeString(repo.resolve("keys/00002"), slot.replaceFirst("\"created\":\"[^\"]*\"", "\"created\":\"+999999999-01-01T00:00:00Z\""));
+        Files.writeString(repo.resolve("keys/x"), slot);
         Run list = vault("key", "list");
         assertThat(list.exit()).as(list.err()).isZero();
-        assertThat(list.out()).contains("00000  unreadable: not a key slot: Unrecognized token 'garbage'");
+        assertThat(list.out()).contains("00000  unreadable: not a key slot: Unrecognized token 'garbage'",
+                "00001  unreadable: created must be a time of the years 1 to 9999, got none",
+                "00002  unreadable: created must be a time of the years 1 to 9999, got +999999999-01-01T00:00:00Z");
+        assertThat(list.out().lines().filter(l -> l.startsWith("x  "))).hasSize(1);
+        Files.delete(repo.resolve("keys/x"));
 
         Files.writeString(repo.resolve("locks/left-behind"), // a backup killed an hour ago
                 "{\"kind\":\"backup\",\"host\":\"db1\",\"pid\":42,\"started\":\"2026-01-01T00:00:00Z\",\"refreshed\":\"2026-01-01T00:00:30Z\"}");
