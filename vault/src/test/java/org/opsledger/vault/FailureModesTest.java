@@ -455,6 +455,38 @@ class FailureModesTest {
                         + " version is not of the type the format says)");
     }
 
+    /**
+     * A keyring that opens with the password but does not parse (no gearSeed, an empty data key, epochs of another type or
+     * none) stopped every command with "Missing argument", "Empty key", Jackson's words or a NullPointerException, naming
+     * no file (a helper's): the error names the keyring and what is wrong.
+     */
+    @Test
+    void aKeyringThatOpensButDoesNotParseIsNamed() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        TestTrees.newRepo(repoDir).close();
+        Path slot;
+        try (var slots = Files.list(repoDir.resolve("keys"))) {
+            slot = slots.findFirst().orElseThrow();
+        }
+        var keyringKey = org.opsledger.vault.crypto.Sealing.aesKey(KeySlot.parse(Files.readAllBytes(slot)).unwrap(TestTrees.PASSWORD).orElseThrow());
+        byte[] sealed = Files.readAllBytes(repoDir.resolve("keyring"));
+        String json = new String(org.opsledger.vault.crypto.Sealing.open(keyringKey, org.opsledger.vault.crypto.Sealing.Kind.KEYRING,
+                sealed, 0, sealed.length), java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, String> whys = Map.of(
+                json.replaceFirst("\"gearSeed\":\"[^\"]*\",?", ""), "idKey and gearSeed must be 32 bytes each",
+                json.replaceFirst("\"1\":\"[^\"]*\"", "\"1\":\"\""), "the key of epoch 1 is not 32 bytes",
+                json.replaceFirst("\"epochs\":\\{[^}]*}", "\"epochs\":\"x\""), "its field epochs is not of the type the format says",
+                json.replaceFirst("\"epochs\":\\{[^}]*},?", ""), "no epochs");
+        for (var e : whys.entrySet()) {
+            Files.write(repoDir.resolve("keyring"), org.opsledger.vault.crypto.Sealing.seal(keyringKey, 0,
+                    org.opsledger.vault.crypto.Sealing.Kind.KEYRING, e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThatThrownBy(() -> TestTrees.open(repoDir)).as(e.getKey()).isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith("the keyring of " + repoDir + " does not parse as the format says (" + e.getValue() + "): it opened");
+        }
+        Files.write(repoDir.resolve("keyring"), sealed);
+        TestTrees.open(repoDir).close();
+    }
+
     /** A location meant for S3 but not spelled s3:// was a local path: S3://b/x, s3:/b/x, restic's s3:host/b/x each made a directory (a helper's). */
     @Test
     void aLocationStartingWithS3ColonThatIsNotS3SlashSlashIsRefused() {

@@ -9,7 +9,32 @@ import java.util.TreeMap;
  * The secrets behind the master key (docs/vault-format.md §3): the content-ID key, the chunker's
  * gear seed and one AES-256 data key per epoch. Retired epochs are listed and their keys are gone.
  */
-public record Keyring(byte[] idKey, byte[] gearSeed, int currentEpoch, Map<Integer, byte[]> epochs, List<Integer> retired) {
+public record Keyring(byte[] idKey, byte[] gearSeed, int currentEpoch, Map<Integer, byte[]> epochs, List<Integer> retired)
+        implements org.opsledger.vault.VaultJson.WellFormed {
+
+    /** The bytes of each key the keyring holds (the content-ID key, the gear seed, the AES-256 data keys). */
+    private static final int KEY_BYTES = 32;
+
+    /**
+     * What a keyring that authenticated lacks of what opening the repository reads in it (docs/vault-format.md §3): one
+     * without a gear seed, or with an empty key, stopped every command with "Empty key", "Missing argument" or a
+     * NullPointerException, naming no file (a helper's).
+     */
+    @Override
+    public String lacks() {
+        if (idKey == null || idKey.length != KEY_BYTES || gearSeed == null || gearSeed.length != KEY_BYTES) {
+            return "idKey and gearSeed must be " + KEY_BYTES + " bytes each";
+        }
+        if (epochs == null || retired == null) {
+            return "no " + (epochs == null ? "epochs" : "retired");
+        }
+        for (Map.Entry<Integer, byte[]> e : epochs.entrySet()) {
+            if (e.getValue() == null || e.getValue().length != KEY_BYTES) {
+                return "the key of epoch " + e.getKey() + " is not " + KEY_BYTES + " bytes";
+            }
+        }
+        return epochs.containsKey(currentEpoch) ? null : "no key for the current epoch " + currentEpoch;
+    }
 
     public static Keyring fresh() {
         Map<Integer, byte[]> epochs = new TreeMap<>();

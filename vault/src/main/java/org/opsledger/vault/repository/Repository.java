@@ -396,9 +396,12 @@ public final class Repository implements AutoCloseable {
     private static Keyring readKeyring(Backend backend, byte[] masterKey) {
         byte[] sealed = backend.read("keyring");
         try {
-            return VaultJson.read(Sealing.open(Sealing.aesKey(masterKey), Sealing.Kind.KEYRING, sealed, 0, sealed.length), Keyring.class);
+            return VaultJson.read("keyring", Sealing.open(Sealing.aesKey(masterKey), Sealing.Kind.KEYRING, sealed, 0, sealed.length), Keyring.class);
         } catch (AEADBadTagException e) {
             throw new KeyringAuthenticationException("keyring of " + backend.location() + " fails authentication");
+        } catch (VaultJson.Malformed e) {
+            throw new VaultException("the keyring of " + backend.location() + " " + e.problem() + ": it opened with the password,"
+                    + " so it was written so with the master key; the vault keeps no other copy: restore the file from a backup of the store");
         }
     }
 
