@@ -1175,12 +1175,12 @@ public final class Repository implements AutoCloseable {
 
     /** A tree of either encoding. */
     public Tree loadTree(ObjectId id) {
-        return TreeCodec.decode(loadBlob(id));
+        return TreeCodec.decode(id, loadBlob(id));
     }
 
     /** A tree located through {@code in}, an index the caller read itself ({@code check}'s, which knows every pack's contents). */
     public Tree loadTree(ObjectId id, Index in) {
-        return TreeCodec.decode(loadBlob(id, in));
+        return TreeCodec.decode(id, loadBlob(id, in));
     }
 
     // ---------------------------------------------------------------- sealed files

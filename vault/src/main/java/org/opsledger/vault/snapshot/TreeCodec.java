@@ -44,25 +44,31 @@ public final class TreeCodec {
         return blob.length >= MAGIC.length && Arrays.equals(blob, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
     }
 
-    /** A tree blob of either encoding. */
-    public static Tree decode(byte[] blob) {
+    /**
+     * Tree blob {@code id}, of either encoding; a malformed one is named with why ("malformed tree blob 1a2b3c4d (it ends
+     * inside a node)"): copy, dump, find, ls and restore said "malformed tree blob (null)", naming no tree (a helper's).
+     */
+    public static Tree decode(ObjectId id, byte[] blob) {
+        String malformed = "malformed tree blob " + id.shortHex() + " (";
         Tree tree;
         try {
             tree = isBinary(blob) ? new Reader(blob).tree() : VaultJson.read(blob, Tree.class);
-        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-            throw new VaultException("malformed tree blob (" + e.getMessage() + ")");
+        } catch (IndexOutOfBoundsException e) { // the JDK's words, or none at all once the JIT throws it without a message
+            throw new VaultException(malformed + "it ends inside a node, or a length in it runs past its end)", e);
+        } catch (IllegalArgumentException e) {
+            throw new VaultException(malformed + e.getMessage() + ")", e);
         } catch (tools.jackson.core.JacksonException e) { // its own words name Jackson's settings, not what is wrong (a re-tester's)
-            throw new VaultException("malformed tree blob (JSON that is not a tree of the vault's: a node lacks a field or has one of"
+            throw new VaultException(malformed + "JSON that is not a tree of the vault's: a node lacks a field or has one of"
                     + " another kind)");
         }
         // a JSON tree of {"nodes":[{"name":"x"}]}, crafted by a holder of the password, stopped check, prune and find for
         // every host with a NullPointerException or Jackson's message, naming no snapshot (a helper's)
         if (tree == null || tree.nodes() == null) {
-            throw new VaultException("malformed tree blob (no nodes)");
+            throw new VaultException(malformed + "no nodes)");
         }
         for (Node n : tree.nodes()) {
             if (n == null || n.type() == null) {
-                throw new VaultException("malformed tree blob (a node " + (n == null ? "that is null" : "without a type") + ")");
+                throw new VaultException(malformed + "a node " + (n == null ? "that is null" : "without a type") + ")");
             }
         }
         return tree;
