@@ -88,7 +88,7 @@ final class KeyCommand implements Runnable {
                         }
                         Output.out().printf("%s  %-16s  %-16s  %s  %d iterations%n", id,
                                 TerminalText.escape(s.label()), TerminalText.escape(s.host()),
-                                SnapshotsCommand.TIME.format(s.created()), s.iterations());
+                                created(s.created()), s.iterations());
                     }
                 }
             }
@@ -180,5 +180,18 @@ final class KeyCommand implements Runnable {
                     + " blob(s) dropped, %d unindexed pack(s) deleted; its key is destroyed", res.epoch(), res.packsRewritten(),
                     res.snapshotsRewritten(), res.otherFilesRewritten(), res.unreferencedBlobsDropped(), res.orphanPacksDeleted());
         }
+    }
+
+    /** The years `key list` shows a slot's creation in (yyyy-MM-dd HH:mm:ss). */
+    private static final java.time.Instant FIRST_CREATED = java.time.Instant.parse("0001-01-01T00:00:00Z");
+    private static final java.time.Instant LAST_CREATED = java.time.Instant.parse("9999-12-31T23:59:59Z");
+
+    /**
+     * When a slot was made, or "-": a slot without the label, or with a year past 9999, stopped `key list` with "temporal"
+     * or "Invalid value for EpochDay" (a helper's), and its password still opens the repository.
+     */
+    private static String created(java.time.Instant created) {
+        return created == null || created.isBefore(FIRST_CREATED) || created.isAfter(LAST_CREATED) ? "-"
+                : SnapshotsCommand.TIME.format(created);
     }
 }

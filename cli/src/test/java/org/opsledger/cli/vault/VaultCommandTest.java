@@ -1841,9 +1841,10 @@ class VaultCommandTest {
         Files.writeString(repo.resolve("keys/x"), slot);
         Run list = vault("key", "list");
         assertThat(list.exit()).as(list.err()).isZero();
-        assertThat(list.out()).contains("00000  unreadable: not a key slot: Unrecognized token 'garbage'",
-                "00001  unreadable: created must be a time of the years 1 to 9999, got none",
-                "00002  unreadable: created must be a time of the years 1 to 9999, got +999999999-01-01T00:00:00Z");
+        assertThat(list.out()).contains("00000  unreadable: not a key slot: Unrecognized token 'garbage'");
+        // their time of creation is a label: shown as "-", and the password still opens the repository through them
+        assertThat(list.out().lines().filter(l -> l.startsWith("00001  ") || l.startsWith("00002  ")))
+                .hasSize(2).allMatch(l -> l.contains("  -  ") && !l.contains("unreadable"));
         assertThat(list.out().lines().filter(l -> l.startsWith("x  "))).hasSize(1);
         Files.delete(repo.resolve("keys/x"));
 

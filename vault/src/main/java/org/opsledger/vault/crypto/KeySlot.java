@@ -27,9 +27,6 @@ public record KeySlot(String kdf, int iterations, byte[] salt, byte[] wrappedMas
     private static final int MIN_SALT = 16;
     private static final int MAX_SALT = 64;
     private static final int MASTER_KEY = 32;
-    /** The span of a slot's {@code created} that `key list` shows (yyyy-MM-dd HH:mm:ss): a time past it broke the listing. */
-    private static final Instant FIRST_CREATED = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LAST_CREATED = Instant.parse("9999-12-31T23:59:59Z");
 
     /** Why a key slot may not have {@code iterations}, or null if it may. */
     public static String iterationsProblem(int iterations) {
@@ -52,9 +49,8 @@ public record KeySlot(String kdf, int iterations, byte[] salt, byte[] wrappedMas
 
     /**
      * The slot stored in {@code json}, checked before any password is tried on it: a known KDF, iterations
-     * within bounds, a salt of 16–64 bytes, a wrapped key of the size {@link #wrap} writes and the time it was created
-     * (`key list` stopped on a slot without one, or of a year past 999,999,999, with "temporal" or "Invalid value for
-     * EpochDay": a helper's).
+     * within bounds, a salt of 16–64 bytes and a wrapped key of the size {@link #wrap} writes. Its {@code created} is a
+     * label, as its host is: a slot without one still opens the repository (`key list` shows "-").
      *
      * @throws VaultException naming what is wrong, in one line
      */
@@ -80,9 +76,6 @@ public record KeySlot(String kdf, int iterations, byte[] salt, byte[] wrappedMas
         }
         if (s.wrappedMasterKey() == null || s.wrappedMasterKey().length != MASTER_KEY + Sealing.OVERHEAD) {
             throw new VaultException("wrapped master key must be " + (MASTER_KEY + Sealing.OVERHEAD) + " bytes");
-        }
-        if (s.created() == null || s.created().isBefore(FIRST_CREATED) || s.created().isAfter(LAST_CREATED)) {
-            throw new VaultException("created must be a time of the years 1 to 9999, got " + (s.created() == null ? "none" : s.created()));
         }
         return s;
     }
