@@ -69,8 +69,10 @@ final class RepairCommand implements Callable<Integer> {
                     p.blobsSalvaged(), would, p.lostBlobs().size(), p.keptAs() == null ? "" : "; " + would + "kept as " + p.keptAs()
                     + (p.bytesNotRead() == 0 ? "" : " (" + Output.bytes(p.bytesNotRead()) + " did not read: zeros there)"));
             if (!p.lostBlobs().isEmpty()) {
-                Output.out().println("  lost: needed by snapshot(s) " + String.join(", ", p.snapshots()) + "; file(s) "
-                        + TerminalText.escape(String.join(", ", p.files())));
+                // a snapshot whose trees are lost too names nothing here: "needed by snapshot(s) ; file(s) " (a re-tester's)
+                Output.out().println(p.snapshots().isEmpty() ? "  lost: needed by no snapshot whose trees could be read (`vault check`"
+                        + " names those it could not walk)" : "  lost: needed by snapshot(s) " + String.join(", ", p.snapshots())
+                        + "; file(s) " + TerminalText.escape(String.join(", ", p.files())));
             }
         }
         for (RepairResult.DamagedFile f : r.files()) {

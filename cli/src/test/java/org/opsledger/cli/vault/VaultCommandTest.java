@@ -1527,6 +1527,23 @@ class VaultCommandTest {
         assertThat(vault("check", "--read-data").exit()).isZero();
     }
 
+    /** A repair that lost the packs of a snapshot's trees as well as its data says so, not "needed by snapshot(s) ; file(s) ". */
+    @Test
+    void aRepairThatLostASnapshotsTreesTooSaysNoSnapshotCouldBeWalked() throws Exception {
+        byte[] random = new byte[2_000_000];
+        new java.util.Random(5).nextBytes(random);
+        Files.write(data.resolve("big.bin"), random);
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        try (var packs = Files.walk(repo.resolve("data"))) {
+            for (Path p : packs.filter(Files::isRegularFile).toList()) { // a copy taken before the backup wrote its packs
+                Files.delete(p);
+            }
+        }
+        Run dry = vault("repair", "--dry-run");
+        assertThat(dry.out()).as(dry.err()).contains("  lost: needed by no snapshot whose trees could be read (`vault check` names those"
+                + " it could not walk)").doesNotContain("needed by snapshot(s) ;");
+    }
+
     @Test
     void aDamagedPackIsRepairedAndTheNextBackupHealsTheSnapshot() throws Exception {
         byte[] random = new byte[2_000_000];
