@@ -355,4 +355,38 @@ class CopyTest {
         assertThat(r.ok()).as(r.toString()).isTrue();
         TestTrees.assertSameTree(data, tmp.resolve("out/data"));
     }
+    /**
+     * A tree the target's index still has was no proof that what lies below it is there: prune's --max-unused kept a pack
+     * of trees while the data below them went (a re-tester's: a rewrite of A's copy, then a prune, between the copies of A
+     * and B, whose root trees are one; B's copy named blobs the target no longer had, and tier forgot its original). Here
+     * the data pack goes and the index is written again without it, as such a prune leaves it: B's copy stores it again.
+     */
+    @Test
+    void aTreeStillIndexedIsNotReusedAfterTheTargetsIndexWasWrittenAgainWithoutTheDataBelowIt() throws Exception {
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository longTerm = TestTrees.newRepo(tmp.resolve("long"))) {
+            Path data = tmp.resolve("src/data");
+            java.nio.file.Files.createDirectories(data.resolve("small"));
+            java.nio.file.Files.write(data.resolve("small/f.bin"), TestTrees.random(21, 150_000));
+            SnapshotRef a = TestTrees.backup(near, data);
+            SnapshotRef b = TestTrees.backup(near, data); // nothing changed: the same root tree as A's
+            assertThat(b.snapshot().tree()).isEqualTo(a.snapshot().tree());
+
+            Copier copier = new Copier(near, longTerm);
+            SnapshotRef copyOfA = copier.copy(a);
+            try (Repository other = TestTrees.open(tmp.resolve("long"))) { // another process: the data pack goes, trees stay
+                var blob = org.opsledger.vault.snapshot.SnapshotPaths.trail(copyOfA, "data/small/f.bin", other::loadTree).getLast()
+                        .content().getFirst();
+                java.nio.file.Files.delete(tmp.resolve("long").resolve(Repository.packName(other.index().get(blob).pack())));
+                new org.opsledger.vault.checker.Repairer(other, 2).repair(0, false); // the index written again from the packs
+                assertThat(other.index().contains(copyOfA.snapshot().tree())).as("the root tree is still indexed").isTrue();
+            }
+            copier.copy(b);
+
+            SnapshotRef copyOfB = longTerm.findSnapshot("latest");
+            assertThat(new Checker(longTerm, 2).check(100).errors()).as("B's copy").noneMatch(e -> e.contains(copyOfB.shortId()));
+            var r = new org.opsledger.vault.restorer.Restorer(longTerm, 2).restore(copyOfB, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            TestTrees.assertSameTree(data, tmp.resolve("out/data"));
+        }
+    }
 }

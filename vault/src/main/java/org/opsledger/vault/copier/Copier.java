@@ -372,16 +372,25 @@ public final class Copier {
     }
 
     /**
-     * Of the trees and blobs this run stored in the target under an earlier lock (one per snapshot), those the target's
-     * index, read again as this lock was taken, no longer has: a `forget --prune` there between two snapshots' copies
-     * deleted them, and the next copy named them without storing them again, was committed broken, and tier forgot its
-     * original (a helper's). They are stored again when a copy needs them; what the index still has is reused.
+     * What this run stored in the target under an earlier lock (one per snapshot), kept only while the target's index has
+     * not been read again whole since: a `forget --prune` there between two snapshots' copies deleted trees and blobs, and
+     * the next copy named them without storing them again, was committed broken, and tier forgot its original (a helper's);
+     * a tree still in the index was no proof either, its pack kept by prune's --max-unused while the data below it was
+     * repacked away (a re-tester's). A prune, repair or retirement rewrites index files, and the lock then reads the index
+     * again whole ({@link Repository#indexReloads}): everything is looked up afresh; backups beside the copy only add.
      */
     private void forgetWhatTheTargetLost() {
-        treeMap.values().removeIf(tree -> !target.index().contains(tree));
+        long reloads = target.indexReloads();
+        if (reloads != indexReloadsSeen) {
+            treeMap.clear();
+            wholeTrees.clear(); // a copy made before is found whole again by what the index has now
+            indexReloadsSeen = reloads;
+        }
         copiedBlobs.clear(); // each flushed under its lock: the index says which are still there
-        wholeTrees.clear(); // a copy made before is found whole again by what the index has now
     }
+
+    /** The target's {@link Repository#indexReloads} when this run last looked. */
+    private long indexReloadsSeen = -1;
 
     private ObjectId copyTree(ObjectId sourceTree) {
         ObjectId done = treeMap.get(sourceTree);

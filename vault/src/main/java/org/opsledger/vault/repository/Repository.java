@@ -686,12 +686,27 @@ public final class Repository implements AutoCloseable {
     /** Forgets the in-memory index and reads the index files again (after prune or retire rewrote them). */
     public void reloadIndex() {
         synchronized (indexLock) {
+            indexReloads++;
             forgetTreePacks();
             if (index != null) {
                 index.clear();
                 indexFilesRead.clear();
                 indexFilesRead.addAll(readIndexFiles(index));
             }
+        }
+    }
+
+    /** How many times the index was read again whole; guarded by indexLock. */
+    private long indexReloads;
+
+    /**
+     * How many times the index was read again whole, as a lock does when an index file it knew has gone (a prune, repair
+     * or retirement wrote it anew): what was in the index before may be gone from the store since. A caller that keeps
+     * what it stored across locks (a copy's trees, from one snapshot to the next) trusts it only while this stays the same.
+     */
+    public long indexReloads() {
+        synchronized (indexLock) {
+            return indexReloads;
         }
     }
 
