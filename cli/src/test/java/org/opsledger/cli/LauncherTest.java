@@ -78,6 +78,19 @@ class LauncherTest {
                         + " -Xlog:cds+dynamic=off -jar " + jar.resolveSibling("app/opsledger.jar") + " audit-verify");
     }
 
+    /** A jar of another name (OPSLEDGER_JAR=/tmp/old-build.jar, a symlink to a versioned jar) runs from app/ as any other. */
+    @Test
+    void aJarOfAnotherNameRunsFromItsExtractedCopy() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger-2026.12.jar"), "build A\n");
+        Path link = Files.createSymbolicLink(tmp.resolve("inst/current.jar"), jar.getFileName());
+        for (Path given : List.of(jar, link)) {
+            run(Map.of("OPSLEDGER_JAR", given.toString()), "audit-verify"); // extracts (the first runs the jar as it is)
+            Run next = run(Map.of("OPSLEDGER_JAR", given.toString()), "audit-verify");
+            assertThat(next.out()).as(next.err()).isEqualTo("ran build A\n");
+            assertThat(next.javaRuns().getLast()).endsWith(" -jar " + jar.resolveSibling("app/opsledger.jar") + " audit-verify");
+        }
+    }
+
     /** Concurrent first vault commands of a build each trained the vault cache, and left vault.aot-failed beside it (a helper's). */
     @Test
     void concurrentFirstVaultCommandsTrainTheCacheOnce() throws Exception {
@@ -372,7 +385,7 @@ class LauncherTest {
 
     /**
      * A JDK 21 (class-data sharing: each command's run is one JVM) whose java logs its command line to FAKE_LOG; extracts
-     * a jar by copying it to the destination's opsledger.jar and lib/ (after FAKE_EXTRACT_SECONDS; FAKE_EXTRACT_FAIL: it
+     * a jar by copying it under its own name (a symlink's target's) to the destination, with lib/ (after FAKE_EXTRACT_SECONDS; FAKE_EXTRACT_FAIL: it
      * fails part-way), and runs one by printing "ran " and its content; as a JDK 25 (jdk25/) it also records an AOT
      * configuration (after FAKE_TRAIN_SECONDS) and creates a cache from it; the training fails in a heap of 24 MiB
      * (-Xmx24m on its command line or in the variables the JVM reads).
@@ -386,7 +399,7 @@ class LauncherTest {
                   case $1 in
                     -jar) jar=$2; shift ;;
                     --destination) mkdir -p "$2/lib" && sleep "${FAKE_EXTRACT_SECONDS:-0}" && [ -z "$FAKE_EXTRACT_FAIL" ] || exit 1
-                                   cp "$jar" "$2/opsledger.jar"; exit ;;
+                                   cp "$jar" "$2/$(basename "$(readlink -f "$jar")")"; exit ;; # as the tools name it
                     -XX:AOTMode=record) record=1 ;;
                     -XX:AOTConfiguration=*) conf=${1#*=} ;;
                     -XX:AOTMode=create) create=1 ;;
