@@ -87,6 +87,25 @@ class RepairTest {
         assertThat(repoDir.resolve(Repairer.DAMAGED)).doesNotExist();
     }
 
+    /**
+     * One flipped bit in the epoch field of a pack's sealed unit (00 00 00 01 read as 00 00 01 01, epoch 257) beside the right
+     * keyring: the pack is damaged, its hash says so, and repair takes it out and salvages the rest. The epoch was counted as
+     * an older keyring put back, and `vault repair --read-data` refused, the only repair blocked by a false cause (a helper's).
+     */
+    @Test
+    void aFlippedByteInAPacksEpochFieldIsDamageNotAnOlderKeyring() throws Exception {
+        DamagedPackTest.flipOneByte(repoDir.resolve(Repository.packName(victimBlob.pack())), victimBlob.offset() + 2);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            RepairResult r = new Repairer(repo, 2).repair(100, false);
+            assertThat(r.packs()).singleElement().satisfies(p -> {
+                assertThat(p.problem()).isEqualTo("content does not match its SHA-256 name");
+                assertThat(p.lostBlobs()).containsExactly(victimId.hex());
+                assertThat(p.blobsSalvaged()).isEqualTo(2);
+            });
+        }
+        assertThat(repoDir.resolve("damaged/" + victimBlob.pack().hex())).exists();
+    }
+
     @Test
     void aFlippedByteLosesOnlyItsBlobTheRestIsSalvagedAndTheNextBackupHealsTheOldSnapshot() throws Exception {
         DamagedPackTest.flipOneByteOf(repoDir, victimBlob);

@@ -737,6 +737,9 @@ public final class Checker {
                     continue;
                 }
                 boolean hashOk = ObjectId.of(sha.digest()).equals(p);
+                if (hashOk) { // the epochs its blobs name are as written: one newer than the keyring's is no damaged byte
+                    sealedUnder.keySet().forEach(repo::authenticSealedUnder);
+                }
                 Placement placement = placed(tail, pos, indexed, misplaced, damagedBlobs);
                 String otherEpoch = placement.headerProblem() == null ? sealedUnderAnotherEpoch(PackReader.epoch(tail), sealedUnder, damagedBlobs) : null;
                 jobs.add(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {

@@ -1237,6 +1237,9 @@ public final class Repository implements AutoCloseable {
         try {
             key = dataKey(epoch);
         } catch (VaultException e) {
+            if (Sealing.sha256(sealed).equals(idOfName(name))) { // a sealed file named by its bytes' SHA-256, and whole
+                authenticSealedUnder(epoch);
+            }
             throw new VaultException(name + ": " + e.getMessage()
                     + (keys().isNewer(epoch) ? "" : " (damaged, or not the vault's, unless a key retirement stopped)"));
         }
@@ -2027,17 +2030,30 @@ public final class Repository implements AutoCloseable {
             } catch (RuntimeException unreadable) {
                 // the epoch stays unknown: named as such below
             }
-            if (k.isNewer(epoch)) {
-                newestEpochLacked.accumulateAndGet(epoch, Math::max);
-            }
         }
         return k.dataKey(epoch);
     }
 
     /**
+     * An object whose stored bytes match its SHA-256 name (a sealed file, a pack read whole) names {@code epoch}: recorded
+     * for {@link #newestEpochLacked} when the keyring, as stored too, lacks it. Only such an object: an epoch read from
+     * bytes not known to be whole may be a damaged byte, and one flipped bit in a pack's first sealed unit (epoch 257) made
+     * `vault repair --read-data` refuse as for an older keyring put back, where the pack was damaged (a helper's).
+     */
+    public void authenticSealedUnder(int epoch) {
+        if (keys().isNewer(epoch)) {
+            try {
+                dataKey(epoch);
+            } catch (VaultException lacked) {
+                newestEpochLacked.accumulateAndGet(epoch, Math::max);
+            }
+        }
+    }
+
+    /**
      * The newest key epoch an object read since the repository was opened named and its keyring lacks, newer than the
      * keyring's own newest ({@link Keys#isNewer}: an older keyring put back), or 0: `vault repair` refuses to take out of
-     * use what only the newer keyring reads.
+     * use what only the newer keyring reads. Only objects whose bytes match their SHA-256 name count ({@link #authenticSealedUnder}).
      */
     public int newestEpochLacked() {
         return newestEpochLacked.get();
