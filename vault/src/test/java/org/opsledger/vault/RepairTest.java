@@ -65,7 +65,8 @@ class RepairTest {
     /**
      * An older keyring put back over the newer one (a rollback with `cp -a old/. r/` after a rotation and a retirement):
      * every file sealed under epoch 2 was "unknown key epoch 2 (damaged, or not the vault's …)", and repair -n said the
-     * snapshot files would be lost (a tester's). The message names the older keyring, and repair refuses, changing nothing.
+     * snapshot files would be lost (a tester's). The message names the older keyring, and repair refuses, changing nothing;
+     * the index's message sends the operator to the keyring alone (it said `vault repair` writes the index again: a helper's).
      */
     @Test
     void filesSealedUnderAnEpochNewerThanTheKeyringAreNamedSoAndRepairLeavesThem() throws Exception {
@@ -78,6 +79,9 @@ class RepairTest {
         List<Map<String, Long>> before = List.of(files(repoDir.resolve("snapshots")), files(repoDir.resolve("index")), files(repoDir.resolve("data")));
         String why = "sealed under key epoch 2, which this keyring (newest epoch 1) lacks: the keyring was replaced by an older copy"
                 + " (a rollback or a merge of copies)? put back the newest `keyring`; repair would count what it seals as lost";
+        try (Repository repo = TestTrees.open(repoDir)) { // the index read first
+            assertThatThrownBy(repo::index).hasMessageStartingWith("the index cannot be read: index/").hasMessageEndingWith(": " + why);
+        }
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThat(repo.listSnapshots().unreadable()).singleElement().asString().endsWith(": " + why);
             assertThatThrownBy(() -> new Repairer(repo, 2).repair(100, true)).hasMessage("repair refused, nothing changed: files are " + why);

@@ -489,9 +489,18 @@ public final class Repository implements AutoCloseable {
 
     private List<String> readIndexFiles(Index into) {
         return readEachIndexFile(Set.of(), (name, sealed) -> readWholeIndexFile(name, sealed, into), (name, e) -> {
-            throw new VaultException("the index cannot be read: " + e.getMessage() + "; `vault check` names what else is damaged,"
-                    + " `vault repair` writes the index again from the packs", e);
+            throw indexUnreadable(e);
         });
+    }
+
+    /**
+     * The index does not read, and what mends it: `vault repair` writes it again from the packs, but for a file sealed under
+     * an epoch this keyring lacks ({@link #newestEpochLacked}), where repair refuses: the message sent the operator to
+     * repair beside "put back the newest `keyring`", and repair refused (a helper's).
+     */
+    private VaultException indexUnreadable(RuntimeException e) {
+        return new VaultException("the index cannot be read: " + e.getMessage() + (newestEpochLacked() > 0 ? ""
+                : "; `vault check` names what else is damaged, `vault repair` writes the index again from the packs"), e);
     }
 
     /** {@link #readIndexFile} for a command that needs the whole index: one file that does not read stops it, saying what mends it. */
@@ -501,8 +510,7 @@ public final class Repository implements AutoCloseable {
         } catch (BackendException | Cancelled e) {
             throw e;
         } catch (VaultException e) {
-            throw new VaultException("the index cannot be read: " + e.getMessage() + "; `vault check` names what else is damaged,"
-                    + " `vault repair` writes the index again from the packs", e);
+            throw indexUnreadable(e);
         }
     }
 
