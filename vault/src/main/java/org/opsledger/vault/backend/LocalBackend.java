@@ -301,11 +301,15 @@ public final class LocalBackend implements Backend {
 
     /**
      * The reason in words, and where: a new pack's temporary file is named as the repository it goes in ("cannot write
-     * …/.tmp-eff7…: java.nio.file.AccessDeniedException: …" said neither what nor why: a helper's).
+     * …/.tmp-eff7…: java.nio.file.AccessDeniedException: …" said neither what nor why: a helper's), and a repository whose
+     * root is no longer there as {@link #gone}.
      */
     private VaultException writeFailure(Path target, IOException e) {
         if (Cancelled.caused(e)) {
             return new Cancelled("writing " + target, e); // the thread's job was cancelled, the disk did not fail
+        }
+        if (e instanceof NoSuchFileException && !Files.isDirectory(root)) {
+            return gone(e); // a new pack's temporary file in the root: a backup beside a mv of the repository said "no such file"
         }
         String why = e.getMessage() != null && e.getMessage().contains("No space") ? "disk full" : org.opsledger.vault.IoReason.of(e);
         String what = target.getFileName().toString().startsWith(".tmp-") ? "a new file in the repository " + root : target.toString();

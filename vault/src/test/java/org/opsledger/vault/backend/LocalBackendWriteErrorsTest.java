@@ -24,9 +24,18 @@ class LocalBackendWriteErrorsTest {
         Files.writeString(repo.resolve("locks"), "a file where a directory belongs");
         assertThatThrownBy(() -> backend.write("locks/abc", new byte[] {1}, 0, 1)).isInstanceOf(BackendException.class)
                 .hasMessage("cannot write " + repo.resolve("locks/abc") + ": already exists");
-        Files.delete(repo.resolve("locks"));
-        Files.delete(repo);
+    }
+
+    /**
+     * The repository's root moved (mv) while a backup ran: the backup's own line, its next pack's temporary file, said
+     * "cannot write a new file in the repository …: no such file" (a helper's). It says the repository is gone.
+     */
+    @Test
+    void aNewFileInARepositoryMovedAwayNamesItGone() throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        LocalBackend backend = new LocalBackend(repo);
+        Files.move(repo, tmp.resolve("moved"));
         assertThatThrownBy(backend::upload).isInstanceOf(BackendException.class)
-                .hasMessage("cannot write a new file in the repository " + repo + ": no such file");
+                .hasMessage("the repository " + repo + " is gone (moved or deleted while this command ran)");
     }
 }
