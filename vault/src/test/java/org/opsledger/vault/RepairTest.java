@@ -405,29 +405,9 @@ class RepairTest {
      */
     @Test
     void pruneAndRetireRefuseBesideAnIndexedPackThatIsMissingUntilRepairIndexesTheOldOne() throws Exception {
-        Path src = Files.createDirectories(tmp.resolve("src3/data")); // the tester's: its data pack is repacked
-        for (int i = 1; i <= 5; i++) {
-            Files.write(src.resolve("s" + i), TestTrees.random(30 + i, 300_000));
-        }
-        Path original = tmp.resolve("repo3");
-        SnapshotRef second;
-        try (Repository repo = TestTrees.newRepo(original)) {
-            TestTrees.backup(repo, src);
-            for (int i = 3; i <= 5; i++) {
-                Files.delete(src.resolve("s" + i));
-            }
-            second = TestTrees.backup(repo, src);
-        }
+        Path src = tmp.resolve("src3/data");
         Path copy = tmp.resolve("copy");
-        TestTrees.copyTree(original, copy); // data/ as it was before the prune
-        try (Repository repo = TestTrees.open(original)) {
-            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), java.time.Instant.now());
-            assertThat(new Pruner(repo).prune().packsRepacked()).isPositive();
-        }
-        for (String dir : List.of("index", "snapshots")) { // the rest after it
-            TestTrees.deleteTree(copy.resolve(dir));
-            TestTrees.copyTree(original.resolve(dir), copy.resolve(dir));
-        }
+        SnapshotRef second = copyAcrossARepackingPrune(src, copy);
         List<String> packs = new LocalBackend(copy).list("data");
         try (Repository repo = TestTrees.open(copy)) {
             assertThat(new Checker(repo, 2).check(0).warnings()).anyMatch(w -> w.contains("pack(s) not in any index")
@@ -442,8 +422,48 @@ class RepairTest {
             assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
             assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).isInstanceOf(VaultException.class).hasMessage(refusal + "nothing was retired");
             assertThat(new LocalBackend(copy).list("data")).containsExactlyInAnyOrderElementsOf(packs);
+        }
+        repairAndPruneLoseNothing(copy, 0, second, src);
+    }
 
-            new Repairer(repo, 2).repair(0, false);
+    /**
+     * The same copy, where the new pack is there but cut to half its size (an interrupted `rsync --partial` leaves it under
+     * its name): check without --read-data found nothing, and a prune deleted the old pack, the only whole copy of the
+     * data, as an orphan ("2 orphan(s) removed"; a re-tester's). Prune and retire refuse now, deleting nothing, and say to
+     * run `vault repair --read-data` first; after it nothing is lost.
+     */
+    @Test
+    void pruneAndRetireRefuseBesideAnIndexedPackCutShortUntilRepairReadsTheData() throws Exception {
+        Path src = tmp.resolve("src4/data");
+        Path original = tmp.resolve("repo3");
+        Path copy = tmp.resolve("copy");
+        SnapshotRef second = copyAcrossARepackingPrune(src, copy);
+        try (Repository repo = TestTrees.open(copy)) {
+            Node dir = repo.loadTree(second.snapshot().tree()).nodes().getFirst();
+            ObjectId cut = repo.index().get(repo.loadTree(dir.subtree()).nodes().getFirst().content().getFirst()).pack();
+            byte[] whole = Files.readAllBytes(original.resolve(Repository.packName(cut)));
+            Files.createDirectories(copy.resolve(Repository.packName(cut)).getParent());
+            Files.write(copy.resolve(Repository.packName(cut)), java.util.Arrays.copyOf(whole, whole.length / 2));
+            List<String> packs = new LocalBackend(copy).list("data");
+            String refusal = "pack " + cut.hex() + " is shorter than its index says (" + whole.length / 2 + " bytes, where the index"
+                    + " places a blob up to byte ";
+            String what = ", which no index names and which would go as an orphan; run `vault repair --read-data` first (it takes"
+                    + " the short pack out of the index and indexes that one again); ";
+            assertThatThrownBy(() -> new Pruner(repo).prune()).isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith(refusal).hasMessageEndingWith(what + "no orphan pack was deleted");
+            assertThat(new LocalBackend(copy).list("data")).containsExactlyInAnyOrderElementsOf(packs);
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith(refusal).hasMessageEndingWith(what + "nothing was retired");
+            assertThat(new LocalBackend(copy).list("data")).containsAll(packs);
+        }
+        repairAndPruneLoseNothing(copy, 100, second, src);
+    }
+
+    /** After `vault repair` (reading {@code readDataPercent} of the data) and a prune, check finds no error and {@code second} restores whole. */
+    private void repairAndPruneLoseNothing(Path copy, double readDataPercent, SnapshotRef second, Path src) throws IOException {
+        try (Repository repo = TestTrees.open(copy)) {
+            new Repairer(repo, 2).repair(readDataPercent, false);
             new Pruner(repo).prune();
         }
         try (Repository repo = TestTrees.open(copy)) {
@@ -451,6 +471,36 @@ class RepairTest {
             assertThat(new Restorer(repo, 2).restore(second, tmp.resolve("out"), List.of(), true).ok()).isTrue();
             TestTrees.assertSameTree(src, tmp.resolve("out/data"));
         }
+    }
+
+    /**
+     * A tester's file-level copy into {@code copy} of a repository ("repo3") taken in rsync's order across a prune that
+     * repacked: data/ before the prune, index/ and snapshots/ after it. Returns the snapshot kept, of {@code src}.
+     */
+    private SnapshotRef copyAcrossARepackingPrune(Path src, Path copy) throws IOException {
+        Files.createDirectories(src); // the tester's: its data pack is repacked
+        for (int i = 1; i <= 5; i++) {
+            Files.write(src.resolve("s" + i), TestTrees.random(30 + i, 300_000));
+        }
+        Path original = tmp.resolve("repo3");
+        SnapshotRef second;
+        try (Repository repo = TestTrees.newRepo(original)) {
+            TestTrees.backup(repo, src);
+            for (int i = 3; i <= 5; i++) {
+                Files.delete(src.resolve("s" + i));
+            }
+            second = TestTrees.backup(repo, src);
+        }
+        TestTrees.copyTree(original, copy); // data/ as it was before the prune
+        try (Repository repo = TestTrees.open(original)) {
+            new Forgetter(repo, java.time.ZoneOffset.UTC).forget(new RetentionPolicy(1, null, 0, 0, 0, 0), java.time.Instant.now());
+            assertThat(new Pruner(repo).prune().packsRepacked()).isPositive();
+        }
+        for (String dir : List.of("index", "snapshots")) { // the rest after it
+            TestTrees.deleteTree(copy.resolve(dir));
+            TestTrees.copyTree(original.resolve(dir), copy.resolve(dir));
+        }
+        return second;
     }
 
     @Test

@@ -81,6 +81,15 @@ public final class Index {
         return packEpochs.getOrDefault(pack, 0);
     }
 
+    /**
+     * Where the last blob the index places in {@code pack} ends (its offset and length): a stored pack shorter than that
+     * was cut (an interrupted `rsync --partial` leaves it under its name).
+     */
+    public long end(ObjectId pack) {
+        List<PackedBlob> blobs = packContents != null ? packContents.getOrDefault(pack, List.of()) : byPack().getOrDefault(pack, List.of());
+        return blobs.stream().mapToLong(b -> (long) b.offset() + b.length()).max().orElse(0);
+    }
+
     public Map<ObjectId, IndexEntry> entries() {
         return entries;
     }

@@ -247,13 +247,19 @@ public final class Pruner {
             boolean otherStarted = !repo.locks().liveOtherThan(own).isEmpty();
             if (!otherStarted) {
                 List<IndexFile.Pack> indexedAgain = new ArrayList<>();
-                for (String name : orphanNames) {
+                List<String> leftByBackups = new ArrayList<>();
+                Set<ObjectId> measured = new HashSet<>();
+                for (String name : orphanNames) { // every orphan judged before any goes: a refusal deletes none
                     ObjectId pack = Repository.idOfName(name);
-                    Repository.PackHeader holds = ReferencedBlobs.neededFrom(repo, pack, needed, after, "the prune");
+                    Repository.PackHeader holds = ReferencedBlobs.neededFrom(repo, pack, needed, after, measured, "the prune",
+                            "no orphan pack was deleted");
                     if (holds != null) {
                         indexedAgain.add(Index.toFile(pack, holds.epoch(), holds.blobs()));
-                        continue;
+                    } else {
+                        leftByBackups.add(name);
                     }
+                }
+                for (String name : leftByBackups) {
                     freed += repo.backend().size(name);
                     repo.backend().delete(name); // left by an interrupted backup: no index names it
                     orphans++;

@@ -147,10 +147,11 @@ public final class KeyEpochs {
             // a pack of the epoch no index names may be the only copy of what a snapshot needs (§10: an index file lost, or a
             // pack a prune condemned and a backup then used): sealed again like an indexed one, never deleted as an orphan
             // (a helper's: restore failed, "blob … missing from the index", where `vault repair` would have kept it)
+            Set<ObjectId> measured = new HashSet<>();
             for (String name : repo.backend().list("data")) {
                 ObjectId p = Repository.idOfName(name);
                 if (p != null && !index.packs().contains(p)) {
-                    Repository.PackHeader h = ReferencedBlobs.neededFrom(repo, p, needed, index, "the retirement");
+                    Repository.PackHeader h = ReferencedBlobs.neededFrom(repo, p, needed, index, measured, "the retirement", "nothing was retired");
                     if (h != null && h.epoch() == epoch) {
                         oldPacks.put(p, h.blobs());
                     }
