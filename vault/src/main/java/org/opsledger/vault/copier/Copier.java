@@ -354,13 +354,29 @@ public final class Copier {
     /** Trees of the target found whole by {@link #whole}: snapshots sharing one are walked once. */
     private final Set<ObjectId> wholeTrees = new java.util.HashSet<>();
 
-    /** Whether every tree and data blob {@code copy} needs is in the target's index, and each of its trees reads. */
+    /**
+     * The packs in the target's data/, listed the first time under a target lock that a copy made before is checked (null
+     * until then): one listing per lock, not a call per pack.
+     */
+    private Set<ObjectId> targetPacks;
+
+    /**
+     * Whether every tree and data blob {@code copy} needs is in the target's index, in a pack its store holds, and each of
+     * its trees reads. A data pack the index names and the store lacks (a pack lost from the target) was taken for whole:
+     * check named it missing, yet a tier forgot the near-line original and restore from the target failed (a re-tester's).
+     */
     private boolean whole(SnapshotRef copy) {
         if (wholeTrees.contains(copy.snapshot().tree())) {
             return true;
         }
         try {
-            if (!ReferencedBlobs.of(target, List.of(copy)).stream().allMatch(target.index()::contains)) {
+            if (targetPacks == null) {
+                targetPacks = ReferencedBlobs.storedPacks(target);
+            }
+            if (!ReferencedBlobs.of(target, List.of(copy)).stream().allMatch(b -> {
+                var entry = target.index().get(b);
+                return entry != null && targetPacks.contains(entry.pack());
+            })) {
                 return false;
             }
         } catch (VaultException e) { // a tree no index names, or one that does not read
@@ -383,10 +399,11 @@ public final class Copier {
         long reloads = target.indexReloads();
         if (reloads != indexReloadsSeen) {
             treeMap.clear();
-            wholeTrees.clear(); // a copy made before is found whole again by what the index has now
             indexReloadsSeen = reloads;
         }
         copiedBlobs.clear(); // each flushed under its lock: the index says which are still there
+        wholeTrees.clear(); // a copy made before is found whole again by what the index and the store have now
+        targetPacks = null;
     }
 
     /** The target's {@link Repository#indexReloads} when this run last looked. */

@@ -123,13 +123,7 @@ public final class ReferencedBlobs {
      * {@code nothingDone} ends the message ("nothing was pruned").
      */
     public static void refuseWhileIndexedPacksMissing(Repository repo, Index indexed, String nothingDone) {
-        Set<ObjectId> stored = new HashSet<>();
-        for (String name : repo.backend().list("data")) {
-            ObjectId pack = Repository.idOfName(name);
-            if (pack != null) {
-                stored.add(pack);
-            }
-        }
+        Set<ObjectId> stored = storedPacks(repo);
         List<ObjectId> missing = indexed.packs().stream().filter(p -> !stored.contains(p)).toList();
         if (missing.isEmpty()) {
             return;
@@ -143,6 +137,18 @@ public final class ReferencedBlobs {
                     + " orphan; run `vault repair` first (it takes the missing pack out of the index and indexes that one again;"
                     + " `vault check` then names what is lost); " + nothingDone);
         }
+    }
+
+    /** The packs in the store's data/, by one listing (names only). */
+    public static Set<ObjectId> storedPacks(Repository repo) {
+        Set<ObjectId> stored = new HashSet<>();
+        for (String name : repo.backend().list("data")) {
+            ObjectId pack = Repository.idOfName(name);
+            if (pack != null) {
+                stored.add(pack);
+            }
+        }
+        return stored;
     }
 
     private static Set<ObjectId> collect(Repository repo, Collection<SnapshotRef> snapshots, boolean strict) {
