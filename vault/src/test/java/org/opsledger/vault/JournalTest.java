@@ -526,6 +526,31 @@ class JournalTest {
         }
     }
 
+    /**
+     * A reader thread out of heap ends the read as the main thread would, with the OutOfMemoryError (the CLI's exit 4, and
+     * the launcher's retry in a larger heap), not "reading the journal failed: java.lang.OutOfMemoryError", exit 1 (a
+     * re-tester's, on a journal of long entries).
+     */
+    @Test
+    void aReaderOutOfHeapEndsTheReadOutOfHeap() throws Exception {
+        try (Repository writing = TestTrees.newRepo(dir)) {
+            new Journal(writing).record(entry(Operation.BACKUP, Outcome.OK, T, false, "backup"));
+        }
+        ForwardingBackend full = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(dir)) {
+            @Override
+            public byte[] read(String name) {
+                if (name.startsWith(Journal.DIR + "/")) {
+                    throw new OutOfMemoryError("Java heap space");
+                }
+                return super.read(name);
+            }
+        };
+        try (Repository reading = Repository.open(full, TestTrees.PASSWORD)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Journal(reading).read(e -> true))
+                    .isInstanceOf(OutOfMemoryError.class);
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -588,6 +588,9 @@ public final class Journal {
                 }
             }
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) { // out of heap in a reader: as on the main thread (exit 4, the launcher's
+                throw error;                           // retry), not "reading the journal failed: java.lang.OutOfMemoryError" (a re-tester's)
+            }
             throw e.getCause() instanceof RuntimeException r ? r : new VaultException("reading the journal failed: " + e.getCause());
         } catch (InterruptedException e) {
             throw new org.opsledger.vault.Cancelled("reading the journal", e);
