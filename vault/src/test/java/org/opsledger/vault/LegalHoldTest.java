@@ -200,6 +200,22 @@ class LegalHoldTest {
         }
     }
 
+    /**
+     * A sealed hold record under a name that is no snapshot ID (holds/<id>.bak, an interrupted rsync's leftover) stops
+     * forget and prune, which say to move it out of holds/; check said nothing of it (a re-tester's). It names it now.
+     */
+    @Test
+    void checkNamesAHoldRecordUnderANameThatIsNoSnapshotIdAsForgetRefusesIt() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef held = TestTrees.backup(repo, oneFile());
+            LegalHold hold = repo.hold(held, "M-1", "legal");
+            String name = "holds/" + held.id().hex() + ".bak";
+            repo.writeSealedAs(name, org.opsledger.vault.crypto.Sealing.Kind.HOLD, hold);
+            assertThat(new Checker(repo, 2).check(0).errors()).singleElement().asString()
+                    .startsWith(name + ": not named by a snapshot ID, so it holds none; move it out of holds/");
+        }
+    }
+
     @Test
     void aSnapshotHeldForTwoMattersStaysHeldUntilBothAreReleased() throws Exception {
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
