@@ -964,7 +964,7 @@ public final class Checker {
             // what restore and dump refuse, or restore wrongly, is named here (IS.012 6.6.4; docs/vault-format.md §8)
             String forged = !Node.isSafeName(n.name()) ? "a name that is not one path component (a damaged or forged tree)"
                     : !names.add(n.name()) ? Tree.NAME_TWICE
-                    : n.type() == NodeType.DIR && n.subtree() == null ? "a directory without its subtree (a damaged or forged tree)"
+                    : n.type() == NodeType.DIR && n.subtree() == null ? Tree.NO_SUBTREE
                     : null;
             if (forged != null) {
                 w.errors().add("snapshot " + s.shortId() + " " + path + ": " + forged);

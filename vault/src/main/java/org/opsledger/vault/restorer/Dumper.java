@@ -14,6 +14,7 @@ import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotPaths;
 import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.snapshot.Tree;
 
 /**
  * {@code vault dump}: one path of a snapshot written to a stream, as restic's dump does: a file's
@@ -117,9 +118,12 @@ public final class Dumper {
         String name = dir + n.name();
         switch (n.type()) {
             case DIR -> {
+                if (n.subtree() == null) { // an empty directory in the archive, exit 0 (a re-tester's)
+                    throw new VaultException(name + ": " + Tree.NO_SUBTREE + "; the archive is incomplete");
+                }
                 tar.entry(FileNames.encode(name + "/"), TarWriter.DIRECTORY, n.mode(), n.mtime(), n.uid(), n.gid(), 0, null, null,
                         n.xattrs());
-                return 1 + (n.subtree() == null ? 0 : tarAll(tar, repo.loadTree(n.subtree()).nodes(), name + "/", firstNames));
+                return 1 + tarAll(tar, repo.loadTree(n.subtree()).nodes(), name + "/", firstNames);
             }
             case SYMLINK -> tar.entry(FileNames.encode(name), TarWriter.SYMLINK, 0777, n.mtime(), n.uid(), n.gid(), 0,
                     FileNames.encode(n.linkTarget()), null, null);

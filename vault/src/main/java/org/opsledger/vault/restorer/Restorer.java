@@ -676,9 +676,10 @@ public final class Restorer {
                 case DIR -> {
                     Entry d = new Entry(n, dir, path, null);
                     plan.dirs.add(d);
-                    if (n.subtree() != null) {
-                        collect(repo.loadTree(n.subtree()), d, onTheWay ? includes : List.of(), in, plan);
+                    if (n.subtree() == null) { // restored as an empty directory and "verified", exit 0 (a re-tester's)
+                        throw new VaultException(display + ": " + Tree.NO_SUBTREE);
                     }
+                    collect(repo.loadTree(n.subtree()), d, onTheWay ? includes : List.of(), in, plan);
                 }
                 case SYMLINK -> plan.symlinks.add(new Entry(n, dir, null, null));
                 case FIFO, CHARDEV, BLOCKDEV -> plan.specials.add(new Entry(n, dir, null, null));

@@ -17,6 +17,8 @@ public record Tree(List<Node> nodes) {
      * on the second ("already exists"), blaming its target (a helper's).
      */
     public static final String NAME_TWICE = "the name is twice in its directory (a damaged or forged tree)";
+    /** A directory node the vault never writes (a mount point not crossed has an empty tree): check, restore and dump refuse it. */
+    public static final String NO_SUBTREE = "a directory without its subtree (a damaged or forged tree)";
 
     /** The refusal of a tree deeper than {@link #MAX_DEPTH} in {@code snapshot} (its short ID). */
     public static org.opsledger.vault.VaultException tooDeep(String snapshot) {

@@ -148,18 +148,27 @@ class ForgedSnapshotsTest {
                     new Tree(List.of(dir.withSubtree(blob))));
             List<String> expected = new java.util.ArrayList<>();
             SnapshotRef twice = null;
+            SnapshotRef noSubtree = null;
             for (var f : forged.entrySet()) {
                 Snapshot crafted = TestTrees.forged(good, good.time(), repo.saveTree(f.getValue()), "evil");
                 repo.flush();
                 SnapshotRef s = new SnapshotRef(repo.saveSnapshot(crafted), crafted);
                 expected.add("snapshot " + s.shortId() + " " + f.getKey());
                 twice = f.getKey().contains("twice") ? s : twice;
+                noSubtree = f.getKey().contains("without its subtree") ? s : noSubtree;
             }
             assertThat(new Checker(repo, 2).check(0).errors()).containsExactlyInAnyOrderElementsOf(expected);
             SnapshotRef s = twice;
             assertThatThrownBy(() -> new org.opsledger.vault.restorer.Restorer(repo, 2).restore(s, tmp.resolve("out"), List.of(), false))
                     .hasMessage("f: the name is twice in its directory (a damaged or forged tree)");
             assertThat(tmp.resolve("out")).doesNotExist();
+            // a directory without its subtree was restored as an empty one, "verified", exit 0, and dumped so (a re-tester's)
+            SnapshotRef bare = noSubtree;
+            assertThatThrownBy(() -> new org.opsledger.vault.restorer.Restorer(repo, 2).restore(bare, tmp.resolve("out"), List.of(), true))
+                    .hasMessage("d: a directory without its subtree (a damaged or forged tree)");
+            assertThat(tmp.resolve("out")).doesNotExist();
+            assertThatThrownBy(() -> new org.opsledger.vault.restorer.Dumper(repo).dump(bare, "/", java.io.OutputStream.nullOutputStream()))
+                    .hasMessageContaining("d: a directory without its subtree (a damaged or forged tree)");
         }
     }
 
