@@ -198,11 +198,11 @@ class JournalTest {
                 Map<String, Object> json = org.opsledger.vault.VaultJson.MAPPER.convertValue(kept, Map.class);
                 json.remove(field);
                 String name = Journal.DIR + "/" + repo.writeSealed(Journal.DIR, Sealing.Kind.JOURNAL, json).hex();
-                expected.add(name + ": " + name + " does not parse as the format says (no " + field + ")");
+                expected.add(name + ": does not parse as the format says (no " + field + ")"); // named once
             }
             String segment = Journal.SEGMENTS + "/" + repo.writeSealed(Journal.SEGMENTS, Sealing.Kind.JOURNAL,
                     Map.of("compacted", List.of())).hex();
-            expected.add(segment + ": " + segment + " does not parse as the format says (no entries)");
+            expected.add(segment + ": does not parse as the format says (no entries)");
 
             Journal.Listing read = new Journal(repo).read();
             assertThat(read.entries()).extracting(JournalEntry::detail).containsExactly("kept");

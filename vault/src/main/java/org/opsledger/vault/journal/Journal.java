@@ -621,8 +621,7 @@ public final class Journal {
             throw e;
         } catch (RuntimeException e) {
             org.opsledger.vault.Cancelled.passOn(e, "reading the journal");
-            return Read.problem(name + ": " + (e instanceof VaultException ? e.getMessage()
-                    : "unreadable (" + e.getClass().getSimpleName() + ")"));
+            return Read.problem(Repository.problemOf(name, e));
         }
     }
 }

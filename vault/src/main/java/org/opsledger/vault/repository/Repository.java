@@ -1342,7 +1342,7 @@ public final class Repository implements AutoCloseable {
                 bad.add(name + ": does not read (" + e.getMessage() + "); `vault repair` moves it out of snapshots/");
             } catch (RuntimeException e) {
                 Cancelled.passOn(e, "the listing of snapshots");
-                bad.add(name + ": " + (e instanceof VaultException ? e.getMessage() : "unreadable (" + e.getClass().getSimpleName() + ")"));
+                bad.add(problemOf(name, e));
             }
         }
         Cancelled.check("the listing of snapshots"); // a snapshot an interrupted read left out is not unreadable
@@ -1570,11 +1570,23 @@ public final class Repository implements AutoCloseable {
             } catch (BackendException | Cancelled e) {
                 throw e;
             } catch (VaultException | IllegalArgumentException | JacksonException e) {
-                bad.add(e.getMessage() != null && e.getMessage().startsWith(name) ? e.getMessage()
-                        : name + ": unreadable (" + e.getClass().getSimpleName() + ")");
+                bad.add(e.getMessage() != null && e.getMessage().startsWith(name) ? e.getMessage() : problemOf(name, e));
             }
         }
         return new HoldListing(out, bad, misnamed);
+    }
+
+    /**
+     * "name: what is wrong with it", naming the file once: "snapshots/ab12…: snapshots/ab12… does not parse …" named it twice
+     * where the reason began with it (a re-tester's); an exception not the vault's is named by its class alone. Listings
+     * keep the "name: " form, which {@link #fileOf} reads back.
+     */
+    public static String problemOf(String name, RuntimeException e) {
+        if (!(e instanceof VaultException) || e.getMessage() == null) {
+            return name + ": unreadable (" + e.getClass().getSimpleName() + ")";
+        }
+        String why = e.getMessage();
+        return name + ": " + (why.startsWith(name) ? why.substring(name.length()).replaceFirst("^:? ", "") : why);
     }
 
     /** Longest reason a legal hold takes. */
