@@ -78,4 +78,18 @@ class SnapshotFilterTest {
             assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(erp.id(), plain.id());
         }
     }
+    /** Snapshots named alternately from two sources are planned one source's after the other, each oldest first. */
+    @Test
+    void aForgetOfNamedSnapshotsPlansEachSourcesTogether() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("srv/data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef web1 = asHost(repo, TestTrees.backup(repo, data), "web-1");
+            SnapshotRef db1 = asHost(repo, web1, "db-1");
+            SnapshotRef web2 = asHost(repo, db1, "web-1");
+            SnapshotRef db2 = asHost(repo, web2, "db-1");
+            var plan = new Forgetter(repo, ZoneOffset.UTC).plan(java.util.List.of(web2, db1, web1, db2), Instant.now());
+            assertThat(plan).extracting(d -> d.snapshot().id()).containsExactly(web1.id(), web2.id(), db1.id(), db2.id());
+        }
+    }
 }

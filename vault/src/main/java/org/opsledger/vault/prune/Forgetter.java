@@ -133,7 +133,12 @@ public final class Forgetter {
             }
             out.add(new ForgetDecision(s, false, List.of("named")));
         }
-        return out;
+        // each source's together, oldest first, as a policy's plan: named alternately, a source's header and counts came
+        // twice in forget's report (a re-tester's)
+        java.util.Map<Group, List<ForgetDecision>> bySource = new java.util.LinkedHashMap<>();
+        out.forEach(d -> bySource.computeIfAbsent(groupOf(d.snapshot()), g -> new ArrayList<>()).add(d));
+        return bySource.values().stream().flatMap(g -> g.stream().sorted(java.util.Comparator.comparing(
+                (ForgetDecision d) -> d.snapshot().snapshot().time()))).toList();
     }
 
     /** The snapshots one policy is applied to together: those of one host and one list of paths. */
