@@ -2,7 +2,6 @@ package org.opsledger.cli.vault;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +55,8 @@ final class SnapshotsCommand implements Callable<Integer> {
             boolean whole = listing.unreadable().isEmpty() && holdListing.unreadable().isEmpty();
             Map<ObjectId, LegalHold> holds = holdListing.holds();
             Set<ObjectId> held = holds.keySet();
-            if (repo.json) {
-                List<Map<String, Object>> out = new ArrayList<>();
+            if (repo.json) { // written as each comes: 30,000 records as one string ran out of the launcher's heap
+                Output.JsonList out = Output.jsonList();
                 for (SnapshotRef s : all) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("id", s.id().hex());
@@ -68,7 +67,7 @@ final class SnapshotsCommand implements Callable<Integer> {
                     m.put("recordLacks", s.snapshot().recordLacks()); // IS.012 6.6.5.1: what `vault amend` would complete
                     out.add(m);
                 }
-                Output.json(out);
+                out.end();
                 return whole ? 0 : BackupCommand.INCOMPLETE;
             }
             Output.out().printf("%-8s  %-19s  %-11s  %-12s  %-14s  %-16s  %-10s  %s%n",
