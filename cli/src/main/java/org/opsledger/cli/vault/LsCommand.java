@@ -64,18 +64,25 @@ final class LsCommand implements Callable<Integer> {
                 list.end();
             }
         }
-        return 0;
+        return forged == 0 ? 0 : BackupCommand.INCOMPLETE;
     }
 
+    /** Names listed that restore and dump refuse ("..", "a/b"), each said on stderr: a forged tree listed exit 0 (a re-tester's). */
+    private long forged;
+
     /** Each path as it is read, a directory before what it holds: a snapshot of any size is listed in the memory of its deepest path. */
-    private static void walk(Repository r, ObjectId tree, String dir, Consumer<Map<String, Object>> rows) {
+    private void walk(Repository r, ObjectId tree, String dir, Consumer<Map<String, Object>> rows) {
         for (Node n : r.loadTree(tree).nodes()) {
             list(r, n, dir, rows);
         }
     }
 
-    private static void list(Repository r, Node n, String dir, Consumer<Map<String, Object>> rows) {
-        String path = dir + "/" + FileNames.display(n.name());
+    private void list(Repository r, Node n, String dir, Consumer<Map<String, Object>> rows) {
+        String path = dir + "/" + FileNames.display(String.valueOf(n.name()));
+        if (!Node.isSafeName(n.name())) {
+            forged++;
+            Output.err().println("warning: " + path + ": " + Node.NOT_ONE_COMPONENT + "; restore and dump refuse it, `vault check` names it");
+        }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("path", path);
         row.put("type", n.type().json());

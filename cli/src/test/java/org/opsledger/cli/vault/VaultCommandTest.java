@@ -2098,6 +2098,28 @@ class VaultCommandTest {
         assertThat(tmp.resolve("t")).doesNotExist();
     }
 
+    /** `ls` of a tree with a name that is not one path component ("..") lists it, says so on stderr and exits 3 (it exited 0: a re-tester's). */
+    @Test
+    void lsSaysOfANameRestoreRefusesThatItIsForged() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String forged;
+        String own;
+        try (Repository r = Repository.open(new org.opsledger.vault.backend.LocalBackend(repo), Files.readString(pw).strip().toCharArray())) {
+            var s = r.snapshots().getFirst();
+            own = s.shortId();
+            var root = r.loadTree(s.snapshot().tree()).nodes().getFirst();
+            var tree = r.saveTree(new org.opsledger.vault.snapshot.Tree(List.of(root.withName(".."))));
+            r.flush();
+            forged = r.saveSnapshot(s.snapshot().withTree(tree)).shortHex();
+        }
+        Run ls = vault("ls", forged);
+        assertThat(ls.exit()).isEqualTo(3);
+        assertThat(ls.out()).contains("  /../report.txt\n");
+        assertThat(ls.err()).isEqualTo("warning: /..: a name that is not one path component (a damaged or forged tree); restore and dump refuse it,"
+                + " `vault check` names it\n");
+        assertThat(vault("ls", own).exit()).isZero(); // the backup's own tree
+    }
+
     @Test
     void upgradeMovesARepositoryOfAnOlderFormatToThisBuildsAndOnlyOnce() throws Exception {
         vault("backup", data.toString(), "--allow-same-device");

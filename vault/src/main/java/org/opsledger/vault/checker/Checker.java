@@ -962,7 +962,7 @@ public final class Checker {
         for (Node n : tree.nodes()) {
             String path = dir + "/" + FileNames.display(String.valueOf(n.name())); // named in reports and JSON
             // what restore and dump refuse, or restore wrongly, is named here (IS.012 6.6.4; docs/vault-format.md §8)
-            String forged = !Node.isSafeName(n.name()) ? "a name that is not one path component (a damaged or forged tree)"
+            String forged = !Node.isSafeName(n.name()) ? Node.NOT_ONE_COMPONENT
                     : !names.add(n.name()) ? Tree.NAME_TWICE
                     : n.type() == NodeType.DIR && n.subtree() == null ? Tree.NO_SUBTREE
                     : null;

@@ -57,6 +57,9 @@ public record Node(String name, NodeType type, int mode, long mtime, long ctime,
         return bytes == size ? null : "the snapshot's blobs hold " + bytes + " bytes, its size says " + size + " (a damaged or forged tree)";
     }
 
+    /** What check and ls say of a name {@link #isSafeName} refuses. */
+    public static final String NOT_ONE_COMPONENT = "a name that is not one path component (a damaged or forged tree)";
+
     /** A name is one path component: never empty, ".", "..", nor containing '/' or NUL. */
     public static boolean isSafeName(String name) {
         return name != null && !name.isEmpty() && !name.equals(".") && !name.equals("..")
