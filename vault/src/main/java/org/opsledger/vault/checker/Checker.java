@@ -301,7 +301,9 @@ public final class Checker {
             }
             return Map.of();
         }
-        Map<ObjectId, JournalEntry> written = new HashMap<>(); // by the backup or recover that wrote each
+        Set<ObjectId> there = snapshotsThere(snapshotFiles, replaced);
+        // by the backup or recover that wrote each, of those not there: 30,000 entries held whole took check past its heap
+        Map<ObjectId, JournalEntry> written = new HashMap<>();
         Set<ObjectId> left = new HashSet<>(); // named by what removes, moves or replaces snapshots
         Map<ObjectId, JournalEntry.Operation> forgotten = new HashMap<>(); // named by a forget or tier as it deleted each
         Map<String, JournalEntry> slotsRemoved = new HashMap<>(); // by the start of the slot's ID
@@ -317,7 +319,7 @@ public final class Checker {
             switch (e.operation()) {
                 case BACKUP, RECOVER -> {
                     if (e.outcome() != JournalEntry.Outcome.FAILED) {
-                        e.snapshots().forEach(id -> written.put(id, e));
+                        e.snapshots().stream().filter(id -> !there.contains(id)).forEach(id -> written.put(id, e));
                     }
                 }
                 case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
@@ -346,7 +348,7 @@ public final class Checker {
             warnings.add(untested);
         }
         warnings.addAll(listing.failingBackupWarnings());
-        String gone = snapshotsGone(snapshotFiles, replaced, written, left, retired[0]);
+        String gone = snapshotsGone(written, left, retired[0]);
         if (gone != null) {
             warnings.add(gone);
         }
@@ -489,9 +491,25 @@ public final class Checker {
      * retained until 2099; check was clean, and the next prune freed its data). A retirement's entry names the IDs it
      * replaced; backups from before one an older build ran, whose entry names none, are passed over.
      */
-    private String snapshotsGone(List<String> snapshotFiles, List<Replaced> replaced, Map<ObjectId, JournalEntry> written,
-                                 Set<ObjectId> left, Instant retired) {
-        Set<ObjectId> accounted = new HashSet<>(left);
+    private String snapshotsGone(Map<ObjectId, JournalEntry> written, Set<ObjectId> left, Instant retired) {
+        List<Map.Entry<ObjectId, JournalEntry>> gone = written.entrySet().stream()
+                .filter(w -> !left.contains(w.getKey()) && w.getValue().started().isAfter(retired))
+                // not one a backup beside this check wrote after snapshots/ was listed, its entry before the journal was read
+                .filter(w -> !repo.backend().exists("snapshots/" + w.getKey().hex()))
+                .sorted(Map.Entry.comparingByValue(java.util.Comparator.comparing(JournalEntry::started))).toList();
+        if (gone.isEmpty()) {
+            return null;
+        }
+        JournalEntry first = gone.getFirst().getValue();
+        return gone.size() + " snapshot(s) that backups wrote are not in the repository, and no journal entry says they left"
+                + " (first: " + gone.getFirst().getKey().shortHex() + ", a backup of " + String.join(" ", first.paths()) + " on "
+                + first.host() + " at " + first.started().toString().substring(0, 19).replace('T', ' ') + " UTC): deleted from the"
+                + " store? Its data goes with the next prune; `vault recover`, before that, makes a snapshot of the trees left";
+    }
+
+    /** The snapshots accounted for without the journal: in snapshots/ (readable or not), under damaged/, or the IDs records say they had. */
+    private Set<ObjectId> snapshotsThere(List<String> snapshotFiles, List<Replaced> replaced) {
+        Set<ObjectId> accounted = new HashSet<>();
         for (String name : snapshotFiles) {
             ObjectId id = Repository.idOfName(name);
             if (id != null) {
@@ -505,19 +523,7 @@ public final class Checker {
             }
         }
         replaced.forEach(r -> accounted.add(r.id())); // the IDs each record says it had
-        List<Map.Entry<ObjectId, JournalEntry>> gone = written.entrySet().stream()
-                .filter(w -> !accounted.contains(w.getKey()) && w.getValue().started().isAfter(retired))
-                // not one a backup beside this check wrote after snapshots/ was listed, its entry before the journal was read
-                .filter(w -> !repo.backend().exists("snapshots/" + w.getKey().hex()))
-                .sorted(Map.Entry.comparingByValue(java.util.Comparator.comparing(JournalEntry::started))).toList();
-        if (gone.isEmpty()) {
-            return null;
-        }
-        JournalEntry first = gone.getFirst().getValue();
-        return gone.size() + " snapshot(s) that backups wrote are not in the repository, and no journal entry says they left"
-                + " (first: " + gone.getFirst().getKey().shortHex() + ", a backup of " + String.join(" ", first.paths()) + " on "
-                + first.host() + " at " + first.started().toString().substring(0, 19).replace('T', ' ') + " UTC): deleted from the"
-                + " store? Its data goes with the next prune; `vault recover`, before that, makes a snapshot of the trees left";
+        return accounted;
     }
 
     /**
