@@ -176,10 +176,12 @@ class FailureModesTest {
                         throw new VaultException("command exited with status 3");
                     })).hasMessageContaining("status 3");
             assertThat(repo.snapshots()).isEmpty();
+            assertThat(repo.backend().list("data")).isEmpty(); // nothing written before the command's status is known
             assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
             var ok = new Archiver(repo, new BackupProgress()).backupStream(
                     new java.io.ByteArrayInputStream(TestTrees.text(1, 100_000)), "dump.sql", TestTrees.options(), () -> { });
             assertThat(repo.snapshots()).hasSize(1);
+            assertThat(repo.backend().list("index")).hasSize(1); // the data's pack and the tree's under one index file, not two (a helper's)
             assertThat(ok.snapshot().kind().json()).isEqualTo("stdin");
         }
     }

@@ -266,8 +266,7 @@ public final class Archiver {
             }
             progress.bytesRead.addAndGet(size);
             progress.files.incrementAndGet();
-            repo.flush();
-            beforeCommit.run();
+            beforeCommit.run(); // the data's pack goes with the tree's, under one index file: a flush here wrote two (a helper's)
             long now = java.nio.file.attribute.FileTime.from(Instant.now()).to(java.util.concurrent.TimeUnit.NANOSECONDS); // saturates at 2262, where a product wrapped to 1715 (a helper's)
             Node file = new Node(name, NodeType.FILE, 0600, now, now, 0, 0, 0, 0, size, content, null, null);
             ObjectId root = repo.saveTree(new Tree(List.of(file)));
