@@ -92,6 +92,46 @@ class RepairTest {
     }
 
     /**
+     * `key rotate` on an older keyring put back made a second, different key for the epoch the store already used: what
+     * the real one sealed then failed authentication, and repair moved it under damaged/ (a helper's). Rotation and
+     * retirement now refuse as repair does, and the keyring stays as it was.
+     */
+    @Test
+    void aRotationOrRetirementOnAnOlderKeyringPutBackIsRefusedAsRepairIs() throws Exception {
+        byte[] olderKeyring = Files.readAllBytes(repoDir.resolve("keyring"));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            new KeyEpochs(repo).rotate();
+            Files.write(data.resolve("new.txt"), TestTrees.text(10, 20_000));
+            TestTrees.backup(repo, data); // its index file and snapshot are sealed under epoch 2
+        }
+        byte[] ofEpoch2 = Files.readAllBytes(repoDir.resolve("keyring"));
+        Files.write(repoDir.resolve("keyring"), olderKeyring);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new KeyEpochs(repo).rotate()).hasMessage("key rotate refused, nothing changed: files are sealed"
+                    + " under key epoch 2, which this keyring (newest epoch 1) lacks: the keyring was replaced by an older copy"
+                    + " (a rollback or a merge of copies)? put back the newest `keyring`; repair would count what it seals as lost");
+        }
+        assertThat(Files.readAllBytes(repoDir.resolve("keyring"))).isEqualTo(olderKeyring);
+
+        Files.write(repoDir.resolve("keyring"), ofEpoch2);
+        try (Repository repo = TestTrees.open(repoDir)) { // a keyring of epochs 1 to 3 put back over one of 4
+            new KeyEpochs(repo).rotate();
+        }
+        byte[] ofEpoch3 = Files.readAllBytes(repoDir.resolve("keyring"));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            new KeyEpochs(repo).rotate();
+            Files.write(data.resolve("newer.txt"), TestTrees.text(11, 20_000));
+            TestTrees.backup(repo, data);
+        }
+        Files.write(repoDir.resolve("keyring"), ofEpoch3);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).hasMessageStartingWith("key retire refused, nothing changed: files"
+                    + " are sealed under key epoch 4, which this keyring (newest epoch 3) lacks");
+        }
+        assertThat(Files.readAllBytes(repoDir.resolve("keyring"))).isEqualTo(ofEpoch3);
+    }
+
+    /**
      * One flipped bit in the epoch field of a pack's sealed unit (00 00 00 01 read as 00 00 01 01, epoch 257) beside the right
      * keyring: the pack is damaged, its hash says so, and repair takes it out and salvages the rest. The epoch was counted as
      * an older keyring put back, and `vault repair --read-data` refused, the only repair blocked by a false cause (a helper's).

@@ -194,10 +194,8 @@ public final class Repairer {
             hurt.put(d.pack(), d);
         }
         Cancelled.check("the repair"); // before anything is moved: what an interrupted read left out is not damage
-        int lacked = repo.newestEpochLacked();
-        if (lacked > 0) { // unreadable for want of a newer keyring, not damaged: nothing is taken out of use
-            throw new VaultException("repair refused, nothing changed: files are " + repo.keys().newerThanKeyring(lacked));
-        }
+        // unreadable for want of a newer keyring, not damaged: nothing is taken out of use
+        repo.refuseWhileNewerKeyringLacked("repair refused, nothing changed");
         return new Plan(index, byPack, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
                 files, Checker.packsRead(toRead, packProblems), bytesRead.get());
     }

@@ -43,9 +43,54 @@ public final class KeyEpochs {
      */
     public int rotate() {
         try (SharedLock lock = repo.lock("rotate")) { // one at a time (Locks#ONE_AT_A_TIME)
+            refuseOverNewerKeyring("key rotate refused, nothing changed");
             Keyring next = repo.storedKeyring().rotated(); // as stored: another rotation may have come since we opened
             repo.replaceKeyring(next);
             return next.currentEpoch();
+        }
+    }
+
+    /**
+     * The directories of the sealed files each named by its bytes' SHA-256 that any command writes under the current epoch
+     * (docs/vault-format.md §2): a backup's index file and snapshot, a hold, a prune's condemned record, every command's
+     * journal entry. Packs are not read: a backup's packs come with its index file, sealed under the same epoch.
+     */
+    private static final List<String> SEALED_FILES = List.of("index", "snapshots", "holds", "condemned", Journal.DIR);
+
+    /**
+     * Stops a rotation or retirement while a sealed file names an epoch after the keyring's newest, as `vault repair`
+     * refuses ({@link Repository#refuseWhileNewerKeyringLacked}): on a keyring put back from an older copy, a rotation made
+     * a second, different key for the epoch the store already used, what the real one sealed then failed authentication,
+     * and repair moved it under damaged/ (a helper's). Each file's epoch is a ranged read of its first four bytes; only one
+     * that names an epoch newer than the keyring's is read whole, to tell whether it is.
+     */
+    private void refuseOverNewerKeyring(String refused) {
+        for (String dir : SEALED_FILES) {
+            for (String name : repo.backend().list(dir)) {
+                int epoch = sealedEpochOf(name);
+                if (repo.keys().isNewer(epoch)) {
+                    try {
+                        repo.noteSealedUnderLacked(name, repo.backend().read(name), epoch);
+                    } catch (org.opsledger.vault.backend.MissingFileException gone) {
+                        // deleted since listed (a forget, a journal compaction): it names nothing now
+                    }
+                }
+            }
+        }
+        repo.refuseWhileNewerKeyringLacked(refused);
+    }
+
+    /** The epoch a sealed file names, or 0 when it is gone or too short to name one. */
+    private int sealedEpochOf(String name) {
+        try {
+            return epochOf(name);
+        } catch (org.opsledger.vault.backend.MissingFileException gone) {
+            return 0;
+        } catch (org.opsledger.vault.backend.BackendException e) {
+            if (repo.backend().size(name) < 4) {
+                return 0; // a short read: an emptied file names no epoch
+            }
+            throw e;
         }
     }
 
@@ -129,6 +174,7 @@ public final class KeyEpochs {
     public Retirement retire(int epoch) {
         try (SharedLock lock = repo.lock("retire")) { // runs alone (Locks#RUNS_ALONE): no backup adds a reference meanwhile
             repo.keys().keyring().withoutEpoch(epoch); // validates before any work, with the keyring as it is now: not current, still live
+            refuseOverNewerKeyring("key retire refused, nothing changed");
             // a pack this object's caller saved blobs into and has not flushed is written now, not after the epoch's packs
             // are listed: it would never be sealed again (an engineer's)
             repo.flush();

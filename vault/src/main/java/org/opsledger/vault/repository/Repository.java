@@ -1245,9 +1245,7 @@ public final class Repository implements AutoCloseable {
         try {
             key = dataKey(epoch);
         } catch (VaultException e) {
-            if (Sealing.sha256(sealed).equals(idOfName(name))) { // a sealed file named by its bytes' SHA-256, and whole
-                authenticSealedUnder(epoch);
-            }
+            noteSealedUnderLacked(name, sealed, epoch);
             throw new VaultException(name + ": " + e.getMessage()
                     + (keys().isNewer(epoch) ? "" : " (damaged, or not the vault's, unless a key retirement stopped)"));
         }
@@ -2052,6 +2050,27 @@ public final class Repository implements AutoCloseable {
             }
         }
         return k.dataKey(epoch);
+    }
+
+    /**
+     * A sealed file under {@code name}, of bytes {@code sealed}, names {@code epoch}, which this keyring lacks: counted for
+     * {@link #newestEpochLacked} when the file is named by its bytes' SHA-256, and whole.
+     */
+    public void noteSealedUnderLacked(String name, byte[] sealed, int epoch) {
+        if (Sealing.sha256(sealed).equals(idOfName(name))) {
+            authenticSealedUnder(epoch);
+        }
+    }
+
+    /**
+     * Stops a command that would take out of use ({@code vault repair}) or make anew ({@code key rotate}) what only a newer
+     * keyring reads, when a file read since the repository was opened names an epoch it lacks ({@link #newestEpochLacked}).
+     */
+    public void refuseWhileNewerKeyringLacked(String refused) {
+        int lacked = newestEpochLacked();
+        if (lacked > 0) {
+            throw new VaultException(refused + ": files are " + keys().newerThanKeyring(lacked));
+        }
     }
 
     /**
