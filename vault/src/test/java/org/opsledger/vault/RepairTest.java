@@ -132,6 +132,61 @@ class RepairTest {
     }
 
     /**
+     * 104 bytes anyone can write, named by their own SHA-256 and naming epoch 99 in their first four: forget sent the
+     * operator to repair, and repair refused, "sealed under key epoch 99, which this keyring (newest epoch 1) lacks … put
+     * back the newest `keyring`", a keyring that never was; under index/ they stopped every backup (a helper's). A SHA-256
+     * proves the bytes whole, not the vault's: only the epoch after the keyring's newest counts as an older keyring put back.
+     */
+    @Test
+    void aPlantedFileNamingAnEpochFarPastTheKeyringsIsDamageThatRepairTakesOut() throws Exception {
+        String snapshot = plantedUnderEpoch99("snapshots");
+        String index = plantedUnderEpoch99("index");
+        String why = "object names unknown key epoch 99 (damaged, or not the vault's, unless a key retirement stopped)";
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(repo::index).hasMessage("the index cannot be read: " + index + ": " + why + "; `vault check` names what"
+                    + " else is damaged, `vault repair` writes the index again from the packs");
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.listSnapshots().unreadable()).singleElement().asString().isEqualTo(snapshot + ": " + why);
+            RepairResult r = new Repairer(repo, 2).repair(100, false);
+            assertThat(r.files()).singleElement().satisfies(f -> {
+                assertThat(f.name()).isEqualTo(snapshot);
+                assertThat(f.keptAs()).isEqualTo(Repairer.DAMAGED + "/" + snapshot);
+            });
+            assertThat(r.indexProblems()).singleElement().asString().startsWith(index);
+        }
+        assertThat(repoDir.resolve(snapshot)).doesNotExist();
+        assertThat(repoDir.resolve(index)).doesNotExist();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.listSnapshots().unreadable()).isEmpty();
+            assertThat(repo.index().get(victimId)).isEqualTo(victimBlob);
+        }
+    }
+
+    /** Writes 4 bytes naming epoch 99 and 100 random ones under {@code dir}, named by their SHA-256; returns the name. */
+    private String plantedUnderEpoch99(String dir) throws IOException {
+        byte[] planted = java.nio.ByteBuffer.allocate(104).putInt(99).put(TestTrees.random(12, 100)).array();
+        String name = dir + "/" + Sealing.sha256(planted).hex();
+        Files.write(repoDir.resolve(name), planted);
+        return name;
+    }
+
+    /**
+     * A blob whose epoch field reads as no epoch a keyring put back could lack (ciphertext read as 1190057687 where two
+     * packs' names were swapped; here one flipped bit, 257) is damaged: it was called "the keyring was replaced by an
+     * older copy", where the pack is not whole (a helper's).
+     */
+    @Test
+    void aBlobNamingAnEpochFarPastTheKeyringsIsDamagedNotAnOlderKeyring() throws Exception {
+        DamagedPackTest.flipOneByte(repoDir.resolve(Repository.packName(victimBlob.pack())), victimBlob.offset() + 2);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> repo.loadBlob(victimId)).isInstanceOf(org.opsledger.vault.repository.DamagedBlobException.class)
+                    .hasMessage("blob " + victimId.shortHex() + " does not open: object names unknown key epoch 257 (damaged, or not"
+                            + " the vault's, unless a key retirement stopped)");
+        }
+    }
+
+    /**
      * One flipped bit in the epoch field of a pack's sealed unit (00 00 00 01 read as 00 00 01 01, epoch 257) beside the right
      * keyring: the pack is damaged, its hash says so, and repair takes it out and salvages the rest. The epoch was counted as
      * an older keyring put back, and `vault repair --read-data` refused, the only repair blocked by a false cause (a helper's).

@@ -48,21 +48,29 @@ public final class Keys {
         if (key == null) {
             throw new VaultException(keyring.retired().contains(epoch)
                     ? "object is sealed under retired key epoch " + epoch + "; its key has been destroyed"
-                    : isNewer(epoch) ? newerThanKeyring(epoch) : "object names unknown key epoch " + epoch);
+                    : isNext(epoch) ? newerThanKeyring(epoch) : "object names unknown key epoch " + epoch);
         }
         return key;
     }
 
-    /**
-     * Whether {@code epoch} is newer than this keyring's newest (its current one): an object that names it was sealed
-     * under a key a later keyring held, and this keyring is an older copy put back over that one (a rollback, or a merge
-     * of copies where one side had rotated), not a sign of damage.
-     */
+    /** Whether {@code epoch} is newer than this keyring's newest (its current one): a later keyring may hold it. */
     public boolean isNewer(int epoch) {
         return epoch > keyring.currentEpoch();
     }
 
-    /** What an object sealed under an epoch {@link #isNewer} than this keyring's means, and what to do. */
+    /**
+     * Whether {@code epoch} is the one a `key rotate` of this keyring makes, its newest + 1: an object that names it and
+     * is whole is taken for one sealed under a key a later keyring held, this keyring an older copy put back over that one (a
+     * rollback, or a merge of copies where one side had rotated), not a sign of damage. Rotations add one epoch at a time,
+     * so a keyring put back lacks this one first; an epoch further on is what a damaged byte or a writer without the
+     * password names too (ciphertext read as an epoch, 1190057687; a planted file under epoch 99, which
+     * sent repair to a newest keyring that never was: a helper's) and is damage (docs/vault-format.md §3).
+     */
+    public boolean isNext(int epoch) {
+        return epoch == keyring.currentEpoch() + 1;
+    }
+
+    /** What an object sealed under the epoch {@link #isNext} after this keyring's means, and what to do. */
     public String newerThanKeyring(int epoch) {
         return "sealed under key epoch " + epoch + ", which this keyring (newest epoch " + keyring.currentEpoch() + ") lacks: the"
                 + " keyring was replaced by an older copy (a rollback or a merge of copies)? put back the newest `keyring`; repair"

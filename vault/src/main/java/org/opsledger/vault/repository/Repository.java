@@ -1161,9 +1161,26 @@ public final class Repository implements AutoCloseable {
         return decompressAndCheck(id, compressed, rawLength, sealed, off, plainLen, checkId, raw);
     }
 
+    /**
+     * What an object under an epoch the keyring lacks is when that epoch is not the one after its newest ({@link
+     * Keys#isNext}): damage, or a file not the vault's (docs/vault-format.md §3).
+     */
+    private static final String NOT_AN_OLDER_KEYRING = " (damaged, or not the vault's, unless a key retirement stopped)";
+
     private int decrypt(ObjectId id, byte[] sealed, int off, int len, byte[] out, int outOff) {
+        int epoch = Sealing.epochOf(sealed, off);
+        SecretKey key;
         try {
-            return Sealing.open(dataKey(Sealing.epochOf(sealed, off)), Sealing.Kind.BLOB, sealed, off, len, out, outOff);
+            key = dataKey(epoch);
+        } catch (VaultException e) {
+            if (keys().isNext(epoch) || keys().keyring().retired().contains(epoch)) {
+                throw e;
+            }
+            // ciphertext read as an epoch (two packs' names swapped: 1190057687) was "the keyring was replaced by an older copy" (a helper's)
+            throw new DamagedBlobException(id, "does not open: " + e.getMessage() + NOT_AN_OLDER_KEYRING);
+        }
+        try {
+            return Sealing.open(key, Sealing.Kind.BLOB, sealed, off, len, out, outOff);
         } catch (AEADBadTagException e) {
             throw new DamagedBlobException(id, "fails authentication");
         }
@@ -1246,8 +1263,7 @@ public final class Repository implements AutoCloseable {
             key = dataKey(epoch);
         } catch (VaultException e) {
             noteSealedUnderLacked(name, sealed, epoch);
-            throw new VaultException(name + ": " + e.getMessage()
-                    + (keys().isNewer(epoch) ? "" : " (damaged, or not the vault's, unless a key retirement stopped)"));
+            throw new VaultException(name + ": " + e.getMessage() + (keys().isNext(epoch) ? "" : NOT_AN_OLDER_KEYRING));
         }
         try {
             return Sealing.open(key, kind, sealed, 0, sealed.length);
@@ -2077,10 +2093,14 @@ public final class Repository implements AutoCloseable {
      * An object whose stored bytes match its SHA-256 name (a sealed file, a pack read whole) names {@code epoch}: recorded
      * for {@link #newestEpochLacked} when the keyring, as stored too, lacks it. Only such an object: an epoch read from
      * bytes not known to be whole may be a damaged byte, and one flipped bit in a pack's first sealed unit (epoch 257) made
-     * `vault repair --read-data` refuse as for an older keyring put back, where the pack was damaged (a helper's).
+     * `vault repair --read-data` refuse as for an older keyring put back, where the pack was damaged (a helper's). And
+     * only the epoch after the keyring's newest ({@link Keys#isNext}): a SHA-256 anyone can compute proves the bytes whole,
+     * not the vault's, and nothing the keyring opens records a later epoch (docs/vault-format.md §3), so 104 planted bytes
+     * naming epoch 99 made repair refuse and send the operator to a newest keyring that never was (a helper's). A file
+     * planted under the next epoch still makes repair refuse; what it names says where to look.
      */
     public void authenticSealedUnder(int epoch) {
-        if (keys().isNewer(epoch)) {
+        if (keys().isNext(epoch)) {
             try {
                 dataKey(epoch);
             } catch (VaultException lacked) {
@@ -2091,7 +2111,7 @@ public final class Repository implements AutoCloseable {
 
     /**
      * The newest key epoch an object read since the repository was opened named and its keyring lacks, newer than the
-     * keyring's own newest ({@link Keys#isNewer}: an older keyring put back), or 0: `vault repair` refuses to take out of
+     * keyring's own newest ({@link Keys#isNext}: an older keyring put back), or 0: `vault repair` refuses to take out of
      * use what only the newer keyring reads. Only objects whose bytes match their SHA-256 name count ({@link #authenticSealedUnder}).
      */
     public int newestEpochLacked() {
