@@ -446,6 +446,15 @@ public final class Archiver {
             return false;
         }
 
+        /** The extended attributes of a file or directory that read; those that do not are a warning, the rest kept. */
+        private Map<String, String> xattrsOf(Path p) {
+            ExtendedAttributes.Read read = ExtendedAttributes.readEach(p);
+            if (read.leftOut() > 0) {
+                progress.warn(p + ": " + read.leftOut() + " extended attribute(s) left out: " + read.why());
+            }
+            return read.attributes();
+        }
+
         /** Records why a path is left out of the snapshot and returns null (no node). */
         private <T> T skipped(Path p, IOException e) {
             String why = e instanceof NoSuchFileException ? "vanished during backup" : org.opsledger.vault.IoReason.of(e);
@@ -585,7 +594,7 @@ public final class Archiver {
                     // vanished or unreadable: left out, the backup goes on (chunks already saved stay unreferenced)
                     return CompletableFuture.completedFuture(skipped(p, e));
                 }
-                Map<String, String> xattrs = ExtendedAttributes.read(p);
+                Map<String, String> xattrs = xattrsOf(p);
                 boolean changed = changedSince(p, meta);
                 boolean racy = racilyClean(meta.ctime(), System.currentTimeMillis() * 1_000_000L);
                 return content.thenApply(c -> {
@@ -670,7 +679,7 @@ public final class Archiver {
         }
 
         private CompletableFuture<Node> directory(Path dir, Node bare, Node parentNode, Object key) {
-            Node meta = bare.withXattrs(ExtendedAttributes.read(dir));
+            Node meta = bare.withXattrs(xattrsOf(dir));
             Map<String, Node> parentChildren = Map.of();
             Tree parentTree = null;
             if (!full && parentNode != null && parentNode.type() == NodeType.DIR && parentNode.subtree() != null

@@ -7,8 +7,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.opsledger.vault.IoReason;
 
 /**
  * Extended attributes of the {@code user.} namespace, the ones the JDK reaches on Linux (through
@@ -22,26 +24,63 @@ public final class ExtendedAttributes {
     private ExtendedAttributes() {
     }
 
+    /**
+     * The attributes of a file or directory that could be read, and how many listed ones could not be ({@code leftOut},
+     * for the first of them {@code why}: null when none was left out).
+     */
+    public record Read(Map<String, String> attributes, int leftOut, String why) {
+    }
+
     /** The attributes of a file or directory (symlinks have none in this namespace); empty when the filesystem has none. */
     public static Map<String, String> read(Path p) {
+        return readEach(p).attributes();
+    }
+
+    /**
+     * The attributes of a file or directory, each that reads kept: one that cannot be read leaves out itself only (it
+     * left out all of them, backup said nothing and restore --verify 'verified': a helper's), and one removed between the
+     * listing and its read is not kept. The JDK decodes a listed name that is not UTF-8 with U+FFFD and cannot read it
+     * by that name; the tree keeps names as UTF-8 text, so such an attribute cannot be kept either.
+     */
+    public static Read readEach(Path p) {
         UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (view == null) {
-            return Map.of();
+            return new Read(Map.of(), 0, null);
         }
+        List<String> names;
         try {
-            var names = view.list();
-            if (names.isEmpty()) {
-                return Map.of();
-            }
-            Map<String, String> out = new TreeMap<>();
-            for (String name : names) {
+            names = view.list();
+        } catch (IOException | UnsupportedOperationException e) {
+            return new Read(Map.of(), 0, null); // a filesystem without user xattrs, or one that refuses them here: nothing to keep
+        }
+        Map<String, String> out = new TreeMap<>();
+        int leftOut = 0;
+        String why = null;
+        for (String name : names) {
+            try {
                 ByteBuffer b = ByteBuffer.allocate(view.size(name));
                 view.read(name, b);
                 out.put(name, Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(b.array(), b.position())));
+            } catch (IOException | UnsupportedOperationException e) {
+                if (name.indexOf('\uFFFD') < 0 && !listed(view, name)) {
+                    continue; // removed since it was listed
+                }
+                leftOut++;
+                if (why == null) {
+                    why = name.indexOf('\uFFFD') >= 0 ? "its name is not UTF-8, the text the repository keeps names in (rename it to keep it)"
+                            : IoReason.of(e);
+                }
             }
-            return out;
-        } catch (IOException | UnsupportedOperationException e) {
-            return Map.of(); // a filesystem without user xattrs, or one that refuses them here: nothing to keep
+        }
+        return new Read(out.isEmpty() ? Map.of() : out, leftOut, why);
+    }
+
+    /** Whether the attribute is still listed: one whose read failed because it was removed is not. */
+    private static boolean listed(UserDefinedFileAttributeView view, String name) {
+        try {
+            return view.list().contains(name);
+        } catch (IOException e) {
+            return false;
         }
     }
 
