@@ -72,6 +72,10 @@ class DumpTest {
         Files.createLink(data.resolve("docs/manual-link.txt"), data.resolve("docs/manual.txt"));
         Files.getFileAttributeView(data.resolve("docs/manual.txt"), UserDefinedFileAttributeView.class)
                 .write("user.checksum", ByteBuffer.wrap("sha256:abc".getBytes(StandardCharsets.UTF_8)));
+        for (String name : List.of("a=b", "p%3Dq", "100%")) { // written raw in the keyword, tar extracted user.a ("b=…") and user.p=q
+            Files.getFileAttributeView(data.resolve("docs/manual.txt"), UserDefinedFileAttributeView.class)
+                    .write(name, ByteBuffer.wrap(name.getBytes(StandardCharsets.UTF_8)));
+        }
         Files.write(FileNames.resolve(data, FileNames.decode(new byte[] {'c', 'a', 'f', (byte) 0xe9})), new byte[] {1}); // Latin-1
         Files.write(data.resolve("deep/a/b/c/d/" + "long-name-".repeat(12) + ".txt"), new byte[] {2}); // path past ustar's 100
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {

@@ -70,7 +70,8 @@ final class TarWriter {
         }
         if (xattrs != null) {
             for (var x : xattrs.entrySet()) {
-                pax.add("SCHILY.xattr.user." + x.getKey(), Base64.getDecoder().decode(x.getValue()));
+                // GNU tar's escapes in the keyword ('%' as %25, '=' as %3D): user.a=b was extracted as user.a, value "b=…"
+                pax.add("SCHILY.xattr.user." + x.getKey().replace("%", "%25").replace("=", "%3D"), Base64.getDecoder().decode(x.getValue()));
             }
         }
         byte[] records = pax.bytes();
