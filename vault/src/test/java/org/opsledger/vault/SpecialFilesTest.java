@@ -88,6 +88,32 @@ class SpecialFilesTest {
         }
     }
 
+    /**
+     * A FIFO or device node with a setuid, setgid or sticky bit: mkfifo -m and mknod -m refuse those bits ("mode must
+     * specify only file permission bits"), and the node was not restored at all (a helper's). It is made with its
+     * permission bits and given its whole mode after its owner.
+     */
+    @Test
+    void aFifoOrDeviceWithSetIdOrStickyBitsComesBackWithItsWholeMode() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/spool"));
+        run("mkfifo", data.resolve("sticky").toString(), data.resolve("suid").toString());
+        run("chmod", "1666", data.resolve("sticky").toString());
+        run("chmod", "4640", data.resolve("suid").toString());
+        if (ROOT) {
+            run("mknod", data.resolve("sgid-dev").toString(), "c", "1", "3");
+            run("chmod", "2660", data.resolve("sgid-dev").toString());
+        }
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef s = TestTrees.backup(repo, data);
+            Path target = tmp.resolve("restored");
+            RestoreResult r = new Restorer(repo, 2).restore(s, target, List.of(), true);
+            assertThat(r.unapplied()).isEmpty();
+            assertThat(r.verifyFailures()).isEmpty();
+            assertThat(r.specials()).isEqualTo(ROOT ? 3 : 2);
+            assertThat(describe(target.resolve("spool"))).isEqualTo(describe(data));
+        }
+    }
+
     @Test
     void aDeviceWhoseNumberChangedIsModified() throws Exception {
         assumeThat(ROOT).as("mknod of a device needs root").isTrue();

@@ -818,7 +818,8 @@ public final class Restorer {
     }
 
     /**
-     * FIFOs with their modes by coreutils' mkfifo(1), the JDK having no mkfifo(3): those of one mode in one
+     * FIFOs with their permission bits by coreutils' mkfifo(1), the JDK having no mkfifo(3), which refuses set-ID and
+     * sticky bits (those come with the rest of the mode, {@link #applyFifoMetadata}): those of one mode in one
      * process (spawning one from the JVM costs ≈7 ms), a hundred paths at a time. When a batch fails
      * (exFAT and FAT hold no FIFO), each of its paths is tried alone so that each refusal is reported with
      * its own reason; the rest are restored.
@@ -826,7 +827,7 @@ public final class Restorer {
     private void createFifos(List<Entry> fifos) {
         Map<Integer, List<Entry>> byMode = new java.util.TreeMap<>();
         for (Entry f : fifos) {
-            byMode.computeIfAbsent(f.node.mode(), m -> new ArrayList<>()).add(f);
+            byMode.computeIfAbsent(f.node.mode() & 0777, m -> new ArrayList<>()).add(f);
         }
         for (var mode : byMode.entrySet()) {
             List<Entry> all = mode.getValue();
@@ -837,7 +838,7 @@ public final class Restorer {
                 boolean made = run(command) == null;
                 for (Entry f : batch) {
                     String refusal = made || Files.exists(f.path(), LinkOption.NOFOLLOW_LINKS) ? null
-                            : run(List.of("mkfifo", "-m", Integer.toOctalString(f.node.mode()), argument(f.path())));
+                            : run(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey()), argument(f.path())));
                     keepIfMade(f, refusal);
                 }
             }
@@ -857,7 +858,7 @@ public final class Restorer {
             notSet(e, UnappliedMetadata.Kind.SPECIAL, "only root may create a device node");
             return;
         }
-        String refusal = run(List.of("mknod", "-m", Integer.toOctalString(n.mode()), argument(e.path()),
+        String refusal = run(List.of("mknod", "-m", Integer.toOctalString(n.mode() & 0777), argument(e.path()),
                 n.type() == NodeType.CHARDEV ? "c" : "b", Long.toString(n.deviceMajor()), Long.toString(n.deviceMinor())));
         keepIfMade(e, refusal);
     }
@@ -899,12 +900,17 @@ public final class Restorer {
     }
 
     /**
-     * Owner and modification time of a device node, never opening it (opening a tape device rewinds it): lchown(2),
-     * and touch(1) -h, utimensat(2) on the path, the JDK's own way being through open(2). The mode came with mknod;
-     * Linux keeps user.* attributes on files and directories only.
+     * Owner, mode and modification time of a device node, never opening it (opening a tape device rewinds it): lchown(2),
+     * and touch(1) -h, utimensat(2) on the path, the JDK's own way being through open(2). The permission bits came with
+     * mknod; set-ID and sticky bits, which mknod -m refuses and chown clears, are set after the owner by chmod(2) on the
+     * path: the node mknod just made, under directories no one else can change (PrivateDirectories). Linux keeps user.*
+     * attributes on files and directories only.
      */
     private void applyDeviceMetadata(Entry e) {
         setOwner(e, e.path());
+        if ((e.node.mode() & 07000) != 0) {
+            set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(e.path(), "unix:mode", e.node.mode()));
+        }
         touchTime(e);
     }
 
