@@ -71,6 +71,40 @@ class WithoutRootsPowersTest {
     }
 
     /**
+     * A FIFO whose owner may not read or write it (0000, 0200, 0400, 0444) is restored with its time: it was made with
+     * its mode, and the open for reading and writing that lets the JDK set its time (it never waits on a FIFO) was
+     * refused, 'permission denied' (a helper's).
+     */
+    @Test
+    void fifosTheirOwnerMayNotReadOrWriteAreRestoredWithTheirTime() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        List<String> modes = List.of("000", "200", "400", "444", "644");
+        for (String mode : modes) {
+            Process made = new ProcessBuilder("sh", "-c", "mkfifo -m " + mode + " \"$0\" && touch -h -d @7777 \"$0\"",
+                    data.resolve("fifo" + mode).toString()).redirectErrorStream(true).start();
+            assertThat(made.waitFor()).as(new String(made.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        }
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = tmp.resolve("repo");
+        List<String> at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
+        assertThat(CliRun.of(concat(List.of("vault", "init"), at, List.of("--kdf-iterations", "100000"))).exit()).isZero();
+        assertThat(CliRun.of(concat(List.of("vault", "backup", data.toString(), "--allow-same-device"), at)).exit()).isZero();
+
+        Path target = tmp.resolve("restored");
+        Process p = withoutRootsPowers(concat(List.of("restore", "latest", "--target", target.toString(), "--verify"), at));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).as(out).contains("; verified").doesNotContain("verify:", "warning:");
+        for (String mode : modes) {
+            Path f = target.resolve("data/fifo" + mode);
+            assertThat(Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS)).as(mode).isEqualTo(FileTime.fromMillis(7_777_000));
+            assertThat((Integer) Files.getAttribute(f, "unix:mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0010000 | Integer.parseInt(mode, 8));
+        }
+    }
+
+    /**
      * A backup path its user may not read fails as a missing one does, exit 1 and no snapshot: a directory of mode 000
      * gave a snapshot of one empty directory, exit 3, and `vault due` counted it a backup (a helper's, as nobody).
      */

@@ -827,7 +827,9 @@ public final class Restorer {
     private void createFifos(List<Entry> fifos) {
         Map<Integer, List<Entry>> byMode = new java.util.TreeMap<>();
         for (Entry f : fifos) {
-            byMode.computeIfAbsent(f.node.mode() & 0777, m -> new ArrayList<>()).add(f);
+            // a user other than root opens it for reading and writing to set its time (applyFifoMetadata), which a
+            // mode without the owner's read or write bit (0444, 0200) refused (a helper's): such bits come with the mode
+            byMode.computeIfAbsent(f.node.mode() & 0777 | (root ? 0 : 0600), m -> new ArrayList<>()).add(f);
         }
         for (var mode : byMode.entrySet()) {
             List<Entry> all = mode.getValue();
