@@ -26,13 +26,39 @@ class WithoutRootsPowersTest {
     @TempDir
     Path tmp;
 
+    /** setpriv's options that take root's powers over file modes. */
+    private static final List<String> OVER_MODES = List.of("--bounding-set=-dac_override,-dac_read_search,-fowner",
+            "--inh-caps=-dac_override,-dac_read_search,-fowner");
+
     /** The command in a JVM of its own, without root's powers over file modes. */
     private static Process withoutRootsPowers(String... vaultArgs) throws Exception {
-        return new ProcessBuilder(concat(List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner",
-                        "--inh-caps=-dac_override,-dac_read_search,-fowner",
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return withoutRootsPowers(OVER_MODES, vaultArgs);
+    }
+
+    /** The command in a JVM of its own, run by setpriv with {@code setpriv}'s options. */
+    private static Process withoutRootsPowers(List<String> setpriv, String... vaultArgs) throws Exception {
+        return new ProcessBuilder(concat(List.of("setpriv"), setpriv, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault"), List.of(vaultArgs)))
                 .redirectErrorStream(true).start();
+    }
+
+    /**
+     * {@code data} backed up by root, then restored into {@code target} with --verify by setpriv with {@code setpriv}'s
+     * options: what the restore printed, which verified, warned of nothing and exited 0.
+     */
+    private String restoredAndVerified(Path data, Path target, List<String> setpriv) throws Exception {
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = tmp.resolve("repo");
+        List<String> at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
+        assertThat(CliRun.of(concat(List.of("vault", "init"), at, List.of("--kdf-iterations", "100000"))).exit()).isZero();
+        assertThat(CliRun.of(concat(List.of("vault", "backup", data.toString(), "--allow-same-device"), at)).exit()).isZero();
+
+        Process p = withoutRootsPowers(setpriv, concat(List.of("restore", "latest", "--target", target.toString(), "--verify"), at));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).as(out).contains("; verified").doesNotContain("verify:", "warning:");
+        return out;
     }
 
     /**
@@ -50,18 +76,8 @@ class WithoutRootsPowersTest {
             Files.setLastModifiedTime(f, then);
             Files.setAttribute(f, "unix:mode", Integer.parseInt(mode, 8));
         }
-        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
-        Path repo = tmp.resolve("repo");
-        List<String> at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
-        assertThat(CliRun.of(concat(List.of("vault", "init"), at, List.of("--kdf-iterations", "100000"))).exit()).isZero();
-        assertThat(CliRun.of(concat(List.of("vault", "backup", data.toString(), "--allow-same-device"), at)).exit()).isZero();
-
         Path target = tmp.resolve("restored");
-        Process p = withoutRootsPowers(concat(List.of("restore", "latest", "--target", target.toString(), "--verify"), at));
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).as(out).contains("; verified").doesNotContain("verify:", "warning:");
+        restoredAndVerified(data, target, OVER_MODES);
         for (String mode : List.of("000", "200", "400", "600")) {
             Path f = target.resolve("data/mode" + mode);
             assertThat(Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS)).as(mode).isEqualTo(then);
@@ -85,18 +101,8 @@ class WithoutRootsPowersTest {
                     data.resolve("fifo" + mode).toString()).redirectErrorStream(true).start();
             assertThat(made.waitFor()).as(new String(made.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
         }
-        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
-        Path repo = tmp.resolve("repo");
-        List<String> at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
-        assertThat(CliRun.of(concat(List.of("vault", "init"), at, List.of("--kdf-iterations", "100000"))).exit()).isZero();
-        assertThat(CliRun.of(concat(List.of("vault", "backup", data.toString(), "--allow-same-device"), at)).exit()).isZero();
-
         Path target = tmp.resolve("restored");
-        Process p = withoutRootsPowers(concat(List.of("restore", "latest", "--target", target.toString(), "--verify"), at));
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).as(out).contains("; verified").doesNotContain("verify:", "warning:");
+        restoredAndVerified(data, target, OVER_MODES);
         for (String mode : modes) {
             Path f = target.resolve("data/fifo" + mode);
             assertThat(Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS)).as(mode).isEqualTo(FileTime.fromMillis(7_777_000));
