@@ -30,16 +30,50 @@ public final class OsUser {
         if (uid() != 0) {
             return false;
         }
+        String capabilities = status("CapEff:");
+        try {
+            return capabilities == null || (Long.parseUnsignedLong(capabilities, 16) & (1L << CAP_DAC_OVERRIDE)) != 0;
+        } catch (RuntimeException notLinux) {
+            return true; // no capabilities to read: uid 0 is root
+        }
+    }
+
+    /**
+     * The groups this process is in, its effective group and its supplementary ones: those whose files a user other than
+     * root may give its own (chown(2) to a group it is not in is refused). Empty where the system does not say.
+     */
+    public static java.util.Set<Integer> groups() {
+        String effective = status("Gid:"); // real, effective, saved, filesystem
+        String supplementary = status("Groups:");
+        if (effective == null || supplementary == null) {
+            return java.util.Set.of();
+        }
+        try {
+            java.util.Set<Integer> out = new java.util.HashSet<>();
+            out.add(Integer.parseUnsignedInt(effective.split("\\s+")[1]));
+            for (String g : supplementary.split("\\s+")) {
+                if (!g.isEmpty()) {
+                    out.add(Integer.parseUnsignedInt(g));
+                }
+            }
+            return java.util.Set.copyOf(out);
+        } catch (RuntimeException unreadable) {
+            return java.util.Set.of();
+        }
+    }
+
+    /** The value of a line of Linux's /proc/self/status ("CapEff:", "Groups:"), stripped; null where there is none. */
+    private static String status(String key) {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) {
-                    return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << CAP_DAC_OVERRIDE)) != 0;
+                if (line.startsWith(key)) {
+                    return line.substring(key.length()).strip();
                 }
             }
         } catch (java.io.IOException | RuntimeException notLinux) {
-            // no capabilities to read: uid 0 is root
+            // nothing to read
         }
-        return true;
+        return null;
     }
 
     private static final int CAP_DAC_OVERRIDE = 1;

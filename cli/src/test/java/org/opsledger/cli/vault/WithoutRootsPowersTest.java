@@ -111,6 +111,31 @@ class WithoutRootsPowersTest {
     }
 
     /**
+     * A restore by a user other than root keeps a path's group where the user is in it, as restic and rsync do, and
+     * silently leaves its own where not (the kernel refuses it): it gave every path the user's own group (a helper's).
+     * Root without CAP_CHOWN in groups 0 and 4242 is such a user.
+     */
+    @Test
+    void aGroupItsUserIsInIsKeptAndAnotherLeftAsTheUsersOwn() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path shared = Files.createDirectories(data.resolve("shared"));
+        Files.writeString(shared.resolve("report.txt"), "for the team\n");
+        Files.writeString(data.resolve("theirs.txt"), "another group's\n");
+        for (Path p : List.of(shared, shared.resolve("report.txt"))) {
+            Files.setAttribute(p, "unix:gid", 4242, LinkOption.NOFOLLOW_LINKS);
+        }
+        Files.setAttribute(data.resolve("theirs.txt"), "unix:gid", 4343, LinkOption.NOFOLLOW_LINKS);
+
+        Path target = tmp.resolve("restored");
+        restoredAndVerified(data, target, List.of("--groups=4242", "--bounding-set=-dac_override,-dac_read_search,-fowner,-chown",
+                "--inh-caps=-dac_override,-dac_read_search,-fowner,-chown"));
+        assertThat(Files.getAttribute(target.resolve("data/shared"), "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(4242);
+        assertThat(Files.getAttribute(target.resolve("data/shared/report.txt"), "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(4242);
+        assertThat(Files.getAttribute(target.resolve("data/theirs.txt"), "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0);
+    }
+
+    /**
      * A backup path its user may not read fails as a missing one does, exit 1 and no snapshot: a directory of mode 000
      * gave a snapshot of one empty directory, exit 3, and `vault due` counted it a backup (a helper's, as nobody).
      */

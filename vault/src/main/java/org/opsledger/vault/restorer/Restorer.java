@@ -78,6 +78,8 @@ public final class Restorer {
     /** Files where a blob of zeros was left as a hole: their length is set once all their blobs are written. */
     private final Set<Entry> withHoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final boolean root = OsUser.isRoot();
+    /** The groups a user other than root may give its files (none for root, which gives any). */
+    private final Set<Integer> groups = root ? Set.of() : OsUser.groups();
     /** Metadata the target's filesystem would not take: reported, not fatal (the data is what a restore is for). */
     private final UnappliedMetadata unapplied = new UnappliedMetadata();
     /** What the target's filesystem keeps, probed by each restore once its target exists. */
@@ -1234,13 +1236,19 @@ public final class Restorer {
         }
     }
 
-    /** lchown(2): only root may give files away; others restore as themselves, like restic. */
+    /**
+     * lchown(2): only root may give files away; others restore as themselves, like restic, in the path's group where it
+     * is one of theirs (the kernel refuses them another, as restic meets and ignores): such a restore gave a file of a
+     * group its user is in the user's own (a helper's).
+     */
     private void setOwner(Entry e, Path path) {
         if (root) {
             set(e, UnappliedMetadata.Kind.OWNER, () -> {
                 Files.setAttribute(path, "unix:uid", e.node.uid(), LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(path, "unix:gid", e.node.gid(), LinkOption.NOFOLLOW_LINKS);
             });
+        } else if (groups.contains(e.node.gid())) {
+            set(e, UnappliedMetadata.Kind.OWNER, () -> Files.setAttribute(path, "unix:gid", e.node.gid(), LinkOption.NOFOLLOW_LINKS));
         }
     }
 
