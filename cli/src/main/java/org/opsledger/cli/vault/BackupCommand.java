@@ -221,8 +221,8 @@ final class BackupCommand implements Callable<Integer> {
                 Output.out().println(progress.socketsSkipped.get() + " socket(s) left out (the program that listens on one makes it again)");
             }
             if (!warnings.isEmpty()) {
-                Output.out().println("incomplete snapshot: " + warnings.size() + " path(s) vanished, could not be read, changed while read"
-                        + " or have a time the tree cannot keep (listed on stderr)");
+                Output.out().println("incomplete snapshot: " + warnings.size() + " path(s) vanished, could not be read, changed while read,"
+                        + " have a time the tree cannot keep or an extended attribute left out (listed on stderr)");
             }
             RecordOptions.warnIfLacking(snap, "give --owner, --classification and --retain-until, or ");
         }

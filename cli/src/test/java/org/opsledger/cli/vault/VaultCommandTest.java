@@ -1883,6 +1883,23 @@ class VaultCommandTest {
                 + " stale, backup on db1 (pid 42), refreshed 2026-01-01T00:00:30Z");
     }
 
+    /**
+     * An extended attribute whose name is not UTF-8 is left out with a warning, exit 3, and the summary says so: the
+     * backup dropped all of the file's attributes and said nothing, exit 0 (a helper's).
+     */
+    @Test
+    void anExtendedAttributeLeftOutIsAWarningWithExitCodeThree() throws Exception {
+        Path file = Files.writeString(data.resolve("tagged.txt"), "tagged");
+        Path dumped = Files.writeString(tmp.resolve("xattrs"), "# file: " + file + "\nuser.good=\"keepme\"\nuser.caf\\351=\"latin1\"\n");
+        Process setfattr = new ProcessBuilder("setfattr", "--restore=" + dumped).redirectErrorStream(true).start();
+        assertThat(setfattr.waitFor()).as(new String(setfattr.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        Run b = vault("backup", data.toString(), "--allow-same-device");
+        assertThat(b.exit()).as(b.err()).isEqualTo(3);
+        assertThat(b.err()).contains("warning: " + file + ": 1 extended attribute(s) left out: its name is not UTF-8");
+        assertThat(b.out()).contains("incomplete snapshot: 1 path(s) vanished, could not be read, changed while read, have a time the tree"
+                + " cannot keep or an extended attribute left out (listed on stderr)");
+    }
+
     @Test
     void aVanishedFileIsAWarningWithExitCodeThreeAndADamagedSnapshotDoesNotHideTheOthers() throws Exception {
         Files.writeString(data.resolve("spool.tmp"), "short-lived");
