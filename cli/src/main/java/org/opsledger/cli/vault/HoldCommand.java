@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.journal.HoldHistory;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.LegalHold;
@@ -53,8 +54,7 @@ final class HoldCommand implements Callable<Integer> {
                 }
                 already = h.matter(reason).heldAt().isBefore(asked); // held for this matter already: nothing changed, no entry
                 if (!already) {
-                    journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(held.id()), false, 0,
-                            "legal hold placed by " + by + " for " + reason);
+                    journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(held.id()), false, 0, HoldHistory.placed(by, reason));
                 }
             }
             if (repo.json) {

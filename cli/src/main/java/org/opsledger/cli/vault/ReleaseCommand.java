@@ -1,5 +1,6 @@
 package org.opsledger.cli.vault;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,9 +8,13 @@ import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.HoldHistory;
 import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.RecordHistory;
+import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,11 +43,15 @@ final class ReleaseCommand implements Callable<Integer> {
         try (Repository r = repo.open()) {
             ObjectId id;
             String[] unreadable = {""};
+            List<ObjectId> formerIds = new ArrayList<>(); // the IDs a key retirement replaced: the journal's holds may name them
             LegalHold left;
-            try (Journaling journal = new Journaling(r, JournalEntry.Operation.RELEASE, List.of(), new java.util.ArrayList<>())) {
+            try (Journaling journal = new Journaling(r, JournalEntry.Operation.RELEASE, List.of(), new ArrayList<>())) {
                 id = journal.find(() -> {
                     try {
-                        return r.findSnapshot(snapshot, select.filter()).id();
+                        SnapshotRef found = r.findSnapshot(snapshot, select.filter());
+                        RecordHistory.entries(found.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS)
+                                .forEach(former -> formerIds.add(ObjectId.parse(former)));
+                        return found.id();
                     } catch (VaultException notReadable) {
                         // a hold on a damaged snapshot keeps prune stopped: it is released by ID
                         unreadable[0] = " (its snapshot file cannot be read: `vault repair` takes it out of use)";
@@ -50,8 +59,12 @@ final class ReleaseCommand implements Callable<Integer> {
                     }
                 }, held -> held);
                 ObjectId held = id;
-                left = journal.run(() -> r.release(held, matter), still -> "legal hold released" + (matter == null ? "" : " for " + matter)
-                        + (still == null ? "; the snapshot is no longer held" : "; still held for " + still.matters().size() + " matter(s)"));
+                // IS.012 6.6.7: the last matter a hold record lists is not released while the journal says another holds it too
+                String[] releasing = {matter};
+                left = journal.run(() -> {
+                    releasing[0] = HoldHistory.releasing(r, held, formerIds, matter);
+                    return r.release(held, matter);
+                }, still -> HoldHistory.released(releasing[0], still));
             }
             if (repo.json) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.copier.Tiering;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.HoldHistory;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.prune.Forgetter;
@@ -152,8 +153,7 @@ final class TierCommand implements Callable<Integer> {
         for (LegalHold.Matter matter : m.holdsPlaced()) {
             try {
                 journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, matter.heldAt(), List.of(),
-                        List.of(m.copy()), false, 0, "legal hold placed by " + matter.heldBy() + " for " + matter.reason()
-                                + ", carried by tier from snapshot " + m.source().shortHex() + " at " + from));
+                        List.of(m.copy()), false, 0, HoldHistory.carried(matter, m.source(), from)));
             } catch (RuntimeException e) {
                 Output.err().println("warning: the journal entry of the hold on " + m.copy().shortHex() + " was not written: " + e.getMessage());
             }

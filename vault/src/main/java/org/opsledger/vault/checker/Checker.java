@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.BackendException;
@@ -33,6 +34,7 @@ import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.journal.HoldHistory;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.pack.BlobType;
@@ -141,7 +143,7 @@ public final class Checker {
         errors.addAll(holdsOfNoSnapshot(snapshotFiles, holds));
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
         List<Replaced> replaced = replaced(snapshots);
-        Map<ObjectId, JournalEntry.Operation> forgotten = journal(snapshots, snapshotFiles, replaced, holds.keySet(), errors, warnings);
+        Map<ObjectId, JournalEntry.Operation> forgotten = journal(snapshots, snapshotFiles, replaced, holds, errors, warnings);
         String putBack = snapshotsPutBack(snapshots, forgotten, replaced);
         if (putBack != null) {
             warnings.add(putBack);
@@ -287,7 +289,7 @@ public final class Checker {
      * proved by a verified restore within six months is warned of (policy 2.11; IS.012 6.6.4: at least yearly), and so
      * is each source whose newest backup failed (6.6.5): older snapshots of it stand, and check finds them whole.
      */
-    private Map<ObjectId, JournalEntry.Operation> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<Replaced> replaced, Set<ObjectId> holding,
+    private Map<ObjectId, JournalEntry.Operation> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<Replaced> replaced, Map<ObjectId, LegalHold> holds,
                                   List<String> errors, List<String> warnings) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
@@ -308,14 +310,10 @@ public final class Checker {
         Map<ObjectId, JournalEntry.Operation> forgotten = new HashMap<>(); // named by a forget or tier as it deleted each
         Map<String, JournalEntry> slotsRemoved = new HashMap<>(); // by the start of the slot's ID
         Instant[] retired = {Instant.MIN};
-        List<JournalEntry> holdsAndReleases = new ArrayList<>(); // those that ended ok
+        HoldHistory holdHistory = new HoldHistory();
         // every file read, no entry held: the predicate sees each entry once
         Journal.Listing listing = journal.read(e -> {
-            // a release that left the snapshot held for another matter ends no hold
-            if ((e.operation() == JournalEntry.Operation.HOLD || e.operation() == JournalEntry.Operation.RELEASE
-                    && (e.detail() == null || !e.detail().contains("; still held for"))) && e.outcome() == JournalEntry.Outcome.OK) {
-                holdsAndReleases.add(e);
-            }
+            holdHistory.add(e);
             switch (e.operation()) {
                 case BACKUP, RECOVER -> {
                     if (e.outcome() != JournalEntry.Outcome.FAILED) {
@@ -353,7 +351,7 @@ public final class Checker {
             warnings.add(gone);
         }
         slotsPutBack(slotsRemoved).forEach(warnings::add);
-        String lifted = holdsLifted(snapshots, replaced, holdsAndReleases, forgotten.keySet(), holding);
+        String lifted = holdsLifted(snapshots, replaced, holdHistory, forgotten.keySet(), holds);
         if (lifted != null) {
             warnings.add(lifted);
         }
@@ -380,45 +378,46 @@ public final class Checker {
     }
 
     /**
-     * Snapshots whose newest hold or release in the journal is a hold, yet which hold no hold record, or which a forget
-     * has deleted since: the hold file was removed outside the vault (anyone able to write to the store can delete
-     * {@code holds/<id>}; check said nothing, and a forget then deleted the snapshot, a helper's). IS.012 6.6.7. A
-     * snapshot given a new ID since (a key retirement) is looked for under it. Null when there is none.
+     * Matters the journal records placed on a snapshot and never released, which its hold record lacks (no record at all,
+     * or one put back from an older copy, from before the matter was placed), or on a snapshot a forget has deleted
+     * since: the hold file was removed or replaced outside the vault (anyone able to write to the store can; check said
+     * nothing, and a forget then deleted the snapshot: a helper's, then a tester's with a record put back). IS.012 6.6.7.
+     * A snapshot given a new ID since (a key retirement) is looked for under it. Null when there is none.
      */
-    private String holdsLifted(List<SnapshotRef> snapshots, List<Replaced> replaced, List<JournalEntry> holdsAndReleases,
-                               Set<ObjectId> forgotten, Set<ObjectId> holding) {
+    private String holdsLifted(List<SnapshotRef> snapshots, List<Replaced> replaced, HoldHistory history, Set<ObjectId> forgotten,
+                               Map<ObjectId, LegalHold> holds) {
         Set<ObjectId> present = new HashSet<>();
         snapshots.forEach(s -> present.add(s.id()));
         Map<ObjectId, ObjectId> now = new HashMap<>();
         replaced.forEach(r -> now.put(r.id(), r.by().id()));
-        // the newest of each snapshot by the ID it has now: a hold named the ID a key retirement replaced since, its release
-        // the new one
-        Map<ObjectId, JournalEntry> newest = new HashMap<>();
-        for (JournalEntry e : holdsAndReleases) {
-            for (ObjectId named : e.snapshots()) {
-                ObjectId id = named;
-                for (int hops = 0; now.containsKey(id) && hops < 100; hops++) {
-                    id = now.get(id);
-                }
-                newest.merge(id, e, (a, b) -> b.started().isAfter(a.started()) ? b : a);
+        UnaryOperator<ObjectId> idNow = named -> {
+            ObjectId id = named;
+            for (int hops = 0; now.containsKey(id) && hops < 100; hops++) {
+                id = now.get(id);
             }
-        }
+            return id;
+        };
         List<String> found = new ArrayList<>();
-        for (var e : newest.entrySet()) {
-            ObjectId id = e.getKey();
-            if (e.getValue().operation() == JournalEntry.Operation.HOLD
-                    && (present.contains(id) ? !holding.contains(id) : forgotten.contains(id))) {
-                found.add(id.shortHex() + (present.contains(id) ? " (no hold record)" : " (forgotten since)") + ", held "
-                        + e.getValue().started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by " + e.getValue().username());
+        Set<ObjectId> lost = new HashSet<>();
+        history.unreleased(idNow).forEach((id, placed) -> {
+            LegalHold h = holds.get(id);
+            String why = present.contains(id) ? h == null ? " (no hold record)" : " (not in its hold record)"
+                    : forgotten.contains(id) ? " (forgotten since)" : null;
+            for (HoldHistory.Placed p : why == null ? List.<HoldHistory.Placed>of() : placed) {
+                if (!p.keptBy(h) || !present.contains(id)) {
+                    found.add(id.shortHex() + why + ", held for " + p);
+                    lost.add(id);
+                }
             }
-        }
+        });
         if (found.isEmpty()) {
             return null;
         }
         found.sort(null);
-        return found.size() + " snapshot(s) the journal records under legal hold, never released, have lost their hold (first: "
-                + found.getFirst() + "): a hold file was removed outside the vault (IS.012 6.6.7); `vault hold` places it again on a"
-                + " snapshot still here";
+        return lost.size() + " snapshot(s) the journal records under legal hold, never released, have lost their hold (first: "
+                + found.getFirst() + (found.size() > lost.size() ? "; " + found.size() + " matters in all" : "") + "): a hold file"
+                + " was removed, or put back from an older copy, outside the vault (IS.012 6.6.7); `vault hold --reason` places each"
+                + " matter again on a snapshot still here";
     }
 
     /** A snapshot ID a present snapshot's record says it replaced, under {@code tag} (amended-from, rewritten-from, resealed-from). */

@@ -1793,10 +1793,7 @@ public final class Repository implements AutoCloseable {
         }
         LegalHold h = readHold(name);
         List<LegalHold.Matter> matters = h.matters();
-        // each quoted, a quote or backslash in it escaped: a reason may hold "; " itself ("case-1; case-2" and "case-3" read
-        // as 3 matters: a helper's), or a quote ('case-1", "case-2' read as two: a re-tester's)
-        String reasons = String.join(", ", matters.stream()
-                .map(m -> "\"" + m.reason().replace("\\", "\\\\").replace("\"", "\\\"") + "\"").toList());
+        String reasons = String.join(", ", matters.stream().map(m -> LegalHold.quoted(m.reason())).toList());
         if (matter == null && matters.size() > 1) {
             throw new VaultException("snapshot " + snapshot.shortHex() + " is under legal hold for " + matters.size() + " matters ("
                     + reasons + "): name the one to release by its reason; the others stay");

@@ -35,6 +35,14 @@ public record LegalHold(ObjectId snapshot, String reason, String heldBy, Instant
         return all;
     }
 
+    /**
+     * A matter's reason in quotes, a quote or backslash in it escaped: a reason may hold "; " itself ("case-1; case-2" and
+     * "case-3" read as 3 matters: a helper's), or a quote ('case-1", "case-2' read as two: a re-tester's).
+     */
+    public static String quoted(String reason) {
+        return "\"" + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     /** The matter held for this reason, or null. */
     public Matter matter(String matterReason) {
         return matters().stream().filter(m -> m.reason().equals(matterReason)).findFirst().orElse(null);

@@ -1,0 +1,157 @@
+package org.opsledger.vault.journal;
+
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.opsledger.vault.VaultException;
+import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.LegalHold;
+
+/**
+ * The legal holds the journal records (§13), by snapshot and matter: a hold's entry names the matter by the reason it
+ * was placed for, a release's the one it released. A hold record is a file that anyone able to write to the store can
+ * delete, or put back from an older copy that lacks a matter placed since; the sealed journal outlives it, so check
+ * and release compare the two (a tester put back a one-matter record: check said nothing, a release of that matter
+ * ended the hold and a forget deleted the snapshot the other matter held). IS.012 6.6.7.
+ */
+public final class HoldHistory {
+
+    private static final String PLACED = "legal hold placed by ";
+    private static final String RELEASED = "legal hold released";
+    /** After the matter, in the long-term journal's entry of a hold a tier carried there. */
+    private static final String CARRIED = ", carried by tier from snapshot ";
+    private static final Pattern RELEASE_ENDS = Pattern.compile("; (the snapshot is no longer held|still held for \\d+ matter\\(s\\))$");
+
+    /** A hold entry's detail: who placed it, for which matter. */
+    public static String placed(String by, String matter) {
+        return PLACED + by + " for " + matter;
+    }
+
+    /** The detail of a hold a tier carried to the long-term copy of {@code source} at {@code from}. */
+    public static String carried(LegalHold.Matter m, ObjectId source, String from) {
+        return placed(m.heldBy(), m.reason()) + CARRIED + source.shortHex() + " at " + from;
+    }
+
+    /** A release entry's detail: the matter released, and whether the snapshot is still held ({@code left}, null when not). */
+    public static String released(String matter, LegalHold left) {
+        return RELEASED + (matter == null ? "" : " for " + matter)
+                + (left == null ? "; the snapshot is no longer held" : "; still held for " + left.matters().size() + " matter(s)");
+    }
+
+    /**
+     * One matter the journal records placed on a snapshot (by its ID now) and not released since: {@code matter} as the
+     * entry names it, only the start of it when {@code cut} (a detail is kept to {@link JournalEntry#MAX_DETAIL}).
+     */
+    public record Placed(ObjectId snapshot, String matter, boolean cut, JournalEntry entry) {
+
+        /** Whether the record keeps this matter. */
+        public boolean keptBy(LegalHold h) {
+            return h != null && h.matters().stream().anyMatch(m -> same(matter, cut, m.reason(), false)
+                    || entry.detail().equals(placed(m.heldBy(), m.reason())) // a --by holding " for " itself
+                    || entry.detail().startsWith(placed(m.heldBy(), m.reason()) + CARRIED));
+        }
+
+        /** "matter B", placed 2026-12-06T08:01:35Z by root. */
+        @Override
+        public String toString() {
+            return LegalHold.quoted(matter + (cut ? "…" : "")) + ", placed " + entry.started().truncatedTo(ChronoUnit.SECONDS) + " by "
+                    + entry.username();
+        }
+    }
+
+    private final List<JournalEntry> entries = new ArrayList<>();
+
+    /** Keeps {@code e} if it is a hold or a release that ended ok; false, as the predicate of a {@link Journal#read}. */
+    public boolean add(JournalEntry e) {
+        if ((e.operation() == JournalEntry.Operation.HOLD || e.operation() == JournalEntry.Operation.RELEASE)
+                && e.outcome() == JournalEntry.Outcome.OK && e.detail() != null) {
+            entries.add(e);
+        }
+        return false;
+    }
+
+    /**
+     * The matters placed and never released, by the snapshot's ID now: {@code now} gives it for an ID a key retirement
+     * replaced (a hold named the old ID, its release the new). A release naming no matter (an older build's, or of a
+     * snapshot held for one) released every matter placed on the snapshot before it.
+     */
+    public Map<ObjectId, List<Placed>> unreleased(UnaryOperator<ObjectId> now) {
+        Map<ObjectId, List<Placed>> open = new LinkedHashMap<>();
+        entries.sort(Comparator.comparing(JournalEntry::started));
+        for (JournalEntry e : entries) {
+            for (ObjectId named : e.snapshots()) {
+                ObjectId id = now.apply(named);
+                List<Placed> of = open.computeIfAbsent(id, k -> new ArrayList<>());
+                boolean cut = e.detail().length() >= JournalEntry.MAX_DETAIL;
+                if (e.operation() == JournalEntry.Operation.HOLD && e.detail().startsWith(PLACED)) {
+                    String rest = e.detail().substring(PLACED.length());
+                    int at = rest.indexOf(" for ");
+                    if (at >= 0) {
+                        int carried = rest.lastIndexOf(CARRIED);
+                        boolean wasCarried = carried > at;
+                        of.add(new Placed(id, rest.substring(at + " for ".length(), wasCarried ? carried : rest.length()), cut && !wasCarried, e));
+                    }
+                } else if (e.operation() == JournalEntry.Operation.RELEASE && e.detail().startsWith(RELEASED)) {
+                    String rest = e.detail().substring(RELEASED.length());
+                    Matcher end = RELEASE_ENDS.matcher(rest);
+                    boolean ended = end.find();
+                    String matter = rest.startsWith(" for ") ? rest.substring(" for ".length(), ended ? end.start() : rest.length()) : null;
+                    if (matter == null) {
+                        of.clear();
+                    } else {
+                        List<Placed> released = of.stream().filter(p -> same(p.matter(), p.cut(), matter, !ended)).toList();
+                        // none: a --by holding " for " itself ("placed by office for legal for M-1")
+                        of.removeAll(!released.isEmpty() ? released
+                                : of.stream().filter(p -> (" for " + p.matter()).endsWith(" for " + matter)).toList());
+                    }
+                }
+            }
+        }
+        open.values().removeIf(List::isEmpty);
+        return open;
+    }
+
+    /** The same matter: the same reason, or where one was cut, the other begins with it. */
+    private static boolean same(String a, boolean aCut, String b, boolean bCut) {
+        return a.equals(b) || aCut && b.startsWith(a) || bCut && a.startsWith(b);
+    }
+
+    /**
+     * The reason of the matter a release of {@code matter} (null: the one the snapshot is held for) releases, checked
+     * against the journal when it would end the hold on {@code snapshot}: while the journal records another matter placed
+     * on it (under this ID or one of {@code formerIds}, a key retirement's) and never released, which the record lacks,
+     * it is refused, naming it. {@code matter} as given when the record is gone or keeps other matters: no journal is
+     * read, and the release says what is wrong itself.
+     */
+    public static String releasing(Repository repo, ObjectId snapshot, List<ObjectId> formerIds, String matter) {
+        LegalHold h = repo.holdOf(snapshot);
+        if (h == null || h.matters().size() > 1 || matter != null && h.matter(matter) == null) {
+            return matter;
+        }
+        Journal journal = new Journal(repo);
+        if (!journal.kept()) {
+            return h.reason();
+        }
+        HoldHistory history = new HoldHistory();
+        journal.read(history::add); // every file of the journal: a release is rare, and it ends what 6.6.7 keeps
+        Map<ObjectId, ObjectId> now = new HashMap<>();
+        formerIds.forEach(old -> now.put(old, snapshot));
+        List<Placed> other = history.unreleased(id -> now.getOrDefault(id, id)).getOrDefault(snapshot, List.of()).stream()
+                .filter(p -> !p.keptBy(h)).toList();
+        if (!other.isEmpty()) {
+            throw new VaultException("snapshot " + snapshot.shortHex() + " is also held for " + other.getFirst() + " (journal)"
+                    + (other.size() > 1 ? " and " + (other.size() - 1) + " other matter(s)" : "") + ", which its hold record lacks: the"
+                    + " record was put back from an older copy or altered outside the vault (IS.012 6.6.7); place that hold again"
+                    + " (`vault hold --reason`), then release " + LegalHold.quoted(h.reason()));
+        }
+        return h.reason();
+    }
+}
