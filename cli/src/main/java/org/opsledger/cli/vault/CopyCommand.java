@@ -76,7 +76,7 @@ final class CopyCommand implements Callable<Integer> {
                             throw received.failed(e);
                         }
                         String copiedBefore = before > 0 ? " (" + before + " of them copied before)" : "";
-                        received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0, "received " + done.size()
+                        received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0, JournalEntry.RECEIVED + done.size()
                                 + " snapshot(s) copied from " + from + copiedBefore
                                 + (replaced > 0 ? "; their amended records replaced " + replaced + " older copy(ies)" : ""));
                         journal.ended(JournalEntry.Outcome.OK, List.of(to), done, false, 0, "copied " + done.size() + " snapshot(s) to " + to

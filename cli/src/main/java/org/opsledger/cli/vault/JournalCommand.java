@@ -168,8 +168,7 @@ final class JournalCommand implements Callable<Integer> {
         }
         journal.read(e -> {
             List<ObjectId> named = e.snapshots();
-            if (e.outcome() == JournalEntry.Outcome.OK && !named.isEmpty() && named.size() % 2 == 0 && (e.operation() == JournalEntry.Operation.AMEND
-                    || e.operation() == JournalEntry.Operation.REWRITE || e.operation() == JournalEntry.Operation.KEY)) {
+            if (e.namesReplacedThenWritten()) {
                 for (int i = 0; i < named.size() / 2; i++) {
                     link.accept(named.get(i).hex(), named.get(named.size() / 2 + i).hex());
                 }

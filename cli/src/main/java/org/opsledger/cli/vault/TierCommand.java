@@ -88,7 +88,7 @@ final class TierCommand implements Callable<Integer> {
                         if (moved.isEmpty()) {
                             received.forgo();
                         } else {
-                            received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0, "received " + moved.size()
+                            received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0, JournalEntry.RECEIVED + moved.size()
                                     + " snapshot(s) older than " + nearLine + " from " + from + (before > 0 ? " (" + before
                                     + " of them copied before)" : ""));
                         }

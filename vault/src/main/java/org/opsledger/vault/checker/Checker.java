@@ -304,7 +304,8 @@ public final class Checker {
             return Map.of();
         }
         Set<ObjectId> there = snapshotsThere(snapshotFiles, replaced);
-        // by the backup or recover that wrote each, of those not there: 30,000 entries held whole took check past its heap
+        // by the entry that wrote each (a backup, recover, amend, rewrite, key retirement, a copy or tier received), of those
+        // not there: 30,000 entries held whole took check past its heap
         Map<ObjectId, JournalEntry> written = new HashMap<>();
         Set<ObjectId> left = new HashSet<>(); // named by what removes, moves or replaces snapshots
         Map<ObjectId, JournalEntry.Operation> forgotten = new HashMap<>(); // named by a forget or tier as it deleted each
@@ -314,15 +315,15 @@ public final class Checker {
         // every file read, no entry held: the predicate sees each entry once
         Journal.Listing listing = journal.read(e -> {
             holdHistory.add(e);
+            // an amend's, rewrite's or retirement's new IDs were taken as gone, so one deleted went unnoticed; a target's copies
+            // too (a tester's)
+            e.written().stream().filter(id -> !there.contains(id)).forEach(id -> written.put(id, e));
             switch (e.operation()) {
-                case BACKUP, RECOVER -> {
-                    if (e.outcome() != JournalEntry.Outcome.FAILED) {
-                        e.snapshots().stream().filter(id -> !there.contains(id)).forEach(id -> written.put(id, e));
-                    }
-                }
                 case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
+                    List<ObjectId> named = e.namesReplacedThenWritten() ? e.snapshots().subList(0, e.snapshots().size() / 2)
+                            : e.received() ? List.of() : e.snapshots();
                     if (e.operation() != JournalEntry.Operation.AMEND || e.outcome() != JournalEntry.Outcome.FAILED) {
-                        left.addAll(e.snapshots()); // a failed amend names what it was to amend: each checked before any is written
+                        left.addAll(named); // a failed amend names what it was to amend: each checked before any is written
                     }
                     e.removed().forEach(id -> forgotten.put(id, e.operation()));
                     String slot = e.operation() == JournalEntry.Operation.KEY && e.outcome() == JournalEntry.Outcome.OK
@@ -484,8 +485,10 @@ public final class Checker {
     }
 
     /**
-     * Snapshots a backup wrote that are neither in the repository nor accounted for by the journal (a forget, a tier, an
-     * amend or rewrite that replaced them, a repair that moved them to damaged/, a retirement that sealed them again):
+     * Snapshots a journal entry says its command wrote ({@link JournalEntry#written}: a backup, recover, amend, rewrite,
+     * key retirement, or a copy or tier into this repository) that are neither in the repository nor accounted for by the
+     * journal (a forget, a tier, an amend or rewrite that replaced them, a repair that moved them to damaged/, a
+     * retirement that sealed them again):
      * a snapshot file deleted from the store by someone able to write to it, which nothing noticed (a helper deleted one
      * retained until 2099; check was clean, and the next prune freed its data). A retirement's entry names the IDs it
      * replaced; backups from before one an older build ran, whose entry names none, are passed over.
@@ -500,9 +503,15 @@ public final class Checker {
             return null;
         }
         JournalEntry first = gone.getFirst().getValue();
-        return gone.size() + " snapshot(s) that backups wrote are not in the repository, and no journal entry says they left"
-                + " (first: " + gone.getFirst().getKey().shortHex() + ", a backup of " + String.join(" ", first.paths()) + " on "
-                + first.host() + " at " + first.started().toString().substring(0, 19).replace('T', ' ') + " UTC): deleted from the"
+        String by = switch (first.operation()) {
+            case BACKUP -> "a backup of " + String.join(" ", first.paths());
+            case COPY, TIER -> "received by a " + first.operation().json() + " from " + String.join(" ", first.paths());
+            case AMEND -> "written by an amend";
+            case KEY -> "written by a key retirement";
+            default -> "written by a " + first.operation().json();
+        };
+        return gone.size() + " snapshot(s) the journal says were written are not in the repository, and no journal entry says they"
+                + " left (first: " + gone.getFirst().getKey().shortHex() + ", " + by + " on " + first.host() + " at " + first.started().toString().substring(0, 19).replace('T', ' ') + " UTC): deleted from the"
                 + " store? Its data goes with the next prune; `vault recover`, before that, makes a snapshot of the trees left";
     }
 

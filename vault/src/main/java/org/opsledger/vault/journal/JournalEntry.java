@@ -102,6 +102,39 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     }
 
     /**
+     * Whether this entry names the snapshots its command replaced, then as many it wrote in their place, in order (§13):
+     * an amend's, a rewrite's or a key retirement's that ended ok. A failed one names what it was to work on; an odd
+     * count tells none apart.
+     */
+    public boolean namesReplacedThenWritten() {
+        return outcome == Outcome.OK && !snapshots.isEmpty() && snapshots.size() % 2 == 0
+                && (operation == Operation.AMEND || operation == Operation.REWRITE || operation == Operation.KEY);
+    }
+
+    /** The start of the detail of a copy's or tier's entry in the target, whose snapshots are the copies it received. */
+    public static final String RECEIVED = "received ";
+
+    /** A copy's or tier's entry in the target that ended ok: the copies it names were written there. */
+    public boolean received() {
+        return (operation == Operation.COPY || operation == Operation.TIER) && outcome == Outcome.OK && detail != null
+                && detail.startsWith(RECEIVED);
+    }
+
+    /**
+     * The snapshots this entry says its command wrote in the repository: a backup's or recover's that did not fail; those
+     * an amend, rewrite or key retirement wrote in place of others ({@link #namesReplacedThenWritten}, the second half);
+     * the copies a copy or tier {@link #received}. None of any other entry.
+     */
+    public List<ObjectId> written() {
+        return switch (operation) {
+            case BACKUP, RECOVER -> outcome == Outcome.FAILED ? List.of() : snapshots;
+            case AMEND, REWRITE, KEY -> namesReplacedThenWritten() ? snapshots.subList(snapshots.size() / 2, snapshots.size()) : List.of();
+            case COPY, TIER -> received() ? snapshots : List.of();
+            default -> List.of();
+        };
+    }
+
+    /**
      * The operations whose command writes a stand-in (a forget, a tier): a read of the journal keeps the command of
      * their entries alone, to take out a stand-in beside its command's own entry ({@link Journal#read}).
      */
