@@ -389,6 +389,37 @@ class RestoreRoundTripTest {
         assertThat(Files.mismatch(tmp.resolve("out/data/zeros.bin"), data.resolve("zeros.bin"))).isEqualTo(-1);
     }
 
+    /**
+     * Holes shorter than a chunk (512 KiB–8 MiB) are holes again: 4 KiB of data every 1 MiB, after a hole of 2 MiB at the
+     * start, one of 3 MiB in the middle and one of 2.5 MiB at the end. Only a blob that was all zeros was left as a hole, so
+     * this file came back allocated in full, 31 MiB for 132 KiB of data, and filled a small disk halfway (a helper's).
+     */
+    @Test
+    void holesShorterThanAChunkAreRestoredAsHoles() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path disk = data.resolve("disk.img");
+        long size = 0;
+        try (var f = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+            for (int i = 0; i < 32; i++) {
+                long at = (2L << 20) + i * (1L << 20) + (i >= 16 ? 3L << 20 : 0) + (i % 3) * 4096; // block-aligned, not MiB-aligned
+                f.seek(at);
+                f.write(TestTrees.random(i, 4096));
+                size = at + 4096 + (5L << 19);
+            }
+            f.setLength(size);
+        }
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            RestoreResult r = new Restorer(repo, 2).restore(TestTrees.backup(repo, data), tmp.resolve("out"), List.of(), true);
+            assertThat(r.verifyFailures()).isEmpty();
+        }
+        Path restored = tmp.resolve("out/data/disk.img");
+        assertThat(Files.size(restored)).isEqualTo(size);
+        assertThat(Files.mismatch(restored, disk)).isEqualTo(-1);
+        long source = Long.parseLong(sh(data, "stat -c %b disk.img").trim()) * 512;
+        long allocated = Long.parseLong(sh(tmp.resolve("out/data"), "stat -c %b disk.img").trim()) * 512;
+        assertThat(allocated).as("bytes allocated on disk, the source's " + source).isLessThanOrEqualTo(source + 16 * 4096);
+    }
+
     /** Every name's bytes, size, link target and mode, then a hash of every file's bytes in name order. */
     private static final String LISTING = "LC_ALL=C find . -printf '%P|%s|%l|%m\\n' | LC_ALL=C sort | od -An -tx1;"
             + " LC_ALL=C find . -type f -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum";

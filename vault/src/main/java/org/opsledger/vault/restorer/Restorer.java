@@ -68,6 +68,8 @@ public final class Restorer {
      * 8 MiB of zeros a few hundred bytes; text shrinks 3–5 times): only such blobs are looked at.
      */
     private static final int HOLE_CANDIDATE_RATIO = 64;
+    /** The block a restored file's zeros are left as holes in: ext4's, XFS's and tmpfs's usual 4 KiB, aligned to the file's offsets. */
+    private static final int HOLE_BLOCK = 4096;
     private static final byte[] ZEROS = new byte[64 * 1024];
 
     private final Repository repo;
@@ -1096,9 +1098,8 @@ public final class Restorer {
                     IndexEntry e = first.location();
                     Repository.BlobBytes b = repo.openBlobInPlace(first.file.node.content().get(first.blob), e.compressed(), e.rawLength(),
                             span, e.offset() - start, e.length(), checkIds, e.compressed() ? own.raw(e.rawLength()) : null);
-                    boolean hole = keepsHoles && maybeZeros(e) && allZeros(b); // zeros written where holes are not kept
                     for (; k <= j && pieces.get(k).location().offset() == e.offset(); k++) {
-                        writeAt(pieces.get(k), b, hole);
+                        writeAt(pieces.get(k), b);
                     }
                 }
                 i = j + 1;
@@ -1108,9 +1109,10 @@ public final class Restorer {
         }
     }
 
-    private static boolean allZeros(Repository.BlobBytes b) {
-        for (int pos = 0; pos < b.length(); pos += ZEROS.length) {
-            int n = Math.min(ZEROS.length, b.length() - pos);
+    /** Whether the blob's bytes in {@code [from, to)} are all zeros. */
+    private static boolean allZeros(Repository.BlobBytes b, int from, int to) {
+        for (int pos = from; pos < to; pos += ZEROS.length) {
+            int n = Math.min(ZEROS.length, to - pos);
             if (Arrays.mismatch(b.array(), b.offset() + pos, b.offset() + pos + n, ZEROS, 0, n) >= 0) {
                 return false;
             }
@@ -1118,11 +1120,14 @@ public final class Restorer {
         return true;
     }
 
-    /** A file that ends in a hole is shorter than its size until a byte is written at its end (one block, not the hole). */
+    /**
+     * A file that ends in a hole is shorter than its size until its length is set: ftruncate(2), so the hole stays one. By
+     * path, which no one else can change while the restore writes (PrivateDirectories).
+     */
     private static void extendToSize(Path path, long size) {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            if (ch.size() < size) {
-                ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(path.toFile(), "rw")) {
+            if (f.length() < size) {
+                f.setLength(size);
             }
         } catch (IOException e) {
             throw new VaultException("cannot set the length of " + path + ": " + IoReason.of(e), e);
@@ -1130,24 +1135,41 @@ public final class Restorer {
     }
 
     /**
-     * Writes the blob's bytes at the piece's offset in its file; a blob of zeros ({@code hole}) is not written: a sparse
-     * file stays sparse, the file system reads a hole as zeros, and the file's length is set once all its blobs are.
+     * Writes the blob's bytes at the piece's offset in its file, but not its zeros in whole blocks of the file where the
+     * filesystem keeps holes: each {@link #HOLE_BLOCK} of the file (or the part of one the blob holds, at its ends) that
+     * is all zeros is passed over and stays a hole, so a sparse file is as sparse as its source, wherever its zeros fall
+     * (a file is new and empty when written: what is not written reads as zeros). The file's length is set once all its
+     * blobs are. Only a block of zeros costs more than its write: other data differs from zeros in its first bytes.
      */
-    private void writeAt(Piece p, Repository.BlobBytes b, boolean hole) {
+    private void writeAt(Piece p, Repository.BlobBytes b) {
         try (FileChannel ch = openForWriting(p.file)) {
-            if (hole) {
-                withHoles.add(p.file);
+            int written = 0; // the blob's bytes before this are written or passed over
+            long passed = 0;
+            for (int at = 0; keepsHoles && at < b.length(); ) {
+                int end = (int) Math.min(b.length(), ((p.offset + at) / HOLE_BLOCK + 1) * HOLE_BLOCK - p.offset);
+                if (allZeros(b, at, end)) {
+                    write(ch, p, b, written, at);
+                    passed += end - at;
+                    written = end;
+                }
+                at = end;
             }
-            for (int pos = 0; !hole && pos < b.length(); ) { // small slices: small staging buffers in the JDK
-                int n = ch.write(ByteBuffer.wrap(b.array(), b.offset() + pos, Math.min(WRITE_SLICE, b.length() - pos)), p.offset + pos);
-                pos += n;
-                bytesWritten.addAndGet(n); // as written: a restore that failed within a blob said "(0 B written)" of 1 MiB (a helper's)
+            write(ch, p, b, written, b.length());
+            if (passed > 0) {
+                withHoles.add(p.file);
+                bytesWritten.addAndGet(passed);
             }
         } catch (IOException e) { // named: a target that filled midway said "restore failed: No space left on device" (a helper's)
             throw new VaultException("cannot write " + p.file.rel() + ": " + IoReason.of(e), e);
         }
-        if (hole) {
-            bytesWritten.addAndGet(b.length());
+    }
+
+    /** Writes the blob's bytes {@code [from, to)} where they go in the piece's file. */
+    private void write(FileChannel ch, Piece p, Repository.BlobBytes b, int from, int to) throws IOException {
+        for (int pos = from; pos < to; ) { // small slices: small staging buffers in the JDK
+            int n = ch.write(ByteBuffer.wrap(b.array(), b.offset() + pos, Math.min(WRITE_SLICE, to - pos)), p.offset + pos);
+            pos += n;
+            bytesWritten.addAndGet(n); // as written: a restore that failed within a blob said "(0 B written)" of 1 MiB (a helper's)
         }
     }
 
