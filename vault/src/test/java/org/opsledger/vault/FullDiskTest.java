@@ -119,6 +119,39 @@ class FullDiskTest {
     }
 
     /**
+     * A blob with data among its zeros is counted whole: the restore cannot know its blocks of zeros before it reads it. A
+     * 12 MiB image with 4 KiB of data every 1 MiB was counted as nothing (its blobs compress 64 times or more), let
+     * through, and filled the 4 MiB disk halfway with a partial target left (a helper's); it is refused before it writes.
+     */
+    @Test
+    void aBlobWithDataAmongZerosIsCountedWhole() throws Exception {
+        Path disk = tinyDisk();
+
+        Path image = Files.createDirectories(tmp.resolve("src/image"));
+        try (var f = new java.io.RandomAccessFile(image.resolve("disk.img").toFile(), "rw")) {
+            for (int i = 0; i < 12; i++) {
+                f.seek(i * (1L << 20));
+                f.write(TestTrees.random(i, 4096));
+            }
+            f.setLength(12L << 20);
+        }
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef sparse = TestTrees.backup(repo, image);
+            assertRefusedBeforeWriting(repo, sparse, disk, "12.00 MiB");
+        }
+    }
+
+    /** The restore of {@code s} onto {@code disk} is refused as taking at least {@code needs}, and nothing is written there. */
+    private static void assertRefusedBeforeWriting(Repository repo, SnapshotRef s, Path disk, String needs) throws Exception {
+        assertThatThrownBy(() -> new Restorer(repo, 2).restore(s, disk.resolve("out"), List.of(), true))
+                .isInstanceOf(VaultException.class)
+                .hasMessageStartingWith("the restore takes at least " + needs + " (its files in blocks of 4096 bytes) and the filesystem of ");
+        try (var left = Files.list(disk)) {
+            assertThat(left.toList()).as("nothing written").isEmpty();
+        }
+    }
+
+    /**
      * Many small files take a block each: 1,500 files of 200 bytes are 300 KB of bytes but 5.86 MiB of a tmpfs's 4 KiB
      * pages. Counted by bytes, the restore was let through and filled the 4 MiB disk a thousand files in.
      */
@@ -132,12 +165,7 @@ class FullDiskTest {
         }
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef small = TestTrees.backup(repo, data);
-            assertThatThrownBy(() -> new Restorer(repo, 2).restore(small, disk.resolve("out"), List.of(), true))
-                    .isInstanceOf(VaultException.class)
-                    .hasMessageStartingWith("the restore takes at least 5.86 MiB (its files in blocks of 4096 bytes) and the filesystem of ");
-            try (var left = Files.list(disk)) {
-                assertThat(left.toList()).as("nothing written").isEmpty();
-            }
+            assertRefusedBeforeWriting(repo, small, disk, "5.86 MiB");
             assertThat(new Restorer(repo, 2).restore(small, disk.resolve("out"), List.of("data/f1", "data/f2"), true).ok())
                     .as("a part that fits").isTrue();
         }

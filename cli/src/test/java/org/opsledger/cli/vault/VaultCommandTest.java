@@ -799,13 +799,17 @@ class VaultCommandTest {
     }
 
     /**
-     * A target whose disk fills halfway (the estimate leaves out blobs that may be zeros, written as holes; here they are
-     * not zeros): one line that says the disk is full, in writing which file, and what is left in the target, not a Java
-     * exception ("restore failed: java.io.IOException: No space left on device", the helper's).
+     * A target whose disk fills halfway (the estimate counts file data, not symlinks: on tmpfs one whose target is longer
+     * than 128 bytes takes a page, and 300 are made before the data is written): one line that says the disk is full, in
+     * writing which file, and what is left in the target, not a Java exception ("restore failed: java.io.IOException: No
+     * space left on device", the helper's).
      */
     @Test
     void aRestoreWhoseDiskFillsSaysSoAndWhatItLeftInTheTarget() throws Exception {
-        Files.write(data.resolve("letters.bin"), "A".repeat(12_000_000).getBytes(StandardCharsets.UTF_8)); // stored ≈1,000 times smaller
+        Files.write(data.resolve("letters.bin"), "A".repeat(3_000_000).getBytes(StandardCharsets.UTF_8)); // 3 of the disk's 4 MiB
+        for (int i = 0; i < 300; i++) {
+            Files.createSymbolicLink(data.resolve("far" + i), Path.of("t".repeat(200)));
+        }
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
         onSmallDisk(disk -> {
             Path target = disk.resolve("restore");

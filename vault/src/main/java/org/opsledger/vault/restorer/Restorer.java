@@ -65,7 +65,7 @@ public final class Restorer {
 
     /**
      * A blob whose stored form is this many times smaller than its bytes may be all zeros (zstd makes
-     * 8 MiB of zeros a few hundred bytes; text shrinks 3–5 times): only such blobs are looked at.
+     * 8 MiB of zeros a few hundred bytes; text shrinks 3–5 times): only such blobs' IDs are compared with that of zeros.
      */
     private static final int HOLE_CANDIDATE_RATIO = 64;
     /** The block a restored file's zeros are left as holes in: ext4's, XFS's and tmpfs's usual 4 KiB, aligned to the file's offsets. */
@@ -319,8 +319,10 @@ public final class Restorer {
     /**
      * A restore that cannot fit is refused before anything is written: one that filled the disk halfway left a partial
      * target, which restore never overwrites, to be emptied first. It counts what it will certainly take: every blob but
-     * those that may be all zeros where the filesystem keeps holes (a hole in a sparse file costs nothing there, and FAT and
-     * exFAT keep none), so a sparse image is not refused, and on a
+     * those all zeros (known by their ID) where the filesystem keeps holes (a hole in a sparse file costs nothing there,
+     * and FAT and exFAT keep none), so a sparse image is not refused for its long holes. A blob with data among its zeros
+     * counts whole, though its blocks of zeros are left as holes too: they are known only once it is read, and one counted
+     * as nothing let a restore through that filled the disk halfway (a helper's). And on a
      * filesystem of {@link #WHOLE_BLOCKS} each file's bytes rounded up to whole blocks; and an inode for each path it makes.
      * The blocks of directories and symlinks and the filesystem's own metadata it does not count, so a restore just
      * fitting can still fail. Root may use the blocks the filesystem reserves for it. A filesystem that reports no size
@@ -346,10 +348,13 @@ public final class Restorer {
             return; // no figure to go by: the restore runs and a full disk stops it as before
         }
         long needs = 0;
+        Map<Integer, ObjectId> zerosIds = new HashMap<>(); // by length: all-zero blobs are mostly the chunker's largest
         for (Entry f : plan.files) {
             long bytes = 0;
-            for (IndexEntry e : f.blobs) {
-                bytes += keepsHoles && maybeZeros(e) ? 0 : e.rawLength();
+            for (int k = 0; k < f.blobs.length; k++) {
+                IndexEntry e = f.blobs[k];
+                boolean zeros = keepsHoles && maybeZeros(e) && f.node.content().get(k).equals(zerosIds.computeIfAbsent(e.rawLength(), this::zerosId));
+                bytes += zeros ? 0 : e.rawLength();
             }
             needs += bytes <= INLINE_MAX ? bytes : (bytes + block - 1) / block * block;
         }
@@ -417,9 +422,18 @@ public final class Restorer {
         }
     }
 
-    /** A blob stored this much smaller than its bytes may be all zeros: restored as a hole, no block written. */
+    /** A blob stored this much smaller than its bytes may be all zeros: its ID tells ({@link #zerosId}). */
     private static boolean maybeZeros(IndexEntry e) {
         return e.compressed() && (long) e.length() * HOLE_CANDIDATE_RATIO < e.rawLength();
+    }
+
+    /** The content ID of {@code length} zeros: a blob of that ID is all zeros, known before it is read. */
+    private ObjectId zerosId(int length) {
+        javax.crypto.Mac mac = repo.keys().contentIdMac();
+        for (int pos = 0; pos < length; pos += ZEROS.length) {
+            mac.update(ZEROS, 0, Math.min(ZEROS.length, length - pos));
+        }
+        return ObjectId.of(mac.doFinal());
     }
 
     private static String normalizeInclude(String p) {
