@@ -420,6 +420,26 @@ class RestoreRoundTripTest {
         assertThat(allocated).as("bytes allocated on disk, the source's " + source).isLessThanOrEqualTo(source + 16 * 4096);
     }
 
+    /** A file whose name is not UTF-8 (the byte 0xE9) and that ends in a hole gets its length too, under its own name. */
+    @Test
+    void aFileNamedInBytesThatAreNotUtf8EndsInItsHole() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path disk = org.opsledger.vault.snapshot.FileNames.resolve(data, "disk_\uDCE9.img");
+        try (var f = new java.io.RandomAccessFile(data.resolve("named-later").toFile(), "rw")) {
+            f.write(TestTrees.random(7, 4096));
+            f.setLength(3L << 20);
+        }
+        Files.move(data.resolve("named-later"), disk);
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            RestoreResult r = new Restorer(repo, 2).restore(TestTrees.backup(repo, data), tmp.resolve("out"), List.of(), true);
+            assertThat(r.verifyFailures()).isEmpty();
+        }
+        try (var restored = Files.list(tmp.resolve("out/data"))) {
+            assertThat(restored.map(p -> p.getFileName()).toList()).as("no other name made").containsExactly(disk.getFileName());
+        }
+        assertThat(Files.mismatch(org.opsledger.vault.snapshot.FileNames.resolve(tmp.resolve("out/data"), "disk_\uDCE9.img"), disk)).isEqualTo(-1);
+    }
+
     /** Every name's bytes, size, link target and mode, then a hash of every file's bytes in name order. */
     private static final String LISTING = "LC_ALL=C find . -printf '%P|%s|%l|%m\\n' | LC_ALL=C sort | od -An -tx1;"
             + " LC_ALL=C find . -type f -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256sum";

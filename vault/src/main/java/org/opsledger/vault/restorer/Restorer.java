@@ -1135,13 +1135,26 @@ public final class Restorer {
     }
 
     /**
-     * A file that ends in a hole is shorter than its size until its length is set: ftruncate(2), so the hole stays one. By
-     * path, which no one else can change while the restore writes (PrivateDirectories).
+     * A file that ends in a hole is shorter than its size until its length is set: by ftruncate(2), so the hole stays one,
+     * through java.io (FileChannel only shortens a file), by path, which no one else can change while the restore writes
+     * (PrivateDirectories). A name whose bytes are not UTF-8, which a java.io.File cannot spell (it set the length of a
+     * file it made under another name), gets a byte written at its end instead: one block, not the hole.
      */
     private static void extendToSize(Path path, long size) {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(path.toFile(), "rw")) {
-            if (f.length() < size) {
-                f.setLength(size);
+        try {
+            java.io.File named = path.toFile();
+            if (named.toPath().equals(path)) {
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(named, "rw")) {
+                    if (f.length() < size) {
+                        f.setLength(size);
+                    }
+                }
+            } else {
+                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                    if (ch.size() < size) {
+                        ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+                    }
+                }
             }
         } catch (IOException e) {
             throw new VaultException("cannot set the length of " + path + ": " + IoReason.of(e), e);
