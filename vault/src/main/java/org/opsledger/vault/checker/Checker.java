@@ -270,8 +270,20 @@ public final class Checker {
             Sealing.warmUp(false);
             readPacks(toRead, byPack, damagedBlobs, damagedPackProblems, bytesRead);
         }
+        Set<ObjectId> whole = wholeElsewhere(byPack, stored, damagedPackProblems);
+        Set<ObjectId> wholeInAnother = new HashSet<>(damagedBlobs.keySet());
+        wholeInAnother.retainAll(whole);
+        damagedBlobs.keySet().removeAll(whole);
 
-        List<CheckResult.DamagedPack> damaged = damageOf(index, snapshots, damagedBlobs, damagedPackProblems, errors);
+        List<CheckResult.DamagedPack> damaged = new ArrayList<>(damageOf(index, snapshots, damagedBlobs, damagedPackProblems, errors));
+        Set<String> named = new HashSet<>();
+        damaged.forEach(d -> named.add(d.pack()));
+        damagedPackProblems.forEach((pack, problem) -> { // every blob of it whole in another pack: needed by no snapshot
+            if (!named.contains(pack.hex()) && byPack.getOrDefault(pack, List.of()).stream().anyMatch(b -> wholeInAnother.contains(b.id()))) {
+                damaged.add(new CheckResult.DamagedPack(pack.hex(), problem, byPack.getOrDefault(pack, List.of()).stream()
+                        .map(b -> b.id().hex()).toList(), List.of(), List.of(), List.of()));
+            }
+        });
         for (CheckResult.DamagedPack d : damaged) {
             errors.add("pack " + d.pack() + (d.problem().equals(MISSING) ? " is indexed but " + MISSING : " is damaged (" + d.problem() + ")")
                     + ": " + d.blobs().size() + " blob(s); " + (d.snapshots().isEmpty() ? neededByNone(d.unwalked())
@@ -579,10 +591,27 @@ public final class Checker {
     static final String MISSING = "missing from the repository";
     /** A pack the store answered with an error when read (a bad sector): damage, and not a pack read. */
     static final String UNREADABLE = "unreadable: ";
+    /** A pack whose blobs do not all read as their IDs say, when nothing more basic is wrong with it. */
+    static final String DAMAGED_BLOBS = "damaged blobs";
 
     /** How many of the packs {@link #readPacks} was given did read: those the store answered with an error did not. */
     static int packsRead(List<ObjectId> packs, Map<ObjectId, String> problems) {
         return (int) packs.stream().filter(p -> !problems.getOrDefault(p, "").startsWith(UNREADABLE)).count();
+    }
+
+    /**
+     * The blobs a pack in the store with no problem found holds: one indexed in several packs is valid in any (§7), so
+     * damage at one of its places is none. An older index file put back placed a blob first in a pack a prune had deleted,
+     * and check called the intact pack holding it "damaged", naming the file that needs it (a helper's).
+     */
+    static Set<ObjectId> wholeElsewhere(Map<ObjectId, List<PackedBlob>> byPack, Set<ObjectId> stored, Map<ObjectId, String> problems) {
+        Set<ObjectId> whole = new HashSet<>();
+        byPack.forEach((pack, blobs) -> {
+            if (stored.contains(pack) && !problems.containsKey(pack)) {
+                blobs.forEach(b -> whole.add(b.id()));
+            }
+        });
+        return whole;
     }
 
     /**
@@ -601,8 +630,9 @@ public final class Checker {
         }
         Map<ObjectId, List<ObjectId>> blobsOfPack = new LinkedHashMap<>();
         for (ObjectId blob : new TreeSet<>(damagedBlobs.keySet())) {
-            IndexEntry e = index.get(blob);
-            if (e != null) {
+            List<IndexEntry> places = index.locations(blob); // each pack it is damaged in, not one it may be whole in
+            List<IndexEntry> damagedIn = places.stream().filter(e -> packProblems.containsKey(e.pack())).toList();
+            for (IndexEntry e : damagedIn.isEmpty() ? places.stream().limit(1).toList() : damagedIn) {
                 blobsOfPack.computeIfAbsent(e.pack(), k -> new ArrayList<>()).add(blob);
             }
         }
@@ -614,7 +644,7 @@ public final class Checker {
                 snaps.addAll(damageSnapshots.getOrDefault(b, Set.of()));
                 files.addAll(damageUsers.getOrDefault(b, Set.of()));
             }
-            damaged.add(new CheckResult.DamagedPack(entry.getKey().hex(), packProblems.getOrDefault(entry.getKey(), "damaged blobs"),
+            damaged.add(new CheckResult.DamagedPack(entry.getKey().hex(), packProblems.getOrDefault(entry.getKey(), DAMAGED_BLOBS),
                     entry.getValue().stream().map(ObjectId::hex).toList(), List.copyOf(snaps), List.copyOf(files), List.copyOf(sw.unwalked())));
         }
         return damaged;
@@ -732,6 +762,7 @@ public final class Checker {
                                 verify(b, sealed, len);
                             } catch (DamagedBlobException e) {
                                 damagedBlobs.put(b.id(), e.getMessage());
+                                problems.putIfAbsent(p, DAMAGED_BLOBS); // which pack it did not read in: it may read in another
                             } finally {
                                 pool.give(sealed);
                                 inFlight.release(weight);

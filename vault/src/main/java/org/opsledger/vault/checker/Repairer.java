@@ -153,15 +153,10 @@ public final class Repairer {
         // a blob read as damaged is named by ID alone: every pack that holds it is looked at blob by blob
         byPack.forEach((p, blobs) -> {
             if (!problems.containsKey(p) && (packProblems.containsKey(p) || blobs.stream().anyMatch(b -> damagedBlobs.containsKey(b.id())))) {
-                problems.put(p, packProblems.getOrDefault(p, "damaged blobs"));
+                problems.put(p, packProblems.getOrDefault(p, Checker.DAMAGED_BLOBS));
             }
         });
-        Set<ObjectId> elsewhere = new HashSet<>(); // whole in a pack with no problem
-        byPack.forEach((p, blobs) -> {
-            if (!problems.containsKey(p)) {
-                blobs.forEach(b -> elsewhere.add(b.id()));
-            }
-        });
+        Set<ObjectId> elsewhere = Checker.wholeElsewhere(byPack, stored, problems);
         Map<ObjectId, String> lost = new HashMap<>();
         Map<ObjectId, List<PackedBlob>> salvage = new LinkedHashMap<>();
         for (var e : problems.entrySet()) {

@@ -1032,12 +1032,43 @@ public final class Repository implements AutoCloseable {
     }
 
     public byte[] loadBlob(ObjectId id) {
-        return loadBlob(id, locate(id));
+        return loadBlob(id, locations(id));
     }
 
     /** A blob located through {@code in}, an index the caller read itself. */
     public byte[] loadBlob(ObjectId id, Index in) {
-        return loadBlob(id, in.get(id));
+        return loadBlob(id, in.locations(id));
+    }
+
+    /**
+     * A blob read at the first of its places that reads whole: one indexed in several packs is valid in any (§7), and an
+     * older index file put back placed it first in a pack a prune had deleted, which restore named "missing" while
+     * another indexed pack held it whole (a helper's). What the first place failed with is thrown when none reads.
+     */
+    public byte[] loadBlob(ObjectId id, List<IndexEntry> places) {
+        if (places.size() <= 1) {
+            return loadBlob(id, places.isEmpty() ? null : places.get(0));
+        }
+        VaultException first = null;
+        for (IndexEntry e : places) {
+            try {
+                return loadBlob(id, e);
+            } catch (BackendException | DamagedBlobException failed) {
+                Cancelled.passOn(failed, "reading blob " + id.shortHex());
+                first = first == null ? failed : first;
+            }
+        }
+        throw first;
+    }
+
+    /** Every place a blob is read from: {@link #locate}'s first, then the index's others. */
+    public List<IndexEntry> locations(ObjectId id) {
+        List<IndexEntry> indexed = index().locations(id);
+        if (!indexed.isEmpty()) {
+            return indexed;
+        }
+        IndexEntry condemnedOne = locate(id);
+        return condemnedOne == null ? List.of() : List.of(condemnedOne);
     }
 
     /**

@@ -38,8 +38,10 @@ import org.opsledger.vault.ExactCommand;
 import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.OsUser;
 import org.opsledger.vault.VaultException;
+import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.repository.DamagedBlobException;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.ExtendedAttributes;
@@ -79,6 +81,8 @@ public final class Restorer {
     public final java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
     /** Files where a blob of zeros was left as a hole: their length is set once all their blobs are written. */
     private final Set<Entry> withHoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The further places the index gives a blob of a planned file, for one that does not read at its first (§7). */
+    private final Map<ObjectId, List<IndexEntry>> otherPlaces = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean root = OsUser.isRoot();
     /** The groups a user other than root may give its files (none for root, which gives any). */
     private final Set<Integer> groups = root ? Set.of() : OsUser.groups();
@@ -719,7 +723,11 @@ public final class Restorer {
         IndexEntry[] blobs = new IndexEntry[content.size()];
         long bytes = 0;
         for (int k = 0; k < blobs.length; k++) {
-            blobs[k] = repo.locate(content.get(k));
+            List<IndexEntry> places = repo.locations(content.get(k));
+            blobs[k] = places.isEmpty() ? null : places.get(0);
+            if (places.size() > 1) {
+                otherPlaces.put(content.get(k), List.copyOf(places.subList(1, places.size())));
+            }
             if (blobs[k] == null) {
                 throw new VaultException(display + ": blob " + content.get(k).shortHex() + " is not in the index");
             }
@@ -1106,12 +1114,26 @@ public final class Restorer {
                 }
                 int spanLen = (int) (end - start);
                 byte[] span = own.span(spanLen); // one blob larger than a span: read alone
-                repo.backend().readRange(name, start, spanLen, span);
+                BackendException unread = null;
+                try {
+                    repo.backend().readRange(name, start, spanLen, span);
+                } catch (BackendException e) {
+                    unread = e; // a blob of the run placed in another pack too is read there
+                }
                 for (int k = i; k <= j; ) {
                     Piece first = pieces.get(k);
                     IndexEntry e = first.location();
-                    Repository.BlobBytes b = repo.openBlobInPlace(first.file.node.content().get(first.blob), e.compressed(), e.rawLength(),
-                            span, e.offset() - start, e.length(), checkIds, e.compressed() ? own.raw(e.rawLength()) : null);
+                    ObjectId id = first.file.node.content().get(first.blob);
+                    Repository.BlobBytes b;
+                    try {
+                        if (unread != null) {
+                            throw unread;
+                        }
+                        b = repo.openBlobInPlace(id, e.compressed(), e.rawLength(), span, e.offset() - start, e.length(), checkIds,
+                                e.compressed() ? own.raw(e.rawLength()) : null);
+                    } catch (BackendException | DamagedBlobException failed) {
+                        b = fromOtherPlace(id, failed);
+                    }
                     for (; k <= j && pieces.get(k).location().offset() == e.offset(); k++) {
                         writeAt(pieces.get(k), b);
                     }
@@ -1120,6 +1142,21 @@ public final class Restorer {
             }
         } finally {
             buffers.giveBack(own);
+        }
+    }
+
+    /** A blob read at another place the index gives it, when its first did not read; what the first failed with if none reads. */
+    private Repository.BlobBytes fromOtherPlace(ObjectId id, VaultException failed) {
+        List<IndexEntry> places = otherPlaces.get(id);
+        if (places == null) {
+            throw failed;
+        }
+        try {
+            byte[] plain = repo.loadBlob(id, places);
+            return new Repository.BlobBytes(plain, 0, plain.length);
+        } catch (BackendException | DamagedBlobException elsewhere) {
+            Cancelled.passOn(elsewhere, "the restore");
+            throw failed;
         }
     }
 
