@@ -405,6 +405,38 @@ class RepairTest {
     }
 
     /**
+     * Two data packs whose file names were swapped (an outside tool's mix-up): every blob is whole and authentic in a pack
+     * whose own sealed header lists it, and `repair --read-data` salvaged only what the index places in each name, so none,
+     * took both out and called both files' blobs lost (a helper's). It salvages what each pack's header lists.
+     */
+    @Test
+    void twoPacksWhoseNamesWereSwappedLoseNothingToRepair() throws Exception {
+        Path more = Files.createDirectories(tmp.resolve("more"));
+        Files.write(more.resolve("b.bin"), TestTrees.random(11, 50_000));
+        SnapshotRef second;
+        try (Repository repo = TestTrees.open(repoDir)) {
+            second = TestTrees.backup(repo, more);
+            ObjectId otherPack = repo.index().get(repo.loadTree(repo.loadTree(second.snapshot().tree()).nodes().getFirst().subtree())
+                    .nodes().getFirst().content().getFirst()).pack();
+            Path a = repoDir.resolve(Repository.packName(victimBlob.pack()));
+            Path b = repoDir.resolve(Repository.packName(otherPack));
+            Files.move(a, tmp.resolve("swap"));
+            Files.move(b, a);
+            Files.move(tmp.resolve("swap"), b);
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            RepairResult r = new Repairer(repo, 2).repair(100, false);
+            assertThat(r.packs()).hasSize(2).allMatch(p -> p.blobsSalvaged() > 0);
+            assertThat(r.blobsLost()).isZero();
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertWholeAgain(repo);
+            new Restorer(repo, 2).restore(second, tmp.resolve("out2"), List.of(), true);
+            TestTrees.assertSameTree(more, tmp.resolve("out2/more"));
+        }
+    }
+
+    /**
      * An index entry whose raw length or compression flag is not the pack's header's (a pack intact as its header says):
      * check --read-data called the pack's blob's content not its ID, as if the pack were damaged (a helper's, fuzzed). It
      * says the index and the pack's header disagree, and `repair --read-data` indexes the pack again from its header.

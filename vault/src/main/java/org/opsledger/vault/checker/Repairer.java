@@ -180,6 +180,15 @@ public final class Repairer {
                     lost.putIfAbsent(b.id(), why);
                 }
             }
+            // and what its own sealed header lists that the index places elsewhere or nowhere: two packs whose names were
+            // swapped hold each other's blobs whole, and repair salvaged neither, took both out and called their blobs lost
+            // (a helper's)
+            Set<ObjectId> indexedHere = new HashSet<>();
+            byPack.getOrDefault(e.getKey(), List.of()).forEach(b -> indexedHere.add(b.id()));
+            sealedList.values().stream().sorted(java.util.Comparator.comparingInt(PackedBlob::offset))
+                    .filter(own -> !indexedHere.contains(own.id()) && !elsewhere.contains(own.id()))
+                    .filter(own -> whyUnreadable(e.getKey(), own) == null)
+                    .forEach(saved::add);
             salvage.put(e.getKey(), saved);
         }
         salvage.values().forEach(saved -> saved.forEach(b -> lost.remove(b.id()))); // whole in another damaged pack
