@@ -494,6 +494,32 @@ class RepairTest {
     }
 
     /**
+     * A missing pack whose blobs only a forgotten snapshot needed (its data not yet pruned; an older index file put back
+     * naming a pack a prune deleted): nothing is lost, though repair said "3 blob(s) lost: … forget the snapshots whose
+     * sources are gone" and exited 3 (a helper's).
+     */
+    @Test
+    void aMissingPackThatNoSnapshotNeedsIsDroppedAndNothingLost() throws Exception {
+        Path other = Files.createDirectories(tmp.resolve("src/other"));
+        Files.write(other.resolve("kept.txt"), TestTrees.text(10, 50_000));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            TestTrees.backup(repo, other);
+            assertThat(repo.deleteSnapshotUnlessHeld(first.id())).isEqualTo(Repository.Deletion.DELETED);
+        }
+        Files.delete(repoDir.resolve(Repository.packName(victimBlob.pack())));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            RepairResult r = new Repairer(repo, 2).repair(0, false);
+            assertThat(r.packs()).singleElement().satisfies(p -> {
+                assertThat(p.lostBlobs()).hasSize(3);
+                assertThat(r.neededByNone(p)).isTrue();
+            });
+            assertThat(r.blobsLost()).isZero();
+            assertThat(r.blobsDropped()).isEqualTo(3);
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+    }
+
+    /**
      * A helper's nightly `forget --keep-last 1 --prune` after an index file was lost: prune took the packs it had named
      * for orphans left by a killed backup and deleted them, exit 0, though the snapshot it kept needed their data and
      * `vault repair` would have indexed them again. Prune now reads an unindexed pack's header first and indexes it

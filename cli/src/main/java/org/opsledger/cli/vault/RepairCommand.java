@@ -50,7 +50,7 @@ final class RepairCommand implements Callable<Integer> {
             }
         }
         if (repo.json) {
-            Output.json(Map.of("result", res, "blobsLost", res.blobsLost(), "snapshotsLost", res.snapshotsLost()));
+            Output.json(Map.of("result", res, "blobsLost", res.blobsLost(), "blobsDropped", res.blobsDropped(), "snapshotsLost", res.snapshotsLost()));
         } else {
             print(res);
         }
@@ -70,7 +70,8 @@ final class RepairCommand implements Callable<Integer> {
                     + (p.bytesNotRead() == 0 ? "" : " (" + Output.bytes(p.bytesNotRead()) + " did not read: zeros there)"));
             if (!p.lostBlobs().isEmpty()) {
                 // a snapshot whose trees are lost too names nothing here: "needed by snapshot(s) ; file(s) " (a re-tester's)
-                Output.out().println(p.snapshots().isEmpty() ? "  lost: needed by no snapshot whose trees could be read (`vault check`"
+                Output.out().println(r.neededByNone(p) ? "  needed by no snapshot (every snapshot's trees read): nothing is lost with them"
+                        : p.snapshots().isEmpty() ? "  lost: needed by no snapshot whose trees could be read (`vault check`"
                         + " names those it could not walk)" : "  lost: needed by snapshot(s) " + String.join(", ", p.snapshots())
                         + "; file(s) " + TerminalText.escape(String.join(", ", p.files())));
             }
@@ -94,6 +95,9 @@ final class RepairCommand implements Callable<Integer> {
         if (r.snapshotsLost() > 0) {
             lost.add(r.snapshotsLost() + " snapshot file(s) " + would + "lost: forget and prune run again; run `vault recover` before"
                     + " a prune frees what only they referenced");
+        }
+        if (r.blobsDropped() > 0) { // a forgotten snapshot's data before a prune: no loss (a helper's)
+            lost.add(r.blobsDropped() + " blob(s) that no snapshot needs " + would + "dropped" + (lost.isEmpty() ? "; nothing " + would + "lost" : ""));
         }
         return String.format("repair: read %d pack(s), %s; %s%s", r.packsRead(), Output.bytes(r.bytesRead()),
                 !r.changed() ? (r.files().isEmpty() ? "nothing to repair" : "nothing it can repair")

@@ -13,13 +13,14 @@ import java.util.List;
  * @param bytesRead         pack bytes read to find damage
  */
 public record RepairResult(boolean dryRun, List<String> indexProblems, int packsIndexedAgain, List<String> packsUnreadable,
-                           List<RepairedPack> packs, List<DamagedFile> files, int packsRead, long bytesRead) {
+                           List<RepairedPack> packs, List<DamagedFile> files, int packsRead, long bytesRead, List<String> unwalked) {
 
     /**
      * One damaged or missing pack.
      *
      * @param blobsSalvaged blobs that still authenticate, stored again in new packs
-     * @param lostBlobs     blobs no pack holds whole any more: the snapshots and files below need them
+     * @param lostBlobs     blobs no pack holds whole any more: the snapshots and files below need them (none, when
+     *                      {@link RepairResult#neededByNone})
      * @param keptAs        where the damaged pack's bytes were kept ("damaged/…"), null when it was missing
      * @param bytesNotRead  of those bytes, how many the medium did not give back (an I/O error): zeros in the copy
      */
@@ -40,8 +41,22 @@ public record RepairResult(boolean dryRun, List<String> indexProblems, int packs
         }
     }
 
+    /** Blobs no pack holds whole any more that a snapshot needs, or may need: one whose trees could not all be read. */
     public int blobsLost() {
-        return packs.stream().mapToInt(p -> p.lostBlobs().size()).sum();
+        return packs.stream().filter(p -> !neededByNone(p)).mapToInt(p -> p.lostBlobs().size()).sum();
+    }
+
+    /**
+     * Blobs no pack holds whole any more that no snapshot needs, every snapshot's trees read (a forgotten one's data before
+     * a prune): nothing is lost with them. An older index file put back named such a pack, and repair said "3 blob(s) lost:
+     * … forget the snapshots whose sources are gone", exit 3 (a helper's).
+     */
+    public int blobsDropped() {
+        return packs.stream().filter(this::neededByNone).mapToInt(p -> p.lostBlobs().size()).sum();
+    }
+
+    public boolean neededByNone(RepairedPack p) {
+        return p.snapshots().isEmpty() && unwalked.isEmpty();
     }
 
     /** Whether the repository needed anything done. */

@@ -369,7 +369,8 @@ public final class Repairer {
                         stored.contains(p) && notRead.getOrDefault(p, 0L) >= 0 ? DAMAGED + "/" + p.hex() : null,
                         Math.max(0, notRead.getOrDefault(p, 0L))));
             });
-            return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, files, packsRead, bytesRead);
+            return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, files, packsRead, bytesRead,
+                    hurt.values().stream().findFirst().map(CheckResult.DamagedPack::unwalked).orElse(List.of()));
         }
     }
 
