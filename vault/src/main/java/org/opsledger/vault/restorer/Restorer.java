@@ -1175,22 +1175,27 @@ public final class Restorer {
      * A file that ends in a hole is shorter than its size until its length is set: by ftruncate(2), so the hole stays one,
      * through java.io (FileChannel only shortens a file), by path, which no one else can change while the restore writes
      * (PrivateDirectories). A name whose bytes are not UTF-8, which a java.io.File cannot spell (it set the length of a
-     * file it made under another name), gets a byte written at its end instead: one block, not the hole.
+     * file it made under another name), gets a byte written at its end instead: one block, not the hole. So does a file on
+     * a filesystem that refuses to lengthen one by ftruncate (FAT through fusefat, "Operation not permitted": a restore
+     * there failed on every file ending in a block of zeros, a .tar's padding; a re-tester's).
      */
     private static void extendToSize(Path path, long size) {
         try {
             java.io.File named = path.toFile();
             if (named.toPath().equals(path)) {
                 try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(named, "rw")) {
-                    if (f.length() < size) {
-                        f.setLength(size);
+                    if (f.length() >= size) {
+                        return;
                     }
+                    f.setLength(size);
+                    return;
+                } catch (IOException refused) {
+                    // the byte below
                 }
-            } else {
-                try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                    if (ch.size() < size) {
-                        ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
-                    }
+            }
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                if (ch.size() < size) {
+                    ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
                 }
             }
         } catch (IOException e) {

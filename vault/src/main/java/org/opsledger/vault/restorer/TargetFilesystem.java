@@ -62,10 +62,11 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
     /**
      * Filesystems that keep no holes: FAT and exFAT allocate every cluster up to a file's length, so a sparse file takes
      * its whole size there. A 2 GiB sparse image restored onto a USB stick was counted as free, filled the stick and
-     * failed (a helper's). The FUSE drivers of both report no size to count by (fusefat) or mount as fuseblk, which
-     * NTFS's driver, which keeps holes, shares: only the kernel's are known.
+     * failed (a helper's). Debian's FUSE FAT driver mounts as fuse.fusefat (it refuses to lengthen a file by ftruncate,
+     * which a restore leaving a trailing block of zeros a hole did: a re-tester's); exFAT's FUSE driver mounts as
+     * fuseblk, which NTFS's driver, which keeps holes, shares: it is not known by its type.
      */
-    private static final Set<String> NO_HOLES = Set.of("vfat", "msdos", "exfat");
+    private static final Set<String> NO_HOLES = Set.of("vfat", "msdos", "exfat", "fuse.fusefat");
     /** FAT's largest file, its directory entry's 32-bit length: 4 GiB less one byte (exFAT's is 16 EiB). */
     static final long FAT_MAX_FILE = 0xFFFF_FFFFL;
 

@@ -33,6 +33,8 @@ class TargetFilesystemTest {
         assertThat(TargetFilesystem.keepsHoles("fuseblk")).as("NTFS's driver too, which keeps them").isTrue();
         assertThat(TargetFilesystem.keepsHoles("vfat")).isFalse();
         assertThat(TargetFilesystem.keepsHoles("exfat")).isFalse();
+        // FAT through Debian's FUSE driver: a file ending in zeros left a hole and fusefat refused the ftruncate (a re-tester's)
+        assertThat(TargetFilesystem.keepsHoles("fuse.fusefat")).isFalse();
         assertThat(TargetFilesystem.largestFile("vfat")).isEqualTo(4L * 1024 * 1024 * 1024 - 1);
         assertThat(TargetFilesystem.largestFile("exfat")).isEqualTo(Long.MAX_VALUE);
     }
