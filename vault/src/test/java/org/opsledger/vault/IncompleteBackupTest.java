@@ -382,10 +382,7 @@ class IncompleteBackupTest {
         // user.good and user.owner, and user.caf\xe9 (Latin-1, not UTF-8), on the file and on its directory: that one
         // left out all of them, the backup said nothing and restore --verify said verified (a helper's)
         for (Path p : List.of(file, data)) {
-            Path dumped = Files.writeString(tmp.resolve("xattrs"), "# file: " + p + "\nuser.good=\"keepme\"\nuser.owner=\"alice\"\n"
-                    + "user.caf\\351=\"latin1-name\"\n");
-            Process setfattr = new ProcessBuilder("setfattr", "--restore=" + dumped).redirectErrorStream(true).start();
-            assertThat(setfattr.waitFor()).as(new String(setfattr.getInputStream().readAllBytes())).isZero();
+            setfattr(p, "user.good=\"keepme\"\nuser.owner=\"alice\"\nuser.caf\\351=\"latin1-name\"\n");
         }
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             BackupProgress progress = new BackupProgress();
@@ -411,10 +408,7 @@ class IncompleteBackupTest {
     void anAttributeWhoseNameDecodesAsAnotherListedIsLeftOutAndSaidSo() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Path file = Files.writeString(data.resolve("f"), "data\n");
-        Path dumped = Files.writeString(tmp.resolve("xattrs"), "# file: " + file + "\nuser.caf\\351=\"latin1-name\"\n"
-                + "user.caf\\357\\277\\275=\"utf8-name\"\n");
-        Process setfattr = new ProcessBuilder("setfattr", "--restore=" + dumped).redirectErrorStream(true).start();
-        assertThat(setfattr.waitFor()).as(new String(setfattr.getInputStream().readAllBytes())).isZero();
+        setfattr(file, "user.caf\\351=\"latin1-name\"\nuser.caf\\357\\277\\275=\"utf8-name\"\n");
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             BackupProgress progress = new BackupProgress();
             SnapshotRef snap = new Archiver(repo, progress).backup(TestTrees.options(data));
@@ -425,6 +419,13 @@ class IncompleteBackupTest {
             assertThat(org.opsledger.vault.snapshot.ExtendedAttributes.read(tmp.resolve("out/data/f"))).isEqualTo(java.util.Map.of(
                     "caf\uFFFD", java.util.Base64.getEncoder().encodeToString("utf8-name".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         }
+    }
+
+    /** Sets the attributes getfattr's dump format gives ({@code user.caf\\351="v"}: names in any bytes) on {@code p}. */
+    private void setfattr(Path p, String attributes) throws Exception {
+        Path dumped = Files.writeString(tmp.resolve("xattrs"), "# file: " + p + "\n" + attributes);
+        Process setfattr = new ProcessBuilder("setfattr", "--restore=" + dumped).redirectErrorStream(true).start();
+        assertThat(setfattr.waitFor()).as(new String(setfattr.getInputStream().readAllBytes())).isZero();
     }
 
     @Test
