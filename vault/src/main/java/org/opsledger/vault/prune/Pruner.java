@@ -69,7 +69,8 @@ public final class Pruner {
     }
 
     public PruneResult prune() {
-        try (SharedLock lock = repo.lock("prune")) { // safe beside backups, not beside a repair or key retirement
+        // each look at the index below lists it again and reads only the files it has not read (it read every file 7 times)
+        try (SharedLock lock = repo.lock("prune"); Repository.IndexFilesKept kept = repo.keepingIndexFiles()) { // safe beside backups, not beside a repair or key retirement
             repo.locks().removeStale();
             // The packs this prune judges: those indexed now, before the snapshots are listed. A backup ends by writing its
             // index files, then its snapshot: one that ends after this is not judged, and one that ended before is listed
@@ -175,9 +176,9 @@ public final class Pruner {
         // every other live lock: backups, a second prune, a key retirement, a copy into this repository
         List<LockRecord> backups = repo.locks().liveOtherThan(own);
         // snapshots written since phase 1 may reference condemned blobs: add what they need
-        Set<ObjectId> seenIds = new HashSet<>();
-        seen.forEach(s -> seenIds.add(s.id()));
-        List<SnapshotRef> newer = repo.snapshots().stream().filter(s -> !seenIds.contains(s.id())).toList();
+        Set<String> seenIds = new HashSet<>();
+        seen.forEach(s -> seenIds.add(s.id().hex()));
+        List<SnapshotRef> newer = repo.snapshotsBut(seenIds); // only those: it read every snapshot file again
         repo.loadIndex(); // trees of newer snapshots may sit in packs indexed after this process opened the repository
         condemned(); // or in packs condemned since: what is rescued below
         Set<ObjectId> needed = new HashSet<>(referenced);

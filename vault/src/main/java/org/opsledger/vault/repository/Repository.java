@@ -478,19 +478,70 @@ public final class Repository implements AutoCloseable {
 
     // ---------------------------------------------------------------- index
 
-    /** Reads the index files into the index again, if it was read: packs indexed since (by another process) are added. */
+    /**
+     * Reads the index files not read into the index yet, if it was read: packs indexed since (by another process) are
+     * added. It read every file again, and a prune, which looks again after listing the snapshots, read each one 7 times
+     * (a helper's).
+     */
     public void loadIndex() {
         synchronized (indexLock) {
             if (index != null) { // an index not yet read is read whole on its first use
-                indexFilesRead.addAll(readIndexFiles(index));
+                indexFilesRead.addAll(readIndexFiles(index, indexFilesRead));
             }
         }
     }
 
+    /** The index files' sealed bytes, by name, while {@link #keepingIndexFiles()} keeps them; null otherwise. */
+    private volatile Map<String, byte[]> indexFilesKept;
+
+    /** What {@link #keepingIndexFiles()} returns: closed, the index files' bytes are let go. */
+    public interface IndexFilesKept extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Until the returned handle is closed, each look at the index (the first {@link #index()}, {@link #loadIndex()},
+     * {@link #reloadIndex()}, {@link #freshIndex()}) reads from the store only the index files it has not read: they are
+     * immutable, named by their hash (§7). Each look still lists index/, so a file written since (a backup's) is read and
+     * what a file deleted since (another prune's rewrite) held is left out, as when every file was read again. Prune looks
+     * at the index before and after listing the snapshots, again before deleting and after (§10): it read every file at
+     * each look, 7 times in all (a helper's). The bytes kept are the files' as stored, compressed (§7).
+     */
+    public IndexFilesKept keepingIndexFiles() {
+        indexFilesKept = new ConcurrentHashMap<>();
+        return () -> indexFilesKept = null;
+    }
+
     private List<String> readIndexFiles(Index into) {
-        return readEachIndexFile(Set.of(), (name, sealed) -> readWholeIndexFile(name, sealed, into), (name, e) -> {
+        return readIndexFiles(into, Set.of());
+    }
+
+    /** Reads the index files but those named in {@code already} into {@code into}, each from the store once while they are kept; returns their names. */
+    private List<String> readIndexFiles(Index into, Set<String> already) {
+        java.util.function.BiConsumer<String, byte[]> each = (name, sealed) -> readWholeIndexFile(name, sealed, into);
+        java.util.function.BiConsumer<String, BackendException> fail = (name, e) -> {
             throw indexUnreadable(e);
+        };
+        Map<String, byte[]> kept = indexFilesKept;
+        if (kept == null) {
+            return readEachIndexFile(already, each, fail);
+        }
+        kept.keySet().retainAll(new HashSet<>(indexFiles())); // deleted since: what they held is no longer indexed
+        List<String> names = new ArrayList<>();
+        kept.forEach((name, sealed) -> {
+            if (!already.contains(name)) {
+                each.accept(name, sealed);
+                names.add(name);
+            }
         });
+        Set<String> skip = new HashSet<>(already);
+        skip.addAll(names);
+        names.addAll(readEachIndexFile(skip, (name, sealed) -> {
+            kept.put(name, sealed);
+            each.accept(name, sealed);
+        }, fail));
+        return names;
     }
 
     /**
@@ -1400,7 +1451,15 @@ public final class Repository implements AutoCloseable {
      * this: deciding what to delete while a snapshot cannot be read could delete the data it needs.
      */
     public List<SnapshotRef> snapshots() {
-        SnapshotListing l = listSnapshots();
+        return snapshotsBut(Set.of());
+    }
+
+    /**
+     * As {@link #snapshots()}, but for the snapshots whose IDs (hex) are in {@code known}: those are not read (prune, for
+     * the snapshots written since it listed them: it read every snapshot file again, a helper's).
+     */
+    public List<SnapshotRef> snapshotsBut(Set<String> known) {
+        SnapshotListing l = listSnapshotsBut(known);
         if (!l.unreadable().isEmpty()) {
             String first = l.unreadable().getFirst();
             if (idOfName(fileOf(first)) == null) { // repair leaves it: sent there, the operator went round in a loop (a tester's)
