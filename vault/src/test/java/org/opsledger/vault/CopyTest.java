@@ -389,4 +389,49 @@ class CopyTest {
             TestTrees.assertSameTree(data, tmp.resolve("out/data"));
         }
     }
+
+    @Test
+    void aCopyReadsTheSourcesPacksInRunsNotBlobByBlob() throws Exception {
+        Path data = java.nio.file.Files.createDirectories(tmp.resolve("src/data"));
+        for (int i = 0; i < 100; i++) { // below the minimum chunk size: one blob each
+            java.nio.file.Files.write(data.resolve("f" + i + ".bin"), TestTrees.random(i, 20_000));
+        }
+        Path nearDir = tmp.resolve("near");
+        try (Repository near = TestTrees.newRepo(nearDir)) {
+            TestTrees.backup(near, data);
+        }
+        java.util.concurrent.atomic.AtomicInteger packReads = new java.util.concurrent.atomic.AtomicInteger();
+        ForwardingBackend counting = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(nearDir)) {
+            @Override
+            public byte[] read(String name) {
+                if (name.startsWith("data/")) {
+                    packReads.incrementAndGet();
+                }
+                return super.read(name);
+            }
+
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                if (name.startsWith("data/")) {
+                    packReads.incrementAndGet();
+                }
+                return super.readRange(name, offset, length);
+            }
+        };
+        int packs = new org.opsledger.vault.backend.LocalBackend(nearDir).list("data").size();
+        try (Repository near = Repository.open(counting, TestTrees.PASSWORD)) {
+            org.opsledger.vault.backend.LocalBackend b = new org.opsledger.vault.backend.LocalBackend(tmp.resolve("long"));
+            b.createRoot();
+            try (Repository longTerm = Repository.init(b, TestTrees.PASSWORD, TestTrees.FAST_KDF, "long", near)) {
+                Copier copier = new Copier(near, longTerm);
+                SnapshotRef c = copier.copy(near.snapshots().getFirst());
+
+                assertThat(copier.blobsCopied()).isEqualTo(100);
+                assertThat(packReads).as("the 100 files' blobs read in a few runs of their %d packs, not one read each", packs)
+                        .hasValueLessThanOrEqualTo(packs);
+                assertThat(new Checker(longTerm, 2).check(100).errors()).isEmpty();
+                assertThat(new org.opsledger.vault.restorer.Restorer(longTerm, 2).restore(c, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            }
+        }
+    }
 }

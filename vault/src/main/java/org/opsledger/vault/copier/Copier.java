@@ -15,7 +15,9 @@ import java.util.Set;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.pack.PackRuns;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.ReferencedBlobs;
 import org.opsledger.vault.repository.Repository;
@@ -415,15 +417,17 @@ public final class Copier {
             return done;
         }
         List<Node> nodes = new ArrayList<>();
+        List<ObjectId> lacked = new ArrayList<>(); // this directory's file blobs the target lacks, read pack by pack
         for (Node n : source.loadTree(sourceTree).nodes()) {
             if (n.type() == NodeType.DIR && n.subtree() != null) {
                 nodes.add(n.withSubtree(copyTree(n.subtree())));
             } else if (n.type() == NodeType.FILE && n.content() != null && !n.content().isEmpty() && sameChunking) {
                 for (ObjectId blob : n.content()) {
                     if (!target.index().contains(blob) && copiedBlobs.add(blob)) { // the target already has it: nothing is read
-                        byte[] plain = source.loadBlob(blob);
-                        target.saveBlob(BlobType.DATA, plain, 0, plain.length);
-                        blobsCopied++;
+                        lacked.add(blob);
+                        if (lacked.size() >= BLOBS_READ_TOGETHER) {
+                            copyBlobs(lacked);
+                        }
                     }
                 }
                 nodes.add(n);
@@ -439,9 +443,52 @@ public final class Copier {
                 nodes.add(n);
             }
         }
+        copyBlobs(lacked);
         ObjectId id = target.saveTree(new Tree(nodes));
         treeMap.put(sourceTree, id);
         return id;
+    }
+
+    /** At most this many blobs' places are gathered before they are read: a directory of a million files is read in parts. */
+    private static final int BLOBS_READ_TOGETHER = 8192;
+
+    /**
+     * Stores {@code blobs} in the target, read from the source pack by pack, neighbours in one ranged read as restore reads
+     * them ({@link PackRuns}); then empties the list. It read each with a ranged read of its own, in tree order: 156 GETs
+     * for 153 small files in 2 packs, 18.5 s at 25 ms where restic took 3.4 s (a helper's).
+     */
+    private void copyBlobs(List<ObjectId> blobs) {
+        Map<ObjectId, List<Located>> byPack = new java.util.LinkedHashMap<>();
+        for (ObjectId blob : blobs) {
+            IndexEntry e = source.locate(blob);
+            if (e == null || e.type() != BlobType.DATA) { // not in the index: loadBlob says so
+                copyBlob(blob, source.loadBlob(blob));
+            } else {
+                byPack.computeIfAbsent(e.pack(), p -> new ArrayList<>()).add(new Located(blob, e));
+            }
+        }
+        blobs.clear();
+        for (var pack : byPack.entrySet()) {
+            List<Located> inPack = pack.getValue();
+            inPack.sort(Comparator.comparingInt(l -> l.at().offset()));
+            for (int i = 0; i < inPack.size(); ) {
+                PackRuns.Run run = PackRuns.runFrom(inPack, i, l -> l.at().offset(), l -> l.at().length());
+                byte[] span = source.backend().readRange(Repository.packName(pack.getKey()), run.start(), run.length());
+                for (; i <= run.last(); i++) {
+                    IndexEntry e = inPack.get(i).at();
+                    copyBlob(inPack.get(i).blob(), source.openBlob(inPack.get(i).blob(), e.compressed(), e.rawLength(), span,
+                            (int) (e.offset() - run.start()), e.length()));
+                }
+            }
+        }
+    }
+
+    private record Located(ObjectId blob, IndexEntry at) {
+    }
+
+    private void copyBlob(ObjectId blob, byte[] plain) {
+        target.saveBlob(BlobType.DATA, plain, 0, plain.length);
+        blobsCopied++;
     }
 
     /** A file's content read blob by blob from the source repository. */

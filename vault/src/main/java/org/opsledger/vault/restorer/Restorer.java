@@ -59,9 +59,7 @@ import org.opsledger.vault.snapshot.Tree;
 public final class Restorer {
 
     private static final int WRITE_SLICE = 1024 * 1024;
-    /** Largest ranged read of a pack (a single larger blob is read alone), and the gap that still joins two blobs into one read. */
-    static final int READ_SPAN = 4 * 1024 * 1024;
-    static final int GAP = 256 * 1024;
+    private static final int READ_SPAN = org.opsledger.vault.pack.PackRuns.READ_SPAN;
     /** The decompressed-blob buffer a worker keeps: most chunks are smaller (a larger blob gets one of its own for the task). */
     private static final int USUAL_BLOB = 2 * org.opsledger.vault.chunker.Chunker.AVG_SIZE;
 
@@ -1100,19 +1098,10 @@ public final class Restorer {
             int i = 0;
             while (i < pieces.size()) {
                 // one ranged read for a run of blobs that lie close together
-                int start = pieces.get(i).location().offset();
-                int j = i;
-                long end = start + (long) pieces.get(i).location().length();
-                while (j + 1 < pieces.size()) {
-                    IndexEntry next = pieces.get(j + 1).location();
-                    long nextEnd = next.offset() + (long) next.length();
-                    if (next.offset() - end > GAP || nextEnd - start > READ_SPAN) {
-                        break;
-                    }
-                    end = Math.max(end, nextEnd);
-                    j++;
-                }
-                int spanLen = (int) (end - start);
+                var run = org.opsledger.vault.pack.PackRuns.runFrom(pieces, i, p -> p.location().offset(), p -> p.location().length());
+                int start = (int) run.start();
+                int j = run.last();
+                int spanLen = run.length();
                 byte[] span = own.span(spanLen); // one blob larger than a span: read alone
                 BackendException unread = null;
                 try {
