@@ -36,6 +36,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3Backend implements Backend {
 
     private final S3Client s3;
+    /** The client of PutObject: its socket waits as long as an upload may take ({@link #uploadAttempt}), each PUT bounded by that. */
+    private final S3Client uploads;
     private final String bucket;
     private final String prefix;
     private final String location;
@@ -43,7 +45,13 @@ public final class S3Backend implements Backend {
     private volatile Boolean md5OnPuts;
 
     public S3Backend(S3Client s3, String bucket, String prefix, String location) {
+        this(s3, s3, bucket, prefix, location);
+    }
+
+    /** {@code uploads} is the client of PutObject, made by {@link #uploadClient}: {@code s3}'s socket gives up on an upload's answer. */
+    public S3Backend(S3Client s3, S3Client uploads, String bucket, String prefix, String location) {
         this.s3 = s3;
+        this.uploads = uploads;
         this.bucket = bucket;
         this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
         this.location = location;
@@ -75,7 +83,8 @@ public final class S3Backend implements Backend {
         String variable = env.containsKey("OPSLEDGER_VAULT_S3_ENDPOINT") ? "OPSLEDGER_VAULT_S3_ENDPOINT" : "AWS_ENDPOINT_URL";
         String endpoint = env.get(variable);
         String region = env.getOrDefault("AWS_REGION", "us-east-1");
-        return new S3Backend(client(endpoint == null ? null : endpoint(variable, endpoint), Region.of(region), null), bucket, prefix, url);
+        URI uri = endpoint == null ? null : endpoint(variable, endpoint);
+        return new S3Backend(client(uri, Region.of(region), null), uploadClient(uri, Region.of(region), null), bucket, prefix, url);
     }
 
     /** The endpoint as an http(s) URL with a host, or a one-line error naming the variable (not its value: it may hold a key). */
@@ -94,18 +103,59 @@ public final class S3Backend implements Backend {
         return uri;
     }
 
+    /**
+     * The least rate an upload is given time for (docs/operations.md, "Backups with `opsledger vault`"): 4 KiB/s, a
+     * 32 kbit/s link. The system property scales it in tests.
+     */
+    static final long MIN_UPLOAD_RATE = Long.getLong("opsledger.vault.s3.minUploadRate", 4096);
+    /** How long the store may be silent: a read's next bytes, an upload's answer once its bytes have gone. */
+    static final Duration ANSWER = Duration.ofSeconds(Long.getLong("opsledger.vault.s3.answerSeconds", 60));
+    /** How long any other call may take, its attempts together. */
+    private static final Duration CALL = Duration.ofMinutes(5);
+
+    /**
+     * How long one attempt of a PutObject of {@code bytes} may take: the store's answer and the body at
+     * {@link #MIN_UPLOAD_RATE}. A socket that waited 60 s for the answer cut a 3 MB pack on an 8 KiB/s link off while its
+     * body still drained from the socket's buffers, sent it again 4 times, and the backup failed 'cannot reach the S3
+     * store', where restic took 369 s (a helper's).
+     */
+    static Duration uploadAttempt(long bytes) {
+        return ANSWER.plusMillis(bytes * 1000 / MIN_UPLOAD_RATE);
+    }
+
+    /** How long a PutObject of {@code bytes} may take, its attempts together: two of a large body, as any call's 5 minutes at least. */
+    static Duration uploadCall(long bytes) {
+        Duration two = uploadAttempt(bytes).multipliedBy(2);
+        return two.compareTo(CALL) > 0 ? two : CALL;
+    }
+
+    /** The largest object the vault uploads, with room: a full pack and one more blob of the largest (PackWriter#TARGET_SIZE). */
+    private static final long LARGEST_UPLOAD = 32L << 20;
+
     /** A client for any S3-compatible store; {@code credentials} null means the AWS default chain. */
     public static S3Client client(URI endpoint, Region region, AwsCredentialsProvider credentials) {
+        return client(endpoint, region, credentials, ANSWER);
+    }
+
+    /**
+     * The client of PutObject, as {@link #client} but for its socket, which waits for the store's answer as long as the
+     * largest upload may take: each PUT is bounded by its own {@link #uploadAttempt}.
+     */
+    public static S3Client uploadClient(URI endpoint, Region region, AwsCredentialsProvider credentials) {
+        return client(endpoint, region, credentials, uploadAttempt(LARGEST_UPLOAD));
+    }
+
+    private static S3Client client(URI endpoint, Region region, AwsCredentialsProvider credentials, Duration socketTimeout) {
         var b = S3Client.builder()
                 .region(region)
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(60)))
+                        .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(socketTimeout))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 // the one operation here that requires a body checksum, PutObjectLegalHold, also gets the
                 // Content-MD5 that S3-compatible stores older than the SDK's CRC32 default ask for
                 .addPlugin(LegacyMd5Plugin.create())
-                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMinutes(5)));
+                .overrideConfiguration(o -> o.apiCallTimeout(CALL));
         if (credentials != null) {
             b.credentialsProvider(credentials);
         }
@@ -129,6 +179,11 @@ public final class S3Backend implements Backend {
             java.util.regex.Pattern.compile("Profile file contained no credentials for profile '((?!default')[^']*)'");
 
     private VaultException failure(String what, String name, SdkException e) {
+        return failure(what, name, e, -1);
+    }
+
+    /** {@link #failure(String, String, SdkException)} of an upload of {@code uploaded} bytes (-1: none), whose time ran out as its own. */
+    private VaultException failure(String what, String name, SdkException e, long uploaded) {
         if (Cancelled.caused(e)) { // AbortedException: the SDK's word for a call its thread's interrupt ended
             return new Cancelled(what.replace("cannot ", "") + " " + location + "/" + name, e);
         }
@@ -140,6 +195,8 @@ public final class S3Backend implements Backend {
                     + " or holds no keys there: name a profile that is, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
         } else if (e instanceof SdkClientException && why.startsWith("Unable to load credentials")) { // the SDK then lists every provider it tried
             why = "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE for a profile in ~/.aws/credentials";
+        } else if (timeout(e, uploaded) != null) { // a slow link is slow, not unreachable
+            why = timeout(e, uploaded);
         } else if (e instanceof SdkClientException) {
             why = "cannot reach the S3 store (" + clientReason(e, why) + ")";
         } else if (e instanceof S3Exception s3e && s3e.statusCode() == 301) { // PermanentRedirect: AWS names the bucket's region
@@ -185,6 +242,28 @@ public final class S3Backend implements Backend {
         } catch (SdkException e) {
             return null; // unreachable now: the HEAD of the config said so already, or will next time
         }
+    }
+
+    /**
+     * What timed out, or null: an upload of {@code uploaded} bytes (-1: not an upload) that took longer than its
+     * {@link #uploadAttempt} allows, or whose answer did not come, or a store that stopped sending.
+     */
+    static String timeout(SdkException e, long uploaded) {
+        boolean attempt = e instanceof software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException
+                || e instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+        if (attempt && uploaded >= 0) {
+            return "the upload of " + uploaded + " bytes did not end within " + uploadAttempt(uploaded).toSeconds() + " s, the time"
+                    + " allowed for the store's answer and its bytes at " + MIN_UPLOAD_RATE / 1024 + " KiB/s: the link is slower than"
+                    + " that, or the store stopped answering; run it again on a faster link";
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException && !String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")) {
+                return uploaded >= 0 ? "the store did not answer within " + uploadAttempt(LARGEST_UPLOAD).toSeconds() + " s after the"
+                        + " upload of " + uploaded + " bytes; check the store's health"
+                        : "the store sent nothing for " + ANSWER.toSeconds() + " s; check the store's health and the link";
+            }
+        }
+        return null;
     }
 
     /**
@@ -415,10 +494,11 @@ public final class S3Backend implements Backend {
                 contentMd5 = java.util.Base64.getEncoder().encodeToString(md5.digest());
             }
             String checksum = contentMd5;
-            s3.putObject(r -> r.bucket(bucket).key(key(name)).contentLength((long) len).contentMD5(checksum),
+            uploads.putObject(r -> r.bucket(bucket).key(key(name)).contentLength((long) len).contentMD5(checksum)
+                            .overrideConfiguration(o -> o.apiCallAttemptTimeout(uploadAttempt(len)).apiCallTimeout(uploadCall(len))),
                     RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(data, off, len)));
         } catch (SdkException e) {
-            throw failure("cannot write", name, e);
+            throw failure("cannot write", name, e, len);
         }
     }
 
@@ -464,17 +544,20 @@ public final class S3Backend implements Backend {
 
             @Override
             public void commit(String name) {
+                long size = -1;
                 try {
                     out.flush();
-                    long size = ch.size();
+                    size = ch.size();
+                    long bytes = size;
                     // each attempt of the SDK reads the spool from its start
                     String checksum = md5 == null ? null : java.util.Base64.getEncoder().encodeToString(md5.digest());
-                    s3.putObject(r -> r.bucket(bucket).key(key(name)).contentMD5(checksum), RequestBody.fromContentProvider(() -> new SpoolStream(ch, size), size,
-                            "application/octet-stream"));
+                    uploads.putObject(r -> r.bucket(bucket).key(key(name)).contentMD5(checksum)
+                                    .overrideConfiguration(o -> o.apiCallAttemptTimeout(uploadAttempt(bytes)).apiCallTimeout(uploadCall(bytes))),
+                            RequestBody.fromContentProvider(() -> new SpoolStream(ch, bytes), bytes, "application/octet-stream"));
                 } catch (java.io.IOException e) {
                     throw spoolFailure(e);
                 } catch (SdkException e) {
-                    throw failure("cannot write", name, e);
+                    throw failure("cannot write", name, e, size);
                 } finally {
                     close();
                 }
@@ -621,5 +704,8 @@ public final class S3Backend implements Backend {
     @Override
     public void close() {
         s3.close();
+        if (uploads != s3) {
+            uploads.close();
+        }
     }
 }
