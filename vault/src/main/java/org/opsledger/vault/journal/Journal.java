@@ -10,10 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -565,36 +561,7 @@ public final class Journal {
      * (all were submitted at once: the readers ran ahead of {@code each}, and every segment was in the heap together).
      */
     private void eachFile(List<String> names, int atOnce, BiConsumer<String, Read> each) {
-        if (names.isEmpty()) {
-            return;
-        }
-        int readers = Math.min(atOnce, names.size());
-        try (ExecutorService pool = Executors.newFixedThreadPool(readers, r -> {
-            Thread t = new Thread(r, "vault-journal");
-            t.setDaemon(true);
-            return t;
-        })) {
-            java.util.ArrayDeque<Future<Read>> pending = new java.util.ArrayDeque<>(readers);
-            for (int i = 0; i < readers; i++) {
-                String name = names.get(i);
-                pending.add(pool.submit(() -> readOne(name)));
-            }
-            for (int i = 0; i < names.size(); i++) {
-                Read read = pending.poll().get();
-                each.accept(names.get(i), read); // handed on: a segment's entries are not held past it
-                if (i + readers < names.size()) {
-                    String name = names.get(i + readers);
-                    pending.add(pool.submit(() -> readOne(name)));
-                }
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) { // out of heap in a reader: as on the main thread (exit 4, the launcher's
-                throw error;                           // retry), not "reading the journal failed: java.lang.OutOfMemoryError" (a re-tester's)
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : new VaultException("reading the journal failed: " + e.getCause());
-        } catch (InterruptedException e) {
-            throw new org.opsledger.vault.Cancelled("reading the journal", e);
-        }
+        org.opsledger.vault.ReadAhead.inOrder(names, atOnce, "vault-journal", "reading the journal", this::readOne, each);
     }
 
     private Read readOne(String name) {
