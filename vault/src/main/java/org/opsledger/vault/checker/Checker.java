@@ -786,7 +786,7 @@ public final class Checker {
                 }
                 boolean hashOk = ObjectId.of(sha.digest()).equals(p);
                 if (hashOk) { // the epochs its blobs name are as written: one newer than the keyring's is no damaged byte
-                    sealedUnder.keySet().forEach(repo::authenticSealedUnder);
+                    sealedUnder.keySet().forEach(epoch -> repo.authenticSealedUnder(Repository.packName(p), epoch));
                 }
                 Placement placement = placed(tail, pos, indexed, misplaced, damagedBlobs);
                 String otherEpoch = placement.headerProblem() == null ? sealedUnderAnotherEpoch(PackReader.epoch(tail), sealedUnder, damagedBlobs) : null;

@@ -48,7 +48,7 @@ public final class Keys {
         if (key == null) {
             throw new VaultException(keyring.retired().contains(epoch)
                     ? "object is sealed under retired key epoch " + epoch + "; its key has been destroyed"
-                    : isNext(epoch) ? newerThanKeyring(epoch) : "object names unknown key epoch " + epoch);
+                    : isLater(epoch) ? newerThanKeyring(epoch) : "object names unknown key epoch " + epoch);
         }
         return key;
     }
@@ -59,18 +59,26 @@ public final class Keys {
     }
 
     /**
-     * Whether {@code epoch} is the one a `key rotate` of this keyring makes, its newest + 1: an object that names it and
-     * is whole is taken for one sealed under a key a later keyring held, this keyring an older copy put back over that one (a
-     * rollback, or a merge of copies where one side had rotated), not a sign of damage. Rotations add one epoch at a time,
-     * so a keyring put back lacks this one first; an epoch further on is what a damaged byte or a writer without the
-     * password names too (ciphertext read as an epoch, 1190057687; a planted file under epoch 99, which
-     * sent repair to a newest keyring that never was: a helper's) and is damage (docs/vault-format.md §3).
+     * How many rotations past its newest epoch a keyring put back may lack. A keyring put back is missing the epochs
+     * rotated since it was copied, and nothing it opens need record them: a prune gathers the journal under the newest
+     * epoch, and the entry of the first of two rotations went with it, so a rollback across two rotations named only
+     * epoch 3 beside a keyring of 1 and repair took the newest snapshot and the journal for damage (a re-tester's). An
+     * epoch further on is what a damaged byte names (ciphertext read as an epoch, 1190057687) and is damage.
      */
-    public boolean isNext(int epoch) {
-        return epoch == keyring.currentEpoch() + 1;
+    public static final int LATER_EPOCHS = 100;
+
+    /**
+     * Whether {@code epoch} is one a later keyring than this may hold: past its newest by at most {@link #LATER_EPOCHS}.
+     * A whole object that names one is taken for one sealed under a key a later keyring held, this keyring an older copy
+     * put back over that one (a rollback, or a merge of copies where one side had rotated), not a sign of damage. A
+     * writer without the password can plant one too (its number is in clear in every file's first bytes): the refusals
+     * name the file, to be moved out when no newer keyring ever was (docs/vault-format.md §3).
+     */
+    public boolean isLater(int epoch) {
+        return epoch > keyring.currentEpoch() && epoch - keyring.currentEpoch() <= LATER_EPOCHS;
     }
 
-    /** What an object sealed under the epoch {@link #isNext} after this keyring's means, and what to do. */
+    /** What an object sealed under an epoch {@link #isLater} than this keyring's means, and what to do. */
     public String newerThanKeyring(int epoch) {
         return "sealed under key epoch " + epoch + ", which this keyring (newest epoch " + keyring.currentEpoch() + ") lacks: the"
                 + " keyring was replaced by an older copy (a rollback or a merge of copies)? put back the newest `keyring`; repair"

@@ -62,13 +62,13 @@ public final class KeyEpochs {
      * refuses ({@link Repository#refuseWhileNewerKeyringLacked}): on a keyring put back from an older copy, a rotation made
      * a second, different key for the epoch the store already used, what the real one sealed then failed authentication,
      * and repair moved it under damaged/ (a helper's). Each file's epoch is a ranged read of its first four bytes; only one
-     * that names the epoch after the keyring's newest ({@link org.opsledger.vault.crypto.Keys#isNext}) is read whole: only a whole one counts.
+     * that names an epoch after the keyring's newest ({@link org.opsledger.vault.crypto.Keys#isLater}) is read whole: only a whole one counts.
      */
     private void refuseOverNewerKeyring(String refused) {
         for (String dir : SEALED_FILES) {
             for (String name : repo.backend().list(dir)) {
                 int epoch = sealedEpochOf(name);
-                if (repo.keys().isNext(epoch)) {
+                if (repo.keys().isLater(epoch)) {
                     try {
                         repo.noteSealedUnderLacked(name, repo.backend().read(name), epoch);
                     } catch (org.opsledger.vault.backend.MissingFileException gone) {

@@ -94,6 +94,8 @@ public final class Repository implements AutoCloseable {
     private volatile Keys keys;
     /** {@link #newestEpochLacked}. */
     private final java.util.concurrent.atomic.AtomicInteger newestEpochLacked = new java.util.concurrent.atomic.AtomicInteger();
+    /** The first file read that named {@link #newestEpochLacked}'s epoch, named in the refusal. */
+    private final java.util.concurrent.atomic.AtomicReference<String> fileOfEpochLacked = new java.util.concurrent.atomic.AtomicReference<>();
     private final Chunker chunker;
     /** Read from the index files on first use ({@link #index()}): a command that reads no blob never loads it. */
     private volatile Index index;
@@ -1244,8 +1246,8 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * What an object under an epoch the keyring lacks is when that epoch is not the one after its newest ({@link
-     * Keys#isNext}): damage, or a file not the vault's (docs/vault-format.md §3).
+     * What an object under an epoch the keyring lacks is when no later keyring may hold that epoch ({@link
+     * Keys#isLater}): damage, or a file not the vault's (docs/vault-format.md §3).
      */
     private static final String NOT_AN_OLDER_KEYRING = " (damaged, or not the vault's, unless a key retirement stopped)";
 
@@ -1255,7 +1257,7 @@ public final class Repository implements AutoCloseable {
         try {
             key = dataKey(epoch);
         } catch (VaultException e) {
-            if (keys().isNext(epoch) || keys().keyring().retired().contains(epoch)) {
+            if (keys().isLater(epoch) || keys().keyring().retired().contains(epoch)) {
                 throw e;
             }
             // ciphertext read as an epoch (two packs' names swapped: 1190057687) was "the keyring was replaced by an older copy" (a helper's)
@@ -1345,7 +1347,7 @@ public final class Repository implements AutoCloseable {
             key = dataKey(epoch);
         } catch (VaultException e) {
             noteSealedUnderLacked(name, sealed, epoch);
-            throw new VaultException(name + ": " + e.getMessage() + (keys().isNext(epoch) ? "" : NOT_AN_OLDER_KEYRING));
+            throw new VaultException(name + ": " + e.getMessage() + (keys().isLater(epoch) ? "" : NOT_AN_OLDER_KEYRING));
         }
         try {
             return Sealing.open(key, kind, sealed, 0, sealed.length);
@@ -2161,7 +2163,7 @@ public final class Repository implements AutoCloseable {
      */
     public void noteSealedUnderLacked(String name, byte[] sealed, int epoch) {
         if (Sealing.sha256(sealed).equals(idOfName(name))) {
-            authenticSealedUnder(epoch);
+            authenticSealedUnder(name, epoch);
         }
     }
 
@@ -2172,7 +2174,8 @@ public final class Repository implements AutoCloseable {
     public void refuseWhileNewerKeyringLacked(String refused) {
         int lacked = newestEpochLacked();
         if (lacked > 0) {
-            throw new VaultException(refused + ": files are " + keys().newerThanKeyring(lacked));
+            throw new VaultException(refused + ": files are " + keys().newerThanKeyring(lacked) + " (first: " + fileOfEpochLacked.get()
+                    + "; if no newer keyring ever was, that file is not the vault's: move it out of the repository)");
         }
     }
 
@@ -2181,24 +2184,25 @@ public final class Repository implements AutoCloseable {
      * for {@link #newestEpochLacked} when the keyring, as stored too, lacks it. Only such an object: an epoch read from
      * bytes not known to be whole may be a damaged byte, and one flipped bit in a pack's first sealed unit (epoch 257) made
      * `vault repair --read-data` refuse as for an older keyring put back, where the pack was damaged (a helper's). And
-     * only the epoch after the keyring's newest ({@link Keys#isNext}): a SHA-256 anyone can compute proves the bytes whole,
-     * not the vault's, and nothing the keyring opens records a later epoch (docs/vault-format.md §3), so 104 planted bytes
-     * naming epoch 99 made repair refuse and send the operator to a newest keyring that never was (a helper's). A file
-     * planted under the next epoch still makes repair refuse; what it names says where to look.
+     * only an epoch a later keyring may hold ({@link Keys#isLater}): a SHA-256 anyone can compute proves the bytes whole,
+     * not the vault's, so a file planted under such an epoch makes repair refuse too, and the refusal names it
+     * (docs/vault-format.md §3): taken for damage, a real rollback's newest files went under damaged/ (a re-tester's).
      */
-    public void authenticSealedUnder(int epoch) {
-        if (keys().isNext(epoch)) {
+    public void authenticSealedUnder(String name, int epoch) {
+        if (keys().isLater(epoch)) {
             try {
                 dataKey(epoch);
             } catch (VaultException lacked) {
-                newestEpochLacked.accumulateAndGet(epoch, Math::max);
+                if (newestEpochLacked.getAndAccumulate(epoch, Math::max) < epoch) {
+                    fileOfEpochLacked.set(name);
+                }
             }
         }
     }
 
     /**
      * The newest key epoch an object read since the repository was opened named and its keyring lacks, newer than the
-     * keyring's own newest ({@link Keys#isNext}: an older keyring put back), or 0: `vault repair` refuses to take out of
+     * keyring's own newest ({@link Keys#isLater}: an older keyring put back), or 0: `vault repair` refuses to take out of
      * use what only the newer keyring reads. Only objects whose bytes match their SHA-256 name count ({@link #authenticSealedUnder}).
      */
     public int newestEpochLacked() {
