@@ -17,6 +17,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.repository.FilesAtOnce;
 import org.opsledger.vault.repository.Repository;
 
 /**
@@ -180,8 +181,8 @@ public final class Journal {
      */
     public static final int SMALL_SEGMENTS = 8;
 
-    /** Files read at once: on S3 each is a GET of ≈1 ms over loopback, and years of runs are thousands of them. */
-    static final int READERS = 8;
+    /** Files read at once, as the snapshot listing and the index are read ({@link FilesAtOnce#READERS}). */
+    static final int READERS = FilesAtOnce.READERS;
     /**
      * Segments held at once, read or being read: each is up to {@link #SEGMENT_BYTES} sealed (≈3 MB for 10,000 entries),
      * its JSON and its parsed entries, so a read holds two segments' worth whatever the journal's length, and the default
@@ -555,11 +556,7 @@ public final class Journal {
         }
     }
 
-    /**
-     * Reads each file of {@code names}, {@code atOnce} at a time, and hands each to {@code each} in their order: a file is
-     * read only once fewer than {@code atOnce} are held, read or being read, so a read holds {@code atOnce} files at most
-     * (all were submitted at once: the readers ran ahead of {@code each}, and every segment was in the heap together).
-     */
+    /** {@link FilesAtOnce#each}: each file of {@code names} read, {@code atOnce} at a time, and handed to {@code each} in their order. */
     private void eachFile(List<String> names, int atOnce, BiConsumer<String, Read> each) {
         org.opsledger.vault.ReadAhead.inOrder(names, atOnce, "vault-journal", "reading the journal", this::readOne, each);
     }

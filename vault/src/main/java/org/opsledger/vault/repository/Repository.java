@@ -1409,43 +1409,60 @@ public final class Repository implements AutoCloseable {
         return listSnapshotsBut(Set.of());
     }
 
-    /** As {@link #listSnapshots()}, but for the snapshots whose IDs (hex) are in {@code known}: those are not read. */
+    /**
+     * As {@link #listSnapshots()}, but for the snapshots whose IDs (hex) are in {@code known}: those are not read. The files
+     * are read {@link FilesAtOnce#READERS} at a time: one after another, 500 took 34.8 s 25 ms from an S3 store (a helper's).
+     */
     public SnapshotListing listSnapshotsBut(Set<String> known) {
         requireOpen();
         List<SnapshotRef> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (String name : backend.list("snapshots")) {
             ObjectId id = idOfName(name);
-            if (id != null && known.contains(id.hex())) {
-                continue;
-            }
             if (id == null) {
                 bad.add(name + ": not named by a snapshot ID (not written by the vault)");
-                continue;
-            }
-            try {
-                byte[] sealed = backend.read(name);
-                if (!Sealing.sha256(sealed).equals(id)) { // a snapshot's ID is its file's hash: a copy under another name is none
-                    bad.add(name + ": does not match its SHA-256 name (damaged, or altered or copied under another name)");
-                    continue;
-                }
-                out.add(new SnapshotRef(id, readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)));
-            } catch (MissingFileException e) {
-                // listed, then removed (a forget, a tier, a rewrite beside this): a backup looking for its parent failed on it
-            } catch (BackendException e) {
-                if (!backend.store().readFailureIsDamage()) {
-                    throw e; // the store failed, not the file: an error, never a shorter list
-                }
-                // a bad sector under the file (EIO): damaged, as one whose bytes changed; every listing stopped on it (a helper's)
-                bad.add(name + ": does not read (" + e.getMessage() + "); `vault repair` moves it out of snapshots/");
-            } catch (RuntimeException e) {
-                Cancelled.passOn(e, "the listing of snapshots");
-                bad.add(problemOf(name, e));
+            } else if (!known.contains(id.hex())) {
+                names.add(name);
             }
         }
+        FilesAtOnce.each(names, FilesAtOnce.READERS, "the listing of snapshots", this::readSnapshotFile, (name, read) -> {
+            if (read.snapshot() != null) {
+                out.add(read.snapshot());
+            } else if (read.problem() != null) {
+                bad.add(read.problem());
+            } // else listed, then removed (a forget, a tier, a rewrite beside this): a backup looking for its parent failed on it
+        });
         Cancelled.check("the listing of snapshots"); // a snapshot an interrupted read left out is not unreadable
         out.sort((x, y) -> x.snapshot().time().compareTo(y.snapshot().time()));
         return new SnapshotListing(out, bad);
+    }
+
+    /** A snapshot file as read: its snapshot, or the line that says why it does not read; neither when it went since listed. */
+    private record SnapshotRead(SnapshotRef snapshot, String problem) {
+    }
+
+    /** Reads the snapshot file {@code name}, named by a snapshot ID: a damaged one is a problem, not an error. */
+    private SnapshotRead readSnapshotFile(String name) {
+        ObjectId id = idOfName(name);
+        try {
+            byte[] sealed = backend.read(name);
+            if (!Sealing.sha256(sealed).equals(id)) { // a snapshot's ID is its file's hash: a copy under another name is none
+                return new SnapshotRead(null, name + ": does not match its SHA-256 name (damaged, or altered or copied under another name)");
+            }
+            return new SnapshotRead(new SnapshotRef(id, readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)), null);
+        } catch (MissingFileException e) {
+            return new SnapshotRead(null, null);
+        } catch (BackendException e) {
+            if (!backend.store().readFailureIsDamage()) {
+                throw e; // the store failed, not the file: an error, never a shorter list
+            }
+            // a bad sector under the file (EIO): damaged, as one whose bytes changed; every listing stopped on it (a helper's)
+            return new SnapshotRead(null, name + ": does not read (" + e.getMessage() + "); `vault repair` moves it out of snapshots/");
+        } catch (RuntimeException e) {
+            Cancelled.passOn(e, "the listing of snapshots");
+            return new SnapshotRead(null, problemOf(name, e));
+        }
     }
 
     /**
@@ -1489,6 +1506,23 @@ public final class Repository implements AutoCloseable {
 
     /** A snapshot by ID or unique prefix, or 'latest': the newest snapshot {@code filter} matches (an ID is taken as given). */
     public SnapshotRef findSnapshot(String idOrPrefix, SnapshotFilter filter) {
+        requireOpen();
+        if (!idOrPrefix.isEmpty() && !"latest".equals(idOrPrefix)) {
+            // an ID or a prefix only one snapshot file's name has is that file, read alone: every file was read to find
+            // it, 100 GETs for `vault ls <ID>` among 100 snapshots (a helper's)
+            String prefix = "snapshots/" + idOrPrefix.toLowerCase();
+            List<String> named = backend.list("snapshots").stream().filter(n -> idOfName(n) != null && n.startsWith(prefix)).toList();
+            if (named.size() == 1) {
+                SnapshotRead read = readSnapshotFile(named.getFirst());
+                Cancelled.check("the listing of snapshots");
+                if (read.problem() != null) { // its file is there and does not read: not "no snapshot"
+                    throw new VaultException("snapshot file " + read.problem());
+                }
+                if (read.snapshot() != null) {
+                    return read.snapshot();
+                }
+            }
+        }
         return listSnapshots().find(idOrPrefix, filter);
     }
 

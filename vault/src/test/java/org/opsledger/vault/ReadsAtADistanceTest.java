@@ -1,0 +1,143 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/**
+ * What a command asks of a store at a distance (an S3 bucket 25 ms away, a helper's): each snapshot and index file it needs
+ * read once, several at a time, and a snapshot named by its ID read alone. Counted with a wrapper of the local store,
+ * each read held a moment so that reads made at once overlap: never timed.
+ */
+class ReadsAtADistanceTest {
+
+    static final int SNAPSHOTS = 12;
+
+    @TempDir
+    Path tmp;
+
+    /** The local store at {@code dir}, counting the reads and the listings of {@code dir}/ and the most reads of it at once. */
+    static final class Counting extends ForwardingBackend {
+        final String dir;
+        final AtomicInteger reads = new AtomicInteger();
+        final AtomicInteger listings = new AtomicInteger();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger mostAtOnce = new AtomicInteger();
+
+        Counting(Path repo, String dir) {
+            super(new LocalBackend(repo));
+            this.dir = dir;
+        }
+
+        @Override
+        public byte[] read(String name) {
+            if (!name.startsWith(dir + "/")) {
+                return super.read(name);
+            }
+            reads.incrementAndGet();
+            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(20); // a round trip: what reads one after another never overlap in
+                return super.read(name);
+            } catch (InterruptedException e) {
+                throw new Cancelled("a read", e);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+
+        @Override
+        public List<String> list(String d) {
+            if (d.equals(dir)) {
+                listings.incrementAndGet();
+            }
+            return super.list(d);
+        }
+    }
+
+    /** {@code SNAPSHOTS} snapshots of one small tree, an hour apart, saved in reverse order of their times. */
+    private List<SnapshotRef> snapshots(Path repoDir) throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.txt"), TestTrees.text(1, 1_000));
+        List<SnapshotRef> made = new ArrayList<>();
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            Snapshot first = TestTrees.backup(repo, data).snapshot();
+            for (int i = SNAPSHOTS - 1; i >= 1; i--) {
+                Snapshot s = TestTrees.forged(first, first.time().plusSeconds(3600L * i), first.tree(), first.hostname());
+                made.add(new SnapshotRef(repo.saveSnapshot(s), s));
+            }
+        }
+        return made;
+    }
+
+    @Test
+    void aSnapshotNamedByItsIdOrAPrefixOnlyItsFileHasIsReadAlone() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        List<SnapshotRef> made = snapshots(repoDir);
+        SnapshotRef wanted = made.get(3);
+        Counting counting = new Counting(repoDir, "snapshots");
+        try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
+            assertThat(repo.findSnapshot(wanted.id().hex()).id()).isEqualTo(wanted.id());
+            assertThat(counting.reads).as("a full ID: its file alone").hasValue(1);
+            assertThat(repo.findSnapshot(wanted.id().hex().substring(0, 12).toUpperCase()).id()).isEqualTo(wanted.id());
+            assertThat(counting.reads).as("a prefix only its file's name has: its file alone").hasValue(2);
+            assertThat(repo.findSnapshot("latest").snapshot().time()).isEqualTo(made.getFirst().snapshot().time());
+            assertThat(counting.reads).as("'latest' needs every record").hasValue(2 + SNAPSHOTS);
+        }
+        // an ID whose file does not read is refused, as when every file was read
+        Path file = repoDir.resolve("snapshots/" + wanted.id().hex());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(file, bytes);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> repo.findSnapshot(wanted.id().hex()))
+                    .hasMessage("snapshot file snapshots/" + wanted.id().hex() + ": does not match its SHA-256 name"
+                            + " (damaged, or altered or copied under another name)");
+            assertThatThrownBy(() -> repo.findSnapshot("0000000000000000000000000000000000000000000000000000000000000000"))
+                    .hasMessage("no snapshot 0000000000000000000000000000000000000000000000000000000000000000");
+        }
+    }
+
+    @Test
+    void theListingReadsSeveralSnapshotFilesAtOnceInTheirOrder() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        List<SnapshotRef> made = snapshots(repoDir);
+        Counting counting = new Counting(repoDir, "snapshots");
+        SnapshotRef gone = made.get(5);
+        try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
+            List<SnapshotRef> listed = repo.listSnapshots().readable();
+            assertThat(listed).hasSize(SNAPSHOTS);
+            assertThat(listed).isSortedAccordingTo((a, b) -> a.snapshot().time().compareTo(b.snapshot().time()));
+            assertThat(counting.reads).as("each file once").hasValue(SNAPSHOTS);
+            assertThat(counting.mostAtOnce.get()).as("several at a time").isGreaterThan(1);
+        }
+        // a file gone between the listing and its read (a forget beside this) is left out, not unreadable
+        ForwardingBackend forgetting = new ForwardingBackend(new LocalBackend(repoDir)) {
+            @Override
+            public List<String> list(String dir) {
+                List<String> names = super.list(dir);
+                if (dir.equals("snapshots")) {
+                    super.delete("snapshots/" + gone.id().hex());
+                }
+                return names;
+            }
+        };
+        try (Repository repo = Repository.open(forgetting, TestTrees.PASSWORD)) {
+            Repository.SnapshotListing listing = repo.listSnapshots();
+            assertThat(listing.unreadable()).isEmpty();
+            assertThat(listing.readable()).hasSize(SNAPSHOTS - 1).noneMatch(s -> s.id().equals(gone.id()));
+        }
+    }
+}
