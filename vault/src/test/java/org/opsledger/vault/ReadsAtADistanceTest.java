@@ -140,4 +140,26 @@ class ReadsAtADistanceTest {
             assertThat(listing.readable()).hasSize(SNAPSHOTS - 1).noneMatch(s -> s.id().equals(gone.id()));
         }
     }
+
+    @Test
+    void aBackupListsTheIndexOnceAndReadsSeveralIndexFilesAtOnce() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path repoDir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            for (int i = 0; i < 6; i++) { // an index file each
+                Files.write(data.resolve("f" + i + ".txt"), TestTrees.text(i, 2_000));
+                TestTrees.backup(repo, data);
+            }
+        }
+        int indexFiles = new LocalBackend(repoDir).list("index").size();
+        assertThat(indexFiles).isGreaterThanOrEqualTo(6);
+        Files.write(data.resolve("f0.txt"), TestTrees.text(99, 2_000));
+        Counting counting = new Counting(repoDir, "index");
+        try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
+            TestTrees.backup(repo, data);
+            assertThat(counting.listings).as("index/ listed once, after the lock is written").hasValue(1);
+            assertThat(counting.reads).as("each index file once").hasValue(indexFiles);
+            assertThat(counting.mostAtOnce.get()).as("several at a time").isGreaterThan(1);
+        }
+    }
 }

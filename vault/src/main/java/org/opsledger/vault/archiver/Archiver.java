@@ -173,13 +173,15 @@ public final class Archiver {
                 .filter(s -> host.equals(s.snapshot().hostname()) && pathStrings.equals(s.snapshot().paths())
                         && s.snapshot().kind() != Snapshot.Kind.STDIN)
                 .reduce((a, b) -> b).orElse(null);
-        // a parent whose root tree no pack holds (lost: `vault repair`) gives nothing to compare with: every file is read
-        Map<String, Node> parentRoot = parent == null || !repo.index().contains(parent.snapshot().tree()) ? Map.of()
-                : byName(repo.loadTree(parent.snapshot().tree()));
         long bytesBefore = repo.bytesAdded();
         long blobsBefore = repo.blobsAdded();
         try (SharedLock lock = repo.lock("backup");
              ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
+            // the index read once the lock is written: read before it, the lock's catching up listed index/ twice more
+            // (a helper's); a parent whose root tree no pack holds (lost: `vault repair`) gives nothing to compare with:
+            // every file is read
+            Map<String, Node> parentRoot = parent == null || !repo.index().contains(parent.snapshot().tree()) ? Map.of()
+                    : byName(repo.loadTree(parent.snapshot().tree()));
             Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full(),
                     repository, options.oneFileSystem() ? devicesOf(paths) : null, options.excludeIfPresent());
             List<Node> nodes;
