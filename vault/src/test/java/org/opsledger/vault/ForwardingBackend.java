@@ -49,6 +49,7 @@ public class ForwardingBackend implements Backend {
     @Override public void delete(String name) { local.delete(name); }
     @Override public void move(String from, String to) { local.move(from, to); }
     @Override public List<String> list(String dir) { return local.list(dir); }
+    @Override public java.util.SortedMap<String, Long> listSizes(String dir) { return local.listSizes(dir); }
     @Override public OptionalLong device() { return local.device(); }
     @Override public java.util.Optional<java.nio.file.Path> localDirectory() { return local.localDirectory(); }
 }

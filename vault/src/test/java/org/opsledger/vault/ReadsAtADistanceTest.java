@@ -162,4 +162,14 @@ class ReadsAtADistanceTest {
             assertThat(counting.mostAtOnce.get()).as("several at a time").isGreaterThan(1);
         }
     }
+
+    @Test
+    void theLocalStoreListsTheSizesItsFilesHave() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        snapshots(repoDir);
+        LocalBackend local = new LocalBackend(repoDir);
+        java.util.SortedMap<String, Long> sizes = local.listSizes("data");
+        assertThat(List.copyOf(sizes.keySet())).isEqualTo(local.list("data")).isNotEmpty();
+        sizes.forEach((name, size) -> assertThat(size).as(name).isEqualTo(local.size(name)));
+    }
 }

@@ -181,6 +181,18 @@ class S3BackendTest {
         }
     }
 
+    /** The listing's sizes are the objects' (ListObjectsV2 carries them): `vault stats` sent a HEAD per pack for them (a helper's). */
+    @Test
+    void theListingCarriesEachObjectsSize() throws Exception {
+        firstBackup("sizes", TestTrees.sample(tmp.resolve("src/data")));
+        try (S3Backend store = backend(endpoint, "sizes")) {
+            store.write("data/", new byte[0], 0, 0); // a folder marker: no file
+            java.util.SortedMap<String, Long> sizes = store.listSizes("data");
+            assertThat(List.copyOf(sizes.keySet())).isEqualTo(store.list("data")).isNotEmpty();
+            sizes.forEach((name, size) -> assertThat(size).as(name).isEqualTo(store.size(name)));
+        }
+    }
+
     /** A stray object too large to be what the vault wrote there is refused from the GET's length, its body not read. */
     /**
      * A pack is spooled to java.io.tmpdir before its PutObject; the spool of a backup killed with SIGKILL stayed there for

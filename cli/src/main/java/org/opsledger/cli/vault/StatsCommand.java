@@ -34,7 +34,7 @@ final class StatsCommand implements Callable<Integer> {
                 raw += e.rawLength();
                 blobsPerEpoch.merge(r.index().epochOf(e.pack()), 1L, Long::sum);
             }
-            long packBytes = r.backend().list("data").stream().mapToLong(r.backend()::size).sum();
+            long packBytes = r.backend().listSizes("data").values().stream().mapToLong(Long::longValue).sum(); // no HEAD per pack
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("repository", r.backend().location());
             m.put("id", r.config().id());

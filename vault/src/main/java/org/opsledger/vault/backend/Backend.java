@@ -186,6 +186,13 @@ public interface Backend extends AutoCloseable {
     List<String> list(String dir);
 
     /**
+     * The files {@link #list} names, each with its size in bytes, in the same order: an S3 listing carries each object's
+     * size, and asking {@link #size} of each again was a HEAD per file (`vault stats` of 200 packs sent 200, 37 s 25 ms
+     * from the store: a helper's). A file gone between its directory's listing and its size is left out.
+     */
+    java.util.SortedMap<String, Long> listSizes(String dir);
+
+    /**
      * True when the store itself enforces legal holds on objects (an S3 bucket with Object Lock
      * enabled); a held object version cannot be deleted or overwritten until its hold is lifted.
      */

@@ -552,18 +552,37 @@ public final class LocalBackend implements Backend {
 
     @Override
     public List<String> list(String dir) {
-        Path d = path(dir);
-        if (!Files.isDirectory(d)) {
-            return List.of();
-        }
         List<String> names = new ArrayList<>();
-        visit(d, p -> {
-            if (!p.getFileName().toString().startsWith(".tmp-") && Files.isRegularFile(p)) {
-                names.add(root.relativize(p).toString());
-            }
-        });
+        eachFileUnder(dir, p -> names.add(root.relativize(p).toString()));
         names.sort(null);
         return names;
+    }
+
+    @Override
+    public java.util.SortedMap<String, Long> listSizes(String dir) {
+        java.util.SortedMap<String, Long> sizes = new java.util.TreeMap<>();
+        eachFileUnder(dir, p -> {
+            try {
+                sizes.put(root.relativize(p).toString(), Files.size(p));
+            } catch (NoSuchFileException gone) {
+                // removed since its directory was listed
+            } catch (IOException e) {
+                throw readFailure("stat", p, e);
+            }
+        });
+        return sizes;
+    }
+
+    /** Each file {@link #list} names: the regular files under {@code dir}, but the temporary files of writes under way. */
+    private void eachFileUnder(String dir, Consumer<Path> each) {
+        Path d = path(dir);
+        if (Files.isDirectory(d)) {
+            visit(d, p -> {
+                if (!p.getFileName().toString().startsWith(".tmp-") && Files.isRegularFile(p)) {
+                    each.accept(p);
+                }
+            });
+        }
     }
 
     @Override

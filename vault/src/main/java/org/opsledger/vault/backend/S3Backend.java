@@ -623,15 +623,19 @@ public final class S3Backend implements Backend {
 
     @Override
     public List<String> list(String dir) {
+        return new ArrayList<>(listSizes(dir).keySet());
+    }
+
+    @Override
+    public java.util.SortedMap<String, Long> listSizes(String dir) {
         for (int attempt = 1; ; attempt++) {
-            List<String> out = new ArrayList<>();
+            java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
             try {
                 for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(key(dir) + "/")).contents()) {
                     if (!o.key().endsWith("/")) { // a folder marker (the AWS console, s3fs, rclone) is no file of the repository
-                        out.add(o.key().substring(prefix.length()));
+                        out.put(o.key().substring(prefix.length()), o.size());
                     }
                 }
-                out.sort(null);
                 return out;
             } catch (SdkClientException e) {
                 if (attempt >= BODY_ATTEMPTS || !firstLine(e.getMessage()).startsWith("Could not parse")) { // a listing cut short

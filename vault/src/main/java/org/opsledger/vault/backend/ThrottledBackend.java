@@ -239,6 +239,11 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
+    public java.util.SortedMap<String, Long> listSizes(String dir) {
+        return store.listSizes(dir);
+    }
+
+    @Override
     public String refusesNewRepository() {
         return store.refusesNewRepository();
     }
