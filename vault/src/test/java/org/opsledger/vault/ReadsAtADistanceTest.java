@@ -172,4 +172,45 @@ class ReadsAtADistanceTest {
         assertThat(List.copyOf(sizes.keySet())).isEqualTo(local.list("data")).isNotEmpty();
         sizes.forEach((name, size) -> assertThat(size).as(name).isEqualTo(local.size(name)));
     }
+
+    @Test
+    void checkReadingTheDataTakesThePacksSizesFromItsListingAndListsCondemnedOnce() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path repoDir = tmp.resolve("repo");
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            for (int i = 0; i < 3; i++) {
+                Files.write(data.resolve("f" + i + ".bin"), TestTrees.random(i, 200_000));
+                TestTrees.backup(repo, data);
+            }
+        }
+        java.util.Map<String, Integer> listings = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger sizes = new AtomicInteger();
+        ForwardingBackend counting = new ForwardingBackend(new LocalBackend(repoDir)) {
+            @Override
+            public List<String> list(String dir) {
+                listings.merge(dir, 1, Integer::sum);
+                return super.list(dir);
+            }
+
+            @Override
+            public java.util.SortedMap<String, Long> listSizes(String dir) {
+                listings.merge(dir, 1, Integer::sum);
+                return super.listSizes(dir);
+            }
+
+            @Override
+            public long size(String name) {
+                if (name.startsWith("data/")) {
+                    sizes.incrementAndGet();
+                }
+                return super.size(name);
+            }
+        };
+        try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
+            assertThat(new org.opsledger.vault.checker.Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+        assertThat(sizes).as("each pack's size from the listing of data/").hasValue(0);
+        assertThat(listings.get("data")).as("data/ listed once").isEqualTo(1);
+        assertThat(listings.get("condemned")).as("condemned/ listed once").isEqualTo(1);
+    }
 }

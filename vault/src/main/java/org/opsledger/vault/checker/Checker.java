@@ -140,23 +140,33 @@ public final class Checker {
         errors.addAll(holdListing.misnamed());
         Map<ObjectId, LegalHold> holds = holdListing.holds();
         errors.addAll(holdsOfNoSnapshot(snapshotFiles, holds));
-        errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class).values()); // prune reads each
+        List<Condemned> condemnedRecords = new ArrayList<>();
+        Set<String> condemned = new HashSet<>(); // the packs named in condemned/, whether their record opens or not
+        // prune reads each; one listing and one read of each serve the whole check (it listed condemned/ three times, and
+        // read each record twice: a helper's count at a distance)
+        errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class, (name, record) -> {
+            condemned.add(name.substring(name.lastIndexOf('/') + 1));
+            if (record != null) {
+                condemnedRecords.add(record);
+            }
+        }).values());
         List<Replaced> replaced = replaced(snapshots);
         Map<ObjectId, JournalEntry.Operation> forgotten = journal(snapshots, snapshotFiles, replaced, holds, errors, warnings);
         String putBack = snapshotsPutBack(snapshots, forgotten, replaced);
         if (putBack != null) {
             warnings.add(putBack);
         }
-        Set<ObjectId> stored = new HashSet<>();
+        Map<ObjectId, Long> storedSizes = new HashMap<>(); // from the listing: --read-data asked each pack's size again, a HEAD on S3
         List<String> strangers = new ArrayList<>();
-        for (String name : repo.backend().list("data")) {
+        repo.backend().listSizes("data").forEach((name, size) -> {
             ObjectId pack = Repository.idOfName(name);
             if (pack == null) {
                 strangers.add(name);
             } else {
-                stored.add(pack);
+                storedSizes.put(pack, size);
             }
-        }
+        });
+        Set<ObjectId> stored = storedSizes.keySet();
         if (!strangers.isEmpty()) {
             warnings.add(strangers.size() + " file(s) under data/ not named as packs, not the vault's (left alone): " + String.join(", ", strangers));
         }
@@ -171,14 +181,10 @@ public final class Checker {
             }
         }
         // a backup beside a prune may reference blobs it condemned, there until the next prune indexes them again (§10)
-        for (Condemned c : repo.readableCondemned()) {
+        for (Condemned c : condemnedRecords) {
             if (stored.contains(ObjectId.parse(c.pack().id()))) {
                 index.add(new IndexFile(List.of(c.pack())));
             }
-        }
-        Set<String> condemned = new HashSet<>();
-        for (String name : repo.backend().list("condemned")) {
-            condemned.add(name.substring(name.lastIndexOf('/') + 1));
         }
         int unreferenced = 0;
         for (ObjectId p : stored) {
@@ -268,7 +274,7 @@ public final class Checker {
         AtomicLong bytesRead = new AtomicLong();
         if (!toRead.isEmpty()) {
             Sealing.warmUp(false);
-            readPacks(toRead, byPack, damagedBlobs, damagedPackProblems, bytesRead);
+            readPacks(toRead, storedSizes, byPack, damagedBlobs, damagedPackProblems, bytesRead);
         }
         Set<ObjectId> whole = wholeElsewhere(byPack, stored, damagedPackProblems);
         Set<ObjectId> wholeInAnother = new HashSet<>(damagedBlobs.keySet());
@@ -551,10 +557,16 @@ public final class Checker {
      * that fails is an error of its own, never a damaged file.
      */
     Map<String, String> unopenable(String dir, Sealing.Kind kind, Class<?> type) {
+        return unopenable(dir, kind, type, (name, opened) -> { });
+    }
+
+    /** As above, handing {@code each} every file still there, with what it opened as (null: it did not open). */
+    private <T> Map<String, String> unopenable(String dir, Sealing.Kind kind, Class<T> type, java.util.function.BiConsumer<String, T> each) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String name : repo.backend().list(dir)) {
+            T opened = null;
             try {
-                repo.readSealed(name, kind, type);
+                opened = repo.readSealed(name, kind, type);
             } catch (RuntimeException e) {
                 Cancelled.passOn(e, "the check");
                 if (!repo.backend().exists(name)) {
@@ -565,6 +577,7 @@ public final class Checker {
                 }
                 out.put(name, e instanceof VaultException ? e.getMessage() : name + " unreadable (" + e.getClass().getSimpleName() + ")");
             }
+            each.accept(name, opened);
         }
         return out;
     }
@@ -699,6 +712,12 @@ public final class Checker {
      */
     void readPacks(List<ObjectId> packs, Map<ObjectId, List<PackedBlob>> byPack, Map<ObjectId, String> damagedBlobs,
                            Map<ObjectId, String> problems, AtomicLong bytesRead) {
+        readPacks(packs, Map.of(), byPack, damagedBlobs, problems, bytesRead);
+    }
+
+    /** As above, with the packs' sizes as a listing of data/ gave them: a pack not among them is asked its size. */
+    private void readPacks(List<ObjectId> packs, Map<ObjectId, Long> sizes, Map<ObjectId, List<PackedBlob>> byPack,
+                           Map<ObjectId, String> damagedBlobs, Map<ObjectId, String> problems, AtomicLong bytesRead) {
         ExecutorService workers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "vault-check");
             t.setDaemon(true);
@@ -729,7 +748,8 @@ public final class Checker {
                 long pos = 0;
                 sha.reset();
                 try (InputStream in = repo.backend().stream(Repository.packName(p))) {
-                    long size = repo.backend().size(Repository.packName(p));
+                    Long listed = sizes.get(p);
+                    long size = listed != null ? listed : repo.backend().size(Repository.packName(p));
                     for (PackedBlob b : indexed) {
                         if (b.offset() < pos || b.length() < Sealing.OVERHEAD || (long) b.offset() + b.length() > size - PackWriter.TRAILER) {
                             misplaced.add(b.id()); // overlaps the blob before it: the header will say where it is not
