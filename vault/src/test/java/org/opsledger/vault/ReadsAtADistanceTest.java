@@ -213,4 +213,18 @@ class ReadsAtADistanceTest {
         assertThat(listings.get("data")).as("data/ listed once").isEqualTo(1);
         assertThat(listings.get("condemned")).as("condemned/ listed once").isEqualTo(1);
     }
+
+    @Test
+    void checkReadsSeveralSnapshotFilesAtOnce() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        snapshots(repoDir);
+        Counting counting = new Counting(repoDir, "snapshots");
+        try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
+            org.opsledger.vault.checker.CheckResult r = new org.opsledger.vault.checker.Checker(repo, 2).check(0);
+            assertThat(r.errors()).isEmpty();
+            assertThat(r.snapshots()).isEqualTo(SNAPSHOTS);
+        }
+        assertThat(counting.reads).as("each file once").hasValue(SNAPSHOTS);
+        assertThat(counting.mostAtOnce.get()).as("several at a time").isGreaterThan(1);
+    }
 }

@@ -603,7 +603,7 @@ public final class Repository implements AutoCloseable {
             boolean last = listing == 3;
             List<String> names = (listing == 1 && listed != null ? listed : indexFiles()).stream()
                     .filter(n -> !read.contains(n) && !skip.contains(n)).toList();
-            FilesAtOnce.each(names, FilesAtOnce.READERS, "the index", n -> readIndexBytes(n, unreadable != null), (name, file) -> {
+            FilesAtOnce.each(names, FilesAtOnce.READERS, "the index", n -> readListed(n, unreadable != null), (name, file) -> {
                 if (file.failure() instanceof MissingFileException e) {
                     if (last) {
                         throw e;
@@ -623,20 +623,25 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** An index file's bytes as read, or why not: gone since listed, or (where it is reported) the medium failing under it. */
-    private record IndexFileBytes(byte[] sealed, BackendException failure) {
+    /** A listed file's bytes as read, or why not: gone since listed, or (where it is reported) the medium failing under it. */
+    public record FileBytes(byte[] sealed, BackendException failure) {
     }
 
-    private IndexFileBytes readIndexBytes(String name, boolean reportUnreadable) {
+    /**
+     * Reads a file a listing named, for {@link FilesAtOnce}: gone since is a {@link MissingFileException} handed back, and
+     * so is a read the medium fails (a bad sector: EIO, where that is damage) when {@code reportUnreadable}; a store that
+     * fails is thrown, never a file fewer.
+     */
+    public FileBytes readListed(String name, boolean reportUnreadable) {
         try {
-            return new IndexFileBytes(backend.read(name), null);
+            return new FileBytes(backend.read(name), null);
         } catch (MissingFileException e) {
-            return new IndexFileBytes(null, e);
+            return new FileBytes(null, e);
         } catch (BackendException e) {
             if (!reportUnreadable || !backend.store().readFailureIsDamage()) {
                 throw e;
             }
-            return new IndexFileBytes(null, e);
+            return new FileBytes(null, e);
         }
     }
 
@@ -1418,7 +1423,7 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Every snapshot file, read one by one: a damaged, truncated or undecryptable file is reported
+     * Every snapshot file, each read on its own: a damaged, truncated or undecryptable file is reported
      * in {@code unreadable} and does not hide the others (for listing, restoring, finding a parent).
      */
     public SnapshotListing listSnapshots() {
