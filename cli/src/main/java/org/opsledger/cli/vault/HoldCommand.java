@@ -3,6 +3,7 @@ package org.opsledger.cli.vault;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.journal.HoldHistory;
 import org.opsledger.vault.journal.JournalEntry;
@@ -39,6 +40,11 @@ final class HoldCommand implements Callable<Integer> {
     public Integer call() {
         RecordOptions.why(reason);
         RecordOptions.who(by);
+        if (HoldHistory.placed(by, reason).length() > HoldHistory.MAX_PLACED) { // kept whole in the journal, carried too (a re-tester's)
+            throw new CliException("--reason is too long: the journal keeps a hold's matter and who placed it in "
+                    + HoldHistory.MAX_PLACED + " characters, to tell each matter from every other; name the matter in fewer"
+                    + " (a case number and a few words)", 2);
+        }
         try (Repository r = repo.open()) {
             SnapshotRef held;
             LegalHold h;

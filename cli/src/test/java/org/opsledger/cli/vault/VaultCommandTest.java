@@ -126,7 +126,8 @@ class VaultCommandTest {
         Files.write(record, older);
 
         assertThat(vault("check").out()).contains("warning: 1 snapshot(s) the journal records under legal hold, never released, have"
-                + " lost their hold (first: ").contains(" (not in its hold record), held for \"matter B\", placed ");
+                + " lost their hold (first: ").contains(" (not in its hold record), held for \"matter B\", placed ")
+                .containsPattern("placed [0-9T:-]+Z by bob\\)"); // who placed it, as --by said, not the OS user (a re-tester's)
         Run release = vault("release", "latest", "--reason", "matter A");
         assertThat(release.exit()).isEqualTo(1);
         assertThat(release.err()).contains("is also held for \"matter B\"").contains("which its hold record lacks");
@@ -137,6 +138,12 @@ class VaultCommandTest {
         assertThat(vault("release", "latest", "--reason", "matter A").exit()).isZero();
         assertThat(vault("release", "latest").exit()).isZero();
         assertThat(vault("check").out()).doesNotContain("lost their hold");
+
+        // a matter the journal could not keep whole: two differing past their first 970 characters read as one (a re-tester's)
+        Run tooLong = vault("hold", "latest", "--reason", "x".repeat(480), "--by", "alice");
+        assertThat(tooLong.exit()).isEqualTo(2);
+        assertThat(tooLong.err()).startsWith("opsledger: --reason is too long: the journal keeps a hold's matter and who placed it in 500"
+                + " characters");
     }
 
     /** A restore that wrote nothing (`--exclude '*'`) counted as the tested recovery IS.012 6.6.4 asks for (a helper's). */

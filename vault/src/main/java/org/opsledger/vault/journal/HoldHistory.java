@@ -30,6 +30,14 @@ public final class HoldHistory {
     private static final String CARRIED = ", carried by tier from snapshot ";
     private static final Pattern RELEASE_ENDS = Pattern.compile("; (the snapshot is no longer held|still held for \\d+ matter\\(s\\))$");
 
+    /**
+     * The longest detail `vault hold` writes: half what an entry keeps ({@link JournalEntry#MAX_DETAIL}), so that a hold's
+     * entry, and the one a tier writes in the long-term journal after it, keep the matter whole. Cut, two matters that
+     * differ past their first 970 characters read as one, and a hold record put back without one of them went unnoticed
+     * (a re-tester's).
+     */
+    public static final int MAX_PLACED = JournalEntry.MAX_DETAIL / 2;
+
     /** A hold entry's detail: who placed it, for which matter. */
     public static String placed(String by, String matter) {
         return PLACED + by + " for " + matter;
@@ -59,11 +67,14 @@ public final class HoldHistory {
                     || entry.detail().startsWith(placed(m.heldBy(), m.reason()) + CARRIED));
         }
 
-        /** "matter B", placed 2026-12-06T08:01:35Z by root. */
+        /** "matter B", placed 2026-12-06T08:01:35Z by bob (the --by the entry names; the OS user when it names none). */
         @Override
         public String toString() {
-            return LegalHold.quoted(matter + (cut ? "…" : "")) + ", placed " + entry.started().truncatedTo(ChronoUnit.SECONDS) + " by "
-                    + entry.username();
+            String tail = " for " + matter;
+            String detail = entry.detail();
+            String by = !cut && detail.startsWith(PLACED) && detail.endsWith(tail) && detail.length() > PLACED.length() + tail.length()
+                    ? detail.substring(PLACED.length(), detail.length() - tail.length()) : entry.username();
+            return LegalHold.quoted(matter + (cut ? "…" : "")) + ", placed " + entry.started().truncatedTo(ChronoUnit.SECONDS) + " by " + by;
         }
     }
 
