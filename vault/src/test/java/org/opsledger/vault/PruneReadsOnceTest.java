@@ -87,4 +87,30 @@ class PruneReadsOnceTest {
             assertThat(repo.indexFiles()).hasSize(2);
         }
     }
+    /**
+     * Packs of more than 8,192 small blobs fill an index file each, as the rewrite writes them: counted by blobs alone, 24
+     * such packs "needed" 14 files, and every prune wrote all 24 anew under new names and deleted the old (a re-tester's).
+     */
+    @Test
+    void aPruneLeavesIndexFilesThatHoldOneLargePackEach() throws Exception {
+        int packs = 24;
+        int blobsEach = 9_000;
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            for (int p = 0; p < packs; p++) {
+                java.util.List<org.opsledger.vault.snapshot.Node> files = new java.util.ArrayList<>();
+                for (int i = 0; i < blobsEach; i++) {
+                    byte[] bytes = (p + "/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    files.add(new org.opsledger.vault.snapshot.Node("f" + i, org.opsledger.vault.snapshot.NodeType.FILE, 0644, 0, 0, 0, 0, 0, 0,
+                            bytes.length, java.util.List.of(repo.saveBlob(org.opsledger.vault.pack.BlobType.DATA, bytes, 0, bytes.length)), null, null));
+                }
+                var tree = repo.saveTree(new org.opsledger.vault.snapshot.Tree(files));
+                repo.flush(); // a data pack of 9,000 blobs and a tree pack under one index file
+                repo.saveSnapshot(new org.opsledger.vault.snapshot.Snapshot(Instant.now(), tree, null, java.util.List.of("/srv"), "mail",
+                        "root", Map.of(), org.opsledger.vault.snapshot.Snapshot.Kind.FULL, null, null, null, "x", "mail", null));
+            }
+            java.util.List<String> before = repo.indexFiles();
+            new Pruner(repo, 0).prune();
+            assertThat(repo.indexFiles()).as("none written anew: the index needs as many").containsExactlyInAnyOrderElementsOf(before);
+        }
+    }
 }

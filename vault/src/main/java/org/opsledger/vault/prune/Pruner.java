@@ -16,7 +16,6 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexFile;
-import org.opsledger.vault.index.IndexFileWriter;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.pack.PackedBlob;
@@ -136,7 +135,7 @@ public final class Pruner {
                         new Condemned(now, Index.toFile(pack, index.epochOf(pack), byPack.get(pack))));
                 condemnedNow.add(pack);
             }
-            if (!condemnedNow.isEmpty() || indexFilesToGather(oldIndexFiles.size(), byPack)) {
+            if (!condemnedNow.isEmpty() || oldIndexFiles.size() > Repository.indexFilesFor(index) + INDEX_FILES_LEFT) {
                 repo.replaceIndex(index, condemnedNow, oldIndexFiles);
             }
             if (!toRepack.isEmpty()) {
@@ -163,20 +162,15 @@ public final class Pruner {
         }
     }
 
-    /** Index files beyond those the index needs that a prune leaves, as the journal's small segments (§13). */
-    public static final int INDEX_FILES_LEFT = 8;
-
     /**
-     * Whether the index files are many more than the index needs, each full: then the prune writes the index anew, as
-     * when it condemns packs. A backup writes an index file of its own, and a repository where nothing is forgotten (a
-     * long-term tier, snapshots under legal hold) kept one per backup for good, each listed and read by every command:
-     * 4,002 stayed 4,002 after a prune, where restic's prune leaves one (a helper's).
+     * Index files beyond those the index needs, full, that a prune leaves, as the journal's small segments (§13): a prune
+     * that condemns nothing writes the index anew when there are more. A backup writes an index file of its own, and a
+     * repository where nothing is forgotten (a long-term tier, snapshots under legal hold) kept one per backup for good,
+     * each listed and read by every command: 4,002 stayed 4,002 after a prune, where restic's prune leaves one (a
+     * helper's). The files needed are those the rewrite writes ({@link Repository#indexFilesFor}): counted by blobs
+     * alone, packs of more than 8,192 small files' blobs, a file each, were written anew at every prune (a re-tester's).
      */
-    static boolean indexFilesToGather(int files, Map<ObjectId, List<PackedBlob>> byPack) {
-        long blobs = byPack.values().stream().mapToLong(List::size).sum();
-        long needed = (blobs + IndexFileWriter.MAX_BLOBS - 1) / IndexFileWriter.MAX_BLOBS;
-        return files > needed + INDEX_FILES_LEFT;
-    }
+    public static final int INDEX_FILES_LEFT = 8;
 
     /** Every condemned record, its pack's blobs readable in memory meanwhile (ReferencedBlobs#condemned). */
     private List<Condemned> condemned() {

@@ -668,14 +668,23 @@ public final class Repository implements AutoCloseable {
      * An index file a backup writes meanwhile is not among them and stays.
      */
     public void replaceIndex(Index index, Set<ObjectId> without, List<String> oldFiles) {
+        writeIndexFiles(packsOf(index, without));
+        oldFiles.forEach(backend::delete);
+    }
+
+    /** How many index files {@link #replaceIndex} writes for {@code index}: a pack is never split, so one of many blobs fills one alone. */
+    public static int indexFilesFor(Index index) {
+        return IndexFileWriter.files(packsOf(index, Set.of()), IndexFileWriter.MAX_BLOBS).size();
+    }
+
+    private static List<IndexFileWriter.Pack> packsOf(Index index, Set<ObjectId> without) {
         List<IndexFileWriter.Pack> kept = new ArrayList<>();
         index.byPack().forEach((p, blobs) -> {
             if (!without.contains(p)) {
                 kept.add(new IndexFileWriter.Pack(p, index.epochOf(p), blobs));
             }
         });
-        writeIndexFiles(kept);
-        oldFiles.forEach(backend::delete);
+        return kept;
     }
 
     /** What {@code vault upgrade} did: the format before and after, and the index files written again (with their bytes before and after). */
