@@ -214,6 +214,42 @@ class ReadsAtADistanceTest {
         assertThat(listings.get("condemned")).as("condemned/ listed once").isEqualTo(1);
     }
 
+    /**
+     * A pack deleted between check's listing of data/ and its read, on a store whose failed reads are no damage (S3): the
+     * store answered, it is missing, and check says so; it said "the store failed, not the pack: … check again when it
+     * answers" (a re-tester's).
+     */
+    @Test
+    void aPackGoneSinceTheListingIsMissingNotAStoreThatFailed() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path repoDir = tmp.resolve("repo");
+        String gone;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            Files.write(data.resolve("f.bin"), TestTrees.random(1, 200_000));
+            TestTrees.backup(repo, data);
+            gone = Repository.packName(repo.index().byPack().keySet().stream().filter(p -> repo.index().byPack().get(p).stream()
+                    .anyMatch(b -> b.type() == org.opsledger.vault.pack.BlobType.DATA)).findFirst().orElseThrow());
+        }
+        ForwardingBackend likeS3 = new ForwardingBackend(new LocalBackend(repoDir)) {
+            @Override
+            public java.io.InputStream stream(String name) {
+                if (name.equals(gone)) {
+                    super.delete(name); // a hand beside the check, after its listing
+                }
+                return super.stream(name);
+            }
+
+            @Override
+            public boolean readFailureIsDamage() {
+                return false;
+            }
+        };
+        try (Repository repo = Repository.open(likeS3, TestTrees.PASSWORD)) {
+            assertThat(new org.opsledger.vault.checker.Checker(repo, 2).check(100).errors())
+                    .anyMatch(e -> e.startsWith("pack " + gone.substring(gone.lastIndexOf('/') + 1) + " is indexed but missing from the repository"));
+        }
+    }
+
     @Test
     void checkReadsSeveralSnapshotFilesAtOnce() throws Exception {
         Path repoDir = tmp.resolve("repo");

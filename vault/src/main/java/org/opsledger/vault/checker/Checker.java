@@ -791,12 +791,14 @@ public final class Checker {
                     bytesRead.addAndGet(pos + tail.length);
                 } catch (IOException | VaultException e) {
                     Cancelled.passOn(e, "the check");
-                    if (!repo.backend().store().readFailureIsDamage()) { // the store did not answer: nothing is known of the pack
+                    // gone since listed: the store answered (an S3 404 was "the store failed, … check again when it answers": a re-tester's)
+                    boolean gone = e instanceof MissingFileException;
+                    if (!gone && !repo.backend().store().readFailureIsDamage()) { // the store did not answer: nothing is known of the pack
                         throw new BackendException("cannot read pack " + p + " from " + repo.backend().location() + ": " + e.getMessage()
                                 + "; the store failed, not the pack: nothing was taken for damage, check again when it answers", e);
                     }
-                    problems.put(p, UNREADABLE + e.getMessage());
-                    indexed.forEach(b -> damagedBlobs.put(b.id(), "unreadable"));
+                    problems.put(p, gone ? MISSING : UNREADABLE + e.getMessage());
+                    indexed.forEach(b -> damagedBlobs.put(b.id(), gone ? MISSING : "unreadable"));
                     Cancelled.join(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).handle((v, x) -> null), "the check");
                     packsDone.incrementAndGet();
                     continue;
