@@ -38,6 +38,11 @@ final class LocalS3 implements AutoCloseable {
         return new LocalS3(proxy);
     }
 
+    /** The port it listens on, on 127.0.0.1. */
+    int port() {
+        return endpoint.getPort();
+    }
+
     /** A new S3 backend on the bucket, under {@code prefix}. */
     Backend backend(String prefix) {
         return new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1,
