@@ -60,6 +60,11 @@ class OlderIndexFilePutBackTest {
             assertThat(repo.index().locations(x)).as("indexed in the deleted pack and the new one").hasSize(2);
             new Restorer(repo, 2).restore(kept, tmp.resolve("out"), List.of(), true);
             TestTrees.assertSameTree(src, tmp.resolve("out/src"));
+            try (Repository target = TestTrees.newRepo(tmp.resolve("target"))) { // and a copy, reading pack by pack (the reviewer's)
+                SnapshotRef copied = new org.opsledger.vault.copier.Copier(repo, target).copy(kept);
+                new Restorer(target, 2).restore(copied, tmp.resolve("copied"), List.of(), true);
+                TestTrees.assertSameTree(src, tmp.resolve("copied/src"));
+            }
             for (double readData : new double[] {0, 100}) {
                 CheckResult r = new Checker(repo, 2).check(readData);
                 assertThat(r.errors()).as("read data %s", readData).isNotEmpty()

@@ -482,14 +482,35 @@ public final class Copier {
                 i = run.last() + 1;
             }
         }
-        org.opsledger.vault.ReadAhead.inOrder(reads, READS_AT_ONCE, "vault-copy", "the copy",
-                r -> source.backend().readRange(r.pack(), r.run().start(), r.run().length()), (r, span) -> {
-                    for (Located l : r.blobs()) {
-                        IndexEntry e = l.at();
-                        copyBlob(l.blob(), source.openBlob(l.blob(), e.compressed(), e.rawLength(), span,
-                                (int) (e.offset() - r.run().start()), e.length()));
+        org.opsledger.vault.ReadAhead.inOrder(reads, READS_AT_ONCE, "vault-copy", "the copy", this::readRun, (r, span) -> {
+            for (Located l : r.blobs()) {
+                IndexEntry e = l.at();
+                byte[] plain;
+                try {
+                    if (span == null) {
+                        throw new org.opsledger.vault.repository.DamagedBlobException(l.blob(), "its pack " + r.pack() + " did not read");
                     }
-                });
+                    plain = source.openBlob(l.blob(), e.compressed(), e.rawLength(), span, (int) (e.offset() - r.run().start()), e.length());
+                } catch (org.opsledger.vault.repository.DamagedBlobException notHere) {
+                    plain = source.loadBlob(l.blob()); // at each other place the index gives it (§7), or its first failure
+                }
+                copyBlob(l.blob(), plain);
+            }
+        });
+    }
+
+    /**
+     * The run's bytes, or null when its pack does not read (missing, cut short): its blobs are then read each at the other
+     * places the index gives them, as {@link Repository#loadBlob} reads; merged into runs, a copy read only the first place,
+     * and an older index file put back stopped it at a pack a prune had deleted (the reviewer's).
+     */
+    private byte[] readRun(PackRead r) {
+        try {
+            return source.backend().readRange(r.pack(), r.run().start(), r.run().length());
+        } catch (org.opsledger.vault.backend.BackendException e) {
+            org.opsledger.vault.Cancelled.passOn(e, "the copy");
+            return null;
+        }
     }
 
     /** One ranged read of a pack: the blobs of {@code run}, in offset order. */
