@@ -11,8 +11,8 @@ import java.util.function.Function;
 
 /**
  * Reads several items at once and hands each on in their order (the journal's files, a copy's runs of a pack): an item is
- * read only once fewer than {@code atOnce} are held, read or being read, so at most {@code atOnce} reads are in memory
- * besides the one being handed on (all were submitted at once: the readers ran ahead, and every segment was in the heap together).
+ * read only once fewer than {@code atOnce} are held, read or being read, the one being handed on among them, so at most
+ * {@code atOnce} reads are in memory (all were submitted at once: the readers ran ahead, and every segment was in the heap together).
  */
 public final class ReadAhead {
 

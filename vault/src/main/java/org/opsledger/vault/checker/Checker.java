@@ -624,6 +624,13 @@ public final class Checker {
         return whole;
     }
 
+    /** The snapshots the last {@link #damageOf} could not walk whole, by short ID. */
+    private List<String> walkedNot = List.of();
+
+    List<String> unwalked() {
+        return walkedNot;
+    }
+
     /**
      * Walks every snapshot (every tree and blob must be indexed: what is not is added to {@code errors})
      * and groups the damaged blobs by pack, each with the snapshots and files that need them.
@@ -646,6 +653,7 @@ public final class Checker {
                 blobsOfPack.computeIfAbsent(e.pack(), k -> new ArrayList<>()).add(blob);
             }
         }
+        walkedNot = List.copyOf(sw.unwalked());
         List<CheckResult.DamagedPack> damaged = new ArrayList<>();
         for (var entry : blobsOfPack.entrySet()) {
             Set<String> snaps = new LinkedHashSet<>();

@@ -201,7 +201,7 @@ public final class Repairer {
         // unreadable for want of a newer keyring, not damaged: nothing is taken out of use
         repo.refuseWhileNewerKeyringLacked("repair refused, nothing changed");
         return new Plan(index, byPack, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
-                files, Checker.packsRead(toRead, packProblems), bytesRead.get());
+                checker.unwalked(), files, Checker.packsRead(toRead, packProblems), bytesRead.get());
     }
 
     /**
@@ -346,7 +346,7 @@ public final class Repairer {
     private record Plan(Index index, Map<ObjectId, List<PackedBlob>> byPack, List<String> indexFiles, List<String> indexProblems,
                         int indexedAgain, List<String> unreadable,
                         Map<ObjectId, String> problems, Set<ObjectId> stored, Map<ObjectId, List<PackedBlob>> salvage,
-                        Map<ObjectId, String> lost, Map<String, CheckResult.DamagedPack> hurt,
+                        Map<ObjectId, String> lost, Map<String, CheckResult.DamagedPack> hurt, List<String> unwalked,
                         List<RepairResult.DamagedFile> files, int packsRead, long bytesRead) {
 
         boolean indexNeedsRewrite() {
@@ -369,8 +369,7 @@ public final class Repairer {
                         stored.contains(p) && notRead.getOrDefault(p, 0L) >= 0 ? DAMAGED + "/" + p.hex() : null,
                         Math.max(0, notRead.getOrDefault(p, 0L))));
             });
-            return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, files, packsRead, bytesRead,
-                    hurt.values().stream().findFirst().map(CheckResult.DamagedPack::unwalked).orElse(List.of()));
+            return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, files, packsRead, bytesRead, unwalked);
         }
     }
 

@@ -53,11 +53,6 @@ public final class Keys {
         return key;
     }
 
-    /** Whether {@code epoch} is newer than this keyring's newest (its current one): a later keyring may hold it. */
-    public boolean isNewer(int epoch) {
-        return epoch > keyring.currentEpoch();
-    }
-
     /**
      * How many rotations past its newest epoch a keyring put back may lack. A keyring put back is missing the epochs
      * rotated since it was copied, and nothing it opens need record them: a prune gathers the journal under the newest

@@ -558,7 +558,7 @@ public final class Journal {
 
     /** {@link FilesAtOnce#each}: each file of {@code names} read, {@code atOnce} at a time, and handed to {@code each} in their order. */
     private void eachFile(List<String> names, int atOnce, BiConsumer<String, Read> each) {
-        org.opsledger.vault.ReadAhead.inOrder(names, atOnce, "vault-journal", "reading the journal", this::readOne, each);
+        FilesAtOnce.each(names, atOnce, "the journal", this::readOne, each);
     }
 
     private Read readOne(String name) {

@@ -52,10 +52,11 @@ public final class KeyEpochs {
 
     /**
      * The directories of the sealed files each named by its bytes' SHA-256 that any command writes under the current epoch
-     * (docs/vault-format.md §2): a backup's index file and snapshot, a hold, a prune's condemned record, every command's
-     * journal entry. Packs are not read: a backup's packs come with its index file, sealed under the same epoch.
+     * (docs/vault-format.md §2): a backup's index file and snapshot, every command's journal entry. Packs are not read: a
+     * backup's packs come with its index file, sealed under the same epoch. Hold and condemned records are named by the
+     * snapshot or pack they are for, so nothing proves one whole and none counts: they were read for nothing (the reviewer's).
      */
-    private static final List<String> SEALED_FILES = List.of("index", "snapshots", "holds", "condemned", Journal.DIR);
+    private static final List<String> SEALED_FILES = List.of("index", "snapshots", Journal.DIR);
 
     /**
      * Stops a rotation or retirement while a sealed file names an epoch after the keyring's newest, as `vault repair`
@@ -87,8 +88,12 @@ public final class KeyEpochs {
         } catch (org.opsledger.vault.backend.MissingFileException gone) {
             return 0;
         } catch (org.opsledger.vault.backend.BackendException e) {
-            if (repo.backend().size(name) < 4) {
-                return 0; // a short read: an emptied file names no epoch
+            try {
+                if (repo.backend().size(name) < 4) {
+                    return 0; // a short read: an emptied file names no epoch
+                }
+            } catch (org.opsledger.vault.backend.MissingFileException gone) {
+                return 0; // deleted between the read and the look at its size
             }
             throw e;
         }

@@ -2208,7 +2208,7 @@ public final class Repository implements AutoCloseable {
      */
     public javax.crypto.SecretKey dataKey(int epoch) {
         Keys k = keys();
-        if (k.isNewer(epoch)) {
+        if (k.isLater(epoch)) { // ciphertext read as 1190057687 re-read the keyring for every such blob (the reviewer's)
             try {
                 Keyring stored = storedKeyring();
                 if (stored.epochs().containsKey(epoch)) {
@@ -2237,9 +2237,14 @@ public final class Repository implements AutoCloseable {
      * keyring reads, when a file read since the repository was opened names an epoch it lacks ({@link #newestEpochLacked}).
      */
     public void refuseWhileNewerKeyringLacked(String refused) {
-        int lacked = newestEpochLacked();
+        int lacked;
+        String file;
+        synchronized (newestEpochLacked) {
+            lacked = newestEpochLacked();
+            file = fileOfEpochLacked.get();
+        }
         if (lacked > 0) {
-            throw new VaultException(refused + ": files are " + keys().newerThanKeyring(lacked) + " (first: " + fileOfEpochLacked.get()
+            throw new VaultException(refused + ": files are " + keys().newerThanKeyring(lacked) + " (first: " + file
                     + "; if no newer keyring ever was, that file is not the vault's: move it out of the repository)");
         }
     }
@@ -2258,8 +2263,11 @@ public final class Repository implements AutoCloseable {
             try {
                 dataKey(epoch);
             } catch (VaultException lacked) {
-                if (newestEpochLacked.getAndAccumulate(epoch, Math::max) < epoch) {
-                    fileOfEpochLacked.set(name);
+                synchronized (newestEpochLacked) { // the epoch and its file together: files are read eight at a time (the reviewer's)
+                    if (newestEpochLacked.get() < epoch) {
+                        newestEpochLacked.set(epoch);
+                        fileOfEpochLacked.set(name);
+                    }
                 }
             }
         }
