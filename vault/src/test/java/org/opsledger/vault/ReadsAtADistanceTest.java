@@ -212,6 +212,10 @@ class ReadsAtADistanceTest {
         assertThat(sizes).as("each pack's size from the listing of data/").hasValue(0);
         assertThat(listings.get("data")).as("data/ listed once").isEqualTo(1);
         assertThat(listings.get("condemned")).as("condemned/ listed once").isEqualTo(1);
+        try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) { // and repair's reading of the data (the reviewer's)
+            assertThat(new org.opsledger.vault.checker.Repairer(repo, 2).repair(100, true).changed()).isFalse();
+        }
+        assertThat(sizes).as("repair: each pack's size from its listing of data/").hasValue(0);
     }
 
     /**

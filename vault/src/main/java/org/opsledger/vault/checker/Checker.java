@@ -153,16 +153,8 @@ public final class Checker {
         if (putBack != null) {
             warnings.add(putBack);
         }
-        Map<ObjectId, Long> storedSizes = new HashMap<>(); // from the listing: --read-data asked each pack's size again, a HEAD on S3
         List<String> strangers = new ArrayList<>();
-        repo.backend().listSizes("data").forEach((name, size) -> {
-            ObjectId pack = Repository.idOfName(name);
-            if (pack == null) {
-                strangers.add(name);
-            } else {
-                storedSizes.put(pack, size);
-            }
-        });
+        Map<ObjectId, Long> storedSizes = storedPacks(strangers::add);
         Set<ObjectId> stored = storedSizes.keySet();
         if (!strangers.isEmpty()) {
             warnings.add(strangers.size() + " file(s) under data/ not named as packs, not the vault's (left alone): " + String.join(", ", strangers));
@@ -604,6 +596,23 @@ public final class Checker {
     /** A pack whose blobs do not all read as their IDs say, when nothing more basic is wrong with it. */
     static final String DAMAGED_BLOBS = "damaged blobs";
 
+    /**
+     * The packs in data/ with their sizes, from one listing ({@link org.opsledger.vault.backend.Backend#listSizes}): reading
+     * the data asked each pack's size again, a HEAD each on S3 (a helper's); {@code strangers} gets each name that is no pack's.
+     */
+    Map<ObjectId, Long> storedPacks(java.util.function.Consumer<String> strangers) {
+        Map<ObjectId, Long> sizes = new HashMap<>();
+        repo.backend().listSizes("data").forEach((name, size) -> {
+            ObjectId pack = Repository.idOfName(name);
+            if (pack == null) {
+                strangers.accept(name);
+            } else {
+                sizes.put(pack, size);
+            }
+        });
+        return sizes;
+    }
+
     /** How many of the packs {@link #readPacks} was given did read: those the store answered with an error did not. */
     static int packsRead(List<ObjectId> packs, Map<ObjectId, String> problems) {
         return (int) packs.stream().filter(p -> !problems.getOrDefault(p, "").startsWith(UNREADABLE)).count();
@@ -715,13 +724,7 @@ public final class Checker {
      * verified are bounded by {@link #budgetBytes}: no pack is held whole, whatever {@code --threads}.
      * The header (at the pack's end) is compared with the index once the pack is read.
      */
-    void readPacks(List<ObjectId> packs, Map<ObjectId, List<PackedBlob>> byPack, Map<ObjectId, String> damagedBlobs,
-                           Map<ObjectId, String> problems, AtomicLong bytesRead) {
-        readPacks(packs, Map.of(), byPack, damagedBlobs, problems, bytesRead);
-    }
-
-    /** As above, with the packs' sizes as a listing of data/ gave them: a pack not among them is asked its size. */
-    private void readPacks(List<ObjectId> packs, Map<ObjectId, Long> sizes, Map<ObjectId, List<PackedBlob>> byPack,
+    void readPacks(List<ObjectId> packs, Map<ObjectId, Long> sizes, Map<ObjectId, List<PackedBlob>> byPack,
                            Map<ObjectId, String> damagedBlobs, Map<ObjectId, String> problems, AtomicLong bytesRead) {
         ExecutorService workers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "vault-check");

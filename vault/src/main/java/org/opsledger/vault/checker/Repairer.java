@@ -94,13 +94,8 @@ public final class Repairer {
         Index index = new Index(true);
         List<String> indexProblems = new ArrayList<>();
         List<String> indexFiles = checker.readIndex(index, indexProblems);
-        Set<ObjectId> stored = new HashSet<>();
-        for (String name : repo.backend().list("data")) {
-            ObjectId p = Repository.idOfName(name); // null: not the vault's, left alone
-            if (p != null) {
-                stored.add(p);
-            }
-        }
+        Map<ObjectId, Long> storedSizes = checker.storedPacks(name -> { }); // a name no pack's: not the vault's, left alone
+        Set<ObjectId> stored = new HashSet<>(storedSizes.keySet());
         List<SnapshotRef> snapshots = new ArrayList<>();
         List<RepairResult.DamagedFile> files = snapshotFiles(snapshots);
         files.addAll(holdRecords());
@@ -148,7 +143,7 @@ public final class Repairer {
         AtomicLong bytesRead = new AtomicLong();
         if (!toRead.isEmpty()) {
             Sealing.warmUp(false);
-            checker.readPacks(toRead, byPack, damagedBlobs, packProblems, bytesRead);
+            checker.readPacks(toRead, storedSizes, byPack, damagedBlobs, packProblems, bytesRead); // no HEAD per pack (the reviewer's)
         }
         // a blob read as damaged is named by ID alone: every pack that holds it is looked at blob by blob
         byPack.forEach((p, blobs) -> {
