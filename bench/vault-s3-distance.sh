@@ -16,7 +16,8 @@ w=$BENCH_DIR/s3-distance
 rm -rf "$w"
 mkdir -p "$w/store" "$w/src"
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+# each started process and its children (bench/vault-java.sh runs s3proxy's JVM as a child, which outlived a plain kill)
+trap 'for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done' EXIT
 
 "$here/bench/vault-java.sh" S3Serve.java "$w/store" "$w/port" > "$w/s3proxy.log" 2>&1 &
 pids+=($!)
