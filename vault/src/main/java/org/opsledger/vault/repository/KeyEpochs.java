@@ -312,7 +312,7 @@ public final class KeyEpochs {
             if (repo.backend().store() instanceof LocalBackend local) {
                 for (Path tmp : local.leftoverTemporaryFiles(java.time.Duration.ZERO)) {
                     String name = local.root().relativize(tmp).toString();
-                    if (!name.startsWith("locks/") && !name.startsWith("keys/") && (!name.startsWith("journal/") || sealedUnder(name, epoch))) {
+                    if (!name.startsWith("locks/") && !name.startsWith("keys/") && (!name.startsWith("journal/") || sealedEpochOf(name) == epoch)) {
                         repo.backend().discard(name);
                     }
                 }
@@ -416,15 +416,6 @@ public final class KeyEpochs {
             throw new VaultException("key retire writes epoch " + epoch + "'s " + ByteSize.format(needs) + " again before it deletes"
                     + " the old packs, and the filesystem of " + dir + " has " + ByteSize.format(free) + " free: make room"
                     + " (`vault prune` removes what no snapshot needs) and run it again; nothing was changed");
-        }
-    }
-
-    /** Whether {@code name} says it is sealed under {@code epoch}; not if it is gone or too short to say. */
-    private boolean sealedUnder(String name, int epoch) {
-        try {
-            return repo.backend().size(name) >= 4 && epochOf(name) == epoch;
-        } catch (org.opsledger.vault.backend.MissingFileException gone) {
-            return false;
         }
     }
 

@@ -2,7 +2,10 @@ package org.opsledger.vault.repository;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -414,16 +417,35 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /**
+     * The host a snapshot, lock, key slot and journal entry name: {@code OPSLEDGER_HOSTNAME}, else the kernel's host name as
+     * {@code uname -n} gives it, not resolved. It was resolved ({@code InetAddress.getLocalHost}), and a host whose name
+     * no DNS or /etc/hosts knew yet (a new host restoring after a disaster) recorded every backup and restore as
+     * "localhost", all such hosts one source (a helper's). Where the kernel's name cannot be read (no /proc: not Linux),
+     * the resolver's answer, else its error's name; a host with no name at all is refused.
+     */
     public static String hostname() {
         String env = System.getenv("OPSLEDGER_HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;
         }
         try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
+            String kernel = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!kernel.isEmpty()) {
+                return kernel;
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            // below
         }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) { // "web-9: web-9: Name or service not known": the name is its first word
+            String named = e.getMessage() == null ? "" : e.getMessage().split(":", 2)[0].strip();
+            if (!named.isEmpty()) {
+                return named;
+            }
+        }
+        throw new VaultException("this machine's host name cannot be read: set OPSLEDGER_HOSTNAME to the name its backups are to carry");
     }
 
     public Backend backend() {
