@@ -60,14 +60,20 @@ public final class Forgetter {
 
     /** The decision for every snapshot {@code filter} matches; the others are neither kept nor removed by this policy. */
     public List<ForgetDecision> plan(RetentionPolicy policy, Instant now, SnapshotFilter filter) {
+        return plan(policy, now, filter, repo.snapshots());
+    }
+
+    /** {@link #plan(RetentionPolicy, Instant, SnapshotFilter)} of {@code snapshots}, the repository's as listed. */
+    public List<ForgetDecision> plan(RetentionPolicy policy, Instant now, SnapshotFilter filter, List<SnapshotRef> snapshots) {
         if (policy.isEmpty()) {
             throw new VaultException("forget needs at least one --keep-* option");
         }
         Set<ObjectId> held = repo.holds().keySet();
         LocalDate today = LocalDate.ofInstant(now, zone);
         Instant keptSince = policy.keepWithin() == null ? null : policy.keepWithin().since(now, zone);
+        Instant future = now.plus(org.opsledger.vault.repository.Locks.CLOCK_SKEW); // as `vault due` counts it
         Map<Group, List<SnapshotRef>> groups = new LinkedHashMap<>();
-        for (SnapshotRef s : filter.select(repo.snapshots()).reversed()) { // newest first
+        for (SnapshotRef s : filter.select(snapshots).reversed()) { // newest first
             groups.computeIfAbsent(groupOf(s), k -> new ArrayList<>()).add(s);
         }
         List<ForgetDecision> out = new ArrayList<>();
@@ -86,7 +92,11 @@ public final class Forgetter {
                     reasons.add("last " + policy.keepLast());
                 }
                 reasons.addAll(protections(s, held, today));
-                if (policy.keepWithin() != null && s.snapshot().time().isAfter(keptSince)) {
+                if (policy.keepWithin() != null && s.snapshot().time().isAfter(future)) {
+                    // a host's clock years ahead, a forged record: kept, as its newest backups may be what it dated so, but
+                    // not as "within 0d", which said a disposal's --keep-within 0d had kept it by its age (a helper's)
+                    reasons.add("dated in the future");
+                } else if (policy.keepWithin() != null && s.snapshot().time().isAfter(keptSince)) {
                     reasons.add("within " + policy.keepWithin());
                 }
                 ZonedDateTime t = s.snapshot().time().atZone(zone);
