@@ -90,19 +90,24 @@ final class ForgetCommand implements Callable<Integer> {
             throw new CliException("forget needs the snapshots to remove or at least one --keep-* option (use --keep-within 0d to keep"
                     + " only held and retained snapshots)", 2);
         }
+        ZoneId zone = LocalZone.forCountingDays("forget"); // before the repository opens: refused, nothing is read or written
         try (Repository r = repo.open()) {
-            Forgetter f = new Forgetter(r, ZoneId.systemDefault()).decommissioned(new org.opsledger.vault.journal.Journal(r).decommissionTimes());
+            Forgetter f = new Forgetter(r, zone).decommissioned(new org.opsledger.vault.journal.Journal(r).decommissionTimes());
             var filter = select.filter();
             List<SnapshotRef> toRemove;
-            Repository.SnapshotListing listing; // of a forget of named snapshots: all found in one listing, one per name took 1.7 s each
+            // every snapshot, as listed once: a forget of named snapshots finds them all in it (one listing per name took 1.7 s
+            // each), and a policy applied to some (--tag) knows the rest of each source (it warned that a source was left
+            // without a snapshot when those its filter did not select were all still there: a helper's)
+            List<SnapshotRef> listed;
             List<ForgetDecision> plan;
             PruneResult pruned;
             RuntimeException pruneFailed = null;
             ForgetReport report = new ForgetReport(dryRun);
             if (dryRun) {
-                listing = named.isEmpty() ? null : r.listSnapshots();
-                toRemove = named.isEmpty() ? null : select.findEach(listing, named);
-                plan = toRemove != null ? f.plan(toRemove, Instant.now()) : f.plan(policy, Instant.now(), filter);
+                Repository.SnapshotListing listing = named.isEmpty() ? null : r.listSnapshots();
+                listed = listing == null ? r.snapshots() : listing.readable();
+                toRemove = listing == null ? null : select.findEach(listing, named);
+                plan = toRemove != null ? f.plan(toRemove, Instant.now()) : f.plan(policy, Instant.now(), filter, listed);
                 if (!repo.json) {
                     plan.forEach(report::add);
                     report.end();
@@ -116,9 +121,10 @@ final class ForgetCommand implements Callable<Integer> {
                 try (Journaling journal = new Journaling(r, JournalEntry.Operation.FORGET, List.of(), removed)) {
                     try {
                         // a mistyped ID removes nothing, and is a failed entry (it left none: a helper's)
-                        listing = named.isEmpty() ? null : r.listSnapshots();
-                        toRemove = named.isEmpty() ? null : select.findEach(listing, named);
-                        plan = toRemove != null ? f.plan(toRemove, Instant.now()) : f.plan(policy, Instant.now(), filter);
+                        Repository.SnapshotListing listing = named.isEmpty() ? null : r.listSnapshots();
+                        listed = listing == null ? r.snapshots() : listing.readable();
+                        toRemove = listing == null ? null : select.findEach(listing, named);
+                        plan = toRemove != null ? f.plan(toRemove, Instant.now()) : f.plan(policy, Instant.now(), filter, listed);
                         List<ObjectId> planned = plan.stream().filter(d -> !d.keep()).map(d -> d.snapshot().id()).toList();
                         // kill -9 writes no entry: this one stands for the forget until its own is written
                         standIn = planned.isEmpty() ? null : journal.standIn(planned, "it was to remove " + planned.size()
@@ -172,7 +178,7 @@ final class ForgetCommand implements Callable<Integer> {
                 throw pruneFailed; // the removals listed above, the one line and exit 1 now
             }
             List<SnapshotRef> planned = plan.stream().map(ForgetDecision::snapshot).toList();
-            for (Forgetter.Group group : Forgetter.leftEmpty(toRemove == null ? plan : withTheRest(plan, listing))) { // after the listing: the last line an operator reads
+            for (Forgetter.Group group : Forgetter.leftEmpty(withTheRest(plan, listed))) { // after the listing: the last line an operator reads
                 if (f.decommissioned(group, planned)) {
                     continue; // its backups ended on purpose (IS.012 6.4.3)
                 }
@@ -183,13 +189,16 @@ final class ForgetCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The named snapshots' plan and every other snapshot kept: which sources the removal leaves without one. */
-    private static List<ForgetDecision> withTheRest(List<ForgetDecision> plan, Repository.SnapshotListing listing) {
+    /**
+     * The plan and every other snapshot listed kept (those not named, or not selected by the policy's filter): which sources
+     * the removal leaves without one.
+     */
+    private static List<ForgetDecision> withTheRest(List<ForgetDecision> plan, List<SnapshotRef> listed) {
         List<ForgetDecision> all = new ArrayList<>(plan);
         java.util.Set<ObjectId> inPlan = new java.util.HashSet<>(plan.stream().map(d -> d.snapshot().id()).toList());
-        for (SnapshotRef s : listing.readable()) {
+        for (SnapshotRef s : listed) {
             if (!inPlan.contains(s.id())) {
-                all.add(new ForgetDecision(s, true, List.of("not named")));
+                all.add(new ForgetDecision(s, true, List.of("not in the plan")));
             }
         }
         return all;

@@ -42,6 +42,7 @@ final class TierCommand implements Callable<Integer> {
     public Integer call() {
         RepoOptions.checkLocation("--to", to);
         RetentionPolicy.Within period = RepoOptions.within("--near-line", nearLine);
+        java.time.ZoneId zone = LocalZone.forCountingDays("tier"); // the near-line period's days and the day a retention ends
         char[] sourcePassword = repo.password();
         char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Tiering.Moved> moved;
@@ -61,7 +62,7 @@ final class TierCommand implements Callable<Integer> {
                     String from = near.backend().location();
                     try (Journaling received = new Journaling(far, JournalEntry.Operation.TIER, List.of(from), copies)) {
                         try {
-                            Tiering tiering = new Tiering(near, far);
+                            Tiering tiering = new Tiering(near, far, zone);
                             Instant now = Instant.now();
                             Tiering.Plan plan = tiering.plan(period, now);
                             var due = plan.due();
@@ -101,7 +102,7 @@ final class TierCommand implements Callable<Integer> {
                 java.util.Set<Forgetter.Group> left = new java.util.HashSet<>();
                 near.snapshots().forEach(s -> left.add(new Forgetter.Group(s.snapshot().hostname(), s.snapshot().paths())));
                 // unless its backups ended on purpose (IS.012 6.4.3): decommissioned after the newest snapshot moved
-                Forgetter decommissions = new Forgetter(near, java.time.ZoneId.systemDefault())
+                Forgetter decommissions = new Forgetter(near, zone)
                         .decommissioned(new org.opsledger.vault.journal.Journal(near).decommissionTimes());
                 moved.stream().filter(Tiering.Moved::forgottenNearLine).map(m -> new Forgetter.Group(m.host(), m.paths())).distinct()
                         .filter(g -> !left.contains(g) && !decommissions.decommissioned(g, dueOnes)).forEach(emptied::add);

@@ -1775,6 +1775,24 @@ class VaultCommandTest {
         assertThat(vault("snapshots", "--json").json().size()).isZero();
     }
 
+    /**
+     * A policy applied to the snapshots one tag selects warns that a source is left without a snapshot only when it is: it
+     * warned so of a source that kept every snapshot the tag did not select (a helper's), the line an alert greps for.
+     */
+    @Test
+    void aPolicyUnderATagWarnsOfASourceLeftEmptyOnlyWhenItIs() {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isIn(0, 3);
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isIn(0, 3);
+        assertThat(vault("backup", data.toString(), "--allow-same-device", "--tag", "job=adhoc").exit()).isIn(0, 3);
+        Run some = vault("forget", "--tag", "job=adhoc", "--keep-within", "0d");
+        assertThat(some.exit()).as(some.err()).isZero();
+        assertThat(some.out()).contains("removed 1 of 1 snapshot(s)");
+        assertThat(some.err()).as("two snapshots of the source are left").doesNotContain("every snapshot");
+        assertThat(vault("snapshots", "--json").json().size()).isEqualTo(2);
+        Run rest = vault("forget", "--keep-within", "0d", "--dry-run");
+        assertThat(rest.err()).contains("warning: this would remove every snapshot of ");
+    }
+
     /** IS.012 6.6.5: a backup record given without its owner is corrected afterwards, and says so; a wrong one changes nothing. */
     @Test
     void amendCorrectsARecordAndRefusesToShortenItsRetentionOrTouchAHeldOne() {
