@@ -64,7 +64,12 @@ class ServerKilledMidWriteIntegrationTest {
                         return null;
                     });
                 }
-                Thread.sleep(3_000);
+                // killed once 150 requests are answered, however long that takes on a loaded machine (3 s of requests
+                // were 43 answers beside six builds, and the count below was a timing asserted)
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(300);
+                while (answered.get() < 150 && System.nanoTime() < deadline && first.isAlive()) {
+                    Thread.sleep(50);
+                }
                 heldBeforeTheKill = latestCheckpoint(url);
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop, mid-transaction
                 first.waitFor();

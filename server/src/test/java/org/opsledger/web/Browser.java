@@ -15,6 +15,12 @@ final class Browser {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+    /**
+     * How long a test waits for a page to show what it expects: patience, not a timing asserted. 20 s ran out while the
+     * machine's two cores carried a load of 20 (the swagger page, a CI run beside six builds).
+     */
+    static final java.time.Duration PATIENCE = java.time.Duration.ofSeconds(90);
+
     private Browser() {
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,7 +54,7 @@ abstract class BrowserTest extends IntegrationTest {
     }
 
     protected void waitFor(Predicate<ChromeDriver> condition, String what) {
-        new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "expected " + what + ", at " + browser.getCurrentUrl())
+        new WebDriverWait(browser, Browser.PATIENCE).withMessage(() -> "expected " + what + ", at " + browser.getCurrentUrl())
                 .until(d -> condition.test(browser));
     }
 

@@ -2,7 +2,6 @@ package org.opsledger.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +70,7 @@ class InventoryBrowserTest extends BrowserTest {
         browser.findElement(By.linkText("Inventory")).click();
         browser.findElement(By.name("q")).sendKeys(tag);
         browser.findElement(By.cssSelector("form.filters button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("q=" + tag));
+        new WebDriverWait(browser, Browser.PATIENCE).until(d -> d.getCurrentUrl().contains("q=" + tag));
         List<String> names = browser.findElements(By.cssSelector("main table tbody tr td:first-child a")).stream()
                 .map(WebElement::getText).toList();
         assertThat(names).containsExactly(tag + "-app", tag + "-host");
@@ -87,7 +86,7 @@ class InventoryBrowserTest extends BrowserTest {
         WebElement falsePositive = actions.findElements(By.tagName("form")).get(2);
         falsePositive.findElement(By.name("note")).sendKeys("The test lab's scanner");
         falsePositive.findElement(By.cssSelector("button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector(".flash.ok")).isEmpty());
+        new WebDriverWait(browser, Browser.PATIENCE).until(d -> !d.findElements(By.cssSelector(".flash.ok")).isEmpty());
         assertThat(browser.findElement(By.cssSelector(".flash.ok")).getText()).contains(tag + "-rogue").contains("false-positive");
         assertThat(browser.getPageSource()).doesNotContain(tag + "-rogue</td>");
 
@@ -114,7 +113,7 @@ class InventoryBrowserTest extends BrowserTest {
         add.findElement(By.name("owner")).sendKeys("Network team");
         add.findElement(By.name("ipAddresses")).sendKeys("10.251.0.1, 10.251.0.2");
         add.findElement(By.cssSelector("button[type=submit]")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getCurrentUrl().contains("/inventory/items/"));
+        new WebDriverWait(browser, Browser.PATIENCE).until(d -> d.getCurrentUrl().contains("/inventory/items/"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(tag + "-switch");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("network-device").contains("10.251.0.1, 10.251.0.2");
 

@@ -2,7 +2,6 @@ package org.opsledger.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -112,12 +111,12 @@ class LoginBrowserTest extends BrowserTest {
                 "var f = document.createElement('form'); f.method = 'post'; f.action = '/tokens';"
                         + "var i = document.createElement('input'); i.name = 'name'; i.value = 'forged'; f.appendChild(i);"
                         + "document.body.appendChild(f); f.submit();");
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.tagName("h1")).getText().equals("Forbidden"));
+        new WebDriverWait(browser, Browser.PATIENCE).until(d -> d.findElement(By.tagName("h1")).getText().equals("Forbidden"));
         assertThat(lastAuditEntry("request.denied")).containsEntry("reason", "missing or invalid CSRF token");
 
         // the browsable API description works under the strict Content-Security-Policy
         browser.get(url("/api/v1/docs"));
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector(".swagger-ui .info .title")).isEmpty());
+        new WebDriverWait(browser, Browser.PATIENCE).until(d -> !d.findElements(By.cssSelector(".swagger-ui .info .title")).isEmpty());
         assertThat(browser.findElement(By.cssSelector(".swagger-ui .info .title")).getText()).contains("OpsLedger API");
         screenshot("api-docs");
     }
