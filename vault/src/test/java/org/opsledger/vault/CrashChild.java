@@ -6,7 +6,7 @@ import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.repository.Repository;
 
-/** Run in a child JVM by {@link KillDuringWorkTest}, which kills it with SIGKILL part-way through, and by SharedLockTest. */
+/** Run in a child JVM by {@link KillDuringWorkTest} and CopyBatchesTest, which kill it with SIGKILL part-way through, and by SharedLockTest. */
 public final class CrashChild {
     public static void main(String[] args) {
         if (args[0].equals("lock-while-ending")) { // a lock taken once the JVM is going down, as a stopped tier's next one
@@ -28,6 +28,20 @@ public final class CrashChild {
                         TestTrees.options(Path.of(args[2])).withFull(true));
                 case "prune" -> new Pruner(repo).prune();
                 case "repair" -> new org.opsledger.vault.checker.Repairer(repo, 2).repair(100, false);
+                case "copy" -> { // each snapshot a batch of its own; stopped as it commits the second batch, for the kill
+                    ForwardingBackend stopped = ForwardingBackend.hooked(Path.of(args[2]), "snapshots/", 2, () -> {
+                        System.out.println("COMMITTING");
+                        System.out.flush();
+                        try {
+                            Thread.sleep(600_000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                    try (Repository target = Repository.open(stopped, TestTrees.PASSWORD)) {
+                        new org.opsledger.vault.copier.Copier(repo, target, 1).copyEach(repo.snapshots(), c -> { }, batch -> { });
+                    }
+                }
                 default -> throw new IllegalArgumentException(args[0]);
             }
             System.out.println("DONE");

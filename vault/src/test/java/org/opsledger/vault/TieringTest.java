@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.copier.Tiering;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.prune.ForgetDecision;
@@ -127,7 +128,8 @@ class TieringTest {
     /**
      * A helper's hold, placed four seconds into a slow tier, was ignored: tier read the holds once as it began, and forgot
      * the snapshot near-line once copied (its data then pruned), the copy not held either. Here the hold is placed on the
-     * second snapshot as the first one's move ends.
+     * second snapshot as its copy is committed, after the first one's: the holds of a batch are read once its copies are
+     * committed ({@link Copier#copyEach}).
      */
     @Test
     void aHoldPlacedWhileTheTierRunsKeepsItsSnapshotNearLineAndFollowsTheCopy() throws Exception {
@@ -135,11 +137,12 @@ class TieringTest {
         try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
             SnapshotRef first = TestTrees.backup(near, data);
             SnapshotRef second = TestTrees.fullBackup(near, data);
-            List<Tiering.Moved> moved = new Tiering(near, far).move(RetentionPolicy.Within.parse("0d"), Instant.now().plusSeconds(1), m -> {
-                if (m.source().equals(first.id())) {
+            Tiering tiering = new Tiering(near, far);
+            List<Tiering.Moved> moved = tiering.move(tiering.due(RetentionPolicy.Within.parse("0d"), Instant.now().plusSeconds(1)), (s, copy) -> {
+                if (s.id().equals(second.id())) {
                     near.hold(second, "LIT-7 litigation", "legal");
                 }
-            });
+            }, m -> { });
             assertThat(moved).extracting(Tiering.Moved::held).containsExactly(false, true);
             assertThat(near.snapshots()).extracting(SnapshotRef::id).containsExactly(second.id());
             assertThat(far.holds().values()).singleElement().satisfies(h -> assertThat(h.reason()).isEqualTo("LIT-7 litigation"));

@@ -110,43 +110,68 @@ public final class Tiering {
     /**
      * {@link #move(List, Consumer)}, handing each snapshot and its copy to {@code copied} as soon as the copy is committed
      * in the long-term repository, before the original is forgotten near-line: a tier stopped in between (SIGTERM) named
-     * neither in its journal entries, and check warned for ever of a snapshot deleted from the store (a helper's).
+     * neither in its journal entries, and check warned for ever of a snapshot deleted from the store (a helper's). The
+     * snapshots are copied in batches ({@link Copier#copyEach}), and each batch's originals forgotten once it is committed,
+     * under the near-line lock of holds, let go at least every {@link #HOLDS_LOCK_AT_MOST}: a `vault hold` or `release`
+     * refuses while it is live.
      */
     public List<Moved> move(List<SnapshotRef> due, BiConsumer<SnapshotRef, Copier.Copy> copied, Consumer<Moved> each) {
         Copier copier = new Copier(nearLine, longTerm);
         List<Moved> out = new ArrayList<>();
-        for (SnapshotRef s : due) {
-            Copier.Copy copy = copier.copyOnce(s);
-            copied.accept(s, copy);
-            // the hold read, the original deleted or the hold carried, under the near-line lock of holds: no hold or release
-            // comes in between (a hold released while the tier ran was placed again in the long-term repository, for a
-            // matter that had ended, and the snapshot stayed near-line: a helper's, with breakpoints)
-            LegalHold hold;
-            Repository.Deletion deletion = null;
-            List<LegalHold.Matter> placed = new ArrayList<>();
-            try (SharedLock lock = nearLine.holdsLockWaiting()) {
-                hold = nearLine.holdOf(s.id());
-                if (hold == null) {
-                    deletion = nearLine.deleteSnapshotUnlessHeld(s.id()); // its data goes with the next prune
-                    if (deletion == Repository.Deletion.HELD) {
-                        hold = nearLine.holdOf(s.id()); // placed while the file went: it stays, and the hold follows
-                    }
-                }
-                if (hold != null) { // IS.012 6.6.7: the hold follows the data to long-term storage, for every matter, as placed
-                    LegalHold before = longTerm.holdOf(copy.snapshot().id());
-                    for (LegalHold.Matter m : hold.matters()) {
-                        if (before == null || before.matter(m.reason()) == null) {
-                            placed.add(longTerm.hold(copy.snapshot(), m).matter(m.reason()));
-                        }
-                    }
+        copier.copyEach(due, c -> copied.accept(c.snapshot(), c.copy()), batch -> {
+            for (int i = 0; i < batch.size(); ) {
+                i = forgetUnderOneLock(batch, i, m -> {
+                    out.add(m);
+                    each.accept(m);
+                });
+            }
+        });
+        return out;
+    }
+
+    /** How long a tier keeps the near-line lock of holds at a time, forgetting a batch's originals. */
+    static final java.time.Duration HOLDS_LOCK_AT_MOST = java.time.Duration.ofSeconds(2);
+
+    /**
+     * Forgets near-line the originals of {@code batch} from {@code from} on, as many as {@link #HOLDS_LOCK_AT_MOST} lets,
+     * under one near-line lock of holds, handing each move to {@code each}; returns the index of the first not forgotten.
+     * The hold is read, the original deleted or the hold carried, under that lock: no hold or release comes in between (a
+     * hold released while the tier ran was placed again in the long-term repository, for a matter that had ended, and the
+     * snapshot stayed near-line: a helper's, with breakpoints). Taken per snapshot, each lock listed index/ again.
+     */
+    private int forgetUnderOneLock(List<Copier.Copied> batch, int from, Consumer<Moved> each) {
+        long started = System.nanoTime();
+        int i = from;
+        try (SharedLock lock = nearLine.holdsLockWaiting()) {
+            do {
+                each.accept(forgetNearLine(batch.get(i).snapshot(), batch.get(i).copy()));
+                i++;
+            } while (i < batch.size() && System.nanoTime() - started < HOLDS_LOCK_AT_MOST.toNanos());
+        }
+        return i;
+    }
+
+    /** Forgets {@code s} near-line, its copy committed, unless it is held: then its hold follows it (IS.012 6.6.7). */
+    private Moved forgetNearLine(SnapshotRef s, Copier.Copy copy) {
+        LegalHold hold = nearLine.holdOf(s.id());
+        Repository.Deletion deletion = null;
+        List<LegalHold.Matter> placed = new ArrayList<>();
+        if (hold == null) {
+            deletion = nearLine.deleteSnapshotUnlessHeld(s.id()); // its data goes with the next prune
+            if (deletion == Repository.Deletion.HELD) {
+                hold = nearLine.holdOf(s.id()); // placed while the file went: it stays, and the hold follows
+            }
+        }
+        if (hold != null) { // IS.012 6.6.7: the hold follows the data to long-term storage, for every matter, as placed
+            LegalHold before = longTerm.holdOf(copy.snapshot().id());
+            for (LegalHold.Matter m : hold.matters()) {
+                if (before == null || before.matter(m.reason()) == null) {
+                    placed.add(longTerm.hold(copy.snapshot(), m).matter(m.reason()));
                 }
             }
-            // gone meanwhile (ALREADY_GONE: another forget, or a key retirement that gave it a new ID) is not forgotten here
-            Moved m = new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.blobsCopiedAgain(), copy.amendedCopy(), copy.amendedCopyHeld(),
-                    deletion == Repository.Deletion.DELETED, hold != null, List.copyOf(placed), s.snapshot().hostname(), s.snapshot().paths());
-            out.add(m);
-            each.accept(m);
         }
-        return out;
+        // gone meanwhile (ALREADY_GONE: another forget, or a key retirement that gave it a new ID) is not forgotten here
+        return new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.blobsCopiedAgain(), copy.amendedCopy(), copy.amendedCopyHeld(),
+                deletion == Repository.Deletion.DELETED, hold != null, List.copyOf(placed), s.snapshot().hostname(), s.snapshot().paths());
     }
 }
