@@ -305,7 +305,7 @@ class S3BackendTest {
     void aPackWhoseBodyBreaksOffIsReadOnFromWhereItBroke() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         firstBackup("cut", data);
-        try (CuttingProxy cutting = new CuttingProxy(endpoint.getPort(), 1 << 20);
+        try (StoreProxy cutting = StoreProxy.cutting(endpoint.getPort(), 1 << 20);
              Repository repo = Repository.open(backend(URI.create("http://127.0.0.1:" + cutting.port()), "cut"), TestTrees.PASSWORD)) {
             var result = new Checker(repo, 2).check(100);
             assertThat(cutting.cuts()).as("the proxy cut one answer").isEqualTo(1);
@@ -315,37 +315,72 @@ class S3BackendTest {
     }
 
     /**
-     * A TCP proxy in front of s3proxy that closes one connection once it has passed {@code after} bytes of answers on it,
-     * once: an 11 MiB pack's body then breaks off after 1 MiB, as a store's reset connection leaves it.
+     * A TCP proxy in front of s3proxy that meddles with the conversation: {@link #cutting} breaks an answer off,
+     * {@link #stalling} stops reading requests, {@link #pacing} passes them slowly.
      */
-    static final class CuttingProxy implements AutoCloseable {
+    static final class StoreProxy implements AutoCloseable {
         private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         private final java.util.concurrent.atomic.AtomicInteger cuts = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger stalls = new java.util.concurrent.atomic.AtomicInteger();
         private final java.util.concurrent.ExecutorService pipes = java.util.concurrent.Executors.newCachedThreadPool();
+        private final List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>(); // closed with it: no pipe outlives the test
+        private final long cutAfter;
+        private final long stallAfter;
+        private final long pace;
 
-        CuttingProxy(int target, long after) throws java.io.IOException {
+        /**
+         * Closes one connection once it has passed {@code after} bytes of answers on it, once: an 11 MiB pack's body then
+         * breaks off after 1 MiB, as a store's reset connection leaves it.
+         */
+        static StoreProxy cutting(int target, long after) throws java.io.IOException {
+            return new StoreProxy(target, after, Long.MAX_VALUE, 0);
+        }
+
+        /** Reads no more of a connection's requests once it has passed {@code after} bytes of them, and holds it open: a store that stopped taking an upload. */
+        static StoreProxy stalling(int target, long after) throws java.io.IOException {
+            return new StoreProxy(target, Long.MAX_VALUE, after, 0);
+        }
+
+        /** Passes requests at {@code bytesPerSecond}: a slow link that keeps moving. */
+        static StoreProxy pacing(int target, long bytesPerSecond) throws java.io.IOException {
+            return new StoreProxy(target, Long.MAX_VALUE, Long.MAX_VALUE, bytesPerSecond);
+        }
+
+        private StoreProxy(int target, long cutAfter, long stallAfter, long pace) throws java.io.IOException {
+            this.cutAfter = cutAfter;
+            this.stallAfter = stallAfter;
+            this.pace = pace;
             pipes.submit(() -> {
                 while (!server.isClosed()) {
                     java.net.Socket client = server.accept();
                     java.net.Socket store = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
-                    pipes.submit(() -> pipe(client, store, Long.MAX_VALUE));
-                    pipes.submit(() -> pipe(store, client, after));
+                    sockets.addAll(List.of(client, store));
+                    pipes.submit(() -> pipe(client, store, true));
+                    pipes.submit(() -> pipe(store, client, false));
                 }
                 return null;
             });
         }
 
-        private Void pipe(java.net.Socket from, java.net.Socket to, long after) {
-            byte[] buf = new byte[64 * 1024];
+        private Void pipe(java.net.Socket from, java.net.Socket to, boolean requests) throws InterruptedException {
+            byte[] buf = new byte[requests && pace > 0 ? (int) Math.max(pace / 20, 1) : 64 * 1024];
+            long after = requests ? stallAfter : cutAfter;
             long passed = 0;
             try (from; to) {
                 for (int n; (n = from.getInputStream().read(buf)) > 0; ) {
-                    if (passed + n > after && cuts.compareAndSet(0, 1)) {
+                    if (passed + n > after && (requests || cuts.compareAndSet(0, 1))) {
                         to.getOutputStream().write(buf, 0, (int) (after - passed));
+                        if (requests) {
+                            stalls.incrementAndGet();
+                            Thread.sleep(Long.MAX_VALUE); // reads nothing more; close() ends it
+                        }
                         return null; // both sockets close mid-answer
                     }
                     to.getOutputStream().write(buf, 0, n);
                     passed += n;
+                    if (requests && pace > 0) {
+                        Thread.sleep(n * 1000L / pace);
+                    }
                 }
             } catch (java.io.IOException e) {
                 // the other direction closed
@@ -361,10 +396,75 @@ class S3BackendTest {
             return cuts.get();
         }
 
+        /** The connections it stopped reading. */
+        int stalls() {
+            return stalls.get();
+        }
+
         @Override
         public void close() throws java.io.IOException {
             server.close();
+            for (java.net.Socket s : sockets) {
+                s.close();
+            }
             pipes.shutdownNow();
+        }
+    }
+
+    /**
+     * A backend whose uploads go through {@code proxy}, abandoned after 3 s without progress at 512 KiB/s (the loopback's
+     * socket buffers take 4 MB at once, which the least rate in use, 4 KiB/s, would give 17 minutes); its other calls go to
+     * s3proxy.
+     */
+    private static S3Backend uploadingThrough(StoreProxy proxy, String prefix) {
+        return new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1, CREDENTIALS),
+                S3Backend.uploadClient(URI.create("http://127.0.0.1:" + proxy.port()), Region.US_EAST_1, CREDENTIALS,
+                        java.time.Duration.ofSeconds(3), 512 << 10),
+                "vault", prefix, "s3://vault/" + prefix);
+    }
+
+    /**
+     * A store that stops taking an upload (it accepts the connection and reads no more) is given up after the stall window
+     * without progress, twice, and the error names what happened, the pack and the attempts: a PUT was bounded by time
+     * alone, 60 s and its bytes at 4 KiB/s, and held the backup and its lock 2 h 18 min for a 16 MiB pack (r4's). The
+     * repository is as it was, and its lock released. The stall window is 3 s here, 60 s in use.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(300) // a bound, generous: the two attempts take ≈25 s
+    void anUploadThatMakesNoProgressIsGivenUpNamingTheStall() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        firstBackup("stall", data);
+        Files.write(data.resolve("new.bin"), TestTrees.random(7, 12 << 20)); // one pack of 12 MiB, more than the socket buffers take
+        try (StoreProxy stalling = StoreProxy.stalling(endpoint.getPort(), 1 << 20)) {
+            try (Repository repo = Repository.open(uploadingThrough(stalling, "stall"), TestTrees.PASSWORD)) {
+                assertThatThrownBy(() -> TestTrees.backup(repo, data)).isInstanceOf(BackendException.class)
+                        .hasMessageMatching("cannot write s3://vault/stall/data/[0-9a-f]{2}/[0-9a-f]{64}: no progress for 3 s sending its \\d+ bytes"
+                                + " \\(\\d+ taken, the last \\d+ s ago; attempt 2 of 2\\): the store stopped taking them, or the link is"
+                                + " slower than 512 KiB/s; check the store's health and the link, and run it again");
+            }
+            assertThat(stalling.stalls()).as("both attempts stalled").isEqualTo(2);
+        }
+        try (Repository repo = Repository.open(backend(endpoint, "stall"), TestTrees.PASSWORD)) {
+            assertThat(repo.backend().list("locks")).as("the lock released").isEmpty();
+            assertThat(repo.snapshots()).hasSize(1);
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+        }
+    }
+
+    /** An upload that takes several stall windows but moves above the least rate (2 MiB/s against 512 KiB/s here) is let finish. */
+    @Test
+    void aSlowUploadThatKeepsMovingFinishes() throws Exception {
+        Path data = tmp.resolve("src/data");
+        Files.createDirectories(data);
+        Files.write(data.resolve("slow.bin"), TestTrees.random(8, 12 << 20)); // ≈4 s past the socket buffers, at 2 MiB/s
+        Repository.init(backend(endpoint, "slow"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3").close();
+        try (StoreProxy pacing = StoreProxy.pacing(endpoint.getPort(), 2 << 20);
+             Repository repo = Repository.open(uploadingThrough(pacing, "slow"), TestTrees.PASSWORD)) {
+            TestTrees.backup(repo, data);
+        }
+        try (Repository repo = Repository.open(backend(endpoint, "slow"), TestTrees.PASSWORD)) {
+            assertThat(repo.snapshots()).hasSize(1);
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
         }
     }
 

@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
@@ -36,7 +37,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3Backend implements Backend {
 
     private final S3Client s3;
-    /** The client of PutObject: its socket waits as long as an upload may take ({@link #uploadAttempt}), each PUT bounded by that. */
+    /** The client of PutObject ({@link #uploadClient}): each attempt is abandoned when it makes no progress, not for the time it takes. */
     private final S3Client uploads;
     private final String bucket;
     private final String prefix;
@@ -103,66 +104,54 @@ public final class S3Backend implements Backend {
         return uri;
     }
 
-    /**
-     * The least rate an upload is given time for (docs/operations.md, "Backups with `opsledger vault`"): 4 KiB/s, a
-     * 32 kbit/s link. The system property scales it in tests.
-     */
-    static final long MIN_UPLOAD_RATE = Long.getLong("opsledger.vault.s3.minUploadRate", 4096);
-    /** How long the store may be silent: a read's next bytes, an upload's answer once its bytes have gone. */
+    /** How long the store may be silent: a read's next bytes; an upload's progress ({@link StallWatch}). */
     static final Duration ANSWER = Duration.ofSeconds(Long.getLong("opsledger.vault.s3.answerSeconds", 60));
     /** How long any other call may take, its attempts together. */
     private static final Duration CALL = Duration.ofMinutes(5);
-
-    /**
-     * How long one attempt of a PutObject of {@code bytes} may take: the store's answer and the body at
-     * {@link #MIN_UPLOAD_RATE}. A socket that waited 60 s for the answer cut a 3 MB pack on an 8 KiB/s link off while its
-     * body still drained from the socket's buffers, sent it again 4 times, and the backup failed 'cannot reach the S3
-     * store', where restic took 369 s (a helper's).
-     */
-    static Duration uploadAttempt(long bytes) {
-        return ANSWER.plusMillis(bytes * 1000 / MIN_UPLOAD_RATE);
-    }
-
-    /** How long a PutObject of {@code bytes} may take, its attempts together: two of a large body, as any call's 5 minutes at least. */
-    static Duration uploadCall(long bytes) {
-        Duration two = uploadAttempt(bytes).multipliedBy(2);
-        return two.compareTo(CALL) > 0 ? two : CALL;
-    }
-
-    /** The largest object the vault uploads, with room: a full pack and one more blob of the largest (PackWriter#TARGET_SIZE). */
-    private static final long LARGEST_UPLOAD = 32L << 20;
+    /** The attempts of a PutObject, each abandoned when it makes no progress for {@link #ANSWER}: a dead store holds an upload minutes, not hours. */
+    static final int UPLOAD_ATTEMPTS = 2;
 
     /** A client for any S3-compatible store; {@code credentials} null means the AWS default chain. */
     public static S3Client client(URI endpoint, Region region, AwsCredentialsProvider credentials) {
-        return client(endpoint, region, credentials, ANSWER);
+        return builder(endpoint, region, credentials).httpClientBuilder(http(ANSWER))
+                .overrideConfiguration(o -> o.apiCallTimeout(CALL)).build();
+    }
+
+    /** The client of PutObject, as {@link #client}, whose uploads a {@link StallWatch} of {@link #ANSWER} judges. */
+    public static S3Client uploadClient(URI endpoint, Region region, AwsCredentialsProvider credentials) {
+        return uploadClient(endpoint, region, credentials, ANSWER, StallWatch.FLOOR);
     }
 
     /**
-     * The client of PutObject, as {@link #client} but for its socket, which waits for the store's answer as long as the
-     * largest upload may take: each PUT is bounded by its own {@link #uploadAttempt}.
+     * The client of PutObject: an attempt is abandoned when it makes no progress for {@code stall} at {@code floor} bytes a
+     * second ({@link StallWatch}), not for the time it takes (a slow link's pack was cut off while it still drained, a
+     * helper's); {@link #UPLOAD_ATTEMPTS} attempts.
      */
-    public static S3Client uploadClient(URI endpoint, Region region, AwsCredentialsProvider credentials) {
-        return client(endpoint, region, credentials, uploadAttempt(LARGEST_UPLOAD));
+    public static S3Client uploadClient(URI endpoint, Region region, AwsCredentialsProvider credentials, Duration stall, long floor) {
+        SdkHttpClient.Builder<?> http = http(StallWatch.socketTimeout(stall, floor));
+        return builder(endpoint, region, credentials).httpClientBuilder(defaults -> new StallWatch(http.buildWithDefaults(defaults), stall, floor))
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(UPLOAD_ATTEMPTS))).build();
     }
 
-    private static S3Client client(URI endpoint, Region region, AwsCredentialsProvider credentials, Duration socketTimeout) {
+    private static UrlConnectionHttpClient.Builder http(Duration socketTimeout) {
+        return UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)).socketTimeout(socketTimeout);
+    }
+
+    private static software.amazon.awssdk.services.s3.S3ClientBuilder builder(URI endpoint, Region region, AwsCredentialsProvider credentials) {
         var b = S3Client.builder()
                 .region(region)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(socketTimeout))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 // the one operation here that requires a body checksum, PutObjectLegalHold, also gets the
                 // Content-MD5 that S3-compatible stores older than the SDK's CRC32 default ask for
-                .addPlugin(LegacyMd5Plugin.create())
-                .overrideConfiguration(o -> o.apiCallTimeout(CALL));
+                .addPlugin(LegacyMd5Plugin.create());
         if (credentials != null) {
             b.credentialsProvider(credentials);
         }
         if (endpoint != null) {
             b.endpointOverride(endpoint).serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
         }
-        return b.build();
+        return b;
     }
 
     @Override
@@ -182,7 +171,7 @@ public final class S3Backend implements Backend {
         return failure(what, name, e, -1);
     }
 
-    /** {@link #failure(String, String, SdkException)} of an upload of {@code uploaded} bytes (-1: none), whose time ran out as its own. */
+    /** {@link #failure(String, String, SdkException)} of an upload of {@code uploaded} bytes (-1: none), named for what stalled it. */
     private VaultException failure(String what, String name, SdkException e, long uploaded) {
         if (Cancelled.caused(e)) { // AbortedException: the SDK's word for a call its thread's interrupt ended
             return new Cancelled(what.replace("cannot ", "") + " " + location + "/" + name, e);
@@ -245,20 +234,18 @@ public final class S3Backend implements Backend {
     }
 
     /**
-     * What timed out, or null: an upload of {@code uploaded} bytes (-1: not an upload) that took longer than its
-     * {@link #uploadAttempt} allows, or whose answer did not come, or a store that stopped sending.
+     * What timed out, or null: an upload of {@code uploaded} bytes (-1: not an upload) that made no progress ({@link StallWatch}),
+     * or whose answer did not come, or a store that stopped sending.
      */
     static String timeout(SdkException e, long uploaded) {
-        boolean attempt = e instanceof software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException
-                || e instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-        if (attempt && uploaded >= 0) {
-            return "the upload of " + uploaded + " bytes did not end within " + uploadAttempt(uploaded).toSeconds() + " s, the time"
-                    + " allowed for the store's answer and its bytes at " + MIN_UPLOAD_RATE / 1024 + " KiB/s: the link is slower than"
-                    + " that, or the store stopped answering; run it again on a faster link";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StallWatch.Stalled) {
+                return t.getMessage();
+            }
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.net.SocketTimeoutException && !String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")) {
-                return uploaded >= 0 ? "the store did not answer within " + uploadAttempt(LARGEST_UPLOAD).toSeconds() + " s after the"
+                return uploaded >= 0 ? "the store did not answer within " + StallWatch.socketTimeout(ANSWER, StallWatch.FLOOR).toSeconds() + " s after the"
                         + " upload of " + uploaded + " bytes; check the store's health"
                         : "the store sent nothing for " + ANSWER.toSeconds() + " s; check the store's health and the link";
             }
@@ -494,8 +481,7 @@ public final class S3Backend implements Backend {
                 contentMd5 = java.util.Base64.getEncoder().encodeToString(md5.digest());
             }
             String checksum = contentMd5;
-            uploads.putObject(r -> r.bucket(bucket).key(key(name)).contentLength((long) len).contentMD5(checksum)
-                            .overrideConfiguration(o -> o.apiCallAttemptTimeout(uploadAttempt(len)).apiCallTimeout(uploadCall(len))),
+            uploads.putObject(r -> r.bucket(bucket).key(key(name)).contentLength((long) len).contentMD5(checksum),
                     RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(data, off, len)));
         } catch (SdkException e) {
             throw failure("cannot write", name, e, len);
@@ -551,8 +537,7 @@ public final class S3Backend implements Backend {
                     long bytes = size;
                     // each attempt of the SDK reads the spool from its start
                     String checksum = md5 == null ? null : java.util.Base64.getEncoder().encodeToString(md5.digest());
-                    uploads.putObject(r -> r.bucket(bucket).key(key(name)).contentMD5(checksum)
-                                    .overrideConfiguration(o -> o.apiCallAttemptTimeout(uploadAttempt(bytes)).apiCallTimeout(uploadCall(bytes))),
+                    uploads.putObject(r -> r.bucket(bucket).key(key(name)).contentMD5(checksum),
                             RequestBody.fromContentProvider(() -> new SpoolStream(ch, bytes), bytes, "application/octet-stream"));
                 } catch (java.io.IOException e) {
                     throw spoolFailure(e);
