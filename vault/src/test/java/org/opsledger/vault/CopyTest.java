@@ -444,4 +444,45 @@ class CopyTest {
             }
         }
     }
+
+    /**
+     * A copy from a damaged source names the source repository, the snapshot and the pack, as check names the pack: "blob
+     * 6620bfe3 fails authentication" named neither repository nor pack, and the operator could not tell which side of the
+     * copy was broken (r4's). A missing pack, a data blob that fails authentication (read in runs with shared chunking,
+     * file by file without) and a tree that does not read.
+     */
+    @Test
+    void aCopyFromADamagedSourceNamesTheSourceTheSnapshotAndThePack() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        for (String damage : List.of("missing pack", "data blob", "tree")) {
+            for (boolean shared : List.of(true, false)) {
+                Path near = tmp.resolve(damage.replace(' ', '-') + "-" + shared + "/near");
+                Path far = near.resolveSibling("long");
+                try (Repository source = TestTrees.newRepo(near)) {
+                    SnapshotRef s = TestTrees.backup(source, data);
+                    var blob = source.index().entries().entrySet().stream()
+                            .filter(e -> e.getValue().type() == (damage.equals("tree") ? org.opsledger.vault.pack.BlobType.TREE
+                                    : org.opsledger.vault.pack.BlobType.DATA)).findFirst().orElseThrow();
+                    String pack = blob.getValue().pack().hex();
+                    if (damage.equals("missing pack")) {
+                        java.nio.file.Files.delete(near.resolve(Repository.packName(blob.getValue().pack())));
+                    } else {
+                        DamagedPackTest.flipOneByteOf(near, blob.getValue());
+                    }
+                    var b = new org.opsledger.vault.backend.LocalBackend(far);
+                    b.createRoot();
+                    try (Repository target = shared ? Repository.init(b, TestTrees.PASSWORD, TestTrees.FAST_KDF, "long", source)
+                            : Repository.init(b, TestTrees.PASSWORD, TestTrees.FAST_KDF, "long")) {
+                        String said = damage.equals("missing pack") ? "pack " + pack + " is indexed but missing from the repository"
+                                : "pack " + pack + " is damaged (" + (damage.equals("tree") ? "tree " : "") + "blob "
+                                        + blob.getKey().shortHex() + " fails authentication)";
+                        assertThatThrownBy(() -> new Copier(source, target).copy(s)).as(damage + (shared ? ", shared chunking" : ""))
+                                .isInstanceOf(VaultException.class).hasMessage("cannot copy snapshot " + s.shortId() + " from " + near + ": "
+                                        + said + "; the source is damaged, not the target: run `vault check` on " + near);
+                        assertThat(target.snapshots()).isEmpty();
+                    }
+                }
+            }
+        }
+    }
 }

@@ -589,8 +589,8 @@ public final class Checker {
                 + " from the packs"));
     }
 
-    /** The problem of a pack the index names and the store lacks ({@code check --help}: check names what damage hurts). */
-    static final String MISSING = "missing from the repository";
+    /** The problem of a pack the index names and the store lacks ({@code check --help}: check names what damage hurts); copy's too. */
+    public static final String MISSING = "missing from the repository";
     /** A pack the store answered with an error when read (a bad sector): damage, and not a pack read. */
     static final String UNREADABLE = "unreadable: ";
     /** A pack whose blobs do not all read as their IDs say, when nothing more basic is wrong with it. */

@@ -256,6 +256,7 @@ public final class Copier {
                 }
                 forgetWhatTheTargetLost();
             }
+            copying = snapshot;
             return Copier.this.copyTree(snapshot.snapshot().tree());
         }
 
@@ -605,6 +606,9 @@ public final class Copier {
         targetPacks = null;
     }
 
+    /** The snapshot whose tree is being copied, for {@link #damagedSource}. */
+    private SnapshotRef copying;
+
     /** The target's {@link Repository#indexReloads} when this run last looked. */
     private long indexReloadsSeen = -1;
 
@@ -615,7 +619,7 @@ public final class Copier {
         }
         List<Node> nodes = new ArrayList<>();
         List<ObjectId> lacked = new ArrayList<>(); // this directory's file blobs the target lacks, read pack by pack
-        for (Node n : source.loadTree(sourceTree).nodes()) {
+        for (Node n : sourceTree(sourceTree).nodes()) {
             if (n.type() == NodeType.DIR && n.subtree() != null) {
                 nodes.add(n.withSubtree(copyTree(n.subtree())));
             } else if (n.type() == NodeType.FILE && n.content() != null && !n.content().isEmpty() && sameChunking) {
@@ -663,7 +667,7 @@ public final class Copier {
         for (ObjectId blob : blobs) {
             IndexEntry e = source.locate(blob);
             if (e == null || e.type() != BlobType.DATA) { // not in the index: loadBlob says so
-                copyBlob(blob, source.loadBlob(blob));
+                copyBlob(blob, sourceBlob(blob));
             } else {
                 byPack.computeIfAbsent(e.pack(), p -> new ArrayList<>()).add(new Located(blob, e));
             }
@@ -689,7 +693,7 @@ public final class Copier {
                     }
                     plain = source.openBlob(l.blob(), e.compressed(), e.rawLength(), span, (int) (e.offset() - r.run().start()), e.length());
                 } catch (org.opsledger.vault.repository.DamagedBlobException notHere) {
-                    plain = source.loadBlob(l.blob()); // at each other place the index gives it (§7), or its first failure
+                    plain = sourceBlob(l.blob()); // at each other place the index gives it (§7), or its first failure
                 }
                 copyBlob(l.blob(), plain);
             }
@@ -717,6 +721,45 @@ public final class Copier {
     private record Located(ObjectId blob, IndexEntry at) {
     }
 
+    /** A tree of the source, or {@link #damagedSource}. */
+    private Tree sourceTree(ObjectId tree) {
+        try {
+            return source.loadTree(tree);
+        } catch (VaultException e) { // missing, fails authentication, does not decode
+            throw damagedSource(tree, e);
+        }
+    }
+
+    /** A blob of the source, at each place the index gives it, or {@link #damagedSource}. */
+    private byte[] sourceBlob(ObjectId blob) {
+        try {
+            return source.loadBlob(blob);
+        } catch (VaultException e) {
+            throw damagedSource(blob, e);
+        }
+    }
+
+    /**
+     * A blob of the source that did not read, named as check names it, with the source repository and the snapshot: "blob
+     * 6620bfe3 fails authentication" named neither repository nor pack, and the operator could not tell which side of a copy
+     * was broken (r4's). A store that failed, or a cancellation, is passed on as it is: it says nothing of the data.
+     */
+    private VaultException damagedSource(ObjectId blob, VaultException e) {
+        org.opsledger.vault.Cancelled.passOn(e, "the copy");
+        if (e instanceof org.opsledger.vault.backend.BackendException && !(e instanceof org.opsledger.vault.backend.MissingFileException)) {
+            return e;
+        }
+        IndexEntry at = source.locate(blob);
+        String what = e instanceof org.opsledger.vault.backend.MissingFileException missing
+                ? "pack " + missing.name().substring(missing.name().lastIndexOf('/') + 1) + " is indexed but "
+                        + org.opsledger.vault.checker.Checker.MISSING
+                : at == null ? e.getMessage()
+                : "pack " + at.pack().hex() + " is damaged (" + (at.type() == BlobType.TREE && e.getMessage().startsWith("blob ") ? "tree " : "") + e.getMessage() + ")";
+        String from = source.backend().location();
+        return new VaultException("cannot copy snapshot " + copying.shortId() + " from " + from + ": " + what + "; the source is"
+                + " damaged, not the target: run `vault check` on " + from, e);
+    }
+
     private void copyBlob(ObjectId blob, byte[] plain) {
         target.saveBlob(BlobType.DATA, plain, 0, plain.length);
         blobsCopied++;
@@ -737,7 +780,7 @@ public final class Copier {
                 if (!blobs.hasNext()) {
                     return false;
                 }
-                current = source.loadBlob(Objects.requireNonNull(blobs.next()));
+                current = sourceBlob(Objects.requireNonNull(blobs.next()));
                 pos = 0;
             }
             return true;
