@@ -1813,7 +1813,9 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("a legal hold's reason and holder are one line each, without control characters");
         }
         String name = "holds/" + snapshot.id().hex();
-        try (SharedLock lock = lock(Locks.HOLDS)) { // one at a time, and not while a retirement moves holds to new IDs
+        // one at a time, and not while a retirement moves holds to new IDs; waiting out another hold's or a tier's (which
+        // forgets a batch of originals under it, up to 2 s)
+        try (SharedLock lock = holdsLockWaiting()) {
             if (!backend.exists("snapshots/" + snapshot.id().hex())) { // forgotten, or given a new ID, since it was found
                 throw new VaultException("snapshot " + snapshot.shortId() + " is no longer in the repository (forgotten, or sealed again"
                         + " under a new ID by a key retirement): find it again with `vault snapshots`");
@@ -1908,8 +1910,8 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * The lock of holds ({@link Locks#HOLDS}), once a `vault hold` or `release` running now has ended: they take a second,
-     * and a tier of hundreds of snapshots, or a prune, should not fail for one. Tried for about a minute.
+     * The lock of holds ({@link Locks#HOLDS}), once a `vault hold`, `release` or a tier's batch holding it now has let it go:
+     * each takes it for a second or two, and none should fail for another. Tried for about a minute.
      */
     public SharedLock holdsLockWaiting() {
         for (int attempt = 1; ; attempt++) {
@@ -1959,7 +1961,7 @@ public final class Repository implements AutoCloseable {
      * snapshot is held for one matter only: a release that does not say which of several would end them all.
      */
     public LegalHold release(ObjectId snapshot, String matter) {
-        try (SharedLock lock = lock(Locks.HOLDS)) { // one at a time, as hold
+        try (SharedLock lock = holdsLockWaiting()) { // one at a time, as hold
             return lock.whileHeld(() -> releaseHeld(snapshot, matter));
         }
     }
