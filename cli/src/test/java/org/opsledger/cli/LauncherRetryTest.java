@@ -82,6 +82,27 @@ class LauncherRetryTest {
     }
 
     /**
+     * What is read once is not there for a second run: `--files-from /dev/stdin` ran again with stdin used up and saved a
+     * snapshot without the 300,000 paths listed on it, exit 0 (a helper's). A command given a list, patterns or a password
+     * from stdin, a descriptor or a FIFO ends out of heap as a stream's does: exit 4, the -Xmx remedy, not run again.
+     */
+    @Test
+    void aCommandGivenWhatIsReadOnceIsNotRunAgain() throws Exception {
+        Run stdin = run(Map.of(), "vault", "backup", "--repo", "r", "--files-from", "/dev/stdin", "/srv");
+        assertThat(stdin.exit()).isEqualTo(4);
+        assertThat(stdin.heaps()).hasSize(1);
+        assertThat(stdin.err()).doesNotContain("again");
+        assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "--exclude-file=/dev/fd/3", "/srv").heaps()).hasSize(1);
+        assertThat(run(Map.of(), "vault", "check", "--repo", "r", "--password-file", "/proc/self/fd/0").heaps()).hasSize(1);
+        Path fifo = tmp.resolve("list");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThat(run(Map.of(), "vault", "copy", "latest", "--repo", "r", "--to", "t", "--to-password-file=" + fifo).heaps()).hasSize(1);
+        // a list in a file is read again as it was
+        Path list = Files.writeString(tmp.resolve("list.txt"), "/etc\n");
+        assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "--files-from", list.toString(), "/srv").heaps()).hasSize(4);
+    }
+
+    /**
      * A restore plans every file before it writes one: one that ran out of heap while its target is still absent or
      * empty wrote nothing and runs again in twice the heap (a restore from S3, whose index the launcher cannot size,
      * had only its base heap). One that wrote, or whose target held files before, does not: restore never overwrites.
