@@ -8,12 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.VaultJson;
+import tools.jackson.databind.JsonNode;
 
 /**
- * What the {@code ./opsledger} launcher hands the JVM besides its options: the descriptors it starts with. The launcher runs here with the vault's real code: its JDK's
+ * What the {@code ./opsledger} launcher hands the JVM besides its options: the descriptors it starts with, and the
+ * signals that stop a command it runs as a child. The launcher runs here with the vault's real code: its JDK's
  * {@code java} runs this JDK's on the test's classes, with the launcher's options.
  */
 class LauncherSignalTest {
@@ -45,6 +49,82 @@ class LauncherSignalTest {
         assertThat(Files.readString(tmp.resolve("stdout"))).isEqualTo("/dev/null\n");
         // and a closed stdout does not take the JVM's first file: its line goes nowhere, the command runs
         assertThat(launcher(">&-", "snapshots").waitFor()).as(err()).isZero();
+    }
+
+    /**
+     * `kill -INT` of the launcher was ignored by the commands it runs the JVM as a child of (a backup of paths, check,
+     * restore…) while it stopped an exec'd one; a hangup was passed on as SIGTERM and journalled so (IS.012 6.6.5).
+     */
+    @Test
+    void eachSignalReachesTheChildAsItself() throws Exception {
+        assertThat(vault("init").waitFor()).isZero();
+        for (String signal : List.of("INT", "HUP", "TERM")) {
+            Process backup = underway();
+            assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(backup.pid())).start().waitFor()).isZero();
+            int status = ended(backup);
+            assertThat(status).isEqualTo(switch (signal) {
+                case "INT" -> 130;
+                case "HUP" -> 129;
+                default -> 143;
+            });
+            String said = err();
+            JsonNode stopped = lastEntry();
+            assertThat(stopped.get("operation").asString()).isEqualTo("backup");
+            assertThat(stopped.get("exitCode").asInt()).isEqualTo(status);
+            assertThat(stopped.get("detail").asString()).startsWith("stopped by SIG" + signal);
+            assertThat(said).isEqualTo("opsledger: backup " + stopped.get("detail").asString() + ": no snapshot was written\n");
+        }
+    }
+
+    /** Ctrl-C on a terminal reaches the launcher's whole group: the JVM gets INT twice (the launcher passes it on) and stops once. */
+    @Test
+    void ctrlCOfTheWholeGroupStopsTheCommandOnce() throws Exception {
+        assertThat(vault("init").waitFor()).isZero();
+        Process backup = underway();
+        assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + backup.pid()).start().waitFor()).isZero();
+        assertThat(ended(backup)).isEqualTo(130);
+        assertThat(err()).isEqualTo("opsledger: backup stopped by SIGINT (Ctrl-C) before it ended: no snapshot was written\n");
+        assertThat(lastEntry().get("detail").asString()).isEqualTo("stopped by SIGINT (Ctrl-C) before it ended");
+    }
+
+    /**
+     * A backup of paths (the launcher runs it as a child: it may run it again in a larger heap) that the upload limit keeps
+     * under way, once its lock is in the repository: its handlers are in place.
+     */
+    private Process underway() throws Exception {
+        Path data = tmp.resolve("data");
+        if (!Files.exists(data)) {
+            byte[] bytes = new byte[800_000]; // incompressible: minutes at 1 KiB/s
+            new java.util.Random(7).nextBytes(bytes);
+            Files.write(Files.createDirectories(data).resolve("f"), bytes);
+        }
+        Process p = vault("backup", "--allow-same-device", "--limit-upload=1", data.toString());
+        Path locks = tmp.resolve("repo/locks");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (isEmpty(locks) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(p.isAlive()).as("under way: " + err()).isTrue();
+        return p;
+    }
+
+    /** The exit status of {@code p}, which a signal stopped: one that goes on (the signal ignored) is ended, and fails the test. */
+    private static int ended(Process p) throws Exception {
+        List<ProcessHandle> jvm = p.descendants().toList();
+        try {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
+            return p.exitValue();
+        } finally {
+            jvm.forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    private JsonNode lastEntry() throws Exception {
+        Process journal = vault("journal", "--json");
+        assertThat(journal.waitFor()).isZero();
+        JsonNode entries = VaultJson.MAPPER.readTree(Files.readString(tmp.resolve("stdout"))).get("entries");
+        return entries.get(entries.size() - 1);
     }
 
     private String err() throws IOException {
