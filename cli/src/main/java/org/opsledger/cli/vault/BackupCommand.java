@@ -166,6 +166,7 @@ final class BackupCommand implements Callable<Integer> {
                      + Output.bytes(progress.bytesReading.get()) + " read, " + progress.filesUnchanged.get() + " unchanged");
              AutoCloseable told = Output.whenStopped(() -> "opsledger: backup stopped by " + Output.stoppedBy()
                      + " before it ended: no snapshot was written")) {
+            StopSignal.holdOnceSaved(progress::isCommitting); // what is left then is the commit's end, the journal entry and the summary
             try {
                 Archiver archiver = new Archiver(r, progress, opener);
                 if (stdin) {
@@ -226,6 +227,8 @@ final class BackupCommand implements Callable<Integer> {
             }
             RecordOptions.warnIfLacking(snap, "give --owner, --classification and --retain-until, or ");
         }
+        StopSignal.held().ifPresent(signal -> Output.err().println("opsledger: " + StopSignal.describe(signal) + " came after snapshot "
+                + snap.shortId() + " was saved: the backup ended as saved, recorded in the journal"));
         return warnings.isEmpty() ? 0 : INCOMPLETE;
     }
 

@@ -1,6 +1,7 @@
 package org.opsledger.cli.vault;
 
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import sun.misc.Signal;
 
 /**
@@ -14,6 +15,9 @@ final class StopSignal {
     private static final String[] STOPPING = {"TERM", "INT", "HUP"};
     private static volatile Signal received;
     private static boolean installed;
+    /** Whether the command's work is being saved or is saved, and what is left is recording it: then a signal does not stop it. */
+    private static volatile BooleanSupplier saved = () -> false;
+    private static volatile Signal held;
 
     private StopSignal() {
     }
@@ -27,6 +31,10 @@ final class StopSignal {
         for (String name : STOPPING) {
             try {
                 Signal.handle(new Signal(name), s -> {
+                    if (received == null && (held != null || saved.getAsBoolean())) {
+                        held = held == null ? s : held; // the first; Ctrl-C on a terminal comes twice (the launcher passes it on)
+                        return;
+                    }
                     received = s;
                     System.exit(128 + s.getNumber());
                 });
@@ -34,6 +42,21 @@ final class StopSignal {
                 // no such signal here, or the JVM keeps it (-Xrs): its own handler stays
             }
         }
+    }
+
+    /**
+     * From when {@code saved} is true, a signal does not stop the command: its work is being saved or is saved (a backup's
+     * snapshot record, whose write runs to its end once begun: the lock's hook waits for it), and it ends as it would,
+     * recording it, then says the signal came ({@link #held}). A SIGTERM as a backup wrote its snapshot record or journal
+     * entry said "no snapshot was written", exit 143, of a snapshot that was there (a helper's).
+     */
+    static void holdOnceSaved(BooleanSupplier saved) {
+        StopSignal.saved = saved;
+    }
+
+    /** The signal that came once the command's work was saved ({@link #holdOnceSaved}), if one did. */
+    static Optional<Signal> held() {
+        return Optional.ofNullable(held);
     }
 
     /** The signal that is stopping the JVM, if one is. */

@@ -190,6 +190,49 @@ class InterruptedRestoreTest {
         assertThat(stopped.get("paths").get(0).asString()).isEqualTo("payroll.sql");
     }
 
+    /**
+     * A SIGTERM that comes once the backup's snapshot is saved, while it writes its journal entry (a scheduler's timeout),
+     * said "no snapshot was written", exit 143, of a snapshot that was there (a helper's): the backup ends as saved, its
+     * own entry and exit code, and says the signal came. The upload limit makes the entry's write take a second or so.
+     */
+    @Test
+    void aSigtermAfterTheSnapshotIsSavedLetsTheBackupEndAsSaved() throws Exception {
+        assertThat(vault("init").waitFor()).isZero();
+        Path snapshots = tmp.resolve("repo/snapshots");
+        Process backup = vault("backup", "--limit-upload=1", "--stdin-name", "app.sql", "--stdin-from-command", "--", "head", "-c", "3000",
+                "/dev/urandom");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (isEmpty(snapshots) && backup.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(backup.isAlive()).as("recording the saved snapshot").isTrue();
+        backup.destroy(); // SIGTERM
+        assertThat(backup.waitFor()).as("the snapshot is saved").isZero();
+        String saved;
+        try (Stream<Path> files = Files.list(snapshots)) {
+            saved = files.findFirst().orElseThrow().getFileName().toString();
+        }
+        assertThat(Files.readString(tmp.resolve("stderr"), StandardCharsets.UTF_8)).doesNotContain("no snapshot was written")
+                .contains("opsledger: SIGTERM came after snapshot " + saved.substring(0, 8) + " was saved: the backup ended as saved,"
+                        + " recorded in the journal\n");
+
+        Path pw = Files.writeString(tmp.resolve("pw"), "interrupted");
+        CliRun journal = CliRun.of("vault", "journal", "--repo", tmp.resolve("repo").toString(), "--password-file", pw.toString(), "--json");
+        JsonNode entry = VaultJson.MAPPER.readTree(journal.out()).get("entries").get(1); // after init's
+        assertThat(entry.get("outcome").asString()).isEqualTo("ok");
+        assertThat(entry.get("exitCode").asInt()).isZero();
+        assertThat(entry.get("snapshots").get(0).asString()).isEqualTo(saved);
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return true;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.findAny().isEmpty();
+        }
+    }
+
     private static long restored(Path target) throws IOException {
         if (!Files.isDirectory(target.resolve("data"))) {
             return 0;

@@ -201,7 +201,7 @@ public final class Archiver {
             Snapshot s = snapshot(started, options, root, parent == null ? null : parent.id(), pathStrings,
                     options.full() || parent == null ? Snapshot.Kind.FULL : Snapshot.Kind.INCREMENTAL,
                     repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
-            return new SnapshotRef(lock.whileHeld(() -> repo.saveSnapshot(s)), s);
+            return commit(lock, s);
         }
     }
 
@@ -275,8 +275,16 @@ public final class Archiver {
             repo.flush();
             Snapshot s = snapshot(started, options, root, null, List.of(name), Snapshot.Kind.STDIN,
                     repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
-            return new SnapshotRef(lock.whileHeld(() -> repo.saveSnapshot(s)), s);
+            return commit(lock, s);
         }
+    }
+
+    /** Writes the snapshot's record while the lock is held: the commit, which {@link BackupProgress#isCommitting} tells from its start. */
+    private SnapshotRef commit(SharedLock lock, Snapshot s) {
+        return new SnapshotRef(lock.whileHeld(() -> {
+            progress.committing();
+            return repo.saveSnapshot(s);
+        }), s);
     }
 
     /**

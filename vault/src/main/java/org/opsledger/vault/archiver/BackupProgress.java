@@ -23,6 +23,7 @@ public final class BackupProgress {
     public final AtomicLong socketsSkipped = new AtomicLong();
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
     private volatile java.nio.file.Path repositoryLeftOut;
+    private volatile boolean committing;
 
     /** {@code in}, counting into {@link #bytesReading} what is read from it. */
     java.io.InputStream counting(java.io.InputStream in) {
@@ -60,6 +61,19 @@ public final class BackupProgress {
     /** Where the repository was met and left out, or null. */
     public java.nio.file.Path repositoryLeftOut() {
         return repositoryLeftOut;
+    }
+
+    /**
+     * The snapshot's record is being written: the commit, which once begun runs to its end whatever stops the process
+     * (the lock's hook waits for it). Unless that write fails, the backup is saved, whatever comes after (its journal entry).
+     */
+    void committing() {
+        committing = true;
+    }
+
+    /** Whether the snapshot's record is being written, or is written. */
+    public boolean isCommitting() {
+        return committing;
     }
 
     /** What was left out, one line per path; empty for a complete snapshot. */
