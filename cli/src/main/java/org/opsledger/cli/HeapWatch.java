@@ -49,6 +49,10 @@ final class HeapWatch {
         Thread.ofPlatform().daemon().name("heap-watch").start(() -> {
             try {
                 Thread.sleep(delayMillis);
+                // System.exit asks the logger of java.lang.Runtime whether to log the call: made first in a full heap, it
+                // printed "Runtime.exit(4) logging failed: Java heap space" and "Could not initialize class
+                // jdk.internal.logger.SurrogateLogger" (a helper's). Made here, with the watch's classes, not by a short command.
+                System.getLogger("java.lang.Runtime").isLoggable(System.Logger.Level.DEBUG);
                 watch.watch(err, ended);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

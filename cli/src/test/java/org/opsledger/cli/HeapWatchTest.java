@@ -52,6 +52,38 @@ class HeapWatchTest {
         assertThat(out.lines().toList()).as(out).singleElement().asString().startsWith("opsledger: out of memory in a heap of");
     }
 
+    /**
+     * System.exit asks the logger of java.lang.Runtime whether to log the call: made first in a full heap, it printed two JDK
+     * lines after ours, "Runtime.exit(4) logging failed: Java heap space" and "Could not initialize class …" (a helper's).
+     */
+    @Test
+    void aCommandEndedInAFullHeapSaysItsOneLineAlone() throws Exception {
+        String out = endsWithExitFour(FullWhenEnded.class, 60, "-XX:+UseSerialGC", "-Xmx24m");
+        assertThat(out.lines().toList()).as(out).singleElement().asString().startsWith("opsledger: out of memory in a heap of");
+    }
+
+    /** A watch that ends the command with the heap full but for a few KiB, all the rest live. */
+    public static final class FullWhenEnded {
+        static final List<Object> KEPT = new ArrayList<>();
+
+        public static void main(String[] args) throws InterruptedException {
+            HeapWatch.start(0, System.err, (err, ended) -> {
+                try {
+                    while (true) {
+                        KEPT.add(new byte[1024]);
+                    }
+                } catch (OutOfMemoryError e) {
+                    for (int i = 0; i < 8; i++) {
+                        KEPT.remove(KEPT.size() - 1); // 8 KiB: room for our line, not for making a logger
+                    }
+                    throw e;
+                }
+            });
+            Thread.sleep(30_000);
+            System.exit(99);
+        }
+    }
+
     /** The main thread's command fails out of memory (a worker's, wrapped), then the watch's looking does too. */
     public static final class BothOutOfMemory {
         public static void main(String[] args) throws InterruptedException {
