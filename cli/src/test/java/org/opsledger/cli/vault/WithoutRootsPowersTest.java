@@ -87,6 +87,33 @@ class WithoutRootsPowersTest {
     }
 
     /**
+     * A file its owner may not read (0200, 0000) with many names is verified under each, all of them as it is: its names
+     * were verified on two workers at once, each making the file readable and putting its mode back, and each met the
+     * other's mode ("mode 600, expected 200") or its refusal ("permission denied"), exit 1 (a helper's). The names of one
+     * file fill several of the workers' tasks, so before the fix two workers were on it at once.
+     */
+    @Test
+    void aFileItsOwnerMayNotReadIsVerifiedUnderEachOfItsManyNames() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path names = Files.createDirectories(data.resolve("names"));
+        for (String mode : List.of("200", "000")) {
+            Path f = Files.writeString(data.resolve("drop" + mode), "a drop box " + mode + "\n");
+            for (int i = 0; i < 600; i++) {
+                Files.createLink(names.resolve(mode + "-" + i), f);
+            }
+            Files.setAttribute(f, "unix:mode", Integer.parseInt(mode, 8));
+        }
+        Path target = tmp.resolve("restored");
+        restoredAndVerified(data, target, OVER_MODES);
+        for (String mode : List.of("200", "000")) {
+            Path f = target.resolve("data/names/" + mode + "-599");
+            assertThat((Integer) Files.getAttribute(f, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777).isEqualTo(Integer.parseInt(mode, 8));
+            assertThat(Files.getAttribute(f, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).isEqualTo(601);
+        }
+    }
+
+    /**
      * A FIFO whose owner may not read or write it (0000, 0200, 0400, 0444) is restored with its time: it was made with
      * its mode, and the open for reading and writing that lets the JDK set its time (it never waits on a FIFO) was
      * refused, 'permission denied' (a helper's).

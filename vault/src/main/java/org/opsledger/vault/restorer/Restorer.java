@@ -269,11 +269,15 @@ public final class Restorer {
             // as another user than root, --verify met "permission denied" below one and reported a correct restore as
             // different (a helper's)
             if (verify) {
-                inParallel(plan.links, pool, l -> { // the files themselves were verified above
+                // the files themselves were verified above; all other names of one file on one worker: as a user other than
+                // root, a name its owner may not read is made readable while it is verified and its mode put back, and two
+                // workers verifying names of one file at once met each other's mode ("mode 600, expected 200") or its
+                // refusal ("permission denied") and reported a correct restore as different (a helper's)
+                inParallel(namesByFile(plan.links), pool, names -> names.forEach(l -> {
                     Entry first = l.unapplied(UnappliedMetadata.Kind.HARD_LINK) ? l // a copy: its own metadata
                             : plan.firstName.get(new InodeKey(l.node.device(), l.node.inode()));
                     verifyFile(l, first, buffers, out);
-                });
+                }));
                 for (Entry s : plan.symlinks) {
                     if (!s.unapplied(UnappliedMetadata.Kind.SYMLINK)) {
                         verifySymlink(s, failures);
@@ -497,6 +501,15 @@ public final class Restorer {
     }
 
     private record InodeKey(long device, long inode) {
+    }
+
+    /** Hard links' names grouped by the file they name, in the order of each file's first name among them. */
+    private static List<List<Entry>> namesByFile(List<Entry> links) {
+        Map<InodeKey, List<Entry>> byFile = new java.util.LinkedHashMap<>();
+        for (Entry l : links) {
+            byFile.computeIfAbsent(new InodeKey(l.node.device(), l.node.inode()), k -> new ArrayList<>(2)).add(l);
+        }
+        return List.copyOf(byFile.values());
     }
 
     private static final class Plan {
@@ -989,11 +1002,11 @@ public final class Restorer {
     }
 
     /** Does {@code action} to every entry on the workers, 256 entries to a task (a task per file would hold ≈80 bytes each until all are done). */
-    private static void inParallel(List<Entry> entries, ExecutorService pool, java.util.function.Consumer<Entry> action) {
+    private static <T> void inParallel(List<T> entries, ExecutorService pool, java.util.function.Consumer<T> action) {
         int batch = 256;
         List<CompletableFuture<Void>> work = new ArrayList<>(entries.size() / batch + 1);
         for (int from = 0; from < entries.size(); from += batch) {
-            List<Entry> slice = entries.subList(from, Math.min(entries.size(), from + batch));
+            List<T> slice = entries.subList(from, Math.min(entries.size(), from + batch));
             work.add(CompletableFuture.runAsync(() -> slice.forEach(action), pool));
         }
         await(work);
