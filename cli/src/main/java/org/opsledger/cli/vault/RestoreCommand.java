@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Restore a snapshot under --target; --verify re-reads every restored file and proves it (IS.012 6.6.4).",
                 "Exit code 3: the target's filesystem would not take everything (owners on an NFS export that squashes root; links, modes,",
-                "exact times and some names on exFAT or FAT; xattrs on many mounts): each kind is listed as a warning, the rest restored."})
+                "exact times and some names on exFAT or FAT; xattrs on many mounts), or a set-user-ID or set-group-ID bit was cleared on",
+                "a file not given its recorded owner or group (a restore as a user other than root): each kind is listed as a warning,",
+                "the rest restored."})
 final class RestoreCommand implements Callable<Integer> {
 
     @Mixin
@@ -118,7 +120,7 @@ final class RestoreCommand implements Callable<Integer> {
                         TerminalText.escape(String.join(", ", u.first())));
             }
             if (!res.unapplied().isEmpty()) {
-                Output.out().println("incomplete restore: the target's filesystem would not take everything the snapshot holds"
+                Output.out().println("incomplete restore: not everything the snapshot holds could be restored as it is"
                         + " (listed on stderr); the rest is restored" + (verify && res.verifyFailures().isEmpty() ? " and verified" : ""));
             }
         }

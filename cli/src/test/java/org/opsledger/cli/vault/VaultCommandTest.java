@@ -2054,8 +2054,8 @@ class VaultCommandTest {
             assertThat(restore.exit()).as(restore.err()).isEqualTo(3);
             assertThat(restore.err()).isEqualTo("warning: extended attributes not set on 1 path(s): Operation not supported"
                     + " (first: data/report.txt)\n");
-            assertThat(restore.out()).contains("; verified").contains("incomplete restore: the target's filesystem would not take"
-                    + " everything the snapshot holds (listed on stderr); the rest is restored and verified");
+            assertThat(restore.out()).contains("; verified").contains("incomplete restore: not everything the snapshot holds could be"
+                    + " restored as it is (listed on stderr); the rest is restored and verified");
             assertThat(Files.readString(ramfs.resolve("out/data/report.txt"))).isEqualTo(Files.readString(data.resolve("report.txt")));
             Run json = vault("restore", "latest", "--target", ramfs.resolve("again").toString(), "--json");
             assertThat(json.exit()).isEqualTo(3);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,54 @@ class WithoutRootsPowersTest {
         assertThat(Files.getAttribute(target.resolve("data/shared"), "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(4242);
         assertThat(Files.getAttribute(target.resolve("data/shared/report.txt"), "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(4242);
         assertThat(Files.getAttribute(target.resolve("data/theirs.txt"), "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0);
+    }
+
+    /**
+     * A restore that cannot give a file its recorded owner (or group) clears its set-user-ID (set-group-ID) bit, as chown(2)
+     * and GNU tar do, and says so once, exit 3; --verify takes the cleared bits for the mode restored: a setuid-root program
+     * became a setuid one of the restoring user's, which anyone could run as that user (a helper's). A file whose owner and
+     * group it kept keeps both bits, and a directory its set-group-ID bit (it gives what is made in it the directory's group).
+     * Root without CAP_CHOWN in groups 0 and 4242 is such a user.
+     */
+    @Test
+    void setIdBitsOfAFileNotGivenItsRecordedOwnerOrGroupAreClearedAndReported() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Map<String, int[]> recorded = new java.util.LinkedHashMap<>(); // name → mode, uid, gid
+        recorded.put("setuid-theirs", new int[] {04755, 4321, 0});
+        recorded.put("setgid-theirs", new int[] {02755, 0, 4343});
+        recorded.put("both-kept", new int[] {06755, 0, 4242});
+        recorded.put("shared", new int[] {02775, 4321, 4343});
+        for (var r : recorded.entrySet()) {
+            Path p = r.getKey().equals("shared") ? Files.createDirectory(data.resolve(r.getKey()))
+                    : Files.writeString(data.resolve(r.getKey()), "#!/bin/sh\necho " + r.getKey() + "\n");
+            Files.setAttribute(p, "unix:uid", r.getValue()[1], LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", r.getValue()[2], LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:mode", r.getValue()[0], LinkOption.NOFOLLOW_LINKS); // after chown, which clears them
+        }
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = tmp.resolve("repo");
+        List<String> at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
+        assertThat(CliRun.of(concat(List.of("vault", "init"), at, List.of("--kdf-iterations", "100000"))).exit()).isZero();
+        assertThat(CliRun.of(concat(List.of("vault", "backup", data.toString(), "--allow-same-device"), at)).exit()).isZero();
+
+        Path target = tmp.resolve("restored");
+        Process p = withoutRootsPowers(List.of("--groups=4242", "--bounding-set=-dac_override,-dac_read_search,-fowner,-chown",
+                "--inh-caps=-dac_override,-dac_read_search,-fowner,-chown"),
+                concat(List.of("restore", "latest", "--target", target.toString(), "--verify"), at));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(3);
+        assertThat(out).as(out).contains("; verified").doesNotContain("verify:");
+        assertThat(out.lines().filter(l -> l.startsWith("warning:"))).as(out).containsExactly("warning: set-user-ID or set-group-ID bit"
+                + " cleared on 2 path(s): the path is not its recorded owner's or not in its recorded group (only root gives files away):"
+                + " a program would run as the restoring user; cleared, as chown(2) and GNU tar do (first: data/setgid-theirs,"
+                + " data/setuid-theirs)");
+        Map<String, Integer> modes = new java.util.HashMap<>();
+        for (String name : recorded.keySet()) {
+            modes.put(name, (Integer) Files.getAttribute(target.resolve("data/" + name), "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
+        }
+        assertThat(modes).isEqualTo(Map.of("setuid-theirs", 0755, "setgid-theirs", 0755, "both-kept", 06755, "shared", 02775));
     }
 
     /**

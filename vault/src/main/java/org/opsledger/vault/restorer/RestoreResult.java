@@ -12,9 +12,9 @@ public record RestoreResult(long files, long dirs, long symlinks, long specials,
                             List<Unapplied> unapplied, boolean verified, List<String> verifyFailures, long excluded) {
 
     /**
-     * One thing ({@code what}: name, symbolic link, FIFO or device node, hard link, owner, mode, extended attributes,
-     * modification time) with one {@code outcome} (refused: not restored, not created, written as a
-     * separate copy, not set) on {@code count} paths for one {@code reason}; {@code first} names up to ten of
+     * One thing ({@code what}: name, symbolic link, FIFO or device node, hard link, owner, set-user-ID or set-group-ID bit,
+     * mode, extended attributes, modification time) with one {@code outcome} (refused: not restored, not created, written
+     * as a separate copy, cleared, not set) on {@code count} paths for one {@code reason}; {@code first} names up to ten of
      * them. Every other byte was restored (and, with verify, proved).
      */
     public record Unapplied(String what, String outcome, String reason, long count, List<String> first) {

@@ -82,6 +82,8 @@ public final class Restorer {
     /** The further places the index gives a blob of a planned file, for one that does not read at its first (§7). */
     private final Map<ObjectId, List<IndexEntry>> otherPlaces = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean root = OsUser.isRoot();
+    /** The user this restore runs as: a file recorded as its own is its owner's without a chown. */
+    private final int uid = (int) OsUser.uid();
     /** The groups a user other than root may give its files (none for root, which gives any). */
     private final Set<Integer> groups = root ? Set.of() : OsUser.groups();
     /** Metadata the target's filesystem would not take: reported, not fatal (the data is what a restore is for). */
@@ -948,7 +950,8 @@ public final class Restorer {
     private void applyDeviceMetadata(Entry e) {
         setOwner(e, e.path());
         if ((e.node.mode() & 07000) != 0) {
-            set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(e.path(), "unix:mode", e.node.mode()));
+            int mode = modeKept(e);
+            set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(e.path(), "unix:mode", mode));
         }
         touchTime(e);
     }
@@ -1323,7 +1326,8 @@ public final class Restorer {
         if (!hasMode || n.type() == NodeType.FILE && modeAtCreation(e)) {
             // created with it (create): chown, before this, clears only set-ID bits, which such a mode has none of
         } else if (targetFs.modesRefused() == null) {
-            set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(path, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS));
+            int mode = modeKept(e);
+            set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(path, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS));
         } else { // exFAT takes a chmod and keeps nothing; FAT refuses it: known from the probe, not tried per path
             notSet(e, UnappliedMetadata.Kind.MODE, targetFs.modesRefused());
         }
@@ -1344,6 +1348,38 @@ public final class Restorer {
             set(e, UnappliedMetadata.Kind.OWNER, () -> Files.setAttribute(path, "unix:gid", e.node.gid(), LinkOption.NOFOLLOW_LINKS));
         }
     }
+
+    /**
+     * The mode a path is given once its owner is set: its recorded one, less a set-user-ID bit where the path is not its
+     * recorded owner's and a set-group-ID bit where it is not in its recorded group (each reported): a restore by a user
+     * other than root (or by root where chown was refused) made a setuid-root program of the snapshot a setuid one of
+     * the restoring user's, which anyone could run as that user (a helper's). chown(2) and GNU tar clear them so. A
+     * directory keeps its bits, as chown keeps them: its set-group-ID bit only gives what is made in it the directory's
+     * group, one its owner could give it anyway.
+     */
+    private int modeKept(Entry e) {
+        int cleared = setIdBitsCleared(e);
+        if (cleared != 0) {
+            notSet(e, UnappliedMetadata.Kind.SET_ID, "the path is not its recorded owner's or not in its recorded group (only root gives"
+                    + " files away): a program would run as the restoring user; cleared, as chown(2) and GNU tar do");
+        }
+        return e.node.mode() & ~cleared;
+    }
+
+    /** The set-ID bits of the recorded mode that {@link #modeKept} leaves out of the path's mode. */
+    private int setIdBitsCleared(Entry e) {
+        Node n = e.node;
+        if ((n.mode() & (S_ISUID | S_ISGID)) == 0 || n.type() == NodeType.DIR) {
+            return 0;
+        }
+        boolean chowned = !e.unapplied(UnappliedMetadata.Kind.OWNER); // root's lchown, or the group another user may give
+        boolean ownerKept = root ? chowned : n.uid() == uid;
+        boolean groupKept = chowned && (root || groups.contains(n.gid()));
+        return n.mode() & ((ownerKept ? 0 : S_ISUID) | (groupKept ? 0 : S_ISGID));
+    }
+
+    private static final int S_ISUID = 04000;
+    private static final int S_ISGID = 02000;
 
     /** Records that {@code kind} was not done for the entry, for {@code reason}: in its bits for verify, and in the report. */
     private void notSet(Entry e, UnappliedMetadata.Kind kind, String reason) {
@@ -1426,10 +1462,11 @@ public final class Restorer {
      * Mode, mtime and (of a file or directory: reading them opens the path) extended attributes, each unless the
      * restore already reported it as not set.
      */
-    private static void checkMetadata(Entry f, Path path, Entry inode, Map<String, Object> a, List<String> failures) {
+    private void checkMetadata(Entry f, Path path, Entry inode, Map<String, Object> a, List<String> failures) {
         int mode = ((Integer) a.get("mode")) & 07777;
-        if (mode != f.node.mode() && !inode.unapplied(UnappliedMetadata.Kind.MODE)) {
-            failures.add(f.rel() + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(f.node.mode()));
+        int expected = f.node.mode() & ~setIdBitsCleared(inode); // bits cleared are reported (modeKept)
+        if (mode != expected && !inode.unapplied(UnappliedMetadata.Kind.MODE)) {
+            failures.add(f.rel() + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(expected));
         }
         long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
         if (mtime != f.node.mtime() && !inode.unapplied(UnappliedMetadata.Kind.MTIME)) {
@@ -1476,7 +1513,7 @@ public final class Restorer {
     }
 
     /** Type, device number, mode and mtime of a FIFO or device node, read by lstat(2): never opened. */
-    private static void verifySpecial(Entry n, List<String> failures) {
+    private void verifySpecial(Entry n, List<String> failures) {
         Path path = n.path();
         try {
             Map<String, Object> a = Files.readAttributes(path, "unix:mode,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);

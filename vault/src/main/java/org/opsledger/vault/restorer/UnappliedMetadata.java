@@ -24,6 +24,7 @@ final class UnappliedMetadata {
         SPECIAL("FIFO or device node", "not created"),
         HARD_LINK("hard link", "written as a separate copy"),
         OWNER("owner", "not set"),
+        SET_ID("set-user-ID or set-group-ID bit", "cleared"),
         MODE("mode", "not set"),
         EXTENDED_ATTRIBUTES("extended attributes", "not set"),
         MTIME("modification time", "not set");
