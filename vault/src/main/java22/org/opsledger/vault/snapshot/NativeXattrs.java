@@ -1,0 +1,229 @@
+package org.opsledger.vault.snapshot;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * libc's llistxattr, lgetxattr, lsetxattr and lremovexattr on one path, never following a symlink, through the foreign
+ * function API (Java 22 and later: the vault jar's {@code META-INF/versions/22}; the Java 21 class of this name reaches
+ * none). Paths are handed over as the file system's bytes ({@link FileNames#bytesOf}), names and values as given.
+ */
+final class NativeXattrs {
+
+    private static final int EPERM = 1;
+    private static final int ENOENT = 2;
+    private static final int EACCES = 13;
+    private static final int ERANGE = 34;
+    private static final int ENODATA = 61;
+    private static final int EOPNOTSUPP = 95;
+
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle LLISTXATTR;
+    private static final MethodHandle LGETXATTR;
+    private static final MethodHandle LSETXATTR;
+    private static final MethodHandle LREMOVEXATTR;
+    private static final MethodHandle STRERROR;
+    private static final String UNAVAILABLE;
+
+    static {
+        MethodHandle list = null, get = null, set = null, remove = null, strerror = null;
+        String why = null;
+        try {
+            Linker linker = Linker.nativeLinker();
+            var libc = linker.defaultLookup();
+            Linker.Option errno = Linker.Option.captureCallState("errno");
+            ValueLayout size = ValueLayout.JAVA_LONG; // size_t and ssize_t on the 64-bit Linux the vault runs on
+            list = linker.downcallHandle(libc.find("llistxattr").orElseThrow(),
+                    FunctionDescriptor.of(size, ValueLayout.ADDRESS, ValueLayout.ADDRESS, size), errno);
+            get = linker.downcallHandle(libc.find("lgetxattr").orElseThrow(),
+                    FunctionDescriptor.of(size, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, size), errno);
+            set = linker.downcallHandle(libc.find("lsetxattr").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, size,
+                            ValueLayout.JAVA_INT), errno);
+            remove = linker.downcallHandle(libc.find("lremovexattr").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS), errno);
+            strerror = linker.downcallHandle(libc.find("strerror").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
+                            ValueLayout.JAVA_INT));
+        } catch (RuntimeException | Error e) { // no libc with these calls (not Linux), or native access denied
+            why = "libc's extended attribute calls are not reachable from this JVM (" + e + ")";
+        }
+        LLISTXATTR = list;
+        LGETXATTR = get;
+        LSETXATTR = set;
+        LREMOVEXATTR = remove;
+        STRERROR = strerror;
+        UNAVAILABLE = why;
+    }
+
+    private NativeXattrs() {
+    }
+
+    /** Why this JVM cannot reach them, or null when it can. */
+    static String unavailable() {
+        return UNAVAILABLE;
+    }
+
+    /** The attribute names of the path. */
+    static List<String> list(Path p) throws IOException {
+        reachable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = path(arena, p);
+            MemorySegment state = arena.allocate(CALL_STATE);
+            for (int attempt = 0; ; attempt++) {
+                long n = (long) LLISTXATTR.invokeExact(state, path, MemorySegment.NULL, 0L);
+                if (n < 0) {
+                    throw failure(p, errno(state));
+                }
+                if (n == 0) {
+                    return List.of();
+                }
+                MemorySegment buf = arena.allocate(n);
+                long got = (long) LLISTXATTR.invokeExact(state, path, buf, n);
+                if (got < 0 && errno(state) == ERANGE && attempt < 3) {
+                    continue; // one was added between the two calls
+                }
+                if (got < 0) {
+                    throw failure(p, errno(state));
+                }
+                List<String> names = new ArrayList<>();
+                byte[] bytes = buf.asSlice(0, got).toArray(ValueLayout.JAVA_BYTE);
+                for (int start = 0, i = 0; i < bytes.length; i++) {
+                    if (bytes[i] == 0) {
+                        names.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+                        start = i + 1;
+                    }
+                }
+                return names;
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The attribute's value, or null when the path has none of that name. */
+    static byte[] get(Path p, String name) throws IOException {
+        reachable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = path(arena, p);
+            MemorySegment attribute = arena.allocateFrom(name);
+            MemorySegment state = arena.allocate(CALL_STATE);
+            for (int attempt = 0; ; attempt++) {
+                long n = (long) LGETXATTR.invokeExact(state, path, attribute, MemorySegment.NULL, 0L);
+                if (n < 0 && errno(state) == ENODATA) {
+                    return null;
+                }
+                if (n < 0) {
+                    throw failure(p, errno(state));
+                }
+                if (n == 0) {
+                    return new byte[0];
+                }
+                MemorySegment buf = arena.allocate(n);
+                long got = (long) LGETXATTR.invokeExact(state, path, attribute, buf, n);
+                if (got < 0 && errno(state) == ERANGE && attempt < 3) {
+                    continue; // it grew between the two calls
+                }
+                if (got < 0 && errno(state) == ENODATA) {
+                    return null;
+                }
+                if (got < 0) {
+                    throw failure(p, errno(state));
+                }
+                return buf.asSlice(0, got).toArray(ValueLayout.JAVA_BYTE);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Sets the attribute. */
+    static void set(Path p, String name, byte[] value) throws IOException {
+        reachable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment v = value.length == 0 ? MemorySegment.NULL : arena.allocateFrom(ValueLayout.JAVA_BYTE, value);
+            int r = (int) LSETXATTR.invokeExact(state, path(arena, p), arena.allocateFrom(name), v, (long) value.length, 0);
+            if (r != 0) {
+                throw failure(p, errno(state));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Removes the attribute; none of that name, or a filesystem without extended attributes, is no error. */
+    static void remove(Path p, String name) throws IOException {
+        reachable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int r = (int) LREMOVEXATTR.invokeExact(state, path(arena, p), arena.allocateFrom(name));
+            if (r != 0 && errno(state) != ENODATA && errno(state) != EOPNOTSUPP) { // none there, or none the filesystem could hold
+                throw failure(p, errno(state));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static void reachable() {
+        if (UNAVAILABLE != null) {
+            throw new UnsupportedOperationException(UNAVAILABLE);
+        }
+    }
+
+    /** The path as a C string of the file system's bytes. */
+    private static MemorySegment path(Arena arena, Path p) {
+        String s = p.toString();
+        byte[] bytes = s.indexOf('\uFFFD') < 0 ? s.getBytes(StandardCharsets.UTF_8) : FileNames.bytesOf(p);
+        MemorySegment out = arena.allocate(bytes.length + 1L);
+        MemorySegment.copy(bytes, 0, out, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return out; // allocate() zeroes: the last byte is the NUL
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    /** The JDK's exceptions for what it would throw itself, with the system's words ("Operation not supported"). */
+    private static IOException failure(Path p, int errno) {
+        String reason = strerror(errno);
+        return switch (errno) {
+            case ENOENT -> new NoSuchFileException(p.toString());
+            case EACCES, EPERM -> new AccessDeniedException(p.toString(), null, reason);
+            default -> new FileSystemException(p.toString(), null, reason);
+        };
+    }
+
+    private static String strerror(int errno) {
+        try {
+            return ((MemorySegment) STRERROR.invokeExact(errno)).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+}
