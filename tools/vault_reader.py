@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A second reader of the opsledger vault repository format, written from docs/vault-format.md
-alone (formats 1 to 5), with no code of the vault's: an auditor can open and verify a repository
+alone (formats 1 to 6), with no code of the vault's: an auditor can open and verify a repository
 without the software that wrote it, and CI proves the document describes the bytes
 (cli/src/test/java/org/opsledger/cli/vault/IndependentReaderTest.java).  Usage:
 
@@ -54,7 +54,7 @@ class Repo:
         self.path = path
         self.config = json.load(open(os.path.join(path, "config"), "rb"))
         v = self.config.get("version")
-        if not isinstance(v, int) or not 1 <= v <= 5:
+        if not isinstance(v, int) or not 1 <= v <= 6:
             raise SystemExit(f"unsupported format version {v!r}")
         self.version = v
         self.mk = self._unlock(password)
@@ -242,11 +242,12 @@ def parse_tree(b):
             n["name"] = n["name"].encode("utf-8", "surrogateescape")
             if "linkTarget" in n: n["linkTarget"] = n["linkTarget"].encode("utf-8", "surrogateescape")
             if "xattrs" in n: n["xattrs"] = {k: base64.b64decode(v) for k, v in n["xattrs"].items()}
+            if "permissionXattrs" in n: n["permissionXattrs"] = {k: base64.b64decode(v) for k, v in n["permissionXattrs"].items()}
         check_order(nodes)
         return nodes
     if b[:4] != b"OLVT": raise ValueError("unknown tree encoding")
     enc = b[4]
-    if enc not in (1, 2): raise ValueError(f"unknown tree encoding byte {enc}")
+    if enc not in (1, 2, 3): raise ValueError(f"unknown tree encoding byte {enc}")
     pos = 5
     def take(n):
         nonlocal pos
@@ -279,7 +280,11 @@ def parse_tree(b):
             # "base64 value: str" -- the value is stored as base64 text, as in JSON
             n["xattrs"] = {s().decode(): base64.b64decode(s()) for _ in range(c)}
         if fl & 32: n["rdev"] = i64()
-        if fl & ~63: raise ValueError(f"unknown flags {fl}")
+        if fl & 64:
+            if enc < 3: raise ValueError(f"flag 64 (ACLs, capability) in a tree of encoding {enc}")
+            c = u32()
+            n["permissionXattrs"] = {s().decode(): base64.b64decode(s()) for _ in range(c)}
+        if fl & ~127: raise ValueError(f"unknown flags {fl}")
         nodes.append(n)
     if pos != len(b): raise ValueError("bytes after the last node")
     check_order(nodes)
@@ -344,6 +349,14 @@ class Restorer:
             os.chmod(p, n["mode"] & 0o7777)
             for k, v in n.get("xattrs", {}).items():
                 os.setxattr(p, b"user." + k.encode(), v, follow_symlinks=False)
+            # §8: the ACLs after the mode (they set the group bits to their mask, which the mode holds), the capability
+            # last (a chown or a write clears it; root only); no other name is ever set from this field
+            acls = n.get("permissionXattrs", {})
+            for k in ("system.posix_acl_access", "system.posix_acl_default"):
+                if k in acls: os.setxattr(p, k, acls[k], follow_symlinks=False)
+            if "security.capability" in acls:
+                if self.root: os.setxattr(p, "security.capability", acls["security.capability"], follow_symlinks=False)
+                else: print(f"file capability of {p!r} not set (not root)")
         os.utime(p, ns=(n["mtime"], n["mtime"]), follow_symlinks=False)
 
     def finish(self):

@@ -115,7 +115,7 @@ class RewriteTest {
      * The promise that recover never brings back what a rewrite took out rests on the rewritten-trees record, which builds
      * of formats 1 to 3 do not know, nor the first builds of format 4: their `vault recover` restored the private key a
      * rewrite had removed (two helpers'). A rewrite is refused below format 5; a dry run still shows what it would take
-     * out; `vault upgrade` (format 4 to 5: the config alone) lets it run, and the older builds open the repository no more.
+     * out; `vault upgrade` (format 4 to 6: the config alone) lets it run, and the older builds open the repository no more.
      */
     @Test
     void aRewriteIsRefusedInARepositoryOfAFormatWhoseBuildsWouldRecoverWhatItTookOut() throws Exception {
@@ -136,10 +136,10 @@ class RewriteTest {
 
             Repository.Upgrade u = repo.upgrade();
             assertThat(u.from()).isEqualTo(4);
-            assertThat(u.to()).isEqualTo(5);
+            assertThat(u.to()).isEqualTo(org.opsledger.vault.repository.RepositoryConfig.VERSION);
             assertThat(u.indexFiles()).as("the config alone").isZero();
         }
-        assertThat(Files.readString(dir.resolve("config"))).contains("\"version\":5");
+        assertThat(Files.readString(dir.resolve("config"))).contains("\"version\":" + org.opsledger.vault.repository.RepositoryConfig.VERSION);
         try (Repository repo = TestTrees.open(dir)) {
             assertThat(new Rewriter(repo).rewrite(repo.snapshots(), List.of("*.bin"), "INC-1", "alice", false)).singleElement()
                     .satisfies(r -> assertThat(r.after()).isNotNull());

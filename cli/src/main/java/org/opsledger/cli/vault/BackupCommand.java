@@ -202,10 +202,14 @@ final class BackupCommand implements Callable<Integer> {
             m.put("directoriesExcludedByTag", progress.excludedByTag.get());
             m.put("repositoryLeftOut", progress.repositoryLeftOut() == null ? null : progress.repositoryLeftOut().toString());
             m.put("warnings", warnings);
+            m.put("notKeptOnThisJvm", progress.notKeptOnThisJvm());
             m.put("recordLacks", snap.snapshot().recordLacks());
             Output.json(m);
         } else {
             warnings.forEach(w -> Output.err().println("warning: " + TerminalText.escape(w)));
+            if (progress.notKeptOnThisJvm() != null) { // no file's: the exit code stays (docs/operations.md, "What a backup does not keep")
+                Output.err().println("warning: " + progress.notKeptOnThisJvm());
+            }
             Output.out().println(summary);
             if (progress.repositoryLeftOut() != null) {
                 Output.out().println("the repository " + progress.repositoryLeftOut() + " lies inside a backed-up path and was left out");

@@ -137,7 +137,7 @@ class IndependentReaderTest {
 
     /**
      * Files, directories, symlinks, a FIFO and a hard link (device nodes, which only root makes, are SpecialFilesTest's),
-     * and names whose order tells UTF-16 order from byte order.
+     * names whose order tells UTF-16 order from byte order, and POSIX ACLs (format 6: a file's, a directory's default).
      */
     private static void tree(Path data) throws IOException, InterruptedException {
         Files.writeString(data.resolve("report.txt"), "quarterly numbers\n".repeat(10_000));
@@ -158,7 +158,8 @@ class IndependentReaderTest {
             Files.writeString(data.resolve(name), name);
         }
         // a Latin-1 name (not UTF-8: its byte is U+DC80 in the tree's order) and a FIFO, which only a shell makes
-        Process sh = new ProcessBuilder("sh", "-c", "printf x > \"$(printf 'a\\200')\" && printf y > \"$(printf 'caf\\351')\" && mkfifo pipe")
+        Process sh = new ProcessBuilder("sh", "-c", "printf x > \"$(printf 'a\\200')\" && printf y > \"$(printf 'caf\\351')\" && mkfifo pipe"
+                + " && setfacl -m u:nobody:r,g::- run.sh && setfacl -d -m u:nobody:rx sub")
                 .directory(data.toFile()).inheritIO().start();
         assertThat(sh.waitFor()).isZero();
         if (Files.getFileStore(data).supportsFileAttributeView(UserDefinedFileAttributeView.class)) {
@@ -191,6 +192,7 @@ class IndependentReaderTest {
                             .append(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
                 }
                 if (!Files.isSymbolicLink(f) && (mode & 0170000) != 0010000) { // a FIFO's attributes are not read (§8)
+                    d.append(' ').append(f.toString().indexOf('\uFFFD') < 0 ? acl(f) : ""); // getfacl cannot be given a name not UTF-8
                     UserDefinedFileAttributeView x = Files.getFileAttributeView(f, UserDefinedFileAttributeView.class);
                     if (x != null) {
                         try {
@@ -206,6 +208,18 @@ class IndependentReaderTest {
                 }
                 out.put(root.relativize(f).toString(), d.toString());
             }
+        }
+        return out;
+    }
+
+    /** getfacl's entries of a file or directory, on one line. */
+    private static String acl(Path f) throws IOException {
+        Process p = new ProcessBuilder("getfacl", "-p", "-c", "--", f.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().replace('\n', ',');
+        try {
+            assertThat(p.waitFor()).as(out).isZero();
+        } catch (InterruptedException e) {
+            throw new IOException(e);
         }
         return out;
     }

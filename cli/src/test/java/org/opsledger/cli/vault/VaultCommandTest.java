@@ -182,7 +182,7 @@ class VaultCommandTest {
         assertThat(lines).hasSize(10);
         assertThat(lines.get(0)).startsWith("Started (UTC)        Operation     Outcome     Host");
         assertThat(lines.get(1)).contains("  init          ok          ").contains("  created repository ")
-                .endsWith(" (format 5); key slot " + vault("key", "list", "--json").json().get(0).get("id").asString().substring(0, 8)
+                .endsWith(" (format 6); key slot " + vault("key", "list", "--json").json().get(0).get("id").asString().substring(0, 8)
                         + " (initial), PBKDF2-HMAC-SHA256 100000 iterations");
         assertThat(lines.get(2)).contains("  backup        ok          ").contains(" saved (full): 1 files (0 unchanged)");
         assertThat(lines.get(3)).contains("  check         ok          ").contains("; read 0 pack(s), 0 B in ").endsWith(" s; no errors were found");
@@ -1198,7 +1198,7 @@ class VaultCommandTest {
                 + "rewrite: 1 path(s) would be taken out of 1 of 1 snapshot(s)\n");
         assertThat(dry.err()).isEmpty();
         String config = Files.readString(repo.resolve("config"));
-        Files.writeString(repo.resolve("config"), config.replace("\"version\":5", "\"version\":4"));
+        Files.writeString(repo.resolve("config"), config.replace("\"version\":6", "\"version\":4"));
         assertThat(vault("rewrite", "latest", "--exclude", "id_rsa", "--reason", "INC-31", "--dry-run").err()).as("what the run will meet")
                 .isEqualTo("warning: this repository is of format 4: the rewrite itself is refused until `vault upgrade` makes it"
                         + " format 5\n");
@@ -2236,18 +2236,18 @@ class VaultCommandTest {
     @Test
     void upgradeMovesARepositoryOfAnOlderFormatToThisBuildsAndOnlyOnce() throws Exception {
         vault("backup", data.toString(), "--allow-same-device");
-        assertThat(vault("upgrade").out()).contains("upgrade: the repository is in format 5 already; nothing to do");
+        assertThat(vault("upgrade").out()).contains("upgrade: the repository is in format 6 already; nothing to do");
         Path config = repo.resolve("config");
-        Files.writeString(config, Files.readString(config).replace("\"version\":5", "\"version\":2")); // as a format 2 build made it
+        Files.writeString(config, Files.readString(config).replace("\"version\":6", "\"version\":2")); // as a format 2 build made it
         Run up = vault("upgrade");
         assertThat(up.exit()).as(up.err()).isZero();
-        assertThat(up.out()).contains("upgrade: format 2 → 5; the index written again in 1 file(s)");
-        assertThat(Files.readString(config)).contains("\"version\":5");
+        assertThat(up.out()).contains("upgrade: format 2 → 6; the index written again in 1 file(s)");
+        assertThat(Files.readString(config)).contains("\"version\":6");
         assertThat(vault("upgrade", "--json").json().get("indexFiles").asInt()).isZero();
         Run check = vault("check", "--read-data");
         assertThat(check.exit()).as(check.out() + check.err()).isZero();
 
-        Files.writeString(config, Files.readString(config).replace("\"version\":5", "\"version\":3")); // as a format 3 build made it
+        Files.writeString(config, Files.readString(config).replace("\"version\":6", "\"version\":3")); // as a format 3 build made it
         List<String> indexFiles = names(repo.resolve("index"));
         // this one's journal/ says it was format 4 or later: the config set back, which check reports as an error
         Run setBack = vault("check");
@@ -2257,13 +2257,13 @@ class VaultCommandTest {
         assertThat(noJournal.exit()).isEqualTo(1);
         assertThat(noJournal.err()).startsWith("opsledger: this repository's format (3) keeps no journal of backups, restores and checks");
         up = vault("upgrade");
-        assertThat(up.out()).contains("upgrade: format 3 → 5; the index is as that format keeps it");
-        assertThat(names(repo.resolve("index"))).as("formats 4 and 5 add nothing to the index").isEqualTo(indexFiles);
+        assertThat(up.out()).contains("upgrade: format 3 → 6; the index is as that format keeps it");
+        assertThat(names(repo.resolve("index"))).as("formats 4 to 6 add nothing to the index").isEqualTo(indexFiles);
         assertThat(vault("check").out()).doesNotContain("keeps no journal");
         JsonNode upgrades = vault("journal", "--operation", "upgrade", "--json").json().get("entries");
         assertThat(upgrades.size()).as("one that had nothing to do leaves no entry").isEqualTo(2);
-        assertThat(upgrades.get(0).get("detail").asString()).startsWith("upgrade: format 2 → 5; the index written again in 1 file(s)");
-        assertThat(upgrades.get(1).get("detail").asString()).isEqualTo("upgrade: format 3 → 5; the index is as that format keeps it");
+        assertThat(upgrades.get(0).get("detail").asString()).startsWith("upgrade: format 2 → 6; the index written again in 1 file(s)");
+        assertThat(upgrades.get(1).get("detail").asString()).isEqualTo("upgrade: format 3 → 6; the index is as that format keeps it");
     }
 
     @Test

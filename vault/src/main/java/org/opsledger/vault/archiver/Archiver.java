@@ -44,6 +44,7 @@ import org.opsledger.vault.snapshot.ExtendedAttributes;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.PermissionAttributes;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
@@ -196,6 +197,7 @@ public final class Archiver {
                 }
                 nodes = join(roots).stream().filter(Objects::nonNull).toList();
             }
+            walk.permissionsNotKept();
             ObjectId root = repo.saveTree(new Tree(nodes));
             repo.flush();
             Snapshot s = snapshot(started, options, root, parent == null ? null : parent.id(), pathStrings,
@@ -409,6 +411,12 @@ public final class Archiver {
         private final Map<String, byte[]> tags = new HashMap<>();
 
         private final Map<InodeKey, CompletableFuture<Node>> hardLinks = new ConcurrentHashMap<>();
+        /** Whether POSIX ACLs and file capabilities are read (this JVM reaches them), and kept (the repository's format does). */
+        private final boolean readPermissions = PermissionAttributes.unavailable() == null;
+        private final boolean keepPermissions = readPermissions && repo.config().version() >= PermissionAttributes.FORMAT;
+        /** Files and directories whose ACLs or capability a repository of an older format could not keep, and the first. */
+        private final java.util.concurrent.atomic.AtomicLong permissionsLeftOut = new java.util.concurrent.atomic.AtomicLong();
+        private volatile Path firstLeftOut;
         /** Bytes of the files handed to the reader so far (the walk runs on one thread). */
         private long queuedBytes;
         /** The directory whose files the reader thread is opening, open, its path and its identity; the reader thread's alone. */
@@ -463,6 +471,44 @@ public final class Archiver {
                 progress.warn(p + ": " + read.leftOut() + " extended attribute(s) left out: " + read.why());
             }
             return read.attributes();
+        }
+
+        /**
+         * A file's or directory's POSIX ACLs and capability (IS.012 6.6: backed up "in a secure manner": a restore gives back
+         * who may read it, and what a program may do), read for every one, an unchanged file too: they were not read before
+         * format 6, and an incremental after `vault upgrade` would keep the parent's none (one llistxattr(2) each, no open).
+         * One that cannot be read is a warning. Null when it has none, or where they are not kept (counted for
+         * {@link #permissionsNotKept}).
+         */
+        private Map<String, String> permissionsOf(Path p) {
+            if (!readPermissions) {
+                return null;
+            }
+            PermissionAttributes.Read read = PermissionAttributes.read(p);
+            if (read.why() != null) {
+                progress.warn(p + ": POSIX ACLs or file capability left out: " + read.why());
+            }
+            if (read.attributes().isEmpty()) {
+                return null;
+            }
+            if (!keepPermissions) {
+                if (permissionsLeftOut.getAndIncrement() == 0) {
+                    firstLeftOut = p;
+                }
+                return null;
+            }
+            return read.attributes();
+        }
+
+        /** Says once what the backup could not keep of ACLs and capabilities: on this JVM, or in this repository's format. */
+        void permissionsNotKept() {
+            if (!readPermissions) {
+                progress.notKeptOnThisJvm("POSIX ACLs and file capabilities are not kept: " + PermissionAttributes.unavailable());
+            } else if (permissionsLeftOut.get() > 0) {
+                progress.warn(permissionsLeftOut.get() + " file(s) or directory(ies) with POSIX ACLs or a file capability kept without"
+                        + " them (first: " + firstLeftOut + "): this repository's format (" + repo.config().version() + ") cannot hold"
+                        + " them; `vault upgrade` it once every host that writes to it runs this build");
+            }
         }
 
         /** Records why a path is left out of the snapshot and returns null (no node). */
@@ -577,8 +623,9 @@ public final class Archiver {
             if (unchangedSinceParent(parentNode, meta) && parentNode.content().stream().allMatch(repo.index()::contains)) {
                 progress.files.incrementAndGet();
                 progress.filesUnchanged.incrementAndGet();
-                // an xattr change moves ctime too: an unchanged file keeps its parent's attributes
-                return CompletableFuture.completedFuture(meta.withContent(parentNode.content(), meta.size()).withXattrs(parentNode.xattrs()));
+                // an xattr change moves ctime too: an unchanged file keeps its parent's user attributes (its ACLs are read)
+                return CompletableFuture.completedFuture(meta.withContent(parentNode.content(), meta.size()).withXattrs(parentNode.xattrs())
+                        .withPermissionXattrs(permissionsOf(p)));
             }
             queuedBytes += meta.size();
             if (queuedBytes >= WARM_UP_AFTER) {
@@ -605,6 +652,7 @@ public final class Archiver {
                     return CompletableFuture.completedFuture(skipped(p, e));
                 }
                 Map<String, String> xattrs = xattrsOf(p);
+                Map<String, String> permissions = permissionsOf(p);
                 boolean changed = changedSince(p, meta);
                 boolean racy = racilyClean(meta.ctime(), System.currentTimeMillis() * 1_000_000L);
                 return content.thenApply(c -> {
@@ -615,7 +663,7 @@ public final class Archiver {
                     }
                     progress.bytesRead.addAndGet(c.size());
                     progress.files.incrementAndGet();
-                    Node read = meta.withContent(c.ids(), c.size()).withXattrs(xattrs);
+                    Node read = meta.withContent(c.ids(), c.size()).withXattrs(xattrs).withPermissionXattrs(permissions);
                     return racy ? read.withCtime(Node.READ_AGAIN) : read;
                 });
             });
@@ -689,7 +737,7 @@ public final class Archiver {
         }
 
         private CompletableFuture<Node> directory(Path dir, Node bare, Node parentNode, Object key) {
-            Node meta = bare.withXattrs(xattrsOf(dir));
+            Node meta = bare.withXattrs(xattrsOf(dir)).withPermissionXattrs(permissionsOf(dir));
             Map<String, Node> parentChildren = Map.of();
             Tree parentTree = null;
             if (!full && parentNode != null && parentNode.type() == NodeType.DIR && parentNode.subtree() != null

@@ -24,6 +24,7 @@ public final class BackupProgress {
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
     private volatile java.nio.file.Path repositoryLeftOut;
     private volatile boolean committing;
+    private volatile String notKeptOnThisJvm;
 
     /** {@code in}, counting into {@link #bytesReading} what is read from it. */
     java.io.InputStream counting(java.io.InputStream in) {
@@ -56,6 +57,18 @@ public final class BackupProgress {
     /** The repository lies inside a backed-up path: it was left out (a backup never holds its own repository). */
     void repositoryLeftOut(java.nio.file.Path p) {
         repositoryLeftOut = p;
+    }
+
+    /**
+     * What this JVM could not look at in any file (POSIX ACLs and file capabilities on Java 21), or null: said once, on
+     * stderr, with the exit code unchanged, as it is no file's and would make every backup of such a host incomplete.
+     */
+    public String notKeptOnThisJvm() {
+        return notKeptOnThisJvm;
+    }
+
+    void notKeptOnThisJvm(String what) {
+        notKeptOnThisJvm = what;
     }
 
     /** Where the repository was met and left out, or null. */

@@ -98,6 +98,7 @@ public final class Differ {
      */
     private static boolean metadataChanged(Node x, Node y) {
         return x.mode() != y.mode() || x.uid() != y.uid() || x.gid() != y.gid() || !Objects.equals(x.xattrs(), y.xattrs())
+                || !Objects.equals(x.permissionXattrs(), y.permissionXattrs())
                 || (x.type() != NodeType.DIR && x.mtime() != y.mtime());
     }
 

@@ -47,6 +47,7 @@ import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.PermissionAttributes;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -740,7 +741,7 @@ public final class Repository implements AutoCloseable {
                 backend.write("config", VaultJson.write(next)); // first: the index files below are in its form
                 config = next;
             }
-            if (old.version() >= 3 && !json) { // compressed already: formats 4 and 5 add nothing to the index
+            if (old.version() >= 3 && !json) { // compressed already: formats 4 to 6 add nothing to the index
                 return new Upgrade(old.version(), RepositoryConfig.VERSION, 0, before, before);
             }
             replaceIndex(whole, Set.of(), files);
@@ -1343,8 +1344,14 @@ public final class Repository implements AutoCloseable {
         return out;
     }
 
-    /** Stores a tree in the repository's encoding: binary from format 2 on, JSON in a format 1 repository (docs/vault-format.md §8). */
+    /**
+     * Stores a tree in the repository's encoding: binary from format 2 on, JSON in a format 1 repository (docs/vault-format.md §8).
+     * Below format 6 without ACLs and file capabilities, which its builds would read past (a tree copied from a newer repository).
+     */
     public ObjectId saveTree(Tree tree) {
+        if (config.version() < PermissionAttributes.FORMAT && tree.nodes().stream().anyMatch(n -> n.permissionXattrs() != null)) {
+            tree = new Tree(tree.nodes().stream().map(n -> n.withPermissionXattrs(null)).toList());
+        }
         byte[] bytes = config.version() >= 2 ? TreeCodec.encode(tree) : VaultJson.write(tree);
         return saveBlob(BlobType.TREE, bytes, 0, bytes.length);
     }

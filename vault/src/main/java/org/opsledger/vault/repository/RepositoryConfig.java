@@ -18,9 +18,11 @@ public record RepositoryConfig(int version, String id, int chunkMin, int chunkAv
      * misread or damage: journal segments (their key retirement made a segment a one-entry file no build reads), entries
      * of every operation (their check calls them damaged), the record of rewritten trees (their recover brought back what
      * a rewrite took out) and the lock rules of docs/vault-format.md §10 (their prune deleted a live lock of a host 5
-     * minutes behind: a helper's, running the builds of one day side by side). docs/adr/0007 says when it rises.
+     * minutes behind: a helper's, running the builds of one day side by side). 6: POSIX ACLs and file capabilities in tree
+     * nodes (docs/vault-format.md §8), which a build of format 5 would read past, and its restore drop without a word.
+     * docs/adr/0007 says when it rises.
      */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
 
     /** The same repository in another format ({@code vault upgrade}). */
     public RepositoryConfig withVersion(int newVersion) {

@@ -48,6 +48,7 @@ import org.opsledger.vault.snapshot.ExtendedAttributes;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.PermissionAttributes;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
 
@@ -1300,7 +1301,8 @@ public final class Restorer {
      * Owner, extended attributes, modification time and mode of a restored path, in that order: chown clears setuid
      * and setgid, so the mode comes after it; writing xattrs changes no time; and writing xattrs and setting the time
      * open the path (the JDK's setTimes does), which a mode without the owner's read bit (0200, 0000) refuses a user
-     * other than root, so the mode comes last (a chmod changes no mtime). One the target's filesystem refuses is
+     * other than root, so the mode comes last (a chmod changes no mtime), and then the ACLs and file capability
+     * ({@link #applyPermissions}: set by path, they open nothing). One the target's filesystem refuses is
      * reported ({@link UnappliedMetadata}) and the restore goes on: an NFS export that squashes root refuses every
      * chown, ramfs or vfat every extended attribute.
      */
@@ -1330,6 +1332,35 @@ public final class Restorer {
             set(e, UnappliedMetadata.Kind.MODE, () -> Files.setAttribute(path, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS));
         } else { // exFAT takes a chmod and keeps nothing; FAT refuses it: known from the probe, not tried per path
             notSet(e, UnappliedMetadata.Kind.MODE, targetFs.modesRefused());
+        }
+        if (n.type() == NodeType.FILE || n.type() == NodeType.DIR) {
+            applyPermissions(e, path);
+        }
+    }
+
+    /**
+     * POSIX ACLs after the mode (setting the access ACL writes its mask into the group bits, which the recorded mode
+     * holds), an ACL the node lacks removed (inherited from a default ACL of the target: it would grant what the source
+     * did not), and the file capability last: the kernel clears it on a write and on a chown, and only root may set one
+     * (CAP_SETFCAP). Only the names of {@link PermissionAttributes#NAMES} are ever set.
+     */
+    private void applyPermissions(Entry e, Path path) {
+        Map<String, String> p = e.node.permissionXattrs();
+        String unavailable = PermissionAttributes.unavailable();
+        if (unavailable == null) {
+            set(e, UnappliedMetadata.Kind.ACLS, () -> PermissionAttributes.writeAcls(path, p, e.node.type() == NodeType.DIR));
+        } else if (PermissionAttributes.hasAcls(p)) {
+            notSet(e, UnappliedMetadata.Kind.ACLS, unavailable);
+        }
+        if (p == null || !p.containsKey(PermissionAttributes.CAPABILITY)) {
+            return;
+        }
+        if (unavailable != null) {
+            notSet(e, UnappliedMetadata.Kind.CAPABILITY, unavailable);
+        } else if (!root) {
+            notSet(e, UnappliedMetadata.Kind.CAPABILITY, "only root may set a file capability (CAP_SETFCAP)");
+        } else {
+            set(e, UnappliedMetadata.Kind.CAPABILITY, () -> PermissionAttributes.writeCapability(path, p));
         }
     }
 
@@ -1476,6 +1507,23 @@ public final class Restorer {
                 && !ExtendedAttributes.read(path).equals(f.node.xattrs() == null ? Map.of() : f.node.xattrs())) {
             failures.add(f.rel() + ": extended attributes differ from the snapshot");
         }
+        if (!f.node.type().special() && PermissionAttributes.unavailable() == null
+                && !permissionsSet(inode, PermissionAttributes.read(path).attributes()).equals(permissionsSet(inode, f.node.permissionXattrs()))) {
+            failures.add(f.rel() + ": POSIX ACLs or file capability differ from the snapshot");
+        }
+    }
+
+    /** Of a node's or a path's ACLs and capability, those the restore set: the kinds it reported as not set left out. */
+    private static Map<String, String> permissionsSet(Entry inode, Map<String, String> attributes) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String name : PermissionAttributes.NAMES) {
+            boolean reported = inode.unapplied(name.equals(PermissionAttributes.CAPABILITY) ? UnappliedMetadata.Kind.CAPABILITY
+                    : UnappliedMetadata.Kind.ACLS);
+            if (attributes != null && attributes.containsKey(name) && !reported) {
+                out.put(name, attributes.get(name));
+            }
+        }
+        return out;
     }
 
     /**

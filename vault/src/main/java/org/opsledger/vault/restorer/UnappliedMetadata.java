@@ -27,6 +27,8 @@ final class UnappliedMetadata {
         SET_ID("set-user-ID or set-group-ID bit", "cleared"),
         MODE("mode", "not set"),
         EXTENDED_ATTRIBUTES("extended attributes", "not set"),
+        ACLS("POSIX ACLs", "not set"),
+        CAPABILITY("file capability", "not set"),
         MTIME("modification time", "not set");
 
         final String shown;

@@ -15,23 +15,34 @@ import org.opsledger.vault.crypto.ObjectId;
  * attributes of the {@code user.} namespace (name without the prefix → base64 value), null when
  * there are none. {@code rdev} is a character or block device's number as Linux's stat(2) gives it
  * (major and minor), 0 for every other node (left out of format 1's JSON, so its trees keep their bytes).
+ * {@code permissionXattrs} holds its POSIX ACLs and file capability ({@link PermissionAttributes}: full name → base64
+ * value), null when it has none or they were not read (a repository of format 5 or older, a JVM without the foreign
+ * function API); never mixed with {@code xattrs}, whose names are the {@code user.} namespace's.
  */
 public record Node(String name, NodeType type, int mode, long mtime, long ctime, long inode, long device,
                    int uid, int gid, long size, List<ObjectId> content, ObjectId subtree, String linkTarget, int links,
                    java.util.Map<String, String> xattrs,
-                   @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) long rdev) {
+                   @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY) long rdev,
+                   java.util.Map<String, String> permissionXattrs) {
+
+    /** A node without ACLs or a file capability. */
+    public Node(String name, NodeType type, int mode, long mtime, long ctime, long inode, long device,
+                int uid, int gid, long size, List<ObjectId> content, ObjectId subtree, String linkTarget, int links,
+                java.util.Map<String, String> xattrs, long rdev) {
+        this(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, rdev, null);
+    }
 
     /** A node that is not a device. */
     public Node(String name, NodeType type, int mode, long mtime, long ctime, long inode, long device,
                 int uid, int gid, long size, List<ObjectId> content, ObjectId subtree, String linkTarget, int links,
                 java.util.Map<String, String> xattrs) {
-        this(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, 0);
+        this(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, 0, null);
     }
 
     /** A node without a hard-link count or extended attributes. */
     public Node(String name, NodeType type, int mode, long mtime, long ctime, long inode, long device,
                 int uid, int gid, long size, List<ObjectId> content, ObjectId subtree, String linkTarget) {
-        this(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, 0, null, 0);
+        this(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, 0, null, 0, null);
     }
 
     /** True for a file that shares its inode with other names in the same snapshot. */
@@ -73,23 +84,28 @@ public record Node(String name, NodeType type, int mode, long mtime, long ctime,
     public static final long READ_AGAIN = Long.MIN_VALUE;
 
     public Node withCtime(long newCtime) {
-        return new Node(name, type, mode, mtime, newCtime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, rdev);
+        return new Node(name, type, mode, mtime, newCtime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, rdev, permissionXattrs);
     }
 
     public Node withSubtree(ObjectId tree) {
-        return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, tree, linkTarget, links, xattrs, rdev);
+        return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, tree, linkTarget, links, xattrs, rdev, permissionXattrs);
     }
 
     public Node withName(String newName) {
-        return new Node(newName, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, rdev);
+        return new Node(newName, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, rdev, permissionXattrs);
     }
 
     public Node withContent(List<ObjectId> blobs, long newSize) {
-        return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, newSize, blobs, subtree, linkTarget, links, xattrs, rdev);
+        return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, newSize, blobs, subtree, linkTarget, links, xattrs, rdev, permissionXattrs);
     }
 
     public Node withXattrs(java.util.Map<String, String> attributes) {
         return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, links,
-                attributes == null || attributes.isEmpty() ? null : attributes, rdev);
+                attributes == null || attributes.isEmpty() ? null : attributes, rdev, permissionXattrs);
+    }
+
+    public Node withPermissionXattrs(java.util.Map<String, String> attributes) {
+        return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, rdev,
+                attributes == null || attributes.isEmpty() ? null : attributes);
     }
 }

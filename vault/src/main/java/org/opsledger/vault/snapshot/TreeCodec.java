@@ -25,9 +25,11 @@ public final class TreeCodec {
      * The version of this encoding, written after the magic; a reader refuses versions it does not know. Version 2
      * added FIFOs and device nodes ({@link NodeType#special()}, {@link Node#rdev()}); a tree without them is written
      * as version 1, byte for byte as before, so that it keeps its ID (and its deduplication against older snapshots)
-     * and builds that read only version 1 still read it.
+     * and builds that read only version 1 still read it. Version 3 added POSIX ACLs and file capabilities
+     * ({@link Node#permissionXattrs()}, repository format 6): a tree holding them is written as version 3, which the builds
+     * that read 1 to 2 refuse, where they would have read past its flag; one without them as before.
      */
-    static final int ENCODING = 2;
+    static final int ENCODING = 3;
 
     private static final int HAS_CONTENT = 1;
     private static final int HAS_SUBTREE = 2;
@@ -35,6 +37,7 @@ public final class TreeCodec {
     private static final int HAS_XATTRS = 8;
     private static final int HAS_NAME = 16;
     private static final int HAS_RDEV = 32;
+    private static final int HAS_PERMISSION_XATTRS = 64;
 
     private TreeCodec() {
     }
@@ -77,7 +80,8 @@ public final class TreeCodec {
     public static byte[] encode(Tree tree) {
         Writer w = new Writer(64 + tree.nodes().size() * 128);
         w.bytes(MAGIC, 0, MAGIC.length);
-        w.u8(tree.nodes().stream().anyMatch(n -> n.rdev() != 0 || n.type() != null && n.type().special()) ? 2 : 1);
+        w.u8(tree.nodes().stream().anyMatch(n -> n.permissionXattrs() != null) ? 3
+                : tree.nodes().stream().anyMatch(n -> n.rdev() != 0 || n.type() != null && n.type().special()) ? 2 : 1);
         w.i32(tree.nodes().size());
         for (Node n : tree.nodes()) {
             if (n.type() == null) {
@@ -85,7 +89,8 @@ public final class TreeCodec {
             }
             int flags = (n.content() != null ? HAS_CONTENT : 0) | (n.subtree() != null ? HAS_SUBTREE : 0)
                     | (n.linkTarget() != null ? HAS_LINK_TARGET : 0) | (n.xattrs() != null ? HAS_XATTRS : 0)
-                    | (n.name() != null ? HAS_NAME : 0) | (n.rdev() != 0 ? HAS_RDEV : 0);
+                    | (n.name() != null ? HAS_NAME : 0) | (n.rdev() != 0 ? HAS_RDEV : 0)
+                    | (n.permissionXattrs() != null ? HAS_PERMISSION_XATTRS : 0);
             w.u8(n.type().ordinal());
             w.u8(flags);
             if (n.name() != null) {
@@ -113,14 +118,13 @@ public final class TreeCodec {
                 w.fileName(n.linkTarget());
             }
             if (n.xattrs() != null) {
-                w.i32(n.xattrs().size());
-                for (Map.Entry<String, String> e : new TreeMap<>(n.xattrs()).entrySet()) { // sorted: the same attributes, the same bytes
-                    w.string(e.getKey());
-                    w.string(e.getValue());
-                }
+                w.attributes(n.xattrs());
             }
             if (n.rdev() != 0) {
                 w.i64(n.rdev());
+            }
+            if (n.permissionXattrs() != null) {
+                w.attributes(n.permissionXattrs());
             }
         }
         return w.toByteArray();
@@ -174,6 +178,15 @@ public final class TreeCodec {
 
         void string(String s) {
             lengthPrefixed(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A count, then each name and value; sorted: the same attributes, the same bytes. */
+        void attributes(Map<String, String> attributes) {
+            i32(attributes.size());
+            for (Map.Entry<String, String> e : new TreeMap<>(attributes).entrySet()) {
+                string(e.getKey());
+                string(e.getValue());
+            }
         }
 
         /** A name or link target: the file system's bytes (FileNames), UTF-8 when they are. */
@@ -246,17 +259,20 @@ public final class TreeCodec {
             }
             ObjectId subtree = (flags & HAS_SUBTREE) != 0 ? id() : null;
             String linkTarget = (flags & HAS_LINK_TARGET) != 0 ? fileName() : null;
-            Map<String, String> xattrs = null;
-            if ((flags & HAS_XATTRS) != 0) {
-                int n = count(8);
-                xattrs = new TreeMap<>();
-                for (int i = 0; i < n; i++) {
-                    xattrs.put(string(), string());
-                }
-            }
+            Map<String, String> xattrs = (flags & HAS_XATTRS) != 0 ? attributes() : null;
             long rdev = (flags & HAS_RDEV) != 0 ? i64() : 0;
+            Map<String, String> permissionXattrs = (flags & HAS_PERMISSION_XATTRS) != 0 ? attributes() : null;
             return new Node(name, TYPES[type], mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget,
-                    links, xattrs, rdev);
+                    links, xattrs, rdev, permissionXattrs);
+        }
+
+        private Map<String, String> attributes() {
+            int n = count(8);
+            Map<String, String> out = new TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                out.put(string(), string());
+            }
+            return out;
         }
 
         /** A count of items of at least {@code minBytes} each: never more than the bytes left could hold. */

@@ -118,8 +118,8 @@ class TreeCodecTest {
         }
         assertThatThrownBy(() -> TreeCodec.decode(TREE, Arrays.copyOf(bytes, bytes.length + 1))).hasMessageContaining("after the last node");
         byte[] future = bytes.clone();
-        future[4] = 3;
-        assertThatThrownBy(() -> TreeCodec.decode(TREE, future)).hasMessageContaining("tree encoding 3 is not supported (this build reads 1 to 2)");
+        future[4] = 4;
+        assertThatThrownBy(() -> TreeCodec.decode(TREE, future)).hasMessageContaining("tree encoding 4 is not supported (this build reads 1 to 3)");
         byte[] badType = bytes.clone();
         badType[9] = 7;
         assertThatThrownBy(() -> TreeCodec.decode(TREE, badType)).hasMessageContaining("unknown node type 7");

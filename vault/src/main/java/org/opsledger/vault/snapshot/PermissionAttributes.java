@@ -1,0 +1,100 @@
+package org.opsledger.vault.snapshot;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.opsledger.vault.IoReason;
+
+/**
+ * A file's or directory's POSIX ACLs ({@code system.posix_acl_access}, {@code system.posix_acl_default}) and file capability
+ * ({@code security.capability}): the extended attributes that grant access beyond the mode bits, which the JDK does not
+ * reach (docs/vault-format.md §8, {@link Node#permissionXattrs}). Values are the kernel's bytes, kept as base64 under their
+ * full names, apart from the {@code user.} attributes of {@link ExtendedAttributes}: a user may set
+ * {@code user.security.capability} on her own file, and it is never applied as a capability. Read and written through
+ * libc ({@link NativeXattrs}), never following a symlink; on a JVM without the foreign function API (Java 21) neither.
+ */
+public final class PermissionAttributes {
+
+    public static final String ACCESS_ACL = "system.posix_acl_access";
+    public static final String DEFAULT_ACL = "system.posix_acl_default";
+    public static final String CAPABILITY = "security.capability";
+    /** The names kept, and the only ones a restore sets, whatever a tree holds. */
+    public static final List<String> NAMES = List.of(ACCESS_ACL, DEFAULT_ACL, CAPABILITY);
+    /** The ACLs, set after the mode: setting the access ACL writes its mask into the group bits, which the recorded mode holds. */
+    public static final List<String> ACLS = List.of(ACCESS_ACL, DEFAULT_ACL);
+    /** The repository format that keeps them (docs/adr/0007: a build of format 5 would read past the field). */
+    public static final int FORMAT = 6;
+
+    private PermissionAttributes() {
+    }
+
+    /** Why this JVM can neither read nor set them, or null when it can. */
+    public static String unavailable() {
+        return NativeXattrs.unavailable();
+    }
+
+    /** The attributes of a file or directory (name → base64), empty when it has none; {@code why} says what could not be read. */
+    public record Read(Map<String, String> attributes, String why) {
+    }
+
+    /**
+     * The attributes of a file or directory: one listing, then a read of each kept name it holds. A filesystem without
+     * extended attributes has none; one removed between the listing and its read is not kept.
+     */
+    public static Read read(Path p) {
+        List<String> names;
+        try {
+            names = NativeXattrs.list(p);
+        } catch (IOException e) {
+            String why = IoReason.of(e);
+            return new Read(Map.of(), why.equals("Operation not supported") ? null : why);
+        }
+        Map<String, String> out = null;
+        for (String name : NAMES) {
+            if (!names.contains(name)) {
+                continue;
+            }
+            try {
+                byte[] value = NativeXattrs.get(p, name);
+                if (value != null) {
+                    out = out == null ? new TreeMap<>() : out;
+                    out.put(name, Base64.getEncoder().encodeToString(value));
+                }
+            } catch (IOException e) {
+                return new Read(out == null ? Map.of() : out, name + ": " + IoReason.of(e));
+            }
+        }
+        return new Read(out == null ? Map.of() : out, null);
+    }
+
+    /**
+     * Sets the ACLs a node records on the file or directory just restored, after its mode, and removes one it does not
+     * record (inherited from the target's default ACL at its creation: it would grant what the source did not).
+     */
+    public static void writeAcls(Path p, Map<String, String> attributes, boolean directory) throws IOException {
+        for (String name : ACLS) {
+            String value = attributes == null ? null : attributes.get(name);
+            if (value != null) {
+                NativeXattrs.set(p, name, Base64.getDecoder().decode(value));
+            } else if (directory || name.equals(ACCESS_ACL)) { // a file has no default ACL
+                NativeXattrs.remove(p, name);
+            }
+        }
+    }
+
+    /** Whether the node records any ACL. */
+    public static boolean hasAcls(Map<String, String> attributes) {
+        return attributes != null && ACLS.stream().anyMatch(attributes::containsKey);
+    }
+
+    /** Sets the file capability a node records, last: the kernel clears it on a write and on a chown. */
+    public static void writeCapability(Path p, Map<String, String> attributes) throws IOException {
+        String value = attributes == null ? null : attributes.get(CAPABILITY);
+        if (value != null) {
+            NativeXattrs.set(p, CAPABILITY, Base64.getDecoder().decode(value));
+        }
+    }
+}
