@@ -20,10 +20,11 @@ import java.util.List;
 
 /**
  * libc's llistxattr, lgetxattr, lsetxattr and lremovexattr on one path, never following a symlink, through the foreign
- * function API (Java 22 and later: the vault jar's {@code META-INF/versions/22}; the Java 21 class of this name reaches
- * none). Paths are handed over as the file system's bytes ({@link FileNames#bytesOf}), names and values as given.
+ * function API, final from Java 22: compiled with release 22 beside the vault's Java 21 classes, and loaded by
+ * {@link NativeXattrs} only on a JVM of 22 or later. Paths are handed over as the file system's bytes
+ * ({@link FileNames#bytesOf}), names and values as given.
  */
-final class NativeXattrs {
+final class ForeignXattrs implements NativeXattrs.Calls {
 
     private static final int EPERM = 1;
     private static final int ENOENT = 2;
@@ -72,16 +73,18 @@ final class NativeXattrs {
         UNAVAILABLE = why;
     }
 
-    private NativeXattrs() {
+    ForeignXattrs() {
     }
 
     /** Why this JVM cannot reach them, or null when it can. */
-    static String unavailable() {
+    @Override
+    public String unavailable() {
         return UNAVAILABLE;
     }
 
     /** The attribute names of the path. */
-    static List<String> list(Path p) throws IOException {
+    @Override
+    public List<String> list(Path p) throws IOException {
         reachable();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment path = path(arena, p);
@@ -120,7 +123,8 @@ final class NativeXattrs {
     }
 
     /** The attribute's value, or null when the path has none of that name. */
-    static byte[] get(Path p, String name) throws IOException {
+    @Override
+    public byte[] get(Path p, String name) throws IOException {
         reachable();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment path = path(arena, p);
@@ -158,7 +162,8 @@ final class NativeXattrs {
     }
 
     /** Sets the attribute. */
-    static void set(Path p, String name, byte[] value) throws IOException {
+    @Override
+    public void set(Path p, String name, byte[] value) throws IOException {
         reachable();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
@@ -175,7 +180,8 @@ final class NativeXattrs {
     }
 
     /** Removes the attribute; none of that name, or a filesystem without extended attributes, is no error. */
-    static void remove(Path p, String name) throws IOException {
+    @Override
+    public void remove(Path p, String name) throws IOException {
         reachable();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
