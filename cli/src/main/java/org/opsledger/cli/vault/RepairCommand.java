@@ -43,7 +43,8 @@ final class RepairCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw journal == null ? e : journal.failed(e);
             }
-            exit = res.blobsLost() > 0 || res.snapshotsLost() > 0 || res.filesLeft() > 0 ? BackupCommand.INCOMPLETE : 0;
+            exit = res.blobsLost() > 0 || res.snapshotsLost() > 0 || res.filesLeft() > 0 || res.snapshotsGone() != null
+                    ? BackupCommand.INCOMPLETE : 0;
             if (journal != null) {
                 journal.ended(exit == 0 ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, List.of(), List.of(), false, exit,
                         summary(res));
@@ -99,9 +100,11 @@ final class RepairCommand implements Callable<Integer> {
         if (r.blobsDropped() > 0) { // a forgotten snapshot's data before a prune: no loss (a helper's)
             lost.add(r.blobsDropped() + " blob(s) that no snapshot needs " + would + "dropped" + (lost.isEmpty() ? "; nothing " + would + "lost" : ""));
         }
-        return String.format("repair: read %d pack(s), %s; %s%s", r.packsRead(), Output.bytes(r.bytesRead()),
-                !r.changed() ? (r.files().isEmpty() ? "nothing to repair" : "nothing it can repair")
+        // snapshots/ lost: "nothing to repair", exit 0, while `vault recover` brought every file back (a helper's)
+        return String.format("repair: read %d pack(s), %s; %s%s%s", r.packsRead(), Output.bytes(r.bytesRead()),
+                !r.changed() ? (r.files().isEmpty() && r.snapshotsGone() == null ? "nothing to repair" : "nothing it can repair")
                         : lost.isEmpty() ? (r.dryRun() ? "nothing would be lost" : "nothing was lost") : String.join("; ", lost),
-                r.filesLeft() == 0 ? "" : "; " + r.filesLeft() + " damaged file(s) left in place");
+                r.filesLeft() == 0 ? "" : "; " + r.filesLeft() + " damaged file(s) left in place",
+                r.snapshotsGone() == null ? "" : "; " + TerminalText.escape(r.snapshotsGone()));
     }
 }

@@ -7,11 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.NoSnapshotsException;
+import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,16 +47,43 @@ final class SnapshotsCommand implements Callable<Integer> {
         return listing.readable();
     }
 
+    /**
+     * What check warns of when the journal says snapshots were written here that are gone and no entry says they left, or
+     * null: snapshots/ lost (a disk, a deletion in the store) listed "0 snapshot(s)", exit 0, and `restore latest` said "the
+     * repository has no snapshots", while `vault recover` brought every file back (a helper's). The whole journal is read,
+     * so only for a repository that lists no snapshot file at all.
+     */
+    static String gone(Repository r) {
+        return new Checker(r, 1).snapshotsGone(List.of());
+    }
+
+    /** {@link Repository#findSnapshot}, where a repository that lists none says what {@link #gone} says (exit 3). */
+    static SnapshotRef find(Repository r, String name, SnapshotFilter filter) {
+        try {
+            return r.findSnapshot(name, filter);
+        } catch (NoSnapshotsException e) {
+            String gone = gone(r);
+            if (gone == null) {
+                throw e;
+            }
+            throw new CliException(e.getMessage() + " listed, but " + gone, BackupCommand.INCOMPLETE);
+        }
+    }
+
     @Override
     public Integer call() {
         try (Repository r = repo.open()) {
             Repository.SnapshotListing listing = r.listSnapshots();
             var filter = select.filter();
             List<SnapshotRef> all = filter.select(readableWarningOfTheRest(listing));
+            String gone = listing.readable().isEmpty() && listing.unreadable().isEmpty() ? gone(r) : null;
+            if (gone != null) {
+                Output.err().println("warning: " + TerminalText.escape(gone));
+            }
             Repository.HoldListing holdListing = r.listHolds(); // a damaged hold record hides no snapshot; check and repair see it
             holdListing.unreadable().forEach(u -> Output.err().println("warning: hold record " + u
                     + " (`vault repair` replaces a damaged one with a record that keeps the hold in force)"));
-            boolean whole = listing.unreadable().isEmpty() && holdListing.unreadable().isEmpty();
+            boolean whole = listing.unreadable().isEmpty() && holdListing.unreadable().isEmpty() && gone == null;
             Map<ObjectId, LegalHold> holds = holdListing.holds();
             Set<ObjectId> held = holds.keySet();
             if (repo.json) { // written as each comes: 30,000 records as one string ran out of the launcher's heap
@@ -88,6 +119,7 @@ final class SnapshotsCommand implements Callable<Integer> {
                     + " in " + r.backend().location()
                     + (listing.unreadable().isEmpty() ? "" : "; " + listing.unreadable().size() + " snapshot file(s) unreadable"
                     + " (see stderr; `vault check` names them, `vault repair` takes damaged ones out of use)")
+                    + (gone == null ? "" : "; the journal says snapshots were written here that are gone (see stderr)")
                     + (lacking == 0 ? "" : "; " + lacking + " record(s) lack an owner, classification or retention (IS.012 6.6.5.1:"
                     + " `vault amend` completes them)"));
             return whole ? 0 : BackupCommand.INCOMPLETE;

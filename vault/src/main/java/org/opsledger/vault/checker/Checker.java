@@ -309,41 +309,19 @@ public final class Checker {
             }
             return Map.of();
         }
-        Set<ObjectId> there = snapshotsThere(snapshotFiles, replaced);
-        // by the entry that wrote each (a backup, recover, amend, rewrite, key retirement, a copy or tier received), of those
-        // not there: 30,000 entries held whole took check past its heap
-        Map<ObjectId, JournalEntry> written = new HashMap<>();
-        Set<ObjectId> left = new HashSet<>(); // named by what removes, moves or replaces snapshots
+        Gone gone = new Gone(snapshotsThere(snapshotFiles, replaced));
         Map<ObjectId, JournalEntry.Operation> forgotten = new HashMap<>(); // named by a forget or tier as it deleted each
         Map<String, JournalEntry> slotsRemoved = new HashMap<>(); // by the start of the slot's ID
-        Instant[] retired = {Instant.MIN};
         HoldHistory holdHistory = new HoldHistory();
         // every file read, no entry held: the predicate sees each entry once
         Journal.Listing listing = journal.read(e -> {
             holdHistory.add(e);
-            // an amend's, rewrite's or retirement's new IDs were taken as gone, so one deleted went unnoticed; a target's copies
-            // too (a tester's)
-            e.written().stream().filter(id -> !there.contains(id)).forEach(id -> written.put(id, e));
-            switch (e.operation()) {
-                case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
-                    List<ObjectId> named = e.namesReplacedThenWritten() ? e.snapshots().subList(0, e.snapshots().size() / 2)
-                            : e.received() ? List.of() : e.snapshots();
-                    if (e.operation() != JournalEntry.Operation.AMEND || e.outcome() != JournalEntry.Outcome.FAILED) {
-                        left.addAll(named); // a failed amend names what it was to amend: each checked before any is written
-                    }
-                    e.removed().forEach(id -> forgotten.put(id, e.operation()));
-                    String slot = e.operation() == JournalEntry.Operation.KEY && e.outcome() == JournalEntry.Outcome.OK
-                            ? Repository.KeySlotInfo.removedIn(e.detail()) : null;
-                    if (slot != null) {
-                        slotsRemoved.put(slot, e);
-                    }
-                    if (e.operation() == JournalEntry.Operation.KEY && e.snapshots().isEmpty() && e.detail() != null
-                            && e.detail().startsWith("retired key epoch") && !e.detail().contains(", 0 snapshot(s)")
-                            && e.started().isAfter(retired[0])) {
-                        retired[0] = e.started(); // an older build's: it gave snapshots new IDs and named none of them
-                    }
-                }
-                default -> { }
+            gone.take(e);
+            e.removed().forEach(id -> forgotten.put(id, e.operation()));
+            String slot = e.operation() == JournalEntry.Operation.KEY && e.outcome() == JournalEntry.Outcome.OK
+                    ? Repository.KeySlotInfo.removedIn(e.detail()) : null;
+            if (slot != null) {
+                slotsRemoved.put(slot, e);
             }
             return false;
         });
@@ -353,9 +331,9 @@ public final class Checker {
             warnings.add(untested);
         }
         warnings.addAll(listing.failingBackupWarnings());
-        String gone = snapshotsGone(written, left, retired[0]);
-        if (gone != null) {
-            warnings.add(gone);
+        String goneWarning = gone.warning();
+        if (goneWarning != null) {
+            warnings.add(goneWarning);
         }
         slotsPutBack(slotsRemoved).forEach(warnings::add);
         String lifted = holdsLifted(snapshots, replaced, holdHistory, forgotten.keySet(), holds);
@@ -491,34 +469,84 @@ public final class Checker {
     }
 
     /**
-     * Snapshots a journal entry says its command wrote ({@link JournalEntry#written}: a backup, recover, amend, rewrite,
+     * What check warns of when snapshots a journal entry says its command wrote ({@link JournalEntry#written}: a backup, recover, amend, rewrite,
      * key retirement, or a copy or tier into this repository) that are neither in the repository nor accounted for by the
      * journal (a forget, a tier, an amend or rewrite that replaced them, a repair that moved them to damaged/, a
      * retirement that sealed them again):
      * a snapshot file deleted from the store by someone able to write to it, which nothing noticed (a helper deleted one
      * retained until 2099; check was clean, and the next prune freed its data). A retirement's entry names the IDs it
-     * replaced; backups from before one an older build ran, whose entry names none, are passed over.
+     * replaced; backups from before one an older build ran, whose entry names none, are passed over. Null when there is
+     * none, or the format keeps no journal. The whole journal is read: for `vault snapshots`, `restore latest` and repair,
+     * which say so too (snapshots/ lost, they said "0 snapshot(s)" and "nothing to repair", exit 0: a helper's at 2 a.m.).
      */
-    private String snapshotsGone(Map<ObjectId, JournalEntry> written, Set<ObjectId> left, Instant retired) {
-        List<Map.Entry<ObjectId, JournalEntry>> gone = written.entrySet().stream()
-                .filter(w -> !left.contains(w.getKey()) && w.getValue().started().isAfter(retired))
-                // not one a backup beside this check wrote after snapshots/ was listed, its entry before the journal was read
-                .filter(w -> !repo.backend().exists("snapshots/" + w.getKey().hex()))
-                .sorted(Map.Entry.comparingByValue(java.util.Comparator.comparing(JournalEntry::started))).toList();
-        if (gone.isEmpty()) {
+    public String snapshotsGone(List<SnapshotRef> readable) {
+        Journal journal = new Journal(repo);
+        if (!journal.kept()) {
             return null;
         }
-        JournalEntry first = gone.getFirst().getValue();
-        String by = switch (first.operation()) {
-            case BACKUP -> "a backup of " + String.join(" ", first.paths());
-            case COPY, TIER -> "received by a " + first.operation().json() + " from " + String.join(" ", first.paths());
-            case AMEND -> "written by an amend";
-            case KEY -> "written by a key retirement";
-            default -> "written by a " + first.operation().json();
-        };
-        return gone.size() + " snapshot(s) the journal says were written are not in the repository, and no journal entry says they"
-                + " left (first: " + gone.getFirst().getKey().shortHex() + ", " + by + " on " + first.host() + " at " + first.started().toString().substring(0, 19).replace('T', ' ') + " UTC): deleted from the"
-                + " store? Its data goes with the next prune; `vault recover`, before that, makes a snapshot of the trees left";
+        Gone gone = new Gone(snapshotsThere(repo.backend().list("snapshots"), replaced(readable)));
+        journal.read(e -> {
+            gone.take(e); // an entry that does not read is check's to name
+            return false;
+        });
+        return gone.warning();
+    }
+
+    /** The snapshots the journal says were written that are not {@code there}, and what accounts for those that left, entry by entry. */
+    private final class Gone {
+        private final Set<ObjectId> there;
+        // by the entry that wrote each (a backup, recover, amend, rewrite, key retirement, a copy or tier received), of those
+        // not there: 30,000 entries held whole took check past its heap
+        private final Map<ObjectId, JournalEntry> written = new HashMap<>();
+        private final Set<ObjectId> left = new HashSet<>(); // named by what removes, moves or replaces snapshots
+        private Instant retired = Instant.MIN;
+
+        Gone(Set<ObjectId> there) {
+            this.there = there;
+        }
+
+        void take(JournalEntry e) {
+            // an amend's, rewrite's or retirement's new IDs were taken as gone, so one deleted went unnoticed; a target's copies
+            // too (a tester's)
+            e.written().stream().filter(id -> !there.contains(id)).forEach(id -> written.put(id, e));
+            switch (e.operation()) {
+                case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
+                    List<ObjectId> named = e.namesReplacedThenWritten() ? e.snapshots().subList(0, e.snapshots().size() / 2)
+                            : e.received() ? List.of() : e.snapshots();
+                    if (e.operation() != JournalEntry.Operation.AMEND || e.outcome() != JournalEntry.Outcome.FAILED) {
+                        left.addAll(named); // a failed amend names what it was to amend: each checked before any is written
+                    }
+                    if (e.operation() == JournalEntry.Operation.KEY && e.snapshots().isEmpty() && e.detail() != null
+                            && e.detail().startsWith("retired key epoch") && !e.detail().contains(", 0 snapshot(s)")
+                            && e.started().isAfter(retired)) {
+                        retired = e.started(); // an older build's: it gave snapshots new IDs and named none of them
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        String warning() {
+            List<Map.Entry<ObjectId, JournalEntry>> gone = written.entrySet().stream()
+                    .filter(w -> !left.contains(w.getKey()) && w.getValue().started().isAfter(retired))
+                    // not one a backup beside this check wrote after snapshots/ was listed, its entry before the journal was read
+                    .filter(w -> !repo.backend().exists("snapshots/" + w.getKey().hex()))
+                    .sorted(Map.Entry.comparingByValue(java.util.Comparator.comparing(JournalEntry::started))).toList();
+            if (gone.isEmpty()) {
+                return null;
+            }
+            JournalEntry first = gone.getFirst().getValue();
+            String by = switch (first.operation()) {
+                case BACKUP -> "a backup of " + String.join(" ", first.paths());
+                case COPY, TIER -> "received by a " + first.operation().json() + " from " + String.join(" ", first.paths());
+                case AMEND -> "written by an amend";
+                case KEY -> "written by a key retirement";
+                default -> "written by a " + first.operation().json();
+            };
+            return gone.size() + " snapshot(s) the journal says were written are not in the repository, and no journal entry says they"
+                    + " left (first: " + gone.getFirst().getKey().shortHex() + ", " + by + " on " + first.host() + " at " + first.started().toString().substring(0, 19).replace('T', ' ') + " UTC): deleted from the"
+                    + " store? Its data goes with the next prune; `vault recover`, before that, makes a snapshot of the trees left";
+        }
     }
 
     /** The snapshots accounted for without the journal: in snapshots/ (readable or not), under damaged/, or the IDs records say they had. */

@@ -11,9 +11,12 @@ import java.util.List;
  * @param packs             damaged or missing packs, each with what was salvaged from it and what is lost
  * @param files             snapshot files, hold records and condemned records that do not open: what became of each
  * @param bytesRead         pack bytes read to find damage
+ * @param snapshotsGone     check's warning of snapshots the journal says were written that are gone with no entry saying they
+ *                          left (snapshots/ lost: `vault recover` brings them back, repair cannot); null when there are none
  */
 public record RepairResult(boolean dryRun, List<String> indexProblems, int packsIndexedAgain, List<String> packsUnreadable,
-                           List<RepairedPack> packs, List<DamagedFile> files, int packsRead, long bytesRead, List<String> unwalked) {
+                           List<RepairedPack> packs, List<DamagedFile> files, int packsRead, long bytesRead, List<String> unwalked,
+                           String snapshotsGone) {
 
     /**
      * One damaged or missing pack.

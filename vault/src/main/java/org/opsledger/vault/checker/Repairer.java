@@ -196,7 +196,8 @@ public final class Repairer {
         // unreadable for want of a newer keyring, not damaged: nothing is taken out of use
         repo.refuseWhileNewerKeyringLacked("repair refused, nothing changed");
         return new Plan(index, byPack, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
-                checker.unwalked(), files, Checker.packsRead(toRead, packProblems), bytesRead.get());
+                checker.unwalked(), files, Checker.packsRead(toRead, packProblems), bytesRead.get(),
+                checker.snapshotsGone(snapshots)); // what repair cannot bring back, said as check says it
     }
 
     /**
@@ -342,7 +343,7 @@ public final class Repairer {
                         int indexedAgain, List<String> unreadable,
                         Map<ObjectId, String> problems, Set<ObjectId> stored, Map<ObjectId, List<PackedBlob>> salvage,
                         Map<ObjectId, String> lost, Map<String, CheckResult.DamagedPack> hurt, List<String> unwalked,
-                        List<RepairResult.DamagedFile> files, int packsRead, long bytesRead) {
+                        List<RepairResult.DamagedFile> files, int packsRead, long bytesRead, String snapshotsGone) {
 
         boolean indexNeedsRewrite() {
             return !indexProblems.isEmpty() || indexedAgain > 0 || problems.keySet().stream().anyMatch(p -> !stored.contains(p));
@@ -364,7 +365,8 @@ public final class Repairer {
                         stored.contains(p) && notRead.getOrDefault(p, 0L) >= 0 ? DAMAGED + "/" + p.hex() : null,
                         Math.max(0, notRead.getOrDefault(p, 0L))));
             });
-            return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, files, packsRead, bytesRead, unwalked);
+            return new RepairResult(dryRun, indexProblems, indexedAgain, unreadable, packs, files, packsRead, bytesRead, unwalked,
+                    snapshotsGone);
         }
     }
 

@@ -1439,9 +1439,11 @@ public final class Repository implements AutoCloseable {
                             + " lists those that read), and run `vault check`, then `vault repair`");
                 }
                 List<SnapshotRef> matching = filter.select(readable);
+                if (readable.isEmpty()) {
+                    throw new org.opsledger.vault.NoSnapshotsException("the repository has no snapshots");
+                }
                 if (matching.isEmpty()) {
-                    throw new VaultException(readable.isEmpty() ? "the repository has no snapshots"
-                            : "no snapshot of " + filter.describe() + " (`vault snapshots` lists them)");
+                    throw new VaultException("no snapshot of " + filter.describe() + " (`vault snapshots` lists them)");
                 }
                 return matching.getLast();
             }
@@ -1452,6 +1454,9 @@ public final class Repository implements AutoCloseable {
                 throw new VaultException("snapshot file " + damagedMatch.getFirst());
             }
             if (match.size() + damagedMatch.size() != 1) { // a prefix a damaged file shares too picked the one that reads (a helper's)
+                if (readable.isEmpty() && damagedMatch.isEmpty()) {
+                    throw new org.opsledger.vault.NoSnapshotsException("no snapshot " + idOrPrefix + ": the repository has none");
+                }
                 throw new VaultException(match.isEmpty() && damagedMatch.isEmpty() ? "no snapshot " + idOrPrefix
                         : "snapshot prefix " + idOrPrefix + " is ambiguous" + (damagedMatch.isEmpty() ? ""
                         : " (" + damagedMatch.size() + " of its snapshot files do not read)"));
