@@ -88,4 +88,25 @@ class DisasterRecoveryMessagesTest {
         assertThat(vault("recover").exit()).isZero();
         assertThat(vault("snapshots").exit()).as("recovered: the recover's snapshot is listed").isZero();
     }
+
+    /**
+     * A deleted config made every command say "no vault repository at R" though keys/, keyring and the data were there,
+     * and a config written back brought everything back. The message says the config is missing and how to write it back.
+     */
+    @Test
+    void aMissingConfigBesideKeysIsNamedWithHowToWriteItBack() throws Exception {
+        assertThat(backup().exit()).isZero();
+        byte[] config = Files.readAllBytes(repo.resolve("config"));
+        Files.delete(repo.resolve("config"));
+        Run snapshots = vault("snapshots");
+        assertThat(snapshots.exit()).isEqualTo(1);
+        assertThat(snapshots.err()).isEqualTo("opsledger: the config of the repository at " + repo + " is missing, though its keyring or"
+                + " keys/ are there: put it back from a copy of the store, or write it as docs/vault-format.md §2 says (\"A lost config\");"
+                + " nothing else is lost with it\n");
+        Files.write(repo.resolve("config"), config);
+        assertThat(vault("snapshots").exit()).isZero();
+
+        Run nowhere = VaultCommandTest.run("vault", "snapshots", "--repo", tmp.resolve("absent").toString(), "--password-file", pw.toString());
+        assertThat(nowhere.err()).as("no repository at all").isEqualTo("opsledger: no vault repository at " + tmp.resolve("absent") + "\n");
+    }
 }

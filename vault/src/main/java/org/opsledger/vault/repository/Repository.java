@@ -330,6 +330,12 @@ public final class Repository implements AutoCloseable {
         requirePassword(password);
         if (!backend.exists("config")) {
             String store = backend.missingStore();
+            if (store == null && (backend.exists("keyring") || !filesDirectlyIn(backend, "keys").isEmpty())) {
+                // a deleted config said "no vault repository" of a repository whose keys and data were whole (a helper's at 2 a.m.)
+                throw new VaultException("the config of the repository at " + backend.location() + " is missing, though its keyring"
+                        + " or keys/ are there: put it back from a copy of the store, or write it as docs/vault-format.md §2 says"
+                        + " (\"A lost config\"); nothing else is lost with it");
+            }
             throw new org.opsledger.vault.NoRepositoryException("no vault repository at " + backend.location() + (store == null ? "" : ": " + store));
         }
         RepositoryConfig config;
