@@ -109,4 +109,26 @@ class DisasterRecoveryMessagesTest {
         Run nowhere = VaultCommandTest.run("vault", "snapshots", "--repo", tmp.resolve("absent").toString(), "--password-file", pw.toString());
         assertThat(nowhere.err()).as("no repository at all").isEqualTo("opsledger: no vault repository at " + tmp.resolve("absent") + "\n");
     }
+
+    /** A damaged or deleted keyring was named with no remedy; each message now says where its copy is to come from. */
+    @Test
+    void aDamagedOrMissingKeyringIsNamedWithItsRemedy() throws Exception {
+        Path keyring = repo.resolve("keyring");
+        byte[] good = Files.readAllBytes(keyring);
+        byte[] flipped = good.clone();
+        flipped[60] ^= 1;
+        Files.write(keyring, flipped);
+        String remedy = "the vault keeps no other copy of it: put back its newest copy, kept with the disaster-recovery plan or in a"
+                + " backup of the store (docs/operations.md, \"The keyring\"), or restore from the long-term tier";
+        Run damaged = vault("check");
+        assertThat(damaged.exit()).isEqualTo(1);
+        assertThat(damaged.err()).isEqualTo("opsledger: keyring of " + repo + " fails authentication (damaged or altered); " + remedy + "\n");
+
+        Files.delete(keyring);
+        Run missing = vault("check");
+        assertThat(missing.err()).isEqualTo("opsledger: the keyring of " + repo + " is missing (deleted, or lost with a disk), and every key"
+                + " of the data is in it; " + remedy + "\n");
+        Files.write(keyring, good);
+        assertThat(vault("check").exit()).isZero();
+    }
 }

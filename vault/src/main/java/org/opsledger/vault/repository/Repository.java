@@ -363,6 +363,9 @@ public final class Repository implements AutoCloseable {
             Keyring keyring;
             try {
                 keyring = readKeyring(backend, mk.get());
+            } catch (MissingFileException e) { // (a command beside a dispose catches it as "disposed of": never this one)
+                throw new VaultException("the keyring of " + backend.location() + " is missing (deleted, or lost with a disk), and every key"
+                        + " of the data is in it; " + KEYRING_REMEDY);
             } catch (KeyringAuthenticationException e) {
                 // a slot of another master key, with this password: one a failed `vault init` left before a retried one
                 // wrote its own (the first slot tried then made the repository unopenable: a helper's); the next is tried
@@ -405,15 +408,23 @@ public final class Repository implements AutoCloseable {
         return out;
     }
 
+    /**
+     * What to do about a keyring that is gone or damaged: every key the data is sealed with is in it, and the vault keeps no
+     * other copy (docs/operations.md, "The keyring"). Each case said only what was wrong (a helper's at 2 a.m.).
+     */
+    static final String KEYRING_REMEDY = "the vault keeps no other copy of it: put back its newest copy, kept with the"
+            + " disaster-recovery plan or in a backup of the store (docs/operations.md, \"The keyring\"), or restore from the long-term tier";
+
     private static Keyring readKeyring(Backend backend, byte[] masterKey) {
         byte[] sealed = backend.read("keyring");
         try {
             return VaultJson.read("keyring", Sealing.open(Sealing.aesKey(masterKey), Sealing.Kind.KEYRING, sealed, 0, sealed.length), Keyring.class);
         } catch (AEADBadTagException e) {
-            throw new KeyringAuthenticationException("keyring of " + backend.location() + " fails authentication");
+            throw new KeyringAuthenticationException("keyring of " + backend.location() + " fails authentication (damaged or altered);"
+                    + " " + KEYRING_REMEDY);
         } catch (VaultJson.Malformed e) {
             throw new VaultException("the keyring of " + backend.location() + " " + e.problem() + ": it opened with the password,"
-                    + " so it was written so with the master key; the vault keeps no other copy: restore the file from a backup of the store");
+                    + " so it was written so with the master key; " + KEYRING_REMEDY);
         }
     }
 
