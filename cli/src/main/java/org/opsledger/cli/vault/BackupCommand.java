@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.IoReason;
@@ -154,6 +155,7 @@ final class BackupCommand implements Callable<Integer> {
         SnapshotRef snap;
         String summary;
         List<String> warnings;
+        List<String> damage; // of the repository, met on the way: the snapshot is whole
         List<String> sources;
         try { // refused before the repository opens: a command line no backup could take is not a failed backup
             sources = stdin || fromCommand ? List.of(stdinName) : Archiver.sourcePaths(options).stream().map(Path::toString).toList();
@@ -182,9 +184,11 @@ final class BackupCommand implements Callable<Integer> {
                 throw journal.failed(new CliException("backup failed: " + e.getMessage()));
             }
             warnings = progress.warnings();
+            damage = progress.repositoryDamage();
             summary = summary(snap, progress, (System.nanoTime() - start) / 1e9);
-            journal.ended(warnings.isEmpty() ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, snap.snapshot().paths(), List.of(snap.id()),
-                    false, warnings.isEmpty() ? 0 : INCOMPLETE, summary);
+            boolean whole = warnings.isEmpty() && damage.isEmpty();
+            journal.ended(whole ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, snap.snapshot().paths(), List.of(snap.id()),
+                    false, whole ? 0 : INCOMPLETE, summary + damage.stream().map(d -> "; warning: " + d).collect(Collectors.joining()));
         } catch (VaultException | CliException e) {
             throw e;
         } catch (Exception e) {
@@ -203,6 +207,7 @@ final class BackupCommand implements Callable<Integer> {
             m.put("repositoryLeftOut", progress.repositoryLeftOut() == null ? null : progress.repositoryLeftOut().toString());
             m.put("warnings", warnings);
             m.put("notKeptOnThisJvm", progress.notKeptOnThisJvm());
+            m.put("repositoryDamage", damage);
             m.put("recordLacks", snap.snapshot().recordLacks());
             Output.json(m);
         } else {
@@ -210,6 +215,7 @@ final class BackupCommand implements Callable<Integer> {
             if (progress.notKeptOnThisJvm() != null) { // no file's: the exit code stays (docs/operations.md, "What a backup does not keep")
                 Output.err().println("warning: " + progress.notKeptOnThisJvm());
             }
+            damage.forEach(d -> Output.err().println("warning: " + TerminalText.escape(d)));
             Output.out().println(summary);
             if (progress.repositoryLeftOut() != null) {
                 Output.out().println("the repository " + progress.repositoryLeftOut() + " lies inside a backed-up path and was left out");
@@ -233,7 +239,7 @@ final class BackupCommand implements Callable<Integer> {
         }
         StopSignal.held().ifPresent(signal -> Output.err().println("opsledger: " + StopSignal.describe(signal) + " came after snapshot "
                 + snap.shortId() + " was saved: the backup ended as saved, recorded in the journal"));
-        return warnings.isEmpty() ? 0 : INCOMPLETE;
+        return warnings.isEmpty() && damage.isEmpty() ? 0 : INCOMPLETE;
     }
 
     /** The backup's line: the snapshot, what it holds, what it added (the journal keeps it too). */

@@ -131,4 +131,25 @@ class DisasterRecoveryMessagesTest {
         Files.write(keyring, good);
         assertThat(vault("check").exit()).isZero();
     }
+
+    /**
+     * index/ lost: the next backup said "saved (incremental): … (0 unchanged)", exit 0, the journal "ok", and stored every
+     * byte again. It warns, exit 3, and its journal entry says so.
+     */
+    @Test
+    void aBackupWhoseParentTreeIsNotIndexedWarns() throws Exception {
+        assertThat(backup().exit()).isZero();
+        String parent = vault("snapshots", "--json").json().get(0).get("id").asString();
+        deleteTree(repo.resolve("index"));
+        Run again = backup();
+        String said = "warning: the parent snapshot " + parent.substring(0, 8) + "'s tree is not in the index (index/ lost or damaged?):"
+                + " every file was read and stored again; run `vault check`, then `vault repair`";
+        assertThat(again.exit()).isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(again.err()).contains(said);
+        JsonNode entry = vault("journal", "--operation", "backup", "--json").json().get("entries").get(1);
+        assertThat(entry.get("outcome").asString()).isEqualTo("incomplete");
+        assertThat(entry.get("detail").asString()).contains("; " + said);
+
+        assertThat(backup().exit()).as("the new snapshot's tree is indexed: the next backup has a parent to compare with").isZero();
+    }
 }

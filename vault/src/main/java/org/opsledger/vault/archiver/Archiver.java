@@ -181,8 +181,12 @@ public final class Archiver {
             // the index read once the lock is written: read before it, the lock's catching up listed index/ twice more
             // (a helper's); a parent whose root tree no pack holds (lost: `vault repair`) gives nothing to compare with:
             // every file is read
-            Map<String, Node> parentRoot = parent == null || !repo.index().contains(parent.snapshot().tree()) ? Map.of()
-                    : byName(repo.loadTree(parent.snapshot().tree()));
+            boolean parentIndexed = parent == null || repo.index().contains(parent.snapshot().tree());
+            if (!parentIndexed) { // index/ lost: "saved (incremental) … (0 unchanged)", exit 0, everything stored again (a helper's)
+                progress.repositoryDamaged("the parent snapshot " + parent.shortId() + "'s tree is not in the index (index/ lost or"
+                        + " damaged?): every file was read and stored again; run `vault check`, then `vault repair`");
+            }
+            Map<String, Node> parentRoot = parent == null || !parentIndexed ? Map.of() : byName(repo.loadTree(parent.snapshot().tree()));
             Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full(),
                     repository, options.oneFileSystem() ? devicesOf(paths) : null, options.excludeIfPresent());
             List<Node> nodes;

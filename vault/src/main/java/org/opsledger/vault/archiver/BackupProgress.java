@@ -22,6 +22,7 @@ public final class BackupProgress {
     /** Sockets met and left out: the program that listens on one makes it again. */
     public final AtomicLong socketsSkipped = new AtomicLong();
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> repositoryDamage = new ConcurrentLinkedQueue<>();
     private volatile java.nio.file.Path repositoryLeftOut;
     private volatile boolean committing;
     private volatile String notKeptOnThisJvm;
@@ -87,6 +88,16 @@ public final class BackupProgress {
     /** Whether the snapshot's record is being written, or is written. */
     public boolean isCommitting() {
         return committing;
+    }
+
+    /** Damage to the repository a backup met (not to its sources: the snapshot is whole), said as it was met. */
+    void repositoryDamaged(String message) {
+        repositoryDamage.add(message);
+    }
+
+    /** What {@link #repositoryDamaged} was told, one line each: a backup that met any ends incomplete (exit 3). */
+    public List<String> repositoryDamage() {
+        return List.copyOf(repositoryDamage);
     }
 
     /** What was left out, one line per path; empty for a complete snapshot. */
