@@ -92,6 +92,9 @@ final class LsCommand implements Callable<Integer> {
             row.put("device", n.deviceMajor() + "," + n.deviceMinor());
         }
         row.put("mtime", Instant.ofEpochSecond(0, n.mtime()));
+        // owners are numbers: a restore gives each file to whoever holds that uid and gid on the host it restores to
+        row.put("uid", n.uid());
+        row.put("gid", n.gid());
         if (n.linkTarget() != null) {
             row.put("linkTarget", FileNames.display(n.linkTarget()));
         }

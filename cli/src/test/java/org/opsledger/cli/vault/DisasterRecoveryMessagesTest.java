@@ -152,4 +152,23 @@ class DisasterRecoveryMessagesTest {
 
         assertThat(backup().exit()).as("the new snapshot's tree is indexed: the next backup has a parent to compare with").isZero();
     }
+
+    /** Owners are numbers: `ls --json` shows each path's uid and gid, as a restore will set them on the host it restores to. */
+    @Test
+    void lsJsonShowsTheNumericOwner() throws Exception {
+        assertThat(backup().exit()).isZero();
+        int uid = (Integer) Files.getAttribute(data.resolve("ledger.txt"), "unix:uid");
+        int gid = (Integer) Files.getAttribute(data.resolve("ledger.txt"), "unix:gid");
+        JsonNode rows = vault("ls", "latest", "--json").json();
+        JsonNode file = null;
+        for (JsonNode row : rows) {
+            if (row.get("path").asString().endsWith("/ledger.txt")) {
+                file = row;
+            }
+        }
+        assertThat(file).isNotNull();
+        assertThat(file.get("uid").asInt()).isEqualTo(uid);
+        assertThat(file.get("gid").asInt()).isEqualTo(gid);
+        assertThat(vault("ls", "latest").out()).as("the text columns as they were").containsPattern("(?m)^\\S +[0-7]+ +12000  [0-9: -]+ UTC  /data/ledger.txt$");
+    }
 }

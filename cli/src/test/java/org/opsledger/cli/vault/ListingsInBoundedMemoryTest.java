@@ -90,7 +90,7 @@ class ListingsInBoundedMemoryTest {
         Run json = vault("ls", large, "--json");
         assertThat(json.lines()).isEqualTo(1);
         assertThat(json.last()).startsWith("[{\"path\":\"/share-00\"").endsWith("\"path\":\"/share-39/dir-49/file-099.txt\","
-                + "\"type\":\"file\",\"mode\":\"644\",\"size\":9,\"mtime\":\"1970-01-01T00:00:00Z\"}]");
+                + "\"type\":\"file\",\"mode\":\"644\",\"size\":9,\"mtime\":\"1970-01-01T00:00:00Z\",\"uid\":0,\"gid\":0}]");
     }
 
     @Test
