@@ -9,7 +9,8 @@ import java.util.List;
  * the JDK does not reach (its view lists the {@code user.} namespace alone). The calls go through the foreign function API,
  * final from Java 22, in {@code ForeignXattrs} (vault/src/main/java22, compiled with release 22 into the same jar), which
  * this class loads only on a JVM of 22 or later; on Java 21 it reaches none, and says so. It was a Multi-Release jar's
- * {@code META-INF/versions/22} class, which the launcher's ahead-of-time cache passed over: every backup through the
+ * {@code META-INF/versions/22} class, which the launcher's {@code -Djdk.util.jar.enableMultiRelease=false} (zstd-jni's
+ * switch to its JNI binding) and its ahead-of-time cache passed over: every backup through the
  * launcher said Java 25 had no foreign function API and kept no ACL (the lead's, trying the build).
  */
 final class NativeXattrs {
