@@ -164,4 +164,29 @@ class PermissionAttributesTest {
             assertThat(repo.loadBlob(snap.snapshot().tree())[4]).as("the root, without them, as before").isEqualTo((byte) 1);
         }
     }
+
+    /**
+     * A copy (or tier) into a repository of format 5 is refused for a snapshot holding ACLs or capabilities, naming what to
+     * do: it stored the trees without them, exit 0, and a tier forgot the near-line original that had them (a re-tester's).
+     */
+    @Test
+    void aCopyIntoAFormatFiveRepositoryOfASnapshotHoldingThemIsRefused() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        TestTrees.runOrSkip("setfacl", "-m", "u:nobody:rw,g::---", Files.writeString(data.resolve("app.env"), "x").toString());
+        Path longTerm = tmp.resolve("long-term");
+        TestTrees.newRepo(longTerm).close();
+        TestTrees.setFormatVersion(longTerm, RepositoryConfig.VERSION, 5); // as a build of format 5 made it
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.open(longTerm)) {
+            SnapshotRef snap = TestTrees.backup(near, data);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new org.opsledger.vault.copier.Copier(near, far).copy(snap))
+                    .hasMessageContaining(" is a repository of format 5, which cannot hold POSIX ACLs or file capabilities, and app.env"
+                            + " has them: `vault upgrade` it");
+            assertThat(far.snapshots()).as("nothing committed").isEmpty();
+            List<org.opsledger.vault.copier.Tiering.Moved> moved = new java.util.ArrayList<>();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new org.opsledger.vault.copier.Tiering(near, far)
+                    .move(List.of(snap), moved::add)).hasMessageContaining("format 5");
+            assertThat(moved).isEmpty();
+            assertThat(near.snapshots()).as("the original stays near-line").extracting(SnapshotRef::id).containsExactly(snap.id());
+        }
+    }
 }

@@ -485,10 +485,14 @@ public final class Archiver {
          * {@link #permissionsNotKept}).
          */
         private Map<String, String> permissionsOf(Path p) {
-            if (!readPermissions) {
+            return permissionsOf(p, readPermissions ? PermissionAttributes.read(p) : null);
+        }
+
+        /** {@link #permissionsOf(Path)} of what {@code read} read of {@code p} (null where they are not read). */
+        private Map<String, String> permissionsOf(Path p, PermissionAttributes.Read read) {
+            if (read == null) {
                 return null;
             }
-            PermissionAttributes.Read read = PermissionAttributes.read(p);
             if (read.why() != null) {
                 progress.warn(p + ": POSIX ACLs or file capability left out: " + read.why());
             }
@@ -627,9 +631,14 @@ public final class Archiver {
             if (unchangedSinceParent(parentNode, meta) && parentNode.content().stream().allMatch(repo.index()::contains)) {
                 progress.files.incrementAndGet();
                 progress.filesUnchanged.incrementAndGet();
-                // an xattr change moves ctime too: an unchanged file keeps its parent's user attributes (its ACLs are read)
-                return CompletableFuture.completedFuture(meta.withContent(parentNode.content(), meta.size()).withXattrs(parentNode.xattrs())
-                        .withPermissionXattrs(permissionsOf(p)));
+                // an xattr change moves ctime too: an unchanged file keeps its parent's user attributes (its ACLs are read, and
+                // the listing that finds them names its user attributes too: one the parent lacks, or two that read as one, is
+                // an attribute the full backup left out and warned of, read again here to warn again, exit 3: the dailies
+                // after it exited 0, their snapshots lacking it just the same (a helper's))
+                PermissionAttributes.Read listed = readPermissions ? PermissionAttributes.read(p) : null;
+                Map<String, String> xattrs = listed != null && listed.namesUserAttributesBeyond(parentNode.xattrs()) ? xattrsOf(p) : parentNode.xattrs();
+                return CompletableFuture.completedFuture(meta.withContent(parentNode.content(), meta.size()).withXattrs(xattrs)
+                        .withPermissionXattrs(permissionsOf(p, listed)));
             }
             queuedBytes += meta.size();
             if (queuedBytes >= WARM_UP_AFTER) {

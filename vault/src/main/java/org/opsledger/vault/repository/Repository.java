@@ -46,7 +46,9 @@ import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.PermissionAttributes;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotFilter;
@@ -1363,11 +1365,20 @@ public final class Repository implements AutoCloseable {
 
     /**
      * Stores a tree in the repository's encoding: binary from format 2 on, JSON in a format 1 repository (docs/vault-format.md §8).
-     * Below format 6 without ACLs and file capabilities, which its builds would read past (a tree copied from a newer repository).
+     * Below format 6 a tree holding ACLs or file capabilities, which its builds would read past, is refused: a copy or tier
+     * from a newer repository stored it without them, exit 0, and tier forgot the near-line original that had them (a
+     * re-tester's: the long-term restore "verified", the secrets file's group given the mask's permissions). A backup
+     * into such a repository reads none to store (it warns of them).
      */
     public ObjectId saveTree(Tree tree) {
-        if (config.version() < PermissionAttributes.FORMAT && tree.nodes().stream().anyMatch(n -> n.permissionXattrs() != null)) {
-            tree = new Tree(tree.nodes().stream().map(n -> n.withPermissionXattrs(null)).toList());
+        if (config.version() < PermissionAttributes.FORMAT) {
+            Node held = tree.nodes().stream().filter(n -> n.permissionXattrs() != null).findFirst().orElse(null);
+            if (held != null) {
+                throw new VaultException(backend.location() + " is a repository of format " + config.version() + ", which cannot hold"
+                        + " POSIX ACLs or file capabilities, and " + FileNames.display(held.name()) + " has them: `vault upgrade` it"
+                        + " (once every host that writes to it runs a build of format " + PermissionAttributes.FORMAT + "), then run"
+                        + " again; what is not copied stays where it is");
+            }
         }
         byte[] bytes = config.version() >= 2 ? TreeCodec.encode(tree) : VaultJson.write(tree);
         return saveBlob(BlobType.TREE, bytes, 0, bytes.length);

@@ -36,9 +36,29 @@ public final class PermissionAttributes {
         return NativeXattrs.unavailable();
     }
 
-    /** The attributes of a file or directory (name → base64), empty when it has none; {@code why} says what could not be read. */
-    public record Read(Map<String, String> attributes, String why) {
+    /**
+     * The attributes of a file or directory (name → base64), empty when it has none; {@code why} says what could not be read;
+     * {@code names}: every attribute name the listing gave, of any namespace, decoded as UTF-8 (U+FFFD for bytes that are
+     * not), empty when it could not be listed.
+     */
+    public record Read(Map<String, String> attributes, String why, List<String> names) {
+
+        /**
+         * Whether the listing names a {@code user.} attribute that {@code kept} (a node's, names without "user.") lacks, or two
+         * that read as one: what a backup of the file would warn of, or store, that {@code kept} does not say.
+         */
+        public boolean namesUserAttributesBeyond(Map<String, String> kept) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String name : names) {
+                if (name.startsWith(USER) && (!seen.add(name) || kept == null || !kept.containsKey(name.substring(USER.length())))) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
+
+    private static final String USER = "user.";
 
     /**
      * The attributes of a file or directory: one listing, then a read of each kept name it holds. A filesystem without
@@ -50,7 +70,7 @@ public final class PermissionAttributes {
             names = NativeXattrs.list(p);
         } catch (IOException e) {
             String why = IoReason.of(e);
-            return new Read(Map.of(), why.equals("Operation not supported") ? null : why);
+            return new Read(Map.of(), why.equals("Operation not supported") ? null : why, List.of());
         }
         Map<String, String> out = null;
         for (String name : NAMES) {
@@ -64,10 +84,10 @@ public final class PermissionAttributes {
                     out.put(name, Base64.getEncoder().encodeToString(value));
                 }
             } catch (IOException e) {
-                return new Read(out == null ? Map.of() : out, name + ": " + IoReason.of(e));
+                return new Read(out == null ? Map.of() : out, name + ": " + IoReason.of(e), names);
             }
         }
-        return new Read(out == null ? Map.of() : out, null);
+        return new Read(out == null ? Map.of() : out, null, names);
     }
 
     /**
