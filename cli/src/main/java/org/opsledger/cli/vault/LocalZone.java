@@ -1,5 +1,8 @@
 package org.opsledger.cli.vault;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.regex.Pattern;
 import org.opsledger.cli.CliException;
@@ -19,16 +22,46 @@ final class LocalZone {
     private LocalZone() {
     }
 
-    /** The JVM's zone, unless {@code TZ} holds summer-time rules the JVM read as a fixed offset. */
+    /**
+     * The JVM's zone, unless the C library's local time has summer time the JVM read as a fixed offset: {@code TZ}'s POSIX
+     * rule, or, with TZ unset, the rule at the end of /etc/localtime (a copy of a zone file on a host without the zoneinfo
+     * tree, the usual container image: the JVM then counted days in GMT while date(1) showed CEST; a re-tester's).
+     */
     static ZoneId forCountingDays(String command) {
-        return forCountingDays(command, System.getenv("TZ"), ZoneId.systemDefault());
+        String tz = System.getenv("TZ");
+        return forCountingDays(command, tz, tz != null ? null : footerOf(Path.of("/etc/localtime")), ZoneId.systemDefault());
     }
 
-    static ZoneId forCountingDays(String command, String tz, ZoneId zone) {
-        if (tz != null && zone.getRules().isFixedOffset() && POSIX_WITH_SUMMER_TIME.matcher(tz).matches()) {
-            throw new CliException(command + " counts local days, and TZ=" + tz + " is a POSIX rule with summer time that Java reads as "
-                    + zone.getId() + " all year: set TZ to a zone ID (TZ=Europe/Berlin, as in /usr/share/zoneinfo) or to UTC; nothing was changed", 2);
+    static ZoneId forCountingDays(String command, String tz, String localtimeRule, ZoneId zone) {
+        if (!zone.getRules().isFixedOffset()) {
+            return zone;
+        }
+        String rule = tz != null ? tz : localtimeRule;
+        if (rule != null && POSIX_WITH_SUMMER_TIME.matcher(rule.startsWith(":") ? rule.substring(1) : rule).matches()) { // ":CET-1CEST…" too
+            throw new CliException(command + " counts local days, and " + (tz != null ? "TZ=" + tz + " is" : "/etc/localtime holds")
+                    + " a POSIX rule with summer time (" + rule + ") that Java reads as " + zone.getId() + " all year: set TZ to a zone"
+                    + " ID (TZ=Europe/Berlin, as in /usr/share/zoneinfo, installed with tzdata) or to UTC; nothing was changed", 2);
         }
         return zone;
+    }
+
+    /**
+     * The POSIX rule a zone file (TZif, version 2 or later) ends with, between its last two newlines ("CET-1CEST,M3.5.0,
+     * M10.5.0/3"), or null for a file that is not one or cannot be read.
+     */
+    static String footerOf(Path zoneFile) {
+        try {
+            byte[] b = Files.readAllBytes(zoneFile);
+            if (b.length < 6 || b[0] != 'T' || b[1] != 'Z' || b[2] != 'i' || b[3] != 'f' || b[b.length - 1] != '\n') {
+                return null;
+            }
+            int start = b.length - 2;
+            while (start >= 0 && b[start] != '\n') {
+                start--;
+            }
+            return start < 0 ? null : new String(b, start + 1, b.length - start - 2, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 }

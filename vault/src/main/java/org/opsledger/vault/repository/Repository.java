@@ -438,16 +438,18 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * The host a snapshot, lock, key slot and journal entry name: {@code OPSLEDGER_HOSTNAME}, else the kernel's host name as
-     * {@code uname -n} gives it, not resolved. It was resolved ({@code InetAddress.getLocalHost}), and a host whose name
-     * no DNS or /etc/hosts knew yet (a new host restoring after a disaster) recorded every backup and restore as
-     * "localhost", all such hosts one source (a helper's). Where the kernel's name cannot be read (no /proc: not Linux),
-     * the resolver's answer, else its error's name; a host with no name at all is refused.
+     * The host a snapshot, lock, key slot and journal entry name: {@code OPSLEDGER_HOSTNAME} (its spaces around taken
+     * off), else the kernel's host name as {@code uname -n} gives it, not resolved. It was resolved
+     * ({@code InetAddress.getLocalHost}), and a host whose name no DNS or /etc/hosts knew yet (a new host restoring after a
+     * disaster) recorded every backup and restore as "localhost", all such hosts one source (a helper's). Where the
+     * kernel's name cannot be read (no /proc: a rescue chroot, not Linux), the resolver's, if it knows one; else refused:
+     * the name an error of the resolver's gives is not one (on Java 25 it began with an object's hash, a new source each
+     * run: a re-tester's).
      */
     public static String hostname() {
         String env = System.getenv("OPSLEDGER_HOSTNAME");
         if (env != null && !env.isBlank()) {
-            return env;
+            return env.strip();
         }
         try {
             String kernel = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
@@ -459,13 +461,10 @@ public final class Repository implements AutoCloseable {
         }
         try {
             return InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) { // "web-9: web-9: Name or service not known": the name is its first word
-            String named = e.getMessage() == null ? "" : e.getMessage().split(":", 2)[0].strip();
-            if (!named.isEmpty()) {
-                return named;
-            }
+        } catch (java.net.UnknownHostException e) {
+            throw new VaultException("this machine's host name cannot be read (no /proc/sys/kernel/hostname) and does not resolve:"
+                    + " set OPSLEDGER_HOSTNAME to the name its backups are to carry");
         }
-        throw new VaultException("this machine's host name cannot be read: set OPSLEDGER_HOSTNAME to the name its backups are to carry");
     }
 
     public Backend backend() {
