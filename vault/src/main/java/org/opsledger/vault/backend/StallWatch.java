@@ -191,10 +191,14 @@ final class StallWatch implements SdkHttpClient {
             looked = now;
             backlog = Math.min(backlog + Math.max(bytes - seen, 0), IN_FLIGHT); // what was taken since the last look
             seen = bytes;
-            long carried = Math.min(backlog, floor * elapsed / 1_000_000_000L);
+            long capacity = floor * elapsed / 1_000_000_000L;
+            long carried = Math.min(backlog, capacity);
             backlog -= carried;
-            long working = carried * 1_000_000_000L / floor;
-            busy = working >= elapsed ? busy + elapsed : 0;
+            // carried all it could: busy the whole interval (the time worked out back from the bytes fell a hair short of it,
+            // truncated, so `busy` never reached a window and every idle moment of the attempt was added up: a re-tester's)
+            boolean throughout = capacity > 0 && carried == capacity;
+            long working = throughout ? elapsed : carried * 1_000_000_000L / floor;
+            busy = throughout ? busy + elapsed : 0;
             idle = busy >= window.toNanos() ? 0 : idle + elapsed - Math.min(working, elapsed);
             if (idle < window.toNanos()) {
                 return;
