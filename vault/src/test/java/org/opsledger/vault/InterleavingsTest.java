@@ -319,7 +319,7 @@ class InterleavingsTest {
             List<Tiering.Moved> moved = new Tiering(n, f).move(List.of(s), m -> { });
             assertThat(moved).singleElement().satisfies(m -> assertThat(m.held()).isTrue());
         }
-        assertThat(release.get()).isInstanceOf(VaultException.class).hasMessageStartingWith("a legal hold is being placed or released on ");
+        assertThat(release.get()).isInstanceOf(VaultException.class).hasMessageStartingWith("legal holds are being changed (a hold, a release, or a tier forgetting what it moved) on ");
         try (Repository n = TestTrees.open(near); Repository f = TestTrees.open(far)) {
             assertThat(n.holds()).containsOnlyKeys(s.id());
             assertThat(f.holds()).hasSize(1);

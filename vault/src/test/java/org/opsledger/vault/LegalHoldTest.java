@@ -261,7 +261,7 @@ class LegalHoldTest {
             SnapshotRef snap = TestTrees.backup(repo, oneFile());
             try (var other = repo.lock("hold")) { // another process placing a hold
                 assertThatThrownBy(() -> repo.hold(snap, "audit AUD-9", "auditor"))
-                        .hasMessageStartingWith("a legal hold is being placed or released on ")
+                        .hasMessageStartingWith("legal holds are being changed (a hold, a release, or a tier forgetting what it moved) on ")
                         .hasMessageEndingWith(": run it again when that has finished");
             }
             try (var retirement = repo.lock("retire")) {
@@ -273,7 +273,7 @@ class LegalHoldTest {
                 repo.hold(snap, "audit AUD-9", "auditor");
             }
             try (var other = repo.lock("hold")) {
-                assertThatThrownBy(() -> repo.release(snap)).hasMessageStartingWith("a legal hold is being placed or released on ");
+                assertThatThrownBy(() -> repo.release(snap)).hasMessageStartingWith("legal holds are being changed (a hold, a release, or a tier forgetting what it moved) on ");
             }
             repo.release(snap);
             assertThat(repo.holds()).isEmpty();

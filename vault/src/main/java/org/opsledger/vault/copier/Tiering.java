@@ -112,14 +112,17 @@ public final class Tiering {
      * in the long-term repository, before the original is forgotten near-line: a tier stopped in between (SIGTERM) named
      * neither in its journal entries, and check warned for ever of a snapshot deleted from the store (a helper's). The
      * snapshots are copied in batches ({@link Copier#copyEach}), and each batch's originals forgotten once it is committed,
-     * under the near-line lock of holds, let go at least every {@link #HOLDS_LOCK_AT_MOST}: a `vault hold` or `release`
-     * refuses while it is live.
+     * under the near-line lock of holds, let go at least every {@link #HOLDS_LOCK_AT_MOST} and left free {@link #GIVE_WAY}:
+     * a `vault hold` or `release` waits for it.
      */
     public List<Moved> move(List<SnapshotRef> due, BiConsumer<SnapshotRef, Copier.Copy> copied, Consumer<Moved> each) {
         Copier copier = new Copier(nearLine, longTerm);
         List<Moved> out = new ArrayList<>();
         copier.copyEach(due, c -> copied.accept(c.snapshot(), c.copy()), batch -> {
             for (int i = 0; i < batch.size(); ) {
+                if (i > 0) {
+                    giveWay();
+                }
                 i = forgetUnderOneLock(batch, i, m -> {
                     out.add(m);
                     each.accept(m);
@@ -131,6 +134,21 @@ public final class Tiering {
 
     /** How long a tier keeps the near-line lock of holds at a time, forgetting a batch's originals. */
     static final java.time.Duration HOLDS_LOCK_AT_MOST = java.time.Duration.ofSeconds(2);
+
+    /**
+     * How long a tier leaves the lock of holds free before it takes it again: longer than a waiting `vault hold` looks
+     * ({@link Repository#HOLDS_LOCK_LOOKS_EVERY}), which it took back at once, and a hold placed while a tier forgot a long
+     * batch (a slow store's deletes) was refused after a minute, the snapshot then forgotten near-line (a re-tester's).
+     */
+    static final java.time.Duration GIVE_WAY = Repository.HOLDS_LOCK_LOOKS_EVERY.multipliedBy(2);
+
+    private static void giveWay() {
+        try {
+            Thread.sleep(GIVE_WAY.toMillis());
+        } catch (InterruptedException e) {
+            throw new org.opsledger.vault.Cancelled("the tier", e);
+        }
+    }
 
     /**
      * Forgets near-line the originals of {@code batch} from {@code from} on, as many as {@link #HOLDS_LOCK_AT_MOST} lets,

@@ -129,7 +129,7 @@ public final class Locks {
                         + own.kind() + " when it has finished");
             }
             if (ONE_AT_A_TIME.contains(own.kind()) && l.kind().equals(own.kind())) {
-                throw new Conflict(l.kind(), (own.kind().equals(HOLDS) ? "a legal hold is being placed or released"
+                throw new Conflict(l.kind(), (own.kind().equals(HOLDS) ? "legal holds are being changed (a hold, a release, or a tier forgetting what it moved)"
                         : "another key rotation is running") + " on " + holder(l, here) + ": run it again when that has"
                         + " finished");
             }

@@ -1948,21 +1948,25 @@ public final class Repository implements AutoCloseable {
         return List.copyOf(names);
     }
 
+    /** How often {@link #holdsLockWaiting} looks whether the lock of holds is free. */
+    public static final java.time.Duration HOLDS_LOCK_LOOKS_EVERY = java.time.Duration.ofMillis(250);
+
     /**
      * The lock of holds ({@link Locks#HOLDS}), once a `vault hold`, `release` or a tier's batch holding it now has let it go:
      * each takes it for a second or two, and none should fail for another. Tried for about a minute.
      */
     public SharedLock holdsLockWaiting() {
+        long tries = java.time.Duration.ofMinutes(1).dividedBy(HOLDS_LOCK_LOOKS_EVERY);
         for (int attempt = 1; ; attempt++) {
             try {
                 return lock(Locks.HOLDS);
             } catch (Locks.Conflict c) {
-                if (!c.otherKind().equals(Locks.HOLDS) || attempt == 60) {
+                if (!c.otherKind().equals(Locks.HOLDS) || attempt >= tries) {
                     throw c;
                 }
             }
             try {
-                Thread.sleep(1000);
+                Thread.sleep(HOLDS_LOCK_LOOKS_EVERY.toMillis());
             } catch (InterruptedException e) {
                 throw new Cancelled("placing or releasing a legal hold in " + backend.location(), e);
             }
