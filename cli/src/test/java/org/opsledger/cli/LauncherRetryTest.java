@@ -97,6 +97,11 @@ class LauncherRetryTest {
         Path fifo = tmp.resolve("list");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
         assertThat(run(Map.of(), "vault", "copy", "latest", "--repo", "r", "--to", "t", "--to-password-file=" + fifo).heaps()).hasSize(1);
+        // picocli's @argfile too: one from a process substitution or a FIFO is read by the first run alone (a re-tester's)
+        assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "@/dev/fd/63", "/srv").heaps()).hasSize(1);
+        assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "@" + fifo, "/srv").heaps()).hasSize(1);
+        // and so is --stdin in picocli's other form
+        assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "--stdin=true", "--stdin-name", "s").heaps()).hasSize(1);
         // a list in a file is read again as it was
         Path list = Files.writeString(tmp.resolve("list.txt"), "/etc\n");
         assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "--files-from", list.toString(), "/srv").heaps()).hasSize(4);

@@ -47,8 +47,32 @@ class LauncherSignalTest {
         Process dump = vault("dump", "latest", "seen");
         dump.waitFor();
         assertThat(Files.readString(tmp.resolve("stdout"))).isEqualTo("/dev/null\n");
-        // and a closed stdout does not take the JVM's first file: its line goes nowhere, the command runs
-        assertThat(launcher(">&-", "snapshots").waitFor()).as(err()).isZero();
+        // and a closed stdout does not take the JVM's first file: a write to it fails, as on the closed descriptor
+        assertThat(launcher(">&-", "snapshots").waitFor()).isEqualTo(1);
+        assertThat(err()).isEqualTo("opsledger: cannot write the output to stdout: Bad file descriptor\n");
+    }
+
+    /**
+     * A closed stdout was reopened writable on /dev/null, and `dump … >&-` wrote the data nowhere, exit 0 (a re-tester's):
+     * it is read-only, a write fails as on the closed descriptor. `--stdin=true` and an @argfile (which may hold --stdin)
+     * with stdin closed are refused as `--stdin` is.
+     */
+    @Test
+    void aClosedStdoutFailsAWriteAndEveryFormOfStdinIsRefused() throws Exception {
+        assertThat(vault("init").waitFor()).isZero();
+        Path data = Files.writeString(tmp.resolve("app.sql"), "select 1;\n");
+        assertThat(launcher("< " + data, "backup", "--stdin", "--stdin-name", "app.sql").waitFor()).as(err()).isZero();
+        assertThat(launcher(">&-", "dump", "latest", "app.sql").waitFor()).isEqualTo(1);
+        assertThat(err()).startsWith("opsledger: cannot write the dump to stdout: ");
+
+        assertThat(launcher("<&-", "backup", "--stdin=true", "--stdin-name", "b.sql").waitFor()).isEqualTo(1);
+        assertThat(err()).startsWith("opsledger: standard input is closed (descriptor 0), and `vault backup` reads it (--stdin=true)");
+        Path args = Files.writeString(tmp.resolve("args"), "--stdin\n--stdin-name\nc.sql\n");
+        assertThat(launcher("<&-", "backup", "@" + args).waitFor()).isEqualTo(1);
+        assertThat(err()).startsWith("opsledger: standard input is closed (descriptor 0), and `vault backup` reads it (@" + args
+                + ", an @argfile, which may hold --stdin)");
+        assertThat(vault("snapshots", "--json").waitFor()).isZero();
+        assertThat(VaultJson.MAPPER.readTree(Files.readString(tmp.resolve("stdout"))).size()).isEqualTo(1);
     }
 
     /**
