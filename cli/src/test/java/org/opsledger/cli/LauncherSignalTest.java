@@ -75,6 +75,22 @@ class LauncherSignalTest {
         assertThat(VaultJson.MAPPER.readTree(Files.readString(tmp.resolve("stdout"))).size()).isEqualTo(1);
     }
 
+    /** A hangup then a TERM (a terminal's, then a supervisor's): the exit status and the journal name the same signal, the first. */
+    @Test
+    void twoStopSignalsInARowAreOneStop() throws Exception {
+        assertThat(vault("init").waitFor()).isZero();
+        for (int i = 0; i < 3; i++) {
+            Process backup = underway();
+            assertThat(new ProcessBuilder("bash", "-c", "kill -HUP $0; kill -TERM $0", Long.toString(backup.pid())).start().waitFor())
+                    .isZero();
+            int status = ended(backup);
+            assertThat(status).isIn(129, 143);
+            JsonNode stopped = lastEntry();
+            assertThat(stopped.get("exitCode").asInt()).isEqualTo(status);
+            assertThat(stopped.get("detail").asString()).startsWith(status == 129 ? "stopped by SIGHUP" : "stopped by SIGTERM");
+        }
+    }
+
     /**
      * `kill -INT` of the launcher was ignored by the commands it runs the JVM as a child of (a backup of paths, check,
      * restore…) while it stopped an exec'd one; a hangup was passed on as SIGTERM and journalled so (IS.012 6.6.5).

@@ -1,6 +1,7 @@
 package org.opsledger.cli.vault;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import sun.misc.Signal;
 
@@ -13,7 +14,7 @@ import sun.misc.Signal;
 final class StopSignal {
 
     private static final String[] STOPPING = {"TERM", "INT", "HUP"};
-    private static volatile Signal received;
+    private static final AtomicReference<Signal> RECEIVED = new AtomicReference<>();
     private static boolean installed;
     /** Whether the command's work is being saved or is saved, and what is left is recording it: then a signal does not stop it. */
     private static volatile BooleanSupplier saved = () -> false;
@@ -31,12 +32,15 @@ final class StopSignal {
         for (String name : STOPPING) {
             try {
                 Signal.handle(new Signal(name), s -> {
-                    if (received == null && (held != null || saved.getAsBoolean())) {
+                    if (RECEIVED.get() == null && (held != null || saved.getAsBoolean())) {
                         held = held == null ? s : held; // the first; Ctrl-C on a terminal comes twice (the launcher passes it on)
                         return;
                     }
-                    received = s;
-                    System.exit(128 + s.getNumber());
+                    // the first stop signal wins: each handler runs in a thread of its own, and a HUP then a TERM exited 129 with
+                    // the hooks journalling "stopped by SIGTERM", whichever was set last (a re-tester's). Later ones are ignored.
+                    if (RECEIVED.compareAndSet(null, s)) {
+                        System.exit(128 + s.getNumber());
+                    }
                 });
             } catch (IllegalArgumentException notHere) {
                 // no such signal here, or the JVM keeps it (-Xrs): its own handler stays
@@ -61,7 +65,7 @@ final class StopSignal {
 
     /** The signal that is stopping the JVM, if one is. */
     static Optional<Signal> received() {
-        return Optional.ofNullable(received);
+        return Optional.ofNullable(RECEIVED.get());
     }
 
     /** The status a shell reports for a command that {@code signal} stopped. */
