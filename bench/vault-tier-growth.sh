@@ -35,7 +35,8 @@ echo "| N | command | build | CPU s (user+sys) | wall s | index files in the tar
 echo "|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
   near=$work/near-$n
-  vault "$new" init --repo "$near" >/dev/null 2>&1
+  # made by the OLD build: a newer format (6, since the ACLs) is refused by builds before it, and the old rows were empty
+  vault "$old" init --repo "$near" >/dev/null 2>&1
   "$here/bench/vault-java.sh" VaultManySnapshots.java "$near" "$n" >/dev/null
   ids=$(vault "$new" snapshots --repo "$near" --json | grep -o '"id" *: *"[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}' | tr '\n' ' ')
   for build in old new; do
@@ -44,12 +45,14 @@ for n in "${sizes[@]}"; do
     vault "$jar" init --repo "$target" >/dev/null 2>&1
     # shellcheck disable=SC2086
     read -r label cpu wall <<<"$(timed copy "$jar" copy --repo "$near" --to "$target" $ids)"
+    [ -n "${cpu:-}" ] || exit 1 # timed said why (its exit in the substitution does not end the script)
     echo "| $n | copy | $build | $cpu | $wall | $(ls "$target/index" | wc -l) |"
     rm -rf "$target"
     tiered=$work/tier-near-$build-$n target=$work/tier-far-$build-$n
     cp -a "$near" "$tiered"
     vault "$jar" init --repo "$target" >/dev/null 2>&1
     read -r label cpu wall <<<"$(timed tier "$jar" tier --repo "$tiered" --to "$target" --near-line 0d)"
+    [ -n "${cpu:-}" ] || exit 1
     echo "| $n | tier | $build | $cpu | $wall | $(ls "$target/index" | wc -l) |"
     rm -rf "$tiered" "$target"
   done
