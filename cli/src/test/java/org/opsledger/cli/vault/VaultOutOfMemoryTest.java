@@ -84,7 +84,9 @@ class VaultOutOfMemoryTest {
         Files.createDirectories(d);
         Files.writeString(d.resolve("leaf.txt"), "at the bottom\n");
 
+        // native access enabled, as the launcher and the jar's manifest do (ForeignXattrs' calls warned on stderr without it)
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss256k",
+                "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand",
                 "vault", "backup", "--repo", repo.toString(), "--password-file", pw.toString(), "--allow-same-device", deep.toString())
                 .redirectErrorStream(true).start();
