@@ -128,6 +128,73 @@ class LauncherSignalTest {
     }
 
     /**
+     * Ctrl-C as a backup wrote its snapshot's record was held in silence until the record's one write had had its time at
+     * --limit-upload: 55 s for 2,000 paths, nothing on stderr (a re-tester's). The first INT of the group's two says at once
+     * that the snapshot is being saved and how the backup ends, and lifts the limit: the record here, a megabyte of paths
+     * (300 of 3,500 bytes; the trees hold each name once, compressed), would take over four minutes at 4 KiB/s. The backup
+     * ends as saved, as before: exit 0, its own entry in the journal.
+     */
+    @Test
+    void ctrlCAsTheSnapshotIsBeingSavedIsSaidAtOnceAndTheRecordIsWrittenAtFullSpeed() throws Exception {
+        assertThat(vault("init").waitFor()).isZero();
+        Path deep = tmp.resolve("deep");
+        for (int i = 0; i < 14; i++) {
+            deep = deep.resolve(Character.toString('a' + i).repeat(250));
+        }
+        Files.createDirectories(deep);
+        StringBuilder paths = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            paths.append(Files.createFile(deep.resolve("f" + i))).append('\n');
+        }
+        Path list = Files.writeString(tmp.resolve("paths"), paths);
+        Process backup = vault("backup", "--allow-same-device", "--limit-upload=4", "--files-from", list.toString());
+        ProcessHandle jvm = awaitJvm(backup);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!threads(jvm).contains("Repository.saveSnapshot") && backup.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(backup.isAlive()).as("writing the snapshot's record: " + err()).isTrue();
+        assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + backup.pid()).start().waitFor()).isZero();
+
+        assertThat(ended(backup)).as(err()).isZero();
+        String saved;
+        try (Stream<Path> files = Files.list(tmp.resolve("repo/snapshots"))) {
+            saved = files.findFirst().orElseThrow().getFileName().toString();
+        }
+        assertThat(err()).startsWith("opsledger: SIGINT (Ctrl-C) came as the snapshot is being saved: the backup ends as saved once its"
+                        + " record is written (the upload limit lifted for it), recorded in the journal\n")
+                .endsWith("opsledger: SIGINT (Ctrl-C) came after snapshot " + saved.substring(0, 8) + " was saved: the backup ended as"
+                        + " saved, recorded in the journal\n")
+                .containsOnlyOnce("is being saved");
+        JsonNode entry = lastEntry();
+        assertThat(entry.get("outcome").asString()).isEqualTo("ok");
+        assertThat(entry.get("exitCode").asInt()).isZero();
+        assertThat(entry.get("snapshots").get(0).asString()).isEqualTo(saved);
+    }
+
+    /** The JVM the launcher runs {@code launcher} in, once it is there. */
+    private static ProcessHandle awaitJvm(Process launcher) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && launcher.isAlive()) {
+            var jvm = launcher.descendants().filter(h -> h.info().command().orElse("").endsWith("/java")).findFirst();
+            if (jvm.isPresent()) {
+                return jvm.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no JVM under the launcher");
+    }
+
+    /** The stacks of {@code jvm}'s threads, as jcmd prints them (empty while it cannot attach yet). */
+    private static String threads(ProcessHandle jvm) throws Exception {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(jvm.pid()),
+                "Thread.print").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor();
+        return out;
+    }
+
+    /**
      * A backup of paths (the launcher runs it as a child: it may run it again in a larger heap) that the upload limit keeps
      * under way, once its lock is in the repository: its handlers are in place.
      */

@@ -67,6 +67,24 @@ class ThrottledBackendTest {
         assertThat(clock.slept).isEqualTo(before);
     }
 
+    /**
+     * A lift ends a wait under way, on the rate's own clock and waiting: a backup's snapshot record, one write, waited its
+     * whole time at --limit-upload after a Ctrl-C had lifted the limit (55 s for 2,000 paths: a re-tester's).
+     */
+    @Test
+    void aLiftEndsAWaitUnderWay() throws Exception {
+        ThrottledBackend store = new ThrottledBackend(new LocalBackend(tmp), new Rate(1), null);
+        byte[] record = new byte[1_000_000]; // eleven days at a byte a second, past the first second's
+        Thread writer = Thread.ofPlatform().daemon().start(() -> store.write("record", record));
+        while (writer.getState() != Thread.State.TIMED_WAITING && writer.isAlive()) {
+            Thread.onSpinWait();
+        }
+        store.lift();
+        writer.join(java.time.Duration.ofMinutes(1));
+        assertThat(writer.isAlive()).as("still waiting").isFalse();
+        assertThat(tmp.resolve("record")).hasSize(record.length);
+    }
+
     @Test
     void aRepositoryBehindTheLimitBacksUpAndRestoresAndEveryByteOfItsPacksIsPaced() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));

@@ -63,9 +63,7 @@ final class Journaling implements AutoCloseable {
      * that ended as it should and wrote none (a dry run) gets none here either.
      */
     private void stopped() {
-        if (repo.backend() instanceof org.opsledger.vault.backend.ThrottledBackend throttled) {
-            throttled.lift(); // the entry now, not behind the transfers the command's workers had paced (--limit-*)
-        }
+        org.opsledger.vault.backend.ThrottledBackend.lift(repo.backend()); // the entry now, not behind the transfers the command's workers had paced (--limit-*)
         var ending = Ending.reason();
         if (ending.isPresent()) {
             write(JournalEntry.Outcome.FAILED, paths, snapshots, false, ending.get().exitCode(), ending.get().line());

@@ -221,8 +221,13 @@ final class Output {
         if (message == null || org.opsledger.cli.Ending.reason().isPresent()) {
             return; // ended as it should, or out of heap or stack, not by a signal: that line was said
         }
+        say(message.get());
+    }
+
+    /** Says {@code line} on stderr now, on a line of its own: the progress line, if one is drawn, cleared first. */
+    static synchronized void say(String line) {
         clearProgress();
-        err().println(message.get());
+        err().println(line);
         err().flush();
     }
 

@@ -3,6 +3,7 @@ package org.opsledger.cli.vault;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import sun.misc.Signal;
 
 /**
@@ -18,7 +19,9 @@ final class StopSignal {
     private static boolean installed;
     /** Whether the command's work is being saved or is saved, and what is left is recording it: then a signal does not stop it. */
     private static volatile BooleanSupplier saved = () -> false;
-    private static volatile Signal held;
+    /** What the command does at once when the first signal is held: says so (the operator at 2 a.m. heard nothing). */
+    private static volatile Consumer<Signal> whenHeld = s -> { };
+    private static final AtomicReference<Signal> HELD = new AtomicReference<>();
 
     private StopSignal() {
     }
@@ -32,8 +35,10 @@ final class StopSignal {
         for (String name : STOPPING) {
             try {
                 Signal.handle(new Signal(name), s -> {
-                    if (RECEIVED.get() == null && (held != null || saved.getAsBoolean())) {
-                        held = held == null ? s : held; // the first; Ctrl-C on a terminal comes twice (the launcher passes it on)
+                    if (RECEIVED.get() == null && (HELD.get() != null || saved.getAsBoolean())) {
+                        if (HELD.compareAndSet(null, s)) { // the first; Ctrl-C on a terminal comes twice (the launcher passes it on)
+                            whenHeld.accept(s);
+                        }
                         return;
                     }
                     // the first stop signal wins: each handler runs in a thread of its own, and a HUP then a TERM exited 129 with
@@ -52,15 +57,17 @@ final class StopSignal {
      * From when {@code saved} is true, a signal does not stop the command: its work is being saved or is saved (a backup's
      * snapshot record, whose write runs to its end once begun: the lock's hook waits for it), and it ends as it would,
      * recording it, then says the signal came ({@link #held}). A SIGTERM as a backup wrote its snapshot record or journal
-     * entry said "no snapshot was written", exit 143, of a snapshot that was there (a helper's).
+     * entry said "no snapshot was written", exit 143, of a snapshot that was there (a helper's). The first signal held is
+     * handed to {@code whenHeld} as it comes, on the signal's thread: the command says at once that it goes on, and why.
      */
-    static void holdOnceSaved(BooleanSupplier saved) {
+    static void holdOnceSaved(BooleanSupplier saved, Consumer<Signal> whenHeld) {
+        StopSignal.whenHeld = whenHeld;
         StopSignal.saved = saved;
     }
 
     /** The signal that came once the command's work was saved ({@link #holdOnceSaved}), if one did. */
     static Optional<Signal> held() {
-        return Optional.ofNullable(held);
+        return Optional.ofNullable(HELD.get());
     }
 
     /** The signal that is stopping the JVM, if one is. */
