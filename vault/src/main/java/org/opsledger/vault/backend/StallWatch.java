@@ -111,6 +111,45 @@ final class StallWatch implements SdkHttpClient {
         }
     }
 
+    /**
+     * The link at the floor the watch follows (above): the bytes it has yet to carry, and for how long it has been busy and
+     * idle. Told the time and the bytes taken at each look, it reads no clock: a test gives it its own.
+     */
+    static final class Link {
+        private final long floor;
+        private final long window;
+        private long looked;
+        private long seen;
+        private long backlog;
+        private long busy;
+        private long idle;
+
+        /** A link at {@code floor} bytes a second, its attempt begun at {@code startedAt} (nanoseconds). */
+        Link(long floor, Duration window, long startedAt) {
+            this.floor = floor;
+            this.window = window.toNanos();
+            this.looked = startedAt;
+        }
+
+        /** A look at {@code now}, {@code taken} bytes of the body taken since the attempt began: whether it is abandoned. */
+        boolean stalled(long now, long taken) {
+            long elapsed = now - looked;
+            looked = now;
+            backlog = Math.min(backlog + Math.max(taken - seen, 0), IN_FLIGHT); // what was taken since the last look
+            seen = taken;
+            long capacity = floor * elapsed / 1_000_000_000L;
+            long carried = Math.min(backlog, capacity);
+            backlog -= carried;
+            // carried all it could: busy the whole interval (the time worked out back from the bytes fell a hair short of it,
+            // truncated, so `busy` never reached a window and every idle moment of the attempt was added up: a re-tester's)
+            boolean throughout = capacity > 0 && carried == capacity;
+            long working = throughout ? elapsed : carried * 1_000_000_000L / floor;
+            busy = throughout ? busy + elapsed : 0;
+            idle = busy >= window ? 0 : idle + elapsed - Math.min(working, elapsed);
+            return idle >= window;
+        }
+    }
+
     /** One attempt of one request: the bytes its body gave, looked at every tenth of the window from the watch's thread. */
     private final class Attempt implements ContentStreamProvider, Runnable {
         private final ContentStreamProvider body;
@@ -119,12 +158,7 @@ final class StallWatch implements SdkHttpClient {
         private volatile ExecutableHttpRequest inner;
         private volatile long taken;
         private volatile long lastTaken;
-        // the link at the floor, the watch's thread's alone: bytes it has yet to carry, for how long it has been busy, idle
-        private long looked;
-        private long seen;
-        private long backlog;
-        private long busy;
-        private long idle;
+        private Link link; // the watch's thread's alone
         private ScheduledFuture<?> looks;
         private boolean over;
         private String stalled;
@@ -170,8 +204,8 @@ final class StallWatch implements SdkHttpClient {
         }
 
         synchronized void start() {
-            looked = System.nanoTime();
-            lastTaken = looked;
+            lastTaken = System.nanoTime();
+            link = new Link(floor, window, lastTaken);
             long every = Math.max(window.toMillis() / 10, 10);
             looks = WATCH.scheduleAtFixedRate(this, every, every, TimeUnit.MILLISECONDS);
         }
@@ -186,21 +220,8 @@ final class StallWatch implements SdkHttpClient {
         @Override
         public void run() {
             long now = System.nanoTime();
-            long elapsed = now - looked;
             long bytes = taken;
-            looked = now;
-            backlog = Math.min(backlog + Math.max(bytes - seen, 0), IN_FLIGHT); // what was taken since the last look
-            seen = bytes;
-            long capacity = floor * elapsed / 1_000_000_000L;
-            long carried = Math.min(backlog, capacity);
-            backlog -= carried;
-            // carried all it could: busy the whole interval (the time worked out back from the bytes fell a hair short of it,
-            // truncated, so `busy` never reached a window and every idle moment of the attempt was added up: a re-tester's)
-            boolean throughout = capacity > 0 && carried == capacity;
-            long working = throughout ? elapsed : carried * 1_000_000_000L / floor;
-            busy = throughout ? busy + elapsed : 0;
-            idle = busy >= window.toNanos() ? 0 : idle + elapsed - Math.min(working, elapsed);
-            if (idle < window.toNanos()) {
+            if (!link.stalled(now, bytes)) {
                 return;
             }
             long silent = (now - lastTaken) / 1_000_000_000L;

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.opsledger.vault.Sleeper;
 import org.opsledger.vault.VaultException;
 
 /**
@@ -23,11 +24,6 @@ public final class ThrottledBackend implements Backend {
      * had their time, allowing a burst of a second's worth after an idle spell.
      */
     public static final class Rate {
-        /** How the waiting is done (a test counts it instead). */
-        public interface Sleeper {
-            void sleep(long nanos) throws InterruptedException;
-        }
-
         private final long bytesPerSecond;
         private final java.util.function.LongSupplier clock;
         private final Sleeper sleeper;

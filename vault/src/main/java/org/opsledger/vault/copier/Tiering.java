@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.opsledger.vault.Sleeper;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
@@ -33,6 +35,9 @@ public final class Tiering {
     private final Repository longTerm;
 
     private final ZoneId zone;
+    /** The time a batch's forgets are measured by, and how the tier waits as it gives way ({@link #GIVE_WAY}). */
+    private final LongSupplier nanoClock;
+    private final Sleeper sleeper;
 
     /** A tiering that counts days, and the day a retention ends, in the operator's time zone. */
     public Tiering(Repository nearLine, Repository longTerm) {
@@ -41,9 +46,16 @@ public final class Tiering {
 
     /** A tiering that counts the near-line period's days, and the day a retention ends, in {@code zone}, as a {@link org.opsledger.vault.prune.Forgetter} of that zone does. */
     public Tiering(Repository nearLine, Repository longTerm, ZoneId zone) {
+        this(nearLine, longTerm, zone, System::nanoTime, Sleeper.THREAD);
+    }
+
+    /** A tiering whose holding of the lock of holds, and giving way, go by {@code nanoClock} and {@code sleeper}: a test's. */
+    Tiering(Repository nearLine, Repository longTerm, ZoneId zone, LongSupplier nanoClock, Sleeper sleeper) {
         this.nearLine = nearLine;
         this.longTerm = longTerm;
         this.zone = zone;
+        this.nanoClock = nanoClock;
+        this.sleeper = sleeper;
     }
 
     /**
@@ -142,9 +154,9 @@ public final class Tiering {
      */
     static final java.time.Duration GIVE_WAY = Repository.HOLDS_LOCK_LOOKS_EVERY.multipliedBy(2);
 
-    private static void giveWay() {
+    private void giveWay() {
         try {
-            Thread.sleep(GIVE_WAY.toMillis());
+            sleeper.sleep(GIVE_WAY.toNanos());
         } catch (InterruptedException e) {
             throw new org.opsledger.vault.Cancelled("the tier", e);
         }
@@ -158,13 +170,13 @@ public final class Tiering {
      * snapshot stayed near-line: a helper's, with breakpoints). Taken per snapshot, each lock listed index/ again.
      */
     private int forgetUnderOneLock(List<Copier.Copied> batch, int from, Consumer<Moved> each) {
-        long started = System.nanoTime();
+        long started = nanoClock.getAsLong();
         int i = from;
         try (SharedLock lock = nearLine.holdsLockWaiting()) {
             do {
                 each.accept(forgetNearLine(batch.get(i).snapshot(), batch.get(i).copy()));
                 i++;
-            } while (i < batch.size() && System.nanoTime() - started < HOLDS_LOCK_AT_MOST.toNanos());
+            } while (i < batch.size() && nanoClock.getAsLong() - started < HOLDS_LOCK_AT_MOST.toNanos());
         }
         return i;
     }
