@@ -69,18 +69,46 @@ public final class Archiver {
         InputStream open(SecureDirectoryStream<Path> directory, Path file) throws IOException;
     }
 
+    /**
+     * Lists and reads a file's or directory's extended attributes: its POSIX ACLs and capability (the listing names every
+     * attribute), and its {@code user.} attributes. Tests count through it what a backup lists.
+     */
+    interface AttributeReads {
+        AttributeReads DIRECT = new AttributeReads() {
+            @Override
+            public PermissionAttributes.Read permissions(Path p) {
+                return PermissionAttributes.read(p);
+            }
+
+            @Override
+            public ExtendedAttributes.Read user(Path p) {
+                return ExtendedAttributes.readEach(p);
+            }
+        };
+
+        PermissionAttributes.Read permissions(Path p);
+
+        ExtendedAttributes.Read user(Path p);
+    }
+
     private final Repository repo;
     private final BackupProgress progress;
     private final FileOpener opener;
+    private final AttributeReads reads;
 
     public Archiver(Repository repo, BackupProgress progress) {
         this(repo, progress, FileOpener.DIRECT);
     }
 
     public Archiver(Repository repo, BackupProgress progress, FileOpener opener) {
+        this(repo, progress, opener, AttributeReads.DIRECT);
+    }
+
+    Archiver(Repository repo, BackupProgress progress, FileOpener opener, AttributeReads reads) {
         this.repo = repo;
         this.progress = progress;
         this.opener = opener;
+        this.reads = reads;
     }
 
     /**
@@ -188,7 +216,8 @@ public final class Archiver {
             }
             Map<String, Node> parentRoot = parent == null || !parentIndexed ? Map.of() : byName(repo.loadTree(parent.snapshot().tree()));
             Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full(),
-                    repository, options.oneFileSystem() ? devicesOf(paths) : null, options.excludeIfPresent());
+                    repository, options.oneFileSystem() ? devicesOf(paths) : null, options.excludeIfPresent(),
+                    parent != null && parent.snapshot().summary() != null && parent.snapshot().summary().vouchesForAttributes());
             List<Node> nodes;
             try (walk) {
                 List<CompletableFuture<Node>> roots = new ArrayList<>();
@@ -206,7 +235,7 @@ public final class Archiver {
             repo.flush();
             Snapshot s = snapshot(started, options, root, parent == null ? null : parent.id(), pathStrings,
                     options.full() || parent == null ? Snapshot.Kind.FULL : Snapshot.Kind.INCREMENTAL,
-                    repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
+                    repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore, walk.keepPermissions);
             return commit(lock, s);
         }
     }
@@ -280,7 +309,7 @@ public final class Archiver {
             ObjectId root = repo.saveTree(new Tree(List.of(file)));
             repo.flush();
             Snapshot s = snapshot(started, options, root, null, List.of(name), Snapshot.Kind.STDIN,
-                    repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore);
+                    repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore, false);
             return commit(lock, s);
         }
     }
@@ -295,17 +324,19 @@ public final class Archiver {
 
     /**
      * The snapshot's record; its time is {@code started}, when the backup began to read: a record said the backup's end,
-     * minutes or hours after the data it holds was taken (a helper's).
+     * minutes or hours after the data it holds was taken (a helper's). {@code attributesListed}: every file's and
+     * directory's attributes were listed, or vouched for by the parent ({@link Snapshot.Summary#attributesListed}).
      */
     private Snapshot snapshot(Instant started, BackupOptions o, ObjectId root, ObjectId parent, List<String> paths, Snapshot.Kind kind,
-                              long bytesAdded, long blobsAdded) {
+                              long bytesAdded, long blobsAdded, boolean attributesListed) {
         String host = Repository.hostname();
         List<String> warnings = progress.warnings();
         return new Snapshot(started, root, parent, paths, host, OsUser.name(), o.tags(), kind,
                 o.dataOwner(), o.classification(), o.retainUntil(), repo.backend().location(), host,
                 new Snapshot.Summary(progress.files.get(), progress.dirs.get(), progress.bytesRead.get(), bytesAdded,
                         progress.filesUnchanged.get(), blobsAdded, warnings.size(),
-                        warnings.isEmpty() ? null : List.copyOf(warnings.subList(0, Math.min(warnings.size(), Snapshot.Summary.EXCEPTIONS_KEPT)))));
+                        warnings.isEmpty() ? null : List.copyOf(warnings.subList(0, Math.min(warnings.size(), Snapshot.Summary.EXCEPTIONS_KEPT))),
+                        attributesListed ? Boolean.TRUE : null));
     }
 
     /** IS.012 6.6.6: backup data must not sit on the same media as the data it protects. */
@@ -418,6 +449,11 @@ public final class Archiver {
         /** Whether POSIX ACLs and file capabilities are read (this JVM reaches them), and kept (the repository's format does). */
         private final boolean readPermissions = PermissionAttributes.unavailable() == null;
         private final boolean keepPermissions = readPermissions && repo.config().version() >= PermissionAttributes.FORMAT;
+        /**
+         * Whether the parent snapshot vouches for the attributes of each node it recorded whose ctime has not moved
+         * ({@link Snapshot.Summary#vouchesForAttributes}), and they are kept here: such a node is not listed again.
+         */
+        private final boolean parentVouches;
         /** Files and directories whose ACLs or capability a repository of an older format could not keep, and the first. */
         private final java.util.concurrent.atomic.AtomicLong permissionsLeftOut = new java.util.concurrent.atomic.AtomicLong();
         private volatile Path firstLeftOut;
@@ -429,7 +465,8 @@ public final class Archiver {
         private Object readDirKey;
 
         Walk(ChunkPipeline pipeline, Semaphore inFlight, List<PathMatcher> excludes, boolean full, InodeKey repository,
-             Set<Long> devices, List<String> excludeIfPresent) {
+             Set<Long> devices, List<String> excludeIfPresent, boolean parentVouches) {
+            this.parentVouches = parentVouches && keepPermissions;
             this.pipeline = pipeline;
             this.inFlight = inFlight;
             this.excludes = excludes;
@@ -470,7 +507,7 @@ public final class Archiver {
 
         /** The extended attributes of a file or directory that read; those that do not are a warning, the rest kept. */
         private Map<String, String> xattrsOf(Path p) {
-            ExtendedAttributes.Read read = ExtendedAttributes.readEach(p);
+            ExtendedAttributes.Read read = reads.user(p);
             if (read.leftOut() > 0) {
                 progress.warn(p + ": " + read.leftOut() + " extended attribute(s) left out: " + read.why());
             }
@@ -479,13 +516,13 @@ public final class Archiver {
 
         /**
          * A file's or directory's POSIX ACLs and capability (IS.012 6.6: backed up "in a secure manner": a restore gives back
-         * who may read it, and what a program may do), read for every one, an unchanged file too: they were not read before
-         * format 6, and an incremental after `vault upgrade` would keep the parent's none (one llistxattr(2) each, no open).
-         * One that cannot be read is a warning. Null when it has none, or where they are not kept (counted for
+         * who may read it, and what a program may do), read for every one, an unchanged file too unless its parent vouches
+         * for them ({@link #parentVouches}): they were not read before format 6, and an incremental after `vault upgrade`
+         * would keep the parent's none (one llistxattr(2) each, no open). One that cannot be read is a warning. Null when it has none, or where they are not kept (counted for
          * {@link #permissionsNotKept}).
          */
         private Map<String, String> permissionsOf(Path p) {
-            return permissionsOf(p, readPermissions ? PermissionAttributes.read(p) : null);
+            return permissionsOf(p, readPermissions ? reads.permissions(p) : null);
         }
 
         /** {@link #permissionsOf(Path)} of what {@code read} read of {@code p} (null where they are not read). */
@@ -631,14 +668,18 @@ public final class Archiver {
             if (unchangedSinceParent(parentNode, meta) && parentNode.content().stream().allMatch(repo.index()::contains)) {
                 progress.files.incrementAndGet();
                 progress.filesUnchanged.incrementAndGet();
-                // an xattr change moves ctime too: an unchanged file keeps its parent's user attributes (its ACLs are read, and
-                // the listing that finds them names its user attributes too: one the parent lacks, or two that read as one, is
-                // an attribute the full backup left out and warned of, read again here to warn again, exit 3: the dailies
-                // after it exited 0, their snapshots lacking it just the same (a helper's))
-                PermissionAttributes.Read listed = readPermissions ? PermissionAttributes.read(p) : null;
+                Node unchanged = meta.withContent(parentNode.content(), meta.size());
+                if (parentVouches) { // an ACL or xattr change moves ctime: the parent listed them after it, and left none out
+                    return CompletableFuture.completedFuture(unchanged.withXattrs(parentNode.xattrs())
+                            .withPermissionXattrs(parentNode.permissionXattrs()));
+                }
+                // an unchanged file keeps its parent's user attributes; its ACLs are read (a parent written before format 6
+                // lacks them), and the listing that finds them names its user attributes too: one the parent lacks, or two
+                // that read as one, is an attribute the full backup left out and warned of, read again here to warn again,
+                // exit 3: the dailies after it exited 0, their snapshots lacking it just the same (a helper's)
+                PermissionAttributes.Read listed = readPermissions ? reads.permissions(p) : null;
                 Map<String, String> xattrs = listed != null && listed.namesUserAttributesBeyond(parentNode.xattrs()) ? xattrsOf(p) : parentNode.xattrs();
-                return CompletableFuture.completedFuture(meta.withContent(parentNode.content(), meta.size()).withXattrs(xattrs)
-                        .withPermissionXattrs(permissionsOf(p, listed)));
+                return CompletableFuture.completedFuture(unchanged.withXattrs(xattrs).withPermissionXattrs(permissionsOf(p, listed)));
             }
             queuedBytes += meta.size();
             if (queuedBytes >= WARM_UP_AFTER) {

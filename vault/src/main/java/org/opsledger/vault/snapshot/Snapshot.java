@@ -94,16 +94,29 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
      * {@code warnings}: paths left out because they vanished or could not be read, and files that changed while
      * they were read (an incomplete snapshot); {@code exceptions}, the first {@link #EXCEPTIONS_KEPT} of those
      * warnings in words, so that the record itself says which paths it lacks (IS.012 6.6.5: accurate and complete
-     * records, exception tracking). Null in snapshots written before it was kept.
+     * records, exception tracking). Null in snapshots written before it was kept. {@code attributesListed}: true when every
+     * file's and directory's extended attributes (POSIX ACLs, capability, {@code user.} names) are what a listing gave
+     * after its recorded ctime, by this backup or by a parent that said so (a repository of format 6, a JVM that reaches
+     * them); null otherwise, and in snapshots written before 2026-12-06. Such a snapshot without warnings vouches, to its
+     * child, for the attributes of each node whose ctime has not moved ({@link #vouchesForAttributes}).
      */
     public record Summary(long files, long dirs, long bytesRead, long bytesAdded, long filesUnchanged, long blobsAdded,
-                          long warnings, List<String> exceptions) {
+                          long warnings, List<String> exceptions, Boolean attributesListed) {
 
         public static final int EXCEPTIONS_KEPT = 100;
 
         /** A summary without warnings' words: a snapshot with none, or one written by an older version. */
         public Summary(long files, long dirs, long bytesRead, long bytesAdded, long filesUnchanged, long blobsAdded, long warnings) {
-            this(files, dirs, bytesRead, bytesAdded, filesUnchanged, blobsAdded, warnings, null);
+            this(files, dirs, bytesRead, bytesAdded, filesUnchanged, blobsAdded, warnings, null, null);
+        }
+
+        /**
+         * Whether a node this backup recorded, whose ctime has not moved since, has the attributes recorded: every one was
+         * listed after its ctime, and none was left out (an ACL that did not read, a {@code user.} attribute whose name is
+         * not UTF-8: a warning each). An ACL or attribute change moves ctime.
+         */
+        public boolean vouchesForAttributes() {
+            return Boolean.TRUE.equals(attributesListed) && warnings == 0;
         }
     }
 }
