@@ -516,8 +516,8 @@ public final class Archiver {
 
         /**
          * A file's or directory's POSIX ACLs and capability (IS.012 6.6: backed up "in a secure manner": a restore gives back
-         * who may read it, and what a program may do), read for every one, an unchanged file too unless its parent vouches
-         * for them ({@link #parentVouches}): they were not read before format 6, and an incremental after `vault upgrade`
+         * who may read it, and what a program may do), read for every one, an unchanged file or directory too unless its parent
+         * vouches for them ({@link #parentVouches}): they were not read before format 6, and an incremental after `vault upgrade`
          * would keep the parent's none (one llistxattr(2) each, no open). One that cannot be read is a warning. Null when it has none, or where they are not kept (counted for
          * {@link #permissionsNotKept}).
          */
@@ -791,7 +791,7 @@ public final class Archiver {
         }
 
         private CompletableFuture<Node> directory(Path dir, Node bare, Node parentNode, Object key) {
-            Node meta = bare.withXattrs(xattrsOf(dir)).withPermissionXattrs(permissionsOf(dir));
+            Node meta = attributesOf(dir, bare, parentNode);
             Map<String, Node> parentChildren = Map.of();
             Tree parentTree = null;
             if (!full && parentNode != null && parentNode.type() == NodeType.DIR && parentNode.subtree() != null
@@ -844,6 +844,21 @@ public final class Archiver {
                 return CompletableFuture.completedFuture(settle(meta, children, unchanged, unchangedId));
             }
             return all.thenApplyAsync(v -> settle(meta, children, unchanged, unchangedId), pipeline.workers());
+        }
+
+        /**
+         * A directory's node with its attributes: its parent's when the parent vouches for them and its ctime, inode and
+         * mtime have not moved (an ACL or xattr change moves ctime), else listed, one llistxattr and the {@code user.}
+         * ones' read. Listed within the tick of its ctime, it is recorded to be listed again ({@link #racilyClean}): a
+         * change just after would keep its ctime, and the next incremental would trust the list.
+         */
+        private Node attributesOf(Path dir, Node bare, Node parentNode) {
+            if (!full && parentVouches && parentNode != null && parentNode.type() == NodeType.DIR && parentNode.ctime() == bare.ctime()
+                    && parentNode.inode() == bare.inode() && parentNode.mtime() == bare.mtime()) {
+                return bare.withXattrs(parentNode.xattrs()).withPermissionXattrs(parentNode.permissionXattrs());
+            }
+            Node listed = bare.withXattrs(xattrsOf(dir)).withPermissionXattrs(permissionsOf(dir));
+            return racilyClean(bare.ctime(), System.currentTimeMillis() * 1_000_000L) ? listed.withCtime(Node.READ_AGAIN) : listed;
         }
 
         /** The directory's node once its children's are known: the parent's tree when the listing is the same, else a new one. */
