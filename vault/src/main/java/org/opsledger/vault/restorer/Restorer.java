@@ -100,6 +100,18 @@ public final class Restorer {
     private FileTime accessTime;
     /** Files may be created with their own mode ({@link #modeAtCreation}): the target is this restore's and keeps modes. */
     private boolean modesAtCreation;
+    /**
+     * No restored path can have inherited an ACL: the target is this restore's, made where it got no default ACL, and a
+     * directory gets the snapshot's after everything in it is written. A path without ACLs then needs none removed.
+     */
+    private boolean nothingInherited;
+
+    /** Sets a node's ACLs on a restored path; tests count through it what a restore writes. */
+    interface AclWrites {
+        void write(Path p, Map<String, String> attributes, boolean directory) throws IOException;
+    }
+
+    AclWrites aclWrites = PermissionAttributes::writeAcls;
     /** The permission attribute of each mode files were created with: a few distinct modes in any tree. */
     private final Map<Integer, FileAttribute<?>[]> creationModes = new java.util.concurrent.ConcurrentHashMap<>();
     /**
@@ -211,6 +223,7 @@ public final class Restorer {
         new PrivateDirectories(root, made ? base : null).check(base, found); // before anything is written in it
         targetFs = TargetFilesystem.probe(base);
         modesAtCreation = made && targetFs.modesRefused() == null;
+        nothingInherited = made && PermissionAttributes.unavailable() == null && !PermissionAttributes.mayHaveDefaultAcl(base);
         leaveOutNamesTheTargetCannotHold(plan);
         Lender buffers = new Lender(); // this restore's buffers, gone with it
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
@@ -1348,7 +1361,9 @@ public final class Restorer {
         Map<String, String> p = e.node.permissionXattrs();
         String unavailable = PermissionAttributes.unavailable();
         if (unavailable == null) {
-            set(e, UnappliedMetadata.Kind.ACLS, () -> PermissionAttributes.writeAcls(path, p, e.node.type() == NodeType.DIR));
+            if (!nothingInherited || PermissionAttributes.hasAcls(p)) { // else none to set, and none inherited to remove
+                set(e, UnappliedMetadata.Kind.ACLS, () -> aclWrites.write(path, p, e.node.type() == NodeType.DIR));
+            }
         } else if (PermissionAttributes.hasAcls(p)) {
             notSet(e, UnappliedMetadata.Kind.ACLS, unavailable);
         }

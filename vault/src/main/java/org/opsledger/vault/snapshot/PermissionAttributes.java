@@ -105,6 +105,18 @@ public final class PermissionAttributes {
         }
     }
 
+    /**
+     * Whether the directory may have a default ACL, which what is made in it inherits: it has one, or it could not be
+     * read (a filesystem without extended attributes has none).
+     */
+    public static boolean mayHaveDefaultAcl(Path dir) {
+        try {
+            return NativeXattrs.get(dir, DEFAULT_ACL) != null;
+        } catch (IOException e) {
+            return !IoReason.of(e).equals("Operation not supported");
+        }
+    }
+
     /** Whether the node records any ACL. */
     public static boolean hasAcls(Map<String, String> attributes) {
         return attributes != null && ACLS.stream().anyMatch(attributes::containsKey);

@@ -1,0 +1,83 @@
+package org.opsledger.vault.restorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.TestTrees;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.PermissionAttributes;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/**
+ * A restore removes an ACL a path lacks in its snapshot only where the path could have inherited one: a restore into a
+ * target it made, where no default ACL is, removed the access ACL of every file and both of every directory that had
+ * none (lremovexattr(2), 15,537 calls on the benchmark tree, each for nothing).
+ */
+class RestoredAclsTest {
+
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void thisJvmReachesThem() {
+        assertThat(PermissionAttributes.unavailable()).as("the tests run on Java 22 or later, with the java22 classes").isNull();
+    }
+
+    private static String acl(Path p) throws Exception {
+        return TestTrees.runOrSkip("getfacl", "-p", "--", p.toString()).lines().filter(l -> !l.startsWith("# file:"))
+                .reduce("", (a, b) -> a + b + "\n");
+    }
+
+    /** Restores {@code snap} into {@code target}, and returns the paths whose ACLs it wrote. */
+    private static Map<Path, Boolean> restore(Repository repo, SnapshotRef snap, Path target) {
+        Map<Path, Boolean> written = new ConcurrentHashMap<>();
+        Restorer restorer = new Restorer(repo, 2);
+        restorer.aclWrites = (p, attributes, directory) -> {
+            written.put(p, directory);
+            PermissionAttributes.writeAcls(p, attributes, directory);
+        };
+        RestoreResult r = restorer.restore(snap, target, List.of(), true);
+        assertThat(r.ok()).as(r.toString()).isTrue();
+        return written;
+    }
+
+    @Test
+    void aRestoreIntoATargetItMadeWritesTheAclsThatAreAndRemovesNone() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path secret = Files.writeString(data.resolve("app.env"), "x\n");
+        TestTrees.runOrSkip("setfacl", "-m", "u:nobody:rw", secret.toString());
+        Files.writeString(Files.createDirectories(data.resolve("sub")).resolve("plain.txt"), "y\n");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            Map<Path, Boolean> written = restore(repo, snap, tmp.resolve("out"));
+            assertThat(written).containsOnlyKeys(tmp.resolve("out/data/app.env"));
+            assertThat(acl(tmp.resolve("out/data/app.env"))).isEqualTo(acl(secret));
+        }
+    }
+
+    /** Made under a default ACL, each path inherited it: the restore takes it away again, as the snapshot has none. */
+    @Test
+    void aRestoreUnderADefaultAclRemovesWhatItsPathsInherited() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(Files.createDirectories(data.resolve("sub")).resolve("plain.txt"), "y\n");
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        TestTrees.runOrSkip("setfacl", "-d", "-m", "u:nobody:rwx", shared.toString());
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            for (Path target : List.of(shared.resolve("out"), shared)) { // made by the restore, and found there
+                restore(repo, snap, target);
+                for (String rel : List.of("data", "data/sub", "data/sub/plain.txt")) {
+                    assertThat(acl(target.resolve(rel))).as(rel).doesNotContain("nobody");
+                }
+                TestTrees.deleteTree(target.resolve("data"));
+            }
+        }
+    }
+}
