@@ -126,12 +126,13 @@ public final class Copier {
     /**
      * Copies each snapshot once, as {@link #copyOnce(SnapshotRef)} says, in batches: the trees of a batch's new copies are
      * copied under one lock in each repository, made durable in the target by one flush (one index file, not one per
-     * snapshot), the target's snapshots written since read once, and each copy then committed, unless another run committed
-     * one of the same snapshot meanwhile. A batch ends once it stored {@link #BATCH_BYTES} in the target or ran
+     * snapshot), and each copy then committed under the target's lock of copy commits, a few seconds at a time, unless another
+     * run committed one of the same snapshot before it (read under that lock: {@link Batch#commitInOneTurn}). A batch ends once it stored {@link #BATCH_BYTES} in the target or ran
      * {@link #BATCH_TIME}: a run killed part-way keeps every batch committed before and stores again at most one. Taking the
      * locks, flushing and reading the target's snapshots once per snapshot listed directories that grow with the run (each
      * lock lists index/, each listing snapshots/): a tier of 2,000 snapshots took 64 s of CPU, 250 took 4.1 s (a helper's).
-     * {@code copied} gets each snapshot's copy as soon as it is committed (or found made before), in order, and
+     * {@code copied} gets each snapshot's copy as it is committed, under the locks it is committed under (or once found made
+     * before), in order, and
      * {@code committed} each batch's, once its locks are let go: a tier forgets those originals near-line then.
      */
     public void copyEach(List<SnapshotRef> snapshots, Consumer<Copied> copied, Consumer<List<Copied>> committed) {
@@ -156,8 +157,9 @@ public final class Copier {
                     Snapshot record = original == null && sameRecord(snapshot.snapshot(), old.snapshot()) ? null
                             : amendedRecord(snapshot, old, original != null);
                     if (record != null && (original == null || adds(record, old.snapshot()))) {
-                        batch.commit(); // the amended copy takes a lock of its own
-                        batch.add(snapshot, amendCopy(snapshot, old, record));
+                        batch.commit(); // the amended copy takes a lock of its own, and is handed on under it
+                        amendCopy(snapshot, old, record, batch);
+                        batch.commit();
                         continue;
                     }
                     copies.put(snapshot.id().hex(), old);
@@ -180,17 +182,38 @@ public final class Copier {
         }
     }
 
-    /** The copy {@code old} made before given the amended {@code record} of {@code snapshot} ({@link #amendedRecord}). */
-    private Copy amendCopy(SnapshotRef snapshot, SnapshotRef old, Snapshot record) {
+    /**
+     * The copy {@code old} made before given the amended {@code record} of {@code snapshot} ({@link #amendedRecord}),
+     * committed under the target's lock of copy commits and handed on to {@code batch} under it; unless another run
+     * committed one of {@code snapshot} since this one read the target's snapshots: that one is then the copy made before.
+     */
+    private void amendCopy(SnapshotRef snapshot, SnapshotRef old, Snapshot record, Batch batch) {
         long again = madeWhole(snapshot, old); // the amended record names the same tree
-        Repository.AmendedCopy amended = target.amendCopy(old, record);
-        SnapshotRef made = amended.copy();
-        copies.values().remove(old); // gone, or kept as it was under a hold: the copy of no snapshot of the source now
-        copies.put(snapshot.id().hex(), made);
-        targetSnapshots.remove(old.id().hex());
-        targetSnapshots.put(made.id().hex(), made);
-        replacedBy.put(old.id().hex(), made);
-        return new Copy(made, false, old.id(), amended.oldKeptUnderHold(), again);
+        try (SharedLock commits = target.copyCommitLockWaiting()) {
+            commits.whileHeld(() -> {
+                readTargetSnapshotsSince();
+                SnapshotRef other = copies.get(snapshot.id().hex());
+                if (other != null) {
+                    batch.handOn(snapshot, new Copy(other, true, null, false, again));
+                    return null;
+                }
+                Repository.AmendedCopy amended = target.amendCopy(old, record);
+                SnapshotRef made = amended.copy();
+                copies.values().remove(old); // gone, or kept as it was under a hold: the copy of no snapshot of the source now
+                copies.put(snapshot.id().hex(), made);
+                targetSnapshots.remove(old.id().hex());
+                targetSnapshots.put(made.id().hex(), made);
+                replacedBy.put(old.id().hex(), made);
+                batch.handOn(snapshot, new Copy(made, false, old.id(), amended.oldKeptUnderHold(), again));
+                return null;
+            });
+        }
+    }
+
+    /** Adds to what {@link #copies} knows the target's snapshots written since it last read them (another run's copies). */
+    private void readTargetSnapshotsSince() {
+        copies();
+        target.listSnapshotsBut(targetSnapshots.keySet()).readable().forEach(this::know);
     }
 
     /** A batch ends once it stored this much in the target: a run killed part-way stores it again, at most. */
@@ -210,6 +233,8 @@ public final class Copier {
         private final List<Pending> pending = new ArrayList<>();
         /** The source IDs (hex) of {@link #pending}. */
         private final Set<String> pendingIds = new java.util.HashSet<>();
+        /** The copies handed on to {@code copied} and not yet to {@code committed}. */
+        private final List<Copied> handedOn = new ArrayList<>();
         private SharedLock lock;
         private SharedLock reading;
         private long startedAt;
@@ -278,38 +303,82 @@ public final class Copier {
         }
 
         /**
-         * Makes what the batch stored durable, reads the target's snapshots written since they were read (another run's copy
-         * of one of these is taken as made before: two runs copying one snapshot at once leave one copy), commits each new
-         * copy under the target's lock and hands each on in order; then lets the locks go and hands on the batch. Whatever
-         * fails here, the snapshots not committed are left out: what they stored is left to prune.
+         * Makes what the batch stored durable and commits each new copy in order under the target's lock and its lock of copy
+         * commits ({@link #commitInOneTurn}), handing each on as it is committed; then lets the locks go and hands on the
+         * batch. Whatever fails here, the snapshots not committed are left out: what they stored is left to prune.
          */
         void commit() {
             List<Pending> these = List.copyOf(pending);
             pending.clear();
             pendingIds.clear();
-            List<Copied> batch = new ArrayList<>();
             try {
                 if (lock != null) {
                     target.flush();
                     targetPacks = null; // a copy made before is looked for in data/ as it is now, with this batch's packs
-                    lock.whileHeld(() -> {
-                        copies();
-                        target.listSnapshotsBut(targetSnapshots.keySet()).readable().forEach(Copier.this::know);
-                        return null;
-                    });
                 }
-                for (Pending p : these) {
-                    Copy copy = p.copy() != null ? p.copy() : lock.whileHeld(() -> commitCopy(p.snapshot(), p.root()));
-                    Copied c = new Copied(p.snapshot(), copy);
-                    batch.add(c);
-                    copied.accept(c);
+                boolean turnTaken = false;
+                for (int i = 0; i < these.size(); ) {
+                    Pending p = these.get(i);
+                    if (p.copy() != null) {
+                        handOn(p.snapshot(), p.copy());
+                        i++;
+                        continue;
+                    }
+                    if (turnTaken) {
+                        LockTurns.giveWay("the copy", org.opsledger.vault.Sleeper.THREAD);
+                    }
+                    i = commitInOneTurn(these, i);
+                    turnTaken = true;
                 }
             } finally {
                 release();
             }
-            if (!batch.isEmpty()) {
-                committed.accept(List.copyOf(batch));
+            if (!handedOn.isEmpty()) {
+                List<Copied> batch = List.copyOf(handedOn);
+                handedOn.clear();
+                committed.accept(batch);
             }
+        }
+
+        /**
+         * Commits the copies of {@code these} from {@code from} on, as many as {@link LockTurns#AT_MOST} lets, under the target's
+         * lock of copy commits ({@link Repository#copyCommitLockWaiting}): the target's snapshots another run committed since
+         * they were read are read under it first, and a copy of one of these among them is taken as made before. So two runs
+         * copying the same snapshots into one target at once leave one copy of each: each read the target's snapshots once a
+         * batch and committed under the shared backup lock, and most snapshots were copied twice (a re-tester's). Backups and
+         * prunes do not wait for it. Each copy is handed on under both locks, as it is committed: a stop signal that comes
+         * meanwhile lets the locks go only after it, and the command's journal entries then name it (one was committed, and
+         * the journal written before it was handed on: a re-tester's). Returns the index of the first not committed.
+         */
+        private int commitInOneTurn(List<Pending> these, int from) {
+            long started = System.nanoTime();
+            int i = from;
+            try (SharedLock commits = target.copyCommitLockWaiting()) {
+                commits.whileHeld(() -> lock.whileHeld(() -> {
+                    readTargetSnapshotsSince();
+                    return null;
+                }));
+                do {
+                    Pending p = these.get(i);
+                    if (p.copy() != null) {
+                        handOn(p.snapshot(), p.copy());
+                    } else {
+                        commits.whileHeld(() -> lock.whileHeld(() -> {
+                            handOn(p.snapshot(), commitCopy(p.snapshot(), p.root()));
+                            return null;
+                        }));
+                    }
+                    i++;
+                } while (i < these.size() && !LockTurns.over(started, System::nanoTime));
+            }
+            return i;
+        }
+
+        /** Hands {@code copy} on to {@code copied} now, and to {@code committed} with the batch. */
+        void handOn(SnapshotRef snapshot, Copy copy) {
+            Copied c = new Copied(snapshot, copy);
+            handedOn.add(c);
+            copied.accept(c);
         }
 
         /**
@@ -317,8 +386,9 @@ public final class Copier {
          * copied under locks of its own, unless the run was cancelled (their data is stored again by the next run).
          */
         void failed(RuntimeException failure) {
-            if (pending.isEmpty() || org.opsledger.vault.Cancelled.caused(failure)) {
+            if (pending.isEmpty() && handedOn.isEmpty() || org.opsledger.vault.Cancelled.caused(failure)) {
                 pending.clear();
+                handedOn.clear();
                 release();
                 return;
             }
@@ -500,10 +570,10 @@ public final class Copier {
     }
 
     /**
-     * Commits the copy of {@code snapshot} whose tree is {@code root} in the target, under the target's lock, unless another
-     * run (a copy or a tier on another host, or in another shell) committed one since this one read the target's snapshots
-     * ({@link Batch#commit} reads those written since just before): two runs copying one snapshot at once leave one copy,
-     * not two (a helper's). What this run stored of it meanwhile is left for prune: no snapshot references it.
+     * Commits the copy of {@code snapshot} whose tree is {@code root} in the target, under the target's lock and its lock
+     * of copy commits, unless another run (a copy or a tier on another host, or in another shell) committed one before
+     * ({@link Batch#commitInOneTurn} reads those written since under that lock): two runs copying one snapshot at once
+     * leave one copy, not two. What this run stored of it meanwhile is left for prune: no snapshot references it.
      */
     private Copy commitCopy(SnapshotRef snapshot, ObjectId root) {
         SnapshotRef other = copies.get(snapshot.id().hex());

@@ -35,7 +35,7 @@ public final class Tiering {
     private final Repository longTerm;
 
     private final ZoneId zone;
-    /** The time a batch's forgets are measured by, and how the tier waits as it gives way ({@link #GIVE_WAY}). */
+    /** The time a batch's forgets are measured by, and how the tier waits as it gives way ({@link LockTurns#GIVE_WAY}). */
     private final LongSupplier nanoClock;
     private final Sleeper sleeper;
 
@@ -124,7 +124,7 @@ public final class Tiering {
      * in the long-term repository, before the original is forgotten near-line: a tier stopped in between (SIGTERM) named
      * neither in its journal entries, and check warned for ever of a snapshot deleted from the store (a helper's). The
      * snapshots are copied in batches ({@link Copier#copyEach}), and each batch's originals forgotten once it is committed,
-     * under the near-line lock of holds, let go at least every {@link #HOLDS_LOCK_AT_MOST} and left free {@link #GIVE_WAY}:
+     * under the near-line lock of holds, let go at least every {@link LockTurns#AT_MOST} and left free {@link LockTurns#GIVE_WAY}:
      * a `vault hold` or `release` waits for it.
      */
     public List<Moved> move(List<SnapshotRef> due, BiConsumer<SnapshotRef, Copier.Copy> copied, Consumer<Moved> each) {
@@ -133,7 +133,7 @@ public final class Tiering {
         copier.copyEach(due, c -> copied.accept(c.snapshot(), c.copy()), batch -> {
             for (int i = 0; i < batch.size(); ) {
                 if (i > 0) {
-                    giveWay();
+                    LockTurns.giveWay("the tier", sleeper);
                 }
                 i = forgetUnderOneLock(batch, i, m -> {
                     out.add(m);
@@ -144,26 +144,8 @@ public final class Tiering {
         return out;
     }
 
-    /** How long a tier keeps the near-line lock of holds at a time, forgetting a batch's originals. */
-    static final java.time.Duration HOLDS_LOCK_AT_MOST = java.time.Duration.ofSeconds(2);
-
     /**
-     * How long a tier leaves the lock of holds free before it takes it again: longer than a waiting `vault hold` looks
-     * ({@link Repository#HOLDS_LOCK_LOOKS_EVERY}), which it took back at once, and a hold placed while a tier forgot a long
-     * batch (a slow store's deletes) was refused after a minute, the snapshot then forgotten near-line (a re-tester's).
-     */
-    static final java.time.Duration GIVE_WAY = Repository.HOLDS_LOCK_LOOKS_EVERY.multipliedBy(2);
-
-    private void giveWay() {
-        try {
-            sleeper.sleep(GIVE_WAY.toNanos());
-        } catch (InterruptedException e) {
-            throw new org.opsledger.vault.Cancelled("the tier", e);
-        }
-    }
-
-    /**
-     * Forgets near-line the originals of {@code batch} from {@code from} on, as many as {@link #HOLDS_LOCK_AT_MOST} lets,
+     * Forgets near-line the originals of {@code batch} from {@code from} on, as many as {@link LockTurns#AT_MOST} lets,
      * under one near-line lock of holds, handing each move to {@code each}; returns the index of the first not forgotten.
      * The hold is read, the original deleted or the hold carried, under that lock: no hold or release comes in between (a
      * hold released while the tier ran was placed again in the long-term repository, for a matter that had ended, and the
@@ -176,7 +158,7 @@ public final class Tiering {
             do {
                 each.accept(forgetNearLine(batch.get(i).snapshot(), batch.get(i).copy()));
                 i++;
-            } while (i < batch.size() && nanoClock.getAsLong() - started < HOLDS_LOCK_AT_MOST.toNanos());
+            } while (i < batch.size() && !LockTurns.over(started, nanoClock));
         }
         return i;
     }

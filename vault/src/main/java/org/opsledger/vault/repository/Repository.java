@@ -1948,7 +1948,10 @@ public final class Repository implements AutoCloseable {
         return List.copyOf(names);
     }
 
-    /** How often {@link #holdsLockWaiting} looks whether the lock of holds is free. */
+    /**
+     * How often {@link #holdsLockWaiting} looks whether the lock of holds is free ({@link #lockInTurn}: and a copy's commit
+     * whether the lock of copy commits is), and a random part of half as much again at most.
+     */
     public static final java.time.Duration HOLDS_LOCK_LOOKS_EVERY = java.time.Duration.ofMillis(250);
 
     /**
@@ -1956,19 +1959,38 @@ public final class Repository implements AutoCloseable {
      * each takes it for a second or two, and none should fail for another. Tried for about a minute.
      */
     public SharedLock holdsLockWaiting() {
+        return lockInTurn(Locks.HOLDS, "placing or releasing a legal hold");
+    }
+
+    /**
+     * The lock of copy commits ({@link Locks#COPY_COMMIT}), once another copy or tier into this repository holding it now
+     * has let it go (each holds it a few seconds at a time): tried for about a minute, as {@link #holdsLockWaiting}.
+     */
+    public SharedLock copyCommitLockWaiting() {
+        return lockInTurn(Locks.COPY_COMMIT, "committing copies");
+    }
+
+    /**
+     * The lock of {@code kind}, work that runs one at a time ({@link Locks#ONE_AT_A_TIME}), once another process's of the
+     * same kind has let it go: looked for every {@link #HOLDS_LOCK_LOOKS_EVERY} and up to half as much again at random (two processes
+     * that refused each other at once look again at different times), for about a minute. {@code what}: the work, as a
+     * cancellation names it.
+     */
+    private SharedLock lockInTurn(String kind, String what) {
         long tries = java.time.Duration.ofMinutes(1).dividedBy(HOLDS_LOCK_LOOKS_EVERY);
         for (int attempt = 1; ; attempt++) {
             try {
-                return lock(Locks.HOLDS);
+                return lock(kind);
             } catch (Locks.Conflict c) {
-                if (!c.otherKind().equals(Locks.HOLDS) || attempt >= tries) {
+                if (!c.otherKind().equals(kind) || attempt >= tries) {
                     throw c;
                 }
             }
             try {
-                Thread.sleep(HOLDS_LOCK_LOOKS_EVERY.toMillis());
+                long every = HOLDS_LOCK_LOOKS_EVERY.toMillis();
+                Thread.sleep(every + java.util.concurrent.ThreadLocalRandom.current().nextLong(every / 2 + 1));
             } catch (InterruptedException e) {
-                throw new Cancelled("placing or releasing a legal hold in " + backend.location(), e);
+                throw new Cancelled(what + " in " + backend.location(), e);
             }
         }
     }

@@ -19,8 +19,8 @@ import org.opsledger.vault.snapshot.SnapshotRef;
 
 /**
  * How a tier shares the near-line lock of holds as it forgets a batch's originals (IS.012 6.6.7: a hold placed meanwhile
- * must win), on a clock the test keeps: it holds the lock while under {@link Tiering#HOLDS_LOCK_AT_MOST} has passed, one
- * original at least, then lets it go for {@link Tiering#GIVE_WAY}, long enough for a `vault hold` that waits on it.
+ * must win), on a clock the test keeps: it holds the lock while under {@link LockTurns#AT_MOST} has passed, one
+ * original at least, then lets it go for {@link LockTurns#GIVE_WAY}, long enough for a `vault hold` that waits on it.
  */
 class TieringGiveWayTest {
 
@@ -81,7 +81,7 @@ class TieringGiveWayTest {
         try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
             tiering(near, far, nanos -> { }).move(due(near, far, 4), m -> {
                 seen.add("forgot");
-                now += Tiering.HOLDS_LOCK_AT_MOST.toNanos() / 2;
+                now += LockTurns.AT_MOST.toNanos() / 2;
             });
             assertThat(seen).containsExactly("forgot", "forgot", "gave way 500 ms", "forgot", "forgot");
         }
