@@ -65,11 +65,16 @@ final class Journaling implements AutoCloseable {
     private void stopped() {
         org.opsledger.vault.backend.ThrottledBackend.lift(repo.backend()); // the entry now, not behind the transfers the command's workers had paced (--limit-*)
         var ending = Ending.reason();
+        var signal = StopSignal.received();
+        if (ending.isPresent() || signal.isPresent() || !closed) {
+            // what the command committed (a copy, a tier) goes on to the end of the commit under way, and no further: the
+            // entry names all of it (vault-format.md §13)
+            org.opsledger.vault.repository.SharedLock.releaseAllOnTheWayOut();
+        }
         if (ending.isPresent()) {
             write(JournalEntry.Outcome.FAILED, paths, snapshots, false, ending.get().exitCode(), ending.get().line());
             return;
         }
-        var signal = StopSignal.received();
         if (signal.isPresent() || !closed) {
             write(JournalEntry.Outcome.FAILED, paths, snapshots, false, signal.map(StopSignal::exitCode).orElse(STOPPED_UNKNOWN),
                     "stopped by " + signal.map(StopSignal::describe).orElse("a signal") + " before it ended");

@@ -689,6 +689,55 @@ class VaultCommandTest {
         assertThat(vault("check").out()).doesNotContain("no journal entry says they left");
     }
 
+    /**
+     * A tier stopped by SIGTERM while it commits a batch's copies: its journal entries were written as the signal came, beside
+     * the commits, which went on until the locks' hooks let them go, and the long-term entry named fewer copies than were
+     * committed (a re-tester's; the next tier called them "copied before"). Each entry names every copy committed, and the
+     * near-line one each snapshot copied. The upload limit keeps each snapshot file's write a second long.
+     */
+    @Test
+    void aTierStoppedWhileItCommitsNamesEachCopyItCommittedInBothJournals() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        }
+        Path far = tmp.resolve("far");
+        assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit())
+                .isZero();
+        Process tier = vaultProcess("tier", "--to", far.toString(), "--near-line", "0d", "--limit-upload", "1")
+                .redirectError(tmp.resolve("tier.err").toFile()).start();
+        Path copies = far.resolve("snapshots");
+        for (int i = 0; i < 1200 && tier.isAlive() && !(Files.isDirectory(copies) && !names(copies).isEmpty()); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(Files.isDirectory(copies) && !names(copies).isEmpty()).as("the first copy committed").isTrue();
+        tier.destroy(); // SIGTERM
+        assertThat(tier.waitFor()).as(Files.readString(tmp.resolve("tier.err"))).isEqualTo(143);
+
+        List<String> committed = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        for (JsonNode copy : run("vault", "snapshots", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json()) {
+            committed.add(copy.get("id").asString());
+            String from = copy.get("record").get("tags").get(org.opsledger.vault.copier.Copier.COPIED_FROM).asString();
+            sources.add(from.substring(from.lastIndexOf('#') + 1));
+        }
+        assertThat(committed).as("not all of them: it was stopped").hasSizeBetween(1, 7);
+        JsonNode received = run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--operation", "tier",
+                "--json").json().get("entries");
+        assertThat(received).singleElement().satisfies(e -> {
+            assertThat(e.get("detail").asString()).startsWith("stopped by SIGTERM");
+            assertThat(ids(e.get("snapshots"))).as("the long-term entry").containsExactlyInAnyOrderElementsOf(committed);
+        });
+        JsonNode moved = vault("journal", "--operation", "tier", "--json").json().get("entries");
+        assertThat(moved).singleElement().satisfies(e ->
+                assertThat(ids(e.get("snapshots"))).as("the near-line entry").containsExactlyInAnyOrderElementsOf(sources));
+    }
+
+    private static List<String> ids(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asString()));
+        return out;
+    }
+
     /** A tier that moves a source's last snapshot out of near-line storage warns as forget does (a helper's said nothing). */
     @Test
     void aTierThatEmptiesASourceNearLineWarnsThatItsBackupsMayHaveStopped() throws Exception {

@@ -98,6 +98,7 @@ public final class SharedLock implements AutoCloseable {
                 }
                 throw e;
             }
+            HELD.add(this);
             // in the block: a hook that runs once the file is written finds the refresh scheduled, and cancels it
             refresher.scheduleAtFixedRate(() -> {
                 try {
@@ -138,7 +139,7 @@ public final class SharedLock implements AutoCloseable {
      * prune, no longer seeing the lock, may have deleted the data of.
      */
     public synchronized <T> T whileHeld(Supplier<T> commit) {
-        if (released) {
+        if (released || ending) {
             throw new VaultException(ENDING + " and has released its lock; nothing was committed");
         }
         if (removedByAnother || !backend.exists(name)) {
@@ -169,6 +170,29 @@ public final class SharedLock implements AutoCloseable {
     record Abandoned(String location, String name) {
     }
 
+    /** {@link #releaseAllOnTheWayOut} was called: {@link #whileHeld} refuses, whatever lock it is called on. */
+    private static volatile boolean ending;
+
+    /** The locks this process has taken and not released. */
+    private static final java.util.Set<SharedLock> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Releases every lock this process holds, each once the commit under it ({@link #whileHeld}) has ended, as their own
+     * hooks do on the way out: a command's journal entry, written as a stop signal ends the JVM, reads what was committed
+     * only after this, and nothing is committed after it. (The entry was written beside a tier's commits, which went on
+     * until the locks' hooks let them go, and the long-term journal named fewer copies than were committed: a re-tester's.)
+     */
+    public static void releaseAllOnTheWayOut() {
+        ending = true; // a lock taken meanwhile, not yet among them, commits nothing either
+        for (SharedLock lock : HELD) {
+            try {
+                lock.release();
+            } catch (RuntimeException e) {
+                // the store cannot be reached on the way out: the lock goes stale in ten minutes, as its hook leaves it
+            }
+        }
+    }
+
     /** Whether the lock was released: its job has ended, or its process is ending. */
     boolean released() {
         return released;
@@ -180,6 +204,7 @@ public final class SharedLock implements AutoCloseable {
             return;
         }
         released = true;
+        HELD.remove(this);
         refresher.shutdownNow();
         // the thread's interrupt put aside meanwhile, and one that comes during the DELETE tried again once: a cancelled
         // job's lock file stayed, and one of this JVM counts as live whatever its age (a helper's)
