@@ -110,19 +110,26 @@ final class Journaling implements AutoCloseable {
             releaseKeys.run(); // the one entry is written or failed: a close() of the repository may zero its keys
         }
         if (standIn != null) {
-            try {
-                repo.backend().delete(standIn);
-            } catch (RuntimeException e) {
-                // gathered into a segment by another host's prune meanwhile: it stays, saying the command did not end
-            }
+            takeBack(standIn);
+        }
+    }
+
+    /** Deletes the stand-in {@code name}. */
+    private void takeBack(String name) {
+        try {
+            repo.backend().delete(name);
+        } catch (RuntimeException e) {
+            // gathered into a segment by another host's prune meanwhile: it stays, saying the command did not end
         }
     }
 
     /**
      * Writes now an entry that stands for the command should it be killed outright (SIGKILL, a power cut: no hook runs),
-     * naming {@code planned}, what it is about to delete; taken back once the command's own entry is written. A forget
-     * killed so left no entry, and check warned from then on that the snapshots it removed were deleted from the store
-     * (a helper's). Returns the stand-in's file name (a prune the command runs leaves it alone), or null without a journal.
+     * naming {@code planned}, what it is about to delete (or, a tier in the long-term repository, the copies it committed);
+     * taken back once the command's own entry is written. A forget killed so left no entry, and check warned from then on
+     * that the snapshots it removed were deleted from the store (a helper's). A stand-in written before is taken back once
+     * this one is written. Returns the stand-in's file name (a prune the command runs leaves it alone), or null without a
+     * journal.
      */
     synchronized String standIn(List<ObjectId> planned, String detail) {
         if (!JournalEntry.STOOD_IN_FOR.contains(operation)) { // a reading takes back no other's (JournalEntry.STOOD_IN_FOR)
@@ -134,7 +141,11 @@ final class Journaling implements AutoCloseable {
         }
         ObjectId id = journal.record(JournalEntry.of(operation, JournalEntry.Outcome.FAILED, started, paths, planned, false, KILLED,
                 JournalEntry.UNFINISHED + detail));
+        String before = standIn;
         standIn = Journal.DIR + "/" + id.hex();
+        if (before != null) {
+            takeBack(before);
+        }
         return standIn;
     }
 

@@ -79,6 +79,10 @@ final class TierCommand implements Callable<Integer> {
                                     copies.add(copy.amendedCopy());
                                 }
                                 sources.add(s.id());
+                            }, batch -> { // before its originals go near-line: a kill -9 then left no entry there naming their copies
+                                List<ObjectId> named = List.copyOf(copies);
+                                received.standIn(named, "it had received the " + sources.size() + " snapshot(s) older than " + nearLine
+                                        + " from " + from + " whose copies it names here, and was still moving those due");
                             }, m -> journalHoldsPlaced(far, m, from));
                         } catch (RuntimeException e) {
                             throw received.failed(e);

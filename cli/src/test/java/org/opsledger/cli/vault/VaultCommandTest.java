@@ -732,6 +732,64 @@ class VaultCommandTest {
                 assertThat(ids(e.get("snapshots"))).as("the near-line entry").containsExactlyInAnyOrderElementsOf(sources));
     }
 
+    /**
+     * A tier killed outright (kill -9) once it forgot originals near-line left no entry in the long-term journal: the
+     * near-line stand-in named what it was to move, but nothing there named the copies whose originals were gone, and the
+     * next tier, no longer finding those, did not either. The long-term stand-in names each batch's copies before its
+     * originals go; the next tier names those it finds copied before; between them the long-term journal names every copy.
+     */
+    @Test
+    void aTierKilledOutrightLeavesTheLongTermJournalNamingEachCopyWhoseOriginalItForgot() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        }
+        Path far = tmp.resolve("far");
+        String[] inFar = {"--repo", far.toString(), "--password-file", pw.toString()};
+        assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit())
+                .isZero();
+        // its entries in both journals, written after the forgets, take a second or more each at 1 KiB/s
+        Process tier = vaultProcess("tier", "--to", far.toString(), "--near-line", "0d", "--limit-upload", "1")
+                .redirectError(tmp.resolve("tier.err").toFile()).start();
+        Path nearLine = repo.resolve("snapshots");
+        for (int i = 0; i < 1200 && tier.isAlive() && names(nearLine).size() == 4; i++) {
+            Thread.sleep(20);
+        }
+        tier.destroyForcibly(); // SIGKILL
+        assertThat(tier.waitFor()).as("killed before it ended").isEqualTo(137);
+        List<String> left = names(nearLine);
+        assertThat(left).as("one original forgotten near-line, at least").hasSizeLessThan(4);
+
+        java.util.Map<String, String> copyOf = new java.util.HashMap<>(); // source → copy
+        for (JsonNode copy : run(cat(new String[] {"vault", "snapshots"}, inFar, "--json")).json()) {
+            String from = copy.get("record").get("tags").get(org.opsledger.vault.copier.Copier.COPIED_FROM).asString();
+            copyOf.put(from.substring(from.lastIndexOf('#') + 1), copy.get("id").asString());
+        }
+        List<String> ofForgotten = copyOf.entrySet().stream().filter(c -> !left.contains(c.getKey())).map(java.util.Map.Entry::getValue).toList();
+        assertThat(ofForgotten).as("a copy of each original forgotten").hasSize(4 - left.size());
+        assertThat(namedInTierEntries(run(cat(new String[] {"vault", "journal"}, inFar, "--operation", "tier", "--json"))))
+                .as("the long-term journal").containsAll(ofForgotten);
+
+        Run again = vault("tier", "--to", far.toString(), "--near-line", "0d");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(namedInTierEntries(run(cat(new String[] {"vault", "journal"}, inFar, "--operation", "tier", "--json"))))
+                .as("the long-term journal, after the next tier").containsAll(copyOf.values())
+                .containsAll(run(cat(new String[] {"vault", "snapshots"}, inFar, "--json")).json().findValuesAsString("id"));
+    }
+
+    private static List<String> namedInTierEntries(Run journal) {
+        assertThat(journal.exit()).as(journal.err()).isZero();
+        List<String> out = new ArrayList<>();
+        journal.json().get("entries").forEach(e -> out.addAll(ids(e.get("snapshots"))));
+        return out;
+    }
+
+    private static String[] cat(String[] first, String[] then, String... last) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(then));
+        all.addAll(List.of(last));
+        return all.toArray(String[]::new);
+    }
+
     private static List<String> ids(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asString()));

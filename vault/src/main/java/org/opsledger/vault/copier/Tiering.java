@@ -128,9 +128,21 @@ public final class Tiering {
      * a `vault hold` or `release` waits for it.
      */
     public List<Moved> move(List<SnapshotRef> due, BiConsumer<SnapshotRef, Copier.Copy> copied, Consumer<Moved> each) {
+        return move(due, copied, batch -> { }, each);
+    }
+
+    /**
+     * {@link #move(List, BiConsumer, Consumer)}, handing each batch to {@code committed} once its copies are committed, before
+     * any of its originals is forgotten near-line: a tier killed outright (kill -9) between the two has committed copies whose
+     * originals the next tier no longer finds, and what {@code committed} records (a stand-in entry in the long-term journal)
+     * is then the only record there of those copies.
+     */
+    public List<Moved> move(List<SnapshotRef> due, BiConsumer<SnapshotRef, Copier.Copy> copied, Consumer<List<Copier.Copied>> committed,
+                            Consumer<Moved> each) {
         Copier copier = new Copier(nearLine, longTerm);
         List<Moved> out = new ArrayList<>();
         copier.copyEach(due, c -> copied.accept(c.snapshot(), c.copy()), batch -> {
+            committed.accept(batch);
             for (int i = 0; i < batch.size(); ) {
                 if (i > 0) {
                     LockTurns.giveWay("the tier", sleeper);
