@@ -260,7 +260,10 @@ final class BackupCommand implements Callable<Integer> {
     /** The longest line of a --files-from or --exclude-file list: a path is at most 4,096 bytes (PATH_MAX). */
     static final int MAX_LINE = 65_536;
 
-    /** The lines of each file, as restic reads --files-from: blank lines and lines starting with # left out; an --exclude-file's stripped. */
+    /**
+     * The lines of each file, as restic reads --files-from: a leading byte order mark, blank lines and lines starting
+     * with # left out; an --exclude-file's stripped.
+     */
     private static List<String> lines(List<Path> files, String option) {
         List<String> out = new ArrayList<>();
         for (Path f : files) {
@@ -286,6 +289,9 @@ final class BackupCommand implements Callable<Integer> {
                     }
                     String l = line.toString();
                     l = l.endsWith("\r") ? l.substring(0, l.length() - 1) : l; // a file saved on Windows
+                    // a UTF-8 byte order mark (Notepad, PowerShell 5's Out-File -Encoding utf8) is no part of the first
+                    // path or pattern, as restic reads it: "\uFEFFsecret" excluded nothing, and the secret was backed up
+                    l = number == 1 && l.startsWith("\uFEFF") ? l.substring(1) : l;
                     // a pattern's blanks around it are a list's layout, as restic trims them: "*.log " excluded nothing (a helper's)
                     l = option.equals("--exclude-file") ? l.strip() : l;
                     if (!l.isBlank() && !l.startsWith("#")) {
