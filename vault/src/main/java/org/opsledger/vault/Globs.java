@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.opsledger.vault.snapshot.FileNames;
 
 /**
  * The glob patterns of {@code --exclude} (backup, restore, rewrite) and {@code find}, as restic reads them (its filter
@@ -14,6 +15,8 @@ import java.util.regex.Pattern;
  * {@code /srv/**}{@code /tmp} matches /srv/tmp, {@code /srv/a/**} /srv/a itself. Braces are themselves. The JDK's
  * dialect, used before, read {@code [!a]} and {@code [^a]} the other way round, {@code file{1}} as "file1", and a
  * {@code **} between names as at least one name, each unlike restic and none of it documented (a helper's).
+ * A pattern matches a name's exact bytes: one that is not UTF-8 is given as its bytes and matched as its escape
+ * ({@link FileNames}); shown as U+FFFD, it matched nothing, and as shown it matched every name that shows alike.
  */
 public final class Globs {
 
@@ -21,18 +24,35 @@ public final class Globs {
     }
 
     /**
+     * A compiled pattern. It matches a path's whole text as trees hold it, each byte of a name that is not UTF-8 as its
+     * escape: `rewrite --exclude $'/src/key\xff'` matched nothing, the walk's and restore's paths showing that byte as
+     * U+FFFD, and the secret meant to be purged stayed (a tester's).
+     */
+    public record Glob(String pattern, Pattern regex) implements PathMatcher {
+
+        /** A path of the file system, its names' bytes exactly. */
+        @Override
+        public boolean matches(Path path) {
+            return matches(FileNames.exactOf(path));
+        }
+
+        /** A path or name as a tree holds it ({@link FileNames}). */
+        public boolean matches(String path) {
+            return regex.matcher(path).matches();
+        }
+    }
+
+    /**
      * The pattern as a matcher of a path's whole text; a malformed one (an unclosed class, a trailing backslash) is refused
      * naming it. Line terminators in names are characters as any other: `--exclude '/srv/secret/**'` once left in a
      * file named "key\n1" (a helper's).
      */
-    public static PathMatcher compile(String glob) {
-        Pattern p;
+    public static Glob compile(String glob) {
         try {
-            p = Pattern.compile(regex(glob), Pattern.DOTALL);
+            return new Glob(glob, Pattern.compile(regex(glob), Pattern.DOTALL));
         } catch (java.util.regex.PatternSyntaxException e) { // the one a class can hold: [z-a] (the regex's own words named its index)
             throw malformed(glob, "a range in a class runs backwards");
         }
-        return path -> p.matcher(path.toString()).matches();
     }
 
     /** The regular expression of {@code glob}. */
@@ -72,6 +92,7 @@ public final class Globs {
                     out.append(Pattern.quote(String.valueOf(name.charAt(i))));
                 }
                 case '[' -> i = characterClass(glob, name, i, out);
+                case '\uFFFD' -> throw shownAsReplaced(glob);
                 default -> out.append(Pattern.quote(String.valueOf(c)));
             }
         }
@@ -91,6 +112,9 @@ public final class Globs {
             if (c == ']' && !first) {
                 out.append(']');
                 return i;
+            }
+            if (c == '\uFFFD') {
+                throw shownAsReplaced(glob);
             }
             if (c == '\\' && i + 1 < name.length()) {
                 c = name.codePointAt(++i);
@@ -112,12 +136,21 @@ public final class Globs {
     }
 
     /**
+     * A pattern holding U+FFFD as `vault ls` shows a byte that is not UTF-8: which byte it stands for is not known, and
+     * as shown it matched `key\xfe` beside the `key\xff` meant, which a rewrite would have taken out (a tester's).
+     */
+    private static VaultException shownAsReplaced(String glob) {
+        return new VaultException("the pattern " + glob + " holds U+FFFD, which shows any byte of a name that is not UTF-8: "
+                + FileNames.GIVE_AS_BYTES + ", or \\\uFFFD for that character itself");
+    }
+
+    /**
      * --exclude's patterns. One that is not absolute but names more than one name ('data/cache') matches the path's end,
      * as restic's does; each is cleaned as restic cleans it ('./tmp', 'x//tmp', 'x/./tmp', 'a/../tmp', a trailing '/' of a
      * shell's completion: each excluded nothing, silently; helpers'). An empty one is refused: an unset variable
      * (`--exclude "$SECRET_DIR"`) excluded nothing, exit 0.
      */
-    public static List<PathMatcher> compile(List<String> globs) {
+    public static List<Glob> compile(List<String> globs) {
         return globs.stream().map(g -> {
             if (g.isEmpty()) {
                 throw new VaultException("an --exclude pattern is empty (an unset variable?): name what to leave out");
@@ -145,10 +178,19 @@ public final class Globs {
         return cleaned.isEmpty() ? "." : cleaned;
     }
 
-    /** --exclude's rule: a pattern matches the whole path ('/srv/data/cache'), its end ('data/cache') or its last name ('*.log'). */
-    public static boolean matchPathOrName(List<PathMatcher> globs, Path p) {
-        for (PathMatcher m : globs) {
-            if (m.matches(p) || (p.getFileName() != null && m.matches(p.getFileName()))) {
+    /** --exclude's rule on a path of the file system: {@link #matchPathOrName(List, String)} of its names' bytes. */
+    public static boolean matchPathOrName(List<Glob> globs, Path p) {
+        return matchPathOrName(globs, FileNames.exactOf(p));
+    }
+
+    /**
+     * --exclude's rule: a pattern matches the whole path ('/srv/data/cache'), its end ('data/cache') or its last name
+     * ('*.log'); {@code path} as a tree holds it, each byte of a name that is not UTF-8 as its escape.
+     */
+    public static boolean matchPathOrName(List<Glob> globs, String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        for (Glob g : globs) {
+            if (g.matches(path) || (!name.isEmpty() && g.matches(name))) {
                 return true;
             }
         }

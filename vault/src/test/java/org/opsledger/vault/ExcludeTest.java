@@ -12,10 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.history.Finder;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.Rewriter;
 
 /** backup and restore --exclude: a glob matches a path's last name or the whole absolute path. */
 class ExcludeTest {
@@ -178,6 +181,48 @@ class ExcludeTest {
             assertThat(paths).containsExactly("/ana", "/ana/.cache", "/ana/notes", "/ana/notes/CACHEDIR.TAG", "/ana/thesis.tex");
             assertThat(progress.excludedByTag.get()).isEqualTo(2);
             assertThat(progress.warnings()).isEmpty();
+        }
+    }
+
+    /**
+     * A pattern names a file by its bytes that are not UTF-8 (the CLI keeps them as escapes): backup, restore, find and
+     * rewrite matched it with the byte shown as U+FFFD, so `--exclude $'key\xff'` excluded nothing, exit 0, and a rewrite
+     * meant to purge it left it; given as shown, `key\uFFFD` matched `key\xfe` too, which a rewrite would have taken out
+     * (a tester's). It matches the name's bytes; a pattern holding U+FFFD is refused as ambiguous.
+     */
+    @Test
+    void aPatternMatchesANameByItsBytesThatAreNotUtf8() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        String ff = "key\uDCFF"; // the bytes "key\xff", as the CLI keeps them (FileNames)
+        Files.writeString(FileNames.resolve(src, ff), "secret-ff");
+        Files.writeString(FileNames.resolve(src, "key\uDCFE"), "other-fe");
+        Files.writeString(src.resolve("plain"), "ok");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            var kept = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(src).withExcludes(List.of(ff, "plain")));
+            List<String> paths = new ArrayList<>();
+            list(repo, kept.snapshot().tree(), "", paths);
+            assertThat(paths).containsExactly("/src", "/src/key\uDCFE");
+
+            var all = TestTrees.backup(repo, src);
+            var r = new Restorer(repo, 2).excluding(List.of("/src/" + ff)).restore(all, tmp.resolve("out"), List.of(), true);
+            assertThat(r.excluded()).isEqualTo(1);
+            assertThat(FileNames.resolve(tmp.resolve("out/src"), ff)).doesNotExist();
+            assertThat(FileNames.resolve(tmp.resolve("out/src"), "key\uDCFE")).hasContent("other-fe");
+
+            List<String> found = new ArrayList<>();
+            new Finder(repo, ff).find(List.of(all), hit -> found.add(hit.node().name()));
+            assertThat(found).containsExactly(ff);
+
+            var purge = new Rewriter(repo).rewrite(List.of(all), List.of("/src/" + ff), "INC-7: a key", "alice", true);
+            assertThat(purge.getFirst().removed()).isEqualTo(1);
+
+            for (String shown : List.of("key\uFFFD", "/src/key[\uFFFD]")) {
+                assertThatThrownBy(() -> new Rewriter(repo).rewrite(List.of(all), List.of(shown), "INC-7: a key", "alice", true))
+                        .hasMessage("the pattern " + shown + " holds U+FFFD, which shows any byte of a name that is not UTF-8: give the"
+                                + " one meant as its bytes (bash's $'…' quoting writes a byte as x and two hex digits after a backslash),"
+                                + " or \\\uFFFD for that character itself");
+            }
+            assertThat(Globs.compile("key\\\uFFFD").matches(Path.of("key\uFFFD"))).as("the character itself, escaped").isTrue();
         }
     }
 

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -120,8 +119,8 @@ public final class Archiver {
     public static List<Path> sourcePaths(BackupOptions options) {
         List<Path> paths = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        List<PathMatcher> excludes = Globs.compile(options.excludes());
-        List<PathMatcher> pathExcludes = Globs.compile(options.excludes().stream().filter(g -> g.contains("/")).toList());
+        List<Globs.Glob> excludes = Globs.compile(options.excludes());
+        List<Globs.Glob> pathExcludes = Globs.compile(options.excludes().stream().filter(g -> g.contains("/")).toList());
         for (Path p : options.paths()) {
             Path abs = p.toAbsolutePath().normalize();
             if (abs.getFileName() == null) {
@@ -185,7 +184,7 @@ public final class Archiver {
         paths.forEach(Archiver::refuseUnreadable);
         refuseSameDevice(paths, options.allowSameDevice());
         InodeKey repository = repositoryDirectory();
-        List<PathMatcher> excludes = Globs.compile(options.excludes());
+        List<Globs.Glob> excludes = Globs.compile(options.excludes());
         for (Path p : paths) {
             if (repository != null && repository.equals(inodeOf(p))) {
                 throw new VaultException(p + " is the repository itself; `vault copy` copies snapshots to another repository");
@@ -436,7 +435,7 @@ public final class Archiver {
     private final class Walk implements AutoCloseable {
         private final ChunkPipeline pipeline;
         private final Semaphore inFlight;
-        private final List<PathMatcher> excludes;
+        private final List<Globs.Glob> excludes;
         private final boolean full;
         /** The local repository's directory, or null: never backed up into itself. */
         private final InodeKey repository;
@@ -464,7 +463,7 @@ public final class Archiver {
         private Path readDirPath;
         private Object readDirKey;
 
-        Walk(ChunkPipeline pipeline, Semaphore inFlight, List<PathMatcher> excludes, boolean full, InodeKey repository,
+        Walk(ChunkPipeline pipeline, Semaphore inFlight, List<Globs.Glob> excludes, boolean full, InodeKey repository,
              Set<Long> devices, List<String> excludeIfPresent, boolean parentVouches) {
             this.parentVouches = parentVouches && keepPermissions;
             this.pipeline = pipeline;
@@ -601,7 +600,7 @@ public final class Archiver {
                 }
                 case SYMLINK -> {
                     try {
-                        String target = FileNames.linkTargetOf(Files.readSymbolicLink(p));
+                        String target = FileNames.exactOf(Files.readSymbolicLink(p));
                         return CompletableFuture.completedFuture(new Node(name, NodeType.SYMLINK, meta.mode(), meta.mtime(),
                                 meta.ctime(), meta.inode(), meta.device(), meta.uid(), meta.gid(), 0, null, null, target));
                     } catch (IOException e) {

@@ -1,7 +1,5 @@
 package org.opsledger.vault.history;
 
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,7 +38,7 @@ public final class Finder {
     public static final int MAX_LEADS = 20_000;
 
     private final Repository repo;
-    private final PathMatcher pattern;
+    private final Globs.Glob pattern;
     /** Trees with no hit anywhere below them: an ID each, as the index holds one for every tree. */
     private final Set<ObjectId> barren = new HashSet<>();
     /** The leads of trees searched lately, most recently used last. */
@@ -90,7 +88,7 @@ public final class Finder {
         }
         List<Lead> found = new ArrayList<>();
         for (Node n : repo.loadTree(tree).nodes()) {
-            boolean matches = Node.isSafeName(n.name()) && pattern.matches(Path.of(FileNames.display(n.name())));
+            boolean matches = Node.isSafeName(n.name()) && pattern.matches(n.name()); // its bytes, as a tree holds them
             boolean descend = n.type() == NodeType.DIR && n.subtree() != null && !search(n.subtree()).isEmpty();
             if (matches || descend) {
                 found.add(new Lead(n, matches, descend));

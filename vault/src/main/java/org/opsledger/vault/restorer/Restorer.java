@@ -8,7 +8,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -124,7 +123,7 @@ public final class Restorer {
             LinkOption.NOFOLLOW_LINKS);
 
     /** {@code --exclude}: paths of the snapshot left out of the restore, with all they hold. */
-    private List<PathMatcher> excludes = List.of();
+    private List<Globs.Glob> excludes = List.of();
 
     public Restorer(Repository repo, int threads) {
         if (threads < 1) { // refused where given, not as a pool's IllegalArgumentException deep in the restore (a helper's)
@@ -695,13 +694,13 @@ public final class Restorer {
                 plan.refused.add(display);
                 continue;
             }
-            if (!excludes.isEmpty() && Globs.matchPathOrName(excludes, Path.of("/" + display))) {
+            String exact = exactIncludes || !excludes.isEmpty() ? (dir.node == null ? n.name() : dir.exactRel() + "/" + n.name()) : display;
+            if (!excludes.isEmpty() && Globs.matchPathOrName(excludes, "/" + exact)) { // the name's bytes, as --include's
                 plan.excluded++;
                 continue;
             }
             // every include this path is (an include of a directory and one of a path under it are both used: the second
             // was refused as matching nothing, a helper's); inside an included directory, deeper ones are still looked for
-            String exact = exactIncludes ? (dir.node == null ? n.name() : dir.exactRel() + "/" + n.name()) : display;
             boolean included = false;
             for (String i : includes) {
                 if (FileNames.hasEscapes(i) ? exact.equals(i) : display.equals(i)) {
@@ -1562,7 +1561,7 @@ public final class Restorer {
 
     private static void verifySymlink(Entry s, List<String> failures) {
         try {
-            String target = FileNames.linkTargetOf(Files.readSymbolicLink(s.path()));
+            String target = FileNames.exactOf(Files.readSymbolicLink(s.path()));
             if (!target.equals(s.node.linkTarget())) {
                 failures.add(s.rel() + ": symlink points to " + FileNames.display(target) + ", expected " + FileNames.display(s.node.linkTarget()));
             }

@@ -18,6 +18,10 @@ public final class FileNames {
 
     private static final char ESCAPE_BASE = '\uDC00';
 
+    /** What to do when a name's bytes that are not UTF-8 were given as shown, U+FFFD, which stands for any of them. */
+    public static final String GIVE_AS_BYTES = "give the one meant as its bytes (bash's $'…' quoting writes a byte as x and two"
+            + " hex digits after a backslash)";
+
     private FileNames() {
     }
 
@@ -27,8 +31,11 @@ public final class FileNames {
         return s.indexOf('\uFFFD') < 0 ? s : decode(lastSegmentBytes(path.getFileName()));
     }
 
-    /** A symlink's target as read from the file system ({@link java.nio.file.Files#readSymbolicLink}). */
-    public static String linkTargetOf(Path target) {
+    /**
+     * A path of the file system as a string whose names keep their bytes (an escape for each that is not UTF-8): a
+     * symlink's target as read ({@link java.nio.file.Files#readSymbolicLink}), a path the backup walks.
+     */
+    public static String exactOf(Path target) {
         String s = target.toString();
         if (s.indexOf('\uFFFD') < 0) {
             return s;

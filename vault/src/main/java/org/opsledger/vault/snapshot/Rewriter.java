@@ -1,7 +1,5 @@
 package org.opsledger.vault.snapshot;
 
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -74,7 +72,7 @@ public final class Rewriter {
                     + "): builds of the older format, which still open it, know no " + REWRITTEN_TREES + " record, and their `vault"
                     + " recover` would bring back what the rewrite took out; `vault upgrade` first");
         }
-        List<PathMatcher> globs = Globs.compile(excludes);
+        List<Globs.Glob> globs = Globs.compile(excludes);
         Set<ObjectId> held = repo.holds().keySet();
         for (SnapshotRef s : snapshots) {
             if (held.contains(s.id())) {
@@ -84,9 +82,9 @@ public final class Rewriter {
             // as backup refuses a pattern that matches a backup path: what is left would be an empty snapshot that looks like
             // a backup of it (`rewrite --exclude data` of a backup of /srv/data left /data empty, exit 0: a helper's)
             for (Node n : repo.loadTree(s.snapshot().tree()).nodes()) {
-                String shown = "/" + (n.name() == null ? "null" : FileNames.display(n.name()));
-                if (Globs.matchPathOrName(globs, Path.of(shown))) {
-                    throw new VaultException("snapshot " + s.shortId() + ": the pattern matches its backup path " + shown
+                String name = n.name() == null ? "null" : n.name();
+                if (Globs.matchPathOrName(globs, "/" + name)) {
+                    throw new VaultException("snapshot " + s.shortId() + ": the pattern matches its backup path /" + FileNames.display(name)
                             + " itself, which would leave nothing of it; `vault forget` removes a whole snapshot. Nothing was rewritten");
                 }
             }
@@ -98,7 +96,7 @@ public final class Rewriter {
             for (SnapshotRef s : snapshots) {
                 List<String> paths = new ArrayList<>();
                 long[] removed = {0};
-                ObjectId root = rewriteTree(s.snapshot().tree(), "", globs, paths, removed, dryRun);
+                ObjectId root = rewriteTree(s.snapshot().tree(), "", "", globs, paths, removed, dryRun);
                 if (removed[0] == 0 || dryRun) {
                     out.add(new Rewritten(s, null, removed[0], paths));
                     continue;
@@ -128,15 +126,17 @@ public final class Rewriter {
     /**
      * The tree without the nodes the patterns match (a directory whole), its subtrees likewise; the same ID when
      * nothing under it matched, so untouched directories are not written again. {@code rel}: the tree's path as restore
-     * shows it, without the leading slash.
+     * shows it, without the leading slash; {@code exactRel} the same with its names' bytes, which the patterns match.
      */
-    private ObjectId rewriteTree(ObjectId tree, String rel, List<PathMatcher> globs, List<String> paths, long[] removed, boolean dryRun) {
+    private ObjectId rewriteTree(ObjectId tree, String rel, String exactRel, List<Globs.Glob> globs, List<String> paths, long[] removed,
+                                 boolean dryRun) {
         List<Node> nodes = new ArrayList<>();
         boolean changed = false;
         for (Node n : repo.loadTree(tree).nodes()) {
-            String shown = n.name() == null ? "null" : FileNames.display(n.name());
-            String display = rel.isEmpty() ? shown : rel + "/" + shown;
-            if (Globs.matchPathOrName(globs, Path.of("/" + display))) {
+            String name = n.name() == null ? "null" : n.name();
+            String display = rel.isEmpty() ? FileNames.display(name) : rel + "/" + FileNames.display(name);
+            String exact = exactRel.isEmpty() ? name : exactRel + "/" + name;
+            if (Globs.matchPathOrName(globs, "/" + exact)) {
                 if (paths.size() < PATHS_LISTED) {
                     paths.add("/" + display);
                 }
@@ -145,7 +145,7 @@ public final class Rewriter {
                 continue;
             }
             if (n.type() == NodeType.DIR && n.subtree() != null) {
-                ObjectId sub = rewriteTree(n.subtree(), display, globs, paths, removed, dryRun);
+                ObjectId sub = rewriteTree(n.subtree(), display, exact, globs, paths, removed, dryRun);
                 if (!sub.equals(n.subtree())) {
                     n = n.withSubtree(sub);
                     changed = true;

@@ -37,8 +37,7 @@ public final class SnapshotPaths {
                 List<Node> shown = here.nodes().stream().filter(n -> FileNames.display(n.name()).equals(part)).toList();
                 if (shown.size() > 1) {
                     throw new VaultException("name " + part + " in snapshot " + snapshot.shortId() + " is shown for " + shown.size()
-                            + " names whose bytes are not UTF-8: give the one meant as its bytes (bash's $'…' quoting writes a byte as x and two hex digits"
-                            + " after a backslash)");
+                            + " names whose bytes are not UTF-8: " + FileNames.GIVE_AS_BYTES);
                 }
                 found = shown.isEmpty() ? null : shown.getFirst();
             }
