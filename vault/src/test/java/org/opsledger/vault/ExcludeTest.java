@@ -181,6 +181,22 @@ class ExcludeTest {
             assertThat(paths).containsExactly("/ana", "/ana/.cache", "/ana/notes", "/ana/notes/CACHEDIR.TAG", "/ana/thesis.tex");
             assertThat(progress.excludedByTag.get()).isEqualTo(2);
             assertThat(progress.warnings()).isEmpty();
+
+            // a backup path that holds a tag itself gave an empty snapshot, exit 0, and `vault due` said the source was
+            // backed up (a tester's): refused before the walk, as a backup path --exclude matches is
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backup(TestTrees.options(scratch)
+                    .withExcludeIfPresent(List.of(".nobackup"))))
+                    .isInstanceOf(VaultException.class)
+                    .hasMessage("the backup path " + scratch + " is itself left out by --exclude-if-present: it holds .nobackup; nothing"
+                            + " of it would be backed up");
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backup(TestTrees.options(pip)
+                    .withExcludeIfPresent(List.of(org.opsledger.vault.archiver.BackupOptions.CACHE_TAG))))
+                    .hasMessage("the backup path " + pip + " is itself left out by --exclude-caches: it holds CACHEDIR.TAG; nothing of"
+                            + " it would be backed up");
+            assertThat(new Archiver(repo, new BackupProgress()).backup(TestTrees.options(notACache)
+                    .withExcludeIfPresent(List.of(org.opsledger.vault.archiver.BackupOptions.CACHE_TAG))).snapshot().summary().files())
+                    .as("a CACHEDIR.TAG without the signature is no tag").isEqualTo(1);
+            assertThat(repo.snapshots()).hasSize(2);
         }
     }
 

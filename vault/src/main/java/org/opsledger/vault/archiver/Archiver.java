@@ -121,6 +121,7 @@ public final class Archiver {
         Set<String> names = new HashSet<>();
         List<Globs.Glob> excludes = Globs.compile(options.excludes());
         List<Globs.Glob> pathExcludes = Globs.compile(options.excludes().stream().filter(g -> g.contains("/")).toList());
+        Map<String, byte[]> tags = tagsOf(options.excludeIfPresent());
         for (Path p : options.paths()) {
             Path abs = p.toAbsolutePath().normalize();
             if (abs.getFileName() == null) {
@@ -135,6 +136,14 @@ public final class Archiver {
             }
             if (Globs.matchPathOrName(excludes, abs)) { // it would be an empty snapshot that looks like a backup
                 throw new VaultException("the backup path " + abs + " is itself excluded by --exclude; nothing of it would be backed up");
+            }
+            // so would a tag file in it: the snapshot held nothing, exit 0, and `vault due` counted it a backup (a tester's)
+            String tag = tags.isEmpty() || !Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS) ? null : tagIn(abs, tags.keySet().stream()
+                    .map(name -> new Named(name, FileNames.resolve(abs, name))).filter(e -> Files.exists(e.path(), LinkOption.NOFOLLOW_LINKS))
+                    .toList(), tags, warning -> { }); // a tag that cannot be read is warned of by the walk
+            if (tag != null) {
+                throw new VaultException("the backup path " + abs + " is itself left out by " + (BackupOptions.CACHE_TAG.startsWith(tag + ":")
+                        ? "--exclude-caches" : "--exclude-if-present") + ": it holds " + tag + "; nothing of it would be backed up");
             }
             // a directory above it that a pattern of a path leaves out (/var/lib/secret, for a path /var/lib/secret/sub): it
             // was backed up whole, where restic leaves it out (a helper's); a name alone ('tmp') is matched below the paths
@@ -442,7 +451,7 @@ public final class Archiver {
         /** With --one-file-system, the backup paths' filesystems: a directory on any other is not entered. Else null. */
         private final Set<Long> devices;
         /** Tag file name → the bytes it must begin with (empty: any): a directory holding one is left out. */
-        private final Map<String, byte[]> tags = new HashMap<>();
+        private final Map<String, byte[]> tags;
 
         private final Map<InodeKey, CompletableFuture<Node>> hardLinks = new ConcurrentHashMap<>();
         /** Whether POSIX ACLs and file capabilities are read (this JVM reaches them), and kept (the repository's format does). */
@@ -472,36 +481,7 @@ public final class Archiver {
             this.full = full;
             this.repository = repository;
             this.devices = devices;
-            for (String tag : excludeIfPresent) {
-                String[] nameAndHeader = tag.split(":", 2);
-                tags.put(nameAndHeader[0], nameAndHeader.length > 1 ? nameAndHeader[1].getBytes(StandardCharsets.UTF_8) : new byte[0]);
-            }
-        }
-
-        /**
-         * Whether the directory holds a tag file, found in its listing (no system call more); one whose header is
-         * required is read for that many bytes. Not followed through a symlink: a tag is a file of the directory.
-         */
-        private boolean tagged(Path dir, List<Named> entries) {
-            for (Named e : entries) {
-                byte[] header = tags.get(e.name());
-                if (header == null) {
-                    continue;
-                }
-                if (header.length == 0) {
-                    return true;
-                }
-                if (Files.isRegularFile(e.path(), LinkOption.NOFOLLOW_LINKS)) {
-                    try (InputStream in = Files.newInputStream(e.path(), LinkOption.NOFOLLOW_LINKS)) {
-                        if (Arrays.equals(in.readNBytes(header.length), header)) {
-                            return true;
-                        }
-                    } catch (IOException x) {
-                        progress.warn(e.path() + ": " + x.getMessage() + " (read as a possible tag of " + dir + ")");
-                    }
-                }
-            }
-            return false;
+            this.tags = tagsOf(excludeIfPresent);
         }
 
         /** The extended attributes of a file or directory that read; those that do not are a warning, the rest kept. */
@@ -825,7 +805,7 @@ public final class Archiver {
                 }
                 entries = List.of(); // unreadable: kept as an empty directory, as restic does
             }
-            if (!tags.isEmpty() && tagged(dir, entries)) { // --exclude-if-present, --exclude-caches: left out whole
+            if (!tags.isEmpty() && tagIn(dir, entries, tags, progress::warn) != null) { // --exclude-if-present, --exclude-caches: left out whole
                 progress.excludedByTag.incrementAndGet();
                 return null;
             }
@@ -905,6 +885,43 @@ public final class Archiver {
     }
 
     /** A directory entry and its name as the tree holds it. */
+    /** --exclude-if-present's tags ("NAME" or "NAME:HEADER"): tag file name → the bytes it must begin with (empty: any). */
+    private static Map<String, byte[]> tagsOf(List<String> excludeIfPresent) {
+        Map<String, byte[]> tags = new HashMap<>();
+        for (String tag : excludeIfPresent) {
+            String[] nameAndHeader = tag.split(":", 2);
+            tags.put(nameAndHeader[0], nameAndHeader.length > 1 ? nameAndHeader[1].getBytes(StandardCharsets.UTF_8) : new byte[0]);
+        }
+        return tags;
+    }
+
+    /**
+     * The name of the tag file the directory holds, found among {@code entries} (its listing: no system call more), or
+     * null; one whose header is required is read for that many bytes, and one that cannot be read is told to {@code warn}.
+     * Not followed through a symlink: a tag is a file of the directory.
+     */
+    private static String tagIn(Path dir, List<Named> entries, Map<String, byte[]> tags, java.util.function.Consumer<String> warn) {
+        for (Named e : entries) {
+            byte[] header = tags.get(e.name());
+            if (header == null) {
+                continue;
+            }
+            if (header.length == 0) {
+                return e.name();
+            }
+            if (Files.isRegularFile(e.path(), LinkOption.NOFOLLOW_LINKS)) {
+                try (InputStream in = Files.newInputStream(e.path(), LinkOption.NOFOLLOW_LINKS)) {
+                    if (Arrays.equals(in.readNBytes(header.length), header)) {
+                        return e.name();
+                    }
+                } catch (IOException x) {
+                    warn.accept(e.path() + ": " + x.getMessage() + " (read as a possible tag of " + dir + ")");
+                }
+            }
+        }
+        return null;
+    }
+
     private record Named(String name, Path path) {
     }
 }
