@@ -26,7 +26,7 @@ public final class Globs {
     /**
      * A compiled pattern. It matches a path's whole text as trees hold it, each byte of a name that is not UTF-8 as its
      * escape: `rewrite --exclude $'/src/key\xff'` matched nothing, the walk's and restore's paths showing that byte as
-     * U+FFFD, and the secret meant to be purged stayed (a tester's).
+     * U+FFFD, and the secret meant to be purged stayed (a tester's). {@code pattern}: as it was given.
      */
     public record Glob(String pattern, Pattern regex) implements PathMatcher {
 
@@ -156,7 +156,7 @@ public final class Globs {
                 throw new VaultException("an --exclude pattern is empty (an unset variable?): name what to leave out");
             }
             String glob = clean(g);
-            return compile(!glob.startsWith("/") && glob.contains("/") ? "**/" + glob : glob);
+            return new Glob(g, compile(!glob.startsWith("/") && glob.contains("/") ? "**/" + glob : glob).regex()); // named as given
         }).toList();
     }
 

@@ -268,6 +268,16 @@ class ExcludeTest {
             assertThat(tmp.resolve("none")).doesNotExist();
             assertThatThrownBy(() -> new Restorer(repo, 2).excluding(List.of("[")))
                     .hasMessage("[ is not a glob pattern: a '[' is not closed");
+
+            // an include an --exclude leaves out was said to match nothing, `vault ls` lists its paths, though ls lists it (a tester's)
+            assertThatThrownBy(() -> new Restorer(repo, 2).excluding(List.of("*.log", "docs")).restore(snap, tmp.resolve("none"),
+                    List.of("/data/docs"), true))
+                    .hasMessage("the include path data/docs is left out by --exclude docs: drop one of the two; nothing was restored");
+            assertThatThrownBy(() -> new Restorer(repo, 2).excluding(List.of("data/docs/")).restore(snap, tmp.resolve("none"),
+                    List.of("data/docs/a.txt"), true))
+                    .hasMessage("the include path data/docs/a.txt is left out by --exclude data/docs/, which matches /data/docs: drop one of"
+                            + " the two; nothing was restored");
+            assertThat(tmp.resolve("none")).doesNotExist();
         }
     }
 }

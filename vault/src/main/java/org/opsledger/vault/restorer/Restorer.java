@@ -187,6 +187,10 @@ public final class Restorer {
         repo.forgetTreePacks(); // every file is planned: no tree is read again,
         repo.forgetIndex(); // and every blob it writes located (Entry.blobs): the index is not needed either
         for (String i : inc) { // a mistyped path restores nothing: an error, not "restored 0 files"
+            if (!plan.included.contains(i) && plan.excludedIncludes.containsKey(i)) {
+                throw new VaultException("the include path " + i + " is left out by " + plan.excludedIncludes.get(i)
+                        + ": drop one of the two; nothing was restored");
+            }
             if (!plan.included.contains(i)) {
                 throw new VaultException("the include path " + i + " matches nothing in snapshot " + snapshot.shortId()
                         + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
@@ -544,6 +548,8 @@ public final class Restorer {
         final Map<String, Integer> shownFor = new HashMap<>();
         /** Paths --exclude left out (each counted once, not what it holds). */
         long excluded;
+        /** The --include paths an --exclude left out, each with the pattern (and the path above it that it matched). */
+        final Map<String, String> excludedIncludes = new HashMap<>();
 
         Plan(Path base) {
             target = new Entry(null, null, base, null);
@@ -697,6 +703,13 @@ public final class Restorer {
             String exact = exactIncludes || !excludes.isEmpty() ? (dir.node == null ? n.name() : dir.exactRel() + "/" + n.name()) : display;
             if (!excludes.isEmpty() && Globs.matchPathOrName(excludes, "/" + exact)) { // the name's bytes, as --include's
                 plan.excluded++;
+                for (String i : includes) { // an include this leaves out was said to match nothing, which ls denied (a tester's)
+                    String here = FileNames.hasEscapes(i) ? exact : display;
+                    if (i.equals(here) || i.startsWith(here + "/")) {
+                        Globs.Glob by = excludes.stream().filter(g -> Globs.matchPathOrName(List.of(g), "/" + exact)).findFirst().orElseThrow();
+                        plan.excludedIncludes.putIfAbsent(i, "--exclude " + by.pattern() + (i.equals(here) ? "" : ", which matches /" + display));
+                    }
+                }
                 continue;
             }
             // every include this path is (an include of a directory and one of a path under it are both used: the second
