@@ -141,7 +141,7 @@ public final class Globs {
      */
     private static VaultException shownAsReplaced(String glob) {
         return new VaultException("the pattern " + glob + " holds U+FFFD, which shows any byte of a name that is not UTF-8: "
-                + FileNames.GIVE_AS_BYTES + ", or \\\uFFFD for that character itself");
+                + FileNames.GIVE_AS_BYTES + ", or a backslash before it for that character itself");
     }
 
     /**

@@ -236,7 +236,7 @@ class ExcludeTest {
                 assertThatThrownBy(() -> new Rewriter(repo).rewrite(List.of(all), List.of(shown), "INC-7: a key", "alice", true))
                         .hasMessage("the pattern " + shown + " holds U+FFFD, which shows any byte of a name that is not UTF-8: give the"
                                 + " one meant as its bytes (bash's $'…' quoting writes a byte as x and two hex digits after a backslash),"
-                                + " or \\\uFFFD for that character itself");
+                                + " or a backslash before it for that character itself");
             }
             assertThat(Globs.compile("key\\\uFFFD").matches(Path.of("key\uFFFD"))).as("the character itself, escaped").isTrue();
         }
