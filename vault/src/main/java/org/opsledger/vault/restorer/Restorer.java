@@ -687,6 +687,7 @@ public final class Restorer {
         String relDir = dir.node == null ? "" : dir.rel();
         // an include given with a name's own bytes (not UTF-8) is that name's alone: shown as U+FFFD, two names matched
         boolean exactIncludes = includes.stream().anyMatch(FileNames::hasEscapes);
+        String exactDir = dir.node == null || !exactIncludes && excludes.isEmpty() ? "" : dir.exactRel() + "/"; // once a directory
         Set<String> names = new HashSet<>();
         for (Node n : tree.nodes()) {
             String shown = n.name() == null ? "null" : FileNames.display(n.name()); // for people, --include and JSON
@@ -700,7 +701,7 @@ public final class Restorer {
                 plan.refused.add(display);
                 continue;
             }
-            String exact = exactIncludes || !excludes.isEmpty() ? (dir.node == null ? n.name() : dir.exactRel() + "/" + n.name()) : display;
+            String exact = exactIncludes || !excludes.isEmpty() ? exactDir + n.name() : display;
             if (!excludes.isEmpty() && Globs.matchPathOrName(excludes, "/" + exact)) { // the name's bytes, as --include's
                 plan.excluded++;
                 for (String i : includes) { // an include this leaves out was said to match nothing, which ls denied (a tester's)
