@@ -140,7 +140,7 @@ public final class Globs {
      * as shown it matched `key\xfe` beside the `key\xff` meant, which a rewrite would have taken out (a tester's).
      */
     private static VaultException shownAsReplaced(String glob) {
-        return new VaultException("the pattern " + glob + " holds U+FFFD, which shows any byte of a name that is not UTF-8: "
+        return new VaultException(glob + " holds U+FFFD, which shows any byte of a name that is not UTF-8: "
                 + FileNames.GIVE_AS_BYTES + ", or a backslash before it for that character itself");
     }
 

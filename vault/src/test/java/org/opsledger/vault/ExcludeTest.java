@@ -234,7 +234,7 @@ class ExcludeTest {
 
             for (String shown : List.of("key\uFFFD", "/src/key[\uFFFD]")) {
                 assertThatThrownBy(() -> new Rewriter(repo).rewrite(List.of(all), List.of(shown), "INC-7: a key", "alice", true))
-                        .hasMessage("the pattern " + shown + " holds U+FFFD, which shows any byte of a name that is not UTF-8: give the"
+                        .hasMessage(shown + " holds U+FFFD, which shows any byte of a name that is not UTF-8: give the"
                                 + " one meant as its bytes (bash's $'…' quoting writes a byte as x and two hex digits after a backslash),"
                                 + " or a backslash before it for that character itself");
             }
