@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupOptions;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.checker.Checker;
@@ -54,13 +55,7 @@ class IncompleteBackupTest {
                 public int read(byte[] b, int off, int len) throws java.io.IOException {
                     int n = super.read(b, off, len);
                     if (n < 0) {
-                        try {
-                            write.call();
-                        } catch (java.io.IOException e) {
-                            throw e;
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
+                        call(write);
                     }
                     return n;
                 }
@@ -122,6 +117,122 @@ class IncompleteBackupTest {
             assertThat(java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("out/data/d2/b")), rewritten))
                     .as("read again: its stat was not the one its bytes had").isTrue();
             assertThat(java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("out/data/e1/a")), rewritten)).isTrue();
+        }
+    }
+
+    /** What a process does as the backup opens {@code file}: {@code act} runs first, then the file is opened as it is then. */
+    private static Archiver.FileOpener asItIsOpened(Path file, java.util.concurrent.Callable<?> act) {
+        return (dir, p) -> {
+            if (p.equals(file)) {
+                call(act);
+            }
+            return Archiver.FileOpener.DIRECT.open(dir, p);
+        };
+    }
+
+    /** Runs what a test's opener does to a file, as an I/O of the opener's own. */
+    private static void call(java.util.concurrent.Callable<?> action) throws java.io.IOException {
+        try {
+            action.call();
+        } catch (java.io.IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Waits, on the reader thread, until the walk has listed {@code dirs} directories: it has met every name in them (the
+     * walk hands files to the reader and goes on; it waits for it only when many are in flight).
+     */
+    private static void awaitTheWalk(BackupProgress progress, int dirs) throws InterruptedException {
+        for (int i = 0; progress.dirs.get() < dirs; i++) {
+            assertThat(i).as("the walk lists " + dirs + " directories").isLessThan(30_000);
+            Thread.sleep(1);
+        }
+    }
+
+    /**
+     * A hard-linked file whose first name (in the walk's order) is removed after the walk met both names and before it is
+     * read: its other name, there and unchanged all along, was left out too, and only the removed name was warned of (a
+     * tester's, a maildir's inbox cleared). It is read on its own.
+     */
+    @Test
+    void theOtherNameOfAHardLinkedFileWhoseFirstNameVanishesIsKept() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path inbox = Files.createDirectories(data.resolve("inbox")).resolve("contract.txt");
+        Files.writeString(inbox, "contract signed 2026-12-01\n");
+        Path keep = Files.createLink(Files.createDirectories(data.resolve("keep")).resolve("contract.txt"), inbox);
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            BackupProgress progress = new BackupProgress();
+            Archiver.FileOpener clearing = asItIsOpened(inbox, () -> {
+                awaitTheWalk(progress, 3); // inbox, keep and data: keep/contract.txt met as a name of the inbox's file
+                Files.delete(inbox);
+                return null;
+            });
+            SnapshotRef snap = new Archiver(repo, progress, clearing).backup(TestTrees.options(data));
+            assertThat(progress.warnings()).containsExactly(inbox + ": vanished during backup");
+            RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(tmp.resolve("out/data/keep/contract.txt")).hasContent("contract signed 2026-12-01");
+            assertThat(tmp.resolve("out/data/inbox/contract.txt")).doesNotExist();
+            assertThat(keep).exists();
+        }
+    }
+
+    /**
+     * A hard-linked file whose first name is replaced by rename (an editor's save) after the walk met both names and before
+     * it is read: its other name, untouched, was saved with the replacement's bytes, without a word (a tester's). The
+     * replaced name is warned of; the other is read on its own, a file of its own in the snapshot.
+     */
+    @Test
+    void theOtherNameOfAHardLinkedFileWhoseFirstNameIsReplacedKeepsItsOwnBytes() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path current = Files.createDirectories(data.resolve("a-current")).resolve("ledger.txt");
+        Files.writeString(current, "ledger 2026-11: balance 1000\n");
+        Files.createLink(Files.createDirectories(data.resolve("b-archive")).resolve("ledger-2026-11.txt"), current);
+        Path replacement = Files.writeString(tmp.resolve("new.tmp"), "ledger 2026-12: balance 0\n");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            BackupProgress progress = new BackupProgress();
+            Archiver.FileOpener editor = asItIsOpened(current, () -> {
+                awaitTheWalk(progress, 3); // both names met
+                return Files.move(replacement, current, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            });
+            SnapshotRef snap = new Archiver(repo, progress, editor).backup(TestTrees.options(data));
+            assertThat(progress.warnings()).singleElement().asString().startsWith(current + ": changed while it was read");
+            RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(tmp.resolve("out/data/b-archive/ledger-2026-11.txt")).hasContent("ledger 2026-11: balance 1000");
+            assertThat(tmp.resolve("out/data/a-current/ledger.txt")).hasContent("ledger 2026-12: balance 0");
+        }
+    }
+
+    /**
+     * A later name of a hard-linked file whose stat is not the one its first name was read with (written again between the
+     * two, or another file that took the inode number of one deleted during the backup: a tester's on ext4, saved with the
+     * deleted file's bytes, exit 0) is read on its own: it is not the file that was read.
+     */
+    @Test
+    void aLaterNameWhoseStatIsNotTheOneItsFirstNameWasReadWithIsReadOnItsOwn() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Path first = Files.createDirectories(data.resolve("d1")).resolve("a");
+        Files.write(first, TestTrees.text(1, 4096));
+        // more files than the walk may have in flight (8 a thread): it waits in d1 while they are read
+        for (int i = 0; i < BackupOptions.defaultThreads() * 8 + 8; i++) {
+            Files.write(data.resolve("d1/p" + String.format("%03d", i)), TestTrees.text(10 + i, 100));
+        }
+        Files.createLink(Files.createDirectories(data.resolve("d2")).resolve("b"), first);
+        byte[] rewritten = TestTrees.text(2, 5000);
+        // after "a" was read whole, before the walk reaches d2/b
+        Archiver.FileOpener writer = asItIsOpened(data.resolve("d1/p000"), () -> Files.write(first, rewritten));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            BackupProgress progress = new BackupProgress();
+            SnapshotRef snap = new Archiver(repo, progress, writer).backup(TestTrees.options(data));
+            assertThat(progress.warnings()).isEmpty();
+            RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(Files.readAllBytes(tmp.resolve("out/data/d1/a"))).isEqualTo(TestTrees.text(1, 4096));
+            assertThat(Files.readAllBytes(tmp.resolve("out/data/d2/b"))).isEqualTo(rewritten);
         }
     }
 

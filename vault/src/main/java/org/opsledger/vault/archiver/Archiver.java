@@ -453,7 +453,8 @@ public final class Archiver {
         /** Tag file name → the bytes it must begin with (empty: any): a directory holding one is left out. */
         private final Map<String, byte[]> tags;
 
-        private final Map<InodeKey, CompletableFuture<Node>> hardLinks = new ConcurrentHashMap<>();
+        /** The names of each hard-linked file met so far: the walk adds, the reader settles each first name's read. */
+        private final Map<InodeKey, Names> hardLinks = new ConcurrentHashMap<>();
         /** Whether POSIX ACLs and file capabilities are read (this JVM reaches them), and kept (the repository's format does). */
         private final boolean readPermissions = PermissionAttributes.unavailable() == null;
         private final boolean keepPermissions = readPermissions && repo.config().version() >= PermissionAttributes.FORMAT;
@@ -601,37 +602,68 @@ public final class Archiver {
         }
 
         /**
-         * A hard-linked file is read once: its other names are the first one's node, its stat with its content. With a
-         * stat of their own, a name the walk reached after the file was written again (the same size) was recorded with
-         * the new times and the old bytes, and once it was the first name the walk met, every later incremental kept them.
+         * A hard-linked file is read once: a later name takes the node of the first name in the snapshot (its stat with its
+         * content) when that read was whole, with no change seen, and the later name's own size, mtime, ctime and link
+         * count are what that read saw. Otherwise it is read on its own: taken by (device, inode) alone, a name whose first
+         * was deleted during the backup and whose inode number a new file took got the deleted file's bytes; the untouched
+         * twin of a name replaced by rename got the replacement's; the twin of a name that vanished was left out (a
+         * tester's). A name read on its own while an earlier one is in the snapshot is kept as a file of its own (links 1):
+         * a restore would make it a link to that one. The decision is made once the first name's read is over: on the
+         * reader thread, which reads in the walk's order, unless it is known when the walk meets the name.
          */
         private CompletableFuture<Node> file(Path p, Node meta, Node parentNode, Object dirKey) {
             if (!meta.hardLinked()) {
-                return contentOf(p, meta, parentNode, dirKey);
+                return contentOf(p, meta, parentNode, dirKey, null);
             }
-            CompletableFuture<Node> mine = new CompletableFuture<>();
-            CompletableFuture<Node> first = hardLinks.putIfAbsent(new InodeKey(meta.device(), meta.inode()), mine);
-            if (first != null) {
-                return first.thenApply(n -> {
-                    if (n == null) {
-                        return null; // the first name could not be read: warned there
-                    }
-                    progress.files.incrementAndGet();
-                    if (unchangedSinceParent(parentNode, n) && n.content().equals(parentNode.content())) {
-                        progress.filesUnchanged.incrementAndGet(); // its first name's content: "1001 files (1 unchanged)"
-                    }
-                    return n.withName(meta.name());
-                });
+            Names names = hardLinks.computeIfAbsent(new InodeKey(meta.device(), meta.inode()), k -> new Names());
+            if (names.nameMet()) {
+                return contentOf(p, meta, parentNode, dirKey, names); // the first name the walk meets
             }
-            CompletableFuture<Node> read = contentOf(p, meta, parentNode, dirKey);
-            read.whenComplete((n, e) -> {
-                if (e != null) {
-                    mine.completeExceptionally(e);
-                } else {
-                    mine.complete(n);
+            if (names.read()) { // its first name's read is over (unchanged since the parent snapshot, or read already)
+                return later(p, meta, parentNode, dirKey, names, false);
+            }
+            return onReader(0, () -> later(p, meta, parentNode, dirKey, names, true));
+        }
+
+        /**
+         * A later name's node, decided once the name before it is read: the first's, or read on its own ({@code onReader}:
+         * here, on the reader thread; else handed to it). As a first name when no earlier one is in the snapshot.
+         */
+        private CompletableFuture<Node> later(Path p, Node walked, Node parentNode, Object dirKey, Names names, boolean onReader) {
+            Node meta = walked;
+            if (onReader) { // the walk's stat may be older than the first name's read: the name as it is now (its twin
+                // removed or replaced since moved its ctime, and a read by the walk's stat called it changed while read)
+                try {
+                    Map<String, Object> a = Files.readAttributes(p, STAT_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                    if (NodeType.ofMode((Integer) a.get("mode")) == NodeType.FILE) {
+                        meta = metadata(walked.name(), NodeType.FILE, a);
+                    }
+                } catch (IOException e) {
+                    return CompletableFuture.completedFuture(skipped(p, e));
                 }
+            }
+            Names.First first = names.first();
+            if (first == null) { // no earlier name in the snapshot (vanished, unreadable): this one is read as the first
+                names.reading();
+                return onReader ? read(p, meta, dirKey, names) : contentOf(p, meta, parentNode, dirKey, names);
+            }
+            if (!first.whole() || !sameStat(first.seen(), meta)) {
+                Node own = meta.withLinks(1); // a file of its own in the snapshot: a restore links it to no other name
+                return onReader ? read(p, own, dirKey, null) : contentOf(p, own, parentNode, dirKey, null);
+            }
+            return first.node().thenApply(n -> {
+                progress.files.incrementAndGet();
+                if (unchangedSinceParent(parentNode, n) && n.content().equals(parentNode.content())) {
+                    progress.filesUnchanged.incrementAndGet(); // its first name's content: "1001 files (1 unchanged)"
+                }
+                return n.withName(walked.name());
             });
-            return read;
+        }
+
+        /** Whether a later name's stat is the one its first name was read with: size, mtime, ctime and link count. */
+        private static boolean sameStat(Node seen, Node meta) {
+            return seen.size() == meta.size() && seen.mtime() == meta.mtime() && seen.ctime() == meta.ctime()
+                    && seen.links() == meta.links();
         }
 
         /** Not to be read again (an incremental): size, mtime, ctime and inode as the parent snapshot has them. */
@@ -641,26 +673,41 @@ public final class Archiver {
                     && parentNode.inode() == meta.inode() && parentNode.content() != null;
         }
 
-        private CompletableFuture<Node> contentOf(Path p, Node meta, Node parentNode, Object dirKey) {
+        /**
+         * A file's node: its parent's content when unchanged since (an incremental), else read on the reader thread. {@code
+         * names}: the hard-linked file's names whose first this one is (null: none), settled by its read.
+         */
+        private CompletableFuture<Node> contentOf(Path p, Node meta, Node parentNode, Object dirKey, Names names) {
             Cancelled.check("the backup"); // the walk stops at the next file, an unchanged one too
             // IS.012 6.6.1.2: the daily incremental skips files unchanged since the parent snapshot
             if (unchangedSinceParent(parentNode, meta) && parentNode.content().stream().allMatch(repo.index()::contains)) {
                 progress.files.incrementAndGet();
                 progress.filesUnchanged.incrementAndGet();
                 Node unchanged = meta.withContent(parentNode.content(), meta.size());
+                CompletableFuture<Node> node;
                 if (parentVouches) { // an ACL or xattr change moves ctime: the parent listed them after it, and left none out
-                    return CompletableFuture.completedFuture(unchanged.withXattrs(parentNode.xattrs())
+                    node = CompletableFuture.completedFuture(unchanged.withXattrs(parentNode.xattrs())
                             .withPermissionXattrs(parentNode.permissionXattrs()));
+                } else {
+                    // an unchanged file keeps its parent's user attributes; its ACLs are read (a parent written before format 6
+                    // lacks them), and the listing that finds them names its user attributes too: one the parent lacks, or two
+                    // that read as one, is an attribute the full backup left out and warned of, read again here to warn again,
+                    // exit 3: the dailies after it exited 0, their snapshots lacking it just the same (a helper's)
+                    PermissionAttributes.Read listed = readPermissions ? reads.permissions(p) : null;
+                    Map<String, String> xattrs = listed != null && listed.namesUserAttributesBeyond(parentNode.xattrs()) ? xattrsOf(p) : parentNode.xattrs();
+                    node = CompletableFuture.completedFuture(unchanged.withXattrs(xattrs).withPermissionXattrs(permissionsOf(p, listed)));
                 }
-                // an unchanged file keeps its parent's user attributes; its ACLs are read (a parent written before format 6
-                // lacks them), and the listing that finds them names its user attributes too: one the parent lacks, or two
-                // that read as one, is an attribute the full backup left out and warned of, read again here to warn again,
-                // exit 3: the dailies after it exited 0, their snapshots lacking it just the same (a helper's)
-                PermissionAttributes.Read listed = readPermissions ? reads.permissions(p) : null;
-                Map<String, String> xattrs = listed != null && listed.namesUserAttributesBeyond(parentNode.xattrs()) ? xattrsOf(p) : parentNode.xattrs();
-                return CompletableFuture.completedFuture(unchanged.withXattrs(xattrs).withPermissionXattrs(permissionsOf(p, listed)));
+                if (names != null) {
+                    names.settle(meta, node, true);
+                }
+                return node;
             }
-            queuedBytes += meta.size();
+            return onReader(meta.size(), () -> read(p, meta, dirKey, names));
+        }
+
+        /** Hands {@code task}, a file's node ({@code size} bytes to read), to the reader thread, after those before it. */
+        private CompletableFuture<Node> onReader(long size, ChunkPipeline.ReaderTask<Node> task) {
+            queuedBytes += size;
             if (queuedBytes >= WARM_UP_AFTER) {
                 Sealing.warmUp(true); // bulk crypto follows; an incremental that reads a few files does not pay for it
             }
@@ -670,38 +717,56 @@ public final class Archiver {
                 throw new Cancelled("the backup", e);
             }
             // read and cut on the pipeline's reader thread, file after file in the walk's order; sealed by its workers
-            CompletableFuture<Node> node = pipeline.onReader(() -> {
-                InputStream in;
-                try {
-                    in = opener.open(directoryOf(p, dirKey), p);
-                } catch (IOException e) {
-                    return CompletableFuture.completedFuture(skipped(p, e));
-                }
-                CompletableFuture<ChunkPipeline.Content> content;
-                try (in) {
-                    content = pipeline.split(progress.counting(in));
-                } catch (IOException e) {
-                    // vanished or unreadable: left out, the backup goes on (chunks already saved stay unreferenced)
-                    return CompletableFuture.completedFuture(skipped(p, e));
-                }
-                Map<String, String> xattrs = xattrsOf(p);
-                Map<String, String> permissions = permissionsOf(p);
-                boolean changed = changedSince(p, meta);
-                boolean racy = racilyClean(meta.ctime(), System.currentTimeMillis() * 1_000_000L);
-                return content.thenApply(c -> {
-                    if (changed || c.size() != meta.size()) {
-                        // kept (the next backup reads it again: its mtime or ctime is not the one recorded), and told
-                        progress.warn(p + ": changed while it was read: the snapshot may hold a mix of old and new bytes"
-                                + " (stop its writer during the backup, or back up a dump with --stdin-from-command)");
-                    }
-                    progress.bytesRead.addAndGet(c.size());
-                    progress.files.incrementAndGet();
-                    Node read = meta.withContent(c.ids(), c.size()).withXattrs(xattrs).withPermissionXattrs(permissions);
-                    return racy ? read.withCtime(Node.READ_AGAIN) : read;
-                });
-            });
+            CompletableFuture<Node> node = pipeline.onReader(task);
             node.whenComplete((n, e) -> inFlight.release());
             return node;
+        }
+
+        /**
+         * Reads a file, on the reader thread; {@code names}: the hard-linked file's names whose first this is (null: none),
+         * settled here with whether it was read whole with no change seen.
+         */
+        private CompletableFuture<Node> read(Path p, Node meta, Object dirKey, Names names) {
+            InputStream in;
+            try {
+                in = opener.open(directoryOf(p, dirKey), p);
+            } catch (IOException e) {
+                return notRead(p, e, names);
+            }
+            CompletableFuture<ChunkPipeline.Content> content;
+            try (in) {
+                content = pipeline.split(progress.counting(in));
+            } catch (IOException e) {
+                // vanished or unreadable: left out, the backup goes on (chunks already saved stay unreferenced)
+                return notRead(p, e, names);
+            }
+            Map<String, String> xattrs = xattrsOf(p);
+            Map<String, String> permissions = permissionsOf(p);
+            boolean changed = changedSince(p, meta);
+            boolean racy = racilyClean(meta.ctime(), System.currentTimeMillis() * 1_000_000L);
+            CompletableFuture<Node> node = content.thenApply(c -> {
+                if (changed || c.size() != meta.size()) {
+                    // kept (the next backup reads it again: its mtime or ctime is not the one recorded), and told
+                    progress.warn(p + ": changed while it was read: the snapshot may hold a mix of old and new bytes"
+                            + " (stop its writer during the backup, or back up a dump with --stdin-from-command)");
+                }
+                progress.bytesRead.addAndGet(c.size());
+                progress.files.incrementAndGet();
+                Node read = meta.withContent(c.ids(), c.size()).withXattrs(xattrs).withPermissionXattrs(permissions);
+                return racy ? read.withCtime(Node.READ_AGAIN) : read;
+            });
+            if (names != null) {
+                names.settle(meta, node, !changed && !racy);
+            }
+            return node;
+        }
+
+        /** A file that could not be opened or read: left out, and its later names read on their own. */
+        private CompletableFuture<Node> notRead(Path p, IOException e, Names names) {
+            if (names != null) {
+                names.settle(null, null, false);
+            }
+            return CompletableFuture.completedFuture(skipped(p, e));
         }
 
         /**
@@ -759,11 +824,15 @@ public final class Archiver {
             return ctime % 1_000_000_000L == 0 && now - ctime < 2_000_000_000L;
         }
 
-        /** Whether a file read to its end was written to since {@code meta} was taken: a write moves its ctime. */
+        /**
+         * Whether a file read to its end was written to since {@code meta} was taken: a write moves its ctime; another file
+         * renamed over its name has another inode.
+         */
         private static boolean changedSince(Path p, Node meta) {
             try {
-                Map<String, Object> a = Files.readAttributes(p, "unix:ctime,size", LinkOption.NOFOLLOW_LINKS);
-                return nanos(a.get("ctime")) != meta.ctime() || ((Number) a.get("size")).longValue() != meta.size();
+                Map<String, Object> a = Files.readAttributes(p, "unix:ctime,size,ino", LinkOption.NOFOLLOW_LINKS);
+                return nanos(a.get("ctime")) != meta.ctime() || ((Number) a.get("size")).longValue() != meta.size()
+                        || ((Number) a.get("ino")).longValue() != meta.inode();
             } catch (IOException e) {
                 return true; // deleted or replaced right after it was read
             }
@@ -851,6 +920,53 @@ public final class Archiver {
     }
 
     private record InodeKey(long device, long inode) {
+    }
+
+    /**
+     * The names of one hard-linked file the walk has met, and the read of the first of them in the snapshot: met by the walk
+     * thread, settled by the reader's (or by the walk's, for a file unchanged since the parent snapshot).
+     */
+    private static final class Names {
+        /**
+         * The first name's read: the stat it was taken with ({@code seen}), its node (null: not in the snapshot), and whether
+         * it was read whole with no change seen.
+         */
+        record First(Node seen, CompletableFuture<Node> node, boolean whole) {
+        }
+
+        /** In the snapshot, not to be shared: what a later name takes while a first name's read is not settled (never, in order). */
+        private static final First UNSETTLED = new First(null, null, false);
+
+        private boolean met;
+        private boolean settled;
+        private First first;
+
+        /** Whether this is the first name the walk meets (its read settles the others). */
+        synchronized boolean nameMet() {
+            boolean firstOne = !met;
+            met = true;
+            return firstOne;
+        }
+
+        /** A later name is read as the first: the names after it wait for its read. */
+        synchronized void reading() {
+            settled = false;
+        }
+
+        synchronized void settle(Node seen, CompletableFuture<Node> node, boolean whole) {
+            first = node == null ? null : new First(seen, node, whole);
+            settled = true;
+        }
+
+        /** Whether the first name's read is settled. */
+        synchronized boolean read() {
+            return settled;
+        }
+
+        /** The first name's read; null when no name of the file is in the snapshot yet. */
+        synchronized First first() {
+            return settled ? first : UNSETTLED;
+        }
     }
 
     /** A directory that is no longer the one the walk saw there: what is in it now is not backed up under its name. */

@@ -87,6 +87,11 @@ public record Node(String name, NodeType type, int mode, long mtime, long ctime,
         return new Node(name, type, mode, mtime, newCtime, inode, device, uid, gid, size, content, subtree, linkTarget, links, xattrs, rdev, permissionXattrs);
     }
 
+    /** The node with another hard-link count ({@code 1}: a file of its own, linked to no other name on restore). */
+    public Node withLinks(int count) {
+        return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, subtree, linkTarget, count, xattrs, rdev, permissionXattrs);
+    }
+
     public Node withSubtree(ObjectId tree) {
         return new Node(name, type, mode, mtime, ctime, inode, device, uid, gid, size, content, tree, linkTarget, links, xattrs, rdev, permissionXattrs);
     }
