@@ -266,6 +266,36 @@ class IncompleteBackupTest {
         }
     }
 
+    /**
+     * On a filesystem that keeps whole seconds, a file written in place while the backup read it, in the second its ctime
+     * already had, kept size, mtime, ctime and inode: saved torn, exit 0, no warning (a tester's, a database's pages). A
+     * file the walk met less than 2 s after its last change is warned of as one that may have changed while it was read
+     * (exit 3); one changed earlier is not.
+     */
+    @Test
+    void aFileWrittenInPlaceInTheSecondOfItsCtimeWhileItIsReadIsWarnedOfOnAFilesystemOfWholeSeconds() throws Exception {
+        Path media = TestTrees.mountExt4(tmp.resolve("ext4-128"), "-I", "128");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            Path data = Files.createDirectories(media.resolve("data"));
+            Files.write(data.resolve("old.txt"), TestTrees.text(3, 1000));
+            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(Files.createDirectories(tmp.resolve("warm-up"))));
+            Thread.sleep(2100 - System.currentTimeMillis() % 1000); // old.txt two seconds old, at a second's start
+            Path pages = Files.write(data.resolve("pages.db"), TestTrees.text(1, 40_000));
+            Archiver.FileOpener writerAtWork = atTheEndOfItsRead(pages, () -> {
+                try (var f = java.nio.channels.FileChannel.open(pages, java.nio.file.StandardOpenOption.WRITE)) {
+                    return f.write(java.nio.ByteBuffer.wrap(new byte[] {42}), 1000); // a page written in place
+                }
+            });
+            BackupProgress progress = new BackupProgress();
+            new Archiver(repo, progress, writerAtWork).backup(TestTrees.options(data));
+            assertThat(progress.warnings()).singleElement().asString().startsWith(pages + ": changed while it was read");
+            SnapshotRef second = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data));
+            assertThat(second.snapshot().summary().filesUnchanged()).as("old.txt alone").isEqualTo(1);
+        } finally {
+            TestTrees.unmount(media);
+        }
+    }
+
     /** The time of capture (IS.012 6.6.5.1) is when the backup began to read, not when it ended (a helper's). */
     @Test
     void aSnapshotsTimeIsWhenTheBackupBeganToRead() throws Exception {

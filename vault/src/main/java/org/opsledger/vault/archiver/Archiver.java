@@ -556,6 +556,7 @@ public final class Archiver {
                 return null;
             }
             Map<String, Object> a;
+            long statAt = System.currentTimeMillis() * 1_000_000L; // the host's clock before the stat: see racilyClean
             try {
                 a = Files.readAttributes(p, STAT_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
@@ -589,7 +590,7 @@ public final class Archiver {
                     }
                 }
                 case FILE -> {
-                    return file(p, meta, parentNode, dirKey);
+                    return file(p, meta, parentNode, dirKey, racilyClean(meta.ctime(), statAt));
                 }
                 default -> {
                     // a FIFO or a device node: its stat is all there is. Never opened, not even for its extended
@@ -611,32 +612,36 @@ public final class Archiver {
          * a restore would make it a link to that one. The decision is made once the first name's read is over: on the
          * reader thread, which reads in the walk's order, unless it is known when the walk meets the name.
          */
-        private CompletableFuture<Node> file(Path p, Node meta, Node parentNode, Object dirKey) {
+        private CompletableFuture<Node> file(Path p, Node meta, Node parentNode, Object dirKey, boolean racy) {
             if (!meta.hardLinked()) {
-                return contentOf(p, meta, parentNode, dirKey, null);
+                return contentOf(p, meta, parentNode, dirKey, null, racy);
             }
             Names names = hardLinks.computeIfAbsent(new InodeKey(meta.device(), meta.inode()), k -> new Names());
             if (names.nameMet()) {
-                return contentOf(p, meta, parentNode, dirKey, names); // the first name the walk meets
+                return contentOf(p, meta, parentNode, dirKey, names, racy); // the first name the walk meets
             }
             if (names.read()) { // its first name's read is over (unchanged since the parent snapshot, or read already)
-                return later(p, meta, parentNode, dirKey, names, false);
+                return later(p, meta, parentNode, dirKey, names, racy, false);
             }
-            return onReader(0, () -> later(p, meta, parentNode, dirKey, names, true));
+            return onReader(0, () -> later(p, meta, parentNode, dirKey, names, racy, true));
         }
 
         /**
          * A later name's node, decided once the name before it is read: the first's, or read on its own ({@code onReader}:
          * here, on the reader thread; else handed to it). As a first name when no earlier one is in the snapshot.
          */
-        private CompletableFuture<Node> later(Path p, Node walked, Node parentNode, Object dirKey, Names names, boolean onReader) {
+        private CompletableFuture<Node> later(Path p, Node walked, Node parentNode, Object dirKey, Names names, boolean walkedRacy,
+                                              boolean onReader) {
             Node meta = walked;
+            boolean racy = walkedRacy;
             if (onReader) { // the walk's stat may be older than the first name's read: the name as it is now (its twin
                 // removed or replaced since moved its ctime, and a read by the walk's stat called it changed while read)
                 try {
+                    long statAt = System.currentTimeMillis() * 1_000_000L;
                     Map<String, Object> a = Files.readAttributes(p, STAT_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                     if (NodeType.ofMode((Integer) a.get("mode")) == NodeType.FILE) {
                         meta = metadata(walked.name(), NodeType.FILE, a);
+                        racy = racilyClean(meta.ctime(), statAt);
                     }
                 } catch (IOException e) {
                     return CompletableFuture.completedFuture(skipped(p, e));
@@ -645,11 +650,11 @@ public final class Archiver {
             Names.First first = names.first();
             if (first == null) { // no earlier name in the snapshot (vanished, unreadable): this one is read as the first
                 names.reading();
-                return onReader ? read(p, meta, dirKey, names) : contentOf(p, meta, parentNode, dirKey, names);
+                return onReader ? read(p, meta, dirKey, names, racy) : contentOf(p, meta, parentNode, dirKey, names, racy);
             }
             if (!first.whole() || !sameStat(first.seen(), meta)) {
                 Node own = meta.withLinks(1); // a file of its own in the snapshot: a restore links it to no other name
-                return onReader ? read(p, own, dirKey, null) : contentOf(p, own, parentNode, dirKey, null);
+                return onReader ? read(p, own, dirKey, null, racy) : contentOf(p, own, parentNode, dirKey, null, racy);
             }
             return first.node().thenApply(n -> {
                 progress.files.incrementAndGet();
@@ -677,7 +682,7 @@ public final class Archiver {
          * A file's node: its parent's content when unchanged since (an incremental), else read on the reader thread. {@code
          * names}: the hard-linked file's names whose first this one is (null: none), settled by its read.
          */
-        private CompletableFuture<Node> contentOf(Path p, Node meta, Node parentNode, Object dirKey, Names names) {
+        private CompletableFuture<Node> contentOf(Path p, Node meta, Node parentNode, Object dirKey, Names names, boolean racy) {
             Cancelled.check("the backup"); // the walk stops at the next file, an unchanged one too
             // IS.012 6.6.1.2: the daily incremental skips files unchanged since the parent snapshot
             if (unchangedSinceParent(parentNode, meta) && parentNode.content().stream().allMatch(repo.index()::contains)) {
@@ -702,7 +707,7 @@ public final class Archiver {
                 }
                 return node;
             }
-            return onReader(meta.size(), () -> read(p, meta, dirKey, names));
+            return onReader(meta.size(), () -> read(p, meta, dirKey, names, racy));
         }
 
         /** Hands {@code task}, a file's node ({@code size} bytes to read), to the reader thread, after those before it. */
@@ -726,7 +731,7 @@ public final class Archiver {
          * Reads a file, on the reader thread; {@code names}: the hard-linked file's names whose first this is (null: none),
          * settled here with whether it was read whole with no change seen.
          */
-        private CompletableFuture<Node> read(Path p, Node meta, Object dirKey, Names names) {
+        private CompletableFuture<Node> read(Path p, Node meta, Object dirKey, Names names, boolean racy) {
             InputStream in;
             try {
                 in = opener.open(directoryOf(p, dirKey), p);
@@ -743,12 +748,16 @@ public final class Archiver {
             Map<String, String> xattrs = xattrsOf(p);
             Map<String, String> permissions = permissionsOf(p);
             boolean changed = changedSince(p, meta);
-            boolean racy = racilyClean(meta.ctime(), System.currentTimeMillis() * 1_000_000L);
             CompletableFuture<Node> node = content.thenApply(c -> {
                 if (changed || c.size() != meta.size()) {
                     // kept (the next backup reads it again: its mtime or ctime is not the one recorded), and told
                     progress.warn(p + ": changed while it was read: the snapshot may hold a mix of old and new bytes"
                             + " (stop its writer during the backup, or back up a dump with --stdin-from-command)");
+                } else if (racy) { // a write after the stat, in the second of its ctime, leaves no trace: told as a change
+                    progress.warn(p + ": changed while it was read, perhaps: it was last changed less than 2 s before the backup"
+                            + " reached it, on a filesystem that keeps whole seconds, where a write in that second leaves no trace;"
+                            + " the snapshot may hold a mix of old and new bytes, and the next backup reads it again (let 2 s pass"
+                            + " between its last write and the backup)");
                 }
                 progress.bytesRead.addAndGet(c.size());
                 progress.files.incrementAndGet();
@@ -811,14 +820,18 @@ public final class Archiver {
         }
 
         /**
-         * Whether a file last changed at {@code ctime} and read to its end at {@code now} is read again by the next
-         * incremental (its ctime recorded as {@link Node#READ_AGAIN}): changed within the filesystem's tick before the
-         * read ended, a write just after the read could leave size, mtime, ctime and inode as recorded, and every later
-         * incremental would keep the bytes read before it. On a filesystem that keeps whole seconds (ext4 with 128-byte
-         * inodes; FAT two) a helper's did so (git calls such an entry racily clean, and borg reads it again too). A ctime
-         * of whole seconds is taken for such a filesystem's (a finer one gives one so once in a billion). Elsewhere the
-         * tick is the kernel's clock tick, a few milliseconds before Linux 6.13 and none since (a ctime that was read is
-         * followed by a finer one): not waited for, as a file changed, read and changed again within it is not.
+         * Whether a file last changed at {@code ctime} and met by the walk at {@code now} (the host's clock just before its
+         * stat) may be written to after that stat with no trace: changed within the filesystem's tick before the stat, a
+         * write in the same tick, while it is read or after, leaves size, mtime, ctime and inode as the stat gave them. Its
+         * copy is then warned of as one that may mix old and new bytes (exit 3), and its ctime recorded as {@link
+         * Node#READ_AGAIN}: the next incremental reads it again (git calls such an entry racily clean, and borg reads it
+         * again too). Measured from the stat, not from the read's end: a file written in place in its ctime's second while
+         * it was read was saved torn, exit 0, no warning (a tester's), and, its read ending two seconds on, trusted by every
+         * later incremental. On a filesystem that keeps whole seconds (ext4 with 128-byte inodes; FAT two) a ctime is whole
+         * seconds, taken for such a filesystem's (a finer one gives one so once in a billion); so it fires only for a file
+         * changed less than two seconds before the walk met it. Elsewhere the tick is the kernel's clock tick, a few
+         * milliseconds before Linux 6.13 and none since: not waited for. The host's clock stands for the filesystem's: an
+         * NFS server whose clock lags the host's makes a recent change look older (docs/operations.md asks for one time).
          */
         static boolean racilyClean(long ctime, long now) {
             return ctime % 1_000_000_000L == 0 && now - ctime < 2_000_000_000L;
