@@ -212,6 +212,7 @@ final class BackupCommand implements Callable<Integer> {
             m.put("repositoryLeftOut", progress.repositoryLeftOut() == null ? null : progress.repositoryLeftOut().toString());
             m.put("warnings", warnings);
             m.put("notKeptOnThisJvm", progress.notKeptOnThisJvm());
+            m.put("noChangeTime", progress.noChangeTime());
             m.put("repositoryDamage", damage);
             m.put("recordLacks", snap.snapshot().recordLacks());
             Output.json(m);
@@ -221,6 +222,9 @@ final class BackupCommand implements Callable<Integer> {
                 Output.err().println("warning: " + progress.notKeptOnThisJvm());
             }
             damage.forEach(d -> Output.err().println("warning: " + TerminalText.escape(d)));
+            // no file's: the exit code stays (docs/operations.md, "An incremental reads again only …")
+            progress.noChangeTime().forEach(p -> Output.err().println("notice: " + TerminalText.escape(p) + ": a file rewritten there at"
+                    + " its size with its mtime put back is missed until --full"));
             Output.out().println(summary);
             if (progress.repositoryLeftOut() != null) {
                 Output.out().println("the repository " + progress.repositoryLeftOut() + " lies inside a backed-up path and was left out");

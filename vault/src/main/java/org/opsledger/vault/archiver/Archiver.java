@@ -466,6 +466,8 @@ public final class Archiver {
         /** Files and directories whose ACLs or capability a repository of an older format could not keep, and the first. */
         private final java.util.concurrent.atomic.AtomicLong permissionsLeftOut = new java.util.concurrent.atomic.AtomicLong();
         private volatile Path firstLeftOut;
+        /** The devices the walk has met (the walk's thread alone): each one's filesystem type is looked at once. */
+        private final Set<Long> devicesMet = new HashSet<>();
         /** Bytes of the files handed to the reader so far (the walk runs on one thread). */
         private long queuedBytes;
         /** The directory whose files the reader thread is opening, open, its path and its identity; the reader thread's alone. */
@@ -572,6 +574,9 @@ public final class Archiver {
                 progress.warn(p + ": modification time " + a.get("lastModifiedTime") + " is outside 1677–2262, the years a tree"
                         + " keeps; it is stored as " + Instant.EPOCH.plusNanos(meta.mtime()) + " and restored so");
             }
+            if ((type == NodeType.DIR || type == NodeType.FILE) && devicesMet.add(meta.device())) {
+                noticeNoChangeTime(p);
+            }
             switch (type) {
                 case DIR -> {
                     if (repository != null && repository.equals(new InodeKey(meta.device(), meta.inode()))) {
@@ -599,6 +604,27 @@ public final class Archiver {
                     progress.specials.incrementAndGet();
                     return CompletableFuture.completedFuture(meta);
                 }
+            }
+        }
+
+        /**
+         * Says which filesystem {@code p}, the first path met on its device, is on, when that one keeps no change time:
+         * FAT and exFAT (their ctime is the mtime, or the creation time), so a file rewritten at its size with its mtime
+         * put back keeps size, times and inode (a tester's: restic misses it too). exfat-fuse mounts as fuseblk, which
+         * NTFS's ntfs-3g shares, and which keeps one: named with that said. One look at the mount table per device.
+         */
+        private void noticeNoChangeTime(Path p) {
+            String type;
+            try {
+                type = Files.getFileStore(p).type();
+            } catch (IOException | RuntimeException e) {
+                return; // no mount entry to read: nothing to say
+            }
+            if (NO_CHANGE_TIME.contains(type)) {
+                progress.noChangeTime(p + " lies on a filesystem that keeps no change time (" + type + ")");
+            } else if (type.equals("fuseblk")) {
+                progress.noChangeTime(p + " lies on a fuseblk filesystem, which keeps no change time if it is exFAT (exfat-fuse;"
+                        + " NTFS through ntfs-3g keeps one)");
             }
         }
 
@@ -934,6 +960,9 @@ public final class Archiver {
 
     private record InodeKey(long device, long inode) {
     }
+
+    /** Filesystem types (as the mount table names them) that keep no change time: FAT's and exFAT's, kernel's and FUSE's. */
+    private static final Set<String> NO_CHANGE_TIME = Set.of("vfat", "msdos", "exfat", "fuse.fusefat", "fuse.exfat");
 
     /**
      * The names of one hard-linked file the walk has met, and the read of the first of them in the snapshot: met by the walk
