@@ -145,4 +145,45 @@ class RewriteTest {
                     .satisfies(r -> assertThat(r.after()).isNotNull());
         }
     }
+
+    /**
+     * A rewrite taking a key out that lost the race to an amend of the same snapshot said it "was removed (a forget) ...
+     * nothing put in its place": no forget had run, and the amended snapshot lived on with the key (a tester's). It names
+     * the amended one, and what to run on it; an amend that loses to a rewrite likewise; and a later command naming the
+     * old ID is told which snapshot replaced it.
+     */
+    @Test
+    void aRewriteOrAmendThatLosesARaceForTheSnapshotNamesTheOneThatReplacedIt() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        Files.write(data.resolve("docs/server.key"), TestTrees.random(42, 1_000));
+        Path dir = tmp.resolve("repo");
+        SnapshotRef s;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            s = TestTrees.backup(repo, data);
+        }
+        Amendment owner = new Amendment("Payroll office", null, null, null, null, "ticket-1", "alice");
+        SnapshotRef[] amended = new SnapshotRef[1];
+        try (Repository admin = TestTrees.open(dir);
+             Repository rewriting = Repository.open(ForwardingBackend.hooked(dir, "snapshots/", 1,
+                     () -> amended[0] = admin.amend(List.of(s), owner).getFirst()), TestTrees.PASSWORD)) {
+            assertThatThrownBy(() -> new Rewriter(rewriting).rewrite(List.of(s), List.of("*.key"), "INC-7", "bob", false))
+                    .hasMessage("snapshot " + s.shortId() + " was replaced by " + amended[0].shortId() + " (an amend) while it was rewritten:"
+                            + " this rewrite put nothing in its place; run `vault rewrite` again on " + amended[0].shortId());
+            assertThat(admin.snapshots()).containsExactly(amended[0]);
+            assertThatThrownBy(() -> admin.findSnapshot(s.id().hex())).hasMessage("no snapshot " + s.id().hex() + ": replaced by "
+                    + amended[0].shortId() + " (an amend); name that one");
+        }
+        SnapshotRef[] rewritten = new SnapshotRef[1];
+        try (Repository admin = TestTrees.open(dir);
+             Repository amending = Repository.open(ForwardingBackend.hooked(dir, "snapshots/", 1, () -> rewritten[0] = new Rewriter(admin)
+                     .rewrite(List.of(amended[0]), List.of("*.key"), "INC-7", "bob", false).getFirst().after()), TestTrees.PASSWORD)) {
+            Amendment retention = new Amendment(null, "confidential", null, null, null, "ticket-2", "alice");
+            assertThatThrownBy(() -> amending.amend(List.of(amended[0]), retention))
+                    .hasMessage("snapshot " + amended[0].shortId() + " was replaced by " + rewritten[0].shortId() + " (a rewrite) while it was"
+                            + " amended: this amend put nothing in its place; run `vault amend` again on " + rewritten[0].shortId());
+            // the first ID too, which an amend replaced: the rewritten record keeps every ID it had
+            assertThatThrownBy(() -> admin.findSnapshot(s.shortId())).hasMessage("no snapshot " + s.shortId() + ": replaced by "
+                    + rewritten[0].shortId() + " (an amend); name that one");
+        }
+    }
 }

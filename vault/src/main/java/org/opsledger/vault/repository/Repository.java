@@ -50,6 +50,7 @@ import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.PermissionAttributes;
+import org.opsledger.vault.snapshot.RecordHistory;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -1484,11 +1485,18 @@ public final class Repository implements AutoCloseable {
                 if (readable.isEmpty() && damagedMatch.isEmpty()) {
                     throw new org.opsledger.vault.NoSnapshotsException("no snapshot " + idOrPrefix + ": the repository has none");
                 }
-                throw new VaultException(match.isEmpty() && damagedMatch.isEmpty() ? "no snapshot " + idOrPrefix
+                throw new VaultException(match.isEmpty() && damagedMatch.isEmpty() ? "no snapshot " + idOrPrefix + replacedBy(idOrPrefix)
                         : "snapshot prefix " + idOrPrefix + " is ambiguous" + (damagedMatch.isEmpty() ? ""
                         : " (" + damagedMatch.size() + " of its snapshot files do not read)"));
             }
             return match.getFirst();
+        }
+
+        /** ": replaced by 5e6f7a8b (an amend); name that one" when a snapshot here replaced the one named; else nothing. */
+        private String replacedBy(String idOrPrefix) {
+            List<RecordHistory.Successor> successors = RecordHistory.successorsOf(readable, idOrPrefix);
+            return successors.isEmpty() ? "" : ": replaced by " + RecordHistory.Successor.named(successors) + "; name "
+                    + (successors.size() == 1 ? "that one" : "those");
         }
     }
 
@@ -1674,10 +1682,21 @@ public final class Repository implements AutoCloseable {
         Deletion d = deleteSnapshotUnlessHeld(old.id());
         if (d != Deletion.DELETED) {
             backend.delete("snapshots/" + id.hex());
-            throw new VaultException("snapshot " + old.shortId() + (d == Deletion.HELD
-                    ? " was placed under legal hold while it was " + done + ": it stays as it is (IS.012 6.6.7)"
-                    : " was removed (a forget) while it was " + done + ": nothing put in its place")
-                    + (before == 0 ? "" : "; " + before + " " + done + " before it"));
+            String count = before == 0 ? "" : "; " + before + " " + done + " before it";
+            if (d == Deletion.HELD) {
+                throw new VaultException("snapshot " + old.shortId() + " was placed under legal hold while it was " + done + ": it stays"
+                        + " as it is (IS.012 6.6.7)" + count);
+            }
+            // gone: an amend or a rewrite of it beside this one won, and its snapshot lives on; only when none did, a forget
+            List<RecordHistory.Successor> successors = RecordHistory.successorsOf(listSnapshots().readable(), old.id().hex());
+            if (successors.isEmpty()) {
+                throw new VaultException("snapshot " + old.shortId() + " was removed (a forget) while it was " + done + ": nothing put in"
+                        + " its place" + count);
+            }
+            String command = done.equals("amended") ? "amend" : "rewrite";
+            throw new VaultException("snapshot " + old.shortId() + " was replaced by " + RecordHistory.Successor.named(successors)
+                    + " while it was " + done + ": this " + command + " put nothing in its place" + count + "; run `vault " + command
+                    + "` again on " + String.join(" ", successors.stream().map(s -> s.snapshot().shortId()).toList()));
         }
         return new SnapshotRef(id, record);
     }

@@ -1,6 +1,8 @@
 package org.opsledger.vault.snapshot;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.opsledger.vault.repository.KeyEpochs;
 
 /**
  * The history tags a record keeps of what it replaced ({@code amended-from}, {@code amended}, {@code resealed-from}):
@@ -13,7 +15,56 @@ public final class RecordHistory {
     /** Between the lines of {@code amended}. */
     public static final String LINES = "\n";
 
+    /** The tags naming the snapshot IDs a record replaced: an amend's, a rewrite's and a key retirement's. */
+    public static final List<String> REPLACED = List.of(Amendment.AMENDED_FROM, Rewriter.REWRITTEN_FROM, KeyEpochs.RESEALED_FROM);
+
     private RecordHistory() {
+    }
+
+    /** A snapshot whose record says, under {@code tag} (one of {@link #REPLACED}), that it replaced the one looked for. */
+    public record Successor(SnapshotRef snapshot, String tag) {
+
+        /** What put it there: "an amend", "a rewrite", "a key retirement". */
+        public String by() {
+            return switch (tag) {
+                case Amendment.AMENDED_FROM -> "an amend";
+                case Rewriter.REWRITTEN_FROM -> "a rewrite";
+                default -> "a key retirement";
+            };
+        }
+
+        /** The successors named, "5e6f7a8b (an amend)" each. */
+        public static String named(List<Successor> successors) {
+            return String.join(", ", successors.stream().map(s -> s.snapshot().shortId() + " (" + s.by() + ")").toList());
+        }
+    }
+
+    /**
+     * The snapshots of {@code snapshots} whose records say they replaced the one {@code idOrPrefix} names (its ID, or a
+     * prefix of it): what an amend, a rewrite or a key retirement put in its place, or what came of that since (a record
+     * keeps every ID it had). None when nothing did, or the prefix begins more than one replaced ID. An amend that lost a
+     * race to a rewrite of the same snapshot said it "was removed (a forget)", and the rewritten one lived on (a tester's).
+     */
+    public static List<Successor> successorsOf(List<SnapshotRef> snapshots, String idOrPrefix) {
+        String prefix = idOrPrefix.toLowerCase();
+        List<Successor> out = new ArrayList<>();
+        String replaced = null;
+        for (SnapshotRef s : snapshots) {
+            for (String tag : REPLACED) {
+                for (String id : entries(s.snapshot(), tag, IDS)) {
+                    if (id.startsWith(prefix)) {
+                        if (replaced != null && !replaced.equals(id)) {
+                            return List.of(); // a prefix of two replaced IDs: which was meant cannot be told
+                        }
+                        replaced = id;
+                        if (out.stream().noneMatch(o -> o.snapshot().id().equals(s.id()))) {
+                            out.add(new Successor(s, tag));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** {@code entry} ahead of the history a record had, if any. */
