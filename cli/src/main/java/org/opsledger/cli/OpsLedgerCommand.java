@@ -27,10 +27,18 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         Stdout.install();
         // the --by defaults name the OS user (picocli's ${sys:user.name}): one without a passwd entry as "uid N", not "?"
         System.setProperty("user.name", org.opsledger.vault.OsUser.name());
+        Runnable ended = () -> { };
         if (args.length > 0 && "vault".equals(args[0])) {
+            ended = org.opsledger.cli.vault.VaultCommand.stoppable(args); // a signal from here on says what it stopped
             HeapWatch.start(2_000, System.err); // a vault command's heap is sized to its bounds (the launcher)
         }
-        System.exit(outputWritten(run(ExactArguments.of(args))));
+        int exit;
+        try {
+            exit = outputWritten(run(ExactArguments.of(args)));
+        } finally {
+            ended.run();
+        }
+        System.exit(exit);
     }
 
     /**

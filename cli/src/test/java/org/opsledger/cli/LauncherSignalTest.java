@@ -117,6 +117,35 @@ class LauncherSignalTest {
         }
     }
 
+    /**
+     * A SIGTERM as the repository opened (its password read, its key derived), before the command's journal took the stop
+     * signals, was the JVM's: exit 143 and not a line, 6 times in 6 early in a forget (a tester's soak). The command waits
+     * here on its password, a FIFO the test opens (so the JVM is in main) and never writes.
+     */
+    @Test
+    void aStopSignalAsTheRepositoryOpensSaysWhatItStopped() throws Exception {
+        assertThat(vault("init").waitFor()).isZero();
+        Path fifo = tmp.resolve("password");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Process forget = vault("forget", "--keep-last", "1", "--password-file", fifo.toString());
+        var opened = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.WRITE); // once the command reads it
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (var writer = opened.get(60, TimeUnit.SECONDS)) {
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(forget.pid())).start().waitFor()).isZero();
+            assertThat(ended(forget)).isEqualTo(143);
+        } finally {
+            if (!opened.isDone()) { // the command never read it: let the open end
+                Files.newInputStream(fifo).close();
+            }
+        }
+        assertThat(err()).isEqualTo("opsledger: forget stopped by SIGTERM before it ended\n");
+    }
+
     /** Ctrl-C on a terminal reaches the launcher's whole group: the JVM gets INT twice (the launcher passes it on) and stops once. */
     @Test
     void ctrlCOfTheWholeGroupStopsTheCommandOnce() throws Exception {

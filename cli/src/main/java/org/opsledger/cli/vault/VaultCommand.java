@@ -46,6 +46,18 @@ public final class VaultCommand implements Runnable, CommandPath.Parent {
         return commands;
     }
 
+    /**
+     * At a vault command's start (main): the stop signals are the vault's from then on ({@link StopSignal}), and one says
+     * what it stopped. One that came as the repository opened (its password read, its key derived), before the command's
+     * journal took them, was the JVM's: exit 143 and not a line (a tester's soak). What the command registers to say later
+     * (its journal's line, a backup's) is said instead; run the returned end as the command ends: then nothing is said.
+     */
+    public static Runnable stoppable(String[] args) {
+        StopSignal.install();
+        String command = args.length > 1 && !args[1].startsWith("-") ? args[1] : "vault";
+        return Output.whenStopped(() -> "opsledger: " + command + " stopped by " + Output.stoppedBy() + " before it ended")::close;
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
