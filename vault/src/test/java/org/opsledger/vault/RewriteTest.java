@@ -186,4 +186,42 @@ class RewriteTest {
                     + rewritten[0].shortId() + " (an amend); name that one");
         }
     }
+    /**
+     * An amend that takes the old snapshot away while a rewrite of it has read it and not yet deleted it: both read it
+     * before either deleted it, and both said they had replaced it, the rewrite's purge exit 0 while the amend's snapshot
+     * kept the key (an engineer's). One of the two wins; the other says which snapshot replaced it.
+     */
+    @Test
+    void anAmendAndARewriteOfOneSnapshotNeverBothReplaceIt() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        Files.write(data.resolve("docs/server.key"), TestTrees.random(42, 1_000));
+        Path dir = tmp.resolve("repo");
+        SnapshotRef s;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            s = TestTrees.backup(repo, data);
+        }
+        Amendment owner = new Amendment("Payroll office", null, null, null, null, "ticket-1", "alice");
+        java.util.concurrent.CompletableFuture<List<SnapshotRef>> amend = new java.util.concurrent.CompletableFuture<>();
+        try (Repository admin = TestTrees.open(dir);
+             // the rewrite's second write or delete under snapshots/: its deletion of the old file, which it has read
+             Repository rewriting = Repository.open(ForwardingBackend.hooked(dir, "snapshots/", 2, () -> {
+                 Thread.ofPlatform().start(() -> {
+                     try {
+                         amend.complete(admin.amend(List.of(s), owner));
+                     } catch (RuntimeException e) {
+                         amend.completeExceptionally(e);
+                     }
+                 });
+                 try { // long enough for the amend to end, where nothing makes it wait
+                     amend.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                 } catch (Exception waiting) {
+                     // it waits for the rewrite's turn: as it should
+                 }
+             }), TestTrees.PASSWORD)) {
+            var rewritten = new Rewriter(rewriting).rewrite(List.of(s), List.of("*.key"), "INC-7", "bob", false).getFirst().after();
+            assertThatThrownBy(() -> amend.get(2, java.util.concurrent.TimeUnit.MINUTES)).hasMessageContaining("snapshot " + s.shortId()
+                    + " was replaced by " + rewritten.shortId() + " (a rewrite) while it was amended");
+            assertThat(admin.snapshots()).containsExactly(rewritten);
+        }
+    }
 }

@@ -1679,7 +1679,13 @@ public final class Repository implements AutoCloseable {
      */
     public SnapshotRef replaceSnapshot(SharedLock lock, SnapshotRef old, Snapshot record, String done, int before) {
         ObjectId id = lock.whileHeld(() -> saveSnapshot(record));
-        Deletion d = deleteSnapshotUnlessHeld(old.id());
+        // one replacement at a time takes the old file away: an amend and a rewrite of one snapshot both read it before
+        // either deleted it, and both said they had replaced it, the rewrite's purge exit 0 while the amend's snapshot kept
+        // what it took out (an engineer's); under the lock of holds, the second finds it gone and says which replaced it
+        Deletion d;
+        try (SharedLock turn = holdsLockWaiting()) {
+            d = turn.whileHeld(() -> deleteSnapshotUnlessHeld(old.id()));
+        }
         if (d != Deletion.DELETED) {
             backend.delete("snapshots/" + id.hex());
             String count = before == 0 ? "" : "; " + before + " " + done + " before it";
