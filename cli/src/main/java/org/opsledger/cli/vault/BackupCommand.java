@@ -331,8 +331,8 @@ final class BackupCommand implements Callable<Integer> {
 
     private SnapshotRef fromCommand(Archiver archiver, BackupOptions options) throws IOException, InterruptedException {
         Process p;
-        ProcessBuilder pb = new ProcessBuilder(org.opsledger.vault.ExactCommand.of(args)).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT);
-        SECRETS.forEach(pb.environment()::remove); // a dump program or its wrapper that logs its environment gets no password
+        // a dump program or its wrapper that logs its environment gets no password or key
+        ProcessBuilder pb = org.opsledger.vault.ChildProcess.of(args).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT);
         callersLocale(pb.environment());
         // SIGTERM or Ctrl-C ends this JVM through its shutdown hooks, not the finally below: a pg_dump left running
         // under cron or a scheduler's timeout, orphaned (a helper's). The hook is in place before the program starts.
@@ -417,15 +417,11 @@ final class BackupCommand implements Callable<Integer> {
         List<String> kill = new ArrayList<>(List.of("kill", signal));
         all.forEach(h -> kill.add(Long.toString(h.pid())));
         try {
-            new ProcessBuilder(kill).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            org.opsledger.vault.ChildProcess.of(kill).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         } catch (IOException e) {
             // killed below all the same, one by one
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
-
-    /** What the vault reads its passwords and tokens from: not passed on to a --stdin-from-command program. */
-    static final List<String> SECRETS = List.of("OPSLEDGER_VAULT_PASSWORD", "OPSLEDGER_VAULT_TO_PASSWORD", "OPSLEDGER_VAULT_FROM_PASSWORD",
-            "OPSLEDGER_VAULT_NEW_PASSWORD", "OPSLEDGER_DB_PASSWORD", "OPSLEDGER_TOKEN");
 }

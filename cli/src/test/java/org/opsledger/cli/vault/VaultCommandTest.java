@@ -1105,6 +1105,41 @@ class VaultCommandTest {
         return pb;
     }
 
+    /** S3 keys in the environment, as a scheduler gives them. */
+    static final java.util.Map<String, String> S3_KEYS = java.util.Map.of("AWS_ACCESS_KEY_ID", "s3-id", "AWS_SECRET_ACCESS_KEY",
+            "s3-secret", "AWS_SESSION_TOKEN", "s3-secret-token");
+
+    /**
+     * restore's mkfifo, touch and stat ran with the vault's whole environment, its password and S3 keys with it: a
+     * wrapper on PATH that logs its environment kept them (a tester's). Each child the vault starts gets neither.
+     */
+    @Test
+    void restoresHelperProgramsGetNoPasswordNorKeys() throws Exception {
+        Process fifo = new ProcessBuilder("mkfifo", data.resolve("pipe").toString()).start();
+        assertThat(fifo.waitFor()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path spies = Files.createDirectories(tmp.resolve("spies"));
+        for (String helper : List.of("mkfifo", "stat")) {
+            Path real = Path.of("/usr/bin", helper);
+            assertThat(real).exists();
+            Path spy = spies.resolve(helper);
+            Files.writeString(spy, "#!/bin/sh\nenv > " + tmp.resolve(helper + ".env") + "\nexec " + real + " \"$@\"\n");
+            assertThat(spy.toFile().setExecutable(true)).isTrue();
+        }
+        ProcessBuilder restore = vaultProcess("restore", "latest", "--target", tmp.resolve("out").toString());
+        restore.environment().putAll(S3_KEYS);
+        restore.environment().put("PATH", spies + ":" + System.getenv("PATH"));
+        Process p = restore.redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(said).isZero();
+        assertThat(tmp.resolve("out/data/pipe")).exists();
+        for (String helper : List.of("mkfifo", "stat")) {
+            assertThat(Files.readString(tmp.resolve(helper + ".env"))).as(helper).contains("PATH=")
+                    .doesNotContain("OPSLEDGER_VAULT_PASSWORD", "operator one", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                            "AWS_SESSION_TOKEN", "s3-id", "s3-secret");
+        }
+    }
+
     /** The CLI in a JVM of its own, the repository's password in its environment as a scheduler would give it. */
     ProcessBuilder vaultProcess(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -1253,11 +1288,13 @@ class VaultCommandTest {
     void aStdinCommandGetsNoPasswordAndEndsWithTheBackup() throws Exception {
         ProcessBuilder underC = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "env.txt", "--", "env");
         underC.environment().putAll(java.util.Map.of("LC_ALL", "C.UTF-8", "OPSLEDGER_LC_ALL_WAS", "set:C")); // as the launcher sets them
+        underC.environment().putAll(S3_KEYS); // it kept the S3 keys (a tester's)
         Process env = underC.start();
         assertThat(env.waitFor()).as(new String(env.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
         Path out = tmp.resolve("env.txt");
         assertThat(vault("dump", "latest", "env.txt", "--output", out.toString()).exit()).isZero();
-        assertThat(Files.readString(out)).contains("PATH=").doesNotContain("OPSLEDGER_VAULT_PASSWORD", "operator one")
+        assertThat(Files.readString(out)).contains("PATH=").doesNotContain("OPSLEDGER_VAULT_PASSWORD", "operator one", "AWS_ACCESS_KEY_ID",
+                        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "s3-id", "s3-secret")
                 .containsPattern("(?m)^LC_ALL=C$").doesNotContain("OPSLEDGER_LC_ALL_WAS");
 
         Path stderr = tmp.resolve("backup.err");

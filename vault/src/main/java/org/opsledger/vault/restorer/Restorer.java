@@ -33,6 +33,7 @@ import java.util.stream.Stream;
 import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.Globs;
 import org.opsledger.vault.IoReason;
+import org.opsledger.vault.ChildProcess;
 import org.opsledger.vault.ExactCommand;
 import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.OsUser;
@@ -431,7 +432,7 @@ public final class Restorer {
      */
     static long freeInodes(Path existing) {
         try {
-            Process p = new ProcessBuilder(ExactCommand.of(List.of("stat", "-f", "-c", "%c %d", "--", argument(existing))))
+            Process p = ChildProcess.of(List.of("stat", "-f", "-c", "%c %d", "--", argument(existing)))
                     .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD.file()).start();
             String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
             String[] totalFree = said.split(" ");
@@ -1010,12 +1011,9 @@ public final class Restorer {
      * succeeded, else the reason it printed.
      */
     private static String run(List<String> command) {
-        return run(ExactCommand.of(command), command.getFirst());
-    }
-
-    private static String run(List<String> command, String name) {
+        String name = command.getFirst();
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD.file())
+            Process p = ChildProcess.of(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD.file())
                     .start();
             String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
             if (p.waitFor() == 0) {

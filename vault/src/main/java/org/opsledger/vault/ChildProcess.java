@@ -1,0 +1,32 @@
+package org.opsledger.vault;
+
+import java.util.List;
+
+/**
+ * Every process the vault starts (restore's mkfifo, mknod, touch and stat, a backup's --stdin-from-command program, its
+ * kill): the command exact ({@link ExactCommand}), the environment the vault's without the passwords, tokens and S3 keys
+ * it was given. restore's mkfifo and touch got OPSLEDGER_VAULT_PASSWORD, and a --stdin-from-command program, stripped of
+ * the passwords, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (a tester's): a wrapper on PATH that logs its environment
+ * kept them. An AWS profile's credential_process is started by the SDK, not here, and inherits the whole environment
+ * (docs/operations.md, "S3 credentials").
+ */
+public final class ChildProcess {
+
+    /**
+     * What the vault and its AWS SDK read passwords, tokens and keys from. AWS_ACCESS_KEY_ID goes with its secret: an
+     * AWS tool given the one without the other refuses ("partial credentials") where it would have used its own profile.
+     */
+    public static final List<String> SECRETS = List.of("OPSLEDGER_VAULT_PASSWORD", "OPSLEDGER_VAULT_TO_PASSWORD",
+            "OPSLEDGER_VAULT_FROM_PASSWORD", "OPSLEDGER_VAULT_NEW_PASSWORD", "OPSLEDGER_DB_PASSWORD", "OPSLEDGER_TOKEN",
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN");
+
+    private ChildProcess() {
+    }
+
+    /** A builder of {@code command} ({@link ExactCommand#of}) whose environment holds none of {@link #SECRETS}. */
+    public static ProcessBuilder of(List<String> command) {
+        ProcessBuilder pb = new ProcessBuilder(ExactCommand.of(command));
+        SECRETS.forEach(pb.environment()::remove);
+        return pb;
+    }
+}
