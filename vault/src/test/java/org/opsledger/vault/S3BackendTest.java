@@ -620,4 +620,21 @@ class S3BackendTest {
             web.stop(0);
         }
     }
+
+    /** An endpoint's path may hold a gateway's token: the store is named by scheme://host:port alone (a tester's). */
+    @Test
+    void anEndpointIsNamedWithoutItsPath() throws Exception {
+        HttpServer web = answering(ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        try {
+            String where = "http://127.0.0.1:" + web.getAddress().getPort();
+            assertThatThrownBy(() -> Repository.open(backend(URI.create(where + "/gw/TopSecret99"), "team-a"), TestTrees.PASSWORD))
+                    .hasMessage("no vault repository at s3://vault/team-a: the endpoint " + where + " did not answer as an S3 store"
+                            + " (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL)");
+        } finally {
+            web.stop(0);
+        }
+    }
 }

@@ -101,7 +101,18 @@ public final class S3Backend implements Backend {
             throw new BackendException(variable + " is not an http:// or https:// URL with a host: give the store's address, as"
                     + " http://host:port or https://host");
         }
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            // http://KEY:SECRET@host worked, and the first outage printed the whole URL into cron mail (a tester's)
+            throw new BackendException(variable + " holds a user, a key or a query (user:key@, ?token=): give the store's address"
+                    + " alone, as http://host:port or https://host, and the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                    + " or a profile (AWS_PROFILE)");
+        }
         return uri;
+    }
+
+    /** The store's address as messages name it: scheme://host:port, never the path of an endpoint, which may hold a token. */
+    static String address(URI endpoint) {
+        return endpoint.getScheme() + "://" + endpoint.getRawAuthority().substring(endpoint.getRawAuthority().lastIndexOf('@') + 1);
     }
 
     /** How long the store may be silent: a read's next bytes; an upload's progress ({@link StallWatch}). */
@@ -214,7 +225,7 @@ public final class S3Backend implements Backend {
         if (e.statusCode() != 404 || e.requestId() != null || e.extendedRequestId() != null) {
             return null;
         }
-        return "the endpoint " + s3.serviceClientConfiguration().endpointOverride().map(URI::toString).orElse("of AWS S3")
+        return "the endpoint " + s3.serviceClientConfiguration().endpointOverride().map(S3Backend::address).orElse("of AWS S3")
                 + " did not answer as an S3 store (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL)";
     }
 

@@ -30,6 +30,22 @@ class S3EndpointTest {
         }
     }
 
+    /**
+     * A key in the endpoint (user:key@, a query's token) worked against a store, and the first outage printed the whole
+     * URL into cron mail (a tester's): it is refused, naming the variable, never its value.
+     */
+    @Test
+    void anEndpointHoldingAKeyOrAQueryIsRefusedUnprinted() {
+        for (String url : List.of("http://AKIAOPS:TopSecret99@127.0.0.1:9000", "https://TopSecret99@store.example",
+                "http://127.0.0.1:9000/?X-Amz-Security-Token=TopSecret99", "http://127.0.0.1:9000#TopSecret99")) {
+            assertThatThrownBy(() -> S3Backend.fromUrl("s3://b/p", Map.of("AWS_ENDPOINT_URL", url))).as(url)
+                    .isInstanceOf(BackendException.class)
+                    .hasMessage("AWS_ENDPOINT_URL holds a user, a key or a query (user:key@, ?token=): give the store's address alone,"
+                            + " as http://host:port or https://host, and the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or a"
+                            + " profile (AWS_PROFILE)");
+        }
+    }
+
     /** s3proxy stored s3://vault/./ops under ops/ and listed ./ops/: init made a repository no command could open (a helper's). */
     @Test
     void aPrefixWithAnEmptyDotOrDotDotPartIsRefused() {
