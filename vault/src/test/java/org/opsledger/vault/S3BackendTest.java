@@ -570,6 +570,33 @@ class S3BackendTest {
     }
 
     /**
+     * A pack a lifecycle rule moved to GLACIER answers GetObject with 403 InvalidObjectState, which read "access denied …
+     * check the credentials" (a tester's): it is named an archived object, to be restored from the archive.
+     */
+    @Test
+    void anArchivedObjectIsNamedSoNotAccessDenied() throws Exception {
+        HttpServer aws = answering(ex -> {
+            byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InvalidObjectState</Code><Message>The operation is"
+                    + " not valid for the object's storage class</Message><StorageClass>GLACIER</StorageClass></Error>").getBytes();
+            ex.getResponseHeaders().add("x-amz-request-id", "0A49CE4060975EAC");
+            ex.getResponseHeaders().add("Content-Type", "application/xml");
+            ex.sendResponseHeaders(403, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        try {
+            URI where = URI.create("http://127.0.0.1:" + aws.getAddress().getPort());
+            assertThatThrownBy(() -> backend(where, "team-a").read("data/0a/0a49"))
+                    .isInstanceOf(BackendException.class)
+                    .hasMessage("cannot read s3://vault/team-a/data/0a/0a49: the object is in an archive storage class (GLACIER or"
+                            + " DEEP_ARCHIVE: a lifecycle rule moved it there), which cannot be read: restore it from the archive"
+                            + " (`aws s3api restore-object`, or the store's own way) and run the command again once it is readable");
+        } finally {
+            aws.stop(0);
+        }
+    }
+
+    /**
      * A local repository with the keyring.shredding a killed `key rotate` left (the old keyring, epoch 1's key) uploaded to
      * a bucket file by file: check there said nothing, and `key retire 1` ended with it still in the bucket byte for byte,
      * which put as keyring beside old packs restored them (a tester's). Check names it, and the retirement deletes it.

@@ -204,6 +204,11 @@ public final class S3Backend implements Backend {
             why = s3e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region")
                     .map(region -> "the bucket is in region " + region + ", not " + client + ": set AWS_REGION=" + region)
                     .orElse("the bucket is not in region " + client + " (" + why + "): set AWS_REGION to its region");
+        } else if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null && "InvalidObjectState".equals(s3e.awsErrorDetails().errorCode())) {
+            // a 403 too: "access denied … check the credentials" sent a recovery chasing keys (a tester's)
+            why = "the object is in an archive storage class (GLACIER or DEEP_ARCHIVE: a lifecycle rule moved it there), which"
+                    + " cannot be read: restore it from the archive (`aws s3api restore-object`, or the store's own way) and run the"
+                    + " command again once it is readable";
         } else if (e instanceof S3Exception s3e && s3e.statusCode() == 403) {
             why = "access denied (" + why + "): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
                     + " and what the bucket's policy allows them";
