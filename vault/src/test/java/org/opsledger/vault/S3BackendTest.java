@@ -597,6 +597,45 @@ class S3BackendTest {
     }
 
     /**
+     * An https endpoint whose certificate the JVM does not trust read "cannot reach the S3 store (… PKIX path building
+     * failed …)", with no word of trust nor of the remedy (a tester's): it names the host and the trust store.
+     */
+    @Test
+    void anUntrustedCertificateIsNamedWithItsRemedy() throws Exception {
+        Path keys = tmp.resolve("store.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-alias", "s3", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
+                "-validity", "30", "-keystore", keys.toString(), "-storetype", "PKCS12", "-storepass", "kspass", "-keypass", "kspass")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(keytool.waitFor()).isZero();
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keys)) {
+            store.load(in, "kspass".toCharArray());
+        }
+        var keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(store, "kspass".toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(keyManagers.getKeyManagers(), null, null);
+        var https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        https.createContext("/", ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        https.start();
+        try {
+            URI where = URI.create("https://127.0.0.1:" + https.getAddress().getPort());
+            assertThatThrownBy(() -> backend(where, "team-a").read("config"))
+                    .isInstanceOf(BackendException.class)
+                    .hasMessage("cannot read s3://vault/team-a/config: the certificate of 127.0.0.1 is not trusted: put the CA that"
+                            + " signed it in a trust store and give it to the vault, OPSLEDGER_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=FILE"
+                            + " -Djavax.net.ssl.trustStorePassword=PASSWORD\" (docs/operations.md; AWS_CA_BUNDLE is not read)");
+        } finally {
+            https.stop(0);
+        }
+    }
+
+    /**
      * A local repository with the keyring.shredding a killed `key rotate` left (the old keyring, epoch 1's key) uploaded to
      * a bucket file by file: check there said nothing, and `key retire 1` ended with it still in the bucket byte for byte,
      * which put as keyring beside old packs restored them (a tester's). Check names it, and the retirement deletes it.

@@ -197,6 +197,8 @@ public final class S3Backend implements Backend {
             why = "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE for a profile in ~/.aws/credentials";
         } else if (timeout(e, uploaded) != null) { // a slow link is slow, not unreachable
             why = timeout(e, uploaded);
+        } else if (e instanceof SdkClientException && certificateRefused(e, storeHost()) != null) {
+            why = certificateRefused(e, storeHost());
         } else if (e instanceof SdkClientException) {
             why = "cannot reach the S3 store (" + clientReason(e, why) + ")";
         } else if (e instanceof S3Exception s3e && s3e.statusCode() == 301) { // PermanentRedirect: AWS names the bucket's region
@@ -284,6 +286,32 @@ public final class S3Backend implements Backend {
             }
         }
         return why.startsWith("Could not parse") ? "its answer did not parse: " + why : why;
+    }
+
+    /** The host of the endpoint, or AWS's. */
+    private String storeHost() {
+        return s3.serviceClientConfiguration().endpointOverride().map(URI::getHost).orElse("the AWS S3 endpoint");
+    }
+
+    /**
+     * Why TLS refused {@code host}'s certificate, in the words an operator acts on, or null: it read "cannot reach the S3
+     * store (… PKIX path building failed: sun.security…)" with no word of trust nor of the remedy (a tester's).
+     */
+    static String certificateRefused(SdkException e, String host) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String said = String.valueOf(t.getMessage());
+            if (t instanceof java.security.cert.CertificateException && (said.startsWith("No subject alternative") || said.startsWith("No name matching"))) {
+                return "the certificate of " + host + " does not name " + host + ": give the endpoint by a name its certificate"
+                        + " holds, or have the store's certificate name " + host;
+            }
+            if (t instanceof java.security.cert.CertificateException || t instanceof java.security.cert.CertPathBuilderException
+                    || t instanceof java.security.cert.CertPathValidatorException) {
+                return "the certificate of " + host + " is not trusted: put the CA that signed it in a trust store and give it to the"
+                        + " vault, OPSLEDGER_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=FILE -Djavax.net.ssl.trustStorePassword=PASSWORD\""
+                        + " (docs/operations.md; AWS_CA_BUNDLE is not read)";
+            }
+        }
+        return null;
     }
 
     private static String firstLine(String s) {

@@ -46,6 +46,18 @@ class S3EndpointTest {
         }
     }
 
+    /** A certificate that names another host than the endpoint's is named so, not "cannot reach the S3 store" (a tester's). */
+    @Test
+    void aCertificateOfAnotherNameIsNamedSo() {
+        var handshake = new javax.net.ssl.SSLHandshakeException("No subject alternative names matching IP address 127.0.0.1 found");
+        handshake.initCause(new java.security.cert.CertificateException("No subject alternative names matching IP address 127.0.0.1 found"));
+        var failed = software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute HTTP request", handshake);
+        assertThat(S3Backend.certificateRefused(failed, "127.0.0.1")).isEqualTo("the certificate of 127.0.0.1 does not name 127.0.0.1:"
+                + " give the endpoint by a name its certificate holds, or have the store's certificate name 127.0.0.1");
+        assertThat(S3Backend.certificateRefused(software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute HTTP"
+                + " request", new java.net.ConnectException("Connection refused")), "127.0.0.1")).isNull();
+    }
+
     /** s3proxy stored s3://vault/./ops under ops/ and listed ./ops/: init made a repository no command could open (a helper's). */
     @Test
     void aPrefixWithAnEmptyDotOrDotDotPartIsRefused() {
