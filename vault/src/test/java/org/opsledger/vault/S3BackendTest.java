@@ -678,10 +678,12 @@ class S3BackendTest {
             URI where = URI.create("http://127.0.0.1:" + web.getAddress().getPort());
             assertThatThrownBy(() -> Repository.open(backend(where, "team-a"), TestTrees.PASSWORD))
                     .hasMessage("no vault repository at s3://vault/team-a: the endpoint " + where + " did not answer as an S3 store"
-                            + " (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL)");
+                            + " (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL_S3,"
+                            + " AWS_ENDPOINT_URL, the profile's endpoint_url)");
             assertThatThrownBy(() -> Repository.init(backend(where, "team-a"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3"))
                     .hasMessageEndingWith(": the endpoint " + where + " did not answer as an S3 store (a 404 without x-amz-request-id):"
-                            + " check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL)"); // init's first request a listing (a re-tester's)
+                            + " check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL_S3,"
+                            + " AWS_ENDPOINT_URL, the profile's endpoint_url)"); // init's first request a listing (a re-tester's)
         } finally {
             web.stop(0);
         }
@@ -698,7 +700,8 @@ class S3BackendTest {
             String where = "http://127.0.0.1:" + web.getAddress().getPort();
             assertThatThrownBy(() -> Repository.open(backend(URI.create(where + "/gw/TopSecret99"), "team-a"), TestTrees.PASSWORD))
                     .hasMessage("no vault repository at s3://vault/team-a: the endpoint " + where + " did not answer as an S3 store"
-                            + " (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL)");
+                            + " (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL_S3,"
+                            + " AWS_ENDPOINT_URL, the profile's endpoint_url)");
         } finally {
             web.stop(0);
         }

@@ -1140,6 +1140,26 @@ class VaultCommandTest {
         }
     }
 
+    /**
+     * `export AWS_REGION=$REGION` of an unset REGION ended every command with "region must not be blank or empty.", and
+     * an empty AWS_PROFILE was the profile "" ("the profile  (AWS_PROFILE) is not in …"; a tester's): each is one not
+     * set, the region us-east-1 and the profile the default one, whose keys are used (the store then is not there).
+     */
+    @Test
+    void anEmptyAwsRegionOrProfileIsOneNotSet() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home/.aws")).getParent();
+        Files.writeString(home.resolve(".aws/credentials"), "[default]\naws_access_key_id = access\naws_secret_access_key = secret\n");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", "snapshots", "--repo", "s3://bucket1/repo");
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        pb.environment().putAll(java.util.Map.of("HOME", home.toString(), "AWS_PROFILE", "", "AWS_REGION", "",
+                "OPSLEDGER_VAULT_S3_ENDPOINT", "http://127.0.0.1:1", "OPSLEDGER_VAULT_PASSWORD", "operator one"));
+        Process p = pb.redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(said).isNotZero();
+        assertThat(said).contains("cannot reach the S3 store (connection refused)").doesNotContain("region", "profile");
+    }
+
     /** The CLI in a JVM of its own, the repository's password in its environment as a scheduler would give it. */
     ProcessBuilder vaultProcess(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -59,8 +59,8 @@ public final class S3Backend implements Backend {
     }
 
     /**
-     * s3://bucket/prefix; the endpoint comes from OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL),
-     * the region from AWS_REGION (default us-east-1), credentials from the AWS default chain.
+     * s3://bucket/prefix; the endpoint comes from {@link #endpointSetting}, the region from AWS_REGION (default us-east-1),
+     * credentials from the AWS default chain; a variable set empty is one not set.
      */
     public static S3Backend fromUrl(String url) {
         return fromUrl(url, System.getenv());
@@ -81,11 +81,50 @@ public final class S3Backend implements Backend {
             throw new BackendException("the S3 prefix of " + url + " has an empty, '.' or '..' part, which stores resolve each their"
                     + " own way: name it plainly, as s3://bucket/dir/repo");
         }
-        String variable = env.containsKey("OPSLEDGER_VAULT_S3_ENDPOINT") ? "OPSLEDGER_VAULT_S3_ENDPOINT" : "AWS_ENDPOINT_URL";
-        String endpoint = env.get(variable);
-        String region = env.getOrDefault("AWS_REGION", "us-east-1");
-        URI uri = endpoint == null ? null : endpoint(variable, endpoint);
-        return new S3Backend(client(uri, Region.of(region), null), uploadClient(uri, Region.of(region), null), bucket, prefix, url);
+        Setting endpoint = endpointSetting(env);
+        URI uri = endpoint == null ? null : endpoint(endpoint.name(), endpoint.value());
+        // `export AWS_REGION=$REGION` of an unset REGION: "region must not be blank or empty." named nothing (a tester's)
+        Region region = Region.of(set(env, "AWS_REGION") ? env.get("AWS_REGION") : "us-east-1");
+        // and an empty AWS_PROFILE was the profile "", where the AWS tools take the default one
+        AwsCredentialsProvider credentials = "".equals(env.get("AWS_PROFILE"))
+                ? software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().profileName("default").build() : null;
+        return new S3Backend(client(uri, region, credentials), uploadClient(uri, region, credentials), bucket, prefix, url);
+    }
+
+    /** A setting and where it comes from, as messages name it. */
+    record Setting(String name, String value) {
+    }
+
+    private static boolean set(java.util.Map<String, String> env, String variable) {
+        return env.get(variable) != null && !env.get(variable).isEmpty();
+    }
+
+    /**
+     * The endpoint of a store other than AWS, or null: OPSLEDGER_VAULT_S3_ENDPOINT, then AWS_ENDPOINT_URL_S3 and
+     * AWS_ENDPOINT_URL as the AWS tools take them (the S3 one first), then the endpoint_url of the profile (AWS_PROFILE or
+     * default, in AWS_CONFIG_FILE or ~/.aws/config). The SDK used the last two itself, without the path-style addressing of
+     * the vault's ("unknown host bucket1.localhost"), and the vault took AWS_ENDPOINT_URL over the S3 one (a tester's).
+     */
+    static Setting endpointSetting(java.util.Map<String, String> env) {
+        for (String variable : List.of("OPSLEDGER_VAULT_S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")) {
+            if (set(env, variable)) {
+                return new Setting(variable, env.get(variable));
+            }
+        }
+        String profile = set(env, "AWS_PROFILE") ? env.get("AWS_PROFILE") : "default";
+        java.nio.file.Path config = set(env, "AWS_CONFIG_FILE") ? java.nio.file.Path.of(env.get("AWS_CONFIG_FILE"))
+                : java.nio.file.Path.of(set(env, "HOME") ? env.get("HOME") : System.getProperty("user.home"), ".aws", "config");
+        if (!java.nio.file.Files.isRegularFile(config)) {
+            return null;
+        }
+        try {
+            var file = software.amazon.awssdk.profiles.ProfileFile.builder().content(config)
+                    .type(software.amazon.awssdk.profiles.ProfileFile.Type.CONFIGURATION).build();
+            return file.profile(profile).flatMap(p -> p.property("endpoint_url")).filter(v -> !v.isEmpty())
+                    .map(v -> new Setting("the endpoint_url of the profile " + profile + " in " + config, v)).orElse(null);
+        } catch (RuntimeException unreadable) {
+            return null; // the SDK names what is wrong with the file when it reads the credentials
+        }
     }
 
     /** The endpoint as an http(s) URL with a host, or a one-line error naming the variable (not its value: it may hold a key). */
@@ -233,7 +272,8 @@ public final class S3Backend implements Backend {
             return null;
         }
         return "the endpoint " + s3.serviceClientConfiguration().endpointOverride().map(S3Backend::address).orElse("of AWS S3")
-                + " did not answer as an S3 store (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL)";
+                + " did not answer as an S3 store (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or"
+                + " AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's endpoint_url)";
     }
 
     @Override

@@ -58,6 +58,50 @@ class S3EndpointTest {
                 + " request", new java.net.ConnectException("Connection refused")), "127.0.0.1")).isNull();
     }
 
+    /**
+     * The SDK took AWS_ENDPOINT_URL_S3 and a profile's endpoint_url itself, without the vault's path-style addressing
+     * ("unknown host bucket1.localhost"), and with both variables set the vault took AWS_ENDPOINT_URL where the AWS tools
+     * take the S3 one (a tester's). Each is read as the vault's own, in the AWS tools' order; one set empty is not set.
+     */
+    @Test
+    void theAwsToolsEndpointSettingsAreReadInTheirOrder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        assertThat(S3Backend.endpointSetting(Map.of("AWS_ENDPOINT_URL", "http://a:1", "AWS_ENDPOINT_URL_S3", "http://b:2")))
+                .isEqualTo(new S3Backend.Setting("AWS_ENDPOINT_URL_S3", "http://b:2"));
+        assertThat(S3Backend.endpointSetting(Map.of("OPSLEDGER_VAULT_S3_ENDPOINT", "", "AWS_ENDPOINT_URL", "http://a:1",
+                "HOME", tmp.toString()))).isEqualTo(new S3Backend.Setting("AWS_ENDPOINT_URL", "http://a:1"));
+        java.nio.file.Path config = java.nio.file.Files.writeString(tmp.resolve("config"),
+                "[default]\nregion = us-east-1\n[profile minio]\nendpoint_url = http://localhost:9000\n");
+        assertThat(S3Backend.endpointSetting(Map.of("AWS_CONFIG_FILE", config.toString(), "AWS_PROFILE", "minio")))
+                .isEqualTo(new S3Backend.Setting("the endpoint_url of the profile minio in " + config, "http://localhost:9000"));
+        assertThat(S3Backend.endpointSetting(Map.of("AWS_CONFIG_FILE", config.toString()))).isNull();
+        assertThatThrownBy(() -> S3Backend.fromUrl("s3://b/p", Map.of("AWS_CONFIG_FILE", java.nio.file.Files.writeString(config,
+                "[profile ops]\nendpoint_url = s3.example:9000\n").toString(), "AWS_PROFILE", "ops")))
+                .hasMessageStartingWith("the endpoint_url of the profile ops in " + config + " is not an http:// or https:// URL with a host");
+
+        org.gaul.s3proxy.nio2blob.TransientNio2BlobStore store = new org.gaul.s3proxy.nio2blob.TransientNio2BlobStore();
+        store.createContainer("bucket1");
+        org.gaul.s3proxy.S3Proxy proxy = org.gaul.s3proxy.S3Proxy.builder().blobStore(store).endpoint(java.net.URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(org.gaul.s3proxy.auth.AuthenticationType.AWS_V2_OR_V4, "access", "secret").build();
+        proxy.start();
+        System.setProperty("aws.accessKeyId", "access");
+        System.setProperty("aws.secretAccessKey", "secret");
+        try {
+            while (!"STARTED".equals(proxy.getState())) {
+                Thread.sleep(5);
+            }
+            // localhost: the bucket as a host name, bucket1.localhost, is unknown
+            try (S3Backend s3 = S3Backend.fromUrl("s3://bucket1/repo", Map.of("AWS_ENDPOINT_URL_S3", "http://localhost:" + proxy.getPort(),
+                    "AWS_ENDPOINT_URL", "http://127.0.0.1:1", "AWS_REGION", ""))) {
+                s3.write("config", new byte[] {7});
+                assertThat(s3.read("config")).containsExactly(7);
+            }
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+            proxy.stop();
+        }
+    }
+
     /** s3proxy stored s3://vault/./ops under ops/ and listed ./ops/: init made a repository no command could open (a helper's). */
     @Test
     void aPrefixWithAnEmptyDotOrDotDotPartIsRefused() {
