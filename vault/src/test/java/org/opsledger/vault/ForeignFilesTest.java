@@ -131,6 +131,23 @@ class ForeignFilesTest {
         }
     }
 
+    /** 1,500 foreign objects under data/ of a shared bucket made one warning line of 33 KB (a tester's): ten are named, the rest counted. */
+    @Test
+    void manyForeignFilesAreNamedTenAndCounted() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        TestTrees.newRepo(repoDir).close();
+        Path foreign = Files.createDirectories(repoDir.resolve("data/0"));
+        for (int i = 0; i < 25; i++) {
+            Files.writeString(foreign.resolve(String.format("foreign-%05d", i)), "x");
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            String warning = new Checker(repo, 2).check(0).warnings().stream().filter(w -> w.contains("not named as packs")).findFirst().orElseThrow();
+            assertThat(warning).startsWith("25 file(s) under data/ not named as packs, not the vault's (left alone): data/0/foreign-")
+                    .endsWith(" and 15 more");
+            assertThat(java.util.regex.Pattern.compile("data/0/foreign-").matcher(warning).results().count()).isEqualTo(10);
+        }
+    }
+
     @Test
     void checkNamesFilesTheVaultDidNotWriteAndPruneAndRetireLeaveThemAlone() throws Exception {
         Path repoDir = tmp.resolve("repo");
