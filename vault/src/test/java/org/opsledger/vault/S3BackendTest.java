@@ -636,6 +636,36 @@ class S3BackendTest {
     }
 
     /**
+     * `key retire` on a versioned bucket said "its key is destroyed" while the keyring's noncurrent versions held it (a
+     * tester's): the bucket is asked (GetBucketVersioning), and Enabled or Suspended is said with what it means. s3proxy
+     * 4.1 keeps no versions; a bucket with versioning is a local endpoint answering as S3 does.
+     */
+    @Test
+    void aBucketKeepingOldVersionsIsSaidToHoldTheRetiredKey() throws Exception {
+        assertThat(backend(endpoint, "versions").keepsOldVersions()).isNull();
+        for (String status : List.of("Enabled", "Suspended")) {
+            HttpServer aws = answering(ex -> {
+                byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                        + "<Status>" + status + "</Status></VersioningConfiguration>").getBytes();
+                ex.getResponseHeaders().add("x-amz-request-id", "0A49CE4060975EAC");
+                ex.sendResponseHeaders(ex.getRequestURI().getQuery() != null && ex.getRequestURI().getQuery().contains("versioning") ? 200 : 400,
+                        body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+            try {
+                String kept = backend(URI.create("http://127.0.0.1:" + aws.getAddress().getPort()), "versions").keepsOldVersions();
+                assertThat(kept).isEqualTo("the bucket vault has versioning " + status);
+                assertThat(org.opsledger.vault.repository.Disposal.oldVersions(kept, "the keyring")).isEqualTo("; but the bucket vault has"
+                        + " versioning " + status + ": the noncurrent versions of the keyring hold the key until a lifecycle rule expires"
+                        + " them (vault-format.md §3)");
+            } finally {
+                aws.stop(0);
+            }
+        }
+    }
+
+    /**
      * A local repository with the keyring.shredding a killed `key rotate` left (the old keyring, epoch 1's key) uploaded to
      * a bucket file by file: check there said nothing, and `key retire 1` ended with it still in the bucket byte for byte,
      * which put as keyring beside old packs restored them (a tester's). Check names it, and the retirement deletes it.

@@ -193,6 +193,14 @@ public interface Backend extends AutoCloseable {
     java.util.SortedMap<String, Long> listSizes(String dir);
 
     /**
+     * Why the store may keep what the vault overwrites or deletes as older versions, in words for a message ("the bucket
+     * ops has versioning Enabled"), or null when it keeps none: a destroyed key stays readable there (vault-format.md §3).
+     */
+    default String keepsOldVersions() {
+        return null;
+    }
+
+    /**
      * True when the store itself enforces legal holds on objects (an S3 bucket with Object Lock
      * enabled); a held object version cannot be deleted or overwritten until its hold is lifted.
      */

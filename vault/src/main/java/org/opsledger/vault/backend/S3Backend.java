@@ -747,6 +747,26 @@ public final class S3Backend implements Backend {
         return known;
     }
 
+    /**
+     * GetBucketVersioning, as {@link #supportsLegalHold} asks GetObjectLockConfiguration: Enabled or Suspended keeps the
+     * versions an overwrite or delete replaced. A store without the API (501) keeps none; one that cannot tell is said so.
+     */
+    @Override
+    public String keepsOldVersions() {
+        try {
+            var status = s3.getBucketVersioning(r -> r.bucket(bucket)).status();
+            return status == null || status == software.amazon.awssdk.services.s3.model.BucketVersioningStatus.UNKNOWN_TO_SDK_VERSION
+                    ? null : "the bucket " + bucket + " has versioning " + status;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 501) {
+                return null;
+            }
+            return "whether the bucket " + bucket + " keeps old versions is unknown (GetBucketVersioning: " + firstLine(e.getMessage()) + ")";
+        } catch (SdkException e) {
+            return "whether the bucket " + bucket + " keeps old versions is unknown (GetBucketVersioning: " + firstLine(e.getMessage()) + ")";
+        }
+    }
+
     @Override
     public String placeLegalHold(String name) {
         try {

@@ -286,6 +286,11 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
+    public String keepsOldVersions() {
+        return store.keepsOldVersions();
+    }
+
+    @Override
     public String placeLegalHold(String name) {
         return store.placeLegalHold(name);
     }

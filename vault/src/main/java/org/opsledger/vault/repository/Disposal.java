@@ -36,6 +36,16 @@ public final class Disposal {
     }
 
     /**
+     * What a message that says keys are destroyed adds when the store keeps old versions ({@code kept}, from
+     * {@link org.opsledger.vault.backend.Backend#keepsOldVersions}; null when it keeps none): `key retire` on a versioned bucket
+     * said "its key is destroyed" while the keyring's noncurrent versions held it (a tester's). IS.012 6.6.6.4.
+     */
+    public static String oldVersions(String kept, String holders) {
+        return kept == null ? "" : "; but " + kept + ": the noncurrent versions of " + holders + " hold the key until a lifecycle"
+                + " rule expires them (vault-format.md §3)";
+    }
+
+    /**
      * Destroys the repository's keys. {@code confirmId} must be its ID (as {@code vault stats} shows it): disposal cannot
      * be undone. Refused, with nothing changed, while another process works in it, while a snapshot is under legal hold,
      * while a snapshot file cannot be read (what it holds and keeps is unknown), and while a snapshot is retained until
