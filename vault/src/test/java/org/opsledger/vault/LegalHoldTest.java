@@ -74,7 +74,8 @@ class LegalHoldTest {
     /**
      * An amend replaces a snapshot's file: a hold placed while the old one went landed on the replaced ID, and the
      * amended snapshot could be forgotten (a helper's); a forget while it ran left the amended record alive. The old file
-     * is written back and held, or the amend puts nothing in place of what a forget removed.
+     * goes under the lock of holds (one replacement or hold at a time): a hold placed while the amend runs, before that
+     * turn, keeps the old snapshot as it is and the amend fails; the amend puts nothing in place of what a forget removed.
      */
     @Test
     void anAmendYieldsToAHoldOrAForgetThatCameWhileItRan() throws Exception {
@@ -84,7 +85,7 @@ class LegalHoldTest {
         }
         Amendment owner = new Amendment("Payroll office", null, null, null, null, "INC-9", "records");
         try (Repository admin = TestTrees.open(tmp.resolve("repo"));
-             Repository amending = withHook("snapshots/" + s.id().hex(), () -> admin.hold(s, "LIT-7", "counsel"))) {
+             Repository amending = withHook("snapshots/", () -> admin.hold(s, "LIT-7", "counsel"))) { // as its new file is written
             assertThatThrownBy(() -> amending.amend(List.of(s), owner)).hasMessage("snapshot " + s.shortId()
                     + " was placed under legal hold while it was amended: it stays as it is (IS.012 6.6.7)");
             assertThat(admin.snapshots()).extracting(SnapshotRef::id).containsExactly(s.id());
