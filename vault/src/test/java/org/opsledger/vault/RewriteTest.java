@@ -154,13 +154,8 @@ class RewriteTest {
      */
     @Test
     void aRewriteOrAmendThatLosesARaceForTheSnapshotNamesTheOneThatReplacedIt() throws Exception {
-        Path data = TestTrees.sample(tmp.resolve("src/data"));
-        Files.write(data.resolve("docs/server.key"), TestTrees.random(42, 1_000));
         Path dir = tmp.resolve("repo");
-        SnapshotRef s;
-        try (Repository repo = TestTrees.newRepo(dir)) {
-            s = TestTrees.backup(repo, data);
-        }
+        SnapshotRef s = keyedSnapshot(dir);
         Amendment owner = new Amendment("Payroll office", null, null, null, null, "ticket-1", "alice");
         SnapshotRef[] amended = new SnapshotRef[1];
         try (Repository admin = TestTrees.open(dir);
@@ -193,13 +188,8 @@ class RewriteTest {
      */
     @Test
     void anAmendAndARewriteOfOneSnapshotNeverBothReplaceIt() throws Exception {
-        Path data = TestTrees.sample(tmp.resolve("src/data"));
-        Files.write(data.resolve("docs/server.key"), TestTrees.random(42, 1_000));
         Path dir = tmp.resolve("repo");
-        SnapshotRef s;
-        try (Repository repo = TestTrees.newRepo(dir)) {
-            s = TestTrees.backup(repo, data);
-        }
+        SnapshotRef s = keyedSnapshot(dir);
         Amendment owner = new Amendment("Payroll office", null, null, null, null, "ticket-1", "alice");
         java.util.concurrent.CompletableFuture<List<SnapshotRef>> amend = new java.util.concurrent.CompletableFuture<>();
         try (Repository admin = TestTrees.open(dir);
@@ -222,6 +212,15 @@ class RewriteTest {
             assertThatThrownBy(() -> amend.get(2, java.util.concurrent.TimeUnit.MINUTES)).hasMessageContaining("snapshot " + s.shortId()
                     + " was replaced by " + rewritten.shortId() + " (a rewrite) while it was amended");
             assertThat(admin.snapshots()).containsExactly(rewritten);
+        }
+    }
+
+    /** The snapshot, in a new repository at {@code dir}, of a sample tree holding docs/server.key: one to amend and rewrite. */
+    private SnapshotRef keyedSnapshot(Path dir) throws java.io.IOException {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        Files.write(data.resolve("docs/server.key"), TestTrees.random(42, 1_000));
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            return TestTrees.backup(repo, data);
         }
     }
 }
