@@ -34,12 +34,6 @@ class PermissionAttributesTest {
         assertThat(PermissionAttributes.unavailable()).as("the tests run on Java 22 or later, with the java22 classes").isNull();
     }
 
-    /** getfacl's lines for a path, without the one naming it. */
-    private static String acl(Path p) throws Exception {
-        return TestTrees.runOrSkip("getfacl", "-p", "--", p.toString()).lines().filter(l -> !l.startsWith("# file:"))
-                .reduce("", (a, b) -> a + b + "\n");
-    }
-
     /** An attribute's value as getfattr gives it, 0x and hex digits. */
     private static String hexValue(Path p, String name) throws Exception {
         String out = TestTrees.runOrSkip("getfattr", "-e", "hex", "-n", name, "--", p.toString());
@@ -62,10 +56,10 @@ class PermissionAttributesTest {
             assertThat(r.ok()).as(r.toString()).isTrue();
             assertThat(r.unapplied()).isEmpty();
             Path out = tmp.resolve("out/data");
-            assertThat(acl(out.resolve("app.env"))).isEqualTo(acl(secret)).contains("group::---");
-            assertThat(acl(out.resolve("share"))).isEqualTo(acl(share)).contains("default:user:nobody:rwx");
+            assertThat(TestTrees.acl(out.resolve("app.env"))).isEqualTo(TestTrees.acl(secret)).contains("group::---");
+            assertThat(TestTrees.acl(out.resolve("share"))).isEqualTo(TestTrees.acl(share)).contains("default:user:nobody:rwx");
             // made under the default ACL at the backup, its file kept the ACL it inherited then, and no other
-            assertThat(acl(out.resolve("share/plain.txt"))).isEqualTo(acl(share.resolve("plain.txt")));
+            assertThat(TestTrees.acl(out.resolve("share/plain.txt"))).isEqualTo(TestTrees.acl(share.resolve("plain.txt")));
             assertThat(Files.getPosixFilePermissions(out.resolve("app.env"))).isEqualTo(Files.getPosixFilePermissions(secret));
         }
     }
@@ -107,7 +101,7 @@ class PermissionAttributesTest {
             assertThat(r.ok()).as(r.toString()).isTrue();
             Path restored = tmp.resolve("out/home/tool");
             assertThat(TestTrees.runOrSkip("getcap", restored.toString())).isEmpty();
-            assertThat(acl(restored)).doesNotContain("nobody");
+            assertThat(TestTrees.acl(restored)).doesNotContain("nobody");
             assertThat(TestTrees.runOrSkip("getfattr", "-d", "-m", "-", restored.toString()))
                     .contains("user.security.capability=", "user.system.posix_acl_access=")
                     .doesNotContain("\nsecurity.capability", "\nsystem.posix_acl_access");
@@ -149,7 +143,7 @@ class PermissionAttributesTest {
             assertThat(file.permissionXattrs()).containsOnlyKeys(PermissionAttributes.ACCESS_ACL);
             RestoreResult r = new Restorer(repo, 2).restore(now, tmp.resolve("out"), List.of(), true);
             assertThat(r.ok()).as(r.toString()).isTrue();
-            assertThat(acl(tmp.resolve("out/data/app.env"))).isEqualTo(acl(secret));
+            assertThat(TestTrees.acl(tmp.resolve("out/data/app.env"))).isEqualTo(TestTrees.acl(secret));
         }
     }
 

@@ -180,6 +180,12 @@ public final class TestTrees {
         }
     }
 
+    /** getfacl's lines for a path, without the one naming it (skipped where getfacl is missing). */
+    public static String acl(Path p) throws Exception {
+        return runOrSkip("getfacl", "-p", "--", p.toString()).lines().filter(l -> !l.startsWith("# file:"))
+                .reduce("", (a, b) -> a + b + "\n");
+    }
+
     /** Runs {@code command}, and skips the test (an assumption) where it is not installed or fails: mkfs, mount, truncate. */
     public static String runOrSkip(String... command) throws Exception {
         Process p;

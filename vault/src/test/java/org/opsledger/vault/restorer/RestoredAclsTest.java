@@ -30,11 +30,6 @@ class RestoredAclsTest {
         assertThat(PermissionAttributes.unavailable()).as("the tests run on Java 22 or later, with the java22 classes").isNull();
     }
 
-    private static String acl(Path p) throws Exception {
-        return TestTrees.runOrSkip("getfacl", "-p", "--", p.toString()).lines().filter(l -> !l.startsWith("# file:"))
-                .reduce("", (a, b) -> a + b + "\n");
-    }
-
     /** Restores {@code snap} into {@code target}, and returns the paths whose ACLs it wrote. */
     private static Map<Path, Boolean> restore(Repository repo, SnapshotRef snap, Path target) {
         Map<Path, Boolean> written = new ConcurrentHashMap<>();
@@ -58,7 +53,7 @@ class RestoredAclsTest {
             SnapshotRef snap = TestTrees.backup(repo, data);
             Map<Path, Boolean> written = restore(repo, snap, tmp.resolve("out"));
             assertThat(written).containsOnlyKeys(tmp.resolve("out/data/app.env"));
-            assertThat(acl(tmp.resolve("out/data/app.env"))).isEqualTo(acl(secret));
+            assertThat(TestTrees.acl(tmp.resolve("out/data/app.env"))).isEqualTo(TestTrees.acl(secret));
         }
     }
 
@@ -74,7 +69,7 @@ class RestoredAclsTest {
             for (Path target : List.of(shared.resolve("out"), shared)) { // made by the restore, and found there
                 restore(repo, snap, target);
                 for (String rel : List.of("data", "data/sub", "data/sub/plain.txt")) {
-                    assertThat(acl(target.resolve(rel))).as(rel).doesNotContain("nobody");
+                    assertThat(TestTrees.acl(target.resolve(rel))).as(rel).doesNotContain("nobody");
                 }
                 TestTrees.deleteTree(target.resolve("data"));
             }
