@@ -73,6 +73,8 @@ vault=("$here/opsledger" vault)
 declare -A T M C R S
 measure() { # name command...  → T[name]=seconds C[name]=CPU seconds (user + system) M[name]=peak RSS MB, of this run
   local name=$1; shift
+  sync # the writes before (the tree's copy, the last tool's repository or restore) reach the disk before this step
+       # starts, so no step pays for the one before it; vault-ab.sh does the same
   /usr/bin/time -v -o "$BENCH_DIR/time.txt" "$@" >"$BENCH_DIR/$name.log" 2>&1 || { echo "FAILED: $name (see $BENCH_DIR/$name.log)" >&2; tail -3 "$BENCH_DIR/$name.log" >&2; exit 1; }
   local t m c
   t=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$BENCH_DIR/time.txt")
