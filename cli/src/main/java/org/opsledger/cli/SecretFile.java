@@ -11,8 +11,8 @@ import java.util.Arrays;
 import org.opsledger.vault.IoReason;
 
 /**
- * A password or token kept in a file (UTF-8 text of at most 4 KiB, its one trailing line end dropped) or in an
- * environment variable (UTF-8 text, whatever the locale).
+ * A password or token kept in a file (UTF-8 text of at most 4 KiB, a leading byte order mark and its one trailing line
+ * end dropped) or in an environment variable (UTF-8 text, whatever the locale).
  */
 public final class SecretFile {
 
@@ -21,17 +21,31 @@ public final class SecretFile {
     private SecretFile() {
     }
 
+    /**
+     * A secret as its file gave it: {@code secret} without the UTF-8 byte order mark the file began with, if it did
+     * ({@code byteOrderMark}). Builds until 2026-12-06 kept the mark (U+FEFF) as the secret's first character.
+     */
+    public record Text(String secret, boolean byteOrderMark) {
+    }
+
     /** A password file ({@code --password-file}, {@code --db-password-file}): {@link #read(Path, String)}. */
     public static String password(Path file) {
         return read(file, "password file");
     }
 
+    /** The secret in {@code file}: {@link #text(Path, String)}'s, its byte order mark dropped. */
+    public static String read(Path file, String what) {
+        return text(file, what).secret();
+    }
+
     /**
      * The secret in {@code file}, called {@code what} in errors ("password file", "token file"). A file that is not
      * one (/dev/zero, a file named by mistake, binary bytes, nothing) is a one-line error with exit code 2, and no
-     * more than 4 KiB + 1 bytes are read.
+     * more than 4 KiB + 1 bytes are read. A leading byte order mark is no part of it, as restic reads a password
+     * file: Notepad and PowerShell 5's `Out-File -Encoding utf8` write one, and a repository made from such a file
+     * opened with that file only, never with the password typed (a re-tester's).
      */
-    public static String read(Path file, String what) {
+    public static Text text(Path file, String what) {
         byte[] bytes;
         try (var in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_BYTES + 1);
@@ -47,6 +61,8 @@ public final class SecretFile {
         } catch (CharacterCodingException e) {
             throw new CliException(what + " " + file + " is not UTF-8 text", 2);
         }
+        boolean byteOrderMark = p.startsWith("\uFEFF");
+        p = byteOrderMark ? p.substring(1) : p;
         p = p.endsWith("\n") ? p.substring(0, p.length() - 1) : p;
         p = p.endsWith("\r") ? p.substring(0, p.length() - 1) : p; // of \r\n, or a lone \r: an old Mac's line end
         if (p.indexOf('\0') >= 0) {
@@ -62,7 +78,7 @@ public final class SecretFile {
             TerminalText.over(System.err).println("opsledger: warning: " + what + " " + file
                     + " can be read by every user of this host: chmod o-r it");
         }
-        return p;
+        return new Text(p, byteOrderMark);
     }
 
     /**

@@ -3,11 +3,15 @@ package org.opsledger.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.Vault;
+import org.opsledger.vault.crypto.KeySlot;
+import org.opsledger.vault.repository.Repository;
 
 /** Passwords and tokens read from files: a file that is not one is a one-line error, and at most 4 KiB are read. */
 class SecretFileTest {
@@ -35,6 +39,55 @@ class SecretFileTest {
                 .hasMessage("password file " + tmp.resolve("nul") + " holds a NUL byte: not text"); // "secretpw" to HMAC
         assertThatThrownBy(() -> SecretFile.password(Files.writeString(tmp.resolve("empty"), "\n")))
                 .hasMessage("password file " + tmp.resolve("empty") + " is empty");
+    }
+
+    /**
+     * A password file saved with a UTF-8 byte order mark (Notepad, PowerShell 5's `Out-File -Encoding utf8`) kept U+FEFF
+     * as the password's first character: the repository made from it opened with that file only, never with the password
+     * typed (a re-tester's). The mark is no part of a secret, as restic reads it; a key slot an earlier build made from
+     * such a file still opens with it, named on stderr with the way to a slot of the password as now read.
+     */
+    @Test
+    void aByteOrderMarkIsNoPartOfTheSecret() throws Exception {
+        Path marked = Files.write(tmp.resolve("pw-notepad"), "\uFEFFCorrect-Horse-7\r\n".getBytes(StandardCharsets.UTF_8));
+        Path typed = Files.writeString(tmp.resolve("pw-typed"), "Correct-Horse-7\n");
+        assertThat(SecretFile.text(marked, "password file")).isEqualTo(new SecretFile.Text("Correct-Horse-7", true));
+        assertThat(SecretFile.text(typed, "password file")).isEqualTo(new SecretFile.Text("Correct-Horse-7", false));
+        assertThat(SecretFile.read(Files.write(tmp.resolve("token"), "\uFEFFol_abc\n".getBytes(StandardCharsets.UTF_8)), "token file"))
+                .isEqualTo("ol_abc");
+
+        String fresh = tmp.resolve("fresh").toString(); // init and key add store no mark
+        assertThat(vault("init", fresh, marked, "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault("snapshots", fresh, typed).exit()).isZero();
+        Path second = Files.write(tmp.resolve("pw-second"), "\uFEFFsecond operator\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(vault("key add", fresh, typed, "--new-password-file", second.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault("snapshots", fresh, Files.writeString(tmp.resolve("pw-second-typed"), "second operator")).exit()).isZero();
+
+        String old = tmp.resolve("old").toString(); // as a build until 2026-12-06 made it from the marked file
+        String oldSlot;
+        try (Repository r = Vault.init(old, "\uFEFFCorrect-Horse-7".toCharArray(), KeySlot.MIN_ITERATIONS, "initial")) {
+            oldSlot = r.keySlotInUse().substring(0, 8);
+        }
+        CliRun withFile = vault("snapshots", old, marked);
+        assertThat(withFile.exit()).isZero();
+        assertThat(withFile.err()).isEqualTo("opsledger: warning: key slot " + oldSlot + " of " + old + " opens only with the byte order"
+                + " mark (U+FEFF) that begins password file " + marked + " as part of the password, as builds before this one read it,"
+                + " not with the password typed: add a slot of it as now read (`vault key add --new-password-file " + marked + "`),"
+                + " then `vault key remove " + oldSlot + "`\n");
+        assertThat(vault("snapshots", old, typed).err()).startsWith("opsledger: wrong password");
+        assertThat(vault("key add", old, marked, "--new-password-file", marked.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault("snapshots", old, typed).exit()).isZero();
+        CliRun removed = vault("key remove", old, marked, oldSlot);
+        assertThat(removed.exit()).as(removed.err()).isZero();
+        assertThat(vault("snapshots", old, marked).err()).isEmpty();
+    }
+
+    private static CliRun vault(String command, String repo, Path passwordFile, String... more) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("vault"));
+        args.addAll(java.util.List.of(command.split(" ")));
+        args.addAll(java.util.List.of("--repo", repo, "--password-file", passwordFile.toString()));
+        args.addAll(java.util.List.of(more));
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     @Test

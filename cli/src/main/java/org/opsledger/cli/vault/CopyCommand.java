@@ -38,8 +38,8 @@ final class CopyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RepoOptions.checkLocation("--to", to);
-        char[] sourcePassword = repo.password();
-        char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
+        RepoOptions.Password sourcePassword = repo.password();
+        RepoOptions.Password targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Map<String, Object>> copied = new ArrayList<>();
         try (Repository source = repo.open(repo.location(), sourcePassword)) {
             List<ObjectId> done = java.util.Collections.synchronizedList(new ArrayList<>()); // a signal's entry reads it too

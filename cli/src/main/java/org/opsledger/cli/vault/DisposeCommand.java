@@ -39,7 +39,7 @@ final class DisposeCommand implements Callable<Integer> {
     public Integer call() {
         RepoOptions.checkLocation("--copies-in", copiesIn);
         RecordOptions.who(by); // it goes into the media register's line (a re-tester forged one)
-        char[] password = repo.password();
+        RepoOptions.Password password = repo.password();
         Disposal.Disposed d;
         String versions;
         try (Repository r = repo.open(repo.location(), password);

@@ -39,13 +39,13 @@ final class InitCommand implements Callable<Integer> {
     public Integer call() {
         RepoOptions.checkIterations(iterations);
         RecordOptions.oneLine("--label", label); // as key add's (a re-tester's)
-        char[] password = repo.password();
+        RepoOptions.Password password = repo.password();
         Repository from = null;
         if (chunkingFrom != null) {
-            char[] fromPassword = RepoOptions.otherPassword(fromPasswordFile, "OPSLEDGER_VAULT_FROM_PASSWORD", "--from-password-file", password);
+            RepoOptions.Password fromPassword = RepoOptions.otherPassword(fromPasswordFile, "OPSLEDGER_VAULT_FROM_PASSWORD", "--from-password-file", password);
             from = repo.open(chunkingFrom, fromPassword);
         }
-        try (Repository r = Vault.init(repo.location(), password, iterations, label, from)) {
+        try (Repository r = Vault.init(repo.location(), password.chars(), iterations, label, from)) {
             // IS.012 6.6.5: the journal starts with the repository: when, where and by whom it was made, under which key slot
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.INIT, List.of(r.backend().location()), List.of())) {
                 journal.ended(JournalEntry.Outcome.OK, List.of(r.backend().location()), List.of(), false, 0, created(r));

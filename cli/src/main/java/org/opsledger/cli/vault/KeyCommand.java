@@ -51,7 +51,7 @@ final class KeyCommand implements Runnable {
         public Integer call() {
             RepoOptions.checkIterations(iterations);
             RecordOptions.oneLine("--label", label);
-            char[] pw = RepoOptions.readPassword(newPasswordFile, "OPSLEDGER_VAULT_NEW_PASSWORD", "--new-password-file");
+            char[] pw = RepoOptions.readPassword(newPasswordFile, "OPSLEDGER_VAULT_NEW_PASSWORD", "--new-password-file").chars();
             try (Repository r = repo.open();
                  Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
                 // IS.012 6.6.8: who can open the repository, and since when, outlives the slot

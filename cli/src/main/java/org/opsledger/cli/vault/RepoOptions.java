@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.SecretFile;
 import org.opsledger.vault.Vault;
+import org.opsledger.vault.WrongPasswordException;
 import org.opsledger.vault.backend.ThrottledBackend;
 import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.prune.RetentionPolicy;
@@ -32,17 +33,33 @@ final class RepoOptions {
             + " than this rate.")
     Integer limitDownload;
 
-    char[] password() {
+    /**
+     * A repository's password; {@code markedFile} the password file it was read from when that began with a UTF-8 byte
+     * order mark, which builds until 2026-12-06 kept as the password's first character (null otherwise): a key slot
+     * they made from that file opens with {@link #asFormerlyRead()} only ({@link #open(String, Password)}).
+     */
+    record Password(char[] chars, Path markedFile) {
+        /** The password as builds until 2026-12-06 read {@link #markedFile}: U+FEFF first. */
+        char[] asFormerlyRead() {
+            char[] marked = new char[chars.length + 1];
+            marked[0] = '\uFEFF';
+            System.arraycopy(chars, 0, marked, 1, chars.length);
+            return marked;
+        }
+    }
+
+    Password password() {
         return readPassword(passwordFile, "OPSLEDGER_VAULT_PASSWORD", "--password-file");
     }
 
-    static char[] readPassword(Path file, String env, String option) {
+    static Password readPassword(Path file, String env, String option) {
         if (file != null) {
-            return SecretFile.password(file).toCharArray();
+            SecretFile.Text text = SecretFile.text(file, "password file");
+            return new Password(text.secret().toCharArray(), text.byteOrderMark() ? file : null);
         }
         String fromEnv = SecretFile.fromEnvironment(env);
         if (fromEnv != null) {
-            return fromEnv.toCharArray();
+            return new Password(fromEnv.toCharArray(), null);
         }
         throw new CliException("no password: pass " + option + " FILE or set " + env, 2);
     }
@@ -51,7 +68,7 @@ final class RepoOptions {
      * The password of a second repository (a copy's target, a source of chunker secrets): from {@code file} or the
      * environment variable {@code env} when either is given, else {@code same}, this repository's.
      */
-    static char[] otherPassword(Path file, String env, String option, char[] same) {
+    static Password otherPassword(Path file, String env, String option, Password same) {
         return file != null || SecretFile.fromEnvironment(env) != null ? readPassword(file, env, option) : same;
     }
 
@@ -124,10 +141,38 @@ final class RepoOptions {
         return open(location(), password());
     }
 
-    /** The repository at {@code location} (this command's, or a copy's target), reached within --limit-upload and --limit-download. */
-    Repository open(String location, char[] password) {
-        return Repository.open(ThrottledBackend.limit(Vault.backend(location), bytesPerSecond("--limit-upload", limitUpload),
-                bytesPerSecond("--limit-download", limitDownload)), password);
+    /**
+     * The repository at {@code location} (this command's, or a copy's target), reached within --limit-upload and
+     * --limit-download. A password file that began with a byte order mark is read without it; a key slot that a build
+     * until 2026-12-06 made from that file holds the mark as part of its password, so when no slot opens without it,
+     * the password is tried with it, and a slot that opens so is named on stderr with the way to a slot of the password
+     * as now read (the repository opened only with that file, never with the password typed: a re-tester's).
+     */
+    Repository open(String location, Password password) {
+        try {
+            return Repository.open(backend(location), password.chars());
+        } catch (WrongPasswordException wrong) {
+            if (password.markedFile() == null) {
+                throw wrong;
+            }
+            Repository r;
+            try {
+                r = Repository.open(backend(location), password.asFormerlyRead());
+            } catch (WrongPasswordException alsoWithTheMark) {
+                throw wrong;
+            }
+            String slot = r.keySlotInUse().substring(0, 8);
+            Output.say("opsledger: warning: key slot " + slot + " of " + r.backend().location() + " opens only with the byte order mark"
+                    + " (U+FEFF) that begins password file " + password.markedFile() + " as part of the password, as builds before"
+                    + " this one read it, not with the password typed: add a slot of it as now read (`vault key add"
+                    + " --new-password-file " + password.markedFile() + "`), then `vault key remove " + slot + "`");
+            return r;
+        }
+    }
+
+    private org.opsledger.vault.backend.Backend backend(String location) {
+        return ThrottledBackend.limit(Vault.backend(location), bytesPerSecond("--limit-upload", limitUpload),
+                bytesPerSecond("--limit-download", limitDownload));
     }
 
     private static long bytesPerSecond(String option, Integer kib) {

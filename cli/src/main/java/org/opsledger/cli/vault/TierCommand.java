@@ -43,8 +43,8 @@ final class TierCommand implements Callable<Integer> {
         RepoOptions.checkLocation("--to", to);
         RetentionPolicy.Within period = RepoOptions.within("--near-line", nearLine);
         java.time.ZoneId zone = LocalZone.forCountingDays("tier"); // the near-line period's days and the day a retention ends
-        char[] sourcePassword = repo.password();
-        char[] targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
+        RepoOptions.Password sourcePassword = repo.password();
+        RepoOptions.Password targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Tiering.Moved> moved;
         // what was moved so far: a tier that fails or is stopped part-way has copied those and forgotten them near-line,
         // and both journals name them (a signal's entry reads these lists too)

@@ -2244,6 +2244,11 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /** The ID of the key slot whose password opened this repository (or that init wrote). */
+    public String keySlotInUse() {
+        return slotInUse;
+    }
+
     public List<KeySlotInfo> keySlots() {
         List<KeySlotInfo> out = new ArrayList<>();
         for (SlotFile f : readKeySlots(backend)) {
