@@ -2,7 +2,6 @@ package org.opsledger.cli.vault;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -22,6 +21,7 @@ import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.backend.ThrottledBackend;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
@@ -149,7 +149,7 @@ final class BackupCommand implements Callable<Integer> {
         if (fromCommand && args.isEmpty()) {
             throw new CliException("--stdin-from-command needs a command after --", 2);
         }
-        BackupOptions options = new BackupOptions(args.stream().map(org.opsledger.vault.snapshot.FileNames::pathOf).toList(), full, excludes, excludeIfPresent, tagged, owner, cls, until,
+        BackupOptions options = new BackupOptions(args.stream().map(FileNames::pathOf).toList(), full, excludes, excludeIfPresent, tagged, owner, cls, until,
                 allowSameDevice, oneFileSystem, threads == null ? BackupOptions.defaultThreads() : threads);
         BackupProgress progress = new BackupProgress();
         long start = System.nanoTime();
@@ -261,20 +261,32 @@ final class BackupCommand implements Callable<Integer> {
                 Output.bytes(s.bytesAdded()), seconds);
     }
 
-    /** The longest line of a --files-from or --exclude-file list: a path is at most 4,096 bytes (PATH_MAX). */
+    /** The longest line of a --files-from or --exclude-file list, in bytes: a path is at most 4,096 (PATH_MAX). */
     static final int MAX_LINE = 65_536;
 
     /**
      * The lines of each file, as restic reads --files-from: a leading byte order mark, blank lines and lines starting
-     * with # left out; an --exclude-file's stripped.
+     * with # left out; an --exclude-file's stripped. A line is bytes, as a name is: one that is not UTF-8 names the file
+     * of those bytes, each such byte carried as its escape as a name given on the command line is ({@link FileNames}):
+     * `find /srv > list` with one Latin-1 name in it was refused whole, "not UTF-8 text", every night, and a secret's
+     * name in an --exclude-file could not be left out (a re-tester's). A file that is no list is refused naming the
+     * line: one holding a NUL byte (a binary file, `find -print0`), one in UTF-16, and a line that is not UTF-8 and holds
+     * a control character (a binary file without NUL; no name of a Latin-1 host holds one).
      */
     private static List<String> lines(List<Path> files, String option) {
         List<String> out = new ArrayList<>();
         for (Path f : files) {
-            // read as text a line at a time, each bounded: --files-from /dev/zero is one endless line, not a list
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(f),
-                    StandardCharsets.UTF_8.newDecoder()))) {
-                StringBuilder line = new StringBuilder();
+            // read a line at a time, each bounded: --files-from /dev/zero is one endless line, not a list
+            try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(f))) {
+                in.mark(2);
+                int first = in.read();
+                int second = in.read();
+                if (first == 0xFF && second == 0xFE || first == 0xFE && second == 0xFF) { // its byte order mark
+                    throw new CliException(option + " " + f + " is UTF-16 text (Windows PowerShell's > writes it): save it as"
+                            + " UTF-8 (Out-File -Encoding utf8)", 2);
+                }
+                in.reset();
+                java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
                 int c;
                 int number = 1;
                 do {
@@ -284,15 +296,19 @@ final class BackupCommand implements Callable<Integer> {
                                 + " patterns is one per line (make it with find -print, not -print0)", 2);
                     }
                     if (c != '\n' && c != -1) {
-                        if (line.length() == MAX_LINE) {
+                        if (line.size() == MAX_LINE) {
                             throw new CliException(option + " " + f + ": line " + number + " is longer than " + MAX_LINE
-                                    + " characters: not a list of paths or patterns", 2);
+                                    + " bytes: not a list of paths or patterns", 2);
                         }
-                        line.append((char) c);
+                        line.write(c);
                         continue;
                     }
-                    String l = line.toString();
+                    String l = FileNames.decode(line.toByteArray());
                     l = l.endsWith("\r") ? l.substring(0, l.length() - 1) : l; // a file saved on Windows
+                    if (FileNames.hasEscapes(l) && l.chars().anyMatch(ch -> ch < ' ' && ch != '\t')) {
+                        throw new CliException(option + " " + f + ": line " + number + " is not UTF-8 and holds a control"
+                                + " character: not a list of paths or patterns (a binary file?)", 2);
+                    }
                     // a UTF-8 byte order mark (Notepad, PowerShell 5's Out-File -Encoding utf8) is no part of the first
                     // path or pattern, as restic reads it: "\uFEFFsecret" excluded nothing, and the secret was backed up
                     l = number == 1 && l.startsWith("\uFEFF") ? l.substring(1) : l;
@@ -301,11 +317,9 @@ final class BackupCommand implements Callable<Integer> {
                     if (!l.isBlank() && !l.startsWith("#")) {
                         out.add(l);
                     }
-                    line.setLength(0);
+                    line.reset();
                     number++;
                 } while (c != -1);
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new CliException(option + " " + f + " is not UTF-8 text", 2);
             } catch (IOException e) {
                 throw new CliException(option + " " + f + ": " + IoReason.of(e), 2);
             }
