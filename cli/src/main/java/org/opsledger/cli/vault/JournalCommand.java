@@ -22,12 +22,8 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.prune.RetentionPolicy;
-import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
-import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.RecordHistory;
-import org.opsledger.vault.snapshot.Rewriter;
-import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -161,11 +157,8 @@ final class JournalCommand implements Callable<Integer> {
             linked.computeIfAbsent(a, k -> new HashSet<>()).add(b);
             linked.computeIfAbsent(b, k -> new HashSet<>()).add(a);
         };
-        for (SnapshotRef s : r.listSnapshots().readable()) { // an unreadable one is check's to report
-            for (String tag : List.of(Amendment.AMENDED_FROM, Rewriter.REWRITTEN_FROM, KeyEpochs.RESEALED_FROM)) {
-                RecordHistory.entries(s.snapshot(), tag, RecordHistory.IDS).forEach(had -> link.accept(s.id().hex(), had));
-            }
-        }
+        // an unreadable one is check's to report
+        RecordHistory.replaced(r.listSnapshots().readable()).forEach(had -> link.accept(had.by().id().hex(), had.id()));
         journal.read(e -> {
             List<ObjectId> named = e.snapshots();
             if (e.namesReplacedThenWritten()) {

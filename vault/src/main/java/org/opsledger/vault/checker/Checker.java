@@ -46,9 +46,8 @@ import org.opsledger.vault.repository.DamagedBlobException;
 import org.opsledger.vault.repository.Decompressors;
 import org.opsledger.vault.repository.FilesAtOnce;
 import org.opsledger.vault.repository.Repository;
-import org.opsledger.vault.snapshot.Rewriter;
 import org.opsledger.vault.snapshot.RecordHistory;
-import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.snapshot.RecordHistory.Replaced;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Locks;
 import org.opsledger.vault.repository.SharedLock;
@@ -150,7 +149,7 @@ public final class Checker {
                 condemnedRecords.add(record);
             }
         }).values());
-        List<Replaced> replaced = replaced(snapshots);
+        List<Replaced> replaced = RecordHistory.replaced(snapshots); // read once for both journal comparisons
         Map<ObjectId, JournalEntry.Operation> forgotten = journal(snapshots, snapshotFiles, replaced, holds, errors, warnings);
         String putBack = snapshotsPutBack(snapshots, forgotten, replaced);
         if (putBack != null) {
@@ -384,7 +383,7 @@ public final class Checker {
         Set<ObjectId> present = new HashSet<>();
         snapshots.forEach(s -> present.add(s.id()));
         Map<ObjectId, ObjectId> now = new HashMap<>();
-        replaced.forEach(r -> now.put(r.id(), r.by().id()));
+        replaced.forEach(r -> now.put(r.objectId(), r.by().id()));
         UnaryOperator<ObjectId> idNow = named -> {
             ObjectId id = named;
             for (int hops = 0; now.containsKey(id) && hops < 100; hops++) {
@@ -413,21 +412,6 @@ public final class Checker {
                 + found.getFirst() + (found.size() > lost.size() ? "; " + found.size() + " matters in all" : "") + "): a hold file"
                 + " was removed, or put back from an older copy, outside the vault (IS.012 6.6.7); `vault hold --reason` places each"
                 + " matter again on a snapshot still here";
-    }
-
-    /** A snapshot ID a present snapshot's record says it replaced, under {@code tag} (amended-from, rewritten-from, resealed-from). */
-    private record Replaced(ObjectId id, SnapshotRef by, String tag) {
-    }
-
-    /** Every ID the readable snapshots' records say they replaced: read once for both journal comparisons. */
-    private static List<Replaced> replaced(List<SnapshotRef> readable) {
-        List<Replaced> out = new ArrayList<>();
-        for (SnapshotRef s : readable) {
-            for (String tag : List.of(Amendment.AMENDED_FROM, Rewriter.REWRITTEN_FROM, KeyEpochs.RESEALED_FROM)) {
-                RecordHistory.entries(s.snapshot(), tag, RecordHistory.IDS).forEach(id -> out.add(new Replaced(ObjectId.parse(id), s, tag)));
-            }
-        }
-        return out;
     }
 
     /**
@@ -466,8 +450,8 @@ public final class Checker {
             }
         }
         for (Replaced r : replaced) {
-            if (!r.tag().equals(KeyEpochs.RESEALED_FROM) && present.contains(r.id())) {
-                found.add(r.id().shortHex() + ", which " + r.by().shortId() + " replaced (" + r.tag() + ")");
+            if (!r.tag().equals(KeyEpochs.RESEALED_FROM) && present.contains(r.objectId())) {
+                found.add(r.objectId().shortHex() + ", which " + r.by().shortId() + " replaced (" + r.tag() + ")");
             }
         }
         if (found.isEmpty()) {
@@ -494,7 +478,7 @@ public final class Checker {
         if (!journal.kept()) {
             return null;
         }
-        Gone gone = new Gone(snapshotsThere(repo.backend().list("snapshots"), replaced(readable)));
+        Gone gone = new Gone(snapshotsThere(repo.backend().list("snapshots"), RecordHistory.replaced(readable)));
         journal.read(e -> {
             gone.take(e); // an entry that does not read is check's to name
             return false;
@@ -574,7 +558,7 @@ public final class Checker {
                 accounted.add(id);
             }
         }
-        replaced.forEach(r -> accounted.add(r.id())); // the IDs each record says it had
+        replaced.forEach(r -> accounted.add(r.objectId())); // the IDs each record says it had
         return accounted;
     }
 

@@ -2,6 +2,7 @@ package org.opsledger.vault.snapshot;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.KeyEpochs;
 
 /**
@@ -39,6 +40,30 @@ public final class RecordHistory {
         }
     }
 
+    /** An ID the record of {@code by} says its snapshot had, under {@code tag} (one of {@link #REPLACED}): one it replaced. */
+    public record Replaced(String id, SnapshotRef by, String tag) {
+
+        /** The ID replaced, as an object ID. */
+        public ObjectId objectId() {
+            return ObjectId.parse(id);
+        }
+    }
+
+    /**
+     * Every ID the records of {@code snapshots} say they replaced ({@link #REPLACED}): snapshot by snapshot, tag by tag in
+     * that order, each tag's newest first. The one reading of those tags: check's, the journal's lineage and
+     * {@link #successorsOf} each read them their own way.
+     */
+    public static List<Replaced> replaced(List<SnapshotRef> snapshots) {
+        List<Replaced> out = new ArrayList<>();
+        for (SnapshotRef s : snapshots) {
+            for (String tag : REPLACED) {
+                entries(s.snapshot(), tag, IDS).forEach(id -> out.add(new Replaced(id, s, tag)));
+            }
+        }
+        return out;
+    }
+
     /**
      * The snapshots of {@code snapshots} whose records say they replaced the one {@code idOrPrefix} names (its ID, or a
      * prefix of it): what an amend, a rewrite or a key retirement put in its place, or what came of that since (a record
@@ -49,18 +74,14 @@ public final class RecordHistory {
         String prefix = idOrPrefix.toLowerCase();
         List<Successor> out = new ArrayList<>();
         String replaced = null;
-        for (SnapshotRef s : snapshots) {
-            for (String tag : REPLACED) {
-                for (String id : entries(s.snapshot(), tag, IDS)) {
-                    if (id.startsWith(prefix)) {
-                        if (replaced != null && !replaced.equals(id)) {
-                            return List.of(); // a prefix of two replaced IDs: which was meant cannot be told
-                        }
-                        replaced = id;
-                        if (out.stream().noneMatch(o -> o.snapshot().id().equals(s.id()))) {
-                            out.add(new Successor(s, tag));
-                        }
-                    }
+        for (Replaced r : replaced(snapshots)) {
+            if (r.id().startsWith(prefix)) {
+                if (replaced != null && !replaced.equals(r.id())) {
+                    return List.of(); // a prefix of two replaced IDs: which was meant cannot be told
+                }
+                replaced = r.id();
+                if (out.stream().noneMatch(o -> o.snapshot().id().equals(r.by().id()))) {
+                    out.add(new Successor(r.by(), r.tag()));
                 }
             }
         }
