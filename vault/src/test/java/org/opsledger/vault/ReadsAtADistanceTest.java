@@ -110,6 +110,35 @@ class ReadsAtADistanceTest {
         }
     }
 
+    /**
+     * A prefix no snapshot file's name has, or several have, is told in one listing of snapshots/: the files were listed
+     * once to look for a file of its own, and again with every file read for the message.
+     */
+    @Test
+    void aPrefixOfSeveralSnapshotsOrOfNoneIsToldInOneListing() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        List<SnapshotRef> made = snapshots(repoDir);
+        java.util.Map<Character, Integer> firsts = new java.util.HashMap<>();
+        made.forEach(s -> firsts.merge(s.id().hex().charAt(0), 1, Integer::sum));
+        try (Repository repo = TestTrees.open(repoDir)) { // two IDs that begin alike: 17 snapshots at most, of 16 hex digits
+            Snapshot first = made.getFirst().snapshot();
+            for (int i = 1; firsts.values().stream().allMatch(n -> n < 2); i++) {
+                Snapshot s = TestTrees.forged(first, first.time().minusSeconds(60L * i), first.tree(), first.hostname());
+                firsts.merge(repo.saveSnapshot(s).hex().charAt(0), 1, Integer::sum);
+            }
+        }
+        String shared = firsts.entrySet().stream().filter(e -> e.getValue() > 1).findFirst().orElseThrow().getKey().toString();
+        String none = "0".repeat(64);
+        Counting counting = new Counting(repoDir, "snapshots");
+        try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
+            counting.listings.set(0);
+            assertThatThrownBy(() -> repo.findSnapshot(shared)).hasMessage("snapshot prefix " + shared + " is ambiguous");
+            assertThat(counting.listings).as("listed once, to find it and to say why not").hasValue(1);
+            assertThatThrownBy(() -> repo.findSnapshot(none)).hasMessage("no snapshot " + none);
+            assertThat(counting.listings).hasValue(2);
+        }
+    }
+
     @Test
     void theListingReadsSeveralSnapshotFilesAtOnceInTheirOrder() throws Exception {
         Path repoDir = tmp.resolve("repo");

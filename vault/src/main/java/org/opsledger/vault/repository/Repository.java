@@ -1514,10 +1514,15 @@ public final class Repository implements AutoCloseable {
      */
     public SnapshotListing listSnapshotsBut(Set<String> known) {
         requireOpen();
+        return listSnapshotsBut(known, backend.list("snapshots"));
+    }
+
+    /** As {@link #listSnapshotsBut(Set)}, of the files of snapshots/ {@code listed} names: as the caller listed them. */
+    private SnapshotListing listSnapshotsBut(Set<String> known, List<String> listed) {
         List<SnapshotRef> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        for (String name : backend.list("snapshots")) {
+        for (String name : listed) {
             ObjectId id = idOfName(name);
             if (id == null) {
                 bad.add(name + ": not named by a snapshot ID (not written by the vault)");
@@ -1610,17 +1615,20 @@ public final class Repository implements AutoCloseable {
             // an ID or a prefix only one snapshot file's name has is that file, read alone: every file was read to find
             // it, 100 GETs for `vault ls <ID>` among 100 snapshots (a helper's)
             String prefix = "snapshots/" + idOrPrefix.toLowerCase();
-            List<String> named = backend.list("snapshots").stream().filter(n -> idOfName(n) != null && n.startsWith(prefix)).toList();
-            if (named.size() == 1) {
-                SnapshotRead read = readSnapshotFile(named.getFirst());
-                Cancelled.check("the listing of snapshots");
-                if (read.problem() != null) { // its file is there and does not read: not "no snapshot"
-                    throw new VaultException("snapshot file " + read.problem());
-                }
-                if (read.snapshot() != null) {
-                    return read.snapshot();
-                }
+            List<String> listed = backend.list("snapshots");
+            List<String> named = listed.stream().filter(n -> idOfName(n) != null && n.startsWith(prefix)).toList();
+            if (named.size() != 1) { // none, or a prefix of several: found, or told, in the files listed (they were listed twice)
+                return listSnapshotsBut(Set.of(), listed).find(idOrPrefix, filter);
             }
+            SnapshotRead read = readSnapshotFile(named.getFirst());
+            Cancelled.check("the listing of snapshots");
+            if (read.problem() != null) { // its file is there and does not read: not "no snapshot"
+                throw new VaultException("snapshot file " + read.problem());
+            }
+            if (read.snapshot() != null) {
+                return read.snapshot();
+            }
+            // gone since listed (a forget, an amend): listed again, to name what replaced it
         }
         return listSnapshots().find(idOrPrefix, filter);
     }
