@@ -46,10 +46,7 @@ class LegalHoldTest {
      */
     @Test
     void aHoldPlacedWhileAForgetDeletesTheSnapshotWins() throws Exception {
-        SnapshotRef s;
-        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            s = TestTrees.backup(repo, oneFile());
-        }
+        SnapshotRef s = oneSnapshot();
         try (Repository admin = TestTrees.open(tmp.resolve("repo"));
              Repository forgetting = withHook("snapshots/", () -> admin.hold(s, "LIT-7", "counsel"))) {
             new Forgetter(forgetting, ZoneOffset.UTC).remove(List.of(new ForgetDecision(s, false, List.of())), id -> {
@@ -79,14 +76,10 @@ class LegalHoldTest {
      */
     @Test
     void anAmendYieldsToAHoldOrAForgetThatCameWhileItRan() throws Exception {
-        SnapshotRef s;
-        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            s = TestTrees.backup(repo, oneFile());
-        }
-        Amendment owner = new Amendment("Payroll office", null, null, null, null, "INC-9", "records");
+        SnapshotRef s = oneSnapshot();
         try (Repository admin = TestTrees.open(tmp.resolve("repo"));
              Repository amending = withHook("snapshots/", () -> admin.hold(s, "LIT-7", "counsel"))) { // as its new file is written
-            assertThatThrownBy(() -> amending.amend(List.of(s), owner)).hasMessage("snapshot " + s.shortId()
+            assertThatThrownBy(() -> amending.amend(List.of(s), OWNER)).hasMessage("snapshot " + s.shortId()
                     + " was placed under legal hold while it was amended: it stays as it is (IS.012 6.6.7)");
             assertThat(admin.snapshots()).extracting(SnapshotRef::id).containsExactly(s.id());
             assertThat(admin.holds()).containsKey(s.id());
@@ -94,9 +87,114 @@ class LegalHoldTest {
         }
         try (Repository admin = TestTrees.open(tmp.resolve("repo"));
              Repository amending = withHook("snapshots/", () -> admin.backend().delete("snapshots/" + s.id().hex()))) {
-            assertThatThrownBy(() -> amending.amend(List.of(s), owner)).hasMessage("snapshot " + s.shortId()
+            assertThatThrownBy(() -> amending.amend(List.of(s), OWNER)).hasMessage("snapshot " + s.shortId()
                     + " was removed (a forget) while it was amended: nothing put in its place");
             assertThat(admin.snapshots()).isEmpty();
+        }
+    }
+
+    /**
+     * A hold that waits for an amend's turn on the snapshot it found (the amend takes the old file away under the lock of
+     * holds), and finds it replaced once its turn comes: it said the snapshot was "no longer in the repository (forgotten,
+     * or sealed again …)", where `vault hold` given the old ID names the amended one. It names it, and places no hold.
+     */
+    @Test
+    void aHoldThatWaitsForAnAmendsTurnNamesTheSnapshotThatReplacedIt() throws Exception {
+        SnapshotRef s = oneSnapshot();
+        java.util.concurrent.CountDownLatch holdTriesItsTurn = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<LegalHold> hold = new java.util.concurrent.CompletableFuture<>();
+        try (Repository holding = Repository.open(ForwardingBackend.hooked(tmp.resolve("repo"), "locks/", 1, holdTriesItsTurn::countDown),
+                TestTrees.PASSWORD);
+             // the amend's second write or delete under snapshots/: the old file's deletion, under the lock of holds
+             Repository amending = Repository.open(ForwardingBackend.hooked(tmp.resolve("repo"), "snapshots/", 2, () -> {
+                 Thread.ofPlatform().start(() -> {
+                     try {
+                         hold.complete(holding.hold(s, "LIT-7", "counsel"));
+                     } catch (RuntimeException e) {
+                         hold.completeExceptionally(e);
+                     }
+                 });
+                 try { // the hold has found the lock of holds taken (or is about to): it waits for this turn
+                     holdTriesItsTurn.await();
+                 } catch (InterruptedException e) {
+                     throw new AssertionError(e);
+                 }
+             }), TestTrees.PASSWORD)) {
+            SnapshotRef amended = amending.amend(List.of(s), OWNER).getFirst();
+            assertThatThrownBy(() -> hold.get(2, java.util.concurrent.TimeUnit.MINUTES)).hasCauseInstanceOf(VaultException.class)
+                    .cause().hasMessage("snapshot " + s.shortId() + " is no longer in the repository: replaced by " + amended.shortId()
+                            + " (an amend); name that one");
+            assertThat(holding.holds()).as("no hold on nothing").isEmpty();
+            assertThat(holding.snapshots()).containsExactly(amended);
+        }
+    }
+
+    /**
+     * A hold whose snapshot an amend of a copy removes while the hold is placed ({@link Repository#amendCopy}, which
+     * takes the old copy away beside holds): no hold placed, and the copy that replaced it named, as a hold given its ID
+     * names it.
+     */
+    @Test
+    void aHoldWhoseSnapshotIsReplacedWhileItIsPlacedNamesTheOneThatReplacedIt() throws Exception {
+        SnapshotRef s = oneSnapshot();
+        SnapshotRef[] amended = new SnapshotRef[1];
+        try (Repository admin = TestTrees.open(tmp.resolve("repo"));
+             Repository holding = withHook("holds/", () -> amended[0] = admin.amendCopy(s, OWNER.applyTo(s.id(), s.snapshot(),
+                     Instant.now())).copy())) {
+            assertThatThrownBy(() -> holding.hold(s, "LIT-8", "counsel")).hasMessage("snapshot " + s.shortId() + " was removed (a forget,"
+                    + " an amend) while the hold was placed: no hold placed; replaced by " + amended[0].shortId() + " (an amend); name that one");
+            assertThat(admin.holds()).isEmpty();
+        }
+    }
+
+    /**
+     * A release of a snapshot found before a key retirement gave it a new ID (and moved its hold along) said it "is not
+     * under legal hold": it names the snapshot that holds it now, and releases nothing.
+     */
+    @Test
+    void aReleaseOfASnapshotGivenANewIdSinceItWasFoundNamesTheNewOne() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef s = TestTrees.backup(repo, oneFile());
+            repo.hold(s, "LIT-7", "counsel");
+            new org.opsledger.vault.repository.KeyEpochs(repo).rotate();
+            new org.opsledger.vault.repository.KeyEpochs(repo).retire(1);
+            SnapshotRef resealed = repo.snapshots().getFirst();
+            assertThatThrownBy(() -> repo.release(s.id(), "LIT-7")).hasMessage("snapshot " + s.shortId() + " is not under legal hold:"
+                    + " replaced by " + resealed.shortId() + " (a key retirement); name that one");
+            assertThat(repo.holds()).containsOnlyKeys(resealed.id());
+            repo.release(resealed.id(), "LIT-7");
+            assertThat(repo.holds()).isEmpty();
+        }
+    }
+
+    /**
+     * A forget of a snapshot named by its ID that an amend replaced after the forget found it said only "gone meanwhile
+     * (removed by another forget …)", and the amended record, data and all, lived on: it names the amended one, as a
+     * forget given the old ID does.
+     */
+    @Test
+    void aForgetOfANamedSnapshotAnAmendReplacedMeanwhileNamesTheOneThatReplacedIt() throws Exception {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef s = TestTrees.backup(repo, oneFile());
+            Forgetter f = new Forgetter(repo, ZoneOffset.UTC);
+            List<ForgetDecision> plan = f.plan(List.of(s), Instant.now());
+            SnapshotRef amended = repo.amend(List.of(s), OWNER).getFirst();
+            List<ForgetDecision> done = f.remove(plan, id -> {
+                throw new AssertionError("named as removed: " + id);
+            });
+            assertThat(done).singleElement().satisfies(d -> assertThat(d.reasons())
+                    .containsExactly("gone meanwhile: replaced by " + amended.shortId() + " (an amend); name that one"));
+            assertThat(repo.snapshots()).containsExactly(amended);
+        }
+    }
+
+    /** A record's owner, amended: an amend to race. */
+    private static final Amendment OWNER = new Amendment("Payroll office", null, null, null, null, "INC-9", "records");
+
+    /** The snapshot of {@link #oneFile} in a new repository at tmp/repo. */
+    private SnapshotRef oneSnapshot() throws java.io.IOException {
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            return TestTrees.backup(repo, oneFile());
         }
     }
 
@@ -280,11 +378,18 @@ class LegalHoldTest {
             assertThat(repo.holds()).isEmpty();
             assertThat(repo.backend().list("locks")).as("each took its lock and let it go").isEmpty();
 
-            // found before a retirement gave it a new ID: the hold would name an ID no snapshot has
+            // found before a retirement gave it a new ID: the hold would name an ID no snapshot has; it names the new one
             new org.opsledger.vault.repository.KeyEpochs(repo).rotate();
             new org.opsledger.vault.repository.KeyEpochs(repo).retire(1);
+            SnapshotRef resealed = repo.snapshots().getFirst();
             assertThatThrownBy(() -> repo.hold(snap, "audit AUD-9", "auditor")).hasMessage("snapshot " + snap.shortId() + " is no longer"
-                    + " in the repository (forgotten, or sealed again under a new ID by a key retirement): find it again with `vault snapshots`");
+                    + " in the repository: replaced by " + resealed.shortId() + " (a key retirement); name that one");
+            assertThat(repo.holds()).isEmpty();
+            // forgotten: nothing replaced it
+            repo.backend().delete("snapshots/" + resealed.id().hex());
+            assertThatThrownBy(() -> repo.hold(resealed, "audit AUD-9", "auditor")).hasMessage("snapshot " + resealed.shortId() + " is no"
+                    + " longer in the repository (forgotten, or sealed again under a new ID by a key retirement): find it again with"
+                    + " `vault snapshots`");
             assertThat(repo.holds()).isEmpty();
         }
     }

@@ -35,7 +35,7 @@ final class ForgetReport {
 
         void add(ForgetDecision d) {
             snapshots++;
-            if (d.reasons().contains(Forgetter.GONE_MEANWHILE)) {
+            if (Forgetter.goneMeanwhile(d)) {
                 gone++;
             } else if (!d.keep()) {
                 removed++;
@@ -57,7 +57,7 @@ final class ForgetReport {
             group = g;
             Output.out().println(TerminalText.escape(g.toString()) + ":");
         }
-        boolean gone = d.reasons().contains(Forgetter.GONE_MEANWHILE);
+        boolean gone = Forgetter.goneMeanwhile(d);
         String action = d.keep() ? "keep  " : gone ? "not removed" : dryRun ? "would remove" : "remove"; // as the lines began before
         Output.out().printf("%s %s  %s  %s%n", action, d.snapshot().shortId(), SnapshotsCommand.utc(d.snapshot().snapshot().time()),
                 d.reasons().isEmpty() ? NO_RULE : String.join(", ", d.reasons()));

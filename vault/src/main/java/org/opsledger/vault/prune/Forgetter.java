@@ -141,7 +141,7 @@ public final class Forgetter {
                 throw new VaultException("snapshot " + s.shortId() + " cannot be forgotten: " + String.join(", ", protections)
                         + (protections.contains("legal hold") ? " (`vault release` ends a hold)" : "") + "; nothing was removed");
             }
-            out.add(new ForgetDecision(s, false, List.of("named")));
+            out.add(new ForgetDecision(s, false, List.of(NAMED)));
         }
         // each source's together, oldest first, as a policy's plan: named alternately, a source's header and counts came
         // twice in forget's report (a re-tester's)
@@ -218,7 +218,7 @@ public final class Forgetter {
                         yield d;
                     }
                     case HELD -> new ForgetDecision(d.snapshot(), true, List.of("legal hold, placed while the forget ran"));
-                    case ALREADY_GONE -> new ForgetDecision(d.snapshot(), false, List.of(GONE_MEANWHILE));
+                    case ALREADY_GONE -> new ForgetDecision(d.snapshot(), false, List.of(whyGone(d)));
                 };
                 done.add(outcome);
                 carriedOut.accept(outcome);
@@ -227,9 +227,31 @@ public final class Forgetter {
         return done;
     }
 
+    /** The reason of a snapshot an operator named ({@link #plan(List, Instant)}). */
+    public static final String NAMED = "named";
+
+    /** How the reason of a snapshot gone between the plan and its deletion begins. */
+    private static final String GONE = "gone meanwhile";
+
     /** The reason of a snapshot another command removed, or gave a new ID, between the plan and its deletion. */
-    public static final String GONE_MEANWHILE = "gone meanwhile (removed by another forget or tier, or given a new ID by a key retirement:"
+    public static final String GONE_MEANWHILE = GONE + " (removed by another forget or tier, or given a new ID by a key retirement:"
             + " `vault snapshots` shows what is there)";
+
+    /** Whether {@code d} is of a snapshot gone between the plan and its deletion: not removed by this forget. */
+    public static boolean goneMeanwhile(ForgetDecision d) {
+        return d.reasons().stream().anyMatch(r -> r.startsWith(GONE));
+    }
+
+    /**
+     * Why {@code d}'s snapshot, gone since the plan, was not removed: {@link #GONE_MEANWHILE}; one an operator named, that
+     * an amend or a rewrite replaced meanwhile, "gone meanwhile: replaced by 5e6f7a8b (an amend); name that one", as a
+     * forget given its ID says (its record and data live on under the new ID). A policy's are not looked for: the next
+     * forget judges the new one by its policy.
+     */
+    private String whyGone(ForgetDecision d) {
+        String replaced = d.reasons().equals(List.of(NAMED)) ? repo.replacedNowBy(d.snapshot().id()) : null;
+        return replaced == null ? GONE_MEANWHILE : GONE + ": " + replaced;
+    }
 
     private static final class Bucket {
         private final int limit;

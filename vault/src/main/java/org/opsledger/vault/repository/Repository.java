@@ -1485,18 +1485,12 @@ public final class Repository implements AutoCloseable {
                 if (readable.isEmpty() && damagedMatch.isEmpty()) {
                     throw new org.opsledger.vault.NoSnapshotsException("no snapshot " + idOrPrefix + ": the repository has none");
                 }
-                throw new VaultException(match.isEmpty() && damagedMatch.isEmpty() ? "no snapshot " + idOrPrefix + replacedBy(idOrPrefix)
+                String replaced = RecordHistory.replacedBy(readable, idOrPrefix);
+                throw new VaultException(match.isEmpty() && damagedMatch.isEmpty() ? "no snapshot " + idOrPrefix + (replaced == null ? "" : ": " + replaced)
                         : "snapshot prefix " + idOrPrefix + " is ambiguous" + (damagedMatch.isEmpty() ? ""
                         : " (" + damagedMatch.size() + " of its snapshot files do not read)"));
             }
             return match.getFirst();
-        }
-
-        /** ": replaced by 5e6f7a8b (an amend); name that one" when a snapshot here replaced the one named; else nothing. */
-        private String replacedBy(String idOrPrefix) {
-            List<RecordHistory.Successor> successors = RecordHistory.successorsOf(readable, idOrPrefix);
-            return successors.isEmpty() ? "" : ": replaced by " + RecordHistory.Successor.named(successors) + "; name "
-                    + (successors.size() == 1 ? "that one" : "those");
         }
     }
 
@@ -1715,6 +1709,14 @@ public final class Repository implements AutoCloseable {
         return new SnapshotRef(id, record);
     }
 
+    /**
+     * What replaced {@code gone}, a snapshot found before and gone once a command's turn came, among the snapshots here now
+     * ({@link RecordHistory#replacedBy}: "replaced by 5e6f7a8b (an amend); name that one"); null when none did (a forget).
+     */
+    public String replacedNowBy(ObjectId gone) {
+        return RecordHistory.replacedBy(listSnapshots().readable(), gone.hex());
+    }
+
     /** What {@link #deleteSnapshotUnlessHeld} did. */
     public enum Deletion { DELETED, HELD, ALREADY_GONE }
 
@@ -1889,16 +1891,20 @@ public final class Repository implements AutoCloseable {
         // forgets a batch of originals under it, up to 2 s)
         try (SharedLock lock = holdsLockWaiting()) {
             if (!backend.exists("snapshots/" + snapshot.id().hex())) { // forgotten, or given a new ID, since it was found
-                throw new VaultException("snapshot " + snapshot.shortId() + " is no longer in the repository (forgotten, or sealed again"
-                        + " under a new ID by a key retirement): find it again with `vault snapshots`");
+                // an amend's or a rewrite's turn came first: the hold names what replaced it, as a hold given its ID does
+                String replaced = replacedNowBy(snapshot.id());
+                throw new VaultException("snapshot " + snapshot.shortId() + " is no longer in the repository" + (replaced != null
+                        ? ": " + replaced : " (forgotten, or sealed again under a new ID by a key retirement): find it again with"
+                        + " `vault snapshots`"));
             }
             if (!backend.exists(name)) {
                 LegalHold placed = lock.whileHeld(() -> writeHold(snapshot.id(), matter, placeStoreHolds(snapshot)));
                 if (!backend.exists("snapshots/" + snapshot.id().hex())) { // a forget or an amend removed it meanwhile (deleteSnapshotUnlessHeld)
                     backend.delete(name);
                     liftStoreHolds(placed.storeHoldsOrEmpty(), snapshot.id()); // and the store's, on its packs, with the record
+                    String replaced = replacedNowBy(snapshot.id());
                     throw new VaultException("snapshot " + snapshot.shortId() + " was removed (a forget, an amend) while the hold was placed:"
-                            + " no hold placed; find it again with `vault snapshots`");
+                            + " no hold placed; " + (replaced != null ? replaced : "find it again with `vault snapshots`"));
                 }
                 return placed;
             }
@@ -2067,7 +2073,9 @@ public final class Repository implements AutoCloseable {
     private LegalHold releaseHeld(ObjectId snapshot, String matter) {
         String name = "holds/" + snapshot.hex();
         if (!backend.exists(name)) {
-            throw new VaultException("snapshot " + snapshot.shortHex() + " is not under legal hold");
+            // given a new ID since it was found (a key retirement moves its hold along; an amend, a rewrite): named
+            String replaced = backend.exists("snapshots/" + snapshot.hex()) ? null : replacedNowBy(snapshot);
+            throw new VaultException("snapshot " + snapshot.shortHex() + " is not under legal hold" + (replaced == null ? "" : ": " + replaced));
         }
         LegalHold h = readHold(name);
         List<LegalHold.Matter> matters = h.matters();

@@ -88,6 +88,17 @@ public final class RecordHistory {
         return out;
     }
 
+    /**
+     * "replaced by 5e6f7a8b (an amend); name that one" when a snapshot of {@code snapshots} replaced the one {@code idOrPrefix}
+     * names ({@link #successorsOf}); null when none did. What a command given a replaced ID says, and one that finds the
+     * snapshot it found gone once its turn came (a hold, a release, a forget).
+     */
+    public static String replacedBy(List<SnapshotRef> snapshots, String idOrPrefix) {
+        List<Successor> successors = successorsOf(snapshots, idOrPrefix);
+        return successors.isEmpty() ? null : "replaced by " + Successor.named(successors) + "; name "
+                + (successors.size() == 1 ? "that one" : "those");
+    }
+
     /** {@code entry} ahead of the history a record had, if any. */
     public static String prepend(String entry, String history, String separator) {
         return history == null || history.isEmpty() ? entry : entry + separator + history;
