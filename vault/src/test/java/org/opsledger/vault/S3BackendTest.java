@@ -598,10 +598,11 @@ class S3BackendTest {
 
     /**
      * An https endpoint whose certificate the JVM does not trust read "cannot reach the S3 store (… PKIX path building
-     * failed …)", with no word of trust nor of the remedy (a tester's): it names the host and the trust store.
+     * failed …)", with no word of trust nor of the remedy (a tester's): it names the host and the trust store. It is said
+     * after one handshake: the SDK made four, with its backoff between them, and a certificate does not fix itself.
      */
     @Test
-    void anUntrustedCertificateIsNamedWithItsRemedy() throws Exception {
+    void anUntrustedCertificateIsNamedWithItsRemedyAfterOneHandshake() throws Exception {
         Path keys = tmp.resolve("store.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
                 "-alias", "s3", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
@@ -617,7 +618,14 @@ class S3BackendTest {
         javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
         tls.init(keyManagers.getKeyManagers(), null, null);
         var https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        var handshakes = new java.util.concurrent.atomic.AtomicInteger();
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls) {
+            @Override
+            public void configure(com.sun.net.httpserver.HttpsParameters params) { // once a connection, before its handshake
+                handshakes.incrementAndGet();
+                super.configure(params);
+            }
+        });
         https.createContext("/", ex -> {
             ex.sendResponseHeaders(404, -1);
             ex.close();
@@ -630,8 +638,45 @@ class S3BackendTest {
                     .hasMessage("cannot read s3://vault/team-a/config: the certificate of 127.0.0.1 is not trusted: put the CA that"
                             + " signed it in a trust store and give it to the vault, OPSLEDGER_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=FILE"
                             + " -Djavax.net.ssl.trustStorePassword=PASSWORD\" (docs/operations.md; AWS_CA_BUNDLE is not read)");
+            assertThat(handshakes.get()).as("connections the vault opened").isEqualTo(1);
         } finally {
             https.stop(0);
+        }
+    }
+
+    /** What may pass is still asked again, as the SDK does: a 503 (the store busy) and a connection reset before any answer. */
+    @Test
+    void aBusyStoreOrAResetConnectionIsStillRetried() throws Exception {
+        var requests = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer busy = answering(ex -> {
+            requests.incrementAndGet();
+            ex.getResponseHeaders().add("x-amz-request-id", "0A49CE4060975EAC");
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        try {
+            assertThatThrownBy(() -> backend(URI.create("http://127.0.0.1:" + busy.getAddress().getPort()), "team-a").read("config"))
+                    .isInstanceOf(BackendException.class);
+            assertThat(requests.get()).as("503: the SDK's attempts")
+                    .isEqualTo(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.defaultRetryStrategy().maxAttempts()).isGreaterThan(1);
+        } finally {
+            busy.stop(0);
+        }
+        try (var resetting = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            var accepted = new java.util.concurrent.atomic.AtomicInteger();
+            Thread.ofVirtual().start(() -> {
+                while (!resetting.isClosed()) {
+                    try (java.net.Socket s = resetting.accept()) {
+                        accepted.incrementAndGet();
+                        s.setSoLinger(true, 0); // closed with a RST
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            assertThatThrownBy(() -> backend(URI.create("http://127.0.0.1:" + resetting.getLocalPort()), "team-a").read("config"))
+                    .isInstanceOf(BackendException.class);
+            assertThat(accepted.get()).as("reset: connections").isGreaterThan(1);
         }
     }
 

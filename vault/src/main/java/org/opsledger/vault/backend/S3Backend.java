@@ -10,6 +10,7 @@ import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.IoReason;
 import org.opsledger.vault.VaultException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -161,10 +162,14 @@ public final class S3Backend implements Backend {
     /** The attempts of a PutObject, each abandoned when it makes no progress for {@link #ANSWER}: a dead store holds an upload minutes, not hours. */
     static final int UPLOAD_ATTEMPTS = 2;
 
-    /** A client for any S3-compatible store; {@code credentials} null means the AWS default chain. */
+    /**
+     * A client for any S3-compatible store; {@code credentials} null means the AWS default chain. The SDK's retries, but
+     * none of a certificate TLS refused ({@link CertificatesNotRetried}).
+     */
     public static S3Client client(URI endpoint, Region region, AwsCredentialsProvider credentials) {
         return builder(endpoint, region, credentials).httpClientBuilder(http(ANSWER))
-                .overrideConfiguration(o -> o.apiCallTimeout(CALL)).build();
+                .overrideConfiguration(o -> o.apiCallTimeout(CALL).retryStrategy(new CertificatesNotRetried(AwsRetryStrategy.defaultRetryStrategy())))
+                .build();
     }
 
     /** The client of PutObject, as {@link #client}, whose uploads a {@link StallWatch} of {@link #ANSWER} judges. */
@@ -180,7 +185,8 @@ public final class S3Backend implements Backend {
     public static S3Client uploadClient(URI endpoint, Region region, AwsCredentialsProvider credentials, Duration stall, long floor) {
         SdkHttpClient.Builder<?> http = http(StallWatch.socketTimeout(stall, floor));
         return builder(endpoint, region, credentials).httpClientBuilder(defaults -> new StallWatch(http.buildWithDefaults(defaults), stall, floor))
-                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(UPLOAD_ATTEMPTS))).build();
+                .overrideConfiguration(o -> o.retryStrategy(new CertificatesNotRetried(
+                        AwsRetryStrategy.defaultRetryStrategy().toBuilder().maxAttempts(UPLOAD_ATTEMPTS).build()))).build();
     }
 
     private static UrlConnectionHttpClient.Builder http(Duration socketTimeout) {
@@ -338,20 +344,18 @@ public final class S3Backend implements Backend {
      * store (… PKIX path building failed: sun.security…)" with no word of trust nor of the remedy (a tester's).
      */
     static String certificateRefused(SdkException e, String host) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String said = String.valueOf(t.getMessage());
-            if (t instanceof java.security.cert.CertificateException && (said.startsWith("No subject alternative") || said.startsWith("No name matching"))) {
-                return "the certificate of " + host + " does not name " + host + ": give the endpoint by a name its certificate"
-                        + " holds, or have the store's certificate name " + host;
-            }
-            if (t instanceof java.security.cert.CertificateException || t instanceof java.security.cert.CertPathBuilderException
-                    || t instanceof java.security.cert.CertPathValidatorException) {
-                return "the certificate of " + host + " is not trusted: put the CA that signed it in a trust store and give it to the"
-                        + " vault, OPSLEDGER_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=FILE -Djavax.net.ssl.trustStorePassword=PASSWORD\""
-                        + " (docs/operations.md; AWS_CA_BUNDLE is not read)";
-            }
+        Throwable refusal = CertificatesNotRetried.refusal(e);
+        if (refusal == null) {
+            return null;
         }
-        return null;
+        String said = String.valueOf(refusal.getMessage());
+        if (refusal instanceof java.security.cert.CertificateException && (said.startsWith("No subject alternative") || said.startsWith("No name matching"))) {
+            return "the certificate of " + host + " does not name " + host + ": give the endpoint by a name its certificate"
+                    + " holds, or have the store's certificate name " + host;
+        }
+        return "the certificate of " + host + " is not trusted: put the CA that signed it in a trust store and give it to the"
+                + " vault, OPSLEDGER_JAVA_OPTS=\"-Djavax.net.ssl.trustStore=FILE -Djavax.net.ssl.trustStorePassword=PASSWORD\""
+                + " (docs/operations.md; AWS_CA_BUNDLE is not read)";
     }
 
     private static String firstLine(String s) {
