@@ -754,11 +754,11 @@ class S3BackendTest {
             assertThatThrownBy(() -> Repository.open(backend(where, "team-a"), TestTrees.PASSWORD))
                     .hasMessage("no vault repository at s3://vault/team-a: the endpoint " + where + " did not answer as an S3 store"
                             + " (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL_S3,"
-                            + " AWS_ENDPOINT_URL, the profile's endpoint_url)");
+                            + " AWS_ENDPOINT_URL, the profile's services section or endpoint_url)");
             assertThatThrownBy(() -> Repository.init(backend(where, "team-a"), TestTrees.PASSWORD, TestTrees.FAST_KDF, "s3"))
                     .hasMessageEndingWith(": the endpoint " + where + " did not answer as an S3 store (a 404 without x-amz-request-id):"
                             + " check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL_S3,"
-                            + " AWS_ENDPOINT_URL, the profile's endpoint_url)"); // init's first request a listing (a re-tester's)
+                            + " AWS_ENDPOINT_URL, the profile's services section or endpoint_url)"); // init's first request a listing (a re-tester's)
         } finally {
             web.stop(0);
         }
@@ -776,7 +776,7 @@ class S3BackendTest {
             assertThatThrownBy(() -> Repository.open(backend(URI.create(where + "/gw/TopSecret99"), "team-a"), TestTrees.PASSWORD))
                     .hasMessage("no vault repository at s3://vault/team-a: the endpoint " + where + " did not answer as an S3 store"
                             + " (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or AWS_ENDPOINT_URL_S3,"
-                            + " AWS_ENDPOINT_URL, the profile's endpoint_url)");
+                            + " AWS_ENDPOINT_URL, the profile's services section or endpoint_url)");
         } finally {
             web.stop(0);
         }

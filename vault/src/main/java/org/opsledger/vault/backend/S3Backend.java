@@ -101,30 +101,53 @@ public final class S3Backend implements Backend {
     }
 
     /**
-     * The endpoint of a store other than AWS, or null: OPSLEDGER_VAULT_S3_ENDPOINT, then AWS_ENDPOINT_URL_S3 and
-     * AWS_ENDPOINT_URL as the AWS tools take them (the S3 one first), then the endpoint_url of the profile (AWS_PROFILE or
-     * default, in AWS_CONFIG_FILE or ~/.aws/config). The SDK used the last two itself, without the path-style addressing of
-     * the vault's ("unknown host bucket1.localhost"), and the vault took AWS_ENDPOINT_URL over the S3 one (a tester's).
+     * The endpoint of a store other than AWS, or null, as the AWS tools take it (the AWS SDKs and Tools Reference Guide,
+     * "Service-specific endpoints"): OPSLEDGER_VAULT_S3_ENDPOINT, the vault's own, as the AWS CLI's --endpoint-url; then,
+     * unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or the profile's ignore_configured_endpoint_urls) is true,
+     * AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the s3 endpoint_url of the profile's services section and the profile's
+     * endpoint_url (AWS_PROFILE or default, in AWS_CONFIG_FILE or ~/.aws/config). The SDK used the settings of the config
+     * file itself, without the path-style addressing of the vault's ("unknown host bucket1.localhost"); the vault took
+     * AWS_ENDPOINT_URL over the S3 one (a tester's), and went to an endpoint the AWS tools were told to ignore.
      */
     static Setting endpointSetting(java.util.Map<String, String> env) {
-        for (String variable : List.of("OPSLEDGER_VAULT_S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")) {
+        if (set(env, "OPSLEDGER_VAULT_S3_ENDPOINT")) {
+            return new Setting("OPSLEDGER_VAULT_S3_ENDPOINT", env.get("OPSLEDGER_VAULT_S3_ENDPOINT"));
+        }
+        String profileName = set(env, "AWS_PROFILE") ? env.get("AWS_PROFILE") : "default";
+        java.nio.file.Path config = set(env, "AWS_CONFIG_FILE") ? java.nio.file.Path.of(env.get("AWS_CONFIG_FILE"))
+                : java.nio.file.Path.of(set(env, "HOME") ? env.get("HOME") : System.getProperty("user.home"), ".aws", "config");
+        software.amazon.awssdk.profiles.ProfileFile file = configFile(config);
+        var profile = file == null ? java.util.Optional.<software.amazon.awssdk.profiles.Profile>empty() : file.profile(profileName);
+        String ignore = set(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ? env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+                : profile.flatMap(p -> p.property("ignore_configured_endpoint_urls")).orElse("false");
+        if (ignore.trim().equalsIgnoreCase("true")) {
+            return null; // the AWS tools go to AWS, and so does the SDK, which reads the same setting
+        }
+        for (String variable : List.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")) {
             if (set(env, variable)) {
                 return new Setting(variable, env.get(variable));
             }
         }
-        String profile = set(env, "AWS_PROFILE") ? env.get("AWS_PROFILE") : "default";
-        java.nio.file.Path config = set(env, "AWS_CONFIG_FILE") ? java.nio.file.Path.of(env.get("AWS_CONFIG_FILE"))
-                : java.nio.file.Path.of(set(env, "HOME") ? env.get("HOME") : System.getProperty("user.home"), ".aws", "config");
+        var services = profile.flatMap(p -> p.property("services")).filter(name -> !name.isEmpty());
+        var ofServices = services.flatMap(name -> file.getSection("services", name)).flatMap(section -> section.property("s3.endpoint_url"))
+                .filter(v -> !v.isEmpty());
+        if (ofServices.isPresent()) {
+            return new Setting("the s3 endpoint_url of [services " + services.get() + "] in " + config, ofServices.get());
+        }
+        return profile.flatMap(p -> p.property("endpoint_url")).filter(v -> !v.isEmpty())
+                .map(v -> new Setting("the endpoint_url of the profile " + profileName + " in " + config, v)).orElse(null);
+    }
+
+    /** The AWS config file at {@code config}, or null: none there, or one that does not parse (the SDK names what is wrong with it when it reads the credentials). */
+    private static software.amazon.awssdk.profiles.ProfileFile configFile(java.nio.file.Path config) {
         if (!java.nio.file.Files.isRegularFile(config)) {
             return null;
         }
         try {
-            var file = software.amazon.awssdk.profiles.ProfileFile.builder().content(config)
+            return software.amazon.awssdk.profiles.ProfileFile.builder().content(config)
                     .type(software.amazon.awssdk.profiles.ProfileFile.Type.CONFIGURATION).build();
-            return file.profile(profile).flatMap(p -> p.property("endpoint_url")).filter(v -> !v.isEmpty())
-                    .map(v -> new Setting("the endpoint_url of the profile " + profile + " in " + config, v)).orElse(null);
         } catch (RuntimeException unreadable) {
-            return null; // the SDK names what is wrong with the file when it reads the credentials
+            return null;
         }
     }
 
@@ -279,7 +302,7 @@ public final class S3Backend implements Backend {
         }
         return "the endpoint " + s3.serviceClientConfiguration().endpointOverride().map(S3Backend::address).orElse("of AWS S3")
                 + " did not answer as an S3 store (a 404 without x-amz-request-id): check OPSLEDGER_VAULT_S3_ENDPOINT (or"
-                + " AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's endpoint_url)";
+                + " AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's services section or endpoint_url)";
     }
 
     @Override

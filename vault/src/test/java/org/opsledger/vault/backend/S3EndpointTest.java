@@ -78,6 +78,47 @@ class S3EndpointTest {
                 "[profile ops]\nendpoint_url = s3.example:9000\n").toString(), "AWS_PROFILE", "ops")))
                 .hasMessageStartingWith("the endpoint_url of the profile ops in " + config + " is not an http:// or https:// URL with a host");
 
+        // localhost: the bucket as a host name, bucket1.localhost, is unknown
+        onS3proxy(port -> Map.of("AWS_ENDPOINT_URL_S3", "http://localhost:" + port, "AWS_ENDPOINT_URL", "http://127.0.0.1:1", "AWS_REGION", ""));
+    }
+
+    /**
+     * A profile's services section ([services NAME], its s3 endpoint_url) was not read, and the SDK took it itself, without
+     * path-style addressing; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true, with which the AWS tools go to AWS, was not read, and
+     * the vault went to AWS_ENDPOINT_URL_S3. Both are read as the AWS CLI reads them; the vault's own
+     * OPSLEDGER_VAULT_S3_ENDPOINT is, as the CLI's --endpoint-url, never ignored.
+     */
+    @Test
+    void aServicesSectionIsReadAndConfiguredEndpointsIgnoredAsTheAwsToolsDo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path config = java.nio.file.Files.writeString(tmp.resolve("config"), "[profile minio]\nservices = local\n"
+                + "endpoint_url = http://global:1\n[profile quiet]\nservices = local\nignore_configured_endpoint_urls = true\n"
+                + "[services local]\ndynamodb =\n  endpoint_url = http://localhost:8000\ns3 =\n  endpoint_url = http://localhost:9000\n");
+        String file = config.toString();
+        S3Backend.Setting section = new S3Backend.Setting("the s3 endpoint_url of [services local] in " + config, "http://localhost:9000");
+        assertThat(S3Backend.endpointSetting(Map.of("AWS_CONFIG_FILE", file, "AWS_PROFILE", "minio"))).as("over the profile's endpoint_url")
+                .isEqualTo(section);
+        assertThat(S3Backend.endpointSetting(Map.of("AWS_CONFIG_FILE", file, "AWS_PROFILE", "minio", "AWS_ENDPOINT_URL", "http://a:1")))
+                .as("the variables first").isEqualTo(new S3Backend.Setting("AWS_ENDPOINT_URL", "http://a:1"));
+        assertThat(S3Backend.endpointSetting(Map.of("AWS_CONFIG_FILE", file, "AWS_PROFILE", "minio", "AWS_ENDPOINT_URL_S3", "http://b:2",
+                "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"))).as("ignored: AWS").isNull();
+        assertThat(S3Backend.endpointSetting(Map.of("AWS_CONFIG_FILE", file, "AWS_PROFILE", "quiet", "AWS_ENDPOINT_URL_S3", "http://b:2")))
+                .as("ignored by the profile").isNull();
+        assertThat(S3Backend.endpointSetting(Map.of("AWS_CONFIG_FILE", file, "AWS_PROFILE", "quiet",
+                "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"))).as("the variable over the profile").isEqualTo(section);
+        assertThat(S3Backend.endpointSetting(Map.of("AWS_CONFIG_FILE", file, "AWS_PROFILE", "quiet", "OPSLEDGER_VAULT_S3_ENDPOINT",
+                "http://c:3"))).as("the vault's own, as --endpoint-url").isEqualTo(new S3Backend.Setting("OPSLEDGER_VAULT_S3_ENDPOINT", "http://c:3"));
+        onS3proxy(port -> Map.of("AWS_CONFIG_FILE", java.nio.file.Files.writeString(config, "[default]\nservices = local\n[services local]\n"
+                + "s3 =\n  endpoint_url = http://localhost:" + port + "\n").toString(), "HOME", tmp.toString()));
+    }
+
+    /** The environment of a command, given the port of the store. */
+    private interface Environment {
+        Map<String, String> at(int port) throws Exception;
+    }
+
+    /** A write and a read of s3://bucket1/repo on s3proxy, at the endpoint the environment {@code env} gives for its port. */
+    private static void onS3proxy(Environment env) throws Exception {
         org.gaul.s3proxy.nio2blob.TransientNio2BlobStore store = new org.gaul.s3proxy.nio2blob.TransientNio2BlobStore();
         store.createContainer("bucket1");
         org.gaul.s3proxy.S3Proxy proxy = org.gaul.s3proxy.S3Proxy.builder().blobStore(store).endpoint(java.net.URI.create("http://127.0.0.1:0"))
@@ -89,9 +130,7 @@ class S3EndpointTest {
             while (!"STARTED".equals(proxy.getState())) {
                 Thread.sleep(5);
             }
-            // localhost: the bucket as a host name, bucket1.localhost, is unknown
-            try (S3Backend s3 = S3Backend.fromUrl("s3://bucket1/repo", Map.of("AWS_ENDPOINT_URL_S3", "http://localhost:" + proxy.getPort(),
-                    "AWS_ENDPOINT_URL", "http://127.0.0.1:1", "AWS_REGION", ""))) {
+            try (S3Backend s3 = S3Backend.fromUrl("s3://bucket1/repo", env.at(proxy.getPort()))) {
                 s3.write("config", new byte[] {7});
                 assertThat(s3.read("config")).containsExactly(7);
             }
