@@ -127,4 +127,43 @@ class DisposalTest {
             assertThat(archive.snapshots()).anySatisfy(s -> assertThat(s.snapshot().retainUntil()).isEqualTo(TODAY.plusYears(8)));
         }
     }
+
+    /**
+     * On a bucket that keeps old versions, `key retire` and `dispose` said so on their line and in the journal, and their
+     * --json, the result printed as it is, said nothing of it: the note is each result's {@code oldVersions}, in its JSON
+     * too; on a store that keeps none it is absent.
+     */
+    @Test
+    void whatAStoresOldVersionsKeepIsInTheRetirementAndTheDisposalAndTheirJson() throws Exception {
+        String kept = "the bucket ops has versioning Enabled";
+        for (boolean versioned : List.of(true, false)) {
+            Path dir = tmp.resolve("repo-" + versioned);
+            TestTrees.newRepo(dir).close();
+            try (Repository repo = Repository.open(new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(dir)) {
+                @Override
+                public String keepsOldVersions() {
+                    return versioned ? kept : null;
+                }
+            }, TestTrees.PASSWORD)) {
+                new org.opsledger.vault.repository.KeyEpochs(repo).rotate();
+                var retired = new org.opsledger.vault.repository.KeyEpochs(repo).retire(1);
+                Disposal.Disposed disposed = Disposal.dispose(repo, repo.config().id(), null, "ops", TODAY);
+                if (versioned) {
+                    String keyring = kept + ": the noncurrent versions of the keyring hold the key until a lifecycle rule expires them"
+                            + " (vault-format.md §3)";
+                    String keys = kept + ": the noncurrent versions of its keys/ and keyring hold the key until a lifecycle rule"
+                            + " expires them (vault-format.md §3)";
+                    assertThat(retired.oldVersions()).isEqualTo(keyring);
+                    assertThat(VaultJson.writeString(retired)).contains("\"oldVersions\":\"" + keyring + "\"");
+                    assertThat(disposed.oldVersions()).isEqualTo(keys);
+                    assertThat(VaultJson.writeString(disposed)).contains("\"oldVersions\":\"" + keys + "\"");
+                    assertThat(Disposal.but(disposed.oldVersions())).isEqualTo("; but " + keys);
+                } else {
+                    assertThat(VaultJson.writeString(retired)).doesNotContain("oldVersions");
+                    assertThat(VaultJson.writeString(disposed)).doesNotContain("oldVersions");
+                    assertThat(Disposal.but(disposed.oldVersions())).isEmpty();
+                }
+            }
+        }
+    }
 }

@@ -701,7 +701,8 @@ class S3BackendTest {
             try {
                 String kept = backend(URI.create("http://127.0.0.1:" + aws.getAddress().getPort()), "versions").keepsOldVersions();
                 assertThat(kept).isEqualTo("the bucket vault has versioning " + status);
-                assertThat(org.opsledger.vault.repository.Disposal.oldVersions(kept, "the keyring")).isEqualTo("; but the bucket vault has"
+                assertThat(org.opsledger.vault.repository.Disposal.but(org.opsledger.vault.repository.Disposal.oldVersions(kept,
+                        "the keyring"))).isEqualTo("; but the bucket vault has"
                         + " versioning " + status + ": the noncurrent versions of the keyring hold the key until a lifecycle rule expires"
                         + " them (vault-format.md §3)");
             } finally {

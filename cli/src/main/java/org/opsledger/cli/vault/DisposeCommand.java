@@ -41,12 +41,10 @@ final class DisposeCommand implements Callable<Integer> {
         RecordOptions.who(by); // it goes into the media register's line (a re-tester forged one)
         RepoOptions.Password password = repo.password();
         Disposal.Disposed d;
-        String versions;
         try (Repository r = repo.open(repo.location(), password);
              Journaling refused = new Journaling(r, JournalEntry.Operation.DISPOSE, List.of(), List.of());
              Repository copies = copiesIn == null ? null : repo.open(copiesIn,
                      RepoOptions.otherPassword(copiesPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--copies-password-file", password))) {
-            versions = r.backend().keepsOldVersions(); // IS.012 6.6.6.4: a versioned bucket keeps the keys the disposal deletes
             try {
                 d = Disposal.dispose(r, confirm, copies, by, LocalDate.now());
             } catch (RuntimeException e) {
@@ -57,7 +55,7 @@ final class DisposeCommand implements Callable<Integer> {
                 try (Journaling kept = new Journaling(copies, JournalEntry.Operation.DISPOSE, List.of(d.location()), List.of())) {
                     kept.ended(JournalEntry.Outcome.OK, List.of(d.location()), List.of(), false, 0, "repository " + d.repositoryId() + " at "
                             + d.location() + " disposed of by " + d.by() + ": its " + d.snapshots() + " snapshot(s) in " + d.packs()
-                            + " pack(s) can no longer be decrypted" + Disposal.oldVersions(versions, "its keys/ and keyring")
+                            + " pack(s) can no longer be decrypted" + Disposal.but(d.oldVersions())
                             + "; the copies of those still retained are here");
                 }
             }
@@ -67,7 +65,7 @@ final class DisposeCommand implements Callable<Integer> {
         } else {
             Output.out().println("disposed of repository " + d.repositoryId() + " at " + d.location() + ": its " + d.keyFiles()
                     + " key file(s) overwritten and deleted; its " + d.snapshots() + " snapshot(s) in " + d.packs()
-                    + " pack(s) can no longer be decrypted" + Disposal.oldVersions(versions, "its keys/ and keyring"));
+                    + " pack(s) can no longer be decrypted" + Disposal.but(d.oldVersions()));
             Output.out().println("record it in the media register (" + d.at() + ", by " + d.by() + "), then wipe or destroy the medium per IS.004");
         }
         return 0;

@@ -157,7 +157,6 @@ final class KeyCommand implements Runnable {
             List<ObjectId> replaced = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             try (Repository r = repo.open();
                  Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), replaced)) {
-                String kept = r.backend().keepsOldVersions(); // IS.012 6.6.6.4: a versioned bucket keeps the retired key
                 KeyEpochs.Retirement res = journal.run(() -> { // IS.008: when a key was destroyed
                     try {
                         KeyEpochs.Retirement done = new KeyEpochs(r).retire(epoch);
@@ -166,21 +165,21 @@ final class KeyCommand implements Runnable {
                     } catch (IllegalArgumentException e) {
                         throw new CliException(e.getMessage(), 2);
                     }
-                }, done -> line(done, kept));
+                }, Retire::line);
                 if (repo.json) {
                     Output.json(res);
                 } else {
-                    Output.out().println(line(res, kept));
+                    Output.out().println(line(res));
                 }
             }
             return 0;
         }
 
-        private static String line(KeyEpochs.Retirement res, String kept) {
+        private static String line(KeyEpochs.Retirement res) {
             return String.format("retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted, %d unreferenced"
                     + " blob(s) dropped, %d unindexed pack(s) deleted; its key is destroyed", res.epoch(), res.packsRewritten(),
                     res.snapshotsRewritten(), res.otherFilesRewritten(), res.unreferencedBlobsDropped(), res.orphanPacksDeleted())
-                    + org.opsledger.vault.repository.Disposal.oldVersions(kept, "the keyring");
+                    + org.opsledger.vault.repository.Disposal.but(res.oldVersions()); // IS.012 6.6.6.4
         }
     }
 

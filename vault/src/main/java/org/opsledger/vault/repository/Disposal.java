@@ -26,23 +26,30 @@ public final class Disposal {
 
     /**
      * What was disposed of, for the media register: the repository, when, by whom, and what can no longer be read.
-     * {@code copiesIn}: the repository whose copies keep the retained snapshots, or null.
+     * {@code copiesIn}: the repository whose copies keep the retained snapshots, or null; {@code oldVersions}: what the
+     * store's old versions keep of the keys ({@link #oldVersions}), null when none.
      */
     public record Disposed(String repositoryId, String location, Instant at, String by, int keyFiles, long snapshots, long packs,
-                           String copiesIn) {
+                           String copiesIn, String oldVersions) {
     }
 
     private Disposal() {
     }
 
     /**
-     * What a message that says keys are destroyed adds when the store keeps old versions ({@code kept}, from
-     * {@link org.opsledger.vault.backend.Backend#keepsOldVersions}; null when it keeps none): `key retire` on a versioned bucket
-     * said "its key is destroyed" while the keyring's noncurrent versions held it (a tester's). IS.012 6.6.6.4.
+     * What the store's old versions keep of keys a retirement or a disposal destroyed, or null when it keeps none
+     * ({@code kept}, from {@link org.opsledger.vault.backend.Backend#keepsOldVersions}, asked before the keys go): `key retire`
+     * on a versioned bucket said "its key is destroyed" while the keyring's noncurrent versions held it (a tester's), and
+     * its --json said nothing of them. IS.012 6.6.6.4.
      */
     public static String oldVersions(String kept, String holders) {
-        return kept == null ? "" : "; but " + kept + ": the noncurrent versions of " + holders + " hold the key until a lifecycle"
-                + " rule expires them (vault-format.md §3)";
+        return kept == null ? null : kept + ": the noncurrent versions of " + holders + " hold the key until a lifecycle rule"
+                + " expires them (vault-format.md §3)";
+    }
+
+    /** What a line that says keys are destroyed adds of {@code oldVersions} ({@link #oldVersions}): "; but …", or nothing. */
+    public static String but(String oldVersions) {
+        return oldVersions == null ? "" : "; but " + oldVersions;
     }
 
     /**
@@ -89,6 +96,7 @@ public final class Disposal {
                         + (copiesIn == null ? "" : " in " + copiesIn.backend().location()) + " kept as long (first " + uncopied.getFirst()
                         + "): `vault copy` them to the repository that keeps them, then dispose naming it");
             }
+            String oldVersions = oldVersions(repo.backend().keepsOldVersions(), "its keys/ and keyring"); // IS.012 6.6.6.4
             long packs = repo.backend().list("data").stream().filter(n -> Repository.idOfName(n) != null).count();
             List<String> keyFiles = new ArrayList<>(Repository.filesDirectlyIn(repo.backend(), "keys"));
             if (repo.backend().exists("keyring.shredding")) { // an older keyring a stopped rotation left linked: keys too
@@ -104,7 +112,7 @@ public final class Disposal {
                 return null;
             });
             return new Disposed(id, repo.backend().location(), Instant.now(), by, keyFiles.size(), listing.readable().size(), packs,
-                    copiesIn == null ? null : copiesIn.backend().location());
+                    copiesIn == null ? null : copiesIn.backend().location(), oldVersions);
         }
     }
 }

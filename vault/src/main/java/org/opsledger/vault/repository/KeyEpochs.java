@@ -102,10 +102,11 @@ public final class KeyEpochs {
     /**
      * What a retirement did; {@code unreferencedBlobsDropped}: the blobs of the epoch no snapshot needed, not sealed again;
      * {@code replaced}: the IDs of the snapshots it sealed again, the old ones, then the new
-     * ones in the same order (its journal entry names them, as an amend's does: `check` accounts for the old IDs).
+     * ones in the same order (its journal entry names them, as an amend's does: `check` accounts for the old IDs);
+     * {@code oldVersions}: what the store's old versions keep of the key ({@link Disposal#oldVersions}), null when none.
      */
     public record Retirement(int epoch, int packsRewritten, int snapshotsRewritten, int otherFilesRewritten, int orphanPacksDeleted,
-                             int unreferencedBlobsDropped, List<ObjectId> replaced) {
+                             int unreferencedBlobsDropped, List<ObjectId> replaced, String oldVersions) {
     }
 
     /**
@@ -180,6 +181,8 @@ public final class KeyEpochs {
         try (SharedLock lock = repo.lock("retire")) { // runs alone (Locks#RUNS_ALONE): no backup adds a reference meanwhile
             repo.keys().keyring().withoutEpoch(epoch); // validates before any work, with the keyring as it is now: not current, still live
             refuseOverNewerKeyring("key retire refused, nothing changed");
+            // IS.012 6.6.6.4: a versioned bucket keeps the key in the keyring's old versions
+            String oldVersions = Disposal.oldVersions(repo.backend().keepsOldVersions(), "the keyring");
             // a pack this object's caller saved blobs into and has not flushed is written now, not after the epoch's packs
             // are listed: it would never be sealed again (an engineer's)
             repo.flush();
@@ -320,7 +323,7 @@ public final class KeyEpochs {
             repo.reloadIndex(); // the old packs are gone: later reads in this process go to the new ones
             List<ObjectId> replaced = new ArrayList<>(renamed.keySet());
             replaced.addAll(renamed.values());
-            return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans, blobsDropped.size(), List.copyOf(replaced));
+            return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans, blobsDropped.size(), List.copyOf(replaced), oldVersions);
         }
     }
 
