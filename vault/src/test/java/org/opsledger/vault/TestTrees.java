@@ -186,6 +186,23 @@ public final class TestTrees {
                 .reduce("", (a, b) -> a + b + "\n");
     }
 
+    /**
+     * A tree whose attributes a backup and a restore list: {@code app.env} with an ACL and {@code user.owner}, {@code other.env}
+     * with an ACL, {@code sub/} with {@code user.team}, {@code sub/plain.txt} with none. Skipped without setfacl or setfattr.
+     */
+    public static Path attributedTree(Path data) throws Exception {
+        Files.createDirectories(data);
+        Path secret = Files.writeString(data.resolve("app.env"), "db_password=hunter2\n");
+        runOrSkip("setfacl", "-m", "u:nobody:rw", secret.toString());
+        runOrSkip("setfattr", "-n", "user.owner", "-v", "alice", secret.toString());
+        Path other = Files.writeString(data.resolve("other.env"), "y\n");
+        runOrSkip("setfacl", "-m", "u:nobody:r", other.toString());
+        Path sub = Files.createDirectories(data.resolve("sub"));
+        runOrSkip("setfattr", "-n", "user.team", "-v", "finance", sub.toString());
+        Files.writeString(sub.resolve("plain.txt"), "z\n");
+        return data;
+    }
+
     /** Runs {@code command}, and skips the test (an assumption) where it is not installed or fails: mkfs, mount, truncate. */
     public static String runOrSkip(String... command) throws Exception {
         Process p;

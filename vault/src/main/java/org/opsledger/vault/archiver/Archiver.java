@@ -30,6 +30,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.Globs;
 import org.opsledger.vault.OsUser;
@@ -44,6 +45,7 @@ import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.PermissionAttributes;
+import org.opsledger.vault.snapshot.XattrListing;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
@@ -68,46 +70,28 @@ public final class Archiver {
         InputStream open(SecureDirectoryStream<Path> directory, Path file) throws IOException;
     }
 
-    /**
-     * Lists and reads a file's or directory's extended attributes: its POSIX ACLs and capability (the listing names every
-     * attribute), and its {@code user.} attributes. Tests count through it what a backup lists.
-     */
-    interface AttributeReads {
-        AttributeReads DIRECT = new AttributeReads() {
-            @Override
-            public PermissionAttributes.Read permissions(Path p) {
-                return PermissionAttributes.read(p);
-            }
-
-            @Override
-            public ExtendedAttributes.Read user(Path p) {
-                return ExtendedAttributes.readEach(p);
-            }
-        };
-
-        PermissionAttributes.Read permissions(Path p);
-
-        ExtendedAttributes.Read user(Path p);
-    }
-
     private final Repository repo;
     private final BackupProgress progress;
     private final FileOpener opener;
-    private final AttributeReads reads;
+    /**
+     * Lists a file's or directory's extended attributes, once for its POSIX ACLs, capability and {@code user.} attributes.
+     * Tests count through it what a backup lists.
+     */
+    private final Function<Path, XattrListing> listings;
 
     public Archiver(Repository repo, BackupProgress progress) {
         this(repo, progress, FileOpener.DIRECT);
     }
 
     public Archiver(Repository repo, BackupProgress progress, FileOpener opener) {
-        this(repo, progress, opener, AttributeReads.DIRECT);
+        this(repo, progress, opener, XattrListing::of);
     }
 
-    Archiver(Repository repo, BackupProgress progress, FileOpener opener, AttributeReads reads) {
+    Archiver(Repository repo, BackupProgress progress, FileOpener opener, Function<Path, XattrListing> listings) {
         this.repo = repo;
         this.progress = progress;
         this.opener = opener;
-        this.reads = reads;
+        this.listings = listings;
     }
 
     /**
@@ -488,10 +472,10 @@ public final class Archiver {
         }
 
         /** The extended attributes of a file or directory that read; those that do not are a warning, the rest kept. */
-        private Map<String, String> xattrsOf(Path p) {
-            ExtendedAttributes.Read read = reads.user(p);
+        private Map<String, String> xattrsOf(XattrListing listed) {
+            ExtendedAttributes.Read read = ExtendedAttributes.readEach(listed);
             if (read.leftOut() > 0) {
-                progress.warn(p + ": " + read.leftOut() + " extended attribute(s) left out: " + read.why());
+                progress.warn(listed.path() + ": " + read.leftOut() + " extended attribute(s) left out: " + read.why());
             }
             return read.attributes();
         }
@@ -503,11 +487,11 @@ public final class Archiver {
          * would keep the parent's none (one llistxattr(2) each, no open). One that cannot be read is a warning. Null when it has none, or where they are not kept (counted for
          * {@link #permissionsNotKept}).
          */
-        private Map<String, String> permissionsOf(Path p) {
-            return permissionsOf(p, readPermissions ? reads.permissions(p) : null);
+        private Map<String, String> permissionsOf(XattrListing listed) {
+            return permissionsOf(listed.path(), readPermissions ? PermissionAttributes.read(listed) : null);
         }
 
-        /** {@link #permissionsOf(Path)} of what {@code read} read of {@code p} (null where they are not read). */
+        /** {@link #permissionsOf(XattrListing)} of what {@code read} read of {@code p} (null where they are not read). */
         private Map<String, String> permissionsOf(Path p, PermissionAttributes.Read read) {
             if (read == null) {
                 return null;
@@ -724,9 +708,10 @@ public final class Archiver {
                     // lacks them), and the listing that finds them names its user attributes too: one the parent lacks, or two
                     // that read as one, is an attribute the full backup left out and warned of, read again here to warn again,
                     // exit 3: the dailies after it exited 0, their snapshots lacking it just the same (a helper's)
-                    PermissionAttributes.Read listed = readPermissions ? reads.permissions(p) : null;
-                    Map<String, String> xattrs = listed != null && listed.namesUserAttributesBeyond(parentNode.xattrs()) ? xattrsOf(p) : parentNode.xattrs();
-                    node = CompletableFuture.completedFuture(unchanged.withXattrs(xattrs).withPermissionXattrs(permissionsOf(p, listed)));
+                    XattrListing listed = readPermissions ? listings.apply(p) : null;
+                    Map<String, String> xattrs = listed != null && listed.namesUserAttributesBeyond(parentNode.xattrs()) ? xattrsOf(listed) : parentNode.xattrs();
+                    node = CompletableFuture.completedFuture(unchanged.withXattrs(xattrs)
+                            .withPermissionXattrs(listed == null ? null : permissionsOf(listed)));
                 }
                 if (names != null) {
                     names.settle(meta, node, true);
@@ -771,8 +756,9 @@ public final class Archiver {
                 // vanished or unreadable: left out, the backup goes on (chunks already saved stay unreferenced)
                 return notRead(p, e, names);
             }
-            Map<String, String> xattrs = xattrsOf(p);
-            Map<String, String> permissions = permissionsOf(p);
+            XattrListing listed = listings.apply(p); // one listing for both
+            Map<String, String> xattrs = xattrsOf(listed);
+            Map<String, String> permissions = permissionsOf(listed);
             boolean changed = changedSince(p, meta);
             CompletableFuture<Node> node = content.thenApply(c -> {
                 if (changed || c.size() != meta.size()) {
@@ -944,7 +930,8 @@ public final class Archiver {
                     && parentNode.inode() == bare.inode() && parentNode.mtime() == bare.mtime()) {
                 return bare.withXattrs(parentNode.xattrs()).withPermissionXattrs(parentNode.permissionXattrs());
             }
-            Node listed = bare.withXattrs(xattrsOf(dir)).withPermissionXattrs(permissionsOf(dir));
+            XattrListing attributes = listings.apply(dir);
+            Node listed = bare.withXattrs(xattrsOf(attributes)).withPermissionXattrs(permissionsOf(attributes));
             return racilyClean(bare.ctime(), System.currentTimeMillis() * 1_000_000L) ? listed.withCtime(Node.READ_AGAIN) : listed;
         }
 

@@ -13,8 +13,9 @@ import org.opsledger.vault.IoReason;
  * ({@code security.capability}): the extended attributes that grant access beyond the mode bits, which the JDK does not
  * reach (docs/vault-format.md §8, {@link Node#permissionXattrs}). Values are the kernel's bytes, kept as base64 under their
  * full names, apart from the {@code user.} attributes of {@link ExtendedAttributes}: a user may set
- * {@code user.security.capability} on her own file, and it is never applied as a capability. Read and written through
- * libc ({@link NativeXattrs}), never following a symlink; on a JVM without the foreign function API (Java 21) neither.
+ * {@code user.security.capability} on her own file, and it is never applied as a capability. Read (from the path's one
+ * {@link XattrListing}, the {@code user.} attributes' too) and written through libc ({@link NativeXattrs}), never following
+ * a symlink; on a JVM without the foreign function API (Java 21) neither.
  */
 public final class PermissionAttributes {
 
@@ -37,57 +38,40 @@ public final class PermissionAttributes {
     }
 
     /**
-     * The attributes of a file or directory (name → base64), empty when it has none; {@code why} says what could not be read;
-     * {@code names}: every attribute name the listing gave, of any namespace, decoded as UTF-8 (U+FFFD for bytes that are
-     * not), empty when it could not be listed.
+     * The attributes of a file or directory (name → base64), empty when it has none; {@code why} says what could not be read.
      */
-    public record Read(Map<String, String> attributes, String why, List<String> names) {
-
-        /**
-         * Whether the listing names a {@code user.} attribute that {@code kept} (a node's, names without "user.") lacks, or two
-         * that read as one: what a backup of the file would warn of, or store, that {@code kept} does not say.
-         */
-        public boolean namesUserAttributesBeyond(Map<String, String> kept) {
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            for (String name : names) {
-                if (name.startsWith(USER) && (!seen.add(name) || kept == null || !kept.containsKey(name.substring(USER.length())))) {
-                    return true;
-                }
-            }
-            return false;
-        }
+    public record Read(Map<String, String> attributes, String why) {
     }
 
-    private static final String USER = "user.";
+    /** {@link #read(XattrListing)} of the path's listing. */
+    public static Read read(Path p) {
+        return read(XattrListing.of(p));
+    }
 
     /**
-     * The attributes of a file or directory: one listing, then a read of each kept name it holds. A filesystem without
-     * extended attributes has none; one removed between the listing and its read is not kept.
+     * The attributes of a file's or directory's listing: a read of each kept name it holds. A filesystem without extended
+     * attributes has none; one removed between the listing and its read is not kept.
      */
-    public static Read read(Path p) {
-        List<String> names;
-        try {
-            names = NativeXattrs.list(p);
-        } catch (IOException e) {
-            String why = IoReason.of(e);
-            return new Read(Map.of(), why.equals("Operation not supported") ? null : why, List.of());
+    public static Read read(XattrListing listing) {
+        if (listing.why() != null) {
+            return new Read(Map.of(), listing.why());
         }
         Map<String, String> out = null;
         for (String name : NAMES) {
-            if (!names.contains(name)) {
+            if (!listing.names().contains(name)) {
                 continue;
             }
             try {
-                byte[] value = NativeXattrs.get(p, name);
+                byte[] value = listing.value(name);
                 if (value != null) {
                     out = out == null ? new TreeMap<>() : out;
                     out.put(name, Base64.getEncoder().encodeToString(value));
                 }
             } catch (IOException e) {
-                return new Read(out == null ? Map.of() : out, name + ": " + IoReason.of(e), names);
+                return new Read(out == null ? Map.of() : out, name + ": " + IoReason.of(e));
             }
         }
-        return new Read(out == null ? Map.of() : out, null, names);
+        return new Read(out == null ? Map.of() : out, null);
     }
 
     /**
