@@ -21,14 +21,21 @@ public final class ReadAhead {
 
     /**
      * Reads each of {@code items} with {@code read} on threads named {@code threadName}, {@code atOnce} at a time, and
-     * hands each with what was read to {@code each}, in order. A reader's exception is thrown as it was (a reader out of
-     * heap as on the main thread: exit 4 and the launcher's retry); an interrupt of the calling thread is {@code what} cancelled.
+     * hands each with what was read to {@code each}, in order; one item, or {@code atOnce} 1, on the calling thread. A reader's
+     * exception is thrown as it was (a reader out of heap as on the main thread: exit 4 and the launcher's retry); an
+     * interrupt of the calling thread is {@code what} cancelled.
      */
     public static <T, R> void inOrder(List<T> items, int atOnce, String threadName, String what, Function<T, R> read, BiConsumer<T, R> each) {
         if (items.isEmpty()) {
             return;
         }
         int readers = Math.min(atOnce, items.size());
+        if (readers == 1) { // a re-run's one snapshot file and one index file: a thread started for each read nothing at once
+            for (T item : items) {
+                each.accept(item, read.apply(item));
+            }
+            return;
+        }
         try (ExecutorService pool = Executors.newFixedThreadPool(readers, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
