@@ -199,11 +199,35 @@ final class Output {
      * journal entry registers for every command ({@link Journaling}).
      */
     static Said whenStopped(Supplier<String> message) {
-        if (STOP_HOOK.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(Output::sayWhenStopped, "said-when-stopped"));
+        synchronized (STOP_LINES) {
+            if (STOP_LINES.isEmpty()) {
+                hooked(true);
+            }
+            STOP_LINES.addLast(message);
         }
-        STOP_LINES.addLast(message);
-        return () -> STOP_LINES.removeLastOccurrence(message);
+        return () -> {
+            synchronized (STOP_LINES) {
+                if (STOP_LINES.removeLastOccurrence(message) && STOP_LINES.isEmpty()) {
+                    hooked(false);
+                }
+            }
+        };
+    }
+
+    /**
+     * Puts the hook that says the line in place, or takes it away once no line is left: it ran as every vault command ended,
+     * a thread started to say nothing (the line is taken back as the command ends).
+     */
+    private static void hooked(boolean on) {
+        try {
+            if (on) {
+                Runtime.getRuntime().addShutdownHook(STOP_HOOK);
+            } else {
+                Runtime.getRuntime().removeShutdownHook(STOP_HOOK);
+            }
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is on its way out: the hook runs, or is past adding
+        }
     }
 
     /** What {@link #whenStopped} returns: closing it takes its message back. */
@@ -214,7 +238,8 @@ final class Output {
 
     /** The messages {@link #whenStopped} registered and no one took back, newest last. */
     private static final java.util.Deque<Supplier<String>> STOP_LINES = new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private static final java.util.concurrent.atomic.AtomicBoolean STOP_HOOK = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Says the newest line on the way out; in place while a line is ({@link #hooked}). */
+    static final Thread STOP_HOOK = new Thread(Output::sayWhenStopped, "said-when-stopped");
 
     private static void sayWhenStopped() {
         Supplier<String> message = STOP_LINES.peekLast();
