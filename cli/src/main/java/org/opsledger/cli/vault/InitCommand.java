@@ -45,6 +45,7 @@ final class InitCommand implements Callable<Integer> {
             RepoOptions.Password fromPassword = RepoOptions.otherPassword(fromPasswordFile, "OPSLEDGER_VAULT_FROM_PASSWORD", "--from-password-file", password);
             from = repo.open(chunkingFrom, fromPassword);
         }
+        RepoOptions.warnOfRootIn(repo.location()); // a folder another user made for it
         try (Repository r = Vault.init(repo.location(), password.chars(), iterations, label, from)) {
             // IS.012 6.6.5: the journal starts with the repository: when, where and by whom it was made, under which key slot
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.INIT, List.of(r.backend().location()), List.of())) {

@@ -149,6 +149,7 @@ final class RepoOptions {
      * as now read (the repository opened only with that file, never with the password typed: a re-tester's).
      */
     Repository open(String location, Password password) {
+        warnOfRootIn(location);
         try {
             return Repository.open(backend(location), password.chars());
         } catch (WrongPasswordException wrong) {
@@ -167,6 +168,33 @@ final class RepoOptions {
                     + " this one read it, not with the password typed: add a slot of it as now read (`vault key add"
                     + " --new-password-file " + password.markedFile() + "`), then `vault key remove " + slot + "`");
             return r;
+        }
+    }
+
+    /**
+     * Root in a local repository another user owns: what it writes there (locks, journal entries, packs, key slots,
+     * holds) is root's, 0600/0700, and the owner's own commands cannot read it afterwards — the owner's nightly backup
+     * failed on root's key slot, its check on root's journal entry (a tester's). Said, not refused, and nothing is given
+     * away: a restore as root is how owners come back, and handing files to the user who controls the repository's
+     * directories by path could be raced into handing over a file of root's elsewhere (a symlink swapped in between).
+     */
+    static void warnOfRootIn(String location) {
+        if (location.startsWith("s3://")) {
+            return;
+        }
+        try {
+            Path root = Path.of(location).toAbsolutePath();
+            int self = (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // its effective user
+            int owner = (Integer) java.nio.file.Files.getAttribute(root, "unix:uid");
+            if (self == 0 && owner != 0) {
+                String name = java.nio.file.Files.getOwner(root).getName();
+                Output.say("opsledger: warning: running as root in " + root + ", which belongs to " + name + ": what this command"
+                        + " writes there (locks, journal entries, packs, key slots) will be root's and unreadable to " + name
+                        + "'s own commands; run vault commands as " + name + " (`sudo -u " + name + " opsledger vault …`),"
+                        + " or give its files back afterwards (`chown -R " + name + ": " + root + "`)");
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no /proc, or no repository there (yet): nothing to say; opening it says what is wrong
         }
     }
 
