@@ -41,6 +41,53 @@ class LocalZoneTest {
         assertThat(LocalZone.footerOf(Path.of("/etc/hostname"))).as("not a zone file").isNull();
     }
 
+    /**
+     * POSIX's TZ=GMT+3 is three hours west of UTC (date(1), cron), Java's GMT+3 three hours east: forget counted local days
+     * 6 hours away from the host's clock and removed the last backup of a day by it (a tester's). Refused, naming a TZ both
+     * read alike; a rule Java reads as POSIX does (UTC+3, EST5, "<-03>3": Java asks the C library) is taken.
+     */
+    @Test
+    void aPosixFixedOffsetJavaReadsOtherwiseIsRefused() {
+        assertThatThrownBy(() -> LocalZone.forCountingDays("forget", "GMT+3", null, ZoneId.of("GMT+03:00")))
+                .isInstanceOf(CliException.class).hasMessage("forget counts local days, and TZ=GMT+3 is a POSIX rule (GMT+3) of UTC-03:00,"
+                        + " as date(1) and cron read it, that Java reads as UTC+03:00: set TZ=Etc/GMT+3 (UTC-03:00; the zone ID of the"
+                        + " place, as in /usr/share/zoneinfo, does as well); nothing was changed");
+        assertThatThrownBy(() -> LocalZone.forCountingDays("tier", ":GMT-10", null, ZoneId.of("GMT-10:00")))
+                .hasMessageContaining("of UTC+10:00").hasMessageContaining("set TZ=Etc/GMT-10 (UTC+10:00;");
+        assertThatThrownBy(() -> LocalZone.forCountingDays("forget", "GMT+3:30", null, ZoneId.of("GMT+03:30")))
+                .hasMessageContaining("set TZ='<-0330>3:30' (UTC-03:30;");
+        assertThatThrownBy(() -> LocalZone.forCountingDays("forget", "GMT-5:30", null, ZoneId.of("GMT-05:30")))
+                .hasMessageContaining("set TZ='<+0530>-5:30' (UTC+05:30;");
+        assertThatThrownBy(() -> LocalZone.forCountingDays("forget", null, "<-03>3", ZoneId.of("GMT"))) // a copied zone file, read as GMT
+                .hasMessageContaining("/etc/localtime holds a POSIX rule (<-03>3) of UTC-03:00");
+        assertThat(LocalZone.forCountingDays("forget", "UTC+3", null, ZoneId.of("GMT-03:00"))).isEqualTo(ZoneId.of("GMT-03:00"));
+        assertThat(LocalZone.forCountingDays("forget", "EST5", null, ZoneId.of("GMT-05:00"))).isEqualTo(ZoneId.of("GMT-05:00"));
+        assertThat(LocalZone.forCountingDays("forget", "<+0530>-5:30", null, ZoneId.of("GMT+05:30"))).isEqualTo(ZoneId.of("GMT+05:30"));
+        assertThat(LocalZone.forCountingDays("forget", "Etc/GMT+3", null, ZoneId.of("Etc/GMT+3"))).isEqualTo(ZoneId.of("Etc/GMT+3"));
+        assertThat(LocalZone.forCountingDays("forget", "GMT0", null, ZoneId.of("GMT0"))).isEqualTo(ZoneId.of("GMT0"));
+    }
+
+    /** The JVM itself, under TZ=GMT+3: forget refuses it before opening a repository; under the TZ it names, it goes on. */
+    @Test
+    void forgetUnderTzGmtPlus3IsRefusedAndTheZoneItNamesIsTaken(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String tz : java.util.List.of("GMT+3", "Etc/GMT+3")) {
+            ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand",
+                    "vault", "forget", "--keep-daily", "2", "--repo", tmp.resolve("none").toString());
+            pb.environment().put("TZ", tz);
+            pb.environment().put("OPSLEDGER_VAULT_PASSWORD", "pw");
+            Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (tz.equals("GMT+3")) {
+                assertThat(p.waitFor()).as(err).isEqualTo(2);
+                assertThat(err).startsWith("opsledger: forget counts local days, and TZ=GMT+3 is a POSIX rule (GMT+3) of UTC-03:00");
+            } else {
+                assertThat(p.waitFor()).as(err).isEqualTo(1); // past the zone: no repository there
+                assertThat(err).doesNotContain("counts local days");
+            }
+        }
+    }
+
     @Test
     void zoneIdsFixedZonesAndRulesJavaKnowsAreTaken() {
         assertThat(LocalZone.forCountingDays("forget", "Europe/Berlin", null, ZoneId.of("Europe/Berlin"))).isEqualTo(ZoneId.of("Europe/Berlin"));
