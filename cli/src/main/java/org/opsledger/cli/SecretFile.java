@@ -12,7 +12,7 @@ import org.opsledger.vault.IoReason;
 
 /**
  * A password or token kept in a file (UTF-8 text of at most 4 KiB, a leading byte order mark and its one trailing line
- * end dropped) or in an environment variable (UTF-8 text, whatever the locale).
+ * end dropped) or in an environment variable (UTF-8 text, whatever the locale, its one trailing line end dropped too).
  */
 public final class SecretFile {
 
@@ -22,10 +22,11 @@ public final class SecretFile {
     }
 
     /**
-     * A secret as its file gave it: {@code secret} without the UTF-8 byte order mark the file began with, if it did
-     * ({@code byteOrderMark}). Builds until 2026-12-06 kept the mark (U+FEFF) as the secret's first character.
+     * A secret as read, and as builds until 2026-12-06 read it where they read it otherwise ({@code formerly}, null when
+     * not): they kept a file's leading UTF-8 byte order mark (U+FEFF) as its first character, and an environment
+     * variable's trailing line end as its last.
      */
-    public record Text(String secret, boolean byteOrderMark) {
+    public record Text(String secret, String formerly) {
     }
 
     /** A password file ({@code --password-file}, {@code --db-password-file}): {@link #read(Path, String)}. */
@@ -62,9 +63,7 @@ public final class SecretFile {
             throw new CliException(what + " " + file + " is not UTF-8 text", 2);
         }
         boolean byteOrderMark = p.startsWith("\uFEFF");
-        p = byteOrderMark ? p.substring(1) : p;
-        p = p.endsWith("\n") ? p.substring(0, p.length() - 1) : p;
-        p = p.endsWith("\r") ? p.substring(0, p.length() - 1) : p; // of \r\n, or a lone \r: an old Mac's line end
+        p = withoutLineEnd(byteOrderMark ? p.substring(1) : p);
         if (p.indexOf('\0') >= 0) {
             // HMAC pads a key with zero bytes: "pw\0" and "pw" are one PBKDF2 password, and "pw\0\0" opened what "pw" made
             // (a helper's). No text holds one: a file that does is not a password file, whatever opened with it before.
@@ -78,7 +77,13 @@ public final class SecretFile {
             TerminalText.over(System.err).println("opsledger: warning: " + what + " " + file
                     + " can be read by every user of this host: chmod o-r it");
         }
-        return new Text(p, byteOrderMark);
+        return new Text(p, byteOrderMark ? "\uFEFF" + p : null);
+    }
+
+    /** {@code text} without its one trailing line end: \n, \r\n, or a lone \r (an old Mac's). */
+    private static String withoutLineEnd(String text) {
+        String p = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        return p.endsWith("\r") ? p.substring(0, p.length() - 1) : p;
     }
 
     /**
@@ -103,31 +108,43 @@ public final class SecretFile {
         }
     }
 
-    /**
-     * The secret in the environment variable {@code name}; null when it is unset or empty. The JVM decodes the
-     * environment in the locale's charset and puts U+FFFD for what it cannot decode: under the POSIX locale a cron job
-     * runs in, `päss` became `p??ss` and opened no repository an interactive shell had made with it, and bytes that are
-     * not UTF-8 became one U+FFFD each, so two different random passwords opened the same repository (a helper's). A
-     * value holding U+FFFD is read again as bytes from /proc/self/environ and decoded as UTF-8, or refused, as a
-     * password file that is not UTF-8 text is.
-     */
+    /** The secret in the environment variable {@code name}, as {@link #environmentText} reads it; null when it is unset or empty. */
     public static String fromEnvironment(String name) {
+        Text text = environmentText(name);
+        return text == null ? null : text.secret();
+    }
+
+    /**
+     * The secret in the environment variable {@code name}; null when it is unset or empty. Its one trailing line end is
+     * no part of it, as a file's is not: a Kubernetes secret made from `echo pw > f` gives "pw\n", and a repository made
+     * from it opened neither with the password typed nor with that file (a tester's); builds until 2026-12-06 kept it
+     * ({@link Text#formerly}). The JVM decodes the environment in the locale's charset and puts U+FFFD for what it cannot
+     * decode: under the POSIX locale a cron job runs in, `päss` became `p??ss` and opened no repository an interactive
+     * shell had made with it, and bytes that are not UTF-8 became one U+FFFD each, so two different random passwords
+     * opened the same repository (a helper's). A value holding U+FFFD is read again as bytes from /proc/self/environ and
+     * decoded as UTF-8, or refused, as a password file that is not UTF-8 text is.
+     */
+    public static Text environmentText(String name) {
         String value = System.getenv(name);
         if (value == null || value.isEmpty()) {
             return null;
         }
-        if (value.indexOf('\uFFFD') < 0) {
-            return value;
-        }
-        byte[] raw = rawEnvironment(name);
-        try {
-            if (raw != null) {
-                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
+        if (value.indexOf('\uFFFD') >= 0) {
+            byte[] raw = rawEnvironment(name);
+            try {
+                value = raw == null ? null : StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
+            } catch (CharacterCodingException e) {
+                value = null;
             }
-        } catch (CharacterCodingException e) {
-            // refused below
+            if (value == null) {
+                throw new CliException(name + " is not UTF-8 text", 2);
+            }
         }
-        throw new CliException(name + " is not UTF-8 text", 2);
+        String secret = withoutLineEnd(value);
+        if (secret.isEmpty()) {
+            throw new CliException(name + " holds only a line end: set it to the secret", 2);
+        }
+        return new Text(secret, secret.equals(value) ? null : value);
     }
 
     /** The bytes of {@code name}'s value as this process was given them; null where /proc cannot say (not Linux). */

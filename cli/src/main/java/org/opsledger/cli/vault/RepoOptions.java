@@ -34,18 +34,18 @@ final class RepoOptions {
     Integer limitDownload;
 
     /**
-     * A repository's password; {@code markedFile} the password file it was read from when that began with a UTF-8 byte
-     * order mark, which builds until 2026-12-06 kept as the password's first character (null otherwise): a key slot
-     * they made from that file opens with {@link #asFormerlyRead()} only ({@link #open(String, Password)}).
+     * A repository's password, and how builds until 2026-12-06 read it where they read it otherwise ({@code formerly},
+     * null when not): a key slot they made from it opens with that only ({@link #open(String, Password)}).
      */
-    record Password(char[] chars, Path markedFile) {
-        /** The password as builds until 2026-12-06 read {@link #markedFile}: U+FEFF first. */
-        char[] asFormerlyRead() {
-            char[] marked = new char[chars.length + 1];
-            marked[0] = '\uFEFF';
-            System.arraycopy(chars, 0, marked, 1, chars.length);
-            return marked;
-        }
+    record Password(char[] chars, FormerReading formerly) {
+    }
+
+    /**
+     * A password as builds until 2026-12-06 read it: {@code kept} names what they kept in it ("the byte order mark (U+FEFF)
+     * that begins password file F", "the line end that ends OPSLEDGER_VAULT_PASSWORD"), {@code newSlot} the command that
+     * adds a slot of it as now read.
+     */
+    record FormerReading(char[] chars, String kept, String newSlot) {
     }
 
     Password password() {
@@ -55,11 +55,15 @@ final class RepoOptions {
     static Password readPassword(Path file, String env, String option) {
         if (file != null) {
             SecretFile.Text text = SecretFile.text(file, "password file");
-            return new Password(text.secret().toCharArray(), text.byteOrderMark() ? file : null);
+            return new Password(text.secret().toCharArray(), text.formerly() == null ? null : new FormerReading(text.formerly().toCharArray(),
+                    "the byte order mark (U+FEFF) that begins password file " + file, "vault key add --new-password-file " + file));
         }
-        String fromEnv = SecretFile.fromEnvironment(env);
+        SecretFile.Text fromEnv = SecretFile.environmentText(env);
         if (fromEnv != null) {
-            return new Password(fromEnv.toCharArray(), null);
+            return new Password(fromEnv.secret().toCharArray(), fromEnv.formerly() == null ? null : new FormerReading(
+                    fromEnv.formerly().toCharArray(), "the line end that ends " + env, "printf %s \"$" + env + "\" | "
+                    + (env.equals("OPSLEDGER_VAULT_PASSWORD") ? "" : "OPSLEDGER_VAULT_PASSWORD=\"$" + env + "\" ")
+                    + "vault key add --new-password-file /dev/stdin"));
         }
         throw new CliException("no password: pass " + option + " FILE or set " + env, 2);
     }
@@ -143,30 +147,32 @@ final class RepoOptions {
 
     /**
      * The repository at {@code location} (this command's, or a copy's target), reached within --limit-upload and
-     * --limit-download. A password file that began with a byte order mark is read without it; a key slot that a build
-     * until 2026-12-06 made from that file holds the mark as part of its password, so when no slot opens without it,
-     * the password is tried with it, and a slot that opens so is named on stderr with the way to a slot of the password
-     * as now read (the repository opened only with that file, never with the password typed: a re-tester's).
+     * --limit-download. A password file that began with a byte order mark is read without it, and a password in the
+     * environment without its trailing line end, as a file's; a key slot that a build until 2026-12-06 made from such a
+     * file or variable holds the mark or the line end as part of its password, so when no slot opens without it, the
+     * password is tried as those builds read it, and a slot that opens so is named on stderr with the way to a slot of
+     * the password as now read (the repository opened only with that file or variable, never with the password typed:
+     * a re-tester's and a tester's).
      */
     Repository open(String location, Password password) {
         warnOfRootIn(location);
         try {
             return Repository.open(backend(location), password.chars());
         } catch (WrongPasswordException wrong) {
-            if (password.markedFile() == null) {
+            FormerReading former = password.formerly();
+            if (former == null) {
                 throw wrong;
             }
             Repository r;
             try {
-                r = Repository.open(backend(location), password.asFormerlyRead());
-            } catch (WrongPasswordException alsoWithTheMark) {
+                r = Repository.open(backend(location), former.chars());
+            } catch (WrongPasswordException alsoAsFormerlyRead) {
                 throw wrong;
             }
             String slot = r.keySlotInUse().substring(0, 8);
-            Output.say("opsledger: warning: key slot " + slot + " of " + r.backend().location() + " opens only with the byte order mark"
-                    + " (U+FEFF) that begins password file " + password.markedFile() + " as part of the password, as builds before"
-                    + " this one read it, not with the password typed: add a slot of it as now read (`vault key add"
-                    + " --new-password-file " + password.markedFile() + "`), then `vault key remove " + slot + "`");
+            Output.say("opsledger: warning: key slot " + slot + " of " + r.backend().location() + " opens only with " + former.kept()
+                    + " as part of the password, as builds before this one read it, not with the password typed: add a slot of it as"
+                    + " now read (`" + former.newSlot() + "`), then `vault key remove " + slot + "`");
             return r;
         }
     }
