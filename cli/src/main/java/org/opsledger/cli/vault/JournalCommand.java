@@ -129,10 +129,12 @@ final class JournalCommand implements Callable<Integer> {
                             Arrays.stream(JournalEntry.Operation.values()).map(JournalEntry.Operation::json).toList()) + ", got: " + op, 2)));
         }
         for (String s : snapshots) {
-            if (!s.matches("[0-9a-f]{4,64}")) {
-                throw new CliException("--snapshot must be a snapshot ID or a prefix of at least 4 of its hex digits, got: " + s, 2);
+            if (!ObjectId.isPrefix(s)) {
+                throw new CliException("--snapshot must be a snapshot ID or a prefix of at least " + ObjectId.MIN_PREFIX
+                        + " of its hex digits, got: " + s, 2);
             }
         }
+        snapshots.replaceAll(s -> s.toLowerCase(java.util.Locale.ROOT)); // as snapshot prefixes match
         Instant from = since == null ? Instant.MIN : since();
         return e -> !e.started().isBefore(from) && (ops.isEmpty() || ops.contains(e.operation())
                         || ops.contains(JournalEntry.Operation.PRUNE) && ranPrune(e))

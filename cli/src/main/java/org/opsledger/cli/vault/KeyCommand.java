@@ -101,18 +101,23 @@ final class KeyCommand implements Runnable {
         @Mixin
         RepoOptions repo;
 
-        @Parameters(paramLabel = "SLOT", description = "Key slot ID or unique prefix.")
+        @Parameters(paramLabel = "SLOT", description = "Key slot ID, or a unique prefix of at least " + ObjectId.MIN_PREFIX + " of its hex digits.")
         String slot;
 
         @Override
         public Integer call() {
             try (Repository r = repo.open();
                  Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
-                journal.run(() -> r.removeKeySlot(slot), Repository.KeySlotInfo::removal);
+                // which slot went, by its whole ID and label: "removed key slot 0" named the prefix typed (a tester's)
+                Repository.KeySlotInfo removed = journal.run(() -> r.removeKeySlot(slot), Repository.KeySlotInfo::removal);
                 if (repo.json) {
-                    Output.json(Map.of("removed", slot));
+                    Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("removed", removed.id());
+                    m.put("label", removed.label()); // null: a slot that did not read
+                    Output.json(m);
                 } else {
-                    Output.out().println("removed key slot " + slot);
+                    Output.out().println("removed key slot " + TerminalText.escape(removed.id()) + " ("
+                            + (removed.label() == null ? "unreadable" : TerminalText.escape(removed.label())) + ")");
                 }
             }
             return 0;

@@ -302,7 +302,7 @@ class VaultCommandTest {
         assertThat(vault("amend", "latest", "--owner", "Payroll office", "--reason", "INC-9", "--by", "records").exit()).isZero();
         String after = vault("snapshots", "--json").json().get(0).get("id").asString();
         assertThat(vault("forget", after).exit()).isZero();
-        for (String id : List.of(before.substring(0, 8), after)) {
+        for (String id : List.of(before.substring(0, 8), after, after.substring(0, 8).toUpperCase(java.util.Locale.ROOT))) {
             assertThat(vault("journal", "--snapshot", id, "--json").json().get("entries")).as(id)
                     .extracting(n -> n.get("operation").asString()).containsExactly("backup", "amend", "forget");
         }
@@ -468,6 +468,36 @@ class VaultCommandTest {
                 "): put back from an older copy, or left by an amend or rewrite that stopped before it deleted them; `vault forget ID` removes one");
         assertThat(vault("forget", forgotten, amended).exit()).isZero();
         assertThat(vault("check").out()).doesNotContain("had removed");
+    }
+
+    /**
+     * `key remove 0` removed whichever slot began with 0 and said "removed key slot 0", --json {"removed":"0"}, and a prefix
+     * in upper case was "no key slot F…" (a tester's). A slot is named by its whole ID or a prefix of at least 4 hex digits
+     * in either case, as `journal --snapshot` and snapshot prefixes take them, and the removal names its whole ID and label.
+     */
+    @Test
+    void keyRemoveTakesFourHexDigitsInEitherCaseAndNamesTheWholeSlot() throws Exception {
+        Path second = Files.writeString(tmp.resolve("pw-alice"), "alice's password");
+        String alice = vault("key", "add", "--new-password-file", second.toString(), "--label", "alice", "--kdf-iterations", "100000",
+                "--json").json().get("added").asString();
+        String one = "abcdef0123456789abcdef0123456789";
+        String other = "abc0ef0123456789abcdef0123456789"; // slots of alice's password under IDs whose letters can be cased
+        Files.copy(repo.resolve("keys").resolve(alice), repo.resolve("keys").resolve(one));
+        Files.copy(repo.resolve("keys").resolve(alice), repo.resolve("keys").resolve(other));
+
+        Run tooShort = vault("key", "remove", "abc");
+        assertThat(tooShort.exit()).isEqualTo(1);
+        assertThat(tooShort.err()).isEqualTo("opsledger: key slot abc is no slot's ID nor a prefix of at least 4 of its hex digits:"
+                + " `vault key list` lists them\n");
+        Run upper = vault("key", "remove", "ABCD", "--json");
+        assertThat(upper.exit()).as(upper.err()).isZero();
+        assertThat(upper.json().get("removed").asString()).isEqualTo(one);
+        assertThat(upper.json().get("label").asString()).isEqualTo("alice");
+        Run text = vault("key", "remove", "ABC0");
+        assertThat(text.out()).isEqualTo("removed key slot " + other + " (alice)\n");
+        assertThat(vault("journal", "--operation", "key", "--json").json().get("entries")).extracting(e -> e.get("detail").asString())
+                .anyMatch(d -> d.startsWith("key slot abcdef01 removed (alice, added on "));
+        assertThat(vault("key", "list", "--json").json()).extracting(k -> k.get("id").asString()).contains(alice).doesNotContain(one, other);
     }
 
     /**

@@ -13,6 +13,17 @@ public record ObjectId(long a, long b, long c, long d) implements Comparable<Obj
 
     public static final int SIZE = 32;
 
+    /** The fewest hex digits that name an ID by its start: `key remove 0` removed whichever slot began with 0 (a tester's). */
+    public static final int MIN_PREFIX = 4;
+
+    /**
+     * Whether {@code s} names an ID (a snapshot's, a key slot's) by its start: {@link #MIN_PREFIX} to 64 hex digits, in
+     * either case, as snapshot prefixes match.
+     */
+    public static boolean isPrefix(String s) {
+        return s.matches("[0-9a-fA-F]{" + MIN_PREFIX + "," + 2 * SIZE + "}");
+    }
+
     public static ObjectId of(byte[] bytes) {
         return of(bytes, 0);
     }

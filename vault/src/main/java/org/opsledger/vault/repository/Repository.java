@@ -2306,6 +2306,9 @@ public final class Repository implements AutoCloseable {
     /**
      * Removes the slot {@code idOrPrefix} names, and returns what it was; alone in the repository ({@link Locks#RUNS_ALONE}),
      * never the slot in use ({@link #slotInUse}), and none once the slot in use is gone: the last slot that opens stays.
+     * A slot is named by its whole ID (keys/00003scrypt, a file someone else wrote, too) or by a prefix of at least
+     * {@link ObjectId#MIN_PREFIX} hex digits in either case, as a snapshot is: `key remove 0` removed whichever slot began
+     * with 0, and `key remove F…` found none (a tester's).
      */
     public KeySlotInfo removeKeySlot(String idOrPrefix) {
         if (idOrPrefix.isEmpty()) {
@@ -2315,7 +2318,15 @@ public final class Repository implements AutoCloseable {
         // they had opened with, as each had read it, and left none; no password opened the repository again (a helper's)
         try (SharedLock lock = lock(REMOVE_KEY_SLOT)) {
             List<KeySlotInfo> slots = keySlots();
-            List<KeySlotInfo> match = slots.stream().filter(s -> s.id().startsWith(idOrPrefix)).toList();
+            List<KeySlotInfo> match = slots.stream().filter(s -> s.id().equals(idOrPrefix)).toList();
+            if (match.isEmpty() && !ObjectId.isPrefix(idOrPrefix)) {
+                throw new VaultException("key slot " + idOrPrefix + " is no slot's ID nor a prefix of at least " + ObjectId.MIN_PREFIX
+                        + " of its hex digits: `vault key list` lists them");
+            }
+            if (match.isEmpty()) {
+                String prefix = idOrPrefix.toLowerCase(java.util.Locale.ROOT);
+                match = slots.stream().filter(s -> s.id().toLowerCase(java.util.Locale.ROOT).startsWith(prefix)).toList();
+            }
             if (match.size() != 1) {
                 throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix : "key slot prefix " + idOrPrefix + " is ambiguous");
             }
