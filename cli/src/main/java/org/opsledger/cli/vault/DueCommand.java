@@ -34,17 +34,22 @@ final class DueCommand implements Callable<Integer> {
     SnapshotFilterOptions select;
 
     @Option(names = "--daily", paramLabel = "DURATION", defaultValue = "26h",
-            description = "How old a source's newest backup may be (default ${DEFAULT-VALUE}: a day, and two hours to spare).")
+            description = "How old a source's newest backup may be (default ${DEFAULT-VALUE}: a day, and two hours to spare). "
+                    + RepoOptions.DURATION_UNITS + " A month is 30 days here, a year 365.")
     String daily;
 
     @Option(names = "--weekly-full", paramLabel = "DURATION", defaultValue = "8d",
-            description = "How old its newest full backup may be (default ${DEFAULT-VALUE}: a week, and a day to spare).")
+            description = "How old its newest full backup may be (default ${DEFAULT-VALUE}: a week, and a day to spare). "
+                    + RepoOptions.DURATION_UNITS)
     String weeklyFull;
 
     @Override
     public Integer call() {
         Duration day = RepoOptions.duration("--daily", daily);
         Duration week = RepoOptions.duration("--weekly-full", weeklyFull);
+        // the spans as understood, in words: "within 90m" hid that m is a month (a tester's)
+        String dayInWords = RepoOptions.within("--daily", daily).words();
+        String weekInWords = RepoOptions.within("--weekly-full", weeklyFull).words();
         Instant now = Instant.now();
         List<SourceStatus> sources;
         var filter = select.filter();
@@ -109,8 +114,8 @@ final class DueCommand implements Callable<Integer> {
                         TerminalText.escape((r.overdue() ? "overdue: " : r.decommissioned() != null ? "" : r.why().isEmpty() ? "ok"
                                 : "ok; ") + String.join("; ", r.why())));
             }
-            Output.out().println(rows.size() + " source(s); " + overdue + " overdue (a backup within " + daily + ", a full one within "
-                    + weeklyFull + ")" + (decommissioned == 0 ? "" : "; " + decommissioned + " decommissioned"));
+            Output.out().println(rows.size() + " source(s); " + overdue + " overdue (a backup within " + dayInWords + ", a full one within "
+                    + weekInWords + ")" + (decommissioned == 0 ? "" : "; " + decommissioned + " decommissioned"));
         }
         return overdue == 0 ? 0 : BackupCommand.INCOMPLETE;
     }

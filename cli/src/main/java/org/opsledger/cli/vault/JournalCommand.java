@@ -40,7 +40,7 @@ final class JournalCommand implements Callable<Integer> {
     RepoOptions repo;
 
     @Option(names = "--since", paramLabel = "DATE|DURATION", description = "Only entries started on or after this day (2026-01-31, UTC)"
-            + " or within this duration (30d, 6m, 1y).")
+            + " or within this duration (30d, 6m, 1y). " + RepoOptions.DURATION_UNITS)
     String since;
 
     @Option(names = "--operation", paramLabel = "OP", description = "Only entries of this operation (init, backup, restore, dump, check,"

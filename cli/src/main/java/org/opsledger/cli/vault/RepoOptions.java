@@ -108,6 +108,13 @@ final class RepoOptions {
         }
     }
 
+    /**
+     * What a DURATION option's help says of its units: `due --daily 90m`, meant as 90 minutes, was 90 months, and the help
+     * named no unit (a tester's).
+     */
+    static final String DURATION_UNITS = "DURATION is a number and its unit, h hours, d days, w weeks, m months (not minutes),"
+            + " y years, or several units, each once (1d12h).";
+
     /** An option's duration ("30d", "26h"); one that does not parse is a usage error (exit 2) naming the option. */
     static Duration duration(String option, String value) {
         try {

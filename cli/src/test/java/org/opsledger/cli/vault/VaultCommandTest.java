@@ -314,13 +314,13 @@ class VaultCommandTest {
         Run fresh = vault("due");
         assertThat(fresh.exit()).as(fresh.out() + fresh.err()).isZero();
         assertThat(fresh.out()).contains(" " + data + " ").contains("  ok\n")
-                .endsWith("1 source(s); 0 overdue (a backup within 26h, a full one within 8d)\n");
+                .endsWith("1 source(s); 0 overdue (a backup within 26 hours, a full one within 8 days)\n");
         vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c", "exit 4");
         Run due = vault("due");
         assertThat(due.exit()).isEqualTo(BackupCommand.INCOMPLETE);
         assertThat(due.out()).contains("overdue: no backup of it has succeeded (IS.012 6.6.1.2: daily); its newest attempt failed (")
                 .contains("): command sh exited with status 4; no snapshot was written\n")
-                .endsWith("2 source(s); 1 overdue (a backup within 26h, a full one within 8d)\n");
+                .endsWith("2 source(s); 1 overdue (a backup within 26 hours, a full one within 8 days)\n");
         JsonNode json = vault("due", "--host", org.opsledger.vault.repository.Repository.hostname(), "--path", data.toString(), "--json").json();
         assertThat(json.size()).as("the stream's source is not of that path").isEqualTo(1);
         assertThat(vault("due", "--path", "db.sql", "--json").json()).as("a stream by its name")
@@ -346,6 +346,32 @@ class VaultCommandTest {
     }
 
     /**
+     * `due --daily 90m`, meant as 90 minutes, is 90 months: the help named no unit and the summary echoed "within 90m", so
+     * a backup 5 hours old was ok (a tester's). The help of each DURATION option names the units and due's summary the span
+     * in words, as forget's reason does (`--keep-within 1h30m` was "within 30m1h"); a unit given twice is refused, where
+     * "5d1d" was 6 days, and 1 day in restic, which the help says the vault counts as.
+     */
+    @Test
+    void aDurationIsShownInWordsAndAUnitGivenTwiceIsRefused() {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("due", "--daily", "90m").out()).endsWith("1 source(s); 0 overdue (a backup within 90 months, a full one within 8 days)\n");
+        for (String command : List.of("due", "tier", "journal")) {
+            assertThat(run("vault", command, "--help").out().replaceAll("\\s+", " ")).as(command)
+                    .contains("h hours, d days, w weeks, m months (not minutes), y years");
+        }
+        assertThat(run("vault", "due", "--help").out().replaceAll("\\s+", " ").split("m months \\(not minutes\\)", -1))
+                .as("--daily's help and --weekly-full's").hasSize(3);
+        assertThat(vault("forget", "--keep-within", "1h30m", "--dry-run").out()).contains("within 30 months 1 hour");
+        for (List<String> twice : List.of(List.of("forget", "--keep-within", "5d1d"), List.of("due", "--daily", "1h1h"),
+                List.of("tier", "--to", tmp.resolve("far").toString(), "--near-line", "1d1d"))) {
+            Run refused = vault(twice.toArray(String[]::new));
+            assertThat(refused.exit()).as(twice.toString()).isEqualTo(2);
+            assertThat(refused.err()).isEqualTo("opsledger: " + twice.get(twice.size() - 2) + ": duration gives the unit "
+                    + twice.getLast().charAt(1) + " twice, got: " + twice.getLast() + ": give each unit once (restic takes the last of them)\n");
+        }
+    }
+
+    /**
      * A source whose snapshots have all left the repository (forgotten; a helper's, moved by `tier` a month after its host
      * stopped) is still a source: `due` names it from the journal, overdue once its newest backup is older than a day,
      * until it is decommissioned. Before, it vanished from `due`, which said "0 overdue".
@@ -365,7 +391,7 @@ class VaultCommandTest {
         Run late = vault("due", "--daily", "0h");
         assertThat(late.exit()).isEqualTo(BackupCommand.INCOMPLETE);
         assertThat(late.out()).contains("overdue: its newest backup, ").contains("; none since (IS.012 6.6.1.2: daily)")
-                .endsWith("1 source(s); 1 overdue (a backup within 0h, a full one within 8d)\n");
+                .endsWith("1 source(s); 1 overdue (a backup within 0 days, a full one within 8 days)\n");
         Run decommission = vault("decommission", "--host", host, "--reason", "CHG-14");
         assertThat(decommission.out()).contains(" UTC no longer in this repository");
         assertThat(vault("due", "--daily", "0h").exit()).isZero();
@@ -864,7 +890,7 @@ class VaultCommandTest {
         Run due = vault("due", "--daily", "0h");
         assertThat(due.exit()).as("the stream's source still fails").isEqualTo(BackupCommand.INCOMPLETE);
         assertThat(due.out()).contains("  decommissioned ").contains(" UTC for CHG-12 (by change board); source " + host + " " + data)
-                .endsWith("2 source(s); 1 overdue (a backup within 0h, a full one within 8d); 1 decommissioned\n");
+                .endsWith("2 source(s); 1 overdue (a backup within 0 days, a full one within 8 days); 1 decommissioned\n");
 
         // the host goes: what is left of it, the stream that never succeeded; the warning of its failures ends
         Run rest = vault("decommission", "--host", host, "--reason", "CHG-13", "--json");
@@ -872,7 +898,7 @@ class VaultCommandTest {
         Run decommissioned = vault("due", "--daily", "0h");
         assertThat(decommissioned.exit()).isZero();
         assertThat(decommissioned.out()).as("the stream no backup of which succeeded is shown decommissioned, not dropped (a helper's)")
-                .contains(" db.sql ").endsWith("2 source(s); 0 overdue (a backup within 0h, a full one within 8d); 2 decommissioned\n");
+                .contains(" db.sql ").endsWith("2 source(s); 0 overdue (a backup within 0 days, a full one within 8 days); 2 decommissioned\n");
         assertThat(vault("check").out()).doesNotContain("newest backup of");
         JsonNode ended = vault("journal", "--operation", "decommission", "--json").json().get("entries");
         assertThat(ended).extracting(n -> n.get("sourceHost").asString()).containsExactly(host, host);

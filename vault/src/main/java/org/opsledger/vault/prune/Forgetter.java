@@ -97,7 +97,7 @@ public final class Forgetter {
                     // not as "within 0d", which said a disposal's --keep-within 0d had kept it by its age (a helper's)
                     reasons.add("dated in the future");
                 } else if (policy.keepWithin() != null && s.snapshot().time().isAfter(keptSince)) {
-                    reasons.add("within " + policy.keepWithin());
+                    reasons.add("within " + policy.keepWithin().words()); // "within 30m1h" read as minutes (a tester's)
                 }
                 ZonedDateTime t = s.snapshot().time().atZone(zone);
                 for (String rule : List.of("daily", "weekly", "monthly", "yearly")) {

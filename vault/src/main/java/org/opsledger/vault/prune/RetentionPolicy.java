@@ -21,8 +21,8 @@ public record RetentionPolicy(int keepLast, Within keepWithin, int keepDaily, in
     /**
      * {@code --keep-within}, and tier's near-line period: a span back from now in the units it was given, as restic counts
      * it (its AddDate): months and years are calendar months and years in the operator's time zone, days calendar days
-     * there, hours hours; several units together as restic takes them ("1y6m", "2d12h"). "1y" on 31 January 2025 keeps a
-     * snapshot of 31 January 2024 (365 days, as this counted before, did not). Tier counted its near-line period in
+     * there, hours hours; several units together as restic takes them ("1y6m", "2d12h"), each once ({@link #parseDuration}).
+     * "1y" on 31 January 2025 keeps a snapshot of 31 January 2024 (365 days, as this counted before, did not). Tier counted its near-line period in
      * spans of 24 hours, forget in calendar days: across a change to summer time a snapshot 30 days old was an hour short of
      * tier's 30d, and `forget --keep-within 30d` removed it the same night, never moved to long-term storage (a helper's).
      */
@@ -30,13 +30,29 @@ public record RetentionPolicy(int keepLast, Within keepWithin, int keepDaily, in
 
         /** Parses "30d", "12h", "2w", "6m", "1y", "1y6m", with {@link #parseDuration}'s syntax and bounds. */
         public static Within parse(String s) {
-            parseDuration(s); // the same syntax and bounds
+            parseDuration(s); // the same syntax and bounds: each unit once
             long[] n = new long[UNITS.length()];
             Matcher m = PART.matcher(s);
             while (m.find()) {
-                n[UNITS.indexOf(m.group(2))] += Long.parseLong(m.group(1));
+                n[UNITS.indexOf(m.group(2))] = Long.parseLong(m.group(1));
             }
             return new Within(n[0], n[1], n[2], n[3], n[4]);
+        }
+
+        /**
+         * The span in words, longest unit first: "90 months", "1 year 6 months", "30 months 1 hour". Its letters read
+         * otherwise: `due --daily 90m`, meant as 90 minutes, was 90 months and said "within 90m", and forget's reason for
+         * `--keep-within 1h30m` was "within 30m1h" (a tester's).
+         */
+        public String words() {
+            long[] n = {years, months, weeks, days, hours};
+            java.util.List<String> parts = new java.util.ArrayList<>();
+            for (int i = 0; i < n.length; i++) {
+                if (n[i] != 0) {
+                    parts.add(n[i] + " " + UNIT_WORDS[i] + (n[i] == 1 ? "" : "s"));
+                }
+            }
+            return parts.isEmpty() ? "0 days" : String.join(" ", parts);
         }
 
         /** The instant from which snapshots are kept, {@code now} in {@code zone} less this span. */
@@ -60,6 +76,7 @@ public record RetentionPolicy(int keepLast, Within keepWithin, int keepDaily, in
 
     /** The units of a span, longest first: years, months, weeks, days, hours. */
     private static final String UNITS = "ymwdh";
+    private static final String[] UNIT_WORDS = {"year", "month", "week", "day", "hour"};
     /** One part of a span: a number and its unit. */
     private static final Pattern PART = Pattern.compile("(\\d+)([ymwdh])");
 
@@ -69,7 +86,8 @@ public record RetentionPolicy(int keepLast, Within keepWithin, int keepDaily, in
 
     /**
      * Parses "30d", "12h", "2w", "1y", "6m", "1y6m" as a fixed length (months as 30 days, years as 365): how late a backup
-     * may be (`due`). Spans of snapshots' ages are {@link Within}, by the calendar.
+     * may be (`due`). Spans of snapshots' ages are {@link Within}, by the calendar. A unit given twice is refused: "5d1d"
+     * was 6 days here and is 1 day in restic, which keeps the last (a tester's).
      */
     public static Duration parseDuration(String s) {
         if (s == null || !s.matches("(\\d+[ymwdh])+")) {
@@ -78,7 +96,13 @@ public record RetentionPolicy(int keepLast, Within keepWithin, int keepDaily, in
         }
         Duration d = Duration.ZERO;
         Matcher m = PART.matcher(s);
+        String given = "";
         while (m.find()) {
+            if (given.contains(m.group(2))) {
+                throw new IllegalArgumentException("duration gives the unit " + m.group(2) + " twice, got: " + s + ": give each unit once"
+                        + " (restic takes the last of them)");
+            }
+            given += m.group(2);
             String digits = m.group(1).replaceFirst("^0+(?=\\d)", "");
             long n = digits.length() > 7 ? 10_000_000 : Long.parseLong(digits); // more than 9,999,999 of anything is too long
             d = d.plus(switch (m.group(2).charAt(0)) {

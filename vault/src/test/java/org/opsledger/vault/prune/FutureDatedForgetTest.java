@@ -37,7 +37,7 @@ class FutureDatedForgetTest {
             });
             // within the clock skew the format allows (5 minutes) it is an ordinary snapshot, and 0d keeps nothing by age
             assertThat(f.plan(within0d, Instant.now().minus(Duration.ofMinutes(1)))).singleElement()
-                    .satisfies(d -> assertThat(d.reasons()).containsExactly("within 0d"));
+                    .satisfies(d -> assertThat(d.reasons()).containsExactly("within 0 days"));
             assertThat(f.plan(within0d, Instant.now().plusSeconds(1))).singleElement().satisfies(d -> assertThat(d.keep()).isFalse());
         }
     }

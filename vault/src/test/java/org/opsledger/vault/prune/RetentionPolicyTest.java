@@ -42,7 +42,7 @@ class RetentionPolicyTest {
         assertThat(RetentionPolicy.Within.parse("007d")).hasToString("7d");
         assertThatThrownBy(() -> RetentionPolicy.Within.parse("1x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RetentionPolicy.Within.parse("1001y")).hasMessageContaining("longer than 1000 years");
-        assertThatThrownBy(() -> RetentionPolicy.Within.parse("999y2y")).hasMessageContaining("longer than 1000 years");
+        assertThatThrownBy(() -> RetentionPolicy.Within.parse("999y53w")).hasMessageContaining("longer than 1000 years");
     }
 
     /** restic's `--keep-within 1y2m3d` was refused: "duration must be a number followed by h, d, w, m or y" (a helper's). */
@@ -56,5 +56,26 @@ class RetentionPolicyTest {
         for (String bad : new String[] {"1y 2m", "y", "1y-2m", "", "1d2"}) {
             assertThatThrownBy(() -> RetentionPolicy.Within.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
+    }
+
+    /** "5d1d" was 6 days; restic, which the help says the vault counts as, keeps the last unit given: 1 day (a tester's). */
+    @Test
+    void aUnitGivenTwiceIsRefused() {
+        for (String twice : new String[] {"5d1d", "1d1d", "1y6m2y", "12h1d0h"}) {
+            assertThatThrownBy(() -> RetentionPolicy.Within.parse(twice)).as(twice).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("duration gives the unit ").hasMessageContaining(" twice, got: " + twice + ": give each unit once");
+            assertThatThrownBy(() -> RetentionPolicy.parseDuration(twice)).as(twice).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(RetentionPolicy.parseDuration("1d12h")).isEqualTo(java.time.Duration.ofHours(36));
+    }
+
+    /** `due --daily 90m` said "within 90m" of 90 months, and forget "within 30m1h" of `--keep-within 1h30m` (a tester's). */
+    @Test
+    void aSpanInWordsNamesItsUnits() {
+        assertThat(RetentionPolicy.Within.parse("90m").words()).isEqualTo("90 months");
+        assertThat(RetentionPolicy.Within.parse("1h30m").words()).isEqualTo("30 months 1 hour");
+        assertThat(RetentionPolicy.Within.parse("1y1m1w1d1h").words()).isEqualTo("1 year 1 month 1 week 1 day 1 hour");
+        assertThat(RetentionPolicy.Within.parse("26h").words()).isEqualTo("26 hours");
+        assertThat(RetentionPolicy.Within.parse("0h").words()).isEqualTo("0 days");
     }
 }
