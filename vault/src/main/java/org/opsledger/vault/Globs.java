@@ -188,12 +188,37 @@ public final class Globs {
      * ('*.log'); {@code path} as a tree holds it, each byte of a name that is not UTF-8 as its escape.
      */
     public static boolean matchPathOrName(List<Glob> globs, String path) {
-        String name = path.substring(path.lastIndexOf('/') + 1);
         for (Glob g : globs) {
-            if (g.matches(path) || (!name.isEmpty() && g.matches(name))) {
+            if (matchPathOrName(g, path)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** --exclude's rule for one pattern ({@link #matchPathOrName(List, String)}). */
+    public static boolean matchPathOrName(Glob glob, String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return glob.matches(path) || (!name.isEmpty() && glob.matches(name));
+    }
+
+    /**
+     * What of a backup path (absolute, its names' bytes as {@link FileNames#exactOf} gives them) --exclude's patterns leave
+     * out, so that nothing of it would be kept: the path itself ({@link #matchPathOrName(List, String)}), or a directory
+     * above it that a pattern of a path names (/var/lib/secret, for a path /var/lib/secret/sub: restic leaves it out; a
+     * name alone, 'tmp', is matched below the paths only); null when neither. A backup refuses such a path, a rewrite
+     * such a snapshot.
+     */
+    public static String leftOut(List<Glob> globs, String path) {
+        if (matchPathOrName(globs, path)) {
+            return path;
+        }
+        for (int end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
+            String dir = path.substring(0, end);
+            if (globs.stream().anyMatch(g -> g.pattern().contains("/") && g.matches(dir))) {
+                return dir;
+            }
+        }
+        return null;
     }
 }

@@ -229,7 +229,7 @@ class ExcludeTest {
             new Finder(repo, ff).find(List.of(all), hit -> found.add(hit.node().name()));
             assertThat(found).containsExactly(ff);
 
-            var purge = new Rewriter(repo).rewrite(List.of(all), List.of("/src/" + ff), "INC-7: a key", "alice", true);
+            var purge = new Rewriter(repo).rewrite(List.of(all), List.of(src + "/" + ff), "INC-7: a key", "alice", true);
             assertThat(purge.getFirst().removed()).isEqualTo(1);
 
             for (String shown : List.of("key\uFFFD", "/src/key[\uFFFD]")) {

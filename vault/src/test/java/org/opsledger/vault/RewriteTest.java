@@ -47,14 +47,15 @@ class RewriteTest {
             assertThat(dry).extracting(Rewritten::after).containsOnlyNulls();
             assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(first.id(), second.id());
 
-            List<Rewritten> done = rewriter.rewrite(List.of(first, second), List.of("*.key", "/data/deep"), "INC-12: a private key",
-                    "alice", false);
+            List<Rewritten> done = rewriter.rewrite(List.of(first, second), List.of("*.key", data.resolve("deep").toString()),
+                    "INC-12: a private key", "alice", false);
             assertThat(done).extracting(Rewritten::removed).containsExactly(2L, 2L);
             SnapshotRef after = done.getFirst().after();
             assertThat(after.snapshot().time()).isEqualTo(first.snapshot().time());
             assertThat(after.snapshot().tags().get(Rewriter.REWRITTEN_FROM)).isEqualTo(first.id().hex());
             assertThat(after.snapshot().tags().get(Rewriter.REWRITTEN)).matches(
-                    "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ by alice: INC-12: a private key \\(removed 2 path\\(s\\) matching \\*\\.key, /data/deep\\)");
+                    "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ by alice: INC-12: a private key \\(removed 2 path\\(s\\) matching \\*\\.key, "
+                    + java.util.regex.Pattern.quote(data.resolve("deep").toString()) + "\\)");
             assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(after.id(), done.get(1).after().id());
 
             Path out = tmp.resolve("out");
@@ -76,10 +77,10 @@ class RewriteTest {
             assertThat(repo.index().contains(secretBlob)).as("its data left with the prune").isFalse();
             assertThat(new Checker(repo, 2).check(100).ok()).isTrue();
 
-            // nothing matches: nothing is written
-            List<Rewritten> none = rewriter.rewrite(List.of(after), List.of("*.key"), "again", "alice", false);
-            assertThat(none.getFirst().removed()).isZero();
-            assertThat(none.getFirst().after()).isNull();
+            // nothing matches: nothing is written, and the rewrite is refused (as restore's --include)
+            assertThatThrownBy(() -> rewriter.rewrite(List.of(after), List.of("*.key"), "again", "alice", false))
+                    .hasMessageStartingWith("--exclude *.key matches nothing in the 1 snapshot(s) named: nothing was rewritten; ");
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(after.id(), done.get(1).after().id());
         }
     }
 
@@ -100,14 +101,59 @@ class RewriteTest {
             assertThatThrownBy(() -> rewriter.rewrite(List.of(other), List.of(), "INC-1", "alice", false))
                     .hasMessage("a rewrite needs at least one --exclude pattern: what to take out of the snapshots");
             // a pattern that matches a backup path itself would leave an empty snapshot that looks like its backup (a helper's)
-            for (String whole : List.of("data", "*", "/data")) {
+            for (String whole : List.of("data", "*", data.toString())) {
                 assertThatThrownBy(() -> rewriter.rewrite(List.of(other), List.of("*.bin", whole), "INC-1", "alice", false)).as(whole)
-                        .hasMessage("snapshot " + other.shortId() + ": the pattern matches its backup path /data itself, which would leave"
-                                + " nothing of it; `vault forget` removes a whole snapshot. Nothing was rewritten");
+                        .hasMessage("snapshot " + other.shortId() + ": the pattern matches its backup path " + data + " itself, which would"
+                                + " leave nothing of it; `vault forget` removes a whole snapshot. Nothing was rewritten");
             }
+            // and one that matches a directory it is in, as backup refuses it
+            assertThatThrownBy(() -> rewriter.rewrite(List.of(other), List.of(data.getParent().toString()), "INC-1", "alice", false))
+                    .hasMessage("snapshot " + other.shortId() + ": the pattern matches " + data.getParent() + ", the directory its backup path " + data
+                            + " is in, which would leave nothing of it; `vault forget` removes a whole snapshot. Nothing was rewritten");
             assertThat(Amendment.RESERVED_TAGS).contains(Rewriter.REWRITTEN, Rewriter.REWRITTEN_FROM);
             assertThat(repo.snapshots()).extracting(s -> s.snapshot().tags() == null ? Map.of() : s.snapshot().tags())
                     .noneMatch(t -> t.containsKey(Rewriter.REWRITTEN));
+        }
+    }
+
+    /**
+     * A pattern means in a rewrite what it means to backup's --exclude: the path a file was backed up from. `rewrite
+     * --exclude /srv/app/id_rsa` took nothing out of a backup of /srv/app, exit 0, and /app/id_rsa (as `vault ls` shows it),
+     * the form it took, excluded nothing when added to the backup job (a tester's). A pattern that matches nothing in the
+     * snapshots named is refused, naming the form to give, before anything is written; one of a path inside a directory
+     * another takes out matched there.
+     */
+    @Test
+    void aPatternMeansWhatBackupsExcludeMeansAndOneThatMatchesNothingIsRefused() throws Exception {
+        Path app = tmp.resolve("srv/app");
+        Files.writeString(Files.createDirectories(app.resolve("keys")).resolve("id_ed25519"), "PRIVATE");
+        Files.writeString(app.resolve("app.conf"), "cfg");
+        Files.writeString(app.resolve("id_rsa"), "PRIVATE");
+        String key = app.resolve("id_rsa").toString();
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef excluded = new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
+                    .backup(TestTrees.options(app).withExcludes(List.of(key)));
+            assertThat(SnapshotPaths.trail(excluded, "app", repo::loadTree).getLast().subtree()).satisfies(t -> assertThat(repo.loadTree(t)
+                    .nodes()).extracting(org.opsledger.vault.snapshot.Node::name).containsExactly("app.conf", "keys"));
+            SnapshotRef leaked = TestTrees.backup(repo, app);
+            Rewriter rewriter = new Rewriter(repo);
+
+            assertThatThrownBy(() -> rewriter.rewrite(List.of(leaked), List.of("/app/id_rsa"), "INC-31", "alice", true))
+                    .hasMessage("--exclude /app/id_rsa matches nothing in the 1 snapshot(s) named: nothing was rewritten; a pattern names a path"
+                            + " as it was backed up, as backup's --exclude does: snapshot " + leaked.shortId() + "'s /app is the backup of " + app
+                            + ", so --exclude " + key);
+            assertThatThrownBy(() -> rewriter.rewrite(List.of(excluded, leaked), List.of(key, "*.pem", "id_dsa"), "INC-31", "alice", false))
+                    .hasMessage("--exclude *.pem, id_dsa match nothing in the 2 snapshot(s) named: nothing was rewritten; a pattern names a"
+                            + " path as it was backed up (/srv/app/id_rsa), as backup's --exclude does, or a name (*.pem); `vault find` finds"
+                            + " a name");
+            assertThat(repo.snapshots()).containsExactlyInAnyOrder(excluded, leaked);
+
+            List<Rewritten> done = rewriter.rewrite(List.of(excluded, leaked), List.of(key, app + "/keys", "keys/id_ed25519"), "INC-31",
+                    "alice", false);
+            assertThat(done).extracting(Rewritten::paths).containsExactly(List.of("/app/keys"), List.of("/app/id_rsa", "/app/keys"));
+            SnapshotRef after = done.get(1).after();
+            assertThat(repo.loadTree(SnapshotPaths.trail(after, "app", repo::loadTree).getLast().subtree()).nodes())
+                    .extracting(org.opsledger.vault.snapshot.Node::name).containsExactly("app.conf");
         }
     }
 

@@ -32,8 +32,9 @@ final class RewriteCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SNAPSHOT", arity = "1..*", description = "Snapshot IDs, unique prefixes or 'latest'.")
     List<String> snapshots;
 
-    @Option(names = "--exclude", paramLabel = "PATTERN", required = true, description = "What to take out: a path as `vault ls` shows it"
-            + " (/data/secrets) or a name (*.pem), as backup's --exclude; a directory goes whole. Repeatable.")
+    @Option(names = "--exclude", paramLabel = "PATTERN", required = true, description = "What to take out, as backup's --exclude takes it: a path as it"
+            + " was backed up (/srv/app/id_rsa, which `vault ls` shows as /app/id_rsa for a backup of /srv/app) or a name (*.pem);"
+            + " a directory goes whole. Repeatable; one that matches nothing in the snapshots named is refused, exit 1.")
     List<String> excludes = new ArrayList<>();
 
     @Option(names = "--reason", required = true, description = "Why it is taken out (kept in the record: the incident, the request).")
@@ -103,10 +104,7 @@ final class RewriteCommand implements Callable<Integer> {
     private String summary(List<Rewriter.Rewritten> done) {
         long rewritten = done.stream().filter(d -> d.removed() > 0).count();
         long paths = done.stream().mapToLong(Rewriter.Rewritten::removed).sum();
-        if (rewritten == 0) {
-            return "rewrite: nothing in " + done.size() + " snapshot(s) matches " + String.join(", ", excludes);
-        }
-        if (dryRun) {
+        if (dryRun) { // each pattern matched (Rewriter#rewrite): at least one snapshot loses a path
             return "rewrite: " + paths + " path(s) would be taken out of " + rewritten + " of " + done.size() + " snapshot(s)";
         }
         return "rewrite: " + paths + " path(s) matching " + String.join(", ", excludes) + " taken out of " + rewritten + " snapshot(s) for "

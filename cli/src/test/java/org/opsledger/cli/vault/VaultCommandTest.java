@@ -1425,6 +1425,13 @@ class VaultCommandTest {
         Files.writeString(repo.resolve("config"), config);
         assertThat(vault("rewrite", "latest", "--reason", "x").err()).contains("Missing required option: '--exclude=PATTERN'");
 
+        // a path as backup's --exclude takes it, not as `vault ls` shows it: the same pattern keeps it out of the next backups
+        Run shown = vault("rewrite", "latest", "--exclude", "/data/id_rsa", "--reason", "INC-31", "--dry-run");
+        assertThat(shown.exit()).isEqualTo(1);
+        assertThat(shown.err()).endsWith("snapshot " + before.substring(0, 8) + "'s /data is the backup of " + data + ", so --exclude " + data
+                + "/id_rsa\n");
+        assertThat(vault("rewrite", "latest", "--exclude", data + "/id_rsa", "--reason", "INC-31", "--dry-run").out()).isEqualTo(dry.out());
+
         Run done = vault("rewrite", "latest", "--exclude", "id_rsa", "--reason", "INC-31: a private key", "--by", "security");
         assertThat(done.exit()).as(done.err()).isZero();
         String after = vault("snapshots", "--json").json().get(0).get("id").asString();
@@ -1441,10 +1448,14 @@ class VaultCommandTest {
         assertThat(entry.get("detail").asString()).startsWith("rewrite: 1 path(s) matching id_rsa taken out of 1 snapshot(s) for INC-31");
         assertThat(vault("snapshots", "--json").json().get(0).get("record").get("tags").get("rewritten").asString())
                 .endsWith(" by security: INC-31: a private key (removed 1 path(s) matching id_rsa)");
-        assertThat(vault("rewrite", "latest", "--exclude", "id_rsa", "--reason", "again").out()).endsWith("rewrite: nothing in 1 snapshot(s)"
-                + " matches id_rsa\n");
-        assertThat(vault("journal", "--operation", "rewrite", "--json").json().get("entries").size()).as("one that changed nothing writes none")
-                .isEqualTo(1);
+        // a pattern that matches nothing is refused, exit 1, as restore's --include (it said "nothing … matches", exit 0, and a
+        // mistyped path left the key: a tester's); and a refusal is journaled
+        Run again = vault("rewrite", "latest", "--exclude", "id_rsa", "--reason", "again");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.out()).isEmpty();
+        assertThat(again.err()).startsWith("opsledger: --exclude id_rsa matches nothing in the 1 snapshot(s) named: nothing was rewritten; ");
+        assertThat(vault("journal", "--operation", "rewrite", "--json").json().get("entries")).extracting(e -> e.get("outcome").asString())
+                .containsExactlyInAnyOrder("ok", "failed");
     }
 
     @Test

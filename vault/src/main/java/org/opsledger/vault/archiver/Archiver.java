@@ -104,7 +104,6 @@ public final class Archiver {
         List<Path> paths = new ArrayList<>();
         Set<String> names = new HashSet<>();
         List<Globs.Glob> excludes = Globs.compile(options.excludes());
-        List<Globs.Glob> pathExcludes = Globs.compile(options.excludes().stream().filter(g -> g.contains("/")).toList());
         Map<String, byte[]> tags = tagsOf(options.excludeIfPresent());
         for (Path p : options.paths()) {
             Path abs = p.toAbsolutePath().normalize();
@@ -118,7 +117,8 @@ public final class Archiver {
             if (FileNames.nameOf(abs).equals(Restorer.UNFINISHED)) {
                 throw new VaultException("the backup path " + abs + ": " + UNRESTORABLE);
             }
-            if (Globs.matchPathOrName(excludes, abs)) { // it would be an empty snapshot that looks like a backup
+            String leftOut = Globs.leftOut(excludes, FileNames.exactOf(abs));
+            if (FileNames.exactOf(abs).equals(leftOut)) { // it would be an empty snapshot that looks like a backup
                 throw new VaultException("the backup path " + abs + " is itself excluded by --exclude; nothing of it would be backed up");
             }
             // so would a tag file in it: the snapshot held nothing, exit 0, and `vault due` counted it a backup (a tester's)
@@ -129,14 +129,10 @@ public final class Archiver {
                 throw new VaultException("the backup path " + abs + " is itself left out by " + (BackupOptions.CACHE_TAG.startsWith(tag + ":")
                         ? "--exclude-caches" : "--exclude-if-present") + ": it holds " + tag + "; nothing of it would be backed up");
             }
-            // a directory above it that a pattern of a path leaves out (/var/lib/secret, for a path /var/lib/secret/sub): it
-            // was backed up whole, where restic leaves it out (a helper's); a name alone ('tmp') is matched below the paths
-            for (Path above = abs.getParent(); above != null && above.getParent() != null; above = above.getParent()) {
-                Path dir = above;
-                if (pathExcludes.stream().anyMatch(m -> m.matches(dir))) {
-                    throw new VaultException("the backup path " + abs + " is inside " + dir + ", which --exclude leaves out; nothing of it"
-                            + " would be backed up");
-                }
+            // a directory above it that a pattern of a path leaves out: it was backed up whole, where restic leaves it out (a helper's)
+            if (leftOut != null) {
+                throw new VaultException("the backup path " + abs + " is inside " + FileNames.display(leftOut) + ", which --exclude leaves out;"
+                        + " nothing of it would be backed up");
             }
             paths.add(abs);
         }

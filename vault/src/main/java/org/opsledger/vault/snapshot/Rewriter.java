@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +59,10 @@ public final class Rewriter {
     }
 
     /**
-     * Rewrites each snapshot without the paths {@code excludes} match (backup's and restore's --exclude rule: the whole
-     * path, as restore shows it, or its last name). Every snapshot is checked (held, a reason given) before any is
-     * written; {@code dryRun} reports what would go and writes nothing.
+     * Rewrites each snapshot without the paths {@code excludes} match (backup's --exclude rule, on the path each file was
+     * backed up from: {@link SnapshotPaths#backedUpFrom}; a name anywhere). Every snapshot is checked (held, a reason
+     * given, each pattern matching something in one of them) before any is written; {@code dryRun} reports what would go
+     * and writes nothing.
      */
     public List<Rewritten> rewrite(List<SnapshotRef> snapshots, List<String> excludes, String reason, String by, boolean dryRun) {
         Amendment.requireReason("a rewrite", "rewritten", reason, by);
@@ -82,25 +84,50 @@ public final class Rewriter {
             // as backup refuses a pattern that matches a backup path: what is left would be an empty snapshot that looks like
             // a backup of it (`rewrite --exclude data` of a backup of /srv/data left /data empty, exit 0: a helper's)
             for (Node n : repo.loadTree(s.snapshot().tree()).nodes()) {
-                String name = n.name() == null ? "null" : n.name();
-                if (Globs.matchPathOrName(globs, "/" + name)) {
-                    throw new VaultException("snapshot " + s.shortId() + ": the pattern matches its backup path /" + FileNames.display(name)
-                            + " itself, which would leave nothing of it; `vault forget` removes a whole snapshot. Nothing was rewritten");
+                String from = SnapshotPaths.backedUpFrom(s.snapshot(), n.name() == null ? "null" : n.name());
+                String leftOut = Globs.leftOut(globs, from);
+                if (leftOut != null) {
+                    throw new VaultException("snapshot " + s.shortId() + ": the pattern matches " + (leftOut.equals(from) ? "its backup path "
+                            + FileNames.display(from) + " itself" : FileNames.display(leftOut) + ", the directory its backup path " + FileNames.display(from)
+                            + " is in") + ", which would leave nothing of it; `vault forget` removes a whole snapshot. Nothing was rewritten");
                 }
             }
+        }
+        // what each would lose, before any is written: a pattern that matches nothing in any of them is refused, as restore
+        // refuses an --include that matches nothing (`--exclude /app/id_rsa` of a backup of /srv/app took nothing out, exit 0,
+        // and the private key stayed: a tester's)
+        List<Rewritten> plan = new ArrayList<>();
+        BitSet matched = new BitSet();
+        for (SnapshotRef s : snapshots) {
+            List<String> paths = new ArrayList<>();
+            long[] removed = {0};
+            rewriteTree(s.snapshot().tree(), "", null, s.snapshot(), globs, matched, paths, removed, true);
+            plan.add(new Rewritten(s, null, removed[0], paths));
+        }
+        if (matched.cardinality() < globs.size()) {
+            List<String> none = new ArrayList<>();
+            for (int i = matched.nextClearBit(0); i < globs.size(); i = matched.nextClearBit(i + 1)) {
+                none.add(excludes.get(i));
+            }
+            throw new VaultException("--exclude " + String.join(", ", none) + (none.size() == 1 ? " matches" : " match") + " nothing in the "
+                    + snapshots.size() + " snapshot(s) named: nothing was rewritten; " + asBackedUp(snapshots, none));
+        }
+        if (dryRun) {
+            return plan;
         }
         Instant now = Instant.now();
         List<Rewritten> out = new ArrayList<>();
         // a prune now waits for the trees this writes; not beside a key retirement or a repair (Repository#lock)
-        try (SharedLock lock = dryRun ? null : repo.lock("rewrite")) {
-            for (SnapshotRef s : snapshots) {
-                List<String> paths = new ArrayList<>();
-                long[] removed = {0};
-                ObjectId root = rewriteTree(s.snapshot().tree(), "", "", globs, paths, removed, dryRun);
-                if (removed[0] == 0 || dryRun) {
-                    out.add(new Rewritten(s, null, removed[0], paths));
+        try (SharedLock lock = repo.lock("rewrite")) {
+            for (Rewritten planned : plan) {
+                SnapshotRef s = planned.before();
+                if (planned.removed() == 0) {
+                    out.add(planned);
                     continue;
                 }
+                List<String> paths = new ArrayList<>();
+                long[] removed = {0};
+                ObjectId root = rewriteTree(s.snapshot().tree(), "", null, s.snapshot(), globs, new BitSet(), paths, removed, false);
                 repo.flush(); // the new trees are in the index before a snapshot names them
                 Snapshot record = rewritten(s, root, now, reason, by, removed[0], excludes);
                 long before = out.stream().filter(r -> r.after() != null).count();
@@ -108,6 +135,28 @@ public final class Rewriter {
             }
         }
         return out;
+    }
+
+    /**
+     * What to give for patterns that matched nothing: for one written as `vault ls` shows a snapshot (/app/id_rsa, of a
+     * backup of /srv/app), the path it was backed up from, which backup's --exclude takes too.
+     */
+    private String asBackedUp(List<SnapshotRef> snapshots, List<String> patterns) {
+        for (String pattern : patterns) {
+            for (SnapshotRef s : snapshots) {
+                for (Node n : repo.loadTree(s.snapshot().tree()).nodes()) {
+                    String name = n.name() == null ? "null" : n.name();
+                    String shown = "/" + FileNames.display(name);
+                    String from = FileNames.display(SnapshotPaths.backedUpFrom(s.snapshot(), name));
+                    if (!from.equals(shown) && (pattern.equals(shown) || pattern.startsWith(shown + "/"))) {
+                        return "a pattern names a path as it was backed up, as backup's --exclude does: snapshot " + s.shortId() + "'s " + shown
+                                + " is the backup of " + from + ", so --exclude " + from + pattern.substring(shown.length());
+                    }
+                }
+            }
+        }
+        return "a pattern names a path as it was backed up (/srv/app/id_rsa), as backup's --exclude does, or a name (*.pem); `vault find`"
+                + " finds a name";
     }
 
     /** The record of {@code s} over {@code root}, saying what it replaced and what went. */
@@ -126,26 +175,30 @@ public final class Rewriter {
     /**
      * The tree without the nodes the patterns match (a directory whole), its subtrees likewise; the same ID when
      * nothing under it matched, so untouched directories are not written again. {@code rel}: the tree's path as restore
-     * shows it, without the leading slash; {@code exactRel} the same with its names' bytes, which the patterns match.
+     * shows it, without the leading slash; {@code from} the path it was backed up from, its names' bytes, which the
+     * patterns match (null for the top of {@code snapshot}). {@code matched}: the patterns that matched a path, set.
      */
-    private ObjectId rewriteTree(ObjectId tree, String rel, String exactRel, List<Globs.Glob> globs, List<String> paths, long[] removed,
-                                 boolean dryRun) {
+    private ObjectId rewriteTree(ObjectId tree, String rel, String from, Snapshot snapshot, List<Globs.Glob> globs, BitSet matched,
+                                 List<String> paths, long[] removed, boolean dryRun) {
         List<Node> nodes = new ArrayList<>();
         boolean changed = false;
         for (Node n : repo.loadTree(tree).nodes()) {
             String name = n.name() == null ? "null" : n.name();
             String display = rel.isEmpty() ? FileNames.display(name) : rel + "/" + FileNames.display(name);
-            String exact = exactRel.isEmpty() ? name : exactRel + "/" + name;
-            if (Globs.matchPathOrName(globs, "/" + exact)) {
+            String exact = from == null ? SnapshotPaths.backedUpFrom(snapshot, name) : from + "/" + name;
+            if (matches(globs, exact, matched)) {
                 if (paths.size() < PATHS_LISTED) {
                     paths.add("/" + display);
                 }
                 removed[0]++;
                 changed = true;
+                if (n.type() == NodeType.DIR && n.subtree() != null) {
+                    matchedBelow(n.subtree(), exact, globs, matched); // a pattern of a path in it goes with it, and matched
+                }
                 continue;
             }
             if (n.type() == NodeType.DIR && n.subtree() != null) {
-                ObjectId sub = rewriteTree(n.subtree(), display, exact, globs, paths, removed, dryRun);
+                ObjectId sub = rewriteTree(n.subtree(), display, exact, snapshot, globs, matched, paths, removed, dryRun);
                 if (!sub.equals(n.subtree())) {
                     n = n.withSubtree(sub);
                     changed = true;
@@ -157,6 +210,32 @@ public final class Rewriter {
             return tree;
         }
         return dryRun ? NOT_WRITTEN : repo.saveTree(new Tree(nodes));
+    }
+
+    /** Whether a pattern matches {@code path} ({@link Globs#matchPathOrName}); each that does is set in {@code matched}. */
+    private static boolean matches(List<Globs.Glob> globs, String path, BitSet matched) {
+        boolean any = false;
+        for (int i = 0; i < globs.size(); i++) {
+            if (Globs.matchPathOrName(globs.get(i), path)) {
+                matched.set(i);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /** Sets in {@code matched} the patterns that match a path below {@code tree} (backed up from {@code from}), while one has not. */
+    private void matchedBelow(ObjectId tree, String from, List<Globs.Glob> globs, BitSet matched) {
+        for (Node n : repo.loadTree(tree).nodes()) {
+            if (matched.cardinality() == globs.size()) {
+                return;
+            }
+            String exact = from + "/" + (n.name() == null ? "null" : n.name());
+            matches(globs, exact, matched);
+            if (n.type() == NodeType.DIR && n.subtree() != null) {
+                matchedBelow(n.subtree(), exact, globs, matched);
+            }
+        }
     }
 
     /** What a dry run gives for a tree it would write: an ID no tree has, so its parent counts as changed too. */

@@ -21,6 +21,24 @@ public final class SnapshotPaths {
     }
 
     /**
+     * The path the top-level node {@code name} of {@code s} was backed up from, as backup's --exclude matches it: the
+     * snapshot's /app is "/srv/app" for a backup of /srv/app (the path the snapshot records, its last name's bytes as the
+     * tree holds them). A stream has no such path: its name as the snapshot shows it ("/app.sql"), as has a name no
+     * recorded path ends in.
+     */
+    public static String backedUpFrom(Snapshot s, String name) {
+        if (s.kind() != Snapshot.Kind.STDIN && s.paths() != null) {
+            for (String p : s.paths()) {
+                int slash = p == null ? -1 : p.lastIndexOf('/');
+                if (p != null && p.startsWith("/") && p.substring(slash + 1).equals(FileNames.display(name))) {
+                    return p.substring(0, slash) + "/" + name;
+                }
+            }
+        }
+        return "/" + name;
+    }
+
+    /**
      * The nodes from the top of {@code snapshot} down to {@code rel} (as {@link #relative} gives it, not empty),
      * subtrees read through {@code load}; a name the snapshot does not hold is a one-line error.
      */
