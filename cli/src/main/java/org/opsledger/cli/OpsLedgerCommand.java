@@ -56,7 +56,14 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
 
     /** Runs the command line and returns its exit code; tests call this instead of {@link #main}. */
     public static int run(String... args) {
+        try {
+            args = ArgumentFiles.expand(args); // before "--" only (picocli's own expansion is off)
+        } catch (CliException e) {
+            System.err.println("opsledger: " + e.getMessage());
+            return e.exitCode();
+        }
         CommandLine cmd = CommandPath.build(new OpsLedgerCommand(), args);
+        cmd.setExpandAtFiles(false);
         OneLineErrors oneLine = new OneLineErrors();
         cmd.setExecutionExceptionHandler(oneLine);
         cmd.setParameterExceptionHandler(oneLine);

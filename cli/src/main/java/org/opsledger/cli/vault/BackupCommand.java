@@ -34,7 +34,9 @@ import picocli.CommandLine.Parameters;
                 "Incremental by default: files unchanged since the parent snapshot (size, mtime, ctime, inode) are not re-read;",
                 "--full re-reads everything. A command that exits non-zero leaves no snapshot.",
                 "Exit code 3: the snapshot was written, but paths that vanished or could not be read were left out, or files changed",
-                "while they were read (listed as warnings)."})
+                "while they were read (listed as warnings).",
+                "Options may come from @FILE (blank-separated, '#' starting a comment line only), before -- alone: the command's",
+                "arguments after it are passed as given (-d @query.json stays so)."})
 final class BackupCommand implements Callable<Integer> {
 
     /**

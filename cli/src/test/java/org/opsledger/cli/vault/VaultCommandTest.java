@@ -1458,6 +1458,42 @@ class VaultCommandTest {
                 .containsExactlyInAnyOrder("ok", "failed");
     }
 
+    /**
+     * An @argfile before "--" is read for options; after it, each argument is the command's as given: picocli expanded
+     * `curl -d @query.json` into the file's words and "@@x" into "@x", and the snapshot held another command's output, exit 0
+     * (a tester's).
+     */
+    @Test
+    void argumentFilesAreReadBeforeTheEndOfOptionsAndNeverAfter() throws Exception {
+        Path query = Files.writeString(tmp.resolve("query.json"), "{\"query\": {\"match_all\": {}}}\n");
+        Path options = Files.writeString(tmp.resolve("export.args"), "--stdin-name export.txt\n--owner @@ops\n");
+        Run backup = vault("backup", "@" + options, "--stdin-from-command", "--", "printf", "%s\\n", "-d", "@" + query, "@@literal",
+                "@" + options);
+        assertThat(backup.exit()).as(backup.err()).isZero();
+        assertThat(vault("dump", "latest", "export.txt").out()).isEqualTo("-d\n@" + query + "\n@@literal\n@" + options + "\n");
+        assertThat(vault("snapshots", "--json").json().get(0).get("record").get("dataOwner").asString()).as("before --, @@ is @")
+                .isEqualTo("@ops");
+        Path loop = Files.writeString(tmp.resolve("loop.args"), "--owner x @" + tmp.resolve("loop.args") + "\n");
+        Run refused = vault("backup", "@" + loop, data.toString());
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).isEqualTo("opsledger: the argument file @" + loop + " includes itself: name each file once\n");
+    }
+
+    /**
+     * In an @argfile a line starting with '#' is a comment, and a '#' anywhere else is part of its argument: picocli cut
+     * `--tag ticket=CHG#123` to ticket=CHG and `--owner ops#db` to ops, an IS.012 6.6.5.1 record cut short, exit 0 (a tester's).
+     */
+    @Test
+    void anArgumentFileKeepsAHashInAValueAndSkipsCommentLines() throws Exception {
+        Path args = Files.writeString(tmp.resolve("nightly.args"), "# the nightly backup of data\n--tag ticket=CHG#123\n"
+                + "   # owner: the DBAs\n--owner \"ops #db team\"\n--allow-same-device\n" + data + "\n");
+        Run backup = vault("backup", "@" + args);
+        assertThat(backup.exit()).as(backup.err()).isZero();
+        JsonNode record = vault("snapshots", "--json").json().get(0).get("record");
+        assertThat(record.get("tags").get("ticket").asString()).isEqualTo("CHG#123");
+        assertThat(record.get("dataOwner").asString()).isEqualTo("ops #db team");
+    }
+
     @Test
     void aRestoreLeavesOutWhatItsExcludesMatch() {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
