@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
@@ -56,10 +55,7 @@ final class DueCommand implements Callable<Integer> {
         try (Repository r = repo.open()) {
             sources = SourceStatus.of(r, new Journal(r), filter, now, day, week);
         }
-        if (sources.isEmpty() && !filter.isAll()) { // a mistyped --host read "0 overdue", and a monitor stayed green for ever (a helper's)
-            throw new CliException("no backup of " + filter.describe() + ", nor a failed attempt, in this repository (`vault due`"
-                    + " without --host, --path and --tag lists every source)");
-        }
+        SnapshotFilterOptions.requireSelected(!sources.isEmpty(), filter, "backup of %s, nor a failed attempt,", "due");
         List<Row> rows = new ArrayList<>();
         for (SourceStatus source : sources) {
             BackupsDue.Source s = source.snapshots();

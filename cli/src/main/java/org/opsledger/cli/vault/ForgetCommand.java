@@ -107,7 +107,7 @@ final class ForgetCommand implements Callable<Integer> {
                 Repository.SnapshotListing listing = named.isEmpty() ? null : r.listSnapshots();
                 listed = listing == null ? r.snapshots() : listing.readable();
                 toRemove = listing == null ? null : select.findEach(listing, named);
-                plan = toRemove != null ? f.plan(toRemove, Instant.now()) : f.plan(policy, Instant.now(), filter, listed);
+                plan = plan(f, toRemove, policy, filter, listed);
                 if (!repo.json) {
                     plan.forEach(report::add);
                     report.end();
@@ -124,7 +124,7 @@ final class ForgetCommand implements Callable<Integer> {
                         Repository.SnapshotListing listing = named.isEmpty() ? null : r.listSnapshots();
                         listed = listing == null ? r.snapshots() : listing.readable();
                         toRemove = listing == null ? null : select.findEach(listing, named);
-                        plan = toRemove != null ? f.plan(toRemove, Instant.now()) : f.plan(policy, Instant.now(), filter, listed);
+                        plan = plan(f, toRemove, policy, filter, listed);
                         List<ObjectId> planned = plan.stream().filter(d -> !d.keep()).map(d -> d.snapshot().id()).toList();
                         // kill -9 writes no entry: this one stands for the forget until its own is written
                         standIn = planned.isEmpty() ? null : journal.standIn(planned, "it was to remove " + planned.size()
@@ -187,6 +187,20 @@ final class ForgetCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * What the forget is to do: remove the snapshots named ({@code toRemove}), or apply the policy to those the filter selects
+     * of {@code listed}; a filter that selects none is refused (SnapshotFilterOptions#requireSelected).
+     */
+    private static List<ForgetDecision> plan(Forgetter f, List<SnapshotRef> toRemove, RetentionPolicy policy, SnapshotFilter filter,
+                                             List<SnapshotRef> listed) {
+        if (toRemove != null) {
+            return f.plan(toRemove, Instant.now());
+        }
+        List<ForgetDecision> plan = f.plan(policy, Instant.now(), filter, listed);
+        SnapshotFilterOptions.requireSelected(!plan.isEmpty(), filter, "snapshot of %s", "snapshots");
+        return plan;
     }
 
     /**

@@ -36,6 +36,19 @@ final class SnapshotFilterOptions {
     }
 
     /**
+     * Refuses, exit 1, a --host, --tag or --path that selects nothing in the repository ({@code found} false): a typo. `vault
+     * due --host web-O1` read "0 overdue" and a monitor stayed green for ever, `vault forget --host web-O1 --keep-last 1` said
+     * "removed 0 of 0" and the retention never ran, each exit 0 (a helper's, a tester's). {@code none}: what there is none of,
+     * "%s" standing for the selection ("backup of %s, nor a failed attempt,"); {@code command}: the command that lists them all.
+     */
+    static void requireSelected(boolean found, SnapshotFilter filter, String none, String command) {
+        if (!found && !filter.isAll()) {
+            throw new CliException("no " + none.replace("%s", filter.describe()) + " in this repository (`vault " + command + "` without"
+                    + " --host, --path and --tag lists every one)");
+        }
+    }
+
+    /**
      * The snapshots {@code names} name (IDs, prefixes, 'latest' among those selected), each once ('latest' and its ID
      * name one): all found before a command changes any, so a mistyped ID changes nothing.
      */

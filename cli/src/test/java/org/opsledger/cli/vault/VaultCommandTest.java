@@ -1494,6 +1494,28 @@ class VaultCommandTest {
         assertThat(record.get("dataOwner").asString()).isEqualTo("ops #db team");
     }
 
+    /**
+     * A --host, --tag or --path that selects no snapshot is refused, exit 1, as `vault due` refuses it: `forget --host web-O1
+     * --keep-last 1 --prune` (a letter O for a zero) said "removed 0 of 0", exit 0, and the retention never ran (a tester's).
+     */
+    @Test
+    void aForgetWhoseSelectionMatchesNoSnapshotIsRefusedAsDueRefusesIt() {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        for (String selection : List.of("--host=web-O1", "--tag=ticket=CHG-1")) {
+            for (String mode : List.of("--prune", "--dry-run")) {
+                Run forget = vault("forget", selection, "--keep-last", "1", mode);
+                assertThat(forget.exit()).as(selection + " " + mode).isEqualTo(1);
+                assertThat(forget.out()).isEmpty();
+                assertThat(forget.err()).isEqualTo("opsledger: no snapshot of " + selection.substring(2).replaceFirst("=", " ") + " in this"
+                        + " repository (`vault snapshots` without --host, --path and --tag lists every one)\n");
+            }
+        }
+        assertThat(vault("snapshots", "--json").json().size()).isEqualTo(2);
+        assertThat(vault("forget", "--host", org.opsledger.vault.repository.Repository.hostname(), "--keep-last", "1").exit()).isZero();
+        assertThat(vault("snapshots", "--json").json().size()).isEqualTo(1);
+    }
+
     @Test
     void aRestoreLeavesOutWhatItsExcludesMatch() {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
