@@ -1516,6 +1516,22 @@ class VaultCommandTest {
         assertThat(vault("snapshots", "--json").json().size()).isEqualTo(1);
     }
 
+    /** `dump -o -` is stdout, as tar's and curl's: it wrote a file named "-", and the pipe got "dumped … to -", exit 0 (a tester's). */
+    @Test
+    void aDumpToDashGoesToStdout() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String cwd = System.getProperty("user.dir");
+        for (String dash : List.of("-o", "--output")) {
+            Run dump = vault("dump", "latest", "data/report.txt", dash, "-");
+            assertThat(dump.exit()).as(dump.err()).isZero();
+            assertThat(dump.out()).isEqualTo(Files.readString(data.resolve("report.txt")));
+            assertThat(Path.of(cwd, "-")).doesNotExist();
+        }
+        Run json = vault("dump", "latest", "data/report.txt", "--output=-", "--json");
+        assertThat(json.exit()).isEqualTo(2);
+        assertThat(json.err()).isEqualTo("opsledger: --json needs --output: the dump itself goes to stdout\n");
+    }
+
     @Test
     void aRestoreLeavesOutWhatItsExcludesMatch() {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
