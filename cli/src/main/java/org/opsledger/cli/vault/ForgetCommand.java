@@ -48,7 +48,8 @@ final class ForgetCommand implements Callable<Integer> {
             description = "Keep the newest N snapshots of each host and paths, whatever their age: with --keep-within, the floor if backups stop.")
     int last;
 
-    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y, 1y6m: days, months and years by the calendar in local time, as restic counts them, and as tier counts --near-line).")
+    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y, 1y6m: days, months and years by the calendar in local time, as restic counts them, and as tier counts --near-line). "
+            + RepoOptions.DURATION_UNITS)
     String keepWithin;
 
     @Option(names = "--keep-daily", paramLabel = "N", defaultValue = "0",
