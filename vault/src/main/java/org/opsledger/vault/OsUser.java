@@ -17,6 +17,19 @@ public final class OsUser {
         return name == null || name.isBlank() || name.equals("?") ? "uid " + uid() : name;
     }
 
+    /**
+     * The name /etc/passwd gives user {@code uid}, or "uid N" where it gives none (another host's user, a container's):
+     * a lock names the user of its process by number.
+     */
+    public static String nameOf(long uid) {
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/etc/passwd"))) {
+            return lines.map(l -> l.split(":", 4)).filter(f -> f.length > 2 && f[2].equals(Long.toString(uid))).map(f -> f[0])
+                    .findFirst().orElse("uid " + uid);
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return "uid " + uid;
+        }
+    }
+
     public static long uid() {
         return new com.sun.security.auth.module.UnixSystem().getUid();
     }

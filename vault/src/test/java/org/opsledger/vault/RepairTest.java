@@ -925,7 +925,8 @@ class RepairTest {
         Files.delete(repoDir.resolve("locks/web-1"));
         try (Repository other = TestTrees.open(repoDir); Repository repo = TestTrees.open(repoDir); SharedLock backup = other.lock("backup")) {
             assertThatThrownBy(() -> new Repairer(repo, 2).repair(0, false)).isInstanceOf(VaultException.class)
-                    .hasMessageStartingWith("a backup on ").hasMessageContaining(" (pid " + ProcessHandle.current().pid() + ") is working");
+                    .hasMessageStartingWith("a backup on ").hasMessageContaining(" (pid " + ProcessHandle.current().pid() + ", user "
+                            + org.opsledger.vault.OsUser.nameOf(org.opsledger.vault.OsUser.uid()) + ") is working");
         }
     }
 

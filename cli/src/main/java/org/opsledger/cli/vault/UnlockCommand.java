@@ -33,7 +33,8 @@ final class UnlockCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw journal.failed(e);
             }
-            int live = r.locks().live().size();
+            List<String> kept = r.locks().kept();
+            int live = kept.size();
             String line = "unlock: " + removed.size() + " lock file(s) removed, " + live + " live lock(s) kept";
             if (!removed.isEmpty()) { // a live lock removed lets a prune delete what a running backup needs: who did, and when
                 journal.ended(JournalEntry.Outcome.OK, List.of(), List.of(), false, 0, line + (removeAll ? " (--remove-all): " : ": ")
@@ -43,9 +44,11 @@ final class UnlockCommand implements Callable<Integer> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("removed", removed);
                 m.put("liveLocksKept", live);
+                m.put("kept", kept);
                 Output.json(m);
             } else {
                 removed.forEach(l -> Output.out().println("removed " + l));
+                kept.forEach(l -> Output.out().println("kept " + l));
                 Output.out().println(line);
             }
         }

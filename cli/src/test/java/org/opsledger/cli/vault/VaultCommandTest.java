@@ -2355,6 +2355,23 @@ class VaultCommandTest {
     }
 
     /**
+     * Unlock names each live lock it keeps, with its kind, host, pid, user and last refresh, and when it removes it: another
+     * user's backup killed with kill -9 left "0 lock file(s) removed, 1 live lock(s) kept", naming nothing (a tester's).
+     */
+    @Test
+    void unlockNamesEachLiveLockItKeepsAndWhenItRemovesIt() throws Exception {
+        String refreshed = java.time.Instant.now().minusSeconds(3 * 60 + 5).toString();
+        Files.writeString(Files.createDirectories(repo.resolve("locks")).resolve("killed"), "{\"kind\":\"backup\",\"host\":\"db2\",\"pid\":43,\"started\":\"" + refreshed
+                + "\",\"refreshed\":\"" + refreshed + "\",\"holder\":{\"table\":\"another/host\",\"uid\":0,\"startTick\":7}}");
+        Run unlock = vault("unlock");
+        assertThat(unlock.exit()).as(unlock.err()).isZero();
+        assertThat(unlock.out().lines().toList()).containsExactly("kept locks/killed: a backup on db2 (pid 43, user root, its lock"
+                + " refreshed 3 min ago; if that process is gone, `vault unlock` removes the lock 10 min after its last refresh)",
+                "unlock: 0 lock file(s) removed, 1 live lock(s) kept");
+        assertThat(vault("unlock", "--json").json().get("kept").get(0).asString()).startsWith("locks/killed: a backup on db2 (pid 43, user root,");
+    }
+
+    /**
      * An extended attribute whose name is not UTF-8 is left out with a warning, exit 3, and the summary says so: the
      * backup dropped all of the file's attributes and said nothing, exit 0 (a helper's).
      */

@@ -253,7 +253,145 @@ class WithoutRootsPowersTest {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isEqualTo(1);
         assertThat(out.lines().filter(l -> l.startsWith("opsledger:"))).as(out)
-                .containsExactly("opsledger: cannot read " + repo.resolve("config") + ": permission denied");
+                .containsExactly("opsledger: cannot read " + repo.resolve("config") + ": permission denied: run as the owner of the"
+                        + " repository or fix its ownership");
+    }
+
+    /** What a command run without root's powers over file modes printed, and its exit. */
+    private record Ran(int exit, String out) {
+    }
+
+    private static Ran ranWithoutRootsPowers(List<String> at, String... args) throws Exception {
+        Process p = withoutRootsPowers(concat(List.of(args), at));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Ran(p.exitValue(), out);
+    }
+
+    /** A repository made by root in {@code tmp/repo}, with one backup of {@code tmp/src/first}: its --repo and --password-file. */
+    private List<String> repositoryWithOneBackup() throws Exception {
+        Path first = Files.createDirectories(tmp.resolve("src/first"));
+        Files.writeString(first.resolve("a.txt"), "the first backup\n");
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        List<String> at = List.of("--repo", tmp.resolve("repo").toString(), "--password-file", pw.toString());
+        assertThat(CliRun.of(concat(List.of("vault", "init"), at, List.of("--kdf-iterations", "100000"))).exit()).isZero();
+        assertThat(CliRun.of(concat(List.of("vault", "backup", first.toString(), "--allow-same-device"), at)).exit()).isZero();
+        return at;
+    }
+
+    /** A second backup by root, of other data: the files it added to the repository (its packs, index, snapshot, journal entry). */
+    private List<Path> secondBackup(List<String> at) throws Exception {
+        Path second = Files.createDirectories(tmp.resolve("src/second"));
+        byte[] random = new byte[300_000];
+        new java.util.Random(7).nextBytes(random);
+        Files.write(second.resolve("b.bin"), random);
+        List<Path> before = filesIn(tmp.resolve("repo"));
+        assertThat(CliRun.of(concat(List.of("vault", "backup", second.toString(), "--allow-same-device"), at)).exit()).isZero();
+        List<Path> added = new java.util.ArrayList<>(filesIn(tmp.resolve("repo")));
+        added.removeAll(before);
+        return added;
+    }
+
+    private static List<Path> filesIn(Path dir) throws Exception {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(f -> !f.startsWith(dir.resolve("locks"))).sorted().toList();
+        }
+    }
+
+    /** Gives {@code files} to another user (uid 4321), mode 0600, as a backup run by that user writes them. */
+    private static void anotherUsers(List<Path> files) throws Exception {
+        for (Path f : files) {
+            Files.setAttribute(f, "unix:uid", 4321, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(f, "unix:mode", 0600, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /**
+     * A lock file its user may not read (another user's backup, 0600) counts as running: a prune skipped it as "released
+     * between list and read" and deleted the packs that backup had written so far as orphans, and the backup then said
+     * "saved" of a snapshot whose data was gone (a tester's). Unlock keeps it and names it, and check names it.
+     */
+    @Test
+    void aLockFileItsUserMayNotReadCountsAsRunning() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        List<String> at = repositoryWithOneBackup();
+        // another user's backup under way: its packs written, its index and snapshot not yet
+        List<Path> added = secondBackup(at);
+        List<Path> packs = added.stream().filter(f -> f.toString().contains("/data/")).toList();
+        assertThat(packs).isNotEmpty();
+        for (Path f : added) {
+            if (f.toString().contains("/index/") || f.toString().contains("/snapshots/")) {
+                Files.delete(f);
+            }
+        }
+        Path lock = tmp.resolve("repo/locks/theirs");
+        String now = Instant.now().toString();
+        Files.writeString(lock, "{\"kind\":\"backup\",\"host\":\"db1\",\"pid\":42,\"started\":\"" + now + "\",\"refreshed\":\"" + now + "\"}");
+        anotherUsers(List.of(lock));
+
+        Ran prune = ranWithoutRootsPowers(at, "prune");
+        assertThat(prune.exit()).as(prune.out()).isZero();
+        assertThat(packs).as(prune.out()).allMatch(Files::exists);
+        assertThat(prune.out()).contains("0 orphan(s) removed");
+
+        Ran unlock = ranWithoutRootsPowers(at, "unlock");
+        assertThat(unlock.exit()).as(unlock.out()).isZero();
+        assertThat(unlock.out().lines().toList()).containsExactly("kept cannot read lock locks/theirs: permission denied; it counts as"
+                + " running (`vault unlock --remove-all` removes it; its user's or root's `vault unlock` reads it)",
+                "unlock: 0 lock file(s) removed, 1 live lock(s) kept");
+        assertThat(lock).exists();
+
+        Ran check = ranWithoutRootsPowers(at, "check");
+        assertThat(check.out()).as(check.out()).contains("cannot read lock locks/theirs: permission denied; it counts as running");
+    }
+
+    /**
+     * A repository file its user may not read (a backup another user ran into it) is no damage: check called it damaged
+     * and sent the operator to `vault repair`, which deleted it, kept zeros of it under damaged/ and said nothing was lost,
+     * and the next prune deleted its packs as orphans (a tester's). Check, repair and prune now stop, naming it, and
+     * touch nothing; so for a legal hold's record.
+     */
+    @Test
+    void aFileItsUserMayNotReadIsNoDamage() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        List<String> at = repositoryWithOneBackup();
+        List<Path> theirs = secondBackup(at).stream().filter(f -> !f.toString().contains("/index/")).toList();
+        Map<Path, byte[]> bytes = new java.util.HashMap<>();
+        for (Path f : theirs) {
+            bytes.put(f, Files.readAllBytes(f));
+        }
+        anotherUsers(theirs);
+        Path snapshot = theirs.stream().filter(f -> f.toString().contains("/snapshots/")).findFirst().orElseThrow();
+        String denied = "opsledger: cannot read " + snapshot + ": permission denied: run as the owner of the repository or fix its ownership";
+
+        Ran check = ranWithoutRootsPowers(at, "check", "--read-data");
+        assertThat(check.exit()).as(check.out()).isNotZero();
+        assertThat(check.out()).as(check.out()).contains(denied).doesNotContain("damaged");
+        for (String[] command : List.of(new String[] {"repair", "--read-data"}, new String[] {"prune"})) {
+            Ran ran = ranWithoutRootsPowers(at, command);
+            assertThat(ran.exit()).as(ran.out()).isNotZero();
+            assertThat(ran.out()).as(ran.out()).contains(denied);
+        }
+        for (Path f : theirs) {
+            assertThat(Files.readAllBytes(f)).as(f.toString()).isEqualTo(bytes.get(f));
+        }
+        assertThat(tmp.resolve("repo/damaged")).doesNotExist();
+
+        for (Path f : theirs) { // root's again: the hold's record alone is another user's
+            Files.setAttribute(f, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+        }
+        assertThat(CliRun.of(concat(List.of("vault", "hold", "latest", "--reason", "CASE-117", "--by", "legal"), at)).exit()).isZero();
+        List<Path> holds = filesIn(tmp.resolve("repo/holds"));
+        byte[] record = Files.readAllBytes(holds.getFirst());
+        anotherUsers(holds);
+        for (String command : List.of("check", "repair")) {
+            Ran ran = ranWithoutRootsPowers(at, command);
+            assertThat(ran.exit()).as(ran.out()).isNotZero();
+            assertThat(ran.out()).as(ran.out()).contains("opsledger: cannot read " + holds.getFirst() + ": permission denied")
+                    .doesNotContain("nothing was lost");
+        }
+        assertThat(Files.readAllBytes(holds.getFirst())).isEqualTo(record);
+        assertThat(tmp.resolve("repo/damaged")).doesNotExist();
     }
 
     @SafeVarargs

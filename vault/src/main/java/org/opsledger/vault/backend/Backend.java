@@ -239,10 +239,21 @@ public interface Backend extends AutoCloseable {
      * back, and repair keeps what still reads), rather than that the store did not answer. An object store's failed GET,
      * after the client's retries, is the network or the store, never the object: damage there shows as bytes that do not
      * match their name. On S3 a repair that took a throttled store's 503s for damage deleted an intact pack and kept
-     * zeros of it (a helper's). Asked of {@link #store()}.
+     * zeros of it (a helper's). Asked through {@link #isDamage}.
      */
     default boolean readFailureIsDamage() {
         return true;
+    }
+
+    /**
+     * Whether {@code failure}, a read of a file that is there (a file gone is the caller's to tell), says its stored bytes
+     * are lost: the one place that decides, for check, repair, prune and every listing that reports a file that does not
+     * read. Never a file this user may not read ({@link PermissionDeniedException}: another user's, in a repository
+     * several users write to; a repair that took it for damage kept zeros of it and deleted it, a tester's), nor, where
+     * {@link #readFailureIsDamage} says so, a store that did not answer. Asked of {@link #store()}.
+     */
+    default boolean isDamage(Exception failure) {
+        return !(failure instanceof PermissionDeniedException) && store().readFailureIsDamage();
     }
 
     /** The store itself, under any limit put on its transfers ({@link ThrottledBackend}): what a local-disk check asks of it. */

@@ -195,6 +195,10 @@ public final class LocalBackend implements Backend {
         if (Cancelled.caused(e)) {
             return new Cancelled("reading " + p, e);
         }
+        if (e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.FileSystemException f
+                && "Operation not permitted".equals(f.getReason())) { // EACCES, EPERM: another user's file, never damage
+            return new PermissionDeniedException(p.toString(), e);
+        }
         return new BackendException("cannot " + verb + " " + p + ": " + IoReason.of(e), e);
     }
 

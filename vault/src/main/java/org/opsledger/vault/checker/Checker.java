@@ -28,6 +28,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.backend.MissingFileException;
+import org.opsledger.vault.backend.PermissionDeniedException;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
@@ -235,6 +236,7 @@ public final class Checker {
         for (String lock : repo.locks().problems()) {
             warnings.add("lock file " + lock + " (`vault unlock` removes it)");
         }
+        warnings.addAll(repo.locks().unread()); // another user's: a backup of theirs may be running
         String replacedKeyring = repo.backend().replacedLeftBehind("keyring"); // IS.012 6.6.6.4: on any store
         if (replacedKeyring != null) {
             warnings.add(replacedKeyring + " is a keyring a killed `key rotate` or `key retire` replaced and left: it holds the keys it"
@@ -583,7 +585,7 @@ public final class Checker {
                 if (!repo.backend().exists(name)) {
                     continue;
                 }
-                if (e instanceof BackendException && !(e instanceof MissingFileException) && !repo.backend().store().readFailureIsDamage()) {
+                if (e instanceof BackendException && !(e instanceof MissingFileException) && !repo.backend().isDamage(e)) {
                     throw e; // the store did not answer; a bad sector under the file (EIO) is damage like any other
                 }
                 out.put(name, e instanceof VaultException ? e.getMessage() : name + " unreadable (" + e.getClass().getSimpleName() + ")");
@@ -826,7 +828,8 @@ public final class Checker {
                     Cancelled.passOn(e, "the check");
                     // gone since listed: the store answered (an S3 404 was "the store failed, … check again when it answers": a re-tester's)
                     boolean gone = e instanceof MissingFileException;
-                    if (!gone && !repo.backend().store().readFailureIsDamage()) { // the store did not answer: nothing is known of the pack
+                    if (!gone && !repo.backend().isDamage(e)) { // the store did not answer, or this user may not read it
+                        PermissionDeniedException.passOn(e);
                         throw new BackendException("cannot read pack " + p + " from " + repo.backend().location() + ": " + e.getMessage()
                                 + "; the store failed, not the pack: nothing was taken for damage, check again when it answers", e);
                     }

@@ -19,6 +19,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.BackendException;
+import org.opsledger.vault.backend.PermissionDeniedException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
@@ -132,6 +133,7 @@ public final class Repairer {
                     indexedAgain++;
                 } catch (VaultException e) {
                     Cancelled.passOn(e, "the repair");
+                    PermissionDeniedException.passOn(e); // another user's pack: nothing is known of it
                     unreadable.add(Repository.packName(p) + ": " + e.getMessage());
                 }
             }
@@ -220,8 +222,8 @@ public final class Repairer {
             } catch (org.opsledger.vault.backend.MissingFileException gone) {
                 continue; // a forget beside the plan
             } catch (BackendException e) {
-                if (!repo.backend().store().readFailureIsDamage()) {
-                    throw e; // the store did not answer: nothing is known of the file
+                if (!repo.backend().isDamage(e)) {
+                    throw e; // the store did not answer, or this user may not read it: nothing is known of the file
                 }
                 sealed = null; // a bad sector under it: kept under damaged/ with zeros where it does not read
                 unreadable = "does not read (" + e.getMessage() + ")";
@@ -285,7 +287,7 @@ public final class Repairer {
                 } catch (org.opsledger.vault.backend.MissingFileException gathered) {
                     continue; // gathered into a segment meanwhile
                 } catch (BackendException e) {
-                    if (!repo.backend().store().readFailureIsDamage()) {
+                    if (!repo.backend().isDamage(e)) {
                         throw e;
                     }
                     out.add(new RepairResult.DamagedFile(name, "does not read (" + e.getMessage() + ")", DAMAGED + "/" + name,
@@ -472,7 +474,8 @@ public final class Repairer {
             return 0;
         } catch (IOException | VaultException e) {
             Cancelled.passOn(e, "the repair");
-            if (!backend.store().readFailureIsDamage()) {
+            if (!backend.isDamage(e)) {
+                PermissionDeniedException.passOn(e);
                 throw new BackendException("cannot copy " + name + " to " + as + ": " + e.getMessage() + "; the store failed, not the pack:"
                         + " it stays in data/, run the repair again when the store answers", e);
             }
@@ -516,6 +519,7 @@ public final class Repairer {
             repo.packHeader(pack).blobs().forEach(b -> out.put(b.id(), b));
         } catch (VaultException e) {
             Cancelled.passOn(e, "the repair");
+            PermissionDeniedException.passOn(e);
             // no header to go by: each blob as the index says
         }
         return out;
@@ -528,8 +532,8 @@ public final class Repairer {
             repo.openBlob(b.id(), b.compressed(), b.rawLength(), sealed, 0, sealed.length);
             return null;
         } catch (BackendException e) {
-            if (!repo.backend().store().readFailureIsDamage()) {
-                throw e; // the store did not answer: that says nothing of the blob
+            if (!repo.backend().isDamage(e)) {
+                throw e; // the store did not answer, or this user may not read it: that says nothing of the blob
             }
             return e.getMessage();
         } catch (VaultException | IllegalArgumentException | IndexOutOfBoundsException e) {

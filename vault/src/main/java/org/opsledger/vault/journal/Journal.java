@@ -579,7 +579,7 @@ public final class Journal {
             if (!repo.backend().exists(name)) {
                 return new Read(null, null, 0, 0, null); // sealed again by a key retirement, or gathered, since it was listed
             }
-            if (repo.backend().store().readFailureIsDamage()) { // a bad sector under it (EIO): damaged, as one whose bytes changed
+            if (repo.backend().isDamage(e)) { // a bad sector under it (EIO): damaged, as one whose bytes changed
                 return Read.problem(name + ": does not read (" + e.getMessage() + ")");
             }
             throw e;

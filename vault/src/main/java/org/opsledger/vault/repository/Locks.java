@@ -9,6 +9,8 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.BackendException;
+import org.opsledger.vault.backend.MissingFileException;
+import org.opsledger.vault.backend.PermissionDeniedException;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -129,11 +131,11 @@ public final class Locks {
         LockHolder here = LockHolder.current();
         for (LockRecord l : liveOtherThan(own)) {
             if (alone) {
-                throw new Conflict(l.kind(), a(l.kind()) + " on " + holder(l, here) + " is working in the repository,"
+                throw new Conflict(l.kind(), who(l, here) + " is working in the repository,"
                         + " and " + a(own.kind()) + " runs alone: run it again when nothing else runs");
             }
             if (RUNS_ALONE.contains(l.kind())) {
-                throw new Conflict(l.kind(), a(l.kind()) + " on " + holder(l, here) + " runs alone in the repository: "
+                throw new Conflict(l.kind(), who(l, here) + " runs alone in the repository: "
                         + own.kind() + " when it has finished");
             }
             if (ONE_AT_A_TIME.contains(own.kind()) && l.kind().equals(own.kind())) {
@@ -146,6 +148,26 @@ public final class Locks {
         }
     }
 
+    /** "a backup on " and its {@link #holder}, or for a lock file this process cannot read, which one. */
+    private static String who(LockRecord l, LockHolder here) {
+        return l.isUnread() ? "a process whose lock file " + l.host() + " this user cannot read (another user's; it counts as a running backup)"
+                : a(l.kind()) + " on " + holder(l, here);
+    }
+
+    /**
+     * The live lock files {@code vault unlock} keeps, each as "NAME: a backup on web-1 (pid 4711, user alice, its lock
+     * refreshed …; when `vault unlock` removes it)" as a refusal names them, or for one this process cannot read "cannot read
+     * lock NAME: permission denied; it counts as running": an operator told "1 live lock(s) kept" and nothing more could not
+     * tell a running backup from a killed one's lock (a tester's).
+     */
+    public List<String> kept() {
+        Instant cutoff = Instant.now().minus(STALE_AFTER);
+        LockHolder here = LockHolder.current();
+        return read().stream().filter(f -> f.lock() != null && staleness(f, cutoff, here) == null)
+                .map(f -> f.unread() != null ? f.unread() + " (`vault unlock --remove-all` removes it; its user's or root's"
+                        + " `vault unlock` reads it)" : f.name() + ": " + who(f.lock(), here)).toList();
+    }
+
     /**
      * "web-1 (pid 4711)" for a lock whose process this one sees running; for any other, also when it was last refreshed
      * and when it goes stale, so the operator of a refused command knows whether to wait or to look at that host: a lock a
@@ -153,11 +175,12 @@ public final class Locks {
      * backup's (a re-tester's).
      */
     private static String holder(LockRecord l, LockHolder here) {
+        String user = l.holder() == null ? "" : ", user " + org.opsledger.vault.OsUser.nameOf(l.holder().uid());
         if (l.holder() != null && l.holder().certainlyRunning(l.pid(), here)) {
-            return l.host() + " (pid " + l.pid() + ")";
+            return l.host() + " (pid " + l.pid() + user + ")";
         }
         Duration since = Duration.between(l.refreshed(), Instant.now());
-        return l.host() + " (pid " + l.pid() + ", its lock refreshed " + (since.isNegative() ? "ahead of this clock"
+        return l.host() + " (pid " + l.pid() + user + ", its lock refreshed " + (since.isNegative() ? "ahead of this clock"
                 : ago(since)) + "; if that process is gone, `vault unlock` removes the lock " + STALE_AFTER.toMinutes()
                 + " min after its last refresh)";
     }
@@ -196,6 +219,14 @@ public final class Locks {
                 .toList();
     }
 
+    /**
+     * The lock files this process cannot read (another user's, 0600), each as "cannot read lock NAME: why; it counts as
+     * running": check and unlock name them.
+     */
+    public List<String> unread() {
+        return read().stream().map(LockFile::unread).filter(java.util.Objects::nonNull).toList();
+    }
+
     /** Removes lock files not refreshed for {@link #STALE_AFTER} or whose process has ended; ignored ones are left for the operator. */
     public int removeStale() {
         return remove(false, false).size();
@@ -221,15 +252,18 @@ public final class Locks {
             if (f.problem() != null ? ignored || live && l != null : stale != null || live) {
                 backend.delete(f.name());
                 SharedLock.ABANDONED.remove(new SharedLock.Abandoned(backend.location(), f.name()));
-                removed.add(f.name() + ": " + (f.problem() != null ? f.problem()
+                removed.add(f.unread() != null ? f.unread() : f.name() + ": " + (f.problem() != null ? f.problem()
                         : (stale == null ? "live" : stale) + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
             }
         }
         return removed;
     }
 
-    /** A lock file: its record, or why it is ignored. */
-    private record LockFile(String name, LockRecord lock, String problem) {
+    /**
+     * A lock file: its record, or why it is ignored; {@code unread} says why it could not be read, when it could not (its
+     * record then {@link LockRecord#unread}: it counts as running, and only `vault unlock --remove-all` removes it).
+     */
+    private record LockFile(String name, LockRecord lock, String problem, String unread) {
     }
 
     /**
@@ -247,25 +281,31 @@ public final class Locks {
             LockRecord l;
             try {
                 l = VaultJson.read(backend.read(name), LockRecord.class);
-            } catch (BackendException released) {
+            } catch (MissingFileException released) {
                 continue; // released between list and read
+            } catch (BackendException e) {
+                // another user's (0600), or a store that failed: its backup may be running. Skipped, a prune deleted the
+                // packs a running backup had written, which then said "saved" (a tester's)
+                out.add(new LockFile(name, LockRecord.unread(name), null, "cannot read lock " + name + ": "
+                        + (e instanceof PermissionDeniedException ? "permission denied" : e.getMessage()) + "; it counts as running"));
+                continue;
             } catch (JacksonException e) {
-                out.add(new LockFile(name, null, "unreadable (" + e.getOriginalMessage() + ")"));
+                out.add(new LockFile(name, null, "unreadable (" + e.getOriginalMessage() + ")", null));
                 continue;
             } catch (VaultException e) {
                 // a cancelled read is no unreadable lock: ignored so, a running backup's let a prune delete what it stored
                 org.opsledger.vault.Cancelled.passOn(e, "the reading of the locks");
-                out.add(new LockFile(name, null, "unreadable (" + e.getMessage() + ")")); // too large to be a lock
+                out.add(new LockFile(name, null, "unreadable (" + e.getMessage() + ")", null)); // too large to be a lock
                 continue;
             }
             String lacks = LockRecord.lacks(l);
             if (lacks != null) {
-                out.add(new LockFile(name, null, "incomplete (" + lacks + ")"));
+                out.add(new LockFile(name, null, "incomplete (" + lacks + ")", null));
             } else if (l.refreshed().isAfter(latest)) {
                 out.add(new LockFile(name, l, "refreshed " + l.refreshed() + ", more than " + CLOCK_SKEW.toMinutes()
-                        + " minutes ahead of this clock"));
+                        + " minutes ahead of this clock", null));
             } else {
-                out.add(new LockFile(name, l, null));
+                out.add(new LockFile(name, l, null, null));
             }
         }
         return out;

@@ -78,6 +78,8 @@ public final class ReferencedBlobs {
             h = repo.packHeader(pack);
         } catch (VaultException e) {
             org.opsledger.vault.Cancelled.passOn(e, work); // never "no header": the pack would be deleted as an orphan
+            // nor another user's pack this one may not read: a prune deleted a running backup's so (a tester's)
+            org.opsledger.vault.backend.PermissionDeniedException.passOn(e);
             return null;
         }
         boolean holdsNeeded = h.blobs().stream().anyMatch(b -> needed.contains(b.id()) && !indexed.contains(b.id()));

@@ -680,7 +680,7 @@ public final class Repository implements AutoCloseable {
         } catch (MissingFileException e) {
             return new FileBytes(null, e);
         } catch (BackendException e) {
-            if (!reportUnreadable || !backend.store().readFailureIsDamage()) {
+            if (!reportUnreadable || !backend.isDamage(e)) {
                 throw e;
             }
             return new FileBytes(null, e);
@@ -1552,8 +1552,8 @@ public final class Repository implements AutoCloseable {
         } catch (MissingFileException e) {
             return new SnapshotRead(null, null);
         } catch (BackendException e) {
-            if (!backend.store().readFailureIsDamage()) {
-                throw e; // the store failed, not the file: an error, never a shorter list
+            if (!backend.isDamage(e)) {
+                throw e; // the store failed, or this user may not read it, not the file: an error, never a shorter list
             }
             // a bad sector under the file (EIO): damaged, as one whose bytes changed; every listing stopped on it (a helper's)
             return new SnapshotRead(null, name + ": does not read (" + e.getMessage() + "); `vault repair` moves it out of snapshots/");
