@@ -394,6 +394,25 @@ class WithoutRootsPowersTest {
         assertThat(tmp.resolve("repo/damaged")).doesNotExist();
     }
 
+    /**
+     * A backup path under a directory its user may not search (/var/lib/postgresql 0700) is there, and fails as one it may
+     * not read: it failed as "no such file or directory", in the journal too (a tester's).
+     */
+    @Test
+    void aBackupPathItsUserMayNotLookAtIsNotMissing() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        Path data = Files.createDirectories(tmp.resolve("src/private/data"));
+        Files.writeString(data.resolve("f"), "x\n");
+        Files.setAttribute(tmp.resolve("src/private"), "unix:mode", 0);
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        List<String> at = List.of("--repo", tmp.resolve("repo").toString(), "--password-file", pw.toString());
+        assertThat(CliRun.of(concat(List.of("vault", "init"), at, List.of("--kdf-iterations", "100000"))).exit()).isZero();
+        Ran backup = ranWithoutRootsPowers(at, "backup", data.toString(), "--allow-same-device");
+        assertThat(backup.exit()).as(backup.out()).isEqualTo(1);
+        assertThat(backup.out().lines().filter(l -> l.startsWith("opsledger:"))).as(backup.out())
+                .containsExactly("opsledger: cannot read the backup path " + data + ": permission denied; nothing of it would be backed up");
+    }
+
     @SafeVarargs
     private static String[] concat(List<String>... parts) {
         return java.util.Arrays.stream(parts).flatMap(List::stream).toArray(String[]::new);

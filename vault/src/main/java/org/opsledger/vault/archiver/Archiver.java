@@ -155,9 +155,28 @@ public final class Archiver {
                 java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS).close();
             }
         } catch (java.nio.file.AccessDeniedException e) {
-            throw new VaultException("cannot read the backup path " + p + ": permission denied; nothing of it would be backed up");
+            throw unreadable(p);
         } catch (IOException e) {
             // read as the walk reads it, which reports what it could not
+        }
+    }
+
+    private static VaultException unreadable(Path p) {
+        return new VaultException("cannot read the backup path " + p + ": permission denied; nothing of it would be backed up");
+    }
+
+    /**
+     * Refuses a backup path that is not there. One under a directory its user may not search (/var/lib/postgresql 0700,
+     * another user's home) is there: Files.exists said false, and it failed as "no such file or directory", in the journal
+     * too, sending the operator to look for a missing mount (a tester's).
+     */
+    private static void refuseMissing(Path p) {
+        try {
+            Files.readAttributes(p.toAbsolutePath().normalize(), java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw unreadable(p);
+        } catch (IOException e) {
+            throw new VaultException("no such file or directory: " + p);
         }
     }
 
@@ -165,11 +184,7 @@ public final class Archiver {
     public SnapshotRef backup(BackupOptions options) {
         Instant started = Instant.now(); // the time of capture (IS.012 6.6.5.1): when the data began to be read, as restic's
         List<Path> paths = sourcePaths(options);
-        for (Path p : options.paths()) {
-            if (!Files.exists(p.toAbsolutePath().normalize(), LinkOption.NOFOLLOW_LINKS)) {
-                throw new VaultException("no such file or directory: " + p);
-            }
-        }
+        options.paths().forEach(Archiver::refuseMissing);
         paths.forEach(Archiver::refuseUnreadable);
         refuseSameDevice(paths, options.allowSameDevice());
         InodeKey repository = repositoryDirectory();
