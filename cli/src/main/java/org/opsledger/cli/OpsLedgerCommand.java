@@ -23,10 +23,11 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         return commands;
     }
 
+    /** The system property the {@code --by} options default to ({@code ${sys:opsledger.by}}): who runs the command. */
+    public static final String BY_DEFAULT = "opsledger.by";
+
     public static void main(String[] args) {
         Stdout.install();
-        // the --by defaults name the OS user (picocli's ${sys:user.name}): one without a passwd entry as "uid N", not "?"
-        System.setProperty("user.name", org.opsledger.vault.OsUser.name());
         Runnable ended = () -> { };
         if (args.length > 0 && "vault".equals(args[0])) {
             ended = org.opsledger.cli.vault.VaultCommand.stoppable(args); // a signal from here on says what it stopped
@@ -62,6 +63,9 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
             System.err.println("opsledger: " + e.getMessage());
             return e.exitCode();
         }
+        // the --by defaults name the OS user (picocli's ${sys:…}): one without a passwd entry as "uid N", not "?"; and who
+        // logged in, "root (login op1)" through sudo, as the journal does
+        System.setProperty(BY_DEFAULT, org.opsledger.vault.OsUser.withLogin());
         CommandLine cmd = CommandPath.build(new OpsLedgerCommand(), args);
         cmd.setExpandAtFiles(false);
         OneLineErrors oneLine = new OneLineErrors();

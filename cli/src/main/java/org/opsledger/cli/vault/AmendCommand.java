@@ -45,7 +45,7 @@ final class AmendCommand implements Callable<Integer> {
     @Option(names = "--reason", required = true, description = "Why the record is corrected (kept in it: the ticket, the register it follows).")
     String reason;
 
-    @Option(names = "--by", description = "Who corrects it (default: the OS user).", defaultValue = "${sys:user.name}")
+    @Option(names = "--by", description = "Who corrects it (default: the OS user).", defaultValue = RecordOptions.OS_USER)
     String by;
 
     @Override

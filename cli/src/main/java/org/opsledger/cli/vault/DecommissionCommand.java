@@ -34,7 +34,7 @@ final class DecommissionCommand implements Callable<Integer> {
     @Option(names = "--reason", required = true, description = "Why (the change that retired it, a ticket).")
     String reason;
 
-    @Option(names = "--by", description = "Who decided it (default: the OS user).", defaultValue = "${sys:user.name}")
+    @Option(names = "--by", description = "Who decided it (default: the OS user).", defaultValue = RecordOptions.OS_USER)
     String by;
 
     @Option(names = "--dry-run", description = "Say which sources it would decommission, and record nothing.")

@@ -32,7 +32,7 @@ final class DisposeCommand implements Callable<Integer> {
             + " repository's password).")
     Path copiesPasswordFile;
 
-    @Option(names = "--by", description = "Who disposes of it (default: the OS user).", defaultValue = "${sys:user.name}")
+    @Option(names = "--by", description = "Who disposes of it (default: the OS user).", defaultValue = RecordOptions.OS_USER)
     String by;
 
     @Override

@@ -33,7 +33,7 @@ final class HoldCommand implements Callable<Integer> {
     @Option(names = "--reason", required = true, description = "Why (matter, case number, instruction from Legal).")
     String reason;
 
-    @Option(names = "--by", description = "Who placed it (default: the OS user).", defaultValue = "${sys:user.name}")
+    @Option(names = "--by", description = "Who placed it (default: the OS user).", defaultValue = RecordOptions.OS_USER)
     String by;
 
     @Override

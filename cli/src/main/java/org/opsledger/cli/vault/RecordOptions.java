@@ -44,6 +44,9 @@ final class RecordOptions {
         return value;
     }
 
+    /** The default of {@code --by}: the OS user, and who logged in where that is another ("root (login op1)", sudo). */
+    static final String OS_USER = "${sys:" + org.opsledger.cli.OpsLedgerCommand.BY_DEFAULT + "}";
+
     /**
      * {@code --by}: who places a hold, decides a decommission or a disposal, makes an amend or a rewrite. An empty one
      * recorded nobody ("legal hold placed by  for AUD-9": a helper's); IS.012 6.6.5, the record says who.

@@ -40,7 +40,7 @@ final class RewriteCommand implements Callable<Integer> {
     @Option(names = "--reason", required = true, description = "Why it is taken out (kept in the record: the incident, the request).")
     String reason;
 
-    @Option(names = "--by", description = "Who takes it out (default: the OS user).", defaultValue = "${sys:user.name}")
+    @Option(names = "--by", description = "Who takes it out (default: the OS user).", defaultValue = RecordOptions.OS_USER)
     String by;
 
     @Option(names = {"-n", "--dry-run"}, description = "List what would be taken out of each snapshot; write nothing.")

@@ -427,7 +427,7 @@ public final class Checker {
             JournalEntry e = removed.get(slot.shortId());
             if (e != null) {
                 out.add("key slot " + slot.shortId() + (slot.label() == null ? "" : " (" + slot.label() + ")") + " was removed on "
-                        + e.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by " + e.username() + "@" + e.host()
+                        + e.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by " + e.who() + "@" + e.host()
                         + " (journal) and is back: a rollback? `vault key remove " + slot.shortId() + "`");
             }
         }

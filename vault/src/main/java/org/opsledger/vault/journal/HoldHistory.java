@@ -73,7 +73,7 @@ public final class HoldHistory {
             String tail = " for " + matter;
             String detail = entry.detail();
             String by = !cut && detail.startsWith(PLACED) && detail.endsWith(tail) && detail.length() > PLACED.length() + tail.length()
-                    ? detail.substring(PLACED.length(), detail.length() - tail.length()) : entry.username();
+                    ? detail.substring(PLACED.length(), detail.length() - tail.length()) : entry.who();
             return LegalHold.quoted(matter + (cut ? "…" : "")) + ", placed " + entry.started().truncatedTo(ChronoUnit.SECONDS) + " by " + by;
         }
     }

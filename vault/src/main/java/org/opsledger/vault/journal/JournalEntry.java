@@ -16,11 +16,25 @@ import org.opsledger.vault.snapshot.BackupsDue;
  * storage; {@code verified}: a restore whose every file was read back and proved against the snapshot
  * ({@code --verify}), a check that read and authenticated every pack; {@code exitCode} and {@code detail}: what the
  * command returned and the line it ended with (its summary, or why it failed); {@code sourceHost}: in a decommission's
- * entry, the host of the source it ended (its paths are {@code paths}), null in every other.
+ * entry, the host of the source it ended (its paths are {@code paths}), null in every other; {@code login}: who logged
+ * in, where that is not {@code username} (an operator through sudo: {@link OsUser#login}); null in an entry of a build
+ * before 2026-12-06.
  */
 public record JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host,
                            String username, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode,
-                           String detail, String sourceHost) implements org.opsledger.vault.VaultJson.WellFormed {
+                           String detail, String sourceHost, String login)
+        implements org.opsledger.vault.VaultJson.WellFormed {
+
+    /** An entry that names no login (as one an older build wrote). */
+    public JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host, String username,
+                        List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode, String detail, String sourceHost) {
+        this(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail, sourceHost, null);
+    }
+
+    /** Who wrote it: "root (login op1)", "backup"; null where the entry names no one. */
+    public String who() {
+        return username == null ? null : OsUser.withLogin(username, login);
+    }
 
     /** The longest detail kept: a summary or an error message is a line, not a log. */
     public static final int MAX_DETAIL = 1000;
@@ -54,7 +68,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     public static JournalEntry of(Operation operation, Outcome outcome, Instant started, List<String> paths, List<ObjectId> snapshots,
                                   boolean verified, int exitCode, String detail) {
         return new JournalEntry(operation, outcome, started, Instant.now(), Repository.hostname(), OsUser.name(),
-                paths, snapshots, verified, exitCode, detail, null);
+                paths, snapshots, verified, exitCode, detail, null, OsUser.login());
     }
 
     /**
@@ -64,7 +78,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     public static JournalEntry decommission(String sourceHost, List<String> sourcePaths, List<ObjectId> snapshots, String detail) {
         Instant now = Instant.now();
         return new JournalEntry(Operation.DECOMMISSION, Outcome.OK, now, now, Repository.hostname(), OsUser.name(),
-                sourcePaths, snapshots, false, 0, detail, sourceHost);
+                sourcePaths, snapshots, false, 0, detail, sourceHost, OsUser.login());
     }
 
     /** The source (host, then paths sorted) this entry is about: the one a backup read, or the one a decommission ended. */

@@ -1,0 +1,77 @@
+package org.opsledger.cli.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.cli.CliRun;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Who did what, as the journal records it (IS.012 6.6.5; the policy's 6.1.3, audit logs name the user ID of each event,
+ * and 7.1, operator activity logged): the OS user and who logged in, where an operator works through sudo.
+ */
+class JournalNamesWhoTest {
+
+    @TempDir
+    Path tmp;
+
+    private List<String> at;
+
+    private CliRun vault(String... args) {
+        List<String> all = new ArrayList<>(List.of("vault"));
+        all.addAll(List.of(args));
+        all.addAll(at);
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    private Path repository() throws Exception {
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = tmp.resolve("repo");
+        at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a"), "a");
+        assertThat(vault("init", "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        return repo;
+    }
+
+    /**
+     * A hold placed by a command whose login is another user's (the kernel's login uid, as sshd sets it and sudo keeps
+     * it): its entry, its text and the hold's "by" name who logged in beside the OS user. Every operator's restore through
+     * sudo was journaled as "root" (h4's repro-4).
+     */
+    @Test
+    void aCommandOfAnotherLoginNamesItInTheJournalAndTheHold() throws Exception {
+        repository();
+        // the command in a JVM of its own, its login uid nobody's (65534): setting it takes root (CAP_AUDIT_CONTROL)
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "echo 65534 > /proc/self/loginuid && exec \"$@\"", "sh", java, "-cp",
+                System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", "hold", "latest", "--reason", "AUD-9"));
+        command.addAll(at);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("SUDO_USER");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        Assumptions.assumeFalse(out.startsWith("sh:"), "a login uid is set by root: " + out);
+        assertThat(p.exitValue()).as(out).isZero();
+
+        CliRun listed = vault("journal", "--operation", "hold", "--json");
+        assertThat(listed.exit()).as(listed.err()).isZero();
+        JsonNode entry = org.opsledger.vault.VaultJson.MAPPER.readTree(listed.out()).get("entries").get(0);
+        String user = entry.get("username").asString();
+        assertThat(entry.get("login").asString()).isEqualTo("nobody");
+        assertThat(entry.get("detail").asString()).isEqualTo("legal hold placed by " + user + " (login nobody) for AUD-9");
+        assertThat(vault("journal", "--operation", "hold").out()).contains("  " + user + " (login nobody)  ");
+        // the hold's record: held for the matter already, it is shown as it is
+        assertThat(vault("hold", "latest", "--reason", "AUD-9", "--json").out()).contains("\"heldBy\":\"" + user + " (login nobody)\"");
+    }
+}
