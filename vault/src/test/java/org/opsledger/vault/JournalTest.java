@@ -64,6 +64,25 @@ class JournalTest {
     }
 
     /**
+     * Each entry names the key slot whose password opened the repository, its short ID and label: a departing operator's
+     * slot labelled as a colleague's was tied to no one where everyone runs as root on one host (h3's repro-2). One an
+     * older build wrote names none and reads as before.
+     */
+    @Test
+    void anEntryNamesTheKeySlotThatOpenedTheRepositoryAndAnOlderOneNone() {
+        String bob;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            bob = repo.addKeySlot("bob's".toCharArray(), TestTrees.FAST_KDF, "bob");
+            repo.writeSealed(Journal.DIR, Sealing.Kind.JOURNAL, entry(Operation.BACKUP, Outcome.OK, T, false, "an older build's"));
+        }
+        try (Repository repo = Repository.open(new org.opsledger.vault.backend.LocalBackend(dir), "bob's".toCharArray())) {
+            new Journal(repo).record(entry(Operation.KEY, Outcome.OK, T.plusSeconds(60), false, "key slot 1a2b3c4d added (alice-laptop)"));
+            assertThat(new Journal(repo).read().entries()).extracting(JournalEntry::keySlot)
+                    .containsExactly(null, new JournalEntry.SlotInUse(bob.substring(0, 8), "bob"));
+        }
+    }
+
+    /**
      * A forget writes a stand-in entry before it deletes and takes it back once its own entry is written; another host's
      * prune that gathered the stand-in into a segment meanwhile left it there, saying "did not end" beside the entry of
      * how the forget ended (a helper's). The stand-in of a command whose own entry is there is not listed, nor counted.
@@ -136,7 +155,7 @@ class JournalTest {
             assertThat(u.to()).isEqualTo(RepositoryConfig.VERSION);
             assertThat(u.indexFiles()).as("formats 4 and 5 add nothing to the index").isZero();
             journal.record(e);
-            assertThat(journal.read().entries()).containsExactly(e);
+            assertThat(journal.read().entries()).containsExactly(e.openedWith(journal.slotInUse())); // the slot that opened it
         }
         // a helper's: the plaintext config set back to format 3 by someone able to write to the store, and every command
         // after it recorded nothing; check found only the warning a real format-3 repository gets

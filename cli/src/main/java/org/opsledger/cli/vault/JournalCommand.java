@@ -84,13 +84,14 @@ final class JournalCommand implements Callable<Integer> {
             m.put("failingBackups", listing.failingBackups()); // the newest backup of each of these sources failed
             Output.json(m);
         } else {
-            Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-10s  %-12s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host", "User",
-                    "Snapshot(s)", "Detail");
+            Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-18s  %-18s  %-12s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host",
+                    "User", "Key slot", "Snapshot(s)", "Detail");
             for (JournalEntry e : shown) {
-                // who: the OS user, and who logged in (an operator through sudo)
-                Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-10s  %-12s  %s%n", SnapshotsCommand.TIME.format(e.started()),
+                // who: the OS user and who logged in (an operator through sudo), and whose password (the slot) opened it
+                Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-18s  %-18s  %-12s  %s%n", SnapshotsCommand.TIME.format(e.started()),
                         e.operation().json(), e.outcome() == JournalEntry.Outcome.OK && e.verified() ? "verified" : e.outcome().json(),
                         TerminalText.cell(e.host()), e.username() == null ? "-" : TerminalText.cell(e.who()), // as snapshots' columns
+                        e.keySlot() == null ? "-" : TerminalText.cell(e.keySlot().toString()),
                         e.snapshots().isEmpty() ? "-" : e.snapshots().getFirst().shortHex() + (e.snapshots().size() == 1 ? ""
                                 : "+" + (e.snapshots().size() - 1)), TerminalText.escape(SnapshotsCommand.dash(e.detail())));
             }

@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Who did what, as the journal records it (IS.012 6.6.5; the policy's 6.1.3, audit logs name the user ID of each event,
- * and 7.1, operator activity logged): the OS user and who logged in, where an operator works through sudo.
+ * and 7.1, operator activity logged): the OS user and who logged in, where an operator works through sudo, and the key
+ * slot whose password opened the repository.
  */
 class JournalNamesWhoTest {
 
@@ -73,5 +74,33 @@ class JournalNamesWhoTest {
         assertThat(vault("journal", "--operation", "hold").out()).contains("  " + user + " (login nobody)  ");
         // the hold's record: held for the matter already, it is shown as it is
         assertThat(vault("hold", "latest", "--reason", "AUD-9", "--json").out()).contains("\"heldBy\":\"" + user + " (login nobody)\"");
+    }
+
+    /**
+     * Bob, before he leaves, adds a slot with his password labelled as Alice's laptop; everyone runs as root on one host,
+     * and nothing in the journal tied the addition to him (h3's repro-2). Each entry names the slot that opened the
+     * repository, in the text and in --json.
+     */
+    @Test
+    void eachEntryNamesTheKeySlotWhosePasswordOpenedTheRepository() throws Exception {
+        repository(); // its first slot labelled "initial"
+        Path bobs = Files.writeString(tmp.resolve("bob"), "bob's\n");
+        Path extra = Files.writeString(tmp.resolve("extra"), "backdoor\n");
+        CliRun added = vault("key", "add", "--new-password-file", bobs.toString(), "--label", "bob", "--kdf-iterations", "100000");
+        assertThat(added.exit()).as(added.err()).isZero();
+        String bob = added.out().split(" ")[3];
+        CliRun byBob = CliRun.of("vault", "key", "add", "--repo", at.get(1), "--password-file", bobs.toString(), "--new-password-file",
+                extra.toString(), "--label", "alice-laptop", "--kdf-iterations", "100000");
+        assertThat(byBob.exit()).as(byBob.err()).isZero();
+
+        JsonNode entries = org.opsledger.vault.VaultJson.MAPPER.readTree(vault("journal", "--operation", "key", "--json").out()).get("entries");
+        assertThat(entries).hasSize(2);
+        assertThat(entries.get(0).get("keySlot").get("label").asString()).isEqualTo("initial");
+        JsonNode laptop = entries.get(1);
+        assertThat(laptop.get("detail").asString()).endsWith(" added (alice-laptop)");
+        assertThat(laptop.get("keySlot").get("id").asString()).isEqualTo(bob);
+        assertThat(laptop.get("keySlot").get("label").asString()).isEqualTo("bob");
+        assertThat(vault("journal", "--operation", "key").out().lines().filter(l -> l.endsWith(" added (alice-laptop)")))
+                .singleElement().asString().contains("  " + bob + " (bob)  ");
     }
 }

@@ -59,14 +59,21 @@ public final class Journal {
 
     /**
      * Writes an entry, sealed under the epoch current as stored ({@link Repository#refreshKeys}: a key retirement may have
-     * run since the command opened the repository); refused in a repository whose format keeps no journal.
+     * run since the command opened the repository); refused in a repository whose format keeps no journal. One that names
+     * no key slot names the one whose password opened the repository: whose password did it (IS.012 6.6.5, 6.6.8).
      */
     public ObjectId record(JournalEntry entry) {
         if (!kept()) {
             throw new VaultException(notKept());
         }
         repo.refreshKeys();
-        return repo.writeSealed(DIR, Sealing.Kind.JOURNAL, entry);
+        return repo.writeSealed(DIR, Sealing.Kind.JOURNAL, entry.keySlot() != null ? entry : entry.openedWith(slotInUse()));
+    }
+
+    /** The key slot whose password opened the repository, as an entry names it; null where none did. */
+    public JournalEntry.SlotInUse slotInUse() {
+        String slot = repo.keySlotInUse();
+        return slot == null ? null : new JournalEntry.SlotInUse(Repository.shortSlot(slot), repo.keySlotInUseLabel());
     }
 
     /** Why there is no journal to read or write here. */

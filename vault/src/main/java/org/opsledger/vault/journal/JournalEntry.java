@@ -17,18 +17,36 @@ import org.opsledger.vault.snapshot.BackupsDue;
  * ({@code --verify}), a check that read and authenticated every pack; {@code exitCode} and {@code detail}: what the
  * command returned and the line it ended with (its summary, or why it failed); {@code sourceHost}: in a decommission's
  * entry, the host of the source it ended (its paths are {@code paths}), null in every other; {@code login}: who logged
- * in, where that is not {@code username} (an operator through sudo: {@link OsUser#login}); null in an entry of a build
- * before 2026-12-06.
+ * in, where that is not {@code username} (an operator through sudo: {@link OsUser#login}); {@code keySlot}: the key slot
+ * whose password opened the repository for the command. The last two are null in an entry of a build before 2026-12-06.
  */
 public record JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host,
                            String username, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode,
-                           String detail, String sourceHost, String login)
+                           String detail, String sourceHost, String login, SlotInUse keySlot)
         implements org.opsledger.vault.VaultJson.WellFormed {
 
-    /** An entry that names no login (as one an older build wrote). */
+    /** An entry that names no login and no key slot (as one an older build wrote). */
     public JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host, String username,
                         List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode, String detail, String sourceHost) {
-        this(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail, sourceHost, null);
+        this(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail, sourceHost, null, null);
+    }
+
+    /**
+     * The key slot whose password opened the repository: the first 8 hex digits of its ID, and its label then (null for a
+     * slot without one). Everyone running as root on one host, a slot labelled as a colleague's was tied to no one (h3's).
+     */
+    public record SlotInUse(String id, String label) {
+        /** "1a2b3c4d (bob)". */
+        @Override
+        public String toString() {
+            return id + (label == null ? "" : " (" + label + ")");
+        }
+    }
+
+    /** This entry naming {@code slot} as the one that opened the repository. */
+    public JournalEntry openedWith(SlotInUse slot) {
+        return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
+                sourceHost, login, slot);
     }
 
     /** Who wrote it: "root (login op1)", "backup"; null where the entry names no one. */
@@ -68,7 +86,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     public static JournalEntry of(Operation operation, Outcome outcome, Instant started, List<String> paths, List<ObjectId> snapshots,
                                   boolean verified, int exitCode, String detail) {
         return new JournalEntry(operation, outcome, started, Instant.now(), Repository.hostname(), OsUser.name(),
-                paths, snapshots, verified, exitCode, detail, null, OsUser.login());
+                paths, snapshots, verified, exitCode, detail, null, OsUser.login(), null);
     }
 
     /**
@@ -78,7 +96,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     public static JournalEntry decommission(String sourceHost, List<String> sourcePaths, List<ObjectId> snapshots, String detail) {
         Instant now = Instant.now();
         return new JournalEntry(Operation.DECOMMISSION, Outcome.OK, now, now, Repository.hostname(), OsUser.name(),
-                sourcePaths, snapshots, false, 0, detail, sourceHost, OsUser.login());
+                sourcePaths, snapshots, false, 0, detail, sourceHost, OsUser.login(), null);
     }
 
     /** The source (host, then paths sorted) this entry is about: the one a backup read, or the one a decommission ended. */

@@ -94,6 +94,8 @@ public final class Repository implements AutoCloseable {
     private final Backend backend;
     /** The key slot whose password opened this repository (or that init wrote), by ID. */
     private String slotInUse;
+    /** Its label as it was then (null for a slot without one). */
+    private String slotInUseLabel;
     private final Locks locks;
     /** Replaced only by {@link #upgrade()}. */
     private volatile RepositoryConfig config;
@@ -317,6 +319,7 @@ public final class Repository implements AutoCloseable {
         backend.write("config", VaultJson.write(config)); // last: a repository exists once its config does
         Repository repo = new Repository(backend, config, masterKey, keyring, DEFAULT_COMPRESSION);
         repo.slotInUse = slotId;
+        repo.slotInUseLabel = label;
         return repo;
     }
 
@@ -377,6 +380,7 @@ public final class Repository implements AutoCloseable {
             }
             Repository repo = new Repository(backend, config, mk.get(), keyring, compressionLevel);
             repo.slotInUse = f.name().substring("keys/".length());
+            repo.slotInUseLabel = f.slot().label();
             return repo;
         }
         if (keyringFailed != null) {
@@ -2265,6 +2269,11 @@ public final class Repository implements AutoCloseable {
         return slotInUse;
     }
 
+    /** The label of the key slot whose password opened this repository, as it was then; null for a slot without one. */
+    public String keySlotInUseLabel() {
+        return slotInUseLabel;
+    }
+
     public List<KeySlotInfo> keySlots() {
         List<KeySlotInfo> out = new ArrayList<>();
         for (SlotFile f : readKeySlots(backend)) {
@@ -2299,7 +2308,8 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    private static String shortSlot(String id) {
+    /** The first 8 hex digits of a key slot's ID, as messages and the journal name it. */
+    public static String shortSlot(String id) {
         return id.substring(0, Math.min(8, id.length()));
     }
 
