@@ -39,16 +39,44 @@ final class Journaling implements AutoCloseable {
     private final Thread onSignal;
     /** The line a signal makes the command say, unless the command registered one of its own after this. */
     private final Output.Said told;
+    /** What a stopped command calls itself, and what to do then; null: its operation, and nothing. */
+    private final Named named;
+
+    /**
+     * A command in its words ("key retire 1") and what running it again does once stopped (null where it finishes
+     * nothing): a key retirement a scheduler's timeout stopped said "key stopped by SIGTERM before it ended", neither which
+     * operation nor that the next run finishes it (h3's repro-4).
+     */
+    record Named(String words, String again) {
+    }
+
+    /**
+     * "stopped by SIGTERM before it ended", the journal's detail of a command a signal stopped, after its words when it
+     * was given them: "key retire 1 stopped by SIGTERM before it ended: run it again to finish it".
+     */
+    private String stoppedBy(String signal) {
+        String stopped = "stopped by " + signal + " before it ended";
+        return named == null ? stopped : named.words() + " " + stopped + (named.again() == null ? "" : ": " + named.again());
+    }
 
     /** @param paths, snapshots what the command works on: what an entry of a stopped command names */
     Journaling(Repository repo, JournalEntry.Operation operation, List<String> paths, List<ObjectId> snapshots) {
+        this(repo, operation, null, paths, snapshots);
+    }
+
+    /**
+     * @param named the command in its words, where its operation says too little ("key retire 1", "key remove 1a2b3c4d"),
+     *              and what to do about it once stopped where there is something: a stopped command's line and entry name it
+     */
+    Journaling(Repository repo, JournalEntry.Operation operation, Named named, List<String> paths, List<ObjectId> snapshots) {
         this.repo = repo;
         this.operation = operation;
+        this.named = named;
         this.paths = paths;
         this.snapshots = snapshots;
         this.onSignal = new Thread(this::stopped, "journal-on-signal");
         // a prune, copy or key retirement a scheduler's timeout stopped said nothing on stderr (a re-tester's)
-        this.told = Output.whenStopped(() -> "opsledger: " + operation.json() + " stopped by " + Output.stoppedBy() + " before it ended");
+        this.told = Output.whenStopped(() -> "opsledger: " + (named == null ? operation.json() + " " : "") + stoppedBy(Output.stoppedBy()));
         if (new Journal(repo).kept()) {
             // the repository's keys outlive its close() until the entry is written: the hook may write it after
             releaseKeys = repo.holdKeys();
@@ -77,7 +105,7 @@ final class Journaling implements AutoCloseable {
         }
         if (signal.isPresent() || !closed) {
             write(JournalEntry.Outcome.FAILED, paths, snapshots, false, signal.map(StopSignal::exitCode).orElse(STOPPED_UNKNOWN),
-                    "stopped by " + signal.map(StopSignal::describe).orElse("a signal") + " before it ended");
+                    stoppedBy(signal.map(StopSignal::describe).orElse("a signal")));
         }
     }
 

@@ -53,7 +53,8 @@ final class KeyCommand implements Runnable {
             RecordOptions.oneLine("--label", label);
             char[] pw = RepoOptions.readPassword(newPasswordFile, "OPSLEDGER_VAULT_NEW_PASSWORD", "--new-password-file").chars();
             try (Repository r = repo.open();
-                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
+                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, new Journaling.Named("key add", null), List.of(),
+                         List.of())) {
                 // IS.012 6.6.8: who can open the repository, and since when, outlives the slot
                 String id = journal.run(() -> r.addKeySlot(pw, iterations, label), i -> "key slot " + i.substring(0, 8) + " added ("
                         + label + ")");
@@ -107,7 +108,8 @@ final class KeyCommand implements Runnable {
         @Override
         public Integer call() {
             try (Repository r = repo.open();
-                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
+                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, new Journaling.Named("key remove " + slot, null),
+                         List.of(), List.of())) {
                 // which slot went, by its whole ID and label: "removed key slot 0" named the prefix typed (a tester's)
                 Repository.KeySlotInfo removed = journal.run(() -> r.removeKeySlot(slot), Repository.KeySlotInfo::removal);
                 if (repo.json) {
@@ -133,7 +135,8 @@ final class KeyCommand implements Runnable {
         @Override
         public Integer call() {
             try (Repository r = repo.open();
-                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), List.of())) {
+                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, new Journaling.Named("key rotate", null), List.of(),
+                         List.of())) {
                 int epoch = journal.run(() -> new KeyEpochs(r).rotate(), e -> "key rotated: new data is sealed under key epoch " + e);
                 if (repo.json) {
                     Output.json(Map.of("currentEpoch", epoch));
@@ -161,7 +164,9 @@ final class KeyCommand implements Runnable {
             // the snapshots it sealed again, old IDs then new, named by its entry (filled before the entry is written)
             List<ObjectId> replaced = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             try (Repository r = repo.open();
-                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, List.of(), replaced)) {
+                 // a retirement stopped is finished by the next run (vault-format.md §3)
+                 Journaling journal = new Journaling(r, JournalEntry.Operation.KEY,
+                         new Journaling.Named("key retire " + epoch, "run it again to finish it"), List.of(), replaced)) {
                 KeyEpochs.Retirement res = journal.run(() -> { // IS.008: when a key was destroyed
                     try {
                         KeyEpochs.Retirement done = new KeyEpochs(r).retire(epoch);
