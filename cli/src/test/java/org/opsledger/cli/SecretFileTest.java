@@ -74,8 +74,8 @@ class SecretFileTest {
         assertThat(withFile.exit()).isZero();
         assertThat(withFile.err()).isEqualTo("opsledger: warning: key slot " + oldSlot + " of " + old + " opens only with the byte order"
                 + " mark (U+FEFF) that begins password file " + marked + " as part of the password, as builds before this one read it,"
-                + " not with the password typed: add a slot of it as now read (`vault key add --new-password-file " + marked + "`),"
-                + " then `vault key remove " + oldSlot + "`\n");
+                + " not with the password typed: add a slot of it as now read (`vault key add -r " + old + " --new-password-file " + marked
+                + " --password-file " + marked + "`), then `vault key remove " + oldSlot + " -r " + old + " --password-file " + marked + "`\n");
         assertThat(vault("snapshots", old, typed).err()).startsWith("opsledger: wrong password");
         assertThat(vault("key add", old, marked, "--new-password-file", marked.toString(), "--kdf-iterations", "100000").exit()).isZero();
         assertThat(vault("snapshots", old, typed).exit()).isZero();
@@ -116,8 +116,8 @@ class SecretFileTest {
         assertThat(withVariable.exit()).as(withVariable.err()).isZero();
         assertThat(withVariable.err()).isEqualTo("opsledger: warning: key slot " + oldSlot + " of " + old + " opens only with the line end"
                 + " that ends OPSLEDGER_VAULT_PASSWORD as part of the password, as builds before this one read it, not with the password"
-                + " typed: add a slot of it as now read (`printf %s \"$OPSLEDGER_VAULT_PASSWORD\" | vault key add --new-password-file"
-                + " /dev/stdin`), then `vault key remove " + oldSlot + "`\n");
+                + " typed: add a slot of it as now read (`printf %s \"$OPSLEDGER_VAULT_PASSWORD\" | vault key add -r " + old
+                + " --new-password-file /dev/stdin`), then `vault key remove " + oldSlot + " -r " + old + "`\n");
         assertThat(vault("snapshots", old, typed).err()).startsWith("opsledger: wrong password");
         // the remedy it names
         CliRun added = withEnvironment(asKubernetesGivesIt, "secret\n", "key add", old, "--new-password-file", "/dev/stdin",

@@ -42,10 +42,16 @@ final class RepoOptions {
 
     /**
      * A password as builds until 2026-12-06 read it: {@code kept} names what they kept in it ("the byte order mark (U+FEFF)
-     * that begins password file F", "the line end that ends OPSLEDGER_VAULT_PASSWORD"), {@code newSlot} the command that
-     * adds a slot of it as now read.
+     * that begins password file F", "the line end that ends OPSLEDGER_VAULT_PASSWORD"); {@code input} what gives it as
+     * now read to a `key add` ("F", or "/dev/stdin" after {@code pipe}); {@code before} and {@code after} what makes a
+     * vault command open the repository with it (a copy's target too, whose password is another file or variable).
      */
-    record FormerReading(char[] chars, String kept, String newSlot) {
+    record FormerReading(char[] chars, String kept, String pipe, String input, String before, String after) {
+        /** The remedy: a slot of the password as now read in {@code location}, then the old slot's removal. */
+        String remedy(String location, String slot) {
+            return "add a slot of it as now read (`" + pipe + before + "vault key add -r " + location + " --new-password-file " + input
+                    + after + "`), then `" + before + "vault key remove " + slot + " -r " + location + after + "`";
+        }
     }
 
     Password password() {
@@ -56,14 +62,13 @@ final class RepoOptions {
         if (file != null) {
             SecretFile.Text text = SecretFile.text(file, "password file");
             return new Password(text.secret().toCharArray(), text.formerly() == null ? null : new FormerReading(text.formerly().toCharArray(),
-                    "the byte order mark (U+FEFF) that begins password file " + file, "vault key add --new-password-file " + file));
+                    "the byte order mark (U+FEFF) that begins password file " + file, "", file.toString(), "", " --password-file " + file));
         }
         SecretFile.Text fromEnv = SecretFile.environmentText(env);
         if (fromEnv != null) {
             return new Password(fromEnv.secret().toCharArray(), fromEnv.formerly() == null ? null : new FormerReading(
-                    fromEnv.formerly().toCharArray(), "the line end that ends " + env, "printf %s \"$" + env + "\" | "
-                    + (env.equals("OPSLEDGER_VAULT_PASSWORD") ? "" : "OPSLEDGER_VAULT_PASSWORD=\"$" + env + "\" ")
-                    + "vault key add --new-password-file /dev/stdin"));
+                    fromEnv.formerly().toCharArray(), "the line end that ends " + env, "printf %s \"$" + env + "\" | ", "/dev/stdin",
+                    env.equals("OPSLEDGER_VAULT_PASSWORD") ? "" : "OPSLEDGER_VAULT_PASSWORD=\"$" + env + "\" ", ""));
         }
         throw new CliException("no password: pass " + option + " FILE or set " + env, 2);
     }
@@ -178,8 +183,8 @@ final class RepoOptions {
             }
             String slot = r.keySlotInUse().substring(0, 8);
             Output.say("opsledger: warning: key slot " + slot + " of " + r.backend().location() + " opens only with " + former.kept()
-                    + " as part of the password, as builds before this one read it, not with the password typed: add a slot of it as"
-                    + " now read (`" + former.newSlot() + "`), then `vault key remove " + slot + "`");
+                    + " as part of the password, as builds before this one read it, not with the password typed: "
+                    + former.remedy(r.backend().location(), slot));
             return r;
         }
     }
