@@ -139,12 +139,7 @@ class DisposalTest {
         for (boolean versioned : List.of(true, false)) {
             Path dir = tmp.resolve("repo-" + versioned);
             TestTrees.newRepo(dir).close();
-            try (Repository repo = Repository.open(new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(dir)) {
-                @Override
-                public String keepsOldVersions() {
-                    return versioned ? kept : null;
-                }
-            }, TestTrees.PASSWORD)) {
+            try (Repository repo = Repository.open(ForwardingBackend.keepingOldVersions(dir, versioned ? kept : null), TestTrees.PASSWORD)) {
                 new org.opsledger.vault.repository.KeyEpochs(repo).rotate();
                 var retired = new org.opsledger.vault.repository.KeyEpochs(repo).retire(1);
                 Disposal.Disposed disposed = Disposal.dispose(repo, repo.config().id(), null, "ops", TODAY);

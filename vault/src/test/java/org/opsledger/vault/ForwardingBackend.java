@@ -10,6 +10,19 @@ public class ForwardingBackend implements Backend {
     protected final LocalBackend local;
 
     /**
+     * The local store at {@code dir} answering {@link Backend#keepsOldVersions} with {@code kept} (null: it keeps none),
+     * as a versioned bucket answers (S3BackendTest asks a local endpoint answering as S3 does).
+     */
+    public static ForwardingBackend keepingOldVersions(java.nio.file.Path dir, String kept) {
+        return new ForwardingBackend(new LocalBackend(dir)) {
+            @Override
+            public String keepsOldVersions() {
+                return kept;
+            }
+        };
+    }
+
+    /**
      * The local store at {@code dir}, {@code other} run once just before its {@code nth} write or delete of a name under
      * {@code prefix}: another command reaching that moment of this one's work.
      */

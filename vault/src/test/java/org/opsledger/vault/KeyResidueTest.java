@@ -50,6 +50,41 @@ class KeyResidueTest {
     }
 
     /**
+     * On a versioned bucket `key remove` said only "removed key slot …" while the bucket kept the slot as a noncurrent
+     * version, which the departed operator's password opened with the current keyring (a tester's repro-1; key retire and
+     * dispose said so): the removal asks the store, as they do, and its result, journal line and JSON name what stays.
+     * The store answers as a versioned bucket does (S3BackendTest asks a local endpoint answering as S3 does); on one
+     * that keeps no old versions nothing is added.
+     */
+    @Test
+    void aSlotRemovedFromAStoreKeepingOldVersionsSaysWhatStays() throws Exception {
+        String kept = "the bucket ops has versioning Enabled";
+        for (boolean versioned : java.util.List.of(true, false)) {
+            Path dir = tmp.resolve("repo-" + versioned);
+            TestTrees.newRepo(dir).close();
+            try (Repository repo = Repository.open(ForwardingBackend.keepingOldVersions(dir, versioned ? kept : null), TestTrees.PASSWORD)) {
+                String bob = repo.addKeySlot("bob's password".toCharArray(), TestTrees.FAST_KDF, "bob");
+                Repository.KeySlotRemoval removed = repo.removeKeySlot(bob);
+                assertThat(removed.slot().id()).isEqualTo(bob);
+                assertThat(Repository.KeySlotRemoval.removedIn(removed.removal()))
+                        .isEqualTo(new Repository.Removed(bob.substring(0, 8), removed.slot().fingerprint()));
+                if (versioned) {
+                    String note = kept + ": the noncurrent versions of keys/" + bob + " hold the key until a lifecycle rule expires"
+                            + " them (vault-format.md §3)";
+                    assertThat(removed.oldVersions()).isEqualTo(note);
+                    assertThat(removed.removal()).endsWith("(bob, added on " + Repository.hostname() + " "
+                            + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "); but " + note);
+                    assertThat(VaultJson.writeString(removed)).contains("\"oldVersions\":\"" + note + "\"");
+                } else {
+                    assertThat(removed.oldVersions()).isNull();
+                    assertThat(removed.removal()).endsWith("(bob, added on " + Repository.hostname() + " "
+                            + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ")");
+                }
+            }
+        }
+    }
+
+    /**
      * A `key add` or `key rotate` killed before its rename leaves its slot or keyring whole in a {@code .tmp-} file beside
      * where it was going: renamed into place by hand after a `key retire` or a `dispose`, it opened the retired epoch or the
      * disposed repository again (a helper's, with strace stopping each at its rename). A retirement destroys every keyring

@@ -110,16 +110,21 @@ final class KeyCommand implements Runnable {
             try (Repository r = repo.open();
                  Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, new Journaling.Named("key remove " + slot, null),
                          List.of(), List.of())) {
+                Repository.KeySlotRemoval removal = journal.run(() -> r.removeKeySlot(slot), Repository.KeySlotRemoval::removal);
                 // which slot went, by its whole ID and label: "removed key slot 0" named the prefix typed (a tester's)
-                Repository.KeySlotInfo removed = journal.run(() -> r.removeKeySlot(slot), Repository.KeySlotInfo::removal);
+                Repository.KeySlotInfo removed = removal.slot();
                 if (repo.json) {
                     Map<String, Object> m = new java.util.LinkedHashMap<>();
                     m.put("removed", removed.id());
                     m.put("label", removed.label()); // null: a slot that did not read
+                    if (removal.oldVersions() != null) { // IS.012 6.6.6.4, as key retire's
+                        m.put("oldVersions", removal.oldVersions());
+                    }
                     Output.json(m);
                 } else {
                     Output.out().println("removed key slot " + TerminalText.escape(removed.id()) + " ("
-                            + (removed.label() == null ? "unreadable" : TerminalText.escape(removed.label())) + ")");
+                            + (removed.label() == null ? "unreadable" : TerminalText.escape(removed.label())) + ")"
+                            + org.opsledger.vault.repository.Disposal.but(removal.oldVersions()));
                 }
             }
             return 0;

@@ -253,7 +253,8 @@ class VaultCommandTest {
         JsonNode access = vault("journal", "--operation", "key", "--operation", "amend", "--json").json().get("entries");
         assertThat(access.size()).isEqualTo(5);
         assertThat(access.get(1).get("detail").asString()).isEqualTo("key slot " + slot.substring(0, 8) + " added (alice)");
-        assertThat(access.get(2).get("detail").asString()).startsWith("key slot " + slot.substring(0, 8) + " removed (alice, added on ");
+        assertThat(access.get(2).get("detail").asString()).startsWith("key slot " + slot.substring(0, 8) + " removed [sha256 ")
+                .contains("] (alice, added on ");
         assertThat(access.get(3).get("outcome").asString()).isEqualTo("failed");
         assertThat(access.get(3).get("detail").asString()).isEqualTo("no key slot ffffffff");
         assertThat(access.get(4).get("operation").asString()).isEqualTo("amend");
@@ -546,6 +547,27 @@ class VaultCommandTest {
                 + " \\(journal\\) and is back: a rollback\\? `vault key remove " + slot.substring(0, 8) + "`\n");
         assertThat(vault("key", "remove", slot.substring(0, 8)).exit()).isZero();
         assertThat(vault("check").out()).doesNotContain("is back");
+    }
+
+    /**
+     * The same removed slot put back under another name opened with the departed password, and check said nothing: it
+     * matched the slot's ID only (a tester's repro-6). The removal's entry names the slot's fingerprint, and check knows
+     * the slot by its content, whatever its name or label.
+     */
+    @Test
+    void checkWarnsOfARemovedKeySlotPutBackUnderAnotherName() throws Exception {
+        Path second = Files.writeString(tmp.resolve("pw-carol"), "carol's password");
+        String slot = vault("key", "add", "--new-password-file", second.toString(), "--label", "carol", "--kdf-iterations", "100000",
+                "--json").json().get("added").asString();
+        String slotFile = Files.readString(repo.resolve("keys").resolve(slot));
+        assertThat(vault("key", "remove", slot.substring(0, 8)).exit()).isZero();
+
+        Files.writeString(repo.resolve("keys").resolve("0000" + slot), slotFile.replace("\"carol\"", "\"backup\""));
+        Run check = vault("check");
+        assertThat(check.exit()).isZero();
+        assertThat(check.out()).containsPattern("warning: key slot 0000" + slot.substring(0, 4) + " \\(backup\\) is key slot " + slot.substring(0, 8)
+                + " under another name: it was removed on \\S+Z by \\S+@\\S+ \\(journal\\) and is back: a rollback\\? `vault key remove 0000"
+                + slot.substring(0, 4) + "`\n");
     }
 
     /**

@@ -322,17 +322,20 @@ public final class Checker {
         }
         Gone gone = new Gone(snapshotsThere(snapshotFiles, replaced));
         Map<ObjectId, JournalEntry.Operation> forgotten = new HashMap<>(); // named by a forget or tier as it deleted each
-        Map<String, JournalEntry> slotsRemoved = new HashMap<>(); // by the start of the slot's ID
+        Map<String, SlotRemoved> slotsRemoved = new HashMap<>(); // by the start of the slot's ID, and by its fingerprint
         HoldHistory holdHistory = new HoldHistory();
         // every file read, no entry held: the predicate sees each entry once
         Journal.Listing listing = journal.read(e -> {
             holdHistory.add(e);
             gone.take(e);
             e.removed().forEach(id -> forgotten.put(id, e.operation()));
-            String slot = e.operation() == JournalEntry.Operation.KEY && e.outcome() == JournalEntry.Outcome.OK
-                    ? Repository.KeySlotInfo.removedIn(e.detail()) : null;
+            Repository.Removed slot = e.operation() == JournalEntry.Operation.KEY && e.outcome() == JournalEntry.Outcome.OK
+                    ? Repository.KeySlotRemoval.removedIn(e.detail()) : null;
             if (slot != null) {
-                slotsRemoved.put(slot, e);
+                slotsRemoved.put(slot.shortId(), new SlotRemoved(slot, e));
+                if (slot.fingerprint() != null) {
+                    slotsRemoved.put(slot.fingerprint(), new SlotRemoved(slot, e));
+                }
             }
             return false;
         });
@@ -416,19 +419,27 @@ public final class Checker {
                 + " matter again on a snapshot still here";
     }
 
+    /** A slot's removal the journal records: the slot as its entry names it, and the entry. */
+    private record SlotRemoved(Repository.Removed slot, JournalEntry entry) {
+    }
+
     /**
      * Key slots in the repository that a `key remove` the journal records had removed: put back with an older copy (a
      * rollback with `cp -a old/. r/`), the removed operator's password opened the repository again, and check warned of
      * the snapshots the rollback brought back but not of the slot (a tester's).
      */
-    private List<String> slotsPutBack(Map<String, JournalEntry> removed) {
+    private List<String> slotsPutBack(Map<String, SlotRemoved> removed) {
         List<String> out = new ArrayList<>();
         for (Repository.KeySlotInfo slot : removed.isEmpty() ? List.<Repository.KeySlotInfo>of() : repo.keySlots()) {
-            JournalEntry e = removed.get(slot.shortId());
-            if (e != null) {
-                out.add("key slot " + slot.shortId() + (slot.label() == null ? "" : " (" + slot.label() + ")") + " was removed on "
-                        + e.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by " + e.who() + "@" + e.host()
-                        + " (journal) and is back: a rollback? `vault key remove " + slot.shortId() + "`");
+            // IS.012 6.6.8: by its content too: the same slot under another name opens with the departed password (a tester's)
+            SlotRemoved r = slot.fingerprint() != null && removed.containsKey(slot.fingerprint()) ? removed.get(slot.fingerprint())
+                    : removed.get(slot.shortId());
+            if (r != null) {
+                JournalEntry e = r.entry();
+                out.add("key slot " + slot.shortId() + (slot.label() == null ? "" : " (" + slot.label() + ")")
+                        + (r.slot().shortId().equals(slot.shortId()) ? "" : " is key slot " + r.slot().shortId() + " under another name: it")
+                        + " was removed on " + e.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by " + e.who() + "@"
+                        + e.host() + " (journal) and is back: a rollback? `vault key remove " + slot.shortId() + "`");
             }
         }
         return out;

@@ -106,6 +106,18 @@ public record KeySlot(String kdf, int iterations, byte[] salt, byte[] wrappedMas
         }
     }
 
+    /**
+     * What opens with this slot's password, named: SHA-256 of its salt and wrapped master key, in hex. Its labels and its
+     * file's name are not in it: a removed slot put back under another name, or with another label, still opens with the
+     * departed operator's password, and `check` knows it by this (docs/vault-format.md §3).
+     */
+    public String fingerprint() {
+        java.security.MessageDigest sha = Sealing.sha256();
+        sha.update(salt);
+        sha.update(wrappedMasterKey);
+        return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
     /** The master key if the password opens this slot. */
     public Optional<byte[]> unwrap(char[] password) {
         try {

@@ -2242,26 +2242,49 @@ public final class Repository implements AutoCloseable {
 
     // ---------------------------------------------------------------- key slots and epochs
 
-    /** A key slot as listed; {@code problem} says why an unreadable one is never tried (its other fields are then null or 0). */
-    public record KeySlotInfo(String id, String label, String host, Instant created, int iterations, String problem) {
-        private static final java.util.regex.Pattern REMOVAL = java.util.regex.Pattern.compile("key slot ([0-9a-f]{1,8}) removed( \\(.*)?");
-
+    /**
+     * A key slot as listed; {@code problem} says why an unreadable one is never tried (its other fields are then null or 0);
+     * {@code fingerprint}: {@link KeySlot#fingerprint}.
+     */
+    public record KeySlotInfo(String id, String label, String host, Instant created, int iterations, String problem,
+                              String fingerprint) {
         /** The first 8 hex digits of its ID, as messages and the journal name it. */
         public String shortId() {
             return shortSlot(id);
         }
+    }
 
-        /** What the journal's entry of this slot's removal says: "key slot a84478ee removed (departed, added on host 2026-12-01)". */
+    /**
+     * A slot's removal: the slot, and what the store's old versions keep of it ({@link Disposal#oldVersions}), null when
+     * none: on a versioned bucket the removed slot stays a noncurrent version that the departed password opens (a tester's).
+     */
+    public record KeySlotRemoval(KeySlotInfo slot, String oldVersions) {
+        private static final java.util.regex.Pattern REMOVAL =
+                java.util.regex.Pattern.compile("key slot ([0-9a-f]{1,8}) removed(?: \\[sha256 ([0-9a-f]{64})])?( \\(.*)?");
+
+        /**
+         * What the journal's entry of the removal says: "key slot a84478ee removed [sha256 FINGERPRINT] (departed, added on
+         * host 2026-12-01)", then "; but …" of old versions. The fingerprint comes before the label, which may hold anything.
+         */
         public String removal() {
-            return "key slot " + shortId() + " removed" + (label == null ? " (unreadable)" : " (" + label + ", added on " + host
-                    + (created == null ? "" : " " + created.toString().substring(0, 10)) + ")");
+            return "key slot " + slot.shortId() + " removed" + (slot.fingerprint() == null ? "" : " [sha256 " + slot.fingerprint() + "]")
+                    + (slot.label() == null ? " (unreadable)" : " (" + slot.label() + ", added on " + slot.host()
+                    + (slot.created() == null ? "" : " " + slot.created().toString().substring(0, 10)) + ")")
+                    + Disposal.but(oldVersions); // IS.012 6.6.6.4
         }
 
-        /** The start of the slot ID (8 hex digits) a journal entry's detail names as a {@link #removal}, or null. */
-        public static String removedIn(String detail) {
+        /**
+         * The slot a journal entry's detail names as a {@link #removal}: the start of its ID (8 hex digits) and its
+         * fingerprint (null in entries of builds until 2026-12-06); null when it names none.
+         */
+        public static Removed removedIn(String detail) {
             java.util.regex.Matcher m = detail == null ? null : REMOVAL.matcher(detail);
-            return m != null && m.matches() ? m.group(1) : null;
+            return m != null && m.matches() ? new Removed(m.group(1), m.group(2)) : null;
         }
+    }
+
+    /** A removed slot as its journal entry names it ({@link KeySlotRemoval#removedIn}). */
+    public record Removed(String shortId, String fingerprint) {
     }
 
     /** The ID of the key slot whose password opened this repository (or that init wrote). */
@@ -2279,8 +2302,8 @@ public final class Repository implements AutoCloseable {
         for (SlotFile f : readKeySlots(backend)) {
             String id = f.name().substring("keys/".length());
             KeySlot s = f.slot();
-            out.add(s == null ? new KeySlotInfo(id, null, null, null, 0, f.problem())
-                    : new KeySlotInfo(id, s.label(), s.host(), s.created(), s.iterations(), null));
+            out.add(s == null ? new KeySlotInfo(id, null, null, null, 0, f.problem(), null)
+                    : new KeySlotInfo(id, s.label(), s.host(), s.created(), s.iterations(), null, s.fingerprint()));
         }
         return out;
     }
@@ -2320,7 +2343,7 @@ public final class Repository implements AutoCloseable {
      * {@link ObjectId#MIN_PREFIX} hex digits in either case, as a snapshot is: `key remove 0` removed whichever slot began
      * with 0, and `key remove F…` found none (a tester's).
      */
-    public KeySlotInfo removeKeySlot(String idOrPrefix) {
+    public KeySlotRemoval removeKeySlot(String idOrPrefix) {
         if (idOrPrefix.isEmpty()) {
             throw new VaultException("the key slot ID is empty: `vault key list` lists them");
         }
@@ -2352,8 +2375,10 @@ public final class Repository implements AutoCloseable {
                         + ", whose password opened the repository for this command, was removed meanwhile, and no other slot is known to"
                         + " open it; nothing was removed: `vault key list` lists the slots left");
             }
+            // IS.012 6.6.6.4: a versioned bucket keeps the removed slot, which the departed password opens, as an old version
+            String oldVersions = Disposal.oldVersions(backend.keepsOldVersions(), "keys/" + match.getFirst().id());
             backend.discard("keys/" + match.getFirst().id()); // overwritten in place on a local disk: a copy carved from free blocks opens as well
-            return match.getFirst();
+            return new KeySlotRemoval(match.getFirst(), oldVersions);
         }
     }
 
