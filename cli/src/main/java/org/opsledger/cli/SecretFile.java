@@ -12,11 +12,19 @@ import org.opsledger.vault.IoReason;
 
 /**
  * A password or token kept in a file (UTF-8 text of at most 4 KiB, a leading byte order mark and its one trailing line
- * end dropped) or in an environment variable (UTF-8 text, whatever the locale, its one trailing line end dropped too).
+ * end dropped) or in an environment variable (UTF-8 text, whatever the locale, its one trailing line end dropped too); a
+ * new key slot's password of at most 4 KiB from either.
  */
 public final class SecretFile {
 
-    static final int MAX_BYTES = 4096;
+    /**
+     * The most UTF-8 bytes a secret may have, from a file or a variable alike: a file may hold a byte order mark and a line
+     * end beside it. A new key slot's password longer than this is refused ({@link #checkNewPassword}); a variable of
+     * more still opens what a build before 2026-12-06 made with it.
+     */
+    public static final int MAX_BYTES = 4096;
+    /** A leading UTF-8 byte order mark and a trailing \r\n, which a file may hold beside {@link #MAX_BYTES} of secret. */
+    private static final int MARK_AND_LINE_END = 5;
 
     private SecretFile() {
     }
@@ -49,11 +57,11 @@ public final class SecretFile {
     public static Text text(Path file, String what) {
         byte[] bytes;
         try (var in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
+            bytes = in.readNBytes(MAX_BYTES + MARK_AND_LINE_END + 1);
         } catch (IOException e) {
             throw new CliException("cannot read " + what + " " + file + ": " + IoReason.of(e), 2);
         }
-        if (bytes.length > MAX_BYTES) {
+        if (bytes.length > MAX_BYTES + MARK_AND_LINE_END) {
             throw new CliException(what + " " + file + " is larger than " + MAX_BYTES + " bytes: not a " + what, 2);
         }
         String p;
@@ -72,6 +80,9 @@ public final class SecretFile {
         if (p.isEmpty()) {
             throw new CliException(what + " " + file + " is empty", 2);
         }
+        if (utf8Bytes(p) > MAX_BYTES) { // its mark and line end aside
+            throw new CliException(what + " " + file + " is larger than " + MAX_BYTES + " bytes: not a " + what, 2);
+        }
         if (readableByEveryUser(file)) {
             // as ssh warns of a private key others can read; a group may read it (a shared repository's operators)
             TerminalText.over(System.err).println("opsledger: warning: " + what + " " + file
@@ -84,6 +95,24 @@ public final class SecretFile {
     private static String withoutLineEnd(String text) {
         String p = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
         return p.endsWith("\r") ? p.substring(0, p.length() - 1) : p;
+    }
+
+    private static int utf8Bytes(CharSequence secret) {
+        return StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(secret)).remaining();
+    }
+
+    /**
+     * Refuses a new key slot's password (init, key add) of more than {@link #MAX_BYTES} UTF-8 bytes, from {@code source}
+     * (the variable's name, or the file): the variable took one of any length, which the same password in a file then
+     * did not open (a tester's repro-8). One limit for both; opening is not limited, so a repository made before
+     * 2026-12-06 from a longer variable still opens with it.
+     */
+    public static void checkNewPassword(char[] secret, String source) {
+        int bytes = utf8Bytes(java.nio.CharBuffer.wrap(secret));
+        if (bytes > MAX_BYTES) {
+            throw new CliException("the password from " + source + " is " + bytes + " bytes, more than the " + MAX_BYTES
+                    + " a key slot's password may have (from a file or a variable alike): give a shorter one", 2);
+        }
     }
 
     /**

@@ -38,8 +38,8 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RepoOptions.checkIterations(iterations);
-        RecordOptions.oneLine("--label", label); // as key add's (a re-tester's)
-        RepoOptions.Password password = repo.password();
+        RepoOptions.checkSlotLabel(label); // as key add's (a re-tester's)
+        RepoOptions.Password password = repo.newSlotPassword();
         Repository from = null;
         if (chunkingFrom != null) {
             RepoOptions.Password fromPassword = RepoOptions.otherPassword(fromPasswordFile, "OPSLEDGER_VAULT_FROM_PASSWORD", "--from-password-file", password);

@@ -50,8 +50,8 @@ final class KeyCommand implements Runnable {
         @Override
         public Integer call() {
             RepoOptions.checkIterations(iterations);
-            RecordOptions.oneLine("--label", label);
-            char[] pw = RepoOptions.readPassword(newPasswordFile, "OPSLEDGER_VAULT_NEW_PASSWORD", "--new-password-file").chars();
+            RepoOptions.checkSlotLabel(label);
+            char[] pw = RepoOptions.newSlotPassword(newPasswordFile, "OPSLEDGER_VAULT_NEW_PASSWORD", "--new-password-file").chars();
             try (Repository r = repo.open();
                  Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, new Journaling.Named("key add", null), List.of(),
                          List.of())) {

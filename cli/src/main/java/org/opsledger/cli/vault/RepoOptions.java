@@ -58,6 +58,18 @@ final class RepoOptions {
         return readPassword(passwordFile, "OPSLEDGER_VAULT_PASSWORD", "--password-file");
     }
 
+    /** The password of the key slot `init` writes: {@link #newSlotPassword(Path, String, String)}'s. */
+    Password newSlotPassword() {
+        return newSlotPassword(passwordFile, "OPSLEDGER_VAULT_PASSWORD", "--password-file");
+    }
+
+    /** A new key slot's password (init, key add): {@link #readPassword}'s, within {@link SecretFile#checkNewPassword}'s limit. */
+    static Password newSlotPassword(Path file, String env, String option) {
+        Password p = readPassword(file, env, option);
+        SecretFile.checkNewPassword(p.chars(), file != null ? file.toString() : env);
+        return p;
+    }
+
     static Password readPassword(Path file, String env, String option) {
         if (file != null) {
             SecretFile.Text text = SecretFile.text(file, "password file");
@@ -135,6 +147,18 @@ final class RepoOptions {
             return RetentionPolicy.Within.parse(value); // duration's syntax and bounds
         } catch (IllegalArgumentException e) {
             throw new CliException(option + ": " + e.getMessage(), 2);
+        }
+    }
+
+    /**
+     * --label of a new key slot (init, key add): one line ({@link RecordOptions#oneLine}), and it and this host's name
+     * within {@link KeySlot#MAX_LABEL}, checked before the repository opens (docs/vault-format.md §3).
+     */
+    static void checkSlotLabel(String label) {
+        RecordOptions.oneLine("--label", label);
+        String problem = KeySlot.labelsProblem(label, org.opsledger.vault.repository.Repository.hostname());
+        if (problem != null) {
+            throw new CliException(problem, 2);
         }
     }
 

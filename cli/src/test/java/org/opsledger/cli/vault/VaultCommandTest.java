@@ -689,6 +689,66 @@ class VaultCommandTest {
         assertThat(vault("journal", "--json").json().get("entries")).hasSize(2); // the init and the backup: no refusal reached the repository
     }
 
+    /**
+     * A --label (or OPSLEDGER_HOSTNAME) that made the slot file larger than the 64 KiB a slot is read up to gave a slot no
+     * command read, after "created" or "added", exit 0 (a tester's repro-3; init: no password opened the repository at
+     * all). Each is bounded (256 characters) before anything is written, exit 2; a label of 256 characters is taken.
+     */
+    @Test
+    void aKeySlotLabelOrHostTooLongToReadBackIsRefusedBeforeTheSlotIsWritten() throws Exception {
+        Path second = Files.writeString(tmp.resolve("pw2"), "operator two\n");
+        String tooLong = "x".repeat(66_000);
+        Run init = run("vault", "init", "--repo", tmp.resolve("repo1").toString(), "--password-file", pw.toString(), "--label", tooLong);
+        assertThat(init.exit()).isEqualTo(2);
+        assertThat(init.err()).isEqualTo("opsledger: the key slot's label is 66000 characters, more than 256: give a shorter --label\n");
+        assertThat(tmp.resolve("repo1")).doesNotExist();
+        Run add = vault("key", "add", "--new-password-file", second.toString(), "--label", "y".repeat(257), "--kdf-iterations", "100000");
+        assertThat(add.exit()).isEqualTo(2);
+        assertThat(add.err()).contains("label is 257 characters, more than 256");
+        assertThat(vault("key", "list", "--json").json()).hasSize(1);
+
+        Run host = vaultWith(tmp.resolve("repo2"), "OPSLEDGER_HOSTNAME", "h".repeat(300), "init");
+        assertThat(host.exit()).as(host.out()).isEqualTo(2);
+        assertThat(host.out()).contains("this host's name (OPSLEDGER_HOSTNAME, else the kernel's) is 300 characters, more than 256 a key slot"
+                + " records: set OPSLEDGER_HOSTNAME to a shorter one");
+        assertThat(tmp.resolve("repo2")).doesNotExist();
+
+        assertThat(vault("key", "add", "--new-password-file", second.toString(), "--label", "z".repeat(256), "--kdf-iterations", "100000")
+                .exit()).isZero();
+        assertThat(run("vault", "key", "list", "--repo", repo.toString(), "--password-file", second.toString(), "--json").json()
+                .findValuesAsString("label")).contains("z".repeat(256));
+    }
+
+    /**
+     * A password over 4 KiB was taken from OPSLEDGER_VAULT_PASSWORD while a file refused it (a tester's repro-8): a
+     * repository made from such a variable could not move to a password file. One limit for both now, 4,096 bytes of
+     * password (a file may hold a byte order mark and a line end beside them), refused at init and key add naming it; a
+     * repository an earlier build made from a longer variable still opens with it.
+     */
+    @Test
+    void aNewSlotsPasswordHasOneLimitFromAFileOrTheVariable() throws Exception {
+        String longest = "p".repeat(4096);
+        String tooLong = "p".repeat(4097);
+        Run init = vaultWith(tmp.resolve("repo2"), "OPSLEDGER_VAULT_PASSWORD", tooLong, "init");
+        assertThat(init.exit()).as(init.out()).isEqualTo(2);
+        assertThat(init.out()).isEqualTo("opsledger: the password from OPSLEDGER_VAULT_PASSWORD is 4097 bytes, more than the 4096 a key slot's"
+                + " password may have (from a file or a variable alike): give a shorter one\n");
+        assertThat(tmp.resolve("repo2")).doesNotExist();
+
+        Path file = Files.write(tmp.resolve("pw-longest"), ("\uFEFF" + longest + "\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(vault("key", "add", "--new-password-file", file.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        Path over = Files.writeString(tmp.resolve("pw-over"), tooLong + "\n");
+        Run fromFile = vault("key", "add", "--new-password-file", over.toString(), "--kdf-iterations", "100000");
+        assertThat(fromFile.exit()).isEqualTo(2);
+        assertThat(fromFile.err()).isEqualTo("opsledger: password file " + over + " is larger than 4096 bytes: not a password file\n");
+        assertThat(vault("key", "list", "--json").json()).hasSize(2);
+
+        // made by an earlier build from a longer variable: it opens with it still
+        org.opsledger.vault.Vault.init(tmp.resolve("made-before").toString(), (tooLong + "q").toCharArray(), 100_000, "initial").close();
+        Run open = vaultWith(tmp.resolve("made-before"), "OPSLEDGER_VAULT_PASSWORD", tooLong + "q", "snapshots");
+        assertThat(open.exit()).as(open.out()).isZero();
+    }
+
     /** A host with runs of spaces reads as other columns in due and journal too: quoted there as well (a re-tester's). */
     @Test
     void aHostThatCouldReadAsColumnsIsShownQuotedInDueAndJournal() throws Exception {
@@ -1239,6 +1299,16 @@ class VaultCommandTest {
     }
 
     /** The CLI in a JVM of its own, the repository's password in its environment as a scheduler would give it. */
+    /** {@code command} (one word) run in its own process on the repository at {@code at}, with {@code variable} set to {@code value}. */
+    Run vaultWith(Path at, String variable, String value, String command) throws Exception {
+        ProcessBuilder pb = vaultProcess(command).redirectErrorStream(true);
+        pb.command().set(pb.command().indexOf(repo.toString()), at.toString());
+        pb.environment().put(variable, value);
+        Process p = pb.start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), said, said);
+    }
+
     ProcessBuilder vaultProcess(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault"));

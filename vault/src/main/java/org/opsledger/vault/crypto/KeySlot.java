@@ -36,8 +36,27 @@ public record KeySlot(String kdf, int iterations, byte[] salt, byte[] wrappedMas
         return null;
     }
 
+    /**
+     * The most characters a slot's label or host may have: a slot is read up to 64 KiB (Largest.PLAIN), and a --label or
+     * OPSLEDGER_HOSTNAME of 66,000 characters made one that no command read, after "created" or "added", exit 0 (a tester's).
+     */
+    public static final int MAX_LABEL = 256;
+
+    /** Why a new slot may not carry {@code label} and {@code host}, or null if it may. */
+    public static String labelsProblem(String label, String host) {
+        if (label != null && label.length() > MAX_LABEL) {
+            return "the key slot's label is " + label.length() + " characters, more than " + MAX_LABEL + ": give a shorter --label";
+        }
+        if (host != null && host.length() > MAX_LABEL) {
+            return "this host's name (OPSLEDGER_HOSTNAME, else the kernel's) is " + host.length() + " characters, more than "
+                    + MAX_LABEL + " a key slot records: set OPSLEDGER_HOSTNAME to a shorter one";
+        }
+        return null;
+    }
+
     public static KeySlot wrap(char[] password, byte[] masterKey, int iterations, String label, String host) {
         String problem = iterationsProblem(iterations);
+        problem = problem != null ? problem : labelsProblem(label, host);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }

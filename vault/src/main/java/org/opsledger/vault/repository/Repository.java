@@ -307,10 +307,10 @@ public final class Repository implements AutoCloseable {
         if (refused != null) {
             throw new VaultException(refused);
         }
-        backend.createRoot(); // only now: a refused init made no directory
         byte[] masterKey = Sealing.randomBytes(32);
+        KeySlot slot = KeySlot.wrap(password, masterKey, iterations, label, hostname()); // refused (too long a label) before the directory
+        backend.createRoot(); // only now: a refused init made no directory
         Keyring keyring = chunkingOf == null ? Keyring.fresh() : Keyring.fresh().withChunkingOf(chunkingOf.keys().keyring());
-        KeySlot slot = KeySlot.wrap(password, masterKey, iterations, label, hostname());
         RepositoryConfig config = new RepositoryConfig(RepositoryConfig.VERSION, HexFormat.of().formatHex(Sealing.randomBytes(16)),
                 Chunker.MIN_SIZE, Chunker.AVG_SIZE, Chunker.MAX_SIZE, PackWriter.TARGET_SIZE);
         String slotId = HexFormat.of().formatHex(Sealing.randomBytes(16));
