@@ -47,7 +47,7 @@ final class CopyCommand implements Callable<Integer> {
             int replaced = 0; // the target's copies an amended record replaced
             // a target that cannot be opened is a failed copy too
             try (Journaling journal = new Journaling(source, JournalEntry.Operation.COPY, List.of(to), done)) {
-                try (Repository target = repo.open(to, targetPassword)) {
+                try (Repository target = repo.openOther(to, targetPassword, sourcePassword, "--to-password-file", "OPSLEDGER_VAULT_TO_PASSWORD")) {
                     Copier.requireAnotherRepository(source, target); // one failed entry, not one on each side
                     // the target's journal says what it received, and from where: the long-term tier's own record (IS.012 6.6.5)
                     List<ObjectId> copies = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -240,6 +240,23 @@ final class RepoOptions {
         }
     }
 
+    /**
+     * A second repository (a copy's or tier's target) opened with {@code password}, {@link #otherPassword}'s: when that
+     * is {@code same}, this repository's, because neither {@code option} nor {@code env} was given, a password no slot of
+     * it opens says so, where "wrong password: no key slot of TARGET opens with it" left the operator to guess (a tester's).
+     */
+    Repository openOther(String location, Password password, Password same, String option, String env) {
+        try {
+            return open(location, password);
+        } catch (WrongPasswordException wrong) {
+            if (password != same) {
+                throw wrong;
+            }
+            throw new WrongPasswordException(wrong.getMessage() + "; the password of --repo was tried, as neither " + option + " nor "
+                    + env + " was given: give " + option + " with the target's password");
+        }
+    }
+
     private org.opsledger.vault.backend.Backend backend(String location) {
         return ThrottledBackend.limit(Vault.backend(location), bytesPerSecond("--limit-upload", limitUpload),
                 bytesPerSecond("--limit-download", limitDownload));

@@ -57,7 +57,7 @@ final class TierCommand implements Callable<Integer> {
         try (Repository near = repo.open(repo.location(), sourcePassword)) {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), sources)) {
-                try (Repository far = repo.open(to, targetPassword)) {
+                try (Repository far = repo.openOther(to, targetPassword, sourcePassword, "--to-password-file", "OPSLEDGER_VAULT_TO_PASSWORD")) {
                     Copier.requireAnotherRepository(near, far); // one failed entry, not one on each side
                     // the long-term repository's journal says what it received, and from where (IS.012 6.6.5)
                     String from = near.backend().location();

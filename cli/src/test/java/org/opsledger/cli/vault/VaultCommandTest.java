@@ -256,7 +256,7 @@ class VaultCommandTest {
         assertThat(access.get(2).get("detail").asString()).startsWith("key slot " + slot.substring(0, 8) + " removed [sha256 ")
                 .contains("] (alice, added on ");
         assertThat(access.get(3).get("outcome").asString()).isEqualTo("failed");
-        assertThat(access.get(3).get("detail").asString()).isEqualTo("no key slot ffffffff");
+        assertThat(access.get(3).get("detail").asString()).isEqualTo("no key slot ffffffff: `vault key list` lists the slots");
         assertThat(access.get(4).get("operation").asString()).isEqualTo("amend");
         assertThat(access.get(4).get("detail").asString()).isEqualTo("amended 1 snapshot record(s) for INC-9 (by records): "
                 + before.substring(0, 8) + " → " + after.substring(0, 8));
@@ -747,6 +747,43 @@ class VaultCommandTest {
         org.opsledger.vault.Vault.init(tmp.resolve("made-before").toString(), (tooLong + "q").toCharArray(), 100_000, "initial").close();
         Run open = vaultWith(tmp.resolve("made-before"), "OPSLEDGER_VAULT_PASSWORD", tooLong + "q", "snapshots");
         assertThat(open.exit()).as(open.out()).isZero();
+    }
+
+    /**
+     * Key messages that said neither what happened nor what to do (a tester's repro-7): an ambiguous slot prefix named
+     * no slot, `no key slot zz` no way on, a retirement run again after it succeeded "not a live epoch", and a copy to a
+     * target of another password, --to-password-file forgotten, only "wrong password".
+     */
+    @Test
+    void keyMessagesSayWhatMatchedWhatWasDoneAndWhatToGive() throws Exception {
+        Path second = Files.writeString(tmp.resolve("pw2"), "operator two\n");
+        for (String label : List.of("one", "two")) {
+            String id = vault("key", "add", "--new-password-file", second.toString(), "--label", label, "--kdf-iterations", "100000",
+                    "--json").json().get("added").asString();
+            Files.move(repo.resolve("keys").resolve(id), repo.resolve("keys").resolve("abcd" + (label.equals("one") ? "0" : "1") + id.substring(5)));
+        }
+        Run ambiguous = vault("key", "remove", "abcd");
+        assertThat(ambiguous.exit()).isEqualTo(1);
+        assertThat(ambiguous.err()).containsPattern("key slot prefix abcd is ambiguous: it begins abcd0\\w{3} \\(one\\), abcd1\\w{3} \\(two\\);"
+                + " give more of the ID\n");
+        assertThat(vault("key", "remove", "abcdff").err()).contains("no key slot abcdff: `vault key list` lists the slots\n");
+
+        assertThat(vault("key", "rotate").exit()).isZero();
+        assertThat(vault("key", "retire", "1").exit()).isZero();
+        Run again = vault("key", "retire", "1");
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).containsPattern("key epoch 1 was retired already, on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ by \\S+@\\S+:"
+                + " its key is destroyed, nothing to do\n");
+
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path target = tmp.resolve("target");
+        assertThat(run("vault", "init", "--repo", target.toString(), "--password-file", second.toString(), "--kdf-iterations", "100000")
+                .exit()).isZero();
+        Run copy = vault("copy", "latest", "--to", target.toString());
+        assertThat(copy.exit()).isEqualTo(1);
+        assertThat(copy.err()).contains("wrong password: no key slot of " + target + " opens with it; the password of --repo was tried, as"
+                + " neither --to-password-file nor OPSLEDGER_VAULT_TO_PASSWORD was given: give --to-password-file with the target's"
+                + " password\n");
     }
 
     /** A host with runs of spaces reads as other columns in due and journal too: quoted there as well (a re-tester's). */

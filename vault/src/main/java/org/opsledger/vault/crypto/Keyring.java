@@ -63,6 +63,9 @@ public record Keyring(byte[] idKey, byte[] gearSeed, int currentEpoch, Map<Integ
         if (epoch == currentEpoch) {
             throw new IllegalArgumentException("epoch " + epoch + " is the current epoch; run `key rotate` first");
         }
+        if (retired.contains(epoch)) { // run again after it succeeded: "not a live epoch" said nothing of it (a tester's)
+            throw new IllegalArgumentException("key epoch " + epoch + " was retired already: its key is destroyed, nothing to do");
+        }
         if (!epochs.containsKey(epoch)) {
             throw new IllegalArgumentException("epoch " + epoch + " is not a live epoch of this repository");
         }

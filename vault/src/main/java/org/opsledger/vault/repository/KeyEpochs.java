@@ -177,9 +177,34 @@ public final class KeyEpochs {
         }
     }
 
+    /**
+     * When and by whom the journal says {@code epoch} was retired ("2026-12-06 18:02:11Z by ops@db1"), the latest
+     * retirement of it that succeeded, or null when the journal names none (one kept by no format, or compacted).
+     */
+    private String retiredOn(int epoch) {
+        String line = "retired key epoch " + epoch + ":";
+        org.opsledger.vault.journal.Journal journal = new org.opsledger.vault.journal.Journal(repo);
+        if (!journal.kept()) {
+            return null;
+        }
+        List<org.opsledger.vault.journal.JournalEntry> found = journal.read(e ->
+                e.operation() == org.opsledger.vault.journal.JournalEntry.Operation.KEY
+                        && e.outcome() == org.opsledger.vault.journal.JournalEntry.Outcome.OK && e.detail() != null
+                        && e.detail().startsWith(line)).entries();
+        return found.stream().max(java.util.Comparator.comparing(org.opsledger.vault.journal.JournalEntry::started))
+                .map(e -> e.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ')
+                        + " by " + e.username() + "@" + e.host()).orElse(null);
+    }
+
     public Retirement retire(int epoch) {
         try (SharedLock lock = repo.lock("retire")) { // runs alone (Locks#RUNS_ALONE): no backup adds a reference meanwhile
-            repo.keys().keyring().withoutEpoch(epoch); // validates before any work, with the keyring as it is now: not current, still live
+            try {
+                repo.keys().keyring().withoutEpoch(epoch); // validates before any work, with the keyring as it is now: not current, still live
+            } catch (IllegalArgumentException refused) {
+                String when = repo.keys().keyring().retired().contains(epoch) ? retiredOn(epoch) : null;
+                throw when == null ? refused : new IllegalArgumentException("key epoch " + epoch + " was retired already, on " + when
+                        + ": its key is destroyed, nothing to do");
+            }
             refuseOverNewerKeyring("key retire refused, nothing changed");
             // IS.012 6.6.6.4: a versioned bucket keeps the key in the keyring's old versions
             String oldVersions = Disposal.oldVersions(repo.backend().keepsOldVersions(), "the keyring");

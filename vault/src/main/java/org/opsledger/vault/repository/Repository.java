@@ -2361,7 +2361,11 @@ public final class Repository implements AutoCloseable {
                 match = slots.stream().filter(s -> s.id().toLowerCase(java.util.Locale.ROOT).startsWith(prefix)).toList();
             }
             if (match.size() != 1) {
-                throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix : "key slot prefix " + idOrPrefix + " is ambiguous");
+                // what matched, and where to look: "is ambiguous" named none, and "no key slot zz" no way on (a tester's)
+                throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix + ": `vault key list` lists the slots"
+                        : "key slot prefix " + idOrPrefix + " is ambiguous: it begins " + match.stream().map(s -> s.shortId()
+                        + (s.label() == null ? "" : " (" + s.label() + ")")).collect(java.util.stream.Collectors.joining(", "))
+                        + "; give more of the ID");
             }
             // Not the slot whose password opened the repository: the one slot known to open it. Anyone able to write to the
             // store can add a well-formed slot of another repository's, which no password of this one opens; counted as a
