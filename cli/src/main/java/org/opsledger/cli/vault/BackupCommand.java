@@ -85,7 +85,8 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--stdin", description = "Back up standard input as one file named by --stdin-name.")
     boolean stdin;
 
-    @Option(names = "--stdin-name", description = "File name for --stdin or --stdin-from-command (default: ${DEFAULT-VALUE}).", defaultValue = "stdin")
+    @Option(names = "--stdin-name", description = "File name for --stdin or --stdin-from-command (default: stdin for --stdin; for --stdin-from-command,"
+            + " the program's base name and its arguments, as in docs/operations.md: each stream needs a name of its own).")
     String stdinName;
 
     @Option(names = "--stdin-from-command", description = "Run the command after -- and back up its standard output.")
@@ -135,7 +136,7 @@ final class BackupCommand implements Callable<Integer> {
         if (args.stream().anyMatch(String::isEmpty)) { // `backup "$SRC"` with SRC unset would back up the working directory
             throw new CliException("a PATH is empty (an unset variable?): name what to back up", 2);
         }
-        if (stdin || fromCommand) {
+        if ((stdin || fromCommand) && stdinName != null) {
             try {
                 Archiver.checkStreamName(stdinName);
             } catch (VaultException e) {
@@ -150,6 +151,9 @@ final class BackupCommand implements Callable<Integer> {
         }
         if (fromCommand && args.isEmpty()) {
             throw new CliException("--stdin-from-command needs a command after --", 2);
+        }
+        if (stdinName == null) {
+            stdinName = fromCommand ? streamNameOf(args) : "stdin";
         }
         BackupOptions options = new BackupOptions(args.stream().map(FileNames::pathOf).toList(), full, excludes, excludeIfPresent, tagged, owner, cls, until,
                 allowSameDevice, oneFileSystem, threads == null ? BackupOptions.defaultThreads() : threads);
@@ -327,6 +331,66 @@ final class BackupCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /** The longest readable part of a command's stream name ({@link #streamNameOf}), in UTF-8 bytes. */
+    static final int COMMAND_NAME_MAX = 100;
+
+    /**
+     * An argument that may hold a secret: a URL's user information (`postgresql://u:pw@db/hr`, user@host), or a word that
+     * names one (`password=`, `PGPASSWORD=`, `--token`, `secret`, `key`, `pwd`). The name, which `snapshots`, `due` and the
+     * journal show, has `***` in its place.
+     */
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile("@|(?i)pass|pwd|secret|token|key");
+
+    /**
+     * The name of a --stdin-from-command stream given no --stdin-name: the program's base name and its arguments, joined by
+     * single spaces (`pg_dump hr`). Two databases dumped without a name were both `stdin`, one source: `due` said ok of HR's
+     * failing dump once payroll's succeeded after it, `forget --keep-daily 7` removed HR's dumps, and `dump latest stdin`
+     * gave payroll's (a tester's). Where those words do not give the command back exactly (the program named with its
+     * directory, an argument empty, holding a space or a {@link #SECRET} (written `***`), a '/' or a control character (each
+     * made '_'), or more than {@link #COMMAND_NAME_MAX} bytes, cut there), the name ends in '-' and the first 8 hex digits of
+     * the SHA-256 of the command's words (each in UTF-8, followed by a NUL): two commands never share a name, and one
+     * command keeps its own.
+     */
+    static String streamNameOf(List<String> command) {
+        String program = command.getFirst();
+        List<String> words = new ArrayList<>(command);
+        words.set(0, program.substring(program.lastIndexOf('/') + 1));
+        words.replaceAll(w -> SECRET.matcher(w).find() ? "***" : w);
+        String joined = String.join(" ", words);
+        String readable = joined.codePoints().map(c -> c == '/' || c < ' ' || c == 0x7f ? '_' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        boolean exact = readable.equals(joined) && !program.contains("/") && !words.contains("***")
+                && words.stream().noneMatch(w -> w.isEmpty() || w.contains(" "))
+                && readable.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= COMMAND_NAME_MAX;
+        if (exact) {
+            try {
+                Archiver.checkStreamName(readable); // ".", "..", the restore's marker
+                return readable;
+            } catch (VaultException notAName) {
+                // named with its digest below
+            }
+        }
+        StringBuilder cut = new StringBuilder();
+        int bytes = 0;
+        for (int c : readable.codePoints().toArray()) {
+            bytes += new String(Character.toChars(c)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > COMMAND_NAME_MAX) {
+                break;
+            }
+            cut.appendCodePoint(c);
+        }
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (String w : command) {
+                sha.update(w.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return cut + "-" + java.util.HexFormat.of().formatHex(sha.digest(), 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /**

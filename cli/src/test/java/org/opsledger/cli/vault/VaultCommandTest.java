@@ -373,6 +373,37 @@ class VaultCommandTest {
     }
 
     /**
+     * Two databases dumped with --stdin-from-command and no --stdin-name were both saved as `stdin`, one source: `due` said
+     * ok with HR's dump failing once payroll's succeeded after it, `forget --keep-daily 7` removed HR's dump, and `dump
+     * latest stdin` gave payroll's (a tester's). Each command's stream is named for its command.
+     */
+    @Test
+    void aCommandsStreamIsNamedForItsCommand() throws Exception {
+        Path hr = Files.writeString(tmp.resolve("hr.sql"), "HR dump\n");
+        assertThat(vault("backup", "--stdin-from-command", "--", "cat", hr.toString()).exit()).isZero();
+        assertThat(vault("backup", "--stdin-from-command", "--", "echo", "PAYROLL").exit()).isZero();
+        Files.delete(hr); // the HR dump fails
+        assertThat(vault("backup", "--stdin-from-command", "--", "cat", hr.toString()).exit()).isEqualTo(1);
+        assertThat(vault("backup", "--stdin-from-command", "--", "echo", "PAYROLL").exit()).isZero();
+        List<String> names = new ArrayList<>();
+        vault("snapshots", "--json").json().forEach(n -> names.add(n.get("record").get("paths").get(0).asString()));
+        assertThat(names).hasSize(3).contains("echo PAYROLL");
+        String hrName = names.stream().filter(n -> n.startsWith("cat ")).findFirst().orElseThrow();
+        assertThat(hrName).matches("cat _.*_hr\\.sql-[0-9a-f]{8}");
+        Run due = vault("due"); // a source of its own, whose failed attempt is named
+        assertThat(due.out().lines().filter(l -> l.contains("\"" + hrName + "\""))).singleElement().asString()
+                .contains("its newest attempt failed (").contains("command cat exited with status 1");
+        assertThat(due.out().lines().filter(l -> l.contains("\"echo PAYROLL\""))).singleElement().asString().endsWith("  ok");
+        assertThat(due.out()).endsWith("2 source(s); 0 overdue (a backup within 26 hours, a full one within 8 days)\n");
+        assertThat(vault("forget", "--keep-daily", "7").exit()).isZero();
+        Path out = tmp.resolve("hr.out");
+        assertThat(vault("dump", "latest", hrName, "--path", hrName, "--output", out.toString()).exit()).isZero();
+        assertThat(out).hasContent("HR dump");
+        assertThat(vault("dump", "latest", "echo PAYROLL", "--output", tmp.resolve("p.out").toString()).exit()).isZero();
+        assertThat(tmp.resolve("p.out")).hasContent("PAYROLL");
+    }
+
+    /**
      * A source whose snapshots have all left the repository (forgotten; a helper's, moved by `tier` a month after its host
      * stopped) is still a source: `due` names it from the journal, overdue once its newest backup is older than a day,
      * until it is decommissioned. Before, it vanished from `due`, which said "0 overdue".
