@@ -404,6 +404,24 @@ class VaultCommandTest {
     }
 
     /**
+     * An empty stream (a wrapper whose pg_dump wrote to a file by mistake, a pipe hiding its producer's failure) was saved as
+     * a 0-byte snapshot, exit 0, and `due` counted it a backup (a tester's): it is refused as an empty path is, recorded.
+     */
+    @Test
+    void anEmptyStreamIsAFailedBackupNotASnapshot() {
+        Run empty = vault("backup", "--stdin-from-command", "--stdin-name", "app.sql", "--", "sh", "-c", "echo '-- dump' > /dev/null");
+        assertThat(empty.exit()).isEqualTo(1);
+        assertThat(empty.err()).isEqualTo("opsledger: the stream app.sql is empty: no snapshot was written; check the program that writes it"
+                + " (a pipe into --stdin hides its exit status: use --stdin-from-command)\n");
+        assertThat(vault("snapshots", "--json").json().size()).isZero();
+        Run due = vault("due", "--path", "app.sql");
+        assertThat(due.exit()).isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(due.out()).contains("overdue: no backup of it has succeeded").contains("the stream app.sql is empty");
+        assertThat(vault("backup", "--stdin-from-command", "--stdin-name", "failed.sql", "--", "sh", "-c", "exit 4").err())
+                .as("a failed command says its status first").contains("exited with status 4");
+    }
+
+    /**
      * A source whose snapshots have all left the repository (forgotten; a helper's, moved by `tier` a month after its host
      * stopped) is still a source: `due` names it from the journal, overdue once its newest backup is older than a day,
      * until it is decommissioned. Before, it vanished from `due`, which said "0 overdue".

@@ -307,6 +307,10 @@ public final class Archiver {
             progress.bytesRead.addAndGet(size);
             progress.files.incrementAndGet();
             beforeCommit.run(); // the data's pack goes with the tree's, under one index file: a flush here wrote two (a helper's)
+            if (size == 0) { // a wrapper's dump gone elsewhere, a pipe hiding its producer's failure: saved, exit 0, and `due` said ok (a tester's)
+                throw new VaultException("the stream " + name + " is empty: no snapshot was written; check the program that writes it"
+                        + " (a pipe into --stdin hides its exit status: use --stdin-from-command)");
+            }
             long now = java.nio.file.attribute.FileTime.from(Instant.now()).to(java.util.concurrent.TimeUnit.NANOSECONDS); // saturates at 2262, where a product wrapped to 1715 (a helper's)
             Node file = new Node(name, NodeType.FILE, 0600, now, now, 0, 0, 0, 0, size, content, null, null);
             ObjectId root = repo.saveTree(new Tree(List.of(file)));
