@@ -133,8 +133,11 @@ final class BackupCommand implements Callable<Integer> {
         if (stdin && fromCommand) {
             throw new CliException("use either --stdin or --stdin-from-command", 2);
         }
-        if (args.stream().anyMatch(String::isEmpty)) { // `backup "$SRC"` with SRC unset would back up the working directory
+        if (!fromCommand && args.stream().anyMatch(String::isEmpty)) { // `backup "$SRC"` with SRC unset would back up the working directory
             throw new CliException("a PATH is empty (an unset variable?): name what to back up", 2);
+        } // the words after -- are the command's, passed as given: `printf '%s|' a '' b`, `sh -c '…' "$OPTIONAL"` (a tester's)
+        if (fromCommand && !args.isEmpty() && args.getFirst().isEmpty()) {
+            throw new CliException("the command after -- is empty (an unset variable?): name the program to run", 2);
         }
         if ((stdin || fromCommand) && stdinName != null) {
             try {

@@ -421,6 +421,18 @@ class VaultCommandTest {
                 .as("a failed command says its status first").contains("exited with status 4");
     }
 
+    /** An empty argument of the command was refused as "a PATH is empty" (a tester's): the words after -- are the command's. */
+    @Test
+    void aCommandsEmptyArgumentIsPassedAsGiven() {
+        Run args = vault("backup", "--stdin-from-command", "--stdin-name", "args.txt", "--", "printf", "%s|", "a", "", "b");
+        assertThat(args.exit()).as(args.err()).isZero();
+        Run dumped = vault("dump", "latest", "args.txt");
+        assertThat(dumped.out()).isEqualTo("a||b|");
+        Run none = vault("backup", "--stdin-from-command", "--stdin-name", "x", "--", "", "a");
+        assertThat(none.exit()).isEqualTo(2);
+        assertThat(none.err()).isEqualTo("opsledger: the command after -- is empty (an unset variable?): name the program to run\n");
+    }
+
     /**
      * A source whose snapshots have all left the repository (forgotten; a helper's, moved by `tier` a month after its host
      * stopped) is still a source: `due` names it from the journal, overdue once its newest backup is older than a day,
