@@ -450,6 +450,11 @@ final class BackupCommand implements Callable<Integer> {
                     throw new CliException("interrupted while waiting for " + args.getFirst());
                 }
             }, () -> end(p)); // the store refused a pack: the dump is not read to its end (it could run for hours)
+        } catch (RuntimeException e) {
+            // the vault's own stop ended the command (SIGKILL: "exited with status 137", read as the OOM killer's) or closed its
+            // stream ("Stream closed"): no failure of its own (a tester's); the hooks say and record what stopped the backup
+            StopSignal.received().ifPresent(signal -> StopSignal.awaitTheEnd());
+            throw e;
         } finally {
             if (p.isAlive()) {
                 end(p);

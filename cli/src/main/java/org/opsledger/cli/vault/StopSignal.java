@@ -75,6 +75,20 @@ final class StopSignal {
         return Optional.ofNullable(RECEIVED.get());
     }
 
+    /**
+     * Waits, saying nothing, for the end of the JVM a stop signal is ending: its hooks say and record what stopped the
+     * command, and what the command met because of it (a program the backup ended itself) is no failure of its own.
+     */
+    static void awaitTheEnd() {
+        while (received().isPresent()) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // the JVM halts after its hooks: nothing to do before
+            }
+        }
+    }
+
     /** The status a shell reports for a command that {@code signal} stopped. */
     static int exitCode(Signal signal) {
         return 128 + signal.getNumber();

@@ -1563,9 +1563,11 @@ class VaultCommandTest {
                         "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "s3-id", "s3-secret")
                 .containsPattern("(?m)^LC_ALL=C$").doesNotContain("OPSLEDGER_LC_ALL_WAS");
 
+        // a dump writing as it is stopped: the backup said its program "exited with status 137", the kill the backup made
+        // itself, as if the OOM killer had ended it (a tester's)
         Path stderr = tmp.resolve("backup.err");
         Process backup = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c",
-                "echo data; exec sleep 300").redirectError(stderr.toFile()).start();
+                "echo data; while :; do head -c 100000 /dev/urandom; sleep 0.2; done & exec sleep 300").redirectError(stderr.toFile()).start();
         List<ProcessHandle> children = List.of();
         for (int i = 0; i < 600 && children.stream().noneMatch(c -> c.info().command().orElse("").endsWith("sleep")); i++) {
             Thread.sleep(50);
