@@ -110,9 +110,8 @@ class PermissionAttributesTest {
 
     @Test
     void aFormatFiveRepositoryKeepsNoneAndSaysSoUntilItIsUpgraded() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Path secret = Files.writeString(data.resolve("app.env"), "db_password=hunter2\n");
-        TestTrees.runOrSkip("setfacl", "-m", "u:nobody:rw,g::---", secret.toString());
+        Path secret = TestTrees.aclSecret(tmp);
+        Path data = secret.getParent();
         Path repoDir = tmp.resolve("repo");
         TestTrees.newRepo(repoDir).close();
         TestTrees.setFormatVersion(repoDir, RepositoryConfig.VERSION, 5); // as a build of format 5 made it

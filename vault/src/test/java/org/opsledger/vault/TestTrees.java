@@ -203,6 +203,16 @@ public final class TestTrees {
         return data;
     }
 
+    /**
+     * {@code src/data/app.env} under {@code tmp}, a secret whose access ACL gives user nobody rw and its group nothing (the
+     * test is skipped without setfacl): the file the ACL tests back up.
+     */
+    public static Path aclSecret(Path tmp) throws Exception {
+        Path secret = Files.writeString(Files.createDirectories(tmp.resolve("src/data")).resolve("app.env"), "db_password=hunter2\n");
+        runOrSkip("setfacl", "-m", "u:nobody:rw,g::---", secret.toString());
+        return secret;
+    }
+
     /** Runs {@code command}, and skips the test (an assumption) where it is not installed or fails: mkfs, mount, truncate. */
     public static String runOrSkip(String... command) throws Exception {
         Process p;

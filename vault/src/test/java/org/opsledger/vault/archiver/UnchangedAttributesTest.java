@@ -67,9 +67,8 @@ class UnchangedAttributesTest {
 
     @Test
     void anIncrementalWhoseParentVouchesListsNoUnchangedFileOrDirectoryAndKeepsTheirAttributes() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Path secret = Files.writeString(data.resolve("app.env"), "db_password=hunter2\n");
-        TestTrees.runOrSkip("setfacl", "-m", "u:nobody:rw,g::---", secret.toString());
+        Path secret = TestTrees.aclSecret(tmp);
+        Path data = secret.getParent();
         Path tagged = Files.writeString(data.resolve("tagged.txt"), "x\n");
         TestTrees.runOrSkip("setfattr", "-n", "user.owner", "-v", "alice", tagged.toString());
         Path plain = Files.writeString(data.resolve("plain.txt"), "y\n");
@@ -127,9 +126,8 @@ class UnchangedAttributesTest {
      */
     @Test
     void anUpgradedRepositorysFirstIncrementalStillListsEachUnchangedFile() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Path secret = Files.writeString(data.resolve("app.env"), "db_password=hunter2\n");
-        TestTrees.runOrSkip("setfacl", "-m", "u:nobody:rw,g::---", secret.toString());
+        Path secret = TestTrees.aclSecret(tmp);
+        Path data = secret.getParent();
         Path repoDir = tmp.resolve("repo");
         TestTrees.newRepo(repoDir).close();
         TestTrees.setFormatVersion(repoDir, RepositoryConfig.VERSION, 5);
