@@ -109,6 +109,14 @@ public final class S3Backend implements Backend {
      * file itself, without the path-style addressing of the vault's ("unknown host bucket1.localhost"); the vault took
      * AWS_ENDPOINT_URL over the S3 one (a tester's), and went to an endpoint the AWS tools were told to ignore.
      */
+    /**
+     * A setting of a profile or section whatever the case of its name, as the AWS CLI reads the file (its parser lowers
+     * keys): `S3 =` / `Endpoint_URL =` sent the AWS CLI to the store named and the vault to AWS itself (a re-tester's).
+     */
+    private static java.util.Optional<String> property(java.util.Map<String, String> properties, String name) {
+        return properties.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(java.util.Map.Entry::getValue).findFirst();
+    }
+
     static Setting endpointSetting(java.util.Map<String, String> env) {
         if (set(env, "OPSLEDGER_VAULT_S3_ENDPOINT")) {
             return new Setting("OPSLEDGER_VAULT_S3_ENDPOINT", env.get("OPSLEDGER_VAULT_S3_ENDPOINT"));
@@ -119,7 +127,7 @@ public final class S3Backend implements Backend {
         software.amazon.awssdk.profiles.ProfileFile file = configFile(config);
         var profile = file == null ? java.util.Optional.<software.amazon.awssdk.profiles.Profile>empty() : file.profile(profileName);
         String ignore = set(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ? env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-                : profile.flatMap(p -> p.property("ignore_configured_endpoint_urls")).orElse("false");
+                : profile.flatMap(p -> property(p.properties(), "ignore_configured_endpoint_urls")).orElse("false");
         if (ignore.trim().equalsIgnoreCase("true")) {
             return null; // the AWS tools go to AWS, and so does the SDK, which reads the same setting
         }
@@ -128,13 +136,13 @@ public final class S3Backend implements Backend {
                 return new Setting(variable, env.get(variable));
             }
         }
-        var services = profile.flatMap(p -> p.property("services")).filter(name -> !name.isEmpty());
-        var ofServices = services.flatMap(name -> file.getSection("services", name)).flatMap(section -> section.property("s3.endpoint_url"))
-                .filter(v -> !v.isEmpty());
+        var services = profile.flatMap(p -> property(p.properties(), "services")).filter(name -> !name.isEmpty());
+        var ofServices = services.flatMap(name -> file.getSection("services", name))
+                .flatMap(section -> property(section.properties(), "s3.endpoint_url")).filter(v -> !v.isEmpty());
         if (ofServices.isPresent()) {
             return new Setting("the s3 endpoint_url of [services " + services.get() + "] in " + config, ofServices.get());
         }
-        return profile.flatMap(p -> p.property("endpoint_url")).filter(v -> !v.isEmpty())
+        return profile.flatMap(p -> property(p.properties(), "endpoint_url")).filter(v -> !v.isEmpty())
                 .map(v -> new Setting("the endpoint_url of the profile " + profileName + " in " + config, v)).orElse(null);
     }
 

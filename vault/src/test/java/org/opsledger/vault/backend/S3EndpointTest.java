@@ -108,6 +108,10 @@ class S3EndpointTest {
                 "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"))).as("the variable over the profile").isEqualTo(section);
         assertThat(S3Backend.endpointSetting(Map.of("AWS_CONFIG_FILE", file, "AWS_PROFILE", "quiet", "OPSLEDGER_VAULT_S3_ENDPOINT",
                 "http://c:3"))).as("the vault's own, as --endpoint-url").isEqualTo(new S3Backend.Setting("OPSLEDGER_VAULT_S3_ENDPOINT", "http://c:3"));
+        java.nio.file.Path upper = java.nio.file.Files.writeString(tmp.resolve("upper"), "[profile minio]\nServices = local\n"
+                + "[services local]\nS3 =\n  Endpoint_URL = http://localhost:9000\n"); // the AWS CLI lowers the keys
+        assertThat(S3Backend.endpointSetting(Map.of("AWS_CONFIG_FILE", upper.toString(), "AWS_PROFILE", "minio"))).as("keys in any case")
+                .isEqualTo(new S3Backend.Setting("the s3 endpoint_url of [services local] in " + upper, "http://localhost:9000"));
         onS3proxy(port -> Map.of("AWS_CONFIG_FILE", java.nio.file.Files.writeString(config, "[default]\nservices = local\n[services local]\n"
                 + "s3 =\n  endpoint_url = http://localhost:" + port + "\n").toString(), "HOME", tmp.toString()));
     }
