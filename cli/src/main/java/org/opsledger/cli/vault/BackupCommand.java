@@ -19,6 +19,7 @@ import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupOptions;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.backend.ThrottledBackend;
+import org.opsledger.vault.crypto.Keys;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.FileNames;
@@ -86,7 +87,8 @@ final class BackupCommand implements Callable<Integer> {
     boolean stdin;
 
     @Option(names = "--stdin-name", description = "File name for --stdin or --stdin-from-command (default: stdin for --stdin; for --stdin-from-command,"
-            + " the program's base name and its arguments, as in docs/operations.md: each stream needs a name of its own).")
+            + " the program's base name and its arguments that are plain identifiers, as in docs/operations.md: each stream needs"
+            + " a name of its own).")
     String stdinName;
 
     @Option(names = "--stdin-from-command", description = "Run the command after -- and back up its standard output.")
@@ -155,9 +157,6 @@ final class BackupCommand implements Callable<Integer> {
         if (fromCommand && args.isEmpty()) {
             throw new CliException("--stdin-from-command needs a command after --", 2);
         }
-        if (stdinName == null) {
-            stdinName = fromCommand ? streamNameOf(args) : "stdin";
-        }
         BackupOptions options = new BackupOptions(args.stream().map(FileNames::pathOf).toList(), full, excludes, excludeIfPresent, tagged, owner, cls, until,
                 allowSameDevice, oneFileSystem, threads == null ? BackupOptions.defaultThreads() : threads);
         BackupProgress progress = new BackupProgress();
@@ -168,12 +167,13 @@ final class BackupCommand implements Callable<Integer> {
         List<String> damage; // of the repository, met on the way: the snapshot is whole
         List<String> sources;
         try { // refused before the repository opens: a command line no backup could take is not a failed backup
-            sources = stdin || fromCommand ? List.of(stdinName) : Archiver.sourcePaths(options).stream().map(Path::toString).toList();
+            sources = stdin || fromCommand ? List.of() : Archiver.sourcePaths(options).stream().map(Path::toString).toList();
         } catch (VaultException e) {
             throw new CliException(e.getMessage(), 2);
         }
         try (Repository r = repo.open();
-             Journaling journal = new Journaling(r, JournalEntry.Operation.BACKUP, sources, List.of());
+             Journaling journal = new Journaling(r, JournalEntry.Operation.BACKUP, stdin || fromCommand ? List.of(streamName(r)) : sources,
+                     List.of());
              AutoCloseable bar = Output.progress(repo.json, () -> progress.files.get() + " files, " + progress.dirs.get() + " dirs, "
                      + Output.bytes(progress.bytesReading.get()) + " read, " + progress.filesUnchanged.get() + " unchanged");
              AutoCloseable told = Output.whenStopped(() -> "opsledger: backup stopped by " + Output.stoppedBy()
@@ -260,6 +260,17 @@ final class BackupCommand implements Callable<Integer> {
         return warnings.isEmpty() && damage.isEmpty() ? 0 : INCOMPLETE;
     }
 
+    /**
+     * A stream's name, its source: --stdin-name, else `stdin` or its command's ({@link #streamNameOf}), named once the
+     * repository is open, whose key its digest is under.
+     */
+    private String streamName(Repository r) {
+        if (stdinName == null) {
+            stdinName = fromCommand ? streamNameOf(args, r.keys()) : "stdin";
+        }
+        return stdinName;
+    }
+
     /** The backup's line: the snapshot, what it holds, what it added (the journal keeps it too). */
     private static String summary(SnapshotRef snap, BackupProgress progress, double seconds) {
         var s = snap.snapshot().summary();
@@ -340,32 +351,39 @@ final class BackupCommand implements Callable<Integer> {
     static final int COMMAND_NAME_MAX = 100;
 
     /**
-     * An argument that may hold a secret: a URL's user information (`postgresql://u:pw@db/hr`, user@host), or a word that
-     * names one (`password=`, `PGPASSWORD=`, `--token`, `secret`, `key`, `pwd`). The name, which `snapshots`, `due` and the
-     * journal show, has `***` in its place.
+     * A word a command's stream name shows: a plain identifier (letters, digits, '_', and '.' or '-' after the first), which
+     * holds no option (`-pSECRET`, `--password=…`), assignment (`PGPASSWORD=…`), URL or connection string (`:`, `@`, `/`,
+     * `?`), and follows no option that may take it for its value (`mongodump -p SECRET`, `redis-cli -a SECRET`; `-pSECRET hr`
+     * too, `-cf` taking its next word as tar's does: only a `--name=value` takes none).
      */
-    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile("@|(?i)pass|pwd|secret|token|key");
+    private static final java.util.regex.Pattern SHOWN = java.util.regex.Pattern.compile("[\\p{L}\\p{N}_][\\p{L}\\p{N}_.-]*");
 
     /**
-     * The name of a --stdin-from-command stream given no --stdin-name: the program's base name and its arguments, joined by
-     * single spaces (`pg_dump hr`). Two databases dumped without a name were both `stdin`, one source: `due` said ok of HR's
-     * failing dump once payroll's succeeded after it, `forget --keep-daily 7` removed HR's dumps, and `dump latest stdin`
-     * gave payroll's (a tester's). Where those words do not give the command back exactly (the program named with its
-     * directory, an argument empty, holding a space or a {@link #SECRET} (written `***`), a '/' or a control character (each
-     * made '_'), or more than {@link #COMMAND_NAME_MAX} bytes, cut there), the name ends in '-' and the first 8 hex digits of
-     * the SHA-256 of the command's words (each in UTF-8, followed by a NUL): two commands never share a name, and one
-     * command keeps its own.
+     * The name of a --stdin-from-command stream given no --stdin-name: the program's base name and the {@link #SHOWN} words
+     * of its arguments, joined by single spaces (`pg_dump hr`). Two databases dumped without a name were both `stdin`, one
+     * source: `due` said ok of HR's failing dump once payroll's succeeded after it, `forget --keep-daily 7` removed HR's
+     * dumps, and `dump latest stdin` gave payroll's (a tester's). The name, which `snapshots`, `due` and the journal show,
+     * holds no argument that may be a secret: `mysqldump -pSECRET hr`, `curl https://h/x?token=…` and a connection string's
+     * password were in it, masked by pattern only, and a SHA-256 of the words let anyone holding the name confirm a guessed
+     * password. Where the name does not give the command back exactly (the program named with its directory, a character
+     * of its base name not an identifier's made '_', a word not shown, or more than {@link #COMMAND_NAME_MAX} bytes, cut
+     * there), it ends in '-' and the first 8 hex digits of the repository's {@link Keys#wordsDigest} of the command's words:
+     * two commands never share a name, one command keeps its own in that repository, and no guess can be tested against it.
      */
-    static String streamNameOf(List<String> command) {
+    static String streamNameOf(List<String> command, Keys keys) {
         String program = command.getFirst();
-        List<String> words = new ArrayList<>(command);
-        words.set(0, program.substring(program.lastIndexOf('/') + 1));
-        words.replaceAll(w -> SECRET.matcher(w).find() ? "***" : w);
-        String joined = String.join(" ", words);
-        String readable = joined.codePoints().map(c -> c == '/' || c < ' ' || c == 0x7f ? '_' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        boolean exact = readable.equals(joined) && !program.contains("/") && !words.contains("***")
-                && words.stream().noneMatch(w -> w.isEmpty() || w.contains(" "))
+        String base = program.substring(program.lastIndexOf('/') + 1);
+        List<String> words = new ArrayList<>();
+        words.add(base.codePoints().map(c -> Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-' ? c : '_')
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString());
+        for (int i = 1; i < command.size(); i++) {
+            String before = command.get(i - 1);
+            if (SHOWN.matcher(command.get(i)).matches() && !(before.startsWith("-") && !before.contains("="))) {
+                words.add(command.get(i));
+            }
+        }
+        String readable = String.join(" ", words);
+        boolean exact = words.size() == command.size() && words.getFirst().equals(program)
                 && readable.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= COMMAND_NAME_MAX;
         if (exact) {
             try {
@@ -378,22 +396,13 @@ final class BackupCommand implements Callable<Integer> {
         StringBuilder cut = new StringBuilder();
         int bytes = 0;
         for (int c : readable.codePoints().toArray()) {
-            bytes += new String(Character.toChars(c)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            bytes += Character.toString(c).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (bytes > COMMAND_NAME_MAX) {
                 break;
             }
             cut.appendCodePoint(c);
         }
-        try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            for (String w : command) {
-                sha.update(w.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            }
-            return cut + "-" + java.util.HexFormat.of().formatHex(sha.digest(), 0, 4);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return cut + "-" + java.util.HexFormat.of().formatHex(keys.wordsDigest(command), 0, 4);
     }
 
     /**

@@ -89,6 +89,35 @@ public final class Keys {
         return ObjectId.of(mac.doFinal());
     }
 
+    /**
+     * A digest of {@code words} (each in UTF-8, followed by a NUL byte) under a key of this repository's own, derived from its
+     * content-ID key for this use alone: the same words give the same digest in this repository, whatever its key epoch, and
+     * in a copy made with its chunker parameters; no one without its password can test a guess against one. A
+     * --stdin-from-command stream's name ends in one, where a plain SHA-256 of the words let anyone holding the name confirm
+     * a guessed password offline.
+     */
+    public byte[] wordsDigest(java.util.List<String> words) {
+        try {
+            byte[] key = contentIdMac().doFinal(WORDS_DIGEST.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            Arrays.fill(key, (byte) 0);
+            for (String w : words) {
+                mac.update(w.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                mac.update((byte) 0);
+            }
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * What {@link #wordsDigest}'s key is derived from: its key is the content ID a blob of these bytes would have, which only
+     * sealed headers and indexes hold.
+     */
+    private static final String WORDS_DIGEST = "opsledger words digest";
+
     /** This thread's content-ID MAC, reset, for a blob hashed in pieces (restore --verify reads files in slices). */
     public Mac contentIdMac() {
         Mac mac = idMac.get();
