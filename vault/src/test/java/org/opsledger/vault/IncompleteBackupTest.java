@@ -622,6 +622,43 @@ class IncompleteBackupTest {
         }
     }
 
+    /**
+     * A file whose attribute names add up to more than the 64 KiB one listing returns (E2BIG: a tmpfs holds more) lost its
+     * user attributes and its ACLs, and the warning named the ACLs alone (a tester's). The warning names what was left out,
+     * its user attributes, and its ACLs, asked for by name, are kept; the incremental that finds it unchanged warns again.
+     */
+    @Test
+    void aFileWhoseAttributesCannotBeListedKeepsItsAclsAndIsWarnedOfForItsUserAttributes() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        TestTrees.runOrSkip("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", data.toString());
+        try {
+            Path file = Files.writeString(data.resolve("f"), "data\n");
+            StringBuilder names = new StringBuilder();
+            for (int i = 0; i < 400; i++) { // 400 names of 206 bytes or more
+                names.append("user.").append("a".repeat(200)).append(i).append("=\"x\"\n");
+            }
+            setfattr(file, names.toString());
+            TestTrees.runOrSkip("setfacl", "-m", "u:nobody:rw", file.toString());
+            String warning = file + ": its extended attributes could not be listed: their names add up to more than the 64 KiB one"
+                    + " listing returns (Argument list too long); its user.* attributes were left out (its POSIX ACLs and file"
+                    + " capability, asked for by name, were read)";
+            try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+                BackupProgress progress = new BackupProgress();
+                new Archiver(repo, progress).backup(TestTrees.options(data));
+                assertThat(progress.warnings()).containsExactly(warning);
+                BackupProgress next = new BackupProgress();
+                SnapshotRef second = new Archiver(repo, next).backup(TestTrees.options(data));
+                assertThat(second.snapshot().summary().filesUnchanged()).isEqualTo(1);
+                assertThat(next.warnings()).containsExactly(warning);
+                RestoreResult r = new Restorer(repo, 2).restore(second, tmp.resolve("out"), List.of(), true);
+                assertThat(r.ok()).as(r.toString()).isTrue();
+                assertThat(TestTrees.runOrSkip("getfacl", "-c", tmp.resolve("out/data/f").toString())).contains("user:nobody:rw-");
+            }
+        } finally {
+            new ProcessBuilder("umount", data.toString()).start().waitFor();
+        }
+    }
+
     /** Sets the attributes getfattr's dump format gives ({@code user.caf\\351="v"}: names in any bytes) on {@code p}. */
     private void setfattr(Path p, String attributes) throws Exception {
         Path dumped = Files.writeString(tmp.resolve("xattrs"), "# file: " + p + "\n" + attributes);

@@ -486,8 +486,18 @@ public final class Archiver {
             this.tags = tagsOf(excludeIfPresent);
         }
 
-        /** The extended attributes of a file or directory that read; those that do not are a warning, the rest kept. */
+        /**
+         * The extended attributes of a file or directory that read; those that do not are a warning, the rest kept. One whose
+         * attributes could not be listed keeps no {@code user.} attribute, and the warning says so, and whether its ACLs and
+         * capability, asked for by name, were read ({@link XattrListing#of}): it named the ACLs alone (a tester's).
+         */
         private Map<String, String> xattrsOf(XattrListing listed) {
+            if (listed.why() != null) {
+                progress.warn(listed.path() + ": its extended attributes could not be listed: " + listed.why() + "; "
+                        + (listed.permissionsByName() ? "its user.* attributes were left out (its POSIX ACLs and file capability,"
+                        + " asked for by name, were read)" : "all of them were left out, user.* attributes, POSIX ACLs and file capability"));
+                return Map.of();
+            }
             ExtendedAttributes.Read read = ExtendedAttributes.readEach(listed);
             if (read.leftOut() > 0) {
                 progress.warn(listed.path() + ": " + read.leftOut() + " extended attribute(s) left out: " + read.why());
@@ -503,6 +513,9 @@ public final class Archiver {
          * {@link #permissionsNotKept}).
          */
         private Map<String, String> permissionsOf(XattrListing listed) {
+            if (listed.why() != null && !listed.permissionsByName()) {
+                return null; // not read, which xattrsOf's warning says
+            }
             return permissionsOf(listed.path(), readPermissions ? PermissionAttributes.read(listed) : null);
         }
 

@@ -49,11 +49,12 @@ public final class PermissionAttributes {
     }
 
     /**
-     * The attributes of a file's or directory's listing: a read of each kept name it holds. A filesystem without extended
-     * attributes has none; one removed between the listing and its read is not kept.
+     * The attributes of a file's or directory's listing: a read of each kept name it holds (found by name where the path
+     * could not be listed). A filesystem without extended attributes has none; one removed between the listing and its
+     * read is not kept.
      */
     public static Read read(XattrListing listing) {
-        if (listing.why() != null) {
+        if (listing.why() != null && !listing.permissionsByName()) {
             return new Read(Map.of(), listing.why());
         }
         Map<String, String> out = null;

@@ -22,22 +22,47 @@ import org.opsledger.vault.IoReason;
  * flistxattr(2) of its own). Where the JVM reaches libc ({@link NativeXattrs}, Java 22+) it is one llistxattr of every
  * namespace and each value one lgetxattr; on Java 21 the JDK's view lists and reads the {@code user.} names alone.
  *
- * @param names every attribute name listed, full ({@code user.owner}), decoded as UTF-8 (U+FFFD for bytes that are not);
- *              empty when the path has none or could not be listed
- * @param why   why the path could not be listed, or null (listed, or a filesystem without extended attributes)
+ * @param names           every attribute name listed, full ({@code user.owner}), decoded as UTF-8 (U+FFFD for bytes that are
+ *                        not); empty when the path has none or could not be listed, but for those found {@code byName}
+ * @param why             why the path could not be listed, or null (listed, or a filesystem without extended attributes)
+ * @param permissionsByName whether, the path not listed, each ACL and capability name ({@link PermissionAttributes#NAMES})
+ *                        was asked for by name, {@code names} holding those it has: only its {@code user.} names are unknown
  */
-public record XattrListing(Path path, List<String> names, String why) {
+public record XattrListing(Path path, List<String> names, String why, boolean permissionsByName) {
 
     static final String USER = "user.";
 
-    /** Lists the path's attributes, once. */
+    /** A listing that gave its names, or failed ({@code why}) with none found by name. */
+    public XattrListing(Path path, List<String> names, String why) {
+        this(path, names, why, false);
+    }
+
+    /**
+     * Lists the path's attributes, once. Where they cannot be listed, the ACLs and capability are asked for by their names:
+     * a file whose attribute names add up to more than the 64 KiB one listing returns (E2BIG: tmpfs holds more) lost them
+     * with its {@code user.} ones, and the warning named the ACLs alone (a tester's).
+     */
     public static XattrListing of(Path p) {
         if (NativeXattrs.unavailable() == null) {
             try {
                 return new XattrListing(p, NativeXattrs.list(p), null);
             } catch (IOException e) {
                 String why = IoReason.of(e);
-                return new XattrListing(p, List.of(), why.equals("Operation not supported") ? null : why);
+                if (why.equals("Operation not supported")) {
+                    return new XattrListing(p, List.of(), null);
+                }
+                why = why.equals("Argument list too long") ? "their names add up to more than the 64 KiB one listing returns (" + why + ")" : why;
+                List<String> found = new java.util.ArrayList<>();
+                try {
+                    for (String name : PermissionAttributes.NAMES) {
+                        if (NativeXattrs.get(p, name) != null) {
+                            found.add(name);
+                        }
+                    }
+                } catch (IOException notByName) {
+                    return new XattrListing(p, List.of(), why);
+                }
+                return new XattrListing(p, List.copyOf(found), why, true);
             }
         }
         UserDefinedFileAttributeView view = userView(p);
@@ -89,9 +114,12 @@ public record XattrListing(Path path, List<String> names, String why) {
 
     /**
      * Whether the listing names a {@code user.} attribute that {@code kept} (a node's, names without "user.") lacks, or two
-     * that read as one: what a backup of the file would warn of, or store, that {@code kept} does not say.
+     * that read as one, or failed: what a backup of the file would warn of, or store, that {@code kept} does not say.
      */
     public boolean namesUserAttributesBeyond(Map<String, String> kept) {
+        if (why != null) { // not listed: what its user. attributes are is not known
+            return true;
+        }
         Set<String> seen = new HashSet<>();
         for (String name : names) {
             if (name.startsWith(USER) && (!seen.add(name) || kept == null || !kept.containsKey(name.substring(USER.length())))) {
