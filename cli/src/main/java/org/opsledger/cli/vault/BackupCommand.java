@@ -125,13 +125,7 @@ final class BackupCommand implements Callable<Integer> {
                 throw new CliException("--exclude-if-present " + tag + ": the file name must be a plain name (no '/')", 2);
             }
         }
-        for (String g : excludes) {
-            try {
-                org.opsledger.vault.Globs.compile(List.of(g)); // as the backup reads them: an empty one refused
-            } catch (VaultException e) {
-                throw new CliException(g.isEmpty() ? e.getMessage() : "--exclude " + e.getMessage(), 2);
-            }
-        }
+        RepoOptions.checkPatterns("--exclude", excludes);
         if (stdin && fromCommand) {
             throw new CliException("use either --stdin or --stdin-from-command", 2);
         }

@@ -31,7 +31,7 @@ final class FindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RepoOptions.checkNotEmpty("PATTERN", pattern);
+        RepoOptions.checkPatterns("PATTERN", List.of(pattern));
         if (pattern.contains("/")) { // 'sub/r2' matched no name, and find said "0 match(es)" (a helper's)
             String name = pattern.substring(pattern.lastIndexOf('/') + 1);
             throw new CliException("find matches each file or directory name, not a path, and " + pattern + " holds a '/': give a name"

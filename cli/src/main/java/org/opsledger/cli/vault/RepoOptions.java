@@ -2,9 +2,12 @@ package org.opsledger.cli.vault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.SecretFile;
+import org.opsledger.vault.Globs;
 import org.opsledger.vault.Vault;
+import org.opsledger.vault.VaultException;
 import org.opsledger.vault.WrongPasswordException;
 import org.opsledger.vault.backend.ThrottledBackend;
 import org.opsledger.vault.crypto.KeySlot;
@@ -115,6 +118,23 @@ final class RepoOptions {
                 case "--exclude" -> "what to leave out";
                 default -> "a path, or / for the whole snapshot";
             }, 2);
+        }
+    }
+
+    /**
+     * The glob patterns of {@code option} (backup's, restore's and rewrite's --exclude, find's PATTERN), read as the
+     * walks read them ({@link Globs#compile(List)}): an empty or malformed one is a usage error, exit 2, naming
+     * the option and the pattern, before the repository opens. `restore --exclude '[a-'` and `find '[a-'` failed once the
+     * repository was open, exit 1, where backup refused the same pattern so.
+     */
+    static void checkPatterns(String option, List<String> patterns) {
+        for (String p : patterns) {
+            checkNotEmpty(option, p);
+            try {
+                Globs.compile(List.of(p));
+            } catch (VaultException e) {
+                throw new CliException(option + " " + e.getMessage(), 2);
+            }
         }
     }
 

@@ -58,7 +58,7 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RepoOptions.checkThreads(threads);
         includes.forEach(i -> RepoOptions.checkNotEmpty("--include", i));
-        excludes.forEach(e -> RepoOptions.checkNotEmpty("--exclude", e)); // before the repository opens: exit 2, no entry
+        RepoOptions.checkPatterns("--exclude", excludes); // before the repository opens: exit 2, no entry
         if (target.toString().isEmpty()) { // an unset variable: never the working directory
             throw new CliException("--target is empty: name the directory to restore into", 2);
         }

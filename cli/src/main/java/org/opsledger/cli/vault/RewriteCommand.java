@@ -48,7 +48,7 @@ final class RewriteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        excludes.forEach(e -> RepoOptions.checkNotEmpty("--exclude", e)); // before the repository opens: exit 2, no entry
+        RepoOptions.checkPatterns("--exclude", excludes); // before the repository opens: exit 2, no entry
         RecordOptions.why(reason);
         RecordOptions.who(by);
         List<Rewriter.Rewritten> done;
