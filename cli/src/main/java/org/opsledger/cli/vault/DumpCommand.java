@@ -53,6 +53,7 @@ final class DumpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RepoOptions.checkNotEmpty("PATH", path);
+        RepoOptions.checkNotEmpty("--output", output == null ? null : output.toString()); // said "--output  already exists"
         if (output != null && output.toString().equals("-")) { // stdout: `-o -` wrote a file named "-", and the pipe got "dumped … to -" (a tester's)
             output = null;
         }

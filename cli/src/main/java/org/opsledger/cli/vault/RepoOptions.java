@@ -107,15 +107,17 @@ final class RepoOptions {
     }
 
     /**
-     * Refuses an empty path or pattern ({@code what}: "--include", "PATH", "PATTERN"): an unset variable in a script. "" read
-     * as the whole snapshot, so `restore --include "$UNSET"` restored all of it and `dump latest ''` wrote all of it, exit 0
-     * (a helper's), as `backup ""` once backed up the working directory.
+     * Refuses an empty path or pattern ({@code what}: "--include", "PATH", "PATTERN", "--exclude"), or dump's --output: an
+     * unset variable in a script. "" read as the whole snapshot, so `restore --include "$UNSET"` restored all of it and `dump
+     * latest ''` wrote all of it, exit 0 (a helper's), as `backup ""` once backed up the working directory; `dump --output=`
+     * said "--output  already exists".
      */
     static void checkNotEmpty(String what, String value) {
         if (value != null && value.isEmpty()) {
             throw new CliException(what + " is empty (an unset variable?): name " + switch (what) {
                 case "PATTERN" -> "what to find";
                 case "--exclude" -> "what to leave out";
+                case "--output" -> "the file to write, or - for stdout";
                 default -> "a path, or / for the whole snapshot";
             }, 2);
         }

@@ -1532,7 +1532,8 @@ class VaultCommandTest {
                 List.of("find", ""), "PATTERN is empty",
                 List.of("restore", "latest", "--target", out.toString(), "--exclude", ""), "--exclude is empty",
                 List.of("rewrite", "latest", "--exclude", "", "--reason", "r"), "--exclude is empty",
-                List.of("backup", data.toString(), "--allow-same-device", "--exclude", ""), "--exclude is empty");
+                List.of("backup", data.toString(), "--allow-same-device", "--exclude", ""), "--exclude is empty",
+                List.of("dump", "latest", "data/report.txt", "--output="), "--output is empty"); // said "--output  already exists"
         refused.forEach((args, said) -> {
             Run run = vault(args.toArray(String[]::new));
             assertThat(run.exit()).as(args.toString()).isEqualTo(2);
