@@ -74,7 +74,7 @@ final class AmendCommand implements Callable<Integer> {
             List<ObjectId> named = new ArrayList<>(found.stream().map(SnapshotRef::id).toList()); // those replaced, then their successors
             named.addAll(after.stream().map(SnapshotRef::id).toList());
             journal.ended(JournalEntry.Outcome.OK, List.of(), named, false, 0, "amended "
-                    + after.size() + " snapshot record(s) for " + reason + " (by " + by + "): " + String.join(", ", replaced));
+                    + after.size() + " snapshot record(s) for " + amendment.reason() + " (by " + by + "): " + String.join(", ", replaced));
             for (int i = 0; i < found.size(); i++) {
                 SnapshotRef before = found.get(i);
                 Snapshot s = after.get(i).snapshot();

@@ -48,7 +48,7 @@ final class DecommissionCommand implements Callable<Integer> {
         if (!select.tags.isEmpty()) {
             throw new CliException("--tag selects snapshots, not sources: name a source by --host and --path", 2);
         }
-        RecordOptions.why(reason);
+        reason = RecordOptions.why(reason);
         RecordOptions.who(by);
         SnapshotFilter filter = select.filter();
         List<Map<String, Object>> done = new ArrayList<>();

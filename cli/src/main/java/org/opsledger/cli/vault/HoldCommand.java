@@ -38,7 +38,7 @@ final class HoldCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RecordOptions.why(reason);
+        reason = RecordOptions.why(reason);
         RecordOptions.who(by);
         if (HoldHistory.placed(by, reason).length() > HoldHistory.MAX_PLACED) { // kept whole in the journal, carried too (a re-tester's)
             throw new CliException("--reason is too long: the journal keeps a hold's matter and who placed it in "

@@ -56,12 +56,23 @@ final class RecordOptions {
     }
 
     /**
-     * {@code --reason} of a hold, an amend, a rewrite or a decommission: why, one line. An empty one was refused after the
-     * repository opened, exit 1 and a failed journal entry (hold, amend, rewrite), or before, exit 2 (decommission): one
-     * rule now, before the repository opens (a docs re-tester's). IS.012 6.6.5: the record says why.
+     * {@code --reason} of a hold, an amend, a rewrite or a decommission: why, one line, without the blanks around it. An empty
+     * one was refused after the repository opened, exit 1 and a failed journal entry (hold, amend, rewrite), or before, exit 2
+     * (decommission): one rule now, before the repository opens (a docs re-tester's). IS.012 6.6.5: the record says why; and
+     * 6.6.7: a hold's reason names its matter, and `hold --reason "legal case 42 "` kept the blank, a matter that
+     * `release --reason "legal case 42"` did not name.
      */
     static String why(String reason) {
-        return stated("--reason", reason, "say why (IS.012 6.6.5: the record says why)");
+        return stripped(stated("--reason", reason, "say why (IS.012 6.6.5: the record says why)"));
+    }
+
+    /** release's {@code --reason}: the matter a hold was placed for, as {@link #why} took it; null when not given. */
+    static String matter(String reason) {
+        return stripped(stated("--reason", reason, "name the matter to release, as its hold's reason says, or leave --reason out"));
+    }
+
+    private static String stripped(String value) {
+        return value == null ? null : value.strip();
     }
 
     /** {@code value} of {@code option}, refused (exit 2) when it is blank, or more than one line ({@link #oneLine}). */

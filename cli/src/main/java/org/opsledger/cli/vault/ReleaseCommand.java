@@ -39,7 +39,7 @@ final class ReleaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RecordOptions.oneLine("--reason", matter); // as hold's (exit 1 here: a re-tester's)
+        matter = RecordOptions.matter(matter); // as hold takes it (exit 1 here: a re-tester's)
         try (Repository r = repo.open()) {
             ObjectId id;
             String[] unreadable = {""};

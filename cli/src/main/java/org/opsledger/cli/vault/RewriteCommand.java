@@ -49,7 +49,7 @@ final class RewriteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RepoOptions.checkPatterns("--exclude", excludes); // before the repository opens: exit 2, no entry
-        RecordOptions.why(reason);
+        reason = RecordOptions.why(reason);
         RecordOptions.who(by);
         List<Rewriter.Rewritten> done;
         try (Repository r = repo.open();

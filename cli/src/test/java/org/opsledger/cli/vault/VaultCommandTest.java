@@ -2354,6 +2354,30 @@ class VaultCommandTest {
         assertThat(vault("check", "--read-data").exit()).isZero();
     }
 
+    /**
+     * IS.012 6.6.7: a hold's reason is the record of why, and names its matter: `hold --reason " legal case 42 "` kept the
+     * blanks, a second matter beside "legal case 42", and a release had to name it with them (an earlier session's finding).
+     * A reason is taken without the blanks around it, by hold and by release alike; one of blanks alone is refused.
+     */
+    @Test
+    void aHoldsReasonIsTakenWithoutTheBlanksAroundIt() {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Run held = vault("hold", "latest", "--reason", " legal case 42 ", "--by", "counsel", "--json");
+        assertThat(held.exit()).as(held.err()).isZero();
+        assertThat(held.json().get("reason").asString()).isEqualTo("legal case 42");
+        assertThat(vault("hold", "latest", "--reason", "legal case 42").out()).contains(" is held for legal case 42 already (since ");
+        assertThat(vault("snapshots", "--json").json().get(0).get("heldFor").toString()).isEqualTo("[\"legal case 42\"]");
+        assertThat(vault("journal", "--operation", "hold", "--json").json().get("entries")).extracting(n -> n.get("detail").asString())
+                .containsExactly("legal hold placed by counsel for legal case 42");
+        Run blank = vault("release", "latest", "--reason", "  ");
+        assertThat(blank.exit()).isEqualTo(2);
+        assertThat(blank.err()).isEqualTo("opsledger: --reason is empty: name the matter to release, as its hold's reason says, or leave"
+                + " --reason out\n");
+        Run released = vault("release", "latest", "--reason", "legal case 42  ");
+        assertThat(released.exit()).as(released.err()).isZero();
+        assertThat(vault("snapshots", "--json").json().get(0).get("held").asBoolean()).isFalse();
+    }
+
     @Test
     void aHeldSnapshotSurvivesForgetKeepWithinZeroPrune() {
         vault("backup", data.toString(), "--allow-same-device");
