@@ -21,7 +21,6 @@ import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
-import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.RecordHistory;
 import picocli.CommandLine.Command;
@@ -191,15 +190,19 @@ final class JournalCommand implements Callable<Integer> {
         return e -> ids == null || e.snapshots().stream().anyMatch(id -> ids.stream().anyMatch(id.hex()::startsWith));
     }
 
+    /**
+     * --since: a day, or a duration as every other DURATION option reads it ({@link RepoOptions#within}), which names what is
+     * wrong with one (`5d1d` gives the unit d twice); this said only "must be a day … or a duration" of it. A value that
+     * is neither, a day (2026-13-01) or a word (yesterday), gets that general line.
+     */
     private Instant since() {
         try {
             return LocalDate.parse(since).atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (DateTimeParseException notADate) {
-            try {
-                return RetentionPolicy.Within.parse(since).since(Instant.now(), java.time.ZoneId.systemDefault()); // as forget counts it
-            } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+            if (!since.matches("\\d+[a-z].*")) {
                 throw new CliException("--since must be a day like 2026-01-31 or a duration like 30d, got: " + since, 2);
             }
+            return RepoOptions.within("--since", since).since(Instant.now(), java.time.ZoneId.systemDefault()); // as forget counts it
         }
     }
 }

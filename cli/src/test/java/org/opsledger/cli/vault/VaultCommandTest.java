@@ -215,6 +215,15 @@ class VaultCommandTest {
         assertThat(bad.err()).isEqualTo("opsledger: --operation must be one of init, backup, restore, dump, check, forget, prune, copy, tier,"
                 + " hold, release, key, amend, repair, recover, upgrade, unlock, dispose, rewrite, decommission, got: restores\n");
         assertThat(vault("journal", "--since", "yesterday").err()).contains("--since must be a day like 2026-01-31 or a duration like 30d");
+        // a duration that does not parse is told as every DURATION option tells it (RepoOptions.within): it gave the general
+        // line (an earlier session's finding)
+        java.util.Map.of("5d1d", "gives the unit d twice, got: 5d1d: give each unit once (restic takes the last of them)",
+                "1001y", "is longer than 1000 years, got: 1001y").forEach((duration, said) -> {
+                    Run since = vault("journal", "--since", duration);
+                    assertThat(since.exit()).isEqualTo(2);
+                    assertThat(since.err()).isEqualTo("opsledger: --since: duration " + said + "\n");
+                });
+
         // IS.012 6.6.5: a snapshot that leaves the repository, and a copy that did not reach its target, are recorded too
         String first = json.get("entries").get(1).get("snapshots").get(0).asString();
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
