@@ -1,6 +1,7 @@
 package org.opsledger.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StreamTokenizer;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -23,6 +24,10 @@ import org.opsledger.vault.snapshot.FileNames;
  * backslash escape inside, as picocli reads them). A line whose first character that is not a blank is '#' is a comment.
  * A '#' anywhere else is part of its argument: picocli ended the argument at it, and `--tag ticket=CHG#123` was stored as
  * ticket=CHG, an IS.012 6.6.5.1 record cut short, exit 0 (a tester's).
+ *
+ * <p>The argument files of a command line hold {@link #MAX_BYTES} together at most: each was read whole, and `@/dev/zero`
+ * or a large file named by mistake filled the heap (an earlier session's finding). A file, a pipe ({@code @<(…)}) or a
+ * device is read up to that bound and refused past it, exit 2.
  */
 final class ArgumentFiles {
 
@@ -31,6 +36,8 @@ final class ArgumentFiles {
 
     private final List<String> out = new ArrayList<>();
     private final Deque<Path> reading = new ArrayDeque<>();
+    /** Bytes of argument files read so far. */
+    private int read;
     private boolean ended;
 
     private ArgumentFiles() {
@@ -69,11 +76,23 @@ final class ArgumentFiles {
         }
     }
 
+    /** The most bytes the argument files of one command line hold together: options, never data. */
+    static final int MAX_BYTES = 1 << 20;
+
     /** The arguments of {@code file}, as the class comment says. */
-    private static List<String> arguments(String arg, Path file) {
+    private List<String> arguments(String arg, Path file) {
         StringBuilder text = new StringBuilder();
         try {
-            for (String line : FileNames.decode(Files.readAllBytes(file)).split("\n", -1)) {
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_BYTES - read + 1);
+            }
+            read += bytes.length;
+            if (read > MAX_BYTES) {
+                throw new CliException("the argument file " + TerminalText.escape(arg) + " passes the " + (MAX_BYTES >> 20) + " MiB that"
+                        + " the argument files of a command line may hold together: an argument file holds options, not data", 2);
+            }
+            for (String line : FileNames.decode(bytes).split("\n", -1)) {
                 if (!line.strip().startsWith("#")) {
                     text.append(line).append('\n');
                 }

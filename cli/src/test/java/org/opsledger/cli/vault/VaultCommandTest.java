@@ -1739,6 +1739,32 @@ class VaultCommandTest {
     }
 
     /**
+     * The argument files of a command line are read up to 1 MiB together, and refused past it (exit 2, naming the file and
+     * the bound): each was read whole, and `@/dev/zero` or a large file named by mistake filled the heap (an earlier session's
+     * finding).
+     */
+    @Test
+    void argumentFilesAreReadUpToOneMebibyteTogether() throws Exception {
+        String comments = "# " + "x".repeat(1021) + "\n"; // 1 KiB
+        Path large = Files.writeString(tmp.resolve("large.args"), comments.repeat(1024) + "--allow-same-device\n");
+        Path half = Files.writeString(tmp.resolve("half.args"), comments.repeat(600) + "--allow-same-device\n");
+        Path includes = Files.writeString(tmp.resolve("includes.args"), "@" + half + "\n@" + half + "\n");
+        // /dev/zero last: read whole, it fills the heap
+        for (List<String> refused : List.of(List.of("@" + large, "@" + large), List.of("@" + includes, "@" + half),
+                List.of("@/dev/zero", "@/dev/zero"))) {
+            String arg = refused.get(0);
+            String named = refused.get(1);
+            Run run = vault("backup", arg, data.toString());
+            assertThat(run.exit()).as(arg).isEqualTo(2);
+            assertThat(run.err()).as(arg).isEqualTo("opsledger: the argument file " + named + " passes the 1 MiB that the argument files"
+                    + " of a command line may hold together: an argument file holds options, not data\n");
+        }
+        assertThat(vault("snapshots", "--json").json()).isEmpty();
+        Run one = vault("backup", "@" + half, data.toString());
+        assertThat(one.exit()).as(one.err()).isZero();
+    }
+
+    /**
      * In an @argfile a line starting with '#' is a comment, and a '#' anywhere else is part of its argument: picocli cut
      * `--tag ticket=CHG#123` to ticket=CHG and `--owner ops#db` to ops, an IS.012 6.6.5.1 record cut short, exit 0 (a tester's).
      */
