@@ -12,6 +12,7 @@ import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.BackupsDue;
+import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,10 +21,11 @@ import picocli.CommandLine.Option;
 @Command(name = "due", mixinStandardHelpOptions = true,
         description = {"Whether each source is backed up daily (IS.012 6.6.1.2) and in full weekly (6.6.1.1); exit 3 if not.",
                 "A source is a host and its backup's paths. Lists each with its newest backup and newest full one, and, from the",
-                "journal, a newest attempt that failed. Exit code 3 when any is overdue: a monitoring check that sees a schedule that",
-                "stopped or a job that keeps failing. A source decommissioned since its newest backup (`vault decommission`, IS.012",
-                "6.4.3) is shown so and never overdue. Exit code 1 when --host, --path or --tag match no source at all (a mistyped",
-                "host is no green check)."})
+                "journal, a newest attempt that failed. Exit code 3 when any is overdue, failing (its newest attempt failed) or",
+                "incomplete (its newest backup left paths out): a monitoring check that sees a schedule that stopped, a job that",
+                "failed last night or one that cannot read all it should. A source decommissioned since its newest backup (`vault",
+                "decommission`, IS.012 6.4.3) is shown so and never overdue. Exit code 1 when --host, --path or --tag match no source",
+                "at all (a mistyped host is no green check)."})
 final class DueCommand implements Callable<Integer> {
 
     @Mixin
@@ -60,7 +62,7 @@ final class DueCommand implements Callable<Integer> {
         for (SourceStatus source : sources) {
             BackupsDue.Source s = source.snapshots();
             if (s == null && source.left() == null && source.failed() == null) { // decommissioned, no backup of it ever made
-                rows.add(new Row(source.host(), source.paths(), null, null, false, source.decommission().started(),
+                rows.add(new Row(source.host(), source.paths(), null, null, State.DECOMMISSIONED, source.decommission().started(),
                         List.of("decommissioned " + SnapshotsCommand.TIME.format(source.decommission().started()) + " UTC "
                                 + source.decommission().detail())));
                 continue;
@@ -71,18 +73,18 @@ final class DueCommand implements Callable<Integer> {
                         + (e.snapshots().isEmpty() ? "" : " (" + e.snapshots().getFirst().shortHex() + ")")
                         + ", and every other has left this repository (forgotten, or moved to long-term storage by `vault tier`)";
                 if (source.decommission() != null) {
-                    rows.add(new Row(source.host(), source.paths(), null, null, false, source.decommission().started(),
+                    rows.add(new Row(source.host(), source.paths(), null, null, State.DECOMMISSIONED, source.decommission().started(),
                             List.of("decommissioned " + SnapshotsCommand.TIME.format(source.decommission().started()) + " UTC "
                                     + source.decommission().detail())));
                 } else {
                     boolean late = e.started().isBefore(now.minus(day));
-                    rows.add(new Row(source.host(), source.paths(), null, null, late, null,
+                    rows.add(new Row(source.host(), source.paths(), null, null, late ? State.OVERDUE : State.OK, null,
                             List.of(late ? left + "; none since (IS.012 6.6.1.2: daily)" : left)));
                 }
                 continue;
             }
             if (s == null) {
-                rows.add(new Row(source.host(), source.paths(), null, null, true, null,
+                rows.add(new Row(source.host(), source.paths(), null, null, State.OVERDUE, null,
                         List.of("no backup of it has succeeded (IS.012 6.6.1.2: daily); " + failedLine(source.failed()))));
                 continue;
             }
@@ -93,10 +95,18 @@ final class DueCommand implements Callable<Integer> {
             if (source.failed() != null) {
                 why.add(failedLine(source.failed()));
             }
-            rows.add(new Row(s.host(), s.paths(), s.newest(), s.newestFull(), !s.overdue().isEmpty(), s.decommissioned(), why));
+            Snapshot.Summary newest = s.newest().snapshot().summary();
+            boolean incomplete = newest != null && newest.warnings() > 0;
+            if (incomplete) {
+                why.add(incompleteLine(s.newest()));
+            }
+            // IS.012 6.6.1.2 daily, 6.6.5: a source is ok when its newest attempt gave a whole backup, not only a recent one
+            State state = s.decommissioned() != null ? State.DECOMMISSIONED : !s.overdue().isEmpty() ? State.OVERDUE
+                    : source.failed() != null ? State.FAILING : incomplete ? State.INCOMPLETE : State.OK;
+            rows.add(new Row(s.host(), s.paths(), s.newest(), s.newestFull(), state, s.decommissioned(), why));
         }
-        long overdue = rows.stream().filter(Row::overdue).count();
-        long decommissioned = rows.stream().filter(r -> r.decommissioned() != null).count();
+        Map<State, Long> count = new java.util.EnumMap<>(State.class);
+        rows.forEach(r -> count.merge(r.state(), 1L, Long::sum));
         if (repo.json) {
             Output.json(rows.stream().map(Row::json).toList());
         } else {
@@ -107,21 +117,50 @@ final class DueCommand implements Callable<Integer> {
                         r.newest() == null ? "-" : SnapshotsCommand.TIME.format(r.newest().snapshot().time()) + " "
                                 + r.newest().snapshot().kind().json() + " " + r.newest().shortId(),
                         r.newestFull() == null ? "-" : SnapshotsCommand.TIME.format(r.newestFull().snapshot().time()),
-                        TerminalText.escape((r.overdue() ? "overdue: " : r.decommissioned() != null ? "" : r.why().isEmpty() ? "ok"
-                                : "ok; ") + String.join("; ", r.why())));
+                        TerminalText.escape(r.state().said(r.why())));
             }
-            Output.out().println(rows.size() + " source(s); " + overdue + " overdue (a backup within " + dayInWords + ", a full one within "
-                    + weekInWords + ")" + (decommissioned == 0 ? "" : "; " + decommissioned + " decommissioned"));
+            Output.out().println(rows.size() + " source(s); " + count.getOrDefault(State.OVERDUE, 0L) + " overdue"
+                    + counted(count, State.FAILING) + counted(count, State.INCOMPLETE)
+                    + " (a backup within " + dayInWords + ", a full one within " + weekInWords + ")"
+                    + (count.containsKey(State.DECOMMISSIONED) ? "; " + count.get(State.DECOMMISSIONED) + " decommissioned" : ""));
         }
-        return overdue == 0 ? 0 : BackupCommand.INCOMPLETE;
+        return rows.stream().anyMatch(r -> r.state().alarm()) ? BackupCommand.INCOMPLETE : 0;
     }
 
     /**
-     * One source as shown: overdue by the snapshots (the journal's failed attempt alone is said, not counted), or
-     * decommissioned since its newest backup (when).
+     * What `due` says of a source, the first word of its status: overdue by the snapshots; failing, its newest attempt
+     * having failed since its newest backup (a nightly dump that failed pages the night it failed, not a day later);
+     * incomplete, its newest backup left out paths it could not read or kept files that changed as they were read (IS.012
+     * 6.6.5); decommissioned since its newest backup. The first three are alarms: exit 3.
      */
-    private record Row(String host, List<String> paths, SnapshotRef newest, SnapshotRef newestFull, boolean overdue, Instant decommissioned,
+    enum State {
+        OK, OVERDUE, FAILING, INCOMPLETE, DECOMMISSIONED;
+
+        boolean alarm() {
+            return this == OVERDUE || this == FAILING || this == INCOMPLETE;
+        }
+
+        /** The status column: "failing: its newest attempt failed …", "ok", or a decommissioned source's line alone. */
+        String said(List<String> why) {
+            String word = name().toLowerCase(java.util.Locale.ROOT);
+            return this == DECOMMISSIONED ? String.join("; ", why) : why.isEmpty() ? word : word + (this == OK ? "; " : ": ")
+                    + String.join("; ", why);
+        }
+    }
+
+    /** ", 1 failing" when any source is so, for the summary line. */
+    private static String counted(Map<State, Long> count, State state) {
+        return count.containsKey(state) ? ", " + count.get(state) + " " + state.name().toLowerCase(java.util.Locale.ROOT) : "";
+    }
+
+    /** One source as shown: its state, why (a line each), and when it was decommissioned since its newest backup, if it was. */
+    private record Row(String host, List<String> paths, SnapshotRef newest, SnapshotRef newestFull, State state, Instant decommissioned,
                        List<String> why) {
+
+        boolean overdue() {
+            return state == State.OVERDUE;
+        }
+
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("host", host);
@@ -131,7 +170,8 @@ final class DueCommand implements Callable<Integer> {
             m.put("newestKind", newest == null ? null : newest.snapshot().kind().json());
             m.put("newestFull", newestFull == null ? null : newestFull.id().hex());
             m.put("newestFullTime", newestFull == null ? null : newestFull.snapshot().time().toString());
-            m.put("overdue", overdue);
+            m.put("overdue", overdue());
+            m.put("status", state.name().toLowerCase(java.util.Locale.ROOT));
             m.put("decommissioned", decommissioned == null ? null : decommissioned.toString());
             m.put("why", why);
             return m;
@@ -140,5 +180,13 @@ final class DueCommand implements Callable<Integer> {
 
     private static String failedLine(JournalEntry e) {
         return "its newest attempt failed (" + SnapshotsCommand.TIME.format(e.started()) + " UTC): " + e.detail();
+    }
+
+    /** What the record of a source's newest backup says it lacks (IS.012 6.6.5: exception tracking): its count, the first. */
+    private static String incompleteLine(SnapshotRef newest) {
+        Snapshot.Summary s = newest.snapshot().summary();
+        return "its newest backup, " + newest.shortId() + ", has " + s.warnings() + " warning(s), paths left out or changed as they"
+                + " were read (" + (s.exceptions() == null || s.exceptions().isEmpty() ? "" : "first: " + s.exceptions().getFirst() + "; ")
+                + "`vault snapshots --json` lists them)";
     }
 }

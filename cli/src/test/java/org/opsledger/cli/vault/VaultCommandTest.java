@@ -319,6 +319,42 @@ class VaultCommandTest {
         }
     }
 
+    /**
+     * IS.012 6.6.1.2, 6.6.5: a source whose newest attempt failed within a day of its last backup read "ok; its newest attempt
+     * failed …", exit 0, so a failed nightly dump paged no one until the next night; one whose newest backup left a path out
+     * read "ok", exit 0. Each has its own word and exit 3, and is ok again once a backup of it is whole.
+     */
+    @Test
+    void dueSaysFailingOrIncompleteOfASourceWhoseNewestBackupFailedOrLeftPathsOut() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path away = Files.move(data, tmp.resolve("src/away"));
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isEqualTo(1);
+        Files.move(away, data);
+        Run failing = vault("due");
+        assertThat(failing.exit()).as(failing.out()).isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(failing.out()).contains("  failing: its newest attempt failed (")
+                .endsWith("1 source(s); 0 overdue, 1 failing (a backup within 26 hours, a full one within 8 days)\n");
+        assertThat(vault("due", "--json").json().get(0).get("status").asString()).isEqualTo("failing");
+
+        Path file = Files.writeString(data.resolve("tagged.txt"), "tagged");
+        Path dumped = Files.writeString(tmp.resolve("xattrs"), "# file: " + file + "\nuser.caf\\351=\"latin1\"\n");
+        Process setfattr = new ProcessBuilder("setfattr", "--restore=" + dumped).redirectErrorStream(true).start();
+        assertThat(setfattr.waitFor()).as(new String(setfattr.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        Run left = vault("backup", data.toString(), "--allow-same-device", "--json");
+        assertThat(left.exit()).isEqualTo(BackupCommand.INCOMPLETE);
+        Run incomplete = vault("due");
+        assertThat(incomplete.exit()).as(incomplete.out()).isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(incomplete.out()).contains("  incomplete: its newest backup, " + left.json().get("snapshot").asString().substring(0, 8)
+                        + ", has 1 warning(s), paths left out or changed as they were read (first: " + file + ": 1 extended attribute(s)")
+                .endsWith("1 source(s); 0 overdue, 1 incomplete (a backup within 26 hours, a full one within 8 days)\n");
+
+        Files.delete(file);
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Run ok = vault("due");
+        assertThat(ok.exit()).as(ok.out()).isZero();
+        assertThat(ok.out()).contains("  ok\n");
+    }
+
     @Test
     void dueNamesEachSourceNotBackedUpDailyOrInFullWeeklyAndOneThatNeverSucceeded() {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
@@ -402,9 +438,10 @@ class VaultCommandTest {
         assertThat(hrName).matches("cat-[0-9a-f]{8}");
         Run due = vault("due"); // a source of its own, whose failed attempt is named
         assertThat(due.out().lines().filter(l -> l.contains(hrName))).singleElement().asString()
-                .contains("its newest attempt failed (").contains("command cat exited with status 1");
+                .contains("  failing: its newest attempt failed (").contains("command cat exited with status 1");
         assertThat(due.out().lines().filter(l -> l.contains("\"echo PAYROLL\""))).singleElement().asString().endsWith("  ok");
-        assertThat(due.out()).endsWith("2 source(s); 0 overdue (a backup within 26 hours, a full one within 8 days)\n");
+        assertThat(due.out()).endsWith("2 source(s); 0 overdue, 1 failing (a backup within 26 hours, a full one within 8 days)\n");
+        assertThat(due.exit()).isEqualTo(BackupCommand.INCOMPLETE);
         assertThat(vault("forget", "--keep-daily", "7").exit()).isZero();
         Path out = tmp.resolve("hr.out");
         assertThat(vault("dump", "latest", hrName, "--path", hrName, "--output", out.toString()).exit()).isZero();
