@@ -102,7 +102,7 @@ final class ForgetCommand implements Callable<Integer> {
             List<SnapshotRef> listed;
             List<ForgetDecision> plan;
             PruneResult pruned;
-            RuntimeException pruneFailed = null;
+            RuntimeException failed = null; // said once the removals are listed (--json too)
             ForgetReport report = new ForgetReport(dryRun);
             if (dryRun) {
                 Repository.SnapshotListing listing = named.isEmpty() ? null : r.listSnapshots();
@@ -143,13 +143,22 @@ final class ForgetCommand implements Callable<Integer> {
                     String forgot = toRemove != null ? "removed " + removed.size() + " snapshot(s) named on its command line"
                             : "removed " + removed.size() + " snapshot(s), kept " + plan.stream().filter(ForgetDecision::keep).count() + " ("
                             + policy(filter) + ")";
-                    try {
-                        pruned = prune ? new Pruner(r).leavingInTheJournal(standIn == null ? java.util.Set.of() : java.util.Set.of(standIn)).prune() : null;
-                        journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, forgot + (pruned == null ? "" : "; " + PruneCommand.line(pruned)));
-                    } catch (RuntimeException e) { // the one line says both: a helper's operator saw only the prune's error
+                    List<ForgetDecision> replaced = plan.stream().filter(Forgetter::replacedMeanwhile).toList();
+                    if (!replaced.isEmpty()) { // asked for that record to go, it lives on under a new ID: not done, as a hold says
                         pruned = null;
-                        // thrown once the removals are listed (--json too): a consumer could not tell which snapshots went (a helper's)
-                        pruneFailed = journal.failed(new CliException(forgot + PRUNE_FAILED + e.getMessage()));
+                        failed = journal.failed(new CliException(forgot + "; not removed: " + replaced.getFirst().snapshot().shortId()
+                                + ", " + String.join(", ", replaced.getFirst().reasons()) + (replaced.size() == 1 ? ""
+                                : "; and " + (replaced.size() - 1) + " more named snapshot(s) replaced meanwhile, each named above")
+                                + (prune ? "; no prune was run" : "")));
+                    } else {
+                        try {
+                            pruned = prune ? new Pruner(r).leavingInTheJournal(standIn == null ? java.util.Set.of() : java.util.Set.of(standIn)).prune() : null;
+                            journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, forgot + (pruned == null ? "" : "; " + PruneCommand.line(pruned)));
+                        } catch (RuntimeException e) { // the one line says both: a helper's operator saw only the prune's error
+                            pruned = null;
+                            // thrown once the removals are listed (--json too): a consumer could not tell which snapshots went (a helper's)
+                            failed = journal.failed(new CliException(forgot + PRUNE_FAILED + e.getMessage()));
+                        }
                     }
                 }
             }
@@ -175,8 +184,8 @@ final class ForgetCommand implements Callable<Integer> {
             } else if (pruned != null) { // the plan printed as it was carried out
                 PruneCommand.print(pruned);
             }
-            if (pruneFailed != null) {
-                throw pruneFailed; // the removals listed above, the one line and exit 1 now
+            if (failed != null) {
+                throw failed; // the removals listed above, the one line and exit 1 now
             }
             List<SnapshotRef> planned = plan.stream().map(ForgetDecision::snapshot).toList();
             for (Forgetter.Group group : Forgetter.leftEmpty(withTheRest(plan, listed))) { // after the listing: the last line an operator reads

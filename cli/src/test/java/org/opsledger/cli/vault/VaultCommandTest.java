@@ -302,6 +302,73 @@ class VaultCommandTest {
     }
 
     /**
+     * A forget of named snapshots, one of which an amend replaced between the forget's listing and its turn: "1 gone
+     * meanwhile", exit 0, and the record the operator asked to remove lived on under the amend's ID. The forget names the
+     * successor in one line, exit 1, its journal entry failed, as a hold or a release that finds its snapshot replaced.
+     */
+    @Test
+    void aNamedForgetOfASnapshotReplacedMeanwhileNamesItsSuccessorAndFails() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Files.writeString(data.resolve("later.txt"), "second");
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        List<String> byTime = new ArrayList<>(); // the forget removes them oldest first
+        vault("snapshots", "--json").json().forEach(n -> byTime.add(n.get("record").get("time").asString() + " " + n.get("id").asString()));
+        byTime.sort(java.util.Comparator.comparing(t -> java.time.Instant.parse(t.split(" ")[0])));
+        String first = byTime.get(0).split(" ")[1];
+        String second = byTime.get(1).split(" ")[1];
+        String[] successor = {null};
+        // the amend lands as the forget prints its removal of the first: after its listing, before its turn for the second
+        Run forget = withStdoutWatched("remove " + first.substring(0, 8), () -> {
+            try (Repository r = Repository.open(new org.opsledger.vault.backend.LocalBackend(repo), Files.readString(pw).strip().toCharArray())) {
+                org.opsledger.vault.snapshot.SnapshotRef s = r.snapshots().stream().filter(x -> x.id().hex().equals(second)).findFirst().orElseThrow();
+                successor[0] = r.amend(List.of(s), new org.opsledger.vault.snapshot.Amendment("Payroll office", null, null, null, null,
+                        "INC-9", "records")).getFirst().shortId();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "vault", "forget", "--repo", repo.toString(), "--password-file", pw.toString(), first, second);
+        assertThat(successor[0]).as("amended as the forget ran").isNotNull();
+        assertThat(forget.exit()).as(forget.out() + forget.err()).isEqualTo(1);
+        assertThat(forget.err()).isEqualTo("opsledger: removed 1 snapshot(s) named on its command line; not removed: " + second.substring(0, 8)
+                + ", gone meanwhile: replaced by " + successor[0] + " (an amend); name that one\n");
+        assertThat(vault("journal", "--operation", "forget", "--json").json().get("entries")).extracting(n -> n.get("outcome").asString())
+                .containsExactly("failed");
+        assertThat(vault("forget", successor[0]).exit()).isZero();
+        assertThat(vault("snapshots", "--json").json().size()).isZero();
+    }
+
+    /**
+     * The command line run in this JVM as {@link #run} does, {@code meanwhile} run once as soon as its stdout has printed
+     * {@code seen} (each line reaches it whole, as it is printed): what another command does while this one runs.
+     */
+    static Run withStdoutWatched(String seen, Runnable meanwhile, String... args) {
+        java.io.PrintStream oldOut = System.out;
+        java.io.PrintStream oldErr = System.err;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream() {
+            private boolean done;
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                super.write(b, off, len);
+                if (!done && toString(StandardCharsets.UTF_8).contains(seen)) {
+                    done = true;
+                    meanwhile.run();
+                }
+            }
+        };
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = org.opsledger.cli.OpsLedgerCommand.run(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /**
      * A snapshot's life by every ID it had, once it is forgotten: its record, which named the ID an amend replaced, is gone,
      * and its life showed in two halves, its backup under the old ID and its removal under the new (a helper's, across a
      * key retirement). The journal's amend entry names both IDs, and links them.

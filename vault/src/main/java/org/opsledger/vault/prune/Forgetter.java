@@ -243,6 +243,14 @@ public final class Forgetter {
     }
 
     /**
+     * Whether {@code d} is of a snapshot an operator named that an amend, a rewrite or a key retirement replaced between
+     * the plan and its deletion ({@link #whyGone}): its record lives on under the new ID, and the forget was not done.
+     */
+    public static boolean replacedMeanwhile(ForgetDecision d) {
+        return d.reasons().stream().anyMatch(r -> r.startsWith(GONE + ": "));
+    }
+
+    /**
      * Why {@code d}'s snapshot, gone since the plan, was not removed: {@link #GONE_MEANWHILE}; one an operator named, that
      * an amend or a rewrite replaced meanwhile, "gone meanwhile: replaced by 5e6f7a8b (an amend); name that one", as a
      * forget given its ID says (its record and data live on under the new ID). A policy's are not looked for: the next
