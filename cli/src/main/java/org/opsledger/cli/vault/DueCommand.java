@@ -56,8 +56,8 @@ final class DueCommand implements Callable<Integer> {
         var filter = select.filter();
         try (Repository r = repo.open()) {
             sources = SourceStatus.of(r, new Journal(r), filter, now, day, week);
+            SnapshotFilterOptions.requireSelected(!sources.isEmpty(), filter, r::snapshots, "backup of %s, nor a failed attempt,", "due");
         }
-        SnapshotFilterOptions.requireSelected(!sources.isEmpty(), filter, "backup of %s, nor a failed attempt,", "due");
         List<Row> rows = new ArrayList<>();
         for (SourceStatus source : sources) {
             BackupsDue.Source s = source.snapshots();

@@ -40,7 +40,10 @@ final class FindCommand implements Callable<Integer> {
         boolean whole;
         try (Repository r = repo.open()) {
             Repository.SnapshotListing listing = r.listSnapshots();
-            List<SnapshotRef> snapshots = select.filter().select(SnapshotsCommand.readableWarningOfTheRest(listing));
+            var filter = select.filter();
+            List<SnapshotRef> snapshots = filter.select(SnapshotsCommand.readableWarningOfTheRest(listing));
+            // a --host, --tag or --path that selects nothing: a typo, refused (exit 1), not "0 match(es) in 0 snapshot(s)"
+            SnapshotFilterOptions.requireSelected(!snapshots.isEmpty(), filter, listing::readable, "snapshot of %s", "snapshots");
             whole = listing.unreadable().isEmpty();
             Finder finder = new Finder(r, pattern);
             if (repo.json) {

@@ -209,7 +209,7 @@ final class ForgetCommand implements Callable<Integer> {
             return f.plan(toRemove, Instant.now());
         }
         List<ForgetDecision> plan = f.plan(policy, Instant.now(), filter, listed);
-        SnapshotFilterOptions.requireSelected(!plan.isEmpty(), filter, "snapshot of %s", "snapshots");
+        SnapshotFilterOptions.requireSelected(!plan.isEmpty(), filter, () -> listed, "snapshot of %s", "snapshots");
         return plan;
     }
 

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.opsledger.cli.CliException;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.SnapshotFilter;
@@ -38,14 +40,37 @@ final class SnapshotFilterOptions {
     /**
      * Refuses, exit 1, a --host, --tag or --path that selects nothing in the repository ({@code found} false): a typo. `vault
      * due --host web-O1` read "0 overdue" and a monitor stayed green for ever, `vault forget --host web-O1 --keep-last 1` said
-     * "removed 0 of 0" and the retention never ran, each exit 0 (a helper's, a tester's). {@code none}: what there is none of,
-     * "%s" standing for the selection ("backup of %s, nor a failed attempt,"); {@code command}: the command that lists them all.
+     * "removed 0 of 0" and the retention never ran, `vault snapshots --host web-O1` and `vault find --host web-O1 …` printed
+     * nothing, each exit 0 (a helper's, a tester's). Names what the repository holds ({@link #held}, of {@code listed}, read
+     * only then). {@code none}: what there is none of, "%s" standing for the selection ("backup of %s, nor a failed
+     * attempt,"); {@code command}: the command that lists them all.
      */
-    static void requireSelected(boolean found, SnapshotFilter filter, String none, String command) {
+    static void requireSelected(boolean found, SnapshotFilter filter, Supplier<List<SnapshotRef>> listed, String none, String command) {
         if (!found && !filter.isAll()) {
-            throw new CliException("no " + none.replace("%s", filter.describe()) + " in this repository (`vault " + command + "` without"
-                    + " --host, --path and --tag lists every one)");
+            throw new CliException("no " + none.replace("%s", filter.describe()) + " in this repository" + held(filter, listed.get())
+                    + " (`vault " + command + "` without --host, --path and --tag lists every one)");
         }
+    }
+
+    /** Hosts named in a refusal, at most; the count of the others after them. */
+    static final int HOSTS_NAMED = 10;
+
+    /**
+     * What the repository holds beside a selection that found nothing: the hosts of its snapshots when no snapshot is of a
+     * host --host names (", which holds snapshots of host(s) db-1 web-01"), else how many the hosts named keep, the tags or
+     * paths having matched none of them (", which holds 12 snapshot(s) of host web-1").
+     */
+    private static String held(SnapshotFilter filter, List<SnapshotRef> listed) {
+        if (listed.isEmpty()) {
+            return ", which holds no snapshot";
+        }
+        if (!filter.hosts().isEmpty() && listed.stream().noneMatch(s -> filter.hosts().contains(s.snapshot().hostname()))) {
+            List<String> hosts = listed.stream().map(s -> s.snapshot().hostname()).distinct().sorted().toList();
+            return ", which holds snapshots of host(s) " + TerminalText.cells(hosts.subList(0, Math.min(HOSTS_NAMED, hosts.size())))
+                    + (hosts.size() > HOSTS_NAMED ? " and " + (hosts.size() - HOSTS_NAMED) + " more" : "");
+        }
+        SnapshotFilter byHost = new SnapshotFilter(filter.hosts(), java.util.Map.of(), Set.of());
+        return ", which holds " + byHost.select(listed).size() + " snapshot(s)" + (byHost.isAll() ? "" : " of " + byHost.describe());
     }
 
     /**

@@ -83,6 +83,9 @@ final class SnapshotsCommand implements Callable<Integer> {
             Repository.HoldListing holdListing = r.listHolds(); // a damaged hold record hides no snapshot; check and repair see it
             holdListing.unreadable().forEach(u -> Output.err().println("warning: hold record " + u
                     + " (`vault repair` replaces a damaged one with a record that keeps the hold in force)"));
+            if (gone == null) { // a --host, --tag or --path that selects nothing: a typo, refused (exit 1), not "0 snapshot(s)"
+                SnapshotFilterOptions.requireSelected(!all.isEmpty(), filter, listing::readable, "snapshot of %s", "snapshots");
+            }
             boolean whole = listing.unreadable().isEmpty() && holdListing.unreadable().isEmpty() && gone == null;
             Map<ObjectId, LegalHold> holds = holdListing.holds();
             Set<ObjectId> held = holds.keySet();

@@ -1897,12 +1897,53 @@ class VaultCommandTest {
                 assertThat(forget.exit()).as(selection + " " + mode).isEqualTo(1);
                 assertThat(forget.out()).isEmpty();
                 assertThat(forget.err()).isEqualTo("opsledger: no snapshot of " + selection.substring(2).replaceFirst("=", " ") + " in this"
-                        + " repository (`vault snapshots` without --host, --path and --tag lists every one)\n");
+                        + " repository, which holds " + (selection.startsWith("--host") ? "snapshots of host(s) "
+                        + org.opsledger.vault.repository.Repository.hostname() : "2 snapshot(s)")
+                        + " (`vault snapshots` without --host, --path and --tag lists every one)\n");
             }
         }
         assertThat(vault("snapshots", "--json").json().size()).isEqualTo(2);
         assertThat(vault("forget", "--host", org.opsledger.vault.repository.Repository.hostname(), "--keep-last", "1").exit()).isZero();
         assertThat(vault("snapshots", "--json").json().size()).isEqualTo(1);
+    }
+
+    /**
+     * `snapshots --host web-O1` and `find --host web-O1 …` printed no snapshot, exit 0: at 2 a.m. "no backups". A --host,
+     * --tag or --path that selects nothing is refused, exit 1, as forget and due refuse it, naming what the repository
+     * holds: its hosts, or how many snapshots the hosts named keep.
+     */
+    @Test
+    void aSnapshotsOrFindSelectionThatMatchesNothingIsRefusedNamingWhatTheRepositoryHolds() {
+        String host = org.opsledger.vault.repository.Repository.hostname();
+        String hint = " (`vault snapshots` without --host, --path and --tag lists every one)\n";
+        Run empty = vault("snapshots", "--host", "web-O1");
+        assertThat(empty.exit()).isEqualTo(1);
+        assertThat(empty.err()).isEqualTo("opsledger: no snapshot of host web-O1 in this repository, which holds no snapshot" + hint);
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device", "--tag", "system=erp").exit()).isZero();
+        for (String command : List.of("snapshots", "find")) {
+            List<String> pattern = command.equals("find") ? List.of("report.txt") : List.of();
+            List<List<String>> selections = List.of(List.of("--host", "web-O1"), List.of("--host", host, "--path", "/srv/typo"),
+                    List.of("--tag", "system=crm", "--json"));
+            List<String> held = List.of("snapshots of host(s) " + host, "2 snapshot(s) of host " + host, "2 snapshot(s)");
+            for (int i = 0; i < selections.size(); i++) {
+                List<String> args = new ArrayList<>(List.of(command));
+                args.addAll(selections.get(i));
+                args.addAll(pattern);
+                Run none = vault(args.toArray(String[]::new));
+                assertThat(none.exit()).as(args.toString()).isEqualTo(1);
+                assertThat(none.out()).isEmpty();
+                assertThat(none.err()).startsWith("opsledger: no snapshot of ").endsWith(" in this repository, which holds " + held.get(i) + hint);
+            }
+            List<String> erp = new ArrayList<>(List.of(command, "--tag", "system=erp"));
+            erp.addAll(pattern);
+            Run found = vault(erp.toArray(String[]::new));
+            assertThat(found.exit()).as(found.err()).isZero();
+            assertThat(found.out()).contains(command.equals("find") ? "1 match(es) in 1 snapshot(s)" : "1 snapshot(s) of tag system=erp in");
+        }
+        Run nothingMatched = vault("find", "--host", host, "no-such-name");
+        assertThat(nothingMatched.exit()).as("a pattern matching nothing is an answer").isZero();
+        assertThat(nothingMatched.out()).isEqualTo("0 match(es) in 2 snapshot(s)\n");
     }
 
     /** `dump -o -` is stdout, as tar's and curl's: it wrote a file named "-", and the pipe got "dumped … to -", exit 0 (a tester's). */
@@ -2923,7 +2964,6 @@ class VaultCommandTest {
         Run tagged = vault("snapshots", "--tag", "system=erp", "--path", data.toString(), "--json");
         assertThat(tagged.json().size()).isEqualTo(1);
         assertThat(tagged.json().get(0).get("id").asString()).isEqualTo(erp.json().get("snapshot").asString());
-        assertThat(vault("snapshots", "--host", "web-1").out()).contains("0 snapshot(s) of host web-1 in");
         Run ls = vault("ls", "latest", "--tag", "system=erp", "--json");
         assertThat(ls.exit()).isZero();
         Run none = vault("restore", "latest", "--host", "web-1", "--target", tmp.resolve("out").toString());
