@@ -111,8 +111,8 @@ final class BackupCommand implements Callable<Integer> {
         String owner = record.owner();
         Map<String, String> tagged = RecordOptions.byHand(RecordOptions.tags("--tag", tags), "--tag");
         RepoOptions.checkThreads(threads);
-        if (fromCommand && !filesFrom.isEmpty()) {
-            throw new CliException("--files-from names paths; --stdin-from-command backs up a command's output", 2);
+        if (stdin || fromCommand) {
+            refuseWalkOptions(); // before a --files-from or --exclude-file is read
         }
         args.addAll(lines(filesFrom, "--files-from"));
         excludes.addAll(lines(excludeFiles, "--exclude-file"));
@@ -263,6 +263,44 @@ final class BackupCommand implements Callable<Integer> {
             stdinName = fromCommand ? streamNameOf(args, r.keys()) : "stdin";
         }
         return stdinName;
+    }
+
+    /**
+     * Refuses, exit 2, the first option given that tells the walk of backup paths what to read, with a stream: a stream is
+     * one file, read as it comes, so each was taken and ignored (a tester's `--exclude` that left nothing out). --full is
+     * taken: it asks for what a stream always is, a backup read whole with no parent (`due` counts it full).
+     */
+    private void refuseWalkOptions() {
+        String stream = stdin ? "--stdin" : "--stdin-from-command";
+        String oneFile = "a stream is one file, read as it comes, with nothing in it to leave out";
+        Map<String, String> given = new LinkedHashMap<>();
+        if (!excludes.isEmpty()) {
+            given.put("--exclude", oneFile);
+        }
+        if (!excludeFiles.isEmpty()) {
+            given.put("--exclude-file", oneFile);
+        }
+        if (!excludeIfPresent.isEmpty()) {
+            given.put("--exclude-if-present", "a stream has no directories to leave out");
+        }
+        if (excludeCaches) {
+            given.put("--exclude-caches", "a stream has no directories to leave out");
+        }
+        if (!filesFrom.isEmpty()) {
+            given.put("--files-from", "it names paths, and " + stream + " backs up " + (stdin ? "standard input" : "a command's output"));
+        }
+        if (oneFileSystem) {
+            given.put("-x/--one-file-system", "a stream is read from a pipe, not from a filesystem");
+        }
+        if (allowSameDevice) {
+            given.put("--allow-same-device", "it lifts the rule that a backed-up path is not on the repository's device (IS.012 6.6.6),"
+                    + " and a stream has no path");
+        }
+        if (!given.isEmpty()) {
+            List<String> names = List.copyOf(given.keySet());
+            throw new CliException(names.getFirst() + " means nothing with " + stream + ": " + given.get(names.getFirst()) + "; leave it out"
+                    + (names.size() == 1 ? "" : " (and " + String.join(", ", names.subList(1, names.size())) + ")"), 2);
+        }
     }
 
     /** The backup's line: the snapshot, what it holds, what it added (the journal keeps it too). */

@@ -548,6 +548,53 @@ class VaultCommandTest {
     }
 
     /**
+     * The options that tell the walk of backup paths what to read were taken with a stream and ignored, exit 0: `--exclude
+     * '*.sql' --stdin-name db.sql` saved the dump it named. Each is refused, exit 2, before anything is read or run; --full
+     * is taken, a stream being always read whole, with no parent (`due` counts it full).
+     */
+    @Test
+    void anOptionOfTheWalkOfPathsIsRefusedWithAStream() throws Exception {
+        Path list = Files.writeString(tmp.resolve("list"), data + "\n");
+        Path marker = tmp.resolve("ran");
+        List<String> command = List.of("--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c", "touch " + marker + "; echo dump");
+        String oneFile = ": a stream is one file, read as it comes, with nothing in it to leave out; leave it out";
+        String noDirectories = ": a stream has no directories to leave out; leave it out";
+        List<List<String>> refused = List.of(
+                List.of("--exclude", "*.sql", oneFile), List.of("--exclude-file", list.toString(), oneFile),
+                List.of("--exclude-if-present", ".nobackup", noDirectories), List.of("--exclude-caches", noDirectories),
+                List.of("--files-from", list.toString(), ": it names paths, and --stdin-from-command backs up a command's output; leave it out"),
+                List.of("-x", ": a stream is read from a pipe, not from a filesystem; leave it out"),
+                List.of("--one-file-system", ": a stream is read from a pipe, not from a filesystem; leave it out"),
+                List.of("--allow-same-device", ": it lifts the rule that a backed-up path is not on the repository's device (IS.012 6.6.6),"
+                        + " and a stream has no path; leave it out"));
+        for (List<String> option : refused) {
+            List<String> args = new ArrayList<>(List.of("backup"));
+            args.addAll(option.subList(0, option.size() - 1));
+            args.addAll(command);
+            Run r = vault(args.toArray(String[]::new));
+            assertThat(r.exit()).as(option.toString()).isEqualTo(2);
+            String named = option.getFirst().startsWith("-x") || option.getFirst().equals("--one-file-system") ? "-x/--one-file-system" : option.getFirst();
+            assertThat(r.err()).isEqualTo("opsledger: " + named + " means nothing with --stdin-from-command" + option.getLast() + "\n");
+        }
+        List<String> two = new ArrayList<>(List.of("backup", "--exclude", "*.sql", "-x"));
+        two.addAll(command);
+        assertThat(vault(two.toArray(String[]::new)).err()).isEqualTo("opsledger: --exclude means nothing with --stdin-from-command" + oneFile
+                + " (and -x/--one-file-system)\n");
+        Run stdinList = vault("backup", "--stdin", "--files-from", list.toString());
+        assertThat(stdinList.err()).isEqualTo("opsledger: --files-from means nothing with --stdin: it names paths, and --stdin backs up"
+                + " standard input; leave it out\n");
+        assertThat(marker).as("nothing run").doesNotExist();
+        assertThat(vault("snapshots", "--json").json().size()).isZero();
+
+        List<String> full = new ArrayList<>(List.of("backup", "--full"));
+        full.addAll(command);
+        Run whole = vault(full.toArray(String[]::new));
+        assertThat(whole.exit()).as(whole.err()).isZero();
+        assertThat(vault("due", "--path", "db.sql", "--json").json().get(0).get("newestFull").asString())
+                .isEqualTo(vault("snapshots", "--json").json().get(0).get("id").asString());
+    }
+
+    /**
      * An empty stream (a wrapper whose pg_dump wrote to a file by mistake, a pipe hiding its producer's failure) was saved as
      * a 0-byte snapshot, exit 0, and `due` counted it a backup (a tester's): it is refused as an empty path is, recorded.
      */
