@@ -1,6 +1,7 @@
 package org.opsledger.cli;
 
 import java.io.PrintStream;
+import org.opsledger.vault.snapshot.FileNames;
 
 /**
  * Text for an operator's terminal. File names come from any local user and snapshots, tags, hold
@@ -8,7 +9,8 @@ import java.io.PrintStream;
  * or an OSC sequence would drive the terminal that lists it (rewrite the title, hide or repaint
  * lines, on some emulators answer with input), and a newline in a name would forge a line of a
  * listing. Control characters (C0, DEL, C1) are shown as {@code \xHH}, as GNU ls and restic's
- * {@code %q} show them; JSON output escapes them itself and is left alone. A value escaped on its own
+ * {@code %q} show them; so is each byte of a name that is not UTF-8 ({@link FileNames}: the encoder wrote it as
+ * {@code ?}, and U+FFFD shows two such names alike). JSON output escapes controls itself and is left alone. A value escaped on its own
  * ({@link #escape}) shows a backslash as {@code \\} too, so that a name holding a backslash and an
  * {@code n} is not read as one holding a newline.
  */
@@ -107,7 +109,7 @@ public final class TerminalText extends PrintStream {
             return "null"; // as printing it did
         }
         int i = 0;
-        while (i < s.length() && !escaped(s.charAt(i), keepLayout)) {
+        while (i < s.length() && !escaped(s.charAt(i), keepLayout) && FileNames.byteAt(s, i) < 0) {
             i++;
         }
         if (i == s.length()) {
@@ -116,7 +118,10 @@ public final class TerminalText extends PrintStream {
         StringBuilder out = new StringBuilder(s.length() + 8).append(s, 0, i);
         for (; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (escaped(c, keepLayout)) {
+            int notUtf8 = FileNames.byteAt(s, i); // a name's byte that is not UTF-8, as GNU ls -b shows it: the encoder wrote '?'
+            if (notUtf8 >= 0) {
+                out.append(String.format("\\x%02x", notUtf8));
+            } else if (escaped(c, keepLayout)) {
                 out.append(c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\\' ? "\\\\" : String.format("\\x%02x", (int) c));
             } else {
                 out.append(c);

@@ -33,6 +33,25 @@ class TerminalTextTest {
         assertThat(t.writesTo(target)).isTrue();
     }
 
+    /**
+     * A name's byte that is not UTF-8 (its escape U+DC80–U+DCFF, docs/vault-format.md §8) as \xHH, as GNU ls -b shows it:
+     * the encoder wrote '?', and U+FFFD showed sec\xe9 and sec\xe8 alike (a helper's). A backslash is doubled, so a name
+     * holding the four characters \xe9 reads apart; a surrogate pair is a character, kept.
+     */
+    @Test
+    void aByteThatIsNotUtf8IsShownAsItsHexValue() {
+        assertThat(TerminalText.escape("/srv/sec\uDCE9")).isEqualTo("/srv/sec\\xe9");
+        assertThat(TerminalText.escape("/srv/sec\\xe9")).isEqualTo("/srv/sec\\\\xe9");
+        assertThat(TerminalText.escape("a\uD83D\uDE00")).isEqualTo("a\uD83D\uDE00");
+        assertThat(TerminalText.cells(List.of("db\uDCE8", "db?"))).isEqualTo("db\\xe8 db?");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalText t = TerminalText.over(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        t.println("warning: /srv/sec\uDCE9: permission denied");
+        t.println("warning: /srv/sec\uDCE8: permission denied");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("warning: /srv/sec\\xe9: permission denied" + System.lineSeparator()
+                + "warning: /srv/sec\\xe8: permission denied" + System.lineSeparator());
+    }
+
     /** Columns two spaces apart: a value that could read as more than one column is quoted (a helper's forged a row). */
     @Test
     void aCellThatCouldReadAsSeveralColumnsIsQuoted() {

@@ -161,7 +161,7 @@ final class BackupCommand implements Callable<Integer> {
         List<String> damage; // of the repository, met on the way: the snapshot is whole
         List<String> sources;
         try { // refused before the repository opens: a command line no backup could take is not a failed backup
-            sources = stdin || fromCommand ? List.of() : Archiver.sourcePaths(options).stream().map(Path::toString).toList();
+            sources = stdin || fromCommand ? List.of() : Archiver.sourcePaths(options).stream().map(FileNames::exactOf).toList();
         } catch (VaultException e) {
             throw new CliException(e.getMessage(), 2);
         }

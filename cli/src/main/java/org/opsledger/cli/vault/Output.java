@@ -13,6 +13,7 @@ import org.opsledger.cli.Stdout;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.VaultJson;
+import org.opsledger.vault.snapshot.FileNames;
 
 /** Text or JSON on stdout; a progress line on stderr only when stderr is a terminal. */
 final class Output {
@@ -40,7 +41,7 @@ final class Output {
     }
 
     static void json(Object value) {
-        System.out.println(VaultJson.writeString(value));
+        System.out.println(jsonOf(value));
         System.out.flush();
     }
 
@@ -51,8 +52,8 @@ final class Output {
      * midway never calls {@link JsonList#end}: what was written is not valid JSON, and the exit is not 0.
      */
     static JsonList jsonList(Map<String, ?> head, String name) {
-        String object = VaultJson.writeString(head);
-        String field = VaultJson.writeString(name) + ":[";
+        String object = jsonOf(head);
+        String field = jsonOf(name) + ":[";
         return new JsonList(object.length() == 2 ? "{" + field : object.substring(0, object.length() - 1) + "," + field, "]}");
     }
 
@@ -109,13 +110,22 @@ final class Output {
                 out.print(',');
             }
             first = false;
-            out.print(VaultJson.writeString(element));
+            out.print(jsonOf(element));
         }
 
         void end() {
             out.println(close);
             out.flush();
         }
+    }
+
+    /**
+     * {@code value} as JSON text for scripts: a name's byte that is not UTF-8 as U+FFFD (docs/operations.md, "Names on a
+     * terminal"). The mapper writes its escape, a lone surrogate, as it is, and stdout's encoder then wrote '?': a stream
+     * named db\xe8 read as one named "db?".
+     */
+    static String jsonOf(Object value) {
+        return FileNames.display(VaultJson.writeString(value));
     }
 
     static String bytes(long n) {

@@ -1,6 +1,5 @@
 package org.opsledger.cli.vault;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +9,7 @@ import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.SnapshotFilter;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Option;
@@ -32,7 +32,8 @@ final class SnapshotFilterOptions {
         }
         Set<String> p = new HashSet<>();
         for (String path : paths) { // an absolute path as a backup records it; a relative one is a stream's name or under the cwd
-            p.add(Path.of(path).isAbsolute() ? Path.of(path).normalize().toString() : path);
+            // its bytes as given (a byte that is not UTF-8 as its escape): Path.of refused one, "Malformed input …", exit 1
+            p.add(path.startsWith("/") ? FileNames.exactOf(FileNames.pathOf(path).normalize()) : path);
         }
         return new SnapshotFilter(new HashSet<>(hosts), RecordOptions.tags("--tag", tags), p);
     }

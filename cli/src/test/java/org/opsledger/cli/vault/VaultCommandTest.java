@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.cli.CliRun;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.FileNames;
 import tools.jackson.databind.JsonNode;
 
 /** `opsledger vault …` end to end through the real command line, on real files. */
@@ -1512,6 +1513,41 @@ class VaultCommandTest {
         Path arg = tmp.resolve("arg.txt");
         assertThat(vault("dump", "latest", "arg.txt", "--output", arg.toString()).exit()).isZero();
         assertThat(Files.readAllBytes(arg)).containsExactly('c', 'a', 'f', 0xE9);
+    }
+
+    /**
+     * Names whose bytes are not UTF-8 as a backup's paths and a stream's --stdin-name (the CLI gets them so from
+     * ExactArguments): /srv/caf\xe9 and /srv/caf\xe8 were one source "caf\uFFFD" to forget and due, a stream db\xe8 showed
+     * as "db?" in text and JSON (stdout's encoder's '?'), as another really named "db?", and `--path` of its bytes failed,
+     * "Malformed input …", exit 1 (a helper's). Text shows each such byte as \xHH, JSON as U+FFFD (docs/operations.md), and
+     * --path takes the bytes.
+     */
+    @Test
+    void namesNotUtf8AreSourcesOfTheirOwnShownAsTheirBytes() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("latin"));
+        Files.writeString(Files.createDirectories(FileNames.resolve(src, "caf\uDCE9")).resolve("f"), "e9");
+        Files.writeString(Files.createDirectories(FileNames.resolve(src, "caf\uDCE8")).resolve("f"), "e8");
+        assertThat(vault("backup", src + "/caf\uDCE9", "--allow-same-device").exit()).isZero();
+        assertThat(vault("backup", src + "/caf\uDCE8", "--allow-same-device").exit()).isZero();
+        assertThat(vault("backup", "--stdin-name", "db\uDCE8", "--stdin-from-command", "--", "printf", "one").exit()).isZero();
+        assertThat(vault("backup", "--stdin-name", "db?", "--stdin-from-command", "--", "printf", "two").exit()).isZero();
+
+        assertThat(vault("snapshots").out()).contains(src + "/caf\\xe9", src + "/caf\\xe8", "  db\\xe8", "  db?").doesNotContain("\uFFFD");
+        assertThat(vault("due").out()).contains(src + "/caf\\xe9", src + "/caf\\xe8", "db\\xe8  ", "db?  ").contains("4 source(s)");
+        assertThat(vault("forget", "--keep-last", "1", "--dry-run").out()).contains("would remove 0 of 4 snapshot(s)")
+                .contains(src + "/caf\\xe9:");
+        assertThat(vault("snapshots", "--json").json().valueStream().map(s -> s.get("record").get("paths").get(0).asString()))
+                .as("JSON text cannot hold the byte: U+FFFD, as operations.md says").containsExactlyInAnyOrder(
+                        src + "/caf\uFFFD", src + "/caf\uFFFD", "db\uFFFD", "db?");
+
+        Run one = vault("snapshots", "--path", src + "/caf\uDCE9");
+        assertThat(one.exit()).as(one.err()).isZero();
+        assertThat(one.out()).contains("1 snapshot(s) of ").contains("caf\\xe9").doesNotContain("caf\\xe8");
+        assertThat(vault("snapshots", "--path", "db\uDCE8").out()).contains("1 snapshot(s) of ");
+        Path out = tmp.resolve("dumped");
+        assertThat(vault("dump", "--path", src + "/caf\uDCE9", "latest", "caf\uDCE9/f", "--output", out.toString()).exit()).isZero();
+        assertThat(Files.readString(out)).isEqualTo("e9");
+        assertThat(vault("journal").out()).as("the dump's path").contains("caf\\xe9/f").doesNotContain("caf?");
     }
 
     /**

@@ -199,7 +199,9 @@ public final class Archiver {
                 }
             }
         }
-        List<String> pathStrings = paths.stream().map(Path::toString).toList();
+        // the paths exactly, a byte that is not UTF-8 as its escape: as Path::toString (U+FFFD) /srv/caf\xe9 and /srv/caf\xe8
+        // were one path, one source for forget and due, and the first backup of one took the other's snapshot as its parent
+        List<String> pathStrings = paths.stream().map(FileNames::exactOf).toList();
         String host = Repository.hostname();
         SnapshotRef parent = options.full() ? null : repo.listSnapshots().readable().stream()
                 .filter(s -> host.equals(s.snapshot().hostname()) && pathStrings.equals(s.snapshot().paths())
@@ -500,7 +502,7 @@ public final class Archiver {
             }
             ExtendedAttributes.Read read = ExtendedAttributes.readEach(listed);
             if (read.leftOut() > 0) {
-                progress.warn(listed.path() + ": " + read.leftOut() + " extended attribute(s) left out: " + read.why());
+                progress.warn(FileNames.exactOf(listed.path()) + ": " + read.leftOut() + " extended attribute(s) left out: " + read.why());
             }
             return read.attributes();
         }
@@ -525,7 +527,7 @@ public final class Archiver {
                 return null;
             }
             if (read.why() != null) {
-                progress.warn(p + ": POSIX ACLs or file capability left out: " + read.why());
+                progress.warn(FileNames.exactOf(p) + ": POSIX ACLs or file capability left out: " + read.why());
             }
             if (read.attributes().isEmpty()) {
                 return null;
@@ -557,7 +559,7 @@ public final class Archiver {
                 throw new VaultException("cannot open " + p + ": " + why + ": a limit of this process or machine (`ulimit -n`"
                         + " open files, memory), not the file; raise it and run the backup again: nothing was committed");
             }
-            progress.warn(p + ": " + why);
+            progress.warn(FileNames.exactOf(p) + ": " + why); // each byte not UTF-8 kept: text shows it as \xHH
             return null;
         }
 
@@ -583,7 +585,7 @@ public final class Archiver {
             }
             Node meta = metadata(name, type, a);
             if (meta.mtime() == Long.MAX_VALUE || meta.mtime() == Long.MIN_VALUE) { // the tree keeps nanoseconds since 1970
-                progress.warn(p + ": modification time " + a.get("lastModifiedTime") + " is outside 1677–2262, the years a tree"
+                progress.warn(FileNames.exactOf(p) + ": modification time " + a.get("lastModifiedTime") + " is outside 1677–2262, the years a tree"
                         + " keeps; it is stored as " + Instant.EPOCH.plusNanos(meta.mtime()) + " and restored so");
             }
             if ((type == NodeType.DIR || type == NodeType.FILE) && devicesMet.add(meta.device())) {
@@ -791,10 +793,10 @@ public final class Archiver {
             CompletableFuture<Node> node = content.thenApply(c -> {
                 if (changed || c.size() != meta.size()) {
                     // kept (the next backup reads it again: its mtime or ctime is not the one recorded), and told
-                    progress.warn(p + ": changed while it was read: the snapshot may hold a mix of old and new bytes"
+                    progress.warn(FileNames.exactOf(p) + ": changed while it was read: the snapshot may hold a mix of old and new bytes"
                             + " (stop its writer during the backup, or back up a dump with --stdin-from-command)");
                 } else if (racy) { // a write after the stat, in the second of its ctime, leaves no trace: told as a change
-                    progress.warn(p + ": changed while it was read, perhaps: it was last changed less than 2 s before the backup"
+                    progress.warn(FileNames.exactOf(p) + ": changed while it was read, perhaps: it was last changed less than 2 s before the backup"
                             + " reached it, on a filesystem that keeps whole seconds, where a write in that second leaves no trace;"
                             + " the snapshot may hold a mix of old and new bytes, and the next backup reads it again (let 2 s pass"
                             + " between its last write and the backup)");

@@ -69,7 +69,11 @@ public final class FileNames {
         return p;
     }
 
-    /** For people and JSON: each byte that was not UTF-8 shown as U+FFFD, as the JDK shows it. */
+    /**
+     * For JSON, which cannot hold such a byte, and for a name given as shown: each byte that was not UTF-8 as U+FFFD, as the
+     * JDK shows it. Text output shows each as {@code \xHH} instead ({@link #byteAt}; the CLI's TerminalText), so two
+     * names that differ in such a byte read apart there.
+     */
     public static String display(String s) {
         if (!hasEscapes(s)) {
             return s;
@@ -167,6 +171,11 @@ public final class FileNames {
             cp = cp << 6 | (cc & 0x3F);
         }
         return cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : n;
+    }
+
+    /** The byte that is not UTF-8 which the escape at {@code i} of {@code s} carries (0x80–0xFF), or -1 when none is there. */
+    public static int byteAt(String s, int i) {
+        return isEscape(s, i) ? s.charAt(i) - ESCAPE_BASE : -1;
     }
 
     private static boolean isEscape(String s, int i) {
