@@ -34,9 +34,10 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
                     break;
                 }
             }
-            String line = message.lines().findFirst().orElse(message);
-            // a CliException's message is the CLI's own, its values escaped where they were put in; any other's is not
-            cmd.getErr().println("opsledger: " + (ex instanceof CliException ? TerminalText.controls(line) : TerminalText.escape(line)));
+            // the whole message, escaped: its first line alone named another path when a value in it held a CR or LF, and lost
+            // the reason and the remedy after it (`-r "$REPO"$'\r'x` said "no vault repository at $REPO": a helper's). A
+            // CliException's message is the CLI's own, its values escaped where they were put in; any other's is not
+            cmd.getErr().println("opsledger: " + (ex instanceof CliException ? TerminalText.controls(message) : TerminalText.escape(message)));
         }
         if (System.getenv("OPSLEDGER_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());
@@ -53,7 +54,7 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        message = message.lines().findFirst().orElse(message).replace("option option '", "option '");
+        message = message.replace("option option '", "option '"); // the whole of it, escaped below: a value given may hold a newline
         if (ex instanceof UnmatchedArgumentException unmatched) {
             StringWriter suggestions = new StringWriter();
             UnmatchedArgumentException.printSuggestions(unmatched, new PrintWriter(suggestions, true));

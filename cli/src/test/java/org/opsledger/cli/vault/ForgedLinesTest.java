@@ -1,0 +1,61 @@
+package org.opsledger.cli.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.cli.CliRun;
+
+/**
+ * A value holding a newline, a tab or a CR (a path given, a repository's location, a lock file's host, a key slot's label)
+ * is shown escaped in the line it is put in, whole: it cut an error short, forged lines of a report, or read as other
+ * columns (a helper's).
+ */
+class ForgedLinesTest {
+
+    @TempDir
+    Path tmp;
+    Path repo;
+    Path pw;
+    Path data;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        repo = tmp.resolve("repo");
+        pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("report.txt"), "quarterly numbers\n");
+        assertThat(vault(repo, "init", "--kdf-iterations", "100000").exit()).isZero();
+    }
+
+    /** `vault COMMAND --repo REPO --password-file PW ARGS…` (`key list` is two words). */
+    private CliRun vault(Path at, String... args) {
+        int depth = args[0].equals("key") ? 2 : 1;
+        List<String> all = new ArrayList<>(List.of("vault"));
+        all.addAll(List.of(args).subList(0, depth));
+        all.addAll(List.of("--repo", at.toString(), "--password-file", pw.toString()));
+        all.addAll(List.of(args).subList(depth, args.length));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    /**
+     * An error kept its first line alone: `-r "$REPO"$'\r'typo` said "no vault repository at $REPO", a repository, and a
+     * backup of "a<LF>b" "no such file or directory: …/a", which exists.
+     */
+    @Test
+    void anErrorQuotingAValueWithALineBreakIsShownWhole() throws Exception {
+        CliRun typo = vault(Path.of(repo + "\rtypo"), "snapshots");
+        assertThat(typo.exit()).isNotZero();
+        assertThat(typo.err()).contains(repo + "\\x0dtypo").hasLineCount(1);
+        Files.writeString(data.resolve("a"), "x");
+        CliRun backup = vault(repo, "backup", data.resolve("a") + "\nb", "--allow-same-device");
+        assertThat(backup.exit()).isNotZero();
+        assertThat(backup.err()).contains(data.resolve("a") + "\\nb").hasLineCount(1);
+    }
+
+}
