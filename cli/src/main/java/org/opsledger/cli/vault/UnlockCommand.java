@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
@@ -47,8 +48,11 @@ final class UnlockCommand implements Callable<Integer> {
                 m.put("kept", kept);
                 Output.json(m);
             } else {
-                removed.forEach(l -> Output.out().println("removed " + l));
-                kept.forEach(l -> Output.out().println("kept " + l));
+                // a lock file's host and kind are plaintext anyone able to write to the store can put there: a newline or tab in
+                // them forged lines of this report, a summary among them (a helper's). Each line escaped whole: the vault's own
+                // words in it hold no control nor backslash
+                removed.forEach(l -> Output.out().println("removed " + TerminalText.escape(l)));
+                kept.forEach(l -> Output.out().println("kept " + TerminalText.escape(l)));
                 Output.out().println(line);
             }
         }

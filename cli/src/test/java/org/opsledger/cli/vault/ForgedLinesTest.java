@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,6 +57,25 @@ class ForgedLinesTest {
         CliRun backup = vault(repo, "backup", data.resolve("a") + "\nb", "--allow-same-device");
         assertThat(backup.exit()).isNotZero();
         assertThat(backup.err()).contains(data.resolve("a") + "\\nb").hasLineCount(1);
+    }
+
+    /** A lock file is plaintext anyone able to write to the store can add: its host's newline forged unlock's summary. */
+    @Test
+    void aLockFilesHostForgesNoLineOfUnlocksReport() throws Exception {
+        Path locks = Files.createDirectories(repo.resolve("locks"));
+        Files.writeString(locks.resolve("aaaaaaaa-0000-0000-0000-000000000000"), """
+                {"kind":"backup","host":"db01\\nremoved locks/0a0a: stale, prune on web01\\tX","pid":1,
+                 "started":"2020-01-01T00:00:00Z","refreshed":"2020-01-01T00:00:00Z"}""");
+        String now = Instant.now().toString();
+        Files.writeString(locks.resolve("bbbbbbbb-0000-0000-0000-000000000000"), """
+                {"kind":"backup","host":"db02\\nunlock: 0 lock file(s) removed, 0 live lock(s) kept","pid":1,
+                 "started":"%s","refreshed":"%s"}""".formatted(now, now));
+        CliRun unlock = vault(repo, "unlock");
+        assertThat(unlock.exit()).as(unlock.err()).isZero();
+        assertThat(unlock.out()).hasLineCount(3).doesNotContain("\t")
+                .contains("backup on db01\\nremoved locks/0a0a: stale, prune on web01\\tX (pid 1)")
+                .contains("a backup on db02\\nunlock: 0 lock file(s) removed")
+                .endsWith("\nunlock: 1 lock file(s) removed, 1 live lock(s) kept\n");
     }
 
 }
