@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.cli.CliRun;
+import org.opsledger.vault.VaultJson;
 
 /**
  * A value holding a newline, a tab or a CR (a path given, a repository's location, a lock file's host, a key slot's label)
@@ -76,6 +77,21 @@ class ForgedLinesTest {
                 .contains("backup on db01\\nremoved locks/0a0a: stale, prune on web01\\tX (pid 1)")
                 .contains("a backup on db02\\nunlock: 0 lock file(s) removed")
                 .endsWith("\nunlock: 1 lock file(s) removed, 1 live lock(s) kept\n");
+    }
+
+    /** The journal wrote a control character as a space: a failed backup of "…/a<LF>b" read as one of "…/a b", which exists. */
+    @Test
+    void theJournalKeepsADetailAsSaidAndShowsItsControlsEscaped() throws Exception {
+        Files.createDirectories(tmp.resolve("a b"));
+        assertThat(vault(repo, "backup", tmp.resolve("a") + "\nb", "--allow-same-device").exit()).isNotZero();
+        var entries = VaultJson.MAPPER.readTree(vault(repo, "journal", "--json").out()).get("entries");
+        String detail = null;
+        for (var e : entries) {
+            detail = e.get("outcome").asString().equals("failed") ? e.get("detail").asString() : detail;
+        }
+        assertThat(detail).endsWith(tmp.resolve("a") + "\nb");
+        String journal = vault(repo, "journal").out();
+        assertThat(journal).contains(tmp.resolve("a") + "\\nb").doesNotContain(tmp.resolve("a b").toString());
     }
 
 }

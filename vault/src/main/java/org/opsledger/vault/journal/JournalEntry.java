@@ -72,7 +72,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     public JournalEntry {
         paths = paths == null ? List.of() : List.copyOf(paths.size() > MAX_PATHS ? paths.subList(0, MAX_PATHS) : paths);
         snapshots = snapshots == null ? List.of() : List.copyOf(snapshots);
-        detail = oneLine(detail);
+        detail = capped(detail);
     }
 
     /**
@@ -187,17 +187,13 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
         return operation == Operation.RESTORE && outcome == Outcome.OK && verified;
     }
 
-    /** Control characters (a newline in an error message) as spaces, at most {@link #MAX_DETAIL} characters. */
-    static String oneLine(String s) {
-        if (s == null) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_DETAIL));
-        for (int i = 0; i < s.length() && b.length() < MAX_DETAIL; i++) {
-            char c = s.charAt(i);
-            b.append(Character.isISOControl(c) ? ' ' : c);
-        }
-        return b.toString();
+    /**
+     * The detail as the command said it, at most {@link #MAX_DETAIL} characters. Its control characters are kept, each shown
+     * escaped where it is printed: turned into spaces, a failed backup of "/x/a<LF>b" was recorded as one of "/x/a b", a
+     * path that exists (a helper's).
+     */
+    static String capped(String s) {
+        return s == null || s.length() <= MAX_DETAIL ? s : s.substring(0, MAX_DETAIL);
     }
 
     /**
