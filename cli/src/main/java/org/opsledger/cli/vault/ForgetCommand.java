@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.CliException;
-import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.prune.ForgetDecision;
@@ -192,7 +191,7 @@ final class ForgetCommand implements Callable<Integer> {
                 if (f.decommissioned(group, planned)) {
                     continue; // its backups ended on purpose (IS.012 6.4.3)
                 }
-                Output.err().println("warning: " + (dryRun ? "this would remove" : "this removed") + " every snapshot of " + TerminalText.escape(group.toString())
+                Output.err().println("warning: " + (dryRun ? "this would remove" : "this removed") + " every snapshot of " + ForgetReport.source(group)
                         + (toRemove != null ? "" : "; have its backups stopped? (--keep-last N keeps the newest N whatever their age)"));
             }
         }

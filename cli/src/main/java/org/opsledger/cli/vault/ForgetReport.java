@@ -49,13 +49,22 @@ final class ForgetReport {
         }
     }
 
+    /**
+     * A source as its header and warnings name it: its host and paths as the snapshots table shows them, each quoted where it
+     * could read as more than one (a backup of /s/a and /s/b and one of the one path "/s/a /s/b" were printed alike: a
+     * helper's).
+     */
+    static String source(Forgetter.Group g) {
+        return TerminalText.cell(g.host()) + " " + TerminalText.cells(g.paths());
+    }
+
     /** One decision, under its source's header (printed when the source changes). */
     void add(ForgetDecision d) {
         Forgetter.Group g = Forgetter.groupOf(d.snapshot());
         if (!g.equals(group)) {
             endSource();
             group = g;
-            Output.out().println(TerminalText.escape(g.toString()) + ":");
+            Output.out().println(source(g) + ":");
         }
         boolean gone = Forgetter.goneMeanwhile(d);
         String action = d.keep() ? "keep  " : gone ? "not removed" : dryRun ? "would remove" : "remove"; // as the lines began before
@@ -73,7 +82,7 @@ final class ForgetReport {
 
     private void endSource() {
         if (group != null && source.snapshots > 0) {
-            Output.out().println(TerminalText.escape(group.toString()) + ": " + total(source));
+            Output.out().println(source(group) + ": " + total(source));
         }
         source.clear();
     }

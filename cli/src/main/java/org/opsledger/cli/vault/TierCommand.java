@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.copier.Tiering;
 import org.opsledger.vault.crypto.ObjectId;
@@ -140,7 +139,7 @@ final class TierCommand implements Callable<Integer> {
                     + " removes them");
         }
         for (Forgetter.Group g : emptied) { // as forget warns: the last line an operator reads
-            Output.err().println("warning: this moved every snapshot of " + TerminalText.escape(g.toString()) + " to long-term storage:"
+            Output.err().println("warning: this moved every snapshot of " + ForgetReport.source(g) + " to long-term storage:"
                     + " it has had no backup within " + nearLine + "; have its backups stopped? (`vault due` names it until it is"
                     + " decommissioned)");
         }

@@ -35,6 +35,20 @@ class ForgetReportTest {
                 .contains("  " + why + "\n").endsWith("removed 1 of 2 snapshot(s); 1 gone meanwhile\n");
     }
 
+    /**
+     * A backup of the two paths /s/a and /s/b and one of the one path "/s/a /s/b" are two sources, each kept by its own
+     * --keep-last: their headers were printed alike (a helper's). Each is shown as the snapshots table shows it.
+     */
+    @Test
+    void sourcesWhosePathsWouldPrintAlikeHaveHeadersApart() {
+        String out = printed(report -> {
+            report.add(new ForgetDecision(snapshot(1, List.of("/s/a", "/s/b")), true, List.of("last 1")));
+            report.add(new ForgetDecision(snapshot(2, List.of("/s/a /s/b")), true, List.of("last 1")));
+            report.end();
+        });
+        assertThat(out).startsWith("mail /s/a /s/b:\n").contains("\nmail \"/s/a /s/b\":\n");
+    }
+
     /** What the report printed on stdout. */
     private static String printed(java.util.function.Consumer<ForgetReport> work) {
         PrintStream old = System.out;
@@ -51,10 +65,15 @@ class ForgetReportTest {
 
     /** A snapshot of host mail's /srv, {@code n} hours into 2026, whose ID is {@code n} in each byte. */
     private static SnapshotRef snapshot(int n) {
+        return snapshot(n, List.of("/srv"));
+    }
+
+    /** A snapshot of host mail's {@code paths}, {@code n} hours into 2026, whose ID is {@code n} in each byte. */
+    private static SnapshotRef snapshot(int n, List<String> paths) {
         byte[] id = new byte[32];
         java.util.Arrays.fill(id, (byte) n);
         Snapshot s = new Snapshot(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(3600L * n), ObjectId.of(new byte[32]), null,
-                List.of("/srv"), "mail", "root", Map.of(), Snapshot.Kind.FULL, null, null, null, "x", "mail", null);
+                paths, "mail", "root", Map.of(), Snapshot.Kind.FULL, null, null, null, "x", "mail", null);
         return new SnapshotRef(ObjectId.of(id), s);
     }
 }
