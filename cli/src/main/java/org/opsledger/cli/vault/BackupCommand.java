@@ -230,7 +230,7 @@ final class BackupCommand implements Callable<Integer> {
                     + " its size with its mtime put back is missed until --full"));
             Output.out().println(summary);
             if (progress.repositoryLeftOut() != null) {
-                Output.out().println("the repository " + progress.repositoryLeftOut() + " lies inside a backed-up path and was left out");
+                Output.out().println("the repository " + TerminalText.escape(progress.repositoryLeftOut().toString()) + " lies inside a backed-up path and was left out");
             }
             if (progress.excludedByTag.get() > 0) {
                 Output.out().println(progress.excludedByTag.get() + " directory(ies) left out for the file they hold"

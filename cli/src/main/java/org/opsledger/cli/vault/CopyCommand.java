@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.JournalEntry;
@@ -125,7 +126,7 @@ final class CopyCommand implements Callable<Integer> {
     }
 
     private static void print(SnapshotRef from, Copier.Copy copy, String location) {
-        String where = location + " as " + copy.snapshot().shortId();
+        String where = TerminalText.escape(location) + " as " + copy.snapshot().shortId();
         if (copy.madeBefore()) {
             Output.out().println("snapshot " + from.shortId() + " was copied before, to " + where + copiedAgain(copy.blobsCopiedAgain()));
         } else if (copy.amendedCopy() != null) { // IS.012 6.6.5: the copy's record is as accurate as its source's

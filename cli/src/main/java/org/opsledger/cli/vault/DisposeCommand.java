@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Disposal;
 import org.opsledger.vault.repository.Repository;
@@ -63,7 +64,7 @@ final class DisposeCommand implements Callable<Integer> {
         if (repo.json) {
             Output.json(d);
         } else {
-            Output.out().println("disposed of repository " + d.repositoryId() + " at " + d.location() + ": its " + d.keyFiles()
+            Output.out().println("disposed of repository " + d.repositoryId() + " at " + TerminalText.escape(d.location()) + ": its " + d.keyFiles()
                     + " key file(s) overwritten and deleted; its " + d.snapshots() + " snapshot(s) in " + d.packs()
                     + " pack(s) can no longer be decrypted" + Disposal.but(d.oldVersions()));
             Output.out().println("record it in the media register (" + d.at() + ", by " + d.by() + "), then wipe or destroy the medium per IS.004");

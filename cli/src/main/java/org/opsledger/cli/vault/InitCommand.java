@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.Vault;
 import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.journal.JournalEntry;
@@ -58,7 +59,7 @@ final class InitCommand implements Callable<Integer> {
                 m.put("keySlots", r.keySlots());
                 Output.json(m);
             } else {
-                Output.out().println("created vault repository " + r.config().id() + " at " + r.backend().location());
+                Output.out().println("created vault repository " + r.config().id() + " at " + TerminalText.escape(r.backend().location()));
                 Output.out().println("keep the password safe: without it the data cannot be read");
             }
         } finally {

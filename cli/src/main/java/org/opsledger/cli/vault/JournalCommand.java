@@ -97,7 +97,7 @@ final class JournalCommand implements Callable<Integer> {
             long failures = shown.stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED).count();
             long backupsFailed = shown.stream().filter(e -> e.operation() == JournalEntry.Operation.BACKUP
                     && e.outcome() == JournalEntry.Outcome.FAILED).count();
-            Output.out().println(shown.size() + " entr" + (shown.size() == 1 ? "y" : "ies") + " in " + location
+            Output.out().println(shown.size() + " entr" + (shown.size() == 1 ? "y" : "ies") + " in " + TerminalText.escape(location)
                     + (listing.total() == shown.size() ? "" : " (of " + listing.total() + ")")
                     + "; " + failures + " failed" + (backupsFailed > 0 ? ", " + backupsFailed + " of them backup(s)" : "")
                     + lastTest.map(e -> "; the last verified restore ended " + SnapshotsCommand.TIME.format(e.finished()) + " UTC"

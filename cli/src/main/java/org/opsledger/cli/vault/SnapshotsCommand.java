@@ -119,7 +119,7 @@ final class SnapshotsCommand implements Callable<Integer> {
             }
             long lacking = all.stream().filter(s -> !s.snapshot().recordLacks().isEmpty()).count();
             Output.out().println(all.size() + " snapshot(s)" + (filter.isAll() ? "" : " of " + TerminalText.escape(filter.describe()))
-                    + " in " + r.backend().location()
+                    + " in " + TerminalText.escape(r.backend().location())
                     + (listing.unreadable().isEmpty() ? "" : "; " + listing.unreadable().size() + " snapshot file(s) unreadable"
                     + " (see stderr; `vault check` names them, `vault repair` takes damaged ones out of use)")
                     + (gone == null ? "" : "; the journal says snapshots were written here that are gone (see stderr)")

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.backend.MissingFileException;
@@ -72,7 +73,7 @@ final class StatsCommand implements Callable<Integer> {
             if (repo.json) {
                 Output.json(m);
             } else {
-                Output.out().printf("repository      %s (ID %s)%n", r.backend().location(), r.config().id());
+                Output.out().printf("repository      %s (ID %s)%n", TerminalText.escape(r.backend().location()), r.config().id());
                 Output.out().printf("snapshots       %d (%d under legal hold)%n", m.get("snapshots"), m.get("holds"));
                 Output.out().printf("restore size    %s in %d files, all snapshots together%n", Output.bytes(restored.bytes()),
                         restored.files());

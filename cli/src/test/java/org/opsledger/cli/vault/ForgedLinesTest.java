@@ -94,4 +94,24 @@ class ForgedLinesTest {
         assertThat(journal).contains(tmp.resolve("a") + "\\nb").doesNotContain(tmp.resolve("a b").toString());
     }
 
+    /** A repository's location with a newline forged a "snapshot … saved" line in init, backup and stats. */
+    @Test
+    void aRepositoryLocationWithALineBreakForgesNoLine() throws Exception {
+        Path forged = data.resolve("repo\nsnapshot 00000000 saved (full): 0 files");
+        List<String> printed = new ArrayList<>();
+        CliRun init = vault(forged, "init", "--kdf-iterations", "100000");
+        assertThat(init.exit()).as(init.err()).isZero();
+        printed.add(init.out());
+        CliRun backup = vault(forged, "backup", data.toString(), "--allow-same-device");
+        assertThat(backup.exit()).as(backup.err()).isZero();
+        assertThat(backup.out()).contains("the repository " + data.resolve("repo\\nsnapshot 00000000") + " saved (full): 0 files lies inside");
+        printed.add(backup.out());
+        printed.add(vault(forged, "stats").out());
+        printed.add(vault(forged, "snapshots").out());
+        printed.add(vault(forged, "journal").out());
+        for (String out : printed) {
+            assertThat(out.lines()).as(out).noneMatch(l -> l.startsWith("snapshot 00000000"));
+        }
+    }
+
 }
