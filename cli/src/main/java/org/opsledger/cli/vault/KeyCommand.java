@@ -88,7 +88,7 @@ final class KeyCommand implements Runnable {
                             continue;
                         }
                         Output.out().printf("%s  %-16s  %-16s  %s  %d iterations%n", id,
-                                TerminalText.escape(s.label()), TerminalText.escape(s.host()),
+                                TerminalText.cell(s.label()), TerminalText.cell(s.host()), // as snapshots' columns
                                 created(s.created()), s.iterations());
                     }
                 }

@@ -114,4 +114,16 @@ class ForgedLinesTest {
         }
     }
 
+    /** Key slots' labels as the snapshots table shows values: quoted when they could read as more than one column, or as none. */
+    @Test
+    void aKeySlotsLabelThatCouldReadAsColumnsIsQuoted() throws Exception {
+        String columns = "ops  laptop-7  2020-01-01 00:00:00  600000 iterations";
+        for (String label : List.of(columns, "-")) {
+            Path next = Files.writeString(tmp.resolve("pw-" + label.length()), "operator " + label.length() + "\n");
+            CliRun add = vault(repo, "key", "add", "--new-password-file", next.toString(), "--label", label, "--kdf-iterations", "100000");
+            assertThat(add.exit()).as(add.err()).isZero();
+        }
+        String list = vault(repo, "key", "list").out();
+        assertThat(list).contains("  \"" + columns + "\"  ").contains("  \"-\"  ");
+    }
 }
