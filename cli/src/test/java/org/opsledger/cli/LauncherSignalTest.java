@@ -76,6 +76,20 @@ class LauncherSignalTest {
         assertThat(VaultJson.MAPPER.readTree(Files.readString(tmp.resolve("stdout"))).size()).isEqualTo(1);
     }
 
+    /**
+     * The refusal of a closed stdin echoed the words it names as given: an ESC, a BEL or a newline in them reached the
+     * terminal (a title set, the screen cleared, a line forged: a helper's). Such a word is shown shell-quoted.
+     */
+    @Test
+    void aClosedStdinsRefusalShowsTheControlsOfTheWordsItNamesQuoted() throws Exception {
+        assertThat(launcher("<&-", "backup", "@/srv/args\u001b]0;PWNED\u0007\nopsledger: forged").waitFor()).isEqualTo(1);
+        assertThat(err()).isEqualTo("opsledger: standard input is closed (descriptor 0), and `vault backup` reads it"
+                + " ($'@/srv/args\\E]0;PWNED\\a\\nopsledger: forged', an @argfile, which may hold --stdin): give it the data on"
+                + " stdin (< FILE, a pipe)\n");
+        assertThat(launcher("<&-", "re\u001b[2Jstore", "--stdin").waitFor()).isEqualTo(1);
+        assertThat(err()).startsWith("opsledger: standard input is closed (descriptor 0), and `vault $'re\\E[2Jstore'` reads it (--stdin)");
+    }
+
     /** A hangup then a TERM (a terminal's, then a supervisor's): the exit status and the journal name the same signal, the first. */
     @Test
     void twoStopSignalsInARowAreOneStop() throws Exception {
