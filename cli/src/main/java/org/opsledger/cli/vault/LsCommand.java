@@ -81,7 +81,7 @@ final class LsCommand implements Callable<Integer> {
         String path = dir + "/" + FileNames.display(String.valueOf(n.name()));
         if (!Node.isSafeName(n.name())) {
             forged++;
-            Output.err().println("warning: " + path + ": " + Node.NOT_ONE_COMPONENT + "; restore and dump refuse it, `vault check` names it");
+            Output.err().println("warning: " + TerminalText.escape(path) + ": " + Node.NOT_ONE_COMPONENT + "; restore and dump refuse it, `vault check` names it");
         }
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("path", path);

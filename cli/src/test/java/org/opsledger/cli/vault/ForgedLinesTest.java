@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.cli.CliRun;
 import org.opsledger.vault.VaultJson;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Tree;
 
 /**
  * A value holding a newline, a tab or a CR (a path given, a repository's location, a lock file's host, a key slot's label)
@@ -126,4 +129,21 @@ class ForgedLinesTest {
         String list = vault(repo, "key", "list").out();
         assertThat(list).contains("  \"" + columns + "\"  ").contains("  \"-\"  ");
     }
+    /** `ls`'s warning of a name a restore refuses (a forged tree's) printed the name's newline raw on stderr. */
+    @Test
+    void lsWarningOfAForgedNameForgesNoLine() throws Exception {
+        assertThat(vault(repo, "backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String forged;
+        try (Repository r = Repository.open(new LocalBackend(repo), "operator one".toCharArray())) {
+            var s = r.snapshots().getFirst();
+            var root = r.loadTree(s.snapshot().tree()).nodes().getFirst();
+            var tree = r.saveTree(new Tree(List.of(root.withName("x/\nwarning: forged"))));
+            r.flush();
+            forged = r.saveSnapshot(s.snapshot().withTree(tree)).shortHex();
+        }
+        CliRun ls = vault(repo, "ls", forged);
+        assertThat(ls.exit()).isEqualTo(3);
+        assertThat(ls.err()).startsWith("warning: /x/\\nwarning: forged: a name that is not one path component").hasLineCount(1);
+    }
+
 }
