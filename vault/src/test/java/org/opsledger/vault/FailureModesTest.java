@@ -319,6 +319,33 @@ class FailureModesTest {
         }
     }
 
+    /**
+     * A build before the key-command lock (745e6a54) takes none for `key remove` and reads nothing again: on another host,
+     * with bob's password, it removed alice's slot while she removed bob's, and no slot was left (h4's repro-1). Hers, whose
+     * bytes this command read, is written back, and the removal says so and fails.
+     */
+    @Test
+    void aRemovalThatAnOlderBuildsLeftWithNoSlotWritesItsOwnBack() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        String bob = newRepoWithBob(repoDir);
+        String alice;
+        try (Repository repo = TestTrees.open(repoDir)) {
+            alice = repo.keySlotInUse();
+        }
+        // the older build's removal of alice's slot, between this removal's read of the slots and its delete of bob's
+        ForwardingBackend store = ForwardingBackend.hooked(repoDir, "keys/", 1,
+                () -> new org.opsledger.vault.backend.LocalBackend(repoDir).delete("keys/" + alice));
+        try (Repository asAlice = Repository.open(store, TestTrees.PASSWORD)) {
+            assertThatThrownBy(() -> asAlice.removeKeySlot(bob)).hasMessage("key slot " + bob.substring(0, 8) + " was removed, and"
+                    + " meanwhile another command removed key slot " + alice.substring(0, 8) + ", whose password opened the repository"
+                    + " for this command, which left no slot: it was written back and opens the repository; a host runs a build"
+                    + " without the key-command lock: upgrade it (docs/operations.md, \"Format\")");
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(repo.keySlots()).extracting(Repository.KeySlotInfo::id).containsExactly(alice);
+        }
+    }
+
     /** An operator whose slot was removed while his `key add` was under way adds none (a re-tester's, with strace). */
     @Test
     void aKeyAddOfAnOperatorWhoseSlotWasRemovedMeanwhileAddsNone() throws Exception {

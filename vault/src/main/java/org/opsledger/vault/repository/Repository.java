@@ -96,6 +96,8 @@ public final class Repository implements AutoCloseable {
     private String slotInUse;
     /** Its label as it was then (null for a slot without one). */
     private String slotInUseLabel;
+    /** Its file's bytes as this command read them (null: init's), written back by {@link #removeKeySlot} should it go meanwhile. */
+    private byte[] slotInUseFile;
     private final Locks locks;
     /** Replaced only by {@link #upgrade()}. */
     private volatile RepositoryConfig config;
@@ -314,12 +316,14 @@ public final class Repository implements AutoCloseable {
         RepositoryConfig config = new RepositoryConfig(RepositoryConfig.VERSION, HexFormat.of().formatHex(Sealing.randomBytes(16)),
                 Chunker.MIN_SIZE, Chunker.AVG_SIZE, Chunker.MAX_SIZE, PackWriter.TARGET_SIZE);
         String slotId = HexFormat.of().formatHex(Sealing.randomBytes(16));
-        backend.write("keys/" + slotId, VaultJson.write(slot));
+        byte[] slotFile = VaultJson.write(slot);
+        backend.write("keys/" + slotId, slotFile);
         backend.write("keyring", Sealing.seal(Sealing.aesKey(masterKey), 0, Sealing.Kind.KEYRING, VaultJson.write(keyring)));
         backend.write("config", VaultJson.write(config)); // last: a repository exists once its config does
         Repository repo = new Repository(backend, config, masterKey, keyring, DEFAULT_COMPRESSION);
         repo.slotInUse = slotId;
         repo.slotInUseLabel = label;
+        repo.slotInUseFile = slotFile;
         return repo;
     }
 
@@ -381,6 +385,7 @@ public final class Repository implements AutoCloseable {
             Repository repo = new Repository(backend, config, mk.get(), keyring, compressionLevel);
             repo.slotInUse = f.name().substring("keys/".length());
             repo.slotInUseLabel = f.slot().label();
+            repo.slotInUseFile = f.file();
             return repo;
         }
         if (keyringFailed != null) {
@@ -397,19 +402,20 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** A file under {@code keys/}: its slot, or why it is not one (never tried with a password). */
-    private record SlotFile(String name, KeySlot slot, String problem) {
+    /** A file under {@code keys/}: its bytes and slot, or why it is not one (never tried with a password). */
+    private record SlotFile(String name, byte[] file, KeySlot slot, String problem) {
     }
 
     private static List<SlotFile> readKeySlots(Backend backend) {
         List<SlotFile> out = new ArrayList<>();
         for (String name : filesDirectlyIn(backend, "keys")) {
             try {
-                out.add(new SlotFile(name, KeySlot.parse(backend.read(name)), null));
+                byte[] file = backend.read(name);
+                out.add(new SlotFile(name, file, KeySlot.parse(file), null));
             } catch (BackendException | Cancelled e) {
                 throw e; // a storage failure stays one, and a cancellation: neither is the slot's
             } catch (VaultException e) { // not a slot, or too large to be one
-                out.add(new SlotFile(name, null, e.getMessage()));
+                out.add(new SlotFile(name, null, null, e.getMessage()));
             }
         }
         return out;
@@ -2331,6 +2337,23 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /**
+     * After a removal, the slot whose password opened this command written back if no slot is left: a build before the
+     * removal's lock (before commit 745e6a54) on another host removes without one and reads nothing again, so it and this
+     * command, removing each other's slot at once, left none, and nothing in the repository opened again (h4's repro-1).
+     * Throws, naming both, once it is back.
+     */
+    private void writeBackIfNoneLeft(KeySlotInfo removed) {
+        if (slotInUseFile == null || keySlots().stream().anyMatch(s -> s.problem() == null)) {
+            return;
+        }
+        backend.write("keys/" + slotInUse, slotInUseFile);
+        throw new VaultException("key slot " + removed.shortId() + " was removed, and meanwhile another command removed key slot "
+                + shortSlot(slotInUse) + ", whose password opened the repository for this command, which left no slot: it was written"
+                + " back and opens the repository; a host runs a build without the key-command lock: upgrade it (docs/operations.md,"
+                + " \"Format\")");
+    }
+
     /** The first 8 hex digits of a key slot's ID, as messages and the journal name it. */
     public static String shortSlot(String id) {
         return id.substring(0, Math.min(8, id.length()));
@@ -2382,6 +2405,7 @@ public final class Repository implements AutoCloseable {
             // IS.012 6.6.6.4: a versioned bucket keeps the removed slot, which the departed password opens, as an old version
             String oldVersions = Disposal.oldVersions(backend.keepsOldVersions(), "keys/" + match.getFirst().id());
             backend.discard("keys/" + match.getFirst().id()); // overwritten in place on a local disk: a copy carved from free blocks opens as well
+            writeBackIfNoneLeft(match.getFirst());
             return new KeySlotRemoval(match.getFirst(), oldVersions);
         }
     }
