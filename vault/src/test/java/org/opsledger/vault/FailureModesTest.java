@@ -343,6 +343,7 @@ class FailureModesTest {
         }
         try (Repository repo = TestTrees.open(repoDir)) {
             assertThat(repo.keySlots()).extracting(Repository.KeySlotInfo::id).containsExactly(alice);
+            assertThat(repo.keySlotInUseLabelVerified()).isTrue();
         }
     }
 

@@ -78,7 +78,44 @@ class JournalTest {
         try (Repository repo = Repository.open(new org.opsledger.vault.backend.LocalBackend(dir), "bob's".toCharArray())) {
             new Journal(repo).record(entry(Operation.KEY, Outcome.OK, T.plusSeconds(60), false, "key slot 1a2b3c4d added (alice-laptop)"));
             assertThat(new Journal(repo).read().entries()).extracting(JournalEntry::keySlot)
-                    .containsExactly(null, new JournalEntry.SlotInUse(bob.substring(0, 8), "bob"));
+                    .containsExactly(null, new JournalEntry.SlotInUse(bob.substring(0, 8), "bob", true));
+        }
+    }
+
+    /**
+     * A key slot is a plaintext file: whoever could write to the store, without a password, relabelled bob's slot "alice",
+     * and bob's next commands were journaled as alice's slot's, key list showing alice (h2's repro-4; IS.012 6.6.5). Its
+     * label is authenticated under the master key: one rewritten, or of a slot an older build wrote, which has no such
+     * code, opens as before and is shown as unverified; the slot's ID names it.
+     */
+    @Test
+    void aKeySlotRelabelledInTheStoreIsShownAsUnverified() throws Exception {
+        String bob;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            bob = repo.addKeySlot("bob's".toCharArray(), TestTrees.FAST_KDF, "bob");
+            assertThat(repo.keySlots()).extracting(Repository.KeySlotInfo::labelVerified).containsExactly(true, true);
+        }
+        Path slot = dir.resolve("keys").resolve(bob);
+        String written = Files.readString(slot);
+        assertThat(written).contains("\"label\":\"bob\"");
+        Files.delete(slot);
+        Files.writeString(slot, written.replace("\"label\":\"bob\"", "\"label\":\"alice\""));
+        try (Repository repo = Repository.open(new org.opsledger.vault.backend.LocalBackend(dir), "bob's".toCharArray())) {
+            new Journal(repo).record(entry(Operation.BACKUP, Outcome.OK, T, false, "bob's backup"));
+            JournalEntry.SlotInUse named = new Journal(repo).read().entries().getFirst().keySlot();
+            assertThat(named).isEqualTo(new JournalEntry.SlotInUse(bob.substring(0, 8), "alice", false));
+            assertThat(named.toString()).isEqualTo(bob.substring(0, 8) + " (alice, label unverified)");
+            assertThat(repo.keySlots()).filteredOn(s -> s.id().equals(bob)).extracting(Repository.KeySlotInfo::labelVerified)
+                    .containsExactly(false);
+        }
+        // a slot an older build wrote: no labelsMac
+        Files.delete(slot);
+        Files.writeString(slot, written.replaceAll(",?\"labelsMac\":\"[^\"]*\"", ""));
+        assertThat(Files.readString(slot)).doesNotContain("labelsMac");
+        try (Repository repo = Repository.open(new org.opsledger.vault.backend.LocalBackend(dir), "bob's".toCharArray())) {
+            assertThat(repo.keySlotInUse()).isEqualTo(bob);
+            assertThat(repo.keySlotInUseLabelVerified()).isFalse();
+            assertThat(new Journal(repo).slotInUse().toString()).isEqualTo(bob.substring(0, 8) + " (bob, label unverified)");
         }
     }
 

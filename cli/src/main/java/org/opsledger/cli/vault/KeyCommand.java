@@ -87,9 +87,10 @@ final class KeyCommand implements Runnable {
                             Output.out().printf("%s  unreadable: %s%n", id, TerminalText.escape(s.problem()));
                             continue;
                         }
-                        Output.out().printf("%s  %-16s  %-16s  %s  %d iterations%n", id,
+                        // IS.012 6.6.5: a label anyone able to write to the store may have written is said to be one
+                        Output.out().printf("%s  %-16s  %-16s  %s  %d iterations%s%n", id,
                                 TerminalText.cell(s.label()), TerminalText.cell(s.host()), // as snapshots' columns
-                                created(s.created()), s.iterations());
+                                created(s.created()), s.iterations(), s.labelVerified() ? "" : "  label unverified");
                     }
                 }
             }

@@ -10,10 +10,12 @@ import tools.jackson.core.JacksonException;
 
 /**
  * One password's wrapping of the master key (docs/vault-format.md §3): PBKDF2-HMAC-SHA256 turns the
- * password into a key-encryption key, which AES-256-GCM-unwraps the 32-byte master key.
+ * password into a key-encryption key, which AES-256-GCM-unwraps the 32-byte master key. {@code labelsMac}: an
+ * HMAC-SHA256, under a key derived from the master key, of the slot's ID, labels and wrapped key ({@link #labelsAuthentic});
+ * null in a slot of a build before it.
  */
 public record KeySlot(String kdf, int iterations, byte[] salt, byte[] wrappedMasterKey,
-                      String label, String host, Instant created) {
+                      String label, String host, Instant created, byte[] labelsMac) {
 
     public static final String KDF = "pbkdf2-hmac-sha256";
     /** OWASP 2023 figure for PBKDF2-HMAC-SHA256; ≈0.13 s on one core here. */
@@ -54,7 +56,8 @@ public record KeySlot(String kdf, int iterations, byte[] salt, byte[] wrappedMas
         return null;
     }
 
-    public static KeySlot wrap(char[] password, byte[] masterKey, int iterations, String label, String host) {
+    /** A new slot of {@code masterKey} under the file name keys/{@code id}, its labels authenticated ({@link #labelsAuthentic}). */
+    public static KeySlot wrap(String id, char[] password, byte[] masterKey, int iterations, String label, String host) {
         String problem = iterationsProblem(iterations);
         problem = problem != null ? problem : labelsProblem(label, host);
         if (problem != null) {
@@ -63,7 +66,49 @@ public record KeySlot(String kdf, int iterations, byte[] salt, byte[] wrappedMas
         byte[] salt = Sealing.randomBytes(16);
         SecretKey kek = derive(password, salt, iterations);
         byte[] wrapped = Sealing.seal(kek, 0, Sealing.Kind.KEY_SLOT, masterKey);
-        return new KeySlot(KDF, iterations, salt, wrapped, label, host, Instant.now());
+        KeySlot unsigned = new KeySlot(KDF, iterations, salt, wrapped, label, host, Instant.now(), null);
+        return new KeySlot(KDF, iterations, salt, wrapped, label, host, unsigned.created(), unsigned.labelsMac(id, masterKey));
+    }
+
+    /**
+     * Whether this slot's label, host and time of creation are the ones a holder of {@code masterKey} wrote for it under the
+     * file name keys/{@code id}: a slot is a plaintext file, and anyone able to write to the store relabelled alice's slot
+     * "bob", whose name every later journal entry of her commands bore (h2's repro-4). IS.012 6.6.5: who did what. False for
+     * a slot without {@link #labelsMac} (one an older build wrote), and for one whose labels, wrapped key or name changed
+     * since; the slot still opens, and its ID is what names it.
+     */
+    public boolean labelsAuthentic(String id, byte[] masterKey) {
+        return labelsMac != null && java.security.MessageDigest.isEqual(labelsMac, labelsMac(id, masterKey));
+    }
+
+    /** HMAC-SHA256 under HMAC-SHA256(master key, "opsledger-vault key slot labels") of the ID, labels, salt and wrapped key. */
+    private byte[] labelsMac(String id, byte[] masterKey) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(masterKey, "HmacSHA256"));
+            byte[] labelsKey = mac.doFinal(LABELS.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            mac.init(new javax.crypto.spec.SecretKeySpec(labelsKey, "HmacSHA256"));
+            java.util.Arrays.fill(labelsKey, (byte) 0);
+            for (String field : new String[] {id, label, host, created == null ? null : created.toString()}) {
+                field(mac, field == null ? null : field.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            field(mac, salt);
+            field(mac, wrappedMasterKey);
+            return mac.doFinal();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+        }
+    }
+
+    private static final String LABELS = "opsledger-vault key slot labels";
+
+    /** Its length (-1 for none) as four bytes, big-endian, then its bytes: no two lists of fields read alike. */
+    private static void field(javax.crypto.Mac mac, byte[] value) {
+        int n = value == null ? -1 : value.length;
+        mac.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        if (value != null) {
+            mac.update(value);
+        }
     }
 
     /**

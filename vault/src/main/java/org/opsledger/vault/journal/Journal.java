@@ -73,7 +73,8 @@ public final class Journal {
     /** The key slot whose password opened the repository, as an entry names it; null where none did. */
     public JournalEntry.SlotInUse slotInUse() {
         String slot = repo.keySlotInUse();
-        return slot == null ? null : new JournalEntry.SlotInUse(Repository.shortSlot(slot), repo.keySlotInUseLabel());
+        return slot == null ? null : new JournalEntry.SlotInUse(Repository.shortSlot(slot), repo.keySlotInUseLabel(),
+                repo.keySlotInUseLabelVerified());
     }
 
     /** Why there is no journal to read or write here. */

@@ -34,12 +34,15 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     /**
      * The key slot whose password opened the repository: the first 8 hex digits of its ID, and its label then (null for a
      * slot without one). Everyone running as root on one host, a slot labelled as a colleague's was tied to no one (h3's).
+     * {@code labelVerified}: the label was the one a password holder wrote for the slot ({@code KeySlot.labelsAuthentic});
+     * false where it was not (a slot of an older build, or relabelled by whoever can write to the store), null in an entry
+     * of a build that did not check it, whose label is no more verified.
      */
-    public record SlotInUse(String id, String label) {
-        /** "1a2b3c4d (bob)". */
+    public record SlotInUse(String id, String label, Boolean labelVerified) {
+        /** "1a2b3c4d (bob)", "1a2b3c4d (bob, label unverified)": the ID names the slot, a label anyone may have written does not. */
         @Override
         public String toString() {
-            return id + (label == null ? "" : " (" + label + ")");
+            return id + (label == null ? "" : " (" + label + (Boolean.TRUE.equals(labelVerified) ? "" : ", label unverified") + ")");
         }
     }
 

@@ -96,6 +96,8 @@ public final class Repository implements AutoCloseable {
     private String slotInUse;
     /** Its label as it was then (null for a slot without one). */
     private String slotInUseLabel;
+    /** Whether that label is authentic ({@link KeySlot#labelsAuthentic}). */
+    private boolean slotInUseLabelAuthentic;
     /** Its file's bytes as this command read them (null: init's), written back by {@link #removeKeySlot} should it go meanwhile. */
     private byte[] slotInUseFile;
     private final Locks locks;
@@ -310,12 +312,12 @@ public final class Repository implements AutoCloseable {
             throw new VaultException(refused);
         }
         byte[] masterKey = Sealing.randomBytes(32);
-        KeySlot slot = KeySlot.wrap(password, masterKey, iterations, label, hostname()); // refused (too long a label) before the directory
+        String slotId = HexFormat.of().formatHex(Sealing.randomBytes(16));
+        KeySlot slot = KeySlot.wrap(slotId, password, masterKey, iterations, label, hostname()); // refused (too long a label) before the directory
         backend.createRoot(); // only now: a refused init made no directory
         Keyring keyring = chunkingOf == null ? Keyring.fresh() : Keyring.fresh().withChunkingOf(chunkingOf.keys().keyring());
         RepositoryConfig config = new RepositoryConfig(RepositoryConfig.VERSION, HexFormat.of().formatHex(Sealing.randomBytes(16)),
                 Chunker.MIN_SIZE, Chunker.AVG_SIZE, Chunker.MAX_SIZE, PackWriter.TARGET_SIZE);
-        String slotId = HexFormat.of().formatHex(Sealing.randomBytes(16));
         byte[] slotFile = VaultJson.write(slot);
         backend.write("keys/" + slotId, slotFile);
         backend.write("keyring", Sealing.seal(Sealing.aesKey(masterKey), 0, Sealing.Kind.KEYRING, VaultJson.write(keyring)));
@@ -323,6 +325,7 @@ public final class Repository implements AutoCloseable {
         Repository repo = new Repository(backend, config, masterKey, keyring, DEFAULT_COMPRESSION);
         repo.slotInUse = slotId;
         repo.slotInUseLabel = label;
+        repo.slotInUseLabelAuthentic = true;
         repo.slotInUseFile = slotFile;
         return repo;
     }
@@ -385,6 +388,7 @@ public final class Repository implements AutoCloseable {
             Repository repo = new Repository(backend, config, mk.get(), keyring, compressionLevel);
             repo.slotInUse = f.name().substring("keys/".length());
             repo.slotInUseLabel = f.slot().label();
+            repo.slotInUseLabelAuthentic = f.slot().labelsAuthentic(repo.slotInUse, mk.get());
             repo.slotInUseFile = f.file();
             return repo;
         }
@@ -2250,10 +2254,11 @@ public final class Repository implements AutoCloseable {
 
     /**
      * A key slot as listed; {@code problem} says why an unreadable one is never tried (its other fields are then null or 0);
-     * {@code fingerprint}: {@link KeySlot#fingerprint}.
+     * {@code fingerprint}: {@link KeySlot#fingerprint}; {@code labelVerified}: its label, host and time of creation are
+     * the ones a password holder wrote ({@link KeySlot#labelsAuthentic}), false for a slot of an older build or relabelled.
      */
     public record KeySlotInfo(String id, String label, String host, Instant created, int iterations, String problem,
-                              String fingerprint) {
+                              String fingerprint, boolean labelVerified) {
         /** The first 8 hex digits of its ID, as messages and the journal name it. */
         public String shortId() {
             return shortSlot(id);
@@ -2303,13 +2308,19 @@ public final class Repository implements AutoCloseable {
         return slotInUseLabel;
     }
 
+    /** Whether that label is the one a password holder wrote for the slot ({@link KeySlot#labelsAuthentic}). */
+    public boolean keySlotInUseLabelVerified() {
+        return slotInUseLabelAuthentic;
+    }
+
     public List<KeySlotInfo> keySlots() {
         List<KeySlotInfo> out = new ArrayList<>();
         for (SlotFile f : readKeySlots(backend)) {
             String id = f.name().substring("keys/".length());
             KeySlot s = f.slot();
-            out.add(s == null ? new KeySlotInfo(id, null, null, null, 0, f.problem(), null)
-                    : new KeySlotInfo(id, s.label(), s.host(), s.created(), s.iterations(), null, s.fingerprint()));
+            out.add(s == null ? new KeySlotInfo(id, null, null, null, 0, f.problem(), null, false)
+                    : new KeySlotInfo(id, s.label(), s.host(), s.created(), s.iterations(), null, s.fingerprint(),
+                    s.labelsAuthentic(id, masterKey())));
         }
         return out;
     }
@@ -2332,7 +2343,7 @@ public final class Repository implements AutoCloseable {
                         + " repository for this command, was removed meanwhile; nothing was added");
             }
             String id = HexFormat.of().formatHex(Sealing.randomBytes(16));
-            backend.write("keys/" + id, VaultJson.write(KeySlot.wrap(password, masterKey(), iterations, label, hostname())));
+            backend.write("keys/" + id, VaultJson.write(KeySlot.wrap(id, password, masterKey(), iterations, label, hostname())));
             return id;
         }
     }
