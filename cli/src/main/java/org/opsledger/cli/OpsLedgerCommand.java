@@ -123,11 +123,25 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         line.getSubcommands().values().forEach(OpsLedgerCommand::versionEverywhere);
     }
 
+    /**
+     * "opsledger 0.1.0-SNAPSHOT (commit 83d680ed…, built 2026-12-06T19:02:11Z)": every build of a day said 0.1.0-SNAPSHOT, and
+     * which journal fields a host's prune keeps is a matter of its commit (docs/operations.md, "Format"; h4's repro-2).
+     * The commit is "unknown" in a build from sources without git, and ends "+modified" in one of a changed work tree.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = OpsLedgerCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"opsledger " + (v == null ? "development build" : v)};
+            java.util.Properties build = new java.util.Properties();
+            try (var in = OpsLedgerCommand.class.getResourceAsStream("build.properties")) {
+                if (in != null) {
+                    build.load(in);
+                }
+            } catch (java.io.IOException unread) {
+                // named unknown below
+            }
+            return new String[] {"opsledger " + (v == null ? "development build" : v) + " (commit " + build.getProperty("commit", "unknown")
+                    + ", built " + build.getProperty("built", "unknown") + ")"};
         }
     }
 }

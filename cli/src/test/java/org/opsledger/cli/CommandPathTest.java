@@ -25,6 +25,16 @@ class CommandPathTest {
         assertThat(CliRun.of("vault", "help", "backup").out()).contains("Usage: opsledger vault backup");
     }
 
+    /**
+     * Which commit a host runs decides what its prune keeps of the journal (keySlot and login: h4's repro-2), and every build
+     * of a day said "opsledger 0.1.0-SNAPSHOT": --version names the build's commit ("unknown" without git) and time.
+     */
+    @Test
+    void theVersionNamesTheBuildsCommitAndTime() {
+        assertThat(CliRun.of("--version").out().strip()).matches("opsledger (\\S+|development build) \\(commit ([0-9a-f]{40}(\\+modified)?|unknown),"
+                + " built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)");
+    }
+
     @Test
     void everyCommandPrintsTheVersionItsHelpOffers() {
         String version = CliRun.of("--version").out();
