@@ -860,13 +860,21 @@ public final class Restorer {
         for (Entry d : plan.dirs) {
             byDepth.computeIfAbsent(d.dirPath.getNameCount(), k -> new ArrayList<>()).add(d);
         }
+        Set<Entry> found = java.util.concurrent.ConcurrentHashMap.newKeySet(); // entries are equal only to themselves
         for (List<Entry> level : byDepth.values()) {
             inParallel(level, pool, creating(d -> {
-                if (!Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) { // an existing real directory is reused (PrivateDirectories)
+                if (Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) { // an existing real directory is reused (PrivateDirectories)
+                    found.add(d);
+                } else {
                     Files.createDirectory(d.dirPath, PrivateDirectories.OWNER_ONLY); // anything else in its place fails here
                 }
             }));
         }
+        // IS.012 6.6: a restore is to bring a service back. A directory found there is the live tree's, not restored: its owner,
+        // mode, time and ACLs stay as they are, and it is not counted. One file restored into /srv/app gave app/config, locked
+        // to 0700 (or taken from www-data, or given a reader's ACL) since the backup, the snapshot's 0755, owner and ACL back,
+        // and the service could no longer read its config (h3's repro-1)
+        plan.dirs.removeIf(found::contains);
         if (targetFs.symlinksRefused() == null) {
             inParallel(plan.symlinks, pool, creating(l -> Files.createSymbolicLink(l.path(), FileNames.pathOf(l.node.linkTarget()))));
         } else { // exFAT, FAT: no symbolic links at all; each reported, the rest restored

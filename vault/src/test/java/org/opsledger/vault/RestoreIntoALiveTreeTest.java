@@ -1,0 +1,76 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.restorer.RestoreResult;
+import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/** A restore of a few lost paths into the live tree they came from (--include, --target the tree's parent). */
+class RestoreIntoALiveTreeTest {
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * The directories above a restored file that are there already are the live tree's: one file restored into it gave
+     * app/config, locked to 0700 and taken back by root since the backup, with an ACL granting the service read, the
+     * snapshot's 0755, owner and no ACL, and counted it as restored (h3's repro-1: the service could no longer read its
+     * config). Only the directories the restore makes get the snapshot's metadata, and only they are counted.
+     */
+    @Test
+    void aDirectoryThatIsThereKeepsItsOwnerModeAndAclsAndIsNotCounted() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "owners are given away as root");
+        Path app = Files.createDirectories(tmp.resolve("src/app"));
+        Path config = Files.createDirectories(app.resolve("config"));
+        Files.writeString(config.resolve("app.conf"), "port=80\n");
+        Files.writeString(config.resolve("secret.conf"), "s\n");
+        Files.createDirectories(app.resolve("lib/plugins"));
+        Files.writeString(app.resolve("lib/plugins/p.jar"), "jar\n");
+        Files.setAttribute(config, "unix:mode", 0755);
+        Files.setAttribute(config, "unix:uid", 65534); // the service's, at the backup
+        Files.setAttribute(app.resolve("lib/plugins"), "unix:mode", 0750);
+        Files.setAttribute(app.resolve("lib/plugins"), "unix:uid", 65534);
+        SnapshotRef snap;
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            snap = TestTrees.backup(repo, app);
+        }
+        // the live tree since: secret.conf and lib/ lost, config locked down to root's 0700 with a read grant for the service
+        Path live = tmp.resolve("live");
+        TestTrees.copyTree(tmp.resolve("src"), live);
+        Path liveConfig = live.resolve("app/config");
+        Files.delete(liveConfig.resolve("secret.conf"));
+        TestTrees.deleteTree(live.resolve("app/lib"));
+        Files.setAttribute(liveConfig, "unix:uid", 0);
+        Files.setAttribute(liveConfig, "unix:mode", 0700);
+        TestTrees.runOrSkip("setfacl", "-m", "u:nobody:rx", liveConfig.toString());
+        String aclBefore = TestTrees.acl(liveConfig);
+        int modeBefore = (Integer) Files.getAttribute(liveConfig, "unix:mode") & 07777; // 0750: the ACL's mask in its group bits
+
+        try (Repository repo = TestTrees.open(tmp.resolve("repo"))) {
+            RestoreResult r = new Restorer(repo, 2).restore(snap, live, List.of("app/config/secret.conf", "app/lib"), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(r.verified()).isTrue();
+            assertThat(r.files()).isEqualTo(2);
+            assertThat(r.dirs()).as("lib and lib/plugins, made by the restore; not app nor app/config").isEqualTo(2);
+        }
+        assertThat(Files.readString(liveConfig.resolve("secret.conf"))).isEqualTo("s\n");
+        Map<String, Object> a = Files.readAttributes(liveConfig, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+        assertThat(a.get("uid")).as("owner").isEqualTo(0);
+        assertThat((Integer) a.get("mode") & 07777).as("mode").isEqualTo(modeBefore).isNotEqualTo(0755);
+        assertThat(TestTrees.acl(liveConfig)).as("its ACL").isEqualTo(aclBefore).contains("user:nobody:r-x");
+        // a directory the restore made gets the snapshot's metadata, as in a new target
+        Path plugins = live.resolve("app/lib/plugins");
+        assertThat((Integer) Files.getAttribute(plugins, "unix:mode") & 07777).isEqualTo(0750);
+        assertThat(Files.getAttribute(plugins, "unix:uid")).isEqualTo(65534);
+        assertThat(Files.getLastModifiedTime(plugins)).isEqualTo(Files.getLastModifiedTime(app.resolve("lib/plugins")));
+    }
+}
