@@ -1,6 +1,7 @@
 package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -72,5 +73,79 @@ class RestoreIntoALiveTreeTest {
         assertThat((Integer) Files.getAttribute(plugins, "unix:mode") & 07777).isEqualTo(0750);
         assertThat(Files.getAttribute(plugins, "unix:uid")).isEqualTo(65534);
         assertThat(Files.getLastModifiedTime(plugins)).isEqualTo(Files.getLastModifiedTime(app.resolve("lib/plugins")));
+    }
+
+    /**
+     * A directory of the live tree the restore cannot make its path in (chattr +i; 0555 for a user other than root) refuses
+     * the restore before anything is written, naming it: the restore failed at the create, said the live tree "holds a
+     * partial restore (0 B written) … remove it", and left its marker, which refused the same restore once the directory
+     * could be written again (h3's repro-3).
+     */
+    @Test
+    void aRestoreThatCannotWriteInALiveDirectoryIsRefusedBeforeItWrites() throws Exception {
+        SnapshotRef snap = liveTreeLosingAFile();
+        Path liveConfig = tmp.resolve("live/app/config");
+        TestTrees.runOrSkip("chattr", "+i", liveConfig.toString());
+        try (Repository repo = TestTrees.open(tmp.resolve("repo"))) {
+            Restorer refused = new Restorer(repo, 2);
+            assertThatThrownBy(() -> refused.restore(snap, tmp.resolve("live"), LOST, true)).hasMessage("cannot write in "
+                    + liveConfig.toRealPath() + " (Operation not permitted), where the restore would make app/config/b.conf: nothing was"
+                    + " written; let this user write there (chmod u+w, chattr -i), or restore into another directory");
+            assertThat(refused.begun.get()).isFalse();
+        } finally {
+            TestTrees.runOrSkip("chattr", "-i", liveConfig.toString());
+        }
+        assertThat(tmp.resolve("live").resolve(Restorer.UNFINISHED)).doesNotExist();
+        restoreTheLostFile(snap);
+    }
+
+    /**
+     * A restore that fails having made nothing (its one file's pack unreadable) leaves no marker and is not partial: its
+     * marker refused the same restore, once the cause was put right, as "a restore that did not end" (h3's repro-3).
+     */
+    @Test
+    void aRestoreThatFailsHavingMadeNothingLeavesNoMarker() throws Exception {
+        SnapshotRef snap = liveTreeLosingAFile();
+        ForwardingBackend unreadable = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(tmp.resolve("repo"))) {
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                if (name.startsWith("data/")) {
+                    throw new org.opsledger.vault.backend.BackendException("cannot read " + name + ": Input/output error");
+                }
+                return super.readRange(name, offset, length);
+            }
+        };
+        try (Repository repo = Repository.open(unreadable, TestTrees.PASSWORD)) {
+            Restorer failing = new Restorer(repo, 2);
+            assertThatThrownBy(() -> failing.restore(snap, tmp.resolve("live"), LOST, false)).hasMessageContaining("Input/output error");
+            assertThat(failing.begun.get()).as("nothing made: not a partial restore").isFalse();
+        }
+        assertThat(tmp.resolve("live").resolve(Restorer.UNFINISHED)).as("no marker where nothing was made").doesNotExist();
+        restoreTheLostFile(snap);
+    }
+
+    private static final List<String> LOST = List.of("app/config/b.conf");
+
+    /** A backup of src/app (config/a.conf, config/b.conf), and live/app, its copy, where b.conf is lost. */
+    private SnapshotRef liveTreeLosingAFile() throws Exception {
+        Path config = Files.createDirectories(tmp.resolve("src/app/config"));
+        Files.writeString(config.resolve("a.conf"), "a\n");
+        Files.writeString(config.resolve("b.conf"), "b\n");
+        SnapshotRef snap;
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            snap = TestTrees.backup(repo, tmp.resolve("src/app"));
+        }
+        TestTrees.copyTree(tmp.resolve("src"), tmp.resolve("live"));
+        Files.delete(tmp.resolve("live/app/config/b.conf"));
+        return snap;
+    }
+
+    /** The restore of the lost file, the cause of a failure put right: nothing left in its way. */
+    private void restoreTheLostFile(SnapshotRef snap) throws Exception {
+        try (Repository repo = TestTrees.open(tmp.resolve("repo"))) {
+            RestoreResult r = new Restorer(repo, 2).restore(snap, tmp.resolve("live"), LOST, true);
+            assertThat(r.verified()).as(r.toString()).isTrue();
+        }
+        assertThat(Files.readString(tmp.resolve("live/app/config/b.conf"))).isEqualTo("b\n");
     }
 }

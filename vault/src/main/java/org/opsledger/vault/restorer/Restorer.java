@@ -77,7 +77,10 @@ public final class Restorer {
     private final Repository repo;
     private final int threads;
     public final AtomicLong bytesWritten = new AtomicLong();
-    /** Set once the restore has begun to create paths in its target: a failure after leaves a partial restore there. */
+    /**
+     * Set once the restore has marked its target ({@link #UNFINISHED}) and begins to make paths there: a failure after leaves a
+     * partial restore there. Unset again (the marker removed) when it failed having made nothing ({@link #made}).
+     */
     public final java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
     /** Files where a blob of zeros was left as a hole: their length is set once all their blobs are written. */
     private final Set<Entry> withHoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -172,6 +175,7 @@ public final class Restorer {
         org.opsledger.vault.crypto.Sealing.warmUp(false); // on the spare core while the trees are read
         withHoles.clear();
         unapplied.clear();
+        firstMade = List.of();
         accessTime = FileTime.from(java.time.Instant.now());
         // resolved once, here: every path the restore writes is under the directory the target named when it began. Were
         // it written through the path as given, another user owning a symbolic link on the way (in a sticky /tmp) could
@@ -225,19 +229,24 @@ public final class Restorer {
         } catch (IOException e) {
             throw new VaultException("cannot create restore target " + base + ": " + IoReason.of(e), e);
         }
-        List<Entry> mayBeThere = made ? List.of() : plan.dirs; // in a target this restore made, nothing is found
-        Iterable<Path> found = () -> mayBeThere.stream().map(d -> d.dirPath).filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).iterator();
-        new PrivateDirectories(root, made ? base : null).check(base, found); // before anything is written in it
+        for (Entry d : made ? List.<Entry>of() : plan.dirs) { // in a target this restore made, nothing is found
+            if (Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
+                plan.found.add(d);
+            }
+        }
+        new PrivateDirectories(root, made ? base : null).check(base, plan.found.stream().map(d -> d.dirPath).toList()); // before anything is written in it
         targetFs = TargetFilesystem.probe(base);
         modesAtCreation = made && targetFs.modesRefused() == null;
         nothingInherited = made && PermissionAttributes.unavailable() == null && !PermissionAttributes.mayHaveDefaultAcl(base);
         leaveOutNamesTheTargetCannotHold(plan);
+        firstMade = firstMade(plan);
+        refuseUnwritableDirectories(plan.target, firstMade);
         Lender buffers = new Lender(); // this restore's buffers, gone with it
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
         List<String> failures = verify ? Collections.synchronizedList(new ArrayList<>()) : List.of();
         try {
-            begun.set(true);
             markUnfinished(base, snapshot);
+            begun.set(true);
             createAll(plan, pool);
             // with --verify every restored file is re-read and hashed below, which proves each blob's ID:
             // the blobs are not hashed a second time while they are written
@@ -331,8 +340,70 @@ public final class Restorer {
             Cancelled.check("the restore"); // never a success after an interrupt: a worker's write it broke off is no failure of the target
             return new RestoreResult(files, plan.dirs.size(), symlinks, specials, bytesWritten.get(),
                     List.copyOf(plan.refused), unapplied.summary(), verified, failures, plan.excluded);
+        } catch (VaultException failed) {
+            // failed before it made anything (a file it could not create): the target is not partial, and its marker would
+            // refuse the same restore once the cause is put right, as "a restore that did not end" (h3's repro-3). Every
+            // worker has ended (await); a cancelled restore's may not have, and its marker stays
+            if (begun.get() && !(failed instanceof Cancelled) && made().isEmpty()) {
+                try {
+                    Files.deleteIfExists(base.resolve(UNFINISHED));
+                    begun.set(false);
+                } catch (IOException e) {
+                    failed.addSuppressed(e);
+                }
+            }
+            throw failed;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The paths the restore makes whose directory is there (the target, or a directory of the snapshot found in it): all it
+     * makes is one of them or in one. Empty until a restore begins.
+     */
+    private volatile List<Entry> firstMade = List.of();
+
+    /** The planned paths whose directory is there when the restore begins ({@link #firstMade}). */
+    private static List<Entry> firstMade(Plan plan) {
+        List<Entry> out = new ArrayList<>();
+        for (List<Entry> entries : List.of(plan.dirs, plan.symlinks, plan.specials, plan.files, plan.links)) {
+            for (Entry e : entries) {
+                if (!plan.found.contains(e) && (e.dir == plan.target || plan.found.contains(e.dir))) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Of the paths this restore makes whose directory was there ({@link #firstMade}), those there now: everything it wrote
+     * is one of them or in one. Empty when it wrote nothing in its target.
+     */
+    public List<Path> made() {
+        return firstMade.stream().map(Entry::path).filter(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS)).toList();
+    }
+
+    /**
+     * Refuses, before anything is written, a restore that cannot make a path in a directory that is there: access(2), as the
+     * kernel will judge the creation (the directory's mode and ACL, an immutable flag, a read-only mount). One into a live
+     * directory that was 0555 for a service user (or chattr +i for root) failed at its first file, "0 B written", and said
+     * the live tree was a partial restore to remove (h3's repro-3). The target itself was probed ({@link TargetFilesystem#probe}).
+     */
+    private static void refuseUnwritableDirectories(Entry target, List<Entry> firstMade) {
+        Set<Entry> asked = new HashSet<>(); // entries are equal only to themselves
+        for (Entry e : firstMade) {
+            Path dir = e.dir.dirPath;
+            if (e.dir == target || !asked.add(e.dir)) {
+                continue;
+            }
+            try {
+                dir.getFileSystem().provider().checkAccess(dir, java.nio.file.AccessMode.WRITE, java.nio.file.AccessMode.EXECUTE);
+            } catch (IOException x) {
+                throw new VaultException("cannot write in " + dir + " (" + IoReason.of(x) + "), where the restore would make " + e.rel()
+                        + ": nothing was written; let this user write there (chmod u+w, chattr -i), or restore into another directory");
+            }
         }
     }
 
@@ -546,6 +617,8 @@ public final class Restorer {
         /** FIFOs and device nodes. */
         final List<Entry> specials = new ArrayList<>();
         final List<String> refused = new ArrayList<>();
+        /** The planned directories that were there (real directories) when the restore began; entries are equal only to themselves. */
+        final Set<Entry> found = new HashSet<>();
         /** The --include paths that matched a node. */
         final Set<String> included = new HashSet<>();
         /** How many names not UTF-8 each --include matched as they are shown (U+FFFD): more than one is ambiguous. */
@@ -860,13 +933,10 @@ public final class Restorer {
         for (Entry d : plan.dirs) {
             byDepth.computeIfAbsent(d.dirPath.getNameCount(), k -> new ArrayList<>()).add(d);
         }
-        Set<Entry> found = java.util.concurrent.ConcurrentHashMap.newKeySet(); // entries are equal only to themselves
         for (List<Entry> level : byDepth.values()) {
             inParallel(level, pool, creating(d -> {
-                if (Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) { // an existing real directory is reused (PrivateDirectories)
-                    found.add(d);
-                } else {
-                    Files.createDirectory(d.dirPath, PrivateDirectories.OWNER_ONLY); // anything else in its place fails here
+                if (!plan.found.contains(d)) { // a directory found there is reused, as PrivateDirectories checked it
+                    Files.createDirectory(d.dirPath, PrivateDirectories.OWNER_ONLY); // anything in its place since fails here
                 }
             }));
         }
@@ -874,7 +944,7 @@ public final class Restorer {
         // mode, time and ACLs stay as they are, and it is not counted. One file restored into /srv/app gave app/config, locked
         // to 0700 (or taken from www-data, or given a reader's ACL) since the backup, the snapshot's 0755, owner and ACL back,
         // and the service could no longer read its config (h3's repro-1)
-        plan.dirs.removeIf(found::contains);
+        plan.dirs.removeIf(plan.found::contains);
         if (targetFs.symlinksRefused() == null) {
             inParallel(plan.symlinks, pool, creating(l -> Files.createSymbolicLink(l.path(), FileNames.pathOf(l.node.linkTarget()))));
         } else { // exFAT, FAT: no symbolic links at all; each reported, the rest restored
