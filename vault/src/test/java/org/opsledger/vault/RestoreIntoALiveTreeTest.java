@@ -124,6 +124,56 @@ class RestoreIntoALiveTreeTest {
         restoreTheLostFile(snap);
     }
 
+    /**
+     * A restore into a live tree that did not end (a pack unreadable halfway; a Ctrl-C or kill -9 leaves the same) marks the
+     * target with the paths it made there, and the next restore names them and the marker: it said "remove" the target, the
+     * live tree, and named neither the file it left cut short nor, once that was deleted, the marker that still refused
+     * every restore there (h3's repro-2).
+     */
+    @Test
+    void aRestoreIntoALiveTreeThatDidNotEndNamesWhatItMadeAndItsMarker() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        Path repoDir = tmp.resolve("repo");
+        SnapshotRef snap;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            snap = TestTrees.backup(repo, data);
+        }
+        Path live = Files.createDirectories(tmp.resolve("live/data"));
+        Files.writeString(live.resolve("live-only.txt"), "the service's\n");
+        int[] reads = {0};
+        ForwardingBackend failing = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                if (name.startsWith("data/") && ++reads[0] > 1) {
+                    throw new org.opsledger.vault.backend.BackendException("cannot read " + name + ": Input/output error");
+                }
+                return super.readRange(name, offset, length);
+            }
+        };
+        Path target = tmp.resolve("live").toRealPath();
+        List<Path> made;
+        try (Repository repo = Repository.open(failing, TestTrees.PASSWORD)) {
+            Restorer halfway = new Restorer(repo, 1);
+            assertThatThrownBy(() -> halfway.restore(snap, target, List.of("data"), false)).hasMessageContaining("Input/output error");
+            assertThat(halfway.begun.get()).isTrue();
+            assertThat(halfway.intoLiveTree()).isTrue();
+            made = halfway.made();
+        }
+        List<Path> planned = java.util.stream.Stream.of("bin", "deep", "docs", "dangling", "big.bin").map(n -> target.resolve("data/" + n)).toList();
+        assertThat(made).as("what it made there, each in a directory that was there").isNotEmpty().isSubsetOf(planned);
+        List<String> marker = Files.readAllLines(target.resolve(Restorer.UNFINISHED));
+        assertThat(marker.get(0)).startsWith("snapshot " + snap.shortId() + ", restore begun ");
+        assertThat(marker.get(1)).isEqualTo("into a directory that held other files: delete the paths it made, below, then this file");
+        assertThat(marker.subList(2, marker.size())).containsExactlyInAnyOrderElementsOf(planned.stream().map(Path::toString).toList());
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, target, List.of("data/docs/zero"), false)).hasMessage(
+                    "restore target " + target + " holds a restore that did not end (" + marker.get(0) + "; killed, or the machine"
+                    + " stopped): its files may be cut short; delete the paths its marker " + target.resolve(Restorer.UNFINISHED)
+                    + " lists (first " + marker.get(2) + "), those still there, then the marker; not the rest of " + target);
+        }
+        assertThat(Files.readString(live.resolve("live-only.txt"))).isEqualTo("the service's\n");
+    }
+
     private static final List<String> LOST = List.of("app/config/b.conf");
 
     /** A backup of src/app (config/a.conf, config/b.conf), and live/app, its copy, where b.conf is lost. */

@@ -136,7 +136,7 @@ class RestoreRoundTripTest {
             assertThatThrownBy(() -> new Restorer(repo, 2).restore(snap, target, List.of(), true)).hasMessageStartingWith("restore target "
                     + target.toRealPath() + " holds a restore that did not end (snapshot " + snap.shortId() + ", restore begun ")
                     .hasMessageEndingWith("; killed, or the machine stopped): its files may be cut short; remove it, or restore into another"
-                            + " directory");
+                            + " directory (" + target.toRealPath().resolve(Restorer.UNFINISHED) + " marks it)");
             // a marker that is a link or a FIFO is not read: a planted link made a root restore print the file it led to
             // (and journal it), and a FIFO made it wait for ever (a helper's)
             Path secret = Files.writeString(tmp.resolve("secret"), "root:HASH\n");

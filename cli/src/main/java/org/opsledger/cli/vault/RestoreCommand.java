@@ -74,8 +74,9 @@ final class RestoreCommand implements Callable<Integer> {
                 var s = journal.find(() -> SnapshotsCommand.find(r, snapshot, select.filter()), SnapshotRef::id);
                 Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
                         .excluding(excludes).resolvedAs(into);
-                Supplier<String> partial = () -> into + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get())
-                        + " written); restore never overwrites: remove it before restoring there again, or restore into another directory";
+                Supplier<String> partial = () -> restorer.intoLiveTree() ? madeInALiveTree(into, restorer)
+                        : into + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get()) + " written); restore never"
+                        + " overwrites: remove it before restoring there again, or restore into another directory";
                 // stopped before it began to write: no "remove it" of an /srv that was there (a helper's); it may begin as the
                 // JVM goes down, which its marker then says (a re-tester's)
                 Supplier<String> stopped = () -> restorer.begun.get() ? partial.get() : "stopped as it began; " + into + " holds a partial"
@@ -128,6 +129,25 @@ final class RestoreCommand implements Callable<Integer> {
             throw failure;
         }
         return res.unapplied().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
+    }
+
+    /**
+     * What to delete of a restore into a target that held other files (a live tree) that did not end: the paths it made and its
+     * marker, never the target. A restore of one file into /srv/app stopped by Ctrl-C said to remove /srv/app, and named not
+     * the file it left cut short under its real name (h3's repro-2).
+     */
+    private static String madeInALiveTree(Path into, Restorer restorer) {
+        String marker = into.resolve(Restorer.UNFINISHED).toString();
+        List<Path> made = restorer.made();
+        if (made.isEmpty()) {
+            return into + " holds nothing this restore made, only its marker " + marker + ": delete that before restoring there again";
+        }
+        int shown = Math.min(3, made.size());
+        String paths = String.join(", ", made.subList(0, shown).stream().map(p -> TerminalText.escape(p.toString())).toList())
+                + (made.size() > shown ? " and " + (made.size() - shown) + " more listed in the marker" : "");
+        return into + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get()) + " written) in what it made there, "
+                + paths + ": delete " + (made.size() == 1 ? "that" : "those") + " and its marker " + marker + " before restoring there"
+                + " again, not the rest of " + into;
     }
 
     /** Why a restore that ran to its end failed: unsafe names refused, or differences --verify found; null when it did not. */

@@ -38,28 +38,37 @@ class InterruptedRestoreTest {
         return pb.start();
     }
 
-    @Test
-    void sigtermDuringARestoreSaysTheTargetHoldsAPartialRestore() throws Exception {
+    /** A repository holding one backup of src/data: 400 files of 512 KiB, 200 MiB, a restore of seconds. */
+    private void backupOf200MiB() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         byte[] block = new byte[512 * 1024];
         Random random = new Random(5);
-        for (int i = 0; i < 400; i++) { // 200 MiB: a restore of seconds
+        for (int i = 0; i < 400; i++) {
             random.nextBytes(block);
             Files.write(data.resolve("f" + i), block);
         }
         assertThat(vault("init").waitFor()).isZero();
         assertThat(vault("backup", data.toString(), "--allow-same-device").waitFor()).isZero();
+    }
 
-        Path target = tmp.resolve("out");
+    /** Restores the latest snapshot into {@code target} and stops it by SIGTERM once data/ holds {@code entries}; its stderr. */
+    private String restoreStoppedBySigterm(Path target, int entries) throws Exception {
         Process restore = vault("restore", "latest", "--target", target.toString(), "--threads", "1");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (restored(target) < 5 && restore.isAlive() && System.nanoTime() < deadline) {
+        while (restored(target) < entries && restore.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertThat(restore.isAlive()).as("still restoring").isTrue();
         restore.destroy();
         assertThat(restore.waitFor()).as("ended by SIGTERM").isEqualTo(143);
-        String err = Files.readString(tmp.resolve("stderr"), StandardCharsets.UTF_8);
+        return Files.readString(tmp.resolve("stderr"), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void sigtermDuringARestoreSaysTheTargetHoldsAPartialRestore() throws Exception {
+        backupOf200MiB();
+        Path target = tmp.resolve("out");
+        String err = restoreStoppedBySigterm(target, 5);
         assertThat(err).contains("opsledger: restore interrupted: " + target + " holds a partial restore (")
                 .contains(" written); restore never overwrites: remove it before restoring there again, or restore into another directory");
 
@@ -74,6 +83,36 @@ class InterruptedRestoreTest {
         assertThat(stopped.get("detail").asString()).isEqualTo("stopped by SIGTERM before it ended");
         assertThat(stopped.get("paths").get(0).asString()).isEqualTo(target.toString());
         assertThat(stopped.get("snapshots").get(0).asString()).isEqualTo(entries.get(1).get("snapshots").get(0).asString());
+    }
+
+    /**
+     * A restore into a live tree (a target that held other files) stopped by a signal names what it made there and its
+     * marker to delete, not the target: it said to remove the live tree, and named neither the file it left cut short nor,
+     * once that was deleted, the marker that refused every later restore there (h3's repro-2).
+     */
+    @Test
+    void sigtermDuringARestoreIntoALiveTreeNamesWhatItMadeAndItsMarkerNotTheTree() throws Exception {
+        backupOf200MiB();
+        Path target = tmp.resolve("live");
+        Files.writeString(Files.createDirectories(target.resolve("data")).resolve("live-only.txt"), "the service's\n");
+        Path marker = target.resolve(org.opsledger.vault.restorer.Restorer.UNFINISHED);
+        String err = restoreStoppedBySigterm(target, 6);
+        assertThat(err).contains("opsledger: restore interrupted: " + target + " holds a partial restore (")
+                .containsPattern(" written\\) in what it made there, " + java.util.regex.Pattern.quote(target.resolve("data/f").toString())
+                        + "\\d+, .* and \\d+ more listed in the marker: delete those and its marker ")
+                .endsWith(" and its marker " + marker + " before restoring there again, not the rest of " + target + "\n");
+        assertThat(Files.readAllLines(marker)).hasSize(2 + 400).contains(target.resolve("data/f0").toString(), target.resolve("data/f399").toString());
+
+        try (Stream<Path> made = Files.list(target.resolve("data"))) { // the operator deletes the files named, not the marker
+            for (Path f : made.filter(f -> f.getFileName().toString().startsWith("f")).toList()) {
+                Files.delete(f);
+            }
+        }
+        assertThat(vault("restore", "latest", "--target", target.toString(), "--include", "data/f7").waitFor()).isEqualTo(1);
+        assertThat(Files.readString(tmp.resolve("stderr"), StandardCharsets.UTF_8)).contains(" holds a restore that did not end (")
+                .contains("delete the paths its marker " + marker + " lists (first " + target.resolve("data/f0") + "), those still there,"
+                        + " then the marker; not the rest of " + target);
+        assertThat(Files.readString(target.resolve("data/live-only.txt"))).isEqualTo("the service's\n");
     }
 
     /**

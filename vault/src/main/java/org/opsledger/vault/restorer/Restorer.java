@@ -229,6 +229,7 @@ public final class Restorer {
         } catch (IOException e) {
             throw new VaultException("cannot create restore target " + base + ": " + IoReason.of(e), e);
         }
+        intoLiveTree = !made && !newOrEmpty(base);
         for (Entry d : made ? List.<Entry>of() : plan.dirs) { // in a target this restore made, nothing is found
             if (Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
                 plan.found.add(d);
@@ -245,7 +246,7 @@ public final class Restorer {
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
         List<String> failures = verify ? Collections.synchronizedList(new ArrayList<>()) : List.of();
         try {
-            markUnfinished(base, snapshot);
+            markUnfinished(base, snapshot, intoLiveTree ? firstMade : List.of());
             begun.set(true);
             createAll(plan, pool);
             // with --verify every restored file is re-read and hashed below, which proves each blob's ID:
@@ -356,6 +357,17 @@ public final class Restorer {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The target held something when the restore began (a live tree): what a restore that did not end leaves there is what it
+     * made ({@link #made}), to delete with its marker, not the target.
+     */
+    private volatile boolean intoLiveTree;
+
+    /** Whether the target held something when the restore began: what it leaves if it does not end is {@link #made}, not the target. */
+    public boolean intoLiveTree() {
+        return intoLiveTree;
     }
 
     /**
@@ -656,20 +668,24 @@ public final class Restorer {
         Path unfinished = base.resolve(UNFINISHED);
         if (Files.exists(unfinished, LinkOption.NOFOLLOW_LINKS)) {
             String said = "its " + UNFINISHED + " not a file this vault wrote";
-            // read only a regular file, without following a link, and a line of it: a link another user planted made a root
+            String firstMade = null; // in a live tree
+            // read only a regular file, without following a link, and its first lines: a link another user planted made a root
             // restore print the file it led to (/etc/shadow) and journal it, and a FIFO made it wait for ever (a helper's)
             if (Files.isRegularFile(unfinished, LinkOption.NOFOLLOW_LINKS)) {
                 try (var in = FileChannel.open(unfinished, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                    ByteBuffer line = ByteBuffer.allocate(200);
-                    in.read(line);
-                    said = new String(line.array(), 0, line.position(), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst()
-                            .orElse("").strip();
+                    ByteBuffer start = ByteBuffer.allocate(8192); // a line and a path of up to 4,095 bytes
+                    in.read(start);
+                    List<String> lines = new String(start.array(), 0, start.position(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+                    said = lines.isEmpty() ? "" : lines.getFirst().strip();
+                    firstMade = lines.size() > 2 && lines.get(1).equals(MADE_IN_A_LIVE_TREE) ? lines.get(2) : null;
                 } catch (IOException e) {
                     said = "its " + UNFINISHED + " unreadable";
                 }
             }
             throw new VaultException("restore target " + base + " holds a restore that did not end (" + said + "; killed, or the machine"
-                    + " stopped): its files may be cut short; remove it, or restore into another directory");
+                    + " stopped): its files may be cut short; " + (firstMade == null ? "remove it, or restore into another directory ("
+                    + unfinished + " marks it)" : "delete the paths its marker " + unfinished + " lists (first " + firstMade + "), those still"
+                    + " there, then the marker; not the rest of " + base));
         }
         List<Path> taken = new ArrayList<>();
         for (Entry d : plan.dirs) {
@@ -698,11 +714,23 @@ public final class Restorer {
      */
     public static final String UNFINISHED = ".opsledger-restore-unfinished";
 
-    private static void markUnfinished(Path base, SnapshotRef snapshot) {
+    /**
+     * The marker's second line in a target that held something already (a live tree), before the paths the restore makes
+     * there, one a line: a restore of one file into /srv/app that was stopped said "remove" the target, the live tree, and
+     * named not the file it left cut short; the next restore there, of another file, was refused with no word of this
+     * marker (h3's repro-2).
+     */
+    static final String MADE_IN_A_LIVE_TREE = "into a directory that held other files: delete the paths it made, below, then this file";
+
+    private static void markUnfinished(Path base, SnapshotRef snapshot, List<Entry> madeInALiveTree) {
+        StringBuilder text = new StringBuilder("snapshot " + snapshot.shortId() + ", restore begun "
+                + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\n");
+        if (!madeInALiveTree.isEmpty()) {
+            text.append(MADE_IN_A_LIVE_TREE).append('\n');
+            madeInALiveTree.forEach(e -> text.append(e.path()).append('\n'));
+        }
         try {
-            Files.writeString(base.resolve(UNFINISHED), "snapshot " + snapshot.shortId() + ", restore begun "
-                    + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\n", StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            Files.writeString(base.resolve(UNFINISHED), text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new VaultException("cannot write " + base.resolve(UNFINISHED) + ": " + IoReason.of(e), e);
         }
