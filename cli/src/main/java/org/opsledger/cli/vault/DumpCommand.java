@@ -70,6 +70,7 @@ final class DumpCommand implements Callable<Integer> {
             String summary;
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.DUMP, what, new java.util.ArrayList<>())) {
                 s = journal.find(() -> r.findSnapshot(snapshot, select.filter()), SnapshotRef::id);
+                SnapshotsCommand.sayWhichWhenChosen(snapshot, s); // on stderr: stdout is the data
                 try {
                     d = output == null ? new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16))
                             : toFile(new Dumper(r), s, output);

@@ -39,6 +39,7 @@ final class LsCommand implements Callable<Integer> {
         RepoOptions.checkNotEmpty("PATH", path);
         try (Repository r = repo.open()) {
             var s = r.findSnapshot(snapshot, select.filter());
+            SnapshotsCommand.sayWhichWhenChosen(snapshot, s);
             Consumer<Map<String, Object>> rows;
             Output.JsonList list = repo.json ? Output.jsonList() : null;
             if (list != null) {

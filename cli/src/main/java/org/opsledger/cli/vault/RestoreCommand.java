@@ -65,13 +65,14 @@ final class RestoreCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Sealing.warmUp(false); // on the spare core while the password unlocks the repository, as check does
         RestoreResult res;
+        SnapshotRef s;
         String summary;
         CliException failure;
         Path into = Restorer.realPath(target); // as the restore resolves it: what the messages and the journal name
         List<String> where = List.of(into.toString());
         try (Repository r = repo.open()) {
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE, where, new java.util.ArrayList<>())) {
-                var s = journal.find(() -> SnapshotsCommand.find(r, snapshot, select.filter()), SnapshotRef::id);
+                s = journal.find(() -> SnapshotsCommand.find(r, snapshot, select.filter()), SnapshotRef::id);
                 Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
                         .excluding(excludes).resolvedAs(into);
                 Supplier<String> partial = () -> restorer.intoLiveTree() ? madeInALiveTree(into, restorer)
@@ -91,9 +92,10 @@ final class RestoreCommand implements Callable<Integer> {
                     throw journal.failed(restorer.begun.get() && org.opsledger.cli.Ending.of(e).isEmpty()
                             ? new CliException(e.getMessage() + "; " + partial.get()) : e); // out of memory: its own line, exit 4
                 }
-                summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s to %s in %.2f s%s%s", res.files(), res.dirs(),
+                // which snapshot: `latest` in a repository two hosts write may be the other host's (summary, journal, --json)
+                summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s of %s to %s in %.2f s%s%s", res.files(), res.dirs(),
                         res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
-                        Output.bytes(res.bytes()), into, (System.nanoTime() - start) / 1e9,
+                        Output.bytes(res.bytes()), SnapshotsCommand.named(s), into, (System.nanoTime() - start) / 1e9,
                         res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
                         !verify ? "" : res.verified() ? "; verified" : res.verifyFailures().isEmpty() ? "; nothing restored, nothing verified" : "");
                 failure = failure(res, into);
@@ -109,6 +111,9 @@ final class RestoreCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         if (repo.json) {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("snapshot", s.id().hex()); // as dump's --json names it
+            m.put("hostname", s.snapshot().hostname());
+            m.put("time", s.snapshot().time());
             m.put("result", res);
             m.put("seconds", seconds);
             Output.json(m);

@@ -58,6 +58,25 @@ final class SnapshotsCommand implements Callable<Integer> {
     }
 
     /** {@link Repository#findSnapshot}, where a repository that lists none says what {@link #gone} says (exit 3). */
+    /**
+     * The snapshot as a command that chose it names it: "snapshot 1a2b3c4d of web-2, 2026-12-06 20:41:05 UTC". `restore latest`
+     * in a repository two hosts write gave web-1's operator web-2's files, and nothing said which snapshot it had used (a
+     * helper's; restic says "restoring <Snapshot … by root@web-2>").
+     */
+    static String named(SnapshotRef s) {
+        return "snapshot " + s.shortId() + " of " + TerminalText.escape(s.snapshot().hostname()) + ", " + utc(s.snapshot().time());
+    }
+
+    /**
+     * Says on stderr which snapshot {@code name} chose when it is not the snapshot's whole ID ('latest', a prefix): ls and dump,
+     * whose stdout is the listing or the data.
+     */
+    static void sayWhichWhenChosen(String name, SnapshotRef s) {
+        if (!name.equalsIgnoreCase(s.id().hex())) {
+            Output.err().println(TerminalText.escape(name) + " is " + named(s));
+        }
+    }
+
     static SnapshotRef find(Repository r, String name, SnapshotFilter filter) {
         try {
             return r.findSnapshot(name, filter);

@@ -1380,7 +1380,8 @@ class VaultCommandTest {
             Path file = disk.resolve("db.dump");
             Run full = vault("dump", "latest", "data/db.dump", "--output", file.toString());
             assertThat(full.exit()).isEqualTo(1);
-            assertThat(full.err()).isEqualTo("opsledger: cannot write --output " + file + ": No space left on device; the partial file was removed\n");
+            assertThat(full.err()).startsWith("latest is snapshot ") // which one 'latest' is
+                    .endsWith("\nopsledger: cannot write --output " + file + ": No space left on device; the partial file was removed\n");
             assertThat(file).doesNotExist();
 
             Process p = vaultProcess("dump", "latest", "data/db.dump").redirectOutput(file.toFile()).start(); // vault dump … > /full/db.dump
@@ -2045,13 +2046,48 @@ class VaultCommandTest {
         assertThat(json.err()).isEqualTo("opsledger: --json needs --output: the dump itself goes to stdout\n");
     }
 
+    /**
+     * `restore latest`, `ls latest` and `dump latest` in a repository two hosts write took the other host's newest and
+     * never said which snapshot they used: web-1's operator restored web-2's config (a helper's). Restore names it (ID,
+     * host, time) in its summary, journal and --json; ls and dump on stderr when the argument was 'latest' or a prefix.
+     */
+    @Test
+    void restoreLsAndDumpNameTheSnapshotLatestOrAPrefixChose() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        JsonNode newest = vault("backup", data.toString(), "--allow-same-device", "--json").json();
+        String id = newest.get("snapshot").asString();
+        String named = "snapshot " + id.substring(0, 8) + " of " + Repository.hostname() + ", "
+                + SnapshotsCommand.utc(java.time.Instant.parse(newest.get("record").get("time").asString()));
+
+        Run restore = vault("restore", "latest", "--target", tmp.resolve("out").toString());
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        assertThat(restore.out()).contains(" of " + named + " to " + tmp.resolve("out"));
+        assertThat(vault("journal", "--operation", "restore", "--json").json().get("entries").get(0).get("detail").asString())
+                .contains(named);
+        JsonNode json = vault("restore", id.substring(0, 6), "--target", tmp.resolve("out2").toString(), "--json").json();
+        assertThat(json.get("snapshot").asString()).isEqualTo(id);
+        assertThat(json.get("hostname").asString()).isEqualTo(Repository.hostname());
+
+        Run ls = vault("ls", "latest", "/data/report.txt");
+        assertThat(ls.exit()).isZero();
+        assertThat(ls.err()).isEqualTo("latest is " + named + "\n");
+        assertThat(vault("ls", id.substring(0, 6)).err()).isEqualTo(id.substring(0, 6) + " is " + named + "\n");
+        assertThat(vault("ls", id).err()).as("the whole ID names itself").isEmpty();
+        Path dumped = tmp.resolve("report.txt");
+        Run dump = vault("dump", "latest", "data/report.txt", "--output", dumped.toString());
+        assertThat(dump.exit()).as(dump.err()).isZero();
+        assertThat(dump.err()).isEqualTo("latest is " + named + "\n");
+        assertThat(Files.readString(dumped)).isEqualTo(Files.readString(data.resolve("report.txt")));
+    }
+
     @Test
     void aRestoreLeavesOutWhatItsExcludesMatch() {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
         Run r = vault("restore", "latest", "--target", tmp.resolve("out").toString(), "--exclude", "*.txt", "--exclude", "/data/empty",
                 "--verify");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).matches("restored 0 files, 1 dirs, 1 symlinks, 0 B to " + java.util.regex.Pattern.quote(tmp.resolve("out").toString())
+        assertThat(r.out()).matches("restored 0 files, 1 dirs, 1 symlinks, 0 B of snapshot [0-9a-f]{8} of \\S+, [0-9-]+ [0-9:]+ UTC to "
+                + java.util.regex.Pattern.quote(tmp.resolve("out").toString())
                 + " in [0-9.]+ s; 2 path\\(s\\) left out by --exclude; verified\n");
         assertThat(tmp.resolve("out/data/report.txt")).doesNotExist();
         assertThat(Files.isSymbolicLink(tmp.resolve("out/data/link"))).isTrue();
@@ -2235,7 +2271,8 @@ class VaultCommandTest {
         });
         Run missing = vault("ls", "latest", "/data/nope");
         assertThat(missing.exit()).isEqualTo(1);
-        assertThat(missing.err()).startsWith("opsledger: no path data/nope in snapshot ").endsWith("lists its paths)\n");
+        assertThat(missing.err()).startsWith("latest is snapshot ").contains("\nopsledger: no path data/nope in snapshot ")
+                .endsWith("lists its paths)\n");
         assertThat(missing.out()).isEmpty();
     }
 
@@ -2274,7 +2311,7 @@ class VaultCommandTest {
         Run piped = vault("dump", "latest", "data/report.txt");
         assertThat(piped.exit()).as(piped.err()).isZero();
         assertThat(piped.out()).isEqualTo(report);
-        assertThat(piped.err()).isEmpty();
+        assertThat(piped.err()).matches("latest is snapshot [0-9a-f]{8} of \\S+, \\S+ \\S+ UTC\n"); // on stderr: stdout is the data
 
         Path file = tmp.resolve("report-again.txt");
         Run toFile = vault("dump", "latest", "/data/report.txt", "--output", file.toString());
@@ -2301,7 +2338,8 @@ class VaultCommandTest {
         assertThat(vault("dump", "latest", "data/report.txt", "--json").exit()).as("--json needs --output").isEqualTo(2);
         Run nowhere = vault("dump", "latest", "data/report.txt", "--output", tmp.resolve("no/such/dir/x").toString());
         assertThat(nowhere.exit()).isEqualTo(2);
-        assertThat(nowhere.err()).isEqualTo("opsledger: --output " + tmp.resolve("no/such/dir/x") + ": its directory does not exist\n");
+        assertThat(nowhere.err()).startsWith("latest is snapshot ")
+                .endsWith("\nopsledger: --output " + tmp.resolve("no/such/dir/x") + ": its directory does not exist\n");
     }
 
     @Test
@@ -3156,7 +3194,8 @@ class VaultCommandTest {
         Run ls = vault("ls", forged);
         assertThat(ls.exit()).isEqualTo(3);
         assertThat(ls.out()).contains("  /../report.txt\n");
-        assertThat(ls.err()).isEqualTo("warning: /..: a name that is not one path component (a damaged or forged tree); restore and dump refuse it,"
+        assertThat(ls.err()).startsWith(forged + " is snapshot " + forged + " of ").endsWith("\nwarning: /..: a name that is not one path"
+                + " component (a damaged or forged tree); restore and dump refuse it,"
                 + " `vault check` names it\n");
         assertThat(vault("ls", own).exit()).isZero(); // the backup's own tree
     }
