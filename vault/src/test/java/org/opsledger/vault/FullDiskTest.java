@@ -34,7 +34,12 @@ class FullDiskTest {
 
     /** A 4 MiB tmpfs, unmounted after the test. */
     private Path tinyDisk() throws Exception {
-        Path disk = Files.createDirectories(tmp.resolve("disk"));
+        return tinyDiskAt(tmp.resolve("disk"));
+    }
+
+    /** A 4 MiB tmpfs mounted at {@code at}, unmounted after the test. */
+    private Path tinyDiskAt(Path at) throws Exception {
+        Path disk = Files.createDirectories(at);
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString())
                 .redirectErrorStream(true).start();
         Assumptions.assumeTrue(p.waitFor() == 0, "needs root and permission to mount a tmpfs");
@@ -115,6 +120,38 @@ class FullDiskTest {
             }
             assertThat(new Restorer(repo, 2).restore(sparse, disk.resolve("image"), List.of(), true).ok()).isTrue();
             assertThat(Files.size(disk.resolve("image/image/disk.img"))).isEqualTo(24 * 1024 * 1024);
+        }
+    }
+
+    /**
+     * Each filesystem a restore writes on is checked for what goes onto it: restoring a 6 MiB file into a live tree whose
+     * data directory is a 4 MiB disk of its own, the check looked at the target's filesystem alone, let it through, and the
+     * file was left cut short under its real name, "No space left on device" (a helper's). It is refused before anything
+     * is written, naming the mount.
+     */
+    @Test
+    void aRestoreIntoATreeIsCheckedOnTheFilesystemMountedInIt() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/app/data"));
+        Files.write(data.resolve("big.bin"), TestTrees.random(4, 6 * 1024 * 1024));
+        Path live = Files.createDirectories(tmp.resolve("live"));
+        Path disk = tinyDiskAt(live.resolve("app/data"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef s = TestTrees.backup(repo, tmp.resolve("src/app"));
+            assertThatThrownBy(() -> new Restorer(repo, 2).restore(s, live, List.of("app/data/big.bin"), false))
+                    .isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith("the restore takes at least 6.00 MiB (its files in blocks of 4096 bytes) and the filesystem"
+                            + " mounted at " + disk + " has ")
+                    .hasMessageEndingWith(" free: nothing was written (restore part of it with --include or --exclude, or restore elsewhere)");
+            try (var left = Files.list(disk)) {
+                assertThat(left.toList()).as("nothing written").isEmpty();
+            }
+            assertThat(names(live)).containsExactly("app");
+        }
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
         }
     }
 

@@ -438,19 +438,105 @@ public final class Restorer {
      * filesystem of {@link #WHOLE_BLOCKS} each file's bytes rounded up to whole blocks; and an inode for each path it makes.
      * The blocks of directories and symlinks and the filesystem's own metadata it does not count, so a restore just
      * fitting can still fail. Root may use the blocks the filesystem reserves for it. A filesystem that reports no size
-     * (ramfs) is not asked.
+     * (ramfs) is not asked. Each filesystem the restore writes on is counted for what goes onto it: in a tree restored
+     * into, a directory may be another filesystem's mount point ({@link #destinations}).
      */
     private void refuseWhatCannotFit(Path base, Plan plan) {
         Path existing = base; // absolute: its root exists
         while (!Files.exists(existing)) {
             existing = existing.getParent();
         }
+        try {
+            keepsHoles = TargetFilesystem.keepsHoles(Files.getFileStore(existing).type());
+        } catch (IOException e) {
+            // no type to go by: holes are left, as on the filesystems that keep them
+        }
+        Map<Integer, ObjectId> zerosIds = new HashMap<>(); // by length: all-zero blobs are mostly the chunker's largest
+        for (Destination d : destinations(base, existing, plan)) {
+            refuseWhatCannotFit(d.target ? "the filesystem of " + base : "the filesystem mounted at " + mountPoint(d.existing), base, d,
+                    zerosIds);
+        }
+    }
+
+    /**
+     * The planned paths that go onto one filesystem: the target's, or one mounted under it in a tree restored into (a data
+     * disk under /srv/app). {@code existing}: a directory of it; {@code inodes}: the paths the restore makes on it.
+     */
+    private static final class Destination {
+        final Path existing;
+        final boolean target;
+        final List<Entry> files = new ArrayList<>();
+        long inodes;
+
+        Destination(Path existing, boolean target) {
+            this.existing = existing;
+            this.target = target;
+        }
+    }
+
+    /**
+     * The planned paths grouped by the filesystem of their nearest existing directory: the target's alone checked, a restore
+     * of a 120 MiB file into a live tree whose data directory was a 50 MiB mount passed, ran out of room and left the file cut
+     * short under its real name (a helper's). A target new or empty holds no other filesystem: its directories are not looked at.
+     */
+    private static java.util.Collection<Destination> destinations(Path base, Path existing, Plan plan) {
+        boolean fresh = newOrEmpty(base);
+        Destination target = new Destination(existing, true);
+        target.inodes = fresh ? 1 : 0; // the target itself, made or found empty
+        Map<Object, Destination> byDevice = new java.util.LinkedHashMap<>();
+        byDevice.put(device(existing), target);
+        Map<Entry, Destination> ofDir = new HashMap<>();
+        ofDir.put(plan.target, target);
+        for (Entry d : plan.dirs) { // each after the directory it is in
+            Destination above = ofDir.get(d.dir);
+            Destination on = above;
+            if (fresh || !Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {
+                above.inodes++; // made by the restore, on the filesystem of the directory it is in
+            } else {
+                Object device = device(d.dirPath);
+                on = device == null ? above : byDevice.computeIfAbsent(device, k -> new Destination(d.dirPath, false));
+            }
+            ofDir.put(d, on);
+        }
+        for (Entry f : plan.files) {
+            Destination on = ofDir.get(f.dir);
+            on.files.add(f);
+            on.inodes++;
+        }
+        for (List<Entry> entries : List.of(plan.symlinks, plan.specials)) {
+            entries.forEach(e -> ofDir.get(e.dir).inodes++);
+        }
+        return byDevice.values();
+    }
+
+    /** The device of the filesystem {@code dir} is on (st_dev), or null if it cannot be learned. */
+    private static Object device(Path dir) {
+        try {
+            return Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The top directory of the filesystem {@code dir} is on: its mount point, as df names it. */
+    private static Path mountPoint(Path dir) {
+        Object device = device(dir);
+        Path top = dir;
+        while (top.getParent() != null && device != null && device.equals(device(top.getParent()))) {
+            top = top.getParent();
+        }
+        return top;
+    }
+
+    /** {@link #refuseWhatCannotFit(Path, Plan)} for the paths that go onto one filesystem, {@code named} in its refusals. */
+    private void refuseWhatCannotFit(String named, Path base, Destination on, Map<Integer, ObjectId> zerosIds) {
         long free;
         long block;
+        boolean holes;
         try {
-            FileStore store = Files.getFileStore(existing);
-            keepsHoles = TargetFilesystem.keepsHoles(store.type());
-            refuseFilesTooLarge(base, plan, store.type());
+            FileStore store = Files.getFileStore(on.existing);
+            holes = keepsHoles && TargetFilesystem.keepsHoles(store.type());
+            refuseFilesTooLarge(named, on.files, store.type());
             if (store.getTotalSpace() == 0) {
                 return; // ramfs, some FUSE filesystems: no size to go by
             }
@@ -460,28 +546,26 @@ public final class Restorer {
             return; // no figure to go by: the restore runs and a full disk stops it as before
         }
         long needs = 0;
-        Map<Integer, ObjectId> zerosIds = new HashMap<>(); // by length: all-zero blobs are mostly the chunker's largest
-        for (Entry f : plan.files) {
+        for (Entry f : on.files) {
             long bytes = 0;
             for (int k = 0; k < f.blobs.length; k++) {
                 IndexEntry e = f.blobs[k];
-                boolean zeros = keepsHoles && maybeZeros(e) && f.node.content().get(k).equals(zerosIds.computeIfAbsent(e.rawLength(), this::zerosId));
+                boolean zeros = holes && maybeZeros(e) && f.node.content().get(k).equals(zerosIds.computeIfAbsent(e.rawLength(), this::zerosId));
                 bytes += zeros ? 0 : e.rawLength();
             }
             needs += bytes <= INLINE_MAX ? bytes : (bytes + block - 1) / block * block;
         }
         if (needs > free) {
             throw new VaultException("the restore takes at least " + ByteSize.format(needs) + (block > 1 ? " (its files in blocks of "
-                    + block + " bytes)" : "") + " and the filesystem of " + base + " has " + ByteSize.format(free) + " free: nothing"
+                    + block + " bytes)" : "") + " and " + named + " has " + ByteSize.format(free) + " free: nothing"
                     + " was written (restore part of it with --include or --exclude, or restore elsewhere)");
         }
-        // every path but a hard link's second name takes an inode; directories only when the target is new or empty
-        // (restore may merge into directories that exist); filesystems that make inodes as needed report none (btrfs)
-        long inodes = plan.files.size() + plan.symlinks.size() + plan.specials.size() + (newOrEmpty(base) ? plan.dirs.size() + 1 : 0);
-        long freeInodes = freeInodes(existing);
-        if (inodes > freeInodes) {
-            throw new VaultException("the restore makes at least " + inodes + " files, directories and links and the filesystem of "
-                    + base + " has " + freeInodes + " free inodes: nothing was written (restore part of it with --include or"
+        // every path but a hard link's second name takes an inode, a directory only where the restore makes it (restore
+        // may merge into directories that exist); filesystems that make inodes as needed report none (btrfs)
+        long freeInodes = on.inodes == 0 ? Long.MAX_VALUE : freeInodes(on.existing);
+        if (on.inodes > freeInodes) {
+            throw new VaultException("the restore makes at least " + on.inodes + " files, directories and links and " + named
+                    + " has " + freeInodes + " free inodes: nothing was written (restore part of it with --include or"
                     + " --exclude, or restore elsewhere)");
         }
     }
@@ -490,11 +574,11 @@ public final class Restorer {
      * A file larger than the target's filesystem holds is refused before anything is written: on FAT a restore wrote 4
      * GiB of a larger file, then failed "File too large" with a partial target to empty.
      */
-    private static void refuseFilesTooLarge(Path base, Plan plan, String type) {
+    private static void refuseFilesTooLarge(String named, List<Entry> files, String type) {
         long max = TargetFilesystem.largestFile(type);
-        for (Entry f : max == Long.MAX_VALUE ? List.<Entry>of() : plan.files) {
+        for (Entry f : max == Long.MAX_VALUE ? List.<Entry>of() : files) {
             if (f.node.size() > max) {
-                throw new VaultException(f.rel() + " is " + ByteSize.format(f.node.size()) + " and the filesystem of " + base + " (" + type
+                throw new VaultException(f.rel() + " is " + ByteSize.format(f.node.size()) + " and " + named + " (" + type
                         + ") holds files of at most 4 GiB less one byte: nothing was written (leave it out with --exclude, or restore"
                         + " elsewhere)");
             }
