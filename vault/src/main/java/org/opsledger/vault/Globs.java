@@ -155,9 +155,18 @@ public final class Globs {
             if (g.isEmpty()) {
                 throw new VaultException("an --exclude pattern is empty (an unset variable?): name what to leave out");
             }
+            compile(g); // a malformed one refused as given: 'data/[' was named "**/data/[", the path's end as matched
             String glob = clean(g);
             return new Glob(g, compile(!glob.startsWith("/") && glob.contains("/") ? "**/" + glob : glob).regex()); // named as given
         }).toList();
+    }
+
+    /**
+     * Whether {@code s} holds a pattern's characters ({@code * ? [}): restore's {@code --include} reads such a value as
+     * --exclude's pattern, any other as a path.
+     */
+    public static boolean isPattern(String s) {
+        return s.chars().anyMatch(c -> c == '*' || c == '?' || c == '[');
     }
 
     /** {@code glob} as Go's path.Clean leaves it, which restic applies to a pattern: no empty, '.' or 'x/..' names. */

@@ -41,7 +41,8 @@ final class RestoreCommand implements Callable<Integer> {
             + " overwritten, and one another user could change is refused.")
     Path target;
 
-    @Option(names = "--include", paramLabel = "PATH", description = "Restore only this path of the snapshot (like data/docs); repeatable.")
+    @Option(names = "--include", paramLabel = "PATH", description = "Restore only this path of the snapshot (like data/docs), with all it"
+            + " holds, or what a pattern holding * ? or [ matches as --exclude's do ('*.txt', 'app/uploads/*.txt'); repeatable.")
     List<String> includes = new ArrayList<>();
 
     @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out what matches a name anywhere ('*.log'), a whole"

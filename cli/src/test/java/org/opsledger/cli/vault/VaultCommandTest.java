@@ -2080,6 +2080,41 @@ class VaultCommandTest {
         assertThat(Files.readString(dumped)).isEqualTo(Files.readString(data.resolve("report.txt")));
     }
 
+    /**
+     * `restore --include 'app/uploads/*.txt'` said "matches nothing in snapshot …" while ls listed three matches (a helper's):
+     * an include holding * ? or [ is a pattern, read as --exclude's are (a name anywhere, a whole path, a path's end), and
+     * only the directories on the way to what it matches are restored.
+     */
+    @Test
+    void anIncludeHoldingAGlobRestoresWhatItMatches() throws Exception {
+        Path uploads = Files.createDirectories(data.resolve("uploads"));
+        for (String name : List.of("file1.txt", "file2.txt", "other.bin")) {
+            Files.writeString(uploads.resolve(name), name);
+        }
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+
+        Path out = tmp.resolve("out");
+        Run some = vault("restore", "latest", "--target", out.toString(), "--include", "data/uploads/*.txt", "--verify");
+        assertThat(some.exit()).as(some.err()).isZero();
+        assertThat(names(out.resolve("data"))).containsExactly("uploads");
+        assertThat(names(out.resolve("data/uploads"))).containsExactly("file1.txt", "file2.txt");
+        assertThat(out.resolve("data/uploads/file2.txt")).hasContent("file2.txt");
+
+        Path anywhere = tmp.resolve("anywhere");
+        assertThat(vault("restore", "latest", "--target", anywhere.toString(), "--include", "*.txt").exit()).isZero();
+        assertThat(names(anywhere.resolve("data"))).containsExactly("report.txt", "uploads");
+        assertThat(names(anywhere.resolve("data/uploads"))).containsExactly("file1.txt", "file2.txt");
+
+        Run none = vault("restore", "latest", "--target", tmp.resolve("none").toString(), "--include", "/data/*.pdf");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).startsWith("opsledger: the include pattern data/*.pdf matches nothing in snapshot ");
+        Run malformed = vault("restore", "latest", "--target", tmp.resolve("bad").toString(), "--include", "data/[");
+        assertThat(malformed.exit()).isEqualTo(1);
+        assertThat(malformed.err()).isEqualTo("opsledger: data/[ is not a glob pattern: a '[' is not closed\n");
+        assertThat(tmp.resolve("none")).doesNotExist();
+        assertThat(tmp.resolve("bad")).doesNotExist();
+    }
+
     @Test
     void aRestoreLeavesOutWhatItsExcludesMatch() {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();

@@ -131,6 +131,8 @@ public final class Restorer {
 
     /** {@code --exclude}: paths of the snapshot left out of the restore, with all they hold. */
     private List<Globs.Glob> excludes = List.of();
+    /** The restore's includes that are glob patterns ({@link Globs#isPattern}), by the include as normalized. */
+    private Map<String, Globs.Glob> includeGlobs = Map.of();
 
     public Restorer(Repository repo, int threads) {
         if (threads < 1) { // refused where given, not as a pool's IllegalArgumentException deep in the restore (a helper's)
@@ -190,6 +192,12 @@ public final class Restorer {
         if (inc.contains("")) {
             inc = List.of(); // "/": the whole snapshot, as `dump latest /` (it matched nothing: a helper's)
         }
+        includeGlobs = new HashMap<>();
+        for (String i : inc.isEmpty() ? List.<String>of() : includes) {
+            if (Globs.isPattern(i)) { // as --exclude reads it: `--include 'app/uploads/*.txt'` matched nothing (a helper's)
+                includeGlobs.put(normalizeInclude(i), Globs.compile(List.of(i)).getFirst());
+            }
+        }
         Plan plan = new Plan(base);
         collect(repo.loadTree(snapshot.snapshot().tree()), plan.target, inc, inc.isEmpty(), plan);
         repo.forgetTreePacks(); // every file is planned: no tree is read again,
@@ -200,7 +208,8 @@ public final class Restorer {
                         + ": drop one of the two; nothing was restored");
             }
             if (!plan.included.contains(i)) {
-                throw new VaultException("the include path " + i + " matches nothing in snapshot " + snapshot.shortId()
+                throw new VaultException("the include " + (includeGlobs.containsKey(i) ? "pattern " : "path ") + i
+                        + " matches nothing in snapshot " + snapshot.shortId()
                         + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
             }
             if (plan.shownFor.getOrDefault(i, 0) > 1) { // both were restored, exit 0, where ls and dump refuse (a re-tester's)
@@ -727,6 +736,11 @@ public final class Restorer {
         Plan(Path base) {
             target = new Entry(null, null, base, null);
         }
+
+        /** The paths planned. */
+        int size() {
+            return files.size() + links.size() + dirs.size() + symlinks.size() + specials.size();
+        }
     }
 
     /**
@@ -876,7 +890,8 @@ public final class Restorer {
         String relDir = dir.node == null ? "" : dir.rel();
         // an include given with a name's own bytes (not UTF-8) is that name's alone: shown as U+FFFD, two names matched
         boolean exactIncludes = includes.stream().anyMatch(FileNames::hasEscapes);
-        String exactDir = dir.node == null || !exactIncludes && excludes.isEmpty() ? "" : dir.exactRel() + "/"; // once a directory
+        boolean exactNeeded = exactIncludes || !excludes.isEmpty() || !includeGlobs.isEmpty(); // patterns match a name's bytes
+        String exactDir = dir.node == null || !exactNeeded ? "" : dir.exactRel() + "/"; // once a directory
         Set<String> names = new HashSet<>();
         for (Node n : tree.nodes()) {
             String shown = n.name() == null ? "null" : FileNames.display(n.name()); // for people, --include and JSON
@@ -890,14 +905,15 @@ public final class Restorer {
                 plan.refused.add(display);
                 continue;
             }
-            String exact = exactIncludes || !excludes.isEmpty() ? exactDir + n.name() : display;
+            String exact = exactNeeded ? exactDir + n.name() : display;
             if (!excludes.isEmpty() && Globs.matchPathOrName(excludes, "/" + exact)) { // the name's bytes, as --include's
                 plan.excluded++;
                 for (String i : includes) { // an include this leaves out was said to match nothing, which ls denied (a tester's)
                     String here = FileNames.hasEscapes(i) ? exact : display;
-                    if (i.equals(here) || i.startsWith(here + "/")) {
+                    if (i.equals(here) || i.startsWith(here + "/") || matches(i, exact)) {
                         Globs.Glob by = excludes.stream().filter(g -> Globs.matchPathOrName(List.of(g), "/" + exact)).findFirst().orElseThrow();
-                        plan.excludedIncludes.putIfAbsent(i, "--exclude " + by.pattern() + (i.equals(here) ? "" : ", which matches /" + display));
+                        plan.excludedIncludes.putIfAbsent(i, "--exclude " + by.pattern() + (i.startsWith(here + "/") ? ", which matches /"
+                                + display : ""));
                     }
                 }
                 continue;
@@ -906,7 +922,7 @@ public final class Restorer {
             // was refused as matching nothing, a helper's); inside an included directory, deeper ones are still looked for
             boolean included = false;
             for (String i : includes) {
-                if (FileNames.hasEscapes(i) ? exact.equals(i) : display.equals(i)) {
+                if (includeGlobs.containsKey(i) ? matches(i, exact) : FileNames.hasEscapes(i) ? exact.equals(i) : display.equals(i)) {
                     plan.included.add(i);
                     included = true;
                     if (!FileNames.hasEscapes(i) && FileNames.hasEscapes(n.name())) {
@@ -915,8 +931,9 @@ public final class Restorer {
                 }
             }
             boolean in = inside || included;
-            boolean onTheWay = n.type() == NodeType.DIR
-                    && includes.stream().anyMatch(i -> i.startsWith((FileNames.hasEscapes(i) ? exact : display) + "/"));
+            // a pattern may match in any directory: each is looked in, and kept only if something in it is restored
+            boolean onTheWay = n.type() == NodeType.DIR && includes.stream().anyMatch(i -> includeGlobs.containsKey(i)
+                    || i.startsWith((FileNames.hasEscapes(i) ? exact : display) + "/"));
             if (!in && !onTheWay) {
                 continue;
             }
@@ -930,7 +947,11 @@ public final class Restorer {
                     if (n.subtree() == null) { // restored as an empty directory and "verified", exit 0 (a re-tester's)
                         throw new VaultException(display + ": " + Tree.NO_SUBTREE);
                     }
+                    int planned = plan.size();
                     collect(repo.loadTree(n.subtree()), d, onTheWay ? includes : List.of(), in, plan);
+                    if (!in && plan.size() == planned) { // looked in for a pattern, which matched nothing there
+                        plan.dirs.removeLast();
+                    }
                 }
                 case SYMLINK -> plan.symlinks.add(new Entry(n, dir, null, null));
                 case FIFO, CHARDEV, BLOCKDEV -> plan.specials.add(new Entry(n, dir, null, null));
@@ -944,6 +965,12 @@ public final class Restorer {
                 }
             }
         }
+    }
+
+    /** Whether the include {@code i} is a pattern that matches the path {@code exact} (as a tree holds it) as --exclude's do. */
+    private boolean matches(String i, String exact) {
+        Globs.Glob glob = includeGlobs.get(i);
+        return glob != null && Globs.matchPathOrName(glob, "/" + exact);
     }
 
     /** Where each of a file's blobs is: its pack, offset and lengths. */
