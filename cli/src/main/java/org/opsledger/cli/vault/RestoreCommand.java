@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.Globs;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
@@ -59,6 +60,7 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RepoOptions.checkThreads(threads);
         includes.forEach(i -> RepoOptions.checkNotEmpty("--include", i));
+        RepoOptions.checkPatterns("--include", includes.stream().filter(Globs::isPattern).toList()); // a glob, as --exclude
         RepoOptions.checkPatterns("--exclude", excludes); // before the repository opens: exit 2, no entry
         if (target.toString().isEmpty()) { // an unset variable: never the working directory
             throw new CliException("--target is empty: name the directory to restore into", 2);

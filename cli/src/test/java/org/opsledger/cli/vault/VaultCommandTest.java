@@ -1754,6 +1754,7 @@ class VaultCommandTest {
         java.util.Map<List<String>, String> refused = java.util.Map.of(
                 List.of("backup", data.toString(), "--allow-same-device", "--exclude", "[a-"), "--exclude [a-",
                 List.of("restore", "latest", "--target", out.toString(), "--exclude", "[a-"), "--exclude [a-",
+                List.of("restore", "latest", "--target", out.toString(), "--include", "data/[a-"), "--include data/[a-",
                 List.of("rewrite", "latest", "--exclude", "*.log", "--exclude", "[a-", "--reason", "r"), "--exclude [a-",
                 List.of("find", "[a-"), "PATTERN [a-",
                 List.of("restore", "latest", "--target", out.toString(), "--exclude", "x\\"), "--exclude x\\");
@@ -2109,8 +2110,8 @@ class VaultCommandTest {
         assertThat(none.exit()).isEqualTo(1);
         assertThat(none.err()).startsWith("opsledger: the include pattern data/*.pdf matches nothing in snapshot ");
         Run malformed = vault("restore", "latest", "--target", tmp.resolve("bad").toString(), "--include", "data/[");
-        assertThat(malformed.exit()).isEqualTo(1);
-        assertThat(malformed.err()).isEqualTo("opsledger: data/[ is not a glob pattern: a '[' is not closed\n");
+        assertThat(malformed.exit()).as("a usage error, as a malformed --exclude").isEqualTo(2);
+        assertThat(malformed.err()).isEqualTo("opsledger: --include data/[ is not a glob pattern: a '[' is not closed\n");
         assertThat(tmp.resolve("none")).doesNotExist();
         assertThat(tmp.resolve("bad")).doesNotExist();
     }
