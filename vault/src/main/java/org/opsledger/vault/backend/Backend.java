@@ -45,7 +45,23 @@ public interface Backend extends AutoCloseable {
     /** Writes {@code data[off, off+len)} as the whole file, atomically. */
     void write(String name, byte[] data, int off, int len);
 
+    /**
+     * Deletes the file, durably: when this returns the deletion survives a power cut (a local disk's directory is
+     * {@code fsync}ed; an object store's DELETE is durable when answered). A file that is not there is no error.
+     */
     void delete(String name);
+
+    /**
+     * Deletes each of the files, in their order, durably when this returns, as {@link #delete} does: on a local disk each
+     * directory they are in is {@code fsync}ed once, after the last of them (a prune deletes thousands of packs, from 256
+     * directories). Whatever a deletion makes safe (the new index, a snapshot's removal before its data's) is written or
+     * deleted before; an unlink a power cut undid brought back a retired epoch's index files after its key was destroyed,
+     * and a record a rewrite had taken a secret out of (a helper's, with a filesystem that keeps only what was fsynced).
+     * This default deletes each.
+     */
+    default void deleteAll(java.util.Collection<String> names) {
+        names.forEach(this::delete);
+    }
 
     /**
      * Overwrites a file with random bytes, then deletes it: the end of a key slot or the keyring (disposal, IS.012

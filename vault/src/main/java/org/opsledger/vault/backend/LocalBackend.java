@@ -29,7 +29,8 @@ import org.opsledger.vault.IoReason;
 import org.opsledger.vault.VaultException;
 
 /**
- * A repository in a local directory: temporary file, fsync, atomic rename, fsync of the directory.
+ * A repository in a local directory: temporary file, fsync, atomic rename, fsync of the directory; unlink, fsync of
+ * the directory (a power cut undoes an unlink, or a directory just made, whose directory was not fsynced).
  *
  * <p>Files are created 0600 and directories 0700, as restic does: the key slots are the master key
  * wrapped by each password, and any local user who can read them can guess passwords offline. A
@@ -49,11 +50,36 @@ public final class LocalBackend implements Backend {
             PosixFilePermissions.fromString("rwxrwx---"));
 
     private final Path root;
+    private final DiskCalls diskCalls;
     /** Whether the root is group-writable, read at the first write: then files and directories are the group's too. */
     private volatile Boolean shared;
 
     public LocalBackend(Path root) {
+        this(root, DiskCalls.NONE);
+    }
+
+    /** A repository at {@code root} that tells {@code diskCalls} of each unlink and directory fsync as it makes it (a test's). */
+    public LocalBackend(Path root, DiskCalls diskCalls) {
         this.root = root.toAbsolutePath().normalize();
+        this.diskCalls = diskCalls;
+    }
+
+    /**
+     * The calls whose order decides what a power cut leaves, told as they are made: a directory keeps, through a cut, the
+     * entries it held at its last {@code fsync} (a file's own bytes are {@code fsync}ed before it is renamed into place).
+     * A test's model of the disk; {@link #NONE} otherwise.
+     */
+    public interface DiskCalls {
+        DiskCalls NONE = new DiskCalls() {
+        };
+
+        /** {@code file} is about to be unlinked. */
+        default void unlinking(Path file) {
+        }
+
+        /** {@code dir} was {@code fsync}ed: what was made and removed in it so far survives a power cut. */
+        default void synced(Path dir) {
+        }
     }
 
     public Path root() {
@@ -243,7 +269,7 @@ public final class LocalBackend implements Backend {
      * Renames a written and {@code fsync}ed temporary file to its name atomically, then {@code fsync}s
      * the directory (and its parent when the directory was just created) so that the rename survives a crash.
      */
-    private static void moveIntoPlace(Path tmp, Path target, boolean newDir) throws IOException {
+    private void moveIntoPlace(Path tmp, Path target, boolean newDir) throws IOException {
         Path dir = target.getParent();
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -403,10 +429,11 @@ public final class LocalBackend implements Backend {
         };
     }
 
-    private static void fsyncDirectory(Path dir) throws IOException {
+    private void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }
+        diskCalls.synced(dir);
     }
 
     /**
@@ -538,19 +565,41 @@ public final class LocalBackend implements Backend {
             throw new BackendException("cannot overwrite " + p + ": " + IoReason.of(e), e);
         }
         delete(name);
-        try {
-            fsyncDirectory(p.getParent());
-        } catch (IOException e) {
-            throw new BackendException("cannot sync " + p.getParent() + ": " + IoReason.of(e), e);
-        }
     }
 
     @Override
     public void delete(String name) {
+        deleteAll(List.of(name));
+    }
+
+    /**
+     * Unlinks each, then {@code fsync}s each directory they were in, once (docs/vault-format.md §2, "Writes are atomic"):
+     * an unlink alone is undone by a power cut.
+     */
+    @Override
+    public void deleteAll(java.util.Collection<String> names) {
+        Set<Path> dirs = new java.util.LinkedHashSet<>();
+        Path at = root;
+        String verb = "delete";
         try {
-            Files.deleteIfExists(path(name));
+            for (String name : names) {
+                at = path(name);
+                diskCalls.unlinking(at);
+                Files.deleteIfExists(at);
+                dirs.add(at.getParent());
+            }
+            verb = "sync";
+            for (Path dir : dirs) {
+                at = dir;
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) { // none: never made, nothing was in it
+                    fsyncDirectory(dir);
+                }
+            }
         } catch (IOException e) {
-            throw new BackendException("cannot delete " + path(name) + ": " + IoReason.of(e), e);
+            if (Cancelled.caused(e)) {
+                throw new Cancelled("deleting " + at, e); // the thread's job was cancelled, the disk did not fail
+            }
+            throw new BackendException("cannot " + verb + " " + at + ": " + IoReason.of(e), e);
         }
     }
 

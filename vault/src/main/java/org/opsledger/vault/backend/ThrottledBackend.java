@@ -204,6 +204,11 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
+    public void deleteAll(java.util.Collection<String> names) {
+        store.deleteAll(names);
+    }
+
+    @Override
     public void discard(String name) {
         store.discard(name);
     }

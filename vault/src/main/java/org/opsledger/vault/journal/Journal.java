@@ -435,9 +435,7 @@ public final class Journal {
 
     /** Deletes what a segment holds already; how many. */
     private int tidy(Survey survey) {
-        for (String name : survey.leftovers()) {
-            repo.backend().delete(name);
-        }
+        repo.backend().deleteAll(survey.leftovers());
         return survey.leftovers().size();
     }
 
@@ -468,10 +466,8 @@ public final class Journal {
             ObjectId id = repo.writeSealed(SEGMENTS, Sealing.Kind.JOURNAL, new Segment(ids, sorted, List.of())); // first: never in no file
             written.put(SEGMENTS + "/" + id.hex(), counts[2]);
             counts[0] += sorted.size();
-            for (String name : batchNames) {
-                repo.backend().delete(name);
-                counts[1]++;
-            }
+            repo.backend().deleteAll(batchNames);
+            counts[1] += batchNames.size();
             batchNames.clear();
             batch.clear();
             counts[2] = 0;
@@ -519,9 +515,7 @@ public final class Journal {
             }
             all.sort(Comparator.comparing(JournalEntry::started));
             repo.writeSealed(SEGMENTS, Sealing.Kind.JOURNAL, new Segment(List.of(), all, read.stream().map(Journal::idPart).toList()));
-            for (String name : read) {
-                repo.backend().delete(name);
-            }
+            repo.backend().deleteAll(read);
             entries += all.size();
             sources += read.size();
         }

@@ -94,7 +94,7 @@ public final class Pruner {
             }
             if (!rescue.isEmpty()) {
                 repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(rescue));
-                rescue.forEach(p -> repo.backend().delete("condemned/" + p.id()));
+                repo.backend().deleteAll(rescue.stream().map(p -> "condemned/" + p.id()).toList());
             }
             // ---- phase 1: condemn
             Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
@@ -200,6 +200,11 @@ public final class Pruner {
         int rescued = 0;
         long freed = 0;
         List<IndexFile.Pack> rescue = new ArrayList<>();
+        // deleted together, each directory fsynced once (a prune deletes thousands of packs), and only after what makes
+        // it safe is durable: the forgotten snapshots' removal and the new index (replaceIndex), whose old files named
+        // these packs. A power cut that kept an unlink of a snapshot undone and a pack's done listed the snapshot again
+        // without its data (a helper's, with a filesystem that keeps only what was fsynced)
+        List<String> deletions = new ArrayList<>();
         for (String name : repo.backend().list("condemned")) {
             Condemned c = readCondemned(name);
             if (c == null) {
@@ -212,7 +217,7 @@ public final class Pruner {
                 continue;
             }
             if (current.packs().contains(pack)) {
-                repo.backend().delete(name); // an interrupted prune left it indexed: not condemned after all
+                deletions.add(name); // an interrupted prune left it indexed: not condemned after all
                 continue;
             }
             Instant cutoff = c.condemnedAt().plus(Locks.CLOCK_SKEW);
@@ -227,16 +232,15 @@ public final class Pruner {
                 } catch (org.opsledger.vault.backend.MissingFileException gone) {
                     // deleted just now by another prune
                 }
-                repo.backend().delete(packName);
+                deletions.add(packName);
             }
-            repo.backend().delete(name);
+            deletions.add(name);
             deleted++;
         }
+        repo.backend().deleteAll(deletions);
         if (!rescue.isEmpty()) {
             repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(rescue));
-            for (IndexFile.Pack p : rescue) {
-                repo.backend().delete("condemned/" + p.id());
-            }
+            repo.backend().deleteAll(rescue.stream().map(p -> "condemned/" + p.id()).toList());
             rescued = rescue.size();
         }
         int orphans = 0;
@@ -270,11 +274,11 @@ public final class Pruner {
                         leftByBackups.add(name);
                     }
                 }
-                for (String name : leftByBackups) {
+                for (String name : leftByBackups) { // left by an interrupted backup: no index names it
                     freed += repo.backend().size(name);
-                    repo.backend().delete(name); // left by an interrupted backup: no index names it
                     orphans++;
                 }
+                repo.backend().deleteAll(leftByBackups);
                 if (!indexedAgain.isEmpty()) {
                     repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(indexedAgain));
                     rescued += indexedAgain.size();

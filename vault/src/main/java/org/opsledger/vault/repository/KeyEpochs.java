@@ -312,22 +312,22 @@ public final class KeyEpochs {
             repo.reloadIndex();
             repo.renewStoreHolds();
             // 4. delete the old packs and any unindexed pack of that epoch
-            for (ObjectId p : oldPacks.keySet()) {
-                repo.backend().delete(Repository.packName(p));
-            }
-            int orphans = 0;
+            repo.backend().deleteAll(oldPacks.keySet().stream().map(Repository::packName).toList());
+            List<String> orphans = new ArrayList<>();
             Index after = repo.freshIndex();
             for (String name : repo.backend().list("data")) {
                 ObjectId p = Repository.idOfName(name); // null: not a pack, not the vault's to delete
                 if (p != null && !after.packs().contains(p)) {
                     byte[] bytes = repo.backend().read(name);
                     if (bytes.length < PackReaderTrailer.MIN || PackReader.epoch(bytes) == epoch) {
-                        repo.backend().delete(name);
-                        orphans++;
+                        orphans.add(name);
                     }
                 }
             }
-            // 5. only now destroy the key: nothing in the repository needs it any more (the keyring as stored: no
+            repo.backend().deleteAll(orphans);
+            // 5. only now destroy the key: nothing in the repository needs it any more, and every deletion above is durable
+            //    (a power cut after an unlink not yet fsynced brought the old index files back, sealed under the destroyed
+            //    key: every command failed until a repair; a helper's). The keyring as stored: no
             //    rotation runs beside a retirement, and none may be lost if one did)
             repo.replaceKeyring(repo.storedKeyring().withoutEpoch(epoch));
             // and every keyring a stopped `key rotate` or `key retire` left unfinished beside it, which holds the key too
@@ -348,7 +348,7 @@ public final class KeyEpochs {
             repo.reloadIndex(); // the old packs are gone: later reads in this process go to the new ones
             List<ObjectId> replaced = new ArrayList<>(renamed.keySet());
             replaced.addAll(renamed.values());
-            return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans, blobsDropped.size(), List.copyOf(replaced), oldVersions);
+            return new Retirement(epoch, oldPacks.size(), snapshots, others, orphans.size(), blobsDropped.size(), List.copyOf(replaced), oldVersions);
         }
     }
 

@@ -721,11 +721,12 @@ public final class Repository implements AutoCloseable {
     /**
      * Writes one index file naming every pack of {@code index} but those {@code without}, then deletes
      * {@code oldFiles}: the index files listed before {@code index} was read (prune, key retirement, repair).
-     * An index file a backup writes meanwhile is not among them and stays.
+     * An index file a backup writes meanwhile is not among them and stays. Both are durable when this returns: a prune
+     * deletes packs the old files name, a retirement then destroys the key they are sealed under.
      */
     public void replaceIndex(Index index, Set<ObjectId> without, List<String> oldFiles) {
         writeIndexFiles(packsOf(index, without));
-        oldFiles.forEach(backend::delete);
+        backend.deleteAll(oldFiles);
     }
 
     /** How many index files {@link #replaceIndex} writes for {@code index}: a pack is never split, so one of many blobs fills one alone. */
