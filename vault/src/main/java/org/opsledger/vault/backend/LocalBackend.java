@@ -243,7 +243,7 @@ public final class LocalBackend implements Backend {
         Path dir = target.getParent();
         Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
         try {
-            boolean newDir = makeDirectories(dir);
+            makeDirectories(dir);
             try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileMode())) {
                 // 1 MiB slices: the JDK stages a heap write through a temporary direct buffer of the slice's size
                 for (int pos = off; pos < off + len; ) {
@@ -254,7 +254,7 @@ public final class LocalBackend implements Backend {
                 }
                 ch.force(true);
             }
-            moveIntoPlace(tmp, target, newDir);
+            moveIntoPlace(tmp, target);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -267,9 +267,9 @@ public final class LocalBackend implements Backend {
 
     /**
      * Renames a written and {@code fsync}ed temporary file to its name atomically, then {@code fsync}s
-     * the directory (and its parent when the directory was just created) so that the rename survives a crash.
+     * the directory so that the rename survives a crash (a directory just made was made durable by {@link #makeDirectories}).
      */
-    private void moveIntoPlace(Path tmp, Path target, boolean newDir) throws IOException {
+    private void moveIntoPlace(Path tmp, Path target) throws IOException {
         Path dir = target.getParent();
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -277,28 +277,27 @@ public final class LocalBackend implements Backend {
             throw new BackendException("filesystem at " + dir + " cannot rename atomically", e);
         }
         fsyncDirectory(dir);
-        if (newDir) {
-            fsyncDirectory(dir.getParent()); // the new directory's own entry
-        }
     }
 
     /**
-     * Makes {@code dir} and what lies between it and the repository's root, never the root itself, and says whether it
-     * made {@code dir}: a backup whose repository was moved (mv) while it ran made the old path again, its data/a0/ and the
-     * journal entry of its failure there, a skeleton beside the moved repository (a tester's).
+     * Makes {@code dir} and what lies between it and the repository's root, never the root itself, each made one's entry
+     * durable ({@link #syncEntriesOf}): a backup whose repository was moved (mv) while it ran made the old path again, its
+     * data/a0/ and the journal entry of its failure there, a skeleton beside the moved repository (a tester's).
      */
-    private boolean makeDirectories(Path dir) throws IOException {
+    private void makeDirectories(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
-            return false;
+            return;
         }
         if (!Files.isDirectory(root)) {
             throw gone(null);
         }
+        List<Path> madeNow = new ArrayList<>();
         Path made = root;
         for (Path part : root.relativize(dir)) {
             made = made.resolve(part);
             try {
                 Files.createDirectory(made, dirMode());
+                madeNow.add(made);
             } catch (FileAlreadyExistsException there) {
                 if (!Files.isDirectory(made)) {
                     throw there; // a file where a directory belongs
@@ -310,7 +309,17 @@ public final class LocalBackend implements Backend {
                 throw e;
             }
         }
-        return true;
+        syncEntriesOf(madeNow);
+    }
+
+    /**
+     * {@code fsync}s the parent of each directory in {@code made}, the deepest first: a directory just made is named by
+     * its parent only, and a power cut took a new repository away whole, its files {@code fsync}ed below it (a helper's).
+     */
+    private void syncEntriesOf(List<Path> made) throws IOException {
+        for (Path dir : made.reversed()) {
+            fsyncDirectory(dir.getParent());
+        }
     }
 
     private BackendException gone(IOException e) {
@@ -322,8 +331,8 @@ public final class LocalBackend implements Backend {
     public void move(String from, String to) {
         Path target = path(to);
         try {
-            Path dir = target.getParent();
-            moveIntoPlace(path(from), target, makeDirectories(dir));
+            makeDirectories(target.getParent());
+            moveIntoPlace(path(from), target);
         } catch (IOException e) {
             throw writeFailure(target, e);
         }
@@ -402,8 +411,8 @@ public final class LocalBackend implements Backend {
                     drain();
                     ch.force(true);
                     ch.close();
-                    Path dir = target.getParent();
-                    moveIntoPlace(tmp, target, makeDirectories(dir));
+                    makeDirectories(target.getParent());
+                    moveIntoPlace(tmp, target);
                 } catch (IOException e) {
                     throw writeFailure(target, e);
                 } finally {
@@ -742,8 +751,13 @@ public final class LocalBackend implements Backend {
                 throw new BackendException("repository location is not an empty directory: " + root);
             }
             if (!Files.exists(root)) { // an existing empty directory keeps the operator's mode
+                List<Path> made = new ArrayList<>(); // the root, and each directory above it that is not there either
+                for (Path up = root; up != null && !Files.exists(up); up = up.getParent()) {
+                    made.addFirst(up);
+                }
                 Files.createDirectories(root.getParent());
                 Files.createDirectory(root, PRIVATE_DIR);
+                syncEntriesOf(made);
             }
         } catch (FileAlreadyExistsException e) {
             throw new BackendException("repository location exists: " + root, e);

@@ -9,11 +9,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.PowerCut;
+import org.opsledger.vault.TestTrees;
+import org.opsledger.vault.repository.Repository;
 
 /**
  * What the local store's calls leave after a power cut ({@link PowerCut}: a directory keeps what it held at its last
- * fsync). Every rename was durable; an unlink was not (a helper's, with a FUSE filesystem that kept only what was
- * fsynced).
+ * fsync). Every rename was durable; an unlink was not, nor a new repository's own directory (a helper's, with a FUSE
+ * filesystem that kept only what was fsynced).
  */
 class LocalBackendPowerCutTest {
 
@@ -54,5 +56,15 @@ class LocalBackendPowerCutTest {
         assertThat(calls.subList(0, 300)).containsOnly("unlink");
         assertThat(calls.subList(300, calls.size())).containsExactly("sync data/00", "sync data/01", "sync data/02");
         assertThat(new LocalBackend(repo).list("data")).isEmpty();
+    }
+
+    /** `init` into a directory not there: it, and each directory made above it, named durably by its parent. */
+    @Test
+    void aRepositoryMadeWithTheDirectoriesAboveItSurvivesAPowerCut() throws Exception {
+        PowerCut cut = new PowerCut(tmp);
+        Path repo = tmp.resolve("backups/vault/repo");
+        Repository.init(new LocalBackend(repo, cut), TestTrees.PASSWORD, TestTrees.FAST_KDF, "test").close();
+        assertThat(cut.undone()).as("what a power cut now takes away").isEmpty();
+        assertThat(Files.isRegularFile(repo.resolve("config"))).isTrue();
     }
 }
