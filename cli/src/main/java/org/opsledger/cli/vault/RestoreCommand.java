@@ -26,7 +26,9 @@ import picocli.CommandLine.Parameters;
                 "Exit code 3: the target's filesystem would not take everything (owners on an NFS export that squashes root; links, modes,",
                 "exact times and some names on exFAT or FAT; xattrs on many mounts), or a set-user-ID or set-group-ID bit was cleared on",
                 "a file not given its recorded owner or group (a restore as a user other than root): each kind is listed as a warning,",
-                "the rest restored."})
+                "the rest restored.",
+                "Done means on the disk: each file, its directories and the target's unfinished marker are fsynced (its removal last),",
+                "so a power cut after a restore leaves it whole, or marked partial; the writeback is part of the restore's time."})
 final class RestoreCommand implements Callable<Integer> {
 
     @Mixin

@@ -84,6 +84,8 @@ public final class Restorer {
     public final java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
     /** Files where a blob of zeros was left as a hole: their length is set once all their blobs are written. */
     private final Set<Entry> withHoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Of each file of several blobs, how many are still to be written: the writer of its last forces it ({@link #lastPiece}). */
+    private final Map<Entry, java.util.concurrent.atomic.AtomicInteger> piecesLeft = new java.util.concurrent.ConcurrentHashMap<>();
     /** The further places the index gives a blob of a planned file, for one that does not read at its first (§7). */
     private final Map<ObjectId, List<IndexEntry>> otherPlaces = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean root = OsUser.isRoot();
@@ -116,6 +118,13 @@ public final class Restorer {
     }
 
     AclWrites aclWrites = PermissionAttributes::writeAcls;
+
+    /** fsync(2) of a restored path through a channel open on it; tests see through it what a restore makes durable, and when. */
+    interface Syncs {
+        void force(FileChannel ch, Path p) throws IOException;
+    }
+
+    Syncs syncs = (ch, p) -> ch.force(true);
     /** Lists a restored path's extended attributes for --verify, once for its ACLs, capability and user ones; tests count through it. */
     java.util.function.Function<Path, XattrListing> listings = XattrListing::of;
     /** The permission attribute of each mode files were created with: a few distinct modes in any tree. */
@@ -257,6 +266,13 @@ public final class Restorer {
         try {
             markUnfinished(base, snapshot, intoLiveTree ? firstMade : List.of());
             begun.set(true);
+            // the marker on the disk before the first entry, and the target's own entry where this restore
+            // made it: a power cut during the restore then leaves it saying the target is partial
+            forceDurable(base.resolve(UNFINISHED));
+            forceDurable(base);
+            if (made && base.getParent() != null) {
+                forceDurable(base.getParent());
+            }
             createAll(plan, pool);
             // with --verify every restored file is re-read and hashed below, which proves each blob's ID:
             // the blobs are not hashed a second time while they are written
@@ -280,6 +296,7 @@ public final class Restorer {
                         Files.createLink(path, first);
                     } else { // exFAT, FAT: the same bytes under each name, and the link reported
                         Files.copy(first, path, LinkOption.NOFOLLOW_LINKS);
+                        forceDurable(path);
                         notSet(l, UnappliedMetadata.Kind.HARD_LINK, targetFs.hardLinksRefused());
                         applyMetadata(l);
                     }
@@ -302,11 +319,9 @@ public final class Restorer {
                     applyDeviceMetadata(n);
                 }
             }
-            try {
-                Files.deleteIfExists(base.resolve(UNFINISHED)); // every file written whole: the target is no longer partial
-            } catch (IOException e) {
-                throw new VaultException("cannot remove " + base.resolve(UNFINISHED) + ": " + IoReason.of(e), e);
-            }
+            // every file is on the disk (forced after its last write); now each directory's entries, the names of all it holds
+            // (before their own modes, which may deny this user a read: a directory of 0300)
+            inParallel(plan.dirs, pool, d -> forceDurable(d.dirPath));
             // verified while the directories still let this user in: a directory's own mode (0000, 0500) is set last, and
             // as another user than root, --verify met "permission denied" below one and reported a correct restore as
             // different (a helper's)
@@ -339,6 +354,14 @@ public final class Restorer {
                     verifyDir(d, failures);
                 }
             }
+            try {
+                Files.deleteIfExists(base.resolve(UNFINISHED)); // every file written whole: the target is no longer partial
+            } catch (IOException e) {
+                throw new VaultException("cannot remove " + base.resolve(UNFINISHED) + ": " + IoReason.of(e), e);
+            }
+            // the marker's removal, and the target's own names, on the disk before the restore says done, and verified (IS.012
+            // 6.6.4: a tested recovery); on ext4 and XFS this also commits the modes and times set since each file was forced
+            forceDurable(base);
             if (verify) {
                 failures = List.copyOf(failures);
             }
@@ -1332,7 +1355,11 @@ public final class Restorer {
      */
     private void writeContents(List<Entry> files, ExecutorService pool, Lender buffers, boolean checkIds) {
         Map<ObjectId, List<Piece>> byPack = new java.util.LinkedHashMap<>(); // first-use order ≈ the order packs were written
+        piecesLeft.clear();
         for (Entry f : files) {
+            if (f.blobs.length > 1) {
+                piecesLeft.put(f, new java.util.concurrent.atomic.AtomicInteger(f.blobs.length));
+            }
             long pos = 0;
             for (int k = 0; k < f.blobs.length; k++) {
                 byPack.computeIfAbsent(f.blobs[k].pack(), p -> new ArrayList<>()).add(new Piece(f, k, pos));
@@ -1429,15 +1456,15 @@ public final class Restorer {
      * a filesystem that refuses to lengthen one by ftruncate (FAT through fusefat, "Operation not permitted": a restore
      * there failed on every file ending in a block of zeros, a .tar's padding; a re-tester's).
      */
-    private static void extendToSize(Path path, long size) {
+    private void extendToSize(Path path, long size) {
         try {
             java.io.File named = path.toFile();
             if (named.toPath().equals(path)) {
                 try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(named, "rw")) {
-                    if (f.length() >= size) {
-                        return;
+                    if (f.length() < size) {
+                        f.setLength(size);
                     }
-                    f.setLength(size);
+                    syncs.force(f.getChannel(), path); // its last write was before this: on the disk with its length
                     return;
                 } catch (IOException refused) {
                     // the byte below
@@ -1447,6 +1474,7 @@ public final class Restorer {
                 if (ch.size() < size) {
                     ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
                 }
+                syncs.force(ch, path);
             }
         } catch (IOException e) {
             throw new VaultException("cannot set the length of " + path + ": " + IoReason.of(e), e);
@@ -1478,8 +1506,34 @@ public final class Restorer {
                 withHoles.add(p.file);
                 bytesWritten.addAndGet(passed);
             }
+            // after the file's last write, here, on this worker, while the others write: one ending in a hole is forced
+            // once its length is set (extendToSize). A restore said done, a power cut seconds later left its files empty
+            // or missing, and nothing said the target was partial (a helper's)
+            if (lastPiece(p.file) && !withHoles.contains(p.file)) {
+                syncs.force(ch, p.file.path());
+            }
         } catch (IOException e) { // named: a target that filled midway said "restore failed: No space left on device" (a helper's)
             throw new VaultException("cannot write " + p.file.rel() + ": " + IoReason.of(e), e);
+        }
+    }
+
+    /**
+     * Whether this was the last of the file's pieces to be written: of a file of one blob, its one; of one of several, the
+     * one that counts its pieces down to none ({@link #piecesLeft}), which sees every other piece's write and hole.
+     */
+    private boolean lastPiece(Entry file) {
+        return file.blobs.length == 1 || piecesLeft.get(file).decrementAndGet() == 0;
+    }
+
+    /**
+     * Opens the path (a file or a directory, never following a link) and fsyncs it: the file's bytes, or the directory's
+     * names. A restore that says done has its files on the disk (docs/operations.md, "Restore").
+     */
+    private void forceDurable(Path p) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            syncs.force(ch, p);
+        } catch (IOException e) {
+            throw new VaultException("cannot write " + p + " to the disk (fsync): " + IoReason.of(e), e);
         }
     }
 

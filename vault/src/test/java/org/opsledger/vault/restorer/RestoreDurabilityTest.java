@@ -1,0 +1,93 @@
+package org.opsledger.vault.restorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.TestTrees;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/**
+ * A restore says done only once what it wrote is on the disk: `restore --verify` exited 0 and journaled "verified", and a
+ * power cut seconds later left its files empty or missing and its unfinished marker gone, so the next restore did not say
+ * the target was partial (a helper's, with a filesystem that keeps only what was fsynced). The order: the marker and its
+ * directory first, each file after its last write, each directory after all it holds, the marker's removal last.
+ */
+class RestoreDurabilityTest {
+
+    @TempDir
+    Path tmp;
+
+    /** One fsync: of what, how long the file was then, and whether the marker was there. */
+    private record Sync(Path path, long size, boolean marker, List<String> names) {
+    }
+
+    @Test
+    void everyFileAndDirectoryIsOnTheDiskBeforeTheMarkerGoesAndTheMarkerBeforeTheFirstEntry() throws Exception {
+        Path data = tmp.resolve("src/data");
+        Files.createDirectories(data.resolve("sub/deeper"));
+        Files.write(data.resolve("one.txt"), "one blob\n".getBytes());
+        Files.write(data.resolve("big.bin"), TestTrees.random(1, 5 * 1024 * 1024)); // several blobs, from several pieces
+        byte[] sparse = new byte[40_000]; // ends in blocks of zeros: its length set after its last write
+        System.arraycopy(TestTrees.random(2, 10_000), 0, sparse, 0, 10_000);
+        Files.write(data.resolve("sub/sparse.bin"), sparse);
+        Files.write(data.resolve("sub/deeper/x.txt"), "x".getBytes());
+        Files.createFile(data.resolve("sub/empty"));
+        Files.createSymbolicLink(data.resolve("sub/link"), Path.of("../one.txt"));
+        Path out = tmp.resolve("out");
+        Path marker = out.resolve(Restorer.UNFINISHED);
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, tmp.resolve("src/data"));
+            Restorer restorer = new Restorer(repo, 2);
+            List<Sync> syncs = Collections.synchronizedList(new ArrayList<>());
+            restorer.syncs = (ch, p) -> {
+                List<String> names = List.of();
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    try (Stream<Path> listed = Files.list(p)) {
+                        names = listed.map(n -> n.getFileName().toString()).sorted().toList();
+                    }
+                }
+                syncs.add(new Sync(p, ch.size(), Files.exists(marker, LinkOption.NOFOLLOW_LINKS), names));
+                ch.force(true);
+            };
+            RestoreResult r = restorer.restore(snap, out, List.of(), true);
+            assertThat(r.verified()).isTrue();
+            assertThat(syncs).as("no fsync at all: the files were in the page cache alone when the restore said done").isNotEmpty();
+            assertThat(syncs.get(0).path()).isEqualTo(marker);
+            assertThat(syncs.get(0).size()).as("the marker's line on the disk").isPositive();
+            assertThat(syncs.get(1).path()).isEqualTo(out);
+            assertThat(syncs.get(1).names()).as("the marker's directory on the disk before the first entry").containsExactly(Restorer.UNFINISHED);
+            assertThat(syncs.get(2).path()).as("the target's own entry: this restore made it").isEqualTo(tmp);
+            Sync last = syncs.getLast();
+            assertThat(last.path()).isEqualTo(out);
+            assertThat(last.marker()).as("the marker's removal made durable last").isFalse();
+            assertThat(last.names()).containsExactly("data");
+            List<Path> paths = syncs.stream().map(Sync::path).toList();
+            try (Stream<Path> walked = Files.walk(out)) {
+                for (Path p : walked.filter(p -> !p.equals(out)).toList()) {
+                    if (Files.isSymbolicLink(p) || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && Files.size(p) == 0) {
+                        continue; // a name alone: on the disk with its directory
+                    }
+                    int at = paths.indexOf(p);
+                    assertThat(at).as(p + " fsynced").isNotNegative();
+                    Sync s = syncs.get(at);
+                    assertThat(s.marker()).as(p + " fsynced while the marker says the target is partial").isTrue();
+                    assertThat(paths.lastIndexOf(p)).as(p + " fsynced once").isEqualTo(at);
+                    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) { // directories: all at once, once all they hold is made
+                        assertThat(s.size()).as(p + " fsynced after its last write, with its length").isEqualTo(Files.size(p));
+                        assertThat(paths.lastIndexOf(p.getParent())).as(p.getParent() + " fsynced after " + p).isGreaterThan(at);
+                    }
+                }
+            }
+            assertThat(Files.readAllBytes(out.resolve("data/sub/sparse.bin"))).isEqualTo(sparse);
+        }
+    }
+}
