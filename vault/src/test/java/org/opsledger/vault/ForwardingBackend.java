@@ -49,6 +49,20 @@ public class ForwardingBackend implements Backend {
         };
     }
 
+    /** The local store at {@code dir}, each read of a pack after its {@code n} first failing as a disk's I/O error: a store failing halfway. */
+    public static ForwardingBackend failingPackReadsAfter(java.nio.file.Path dir, int n) {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        return new ForwardingBackend(new LocalBackend(dir)) {
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                if (name.startsWith("data/") && reads.incrementAndGet() > n) {
+                    throw new org.opsledger.vault.backend.BackendException("cannot read " + name + ": Input/output error");
+                }
+                return super.readRange(name, offset, length);
+            }
+        };
+    }
+
     public ForwardingBackend(LocalBackend local) {
         this.local = local;
     }

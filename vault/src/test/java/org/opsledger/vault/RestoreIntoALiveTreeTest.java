@@ -140,16 +140,7 @@ class RestoreIntoALiveTreeTest {
         }
         Path live = Files.createDirectories(tmp.resolve("live/data"));
         Files.writeString(live.resolve("live-only.txt"), "the service's\n");
-        int[] reads = {0};
-        ForwardingBackend failing = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
-            @Override
-            public byte[] readRange(String name, long offset, int length) {
-                if (name.startsWith("data/") && ++reads[0] > 1) {
-                    throw new org.opsledger.vault.backend.BackendException("cannot read " + name + ": Input/output error");
-                }
-                return super.readRange(name, offset, length);
-            }
-        };
+        ForwardingBackend failing = ForwardingBackend.failingPackReadsAfter(repoDir, 1);
         Path target = tmp.resolve("live").toRealPath();
         List<Path> made;
         try (Repository repo = Repository.open(failing, TestTrees.PASSWORD)) {

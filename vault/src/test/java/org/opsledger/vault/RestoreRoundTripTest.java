@@ -117,16 +117,7 @@ class RestoreRoundTripTest {
             assertThat(new Restorer(repo, 2).restore(snap, whole, List.of(), true).ok()).isTrue();
             assertThat(whole.resolve(Restorer.UNFINISHED)).as("gone once every file is whole").doesNotExist();
         }
-        int[] reads = {0};
-        ForwardingBackend failing = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
-            @Override
-            public byte[] readRange(String name, long offset, int length) {
-                if (name.startsWith("data/") && ++reads[0] > 1) {
-                    throw new org.opsledger.vault.backend.BackendException("cannot read " + name + ": Input/output error");
-                }
-                return super.readRange(name, offset, length);
-            }
-        };
+        ForwardingBackend failing = ForwardingBackend.failingPackReadsAfter(repoDir, 1);
         Path target = tmp.resolve("out");
         try (Repository repo = Repository.open(failing, TestTrees.PASSWORD)) {
             assertThatThrownBy(() -> new Restorer(repo, 1).restore(snap, target, List.of(), false)).hasMessageContaining("Input/output error");
