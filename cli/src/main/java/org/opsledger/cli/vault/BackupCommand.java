@@ -135,6 +135,9 @@ final class BackupCommand implements Callable<Integer> {
         if (fromCommand && !args.isEmpty() && args.getFirst().isEmpty()) {
             throw new CliException("the command after -- is empty (an unset variable?): name the program to run", 2);
         }
+        if (!stdin && !fromCommand && stdinName != null) { // taken and ignored: `backup /srv --stdin-name db.sql` saved /srv
+            throw new CliException("--stdin-name names a stream: give --stdin or --stdin-from-command with it, or leave it out", 2);
+        }
         if ((stdin || fromCommand) && stdinName != null) {
             try {
                 Archiver.checkStreamName(stdinName);

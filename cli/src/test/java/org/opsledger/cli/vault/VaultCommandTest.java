@@ -585,6 +585,10 @@ class VaultCommandTest {
         assertThat(stdinList.err()).isEqualTo("opsledger: --files-from means nothing with --stdin: it names paths, and --stdin backs up"
                 + " standard input; leave it out\n");
         assertThat(marker).as("nothing run").doesNotExist();
+        Run nameWithoutStream = vault("backup", data.toString(), "--allow-same-device", "--stdin-name", "db.sql"); // the reverse
+        assertThat(nameWithoutStream.exit()).isEqualTo(2);
+        assertThat(nameWithoutStream.err()).isEqualTo("opsledger: --stdin-name names a stream: give --stdin or --stdin-from-command"
+                + " with it, or leave it out\n");
         assertThat(vault("snapshots", "--json").json().size()).isZero();
 
         List<String> full = new ArrayList<>(List.of("backup", "--full"));
