@@ -9,7 +9,6 @@ import java.util.function.Consumer;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
-import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotPaths;
@@ -57,7 +56,7 @@ final class LsCommand implements Callable<Integer> {
                 List<Node> trail = SnapshotPaths.trail(s, rel, r::loadTree);
                 String dir = "";
                 for (Node above : trail.subList(0, trail.size() - 1)) {
-                    dir += "/" + FileNames.display(above.name());
+                    dir += "/" + above.name();
                 }
                 list(r, trail.getLast(), dir, rows);
             }
@@ -79,7 +78,7 @@ final class LsCommand implements Callable<Integer> {
     }
 
     private void list(Repository r, Node n, String dir, Consumer<Map<String, Object>> rows) {
-        String path = dir + "/" + FileNames.display(String.valueOf(n.name()));
+        String path = dir + "/" + n.name(); // its bytes: \xHH in text, U+FFFD and pathBytes in JSON (Output.jsonOf)
         if (!Node.isSafeName(n.name())) {
             forged++;
             Output.err().println("warning: " + TerminalText.escape(path) + ": " + Node.NOT_ONE_COMPONENT + "; restore and dump refuse it, `vault check` names it");
@@ -97,7 +96,7 @@ final class LsCommand implements Callable<Integer> {
         row.put("uid", n.uid());
         row.put("gid", n.gid());
         if (n.linkTarget() != null) {
-            row.put("linkTarget", FileNames.display(n.linkTarget()));
+            row.put("linkTarget", n.linkTarget());
         }
         rows.accept(row);
         if (n.type() == NodeType.DIR && n.subtree() != null) {

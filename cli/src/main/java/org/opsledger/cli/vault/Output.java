@@ -14,6 +14,9 @@ import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.snapshot.FileNames;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Text or JSON on stdout; a progress line on stderr only when stderr is a terminal. */
 final class Output {
@@ -120,12 +123,49 @@ final class Output {
     }
 
     /**
-     * {@code value} as JSON text for scripts: a name's byte that is not UTF-8 as U+FFFD (docs/operations.md, "Names on a
-     * terminal"). The mapper writes its escape, a lone surrogate, as it is, and stdout's encoder then wrote '?': a stream
-     * named db\xe8 read as one named "db?".
+     * {@code value} as JSON text for scripts: a name's byte that is not UTF-8 as U+FFFD, which JSON text can hold, and the
+     * name's bytes in base64 in a field beside it, its field's name and {@code Bytes} ({@code "path":"/caf\uFFFD",
+     * "pathBytes":"L2NhZuk="}; for a list of names a list beside it, null for each name that is UTF-8), as borg 2's
+     * {@code path_b64}: U+FFFD showed caf\xe9 and caf\xe8 alike (docs/operations.md, "Names on a terminal"). The mapper
+     * writes an escape, a lone surrogate, as it is, and stdout's encoder then wrote '?': a stream named db\xe8 read as one
+     * named "db?".
      */
     static String jsonOf(Object value) {
-        return FileNames.display(VaultJson.writeString(value));
+        String json = VaultJson.writeString(value);
+        if (!FileNames.hasEscapes(json)) {
+            return json; // every name UTF-8: the text as written, no tree built
+        }
+        JsonNode tree = VaultJson.MAPPER.valueToTree(value);
+        withBytes(tree);
+        return FileNames.display(VaultJson.MAPPER.writeValueAsString(tree));
+    }
+
+    /** Beside each string of {@code node} (and of the objects in it) that holds a byte that is not UTF-8, its bytes ({@link #jsonOf}). */
+    private static void withBytes(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            ObjectNode rebuilt = object.objectNode();
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                JsonNode v = field.getValue();
+                withBytes(v);
+                rebuilt.set(field.getKey(), v);
+                if (v.isString() && FileNames.hasEscapes(v.asString())) {
+                    rebuilt.put(field.getKey() + "Bytes", FileNames.encode(v.asString()));
+                } else if (v.isArray() && v.valueStream().anyMatch(e -> e.isString() && FileNames.hasEscapes(e.asString()))) {
+                    ArrayNode bytes = rebuilt.putArray(field.getKey() + "Bytes");
+                    v.valueStream().forEach(e -> {
+                        if (e.isString() && FileNames.hasEscapes(e.asString())) {
+                            bytes.add(FileNames.encode(e.asString()));
+                        } else {
+                            bytes.addNull();
+                        }
+                    });
+                }
+            }
+            object.removeAll();
+            object.setAll(rebuilt);
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(Output::withBytes);
+        }
     }
 
     static String bytes(long n) {

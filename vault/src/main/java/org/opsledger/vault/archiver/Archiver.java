@@ -131,7 +131,7 @@ public final class Archiver {
             }
             // a directory above it that a pattern of a path leaves out: it was backed up whole, where restic leaves it out (a helper's)
             if (leftOut != null) {
-                throw new VaultException("the backup path " + abs + " is inside " + FileNames.display(leftOut) + ", which --exclude leaves out;"
+                throw new VaultException("the backup path " + abs + " is inside " + leftOut + ", which --exclude leaves out;"
                         + " nothing of it would be backed up");
             }
             paths.add(abs);

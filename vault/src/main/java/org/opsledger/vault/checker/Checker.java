@@ -52,7 +52,6 @@ import org.opsledger.vault.snapshot.RecordHistory.Replaced;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Locks;
 import org.opsledger.vault.repository.SharedLock;
-import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
@@ -1063,7 +1062,7 @@ public final class Checker {
         boolean whole = true;
         Set<String> names = new HashSet<>();
         for (Node n : tree.nodes()) {
-            String path = dir + "/" + FileNames.display(String.valueOf(n.name())); // named in reports and JSON
+            String path = dir + "/" + n.name(); // named in reports and JSON, its bytes as ls shows them (FileNames)
             // what restore and dump refuse, or restore wrongly, is named here (IS.012 6.6.4; docs/vault-format.md §8)
             String forged = !Node.isSafeName(n.name()) ? Node.NOT_ONE_COMPONENT
                     : !names.add(n.name()) ? Tree.NAME_TWICE

@@ -7,7 +7,6 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
-import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -64,7 +63,7 @@ public final class Differ {
         for (String name : names) {
             Node x = before.get(name);
             Node y = after.get(name);
-            String path = dir + "/" + FileNames.display(name);
+            String path = dir + "/" + name; // its bytes, as ls shows them (FileNames)
             if (y == null) {
                 all(Kind.REMOVED, x, path, out);
             } else if (x == null) {
@@ -115,7 +114,7 @@ public final class Differ {
             return;
         }
         for (Node child : byName(dir.subtree()).values()) {
-            all(kind, child, path + "/" + FileNames.display(child.name()), out);
+            all(kind, child, path + "/" + child.name(), out);
         }
     }
 

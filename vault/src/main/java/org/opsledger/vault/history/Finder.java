@@ -10,7 +10,6 @@ import java.util.function.Consumer;
 import org.opsledger.vault.Globs;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
-import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -66,7 +65,7 @@ public final class Finder {
     private long emit(SnapshotRef s, ObjectId tree, String dir, Consumer<Hit> each) {
         long found = 0;
         for (Lead lead : search(tree)) {
-            String path = dir + "/" + FileNames.display(lead.node().name());
+            String path = dir + "/" + lead.node().name(); // its bytes, as ls shows them (FileNames)
             if (lead.matches()) {
                 each.accept(new Hit(s, path, lead.node()));
                 found++;

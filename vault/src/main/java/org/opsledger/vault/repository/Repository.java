@@ -46,7 +46,6 @@ import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.snapshot.Amendment;
-import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.PermissionAttributes;
@@ -1390,7 +1389,7 @@ public final class Repository implements AutoCloseable {
             Node held = tree.nodes().stream().filter(n -> n.permissionXattrs() != null).findFirst().orElse(null);
             if (held != null) {
                 throw new VaultException(backend.location() + " is a repository of format " + config.version() + ", which cannot hold"
-                        + " POSIX ACLs or file capabilities, and " + FileNames.display(held.name()) + " has them: `vault upgrade` it"
+                        + " POSIX ACLs or file capabilities, and " + held.name() + " has them: `vault upgrade` it"
                         + " (once every host that writes to it runs a build of format " + PermissionAttributes.FORMAT + "), then run"
                         + " again; what is not copied stays where it is");
             }

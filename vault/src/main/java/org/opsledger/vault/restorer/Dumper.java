@@ -61,7 +61,7 @@ public final class Dumper {
             }
             if (node.type() == NodeType.SYMLINK) {
                 throw new VaultException(rel + " in snapshot " + snapshot.shortId() + " is a symbolic link to "
-                        + FileNames.display(node.linkTarget()) + "; dump the path it points to");
+                        + node.linkTarget() + "; dump the path it points to");
             }
             top = List.of(node);
         }
@@ -87,7 +87,7 @@ public final class Dumper {
         }
         String disagreement = file.sizeDisagreement(bytes);
         if (disagreement != null) { // a tar entry's header has promised the size already
-            throw new VaultException(FileNames.display(file.name()) + ": " + disagreement);
+            throw new VaultException(file.name() + ": " + disagreement);
         }
         return bytes;
     }
@@ -101,8 +101,8 @@ public final class Dumper {
         long entries = 0;
         for (Node n : nodes) {
             if (!names.add(n.name())) {
-                throw new VaultException("refused the name " + FileNames.display(n.name()) + ", twice under "
-                        + (dir.isEmpty() ? "/" : FileNames.display(dir)) + " in the snapshot; the archive is incomplete");
+                throw new VaultException("refused the name " + n.name() + ", twice under "
+                        + (dir.isEmpty() ? "/" : dir) + " in the snapshot; the archive is incomplete");
             }
             entries += tar(tar, n, dir, firstNames);
         }
@@ -112,7 +112,7 @@ public final class Dumper {
     /** One node and, for a directory, everything under it, pre-order; returns the entries written. */
     private long tar(TarWriter tar, Node n, String dir, Map<List<Long>, String> firstNames) throws IOException {
         if (!Node.isSafeName(n.name())) { // a crafted name ("..", "a/b", "/etc") never reaches an archive
-            throw new VaultException("refused unsafe name " + FileNames.display(String.valueOf(n.name())) + " under "
+            throw new VaultException("refused unsafe name " + n.name() + " under "
                     + (dir.isEmpty() ? "/" : dir) + " in the snapshot; the archive is incomplete");
         }
         String name = dir + n.name();

@@ -706,15 +706,18 @@ public final class Restorer {
             return dirPath != null ? dirPath : FileNames.resolve(dir.dirPath, node.name());
         }
 
-        /** Its path in the snapshot as shown to people, in reports and for --include. */
+        /**
+         * Its path in the snapshot as reports name it: each name as the tree holds it, a byte that is not UTF-8 as its
+         * escape (shown as {@code \xHH} in text, as ls shows it), not U+FFFD, which two names show alike.
+         */
         String rel() {
-            String shown = FileNames.display(node.name());
-            return dir.node == null ? shown : dir.rel() + "/" + shown;
+            return dir.node == null ? node.name() : dir.rel() + "/" + node.name();
         }
 
-        /** {@link #rel} with each name as the tree holds it: a byte that is not UTF-8 as its escape, not U+FFFD. */
-        String exactRel() {
-            return dir.node == null ? node.name() : dir.exactRel() + "/" + node.name();
+        /** {@link #rel} with each byte that is not UTF-8 as U+FFFD: an --include given as JSON shows a name. */
+        String shownRel() {
+            String shown = FileNames.display(node.name());
+            return dir.node == null ? shown : dir.shownRel() + "/" + shown;
         }
 
         boolean unapplied(UnappliedMetadata.Kind kind) {
@@ -910,22 +913,22 @@ public final class Restorer {
      * missing from it fails the restore before anything is written); {@link #createAll} creates them.
      */
     private void collect(Tree tree, Entry dir, List<String> includes, boolean inside, Plan plan) {
-        String relDir = dir.node == null ? "" : dir.rel();
+        String relDir = dir.node == null ? "" : dir.shownRel();
         // an include given with a name's own bytes (not UTF-8) is that name's alone: shown as U+FFFD, two names matched
         boolean exactIncludes = includes.stream().anyMatch(FileNames::hasEscapes);
         boolean exactNeeded = exactIncludes || !excludes.isEmpty() || !includeGlobs.isEmpty(); // patterns match a name's bytes
-        String exactDir = dir.node == null || !exactNeeded ? "" : dir.exactRel() + "/"; // once a directory
+        String exactDir = dir.node == null || !exactNeeded ? "" : dir.rel() + "/"; // once a directory
         Set<String> names = new HashSet<>();
         for (Node n : tree.nodes()) {
-            String shown = n.name() == null ? "null" : FileNames.display(n.name()); // for people, --include and JSON
+            String shown = n.name() == null ? "null" : FileNames.display(n.name()); // for an --include given as JSON shows it
             String display = relDir.isEmpty() ? shown : relDir + "/" + shown;
             if (!Node.isSafeName(n.name())) {
-                plan.refused.add(display); // a crafted name ("..", "a/b", "/etc") never reaches the filesystem
+                plan.refused.add(named(dir, n)); // a crafted name ("..", "a/b", "/etc") never reaches the filesystem
                 continue;
             }
             Path path = FileNames.resolve(dir.dirPath, n.name());
             if (!path.normalize().startsWith(plan.target.dirPath) || !path.getParent().equals(dir.dirPath)) {
-                plan.refused.add(display);
+                plan.refused.add(named(dir, n));
                 continue;
             }
             String exact = exactNeeded ? exactDir + n.name() : display;
@@ -936,7 +939,7 @@ public final class Restorer {
                     if (i.equals(here) || i.startsWith(here + "/") || matches(i, exact)) {
                         Globs.Glob by = excludes.stream().filter(g -> Globs.matchPathOrName(List.of(g), "/" + exact)).findFirst().orElseThrow();
                         plan.excludedIncludes.putIfAbsent(i, "--exclude " + by.pattern() + (i.startsWith(here + "/") ? ", which matches /"
-                                + display : ""));
+                                + named(dir, n) : ""));
                     }
                 }
                 continue;
@@ -961,14 +964,14 @@ public final class Restorer {
                 continue;
             }
             if (!names.add(n.name())) { // before anything is written
-                throw new VaultException(display + ": " + Tree.NAME_TWICE);
+                throw new VaultException(named(dir, n) + ": " + Tree.NAME_TWICE);
             }
             switch (n.type()) {
                 case DIR -> {
                     Entry d = new Entry(n, dir, path, null);
                     plan.dirs.add(d);
                     if (n.subtree() == null) { // restored as an empty directory and "verified", exit 0 (a re-tester's)
-                        throw new VaultException(display + ": " + Tree.NO_SUBTREE);
+                        throw new VaultException(named(dir, n) + ": " + Tree.NO_SUBTREE);
                     }
                     int planned = plan.size();
                     collect(repo.loadTree(n.subtree()), d, onTheWay ? includes : List.of(), in, plan);
@@ -979,7 +982,7 @@ public final class Restorer {
                 case SYMLINK -> plan.symlinks.add(new Entry(n, dir, null, null));
                 case FIFO, CHARDEV, BLOCKDEV -> plan.specials.add(new Entry(n, dir, null, null));
                 case FILE -> {
-                    Entry e = new Entry(n, dir, null, locate(n, display));
+                    Entry e = new Entry(n, dir, null, locate(n, dir));
                     if (n.hardLinked() && plan.firstName.putIfAbsent(new InodeKey(n.device(), n.inode()), e) != null) {
                         plan.links.add(e);
                     } else {
@@ -996,8 +999,13 @@ public final class Restorer {
         return glob != null && Globs.matchPathOrName(glob, "/" + exact);
     }
 
-    /** Where each of a file's blobs is: its pack, offset and lengths. */
-    private IndexEntry[] locate(Node file, String display) {
+    /** The path of {@code n} in {@code dir} as reports name it ({@link Entry#rel}), for a refusal: names are rarely refused. */
+    private static String named(Entry dir, Node n) {
+        return dir.node == null ? String.valueOf(n.name()) : dir.rel() + "/" + n.name();
+    }
+
+    /** Where each of {@code dir}'s file's blobs is: its pack, offset and lengths. */
+    private IndexEntry[] locate(Node file, Entry dir) {
         List<ObjectId> content = file.content() == null ? List.of() : file.content();
         IndexEntry[] blobs = new IndexEntry[content.size()];
         long bytes = 0;
@@ -1008,13 +1016,13 @@ public final class Restorer {
                 otherPlaces.put(content.get(k), List.copyOf(places.subList(1, places.size())));
             }
             if (blobs[k] == null) {
-                throw new VaultException(display + ": blob " + content.get(k).shortHex() + " is not in the index");
+                throw new VaultException(named(dir, file) + ": blob " + content.get(k).shortHex() + " is not in the index");
             }
             bytes += blobs[k].rawLength();
         }
         String disagreement = file.sizeDisagreement(bytes);
         if (disagreement != null) { // as dump refuses it: a restore without --verify wrote such a file, exit 0 (a helper's, crafted)
-            throw new VaultException(display + ": " + disagreement);
+            throw new VaultException(named(dir, file) + ": " + disagreement);
         }
         return blobs;
     }
@@ -1854,7 +1862,7 @@ public final class Restorer {
         try {
             String target = FileNames.exactOf(Files.readSymbolicLink(s.path()));
             if (!target.equals(s.node.linkTarget())) {
-                failures.add(s.rel() + ": symlink points to " + FileNames.display(target) + ", expected " + FileNames.display(s.node.linkTarget()));
+                failures.add(s.rel() + ": symlink points to " + target + ", expected " + s.node.linkTarget());
             }
             long mtime = Files.getLastModifiedTime(s.path(), LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
             if (mtime != s.node.mtime() && !s.unapplied(UnappliedMetadata.Kind.MTIME)) { // its time was never compared (a helper's)

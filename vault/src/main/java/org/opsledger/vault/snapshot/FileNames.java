@@ -71,8 +71,9 @@ public final class FileNames {
 
     /**
      * For JSON, which cannot hold such a byte, and for a name given as shown: each byte that was not UTF-8 as U+FFFD, as the
-     * JDK shows it. Text output shows each as {@code \xHH} instead ({@link #byteAt}; the CLI's TerminalText), so two
-     * names that differ in such a byte read apart there.
+     * JDK shows it (the CLI's JSON gives the name's bytes beside it in base64, its Output.jsonOf). Text output shows each as
+     * {@code \xHH} instead ({@link #byteAt}; the CLI's TerminalText), so two names that differ in such a byte read apart
+     * there. Paths for reports keep the escapes, and each output shows them its way.
      */
     public static String display(String s) {
         if (!hasEscapes(s)) {

@@ -88,7 +88,7 @@ public final class Rewriter {
                 String leftOut = Globs.leftOut(globs, from);
                 if (leftOut != null) {
                     throw new VaultException("snapshot " + s.shortId() + ": the pattern matches " + (leftOut.equals(from) ? "its backup path "
-                            + FileNames.display(from) + " itself" : FileNames.display(leftOut) + ", the directory its backup path " + FileNames.display(from)
+                            + from + " itself" : leftOut + ", the directory its backup path " + from
                             + " is in") + ", which would leave nothing of it; `vault forget` removes a whole snapshot. Nothing was rewritten");
                 }
             }
@@ -184,7 +184,7 @@ public final class Rewriter {
         boolean changed = false;
         for (Node n : repo.loadTree(tree).nodes()) {
             String name = n.name() == null ? "null" : n.name();
-            String display = rel.isEmpty() ? FileNames.display(name) : rel + "/" + FileNames.display(name);
+            String display = rel.isEmpty() ? name : rel + "/" + name; // its bytes, as ls shows them (FileNames)
             String exact = from == null ? SnapshotPaths.backedUpFrom(snapshot, name) : from + "/" + name;
             if (matches(globs, exact, matched)) {
                 if (paths.size() < PATHS_LISTED) {
