@@ -67,6 +67,11 @@ public final class TerminalText extends PrintStream {
         return escape(s, false);
     }
 
+    /** A path of the file system for a line of text: its bytes ({@link FileNames#exactOf}: U+FFFD shows two alike), {@link #escape escaped}. */
+    public static String path(java.nio.file.Path p) {
+        return escape(FileNames.exactOf(p));
+    }
+
     /**
      * The CLI's own message of one line: control characters escaped, newlines and tabs too, backslashes left as they
      * are. A value that may hold a newline is {@link #escape escaped} where the message puts it in (its backslashes

@@ -85,6 +85,24 @@ class SecretFileTest {
     }
 
     /**
+     * The warning of a slot an earlier build made quotes the repository and the password file escaped, as every line
+     * shows a name: a backslash as \\, a byte that is not UTF-8 as \\xHH. It printed them as they were, so a directory
+     * named old\x1b (a backslash, then x1b) read as one holding ESC, and pw-caf\xe9 read as pw-caf\uFFFD, as pw-caf\xe8 does.
+     */
+    @Test
+    void theOlderPasswordWarningQuotesItsPathsEscaped() throws Exception {
+        Files.write(org.opsledger.vault.snapshot.FileNames.resolve(tmp, "pw-caf\uDCE9"), "\uFEFFCorrect-Horse-7\n".getBytes(StandardCharsets.UTF_8));
+        String old = tmp.resolve("old\\x1b").toString();
+        try (Repository r = Vault.init(old, "\uFEFFCorrect-Horse-7".toCharArray(), KeySlot.MIN_ITERATIONS, "initial")) {
+            assertThat(r.keySlotInUse()).isNotEmpty();
+        }
+        CliRun withFile = CliRun.of("vault", "snapshots", "--repo", old, "--password-file", tmp + "/pw-caf\uDCE9"); // its bytes, as given
+        assertThat(withFile.exit()).as(withFile.err()).isZero();
+        assertThat(withFile.err()).contains(" of " + tmp + "/old\\\\x1b opens only with", "password file " + tmp + "/pw-caf\\xe9 as part",
+                "vault key add -r " + tmp + "/old\\\\x1b --new-password-file " + tmp + "/pw-caf\\xe9 ").doesNotContain("\uFFFD");
+    }
+
+    /**
      * OPSLEDGER_VAULT_PASSWORD="secret\n" (a Kubernetes secret made from `echo secret > f`) kept its line end where a
      * password file drops one: a repository made so opened neither with that file nor with the password typed (a
      * tester's). The variable ends at its one line end as a file does; a key slot an earlier build made from such a

@@ -122,7 +122,7 @@ final class BackupCommand implements Callable<Integer> {
         for (String tag : excludeIfPresent) {
             String name = tag.split(":", 2)[0];
             if (!Node.isSafeName(name)) {
-                throw new CliException("--exclude-if-present " + tag + ": the file name must be a plain name (no '/')", 2);
+                throw new CliException("--exclude-if-present " + TerminalText.escape(tag) + ": the file name must be a plain name (no '/')", 2);
             }
         }
         RepoOptions.checkPatterns("--exclude", excludes);
@@ -192,7 +192,7 @@ final class BackupCommand implements Callable<Integer> {
             } catch (VaultException | CliException e) {
                 throw journal.failed(e); // IS.012 6.6.5: a failed backup is recorded too
             } catch (Exception e) {
-                throw journal.failed(new CliException("backup failed: " + e.getMessage()));
+                throw journal.failed(new CliException("backup failed: " + TerminalText.escape(String.valueOf(e.getMessage()))));
             }
             warnings = progress.warnings();
             damage = progress.repositoryDamage();
@@ -203,7 +203,7 @@ final class BackupCommand implements Callable<Integer> {
         } catch (VaultException | CliException e) {
             throw e;
         } catch (Exception e) {
-            throw new CliException("backup failed: " + e.getMessage());
+            throw new CliException("backup failed: " + TerminalText.escape(String.valueOf(e.getMessage())));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (repo.json) {
@@ -337,7 +337,7 @@ final class BackupCommand implements Callable<Integer> {
                 int first = in.read();
                 int second = in.read();
                 if (first == 0xFF && second == 0xFE || first == 0xFE && second == 0xFF) { // its byte order mark
-                    throw new CliException(option + " " + f + " is UTF-16 text (Windows PowerShell's > writes it): save it as"
+                    throw new CliException(option + " " + TerminalText.path(f) + " is UTF-16 text (Windows PowerShell's > writes it): save it as"
                             + " UTF-8 (Out-File -Encoding utf8)", 2);
                 }
                 in.reset();
@@ -347,12 +347,12 @@ final class BackupCommand implements Callable<Integer> {
                 do {
                     c = in.read();
                     if (c == 0) { // no path or pattern holds NUL: a binary file, or a list `find -print0` made
-                        throw new CliException(option + " " + f + ": line " + number + " holds a NUL byte: a list of paths or"
+                        throw new CliException(option + " " + TerminalText.path(f) + ": line " + number + " holds a NUL byte: a list of paths or"
                                 + " patterns is one per line (make it with find -print, not -print0)", 2);
                     }
                     if (c != '\n' && c != -1) {
                         if (line.size() == MAX_LINE) {
-                            throw new CliException(option + " " + f + ": line " + number + " is longer than " + MAX_LINE
+                            throw new CliException(option + " " + TerminalText.path(f) + ": line " + number + " is longer than " + MAX_LINE
                                     + " bytes: not a list of paths or patterns", 2);
                         }
                         line.write(c);
@@ -361,7 +361,7 @@ final class BackupCommand implements Callable<Integer> {
                     String l = FileNames.decode(line.toByteArray());
                     l = l.endsWith("\r") ? l.substring(0, l.length() - 1) : l; // a file saved on Windows
                     if (FileNames.hasEscapes(l) && l.chars().anyMatch(ch -> ch < ' ' && ch != '\t')) {
-                        throw new CliException(option + " " + f + ": line " + number + " is not UTF-8 and holds a control"
+                        throw new CliException(option + " " + TerminalText.path(f) + ": line " + number + " is not UTF-8 and holds a control"
                                 + " character: not a list of paths or patterns (a binary file?)", 2);
                     }
                     // a UTF-8 byte order mark (Notepad, PowerShell 5's Out-File -Encoding utf8) is no part of the first
@@ -376,7 +376,7 @@ final class BackupCommand implements Callable<Integer> {
                     number++;
                 } while (c != -1);
             } catch (IOException e) {
-                throw new CliException(option + " " + f + ": " + IoReason.of(e), 2);
+                throw new CliException(option + " " + TerminalText.path(f) + ": " + IoReason.of(e), 2);
             }
         }
         return out;
@@ -475,7 +475,7 @@ final class BackupCommand implements Callable<Integer> {
             p = pb.start();
         } catch (IOException e) {
             Runtime.getRuntime().removeShutdownHook(endChild);
-            throw new CliException("cannot run " + args.getFirst() + ": " + IoReason.of(e));
+            throw new CliException("cannot run " + TerminalText.escape(args.getFirst()) + ": " + IoReason.of(e));
         }
         started.set(p);
         if (StopSignal.received().isPresent()) { // stopped as it started: the hook may have run already
@@ -487,7 +487,7 @@ final class BackupCommand implements Callable<Integer> {
                     int exit = p.waitFor();
                     if (exit != 0) {
                         // its program alone: arguments can hold a connection string's password, and the journal keeps this line
-                        throw new CliException("command " + args.getFirst() + " exited with status " + exit + "; no snapshot was written");
+                        throw new CliException("command " + TerminalText.escape(args.getFirst()) + " exited with status " + exit + "; no snapshot was written");
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

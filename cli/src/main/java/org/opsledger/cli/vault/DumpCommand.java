@@ -20,6 +20,7 @@ import org.opsledger.vault.IoReason;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Dumper;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
@@ -77,7 +78,7 @@ final class DumpCommand implements Callable<Integer> {
                 } catch (Exception e) {
                     throw journal.failed(e);
                 }
-                summary = "dumped " + path + " of snapshot " + s.shortId() + " to " + (output == null ? "stdout" : output.toString()) + ": "
+                summary = "dumped " + path + " of snapshot " + s.shortId() + " to " + (output == null ? "stdout" : FileNames.exactOf(output)) + ": "
                         + (d.type() == NodeType.FILE ? "" : "a tar archive of " + d.entries() + " entries, ") + Output.bytes(d.bytes());
                 journal.ended(JournalEntry.Outcome.OK, what, List.of(s.id()), false, 0, summary);
             }
@@ -88,7 +89,7 @@ final class DumpCommand implements Callable<Integer> {
                 m.put("type", d.type().json());
                 m.put("bytes", d.bytes());
                 m.put("entries", d.entries());
-                m.put("output", output.toString());
+                m.put("output", FileNames.exactOf(output));
                 Output.json(m);
             } else if (output != null) {
                 Output.out().println(TerminalText.escape(summary));
@@ -165,11 +166,11 @@ final class DumpCommand implements Callable<Integer> {
                     StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                     java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))));
         } catch (FileAlreadyExistsException e) {
-            throw new CliException("--output " + file + " already exists; the dump never overwrites", 2);
+            throw new CliException("--output " + TerminalText.path(file) + " already exists; the dump never overwrites", 2);
         } catch (NoSuchFileException e) {
-            throw new CliException("--output " + file + ": its directory does not exist", 2);
+            throw new CliException("--output " + TerminalText.path(file) + ": its directory does not exist", 2);
         } catch (IOException e) {
-            throw new CliException("cannot create --output " + file + ": " + IoReason.of(e), 2);
+            throw new CliException("cannot create --output " + TerminalText.path(file) + ": " + IoReason.of(e), 2);
         }
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         Thread removeUnfinished = new Thread(() -> { // SIGTERM or Ctrl-C ends the JVM through its hooks, not the finally below

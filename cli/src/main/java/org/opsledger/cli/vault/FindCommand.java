@@ -34,8 +34,8 @@ final class FindCommand implements Callable<Integer> {
         RepoOptions.checkPatterns("PATTERN", List.of(pattern));
         if (pattern.contains("/")) { // 'sub/r2' matched no name, and find said "0 match(es)" (a helper's)
             String name = pattern.substring(pattern.lastIndexOf('/') + 1);
-            throw new CliException("find matches each file or directory name, not a path, and " + pattern + " holds a '/': give a name"
-                    + (name.isEmpty() ? "" : " ('" + name + "')") + "; each match is listed with its path", 2);
+            throw new CliException("find matches each file or directory name, not a path, and " + TerminalText.escape(pattern)
+                    + " holds a '/': give a name" + (name.isEmpty() ? "" : " ('" + TerminalText.escape(name) + "')") + "; each match is listed with its path", 2);
         }
         boolean whole;
         try (Repository r = repo.open()) {

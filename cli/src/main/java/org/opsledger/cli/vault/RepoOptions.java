@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.SecretFile;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.Globs;
 import org.opsledger.vault.Vault;
 import org.opsledger.vault.VaultException;
@@ -13,6 +14,7 @@ import org.opsledger.vault.backend.ThrottledBackend;
 import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.FileNames;
 import picocli.CommandLine.Option;
 
 /** Options every vault command shares: where the repository is, how to unlock it, how to print. */
@@ -76,8 +78,9 @@ final class RepoOptions {
     static Password readPassword(Path file, String env, String option) {
         if (file != null) {
             SecretFile.Text text = SecretFile.text(file, "password file");
+            String shown = TerminalText.escape(FileNames.exactOf(file)); // said in a line: its backslashes and bytes escaped
             return new Password(text.secret().toCharArray(), text.formerly() == null ? null : new FormerReading(text.formerly().toCharArray(),
-                    "the byte order mark (U+FEFF) that begins password file " + file, "", file.toString(), "", " --password-file " + file));
+                    "the byte order mark (U+FEFF) that begins password file " + shown, "", shown, "", " --password-file " + shown));
         }
         SecretFile.Text fromEnv = SecretFile.environmentText(env);
         if (fromEnv != null) {
@@ -228,9 +231,9 @@ final class RepoOptions {
                 throw wrong;
             }
             String slot = r.keySlotInUse().substring(0, 8);
-            Output.say("opsledger: warning: key slot " + slot + " of " + r.backend().location() + " opens only with " + former.kept()
-                    + " as part of the password, as builds before this one read it, not with the password typed: "
-                    + former.remedy(r.backend().location(), slot));
+            String at = TerminalText.escape(r.backend().location());
+            Output.say("opsledger: warning: key slot " + slot + " of " + at + " opens only with " + former.kept()
+                    + " as part of the password, as builds before this one read it, not with the password typed: " + former.remedy(at, slot));
             return r;
         }
     }

@@ -15,6 +15,7 @@ import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.RestoreResult;
 import org.opsledger.vault.restorer.Restorer;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,11 +82,11 @@ final class RestoreCommand implements Callable<Integer> {
                 Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
                         .excluding(excludes).resolvedAs(into);
                 Supplier<String> partial = () -> restorer.intoLiveTree() ? madeInALiveTree(into, restorer)
-                        : into + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get()) + " written); restore never"
+                        : TerminalText.path(into) + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get()) + " written); restore never"
                         + " overwrites: remove it before restoring there again, or restore into another directory";
                 // stopped before it began to write: no "remove it" of an /srv that was there (a helper's); it may begin as the
                 // JVM goes down, which its marker then says (a re-tester's)
-                Supplier<String> stopped = () -> restorer.begun.get() ? partial.get() : "stopped as it began; " + into + " holds a partial"
+                Supplier<String> stopped = () -> restorer.begun.get() ? partial.get() : "stopped as it began; " + TerminalText.path(into) + " holds a partial"
                         + " restore only if it holds " + Restorer.UNFINISHED;
                 try (AutoCloseable bar = Output.progress(repo.json, () -> Output.bytes(restorer.bytesWritten.get()) + " restored");
                      AutoCloseable told = Output.whenStopped(() -> "opsledger: restore interrupted: " + stopped.get())) {
@@ -95,12 +96,12 @@ final class RestoreCommand implements Callable<Integer> {
                 } catch (Exception e) {
                     // a disk that filled halfway: say what is left in the target, as an interrupted restore does
                     throw journal.failed(restorer.begun.get() && org.opsledger.cli.Ending.of(e).isEmpty()
-                            ? new CliException(e.getMessage() + "; " + partial.get()) : e); // out of memory: its own line, exit 4
+                            ? new CliException(TerminalText.escape(String.valueOf(e.getMessage())) + "; " + partial.get()) : e); // out of memory: its own line, exit 4
                 }
                 // which snapshot: `latest` in a repository two hosts write may be the other host's (summary, journal, --json)
                 summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s of %s to %s in %.2f s%s%s", res.files(), res.dirs(),
                         res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
-                        Output.bytes(res.bytes()), SnapshotsCommand.named(s), into, (System.nanoTime() - start) / 1e9,
+                        Output.bytes(res.bytes()), SnapshotsCommand.named(s), FileNames.exactOf(into), (System.nanoTime() - start) / 1e9,
                         res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
                         !verify ? "" : res.verified() ? "; verified" : res.verifyFailures().isEmpty() ? "; nothing restored, nothing verified" : "");
                 failure = failure(res, into);
@@ -123,11 +124,11 @@ final class RestoreCommand implements Callable<Integer> {
             m.put("seconds", seconds);
             Output.json(m);
         } else {
-            Output.out().println(summary);
+            Output.out().println(TerminalText.escape(summary)); // said as the journal keeps it, its target's bytes escaped
             res.refused().forEach(n -> Output.out().println("refused unsafe name: " + TerminalText.escape(n)));
             res.verifyFailures().forEach(f -> Output.out().println("verify: " + TerminalText.escape(f)));
             for (RestoreResult.Unapplied u : res.unapplied()) {
-                Output.err().printf("warning: %s %s on %d path(s): %s (first: %s)%n", u.what(), u.outcome(), u.count(), u.reason(),
+                Output.err().printf("warning: %s %s on %d path(s): %s (first: %s)%n", u.what(), u.outcome(), u.count(), TerminalText.escape(u.reason()),
                         TerminalText.escape(String.join(", ", u.first())));
             }
             if (!res.unapplied().isEmpty()) {
@@ -147,23 +148,25 @@ final class RestoreCommand implements Callable<Integer> {
      * the file it left cut short under its real name (h3's repro-2).
      */
     private static String madeInALiveTree(Path into, Restorer restorer) {
-        String marker = into.resolve(Restorer.UNFINISHED).toString();
+        String marker = TerminalText.path(into.resolve(Restorer.UNFINISHED));
+        String at = TerminalText.path(into);
         List<Path> made = restorer.made();
         if (made.isEmpty()) {
-            return into + " holds nothing this restore made, only its marker " + marker + ": delete that before restoring there again";
+            return at + " holds nothing this restore made, only its marker " + marker + ": delete that before restoring there again";
         }
         int shown = Math.min(3, made.size());
-        String paths = String.join(", ", made.subList(0, shown).stream().map(p -> TerminalText.escape(p.toString())).toList())
+        String paths = String.join(", ", made.subList(0, shown).stream().map(TerminalText::path).toList())
                 + (made.size() > shown ? " and " + (made.size() - shown) + " more listed in the marker" : "");
-        return into + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get()) + " written) in what it made there, "
+        return at + " holds a partial restore (" + Output.bytes(restorer.bytesWritten.get()) + " written) in what it made there, "
                 + paths + ": delete " + (made.size() == 1 ? "that" : "those") + " and its marker " + marker + " before restoring there"
-                + " again, not the rest of " + into;
+                + " again, not the rest of " + at;
     }
 
     /** Why a restore that ran to its end failed: unsafe names refused, or differences --verify found; null when it did not. */
     private static CliException failure(RestoreResult res, Path into) {
         if (!res.refused().isEmpty()) {
-            return new CliException("refused " + res.refused().size() + " unsafe name(s) in the snapshot; nothing was written outside " + into);
+            return new CliException("refused " + res.refused().size() + " unsafe name(s) in the snapshot; nothing was written outside "
+                    + TerminalText.path(into));
         }
         if (!res.verifyFailures().isEmpty()) {
             return new CliException("verify found " + res.verifyFailures().size() + " difference(s) between the restore and the snapshot");

@@ -139,4 +139,25 @@ class NamesShownExactlyTest {
         assertThat(Files.readString(FileNames.resolve(target.resolve("data"), "caf\uDCE8").resolve("f"))).isEqualTo("e8");
         assertThat(Files.exists(FileNames.resolve(target.resolve("data"), "caf\uDCE9"))).isFalse();
     }
+
+    /**
+     * The CLI's own lines doubled no backslash of a value they quote, so that find's refusal of 'sub\x1b/r' (a backslash,
+     * then x1b) read as that of the pattern holding ESC, and a restore into /…/t\x41 (a backslash, then x41) as one into
+     * /…/tA; a value is escaped where a line puts it in, as ls shows a name.
+     */
+    @Test
+    void aBackslashOfAValueAMessageQuotesIsShownDoubled() throws Exception {
+        backup();
+        CliRun literal = vault("find", "sub\\x1b/r");
+        CliRun control = vault("find", "sub\u001b/r");
+        assertThat(literal.exit()).isEqualTo(2);
+        assertThat(literal.err()).contains(" and sub\\\\x1b/r holds a '/'");
+        assertThat(literal.err()).isNotEqualTo(control.err());
+
+        Path target = tmp.resolve("t\\x41");
+        CliRun restore = vault("restore", "latest", "--target", target.toString(), "--include", "data/caf\\xe9");
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        assertThat(restore.out()).contains(" to " + tmp + "/t\\\\x41 in ");
+        assertThat(Files.readString(target.resolve("data/caf\\xe9"))).isEqualTo("a backslash, then xe9");
+    }
 }
