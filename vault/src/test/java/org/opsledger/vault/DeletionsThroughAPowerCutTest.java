@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.checker.Repairer;
+import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.prune.RetentionPolicy;
@@ -18,6 +20,7 @@ import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.Rewriter;
+import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 /**
@@ -96,6 +99,61 @@ class DeletionsThroughAPowerCutTest {
             repo.amend(List.of(made.get(2)), new Amendment("Finance records office", null, null, null, null, "owner left out", "ops"));
             assertThat(cut.undone()).as("after amend").isEmpty();
         }
+    }
+
+    /**
+     * A forget of many snapshots makes their removal durable at once, before it returns (and so before its journal entry):
+     * it fsynced snapshots/ once a snapshot, 999 times for 999 snapshots.
+     */
+    @Test
+    void aForgetOfManySnapshotsSyncsTheirDirectoryOnce() throws Exception {
+        Path dir = tmp.resolve("repo");
+        SnapshotRef first = backups(dir, 1).getFirst();
+        List<SnapshotRef> many = new ArrayList<>();
+        try (Repository repo = TestTrees.open(dir)) {
+            for (int i = 0; i < 40; i++) {
+                Snapshot record = first.snapshot().withTag("n", Integer.toString(i));
+                many.add(new SnapshotRef(repo.saveSnapshot(record), record));
+            }
+        }
+        syncsOnceAndStaysDone(dir, "snapshots", "forget", repo -> {
+            Forgetter forgetter = new Forgetter(repo, ZoneOffset.UTC);
+            List<ObjectId> removed = new ArrayList<>();
+            forgetter.remove(forgetter.plan(many, Instant.now()), removed::add);
+            assertThat(removed).hasSize(40);
+        });
+    }
+
+    /** {@code command}'s {@code work} in the repository at {@code dir} fsyncs {@code synced} once, and a power cut after it undoes nothing. */
+    private void syncsOnceAndStaysDone(Path dir, String synced, String command, java.util.function.Consumer<Repository> work) {
+        PowerCut cut = new PowerCut(dir);
+        try (Repository repo = opened(dir, cut)) {
+            work.accept(repo);
+        }
+        assertThat(cut.syncsOf(synced)).as("fsyncs of " + synced + "/ by the " + command).isEqualTo(1);
+        assertThat(cut.undone()).as("what a power cut after the " + command + " brings back").isEmpty();
+    }
+
+    /** `vault unlock` removes the lock files no process keeps together: one fsync of locks/, not one a file. */
+    @Test
+    void anUnlockOfManyLockFilesSyncsTheirDirectoryOnce() throws Exception {
+        Path dir = tmp.resolve("repo");
+        backups(dir, 1);
+        for (int i = 0; i < 30; i++) {
+            Files.writeString(dir.resolve("locks/" + String.format("%064x", i)), "not a lock record"); // unreadable: unlock removes it
+        }
+        syncsOnceAndStaysDone(dir, "locks", "unlock", repo -> assertThat(repo.locks().unlock(false)).hasSize(30));
+    }
+
+    /** `vault repair` takes damaged snapshot files out of snapshots/ together: one fsync of it, not one a file. */
+    @Test
+    void aRepairOfManyDamagedSnapshotFilesSyncsTheirDirectoryOnce() throws Exception {
+        Path dir = tmp.resolve("repo");
+        for (SnapshotRef s : backups(dir, 3)) {
+            Path file = dir.resolve("snapshots/" + s.id().hex());
+            DamagedPackTest.flipOneByte(file, Files.size(file) / 2);
+        }
+        syncsOnceAndStaysDone(dir, "snapshots", "repair", repo -> assertThat(new Repairer(repo, 2).repair(0, false).files()).hasSize(3));
     }
 
     /**

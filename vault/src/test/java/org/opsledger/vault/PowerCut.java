@@ -27,6 +27,8 @@ public final class PowerCut implements LocalBackend.DiskCalls {
     /** Each directory's entries as a cut would leave them, each true for a directory. */
     private final Map<Path, Map<String, Boolean>> durable = new HashMap<>();
     private Consumer<Path> beforeUnlink = f -> { };
+    /** How many times each directory was {@code fsync}ed. */
+    private final Map<Path, Integer> syncs = new HashMap<>();
 
     /** Everything below {@code top} now is taken as durable, as a filesystem just mounted holds it. */
     public PowerCut(Path top) {
@@ -52,6 +54,12 @@ public final class PowerCut implements LocalBackend.DiskCalls {
     @Override
     public synchronized void synced(Path dir) {
         durable.put(dir, listing(dir));
+        syncs.merge(dir, 1, Integer::sum);
+    }
+
+    /** How many times {@code dir} (a name below the top: "snapshots") was {@code fsync}ed since this model began. */
+    public synchronized int syncsOf(String dir) {
+        return syncs.getOrDefault(top.resolve(dir), 0);
     }
 
     /**

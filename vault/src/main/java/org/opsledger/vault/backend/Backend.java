@@ -57,10 +57,40 @@ public interface Backend extends AutoCloseable {
      * directories). Whatever a deletion makes safe (the new index, a snapshot's removal before its data's) is written or
      * deleted before; an unlink a power cut undid brought back a retired epoch's index files after its key was destroyed,
      * and a record a rewrite had taken a secret out of (a helper's, with a filesystem that keeps only what was fsynced).
-     * This default deletes each.
+     * One piece of code with {@link #deletions}: each name deleted in it, the batch closed.
      */
     default void deleteAll(java.util.Collection<String> names) {
-        names.forEach(this::delete);
+        try (Deletions batch = deletions()) {
+            names.forEach(batch::delete);
+        }
+    }
+
+    /**
+     * Deletions made one at a time and durable together, as {@link #deleteAll}'s are, for a command that looks at the store
+     * between two of them: a forget reads a snapshot's hold again once its file is gone, and fsynced {@code snapshots/} once
+     * a snapshot (999 times for 999 snapshots).
+     */
+    interface Deletions extends AutoCloseable {
+        /** Deletes the file now: no reader finds it once this returns. A file that is not there is no error. */
+        void delete(String name);
+
+        /** Makes every deletion so far durable (on a local disk, one fsync of each directory they were in). */
+        @Override
+        void close();
+    }
+
+    /** Deletions durable once the batch is closed ({@link Deletions}). This default deletes each durably as it goes. */
+    default Deletions deletions() {
+        return new Deletions() {
+            @Override
+            public void delete(String name) {
+                Backend.this.delete(name);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /**

@@ -582,34 +582,48 @@ public final class LocalBackend implements Backend {
     }
 
     /**
-     * Unlinks each, then {@code fsync}s each directory they were in, once (docs/vault-format.md §2, "Writes are atomic"):
-     * an unlink alone is undone by a power cut.
+     * Each file unlinked as it is deleted, then each directory they were in {@code fsync}ed once, at the close
+     * (docs/vault-format.md §2, "Writes are atomic"): an unlink alone is undone by a power cut.
      */
     @Override
-    public void deleteAll(java.util.Collection<String> names) {
-        Set<Path> dirs = new java.util.LinkedHashSet<>();
-        Path at = root;
-        String verb = "delete";
-        try {
-            for (String name : names) {
-                at = path(name);
+    public Deletions deletions() {
+        return new Deletions() {
+            private final Set<Path> dirs = new java.util.LinkedHashSet<>();
+
+            @Override
+            public void delete(String name) {
+                Path at = path(name);
                 diskCalls.unlinking(at);
-                Files.deleteIfExists(at);
+                try {
+                    Files.deleteIfExists(at);
+                } catch (IOException e) {
+                    throw deleteFailure("delete", at, e);
+                }
                 dirs.add(at.getParent());
             }
-            verb = "sync";
-            for (Path dir : dirs) {
-                at = dir;
-                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) { // none: never made, nothing was in it
-                    fsyncDirectory(dir);
+
+            @Override
+            public void close() {
+                for (java.util.Iterator<Path> it = dirs.iterator(); it.hasNext(); ) {
+                    Path dir = it.next();
+                    try {
+                        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) { // none: never made, nothing was in it
+                            fsyncDirectory(dir);
+                        }
+                    } catch (IOException e) {
+                        throw deleteFailure("sync", dir, e);
+                    }
+                    it.remove();
                 }
             }
-        } catch (IOException e) {
-            if (Cancelled.caused(e)) {
-                throw new Cancelled("deleting " + at, e); // the thread's job was cancelled, the disk did not fail
-            }
-            throw new BackendException("cannot " + verb + " " + at + ": " + IoReason.of(e), e);
+        };
+    }
+
+    private static VaultException deleteFailure(String verb, Path at, IOException e) {
+        if (Cancelled.caused(e)) {
+            return new Cancelled("deleting " + at, e); // the thread's job was cancelled, the disk did not fail
         }
+        return new BackendException("cannot " + verb + " " + at + ": " + IoReason.of(e), e);
     }
 
     @Override

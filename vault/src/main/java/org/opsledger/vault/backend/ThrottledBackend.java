@@ -204,8 +204,8 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
-    public void deleteAll(java.util.Collection<String> names) {
-        store.deleteAll(names);
+    public Deletions deletions() {
+        return store.deletions();
     }
 
     @Override

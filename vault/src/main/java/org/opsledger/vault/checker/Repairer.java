@@ -376,15 +376,17 @@ public final class Repairer {
     private Map<ObjectId, Long> apply(Plan plan) {
         Backend backend = repo.backend();
         // 0. damaged snapshot files and hold records: each copied under damaged/ first; a snapshot file then leaves
-        //    snapshots/, a hold record is replaced by one that keeps the hold in force
-        for (RepairResult.DamagedFile f : plan.files()) {
-            if (f.keptAs() != null && !f.name().startsWith("condemned/")) {
-                keep(f);
-                if (f.name().startsWith("holds/")) {
-                    repo.holdAgain(Repository.idOfName(f.name()), "the hold record was damaged; kept in force by `vault repair` on "
-                            + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + " (the damaged record is " + f.keptAs() + ")", "vault repair");
-                } else {
-                    backend.delete(f.name());
+        //    snapshots/, a hold record is replaced by one that keeps the hold in force; the files' deletions durable together
+        try (Backend.Deletions deletions = backend.deletions()) {
+            for (RepairResult.DamagedFile f : plan.files()) {
+                if (f.keptAs() != null && !f.name().startsWith("condemned/")) {
+                    keep(f);
+                    if (f.name().startsWith("holds/")) {
+                        repo.holdAgain(Repository.idOfName(f.name()), "the hold record was damaged; kept in force by `vault repair` on "
+                                + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + " (the damaged record is " + f.keptAs() + ")", "vault repair");
+                    } else {
+                        deletions.delete(f.name());
+                    }
                 }
             }
         }
@@ -396,10 +398,12 @@ public final class Repairer {
             repo.replaceIndex(plan.index(), missing, plan.indexFiles());
         }
         // damaged condemned records go once their packs are indexed again
-        for (RepairResult.DamagedFile f : plan.files()) {
-            if (f.keptAs() != null && f.name().startsWith("condemned/")) {
-                keep(f);
-                backend.delete(f.name());
+        try (Backend.Deletions deletions = backend.deletions()) {
+            for (RepairResult.DamagedFile f : plan.files()) {
+                if (f.keptAs() != null && f.name().startsWith("condemned/")) {
+                    keep(f);
+                    deletions.delete(f.name());
+                }
             }
         }
         repo.reloadIndex();
@@ -425,10 +429,12 @@ public final class Repairer {
         List<String> indexFiles = repo.indexFiles();
         repo.replaceIndex(repo.freshIndex(), damaged, indexFiles);
         Map<ObjectId, Long> notRead = new HashMap<>();
-        for (ObjectId p : damaged) {
-            String name = Repository.packName(p);
-            notRead.put(p, keepPack(name, DAMAGED + "/" + p.hex()));
-            backend.delete(name);
+        try (Backend.Deletions deletions = backend.deletions()) { // each gone at once (its room free), durable together
+            for (ObjectId p : damaged) {
+                String name = Repository.packName(p);
+                notRead.put(p, keepPack(name, DAMAGED + "/" + p.hex()));
+                deletions.delete(name);
+            }
         }
         repo.reloadIndex();
         // 4. on a store with Object Lock, held snapshots' holds follow their salvaged blobs to the new packs

@@ -9,6 +9,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.opsledger.vault.Sleeper;
+import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
@@ -166,22 +167,23 @@ public final class Tiering {
     private int forgetUnderOneLock(List<Copier.Copied> batch, int from, Consumer<Moved> each) {
         long started = nanoClock.getAsLong();
         int i = from;
-        try (SharedLock lock = nearLine.holdsLockWaiting()) {
+        // the turn's deletions durable together before its lock is let go (one fsync of snapshots/, not one a snapshot)
+        try (SharedLock lock = nearLine.holdsLockWaiting(); Backend.Deletions deletions = nearLine.backend().deletions()) {
             do {
-                each.accept(forgetNearLine(batch.get(i).snapshot(), batch.get(i).copy()));
+                each.accept(forgetNearLine(batch.get(i).snapshot(), batch.get(i).copy(), deletions));
                 i++;
             } while (i < batch.size() && !LockTurns.over(started, nanoClock));
         }
         return i;
     }
 
-    /** Forgets {@code s} near-line, its copy committed, unless it is held: then its hold follows it (IS.012 6.6.7). */
-    private Moved forgetNearLine(SnapshotRef s, Copier.Copy copy) {
+    /** Forgets {@code s} near-line in {@code deletions}, its copy committed, unless it is held: then its hold follows it (IS.012 6.6.7). */
+    private Moved forgetNearLine(SnapshotRef s, Copier.Copy copy, Backend.Deletions deletions) {
         LegalHold hold = nearLine.holdOf(s.id());
         Repository.Deletion deletion = null;
         List<LegalHold.Matter> placed = new ArrayList<>();
         if (hold == null) {
-            deletion = nearLine.deleteSnapshotUnlessHeld(s.id()); // its data goes with the next prune
+            deletion = nearLine.deleteSnapshotUnlessHeld(s.id(), deletions); // its data goes with the next prune
             if (deletion == Repository.Deletion.HELD) {
                 hold = nearLine.holdOf(s.id()); // placed while the file went: it stays, and the hold follows
             }

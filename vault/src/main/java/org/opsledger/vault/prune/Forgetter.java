@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.SnapshotFilter;
@@ -209,10 +210,13 @@ public final class Forgetter {
     public List<ForgetDecision> remove(List<ForgetDecision> plan, java.util.function.Consumer<ObjectId> removed,
             java.util.function.Consumer<ForgetDecision> carriedOut) {
         List<ForgetDecision> done = new ArrayList<>(plan.size());
-        try (SharedLock lock = plan.stream().allMatch(ForgetDecision::keep) ? null : repo.lock("forget")) {
+        // durable together, before this returns and so before the entry that names them: one fsync of snapshots/, not one a
+        // snapshot; one stopped part-way makes those it removed durable on its way out
+        try (SharedLock lock = plan.stream().allMatch(ForgetDecision::keep) ? null : repo.lock("forget");
+             Backend.Deletions deletions = repo.backend().deletions()) {
             for (ForgetDecision d : plan) {
                 // IS.012 6.6.7: a hold placed while we planned, or while the file goes, still wins
-                ForgetDecision outcome = d.keep() ? d : switch (repo.deleteSnapshotUnlessHeld(d.snapshot().id())) {
+                ForgetDecision outcome = d.keep() ? d : switch (repo.deleteSnapshotUnlessHeld(d.snapshot().id(), deletions)) {
                     case DELETED -> {
                         removed.accept(d.snapshot().id());
                         yield d;

@@ -246,14 +246,16 @@ public final class Locks {
         Instant cutoff = Instant.now().minus(STALE_AFTER);
         LockHolder here = LockHolder.current();
         List<String> removed = new ArrayList<>();
-        for (LockFile f : read()) {
-            LockRecord l = f.lock();
-            String stale = l == null ? null : staleness(f, cutoff, here);
-            if (f.problem() != null ? ignored || live && l != null : stale != null || live) {
-                backend.delete(f.name());
-                SharedLock.ABANDONED.remove(new SharedLock.Abandoned(backend.location(), f.name()));
-                removed.add(f.unread() != null ? f.unread() : f.name() + ": " + (f.problem() != null ? f.problem()
-                        : (stale == null ? "live" : stale) + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
+        try (Backend.Deletions deletions = backend.deletions()) { // durable together: one fsync of locks/, not one a lock file
+            for (LockFile f : read()) {
+                LockRecord l = f.lock();
+                String stale = l == null ? null : staleness(f, cutoff, here);
+                if (f.problem() != null ? ignored || live && l != null : stale != null || live) {
+                    deletions.delete(f.name());
+                    SharedLock.ABANDONED.remove(new SharedLock.Abandoned(backend.location(), f.name()));
+                    removed.add(f.unread() != null ? f.unread() : f.name() + ": " + (f.problem() != null ? f.problem()
+                            : (stale == null ? "live" : stale) + ", " + l.kind() + " on " + l.host() + " (pid " + l.pid() + "), refreshed " + l.refreshed()));
+                }
             }
         }
         return removed;

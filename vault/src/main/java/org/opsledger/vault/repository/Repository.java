@@ -1742,6 +1742,17 @@ public final class Repository implements AutoCloseable {
      * helper's). ALREADY_GONE: another command (a forget, an amend) removed it first.
      */
     public Deletion deleteSnapshotUnlessHeld(ObjectId snapshot) {
+        try (Backend.Deletions deletion = backend.deletions()) {
+            return deleteSnapshotUnlessHeld(snapshot, deletion);
+        }
+    }
+
+    /**
+     * {@link #deleteSnapshotUnlessHeld(ObjectId)} in {@code batch}: durable once the batch is closed, with the others in it
+     * (a forget of 999 snapshots fsynced {@code snapshots/} 999 times). A hold is read after the file is gone, as ever: a
+     * deletion is seen by every process at once, and only a power cut before the close undoes it.
+     */
+    public Deletion deleteSnapshotUnlessHeld(ObjectId snapshot, Backend.Deletions batch) {
         String hold = "holds/" + snapshot.hex();
         String name = "snapshots/" + snapshot.hex();
         if (backend.exists(hold)) {
@@ -1753,7 +1764,7 @@ public final class Repository implements AutoCloseable {
         } catch (MissingFileException gone) {
             return Deletion.ALREADY_GONE;
         }
-        backend.delete(name);
+        batch.delete(name);
         if (backend.exists(hold)) {
             backend.write(name, sealed);
             return Deletion.HELD;

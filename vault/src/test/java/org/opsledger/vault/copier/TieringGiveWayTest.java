@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.PowerCut;
 import org.opsledger.vault.Sleeper;
 import org.opsledger.vault.TestTrees;
+import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -72,6 +74,26 @@ class TieringGiveWayTest {
             assertThat(moved).extracting(Tiering.Moved::source).containsExactlyElementsOf(due.stream().map(SnapshotRef::id).toList());
             assertThat(near.snapshots()).extracting(SnapshotRef::id).containsExactly(held.id());
             assertThat(far.holds().values()).singleElement().satisfies(h -> assertThat(h.reason()).isEqualTo("LIT-9 litigation"));
+        }
+    }
+
+    /** The originals a turn under the lock forgets go durably together: one fsync of snapshots/ near-line, not one each. */
+    @Test
+    void theOriginalsOfOneTurnAreForgottenWithOneSyncOfTheirDirectory() throws Exception {
+        Path nearDir = tmp.resolve("near");
+        TestTrees.newRepo(nearDir).close();
+        try (Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
+            List<SnapshotRef> due;
+            try (Repository near = TestTrees.open(nearDir)) {
+                due = due(near, far, 5);
+            }
+            PowerCut cut = new PowerCut(nearDir);
+            try (Repository near = Repository.open(new LocalBackend(nearDir, cut), TestTrees.PASSWORD)) {
+                tiering(near, far, nanos -> { }).move(due, m -> seen.add(m.forgottenNearLine() ? "forgot" : "kept"));
+            }
+            assertThat(seen).containsExactly("forgot", "forgot", "forgot", "forgot", "forgot"); // in one turn: the clock stands still
+            assertThat(cut.syncsOf("snapshots")).as("fsyncs of snapshots/ near-line").isEqualTo(1);
+            assertThat(cut.undone()).as("what a power cut after the tier brings back near-line").isEmpty();
         }
     }
 
