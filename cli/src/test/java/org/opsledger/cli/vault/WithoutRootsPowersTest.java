@@ -413,6 +413,31 @@ class WithoutRootsPowersTest {
                 .containsExactly("opsledger: cannot read the backup path " + data + ": permission denied; nothing of it would be backed up");
     }
 
+    /**
+     * `init` in a directory its user may enter and write but not list (a group's drop directory, 0733, another user's),
+     * making a directory above the repository too: it failed, `cannot create …: permission denied`, the drop directory
+     * being opened to be fsynced; now the directory made in it is fsynced instead, and the repository opens.
+     */
+    @Test
+    void initMakesARepositoryInADirectoryItMayWriteButNotList() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        Path drop = Files.createDirectories(tmp.resolve("drop"));
+        Files.setAttribute(drop, "unix:uid", 65534); // nobody's: root without its powers is one of the others there
+        Files.setAttribute(drop, "unix:mode", 0733);
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Files.setAttribute(pw, "unix:mode", 0600);
+        Path repo = drop.resolve("team/repo");
+        List<String> at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
+
+        Process p = withoutRootsPowers(concat(List.of("init"), at, List.of("--kdf-iterations", "100000")));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("created vault repository");
+        CliRun snapshots = CliRun.of(concat(List.of("vault", "snapshots"), at));
+        assertThat(snapshots.exit()).as(snapshots.err()).isZero();
+    }
+
     @SafeVarargs
     private static String[] concat(List<String>... parts) {
         return java.util.Arrays.stream(parts).flatMap(List::stream).toArray(String[]::new);

@@ -315,10 +315,22 @@ public final class LocalBackend implements Backend {
     /**
      * {@code fsync}s the parent of each directory in {@code made}, the deepest first: a directory just made is named by
      * its parent only, and a power cut took a new repository away whole, its files {@code fsync}ed below it (a helper's).
+     * A parent above the repository that this user may enter and write but not read (a group's drop directory, 0733)
+     * cannot be opened to be {@code fsync}ed, and init failed there ("permission denied") where it had worked: the
+     * directory made in it is {@code fsync}ed instead, which on ext4, XFS and btrfs commits its entry too (their journal
+     * commits the creation with it; POSIX promises it only of the parent's fsync). docs/operations.md says what remains.
      */
     private void syncEntriesOf(List<Path> made) throws IOException {
         for (Path dir : made.reversed()) {
-            fsyncDirectory(dir.getParent());
+            Path parent = dir.getParent();
+            try {
+                fsyncDirectory(parent);
+            } catch (java.nio.file.AccessDeniedException unreadable) {
+                if (parent.startsWith(root)) {
+                    throw unreadable; // inside the repository: a directory of its own it may not read
+                }
+                fsyncDirectory(dir);
+            }
         }
     }
 
