@@ -61,7 +61,7 @@ final class CopyCommand implements Callable<Integer> {
                             RuntimeException notFound = null; // those named before it are copied, then the copy fails on it
                             for (String s : snapshots) {
                                 try {
-                                    found.add(listing.find(s, select.filter()));
+                                    found.add(select.find(() -> listing.find(s, select.filter())));
                                 } catch (RuntimeException e) {
                                     notFound = e;
                                     break;

@@ -32,8 +32,8 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() {
         try (Repository r = repo.open()) {
             var listing = r.listSnapshots(); // one listing for both
-            var a = listing.find(from, select.filter());
-            var b = listing.find(to, select.filter());
+            var a = select.find(() -> listing.find(from, select.filter()));
+            var b = select.find(() -> listing.find(to, select.filter()));
             if (repo.json) {
                 Map<String, Object> head = new LinkedHashMap<>();
                 head.put("from", a.id().hex());

@@ -70,7 +70,7 @@ final class DumpCommand implements Callable<Integer> {
             Dumper.Dumped d;
             String summary;
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.DUMP, what, new java.util.ArrayList<>())) {
-                s = journal.find(() -> r.findSnapshot(snapshot, select.filter()), SnapshotRef::id);
+                s = journal.find(() -> select.find(r, snapshot), SnapshotRef::id);
                 SnapshotsCommand.sayWhichWhenChosen(snapshot, s); // on stderr: stdout is the data
                 try {
                     d = output == null ? new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16))

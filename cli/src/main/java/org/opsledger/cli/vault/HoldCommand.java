@@ -52,7 +52,7 @@ final class HoldCommand implements Callable<Integer> {
             Instant asked = Instant.now();
             boolean already;
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.HOLD, List.of(), new java.util.ArrayList<>())) {
-                held = journal.find(() -> r.findSnapshot(snapshot, select.filter()), SnapshotRef::id);
+                held = journal.find(() -> select.find(r, snapshot), SnapshotRef::id);
                 try {
                     h = r.hold(held, reason, by);
                 } catch (RuntimeException e) {

@@ -37,7 +37,7 @@ final class LsCommand implements Callable<Integer> {
     public Integer call() {
         RepoOptions.checkNotEmpty("PATH", path);
         try (Repository r = repo.open()) {
-            var s = r.findSnapshot(snapshot, select.filter());
+            var s = select.find(r, snapshot);
             SnapshotsCommand.sayWhichWhenChosen(snapshot, s);
             Consumer<Map<String, Object>> rows;
             Output.JsonList list = repo.json ? Output.jsonList() : null;

@@ -48,7 +48,7 @@ final class ReleaseCommand implements Callable<Integer> {
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.RELEASE, List.of(), new ArrayList<>())) {
                 id = journal.find(() -> {
                     try {
-                        SnapshotRef found = r.findSnapshot(snapshot, select.filter());
+                        SnapshotRef found = select.find(r, snapshot);
                         RecordHistory.entries(found.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS)
                                 .forEach(former -> formerIds.add(ObjectId.parse(former)));
                         return found.id();

@@ -78,7 +78,7 @@ final class RestoreCommand implements Callable<Integer> {
         List<String> where = List.of(into.toString());
         try (Repository r = repo.open()) {
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE, where, new java.util.ArrayList<>())) {
-                s = journal.find(() -> SnapshotsCommand.find(r, snapshot, select.filter()), SnapshotRef::id);
+                s = journal.find(() -> select.find(() -> SnapshotsCommand.find(r, snapshot, select.filter())), SnapshotRef::id);
                 Restorer restorer = new Restorer(r, threads == null ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads)
                         .excluding(excludes).resolvedAs(into);
                 Supplier<String> partial = () -> restorer.intoLiveTree() ? madeInALiveTree(into, restorer)

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.NoneSelectedException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.FileNames;
@@ -75,6 +76,25 @@ final class SnapshotFilterOptions {
     }
 
     /**
+     * The snapshot {@code find} finds; 'latest' where this selection selects no snapshot is refused as {@link #requireSelected}
+     * refuses it, naming what the repository holds: `restore latest --host web-O1` said only "no snapshot of host web-O1"
+     * (an engineer's note).
+     */
+    SnapshotRef find(Supplier<SnapshotRef> find) {
+        try {
+            return find.get();
+        } catch (NoneSelectedException e) {
+            requireSelected(false, filter(), e::listed, "snapshot of %s", "snapshots");
+            throw e;
+        }
+    }
+
+    /** {@code name} (an ID, a prefix, 'latest' among those selected) in {@code r}, as {@link #find(Supplier)} finds it. */
+    SnapshotRef find(Repository r, String name) {
+        return find(() -> r.findSnapshot(name, filter()));
+    }
+
+    /**
      * The snapshots {@code names} name (IDs, prefixes, 'latest' among those selected), each once ('latest' and its ID
      * name one): all found before a command changes any, so a mistyped ID changes nothing.
      */
@@ -88,7 +108,7 @@ final class SnapshotFilterOptions {
         List<SnapshotRef> found = new ArrayList<>();
         Set<ObjectId> ids = new HashSet<>();
         for (String s : names) {
-            SnapshotRef ref = listing.find(s, filter);
+            SnapshotRef ref = find(() -> listing.find(s, filter));
             if (ids.add(ref.id())) {
                 found.add(ref);
             }

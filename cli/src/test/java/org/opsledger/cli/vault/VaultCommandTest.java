@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -3118,6 +3119,40 @@ class VaultCommandTest {
         assertThat(missing.err()).contains("data/none\\x1b]0;owned\\x07").doesNotContain("\u001b").doesNotContain("\u0007");
     }
 
+    /**
+     * 'latest' among a --host, --tag or --path that selects nothing is refused as snapshots, find, forget and due refuse the
+     * selection, naming what the repository holds: `restore latest --host web-O1` said only "no snapshot of host web-O1",
+     * and ls, dump, hold, release and diff so too (an engineer's note). Nothing is written, held or named the snapshot chosen.
+     */
+    @Test
+    void latestAmongASelectionOfNothingIsRefusedNamingWhatTheRepositoryHoldsInEveryCommandThatTakesIt() {
+        String host = org.opsledger.vault.repository.Repository.hostname();
+        assertThat(vault("backup", data.toString(), "--allow-same-device", "--tag", "system=erp").exit()).isZero();
+        assertThat(vault("hold", "latest", "--reason", "matter 7").exit()).isZero();
+        String hint = " (`vault snapshots` without --host, --path and --tag lists every one)\n";
+        List<List<String>> commands = List.of(List.of("restore", "latest", "--target", tmp.resolve("out").toString()),
+                List.of("ls", "latest"), List.of("dump", "latest", "data/report.txt", "--output", tmp.resolve("dumped").toString()),
+                List.of("hold", "latest", "--reason", "matter 8"), List.of("release", "latest", "--reason", "matter 7"),
+                List.of("diff", "latest", "latest"));
+        Map<List<String>, String> selections = Map.of(List.of("--host", "web-O1"), "host web-O1, which holds snapshots of host(s) " + host,
+                List.of("--tag", "system=crm"), "tag system=crm, which holds 1 snapshot(s)",
+                List.of("--host", host, "--path", "/srv/typo"), "host " + host + ", path /srv/typo, which holds 1 snapshot(s) of host " + host);
+        for (List<String> command : commands) {
+            for (var selection : selections.entrySet()) {
+                List<String> args = new ArrayList<>(command);
+                args.addAll(selection.getKey());
+                Run refused = vault(args.toArray(String[]::new));
+                assertThat(refused.exit()).as(args.toString()).isEqualTo(1);
+                assertThat(refused.out()).isEmpty();
+                assertThat(refused.err()).as(args.toString()).isEqualTo("opsledger: no snapshot of " + selection.getValue().replaceFirst(", which",
+                        " in this repository, which") + hint);
+            }
+        }
+        assertThat(tmp.resolve("out")).doesNotExist();
+        assertThat(tmp.resolve("dumped")).doesNotExist();
+        assertThat(vault("snapshots", "--json").json().get(0).get("heldFor")).singleElement().satisfies(m -> assertThat(m.asString()).isEqualTo("matter 7"));
+    }
+
     @Test
     void hostTagAndPathSelectWhatSnapshotsListsAndWhichSnapshotIsLatest() {
         Run erp = vault("backup", data.toString(), "--allow-same-device", "--tag", "system=erp", "--json");
@@ -3130,7 +3165,9 @@ class VaultCommandTest {
         assertThat(ls.exit()).isZero();
         Run none = vault("restore", "latest", "--host", "web-1", "--target", tmp.resolve("out").toString());
         assertThat(none.exit()).isEqualTo(1);
-        assertThat(none.err().lines().toList()).containsExactly("opsledger: no snapshot of host web-1 (`vault snapshots` lists them)");
+        assertThat(none.err().lines().toList()).containsExactly("opsledger: no snapshot of host web-1 in this repository, which holds"
+                + " snapshots of host(s) " + Repository.hostname()
+                + " (`vault snapshots` without --host, --path and --tag lists every one)");
         assertThat(tmp.resolve("out")).doesNotExist();
         assertThat(vault("snapshots", "--tag", "system").exit()).isEqualTo(2);
     }

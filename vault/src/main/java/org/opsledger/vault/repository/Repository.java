@@ -1485,7 +1485,7 @@ public final class Repository implements AutoCloseable {
                     throw new org.opsledger.vault.NoSnapshotsException("the repository has no snapshots");
                 }
                 if (matching.isEmpty()) {
-                    throw new VaultException("no snapshot of " + filter.describe() + " (`vault snapshots` lists them)");
+                    throw new org.opsledger.vault.NoneSelectedException("no snapshot of " + filter.describe() + " (`vault snapshots` lists them)", readable);
                 }
                 return matching.getLast();
             }
