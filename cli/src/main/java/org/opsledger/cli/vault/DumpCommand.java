@@ -71,10 +71,11 @@ final class DumpCommand implements Callable<Integer> {
             String summary;
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.DUMP, what, new java.util.ArrayList<>())) {
                 s = journal.find(() -> select.find(r, snapshot), SnapshotRef::id);
-                SnapshotsCommand.sayWhichWhenChosen(snapshot, s); // on stderr: stdout is the data
+                SnapshotRef chosen = s; // said on stderr (stdout is the data) as the dump begins: not before a refusal of the path or --output
+                Runnable begins = () -> SnapshotsCommand.sayWhichWhenChosen(snapshot, chosen);
                 try {
-                    d = output == null ? new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16))
-                            : toFile(new Dumper(r), s, output);
+                    d = output == null ? new Dumper(r).dump(s, path, new BufferedOutputStream(stdout(), 1 << 16), begins)
+                            : toFile(new Dumper(r), s, output, begins);
                 } catch (Exception e) {
                     throw journal.failed(e);
                 }
@@ -159,7 +160,7 @@ final class DumpCommand implements Callable<Integer> {
      * for the data. The file is its owner's alone (0600, whatever the umask): it holds files whose own modes it does not
      * keep, and a dump of a 0600 key came out 0644, left so after a SIGTERM too (a helper's).
      */
-    private Dumper.Dumped toFile(Dumper dumper, SnapshotRef s, Path file) throws IOException {
+    private Dumper.Dumped toFile(Dumper dumper, SnapshotRef s, Path file, Runnable begins) throws IOException {
         OutputStream out;
         try {
             out = java.nio.channels.Channels.newOutputStream(Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
@@ -184,7 +185,7 @@ final class DumpCommand implements Callable<Integer> {
         }, "remove-unfinished-dump");
         Runtime.getRuntime().addShutdownHook(removeUnfinished);
         try (OutputStream o = new BufferedOutputStream(naming(out, file), 1 << 16)) {
-            Dumper.Dumped d = dumper.dump(s, path, o);
+            Dumper.Dumped d = dumper.dump(s, path, o, begins);
             done.set(true);
             return d;
         } finally {

@@ -38,7 +38,9 @@ final class LsCommand implements Callable<Integer> {
         RepoOptions.checkNotEmpty("PATH", path);
         try (Repository r = repo.open()) {
             var s = select.find(r, snapshot);
-            SnapshotsCommand.sayWhichWhenChosen(snapshot, s);
+            String rel = SnapshotPaths.relative(path == null ? "" : path);
+            List<Node> trail = rel.isEmpty() ? List.of() : SnapshotPaths.trail(s, rel, r::loadTree);
+            SnapshotsCommand.sayWhichWhenChosen(snapshot, s); // once the path is found: not before its refusal
             Consumer<Map<String, Object>> rows;
             Output.JsonList list = repo.json ? Output.jsonList() : null;
             if (list != null) {
@@ -49,11 +51,9 @@ final class LsCommand implements Callable<Integer> {
                         SnapshotsCommand.utc((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
                         row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : ""));
             }
-            String rel = SnapshotPaths.relative(path == null ? "" : path);
             if (rel.isEmpty()) {
                 walk(r, s.snapshot().tree(), "", rows);
             } else {
-                List<Node> trail = SnapshotPaths.trail(s, rel, r::loadTree);
                 String dir = "";
                 for (Node above : trail.subList(0, trail.size() - 1)) {
                     dir += "/" + above.name();

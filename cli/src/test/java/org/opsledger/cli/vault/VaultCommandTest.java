@@ -2312,8 +2312,8 @@ class VaultCommandTest {
         });
         Run missing = vault("ls", "latest", "/data/nope");
         assertThat(missing.exit()).isEqualTo(1);
-        assertThat(missing.err()).startsWith("latest is snapshot ").contains("\nopsledger: no path data/nope in snapshot ")
-                .endsWith("lists its paths)\n");
+        assertThat(missing.err()).as("which snapshot 'latest' is, only when it is listed").startsWith("opsledger: no path data/nope in snapshot ")
+                .endsWith("lists its paths)\n").hasLineCount(1);
         assertThat(missing.out()).isEmpty();
     }
 
@@ -2374,13 +2374,17 @@ class VaultCommandTest {
 
         Run missing = vault("dump", "latest", "data/nothing.txt", "--output", tmp.resolve("nothing").toString());
         assertThat(missing.exit()).isEqualTo(1);
-        assertThat(missing.err()).contains("no path data/nothing.txt in snapshot");
+        assertThat(missing.err()).as("which snapshot 'latest' is, only when it is dumped").startsWith("opsledger: no path data/nothing.txt in snapshot ")
+                .hasLineCount(1);
+        Run link = vault("dump", "latest", "data/link");
+        assertThat(link.exit()).isEqualTo(1);
+        assertThat(link.out()).isEmpty();
+        assertThat(link.err()).startsWith("opsledger: data/link in snapshot ").contains(" is a symbolic link to report.txt; ").hasLineCount(1);
         assertThat(tmp.resolve("nothing")).as("nothing half-written is left").doesNotExist();
         assertThat(vault("dump", "latest", "data/report.txt", "--json").exit()).as("--json needs --output").isEqualTo(2);
         Run nowhere = vault("dump", "latest", "data/report.txt", "--output", tmp.resolve("no/such/dir/x").toString());
         assertThat(nowhere.exit()).isEqualTo(2);
-        assertThat(nowhere.err()).startsWith("latest is snapshot ")
-                .endsWith("\nopsledger: --output " + tmp.resolve("no/such/dir/x") + ": its directory does not exist\n");
+        assertThat(nowhere.err()).isEqualTo("opsledger: --output " + tmp.resolve("no/such/dir/x") + ": its directory does not exist\n");
     }
 
     @Test

@@ -37,12 +37,20 @@ public final class Dumper {
 
     /** Writes {@code path} of the snapshot ("" or "/" for all of it) to {@code out}, which is flushed, not closed. */
     public Dumped dump(SnapshotRef snapshot, String path, OutputStream out) throws IOException {
+        return dump(snapshot, path, out, () -> { });
+    }
+
+    /**
+     * As {@link #dump(SnapshotRef, String, OutputStream)}, {@code begins} run once {@code path} is found and is one a dump
+     * writes, before its first byte: a path refused runs it not.
+     */
+    public Dumped dump(SnapshotRef snapshot, String path, OutputStream out, Runnable begins) throws IOException {
         try (SharedLock reading = repo.readLock("dump")) { // a prune meanwhile deletes no pack this dump reads
-            return dumpRead(snapshot, path, out);
+            return dumpRead(snapshot, path, out, begins);
         }
     }
 
-    private Dumped dumpRead(SnapshotRef snapshot, String path, OutputStream out) throws IOException {
+    private Dumped dumpRead(SnapshotRef snapshot, String path, OutputStream out, Runnable begins) throws IOException {
         String rel = SnapshotPaths.relative(path);
         List<Node> top;
         String parent = ""; // the names above the dumped directory, as the snapshot has them
@@ -55,6 +63,7 @@ public final class Dumper {
                 parent += above.name() + "/";
             }
             if (node.type() == NodeType.FILE) {
+                begins.run();
                 long bytes = content(node, out::write);
                 out.flush();
                 return new Dumped(NodeType.FILE, bytes, 1);
@@ -65,6 +74,7 @@ public final class Dumper {
             }
             top = List.of(node);
         }
+        begins.run();
         TarWriter tar = new TarWriter(out);
         Map<List<Long>, String> firstNames = new HashMap<>();
         long entries = tarAll(tar, top, parent, firstNames);
