@@ -345,7 +345,7 @@ public final class Archiver {
                 new Snapshot.Summary(progress.files.get(), progress.dirs.get(), progress.bytesRead.get(), bytesAdded,
                         progress.filesUnchanged.get(), blobsAdded, warnings.size(),
                         warnings.isEmpty() ? null : List.copyOf(warnings.subList(0, Math.min(warnings.size(), Snapshot.Summary.EXCEPTIONS_KEPT))),
-                        attributesListed ? Boolean.TRUE : null));
+                        attributesListed ? Boolean.TRUE : null, progress.changedWhileRead.get()));
     }
 
     /** IS.012 6.6.6: backup data must not sit on the same media as the data it protects. */
@@ -793,10 +793,10 @@ public final class Archiver {
             CompletableFuture<Node> node = content.thenApply(c -> {
                 if (changed || c.size() != meta.size()) {
                     // kept (the next backup reads it again: its mtime or ctime is not the one recorded), and told
-                    progress.warn(FileNames.exactOf(p) + ": changed while it was read: the snapshot may hold a mix of old and new bytes"
+                    progress.keptChanged(FileNames.exactOf(p) + ": changed while it was read: the snapshot may hold a mix of old and new bytes"
                             + " (stop its writer during the backup, or back up a dump with --stdin-from-command)");
                 } else if (racy) { // a write after the stat, in the second of its ctime, leaves no trace: told as a change
-                    progress.warn(FileNames.exactOf(p) + ": changed while it was read, perhaps: it was last changed less than 2 s before the backup"
+                    progress.keptChanged(FileNames.exactOf(p) + ": changed while it was read, perhaps: it was last changed less than 2 s before the backup"
                             + " reached it, on a filesystem that keeps whole seconds, where a write in that second leaves no trace;"
                             + " the snapshot may hold a mix of old and new bytes, and the next backup reads it again (let 2 s pass"
                             + " between its last write and the backup)");

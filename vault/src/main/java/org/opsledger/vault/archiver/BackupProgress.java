@@ -21,6 +21,8 @@ public final class BackupProgress {
     public final AtomicLong mountPointsNotCrossed = new AtomicLong();
     /** Sockets met and left out: the program that listens on one makes it again. */
     public final AtomicLong socketsSkipped = new AtomicLong();
+    /** Files kept though they changed while they were read ({@link #keptChanged}). */
+    public final AtomicLong changedWhileRead = new AtomicLong();
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> repositoryDamage = new ConcurrentLinkedQueue<>();
     private volatile java.nio.file.Path repositoryLeftOut;
@@ -53,6 +55,15 @@ public final class BackupProgress {
     /** A path that vanished or could not be read: left out of the snapshot, the backup goes on. */
     public void warn(String message) {
         warnings.add(message);
+    }
+
+    /**
+     * A file kept though it changed while it was read: a warning, of a file the snapshot holds (not left out of it), counted
+     * apart so that `vault due` tells it from one left out (Snapshot.Summary#changedWhileRead).
+     */
+    void keptChanged(String message) {
+        changedWhileRead.incrementAndGet();
+        warn(message);
     }
 
     /** The repository lies inside a backed-up path: it was left out (a backup never holds its own repository). */

@@ -98,16 +98,27 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
      * file's and directory's extended attributes (POSIX ACLs, capability, {@code user.} names) are what a listing gave
      * after its recorded ctime, by this backup or by a parent that said so (a repository of format 6, a JVM that reaches
      * them); null otherwise, and in snapshots written before 2026-12-06. Such a snapshot without warnings vouches, to its
-     * child, for the attributes of each node whose ctime has not moved ({@link #vouchesForAttributes}).
+     * child, for the attributes of each node whose ctime has not moved ({@link #vouchesForAttributes}). {@code changedWhileRead}:
+     * how many of the warnings are files kept though they changed while they were read (in the snapshot, perhaps mixing old
+     * and new bytes), 0 when none; null in snapshots written before session 35 (and in a record `vault recover` writes).
      */
     public record Summary(long files, long dirs, long bytesRead, long bytesAdded, long filesUnchanged, long blobsAdded,
-                          long warnings, List<String> exceptions, Boolean attributesListed) {
+                          long warnings, List<String> exceptions, Boolean attributesListed, Long changedWhileRead) {
 
         public static final int EXCEPTIONS_KEPT = 100;
 
         /** A summary without warnings' words: a snapshot with none, or one written by an older version. */
         public Summary(long files, long dirs, long bytesRead, long bytesAdded, long filesUnchanged, long blobsAdded, long warnings) {
-            this(files, dirs, bytesRead, bytesAdded, filesUnchanged, blobsAdded, warnings, null, null);
+            this(files, dirs, bytesRead, bytesAdded, filesUnchanged, blobsAdded, warnings, null, null, null);
+        }
+
+        /**
+         * The warnings of what the backup left out (a path that vanished, could not be read or was refused, attributes that
+         * did not read): those but the files kept though they changed as they were read. Every warning in a snapshot
+         * written before session 35, which did not tell them apart.
+         */
+        public long leftOut() {
+            return warnings - (changedWhileRead == null ? 0 : changedWhileRead);
         }
 
         /**
