@@ -49,7 +49,7 @@ final class DecommissionCommand implements Callable<Integer> {
             throw new CliException("--tag selects snapshots, not sources: name a source by --host and --path", 2);
         }
         reason = RecordOptions.why(reason);
-        RecordOptions.who(by);
+        by = RecordOptions.who(by);
         SnapshotFilter filter = select.filter();
         List<Map<String, Object>> done = new ArrayList<>();
         try (Repository r = repo.open()) {

@@ -39,7 +39,7 @@ final class DisposeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RepoOptions.checkLocation("--copies-in", copiesIn);
-        RecordOptions.who(by); // it goes into the media register's line (a re-tester forged one)
+        by = RecordOptions.who(by); // it goes into the media register's line (a re-tester forged one)
         RepoOptions.Password password = repo.password();
         Disposal.Disposed d;
         try (Repository r = repo.open(repo.location(), password);

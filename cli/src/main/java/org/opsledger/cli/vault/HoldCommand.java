@@ -39,7 +39,7 @@ final class HoldCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         reason = RecordOptions.why(reason);
-        RecordOptions.who(by);
+        by = RecordOptions.who(by);
         if (HoldHistory.placed(by, reason).length() > HoldHistory.MAX_PLACED) { // kept whole in the journal, carried too (a re-tester's)
             throw new CliException("--reason is too long: the journal keeps a hold's matter and who placed it in "
                     + HoldHistory.MAX_PLACED + " characters, to tell each matter from every other; name the matter in fewer"

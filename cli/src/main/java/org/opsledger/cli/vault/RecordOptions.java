@@ -48,11 +48,12 @@ final class RecordOptions {
     static final String OS_USER = "${sys:" + org.opsledger.cli.OpsLedgerCommand.BY_DEFAULT + "}";
 
     /**
-     * {@code --by}: who places a hold, decides a decommission or a disposal, makes an amend or a rewrite. An empty one
-     * recorded nobody ("legal hold placed by  for AUD-9": a helper's); IS.012 6.6.5, the record says who.
+     * {@code --by}: who places a hold, decides a decommission or a disposal, makes an amend or a rewrite, without the blanks
+     * around it (as {@link #why}). An empty one recorded nobody ("legal hold placed by  for AUD-9": a helper's); IS.012
+     * 6.6.5, the record says who.
      */
     static String who(String by) {
-        return stated("--by", by, "name who decided it (IS.012 6.6.5: the record says who)");
+        return stripped(stated("--by", by, "name who decided it (IS.012 6.6.5: the record says who)"));
     }
 
     /**

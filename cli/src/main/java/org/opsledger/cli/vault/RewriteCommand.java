@@ -50,7 +50,7 @@ final class RewriteCommand implements Callable<Integer> {
     public Integer call() {
         RepoOptions.checkPatterns("--exclude", excludes); // before the repository opens: exit 2, no entry
         reason = RecordOptions.why(reason);
-        RecordOptions.who(by);
+        by = RecordOptions.who(by);
         List<Rewriter.Rewritten> done;
         try (Repository r = repo.open();
              Journaling journal = dryRun ? null : new Journaling(r, JournalEntry.Operation.REWRITE, List.of(), List.of())) {

@@ -2756,6 +2756,35 @@ class VaultCommandTest {
         assertThat(vault("snapshots", "--json").json().get(0).get("held").asBoolean()).isFalse();
     }
 
+    /**
+     * --by is taken without the blanks around it, as --reason is (it was kept with them); and a hold an older build placed
+     * with blanks around its reason is named by `release --reason` without them, where "is not held for legal case 43"
+     * left it for ever to a release that typed them exactly (an engineer's note).
+     */
+    @Test
+    void aHoldersNameIsTakenWithoutBlanksAndAnOlderHoldsReasonIsNamedWithoutThem() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        try (Repository r = Repository.open(new org.opsledger.vault.backend.LocalBackend(repo), Files.readString(pw).strip().toCharArray())) {
+            r.hold(r.findSnapshot("latest"), " legal case 43 ", "counsel"); // as a build before session 34 took --reason
+        }
+        Run held = vault("hold", "latest", "--reason", "matter B", "--by", "  records office ");
+        assertThat(held.exit()).as(held.err()).isZero();
+        assertThat(vault("journal", "--operation", "hold", "--json").json().get("entries")).extracting(n -> n.get("detail").asString())
+                .containsExactly("legal hold placed by records office for matter B");
+        Run released = vault("release", "latest", "--reason", "legal case 43");
+        assertThat(released.exit()).as(released.err()).isZero();
+        assertThat(released.out()).contains(" for legal case 43; it stays under legal hold ");
+        assertThat(vault("snapshots", "--json").json().get(0).get("heldFor").toString()).isEqualTo("[\"matter B\"]");
+        assertThat(vault("release", "latest", "--reason", "matter B").exit()).isZero();
+
+        try (Repository r = Repository.open(new org.opsledger.vault.backend.LocalBackend(repo), Files.readString(pw).strip().toCharArray())) {
+            r.hold(r.findSnapshot("latest"), "legal case 44 ", "counsel"); // the one matter: the journal is read for others
+        }
+        Run last = vault("release", "latest", "--reason", "legal case 44");
+        assertThat(last.exit()).as(last.err()).isZero();
+        assertThat(vault("snapshots", "--json").json().get(0).get("held").asBoolean()).isFalse();
+    }
+
     @Test
     void aHeldSnapshotSurvivesForgetKeepWithinZeroPrune() {
         vault("backup", data.toString(), "--allow-same-device");

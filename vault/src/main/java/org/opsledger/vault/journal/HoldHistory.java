@@ -137,15 +137,17 @@ public final class HoldHistory {
 
     /**
      * The reason of the matter a release of {@code matter} (null: the one the snapshot is held for) releases, checked
-     * against the journal when it would end the hold on {@code snapshot}: while the journal records another matter placed
+     * against the journal when it would end the hold on {@code snapshot} (the reason as the record has it: {@code matter}
+     * names it without the blanks an older build kept around it): while the journal records another matter placed
      * on it (under this ID or one of {@code formerIds}, a key retirement's) and never released, which the record lacks,
      * it is refused, naming it. {@code matter} as given when the record is gone or keeps other matters: no journal is
      * read, and the release says what is wrong itself.
      */
     public static String releasing(Repository repo, ObjectId snapshot, List<ObjectId> formerIds, String matter) {
         LegalHold h = repo.holdOf(snapshot);
-        if (h == null || h.matters().size() > 1 || matter != null && h.matter(matter) == null) {
-            return matter;
+        LegalHold.Matter named = h == null || matter == null ? null : h.matter(matter);
+        if (h == null || h.matters().size() > 1 || matter != null && named == null) {
+            return named == null ? matter : named.reason(); // as the record has it, and the journal's entry that placed it
         }
         Journal journal = new Journal(repo);
         if (!journal.kept()) {

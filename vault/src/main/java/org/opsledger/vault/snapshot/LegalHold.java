@@ -43,9 +43,12 @@ public record LegalHold(ObjectId snapshot, String reason, String heldBy, Instant
         return "\"" + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    /** The matter held for this reason, or null. */
+    /**
+     * The matter held for this reason, or null: each without the blanks around it, as `hold --reason` takes one since session
+     * 34; a hold an older build placed for "legal case 42 " could not be named by `release --reason "legal case 42"`.
+     */
     public Matter matter(String matterReason) {
-        return matters().stream().filter(m -> m.reason().equals(matterReason)).findFirst().orElse(null);
+        return matters().stream().filter(m -> m.reason().strip().equals(matterReason.strip())).findFirst().orElse(null);
     }
 
     /** The same hold, also for {@code m}. */
