@@ -114,6 +114,7 @@ final class BackupCommand implements Callable<Integer> {
         if (stdin || fromCommand) {
             refuseWalkOptions(); // before a --files-from or --exclude-file is read
         }
+        RepoOptions.checkPatterns("--exclude", excludes); // an --exclude-file's, each as it is read, naming its line
         args.addAll(lines(filesFrom, "--files-from"));
         excludes.addAll(lines(excludeFiles, "--exclude-file"));
         if (excludeCaches) {
@@ -125,7 +126,6 @@ final class BackupCommand implements Callable<Integer> {
                 throw new CliException("--exclude-if-present " + TerminalText.escape(tag) + ": the file name must be a plain name (no '/')", 2);
             }
         }
-        RepoOptions.checkPatterns("--exclude", excludes);
         if (stdin && fromCommand) {
             throw new CliException("use either --stdin or --stdin-from-command", 2);
         }
@@ -370,6 +370,9 @@ final class BackupCommand implements Callable<Integer> {
                     // a pattern's blanks around it are a list's layout, as restic trims them: "*.log " excluded nothing (a helper's)
                     l = option.equals("--exclude-file") ? l.strip() : l;
                     if (!l.isBlank() && !l.startsWith("#")) {
+                        if (option.equals("--exclude-file")) {
+                            RepoOptions.checkPattern(option + " " + f + ": line " + number + ":", l);
+                        }
                         out.add(l);
                     }
                     line.reset();

@@ -134,12 +134,21 @@ final class RepoOptions {
      */
     static void checkPatterns(String option, List<String> patterns) {
         for (String p : patterns) {
-            checkNotEmpty(option, p);
-            try {
-                Globs.compile(List.of(p));
-            } catch (VaultException e) {
-                throw new CliException(option + " " + e.getMessage(), 2);
-            }
+            checkPattern(option, p);
+        }
+    }
+
+    /**
+     * One pattern, as {@link #checkPatterns} checks each, named after {@code where}: the option, or the file and line a
+     * pattern was read from ("--exclude-file /etc/vault/excludes: line 3:"), which an --exclude-file's bad pattern named
+     * as if it were an --exclude (an engineer's note).
+     */
+    static void checkPattern(String where, String pattern) {
+        checkNotEmpty(where, pattern);
+        try {
+            Globs.compile(List.of(pattern));
+        } catch (VaultException e) {
+            throw new CliException(where + " " + e.getMessage(), 2);
         }
     }
 

@@ -2312,6 +2312,22 @@ class VaultCommandTest {
         assertThat(vault("snapshots", "--json").json()).as("no snapshot of a list that is none").hasSize(2);
     }
 
+    /**
+     * A pattern of an --exclude-file that does not parse is named by the file and its line: it was named as if it were an
+     * --exclude, and a list of 200 lines had to be searched for it (an engineer's note).
+     */
+    @Test
+    void aBadPatternOfAnExcludeFileIsNamedByItsFileAndLine() throws Exception {
+        Path excludes = Files.writeString(tmp.resolve("excludes.txt"), "# caches\n*.tmp\n\n  [a-  \n");
+        Run fromFile = vault("backup", data.toString(), "--exclude-file", excludes.toString(), "--allow-same-device");
+        assertThat(fromFile.exit()).isEqualTo(2);
+        assertThat(fromFile.err()).isEqualTo("opsledger: --exclude-file " + excludes + ": line 4: [a- is not a glob pattern: a '[' is not"
+                + " closed\n");
+        Run given = vault("backup", data.toString(), "--exclude", "[a-", "--exclude-file", excludes.toString(), "--allow-same-device");
+        assertThat(given.exit()).isEqualTo(2);
+        assertThat(given.err()).isEqualTo("opsledger: --exclude [a- is not a glob pattern: a '[' is not closed\n");
+    }
+
     @Test
     void cacheDirectoriesAndTaggedOnesAreLeftOut() throws Exception {
         Path cache = Files.createDirectories(data.resolve("cache"));
