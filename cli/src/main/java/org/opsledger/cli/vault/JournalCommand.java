@@ -199,7 +199,7 @@ final class JournalCommand implements Callable<Integer> {
         try {
             return LocalDate.parse(since).atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (DateTimeParseException notADate) {
-            if (!since.matches("\\d+[a-z].*")) {
+            if (!since.matches("\\d+[a-zA-Z].*")) { // 30D: a duration, whose units are lowercase (parseDuration says so)
                 throw new CliException("--since must be a day like 2026-01-31 or a duration like 30d, got: " + since, 2);
             }
             return RepoOptions.within("--since", since).since(Instant.now(), java.time.ZoneId.systemDefault()); // as forget counts it

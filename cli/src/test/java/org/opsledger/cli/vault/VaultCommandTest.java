@@ -220,11 +220,17 @@ class VaultCommandTest {
         // a duration that does not parse is told as every DURATION option tells it (RepoOptions.within): it gave the general
         // line (an earlier session's finding)
         java.util.Map.of("5d1d", "gives the unit d twice, got: 5d1d: give each unit once (restic takes the last of them)",
-                "1001y", "is longer than 1000 years, got: 1001y").forEach((duration, said) -> {
+                "1001y", "is longer than 1000 years, got: 1001y",
+                "30D", "units are lowercase: y years, m months (not minutes), w weeks, d days, h hours; got: 30D").forEach((duration, said) -> {
                     Run since = vault("journal", "--since", duration);
                     assertThat(since.exit()).isEqualTo(2);
                     assertThat(since.err()).isEqualTo("opsledger: --since: duration " + said + "\n");
                 });
+        // an uppercase unit got the general line (an engineer's note), and every DURATION option reads it as --since does
+        Run daily = vault("due", "--daily", "1D12h");
+        assertThat(daily.exit()).isEqualTo(2);
+        assertThat(daily.err()).isEqualTo("opsledger: --daily: duration units are lowercase: y years, m months (not minutes), w weeks,"
+                + " d days, h hours; got: 1D12h\n");
 
         // IS.012 6.6.5: a snapshot that leaves the repository, and a copy that did not reach its target, are recorded too
         String first = json.get("entries").get(1).get("snapshots").get(0).asString();

@@ -90,6 +90,11 @@ public record RetentionPolicy(int keepLast, Within keepWithin, int keepDaily, in
      * was 6 days here and is 1 day in restic, which keeps the last (a tester's).
      */
     public static Duration parseDuration(String s) {
+        if (s != null && s.matches("(\\d+[ymwdhYMWDH])+") && !s.matches("(\\d+[ymwdh])+")) {
+            // `journal --since 30D` got the general line below (an engineer's note); M is no unit: months or minutes?
+            throw new IllegalArgumentException("duration units are lowercase: y years, m months (not minutes), w weeks, d days,"
+                    + " h hours; got: " + s);
+        }
         if (s == null || !s.matches("(\\d+[ymwdh])+")) {
             throw new IllegalArgumentException("duration must be a number followed by y, m, w, d or h, or several such (like 30d or"
                     + " 1y6m), got: " + s);
