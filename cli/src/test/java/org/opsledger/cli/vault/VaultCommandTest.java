@@ -1997,6 +1997,30 @@ class VaultCommandTest {
     }
 
     /**
+     * An @argfile that is a FIFO no program writes to waited for ever, before the command said a word (an engineer's note):
+     * refused, exit 2, naming it, and a link to one too.
+     */
+    @Test
+    void anArgumentFileThatIsAFifoIsRefused() throws Exception {
+        Path fifo = tmp.resolve("nightly.args");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+        Path link = Files.createSymbolicLink(tmp.resolve("link.args"), fifo);
+        try {
+            for (Path named : List.of(fifo, link)) {
+                Run refused = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(1), // a hang guard
+                        () -> vault("backup", "@" + named, data.toString(), "--allow-same-device"));
+                assertThat(refused.exit()).isEqualTo(2);
+                assertThat(refused.err()).isEqualTo("opsledger: the argument file @" + named + " is a FIFO, whose read waits for a program"
+                        + " to write to it: give a regular file, or a command's output as @<(command)\n");
+            }
+        } finally { // a writer of its own, which lets a read that waits (the code before) go on and end
+            try (var writer = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                assertThat(writer.isOpen()).isTrue();
+            }
+        }
+    }
+
+    /**
      * In an @argfile a line starting with '#' is a comment, and a '#' anywhere else is part of its argument: picocli cut
      * `--tag ticket=CHG#123` to ticket=CHG and `--owner ops#db` to ops, an IS.012 6.6.5.1 record cut short, exit 0 (a tester's).
      */
