@@ -83,11 +83,11 @@ final class JournalCommand implements Callable<Integer> {
             m.put("failingBackups", listing.failingBackups()); // the newest backup of each of these sources failed
             Output.json(m);
         } else {
-            Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-18s  %-18s  %-12s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host",
+            Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-18s  %-20s  %-12s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host",
                     "User", "Key slot", "Snapshot(s)", "Detail");
-            for (JournalEntry e : shown) {
+            for (JournalEntry e : shown) { // Key slot 20 wide: the default label unverified, "03462a06 (initial?)", and a verified one of 9
                 // who: the OS user and who logged in (an operator through sudo), and whose password (the slot) opened it
-                Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-18s  %-18s  %-12s  %s%n", SnapshotsCommand.TIME.format(e.started()),
+                Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-18s  %-20s  %-12s  %s%n", SnapshotsCommand.TIME.format(e.started()),
                         e.operation().json(), e.outcome() == JournalEntry.Outcome.OK && e.verified() ? "verified" : e.outcome().json(),
                         TerminalText.cell(e.host()), e.username() == null ? "-" : TerminalText.cell(e.who()), // as snapshots' columns
                         e.keySlot() == null ? "-" : TerminalText.cell(e.keySlot().toString()),
@@ -104,6 +104,10 @@ final class JournalCommand implements Callable<Integer> {
                             + (e.snapshots().isEmpty() ? "" : " (snapshot " + e.snapshots().getFirst().shortHex() + ")")).orElse("")
                     + (listing.unreadable().isEmpty() ? "" : "; " + listing.unreadable().size() + " entr(ies) unreadable (see stderr;"
                     + " `vault repair` takes damaged ones out of the journal)"));
+            if (shown.stream().anyMatch(e -> e.keySlot() != null && e.keySlot().labelUnverified())) {
+                Output.out().println("a key slot's label with '?' is unverified (a slot an older build added, an entry an older build"
+                        + " wrote, or a label changed in the store): go by the slot's ID (`vault key list`)");
+            }
             listing.failingBackupWarnings().forEach(w -> Output.out().println("warning: " + TerminalText.escape(w)));
             if (untested != null) {
                 Output.out().println("warning: " + untested);

@@ -2779,6 +2779,29 @@ class VaultCommandTest {
     }
 
     /**
+     * A key slot's label that is not verified showed as "(initial, label unverified)", which every entry before session 34
+     * shows, and overflowed the journal's Key slot column: each such line's Snapshot(s) and Detail were pushed right (an
+     * engineer's note). It is "(initial?)", in the column, and a line under the table says what '?' means.
+     */
+    @Test
+    void anUnverifiedKeySlotLabelKeepsTheJournalsColumns() throws Exception {
+        Path keys = repo.resolve("keys");
+        Path slot = keys.resolve(names(keys).getFirst());
+        String written = Files.readString(slot);
+        Files.delete(slot);
+        Files.writeString(slot, written.replaceAll(",?\"labelsMac\":\"[^\"]*\"", "")); // a slot an older build added
+        Run b = vault("backup", data.toString(), "--allow-same-device", "--json");
+        assertThat(b.exit()).as(b.err()).isZero();
+        String id = b.json().get("snapshot").asString().substring(0, 8);
+        List<String> lines = vault("journal").out().lines().toList();
+        String backup = lines.stream().filter(l -> l.contains(" backup ")).findFirst().orElseThrow();
+        assertThat(backup).contains(" (initial?)  ");
+        assertThat(backup.indexOf(id)).as(backup).isEqualTo(lines.getFirst().indexOf("Snapshot(s)"));
+        assertThat(lines).contains("a key slot's label with '?' is unverified (a slot an older build added, an entry an older build"
+                + " wrote, or a label changed in the store): go by the slot's ID (`vault key list`)");
+    }
+
+    /**
      * IS.012 6.6.7: a hold's reason is the record of why, and names its matter: `hold --reason " legal case 42 "` kept the
      * blanks, a second matter beside "legal case 42", and a release had to name it with them (an earlier session's finding).
      * A reason is taken without the blanks around it, by hold and by release alike; one of blanks alone is refused.

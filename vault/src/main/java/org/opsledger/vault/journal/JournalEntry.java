@@ -39,10 +39,19 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
      * of a build that did not check it, whose label is no more verified.
      */
     public record SlotInUse(String id, String label, Boolean labelVerified) {
-        /** "1a2b3c4d (bob)", "1a2b3c4d (bob, label unverified)": the ID names the slot, a label anyone may have written does not. */
+        /**
+         * "1a2b3c4d (bob)", "1a2b3c4d (bob?)" where the label is not verified: the ID names the slot, a label anyone may have
+         * written does not. ", label unverified" it said, which every entry before session 34 shows, and `vault journal`'s
+         * column of 18 overflowed, each line's Snapshot(s) and Detail pushed right (an engineer's note).
+         */
         @Override
         public String toString() {
-            return id + (label == null ? "" : " (" + label + (Boolean.TRUE.equals(labelVerified) ? "" : ", label unverified") + ")");
+            return id + (label == null ? "" : " (" + label + (labelUnverified() ? "?" : "") + ")");
+        }
+
+        /** A label that was not checked, or did not hold: a build's before it was checked, or one changed in the store. */
+        public boolean labelUnverified() {
+            return label != null && !Boolean.TRUE.equals(labelVerified);
         }
     }
 
