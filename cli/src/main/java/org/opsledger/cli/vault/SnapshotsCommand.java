@@ -134,7 +134,7 @@ final class SnapshotsCommand implements Callable<Integer> {
                         TerminalText.cells(x.paths()),
                         (held.contains(s.id()) ? "  [legal hold" + (holds.get(s.id()).matters().size() > 1
                                 ? ": " + holds.get(s.id()).matters().size() + " matters]" : "]") : "")
-                                + (x.summary() != null && x.summary().warnings() > 0 ? "  [incomplete: " + x.summary().warnings() + " warning(s)]" : ""));
+                                + marks(x.summary()));
             }
             long lacking = all.stream().filter(s -> !s.snapshot().recordLacks().isEmpty()).count();
             Output.out().println(all.size() + " snapshot(s)" + (filter.isAll() ? "" : " of " + TerminalText.escape(filter.describe()))
@@ -150,5 +150,17 @@ final class SnapshotsCommand implements Callable<Integer> {
 
     static String dash(String s) {
         return s == null ? "-" : s;
+    }
+
+    /**
+     * A snapshot's warnings as the table marks them: {@code [incomplete: N warning(s)]} when its backup left something out, as
+     * `vault due` judges it (IS.012 6.6.5); {@code [N warning(s): changed as read]} when every warning is a file kept though
+     * it changed as it was read, which is in the snapshot: marked incomplete, it disagreed with `due`'s ok.
+     */
+    static String marks(Snapshot.Summary s) {
+        if (s == null || s.warnings() == 0) {
+            return "";
+        }
+        return s.leftOut() > 0 ? "  [incomplete: " + s.warnings() + " warning(s)]" : "  [" + s.warnings() + " warning(s): changed as read]";
     }
 }

@@ -460,6 +460,10 @@ class VaultCommandTest {
                 + " read (first: " + table + ": changed while it was read").endsWith("1 source(s); 0 overdue (a backup within 26 hours,"
                 + " a full one within 8 days)\n");
         assertThat(vault("due", "--json").json().get(0).get("status").asString()).isEqualTo("ok");
+        assertThat(vault("snapshots").out().lines().filter(l -> l.startsWith(changed)))
+                .as("marked as due judges it, not incomplete: the one before, whose attribute was left out, is")
+                .singleElement().asString().endsWith("  [1 warning(s): changed as read]");
+        assertThat(vault("snapshots").out()).contains("  [incomplete: 1 warning(s)]");
     }
 
     @Test
