@@ -236,6 +236,7 @@ public final class Restorer {
         refuseRepositoryInTarget(base, plan);
         refuseWhatCannotFit(base, plan);
         boolean made; // by this restore's own mkdir(2), not found there: the directory is the restore's
+        Path there = nearestExisting(base); // the directories below it, to the target, are this restore's to make durable
         try {
             if (base.getParent() != null) {
                 Files.createDirectories(base.getParent(), PrivateDirectories.OWNER_ONLY);
@@ -270,8 +271,10 @@ public final class Restorer {
             // made it: a power cut during the restore then leaves it saying the target is partial
             forceDurable(base.resolve(UNFINISHED));
             forceDurable(base);
-            if (made && base.getParent() != null) {
-                forceDurable(base.getParent());
+            // the target's own entry where this restore made it, and each directory it made above it in the one above:
+            // only the target's parent was, and a cut left /restore/2026/ without its new day/ and the target in it
+            for (Path d = base.getParent(); made && d != null; d = d.equals(there) ? null : d.getParent()) {
+                forceDurable(d);
             }
             createAll(plan, pool);
             // with --verify every restored file is re-read and hashed below, which proves each blob's ID:
@@ -474,10 +477,7 @@ public final class Restorer {
      * into, a directory may be another filesystem's mount point ({@link #destinations}).
      */
     private void refuseWhatCannotFit(Path base, Plan plan) {
-        Path existing = base; // absolute: its root exists
-        while (!Files.exists(existing)) {
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(base);
         try {
             keepsHoles = TargetFilesystem.keepsHoles(Files.getFileStore(existing).type());
         } catch (IOException e) {
@@ -488,6 +488,15 @@ public final class Restorer {
             refuseWhatCannotFit(d.target ? "the filesystem of " + base : "the filesystem mounted at " + mountPoint(d.existing), base, d,
                     zerosIds);
         }
+    }
+
+    /** {@code path} if it exists, else the nearest directory above it that does (an absolute path's root exists). */
+    private static Path nearestExisting(Path path) {
+        Path existing = path;
+        while (!Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing;
     }
 
     /**

@@ -90,4 +90,31 @@ class RestoreDurabilityTest {
             assertThat(Files.readAllBytes(out.resolve("data/sub/sparse.bin"))).isEqualTo(sparse);
         }
     }
+
+    /**
+     * A target whose directories above it the restore made (createDirectories): each made one's entry is on the disk in the
+     * one above it, up to the first that was there, before the first path is written. Only the target's parent was.
+     */
+    @Test
+    void everyDirectoryMadeAboveTheTargetIsOnTheDiskInTheOneAboveIt() throws Exception {
+        Path data = tmp.resolve("src/data");
+        Files.createDirectories(data);
+        Files.write(data.resolve("one.txt"), "one blob\n".getBytes());
+        Path out = tmp.resolve("restores/2026/12-06/out");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            Restorer restorer = new Restorer(repo, 2);
+            List<Path> synced = Collections.synchronizedList(new ArrayList<>());
+            restorer.syncs = (ch, p) -> {
+                synced.add(p);
+                ch.force(true);
+            };
+            assertThat(restorer.restore(snap, out, List.of(), true).verified()).isTrue();
+            int firstEntry = synced.indexOf(out.resolve("data/one.txt"));
+            for (Path made : List.of(out.getParent(), tmp.resolve("restores/2026"), tmp.resolve("restores"), tmp)) {
+                assertThat(synced.indexOf(made)).as(made + " fsynced once the target is made, before the first file").isBetween(0, firstEntry);
+            }
+            assertThat(synced).as("nothing above the first directory that was there").doesNotContain(tmp.getParent());
+        }
+    }
 }
