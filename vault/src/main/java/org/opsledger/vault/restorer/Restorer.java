@@ -248,6 +248,9 @@ public final class Restorer {
         } catch (IOException e) {
             throw new VaultException("cannot create restore target " + base + ": " + IoReason.of(e), e);
         }
+        if (!made) { // what a restore stopped while it probed left there: no live tree's
+            TargetFilesystem.removeStaleProbes(base, uid);
+        }
         intoLiveTree = !made && !newOrEmpty(base);
         for (Entry d : made ? List.<Entry>of() : plan.dirs) { // in a target this restore made, nothing is found
             if (Files.isDirectory(d.dirPath, LinkOption.NOFOLLOW_LINKS)) {

@@ -96,9 +96,48 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
         return symlinkRefusal(dir) != null;
     }
 
+    /**
+     * The name of what a probe makes in a directory: the prefix, the ID of the process that probes, a random UUID. A
+     * restore stopped while it probed (kill -9, a power cut) left its probe there, which no later restore removed: it
+     * made the target a live tree, and stayed in it (a lead's); {@link #removeStaleProbes} removes one whose process is gone.
+     */
+    private static final String PROBE_PREFIX = ".opsledger-restore-probe-";
+    private static final java.util.regex.Pattern PROBE_NAME = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(PROBE_PREFIX) + "(\\d{1,19})-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private static Path probePath(Path dir) {
+        return dir.resolve(PROBE_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+    }
+
+    /**
+     * Removes from {@code dir} each probe ({@link #PROBE_NAME}) this user's restore left there whose process no longer runs,
+     * with what it holds (never following a link): a restore stopped while it probed. One of another user, or of a
+     * process still running (a restore probing now), stays.
+     */
+    static void removeStaleProbes(Path dir, long uid) {
+        try (Stream<Path> listed = Files.list(dir)) {
+            for (Path p : listed.toList()) {
+                java.util.regex.Matcher m = PROBE_NAME.matcher(p.getFileName().toString());
+                if (m.matches() && ownedBy(p, uid) && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    removeQuietly(p);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException | NumberFormatException e) {
+            // not listed: the restore goes on, and its probe makes the same case as before
+        }
+    }
+
+    private static boolean ownedBy(Path p, long uid) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue() == uid;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     /** Null if a symbolic link can be made in {@code dir} (it is removed again), else why not. */
     private static String symlinkRefusal(Path dir) {
-        Path link = dir.resolve(".opsledger-restore-probe-" + UUID.randomUUID());
+        Path link = probePath(dir);
         String refused = refusal(() -> Files.createSymbolicLink(link, Path.of("probe")));
         if (refused == null) {
             try {
@@ -115,7 +154,7 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
      * PrivateDirectories), then removes it.
      */
     static TargetFilesystem probe(Path base) {
-        Path dir = base.resolve(".opsledger-restore-probe-" + UUID.randomUUID());
+        Path dir = probePath(base);
         try {
             Files.createDirectory(dir, PrivateDirectories.OWNER_ONLY);
         } catch (IOException e) {

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.TestTrees;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.SnapshotRef;
 
 class TargetFilesystemTest {
 
@@ -23,6 +28,37 @@ class TargetFilesystemTest {
                 fs.latestTime())).isEqualTo(TargetFilesystem.FULL);
         try (var listed = Files.list(tmp)) {
             assertThat(listed).isEmpty();
+        }
+    }
+
+    /**
+     * A restore stopped while it probed its target (kill -9, a power cut) left its probe directory there: the next restore
+     * took the target for a live tree and left the probe in it. The next removes it; a probe of a process still running
+     * (a restore probing now) stays.
+     */
+    @Test
+    void theProbeOfARestoreStoppedWhileItProbedIsRemovedByTheNextAndOneOfARunningProcessStays() throws Exception {
+        Path data = tmp.resolve("src/data");
+        Files.createDirectories(data);
+        Files.write(data.resolve("one.txt"), "one blob\n".getBytes());
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path stale = Files.createDirectories(out.resolve(".opsledger-restore-probe-" + gone.pid() + "-" + UUID.randomUUID()));
+        Files.createFile(stale.resolve("created-0777"));
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Path running = Files.createDirectories(other.resolve(".opsledger-restore-probe-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID()));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            Restorer restorer = new Restorer(repo, 2);
+            assertThat(restorer.restore(snap, out, List.of(), true).verified()).isTrue();
+            assertThat(stale).as("the stopped restore's probe").doesNotExist();
+            assertThat(restorer.intoLiveTree()).as("a target that held only a stale probe is no live tree").isFalse();
+            try (var listed = Files.list(out)) {
+                assertThat(listed.map(p -> p.getFileName().toString())).containsExactly("data");
+            }
+            assertThat(new Restorer(repo, 2).restore(snap, other, List.of(), true).verified()).isTrue();
+            assertThat(running).as("the probe of a process still running").isDirectory();
         }
     }
 
