@@ -78,6 +78,12 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
      * stack trace, or the noexec advice whatever the reason (a helper's).
      */
     static String cannotLoad(LinkageError e) {
+        String own = ownClassMissing(e);
+        if (own != null) {
+            return "cannot load " + own + ", a class of OpsLedger's own: its jar was replaced while this command ran (an upgrade in"
+                    + " place, `cp` over it): run the command again; upgrade by installing the new jar under a temporary name, then"
+                    + " `mv` it over the old one (docs/operations.md, \"Upgrading an installation\")";
+        }
         Throwable deepest = e;
         while (deepest.getCause() != null) {
             deepest = deepest.getCause();
@@ -95,6 +101,24 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
         return "cannot load zstd-jni's native library (" + why + "); it is unpacked to java.io.tmpdir (" + tmp + "), which may be"
                 + " mounted noexec: run again with OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR, DIR a directory on a filesystem that"
                 + " allows executing";
+    }
+
+    /**
+     * The class of the project's own that {@code e} says is missing, or null. The JVM loads a class from the jar when it is
+     * first used: a jar overwritten in place (`cp new.jar opsledger.jar`, the file the JVM holds open rewritten) while a
+     * command ran ended it blaming a noexec /tmp (a tester's); a class that is there but failed to initialise ("Could not
+     * initialize class …") is not missing.
+     */
+    private static String ownClassMissing(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if ((t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException) && t.getMessage() != null) {
+                String name = t.getMessage().strip().replace('/', '.');
+                if (name.startsWith("org.opsledger.")) {
+                    return name;
+                }
+            }
+        }
+        return null;
     }
 
     /**
