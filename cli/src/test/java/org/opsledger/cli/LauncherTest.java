@@ -335,6 +335,25 @@ class LauncherTest {
         assertThat(runtime.out()).isEqualTo("ran build A\n");
     }
 
+    /**
+     * On a host with Java 17 alone and JAVA_HOME naming it, the refusal told of the developers' machines' JDK path (a path
+     * that host lacks) and not that the JAVA_HOME given was passed over (a tester's). /usr/lib/jvm is hidden (a private
+     * mount) and java is not on the PATH.
+     */
+    @Test
+    void noJava21SaysWhyTheJavaHomeGivenWasPassedOver() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        Path java17 = FakeJdk.at(tmp.resolve("java-17"), "17.0.9", "#!/bin/bash\necho ran\n", "java", "javac");
+        List<String> noJdks = List.of("unshare", "-m", "bash", "-c", "mount -t tmpfs none /usr/lib/jvm && exec bash \"$@\"", "bash",
+                LAUNCHER.toString());
+        Run run = runAs(noJdks, Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", java17.toString(), "PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
+                "vault", "snapshots");
+        org.junit.jupiter.api.Assumptions.assumeFalse(run.err().contains("unshare:") || run.err().contains("mount:"), "a private mount takes root");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("opsledger: needs Java 21 or newer: JAVA_HOME (" + java17 + ") is Java 17, and there is none under"
+                + " /usr/lib/jvm or on the PATH: install one and set JAVA_HOME to it\n");
+    }
+
     /** `--help`, `--version`, `-V` and `-h` recorded a start-up cache each (`-.aot` for -V; a helper's): options alone record none. */
     @Test
     void optionsAloneRecordNoStartUpCache() throws Exception {
