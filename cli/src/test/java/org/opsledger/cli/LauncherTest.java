@@ -106,6 +106,84 @@ class LauncherTest {
     }
 
     /**
+     * An upgrade by mv while the old build recorded the vault cache, and any command meanwhile extracting the new jar: the
+     * old training failed against the new app/, left vault.aot-failed in it, and the new build never recorded its cache (a
+     * tester's). Nothing of the old training is left in the new app/, and the next vault command records the new build's.
+     */
+    @Test
+    void anUpgradeWhileTheVaultCacheIsRecordedLeavesTheNewBuildToRecordItsOwn() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        Path jdk25 = tmp.resolve("jdk25");
+        run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify"); // extracted
+        Path firstLog = tmp.resolve("first.log");
+        ProcessBuilder pb = new ProcessBuilder("bash", LAUNCHER.toString(), "vault", "snapshots", "--repo", "/srv/repo")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(tmp.resolve("first.out").toFile()).redirectError(tmp.resolve("first.err").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("OPSLEDGER_"));
+        pb.environment().putAll(Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", jdk25.toString(), "FAKE_LOG", firstLog.toString(),
+                "FAKE_TRAIN_SECONDS", "3"));
+        Process first = pb.start();
+        while (!Files.exists(firstLog) || !Files.readString(firstLog).contains("train-cache")) { // the training has started
+            assertThat(first.isAlive()).as("the first command trains").isTrue();
+            Thread.sleep(50);
+        }
+        Path upgrade = Files.writeString(tmp.resolve("inst/.new.jar"), "build B\n");
+        Files.move(upgrade, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        assertThat(run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify").javaRuns()).anyMatch(line -> line.contains("jarmode"));
+        assertThat(first.waitFor()).isZero();
+        assertThat(Files.readString(tmp.resolve("first.err"))).contains("opsledger: the jar was replaced while the start-up cache was"
+                + " recorded: the next vault command records the new build's\n");
+        assertThat(jar.resolveSibling("app/vault.aot-failed")).doesNotExist();
+        Run next = run(Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", jdk25.toString()), "vault", "snapshots", "--repo", "/srv/repo");
+        assertThat(next.out()).as(next.err()).isEqualTo("ran build B\n");
+        assertThat(next.javaRuns()).anyMatch(line -> line.endsWith("vault train-cache"));
+        assertThat(jar.resolveSibling("app/vault.aot")).hasContent("recorded");
+    }
+
+    /**
+     * After a JDK update the JVM refused the vault cache on every run ("lib/modules size has changed"), silently, and none
+     * was recorded again (a tester's). The cache is recorded again under another JDK, and mapped after that.
+     */
+    @Test
+    void theVaultCacheIsRecordedAgainAfterAJdkUpdate() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        fakeJdk();
+        Path modules = Files.writeString(Files.createDirectories(tmp.resolve("jdk25/lib")).resolve("modules"), "JDK 25.0.3\n");
+        Map<String, String> jdk25 = Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", tmp.resolve("jdk25").toString());
+        run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify"); // extracted
+        assertThat(run(jdk25, "vault", "snapshots", "--repo", "/srv/repo").javaRuns()).anyMatch(line -> line.endsWith("vault train-cache"));
+        assertThat(run(jdk25, "vault", "snapshots", "--repo", "/srv/repo").javaRuns()).singleElement().asString().contains("-XX:AOTCache=");
+        Files.writeString(modules, "JDK 25.0.4, updated\n"); // apt's update
+        Files.setLastModifiedTime(modules, FileTime.from(Instant.now().plusSeconds(60)));
+        Run updated = run(jdk25, "vault", "snapshots", "--repo", "/srv/repo");
+        assertThat(updated.err()).contains("recording the start-up cache of vault commands");
+        assertThat(updated.javaRuns()).anyMatch(line -> line.endsWith("vault train-cache")).last().asString().contains("-XX:AOTCache=");
+        assertThat(run(jdk25, "vault", "snapshots", "--repo", "/srv/repo").javaRuns()).singleElement().asString().contains("-XX:AOTCache=");
+        // and a command's own cache (the server's) likewise
+        run(jdk25, "server");
+        assertThat(run(jdk25, "server").javaRuns()).singleElement().asString().contains("-XX:AOTCache=");
+        Files.writeString(modules, "JDK 25.0.5, updated again\n");
+        Files.setLastModifiedTime(modules, FileTime.from(Instant.now().plusSeconds(120)));
+        assertThat(run(jdk25, "server").javaRuns()).anyMatch(line -> line.contains("-XX:AOTMode=record"));
+    }
+
+    /**
+     * A full disk under the install: "the training run failed (`… train-cache` shows why)", and that command exited 0
+     * saying nothing (a tester's). The notice carries the last lines the recording said.
+     */
+    @Test
+    void aFailedRecordingOfTheVaultCacheSaysWhatItSaid() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify"); // extracted
+        Run run = run(Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", tmp.resolve("jdk25").toString(), "FAKE_TRAIN_FAIL",
+                "Error: failed to write AOT configuration: No space left on device"), "vault", "snapshots", "--repo", "/srv/repo");
+        assertThat(run.out()).isEqualTo("ran build A\n");
+        assertThat(run.err()).contains("opsledger: recording the start-up cache of vault commands in " + jar.resolveSibling("app") + " failed (Error: failed to write AOT"
+                + " configuration: No space left on device): vault commands start without it until " + jar.resolveSibling("app/vault.aot-failed")
+                + " is deleted\n");
+    }
+
+    /**
      * The vault cache's training ran with the first command's options: a heap right for its command (-Xmx24m) was too small
      * for the training, and vault.aot-failed left every later command of the build without the cache (a helper's).
      */
@@ -406,7 +484,7 @@ class LauncherTest {
      * A JDK 21 (class-data sharing: each command's run is one JVM) whose java logs its command line to FAKE_LOG; extracts
      * a jar by copying it under its own name (a symlink's target's) to the destination, with lib/ (after FAKE_EXTRACT_SECONDS; FAKE_EXTRACT_FAIL: it
      * fails part-way), and runs one by printing "ran " and its content; as a JDK 25 (jdk25/) it also records an AOT
-     * configuration (after FAKE_TRAIN_SECONDS) and creates a cache from it; the training fails in a heap of 24 MiB
+     * configuration (after FAKE_TRAIN_SECONDS; FAKE_TRAIN_FAIL: it prints that and fails) and creates a cache from it; the training fails in a heap of 24 MiB
      * (-Xmx24m on its command line or in the variables the JVM reads).
      */
     private Path fakeJdk() throws IOException {
@@ -427,6 +505,7 @@ class LauncherTest {
                   esac
                   shift
                 done
+                [ -z "$record" ] || [ -z "$FAKE_TRAIN_FAIL" ] || { echo "$FAKE_TRAIN_FAIL" >&2; exit 1; }
                 [ -z "$record" ] || { sleep "${FAKE_TRAIN_SECONDS:-0}"; echo recorded > "$conf"; exit; }
                 [ -z "$create" ] || { cat "$conf" > "$cache"; exit; }
                 pwd -P >/dev/null 2>&1 || { printf 'Error occurred during initialization of VM\\nCould not determine current working directory.\\n'; exit 1; }
