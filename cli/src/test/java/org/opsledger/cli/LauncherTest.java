@@ -432,6 +432,26 @@ class LauncherTest {
                 + " /usr/lib/jvm or on the PATH: install one and set JAVA_HOME to it\n");
     }
 
+    /**
+     * Run with no HOME (a systemd unit without User=, `env -i`), a checkout's first run built with a wrapper that ended
+     * "./mvnw: 145: HOME: parameter not set" (a tester's): the build runs in the caller's home from the user database.
+     */
+    @Test
+    void aCheckoutRunWithoutHomeBuildsInTheUsersHome() throws Exception {
+        Path checkout = Files.createDirectories(tmp.resolve("checkout/.ci")).getParent();
+        Files.copy(LAUNCHER, checkout.resolve("opsledger"));
+        Files.copy(LAUNCHER.resolveSibling(".ci/find-jdk"), checkout.resolve(".ci/find-jdk"));
+        Path mvnw = Files.writeString(checkout.resolve("mvnw"), "#!/bin/sh\nset -u\necho \"built in HOME=$HOME\"\n"
+                + "mkdir -p cli/target && echo 'build B' > cli/target/opsledger.jar\n");
+        mvnw.toFile().setExecutable(true);
+        Run run = runAs(List.of("env", "-u", "HOME", "bash", checkout.resolve("opsledger").toString()), Map.of("OPSLEDGER_NO_CDS", "1"),
+                "vault", "snapshots");
+        assertThat(run.err()).isEqualTo("opsledger: building (first run, or the sources changed)…\nbuilt in HOME="
+                + System.getProperty("user.home") + "\n");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).isEqualTo("ran build B\n");
+    }
+
     /** `--help`, `--version`, `-V` and `-h` recorded a start-up cache each (`-.aot` for -V; a helper's): options alone record none. */
     @Test
     void optionsAloneRecordNoStartUpCache() throws Exception {
