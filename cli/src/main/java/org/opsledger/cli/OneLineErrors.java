@@ -98,6 +98,10 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
             return "cannot load zstd-jni's native library (" + why + "): it is unpacked to java.io.tmpdir (" + tmp + "), which is"
                     + " full: free room there, or run again with OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR";
         }
+        if (why.contains("failed to map segment") && why.contains("Cannot allocate memory")) { // noexec's is "Operation not permitted"
+            return "cannot load zstd-jni's native library (" + why + "): the address space this process may reserve is used up"
+                    + " (`ulimit -v`, limits.conf `as`): raise the limit, or remove it";
+        }
         return "cannot load zstd-jni's native library (" + why + "); it is unpacked to java.io.tmpdir (" + tmp + "), which may be"
                 + " mounted noexec: run again with OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR, DIR a directory on a filesystem that"
                 + " allows executing";

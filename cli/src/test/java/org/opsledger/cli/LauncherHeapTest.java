@@ -49,6 +49,9 @@ class LauncherHeapTest {
         assertThat(maxHeapMiB(Map.of(), "vault", "backup", "--repo", small.toString(), "--stdin-from-command", "--", "x",
                 "--repo", large.toString())).isEqualTo(base);
         assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", "s3://bucket/prefix")).isEqualTo(base);
+        // a -r in an @argfile (picocli's) is the command's too: it had the default heap (a tester's)
+        Path args = Files.writeString(tmp.resolve("args"), "# the nightly's\n-r \"" + large + "\" --password-file pw\n");
+        assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "@" + args)).isEqualTo(base + 68);
         // format 3 compresses its index files to ≈a third: 40 MiB of them hold what 120 MiB of JSON hold
         Files.writeString(large.resolve("config"), "{\"version\":3,\"id\":\"x\"}");
         assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", large.toString())).isEqualTo(base + 2 * 120 - 12);
@@ -70,6 +73,19 @@ class LauncherHeapTest {
         }
         assertThat(maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", small.toString())).isEqualTo(base + 6);
         assertThat(maxHeapMiB(Map.of(), "vault", "find", "x", "--repo", small.toString())).isEqualTo(base + 6);
+    }
+
+    /**
+     * An initial heap of the caller's is the caller's choice: under the launcher's -Xmx64m the JVM refused an -Xms256m or a
+     * -XX:MinHeapSize=100m and every vault command failed before it started (a tester's); -XX:MaxRAMPercentage=75 (a
+     * container's setting) was overridden.
+     */
+    @Test
+    void anInitialHeapOrAShareOfRamOfTheCallersIsTaken() throws Exception {
+        long base = maxHeapMiB(Map.of(), "vault", "backup", "/srv");
+        assertThat(maxHeapMiB(Map.of("JAVA_TOOL_OPTIONS", "-Xms256m"), "vault", "backup", "/srv")).isGreaterThanOrEqualTo(256);
+        assertThat(maxHeapMiB(Map.of("JDK_JAVA_OPTIONS", "-XX:MinHeapSize=100m"), "vault", "backup", "/srv")).isGreaterThanOrEqualTo(100);
+        assertThat(maxHeapMiB(Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75"), "vault", "backup", "/srv")).isNotEqualTo(base);
     }
 
     /** The index is sized by du alone: its output was cut by one more process, on every vault command (a helper's). */

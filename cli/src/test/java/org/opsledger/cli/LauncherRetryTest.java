@@ -79,6 +79,13 @@ class LauncherRetryTest {
         Run failed = run(Map.of("FAKE_EXIT", "1"), "vault", "backup", "--repo", "r", "/srv");
         assertThat(failed.exit()).isEqualTo(1);
         assertThat(failed.heaps()).hasSize(1);
+        // an initial heap, or a share of RAM, is the caller's too: under the launcher's -Xmx64m an -Xms256m stopped the JVM
+        // before it started, every night (a tester's), and -XX:MaxRAMPercentage=75 was overridden
+        for (Map<String, String> env : List.of(Map.of("OPSLEDGER_JAVA_OPTS", "-Xms256m"), Map.of("JAVA_TOOL_OPTIONS", "-Xms256m"),
+                Map.of("JDK_JAVA_OPTIONS", "-Xms1g"), Map.of("OPSLEDGER_JAVA_OPTS", "-XX:MinHeapSize=100m"),
+                Map.of("_JAVA_OPTIONS", "-XX:InitialHeapSize=100m"), Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75"))) {
+            assertThat(run(env, "vault", "backup", "--repo", "r", "/srv").heaps()).as(env.toString()).containsExactly(-1L);
+        }
     }
 
     /**
@@ -105,6 +112,86 @@ class LauncherRetryTest {
         // a list in a file is read again as it was
         Path list = Files.writeString(tmp.resolve("list.txt"), "/etc\n");
         assertThat(run(Map.of(), "vault", "backup", "--repo", "r", "--files-from", list.toString(), "/srv").heaps()).hasSize(4);
+    }
+
+    /**
+     * A backup given an @argfile is not run again, whatever the file holds: a --stdin there was run again on what was left
+     * of the stream and saved a cut-off dump, exit 0, journalled ok (a tester's). What another command's argfile holds is
+     * looked at as its own words: a password from stdin there is read once.
+     */
+    @Test
+    void aBackupGivenAnArgumentFileIsNotRunAgain() throws Exception {
+        Path stdin = Files.writeString(tmp.resolve("stdin.args"), "-r r\n--stdin --stdin-name db.sql\n");
+        Run stream = run(Map.of(), "vault", "backup", "@" + stdin);
+        assertThat(stream.exit()).isEqualTo(4);
+        assertThat(stream.heaps()).hasSize(1);
+        assertThat(stream.err()).doesNotContain("again");
+        Path paths = Files.writeString(tmp.resolve("paths.args"), "# nightly\n-r r '/srv'\n");
+        assertThat(run(Map.of(), "vault", "backup", "@" + paths).heaps()).hasSize(1);
+        assertThat(run(Map.of(), "vault", "check", "@" + paths).heaps()).hasSize(4);
+        Path password = Files.writeString(tmp.resolve("password.args"), "-r r --password-file /dev/stdin\n");
+        assertThat(run(Map.of(), "vault", "check", "@" + password).heaps()).hasSize(1);
+    }
+
+    /**
+     * Under an address-space limit (ulimit -v) the heap is at most a quarter of it, and the retries stop there saying so; the
+     * threads' stacks take at most a sixteenth of it, and the C library two arenas: with -Xss8m and its default arenas every
+     * backup failed under 2.5 GB, the JVM unable to start a thread (a tester's).
+     */
+    @Test
+    void underAnAddressSpaceLimitTheHeapAndStacksStayWithinIt() throws Exception {
+        Path env = tmp.resolve("env");
+        long base = run(Map.of("FAKE_EXIT", "0"), "vault", "backup", "--repo", "r", "/srv").heaps().getFirst();
+        Run limited = run(List.of("bash", "-c", "ulimit -v 1000000 && exec \"$@\"", "limited"), Map.of("FAKE_ENV", env.toString()),
+                "vault", "backup", "--repo", "r", "/srv");
+        long cap = (1000000L << 10 >> 20) / 4; // 244 MiB
+        assertThat(limited.exit()).isEqualTo(4);
+        assertThat(limited.heaps()).containsExactly(base, 2 * base, cap);
+        assertThat(limited.err()).endsWith("opsledger: `vault backup` is not run again in a larger heap: its heap of " + cap + " MiB is a"
+                + " quarter of the address space it may reserve, 976 MiB (ulimit -v); raise the limit\n");
+        int cpus = Math.max(2, Runtime.getRuntime().availableProcessors());
+        long stack = Math.clamp(976 / 16 / (cpus + 16), 1, 8);
+        assertThat(Files.readString(tmp.resolve("java.log"))).contains(" -Xss" + stack + "m ").doesNotContain("-Xss8m");
+        assertThat(Files.readString(env).trim()).isEqualTo("MALLOC_ARENA_MAX=2");
+        run(Map.of("FAKE_EXIT", "0", "FAKE_ENV", env.toString()), "vault", "backup", "--repo", "r", "/srv");
+        assertThat(Files.readString(tmp.resolve("java.log"))).contains(" -Xss8m ");
+        assertThat(Files.readString(env).trim()).isEqualTo("MALLOC_ARENA_MAX=unset");
+    }
+
+    /**
+     * Under a cgroup's memory limit (systemd's MemoryMax=, a container's) the heap is at most half of it, and the retries
+     * stop there saying so: they doubled it past the limit, and the kernel killed the backup, exit 137, its lock left and
+     * no journal entry (a tester's). A cgroup of the test's own, where this process may make one (root, v1 or v2).
+     */
+    @Test
+    void underACgroupMemoryLimitTheRetriesStopAtHalfOfIt() throws Exception {
+        Path cgroup = null;
+        String file = null;
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (("," + f[1] + ",").contains(",memory,")) {
+                cgroup = Path.of("/sys/fs/cgroup/memory" + f[2]);
+                file = "memory.limit_in_bytes";
+            } else if (f[1].isEmpty() && cgroup == null && Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
+                cgroup = Path.of("/sys/fs/cgroup" + f[2]);
+                file = "memory.max";
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(cgroup != null && Files.isWritable(cgroup), "no cgroup this process may make");
+        Path own = cgroup.resolve("opsledger-test-" + ProcessHandle.current().pid());
+        try {
+            Files.createDirectory(own);
+            Files.writeString(own.resolve(file), Long.toString(200L << 20));
+            Run limited = run(List.of("bash", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"", own.toString()), Map.of(),
+                    "vault", "backup", "--repo", "r", "/srv");
+            assertThat(limited.exit()).isEqualTo(4);
+            assertThat(limited.heaps()).hasSize(2).endsWith(100L);
+            assertThat(limited.err()).contains("again in a heap of 100 MiB").endsWith("opsledger: `vault backup` is not run again in a larger"
+                    + " heap: its heap of 100 MiB is half the memory limit of its cgroup, 200 MiB (systemd's MemoryMax=, a container's);"
+                    + " raise the limit\n");
+        } finally {
+            Files.deleteIfExists(own);
+        }
     }
 
     /**
@@ -220,6 +307,7 @@ class LauncherRetryTest {
                 #!/bin/sh
                 echo "$*" >> "$FAKE_LOG"
                 [ -z "$FAKE_SIGNALS" ] || grep SigIgn /proc/$$/status > "$FAKE_SIGNALS"
+                [ -z "$FAKE_ENV" ] || echo "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX-unset}" > "$FAKE_ENV"
                 [ -z "$FAKE_LOCALE" ] || echo "LC_ALL=${LC_ALL-unset} was=${OPSLEDGER_LC_ALL_WAS-unset}" > "$FAKE_LOCALE"
                 [ -z "$FAKE_EXIT" ] || exit "$FAKE_EXIT"
                 [ -z "$FAKE_WRITE" ] || { mkdir -p "${FAKE_WRITE%/*}" && echo x > "$FAKE_WRITE"; }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The one line a class or library the JVM could not load ends a command with. */
+/** The one line a class or library the JVM could not load ends a command with: the cause the loader named, and its remedy. */
 class OneLineErrorsTest {
 
     /**
@@ -25,5 +25,19 @@ class OneLineErrorsTest {
         assertThat(OneLineErrors.cannotLoad(new NoClassDefFoundError("com/github/luben/zstd/Zstd"))).startsWith("cannot load zstd-jni's");
         assertThat(OneLineErrors.cannotLoad(new NoClassDefFoundError("Could not initialize class org.opsledger.vault.Foo")))
                 .doesNotContain("replaced");
+    }
+
+    /**
+     * Under an address-space limit (ulimit -v) the loader cannot map zstd-jni's library: that was given the noexec advice
+     * (a tester's). Where /tmp is noexec the same words end "Operation not permitted".
+     */
+    @Test
+    void aLibraryThatCannotBeMappedForWantOfAddressSpaceNamesTheLimit() {
+        String line = OneLineErrors.cannotLoad(new UnsatisfiedLinkError("/tmp/libzstd-jni-1.5.7-6.so: /tmp/libzstd-jni-1.5.7-6.so:"
+                + " failed to map segment from shared object: Cannot allocate memory"));
+        assertThat(line).endsWith("failed to map segment from shared object: Cannot allocate memory): the address space this process"
+                + " may reserve is used up (`ulimit -v`, limits.conf `as`): raise the limit, or remove it").doesNotContain("noexec");
+        assertThat(OneLineErrors.cannotLoad(new UnsatisfiedLinkError("/tmp/libzstd-jni.so: failed to map segment from shared object:"
+                + " Operation not permitted"))).contains("noexec").doesNotContain("ulimit");
     }
 }
