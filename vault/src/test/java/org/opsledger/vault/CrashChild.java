@@ -6,7 +6,10 @@ import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.repository.Repository;
 
-/** Run in a child JVM by {@link KillDuringWorkTest} and CopyBatchesTest, which kill it with SIGKILL part-way through, and by SharedLockTest. */
+/**
+ * Run in a child JVM by {@link KillDuringWorkTest} and CopyBatchesTest, which kill it with SIGKILL part-way through, and by
+ * SharedLockTest and DeletionsThroughAPowerCutTest, whose locks are let go as a process's on its way out.
+ */
 public final class CrashChild {
     public static void main(String[] args) {
         if (args[0].equals("lock-while-ending")) { // a lock taken once the JVM is going down, as a stopped tier's next one
@@ -18,6 +21,10 @@ public final class CrashChild {
                     System.out.println("REFUSED " + e.getMessage());
                 }
             }));
+            return;
+        }
+        if (args[0].equals("forget-stopped")) {
+            DeletionsThroughAPowerCutTest.forgetStoppedAsItGoes(Path.of(args[1]));
             return;
         }
         try (Repository repo = TestTrees.open(Path.of(args[1]))) {

@@ -108,20 +108,91 @@ class DeletionsThroughAPowerCutTest {
     @Test
     void aForgetOfManySnapshotsSyncsTheirDirectoryOnce() throws Exception {
         Path dir = tmp.resolve("repo");
-        SnapshotRef first = backups(dir, 1).getFirst();
-        List<SnapshotRef> many = new ArrayList<>();
-        try (Repository repo = TestTrees.open(dir)) {
-            for (int i = 0; i < 40; i++) {
-                Snapshot record = first.snapshot().withTag("n", Integer.toString(i));
-                many.add(new SnapshotRef(repo.saveSnapshot(record), record));
-            }
-        }
+        List<SnapshotRef> many = manySnapshots(dir, 40);
         syncsOnceAndStaysDone(dir, "snapshots", "forget", repo -> {
             Forgetter forgetter = new Forgetter(repo, ZoneOffset.UTC);
             List<ObjectId> removed = new ArrayList<>();
             forgetter.remove(forgetter.plan(many, Instant.now()), removed::add);
             assertThat(removed).hasSize(40);
         });
+    }
+
+    /**
+     * A forget stopped by a signal: the journal's hook lets the locks go (SharedLock.releaseAllOnTheWayOut), then names what
+     * the forget handed on as removed. It named snapshots whose unlinks were not yet fsynced (a power cut seconds after the
+     * SIGTERM brought them back, the journal saying they were removed), and the forget went on deleting after the list was
+     * read (removed, named nowhere). What the entry names is exactly what is durably gone. In a child JVM: a process on
+     * its way out takes no lock after.
+     */
+    @Test
+    void aForgetStoppedBySignalNamesExactlyWhatIsDurablyGone() throws Exception {
+        Path dir = tmp.resolve("repo");
+        manySnapshots(dir, 40);
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(jvm, "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                "forget-stopped", dir.toString()).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(child.waitFor()).as(out).isZero();
+        java.util.Map<String, String> said = new java.util.HashMap<>();
+        out.lines().filter(l -> l.matches("[A-Z]+ .*|[A-Z]+")).forEach(l -> said.put(l.split(" ", 2)[0], l.contains(" ") ? l.split(" ", 2)[1] : ""));
+        assertThat(said).as(out).containsKeys("NAMED", "UNDONE", "GONE");
+        assertThat(said.get("NAMED")).as("the entry names what was removed").isNotEmpty();
+        assertThat(said.get("UNDONE")).as("what a power cut as the entry is written brings back").isEmpty();
+        assertThat(said.get("GONE")).as("removed from snapshots/, once the forget ended").isEqualTo(said.get("NAMED"));
+    }
+
+    /**
+     * {@link #aForgetStoppedBySignalNamesExactlyWhatIsDurablyGone}'s child: forgets every snapshot, and as the fifth is
+     * handed on, does what the journal's hook does on a signal, printing what it names and what a cut then brings back.
+     */
+    static void forgetStoppedAsItGoes(Path dir) {
+        PowerCut cut = new PowerCut(dir);
+        List<ObjectId> removed = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread hook = new Thread(() -> {
+            org.opsledger.vault.repository.SharedLock.releaseAllOnTheWayOut();
+            System.out.println("NAMED " + sortedHex(List.copyOf(removed)));
+            System.out.println("UNDONE " + String.join(" ", cut.undoneUnder("snapshots/")));
+        }, "journal-on-signal");
+        try (Repository repo = Repository.open(new LocalBackend(dir, cut), TestTrees.PASSWORD)) {
+            List<SnapshotRef> all = repo.snapshots();
+            Forgetter forgetter = new Forgetter(repo, ZoneOffset.UTC);
+            try {
+                forgetter.remove(forgetter.plan(all, Instant.now()), id -> {
+                    removed.add(id);
+                    if (removed.size() == 5) {
+                        hook.start();
+                        // until the hook has named its list, or waits for the forget
+                        while (!java.util.Set.of(Thread.State.BLOCKED, Thread.State.WAITING, Thread.State.TERMINATED).contains(hook.getState())) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                });
+            } catch (RuntimeException stopped) {
+                System.out.println("STOPPED " + stopped.getMessage());
+            }
+            hook.join();
+            List<ObjectId> gone = all.stream().map(SnapshotRef::id).filter(id -> !Files.exists(dir.resolve("snapshots/" + id.hex()))).toList();
+            System.out.println("GONE " + sortedHex(gone));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sortedHex(List<ObjectId> ids) {
+        return String.join(" ", ids.stream().map(ObjectId::hex).sorted().toList());
+    }
+
+    /** A repository at {@code dir} of one backup and {@code n} more snapshots of its tree. */
+    private List<SnapshotRef> manySnapshots(Path dir, int n) throws Exception {
+        SnapshotRef first = backups(dir, 1).getFirst();
+        List<SnapshotRef> many = new ArrayList<>();
+        try (Repository repo = TestTrees.open(dir)) {
+            for (int i = 0; i < n; i++) {
+                Snapshot record = first.snapshot().withTag("n", Integer.toString(i));
+                many.add(new SnapshotRef(repo.saveSnapshot(record), record));
+            }
+        }
+        return many;
     }
 
     /** {@code command}'s {@code work} in the repository at {@code dir} fsyncs {@code synced} once, and a power cut after it undoes nothing. */

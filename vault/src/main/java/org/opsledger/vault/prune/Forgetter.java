@@ -211,19 +211,21 @@ public final class Forgetter {
             java.util.function.Consumer<ForgetDecision> carriedOut) {
         List<ForgetDecision> done = new ArrayList<>(plan.size());
         // durable together, before this returns and so before the entry that names them: one fsync of snapshots/, not one a
-        // snapshot; one stopped part-way makes those it removed durable on its way out
+        // snapshot. Each deleted and handed on in one commit under the lock: a signal's hook lets the lock go between two,
+        // the batch made durable first, and its entry names exactly those (it named some not yet durable, and missed one
+        // deleted as it read the list); the forget deletes nothing after
         try (SharedLock lock = plan.stream().allMatch(ForgetDecision::keep) ? null : repo.lock("forget");
-             Backend.Deletions deletions = repo.backend().deletions()) {
+             Backend.Deletions deletions = lock == null ? null : lock.deletions()) {
             for (ForgetDecision d : plan) {
                 // IS.012 6.6.7: a hold placed while we planned, or while the file goes, still wins
-                ForgetDecision outcome = d.keep() ? d : switch (repo.deleteSnapshotUnlessHeld(d.snapshot().id(), deletions)) {
+                ForgetDecision outcome = d.keep() ? d : lock.whileHeld(() -> switch (repo.deleteSnapshotUnlessHeld(d.snapshot().id(), deletions)) {
                     case DELETED -> {
                         removed.accept(d.snapshot().id());
                         yield d;
                     }
                     case HELD -> new ForgetDecision(d.snapshot(), true, List.of("legal hold, placed while the forget ran"));
                     case ALREADY_GONE -> new ForgetDecision(d.snapshot(), false, List.of(whyGone(d)));
-                };
+                });
                 done.add(outcome);
                 carriedOut.accept(outcome);
             }

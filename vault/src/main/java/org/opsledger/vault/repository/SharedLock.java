@@ -58,6 +58,8 @@ public final class SharedLock implements AutoCloseable {
     private long writtenAt; // guarded by this
     /** The longest gap between two such writes so far ({@link #whileHeld} also counts the time since the last). */
     private long longestGap; // guarded by this
+    /** The batch of {@link #deletions}, closed before the lock file goes; null when none was asked for. */
+    private Backend.Deletions deletions; // guarded by this
 
     SharedLock(Backend backend, String kind) {
         this(backend, kind, System::nanoTime);
@@ -159,6 +161,36 @@ public final class SharedLock implements AutoCloseable {
     }
 
     /**
+     * Deletions made under this lock, each in a {@link #whileHeld} commit, durable together ({@link Backend#deletions}): when
+     * the batch is closed, or before the lock file goes, whichever comes first. A process a signal stops names in its
+     * journal entry, written once {@link #releaseAllOnTheWayOut} has let its locks go, only what a power cut no longer
+     * brings back: a forget's entry named snapshots whose unlinks were not yet fsynced, and a forget stopped seconds before
+     * a power cut left them there, the journal saying they were removed.
+     */
+    public synchronized Backend.Deletions deletions() {
+        if (deletions != null) {
+            throw new IllegalStateException("one batch of deletions per lock");
+        }
+        Backend.Deletions batch = backend.deletions();
+        deletions = batch;
+        return new Backend.Deletions() {
+            @Override
+            public void delete(String name) {
+                synchronized (SharedLock.this) {
+                    batch.delete(name);
+                }
+            }
+
+            @Override
+            public void close() {
+                synchronized (SharedLock.this) { // the hook's release closes it too, from its own thread
+                    batch.close();
+                }
+            }
+        };
+    }
+
+    /**
      * Lock files of this process whose delete failed (the store out of reach): the process has let them go, so this JVM
      * counts none as live ({@link Locks}) and removes them at its next lock or unlock. One of a running process counts as
      * live whatever its age, and a job's lock left by a cancel or an outage refused repair and unlock for as long as a
@@ -179,7 +211,8 @@ public final class SharedLock implements AutoCloseable {
     /**
      * Releases every lock this process holds, each once the commit under it ({@link #whileHeld}) has ended, as their own
      * hooks do on the way out: a command's journal entry, written as a stop signal ends the JVM, reads what was committed
-     * only after this, and nothing is committed after it. (The entry was written beside a tier's commits, which went on
+     * only after this, and nothing is committed after it; what was deleted under a lock ({@link #deletions}) is durable
+     * by then. (The entry was written beside a tier's commits, which went on
      * until the locks' hooks let them go, and the long-term journal named fewer copies than were committed: a re-tester's.)
      */
     public static void releaseAllOnTheWayOut() {
@@ -198,7 +231,7 @@ public final class SharedLock implements AutoCloseable {
         return released;
     }
 
-    /** Removes the lock file, once; later {@link #whileHeld} calls refuse. */
+    /** Makes what was deleted under the lock durable, then removes the lock file, once; later {@link #whileHeld} calls refuse. */
     synchronized void release() {
         if (released) {
             return;
@@ -206,6 +239,17 @@ public final class SharedLock implements AutoCloseable {
         released = true;
         HELD.remove(this);
         refresher.shutdownNow();
+        try {
+            if (deletions != null) {
+                deletions.close();
+            }
+        } finally {
+            deleteLockFile();
+        }
+    }
+
+    /** Deletes the lock file, the thread's interrupt put aside meanwhile. */
+    private void deleteLockFile() {
         // the thread's interrupt put aside meanwhile, and one that comes during the DELETE tried again once: a cancelled
         // job's lock file stayed, and one of this JVM counts as live whatever its age (a helper's)
         boolean interrupted = false;
