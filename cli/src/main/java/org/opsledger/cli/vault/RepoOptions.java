@@ -259,15 +259,16 @@ final class RepoOptions {
             return;
         }
         try {
-            Path root = Path.of(location).toAbsolutePath();
+            Path root = FileNames.pathOf(location).toAbsolutePath();
             int self = (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // its effective user
             int owner = (Integer) java.nio.file.Files.getAttribute(root, "unix:uid");
             if (self == 0 && owner != 0) {
                 String name = java.nio.file.Files.getOwner(root).getName();
-                Output.say("opsledger: warning: running as root in " + root + ", which belongs to " + name + ": what this command"
+                String shown = TerminalText.path(root); // said in a line: its backslashes and bytes escaped
+                Output.say("opsledger: warning: running as root in " + shown + ", which belongs to " + name + ": what this command"
                         + " writes there (locks, journal entries, packs, key slots) will be root's and unreadable to " + name
                         + "'s own commands; run vault commands as " + name + " (`sudo -u " + name + " opsledger vault …`),"
-                        + " or give its files back afterwards (`chown -R " + name + ": " + root + "`)");
+                        + " or give its files back afterwards (`chown -R " + name + ": " + shown + "`)");
             }
         } catch (java.io.IOException | RuntimeException e) {
             // no /proc, or no repository there (yet): nothing to say; opening it says what is wrong

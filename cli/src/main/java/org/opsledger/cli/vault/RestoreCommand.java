@@ -75,7 +75,7 @@ final class RestoreCommand implements Callable<Integer> {
         String summary;
         CliException failure;
         Path into = Restorer.realPath(target); // as the restore resolves it: what the messages and the journal name
-        List<String> where = List.of(into.toString());
+        List<String> where = List.of(FileNames.exactOf(into)); // its bytes: a target not UTF-8 was kept with U+FFFD
         try (Repository r = repo.open()) {
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.RESTORE, where, new java.util.ArrayList<>())) {
                 s = journal.find(() -> select.find(() -> SnapshotsCommand.find(r, snapshot, select.filter())), SnapshotRef::id);

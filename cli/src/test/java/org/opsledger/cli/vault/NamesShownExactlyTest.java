@@ -160,4 +160,20 @@ class NamesShownExactlyTest {
         assertThat(restore.out()).contains(" to " + tmp + "/t\\\\x41 in ");
         assertThat(Files.readString(target.resolve("data/caf\\xe9"))).isEqualTo("a backslash, then xe9");
     }
+
+    /**
+     * A restore's journal entry names its target by its bytes, as its summary does: one into t-caf\xe9 was kept as
+     * t-caf\uFFFD, as one into t-caf\xe8 would be.
+     */
+    @Test
+    void aRestoresEntryNamesItsTargetByItsBytes() throws Exception {
+        backup();
+        Path target = FileNames.resolve(tmp, "t-caf\uDCE9");
+        CliRun restore = vault("restore", "latest", "--target", FileNames.exactOf(target), "--include", "data/caf\\xe9");
+        assertThat(restore.exit()).as(restore.err()).isZero();
+        JsonNode entry = VaultJson.MAPPER.readTree(vault("journal", "--operation", "restore", "--json").out()).get("entries").get(0);
+        assertThat(entry.has("pathsBytes")).as(entry.toString()).isTrue();
+        assertThat(new String(Base64.getDecoder().decode(entry.get("pathsBytes").get(0).asString()), StandardCharsets.ISO_8859_1))
+                .isEqualTo(tmp + "/t-caf\u00e9");
+    }
 }

@@ -38,4 +38,21 @@ class RootInAnotherUsersRepositoryTest {
         assertThat(VaultCommandTest.run("vault", "init", "--repo", other.toString(), "--password-file", pw.toString(),
                 "--kdf-iterations", "100000").err()).contains("warning: running as root in " + other);
     }
+
+    /**
+     * The warning quotes the repository as ls shows a name: a directory named repo\x41 (a backslash, then x41) read as one
+     * named repoA, in the warning and in the `chown` it gives.
+     */
+    @Test
+    void theWarningQuotesTheRepositoryEscaped() throws Exception {
+        assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0, "runs as root");
+        Path repo = tmp.resolve("repo\\x41");
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        assertThat(VaultCommandTest.run("vault", "init", "--repo", repo.toString(), "--password-file", pw.toString(),
+                "--kdf-iterations", "100000").exit()).isZero();
+        Files.setAttribute(repo, "unix:uid", 65534);
+        String err = VaultCommandTest.run("vault", "snapshots", "--repo", repo.toString(), "--password-file", pw.toString()).err();
+        String shown = tmp + "/repo\\\\x41";
+        assertThat(err).contains("warning: running as root in " + shown + ", which belongs to ").contains(": " + shown + "`)");
+    }
 }
