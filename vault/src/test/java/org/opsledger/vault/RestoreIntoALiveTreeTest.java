@@ -83,7 +83,7 @@ class RestoreIntoALiveTreeTest {
      */
     @Test
     void aRestoreThatCannotWriteInALiveDirectoryIsRefusedBeforeItWrites() throws Exception {
-        SnapshotRef snap = liveTreeLosingAFile();
+        SnapshotRef snap = TestTrees.liveTreeLosingAFile(tmp);
         Path liveConfig = tmp.resolve("live/app/config");
         TestTrees.runOrSkip("chattr", "+i", liveConfig.toString());
         try (Repository repo = TestTrees.open(tmp.resolve("repo"))) {
@@ -105,7 +105,7 @@ class RestoreIntoALiveTreeTest {
      */
     @Test
     void aRestoreThatFailsHavingMadeNothingLeavesNoMarker() throws Exception {
-        SnapshotRef snap = liveTreeLosingAFile();
+        SnapshotRef snap = TestTrees.liveTreeLosingAFile(tmp);
         ForwardingBackend unreadable = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(tmp.resolve("repo"))) {
             @Override
             public byte[] readRange(String name, long offset, int length) {
@@ -166,20 +166,6 @@ class RestoreIntoALiveTreeTest {
     }
 
     private static final List<String> LOST = List.of("app/config/b.conf");
-
-    /** A backup of src/app (config/a.conf, config/b.conf), and live/app, its copy, where b.conf is lost. */
-    private SnapshotRef liveTreeLosingAFile() throws Exception {
-        Path config = Files.createDirectories(tmp.resolve("src/app/config"));
-        Files.writeString(config.resolve("a.conf"), "a\n");
-        Files.writeString(config.resolve("b.conf"), "b\n");
-        SnapshotRef snap;
-        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
-            snap = TestTrees.backup(repo, tmp.resolve("src/app"));
-        }
-        TestTrees.copyTree(tmp.resolve("src"), tmp.resolve("live"));
-        Files.delete(tmp.resolve("live/app/config/b.conf"));
-        return snap;
-    }
 
     /** The restore of the lost file, the cause of a failure put right: nothing left in its way. */
     private void restoreTheLostFile(SnapshotRef snap) throws Exception {

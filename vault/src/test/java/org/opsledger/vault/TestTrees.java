@@ -171,6 +171,23 @@ public final class TestTrees {
         org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "cannot mount ramfs here (needs root): " + out.strip());
     }
 
+    /**
+     * A backup of {@code tmp}/src/app (config/a.conf, config/b.conf) in {@code tmp}/repo, and {@code tmp}/live/app, its
+     * copy, where b.conf is lost: a live tree to restore one file into.
+     */
+    public static SnapshotRef liveTreeLosingAFile(Path tmp) throws Exception {
+        Path config = Files.createDirectories(tmp.resolve("src/app/config"));
+        Files.writeString(config.resolve("a.conf"), "a\n");
+        Files.writeString(config.resolve("b.conf"), "b\n");
+        SnapshotRef snap;
+        try (Repository repo = newRepo(tmp.resolve("repo"))) {
+            snap = backup(repo, tmp.resolve("src/app"));
+        }
+        copyTree(tmp.resolve("src"), tmp.resolve("live"));
+        Files.delete(tmp.resolve("live/app/config/b.conf"));
+        return snap;
+    }
+
     /** A copy of a repository's (or any) directory tree at {@code to}, which must not exist: to run one test on it several times. */
     public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {

@@ -386,8 +386,9 @@ public final class Restorer {
             if (begun.get() && !(failed instanceof Cancelled) && made().isEmpty()) {
                 try {
                     Files.deleteIfExists(base.resolve(UNFINISHED));
+                    forceDurable(base); // its removal on the disk: a power cut brought the marker back, and the target was partial again
                     begun.set(false);
-                } catch (IOException e) {
+                } catch (IOException | VaultException e) {
                     failed.addSuppressed(e);
                 }
             }

@@ -117,4 +117,32 @@ class RestoreDurabilityTest {
             assertThat(synced).as("nothing above the first directory that was there").doesNotContain(tmp.getParent());
         }
     }
+
+    /**
+     * A restore into a live tree that fails having made nothing (its one file's pack unreadable) removes its marker, the
+     * target not partial, and that removal is on the disk before it fails: it was not fsynced, and a power cut brought the
+     * marker back, which refused the same restore as "a restore that did not end".
+     */
+    @Test
+    void theMarkerOfARestoreThatMadeNothingIsGoneFromTheDiskWhenItFails() throws Exception {
+        SnapshotRef snap = TestTrees.liveTreeLosingAFile(tmp);
+        Path live = tmp.resolve("live");
+        List<Sync> syncs = Collections.synchronizedList(new ArrayList<>());
+        try (Repository repo = Repository.open(org.opsledger.vault.ForwardingBackend.failingPackReadsAfter(tmp.resolve("repo"), 0),
+                TestTrees.PASSWORD)) {
+            Restorer failing = new Restorer(repo, 2);
+            failing.syncs = (ch, p) -> {
+                syncs.add(new Sync(p, ch.size(), Files.exists(live.resolve(Restorer.UNFINISHED), LinkOption.NOFOLLOW_LINKS), List.of()));
+                ch.force(true);
+            };
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.restore(snap, live, List.of("app/config/b.conf"), false))
+                    .hasMessageContaining("Input/output error");
+            assertThat(failing.begun.get()).as("nothing made: not a partial restore").isFalse();
+        }
+        assertThat(live.resolve(Restorer.UNFINISHED)).doesNotExist();
+        assertThat(syncs).as("fsyncs of the restore").isNotEmpty();
+        Sync last = syncs.getLast();
+        assertThat(last.path()).as("the last fsync: the marker's directory, once it is gone").isEqualTo(live.toRealPath());
+        assertThat(last.marker()).isFalse();
+    }
 }
