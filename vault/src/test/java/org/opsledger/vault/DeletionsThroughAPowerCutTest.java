@@ -66,6 +66,34 @@ class DeletionsThroughAPowerCutTest {
         assertThat(cut.undone()).as("what a power cut after `key retire` brings back or takes away").isEmpty();
     }
 
+    /**
+     * A retirement deletes each snapshot it seals anew, and the hold that moves with it, in one batch made durable before
+     * the key goes: it fsynced snapshots/ and holds/ once a file (each new file is still fsynced as it is written, before
+     * its old one goes, so that a hold is never lost).
+     */
+    @Test
+    void aRetirementSyncsTheDirectoriesOfTheOldSnapshotsAndHoldsOnceForTheirDeletions() throws Exception {
+        Path dir = tmp.resolve("repo");
+        List<SnapshotRef> many = manySnapshots(dir, 20);
+        try (Repository repo = TestTrees.open(dir)) {
+            for (SnapshotRef s : many.subList(0, 5)) {
+                repo.hold(s, "LIT-7", "counsel");
+            }
+            new KeyEpochs(repo).rotate();
+        }
+        PowerCut cut = new PowerCut(dir);
+        KeyEpochs.Retirement retired;
+        try (Repository repo = opened(dir, cut)) {
+            retired = new KeyEpochs(repo).retire(1);
+            assertThat(repo.holds()).as("every hold moved with its snapshot").hasSize(5);
+        }
+        assertThat(retired.snapshotsRewritten()).isEqualTo(21);
+        assertThat(cut.syncsOf("snapshots")).as("fsyncs of snapshots/: one a snapshot written anew, one for the old ones' unlinks")
+                .isEqualTo(21 + 1);
+        assertThat(cut.syncsOf("holds")).as("fsyncs of holds/: one a hold written anew, one for the old ones' unlinks").isEqualTo(5 + 1);
+        assertThat(cut.undone()).as("what a power cut after `key retire` brings back or takes away").isEmpty();
+    }
+
     @Test
     void aRewrittenRecordStaysGoneThroughAPowerCut() throws Exception {
         Path dir = tmp.resolve("repo");

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.opsledger.vault.ByteSize;
 import org.opsledger.vault.VaultException;
+import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.crypto.Keyring;
 import org.opsledger.vault.crypto.ObjectId;
@@ -272,29 +273,34 @@ public final class KeyEpochs {
             List<SnapshotRef> all = repo.snapshots();
             Map<ObjectId, ObjectId> renamed = new java.util.LinkedHashMap<>();
             Map<ObjectId, ObjectId> renamedBefore = resealedBefore(all);
-            for (SnapshotRef ref : all) {
-                String name = "snapshots/" + ref.id().hex();
-                Snapshot s = ref.snapshot();
-                ObjectId successor = renamedBefore.get(ref.id());
-                if (successor != null) { // a retirement stopped after it sealed this one again: its successor stands, it goes
-                    moveHold(ref.id(), successor);
-                    repo.backend().delete(name);
-                    renamed.put(ref.id(), successor);
+            // the old files (snapshots, holds) durable together once all are sealed anew, long before the key goes (one fsync
+            // of snapshots/ and of holds/, not one a file): each new file is durable when written, before its old one goes,
+            // so a cut between leaves both, and the next run finishes it (resealedBefore)
+            try (Backend.Deletions oldFiles = repo.backend().deletions()) {
+                for (SnapshotRef ref : all) {
+                    String name = "snapshots/" + ref.id().hex();
+                    Snapshot s = ref.snapshot();
+                    ObjectId successor = renamedBefore.get(ref.id());
+                    if (successor != null) { // a retirement stopped after it sealed this one again: its successor stands, it goes
+                        moveHold(ref.id(), successor, oldFiles);
+                        oldFiles.delete(name);
+                        renamed.put(ref.id(), successor);
+                        snapshots++;
+                        continue;
+                    }
+                    ObjectId newParent = s.parent() == null ? null : renamed.getOrDefault(s.parent(), renamedBefore.get(s.parent()));
+                    if (epochOf(name) != epoch && newParent == null) {
+                        continue;
+                    }
+                    // the record names the ID it had: a copy in another repository, which names that one, is known by it
+                    Snapshot resealed = (newParent == null ? s : s.withParent(newParent)).withTag(RESEALED_FROM,
+                            RecordHistory.prepend(ref.id().hex(), s.tags() == null ? null : s.tags().get(RESEALED_FROM), RecordHistory.IDS));
+                    ObjectId newId = repo.saveSnapshot(resealed);
+                    renamed.put(ref.id(), newId);
+                    moveHold(ref.id(), newId, oldFiles);
+                    oldFiles.delete(name);
                     snapshots++;
-                    continue;
                 }
-                ObjectId newParent = s.parent() == null ? null : renamed.getOrDefault(s.parent(), renamedBefore.get(s.parent()));
-                if (epochOf(name) != epoch && newParent == null) {
-                    continue;
-                }
-                // the record names the ID it had: a copy in another repository, which names that one, is known by it
-                Snapshot resealed = (newParent == null ? s : s.withParent(newParent)).withTag(RESEALED_FROM,
-                        RecordHistory.prepend(ref.id().hex(), s.tags() == null ? null : s.tags().get(RESEALED_FROM), RecordHistory.IDS));
-                ObjectId newId = repo.saveSnapshot(resealed);
-                renamed.put(ref.id(), newId);
-                moveHold(ref.id(), newId);
-                repo.backend().delete(name);
-                snapshots++;
             }
             for (String dir : List.of("holds", "condemned")) {
                 for (String name : repo.backend().list(dir)) {
@@ -373,13 +379,16 @@ public final class KeyEpochs {
         return successors;
     }
 
-    /** IS.012 6.6.7: a hold moves with its snapshot, before the snapshot's old file goes. */
-    private void moveHold(ObjectId from, ObjectId to) {
+    /**
+     * IS.012 6.6.7: a hold moves with its snapshot, before the snapshot's old file goes: written anew (durable when written),
+     * then the old one deleted in {@code batch}. Never lost: a cut may leave both, never neither.
+     */
+    private void moveHold(ObjectId from, ObjectId to, Backend.Deletions batch) {
         String holdName = "holds/" + from.hex();
         if (repo.backend().exists(holdName)) {
             LegalHold h = repo.readSealed(holdName, Sealing.Kind.HOLD, LegalHold.class);
             repo.writeSealedAs("holds/" + to.hex(), Sealing.Kind.HOLD, h.movedTo(to));
-            repo.backend().delete(holdName);
+            batch.delete(holdName);
         }
     }
 
