@@ -41,6 +41,8 @@ final class Journaling implements AutoCloseable {
     private final Output.Said told;
     /** What a stopped command calls itself, and what to do then; null: its operation, and nothing. */
     private final Named named;
+    /** The root trees a rewrite replaced, which its entry names ({@link JournalEntry#replacedTrees}). */
+    private volatile List<ObjectId> replacedTrees = List.of();
 
     /**
      * A command in its words ("key retire 1") and what running it again does once stopped (null where it finishes
@@ -109,6 +111,11 @@ final class Journaling implements AutoCloseable {
         }
     }
 
+    /** The entry names {@code trees} as the root trees the command (a rewrite) replaced: recover leaves them alone for good. */
+    void replacing(List<ObjectId> trees) {
+        replacedTrees = List.copyOf(trees);
+    }
+
     /**
      * Writes the command's entry, unless a signal is stopping the JVM: the work fails then because the JVM is ending (a
      * lock released on the way out), and the entry that says so is the one the shutdown hook writes.
@@ -128,7 +135,7 @@ final class Journaling implements AutoCloseable {
         }
         written = true;
         try {
-            journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, detail));
+            journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, detail).replacing(replacedTrees));
         } catch (RuntimeException e) {
             Output.err().println("warning: the journal entry of this " + operation.json() + " was not written: " + e.getMessage());
             return; // the stand-in says what it can

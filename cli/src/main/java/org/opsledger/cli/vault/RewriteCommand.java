@@ -67,6 +67,8 @@ final class RewriteCommand implements Callable<Integer> {
                 List<ObjectId> named = new ArrayList<>(); // those replaced, then their successors
                 done.stream().filter(d -> d.after() != null).forEach(d -> named.add(d.before().id()));
                 done.stream().filter(d -> d.after() != null).forEach(d -> named.add(d.after().id()));
+                // what recover leaves alone once the rewritten snapshots are gone too (forgotten, tiered): vault-format.md §12
+                journal.replacing(done.stream().filter(d -> d.after() != null).map(d -> d.before().snapshot().tree()).toList());
                 journal.ended(JournalEntry.Outcome.OK, List.of(), named, false, 0, summary(done));
             }
         }

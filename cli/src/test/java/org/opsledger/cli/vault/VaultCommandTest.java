@@ -1954,6 +1954,38 @@ class VaultCommandTest {
     }
 
     /**
+     * What a rewrite took out stays out of `vault recover` once the rewritten snapshot is gone too (a retention forget before
+     * the weekly prune, a tier's near-line forget): its tag named the replaced root only while it was there, and recover
+     * brought back the private key (h1's repro-3). The rewrite's journal entry names them for good, sealed again by a key
+     * retirement too.
+     */
+    @Test
+    void whatARewriteTookOutStaysOutOfARecoverOnceTheRewrittenSnapshotIsForgotten() throws Exception {
+        Files.write(data.resolve("id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----\nleaked\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String oldTree = vault("snapshots", "--json").json().get(0).get("record").get("tree").asString();
+        assertThat(vault("rewrite", "latest", "--exclude", "id_rsa", "--reason", "INC-31: a private key").exit()).isZero();
+        String newTree = vault("snapshots", "--json").json().get(0).get("record").get("tree").asString();
+        Run forget = vault("forget", "latest");
+        assertThat(forget.exit()).as(forget.err()).isZero();
+
+        Run dry = vault("recover", "--dry-run", "--json");
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.json().get("trees")).as("the rewritten tree comes back (a forget undone), never the one it replaced")
+                .extracting(JsonNode::asString).containsExactly(newTree);
+        Run recover = vault("recover");
+        assertThat(recover.exit()).as(recover.err()).isZero();
+        assertThat(recover.out()).doesNotContain(oldTree).contains("recover: 1 tree(s) recovered as snapshot ");
+        assertThat(vault("ls", "latest").out()).contains("report.txt").doesNotContain("id_rsa");
+        assertThat(vault("journal", "--operation", "rewrite", "--json").json().get("entries").get(0).get("replacedTrees"))
+                .extracting(JsonNode::asString).containsExactly(oldTree);
+        assertThat(vault("key", "rotate").exit()).isZero();
+        assertThat(vault("key", "retire", "1").exit()).isZero();
+        assertThat(vault("journal", "--operation", "rewrite", "--json").json().get("entries").get(0).get("replacedTrees"))
+                .as("the journal sealed again keeps it").extracting(JsonNode::asString).containsExactly(oldTree);
+    }
+
+    /**
      * An @argfile before "--" is read for options; after it, each argument is the command's as given: picocli expanded
      * `curl -d @query.json` into the file's words and "@@x" into "@x", and the snapshot held another command's output, exit 0
      * (a tester's).

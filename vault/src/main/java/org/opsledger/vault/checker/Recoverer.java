@@ -11,6 +11,8 @@ import org.opsledger.vault.OsUser;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
@@ -29,7 +31,8 @@ import org.opsledger.vault.snapshot.Tree;
  * ID, every tree that no snapshot and no other tree references; restore, ls and find then reach their files. A
  * backup killed after writing its trees leaves such trees too, and they are recovered the same way; a snapshot forgotten
  * but not yet pruned, too (as restic's: a forget undone). The root trees a {@code rewrite} replaced are not: what it took
- * out stays out ({@link Rewriter#REWRITTEN_TREES}). It runs alone (a running backup's trees are not referenced yet).
+ * out stays out ({@link Rewriter#REWRITTEN_TREES} while the rewritten snapshot is here, the journal's rewrite entries
+ * once it is gone: {@link JournalEntry#replacedTrees}). It runs alone (a running backup's trees are not referenced yet).
  */
 public final class Recoverer {
 
@@ -87,6 +90,26 @@ public final class Recoverer {
         }
     }
 
+    /**
+     * The root trees every rewrite replaced, as the journal keeps them (§13): the rewritten snapshot's record names them only
+     * while it is here, and one forgotten (a retention run, a tier's near-line forget) left the old root to be recovered, the
+     * key it held with it (h1's). A journal file that does not open may hold such an entry: nothing is recovered until
+     * {@code vault repair} moves it aside.
+     */
+    private List<ObjectId> replacedByRewrites() {
+        Journal journal = new Journal(repo);
+        if (!journal.kept()) {
+            return List.of(); // a format without a journal has no rewrite either (Rewriter.FORMAT)
+        }
+        Journal.Listing rewrites = journal.read(e -> e.operation() == JournalEntry.Operation.REWRITE && !e.replacedTrees().isEmpty());
+        if (!rewrites.unreadable().isEmpty()) {
+            throw new VaultException("the journal could not be read whole (" + rewrites.unreadable().getFirst() + "), and an entry of a"
+                    + " rewrite in it may name trees that must not come back: nothing was recovered; `vault repair` moves a damaged"
+                    + " journal file aside");
+        }
+        return rewrites.entries().stream().flatMap(e -> e.replacedTrees().stream()).toList();
+    }
+
     /** Every indexed tree that opens and that no readable snapshot and no other tree names, by ID. */
     private List<ObjectId> unreferencedTrees() {
         Set<ObjectId> trees = new TreeSet<>();
@@ -96,6 +119,7 @@ public final class Recoverer {
             }
         });
         Set<ObjectId> referenced = new HashSet<>();
+        referenced.addAll(replacedByRewrites());
         repo.listSnapshots().readable().forEach(s -> {
             referenced.add(s.snapshot().tree());
             // what a rewrite took out stays out: its old roots, and through them what only they reach

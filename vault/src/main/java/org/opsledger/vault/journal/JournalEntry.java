@@ -19,16 +19,29 @@ import org.opsledger.vault.snapshot.BackupsDue;
  * entry, the host of the source it ended (its paths are {@code paths}), null in every other; {@code login}: who logged
  * in, where that is not {@code username} (an operator through sudo: {@link OsUser#login}); {@code keySlot}: the key slot
  * whose password opened the repository for the command. The last two are null in an entry of a build before 2026-12-06.
+ * {@code replacedTrees}: in a rewrite's entry, the root trees of the snapshots it replaced, which {@code vault recover}
+ * leaves alone for good (the rewritten snapshot's own record names them only while it is in the repository); empty in
+ * every other entry, and in a rewrite's of a build before 2026-12-07.
  */
 public record JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host,
                            String username, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode,
-                           String detail, String sourceHost, String login, SlotInUse keySlot)
+                           String detail, String sourceHost, String login, SlotInUse keySlot,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                           List<ObjectId> replacedTrees)
         implements org.opsledger.vault.VaultJson.WellFormed {
 
     /** An entry that names no login and no key slot (as one an older build wrote). */
     public JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host, String username,
                         List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode, String detail, String sourceHost) {
         this(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail, sourceHost, null, null);
+    }
+
+    /** An entry that names no replaced trees (any but a rewrite's). */
+    public JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host, String username,
+                        List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode, String detail, String sourceHost,
+                        String login, SlotInUse keySlot) {
+        this(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail, sourceHost, login,
+                keySlot, List.of());
     }
 
     /**
@@ -58,7 +71,13 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     /** This entry naming {@code slot} as the one that opened the repository. */
     public JournalEntry openedWith(SlotInUse slot) {
         return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
-                sourceHost, login, slot);
+                sourceHost, login, slot, replacedTrees);
+    }
+
+    /** This entry naming {@code trees} as the root trees its rewrite replaced. */
+    public JournalEntry replacing(List<ObjectId> trees) {
+        return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
+                sourceHost, login, keySlot, trees);
     }
 
     /** Who wrote it: "root (login op1)", "backup"; null where the entry names no one. */
@@ -84,6 +103,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     public JournalEntry {
         paths = paths == null ? List.of() : List.copyOf(paths.size() > MAX_PATHS ? paths.subList(0, MAX_PATHS) : paths);
         snapshots = snapshots == null ? List.of() : List.copyOf(snapshots);
+        replacedTrees = replacedTrees == null ? List.of() : List.copyOf(replacedTrees);
         detail = capped(detail);
     }
 
