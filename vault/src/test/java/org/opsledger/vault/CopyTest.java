@@ -13,6 +13,7 @@ import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.snapshot.Rewriter;
 import org.opsledger.vault.snapshot.ExtendedAttributes;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -201,6 +202,60 @@ class CopyTest {
             assertThat(r.ok()).isTrue();
             TestTrees.assertSameTree(data, tmp.resolve("out/data"));
             assertThat(new Checker(longTerm, 2).check(100).errors()).isEmpty();
+        }
+    }
+
+    /**
+     * A snapshot rewritten since its copy was made, found through the IDs its record says it had (amended, sealed again: a
+     * rewrite keeps both), is copied anew: amended into the old copy, the rewrite's record said the private key was gone from
+     * a copy whose tree still held it (h1's repro-2). The old copy stays as it was, named, for its own repository to rewrite.
+     */
+    @Test
+    void aSnapshotRewrittenSinceItWasCopiedIsCopiedAnewNeverAmendedIntoTheCopyThatHoldsWhatWentOut() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        java.nio.file.Files.writeString(data.resolve("id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----\nleaked\n");
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository longTerm = TestTrees.newRepo(tmp.resolve("long"))) {
+            SnapshotRef s = TestTrees.backup(near, data);
+            SnapshotRef firstCopy = new Copier(near, longTerm).copyOnce(s).snapshot();
+            SnapshotRef amended = near.amend(List.of(s), new Amendment("Payroll office", null, null, null, null, "owner left out", "ops"))
+                    .getFirst();
+            SnapshotRef rewritten = new Rewriter(near).rewrite(List.of(amended), List.of("id_rsa"), "INC-31: a private key", "security", false)
+                    .getFirst().after();
+
+            Copier.Copy c = new Copier(near, longTerm).copyOnce(rewritten);
+
+            assertThat(c.madeBefore()).isFalse();
+            assertThat(c.amendedCopy()).isNull();
+            assertThat(c.copyBeforeRewrite()).isEqualTo(firstCopy.id());
+            assertThat(longTerm.snapshots()).extracting(SnapshotRef::id).containsExactlyInAnyOrder(firstCopy.id(), c.snapshot().id());
+            assertThat(longTerm.findSnapshot(firstCopy.id().hex()).snapshot()).as("as it was: its record says nothing was taken out")
+                    .isEqualTo(firstCopy.snapshot());
+            assertThat(c.snapshot().snapshot().tags()).containsKey(Rewriter.REWRITTEN).containsEntry("copied-from",
+                    tmp.resolve("near") + "#" + rewritten.id().hex());
+            assertThat(c.snapshot().snapshot().dataOwner()).isEqualTo("Payroll office");
+            var r = new org.opsledger.vault.restorer.Restorer(longTerm, 2).restore(c.snapshot(), tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).isTrue();
+            assertThat(tmp.resolve("out/data/id_rsa")).doesNotExist();
+            assertThat(tmp.resolve("out/data/docs")).isDirectory();
+
+            Copier.Copy again = new Copier(near, longTerm).copyOnce(rewritten);
+            assertThat(again.madeBefore()).isTrue();
+            assertThat(again.snapshot().id()).isEqualTo(c.snapshot().id());
+            assertThat(again.copyBeforeRewrite()).isNull();
+
+            // sealed again by a key retirement after the copy, then rewritten: found through resealed-from, likewise copied anew
+            SnapshotRef other = TestTrees.backup(near, data);
+            SnapshotRef otherCopy = new Copier(near, longTerm).copyOnce(other).snapshot();
+            new org.opsledger.vault.repository.KeyEpochs(near).rotate();
+            new org.opsledger.vault.repository.KeyEpochs(near).retire(1);
+            SnapshotRef resealed = near.snapshots().stream().filter(x -> x.snapshot().tags() != null
+                    && other.id().hex().equals(x.snapshot().tags().get("resealed-from"))).findFirst().orElseThrow();
+            SnapshotRef rewrittenAgain = new Rewriter(near).rewrite(List.of(resealed), List.of("id_rsa"), "INC-31", "security", false)
+                    .getFirst().after();
+            Copier.Copy anew = new Copier(near, longTerm).copyOnce(rewrittenAgain);
+            assertThat(anew.copyBeforeRewrite()).isEqualTo(otherCopy.id());
+            assertThat(anew.snapshot().id()).isNotEqualTo(otherCopy.id());
+            assertThat(longTerm.findSnapshot(otherCopy.id().hex()).snapshot()).isEqualTo(otherCopy.snapshot());
         }
     }
 

@@ -117,6 +117,7 @@ final class CopyCommand implements Callable<Integer> {
         m.put("blobsCopiedAgain", copy.blobsCopiedAgain());
         m.put("amendedCopy", copy.amendedCopy() == null ? null : copy.amendedCopy().hex());
         m.put("amendedCopyHeld", copy.amendedCopyHeld());
+        m.put("copyBeforeRewrite", copy.copyBeforeRewrite() == null ? null : copy.copyBeforeRewrite().hex());
         return m;
     }
 
@@ -135,6 +136,21 @@ final class CopyCommand implements Callable<Integer> {
                     + " is under legal hold there and stays as it was)" : "") + copiedAgain(copy.blobsCopiedAgain()));
         } else {
             Output.out().println("copied snapshot " + from.shortId() + " to " + where);
+        }
+        warnOfACopyBeforeRewrite(from.shortId(), copy.copyBeforeRewrite(), location);
+    }
+
+    /**
+     * The warning for a copy made before of what {@code from} was before a rewrite ({@link Copier.Copy#copyBeforeRewrite}):
+     * it still holds what the rewrite took out, and nothing rewrites a copy by itself (vault-format.md §9). Nothing for null.
+     */
+    static void warnOfACopyBeforeRewrite(String from, ObjectId old, String location) {
+        if (old != null) {
+            String there = TerminalText.escape(location);
+            Output.err().println("warning: snapshot " + from + " was rewritten since its copy " + old.shortHex() + " in " + there
+                    + " was made, which still holds what the rewrite took out: copied anew; `vault rewrite --repo " + there + " "
+                    + old.shortHex() + "` with the same --exclude, or `vault forget --repo " + there + " " + old.shortHex()
+                    + " --prune --max-unused 0`, takes it out there");
         }
     }
 }

@@ -129,6 +129,7 @@ final class TierCommand implements Callable<Integer> {
                                 + ", which is under legal hold there and stays as it was)" : "replacing " + m.amendedCopy().shortHex() + ")") : "",
                         m.held() ? "  kept near-line: legal hold" : m.forgottenNearLine() ? "  forgotten near-line (prune frees its data)"
                                 : "  " + Forgetter.GONE_MEANWHILE.replace("gone meanwhile", "gone near-line meanwhile"));
+                CopyCommand.warnOfACopyBeforeRewrite(m.source().shortHex(), m.copyBeforeRewrite(), to);
             }
             Output.out().println(moved.size() + " snapshot(s) older than " + nearLine + " are in long-term storage");
         }

@@ -27,6 +27,7 @@ import org.opsledger.vault.snapshot.Amendment;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.RecordHistory;
+import org.opsledger.vault.snapshot.Rewriter;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
@@ -37,7 +38,8 @@ import org.opsledger.vault.snapshot.Tree;
  * A snapshot given a new ID since it was copied, its record naming the IDs it had (amended, {@link Amendment}; sealed
  * again by a key retirement, {@link KeyEpochs#RESEALED_FROM}), is not copied again: its copy's record is amended to
  * match when the record changed (IS.012 6.6.5: the long-term record is as accurate as the near-line one), and is the
- * copy as it is when only the seal did. Cancelled with {@code Thread.interrupt()}, a copy throws
+ * copy as it is when only the seal did; one rewritten since is copied anew (the old copy holds what the rewrite took out).
+ * Cancelled with {@code Thread.interrupt()}, a copy throws
  * {@link org.opsledger.vault.Cancelled} and leaves the target as a killed copy does (docs/architecture.md, "A cancelled job").
  */
 public final class Copier {
@@ -58,6 +60,8 @@ public final class Copier {
     private Map<String, SnapshotRef> copies;
     /** The target's snapshots by ID, read with {@link #copies}. */
     private final Map<String, SnapshotRef> targetSnapshots = new HashMap<>();
+    /** The copy made before of each source snapshot (by hex ID) rewritten since, which this run copied anew. */
+    private final Map<String, ObjectId> copiesBeforeRewrite = new HashMap<>();
     /** The target's snapshots by each ID their records say they had (amended, sealed again), read with {@link #copies}. */
     private final Map<String, SnapshotRef> replacedBy = new HashMap<>();
 
@@ -101,9 +105,16 @@ public final class Copier {
      * before of the record the source's amendments replaced, whose record this one now carries (null if none);
      * {@code amendedCopyHeld}: that copy is under legal hold in the target and stays there as it was.
      * {@code blobsCopiedAgain}: the blobs (trees and data) a copy made before lacked in the target's index, copied again
-     * by this run ({@link #madeWhole}); 0 when it was whole.
+     * by this run ({@link #madeWhole}); 0 when it was whole. {@code copyBeforeRewrite}: the copy made before of what this
+     * snapshot was before a {@code rewrite}, found through the IDs its record says it had (amended, sealed again): it still
+     * holds what the rewrite took out, so this is a new copy, and that one stays as it is until it is rewritten or forgotten
+     * there (null if none).
      */
-    public record Copy(SnapshotRef snapshot, boolean madeBefore, ObjectId amendedCopy, boolean amendedCopyHeld, long blobsCopiedAgain) {
+    public record Copy(SnapshotRef snapshot, boolean madeBefore, ObjectId amendedCopy, boolean amendedCopyHeld, long blobsCopiedAgain,
+                       ObjectId copyBeforeRewrite) {
+        public Copy(SnapshotRef snapshot, boolean madeBefore, ObjectId amendedCopy, boolean amendedCopyHeld, long blobsCopiedAgain) {
+            this(snapshot, madeBefore, amendedCopy, amendedCopyHeld, blobsCopiedAgain, null);
+        }
     }
 
     /**
@@ -149,6 +160,13 @@ public final class Copier {
                     SnapshotRef original = originalOf(snapshot);
                     SnapshotRef old = original != null ? original : copyOfAnIdHad(snapshot);
                     if (old == null) {
+                        batch.copyNew(snapshot);
+                        continue;
+                    }
+                    if (rewrittenSince(snapshot.snapshot(), old.snapshot())) {
+                        // its tree is not the copy's, which holds what the rewrite took out: amended with the rewrite's record,
+                        // the copy said the paths were gone and held them (h1's). A new copy; the old one is named
+                        copiesBeforeRewrite.put(snapshot.id().hex(), old.id());
                         batch.copyNew(snapshot);
                         continue;
                     }
@@ -587,7 +605,16 @@ public final class Copier {
                 s.dataOwner(), s.classification(), s.retainUntil(), target.backend().location(), s.sourceHost(), s.summary());
         SnapshotRef made = new SnapshotRef(target.saveSnapshot(copy), copy);
         know(made);
-        return new Copy(made, false, null, false, 0);
+        return new Copy(made, false, null, false, 0, copiesBeforeRewrite.get(snapshot.id().hex()));
+    }
+
+    /**
+     * Whether {@code source} was rewritten since {@code copy} was made of it: its record names a snapshot it replaced by a
+     * rewrite that the copy's does not. An amendment or a key retirement keeps the tree, a rewrite does not.
+     */
+    private static boolean rewrittenSince(Snapshot source, Snapshot copy) {
+        return !RecordHistory.entries(copy, Rewriter.REWRITTEN_FROM, RecordHistory.IDS)
+                .containsAll(RecordHistory.entries(source, Rewriter.REWRITTEN_FROM, RecordHistory.IDS));
     }
 
     /**

@@ -65,10 +65,12 @@ public final class Tiering {
      * that one is under legal hold there and stays as it was beside the new one. {@code holdsPlaced}: the matters this
      * move held the copy for in the long-term repository (none it was held for already). {@code host} and {@code paths}:
      * the source the snapshot is of. {@code blobsCopiedAgain}: what the copy made before lacked, copied again
-     * ({@link Copier.Copy}): a snapshot is forgotten near-line only once its copy is whole.
+     * ({@link Copier.Copy}): a snapshot is forgotten near-line only once its copy is whole. {@code copyBeforeRewrite}: the
+     * copy made before of what the snapshot was before a rewrite, which still holds what it took out ({@link Copier.Copy}), or null.
      */
     public record Moved(ObjectId source, ObjectId copy, boolean alreadyCopied, long blobsCopiedAgain, ObjectId amendedCopy, boolean amendedCopyHeld,
-                        boolean forgottenNearLine, boolean held, List<LegalHold.Matter> holdsPlaced, String host, List<String> paths) {
+                        boolean forgottenNearLine, boolean held, List<LegalHold.Matter> holdsPlaced, String host, List<String> paths,
+                        ObjectId copyBeforeRewrite) {
     }
 
     /**
@@ -198,6 +200,7 @@ public final class Tiering {
         }
         // gone meanwhile (ALREADY_GONE: another forget, or a key retirement that gave it a new ID) is not forgotten here
         return new Moved(s.id(), copy.snapshot().id(), copy.madeBefore(), copy.blobsCopiedAgain(), copy.amendedCopy(), copy.amendedCopyHeld(),
-                deletion == Repository.Deletion.DELETED, hold != null, List.copyOf(placed), s.snapshot().hostname(), s.snapshot().paths());
+                deletion == Repository.Deletion.DELETED, hold != null, List.copyOf(placed), s.snapshot().hostname(), s.snapshot().paths(),
+                copy.copyBeforeRewrite());
     }
 }
