@@ -67,8 +67,12 @@ final class ForgetCommand implements Callable<Integer> {
             description = "Keep the newest snapshot of each of the last N years (local time) that have one.")
     int yearly;
 
-    @Option(names = "--prune", description = "Prune after forgetting.")
+    @Option(names = "--prune", description = "Prune after forgetting (what the snapshots alone held may stay in packs mostly in use:"
+            + " the prune's line says how much; --max-unused 0 takes it all out).")
     boolean prune;
+
+    @Mixin
+    MaxUnusedOption maxUnused;
 
     @Option(names = "--dry-run", description = "Show what would be removed; change nothing.")
     boolean dryRun;
@@ -90,6 +94,10 @@ final class ForgetCommand implements Callable<Integer> {
             throw new CliException("forget needs the snapshots to remove or at least one --keep-* option (use --keep-within 0d to keep"
                     + " only held and retained snapshots)", 2);
         }
+        if (maxUnused.given() && !prune) {
+            throw new CliException("--max-unused is the prune's: give --prune with it", 2);
+        }
+        double share = maxUnused.share();
         ZoneId zone = LocalZone.forCountingDays("forget"); // before the repository opens: refused, nothing is read or written
         try (Repository r = repo.open()) {
             Forgetter f = new Forgetter(r, zone).decommissioned(new org.opsledger.vault.journal.Journal(r).decommissionTimes());
@@ -151,7 +159,7 @@ final class ForgetCommand implements Callable<Integer> {
                                 + (prune ? "; no prune was run" : "")));
                     } else {
                         try {
-                            pruned = prune ? new Pruner(r).leavingInTheJournal(standIn == null ? java.util.Set.of() : java.util.Set.of(standIn)).prune() : null;
+                            pruned = prune ? new Pruner(r, share).leavingInTheJournal(standIn == null ? java.util.Set.of() : java.util.Set.of(standIn)).prune() : null;
                             journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, forgot + (pruned == null ? "" : "; " + PruneCommand.line(pruned)));
                         } catch (RuntimeException e) { // the one line says both: a helper's operator saw only the prune's error
                             pruned = null;

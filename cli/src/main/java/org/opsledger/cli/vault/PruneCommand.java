@@ -2,14 +2,12 @@ package org.opsledger.cli.vault;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.opsledger.cli.CliException;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.prune.PruneResult;
 import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = "Free data no snapshot needs (two-phase: safe while backups run; held snapshots keep all they reference).")
@@ -18,18 +16,14 @@ final class PruneCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
-    @Option(names = "--max-unused", paramLabel = "PERCENT", defaultValue = "20",
-            description = "Repack a pack once this share of its bytes is unused (default ${DEFAULT-VALUE}); 0 repacks every pack"
-                    + " with any unused blob, so what `vault rewrite` took out leaves the repository.")
-    int maxUnused;
+    @Mixin
+    MaxUnusedOption maxUnused;
 
     @Override
     public Integer call() {
-        if (maxUnused < 0 || maxUnused > 100) {
-            throw new CliException("--max-unused must be a percentage from 0 to 100, got " + maxUnused, 2);
-        }
+        double share = maxUnused.share(); // before the repository opens: exit 2, no entry
         try (Repository r = repo.open(); Journaling journal = new Journaling(r, JournalEntry.Operation.PRUNE, List.of(), List.of())) {
-            PruneResult res = journal.run(() -> new Pruner(r, maxUnused / 100.0).prune(), PruneCommand::line);
+            PruneResult res = journal.run(() -> new Pruner(r, share).prune(), PruneCommand::line);
             if (repo.json) {
                 Output.json(res);
             } else {
@@ -53,6 +47,8 @@ final class PruneCommand implements Callable<Integer> {
                 r.packsRescued(), r.orphanPacksDeleted(), Output.bytes(r.bytesFreed()),
                 r.bytesRepacked() > 0 ? " (" + Output.bytes(r.bytesDeleted()) + " of packs deleted, " + Output.bytes(r.bytesRepacked())
                         + " still in use written again)" : "",
-                r.journalEntriesCompacted() > 0 ? "; " + r.journalEntriesCompacted() + " journal entr(ies) gathered into segments" : "");
+                r.journalEntriesCompacted() > 0 ? "; " + r.journalEntriesCompacted() + " journal entr(ies) gathered into segments" : "")
+                + (r.bytesUnusedLeft() > 0 ? "; " + Output.bytes(r.bytesUnusedLeft()) + " no snapshot needs left in " + r.packsWithUnusedLeft()
+                        + " pack(s) mostly in use (`--max-unused 0` takes it out)" : "");
     }
 }

@@ -1954,6 +1954,39 @@ class VaultCommandTest {
     }
 
     /**
+     * `forget SNAPSHOT --prune` of data that must not be kept: the prune at the default --max-unused left the forgotten file in
+     * a pack still mostly in use, decryptable, and said nothing of it (h1's repro-1). Its line now says what it left, and
+     * forget takes prune's --max-unused (validated as prune validates it), 0 taking it all out.
+     */
+    @Test
+    void forgetPruneSaysWhatItLeftInPacksMostlyInUseAndTakesMaxUnused() throws Exception {
+        byte[] bulk = new byte[2 << 20];
+        new java.util.Random(7).nextBytes(bulk);
+        Files.write(data.resolve("bulk.bin"), bulk); // what the next snapshot keeps, in the pack beside the credentials
+        Files.writeString(data.resolve("creds.txt"), "password=correct-horse-battery-staple\n");
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String first = vault("snapshots", "--json").json().get(0).get("id").asString();
+        Files.delete(data.resolve("creds.txt"));
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+
+        Run alone = vault("forget", first, "--max-unused", "0");
+        assertThat(alone.exit()).isEqualTo(2);
+        assertThat(alone.err()).isEqualTo("opsledger: --max-unused is the prune's: give --prune with it\n");
+        assertThat(vault("forget", first, "--prune", "--max-unused", "101").err())
+                .isEqualTo("opsledger: --max-unused must be a percentage from 0 to 100, got 101\n");
+        assertThat(vault("snapshots", "--json").json()).hasSize(2);
+
+        Run forget = vault("forget", first, "--prune");
+        assertThat(forget.exit()).as(forget.err()).isZero();
+        assertThat(forget.out()).containsPattern("no snapshot needs left in \\d+ pack\\(s\\) mostly in use \\(`--max-unused 0` takes it"
+                + " out\\)");
+        Run all = vault("forget", "--keep-last", "1", "--prune", "--max-unused", "0");
+        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(all.out()).containsPattern("\\([1-9]\\d* repacked\\)").doesNotContain("no snapshot needs left");
+        assertThat(vault("check", "--read-data").exit()).isZero();
+    }
+
+    /**
      * What a rewrite took out stays out of `vault recover` once the rewritten snapshot is gone too (a retention forget before
      * the weekly prune, a tier's near-line forget): its tag named the replaced root only while it was there, and recover
      * brought back the private key (h1's repro-3). The rewrite's journal entry names them for good, sealed again by a key

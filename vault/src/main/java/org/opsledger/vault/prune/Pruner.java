@@ -100,6 +100,8 @@ public final class Pruner {
             Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
             List<ObjectId> toCondemn = new ArrayList<>();
             List<ObjectId> toRepack = new ArrayList<>();
+            long unusedLeft = 0; // under the threshold: kept as they are, what no snapshot needs in them too
+            int packsUnusedLeft = 0;
             for (var e : byPack.entrySet()) {
                 long total = 0;
                 long unused = 0;
@@ -113,6 +115,9 @@ public final class Pruner {
                     toCondemn.add(e.getKey());
                 } else if (unused > 0 && unused >= total * repackThreshold) {
                     toRepack.add(e.getKey());
+                } else if (unused > 0) {
+                    unusedLeft += unused;
+                    packsUnusedLeft++;
                 }
             }
             long addedBefore = repo.bytesAdded();
@@ -158,7 +163,7 @@ public final class Pruner {
             boolean anotherPrune = repo.locks().liveOtherThan(lock).stream().anyMatch(l -> l.kind().equals("prune"));
             Journal.Compaction compacted = anotherPrune ? new Journal.Compaction(0, 0, 0) : new Journal(repo).compact(Journal.SEGMENT_MAX, journalFilesLeft);
             return new PruneResult(r.packsCondemned(), r.packsDeleted(), r.packsWaiting(), r.packsRescued() + rescue.size(),
-                    r.packsRepacked(), r.orphanPacksDeleted(), r.bytesDeleted(), repackedBytes, compacted.entries());
+                    r.packsRepacked(), r.orphanPacksDeleted(), r.bytesDeleted(), repackedBytes, compacted.entries(), unusedLeft, packsUnusedLeft);
         }
     }
 
@@ -296,7 +301,7 @@ public final class Pruner {
                 }
             }
         }
-        return new PruneResult(condemnedCount, deleted, waiting, rescued, repacked, orphans, freed, 0, 0);
+        return new PruneResult(condemnedCount, deleted, waiting, rescued, repacked, orphans, freed, 0, 0, 0, 0);
     }
 
     /** Where a killed writer's leftover may hold key material (the keyring, key slots): overwritten, not only deleted. */
