@@ -28,6 +28,7 @@ class DisposalTest {
     Path tmp;
 
     private static final LocalDate TODAY = LocalDate.now();
+    private static final java.time.Instant NOW = java.time.Instant.now();
 
     /**
      * A backup begun beside a `vault dispose` said "saved", exit 0, of a snapshot written after the keys were destroyed
@@ -58,19 +59,19 @@ class DisposalTest {
         byte[] keyring;
         try (Repository repo = TestTrees.newRepo(dir)) {
             id = repo.config().id();
-            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data) // its retention ended yesterday
-                    .withRecord("Payroll office", "Confidential", TODAY.minusDays(1), Map.of()));
+            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data) // its retention ended the day before yesterday, everywhere
+                    .withRecord("Payroll office", "Confidential", TODAY.minusDays(2), Map.of()));
             keyring = Files.readAllBytes(dir.resolve("keyring"));
             // a second name for the keyring's inode: an overwrite that wrote a new file and renamed it over the old
             // one would leave these bytes as they were
             Files.createLink(tmp.resolve("keyring-inode"), dir.resolve("keyring"));
 
-            assertThatThrownBy(() -> Disposal.dispose(repo, "0".repeat(32), null, "ops", TODAY))
+            assertThatThrownBy(() -> Disposal.dispose(repo, "0".repeat(32), null, "ops", NOW))
                     .hasMessage("disposal destroys the keys of " + dir + " for good: confirm it with its repository ID (`vault stats`"
                             + " shows it); " + "0".repeat(32) + " is not it");
             assertThat(Files.readAllBytes(dir.resolve("keyring"))).isEqualTo(keyring);
 
-            Disposal.Disposed d = Disposal.dispose(repo, id, null, "records officer", TODAY);
+            Disposal.Disposed d = Disposal.dispose(repo, id, null, "records officer", NOW);
             assertThat(d.repositoryId()).isEqualTo(id);
             assertThat(d.keyFiles()).isEqualTo(2); // one key slot and the keyring
             assertThat(d.snapshots()).isEqualTo(1);
@@ -97,12 +98,12 @@ class DisposalTest {
             SnapshotRef held = TestTrees.backup(repo, data);
             repo.hold(held, "litigation 2026-17", "counsel");
 
-            assertThatThrownBy(() -> Disposal.dispose(repo, id, null, "ops", TODAY))
+            assertThatThrownBy(() -> Disposal.dispose(repo, id, null, "ops", NOW))
                     .hasMessage("1 snapshot(s) are under legal hold (IS.012 6.6.7; first " + held.id().shortHex() + ", for litigation"
                             + " 2026-17): a held backup is not disposed of; keep the medium until every hold is released");
             repo.release(held);
             // the released one has no retention recorded: how long it must be kept is unknown, and it has no copy either
-            assertThatThrownBy(() -> Disposal.dispose(repo, id, null, "ops", TODAY))
+            assertThatThrownBy(() -> Disposal.dispose(repo, id, null, "ops", NOW))
                     .hasMessage("2 snapshot(s) are retained until today or later, or have no retention recorded, with no copy kept as"
                             + " long (first " + kept.shortId() + " (retained until " + TODAY.plusYears(7) + ")): `vault copy` them to the"
                             + " repository that keeps them, then dispose naming it");
@@ -113,7 +114,7 @@ class DisposalTest {
             archive.backend().delete("snapshots/" + copy.id().hex());
             SnapshotRef shorter = new SnapshotRef(archive.saveSnapshot(copy.snapshot().withRecord("Payroll office", "Confidential",
                     TODAY.plusYears(1), copy.snapshot().tags())), null);
-            assertThatThrownBy(() -> Disposal.dispose(repo, id, archive, "ops", TODAY))
+            assertThatThrownBy(() -> Disposal.dispose(repo, id, archive, "ops", NOW))
                     .hasMessageContaining("with no copy in " + tmp.resolve("archive") + " kept as long (first " + kept.shortId()
                             + " (retained until " + TODAY.plusYears(7) + "; its copy " + shorter.shortId() + " until " + TODAY.plusYears(1) + "))");
             assertThat(repo.backend().exists("keyring")).as("every refusal changed nothing").isTrue();
@@ -122,7 +123,7 @@ class DisposalTest {
             SnapshotRef amended = repo.amend(List.of(kept), new Amendment(null, null, TODAY.plusYears(8), null, null, "rule R-4", "ops"))
                     .getFirst();
             new Copier(repo, archive).copyOnce(amended);
-            Disposal.Disposed d = Disposal.dispose(repo, id, archive, "ops", TODAY);
+            Disposal.Disposed d = Disposal.dispose(repo, id, archive, "ops", NOW);
             assertThat(d.copiesIn()).isEqualTo(tmp.resolve("archive").toString());
             assertThat(archive.snapshots()).anySatisfy(s -> assertThat(s.snapshot().retainUntil()).isEqualTo(TODAY.plusYears(8)));
         }
@@ -142,7 +143,7 @@ class DisposalTest {
             try (Repository repo = Repository.open(ForwardingBackend.keepingOldVersions(dir, versioned ? kept : null), TestTrees.PASSWORD)) {
                 new org.opsledger.vault.repository.KeyEpochs(repo).rotate();
                 var retired = new org.opsledger.vault.repository.KeyEpochs(repo).retire(1);
-                Disposal.Disposed disposed = Disposal.dispose(repo, repo.config().id(), null, "ops", TODAY);
+                Disposal.Disposed disposed = Disposal.dispose(repo, repo.config().id(), null, "ops", NOW);
                 if (versioned) {
                     String keyring = kept + ": the noncurrent versions of the keyring hold the key until a lifecycle rule expires them"
                             + " (vault-format.md §3)";

@@ -99,7 +99,7 @@ class KeyResidueTest {
         try (Repository repo = TestTrees.newRepo(dir)) {
             id = repo.config().id();
             new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress()).backup(
-                    TestTrees.options(data).withRecord("Payroll office", "Confidential", java.time.LocalDate.now().minusDays(1),
+                    TestTrees.options(data).withRecord("Payroll office", "Confidential", java.time.LocalDate.now().minusDays(2),
                             java.util.Map.of())); // its retention ended: disposal may destroy it
             Files.copy(dir.resolve("keyring"), dir.resolve(".tmp-rotate-killed")); // epoch 1's key in it
             new KeyEpochs(repo).rotate();
@@ -113,7 +113,7 @@ class KeyResidueTest {
             Files.copy(dir.resolve("keyring"), dir.resolve(".tmp-rotate-killed"));
             repo.removeKeySlot(slot);
             org.opsledger.vault.repository.Disposal.Disposed d = org.opsledger.vault.repository.Disposal.dispose(repo, id, null, "ops",
-                    java.time.LocalDate.now());
+                    java.time.Instant.now());
             assertThat(d.keyFiles()).as("one slot, the keyring and the two a killed writer left").isEqualTo(4);
         }
         assertThat(dir.resolve("keys/.tmp-add-killed")).doesNotExist();

@@ -156,7 +156,7 @@ class TieringTest {
     @Test
     void aSnapshotPastItsRetentionIsNotMovedUnlessAHoldKeepsIt() throws Exception {
         Path data = source(2, 10_000);
-        java.time.LocalDate yesterday = java.time.LocalDate.now().minusDays(1);
+        java.time.LocalDate yesterday = java.time.LocalDate.now().minusDays(2); // ended everywhere
         try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
             SnapshotRef ended = new org.opsledger.vault.archiver.Archiver(near, new org.opsledger.vault.archiver.BackupProgress())
                     .backup(TestTrees.options(data).withRecord("Payroll office", "Confidential", yesterday, java.util.Map.of()));

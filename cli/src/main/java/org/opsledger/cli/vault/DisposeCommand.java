@@ -1,7 +1,6 @@
 package org.opsledger.cli.vault;
 
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
@@ -47,7 +46,7 @@ final class DisposeCommand implements Callable<Integer> {
              Repository copies = copiesIn == null ? null : repo.open(copiesIn,
                      RepoOptions.otherPassword(copiesPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--copies-password-file", password))) {
             try {
-                d = Disposal.dispose(r, confirm, copies, by, LocalDate.now());
+                d = Disposal.dispose(r, confirm, copies, by, java.time.Instant.now()); // IS.012 6.6.5.1: as forget judges a retention
             } catch (RuntimeException e) {
                 throw refused.failed(e); // who tried, and why it was refused (a hold, a retention not yet past)
             }

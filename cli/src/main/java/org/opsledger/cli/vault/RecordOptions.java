@@ -114,11 +114,11 @@ final class RecordOptions {
             throw new CliException("--retain-until " + until + " is more than " + MAX_RETENTION_YEARS + " years away: a retention is"
                     + " never shortened once set, so a mistyped year would keep the snapshot for good", 2);
         }
-        // a mistyped year (2025 for 2035) would store a retention that never protected anything;
-        // today in the local calendar, the one forget counts days in
-        if (until.isBefore(LocalDate.now())) {
+        // a mistyped year (2025 for 2035) would store a retention that never protected anything; judged as forget judges
+        // it: a date is over once it has ended in every zone (IS.012 6.6.5.1)
+        if (org.opsledger.vault.snapshot.Snapshot.retentionEnded(until, java.time.Instant.now())) {
             throw new CliException("--retain-until " + until
-                    + " is in the past: forget keeps a snapshot through its retention date, and that one has gone", 2);
+                    + " is in the past: forget keeps a snapshot through its retention date, and that one has ended everywhere", 2);
         }
         return until;
     }

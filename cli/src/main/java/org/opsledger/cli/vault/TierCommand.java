@@ -42,7 +42,7 @@ final class TierCommand implements Callable<Integer> {
     public Integer call() {
         RepoOptions.checkLocation("--to", to);
         RetentionPolicy.Within period = RepoOptions.within("--near-line", nearLine);
-        java.time.ZoneId zone = LocalZone.forCountingDays("tier"); // the near-line period's days and the day a retention ends
+        java.time.ZoneId zone = LocalZone.forCountingDays("tier"); // the near-line period's days (a retention ends as Snapshot#retentionEnded says)
         RepoOptions.Password sourcePassword = repo.password();
         RepoOptions.Password targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Tiering.Moved> moved;

@@ -3110,7 +3110,7 @@ class VaultCommandTest {
         Run past = vault("backup", data.toString(), "--allow-same-device", "--retain-until", "2020-12-31");
         assertThat(past.exit()).isEqualTo(2);
         assertThat(past.err().lines().toList()).containsExactly("opsledger: --retain-until 2020-12-31 is in the past:"
-                + " forget keeps a snapshot through its retention date, and that one has gone");
+                + " forget keeps a snapshot through its retention date, and that one has ended everywhere");
         Path nul = Files.write(tmp.resolve("list0"), "/a\0/b\0".getBytes(StandardCharsets.UTF_8)); // find -print0
         Run listWithNul = vault("backup", "--files-from", nul.toString(), "--allow-same-device");
         assertThat(listWithNul.exit()).isEqualTo(2);

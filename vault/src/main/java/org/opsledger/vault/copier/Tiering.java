@@ -1,7 +1,6 @@
 package org.opsledger.vault.copier;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,12 +39,12 @@ public final class Tiering {
     private final LongSupplier nanoClock;
     private final Sleeper sleeper;
 
-    /** A tiering that counts days, and the day a retention ends, in the operator's time zone. */
+    /** A tiering that counts the near-line period's days in the operator's time zone (a retention ends as Snapshot#retentionEnded says). */
     public Tiering(Repository nearLine, Repository longTerm) {
         this(nearLine, longTerm, ZoneId.systemDefault());
     }
 
-    /** A tiering that counts the near-line period's days, and the day a retention ends, in {@code zone}, as a {@link org.opsledger.vault.prune.Forgetter} of that zone does. */
+    /** A tiering that counts the near-line period's days in {@code zone}, as a {@link org.opsledger.vault.prune.Forgetter} of that zone does. */
     public Tiering(Repository nearLine, Repository longTerm, ZoneId zone) {
         this(nearLine, longTerm, zone, System::nanoTime, Sleeper.THREAD);
     }
@@ -84,14 +83,13 @@ public final class Tiering {
 
     /** The {@link Plan} at {@code now}, from one listing of the snapshots and one of the holds. */
     public Plan plan(RetentionPolicy.Within nearLinePeriod, Instant now) {
-        LocalDate today = LocalDate.ofInstant(now, zone);
         Instant nearLineSince = nearLinePeriod.since(now, zone);
         java.util.Set<ObjectId> held = nearLine.holds().keySet();
         List<SnapshotRef> due = new ArrayList<>();
         List<SnapshotRef> past = new ArrayList<>();
         for (SnapshotRef s : nearLine.snapshots()) {
             if (!s.snapshot().time().isAfter(nearLineSince)) { // forget keeps what is after it: one at that instant was neither (a re-tester's)
-                boolean ended = s.snapshot().retainUntil() != null && s.snapshot().retainUntil().isBefore(today) && !held.contains(s.id());
+                boolean ended = s.snapshot().retainUntil() != null && !s.snapshot().retainedAt(now) && !held.contains(s.id());
                 (ended ? past : due).add(s);
             }
         }

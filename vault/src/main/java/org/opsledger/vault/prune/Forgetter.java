@@ -1,7 +1,6 @@
 package org.opsledger.vault.prune;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.IsoFields;
@@ -70,7 +69,6 @@ public final class Forgetter {
             throw new VaultException("forget needs at least one --keep-* option");
         }
         Set<ObjectId> held = repo.holds().keySet();
-        LocalDate today = LocalDate.ofInstant(now, zone);
         Instant keptSince = policy.keepWithin() == null ? null : policy.keepWithin().since(now, zone);
         Instant future = now.plus(org.opsledger.vault.repository.Locks.CLOCK_SKEW); // as `vault due` counts it
         Map<Group, List<SnapshotRef>> groups = new LinkedHashMap<>();
@@ -92,7 +90,7 @@ public final class Forgetter {
                 if (newer++ < keepLast) {
                     reasons.add("last " + policy.keepLast());
                 }
-                reasons.addAll(protections(s, held, today));
+                reasons.addAll(protections(s, held, now));
                 if (policy.keepWithin() != null && s.snapshot().time().isAfter(future)) {
                     // a host's clock years ahead, a forged record: kept, as its newest backups may be what it dated so, but
                     // not as "within 0d", which said a disposal's --keep-within 0d had kept it by its age (a helper's)
@@ -114,14 +112,14 @@ public final class Forgetter {
 
     /**
      * What keeps a snapshot whatever a policy or an operator says: a legal hold (IS.012 6.6.7: held backups are never
-     * deleted) and a retention date not yet passed (6.6.5.1).
+     * deleted) and a retention date not yet ended everywhere (6.6.5.1; {@link org.opsledger.vault.snapshot.Snapshot#retentionEnded}).
      */
-    private static List<String> protections(SnapshotRef s, Set<ObjectId> held, LocalDate today) {
+    private static List<String> protections(SnapshotRef s, Set<ObjectId> held, Instant now) {
         List<String> reasons = new ArrayList<>();
         if (held.contains(s.id())) {
             reasons.add("legal hold");
         }
-        if (s.snapshot().retainUntil() != null && !s.snapshot().retainUntil().isBefore(today)) {
+        if (s.snapshot().retainedAt(now)) {
             reasons.add("retain until " + s.snapshot().retainUntil());
         }
         return reasons;
@@ -134,10 +132,9 @@ public final class Forgetter {
      */
     public List<ForgetDecision> plan(List<SnapshotRef> named, Instant now) {
         Set<ObjectId> held = repo.holds().keySet();
-        LocalDate today = LocalDate.ofInstant(now, zone);
         List<ForgetDecision> out = new ArrayList<>();
         for (SnapshotRef s : named) {
-            List<String> protections = protections(s, held, today);
+            List<String> protections = protections(s, held, now);
             if (!protections.isEmpty()) {
                 throw new VaultException("snapshot " + s.shortId() + " cannot be forgotten: " + String.join(", ", protections)
                         + (protections.contains("legal hold") ? " (`vault release` ends a hold)" : "") + "; nothing was removed");

@@ -56,9 +56,10 @@ public final class Disposal {
      * Destroys the repository's keys. {@code confirmId} must be its ID (as {@code vault stats} shows it): disposal cannot
      * be undone. Refused, with nothing changed, while another process works in it, while a snapshot is under legal hold,
      * while a snapshot file cannot be read (what it holds and keeps is unknown), and while a snapshot is retained until
-     * today or later without a copy in {@code copiesIn} retained at least as long.
+     * whose retention has not ended at {@code now} ({@link org.opsledger.vault.snapshot.Snapshot#retentionEnded}, as forget
+     * judges it) without a copy in {@code copiesIn} retained at least as long.
      */
-    public static Disposed dispose(Repository repo, String confirmId, Repository copiesIn, String by, LocalDate today) {
+    public static Disposed dispose(Repository repo, String confirmId, Repository copiesIn, String by, Instant now) {
         String id = repo.config().id();
         if (!id.equals(confirmId)) {
             throw new VaultException("disposal destroys the keys of " + repo.backend().location() + " for good: confirm it with its"
@@ -80,7 +81,7 @@ public final class Disposal {
             Copier copier = copiesIn == null ? null : new Copier(repo, copiesIn);
             for (SnapshotRef s : listing.readable()) {
                 LocalDate until = s.snapshot().retainUntil();
-                if (until != null && until.isBefore(today)) {
+                if (until != null && !s.snapshot().retainedAt(now)) {
                     continue;
                 }
                 // no retention recorded: how long it must be kept is unknown, not ended (IS.012 6.6.5.1), and a snapshot a

@@ -2,6 +2,7 @@ package org.opsledger.vault.snapshot;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.opsledger.vault.crypto.ObjectId;
@@ -14,6 +15,21 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
                        String username, Map<String, String> tags, Kind kind, String dataOwner, String classification,
                        LocalDate retainUntil, String storageLocation, String sourceHost, Summary summary)
         implements org.opsledger.vault.VaultJson.WellFormed {
+
+    /**
+     * Whether retention date {@code until} has ended at {@code now} whichever host judges it: once the day has ended in
+     * every zone, at 12:00 UTC the day after (the end of that day at UTC−12, the last zone to leave it). A date is
+     * recorded without a zone, and a forget on a host 26 hours east removed a snapshot a host west of it retained until its
+     * today (a tester's). IS.012 6.6.5.1: forget, tier, dispose and backup's check of a date given judge by this alone.
+     */
+    public static boolean retentionEnded(LocalDate until, Instant now) {
+        return !now.isBefore(until.plusDays(1).atTime(12, 0).toInstant(ZoneOffset.UTC));
+    }
+
+    /** Whether a retention date keeps this snapshot at {@code now} ({@link #retentionEnded}). */
+    public boolean retainedAt(Instant now) {
+        return retainUntil != null && !retentionEnded(retainUntil, now);
+    }
 
     /**
      * What a snapshot file lacks of what every command reads in it (docs/vault-format.md §8): its time, kind, paths and

@@ -1,0 +1,69 @@
+package org.opsledger.cli.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The vault as cron runs it on the hosts that share a repository: other zones, other JVM options. Each command in a JVM of
+ * its own, its environment given (a tester's, h2).
+ */
+class HostsOfOtherZonesTest {
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run run(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--repo", tmp.resolve("repo").toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("OPSLEDGER_VAULT_PASSWORD", "repro-password-1");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), new String(out, StandardCharsets.UTF_8), err);
+    }
+
+    /**
+     * A snapshot a host at UTC−12 retained until its today is kept by a forget, and not disposed of, on a host at UTC+14
+     * (whose today is a day or two later) and on one whose TZ=GMT+12 Java reads as UTC+12: backup --help promises "forget
+     * will not remove it before" that date. They removed it, and dispose destroyed the keys (repros 1 and 4).
+     */
+    @Test
+    void aRetentionDateGivenWestIsKeptByForgetAndDisposeEast() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("ledger.csv"), "payroll");
+        Map<String, String> west = Map.of("TZ", "Etc/GMT+12");
+        String today = LocalDate.now(ZoneId.of("Etc/GMT+12")).toString();
+        assertThat(run(west, "init", "--kdf-iterations", "100000").exit()).isZero();
+        Run backup = run(west, "backup", data.toString(), "--allow-same-device", "--owner", "Finance", "--classification", "Confidential",
+                "--retain-until", today);
+        assertThat(backup.exit()).as(backup.err()).isZero();
+        String id = org.opsledger.vault.VaultJson.MAPPER.readTree(run(west, "stats", "--json").out()).get("id").asString();
+        for (String tz : List.of("Pacific/Kiritimati", "GMT+12")) {
+            Run dispose = run(Map.of("TZ", tz), "dispose", "--confirm", id);
+            assertThat(dispose.exit()).as(tz + ": " + dispose.out() + dispose.err()).isEqualTo(1);
+            assertThat(dispose.err()).as(tz).contains("1 snapshot(s) are retained until today or later");
+        }
+        assertThat(run(west, "snapshots").exit()).as("its keys are there").isZero();
+        Run forget = run(Map.of("TZ", "Pacific/Kiritimati"), "forget", "--keep-within", "0d");
+        assertThat(forget.exit()).as(forget.err()).isZero();
+        assertThat(forget.out()).contains("retain until " + today).contains("removed 0 of 1 snapshot(s)");
+    }
+}

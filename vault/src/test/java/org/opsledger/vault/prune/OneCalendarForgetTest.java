@@ -1,0 +1,68 @@
+package org.opsledger.vault.prune;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.TestTrees;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.copier.Tiering;
+import org.opsledger.vault.repository.Disposal;
+import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotRef;
+
+/**
+ * A snapshot records a UTC instant, and the hosts that share a repository live in different zones: what a retention date
+ * keeps, and which snapshot is a day's, must not depend on which of them runs forget, tier or dispose (a tester's: a
+ * snapshot retained until today by a host at UTC−12 was removed by a forget at UTC+14; two hosts' `--keep-daily 2` each
+ * removed the other's daily).
+ */
+class OneCalendarForgetTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final ZoneId EAST = ZoneId.of("Pacific/Kiritimati"); // UTC+14
+    private static final ZoneId WEST = ZoneId.of("Etc/GMT+12");          // UTC−12
+
+    /** A retention date has ended once it has ended everywhere, at 12:00 UTC the next day, whichever zone judges it. */
+    @Test
+    void aRetentionDateEndsAtOneInstantForForgetTierAndDispose() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("ledger.csv"), "payroll");
+        LocalDate until = LocalDate.of(2030, 6, 15);
+        Instant stillThe15thAtUtcMinus12 = Instant.parse("2030-06-16T11:59:59Z"); // the 17th at UTC+14
+        Instant ended = Instant.parse("2030-06-16T12:00:00Z");
+        RetentionPolicy within0d = new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0);
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
+            SnapshotRef s = new Archiver(repo, new BackupProgress())
+                    .backup(TestTrees.options(data).withRecord("Finance", "Confidential", until, Map.of()));
+            for (ZoneId zone : List.of(EAST, WEST, ZoneOffset.UTC)) {
+                assertThat(new Forgetter(repo, zone).plan(within0d, stillThe15thAtUtcMinus12)).as(zone.getId()).singleElement()
+                        .satisfies(d -> assertThat(d.reasons()).containsExactly("retain until 2030-06-15"));
+                assertThat(new Forgetter(repo, zone).plan(within0d, ended)).as(zone.getId()).singleElement()
+                        .satisfies(d -> assertThat(d.keep()).isFalse());
+                assertThatThrownBy(() -> new Forgetter(repo, zone).plan(List.of(s), stillThe15thAtUtcMinus12))
+                        .hasMessageStartingWith("snapshot " + s.shortId() + " cannot be forgotten: retain until 2030-06-15");
+                Tiering tiering = new Tiering(repo, far, zone);
+                assertThat(tiering.plan(RetentionPolicy.Within.parse("0d"), stillThe15thAtUtcMinus12).pastRetention()).as(zone.getId()).isEmpty();
+                assertThat(tiering.plan(RetentionPolicy.Within.parse("0d"), ended).pastRetention()).as(zone.getId()).hasSize(1);
+            }
+            assertThatThrownBy(() -> Disposal.dispose(repo, repo.config().id(), null, "ops", stillThe15thAtUtcMinus12))
+                    .hasMessageStartingWith("1 snapshot(s) are retained until today or later");
+            assertThat(Snapshot.retentionEnded(until, stillThe15thAtUtcMinus12)).isFalse();
+            assertThat(Snapshot.retentionEnded(until, ended)).isTrue();
+        }
+    }
+}
