@@ -345,7 +345,8 @@ public final class Archiver {
                 new Snapshot.Summary(progress.files.get(), progress.dirs.get(), progress.bytesRead.get(), bytesAdded,
                         progress.filesUnchanged.get(), blobsAdded, warnings.size(),
                         warnings.isEmpty() ? null : List.copyOf(warnings.subList(0, Math.min(warnings.size(), Snapshot.Summary.EXCEPTIONS_KEPT))),
-                        attributesListed ? Boolean.TRUE : null, progress.changedWhileRead.get()));
+                        attributesListed ? Boolean.TRUE : null, progress.changedWhileRead.get()),
+                java.time.ZoneId.systemDefault().getRules().getOffset(started)); // the calendar forget counts its days in
     }
 
     /** IS.012 6.6.6: backup data must not sit on the same media as the data it protects. */

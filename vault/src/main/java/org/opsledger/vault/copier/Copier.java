@@ -602,7 +602,7 @@ public final class Copier {
         Map<String, String> tags = new HashMap<>(s.tags() == null ? Map.of() : s.tags());
         tags.put(COPIED_FROM, copiedFrom(snapshot));
         Snapshot copy = new Snapshot(s.time(), root, null, s.paths(), s.hostname(), s.username(), tags, s.kind(),
-                s.dataOwner(), s.classification(), s.retainUntil(), target.backend().location(), s.sourceHost(), s.summary());
+                s.dataOwner(), s.classification(), s.retainUntil(), target.backend().location(), s.sourceHost(), s.summary(), s.timeOffset());
         SnapshotRef made = new SnapshotRef(target.saveSnapshot(copy), copy);
         know(made);
         return new Copy(made, false, null, false, 0, copiesBeforeRewrite.get(snapshot.id().hex()));

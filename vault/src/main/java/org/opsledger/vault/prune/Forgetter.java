@@ -98,7 +98,7 @@ public final class Forgetter {
                 } else if (policy.keepWithin() != null && s.snapshot().time().isAfter(keptSince)) {
                     reasons.add("within " + policy.keepWithin().words()); // "within 30m1h" read as minutes (a tester's)
                 }
-                ZonedDateTime t = s.snapshot().time().atZone(zone);
+                ZonedDateTime t = s.snapshot().localTime(zone); // in the backup host's calendar where it is recorded
                 for (String rule : List.of("daily", "weekly", "monthly", "yearly")) {
                     if (buckets.get(rule).offer(t)) {
                         reasons.add(rule);

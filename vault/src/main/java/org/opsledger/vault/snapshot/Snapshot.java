@@ -2,19 +2,40 @@ package org.opsledger.vault.snapshot;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import org.opsledger.vault.crypto.ObjectId;
 
 /**
  * One backup. IS.012 6.6.5.1: data owner, classification, time of capture, retention and storage
- * location are part of the snapshot itself, so the repository describes itself without the server.
+ * location are part of the snapshot itself, so the repository describes itself without the server. {@code timeOffset}:
+ * the backup host's UTC offset at {@code time}, the calendar its days, weeks, months and years are counted in whichever
+ * host runs `forget` (restic's); null in snapshots written before 2026-12-07, counted in the forget host's zone.
  */
 public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String> paths, String hostname,
                        String username, Map<String, String> tags, Kind kind, String dataOwner, String classification,
-                       LocalDate retainUntil, String storageLocation, String sourceHost, Summary summary)
+                       LocalDate retainUntil, String storageLocation, String sourceHost, Summary summary, ZoneOffset timeOffset)
         implements org.opsledger.vault.VaultJson.WellFormed {
+
+    /** A snapshot without {@code timeOffset}: one whose days are counted in the zone of the host that counts them. */
+    public Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String> paths, String hostname,
+                    String username, Map<String, String> tags, Kind kind, String dataOwner, String classification,
+                    LocalDate retainUntil, String storageLocation, String sourceHost, Summary summary) {
+        this(time, tree, parent, paths, hostname, username, tags, kind, dataOwner, classification, retainUntil, storageLocation,
+                sourceHost, summary, null);
+    }
+
+    /**
+     * The time of capture on the calendar of the host that made the backup ({@code timeOffset}), or, in a snapshot that
+     * does not record it, in {@code zone}: `forget` buckets days, weeks, months and years by it, so that hosts in different
+     * zones running one policy keep the same snapshots, as restic does (a tester's: each removed the other's "daily").
+     */
+    public ZonedDateTime localTime(ZoneId zone) {
+        return time.atZone(timeOffset != null ? timeOffset : zone);
+    }
 
     /**
      * Whether retention date {@code until} has ended at {@code now} whichever host judges it: once the day has ended in
@@ -80,7 +101,7 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
     /** The same backup (tree, time of capture, host, paths, kind, summary) with another record: owner, classification, retention, tags. */
     public Snapshot withRecord(String newOwner, String newClassification, LocalDate newRetainUntil, Map<String, String> newTags) {
         return new Snapshot(time, tree, parent, paths, hostname, username, newTags, kind, newOwner, newClassification,
-                newRetainUntil, storageLocation, sourceHost, summary);
+                newRetainUntil, storageLocation, sourceHost, summary, timeOffset);
     }
 
     /** The same snapshot with one tag set (added, or given this value). */
@@ -93,12 +114,12 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
     /** The same backup and record over another tree: what a rewrite left of the one it had. */
     public Snapshot withTree(ObjectId newTree) {
         return new Snapshot(time, newTree, parent, paths, hostname, username, tags, kind, dataOwner, classification,
-                retainUntil, storageLocation, sourceHost, summary);
+                retainUntil, storageLocation, sourceHost, summary, timeOffset);
     }
 
     public Snapshot withParent(ObjectId newParent) {
         return new Snapshot(time, tree, newParent, paths, hostname, username, tags, kind, dataOwner, classification,
-                retainUntil, storageLocation, sourceHost, summary);
+                retainUntil, storageLocation, sourceHost, summary, timeOffset);
     }
 
     /** IS.012 6.6.1.1 weekly full, 6.6.1.2 daily incremental; stdin for database dumps. */

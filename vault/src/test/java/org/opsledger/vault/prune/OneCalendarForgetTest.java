@@ -65,4 +65,34 @@ class OneCalendarForgetTest {
             assertThat(Snapshot.retentionEnded(until, ended)).isTrue();
         }
     }
+
+    /**
+     * Each snapshot is bucketed in the calendar of the host that made it, where it says so (restic's): a forget at UTC and
+     * one at Pacific/Chatham (UTC+13:45) keep the same two of three snapshots a UTC host made on two days.
+     */
+    @Test
+    void daysAreTheBackupHostsWhicheverZoneCountsThem() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("f"), "data");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            Snapshot made = TestTrees.backup(repo, data).snapshot();
+            assertThat(made.timeOffset()).as("a backup records its host's offset")
+                    .isEqualTo(ZoneId.systemDefault().getRules().getOffset(made.time()));
+            for (String t : List.of("2026-11-30T10:00:00Z", "2026-11-30T20:00:00Z", "2026-12-01T10:00:00Z")) {
+                Snapshot s = made;
+                repo.saveSnapshot(new Snapshot(Instant.parse(t), s.tree(), null, s.paths(), "web-1", s.username(), s.tags(), s.kind(),
+                        s.dataOwner(), s.classification(), s.retainUntil(), s.storageLocation(), s.sourceHost(), s.summary(), ZoneOffset.UTC));
+            }
+            RetentionPolicy daily2 = new RetentionPolicy(null, 2, 0, 0, 0);
+            List<Instant> keptAtUtc = kept(new Forgetter(repo, ZoneOffset.UTC).plan(daily2, Instant.parse("2026-12-02T00:00:00Z")));
+            assertThat(keptAtUtc).containsExactly(Instant.parse("2026-12-01T10:00:00Z"), Instant.parse("2026-11-30T20:00:00Z"));
+            assertThat(kept(new Forgetter(repo, ZoneId.of("Pacific/Chatham")).plan(daily2, Instant.parse("2026-12-02T00:00:00Z"))))
+                    .isEqualTo(keptAtUtc);
+        }
+    }
+
+    private static List<Instant> kept(List<ForgetDecision> plan) {
+        return plan.stream().filter(d -> d.snapshot().snapshot().hostname().equals("web-1") && d.keep())
+                .map(d -> d.snapshot().snapshot().time()).toList();
+    }
 }
