@@ -32,20 +32,27 @@ final class LocalZone {
      * The JVM's zone, unless the C library's local time has summer time the JVM read as a fixed offset, or a fixed offset
      * other than the JVM's: {@code TZ}'s POSIX rule, or, with TZ unset, the rule at the end of /etc/localtime (a copy of a
      * zone file on a host without the zoneinfo tree, the usual container image: the JVM then counted days in GMT while
-     * date(1) showed CEST; a re-tester's).
+     * date(1) showed CEST; a re-tester's), or of the zone file TZ names ({@code TZ=:/etc/localtime}, {@code
+     * TZ=/usr/share/zoneinfo/Europe/Berlin}: the JVM takes today's offset for all year; a tester's).
      */
     static ZoneId forCountingDays(String command) {
         String tz = System.getenv("TZ");
-        return forCountingDays(command, tz, tz != null ? null : footerOf(Path.of("/etc/localtime")), ZoneId.systemDefault());
+        String file = tz == null ? "/etc/localtime" : zoneFileOf(tz).startsWith("/") ? zoneFileOf(tz) : null;
+        return forCountingDays(command, tz, file == null ? null : footerOf(Path.of(file)), ZoneId.systemDefault());
     }
 
-    static ZoneId forCountingDays(String command, String tz, String localtimeRule, ZoneId zone) {
+    /**
+     * {@code fileRule}: the rule at the end of the zone file in use, /etc/localtime's with {@code tz} unset, else that of
+     * the file {@code tz} names, or null.
+     */
+    static ZoneId forCountingDays(String command, String tz, String fileRule, ZoneId zone) {
         if (!zone.getRules().isFixedOffset()) {
             return zone;
         }
-        String rule = tz != null ? tz : localtimeRule;
+        boolean names = tz != null && zoneFileOf(tz).startsWith("/"); // a zone file: its rule is what glibc follows
+        String rule = tz != null && !names ? tz : fileRule;
         String bare = rule == null ? null : rule.startsWith(":") ? rule.substring(1) : rule; // ":CET-1CEST…" too
-        String where = tz != null ? "TZ=" + tz + " is" : "/etc/localtime holds";
+        String where = tz == null ? "/etc/localtime holds" : names ? "TZ=" + tz + " names a zone file that holds" : "TZ=" + tz + " is";
         if (bare != null && POSIX_WITH_SUMMER_TIME.matcher(bare).matches()) {
             throw new CliException(command + " counts local days, and " + where + " a POSIX rule with summer time (" + rule
                     + ") that Java reads as " + zone.getId() + " all year: set TZ to a zone ID (TZ=Europe/Berlin, as in"
@@ -66,6 +73,11 @@ final class LocalZone {
             }
         }
         return zone;
+    }
+
+    /** The TZ value without the colon glibc allows before a file name or rule: a path for a zone file. */
+    private static String zoneFileOf(String tz) {
+        return tz.startsWith(":") ? tz.substring(1) : tz;
     }
 
     /** "+03:00", "-03:30", "-24:00": seconds east of UTC as an offset (seconds dropped). */

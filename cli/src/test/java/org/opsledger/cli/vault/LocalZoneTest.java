@@ -42,6 +42,30 @@ class LocalZoneTest {
     }
 
     /**
+     * TZ=:/etc/localtime (glibc's advice to spare a stat per call) or TZ=/usr/share/zoneinfo/Europe/Berlin: Java knows no
+     * zone by a path and takes today's offset for all year, GMT+01:00 in December (a tester's, h2's repro-2). The rule
+     * at the end of the file TZ names is checked as /etc/localtime's is; in the JVM itself, forget is refused.
+     */
+    @Test
+    void aZoneFileTzNamesIsCheckedByItsRule(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path berlin = Path.of("/usr/share/zoneinfo/Europe/Berlin");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(berlin), "tzdata is installed");
+        assertThatThrownBy(() -> LocalZone.forCountingDays("forget", berlin.toString(), LocalZone.footerOf(berlin), ZoneId.of("GMT+01:00")))
+                .isInstanceOf(CliException.class).hasMessageStartingWith("forget counts local days, and TZ=/usr/share/zoneinfo/Europe/Berlin"
+                        + " names a zone file that holds a POSIX rule with summer time (CET-1CEST,M3.5.0,M10.5.0/3) that Java reads as"
+                        + " GMT+01:00 all year: set TZ to a zone ID (TZ=Europe/Berlin");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand",
+                "vault", "forget", "--keep-daily", "2", "--repo", tmp.resolve("none").toString());
+        pb.environment().put("TZ", ":" + berlin);
+        pb.environment().put("OPSLEDGER_VAULT_PASSWORD", "pw");
+        Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(err).isEqualTo(2);
+        assertThat(err).startsWith("opsledger: forget counts local days, and TZ=:" + berlin + " names a zone file");
+    }
+
+    /**
      * POSIX's TZ=GMT+3 is three hours west of UTC (date(1), cron), Java's GMT+3 three hours east: forget counted local days
      * 6 hours away from the host's clock and removed the last backup of a day by it (a tester's). Refused, naming a TZ both
      * read alike; a rule Java reads as POSIX does (UTC+3, EST5, "<-03>3": Java asks the C library) is taken.
