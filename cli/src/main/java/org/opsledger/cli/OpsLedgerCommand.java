@@ -27,6 +27,9 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
     public static final String BY_DEFAULT = "opsledger.by";
 
     public static void main(String[] args) {
+        // one output and one journal whatever locale the JVM options give (-Duser.language=tr: "modıfıed", Arabic-Indic
+        // digits in the journal; a tester's): the calls name Locale.ROOT too, for a library user
+        java.util.Locale.setDefault(java.util.Locale.ROOT);
         Stdout.install();
         Runnable ended = () -> { };
         if (args.length > 0 && "vault".equals(args[0])) {

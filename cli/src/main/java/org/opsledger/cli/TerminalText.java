@@ -125,9 +125,9 @@ public final class TerminalText extends PrintStream {
             char c = s.charAt(i);
             int notUtf8 = FileNames.byteAt(s, i); // a name's byte that is not UTF-8, as GNU ls -b shows it: the encoder wrote '?'
             if (notUtf8 >= 0) {
-                out.append(String.format("\\x%02x", notUtf8));
+                out.append(String.format(java.util.Locale.ROOT, "\\x%02x", notUtf8));
             } else if (escaped(c, keepLayout)) {
-                out.append(c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\\' ? "\\\\" : String.format("\\x%02x", (int) c));
+                out.append(c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\\' ? "\\\\" : String.format(java.util.Locale.ROOT, "\\x%02x", (int) c));
             } else {
                 out.append(c);
             }

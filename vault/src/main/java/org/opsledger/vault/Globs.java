@@ -124,7 +124,7 @@ public final class Globs {
                 out.append('-');
             } else {
                 out.append(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ? String.valueOf((char) c)
-                        : String.format("\\x{%x}", c));
+                        : String.format(java.util.Locale.ROOT, "\\x{%x}", c));
             }
             first = false;
         }

@@ -41,7 +41,7 @@ final class CheckCommand implements Callable<Integer> {
             } catch (Exception e) {
                 throw journal.failed(e);
             }
-            summary = String.format("checked %d snapshot(s), %d pack(s); read %d pack(s), %s in %.2f s", res.snapshots(), res.packs(),
+            summary = String.format(java.util.Locale.ROOT, "checked %d snapshot(s), %d pack(s); read %d pack(s), %s in %.2f s", res.snapshots(), res.packs(),
                     res.packsRead(), Output.bytes(res.bytesRead()), (System.nanoTime() - start) / 1e9);
             failure = res.ok() ? null : new CliException("check found " + res.errors().size() + " error(s)" + (res.damagedPacks().isEmpty() ? ""
                     : "; damaged pack(s): " + String.join(", ", res.damagedPacks().stream().map(CheckResult.DamagedPack::pack).toList()))

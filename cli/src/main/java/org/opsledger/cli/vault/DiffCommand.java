@@ -41,7 +41,7 @@ final class DiffCommand implements Callable<Integer> {
                 Output.JsonList changes = Output.jsonList(head, "changes");
                 new Differ(r).diff(a, b, c -> {
                     Map<String, String> m = new LinkedHashMap<>();
-                    m.put("change", c.kind().name().toLowerCase());
+                    m.put("change", c.kind().name().toLowerCase(java.util.Locale.ROOT));
                     m.put("path", c.path());
                     changes.add(m);
                 });
@@ -52,7 +52,7 @@ final class DiffCommand implements Callable<Integer> {
                     counts.merge(c.kind(), 1, Integer::sum);
                     Output.out().println(c.kind().letter + "    " + TerminalText.escape(c.path()));
                 }));
-                Output.out().printf("%s → %s: %d added, %d removed, %d modified, %d changed type, %d changed metadata%n",
+                Output.out().printf(java.util.Locale.ROOT, "%s → %s: %d added, %d removed, %d modified, %d changed type, %d changed metadata%n",
                         a.shortId(), b.shortId(), counts.getOrDefault(Differ.Kind.ADDED, 0), counts.getOrDefault(Differ.Kind.REMOVED, 0),
                         counts.getOrDefault(Differ.Kind.MODIFIED, 0), counts.getOrDefault(Differ.Kind.TYPE, 0),
                         counts.getOrDefault(Differ.Kind.METADATA, 0));

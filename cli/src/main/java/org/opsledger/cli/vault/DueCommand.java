@@ -112,9 +112,9 @@ final class DueCommand implements Callable<Integer> {
         if (repo.json) {
             Output.json(rows.stream().map(Row::json).toList());
         } else {
-            Output.out().printf("%-12s  %-28s  %-38s  %-19s  %s%n", "Host", "Paths", "Newest backup (UTC)", "Newest full (UTC)", "Status");
+            Output.out().printf(java.util.Locale.ROOT, "%-12s  %-28s  %-38s  %-19s  %s%n", "Host", "Paths", "Newest backup (UTC)", "Newest full (UTC)", "Status");
             for (Row r : rows) {
-                Output.out().printf("%-12s  %-28s  %-38s  %-19s  %s%n", TerminalText.cell(r.host()), // as snapshots' columns
+                Output.out().printf(java.util.Locale.ROOT, "%-12s  %-28s  %-38s  %-19s  %s%n", TerminalText.cell(r.host()), // as snapshots' columns
                         TerminalText.cells(r.paths()),
                         r.newest() == null ? "-" : SnapshotsCommand.TIME.format(r.newest().snapshot().time()) + " "
                                 + r.newest().snapshot().kind().json() + " " + r.newest().shortId(),

@@ -62,7 +62,7 @@ final class FindCommand implements Callable<Integer> {
                 hits.end();
             } else {
                 long found = finder.find(snapshots, Output.untilClosed(h -> // snapshot, its time; the path's type, size, mtime, name
-                        Output.out().printf("%s  %s  %s %12d  %s  %s%n", h.snapshot().shortId(),
+                        Output.out().printf(java.util.Locale.ROOT, "%s  %s  %s %12d  %s  %s%n", h.snapshot().shortId(),
                                 SnapshotsCommand.utc(h.snapshot().snapshot().time()), h.node().type().letter(),
                                 h.node().size(), SnapshotsCommand.utc(Instant.ofEpochSecond(0, h.node().mtime())),
                                 TerminalText.escape(h.path()))));

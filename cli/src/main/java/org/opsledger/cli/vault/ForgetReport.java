@@ -68,7 +68,7 @@ final class ForgetReport {
         }
         boolean gone = Forgetter.goneMeanwhile(d);
         String action = d.keep() ? "keep  " : gone ? "not removed" : dryRun ? "would remove" : "remove"; // as the lines began before
-        Output.out().printf("%s %s  %s  %s%n", action, d.snapshot().shortId(), SnapshotsCommand.utc(d.snapshot().snapshot().time()),
+        Output.out().printf(java.util.Locale.ROOT, "%s %s  %s  %s%n", action, d.snapshot().shortId(), SnapshotsCommand.utc(d.snapshot().snapshot().time()),
                 d.reasons().isEmpty() ? NO_RULE : String.join(", ", d.reasons()));
         source.add(d);
         all.add(d);

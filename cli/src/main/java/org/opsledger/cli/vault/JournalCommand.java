@@ -83,11 +83,11 @@ final class JournalCommand implements Callable<Integer> {
             m.put("failingBackups", listing.failingBackups()); // the newest backup of each of these sources failed
             Output.json(m);
         } else {
-            Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-18s  %-20s  %-12s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host",
+            Output.out().printf(java.util.Locale.ROOT, "%-19s  %-12s  %-10s  %-12s  %-18s  %-20s  %-12s  %s%n", "Started (UTC)", "Operation", "Outcome", "Host",
                     "User", "Key slot", "Snapshot(s)", "Detail");
             for (JournalEntry e : shown) { // Key slot 20 wide: the default label unverified, "03462a06 (initial?)", and a verified one of 9
                 // who: the OS user and who logged in (an operator through sudo), and whose password (the slot) opened it
-                Output.out().printf("%-19s  %-12s  %-10s  %-12s  %-18s  %-20s  %-12s  %s%n", SnapshotsCommand.TIME.format(e.started()),
+                Output.out().printf(java.util.Locale.ROOT, "%-19s  %-12s  %-10s  %-12s  %-18s  %-20s  %-12s  %s%n", SnapshotsCommand.TIME.format(e.started()),
                         e.operation().json(), e.outcome() == JournalEntry.Outcome.OK && e.verified() ? "verified" : e.outcome().json(),
                         TerminalText.cell(e.host()), e.username() == null ? "-" : TerminalText.cell(e.who()), // as snapshots' columns
                         e.keySlot() == null ? "-" : TerminalText.cell(e.keySlot().toString()),

@@ -84,11 +84,11 @@ final class KeyCommand implements Runnable {
                         // a slot under a name shorter than 8 characters (keys/x) stopped the listing (a helper's)
                         String id = TerminalText.escape(s.id().length() > 8 ? s.id().substring(0, 8) : s.id());
                         if (s.problem() != null) { // never tried when opening; `key remove` takes it away
-                            Output.out().printf("%s  unreadable: %s%n", id, TerminalText.escape(s.problem()));
+                            Output.out().printf(java.util.Locale.ROOT, "%s  unreadable: %s%n", id, TerminalText.escape(s.problem()));
                             continue;
                         }
                         // IS.012 6.6.5: a label anyone able to write to the store may have written is said to be one
-                        Output.out().printf("%s  %-16s  %-16s  %s  %d iterations%s%n", id,
+                        Output.out().printf(java.util.Locale.ROOT, "%s  %-16s  %-16s  %s  %d iterations%s%n", id,
                                 TerminalText.cell(s.label()), TerminalText.cell(s.host()), // as snapshots' columns
                                 created(s.created()), s.iterations(), s.labelVerified() ? "" : "  label unverified");
                     }
@@ -192,7 +192,7 @@ final class KeyCommand implements Runnable {
         }
 
         private static String line(KeyEpochs.Retirement res) {
-            return String.format("retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted, %d unreferenced"
+            return String.format(java.util.Locale.ROOT, "retired key epoch %d: %d pack(s), %d snapshot(s), %d other file(s) re-encrypted, %d unreferenced"
                     + " blob(s) dropped, %d unindexed pack(s) deleted; its key is destroyed", res.epoch(), res.packsRewritten(),
                     res.snapshotsRewritten(), res.otherFilesRewritten(), res.unreferencedBlobsDropped(), res.orphanPacksDeleted())
                     + org.opsledger.vault.repository.Disposal.but(res.oldVersions()); // IS.012 6.6.6.4

@@ -83,7 +83,7 @@ final class LocalZone {
     /** "+03:00", "-03:30", "-24:00": seconds east of UTC as an offset (seconds dropped). */
     private static String offset(long east) {
         long minutes = Math.abs(east) / 60;
-        return (east < 0 ? "-" : "+") + String.format("%02d:%02d", minutes / 60, minutes % 60);
+        return (east < 0 ? "-" : "+") + String.format(java.util.Locale.ROOT, "%02d:%02d", minutes / 60, minutes % 60);
     }
 
     /**
@@ -99,7 +99,7 @@ final class LocalZone {
             return "Etc/GMT" + (east <= 0 ? "+" : "-") + Math.abs(east / 3600);
         }
         long west = Math.abs(east) / 60; // minutes, POSIX's sign below
-        return "'<" + offset(east).replace(":", "") + ">" + (east > 0 ? "-" : "") + west / 60 + (west % 60 == 0 ? "" : String.format(":%02d", west % 60)) + "'";
+        return "'<" + offset(east).replace(":", "") + ">" + (east > 0 ? "-" : "") + west / 60 + (west % 60 == 0 ? "" : String.format(java.util.Locale.ROOT, ":%02d", west % 60)) + "'";
     }
 
     /**

@@ -46,7 +46,7 @@ final class LsCommand implements Callable<Integer> {
             if (list != null) {
                 rows = list::add;
             } else {
-                rows = Output.untilClosed(row -> Output.out().printf("%s %6s %12s  %s  %s%s%n",
+                rows = Output.untilClosed(row -> Output.out().printf(java.util.Locale.ROOT, "%s %6s %12s  %s  %s%s%n",
                         NodeType.of((String) row.get("type")).letter(), row.get("mode"), row.getOrDefault("device", row.get("size")),
                         SnapshotsCommand.utc((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
                         row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : ""));

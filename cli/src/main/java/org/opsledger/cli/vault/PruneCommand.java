@@ -42,7 +42,7 @@ final class PruneCommand implements Callable<Integer> {
 
     /** What a prune did, in one line (the journal keeps it too). */
     static String line(PruneResult r) {
-        return String.format(LINE + "%d pack(s) condemned (%d repacked), %d deleted, %d waiting for running commands, %d rescued, "
+        return String.format(java.util.Locale.ROOT, LINE + "%d pack(s) condemned (%d repacked), %d deleted, %d waiting for running commands, %d rescued, "
                         + "%d orphan(s) removed, %s freed%s%s", r.packsCondemned(), r.packsRepacked(), r.packsDeleted(), r.packsWaiting(),
                 r.packsRescued(), r.orphanPacksDeleted(), Output.bytes(r.bytesFreed()),
                 r.bytesRepacked() > 0 ? " (" + Output.bytes(r.bytesDeleted()) + " of packs deleted, " + Output.bytes(r.bytesRepacked())

@@ -62,11 +62,11 @@ final class RepairCommand implements Callable<Integer> {
         String would = r.dryRun() ? "would be " : "";
         r.indexProblems().forEach(p -> Output.out().println("index: " + TerminalText.escape(p) + ": " + would + "replaced"));
         if (r.packsIndexedAgain() > 0) {
-            Output.out().printf("index: %d pack(s) %sindexed again from their own headers%n", r.packsIndexedAgain(), would);
+            Output.out().printf(java.util.Locale.ROOT, "index: %d pack(s) %sindexed again from their own headers%n", r.packsIndexedAgain(), would);
         }
         r.packsUnreadable().forEach(p -> Output.out().println("warning: " + TerminalText.escape(p) + " (in no index; prune removes it)"));
         for (RepairResult.RepairedPack p : r.packs()) {
-            Output.out().printf("pack %s %s: %d blob(s) %ssalvaged into new packs, %d lost%s%n", p.pack(), TerminalText.escape(p.problem()),
+            Output.out().printf(java.util.Locale.ROOT, "pack %s %s: %d blob(s) %ssalvaged into new packs, %d lost%s%n", p.pack(), TerminalText.escape(p.problem()),
                     p.blobsSalvaged(), would, p.lostBlobs().size(), p.keptAs() == null ? "" : "; " + would + "kept as " + p.keptAs()
                     + (p.bytesNotRead() == 0 ? "" : " (" + Output.bytes(p.bytesNotRead()) + " did not read: zeros there)"));
             if (!p.lostBlobs().isEmpty()) {
@@ -78,7 +78,7 @@ final class RepairCommand implements Callable<Integer> {
             }
         }
         for (RepairResult.DamagedFile f : r.files()) {
-            Output.out().printf("%s %s: %s%s%n", TerminalText.escape(f.name()), TerminalText.escape(f.problem()),
+            Output.out().printf(java.util.Locale.ROOT, "%s %s: %s%s%n", TerminalText.escape(f.name()), TerminalText.escape(f.problem()),
                     f.keptAs() == null ? "" : would + "kept as " + TerminalText.escape(f.keptAs()) + "; ", f.outcome());
         }
         Output.out().println(summary(r) + (r.filesLeft() == 0 ? "" : " (above)"));
@@ -101,7 +101,7 @@ final class RepairCommand implements Callable<Integer> {
             lost.add(r.blobsDropped() + " blob(s) that no snapshot needs " + would + "dropped" + (lost.isEmpty() ? "; nothing " + would + "lost" : ""));
         }
         // snapshots/ lost: "nothing to repair", exit 0, while `vault recover` brought every file back (a helper's)
-        return String.format("repair: read %d pack(s), %s; %s%s%s", r.packsRead(), Output.bytes(r.bytesRead()),
+        return String.format(java.util.Locale.ROOT, "repair: read %d pack(s), %s; %s%s%s", r.packsRead(), Output.bytes(r.bytesRead()),
                 !r.changed() ? (r.files().isEmpty() && r.snapshotsGone() == null ? "nothing to repair" : "nothing it can repair")
                         : lost.isEmpty() ? (r.dryRun() ? "nothing would be lost" : "nothing was lost") : String.join("; ", lost),
                 r.filesLeft() == 0 ? "" : "; " + r.filesLeft() + " damaged file(s) left in place",

@@ -99,7 +99,7 @@ final class RestoreCommand implements Callable<Integer> {
                             ? new CliException(TerminalText.escape(String.valueOf(e.getMessage())) + "; " + partial.get()) : e); // out of memory: its own line, exit 4
                 }
                 // which snapshot: `latest` in a repository two hosts write may be the other host's (summary, journal, --json)
-                summary = String.format("restored %d files, %d dirs, %d symlinks%s, %s of %s to %s in %.2f s%s%s", res.files(), res.dirs(),
+                summary = String.format(java.util.Locale.ROOT, "restored %d files, %d dirs, %d symlinks%s, %s of %s to %s in %.2f s%s%s", res.files(), res.dirs(),
                         res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
                         Output.bytes(res.bytes()), SnapshotsCommand.named(s), FileNames.exactOf(into), (System.nanoTime() - start) / 1e9,
                         res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
@@ -128,7 +128,7 @@ final class RestoreCommand implements Callable<Integer> {
             res.refused().forEach(n -> Output.out().println("refused unsafe name: " + TerminalText.escape(n)));
             res.verifyFailures().forEach(f -> Output.out().println("verify: " + TerminalText.escape(f)));
             for (RestoreResult.Unapplied u : res.unapplied()) {
-                Output.err().printf("warning: %s %s on %d path(s): %s (first: %s)%n", u.what(), u.outcome(), u.count(), TerminalText.escape(u.reason()),
+                Output.err().printf(java.util.Locale.ROOT, "warning: %s %s on %d path(s): %s (first: %s)%n", u.what(), u.outcome(), u.count(), TerminalText.escape(u.reason()),
                         TerminalText.escape(String.join(", ", u.first())));
             }
             if (!res.unapplied().isEmpty()) {

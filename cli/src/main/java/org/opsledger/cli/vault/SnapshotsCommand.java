@@ -123,11 +123,11 @@ final class SnapshotsCommand implements Callable<Integer> {
                 out.end();
                 return whole ? 0 : BackupCommand.INCOMPLETE;
             }
-            Output.out().printf("%-8s  %-19s  %-11s  %-12s  %-14s  %-16s  %-10s  %s%n",
+            Output.out().printf(java.util.Locale.ROOT, "%-8s  %-19s  %-11s  %-12s  %-14s  %-16s  %-10s  %s%n",
                     "ID", "Time (UTC)", "Kind", "Host", "Owner", "Classification", "Retain", "Paths");
             for (SnapshotRef s : all) {
                 Snapshot x = s.snapshot();
-                Output.out().printf("%-8s  %-19s  %-11s  %-12s  %-14s  %-16s  %-10s  %s%s%n", s.shortId(), TIME.format(x.time()),
+                Output.out().printf(java.util.Locale.ROOT, "%-8s  %-19s  %-11s  %-12s  %-14s  %-16s  %-10s  %s%s%n", s.shortId(), TIME.format(x.time()),
                         x.kind().json(), TerminalText.cell(x.hostname()), x.dataOwner() == null ? "-" : TerminalText.cell(x.dataOwner()),
                         dash(x.classification()),
                         x.retainUntil() == null ? "-" : x.retainUntil().toString(),

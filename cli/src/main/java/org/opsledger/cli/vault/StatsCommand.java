@@ -73,18 +73,18 @@ final class StatsCommand implements Callable<Integer> {
             if (repo.json) {
                 Output.json(m);
             } else {
-                Output.out().printf("repository      %s (ID %s)%n", TerminalText.escape(r.backend().location()), r.config().id());
-                Output.out().printf("snapshots       %d (%d under legal hold)%n", m.get("snapshots"), m.get("holds"));
-                Output.out().printf("restore size    %s in %d files, all snapshots together%n", Output.bytes(restored.bytes()),
+                Output.out().printf(java.util.Locale.ROOT, "repository      %s (ID %s)%n", TerminalText.escape(r.backend().location()), r.config().id());
+                Output.out().printf(java.util.Locale.ROOT, "snapshots       %d (%d under legal hold)%n", m.get("snapshots"), m.get("holds"));
+                Output.out().printf(java.util.Locale.ROOT, "restore size    %s in %d files, all snapshots together%n", Output.bytes(restored.bytes()),
                         restored.files());
-                Output.out().printf("packs / blobs   %d / %d%n", m.get("packs"), m.get("blobs"));
-                Output.out().printf("unique data     %s, stored as %s (%s in pack files)%n", Output.bytes(raw), Output.bytes(stored),
+                Output.out().printf(java.util.Locale.ROOT, "packs / blobs   %d / %d%n", m.get("packs"), m.get("blobs"));
+                Output.out().printf(java.util.Locale.ROOT, "unique data     %s, stored as %s (%s in pack files)%n", Output.bytes(raw), Output.bytes(stored),
                         Output.bytes(packBytes));
-                Output.out().printf("ratios          deduplication %s, compression %s%n", times(m.get("deduplicationRatio")),
+                Output.out().printf(java.util.Locale.ROOT, "ratios          deduplication %s, compression %s%n", times(m.get("deduplicationRatio")),
                         times(m.get("compressionRatio")));
-                Output.out().printf("key epochs      current %d, retired %s, blobs held per epoch %s%n", r.keys().currentEpoch(),
+                Output.out().printf(java.util.Locale.ROOT, "key epochs      current %d, retired %s, blobs held per epoch %s%n", r.keys().currentEpoch(),
                         r.keys().keyring().retired(), blobsPerEpoch);
-                Output.out().printf("key slots       %d%n", m.get("keySlots"));
+                Output.out().printf(java.util.Locale.ROOT, "key slots       %d%n", m.get("keySlots"));
             }
         }
         return whole ? 0 : BackupCommand.INCOMPLETE;

@@ -124,7 +124,7 @@ final class TierCommand implements Callable<Integer> {
             Output.json(moved);
         } else {
             for (Tiering.Moved m : moved) {
-                Output.out().printf("%s -> %s%s%s%n", m.source().shortHex(), m.copy().shortHex(), m.alreadyCopied() ? " (copied before" + CopyCommand.copiedAgain(m.blobsCopiedAgain()) + ")"
+                Output.out().printf(java.util.Locale.ROOT, "%s -> %s%s%s%n", m.source().shortHex(), m.copy().shortHex(), m.alreadyCopied() ? " (copied before" + CopyCommand.copiedAgain(m.blobsCopiedAgain()) + ")"
                                 : m.amendedCopy() != null ? " (its record amended, " + (m.amendedCopyHeld() ? "beside " + m.amendedCopy().shortHex()
                                 + ", which is under legal hold there and stays as it was)" : "replacing " + m.amendedCopy().shortHex() + ")") : "",
                         m.held() ? "  kept near-line: legal hold" : m.forgottenNearLine() ? "  forgotten near-line (prune frees its data)"

@@ -66,4 +66,29 @@ class HostsOfOtherZonesTest {
         assertThat(forget.exit()).as(forget.err()).isZero();
         assertThat(forget.out()).contains("retain until " + today).contains("removed 0 of 1 snapshot(s)");
     }
+
+    /**
+     * A JVM locale given in the JVM options (-Duser.language=tr or ar, as images of Turkish and Arabic deployments set it)
+     * changes no output and no journal line: diff --json said "modıfıed", and the journal kept a backup's line in
+     * Arabic-Indic digits (h2's repro-5).
+     */
+    @Test
+    void aJvmLocaleChangesNoOutputAndNoJournalLine() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("f"), "one");
+        assertThat(run(Map.of(), "init", "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(run(Map.of(), "backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Files.writeString(data.resolve("f"), "one two");
+        Run backup = run(Map.of("JAVA_TOOL_OPTIONS", "-Duser.language=ar -Duser.country=EG"), "backup", data.toString(), "--allow-same-device");
+        assertThat(backup.exit()).as(backup.err()).isZero();
+        assertThat(backup.out()).containsPattern("in [0-9]+\\.[0-9]{2} s");
+        var snapshots = org.opsledger.vault.VaultJson.MAPPER.readTree(run(Map.of(), "snapshots", "--json").out());
+        Run diff = run(Map.of("JAVA_TOOL_OPTIONS", "-Duser.language=tr -Duser.country=TR"), "diff", "--json",
+                snapshots.get(0).get("id").asString(), snapshots.get(1).get("id").asString());
+        assertThat(diff.out()).as(diff.err()).contains("\"modified\"");
+        var journal = org.opsledger.vault.VaultJson.MAPPER.readTree(run(Map.of(), "journal", "--json").out());
+        String detail = (journal.isArray() ? journal : journal.get("entries")).get(journal.isArray() ? journal.size() - 1
+                : journal.get("entries").size() - 1).get("detail").asString();
+        assertThat(detail).startsWith("snapshot ").matches("[\\x20-\\x7e→]*");
+    }
 }

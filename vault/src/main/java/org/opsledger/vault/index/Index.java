@@ -62,7 +62,7 @@ public final class Index {
         for (IndexFile.Pack p : file.packs()) {
             List<PackedBlob> blobs = new ArrayList<>(p.blobs().size());
             for (IndexFile.Blob b : p.blobs()) {
-                blobs.add(IndexFileReader.blob(BlobType.valueOf(b.type().toUpperCase()), b.compressed(), b.offset(), b.length(),
+                blobs.add(IndexFileReader.blob(BlobType.valueOf(b.type().toUpperCase(java.util.Locale.ROOT)), b.compressed(), b.offset(), b.length(),
                         b.rawLength(), b.id()));
             }
             add(ObjectId.parse(p.id()), p.epoch(), blobs);
@@ -144,7 +144,7 @@ public final class Index {
     public static IndexFile.Pack toFile(ObjectId pack, int epoch, List<PackedBlob> blobs) {
         List<IndexFile.Blob> out = new ArrayList<>(blobs.size());
         for (PackedBlob b : blobs) {
-            out.add(new IndexFile.Blob(b.id().hex(), b.type().name().toLowerCase(), b.offset(), b.length(), b.rawLength(), b.compressed()));
+            out.add(new IndexFile.Blob(b.id().hex(), b.type().name().toLowerCase(java.util.Locale.ROOT), b.offset(), b.length(), b.rawLength(), b.compressed()));
         }
         return new IndexFile.Pack(pack.hex(), epoch, out);
     }

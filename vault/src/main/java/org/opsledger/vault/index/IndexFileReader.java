@@ -98,7 +98,7 @@ public final class IndexFileReader {
         if (type == null || seen != 15) {
             throw new VaultException("index entry " + id + " lacks its type, offset, length, rawLength or compressed field");
         }
-        return blob(BlobType.valueOf(type.toUpperCase()), compressed, numbers[0], numbers[1], numbers[2], id);
+        return blob(BlobType.valueOf(type.toUpperCase(java.util.Locale.ROOT)), compressed, numbers[0], numbers[1], numbers[2], id);
     }
 
     /**

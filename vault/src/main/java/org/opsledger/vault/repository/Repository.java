@@ -1489,7 +1489,7 @@ public final class Repository implements AutoCloseable {
                 }
                 return matching.getLast();
             }
-            String prefix = idOrPrefix.toLowerCase();
+            String prefix = idOrPrefix.toLowerCase(java.util.Locale.ROOT);
             List<SnapshotRef> match = readable.stream().filter(s -> s.id().hex().startsWith(prefix)).toList();
             List<String> damagedMatch = damaged.stream().filter(u -> u.startsWith("snapshots/" + prefix)).toList();
             if (match.isEmpty() && damagedMatch.size() == 1) { // its file is there and does not read: not "no snapshot"
@@ -1622,7 +1622,7 @@ public final class Repository implements AutoCloseable {
         if (!idOrPrefix.isEmpty() && !"latest".equals(idOrPrefix)) {
             // an ID or a prefix only one snapshot file's name has is that file, read alone: every file was read to find
             // it, 100 GETs for `vault ls <ID>` among 100 snapshots (a helper's)
-            String prefix = "snapshots/" + idOrPrefix.toLowerCase();
+            String prefix = "snapshots/" + idOrPrefix.toLowerCase(java.util.Locale.ROOT);
             List<String> listed = backend.list("snapshots");
             List<String> named = listed.stream().filter(n -> idOfName(n) != null && n.startsWith(prefix)).toList();
             if (named.size() != 1) { // none, or a prefix of several: found, or told, in the files listed (they were listed twice)
@@ -2133,7 +2133,7 @@ public final class Repository implements AutoCloseable {
         List<ObjectId> match = new ArrayList<>();
         for (String name : backend.list("holds")) {
             ObjectId id = idOfName(name);
-            if (id != null && !idOrPrefix.isEmpty() && id.hex().startsWith(idOrPrefix.toLowerCase()) && !readable.contains(id)) {
+            if (id != null && !idOrPrefix.isEmpty() && id.hex().startsWith(idOrPrefix.toLowerCase(java.util.Locale.ROOT)) && !readable.contains(id)) {
                 match.add(id);
             }
         }

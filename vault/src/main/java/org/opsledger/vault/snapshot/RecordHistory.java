@@ -71,7 +71,7 @@ public final class RecordHistory {
      * race to a rewrite of the same snapshot said it "was removed (a forget)", and the rewritten one lived on (a tester's).
      */
     public static List<Successor> successorsOf(List<SnapshotRef> snapshots, String idOrPrefix) {
-        String prefix = idOrPrefix.toLowerCase();
+        String prefix = idOrPrefix.toLowerCase(java.util.Locale.ROOT);
         List<Successor> out = new ArrayList<>();
         String replaced = null;
         for (Replaced r : replaced(snapshots)) {
