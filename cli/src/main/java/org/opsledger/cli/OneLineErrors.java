@@ -13,7 +13,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * Bad input on the command line gets one line on stderr and a non-zero exit, never a stack trace.
  * Set {@code OPSLEDGER_DEBUG=1} to see the trace.
  */
-final class OneLineErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
+public final class OneLineErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
 
     /** The exit code of a command that ran out of heap: the launcher runs a backup, copy or tier again in twice the heap. */
     static final int OUT_OF_MEMORY = 4;
@@ -28,12 +28,8 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
                 cmd.getErr().println("opsledger: " + outOfMemory());
             }
         } else {
-            for (Throwable t = ex; t != null; t = t.getCause()) {
-                if (t instanceof LinkageError link) { // on a worker thread, wrapped
-                    message = cannotLoad(link);
-                    break;
-                }
-            }
+            String cannotLoad = cannotLoadIn(ex);
+            message = cannotLoad != null ? cannotLoad : message;
             // the whole message, escaped: its first line alone named another path when a value in it held a CR or LF, and lost
             // the reason and the remedy after it (`-r "$REPO"$'\r'x` said "no vault repository at $REPO": a helper's). A
             // CliException's message is the CLI's own, its values escaped where they were put in; any other's is not
@@ -77,6 +73,20 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
      * any load fails when the process may open too few files (`ulimit -n`: the JVM holds its jars open). Each printed a
      * stack trace, or the noexec advice whatever the reason (a helper's).
      */
+    /**
+     * {@link #cannotLoad}'s line for the class or library that did not load in {@code failure}'s causes (on a worker thread
+     * it comes wrapped), or null: the line on stderr, and the one a command's journal entry keeps (a backup's kept "backup
+     * failed: java.lang.ExceptionInInitializerError: …"; a tester's).
+     */
+    public static String cannotLoadIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof LinkageError link) {
+                return cannotLoad(link);
+            }
+        }
+        return null;
+    }
+
     static String cannotLoad(LinkageError e) {
         String own = ownClassMissing(e);
         if (own != null) {
@@ -101,6 +111,11 @@ final class OneLineErrors implements IExecutionExceptionHandler, IParameterExcep
         if (why.contains("failed to map segment") && why.contains("Cannot allocate memory")) { // noexec's is "Operation not permitted"
             return "cannot load zstd-jni's native library (" + why + "): the address space this process may reserve is used up"
                     + " (`ulimit -v`, limits.conf `as`): raise the limit, or remove it";
+        }
+        if (why.contains("Read-only file system")) { // EROFS: not noexec, which the line below guessed (a tester's)
+            return "cannot load zstd-jni's native library (" + why + "): it is unpacked to java.io.tmpdir (" + tmp + "), which is"
+                    + " on a read-only filesystem: run again with OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR, DIR a writable directory"
+                    + " on a filesystem that allows executing";
         }
         return "cannot load zstd-jni's native library (" + why + "); it is unpacked to java.io.tmpdir (" + tmp + "), which may be"
                 + " mounted noexec: run again with OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR, DIR a directory on a filesystem that"

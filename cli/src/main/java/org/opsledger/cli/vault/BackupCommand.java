@@ -189,10 +189,11 @@ final class BackupCommand implements Callable<Integer> {
                 } else {
                     snap = archiver.backup(options);
                 }
-            } catch (VaultException | CliException e) {
-                throw journal.failed(e); // IS.012 6.6.5: a failed backup is recorded too
-            } catch (Exception e) {
-                throw journal.failed(new CliException("backup failed: " + TerminalText.escape(String.valueOf(e.getMessage()))));
+            } catch (Exception e) { // IS.012 6.6.5: a failed backup is recorded too
+                // a library that did not load as stderr says it, not "backup failed: java.lang.ExceptionInInitializerError" (a tester's)
+                String cannotLoad = org.opsledger.cli.OneLineErrors.cannotLoadIn(e);
+                throw journal.failed(cannotLoad != null ? new CliException(cannotLoad) : e instanceof VaultException || e instanceof CliException
+                        ? (RuntimeException) e : new CliException("backup failed: " + TerminalText.escape(String.valueOf(e.getMessage()))));
             }
             warnings = progress.warnings();
             damage = progress.repositoryDamage();

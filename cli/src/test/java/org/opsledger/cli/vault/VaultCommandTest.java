@@ -1504,12 +1504,8 @@ class VaultCommandTest {
      * One line saying it is full, exit 1.
      */
     @Test
-    void aFullTemporaryDirectoryEndsInOneLineSayingSo() throws Exception {
-        Path full = Files.createDirectories(tmp.resolve("full-tmp"));
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full.toString()).redirectErrorStream(true).start();
-        String said = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a tmpfs takes root: " + said);
-        try {
+    void aFullTemporaryDirectoryEndsInOneLineSayingSo() throws Throwable {
+        onTmpfs("full-tmp", "size=64k", full -> {
             try (var out = Files.newOutputStream(full.resolve("filler"))) {
                 out.write(new byte[128 * 1024]);
             } catch (java.io.IOException expected) {
@@ -1524,10 +1520,43 @@ class VaultCommandTest {
             assertThat(err.lines().filter(l -> l.startsWith("opsledger:")).toList()).as(err).singleElement().asString()
                     .startsWith("opsledger: cannot load zstd-jni's native library (")
                     .endsWith("), which is full: free room there, or run again with OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR");
-        } finally {
-            new ProcessBuilder("umount", full.toString()).inheritIO().start().waitFor();
-        }
+        });
         assertThat(vault("snapshots", "--json").out().trim()).isEqualTo("[]");
+    }
+
+    /**
+     * A java.io.tmpdir on a read-only filesystem (a hardened host, PrivateTmp on a read-only image): the line said it "may
+     * be mounted noexec", and the journal kept "backup failed: java.lang.ExceptionInInitializerError: …" (h2's repro-6).
+     * One line naming the read-only filesystem, and the journal's failed entry says the same.
+     */
+    @Test
+    void aReadOnlyTemporaryDirectoryIsNamedSoOnStderrAndInTheJournal() throws Throwable {
+        onTmpfs("ro-tmp", "ro", ro -> {
+            ProcessBuilder pb = vaultProcess("backup", "--allow-same-device", data.toString());
+            pb.command().add(1, "-Djava.io.tmpdir=" + ro);
+            Process p = pb.start();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(err).isEqualTo(1);
+            String line = err.lines().filter(l -> l.startsWith("opsledger:")).findFirst().orElseThrow();
+            assertThat(line).as(err).startsWith("opsledger: cannot load zstd-jni's native library (").contains("on a read-only filesystem")
+                    .doesNotContain("noexec");
+            JsonNode entries = vault("journal", "--failed", "--json").json().get("entries");
+            assertThat(entries.get(entries.size() - 1).get("detail").asString()).contains("on a read-only filesystem")
+                    .doesNotContain("ExceptionInInitializerError");
+        });
+    }
+
+    /** {@code use} given a tmpfs mounted with {@code options} at a new directory {@code name}, unmounted after; skipped where mounting takes root. */
+    private void onTmpfs(String name, String options, org.junit.jupiter.api.function.ThrowingConsumer<Path> use) throws Throwable {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString()).redirectErrorStream(true).start();
+        String said = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a tmpfs takes root: " + said);
+        try {
+            use.accept(dir);
+        } finally {
+            new ProcessBuilder("umount", dir.toString()).inheritIO().start().waitFor();
+        }
     }
 
     /**
