@@ -798,6 +798,41 @@ class VaultCommandTest {
     }
 
     /**
+     * The same once the record that replaced it has left too: a rewrite took a private key out of a snapshot, its
+     * rewritten record was forgotten, and the old one put back from an older copy held the key again; check said nothing,
+     * as no record named it, though the journal's rewrite entry did (a tester's repro-1). An amend's likewise.
+     */
+    @Test
+    void checkWarnsOfARecordPutBackAfterItsAmendedOrRewrittenSuccessorLeft() throws Exception {
+        Files.writeString(data.resolve("id_rsa"), "PRIVATE KEY\n");
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        JsonNode before = vault("snapshots", "--json").json();
+        String rewritten = before.get(0).get("id").asString();
+        String amended = before.get(1).get("id").asString();
+        byte[] rewrittenFile = Files.readAllBytes(repo.resolve("snapshots").resolve(rewritten));
+        byte[] amendedFile = Files.readAllBytes(repo.resolve("snapshots").resolve(amended));
+        assertThat(vault("rewrite", rewritten, "--exclude", "id_rsa", "--reason", "INC-31").exit()).isZero();
+        assertThat(vault("amend", amended, "--owner", "Payroll office", "--reason", "INC-3").exit()).isZero();
+        List<String> successors = new ArrayList<>();
+        vault("snapshots", "--json").json().forEach(s -> successors.add(s.get("id").asString()));
+        assertThat(successors).hasSize(2).doesNotContain(rewritten, amended);
+        successors.add(0, "forget");
+        assertThat(vault(successors.toArray(String[]::new)).exit()).isZero();
+
+        Files.write(repo.resolve("snapshots").resolve(rewritten), rewrittenFile);
+        Files.write(repo.resolve("snapshots").resolve(amended), amendedFile);
+        Run check = vault("check");
+        assertThat(check.exit()).isZero();
+        String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        assertThat(check.out()).contains("warning: 2 snapshot(s) are in the repository that a command had removed (",
+                rewritten.substring(0, 8) + ", which a rewrite replaced on " + day + " (journal)",
+                amended.substring(0, 8) + ", which an amend replaced on " + day + " (journal)");
+        assertThat(vault("forget", rewritten, amended).exit()).isZero();
+        assertThat(vault("check").out()).doesNotContain("had removed");
+    }
+
+    /**
      * `key remove 0` removed whichever slot began with 0 and said "removed key slot 0", --json {"removed":"0"}, and a prefix
      * in upper case was "no key slot F…" (a tester's). A slot is named by its whole ID or a prefix of at least 4 hex digits
      * in either case, as `journal --snapshot` and snapshot prefixes take them, and the removal names its whole ID and label.

@@ -150,8 +150,8 @@ public final class Checker {
             }
         }).values());
         List<Replaced> replaced = RecordHistory.replaced(snapshots); // read once for both journal comparisons
-        Map<ObjectId, JournalEntry.Operation> forgotten = journal(snapshots, snapshotFiles, replaced, holds, errors, warnings);
-        String putBack = snapshotsPutBack(snapshots, forgotten, replaced);
+        Map<ObjectId, JournalEntry> removed = journal(snapshots, snapshotFiles, replaced, holds, errors, warnings);
+        String putBack = snapshotsPutBack(snapshots, removed, replaced);
         if (putBack != null) {
             warnings.add(putBack);
         }
@@ -304,8 +304,9 @@ public final class Checker {
      * ({@code vault repair} takes a damaged one out of it); a repository holding snapshots whose recovery was not
      * proved by a verified restore within six months is warned of (policy 2.11; IS.012 6.6.4: at least yearly), and so
      * is each source whose newest backup failed (6.6.5): older snapshots of it stand, and check finds them whole.
+     * Returns the snapshots the journal says a command removed, each with the entry that says so.
      */
-    private Map<ObjectId, JournalEntry.Operation> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<Replaced> replaced, Map<ObjectId, LegalHold> holds,
+    private Map<ObjectId, JournalEntry> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<Replaced> replaced, Map<ObjectId, LegalHold> holds,
                                   List<String> errors, List<String> warnings) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
@@ -320,14 +321,21 @@ public final class Checker {
             return Map.of();
         }
         Gone gone = new Gone(snapshotsThere(snapshotFiles, replaced));
-        Map<ObjectId, JournalEntry.Operation> forgotten = new HashMap<>(); // named by a forget or tier as it deleted each
+        Set<ObjectId> forgotten = new HashSet<>(); // named by a forget or tier as it deleted each
+        // and those an amend, rewrite or key retirement replaced: put back after their successor left (forgotten, tiered
+        // away), no record names them, and a rewritten one brought back the private key its rewrite took out (a tester's)
+        Map<ObjectId, JournalEntry> removed = new HashMap<>();
         Map<String, SlotRemoved> slotsRemoved = new HashMap<>(); // by the start of the slot's ID, and by its fingerprint
         HoldHistory holdHistory = new HoldHistory();
         // every file read, no entry held: the predicate sees each entry once
         Journal.Listing listing = journal.read(e -> {
             holdHistory.add(e);
             gone.take(e);
-            e.removed().forEach(id -> forgotten.put(id, e.operation()));
+            e.removed().forEach(id -> {
+                forgotten.add(id);
+                removed.put(id, e);
+            });
+            e.replaced().forEach(id -> removed.put(id, e));
             Repository.Removed slot = e.operation() == JournalEntry.Operation.KEY && e.outcome() == JournalEntry.Outcome.OK
                     ? Repository.KeySlotRemoval.removedIn(e.detail()) : null;
             if (slot != null) {
@@ -349,11 +357,11 @@ public final class Checker {
             warnings.add(goneWarning);
         }
         slotsPutBack(slotsRemoved).forEach(warnings::add);
-        String lifted = holdsLifted(snapshots, replaced, holdHistory, forgotten.keySet(), holds);
+        String lifted = holdsLifted(snapshots, replaced, holdHistory, forgotten, holds);
         if (lifted != null) {
             warnings.add(lifted);
         }
-        return forgotten;
+        return removed;
     }
 
     /**
@@ -446,26 +454,29 @@ public final class Checker {
 
     /**
      * Snapshots in the repository that a command had removed: one a forget's entry names as deleted or a tier's as
-     * forgotten near-line (only a forget's was known: a helper's), or one whose
-     * record a present snapshot's {@code amended-from} or {@code rewritten-from} names as the one it replaced. A snapshot
-     * file put back from an older copy by someone able to write to the store (the old record of an amended snapshot, a
-     * forgotten one whose data is not yet pruned) read as a backup like any other, and so did the old one of an amend or
-     * rewrite stopped between writing the new snapshot and deleting the old.
+     * forgotten near-line (only a forget's was known: a helper's), one an amend's, rewrite's or key retirement's entry
+     * names as replaced, or one whose record a present snapshot's {@code amended-from} or {@code rewritten-from} names as
+     * the one it replaced. A snapshot file put back from an older copy by someone able to write to the store (the old
+     * record of an amended snapshot, a forgotten one whose data is not yet pruned) read as a backup like any other, and so
+     * did the old one of an amend or rewrite stopped between writing the new snapshot and deleting the old; and one whose
+     * successor had left since (forgotten, tiered away) was known by the record alone, so the record a rewrite had taken
+     * a private key out of came back unnoticed (a tester's).
      */
-    private static String snapshotsPutBack(List<SnapshotRef> readable, Map<ObjectId, JournalEntry.Operation> forgotten, List<Replaced> replaced) {
+    private static String snapshotsPutBack(List<SnapshotRef> readable, Map<ObjectId, JournalEntry> removed, List<Replaced> replaced) {
         Set<ObjectId> present = new HashSet<>();
         readable.forEach(s -> present.add(s.id()));
+        List<Replaced> successorHere = replaced.stream() // named by the record that replaced it, below
+                .filter(r -> !r.tag().equals(KeyEpochs.RESEALED_FROM) && present.contains(r.objectId())).toList();
         List<String> found = new ArrayList<>();
         for (SnapshotRef s : readable) {
-            if (forgotten.containsKey(s.id())) {
-                found.add(s.shortId() + ", which a " + forgotten.get(s.id()).json() + " removed");
+            JournalEntry e = removed.get(s.id());
+            if (e != null && successorHere.stream().noneMatch(r -> r.objectId().equals(s.id()))) {
+                String op = e.operation() == JournalEntry.Operation.KEY ? "key retirement" : e.operation().json();
+                found.add(s.shortId() + ", which " + (op.startsWith("a") ? "an " : "a ") + op
+                        + (e.replaced().isEmpty() ? " removed" : " replaced on " + e.started().toString().substring(0, 10) + " (journal)"));
             }
         }
-        for (Replaced r : replaced) {
-            if (!r.tag().equals(KeyEpochs.RESEALED_FROM) && present.contains(r.objectId())) {
-                found.add(r.objectId().shortHex() + ", which " + r.by().shortId() + " replaced (" + r.tag() + ")");
-            }
-        }
+        successorHere.forEach(r -> found.add(r.objectId().shortHex() + ", which " + r.by().shortId() + " replaced (" + r.tag() + ")"));
         if (found.isEmpty()) {
             return null;
         }
@@ -517,8 +528,7 @@ public final class Checker {
             e.written().stream().filter(id -> !there.contains(id)).forEach(id -> written.put(id, e));
             switch (e.operation()) {
                 case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
-                    List<ObjectId> named = e.namesReplacedThenWritten() ? e.snapshots().subList(0, e.snapshots().size() / 2)
-                            : e.received() ? List.of() : e.snapshots();
+                    List<ObjectId> named = e.namesReplacedThenWritten() ? e.replaced() : e.received() ? List.of() : e.snapshots();
                     if (e.operation() != JournalEntry.Operation.AMEND || e.outcome() != JournalEntry.Outcome.FAILED) {
                         left.addAll(named); // a failed amend names what it was to amend: each checked before any is written
                     }

@@ -175,6 +175,14 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
                 && (operation == Operation.AMEND || operation == Operation.REWRITE || operation == Operation.KEY);
     }
 
+    /**
+     * The snapshots an amend, rewrite or key retirement that ended ok replaced ({@link #namesReplacedThenWritten}, the
+     * first half): its command deleted each once it had written the other. None of any other entry.
+     */
+    public List<ObjectId> replaced() {
+        return namesReplacedThenWritten() ? snapshots.subList(0, snapshots.size() / 2) : List.of();
+    }
+
     /** The start of the detail of a copy's or tier's entry in the target, whose snapshots are the copies it received. */
     public static final String RECEIVED = "received ";
 
