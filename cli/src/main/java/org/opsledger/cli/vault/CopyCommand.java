@@ -92,9 +92,10 @@ final class CopyCommand implements Callable<Integer> {
                             throw received.failed(e);
                         }
                         String copiedBefore = before > 0 ? " (" + before + " of them copied before)" : "";
-                        received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0, JournalEntry.RECEIVED + done.size()
-                                + " snapshot(s) copied from " + from + copiedBefore
-                                + (replaced > 0 ? "; their amended records replaced " + replaced + " older copy(ies)" : ""));
+                        received.ended(JournalEntry.Outcome.OK, List.of(from), withOriginals(copies, done), false, 0, JournalEntry.RECEIVED
+                                + done.size() + " snapshot(s) copied from " + from + copiedBefore
+                                + (replaced > 0 ? "; their amended records replaced " + replaced + " older copy(ies)" : "")
+                                + JournalEntry.originalsNamed(done.size()));
                         journal.ended(JournalEntry.Outcome.OK, List.of(to), done, false, 0, "copied " + done.size() + " snapshot(s) to " + to
                                 + copiedBefore);
                     }
@@ -119,6 +120,16 @@ final class CopyCommand implements Callable<Integer> {
         m.put("amendedCopyHeld", copy.amendedCopyHeld());
         m.put("copyBeforeRewrite", copy.copyBeforeRewrite() == null ? null : copy.copyBeforeRewrite().hex());
         return m;
+    }
+
+    /**
+     * What the target's entry names: the copies (and older copies an amended record replaced), then the originals, by
+     * their IDs in the source ({@link JournalEntry#originalsNamed}), as tier's names them too.
+     */
+    static List<ObjectId> withOriginals(List<ObjectId> copies, List<ObjectId> originals) {
+        List<ObjectId> named = new ArrayList<>(copies);
+        named.addAll(originals);
+        return named;
     }
 
     /** What a copy made before lacked and this run copied again ({@link Copier.Copy#blobsCopiedAgain}), said after it. */

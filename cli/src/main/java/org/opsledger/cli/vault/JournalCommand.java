@@ -23,6 +23,7 @@ import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.RecordHistory;
+import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -152,8 +153,9 @@ final class JournalCommand implements Callable<Integer> {
      * are read from the records of the snapshots in the repository (`amended-from`, `rewritten-from`, `resealed-from`)
      * and from the journal, whose amend, rewrite and key retirement entries name the IDs they replaced, then their
      * successors, in order: a snapshot forgotten since has no record left to say it, and its life showed in two halves,
-     * split at the retirement, its removal under one ID and its backup and holds under the other (a helper's). Null
-     * without --snapshot.
+     * split at the retirement, its removal under one ID and its backup and holds under the other (a helper's). A copy
+     * stands for the snapshot it was made of too ({@code copied-from}), and that one for it: in the long-term repository
+     * a near-line ID found nothing. Null without --snapshot.
      */
     private List<String> lineage(Repository r, Journal journal) {
         if (snapshots.isEmpty()) {
@@ -165,7 +167,14 @@ final class JournalCommand implements Callable<Integer> {
             linked.computeIfAbsent(b, k -> new HashSet<>()).add(a);
         };
         // an unreadable one is check's to report
-        RecordHistory.replaced(r.listSnapshots().readable()).forEach(had -> link.accept(had.by().id().hex(), had.id()));
+        List<SnapshotRef> readable = r.listSnapshots().readable();
+        RecordHistory.replaced(readable).forEach(had -> link.accept(had.by().id().hex(), had.id()));
+        for (SnapshotRef copy : readable) { // and a copy's original, by the ID it has where it came from (a tester's repro-4)
+            String original = RecordHistory.copiedFrom(copy.snapshot());
+            if (original != null) {
+                link.accept(copy.id().hex(), original);
+            }
+        }
         journal.read(e -> {
             List<ObjectId> named = e.snapshots();
             if (e.namesReplacedThenWritten()) {

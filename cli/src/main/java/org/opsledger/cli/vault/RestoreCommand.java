@@ -16,6 +16,7 @@ import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.RestoreResult;
 import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.FileNames;
+import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +60,20 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Packs read, decrypted and written at once (default: number of CPUs, at least 2).")
     Integer threads;
 
+    /** "restored 3 files", or of paths --include chose, "restored 1 of 3 files (--include /src/readme)". */
+    private String restoredFiles(RestoreResult res, SnapshotRef s) {
+        return includes.isEmpty() ? "restored " + res.files() + " files" : JournalEntry.restoredChosen(res.files(), filesIn(s, res), includes);
+    }
+
+    /**
+     * The files the backup recorded in the snapshot (a rewrite's removals among them), or null where its record keeps no
+     * count, or one below those restored (a recover's snapshot records none).
+     */
+    private static Long filesIn(SnapshotRef s, RestoreResult res) {
+        Snapshot.Summary summary = s.snapshot().summary();
+        return summary == null || summary.files() < res.files() ? null : summary.files();
+    }
+
     @Override
     public Integer call() throws Exception {
         RepoOptions.checkThreads(threads);
@@ -99,7 +114,8 @@ final class RestoreCommand implements Callable<Integer> {
                             ? new CliException(TerminalText.escape(String.valueOf(e.getMessage())) + "; " + partial.get()) : e); // out of memory: its own line, exit 4
                 }
                 // which snapshot: `latest` in a repository two hosts write may be the other host's (summary, journal, --json)
-                summary = String.format(java.util.Locale.ROOT, "restored %d files, %d dirs, %d symlinks%s, %s of %s to %s in %.2f s%s%s", res.files(), res.dirs(),
+                // what --include chose is named, with how many files of the snapshot's: one file of three was "restored 1 files"
+                summary = String.format(java.util.Locale.ROOT, "%s, %d dirs, %d symlinks%s, %s of %s to %s in %.2f s%s%s", restoredFiles(res, s), res.dirs(),
                         res.symlinks(), res.specials() > 0 ? ", " + res.specials() + " FIFO(s) or device node(s)" : "",
                         Output.bytes(res.bytes()), SnapshotsCommand.named(s), FileNames.exactOf(into), (System.nanoTime() - start) / 1e9,
                         res.excluded() > 0 ? "; " + res.excluded() + " path(s) left out by --exclude" : "",
@@ -121,6 +137,10 @@ final class RestoreCommand implements Callable<Integer> {
             m.put("hostname", s.snapshot().hostname());
             m.put("time", s.snapshot().time());
             m.put("result", res);
+            if (!includes.isEmpty()) {
+                m.put("include", includes);
+                m.put("snapshotFiles", filesIn(s, res));
+            }
             m.put("seconds", seconds);
             Output.json(m);
         } else {

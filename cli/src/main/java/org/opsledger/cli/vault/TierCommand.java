@@ -93,9 +93,9 @@ final class TierCommand implements Callable<Integer> {
                         if (moved.isEmpty()) {
                             received.forgo();
                         } else {
-                            received.ended(JournalEntry.Outcome.OK, List.of(from), copies, false, 0, JournalEntry.RECEIVED + moved.size()
-                                    + " snapshot(s) older than " + nearLine + " from " + from + (before > 0 ? " (" + before
-                                    + " of them copied before)" : ""));
+                            received.ended(JournalEntry.Outcome.OK, List.of(from), CopyCommand.withOriginals(copies, sources), false, 0,
+                                    JournalEntry.RECEIVED + moved.size() + " snapshot(s) older than " + nearLine + " from " + from
+                                    + (before > 0 ? " (" + before + " of them copied before)" : "") + JournalEntry.originalsNamed(sources.size()));
                         }
                     }
                 } catch (RuntimeException e) {
@@ -158,7 +158,8 @@ final class TierCommand implements Callable<Integer> {
         }
         for (LegalHold.Matter matter : m.holdsPlaced()) {
             try {
-                journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, matter.heldAt(), List.of(),
+                // dated now, when it is placed here, and the near-line hold's time in its detail (HoldHistory.carried)
+                journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, Instant.now(), List.of(),
                         List.of(m.copy()), false, 0, HoldHistory.carried(matter, m.source(), from)));
             } catch (RuntimeException e) {
                 Output.err().println("warning: the journal entry of the hold on " + m.copy().shortHex() + " was not written: " + e.getMessage());

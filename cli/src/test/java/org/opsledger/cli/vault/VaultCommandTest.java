@@ -919,14 +919,15 @@ class VaultCommandTest {
         String old = vault("copy", "latest", "--to", target.toString(), "--json").json().get(0).get("copy").asString();
         byte[] oldFile = Files.readAllBytes(target.resolve("snapshots").resolve(old));
         assertThat(vault("amend", "latest", "--owner", "Payroll office", "--reason", "INC-4").exit()).isZero();
-        String copy = vault("copy", "latest", "--to", target.toString(), "--json").json().get(0).get("copy").asString();
+        JsonNode copied = vault("copy", "latest", "--to", target.toString(), "--json").json().get(0);
+        String copy = copied.get("copy").asString();
 
         JsonNode received = run("vault", "journal", "--repo", target.toString(), "--password-file", pw.toString(), "--snapshot",
                 old.substring(0, 8), "--json").json().get("entries");
         assertThat(received).last().satisfies(e -> {
-            assertThat(e.get("snapshots").toString()).isEqualTo("[\"" + copy + "\",\"" + old + "\"]");
+            assertThat(e.get("snapshots").toString()).isEqualTo("[\"" + copy + "\",\"" + old + "\",\"" + copied.get("source").asString() + "\"]");
             assertThat(e.get("detail").asString()).isEqualTo("received 1 snapshot(s) copied from " + repo
-                    + "; their amended records replaced 1 older copy(ies)");
+                    + "; their amended records replaced 1 older copy(ies); the last 1 ID(s) named are the originals");
         });
         Files.write(target.resolve("snapshots").resolve(old), oldFile);
         Run check = run("vault", "check", "--repo", target.toString(), "--password-file", pw.toString());
@@ -3478,9 +3479,11 @@ class VaultCommandTest {
         JsonNode received = run("vault", "journal", "--repo", target.toString(), "--password-file", pw.toString(), "--operation", "copy",
                 "--json").json().get("entries");
         assertThat(received.size()).isEqualTo(3);
-        assertThat(received.get(0).get("detail").asString()).isEqualTo("received 1 snapshot(s) copied from " + repo);
+        assertThat(received.get(0).get("detail").asString()).isEqualTo("received 1 snapshot(s) copied from " + repo
+                + "; the last 1 ID(s) named are the originals");
         assertThat(received.get(0).get("snapshots").get(0).asString()).isEqualTo(again.json().get(0).get("copy").asString());
-        assertThat(received.get(1).get("detail").asString()).isEqualTo("received 1 snapshot(s) copied from " + repo + " (1 of them copied before)");
+        assertThat(received.get(1).get("detail").asString()).isEqualTo("received 1 snapshot(s) copied from " + repo + " (1 of them copied before)"
+                + "; the last 1 ID(s) named are the originals");
         // the record amended near-line: the copy's record is amended to match, not copied a second time (IS.012 6.6.5)
         String copyId = again.json().get(0).get("copy").asString();
         assertThat(vault("amend", "latest", "--owner", "Payroll office", "--reason", "owner left out (INC-88)").exit()).isZero();
@@ -3605,21 +3608,23 @@ class VaultCommandTest {
         // IS.012 6.6.5: the long-term repository's journal says what it received, from where
         JsonNode received = run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json().get("entries");
         assertThat(received.size()).as("the tier that moved nothing wrote nothing there (it said \"received 0\")").isEqualTo(3);
-        // the hold the tier placed there, as `vault hold` would have recorded it: that journal outlives near-line's
-        // (listed by when each began: the hold when it was placed near-line, before this repository was made; it was dated
-        // at the tier, and the matter's start was lost with the near-line medium: a helper's)
-        assertThat(received.get(0).get("operation").asString()).isEqualTo("hold");
-        assertThat(received.get(0).get("detail").asString()).startsWith("legal hold placed by ").endsWith(" for inquiry, carried by tier"
-                + " from snapshot " + held.substring(0, 8) + " at " + repo);
-        assertThat(received.get(1).get("operation").asString()).isEqualTo("init");
-        assertThat(received.get(2).get("operation").asString()).isEqualTo("tier");
-        assertThat(received.get(2).get("paths").get(0).asString()).isEqualTo(repo.toString());
-        assertThat(received.get(2).get("detail").asString()).isEqualTo("received 2 snapshot(s) older than 0d from " + repo);
+        // the hold the tier placed there, as `vault hold` would have recorded it: that journal outlives near-line's; dated
+        // at the tier, which placed it here, and the matter's start named in its detail (it was lost with the near-line
+        // medium: a helper's; then the entry was dated at that start, before a release here: a tester's repro-2)
+        assertThat(received.get(0).get("operation").asString()).isEqualTo("init");
+        assertThat(received.get(1).get("operation").asString()).isEqualTo("tier");
+        assertThat(received.get(1).get("paths").get(0).asString()).isEqualTo(repo.toString());
+        assertThat(received.get(1).get("detail").asString()).isEqualTo("received 2 snapshot(s) older than 0d from " + repo
+                + "; the last 2 ID(s) named are the originals");
+        assertThat(received.get(2).get("operation").asString()).isEqualTo("hold");
+        assertThat(received.get(2).get("detail").asString()).startsWith("legal hold placed by ").containsPattern(" for inquiry, carried by tier"
+                + " from snapshot " + held.substring(0, 8) + ", held there since 20\\d\\d-[-0-9T:]+Z, at ").endsWith(", at " + repo);
         List<String> copyIds = new java.util.ArrayList<>();
         longTerm.forEach(n -> copyIds.add(n.get("id").asString()));
         List<String> named = new java.util.ArrayList<>();
-        received.get(2).get("snapshots").forEach(n -> named.add(n.asString()));
-        assertThat(named).containsExactlyInAnyOrderElementsOf(copyIds);
+        received.get(1).get("snapshots").forEach(n -> named.add(n.asString()));
+        assertThat(named.subList(0, 2)).containsExactlyInAnyOrderElementsOf(copyIds);
+        assertThat(named.subList(2, 4)).as("then the originals, by their near-line IDs").contains(held);
         assertThat(vault("journal", "--operation", "tier", "--json").json().get("entries")).as("the stand-in taken back as it ended")
                 .noneMatch(e -> e.get("detail").asString().startsWith("did not end"));
         // the held one stays near-line: the next night's tier says it was copied before (it said "received 1")
@@ -3627,7 +3632,101 @@ class VaultCommandTest {
         JsonNode again = run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--operation", "tier",
                 "--json").json().get("entries");
         assertThat(again.get(1).get("detail").asString()).isEqualTo("received 1 snapshot(s) older than 0d from " + repo
-                + " (1 of them copied before)");
+                + " (1 of them copied before); the last 1 ID(s) named are the originals");
+    }
+
+    /**
+     * A matter released in the long-term repository while the near-line snapshot is still held for it is carried there
+     * again by the next tier (IS.012 6.6.7: the near-line hold stands), and that journal says so last: the carried entry
+     * was dated at the near-line hold, before the release, so the journal read "released", `journal --since` missed it,
+     * and the hold record then deleted went unnoticed (a tester's repro-2). Check's warning names the holder the hold was
+     * placed by, not the tier's OS user (repro-5).
+     */
+    @Test
+    void aHoldTierCarriesAgainAfterAReleaseInTheLongTermRepositoryIsItsJournalsLastWord() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("hold", held, "--reason", "litigation L-1", "--by", "Legal (J. Doe)").exit()).isZero();
+        Path far = tmp.resolve("far");
+        assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault("tier", "--to", far.toString(), "--near-line", "0d").exit()).isZero();
+        String copy = run("vault", "snapshots", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json().get(0)
+                .get("id").asString();
+        assertThat(run("vault", "release", "--repo", far.toString(), "--password-file", pw.toString(), copy, "--reason", "litigation L-1")
+                .exit()).isZero();
+        assertThat(vault("tier", "--to", far.toString(), "--near-line", "0d").exit()).isZero();
+
+        JsonNode holds = run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--snapshot", copy.substring(0, 8),
+                "--json").json().get("entries");
+        assertThat(holds).extracting(e -> e.get("operation").asString()).containsSubsequence("hold", "release", "hold");
+        assertThat(holds).filteredOn(e -> List.of("hold", "release").contains(e.get("operation").asString())).last()
+                .satisfies(e -> assertThat(e.get("operation").asString()).isEqualTo("hold"));
+        for (Path record : names(far.resolve("holds")).stream().map(n -> far.resolve("holds").resolve(n)).toList()) {
+            assertThat(record.toFile().delete()).isTrue();
+        }
+        Run check = run("vault", "check", "--repo", far.toString(), "--password-file", pw.toString());
+        assertThat(check.out()).containsPattern("warning: 1 snapshot\\(s\\) the journal records under legal hold, never released, have lost"
+                + " their hold \\(first: " + copy.substring(0, 8) + " \\(no hold record\\), held for \"litigation L-1\", placed \\S+Z by Legal"
+                + " \\(J\\. Doe\\), carried here by tier \\S+Z\\)");
+    }
+
+    /**
+     * In the long-term repository `journal --snapshot` of a near-line ID found nothing, exit 0, though the copy's
+     * copied-from named it (a tester's repro-4): a copy stands for its original, and the target's entry names the
+     * originals after the copies, so the ID is found there once the copy is gone too.
+     */
+    @Test
+    void theLongTermJournalFindsASnapshotByItsNearLineId() {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String original = vault("snapshots", "--json").json().get(0).get("id").asString();
+        Path far = tmp.resolve("far");
+        assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault("tier", "--to", far.toString(), "--near-line", "0d").exit()).isZero();
+        String copy = run("vault", "snapshots", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json().get(0)
+                .get("id").asString();
+        assertThat(run("vault", "hold", "--repo", far.toString(), "--password-file", pw.toString(), copy, "--reason", "audit A-1").exit()).isZero();
+
+        JsonNode found = run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--snapshot",
+                original.substring(0, 8), "--json").json().get("entries");
+        assertThat(found).extracting(e -> e.get("operation").asString()).containsExactly("tier", "hold");
+        assertThat(found.get(0).get("snapshots").toString()).isEqualTo("[\"" + copy + "\",\"" + original + "\"]");
+        assertThat(run("vault", "release", "--repo", far.toString(), "--password-file", pw.toString(), copy).exit()).isZero();
+        assertThat(run("vault", "forget", "--repo", far.toString(), "--password-file", pw.toString(), copy).exit()).isZero();
+        assertThat(run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--snapshot",
+                original.substring(0, 8), "--json").json().get("entries")).as("its copy forgotten, the tier's entry names it still")
+                .extracting(e -> e.get("operation").asString()).containsExactly("tier");
+        assertThat(run("vault", "check", "--repo", far.toString(), "--password-file", pw.toString()).out())
+                .as("the original named is not a copy written there").doesNotContain("says were written");
+    }
+
+    /**
+     * A restore of one file of three with --verify was journalled as "restored 1 files … verified", the last verified
+     * restore (IS.012 6.6.4) for journal and check, and named no --include (a tester's repro-3): its entry names the
+     * includes and how many of the snapshot's files it restored, and it is no test of the snapshot's recovery.
+     */
+    @Test
+    void aRestoreOfChosenPathsNamesThemAndIsNoRestoreTest() throws Exception {
+        Files.writeString(data.resolve("a.txt"), "a");
+        Files.writeString(data.resolve("b.txt"), "b");
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        long files = vault("snapshots", "--json").json().get(0).get("record").get("summary").get("files").asLong();
+        assertThat(files).isGreaterThan(2);
+
+        Run one = vault("restore", "latest", "--target", tmp.resolve("one").toString(), "--include", "data/a.txt", "--verify", "--json");
+        assertThat(one.exit()).as(one.err()).isZero();
+        assertThat(one.json().get("include").toString()).isEqualTo("[\"data/a.txt\"]");
+        assertThat(one.json().get("snapshotFiles").asLong()).isEqualTo(files);
+        JsonNode journal = vault("journal", "--operation", "restore", "--json").json();
+        assertThat(journal.get("entries").get(0).get("detail").asString()).startsWith("restored 1 of " + files + " files (--include data/a.txt), ")
+                .endsWith("; verified");
+        assertThat(journal.path("lastVerifiedRestore").isNull() || journal.path("lastVerifiedRestore").isMissingNode())
+                .as("one file of the snapshot is no recovery test").isTrue();
+        assertThat(vault("check").out()).contains("the journal records no verified restore");
+
+        assertThat(vault("restore", "latest", "--target", tmp.resolve("all").toString(), "--verify").exit()).isZero();
+        journal = vault("journal", "--operation", "restore", "--json").json();
+        assertThat(journal.get("lastVerifiedRestore").get("detail").asString()).startsWith("restored " + files + " files, ");
+        assertThat(vault("check").out()).doesNotContain("verified restore");
     }
 
     /** A snapshot of another source, src/other, whose packs (its data and trees) are then deleted. */

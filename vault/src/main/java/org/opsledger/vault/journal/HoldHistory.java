@@ -28,6 +28,8 @@ public final class HoldHistory {
     private static final String RELEASED = "legal hold released";
     /** After the matter, in the long-term journal's entry of a hold a tier carried there. */
     private static final String CARRIED = ", carried by tier from snapshot ";
+    /** After the source snapshot in a carried hold's entry: when the matter was placed near-line (the entry is dated at the tier). */
+    private static final Pattern HELD_SINCE = Pattern.compile("^[0-9a-f]+, held there since (\\S+), at ");
     private static final Pattern RELEASE_ENDS = Pattern.compile("; (the snapshot is no longer held|still held for \\d+ matter\\(s\\))$");
 
     /**
@@ -43,9 +45,15 @@ public final class HoldHistory {
         return PLACED + by + " for " + matter;
     }
 
-    /** The detail of a hold a tier carried to the long-term copy of {@code source} at {@code from}. */
+    /**
+     * The detail of a hold a tier carried to the long-term copy of {@code source} at {@code from}, naming when the matter
+     * was placed there: the entry is dated at the tier, which placed the hold in this repository (dated at the near-line
+     * hold, a hold carried again after a release here was listed before that release, and `journal --since` missed it:
+     * a tester's repro-2).
+     */
     public static String carried(LegalHold.Matter m, ObjectId source, String from) {
-        return placed(m.heldBy(), m.reason()) + CARRIED + source.shortHex() + " at " + from;
+        return placed(m.heldBy(), m.reason()) + CARRIED + source.shortHex() + ", held there since " + m.heldAt().truncatedTo(ChronoUnit.SECONDS)
+                + ", at " + from;
     }
 
     /** A release entry's detail: the matter released, and whether the snapshot is still held ({@code left}, null when not). */
@@ -67,14 +75,29 @@ public final class HoldHistory {
                     || entry.detail().startsWith(placed(m.heldBy(), m.reason()) + CARRIED));
         }
 
-        /** "matter B", placed 2026-12-06T08:01:35Z by bob (the --by the entry names; the OS user when it names none). */
+        /**
+         * "matter B", placed 2026-12-06T08:01:35Z by bob (the --by the entry names; the OS user when it names none); of
+         * one a tier carried here, when and by whom it was placed near-line, then when the tier carried it (it named
+         * the tier's OS user: the carried entry's detail did not end in the matter, a tester's repro-5).
+         */
         @Override
         public String toString() {
             String tail = " for " + matter;
             String detail = entry.detail();
+            String at = entry.started().truncatedTo(ChronoUnit.SECONDS).toString();
+            String carriedAt = ""; // an older build's carried entry is dated at the near-line hold and names no time
+            int carried = detail.lastIndexOf(CARRIED);
+            if (carried > 0 && detail.substring(0, carried).endsWith(tail)) {
+                Matcher since = HELD_SINCE.matcher(detail.substring(carried + CARRIED.length()));
+                if (since.find()) {
+                    carriedAt = ", carried here by tier " + at;
+                    at = since.group(1);
+                }
+                detail = detail.substring(0, carried);
+            }
             String by = !cut && detail.startsWith(PLACED) && detail.endsWith(tail) && detail.length() > PLACED.length() + tail.length()
                     ? detail.substring(PLACED.length(), detail.length() - tail.length()) : entry.who();
-            return LegalHold.quoted(matter + (cut ? "…" : "")) + ", placed " + entry.started().truncatedTo(ChronoUnit.SECONDS) + " by " + by;
+            return LegalHold.quoted(matter + (cut ? "…" : "")) + ", placed " + at + " by " + by + carriedAt;
         }
     }
 

@@ -193,15 +193,36 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     }
 
     /**
+     * How the detail of a copy's or tier's entry in the target ends since 2026-12-07: the last {@code count} IDs it names,
+     * after the copies, are the snapshots they were made of, by their IDs in the source (§13). `journal --snapshot` there
+     * found nothing of a near-line ID, which no entry named (a tester's repro-4).
+     */
+    public static String originalsNamed(int count) {
+        return "; the last " + count + " ID(s) named are the originals";
+    }
+
+    private static final java.util.regex.Pattern ORIGINALS_NAMED = java.util.regex.Pattern.compile("; the last (\\d+) ID\\(s\\) named are the originals$");
+
+    /** The source snapshots a {@link #received} entry names after its copies ({@link #originalsNamed}); none of an older build's. */
+    public List<ObjectId> originals() {
+        if (!received()) {
+            return List.of();
+        }
+        var m = ORIGINALS_NAMED.matcher(detail);
+        return m.find() ? snapshots.subList(snapshots.size() - (int) Math.min(snapshots.size(), Long.parseLong(m.group(1))), snapshots.size())
+                : List.of();
+    }
+
+    /**
      * The snapshots this entry says its command wrote in the repository: a backup's or recover's that did not fail; those
      * an amend, rewrite or key retirement wrote in place of others ({@link #namesReplacedThenWritten}, the second half);
-     * the copies a copy or tier {@link #received}. None of any other entry.
+     * the copies a copy or tier {@link #received} (not the originals it names after them). None of any other entry.
      */
     public List<ObjectId> written() {
         return switch (operation) {
             case BACKUP, RECOVER -> outcome == Outcome.FAILED ? List.of() : snapshots;
             case AMEND, REWRITE, KEY -> namesReplacedThenWritten() ? snapshots.subList(snapshots.size() / 2, snapshots.size()) : List.of();
-            case COPY, TIER -> received() ? snapshots : List.of();
+            case COPY, TIER -> received() ? snapshots.subList(0, snapshots.size() - originals().size()) : List.of();
             default -> List.of();
         };
     }
@@ -222,9 +243,23 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
         return java.util.Arrays.asList(operation, host, username, started);
     }
 
-    /** A restore proved byte for byte: the evidence of a tested recovery (IS.012 6.6.4, policy 2.11). */
+    /**
+     * How a restore's detail begins when --include chose what it restored: {@code restored 1 of 3 files (--include
+     * /src/readme), …}, the snapshot's count when its record keeps one ({@code restored 1 files (--include …)} when not).
+     */
+    public static String restoredChosen(long files, Long ofFiles, List<String> includes) {
+        return "restored " + files + (ofFiles == null ? "" : " of " + ofFiles) + " files (--include " + String.join(" --include ", includes) + ")";
+    }
+
+    private static final java.util.regex.Pattern RESTORED_CHOSEN = java.util.regex.Pattern.compile("^restored \\d+ (of \\d+ )?files \\(--include ");
+
+    /**
+     * A restore proved byte for byte: the evidence of a tested recovery (IS.012 6.6.4, policy 2.11). Not one of paths
+     * --include chose ({@link #restoredChosen}): one file of three restored and verified was the last tested restore
+     * for journal and check, its entry as a whole one's (a tester's repro-3); it proves those files, not the recovery.
+     */
     public boolean verifiedRestore() {
-        return operation == Operation.RESTORE && outcome == Outcome.OK && verified;
+        return operation == Operation.RESTORE && outcome == Outcome.OK && verified && (detail == null || !RESTORED_CHOSEN.matcher(detail).find());
     }
 
     /**

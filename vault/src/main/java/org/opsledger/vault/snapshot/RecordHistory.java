@@ -104,6 +104,15 @@ public final class RecordHistory {
         return history == null || history.isEmpty() ? entry : entry + separator + history;
     }
 
+    /**
+     * The ID the snapshot a copy was made of had in its repository: the end of the copy's {@code copied-from} tag
+     * ({@code <location>#<ID>}), or null for a snapshot that is no copy.
+     */
+    public static String copiedFrom(Snapshot s) {
+        String from = s.tags() == null ? null : s.tags().get(org.opsledger.vault.copier.Copier.COPIED_FROM);
+        return from == null ? null : from.substring(from.lastIndexOf('#') + 1);
+    }
+
     /** The entries of {@code tag} in the snapshot's record, newest first; none if it has no such tag. */
     public static List<String> entries(Snapshot s, String tag, String separator) {
         String value = s.tags() == null ? null : s.tags().get(tag);
