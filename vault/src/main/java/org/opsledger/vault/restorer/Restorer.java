@@ -84,7 +84,7 @@ public final class Restorer {
     public final java.util.concurrent.atomic.AtomicBoolean begun = new java.util.concurrent.atomic.AtomicBoolean();
     /** Files where a blob of zeros was left as a hole: their length is set once all their blobs are written. */
     private final Set<Entry> withHoles = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Of each file of several blobs, how many are still to be written: the writer of its last forces it ({@link #lastPiece}). */
+    /** Of each file of several blobs, how many are still to be written: the writer of its last hands it over to be forced ({@link #lastPiece}). */
     private final Map<Entry, java.util.concurrent.atomic.AtomicInteger> piecesLeft = new java.util.concurrent.ConcurrentHashMap<>();
     /** The further places the index gives a blob of a planned file, for one that does not read at its first (§7). */
     private final Map<ObjectId, List<IndexEntry>> otherPlaces = new java.util.concurrent.ConcurrentHashMap<>();
@@ -266,6 +266,8 @@ public final class Restorer {
         refuseUnwritableDirectories(plan.target, firstMade);
         Lender buffers = new Lender(); // this restore's buffers, gone with it
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("vault-restore"));
+        ExecutorService syncPool = Executors.newFixedThreadPool(SYNC_THREADS, daemon("vault-restore-fsync"));
+        fsyncs = new Fsyncs(syncPool);
         List<String> failures = verify ? Collections.synchronizedList(new ArrayList<>()) : List.of();
         try {
             markUnfinished(base, snapshot, intoLiveTree ? firstMade : List.of());
@@ -325,9 +327,10 @@ public final class Restorer {
                     applyDeviceMetadata(n);
                 }
             }
-            // every file is on the disk (forced after its last write); now each directory's entries, the names of all it holds
-            // (before their own modes, which may deny this user a read: a directory of 0300)
-            inParallel(plan.dirs, pool, d -> forceDurable(d.dirPath));
+            // every file is on the disk (forced after its last write, while the workers went on: Fsyncs); now each directory's
+            // entries, the names of all it holds (before their own modes, which may deny this user a read: a directory of 0300)
+            fsyncs.awaitAll();
+            inParallel(plan.dirs, syncPool, d -> forceDurable(d.dirPath));
             // verified while the directories still let this user in: a directory's own mode (0000, 0500) is set last, and
             // as another user than root, --verify met "permission denied" below one and reported a correct restore as
             // different (a helper's)
@@ -395,6 +398,7 @@ public final class Restorer {
             throw failed;
         } finally {
             pool.shutdownNow();
+            syncPool.shutdownNow();
         }
     }
 
@@ -1510,7 +1514,9 @@ public final class Restorer {
      * blobs are. Only a block of zeros costs more than its write: other data differs from zeros in its first bytes.
      */
     private void writeAt(Piece p, Repository.BlobBytes b) {
-        try (FileChannel ch = openForWriting(p.file)) {
+        FileChannel ch = null;
+        try {
+            ch = openForWriting(p.file);
             int written = 0; // the blob's bytes before this are written or passed over
             long passed = 0;
             for (int at = 0; keepsHoles && at < b.length(); ) {
@@ -1527,14 +1533,30 @@ public final class Restorer {
                 withHoles.add(p.file);
                 bytesWritten.addAndGet(passed);
             }
-            // after the file's last write, here, on this worker, while the others write: one ending in a hole is forced
-            // once its length is set (extendToSize). A restore said done, a power cut seconds later left its files empty
-            // or missing, and nothing said the target was partial (a helper's)
+            // after the file's last write, handed over open to be forced off this worker ({@link Fsyncs}), which decrypts the
+            // next blob meanwhile: one ending in a hole is forced once its length is set (extendToSize). A restore said done,
+            // a power cut seconds later left its files empty or missing, and nothing said the target was partial (a helper's)
             if (lastPiece(p.file) && !withHoles.contains(p.file)) {
-                syncs.force(ch, p.file.path());
+                FileChannel done = ch;
+                ch = null;
+                fsyncs.force(done, p.file.path());
             }
         } catch (IOException e) { // named: a target that filled midway said "restore failed: No space left on device" (a helper's)
             throw new VaultException("cannot write " + p.file.rel() + ": " + IoReason.of(e), e);
+        } finally {
+            closeWritten(ch, p.file);
+        }
+    }
+
+    /** Closes a file written to (null: handed over, or never opened); a failure to is one to write it. */
+    private static void closeWritten(FileChannel ch, Entry file) {
+        if (ch == null) {
+            return;
+        }
+        try {
+            ch.close();
+        } catch (IOException e) {
+            throw new VaultException("cannot write " + file.rel() + ": " + IoReason.of(e), e);
         }
     }
 
@@ -1554,7 +1576,87 @@ public final class Restorer {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             syncs.force(ch, p);
         } catch (IOException e) {
-            throw new VaultException("cannot write " + p + " to the disk (fsync): " + IoReason.of(e), e);
+            throw notDurable(p, e);
+        }
+    }
+
+    private static VaultException notDurable(Path p, IOException e) {
+        return new VaultException("cannot write " + p + " to the disk (fsync): " + IoReason.of(e), e);
+    }
+
+    /**
+     * Threads that fsync, beside the workers that write: an fsync waits on the disk, not a core. On ext4 (and XFS) the
+     * fsyncs of new files waiting at once share one journal commit and one cache flush, so a few more than the workers
+     * make fewer commits; the workers meanwhile decrypt the next blobs. Measured on the benchmark tree
+     * (docs/performance.md): forced on the two writing workers, the restore waited on the disk.
+     */
+    private static final int SYNC_THREADS = 8;
+    /** Files written and handed over open, not yet forced: a writer that would hand over more waits (and the fds stay few). */
+    private static final int SYNCS_IN_FLIGHT = 64;
+
+    private Fsyncs fsyncs;
+
+    /**
+     * The fsyncs of the files a restore writes, each handed over open after its last write ({@link #writeAt}) and forced,
+     * then closed, on the sync pool; {@link #awaitAll} waits for all and fails with the first that failed. At most
+     * {@link #SYNCS_IN_FLIGHT} wait: a writer that would hand over one more waits for a slot.
+     */
+    private final class Fsyncs {
+        private final ExecutorService syncPool;
+        private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(SYNCS_IN_FLIGHT);
+        private final java.util.concurrent.atomic.AtomicReference<VaultException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+
+        Fsyncs(ExecutorService syncPool) {
+            this.syncPool = syncPool;
+        }
+
+        /** Forces {@code ch}, open on {@code p}, and closes it: the caller no longer uses it. */
+        void force(FileChannel ch, Path p) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                closeQuietly(ch);
+                throw new Cancelled("the restore", e);
+            }
+            try {
+                syncPool.execute(() -> {
+                    try (ch) {
+                        syncs.force(ch, p);
+                    } catch (IOException e) {
+                        failed.compareAndSet(null, notDurable(p, e));
+                    } catch (RuntimeException e) {
+                        failed.compareAndSet(null, e instanceof VaultException v ? v : new VaultException("restore failed: " + e, e));
+                    } finally {
+                        slots.release();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) { // the restore is ending: its pools shut down
+                slots.release();
+                closeQuietly(ch);
+                throw new Cancelled("the restore", e);
+            }
+        }
+
+        private static void closeQuietly(FileChannel ch) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // the restore is cancelled: its target stays marked unfinished
+            }
+        }
+
+        /** Waits until every file handed over is forced; throws what the first that failed met. */
+        void awaitAll() {
+            try {
+                slots.acquire(SYNCS_IN_FLIGHT);
+                slots.release(SYNCS_IN_FLIGHT);
+            } catch (InterruptedException e) {
+                throw new Cancelled("the restore", e);
+            }
+            VaultException f = failed.get();
+            if (f != null) {
+                throw f;
+            }
         }
     }
 
