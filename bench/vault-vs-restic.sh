@@ -10,6 +10,8 @@
 #
 # Measures, for each tool: first backup, unchanged re-run, a 1%-changed incremental, repository size,
 # a stdin database-dump-like stream, verified restore, full data check, and peak RSS (/usr/bin/time -v).
+# A restore is also measured until its files are on disk (the restore, then `sync -f` of its target): the
+# vault's restore fsyncs what it writes before it ends (docs/operations.md), restic's and borg's do not.
 # All repositories sit on the same disk as the tree (so opsledger needs --allow-same-device).
 # RESTORE_DIR (default BENCH_DIR) is where the restores write. Each tool's restored tree is deleted
 # just before the next tool restores; on an ext4 without a journal (the root filesystem of the
@@ -73,8 +75,8 @@ vault=("$here/opsledger" vault)
 declare -A T M C R S
 measure() { # name command...  → T[name]=seconds C[name]=CPU seconds (user + system) M[name]=peak RSS MB, of this run
   local name=$1; shift
-  sync # the writes before (the tree's copy, the last tool's repository or restore) reach the disk before this step
-       # starts, so no step pays for the one before it; vault-ab.sh does the same
+  [ -n "${NO_SYNC:-}" ] || sync # the writes before (the tree's copy, the last tool's repository or restore) reach the
+       # disk before this step starts, so no step pays for the one before it; vault-ab.sh does the same
   /usr/bin/time -v -o "$BENCH_DIR/time.txt" "$@" >"$BENCH_DIR/$name.log" 2>&1 || { echo "FAILED: $name (see $BENCH_DIR/$name.log)" >&2; tail -3 "$BENCH_DIR/$name.log" >&2; exit 1; }
   local t m c
   t=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$BENCH_DIR/time.txt")
@@ -88,8 +90,15 @@ summarize() { # each figure → the median of its runs; R[name] = the range of i
   local k
   for k in "${!T[@]}"; do
     R[$k]=$(tr ' ' '\n' <<<"${T[$k]}" | grep . | sort -g | awk 'NR==1 {a=$1} {b=$1} END {print a "–" b}')
-    T[$k]=$(median <<<"${T[$k]}"); M[$k]=$(median <<<"${M[$k]}"); C[$k]=$(median <<<"${C[$k]}")
+    T[$k]=$(median <<<"${T[$k]}")
+    [ -z "${M[$k]:-}" ] || { M[$k]=$(median <<<"${M[$k]}"); C[$k]=$(median <<<"${C[$k]}"); } # not for a sum (on_disk)
   done
+}
+on_disk() { # tool → T[tool-ondisk] += its last restore's time plus what a sync of the restored files then waits for:
+  # the vault's restore fsyncs what it wrote before it ends, restic's and borg's leave it in the page cache
+  NO_SYNC=1 measure "$1-flush" sync -f "$RESTORE_DIR/$1-out"
+  T[$1-ondisk]="${T[$1-ondisk]:-} $(awk -v r="${T[$1-restore]##* }" -v f="${T[$1-flush]##* }" 'BEGIN {print r + f}')"
+  rm -rf "$RESTORE_DIR/$1-out"
 }
 change_one_percent() { # append to every 100th file: ~1% of files changed
   find "$tree" -type f | sort | awk 'NR % 100 == 0' | while read -r f; do printf 'changed %s\n' "$RANDOM" >>"$f"; done
@@ -124,12 +133,12 @@ size_ratios=$(paste -d' ' <(tr ' ' '\n' <<<"${S[ol]}" | grep .) <(tr ' ' '\n' <<
 
 for run in $(seq "$RUNS"); do
   measure ol-restore   "${vault[@]}" restore latest --repo "$BENCH_DIR/ol-repo" --target "$RESTORE_DIR/ol-out" --verify
-  rm -rf "$RESTORE_DIR/ol-out"
+  on_disk ol
   measure rs-restore   restic -r "$BENCH_DIR/rs-repo" restore latest --target "$RESTORE_DIR/rs-out" --verify
-  rm -rf "$RESTORE_DIR/rs-out"
+  on_disk rs
   mkdir -p "$RESTORE_DIR/bg-out"
   measure bg-restore   sh -c "cd '$RESTORE_DIR/bg-out' && borg extract '$BENCH_DIR/bg-repo::rerun-1'"
-  rm -rf "$RESTORE_DIR/bg-out"
+  on_disk bg
 done
 
 for run in $(seq "$RUNS"); do
@@ -160,7 +169,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
   echo "opsledger JVM: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), options \`${JAVA_OPTS:-launcher defaults}\`;"
   echo "load average (1/5/15 min) before the run: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)."
   echo "restores written to $RESTORE_DIR: $(df --output=fstype "$RESTORE_DIR" | tail -1) on $(df --output=source "$RESTORE_DIR" | tail -1)."
-  [ "$RUNS" -eq 1 ] || echo "Each figure is the median of $RUNS runs (wall times of vault / restic: first backup ${R[ol-first]} / ${R[rs-first]} s, re-run ${R[ol-rerun]} / ${R[rs-rerun]} s, restore ${R[ol-restore]} / ${R[rs-restore]} s, check ${R[ol-check]} / ${R[rs-check]} s); repository size vault ÷ restic in each round: $size_ratios."
+  [ "$RUNS" -eq 1 ] || echo "Each figure is the median of $RUNS runs (wall times of vault / restic: first backup ${R[ol-first]} / ${R[rs-first]} s, re-run ${R[ol-rerun]} / ${R[rs-rerun]} s, restore ${R[ol-restore]} / ${R[rs-restore]} s, restore on disk ${R[ol-ondisk]} / ${R[rs-ondisk]} s, check ${R[ol-check]} / ${R[rs-check]} s); repository size vault ÷ restic in each round: $size_ratios."
   echo
   echo "| measure | opsledger vault | restic | borg | vault ÷ restic |"
   echo "|---|---|---|---|---|"
@@ -169,6 +178,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
   echo "| 1%-changed incremental | ${T[ol-incr1]} s | ${T[rs-incr1]} s | ${T[bg-incr1]} s | $(ratio "${T[ol-incr1]}" "${T[rs-incr1]}")× time |"
   echo "| repository size after first backup | $((${ol_size%.*}/1048576)) MiB | $((${rs_size%.*}/1048576)) MiB | $((${bg_size%.*}/1048576)) MiB | $(ratio "$ol_size" "$rs_size")× size |"
   echo "| verified restore (borg: extract, which checks chunk hashes) | ${T[ol-restore]} s | ${T[rs-restore]} s | ${T[bg-restore]} s | $(ratio "${T[rs-restore]}" "${T[ol-restore]}")× throughput |"
+  echo "| verified restore, then \`sync -f\` of its target (on disk) | ${T[ol-ondisk]} s | ${T[rs-ondisk]} s | ${T[bg-ondisk]} s | $(ratio "${T[rs-ondisk]}" "${T[ol-ondisk]}")× throughput |"
   echo "| check --read-data (borg: check --verify-data) | ${T[ol-check]} s | ${T[rs-check]} s | ${T[bg-check]} s | $(ratio "${T[rs-check]}" "${T[ol-check]}")× throughput |"
   echo "| stdin stream | ${T[ol-stdin]} s | ${T[rs-stdin]} s | ${T[bg-stdin]} s | $(ratio "${T[ol-stdin]}" "${T[rs-stdin]}")× time |"
   echo "| peak RSS: first backup | ${M[ol-first]} MB | ${M[rs-first]} MB | ${M[bg-first]} MB | $(ratio "${M[ol-first]}" "${M[rs-first]}")× |"
