@@ -125,6 +125,21 @@ public final class Restorer {
     }
 
     Syncs syncs = (ch, p) -> ch.force(true);
+
+    /**
+     * lchown(2) of a restored path, its owner left as it is where {@code uid} is -1; tests stand in through it a
+     * filesystem whose chown succeeds and does nothing (ntfs-3g mounted without {@code permissions}).
+     */
+    interface Chowns {
+        void chown(Path p, int uid, int gid) throws IOException;
+    }
+
+    Chowns chowns = (p, uid, gid) -> {
+        if (uid != -1) {
+            Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        }
+        Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+    };
     /** Lists a restored path's extended attributes for --verify, once for its ACLs, capability and user ones; tests count through it. */
     java.util.function.Function<Path, XattrListing> listings = XattrListing::of;
     /** The permission attribute of each mode files were created with: a few distinct modes in any tree. */
@@ -1794,12 +1809,9 @@ public final class Restorer {
      */
     private void setOwner(Entry e, Path path) {
         if (root) {
-            set(e, UnappliedMetadata.Kind.OWNER, () -> {
-                Files.setAttribute(path, "unix:uid", e.node.uid(), LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(path, "unix:gid", e.node.gid(), LinkOption.NOFOLLOW_LINKS);
-            });
+            set(e, UnappliedMetadata.Kind.OWNER, () -> chowns.chown(path, e.node.uid(), e.node.gid()));
         } else if (groups.contains(e.node.gid())) {
-            set(e, UnappliedMetadata.Kind.OWNER, () -> Files.setAttribute(path, "unix:gid", e.node.gid(), LinkOption.NOFOLLOW_LINKS));
+            set(e, UnappliedMetadata.Kind.OWNER, () -> chowns.chown(path, -1, e.node.gid()));
         }
     }
 
@@ -1863,7 +1875,7 @@ public final class Restorer {
         Path path = f.path();
         Integer unreadable = null; // the mode of a file its owner may not read, given read until it is verified
         try {
-            Map<String, Object> a = Files.readAttributes(path, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a = Files.readAttributes(path, "unix:mode,size,lastModifiedTime,uid,gid", LinkOption.NOFOLLOW_LINKS);
             if (!ofItsType(f, a, failures)) {
                 return;
             }
@@ -1913,10 +1925,11 @@ public final class Restorer {
     }
 
     /**
-     * Mode, mtime and (of a file or directory, from one listing: {@link XattrListing}) extended attributes, each unless the
-     * restore already reported it as not set.
+     * Owner, mode, mtime and (of a file or directory, from one listing: {@link XattrListing}) extended attributes, each
+     * unless the restore already reported it as not set.
      */
     private void checkMetadata(Entry f, Path path, Entry inode, Map<String, Object> a, List<String> failures) {
+        checkOwner(f, inode, a, failures);
         int mode = ((Integer) a.get("mode")) & 07777;
         int expected = f.node.mode() & ~setIdBitsCleared(inode); // bits cleared are reported (modeKept)
         if (mode != expected && !inode.unapplied(UnappliedMetadata.Kind.MODE)) {
@@ -1938,6 +1951,23 @@ public final class Restorer {
         if (permissions
                 && !permissionsSet(inode, PermissionAttributes.read(listed).attributes()).equals(permissionsSet(inode, f.node.permissionXattrs()))) {
             failures.add(f.rel() + ": POSIX ACLs or file capability differ from the snapshot");
+        }
+    }
+
+    /**
+     * The owner and group {@link #setOwner} gave the path, unless it reported them as not set: a filesystem whose chown(2)
+     * succeeds and does nothing (ntfs-3g without {@code permissions}, as it mounts by default) left every file root's and
+     * the restore said "verified" (a helper's). Root gives both; another user the group where it is one of theirs.
+     */
+    private void checkOwner(Entry f, Entry inode, Map<String, Object> a, List<String> failures) {
+        if (inode.unapplied(UnappliedMetadata.Kind.OWNER)) {
+            return;
+        }
+        Node n = f.node;
+        int foundUid = ((Number) a.get("uid")).intValue();
+        int foundGid = ((Number) a.get("gid")).intValue();
+        if (root ? foundUid != n.uid() || foundGid != n.gid() : groups.contains(n.gid()) && foundGid != n.gid()) {
+            failures.add(f.rel() + ": owner " + foundUid + ":" + foundGid + ", expected " + (root ? n.uid() : foundUid) + ":" + n.gid());
         }
     }
 
@@ -1973,13 +2003,15 @@ public final class Restorer {
         return false;
     }
 
-    private static void verifySymlink(Entry s, List<String> failures) {
+    private void verifySymlink(Entry s, List<String> failures) {
         try {
             String target = FileNames.exactOf(Files.readSymbolicLink(s.path()));
             if (!target.equals(s.node.linkTarget())) {
                 failures.add(s.rel() + ": symlink points to " + target + ", expected " + s.node.linkTarget());
             }
-            long mtime = Files.getLastModifiedTime(s.path(), LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS);
+            Map<String, Object> a = Files.readAttributes(s.path(), "unix:lastModifiedTime,uid,gid", LinkOption.NOFOLLOW_LINKS);
+            checkOwner(s, s, a, failures); // lchown(2) gave it its own
+            long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
             if (mtime != s.node.mtime() && !s.unapplied(UnappliedMetadata.Kind.MTIME)) { // its time was never compared (a helper's)
                 failures.add(s.rel() + ": mtime differs from the snapshot");
             }
@@ -1992,7 +2024,7 @@ public final class Restorer {
     private void verifySpecial(Entry n, List<String> failures) {
         Path path = n.path();
         try {
-            Map<String, Object> a = Files.readAttributes(path, "unix:mode,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a = Files.readAttributes(path, "unix:mode,rdev,lastModifiedTime,uid,gid", LinkOption.NOFOLLOW_LINKS);
             if (!ofItsType(n, a, failures)) {
                 return;
             }
@@ -2007,7 +2039,7 @@ public final class Restorer {
 
     private void verifyDir(Entry d, List<String> failures) {
         try {
-            Map<String, Object> a = Files.readAttributes(d.dirPath, "unix:mode,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a = Files.readAttributes(d.dirPath, "unix:mode,size,lastModifiedTime,uid,gid", LinkOption.NOFOLLOW_LINKS);
             if (ofItsType(d, a, failures)) {
                 checkMetadata(d, d.dirPath, d, a, failures);
             }
