@@ -41,8 +41,10 @@ final class CheckCommand implements Callable<Integer> {
             } catch (Exception e) {
                 throw journal.failed(e);
             }
-            summary = String.format(java.util.Locale.ROOT, "checked %d snapshot(s), %d pack(s); read %d pack(s), %s in %.2f s", res.snapshots(), res.packs(),
-                    res.packsRead(), Output.bytes(res.bytesRead()), (System.nanoTime() - start) / 1e9);
+            journal.readTo(checker.readTo()); // where the next subset check goes on
+            summary = String.format(java.util.Locale.ROOT, "checked %d snapshot(s), %d pack(s); read %d pack(s)%s, %s in %.2f s", res.snapshots(), res.packs(),
+                    res.packsRead(), checker.readTo() == null ? "" : checker.continued() ? " after those the last subset check read"
+                            : " from one chosen at random (no subset check before)", Output.bytes(res.bytesRead()), (System.nanoTime() - start) / 1e9);
             failure = res.ok() ? null : new CliException("check found " + res.errors().size() + " error(s)" + (res.damagedPacks().isEmpty() ? ""
                     : "; damaged pack(s): " + String.join(", ", res.damagedPacks().stream().map(CheckResult.DamagedPack::pack).toList()))
                     + (res.errors().stream().allMatch(e -> e.endsWith("missing from the index"))

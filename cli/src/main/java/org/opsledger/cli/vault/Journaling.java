@@ -43,6 +43,8 @@ final class Journaling implements AutoCloseable {
     private final Named named;
     /** The root trees a rewrite replaced, which its entry names ({@link JournalEntry#replacedTrees}). */
     private volatile List<ObjectId> replacedTrees = List.of();
+    /** The last pack a subset check read, which its entry names ({@link JournalEntry#readTo}). */
+    private volatile ObjectId readTo;
 
     /**
      * A command in its words ("key retire 1") and what running it again does once stopped (null where it finishes
@@ -116,6 +118,11 @@ final class Journaling implements AutoCloseable {
         replacedTrees = List.copyOf(trees);
     }
 
+    /** The entry names {@code pack} as the last its subset check read: the next goes on after it. */
+    void readTo(ObjectId pack) {
+        readTo = pack;
+    }
+
     /**
      * Writes the command's entry, unless a signal is stopping the JVM: the work fails then because the JVM is ending (a
      * lock released on the way out), and the entry that says so is the one the shutdown hook writes.
@@ -135,7 +142,8 @@ final class Journaling implements AutoCloseable {
         }
         written = true;
         try {
-            journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, detail).replacing(replacedTrees));
+            journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, detail).replacing(replacedTrees)
+                    .readingTo(readTo));
         } catch (RuntimeException e) {
             Output.err().println("warning: the journal entry of this " + operation.json() + " was not written: " + e.getMessage());
             return; // the stand-in says what it can

@@ -2654,7 +2654,21 @@ class VaultCommandTest {
         Run check = vault("check", "--read-data");
         assertThat(check.exit()).isZero();
         assertThat(check.out()).contains("no errors were found");
-        assertThat(vault("check", "--read-data-subset", "50%").exit()).isZero();
+        Run half = vault("check", "--read-data-subset", "50%");
+        assertThat(half.exit()).isZero();
+        assertThat(half.out()).contains("pack(s) from one chosen at random (no subset check before)");
+        // each subset check goes on after the last pack the one before read, which its journal entry names (a helper's
+        // ten checks of 10 % left two packs of ten unread, drawn anew each run)
+        Run next = vault("check", "--read-data-subset", "1%");
+        assertThat(next.out()).contains("read 1 pack(s) after those the last subset check read");
+        assertThat(vault("check", "--read-data-subset", "1%").exit()).isZero();
+        List<String> readTo = new java.util.ArrayList<>();
+        vault("journal", "--json").json().get("entries").forEach(e -> {
+            if (e.hasNonNull("readTo")) {
+                readTo.add(e.get("readTo").asText());
+            }
+        });
+        assertThat(readTo).hasSize(3).doesNotHaveDuplicates().allMatch(h -> h.matches("[0-9a-f]{64}"));
         for (String notAPercentage : List.of("10", "1/5", "10G", "%", "ten%")) { // restic's `10` is 10 bytes; a bare 10 was 10 %
             Run refused = vault("check", "--read-data-subset", notAPercentage);
             assertThat(refused.exit()).as(notAPercentage).isEqualTo(2);

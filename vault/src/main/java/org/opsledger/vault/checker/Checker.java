@@ -75,6 +75,10 @@ public final class Checker {
     private final Repository repo;
     private final int threads;
     public final AtomicInteger packsDone = new AtomicInteger();
+    /** The last pack the newest subset check read, as its journal entry names it: this one goes on after it. */
+    private ObjectId lastSubsetReadTo;
+    private Instant lastSubsetStarted;
+    private ObjectId readTo;
 
     public Checker(Repository repo, int threads) {
         this.repo = repo;
@@ -269,7 +273,8 @@ public final class Checker {
         });
 
         // read data first so that the snapshot walk can name what the damage hurts
-        List<ObjectId> toRead = subset(index.packs().stream().filter(stored::contains).toList(), readDataPercent);
+        List<ObjectId> toRead = subset(index.packs().stream().filter(stored::contains).toList(), readDataPercent, lastSubsetReadTo);
+        readTo = readDataPercent > 0 && readDataPercent < 100 && !toRead.isEmpty() ? toRead.getLast() : null;
         AtomicLong bytesRead = new AtomicLong();
         if (!toRead.isEmpty()) {
             Sealing.warmUp(false);
@@ -329,6 +334,11 @@ public final class Checker {
         HoldHistory holdHistory = new HoldHistory();
         // every file read, no entry held: the predicate sees each entry once
         Journal.Listing listing = journal.read(e -> {
+            if (e.readTo() != null && e.operation() == JournalEntry.Operation.CHECK
+                    && (lastSubsetStarted == null || e.started().isAfter(lastSubsetStarted))) {
+                lastSubsetStarted = e.started();
+                lastSubsetReadTo = e.readTo();
+            }
             holdHistory.add(e);
             gone.take(e);
             e.removed().forEach(id -> {
@@ -723,21 +733,52 @@ public final class Checker {
 
     /**
      * The packs a read of {@code percent} % reads: all at 100, none at 0, else that share of them rounded up (at least
-     * one), chosen at random each run, so that checks of 10 % twice a year come to read the whole repository over the
-     * years. It was the same packs every run, by their IDs, and none at all in a repository of fewer than ten packs
-     * (a helper's `--read-data-subset 10%` read 0 of 6 and said "no errors were found").
+     * one), the next in the order of their IDs after {@code after}, the last pack the newest subset check read (its
+     * journal entry names it), going round past the last ID to the first; from a pack chosen at random where no check
+     * named one. Ten checks of 10 % so read every pack that was there throughout (IS.012 6.6.4), where packs drawn anew
+     * each run left a pack unread with a chance of 0.9 per run: two of ten after ten checks, nothing saying which
+     * (a helper's). It was the same packs every run once, and none at all in a repository of fewer than ten packs.
      */
-    static List<ObjectId> subset(List<ObjectId> packs, double percent) {
+    static List<ObjectId> subset(List<ObjectId> packs, double percent, ObjectId after) {
         if (percent >= 100) {
             return packs;
         }
-        if (percent <= 0) {
+        if (percent <= 0 || packs.isEmpty()) {
             return List.of();
         }
-        List<ObjectId> shuffled = new ArrayList<>(packs);
-        java.util.Collections.shuffle(shuffled, new java.security.SecureRandom());
+        List<ObjectId> ordered = packs.stream().sorted(java.util.Comparator.comparing(ObjectId::hex)).toList();
+        int from = after == null ? new java.security.SecureRandom().nextInt(ordered.size()) : firstAfter(ordered, after.hex());
         int n = (int) Math.min(packs.size(), Math.ceil(packs.size() * percent / 100));
-        return shuffled.subList(0, n);
+        List<ObjectId> out = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            out.add(ordered.get((from + k) % ordered.size()));
+        }
+        return out;
+    }
+
+    /** The position of the first of {@code ordered} (by hex ID) after {@code hex}, 0 past the last. */
+    private static int firstAfter(List<ObjectId> ordered, String hex) {
+        int lo = 0;
+        int hi = ordered.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ordered.get(mid).hex().compareTo(hex) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo % ordered.size();
+    }
+
+    /** The last pack (in the order of IDs) this check's subset read, for its journal entry; null unless a subset was read. */
+    public ObjectId readTo() {
+        return readTo;
+    }
+
+    /** Whether this subset check went on from where the newest one named in the journal stopped. */
+    public boolean continued() {
+        return lastSubsetReadTo != null;
     }
 
     private static boolean authenticName(String name, byte[] stored, List<String> errors) {

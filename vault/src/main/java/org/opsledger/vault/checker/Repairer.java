@@ -141,7 +141,7 @@ public final class Repairer {
         Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
         Map<ObjectId, String> damagedBlobs = new ConcurrentHashMap<>();
         Map<ObjectId, String> packProblems = new ConcurrentHashMap<>();
-        List<ObjectId> toRead = Checker.subset(index.packs().stream().filter(stored::contains).toList(), readDataPercent);
+        List<ObjectId> toRead = Checker.subset(index.packs().stream().filter(stored::contains).toList(), readDataPercent, null); // from a pack chosen at random
         AtomicLong bytesRead = new AtomicLong();
         if (!toRead.isEmpty()) {
             Sealing.warmUp(false);

@@ -21,13 +21,17 @@ import org.opsledger.vault.snapshot.BackupsDue;
  * whose password opened the repository for the command. The last two are null in an entry of a build before 2026-12-06.
  * {@code replacedTrees}: in a rewrite's entry, the root trees of the snapshots it replaced, which {@code vault recover}
  * leaves alone for good (the rewritten snapshot's own record names them only while it is in the repository); empty in
- * every other entry, and in a rewrite's of a build before 2026-12-07.
+ * every other entry, and in a rewrite's of a build before 2026-12-07. {@code readTo}: in a check's entry with
+ * {@code --read-data-subset}, the last pack it read in the order of pack IDs, after which the next subset check goes on
+ * (IS.012 6.6.4: regular subset checks read every pack); null in every other entry, and in one of a build before 2026-12-07.
  */
 public record JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host,
                            String username, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode,
                            String detail, String sourceHost, String login, SlotInUse keySlot,
                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-                           List<ObjectId> replacedTrees)
+                           List<ObjectId> replacedTrees,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           ObjectId readTo)
         implements org.opsledger.vault.VaultJson.WellFormed {
 
     /** An entry that names no login and no key slot (as one an older build wrote). */
@@ -41,7 +45,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
                         List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode, String detail, String sourceHost,
                         String login, SlotInUse keySlot) {
         this(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail, sourceHost, login,
-                keySlot, List.of());
+                keySlot, List.of(), null);
     }
 
     /**
@@ -71,13 +75,19 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     /** This entry naming {@code slot} as the one that opened the repository. */
     public JournalEntry openedWith(SlotInUse slot) {
         return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
-                sourceHost, login, slot, replacedTrees);
+                sourceHost, login, slot, replacedTrees, readTo);
     }
 
     /** This entry naming {@code trees} as the root trees its rewrite replaced. */
     public JournalEntry replacing(List<ObjectId> trees) {
         return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
-                sourceHost, login, keySlot, trees);
+                sourceHost, login, keySlot, trees, readTo);
+    }
+
+    /** This entry naming {@code pack} as the last its subset check read (null: none, or not a subset check). */
+    public JournalEntry readingTo(ObjectId pack) {
+        return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
+                sourceHost, login, keySlot, replacedTrees, pack);
     }
 
     /** Who wrote it: "root (login op1)", "backup"; null where the entry names no one. */
