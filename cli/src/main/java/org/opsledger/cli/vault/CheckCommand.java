@@ -47,7 +47,10 @@ final class CheckCommand implements Callable<Integer> {
                             : " from one chosen at random (no subset check before)", Output.bytes(res.bytesRead()), (System.nanoTime() - start) / 1e9);
             failure = res.ok() ? null : new CliException("check found " + res.errors().size() + " error(s)" + (res.damagedPacks().isEmpty() ? ""
                     : "; damaged pack(s): " + String.join(", ", res.damagedPacks().stream().map(CheckResult.DamagedPack::pack).toList()))
-                    + (res.errors().stream().allMatch(e -> e.endsWith("missing from the index"))
+                    + (r.readWithoutLock() && res.errors().stream().anyMatch(e -> e.contains(" is indexed but "))
+                    ? "; read without a lock (warned above): a prune or key retire on another host meanwhile removes packs this"
+                            + " check then misses; check again before `vault repair`"
+                    : res.errors().stream().allMatch(e -> e.endsWith("missing from the index"))
                     ? "; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)"
                     : res.errors().stream().allMatch(e -> e.startsWith("the config says format"))
                     ? "; `vault upgrade` sets the config's format right" // repair has nothing to do with it (a helper's)

@@ -226,6 +226,12 @@ final class RepoOptions {
      */
     Repository open(String location, Password password) {
         warnOfRootIn(location);
+        Repository r = openWith(location, password);
+        r.onNotice(notice -> Output.say("opsledger: warning: " + TerminalText.escape(notice)));
+        return r;
+    }
+
+    private Repository openWith(String location, Password password) {
         try {
             return Repository.open(backend(location), password.chars());
         } catch (WrongPasswordException wrong) {

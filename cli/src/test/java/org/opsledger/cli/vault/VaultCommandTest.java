@@ -1582,6 +1582,29 @@ class VaultCommandTest {
         });
     }
 
+    /**
+     * A repository this user cannot write to (a least-privilege restore test, an auditor's check): read without a lock,
+     * so a prune or key retire on another host meanwhile removed what the restore read, halfway, and the check called the
+     * sound repository's packs missing and advised a repair, saying nothing of it (h3's repro-4). Said as it starts.
+     */
+    @Test
+    void aCommandThatCannotLockTheRepositorySaysItReadsWithoutALock() throws Throwable {
+        onTmpfs("ro-repo", "rw", disk -> {
+            repo = disk.resolve("repo");
+            assertThat(vault("init", "--kdf-iterations", "100000").exit()).isZero();
+            assertThat(vault("backup", data.toString()).exit()).isZero();
+            Process remount = new ProcessBuilder("mount", "-o", "remount,ro", disk.toString()).redirectErrorStream(true).start();
+            assertThat(remount.waitFor()).isZero();
+            Run check = vault("check");
+            assertThat(check.exit()).as(check.err()).isZero();
+            assertThat(check.err()).contains("opsledger: warning: this check reads the repository without a lock (it cannot write one: ")
+                    .contains("a prune, key retire, repair or dispose run meanwhile on another host can remove what it reads");
+            Run restore = vault("restore", "latest", "--target", tmp.resolve("out").toString());
+            assertThat(restore.exit()).as(restore.err()).isZero();
+            assertThat(restore.err()).contains("opsledger: warning: this restore reads the repository without a lock");
+        });
+    }
+
     /** {@code use} given a tmpfs mounted with {@code options} at a new directory {@code name}, unmounted after; skipped where mounting takes root. */
     private void onTmpfs(String name, String options, org.junit.jupiter.api.function.ThrowingConsumer<Path> use) throws Throwable {
         Path dir = Files.createDirectories(tmp.resolve(name));

@@ -2249,16 +2249,34 @@ public final class Repository implements AutoCloseable {
      * A lock for a command that reads packs it found in the index (restore, dump, check, a copy's source): a prune deletes
      * no condemned pack while one is live (vault-format.md §10), so what the command planned to read is still there when
      * it reads it (a helper's restore beside a prune failed halfway on a pack the prune had deleted). A store that
-     * refuses the write (a read-only medium, read-only credentials) is read without one, as before: null.
+     * refuses the write (a read-only medium, read-only credentials) is read without one, as before: null, and said
+     * ({@link #onNotice}): a least-privilege restore test or an auditor's check beside a host's prune or key retire
+     * failed halfway, or called a sound repository's packs missing and advised a repair, saying nothing of it (a tester's).
      */
     public SharedLock readLock(String kind) {
         SharedLock lock;
         try {
             lock = new SharedLock(backend, kind);
         } catch (BackendException readOnly) {
+            readWithoutLock = true;
+            notices.accept("this " + kind + " reads the repository without a lock (it cannot write one: " + readOnly.getMessage()
+                    + "): a prune, key retire, repair or dispose run meanwhile on another host can remove what it reads");
             return null;
         }
         return lookAfterTaking(lock);
+    }
+
+    private volatile boolean readWithoutLock;
+    private java.util.function.Consumer<String> notices = notice -> { };
+
+    /** Whether a command read this repository without a lock ({@link #readLock}): what it missed may have been removed meanwhile. */
+    public boolean readWithoutLock() {
+        return readWithoutLock;
+    }
+
+    /** Where the repository says what the command using it should know as it happens: a read without a lock. */
+    public void onNotice(java.util.function.Consumer<String> sink) {
+        notices = sink;
     }
 
     // ---------------------------------------------------------------- key slots and epochs
