@@ -45,6 +45,8 @@ final class Journaling implements AutoCloseable {
     private volatile List<ObjectId> replacedTrees = List.of();
     /** The last pack a subset check read, which its entry names ({@link JournalEntry#readTo}). */
     private volatile ObjectId readTo;
+    /** The packs a check found damaged, which its entry names ({@link JournalEntry#damagedPacks}). */
+    private volatile List<ObjectId> damagedPacks = List.of();
 
     /**
      * A command in its words ("key retire 1") and what running it again does once stopped (null where it finishes
@@ -123,6 +125,11 @@ final class Journaling implements AutoCloseable {
         readTo = pack;
     }
 
+    /** The entry names {@code packs} as those the check found damaged or missing: later checks recall them. */
+    void damaging(List<ObjectId> packs) {
+        damagedPacks = List.copyOf(packs);
+    }
+
     /**
      * Writes the command's entry, unless a signal is stopping the JVM: the work fails then because the JVM is ending (a
      * lock released on the way out), and the entry that says so is the one the shutdown hook writes.
@@ -143,7 +150,7 @@ final class Journaling implements AutoCloseable {
         written = true;
         try {
             journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, detail).replacing(replacedTrees)
-                    .readingTo(readTo));
+                    .readingTo(readTo).damaging(damagedPacks));
         } catch (RuntimeException e) {
             Output.err().println("warning: the journal entry of this " + operation.json() + " was not written: " + e.getMessage());
             return; // the stand-in says what it can

@@ -1605,6 +1605,30 @@ class VaultCommandTest {
         });
     }
 
+    /**
+     * A check --read-data named a damaged pack; the next plain check (or a subset that did not draw it) said "no errors
+     * were found" and journalled `check ok` after the failure, nothing repaired (h2's repro-6). The damage is recalled
+     * from the journal until a repair or a full read clears it.
+     */
+    @Test
+    void damageACheckFoundIsRecalledByTheNextChecksUntilARepair() throws Exception {
+        assertThat(vault("backup", "--allow-same-device", data.toString()).exit()).isZero();
+        Path pack;
+        try (var files = Files.walk(repo.resolve("data"))) {
+            pack = files.filter(Files::isRegularFile).max(java.util.Comparator.comparingLong(f -> f.toFile().length())).orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(pack);
+        bytes[bytes.length / 3] ^= 1;
+        Files.write(pack, bytes);
+        assertThat(vault("check", "--read-data").exit()).isEqualTo(1);
+        Run plain = vault("check");
+        assertThat(plain.exit()).as(plain.out()).isEqualTo(1);
+        assertThat(plain.out()).contains("error: pack " + pack.getFileName() + " was found damaged by the check of ")
+                .contains("and no repair or full `check --read-data` since has cleared it");
+        vault("repair", "--read-data");
+        assertThat(vault("check").out()).doesNotContain("was found damaged by the check of");
+    }
+
     /** {@code use} given a tmpfs mounted with {@code options} at a new directory {@code name}, unmounted after; skipped where mounting takes root. */
     private void onTmpfs(String name, String options, org.junit.jupiter.api.function.ThrowingConsumer<Path> use) throws Throwable {
         Path dir = Files.createDirectories(tmp.resolve(name));

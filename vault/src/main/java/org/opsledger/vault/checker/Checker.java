@@ -79,6 +79,8 @@ public final class Checker {
     private ObjectId lastSubsetReadTo;
     private Instant lastSubsetStarted;
     private ObjectId readTo;
+    /** The packs checks found damaged that no repair or full read since cleared, each with the newest entry naming it. */
+    private final Map<ObjectId, JournalEntry> damageRecalled = new HashMap<>();
 
     public Checker(Repository repo, int threads) {
         this.repo = repo;
@@ -294,6 +296,16 @@ public final class Checker {
                         .map(b -> b.id().hex()).toList(), List.of(), List.of(), List.of()));
             }
         });
+        // damage a check found and nothing repaired since, in a pack still indexed that this check did not read: a check
+        // --read-data named the pack, and the next check, or a subset that did not draw it, said "no errors were found"
+        // and wrote `check ok` after the failure (a helper's)
+        Set<ObjectId> readNow = new HashSet<>(toRead);
+        damageRecalled.forEach((pack, e) -> {
+            if (stored.contains(pack) && index.packs().contains(pack) && !readNow.contains(pack)) { // a missing one is said above
+                errors.add("pack " + pack.hex() + " was found damaged by the check of " + e.started().toString().substring(0, 19).replace('T', ' ')
+                        + " UTC on " + e.host() + ", and no repair or full `check --read-data` since has cleared it: `vault repair --read-data`");
+            }
+        });
         for (CheckResult.DamagedPack d : damaged) {
             errors.add("pack " + d.pack() + (d.problem().equals(MISSING) ? " is indexed but " + MISSING : " is damaged (" + d.problem() + ")")
                     + ": " + d.blobs().size() + " blob(s); " + (d.snapshots().isEmpty() ? neededByNone(d.unwalked())
@@ -333,7 +345,15 @@ public final class Checker {
         Map<String, SlotRemoved> slotsRemoved = new HashMap<>(); // by the start of the slot's ID, and by its fingerprint
         HoldHistory holdHistory = new HoldHistory();
         // every file read, no entry held: the predicate sees each entry once
+        Instant[] cleared = {Instant.MIN}; // the newest repair, or check that read every pack and found all whole
         Journal.Listing listing = journal.read(e -> {
+            if (e.operation() == JournalEntry.Operation.REPAIR && e.outcome() != JournalEntry.Outcome.FAILED
+                    || e.operation() == JournalEntry.Operation.CHECK && e.verified()) {
+                cleared[0] = cleared[0].isAfter(e.started()) ? cleared[0] : e.started();
+            }
+            if (e.operation() == JournalEntry.Operation.CHECK) {
+                e.damagedPacks().forEach(p -> damageRecalled.merge(p, e, (a, b) -> a.started().isAfter(b.started()) ? a : b));
+            }
             if (e.readTo() != null && e.operation() == JournalEntry.Operation.CHECK
                     && (lastSubsetStarted == null || e.started().isAfter(lastSubsetStarted))) {
                 lastSubsetStarted = e.started();
@@ -356,6 +376,7 @@ public final class Checker {
             }
             return false;
         });
+        damageRecalled.values().removeIf(e -> !e.started().isAfter(cleared[0]));
         listing.unreadable().forEach(u -> errors.add("journal entry " + u));
         String untested = listing.recoveryWarning(Instant.now());
         if (!snapshots.isEmpty() && untested != null) {

@@ -24,6 +24,8 @@ import org.opsledger.vault.snapshot.BackupsDue;
  * every other entry, and in a rewrite's of a build before 2026-12-07. {@code readTo}: in a check's entry with
  * {@code --read-data-subset}, the last pack it read in the order of pack IDs, after which the next subset check goes on
  * (IS.012 6.6.4: regular subset checks read every pack); null in every other entry, and in one of a build before 2026-12-07.
+ * {@code damagedPacks}: in a check's or repair's entry, the packs it found damaged or missing, which later checks recall
+ * until a repair or a check that reads them finds them whole; empty in every other entry.
  */
 public record JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host,
                            String username, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode,
@@ -31,7 +33,9 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
                            List<ObjectId> replacedTrees,
                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                           ObjectId readTo)
+                           ObjectId readTo,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                           List<ObjectId> damagedPacks)
         implements org.opsledger.vault.VaultJson.WellFormed {
 
     /** An entry that names no login and no key slot (as one an older build wrote). */
@@ -45,7 +49,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
                         List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode, String detail, String sourceHost,
                         String login, SlotInUse keySlot) {
         this(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail, sourceHost, login,
-                keySlot, List.of(), null);
+                keySlot, List.of(), null, List.of());
     }
 
     /**
@@ -75,19 +79,25 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     /** This entry naming {@code slot} as the one that opened the repository. */
     public JournalEntry openedWith(SlotInUse slot) {
         return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
-                sourceHost, login, slot, replacedTrees, readTo);
+                sourceHost, login, slot, replacedTrees, readTo, damagedPacks);
     }
 
     /** This entry naming {@code trees} as the root trees its rewrite replaced. */
     public JournalEntry replacing(List<ObjectId> trees) {
         return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
-                sourceHost, login, keySlot, trees, readTo);
+                sourceHost, login, keySlot, trees, readTo, damagedPacks);
     }
 
     /** This entry naming {@code pack} as the last its subset check read (null: none, or not a subset check). */
     public JournalEntry readingTo(ObjectId pack) {
         return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
-                sourceHost, login, keySlot, replacedTrees, pack);
+                sourceHost, login, keySlot, replacedTrees, pack, damagedPacks);
+    }
+
+    /** This entry naming {@code packs} as those its check or repair found damaged or missing. */
+    public JournalEntry damaging(List<ObjectId> packs) {
+        return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
+                sourceHost, login, keySlot, replacedTrees, readTo, packs);
     }
 
     /** Who wrote it: "root (login op1)", "backup"; null where the entry names no one. */
@@ -114,6 +124,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
         paths = paths == null ? List.of() : List.copyOf(paths.size() > MAX_PATHS ? paths.subList(0, MAX_PATHS) : paths);
         snapshots = snapshots == null ? List.of() : List.copyOf(snapshots);
         replacedTrees = replacedTrees == null ? List.of() : List.copyOf(replacedTrees);
+        damagedPacks = damagedPacks == null ? List.of() : List.copyOf(damagedPacks);
         detail = capped(detail);
     }
 
