@@ -1,9 +1,6 @@
 package org.opsledger.cli.vault;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -141,7 +138,7 @@ final class JournalCommand implements Callable<Integer> {
             }
         }
         snapshots.replaceAll(s -> s.toLowerCase(java.util.Locale.ROOT)); // as snapshot prefixes match
-        Instant from = since == null ? Instant.MIN : since();
+        Instant from = since == null ? Instant.MIN : RepoOptions.since("--since", since, Instant.now());
         return e -> !e.started().isBefore(from) && (ops.isEmpty() || ops.contains(e.operation())
                         || ops.contains(JournalEntry.Operation.PRUNE) && ranPrune(e))
                 && (!failed || e.outcome() != JournalEntry.Outcome.OK) && (hosts.isEmpty() || hosts.contains(e.host()));
@@ -201,21 +198,5 @@ final class JournalCommand implements Callable<Integer> {
     /** Entries naming a snapshot one of {@code ids} begins (all of them when null). */
     private static Predicate<JournalEntry> namesOneOf(List<String> ids) {
         return e -> ids == null || e.snapshots().stream().anyMatch(id -> ids.stream().anyMatch(id.hex()::startsWith));
-    }
-
-    /**
-     * --since: a day, or a duration as every other DURATION option reads it ({@link RepoOptions#within}), which names what is
-     * wrong with one (`5d1d` gives the unit d twice); this said only "must be a day … or a duration" of it. A value that
-     * is neither, a day (2026-13-01) or a word (yesterday), gets that general line.
-     */
-    private Instant since() {
-        try {
-            return LocalDate.parse(since).atStartOfDay(ZoneOffset.UTC).toInstant();
-        } catch (DateTimeParseException notADate) {
-            if (!since.matches("\\d+[a-zA-Z].*")) { // 30D: a duration, whose units are lowercase (parseDuration says so)
-                throw new CliException("--since must be a day like 2026-01-31 or a duration like 30d, got: " + since, 2);
-            }
-            return RepoOptions.within("--since", since).since(Instant.now(), java.time.ZoneId.systemDefault()); // as forget counts it
-        }
     }
 }

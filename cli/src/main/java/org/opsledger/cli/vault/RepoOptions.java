@@ -2,6 +2,11 @@ package org.opsledger.cli.vault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.SecretFile;
@@ -181,6 +186,22 @@ final class RepoOptions {
             return RetentionPolicy.Within.parse(value); // duration's syntax and bounds
         } catch (IllegalArgumentException e) {
             throw new CliException(option + ": " + e.getMessage(), 2);
+        }
+    }
+
+    /**
+     * A --since of journal and due: a day (2026-01-31, from its start in UTC), or a duration before {@code now} as every
+     * other DURATION option reads it ({@link #within}), which names what is wrong with one (`5d1d` gives the unit d twice).
+     * A value that is neither, a day (2026-13-01) or a word (yesterday), gets a general line; exit 2.
+     */
+    static Instant since(String option, String value, Instant now) {
+        try {
+            return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException notADate) {
+            if (!value.matches("\\d+[a-zA-Z].*")) { // 30D: a duration, whose units are lowercase (parseDuration says so)
+                throw new CliException(option + " must be a day like 2026-01-31 or a duration like 30d, got: " + value, 2);
+            }
+            return within(option, value).since(now, ZoneId.systemDefault()); // as forget counts it
         }
     }
 
