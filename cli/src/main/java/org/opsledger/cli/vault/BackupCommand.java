@@ -311,8 +311,9 @@ final class BackupCommand implements Callable<Integer> {
     private static String summary(SnapshotRef snap, BackupProgress progress, double seconds) {
         var s = snap.snapshot().summary();
         long specials = progress.specials.get();
-        return String.format(java.util.Locale.ROOT, "snapshot %s saved (%s): %d files (%d unchanged), %d dirs%s, %s read, %s added to the repository in %.2f s",
-                snap.shortId(), snap.snapshot().kind().json(), s.files(), s.filesUnchanged(), s.dirs(),
+        return JournalEntry.backupSaved(snap.shortId(), snap.snapshot().kind()) // the kind, for `due --since` once the snapshot has left
+                + String.format(java.util.Locale.ROOT, ": %d files (%d unchanged), %d dirs%s, %s read, %s added to the repository in %.2f s",
+                s.files(), s.filesUnchanged(), s.dirs(),
                 specials > 0 ? ", " + specials + " FIFO(s) or device node(s)" : "", Output.bytes(s.bytesRead()),
                 Output.bytes(s.bytesAdded()), seconds);
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.journal.BackupHistory;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Option;
                 "incomplete (its newest backup left paths out): a monitoring check that sees a schedule that stopped, a job that",
                 "failed last night or one that cannot read all it should. A source decommissioned since its newest backup (`vault",
                 "decommission`, IS.012 6.4.3) is shown so and never overdue. Exit code 1 when --host, --path or --tag match no source",
-                "at all (a mistyped host is no green check)."})
+                "at all (a mistyped host is no green check). With --since, the past instead: each source's gaps in that period, a",
+                "stretch without a backup or without a full one longer than --daily or --weekly-full, each failed attempt and each",
+                "backup that left paths out (6.6.5), from the snapshots and the journal; exit code 3 when there is any."})
 final class DueCommand implements Callable<Integer> {
 
     @Mixin
@@ -44,6 +47,11 @@ final class DueCommand implements Callable<Integer> {
                     + RepoOptions.DURATION_UNITS)
     String weeklyFull;
 
+    @Option(names = "--since", paramLabel = "DATE|DURATION", description = "The past instead of the present: each source's gaps"
+            + " from this day (2026-01-31, UTC) or within this duration (90d, 3m) to now, as `vault journal --since` reads it. "
+            + RepoOptions.DURATION_UNITS)
+    String since;
+
     @Override
     public Integer call() {
         Duration day = RepoOptions.duration("--daily", daily);
@@ -52,10 +60,19 @@ final class DueCommand implements Callable<Integer> {
         String dayInWords = RepoOptions.within("--daily", daily).words();
         String weekInWords = RepoOptions.within("--weekly-full", weeklyFull).words();
         Instant now = Instant.now();
+        Instant from = since == null ? null : RepoOptions.since("--since", since, now);
         List<SourceStatus> sources;
         var filter = select.filter();
         try (Repository r = repo.open()) {
-            sources = SourceStatus.of(r, new Journal(r), filter, now, day, week);
+            Journal journal = new Journal(r);
+            BackupHistory history = from == null ? null : new BackupHistory(filter.select(r.snapshots()), filter, from, now);
+            // one reading of the journal: the history takes what it counts as it goes by
+            Journal.Listing listing = !journal.kept() ? null : journal.read(e -> history != null && history.take(e));
+            if (history != null) {
+                SnapshotFilterOptions.requireSelected(history.any(), filter, r::snapshots, "backup of %s, nor a failed attempt,", "due");
+                return history(history.sources(day, week, now), from, dayInWords, weekInWords);
+            }
+            sources = SourceStatus.of(r, listing, filter, now, day, week);
             SnapshotFilterOptions.requireSelected(!sources.isEmpty(), filter, r::snapshots, "backup of %s, nor a failed attempt,", "due");
         }
         List<Row> rows = new ArrayList<>();
@@ -127,6 +144,85 @@ final class DueCommand implements Callable<Integer> {
                     + (count.containsKey(State.DECOMMISSIONED) ? "; " + count.get(State.DECOMMISSIONED) + " decommissioned" : ""));
         }
         return rows.stream().anyMatch(r -> r.state().alarm()) ? BackupCommand.INCOMPLETE : 0;
+    }
+
+    /** `due --since`: each source's gaps and lapses in the period, a line each; exit 3 when there is any. */
+    private int history(List<BackupHistory.Source> sources, Instant from, String dayInWords, String weekInWords) {
+        if (repo.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("from", from.toString());
+            m.put("sources", sources.stream().map(DueCommand::historyJson).toList());
+            Output.json(m);
+        } else {
+            String format = "%-12s  %-28s  %s%n";
+            Output.out().printf(java.util.Locale.ROOT, format, "Host", "Paths", "From " + SnapshotsCommand.utc(from) + " to now");
+            for (BackupHistory.Source s : sources) {
+                List<String> lines = new ArrayList<>();
+                lines.add(s.backups() + " backup(s), " + s.fullBackups() + " full"
+                        + (s.countedFrom() == null ? ", none succeeded" : ", counted from " + SnapshotsCommand.utc(s.countedFrom()))
+                        + (s.decommissioned() == null ? "" : " to its decommissioning " + SnapshotsCommand.utc(s.decommissioned()))
+                        + (s.clean() ? "; no gap" : ""));
+                s.gaps().forEach(g -> lines.add(gapLine(g)));
+                s.lapses().forEach(l -> lines.add(lapseLine(l)));
+                for (String line : lines) {
+                    Output.out().printf(java.util.Locale.ROOT, format, TerminalText.cell(s.host()), TerminalText.cells(s.paths()),
+                            TerminalText.escape(line));
+                }
+            }
+            long daily = sources.stream().flatMap(s -> s.gaps().stream()).filter(g -> g.rule() == BackupHistory.Rule.DAILY).count();
+            long weekly = sources.stream().flatMap(s -> s.gaps().stream()).filter(g -> g.rule() == BackupHistory.Rule.WEEKLY_FULL).count();
+            long failed = sources.stream().flatMap(s -> s.lapses().stream()).filter(l -> l.outcome() == JournalEntry.Outcome.FAILED).count();
+            long incomplete = sources.stream().flatMap(s -> s.lapses().stream()).filter(l -> l.outcome() != JournalEntry.Outcome.FAILED).count();
+            Output.out().println(sources.size() + " source(s), " + sources.stream().filter(s -> !s.clean()).count() + " with gaps: "
+                    + daily + " without a backup within " + dayInWords + ", " + weekly + " without a full one within " + weekInWords
+                    + ", " + failed + " failed attempt(s), " + incomplete + " incomplete backup(s)");
+        }
+        return sources.stream().anyMatch(s -> !s.clean()) ? BackupCommand.INCOMPLETE : 0;
+    }
+
+    /** "no backup for 3 days, 2026-09-10 02:00:00 UTC to 2026-09-13 02:00:00 UTC (IS.012 6.6.1.2: daily)". */
+    private static String gapLine(BackupHistory.Gap g) {
+        boolean daily = g.rule() == BackupHistory.Rule.DAILY;
+        return "no " + (daily ? "" : "full ") + "backup for " + BackupsDue.days(g.length()) + ", " + SnapshotsCommand.utc(g.from()) + " to "
+                + switch (g.until()) {
+                    case BACKUP -> SnapshotsCommand.utc(g.to());
+                    case DECOMMISSION -> "its decommissioning " + SnapshotsCommand.utc(g.to());
+                    case NOW -> "now";
+                } + (daily ? " (IS.012 6.6.1.2: daily)" : " (IS.012 6.6.1.1: weekly)");
+    }
+
+    /** "failed attempt 2026-09-20 02:00:00 UTC: disk full (IS.012 6.6.5)", or an incomplete backup's. */
+    private static String lapseLine(BackupHistory.Lapse l) {
+        return (l.outcome() == JournalEntry.Outcome.FAILED ? "failed attempt " : "incomplete backup ") + SnapshotsCommand.utc(l.at())
+                + (l.snapshot() == null ? "" : ", " + l.snapshot().shortHex()) + ": " + l.detail() + " (IS.012 6.6.5)";
+    }
+
+    private static Map<String, Object> historyJson(BackupHistory.Source s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("host", s.host());
+        m.put("paths", s.paths());
+        m.put("countedFrom", s.countedFrom() == null ? null : s.countedFrom().toString());
+        m.put("decommissioned", s.decommissioned() == null ? null : s.decommissioned().toString());
+        m.put("backups", s.backups());
+        m.put("fullBackups", s.fullBackups());
+        m.put("gaps", s.gaps().stream().map(g -> {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("rule", g.rule().json());
+            j.put("from", g.from().toString());
+            j.put("to", g.to().toString());
+            j.put("until", g.until().json());
+            j.put("hours", g.length().toHours());
+            return j;
+        }).toList());
+        m.put("lapses", s.lapses().stream().map(l -> {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("time", l.at().toString());
+            j.put("outcome", l.outcome().json());
+            j.put("snapshot", l.snapshot() == null ? null : l.snapshot().hex());
+            j.put("detail", l.detail());
+            return j;
+        }).toList());
+        return m;
     }
 
     /**

@@ -29,12 +29,16 @@ record SourceStatus(String host, List<String> paths, BackupsDue.Source snapshots
      * those the journal knows only by failed attempts. Without a journal (a format before 4) only the first.
      */
     static List<SourceStatus> of(Repository r, Journal journal, SnapshotFilter filter, Instant now, Duration daily, Duration weeklyFull) {
+        return of(r, journal.kept() ? journal.read(e -> false) : null, filter, now, daily, weeklyFull);
+    }
+
+    /** {@link #of(Repository, Journal, SnapshotFilter, Instant, Duration, Duration)} from a reading of the journal, null where none is kept. */
+    static List<SourceStatus> of(Repository r, Journal.Listing listing, SnapshotFilter filter, Instant now, Duration daily, Duration weeklyFull) {
         Map<List<String>, JournalEntry> failing = new LinkedHashMap<>();
         Map<List<String>, JournalEntry> decommissions = new HashMap<>();
         Map<List<String>, JournalEntry> backedUp = new LinkedHashMap<>(); // newest backups that did not fail
         Map<List<String>, Instant> ended = Map.of();
-        if (journal.kept()) {
-            Journal.Listing listing = journal.read(e -> false);
+        if (listing != null) {
             for (JournalEntry e : listing.failingBackups()) {
                 if (filter.matchesSource(e.host(), e.paths())) {
                     failing.put(e.source(), e);

@@ -518,7 +518,7 @@ class VaultCommandTest {
                     .contains("h hours, d days, w weeks, m months (not minutes), y years");
         }
         assertThat(run("vault", "due", "--help").out().replaceAll("\\s+", " ").split("m months \\(not minutes\\)", -1))
-                .as("--daily's help and --weekly-full's").hasSize(3);
+                .as("--daily's help, --weekly-full's and --since's").hasSize(4);
         assertThat(vault("forget", "--keep-within", "1h30m", "--dry-run").out()).contains("within 30 months 1 hour");
         for (List<String> twice : List.of(List.of("forget", "--keep-within", "5d1d"), List.of("due", "--daily", "1h1h"),
                 List.of("tier", "--to", tmp.resolve("far").toString(), "--near-line", "1d1d"))) {

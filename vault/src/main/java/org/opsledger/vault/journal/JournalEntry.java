@@ -7,6 +7,7 @@ import org.opsledger.vault.OsUser;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.BackupsDue;
+import org.opsledger.vault.snapshot.Snapshot;
 
 /**
  * One operation on the repository as it ended (docs/vault-format.md §13). {@code paths}: what a backup read (its
@@ -202,6 +203,26 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
      */
     public List<ObjectId> replaced() {
         return namesReplacedThenWritten() ? snapshots.subList(0, snapshots.size() / 2) : List.of();
+    }
+
+    /**
+     * How a backup's detail begins: {@code snapshot 1a2b3c4d saved (full): …}, the kind of the snapshot it wrote, which
+     * the journal alone keeps once the snapshot has left the repository (forgotten, tiered).
+     */
+    public static String backupSaved(String shortId, Snapshot.Kind kind) {
+        return "snapshot " + shortId + " saved (" + kind.json() + ")";
+    }
+
+    private static final java.util.regex.Pattern BACKUP_SAVED = java.util.regex.Pattern.compile("^snapshot \\S+ saved \\((\\w+)\\)");
+
+    /** The kind of the snapshot a backup that did not fail wrote ({@link #backupSaved}); null of any other entry. */
+    public Snapshot.Kind backupKind() {
+        if (operation != Operation.BACKUP || outcome == Outcome.FAILED || detail == null) {
+            return null;
+        }
+        var m = BACKUP_SAVED.matcher(detail);
+        return m.find() ? java.util.Arrays.stream(Snapshot.Kind.values()).filter(k -> k.json().equals(m.group(1))).findFirst().orElse(null)
+                : null;
     }
 
     /** The start of the detail of a copy's or tier's entry in the target, whose snapshots are the copies it received. */

@@ -103,7 +103,7 @@ public final class BackupsDue {
     }
 
     /** "3 days", "1 day", "26 hours": how long ago, to the unit people count in. */
-    static String days(Duration d) {
+    public static String days(Duration d) {
         long days = d.toDays();
         if (days >= 2) {
             return days + " days";
