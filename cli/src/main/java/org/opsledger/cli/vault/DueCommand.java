@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.copier.TierOverdue;
 import org.opsledger.vault.journal.BackupHistory;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Option;
                 "decommission`, IS.012 6.4.3) is shown so and never overdue. Exit code 1 when --host, --path or --tag match no source",
                 "at all (a mistyped host is no green check). With --since, the past instead: each source's gaps in that period, a",
                 "stretch without a backup or without a full one longer than --daily or --weekly-full, each failed attempt and each",
-                "backup that left paths out (6.6.5), from the snapshots and the journal; exit code 3 when there is any."})
+                "backup that left paths out (6.6.5), from the snapshots and the journal; exit code 3 when there is any. In a",
+                "repository that tiers, names the snapshots older than the tier's near-line period and a day that no tier has",
+                "copied to long-term storage (6.6.1.3; exit code 3)."})
 final class DueCommand implements Callable<Integer> {
 
     @Mixin
@@ -62,15 +65,24 @@ final class DueCommand implements Callable<Integer> {
         Instant now = Instant.now();
         Instant from = since == null ? null : RepoOptions.since("--since", since, now);
         List<SourceStatus> sources;
+        TierOverdue tier = null;
         var filter = select.filter();
         try (Repository r = repo.open()) {
             Journal journal = new Journal(r);
             BackupHistory history = from == null ? null : new BackupHistory(filter.select(r.snapshots()), filter, from, now);
-            // one reading of the journal: the history takes what it counts as it goes by
-            Journal.Listing listing = !journal.kept() ? null : journal.read(e -> history != null && history.take(e));
+            // one reading of the journal: the history takes what it counts as it goes by, the tiers are kept
+            Journal.Listing listing = !journal.kept() ? null : journal.read(e -> {
+                if (history != null) {
+                    history.take(e);
+                }
+                return TierOverdue.reads(e);
+            });
+            if (listing != null) { // IS.012 6.6.1.3: only where this repository tiers
+                tier = TierOverdue.of(r, listing.entries(), now, java.time.ZoneId.systemDefault());
+            }
             if (history != null) {
                 SnapshotFilterOptions.requireSelected(history.any(), filter, r::snapshots, "backup of %s, nor a failed attempt,", "due");
-                return history(history.sources(day, week, now), from, dayInWords, weekInWords);
+                return history(history.sources(day, week, now), from, tier, dayInWords, weekInWords);
             }
             sources = SourceStatus.of(r, listing, filter, now, day, week);
             SnapshotFilterOptions.requireSelected(!sources.isEmpty(), filter, r::snapshots, "backup of %s, nor a failed attempt,", "due");
@@ -143,15 +155,34 @@ final class DueCommand implements Callable<Integer> {
                     + " (a backup within " + dayInWords + ", a full one within " + weekInWords + ")"
                     + (count.containsKey(State.DECOMMISSIONED) ? "; " + count.get(State.DECOMMISSIONED) + " decommissioned" : ""));
         }
-        return rows.stream().anyMatch(r -> r.state().alarm()) ? BackupCommand.INCOMPLETE : 0;
+        boolean tierOverdue = tier != null && !tier.snapshots().isEmpty();
+        if (tierOverdue) { // the JSON array stays the sources': said on stderr there
+            (repo.json ? Output.err() : Output.out()).println(tierLine(tier));
+        }
+        return tierOverdue || rows.stream().anyMatch(r -> r.state().alarm()) ? BackupCommand.INCOMPLETE : 0;
     }
 
-    /** `due --since`: each source's gaps and lapses in the period, a line each; exit 3 when there is any. */
-    private int history(List<BackupHistory.Source> sources, Instant from, String dayInWords, String weekInWords) {
+    /**
+     * IS.012 6.6.1.3: "tier overdue: 3 snapshot(s) older than 30 days not yet in long-term storage (oldest …)", naming the
+     * oldest and the last tier, whose near-line period it is.
+     */
+    private static String tierLine(TierOverdue tier) {
+        SnapshotRef oldest = tier.snapshots().getFirst();
+        String to = tier.lastTier().paths().isEmpty() ? "…" : tier.lastTier().paths().getFirst();
+        return TerminalText.escape("tier overdue: " + tier.snapshots().size() + " snapshot(s) older than " + tier.nearLine().words()
+                + " not yet in long-term storage (oldest " + SnapshotsCommand.utc(oldest.snapshot().time()) + ", " + oldest.shortId()
+                + " of " + oldest.snapshot().hostname() + " " + String.join(" ", oldest.snapshot().paths()) + "; the last tier ended ok "
+                + SnapshotsCommand.utc(tier.lastTier().started()) + "): run `vault tier --to " + to + "` (IS.012 6.6.1.3)");
+    }
+
+    /** `due --since`: each source's gaps and lapses in the period, a line each; exit 3 when there is any, or a tier is overdue. */
+    private int history(List<BackupHistory.Source> sources, Instant from, TierOverdue tier, String dayInWords, String weekInWords) {
+        boolean tierOverdue = tier != null && !tier.snapshots().isEmpty();
         if (repo.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("from", from.toString());
             m.put("sources", sources.stream().map(DueCommand::historyJson).toList());
+            m.put("tierOverdue", tierOverdue ? tierJson(tier) : null);
             Output.json(m);
         } else {
             String format = "%-12s  %-28s  %s%n";
@@ -176,8 +207,11 @@ final class DueCommand implements Callable<Integer> {
             Output.out().println(sources.size() + " source(s), " + sources.stream().filter(s -> !s.clean()).count() + " with gaps: "
                     + daily + " without a backup within " + dayInWords + ", " + weekly + " without a full one within " + weekInWords
                     + ", " + failed + " failed attempt(s), " + incomplete + " incomplete backup(s)");
+            if (tierOverdue) {
+                Output.out().println(tierLine(tier));
+            }
         }
-        return sources.stream().anyMatch(s -> !s.clean()) ? BackupCommand.INCOMPLETE : 0;
+        return tierOverdue || sources.stream().anyMatch(s -> !s.clean()) ? BackupCommand.INCOMPLETE : 0;
     }
 
     /** "no backup for 3 days, 2026-09-10 02:00:00 UTC to 2026-09-13 02:00:00 UTC (IS.012 6.6.1.2: daily)". */
@@ -222,6 +256,15 @@ final class DueCommand implements Callable<Integer> {
             j.put("detail", l.detail());
             return j;
         }).toList());
+        return m;
+    }
+
+    private static Map<String, Object> tierJson(TierOverdue tier) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("nearLine", tier.nearLine().toString());
+        m.put("lastTier", tier.lastTier().started().toString());
+        m.put("to", tier.lastTier().paths().isEmpty() ? null : tier.lastTier().paths().getFirst());
+        m.put("snapshots", tier.snapshots().stream().map(s -> s.id().hex()).toList());
         return m;
     }
 

@@ -115,7 +115,7 @@ final class TierCommand implements Callable<Integer> {
                 moved.stream().filter(Tiering.Moved::forgottenNearLine).forEach(m -> named.add(m.source()));
                 moved.stream().filter(m -> !m.forgottenNearLine()).forEach(m -> named.add(m.source()));
                 journal.ended(JournalEntry.Outcome.OK, List.of(to), named, false, 0,
-                        moved.size() + " snapshot(s) older than " + nearLine + " in long-term storage at " + to + "; "
+                        JournalEntry.inLongTermStorage(moved.size(), nearLine, to) + "; "
                                 + JournalEntry.forgottenNearLine(forgotten) + ", " + moved.stream().filter(Tiering.Moved::held).count()
                                 + " kept (held)");
             }

@@ -26,8 +26,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * `vault due --since`: IS.012 6.6.1 over a period (an auditor's "was there a week without a full backup, a day without
- * any, and which attempts failed?"). Histories are written as a backup writes them, a snapshot and its journal entry, at
- * chosen times before now.
+ * any, and which attempts failed?"), and 6.6.1.3, snapshots a tier should have moved to long-term storage. Histories are
+ * written as a backup writes them, a snapshot and its journal entry, at chosen times before now.
  */
 class DueSinceTest {
 
@@ -186,5 +186,51 @@ class DueSinceTest {
     private static void decommission(Repository r, String host, String path, Instant at) {
         new Journal(r).record(new JournalEntry(JournalEntry.Operation.DECOMMISSION, JournalEntry.Outcome.OK, at, at, "admin-1", "root",
                 List.of(path), List.of(), false, 0, "for CHG-1 (by change board)", host));
+    }
+
+    /**
+     * IS.012 6.6.1.3: a repository that tiers (its journal says so) and whose tier has stopped keeps snapshots near-line past
+     * the period: `due` names those older than the tier's period and a day that no tier copied, exit 3. One held and
+     * copied (kept near-line) is not named, nor one within the day's grace; a repository that never tiered says nothing.
+     */
+    @Test
+    void dueNamesSnapshotsATierShouldHaveMovedToLongTermStorage() throws Exception {
+        ObjectId held;
+        ObjectId tree;
+        try (Repository r = open()) {
+            tree = r.saveTree(new Tree(List.of()));
+            r.flush();
+            backup(r, tree, "web-1", "/srv/www", Snapshot.Kind.FULL, day(50), null);
+            held = backup(r, tree, "web-1", "/srv/www", Snapshot.Kind.FULL, day(40), null);
+            backup(r, tree, "web-1", "/srv/www", Snapshot.Kind.FULL, day(0), null);
+        }
+        Run never = vault("due");
+        assertThat(never.out()).as("never tiered").doesNotContain("tier");
+        assertThat(never.exit()).isZero();
+        assertThat(vault("hold", held.hex(), "--reason", "LIT-1").exit()).isZero();
+        Path far = tmp.resolve("far");
+        assertThat(CliRun.of("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit())
+                .isZero();
+        Run tier = vault("tier", "--to", far.toString());
+        assertThat(tier.exit()).as(tier.err()).isZero();
+        assertThat(vault("due").out()).as("the held one copied, kept near-line").doesNotContain("tier");
+
+        ObjectId late;
+        try (Repository r = open()) { // the tier job stopped: these grew older than 30 days since
+            late = backup(r, tree, "web-1", "/srv/www", Snapshot.Kind.FULL, day(35), null);
+            backup(r, tree, "web-1", "/srv/www", Snapshot.Kind.INCREMENTAL, day(33), null);
+            backup(r, tree, "web-1", "/srv/www", Snapshot.Kind.INCREMENTAL, day(30.5), null); // within the grace day
+        }
+        Run due = vault("due");
+        assertThat(due.exit()).as(due.out()).isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(due.out()).contains("1 source(s); 0 overdue").contains("\ntier overdue: 2 snapshot(s) older than 30 days not yet in"
+                + " long-term storage (oldest " + SnapshotsCommand.utc(day(35)) + ", " + late.shortHex() + " of web-1 /srv/www; the last tier"
+                + " ended ok ");
+        assertThat(due.out().lines().toList().getLast()).endsWith("): run `vault tier --to " + far + "` (IS.012 6.6.1.3)");
+        Run json = vault("due", "--json");
+        assertThat(json.exit()).isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(json.json().isArray()).isTrue();
+        assertThat(json.err()).startsWith("tier overdue: 2 snapshot(s)");
+        assertThat(vault("due", "--since", "90d", "--json").json().get("tierOverdue").get("snapshots")).hasSize(2);
     }
 }

@@ -83,6 +83,14 @@ public final class Tiering {
 
     /** The {@link Plan} at {@code now}, from one listing of the snapshots and one of the holds. */
     public Plan plan(RetentionPolicy.Within nearLinePeriod, Instant now) {
+        return plan(nearLine, zone, nearLinePeriod, now);
+    }
+
+    /**
+     * The {@link Plan} of a tier of {@code nearLine} at {@code now}, its near-line period's days counted in {@code zone}
+     * (`vault due` asks what a tier would move, without a long-term repository to move it to).
+     */
+    public static Plan plan(Repository nearLine, ZoneId zone, RetentionPolicy.Within nearLinePeriod, Instant now) {
         Instant nearLineSince = nearLinePeriod.since(now, zone);
         java.util.Set<ObjectId> held = nearLine.holds().keySet();
         List<SnapshotRef> due = new ArrayList<>();

@@ -225,6 +225,28 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
                 : null;
     }
 
+    /**
+     * How the detail of a tier's entry in the repository it tiers begins when it ended ok: {@code 3 snapshot(s) older than
+     * 30d in long-term storage at s3://…}, its near-line period as --near-line gave it.
+     */
+    public static String inLongTermStorage(int count, String nearLine, String to) {
+        return count + " snapshot(s) older than " + nearLine + " in long-term storage at " + to;
+    }
+
+    private static final java.util.regex.Pattern IN_LONG_TERM_STORAGE = java.util.regex.Pattern.compile("^\\d+ snapshot\\(s\\) older than (\\S+) in long-term storage at ");
+
+    /**
+     * The near-line period of a tier that ended ok in the repository it tiers ({@link #inLongTermStorage}), as given; null
+     * of any other entry (the long-term repository's, {@link #received}).
+     */
+    public String nearLinePeriod() {
+        if (operation != Operation.TIER || outcome != Outcome.OK || detail == null) {
+            return null;
+        }
+        var m = IN_LONG_TERM_STORAGE.matcher(detail);
+        return m.find() ? m.group(1) : null;
+    }
+
     /** The start of the detail of a copy's or tier's entry in the target, whose snapshots are the copies it received. */
     public static final String RECEIVED = "received ";
 
