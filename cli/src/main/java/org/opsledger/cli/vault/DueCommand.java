@@ -69,7 +69,8 @@ final class DueCommand implements Callable<Integer> {
         var filter = select.filter();
         try (Repository r = repo.open()) {
             Journal journal = new Journal(r);
-            BackupHistory history = from == null ? null : new BackupHistory(filter.select(r.snapshots()), filter, from, now);
+            List<SnapshotRef> snapshots = r.snapshots(); // listed once: on S3 a GET each
+            BackupHistory history = from == null ? null : new BackupHistory(filter.select(snapshots), filter, from, now);
             // one reading of the journal: the history takes what it counts as it goes by, the tiers are kept
             Journal.Listing listing = !journal.kept() ? null : journal.read(e -> {
                 if (history != null) {
@@ -78,13 +79,13 @@ final class DueCommand implements Callable<Integer> {
                 return TierOverdue.reads(e);
             });
             if (listing != null) { // IS.012 6.6.1.3: only where this repository tiers
-                tier = TierOverdue.of(r, listing.entries(), now, java.time.ZoneId.systemDefault());
+                tier = TierOverdue.of(r, snapshots, listing.entries(), now, java.time.ZoneId.systemDefault());
             }
             if (history != null) {
                 SnapshotFilterOptions.requireSelected(history.any(), filter, r::snapshots, "backup of %s, nor a failed attempt,", "due");
                 return history(history.sources(day, week, now), from, tier, dayInWords, weekInWords);
             }
-            sources = SourceStatus.of(r, listing, filter, now, day, week);
+            sources = SourceStatus.of(snapshots, listing, filter, now, day, week);
             SnapshotFilterOptions.requireSelected(!sources.isEmpty(), filter, r::snapshots, "backup of %s, nor a failed attempt,", "due");
         }
         List<Row> rows = new ArrayList<>();

@@ -12,6 +12,7 @@ import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.BackupsDue;
 import org.opsledger.vault.snapshot.SnapshotFilter;
+import org.opsledger.vault.snapshot.SnapshotRef;
 
 /**
  * One source (a host and its backup's paths) as `vault due` and `vault decommission` see it: by its snapshots, if any
@@ -29,11 +30,15 @@ record SourceStatus(String host, List<String> paths, BackupsDue.Source snapshots
      * those the journal knows only by failed attempts. Without a journal (a format before 4) only the first.
      */
     static List<SourceStatus> of(Repository r, Journal journal, SnapshotFilter filter, Instant now, Duration daily, Duration weeklyFull) {
-        return of(r, journal.kept() ? journal.read(e -> false) : null, filter, now, daily, weeklyFull);
+        return of(r.snapshots(), journal.kept() ? journal.read(e -> false) : null, filter, now, daily, weeklyFull);
     }
 
-    /** {@link #of(Repository, Journal, SnapshotFilter, Instant, Duration, Duration)} from a reading of the journal, null where none is kept. */
-    static List<SourceStatus> of(Repository r, Journal.Listing listing, SnapshotFilter filter, Instant now, Duration daily, Duration weeklyFull) {
+    /**
+     * {@link #of(Repository, Journal, SnapshotFilter, Instant, Duration, Duration)} from the repository's snapshots, as
+     * listed, and a reading of the journal, null where none is kept.
+     */
+    static List<SourceStatus> of(List<SnapshotRef> snapshots, Journal.Listing listing, SnapshotFilter filter, Instant now, Duration daily,
+                                 Duration weeklyFull) {
         Map<List<String>, JournalEntry> failing = new LinkedHashMap<>();
         Map<List<String>, JournalEntry> decommissions = new HashMap<>();
         Map<List<String>, JournalEntry> backedUp = new LinkedHashMap<>(); // newest backups that did not fail
@@ -53,7 +58,7 @@ record SourceStatus(String host, List<String> paths, BackupsDue.Source snapshots
             ended = listing.decommissionTimes();
         }
         List<SourceStatus> out = new ArrayList<>();
-        for (BackupsDue.Source s : BackupsDue.of(filter.select(r.snapshots()), now, daily, weeklyFull, ended)) {
+        for (BackupsDue.Source s : BackupsDue.of(filter.select(snapshots), now, daily, weeklyFull, ended)) {
             List<String> key = BackupsDue.key(s.host(), s.paths());
             backedUp.remove(key);
             out.add(new SourceStatus(s.host(), s.paths(), s, failing.remove(key), s.decommissioned() == null ? null : decommissions.get(key),

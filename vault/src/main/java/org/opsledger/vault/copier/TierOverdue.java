@@ -36,10 +36,11 @@ public record TierOverdue(RetentionPolicy.Within nearLine, JournalEntry lastTier
     }
 
     /**
-     * Judged at {@code now} from {@code entries}, oldest first (at least those {@link #reads} selects), the near-line days
-     * counted in {@code zone}; null when no tier ended ok here (a repository that never tiers).
+     * Judged at {@code now} from {@code entries}, oldest first (at least those {@link #reads} selects), and {@code r}'s
+     * {@code snapshots} as listed, the near-line days counted in {@code zone}; null when no tier ended ok here (a
+     * repository that never tiers).
      */
-    public static TierOverdue of(Repository r, List<JournalEntry> entries, Instant now, ZoneId zone) {
+    public static TierOverdue of(Repository r, List<SnapshotRef> snapshots, List<JournalEntry> entries, Instant now, ZoneId zone) {
         JournalEntry last = null;
         Set<ObjectId> copied = new HashSet<>();
         for (JournalEntry e : entries) {
@@ -66,7 +67,7 @@ public record TierOverdue(RetentionPolicy.Within nearLine, JournalEntry lastTier
             period = Tiering.NEAR_LINE;
         }
         Instant before = period.since(now, zone).minus(GRACE);
-        List<SnapshotRef> overdue = Tiering.plan(r, zone, period, now).due().stream()
+        List<SnapshotRef> overdue = Tiering.plan(snapshots, r.holds().keySet(), zone, period, now).due().stream()
                 .filter(s -> s.snapshot().time().isBefore(before) && !copied.contains(s.id()))
                 .sorted(Comparator.comparing(s -> s.snapshot().time())).toList();
         return new TierOverdue(period, last, overdue);

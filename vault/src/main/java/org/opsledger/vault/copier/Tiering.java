@@ -83,19 +83,20 @@ public final class Tiering {
 
     /** The {@link Plan} at {@code now}, from one listing of the snapshots and one of the holds. */
     public Plan plan(RetentionPolicy.Within nearLinePeriod, Instant now) {
-        return plan(nearLine, zone, nearLinePeriod, now);
+        return plan(nearLine.snapshots(), nearLine.holds().keySet(), zone, nearLinePeriod, now);
     }
 
     /**
-     * The {@link Plan} of a tier of {@code nearLine} at {@code now}, its near-line period's days counted in {@code zone}
-     * (`vault due` asks what a tier would move, without a long-term repository to move it to).
+     * The {@link Plan} of a tier at {@code now} of the near-line {@code snapshots}, {@code held} those under legal hold, its
+     * near-line period's days counted in {@code zone} (`vault due` asks what a tier would move, without a long-term
+     * repository to move it to, from the snapshots it listed).
      */
-    public static Plan plan(Repository nearLine, ZoneId zone, RetentionPolicy.Within nearLinePeriod, Instant now) {
+    public static Plan plan(List<SnapshotRef> snapshots, java.util.Set<ObjectId> held, ZoneId zone, RetentionPolicy.Within nearLinePeriod,
+                            Instant now) {
         Instant nearLineSince = nearLinePeriod.since(now, zone);
-        java.util.Set<ObjectId> held = nearLine.holds().keySet();
         List<SnapshotRef> due = new ArrayList<>();
         List<SnapshotRef> past = new ArrayList<>();
-        for (SnapshotRef s : nearLine.snapshots()) {
+        for (SnapshotRef s : snapshots) {
             if (!s.snapshot().time().isAfter(nearLineSince)) { // forget keeps what is after it: one at that instant was neither (a re-tester's)
                 boolean ended = s.snapshot().retainUntil() != null && !s.snapshot().retainedAt(now) && !held.contains(s.id());
                 (ended ? past : due).add(s);
