@@ -47,24 +47,24 @@ final class ForgetCommand implements Callable<Integer> {
             description = "Keep the newest N snapshots of each host and paths, whatever their age: with --keep-within, the floor if backups stop.")
     int last;
 
-    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y, 1y6m: days, months and years by the calendar in local time, as restic counts them, and as tier counts --near-line). "
+    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep snapshots newer than this (like 30d, 12h, 6m, 1y, 1y6m: days, months and years by the calendar of each snapshot's backup host, its recorded UTC offset, as restic counts them, and as tier counts --near-line). "
             + RepoOptions.DURATION_UNITS)
     String keepWithin;
 
     @Option(names = "--keep-daily", paramLabel = "N", defaultValue = "0",
-            description = "Keep the newest snapshot of each of the last N days (local time) that have one.")
+            description = "Keep the newest snapshot of each of the last N days (each snapshot's backup host's local time) that have one.")
     int daily;
 
     @Option(names = "--keep-weekly", paramLabel = "N", defaultValue = "0",
-            description = "Keep the newest snapshot of each of the last N ISO weeks (local time) that have one.")
+            description = "Keep the newest snapshot of each of the last N ISO weeks (the backup host's local time) that have one.")
     int weekly;
 
     @Option(names = "--keep-monthly", paramLabel = "N", defaultValue = "0",
-            description = "Keep the newest snapshot of each of the last N months (local time) that have one.")
+            description = "Keep the newest snapshot of each of the last N months (the backup host's local time) that have one.")
     int monthly;
 
     @Option(names = "--keep-yearly", paramLabel = "N", defaultValue = "0",
-            description = "Keep the newest snapshot of each of the last N years (local time) that have one.")
+            description = "Keep the newest snapshot of each of the last N years (the backup host's local time) that have one.")
     int yearly;
 
     @Option(names = "--prune", description = "Prune after forgetting (what the snapshots alone held may stay in packs mostly in use:"

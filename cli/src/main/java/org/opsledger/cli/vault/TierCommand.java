@@ -34,7 +34,7 @@ final class TierCommand implements Callable<Integer> {
     @Option(names = "--to-password-file", description = "Password of the long-term repository (or env OPSLEDGER_VAULT_TO_PASSWORD; default: the source password).")
     Path toPasswordFile;
 
-    @Option(names = "--near-line", paramLabel = "DURATION", description = "Near-line period (default ${DEFAULT-VALUE}; days, months and years by the calendar in local time, as forget's --keep-within counts them). "
+    @Option(names = "--near-line", paramLabel = "DURATION", description = "Near-line period (default ${DEFAULT-VALUE}; days, months and years by the calendar of each snapshot's backup host, as forget's --keep-within counts them). "
             + RepoOptions.DURATION_UNITS, defaultValue = "30d")
     String nearLine;
 

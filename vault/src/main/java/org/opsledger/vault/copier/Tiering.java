@@ -28,7 +28,7 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  */
 public final class Tiering {
 
-    /** IS.012 6.6.1.3: 30 days near-line, counted as forget's --keep-within counts (calendar days in the operator's zone). */
+    /** IS.012 6.6.1.3: 30 days near-line, counted as forget's --keep-within counts ({@link RetentionPolicy.Within#holds}). */
     public static final RetentionPolicy.Within NEAR_LINE = RetentionPolicy.Within.parse("30d");
 
     private final Repository nearLine;
@@ -39,12 +39,18 @@ public final class Tiering {
     private final LongSupplier nanoClock;
     private final Sleeper sleeper;
 
-    /** A tiering that counts the near-line period's days in the operator's time zone (a retention ends as Snapshot#retentionEnded says). */
+    /**
+     * A tiering that counts the near-line period on each snapshot's calendar, the JVM's zone for a snapshot that records
+     * none (a retention ends as Snapshot#retentionEnded says).
+     */
     public Tiering(Repository nearLine, Repository longTerm) {
         this(nearLine, longTerm, ZoneId.systemDefault());
     }
 
-    /** A tiering that counts the near-line period's days in {@code zone}, as a {@link org.opsledger.vault.prune.Forgetter} of that zone does. */
+    /**
+     * A tiering that counts the near-line period on each snapshot's calendar, {@code zone} for a snapshot that records none,
+     * as a {@link org.opsledger.vault.prune.Forgetter} of that zone does.
+     */
     public Tiering(Repository nearLine, Repository longTerm, ZoneId zone) {
         this(nearLine, longTerm, zone, System::nanoTime, Sleeper.THREAD);
     }
@@ -88,16 +94,15 @@ public final class Tiering {
 
     /**
      * The {@link Plan} of a tier at {@code now} of the near-line {@code snapshots}, {@code held} those under legal hold, its
-     * near-line period's days counted in {@code zone} (`vault due` asks what a tier would move, without a long-term
-     * repository to move it to, from the snapshots it listed).
+     * near-line period counted on each snapshot's calendar (or in {@code zone}, of one that records none) (`vault due` asks
+     * what a tier would move, without a long-term repository to move it to, from the snapshots it listed).
      */
     public static Plan plan(List<SnapshotRef> snapshots, java.util.Set<ObjectId> held, ZoneId zone, RetentionPolicy.Within nearLinePeriod,
                             Instant now) {
-        Instant nearLineSince = nearLinePeriod.since(now, zone);
         List<SnapshotRef> due = new ArrayList<>();
         List<SnapshotRef> past = new ArrayList<>();
         for (SnapshotRef s : snapshots) {
-            if (!s.snapshot().time().isAfter(nearLineSince)) { // forget keeps what is after it: one at that instant was neither (a re-tester's)
+            if (!nearLinePeriod.holds(s.snapshot(), now, zone)) { // as forget keeps it: one at the period's start was neither (a re-tester's)
                 boolean ended = s.snapshot().retainUntil() != null && !s.snapshot().retainedAt(now) && !held.contains(s.id());
                 (ended ? past : due).add(s);
             }

@@ -69,7 +69,6 @@ public final class Forgetter {
             throw new VaultException("forget needs at least one --keep-* option");
         }
         Set<ObjectId> held = repo.holds().keySet();
-        Instant keptSince = policy.keepWithin() == null ? null : policy.keepWithin().since(now, zone);
         Instant future = now.plus(org.opsledger.vault.repository.Locks.CLOCK_SKEW); // as `vault due` counts it
         Map<Group, List<SnapshotRef>> groups = new LinkedHashMap<>();
         for (SnapshotRef s : filter.select(snapshots).reversed()) { // newest first
@@ -95,7 +94,7 @@ public final class Forgetter {
                     // a host's clock years ahead, a forged record: kept, as its newest backups may be what it dated so, but
                     // not as "within 0d", which said a disposal's --keep-within 0d had kept it by its age (a helper's)
                     reasons.add("dated in the future");
-                } else if (policy.keepWithin() != null && s.snapshot().time().isAfter(keptSince)) {
+                } else if (policy.keepWithin() != null && policy.keepWithin().holds(s.snapshot(), now, zone)) {
                     reasons.add("within " + policy.keepWithin().words()); // "within 30m1h" read as minutes (a tester's)
                 }
                 ZonedDateTime t = s.snapshot().localTime(zone); // in the backup host's calendar where it is recorded

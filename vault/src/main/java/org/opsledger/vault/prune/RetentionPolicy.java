@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.opsledger.vault.snapshot.Snapshot;
 
 /**
  * Which snapshots to keep; a snapshot is kept if any rule keeps it. {@code keepWithin} null means no such rule;
@@ -20,8 +21,8 @@ public record RetentionPolicy(int keepLast, Within keepWithin, int keepDaily, in
 
     /**
      * {@code --keep-within}, and tier's near-line period: a span back from now in the units it was given, as restic counts
-     * it (its AddDate): months and years are calendar months and years in the operator's time zone, days calendar days
-     * there, hours hours; several units together as restic takes them ("1y6m", "2d12h"), each once ({@link #parseDuration}).
+     * it (its AddDate): months and years are calendar months and years on each snapshot's calendar ({@link #holds}), days
+     * calendar days there, hours hours; several units together as restic takes them ("1y6m", "2d12h"), each once ({@link #parseDuration}).
      * "1y" on 31 January 2025 keeps a snapshot of 31 January 2024 (365 days, as this counted before, did not). Tier counted its near-line period in
      * spans of 24 hours, forget in calendar days: across a change to summer time a snapshot 30 days old was an hour short of
      * tier's 30d, and `forget --keep-within 30d` removed it the same night, never moved to long-term storage (a helper's).
@@ -59,6 +60,19 @@ public record RetentionPolicy(int keepLast, Within keepWithin, int keepDaily, in
         public Instant since(Instant now, ZoneId zone) {
             return now.atZone(zone).minusYears(years).minusMonths(months).minusWeeks(weeks).minusDays(days).toInstant()
                     .minus(Duration.ofHours(hours));
+        }
+
+        /**
+         * Whether {@code s} was taken within this span of {@code now}, counted on the snapshot's own calendar ({@link
+         * Snapshot#calendar}: its backup host's recorded UTC offset, or {@code zone}, the counting host's, in a snapshot
+         * without one), as forget's daily to yearly buckets are: whichever host runs `forget --keep-within` or `tier`,
+         * and whatever its zone, they keep and move the same snapshots. Days of a fixed offset are 24 hours, so weeks,
+         * days and hours are spans of absolute time; months and years are the calendar's. Both counted in the host's
+         * zone: a forget at UTC+14 and one at UTC−12 disagreed by a calendar day on months, and one across a change of
+         * summer time by an hour (an engineer's).
+         */
+        public boolean holds(Snapshot s, Instant now, ZoneId zone) {
+            return s.time().isAfter(since(now, s.calendar(zone)));
         }
 
         @Override

@@ -34,7 +34,12 @@ public record Snapshot(Instant time, ObjectId tree, ObjectId parent, List<String
      * zones running one policy keep the same snapshots, as restic does (a tester's: each removed the other's "daily").
      */
     public ZonedDateTime localTime(ZoneId zone) {
-        return time.atZone(timeOffset != null ? timeOffset : zone);
+        return time.atZone(calendar(zone));
+    }
+
+    /** The calendar of {@link #localTime}: {@code timeOffset}, or {@code zone} in a snapshot that does not record it. */
+    public ZoneId calendar(ZoneId zone) {
+        return timeOffset != null ? timeOffset : zone;
     }
 
     /**

@@ -91,6 +91,38 @@ class OneCalendarForgetTest {
         }
     }
 
+    /**
+     * --keep-within and tier's near-line period count on each snapshot's calendar, its recorded offset, as the daily
+     * buckets do: a forget or tier at UTC+14 and one at UTC−12 keep and move the same snapshots. Counted in the host's
+     * zone, "1m" at 06:00 UTC on 31 March reached back to 28 February at one and to 1 March at the other, and "30d" across
+     * Berlin's change to summer time was an hour shorter there than at UTC (an engineer's).
+     */
+    @Test
+    void keepWithinAndTheNearLinePeriodCountOnTheSnapshotsCalendar() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("f"), "data");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
+            Snapshot s = TestTrees.backup(repo, data).snapshot();
+            for (String t : List.of("2026-02-28T12:00:00Z", "2026-03-16T12:30:00Z")) {
+                repo.saveSnapshot(new Snapshot(Instant.parse(t), s.tree(), null, s.paths(), "web-1", s.username(), s.tags(), s.kind(),
+                        s.dataOwner(), s.classification(), s.retainUntil(), s.storageLocation(), s.sourceHost(), s.summary(), ZoneOffset.UTC));
+            }
+            Instant endOfMarch = Instant.parse("2026-03-31T06:00:00Z");
+            Instant midApril = Instant.parse("2026-04-15T12:00:00Z");
+            RetentionPolicy within1m = new RetentionPolicy(RetentionPolicy.Within.parse("1m"), 0, 0, 0, 0);
+            RetentionPolicy within30d = new RetentionPolicy(RetentionPolicy.Within.parse("30d"), 0, 0, 0, 0);
+            for (ZoneId zone : List.of(EAST, WEST, ZoneId.of("Europe/Berlin"))) {
+                assertThat(kept(new Forgetter(repo, zone).plan(within1m, endOfMarch))).as(zone.getId())
+                        .containsExactly(Instant.parse("2026-03-16T12:30:00Z"), Instant.parse("2026-02-28T12:00:00Z"));
+                assertThat(kept(new Forgetter(repo, zone).plan(within30d, midApril))).as(zone.getId())
+                        .containsExactly(Instant.parse("2026-03-16T12:30:00Z"));
+                assertThat(new Tiering(repo, far, zone).due(RetentionPolicy.Within.parse("30d"), midApril)).as(zone.getId())
+                        .extracting(r -> r.snapshot().time()).doesNotContain(Instant.parse("2026-03-16T12:30:00Z"))
+                        .contains(Instant.parse("2026-02-28T12:00:00Z"));
+            }
+        }
+    }
+
     private static List<Instant> kept(List<ForgetDecision> plan) {
         return plan.stream().filter(d -> d.snapshot().snapshot().hostname().equals("web-1") && d.keep())
                 .map(d -> d.snapshot().snapshot().time()).toList();
