@@ -168,6 +168,7 @@ final class BackupCommand implements Callable<Integer> {
         } catch (VaultException e) {
             throw new CliException(e.getMessage(), 2);
         }
+        java.time.ZoneId zone = LocalZone.forCountingDays("backup"); // the offset it records is the one forget counts days in
         try (Repository r = repo.open();
              Journaling journal = new Journaling(r, JournalEntry.Operation.BACKUP, stdin || fromCommand ? List.of(streamName(r)) : sources,
                      List.of());
@@ -181,7 +182,7 @@ final class BackupCommand implements Callable<Integer> {
                     + " came as the snapshot is being saved: the backup ends as saved once its record is written"
                     + (ThrottledBackend.lift(r.backend()) ? " (the upload limit lifted for it)" : "") + ", recorded in the journal"));
             try {
-                Archiver archiver = new Archiver(r, progress, opener);
+                Archiver archiver = new Archiver(r, progress, opener).inZone(zone);
                 if (stdin) {
                     snap = archiver.backupStream(System.in, stdinName, options, () -> { });
                 } else if (fromCommand) {

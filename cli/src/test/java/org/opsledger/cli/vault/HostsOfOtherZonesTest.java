@@ -68,6 +68,43 @@ class HostsOfOtherZonesTest {
     }
 
     /**
+     * Under a POSIX TZ rule, backup records the UTC offset date(1) shows (the C library's reading of the rule), and forget
+     * and tier count days by the same rule: forget refused TZ='CET-1CEST,M3.5.0,M10.5.0/3' and TZ=GMT+3 while backup
+     * recorded Java's reading of them, +03:00 for GMT+3, which date(1) and cron take as UTC−3 (an engineer's). A rule
+     * java.time cannot follow is refused by backup and forget alike.
+     */
+    @Test
+    void backupAndForgetReadAPosixTzAsDateDoes() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("f"), "one");
+        assertThat(run(Map.of("TZ", "UTC"), "init", "--kdf-iterations", "100000").exit()).isZero();
+        List<String> rules = List.of("EST5EDT", "CET-1CEST,M3.5.0,M10.5.0/3", "AEST-10AEDT,M10.1.0,M4.1.0/3", "UTC0", "GMT+3", "<+0530>-5:30");
+        for (String tz : rules) {
+            Run backup = run(Map.of("TZ", tz), "backup", data.toString(), "--allow-same-device");
+            assertThat(backup.exit()).as(tz + ": " + backup.err()).isZero();
+            ProcessBuilder date = new ProcessBuilder("date", "+%:z").redirectErrorStream(true); // the C library's reading
+            date.environment().put("TZ", tz);
+            Process d = date.start();
+            java.time.ZoneOffset byDate = java.time.ZoneOffset.of(new String(d.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());
+            var snapshots = org.opsledger.vault.VaultJson.MAPPER.readTree(run(Map.of(), "snapshots", "--json").out());
+            var newest = snapshots.get(snapshots.size() - 1).get("record");
+            assertThat(java.time.ZoneOffset.of(newest.get("timeOffset").asString())).as(tz).isEqualTo(byDate);
+            for (String command : List.of("forget", "tier")) {
+                Run counted = command.equals("forget") ? run(Map.of("TZ", tz), "forget", "--keep-daily", "7", "--keep-last", "1")
+                        : run(Map.of("TZ", tz), "tier", "--to", tmp.resolve("far").toString());
+                assertThat(counted.err()).as(tz + ": " + command).doesNotContain("counts local days");
+            }
+        }
+        String unfollowed = "ABC-1XYZ,M3.5.0/30,M10.5.0/3"; // the day after a month's last Sunday: java.time cannot say it
+        Run backup = run(Map.of("TZ", unfollowed), "backup", data.toString(), "--allow-same-device");
+        Run forget = run(Map.of("TZ", unfollowed), "forget", "--keep-daily", "7");
+        assertThat(List.of(backup.exit(), forget.exit())).containsExactly(2, 2);
+        assertThat(backup.err()).startsWith("opsledger: backup counts local days, and TZ=" + unfollowed + " is a POSIX rule (" + unfollowed
+                + ") that Java reads as GMT");
+        assertThat(forget.err().replace("forget", "backup")).isEqualTo(backup.err());
+    }
+
+    /**
      * A JVM locale given in the JVM options (-Duser.language=tr or ar, as images of Turkish and Arabic deployments set it)
      * changes no output and no journal line: diff --json said "modıfıed", and the journal kept a backup's line in
      * Arabic-Indic digits (h2's repro-5).

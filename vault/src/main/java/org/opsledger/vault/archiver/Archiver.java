@@ -78,6 +78,8 @@ public final class Archiver {
      * Tests count through it what a backup lists.
      */
     private final Function<Path, XattrListing> listings;
+    /** The host's calendar: a snapshot records its UTC offset at its time ({@link Snapshot#timeOffset}). */
+    private final java.time.ZoneId zone;
 
     public Archiver(Repository repo, BackupProgress progress) {
         this(repo, progress, FileOpener.DIRECT);
@@ -88,10 +90,23 @@ public final class Archiver {
     }
 
     Archiver(Repository repo, BackupProgress progress, FileOpener opener, Function<Path, XattrListing> listings) {
+        this(repo, progress, opener, listings, java.time.ZoneId.systemDefault());
+    }
+
+    private Archiver(Repository repo, BackupProgress progress, FileOpener opener, Function<Path, XattrListing> listings, java.time.ZoneId zone) {
         this.repo = repo;
         this.progress = progress;
         this.opener = opener;
         this.listings = listings;
+        this.zone = zone;
+    }
+
+    /**
+     * This archiver with the host's calendar {@code zone}, the one forget counts days in where a snapshot has no offset
+     * recorded (the CLI's is the C library's reading of TZ, which the JVM's may not be); the JVM's without it.
+     */
+    public Archiver inZone(java.time.ZoneId zone) {
+        return new Archiver(repo, progress, opener, listings, zone);
     }
 
     /**
@@ -346,7 +361,7 @@ public final class Archiver {
                         progress.filesUnchanged.get(), blobsAdded, warnings.size(),
                         warnings.isEmpty() ? null : List.copyOf(warnings.subList(0, Math.min(warnings.size(), Snapshot.Summary.EXCEPTIONS_KEPT))),
                         attributesListed ? Boolean.TRUE : null, progress.changedWhileRead.get()),
-                java.time.ZoneId.systemDefault().getRules().getOffset(started)); // the calendar forget counts its days in
+                zone.getRules().getOffset(started)); // the calendar forget counts its days in
     }
 
     /** IS.012 6.6.6: backup data must not sit on the same media as the data it protects. */
