@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "dispose", mixinStandardHelpOptions = true,
         description = {"End a repository's life (IS.012 6.6.6.4, secure deletion): its keys destroyed, nothing in it decrypts again.",
-                "Overwrites and deletes its key slots and keyring. Refused while a snapshot is under legal hold, or retained until",
-                "today or later with no copy kept as long in --copies-in. Then wipe or destroy the medium per IS.004 and record it",
-                "in the media register."})
+                "Overwrites and deletes its key slots and keyring. Refused while a snapshot is under legal hold, or is retained, or",
+                "has no retention recorded, with no copy kept as long in --copies-in: a retention ends at 12:00 UTC the day after",
+                "its date, on every host whatever its zone. Then wipe or destroy the medium per IS.004 and record it in the media",
+                "register."})
 final class DisposeCommand implements Callable<Integer> {
 
     @Mixin

@@ -67,6 +67,14 @@ class HostsOfOtherZonesTest {
         assertThat(forget.out()).contains("retain until " + today).contains("removed 0 of 1 snapshot(s)");
     }
 
+    /** dispose's help says when a retention ends as dispose judges it, not "until today or later" (whose today?). */
+    @Test
+    void disposesHelpSaysWhenARetentionEnds() {
+        String help = org.opsledger.cli.CliRun.of("vault", "dispose", "--help").out().replaceAll("\\s+", " ");
+        assertThat(help).contains("a retention ends at 12:00 UTC the day after its date, on every host whatever its zone")
+                .doesNotContain("today or later");
+    }
+
     /**
      * Under a POSIX TZ rule, backup records the UTC offset date(1) shows (the C library's reading of the rule), and forget
      * and tier count days by the same rule: forget refused TZ='CET-1CEST,M3.5.0,M10.5.0/3' and TZ=GMT+3 while backup
