@@ -17,7 +17,7 @@ record ChangeRequest(UUID id, long seq, String number, String title, ChangeType 
         String outcome, String outcomeNotes, int version, Instant updatedAt) {
 
     static String number(long seq) {
-        return String.format("CHG-%06d", seq);
+        return String.format(java.util.Locale.ROOT, "CHG-%06d", seq); // an ID: Arabic-Indic digits under ar-EG
     }
 
     /** IS.012 6.2.2: High and Medium risk need CAB approval; standard and emergency changes follow their own paths. */

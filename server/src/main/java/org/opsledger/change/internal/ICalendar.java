@@ -9,7 +9,7 @@ import java.time.temporal.ChronoUnit;
 /** Writes RFC 5545 iCalendar: CRLF lines folded at 75 octets, TEXT values escaped, times in UTC. */
 final class ICalendar {
 
-    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", java.util.Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final StringBuilder out = new StringBuilder();
 

@@ -129,11 +129,11 @@ class InventoryControls implements ControlEvaluator {
                     + HardeningService.QUARTER.toDays() + " days: " + named(overdue));
         }
         if (noFailures) {
-            List<String> failing = jdbc.sql("""
+            List<String> failing = jdbc.sql(String.format(java.util.Locale.ROOT, """
                     SELECT c.name || ' (' || h.failed + h.errors || ' rules failed)' FROM configuration_item c
                     JOIN LATERAL (SELECT failed, errors FROM hardening_assessment h WHERE h.item_id = c.id
                                   ORDER BY assessed_at DESC LIMIT 1) h ON true
-                    WHERE c.%s AND h.failed + h.errors > 0 ORDER BY c.name""".formatted(HardeningService.IN_SCOPE
+                    WHERE c.%s AND h.failed + h.errors > 0 ORDER BY c.name""", HardeningService.IN_SCOPE
                     .replace("lifecycle", "c.lifecycle"))).query(String.class).list();
             if (!failing.isEmpty()) {
                 problems.add(failing.size() + " hosts fail rules of their latest hardening assessment: " + named(failing));

@@ -18,7 +18,7 @@ final class SyslogFrame {
     static final String APP_NAME = "opsledger";
     private static final int FACILITY_LOG_AUDIT = 13;
     private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'", java.util.Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /** RFC 5424 6.2.1 severities that the messages use. */
     enum Severity {
