@@ -52,7 +52,10 @@ final class CheckCommand implements Callable<Integer> {
                     ? "; read without a lock (warned above): a prune or key retire on another host meanwhile removes packs this"
                             + " check then misses; check again before `vault repair`"
                     : res.errors().stream().allMatch(e -> e.endsWith("missing from the index"))
-                    ? "; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)"
+                    // packs no index names may hold them: with index/ lost and every pack whole this sent the operator to back up
+                    // again and forget snapshots, where `vault repair` indexed them all again (a tester's)
+                    ? res.packsInNoIndex() > 0 ? "; run `vault repair` first (it indexes packs whose index file was lost), then check again"
+                    : "; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)"
                     : res.errors().stream().allMatch(e -> e.startsWith("the config says format"))
                     ? "; `vault upgrade` sets the config's format right" // repair has nothing to do with it (a helper's)
                     : res.errors().stream().allMatch(e -> e.endsWith("(a damaged or forged tree)"))

@@ -2913,6 +2913,31 @@ class VaultCommandTest {
         assertThat(Files.readAllBytes(tmp.resolve("out/data/big.bin"))).isEqualTo(random);
     }
 
+    /**
+     * index/ lost, every pack whole: check's last line said "a backup of the same sources stores lost blobs again (forget the
+     * snapshots whose sources are gone)", though nothing is lost and `vault repair` indexes every pack again (a tester's, h2).
+     */
+    @Test
+    void aLostIndexSendsCheckToRepairNotToForget() throws Exception {
+        byte[] random = new byte[2_000_000];
+        new java.util.Random(5).nextBytes(random);
+        Files.write(data.resolve("big.bin"), random);
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        try (var files = Files.list(repo.resolve("index"))) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        Run check = vault("check");
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.err()).endsWith("; run `vault repair` first (it indexes packs whose index file was lost), then check again\n")
+                .doesNotContain("forget");
+        Run repair = vault("repair");
+        assertThat(repair.exit()).as(repair.out() + repair.err()).isZero();
+        assertThat(repair.out()).endsWith("nothing was lost\n");
+        assertThat(vault("check", "--read-data").exit()).isZero();
+    }
+
     @Test
     void aDamagedHeldSnapshotFileIsReleasedByIdThenTakenOutOfUseByRepairAndItsTreeRecovered() throws Exception {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();

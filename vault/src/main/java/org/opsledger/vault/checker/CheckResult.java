@@ -2,9 +2,13 @@ package org.opsledger.vault.checker;
 
 import java.util.List;
 
-/** The outcome of a check: errors make it fail; warnings (unreferenced packs, stale locks) do not. */
+/**
+ * The outcome of a check: errors make it fail; warnings (unreferenced packs, stale locks) do not.
+ *
+ * @param packsInNoIndex packs in data/ no index names (nor condemned/): `vault repair` indexes again each whose header reads
+ */
 public record CheckResult(int snapshots, int packs, int packsRead, long bytesRead, List<String> errors,
-                          List<String> warnings, List<DamagedPack> damagedPacks) {
+                          List<String> warnings, List<DamagedPack> damagedPacks, int packsInNoIndex) {
 
     public boolean ok() {
         return errors.isEmpty();

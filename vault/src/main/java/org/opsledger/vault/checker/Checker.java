@@ -313,7 +313,7 @@ public final class Checker {
         }
         Cancelled.check("the check"); // what an interrupted read left out is no error of the repository's
         return new CheckResult(snapshots.size(), index.packs().size(), packsRead(toRead, damagedPackProblems), bytesRead.get(), List.copyOf(errors),
-                warnings, damaged);
+                warnings, damaged, unreferenced);
     }
 
     /**
