@@ -65,6 +65,44 @@ class DamagedPackTest {
     }
 
     /**
+     * A pack cut to half its size (an interrupted `rsync --partial`, a full disk on the copy): check without --read-data said
+     * "no errors were found", exit 0, and a restore then failed on a short read (a tester's, h2). The listing check makes
+     * gives the size: the pack is damaged, named with the file that needs its blobs past the cut, and no byte is read.
+     */
+    @Test
+    void aPackCutShortIsDamagedToACheckThatReadsNoData() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("big.bin"), TestTrees.random(5, 4_000_000));
+        Path repoDir = tmp.resolve("repo");
+        SnapshotRef snap;
+        org.opsledger.vault.crypto.ObjectId lastId;
+        IndexEntry last;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            snap = TestTrees.backup(repo, data);
+            Node big = repo.loadTree(repo.loadTree(snap.snapshot().tree()).nodes().getFirst().subtree()).nodes().getFirst();
+            lastId = big.content().stream().max(java.util.Comparator.comparingInt(b -> repo.index().get(b).offset())).orElseThrow();
+            last = repo.index().get(lastId);
+        }
+        Path pack = repoDir.resolve(Repository.packName(last.pack()));
+        long half = Files.size(pack) / 2;
+        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+            f.setLength(half);
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            CheckResult r = new Checker(repo, 2).check(0);
+            assertThat(r.packsRead()).isZero();
+            assertThat(r.damagedPacks()).singleElement().satisfies(d -> {
+                assertThat(d.pack()).isEqualTo(last.pack().hex());
+                assertThat(d.problem()).startsWith("shorter than its index says (" + half + " bytes, where the index places a blob up to byte ");
+                assertThat(d.blobs()).contains(lastId.hex());
+                assertThat(d.snapshots()).containsExactly(snap.shortId());
+                assertThat(d.files()).containsExactly("/data/big.bin");
+            });
+            assertThat(r.errors()).anyMatch(e -> e.startsWith("pack " + last.pack().hex() + " is damaged (shorter than its index says ("));
+        }
+    }
+
+    /**
      * A tester's copy, taken while a backup ended, lacked the pack of its snapshot's trees and the pack of its data: check
      * said of the data pack "needed by no snapshot", though it held all of the snapshot's files. What is below a tree that
      * cannot be read is not known: check names the snapshots it could not walk instead.

@@ -123,6 +123,15 @@ public final class Index {
         return blobs.stream().mapToLong(b -> (long) b.offset() + b.length()).max().orElse(0);
     }
 
+    /**
+     * Null when a stored pack of {@code size} bytes reaches {@link #end} of {@code pack}, else how it falls short ("shorter than
+     * its index says (…)"): prune's refusal and check's damage, from a size the listing gives (no read).
+     */
+    public String cutShort(ObjectId pack, long size) {
+        long end = end(pack);
+        return size >= end ? null : "shorter than its index says (" + size + " bytes, where the index places a blob up to byte " + end + ")";
+    }
+
     public Map<ObjectId, IndexEntry> entries() {
         return entries;
     }

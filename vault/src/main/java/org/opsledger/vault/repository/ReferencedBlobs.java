@@ -104,11 +104,9 @@ public final class ReferencedBlobs {
             if (entry == null || measured.contains(entry.pack())) {
                 continue;
             }
-            long end = indexed.end(entry.pack());
-            long size = repo.backend().size(Repository.packName(entry.pack()));
-            if (size < end) {
-                throw new VaultException("pack " + entry.pack().hex() + " is shorter than its index says (" + size + " bytes, where the"
-                        + " index places a blob up to byte " + end + "): what it held may be whole only in pack " + pack.hex() + ", which"
+            String cut = indexed.cutShort(entry.pack(), repo.backend().size(Repository.packName(entry.pack())));
+            if (cut != null) {
+                throw new VaultException("pack " + entry.pack().hex() + " is " + cut + ": what it held may be whole only in pack " + pack.hex() + ", which"
                         + " no index names and which would go as an orphan; run `vault repair --read-data` first (it takes the short"
                         + " pack out of the index and indexes that one again); " + nothingDone);
             }
