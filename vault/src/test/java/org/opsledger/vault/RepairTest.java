@@ -654,6 +654,56 @@ class RepairTest {
         repairAndPruneLoseNothing(copy, 100, second, src);
     }
 
+    /**
+     * One index file with a damaged byte and one pack cut short (an interrupted `rsync --partial`): repair rebuilt the index
+     * from the packs' headers, the cut pack's did not read, and it said "nothing was lost", exit 0, while the snapshot's
+     * blobs in that pack were in no index; the next prune deleted the pack as an orphan (a tester's, h2). What the snapshot
+     * needs and no index holds is lost, named with its snapshot and file, and the pack is kept under damaged/.
+     */
+    @Test
+    void aPackCutShortBesideADamagedIndexFileIsKeptAndWhatItHeldIsCountedLost() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src5/data"));
+        Files.write(src.resolve("big.bin"), TestTrees.random(11, 4_000_000));
+        Path dir = tmp.resolve("repo5");
+        SnapshotRef snap;
+        ObjectId cut;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            snap = TestTrees.backup(repo, src);
+            Node big = repo.loadTree(repo.loadTree(snap.snapshot().tree()).nodes().getFirst().subtree()).nodes().getFirst();
+            cut = repo.index().get(big.content().getFirst()).pack();
+        }
+        String index = new LocalBackend(dir).list("index").getFirst();
+        DamagedPackTest.flipOneByte(dir.resolve(index), 40);
+        Path pack = dir.resolve(Repository.packName(cut));
+        long half = Files.size(pack) / 2;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pack.toFile(), "rw")) {
+            f.setLength(half);
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            RepairResult r = new Repairer(repo, 2).repair(100, false);
+            assertThat(r.blobsLost()).isPositive();
+            assertThat(r.packsUnreadable()).isEmpty();
+            assertThat(r.packs()).singleElement().satisfies(p -> {
+                assertThat(p.pack()).isEqualTo(cut.hex());
+                assertThat(p.problem()).startsWith("in no index, and its header does not read: ");
+                assertThat(p.keptAs()).isEqualTo(Repairer.DAMAGED + "/" + cut.hex());
+            });
+            assertThat(r.blobsLost()).isEqualTo(r.unindexed().blobs().size());
+            assertThat(r.unindexed().snapshots()).containsExactly(snap.shortId());
+            assertThat(r.unindexed().files()).containsExactly("/data/big.bin");
+        }
+        assertThat(pack).doesNotExist();
+        assertThat(dir.resolve(Repairer.DAMAGED + "/" + cut.hex())).hasSize(half);
+        try (Repository repo = TestTrees.open(dir)) {
+            TestTrees.backup(repo, src); // stores the lost blobs again
+            new Pruner(repo).prune();
+            assertThat(dir.resolve(Repairer.DAMAGED + "/" + cut.hex())).as("never an orphan of prune's").exists();
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(snap, tmp.resolve("out5"), List.of(), true).ok()).isTrue();
+            TestTrees.assertSameTree(src, tmp.resolve("out5/data"));
+        }
+    }
+
     /** After `vault repair` (reading {@code readDataPercent} of the data) and a prune, check finds no error and {@code second} restores whole. */
     private void repairAndPruneLoseNothing(Path copy, double readDataPercent, SnapshotRef second, Path src) throws IOException {
         try (Repository repo = TestTrees.open(copy)) {

@@ -66,6 +66,12 @@ final class RepairCommand implements Callable<Integer> {
         }
         r.packsUnreadable().forEach(p -> Output.out().println("warning: " + TerminalText.escape(p) + " (in no index; prune removes it)"));
         for (RepairResult.RepairedPack p : r.packs()) {
+            if (p.problem().startsWith(RepairResult.HEADERLESS)) { // which blobs it held is not known: none is counted to it
+                Output.out().printf(java.util.Locale.ROOT, "pack %s %s; %s%n", p.pack(), TerminalText.escape(p.problem()), p.keptAs() == null
+                        ? "not kept (it could not be sized)" : would + "kept as " + p.keptAs() + " (it may have held the blobs in no index below)"
+                        + (p.bytesNotRead() == 0 ? "" : " (" + Output.bytes(p.bytesNotRead()) + " did not read: zeros there)"));
+                continue;
+            }
             Output.out().printf(java.util.Locale.ROOT, "pack %s %s: %d blob(s) %ssalvaged into new packs, %d lost%s%n", p.pack(), TerminalText.escape(p.problem()),
                     p.blobsSalvaged(), would, p.lostBlobs().size(), p.keptAs() == null ? "" : "; " + would + "kept as " + p.keptAs()
                     + (p.bytesNotRead() == 0 ? "" : " (" + Output.bytes(p.bytesNotRead()) + " did not read: zeros there)"));
@@ -76,6 +82,13 @@ final class RepairCommand implements Callable<Integer> {
                         + " names those it could not walk)" : "  lost: needed by snapshot(s) " + String.join(", ", p.snapshots())
                         + "; file(s) " + TerminalText.escape(String.join(", ", p.files())));
             }
+        }
+        RepairResult.Unindexed u = r.unindexed();
+        if (!u.blobs().isEmpty()) {
+            Output.out().printf(java.util.Locale.ROOT, "in no index: %d blob(s) a snapshot needs, in no pack whose header or index lists them%n",
+                    u.blobs().size());
+            Output.out().println("  lost: needed by snapshot(s) " + String.join(", ", u.snapshots()) + "; file(s) "
+                    + TerminalText.escape(String.join(", ", u.files())));
         }
         for (RepairResult.DamagedFile f : r.files()) {
             Output.out().printf(java.util.Locale.ROOT, "%s %s: %s%s%n", TerminalText.escape(f.name()), TerminalText.escape(f.problem()),
@@ -102,7 +115,8 @@ final class RepairCommand implements Callable<Integer> {
         }
         // snapshots/ lost: "nothing to repair", exit 0, while `vault recover` brought every file back (a helper's)
         return String.format(java.util.Locale.ROOT, "repair: read %d pack(s), %s; %s%s%s", r.packsRead(), Output.bytes(r.bytesRead()),
-                !r.changed() ? (r.files().isEmpty() && r.snapshotsGone() == null ? "nothing to repair" : "nothing it can repair")
+                !r.changed() ? (r.files().isEmpty() && r.snapshotsGone() == null && lost.isEmpty() ? "nothing to repair"
+                        : "nothing it can repair" + (lost.isEmpty() ? "" : "; " + String.join("; ", lost)))
                         : lost.isEmpty() ? (r.dryRun() ? "nothing would be lost" : "nothing was lost") : String.join("; ", lost),
                 r.filesLeft() == 0 ? "" : "; " + r.filesLeft() + " damaged file(s) left in place",
                 r.snapshotsGone() == null ? "" : "; " + TerminalText.escape(r.snapshotsGone()));

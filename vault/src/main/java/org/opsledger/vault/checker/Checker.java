@@ -636,7 +636,7 @@ public final class Checker {
     }
 
     /** As above, handing {@code each} every file still there, with what it opened as (null: it did not open). */
-    private <T> Map<String, String> unopenable(String dir, Sealing.Kind kind, Class<T> type, java.util.function.BiConsumer<String, T> each) {
+    <T> Map<String, String> unopenable(String dir, Sealing.Kind kind, Class<T> type, java.util.function.BiConsumer<String, T> each) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String name : repo.backend().list(dir)) {
             T opened = null;
@@ -726,6 +726,28 @@ public final class Checker {
         return walkedNot;
     }
 
+    /** The last {@link #damageOf} walk, for {@link #unindexed}. */
+    private SnapshotWalk lastWalk;
+
+    /**
+     * The trees and blobs the last {@link #damageOf} walk found a snapshot needs and no index holds (but those {@code
+     * elsewhere} holds), with the snapshots and files that need them: repair's rebuilt index lacked the blobs of a pack
+     * whose header did not read, and it said "nothing was lost", exit 0 (a tester's, h2).
+     */
+    RepairResult.Unindexed unindexed(Set<ObjectId> elsewhere) {
+        Set<String> snaps = new LinkedHashSet<>();
+        Set<String> files = new TreeSet<>();
+        List<String> blobs = new ArrayList<>();
+        for (ObjectId b : lastWalk.missing()) {
+            if (!elsewhere.contains(b)) {
+                blobs.add(b.hex());
+                snaps.addAll(lastWalk.snapshotsOf().getOrDefault(b, Set.of()));
+                files.addAll(lastWalk.users().getOrDefault(b, Set.of()));
+            }
+        }
+        return new RepairResult.Unindexed(blobs, List.copyOf(snaps), List.copyOf(files));
+    }
+
     /**
      * Walks every snapshot (every tree and blob must be indexed: what is not is added to {@code errors})
      * and groups the damaged blobs by pack, each with the snapshots and files that need them.
@@ -735,7 +757,7 @@ public final class Checker {
         Map<ObjectId, Set<String>> damageUsers = new HashMap<>();
         Map<ObjectId, Set<String>> damageSnapshots = new HashMap<>();
         SnapshotWalk sw = new SnapshotWalk(index, damagedBlobs, errors, damageUsers, damageSnapshots, new HashSet<>(), new HashSet<>(),
-                new LinkedHashSet<>());
+                new LinkedHashSet<>(), new TreeSet<>());
         for (SnapshotRef s : snapshots) {
             sw.brokenInThisSnapshot().clear();
             walk(s, s.snapshot().tree(), "", 0, sw);
@@ -749,6 +771,7 @@ public final class Checker {
             }
         }
         walkedNot = List.copyOf(sw.unwalked());
+        lastWalk = sw;
         List<CheckResult.DamagedPack> damaged = new ArrayList<>();
         for (var entry : blobsOfPack.entrySet()) {
             Set<String> snaps = new LinkedHashSet<>();
@@ -1078,10 +1101,19 @@ public final class Checker {
      * What the snapshot walk needs and finds: the index, the damaged blobs, the errors, which files and
      * snapshots need each damaged blob, the trees found whole, and those of the snapshot walked now found not whole.
      */
-    /** {@code unwalked}: the snapshots one of whose trees could not be read (missing, damaged), by short ID. */
+    /**
+     * {@code unwalked}: the snapshots one of whose trees could not be read (missing, damaged), by short ID; {@code missing}: the
+     * trees and blobs needed and in no index ({@code users} and {@code snapshotsOf} name who needs them too).
+     */
     private record SnapshotWalk(Index index, Map<ObjectId, String> damaged, List<String> errors,
                                 Map<ObjectId, Set<String>> users, Map<ObjectId, Set<String>> snapshotsOf, Set<ObjectId> whole,
-                                Set<ObjectId> brokenInThisSnapshot, Set<String> unwalked) {
+                                Set<ObjectId> brokenInThisSnapshot, Set<String> unwalked, Set<ObjectId> missing) {
+
+        /** A tree or blob {@code s} needs at {@code path} (a directory's ends in "/") is in no index, or damaged. */
+        void needs(ObjectId id, String path, SnapshotRef s) {
+            users.computeIfAbsent(id, k -> new TreeSet<>()).add(path);
+            snapshotsOf.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(s.shortId());
+        }
     }
 
     /**
@@ -1124,12 +1156,13 @@ public final class Checker {
         if (indexed == null) {
             w.errors().add("snapshot " + s.shortId() + " " + (dir.isEmpty() ? "/" : dir) + ": tree " + treeId.shortHex()
                     + " missing from the index");
+            w.missing().add(treeId);
+            w.needs(treeId, dir.isEmpty() ? "/" : dir + "/", s);
             w.unwalked().add(s.shortId());
             return false;
         }
         if (w.damaged().containsKey(treeId)) {
-            w.users().computeIfAbsent(treeId, k -> new TreeSet<>()).add(dir.isEmpty() ? "/" : dir + "/");
-            w.snapshotsOf().computeIfAbsent(treeId, k -> new LinkedHashSet<>()).add(s.shortId());
+            w.needs(treeId, dir.isEmpty() ? "/" : dir + "/", s);
             w.unwalked().add(s.shortId());
             return false;
         }
@@ -1164,12 +1197,13 @@ public final class Checker {
                     if (e == null) {
                         w.errors().add("snapshot " + s.shortId() + " " + path + ": blob " + b.shortHex()
                                 + " missing from the index");
+                        w.missing().add(b);
+                        w.needs(b, path, s);
                         whole = indexedAll = false;
                     } else {
                         bytes += e.rawLength();
                         if (w.damaged().containsKey(b)) {
-                            w.users().computeIfAbsent(b, k -> new TreeSet<>()).add(path);
-                            w.snapshotsOf().computeIfAbsent(b, k -> new LinkedHashSet<>()).add(s.shortId());
+                            w.needs(b, path, s);
                             whole = indexedAll = false;
                         }
                     }
