@@ -271,9 +271,9 @@ public final class Copier {
             List<String> named = new ArrayList<>(RecordHistory.entries(snapshot.snapshot(), Amendment.AMENDED_FROM, RecordHistory.IDS));
             named.addAll(RecordHistory.entries(snapshot.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS));
             named.add(snapshot.id().hex());
-            String from = snapshot.snapshot().tags() == null ? null : snapshot.snapshot().tags().get(COPIED_FROM);
-            if (from != null) {
-                named.add(from.substring(from.lastIndexOf('#') + 1));
+            String original = RecordHistory.copiedFrom(snapshot.snapshot());
+            if (original != null) {
+                named.add(original);
             }
             return named.stream().anyMatch(pendingIds::contains);
         }
@@ -448,11 +448,10 @@ public final class Copier {
      * would only add a second snapshot of the same tree, each round trip one more.
      */
     private SnapshotRef originalOf(SnapshotRef snapshot) {
-        String from = snapshot.snapshot().tags() == null ? null : snapshot.snapshot().tags().get(COPIED_FROM);
-        if (from == null) {
+        String id = RecordHistory.copiedFrom(snapshot.snapshot());
+        if (id == null) {
             return null;
         }
-        String id = from.substring(from.lastIndexOf('#') + 1);
         copies(); // reads the target's snapshots once
         SnapshotRef own = targetSnapshots.get(id);
         own = own != null ? own : replacedBy.get(id); // amended or sealed again there since
@@ -486,9 +485,9 @@ public final class Copier {
         targetSnapshots.put(t.id().hex(), t);
         RecordHistory.entries(t.snapshot(), Amendment.AMENDED_FROM, RecordHistory.IDS).forEach(id -> replacedBy.putIfAbsent(id, t));
         RecordHistory.entries(t.snapshot(), KeyEpochs.RESEALED_FROM, RecordHistory.IDS).forEach(id -> replacedBy.putIfAbsent(id, t));
-        String from = t.snapshot().tags() == null ? null : t.snapshot().tags().get(COPIED_FROM);
-        if (from != null) {
-            copies.putIfAbsent(from.substring(from.lastIndexOf('#') + 1), t);
+        String original = RecordHistory.copiedFrom(t.snapshot());
+        if (original != null) {
+            copies.putIfAbsent(original, t);
         }
     }
 

@@ -106,7 +106,8 @@ public final class RecordHistory {
 
     /**
      * The ID the snapshot a copy was made of had in its repository: the end of the copy's {@code copied-from} tag
-     * ({@code <location>#<ID>}), or null for a snapshot that is no copy.
+     * ({@code <location>#<ID>}), or null for a snapshot that is no copy. The one reading of that tag: copy's and tier's
+     * (which copy is which snapshot's), and the journal's lineage.
      */
     public static String copiedFrom(Snapshot s) {
         String from = s.tags() == null ? null : s.tags().get(org.opsledger.vault.copier.Copier.COPIED_FROM);
