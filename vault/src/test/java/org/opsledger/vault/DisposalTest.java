@@ -130,6 +130,39 @@ class DisposalTest {
     }
 
     /**
+     * A copy made before a rewrite of the snapshot still holds what the rewrite took out, under a record that says nothing
+     * of it: dispose took it for the copy that keeps the snapshot (found through the amended-from a rewrite keeps), and
+     * destroyed the keys of the only repository whose record said the key was taken out. Refused, naming the fix; a tier
+     * again copies it anew, and the dispose goes ahead.
+     */
+    @Test
+    void aCopyMadeBeforeARewriteIsNotTheCopyThatKeepsTheSnapshot() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----\nleaked\n");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("usb/repo")); Repository archive = TestTrees.newRepo(tmp.resolve("archive"))) {
+            String id = repo.config().id();
+            SnapshotRef kept = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)
+                    .withRecord("Payroll office", "Confidential", TODAY.plusYears(7), Map.of()));
+            SnapshotRef copy = new Copier(repo, archive).copyOnce(kept).snapshot();
+            SnapshotRef amended = repo.amend(List.of(kept), new Amendment("Payroll and pensions office", null, null, null, null, "renamed",
+                    "ops")).getFirst();
+            SnapshotRef rewritten = new org.opsledger.vault.snapshot.Rewriter(repo).rewrite(List.of(amended), List.of("id_rsa"),
+                    "INC-31: a private key", "security", false).getFirst().after();
+
+            assertThatThrownBy(() -> Disposal.dispose(repo, id, archive, "ops", NOW))
+                    .hasMessage("1 snapshot(s) are retained until today or later, or have no retention recorded, with no copy in "
+                            + tmp.resolve("archive") + " kept as long (first " + rewritten.shortId() + " (retained until " + TODAY.plusYears(7)
+                            + "; its copy " + copy.shortId() + " was made before it was rewritten, and holds what the rewrite took out)):"
+                            + " `vault tier` (or `vault copy`) them again, which copies anew a snapshot rewritten since its copy, then"
+                            + " dispose naming it");
+            assertThat(repo.backend().exists("keyring")).isTrue();
+
+            assertThat(new Copier(repo, archive).copyOnce(rewritten).copyBeforeRewrite()).isEqualTo(copy.id());
+            assertThat(Disposal.dispose(repo, id, archive, "ops", NOW).copiesIn()).isEqualTo(tmp.resolve("archive").toString());
+        }
+    }
+
+    /**
      * On a bucket that keeps old versions, `key retire` and `dispose` said so on their line and in the journal, and their
      * --json, the result printed as it is, said nothing of it: the note is each result's {@code oldVersions}, in its JSON
      * too; on a store that keeps none it is absent.

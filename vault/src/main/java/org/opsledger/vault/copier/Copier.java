@@ -434,7 +434,8 @@ public final class Copier {
 
     /**
      * The target's copy of this snapshot made before, by its own ID or one its record says it had (amended, sealed
-     * again), whatever record the copy has; null if there is none. Nothing is copied.
+     * again), whatever record the copy has, and one made before a rewrite of it too ({@link #rewrittenSince}); null if
+     * there is none. Nothing is copied.
      */
     public SnapshotRef copyMadeBefore(SnapshotRef snapshot) {
         SnapshotRef copy = copies().get(snapshot.id().hex());
@@ -609,9 +610,11 @@ public final class Copier {
 
     /**
      * Whether {@code source} was rewritten since {@code copy} was made of it: its record names a snapshot it replaced by a
-     * rewrite that the copy's does not. An amendment or a key retirement keeps the tree, a rewrite does not.
+     * rewrite that the copy's does not. An amendment or a key retirement keeps the tree, a rewrite does not: such a copy
+     * still holds what the rewrite took out, and is no copy of the snapshot as it is ({@link #copyMadeBefore} finds it,
+     * copy and tier copy the snapshot anew, dispose does not take it for one that keeps it).
      */
-    private static boolean rewrittenSince(Snapshot source, Snapshot copy) {
+    public static boolean rewrittenSince(Snapshot source, Snapshot copy) {
         return !RecordHistory.entries(copy, Rewriter.REWRITTEN_FROM, RecordHistory.IDS)
                 .containsAll(RecordHistory.entries(source, Rewriter.REWRITTEN_FROM, RecordHistory.IDS));
     }

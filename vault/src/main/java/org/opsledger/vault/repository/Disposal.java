@@ -78,6 +78,7 @@ public final class Disposal {
                         + "): what they hold and how long they are kept is unknown; `vault check` and `vault repair` first");
             }
             List<String> uncopied = new ArrayList<>();
+            boolean rewrittenSinceCopied = false;
             Copier copier = copiesIn == null ? null : new Copier(repo, copiesIn);
             for (SnapshotRef s : listing.readable()) {
                 LocalDate until = s.snapshot().retainUntil();
@@ -87,15 +88,22 @@ public final class Disposal {
                 // no retention recorded: how long it must be kept is unknown, not ended (IS.012 6.6.5.1), and a snapshot a
                 // backup without --retain-until made seconds before was destroyed with no copy and not named (a helper's)
                 SnapshotRef copy = copier == null ? null : copier.copyMadeBefore(s);
-                if (copy == null || until != null && (copy.snapshot().retainUntil() == null || copy.snapshot().retainUntil().isBefore(until))) {
+                // a copy made before a rewrite of it still holds what the rewrite took out (a private key, personal data), its
+                // record saying nothing of it: it is no copy of this snapshot, which copy and tier now copy anew (Copier)
+                boolean beforeRewrite = copy != null && Copier.rewrittenSince(s.snapshot(), copy.snapshot());
+                rewrittenSinceCopied |= beforeRewrite;
+                if (copy == null || beforeRewrite
+                        || until != null && (copy.snapshot().retainUntil() == null || copy.snapshot().retainUntil().isBefore(until))) {
                     uncopied.add(s.shortId() + (until == null ? " (no retention recorded" : " (retained until " + until)
-                            + (copy == null ? "" : "; its copy " + copy.shortId() + " until " + copy.snapshot().retainUntil()) + ")");
+                            + (copy == null ? "" : beforeRewrite ? "; its copy " + copy.shortId() + " was made before it was rewritten, and"
+                            + " holds what the rewrite took out" : "; its copy " + copy.shortId() + " until " + copy.snapshot().retainUntil()) + ")");
                 }
             }
             if (!uncopied.isEmpty()) {
                 throw new VaultException(uncopied.size() + " snapshot(s) are retained until today or later, or have no retention recorded, with no copy"
                         + (copiesIn == null ? "" : " in " + copiesIn.backend().location()) + " kept as long (first " + uncopied.getFirst()
-                        + "): `vault copy` them to the repository that keeps them, then dispose naming it");
+                        + "): " + (rewrittenSinceCopied ? "`vault tier` (or `vault copy`) them again, which copies anew a snapshot rewritten"
+                        + " since its copy," : "`vault copy` them to the repository that keeps them,") + " then dispose naming it");
             }
             String oldVersions = oldVersions(repo.backend().keepsOldVersions(), "its keys/ and keyring"); // IS.012 6.6.6.4
             long packs = repo.backend().list("data").stream().filter(n -> Repository.idOfName(n) != null).count();
