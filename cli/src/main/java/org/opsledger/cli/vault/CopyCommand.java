@@ -45,13 +45,13 @@ final class CopyCommand implements Callable<Integer> {
         try (Repository source = repo.open(repo.location(), sourcePassword)) {
             List<ObjectId> done = java.util.Collections.synchronizedList(new ArrayList<>()); // a signal's entry reads it too
             int before = 0;
-            int replaced = 0; // the target's copies an amended record replaced
             // a target that cannot be opened is a failed copy too
             try (Journaling journal = new Journaling(source, JournalEntry.Operation.COPY, List.of(to), done)) {
                 try (Repository target = repo.openOther(to, targetPassword, sourcePassword, "--to-password-file", "OPSLEDGER_VAULT_TO_PASSWORD")) {
                     Copier.requireAnotherRepository(source, target); // one failed entry, not one on each side
                     // the target's journal says what it received, and from where: the long-term tier's own record (IS.012 6.6.5)
                     List<ObjectId> copies = java.util.Collections.synchronizedList(new ArrayList<>());
+                    List<ObjectId> replacedCopies = new ArrayList<>(); // the older copies amended records replaced there
                     String from = source.backend().location();
                     try (Journaling received = new Journaling(target, JournalEntry.Operation.COPY, List.of(from), copies)) {
                         try {
@@ -67,7 +67,7 @@ final class CopyCommand implements Callable<Integer> {
                                     break;
                                 }
                             }
-                            int[] counts = new int[2]; // copied before; the target's copies an amended record replaced
+                            int[] counts = new int[1]; // copied before
                             // a snapshot copied before (an earlier run, or one that ran out of memory and runs again) is not copied twice
                             copier.copyEach(found, c -> {
                                 Copier.Copy copy = c.copy();
@@ -75,7 +75,7 @@ final class CopyCommand implements Callable<Integer> {
                                 copies.add(copy.snapshot().id());
                                 if (copy.amendedCopy() != null && !copy.amendedCopyHeld()) { // deleted: named, as an amend names it
                                     copies.add(copy.amendedCopy());
-                                    counts[1]++;
+                                    replacedCopies.add(copy.amendedCopy());
                                 }
                                 counts[0] += copy.madeBefore() ? 1 : 0;
                                 copied.add(row(c.snapshot(), copy));
@@ -84,7 +84,6 @@ final class CopyCommand implements Callable<Integer> {
                                 }
                             }, batch -> { });
                             before = counts[0];
-                            replaced = counts[1];
                             if (notFound != null) {
                                 throw notFound;
                             }
@@ -92,10 +91,9 @@ final class CopyCommand implements Callable<Integer> {
                             throw received.failed(e);
                         }
                         String copiedBefore = before > 0 ? " (" + before + " of them copied before)" : "";
-                        received.ended(JournalEntry.Outcome.OK, List.of(from), withOriginals(copies, done), false, 0, JournalEntry.RECEIVED
-                                + done.size() + " snapshot(s) copied from " + from + copiedBefore
-                                + (replaced > 0 ? "; their amended records replaced " + replaced + " older copy(ies)" : "")
-                                + JournalEntry.originalsNamed(done.size()));
+                        received.ended(JournalEntry.Outcome.OK, List.of(from), withOriginals(copies, replacedCopies, done), false, 0,
+                                JournalEntry.RECEIVED + done.size() + " snapshot(s) copied from " + from + copiedBefore
+                                + JournalEntry.copiesReplaced(replacedCopies.size()) + JournalEntry.originalsNamed(done.size()));
                         journal.ended(JournalEntry.Outcome.OK, List.of(to), done, false, 0, "copied " + done.size() + " snapshot(s) to " + to
                                 + copiedBefore);
                     }
@@ -123,11 +121,14 @@ final class CopyCommand implements Callable<Integer> {
     }
 
     /**
-     * What the target's entry names: the copies (and older copies an amended record replaced), then the originals, by
-     * their IDs in the source ({@link JournalEntry#originalsNamed}), as tier's names them too.
+     * What the target's entry names: the copies, then the older copies their amended records replaced there (deleted:
+     * {@link JournalEntry#copiesReplaced}), then the originals, by their IDs in the source ({@link JournalEntry#originalsNamed}),
+     * as tier's names them too.
      */
-    static List<ObjectId> withOriginals(List<ObjectId> copies, List<ObjectId> originals) {
+    static List<ObjectId> withOriginals(List<ObjectId> copies, List<ObjectId> replacedCopies, List<ObjectId> originals) {
         List<ObjectId> named = new ArrayList<>(copies);
+        named.removeAll(replacedCopies); // named next, together (JournalEntry.copiesReplaced)
+        named.addAll(replacedCopies);
         named.addAll(originals);
         return named;
     }

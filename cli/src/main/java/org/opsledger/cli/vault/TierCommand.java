@@ -50,6 +50,7 @@ final class TierCommand implements Callable<Integer> {
         // and both journals name them (a signal's entry reads these lists too)
         List<ObjectId> sources = Collections.synchronizedList(new ArrayList<>());
         List<ObjectId> copies = Collections.synchronizedList(new ArrayList<>());
+        List<ObjectId> replacedCopies = Collections.synchronizedList(new ArrayList<>()); // the older copies amended records replaced there
         List<Forgetter.Group> emptied = new ArrayList<>();
         List<org.opsledger.vault.snapshot.SnapshotRef> expired = new ArrayList<>();
         List<org.opsledger.vault.snapshot.SnapshotRef> dueOnes = new ArrayList<>();
@@ -77,6 +78,7 @@ final class TierCommand implements Callable<Integer> {
                                 copies.add(copy.snapshot().id());
                                 if (copy.amendedCopy() != null && !copy.amendedCopyHeld()) { // deleted: named, as copy names it
                                     copies.add(copy.amendedCopy());
+                                    replacedCopies.add(copy.amendedCopy());
                                 }
                                 sources.add(s.id());
                             }, batch -> { // before its originals go near-line: a kill -9 then left no entry there naming their copies
@@ -93,9 +95,10 @@ final class TierCommand implements Callable<Integer> {
                         if (moved.isEmpty()) {
                             received.forgo();
                         } else {
-                            received.ended(JournalEntry.Outcome.OK, List.of(from), CopyCommand.withOriginals(copies, sources), false, 0,
-                                    JournalEntry.RECEIVED + moved.size() + " snapshot(s) older than " + nearLine + " from " + from
-                                    + (before > 0 ? " (" + before + " of them copied before)" : "") + JournalEntry.originalsNamed(sources.size()));
+                            received.ended(JournalEntry.Outcome.OK, List.of(from), CopyCommand.withOriginals(copies, replacedCopies, sources),
+                                    false, 0, JournalEntry.RECEIVED + moved.size() + " snapshot(s) older than " + nearLine + " from " + from
+                                    + (before > 0 ? " (" + before + " of them copied before)" : "") + JournalEntry.copiesReplaced(replacedCopies.size())
+                                    + JournalEntry.originalsNamed(sources.size()));
                         }
                     }
                 } catch (RuntimeException e) {

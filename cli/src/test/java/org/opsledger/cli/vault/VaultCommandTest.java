@@ -927,12 +927,25 @@ class VaultCommandTest {
         assertThat(received).last().satisfies(e -> {
             assertThat(e.get("snapshots").toString()).isEqualTo("[\"" + copy + "\",\"" + old + "\",\"" + copied.get("source").asString() + "\"]");
             assertThat(e.get("detail").asString()).isEqualTo("received 1 snapshot(s) copied from " + repo
-                    + "; their amended records replaced 1 older copy(ies); the last 1 ID(s) named are the originals");
+                    + "; their amended records replaced 1 older copy(ies), the 1 ID(s) named before the originals; the last 1 ID(s)"
+                    + " named are the originals");
         });
         Files.write(target.resolve("snapshots").resolve(old), oldFile);
         Run check = run("vault", "check", "--repo", target.toString(), "--password-file", pw.toString());
         assertThat(check.out()).contains("warning: 1 snapshot(s) are in the repository that a command had removed (" + old.substring(0, 8)
                 + ", which " + copy.substring(0, 8) + " replaced (amended-from)");
+
+        // and once the amended copy has left too (forgotten there): no record names the old one, the copy's entry does, as an
+        // amend's names what it replaced near-line (a copy's named it among the copies, as written, and check said nothing)
+        Files.delete(target.resolve("snapshots").resolve(old));
+        assertThat(run("vault", "forget", "--repo", target.toString(), "--password-file", pw.toString(), copy).exit()).isZero();
+        Files.write(target.resolve("snapshots").resolve(old), oldFile);
+        Run afterForget = run("vault", "check", "--repo", target.toString(), "--password-file", pw.toString());
+        assertThat(afterForget.out()).contains("warning: 1 snapshot(s) are in the repository that a command had removed (" + old.substring(0, 8)
+                + ", which a copy replaced on " + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + " (journal)");
+        assertThat(run("vault", "forget", "--repo", target.toString(), "--password-file", pw.toString(), old).exit()).isZero();
+        assertThat(run("vault", "check", "--repo", target.toString(), "--password-file", pw.toString()).out())
+                .doesNotContain("had removed").doesNotContain("are not in the repository");
     }
 
     /**

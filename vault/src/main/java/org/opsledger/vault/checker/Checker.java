@@ -497,7 +497,7 @@ public final class Checker {
     /**
      * Snapshots in the repository that a command had removed: one a forget's entry names as deleted or a tier's as
      * forgotten near-line (only a forget's was known: a helper's), one an amend's, rewrite's or key retirement's entry
-     * names as replaced, or one whose record a present snapshot's {@code amended-from} or {@code rewritten-from} names as
+     * names as replaced (and a copy's or tier's, an older copy an amended record replaced here), or one whose record a present snapshot's {@code amended-from} or {@code rewritten-from} names as
      * the one it replaced. A snapshot file put back from an older copy by someone able to write to the store (the old
      * record of an amended snapshot, a forgotten one whose data is not yet pruned) read as a backup like any other, and so
      * did the old one of an amend or rewrite stopped between writing the new snapshot and deleting the old; and one whose
@@ -570,7 +570,7 @@ public final class Checker {
             e.written().stream().filter(id -> !there.contains(id)).forEach(id -> written.put(id, e));
             switch (e.operation()) {
                 case FORGET, TIER, AMEND, REWRITE, REPAIR, DISPOSE, KEY -> {
-                    List<ObjectId> named = e.namesReplacedThenWritten() ? e.replaced() : e.received() ? List.of() : e.snapshots();
+                    List<ObjectId> named = e.namesReplacedThenWritten() || e.received() ? e.replaced() : e.snapshots();
                     if (e.operation() != JournalEntry.Operation.AMEND || e.outcome() != JournalEntry.Outcome.FAILED) {
                         left.addAll(named); // a failed amend names what it was to amend: each checked before any is written
                     }
@@ -580,6 +580,7 @@ public final class Checker {
                         retired = e.started(); // an older build's: it gave snapshots new IDs and named none of them
                     }
                 }
+                case COPY -> left.addAll(e.replaced()); // the older copies a copy's amended records replaced in the target
                 default -> { }
             }
         }

@@ -199,9 +199,13 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
 
     /**
      * The snapshots an amend, rewrite or key retirement that ended ok replaced ({@link #namesReplacedThenWritten}, the
-     * first half): its command deleted each once it had written the other. None of any other entry.
+     * first half): its command deleted each once it had written the other; and the older copies a copy's or tier's
+     * amended records replaced in the target ({@link #copiesReplaced}). None of any other entry.
      */
     public List<ObjectId> replaced() {
+        if (received()) {
+            return copiesReplaced();
+        }
         return namesReplacedThenWritten() ? snapshots.subList(0, snapshots.size() / 2) : List.of();
     }
 
@@ -267,6 +271,38 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
 
     private static final java.util.regex.Pattern ORIGINALS_NAMED = java.util.regex.Pattern.compile("; the last (\\d+) ID\\(s\\) named are the originals$");
 
+    /**
+     * How the detail of a copy's or tier's entry in the target says, before {@link #originalsNamed}, that the amended records
+     * it brought replaced {@code count} older copies there, named between the copies and the originals (§13). Named
+     * among the copies, each after the one that replaced it, they read as written, and check knew none put back once its
+     * successor had left too (an amend's or a rewrite's it knew by their entries).
+     */
+    public static String copiesReplaced(int count) {
+        return count == 0 ? "" : "; their amended records replaced " + count + " older copy(ies), the " + count
+                + " ID(s) named before the originals";
+    }
+
+    private static final java.util.regex.Pattern COPIES_REPLACED =
+            java.util.regex.Pattern.compile("; their amended records replaced (\\d+) older copy\\(ies\\), the \\d+ ID\\(s\\) named before the"
+                    + " originals; the last \\d+ ID\\(s\\) named are the originals$");
+
+    /**
+     * The older copies the amended records of a {@link #received} entry replaced ({@link #copiesReplaced}), deleted from the
+     * target once each new one was written; none of an entry that names none, or of an older build's, which named them
+     * among the copies.
+     */
+    public List<ObjectId> copiesReplaced() {
+        if (!received()) {
+            return List.of();
+        }
+        var m = COPIES_REPLACED.matcher(detail);
+        if (!m.find()) {
+            return List.of();
+        }
+        int end = snapshots.size() - originals().size();
+        return snapshots.subList(Math.max(0, end - (int) Math.min(end, Long.parseLong(m.group(1)))), end);
+    }
+
     /** The source snapshots a {@link #received} entry names after its copies ({@link #originalsNamed}); none of an older build's. */
     public List<ObjectId> originals() {
         if (!received()) {
@@ -280,13 +316,14 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     /**
      * The snapshots this entry says its command wrote in the repository: a backup's or recover's that did not fail; those
      * an amend, rewrite or key retirement wrote in place of others ({@link #namesReplacedThenWritten}, the second half);
-     * the copies a copy or tier {@link #received} (not the originals it names after them). None of any other entry.
+     * the copies a copy or tier {@link #received} (not the older copies they replaced, nor the originals it names after
+     * them). None of any other entry.
      */
     public List<ObjectId> written() {
         return switch (operation) {
             case BACKUP, RECOVER -> outcome == Outcome.FAILED ? List.of() : snapshots;
             case AMEND, REWRITE, KEY -> namesReplacedThenWritten() ? snapshots.subList(snapshots.size() / 2, snapshots.size()) : List.of();
-            case COPY, TIER -> received() ? snapshots.subList(0, snapshots.size() - originals().size()) : List.of();
+            case COPY, TIER -> received() ? snapshots.subList(0, snapshots.size() - originals().size() - copiesReplaced().size()) : List.of();
             default -> List.of();
         };
     }
