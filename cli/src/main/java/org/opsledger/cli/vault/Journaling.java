@@ -115,7 +115,10 @@ final class Journaling implements AutoCloseable {
         }
     }
 
-    /** The entry names {@code trees} as the root trees the command (a rewrite) replaced: recover leaves them alone for good. */
+    /**
+     * The entry names {@code trees} as the root trees the command (a rewrite) replaced, or is about to (a stand-in written
+     * after this, and a stopped command's entry, name them too): recover leaves them alone for good.
+     */
     void replacing(List<ObjectId> trees) {
         replacedTrees = List.copyOf(trees);
     }
@@ -190,7 +193,7 @@ final class Journaling implements AutoCloseable {
             return null;
         }
         ObjectId id = journal.record(JournalEntry.of(operation, JournalEntry.Outcome.FAILED, started, paths, planned, false, KILLED,
-                JournalEntry.UNFINISHED + detail));
+                JournalEntry.UNFINISHED + detail).replacing(replacedTrees)); // a rewrite's: what recover leaves alone (§12)
         String before = standIn;
         standIn = Journal.DIR + "/" + id.hex();
         if (before != null) {

@@ -55,7 +55,15 @@ final class RewriteCommand implements Callable<Integer> {
         try (Repository r = repo.open();
              Journaling journal = dryRun ? null : new Journaling(r, JournalEntry.Operation.REWRITE, List.of(), List.of())) {
             try {
-                done = new Rewriter(r).rewrite(select.findEach(r, snapshots), excludes, reason, by, dryRun);
+                done = new Rewriter(r).rewrite(select.findEach(r, snapshots), excludes, reason, by, dryRun, planned -> {
+                    // recover leaves what a rewrite took out alone by its entry once the rewritten snapshot is gone (vault-format.md
+                    // §12): named before the first old snapshot goes, in the stand-in and in a stopped command's entry; a rewrite
+                    // stopped before its own entry (a full disk, SIGTERM, kill -9) left none, and recover brought the key back
+                    journal.replacing(planned.stream().map(p -> p.before().snapshot().tree()).toList());
+                    journal.standIn(planned.stream().map(p -> p.before().id()).toList(), "it was to rewrite " + planned.size()
+                            + " snapshot(s), taking out what matches " + String.join(", ", excludes) + "; those no longer here it rewrote,"
+                            + " and recover leaves their old trees alone");
+                });
                 if (dryRun && r.config().version() < Rewriter.FORMAT) { // the run itself is refused: say so before the operator plans on it
                     Output.err().println("warning: this repository is of format " + r.config().version() + ": the rewrite itself is refused"
                             + " until `vault upgrade` makes it format " + Rewriter.FORMAT);

@@ -2144,6 +2144,41 @@ class VaultCommandTest {
     }
 
     /**
+     * The same for a rewrite stopped before its own entry was written (kill -9 here; a full disk or SIGTERM likewise): it
+     * left no entry naming the trees it replaced, and once the rewritten snapshot was forgotten, recover brought back the
+     * key it took out. Its stand-in, written before the first old snapshot goes, names them.
+     */
+    @Test
+    void whatARewriteStoppedBeforeItsEntryTookOutStaysOutOfARecover() throws Exception {
+        Files.write(data.resolve("id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----\nleaked\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        JsonNode before = vault("snapshots", "--json").json().get(0);
+        String old = before.get("id").asString();
+        String oldTree = before.get("record").get("tree").asString();
+        // its entry, written after the old snapshot goes, takes a second or more at 1 KiB/s
+        Process rewrite = vaultProcess("rewrite", "latest", "--exclude", "id_rsa", "--reason", "INC-31: a private key", "--limit-upload", "1")
+                .redirectError(tmp.resolve("rewrite.err").toFile()).start();
+        Path snapshots = repo.resolve("snapshots");
+        for (int i = 0; i < 1500 && rewrite.isAlive() && Files.exists(snapshots.resolve(old)); i++) {
+            Thread.sleep(20);
+        }
+        rewrite.destroyForcibly(); // SIGKILL
+        assertThat(rewrite.waitFor()).as("killed before it ended: " + Files.readString(tmp.resolve("rewrite.err"))).isEqualTo(137);
+        assertThat(snapshots.resolve(old)).as("replaced").doesNotExist();
+        assertThat(vault("forget", "latest").exit()).isZero();
+
+        Run dry = vault("recover", "--dry-run", "--json");
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.json().get("trees")).as("never the tree it replaced").extracting(JsonNode::asString).doesNotContain(oldTree)
+                .hasSize(1);
+        assertThat(vault("journal", "--operation", "rewrite", "--json").json().get("entries")).as("its stand-in, no entry of its own")
+                .singleElement().satisfies(e -> {
+                    assertThat(e.get("exitCode").asInt()).isEqualTo(137);
+                    assertThat(e.get("replacedTrees")).extracting(JsonNode::asString).containsExactly(oldTree);
+                });
+    }
+
+    /**
      * An @argfile before "--" is read for options; after it, each argument is the command's as given: picocli expanded
      * `curl -d @query.json` into the file's words and "@@x" into "@x", and the snapshot held another command's output, exit 0
      * (a tester's).

@@ -21,8 +21,9 @@ import org.opsledger.vault.snapshot.Snapshot;
  * in, where that is not {@code username} (an operator through sudo: {@link OsUser#login}); {@code keySlot}: the key slot
  * whose password opened the repository for the command. The last two are null in an entry of a build before 2026-12-06.
  * {@code replacedTrees}: in a rewrite's entry, the root trees of the snapshots it replaced, which {@code vault recover}
- * leaves alone for good (the rewritten snapshot's own record names them only while it is in the repository); empty in
- * every other entry, and in a rewrite's of a build before 2026-12-07. {@code readTo}: in a check's entry with
+ * leaves alone for good (the rewritten snapshot's own record names them only while it is in the repository); in its
+ * stand-in and in the entry of one stopped, those it was to replace; empty in every other entry, and in a rewrite's of a
+ * build before 2026-12-07. {@code readTo}: in a check's entry with
  * {@code --read-data-subset}, the last pack it read in the order of pack IDs, after which the next subset check goes on
  * (IS.012 6.6.4: regular subset checks read every pack); null in every other entry, and in one of a build before 2026-12-07.
  * {@code damagedPacks}: in a check's or repair's entry, the packs it found damaged or missing, which later checks recall
@@ -329,10 +330,10 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     }
 
     /**
-     * The operations whose command writes a stand-in (a forget, a tier): a read of the journal keeps the command of
+     * The operations whose command writes a stand-in (a forget, a tier, a rewrite): a read of the journal keeps the command of
      * their entries alone, to take out a stand-in beside its command's own entry ({@link Journal#read}).
      */
-    public static final java.util.Set<Operation> STOOD_IN_FOR = java.util.EnumSet.of(Operation.FORGET, Operation.TIER);
+    public static final java.util.Set<Operation> STOOD_IN_FOR = java.util.EnumSet.of(Operation.FORGET, Operation.TIER, Operation.REWRITE);
 
     /** The entry a forget or tier writes before it deletes, standing for it should it be killed outright. */
     public boolean standIn() {

@@ -65,6 +65,17 @@ public final class Rewriter {
      * and writes nothing.
      */
     public List<Rewritten> rewrite(List<SnapshotRef> snapshots, List<String> excludes, String reason, String by, boolean dryRun) {
+        return rewrite(snapshots, excludes, reason, by, dryRun, planned -> { });
+    }
+
+    /**
+     * {@link #rewrite(List, List, String, String, boolean)}, handing {@code beforeWriting} the snapshots it is about to
+     * rewrite (those a pattern matches, with what each loses), once all are checked and before the first is written or any
+     * old one deleted: a command records there what recover must leave alone (the old root trees) should it stop before its
+     * own record of the rewrite is written (a full disk, SIGTERM, kill -9). A failure there rewrites nothing.
+     */
+    public List<Rewritten> rewrite(List<SnapshotRef> snapshots, List<String> excludes, String reason, String by, boolean dryRun,
+                                   java.util.function.Consumer<List<Rewritten>> beforeWriting) {
         Amendment.requireReason("a rewrite", "rewritten", reason, by);
         if (excludes.isEmpty()) {
             throw new VaultException("a rewrite needs at least one --exclude pattern: what to take out of the snapshots");
@@ -115,6 +126,7 @@ public final class Rewriter {
         if (dryRun) {
             return plan;
         }
+        beforeWriting.accept(plan.stream().filter(p -> p.removed() > 0).toList());
         Instant now = Instant.now();
         List<Rewritten> out = new ArrayList<>();
         // a prune now waits for the trees this writes; not beside a key retirement or a repair (Repository#lock)
