@@ -23,6 +23,10 @@ public final class CrashChild {
             }));
             return;
         }
+        if (args[0].equals("tier-stopped")) {
+            DeletionsThroughAPowerCutTest.tierStoppedAsItGoes(Path.of(args[1]), Path.of(args[2]));
+            return;
+        }
         if (args[0].equals("forget-stopped")) {
             DeletionsThroughAPowerCutTest.forgetStoppedAsItGoes(Path.of(args[1]));
             return;

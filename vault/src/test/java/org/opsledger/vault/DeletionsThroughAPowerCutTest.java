@@ -156,14 +156,7 @@ class DeletionsThroughAPowerCutTest {
     void aForgetStoppedBySignalNamesExactlyWhatIsDurablyGone() throws Exception {
         Path dir = tmp.resolve("repo");
         manySnapshots(dir, 40);
-        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(jvm, "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                "forget-stopped", dir.toString()).redirectErrorStream(true).start();
-        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(child.waitFor()).as(out).isZero();
-        java.util.Map<String, String> said = new java.util.HashMap<>();
-        out.lines().filter(l -> l.matches("[A-Z]+ .*|[A-Z]+")).forEach(l -> said.put(l.split(" ", 2)[0], l.contains(" ") ? l.split(" ", 2)[1] : ""));
-        assertThat(said).as(out).containsKeys("NAMED", "UNDONE", "GONE");
+        java.util.Map<String, String> said = childSaid("forget-stopped", dir.toString());
         assertThat(said.get("NAMED")).as("the entry names what was removed").isNotEmpty();
         assertThat(said.get("UNDONE")).as("what a power cut as the entry is written brings back").isEmpty();
         assertThat(said.get("GONE")).as("removed from snapshots/, once the forget ended").isEqualTo(said.get("NAMED"));
@@ -175,34 +168,128 @@ class DeletionsThroughAPowerCutTest {
      */
     static void forgetStoppedAsItGoes(Path dir) {
         PowerCut cut = new PowerCut(dir);
-        List<ObjectId> removed = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread hook = new Thread(() -> {
-            org.opsledger.vault.repository.SharedLock.releaseAllOnTheWayOut();
-            System.out.println("NAMED " + sortedHex(List.copyOf(removed)));
-            System.out.println("UNDONE " + String.join(" ", cut.undoneUnder("snapshots/")));
-        }, "journal-on-signal");
+        SignalHook hook = new SignalHook(cut);
         try (Repository repo = Repository.open(new LocalBackend(dir, cut), TestTrees.PASSWORD)) {
             List<SnapshotRef> all = repo.snapshots();
             Forgetter forgetter = new Forgetter(repo, ZoneOffset.UTC);
             try {
                 forgetter.remove(forgetter.plan(all, Instant.now()), id -> {
-                    removed.add(id);
-                    if (removed.size() == 5) {
-                        hook.start();
-                        // until the hook has named its list, or waits for the forget
-                        while (!java.util.Set.of(Thread.State.BLOCKED, Thread.State.WAITING, Thread.State.TERMINATED).contains(hook.getState())) {
-                            Thread.onSpinWait();
-                        }
+                    hook.named.add(id);
+                    if (hook.named.size() == 5) {
+                        hook.stopNow();
                     }
                 });
             } catch (RuntimeException stopped) {
                 System.out.println("STOPPED " + stopped.getMessage());
             }
-            hook.join();
+            hook.printGone(dir, all);
+        }
+    }
+
+    /**
+     * What the journal's hook does on a signal, in a child JVM as its work goes: lets the locks go, then prints what it names
+     * ({@link #named}: NAMED) and what a power cut then brings back of snapshots/ (UNDONE).
+     */
+    private static final class SignalHook {
+        final List<ObjectId> named = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Thread hook;
+
+        SignalHook(PowerCut cut) {
+            hook = new Thread(() -> {
+                org.opsledger.vault.repository.SharedLock.releaseAllOnTheWayOut();
+                System.out.println("NAMED " + sortedHex(List.copyOf(named)));
+                System.out.println("UNDONE " + String.join(" ", cut.undoneUnder("snapshots/")));
+            }, "journal-on-signal");
+        }
+
+        /** Runs the hook, once: returns when it has named its list, or waits for the commit under way. */
+        void stopNow() {
+            if (hook.getState() != Thread.State.NEW) {
+                return;
+            }
+            hook.start();
+            while (!java.util.Set.of(Thread.State.BLOCKED, Thread.State.WAITING, Thread.State.TERMINATED).contains(hook.getState())) {
+                Thread.onSpinWait();
+            }
+        }
+
+        /** Once the hook has ended, prints which of {@code all} are gone from {@code dir}'s snapshots/ (GONE). */
+        void printGone(Path dir, List<SnapshotRef> all) {
+            try {
+                hook.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
             List<ObjectId> gone = all.stream().map(SnapshotRef::id).filter(id -> !Files.exists(dir.resolve("snapshots/" + id.hex()))).toList();
             System.out.println("GONE " + sortedHex(gone));
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The lines "WORD rest" a {@link CrashChild} run with {@code args} printed, by word; it must exit 0. */
+    private static java.util.Map<String, String> childSaid(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), CrashChild.class.getName()));
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(child.waitFor()).as(out).isZero();
+        java.util.Map<String, String> said = new java.util.HashMap<>();
+        out.lines().filter(l -> l.matches("[A-Z]+ .*|[A-Z]+")).forEach(l -> said.put(l.split(" ", 2)[0], l.contains(" ") ? l.split(" ", 2)[1] : ""));
+        assertThat(said).as(out).containsKeys("NAMED", "UNDONE", "GONE");
+        return said;
+    }
+
+    /**
+     * A tier stopped by a signal, as the forget above (IS.012 6.6.7): its near-line forget went on deleting once the
+     * journal's hook had let its locks go, so a hold placed then found the snapshot gone ("no longer in the repository"),
+     * the entries named none of what it deleted after, and what they named was not yet durable. Now each original is
+     * forgotten and handed on in one commit under the lock of holds, the turn's deletions durable before it goes: the tier
+     * deletes nothing after, and the hold placed then wins, the snapshot staying near-line, held.
+     */
+    @Test
+    void aTierStoppedBySignalForgetsNothingAfterAndAHoldPlacedThenWins() throws Exception {
+        Path near = tmp.resolve("near");
+        manySnapshots(near, 12);
+        TestTrees.newRepo(tmp.resolve("far")).close();
+        java.util.Map<String, String> said = childSaid("tier-stopped", near.toString(), tmp.resolve("far").toString());
+        assertThat(said.get("NAMED").split(" ")).as("the entries name what was forgotten near-line").hasSize(3);
+        assertThat(said.get("UNDONE")).as("what a power cut as the entries are written brings back").isEmpty();
+        assertThat(said.get("GONE")).as("forgotten near-line, once the tier ended").isEqualTo(said.get("NAMED"));
+
+        // the next one due, held once the tier's lock was let go: the tier did not take it from under the hold
+        try (Repository repo = TestTrees.open(near)) {
+            SnapshotRef next = repo.findSnapshot(said.get("NEXT"));
+            repo.hold(next, "LIT-12", "counsel");
+            assertThat(repo.holdOf(next.id())).isNotNull();
+            assertThat(repo.snapshots()).as("one backup and 12 more, 3 forgotten").hasSize(13 - 3);
+        }
+    }
+
+    /**
+     * {@link #aTierStoppedBySignalForgetsNothingAfterAndAHoldPlacedThenWins}'s child: tiers every snapshot of {@code near}
+     * to {@code far}, and as the third move is handed on, does what the journal's hook does on a signal, printing what it
+     * names, what a cut then brings back, and the snapshot due next.
+     */
+    static void tierStoppedAsItGoes(Path near, Path far) {
+        PowerCut cut = new PowerCut(near);
+        SignalHook hook = new SignalHook(cut);
+        try (Repository repo = Repository.open(new LocalBackend(near, cut), TestTrees.PASSWORD); Repository longTerm = TestTrees.open(far)) {
+            List<SnapshotRef> all = repo.snapshots();
+            List<ObjectId> order = new ArrayList<>();
+            try {
+                new org.opsledger.vault.copier.Tiering(repo, longTerm, ZoneOffset.UTC).move(all, (s, copy) -> order.add(s.id()), batch -> { }, m -> {
+                    if (m.forgottenNearLine()) {
+                        hook.named.add(m.source());
+                    }
+                    if (hook.named.size() == 3) {
+                        hook.stopNow();
+                    }
+                });
+            } catch (RuntimeException stopped) {
+                System.out.println("STOPPED " + stopped.getMessage());
+            }
+            System.out.println("NEXT " + order.get(3).hex());
+            hook.printGone(near, all);
         }
     }
 

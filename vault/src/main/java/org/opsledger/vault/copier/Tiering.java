@@ -176,15 +176,24 @@ public final class Tiering {
      * under one near-line lock of holds, handing each move to {@code each}; returns the index of the first not forgotten.
      * The hold is read, the original deleted or the hold carried, under that lock: no hold or release comes in between (a
      * hold released while the tier ran was placed again in the long-term repository, for a matter that had ended, and the
-     * snapshot stayed near-line: a helper's, with breakpoints). Taken per snapshot, each lock listed index/ again.
+     * snapshot stayed near-line: a helper's, with breakpoints). Taken per snapshot, each lock listed index/ again. Each
+     * snapshot is forgotten and handed on in one commit under the lock ({@link SharedLock#whileHeld}), and the turn's
+     * deletions are the lock's ({@link SharedLock#deletions}), as a forget's: a stop signal's hook lets the lock go
+     * between two, the deletions durable first, and the tier deletes nothing after. It went on deleting once the lock was
+     * let go: a hold placed then lost to the tier's deletion (IS.012 6.6.7), and the journal's entries, already written,
+     * named neither that nor what followed, nor were the deletions they named durable.
      */
     private int forgetUnderOneLock(List<Copier.Copied> batch, int from, Consumer<Moved> each) {
         long started = nanoClock.getAsLong();
         int i = from;
         // the turn's deletions durable together before its lock is let go (one fsync of snapshots/, not one a snapshot)
-        try (SharedLock lock = nearLine.holdsLockWaiting(); Backend.Deletions deletions = nearLine.backend().deletions()) {
+        try (SharedLock lock = nearLine.holdsLockWaiting(); Backend.Deletions deletions = lock.deletions()) {
             do {
-                each.accept(forgetNearLine(batch.get(i).snapshot(), batch.get(i).copy(), deletions));
+                Copier.Copied c = batch.get(i);
+                lock.whileHeld(() -> {
+                    each.accept(forgetNearLine(c.snapshot(), c.copy(), deletions));
+                    return null;
+                });
                 i++;
             } while (i < batch.size() && !LockTurns.over(started, nanoClock));
         }
