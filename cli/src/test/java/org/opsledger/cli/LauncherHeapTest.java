@@ -88,6 +88,26 @@ class LauncherHeapTest {
         assertThat(maxHeapMiB(Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75"), "vault", "backup", "/srv")).isNotEqualTo(base);
     }
 
+    /**
+     * A FIFO planted as a repository's config: the launcher read it for the format's version, and its redirection waited
+     * for ever for a writer, before any JVM started (the command names it: VaultCommandTest). It is read when a regular file.
+     */
+    @Test
+    void aFifoAsTheConfigIsNotWaitedOn() throws Exception {
+        Path large = repoWithIndex("large", 40);
+        assertThat(new ProcessBuilder("mkfifo", large.resolve("config").toString()).inheritIO().start().waitFor()).isZero();
+        try {
+            long heap = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(1), // a hang guard
+                    () -> maxHeapMiB(Map.of(), "vault", "snapshots", "--repo", large.toString()));
+            assertThat(heap).isEqualTo(maxHeapMiB(Map.of(), "vault", "snapshots") + 68);
+        } finally { // a writer of its own, which lets a read that waits (the launcher before) go on and end
+            try (var writer = java.nio.channels.FileChannel.open(large.resolve("config"), java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                assertThat(writer.isOpen()).isTrue();
+            }
+        }
+    }
+
     /** The index is sized by du alone: its output was cut by one more process, on every vault command (a helper's). */
     @Test
     void theIndexIsSizedWithoutCut() throws Exception {

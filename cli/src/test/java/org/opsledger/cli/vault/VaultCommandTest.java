@@ -2250,6 +2250,57 @@ class VaultCommandTest {
     }
 
     /**
+     * Objects of a repository are regular files. A FIFO planted as one (config, the keyring, a key slot, a snapshot, an
+     * index, a journal entry) made every command wait for ever in open(2) for a writer, and one in a listed directory was
+     * passed over: check said "checked 0 snapshot(s) … no errors were found" of a repository whose one snapshot was a FIFO,
+     * and a key slot's "no key slot: it was disposed of". Each is refused in one line naming it, check and repair too,
+     * which take it for no damage of theirs to mend; a socket so.
+     */
+    @Test
+    void anObjectOfTheRepositoryThatIsAFifoOrSocketIsRefusedNamingIt() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        List<String> objects = new ArrayList<>(List.of("config", "keyring"));
+        for (String dir : List.of("keys", "snapshots", "index", "journal")) {
+            objects.add(dir + "/" + names(repo.resolve(dir)).getFirst());
+        }
+        for (String object : objects) {
+            Path file = repo.resolve(object);
+            Path aside = Files.move(file, tmp.resolve("aside"));
+            assertThat(new ProcessBuilder("mkfifo", file.toString()).inheritIO().start().waitFor()).isZero();
+            try {
+                List<String> commands = object.startsWith("snapshots/") ? List.of("snapshots", "check", "repair")
+                        : object.startsWith("index/") ? List.of("check", "repair")
+                        : object.startsWith("journal/") ? List.of("journal") : List.of("snapshots");
+                for (String command : commands) {
+                    Run refused = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(1), // a hang guard
+                            () -> vault(command));
+                    assertThat(refused.exit()).as(object + ": " + command).isEqualTo(1);
+                    assertThat(refused.err()).as(object + ": " + command).endsWith("opsledger: " + file
+                            + " is a FIFO, not a file of the repository: remove it\n");
+                }
+            } finally { // a writer of its own, which lets a read that waits (the code before) go on and end
+                try (var writer = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    assertThat(writer.isOpen()).isTrue();
+                }
+                Files.delete(file);
+                Files.move(aside, file);
+            }
+        }
+        Path config = repo.resolve("config"); // a socket's path holds 108 bytes at most: not a snapshot's
+        Path aside = Files.move(config, tmp.resolve("aside"));
+        try (var socket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            socket.bind(java.net.UnixDomainSocketAddress.of(config));
+            Run refused = vault("check");
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).endsWith("opsledger: " + config + " is a socket, not a file of the repository: remove it\n");
+        }
+        Files.delete(config);
+        Files.move(aside, config);
+        assertThat(vault("check").exit()).isZero();
+    }
+
+    /**
      * In an @argfile a line starting with '#' is a comment, and a '#' anywhere else is part of its argument: picocli cut
      * `--tag ticket=CHG#123` to ticket=CHG and `--owner ops#db` to ops, an IS.012 6.6.5.1 record cut short, exit 0 (a tester's).
      */

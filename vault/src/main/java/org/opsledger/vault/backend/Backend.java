@@ -295,11 +295,12 @@ public interface Backend extends AutoCloseable {
      * Whether {@code failure}, a read of a file that is there (a file gone is the caller's to tell), says its stored bytes
      * are lost: the one place that decides, for check, repair, prune and every listing that reports a file that does not
      * read. Never a file this user may not read ({@link PermissionDeniedException}: another user's, in a repository
-     * several users write to; a repair that took it for damage kept zeros of it and deleted it, a tester's), nor, where
+     * several users write to; a repair that took it for damage kept zeros of it and deleted it, a tester's), nor what is
+     * no file ({@link NotAFileException}: a FIFO under an object's name), nor, where
      * {@link #readFailureIsDamage} says so, a store that did not answer. Asked of {@link #store()}.
      */
     default boolean isDamage(Exception failure) {
-        return !(failure instanceof PermissionDeniedException) && store().readFailureIsDamage();
+        return !(failure instanceof PermissionDeniedException || failure instanceof NotAFileException) && store().readFailureIsDamage();
     }
 
     /** The store itself, under any limit put on its transfers ({@link ThrottledBackend}): what a local-disk check asks of it. */

@@ -11,10 +11,13 @@ public final class PermissionDeniedException extends BackendException {
         super("cannot read " + what + ": permission denied: run as the owner of the repository or fix its ownership", cause);
     }
 
-    /** Throws {@code e} when it is one: for a caller that takes other failures for "no such header", "not a lock". */
+    /**
+     * Throws {@code e} when it is one, or what is no file ({@link NotAFileException}: nothing is known of either): for a
+     * caller that takes other failures for "no such header", "not a lock".
+     */
     public static void passOn(Throwable e) {
-        if (e instanceof PermissionDeniedException d) {
-            throw d;
+        if (e instanceof PermissionDeniedException || e instanceof NotAFileException) {
+            throw (BackendException) e;
         }
     }
 }
