@@ -12,7 +12,6 @@ import java.util.Deque;
 import java.util.List;
 import org.opsledger.vault.IoReason;
 import org.opsledger.vault.snapshot.FileNames;
-import org.opsledger.vault.snapshot.NodeType;
 
 /**
  * Argument files ("@FILE": the arguments FILE holds, in its place), expanded here, not by picocli, which expanded every
@@ -28,7 +27,7 @@ import org.opsledger.vault.snapshot.NodeType;
  *
  * <p>The argument files of a command line hold {@link #MAX_BYTES} together at most: each was read whole, and `@/dev/zero`
  * or a large file named by mistake filled the heap (an earlier session's finding). A file, a pipe ({@code @<(…)}) or a
- * device is read up to that bound and refused past it, exit 2. A FIFO named by its path is refused ({@link #refuseFifo}).
+ * device is read up to that bound and refused past it, exit 2. A FIFO waits for its writer, saying so ({@link InputFile}).
  */
 final class ArgumentFiles {
 
@@ -65,7 +64,6 @@ final class ArgumentFiles {
                 out.add(arg);
                 return;
             }
-            refuseFifo(arg, file);
             Path key = file.toAbsolutePath().normalize();
             if (reading.contains(key)) {
                 throw new CliException("the argument file " + TerminalText.escape(arg) + " includes itself: name each file once", 2);
@@ -78,29 +76,6 @@ final class ArgumentFiles {
         }
     }
 
-    /**
-     * Refuses, exit 2, a FIFO named by its path (mkfifo's, or a link to one): with no program writing to it its open
-     * waits for ever, and the command hung before it said a word (an engineer's note). A descriptor already open is read
-     * as before, /dev/stdin, /dev/fd/N and /proc/…/fd/… (the launcher's list of what is read once): {@code @<(…)}'s pipe,
-     * whose writer is the shell's, and a FIFO the shell opened (`@/dev/stdin < fifo`).
-     */
-    private static void refuseFifo(String arg, Path file) {
-        String given = file.toAbsolutePath().normalize().toString();
-        if (given.equals("/dev/stdin") || given.startsWith("/dev/fd/") || given.matches("/proc/[^/]+/fd/.*")) {
-            return;
-        }
-        int mode;
-        try {
-            mode = (Integer) Files.getAttribute(file, "unix:mode"); // a stat, through links: it opens nothing, so waits for nothing
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return; // read as before: a failure is said then
-        }
-        if (NodeType.ofMode(mode) == NodeType.FIFO) {
-            throw new CliException("the argument file " + TerminalText.escape(arg) + " is a FIFO, whose read waits for a program to"
-                    + " write to it: give a regular file, or a command's output as @<(command)", 2);
-        }
-    }
-
     /** The most bytes the argument files of one command line hold together: options, never data. */
     static final int MAX_BYTES = 1 << 20;
 
@@ -109,7 +84,7 @@ final class ArgumentFiles {
         StringBuilder text = new StringBuilder();
         try {
             byte[] bytes;
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = InputFile.open(file, "the argument file " + TerminalText.escape(arg))) {
                 bytes = in.readNBytes(MAX_BYTES - read + 1);
             }
             read += bytes.length;

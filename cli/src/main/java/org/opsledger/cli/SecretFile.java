@@ -55,8 +55,13 @@ public final class SecretFile {
      * opened with that file only, never with the password typed (a re-tester's).
      */
     public static Text text(Path file, String what) {
+        return text(file, what, what);
+    }
+
+    /** {@link #text(Path, String)}, its option named by {@code option} ("--password-file") when a FIFO waits for a writer ({@link InputFile}). */
+    public static Text text(Path file, String what, String option) {
         byte[] bytes;
-        try (var in = Files.newInputStream(file)) {
+        try (var in = InputFile.open(file, option)) {
             bytes = in.readNBytes(MAX_BYTES + MARK_AND_LINE_END + 1);
         } catch (IOException e) {
             throw new CliException("cannot read " + what + " " + file + ": " + IoReason.of(e), 2);

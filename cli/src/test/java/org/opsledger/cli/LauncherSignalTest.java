@@ -160,6 +160,49 @@ class LauncherSignalTest {
         assertThat(err()).isEqualTo("opsledger: forget stopped by SIGTERM before it ended\n");
     }
 
+    /**
+     * A FIFO named to --password-file, --files-from, --exclude-file or as an @argfile is read once a program writes to it
+     * (`<(pass show vault)`); with no writer its open waited for ever, in silence (an engineer's note), and session 35
+     * refused an @argfile FIFO even with its writer. After ≈2 s one line says what the command waits for, and it goes on
+     * waiting: a writer then lets it run, SIGTERM ends it with its usual line.
+     */
+    @Test
+    void aFifoWithoutAWriterIsSaidAndWaitedOn() throws Exception {
+        assertThat(vault("init").waitFor()).isZero();
+        Path fifo = tmp.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        String[][] given = {{"snapshots", "--password-file", fifo.toString()}, {"snapshots", "@" + fifo}, {"backup", "--allow-same-device",
+                "--files-from", fifo.toString()}};
+        String[] said = {"--password-file", "the argument file @" + fifo, "--files-from"};
+        String[] written = {"signals\n", "--json\n", jdk() + "\n"};
+        for (int i = 0; i < given.length; i++) {
+            Process p = vault(given[i]);
+            String notice = "opsledger: waiting for a writer on FIFO " + fifo + " (" + said[i] + ")\n";
+            awaitErr(p, notice);
+            Files.writeString(fifo, written[i]); // the writer: the open returns, the command reads what it wrote
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(err()).isZero();
+            assertThat(err()).startsWith(notice);
+        }
+        assertThat(Files.readString(tmp.resolve("stdout"))).contains("saved"); // the backup of the paths listed
+
+        Process backup = vault("backup", "--allow-same-device", "--exclude-file", fifo.toString(), tmp.resolve("jdk").toString());
+        awaitErr(backup, "opsledger: waiting for a writer on FIFO " + fifo + " (--exclude-file)\n");
+        assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(backup.pid())).start().waitFor()).isZero();
+        assertThat(ended(backup)).isEqualTo(143);
+        assertThat(err()).isEqualTo("opsledger: waiting for a writer on FIFO " + fifo + " (--exclude-file)\n"
+                + "opsledger: backup stopped by SIGTERM before it ended\n");
+    }
+
+    /** Waits (a minute at most) until {@code p}'s stderr is {@code said}. */
+    private void awaitErr(Process p, String said) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!err().equals(said) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(err()).isEqualTo(said);
+    }
+
     /** Ctrl-C on a terminal reaches the launcher's whole group: the JVM gets INT twice (the launcher passes it on) and stops once. */
     @Test
     void ctrlCOfTheWholeGroupStopsTheCommandOnce() throws Exception {

@@ -335,7 +335,7 @@ final class BackupCommand implements Callable<Integer> {
         List<String> out = new ArrayList<>();
         for (Path f : files) {
             // read a line at a time, each bounded: --files-from /dev/zero is one endless line, not a list
-            try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(f))) {
+            try (InputStream in = new java.io.BufferedInputStream(org.opsledger.cli.InputFile.open(f, option))) {
                 in.mark(2);
                 int first = in.read();
                 int second = in.read();

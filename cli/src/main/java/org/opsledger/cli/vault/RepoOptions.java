@@ -82,7 +82,7 @@ final class RepoOptions {
 
     static Password readPassword(Path file, String env, String option) {
         if (file != null) {
-            SecretFile.Text text = SecretFile.text(file, "password file");
+            SecretFile.Text text = SecretFile.text(file, "password file", option);
             String shown = TerminalText.escape(FileNames.exactOf(file)); // said in a line: its backslashes and bytes escaped
             return new Password(text.secret().toCharArray(), text.formerly() == null ? null : new FormerReading(text.formerly().toCharArray(),
                     "the byte order mark (U+FEFF) that begins password file " + shown, "", shown, "", " --password-file " + shown));

@@ -2226,30 +2226,6 @@ class VaultCommandTest {
     }
 
     /**
-     * An @argfile that is a FIFO no program writes to waited for ever, before the command said a word (an engineer's note):
-     * refused, exit 2, naming it, and a link to one too.
-     */
-    @Test
-    void anArgumentFileThatIsAFifoIsRefused() throws Exception {
-        Path fifo = tmp.resolve("nightly.args");
-        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
-        Path link = Files.createSymbolicLink(tmp.resolve("link.args"), fifo);
-        try {
-            for (Path named : List.of(fifo, link)) {
-                Run refused = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(1), // a hang guard
-                        () -> vault("backup", "@" + named, data.toString(), "--allow-same-device"));
-                assertThat(refused.exit()).isEqualTo(2);
-                assertThat(refused.err()).isEqualTo("opsledger: the argument file @" + named + " is a FIFO, whose read waits for a program"
-                        + " to write to it: give a regular file, or a command's output as @<(command)\n");
-            }
-        } finally { // a writer of its own, which lets a read that waits (the code before) go on and end
-            try (var writer = java.nio.channels.FileChannel.open(fifo, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
-                assertThat(writer.isOpen()).isTrue();
-            }
-        }
-    }
-
-    /**
      * Objects of a repository are regular files. A FIFO planted as one (config, the keyring, a key slot, a snapshot, an
      * index, a journal entry) made every command wait for ever in open(2) for a writer, and one in a listed directory was
      * passed over: check said "checked 0 snapshot(s) … no errors were found" of a repository whose one snapshot was a FIFO,
