@@ -1,9 +1,9 @@
 package org.opsledger.vault;
 
-import java.nio.file.Path;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.snapshot.FileNames;
 
 /**
  * Entry point: turns a repository location into a backend and opens or creates the repository there. The backend is the
@@ -14,7 +14,7 @@ public final class Vault {
     private Vault() {
     }
 
-    /** A local path, or s3://bucket/prefix. */
+    /** A local path (its bytes that are not UTF-8 as {@link FileNames} escapes), or s3://bucket/prefix. */
     public static Backend backend(String location) {
         if (location == null || location.isBlank()) {
             throw new VaultException("no repository given: pass --repo PATH|s3://bucket/prefix or set OPSLEDGER_VAULT_REPOSITORY");
@@ -27,7 +27,9 @@ public final class Vault {
                     + " repository as s3://bucket/prefix (lower case, two slashes; the endpoint comes from OPSLEDGER_VAULT_S3_ENDPOINT),"
                     + " a local directory so named as ./" + location);
         }
-        return new LocalBackend(Path.of(location));
+        // a path given as bytes that are not UTF-8 (the CLI's ExactArguments carries each as its escape) names those bytes:
+        // Path.of refused it, "Malformed input or input contains unmappable characters" (an engineer's note)
+        return new LocalBackend(FileNames.pathOf(location));
     }
 
     public static Repository init(String location, char[] password, int iterations, String label) {

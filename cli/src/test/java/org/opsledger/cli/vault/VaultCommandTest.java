@@ -1689,6 +1689,37 @@ class VaultCommandTest {
     }
 
     /**
+     * A repository whose path is not UTF-8 (`-r $'/srv/caf\xe9/repo'`, a copy's --to so): the CLI reads the argument's bytes
+     * (ExactArguments, as for a backup's paths), and the repository took the JDK's path of their escapes, "Malformed input
+     * or input contains unmappable characters" (an engineer's note). It names those bytes: init, backup, snapshots, stats,
+     * copy --to, check, each in the directory named and none beside it.
+     */
+    @Test
+    void aRepositoryWhosePathIsNotUtf8IsTheOneNamed() throws Exception {
+        Path cafe = Files.createDirectories(FileNames.resolve(tmp, "caf\uDCE9"));
+        String at = tmp + "/caf\uDCE9/repo";
+        String to = tmp + "/caf\uDCE9/long-term";
+        for (String location : List.of(at, to)) {
+            Run init = run("vault", "init", "--repo", location, "--password-file", pw.toString(), "--kdf-iterations", "100000");
+            assertThat(init.exit()).as(init.err()).isZero();
+        }
+        String[][] commands = {{"backup", data.toString(), "--allow-same-device"}, {"snapshots"}, {"stats"}, {"copy", "latest", "--to", to},
+                {"check"}};
+        for (String[] command : commands) {
+            List<String> line = new ArrayList<>(List.of("vault", command[0], "--repo", at, "--password-file", pw.toString()));
+            line.addAll(List.of(command).subList(1, command.length));
+            Run r = run(line.toArray(String[]::new));
+            assertThat(r.exit()).as(command[0] + ": " + r.err()).isZero();
+        }
+        assertThat(names(cafe.resolve("repo/snapshots"))).hasSize(1);
+        assertThat(names(cafe.resolve("long-term/snapshots"))).hasSize(1);
+        try (var beside = Files.list(tmp)) {
+            assertThat(beside.filter(p -> p.getFileName().toString().startsWith("caf")).count()).as("no directory made beside the one named")
+                    .isEqualTo(1);
+        }
+    }
+
+    /**
      * Names whose bytes are not UTF-8 as a backup's paths and a stream's --stdin-name (the CLI gets them so from
      * ExactArguments): /srv/caf\xe9 and /srv/caf\xe8 were one source "caf\uFFFD" to forget and due, a stream db\xe8 showed
      * as "db?" in text and JSON (stdout's encoder's '?'), as another really named "db?", and `--path` of its bytes failed,
