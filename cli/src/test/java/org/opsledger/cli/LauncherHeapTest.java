@@ -159,25 +159,53 @@ class LauncherHeapTest {
     @Test
     void aLowOpenFilesLimitIsRaisedOrRefusedInOneLine() throws Exception {
         Path small = repoWithIndex("small", 1);
-        ProcessBuilder low = new ProcessBuilder("bash", "-c", "ulimit -n 100; exec bash \"$0\" vault snapshots --repo \"$1\"",
-                LAUNCHER.toString(), small.toString()).redirectErrorStream(true);
-        low.environment().put("OPSLEDGER_JAR", tmp.resolve("absent.jar").toString());
-        Process p = low.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isEqualTo(1);
-        assertThat(out).isEqualTo("opsledger: this process may open 100 files (ulimit -n), and a vault command needs 256 or more (the JVM"
+        Ran low = underLimit("ulimit -n 100", small, false);
+        assertThat(low.exit()).as(low.out()).isEqualTo(1);
+        assertThat(low.out()).isEqualTo("opsledger: this process may open 100 files (ulimit -n), and a vault command needs 256 or more (the JVM"
                 + " holds its libraries open): raise the limit\n");
 
-        ProcessBuilder soft = new ProcessBuilder("bash", "-c", "ulimit -S -n 200; exec bash \"$0\" vault snapshots --repo \"$1\"",
-                LAUNCHER.toString(), small.toString()).redirectErrorStream(true);
-        soft.environment().put("OPSLEDGER_JAR", tmp.resolve("absent.jar").toString());
-        soft.environment().put("OPSLEDGER_NO_CDS", "1");
-        soft.environment().put("OPSLEDGER_JAVA_OPTS", "-XX:+PrintFlagsFinal -version"); // the JVM prints its flags, and stops
-        Process q = soft.start();
-        String flags = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        q.waitFor();
-        assertThat(flags).as("the JVM started: the soft limit was raised (200 would be refused)").contains("MaxHeapSize")
+        Ran soft = underLimit("ulimit -S -n 200", small, true);
+        assertThat(soft.out()).as("the JVM started: the soft limit was raised (200 would be refused)").contains("MaxHeapSize")
                 .doesNotContain("may open");
+    }
+
+    record Ran(int exit, String out) {
+    }
+
+    /**
+     * `vault snapshots --repo REPO` through the launcher after the shell's {@code limit} ("ulimit -n 100"), its stdout and
+     * stderr together; {@code flags}: run the JVM so that it prints its flags, and stops.
+     */
+    private Ran underLimit(String limit, Path repo, boolean flags) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", limit + "; exec bash \"$0\" vault snapshots --repo \"$1\"",
+                LAUNCHER.toString(), repo.toString()).redirectErrorStream(true);
+        pb.environment().put("OPSLEDGER_JAR", tmp.resolve("absent.jar").toString());
+        if (flags) {
+            pb.environment().put("OPSLEDGER_NO_CDS", "1");
+            pb.environment().put("OPSLEDGER_JAVA_OPTS", "-XX:+PrintFlagsFinal -version");
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Ran(p.waitFor(), out);
+    }
+
+    /**
+     * Under an address-space limit (ulimit -v) below ≈1.7 GB no vault command started: the JVM reserves 1 GiB of compressed
+     * class space and 240 MiB of code cache, and said so in its own lines ("Could not allocate compressed class space"). The
+     * launcher reserves 64 MiB of each there: the JVM starts under 600 MiB; below that the command is refused in one line.
+     */
+    @Test
+    void underALowAddressSpaceLimitTheJvmStartsOrTheCommandIsRefusedInOneLine() throws Exception {
+        Path small = repoWithIndex("small", 1);
+        Ran low = underLimit("ulimit -v 614400", small, true);
+        assertThat(low.exit()).as(low.out()).isZero();
+        assertThat(low.out()).containsPattern("CompressedClassSpaceSize\\s*=\\s*67108864\\b")
+                .containsPattern("ReservedCodeCacheSize\\s*=\\s*67108864\\b");
+
+        Ran lower = underLimit("ulimit -v 500000", small, false);
+        assertThat(lower.exit()).as(lower.out()).isEqualTo(1);
+        assertThat(lower.out()).isEqualTo("opsledger: the address-space limit (ulimit -v 500000 KiB) is below what the JVM needs (≈600 MiB):"
+                + " raise it\n");
     }
 
     /** A vault command's memory holds its keys and its password: it never leaves a core dump (a helper's found them in one). */
