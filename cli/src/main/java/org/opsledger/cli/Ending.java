@@ -52,13 +52,32 @@ public final class Ending {
         return Optional.ofNullable(reason);
     }
 
-    /** The reason {@code failure} is: out of memory when an OutOfMemoryError is among its causes (a worker's, wrapped). */
+    /**
+     * The reason {@code failure} is: out of memory when an OutOfMemoryError is among its causes (a worker's, wrapped), or,
+     * when that error is the JVM's "unable to create native thread", the task limit: exit 1, which the launcher does not
+     * run again in a larger heap (under systemd's TasksMax=32 a backup was told its heap was too small, four times, in
+     * doubling heaps: a tester's).
+     */
     public static Optional<Reason> of(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError) {
-                return Optional.of(new Reason(OneLineErrors.outOfMemory(), OneLineErrors.OUT_OF_MEMORY));
+            if (t instanceof OutOfMemoryError e) {
+                return Optional.of(e.getMessage() != null && e.getMessage().contains("unable to create native thread")
+                        ? new Reason(OneLineErrors.noThread(e), 1)
+                        : outOfMemoryReason());
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Ends with {@code why}: the hooks journal it, its line is said once (by whoever says it first: the main thread and the
+     * heap watch's may end together) to {@code err}, and its exit code is returned.
+     */
+    static int with(Reason why, java.util.function.Consumer<String> err) {
+        because(why);
+        if (firstToSayOutOfMemory()) {
+            err.accept("opsledger: " + why.line());
+        }
+        return why.exitCode();
     }
 }

@@ -21,12 +21,9 @@ public final class OneLineErrors implements IExecutionExceptionHandler, IParamet
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
         String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        boolean outOfMemory = Ending.of(ex).isPresent();
-        if (outOfMemory) {
-            Ending.outOfMemory();
-            if (Ending.firstToSayOutOfMemory()) {
-                cmd.getErr().println("opsledger: " + outOfMemory());
-            }
+        var ending = Ending.of(ex);
+        if (ending.isPresent()) {
+            Ending.with(ending.get(), cmd.getErr()::println);
         } else {
             String cannotLoad = cannotLoadIn(ex);
             message = cannotLoad != null ? cannotLoad : message;
@@ -41,7 +38,7 @@ public final class OneLineErrors implements IExecutionExceptionHandler, IParamet
         if (System.getenv("OPSLEDGER_DEBUG") != null) {
             ex.printStackTrace(cmd.getErr());
         }
-        return outOfMemory ? OUT_OF_MEMORY : ex instanceof CliException ce ? ce.exitCode() : 1;
+        return ending.isPresent() ? ending.get().exitCode() : ex instanceof CliException ce ? ce.exitCode() : 1;
     }
 
     /**
@@ -206,6 +203,16 @@ public final class OneLineErrors implements IExecutionExceptionHandler, IParamet
             }
         }
         return null;
+    }
+
+    /**
+     * The JVM could not start a thread ({@code e}: "unable to create native thread"): the tasks the process may run are used
+     * up, not its heap. The JVM's own warnings then read "pthread_create failed (EAGAIN)".
+     */
+    static String noThread(OutOfMemoryError e) {
+        return "cannot start a thread (" + e.getMessage().lines().findFirst().orElse("") + "): the tasks this process may run"
+                + " are used up (systemd's TasksMax=, `ulimit -u`, a cgroup's pids.max), not its memory: raise the limit, or run"
+                + " with fewer --threads; the repository is consistent";
     }
 
     /**

@@ -36,7 +36,11 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         Runnable ended = () -> { };
         if (args.length > 0 && "vault".equals(args[0])) {
             ended = org.opsledger.cli.vault.VaultCommand.stoppable(args); // a signal from here on says what it stopped
-            HeapWatch.start(2_000, System.err); // a vault command's heap is sized to its bounds (the launcher)
+            try {
+                HeapWatch.start(2_000, System.err); // a vault command's heap is sized to its bounds (the launcher)
+            } catch (OutOfMemoryError e) { // no thread to start (a task limit): its line, not a stack trace (a tester's)
+                System.exit(Ending.with(Ending.of(e).orElseThrow(), System.err::println));
+            }
         }
         int exit;
         try {
@@ -83,11 +87,7 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         try {
             return cmd.execute(args);
         } catch (OutOfMemoryError e) { // picocli hands exceptions to OneLineErrors, errors come here
-            Ending.outOfMemory();
-            if (Ending.firstToSayOutOfMemory()) {
-                cmd.getErr().println("opsledger: " + OneLineErrors.outOfMemory());
-            }
-            return OneLineErrors.OUT_OF_MEMORY;
+            return Ending.with(Ending.of(e).orElseThrow(), cmd.getErr()::println);
         } catch (LinkageError e) { // zstd-jni's library, unpacked to a noexec or full /tmp (hardened hosts): a stack trace (helpers')
             String line = OneLineErrors.cannotLoad(e);
             Ending.because(line, 1);

@@ -229,6 +229,25 @@ class LauncherHeapTest {
         assertThat(out).isEqualTo("core limit 0 0\n");
     }
 
+    /**
+     * The JVM's log goes to stderr with vault commands, as its other output does: its warnings were on stdout, where --json
+     * and dump's data go (under a task limit 2,000 lines of "pthread_create failed (EAGAIN)": a tester's). A warning of the
+     * JVM's own start stands for them here: large pages asked on a host without.
+     */
+    @Test
+    void theJvmsWarningsGoToStderr() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", LAUNCHER.toString(), "vault", "snapshots", "--json")
+                .redirectError(tmp.resolve("err").toFile());
+        pb.environment().put("OPSLEDGER_JAR", tmp.resolve("absent.jar").toString());
+        pb.environment().put("OPSLEDGER_NO_CDS", "1");
+        pb.environment().put("OPSLEDGER_JAVA_OPTS", "-XX:+UseLargePages -XX:LargePageSizeInBytes=1g -version");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        assertThat(out).isEmpty();
+        assertThat(Files.readString(tmp.resolve("err"))).contains("[warning]", "version");
+    }
+
     private Path repoWithIndex(String name, int mib) throws IOException {
         Path index = Files.createDirectories(tmp.resolve(name).resolve("index"));
         byte[] block = new byte[1 << 20];

@@ -2,6 +2,7 @@ package org.opsledger.cli.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,5 +99,55 @@ class VaultOutOfMemoryTest {
         var entries = org.opsledger.vault.VaultJson.MAPPER.readTree(CliRun.of("vault", "journal", "--repo", repo.toString(), "--password-file",
                 pw.toString(), "--operation", "backup", "--json").out()).get("entries");
         assertThat(entries).singleElement().satisfies(e -> assertThat(e.get("detail").asString()).startsWith("a directory tree deeper"));
+    }
+
+    /**
+     * Under a task limit (systemd's TasksMax=32, a cgroup's pids.max) the JVM cannot start the backup's threads: it was told
+     * "out of memory in a heap of …", exit 4, which the launcher ran again in doubling heaps, four failed journal entries
+     * blaming the heap (a tester's). One line naming the task limit and --threads, exit 1, and a journal entry saying so. Needs
+     * a pids cgroup it may make (root, cgroup v1 or v2).
+     */
+    @Test
+    void noThreadUnderATaskLimitIsNotOutOfHeap() throws Exception {
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = newRepository(pw);
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        for (int i = 0; i < 64; i++) {
+            Files.writeString(data.resolve("f" + i), "file " + i + "\n");
+        }
+        Path v1 = Path.of("/sys/fs/cgroup/pids");
+        Path cgroup = (Files.isDirectory(v1) ? v1 : Path.of("/sys/fs/cgroup")).resolve("opsledger-test-" + ProcessHandle.current().pid());
+        try {
+            Files.createDirectory(cgroup);
+            Files.writeString(cgroup.resolve("pids.max"), "32");
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no pids cgroup to make here: " + e);
+        }
+        try {
+            List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", "backup", "--repo",
+                    repo.toString(), "--password-file", pw.toString(), "--allow-same-device", "--threads", "64", data.toString());
+            // the shell puts itself in the cgroup, then becomes the JVM
+            List<String> command = new java.util.ArrayList<>(List.of("sh", "-c", "echo $$ > \"$0\"/cgroup.procs && exec \"$@\"",
+                    cgroup.toString()));
+            command.addAll(java);
+            Process p = new ProcessBuilder(command).redirectError(tmp.resolve("err").toFile()).start();
+            p.getInputStream().transferTo(OutputStream.nullOutputStream()); // the JVM's warnings: the launcher sends them to stderr
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String err = Files.readString(tmp.resolve("err"));
+
+            assertThat(p.exitValue()).as(err).isEqualTo(1); // not 4: the launcher would run it again in a larger heap
+            assertThat(err.lines().filter(l -> l.startsWith("opsledger:"))).as(err).singleElement().asString()
+                    .contains("cannot start a thread", "TasksMax=", "ulimit -u", "pids.max", "--threads").doesNotContain("heap");
+            assertThat(err).doesNotContain("\tat ");
+            var entries = org.opsledger.vault.VaultJson.MAPPER.readTree(CliRun.of("vault", "journal", "--repo", repo.toString(),
+                    "--password-file", pw.toString(), "--operation", "backup", "--json").out()).get("entries");
+            assertThat(entries).singleElement().satisfies(e -> {
+                assertThat(e.get("exitCode").asInt()).isEqualTo(1);
+                assertThat(e.get("detail").asString()).startsWith("cannot start a thread").contains("TasksMax=");
+            });
+        } finally {
+            Files.delete(cgroup);
+        }
     }
 }
