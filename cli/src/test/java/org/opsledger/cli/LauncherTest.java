@@ -260,6 +260,41 @@ class LauncherTest {
         assertThat(Files.readAllLines(log.resolve("java.log"))).singleElement().asString().doesNotContain("AOTCache").contains("-jar " + jar + " ");
     }
 
+    /**
+     * Root's first vault command after an install under UMask=0077 (a hardened unit, root's cron with umask 077) extracted
+     * app/ 0700 and recorded vault.aot 0600, and every command of a service user ran without the cache from then on, saying
+     * nothing (a tester's). The tree and its caches are readable by all, whatever the umask; a user who cannot use or
+     * record the cache is told so.
+     */
+    @Test
+    void underUmask077TheCacheIsReadableByAllAndAUserWhoCannotUseItIsTold() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        List<String> umask077 = List.of("bash", "-c", "umask 077; exec bash \"$@\"", "bash", LAUNCHER.toString());
+        Map<String, String> jdk25 = Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", tmp.resolve("jdk25").toString());
+        runAs(umask077, Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify"); // extracts
+        runAs(umask077, jdk25, "vault", "snapshots", "--repo", "/srv/repo"); // records vault.aot
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar.resolveSibling("app")))).isEqualTo("rwxr-xr-x");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar.resolveSibling("app/vault.aot")))).matches("r.-r--r--");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx--x--x"));
+        Path log = Files.createDirectories(tmp.resolve("log"));
+        Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rwxrwxrwx"));
+        List<String> asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", LAUNCHER.toString());
+        Run nobody = runAs(asNobody, with(jdk25, "FAKE_LOG", log.resolve("java.log").toString()), "vault", "snapshots", "--repo", "/srv/repo");
+        assertThat(nobody.err()).doesNotContain("opsledger:");
+        assertThat(Files.readAllLines(log.resolve("java.log"))).singleElement().asString().contains("-XX:AOTCache=");
+        // a cache of another JDK (an update) that this user may not record again: said, not silent
+        Files.writeString(jar.resolveSibling("app/vault.aot.jdk"), "another JDK\n");
+        nobody = runAs(asNobody, with(jdk25, "FAKE_LOG", log.resolve("java.log").toString()), "vault", "snapshots", "--repo", "/srv/repo");
+        assertThat(nobody.out()).isEqualTo("ran build A\n");
+        assertThat(nobody.err()).contains("opsledger: the start-up cache of vault commands in " + jar.resolveSibling("app"),
+                "this user may not record it there");
+        // and an app/ extracted 0700 by an earlier launcher: said, with the remedy
+        Files.setPosixFilePermissions(jar.resolveSibling("app"), PosixFilePermissions.fromString("rwx------"));
+        nobody = runAs(asNobody, with(jdk25, "FAKE_LOG", log.resolve("java.log").toString()), "vault", "snapshots", "--repo", "/srv/repo");
+        assertThat(nobody.out()).isEqualTo("ran build A\n");
+        assertThat(nobody.err()).contains("cannot be read by this user", "chmod -R go+rX,go-w " + jar.resolveSibling("app"));
+    }
+
     /** A failed extraction (a full disk) left its partial copy, one more each command (a helper's): it leaves nothing. */
     @Test
     void aFailedExtractionLeavesNothingAndStaleOnesAreRemoved() throws Exception {
