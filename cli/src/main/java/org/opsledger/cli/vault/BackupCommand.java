@@ -154,7 +154,9 @@ final class BackupCommand implements Callable<Integer> {
         if (fromCommand && args.isEmpty()) {
             throw new CliException("--stdin-from-command needs a command after --", 2);
         }
-        BackupOptions options = new BackupOptions(args.stream().map(FileNames::pathOf).toList(), full, excludes, excludeIfPresent, tagged, owner, cls, until,
+        // "x/" kept as x/.: a symlink given so is followed (Archiver#walked), and Path drops a trailing slash
+        BackupOptions options = new BackupOptions(args.stream().map(a -> a.length() > 1 && a.endsWith("/") ? FileNames.pathOf(a).resolve(".")
+                : FileNames.pathOf(a)).toList(), full, excludes, excludeIfPresent, tagged, owner, cls, until,
                 allowSameDevice, oneFileSystem, threads == null ? BackupOptions.defaultThreads() : threads);
         BackupProgress progress = new BackupProgress();
         long start = System.nanoTime();

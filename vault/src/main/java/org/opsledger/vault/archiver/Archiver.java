@@ -195,16 +195,95 @@ public final class Archiver {
         }
     }
 
+    /**
+     * Where the walk reads a backup path: the path itself, not followed if it is a symbolic link. Such a link is refused:
+     * saved as the link alone, `/mnt/snap-latest -> /mnt/snap-2026-12-07` gave a snapshot of 0 files, exit 0, and `vault due`
+     * said ok (a tester's). Given with a trailing slash ({@code /mnt/snap-latest/}, which POSIX resolves through the link,
+     * as tar does), the directory it points to is read and recorded under the link's path: one source however the link
+     * is moved night after night, as tar names its members.
+     */
+    private static Path walked(Path given) {
+        Path abs = given.toAbsolutePath().normalize();
+        if (!Files.isSymbolicLink(abs)) {
+            return abs;
+        }
+        String target;
+        try {
+            target = FileNames.exactOf(abs.getParent().resolve(Files.readSymbolicLink(abs)).normalize());
+        } catch (IOException e) {
+            throw new VaultException("cannot read the symbolic link " + abs + ": " + org.opsledger.vault.IoReason.of(e));
+        }
+        if (given.getFileName() == null || !given.getFileName().toString().equals(".")) { // "x/" arrives as x/. (FileNames.pathOf keeps no slash)
+            throw new VaultException("the backup path " + abs + " is a symlink to " + target + ": back up that path, or give it as "
+                    + abs + "/ to back up what it points to under the link's name");
+        }
+        try {
+            return abs.toRealPath();
+        } catch (IOException e) {
+            throw new VaultException("no such file or directory: " + abs + "/ (a symlink to " + target + ", which is not there)");
+        }
+    }
+
+    /**
+     * A backup path that is an empty directory where the source's newest snapshot held entries: a snapshot or disk that
+     * was not mounted (an lvcreate that failed at 2 a.m.): saved as an incremental of 0 files, exit 0, `vault due` said
+     * ok and `forget --keep-last 1` kept it and removed the real ones (a tester's). Refused as a missing path is; with
+     * --full it is saved, warned of (exit 3): the way to back up a directory emptied on purpose.
+     */
+    private void refuseEmptied(List<Path> paths, List<Path> walked, SnapshotRef previous, boolean full) {
+        Map<String, Node> before = null;
+        for (int i = 0; previous != null && i < paths.size(); i++) {
+            if (!emptyDirectory(walked.get(i))) {
+                continue;
+            }
+            if (before == null) {
+                if (!repo.index().contains(previous.snapshot().tree())) {
+                    return; // lost: told as the parent's is
+                }
+                before = byName(repo.loadTree(previous.snapshot().tree()));
+            }
+            Node was = before.get(FileNames.nameOf(paths.get(i)));
+            if (was == null || was.type() != NodeType.DIR || was.subtree() == null || !repo.index().contains(was.subtree())) {
+                continue;
+            }
+            int held = repo.loadTree(was.subtree()).nodes().size();
+            if (held == 0) {
+                continue;
+            }
+            String what = "the backup path " + FileNames.exactOf(paths.get(i)) + " is an empty directory, where snapshot " + previous.shortId()
+                    + " of this source holds " + held + " entries";
+            if (!full) {
+                throw new VaultException(what + " (a snapshot or disk not mounted?): no snapshot was written; mount it, or back it up"
+                        + " with --full if it was emptied on purpose");
+            }
+            progress.warn(what + ": saved empty (--full); if a snapshot or disk was not mounted, mount it and back up again");
+        }
+    }
+
+    private static boolean emptyDirectory(Path p) {
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (var entries = Files.newDirectoryStream(p)) {
+            return !entries.iterator().hasNext();
+        } catch (IOException e) {
+            return false; // read as the walk reads it, which reports what it could not
+        }
+    }
+
     /** Backs up the paths; the snapshot is written only after all its data is durable. */
     public SnapshotRef backup(BackupOptions options) {
         Instant started = Instant.now(); // the time of capture (IS.012 6.6.5.1): when the data began to be read, as restic's
         List<Path> paths = sourcePaths(options);
         options.paths().forEach(Archiver::refuseMissing);
-        paths.forEach(Archiver::refuseUnreadable);
-        refuseSameDevice(paths, options.allowSameDevice());
+        Map<Path, Path> given = new HashMap<>();
+        options.paths().forEach(g -> given.put(g.toAbsolutePath().normalize(), g));
+        List<Path> walked = paths.stream().map(p -> walked(given.get(p))).toList(); // in the order of paths, each read there
+        walked.forEach(Archiver::refuseUnreadable);
+        refuseSameDevice(walked, options.allowSameDevice());
         InodeKey repository = repositoryDirectory();
         List<Globs.Glob> excludes = Globs.compile(options.excludes());
-        for (Path p : paths) {
+        for (Path p : walked) {
             if (repository != null && repository.equals(inodeOf(p))) {
                 throw new VaultException(p + " is the repository itself; `vault copy` copies snapshots to another repository");
             }
@@ -218,10 +297,11 @@ public final class Archiver {
         // were one path, one source for forget and due, and the first backup of one took the other's snapshot as its parent
         List<String> pathStrings = paths.stream().map(FileNames::exactOf).toList();
         String host = Repository.hostname();
-        SnapshotRef parent = options.full() ? null : repo.listSnapshots().readable().stream()
+        SnapshotRef previous = repo.listSnapshots().readable().stream() // the source's newest: an incremental's parent
                 .filter(s -> host.equals(s.snapshot().hostname()) && pathStrings.equals(s.snapshot().paths())
                         && s.snapshot().kind() != Snapshot.Kind.STDIN)
                 .reduce((a, b) -> b).orElse(null);
+        SnapshotRef parent = options.full() ? null : previous;
         long bytesBefore = repo.bytesAdded();
         long blobsBefore = repo.blobsAdded();
         try (SharedLock lock = repo.lock("backup");
@@ -235,15 +315,17 @@ public final class Archiver {
                         + " damaged?): every file was read and stored again; run `vault check`, then `vault repair`");
             }
             Map<String, Node> parentRoot = parent == null || !parentIndexed ? Map.of() : byName(repo.loadTree(parent.snapshot().tree()));
+            refuseEmptied(paths, walked, previous, options.full());
             Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full(),
-                    repository, options.oneFileSystem() ? devicesOf(paths) : null, options.excludeIfPresent(),
-                    parent != null && parent.snapshot().summary() != null && parent.snapshot().summary().vouchesForAttributes());
+                    repository, options.oneFileSystem() ? devicesOf(walked) : null, options.excludeIfPresent(),
+                    parent != null && parent.snapshot().summary() != null && parent.snapshot().summary().vouchesForAttributes(),
+                    options.allowSameDevice() || repo.backend().device().isEmpty() ? null : repo.backend().device().getAsLong());
             List<Node> nodes;
             try (walk) {
                 List<CompletableFuture<Node>> roots = new ArrayList<>();
-                for (Path p : paths) {
-                    String name = FileNames.nameOf(p);
-                    CompletableFuture<Node> n = walk.node(p, name, parentRoot.get(name), null);
+                for (int i = 0; i < paths.size(); i++) {
+                    String name = FileNames.nameOf(paths.get(i));
+                    CompletableFuture<Node> n = walk.node(walked.get(i), name, parentRoot.get(name), null);
                     if (n != null) {
                         roots.add(n);
                     }
@@ -469,6 +551,8 @@ public final class Archiver {
         private final Set<Long> devices;
         /** Tag file name → the bytes it must begin with (empty: any): a directory holding one is left out. */
         private final Map<String, byte[]> tags;
+        /** The repository's device, a file met on which fails the backup (IS.012 6.6.6); null with --allow-same-device. */
+        private final Long repositoryDevice;
 
         /** The names of each hard-linked file met so far: the walk adds, the reader settles each first name's read. */
         private final Map<InodeKey, Names> hardLinks = new ConcurrentHashMap<>();
@@ -493,7 +577,7 @@ public final class Archiver {
         private Object readDirKey;
 
         Walk(ChunkPipeline pipeline, Semaphore inFlight, List<Globs.Glob> excludes, boolean full, InodeKey repository,
-             Set<Long> devices, List<String> excludeIfPresent, boolean parentVouches) {
+             Set<Long> devices, List<String> excludeIfPresent, boolean parentVouches, Long repositoryDevice) {
             this.parentVouches = parentVouches && keepPermissions;
             this.pipeline = pipeline;
             this.inFlight = inFlight;
@@ -502,6 +586,7 @@ public final class Archiver {
             this.repository = repository;
             this.devices = devices;
             this.tags = tagsOf(excludeIfPresent);
+            this.repositoryDevice = repositoryDevice;
         }
 
         /**
@@ -606,6 +691,14 @@ public final class Archiver {
             }
             if ((type == NodeType.DIR || type == NodeType.FILE) && devicesMet.add(meta.device())) {
                 noticeNoChangeTime(p);
+            }
+            // IS.012 6.6.6 below the backup path too: a directory of the repository's disk mounted (or bound) there was backed
+            // up onto that disk, exit 0 (a tester's). A file, not a directory: a disk mounted below it that holds the
+            // repository alone (its lost+found empty) is backed up without the repository, as before
+            if (type == NodeType.FILE && repositoryDevice != null && meta.device() == repositoryDevice) {
+                throw new org.opsledger.vault.SameMediaException("repository " + repo.backend().location() + " is on the same device as "
+                        + FileNames.exactOf(p) + ", met inside a backup path (a mount below it?) (IS.012 6.6.6); leave it out with"
+                        + " --exclude or -x, use another disk, or pass --allow-same-device");
             }
             switch (type) {
                 case DIR -> {
@@ -945,6 +1038,10 @@ public final class Archiver {
                 }
                 entries = List.of(); // unreadable: kept as an empty directory, as restic does
             }
+            if (copyOfTheRepository(entries)) { // a frozen copy of its volume (an LVM snapshot): backed up into itself each night (a tester's)
+                progress.repositoryLeftOut(dir);
+                return null;
+            }
             if (!tags.isEmpty() && tagIn(dir, entries, tags, progress::warn) != null) { // --exclude-if-present, --exclude-caches: left out whole
                 progress.excludedByTag.incrementAndGet();
                 return null;
@@ -963,6 +1060,28 @@ public final class Archiver {
                 return CompletableFuture.completedFuture(settle(meta, children, unchanged, unchangedId));
             }
             return all.thenApplyAsync(v -> settle(meta, children, unchanged, unchangedId), pipeline.workers());
+        }
+
+        /**
+         * Whether a directory's listing is a copy of this repository: its {@code config} (beside {@code keys}, which init
+         * writes first) holds this repository's ID. Read only where both names are listed.
+         */
+        private boolean copyOfTheRepository(List<Named> entries) {
+            Named config = null;
+            boolean keys = false;
+            for (Named e : entries) {
+                config = e.name().equals("config") ? e : config;
+                keys |= e.name().equals("keys");
+            }
+            if (config == null || !keys || !Files.isRegularFile(config.path(), LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            try (InputStream in = Files.newInputStream(config.path(), LinkOption.NOFOLLOW_LINKS)) {
+                byte[] json = in.readNBytes(4096);
+                return repo.config().id().equals(org.opsledger.vault.VaultJson.read(json, org.opsledger.vault.repository.RepositoryConfig.class).id());
+            } catch (IOException | RuntimeException e) {
+                return false; // not a repository's config: backed up as any file
+            }
         }
 
         /**
