@@ -67,6 +67,23 @@ class VaultCommandTest {
     }
 
     /**
+     * A backup path that is a symlink (/mnt/snap-latest -> the night's dated mount) saved the link alone, 0 files, exit 0,
+     * with a trailing slash too, which Path drops (a tester's): refused, and given with the slash followed, recorded under
+     * the link's path.
+     */
+    @Test
+    void aSymlinkBackupPathIsRefusedAndGivenWithATrailingSlashIsFollowed() throws Exception {
+        Path latest = Files.createSymbolicLink(tmp.resolve("latest"), data);
+        Run refused = vault("backup", latest.toString(), "--allow-same-device");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("the backup path " + latest + " is a symlink to " + data + ": back up that path");
+        assertThat(vault("backup", latest + "/", "--allow-same-device").exit()).isZero();
+        JsonNode snap = vault("snapshots", "--json").json().get(0);
+        assertThat(snap.get("record").get("paths").get(0).asString()).isEqualTo(latest.toString());
+        assertThat(vault("ls", "latest").out()).contains("/latest/report.txt");
+    }
+
+    /**
      * IS.012 6.6.7: anyone able to write to the store could lift a legal hold by deleting its file; check said nothing,
      * though the journal records the hold and no release, and a forget then deleted the snapshot (a helper's). Check
      * names the snapshot, before the forget and after it; a hold released through the vault is no warning.
