@@ -95,6 +95,23 @@ class FrozenCopyBackupTest {
         }
     }
 
+    /** IS.012 6.6.6: a repository on a loop filesystem whose image lies on the backed-up volume was backed up into itself. */
+    @Test
+    void aRepositoryOnALoopFilesystemWhoseImageLiesOnTheSourceIsRefused() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("srv"));
+        Files.writeString(src.resolve("local.txt"), "on this disk");
+        Path disk = TestTrees.mountExt4(src.resolve("repodisk")); // its image srv/repodisk.img
+        try (Repository repo = TestTrees.newRepo(disk.resolve("repo"))) {
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backup(TestTrees.options(src).withAllowSameDevice(false)))
+                    .isInstanceOf(SameMediaException.class)
+                    .hasMessage("repository " + repo.backend().location() + " (on a loop device whose image is " + src.resolve("repodisk.img")
+                            + ") is on the same device as " + src + " (IS.012 6.6.6); use another disk or pass --allow-same-device");
+            assertThat(repo.snapshots()).isEmpty();
+        } finally {
+            TestTrees.unmount(disk);
+        }
+    }
+
     /**
      * IS.012 6.6.6: only each backup path's own device was compared with the repository's: a disk holding the repository,
      * mounted below a backup path, had its files backed up onto itself. A file met on it fails the backup unless

@@ -280,7 +280,8 @@ public final class Archiver {
         options.paths().forEach(g -> given.put(g.toAbsolutePath().normalize(), g));
         List<Path> walked = paths.stream().map(p -> walked(given.get(p))).toList(); // in the order of paths, each read there
         walked.forEach(Archiver::refuseUnreadable);
-        refuseSameDevice(walked, options.allowSameDevice());
+        Map<Long, String> repositoryDevices = repositoryDevices(options.allowSameDevice());
+        refuseSameDevice(walked, repositoryDevices);
         InodeKey repository = repositoryDirectory();
         List<Globs.Glob> excludes = Globs.compile(options.excludes());
         for (Path p : walked) {
@@ -319,7 +320,7 @@ public final class Archiver {
             Walk walk = new Walk(pipeline, new Semaphore(ChunkPipeline.maxChunks(options.threads())), excludes, options.full(),
                     repository, options.oneFileSystem() ? devicesOf(walked) : null, options.excludeIfPresent(),
                     parent != null && parent.snapshot().summary() != null && parent.snapshot().summary().vouchesForAttributes(),
-                    options.allowSameDevice() || repo.backend().device().isEmpty() ? null : repo.backend().device().getAsLong());
+                    repositoryDevices);
             List<Node> nodes;
             try (walk) {
                 List<CompletableFuture<Node>> roots = new ArrayList<>();
@@ -447,22 +448,46 @@ public final class Archiver {
     }
 
     /** IS.012 6.6.6: backup data must not sit on the same media as the data it protects. */
-    private void refuseSameDevice(List<Path> paths, boolean allowed) {
-        var repoDevice = repo.backend().device();
-        if (allowed || repoDevice.isEmpty()) {
-            return;
-        }
+    private void refuseSameDevice(List<Path> paths, Map<Long, String> repositoryDevices) {
         for (Path p : paths) {
             try {
                 long dev = ((Number) Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue();
-                if (dev == repoDevice.getAsLong()) {
-                    throw new org.opsledger.vault.SameMediaException("repository " + repo.backend().location() + " is on the same device as " + p
-                            + " (IS.012 6.6.6); use another disk or pass --allow-same-device");
+                if (repositoryDevices.containsKey(dev)) {
+                    throw new org.opsledger.vault.SameMediaException("repository " + repo.backend().location() + repositoryDevices.get(dev)
+                            + " is on the same device as " + p + " (IS.012 6.6.6); use another disk or pass --allow-same-device");
                 }
             } catch (IOException | UnsupportedOperationException e) {
                 // no device information: nothing to compare
             }
         }
+    }
+
+    /**
+     * The devices the repository lies on, none with --allow-same-device or where it has none (S3): its own and, where that
+     * is a loop device, the device of the image file behind it (/sys/dev/block/MAJOR:MINOR/loop/backing_file), and so on:
+     * a repository on a loop filesystem whose image lay on the backed-up volume was backed up into itself (a tester's).
+     * Each maps to how the repository lies there, for the message ("" for its own).
+     */
+    private Map<Long, String> repositoryDevices(boolean allowed) {
+        Map<Long, String> devices = new HashMap<>();
+        if (allowed || repo.backend().device().isEmpty()) {
+            return devices;
+        }
+        long dev = repo.backend().device().getAsLong();
+        devices.put(dev, "");
+        for (int depth = 0; depth < 8; depth++) { // a loop image on a loop filesystem, a few deep at most
+            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL); // glibc's gnu_dev_major, gnu_dev_minor
+            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+            Path backing = Path.of("/sys/dev/block/" + major + ":" + minor + "/loop/backing_file");
+            try {
+                Path image = Path.of(Files.readString(backing).strip());
+                dev = ((Number) Files.getAttribute(image, "unix:dev")).longValue();
+                devices.putIfAbsent(dev, " (on a loop device whose image is " + image + ")");
+            } catch (IOException | RuntimeException e) {
+                return devices; // not a loop device, or its image unknown: nothing more to compare
+            }
+        }
+        return devices;
     }
 
     /** The repository's directory when it is local: a backup of a path that holds it leaves it out, as borg does. */
@@ -551,8 +576,8 @@ public final class Archiver {
         private final Set<Long> devices;
         /** Tag file name → the bytes it must begin with (empty: any): a directory holding one is left out. */
         private final Map<String, byte[]> tags;
-        /** The repository's device, a file met on which fails the backup (IS.012 6.6.6); null with --allow-same-device. */
-        private final Long repositoryDevice;
+        /** The repository's devices, a file met on which fails the backup (IS.012 6.6.6); none with --allow-same-device. */
+        private final Map<Long, String> repositoryDevices;
 
         /** The names of each hard-linked file met so far: the walk adds, the reader settles each first name's read. */
         private final Map<InodeKey, Names> hardLinks = new ConcurrentHashMap<>();
@@ -577,7 +602,7 @@ public final class Archiver {
         private Object readDirKey;
 
         Walk(ChunkPipeline pipeline, Semaphore inFlight, List<Globs.Glob> excludes, boolean full, InodeKey repository,
-             Set<Long> devices, List<String> excludeIfPresent, boolean parentVouches, Long repositoryDevice) {
+             Set<Long> devices, List<String> excludeIfPresent, boolean parentVouches, Map<Long, String> repositoryDevices) {
             this.parentVouches = parentVouches && keepPermissions;
             this.pipeline = pipeline;
             this.inFlight = inFlight;
@@ -586,7 +611,7 @@ public final class Archiver {
             this.repository = repository;
             this.devices = devices;
             this.tags = tagsOf(excludeIfPresent);
-            this.repositoryDevice = repositoryDevice;
+            this.repositoryDevices = repositoryDevices;
         }
 
         /**
@@ -695,9 +720,9 @@ public final class Archiver {
             // IS.012 6.6.6 below the backup path too: a directory of the repository's disk mounted (or bound) there was backed
             // up onto that disk, exit 0 (a tester's). A file, not a directory: a disk mounted below it that holds the
             // repository alone (its lost+found empty) is backed up without the repository, as before
-            if (type == NodeType.FILE && repositoryDevice != null && meta.device() == repositoryDevice) {
-                throw new org.opsledger.vault.SameMediaException("repository " + repo.backend().location() + " is on the same device as "
-                        + FileNames.exactOf(p) + ", met inside a backup path (a mount below it?) (IS.012 6.6.6); leave it out with"
+            if (type == NodeType.FILE && repositoryDevices.containsKey(meta.device())) {
+                throw new org.opsledger.vault.SameMediaException("repository " + repo.backend().location() + repositoryDevices.get(meta.device())
+                        + " is on the same device as " + FileNames.exactOf(p) + ", met inside a backup path (a mount below it?) (IS.012 6.6.6); leave it out with"
                         + " --exclude or -x, use another disk, or pass --allow-same-device");
             }
             switch (type) {
