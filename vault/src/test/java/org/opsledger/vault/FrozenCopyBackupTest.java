@@ -112,6 +112,28 @@ class FrozenCopyBackupTest {
         }
     }
 
+    /** IS.012 6.6.6: an overlay (a container's root) whose writes go to an upper directory on the repository's device. */
+    @Test
+    void anOverlayWhoseUpperDirectoryLiesOnTheRepositorysDeviceIsRefused() throws Exception {
+        Path lower = Files.createDirectories(tmp.resolve("lower"));
+        Files.writeString(lower.resolve("base"), "base");
+        Path upper = Files.createDirectories(tmp.resolve("srv/ovl/upper"));
+        Path work = Files.createDirectories(tmp.resolve("srv/ovl/work"));
+        Path merged = Files.createDirectories(tmp.resolve("merged"));
+        TestTrees.runOrSkip("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work,
+                merged.toString());
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("srv/repo"))) {
+            Files.writeString(merged.resolve("written"), "a container's data");
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backup(TestTrees.options(merged).withAllowSameDevice(false)))
+                    .isInstanceOf(SameMediaException.class)
+                    .hasMessage("repository " + repo.backend().location() + " is on the same device as " + upper + ", the upper directory"
+                            + " of the overlay " + merged + " (IS.012 6.6.6); use another disk or pass --allow-same-device");
+            assertThat(repo.snapshots()).isEmpty();
+        } finally {
+            TestTrees.unmount(merged);
+        }
+    }
+
     /**
      * IS.012 6.6.6: only each backup path's own device was compared with the repository's: a disk holding the repository,
      * mounted below a backup path, had its files backed up onto itself. A file met on it fails the backup unless

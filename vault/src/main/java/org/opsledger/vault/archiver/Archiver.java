@@ -476,9 +476,7 @@ public final class Archiver {
         long dev = repo.backend().device().getAsLong();
         devices.put(dev, "");
         for (int depth = 0; depth < 8; depth++) { // a loop image on a loop filesystem, a few deep at most
-            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL); // glibc's gnu_dev_major, gnu_dev_minor
-            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
-            Path backing = Path.of("/sys/dev/block/" + major + ":" + minor + "/loop/backing_file");
+            Path backing = Path.of("/sys/dev/block/" + majorMinor(dev) + "/loop/backing_file");
             try {
                 Path image = Path.of(Files.readString(backing).strip());
                 dev = ((Number) Files.getAttribute(image, "unix:dev")).longValue();
@@ -502,6 +500,11 @@ public final class Archiver {
             }
         }
         return devices;
+    }
+
+    /** A device number (st_dev) as /sys and /proc/self/mountinfo write it, "MAJOR:MINOR" (glibc's gnu_dev_major, gnu_dev_minor). */
+    private static String majorMinor(long dev) {
+        return (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL)) + ":" + ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
     }
 
     private InodeKey repositoryDirectory() {
@@ -716,6 +719,7 @@ public final class Archiver {
             }
             if ((type == NodeType.DIR || type == NodeType.FILE) && devicesMet.add(meta.device())) {
                 noticeNoChangeTime(p);
+                refuseOverlayOnRepositoryDevice(p, meta.device());
             }
             // IS.012 6.6.6 below the backup path too: a directory of the repository's disk mounted (or bound) there was backed
             // up onto that disk, exit 0 (a tester's). A file, not a directory: a disk mounted below it that holds the
@@ -752,6 +756,46 @@ public final class Archiver {
                     progress.specials.incrementAndGet();
                     return CompletableFuture.completedFuture(meta);
                 }
+            }
+        }
+
+        /**
+         * IS.012 6.6.6: an overlay (a container's root) whose upper directory, where its writes go, lies on the repository's
+         * device: its files show the overlay's own device, and were backed up onto the repository's disk (a tester's). The
+         * upper directory is read from /proc/self/mountinfo's entry for the device, once per device met.
+         */
+        private void refuseOverlayOnRepositoryDevice(Path p, long dev) {
+            if (repositoryDevices.isEmpty()) {
+                return;
+            }
+            List<String> mounts;
+            try {
+                mounts = Files.readAllLines(Path.of("/proc/self/mountinfo"));
+            } catch (IOException | RuntimeException e) {
+                return; // no mount table: nothing to compare
+            }
+            for (String line : mounts) {
+                String[] f = line.split(" ");
+                int dash = Arrays.asList(f).indexOf("-");
+                if (f.length < 5 || dash < 0 || dash + 3 >= f.length || !f[2].equals(majorMinor(dev)) || !f[dash + 1].equals("overlay")) {
+                    continue;
+                }
+                for (String option : f[dash + 3].split(",")) {
+                    if (option.startsWith("upperdir=")) {
+                        Path upper = Path.of(option.substring("upperdir=".length()).replace("\\040", " "));
+                        try {
+                            long upperDev = ((Number) Files.getAttribute(upper, "unix:dev")).longValue();
+                            if (repositoryDevices.containsKey(upperDev)) {
+                                throw new org.opsledger.vault.SameMediaException("repository " + repo.backend().location()
+                                        + repositoryDevices.get(upperDev) + " is on the same device as " + upper + ", the upper directory of the overlay "
+                                        + FileNames.exactOf(p) + " (IS.012 6.6.6); use another disk or pass --allow-same-device");
+                            }
+                        } catch (IOException | UnsupportedOperationException e) {
+                            // not reachable from here: nothing to compare
+                        }
+                    }
+                }
+                return;
             }
         }
 
