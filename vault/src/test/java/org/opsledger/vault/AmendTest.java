@@ -137,4 +137,29 @@ class AmendTest {
             assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(first.id());
         }
     }
+
+    /**
+     * A record that does not parse back as written is never written: a tag name holding a byte that is not UTF-8 (a Latin-1
+     * host's Gr\xf6sse) made a snapshot file no command could read, and an amend replaced a good record by one (a tester's).
+     */
+    @Test
+    void aRecordThatWouldNotReadBackIsNeitherWrittenNorPutInPlaceOfAGoodOne() throws Exception {
+        Path data = oneFile();
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef good = backup(repo, data);
+            Amendment latin1 = new Amendment(null, null, null, Map.of("Gr\uDCF6sse", "2"), Set.of(), "inventory tag", "auditor");
+
+            assertThatThrownBy(() -> repo.amend(List.of(good), latin1)).isInstanceOf(VaultException.class)
+                    .hasMessage("the new snapshot record does not parse as the format says (it is not JSON): nothing was written;"
+                            + " a field of it holds what the format cannot keep (a tag name that is not UTF-8?)");
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(good.id());
+            assertThat(repo.snapshots().getFirst().snapshot()).isEqualTo(good.snapshot());
+
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)
+                    .withRecord(null, "Internal", SOON, Map.of("Gr\uDCF6sse", "1")))).isInstanceOf(VaultException.class)
+                    .hasMessageStartingWith("the new snapshot record ");
+            assertThat(repo.snapshots()).extracting(SnapshotRef::id).containsExactly(good.id());
+            assertThat(new Checker(repo, 2).check(100).ok()).isTrue();
+        }
+    }
 }

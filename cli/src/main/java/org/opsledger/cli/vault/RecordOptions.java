@@ -8,6 +8,7 @@ import java.util.Map;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.snapshot.Amendment;
+import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Option;
 
@@ -161,6 +162,12 @@ final class RecordOptions {
         tags.forEach((name, value) -> {
             if (name.isBlank() || !Amendment.oneLine(name) || !Amendment.oneLine(value)) {
                 throw new CliException(option + " " + TerminalText.escape(name + "=" + value) + ": " + TAG_FORM, 2);
+            }
+            // a record's tags are a JSON object, and a name that is not UTF-8 (a Latin-1 host's Gr\xf6\xdfe) is no JSON name:
+            // the record it made no command could read, and an amend put one in place of a good record (a tester's)
+            if (FileNames.hasEscapes(name)) {
+                throw new CliException(option + " " + TerminalText.escape(name + "=" + value) + ": a tag's name is UTF-8 text, and"
+                        + " this one holds a byte that is not (its value may): give the name in UTF-8", 2);
             }
         });
         for (String name : tags.keySet()) {

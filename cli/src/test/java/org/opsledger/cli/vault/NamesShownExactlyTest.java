@@ -176,4 +176,29 @@ class NamesShownExactlyTest {
         assertThat(new String(Base64.getDecoder().decode(entry.get("pathsBytes").get(0).asString()), StandardCharsets.ISO_8859_1))
                 .isEqualTo(tmp + "/t-caf\u00e9");
     }
+
+    /**
+     * A tag's name that is not UTF-8 (a Latin-1 host's `--tag Gr\xf6sse=1`) is refused, exit 2, as a control character is:
+     * the record it made no command could read (restore, due, forget), and `amend --add-tag` put one in place of a good
+     * record, exit 0 (a tester's). A value that is not UTF-8 is kept, by its bytes.
+     */
+    @Test
+    void aTagNameThatIsNotUtf8IsRefusedAndTheRecordStaysReadable() throws Exception {
+        String good = backup();
+        String refusal = ": a tag's name is UTF-8 text, and this one holds a byte that is not (its value may): give the name in UTF-8\n";
+        CliRun tagged = vault("backup", data.toString(), "--allow-same-device", "--tag", "Gr\uDCF6sse=1");
+        assertThat(tagged.exit()).isEqualTo(2);
+        assertThat(tagged.err()).isEqualTo("opsledger: --tag Gr\\xf6sse=1" + refusal);
+        CliRun amended = vault("amend", good, "--add-tag", "Gr\uDCF6sse=2", "--reason", "inventory tag");
+        assertThat(amended.exit()).isEqualTo(2);
+        assertThat(amended.err()).isEqualTo("opsledger: --add-tag Gr\\xf6sse=2" + refusal);
+
+        JsonNode snapshots = VaultJson.MAPPER.readTree(vault("snapshots", "--json").out());
+        assertThat(snapshots.size()).isEqualTo(1);
+        assertThat(snapshots.get(0).get("id").asString()).startsWith(good);
+        assertThat(vault("due", "--json").exit()).isZero();
+        CliRun value = vault("amend", good, "--add-tag", "site=caf\uDCE9", "--reason", "a Latin-1 value");
+        assertThat(value.exit()).as(value.err()).isZero();
+        assertThat(vault("restore", "latest", "--target", tmp.resolve("t").toString(), "--include", "data/caf\\xe9").exit()).isZero();
+    }
 }
