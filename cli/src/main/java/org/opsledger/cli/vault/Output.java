@@ -140,12 +140,36 @@ final class Output {
         return FileNames.display(VaultJson.MAPPER.writeValueAsString(tree));
     }
 
-    /** Beside each string of {@code node} (and of the objects in it) that holds a byte that is not UTF-8, its bytes ({@link #jsonOf}). */
+    /**
+     * The fields whose object is a map keyed by the user's data, not a record: a snapshot's tags, a file's extended
+     * attributes. A sibling inside one reads as one more key: {@code "tags":{"site":"caf\uFFFD","siteBytes":"Y2Fm6Q=="}} was
+     * two tags, and a real tag siteBytes was overwritten (a tester's). Their bytes are a map beside them, by the same keys
+     * ({@code "tagsBytes":{"site":"Y2Fm6Q=="}}).
+     */
+    private static final java.util.Set<String> USER_KEYED = java.util.Set.of("tags", "xattrs", "permissionXattrs");
+
+    /**
+     * Beside each string of {@code node} (and of the objects in it) that holds a byte that is not UTF-8, its bytes ({@link #jsonOf});
+     * beside a map keyed by user data ({@link #USER_KEYED}), a map of the bytes of its values that hold one.
+     */
     private static void withBytes(JsonNode node) {
         if (node instanceof ObjectNode object) {
             ObjectNode rebuilt = object.objectNode();
             for (Map.Entry<String, JsonNode> field : object.properties()) {
                 JsonNode v = field.getValue();
+                if (v instanceof ObjectNode map && USER_KEYED.contains(field.getKey())) {
+                    rebuilt.set(field.getKey(), v);
+                    ObjectNode bytes = object.objectNode();
+                    map.properties().forEach(e -> {
+                        if (e.getValue().isString() && FileNames.hasEscapes(e.getValue().asString())) {
+                            bytes.put(e.getKey(), FileNames.encode(e.getValue().asString()));
+                        }
+                    });
+                    if (!bytes.isEmpty()) {
+                        rebuilt.set(field.getKey() + "Bytes", bytes);
+                    }
+                    continue;
+                }
                 withBytes(v);
                 rebuilt.set(field.getKey(), v);
                 if (v.isString() && FileNames.hasEscapes(v.asString())) {

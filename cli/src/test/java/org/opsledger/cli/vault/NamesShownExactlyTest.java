@@ -201,4 +201,25 @@ class NamesShownExactlyTest {
         assertThat(value.exit()).as(value.err()).isZero();
         assertThat(vault("restore", "latest", "--target", tmp.resolve("t").toString(), "--include", "data/caf\\xe9").exit()).isZero();
     }
+
+    /**
+     * --json gives the bytes of a tag's value that is not UTF-8 in a map beside the tags, by the same names: a sibling
+     * inside them ({@code "siteBytes"}) read as a second tag, and a real tag of that name was overwritten (a tester's).
+     */
+    @Test
+    void theBytesOfATagsValueAreBesideTheTagsNotAmongThem() throws Exception {
+        CliRun backup = vault("backup", data.toString(), "--allow-same-device", "--tag", "site=caf\uDCE9", "--tag",
+                "siteBytes=ticket-42", "--json");
+        assertThat(backup.exit()).as(backup.err()).isZero();
+        JsonNode fromBackup = VaultJson.MAPPER.readTree(backup.out()).get("record");
+        JsonNode fromListing = VaultJson.MAPPER.readTree(vault("snapshots", "--json").out()).get(0).get("record");
+        for (JsonNode record : List.of(fromBackup, fromListing)) {
+            assertThat(record.get("tags").propertyNames()).as(record.toString()).containsExactlyInAnyOrder("site", "siteBytes");
+            assertThat(record.get("tags").get("siteBytes").asString()).isEqualTo("ticket-42");
+            assertThat(record.get("tags").get("site").asString()).isEqualTo("caf\uFFFD");
+            assertThat(record.get("tagsBytes").propertyNames()).containsExactly("site");
+            assertThat(new String(Base64.getDecoder().decode(record.get("tagsBytes").get("site").asString()),
+                    StandardCharsets.ISO_8859_1)).isEqualTo("caf\u00e9");
+        }
+    }
 }
