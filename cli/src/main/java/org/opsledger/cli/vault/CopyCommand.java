@@ -42,6 +42,7 @@ final class CopyCommand implements Callable<Integer> {
         RepoOptions.Password sourcePassword = repo.password();
         RepoOptions.Password targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Map<String, Object>> copied = new ArrayList<>();
+        RuntimeException failed = null; // thrown once the copies committed are listed (--json too), as forget does (h1's)
         try (Repository source = repo.open(repo.location(), sourcePassword)) {
             List<ObjectId> done = java.util.Collections.synchronizedList(new ArrayList<>()); // a signal's entry reads it too
             int before = 0;
@@ -101,9 +102,18 @@ final class CopyCommand implements Callable<Integer> {
                     throw journal.failed(e);
                 }
             }
+        } catch (RuntimeException e) {
+            if (copied.isEmpty()) {
+                throw e;
+            }
+            // `copy A deadbeef --json` committed A's copy and printed nothing of it, only deadbeef's failure
+            failed = e;
         }
         if (repo.json) {
             Output.json(copied);
+        }
+        if (failed != null) {
+            throw failed;
         }
         return 0;
     }

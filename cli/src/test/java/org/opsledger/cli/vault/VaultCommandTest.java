@@ -748,6 +748,36 @@ class VaultCommandTest {
     }
 
     /**
+     * `copy A deadbeef --to T --json` committed A's copy in T, then failed on deadbeef, and printed nothing of A: a script
+     * could not learn that A was copied, nor its copy's ID (h1's repro-5). What was committed is listed, text and JSON,
+     * then the failure, exit 1, as forget lists its removals before a prune's failure.
+     */
+    @Test
+    void aCopyThatFailsPartWayListsTheCopiesItCommitted() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String a = vault("snapshots", "--json").json().get(0).get("id").asString();
+        Path target = tmp.resolve("long-term");
+        Path other = tmp.resolve("other");
+        for (Path t : List.of(target, other)) {
+            assertThat(run("vault", "init", "--repo", t.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000")
+                    .exit()).isZero();
+        }
+        Run json = vault("copy", a, "deadbeef", "--to", target.toString(), "--json");
+        assertThat(json.exit()).isEqualTo(1);
+        assertThat(json.err().lines().toList()).hasSize(1).first().asString().contains("deadbeef");
+        assertThat(json.json().size()).as(json.out()).isEqualTo(1);
+        assertThat(json.json().get(0).get("source").asString()).isEqualTo(a);
+        String copy = json.json().get(0).get("copy").asString();
+        assertThat(run("vault", "snapshots", "--repo", target.toString(), "--password-file", pw.toString(), "--json").json()
+                .get(0).get("id").asString()).isEqualTo(copy);
+
+        Run text = vault("copy", a, "deadbeef", "--to", other.toString());
+        assertThat(text.exit()).isEqualTo(1);
+        assertThat(text.out()).contains(a.substring(0, 8));
+        assertThat(text.err()).contains("deadbeef");
+    }
+
+    /**
      * Check found a snapshot file deleted from the store only when a backup or recover wrote it: one an amend or a key
      * retirement wrote (their entries name the IDs replaced, then the new ones), or a copy brought into the target, was
      * deleted by anyone able to write to the store, and check said nothing (a tester's).
