@@ -105,11 +105,11 @@ final class DueCommand implements Callable<Integer> {
                 if (source.decommission() != null) {
                     rows.add(new Row(source.host(), source.paths(), null, null, State.DECOMMISSIONED, source.decommission().started(),
                             List.of("decommissioned " + SnapshotsCommand.TIME.format(source.decommission().started()) + " UTC "
-                                    + source.decommission().detail())));
+                                    + source.decommission().detail()), e));
                 } else {
                     boolean late = e.started().isBefore(now.minus(day));
                     rows.add(new Row(source.host(), source.paths(), null, null, late ? State.OVERDUE : State.OK, null,
-                            List.of(late ? left + "; none since (IS.012 6.6.1.2: daily)" : left)));
+                            List.of(late ? left + "; none since (IS.012 6.6.1.2: daily)" : left), e));
                 }
                 continue;
             }
@@ -295,9 +295,17 @@ final class DueCommand implements Callable<Integer> {
         return count.containsKey(state) ? ", " + count.get(state) + " " + state.name().toLowerCase(java.util.Locale.ROOT) : "";
     }
 
-    /** One source as shown: its state, why (a line each), and when it was decommissioned since its newest backup, if it was. */
+    /**
+     * One source as shown: its state, why (a line each), and when it was decommissioned since its newest backup, if it was;
+     * {@code left}, the journal's entry of its newest backup when every snapshot of it has left the repository.
+     */
     private record Row(String host, List<String> paths, SnapshotRef newest, SnapshotRef newestFull, State state, Instant decommissioned,
-                       List<String> why) {
+                       List<String> why, JournalEntry left) {
+
+        Row(String host, List<String> paths, SnapshotRef newest, SnapshotRef newestFull, State state, Instant decommissioned,
+            List<String> why) {
+            this(host, paths, newest, newestFull, state, decommissioned, why, null);
+        }
 
         boolean overdue() {
             return state == State.OVERDUE;
@@ -307,8 +315,12 @@ final class DueCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("host", host);
             m.put("paths", paths);
-            m.put("newest", newest == null ? null : newest.id().hex());
-            m.put("newestTime", newest == null ? null : newest.snapshot().time().toString());
+            // a source whose snapshots all left (forget, tier): its newest backup by the journal, as `why` names it; null
+            // read as never backed up, as a source no backup of which succeeded (h1's)
+            m.put("newest", newest != null ? newest.id().hex() : left == null || left.snapshots().isEmpty() ? null
+                    : left.snapshots().getFirst().hex());
+            m.put("newestTime", newest != null ? newest.snapshot().time().toString() : left == null ? null : left.started().toString());
+            m.put("newestLeft", newest == null && left != null);
             m.put("newestKind", newest == null ? null : newest.snapshot().kind().json());
             m.put("newestFull", newestFull == null ? null : newestFull.id().hex());
             m.put("newestFullTime", newestFull == null ? null : newestFull.snapshot().time().toString());

@@ -705,7 +705,13 @@ class VaultCommandTest {
             assertThat(n.get("paths").get(0).asString()).isEqualTo(data.toString());
             assertThat(n.get("overdue").asBoolean()).as("backed up within the day").isFalse();
             assertThat(n.get("why").get(0).asString()).contains("(" + gone.substring(0, 8) + "), and every other has left this repository");
+            // the newest backup by the journal, as `why` names it: null read as never backed up (h1's repro-6)
+            assertThat(n.get("newest").asString()).isEqualTo(gone);
+            assertThat(n.get("newestTime").asString()).isEqualTo(vault("journal", "--operation", "backup", "--json").json()
+                    .get("entries").get(0).get("started").asString());
+            assertThat(n.get("newestLeft").asBoolean()).isTrue();
         });
+        assertThat(vault("due", "--json").json().get(0).get("newestFull").isNull()).as("no full one is named").isTrue();
         Run late = vault("due", "--daily", "0h");
         assertThat(late.exit()).isEqualTo(BackupCommand.INCOMPLETE);
         assertThat(late.out()).contains("overdue: its newest backup, ").contains("; none since (IS.012 6.6.1.2: daily)")
