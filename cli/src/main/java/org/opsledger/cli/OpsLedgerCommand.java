@@ -44,24 +44,11 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         }
         int exit;
         try {
-            exit = outputWritten(run(ExactArguments.of(args)));
+            exit = Stdout.ended(run(ExactArguments.of(args)), System.err);
         } finally {
             ended.run();
         }
         System.exit(exit);
-    }
-
-    /**
-     * The exit code, unless a command that succeeded could not write its output: `vault snapshots --json > report.json`
-     * on a full disk left an empty file and exit 0 (a PrintStream keeps its failures to itself). Exit 1 and one line then.
-     */
-    static int outputWritten(int exit) {
-        System.out.flush();
-        if (exit == 0 && System.out.checkError()) {
-            System.err.println("opsledger: " + Stdout.whyClosed("output"));
-            return 1;
-        }
-        return exit;
     }
 
     /** Runs the command line and returns its exit code; tests call this instead of {@link #main}. */

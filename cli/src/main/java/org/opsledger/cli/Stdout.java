@@ -15,6 +15,8 @@ import java.io.PrintStream;
 public final class Stdout {
 
     private static volatile IOException failure;
+    /** Whether a line of the command's has said why stdout failed ({@link #whyClosed}): the end does not say it again. */
+    private static volatile boolean said;
 
     private Stdout() {
     }
@@ -46,11 +48,28 @@ public final class Stdout {
      * closed pipe, or nothing known), or the operating system's reason (a full disk under a redirection).
      */
     public static String whyClosed(String what) {
+        said = true;
         IOException e = failure;
         String reason = e == null ? null : e.getMessage();
         if (reason == null || reason.contains("Broken pipe")) {
             return "stdout was closed before the " + what + " ended";
         }
         return "cannot write the " + what + " to stdout: " + reason.strip();
+    }
+
+    /**
+     * The exit code once the command's output is flushed, and the line on stderr should stdout have failed unsaid (a
+     * PrintStream keeps its failures to itself): `vault snapshots --json > report.json` on a full disk left an empty file
+     * and exit 0, and `vault due --json` with an alarm exit 3 and not a word (h1's repro-3). A done command (0, or 3 with
+     * warnings its report listed) exits 1; one that failed keeps its code, its own line said.
+     */
+    static int ended(int exit, java.io.PrintStream err) {
+        System.out.flush();
+        if (!System.out.checkError() || said) {
+            return exit;
+        }
+        String why = whyClosed("output");
+        err.println("opsledger: " + why + (exit == 3 ? "; it ended with warnings (exit 3), which the report listed" : ""));
+        return exit == 0 || exit == 3 ? 1 : exit;
     }
 }

@@ -1549,6 +1549,23 @@ class VaultCommandTest {
     }
 
     /**
+     * A command that ended with exit 3 and whose report could not be written (stdout on a full disk) exited 3 with not a
+     * word: a monitoring job's `vault due --json > due.json` read "something is overdue" and an empty report (h1's
+     * repro-3). It exits 1 with the line, as a command done with exit 0 does, and says it had warnings.
+     */
+    @Test
+    void aReportLostWithExit3SaysSoAndExits1() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("backup", tmp.resolve("nonexistent").toString(), "--allow-same-device").exit()).isEqualTo(1);
+        assertThat(vault("due").exit()).isEqualTo(BackupCommand.INCOMPLETE); // an alarm: the failed attempt
+        Process due = vaultProcess("due", "--json").redirectOutput(new java.io.File("/dev/full")).start();
+        String err = new String(due.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(due.waitFor()).as(err).isEqualTo(1);
+        assertThat(err).isEqualTo("opsledger: cannot write the output to stdout: No space left on device; it ended with warnings"
+                + " (exit 3), which the report listed\n");
+    }
+
+    /**
      * A password in the environment is its UTF-8 bytes whatever the locale: under cron's POSIX locale the JVM decoded
      * `päss` as `p??ss` (a wrong password for the repository a shell had made with it), and bytes that are not UTF-8
      * each became U+FFFD, so two different passwords opened the same repository (a helper's).
