@@ -17,6 +17,8 @@ public final class Stdout {
     private static volatile IOException failure;
     /** Whether a line of the command's has said why stdout failed ({@link #whyClosed}): the end does not say it again. */
     private static volatile boolean said;
+    /** What the command did, as its journal entry says it (ok or incomplete); null while it did nothing it recorded. */
+    private static volatile String done;
 
     private Stdout() {
     }
@@ -58,10 +60,20 @@ public final class Stdout {
     }
 
     /**
+     * The command recorded {@code line} as what it did (its journal entry, ok or incomplete): should its report not be
+     * written, the end says this line, and the command's exit code stands, as the journal has it.
+     */
+    public static void did(String line) {
+        done = line;
+    }
+
+    /**
      * The exit code once the command's output is flushed, and the line on stderr should stdout have failed unsaid (a
      * PrintStream keeps its failures to itself): `vault snapshots --json > report.json` on a full disk left an empty file
-     * and exit 0, and `vault due --json` with an alarm exit 3 and not a word (h1's repro-3). A done command (0, or 3 with
-     * warnings its report listed) exits 1; one that failed keeps its code, its own line said.
+     * and exit 0, and `vault due --json` with an alarm exit 3 and not a word (h1's repro-3). A command the journal records as done keeps
+     * its code, and the line says what it did (a backup's report lost with exit 1 was run again by a wrapper: a second
+     * snapshot, the first one's ID lost, and a journal saying exit 0; h1's repro-4); any other done command (0, or 3 with
+     * warnings its report listed) exits 1, and one that failed keeps its code, its own line said.
      */
     static int ended(int exit, java.io.PrintStream err) {
         System.out.flush();
@@ -69,6 +81,12 @@ public final class Stdout {
             return exit;
         }
         String why = whyClosed("output");
+        if (done != null && (exit == 0 || exit == 3)) {
+            TerminalText shown = TerminalText.over(err); // as the command's own lines
+            shown.println("opsledger: " + done + "; its report could not be written: " + why);
+            shown.flush();
+            return exit;
+        }
         err.println("opsledger: " + why + (exit == 3 ? "; it ended with warnings (exit 3), which the report listed" : ""));
         return exit == 0 || exit == 3 ? 1 : exit;
     }

@@ -144,6 +144,9 @@ final class Journaling implements AutoCloseable {
      */
     void ended(JournalEntry.Outcome outcome, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode, String detail) {
         if (StopSignal.received().isEmpty()) {
+            if (outcome != JournalEntry.Outcome.FAILED) { // said should its report be lost: the exit code stands, as the journal has it
+                org.opsledger.cli.Stdout.did(detail);
+            }
             write(outcome, paths, snapshots, verified, exitCode, detail);
         }
     }
