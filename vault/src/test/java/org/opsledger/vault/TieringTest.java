@@ -101,7 +101,7 @@ class TieringTest {
             near.hold(held, "tax inquiry T-3", "legal"); // a second matter, after the copy was made
             List<Tiering.Moved> again = new Tiering(near, far).move(RetentionPolicy.Within.parse("0d"), now.plusSeconds(2));
             assertThat(again).singleElement().satisfies(m -> {
-                assertThat(m.alreadyCopied()).isTrue();
+                assertThat(m.copiedBefore()).isTrue();
                 assertThat(m.holdsPlaced()).as("only the new matter").extracting(LegalHold.Matter::reason).containsExactly("tax inquiry T-3");
             });
             assertThat(far.holds().values()).singleElement().satisfies(h -> assertThat(h.matters())
@@ -121,7 +121,7 @@ class TieringTest {
             ObjectId heldCopy = far.holds().keySet().iterator().next();
             assertThat(new Tiering(near, far).move(RetentionPolicy.Within.parse("0d"), now.plusSeconds(3))).singleElement().satisfies(m -> {
                 assertThat(m.source()).isEqualTo(amended.id());
-                assertThat(m.alreadyCopied()).isFalse();
+                assertThat(m.copiedBefore()).isFalse();
                 assertThat(m.amendedCopy()).isEqualTo(heldCopy);
                 assertThat(m.amendedCopyHeld()).as("held there: it stays beside the new one, not replaced").isTrue();
                 assertThat(m.forgottenNearLine()).isTrue();
@@ -229,7 +229,7 @@ class TieringTest {
         try (Repository near = TestTrees.open(tmp.resolve("near")); Repository far = TestTrees.open(tmp.resolve("far"))) {
             assertThat(new Tiering(near, far).move(RetentionPolicy.Within.parse("0d"), Instant.now().plusSeconds(1))).singleElement()
                     .satisfies(m -> {
-                        assertThat(m.alreadyCopied()).isTrue();
+                        assertThat(m.copiedBefore()).isTrue();
                         assertThat(m.blobsCopiedAgain()).isPositive();
                         assertThat(m.forgottenNearLine()).isTrue();
                     });

@@ -43,7 +43,10 @@ final class RecoverCommand implements Callable<Integer> {
             }
         }
         if (repo.json) {
-            Output.json(Map.of("trees", r.trees(), "snapshot", r.snapshot() == null ? "" : r.snapshot().id().hex()));
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("trees", r.trees());
+            m.put("snapshot", r.snapshot() == null ? null : r.snapshot().id().hex()); // null, as other commands say no ID: it was "" (h1's repro-7)
+            Output.json(m);
         } else {
             r.trees().forEach(t -> Output.out().println("tree " + t + " is referenced by no snapshot"));
             Output.out().println(summary(r) + (r.snapshot() == null ? "" : " (`vault ls " + r.snapshot().shortId() + "`)"));

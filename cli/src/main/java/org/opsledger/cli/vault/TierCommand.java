@@ -91,7 +91,7 @@ final class TierCommand implements Callable<Integer> {
                         }
                         // as copy's: what was copied before is said so (a held snapshot stays near-line and is "received" each
                         // night again: a helper's), and a tier that moved nothing writes nothing there (§13)
-                        long before = moved.stream().filter(Tiering.Moved::alreadyCopied).count();
+                        long before = moved.stream().filter(Tiering.Moved::copiedBefore).count();
                         if (moved.isEmpty()) {
                             received.forgo();
                         } else {
@@ -127,7 +127,7 @@ final class TierCommand implements Callable<Integer> {
             Output.json(moved);
         } else {
             for (Tiering.Moved m : moved) {
-                Output.out().printf(java.util.Locale.ROOT, "%s -> %s%s%s%n", m.source().shortHex(), m.copy().shortHex(), m.alreadyCopied() ? " (copied before" + CopyCommand.copiedAgain(m.blobsCopiedAgain()) + ")"
+                Output.out().printf(java.util.Locale.ROOT, "%s -> %s%s%s%n", m.source().shortHex(), m.copy().shortHex(), m.copiedBefore() ? " (copied before" + CopyCommand.copiedAgain(m.blobsCopiedAgain()) + ")"
                                 : m.amendedCopy() != null ? " (its record amended, " + (m.amendedCopyHeld() ? "beside " + m.amendedCopy().shortHex()
                                 + ", which is under legal hold there and stays as it was)" : "replacing " + m.amendedCopy().shortHex() + ")") : "",
                         m.held() ? "  kept near-line: legal hold" : m.forgottenNearLine() ? "  forgotten near-line (prune frees its data)"

@@ -2245,6 +2245,8 @@ class VaultCommandTest {
         String oldTree = vault("snapshots", "--json").json().get(0).get("record").get("tree").asString();
         assertThat(vault("rewrite", "latest", "--exclude", "id_rsa", "--reason", "INC-31: a private key").exit()).isZero();
         String newTree = vault("snapshots", "--json").json().get(0).get("record").get("tree").asString();
+        JsonNode nothing = vault("recover", "--dry-run", "--json").json(); // nothing to recover yet: no ID is null, not "" (h1's repro-7)
+        assertThat(nothing.has("snapshot") && nothing.get("snapshot").isNull()).as(nothing.toString()).isTrue();
         Run forget = vault("forget", "latest");
         assertThat(forget.exit()).as(forget.err()).isZero();
 
@@ -3911,6 +3913,11 @@ class VaultCommandTest {
         assertThat(tier.exit()).as(tier.err()).isZero();
         assertThat(tier.err()).as("one of the source's snapshots is held, and stays near-line").doesNotContain("warning");
         assertThat(tier.json().size()).isEqualTo(2);
+        for (JsonNode row : tier.json()) { // copy's names, and its nulls written (h1's repro-7: alreadyCopied, the nulls left out)
+            assertThat(row.get("copiedBefore").asBoolean()).isFalse();
+            assertThat(row.has("amendedCopy") && row.get("amendedCopy").isNull()).as(row.toString()).isTrue();
+            assertThat(row.has("copyBeforeRewrite") && row.get("copyBeforeRewrite").isNull()).as(row.toString()).isTrue();
+        }
         JsonNode near = vault("snapshots", "--json").json();
         assertThat(near.size()).isEqualTo(1);
         assertThat(near.get(0).get("id").asString()).isEqualTo(held);

@@ -72,8 +72,11 @@ public final class Tiering {
      * the source the snapshot is of. {@code blobsCopiedAgain}: what the copy made before lacked, copied again
      * ({@link Copier.Copy}): a snapshot is forgotten near-line only once its copy is whole. {@code copyBeforeRewrite}: the
      * copy made before of what the snapshot was before a rewrite, which still holds what it took out ({@link Copier.Copy}), or null.
+     * Tier's --json row, under copy's names: {@code copiedBefore} was {@code alreadyCopied}, and a null is written as null, as
+     * copy writes it, not left out (h1's repro-7).
      */
-    public record Moved(ObjectId source, ObjectId copy, boolean alreadyCopied, long blobsCopiedAgain, ObjectId amendedCopy, boolean amendedCopyHeld,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    public record Moved(ObjectId source, ObjectId copy, boolean copiedBefore, long blobsCopiedAgain, ObjectId amendedCopy, boolean amendedCopyHeld,
                         boolean forgottenNearLine, boolean held, List<LegalHold.Matter> holdsPlaced, String host, List<String> paths,
                         ObjectId copyBeforeRewrite) {
     }
