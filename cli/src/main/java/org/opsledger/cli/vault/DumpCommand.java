@@ -64,6 +64,15 @@ final class DumpCommand implements Callable<Integer> {
         if (output == null && Output.onTerminal()) {
             throw new CliException("stdout is a terminal: send the dump to a file or a pipe (vault dump … > FILE, or --output FILE)", 2);
         }
+        if (output != null) { // refused before the repository opens, as a bad command line is: it left a failed entry (h1's repro-8)
+            if (Files.exists(output, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw exists(output);
+            }
+            Path dir = output.toAbsolutePath().getParent();
+            if (dir != null && !Files.isDirectory(dir)) {
+                throw noDirectory(output);
+            }
+        }
         try (Repository r = repo.open()) {
             List<String> what = List.of(path);
             SnapshotRef s;
@@ -155,6 +164,14 @@ final class DumpCommand implements Callable<Integer> {
         };
     }
 
+    private static CliException exists(Path file) {
+        return new CliException("--output " + TerminalText.path(file) + " already exists; the dump never overwrites", 2);
+    }
+
+    private static CliException noDirectory(Path file) {
+        return new CliException("--output " + TerminalText.path(file) + ": its directory does not exist", 2);
+    }
+
     /**
      * Into a new file, removed again if the dump fails or a signal stops it: nothing half-written is left to be mistaken
      * for the data. The file is its owner's alone (0600, whatever the umask): it holds files whose own modes it does not
@@ -166,10 +183,10 @@ final class DumpCommand implements Callable<Integer> {
             out = java.nio.channels.Channels.newOutputStream(Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                     java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))));
-        } catch (FileAlreadyExistsException e) {
-            throw new CliException("--output " + TerminalText.path(file) + " already exists; the dump never overwrites", 2);
+        } catch (FileAlreadyExistsException e) { // made since the check before the repository opened
+            throw exists(file);
         } catch (NoSuchFileException e) {
-            throw new CliException("--output " + TerminalText.path(file) + ": its directory does not exist", 2);
+            throw noDirectory(file);
         } catch (IOException e) {
             throw new CliException("cannot create --output " + TerminalText.path(file) + ": " + IoReason.of(e), 2);
         }

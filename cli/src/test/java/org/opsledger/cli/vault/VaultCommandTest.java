@@ -2842,6 +2842,9 @@ class VaultCommandTest {
         Run nowhere = vault("dump", "latest", "data/report.txt", "--output", tmp.resolve("no/such/dir/x").toString());
         assertThat(nowhere.exit()).isEqualTo(2);
         assertThat(nowhere.err()).isEqualTo("opsledger: --output " + tmp.resolve("no/such/dir/x") + ": its directory does not exist\n");
+        // refused before the repository opens, as exit 2 is documented: each left a failed entry, exit 2 (h1's repro-8)
+        assertThat(vault("journal", "--failed", "--json").json().get("entries")).extracting(e -> e.get("exitCode").asInt())
+                .containsExactly(1, 1); // the missing path and the link
     }
 
     @Test
