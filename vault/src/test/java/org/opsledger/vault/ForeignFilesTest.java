@@ -339,7 +339,7 @@ class ForeignFilesTest {
         try (Repository repo = TestTrees.newRepo(repoDir)) {
             TestTrees.backup(repo, data);
             Files.delete(data.resolve("old.bin"));
-            TestTrees.backup(repo, data);
+            TestTrees.fullBackup(repo, data); // emptied on purpose: an incremental of it is refused (a mount not there)
             new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(null, 1, 0, 0, 0), Instant.now());
         }
         Path locks = repoDir.resolve("locks");
