@@ -27,9 +27,6 @@ public final class OneLineErrors implements IExecutionExceptionHandler, IParamet
         } else {
             String cannotLoad = cannotLoadIn(ex);
             message = cannotLoad != null ? cannotLoad : message;
-            if (cannotLoad != null && !firstToSay(cannotLoad)) { // a thread of the command's said it already
-                return 1;
-            }
             // the whole message, escaped: its first line alone named another path when a value in it held a CR or LF, and lost
             // the reason and the remedy after it (`-r "$REPO"$'\r'x` said "no vault repository at $REPO": a helper's). A
             // CliException's message is the CLI's own, its values escaped where they were put in; any other's is not
@@ -84,18 +81,15 @@ public final class OneLineErrors implements IExecutionExceptionHandler, IParamet
                 return cannotLoad(link);
             }
         }
-        return jarReplacedUnder(failure); // the zip loader's own failure
+        return null;
     }
 
     static String cannotLoad(LinkageError e) {
         String own = ownClassMissing(e);
         if (own != null) {
             return "cannot load " + own + ", a class of OpsLedger's own: its jar was replaced while this command ran (an upgrade in"
-                    + " place, `cp` over it): " + RUN_AGAIN;
-        }
-        String replaced = jarReplacedUnder(e);
-        if (replaced != null) {
-            return replaced;
+                    + " place, `cp` over it): run the command again; upgrade by installing the new jar under a temporary name, then"
+                    + " `mv` it over the old one (docs/operations.md, \"Upgrading an installation\")";
         }
         Throwable deepest = e;
         while (deepest.getCause() != null) {
@@ -123,68 +117,6 @@ public final class OneLineErrors implements IExecutionExceptionHandler, IParamet
         return "cannot load zstd-jni's native library (" + why + "); it is unpacked to java.io.tmpdir (" + tmp + "), which may be"
                 + " mounted noexec: run again with OPSLEDGER_JAVA_OPTS=-Djava.io.tmpdir=DIR, DIR a directory on a filesystem that"
                 + " allows executing";
-    }
-
-    /** What to do about a jar replaced under a running command. */
-    private static final String RUN_AGAIN = "run the command again; upgrade by installing the new jar under a temporary name, then"
-            + " `mv` it over the old one (docs/operations.md, \"Upgrading an installation\")";
-
-    /**
-     * The line for {@code failure} when it came from loading classes out of the jar this command runs from, and that jar is
-     * no longer the file it started from ({@link RunningJar}); else null. A `cp` over the jar rewrote what Spring Boot's zip
-     * loader reads: it failed with a class of its own or a library's missing, a class file cut short, or an error of its own
-     * reading the zip, a stack trace on stderr and no journal entry (an engineer's note), or the noexec advice.
-     */
-    private static String jarReplacedUnder(Throwable failure) {
-        java.nio.file.Path jar = RunningJar.replaced();
-        if (jar == null || !fromLoading(failure)) {
-            return null;
-        }
-        Throwable deepest = failure;
-        while (deepest.getCause() != null) {
-            deepest = deepest.getCause();
-        }
-        String why = deepest.getMessage() == null ? deepest.getClass().getName() : deepest.getClass().getSimpleName() + ": "
-                + deepest.getMessage().lines().findFirst().orElse("");
-        return "the jar " + jar + " was replaced while this command ran (an upgrade in place, `cp` over it), and loading from it"
-                + " failed (" + why + "): " + RUN_AGAIN;
-    }
-
-    /** Whether {@code failure} is the class loader's: a class that did not load, or a failure inside the zip loader. */
-    private static boolean fromLoading(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof LinkageError || t instanceof ClassNotFoundException || t instanceof java.util.zip.ZipException) {
-                return true;
-            }
-            for (StackTraceElement frame : t.getStackTrace()) {
-                if (frame.getClassName().startsWith("org.springframework.boot.loader.")) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** Lines said by {@link #uncaught} and the command's own handlers, each once. */
-    private static final java.util.Set<String> SAID = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** Whether {@code line} was not said yet; it counts as said from now on. */
-    static boolean firstToSay(String line) {
-        return SAID.add(line);
-    }
-
-    /**
-     * A thread's failure that nothing caught (a worker's, the journal's shutdown hook): a class that did not load in one
-     * line ({@link #cannotLoadIn}), said once; anything else as the JVM says it, with its stack trace.
-     */
-    static void uncaught(Thread thread, Throwable e) {
-        String line = cannotLoadIn(e);
-        if (line == null) {
-            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
-            e.printStackTrace(System.err);
-        } else if (firstToSay(line)) {
-            System.err.println("opsledger: " + line);
-        }
     }
 
     /**

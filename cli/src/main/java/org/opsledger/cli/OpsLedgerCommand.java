@@ -31,8 +31,6 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         // digits in the journal; a tester's): the calls name Locale.ROOT too, for a library user
         java.util.Locale.setDefault(java.util.Locale.ROOT);
         Stdout.install();
-        RunningJar.noteAtStart(); // a jar replaced under the command is told from a failure of its own (OneLineErrors)
-        Thread.setDefaultUncaughtExceptionHandler(OneLineErrors::uncaught);
         Runnable ended = () -> { };
         if (args.length > 0 && "vault".equals(args[0])) {
             ended = org.opsledger.cli.vault.VaultCommand.stoppable(args); // a signal from here on says what it stopped
@@ -78,9 +76,7 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         } catch (LinkageError e) { // zstd-jni's library, unpacked to a noexec or full /tmp (hardened hosts): a stack trace (helpers')
             String line = OneLineErrors.cannotLoad(e);
             Ending.because(line, 1);
-            if (OneLineErrors.firstToSay(line)) {
-                cmd.getErr().println("opsledger: " + line);
-            }
+            cmd.getErr().println("opsledger: " + line);
             return 1;
         } catch (StackOverflowError e) { // a tree deeper than the stack holds: it printed 1,024 lines of stack (a helper's)
             String line = "a directory tree deeper than this JVM's stack holds: run again with OPSLEDGER_JAVA_OPTS=-Xss64m";

@@ -83,12 +83,7 @@ final class Journaling implements AutoCloseable {
         this.onSignal = new Thread(this::stopped, "journal-on-signal");
         // a prune, copy or key retirement a scheduler's timeout stopped said nothing on stderr (a re-tester's)
         this.told = Output.whenStopped(() -> "opsledger: " + (named == null ? operation.json() + " " : "") + stoppedBy(Output.stoppedBy()));
-        Journal journal = new Journal(repo);
-        if (journal.kept()) {
-            // the classes its entry is made of, loaded now: a jar replaced in place (`cp` over it) while the command ran could
-            // not give them at its end, and a command that failed so left no entry (an engineer's note)
-            org.opsledger.vault.VaultJson.write(JournalEntry.of(operation, JournalEntry.Outcome.FAILED, started, paths, snapshots, false, 1,
-                    "").replacing(List.of()).openedWith(journal.slotInUse()));
+        if (new Journal(repo).kept()) {
             // the repository's keys outlive its close() until the entry is written: the hook may write it after
             releaseKeys = repo.holdKeys();
             StopSignal.install();
@@ -245,8 +240,7 @@ final class Journaling implements AutoCloseable {
      * given, and returns it to be thrown.
      */
     <E extends Exception> E failed(E failure) {
-        String cannotLoad = org.opsledger.cli.OneLineErrors.cannotLoadIn(failure); // as the command's line says it
-        String message = cannotLoad != null ? cannotLoad : failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         var ending = Ending.of(failure); // a worker out of heap: exit 4 and the line that names the remedy, as the command says
         ended(JournalEntry.Outcome.FAILED, paths, snapshots, false, ending.map(Ending.Reason::exitCode).orElse(
                 failure instanceof CliException c ? c.exitCode() : 1), ending.map(Ending.Reason::line).orElse(message));
