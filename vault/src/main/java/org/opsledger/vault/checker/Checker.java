@@ -313,8 +313,8 @@ public final class Checker {
         Set<ObjectId> readNow = new HashSet<>(toRead);
         damageRecalled.forEach((pack, e) -> {
             if (stored.contains(pack) && index.packs().contains(pack) && !readNow.contains(pack)) { // a missing one is said above
-                errors.add("pack " + pack.hex() + " was found damaged by the check of " + e.started().toString().substring(0, 19).replace('T', ' ')
-                        + " UTC on " + e.host() + ", and no repair or full `check --read-data` since has cleared it: `vault repair --read-data`");
+                errors.add("pack " + pack.hex() + " was found damaged by the check of " + Journal.utc(e.started())
+                        + " on " + e.host() + ", and no repair or full `check --read-data` since has cleared it: `vault repair --read-data`");
             }
         });
         for (CheckResult.DamagedPack d : damaged) {
@@ -603,7 +603,7 @@ public final class Checker {
                 default -> "written by a " + first.operation().json();
             };
             return gone.size() + " snapshot(s) the journal says were written are not in the repository, and no journal entry says they"
-                    + " left (first: " + gone.getFirst().getKey().shortHex() + ", " + by + " on " + first.host() + " at " + first.started().toString().substring(0, 19).replace('T', ' ') + " UTC): deleted from the"
+                    + " left (first: " + gone.getFirst().getKey().shortHex() + ", " + by + " on " + first.host() + " at " + Journal.utc(first.started()) + "): deleted from the"
                     + " store? Its data goes with the next prune; `vault recover`, before that, makes a snapshot of the trees left";
         }
     }

@@ -101,7 +101,7 @@ public final class Journal {
         /** One line for each source whose newest backup failed, for check and `vault journal`. */
         public List<String> failingBackupWarnings() {
             return failingBackups.stream().map(e -> "the newest backup of " + String.join(" ", e.paths()) + " on " + e.host()
-                    + " failed (" + e.started().toString().substring(0, 19).replace('T', ' ') + " UTC): " + e.detail()
+                    + " failed (" + Journal.utc(e.started()) + "): " + e.detail()
                     + " (IS.012 6.6.5; `vault journal --failed`)").toList();
         }
 
@@ -589,5 +589,10 @@ public final class Journal {
             org.opsledger.vault.Cancelled.passOn(e, "reading the journal");
             return Read.problem(Repository.problemOf(name, e));
         }
+    }
+
+    /** An instant as the journal's lines say it: "2026-12-07 04:12:25 UTC". */
+    public static String utc(Instant t) {
+        return t.toString().substring(0, 19).replace('T', ' ') + " UTC";
     }
 }
