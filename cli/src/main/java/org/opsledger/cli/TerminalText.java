@@ -10,7 +10,8 @@ import org.opsledger.vault.snapshot.FileNames;
  * lines, on some emulators answer with input), and a newline in a name would forge a line of a
  * listing. Control characters (C0, DEL, C1) are shown as {@code \xHH}, as GNU ls and restic's
  * {@code %q} show them; so is each byte of a name that is not UTF-8 ({@link FileNames}: the encoder wrote it as
- * {@code ?}, and U+FFFD shows two such names alike). JSON output escapes controls itself and is left alone. A value escaped on its own
+ * {@code ?}, and U+FFFD shows two such names alike), and a character that shows nothing or turns the text around it
+ * ({@link #invisible}) as a backslash, {@code u} and its code point in braces ({@code u{202e}}). JSON output escapes controls itself and is left alone. A value escaped on its own
  * ({@link #escape}) shows a backslash as {@code \\} too, so that a name holding a backslash and an
  * {@code n} is not read as one holding a newline.
  */
@@ -114,7 +115,7 @@ public final class TerminalText extends PrintStream {
             return "null"; // as printing it did
         }
         int i = 0;
-        while (i < s.length() && !escaped(s.charAt(i), keepLayout) && FileNames.byteAt(s, i) < 0) {
+        while (i < s.length() && !escaped(s.charAt(i), keepLayout) && FileNames.byteAt(s, i) < 0 && !invisible(s.codePointAt(i))) {
             i++;
         }
         if (i == s.length()) {
@@ -124,15 +125,33 @@ public final class TerminalText extends PrintStream {
         for (; i < s.length(); i++) {
             char c = s.charAt(i);
             int notUtf8 = FileNames.byteAt(s, i); // a name's byte that is not UTF-8, as GNU ls -b shows it: the encoder wrote '?'
+            int cp = s.codePointAt(i);
             if (notUtf8 >= 0) {
                 out.append(String.format(java.util.Locale.ROOT, "\\x%02x", notUtf8));
             } else if (escaped(c, keepLayout)) {
                 out.append(c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\\' ? "\\\\" : String.format(java.util.Locale.ROOT, "\\x%02x", (int) c));
+            } else if (invisible(cp)) {
+                out.append(String.format(java.util.Locale.ROOT, "\\u{%04x}", cp));
+                i += Character.charCount(cp) - 1;
             } else {
                 out.append(c);
             }
         }
         return out.toString();
+    }
+
+    /**
+     * A character that shows nothing, or changes how the characters around it show, and is no letter of a script: the
+     * bidirectional controls (U+202E made {@code invoice<U+202E>fdp.exe} read as {@code invoiceexe.pdf}), zero-width
+     * spaces ({@code zw<U+200B>sp} read as {@code zwsp} beside a real one), the byte-order mark, the line and paragraph
+     * separators: Unicode's format characters (Cf), but the zero-width joiner and non-joiner, which Persian and Indic
+     * names spell with (a tester's). Shown as a backslash and {@code u{202e}}, as the Trojan Source advisory (CVE-2021-42574) asks
+     * of tools that show text.
+     */
+    static boolean invisible(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.FORMAT ? cp != 0x200C && cp != 0x200D
+                : type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     private static boolean escaped(char c, boolean keepLayout) {

@@ -76,4 +76,23 @@ class TerminalTextTest {
         assertThat(TerminalText.escape("plain ünïcode")).isSameAs("plain ünïcode");
         assertThat(TerminalText.escape(null)).isEqualTo("null");
     }
+
+    /**
+     * Characters that show nothing or turn the text around them (Trojan Source, CVE-2021-42574): a tester's
+     * {@code invoice<U+202E>fdp.exe} read as invoiceexe.pdf in `vault ls`, {@code zw<U+200B>sp} as zwsp beside a real
+     * one. Shown by their code point; the joiners Persian and Indic names spell with, and emoji, are kept.
+     */
+    @Test
+    void aCharacterThatShowsNothingOrTurnsTheTextIsShownByItsCodePoint() {
+        assertThat(TerminalText.escape("invoice\u202Efdp.exe")).isEqualTo("invoice\\u{202e}fdp.exe");
+        assertThat(TerminalText.escape("zw\u200Bsp")).isEqualTo("zw\\u{200b}sp");
+        assertThat(TerminalText.escape("\uFEFFbom\u2066x\u2069\u2028")).isEqualTo("\\u{feff}bom\\u{2066}x\\u{2069}\\u{2028}");
+        assertThat(TerminalText.escape("flag\uDB40\uDC01")).isEqualTo("flag\\u{e0001}"); // a tag character, outside the BMP
+        assertThat(TerminalText.escape("\u0645\u06cc\u200c\u0634\u0648\u062f")).isEqualTo("\u0645\u06cc\u200c\u0634\u0648\u062f");
+        assertThat(TerminalText.escape("a\uD83D\uDC68\u200D\uD83D\uDC69")).isEqualTo("a\uD83D\uDC68\u200D\uD83D\uDC69");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalText t = TerminalText.over(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        t.println("2026-12-07  -rw-r--r--  /srv/invoice\u202Efdp.exe");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("2026-12-07  -rw-r--r--  /srv/invoice\\u{202e}fdp.exe" + System.lineSeparator());
+    }
 }
