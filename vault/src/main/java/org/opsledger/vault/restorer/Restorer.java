@@ -968,9 +968,9 @@ public final class Restorer {
                 plan.excluded++;
                 for (String i : includes) { // an include this leaves out was said to match nothing, which ls denied (a tester's)
                     String here = FileNames.hasEscapes(i) ? exact : display;
-                    if (i.equals(here) || i.startsWith(here + "/") || matches(i, exact)) {
+                    if (sameName(i, here) || under(i, here) || matches(i, exact)) {
                         Globs.Glob by = excludes.stream().filter(g -> Globs.matchPathOrName(List.of(g), "/" + exact)).findFirst().orElseThrow();
-                        plan.excludedIncludes.putIfAbsent(i, "--exclude " + by.pattern() + (i.startsWith(here + "/") ? ", which matches /"
+                        plan.excludedIncludes.putIfAbsent(i, "--exclude " + by.pattern() + (under(i, here) ? ", which matches /"
                                 + named(dir, n) : ""));
                     }
                 }
@@ -980,7 +980,7 @@ public final class Restorer {
             // was refused as matching nothing, a helper's); inside an included directory, deeper ones are still looked for
             boolean included = false;
             for (String i : includes) {
-                if (includeGlobs.containsKey(i) ? matches(i, exact) : FileNames.hasEscapes(i) ? exact.equals(i) : display.equals(i)) {
+                if (includeGlobs.containsKey(i) ? matches(i, exact) : FileNames.hasEscapes(i) ? exact.equals(i) : sameName(display, i)) {
                     plan.included.add(i);
                     included = true;
                     if (!FileNames.hasEscapes(i) && FileNames.hasEscapes(n.name())) {
@@ -991,7 +991,7 @@ public final class Restorer {
             boolean in = inside || included;
             // a pattern may match in any directory: each is looked in, and kept only if something in it is restored
             boolean onTheWay = n.type() == NodeType.DIR && includes.stream().anyMatch(i -> includeGlobs.containsKey(i)
-                    || i.startsWith((FileNames.hasEscapes(i) ? exact : display) + "/"));
+                    || (FileNames.hasEscapes(i) ? i.startsWith(exact + "/") : under(i, display)));
             if (!in && !onTheWay) {
                 continue;
             }
@@ -1023,6 +1023,20 @@ public final class Restorer {
                 }
             }
         }
+    }
+
+    /**
+     * Whether an include path names the path {@code shown}, both in Unicode's composed form ({@link Globs#nfc}): the
+     * include `salariés.csv` typed on Linux matched nothing of the file a Mac had written decomposed, which `ls` showed
+     * alike (a tester's).
+     */
+    private static boolean sameName(String include, String shown) {
+        return include.equals(shown) || Globs.nfc(include).equals(Globs.nfc(shown));
+    }
+
+    /** Whether the include path {@code include} is below {@code shown} ({@link #sameName}'s rule). */
+    private static boolean under(String include, String shown) {
+        return include.startsWith(shown + "/") || Globs.nfc(include).startsWith(Globs.nfc(shown) + "/");
     }
 
     /** Whether the include {@code i} is a pattern that matches the path {@code exact} (as a tree holds it) as --exclude's do. */
