@@ -262,9 +262,23 @@ class SiemForwardingIntegrationTest extends IntegrationTest {
     private record Received(String kind, long number, long second, String payload) {
     }
 
+    /** Where a record of this forwarder starts in rsyslog's file. */
+    private static final Pattern RECORD = Pattern.compile("(audit|checkpoint) \\[opsledger@32473 ");
+
     private List<Received> received() throws Exception {
         List<Received> all = new ArrayList<>();
+        int torn = 0;
         for (String line : receiver.lines()) {
+            // rsyslog killed (SIGKILL) while writing its file leaves its last line cut short, and the restarted one's first
+            // line runs on from it: the cut piece is the receiver's, not a message this forwarder sent (the whole one is
+            // sent again from the window). CI under load met one, its JSON ending inside a string that the next line's
+            // leaf="1… closed
+            Matcher next = RECORD.matcher(line);
+            if (next.find(1)) {
+                torn++;
+                line = line.substring(next.start());
+            }
+            assertThat(torn).as("lines cut short: only the one rsyslog was writing when a test killed it").isLessThanOrEqualTo(1);
             Matcher m = LINE.matcher(line);
             assertThat(m.matches()).as("rsyslog wrote a line this forwarder did not send: %s", line).isTrue();
             all.add(new Received(m.group(1), Long.parseLong(m.group(3)), Long.parseLong(m.group(5)), m.group(6)));
