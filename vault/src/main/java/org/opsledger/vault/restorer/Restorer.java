@@ -1605,6 +1605,9 @@ public final class Restorer {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             syncs.force(ch, p);
         } catch (IOException e) {
+            // an interrupt closes the channel: a cancelled restore, not a disk that failed (a service's job cancelled while
+            // the marker was forced read "cannot write … (fsync): ClosedByInterruptException", a tester's)
+            Cancelled.passOn(e, "the restore");
             throw notDurable(p, e);
         }
     }

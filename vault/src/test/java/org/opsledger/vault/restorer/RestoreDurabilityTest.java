@@ -149,4 +149,32 @@ class RestoreDurabilityTest {
         assertThat(last.path()).as("the last fsync: the marker's directory, once it is gone").isEqualTo(live.toRealPath());
         assertThat(last.marker()).isFalse();
     }
+
+    /**
+     * A service's job cancelled (Future.cancel(true)) while the restore forces its marker: the interrupt closes the channel
+     * in fsync, and the restore threw "cannot write … to the disk (fsync): ClosedByInterruptException", a disk failure to
+     * the service, not the Cancelled its cancel asked for (a tester's).
+     */
+    @Test
+    void aRestoreCancelledWhileItForcesItsMarkerThrowsCancelledNotADiskFailure() throws Exception {
+        Path data = tmp.resolve("src/data");
+        Files.createDirectories(data);
+        Files.write(data.resolve("one.txt"), "one blob\n".getBytes());
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            Restorer restorer = new Restorer(repo, 2);
+            restorer.syncs = (ch, p) -> {
+                if (p.getFileName().toString().equals(Restorer.UNFINISHED)) {
+                    Thread.currentThread().interrupt(); // the cancel arrives now
+                }
+                ch.force(true);
+            };
+            try {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> restorer.restore(snap, tmp.resolve("out"), List.of(), false))
+                        .isInstanceOf(org.opsledger.vault.Cancelled.class);
+            } finally {
+                Thread.interrupted();
+            }
+        }
+    }
 }
