@@ -48,6 +48,21 @@ class LibraryContractTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("Restorer: threads is 0; give at least 1");
             assertThatThrownBy(() -> new org.opsledger.vault.restorer.Restorer(repo, 1).restore(null, tmp.resolve("out"), null, false))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("includes must not be null");
+            // a service's (a tester's): each failed deep in the work, or not at all
+            assertThatThrownBy(() -> new org.opsledger.vault.restorer.Restorer(repo, 1).excluding(null))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("Restorer: excludes must not be null (List.of() for none)");
+            assertThatThrownBy(() -> new org.opsledger.vault.checker.Checker(repo, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("Checker: threads is 0; give at least 1");
+            for (double percent : new double[] {-1, Double.NaN, 200}) {
+                assertThatThrownBy(() -> new org.opsledger.vault.checker.Checker(repo, 1).check(percent))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessage("Checker: readDataPercent is " + percent + "; give 0 to 100");
+            }
+            assertThatThrownBy(() -> repo.addKeySlot(null, org.opsledger.vault.crypto.KeySlot.MIN_ITERATIONS, "x"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the password is null");
+            assertThatThrownBy(() -> new org.opsledger.vault.archiver.Archiver(repo, new org.opsledger.vault.archiver.BackupProgress())
+                    .backup(BackupOptions.of(List.of()))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("nothing to back up: no path given (backupStream backs up a stream)");
+            assertThat(repo.snapshots()).as("no snapshot of nothing").isEmpty();
         }
     }
 

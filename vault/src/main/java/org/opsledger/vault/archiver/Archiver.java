@@ -271,8 +271,15 @@ public final class Archiver {
         }
     }
 
-    /** Backs up the paths; the snapshot is written only after all its data is durable. */
+    /**
+     * Backs up the paths; the snapshot is written only after all its data is durable. None is refused: a service's job
+     * whose configured list came out empty committed a full snapshot of nothing, a success (a tester's); the CLI refuses
+     * it too.
+     */
     public SnapshotRef backup(BackupOptions options) {
+        if (options.paths().isEmpty()) {
+            throw new IllegalArgumentException("nothing to back up: no path given (backupStream backs up a stream)");
+        }
         Instant started = Instant.now(); // the time of capture (IS.012 6.6.5.1): when the data began to be read, as restic's
         List<Path> paths = sourcePaths(options);
         options.paths().forEach(Archiver::refuseMissing);

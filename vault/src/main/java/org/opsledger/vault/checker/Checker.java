@@ -83,12 +83,18 @@ public final class Checker {
     private final Map<ObjectId, JournalEntry> damageRecalled = new HashMap<>();
 
     public Checker(Repository repo, int threads) {
+        if (threads < 1) { // refused where given: check(100) failed in its pool ("maximumPoolSize must be positive", a tester's)
+            throw new IllegalArgumentException("Checker: threads is " + threads + "; give at least 1");
+        }
         this.repo = repo;
         this.threads = threads;
     }
 
     /** @param readDataPercent 0 for structure only, 100 for every pack, in between for a subset */
     public CheckResult check(double readDataPercent) {
+        if (!(readDataPercent >= 0 && readDataPercent <= 100)) { // a negative or NaN percentage read nothing, quietly
+            throw new IllegalArgumentException("Checker: readDataPercent is " + readDataPercent + "; give 0 to 100");
+        }
         try (SharedLock reading = repo.readLock("check")) { // a prune meanwhile deletes no pack this check may read
             return checkRead(readDataPercent);
         }

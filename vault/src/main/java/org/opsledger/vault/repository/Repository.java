@@ -2387,6 +2387,7 @@ public final class Repository implements AutoCloseable {
      * every slot it lists, or beside a slot's removal, is refused, not written where nothing accounts for it.
      */
     public String addKeySlot(char[] password, int iterations, String label) {
+        requirePassword(password); // before the lock: a NullPointerException from deep in the wrap, after a lock taken and let go
         try (SharedLock lock = lock(ADD_KEY_SLOT)) {
             // a removal runs alone: one that ended before this lock is seen here. An operator whose slot was removed while
             // the add was under way added a password that outlived the removal (a re-tester's)

@@ -171,6 +171,9 @@ public final class Restorer {
      * {@code vault ls} shows it ('/data/cache') or its last name ('*.log'), with everything under it.
      */
     public Restorer excluding(List<String> globs) {
+        if (globs == null) { // refused where given, not as a NullPointerException in Globs (a tester's)
+            throw new IllegalArgumentException("Restorer: excludes must not be null (List.of() for none)");
+        }
         this.excludes = Globs.compile(globs);
         return this;
     }
