@@ -1082,10 +1082,13 @@ public final class Restorer {
     /**
      * Takes out of the plan each path whose name the target's filesystem cannot hold beside the others
      * (a ':' on exFAT; "Case" where "case" is planned in the same directory on a filesystem that ignores
-     * case), or that would be longer in the target than Linux takes (a target deeper than the source was),
+     * case; a name longer than it takes; AUX on NTFS mounted with windows_names), or that would be longer in the
+     * target than Linux takes (a target deeper than the source was),
      * with everything under it, and reports each; the rest is restored. A hard-linked file whose
      * first name is left out is written under its next name. A path too long ended the whole restore, 0 files
-     * written (a helper's; restic restores the rest).
+     * written (a helper's; restic restores the rest). Where the filesystem does not keep a name's case, each name it
+     * lists otherwise is restored and reported: --verify, looking it up without regard to case, said verified of a
+     * README listed as "readme" (a tester's).
      */
     private void leaveOutNamesTheTargetCannotHold(Plan plan) {
         Set<Entry> leftOut = new HashSet<>(); // entries are equal only to themselves
@@ -1100,17 +1103,18 @@ public final class Restorer {
             String reason = null;
             if (e.path().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PATH_MAX) {
                 reason = "its path in the target would be longer than the " + PATH_MAX + " bytes Linux takes (restore nearer the root)";
-            } else if (!targetFs.ignoresCase() && !targetFs.reservedRefused() && targetFs.namesRefused() == null) {
-                return true;
             } else {
-                reason = targetFs.refusesName(e.node.name()); // its characters, else its case beside another's
-                Entry other = reason != null ? null
+                reason = targetFs.refusesName(e.node.name()); // its length or characters, else its case beside another's
+                Entry other = reason != null || !targetFs.ignoresCase() ? null
                         : namesByDir.computeIfAbsent(e.dir, d -> new HashMap<>()).putIfAbsent(targetFs.nameKey(e.node.name()), e);
                 if (other != null) {
                     reason = "it differs only in case from another name in its directory";
                 }
             }
             if (reason == null) {
+                if (!targetFs.listedAs(e.node.name()).equals(e.node.name())) { // restored, and listed under another name
+                    unapplied.add(UnappliedMetadata.Kind.CASE, e.rel(), "the target's filesystem lists every name in " + targetFs.caseListed());
+                }
                 return true;
             }
             if (e.node.type() == NodeType.DIR) {

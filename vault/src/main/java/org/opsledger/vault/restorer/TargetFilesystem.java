@@ -39,13 +39,26 @@ import org.opsledger.vault.snapshot.FileNames;
  * @param earliestTime      the earliest modification time kept, in nanoseconds since the epoch (Long.MIN_VALUE: any)
  * @param latestTime        the latest kept (Long.MAX_VALUE: any): ext4 with 128-byte inodes and XFS without bigtime keep
  *                          nothing after 2038-01-19
+ * @param longestName       the longest name the filesystem takes, in bytes of UTF-8 (NAME_MAX: 255 on Linux's own
+ *                          filesystems) or, where {@code longestInUtf16}, in UTF-16 units (exFAT, NTFS: 255); Integer.MAX_VALUE: none
+ *                          found up to 255
+ * @param longestInUtf16    the filesystem counts a name's length in UTF-16 units, not bytes
+ * @param devicesRefused    Windows's device names (CON, AUX, NUL.txt) are refused: NTFS mounted with windows_names
+ * @param trailingRefused   a name ending in a dot or a space is refused: NTFS mounted with windows_names
+ * @param caseListed        how a name created in mixed case is listed where the filesystem does not keep its case:
+ *                          "lower case" (NTFS through lowntfs-3g -o ignore_case), "upper case", or null (kept)
  */
 record TargetFilesystem(String modesRefused, long timePrecision, boolean ignoresCase, String symlinksRefused,
                         String hardLinksRefused, boolean reservedRefused, int lostAtCreation, String namesRefused,
-                        long earliestTime, long latestTime) {
+                        long earliestTime, long latestTime, int longestName, boolean longestInUtf16, boolean devicesRefused,
+                        boolean trailingRefused, String caseListed) {
 
-    /** A filesystem that keeps everything a snapshot holds; no mode is taken as given at creation. */
-    static final TargetFilesystem FULL = new TargetFilesystem(null, 1, false, null, null, false, 0777, null, Long.MIN_VALUE, Long.MAX_VALUE);
+    /** The longest name Linux's own filesystems take, in bytes (NAME_MAX). */
+    static final int NAME_MAX = 255;
+
+    /** A Linux filesystem, which keeps everything a snapshot holds but a name over NAME_MAX; no mode is taken as given at creation. */
+    static final TargetFilesystem FULL = new TargetFilesystem(null, 1, false, null, null, false, 0777, null, Long.MIN_VALUE, Long.MAX_VALUE,
+            NAME_MAX, false, false, false, null);
 
     /** Characters FAT and exFAT refuse in a name, besides the control characters below 0x20. */
     static final String RESERVED = "\"*:<>?\\|";
@@ -167,20 +180,67 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx"))), "unix:mode", LinkOption.NOFOLLOW_LINKS);
             long precision = timePrecision(file);
             boolean ignoresCase = Files.exists(dir.resolve("PROBE"), LinkOption.NOFOLLOW_LINKS);
+            String caseListed = ignoresCase ? caseListed(dir) : null;
             String symlinks = symlinkRefusal(dir);
             String hardLinks = refusal(() -> Files.createLink(dir.resolve("hardlink"), file));
             boolean reserved = refusal(() -> Files.createFile(dir.resolve("a:b"))) != null;
+            // NTFS mounted with windows_names (udisks2's default) refuses these too (EINVAL): one such name ended the whole
+            // restore, nothing written, exit 1 (a tester's)
+            boolean devices = refusal(() -> Files.createFile(dir.resolve("aux.c"))) != null;
+            boolean trailing = refusal(() -> Files.createFile(dir.resolve("trailing."))) != null;
             // a name the filesystem cannot spell ended the whole restore at the first such file, 0 B written (a helper's:
             // exFAT refuses bytes that are not UTF-8, a FAT driver without a character set anything but ASCII)
             String names = refusal(() -> Files.createFile(dir.resolve("\u00b5"))) != null ? "not ASCII"
                     : refusal(() -> Files.createFile(FileNames.resolve(dir, "b\uDCE9"))) != null ? "not UTF-8" : null;
+            int longest = longestName(dir);
+            // a name over NAME_MAX bytes that exFAT or NTFS holds (255 UTF-16 units: 120 Japanese characters are 360 bytes)
+            // ended a restore onto ext4 at it, "File name too long", exit 1 (a tester's)
+            boolean inUtf16 = longest != Integer.MAX_VALUE
+                    && refusal(() -> Files.createFile(dir.resolve("\u00e9".repeat(longest / 2 + 1)))) == null;
             return new TargetFilesystem(modes, precision, ignoresCase, symlinks, hardLinks, reserved, modes == null ? lost : 0777, names,
-                    kept(file, EARLY_PROBE, Long.MIN_VALUE), kept(file, LATE_PROBE, Long.MAX_VALUE));
+                    kept(file, EARLY_PROBE, Long.MIN_VALUE), kept(file, LATE_PROBE, Long.MAX_VALUE), longest, inUtf16, devices, trailing,
+                    caseListed);
         } catch (IOException e) {
             throw new VaultException("cannot write in restore target " + base + ": " + IoReason.of(e), e);
         } finally {
             removeQuietly(dir);
         }
+    }
+
+    /**
+     * The longest name made of 'n's that a file in {@code dir} takes, up to {@link #NAME_MAX} (Integer.MAX_VALUE when one
+     * longer is taken): 255 on Linux's own filesystems, exFAT and NTFS; fewer on some (eCryptfs takes 143).
+     */
+    private static int longestName(Path dir) {
+        if (refusal(() -> Files.createFile(dir.resolve("n".repeat(NAME_MAX + 1)))) == null) {
+            return Integer.MAX_VALUE;
+        }
+        int taken = 0;
+        int refused = NAME_MAX + 1;
+        while (refused - taken > 1) {
+            int tried = refused == NAME_MAX + 1 && taken == 0 ? NAME_MAX : (taken + refused) / 2;
+            if (refusal(() -> Files.createFile(dir.resolve("m".repeat(tried)))) == null) {
+                taken = tried;
+            } else {
+                refused = tried;
+            }
+        }
+        return taken == 0 ? Integer.MAX_VALUE : taken; // no name taken: something else refused them, which each path reports
+    }
+
+    /** How a name made in mixed case is listed in {@code dir}, a directory of a filesystem that ignores case: null as given. */
+    private static String caseListed(Path dir) throws IOException {
+        Files.createFile(dir.resolve("Mixed"));
+        try (Stream<Path> listed = Files.list(dir)) {
+            Set<String> names = listed.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+            return names.contains("Mixed") ? null : names.contains("mixed") ? "lower case" : names.contains("MIXED") ? "upper case" : null;
+        }
+    }
+
+    /** The name as this filesystem lists it: as given where it keeps the case. */
+    String listedAs(String name) {
+        return caseListed == null ? name
+                : caseListed.equals("lower case") ? name.toLowerCase(java.util.Locale.ROOT) : name.toUpperCase(java.util.Locale.ROOT);
     }
 
     /** Whether {@code mtime} is stored exactly, or rounded to this filesystem's step, or kept at all. */
@@ -236,8 +296,23 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
         return b.toString();
     }
 
-    /** Why this filesystem refuses the name for the characters in it, or null. */
+    /** Windows's device names, which NTFS mounted with windows_names refuses with or without an extension (aux.c). */
+    private static final java.util.regex.Pattern DEVICE = java.util.regex.Pattern.compile(
+            "(?i)(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\\..*)?", java.util.regex.Pattern.DOTALL);
+
+    /** Why this filesystem refuses the name, for its length or the characters in it, or null. */
     String refusesName(String name) {
+        // each UTF-16 unit is at most 3 bytes of UTF-8, and a byte that is not UTF-8, as its escape, 1
+        if (longestInUtf16 ? name.length() > longestName
+                : name.length() * 3 > longestName && FileNames.encode(name).length > longestName) {
+            return "it is longer than the " + longestName + (longestInUtf16 ? " UTF-16 units" : " bytes") + " a name may have on the target's filesystem";
+        }
+        if (devicesRefused && DEVICE.matcher(name).matches()) {
+            return "it is a Windows device name, which the target's filesystem refuses";
+        }
+        if (trailingRefused && (name.endsWith(".") || name.endsWith(" "))) {
+            return "it ends in a dot or a space, which the target's filesystem refuses";
+        }
         if ("not ASCII".equals(namesRefused) && name.chars().anyMatch(c -> c > 0x7F)) {
             return "it is not ASCII, the only names the target's filesystem takes";
         }

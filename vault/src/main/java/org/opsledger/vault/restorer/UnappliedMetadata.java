@@ -29,7 +29,8 @@ final class UnappliedMetadata {
         EXTENDED_ATTRIBUTES("extended attributes", "not set"),
         ACLS("POSIX ACLs", "not set"),
         CAPABILITY("file capability", "not set"),
-        MTIME("modification time", "not set");
+        MTIME("modification time", "not set"),
+        CASE("name", "case not kept");
 
         final String shown;
         final String outcome;

@@ -25,7 +25,8 @@ class TargetFilesystemTest {
         assertThat(fs.lostAtCreation()).as("what this process's umask takes from a file created 0777").isEqualTo(umask);
         assertThat(new TargetFilesystem(fs.modesRefused(), fs.timePrecision(), fs.ignoresCase(), fs.symlinksRefused(),
                 fs.hardLinksRefused(), fs.reservedRefused(), TargetFilesystem.FULL.lostAtCreation(), fs.namesRefused(), fs.earliestTime(),
-                fs.latestTime())).isEqualTo(TargetFilesystem.FULL);
+                fs.latestTime(), fs.longestName(), fs.longestInUtf16(), fs.devicesRefused(), fs.trailingRefused(), fs.caseListed()))
+                .isEqualTo(TargetFilesystem.FULL);
         try (var listed = Files.list(tmp)) {
             assertThat(listed).isEmpty();
         }
@@ -78,19 +79,71 @@ class TargetFilesystemTest {
     @Test
     void namesAndTimesAsAFatLikeFilesystemSeesThem() {
         TargetFilesystem fat = new TargetFilesystem("Function not implemented", 2_000_000_000L, true, "x", "y", true, 0777, "not UTF-8",
-                315_532_800_000_000_000L, 4_354_819_198_000_000_000L); // exFAT's 1980–2107
+                315_532_800_000_000_000L, 4_354_819_198_000_000_000L, 255, true, false, false, null); // exFAT's 1980–2107, 255 UTF-16 units
         assertThat(fat.nameKey("Report.txt")).isEqualTo(fat.nameKey("report.TXT"));
         assertThat(fat.refusesName("12:00 run")).isEqualTo("it holds one of \"*:<>?\\| or a control character");
         assertThat(fat.refusesName("tab\there")).isNotNull();
         assertThat(fat.refusesName("plain name.txt")).isNull();
         assertThat(fat.refusesName("caf\u00e9")).as("UTF-8: exFAT takes it").isNull();
         assertThat(fat.refusesName("latin1_\uDCE9")).isEqualTo("it is not UTF-8, and the target's filesystem keeps names as Unicode");
-        TargetFilesystem ascii = new TargetFilesystem(null, 1, true, null, null, true, 0777, "not ASCII", Long.MIN_VALUE, Long.MAX_VALUE);
+        TargetFilesystem ascii = new TargetFilesystem(null, 1, true, null, null, true, 0777, "not ASCII", Long.MIN_VALUE, Long.MAX_VALUE,
+                255, false, false, false, null);
         assertThat(ascii.refusesName("\u00b5s")).isEqualTo("it is not ASCII, the only names the target's filesystem takes");
         assertThat(fat.keepsTime(1_600_000_000_000_000_000L)).isTrue();
         assertThat(fat.keepsTime(1_600_000_001_000_000_000L)).as("an odd second").isFalse();
         assertThat(fat.timeRounded()).isEqualTo("kept to 2 s by the target's filesystem");
         assertThat(TargetFilesystem.FULL.nameKey("Report.txt")).isNotEqualTo(TargetFilesystem.FULL.nameKey("report.txt"));
         assertThat(TargetFilesystem.FULL.keepsTime(1_600_000_001_123_456_789L)).isTrue();
+    }
+
+    /**
+     * A name exFAT or NTFS holds (255 UTF-16 units) can be longer than the 255 bytes Linux's own filesystems take: 120 Japanese
+     * characters are 360 bytes. It ended a restore onto ext4 at that name, "File name too long", exit 1 (a tester's).
+     */
+    @Test
+    void aNameIsRefusedByItsLengthAsTheTargetCountsIt() {
+        String japanese = "議事録".repeat(40); // 120 characters, 360 bytes
+        assertThat(TargetFilesystem.FULL.refusesName(japanese)).isEqualTo("it is longer than the 255 bytes a name may have on the target's filesystem");
+        assertThat(TargetFilesystem.FULL.refusesName("n".repeat(255))).isNull();
+        assertThat(TargetFilesystem.FULL.refusesName("議".repeat(85))).as("255 bytes").isNull();
+        assertThat(TargetFilesystem.FULL.refusesName("\uDCE9".repeat(255))).as("bytes that are not UTF-8, one each").isNull();
+        TargetFilesystem exfat = new TargetFilesystem(null, 1, true, null, null, true, 0777, "not UTF-8", Long.MIN_VALUE, Long.MAX_VALUE,
+                255, true, false, false, null);
+        assertThat(exfat.refusesName(japanese)).isNull();
+        assertThat(exfat.refusesName("議".repeat(256))).isEqualTo("it is longer than the 255 UTF-16 units a name may have on the target's filesystem");
+        TargetFilesystem unlimited = new TargetFilesystem(null, 1, false, null, null, false, 0777, null, Long.MIN_VALUE, Long.MAX_VALUE,
+                Integer.MAX_VALUE, false, false, false, null);
+        assertThat(unlimited.refusesName("n".repeat(1000))).isNull();
+    }
+
+    /**
+     * NTFS mounted with windows_names (udisks2's default) refuses Windows's device names, with or without an extension, and a
+     * name ending in a dot or a space: one such name ended the whole restore, nothing written, exit 1 (a tester's).
+     */
+    @Test
+    void windowsDeviceNamesAndTrailingDotsAreRefusedWhereTheTargetRefusesThem() {
+        TargetFilesystem ntfs = new TargetFilesystem(null, 1, false, null, null, true, 0777, null, Long.MIN_VALUE, Long.MAX_VALUE,
+                255, true, true, true, null);
+        for (String name : List.of("aux.c", "CON", "NUL.txt", "nul", "com1", "LPT9.log", "prn.tar.gz")) {
+            assertThat(ntfs.refusesName(name)).as(name).isEqualTo("it is a Windows device name, which the target's filesystem refuses");
+        }
+        for (String name : List.of("auxiliary.c", "con-1", "com0", "COM10", "my.aux", "lpt", "console")) {
+            assertThat(ntfs.refusesName(name)).as(name).isNull();
+        }
+        assertThat(ntfs.refusesName("notes.")).isEqualTo("it ends in a dot or a space, which the target's filesystem refuses");
+        assertThat(ntfs.refusesName("draft ")).isEqualTo("it ends in a dot or a space, which the target's filesystem refuses");
+        assertThat(ntfs.refusesName(".hidden")).isNull();
+        assertThat(TargetFilesystem.FULL.refusesName("aux.c")).isNull();
+        assertThat(TargetFilesystem.FULL.refusesName("notes.")).isNull();
+    }
+
+    /** NTFS through lowntfs-3g -o ignore_case lists every name in lower case: README is restored and listed as "readme". */
+    @Test
+    void aNameIsListedInTheCaseTheTargetKeeps() {
+        TargetFilesystem lower = new TargetFilesystem(null, 1, true, null, null, true, 0777, null, Long.MIN_VALUE, Long.MAX_VALUE,
+                255, true, false, false, "lower case");
+        assertThat(lower.listedAs("README")).isEqualTo("readme");
+        assertThat(lower.listedAs("readme")).isEqualTo("readme");
+        assertThat(TargetFilesystem.FULL.listedAs("README")).isEqualTo("README");
     }
 }
