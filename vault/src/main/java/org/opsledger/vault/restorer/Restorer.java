@@ -1193,9 +1193,12 @@ public final class Restorer {
      * sticky bits (those come with the rest of the mode, {@link #applyFifoMetadata}): those of one mode in one
      * process (spawning one from the JVM costs ≈7 ms), a hundred paths at a time. When a batch fails
      * (exFAT and FAT hold no FIFO), each of its paths is tried alone so that each refusal is reported with
-     * its own reason; the rest are restored.
+     * its own reason; the rest are restored. What is found at a path is this restore's FIFO only if no path before it
+     * found the same one: under a filesystem that ignores case, mounted below the target, "pipe" found "Pipe" and two
+     * FIFOs were counted where one was made (a tester's).
      */
     private void createFifos(List<Entry> fifos) {
+        Set<Object> found = new HashSet<>(); // what each FIFO made is, by its device and inode
         Map<Integer, List<Entry>> byMode = new java.util.TreeMap<>();
         for (Entry f : fifos) {
             // a user other than root opens it for reading and writing to set its time (applyFifoMetadata), which a
@@ -1210,11 +1213,26 @@ public final class Restorer {
                 batch.forEach(f -> command.add(argument(f.path())));
                 boolean made = run(command) == null;
                 for (Entry f : batch) {
-                    String refusal = made || Files.exists(f.path(), LinkOption.NOFOLLOW_LINKS) ? null
+                    Object key = fileKey(f.path());
+                    if (key != null && !found.add(key)) { // another path's: removing it would remove that one
+                        String refusal = run(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey()), argument(f.path())));
+                        notSet(f, UnappliedMetadata.Kind.SPECIAL, refusal == null ? "not made" : refusal);
+                        continue;
+                    }
+                    String refusal = made || key != null || Files.exists(f.path(), LinkOption.NOFOLLOW_LINKS) ? null
                             : run(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey()), argument(f.path())));
                     keepIfMade(f, refusal);
                 }
             }
+        }
+    }
+
+    /** What is at {@code path} (lstat), by its device and inode: null where nothing is, or the filesystem gives no such key. */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 
