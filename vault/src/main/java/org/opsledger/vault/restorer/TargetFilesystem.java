@@ -263,16 +263,26 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
     }
 
     /** 1960-01-01 and 2040-01-01, in nanoseconds: times a filesystem that keeps a narrow range of dates sets otherwise. */
-    private static final long EARLY_PROBE = -315_619_200_000_000_000L;
-    private static final long LATE_PROBE = 2_208_988_800_000_000_000L;
+    static final long EARLY_PROBE = -315_619_200_000_000_000L;
+    static final long LATE_PROBE = 2_208_988_800_000_000_000L;
+
+    /** The time the filesystem keeps when {@code probe} is set on {@code file}: {@link #bound}. */
+    private static long kept(Path file, long probe, long unlimited) {
+        return bound(probe, keptOf(file, probe), unlimited);
+    }
 
     /**
-     * The time the filesystem keeps when {@code probe} is set on {@code file}: {@code unlimited} when it keeps the probe
-     * itself (or no time can be set: each path reports that), else the bound it put in its place.
+     * The bound a filesystem that read {@code kept} back once {@code probe} was set keeps times to: {@code unlimited} where it
+     * kept the probe itself (or no time can be set: each path reports that), else what it put in its place, if that lies
+     * between the probe and {@link #PROBE_TIME}, a time every filesystem keeps. Anything else is no bound: fusefat read
+     * 1960 back as 2088, taken for the earliest date kept, and every time it had set exactly was reported not set (a tester's).
      */
-    private static long kept(Path file, long probe, long unlimited) {
-        Long kept = keptOf(file, probe);
-        return kept == null || kept == probe ? unlimited : kept;
+    static long bound(long probe, Long kept, long unlimited) {
+        if (kept == null || kept == probe) {
+            return unlimited;
+        }
+        boolean between = probe < PROBE_TIME ? kept > probe && kept < PROBE_TIME : kept < probe && kept > PROBE_TIME;
+        return between ? kept : unlimited;
     }
 
     /** The modification time the filesystem reads back once {@code probe} (ns) is set on {@code file}; null if none can be set. */

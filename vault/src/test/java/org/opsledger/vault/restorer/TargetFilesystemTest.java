@@ -137,6 +137,25 @@ class TargetFilesystemTest {
         assertThat(TargetFilesystem.FULL.refusesName("notes.")).isNull();
     }
 
+    /**
+     * A time the filesystem reads back in place of a probe's is a bound only where it lies between the probe and 2001: fusefat
+     * read 1960 back as 2088, and every time restored onto it was reported "before the earliest date the target's filesystem
+     * keeps, 2088-01-01", though each was set exactly (a tester's).
+     */
+    @Test
+    void aTimeReadBackInPlaceOfTheProbeIsABoundOnlyWhereItCanBeOne() {
+        long y1980 = 315_532_800_000_000_000L;
+        long y2088 = 3_723_753_600_000_000_000L;
+        long y2038 = 2_147_483_647_000_000_000L;
+        long y1901 = -2_147_483_648_000_000_000L;
+        assertThat(TargetFilesystem.bound(TargetFilesystem.EARLY_PROBE, y1980, Long.MIN_VALUE)).as("exFAT's earliest").isEqualTo(y1980);
+        assertThat(TargetFilesystem.bound(TargetFilesystem.EARLY_PROBE, y2088, Long.MIN_VALUE)).as("fusefat's wrap").isEqualTo(Long.MIN_VALUE);
+        assertThat(TargetFilesystem.bound(TargetFilesystem.EARLY_PROBE, TargetFilesystem.EARLY_PROBE, Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
+        assertThat(TargetFilesystem.bound(TargetFilesystem.EARLY_PROBE, null, Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
+        assertThat(TargetFilesystem.bound(TargetFilesystem.LATE_PROBE, y2038, Long.MAX_VALUE)).as("ext4 with 128-byte inodes").isEqualTo(y2038);
+        assertThat(TargetFilesystem.bound(TargetFilesystem.LATE_PROBE, y1901, Long.MAX_VALUE)).as("a wrap below").isEqualTo(Long.MAX_VALUE);
+    }
+
     /** NTFS through lowntfs-3g -o ignore_case lists every name in lower case: README is restored and listed as "readme". */
     @Test
     void aNameIsListedInTheCaseTheTargetKeeps() {
