@@ -252,6 +252,36 @@ class RestoreOntoLimitedFilesystemTest {
 
     /** Backs {@code data} up into a new repository, then restores and verifies that snapshot into {@code out}. */
     /**
+     * exFAT compares names by its up-case table, not Java's upper case: "kırmızı.txt" (a Turkish dotless ı) and "kirmizi.txt",
+     * "5µm.csv" (the micro sign) and "5μm.csv" (Greek mu) are two names there, and the second of each was left out as
+     * differing only in case (a tester's). "report.TXT" beside "Report.txt" still is.
+     */
+    @Test
+    void ontoExfatTwoNamesItsUpCaseTableKeepsApartAreBothRestored() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/docs"));
+        List<String> apart = List.of("kırmızı.txt", "kirmizi.txt", "5µm.csv", "5μm.csv");
+        for (String name : apart) {
+            Files.writeString(data.resolve(name), name);
+        }
+        Files.writeString(data.resolve("Report.txt"), "upper");
+        Files.writeString(data.resolve("report.TXT"), "lower");
+        Path media = tmp.resolve("exfat");
+        try (AutoCloseable mounted = mountExfat(tmp.resolve("exfat.img"), media)) {
+            Path out = media.resolve("out");
+            RestoreResult r = backUpAndRestore(data, out);
+            assertThat(r.verifyFailures()).isEmpty();
+            assertThat(r.unapplied()).filteredOn(u -> u.what().equals("name")).singleElement().satisfies(u -> {
+                assertThat(u.reason()).isEqualTo("it differs only in case from another name in its directory");
+                assertThat(u.first()).containsExactly("docs/report.TXT");
+            });
+            for (String name : apart) {
+                assertThat(Files.readString(out.resolve("docs").resolve(name))).isEqualTo(name);
+            }
+            assertThat(Files.readString(out.resolve("docs/Report.txt"))).isEqualTo("upper");
+        }
+    }
+
+    /**
      * Two FIFOs whose names differ only in case, restored into a tree where a filesystem that ignores case (NTFS through
      * lowntfs-3g -o ignore_case) is mounted below the target, where the probe does not look: mkfifo of "pipe" failed, it
      * found "Pipe" there, and both were counted as restored, exit 0, one existing (a tester's). The second is reported, the

@@ -279,7 +279,7 @@ public final class Restorer {
         targetFs = TargetFilesystem.probe(base);
         modesAtCreation = made && targetFs.modesRefused() == null;
         nothingInherited = made && PermissionAttributes.unavailable() == null && !PermissionAttributes.mayHaveDefaultAcl(base);
-        leaveOutNamesTheTargetCannotHold(plan);
+        leaveOutNamesTheTargetCannotHold(plan, base);
         firstMade = firstMade(plan);
         refuseUnwritableDirectories(plan.target, firstMade);
         Lender buffers = new Lender(); // this restore's buffers, gone with it
@@ -1090,9 +1090,11 @@ public final class Restorer {
      * lists otherwise is restored and reported: --verify, looking it up without regard to case, said verified of a
      * README listed as "readme" (a tester's).
      */
-    private void leaveOutNamesTheTargetCannotHold(Plan plan) {
+    private void leaveOutNamesTheTargetCannotHold(Plan plan, Path base) {
         Set<Entry> leftOut = new HashSet<>(); // entries are equal only to themselves
-        Map<Entry, Map<String, Entry>> namesByDir = new HashMap<>(); // directory → name as the filesystem compares it → entry
+        // directory → name as the filesystem compares it → the names kept: where Java's upper case and the filesystem's differ
+        // (exFAT's table keeps "kırmızı" apart from "kirmizi"), each of one key is asked of the target (a tester's)
+        Map<Entry, Map<String, List<String>>> namesByDir = new HashMap<>();
         java.util.function.Predicate<Entry> keep = e -> {
             if (leftOut.contains(e.dir)) {
                 if (e.node.type() == NodeType.DIR) {
@@ -1105,10 +1107,14 @@ public final class Restorer {
                 reason = "its path in the target would be longer than the " + PATH_MAX + " bytes Linux takes (restore nearer the root)";
             } else {
                 reason = targetFs.refusesName(e.node.name()); // its length or characters, else its case beside another's
-                Entry other = reason != null || !targetFs.ignoresCase() ? null
-                        : namesByDir.computeIfAbsent(e.dir, d -> new HashMap<>()).putIfAbsent(targetFs.nameKey(e.node.name()), e);
-                if (other != null) {
-                    reason = "it differs only in case from another name in its directory";
+                if (reason == null && targetFs.ignoresCase()) {
+                    List<String> kept = namesByDir.computeIfAbsent(e.dir, d -> new HashMap<>())
+                            .computeIfAbsent(targetFs.nameKey(e.node.name()), k -> new ArrayList<>());
+                    if (kept.stream().anyMatch(other -> TargetFilesystem.sameName(base, other, e.node.name()))) {
+                        reason = "it differs only in case from another name in its directory";
+                    } else {
+                        kept.add(e.node.name());
+                    }
                 }
             }
             if (reason == null) {

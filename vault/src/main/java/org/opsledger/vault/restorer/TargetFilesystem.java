@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -226,6 +227,26 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
             }
         }
         return taken == 0 ? Integer.MAX_VALUE : taken; // no name taken: something else refused them, which each path reports
+    }
+
+    /**
+     * Whether the filesystem of {@code base} takes {@code b} for {@code a}, which {@link #nameKey} folds alike: asked by making
+     * {@code a} in a scratch directory there and looking {@code b} up. Yes where it cannot be asked, as nameKey says.
+     */
+    static boolean sameName(Path base, String a, String b) {
+        Path dir = probePath(base);
+        try {
+            Files.createDirectory(dir, PrivateDirectories.OWNER_ONLY);
+            Files.createFile(FileNames.resolve(dir, a));
+            Files.readAttributes(FileNames.resolve(dir, b), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        } finally {
+            removeQuietly(dir);
+        }
     }
 
     /** How a name made in mixed case is listed in {@code dir}, a directory of a filesystem that ignores case: null as given. */
