@@ -2,7 +2,9 @@
 # The vault's commands against an S3 store DELAY_MS away (default 25 ms each way: a store in another data centre),
 # with the requests each makes counted: s3proxy in a JVM of its own (bench/S3Serve.java) behind
 # bench/s3-delay-proxy.py. A repository of SNAPSHOTS one-file backups (default 100) is made once, with no delay, by
-# the first JAR; then each JAR given runs the same commands on it in turn, ROUNDS times (default 1), interleaved.
+# the first JAR; then each JAR given runs the same commands on it in turn, ROUNDS times (default 1), interleaved. Each JAR
+# has a metadata cache of its own, empty at the start (OPSLEDGER_VAULT_CACHE, vault-format.md §14; builds before it keep
+# none): its first round's first command fills it, and ROUNDS=2 shows commands on a host that ran them before.
 #   bench/vault-s3-distance.sh JAR [JAR…]    (e.g. an older build's opsledger.jar, then cli/target/opsledger.jar)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +16,7 @@ ROUNDS=${ROUNDS:-1}
 [ $# -ge 1 ] || { echo "usage: bench/vault-s3-distance.sh JAR [JAR…]" >&2; exit 2; }
 w=$BENCH_DIR/s3-distance
 rm -rf "$w"
-mkdir -p "$w/store" "$w/src"
+mkdir -p "$w/store" "$w/src" "$w/restored"
 pids=()
 # each started process and its children (bench/vault-java.sh runs s3proxy's JVM as a child, which outlived a plain kill)
 trap 'for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done' EXIT
@@ -33,7 +35,11 @@ sleep 1
 export AWS_ACCESS_KEY_ID=access AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1
 export OPSLEDGER_VAULT_S3_ENDPOINT=http://127.0.0.1:$proxy_port OPSLEDGER_VAULT_PASSWORD=bench
 repo=s3://vault/repo
-vault() { local jar=$1; shift; OPSLEDGER_JAR=$jar "$here/opsledger" vault "$@"; }
+jars=("$@")
+# the cache of the JAR's position among those given; "off" while the repository is made
+cache_of() { local i; for i in "${!jars[@]}"; do [ "${jars[$i]}" = "$1" ] && { echo "$w/cache-$i"; return; }; done; }
+vault() { local jar=$1; shift; OPSLEDGER_JAR=$jar OPSLEDGER_VAULT_CACHE=${making:-$(cache_of "$jar")} "$here/opsledger" vault "$@"; }
+making=off
 
 echo "making a repository of $SNAPSHOTS snapshots (no delay) …" >&2
 vault "$1" init --repo "$repo" --kdf-iterations 100000 > /dev/null
@@ -42,6 +48,7 @@ for i in $(seq "$SNAPSHOTS"); do
   vault "$1" backup "$w/src" --repo "$repo" > /dev/null 2>&1
 done
 id=$(ls "$w/store/vault/repo/snapshots" | head -1)
+making=
 echo "$DELAY_MS" > "$w/delay"
 
 # measure LABEL JAR ARGS…: one row: wall seconds and the requests by kind (a GET of the bucket with a query is a LIST)
@@ -76,6 +83,7 @@ for round in $(seq "$ROUNDS"); do
     measure "ls ID" "$jar" ls "$id"
     measure "stats" "$jar" stats
     measure "check" "$jar" check
+    measure "restore ID" "$jar" restore "$id" --target "$w/restored/$round-$(basename "$(dirname "$jar")")"
     echo "$round $jar" > "$w/src/f.txt"
     measure "backup (1 file changed)" "$jar" backup "$w/src"
   done

@@ -57,7 +57,7 @@ class S3BackendTest {
         proxy.stop();
     }
 
-    private static S3Backend backend(URI where, String prefix) {
+    static S3Backend backend(URI where, String prefix) {
         return new S3Backend(S3Backend.client(where, Region.US_EAST_1, CREDENTIALS), "vault", prefix, "s3://vault/" + prefix);
     }
 

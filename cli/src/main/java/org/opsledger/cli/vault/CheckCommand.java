@@ -34,6 +34,7 @@ final class CheckCommand implements Callable<Integer> {
         CheckResult res;
         String summary;
         CliException failure;
+        repo.storeItself = true; // it tells what the store holds: a kept copy of a file whose stored bytes are damaged is whole
         try (Repository r = repo.open(); Journaling journal = new Journaling(r, JournalEntry.Operation.CHECK, List.of(), List.of())) {
             Checker checker = new Checker(r, read.threads);
             try (AutoCloseable bar = Output.progress(repo.json, () -> checker.packsDone.get() + " packs read")) {

@@ -35,6 +35,7 @@ final class RepairCommand implements Callable<Integer> {
         RepairResult res;
         int exit;
         // a repair changes the repository (damaged files moved aside, blobs salvaged): the journal keeps what it did; a dry run writes none
+        repo.storeItself = true; // it tells what the store holds: a kept copy of a file whose stored bytes are damaged is whole
         try (Repository r = repo.open();
              Journaling journal = dryRun ? null : new Journaling(r, JournalEntry.Operation.REPAIR, List.of(), List.of())) {
             Repairer repairer = new Repairer(r, read.threads);

@@ -16,6 +16,7 @@ import org.opsledger.vault.Vault;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.WrongPasswordException;
 import org.opsledger.vault.backend.ThrottledBackend;
+import org.opsledger.vault.cache.MetadataCache;
 import org.opsledger.vault.crypto.KeySlot;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
@@ -42,6 +43,16 @@ final class RepoOptions {
     @Option(names = "--limit-download", paramLabel = "KiB/s", description = "Read from the repository (and a copy's target) at no more"
             + " than this rate.")
     Integer limitDownload;
+
+    @Option(names = "--no-cache", description = "Read the index, snapshots and trees of an S3 repository from the store, not from"
+            + " this host's cache of them (env OPSLEDGER_VAULT_CACHE: its directory, or off).")
+    boolean noCache;
+
+    /**
+     * Whether the repository is read from the store itself, never from this host's cache of its metadata: check and repair,
+     * which tell what the store holds (restic's check uses a cache of its own, emptied, for the same reason).
+     */
+    boolean storeItself;
 
     /**
      * A repository's password, and how builds until 2026-12-06 read it where they read it otherwise ({@code formerly},
@@ -319,9 +330,11 @@ final class RepoOptions {
         }
     }
 
+    /** The store at {@code location} within --limit-upload and --limit-download, its metadata kept in this host's cache unless told not to. */
     private org.opsledger.vault.backend.Backend backend(String location) {
-        return ThrottledBackend.limit(Vault.backend(location), bytesPerSecond("--limit-upload", limitUpload),
+        var limited = ThrottledBackend.limit(Vault.backend(location), bytesPerSecond("--limit-upload", limitUpload),
                 bytesPerSecond("--limit-download", limitDownload));
+        return noCache || storeItself ? limited : MetadataCache.around(limited, MetadataCache.rootOf(System.getenv()));
     }
 
     private static long bytesPerSecond(String option, Integer kib) {

@@ -16,6 +16,15 @@ public interface Backend extends AutoCloseable {
 
     byte[] read(String name);
 
+    /**
+     * A tree pack read whole ({@code data/<xx>/<pack-id>}): what every later command that walks the snapshots' trees reads
+     * again (ls, restore, an incremental backup). This default is {@link #read}; a
+     * {@link org.opsledger.vault.cache.MetadataCache} keeps it on the local disk. A data pack is never read so.
+     */
+    default byte[] readTreePack(String name) {
+        return read(name);
+    }
+
     byte[] readRange(String name, long offset, int length);
 
     /**

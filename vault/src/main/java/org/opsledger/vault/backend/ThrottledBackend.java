@@ -3,9 +3,6 @@ package org.opsledger.vault.backend;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.opsledger.vault.Sleeper;
@@ -17,7 +14,7 @@ import org.opsledger.vault.VaultException;
  * site's link in working hours leaves the link to the others ({@code --limit-upload}, {@code --limit-download}, KiB/s,
  * as restic's). Everything else goes to the store as it is.
  */
-public final class ThrottledBackend implements Backend {
+public final class ThrottledBackend extends DelegatingBackend {
 
     /**
      * Paces a stream of bytes to {@code bytesPerSecond}: each call waits until the bytes before it, at that rate, have
@@ -85,7 +82,6 @@ public final class ThrottledBackend implements Backend {
         }
     }
 
-    private final Backend store;
     private final Rate up;
     private final Rate down;
 
@@ -103,18 +99,18 @@ public final class ThrottledBackend implements Backend {
         }
     }
 
-    /** Lifts the limits of {@code store} ({@link #lift()}), when it has any; whether it had. */
+    /** Lifts the limits of {@code store} ({@link #lift()}), when it has any, under any decorator (a cache); whether it had. */
     public static boolean lift(Backend store) {
         if (store instanceof ThrottledBackend limited) {
             limited.lift();
             return true;
         }
-        return false;
+        return store instanceof DelegatingBackend decorated && lift(decorated.store);
     }
 
     /** @param up, down the limits, or null for none */
     public ThrottledBackend(Backend store, Rate up, Rate down) {
-        this.store = store;
+        super(store);
         this.up = up;
         this.down = down;
     }
@@ -135,21 +131,6 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
-    public Backend store() {
-        return store.store();
-    }
-
-    @Override
-    public String location() {
-        return store.location();
-    }
-
-    @Override
-    public boolean exists(String name) {
-        return store.exists(name);
-    }
-
-    @Override
     public byte[] read(String name) {
         byte[] b = store.read(name);
         take(down, b.length);
@@ -166,11 +147,6 @@ public final class ThrottledBackend implements Backend {
     public void readRange(String name, long offset, int length, byte[] into) {
         take(down, length);
         store.readRange(name, offset, length, into);
-    }
-
-    @Override
-    public long size(String name) {
-        return store.size(name);
     }
 
     @Override
@@ -199,46 +175,6 @@ public final class ThrottledBackend implements Backend {
     }
 
     @Override
-    public void delete(String name) {
-        store.delete(name);
-    }
-
-    @Override
-    public Deletions deletions() {
-        return store.deletions();
-    }
-
-    @Override
-    public void discard(String name) {
-        store.discard(name);
-    }
-
-    @Override
-    public void move(String from, String to) {
-        store.move(from, to);
-    }
-
-    @Override
-    public void replaceShredding(String name, byte[] data) {
-        store.replaceShredding(name, data);
-    }
-
-    @Override
-    public String replacedLeftBehind(String name) {
-        return store.replacedLeftBehind(name);
-    }
-
-    @Override
-    public void discardReplaced(String name) {
-        store.discardReplaced(name);
-    }
-
-    @Override
-    public void shred(String name) {
-        store.shred(name);
-    }
-
-    @Override
     public Upload upload() {
         Upload upload = store.upload();
         return new Upload() {
@@ -258,70 +194,5 @@ public final class ThrottledBackend implements Backend {
                 upload.close();
             }
         };
-    }
-
-    @Override
-    public List<String> list(String dir) {
-        return store.list(dir);
-    }
-
-    @Override
-    public java.util.SortedMap<String, Long> listSizes(String dir) {
-        return store.listSizes(dir);
-    }
-
-    @Override
-    public String refusesNewRepository() {
-        return store.refusesNewRepository();
-    }
-
-    @Override
-    public void createRoot() {
-        store.createRoot();
-    }
-
-    @Override
-    public List<String> unfinishedWrites(String dir) {
-        return store.unfinishedWrites(dir);
-    }
-
-    @Override
-    public boolean supportsLegalHold() {
-        return store.supportsLegalHold();
-    }
-
-    @Override
-    public String keepsOldVersions() {
-        return store.keepsOldVersions();
-    }
-
-    @Override
-    public String placeLegalHold(String name) {
-        return store.placeLegalHold(name);
-    }
-
-    @Override
-    public void liftLegalHold(String name, String versionId) {
-        store.liftLegalHold(name, versionId);
-    }
-
-    @Override
-    public OptionalLong device() {
-        return store.device();
-    }
-
-    @Override
-    public String missingStore() {
-        return store.missingStore();
-    }
-
-    @Override
-    public Optional<java.nio.file.Path> localDirectory() {
-        return store.localDirectory();
-    }
-
-    @Override
-    public void close() {
-        store.close();
     }
 }

@@ -1292,7 +1292,7 @@ public final class Repository implements AutoCloseable {
         if (cached != null) {
             return cached;
         }
-        byte[] bytes = backend.read(packName(pack));
+        byte[] bytes = backend.readTreePack(packName(pack));
         if (treePackBytes.addAndGet(bytes.length) > TREE_CACHE_BYTES) {
             treePacks.clear(); // simple bound: start over rather than track recency
             treePackBytes.set(bytes.length);
