@@ -23,7 +23,7 @@ trap 'for p in "${pids[@]}"; do pkill -P "$p" 2>/dev/null || true; kill "$p" 2>/
 
 "$here/bench/vault-java.sh" S3Serve.java "$w/store" "$w/port" > "$w/s3proxy.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 120); do [ -s "$w/port" ] && break; sleep 1; done
+for _ in $(seq 600); do [ -s "$w/port" ] && break; sleep 1; done # a build of the vault first (bench/vault-java.sh)
 [ -s "$w/port" ] || { echo "s3proxy did not start: $w/s3proxy.log" >&2; exit 1; }
 proxy_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo 0 > "$w/delay"

@@ -205,6 +205,43 @@ class MetadataCacheTest {
         assertThat(filesUnder(cache.directory()).stream().mapToLong(f -> f.toFile().length()).sum()).isPositive().isLessThanOrEqualTo(most);
     }
 
+    /**
+     * A repository copied object by object (the same ID) and backed up into since: both share one directory of the cache,
+     * and each command on either sees its own snapshots and restores its own files.
+     */
+    @Test
+    void twoRepositoriesOfOneIdShareTheCacheAndEachReadsItsOwn() throws Exception {
+        repositoryAt("original");
+        try (Backend from = s3("original"); Backend to = s3("copied")) {
+            to.write("config", from.read("config"));
+            to.write("keyring", from.read("keyring"));
+            for (String dir : List.of("keys", "index", "snapshots", "data", "journal")) {
+                for (String name : from.list(dir)) {
+                    to.write(name, from.read(name));
+                }
+            }
+        }
+        Path changed = tmp.resolve("changed/data");
+        Files.createDirectories(changed);
+        Files.writeString(changed.resolve("only-in-the-copy.txt"), "written after the copy");
+        try (Repository copy = Repository.open(s3("copied"), TestTrees.PASSWORD)) {
+            TestTrees.backup(copy, changed);
+        }
+        Path root = tmp.resolve("cache");
+        for (String prefix : List.of("original", "copied", "original", "copied")) {
+            try (Repository repo = Repository.open(new MetadataCache(s3(prefix), root, MetadataCache.MOST_BYTES), TestTrees.PASSWORD)) {
+                List<SnapshotRef> all = repo.snapshots();
+                assertThat(all).as(prefix).hasSize(prefix.equals("original") ? 1 : 2);
+                Path out = Files.createTempDirectory(tmp, prefix);
+                assertThat(new Restorer(repo, 2).restore(all.getLast(), out, List.of(), true).ok()).isTrue();
+                TestTrees.assertSameTree(prefix.equals("original") ? tmp.resolve("src/data") : changed, out.resolve("data"));
+            }
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            assertThat(dirs.filter(Files::isDirectory).count()).as("one directory: one repository ID").isEqualTo(1);
+        }
+    }
+
     @Test
     void theCacheIsWhereTheEnvironmentSays() {
         assertThat(MetadataCache.rootOf(Map.of("HOME", "/home/op"))).isEqualTo(Path.of("/home/op/.cache/opsledger-vault"));
