@@ -71,6 +71,61 @@ class DamagedPackTest {
      */
     @Test
     void aPackCutShortIsDamagedToACheckThatReadsNoData() throws Exception {
+        CutPack c = aPackCutInHalf();
+        try (Repository repo = TestTrees.open(c.repoDir())) {
+            CheckResult r = new Checker(repo, 2).check(0);
+            assertThat(r.packsRead()).isZero();
+            assertThat(r.damagedPacks()).singleElement().satisfies(d -> {
+                assertThat(d.pack()).isEqualTo(c.last().pack().hex());
+                assertThat(d.problem()).startsWith("shorter than its index says (" + c.size() + " bytes, where the index places a blob up to byte ");
+                assertThat(d.blobs()).contains(c.lastId().hex());
+                assertThat(d.snapshots()).containsExactly(c.snap().shortId());
+                assertThat(d.files()).containsExactly("/data/big.bin");
+            });
+            assertThat(r.errors()).anyMatch(e -> e.startsWith("pack " + c.last().pack().hex() + " is damaged (shorter than its index says ("));
+        }
+    }
+
+    /**
+     * The same pack to a check that reads it: its header, at the pack's end, is gone with the rest, and check --read-data
+     * named the header's trailer ("header: pack trailer has wrong magic or version"), not the cut, sending the operator
+     * after a damaged header. It says what the check without --read-data says.
+     */
+    @Test
+    void aPackCutShortIsCutShortToACheckThatReadsItsData() throws Exception {
+        CutPack c = aPackCutInHalf();
+        try (Repository repo = TestTrees.open(c.repoDir())) {
+            String structure = new Checker(repo, 2).check(0).damagedPacks().getFirst().problem();
+            CheckResult r = new Checker(repo, 2).check(100);
+            assertThat(r.damagedPacks()).singleElement().satisfies(d -> {
+                assertThat(d.pack()).isEqualTo(c.last().pack().hex());
+                assertThat(d.problem()).isEqualTo(structure);
+                assertThat(d.files()).containsExactly("/data/big.bin");
+            });
+        }
+    }
+
+    /**
+     * The same pack cut by 20 bytes: its blobs are whole, its header is not. check --read-data named the trailer; it says
+     * the pack is cut within its header.
+     */
+    @Test
+    void aPackCutWithinItsHeaderIsCutShortToACheckThatReadsItsData() throws Exception {
+        CutPack c = aPackCut(size -> size - 20);
+        try (Repository repo = TestTrees.open(c.repoDir())) {
+            CheckResult r = new Checker(repo, 2).check(100);
+            assertThat(r.damagedPacks()).singleElement().satisfies(d -> assertThat(d.problem()).isEqualTo("shorter than its index says ("
+                    + c.size() + " bytes, where its blobs end at byte " + (c.last().offset() + c.last().length()) + " and their header and"
+                    + " the trailer at byte " + (c.size() + 20) + "): cut within its header"));
+        }
+    }
+
+    /** A backup of one 4 MB file whose pack is then cut to half its size (an interrupted `rsync --partial`). */
+    private CutPack aPackCutInHalf() throws Exception {
+        return aPackCut(size -> size / 2);
+    }
+
+    private CutPack aPackCut(java.util.function.LongUnaryOperator keep) throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Files.write(data.resolve("big.bin"), TestTrees.random(5, 4_000_000));
         Path repoDir = tmp.resolve("repo");
@@ -84,22 +139,14 @@ class DamagedPackTest {
             last = repo.index().get(lastId);
         }
         Path pack = repoDir.resolve(Repository.packName(last.pack()));
-        long half = Files.size(pack) / 2;
+        long kept = keep.applyAsLong(Files.size(pack));
         try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
-            f.setLength(half);
+            f.setLength(kept);
         }
-        try (Repository repo = TestTrees.open(repoDir)) {
-            CheckResult r = new Checker(repo, 2).check(0);
-            assertThat(r.packsRead()).isZero();
-            assertThat(r.damagedPacks()).singleElement().satisfies(d -> {
-                assertThat(d.pack()).isEqualTo(last.pack().hex());
-                assertThat(d.problem()).startsWith("shorter than its index says (" + half + " bytes, where the index places a blob up to byte ");
-                assertThat(d.blobs()).contains(lastId.hex());
-                assertThat(d.snapshots()).containsExactly(snap.shortId());
-                assertThat(d.files()).containsExactly("/data/big.bin");
-            });
-            assertThat(r.errors()).anyMatch(e -> e.startsWith("pack " + last.pack().hex() + " is damaged (shorter than its index says ("));
-        }
+        return new CutPack(repoDir, snap, lastId, last, kept);
+    }
+
+    private record CutPack(Path repoDir, SnapshotRef snap, org.opsledger.vault.crypto.ObjectId lastId, IndexEntry last, long size) {
     }
 
     /**

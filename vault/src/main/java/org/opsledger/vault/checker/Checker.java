@@ -901,10 +901,11 @@ public final class Checker {
                 Map<Integer, List<ObjectId>> sealedUnder = new HashMap<>(); // each blob by the key epoch it names
                 byte[] tail;
                 long pos = 0;
+                long size = -1;
                 sha.reset();
                 try (InputStream in = repo.backend().stream(Repository.packName(p))) {
                     Long listed = sizes.get(p);
-                    long size = listed != null ? listed : repo.backend().size(Repository.packName(p));
+                    size = listed != null ? listed : repo.backend().size(Repository.packName(p));
                     for (PackedBlob b : indexed) {
                         if (b.offset() < pos || b.length() < Sealing.OVERHEAD || (long) b.offset() + b.length() > size - PackWriter.TRAILER) {
                             misplaced.add(b.id()); // overlaps the blob before it: the header will say where it is not
@@ -968,9 +969,12 @@ public final class Checker {
                 }
                 Placement placement = placed(tail, pos, indexed, misplaced, damagedBlobs);
                 String otherEpoch = placement.headerProblem() == null ? sealedUnderAnotherEpoch(PackReader.epoch(tail), sealedUnder, damagedBlobs) : null;
+                // a pack cut short (an interrupted `rsync --partial`) lost its header with its end: the cut is said, as the
+                // check that reads no data says it, and not the header's trailer, which sent the operator after a header
+                String cut = Index.cutShort(indexed, size, placement.headerProblem() != null);
                 jobs.add(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
-                    // one problem per pack, the most basic first: a header that cannot be read, then the pack's hash
-                    String problem = placement.headerProblem() != null ? placement.headerProblem()
+                    // one problem per pack, the most basic first: a pack cut short, a header that cannot be read, then the pack's hash
+                    String problem = cut != null ? cut : placement.headerProblem() != null ? placement.headerProblem()
                             : !hashOk ? "content does not match its SHA-256 name"
                             : placement.disagree() ? "index and pack header disagree" : otherEpoch;
                     if (problem != null) {

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
 
 /**
@@ -119,7 +121,10 @@ public final class Index {
      * was cut (an interrupted `rsync --partial` leaves it under its name).
      */
     public long end(ObjectId pack) {
-        List<PackedBlob> blobs = packContents != null ? packContents.getOrDefault(pack, List.of()) : byPack().getOrDefault(pack, List.of());
+        return end(packContents != null ? packContents.getOrDefault(pack, List.of()) : byPack().getOrDefault(pack, List.of()));
+    }
+
+    private static long end(List<PackedBlob> blobs) {
         return blobs.stream().mapToLong(b -> (long) b.offset() + b.length()).max().orElse(0);
     }
 
@@ -128,8 +133,25 @@ public final class Index {
      * its index says (…)"): prune's refusal and check's damage, from a size the listing gives (no read).
      */
     public String cutShort(ObjectId pack, long size) {
-        long end = end(pack);
-        return size >= end ? null : "shorter than its index says (" + size + " bytes, where the index places a blob up to byte " + end + ")";
+        return cutShort(size, end(pack), -1);
+    }
+
+    /**
+     * {@link #cutShort(ObjectId, long)} of a pack whose {@code blobs} the index lists, for a check that read it. With {@code
+     * headerUnread} (its header did not read) also a pack that holds each blob whole but is shorter than they, their sealed
+     * header (46 bytes a blob) and the trailer take (docs/vault-format.md §6): cut within its header, which is gone with
+     * its end. check --read-data named a pack cut short by its header's trailer, which the cut had taken.
+     */
+    public static String cutShort(List<PackedBlob> blobs, long size, boolean headerUnread) {
+        long whole = end(blobs) + Sealing.OVERHEAD + (long) PackedBlob.HEADER_ENTRY_SIZE * blobs.size() + PackWriter.TRAILER;
+        return cutShort(size, end(blobs), headerUnread && size < whole && !blobs.isEmpty() ? whole : -1);
+    }
+
+    /** {@code whole}: the length of the whole pack where the cut is within its header, else -1. */
+    private static String cutShort(long size, long end, long whole) {
+        return size < end ? "shorter than its index says (" + size + " bytes, where the index places a blob up to byte " + end + ")"
+                : whole >= 0 ? "shorter than its index says (" + size + " bytes, where its blobs end at byte " + end + " and their header"
+                + " and the trailer at byte " + whole + "): cut within its header" : null;
     }
 
     public Map<ObjectId, IndexEntry> entries() {
