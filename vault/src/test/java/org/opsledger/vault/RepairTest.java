@@ -658,39 +658,54 @@ class RepairTest {
      * One index file with a damaged byte and one pack cut short (an interrupted `rsync --partial`): repair rebuilt the index
      * from the packs' headers, the cut pack's did not read, and it said "nothing was lost", exit 0, while the snapshot's
      * blobs in that pack were in no index; the next prune deleted the pack as an orphan (a tester's, h2). What the snapshot
-     * needs and no index holds is lost, named with its snapshot and file, and the pack is kept under damaged/.
+     * needs and no index holds is lost, named with its snapshot and file, and the pack is kept under damaged/. Then repair
+     * called every blob of that pack lost, those before the cut too: each whole one is found by its own seal from the
+     * pack's start and salvaged, and only those past the cut are lost.
      */
     @Test
-    void aPackCutShortBesideADamagedIndexFileIsKeptAndWhatItHeldIsCountedLost() throws Exception {
+    void aPackCutShortBesideADamagedIndexFileIsKeptAndWhatItHeldBeforeTheCutIsSalvaged() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src5/data"));
         Files.write(src.resolve("big.bin"), TestTrees.random(11, 4_000_000));
         Path dir = tmp.resolve("repo5");
         SnapshotRef snap;
         ObjectId cut;
+        Map<ObjectId, IndexEntry> placed = new java.util.HashMap<>();
         try (Repository repo = TestTrees.newRepo(dir)) {
             snap = TestTrees.backup(repo, src);
             Node big = repo.loadTree(repo.loadTree(snap.snapshot().tree()).nodes().getFirst().subtree()).nodes().getFirst();
             cut = repo.index().get(big.content().getFirst()).pack();
+            big.content().forEach(b -> placed.put(b, repo.index().get(b)));
         }
         String index = new LocalBackend(dir).list("index").getFirst();
         DamagedPackTest.flipOneByte(dir.resolve(index), 40);
         Path pack = dir.resolve(Repository.packName(cut));
-        long half = Files.size(pack) / 2;
+        IndexEntry last = placed.values().stream().max(java.util.Comparator.comparingInt(IndexEntry::offset)).orElseThrow();
+        long half = last.offset() + last.length() / 2; // within its last blob: a chunk's length depends on the repository's Gear table
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pack.toFile(), "rw")) {
             f.setLength(half);
         }
+        List<String> beforeTheCut = placed.entrySet().stream().filter(e -> e.getValue().offset() + e.getValue().length() <= half)
+                .map(e -> e.getKey().hex()).sorted().toList();
+        List<String> pastIt = placed.keySet().stream().map(ObjectId::hex).filter(b -> !beforeTheCut.contains(b)).sorted().toList();
+        assertThat(beforeTheCut).as("the cut leaves whole blobs before it").isNotEmpty();
         try (Repository repo = TestTrees.open(dir)) {
             RepairResult r = new Repairer(repo, 2).repair(100, false);
-            assertThat(r.blobsLost()).isPositive();
             assertThat(r.packsUnreadable()).isEmpty();
             assertThat(r.packs()).singleElement().satisfies(p -> {
                 assertThat(p.pack()).isEqualTo(cut.hex());
                 assertThat(p.problem()).startsWith("in no index, and its header does not read: ");
                 assertThat(p.keptAs()).isEqualTo(Repairer.DAMAGED + "/" + cut.hex());
+                assertThat(p.blobsSalvaged()).isEqualTo(beforeTheCut.size());
             });
-            assertThat(r.blobsLost()).isEqualTo(r.unindexed().blobs().size());
+            assertThat(r.unindexed().blobs()).containsExactlyInAnyOrderElementsOf(pastIt);
+            assertThat(r.blobsLost()).isEqualTo(pastIt.size());
             assertThat(r.unindexed().snapshots()).containsExactly(snap.shortId());
             assertThat(r.unindexed().files()).containsExactly("/data/big.bin");
+            for (String b : beforeTheCut) {
+                ObjectId id = ObjectId.parse(b);
+                assertThat(repo.index().get(id).pack()).isNotEqualTo(cut);
+                assertThat(repo.loadBlob(id)).hasSize(placed.get(id).rawLength());
+            }
         }
         assertThat(pack).doesNotExist();
         assertThat(dir.resolve(Repairer.DAMAGED + "/" + cut.hex())).hasSize(half);
@@ -701,6 +716,75 @@ class RepairTest {
             assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
             assertThat(new Restorer(repo, 2).restore(snap, tmp.resolve("out5"), List.of(), true).ok()).isTrue();
             TestTrees.assertSameTree(src, tmp.resolve("out5/data"));
+        }
+    }
+
+    /**
+     * The index file lost, the tree pack cut within its header and the data pack cut in half: no index and no header lists
+     * a blob. Each whole tree and each whole blob before the cut is found by its own seal, compressed ones decompressed to
+     * their content IDs, trees as trees; the snapshots are walked again below the trees so found, and what they need past
+     * the cut is named lost, nothing else.
+     */
+    @Test
+    void packsCutShortWithTheirIndexFileLostGiveBackEachWholeTreeAndBlob() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src6/data"));
+        Files.write(src.resolve("notes.txt"), TestTrees.text(12, 6_000_000));
+        Files.createDirectories(src.resolve("sub"));
+        Files.write(src.resolve("sub/small.txt"), TestTrees.text(13, 2_000));
+        Path dir = tmp.resolve("repo6");
+        SnapshotRef snap;
+        ObjectId treePack;
+        ObjectId dataPack;
+        List<org.opsledger.vault.pack.PackedBlob> held;
+        ObjectId subTree;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            snap = TestTrees.backup(repo, src);
+            treePack = repo.index().get(snap.snapshot().tree()).pack();
+            Node data = repo.loadTree(snap.snapshot().tree()).nodes().getFirst();
+            subTree = repo.loadTree(data.subtree()).nodes().stream().filter(n -> n.name().equals("sub")).findFirst().orElseThrow().subtree();
+            assertThat(repo.index().get(subTree).pack()).isEqualTo(treePack);
+            dataPack = repo.index().packs().stream().filter(p -> !p.equals(treePack)).findFirst().orElseThrow();
+            assertThat(repo.index().packs()).as("one pack of trees, one of data").hasSize(2);
+            held = repo.index().byPack().get(dataPack);
+        }
+        assertThat(held).as("text is stored compressed").anyMatch(org.opsledger.vault.pack.PackedBlob::compressed);
+        assertThat(new LocalBackend(dir).list("index")).singleElement().satisfies(i -> Files.delete(dir.resolve(i)));
+        Path trees = dir.resolve(Repository.packName(treePack));
+        Path data = dir.resolve(Repository.packName(dataPack));
+        long half = Files.size(data) / 2;
+        try (java.io.RandomAccessFile t = new java.io.RandomAccessFile(trees.toFile(), "rw");
+             java.io.RandomAccessFile d = new java.io.RandomAccessFile(data.toFile(), "rw")) {
+            t.setLength(t.length() - 20);
+            d.setLength(half);
+        }
+        List<String> pastTheCut = held.stream().filter(b -> b.offset() + b.length() > half).map(b -> b.id().hex()).sorted().toList();
+        List<org.opsledger.vault.pack.PackedBlob> whole = held.stream().filter(b -> b.offset() + b.length() <= half).toList();
+        assertThat(whole).isNotEmpty();
+        assertThat(pastTheCut).isNotEmpty();
+        try (Repository repo = TestTrees.open(dir)) {
+            RepairResult r = new Repairer(repo, 2).repair(100, false);
+            assertThat(r.packs()).extracting(RepairResult.RepairedPack::pack).containsExactlyInAnyOrder(treePack.hex(), dataPack.hex());
+            assertThat(r.packs()).allMatch(p -> p.problem().startsWith(RepairResult.HEADERLESS));
+            assertThat(r.packs()).filteredOn(p -> p.pack().equals(dataPack.hex())).singleElement()
+                    .satisfies(p -> assertThat(p.blobsSalvaged()).isEqualTo(whole.size()));
+            // below the trees found so: what is past the cut, nothing else
+            assertThat(r.unindexed().blobs()).containsExactlyInAnyOrderElementsOf(pastTheCut);
+            assertThat(r.unindexed().files()).contains("/data/notes.txt");
+            assertThat(r.blobsLost()).isEqualTo(pastTheCut.size());
+            for (ObjectId tree : List.of(snap.snapshot().tree(), subTree)) {
+                assertThat(repo.index().get(tree).type()).isEqualTo(org.opsledger.vault.pack.BlobType.TREE);
+                assertThat(repo.loadTree(tree).nodes()).isNotEmpty();
+            }
+            for (org.opsledger.vault.pack.PackedBlob b : whole) {
+                assertThat(repo.index().get(b.id()).compressed()).isEqualTo(b.compressed());
+                assertThat(repo.loadBlob(b.id())).hasSize(b.rawLength());
+            }
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            TestTrees.backup(repo, src); // stores the lost blobs again
+            assertThat(new Checker(repo, 2).check(100).errors()).isEmpty();
+            assertThat(new Restorer(repo, 2).restore(snap, tmp.resolve("out6"), List.of(), true).ok()).isTrue();
+            TestTrees.assertSameTree(src, tmp.resolve("out6/data"));
         }
     }
 

@@ -67,8 +67,9 @@ final class RepairCommand implements Callable<Integer> {
         }
         r.packsUnreadable().forEach(p -> Output.out().println("warning: " + TerminalText.escape(p) + " (in no index; prune removes it)"));
         for (RepairResult.RepairedPack p : r.packs()) {
-            if (p.problem().startsWith(RepairResult.HEADERLESS)) { // which blobs it held is not known: none is counted to it
-                Output.out().printf(java.util.Locale.ROOT, "pack %s %s; %s%n", p.pack(), TerminalText.escape(p.problem()), p.keptAs() == null
+            if (p.problem().startsWith(RepairResult.HEADERLESS)) { // which blobs it held is known of those found whole alone: none is lost to it
+                Output.out().printf(java.util.Locale.ROOT, "pack %s %s: %d blob(s) found whole by their own seals, %ssalvaged into new packs; %s%n",
+                        p.pack(), TerminalText.escape(p.problem()), p.blobsSalvaged(), would, p.keptAs() == null
                         ? "not kept (it could not be sized)" : would + "kept as " + p.keptAs() + " (it may have held the blobs in no index below)"
                         + (p.bytesNotRead() == 0 ? "" : " (" + Output.bytes(p.bytesNotRead()) + " did not read: zeros there)"));
                 continue;

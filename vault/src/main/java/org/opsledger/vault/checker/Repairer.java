@@ -25,14 +25,18 @@ import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.pack.BlobType;
+import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackWriter;
 import org.opsledger.vault.pack.PackedBlob;
 import org.opsledger.vault.repository.Condemned;
+import org.opsledger.vault.repository.Decompressors;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.snapshot.TreeCodec;
 
 /**
  * {@code vault repair} (docs/vault-format.md §12): after {@code check} has found damage, makes the
@@ -198,29 +202,48 @@ public final class Repairer {
         }
         salvage.values().forEach(saved -> saved.forEach(b -> lost.remove(b.id()))); // whole in another damaged pack
         // which snapshots and files need what is lost, walked with the index as it is (the damaged packs still in it)
-        Map<String, CheckResult.DamagedPack> hurt = new HashMap<>();
-        for (CheckResult.DamagedPack d : checker.damageOf(index, snapshots, lost, problems, new ArrayList<>())) {
-            hurt.put(d.pack(), d);
-        }
+        Map<String, CheckResult.DamagedPack> hurt = hurt(index, snapshots, lost, problems);
         // and what a snapshot needs that the rebuilt index lacks: a pack cut short whose header does not read held it, and
         // repair said "nothing was lost", exit 0, and the next prune deleted that pack as an orphan (a tester's, h2). Such a
         // pack is kept under damaged/ then, for a specialist, with what the blobs' loss means named
         RepairResult.Unindexed unindexed = checker.unindexed(inCondemned);
         List<String> unreadable = new ArrayList<>();
-        headerless.forEach((p, why) -> {
+        Set<ObjectId> found = new HashSet<>(); // what such packs' sealed blobs hold: no longer lost
+        Set<ObjectId> needed = new HashSet<>();
+        unindexed.blobs().forEach(b -> needed.add(ObjectId.parse(b)));
+        for (var h : headerless.entrySet()) {
             if (unindexed.blobs().isEmpty()) {
-                unreadable.add(Repository.packName(p) + ": " + why);
+                unreadable.add(Repository.packName(h.getKey()) + ": " + h.getValue());
             } else {
-                problems.put(p, RepairResult.HEADERLESS + why);
-                salvage.put(p, List.of());
+                problems.put(h.getKey(), RepairResult.HEADERLESS + h.getValue());
+                Repository.PackHeader sealed = sealedBlobs(h.getKey(), storedSizes.get(h.getKey()), needed, elsewhere, found);
+                salvage.put(h.getKey(), sealed.blobs());
+                if (!sealed.blobs().isEmpty()) { // indexed where they lie until they are salvaged, as a damaged pack's blobs are
+                    index.add(h.getKey(), sealed.epoch(), sealed.blobs());
+                }
             }
-        });
+        }
+        if (!found.isEmpty()) { // walked again: below a tree found so, what is in no pack is lost too
+            found.forEach(lost::remove); // whole in such a pack
+            hurt = hurt(index, snapshots, lost, problems);
+            unindexed = checker.unindexed(inCondemned);
+        }
         Cancelled.check("the repair"); // before anything is moved: what an interrupted read left out is not damage
         // unreadable for want of a newer keyring, not damaged: nothing is taken out of use
         repo.refuseWhileNewerKeyringLacked("repair refused, nothing changed");
         return new Plan(index, byPack, indexFiles, indexProblems, indexedAgain, unreadable, problems, stored, salvage, lost, hurt,
                 checker.unwalked(), unindexed, files, Checker.packsRead(toRead, packProblems), bytesRead.get(),
                 checker.snapshotsGone(snapshots)); // what repair cannot bring back, said as check says it
+    }
+
+    /** The damaged packs whose {@code lost} blobs a snapshot needs, by pack, from a walk of every snapshot against {@code index}. */
+    private Map<String, CheckResult.DamagedPack> hurt(Index index, List<SnapshotRef> snapshots, Map<ObjectId, String> lost,
+                                                      Map<ObjectId, String> problems) {
+        Map<String, CheckResult.DamagedPack> hurt = new HashMap<>();
+        for (CheckResult.DamagedPack d : checker.damageOf(index, snapshots, lost, problems, new ArrayList<>())) {
+            hurt.put(d.pack(), d);
+        }
+        return hurt;
     }
 
     /**
@@ -550,6 +573,74 @@ public final class Repairer {
             // no header to go by: each blob as the index says
         }
         return out;
+    }
+
+    /**
+     * The blobs a pack whose header does not read holds, found by their own seals from its start (a pack cut short, its
+     * index file lost too: §6, {@link PackReader#sealedBlobs}): each that authenticates, by the content ID of its plaintext,
+     * decompressed when it is one whole zstd frame (as it stays when that ID is one a snapshot needs: a zstd file stored
+     * raw), a tree when it decodes as one. Those whole in a pack that reads ({@code elsewhere}) or found in another such
+     * pack already are passed over; the rest are added to {@code found}. Repair kept such a pack under damaged/ and called
+     * every blob in it lost, the blobs before the cut too (a tester's, h2). As its header would list them (the epoch of
+     * the first); none when the pack does not read, or is larger than a quarter of the heap (no pack the vault writes is).
+     */
+    private Repository.PackHeader sealedBlobs(ObjectId pack, Long size, Set<ObjectId> needed, Set<ObjectId> elsewhere, Set<ObjectId> found) {
+        if (size == null || size > Runtime.getRuntime().maxMemory() / 4) {
+            return new Repository.PackHeader(0, List.of());
+        }
+        byte[] bytes;
+        try {
+            bytes = repo.backend().read(Repository.packName(pack));
+        } catch (BackendException e) {
+            Cancelled.passOn(e, "the repair");
+            if (!repo.backend().isDamage(e)) {
+                throw e; // the store did not answer, or this user may not read it: that says nothing of the pack
+            }
+            return new Repository.PackHeader(0, List.of());
+        }
+        Map<Integer, javax.crypto.SecretKey> keys = new HashMap<>();
+        repo.keys().keyring().epochs().keySet().forEach(epoch -> keys.put(epoch, repo.keys().dataKey(epoch)));
+        List<PackedBlob> out = new ArrayList<>();
+        PackReader.sealedBlobs(bytes, bytes.length, keys, f -> {
+            ObjectId plainId = repo.keys().contentId(f.plain(), 0, f.plain().length);
+            byte[] raw = needed.contains(plainId) ? null : wholeFrame(f.plain());
+            byte[] content = raw != null ? raw : f.plain();
+            ObjectId id = raw != null ? repo.keys().contentId(raw, 0, raw.length) : plainId;
+            if (!elsewhere.contains(id) && found.add(id)) {
+                out.add(new PackedBlob(isTree(id, content) ? BlobType.TREE : BlobType.DATA, raw != null, f.offset(), f.length(), content.length, id));
+            }
+        });
+        return new Repository.PackHeader(out.isEmpty() ? 0 : Sealing.epochOf(bytes, out.getFirst().offset()), out);
+    }
+
+    /** What {@code plain} holds when it is one whole zstd frame that says its size (as the vault compresses a blob), else null. */
+    private static byte[] wholeFrame(byte[] plain) {
+        long size = com.github.luben.zstd.Zstd.getFrameContentSize(plain, 0, plain.length);
+        if (size < 0 || size > Runtime.getRuntime().maxMemory() / 4) {
+            return null; // no frame, one that does not say its size, or too large to be a blob's
+        }
+        byte[] raw = new byte[(int) size];
+        com.github.luben.zstd.ZstdDecompressCtx zstd = Decompressors.borrow();
+        boolean ok = false;
+        try {
+            int n = zstd.decompressByteArray(raw, 0, raw.length, plain, 0, plain.length);
+            ok = true;
+            return n == raw.length ? raw : null;
+        } catch (RuntimeException notAFrame) {
+            return null;
+        } finally {
+            Decompressors.release(zstd, ok);
+        }
+    }
+
+    /** Whether a blob's bytes decode as a tree (the type of its pack, §6; a blob serves either type where a node names it). */
+    private static boolean isTree(ObjectId id, byte[] content) {
+        try {
+            TreeCodec.decode(id, content);
+            return true;
+        } catch (VaultException | IllegalArgumentException | IndexOutOfBoundsException notATree) {
+            return false;
+        }
     }
 
     /** Null when the blob opens and matches its ID where the index says it lies, else why not. */

@@ -11,7 +11,7 @@ import javax.crypto.SecretKey;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 
-/** Reads a pack's header from the pack's bytes. */
+/** Reads a pack's header from the pack's bytes, and the blobs of one whose header is lost. */
 public final class PackReader {
 
     private PackReader() {
@@ -68,6 +68,74 @@ public final class PackReader {
             blobs.add(new PackedBlob(type, compressed, offset, length, raw, id));
         }
         return blobs;
+    }
+
+    /** A sealed blob {@link #sealedBlobs} found: where it lies in the pack, and its plaintext. */
+    public record Found(int offset, int length, byte[] plain) {
+    }
+
+    /** Places after a unit's start where {@link #sealedBlobs} tries to close it before it takes the unit for damaged. */
+    static final int ENDS_TRIED = 8;
+
+    /**
+     * The blobs of a pack read without its header (cut short, its index file lost: §6), {@code pack[0, length)}: blob_1 ‖
+     * blob_2 ‖ … from byte 0, each a sealed unit (epoch ‖ nonce ‖ ciphertext ‖ tag, §5) that says nothing of its length. A
+     * unit ends where the next one begins, at a place whose first four bytes name an epoch of {@code keys} (random
+     * ciphertext does so once in 2^32 / epochs places), or where the bytes end; it is handed to {@code each} when it
+     * authenticates as a blob there, its GCM tag proving its bytes and its end. When none of the next {@link #ENDS_TRIED}
+     * places closes it (a damaged byte in it, the cut within it), the search goes on at the next place that names an epoch.
+     * Each byte is decrypted about once: the pack's memory and one blob's.
+     */
+    public static void sealedBlobs(byte[] pack, int length, java.util.Map<Integer, SecretKey> keys, java.util.function.Consumer<Found> each) {
+        SecretKey[] byEpoch = new SecretKey[keys.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1];
+        keys.forEach((epoch, key) -> {
+            if (epoch >= 0) {
+                byEpoch[epoch] = key;
+            }
+        });
+        int start = nextStart(pack, length, byEpoch, 0);
+        while (start < length) {
+            SecretKey key = byEpoch[Sealing.epochOf(pack, start)];
+            int end = nextEnd(pack, length, byEpoch, start + Sealing.OVERHEAD);
+            boolean found = false;
+            for (int tried = 0; tried < ENDS_TRIED && end <= length; tried++, end = nextEnd(pack, length, byEpoch, end + 1)) {
+                try {
+                    byte[] plain = Sealing.open(key, Sealing.Kind.BLOB, pack, start, end - start);
+                    each.accept(new Found(start, end - start, plain));
+                    found = true;
+                    break;
+                } catch (AEADBadTagException notThere) {
+                    // not this end, or not a unit that starts here
+                }
+            }
+            start = nextStart(pack, length, byEpoch, found ? end : start + 1);
+        }
+    }
+
+    /** The first place from {@code from} where a unit may begin (it names an epoch of ours and has room), else {@code length}. */
+    private static int nextStart(byte[] pack, int length, SecretKey[] byEpoch, int from) {
+        for (int p = from; p + Sealing.OVERHEAD <= length; p++) {
+            if (namesEpoch(pack, p, byEpoch)) {
+                return p;
+            }
+        }
+        return length;
+    }
+
+    /** The first place from {@code from} where a unit may end: the next may begin there, or the bytes end; past them, {@code length + 1}. */
+    private static int nextEnd(byte[] pack, int length, SecretKey[] byEpoch, int from) {
+        for (int p = from; p + 4 <= length; p++) {
+            if (namesEpoch(pack, p, byEpoch)) {
+                return p;
+            }
+        }
+        return from <= length ? length : length + 1;
+    }
+
+    /** Whether the four bytes at {@code p} name an epoch {@code byEpoch} has a key of (big-endian, §5). */
+    private static boolean namesEpoch(byte[] pack, int p, SecretKey[] byEpoch) {
+        int epoch = (pack[p] & 0xff) << 24 | (pack[p + 1] & 0xff) << 16 | (pack[p + 2] & 0xff) << 8 | pack[p + 3] & 0xff;
+        return epoch >= 0 && epoch < byEpoch.length && byEpoch[epoch] != null;
     }
 
     /** The epoch a pack was sealed under, from its header unit. */
