@@ -120,6 +120,26 @@ class DamagedPackTest {
         }
     }
 
+    /**
+     * The cut pack's index file lost too: check's warning of packs in no index said "prune removes them, or indexes again one
+     * that holds data a snapshot needs, as `vault repair` does", and of the cut one "(in no index; prune removes it)", where
+     * a prune deletes it, its header unread, with what the snapshot needs in it, and a repair keeps it and saves what it
+     * holds. Repair is named first, as the docs say.
+     */
+    @Test
+    void aPackInNoIndexWhoseHeaderDoesNotReadIsLeftToRepairNotPrune() throws Exception {
+        CutPack c = aPackCutInHalf();
+        assertThat(new org.opsledger.vault.backend.LocalBackend(c.repoDir()).list("index")).singleElement()
+                .satisfies(i -> Files.delete(c.repoDir().resolve(i)));
+        try (Repository repo = TestTrees.open(c.repoDir())) {
+            List<String> warnings = new Checker(repo, 2).check(100).warnings();
+            assertThat(warnings).contains("2 pack(s) not in any index (left by an interrupted backup or prune; or their index file was lost):"
+                    + " run `vault repair` first, which indexes again one that holds data a snapshot needs, then prune removes the rest");
+            assertThat(warnings).anyMatch(w -> w.startsWith(Repository.packName(c.last().pack()) + ": ") && w.endsWith(" (in no index:"
+                    + " `vault repair` keeps it and saves what it holds while a snapshot lacks data, else prune removes it)"));
+        }
+    }
+
     /** A backup of one 4 MB file whose pack is then cut to half its size (an interrupted `rsync --partial`). */
     private CutPack aPackCutInHalf() throws Exception {
         return aPackCut(size -> size / 2);
@@ -257,7 +277,8 @@ class DamagedPackTest {
 
             CheckResult checked = new Checker(repo, 2).check(100);
             assertThat(checked.errors()).isEmpty();
-            assertThat(checked.warnings()).contains(named + " (in no index; prune removes it)");
+            assertThat(checked.warnings()).contains(named + " (in no index: `vault repair` keeps it and saves what it holds while a"
+                    + " snapshot lacks data, else prune removes it)");
             assertThat(new Repairer(repo, 2).repair(100, false).packsUnreadable()).containsExactly(named);
             assertThat(new Pruner(repo).prune().orphanPacksDeleted()).isEqualTo(1);
             assertThat(repo.backend().exists(name)).isFalse();

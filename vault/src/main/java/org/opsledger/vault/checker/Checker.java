@@ -216,18 +216,19 @@ public final class Checker {
                         repo.packHeader(p);
                     } catch (VaultException e) {
                         Cancelled.passOn(e, "the check");
-                        warnings.add(Repository.packName(p) + ": " + e.getMessage() + " (in no index; prune removes it)");
+                        warnings.add(Repository.packName(p) + ": " + e.getMessage() + " (" + UNREAD_IN_NO_INDEX + ")");
                     }
                 }
             }
         }
         if (unreferenced > 0) {
             // beside an indexed pack that is missing (a copy taken across a prune that repacked) one may hold its blobs:
-            // prune refuses then, and repair indexes it again (ReferencedBlobs#refuseWhileIndexedPacksMissing)
+            // prune refuses then, and repair indexes it again (ReferencedBlobs#refuseWhileIndexedPacksMissing). Repair first
+            // in any case: the advice named prune first, which deletes one whose header does not read (cut short, its index
+            // file lost too) with the data a snapshot needs in it, where repair keeps it and saves what it holds
             warnings.add(unreferenced + " pack(s) not in any index (left by an interrupted backup or prune; or their index file was lost):"
-                    + (damagedPackProblems.isEmpty() ? " prune removes them, or indexes again one that holds data a snapshot needs, as"
-                    + " `vault repair` does" : " run `vault repair` first, which indexes again one that holds data a snapshot needs:"
-                    + " some pack(s) the index names are missing, and prune refuses until then"));
+                    + " run `vault repair` first, which indexes again one that holds data a snapshot needs" + (damagedPackProblems.isEmpty()
+                    ? ", then prune removes the rest" : ": some pack(s) the index names are missing, and prune refuses until then"));
         }
         if (!condemned.isEmpty()) {
             warnings.add(condemned.size() + " pack(s) condemned by prune, awaiting deletion");
@@ -686,6 +687,9 @@ public final class Checker {
     public static final String MISSING = "missing from the repository";
     /** A pack the store answered with an error when read (a bad sector): damage, and not a pack read. */
     static final String UNREADABLE = "unreadable: ";
+    /** What becomes of a pack no index names whose header does not read (repair keeps it, §12; prune alone would delete it). */
+    static final String UNREAD_IN_NO_INDEX = "in no index: `vault repair` keeps it and saves what it holds while a snapshot lacks data,"
+            + " else prune removes it";
     /** A pack whose blobs do not all read as their IDs say, when nothing more basic is wrong with it. */
     static final String DAMAGED_BLOBS = "damaged blobs";
 
