@@ -7,6 +7,14 @@ import java.nio.charset.StandardCharsets;
 /** One run of the real command line, in this JVM, with what it printed (for the CLI tests). */
 public record CliRun(int exit, String out, String err) {
 
+    /** {@code vault ARGS AT}: a vault command with the options {@code at} names the repository by (--repo, --password-file). */
+    public static CliRun vault(java.util.List<String> at, String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("vault"));
+        all.addAll(java.util.List.of(args));
+        all.addAll(at);
+        return of(all.toArray(String[]::new));
+    }
+
     public static CliRun of(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;

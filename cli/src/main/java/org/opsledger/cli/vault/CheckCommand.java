@@ -43,6 +43,7 @@ final class CheckCommand implements Callable<Integer> {
                 throw journal.failed(e);
             }
             journal.readTo(checker.readTo()); // where the next subset check goes on
+            journal.covering(checker.journalCovers()); // what later checks find deleted, if it goes (§13)
             journal.damaging(res.damagedPacks().stream().map(d -> org.opsledger.vault.crypto.ObjectId.parse(d.pack())).toList()); // recalled by later checks
             summary = String.format(java.util.Locale.ROOT, "checked %d snapshot(s), %d pack(s); read %d pack(s)%s, %s in %.2f s", res.snapshots(), res.packs(),
                     res.packsRead(), checker.readTo() == null ? "" : checker.continued() ? " after those the last subset check read"

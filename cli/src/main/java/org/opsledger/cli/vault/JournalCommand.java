@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.Coverage;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
@@ -55,8 +56,20 @@ final class JournalCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "HOST", description = "Only entries of this host; repeatable (any of them).")
     List<String> hosts = new ArrayList<>();
 
+    @Option(names = "--anchor", description = "Print the journal's anchor (CHECK:COUNT:DIGEST): the entries up to the newest check, that"
+            + " check's own included, as a count and a digest. Write it down outside the repository (the OpsLedger server, an auditor's"
+            + " record); --verify-anchor later tells any of them deleted from the store (docs/vault-format.md §13).")
+    boolean anchor;
+
+    @Option(names = "--verify-anchor", paramLabel = "ANCHOR", description = "Verify that every entry an anchor --anchor printed covers is"
+            + " still in the journal; exit 1 naming each that is not.")
+    String verifyAnchor;
+
     @Override
     public Integer call() {
+        if (anchor || verifyAnchor != null) {
+            return anchor();
+        }
         Predicate<JournalEntry> selected = selection();
         Journal.Listing listing;
         String location;
@@ -112,6 +125,66 @@ final class JournalCommand implements Callable<Integer> {
             }
         }
         return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
+    }
+
+    /**
+     * --anchor and --verify-anchor (§13, "Deletion made evident"): the newest check's anchor, or the entries an anchor
+     * written down before covers that the journal no longer holds. Checks name what they read, and each later check finds
+     * any of those deleted; what came after the newest check, and a check deleted with what it alone named, only an anchor
+     * kept outside the store tells (IS.012 6.6.5; the policy's 6.4: administrators must not erase logs of their own activity).
+     */
+    private int anchor() {
+        Coverage.Anchor given = null;
+        if (verifyAnchor != null) {
+            given = Coverage.Anchor.parse(verifyAnchor);
+            if (given == null) {
+                throw new CliException("--verify-anchor must be an anchor as --anchor prints it (CHECK:COUNT:DIGEST: 16 hex digits, a"
+                        + " number, 64 hex digits), got: " + TerminalText.escape(verifyAnchor), 2);
+            }
+        }
+        Journal.Listing listing;
+        try (Repository r = repo.open()) {
+            Journal journal = new Journal(r);
+            if (!journal.kept()) {
+                throw new CliException(journal.notKept());
+            }
+            listing = journal.read(e -> false);
+        }
+        listing.unreadable().forEach(u -> Output.err().println("warning: journal entry " + u));
+        Coverage coverage = listing.coverage();
+        if (given == null) {
+            Coverage.Anchor taken = coverage.anchor();
+            if (taken == null) {
+                throw new CliException("no check has named the journal's entries yet (a check of a build before session 37 names none):"
+                        + " run `vault check`, then take the anchor");
+            }
+            Coverage.Named at = coverage.newestCheck();
+            if (repo.json) {
+                Output.json(Map.of("anchor", taken.toString(), "count", taken.count(), "check", at.toString()));
+            } else {
+                Output.out().println("anchor " + taken);
+                Output.out().println("the " + taken.count() + " journal entries up to the check of " + Journal.utc(at.started())
+                        + (at.host() == null ? "" : " on " + TerminalText.escape(at.host())) + ", its own included; those written since are"
+                        + " covered by the next check's anchor. Write it down outside the repository (the OpsLedger server, an auditor's"
+                        + " record) and verify it later: `vault journal --verify-anchor " + taken + "`");
+            }
+            return listing.unreadable().isEmpty() ? 0 : BackupCommand.INCOMPLETE;
+        }
+        List<String> problems = coverage.verify(given);
+        if (repo.json) {
+            Output.json(Map.of("anchor", given.toString(), "verified", problems.isEmpty(), "problems", problems));
+        } else {
+            problems.forEach(p -> Output.out().println("error: " + TerminalText.escape(p)));
+        }
+        if (!problems.isEmpty()) {
+            throw new CliException("anchor " + given.check() + " does not verify: " + problems.size() + " problem(s)"
+                    + (listing.unreadable().isEmpty() ? "" : " (and journal files that do not read, named on stderr)")
+                    + ": the journal lacks what it held when the anchor was taken (IS.012 6.6.5)");
+        }
+        if (!repo.json) {
+            Output.out().println("anchor " + given.check() + " verified: the " + given.count() + " journal entries it covers are all there");
+        }
+        return 0;
     }
 
     /**

@@ -47,6 +47,10 @@ final class Journaling implements AutoCloseable {
     private volatile ObjectId readTo;
     /** The packs a check found damaged, which its entry names ({@link JournalEntry#damagedPacks}). */
     private volatile List<ObjectId> damagedPacks = List.of();
+    /** The entries a check read that no check before it named, which its entry names ({@link JournalEntry#covers}). */
+    private volatile List<String> covers = List.of();
+    /** The entries checks named that a repair's moves under damaged/ left out ({@link JournalEntry#lostEntries}). */
+    private volatile List<String> lostEntries = List.of();
 
     /**
      * A command in its words ("key retire 1") and what running it again does once stopped (null where it finishes
@@ -133,6 +137,16 @@ final class Journaling implements AutoCloseable {
         damagedPacks = List.copyOf(packs);
     }
 
+    /** The entry names {@code entries} as those the check read that no check before it named: later checks find them gone. */
+    void covering(List<String> entries) {
+        covers = List.copyOf(entries);
+    }
+
+    /** The entry names {@code entries} as those checks named that the repair's moves of damaged journal files left out. */
+    void losing(List<String> entries) {
+        lostEntries = List.copyOf(entries);
+    }
+
     /**
      * Writes the command's entry, unless a signal is stopping the JVM: the work fails then because the JVM is ending (a
      * lock released on the way out), and the entry that says so is the one the shutdown hook writes.
@@ -156,7 +170,7 @@ final class Journaling implements AutoCloseable {
         written = true;
         try {
             journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, detail).replacing(replacedTrees)
-                    .readingTo(readTo).damaging(damagedPacks));
+                    .readingTo(readTo).damaging(damagedPacks).covering(covers).losing(lostEntries));
         } catch (RuntimeException e) {
             Output.err().println("warning: the journal entry of this " + operation.json() + " was not written: " + e.getMessage());
             return; // the stand-in says what it can

@@ -47,6 +47,7 @@ final class RepairCommand implements Callable<Integer> {
             exit = res.blobsLost() > 0 || res.snapshotsLost() > 0 || res.filesLeft() > 0 || res.snapshotsGone() != null
                     ? BackupCommand.INCOMPLETE : 0;
             if (journal != null) {
+                journal.losing(repairer.lostJournalEntries()); // not said deleted by the checks after (§13)
                 journal.ended(exit == 0 ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, List.of(), List.of(), false, exit,
                         summary(res));
             }

@@ -27,10 +27,7 @@ class JournalNamesWhoTest {
     private List<String> at;
 
     private CliRun vault(String... args) {
-        List<String> all = new ArrayList<>(List.of("vault"));
-        all.addAll(List.of(args));
-        all.addAll(at);
-        return CliRun.of(all.toArray(String[]::new));
+        return CliRun.vault(at, args);
     }
 
     private Path repository() throws Exception {

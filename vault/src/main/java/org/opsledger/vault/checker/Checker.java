@@ -35,6 +35,7 @@ import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.journal.Coverage;
 import org.opsledger.vault.journal.HoldHistory;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.journal.JournalEntry;
@@ -79,6 +80,8 @@ public final class Checker {
     private ObjectId lastSubsetReadTo;
     private Instant lastSubsetStarted;
     private ObjectId readTo;
+    /** The journal's entries this check read that no check before it named, for its entry ({@link Coverage}). */
+    private List<String> journalCovers = List.of();
     /** The packs checks found damaged that no repair or full read since cleared, each with the newest entry naming it. */
     private final Map<ObjectId, JournalEntry> damageRecalled = new HashMap<>();
 
@@ -396,6 +399,8 @@ public final class Checker {
         });
         damageRecalled.values().removeIf(e -> !e.started().isAfter(cleared[0]));
         listing.unreadable().forEach(u -> errors.add("journal entry " + u));
+        entriesGone(listing, errors, warnings);
+        journalCovers = listing.coverage().unnamed();
         String untested = listing.recoveryWarning(Instant.now());
         if (!snapshots.isEmpty() && untested != null) {
             warnings.add(untested);
@@ -411,6 +416,33 @@ public final class Checker {
             warnings.add(lifted);
         }
         return removed;
+    }
+
+    /**
+     * The journal's entries a check read that it no longer holds (§13, "Deletion made evident"): deleted from the store by
+     * whoever can write to it, without a password (IS.012 6.6.5; the policy's 6.4), each an error naming it, the first ten named; or,
+     * those a repair names as lost with the damaged journal files it moved aside, one warning. Nothing said them: the
+     * failed backup or the release of a hold was deleted and no command ever noticed.
+     */
+    private static void entriesGone(Journal.Listing listing, List<String> errors, List<String> warnings) {
+        List<Coverage.Missing> missing = listing.coverage().missing();
+        String orUnread = listing.unreadable().isEmpty() ? "" : ", or in a journal file that does not read (named above)";
+        List<Coverage.Missing> deleted = missing.stream().filter(m -> m.lostIn() == null).toList();
+        deleted.stream().limit(STRANGERS_NAMED).forEach(m -> errors.add("journal entry missing: " + m.entry().said() + ", which the check of "
+                + Journal.utc(m.namedBy().started()) + (m.namedBy().host() == null ? "" : " on " + m.namedBy().host()) + " read, is no"
+                + " longer in the journal: deleted from the store" + orUnread + " (IS.012 6.6.5; an anchor written down,"
+                + " `vault journal --verify-anchor`, tells what else went)"));
+        if (deleted.size() > STRANGERS_NAMED) {
+            errors.add((deleted.size() - STRANGERS_NAMED) + " more journal entr(ies) checks read are no longer in the journal: deleted"
+                    + " from the store" + orUnread);
+        }
+        List<Coverage.Missing> lost = missing.stream().filter(m -> m.lostIn() != null).toList();
+        if (!lost.isEmpty()) {
+            Coverage.Named repair = lost.getFirst().lostIn();
+            warnings.add(lost.size() + " journal entr(ies) checks read were lost with the damaged journal file(s) `vault repair` moved under "
+                    + Repairer.DAMAGED + "/" + Journal.DIR + "/ on " + Journal.utc(repair.started()) + (repair.host() == null ? "" : " on "
+                    + repair.host()) + ", or deleted before it (the repair cannot tell; first: " + lost.getFirst().entry().said() + ")");
+        }
     }
 
     /**
@@ -840,6 +872,14 @@ public final class Checker {
     /** The last pack (in the order of IDs) this check's subset read, for its journal entry; null unless a subset was read. */
     public ObjectId readTo() {
         return readTo;
+    }
+
+    /**
+     * The journal's entries this check read that no check before it named, as its entry names them ({@link
+     * JournalEntry#covers}): later checks report any of them deleted from the store (§13).
+     */
+    public List<String> journalCovers() {
+        return journalCovers;
     }
 
     /** Whether this subset check went on from where the newest one named in the journal stopped. */

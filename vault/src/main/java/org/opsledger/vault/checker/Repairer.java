@@ -90,8 +90,25 @@ public final class Repairer {
         }
         try (SharedLock lock = repo.lock("repair")) { // alone (Locks#RUNS_ALONE): it rewrites the index and moves packs
             Plan plan = plan(readDataPercent);
-            return plan.result(false, apply(plan));
+            RepairResult result = plan.result(false, apply(plan));
+            if (plan.files().stream().anyMatch(f -> f.name().startsWith(Journal.DIR + "/") && f.keptAs() != null
+                    && f.keptAs().startsWith(DAMAGED + "/"))) {
+                lostJournalEntries = new Journal(repo).read(e -> false).coverage().missing().stream().map(m -> m.entry().toString()).toList();
+            }
+            return result;
         }
+    }
+
+    /** The entries checks named that the journal lacked once this repair moved damaged journal files aside (§13). */
+    private List<String> lostJournalEntries = List.of();
+
+    /**
+     * The entries checks had named ({@link org.opsledger.vault.journal.Coverage}) that the journal no longer held once this
+     * repair had moved damaged journal files under damaged/, which its entry names ({@code lostEntries}): later checks say
+     * them lost with those files, or deleted before (it cannot tell), not deleted. Empty when it moved none.
+     */
+    public List<String> lostJournalEntries() {
+        return lostJournalEntries;
     }
 
     /** What is wrong, and what can be saved: found by reading, nothing written. */

@@ -26,8 +26,8 @@ import org.opsledger.vault.repository.Repository;
  * without a lock (its name is its own, as a snapshot's is); prune gathers those files into {@link Segment}s under
  * {@code journal/segments/} ({@link #compact()}), so the journal stays a few files however many runs it records. Never deleted by forget or prune,
  * sealed again by a key retirement; the journal ends with the repository ({@code vault dispose}). Entries sealed with the
- * repository's keys cannot be forged without a password, but one deleted from the store leaves no trace here: the
- * server's audit ledger is the record that proves nothing is missing.
+ * repository's keys cannot be forged without a password; one deleted from the store once a check has read it is
+ * reported by the checks after ({@link Coverage}), and an anchor written down outside the store covers the rest.
  */
 public final class Journal {
 
@@ -88,7 +88,8 @@ public final class Journal {
      * entries there are in all; the newest verified restore among all of them ({@code newestVerifiedRestore}, null
      * when there is none); for each source (host and paths) whose newest backup failed, that failure, oldest
      * first: a backup that keeps failing while older snapshots stand (IS.012 6.6.5), unless the source was decommissioned
-     * since; and each source's newest decommission, oldest first (IS.012 6.4.3).
+     * since; each source's newest decommission, oldest first (IS.012 6.4.3); and which entries checks named and which of
+     * those are gone ({@link Coverage}).
      */
     /**
      * {@code newestBackups}: each source's newest backup entry, whatever its outcome (a source whose snapshots have all
@@ -96,7 +97,8 @@ public final class Journal {
      * followed by the source's decommissioning.
      */
     public record Listing(List<JournalEntry> entries, List<String> unreadable, long total, JournalEntry newestVerifiedRestore,
-                          List<JournalEntry> failingBackups, List<JournalEntry> decommissions, List<JournalEntry> newestBackups) {
+                          List<JournalEntry> failingBackups, List<JournalEntry> decommissions, List<JournalEntry> newestBackups,
+                          Coverage coverage) {
 
         /** One line for each source whose newest backup failed, for check and `vault journal`. */
         public List<String> failingBackupWarnings() {
@@ -228,7 +230,7 @@ public final class Journal {
                 bad.add("the journal changed while it was read, " + READ_ATTEMPTS + " times (a prune beside it?): entries may be"
                         + " missing from this reading; run it again");
                 return new Listing(l.entries(), bad, l.total(), l.newestVerifiedRestore(), l.failingBackups(), l.decommissions(),
-                        l.newestBackups());
+                        l.newestBackups(), l.coverage());
             }
         }
     }
@@ -253,8 +255,10 @@ public final class Journal {
         Map<List<String>, JournalEntry> decommissions = new HashMap<>();
         Set<List<Object>> ended = new HashSet<>(); // commands whose own entry is here
         List<List<Object>> standIns = new ArrayList<>();
+        Coverage coverage = new Coverage();
         Consumer<JournalEntry> take = e -> {
             total[0]++;
+            coverage.take(e);
             if (e.standIn()) {
                 standIns.add(e.command());
             } else if (JournalEntry.STOOD_IN_FOR.contains(e.operation())) { // only these can have a stand-in: not one key an entry
@@ -305,7 +309,7 @@ public final class Journal {
                 .sorted(Comparator.comparing(JournalEntry::started)).toList();
         return new Reading(new Listing(out, bad, total[0], newest[0], failing,
                 decommissions.values().stream().sorted(Comparator.comparing(JournalEntry::started)).toList(),
-                newestBackups.values().stream().sorted(Comparator.comparing(JournalEntry::started)).toList()), merged, vanished[0]);
+                newestBackups.values().stream().sorted(Comparator.comparing(JournalEntry::started)).toList(), coverage), merged, vanished[0]);
     }
 
     /** The one of two entries that started later ({@code b} when they started at once). */

@@ -28,6 +28,10 @@ import org.opsledger.vault.snapshot.Snapshot;
  * (IS.012 6.6.4: regular subset checks read every pack); null in every other entry, and in one of a build before 2026-12-07.
  * {@code damagedPacks}: in a check's or repair's entry, the packs it found damaged or missing, which later checks recall
  * until a repair or a check that reads them finds them whole; empty in every other entry.
+ * {@code covers}: in a check's entry, the entries it read that no check before it named, each described by
+ * {@link Coverage#describe}: later checks report any of them the journal no longer holds (a deletion in the store);
+ * {@code lostEntries}: in a repair's entry, those named so that were not in the journal once it had moved damaged journal
+ * files aside. Both empty in every other entry, and in one of a build before session 37.
  */
 public record JournalEntry(Operation operation, Outcome outcome, Instant started, Instant finished, String host,
                            String username, List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode,
@@ -37,7 +41,11 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                            ObjectId readTo,
                            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-                           List<ObjectId> damagedPacks)
+                           List<ObjectId> damagedPacks,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                           List<String> covers,
+                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                           List<String> lostEntries)
         implements org.opsledger.vault.VaultJson.WellFormed {
 
     /** An entry that names no login and no key slot (as one an older build wrote). */
@@ -51,7 +59,7 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
                         List<String> paths, List<ObjectId> snapshots, boolean verified, int exitCode, String detail, String sourceHost,
                         String login, SlotInUse keySlot) {
         this(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail, sourceHost, login,
-                keySlot, List.of(), null, List.of());
+                keySlot, List.of(), null, List.of(), List.of(), List.of());
     }
 
     /**
@@ -81,25 +89,37 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
     /** This entry naming {@code slot} as the one that opened the repository. */
     public JournalEntry openedWith(SlotInUse slot) {
         return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
-                sourceHost, login, slot, replacedTrees, readTo, damagedPacks);
+                sourceHost, login, slot, replacedTrees, readTo, damagedPacks, covers, lostEntries);
     }
 
     /** This entry naming {@code trees} as the root trees its rewrite replaced. */
     public JournalEntry replacing(List<ObjectId> trees) {
         return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
-                sourceHost, login, keySlot, trees, readTo, damagedPacks);
+                sourceHost, login, keySlot, trees, readTo, damagedPacks, covers, lostEntries);
     }
 
     /** This entry naming {@code pack} as the last its subset check read (null: none, or not a subset check). */
     public JournalEntry readingTo(ObjectId pack) {
         return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
-                sourceHost, login, keySlot, replacedTrees, pack, damagedPacks);
+                sourceHost, login, keySlot, replacedTrees, pack, damagedPacks, covers, lostEntries);
     }
 
     /** This entry naming {@code packs} as those its check or repair found damaged or missing. */
     public JournalEntry damaging(List<ObjectId> packs) {
         return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
-                sourceHost, login, keySlot, replacedTrees, readTo, packs);
+                sourceHost, login, keySlot, replacedTrees, readTo, packs, covers, lostEntries);
+    }
+
+    /** This check's entry naming {@code entries} as those it read that no check before it named ({@link Coverage}). */
+    public JournalEntry covering(List<String> entries) {
+        return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
+                sourceHost, login, keySlot, replacedTrees, readTo, damagedPacks, entries, lostEntries);
+    }
+
+    /** This repair's entry naming {@code entries} as those checks named that its moves under damaged/ left out ({@link Coverage}). */
+    public JournalEntry losing(List<String> entries) {
+        return new JournalEntry(operation, outcome, started, finished, host, username, paths, snapshots, verified, exitCode, detail,
+                sourceHost, login, keySlot, replacedTrees, readTo, damagedPacks, covers, entries);
     }
 
     /** Who wrote it: "root (login op1)", "backup"; null where the entry names no one. */
@@ -127,6 +147,8 @@ public record JournalEntry(Operation operation, Outcome outcome, Instant started
         snapshots = snapshots == null ? List.of() : List.copyOf(snapshots);
         replacedTrees = replacedTrees == null ? List.of() : List.copyOf(replacedTrees);
         damagedPacks = damagedPacks == null ? List.of() : List.copyOf(damagedPacks);
+        covers = covers == null ? List.of() : List.copyOf(covers); // absent before session 37
+        lostEntries = lostEntries == null ? List.of() : List.copyOf(lostEntries);
         detail = capped(detail);
     }
 

@@ -1,0 +1,151 @@
+package org.opsledger.cli.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.cli.CliRun;
+
+/**
+ * A journal entry deleted from the store (docs/vault-format.md §13, "Deletion made evident"). Whoever can write to the
+ * store, without a password (a storage administrator, a ransomware operator covering tracks), deleted `journal/<id>`, the
+ * failed backup, the release of a hold, and no command ever noticed: each check names the entries it read, each later one
+ * finds any of them gone, and an anchor written down outside the store covers what came after the newest check (IS.012
+ * 6.6.5; the policy's 6.4: administrators must not erase logs of their own activity).
+ */
+class JournalDeletionTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path repo;
+    private List<String> at;
+
+    private CliRun vault(String... args) {
+        return CliRun.vault(at, args);
+    }
+
+    /** A repository with a backup, a hold placed and released, and a failed backup, each in the journal. */
+    private void repository() throws Exception {
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        repo = tmp.resolve("repo");
+        at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a"), "a");
+        assertThat(vault("init", "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("hold", "latest", "--reason", "AUD-9").exit()).isZero();
+        assertThat(vault("backup", tmp.resolve("gone").toString(), "--allow-same-device").exit()).isNotZero();
+    }
+
+    /** The one-entry files of the journal. */
+    private Set<Path> singles() throws Exception {
+        try (Stream<Path> files = Files.list(repo.resolve("journal"))) {
+            return new HashSet<>(files.filter(Files::isRegularFile).toList());
+        }
+    }
+
+    /** The file of the entry {@code args} writes. */
+    private Path entryOf(String... args) throws Exception {
+        Set<Path> before = singles();
+        CliRun run = vault(args);
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        Set<Path> after = singles();
+        after.removeAll(before);
+        assertThat(after).hasSize(1);
+        return after.iterator().next();
+    }
+
+    private CliRun checkOk() {
+        CliRun check = vault("check");
+        assertThat(check.exit()).as(check.out() + check.err()).isZero();
+        assertThat(check.out()).doesNotContain("journal entry missing");
+        return check;
+    }
+
+    @Test
+    void anEntryDeletedOnceACheckReadItIsAnErrorOfEveryCheckAfter() throws Exception {
+        repository();
+        Path release = entryOf("release", "latest", "--reason", "AUD-9");
+        checkOk();
+        checkOk(); // what the first named is all there; it names the first check's entry
+        Files.delete(release);
+
+        CliRun check = vault("check");
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.out()).containsPattern("error: journal entry missing: the release on \\S+ started \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC"
+                + " \\(entry [0-9a-f]{16}\\), which the check of .* read, is no longer in the journal: deleted from the store");
+        assertThat(vault("check").out()).as("and at every check after").contains("journal entry missing: the release on");
+    }
+
+    /**
+     * What a check named stays named when a key retirement has sealed it again and a prune gathers it into a segment (no
+     * alarm then); a segment deleted is named entry by entry.
+     */
+    @Test
+    void entriesSealedAgainOrInASegmentAreNamedWhenDeleted() throws Exception {
+        repository();
+        assertThat(vault("key", "rotate").exit()).isZero();
+        CliRun retire = vault("key", "retire", "1");
+        assertThat(retire.exit()).as(retire.out() + retire.err()).isZero();
+        Set<Path> resealed = segments();
+        assertThat(resealed).as("the entries of epoch 1, sealed again").hasSize(1);
+        checkOk(); // names them, and the key entries
+        assertThat(vault("prune").exit()).isZero(); // gathers that check's entry
+        assertThat(segments()).hasSize(2);
+        checkOk();
+
+        Files.delete(resealed.iterator().next());
+        CliRun check = vault("check");
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.out()).contains("journal entry missing: the init on ", "journal entry missing: the hold on ",
+                "journal entry missing: the backup on ");
+    }
+
+    private Set<Path> segments() throws Exception {
+        try (Stream<Path> files = Files.list(repo.resolve("journal/segments"))) {
+            return new HashSet<>(files.toList());
+        }
+    }
+
+    /**
+     * An anchor an auditor writes down verifies while every entry it covers is there, and fails naming one deleted; and
+     * the newest check's own entry deleted (no check after names it) fails it too.
+     */
+    @Test
+    void anAnchorVerifiesUntilAnEntryItCoversIsDeleted() throws Exception {
+        repository();
+        Path release = entryOf("release", "latest", "--reason", "AUD-9");
+        checkOk();
+        Path newestCheck = entryOf("check");
+        CliRun taken = vault("journal", "--anchor");
+        assertThat(taken.exit()).as(taken.out() + taken.err()).isZero();
+        String anchor = taken.out().lines().findFirst().orElseThrow();
+        assertThat(anchor).matches("anchor [0-9a-f]{16}:\\d+:[0-9a-f]{64}");
+        anchor = anchor.substring("anchor ".length());
+        assertThat(vault("backup", tmp.resolve("data").toString(), "--allow-same-device").exit()).as("written since").isZero();
+
+        CliRun verified = vault("journal", "--verify-anchor", anchor);
+        assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+        assertThat(verified.out()).contains("anchor " + anchor.substring(0, 16) + " verified");
+
+        Files.delete(release);
+        CliRun failed = vault("journal", "--verify-anchor", anchor);
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.out()).containsPattern("error: the release on \\S+ started .* \\(entry [0-9a-f]{16}\\), which the anchor covers, is no"
+                + " longer in the journal: deleted from the store");
+        assertThat(failed.err()).contains("anchor " + anchor.substring(0, 16) + " does not verify");
+
+        Files.delete(newestCheck);
+        CliRun gone = vault("journal", "--verify-anchor", anchor);
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.out()).contains("the check the anchor was taken at (entry " + anchor.substring(0, 16) + ") is not in the journal");
+        assertThat(vault("journal", "--verify-anchor", "nonsense").exit()).isEqualTo(2);
+    }
+}
