@@ -13,6 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.copier.Copier;
+import org.opsledger.vault.journal.HoldHistory;
+import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Disposal;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Amendment;
@@ -126,6 +129,39 @@ class DisposalTest {
             Disposal.Disposed d = Disposal.dispose(repo, id, archive, "ops", NOW);
             assertThat(d.copiesIn()).isEqualTo(tmp.resolve("archive").toString());
             assertThat(archive.snapshots()).anySatisfy(s -> assertThat(s.snapshot().retainUntil()).isEqualTo(TODAY.plusYears(8)));
+        }
+    }
+
+    /**
+     * IS.012 6.6.7: a hold record deleted in the store (anyone with write access to it, no password needed) let dispose
+     * destroy the held snapshot, and with the keys the journal that recorded the hold (a tester's). The journal is read
+     * first: a matter placed and never released is refused, named, until its hold is placed again and released.
+     */
+    @Test
+    void aHoldWhoseRecordWasDeletedOutsideTheVaultIsNotDisposedOf() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("usb/repo"))) {
+            String id = repo.config().id();
+            SnapshotRef held = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)
+                    .withRecord("Payroll office", "Confidential", TODAY.minusDays(2), Map.of()));
+            repo.hold(held, "MATTER-1 preserve payroll", "counsel"); // as `vault hold` records it
+            Journal journal = new Journal(repo);
+            journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, java.time.Instant.now(), List.of(),
+                    List.of(held.id()), false, 0, HoldHistory.placed("counsel", "MATTER-1 preserve payroll")));
+            Files.delete(tmp.resolve("usb/repo/holds/" + held.id().hex()));
+
+            assertThatThrownBy(() -> Disposal.dispose(repo, id, null, "ops", NOW))
+                    .hasMessageStartingWith("1 snapshot(s) are under legal hold by the journal, never released, with no hold record (first "
+                            + held.id().shortHex() + ", held for \"MATTER-1 preserve payroll\", placed ")
+                    .hasMessageEndingWith(" by counsel): a hold file was removed outside the vault (IS.012 6.6.7), and a held backup is"
+                            + " not disposed of; place each hold again (`vault hold --reason`) and keep the medium until every hold is released");
+            assertThat(repo.backend().exists("keyring")).as("the refusal changed nothing").isTrue();
+
+            repo.hold(held, "MATTER-1 preserve payroll", "counsel");
+            repo.release(held);
+            journal.record(JournalEntry.of(JournalEntry.Operation.RELEASE, JournalEntry.Outcome.OK, java.time.Instant.now(), List.of(),
+                    List.of(held.id()), false, 0, HoldHistory.released("MATTER-1 preserve payroll", null)));
+            assertThat(Disposal.dispose(repo, id, null, "ops", NOW).snapshots()).as("released through the vault").isEqualTo(1);
         }
     }
 

@@ -22,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.BackendException;
@@ -475,18 +474,9 @@ public final class Checker {
                                Map<ObjectId, LegalHold> holds) {
         Set<ObjectId> present = new HashSet<>();
         snapshots.forEach(s -> present.add(s.id()));
-        Map<ObjectId, ObjectId> now = new HashMap<>();
-        replaced.forEach(r -> now.put(r.objectId(), r.by().id()));
-        UnaryOperator<ObjectId> idNow = named -> {
-            ObjectId id = named;
-            for (int hops = 0; now.containsKey(id) && hops < 100; hops++) {
-                id = now.get(id);
-            }
-            return id;
-        };
         List<String> found = new ArrayList<>();
         Set<ObjectId> lost = new HashSet<>();
-        history.unreleased(idNow).forEach((id, placed) -> {
+        history.unreleased(HoldHistory.idNow(replaced)).forEach((id, placed) -> {
             LegalHold h = holds.get(id);
             String why = present.contains(id) ? h == null ? " (no hold record)" : " (not in its hold record)"
                     : forgotten.contains(id) ? " (forgotten since)" : null;

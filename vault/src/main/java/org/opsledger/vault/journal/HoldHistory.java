@@ -14,6 +14,8 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.RecordHistory;
+import org.opsledger.vault.snapshot.SnapshotRef;
 
 /**
  * The legal holds the journal records (§13), by snapshot and matter: a hold's entry names the matter by the reason it
@@ -151,6 +153,36 @@ public final class HoldHistory {
         }
         open.values().removeIf(List::isEmpty);
         return open;
+    }
+
+    /**
+     * The ID a snapshot named by the journal has now: the one whose record says it replaced it ({@code replaced}: an amend,
+     * a rewrite, a key retirement), followed to the last of them.
+     */
+    public static UnaryOperator<ObjectId> idNow(List<RecordHistory.Replaced> replaced) {
+        Map<ObjectId, ObjectId> now = new HashMap<>();
+        replaced.forEach(r -> now.put(r.objectId(), r.by().id()));
+        return named -> {
+            ObjectId id = named;
+            for (int hops = 0; now.containsKey(id) && hops < 100; hops++) {
+                id = now.get(id);
+            }
+            return id;
+        };
+    }
+
+    /**
+     * The matters the journal of {@code repo} records placed and never released, by the snapshot's ID now (as the records
+     * of {@code snapshots} give it, {@link #idNow}); none when it keeps no journal. Reads every file of the journal.
+     */
+    public static Map<ObjectId, List<Placed>> unreleased(Repository repo, List<SnapshotRef> snapshots) {
+        Journal journal = new Journal(repo);
+        if (!journal.kept()) {
+            return Map.of();
+        }
+        HoldHistory history = new HoldHistory();
+        journal.read(history::add);
+        return history.unreleased(idNow(RecordHistory.replaced(snapshots)));
     }
 
     /** The same matter: the same reason, or where one was cut, the other begins with it. */

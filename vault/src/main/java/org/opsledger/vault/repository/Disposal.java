@@ -8,6 +8,7 @@ import java.util.Map;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.HoldHistory;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
@@ -54,7 +55,8 @@ public final class Disposal {
 
     /**
      * Destroys the repository's keys. {@code confirmId} must be its ID (as {@code vault stats} shows it): disposal cannot
-     * be undone. Refused, with nothing changed, while another process works in it, while a snapshot is under legal hold,
+     * be undone. Refused, with nothing changed, while another process works in it, while a snapshot is under legal hold
+     * (by its hold record, or by the journal that recorded a hold never released whose record is gone),
      * while a snapshot file cannot be read (what it holds and keeps is unknown), and while a snapshot is retained until
      * whose retention has not ended at {@code now} ({@link org.opsledger.vault.snapshot.Snapshot#retentionEnded}, as forget
      * judges it) without a copy in {@code copiesIn} retained at least as long.
@@ -76,6 +78,18 @@ public final class Disposal {
             if (!listing.unreadable().isEmpty()) {
                 throw new VaultException(listing.unreadable().size() + " snapshot file(s) cannot be read (first " + listing.unreadable().getFirst()
                         + "): what they hold and how long they are kept is unknown; `vault check` and `vault repair` first");
+            }
+            // IS.012 6.6.7: a hold record deleted in the store (no password needed) lifted no hold: the journal recording it
+            // ends with the keys, and the held backup was destroyed with it (a tester's)
+            Map<ObjectId, List<HoldHistory.Placed>> recorded = HoldHistory.unreleased(repo, listing.readable());
+            if (!recorded.isEmpty()) {
+                var first = recorded.entrySet().iterator().next();
+                long matters = recorded.values().stream().mapToLong(List::size).sum();
+                throw new VaultException(recorded.size() + " snapshot(s) are under legal hold by the journal, never released, with no hold"
+                        + " record (first " + first.getKey().shortHex() + ", held for " + first.getValue().getFirst()
+                        + (matters > 1 ? "; " + matters + " matters in all" : "") + "): a hold file was removed outside the vault"
+                        + " (IS.012 6.6.7), and a held backup is not disposed of; place each hold again (`vault hold --reason`)"
+                        + " and keep the medium until every hold is released");
             }
             List<String> uncopied = new ArrayList<>();
             boolean rewrittenSinceCopied = false;
