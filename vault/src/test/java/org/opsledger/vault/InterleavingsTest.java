@@ -275,19 +275,39 @@ class InterleavingsTest {
         }
     }
 
-    /** A hold record whose snapshot is gone (deleted while held) is an error of check: a prune frees the held data. */
+    /**
+     * A hold record whose snapshot is gone (deleted while held, outside the vault) is an error of check, and prune and key
+     * retire refuse while it stands: prune freed every pack of the held snapshot, exit 0 (a tester's). Recovered, held
+     * again and the gone ID released, the prune goes ahead and the held data stays.
+     */
     @Test
-    void checkNamesAHoldWhoseSnapshotIsGone() throws Exception {
+    void aHoldWhoseSnapshotIsGoneIsNamedByCheckAndStopsPruneAndRetire() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Files.write(data.resolve("a.bin"), TestTrees.random(12, 10_000));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef s = TestTrees.backup(repo, data);
             repo.hold(s, "MATTER-9", "counsel");
             repo.backend().delete("snapshots/" + s.id().hex());
+            String recover = "`vault recover` writes a snapshot of the trees no snapshot references: hold it for the matter (`vault hold"
+                    + " --reason`), then `vault release` the ID that is gone";
             assertThat(new Checker(repo, 2).check(0).errors()).contains("hold record holds/" + s.id().hex() + " keeps snapshot "
                     + s.shortId() + " under legal hold (MATTER-9), but no such snapshot is in the repository: it was deleted while held"
-                    + " (IS.012 6.6.7) and a prune frees its data; run no prune, and `vault recover` writes a snapshot of the trees no"
-                    + " snapshot references");
+                    + " (IS.012 6.6.7) and a prune would free its data (prune refuses meanwhile); " + recover);
+            int packs = repo.backend().list("data").size();
+            String refused = "snapshot " + s.shortId() + " is under legal hold (MATTER-9, hold record holds/" + s.id().hex() + ") but not in"
+                    + " the repository: deleted while held (IS.012 6.6.7), its data is referenced by no snapshot, and would be freed; "
+                    + recover + "; ";
+            assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessage(refused + "nothing was pruned");
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).hasMessage(refused + "nothing was retired");
+            assertThat(repo.backend().list("data")).as("nothing freed").hasSize(packs);
+
+            SnapshotRef recovered = new Recoverer(repo).recover(false).snapshot();
+            repo.hold(recovered, "MATTER-9", "counsel");
+            assertThat(repo.heldUnreadable(s.id().hex())).contains(s.id());
+            repo.release(s.id(), null);
+            new Pruner(repo).prune();
+            assertThat(new Checker(repo, 2).check(100).errors()).as("the held data is whole").isEmpty();
         }
     }
 

@@ -47,6 +47,7 @@ import org.opsledger.vault.repository.DamagedBlobException;
 import org.opsledger.vault.repository.Decompressors;
 import org.opsledger.vault.repository.FilesAtOnce;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.ReferencedBlobs;
 import org.opsledger.vault.snapshot.RecordHistory;
 import org.opsledger.vault.snapshot.RecordHistory.Replaced;
 import org.opsledger.vault.repository.KeyEpochs;
@@ -450,16 +451,11 @@ public final class Checker {
      * placed on meanwhile, and check said "no errors" while a prune then deleted every pack (a helper's). IS.012 6.6.7.
      */
     private List<String> holdsOfNoSnapshot(List<String> snapshotFiles, Map<ObjectId, LegalHold> holds) {
-        Set<String> listed = new HashSet<>(snapshotFiles);
         List<String> found = new ArrayList<>();
-        holds.forEach((id, hold) -> {
-            String name = "snapshots/" + id.hex();
-            if (!listed.contains(name) && !repo.backend().exists(name) && !repo.backend().exists(Repairer.DAMAGED + "/" + name)) {
+        repo.heldWithoutSnapshot(holds, new HashSet<>(snapshotFiles)).forEach((id, hold) ->
                 found.add("hold record holds/" + id.hex() + " keeps snapshot " + id.shortHex() + " under legal hold (" + hold.reason()
-                        + "), but no such snapshot is in the repository: it was deleted while held (IS.012 6.6.7) and a prune frees"
-                        + " its data; run no prune, and `vault recover` writes a snapshot of the trees no snapshot references");
-            }
-        });
+                        + "), but no such snapshot is in the repository: it was deleted while held (IS.012 6.6.7) and a prune would"
+                        + " free its data (prune refuses meanwhile); " + ReferencedBlobs.RECOVER_HELD));
         return found;
     }
 

@@ -78,6 +78,7 @@ public final class Pruner {
             List<String> oldIndexFiles = repo.indexFiles();
             Index index = repo.freshIndex();
             ReferencedBlobs.refuseWhileIndexedPacksMissing(repo, index, "nothing was pruned");
+            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, "nothing was pruned");
             // ---- phase 0: a backup that held an older index may have referenced condemned blobs; rescue them
             List<Condemned> earlier = condemned();
             List<SnapshotRef> snapshots = repo.snapshots();

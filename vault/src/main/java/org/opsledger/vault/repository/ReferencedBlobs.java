@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
@@ -11,6 +12,7 @@ import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.snapshot.Node;
+import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import org.opsledger.vault.snapshot.Tree;
@@ -136,6 +138,27 @@ public final class ReferencedBlobs {
                     + " indexed but missing from the repository: what it held may be in a pack no index names, which would go as an"
                     + " orphan; run `vault repair` first (it takes the missing pack out of the index and indexes that one again;"
                     + " `vault check` then names what is lost); " + nothingDone);
+        }
+    }
+
+    /** What brings back a held snapshot deleted outside the vault (check's error and prune's refusal say it). */
+    public static final String RECOVER_HELD = "`vault recover` writes a snapshot of the trees no snapshot references: hold it"
+            + " for the matter (`vault hold --reason`), then `vault release` the ID that is gone";
+
+    /**
+     * Refuses a prune or a key retirement while a hold record names a snapshot that is in neither snapshots/ nor
+     * damaged/snapshots/: deleted outside the vault while held, its data is referenced by no snapshot, and a prune freed
+     * it, exit 0, while check called that state an error (a tester's). IS.012 6.6.7: held backups are never deleted.
+     * {@code nothingDone} ends the message ("nothing was pruned").
+     */
+    public static void refuseWhileHeldSnapshotsMissing(Repository repo, String nothingDone) {
+        Map<ObjectId, LegalHold> gone = repo.heldWithoutSnapshot(repo.listHolds().holds(), Set.of());
+        if (!gone.isEmpty()) {
+            var first = gone.entrySet().iterator().next();
+            throw new VaultException("snapshot " + first.getKey().shortHex() + (gone.size() > 1 ? " and " + (gone.size() - 1) + " more are" : " is")
+                    + " under legal hold (" + first.getValue().reason() + ", hold record holds/" + first.getKey().hex() + ") but not in the"
+                    + " repository: deleted while held (IS.012 6.6.7), its data is referenced by no snapshot, and would be freed; "
+                    + RECOVER_HELD + "; " + nothingDone);
         }
     }
 

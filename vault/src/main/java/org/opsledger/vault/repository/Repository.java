@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -2161,6 +2162,22 @@ public final class Repository implements AutoCloseable {
             }
         }
         return match.size() == 1 ? Optional.of(match.getFirst()) : Optional.empty();
+    }
+
+    /**
+     * The holds whose snapshot is in neither snapshots/ nor damaged/snapshots/ (where `vault repair` keeps a damaged one):
+     * deleted while held, outside the vault, and a prune would free its data as nobody's. {@code listed}: names snapshots/
+     * listed (the others are looked for one by one). IS.012 6.6.7.
+     */
+    public Map<ObjectId, LegalHold> heldWithoutSnapshot(Map<ObjectId, LegalHold> holds, Collection<String> listed) {
+        Map<ObjectId, LegalHold> found = new LinkedHashMap<>();
+        holds.forEach((id, hold) -> {
+            String name = "snapshots/" + id.hex();
+            if (!listed.contains(name) && !backend.exists(name) && !backend.exists("damaged/" + name)) {
+                found.put(id, hold);
+            }
+        });
+        return found;
     }
 
     /** Lifts the store's holds on these object versions, except those another snapshot's hold also needs. */
