@@ -109,6 +109,28 @@ class VaultCommandTest {
     }
 
     /**
+     * IS.012 6.6.7: a held snapshot whose file and hold record were both deleted in the store was left out of check's
+     * lost holds ("1 snapshot(s)" where two had lost theirs: a tester's), named only as a snapshot gone, with no word of
+     * its matter. It is counted and named, with its matter, and is an error: no hold record stops the prune that frees it.
+     */
+    @Test
+    void aHeldSnapshotDeletedWithItsHoldRecordOutsideTheVaultIsAnErrorOfCheck() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("hold", held, "--reason", "M-1 Orion", "--by", "counsel").exit()).isZero();
+        Files.delete(repo.resolve("holds").resolve(held));
+        Files.delete(repo.resolve("snapshots").resolve(held));
+        Run check = vault("check");
+        assertThat(check.exit()).isNotZero();
+        assertThat(check.out()).contains("error: 1 snapshot(s) the journal records under legal hold, never released, have lost their"
+                + " hold (first: " + held.substring(0, 8) + " (deleted outside the vault), held for \"M-1 Orion\", placed ")
+                .contains(" by counsel): a hold file was removed, or put back from an older copy, outside the vault (IS.012 6.6.7);"
+                        + " `vault hold --reason` places each matter again on a snapshot still here; 1 of them deleted outside the vault,"
+                        + " whose data a prune frees: run no prune, and `vault recover` writes a snapshot of the trees no snapshot"
+                        + " references, to hold for the matter\n");
+    }
+
+    /**
      * The journal's holds by the snapshot each names now and by matter: a hold on an ID a key retirement replaced, then
      * released under the new ID, was warned of as lost; a release of one of two matters was taken for the end of the hold
      * (a re-tester's).

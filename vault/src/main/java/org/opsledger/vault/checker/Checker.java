@@ -411,9 +411,9 @@ public final class Checker {
             warnings.add(goneWarning);
         }
         slotsPutBack(slotsRemoved).forEach(warnings::add);
-        String lifted = holdsLifted(snapshots, replaced, holdHistory, forgotten, holds);
-        if (lifted != null) {
-            warnings.add(lifted);
+        Lifted lifted = holdsLifted(snapshots, replaced, holdHistory, forgotten, gone.there, holds);
+        if (lifted != null) { // one deleted outside the vault: its data goes with the next prune, which no hold record stops
+            (lifted.deleted() ? errors : warnings).add(lifted.message());
         }
         return removed;
     }
@@ -464,22 +464,30 @@ public final class Checker {
      * or one put back from an older copy, from before the matter was placed), or on a snapshot a forget has deleted
      * since: the hold file was removed or replaced outside the vault (anyone able to write to the store can; check said
      * nothing, and a forget then deleted the snapshot: a helper's, then a tester's with a record put back). IS.012 6.6.7.
-     * A snapshot given a new ID since (a key retirement) is looked for under it. Null when there is none.
+     * A snapshot given a new ID since (a key retirement) is looked for under it. One neither here ({@code there}: in
+     * snapshots/, readable or not, or under damaged/) nor forgotten was deleted outside the vault with its record, and was
+     * left out (a tester's: "1 snapshot(s)" where two had lost their hold): it is named so, and makes the line an error, as
+     * a prune frees its data. Null when there is none.
      */
-    private String holdsLifted(List<SnapshotRef> snapshots, List<Replaced> replaced, HoldHistory history, Set<ObjectId> forgotten,
-                               Map<ObjectId, LegalHold> holds) {
+    private Lifted holdsLifted(List<SnapshotRef> snapshots, List<Replaced> replaced, HoldHistory history, Set<ObjectId> forgotten,
+                               Set<ObjectId> there, Map<ObjectId, LegalHold> holds) {
         Set<ObjectId> present = new HashSet<>();
         snapshots.forEach(s -> present.add(s.id()));
         List<String> found = new ArrayList<>();
         Set<ObjectId> lost = new HashSet<>();
+        Set<ObjectId> deleted = new HashSet<>();
         history.unreleased(HoldHistory.idNow(replaced)).forEach((id, placed) -> {
             LegalHold h = holds.get(id);
+            // deleted with its record still here: holdsOfNoSnapshot's error names it
             String why = present.contains(id) ? h == null ? " (no hold record)" : " (not in its hold record)"
-                    : forgotten.contains(id) ? " (forgotten since)" : null;
+                    : forgotten.contains(id) ? " (forgotten since)" : !there.contains(id) && h == null ? DELETED_OUTSIDE : null;
             for (HoldHistory.Placed p : why == null ? List.<HoldHistory.Placed>of() : placed) {
                 if (!p.keptBy(h) || !present.contains(id)) {
                     found.add(id.shortHex() + why + ", held for " + p);
                     lost.add(id);
+                    if (why.equals(DELETED_OUTSIDE)) {
+                        deleted.add(id);
+                    }
                 }
             }
         });
@@ -487,10 +495,18 @@ public final class Checker {
             return null;
         }
         found.sort(null);
-        return lost.size() + " snapshot(s) the journal records under legal hold, never released, have lost their hold (first: "
+        return new Lifted(lost.size() + " snapshot(s) the journal records under legal hold, never released, have lost their hold (first: "
                 + found.getFirst() + (found.size() > lost.size() ? "; " + found.size() + " matters in all" : "") + "): a hold file"
                 + " was removed, or put back from an older copy, outside the vault (IS.012 6.6.7); `vault hold --reason` places each"
-                + " matter again on a snapshot still here";
+                + " matter again on a snapshot still here" + (deleted.isEmpty() ? "" : "; " + deleted.size() + " of them deleted outside"
+                + " the vault, whose data a prune frees: run no prune, and `vault recover` writes a snapshot of the trees no snapshot"
+                + " references, to hold for the matter"), !deleted.isEmpty());
+    }
+
+    private static final String DELETED_OUTSIDE = " (deleted outside the vault)";
+
+    /** The line of holds lost ({@link #holdsLifted}), and whether a snapshot of them was deleted outside the vault (an error). */
+    private record Lifted(String message, boolean deleted) {
     }
 
     /** A slot's removal the journal records: the slot as its entry names it, and the entry. */
