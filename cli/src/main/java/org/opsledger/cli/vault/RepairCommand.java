@@ -48,8 +48,10 @@ final class RepairCommand implements Callable<Integer> {
                     ? BackupCommand.INCOMPLETE : 0;
             if (journal != null) {
                 journal.losing(repairer.lostJournalEntries()); // not said deleted by the checks after (§13)
-                journal.ended(exit == 0 ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, List.of(), List.of(), false, exit,
-                        summary(res));
+                // the held snapshots whose record it replaced: an auditor's `journal --snapshot` saw the matters placed and
+                // nothing after, while the record held a placeholder no entry placed (a tester's)
+                journal.ended(exit == 0 ? JournalEntry.Outcome.OK : JournalEntry.Outcome.INCOMPLETE, List.of(), res.holdsReplaced().stream()
+                        .map(f -> Repository.idOfName(f.name())).toList(), false, exit, summary(res));
             }
         }
         if (repo.json) {
@@ -116,12 +118,16 @@ final class RepairCommand implements Callable<Integer> {
         if (r.blobsDropped() > 0) { // a forgotten snapshot's data before a prune: no loss (a helper's)
             lost.add(r.blobsDropped() + " blob(s) that no snapshot needs " + would + "dropped" + (lost.isEmpty() ? "; nothing " + would + "lost" : ""));
         }
+        List<RepairResult.DamagedFile> holds = r.holdsReplaced(); // IS.012 6.6.7: the journal is the hold's record of its life
+        String held = holds.isEmpty() ? "" : "; hold record of " + Repository.idOfName(holds.getFirst().name()).shortHex() + " damaged: "
+                + would + "replaced by a placeholder that keeps it held, its matters unknown to it (`vault journal --snapshot` names"
+                + " them), kept as " + holds.getFirst().keptAs() + (holds.size() > 1 ? " (and " + (holds.size() - 1) + " more hold record(s))" : "");
         // snapshots/ lost: "nothing to repair", exit 0, while `vault recover` brought every file back (a helper's)
         return String.format(java.util.Locale.ROOT, "repair: read %d pack(s), %s; %s%s%s", r.packsRead(), Output.bytes(r.bytesRead()),
                 !r.changed() ? (r.files().isEmpty() && r.snapshotsGone() == null && lost.isEmpty() ? "nothing to repair"
                         : "nothing it can repair" + (lost.isEmpty() ? "" : "; " + String.join("; ", lost)))
                         : lost.isEmpty() ? (r.dryRun() ? "nothing would be lost" : "nothing was lost") : String.join("; ", lost),
-                r.filesLeft() == 0 ? "" : "; " + r.filesLeft() + " damaged file(s) left in place",
+                held + (r.filesLeft() == 0 ? "" : "; " + r.filesLeft() + " damaged file(s) left in place"),
                 r.snapshotsGone() == null ? "" : "; " + TerminalText.escape(r.snapshotsGone()));
     }
 }

@@ -131,6 +131,31 @@ class VaultCommandTest {
     }
 
     /**
+     * A damaged hold record repair replaced by a placeholder that keeps the hold in force left no trace in the journal, the
+     * hold's record of its life: its entry named no snapshot and said "nothing was lost" (a tester's). It names the snapshot
+     * and says what became of its record.
+     */
+    @Test
+    void aHoldRecordRepairReplacedIsNamedInItsJournalEntry() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("hold", held, "--reason", "M-1 Orion", "--by", "Ann").exit()).isZero();
+        assertThat(vault("hold", held, "--reason", "M-2 Regulator", "--by", "Bob").exit()).isZero();
+        Path record = repo.resolve("holds").resolve(held);
+        byte[] bytes = Files.readAllBytes(record);
+        bytes[30] ^= 1;
+        Files.write(record, bytes);
+        assertThat(vault("repair").exit()).isZero();
+        JsonNode entries = vault("journal", "--snapshot", held.substring(0, 8), "--json").json().get("entries");
+        JsonNode repair = entries.get(entries.size() - 1);
+        assertThat(repair.get("operation").asString()).isEqualTo("repair");
+        assertThat(repair.get("snapshots").get(0).asString()).isEqualTo(held);
+        assertThat(repair.get("detail").asString()).contains("; hold record of " + held.substring(0, 8) + " damaged: replaced by a"
+                + " placeholder that keeps it held, its matters unknown to it (`vault journal --snapshot` names them), kept as damaged/holds/" + held);
+        assertThat(vault("check").out()).as("the journal's matters, which the placeholder lacks").contains(" (not in its hold record), held for ");
+    }
+
+    /**
      * The journal's holds by the snapshot each names now and by matter: a hold on an ID a key retirement replaced, then
      * released under the new ID, was warned of as lost; a release of one of two matters was taken for the end of the hold
      * (a re-tester's).

@@ -60,6 +60,14 @@ public record RepairResult(boolean dryRun, List<String> indexProblems, int packs
         }
     }
 
+    /**
+     * The damaged hold records kept under damaged/ and replaced by a record whose placeholder matter keeps the hold in force
+     * (IS.012 6.6.7): what they held is in the journal (§13), which names each snapshot in repair's entry.
+     */
+    public List<DamagedFile> holdsReplaced() {
+        return files.stream().filter(f -> f.keptAs() != null && f.name().startsWith("holds/")).toList();
+    }
+
     /** Blobs no pack holds whole any more that a snapshot needs, or may need: one whose trees could not all be read. */
     public int blobsLost() {
         return packs.stream().filter(p -> !neededByNone(p)).mapToInt(p -> p.lostBlobs().size()).sum() + unindexed.blobs().size();
