@@ -131,6 +131,26 @@ class VaultCommandTest {
     }
 
     /**
+     * Counsel's list of IDs was made before the night's tier moved some of them to long-term storage: `vault hold ID` said
+     * only "no snapshot ID", as of one never there, and the copy stayed unheld (a tester's). The journal's tier entry says
+     * where it went.
+     */
+    @Test
+    void aHoldOfASnapshotATierMovedSaysWhereItWent() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String moved = vault("snapshots", "--json").json().get(0).get("id").asString();
+        Path far = tmp.resolve("far");
+        assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault("tier", "--to", far.toString(), "--near-line", "0d").exit()).isZero();
+        Run hold = vault("hold", moved.substring(0, 8), "--reason", "M-1");
+        assertThat(hold.exit()).isEqualTo(1);
+        assertThat(hold.err()).startsWith("opsledger: no snapshot " + moved.substring(0, 8) + ": moved to long-term storage by tier on 20")
+                .endsWith(" UTC to " + far + " (journal): name its copy there (`vault snapshots --repo " + far + "` lists it)\n");
+        assertThat(vault("hold", "0123abcd", "--reason", "M-1").err()).as("an ID never here").isEqualTo("opsledger: no snapshot 0123abcd:"
+                + " the repository has none\n");
+    }
+
+    /**
      * A damaged hold record repair replaced by a placeholder that keeps the hold in force left no trace in the journal, the
      * hold's record of its life: its entry named no snapshot and said "nothing was lost" (a tester's). It names the snapshot
      * and says what became of its record.

@@ -58,6 +58,37 @@ public final class Journal {
     }
 
     /**
+     * Where a tier moved the snapshot {@code idOrPrefix} names (its ID, or a prefix of one ID only) and forgot it here, as
+     * its entry says ({@link JournalEntry#removed}): "moved to long-term storage by tier on DATE to LOCATION (journal): name
+     * its copy there (…)"; null when no entry says so, when the journal is not kept, or cannot be read (the lookup that
+     * asks says what it would have said). Reads every file of the journal: asked only of an ID that is not here.
+     */
+    public String movedByTier(String idOrPrefix) {
+        String prefix = idOrPrefix.toLowerCase(java.util.Locale.ROOT);
+        if (!kept() || !prefix.matches("[0-9a-f]+")) {
+            return null;
+        }
+        Map<ObjectId, JournalEntry> moved = new HashMap<>();
+        try {
+            read(e -> {
+                if (e.operation() == JournalEntry.Operation.TIER && !e.paths().isEmpty()) {
+                    e.removed().stream().filter(id -> id.hex().startsWith(prefix)).forEach(id -> moved.put(id, e));
+                }
+                return false;
+            });
+        } catch (VaultException unreadable) {
+            return null;
+        }
+        if (moved.size() != 1) {
+            return null;
+        }
+        JournalEntry e = moved.values().iterator().next();
+        String to = e.paths().getFirst();
+        return "moved to long-term storage by tier on " + utc(e.started()) + " to " + to + " (journal): name its copy there"
+                + " (`vault snapshots --repo " + to + "` lists it)";
+    }
+
+    /**
      * Writes an entry, sealed under the epoch current as stored ({@link Repository#refreshKeys}: a key retirement may have
      * run since the command opened the repository); refused in a repository whose format keeps no journal. One that names
      * no key slot names the one whose password opened the repository: whose password did it (IS.012 6.6.5, 6.6.8).

@@ -39,6 +39,7 @@ import org.opsledger.vault.crypto.Keys;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
+import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.index.IndexFileWriter;
@@ -1627,7 +1628,15 @@ public final class Repository implements AutoCloseable {
             String prefix = "snapshots/" + idOrPrefix.toLowerCase(java.util.Locale.ROOT);
             List<String> listed = backend.list("snapshots");
             List<String> named = listed.stream().filter(n -> idOfName(n) != null && n.startsWith(prefix)).toList();
-            if (named.size() != 1) { // none, or a prefix of several: found, or told, in the files listed (they were listed twice)
+            if (named.isEmpty()) { // replaced by an amend, a rewrite, a key retirement, or moved by a tier: said so
+                SnapshotListing listing = listSnapshotsBut(Set.of(), listed);
+                String gone = whereGone(listing.readable(), idOrPrefix);
+                if (gone != null) {
+                    throw new VaultException("no snapshot " + idOrPrefix + ": " + gone);
+                }
+                return listing.find(idOrPrefix, filter);
+            }
+            if (named.size() != 1) { // a prefix of several: found, or told, in the files listed (they were listed twice)
                 return listSnapshotsBut(Set.of(), listed).find(idOrPrefix, filter);
             }
             SnapshotRead read = readSnapshotFile(named.getFirst());
@@ -1752,7 +1761,17 @@ public final class Repository implements AutoCloseable {
      * ({@link RecordHistory#replacedBy}: "replaced by 5e6f7a8b (an amend); name that one"); null when none did (a forget).
      */
     public String replacedNowBy(ObjectId gone) {
-        return RecordHistory.replacedBy(listSnapshots().readable(), gone.hex());
+        return whereGone(listSnapshots().readable(), gone.hex());
+    }
+
+    /**
+     * What became of the snapshot {@code idOrPrefix} names, which is not here: what replaced it ({@link RecordHistory#replacedBy}),
+     * else where a tier moved it (the journal: {@link Journal#movedByTier}); null when neither says (a forget). Counsel's
+     * `vault hold` of a snapshot the night's tier had moved said only "no snapshot ID", and its copy stayed unheld (a tester's).
+     */
+    private String whereGone(List<SnapshotRef> readable, String idOrPrefix) {
+        String replaced = RecordHistory.replacedBy(readable, idOrPrefix);
+        return replaced != null ? replaced : new Journal(this).movedByTier(idOrPrefix);
     }
 
     /** What {@link #deleteSnapshotUnlessHeld} did. */
