@@ -37,6 +37,7 @@ import org.opsledger.vault.OsUser;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.repository.BlobsAdded;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.restorer.Restorer;
@@ -310,10 +311,9 @@ public final class Archiver {
                         && s.snapshot().kind() != Snapshot.Kind.STDIN)
                 .reduce((a, b) -> b).orElse(null);
         SnapshotRef parent = options.full() ? null : previous;
-        long bytesBefore = repo.bytesAdded();
-        long blobsBefore = repo.blobsAdded();
+        BlobsAdded added = new BlobsAdded(); // this backup's own: the object may be shared by jobs beside it
         try (SharedLock lock = repo.lock("backup");
-             ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
+             ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads(), added)) {
             // the index read once the lock is written: read before it, the lock's catching up listed index/ twice more
             // (a helper's); a parent whose root tree no pack holds (lost: `vault repair`) gives nothing to compare with:
             // every file is read
@@ -341,11 +341,10 @@ public final class Archiver {
                 nodes = join(roots).stream().filter(Objects::nonNull).toList();
             }
             walk.permissionsNotKept();
-            ObjectId root = repo.saveTree(new Tree(nodes));
+            ObjectId root = repo.saveTree(new Tree(nodes), added);
             repo.flush();
             Snapshot s = snapshot(started, options, root, parent == null ? null : parent.id(), pathStrings,
-                    options.full() || parent == null ? Snapshot.Kind.FULL : Snapshot.Kind.INCREMENTAL,
-                    repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore, walk.keepPermissions);
+                    options.full() || parent == null ? Snapshot.Kind.FULL : Snapshot.Kind.INCREMENTAL, added, walk.keepPermissions);
             return commit(lock, s);
         }
     }
@@ -392,13 +391,12 @@ public final class Archiver {
         checkStreamName(name);
         Instant started = Instant.now();
         Sealing.warmUp(true);
-        long bytesBefore = repo.bytesAdded();
-        long blobsBefore = repo.blobsAdded();
+        BlobsAdded added = new BlobsAdded();
         try (SharedLock lock = repo.lock("backup")) {
             List<ObjectId> content;
             long size;
             // this thread reads and cuts chunks while the workers hash, compress and seal them (ChunkPipeline)
-            try (ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads())) {
+            try (ChunkPipeline pipeline = new ChunkPipeline(repo, options.threads(), added)) {
                 pipeline.whenFailed(whenFailed);
                 try {
                     ChunkPipeline.Content c = join(List.of(pipeline.split(progress.counting(in)))).getFirst();
@@ -420,10 +418,9 @@ public final class Archiver {
             }
             long now = java.nio.file.attribute.FileTime.from(Instant.now()).to(java.util.concurrent.TimeUnit.NANOSECONDS); // saturates at 2262, where a product wrapped to 1715 (a helper's)
             Node file = new Node(name, NodeType.FILE, 0600, now, now, 0, 0, 0, 0, size, content, null, null);
-            ObjectId root = repo.saveTree(new Tree(List.of(file)));
+            ObjectId root = repo.saveTree(new Tree(List.of(file)), added);
             repo.flush();
-            Snapshot s = snapshot(started, options, root, null, List.of(name), Snapshot.Kind.STDIN,
-                    repo.bytesAdded() - bytesBefore, repo.blobsAdded() - blobsBefore, false);
+            Snapshot s = snapshot(started, options, root, null, List.of(name), Snapshot.Kind.STDIN, added, false);
             return commit(lock, s);
         }
     }
@@ -442,13 +439,13 @@ public final class Archiver {
      * directory's attributes were listed, or vouched for by the parent ({@link Snapshot.Summary#attributesListed}).
      */
     private Snapshot snapshot(Instant started, BackupOptions o, ObjectId root, ObjectId parent, List<String> paths, Snapshot.Kind kind,
-                              long bytesAdded, long blobsAdded, boolean attributesListed) {
+                              BlobsAdded added, boolean attributesListed) {
         String host = Repository.hostname();
         List<String> warnings = progress.warnings();
         return new Snapshot(started, root, parent, paths, host, OsUser.name(), o.tags(), kind,
                 o.dataOwner(), o.classification(), o.retainUntil(), repo.backend().location(), host,
-                new Snapshot.Summary(progress.files.get(), progress.dirs.get(), progress.bytesRead.get(), bytesAdded,
-                        progress.filesUnchanged.get(), blobsAdded, warnings.size(),
+                new Snapshot.Summary(progress.files.get(), progress.dirs.get(), progress.bytesRead.get(), added.bytes(),
+                        progress.filesUnchanged.get(), added.blobs(), warnings.size(),
                         warnings.isEmpty() ? null : List.copyOf(warnings.subList(0, Math.min(warnings.size(), Snapshot.Summary.EXCEPTIONS_KEPT))),
                         attributesListed ? Boolean.TRUE : null, progress.changedWhileRead.get()),
                 zone.getRules().getOffset(started)); // the calendar forget counts its days in
@@ -1182,7 +1179,7 @@ public final class Archiver {
             if (unchanged != null && unchanged.nodes().equals(nodes)) {
                 return meta.withSubtree(unchangedId); // the same listing: its tree blob is already stored
             }
-            return meta.withSubtree(repo.saveTree(new Tree(nodes)));
+            return meta.withSubtree(repo.saveTree(new Tree(nodes), pipeline.added()));
         }
     }
 

@@ -14,6 +14,7 @@ import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.BufferPool;
+import org.opsledger.vault.repository.BlobsAdded;
 import org.opsledger.vault.repository.Repository;
 
 /**
@@ -36,6 +37,8 @@ final class ChunkPipeline implements AutoCloseable {
     }
 
     private final Repository repo;
+    /** What this backup's workers and trees stored: its snapshot's bytesAdded and blobsAdded. */
+    private final BlobsAdded added;
     private final ExecutorService workers;
     private final ExecutorService reader;
     private final int budget;
@@ -71,8 +74,10 @@ final class ChunkPipeline implements AutoCloseable {
      */
     private final byte[] buffer = new byte[Chunker.READ_SIZE];
 
-    ChunkPipeline(Repository repo, int threads) {
+    /** {@code added} counts what the pipeline stores: the backup's, not the repository object's, which other jobs share. */
+    ChunkPipeline(Repository repo, int threads, BlobsAdded added) {
         this.repo = repo;
+        this.added = added;
         this.workers = Executors.newFixedThreadPool(threads, daemon("vault-seal"));
         this.reader = Executors.newSingleThreadExecutor(daemon("vault-read"));
         this.budget = budgetBytes(threads);
@@ -87,6 +92,11 @@ final class ChunkPipeline implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** What the backup stored so far; its trees are counted in it too. */
+    BlobsAdded added() {
+        return added;
     }
 
     /** The workers, for other work of the backup (saving trees) that must not wait behind the reader. */
@@ -237,7 +247,7 @@ final class ChunkPipeline implements AutoCloseable {
         int weight = c.weight;
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return repo.saveBlob(BlobType.DATA, copy, 0, len);
+                return repo.saveBlob(BlobType.DATA, copy, 0, len, added);
             } catch (RuntimeException | Error e) {
                 if (failed.compareAndSet(null, e)) {
                     whenFailed.run();

@@ -19,6 +19,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.PackRuns;
+import org.opsledger.vault.repository.BlobsAdded;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.ReferencedBlobs;
 import org.opsledger.vault.repository.Repository;
@@ -55,6 +56,8 @@ public final class Copier {
     /** Same gear seed and content-ID key: blobs keep their IDs, so they move without re-chunking. */
     private final boolean sameChunking;
     private long blobsCopied;
+    /** What this run stored in the target (trees and data): a backup beside it on a shared target object stores too. */
+    private final BlobsAdded added = new BlobsAdded();
     private final Set<ObjectId> copiedBlobs = new java.util.HashSet<>();
     /** See {@link #copies()}. */
     private Map<String, SnapshotRef> copies;
@@ -311,11 +314,11 @@ public final class Copier {
         private void queue(Pending p) {
             if (pending.isEmpty()) {
                 startedAt = System.nanoTime();
-                bytesAtStart = target.bytesAdded();
+                bytesAtStart = added.bytes();
             }
             pending.add(p);
             pendingIds.add(p.snapshot().id().hex());
-            if (target.bytesAdded() - bytesAtStart >= batchBytes || System.nanoTime() - startedAt >= BATCH_TIME.toNanos()) {
+            if (added.bytes() - bytesAtStart >= batchBytes || System.nanoTime() - startedAt >= BATCH_TIME.toNanos()) {
                 commit();
             }
         }
@@ -631,7 +634,7 @@ public final class Copier {
         if (whole(copy)) {
             return 0;
         }
-        long added = target.blobsAdded();
+        long blobsBefore = added.blobs();
         Batch alone = new Batch(c -> { }, b -> { });
         ObjectId root;
         try {
@@ -647,7 +650,7 @@ public final class Copier {
                     + " nothing near-line is forgotten meanwhile");
         }
         wholeTrees.add(root);
-        return target.blobsAdded() - added;
+        return added.blobs() - blobsBefore;
     }
 
     /** Trees of the target found whole by {@link #whole}: snapshots sharing one are walked once. */
@@ -734,7 +737,7 @@ public final class Copier {
             } else if (n.type() == NodeType.FILE && n.content() != null && !n.content().isEmpty()) {
                 List<ObjectId> content = new ArrayList<>();
                 try (InputStream in = new BlobStream(n.content().iterator())) {
-                    target.chunker().split(in, buffer, (b, o, l) -> content.add(target.saveBlob(BlobType.DATA, b, o, l)));
+                    target.chunker().split(in, buffer, (b, o, l) -> content.add(target.saveBlob(BlobType.DATA, b, o, l, added)));
                 } catch (IOException e) {
                     throw new VaultException("copy failed: " + e.getMessage(), e);
                 }
@@ -744,7 +747,7 @@ public final class Copier {
             }
         }
         copyBlobs(lacked);
-        ObjectId id = target.saveTree(new Tree(nodes));
+        ObjectId id = target.saveTree(new Tree(nodes), added);
         treeMap.put(sourceTree, id);
         return id;
     }
@@ -860,7 +863,7 @@ public final class Copier {
     }
 
     private void copyBlob(ObjectId blob, byte[] plain) {
-        target.saveBlob(BlobType.DATA, plain, 0, plain.length);
+        target.saveBlob(BlobType.DATA, plain, 0, plain.length, added);
         blobsCopied++;
     }
 

@@ -19,6 +19,7 @@ import org.opsledger.vault.index.IndexFile;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.pack.PackedBlob;
+import org.opsledger.vault.repository.BlobsAdded;
 import org.opsledger.vault.repository.Condemned;
 import org.opsledger.vault.repository.LockRecord;
 import org.opsledger.vault.repository.Locks;
@@ -121,19 +122,19 @@ public final class Pruner {
                     packsUnusedLeft++;
                 }
             }
-            long addedBefore = repo.bytesAdded();
+            BlobsAdded repacking = new BlobsAdded(); // this prune's own: a backup beside it on the object stores too
             Set<ObjectId> repacked = new HashSet<>(); // a blob in two of them (two backups stored it at once) goes in once (KeyEpochs)
             for (ObjectId pack : toRepack) {
                 byte[] bytes = repo.backend().read(Repository.packName(pack));
                 for (PackedBlob b : byPack.get(pack)) {
                     if (referenced.contains(b.id()) && repacked.add(b.id())) {
                         byte[] plain = repo.openBlob(b.id(), b.compressed(), b.rawLength(), bytes, b.offset(), b.length());
-                        repo.storeBlob(b.type(), b.id(), plain, 0, plain.length);
+                        repo.storeBlob(b.type(), b.id(), plain, 0, plain.length, repacking);
                     }
                 }
             }
             repo.flush(); // new packs and their index file are durable before anything is condemned
-            long repackedBytes = repo.bytesAdded() - addedBefore;
+            long repackedBytes = repacking.bytes();
             Instant now = Instant.now();
             Set<ObjectId> condemnedNow = new HashSet<>();
             for (ObjectId pack : concat(toCondemn, toRepack)) {

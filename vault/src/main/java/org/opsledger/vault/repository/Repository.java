@@ -166,8 +166,6 @@ public final class Repository implements AutoCloseable {
      * and returned: a snapshot named a blob not yet durable, or never.
      */
     private final java.util.concurrent.locks.ReentrantReadWriteLock saving = new java.util.concurrent.locks.ReentrantReadWriteLock();
-    private final AtomicLong bytesAdded = new AtomicLong();
-    private final AtomicLong blobsAdded = new AtomicLong();
     private final int compressionLevel;
     /**
      * Idle {@link Sealer}s, borrowed per blob and index file. A pool of this object, not a thread-local: a server's pool
@@ -528,14 +526,6 @@ public final class Repository implements AutoCloseable {
         return i;
     }
 
-    public long bytesAdded() {
-        return bytesAdded.get();
-    }
-
-    public long blobsAdded() {
-        return blobsAdded.get();
-    }
-
     // ---------------------------------------------------------------- index
 
     /**
@@ -871,6 +861,11 @@ public final class Repository implements AutoCloseable {
 
     /** Saves a blob unless the repository already has it; returns its content ID. */
     public ObjectId saveBlob(BlobType type, byte[] buf, int off, int len) {
+        return saveBlob(type, buf, off, len, new BlobsAdded());
+    }
+
+    /** As {@link #saveBlob(BlobType, byte[], int, int)}, counting the blob in {@code added} if this call stored it. */
+    public ObjectId saveBlob(BlobType type, byte[] buf, int off, int len, BlobsAdded added) {
         ObjectId id = keys().contentId(buf, off, len);
         saving.readLock().lock(); // from its in-flight mark: a flush from here on waits for it
         try {
@@ -878,7 +873,7 @@ public final class Repository implements AutoCloseable {
                 return id;
             }
             try {
-                storeBlob(type, id, buf, off, len);
+                storeBlob(type, id, buf, off, len, added);
             } catch (RuntimeException | Error e) {
                 // Never packed (refused before, as by a pack loss {@link #failIfPackLost}): its in-flight mark stayed, and a
                 // later job's save of the same bytes took it for stored and committed a snapshot naming a blob the store
@@ -898,15 +893,20 @@ public final class Repository implements AutoCloseable {
 
     /** Seals and packs a blob whose ID is already known (repack, copy). */
     public void storeBlob(BlobType type, ObjectId id, byte[] buf, int off, int len) {
+        storeBlob(type, id, buf, off, len, new BlobsAdded());
+    }
+
+    /** As {@link #storeBlob(BlobType, ObjectId, byte[], int, int)}, counting the blob in {@code added}. */
+    public void storeBlob(BlobType type, ObjectId id, byte[] buf, int off, int len, BlobsAdded added) {
         saving.readLock().lock();
         try {
-            sealAndPack(type, id, buf, off, len);
+            sealAndPack(type, id, buf, off, len, added);
         } finally {
             saving.readLock().unlock();
         }
     }
 
-    private void sealAndPack(BlobType type, ObjectId id, byte[] buf, int off, int len) {
+    private void sealAndPack(BlobType type, ObjectId id, byte[] buf, int off, int len, BlobsAdded added) {
         failIfPackLost();
         Keys k = keys();
         SecretKey key = k.current();
@@ -966,8 +966,7 @@ public final class Repository implements AutoCloseable {
         } finally {
             releaseSealer(sealer); // the unit is in the pack's upload now
         }
-        bytesAdded.addAndGet(unitLen);
-        blobsAdded.incrementAndGet();
+        added.add(unitLen);
         writePacks(written);
     }
 
@@ -1388,6 +1387,11 @@ public final class Repository implements AutoCloseable {
      * into such a repository reads none to store (it warns of them).
      */
     public ObjectId saveTree(Tree tree) {
+        return saveTree(tree, new BlobsAdded());
+    }
+
+    /** As {@link #saveTree(Tree)}, counting the tree's blob in {@code added} if this call stored it. */
+    public ObjectId saveTree(Tree tree, BlobsAdded added) {
         if (config.version() < PermissionAttributes.FORMAT) {
             Node held = tree.nodes().stream().filter(n -> n.permissionXattrs() != null).findFirst().orElse(null);
             if (held != null) {
@@ -1398,7 +1402,7 @@ public final class Repository implements AutoCloseable {
             }
         }
         byte[] bytes = config.version() >= 2 ? TreeCodec.encode(tree) : VaultJson.write(tree);
-        return saveBlob(BlobType.TREE, bytes, 0, bytes.length);
+        return saveBlob(BlobType.TREE, bytes, 0, bytes.length, added);
     }
 
     /** A tree of either encoding. */

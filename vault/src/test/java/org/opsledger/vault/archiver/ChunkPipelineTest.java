@@ -36,7 +36,7 @@ class ChunkPipelineTest {
                 ChunkPipeline.Content c;
                 long peakBytes;
                 int peakChunks;
-                try (ChunkPipeline p = new ChunkPipeline(repo, threads)) {
+                try (ChunkPipeline p = new ChunkPipeline(repo, threads, new org.opsledger.vault.repository.BlobsAdded())) {
                     c = p.split(new ByteArrayInputStream(data)).join();
                     peakBytes = p.peakBytesInFlight();
                     peakChunks = p.peakChunksInFlight();
