@@ -104,6 +104,63 @@ class CopyBatchesTest {
         }
     }
 
+    /**
+     * A batch ends once the copy itself stored {@code batchBytes} in the target: a backup into the same target object
+     * beside it, as a server's pool runs one, ended it early (the object's total, read at the batch's start and after each
+     * snapshot, counted the backup's blobs: h1's). The backup runs whole while the copy reads the second snapshot's data.
+     */
+    @Test
+    void aBackupBesideTheCopyOnTheTargetObjectDoesNotEndTheBatch() throws Exception {
+        Path near = tmp.resolve("near");
+        Path data = Files.createDirectories(tmp.resolve("src-near"));
+        String secondsPack = null;
+        try (Repository repo = TestTrees.newRepo(near)) {
+            for (int i = 0; i < 3; i++) {
+                java.util.Set<String> before = new java.util.HashSet<>(repo.backend().list("data"));
+                Files.write(data.resolve("f.bin"), TestTrees.random(i, 200_000));
+                TestTrees.backup(repo, data);
+                if (i == 1) {
+                    secondsPack = repo.backend().list("data").stream().filter(n -> !before.contains(n))
+                            .max(java.util.Comparator.comparingLong(repo.backend()::size)).orElseThrow(); // its data pack, not its tree's
+                }
+            }
+        }
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Files.write(other.resolve("big.bin"), TestTrees.random(9, 3_000_000));
+        java.util.concurrent.atomic.AtomicReference<Repository> beside = new java.util.concurrent.atomic.AtomicReference<>();
+        String hooked = secondsPack;
+        ForwardingBackend source = new ForwardingBackend(new LocalBackend(near)) {
+            private void besideOnce(String name) {
+                Repository target;
+                if (name.equals(hooked) && (target = beside.getAndSet(null)) != null) {
+                    java.util.concurrent.CompletableFuture.runAsync(() -> TestTrees.backup(target, other)).join();
+                }
+            }
+
+            @Override
+            public byte[] read(String name) {
+                besideOnce(name);
+                return super.read(name);
+            }
+
+            @Override
+            public byte[] readRange(String name, long offset, int length) {
+                besideOnce(name);
+                return super.readRange(name, offset, length);
+            }
+        };
+        try (Repository from = Repository.open(source, TestTrees.PASSWORD); Repository target = TestTrees.newRepo(tmp.resolve("far"))) {
+            beside.set(target);
+            List<Integer> batches = new ArrayList<>();
+            new Copier(from, target, 1_000_000).copyEach(from.snapshots(), c -> { }, batch -> batches.add(batch.size()));
+
+            assertThat(beside.get()).as("the backup ran beside the copy").isNull();
+            assertThat(batches).as("the copy stored 0.4 MB of its 1 MB batch").containsExactly(3);
+            assertThat(target.snapshots()).hasSize(4);
+            assertThat(new Checker(target, 2).check(100).errors()).isEmpty();
+        }
+    }
+
     /** A near-line repository of {@code n} snapshots, each of one small file of its own. */
     private Path sourceOf(int n, String name) throws Exception {
         Path dir = tmp.resolve(name + n);
