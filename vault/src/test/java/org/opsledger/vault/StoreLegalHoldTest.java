@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.backend.BackendException;
 import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.backend.MissingFileException;
+import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.backend.S3Backend;
 import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.Repository;
@@ -55,16 +57,32 @@ class StoreLegalHoldTest {
 
         @Override public boolean supportsLegalHold() { return true; }
 
+        /** Version IDs of this bucket start with it: a repository copied from another bucket names versions not here. */
+        String bucket = "v";
+
+        /** The current version of a file; one copied into the directory by another tool is version 0. */
+        synchronized String version(String name) {
+            return bucket + versions.getOrDefault(name, 0);
+        }
+
         @Override
         public synchronized String placeLegalHold(String name) {
-            String v = "v" + versions.get(name);
+            String v = version(name);
             held.add(name + "@" + v);
             return v;
         }
 
         @Override
         public void liftLegalHold(String name, String versionId) {
+            if (!versionId.startsWith(bucket)) { // as S3Backend says a version the bucket answers 404 for
+                throw new MissingFileException(location(), name + " version " + versionId, null);
+            }
             assertThat(held.remove(name + "@" + versionId)).as("lifting a hold that was placed: " + name).isTrue();
+        }
+
+        @Override
+        public boolean legalHoldOn(String name) {
+            return held.contains(name + "@" + version(name));
         }
     }
 
@@ -118,6 +136,107 @@ class StoreLegalHoldTest {
             assertThat(store.held).as("still held for matter D").hasSize(placed);
             repo.release(first.id(), "matter D");
             assertThat(store.held).isEmpty();
+        }
+    }
+
+    private static final String NO_STORE_HOLD = "has no S3 legal hold in";
+
+    /**
+     * A held snapshot whose files were copied into a bucket with Object Lock by another tool (aws s3 sync) has no S3 legal
+     * hold there: check said no errors, `hold` with the same reason said nothing changed, and a client deleted the held
+     * object version (a tester's). Check warns of it; hold again places the store's holds (IS.012 6.6.7).
+     */
+    @Test
+    void aHeldSnapshotCopiedIntoABucketWithObjectLockIsWarnedOfAndHoldAgainPlacesTheStoresHolds() throws Exception {
+        Path data = dataWith("evidence.bin", 7);
+        LocalBackend plain = new LocalBackend(tmp.resolve("repo"));
+        plain.createRoot();
+        SnapshotRef held;
+        try (Repository repo = Repository.init(plain, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
+            held = TestTrees.backup(repo, data);
+            assertThat(repo.hold(held, "matter F", "counsel").storeHoldsOrEmpty()).isEmpty();
+        }
+        LockingBackend bucket = new LockingBackend(new LocalBackend(tmp.resolve("repo"))); // the same files, now in the bucket
+        try (Repository repo = Repository.open(bucket, TestTrees.PASSWORD)) {
+            assertThat(new Checker(repo, 2).check(0).warnings()).anyMatch(w -> w.contains(held.shortId()) && w.contains(NO_STORE_HOLD));
+            LegalHold again = repo.hold(held, "matter F", "counsel");
+            List<String> objects = repo.objectsOf(held);
+            assertThat(again.storeHoldsOrEmpty()).extracting(LegalHold.StoreHold::name).containsExactlyElementsOf(objects);
+            assertThat(bucket.held).hasSize(objects.size());
+            assertThat(repo.holds().get(held.id()).storeHoldsOrEmpty()).isEqualTo(again.storeHoldsOrEmpty());
+            assertThat(again.matters()).hasSize(1);
+            assertThat(new Checker(repo, 2).check(0).warnings()).noneMatch(w -> w.contains(NO_STORE_HOLD));
+        }
+    }
+
+    /** A key retirement in such a bucket places the store's holds a record copied in without them lacks, as hold does. */
+    @Test
+    void keyRetirementPlacesTheStoresHoldsOfAHoldCopiedInWithoutThem() throws Exception {
+        Path data = dataWith("evidence.bin", 8);
+        LocalBackend plain = new LocalBackend(tmp.resolve("repo"));
+        plain.createRoot();
+        try (Repository repo = Repository.init(plain, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
+            repo.hold(TestTrees.backup(repo, data), "matter G", "counsel");
+        }
+        LockingBackend bucket = new LockingBackend(new LocalBackend(tmp.resolve("repo")));
+        try (Repository repo = Repository.open(bucket, TestTrees.PASSWORD)) {
+            new KeyEpochs(repo).rotate();
+            new KeyEpochs(repo).retire(1);
+            SnapshotRef moved = repo.snapshots().getFirst();
+            List<String> after = repo.objectsOf(moved);
+            assertThat(repo.holds().get(moved.id()).storeHoldsOrEmpty()).extracting(LegalHold.StoreHold::name).containsExactlyElementsOf(after);
+            assertThat(bucket.held).hasSize(after.size());
+        }
+    }
+
+    /**
+     * A repository moved off a bucket with Object Lock (aws s3 sync to a local disk): its hold records name S3 legal holds
+     * of that bucket. Release failed "has no object-level legal hold", so the snapshot could never be forgotten, and the
+     * first key retire failed after re-sealing (a tester's). Release and retire go on, saying the holds stay in that bucket.
+     */
+    @Test
+    void aHoldMovedOffABucketWithObjectLockIsReleasedAndRetiredSayingTheStoresHoldsStayThere() throws Exception {
+        Path data = dataWith("evidence.bin", 9);
+        LockingBackend bucket = lockingStore();
+        SnapshotRef held;
+        SnapshotRef other;
+        try (Repository repo = Repository.init(bucket, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
+            held = TestTrees.backup(repo, data);
+            Files.write(data.resolve("more.bin"), TestTrees.random(10, 100_000));
+            other = TestTrees.fullBackup(repo, data);
+            repo.hold(held, "matter H", "counsel");
+            repo.hold(other, "matter I", "counsel");
+        }
+        List<String> notices = new ArrayList<>();
+        try (Repository repo = Repository.open(new LocalBackend(tmp.resolve("repo")), TestTrees.PASSWORD)) {
+            repo.onNotice(notices::add);
+            repo.release(held);
+            assertThat(repo.holds()).doesNotContainKey(held.id());
+            assertThat(notices).anyMatch(n -> n.contains("keeps none") && n.contains("lift them there"));
+            new KeyEpochs(repo).rotate();
+            new KeyEpochs(repo).retire(1);
+            assertThat(repo.holds()).hasSize(1);
+        }
+    }
+
+    /** The same, copied to another bucket with Object Lock: the versions the record names are not there (S3 404). */
+    @Test
+    void aHoldCopiedFromAnotherBucketIsReleasedSayingItsVersionsAreNotHere() throws Exception {
+        Path data = dataWith("evidence.bin", 11);
+        LockingBackend first = lockingStore();
+        SnapshotRef held;
+        try (Repository repo = Repository.init(first, TestTrees.PASSWORD, TestTrees.FAST_KDF, "test")) {
+            held = TestTrees.backup(repo, data);
+            repo.hold(held, "matter J", "counsel");
+        }
+        LockingBackend second = new LockingBackend(new LocalBackend(tmp.resolve("repo")));
+        second.bucket = "other-";
+        List<String> notices = new ArrayList<>();
+        try (Repository repo = Repository.open(second, TestTrees.PASSWORD)) {
+            repo.onNotice(notices::add);
+            repo.release(held);
+            assertThat(repo.holds()).isEmpty();
+            assertThat(notices).isNotEmpty().allMatch(n -> n.contains("is not in") && n.contains("was not lifted"));
         }
     }
 

@@ -51,8 +51,11 @@ final class HoldCommand implements Callable<Integer> {
             // IS.012 6.6.7: when a hold was placed and released, by whom, for which matter, outlives the hold record
             Instant asked = Instant.now();
             boolean already;
+            int storeHoldsBefore;
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.HOLD, List.of(), new java.util.ArrayList<>())) {
                 held = journal.find(() -> select.find(r, snapshot), SnapshotRef::id);
+                LegalHold before = r.holds().get(held.id());
+                storeHoldsBefore = before == null ? 0 : before.storeHoldsOrEmpty().size();
                 try {
                     h = r.hold(held, reason, by);
                 } catch (RuntimeException e) {
@@ -69,7 +72,11 @@ final class HoldCommand implements Callable<Integer> {
                 LegalHold.Matter m = h.matter(reason);
                 Output.out().println("snapshot " + h.snapshot().shortHex() + " is held for " + TerminalText.escape(reason)
                         + " already (since " + SnapshotsCommand.TIME.format(m.heldAt()) + " UTC, by " + TerminalText.escape(m.heldBy())
-                        + "): nothing changed");
+                        + ")" + (h.storeHoldsOrEmpty().size() > storeHoldsBefore ? "" : ": nothing changed"));
+                if (h.storeHoldsOrEmpty().size() > storeHoldsBefore) { // IS.012 6.6.7: files copied into a bucket with Object Lock had none
+                    Output.out().println("S3 legal hold (Object Lock) placed on " + (h.storeHoldsOrEmpty().size() - storeHoldsBefore)
+                            + " object version(s) that had none");
+                }
             } else {
                 Output.out().println("snapshot " + h.snapshot().shortHex() + " is under legal hold " + forMatters(h));
                 Output.out().println(h.storeHoldsOrEmpty().isEmpty()

@@ -268,9 +268,17 @@ public interface Backend extends AutoCloseable {
         throw new UnsupportedOperationException(location() + " has no object-level legal hold");
     }
 
-    /** Lifts the store's legal hold from one version of a file (a version deleted since is fine: its hold is lifted too). */
+    /**
+     * Lifts the store's legal hold from one version of a file; a version this store does not hold (deleted since, or one
+     * of the bucket the repository was copied from) is a {@link MissingFileException}.
+     */
     default void liftLegalHold(String name, String versionId) {
         throw new UnsupportedOperationException(location() + " has no object-level legal hold");
+    }
+
+    /** Whether the store's legal hold is on the current version of a file (asked of a store that {@link #supportsLegalHold}). */
+    default boolean legalHoldOn(String name) {
+        return false;
     }
 
     /** The filesystem device ID of the repository, for the IS.012 6.6.6 same-media rule; empty for remote stores. */

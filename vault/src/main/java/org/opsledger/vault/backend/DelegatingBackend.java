@@ -155,6 +155,11 @@ public abstract class DelegatingBackend implements Backend {
     }
 
     @Override
+    public boolean legalHoldOn(String name) {
+        return store.legalHoldOn(name);
+    }
+
+    @Override
     public OptionalLong device() {
         return store.device();
     }

@@ -820,7 +820,37 @@ public final class S3Backend implements Backend {
             s3.putObjectLegalHold(r -> r.bucket(bucket).key(key(name)).versionId(versionId)
                     .legalHold(h -> h.status(ObjectLockLegalHoldStatus.OFF)));
         } catch (SdkException e) {
+            if (!versionHere(name, versionId)) {
+                throw new MissingFileException(location, name + " version " + versionId, e);
+            }
             throw failure("cannot lift the S3 legal hold on", name, e);
+        }
+    }
+
+    /** False when the bucket answers that it has no such version of the object (HEAD 404); true when it has, or does not say. */
+    private boolean versionHere(String name, String versionId) {
+        try {
+            s3.headObject(r -> r.bucket(bucket).key(key(name)).versionId(versionId));
+            return true;
+        } catch (S3Exception e) {
+            return e.statusCode() != 404;
+        } catch (SdkException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public boolean legalHoldOn(String name) {
+        try {
+            var hold = s3.getObjectLegalHold(r -> r.bucket(bucket).key(key(name))).legalHold();
+            return hold != null && hold.status() == ObjectLockLegalHoldStatus.ON;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 && !"NoSuchKey".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())) {
+                return false; // NoSuchObjectLockConfiguration: no hold was ever placed on it
+            }
+            throw failure("cannot tell whether an S3 legal hold is on", name, e);
+        } catch (SdkException e) {
+            throw failure("cannot tell whether an S3 legal hold is on", name, e);
         }
     }
 

@@ -154,6 +154,7 @@ public final class Checker {
         errors.addAll(holdListing.misnamed());
         Map<ObjectId, LegalHold> holds = holdListing.holds();
         errors.addAll(holdsOfNoSnapshot(snapshotFiles, holds));
+        warnings.addAll(holdsWithoutStoreHold(snapshotFiles, holds));
         List<Condemned> condemnedRecords = new ArrayList<>();
         Set<String> condemned = new HashSet<>(); // the packs named in condemned/, whether their record opens or not
         // prune reads each; one listing and one read of each serve the whole check (it listed condemned/ three times, and
@@ -456,6 +457,28 @@ public final class Checker {
                 found.add("hold record holds/" + id.hex() + " keeps snapshot " + id.shortHex() + " under legal hold (" + hold.reason()
                         + "), but no such snapshot is in the repository: it was deleted while held (IS.012 6.6.7) and a prune would"
                         + " free its data (prune refuses meanwhile); " + ReferencedBlobs.RECOVER_HELD));
+        return found;
+    }
+
+    /**
+     * Hold records whose snapshot file has no legal hold in a bucket with Object Lock: the repository's files were copied
+     * into it by another tool (aws s3 sync), which places none, and a client with delete rights removed a held snapshot's
+     * object version while check said "no errors" (a tester's). One request a hold, for the snapshot file. IS.012 6.6.7.
+     */
+    private List<String> holdsWithoutStoreHold(List<String> snapshotFiles, Map<ObjectId, LegalHold> holds) {
+        if (holds.isEmpty() || !repo.backend().supportsLegalHold()) {
+            return List.of();
+        }
+        Set<String> listed = new HashSet<>(snapshotFiles);
+        List<String> found = new ArrayList<>();
+        holds.forEach((id, hold) -> {
+            String name = "snapshots/" + id.hex();
+            if (listed.contains(name) && !repo.backend().legalHoldOn(name)) {
+                found.add("snapshot " + id.shortHex() + " is under legal hold (" + hold.reason() + ") but has no S3 legal hold in "
+                        + repo.backend().location() + " (its files copied in by another tool?): a client with delete rights can"
+                        + " remove it; `vault hold " + id.shortHex() + " --reason <its reason>` places the store's holds");
+            }
+        });
         return found;
     }
 

@@ -1981,12 +1981,14 @@ public final class Repository implements AutoCloseable {
                 return placed;
             }
             LegalHold held = readHold(name);
-            if (held.matter(reason) != null) {
+            Set<LegalHold.StoreHold> storeHolds = new LinkedHashSet<>(held.storeHoldsOrEmpty());
+            // the same versions, unless the bucket's Object Lock came later or the files were copied into it (aws s3 sync),
+            // where they got none: held for this reason already, the store's holds are placed again all the same (§9)
+            storeHolds.addAll(placeStoreHolds(snapshot));
+            if (held.matter(reason) != null && storeHolds.size() == held.storeHoldsOrEmpty().size()) {
                 return held;
             }
-            Set<LegalHold.StoreHold> storeHolds = new LinkedHashSet<>(held.storeHoldsOrEmpty());
-            storeHolds.addAll(placeStoreHolds(snapshot)); // the same versions, unless the bucket's Object Lock came later
-            LegalHold more = held.alsoFor(matter).withStoreHolds(List.copyOf(storeHolds));
+            LegalHold more = (held.matter(reason) != null ? held : held.alsoFor(matter)).withStoreHolds(List.copyOf(storeHolds));
             lock.whileHeld(() -> {
                 writeSealedAs(name, Sealing.Kind.HOLD, more);
                 return null;
@@ -2111,13 +2113,17 @@ public final class Repository implements AutoCloseable {
      * are placed on the objects that now hold its data, then lifted from the versions no hold needs.
      */
     public void renewStoreHolds() {
+        if (!backend.supportsLegalHold()) {
+            return; // store holds a record names were placed in the bucket it was copied from: none here to renew or lift
+        }
         List<LegalHold.StoreHold> superseded = new ArrayList<>();
         Map<ObjectId, SnapshotRef> readable = new HashMap<>();
         listSnapshots().readable().forEach(s -> readable.put(s.id(), s));
         for (LegalHold h : holds().values()) {
-            if (h.storeHoldsOrEmpty().isEmpty() || !readable.containsKey(h.snapshot())) {
-                continue; // no store holds, or a snapshot whose file cannot be read: its store holds stay as they are
+            if (!readable.containsKey(h.snapshot())) {
+                continue; // a snapshot whose file cannot be read: its store holds stay as they are
             }
+            // IS.012 6.6.7: one with none (its files copied into this bucket by another tool) gets them here too
             List<LegalHold.StoreHold> renewed = placeStoreHolds(readable.get(h.snapshot()));
             writeSealedAs("holds/" + h.snapshot().hex(), Sealing.Kind.HOLD, h.withStoreHolds(renewed));
             h.storeHoldsOrEmpty().stream().filter(x -> !renewed.contains(x)).forEach(superseded::add);
@@ -2205,8 +2211,20 @@ public final class Repository implements AutoCloseable {
 
     /** Lifts the store's holds on these object versions, except those another snapshot's hold also needs. */
     public void liftStoreHolds(List<LegalHold.StoreHold> lift, ObjectId exceptHoldOf) {
+        if (!lift.isEmpty() && !backend.supportsLegalHold()) { // a repository copied off a bucket with Object Lock (operations.md "File-level copies")
+            notices.accept(lift.size() + " S3 legal hold(s) the hold record names were placed in the bucket this repository was copied"
+                    + " from: " + backend.location() + " keeps none, so none is lifted here; lift them there (PutObjectLegalHold OFF)"
+                    + " if that bucket still holds the objects");
+            return;
+        }
         for (LegalHold.StoreHold sh : notNeededByOtherHolds(lift, exceptHoldOf)) {
-            backend.liftLegalHold(sh.name(), sh.versionId());
+            try {
+                backend.liftLegalHold(sh.name(), sh.versionId());
+            } catch (MissingFileException notHere) { // placed in another bucket, the repository copied here since
+                notices.accept("the S3 legal hold on " + sh.name() + " version " + sh.versionId() + " was not lifted: that version"
+                        + " is not in " + backend.location() + " (the repository was copied from another bucket?); lift it in the"
+                        + " bucket that holds it (PutObjectLegalHold OFF)");
+            }
         }
     }
 
