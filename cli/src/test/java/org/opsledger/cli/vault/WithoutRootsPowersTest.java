@@ -438,6 +438,32 @@ class WithoutRootsPowersTest {
         assertThat(snapshots.exit()).as(snapshots.err()).isZero();
     }
 
+    /**
+     * A replica whose pack its user may not read (a copy by root left it root's, 0600): check said "no errors were found",
+     * exit 0, and the restore then failed on it, permission denied (a tester's). Check warns of it, naming it.
+     */
+    @Test
+    void checkWarnsOfAPackItsUserMayNotRead() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "drops root's capabilities with setpriv");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a"), new byte[300_000]);
+        Path pw = Files.writeString(tmp.resolve("pw"), "operator one\n");
+        Path repo = tmp.resolve("repo");
+        List<String> at = List.of("--repo", repo.toString(), "--password-file", pw.toString());
+        assertThat(CliRun.of(concat(List.of("vault", "init"), at, List.of("--kdf-iterations", "100000"))).exit()).isZero();
+        assertThat(CliRun.of(concat(List.of("vault", "backup", data.toString(), "--allow-same-device"), at)).exit()).isZero();
+        Path pack;
+        try (var packs = Files.walk(repo.resolve("data"))) {
+            pack = packs.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        Files.setOwner(pack, pack.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody")); // 0600, another's
+
+        Process p = withoutRootsPowers(concat(List.of("check"), at));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as(out).contains("1 pack(s) this user (root) may not read (first: " + repo.relativize(pack) + ")");
+    }
+
     @SafeVarargs
     private static String[] concat(List<String>... parts) {
         return java.util.Arrays.stream(parts).flatMap(List::stream).toArray(String[]::new);

@@ -119,6 +119,15 @@ public final class LocalBackend implements Backend {
         return out;
     }
 
+    /**
+     * Whether this process may read a file (access(2): its user, groups and capabilities); one it may not,
+     * a replica copied by root and read by a service user, or one pack left root's 0600 by a copy, passed `vault check`,
+     * which reads no pack without --read-data, and the restore then failed on it (a tester's).
+     */
+    public boolean readableByThisProcess(String name) {
+        return Files.isReadable(path(name));
+    }
+
     private FileAttribute<Set<PosixFilePermission>> fileMode() {
         return shared() ? GROUP_FILE : PRIVATE_FILE;
     }

@@ -276,6 +276,15 @@ public final class Checker {
                     + "): whoever reads one can guess its password offline; chmod 600 them (a filesystem without modes,"
                     + " such as exFAT: mount it for root alone). New files are created 0600.");
         }
+        if (repo.backend().store() instanceof LocalBackend local) { // on S3 the credentials read all or none: nothing to ask
+            List<String> mayNotRead = new ArrayList<>(); // the packs from the listing above; the files check reads fail as read
+            storedSizes.keySet().stream().map(Repository::packName).sorted().filter(p -> !local.readableByThisProcess(p)).forEach(mayNotRead::add);
+            if (!mayNotRead.isEmpty()) {
+                warnings.add(mayNotRead.size() + " pack(s) this user (" + System.getProperty("user.name") + ") may not read (first: "
+                        + mayNotRead.getFirst() + "): a restore or `check --read-data` as this user fails on them; give the"
+                        + " repository's files to the user or group that reads it (chown -R, chmod -R g+r)");
+            }
+        }
         List<String> nested = new ArrayList<>(); // another repository made inside this one (index/ is listed once, to read)
         for (String dir : List.of("locks", "keys")) {
             repo.backend().list(dir).stream().filter(n -> n.indexOf('/', dir.length() + 1) >= 0).forEach(nested::add);
