@@ -35,6 +35,47 @@ class KeyRetireTest {
     Path tmp;
 
     /**
+     * A mirror kept with `rsync -a` without --delete after a key retirement on the original keeps the files the retirement
+     * replaced beside their successors: no restore read the index there ("sealed under retired key epoch 1", a tester's).
+     * Readers pass such a file over, saying what it is; check names each.
+     */
+    @Test
+    void aMirrorKeptWithoutDeletingReadsPastTheFilesARetirementReplaced() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path mirror = tmp.resolve("mirror");
+        Path data = Files.createDirectories(tmp.resolve("src"));
+        Files.write(data.resolve("a"), TestTrees.random(1, 100_000));
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+        }
+        TestTrees.copyTree(dir, mirror);
+        try (Repository repo = TestTrees.open(dir)) {
+            new KeyEpochs(repo).rotate();
+            new KeyEpochs(repo).retire(1);
+        }
+        try (var files = Files.walk(dir)) { // the nightly mirror again, deleting nothing
+            for (Path p : files.toList()) {
+                Path to = mirror.resolve(dir.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        List<String> notices = new java.util.ArrayList<>();
+        try (Repository repo = TestTrees.open(mirror)) {
+            repo.onNotice(notices::add);
+            assertThat(repo.listSnapshots().unreadable()).isEmpty();
+            SnapshotRef s = repo.snapshots().getFirst();
+            assertThat(new Restorer(repo, 2).restore(s, tmp.resolve("out"), List.of(), true).ok()).isTrue();
+            assertThat(notices).anyMatch(n -> n.startsWith("index/") && n.contains("retired key epoch 1") && n.contains("without deleting"));
+            assertThat(notices).anyMatch(n -> n.startsWith("snapshots/") && n.contains("retired key epoch 1"));
+            assertThat(new org.opsledger.vault.checker.Checker(repo, 2).check(0).errors()).anyMatch(e -> e.contains("without deleting"));
+        }
+    }
+
+    /**
      * A rotation beside a retirement: the retirement wrote the keyring it had read, without the rotation's new epoch, and
      * a backup sealed under that epoch meanwhile was lost for good (a helper's). A rotation now refuses, and takes the
      * keyring as stored, not as this process read it when it opened the repository.
