@@ -204,6 +204,72 @@ class RepairTest {
         }
     }
 
+    /**
+     * Two copies of one repository written apart (a replica mounted where the original was), each rotated once, merged back
+     * with `rsync -a`: both keyrings have an epoch 2, with different keys, and the merge kept the other's. Check called the
+     * copy's index, snapshot and journal files damaged though each matched its SHA-256 name, `repair --read-data` took its
+     * snapshot out of use and left its packs in no index, and the next prune deleted them (a tester's, h2). Check names such a
+     * file as sealed under another key for its epoch; repair, prune and key rotate refuse, nothing changed; and a pack of it
+     * left in no index (its index file moved out) is refused as an orphan too.
+     */
+    @Test
+    void aCopyWrittenApartUnderItsOwnKeyForAnEpochAndMergedBackIsNamedSoAndNothingOfItIsTakenOutOrDeleted() throws Exception {
+        Path replica = tmp.resolve("replica");
+        TestTrees.copyTree(repoDir, replica);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            new KeyEpochs(repo).rotate();
+            Files.write(data.resolve("new.txt"), TestTrees.random(10, 50_000));
+            TestTrees.backup(repo, data); // its index file, packs and snapshot are sealed under this copy's epoch 2
+        }
+        Files.delete(data.resolve("new.txt"));
+        try (Repository repo = TestTrees.open(replica)) {
+            new KeyEpochs(repo).rotate();
+            Files.write(data.resolve("other.txt"), TestTrees.random(11, 50_000));
+            TestTrees.backup(repo, data);
+        }
+        try (Stream<Path> s = Files.walk(replica)) { // rsync -a replica/ repo/: the replica's keyring replaces this one's
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                Files.copy(p, Files.createDirectories(repoDir.resolve(replica.relativize(p).toString()).getParent())
+                        .resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Map<String, Long> before = files(repoDir);
+        String why = " is sealed under another key for epoch 2 (two keyrings: a copy written apart and merged back?): it matches its"
+                + " SHA-256 name, and only the other copy's `keyring` opens it (docs/operations.md, \"File-level copies\")";
+        List<String> named = new java.util.ArrayList<>();
+        try (Repository repo = TestTrees.open(repoDir)) {
+            List<String> errors = new Checker(repo, 2).check(100).errors();
+            assertThat(errors).filteredOn(e -> e.contains(why)).hasSizeGreaterThanOrEqualTo(2)
+                    .anySatisfy(e -> assertThat(e).startsWith("index/")).anySatisfy(e -> assertThat(e).startsWith("snapshots/"));
+            errors.stream().filter(e -> e.contains(why))
+                    .forEach(e -> named.add(e.replaceFirst("^journal entry ", "").replaceFirst(":? is sealed .*", "")));
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new Repairer(repo, 2).repair(100, false)).hasMessageStartingWith("repair refused, nothing changed: ")
+                    .hasMessageContaining(why).hasMessageEndingWith("; repair would count what it seals as lost (if no copy of this"
+                            + " repository was ever written apart, that file is not the vault's: move it out of the repository)");
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessageContaining(why).hasMessageNotContaining("vault repair");
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new KeyEpochs(repo).rotate()).hasMessageStartingWith("key rotate refused, nothing changed: ")
+                    .hasMessageContaining(why);
+        }
+        assertThat(files(repoDir)).isEqualTo(before);
+        // the files check named moved out (as a refusal says to do with a file not the vault's): its packs are in no index, and stay
+        Path aside = Files.createDirectories(tmp.resolve("aside"));
+        for (String name : named) {
+            Files.move(repoDir.resolve(name), aside.resolve(name.substring(name.lastIndexOf('/') + 1)));
+        }
+        Map<String, Long> data = files(repoDir.resolve("data"));
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessageStartingWith("No orphan pack was deleted: data/")
+                    .hasMessageContaining(why);
+        }
+        assertThat(files(repoDir.resolve("data"))).isEqualTo(data);
+    }
+
     /** Writes 4 bytes naming {@code epoch} and 100 random ones under {@code dir}, named by their SHA-256; returns the name. */
     private String plantedUnder(String dir, int epoch) throws IOException {
         byte[] planted = java.nio.ByteBuffer.allocate(104).putInt(epoch).put(TestTrees.random(12, 100)).array();

@@ -53,6 +53,10 @@ final class CheckCommand implements Callable<Integer> {
                     + (r.readWithoutLock() && res.errors().stream().anyMatch(e -> e.contains(" is indexed but "))
                     ? "; read without a lock (warned above): a prune or key retire on another host meanwhile removes packs this"
                             + " check then misses; check again before `vault repair`"
+                    : res.errors().stream().anyMatch(e -> e.contains(" " + org.opsledger.vault.repository.Repository.SEALED_UNDER_ANOTHER_KEY))
+                    // a copy's, whose keyring the merge replaced: repair would take them out of use, and prune delete their data
+                    ? "; files are sealed under another key (named above): `vault repair` and `prune` refuse until the copy's"
+                    + " `keyring` opens them (docs/operations.md, \"File-level copies\")"
                     : res.errors().stream().allMatch(e -> e.endsWith("missing from the index"))
                     // packs no index names may hold them: with index/ lost and every pack whole this sent the operator to back up
                     // again and forget snapshots, where `vault repair` indexed them all again (a tester's)

@@ -163,6 +163,9 @@ public final class Repairer {
                     if (e instanceof BackendException && !repo.backend().isDamage(e)) {
                         throw e; // the store did not answer: that says nothing of the pack
                     }
+                    if (e instanceof org.opsledger.vault.pack.PackReader.CorruptPackException) {
+                        repo.noteOrphanSealedUnderAnotherKey(p); // a copy's, sealed under its own key: repair refuses below
+                    }
                     headerless.put(p, e.getMessage());
                 }
             }

@@ -57,7 +57,8 @@ public final class KeyEpochs {
      * backup's packs come with its index file, sealed under the same epoch. Hold and condemned records are named by the
      * snapshot or pack they are for, so nothing proves one whole and none counts: they were read for nothing (the reviewer's).
      */
-    private static final List<String> SEALED_FILES = List.of("index", "snapshots", Journal.DIR);
+    private static final Map<String, Sealing.Kind> SEALED_FILES = Map.of("index", Sealing.Kind.INDEX, "snapshots", Sealing.Kind.SNAPSHOT,
+            Journal.DIR, Sealing.Kind.JOURNAL);
 
     /**
      * Stops a rotation or retirement while a sealed file names an epoch after the keyring's newest, as `vault repair`
@@ -65,16 +66,22 @@ public final class KeyEpochs {
      * a second, different key for the epoch the store already used, what the real one sealed then failed authentication,
      * and repair moved it under damaged/ (a helper's). Each file's epoch is a ranged read of its first four bytes; only one
      * that names an epoch after the keyring's newest ({@link org.opsledger.vault.crypto.Keys#isLater}) is read whole: only a whole one counts.
+     * So is one that names an epoch after the first that the keyring holds, and opened: a whole file that does not open is
+     * a copy's written apart under its own key for that epoch and merged back (Repository#sealedUnderAnotherKey).
      */
     private void refuseOverNewerKeyring(String refused) {
-        for (String dir : SEALED_FILES) {
-            for (String name : repo.backend().list(dir)) {
+        for (var dir : SEALED_FILES.entrySet()) {
+            for (String name : repo.backend().list(dir.getKey())) {
                 int epoch = sealedEpochOf(name);
-                if (repo.keys().isLater(epoch)) {
+                if (repo.keys().isLater(epoch) || epoch > 1 && repo.keys().keyring().epochs().containsKey(epoch)) {
                     try {
-                        repo.noteSealedUnderLacked(name, repo.backend().read(name), epoch);
+                        repo.openSealed(name, repo.backend().read(name), dir.getValue()); // notes either, as it fails
                     } catch (org.opsledger.vault.backend.MissingFileException gone) {
                         // deleted since listed (a forget, a journal compaction): it names nothing now
+                    } catch (org.opsledger.vault.backend.BackendException e) {
+                        throw e;
+                    } catch (VaultException damaged) {
+                        // damage is check's and repair's to name; what counts here was noted as it failed
                     }
                 }
             }

@@ -69,7 +69,8 @@ public final class ReferencedBlobs {
      * index file was lost (deleted by hand, a restore of the store that missed it), or a prune condemned it and a backup
      * then used it, and the pack is the only copy of that data. Deleted as an orphan, it was lost for good, with exit 0,
      * where `vault repair` would have indexed it again. Null for a pack left by an interrupted backup, and for one whose
-     * header does not authenticate. {@code work} names the caller's work in a cancellation. A pack that holds a needed
+     * header does not authenticate, but for a whole one sealed under another key for an epoch this keyring holds (a copy
+     * written apart and merged back), which is refused ({@link Repository#noteOrphanSealedUnderAnotherKey}). {@code work} names the caller's work in a cancellation. A pack that holds a needed
      * blob {@code indexed} places in a pack cut short is refused ({@link #refuseBesideShortIndexedPacks}); {@code measured}
      * gathers the packs found whole, so that each is measured once per run, and {@code nothingDone} ends the message.
      */
@@ -82,6 +83,10 @@ public final class ReferencedBlobs {
             org.opsledger.vault.Cancelled.passOn(e, work); // never "no header": the pack would be deleted as an orphan
             // nor another user's pack this one may not read: a prune deleted a running backup's so (a tester's)
             org.opsledger.vault.backend.PermissionDeniedException.passOn(e);
+            if (e instanceof org.opsledger.vault.pack.PackReader.CorruptPackException) { // nor a copy's sealed under its own key
+                repo.noteOrphanSealedUnderAnotherKey(pack);
+                repo.refuseWhileNewerKeyringLacked(Character.toUpperCase(nothingDone.charAt(0)) + nothingDone.substring(1));
+            }
             return null;
         }
         boolean holdsNeeded = h.blobs().stream().anyMatch(b -> needed.contains(b.id()) && !indexed.contains(b.id()));

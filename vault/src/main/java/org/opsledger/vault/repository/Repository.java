@@ -111,6 +111,8 @@ public final class Repository implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger newestEpochLacked = new java.util.concurrent.atomic.AtomicInteger();
     /** The first file read that named {@link #newestEpochLacked}'s epoch, named in the refusal. */
     private final java.util.concurrent.atomic.AtomicReference<String> fileOfEpochLacked = new java.util.concurrent.atomic.AtomicReference<>();
+    /** The first whole file read that is sealed under another key for an epoch this keyring holds ({@link #sealedUnderAnotherKey}), or null. */
+    private final java.util.concurrent.atomic.AtomicReference<String> fileOfAnotherKey = new java.util.concurrent.atomic.AtomicReference<>();
     private final Chunker chunker;
     /** Read from the index files on first use ({@link #index()}): a command that reads no blob never loads it. */
     private volatile Index index;
@@ -601,7 +603,7 @@ public final class Repository implements AutoCloseable {
      * repair beside "put back the newest `keyring`", and repair refused (a helper's).
      */
     private VaultException indexUnreadable(RuntimeException e) {
-        return new VaultException("the index cannot be read: " + e.getMessage() + (newestEpochLacked() > 0 ? ""
+        return new VaultException("the index cannot be read: " + e.getMessage() + (newestEpochLacked() > 0 || fileOfAnotherKey.get() != null ? ""
                 : "; `vault check` names what else is damaged, `vault repair` writes the index again from the packs"), e);
     }
 
@@ -1481,8 +1483,34 @@ public final class Repository implements AutoCloseable {
         try {
             return Sealing.open(key, kind, sealed, 0, sealed.length);
         } catch (AEADBadTagException e) {
-            throw new VaultException(name + " fails authentication (damaged or altered)");
+            throw new VaultException(name + (sealedUnderAnotherKey(name, sealed, epoch) ? " " + anotherKeyFor(epoch)
+                    : " fails authentication (damaged or altered)"));
         }
+    }
+
+    /**
+     * Whether a file that fails authentication under {@code epoch}, which this keyring holds, is whole: its bytes match its
+     * SHA-256 name, so it was sealed so, under another key for that epoch. Two copies of one repository written apart (a
+     * replica mounted where the original was) that each rotated have two keyrings, each with its own key for the same
+     * epoch; merged back (`rsync -a`), one keyring stays, and check called the other copy's files damaged, repair took them
+     * out of use and the next prune deleted their packs (a tester's, h2). Recorded for {@link #refuseWhileNewerKeyringLacked}.
+     * Epoch 1 is every copy's (made by init, before any copy): a file failing under it is another repository's, or damage.
+     */
+    private boolean sealedUnderAnotherKey(String name, byte[] sealed, int epoch) {
+        if (epoch <= 1 || !Sealing.sha256(sealed).equals(idOfName(name))) {
+            return false;
+        }
+        fileOfAnotherKey.compareAndSet(null, name + " " + anotherKeyFor(epoch));
+        return true;
+    }
+
+    /** How the message of a whole file {@link #sealedUnderAnotherKey} begins, after its name. */
+    public static final String SEALED_UNDER_ANOTHER_KEY = "is sealed under another key for epoch ";
+
+    /** What a whole file {@link #sealedUnderAnotherKey} means, and what to do. */
+    private static String anotherKeyFor(int epoch) {
+        return SEALED_UNDER_ANOTHER_KEY + epoch + " (two keyrings: a copy written apart and merged back?): it"
+                + " matches its SHA-256 name, and only the other copy's `keyring` opens it (docs/operations.md, \"File-level copies\")";
     }
 
     /** The snapshots that could be read, oldest first, and one line for each snapshot file that could not. */
@@ -2602,6 +2630,32 @@ public final class Repository implements AutoCloseable {
             throw new VaultException(refused + ": files are " + keys().newerThanKeyring(lacked) + " (first: " + file
                     + "; if no newer keyring ever was, that file is not the vault's: move it out of the repository)");
         }
+        String other = fileOfAnotherKey.get();
+        if (other != null) {
+            throw new VaultException(refused + ": " + other + "; repair would count what it seals as lost (if no copy of this repository was ever written apart, that"
+                    + " file is not the vault's: move it out of the repository)");
+        }
+    }
+
+    /**
+     * Notes, for {@link #refuseWhileNewerKeyringLacked}, orphan {@code pack}, whose header does not open, when it is whole and
+     * sealed under an epoch this keyring holds: the pack of a copy written apart under its own key for that epoch
+     * ({@link #sealedUnderAnotherKey}), which a prune deleted as an orphan (a tester's, h2). The pack is read whole to tell.
+     */
+    public void noteOrphanSealedUnderAnotherKey(ObjectId pack) {
+        String name = packName(pack);
+        byte[] bytes = backend.read(name);
+        if (!Sealing.sha256(bytes).equals(pack)) {
+            return; // damaged: an orphan as any other
+        }
+        int epoch;
+        try {
+            epoch = PackReader.epoch(bytes);
+            dataKey(epoch);
+        } catch (RuntimeException notOfAKnownEpoch) {
+            return;
+        }
+        sealedUnderAnotherKey(name, bytes, epoch);
     }
 
     /**
