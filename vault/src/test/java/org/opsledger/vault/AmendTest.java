@@ -162,4 +162,45 @@ class AmendTest {
             assertThat(new Checker(repo, 2).check(100).ok()).isTrue();
         }
     }
+
+    /**
+     * Two copies of one repository each amend the same snapshot's record and are merged back (`rsync -a`): two records of one
+     * backup, both amended from the same ID, with conflicting owner, classification and retention; check said nothing and
+     * forget's policies counted two backups (a tester's, h2). Check warns, naming both and what differs.
+     */
+    @Test
+    void twoRecordsAmendedFromOneSnapshotInTwoCopiesMergedBackAreWarnedOfWithWhatDiffers() throws Exception {
+        Path data = oneFile();
+        Path repoDir = tmp.resolve("repo");
+        Path replica = tmp.resolve("replica");
+        SnapshotRef snap;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            snap = TestTrees.backup(repo, data);
+        }
+        TestTrees.copyTree(repoDir, replica);
+        SnapshotRef here;
+        SnapshotRef there;
+        try (Repository repo = TestTrees.open(repoDir)) {
+            here = repo.amend(List.of(snap), new Amendment("alice", "Internal", SOON.plusYears(1), null, null, "DPO ticket 1", "ops")).getFirst();
+        }
+        try (Repository repo = TestTrees.open(replica)) {
+            there = repo.amend(List.of(snap), new Amendment("bob", "Confidential", SOON, null, null, "DPO ticket 2", "ops")).getFirst();
+        }
+        try (Repository repo = TestTrees.open(repoDir)) { // no warning of one amend
+            assertThat(new Checker(repo, 2).check(0).warnings()).noneMatch(w -> w.contains("each replaced the record"));
+        }
+        try (var files = Files.walk(replica.resolve("snapshots"))) { // rsync -a replica/ repo/ (the rest is the same files)
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, repoDir.resolve("snapshots").resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        try (Repository repo = TestTrees.open(repoDir)) {
+            assertThat(new Checker(repo, 2).check(0).warnings()).filteredOn(w -> w.contains("each replaced the record")).singleElement()
+                    .asString().contains(here.shortId() + " (amended-from)", there.shortId() + " (amended-from)")
+                    .contains("each replaced the record of snapshot " + snap.shortId() + ", and differ: ")
+                    .contains("owner ", "alice", "bob", "classification ", "Internal", "Confidential", "retained until ", SOON.toString())
+                    .endsWith(": two records of one backup, each amended apart in a copy of the repository and merged back? forget's"
+                            + " policies count them as two; `vault forget ID` the one not meant");
+        }
+    }
 }
