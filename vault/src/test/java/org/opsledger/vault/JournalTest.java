@@ -622,4 +622,39 @@ class JournalTest {
             return f.filter(Files::isRegularFile).sorted().toList();
         }
     }
+
+    /**
+     * Two copies of one repository written apart, each pruned once, merged back (`rsync -a`): each prune gathered the same
+     * one-entry files into a segment of its own, and the merged journal listed every entry from before the split twice (two
+     * inits, each backup twice; a tester's, h2). Each entry is taken once.
+     */
+    @Test
+    void twoSegmentsGatheringTheSameEntriesInTwoCopiesMergedBackListEachOnce() throws Exception {
+        Path replica = tmp.resolve("replica");
+        List<JournalEntry> before;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            for (int i = 0; i < 3; i++) {
+                journal.record(entry(Operation.BACKUP, Outcome.OK, T.plusSeconds(i), false, "backup " + i));
+            }
+            before = journal.read().entries();
+        }
+        TestTrees.copyTree(dir, replica);
+        for (Path copy : List.of(dir, replica)) {
+            try (Repository repo = TestTrees.open(copy)) {
+                new Journal(repo).compact();
+            }
+        }
+        try (var files = Files.walk(replica.resolve(Journal.SEGMENTS))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, segments.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        assertThat(files(segments)).as("two segments of the same entries").hasSize(2);
+        try (Repository repo = TestTrees.open(dir)) {
+            Journal.Listing all = new Journal(repo).read();
+            assertThat(all.entries()).isEqualTo(before);
+            assertThat(all.total()).isEqualTo(before.size());
+        }
+    }
 }
