@@ -4,12 +4,14 @@ alone (formats 1 to 6), with no code of the vault's: an auditor can open and ver
 without the software that wrote it, and CI proves the document describes the bytes
 (cli/src/test/java/org/opsledger/cli/vault/IndependentReaderTest.java).  Usage:
 
-    vault_reader.py REPO PASSWORD_FILE [--restore OUTDIR]
+    vault_reader.py REPO PASSWORD_FILE [--restore OUTDIR] [--anchor ANCHOR]
 
 Opens the repository with the password (a local directory), checks every file's name against the
 SHA-256 of its bytes, decrypts the keyring, index, snapshots, holds, condemned records and journal,
 reads every pack against its header and the index, decrypts every blob and computes its content ID
-again, checks that each tree is sorted as §8 says, and with --restore writes every snapshot into
+again, checks that each tree is sorted as §8 says, checks that every journal entry a check named
+(its `covers`, §13) is still there, prints the anchor of the newest check and, with --anchor, verifies
+one an auditor wrote down (`vault journal --anchor`), and with --restore writes every snapshot into
 OUTDIR/<snapshot id>/. Exit 0 when nothing was wrong, 1 when something was (each on stderr).
 Needs python3-cryptography and the zstd command (Debian packages of those names).
 """
@@ -364,11 +366,65 @@ class Restorer:
             self.apply_meta(p, n)
 
 
+def epoch_nanos(t):
+    """'2026-12-05T01:16:07.1Z' as '1796433367.100000000' (§13): integer arithmetic, no float, no microsecond cut."""
+    date, clock = t.rstrip("Z").split("T")
+    hms, _, frac = clock.partition(".")
+    y, mo, d = (int(x) for x in date.split("-"))
+    h, mi, sec = (int(x) for x in hms.split(":"))
+    import datetime
+    days = (datetime.date(y, mo, d) - datetime.date(1970, 1, 1)).days
+    return f"{days * 86400 + h * 3600 + mi * 60 + sec}.{(frac + '000000000')[:9]}"
+
+def entry_digest(e):
+    """§13 "Deletion made evident": what names an entry in a check's covers, from its plaintext, not its file."""
+    lines = [e["operation"], e["outcome"], epoch_nanos(e["started"]),
+             epoch_nanos(e["finished"]) if e.get("finished") else "", e.get("host") or "", e.get("username") or "",
+             str(e["exitCode"]), ",".join(e.get("snapshots") or [])]
+    return hashlib.sha256("".join(l + "\n" for l in lines).encode("utf-8")).hexdigest()[:16]
+
+def verify_covers(entries, anchor):
+    """Every entry a check named is still in the journal (unless a repair's lostEntries names it lost), and, given an
+    anchor an auditor wrote down (`vault journal --anchor`), the journal up to its check is whole (§13)."""
+    # a stand-in (exit 137, "did not end ...") is never named: its command takes it back
+    here = {entry_digest(e) for e in entries
+            if not (e["outcome"] == "failed" and e["exitCode"] == 137 and (e.get("detail") or "").startswith("did not end"))}
+    covers, lost, newest = {}, set(), None
+    for e in entries:
+        if e["operation"] == "check" and e.get("covers"):
+            d = entry_digest(e)
+            covers[d] = [line.split(" ")[0] for line in e["covers"]]
+            if newest is None or (e["started"], d) > newest: newest = (e["started"], d)
+        if e["operation"] == "repair":
+            lost |= {line.split(" ")[0] for line in e.get("lostEntries") or []}
+    named = {n for ns in covers.values() for n in ns}
+    for n in sorted(named - here):
+        (print if n in lost else err)(f"journal entry {n}, which a check named, is not in the journal"
+                                      + (" (a repair named it lost with a damaged file)" if n in lost else ": deleted from the store"))
+    def gathered(check):  # the check, what it named, and what each check among those named in turn
+        seen, todo = set(), [check]
+        while todo:
+            d = todo.pop()
+            if d not in seen:
+                seen.add(d); todo += covers.get(d, [])
+        return seen, f"{check}:{len(seen)}:" + hashlib.sha256("".join(d + "\n" for d in sorted(seen)).encode()).hexdigest()
+    print(f"journal: {len(named)} entries named by {len(covers)} check(s), {len(named - here)} of them missing"
+          + (f"; anchor at the newest check: {gathered(newest[1])[1]}" if newest else ""))
+    if anchor:
+        anchor = anchor.strip().lower()
+        check = anchor.split(":")[0]
+        if check not in covers: err(f"anchor {anchor}: the check it was taken at is not in the journal (or names nothing)"); return
+        seen, now = gathered(check)
+        if now != anchor: err(f"anchor {anchor}: the journal up to its check gives {now}")
+        elif seen - here: err(f"anchor {anchor}: {len(seen - here)} entr(ies) it covers are not in the journal")
+        else: print(f"anchor {anchor}: verified, every entry it covers is in the journal")
+
 def main():
     args = sys.argv[1:]
     if len(args) < 2: print(__doc__); sys.exit(2)
     repo_path, pwfile = args[0], args[1]
     out = args[args.index("--restore") + 1] if "--restore" in args else None
+    anchor = args[args.index("--anchor") + 1] if "--anchor" in args else None
     password = open(pwfile, "rb").read()
     # docs/operations.md: one trailing line end is not part of the password
     if password.endswith(b"\n"): password = password[:-1]
@@ -419,6 +475,7 @@ def main():
     print(f"journal: {len(segs)} segment(s), {len(entries)} entries")
     for e, src in sorted(entries, key=lambda x: x[0]["started"]):
         print(f"  {e['started'][:19]} {e['operation']:8s} {e['outcome']:10s} {src:16s} {e['detail'][:90]}")
+    verify_covers([e for e, _ in entries], anchor)
 
     if out:
         os.makedirs(out, exist_ok=True)

@@ -119,10 +119,67 @@ class IndependentReaderTest {
         }
     }
 
+    /**
+     * §13 "Deletion made evident" read by a second implementation: the reader computes each entry's digest from its
+     * plaintext, through a prune's segments, gives the anchor `vault journal --anchor` gave, verifies it, and, as check
+     * does, reports a journal entry a check named that was deleted from the store (exit 1), where the anchor, taken
+     * before that entry was written, still verifies.
+     */
+    @Test
+    void theReaderVerifiesTheJournalsAnchorAndFindsADeletedEntryAsCheckDoes() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("a.txt"), "one\n");
+        Path repo = tmp.resolve("repo");
+        Path pw = Files.writeString(tmp.resolve("pw"), "auditor's copy\n");
+        assertThat(vault(repo, pw, "init", "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault(repo, pw, "backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault(repo, pw, "check").exit()).isZero();
+        Files.writeString(data.resolve("b.txt"), "two\n");
+        assertThat(vault(repo, pw, "backup", data.toString(), "--allow-same-device").exit()).isZero();
+        CliRun forget = vault(repo, pw, "forget", "--keep-last", "1", "--prune");
+        assertThat(forget.out()).as(forget.err()).contains("gathered into segments");
+        assertThat(vault(repo, pw, "check").exit()).isZero();
+        CliRun taken = vault(repo, pw, "journal", "--anchor");
+        assertThat(taken.exit()).as(taken.err()).isZero();
+        String anchor = taken.out().lines().filter(l -> l.startsWith("anchor ")).findFirst().orElseThrow().substring(7).strip();
+
+        Process whole = reader(repo, pw, "--anchor", anchor);
+        String report = new String(whole.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(whole.waitFor()).as(report).isZero();
+        assertThat(report).contains("anchor at the newest check: " + anchor, "anchor " + anchor + ": verified", "0 of them missing");
+
+        List<String> before = journalFiles(repo);
+        Files.writeString(data.resolve("c.txt"), "three\n");
+        assertThat(vault(repo, pw, "backup", data.toString(), "--allow-same-device").exit()).isZero();
+        List<String> backupEntry = journalFiles(repo).stream().filter(f -> !before.contains(f)).toList();
+        assertThat(backupEntry).hasSize(1);
+        assertThat(vault(repo, pw, "check").exit()).isZero(); // names the backup's entry
+        Files.delete(repo.resolve("journal").resolve(backupEntry.getFirst()));
+        assertThat(vault(repo, pw, "check").exit()).as("the vault's own check").isNotZero();
+
+        Process deleted = reader(repo, pw, "--anchor", anchor);
+        report = new String(deleted.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(deleted.waitFor()).as(report).isEqualTo(1);
+        assertThat(report).contains("which a check named, is not in the journal: deleted from the store", "1 of them missing",
+                "anchor " + anchor + ": verified");
+    }
+
+    private static List<String> journalFiles(Path repo) throws IOException {
+        try (Stream<Path> files = Files.list(repo.resolve("journal"))) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** tools/vault_reader.py on the repository, stdout and stderr together. */
+    private static Process reader(Path repo, Path pw, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("python3", READER.toString(), repo.toString(), pw.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
     /** Runs tools/vault_reader.py on the repository, restoring every snapshot under {@code out}; its report, after exit 0. */
     private static String readWithTheIndependentReader(Path repo, Path pw, Path out) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("python3", READER.toString(), repo.toString(), pw.toString(), "--restore", out.toString())
-                .redirectErrorStream(true).start();
+        Process p = reader(repo, pw, "--restore", out.toString());
         String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(report).isZero();
