@@ -161,6 +161,29 @@ class CopyBatchesTest {
         }
     }
 
+    /**
+     * A batch counts what its first snapshot stores: three snapshots of 0.6 MB each, a batch of 1 MB, end in a batch of two
+     * and one; the bytes were read after the first had stored its own, and all three went in one batch of 1.8 MB.
+     */
+    @Test
+    void aBatchCountsTheBytesItsFirstSnapshotStores() throws Exception {
+        Path near = tmp.resolve("near-big");
+        Path data = Files.createDirectories(tmp.resolve("src-near-big"));
+        try (Repository repo = TestTrees.newRepo(near)) {
+            for (int i = 0; i < 3; i++) {
+                Files.write(data.resolve("f.bin"), TestTrees.random(20 + i, 600_000));
+                TestTrees.backup(repo, data);
+            }
+        }
+        try (Repository from = TestTrees.open(near); Repository target = TestTrees.newRepo(tmp.resolve("far-big"))) {
+            List<Integer> batches = new ArrayList<>();
+            new Copier(from, target, 1_000_000).copyEach(from.snapshots(), c -> { }, batch -> batches.add(batch.size()));
+
+            assertThat(batches).containsExactly(2, 1);
+            assertThat(target.snapshots()).hasSize(3);
+        }
+    }
+
     /** A near-line repository of {@code n} snapshots, each of one small file of its own. */
     private Path sourceOf(int n, String name) throws Exception {
         Path dir = tmp.resolve(name + n);

@@ -260,6 +260,8 @@ public final class Copier {
         private SharedLock reading;
         private long startedAt;
         private long bytesAtStart;
+        /** Whether {@link #startedAt} and {@link #bytesAtStart} are this batch's: set before its first snapshot stores. */
+        private boolean begun;
 
         Batch(Consumer<Copied> copied, Consumer<List<Copied>> committed) {
             this.copied = copied;
@@ -303,7 +305,20 @@ public final class Copier {
                 forgetWhatTheTargetLost();
             }
             copying = snapshot;
+            begin();
             return Copier.this.copyTree(snapshot.snapshot().tree());
+        }
+
+        /**
+         * Marks the batch's start, before its first snapshot stores anything: the bytes it stores count to the batch's
+         * {@link #batchBytes} (they were read after it had stored them, so a batch stored a whole snapshot more than said).
+         */
+        private void begin() {
+            if (pending.isEmpty() && !begun) {
+                begun = true;
+                startedAt = System.nanoTime();
+                bytesAtStart = added.bytes();
+            }
         }
 
         /** A copy found made before, or committed under a lock of its own: handed on in its turn. */
@@ -312,10 +327,7 @@ public final class Copier {
         }
 
         private void queue(Pending p) {
-            if (pending.isEmpty()) {
-                startedAt = System.nanoTime();
-                bytesAtStart = added.bytes();
-            }
+            begin();
             pending.add(p);
             pendingIds.add(p.snapshot().id().hex());
             if (added.bytes() - bytesAtStart >= batchBytes || System.nanoTime() - startedAt >= BATCH_TIME.toNanos()) {
@@ -332,6 +344,7 @@ public final class Copier {
             List<Pending> these = List.copyOf(pending);
             pending.clear();
             pendingIds.clear();
+            begun = false;
             try {
                 if (lock != null) {
                     target.flush();
@@ -409,6 +422,7 @@ public final class Copier {
         void failed(RuntimeException failure) {
             if (pending.isEmpty() && handedOn.isEmpty() || org.opsledger.vault.Cancelled.caused(failure)) {
                 pending.clear();
+                begun = false;
                 handedOn.clear();
                 release();
                 return;
