@@ -1806,8 +1806,12 @@ public final class Restorer {
                     Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, accessTime, null));
         }
         String timeNotKept = e.unapplied(UnappliedMetadata.Kind.MTIME) ? null : targetFs.timeNotKept(n.mtime());
-        if (timeNotKept != null) {
-            notSet(e, UnappliedMetadata.Kind.MTIME, timeNotKept); // FAT keeps 2 s: 12:00:01.5 reads 12:00:00
+        if (timeNotKept != null && targetFs.roundsTime(n.mtime())) {
+            // FAT keeps 2 s: 12:00:01.5 reads 12:00:00. Reported, and still verified, at the filesystem's step: one left out
+            // of --verify hid a time that was not set at all (f3's, session 38)
+            unapplied.add(UnappliedMetadata.Kind.MTIME, e.rel(), timeNotKept);
+        } else if (timeNotKept != null) {
+            notSet(e, UnappliedMetadata.Kind.MTIME, timeNotKept);
         }
         if (!hasMode || n.type() == NodeType.FILE && modeAtCreation(e)) {
             // created with it (create): chown, before this, clears only set-ID bits, which such a mode has none of
@@ -1984,7 +1988,7 @@ public final class Restorer {
             failures.add(f.rel() + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(expected));
         }
         long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
-        if (mtime != f.node.mtime() && !inode.unapplied(UnappliedMetadata.Kind.MTIME)) {
+        if (!targetFs.sameTime(mtime, f.node.mtime()) && !inode.unapplied(UnappliedMetadata.Kind.MTIME)) {
             failures.add(f.rel() + ": mtime differs from the snapshot");
         }
         boolean user = !inode.unapplied(UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES);
@@ -2060,7 +2064,7 @@ public final class Restorer {
             Map<String, Object> a = Files.readAttributes(s.path(), "unix:lastModifiedTime,uid,gid", LinkOption.NOFOLLOW_LINKS);
             checkOwner(s, s, a, failures); // lchown(2) gave it its own
             long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
-            if (mtime != s.node.mtime() && !s.unapplied(UnappliedMetadata.Kind.MTIME)) { // its time was never compared (a helper's)
+            if (!targetFs.sameTime(mtime, s.node.mtime()) && !s.unapplied(UnappliedMetadata.Kind.MTIME)) { // its time was never compared (a helper's)
                 failures.add(s.rel() + ": mtime differs from the snapshot");
             }
         } catch (IOException e) {

@@ -64,8 +64,11 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
     /** Characters FAT and exFAT refuse in a name, besides the control characters below 0x20. */
     static final String RESERVED = "\"*:<>?\\|";
 
-    /** The steps a filesystem may keep times to: micro- and milliseconds, exFAT's 10 ms, seconds, FAT's 2 s. */
-    private static final long[] PRECISIONS = {1_000, 1_000_000, 10_000_000, 1_000_000_000, 2_000_000_000};
+    /**
+     * The steps a filesystem may keep times to: NTFS's 100 ns (ntfs-3g read 01:46:41.123456789 back as .123456700, which was
+     * taken for a step of 1 µs: f3's, session 38), micro- and milliseconds, exFAT's 10 ms, seconds, FAT's 2 s.
+     */
+    private static final long[] PRECISIONS = {100, 1_000, 1_000_000, 10_000_000, 1_000_000_000, 2_000_000_000};
     /** A time with every digit set: 2001-09-09T01:46:41.123456789Z, an odd second. */
     private static final long PROBE_TIME = 1_000_000_001_123_456_789L;
 
@@ -283,6 +286,23 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
         return timePrecision == 1 || mtime % timePrecision == 0 ? null : timeRounded();
     }
 
+    /**
+     * Whether {@code mtime} is within the dates this filesystem keeps and only stored to its step ({@link #timeRounded}):
+     * what it reads back can then be compared with the snapshot's at that step ({@link #sameTime}).
+     */
+    boolean roundsTime(long mtime) {
+        return timePrecision != 1 && timePrecision != Long.MAX_VALUE && mtime >= earliestTime && mtime <= latestTime
+                && mtime % timePrecision != 0;
+    }
+
+    /**
+     * Whether {@code kept}, read back from a path, is {@code recorded} as this filesystem stores it: exactly, or less than its
+     * step apart (NTFS cuts to 100 ns, FAT rounds to 2 s). One that keeps nanoseconds compares them all.
+     */
+    boolean sameTime(long kept, long recorded) {
+        return kept == recorded || timePrecision != Long.MAX_VALUE && Math.abs(kept - recorded) < timePrecision;
+    }
+
     /** 1960-01-01 and 2040-01-01, in nanoseconds: times a filesystem that keeps a narrow range of dates sets otherwise. */
     static final long EARLY_PROBE = -315_619_200_000_000_000L;
     static final long LATE_PROBE = 2_208_988_800_000_000_000L;
@@ -368,7 +388,8 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
             return "not kept by the target's filesystem";
         }
         String step = timePrecision >= 1_000_000_000 ? timePrecision / 1_000_000_000 + " s"
-                : timePrecision >= 1_000_000 ? timePrecision / 1_000_000 + " ms" : timePrecision / 1_000 + " µs";
+                : timePrecision >= 1_000_000 ? timePrecision / 1_000_000 + " ms"
+                : timePrecision >= 1_000 ? timePrecision / 1_000 + " µs" : timePrecision + " ns";
         return "kept to " + step + " by the target's filesystem";
     }
 

@@ -110,6 +110,50 @@ class RestoreVerifyTest {
         }
     }
 
+    /**
+     * NTFS keeps times in 100 ns units: ntfs-3g read 01:46:41.123456789 back as .123456700, the probe took that for a step of
+     * 1 µs, and each time was reported "kept to 1 µs" and left out of --verify, which then hid a time not set at all. The step
+     * is 100 ns, and --verify compares each time at it: a time changed after it was set (as a filesystem that did not keep it
+     * would leave it) is named.
+     */
+    @Test
+    void ontoNtfsTimesAreKeptTo100NanosecondsAndVerifiedAtThatStep() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mount needs root");
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        for (String name : List.of("kept", "changed")) {
+            Files.writeString(data.resolve(name), name);
+            Files.setLastModifiedTime(data.resolve(name), java.nio.file.attribute.FileTime.from(1_600_000_001_123_456_789L,
+                    java.util.concurrent.TimeUnit.NANOSECONDS));
+        }
+        Path image = tmp.resolve("ntfs.img");
+        Path ntfs = Files.createDirectories(tmp.resolve("ntfs"));
+        TestTrees.runOrSkip("truncate", "-s", "64M", image.toString());
+        TestTrees.runOrSkip("mkfs.ntfs", "-q", "-F", image.toString());
+        TestTrees.runOrSkip("ntfs-3g", "-o", "permissions", image.toString(), ntfs.toString());
+        Files.setAttribute(ntfs, "unix:mode", 0755); // 0777 as made: a restore below is refused
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            assertThat(TargetFilesystem.probe(ntfs).timePrecision()).isEqualTo(100);
+            SnapshotRef snap = TestTrees.backup(repo, data);
+            Path out = Files.createDirectories(ntfs.resolve("out"));
+            Files.writeString(out.resolve("live"), "a file that was there: every path's ACLs are written"); // through aclWrites
+            Restorer restorer = new Restorer(repo, 2);
+            restorer.aclWrites = (p, attributes, directory) -> {
+                if (p.getFileName().toString().equals("changed")) { // its time set, then changed
+                    Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(1_600_000_002_123_456_700L,
+                            java.util.concurrent.TimeUnit.NANOSECONDS));
+                }
+            };
+            RestoreResult r = restorer.restore(snap, out, List.of(), true);
+            assertThat(r.unapplied()).filteredOn(u -> u.what().equals("modification time")).singleElement()
+                    .satisfies(u -> assertThat(u.reason()).isEqualTo("kept to 100 ns by the target's filesystem"));
+            assertThat(r.verifyFailures()).containsExactly("data/changed: mtime differs from the snapshot");
+            assertThat(Files.getLastModifiedTime(out.resolve("data/kept")).to(java.util.concurrent.TimeUnit.NANOSECONDS))
+                    .isEqualTo(1_600_000_001_123_456_700L);
+        } finally {
+            TestTrees.unmount(ntfs);
+        }
+    }
+
     @Test
     void withoutVerifyTheRestoreItselfRefusesTheMislabelledBlob() {
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {

@@ -156,6 +156,23 @@ class TargetFilesystemTest {
         assertThat(TargetFilesystem.bound(TargetFilesystem.LATE_PROBE, y1901, Long.MAX_VALUE)).as("a wrap below").isEqualTo(Long.MAX_VALUE);
     }
 
+    /**
+     * NTFS keeps 100 ns: a time is reported as kept to that step and compared at it, never closer, and a filesystem that keeps
+     * nanoseconds compares every one of them.
+     */
+    @Test
+    void aTimeIsComparedAtTheStepTheFilesystemKeepsItTo() {
+        TargetFilesystem ntfs = new TargetFilesystem(null, 100, false, null, null, false, 0777, null, Long.MIN_VALUE, Long.MAX_VALUE,
+                255, true, false, false, null);
+        assertThat(ntfs.timeRounded()).isEqualTo("kept to 100 ns by the target's filesystem");
+        assertThat(ntfs.roundsTime(1_600_000_001_123_456_789L)).isTrue();
+        assertThat(ntfs.roundsTime(1_600_000_001_123_456_700L)).isFalse();
+        assertThat(ntfs.sameTime(1_600_000_001_123_456_700L, 1_600_000_001_123_456_789L)).isTrue();
+        assertThat(ntfs.sameTime(1_600_000_001_123_456_600L, 1_600_000_001_123_456_789L)).isFalse();
+        assertThat(TargetFilesystem.FULL.sameTime(1_600_000_001_123_456_788L, 1_600_000_001_123_456_789L)).isFalse();
+        assertThat(TargetFilesystem.FULL.roundsTime(1_600_000_001_123_456_789L)).isFalse();
+    }
+
     /** NTFS through lowntfs-3g -o ignore_case lists every name in lower case: README is restored and listed as "readme". */
     @Test
     void aNameIsListedInTheCaseTheTargetKeeps() {
