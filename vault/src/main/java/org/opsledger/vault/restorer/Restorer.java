@@ -1095,6 +1095,7 @@ public final class Restorer {
         // directory → name as the filesystem compares it → the names kept: where Java's upper case and the filesystem's differ
         // (exFAT's table keeps "kırmızı" apart from "kirmizi"), each of one key is asked of the target (a tester's)
         Map<Entry, Map<String, List<String>>> namesByDir = new HashMap<>();
+        places = placesOf(plan, base);
         java.util.function.Predicate<Entry> keep = e -> {
             if (leftOut.contains(e.dir)) {
                 if (e.node.type() == NodeType.DIR) {
@@ -1103,23 +1104,26 @@ public final class Restorer {
                 return false; // under a directory left out: that directory is reported
             }
             String reason = null;
+            Place in = places.get(e.dir); // the filesystem it goes onto
             if (e.path().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PATH_MAX) {
                 reason = "its path in the target would be longer than the " + PATH_MAX + " bytes Linux takes (restore nearer the root)";
             } else {
-                reason = targetFs.refusesName(e.node.name()); // its length or characters, else its case beside another's
-                if (reason == null && targetFs.ignoresCase()) {
+                reason = in.fs.refusesName(e.node.name()); // its length or characters, else its case beside another's
+                if (reason == null && in.fs.ignoresCase()) {
                     List<String> kept = namesByDir.computeIfAbsent(e.dir, d -> new HashMap<>())
-                            .computeIfAbsent(targetFs.nameKey(e.node.name()), k -> new ArrayList<>());
-                    if (kept.stream().anyMatch(other -> TargetFilesystem.sameName(base, other, e.node.name()))) {
-                        reason = "it differs only in case from another name in its directory";
+                            .computeIfAbsent(TargetFilesystem.folded(e.node.name()), k -> new ArrayList<>());
+                    String other = kept.stream().filter(o -> TargetFilesystem.sameName(in.dir, o, e.node.name())).findFirst().orElse(null);
+                    if (other != null) { // one line for each pair: which was kept, and how to get the other
+                        reason = "the target's filesystem takes it for " + other + ", restored in its place: restore it into another"
+                                + " directory with --include, or write it out with dump";
                     } else {
                         kept.add(e.node.name());
                     }
                 }
             }
             if (reason == null) {
-                if (!targetFs.listedAs(e.node.name()).equals(e.node.name())) { // restored, and listed under another name
-                    unapplied.add(UnappliedMetadata.Kind.CASE, e.rel(), "the target's filesystem lists every name in " + targetFs.caseListed());
+                if (!in.fs.listedAs(e.node.name()).equals(e.node.name())) { // restored, and listed under another name
+                    unapplied.add(UnappliedMetadata.Kind.CASE, e.rel(), "the target's filesystem lists every name in " + in.fs.caseListed());
                 }
                 return true;
             }
@@ -1144,6 +1148,52 @@ public final class Restorer {
                 plan.files.add(l);
             }
         }
+    }
+
+    /**
+     * A filesystem paths are restored onto, and a directory there that was there when the restore began, where it was probed
+     * and where two names are asked whether it takes them for one ({@link TargetFilesystem#sameName}).
+     */
+    private record Place(TargetFilesystem fs, Path dir) {
+    }
+
+    /**
+     * Of each planned directory, the filesystem its paths go onto ({@link Place}): the target's, or, under a directory of the
+     * snapshot found in the target that is another filesystem's (a USB stick's exFAT, NTFS, mounted below a tree restored
+     * into), that one's, probed there once. The target's probe spoke for all: under NTFS through lowntfs-3g -o ignore_case
+     * mounted below, "makefile" beside "Makefile" ended the whole restore, "already exists", and --verify reported each time
+     * NTFS keeps to 100 ns as differing (f3's, session 38). In a target this restore made, which holds no other, all are the
+     * target's.
+     */
+    private Map<Entry, Place> places = Map.of();
+
+    private Map<Entry, Place> placesOf(Plan plan, Path base) {
+        Map<Entry, Place> out = new HashMap<>(); // entries are equal only to themselves
+        Place target = new Place(targetFs, base);
+        out.put(plan.target, target);
+        Object targetDevice = device(base);
+        Map<Object, Place> byDevice = new HashMap<>();
+        for (Entry d : plan.dirs) { // pre-order: a directory after the one it is in
+            Object on = plan.found.contains(d) ? device(d.dirPath) : null; // one the restore makes is on the filesystem it is made in
+            out.put(d, on == null ? out.get(d.dir) : on.equals(targetDevice) ? target
+                    : byDevice.computeIfAbsent(on, k -> probed(d.dirPath)));
+        }
+        return out;
+    }
+
+    /** The filesystem of {@code dir} as {@link TargetFilesystem#probe} finds it; the target's where it cannot (the restore says why). */
+    private Place probed(Path dir) {
+        try {
+            return new Place(TargetFilesystem.probe(dir), dir);
+        } catch (VaultException cannotWrite) {
+            return new Place(targetFs, dir); // refuseUnwritableDirectories names it
+        }
+    }
+
+    /** The filesystem the path {@code e} is on ({@link #places}). */
+    private TargetFilesystem filesystemOf(Entry e) {
+        Place p = places.get(e.node.type() == NodeType.DIR ? e : e.dir);
+        return p == null ? targetFs : p.fs;
     }
 
     /** Something done to one planned path. */
@@ -1217,8 +1267,13 @@ public final class Restorer {
                 List<Entry> batch = all.subList(from, Math.min(all.size(), from + FIFOS_PER_PROCESS));
                 List<String> command = new ArrayList<>(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey())));
                 batch.forEach(f -> command.add(argument(f.path())));
+                List<Path> there = batch.stream().filter(f -> fileKey(f.path()) != null).map(Entry::path).toList();
                 boolean made = run(command) == null;
                 for (Entry f : batch) {
+                    if (there.contains(f.path())) { // another path's, made before: never this FIFO's to remove
+                        notSet(f, UnappliedMetadata.Kind.SPECIAL, TAKEN_BY_A_FOLDED_NAME);
+                        continue;
+                    }
                     Object key = fileKey(f.path());
                     if (key != null && !found.add(key)) { // another path's: removing it would remove that one
                         String refusal = run(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey()), argument(f.path())));
@@ -1255,15 +1310,30 @@ public final class Restorer {
             notSet(e, UnappliedMetadata.Kind.SPECIAL, "only root may create a device node");
             return;
         }
+        if (fileKey(e.path()) != null) { // another path's, made before: never this node's to remove
+            notSet(e, UnappliedMetadata.Kind.SPECIAL, TAKEN_BY_A_FOLDED_NAME);
+            return;
+        }
         String refusal = run(List.of("mknod", "-m", Integer.toOctalString(n.mode() & 0777), argument(e.path()),
                 n.type() == NodeType.CHARDEV ? "c" : "b", Long.toString(n.deviceMajor()), Long.toString(n.deviceMinor())));
         keepIfMade(e, refusal);
     }
 
     /**
+     * Why a FIFO or device node is not made where its path names something there before its own mkfifo or mknod: none of
+     * the snapshot's names was in the target (refuseTakenPaths), so another path this restore made has its name, to the
+     * filesystem. keepIfMade removed what it found there as what the command had left: under a mount that ignores case
+     * (lowntfs-3g -o ignore_case) below the target, the FIFO "docs" removed the directory "Docs" the restore had just made,
+     * and the restore failed at Docs/a.txt (f3's, session 38). Such names are left out before ({@link #placesOf}); this
+     * holds where a filesystem takes two names for one that Java's upper case keeps apart.
+     */
+    static final String TAKEN_BY_A_FOLDED_NAME = "the target's filesystem takes its name for that of another path restored";
+
+    /**
      * What mkfifo or mknod left at the path is looked at (lstat): on exFAT through exfat-fuse mkfifo succeeds and
      * mknod fails (EIO), and each leaves a regular file. Anything but the node asked for is removed and the node
-     * reported as not created, with the command's {@code refusal} when it gave one.
+     * reported as not created, with the command's {@code refusal} when it gave one. Only what the command made is looked
+     * at: a path another had taken before it is reported, never removed ({@link #TAKEN_BY_A_FOLDED_NAME}).
      */
     private void keepIfMade(Entry e, String refusal) {
         Path path = e.path();
@@ -1805,8 +1875,9 @@ public final class Restorer {
             set(e, UnappliedMetadata.Kind.MTIME, () ->
                     Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, accessTime, null));
         }
-        String timeNotKept = e.unapplied(UnappliedMetadata.Kind.MTIME) ? null : targetFs.timeNotKept(n.mtime());
-        if (timeNotKept != null && targetFs.roundsTime(n.mtime())) {
+        TargetFilesystem fs = filesystemOf(e);
+        String timeNotKept = e.unapplied(UnappliedMetadata.Kind.MTIME) ? null : fs.timeNotKept(n.mtime());
+        if (timeNotKept != null && fs.roundsTime(n.mtime())) {
             // FAT keeps 2 s: 12:00:01.5 reads 12:00:00. Reported, and still verified, at the filesystem's step: one left out
             // of --verify hid a time that was not set at all (f3's, session 38)
             unapplied.add(UnappliedMetadata.Kind.MTIME, e.rel(), timeNotKept);
@@ -1988,7 +2059,7 @@ public final class Restorer {
             failures.add(f.rel() + ": mode " + Integer.toOctalString(mode) + ", expected " + Integer.toOctalString(expected));
         }
         long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
-        if (!targetFs.sameTime(mtime, f.node.mtime()) && !inode.unapplied(UnappliedMetadata.Kind.MTIME)) {
+        if (!filesystemOf(f).sameTime(mtime, f.node.mtime()) && !inode.unapplied(UnappliedMetadata.Kind.MTIME)) {
             failures.add(f.rel() + ": mtime differs from the snapshot");
         }
         boolean user = !inode.unapplied(UnappliedMetadata.Kind.EXTENDED_ATTRIBUTES);
@@ -2064,7 +2135,7 @@ public final class Restorer {
             Map<String, Object> a = Files.readAttributes(s.path(), "unix:lastModifiedTime,uid,gid", LinkOption.NOFOLLOW_LINKS);
             checkOwner(s, s, a, failures); // lchown(2) gave it its own
             long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
-            if (!targetFs.sameTime(mtime, s.node.mtime()) && !s.unapplied(UnappliedMetadata.Kind.MTIME)) { // its time was never compared (a helper's)
+            if (!filesystemOf(s).sameTime(mtime, s.node.mtime()) && !s.unapplied(UnappliedMetadata.Kind.MTIME)) { // its time was never compared (a helper's)
                 failures.add(s.rel() + ": mtime differs from the snapshot");
             }
         } catch (IOException e) {

@@ -233,8 +233,8 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
     }
 
     /**
-     * Whether the filesystem of {@code base} takes {@code b} for {@code a}, which {@link #nameKey} folds alike: asked by making
-     * {@code a} in a scratch directory there and looking {@code b} up. Yes where it cannot be asked, as nameKey says.
+     * Whether the filesystem of {@code base} takes {@code b} for {@code a}, which {@link #folded} folds alike: asked by making
+     * {@code a} in a scratch directory there and looking {@code b} up. Yes where it cannot be asked, as folded says.
      */
     static boolean sameName(Path base, String a, String b) {
         Path dir = probePath(base);
@@ -337,11 +337,11 @@ record TargetFilesystem(String modesRefused, long timePrecision, boolean ignores
         }
     }
 
-    /** The name as this filesystem compares names: upper case, code point by code point, where it ignores case. */
-    String nameKey(String name) {
-        if (!ignoresCase) {
-            return name;
-        }
+    /**
+     * The name as a filesystem that ignores case compares names: upper case, code point by code point. Two names alike so
+     * are asked of the filesystem ({@link #sameName}): its table and Java's differ.
+     */
+    static String folded(String name) {
         StringBuilder b = new StringBuilder(name.length());
         name.codePoints().forEach(c -> b.appendCodePoint(Character.toUpperCase(c)));
         return b.toString();
