@@ -45,6 +45,36 @@ class FrozenCopyBackupTest {
         }
     }
 
+    /**
+     * An --exclude broader than meant that leaves out every entry under the backup path (`/srv/app/*` typed for
+     * `/srv/app/*&#47;cache`): saved as an incremental of 0 files, exit 0, where the parent held every file, and `forget
+     * --keep-last 1 --prune` then kept the empty one (h4's). Refused as an emptied directory is; with --full a warning.
+     */
+    @Test
+    void anExcludeThatLeavesOutEveryEntryWhereTheParentHeldSomeFailsTheBackupAndWithFullIsAWarning() throws Exception {
+        Path app = Files.createDirectories(tmp.resolve("srv/app"));
+        Files.writeString(Files.createDirectories(app.resolve("www/cache")).resolve("x"), "tmp");
+        Files.writeString(app.resolve("www/index.html"), "<html>");
+        Files.writeString(Files.createDirectories(app.resolve("db")).resolve("data.sql"), "rows");
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef good = TestTrees.backup(repo, app);
+            Archiver archiver = new Archiver(repo, new BackupProgress());
+            assertThatThrownBy(() -> archiver.backup(TestTrees.options(app).withExcludes(List.of(app + "/*"))))
+                    .isInstanceOf(VaultException.class)
+                    .hasMessage("every entry under the backup path " + app + " was left out (--exclude, --exclude-if-present, -x), where"
+                            + " snapshot " + good.shortId() + " of this source holds 2 entries there: no snapshot was written; narrow the"
+                            + " patterns, or back it up with --full if that is meant");
+            assertThat(repo.snapshots()).hasSize(1);
+            new Archiver(repo, new BackupProgress()).backup(TestTrees.options(app).withExcludes(List.of(app + "/*/cache")));
+            assertThat(repo.snapshots()).as("what was meant").hasSize(2);
+
+            BackupProgress full = new BackupProgress();
+            new Archiver(repo, full).backup(TestTrees.options(app).withExcludes(List.of(app + "/*")).withFull(true));
+            assertThat(full.warnings()).as("saved, exit 3").singleElement().asString().contains("was left out", "saved empty (--full)");
+            assertThat(repo.snapshots()).hasSize(3);
+        }
+    }
+
     /** A symlink as a backup path saved the link alone, 0 files, exit 0; given with a trailing slash it is followed. */
     @Test
     void aSymlinkAsABackupPathIsRefusedNamingItsTargetAndWithATrailingSlashItsDirectoryIsBackedUpUnderTheLinksName() throws Exception {

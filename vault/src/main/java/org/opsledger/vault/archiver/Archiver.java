@@ -261,6 +261,47 @@ public final class Archiver {
         }
     }
 
+    /**
+     * A backup path whose every entry the selection left out (`--exclude '/srv/app/*'` typed for `'/srv/app/*&#47;cache'`,
+     * an --exclude-if-present file at its top) where the source's newest snapshot held entries there: saved as an
+     * incremental of 0 files, exit 0, `due` said ok, and `forget --keep-last 1 --prune` kept it and destroyed the real one
+     * (a tester's). Refused as an emptied directory is ({@link #refuseEmptied}), after the walk, which is what tells it;
+     * with --full saved and warned of (exit 3). What the walk stored is left to prune.
+     */
+    private void refuseLeftOutWhole(List<Path> paths, List<Path> walked, List<Node> nodes, SnapshotRef previous, boolean full) {
+        if (previous == null || !repo.index().contains(previous.snapshot().tree())) {
+            return;
+        }
+        Map<String, Node> now = byName(new Tree(nodes));
+        Map<String, Node> before = null;
+        for (int i = 0; i < paths.size(); i++) {
+            Path path = paths.get(i);
+            Node n = now.get(FileNames.nameOf(path));
+            if (n == null || n.type() != NodeType.DIR || n.subtree() == null || emptyDirectory(walked.get(i)) // refuseEmptied's
+                    || !repo.loadTree(n.subtree()).nodes().isEmpty()) {
+                continue;
+            }
+            if (before == null) {
+                before = byName(repo.loadTree(previous.snapshot().tree()));
+            }
+            Node was = before.get(n.name());
+            if (was == null || was.type() != NodeType.DIR || was.subtree() == null || !repo.index().contains(was.subtree())) {
+                continue;
+            }
+            int held = repo.loadTree(was.subtree()).nodes().size();
+            if (held == 0) {
+                continue;
+            }
+            String what = "every entry under the backup path " + FileNames.exactOf(path) + " was left out (--exclude, --exclude-if-present, -x),"
+                    + " where snapshot " + previous.shortId() + " of this source holds " + held + " entries there";
+            if (!full) {
+                throw new VaultException(what + ": no snapshot was written; narrow the patterns, or back it up with --full if that"
+                        + " is meant");
+            }
+            progress.warn(what + ": saved empty (--full)");
+        }
+    }
+
     private static boolean emptyDirectory(Path p) {
         if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             return false;
@@ -343,6 +384,7 @@ public final class Archiver {
             walk.permissionsNotKept();
             ObjectId root = repo.saveTree(new Tree(nodes), added);
             repo.flush();
+            refuseLeftOutWhole(paths, walked, nodes, previous, options.full());
             Snapshot s = snapshot(started, options, root, parent == null ? null : parent.id(), pathStrings,
                     options.full() || parent == null ? Snapshot.Kind.FULL : Snapshot.Kind.INCREMENTAL, added, walk.keepPermissions);
             return commit(lock, s);
