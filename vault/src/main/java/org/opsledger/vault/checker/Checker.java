@@ -86,6 +86,9 @@ public final class Checker {
     private List<String> journalCovers = List.of();
     /** The packs checks found damaged that no repair or full read since cleared, each with the newest entry naming it. */
     private final Map<ObjectId, JournalEntry> damageRecalled = new HashMap<>();
+    /** The index files and condemned records this pass read, and whether a pack it found indexed was gone ({@link #movedUnder}). */
+    private final Set<String> metadataRead = ConcurrentHashMap.newKeySet();
+    private volatile boolean packGone;
 
     public Checker(Repository repo, int threads) {
         if (threads < 1) { // refused where given: check(100) failed in its pool ("maximumPoolSize must be positive", a tester's)
@@ -101,8 +104,30 @@ public final class Checker {
             throw new IllegalArgumentException("Checker: readDataPercent is " + readDataPercent + "; give 0 to 100");
         }
         try (SharedLock reading = repo.readLock("check")) { // a prune meanwhile deletes no pack this check may read
-            return checkRead(readDataPercent);
+            CheckResult result = checkRead(readDataPercent);
+            while (movedUnder() && repo.readAgainAfterMove()) {
+                packsDone.set(0);
+                result = checkRead(readDataPercent);
+            }
+            return result;
         }
+    }
+
+    /**
+     * Whether a pack this check found indexed was gone (from the listing of data/, as it read it, or its trees) while it
+     * read without a lock, and an index file or condemned record it read has gone since: a prune, key retire or repair on
+     * another host wrote what the pack held elsewhere before it deleted it (vault-format.md §10), and the check runs again
+     * on the repository as it is now ({@link Repository#readAgainAfterMove}: a few times at most). A pack gone while the
+     * index stayed as read is missing, and named so. A lockless check beside a prune called a sound repository's packs
+     * missing (a tester's).
+     */
+    private boolean movedUnder() {
+        if (!packGone || !repo.readWithoutLock()) {
+            return false;
+        }
+        Set<String> now = new HashSet<>(repo.indexFiles());
+        now.addAll(repo.backend().list("condemned"));
+        return !now.containsAll(metadataRead);
     }
 
     private CheckResult checkRead(double readDataPercent) {
@@ -113,7 +138,9 @@ public final class Checker {
         // the index", exit 1, of a sound repository (a helper's check beside a backup).
         List<String> snapshotFiles = repo.backend().list("snapshots");
         Index index = new Index(true);
-        readIndex(index, errors);
+        metadataRead.clear();
+        packGone = false;
+        metadataRead.addAll(readIndex(index, errors));
         List<SnapshotRef> snapshots = new ArrayList<>();
         // read several at a time, as the snapshot listing reads them: one after another, 100 took 100 round trips (a helper's)
         FilesAtOnce.each(snapshotFiles, FilesAtOnce.READERS, "the snapshot files", n -> repo.readListed(n, true), (name, file) -> {
@@ -163,6 +190,7 @@ public final class Checker {
         // read each record twice: a helper's count at a distance)
         errors.addAll(unopenable("condemned", Sealing.Kind.CONDEMNED, Condemned.class, (name, record) -> {
             condemned.add(name.substring(name.lastIndexOf('/') + 1));
+            metadataRead.add(name);
             if (record != null) {
                 condemnedRecords.add(record);
             }
@@ -193,6 +221,7 @@ public final class Checker {
         Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
         for (ObjectId pack : index.packs()) {
             if (!stored.contains(pack)) {
+                packGone = true;
                 damagedPackProblems.put(pack, MISSING);
                 byPack.getOrDefault(pack, List.of()).forEach(b -> damagedBlobs.put(b.id(), MISSING));
                 continue;
@@ -1080,6 +1109,7 @@ public final class Checker {
                     Cancelled.passOn(e, "the check");
                     // gone since listed: the store answered (an S3 404 was "the store failed, … check again when it answers": a re-tester's)
                     boolean gone = e instanceof MissingFileException;
+                    packGone |= gone;
                     if (!gone && !repo.backend().isDamage(e)) { // the store did not answer, or this user may not read it
                         PermissionDeniedException.passOn(e);
                         throw new BackendException("cannot read pack " + p + " from " + repo.backend().location() + ": " + e.getMessage()
@@ -1310,6 +1340,7 @@ public final class Checker {
             tree = repo.loadTree(treeId, w.index()); // the repository's own index is never read: one index in memory, not two
         } catch (VaultException e) {
             Cancelled.passOn(e, "the check");
+            packGone |= e instanceof MissingFileException;
             w.errors().add("snapshot " + s.shortId() + " " + (dir.isEmpty() ? "/" : dir) + ": " + e.getMessage());
             w.unwalked().add(s.shortId());
             return false;

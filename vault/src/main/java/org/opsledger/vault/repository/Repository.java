@@ -1178,7 +1178,11 @@ public final class Repository implements AutoCloseable {
     }
 
     public byte[] loadBlob(ObjectId id) {
-        return loadBlob(id, locations(id));
+        try {
+            return loadBlob(id, locations(id));
+        } catch (MissingFileException gone) {
+            return loadMoved(id, gone);
+        }
     }
 
     /** A blob located through {@code in}, an index the caller read itself. */
@@ -1235,6 +1239,87 @@ public final class Repository implements AutoCloseable {
             condemned = c = read;
         }
         return c.get(id);
+    }
+
+    /**
+     * Whether {@code failed} is a pack gone from under this command, which reads without a lock ({@link #readLock}): a
+     * prune, key retire or repair on another host writes the packs and index that hold what it keeps before it deletes the
+     * old packs (vault-format.md §10, §3), so what the command read there may be elsewhere now. Under a lock no pack it
+     * found indexed goes (a prune keeps it until the lock ends), and one missing is damage.
+     */
+    private boolean goneFromUnder(RuntimeException failed) {
+        return readWithoutLock && failed instanceof MissingFileException m && m.name().startsWith("data/");
+    }
+
+    /**
+     * Blob {@code id}, whose pack {@code gone} was not there when read: where the index, read again, places it now, when
+     * the pack went from under this command ({@link #goneFromUnder}: a prune or key retire moved it, and a key epoch
+     * newer than this keyring is looked for in the keyring as stored, {@link #dataKey}). {@code gone} itself under a
+     * lock, once the index was read again {@link #MOVES_FOLLOWED} times, and when no other pack holds the blob: a pack
+     * really missing stays the error it is. A restore without a lock beside a prune failed halfway (a tester's).
+     */
+    public byte[] loadMoved(ObjectId id, MissingFileException gone) {
+        MissingFileException last = gone;
+        while (goneFromUnder(last)) {
+            List<IndexEntry> now = placesAfterMove(id, idOfName(last.name()));
+            if (now.isEmpty()) {
+                break;
+            }
+            try {
+                return loadBlob(id, now);
+            } catch (MissingFileException again) { // moved twice: a second prune
+                last = again;
+            }
+        }
+        throw gone;
+    }
+
+    /** Where {@code id} is now but in {@code gonePack}: the index is read again if it still places the blob there. */
+    private List<IndexEntry> placesAfterMove(ObjectId id, ObjectId gonePack) {
+        synchronized (indexLock) { // one reading for the workers that met the pack gone at once: the others find it read
+            if (locations(id).stream().anyMatch(e -> e.pack().equals(gonePack)) && !readAgainAfterMove()) {
+                return List.of();
+            }
+            List<IndexEntry> now = locations(id).stream().filter(e -> !e.pack().equals(gonePack)).toList();
+            if (!now.isEmpty()) {
+                sayMoved(); // a restore reads its index afresh after planning: moved, though read again by no one here
+            }
+            return now;
+        }
+    }
+
+    /** How many times a command that reads without a lock reads the index again for packs gone from under it. */
+    public static final int MOVES_FOLLOWED = 3;
+    /** How many times it did ({@link #readAgainAfterMove}); guarded by indexLock. */
+    private int movesFollowed;
+    /** Whether {@link #sayMoved} has said it; guarded by indexLock. */
+    private boolean movedSaid;
+
+    /** Says once a command that packs went from under it ({@link #onNotice}). */
+    private void sayMoved() {
+        if (!movedSaid) {
+            movedSaid = true;
+            notices.accept("packs this " + readWithoutLockKind + " read were removed meanwhile (a prune, key retire or repair on"
+                    + " another host): it reads what they held where the index, read again, places it now");
+        }
+    }
+
+    /**
+     * Once packs went from under this command ({@link #goneFromUnder}): reads the index (if it was read) and the condemned
+     * records again, at most {@link #MOVES_FOLLOWED} times a command, and says so the first time ({@link #onNotice}).
+     * Returns whether it did; the index files that are gone are a check's to compare.
+     */
+    public boolean readAgainAfterMove() {
+        synchronized (indexLock) {
+            if (movesFollowed >= MOVES_FOLLOWED) {
+                return false;
+            }
+            movesFollowed++;
+            sayMoved();
+            condemned = null;
+            reloadIndex();
+            return true;
+        }
     }
 
     /** The condemned records (§10) that open; one that does not is check's to name and repair's to drop. */
@@ -2392,6 +2477,7 @@ public final class Repository implements AutoCloseable {
             lock = new SharedLock(backend, kind);
         } catch (BackendException readOnly) {
             readWithoutLock = true;
+            readWithoutLockKind = kind;
             notices.accept("this " + kind + " reads the repository without a lock (it cannot write one: " + readOnly.getMessage()
                     + "): a prune, key retire, repair or dispose run meanwhile on another host can remove what it reads");
             return null;
@@ -2400,6 +2486,8 @@ public final class Repository implements AutoCloseable {
     }
 
     private volatile boolean readWithoutLock;
+    /** The command that reads without a lock, as {@link #readLock} was given it. */
+    private volatile String readWithoutLockKind;
     private java.util.function.Consumer<String> notices = notice -> { };
 
     /** Whether a command read this repository without a lock ({@link #readLock}): what it missed may have been removed meanwhile. */

@@ -39,6 +39,7 @@ import org.opsledger.vault.Cancelled;
 import org.opsledger.vault.OsUser;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.BackendException;
+import org.opsledger.vault.backend.MissingFileException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.repository.DamagedBlobException;
@@ -1577,19 +1578,28 @@ public final class Restorer {
         }
     }
 
-    /** A blob read at another place the index gives it, when its first did not read; what the first failed with if none reads. */
+    /**
+     * A blob read at another place the index gives it, when its first did not read, or where the index read again places
+     * it now when its pack went from under a restore without a lock ({@link Repository#loadMoved}); what the first failed
+     * with if none reads.
+     */
     private Repository.BlobBytes fromOtherPlace(ObjectId id, VaultException failed) {
         List<IndexEntry> places = otherPlaces.get(id);
-        if (places == null) {
+        byte[] plain = null;
+        if (places != null) {
+            try {
+                plain = repo.loadBlob(id, places);
+            } catch (BackendException | DamagedBlobException elsewhere) {
+                Cancelled.passOn(elsewhere, "the restore");
+            }
+        }
+        if (plain == null && failed instanceof MissingFileException gone) {
+            plain = repo.loadMoved(id, gone);
+        }
+        if (plain == null) {
             throw failed;
         }
-        try {
-            byte[] plain = repo.loadBlob(id, places);
-            return new Repository.BlobBytes(plain, 0, plain.length);
-        } catch (BackendException | DamagedBlobException elsewhere) {
-            Cancelled.passOn(elsewhere, "the restore");
-            throw failed;
-        }
+        return new Repository.BlobBytes(plain, 0, plain.length);
     }
 
     /** Whether the blob's bytes in {@code [from, to)} are all zeros. */
