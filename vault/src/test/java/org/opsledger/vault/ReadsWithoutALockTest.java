@@ -86,6 +86,7 @@ class ReadsWithoutALockTest {
             @Override
             public java.io.InputStream stream(String name) {
                 hook(name, "stream");
+                streamed.merge(name, 1, Integer::sum);
                 return local.stream(name);
             }
 
@@ -107,6 +108,8 @@ class ReadsWithoutALockTest {
     private SnapshotRef aOnly;
     /** What the reader said on the way ({@link Repository#onNotice}). */
     private final List<String> notices = new CopyOnWriteArrayList<>();
+    /** How many times the reader read each pack as a stream, by name. */
+    private final java.util.Map<String, Integer> streamed = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * a.bin and b.bin backed up in one pack, then a.bin alone, the first snapshot forgotten: a prune with --max-unused 0
@@ -162,7 +165,10 @@ class ReadsWithoutALockTest {
         assertThat(notices).filteredOn(n -> n.startsWith(MOVED.formatted("dump"))).hasSize(1);
     }
 
-    /** With --read-data, a pack gone as it is read; without, one gone between the index read and the listing of data/. */
+    /**
+     * With --read-data, a pack gone as it is read (the check runs again, and reads no pack it read whole before again);
+     * without, one gone between the index read and the listing of data/.
+     */
     @ParameterizedTest
     @CsvSource({"stream, 100", "list, 0"})
     void aCheckWithoutALockBesideAPruneCallsNoMovedPackMissing(String reads, double readDataPercent) throws Exception {
@@ -175,6 +181,7 @@ class ReadsWithoutALockTest {
         assertThat(c.errors()).isEmpty();
         assertThat(c.damagedPacks()).isEmpty();
         assertThat(notices).filteredOn(n -> n.startsWith(MOVED.formatted("check"))).hasSize(1);
+        assertThat(streamed).allSatisfy((pack, times) -> assertThat(times).as(pack).isOne());
     }
 
     /** A pack really missing (deleted by hand, no index written since) is still damage to a check without a lock. */

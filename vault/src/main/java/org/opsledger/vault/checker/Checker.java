@@ -89,6 +89,11 @@ public final class Checker {
     /** The index files and condemned records this pass read, and whether a pack it found indexed was gone ({@link #movedUnder}). */
     private final Set<String> metadataRead = ConcurrentHashMap.newKeySet();
     private volatile boolean packGone;
+    /**
+     * The packs this check read and found whole, by their SHA-256 name: a pass run again after a move ({@link #movedUnder})
+     * does not read them again (a pack never changes under its name), and counts them read.
+     */
+    private final Set<ObjectId> readWhole = ConcurrentHashMap.newKeySet();
 
     public Checker(Repository repo, int threads) {
         if (threads < 1) { // refused where given: check(100) failed in its pool ("maximumPoolSize must be positive", a tester's)
@@ -104,6 +109,7 @@ public final class Checker {
             throw new IllegalArgumentException("Checker: readDataPercent is " + readDataPercent + "; give 0 to 100");
         }
         try (SharedLock reading = repo.readLock("check")) { // a prune meanwhile deletes no pack this check may read
+            readWhole.clear();
             CheckResult result = checkRead(readDataPercent);
             while (movedUnder() && repo.readAgainAfterMove()) {
                 packsDone.set(0);
@@ -343,7 +349,10 @@ public final class Checker {
         AtomicLong bytesRead = new AtomicLong();
         if (!toRead.isEmpty()) {
             Sealing.warmUp(false);
-            readPacks(toRead, storedSizes, byPack, damagedBlobs, damagedPackProblems, bytesRead);
+            List<ObjectId> readBefore = toRead.stream().filter(readWhole::contains).toList(); // by a pass before a move
+            readBefore.forEach(p -> bytesRead.addAndGet(storedSizes.get(p)));
+            packsDone.addAndGet(readBefore.size());
+            readPacks(toRead.stream().filter(p -> !readWhole.contains(p)).toList(), storedSizes, byPack, damagedBlobs, damagedPackProblems, bytesRead);
         }
         Set<ObjectId> whole = wholeElsewhere(byPack, stored, damagedPackProblems);
         Set<ObjectId> wholeInAnother = new HashSet<>(damagedBlobs.keySet());
@@ -1137,6 +1146,8 @@ public final class Checker {
                             : placement.disagree() ? "index and pack header disagree" : otherEpoch;
                     if (problem != null) {
                         problems.put(p, problem);
+                    } else if (!problems.containsKey(p)) {
+                        readWhole.add(p);
                     }
                     packsDone.incrementAndGet();
                 }));
