@@ -17,11 +17,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.BackendException;
+import org.opsledger.vault.backend.DelegatingBackend;
 import org.opsledger.vault.backend.S3Backend;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.checker.RepairResult;
 import org.opsledger.vault.checker.Repairer;
+import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Restorer;
 import org.opsledger.vault.snapshot.SnapshotRef;
@@ -93,6 +97,53 @@ class S3BackendTest {
             TestTrees.assertSameTree(data, tmp.resolve("out/data"));
         }
         assertThat(Files.exists(tmp.resolve("out/data/big.bin"))).isTrue();
+    }
+
+    /**
+     * An S3 key with GET only (an auditor's) restores without a lock; a prune with another key repacks and deletes the pack
+     * the restore planned to read as it first reads one: the 404 (NoSuchKey) is a pack moved, read where the index now
+     * places it (ReadsWithoutALockTest, on a local disk, for dump, check and key retire).
+     */
+    @Test
+    void aRestoreWithAGetOnlyKeyReadsWhatAPruneMovedMeanwhile() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(1, 100_000));
+        Files.write(data.resolve("b.bin"), TestTrees.random(2, 100_000));
+        SnapshotRef both = firstBackup("get-only", data);
+        Files.delete(data.resolve("b.bin"));
+        SnapshotRef aOnly;
+        try (Repository repo = Repository.open(backend(endpoint, "get-only"), TestTrees.PASSWORD)) {
+            aOnly = TestTrees.backup(repo, data);
+            Forgetter f = new Forgetter(repo, java.time.ZoneOffset.UTC);
+            f.remove(f.plan(List.of(both), java.time.Instant.now()), id -> { });
+        }
+        java.util.concurrent.atomic.AtomicInteger deleted = new java.util.concurrent.atomic.AtomicInteger(-1);
+        Backend getOnly = new DelegatingBackend(backend(endpoint, "get-only")) {
+            @Override
+            public void readRange(String name, long offset, int length, byte[] into) {
+                if (name.startsWith("data/") && deleted.compareAndSet(-1, 0)) {
+                    try (Repository admin = Repository.open(backend(endpoint, "get-only"), TestTrees.PASSWORD)) {
+                        deleted.set(new Pruner(admin, 0).prune().packsDeleted());
+                    }
+                }
+                super.readRange(name, offset, length, into);
+            }
+
+            @Override
+            public void write(String name, byte[] bytes, int off, int len) {
+                if (name.startsWith("locks/")) {
+                    throw new BackendException("cannot write " + name + " in s3://vault/get-only: Access Denied (403)");
+                }
+                super.write(name, bytes, off, len);
+            }
+        };
+        try (Repository repo = Repository.open(getOnly, TestTrees.PASSWORD)) {
+            var r = new Restorer(repo, 2).restore(aOnly, tmp.resolve("out"), List.of(), true);
+            assertThat(r.ok()).as(r.toString()).isTrue();
+            assertThat(repo.readWithoutLock()).isTrue();
+        }
+        assertThat(deleted.get()).as("the prune deleted the pack the restore planned to read").isPositive();
+        TestTrees.assertSameTree(data, tmp.resolve("out/data"));
     }
 
     /**
