@@ -360,6 +360,21 @@ class LauncherTest {
         }
     }
 
+    /**
+     * A vault command's JVM gives the C library's freed pages back every second (LauncherHeapTest), with an option not every
+     * JDK 21 knows: there an unknown option would stop every vault command before it started. It is given from JDK 22.
+     */
+    @Test
+    void theNativeHeapIsTrimmedOnlyWhereTheJdkKnowsTheOption() throws Exception {
+        Path jar = Files.writeString(Files.createDirectories(tmp.resolve("inst")).resolve("opsledger.jar"), "build A\n");
+        fakeJdk();
+        Map<String, String> jdk21 = Map.of("OPSLEDGER_JAR", jar.toString(), "OPSLEDGER_NO_CDS", "1");
+        assertThat(run(jdk21, "vault", "snapshots", "--repo", "/srv/repo").javaRuns()).singleElement().asString()
+                .doesNotContain("TrimNativeHeapInterval");
+        assertThat(run(with(jdk21, "JAVA_HOME", tmp.resolve("jdk25").toString()), "vault", "snapshots", "--repo", "/srv/repo").javaRuns())
+                .singleElement().asString().contains(" -XX:TrimNativeHeapInterval=1000 ");
+    }
+
     private static Map<String, String> with(Map<String, String> env, String name, String value) {
         Map<String, String> more = new java.util.HashMap<>(env);
         more.put(name, value);
