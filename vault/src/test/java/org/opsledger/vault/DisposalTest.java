@@ -166,6 +166,69 @@ class DisposalTest {
     }
 
     /**
+     * IS.012 6.6.7: a held snapshot deleted in the store with its hold record stopped dispose for good: the journal records
+     * its matter never released, and `vault release` of an ID no longer there found nothing to release (a tester's). The
+     * refusal names the way out: the matter, once over, released by the journal, an explicit act that says who and why.
+     */
+    @Test
+    void aHeldSnapshotGoneWithItsRecordIsDisposedOfOnceItsMatterIsReleasedByTheJournal() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("usb/repo"))) {
+            String id = repo.config().id();
+            SnapshotRef held = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)
+                    .withRecord("Payroll office", "Confidential", TODAY.minusDays(2), Map.of()));
+            repo.hold(held, "MATTER-1", "counsel");
+            Journal journal = new Journal(repo); // as `vault hold` records it
+            journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, java.time.Instant.now(), List.of(),
+                    List.of(held.id()), false, 0, HoldHistory.placed("counsel", "MATTER-1")));
+            Files.delete(tmp.resolve("usb/repo/holds/" + held.id().hex()));
+            Files.delete(tmp.resolve("usb/repo/snapshots/" + held.id().hex()));
+
+            assertThatThrownBy(() -> Disposal.dispose(repo, id, null, "ops", NOW))
+                    .hasMessageEndingWith("; " + held.id().shortHex() + " is gone from the repository: when its matter is over, `vault release "
+                            + held.id().shortHex() + " --reason \"MATTER-1\" --snapshot-gone WHY` (by the journal, naming why)");
+            HoldHistory.GoneRelease gone = HoldHistory.goneRelease(repo, repo.snapshots(), held.id().hex(), "MATTER-1").orElseThrow();
+            assertThat(gone.others()).isEmpty();
+            journal.record(JournalEntry.of(JournalEntry.Operation.RELEASE, JournalEntry.Outcome.OK, java.time.Instant.now(), List.of(),
+                    List.of(held.id()), false, 0, HoldHistory.releasedGone(gone, "J. Counsel", "MATTER-1 closed, letter L-88")));
+            assertThat(HoldHistory.goneRelease(repo, repo.snapshots(), held.id().hex(), null)).as("released").isEmpty();
+            assertThat(Disposal.dispose(repo, id, null, "ops", NOW).snapshots()).isZero();
+        }
+    }
+
+    /**
+     * IS.012 6.6.7: dispose passed over a journal entry that did not read (a flipped byte), which may be the placement of a
+     * hold whose record was deleted, and destroyed the keys (a tester's). Refused, naming the file, check and repair; the
+     * operator who knows what it held says so explicitly.
+     */
+    @Test
+    void aJournalFileThatDoesNotReadStopsDisposeUnlessTheOperatorSaysSo() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        Path dir = tmp.resolve("usb/repo");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            String id = repo.config().id();
+            SnapshotRef held = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)
+                    .withRecord("Payroll office", "Confidential", TODAY.minusDays(2), Map.of()));
+            repo.hold(held, "MATTER-1", "counsel");
+            var placed = new Journal(repo).record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, java.time.Instant.now(),
+                    List.of(), List.of(held.id()), false, 0, HoldHistory.placed("counsel", "MATTER-1")));
+            Files.delete(dir.resolve("holds/" + held.id().hex()));
+            Path entry = dir.resolve("journal/" + placed.hex());
+            byte[] bytes = Files.readAllBytes(entry);
+            bytes[bytes.length / 2] ^= 1;
+            Files.write(entry, bytes);
+
+            assertThatThrownBy(() -> Disposal.dispose(repo, id, null, "ops", NOW))
+                    .hasMessageStartingWith("1 journal file(s) cannot be read (first journal/" + placed.hex())
+                    .hasMessageEndingWith("): one may record a legal hold never released, and a held backup is not disposed of (IS.012 6.6.7);"
+                            + " `vault check` names each and `vault repair` moves it aside, or dispose with --ignore-unreadable-journal once"
+                            + " you know none held a backup");
+            assertThat(repo.backend().exists("keyring")).as("the refusal changed nothing").isTrue();
+            assertThat(Disposal.dispose(repo, id, null, "ops", NOW, true).snapshots()).isEqualTo(1);
+        }
+    }
+
+    /**
      * A copy made before a rewrite of the snapshot still holds what the rewrite took out, under a record that says nothing
      * of it: dispose took it for the copy that keeps the snapshot (found through the amended-from a rewrite keeps), and
      * destroyed the keys of the only repository whose record said the key was taken out. Refused, naming the fix; a tier

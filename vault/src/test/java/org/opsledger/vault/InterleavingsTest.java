@@ -18,6 +18,9 @@ import org.opsledger.vault.checker.Recoverer;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.copier.Tiering;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.HoldHistory;
+import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.prune.ForgetDecision;
 import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.prune.Pruner;
@@ -306,6 +309,47 @@ class InterleavingsTest {
             repo.hold(recovered, "MATTER-9", "counsel");
             assertThat(repo.heldUnreadable(s.id().hex())).contains(s.id());
             repo.release(s.id(), null);
+            new Pruner(repo).prune();
+            assertThat(new Checker(repo, 2).check(100).errors()).as("the held data is whole").isEmpty();
+        }
+    }
+
+    /**
+     * IS.012 6.6.7: whoever can write to the store (no password) deleted a held snapshot's file and its hold record: check
+     * called it an error (it reads the journal), but prune freed every pack of the held snapshot, exit 0, and what a recovery
+     * needs went with them (a tester's). Prune, and key retire, read the journal and refuse, naming the way out; recovered,
+     * held again and the matter on the gone ID released by the journal, the prune goes ahead and the held data stays.
+     */
+    @Test
+    void aHeldSnapshotDeletedWithItsHoldRecordStopsPruneAndRetireByTheJournal() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(14, 10_000));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef s = TestTrees.backup(repo, data);
+            repo.hold(s, "MATTER-9", "counsel");
+            Journal journal = new Journal(repo); // as `vault hold` records it
+            journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, Instant.now(), List.of(), List.of(s.id()),
+                    false, 0, HoldHistory.placed("counsel", "MATTER-9")));
+            repo.backend().delete("holds/" + s.id().hex());
+            repo.backend().delete("snapshots/" + s.id().hex());
+            int packs = repo.backend().list("data").size();
+            String refused = "snapshot " + s.shortId() + " is under legal hold by the journal (held for \"MATTER-9\", placed ";
+            String wayOut = " by counsel), never released, but neither it nor its hold record is in the repository: deleted outside the"
+                    + " vault while held (IS.012 6.6.7), its data is referenced by no snapshot, and would be freed; `vault recover` writes a"
+                    + " snapshot of the trees no snapshot references: hold it for the matter (`vault hold --reason`), then `vault release "
+                    + s.shortId() + " --reason \"MATTER-9\" --snapshot-gone WHY` (by the journal, naming why); ";
+            assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessageStartingWith(refused).hasMessageEndingWith(wayOut + "nothing was pruned");
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).hasMessageStartingWith(refused)
+                    .hasMessageEndingWith(wayOut + "nothing was retired");
+            assertThat(repo.backend().list("data")).as("nothing freed").hasSize(packs);
+
+            SnapshotRef recovered = new Recoverer(repo).recover(false).snapshot();
+            repo.hold(recovered, "MATTER-9", "counsel");
+            HoldHistory.GoneRelease gone = HoldHistory.goneRelease(repo, repo.snapshots(), s.shortId(), null).orElseThrow();
+            assertThat(gone.snapshot()).isEqualTo(s.id());
+            journal.record(JournalEntry.of(JournalEntry.Operation.RELEASE, JournalEntry.Outcome.OK, Instant.now(), List.of(), List.of(s.id()),
+                    false, 0, HoldHistory.releasedGone(gone, "counsel", "recovered as " + recovered.shortId() + ", held there")));
             new Pruner(repo).prune();
             assertThat(new Checker(repo, 2).check(100).errors()).as("the held data is whole").isEmpty();
         }

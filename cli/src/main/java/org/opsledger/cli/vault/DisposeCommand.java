@@ -36,6 +36,10 @@ final class DisposeCommand implements Callable<Integer> {
     @Option(names = "--by", description = "Who disposes of it (default: the OS user).", defaultValue = RecordOptions.OS_USER)
     String by;
 
+    @Option(names = "--ignore-unreadable-journal", description = "Dispose although a journal file does not read (one may record a"
+            + " legal hold): only once `vault check` and `vault repair` have shown none held a backup (IS.012 6.6.7).")
+    boolean ignoreUnreadableJournal;
+
     @Override
     public Integer call() {
         RepoOptions.checkLocation("--copies-in", copiesIn);
@@ -47,7 +51,7 @@ final class DisposeCommand implements Callable<Integer> {
              Repository copies = copiesIn == null ? null : repo.open(copiesIn,
                      RepoOptions.otherPassword(copiesPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--copies-password-file", password))) {
             try {
-                d = Disposal.dispose(r, confirm, copies, by, java.time.Instant.now()); // IS.012 6.6.5.1: as forget judges a retention
+                d = Disposal.dispose(r, confirm, copies, by, java.time.Instant.now(), ignoreUnreadableJournal); // IS.012 6.6.5.1: as forget judges a retention
             } catch (RuntimeException e) {
                 throw refused.failed(e); // who tried, and why it was refused (a hold, a retention not yet past)
             }

@@ -73,6 +73,11 @@ final class RecordOptions {
         return stripped(stated("--reason", reason, "name the matter to release, as its hold's reason says, or leave --reason out"));
     }
 
+    /** release's {@code --snapshot-gone}: why a matter on a snapshot gone from the repository is over; null when not given. */
+    static String goneWhy(String why) {
+        return stripped(stated("--snapshot-gone", why, "say why the matter is over (IS.012 6.6.7: the journal keeps who released it and why)"));
+    }
+
     private static String stripped(String value) {
         return value == null ? null : value.strip();
     }

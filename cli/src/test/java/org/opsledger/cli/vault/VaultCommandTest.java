@@ -126,8 +126,79 @@ class VaultCommandTest {
                 + " hold (first: " + held.substring(0, 8) + " (deleted outside the vault), held for \"M-1 Orion\", placed ")
                 .contains(" by counsel): a hold file was removed, or put back from an older copy, outside the vault (IS.012 6.6.7);"
                         + " `vault hold --reason` places each matter again on a snapshot still here; 1 of them deleted outside the vault,"
-                        + " whose data a prune frees: run no prune, and `vault recover` writes a snapshot of the trees no snapshot"
-                        + " references, to hold for the matter\n");
+                        + " whose data a prune would free (prune refuses meanwhile): `vault recover` writes a snapshot of the trees no"
+                        + " snapshot references, to hold for the matter, then `vault release " + held.substring(0, 8) + " --reason \"M-1"
+                        + " Orion\" --snapshot-gone WHY` (by the journal, naming why)\n");
+    }
+
+    /**
+     * IS.012 6.6.7: a held snapshot's file and hold record deleted in the store (no password needed): prune freed every pack
+     * of it, exit 0, and `vault release` of the ID that was gone found nothing to release, so dispose stayed refused for
+     * good (testers'). Prune refuses by the journal, naming the way out; recovered and held again, the matter on the gone
+     * ID is released by the journal, saying who and why, and prune goes ahead.
+     */
+    @Test
+    void aHeldSnapshotDeletedWithItsHoldRecordStopsPruneUntilItsMatterIsReleasedByTheJournal() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        String id = held.substring(0, 8);
+        assertThat(vault("hold", held, "--reason", "M-1 Orion", "--by", "counsel").exit()).isZero();
+        Files.delete(repo.resolve("holds").resolve(held));
+        Files.delete(repo.resolve("snapshots").resolve(held));
+        String wayOut = "`vault release " + id + " --reason \"M-1 Orion\" --snapshot-gone WHY` (by the journal, naming why)";
+
+        Run prune = vault("prune");
+        assertThat(prune.exit()).as(prune.out()).isEqualTo(1);
+        assertThat(prune.err()).startsWith("opsledger: snapshot " + id + " is under legal hold by the journal (held for \"M-1 Orion\", placed ")
+                .endsWith(" by counsel), never released, but neither it nor its hold record is in the repository: deleted outside the"
+                        + " vault while held (IS.012 6.6.7), its data is referenced by no snapshot, and would be freed; `vault recover` writes"
+                        + " a snapshot of the trees no snapshot references: hold it for the matter (`vault hold --reason`), then " + wayOut
+                        + "; nothing was pruned\n");
+        Run release = vault("release", id);
+        assertThat(release.exit()).isEqualTo(1);
+        assertThat(release.err()).startsWith("opsledger: snapshot " + id + " is gone from the repository with its hold record, and the"
+                + " journal records it held for \"M-1 Orion\", placed ").endsWith(" by counsel, never released: when that matter is over, "
+                + wayOut + " releases it\n");
+
+        assertThat(vault("recover").exit()).isZero();
+        assertThat(vault("hold", "latest", "--reason", "M-1 Orion", "--by", "counsel").exit()).isZero();
+        Run gone = vault("release", id, "--snapshot-gone", "recovered and held again", "--by", "J. Counsel");
+        assertThat(gone.exit()).as(gone.err()).isZero();
+        assertThat(gone.out()).isEqualTo("released the legal hold on snapshot " + id + " by the journal (its snapshot is gone from the"
+                + " repository)\n");
+        JsonNode releases = vault("journal", "--operation", "release", "--json").json().get("entries");
+        assertThat(releases.get(releases.size() - 1).get("detail").asString()).isEqualTo("legal hold released for M-1 Orion; the snapshot is no longer held; released by J. Counsel with the snapshot"
+                        + " gone from the repository: recovered and held again");
+        assertThat(vault("check").out()).doesNotContain("lost their hold");
+        Run pruned = vault("prune");
+        assertThat(pruned.exit()).as(pruned.err()).isZero();
+        assertThat(vault("release", id, "--snapshot-gone", "again").err()).as("released once").startsWith("opsledger: no snapshot " + id);
+    }
+
+    /**
+     * IS.012 6.6.7: dispose passed over a journal file that did not read, which may be the entry that placed a hold, and
+     * destroyed the keys (a tester's). Refused, naming it, check and repair; --ignore-unreadable-journal says otherwise.
+     */
+    @Test
+    void disposeStopsAtAJournalFileThatDoesNotRead() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        assertThat(vault("forget", "latest").exit()).isZero();
+        String id = vault("stats", "--json").json().get("id").asString();
+        Path entry;
+        try (var files = Files.list(repo.resolve("journal"))) {
+            entry = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(entry);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(entry, bytes);
+        Run dispose = vault("dispose", "--confirm", id);
+        assertThat(dispose.exit()).isEqualTo(1);
+        assertThat(dispose.err()).startsWith("opsledger: 1 journal file(s) cannot be read (first journal/" + entry.getFileName())
+                .endsWith("one may record a legal hold never released, and a held backup is not disposed of (IS.012 6.6.7); `vault check`"
+                        + " names each and `vault repair` moves it aside, or dispose with --ignore-unreadable-journal once you know none held"
+                        + " a backup\n");
+        Run despite = vault("dispose", "--confirm", id, "--ignore-unreadable-journal");
+        assertThat(despite.exit()).as(despite.err()).isZero();
     }
 
     /**

@@ -409,10 +409,10 @@ public final class Checker {
             }
             return Map.of();
         }
-        Gone gone = new Gone(snapshotsThere(snapshotFiles, replaced));
-        Set<ObjectId> forgotten = new HashSet<>(); // named by a forget or tier as it deleted each
-        // and those an amend, rewrite or key retirement replaced: put back after their successor left (forgotten, tiered
-        // away), no record names them, and a rewritten one brought back the private key its rewrite took out (a tester's)
+        Gone gone = new Gone(repo.snapshotsThere(snapshotFiles, replaced));
+        // named by a forget or tier as it deleted each, and those an amend, rewrite or key retirement replaced: put back
+        // after their successor left (forgotten, tiered away), no record names them, and a rewritten one brought back the
+        // private key its rewrite took out (a tester's)
         Map<ObjectId, JournalEntry> removed = new HashMap<>();
         Map<String, SlotRemoved> slotsRemoved = new HashMap<>(); // by the start of the slot's ID, and by its fingerprint
         HoldHistory holdHistory = new HoldHistory();
@@ -433,10 +433,7 @@ public final class Checker {
             }
             holdHistory.add(e);
             gone.take(e);
-            e.removed().forEach(id -> {
-                forgotten.add(id);
-                removed.put(id, e);
-            });
+            e.removed().forEach(id -> removed.put(id, e));
             e.replaced().forEach(id -> removed.put(id, e));
             Repository.Removed slot = e.operation() == JournalEntry.Operation.KEY && e.outcome() == JournalEntry.Outcome.OK
                     ? Repository.KeySlotRemoval.removedIn(e.detail()) : null;
@@ -462,7 +459,7 @@ public final class Checker {
             warnings.add(goneWarning);
         }
         slotsPutBack(slotsRemoved).forEach(warnings::add);
-        Lifted lifted = holdsLifted(snapshots, replaced, holdHistory, forgotten, gone.there, holds);
+        Lifted lifted = holdsLifted(snapshots, replaced, holdHistory, gone.there, holds);
         if (lifted != null) { // one deleted outside the vault: its data goes with the next prune, which no hold record stops
             (lifted.deleted() ? errors : warnings).add(lifted.message());
         }
@@ -542,28 +539,21 @@ public final class Checker {
      * left out (a tester's: "1 snapshot(s)" where two had lost their hold): it is named so, and makes the line an error, as
      * a prune frees its data. Null when there is none.
      */
-    private Lifted holdsLifted(List<SnapshotRef> snapshots, List<Replaced> replaced, HoldHistory history, Set<ObjectId> forgotten,
-                               Set<ObjectId> there, Map<ObjectId, LegalHold> holds) {
+    private Lifted holdsLifted(List<SnapshotRef> snapshots, List<Replaced> replaced, HoldHistory history, Set<ObjectId> there,
+                               Map<ObjectId, LegalHold> holds) {
         Set<ObjectId> present = new HashSet<>();
         snapshots.forEach(s -> present.add(s.id()));
         List<String> found = new ArrayList<>();
         Set<ObjectId> lost = new HashSet<>();
-        Set<ObjectId> deleted = new HashSet<>();
-        history.unreleased(HoldHistory.idNow(replaced)).forEach((id, placed) -> {
-            LegalHold h = holds.get(id);
-            // deleted with its record still here: holdsOfNoSnapshot's error names it
-            String why = present.contains(id) ? h == null ? " (no hold record)" : " (not in its hold record)"
-                    : forgotten.contains(id) ? " (forgotten since)" : !there.contains(id) && h == null ? DELETED_OUTSIDE : null;
-            for (HoldHistory.Placed p : why == null ? List.<HoldHistory.Placed>of() : placed) {
-                if (!p.keptBy(h) || !present.contains(id)) {
-                    found.add(id.shortHex() + why + ", held for " + p);
-                    lost.add(id);
-                    if (why.equals(DELETED_OUTSIDE)) {
-                        deleted.add(id);
-                    }
-                }
+        List<HoldHistory.LostHold> deleted = new ArrayList<>();
+        for (HoldHistory.LostHold l : history.lost(replaced, present, there, holds)) { // deleted with its record still here: holdsOfNoSnapshot's
+            found.add(l.snapshot().shortHex() + l.how() + ", held for " + l.placed());
+            lost.add(l.snapshot());
+            if (l.how() == HoldHistory.Lost.DELETED_OUTSIDE) {
+                deleted.add(l);
             }
-        });
+        }
+        deleted.sort(java.util.Comparator.comparing(l -> l.snapshot().hex()));
         if (found.isEmpty()) {
             return null;
         }
@@ -571,12 +561,11 @@ public final class Checker {
         return new Lifted(lost.size() + " snapshot(s) the journal records under legal hold, never released, have lost their hold (first: "
                 + found.getFirst() + (found.size() > lost.size() ? "; " + found.size() + " matters in all" : "") + "): a hold file"
                 + " was removed, or put back from an older copy, outside the vault (IS.012 6.6.7); `vault hold --reason` places each"
-                + " matter again on a snapshot still here" + (deleted.isEmpty() ? "" : "; " + deleted.size() + " of them deleted outside"
-                + " the vault, whose data a prune frees: run no prune, and `vault recover` writes a snapshot of the trees no snapshot"
-                + " references, to hold for the matter"), !deleted.isEmpty());
+                + " matter again on a snapshot still here" + (deleted.isEmpty() ? "" : "; " + deleted.stream().map(HoldHistory.LostHold::snapshot)
+                .distinct().count() + " of them deleted outside the vault, whose data a prune would free (prune refuses meanwhile):"
+                + " `vault recover` writes a snapshot of the trees no snapshot references, to hold for the matter, then "
+                + ReferencedBlobs.releaseGone(deleted.getFirst().snapshot(), deleted.getFirst().placed().matter())), !deleted.isEmpty());
     }
-
-    private static final String DELETED_OUTSIDE = " (deleted outside the vault)";
 
     /** The line of holds lost ({@link #holdsLifted}), and whether a snapshot of them was deleted outside the vault (an error). */
     private record Lifted(String message, boolean deleted) {
@@ -704,7 +693,7 @@ public final class Checker {
         if (!journal.kept()) {
             return null;
         }
-        Gone gone = new Gone(snapshotsThere(repo.backend().list("snapshots"), RecordHistory.replaced(readable)));
+        Gone gone = new Gone(repo.snapshotsThere(repo.backend().list("snapshots"), RecordHistory.replaced(readable)));
         journal.read(e -> {
             gone.take(e); // an entry that does not read is check's to name
             return false;
@@ -767,25 +756,6 @@ public final class Checker {
                     + " left (first: " + gone.getFirst().getKey().shortHex() + ", " + by + " on " + first.host() + " at " + Journal.utc(first.started()) + "): deleted from the"
                     + " store? Its data goes with the next prune; `vault recover`, before that, makes a snapshot of the trees left";
         }
-    }
-
-    /** The snapshots accounted for without the journal: in snapshots/ (readable or not), under damaged/, or the IDs records say they had. */
-    private Set<ObjectId> snapshotsThere(List<String> snapshotFiles, List<Replaced> replaced) {
-        Set<ObjectId> accounted = new HashSet<>();
-        for (String name : snapshotFiles) {
-            ObjectId id = Repository.idOfName(name);
-            if (id != null) {
-                accounted.add(id); // there, readable or not (check names an unreadable one on its own)
-            }
-        }
-        for (String name : repo.backend().list(Repairer.DAMAGED + "/snapshots")) {
-            ObjectId id = Repository.idOfName(name);
-            if (id != null) {
-                accounted.add(id);
-            }
-        }
-        replaced.forEach(r -> accounted.add(r.objectId())); // the IDs each record says it had
-        return accounted;
     }
 
     /**

@@ -4,9 +4,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +34,11 @@ public final class HoldHistory {
     private static final String CARRIED = ", carried by tier from snapshot ";
     /** After the source snapshot in a carried hold's entry: when the matter was placed near-line (the entry is dated at the tier). */
     private static final Pattern HELD_SINCE = Pattern.compile("^[0-9a-f]+, held there since (\\S+), at ");
-    private static final Pattern RELEASE_ENDS = Pattern.compile("; (the snapshot is no longer held|still held for \\d+ matter\\(s\\))$");
+    /** After a release's ending, in the entry of one {@link #releasedGone by the journal}: who released it, and why. */
+    private static final String GONE_BY = "; released by ";
+    private static final String GONE_WHY = " with the snapshot gone from the repository: ";
+    private static final Pattern RELEASE_ENDS = Pattern.compile("; (the snapshot is no longer held|still held for \\d+ matter\\(s\\))"
+            + "(" + Pattern.quote(GONE_BY) + ".*" + Pattern.quote(GONE_WHY) + ".*)?$");
 
     /**
      * The longest detail `vault hold` writes: half what an entry keeps ({@link JournalEntry#MAX_DETAIL}), so that a hold's
@@ -60,8 +66,27 @@ public final class HoldHistory {
 
     /** A release entry's detail: the matter released, and whether the snapshot is still held ({@code left}, null when not). */
     public static String released(String matter, LegalHold left) {
+        return released(matter, left == null ? 0 : left.matters().size());
+    }
+
+    /** A release entry's detail: the matter released, and how many still hold the snapshot ({@code left}). */
+    private static String released(String matter, int left) {
         return RELEASED + (matter == null ? "" : " for " + matter)
-                + (left == null ? "; the snapshot is no longer held" : "; still held for " + left.matters().size() + " matter(s)");
+                + (left == 0 ? "; the snapshot is no longer held" : "; still held for " + left + " matter(s)");
+    }
+
+    /**
+     * The detail of a release {@link #goneRelease by the journal} of a matter on a snapshot gone from the repository, hold
+     * record and all: the matter, who released it and why, as the counsel who ended the matter said (IS.012 6.6.7: an
+     * explicit act, recorded). Refused when the journal would not keep it whole.
+     */
+    public static String releasedGone(GoneRelease r, String by, String why) {
+        String detail = released(r.placed().matter(), r.others().size()) + GONE_BY + by + GONE_WHY + why;
+        if (detail.length() > JournalEntry.MAX_DETAIL) {
+            throw new VaultException("--by and --snapshot-gone are too long: the journal keeps the release with its matter in "
+                    + JournalEntry.MAX_DETAIL + " characters; say who and why in fewer (a name, a ticket or a letter's reference)");
+        }
+        return detail;
     }
 
     /**
@@ -104,9 +129,17 @@ public final class HoldHistory {
     }
 
     private final List<JournalEntry> entries = new ArrayList<>();
+    /** Named by a forget or tier as it deleted each. */
+    private final Set<ObjectId> forgotten = new HashSet<>();
+    /** The journal's files that did not read ({@link Journal.Listing#unreadable}), when {@link #of} read them. */
+    private List<String> unreadable = List.of();
 
-    /** Keeps {@code e} if it is a hold or a release that ended ok; false, as the predicate of a {@link Journal#read}. */
+    /**
+     * Keeps {@code e} if it is a hold or a release that ended ok, and the snapshots it says a command deleted; false, as
+     * the predicate of a {@link Journal#read}.
+     */
     public boolean add(JournalEntry e) {
+        forgotten.addAll(e.removed());
         if ((e.operation() == JournalEntry.Operation.HOLD || e.operation() == JournalEntry.Operation.RELEASE)
                 && e.outcome() == JournalEntry.Outcome.OK && e.detail() != null) {
             entries.add(e);
@@ -172,17 +205,131 @@ public final class HoldHistory {
     }
 
     /**
-     * The matters the journal of {@code repo} records placed and never released, by the snapshot's ID now (as the records
-     * of {@code snapshots} give it, {@link #idNow}); none when it keeps no journal. Reads every file of the journal.
+     * The hold history of the journal of {@code repo}, every file of it read; null when it keeps none. The files that did
+     * not read are {@link #unreadable}: one may be a hold's placement.
      */
-    public static Map<ObjectId, List<Placed>> unreleased(Repository repo, List<SnapshotRef> snapshots) {
+    public static HoldHistory of(Repository repo) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
-            return Map.of();
+            return null;
         }
         HoldHistory history = new HoldHistory();
-        journal.read(history::add);
-        return history.unreleased(idNow(RecordHistory.replaced(snapshots)));
+        history.unreadable = List.copyOf(journal.read(history::add).unreadable());
+        return history;
+    }
+
+    /** The journal's files {@link #of} found that did not read, each as {@link Journal.Listing#unreadable} names it. */
+    public List<String> unreadable() {
+        return unreadable;
+    }
+
+    /** How a matter the journal records placed and never released lost its hold (IS.012 6.6.7), as check words it. */
+    public enum Lost {
+        NO_RECORD(" (no hold record)"),
+        NOT_IN_RECORD(" (not in its hold record)"),
+        /** Deleted by a forget (or tier) since its record went: a vault command, which said so in the journal. */
+        FORGOTTEN(" (forgotten since)"),
+        /** Deleted from the store with its record, by no vault command: a prune frees its data, which no record stops. */
+        DELETED_OUTSIDE(" (deleted outside the vault)");
+
+        private final String said;
+
+        Lost(String said) {
+            this.said = said;
+        }
+
+        @Override
+        public String toString() {
+            return said;
+        }
+    }
+
+    /** A matter {@code placed} on {@code snapshot} that lost its hold, and how. */
+    public record LostHold(ObjectId snapshot, Lost how, Placed placed) {
+    }
+
+    /**
+     * The matters the journal records placed on a snapshot and never released that lost their hold, by the snapshot's ID
+     * now ({@code replaced}: the records of the snapshots read, {@link #idNow}): one {@code present} (read) that its hold
+     * record lacks (no record, or one put back from an older copy); one a forget deleted since; one neither here
+     * ({@code there}: in snapshots/, readable or not, under damaged/, or an ID a record says it had) nor forgotten, whose
+     * record is gone too: deleted outside the vault. One not read but there, or whose record stays, is not named here
+     * (check names an unreadable file, and a record of no snapshot, on their own). One piece of logic for check, dispose
+     * and prune. IS.012 6.6.7.
+     */
+    public List<LostHold> lost(List<RecordHistory.Replaced> replaced, Set<ObjectId> present, Set<ObjectId> there, Map<ObjectId, LegalHold> holds) {
+        List<LostHold> out = new ArrayList<>();
+        unreleased(idNow(replaced)).forEach((id, placed) -> {
+            LegalHold h = holds.get(id);
+            Lost how = present.contains(id) ? h == null ? Lost.NO_RECORD : Lost.NOT_IN_RECORD
+                    : forgotten.contains(id) ? Lost.FORGOTTEN : !there.contains(id) && h == null ? Lost.DELETED_OUTSIDE : null;
+            for (Placed p : how == null ? List.<Placed>of() : placed) {
+                if (!p.keptBy(h) || !present.contains(id)) {
+                    out.add(new LostHold(id, how, p));
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The matters the journal of {@code repo} records on held snapshots deleted outside the vault with their records
+     * ({@link Lost#DELETED_OUTSIDE}): a prune would free their data, as no snapshot and no record names it. {@code snapshots}:
+     * those prune read; {@code holds}: the hold records read. None when the repository keeps no journal. Reads every file
+     * of the journal.
+     */
+    public static List<LostHold> deletedOutside(Repository repo, List<SnapshotRef> snapshots, Map<ObjectId, LegalHold> holds) {
+        HoldHistory history = of(repo);
+        if (history == null) {
+            return List.of();
+        }
+        List<RecordHistory.Replaced> replaced = RecordHistory.replaced(snapshots);
+        Set<ObjectId> present = new HashSet<>();
+        snapshots.forEach(s -> present.add(s.id()));
+        return history.lost(replaced, present, repo.snapshotsThere(repo.backend().list("snapshots"), replaced), holds).stream()
+                .filter(l -> l.how() == Lost.DELETED_OUTSIDE).toList();
+    }
+
+    /**
+     * A release by the journal of a matter on a snapshot gone from the repository, hold record and all: the snapshot (its
+     * ID now), the matter as the journal's entry names it, and the others that still hold it by the journal.
+     */
+    public record GoneRelease(ObjectId snapshot, Placed placed, List<Placed> others) {
+    }
+
+    /**
+     * The matter a release of {@code idOrPrefix} by the journal releases ({@code matter}, or the one matter when null):
+     * the journal records it placed on a snapshot neither in the repository ({@code readable}: those read) nor held by
+     * a record, and never released. Empty when the journal records none on such a snapshot; refused when the matter is
+     * not named and several hold it, or one named does not. Reads every file of the journal. IS.012 6.6.7: a snapshot
+     * deleted outside the vault with its record stopped dispose for good, and no release could end its matter.
+     */
+    public static java.util.Optional<GoneRelease> goneRelease(Repository repo, List<SnapshotRef> readable, String idOrPrefix, String matter) {
+        HoldHistory history = of(repo);
+        String prefix = idOrPrefix.toLowerCase(java.util.Locale.ROOT);
+        Set<ObjectId> here = new HashSet<>(repo.holds().keySet());
+        readable.forEach(s -> here.add(s.id()));
+        List<Map.Entry<ObjectId, List<Placed>>> found = history == null || prefix.isEmpty() ? List.of()
+                : history.unreleased(idNow(RecordHistory.replaced(readable))).entrySet().stream()
+                .filter(e -> e.getKey().hex().startsWith(prefix) && !here.contains(e.getKey())).toList();
+        if (found.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (found.size() > 1) {
+            throw new VaultException(idOrPrefix + " names " + found.size() + " snapshots the journal records held and gone from the"
+                    + " repository: give more of the ID");
+        }
+        ObjectId id = found.getFirst().getKey();
+        List<Placed> placed = found.getFirst().getValue();
+        if (matter == null && placed.size() > 1) {
+            throw new VaultException("snapshot " + id.shortHex() + " is held by the journal for " + placed.size() + " matters (" + String.join(
+                    ", ", placed.stream().map(Placed::toString).toList()) + "): name the one to release by its reason; the others stay");
+        }
+        Placed released = matter == null ? placed.getFirst()
+                : placed.stream().filter(p -> same(p.matter(), p.cut(), matter, false)).findFirst().orElseThrow(() -> new VaultException(
+                "snapshot " + id.shortHex() + " is not held for " + matter + " by the journal; it is held for: " + String.join(", ",
+                        placed.stream().map(Placed::toString).toList())));
+        return java.util.Optional.of(new GoneRelease(id, released, placed.stream().filter(p -> p != released).toList()));
     }
 
     /** The same matter: the same reason, or where one was cut, the other begins with it. */

@@ -79,10 +79,10 @@ public final class Pruner {
             List<String> oldIndexFiles = repo.indexFiles();
             Index index = repo.freshIndex();
             ReferencedBlobs.refuseWhileIndexedPacksMissing(repo, index, "nothing was pruned");
-            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, "nothing was pruned");
             // ---- phase 0: a backup that held an older index may have referenced condemned blobs; rescue them
             List<Condemned> earlier = condemned();
             List<SnapshotRef> snapshots = repo.snapshots();
+            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, snapshots, "nothing was pruned"); // before anything is written
             repo.loadIndex(); // the trees of snapshots listed now may sit in packs indexed after this process read the index
             Set<ObjectId> referenced = ReferencedBlobs.of(repo, snapshots);
             Index indexed = repo.freshIndex();

@@ -3,13 +3,16 @@ package org.opsledger.vault.repository;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.journal.HoldHistory;
 import org.opsledger.vault.snapshot.LegalHold;
+import org.opsledger.vault.snapshot.RecordHistory;
 import org.opsledger.vault.snapshot.SnapshotRef;
 
 /**
@@ -53,15 +56,21 @@ public final class Disposal {
         return oldVersions == null ? "" : "; but " + oldVersions;
     }
 
+    /** As {@link #dispose(Repository, String, Repository, String, Instant, boolean)}, refused while a journal file does not read. */
+    public static Disposed dispose(Repository repo, String confirmId, Repository copiesIn, String by, Instant now) {
+        return dispose(repo, confirmId, copiesIn, by, now, false);
+    }
+
     /**
      * Destroys the repository's keys. {@code confirmId} must be its ID (as {@code vault stats} shows it): disposal cannot
      * be undone. Refused, with nothing changed, while another process works in it, while a snapshot is under legal hold
      * (by its hold record, or by the journal that recorded a hold never released whose record is gone),
-     * while a snapshot file cannot be read (what it holds and keeps is unknown), and while a snapshot is retained until
+     * while a snapshot file cannot be read (what it holds and keeps is unknown), while a journal file cannot be read (it
+     * may be a hold's placement) unless {@code ignoreUnreadableJournal}, and while a snapshot is retained until
      * whose retention has not ended at {@code now} ({@link org.opsledger.vault.snapshot.Snapshot#retentionEnded}, as forget
      * judges it) without a copy in {@code copiesIn} retained at least as long.
      */
-    public static Disposed dispose(Repository repo, String confirmId, Repository copiesIn, String by, Instant now) {
+    public static Disposed dispose(Repository repo, String confirmId, Repository copiesIn, String by, Instant now, boolean ignoreUnreadableJournal) {
         String id = repo.config().id();
         if (!id.equals(confirmId)) {
             throw new VaultException("disposal destroys the keys of " + repo.backend().location() + " for good: confirm it with its"
@@ -79,17 +88,31 @@ public final class Disposal {
                 throw new VaultException(listing.unreadable().size() + " snapshot file(s) cannot be read (first " + listing.unreadable().getFirst()
                         + "): what they hold and how long they are kept is unknown; `vault check` and `vault repair` first");
             }
+            HoldHistory history = HoldHistory.of(repo);
+            List<String> unreadJournal = history == null ? List.of() : history.unreadable();
+            if (!unreadJournal.isEmpty() && !ignoreUnreadableJournal) { // IS.012 6.6.7: what it held is unknown, a hold's placement as well
+                throw new VaultException(unreadJournal.size() + " journal file(s) cannot be read (first " + unreadJournal.getFirst() + "): one may"
+                        + " record a legal hold never released, and a held backup is not disposed of (IS.012 6.6.7); `vault check` names"
+                        + " each and `vault repair` moves it aside, or dispose with --ignore-unreadable-journal once you know none held a backup");
+            }
             // IS.012 6.6.7: a hold record deleted in the store (no password needed) lifted no hold: the journal recording it
             // ends with the keys, and the held backup was destroyed with it (a tester's)
-            Map<ObjectId, List<HoldHistory.Placed>> recorded = HoldHistory.unreleased(repo, listing.readable());
+            Map<ObjectId, List<HoldHistory.Placed>> recorded = history == null ? Map.of()
+                    : history.unreleased(HoldHistory.idNow(RecordHistory.replaced(listing.readable())));
             if (!recorded.isEmpty()) {
                 var first = recorded.entrySet().iterator().next();
                 long matters = recorded.values().stream().mapToLong(List::size).sum();
+                Set<ObjectId> here = new HashSet<>();
+                listing.readable().forEach(s -> here.add(s.id()));
+                Map.Entry<ObjectId, List<HoldHistory.Placed>> gone = recorded.entrySet().stream().filter(e -> !here.contains(e.getKey()))
+                        .findFirst().orElse(null);
                 throw new VaultException(recorded.size() + " snapshot(s) are under legal hold by the journal, never released, with no hold"
                         + " record (first " + first.getKey().shortHex() + ", held for " + first.getValue().getFirst()
                         + (matters > 1 ? "; " + matters + " matters in all" : "") + "): a hold file was removed outside the vault"
                         + " (IS.012 6.6.7), and a held backup is not disposed of; place each hold again (`vault hold --reason`)"
-                        + " and keep the medium until every hold is released");
+                        + " and keep the medium until every hold is released" + (gone == null ? "" : "; " + gone.getKey().shortHex()
+                        + " is gone from the repository: when its matter is over, " + ReferencedBlobs.releaseGone(gone.getKey(),
+                        gone.getValue().getFirst().matter())));
             }
             List<String> uncopied = new ArrayList<>();
             boolean rewrittenSinceCopied = false;

@@ -230,7 +230,7 @@ public final class KeyEpochs {
             refuseUnreadable();
             refuseDamagedUnder(epoch);
             ReferencedBlobs.refuseWhileIndexedPacksMissing(repo, index, "nothing was retired");
-            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, "nothing was retired");
+            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, repo.snapshots(), "nothing was retired");
             Set<ObjectId> needed = needed();
             // a pack of the epoch no index names may be the only copy of what a snapshot needs (§10: an index file lost, or a
             // pack a prune condemned and a backup then used): sealed again like an indexed one, never deleted as an orphan

@@ -11,6 +11,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexFile;
+import org.opsledger.vault.journal.HoldHistory;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.LegalHold;
 import org.opsledger.vault.snapshot.NodeType;
@@ -151,19 +152,42 @@ public final class ReferencedBlobs {
             + " for the matter (`vault hold --reason`), then `vault release` the ID that is gone";
 
     /**
-     * Refuses a prune or a key retirement while a hold record names a snapshot that is in neither snapshots/ nor
-     * damaged/snapshots/: deleted outside the vault while held, its data is referenced by no snapshot, and a prune freed
-     * it, exit 0, while check called that state an error (a tester's). IS.012 6.6.7: held backups are never deleted.
-     * {@code nothingDone} ends the message ("nothing was pruned").
+     * What releases by the journal a matter on {@code id}, gone with its hold record: the way out check, prune and dispose
+     * name (vault-format.md §13).
      */
-    public static void refuseWhileHeldSnapshotsMissing(Repository repo, String nothingDone) {
-        Map<ObjectId, LegalHold> gone = repo.heldWithoutSnapshot(repo.listHolds().holds(), Set.of());
+    public static String releaseGone(ObjectId id, String matter) {
+        return "`vault release " + id.shortHex() + " --reason " + LegalHold.quoted(matter) + " --snapshot-gone WHY` (by the journal, naming"
+                + " why)";
+    }
+
+    /**
+     * Refuses a prune or a key retirement while a snapshot held by a hold record, or by the journal (a matter placed and
+     * never released: {@link HoldHistory#deletedOutside}), is in neither snapshots/ nor damaged/snapshots/: deleted
+     * outside the vault while held, its data is referenced by no snapshot, and a prune freed it, exit 0, while check
+     * called that state an error (a tester's; then another's, who deleted the hold record with the snapshot: no password
+     * needed). IS.012 6.6.7: held backups are never deleted. {@code snapshots}: those read; {@code nothingDone} ends the
+     * message ("nothing was pruned").
+     */
+    public static void refuseWhileHeldSnapshotsMissing(Repository repo, List<SnapshotRef> snapshots, String nothingDone) {
+        Map<ObjectId, LegalHold> holds = repo.listHolds().holds();
+        Map<ObjectId, LegalHold> gone = repo.heldWithoutSnapshot(holds, Set.of());
         if (!gone.isEmpty()) {
             var first = gone.entrySet().iterator().next();
             throw new VaultException("snapshot " + first.getKey().shortHex() + (gone.size() > 1 ? " and " + (gone.size() - 1) + " more are" : " is")
                     + " under legal hold (" + first.getValue().reason() + ", hold record holds/" + first.getKey().hex() + ") but not in the"
                     + " repository: deleted while held (IS.012 6.6.7), its data is referenced by no snapshot, and would be freed; "
                     + RECOVER_HELD + "; " + nothingDone);
+        }
+        List<HoldHistory.LostHold> deleted = HoldHistory.deletedOutside(repo, snapshots, holds);
+        if (!deleted.isEmpty()) {
+            HoldHistory.LostHold first = deleted.getFirst();
+            long more = deleted.stream().map(HoldHistory.LostHold::snapshot).distinct().count() - 1;
+            throw new VaultException("snapshot " + first.snapshot().shortHex() + (more > 0 ? " and " + more + " more are" : " is")
+                    + " under legal hold by the journal (held for " + first.placed() + "), never released, but neither it nor its hold"
+                    + " record is in the repository: deleted outside the vault while held (IS.012 6.6.7), its data is referenced by no"
+                    + " snapshot, and would be freed; `vault recover` writes a snapshot of the trees no snapshot references: hold it for"
+                    + " the matter (`vault hold --reason`), then " + releaseGone(first.snapshot(), first.placed().matter()) + "; "
+                    + nothingDone);
         }
     }
 

@@ -2331,6 +2331,28 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
+     * The snapshots accounted for without the journal: in snapshots/ ({@code snapshotFiles} as listed, readable or not), under
+     * damaged/ (where `vault repair` keeps a damaged one), or the IDs records say they had ({@code replaced}).
+     */
+    public Set<ObjectId> snapshotsThere(Collection<String> snapshotFiles, List<org.opsledger.vault.snapshot.RecordHistory.Replaced> replaced) {
+        Set<ObjectId> accounted = new HashSet<>();
+        for (String name : snapshotFiles) {
+            ObjectId id = idOfName(name);
+            if (id != null) {
+                accounted.add(id); // there, readable or not (check names an unreadable one on its own)
+            }
+        }
+        for (String name : backend.list("damaged/snapshots")) {
+            ObjectId id = idOfName(name);
+            if (id != null) {
+                accounted.add(id);
+            }
+        }
+        replaced.forEach(r -> accounted.add(r.objectId())); // the IDs each record says it had
+        return accounted;
+    }
+
+    /**
      * The holds whose snapshot is in neither snapshots/ nor damaged/snapshots/ (where `vault repair` keeps a damaged one):
      * deleted while held, outside the vault, and a prune would free its data as nobody's. {@code listed}: names snapshots/
      * listed (the others are looked for one by one). IS.012 6.6.7.
