@@ -16,7 +16,9 @@ import org.opsledger.vault.repository.Repository;
  * writes one; the whole journal read, as `vault check` reads it (no entry held), after 10 years of two runs a day
  * (7,300 entries) in one-entry files; those gathered into one segment, as prune does; and read again; on the local
  * disk and on S3 (s3proxy in this process, loopback HTTP, filesystem store). Then the same years as they come: two
- * entries and a prune a day, and what the journal is at the end (how many segments, how long a read takes).
+ * entries and a prune a day, and what the journal is at the end (how many segments, how long a read takes). Last, what
+ * prune's look at the journal for held snapshots deleted outside the vault costs (HoldHistory#deletedOutside, before
+ * anything is condemned; session 38), with the entries in one-entry files as before a first prune, then in segments.
  */
 public class VaultJournalBench {
     static final char[] PASSWORD = "bench-password".toCharArray();
@@ -28,7 +30,10 @@ public class VaultJournalBench {
         Function<String, Backend> s3 = localS3::backend; // a bucket, a directory: one for each table
         Function<String, Backend> local = name -> new LocalBackend(work.resolve(name));
         try {
-            run(entries, local, s3);
+            if (args.length < 3 || !args[2].equals("holds")) { // `… 7300 holds`: the last table alone
+                run(entries, local, s3);
+            }
+            pruneHolds(entries, local, s3);
         } finally {
             localS3.close(); // its server threads would keep the JVM up after an exception
         }
@@ -88,6 +93,48 @@ public class VaultJournalBench {
                         prunes[days - 1] / 1e6, segments, read);
             }
         }
+    }
+
+    /** Prune's look at the journal for holds on snapshots deleted outside the vault, as {@link #run}'s first table lays it out. */
+    static void pruneHolds(int entries, Function<String, Backend> local, Function<String, Backend> s3) {
+        System.out.println();
+        System.out.println("| backend | prune's legal-hold read of " + entries + " one-entry files (median of 3) | the same in segments |");
+        System.out.println("|---|---|---|");
+        for (var b : List.of(Map.entry("local disk", local), Map.entry("S3 (s3proxy, loopback HTTP)", s3))) {
+            try (Repository r = Repository.init(b.getValue().apply("holds"), PASSWORD, 100_000, "holds")) {
+                Journal journal = new Journal(r);
+                Instant day = Instant.parse("2016-12-05T01:00:00Z");
+                for (int i = 0; i < entries; i++) {
+                    journal.record(i % 100 <= 1 ? hold(day.plusSeconds(43_200L * i), i) : entry(day.plusSeconds(43_200L * i)));
+                }
+                double files = median3(() -> notRefused(r));
+                journal.compact();
+                double segments = median3(() -> notRefused(r));
+                System.out.printf("| %s | %.2f s | %.3f s |%n", b.getKey(), files, segments);
+            }
+        }
+    }
+
+    /** One hold in a hundred entries, released by the next: read, matched to its release, and no refusal. */
+    static JournalEntry hold(Instant started, int i) {
+        boolean release = i % 100 == 1;
+        org.opsledger.vault.crypto.ObjectId id = org.opsledger.vault.crypto.ObjectId.parse(String.format("%064x", i / 100 + 1));
+        return new JournalEntry(release ? JournalEntry.Operation.RELEASE : JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, started,
+                started.plusSeconds(1), "web-1", "ops", List.of(), List.of(id), false, 0, release
+                ? org.opsledger.vault.journal.HoldHistory.released("M-" + i / 100, null)
+                : org.opsledger.vault.journal.HoldHistory.placed("counsel", "M-" + i / 100), null);
+    }
+
+    static void notRefused(Repository r) {
+        if (!org.opsledger.vault.journal.HoldHistory.deletedOutside(r, List.of(), Map.of()).isEmpty()) {
+            throw new IllegalStateException("a hold deleted outside the vault where there is none");
+        }
+    }
+
+    static double median3(Runnable r) {
+        double[] t = {seconds(r), seconds(r), seconds(r)};
+        Arrays.sort(t);
+        return t[1];
     }
 
     static JournalEntry entry(Instant started) {
