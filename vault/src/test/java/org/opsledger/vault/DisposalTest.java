@@ -166,6 +166,41 @@ class DisposalTest {
     }
 
     /**
+     * IS.012 6.6.7: a hold record and the journal entry of its placement, both deleted in the store (no password needed),
+     * let dispose destroy the held snapshot: nothing recorded the hold any more. A check had read the placement, and the
+     * journal keeps what checks read (§13): dispose refuses while such a placement is gone, unless the operator says so.
+     */
+    @Test
+    void aHoldPlacementDeletedFromTheJournalAfterACheckReadItStopsDispose() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("usb/repo"))) {
+            String id = repo.config().id();
+            SnapshotRef held = new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data)
+                    .withRecord("Payroll office", "Confidential", TODAY.minusDays(2), Map.of()));
+            java.util.Set<String> before = new java.util.HashSet<>(repo.backend().list("journal"));
+            repo.hold(held, "MATTER-2 preserve payroll", "counsel"); // as `vault hold` records it
+            Journal journal = new Journal(repo);
+            journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, java.time.Instant.now(), List.of(),
+                    List.of(held.id()), false, 0, HoldHistory.placed("counsel", "MATTER-2 preserve payroll")));
+            String placement = repo.backend().list("journal").stream().filter(n -> !before.contains(n)).findFirst().orElseThrow();
+            org.opsledger.vault.checker.Checker checker = new org.opsledger.vault.checker.Checker(repo, 2);
+            checker.check(0);
+            journal.record(JournalEntry.of(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, java.time.Instant.now(), List.of(),
+                    List.of(), false, 0, "checked").covering(checker.journalCovers())); // as `vault check` records it
+            Files.delete(tmp.resolve("usb/repo/holds/" + held.id().hex()));
+            Files.delete(tmp.resolve("usb/repo/" + placement)); // the listing names it journal/ID
+
+            assertThatThrownBy(() -> Disposal.dispose(repo, id, null, "ops", NOW))
+                    .hasMessageStartingWith("1 legal hold placement(s) a check read are gone from the journal (first the hold on ")
+                    .hasMessageEndingWith("whether its matter was released is unknown, and a held backup is not disposed of (IS.012"
+                            + " 6.6.7); `vault check` names each; dispose with --ignore-unreadable-journal once you know none holds a"
+                            + " backup still kept");
+            assertThat(repo.backend().exists("keyring")).as("the refusal changed nothing").isTrue();
+            assertThat(Disposal.dispose(repo, id, null, "ops", NOW, true).snapshots()).as("the operator's word").isEqualTo(1);
+        }
+    }
+
+    /**
      * IS.012 6.6.7: a held snapshot deleted in the store with its hold record stopped dispose for good: the journal records
      * its matter never released, and `vault release` of an ID no longer there found nothing to release (a tester's). The
      * refusal names the way out: the matter, once over, released by the journal, an explicit act that says who and why.

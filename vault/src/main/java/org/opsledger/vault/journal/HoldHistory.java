@@ -133,6 +133,7 @@ public final class HoldHistory {
     private final Set<ObjectId> forgotten = new HashSet<>();
     /** The journal's files that did not read ({@link Journal.Listing#unreadable}), when {@link #of} read them. */
     private List<String> unreadable = List.of();
+    private List<Coverage.Missing> placementsGone = List.of();
 
     /**
      * Keeps {@code e} if it is a hold or a release that ended ok, and the snapshots it says a command deleted; false, as
@@ -214,8 +215,19 @@ public final class HoldHistory {
             return null;
         }
         HoldHistory history = new HoldHistory();
-        history.unreadable = List.copyOf(journal.read(history::add).unreadable());
+        Journal.Listing listing = journal.read(history::add);
+        history.unreadable = List.copyOf(listing.unreadable());
+        history.placementsGone = listing.coverage().missing().stream()
+                .filter(m -> m.entry().operation().equals(JournalEntry.Operation.HOLD.json())).toList();
         return history;
+    }
+
+    /**
+     * The hold placements a check named that the journal no longer holds ({@link Coverage#missing}): deleted from the store,
+     * or lost with a damaged file a repair moved aside. Whether their matters were released is unknown (IS.012 6.6.7).
+     */
+    public List<Coverage.Missing> placementsGone() {
+        return placementsGone;
     }
 
     /** The journal's files {@link #of} found that did not read, each as {@link Journal.Listing#unreadable} names it. */

@@ -95,6 +95,15 @@ public final class Disposal {
                         + " record a legal hold never released, and a held backup is not disposed of (IS.012 6.6.7); `vault check` names"
                         + " each and `vault repair` moves it aside, or dispose with --ignore-unreadable-journal once you know none held a backup");
             }
+            // IS.012 6.6.7: a hold placement deleted from the journal with its record (no password needed) let dispose go ahead;
+            // a check that read it names it, and so does this (f1's)
+            List<org.opsledger.vault.journal.Coverage.Missing> placementsGone = history == null ? List.of() : history.placementsGone();
+            if (!placementsGone.isEmpty() && !ignoreUnreadableJournal) {
+                throw new VaultException(placementsGone.size() + " legal hold placement(s) a check read are gone from the journal (first "
+                        + placementsGone.getFirst().entry().said() + "): deleted from the store, or lost with a damaged file, so whether"
+                        + " its matter was released is unknown, and a held backup is not disposed of (IS.012 6.6.7); `vault check` names"
+                        + " each; dispose with --ignore-unreadable-journal once you know none holds a backup still kept");
+            }
             // IS.012 6.6.7: a hold record deleted in the store (no password needed) lifted no hold: the journal recording it
             // ends with the keys, and the held backup was destroyed with it (a tester's)
             Map<ObjectId, List<HoldHistory.Placed>> recorded = history == null ? Map.of()
