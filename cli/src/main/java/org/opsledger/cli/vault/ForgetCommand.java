@@ -90,6 +90,12 @@ final class ForgetCommand implements Callable<Integer> {
         if (!named.isEmpty() && !policy.isEmpty()) {
             throw new CliException("name the snapshots to remove or give --keep-* options, not both", 2);
         }
+        for (String word : named) {
+            String why = word.isEmpty() || "latest".equals(word) ? null : Repository.notASnapshotPrefix(word);
+            if (why != null) { // before the repository is opened: `forget 7 --prune`, typed for --keep-last 7, removed a snapshot
+                throw new CliException(why + (word.matches("[0-9]+") ? "; did you mean --keep-last " + word + "?" : ""), 2);
+            }
+        }
         if (policy.isEmpty() && named.isEmpty()) {
             throw new CliException("forget needs the snapshots to remove or at least one --keep-* option (use --keep-within 0d to keep"
                     + " only held and retained snapshots)", 2);

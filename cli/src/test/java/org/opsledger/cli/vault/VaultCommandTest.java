@@ -1028,6 +1028,32 @@ class VaultCommandTest {
      * in upper case was "no key slot F…" (a tester's). A slot is named by its whole ID or a prefix of at least 4 hex digits
      * in either case, as `journal --snapshot` and snapshot prefixes take them, and the removal names its whole ID and label.
      */
+    /**
+     * `vault forget 7 --prune`, typed for --keep-last 7, removed and pruned whichever snapshot's ID began with 7, exit 0;
+     * `restore 5` and `rewrite … 1` took one digit too (a tester's, h4). A snapshot is named as a key slot is: its ID or at
+     * least 4 of its hex digits; forget says so before it opens the repository, and asks about a bare number.
+     */
+    @Test
+    void aSnapshotIsNamedByAtLeastFourHexDigits() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String id = vault("snapshots", "--json").json().get(0).get("id").asString();
+        String one = id.substring(0, 1);
+
+        Run forget = vault("forget", one, "--prune");
+        assertThat(forget.exit()).as(forget.out()).isEqualTo(2);
+        assertThat(forget.err()).isEqualTo("opsledger: snapshot " + one + " is no ID: a snapshot is named by its ID, or at least 4 of its"
+                + " hex digits (`vault snapshots` lists them), or 'latest'" + (one.matches("[0-9]") ? "; did you mean --keep-last " + one + "?" : "") + "\n");
+        assertThat(vault("forget", "7").err()).endsWith("; did you mean --keep-last 7?\n");
+        Run restore = vault("restore", id.substring(0, 3), "--target", tmp.resolve("out").toString());
+        assertThat(restore.exit()).isEqualTo(1);
+        assertThat(restore.err()).isEqualTo("opsledger: snapshot " + id.substring(0, 3) + " is no ID: a snapshot is named by its ID, or at"
+                + " least 4 of its hex digits (`vault snapshots` lists them), or 'latest'\n");
+        assertThat(tmp.resolve("out")).doesNotExist();
+        assertThat(vault("ls", one).exit()).isEqualTo(1);
+        assertThat(vault("snapshots", "--json").json()).hasSize(1);
+        assertThat(vault("ls", id.substring(0, 4).toUpperCase(java.util.Locale.ROOT)).exit()).as("4 digits, either case").isZero();
+    }
+
     @Test
     void keyRemoveTakesFourHexDigitsInEitherCaseAndNamesTheWholeSlot() throws Exception {
         Path second = Files.writeString(tmp.resolve("pw-alice"), "alice's password");
