@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.journal.JournalEntry;
 import org.opsledger.vault.repository.Repository;
@@ -24,13 +25,21 @@ final class UnlockCommand implements Callable<Integer> {
             + " a prune that no longer sees a backup's lock may delete data that backup is about to reference.")
     boolean removeAll;
 
+    @Option(names = "--even-if-running", description = "With --remove-all, also remove the lock of a process running on this host"
+            + " (without it, such a lock refuses the unlock): stop the process first; a prune that no longer sees its lock may delete"
+            + " what it stores.")
+    boolean evenIfRunning;
+
     @Override
     public Integer call() {
+        if (evenIfRunning && !removeAll) {
+            throw new CliException("--even-if-running is --remove-all's: give both", 2);
+        }
         try (Repository r = repo.open();
              Journaling journal = new Journaling(r, JournalEntry.Operation.UNLOCK, List.of(), List.of())) {
             List<String> removed;
             try {
-                removed = r.locks().unlock(removeAll);
+                removed = r.locks().unlock(removeAll, evenIfRunning);
             } catch (RuntimeException e) {
                 throw journal.failed(e);
             }

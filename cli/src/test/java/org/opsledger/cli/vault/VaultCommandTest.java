@@ -1029,6 +1029,27 @@ class VaultCommandTest {
      * in either case, as `journal --snapshot` and snapshot prefixes take them, and the removal names its whole ID and label.
      */
     /**
+     * `vault unlock --remove-all` removed the lock of a backup running on this host, its output naming it "live, backup on
+     * vm (pid N)", and the nightly prune deleted that backup's packs (a tester's, h4): refused, nothing removed, unless
+     * --even-if-running is given too.
+     */
+    @Test
+    void unlockRemoveAllRefusesTheLockOfAProcessRunningOnThisHost() throws Exception {
+        try (Repository r = Repository.open(new org.opsledger.vault.backend.LocalBackend(repo), Files.readString(pw).strip().toCharArray());
+             var running = r.lock("backup")) {
+            Run refused = vault("unlock", "--remove-all");
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).startsWith("opsledger: lock locks/").contains("is a backup's on " + Repository.hostname() + " (pid "
+                    + ProcessHandle.current().pid() + "), a process running on this host").endsWith("; nothing was removed\n");
+            assertThat(r.locks().live()).hasSize(1);
+            assertThat(vault("unlock", "--even-if-running").exit()).as("--remove-all's").isEqualTo(2);
+            Run removed = vault("unlock", "--remove-all", "--even-if-running");
+            assertThat(removed.exit()).as(removed.err()).isZero();
+            assertThat(removed.out()).contains(": live, backup on ").endsWith("unlock: 1 lock file(s) removed, 0 live lock(s) kept\n");
+        }
+    }
+
+    /**
      * `vault forget 7 --prune`, typed for --keep-last 7, removed and pruned whichever snapshot's ID began with 7, exit 0;
      * `restore 5` and `rewrite … 1` took one digit too (a tester's, h4). A snapshot is named as a key slot is: its ID or at
      * least 4 of its hex digits; forget says so before it opens the repository, and asks about a bare number.

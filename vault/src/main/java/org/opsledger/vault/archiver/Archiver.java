@@ -238,13 +238,13 @@ public final class Archiver {
                 continue;
             }
             if (before == null) {
-                if (!repo.index().contains(previous.snapshot().tree())) {
+                if (!repo.hasBlob(previous.snapshot().tree())) {
                     return; // lost: told as the parent's is
                 }
                 before = byName(repo.loadTree(previous.snapshot().tree()));
             }
             Node was = before.get(FileNames.nameOf(paths.get(i)));
-            if (was == null || was.type() != NodeType.DIR || was.subtree() == null || !repo.index().contains(was.subtree())) {
+            if (was == null || was.type() != NodeType.DIR || was.subtree() == null || !repo.hasBlob(was.subtree())) {
                 continue;
             }
             int held = repo.loadTree(was.subtree()).nodes().size();
@@ -358,7 +358,7 @@ public final class Archiver {
             // the index read once the lock is written: read before it, the lock's catching up listed index/ twice more
             // (a helper's); a parent whose root tree no pack holds (lost: `vault repair`) gives nothing to compare with:
             // every file is read
-            boolean parentIndexed = parent == null || repo.index().contains(parent.snapshot().tree());
+            boolean parentIndexed = parent == null || repo.hasBlob(parent.snapshot().tree());
             if (!parentIndexed) { // index/ lost: "saved (incremental) … (0 unchanged)", exit 0, everything stored again (a helper's)
                 progress.repositoryDamaged("the parent snapshot " + parent.shortId() + "'s tree is not in the index (index/ lost or"
                         + " damaged?): every file was read and stored again; run `vault check`, then `vault repair`");
@@ -949,7 +949,7 @@ public final class Archiver {
         private CompletableFuture<Node> contentOf(Path p, Node meta, Node parentNode, Object dirKey, Names names, boolean racy) {
             Cancelled.check("the backup"); // the walk stops at the next file, an unchanged one too
             // IS.012 6.6.1.2: the daily incremental skips files unchanged since the parent snapshot
-            if (unchangedSinceParent(parentNode, meta) && parentNode.content().stream().allMatch(repo.index()::contains)) {
+            if (unchangedSinceParent(parentNode, meta) && parentNode.content().stream().allMatch(repo::hasBlob)) {
                 progress.files.incrementAndGet();
                 progress.filesUnchanged.incrementAndGet();
                 Node unchanged = meta.withContent(parentNode.content(), meta.size());
@@ -1122,7 +1122,7 @@ public final class Archiver {
             Map<String, Node> parentChildren = Map.of();
             Tree parentTree = null;
             if (!full && parentNode != null && parentNode.type() == NodeType.DIR && parentNode.subtree() != null
-                    && repo.index().contains(parentNode.subtree())) {
+                    && repo.hasBlob(parentNode.subtree())) {
                 parentTree = repo.loadTree(parentNode.subtree());
                 parentChildren = byName(parentTree);
             }

@@ -348,7 +348,6 @@ public final class Copier {
             try {
                 if (lock != null) {
                     target.flush();
-                    targetPacks = null; // a copy made before is looked for in data/ as it is now, with this batch's packs
                 }
                 boolean turnTaken = false;
                 for (int i = 0; i < these.size(); ) {
@@ -671,12 +670,6 @@ public final class Copier {
     private final Set<ObjectId> wholeTrees = new java.util.HashSet<>();
 
     /**
-     * The packs in the target's data/, listed the first time under a target lock that a copy made before is checked (null
-     * until then): one listing per lock, not a call per pack.
-     */
-    private Set<ObjectId> targetPacks;
-
-    /**
      * Whether every tree and data blob {@code copy} needs is in the target's index, in a pack its store holds, and each of
      * its trees reads. A data pack the index names and the store lacks (a pack lost from the target) was taken for whole:
      * check named it missing, yet a tier forgot the near-line original and restore from the target failed (a re-tester's).
@@ -686,13 +679,7 @@ public final class Copier {
             return true;
         }
         try {
-            if (targetPacks == null) {
-                targetPacks = ReferencedBlobs.storedPacks(target);
-            }
-            if (!ReferencedBlobs.of(target, List.of(copy)).stream().allMatch(b -> {
-                var entry = target.index().get(b);
-                return entry != null && targetPacks.contains(entry.pack());
-            })) {
+            if (!ReferencedBlobs.of(target, List.of(copy)).stream().allMatch(target::hasBlob)) {
                 return false;
             }
         } catch (VaultException e) { // a tree no index names, or one that does not read
@@ -719,7 +706,6 @@ public final class Copier {
         }
         copiedBlobs.clear(); // each flushed under its lock: the index says which are still there
         wholeTrees.clear(); // a copy made before is found whole again by what the index and the store have now
-        targetPacks = null;
     }
 
     /** The snapshot whose tree is being copied, for {@link #damagedSource}. */
@@ -740,7 +726,7 @@ public final class Copier {
                 nodes.add(n.withSubtree(copyTree(n.subtree())));
             } else if (n.type() == NodeType.FILE && n.content() != null && !n.content().isEmpty() && sameChunking) {
                 for (ObjectId blob : n.content()) {
-                    if (!target.index().contains(blob) && copiedBlobs.add(blob)) { // the target already has it: nothing is read
+                    if (!target.hasBlob(blob) && copiedBlobs.add(blob)) { // the target already has it: nothing is read
                         lacked.add(blob);
                         if (lacked.size() >= BLOBS_READ_TOGETHER) {
                             copyBlobs(lacked);

@@ -238,6 +238,28 @@ public final class Locks {
      * sees a backup's lock may delete what that backup is about to reference). Each removed file as "name: why".
      */
     public List<String> unlock(boolean alsoLive) {
+        return unlock(alsoLive, true);
+    }
+
+    /**
+     * As {@link #unlock(boolean)}; with {@code alsoLive} but not {@code evenRunningHere}, refused, nothing removed, while a
+     * live lock's process runs on this host (the same boot and process table, the same start): `vault unlock --remove-all`
+     * removed a running backup's lock, its output saying "live, backup on vm (pid N)", and the nightly prune deleted the
+     * backup's packs as orphans (a tester's, h4). The docs said "only when nothing else runs": the vault holds to it where
+     * it can tell.
+     */
+    public List<String> unlock(boolean alsoLive, boolean evenRunningHere) {
+        if (alsoLive && !evenRunningHere) {
+            LockHolder here = LockHolder.current();
+            for (LockFile f : read()) {
+                LockRecord l = f.lock();
+                if (l != null && l.holder() != null && l.holder().certainlyRunning(l.pid(), here)) {
+                    throw new VaultException("lock " + f.name() + " is " + a(l.kind()) + "'s on " + l.host() + " (pid " + l.pid()
+                            + "), a process running on this host: a prune that no longer sees it may delete what it stores; stop"
+                            + " that process, or give --even-if-running too; nothing was removed");
+                }
+            }
+        }
         return remove(true, alsoLive);
     }
 

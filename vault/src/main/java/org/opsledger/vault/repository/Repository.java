@@ -864,6 +864,45 @@ public final class Repository implements AutoCloseable {
 
     // ---------------------------------------------------------------- blobs
 
+    /**
+     * The packs the store's data/ listed since this object's last {@link #lock}, and those it wrote since; null until a
+     * blob is looked for ({@link #hasBlob}). Guarded by {@link #packsListing} for writes.
+     */
+    private volatile Set<ObjectId> packsListed;
+    private final Object packsListing = new Object();
+
+    /**
+     * Whether a blob may be taken as stored, and not stored again: the index names it in a pack the store listed since the
+     * last lock was taken (one listing of data/ a lock, on the first blob looked for), or one this object wrote since. An
+     * index file can name a pack a prune deleted (its backup's lock removed meanwhile: `vault unlock --remove-all`, a host
+     * suspended): the backup run again took the pack's blobs as stored, "0 B added", exit 0, and its snapshot did not
+     * restore (a tester's, h4). A pack listed while this process's lock is there is not deleted as an orphan; one a prune
+     * condemned waits for the backups that may use it (vault-format.md §10).
+     */
+    public boolean hasBlob(ObjectId id) {
+        IndexEntry first = index().get(id);
+        if (first == null) {
+            return false;
+        }
+        Set<ObjectId> listed = packsListed();
+        return listed.contains(first.pack()) || index().locations(id).stream().anyMatch(e -> listed.contains(e.pack()));
+    }
+
+    private Set<ObjectId> packsListed() {
+        Set<ObjectId> listed = packsListed;
+        if (listed == null) {
+            synchronized (packsListing) {
+                listed = packsListed;
+                if (listed == null) {
+                    listed = ConcurrentHashMap.newKeySet();
+                    listed.addAll(ReferencedBlobs.storedPacks(this));
+                    packsListed = listed;
+                }
+            }
+        }
+        return listed;
+    }
+
     /** Saves a blob unless the repository already has it; returns its content ID. */
     public ObjectId saveBlob(BlobType type, byte[] buf, int off, int len) {
         return saveBlob(type, buf, off, len, new BlobsAdded());
@@ -874,7 +913,7 @@ public final class Repository implements AutoCloseable {
         ObjectId id = keys().contentId(buf, off, len);
         saving.readLock().lock(); // from its in-flight mark: a flush from here on waits for it
         try {
-            if (index().contains(id) || !inFlight.add(id)) {
+            if (hasBlob(id) || !inFlight.add(id)) {
                 return id;
             }
             try {
@@ -1044,6 +1083,11 @@ public final class Repository implements AutoCloseable {
             discard(w, e);
             throw e;
         }
+        synchronized (packsListing) { // a listing under way may have missed it
+            if (packsListed != null) {
+                packsListed.add(packId);
+            }
+        }
         synchronized (unindexed) {
             index().add(packId, w.epoch(), w.blobs());
             // indexed now: a blob saved again from here on is found in the index (in-flight IDs would otherwise stay
@@ -1057,15 +1101,49 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes an index file of the packs not yet in one, only while the lock file of each job that may have blobs in them is
+     * there ({@link SharedLock#whileHeld}'s guard), before the write and after it: `vault unlock --remove-all` removed a
+     * running backup's lock, a prune deleted its packs as orphans, and the backup, though it committed nothing, then wrote
+     * an index file naming them; run again, it took their blobs for stored, "0 B added", exit 0, and its snapshot did not
+     * restore (a tester's, h4). A backup that finds its lock gone writes none, and deletes the one it has just written.
+     */
     private void writeIndexFile() {
         if (!unindexed.isEmpty()) {
+            requireJobLocks(List.of());
             List<String> written = writeIndexFiles(unindexed);
+            requireJobLocks(written);
             // counted as read, its packs being in the index: one a prune deletes before the next lock is noticed then
             // ({@link #catchUp}); a copy's index kept the packs a prune had deleted, and its next snapshot named their blobs (a helper's)
             synchronized (indexLock) {
                 indexFilesRead.addAll(written);
             }
             unindexed.clear();
+        }
+    }
+
+    /**
+     * Refuses unless each job's lock is held ({@link SharedLock#requireHeldUnlessClosed}); refused, the index files
+     * {@code written} go, and so do the packs no index file names from this object's index: a prune may have deleted them,
+     * and neither a job running now nor a later one takes their blobs as stored (the jobs running now fail, {@link #packLost}).
+     * Called with the lock on {@link #unindexed} held.
+     */
+    private void requireJobLocks(List<String> written) {
+        try {
+            jobs.forEach(SharedLock::requireHeldUnlessClosed);
+        } catch (VaultException gone) {
+            try {
+                backend.deleteAll(written);
+            } finally {
+                unindexed.clear();
+                synchronized (indexLock) {
+                    index = null; // read again from the index files at its next use
+                    indexFilesRead.clear();
+                }
+                packLost.accumulateAndGet(new PackLoss(gone.getMessage(), Set.copyOf(jobs)),
+                        (before, later) -> before == null ? later : before.and(later));
+            }
+            throw gone;
         }
     }
 
@@ -2449,6 +2527,9 @@ public final class Repository implements AutoCloseable {
         }
         jobs.removeIf(SharedLock::released);
         jobs.add(lock); // before the job saves a blob: a pack its cancellation loses fails the jobs running ({@link #packLost})
+        synchronized (packsListing) {
+            packsListed = null; // data/ listed again, under this lock, on the first blob looked for ({@link #hasBlob})
+        }
         return lock;
     }
 

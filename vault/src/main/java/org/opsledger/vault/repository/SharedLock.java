@@ -51,13 +51,15 @@ public final class SharedLock implements AutoCloseable {
     }, "vault-lock-release");
     /** Written under this object's monitor; read without it by {@link #released()}, which a commit under it may call. */
     private volatile boolean released;
+    /** Its job closed it ({@link #close}): it ended, nothing more is written under it. */
+    private volatile boolean closed;
     /** The lock file was gone when a refresh came to write it again: another process removed it as stale. */
     private volatile boolean removedByAnother;
     private final LongSupplier nanoClock;
     /** When the last write of the lock file that succeeded began (its content's time), by {@link #nanoClock}. */
-    private long writtenAt; // guarded by this
+    private volatile long writtenAt; // written under this monitor
     /** The longest gap between two such writes so far ({@link #whileHeld} also counts the time since the last). */
-    private long longestGap; // guarded by this
+    private volatile long longestGap; // written under this monitor
     /** The batch of {@link #deletions}, closed before the lock file goes; null when none was asked for. */
     private Backend.Deletions deletions; // guarded by this
 
@@ -141,6 +143,21 @@ public final class SharedLock implements AutoCloseable {
      * prune, no longer seeing the lock, may have deleted the data of.
      */
     public synchronized <T> T whileHeld(Supplier<T> commit) {
+        requireHeld();
+        return commit.get();
+    }
+
+    /**
+     * Refuses as {@link #whileHeld} does, unless its job has closed the lock: an index file is written only while the lock
+     * file of each job that may have blobs in its packs is there (Repository#writeIndexFile).
+     */
+    void requireHeldUnlessClosed() { // not under this monitor: a commit under it may wait for the index file's writer
+        if (!closed || ending) {
+            requireHeld();
+        }
+    }
+
+    private void requireHeld() {
         if (released || ending) {
             throw new VaultException(ENDING + " and has released its lock; nothing was committed");
         }
@@ -157,7 +174,6 @@ public final class SharedLock implements AutoCloseable {
                     + " s without a refresh (the process was stopped, or the store out of reach): a prune may have taken it"
                     + " for stale and deleted data it stored; nothing was committed: run it again");
         }
-        return commit.get();
     }
 
     /**
@@ -282,6 +298,7 @@ public final class SharedLock implements AutoCloseable {
      */
     @Override
     public void close() {
+        closed = true;
         try {
             Runtime.getRuntime().removeShutdownHook(onExit);
         } catch (IllegalStateException ending) {
