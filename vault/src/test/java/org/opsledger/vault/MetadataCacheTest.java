@@ -32,6 +32,9 @@ import org.opsledger.vault.snapshot.SnapshotRef;
  */
 class MetadataCacheTest {
 
+    private static final java.nio.file.attribute.FileAttribute<?> PRIVATE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
     @TempDir
     Path tmp;
 
@@ -193,7 +196,8 @@ class MetadataCacheTest {
     void theCacheOfARepositoryNotUsedFor30DaysIsDeletedAndTheCacheStaysWithinItsBound() throws Exception {
         repositoryAt("bounded");
         Path root = tmp.resolve("cache");
-        Path old = Files.createDirectories(root.resolve("0123456789abcdef0123456789abcdef/index"));
+        Path old = Files.createDirectories(root.resolve("0123456789abcdef0123456789abcdef/index"), PRIVATE);
+        Files.setPosixFilePermissions(old.getParent(), PosixFilePermissions.fromString("rwx------")); // as the cache makes them
         Path recent = Files.createDirectories(root.resolve("fedcba9876543210fedcba9876543210"));
         Files.setLastModifiedTime(old.getParent(), FileTime.from(Instant.now().minus(MetadataCache.UNUSED_FOR).minusSeconds(3600)));
         Files.setLastModifiedTime(recent, FileTime.from(Instant.now().minus(MetadataCache.UNUSED_FOR).plusSeconds(3600)));
@@ -244,13 +248,189 @@ class MetadataCacheTest {
 
     @Test
     void theCacheIsWhereTheEnvironmentSays() {
-        assertThat(MetadataCache.rootOf(Map.of("HOME", "/home/op"))).isEqualTo(Path.of("/home/op/.cache/opsledger-vault"));
-        assertThat(MetadataCache.rootOf(Map.of("HOME", "/home/op", "XDG_CACHE_HOME", "/var/cache/op")))
+        List<String> told = new java.util.ArrayList<>();
+        assertThat(MetadataCache.rootOf(Map.of("HOME", "/home/op"), told::add)).isEqualTo(Path.of("/home/op/.cache/opsledger-vault"));
+        assertThat(MetadataCache.rootOf(Map.of("HOME", "/home/op", "XDG_CACHE_HOME", "/var/cache/op"), told::add))
                 .isEqualTo(Path.of("/var/cache/op/opsledger-vault"));
-        assertThat(MetadataCache.rootOf(Map.of("HOME", "/home/op", "OPSLEDGER_VAULT_CACHE", "/srv/cache"))).isEqualTo(Path.of("/srv/cache"));
-        assertThat(MetadataCache.rootOf(Map.of("HOME", "/home/op", "OPSLEDGER_VAULT_CACHE", "off"))).isNull();
-        assertThat(MetadataCache.rootOf(Map.of())).isNull();
+        assertThat(MetadataCache.rootOf(Map.of("HOME", "/home/op", "OPSLEDGER_VAULT_CACHE", "/srv/cache"), told::add)).isEqualTo(Path.of("/srv/cache"));
+        for (String off : List.of("off", "OFF", "Off", " off ")) {
+            assertThat(MetadataCache.rootOf(Map.of("HOME", "/home/op", "OPSLEDGER_VAULT_CACHE", off), told::add)).as(off).isNull();
+        }
+        assertThat(MetadataCache.rootOf(Map.of(), told::add)).isNull();
+        assertThat(told).as("nothing to say yet").isEmpty();
+        // anything else is no cache, said on a line: OFF, false or a relative path made a cache in the working directory
+        for (String wrong : List.of("false", "0", "none", "cache", "./cache")) {
+            assertThat(MetadataCache.rootOf(Map.of("HOME", "/home/op", "OPSLEDGER_VAULT_CACHE", wrong), told::add)).as(wrong).isNull();
+        }
+        assertThat(told).hasSize(5).allSatisfy(line -> assertThat(line).doesNotContain("\n").contains("absolute path"));
         Backend local = new org.opsledger.vault.backend.LocalBackend(tmp);
-        assertThat(MetadataCache.around(local, tmp.resolve("cache"))).as("a local repository is read where it is").isSameAs(local);
+        assertThat(MetadataCache.around(local, tmp.resolve("cache"), told::add)).as("a local repository is read where it is").isSameAs(local);
+    }
+
+    /** The directory of the cache's copies of the repository at {@code prefix} under {@code root}, after one command through it. */
+    private Path repositoryDirectory(String prefix, Path root) throws Exception {
+        command(prefix, root, MetadataCache.MOST_BYTES, "warm");
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
+    /**
+     * Another user who may write to the cache's root swaps this user's directory in it for a link to a directory of this
+     * user's (h1's race against root's `vault snapshots`): made at once here, by the store's listing of snapshots/, after
+     * the cache opened its directory and before the listing's clean-up. The clean-up works in the directory it opened,
+     * never through the link: the other directory's files, whatever their names, stay.
+     */
+    @Test
+    void aDirectorySwappedForALinkWhileACommandRunsIsNotFollowed() throws Exception {
+        repositoryAt("swapped");
+        Path root = tmp.resolve("cache");
+        Path own = repositoryDirectory("swapped", root);
+        Path victim = Files.createDirectories(tmp.resolve("srv/snapshots/db"));
+        Path keep = Files.writeString(victim.resolve("KEEP-ME.conf"), "zfs snapshot list");
+        Path hexNamed = Files.writeString(victim.getParent().resolve("0".repeat(64)), "named like a copy, not one");
+        Backend swapping = new DelegatingBackend(s3("swapped")) {
+            @Override
+            public List<String> list(String dir) {
+                if (dir.equals("snapshots")) {
+                    try {
+                        Files.move(own, root.resolve(".old"));
+                        Files.createSymbolicLink(own, victim.getParent().getParent());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return super.list(dir);
+            }
+        };
+        listAndRestore(new MetadataCache(swapping, root, MetadataCache.MOST_BYTES), "out1");
+        assertThat(keep).as("a file outside the cache").exists();
+        assertThat(hexNamed).as("a file outside the cache named as a copy").exists();
+    }
+
+    /**
+     * A root that is a link (another user's, planted where OPSLEDGER_VAULT_CACHE points), or that others may write to, or
+     * below a directory others may write to, is not used, said on one line: the command reads the store, and neither
+     * deletes nor changes anything there. h1 had root's command delete whole a 32-hex-named directory of root's older than
+     * 30 days through such a link, and chmod another one 0700.
+     */
+    @Test
+    void aRootThatIsALinkOrThatOthersMayWriteToIsNotUsed() throws Exception {
+        repositoryAt("refused");
+        Path app = Files.createDirectories(tmp.resolve("app-sessions"));
+        Path old = Files.createDirectories(app.resolve("0123456789abcdef0123456789abcdef"));
+        Path open = Files.createDirectories(app.resolve("fedcba9876543210fedcba9876543210"));
+        Files.writeString(old.resolve("state"), "order 4711");
+        Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(MetadataCache.UNUSED_FOR).minusSeconds(3600)));
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        Path link = Files.createSymbolicLink(shared.resolve("opsledger-cache"), app);
+        Path othersWrite = Files.createDirectories(tmp.resolve("team-cache"));
+        Files.setPosixFilePermissions(othersWrite, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path teamFolder = Files.createDirectories(tmp.resolve("team"));
+        Files.setPosixFilePermissions(teamFolder, PosixFilePermissions.fromString("rwxrwxrwx")); // not sticky: anyone renames in it
+
+        for (Path root : List.of(link, othersWrite, teamFolder.resolve("cache"))) {
+            List<String> told = new java.util.ArrayList<>();
+            Counting store = new Counting(s3("refused"));
+            listAndRestore(new MetadataCache(store, root, MetadataCache.MOST_BYTES, told::add), "out-" + root.getFileName());
+            assertThat(told).as(root.toString()).singleElement().asString().contains(root.toString()).contains("not used").doesNotContain("\n");
+            assertThat(store.of("data")).as("read from the store").isPositive();
+        }
+        assertThat(old.resolve("state")).as("a directory of this user's, not the cache's").hasContent("order 4711");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(open))).isEqualTo("rwxr-xr-x");
+        try (Stream<Path> made = Files.list(app)) {
+            assertThat(made.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder(old.getFileName().toString(),
+                    open.getFileName().toString());
+        }
+        try (Stream<Path> made = Files.list(othersWrite)) {
+            assertThat(made.toList()).as("nothing written where others may write").isEmpty();
+        }
+    }
+
+    /**
+     * The clean-ups delete only what the cache put there, by the names it gives: a listing's clean-up a copy's name
+     * (64 hex digits), the 30 days' one a 0700 directory of this user's and in it only such names; a directory the cache
+     * did not make (not 0700) is neither changed nor deleted.
+     */
+    @Test
+    void theCleanUpsDeleteOnlyWhatTheCachePutThere() throws Exception {
+        repositoryAt("own-names");
+        Path root = tmp.resolve("cache");
+        Path own = repositoryDirectory("own-names", root);
+        Path readme = Files.writeString(own.resolve("snapshots/README"), "not a copy");
+        Path gone = Files.writeString(own.resolve("snapshots/" + "a".repeat(64)), "a copy of a file the store does not list");
+        FileTime before = FileTime.from(Instant.now().minus(MetadataCache.UNUSED_FOR).minusSeconds(3600));
+        Path old = Files.createDirectories(root.resolve("0123456789abcdef0123456789abcdef/index"), PRIVATE);
+        Path oldCopy = Files.writeString(old.resolve("b".repeat(64)), "an old copy");
+        Path notes = Files.writeString(old.getParent().resolve("notes.txt"), "not the cache's");
+        Files.setPosixFilePermissions(old.getParent(), PosixFilePermissions.fromString("rwx------"));
+        Files.setLastModifiedTime(old.getParent(), before);
+        Path notMade = Files.createDirectories(root.resolve("fedcba9876543210fedcba9876543210/index"));
+        Path notMadeCopy = Files.writeString(notMade.resolve("c".repeat(64)), "kept");
+        Files.setPosixFilePermissions(notMade.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setLastModifiedTime(notMade.getParent(), before);
+
+        command("own-names", root, MetadataCache.MOST_BYTES, "out1");
+        assertThat(gone).as("a copy of a file not listed").doesNotExist();
+        assertThat(readme).as("not a copy's name").exists();
+        assertThat(oldCopy).as("an old repository's copy").doesNotExist();
+        assertThat(notes).as("not the cache's: it stays, and so does its directory").exists();
+        assertThat(notMadeCopy).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(notMade.getParent()))).isEqualTo("rwxr-xr-x");
+    }
+
+    /**
+     * A name taken out on another host (forget and prune there, as after `rewrite --exclude`) leaves the tree pack that held
+     * it in no index: the next command here that reads the index deletes its copy, without a request to the store. It
+     * stayed readable, with the repository's keys, until this host listed data/ itself or evicted it (h1's).
+     */
+    @Test
+    void aTreePackAnotherHostPrunedIsDeletedHereOnceTheIndexIsRead() throws Exception {
+        repositoryAt("pruned");
+        Path root = tmp.resolve("cache");
+        Path own = repositoryDirectory("pruned", root);
+        List<Path> packs;
+        try (Stream<Path> all = Files.walk(own.resolve("data"))) {
+            packs = all.filter(Files::isRegularFile).toList();
+        }
+        assertThat(packs).as("the tree pack kept").isNotEmpty();
+        Path other = tmp.resolve("src/data"); // the same path, other trees: the first snapshot is the one forgotten
+        try (Stream<Path> all = Files.walk(other)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.writeString(Files.createDirectories(other).resolve("only.txt"), "another tree");
+        try (Repository otherHost = Repository.open(s3("pruned"), TestTrees.PASSWORD)) {
+            TestTrees.fullBackup(otherHost, other);
+            new org.opsledger.vault.prune.Forgetter(otherHost, java.time.ZoneOffset.UTC)
+                    .forget(new org.opsledger.vault.prune.RetentionPolicy(1, null, 0, 0, 0, 0), Instant.now());
+            new org.opsledger.vault.prune.Pruner(otherHost, 0).prune();
+        }
+        Counting store = new Counting(s3("pruned"));
+        try (Repository here = Repository.open(new MetadataCache(store, root, MetadataCache.MOST_BYTES), TestTrees.PASSWORD)) {
+            assertThat(here.index().size()).isPositive();
+        }
+        try (Repository noCache = Repository.open(s3("pruned"), TestTrees.PASSWORD)) {
+            assertThat(packs).as("indexed no more").noneMatch(p -> noCache.index().packs()
+                    .contains(org.opsledger.vault.crypto.ObjectId.parse(p.getFileName().toString())));
+        }
+        assertThat(packs).as("copies of packs no index names").allSatisfy(p -> assertThat(p).doesNotExist());
+        assertThat(store.of("data")).isZero();
+    }
+
+    /** A CACHEDIR.TAG without the tag's signature (a full disk left it empty) is written again: `--exclude-caches` needs it. */
+    @Test
+    void aCacheDirTagWithoutItsSignatureIsWrittenAgain() throws Exception {
+        repositoryAt("tagged");
+        Path root = Files.createDirectories(tmp.resolve("cache"));
+        Path tag = Files.write(root.resolve("CACHEDIR.TAG"), new byte[0]);
+        command("tagged", root, MetadataCache.MOST_BYTES, "out1");
+        assertThat(tag).content().startsWith("Signature: 8a477f597d28d172789f06886806bc55");
+        try (Stream<Path> left = Files.list(root)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
+        }
     }
 }

@@ -334,7 +334,8 @@ final class RepoOptions {
     private org.opsledger.vault.backend.Backend backend(String location) {
         var limited = ThrottledBackend.limit(Vault.backend(location), bytesPerSecond("--limit-upload", limitUpload),
                 bytesPerSecond("--limit-download", limitDownload));
-        return noCache || storeItself ? limited : MetadataCache.around(limited, MetadataCache.rootOf(System.getenv()));
+        java.util.function.Consumer<String> warn = notice -> Output.say("opsledger: warning: " + TerminalText.escape(notice));
+        return noCache || storeItself ? limited : MetadataCache.around(limited, MetadataCache.rootOf(System.getenv(), warn), warn);
     }
 
     private static long bytesPerSecond(String option, Integer kib) {

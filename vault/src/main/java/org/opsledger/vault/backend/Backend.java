@@ -25,6 +25,14 @@ public interface Backend extends AutoCloseable {
         return read(name);
     }
 
+    /**
+     * The repository's index was just read whole: {@code indexed} tells whether it names a pack ({@code data/<xx>/<id>}).
+     * This default does nothing; a {@link org.opsledger.vault.cache.MetadataCache} deletes its copies of the packs no
+     * longer named (another host's prune deleted them).
+     */
+    default void indexRead(java.util.function.Predicate<String> indexed) {
+    }
+
     byte[] readRange(String name, long offset, int length);
 
     /**

@@ -40,6 +40,11 @@ public abstract class DelegatingBackend implements Backend {
     }
 
     @Override
+    public void indexRead(java.util.function.Predicate<String> indexed) {
+        store.indexRead(indexed);
+    }
+
+    @Override
     public byte[] readRange(String name, long offset, int length) {
         return store.readRange(name, offset, length);
     }

@@ -1,22 +1,14 @@
 package org.opsledger.vault.cache;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -25,9 +17,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.opsledger.vault.OsUser;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.DelegatingBackend;
@@ -45,7 +37,9 @@ import org.opsledger.vault.repository.RepositoryConfig;
  *     SHA-256 of its stored bytes, docs/vault-format.md §2); one that does not is deleted and read from the store;</li>
  * <li>an index file or snapshot record is read from here only once the store has listed it in this command (the listing
  *     is the truth), and a listing deletes the copies of files it no longer names; a tree pack is read only where the
- *     index, read from listed files, names it;</li>
+ *     index, read from listed files, names it, and its copy goes once an index read whole no longer names it;</li>
+ * <li>the root is used only where no other user can change it ({@link OwnDirectory#root}), its directories are reached
+ *     through handles opened once, no link followed, and only the names the cache gives are ever deleted;</li>
  * <li>whatever fails here (a directory of another user's, not writable, a full disk) leaves the command to the store: at
  *     worst it reads what it would have read without a cache. Two commands at once each write a file whole (renamed into
  *     place); two repositories of one ID (a copied one) share the directory, which holds the same bytes under the same
@@ -64,16 +58,24 @@ public final class MetadataCache extends DelegatingBackend {
     /** The files kept, named by the SHA-256 of their stored bytes (docs/vault-format.md §2); a pack through {@link #readTreePack} only. */
     private static final Pattern KEPT = Pattern.compile("(index|snapshots)/[0-9a-f]{64}|data/([0-9a-f]{2})/\\2[0-9a-f]{62}");
     private static final Pattern REPOSITORY_ID = Pattern.compile("[0-9a-f]{32}");
+    private static final Pattern TWO_HEX = Pattern.compile("[0-9a-f]{2}");
+    private static final Pattern HEX_64 = Pattern.compile("[0-9a-f]{64}");
+    /** The directories the cache makes in a repository's: only these, and files of {@link #HEX_64} names, are ever deleted. */
+    private static final Pattern OWN_DIRECTORY = Pattern.compile("index|snapshots|data|[0-9a-f]{2}");
     private static final String PARTIAL = ".tmp-";
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final String TAG = "CACHEDIR.TAG";
+    private static final String TAG_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by opsledger vault.\n";
 
     private final Path root;
     private final long most;
-    /** {@code ROOT/<id>} once the config is read and the directory is this user's; null: every read goes to the store. */
-    private volatile Path dir;
+    /** What the operator is told, one line each: a root refused. */
+    private final Consumer<String> notices;
+    /** The root, opened once the config is read and it is safely this user's; null before, or when it is not. */
+    private volatile OwnDirectory rootDir;
+    /** {@code ROOT/<id>}, opened once the config is read and the directory is this user's; null: every read goes to the store. */
+    private volatile OwnDirectory dir;
+    /** The path of {@link #dir}, for {@link #directory()} alone. */
+    private volatile Path directory;
     /** False once a write here failed (not writable, disk full): copies are still read, none written. */
     private volatile boolean writing = true;
     /** Bytes kept in {@link #dir}, about (a file written over twice is counted twice until the next eviction counts again). */
@@ -83,9 +85,15 @@ public final class MetadataCache extends DelegatingBackend {
 
     /** {@code store} keeping its metadata under {@code root} (its directory of repositories), at most {@code most} bytes of each. */
     public MetadataCache(Backend store, Path root, long most) {
+        this(store, root, most, notice -> { });
+    }
+
+    /** As {@link #MetadataCache(Backend, Path, long)}, telling {@code notices} why the cache is not used (a root refused). */
+    public MetadataCache(Backend store, Path root, long most, Consumer<String> notices) {
         super(store);
         this.root = root;
         this.most = most;
+        this.notices = notices;
     }
 
     /**
@@ -93,18 +101,29 @@ public final class MetadataCache extends DelegatingBackend {
      * local directory: there a read is one of a local file either way, and the copy, hashed on every read, only adds to it
      * (docs/performance.md, thirty-seventh session).
      */
-    public static Backend around(Backend store, Path root) {
-        return root == null || store.localDirectory().isPresent() ? store : new MetadataCache(store, root, MOST_BYTES);
+    public static Backend around(Backend store, Path root, Consumer<String> notices) {
+        return root == null || store.localDirectory().isPresent() ? store : new MetadataCache(store, root, MOST_BYTES, notices);
     }
 
     /**
-     * Where the caches of repositories go, from the environment: {@code OPSLEDGER_VAULT_CACHE} (a directory, or {@code off}
-     * for none), else {@code $XDG_CACHE_HOME/opsledger-vault}, else {@code $HOME/.cache/opsledger-vault}; null for none.
+     * Where the caches of repositories go, from the environment: {@code OPSLEDGER_VAULT_CACHE} (an absolute path, or
+     * {@code off} in any case for none), else {@code $XDG_CACHE_HOME/opsledger-vault}, else
+     * {@code $HOME/.cache/opsledger-vault}; null for none. Any other value of {@code OPSLEDGER_VAULT_CACHE} is none, told
+     * to {@code notices}: `OFF`, `false` or a relative path made a cache in the working directory, which a backup of "."
+     * then took in.
      */
-    public static Path rootOf(Map<String, String> env) {
+    public static Path rootOf(Map<String, String> env, Consumer<String> notices) {
         String set = env.get("OPSLEDGER_VAULT_CACHE");
         if (set != null && !set.isBlank()) {
-            return set.strip().equals("off") ? null : Path.of(set);
+            if (set.strip().equalsIgnoreCase("off")) {
+                return null;
+            }
+            if (!set.startsWith("/")) {
+                notices.accept("OPSLEDGER_VAULT_CACHE=" + set + " is neither an absolute path nor off: this host's cache is not"
+                        + " used; set it to a directory's absolute path, or to off");
+                return null;
+            }
+            return Path.of(set);
         }
         String xdg = env.get("XDG_CACHE_HOME");
         if (xdg != null && xdg.startsWith("/")) { // XDG: a relative path is ignored
@@ -114,9 +133,9 @@ public final class MetadataCache extends DelegatingBackend {
         return home == null || !home.startsWith("/") ? null : Path.of(home, ".cache", "opsledger-vault");
     }
 
-    /** The directory of this repository's copies, or null while there is none (config not read yet, or the cache unusable). */
+    /** The directory of this repository's copies, or null while there was none (config not read yet, or the cache unusable). */
     public Path directory() {
-        return dir;
+        return directory;
     }
 
     @Override
@@ -148,9 +167,9 @@ public final class MetadataCache extends DelegatingBackend {
     public void write(String name, byte[] data, int off, int len) {
         store.write(name, data, off, len);
         if (name.equals("config")) { // init
-            open(java.util.Arrays.copyOfRange(data, off, off + len));
+            open(Arrays.copyOfRange(data, off, off + len));
         } else if (KEPT.matcher(name).matches() && !name.startsWith("data/")) {
-            keep(name, java.util.Arrays.copyOfRange(data, off, off + len));
+            keep(name, Arrays.copyOfRange(data, off, off + len));
             Set<String> there = listed.get(dirOf(name));
             if (there != null) {
                 there.add(name); // the store has it as a listing would show
@@ -229,25 +248,49 @@ public final class MetadataCache extends DelegatingBackend {
 
     /** The kept copy of {@code name} if it hashes to its name; one that does not, or is no file, is deleted. Null: none. */
     private byte[] copyOf(String name) {
-        Path d = dir;
-        Path file = d.resolve(name);
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!a.isRegularFile() || a.size() > Largest.of(name)) {
-                drop(file);
-                return null;
-            }
-            byte[] bytes = Files.readAllBytes(file);
-            if (!hashesToItsName(name, bytes)) { // damaged or altered here: the store's is read
-                drop(file);
-                return null;
-            }
-            Files.setLastModifiedTime(file, FileTime.from(Instant.now())); // recently used: evicted last
-            return bytes;
-        } catch (NoSuchFileException none) {
+            return at(dir, name, false, (in, file) -> {
+                BasicFileAttributes a = in.attributesOf(file);
+                byte[] bytes = a.isRegularFile() ? in.read(file, Largest.of(name)) : null;
+                if (bytes == null || !hashesToItsName(name, bytes)) { // damaged or altered here, no file: the store's is read
+                    dropIn(in, file);
+                    return null;
+                }
+                in.touch(file, FileTime.from(Instant.now())); // recently used: evicted last
+                return bytes;
+            });
+        } catch (IOException | RuntimeException unreadable) { // none, not this user's to read, an I/O error: the store's
             return null;
-        } catch (IOException | RuntimeException unreadable) { // not this user's to read, an I/O error: the store's
+        }
+    }
+
+    /** What is done in the directory that holds the kept file {@code file} of that name. */
+    private interface InDirectory<T> {
+        T apply(OwnDirectory in, String file) throws IOException;
+    }
+
+    /**
+     * {@code action} on the directory of kept file {@code name} ({@code index/}, {@code data/<xx>/}…), reached from the
+     * repository's directory {@code d} through handles, each made first when {@code make}; null when one is not there.
+     */
+    private static <T> T at(OwnDirectory d, String name, boolean make, InDirectory<T> action) throws IOException {
+        if (d == null) {
             return null;
+        }
+        String[] parts = name.split("/");
+        List<OwnDirectory> opened = new ArrayList<>();
+        try {
+            OwnDirectory in = d;
+            for (int i = 0; i < parts.length - 1; i++) {
+                in = in.sub(parts[i], make);
+                if (in == null) {
+                    return null;
+                }
+                opened.add(in);
+            }
+            return action.apply(in, parts[parts.length - 1]);
+        } finally {
+            opened.forEach(OwnDirectory::close);
         }
     }
 
@@ -257,21 +300,19 @@ public final class MetadataCache extends DelegatingBackend {
 
     /** Keeps {@code bytes} as the copy of {@code name}, when it is a file kept and they hash to its name; nothing when this fails. */
     private void keep(String name, byte[] bytes) {
-        Path d = dir;
+        OwnDirectory d = dir;
         if (d == null || !writing || !KEPT.matcher(name).matches() || bytes.length > most / 4 || !hashesToItsName(name, bytes)) {
             return;
         }
-        Path partial = d.resolve(PARTIAL + UUID.randomUUID());
         try {
             makeRoom(d, bytes.length);
-            Path file = d.resolve(name);
-            Files.createDirectories(file.getParent(), PRIVATE_DIR);
-            Files.write(Files.createFile(partial, PRIVATE_FILE), bytes, StandardOpenOption.WRITE);
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING); // whole or not at all
+            at(d, name, true, (in, file) -> { // whole or not at all
+                d.writeWhole(PARTIAL + UUID.randomUUID(), bytes, in, file);
+                return null;
+            });
             held.addAndGet(bytes.length);
         } catch (IOException | RuntimeException e) { // not writable, disk full: read from the store from now on, as without a cache
             writing = false;
-            drop(partial);
         }
     }
 
@@ -284,10 +325,7 @@ public final class MetadataCache extends DelegatingBackend {
         if (there != null) {
             there.remove(name);
         }
-        Path d = dir;
-        if (d != null) {
-            drop(d.resolve(name));
-        }
+        drop(name);
     }
 
     /** What the store listed under {@code d}: the only index files and snapshot records read from here, and no copy of another stays. */
@@ -298,51 +336,106 @@ public final class MetadataCache extends DelegatingBackend {
         Set<String> there = ConcurrentHashMap.newKeySet();
         there.addAll(names);
         listed.put(d, there);
-        Path cached = dir;
-        if (cached == null) {
-            return;
-        }
-        for (Path file : files(cached.resolve(d))) {
-            if (!there.contains(cached.relativize(file).toString())) {
-                drop(file);
+        dropAllBut(d, there::contains);
+    }
+
+    /**
+     * The index was read whole: the copies of tree packs it no longer names go, without a request to the store. A pack
+     * another host's prune deleted (after a `rewrite --exclude`, a forget) held trees, file names among them, readable
+     * with the repository's keys: they stayed here until this host listed data/ itself or evicted them.
+     */
+    @Override
+    public void indexRead(Predicate<String> indexed) {
+        store.indexRead(indexed);
+        // IS.012 policy 1.11: personal data erased "so that personal information cannot practicably be read"
+        dropAllBut("data", indexed);
+    }
+
+    /** Deletes the copies kept under {@code d} ("index", "snapshots", "data") whose names {@code keep} refuses. */
+    private void dropAllBut(String d, Predicate<String> keep) {
+        for (String name : kept(dir, d)) {
+            if (!keep.test(name)) {
+                drop(name);
             }
         }
     }
 
-    /** Deletes a file here, quietly: at worst it is read from the store next time. */
-    private void drop(Path file) {
+    /** Deletes the copy of {@code name} here, quietly: at worst it is read from the store next time. */
+    private void drop(String name) {
         try {
-            long size = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
-            if (Files.deleteIfExists(file)) {
-                held.addAndGet(-size);
-            }
+            at(dir, name, false, (in, file) -> {
+                dropIn(in, file);
+                return null;
+            });
         } catch (IOException | RuntimeException e) {
             // gone already, or not ours to delete
         }
     }
 
-    /** The files below {@code d} (none if it is not there or does not read), partial files left out. */
-    private static List<Path> files(Path d) {
-        try (Stream<Path> all = Files.walk(d)) {
-            return all.filter(p -> !p.getFileName().toString().startsWith(PARTIAL) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
-        } catch (IOException | UncheckedIOException e) {
-            return List.of();
+    private void dropIn(OwnDirectory in, String file) {
+        try {
+            long size = in.attributesOf(file).size();
+            if (in.delete(file)) {
+                held.addAndGet(-size);
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone already
         }
     }
 
+    /**
+     * The names of the copies kept under {@code top} ("index", "snapshots", "data") of {@code d}: only names the cache
+     * gives ({@link #KEPT}), whatever else lies there (partial files, anything another program put) is never touched.
+     */
+    private static List<String> kept(OwnDirectory d, String top) {
+        List<String> names = new ArrayList<>();
+        try (OwnDirectory in = d == null ? null : d.sub(top, false)) {
+            if (in == null) {
+                return names;
+            }
+            for (String n : in.names()) {
+                if (top.equals("data") && TWO_HEX.matcher(n).matches()) {
+                    try (OwnDirectory two = in.sub(n, false)) {
+                        for (String f : two == null ? List.<String>of() : two.names()) {
+                            names.add("data/" + n + "/" + f);
+                        }
+                    } catch (IOException notOurs) {
+                        // not the cache's: left alone
+                    }
+                } else {
+                    names.add(top + "/" + n);
+                }
+            }
+        } catch (IOException notOurs) {
+            // not the cache's: left alone
+        }
+        names.removeIf(n -> !KEPT.matcher(n).matches());
+        return names;
+    }
+
+    private static List<String> kept(OwnDirectory d) {
+        List<String> all = new ArrayList<>();
+        for (String top : List.of("index", "snapshots", "data")) {
+            all.addAll(kept(d, top));
+        }
+        return all;
+    }
+
     /** Deletes the least recently used copies until {@code more} bytes fit within a quarter below {@link #most}. */
-    private synchronized void makeRoom(Path d, long more) {
+    private synchronized void makeRoom(OwnDirectory d, long more) {
         if (held.get() + more <= most) {
             return;
         }
-        record Used(Path file, long size, long time) {
+        record Used(String name, long size, long time) {
         }
         List<Used> kept = new ArrayList<>();
-        for (Path f : files(d)) {
+        for (String name : kept(d)) {
             try {
-                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                kept.add(new Used(f, a.size(), a.lastModifiedTime().toMillis()));
-            } catch (IOException gone) {
+                BasicFileAttributes a = at(d, name, false, (in, file) -> in.attributesOf(file));
+                if (a != null) {
+                    kept.add(new Used(name, a.size(), a.lastModifiedTime().toMillis()));
+                }
+            } catch (IOException | RuntimeException gone) {
                 // another command's eviction took it
             }
         }
@@ -352,106 +445,156 @@ public final class MetadataCache extends DelegatingBackend {
             if (held.get() + more <= most - most / 4) {
                 break;
             }
-            drop(u.file());
+            drop(u.name());
         }
     }
 
     /**
-     * Opens {@code ROOT/<id>} for the repository whose config is {@code config}: made 0700 if new; refused (null: the
-     * store is read) when it is not a directory of this user's. Marks it used now and deletes the directories of
-     * repositories not used for {@link #UNUSED_FOR}.
+     * Opens {@code ROOT/<id>} for the repository whose config is {@code config}, made 0700 if new, through handles
+     * ({@link OwnDirectory}); none (the store is read) when the root is not safely this user's (said once, on a line) or
+     * the directory is not a 0700 directory of this user's. Marks it used now and deletes the directories of repositories
+     * not used for {@link #UNUSED_FOR}.
      */
     private void open(byte[] config) {
         if (dir != null) {
             return;
         }
+        OwnDirectory r = null;
         try {
             String id = VaultJson.read("config", config, RepositoryConfig.class).id();
             if (id == null || !REPOSITORY_ID.matcher(id).matches()) { // a name of this host's file system: 32 hex digits only
                 return;
             }
-            Files.createDirectories(root, PRIVATE_DIR);
-            Path tag = root.resolve("CACHEDIR.TAG"); // backup programs that honour it leave the cache out (restic writes one too)
-            if (!Files.exists(tag, LinkOption.NOFOLLOW_LINKS)) {
-                Files.write(tag, ("Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by opsledger"
-                        + " vault.\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            }
-            Path d = root.resolve(id);
             try {
-                Files.createDirectory(d, PRIVATE_DIR);
-            } catch (java.nio.file.FileAlreadyExistsException there) {
-                // used before (or another command made it just now)
+                r = OwnDirectory.root(root);
+            } catch (OwnDirectory.Refused refused) {
+                notices.accept("this host's cache " + root + " is not used: " + refused.getMessage()
+                        + "; the store is read instead (make it a directory of this user's that only this user may write, or set"
+                        + " OPSLEDGER_VAULT_CACHE to one)");
+                return;
             }
-            if (!isOwnPrivateDirectory(d)) {
+            mark(r);
+            OwnDirectory d = r.sub(id, true);
+            if (d == null) {
                 return;
             }
             Instant now = Instant.now();
-            Files.setLastModifiedTime(d, FileTime.from(now));
-            held.set(files(d).stream().mapToLong(MetadataCache::sizeOf).sum());
+            r.touch(id, FileTime.from(now));
+            held.set(kept(d).stream().mapToLong(n -> sizeOf(d, n)).sum());
+            rootDir = r;
+            directory = root.resolve(id);
             dir = d;
-            deleteUnused(now);
+            deleteUnused(r, id, now);
         } catch (IOException | RuntimeException e) { // a config that does not parse, a root not writable: no cache
             // (the command reads the store as without one; opening the repository says what is wrong with the config)
-        }
-    }
-
-    /** A directory, not a link, of this process's user: made 0700 if it was not (its files tell how many snapshots there are). */
-    private static boolean isOwnPrivateDirectory(Path d) throws IOException {
-        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)
-                || ((Number) Files.getAttribute(d, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue() != OsUser.uid()) {
-            return false;
-        }
-        Set<PosixFilePermission> own = PosixFilePermissions.fromString("rwx------");
-        if (!Files.getPosixFilePermissions(d, LinkOption.NOFOLLOW_LINKS).equals(own)) {
-            Files.setPosixFilePermissions(d, own);
-        }
-        return true;
-    }
-
-    /** Deletes the directories of other repositories not used for {@link #UNUSED_FOR}, and partial files a killed command left. */
-    private void deleteUnused(Instant now) {
-        FileTime before = FileTime.from(now.minus(UNUSED_FOR));
-        FileTime partialBefore = FileTime.from(now.minus(Duration.ofDays(1)));
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(root)) {
-            for (Path d : all) {
-                try {
-                    if (d.equals(dir) ? false : REPOSITORY_ID.matcher(d.getFileName().toString()).matches() && isOwnPrivateDirectory(d)
-                            && Files.getLastModifiedTime(d, LinkOption.NOFOLLOW_LINKS).compareTo(before) < 0) {
-                        deleteTree(d);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // another user's, or being deleted by another command
-                }
+            if (r != null && rootDir != r) {
+                r.close();
             }
-        } catch (IOException | RuntimeException e) {
-            // the root does not list: nothing is cleaned now
-        }
-        try (DirectoryStream<Path> partials = Files.newDirectoryStream(dir, PARTIAL + "*")) {
-            for (Path p : partials) {
-                if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).compareTo(partialBefore) < 0) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // left for the next command
         }
     }
 
-    private static void deleteTree(Path d) throws IOException {
-        try (Stream<Path> all = Files.walk(d)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
-
-    private static long sizeOf(Path file) {
+    /**
+     * Writes {@code CACHEDIR.TAG} in the root unless it is there with the tag's signature: backup programs that honour it
+     * leave the cache out (restic writes one too). Written whole under a temporary name: one a full disk cut short was an
+     * empty file never written again, and `backup --exclude-caches` took the cache in.
+     */
+    private static void mark(OwnDirectory r) {
+        byte[] there;
         try {
-            return Files.size(file);
-        } catch (IOException e) {
+            there = r.read(TAG, 4096);
+        } catch (IOException | RuntimeException none) {
+            there = null;
+        }
+        byte[] signature = TAG_TEXT.substring(0, TAG_TEXT.indexOf('\n')).getBytes(StandardCharsets.US_ASCII);
+        if (there != null && there.length >= signature.length && Arrays.equals(there, 0, signature.length, signature, 0, signature.length)) {
+            return;
+        }
+        try {
+            r.writeWhole(PARTIAL + UUID.randomUUID(), TAG_TEXT.getBytes(StandardCharsets.US_ASCII), r, TAG);
+        } catch (IOException | RuntimeException e) {
+            // the next command writes it
+        }
+    }
+
+    /**
+     * Deletes the directories of other repositories not used for {@link #UNUSED_FOR} (0700 directories of this user's
+     * only, and in them only the names the cache gives), and partial files a killed command left.
+     */
+    private void deleteUnused(OwnDirectory r, String id, Instant now) {
+        FileTime before = FileTime.from(now.minus(UNUSED_FOR));
+        for (String name : r.names()) {
+            if (name.equals(id) || !REPOSITORY_ID.matcher(name).matches()) {
+                continue;
+            }
+            try (OwnDirectory old = r.sub(name, false)) {
+                if (old != null && old.modified().compareTo(before) < 0) {
+                    deleteOwn(old);
+                    r.deleteDirectory(name); // not empty: something not the cache's is left there, and it stays
+                }
+            } catch (IOException | RuntimeException e) {
+                // another user's, not 0700 (not made by the cache), or being deleted by another command
+            }
+        }
+        deletePartials(r, now);
+        deletePartials(dir, now);
+    }
+
+    /** Deletes what the cache put in {@code d}: its directories and files by the names it gives them, nothing else. */
+    private static void deleteOwn(OwnDirectory d) {
+        for (String name : d.names()) {
+            try {
+                BasicFileAttributes a = d.attributesOf(name);
+                if (a.isDirectory() && OWN_DIRECTORY.matcher(name).matches()) {
+                    try (OwnDirectory in = d.sub(name, false)) {
+                        if (in != null) {
+                            deleteOwn(in);
+                        }
+                    }
+                    d.deleteDirectory(name);
+                } else if (a.isRegularFile() && (HEX_64.matcher(name).matches() || name.startsWith(PARTIAL))) {
+                    d.delete(name);
+                }
+            } catch (IOException | RuntimeException notOurs) {
+                // not a 0700 directory of this user's, gone meanwhile: left
+            }
+        }
+    }
+
+    /** Deletes the partial files in {@code d} older than a day: a killed command's. */
+    private static void deletePartials(OwnDirectory d, Instant now) {
+        FileTime partialBefore = FileTime.from(now.minus(Duration.ofDays(1)));
+        for (String name : d.names()) {
+            try {
+                if (name.startsWith(PARTIAL) && d.attributesOf(name).lastModifiedTime().compareTo(partialBefore) < 0) {
+                    d.delete(name);
+                }
+            } catch (IOException | RuntimeException e) {
+                // left for the next command
+            }
+        }
+    }
+
+    private static long sizeOf(OwnDirectory d, String name) {
+        try {
+            BasicFileAttributes a = at(d, name, false, (in, file) -> in.attributesOf(file));
+            return a == null ? 0 : a.size();
+        } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** Lets go of the cache's directories, then the store. */
+    @Override
+    public void close() {
+        OwnDirectory d = dir;
+        OwnDirectory r = rootDir;
+        dir = null;
+        if (d != null) {
+            d.close();
+        }
+        if (r != null) {
+            r.close();
+        }
+        store.close();
     }
 }

@@ -521,6 +521,8 @@ public final class Repository implements AutoCloseable {
                 if (i == null) {
                     i = new Index();
                     indexFilesRead.addAll(readIndexFiles(i));
+                    Set<ObjectId> packs = i.packs(); // before any other thread may add to it: this host's cache lets go of the rest
+                    backend.indexRead(name -> packs.contains(ObjectId.parse(name.substring(name.lastIndexOf('/') + 1))));
                     index = i;
                 }
             }
