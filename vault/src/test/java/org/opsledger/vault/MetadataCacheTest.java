@@ -421,6 +421,23 @@ class MetadataCacheTest {
         assertThat(store.of("data")).isZero();
     }
 
+    /** A repository disposed of: this host's copies of it go, and another repository's directory stays. */
+    @Test
+    void theCopiesOfARepositoryDisposedOfAreDeleted() throws Exception {
+        repositoryAt("disposed");
+        Path root = tmp.resolve("cache");
+        Path own = repositoryDirectory("disposed", root);
+        Path other = Files.createDirectories(root.resolve("0123456789abcdef0123456789abcdef/index"), PRIVATE);
+        MetadataCache cache = new MetadataCache(s3("disposed"), root, MetadataCache.MOST_BYTES);
+        try (Repository repo = Repository.open(cache, TestTrees.PASSWORD)) {
+            assertThat(repo.snapshots()).isNotEmpty();
+            cache.deleteCopies();
+        }
+        assertThat(own).doesNotExist();
+        assertThat(other).exists();
+        assertThat(root.resolve("CACHEDIR.TAG")).exists();
+    }
+
     /** A CACHEDIR.TAG without the tag's signature (a full disk left it empty) is written again: `--exclude-caches` needs it. */
     @Test
     void aCacheDirTagWithoutItsSignatureIsWrittenAgain() throws Exception {

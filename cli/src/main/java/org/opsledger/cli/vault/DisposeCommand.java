@@ -56,6 +56,9 @@ final class DisposeCommand implements Callable<Integer> {
                 throw refused.failed(e); // who tried, and why it was refused (a hold, a retention not yet past)
             }
             refused.forgo(); // its journal ends with its keys
+            if (r.backend() instanceof org.opsledger.vault.cache.MetadataCache cache) {
+                cache.deleteCopies(); // this host's copies of its index, snapshots and trees go with it
+            }
             if (copies != null) { // IS.012 6.6.6.4: the repository that keeps what was retained keeps the record of the disposal
                 try (Journaling kept = new Journaling(copies, JournalEntry.Operation.DISPOSE, List.of(d.location()), List.of())) {
                     kept.ended(JournalEntry.Outcome.OK, List.of(d.location()), List.of(), false, 0, "repository " + d.repositoryId() + " at "

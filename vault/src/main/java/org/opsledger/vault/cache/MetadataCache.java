@@ -583,6 +583,22 @@ public final class MetadataCache extends DelegatingBackend {
         }
     }
 
+    /**
+     * Deletes this repository's directory here (what the cache put in it) and keeps nothing more: the repository was
+     * disposed of, and its copies, ciphertext under keys now destroyed, are no one's to keep. Nothing of the store's.
+     */
+    public void deleteCopies() {
+        writing = false;
+        OwnDirectory d = dir;
+        OwnDirectory r = rootDir;
+        if (d == null || r == null) {
+            return;
+        }
+        deleteOwn(d);
+        r.deleteDirectory(directory.getFileName().toString());
+        held.set(0);
+    }
+
     /** Lets go of the cache's directories, then the store. */
     @Override
     public void close() {
