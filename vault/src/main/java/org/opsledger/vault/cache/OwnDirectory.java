@@ -128,9 +128,15 @@ final class OwnDirectory implements Closeable {
         return h.getFileAttributeView(PosixFileAttributeView.class).readAttributes();
     }
 
+    /** This process's user, looked up once (each lookup may ask NSS: LDAP, SSSD). */
+    private static volatile UserPrincipal me;
+
     private static UserPrincipal me() throws IOException {
-        // a uid the system has no name for is looked up as its number (UnixUserPrincipals)
-        return java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(Long.toString(OsUser.uid()));
+        UserPrincipal m = me;
+        if (m == null) { // by its number: the JDK takes one the passwd database does not name as the uid (UnixUserPrincipals)
+            me = m = java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(Long.toString(OsUser.uid()));
+        }
+        return m;
     }
 
     /**
