@@ -74,6 +74,40 @@ class TieringTest {
         }
     }
 
+    /**
+     * h4's repro-1: `tier -r FAR --to NEAR`, -r and --to swapped, copied the long-term repository's snapshots back into the
+     * near-line one they came from and forgot them long-term, exit 0; near-line retention then removed the last copy. It is
+     * refused, naming both repositories and the right order, and moves nothing. A copy brought back for a restore drill, then
+     * tiered again the right way, still goes: its original is in the long-term repository, and it adds nothing there.
+     */
+    @Test
+    void aTierFromTheLongTermRepositoryBackIntoTheNearLineOneIsRefused() throws Exception {
+        Path data = source(7, 20_000);
+        try (Repository near = TestTrees.newRepo(tmp.resolve("near")); Repository far = TestTrees.newRepo(tmp.resolve("far"))) {
+            TestTrees.backup(near, data);
+            RetentionPolicy.Within all = RetentionPolicy.Within.parse("0d");
+            Instant now = Instant.now().plusSeconds(1);
+            assertThat(new Tiering(near, far).move(all, now)).singleElement().satisfies(m -> assertThat(m.forgottenNearLine()).isTrue());
+            SnapshotRef archived = far.snapshots().getFirst();
+
+            assertThatThrownBy(() -> new Tiering(far, near).move(all, now.plusSeconds(1))).isInstanceOf(VaultException.class)
+                    .hasMessage("this tier runs backwards: " + far.backend().location() + " is the long-term repository of "
+                            + near.backend().location() + " (1 of the 1 snapshot(s) due, first " + archived.shortId() + ", came here from"
+                            + " there) and it would move them back and forget them here; run `vault tier -r " + near.backend().location()
+                            + " --to " + far.backend().location() + "`");
+            assertThat(far.snapshots()).extracting(SnapshotRef::id).containsExactly(archived.id());
+            assertThat(near.snapshots()).isEmpty();
+
+            SnapshotRef drill = new Copier(far, near).copyOnce(archived).snapshot();
+            assertThat(new Tiering(near, far).move(all, now.plusSeconds(2))).singleElement().satisfies(m -> {
+                assertThat(m.source()).isEqualTo(drill.id());
+                assertThat(m.copy()).isEqualTo(archived.id());
+                assertThat(m.forgottenNearLine()).isTrue();
+            });
+            assertThat(far.snapshots()).extracting(SnapshotRef::id).containsExactly(archived.id());
+        }
+    }
+
     @Test
     void snapshotsPastTheNearLinePeriodMoveToLongTermOnceAndHeldOnesStayInBoth() throws Exception {
         Path data = source(1, 700_000);

@@ -68,6 +68,15 @@ final class CopyCommand implements Callable<Integer> {
                                     break;
                                 }
                             }
+                            // IS.012 6.6.1.3: a copy back where a snapshot was moved from is warned of, not refused, as tier
+                            // refuses it: a restore drill copies one back, and a copy forgets nothing where it reads
+                            String back = TerminalText.escape(target.backend().location());
+                            for (SnapshotRef s : copier.goingBack(found)) {
+                                Output.err().println("warning: snapshot " + s.shortId() + " is a copy of one moved out of " + back
+                                        + ", which no longer holds it: copied back there, where its retention may remove it again, and"
+                                        + " kept here; to copy into long-term storage, `vault copy -r " + back + " SNAPSHOT --to "
+                                        + TerminalText.escape(from) + "`");
+                            }
                             int[] counts = new int[1]; // copied before
                             // a snapshot copied before (an earlier run, or one that ran out of memory and runs again) is not copied twice
                             copier.copyEach(found, c -> {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.copier.Copier;
 import org.opsledger.vault.copier.Tiering;
 import org.opsledger.vault.crypto.ObjectId;
@@ -54,18 +55,20 @@ final class TierCommand implements Callable<Integer> {
         List<Forgetter.Group> emptied = new ArrayList<>();
         List<org.opsledger.vault.snapshot.SnapshotRef> expired = new ArrayList<>();
         List<org.opsledger.vault.snapshot.SnapshotRef> dueOnes = new ArrayList<>();
+        String longTermId;
         try (Repository near = repo.open(repo.location(), sourcePassword)) {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), sources)) {
                 try (Repository far = repo.openOther(to, targetPassword, sourcePassword, "--to-password-file", "OPSLEDGER_VAULT_TO_PASSWORD")) {
                     Copier.requireAnotherRepository(near, far); // one failed entry, not one on each side
+                    Tiering tiering = new Tiering(near, far, zone);
+                    Instant now = Instant.now();
+                    Tiering.Plan plan = tiering.plan(period, now); // a tier that runs backwards is refused here, as that one
+                    longTermId = far.config().id();
                     // the long-term repository's journal says what it received, and from where (IS.012 6.6.5)
                     String from = near.backend().location();
                     try (Journaling received = new Journaling(far, JournalEntry.Operation.TIER, List.of(from), copies)) {
                         try {
-                            Tiering tiering = new Tiering(near, far, zone);
-                            Instant now = Instant.now();
-                            Tiering.Plan plan = tiering.plan(period, now);
                             var due = plan.due();
                             expired.addAll(plan.pastRetention());
                             dueOnes.addAll(due);
@@ -134,7 +137,8 @@ final class TierCommand implements Callable<Integer> {
                                 : "  " + Forgetter.GONE_MEANWHILE.replace("gone meanwhile", "gone near-line meanwhile"));
                 CopyCommand.warnOfACopyBeforeRewrite(m.source().shortHex(), m.copyBeforeRewrite(), to);
             }
-            Output.out().println(moved.size() + " snapshot(s) older than " + nearLine + " are in long-term storage");
+            Output.out().println(moved.size() + " snapshot(s) older than " + nearLine + " are in long-term storage at " + TerminalText.escape(to)
+                    + " (repository " + longTermId + ")");
         }
         if (!expired.isEmpty()) { // IS.012 6.6.1.3: long-term storage per the retention requirements, and theirs ended
             var first = expired.getFirst();

@@ -4304,6 +4304,45 @@ class VaultCommandTest {
      * recorded twice: once as what the target received, the target being the same journal, and once as the command's
      * own failure (a helper's). It is one failed entry now.
      */
+    /**
+     * h4's repro-1: `tier -r FAR --to NEAR` moved the archive back near-line and forgot it long-term, exit 0. Refused, naming
+     * both repositories and the order, with the near-line repository reached by another path (a symlink: the copies'
+     * `copied-from` names the first, and its journal says the tier moved them out); one failed entry, in the long-term
+     * journal. A copy back, a restore drill's, is warned of and made. Tier's last line names the repository it moved to.
+     */
+    @Test
+    void aTierWithRepoAndToSwappedIsRefusedAndACopyBackWarned() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path far = tmp.resolve("far");
+        assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        String farId = run("vault", "stats", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json().get("id").asString();
+        Run tier = vault("tier", "--to", far.toString(), "--near-line", "0d");
+        assertThat(tier.out()).endsWith("1 snapshot(s) older than 0d are in long-term storage at " + far + " (repository " + farId + ")\n");
+        Run snapshots = run("vault", "snapshots", "--repo", far.toString(), "--password-file", pw.toString(), "--json");
+        String archived = snapshots.json().get(0).get("id").asString();
+        Path near = Files.createSymbolicLink(tmp.resolve("near-line"), repo);
+        for (Path to : List.of(repo, near)) {
+            Run back = run("vault", "tier", "--repo", far.toString(), "--password-file", pw.toString(), "--to", to.toString(), "--near-line", "0d");
+            assertThat(back.exit()).as(back.out()).isEqualTo(1);
+            assertThat(back.err()).isEqualTo("opsledger: this tier runs backwards: " + far + " is the long-term repository of " + to + " (1 of"
+                    + " the 1 snapshot(s) due, first " + archived.substring(0, 8) + ", came here from there) and it would move them back and forget them here; run `vault tier -r " + to + " --to " + far + "`\n");
+        }
+        assertThat(run("vault", "snapshots", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json().get(0).get("id")
+                .asString()).isEqualTo(archived);
+        assertThat(vault("journal", "--json").json().get("entries")).extracting(e -> e.get("operation").asString() + " "
+                + e.get("outcome").asString()).containsExactly("init ok", "backup ok", "tier ok");
+        assertThat(run("vault", "journal", "--repo", far.toString(), "--password-file", pw.toString(), "--json").json().get("entries"))
+                .extracting(e -> e.get("operation").asString() + " " + e.get("outcome").asString())
+                .containsExactly("init ok", "tier ok", "tier failed", "tier failed");
+
+        Run copy = run("vault", "copy", "--repo", far.toString(), "--password-file", pw.toString(), "--to", repo.toString(), archived);
+        assertThat(copy.exit()).as(copy.err()).isZero();
+        assertThat(copy.err()).isEqualTo("warning: snapshot " + archived.substring(0, 8) + " is a copy of one moved out of " + repo + ", which no"
+                + " longer holds it: copied back there, where its retention may remove it again, and kept here; to copy into long-term"
+                + " storage, `vault copy -r " + repo + " SNAPSHOT --to " + far + "`\n");
+        assertThat(vault("snapshots", "--json").json().size()).isEqualTo(1);
+    }
+
     @Test
     void aTierOrCopyIntoTheSourceItselfIsOneFailedEntry() throws Exception {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();

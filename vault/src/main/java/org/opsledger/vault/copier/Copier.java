@@ -17,6 +17,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.chunker.Chunker;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.index.IndexEntry;
+import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.pack.PackRuns;
 import org.opsledger.vault.repository.BlobsAdded;
@@ -473,6 +474,50 @@ public final class Copier {
         SnapshotRef own = targetSnapshots.get(id);
         own = own != null ? own : replacedBy.get(id); // amended or sealed again there since
         return own != null ? own : copies.get(id);
+    }
+
+    /**
+     * Of {@code snapshots}, those that would go back where they were moved from: copies of snapshots the target no longer
+     * holds, whose {@value #COPIED_FROM} names the target's location or a snapshot a tier moved out of the target (its
+     * journal, {@link Journal#movedByTier}: the target mounted at another path). A tier with -r and --to swapped moved the
+     * long-term repository's into the near-line one and forgot them long-term, where the near-line retention then removed
+     * the last copy (h4's). A copy whose original the target still holds is not one ({@link #originalOf}: brought back, it
+     * adds nothing there). Nothing is copied; the target's journal is read only for a copy not known by its location.
+     */
+    public List<SnapshotRef> goingBack(List<SnapshotRef> snapshots) {
+        String there = target.backend().location();
+        Set<String> movedOut = null;
+        List<SnapshotRef> out = new ArrayList<>();
+        for (SnapshotRef s : snapshots) {
+            String original = RecordHistory.copiedFrom(s.snapshot());
+            if (original == null || originalOf(s) != null) {
+                continue;
+            }
+            String tag = s.snapshot().tags().get(COPIED_FROM);
+            boolean fromThere = tag.substring(0, tag.lastIndexOf('#')).equals(there);
+            if (!fromThere) {
+                if (movedOut == null) {
+                    movedOut = movedOutOfTarget();
+                }
+                fromThere = movedOut.contains(original);
+            }
+            if (fromThere) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The IDs (hex) of the snapshots tiers moved out of the target, by its journal; none when it cannot be read. */
+    private Set<String> movedOutOfTarget() {
+        try {
+            Set<String> ids = new java.util.HashSet<>();
+            new Journal(target).movedByTier().keySet().forEach(id -> ids.add(id.hex()));
+            return ids;
+        } catch (VaultException unreadable) { // the location is then the only sign
+            org.opsledger.vault.Cancelled.passOn(unreadable, "the copy");
+            return Set.of();
+        }
     }
 
     /** The copy of the newest ID the snapshot's record says it had (amended first, then sealed again), or null. */

@@ -8,8 +8,10 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.opsledger.vault.Sleeper;
+import org.opsledger.vault.VaultException;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.crypto.ObjectId;
+import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
@@ -90,9 +92,45 @@ public final class Tiering {
     public record Plan(List<SnapshotRef> due, List<SnapshotRef> pastRetention) {
     }
 
-    /** The {@link Plan} at {@code now}, from one listing of the snapshots and one of the holds. */
+    /**
+     * The {@link Plan} at {@code now}, from one listing of the snapshots and one of the holds; refused when the tier runs
+     * backwards ({@link #requireForwards}).
+     */
     public Plan plan(RetentionPolicy.Within nearLinePeriod, Instant now) {
-        return plan(nearLine.snapshots(), nearLine.holds().keySet(), zone, nearLinePeriod, now);
+        Plan plan = plan(nearLine.snapshots(), nearLine.holds().keySet(), zone, nearLinePeriod, now);
+        requireForwards(plan.due());
+        return plan;
+    }
+
+    /**
+     * Refuses a tier from the long-term repository into the near-line one it tiers from (-r and --to swapped): it copied the
+     * archive back and forgot it long-term, exit 0, and the near-line retention then removed the last copy (h4's). Known by
+     * the records: this repository's journal names tiers that moved snapshots here from the target, or a snapshot due is a
+     * copy of one moved out of the target ({@link Copier#goingBack}). No flag lets it run: `vault copy` brings snapshots back
+     * and forgets nothing. Read only when something is due.
+     */
+    private void requireForwards(List<SnapshotRef> due) {
+        if (due.isEmpty()) {
+            return;
+        }
+        String here = nearLine.backend().location();
+        String there = longTerm.backend().location();
+        int received;
+        try {
+            received = new Journal(nearLine).tiersReceivedFrom(there).size();
+        } catch (VaultException unreadable) { // the copies' records are then the only sign
+            org.opsledger.vault.Cancelled.passOn(unreadable, "the tier");
+            received = 0;
+        }
+        List<SnapshotRef> back = new Copier(nearLine, longTerm).goingBack(due);
+        if (received == 0 && back.isEmpty()) {
+            return;
+        }
+        String why = back.isEmpty() ? "its journal names " + received + " tier(s) from there"
+                : back.size() + " of the " + due.size() + " snapshot(s) due, first " + back.getFirst().shortId() + ", came here from there";
+        // IS.012 6.6.1.3: near-line first, then long-term
+        throw new VaultException("this tier runs backwards: " + here + " is the long-term repository of " + there + " (" + why
+                + ") and it would move them back and forget them here; run `vault tier -r " + there + " --to " + here + "`");
     }
 
     /**

@@ -68,17 +68,13 @@ public final class Journal {
         if (!kept() || !prefix.matches("[0-9a-f]+")) {
             return null;
         }
-        Map<ObjectId, JournalEntry> moved = new HashMap<>();
+        Map<ObjectId, JournalEntry> moved;
         try {
-            read(e -> {
-                if (e.operation() == JournalEntry.Operation.TIER && !e.paths().isEmpty()) {
-                    e.removed().stream().filter(id -> id.hex().startsWith(prefix)).forEach(id -> moved.put(id, e));
-                }
-                return false;
-            });
+            moved = movedByTier();
         } catch (VaultException unreadable) {
             return null;
         }
+        moved.keySet().removeIf(id -> !id.hex().startsWith(prefix));
         if (moved.size() != 1) {
             return null;
         }
@@ -86,6 +82,36 @@ public final class Journal {
         String to = e.paths().getFirst();
         return "moved to long-term storage by tier on " + utc(e.started()) + " to " + to + " (journal): name its copy there"
                 + " (`vault snapshots --repo " + to + "` lists it)";
+    }
+
+    /**
+     * Every snapshot a tier moved out of this repository and forgot here, with that tier's entry ({@link JournalEntry#removed});
+     * none when the journal is not kept. Reads every file of the journal.
+     */
+    public Map<ObjectId, JournalEntry> movedByTier() {
+        Map<ObjectId, JournalEntry> moved = new HashMap<>();
+        if (kept()) {
+            read(e -> {
+                if (e.operation() == JournalEntry.Operation.TIER && !e.paths().isEmpty()) {
+                    e.removed().forEach(id -> moved.put(id, e));
+                }
+                return false;
+            });
+        }
+        return moved;
+    }
+
+    /**
+     * The entries of tiers that ended ok moving snapshots here from the repository at {@code location} (as its
+     * {@link org.opsledger.vault.backend.Backend#location} says it): this one is that one's long-term repository. None when
+     * the journal is not kept.
+     */
+    public List<JournalEntry> tiersReceivedFrom(String location) {
+        if (!kept()) {
+            return List.of();
+        }
+        return read(e -> e.operation() == JournalEntry.Operation.TIER && e.received() && !e.paths().isEmpty()
+                && e.paths().getFirst().equals(location)).entries();
     }
 
     /**
