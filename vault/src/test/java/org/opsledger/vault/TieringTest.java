@@ -105,6 +105,17 @@ class TieringTest {
                 assertThat(m.forgottenNearLine()).isTrue();
             });
             assertThat(far.snapshots()).extracting(SnapshotRef::id).containsExactly(archived.id());
+
+        }
+        // a long-term repository whose snapshot due is no copy (a backup of its own): its journal's tier from near-line tells
+        try (Repository near = TestTrees.open(tmp.resolve("near")); Repository other = TestTrees.newRepo(tmp.resolve("other"))) {
+            new org.opsledger.vault.journal.Journal(other).record(org.opsledger.vault.journal.JournalEntry.of(
+                    org.opsledger.vault.journal.JournalEntry.Operation.TIER, org.opsledger.vault.journal.JournalEntry.Outcome.OK, Instant.now(),
+                    List.of(near.backend().location()), List.of(), false, 0,
+                    org.opsledger.vault.journal.JournalEntry.RECEIVED + "1 snapshot(s) older than 0d from " + near.backend().location()));
+            TestTrees.backup(other, data);
+            assertThatThrownBy(() -> new Tiering(other, near).plan(RetentionPolicy.Within.parse("0d"), Instant.now().plusSeconds(1)))
+                    .isInstanceOf(VaultException.class).hasMessageContaining(" (its journal names 1 tier(s) from there) and it would move");
         }
     }
 
