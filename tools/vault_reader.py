@@ -10,7 +10,7 @@ Opens the repository with the password (a local directory), checks every file's 
 SHA-256 of its bytes, decrypts the keyring, index, snapshots, holds, condemned records and journal,
 reads every pack against its header and the index, decrypts every blob and computes its content ID
 again, checks that each tree is sorted as §8 says, checks that every journal entry a check named
-(its `covers`, §13) is still there, prints the anchor of the newest check and, with --anchor, verifies
+(its `covers`, §13) is still there and, where the line gives its content, as it was, prints the anchor of the newest check and, with --anchor, verifies
 one an auditor wrote down (`vault journal --anchor`), and with --restore writes every snapshot into
 OUTDIR/<snapshot id>/. Exit 0 when nothing was wrong, 1 when something was (each on stderr).
 Needs python3-cryptography and the zstd command (Debian packages of those names).
@@ -376,31 +376,80 @@ def epoch_nanos(t):
     days = (datetime.date(y, mo, d) - datetime.date(1970, 1, 1)).days
     return f"{days * 86400 + h * 3600 + mi * 60 + sec}.{(frac + '000000000')[:9]}"
 
+def entry_lines(e):
+    return [e["operation"], e["outcome"], epoch_nanos(e["started"]),
+            epoch_nanos(e["finished"]) if e.get("finished") else "", e.get("host") or "", e.get("username") or "",
+            str(e["exitCode"]), ",".join(e.get("snapshots") or [])]
+
+def sha16(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
 def entry_digest(e):
     """§13 "Deletion made evident": what names an entry in a check's covers, from its plaintext, not its file."""
-    lines = [e["operation"], e["outcome"], epoch_nanos(e["started"]),
-             epoch_nanos(e["finished"]) if e.get("finished") else "", e.get("host") or "", e.get("username") or "",
-             str(e["exitCode"]), ",".join(e.get("snapshots") or [])]
-    return hashlib.sha256("".join(l + "\n" for l in lines).encode("utf-8")).hexdigest()[:16]
+    return sha16("".join(l + "\n" for l in entry_lines(e)))
+
+def entry_content(e):
+    """§13: the digests of an entry's content a covers line carries since session 38 (whole, who, what)."""
+    def value(v):  # its length in UTF-8 bytes, ':' and itself; '-' where absent
+        return "-\n" if v is None else f"{len(v.encode('utf-8'))}:{v}\n"
+    def values(vs):
+        return f"{len(vs)}\n" + "".join(value(v) for v in vs)
+    slot = e.get("keySlot") or {}
+    text = "".join(l + "\n" for l in entry_lines(e))
+    text += values(e.get("paths") or []) + value(e.get("detail")) + ("true" if e.get("verified") else "false") + "\n" + value(e.get("sourceHost"))
+    what = sha16(text)
+    text += value(e.get("login")) + value(slot.get("id")) + value(slot.get("label"))
+    who = sha16(text)
+    verified = slot.get("labelVerified")
+    text += ("-" if verified is None else "true" if verified else "false") + "\n"
+    text += values(e.get("replacedTrees") or []) + value(e.get("readTo")) + values(e.get("damagedPacks") or [])
+    text += values(e.get("covers") or []) + values(e.get("lostEntries") or [])
+    return sha16(text), who, what
+
+def line_name(line):
+    """What names the entry a covers line names in an anchor: its whole content digest (the last word,
+    content=WHOLE,WHO,WHAT, since session 38), else its digest (the first word)."""
+    last = line.split(" ")[-1]
+    return last[len("content="):].split(",")[0] if last.startswith("content=") else line.split(" ")[0]
 
 def verify_covers(entries, anchor):
-    """Every entry a check named is still in the journal (unless a repair's lostEntries names it lost), and, given an
-    anchor an auditor wrote down (`vault journal --anchor`), the journal up to its check is whole (§13)."""
+    """Every entry a check named is still in the journal (unless a repair's lostEntries names it lost), as it was
+    where the line gives its content, and, given an anchor an auditor wrote down (`vault journal --anchor`), the
+    journal up to its check is whole (§13)."""
     # a stand-in (exit 137, "did not end ...") is never named: its command takes it back
-    here = {entry_digest(e) for e in entries
-            if not (e["outcome"] == "failed" and e["exitCode"] == 137 and (e.get("detail") or "").startswith("did not end"))}
-    covers, lost, newest = {}, set(), None
+    entries = [e for e in entries
+               if not (e["outcome"] == "failed" and e["exitCode"] == 137 and (e.get("detail") or "").startswith("did not end"))]
+    here = {entry_digest(e) for e in entries}
+    contents = {}  # by digest: the content digests of each entry of that digest, and whether it lacks what older builds drop
+    for e in entries:
+        lacks37 = not e.get("covers") and not e.get("lostEntries")
+        contents.setdefault(entry_digest(e), []).append((entry_content(e), lacks37, lacks37 and not e.get("login") and not e.get("keySlot")))
+    wholes = {c[0] for cs in contents.values() for c, _, _ in cs}
+    covers, lost, newest, content_named = {}, set(), None, {}
     for e in entries:
         if e["operation"] == "check" and e.get("covers"):
-            d = entry_digest(e)
-            covers[d] = [line.split(" ")[0] for line in e["covers"]]
-            if newest is None or (e["started"], d) > newest: newest = (e["started"], d)
+            d, whole = entry_digest(e), entry_content(e)[0]
+            covers[d] = covers[whole] = [line_name(line) for line in e["covers"]]
+            for line in e["covers"]:
+                if line_name(line) != line.split(" ")[0]:
+                    content_named[line_name(line)] = line
+            if newest is None or (e["started"], whole) > newest: newest = (e["started"], whole)
         if e["operation"] == "repair":
             lost |= {line.split(" ")[0] for line in e.get("lostEntries") or []}
     named = {n for ns in covers.values() for n in ns}
-    for n in sorted(named - here):
+    for n in sorted({n for n in named if n not in content_named} - here):
         (print if n in lost else err)(f"journal entry {n}, which a check named, is not in the journal"
                                       + (" (a repair named it lost with a damaged file)" if n in lost else ": deleted from the store"))
+    for whole, line in sorted(content_named.items()):
+        d, (_, who, what) = line.split(" ")[0], line.split(" ")[-1][len("content="):].split(",")
+        if whole in wholes: continue
+        if d not in here:
+            (print if d in lost else err)(f"journal entry {d}, which a check named, is not in the journal"
+                                          + (" (a repair named it lost with a damaged file)" if d in lost else ": deleted from the store"))
+            continue
+        older = [c[1] == who and l37 or c[2] == what and lwho for c, l37, lwho in contents[d]]
+        (print if any(older) else err)(f"journal entry {d}, which a check named, is no longer as it read it"
+                                       + (": it lacks fields an older build drops" if any(older) else ": rewritten"))
     def gathered(check):  # the check, what it named, and what each check among those named in turn
         seen, todo = set(), [check]
         while todo:
@@ -408,16 +457,24 @@ def verify_covers(entries, anchor):
             if d not in seen:
                 seen.add(d); todo += covers.get(d, [])
         return seen, f"{check}:{len(seen)}:" + hashlib.sha256("".join(d + "\n" for d in sorted(seen)).encode()).hexdigest()
-    print(f"journal: {len(named)} entries named by {len(covers)} check(s), {len(named - here)} of them missing"
+    print(f"journal: {len(named)} entries named by {len(covers) // 2} check(s), {len(named - here - wholes)} of them missing"
           + (f"; anchor at the newest check: {gathered(newest[1])[1]}" if newest else ""))
     if anchor:
         anchor = anchor.strip().lower()
         check = anchor.split(":")[0]
         if check not in covers: err(f"anchor {anchor}: the check it was taken at is not in the journal (or names nothing)"); return
         seen, now = gathered(check)
+        if check in here:  # an anchor of session 37: by digests alone
+            covers37 = {entry_digest(e): [l.split(" ")[0] for l in e["covers"]] for e in entries if e["operation"] == "check" and e.get("covers")}
+            seen, todo = set(), [check]
+            while todo:
+                d = todo.pop()
+                if d not in seen:
+                    seen.add(d); todo += covers37.get(d, [])
+            now = f"{check}:{len(seen)}:" + hashlib.sha256("".join(d + "\n" for d in sorted(seen)).encode()).hexdigest()
         if now != anchor: err(f"anchor {anchor}: the journal up to its check gives {now}")
-        elif seen - here: err(f"anchor {anchor}: {len(seen - here)} entr(ies) it covers are not in the journal")
-        else: print(f"anchor {anchor}: verified, every entry it covers is in the journal")
+        elif seen - here - wholes: err(f"anchor {anchor}: {len(seen - here - wholes)} entr(ies) it covers are not in the journal as they were")
+        else: print(f"anchor {anchor}: verified, every entry it covers is in the journal as it was")
 
 def main():
     args = sys.argv[1:]

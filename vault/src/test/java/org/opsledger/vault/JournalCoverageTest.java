@@ -44,7 +44,11 @@ class JournalCoverageTest {
         dir = tmp.resolve("repo");
     }
 
-    private static final Instant T = Instant.parse("2026-12-05T01:00:00Z");
+    /**
+     * When the entries written here began: a few minutes before the checks that read them (one dated more than an hour
+     * before a check that did not read it is backdated, §13).
+     */
+    private static final Instant T = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minusSeconds(600);
 
     private static JournalEntry entry(Operation op, String host, Instant started, Outcome outcome, String detail) {
         return new JournalEntry(op, outcome, started, started.plusSeconds(2), host, "operator", List.of("/srv"), List.of(), false,
@@ -75,7 +79,17 @@ class JournalCoverageTest {
         String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)))
                 .substring(0, 16);
         assertThat(Coverage.digest(e)).isEqualTo(expected);
-        assertThat(Coverage.describe(e)).isEqualTo(expected + " 2026-12-05T01:16:07.100Z backup web-1");
+        assertThat(Coverage.describe(e)).startsWith(expected + " 2026-12-05T01:16:07.100Z backup web-1 content=");
+        // the content digests (since session 38): each field's line after those, a value as its UTF-8 length, ':' and itself
+        JournalEntry who = new JournalEntry(e.operation(), e.outcome(), e.started(), e.finished(), e.host(), e.username(), e.paths(),
+                e.snapshots(), e.verified(), e.exitCode(), "disk full\né", null, "op1", new JournalEntry.SlotInUse("03462a06", "alice", true));
+        String what = text + "1\n8:/srv/www\n12:disk full\né\nfalse\n-\n";
+        String slot = what + "3:op1\n8:03462a06\n5:alice\n";
+        String whole = slot + "true\n0\n-\n0\n0\n0\n";
+        assertThat(Coverage.content(who)).isEqualTo(new Coverage.Content(Long.parseUnsignedLong(sha16(whole), 16),
+                Long.parseUnsignedLong(sha16(slot), 16), Long.parseUnsignedLong(sha16(what), 16)));
+        assertThat(Coverage.describe(who)).isEqualTo(expected + " 2026-12-05T01:16:07.100Z backup web-1 content=" + sha16(whole) + ","
+                + sha16(slot) + "," + sha16(what));
 
         try (Repository repo = TestTrees.newRepo(dir)) {
             Journal journal = new Journal(repo);
@@ -86,6 +100,207 @@ class JournalCoverageTest {
             assertThat(journal.read().entries()).anySatisfy(read -> assertThat(Coverage.digest(read)).isEqualTo(expected));
             assertThat(missing(check(repo))).as("sealed again, not deleted").isEmpty();
         }
+    }
+
+    private static String sha16(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+    }
+
+    /**
+     * Who did it and what it did are bound too (h2's repro-3): an entry a check read whose key slot, login, paths or detail
+     * someone with the password rewrote (its file deleted, another written) is an error of every check after, saying what
+     * changed, and the anchor taken after that check no longer verifies; so is a check's entry whose covers lost a line.
+     */
+    @Test
+    void anEntryRewrittenWithThePasswordOnceACheckReadItIsAnErrorAndFailsTheAnchor() throws Exception {
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            JournalEntry.SlotInUse mallory = new JournalEntry.SlotInUse("0badc0de", "mallory", true);
+            JournalEntry dump = new JournalEntry(Operation.DUMP, Outcome.OK, T, T.plusSeconds(1), "web-1", "root", List.of("/tmp/exfil"),
+                    List.of(), false, 0, "dumped /src/shadow", null, "op1", mallory);
+            ObjectId dumpFile = journal.record(dump);
+            ObjectId restoreFile = journal.record(entry(Operation.RESTORE, "web-2", T.plusSeconds(5), Outcome.OK, "restored"));
+            assertThat(missing(check(repo))).isEmpty();
+            check(repo); // names the first check's entry
+            Coverage.Anchor anchor = journal.read().coverage().anchor();
+            assertThat(journal.read().coverage().verify(anchor)).isEmpty();
+
+            rewrite(repo, dumpFile, new JournalEntry(Operation.DUMP, Outcome.OK, T, T.plusSeconds(1), "web-1", "root", List.of("/dev/null"),
+                    List.of(), false, 0, "test of the dump procedure, ticket 4411", null, "op2", new JournalEntry.SlotInUse("84edef7a", "initial", true)));
+            CheckResult r = check(repo);
+            assertThat(missing(r)).singleElement().asString().startsWith("journal entry altered: the dump on web-1 started " + Journal.utc(T)
+                    + " (entry " + Coverage.digest(dump) + "), which the check of ").contains("is no longer as it read it: its paths, detail,"
+                    + " verified or source changed, rewritten by someone with the repository's password");
+            assertThat(journal.read().coverage().verify(anchor)).singleElement().asString().contains("which the anchor covers, is no"
+                    + " longer as it was: its paths, detail, verified or source changed since");
+            assertThat(missing(check(repo))).as("at every check after").hasSize(1);
+
+            JournalEntry restore = journal.read().entries().stream().filter(x -> x.operation() == Operation.RESTORE).findFirst().orElseThrow();
+            rewrite(repo, restoreFile, restore.openedWith(mallory));
+            assertThat(missing(check(repo))).hasSize(2).anySatisfy(x -> assertThat(x).startsWith("journal entry altered: the restore on web-2")
+                    .contains("its key slot or login changed"));
+
+            JournalEntry firstCheck = journal.read().entries().stream().filter(x -> x.operation() == Operation.CHECK).findFirst().orElseThrow();
+            ObjectId checkFile = fileOf(repo, firstCheck);
+            rewrite(repo, checkFile, firstCheck.covering(firstCheck.covers().subList(1, firstCheck.covers().size())));
+            assertThat(missing(check(repo))).anySatisfy(x -> assertThat(x).startsWith("journal entry altered: the check on ")
+                    .contains("its covers, lost entries, replaced trees, last pack read, damaged packs or label's verification changed"));
+        }
+    }
+
+    /**
+     * A build before session 37 drops the fields it does not know when its prune gathers an entry, one before 83d680ed
+     * the key slot and login too: an entry so left is one warning, not an error; and an entry a check of session 37 named
+     * by its digest alone is still found deleted, its anchor still verifies.
+     */
+    @Test
+    void anEntryAnOlderBuildSealedAgainIsAWarningAndSession37sNamesStillHold() throws Exception {
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            JournalEntry backup = new JournalEntry(Operation.BACKUP, Outcome.OK, T, T.plusSeconds(1), "web-1", "root", List.of("/srv"),
+                    List.of(), false, 0, "snapshot 1a2b3c4d saved (full)", null, "op1", null);
+            ObjectId file = journal.record(backup);
+            JournalEntry old = entry(Operation.RELEASE, "web-2", T.plusSeconds(2), Outcome.OK, "released");
+            ObjectId oldFile = journal.record(old);
+            // a check of session 37: its covers name each entry by its digest alone
+            JournalEntry check37 = JournalEntry.of(Operation.CHECK, Outcome.OK, T.plusSeconds(3), List.of(), List.of(), false, 0, "checked")
+                    .covering(List.of(Coverage.digest(old) + " " + old.started() + " release web-2"));
+            journal.record(check37);
+            String d37 = Coverage.digest(journal.read().entries().stream().filter(x -> x.operation() == Operation.CHECK).findFirst().orElseThrow());
+            List<String> both = java.util.stream.Stream.of(d37, Coverage.digest(old)).sorted().map(d -> d + "\n").toList();
+            Coverage.Anchor anchor37 = new Coverage.Anchor(d37, 2, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(String.join("", both).getBytes(StandardCharsets.US_ASCII))));
+            assertThat(journal.read().coverage().verify(anchor37)).as("an anchor of session 37").isEmpty();
+            CheckResult first = check(repo);
+            assertThat(missing(first)).isEmpty();
+
+            Files.delete(dir.resolve(Journal.DIR).resolve(file.hex()));
+            repo.writeSealed(Journal.DIR, org.opsledger.vault.crypto.Sealing.Kind.JOURNAL, new JournalEntry(backup.operation(), backup.outcome(),
+                    backup.started(), backup.finished(), backup.host(), backup.username(), backup.paths(), backup.snapshots(), false, 0,
+                    backup.detail(), null)); // no login, no key slot
+            CheckResult r = check(repo);
+            assertThat(missing(r)).isEmpty();
+            assertThat(r.warnings()).anySatisfy(w -> assertThat(w).startsWith("1 journal entr(ies) checks read lack fields they had then, as a"
+                    + " build before session 37 (before commit 83d680ed, for the key slot and login) leaves").contains("its key slot or login"));
+
+            Files.delete(dir.resolve(Journal.DIR).resolve(oldFile.hex()));
+            assertThat(missing(check(repo))).singleElement().asString().startsWith("journal entry missing: the release on web-2");
+            assertThat(journal.read().coverage().verify(anchor37)).singleElement().asString().contains("the release on web-2");
+        }
+    }
+
+    /** A check's entry as {@link #check} writes it, dated {@code started}. */
+    private static void checkAt(Repository repo, Instant started) {
+        Checker checker = new Checker(repo, 2);
+        checker.check(0);
+        new Journal(repo).record(new JournalEntry(Operation.CHECK, Outcome.OK, started, started.plusSeconds(30), "web-9", "root", List.of(),
+                List.of(), false, 0, "checked", null).covering(checker.journalCovers()));
+    }
+
+    private static JournalEntry verifiedRestore(Instant started) {
+        return new JournalEntry(Operation.RESTORE, Outcome.OK, started, started.plusSeconds(40), "web-2", "root", List.of("/srv/restore-test"),
+                List.of(), true, 0, "restored 1 files, 1 dirs, 0 symlinks, 6 B of snapshot 1a2b3c4d to /srv/restore-test in 0.4 s; verified", null);
+    }
+
+    /**
+     * Every check reads every entry there is: a verified restore dated before two checks that did not read it (h2's
+     * repro-4), or before the repository's init, was written later with an earlier date. Each check reports it, the ones
+     * after that named it too, and it is not the recovery test; a restore run now is.
+     */
+    @Test
+    void anEntryDatedBeforeAChecksStartThatDidNotReadItOrBeforeTheInitIsBackdated() throws Exception {
+        Instant now = Instant.now();
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            journal.record(entry(Operation.INIT, "web-1", now.minusSeconds(3 * 3600), Outcome.OK, "initialised"));
+            journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(3 * 3600 - 60), Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
+            assertThat(missing(check(repo))).isEmpty();
+            assertThat(missing(check(repo))).isEmpty();
+            assertThat(journal.read().recoveryWarning(now)).startsWith("the journal records no verified restore");
+
+            JournalEntry forged = verifiedRestore(now.minusSeconds(2 * 3600));
+            journal.record(forged);
+            String said = "journal entry backdated: the restore on web-2 started " + Journal.utc(forged.started()) + " (entry "
+                    + Coverage.digest(forged) + ") ended " + Journal.utc(forged.finished()) + ", before the check of ";
+            assertThat(missing(check(repo))).singleElement().asString().startsWith(said).contains("began, which read every entry there"
+                    + " was and not this one: written later with an earlier date by someone with the repository's password");
+            assertThat(journal.read().lastVerifiedRestore()).isEmpty();
+            assertThat(journal.read().recoveryWarning(now)).as("not the recovery test").startsWith("the journal records no verified restore");
+            assertThat(missing(check(repo))).as("once a check has named it too").singleElement().asString().startsWith(said);
+
+            JournalEntry beforeInit = verifiedRestore(now.minusSeconds(5 * 3600));
+            journal.record(beforeInit);
+            assertThat(missing(check(repo))).hasSize(2).anySatisfy(e -> assertThat(e).startsWith("journal entry backdated: the restore on web-2"
+                    + " started " + Journal.utc(beforeInit.started())).contains(" is dated before the repository's init ("
+                    + Journal.utc(now.minusSeconds(3 * 3600)) + ")"));
+
+            JournalEntry tested = verifiedRestore(Instant.now());
+            journal.record(tested);
+            assertThat(journal.read().lastVerifiedRestore()).contains(journal.read().entries().stream()
+                    .filter(e -> e.started().equals(tested.started())).findFirst().orElseThrow());
+            assertThat(journal.read().recoveryWarning(Instant.now())).isNull();
+        }
+    }
+
+    /**
+     * Two copies of a repository written apart and merged back: the entries of one are dated before the other's checks,
+     * which did not read them. A warning saying so, not an error each: the check that named them did not read the check
+     * that missed them.
+     */
+    @Test
+    void copiesWrittenApartAndMergedBackAreOneWarningSayingSo() throws Exception {
+        Instant t0 = Instant.now().minusSeconds(5 * 3600);
+        Path copy = tmp.resolve("copy");
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            journal.record(entry(Operation.BACKUP, "web-1", t0, Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
+            checkAt(repo, t0.plusSeconds(600));
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(dir.relativize(f).toString()));
+            }
+        }
+        try (Repository a = TestTrees.open(dir); Repository b = TestTrees.open(copy)) {
+            checkAt(a, t0.plusSeconds(3 * 3600));
+            new Journal(b).record(entry(Operation.BACKUP, "web-2", t0.plusSeconds(3600), Outcome.FAILED, "disk full"));
+            checkAt(b, t0.plusSeconds(4 * 3600));
+        }
+        try (var files = Files.list(copy.resolve(Journal.DIR))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path there = dir.resolve(Journal.DIR).resolve(f.getFileName());
+                if (!Files.exists(there)) {
+                    Files.copy(f, there);
+                }
+            }
+        }
+        try (Repository merged = TestTrees.open(dir)) {
+            CheckResult r = check(merged);
+            assertThat(missing(r)).isEmpty();
+            assertThat(r.warnings()).anySatisfy(w -> assertThat(w).startsWith("1 journal entr(ies) ended before a check began that did not read"
+                    + " them (first: the backup on web-2 started " + Journal.utc(t0.plusSeconds(3600))).contains("where two lines of checks each"
+                    + " missed the other's entries: copies of the repository written apart and merged back"));
+            assertThat(missing(check(merged))).as("and after").isEmpty();
+        }
+    }
+
+    /** Writes {@code entry} in place of the journal file {@code file}, as someone with the password can. */
+    private void rewrite(Repository repo, ObjectId file, JournalEntry entry) throws Exception {
+        Files.delete(dir.resolve(Journal.DIR).resolve(file.hex()));
+        repo.writeSealed(Journal.DIR, org.opsledger.vault.crypto.Sealing.Kind.JOURNAL, entry);
+    }
+
+    /** The one-entry file that holds {@code entry}. */
+    private ObjectId fileOf(Repository repo, JournalEntry entry) throws Exception {
+        try (var files = Files.list(dir.resolve(Journal.DIR))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                ObjectId id = ObjectId.parse(f.getFileName().toString());
+                if (repo.readSealed(Journal.DIR + "/" + id.hex(), org.opsledger.vault.crypto.Sealing.Kind.JOURNAL, JournalEntry.class).equals(entry)) {
+                    return id;
+                }
+            }
+        }
+        throw new AssertionError("no file holds " + entry);
     }
 
     /**
@@ -148,18 +363,18 @@ class JournalCoverageTest {
             DamagedPackTest.flipOneByte(file, Files.size(file) / 2);
 
             CheckResult before = new Checker(repo, 2).check(0);
-            assertThat(before.errors()).anyMatch(e -> e.startsWith("journal entry missing: the release on web-2 started 2026-12-05 01:01:00 UTC")
+            assertThat(before.errors()).anyMatch(e -> e.startsWith("journal entry missing: the release on web-2 started " + Journal.utc(T.plusSeconds(60)))
                     && e.contains("deleted from the store, or in a journal file that does not read (named above)"));
 
             Repairer repairer = new Repairer(repo, 2);
             repairer.repair(0, false);
-            assertThat(repairer.lostJournalEntries()).singleElement().asString().endsWith(" 2026-12-05T01:01:00Z release web-2");
+            assertThat(repairer.lostJournalEntries()).singleElement().asString().contains(" " + T.plusSeconds(60) + " release web-2 content=");
             journal.record(JournalEntry.of(Operation.REPAIR, Outcome.OK, Instant.now(), List.of(), List.of(), false, 0, "repaired")
                     .losing(repairer.lostJournalEntries()));
             CheckResult after = check(repo);
             assertThat(after.errors()).isEmpty();
             assertThat(after.warnings()).anyMatch(w -> w.startsWith("1 journal entr(ies) checks read were lost with the damaged journal file(s)"
-                    + " `vault repair` moved under damaged/journal/ on ") && w.endsWith("first: the release on web-2 started 2026-12-05 01:01:00 UTC (entry "
+                    + " `vault repair` moved under damaged/journal/ on ") && w.endsWith("first: the release on web-2 started " + Journal.utc(T.plusSeconds(60)) + " (entry "
                     + Coverage.digest(entry(Operation.RELEASE, "web-2", T.plusSeconds(60), Outcome.OK, "to be damaged")) + "))"));
         }
     }

@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.cli.CliRun;
 import org.opsledger.vault.VaultJson;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.repository.Repository;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -162,6 +166,24 @@ class IndependentReaderTest {
         assertThat(deleted.waitFor()).as(report).isEqualTo(1);
         assertThat(report).contains("which a check named, is not in the journal: deleted from the store", "1 of them missing",
                 "anchor " + anchor + ": verified");
+
+        // who and what are bound too (since session 38): an entry a check read, rewritten with the password, is found by both
+        List<String> beforeDump = journalFiles(repo);
+        assertThat(vault(repo, pw, "dump", "latest", "/data/a.txt", "--output",
+                tmp.resolve("a.out").toString()).exit()).isZero();
+        String dumpFile = journalFiles(repo).stream().filter(f -> !beforeDump.contains(f)).findFirst().orElseThrow();
+        assertThat(vault(repo, pw, "check").exit()).isNotZero(); // names the dump's entry (and still reports the deletion)
+        try (Repository r = Repository.open(new LocalBackend(repo), "auditor's copy".toCharArray())) {
+            JournalEntry dump = r.readSealed("journal/" + dumpFile, Sealing.Kind.JOURNAL, JournalEntry.class);
+            Files.delete(repo.resolve("journal").resolve(dumpFile));
+            r.writeSealed("journal", Sealing.Kind.JOURNAL, new JournalEntry(dump.operation(), dump.outcome(), dump.started(), dump.finished(),
+                    dump.host(), dump.username(), List.of("/dev/null"), dump.snapshots(), false, 0, "ticket 4411", null, dump.login(), dump.keySlot()));
+        }
+        assertThat(vault(repo, pw, "check").out()).contains("journal entry altered: the dump on ");
+        Process altered = reader(repo, pw);
+        report = new String(altered.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(altered.waitFor()).as(report).isEqualTo(1);
+        assertThat(report).contains("which a check named, is no longer as it read it: rewritten");
     }
 
     private static List<String> journalFiles(Path repo) throws IOException {

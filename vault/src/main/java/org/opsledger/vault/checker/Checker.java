@@ -484,12 +484,71 @@ public final class Checker {
             errors.add((deleted.size() - STRANGERS_NAMED) + " more journal entr(ies) checks read are no longer in the journal: deleted"
                     + " from the store" + orUnread);
         }
+        entriesAltered(listing.coverage(), errors, warnings);
+        entriesBackdated(listing.coverage(), errors, warnings);
         List<Coverage.Missing> lost = missing.stream().filter(m -> m.lostIn() != null).toList();
         if (!lost.isEmpty()) {
             Coverage.Named repair = lost.getFirst().lostIn();
             warnings.add(lost.size() + " journal entr(ies) checks read were lost with the damaged journal file(s) `vault repair` moved under "
                     + Repairer.DAMAGED + "/" + Journal.DIR + "/ on " + Journal.utc(repair.started()) + (repair.host() == null ? "" : " on "
                     + repair.host()) + ", or deleted before it (the repair cannot tell; first: " + lost.getFirst().entry().said() + ")");
+        }
+    }
+
+    /**
+     * The journal's entries a check named with their content that it holds otherwise (§13): rewritten by someone with a
+     * password, an error naming each (the first ten) and what changed; or, where the entry lacks just what an older build
+     * drops when it gathers or seals an entry again, one warning. Nothing said them: the key slot and login of a dump, its
+     * path and detail were rewritten after checks had read it, and check and the anchor passed (h2's repro-3).
+     */
+    private static void entriesAltered(Coverage coverage, List<String> errors, List<String> warnings) {
+        List<Coverage.Altered> altered = coverage.altered();
+        List<Coverage.Altered> rewritten = altered.stream().filter(a -> !a.olderBuild()).toList();
+        rewritten.stream().limit(STRANGERS_NAMED).forEach(a -> errors.add("journal entry altered: " + a.entry().said() + ", which the check of "
+                + Journal.utc(a.namedBy().started()) + (a.namedBy().host() == null ? "" : " on " + a.namedBy().host()) + " read, is no longer"
+                + " as it read it: " + a.change() + " changed, rewritten by someone with the repository's password (IS.012 6.6.5;"
+                + " `vault journal` shows the entry as it is now, not as it was)"));
+        if (rewritten.size() > STRANGERS_NAMED) {
+            errors.add((rewritten.size() - STRANGERS_NAMED) + " more journal entr(ies) checks read are no longer as they read them:"
+                    + " rewritten by someone with the repository's password");
+        }
+        List<Coverage.Altered> dropped = altered.stream().filter(Coverage.Altered::olderBuild).toList();
+        if (!dropped.isEmpty()) {
+            warnings.add(dropped.size() + " journal entr(ies) checks read lack fields they had then, as a build before session 37 (before"
+                    + " commit 83d680ed, for the key slot and login) leaves an entry it gathers into a segment or seals again, or as"
+                    + " someone with the password could (first: " + dropped.getFirst().entry().said() + ", " + dropped.getFirst().change()
+                    + "): run builds of session 38 or later on every host (§13)");
+        }
+    }
+
+    /**
+     * The journal's entries dated before a check that did not read them, or before the repository's init (§13,
+     * "Backdated entries"): written later with an earlier date, by someone with the password. An error each (the first
+     * ten); a warning where the checks that read them name two lines of checks (copies of the repository written apart and
+     * merged back, or checks run at once on two hosts), whose entries are each dated before the other's checks. A
+     * verified restore dated 90 days back, before the init, made the "no verified restore" warning go (h2's repro-4).
+     */
+    private static void entriesBackdated(Coverage coverage, List<String> errors, List<String> warnings) {
+        List<Coverage.Backdated> backdated = coverage.backdated();
+        List<Coverage.Backdated> forged = backdated.stream().filter(b -> !b.twoLines()).toList();
+        forged.stream().limit(STRANGERS_NAMED).forEach(b -> errors.add("journal entry backdated: " + b.entry().said() + (b.init() != null
+                ? " is dated before the repository's init (" + Journal.utc(b.init()) + ")"
+                : " ended " + Journal.utc(b.finished() == null ? b.entry().started() : b.finished()) + ", before the check of "
+                + Journal.utc(b.check().started()) + (b.check().host() == null ? "" : " on " + b.check().host()) + " began, which"
+                + " read every entry there was and not this one") + ": written later with an earlier date by someone with the"
+                + " repository's password (or on a host whose clock was more than " + Coverage.SKEW.toHours() + " hour behind);"
+                + " a verified restore so dated is not taken for the recovery test (IS.012 6.6.5, 6.6.4)"));
+        if (forged.size() > STRANGERS_NAMED) {
+            errors.add((forged.size() - STRANGERS_NAMED) + " more journal entr(ies) are dated before checks that did not read them:"
+                    + " written later with an earlier date");
+        }
+        List<Coverage.Backdated> merged = backdated.stream().filter(Coverage.Backdated::twoLines).toList();
+        if (!merged.isEmpty()) {
+            Coverage.Backdated first = merged.getFirst();
+            warnings.add(merged.size() + " journal entr(ies) ended before a check began that did not read them (first: "
+                    + first.entry().said() + ", before the check of " + Journal.utc(first.check().started()) + "), where two lines of"
+                    + " checks each missed the other's entries: copies of the repository written apart and merged back, or checks"
+                    + " run at once on two hosts; if neither happened, they were written later with an earlier date (§13)");
         }
     }
 

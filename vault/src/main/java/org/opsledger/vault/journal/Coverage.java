@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 
 /**
@@ -30,9 +31,15 @@ public final class Coverage {
 
     /**
      * The digest that names an entry (§13): the first 16 hex digits of the SHA-256 of the lines of its fields that every
-     * build keeps as they are when it gathers or seals again an entry; not of its file, whose name changes then.
+     * build keeps as they are when it gathers or seals again an entry; not of its file, whose name changes then. It says
+     * when and by whom, not what: {@link #content} binds the rest.
      */
     public static String digest(JournalEntry e) {
+        return hex16(identity(e));
+    }
+
+    /** The lines {@link #digest} is of: operation, outcome, started, finished, host, username, exit code, snapshots. */
+    private static StringBuilder identity(JournalEntry e) {
         StringBuilder text = new StringBuilder(160).append(e.operation().json()).append('\n').append(e.outcome().json()).append('\n');
         epochNanos(text, e.started()).append('\n');
         if (e.finished() != null) {
@@ -42,8 +49,64 @@ public final class Coverage {
         for (int i = 0; i < e.snapshots().size(); i++) {
             text.append(i == 0 ? "" : ",").append(e.snapshots().get(i).hex());
         }
-        byte[] sha = Sealing.sha256().digest(text.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+        return text.append('\n');
+    }
+
+    private static String hex16(CharSequence text) {
+        byte[] sha = Sealing.sha256().digest(text.toString().getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(sha, 0, DIGEST_HEX / 2);
+    }
+
+    /**
+     * The three digests of an entry's content (§13) that a covers line of this build carries after the entry's
+     * {@link #digest}, each of more of its fields than the one after it: {@code whole}, of every field; {@code who}, of
+     * those every build since commit 83d680ed keeps when it gathers or seals an entry again (all but the fields of
+     * session 37's and the day's before: labelVerified, replacedTrees, readTo, damagedPacks, covers, lostEntries);
+     * {@code what}, of those every build keeps (all but those and login, the key slot). An entry an older build sealed
+     * again matches the digest of what that build kept, and lacks what it dropped; one a password holder rewrote does not.
+     */
+    public record Content(long whole, long who, long what) {
+        private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile(
+                "content=([0-9a-f]{" + DIGEST_HEX + "}),([0-9a-f]{" + DIGEST_HEX + "}),([0-9a-f]{" + DIGEST_HEX + "})");
+
+        /** "content=WHOLE,WHO,WHAT", the last word of a covers line. */
+        @Override
+        public String toString() {
+            return "content=" + hex(whole) + "," + hex(who) + "," + hex(what);
+        }
+
+        /** One as {@link #toString} wrote it; null for any other word. */
+        static Content parse(String word) {
+            var m = WORD.matcher(word);
+            return m.matches() ? new Content(key(m.group(1)), key(m.group(2)), key(m.group(3))) : null;
+        }
+    }
+
+    /** The digests of {@code e}'s content (§13): canonical lines after those of its {@link #digest}, as {@link Content} says. */
+    public static Content content(JournalEntry e) {
+        StringBuilder text = identity(e);
+        values(text, e.paths()).append(value(e.detail())).append(e.verified()).append('\n').append(value(e.sourceHost()));
+        long what = key(hex16(text));
+        JournalEntry.SlotInUse slot = e.keySlot();
+        text.append(value(e.login())).append(value(slot == null ? null : slot.id())).append(value(slot == null ? null : slot.label()));
+        long who = key(hex16(text));
+        text.append(slot == null || slot.labelVerified() == null ? "-" : slot.labelVerified().toString()).append('\n');
+        values(text, e.replacedTrees().stream().map(ObjectId::hex).toList()).append(value(e.readTo() == null ? null : e.readTo().hex()));
+        values(text, e.damagedPacks().stream().map(ObjectId::hex).toList());
+        values(values(text, e.covers()), e.lostEntries());
+        return new Content(key(hex16(text)), who, what);
+    }
+
+    /** A value's line: its length in UTF-8 bytes, a colon and the value (which may hold line ends); "-" where absent. */
+    private static String value(String s) {
+        return s == null ? "-\n" : s.getBytes(StandardCharsets.UTF_8).length + ":" + s + "\n";
+    }
+
+    /** A list's lines: how many, then each as {@link #value}. */
+    private static StringBuilder values(StringBuilder text, List<String> list) {
+        text.append(list.size()).append('\n');
+        list.forEach(s -> text.append(value(s)));
+        return text;
     }
 
     /** "1796433367.100000000": the epoch second, and the nanosecond in nine digits. */
@@ -56,21 +119,36 @@ public final class Coverage {
         return s == null ? "" : s;
     }
 
-    /** How a check's {@code covers} names an entry: "9f3c0e4a1b2d5c6e 2026-12-05T01:16:07.100Z backup web-1". */
+    /**
+     * How a check's {@code covers} names an entry: "9f3c0e4a1b2d5c6e 2026-12-05T01:16:07.100Z backup web-1
+     * content=WHOLE,WHO,WHAT" (the last word since session 38: {@link Content}).
+     */
     public static String describe(JournalEntry e) {
-        return new Named(digest(e), e.started(), e.operation().json(), e.host()).toString();
+        return named(e).toString();
     }
 
-    /** An entry as {@code covers} or {@code lostEntries} names it. */
-    public record Named(String digest, Instant started, String operation, String host) {
+    private static Named named(JournalEntry e) {
+        return new Named(digest(e), e.started(), e.operation().json(), e.host(), content(e));
+    }
+
+    /**
+     * An entry as {@code covers} or {@code lostEntries} names it; {@code content} null in a line of a build of session 37,
+     * which named entries by their {@link #digest} alone.
+     */
+    public record Named(String digest, Instant started, String operation, String host, Content content) {
         @Override
         public String toString() {
-            return digest + " " + started + " " + operation + " " + (host == null ? "-" : host);
+            return digest + " " + started + " " + operation + " " + (host == null ? "-" : host) + (content == null ? "" : " " + content);
         }
 
         /** "the backup on web-1 started 2026-12-05 01:16:07 UTC (entry 9f3c0e4a1b2d5c6e)". */
         public String said() {
             return "the " + operation + (host == null ? "" : " on " + host) + " started " + Journal.utc(started) + " (entry " + digest + ")";
+        }
+
+        /** The digest that names it in an anchor: its whole content's where the line gives it, else its {@link #digest}. */
+        long name() {
+            return content == null ? key(digest) : content.whole();
         }
 
         /** One as {@link #toString} wrote it; null for a line that is not (written by hand, or by a later build). */
@@ -79,8 +157,11 @@ public final class Coverage {
             if (words.length < 4 || !DIGEST.matcher(words[0]).matches()) {
                 return null;
             }
+            int last = words[3].lastIndexOf(' ');
+            Content content = last < 0 ? null : Content.parse(words[3].substring(last + 1));
+            String host = content == null ? words[3] : words[3].substring(0, last);
             try {
-                return new Named(words[0], Instant.parse(words[1]), words[2], words[3].equals("-") ? null : words[3]);
+                return new Named(words[0], Instant.parse(words[1]), words[2], host.equals("-") ? null : host, content);
             } catch (java.time.DateTimeException e) {
                 return null;
             }
@@ -94,20 +175,61 @@ public final class Coverage {
     public record Missing(Named entry, Named namedBy, Named lostIn) {
     }
 
+    /**
+     * An entry a check named with its {@link Content} that the journal holds otherwise (§13): {@code change} says what is
+     * no longer as that check read it; {@code olderBuild}, that the entry lacks every field an older build drops where it
+     * differs, as that build leaves an entry it gathers or seals again (a warning, where the rest is an error).
+     */
+    public record Altered(Named entry, Named namedBy, String change, boolean olderBuild) {
+    }
+
+    /**
+     * An entry dated before a check that did not read it, or before the repository's {@code init} (§13, "Backdated
+     * entries"): written later with an earlier date. {@code check}, the check that began after it had ended (null: dated
+     * before the init); {@code twoLines}, that no check that missed it
+     * is one the check that named it read (for one none has named, that two checks are named by none): two lines of
+     * checks, copies of the repository written apart and merged back or checks run at once on two hosts, an entry of one
+     * dated before the other's checks (a warning, else an error).
+     */
+    public record Backdated(Named entry, Instant finished, Named check, Instant init, boolean twoLines) {
+    }
+
     /** An entry read that a check named. */
     private static final Object NAMED_AND_HERE = new Object();
+
+    /** How far apart two hosts' clocks, and an entry's end and its write, may be before an entry reads as backdated. */
+    public static final java.time.Duration SKEW = java.time.Duration.ofHours(1);
 
     /**
      * By digest: {@link #NAMED_AND_HERE}; a {@link Named} for an entry here that no check named (so far); a
      * {@link Missing} for one a check named that was not read (so far).
      */
     private final Map<Long, Object> state = new HashMap<>();
-    /** What each check with covers named, by the check's digest: the anchor's closure. */
+    /** What each check with covers named, by the check's digest, each by its digest: the anchor's closure of session 37. */
     private final Map<Long, long[]> coversOf = new HashMap<>();
+    /** What each check with covers named, by the check's digest and by its whole content's, each by {@link Named#name}. */
+    private final Map<Long, long[]> namesOf = new HashMap<>();
+    /** The whole content digests of the checks with covers. */
+    private final Set<Long> checkWholes = new HashSet<>();
     /** The entries repairs name as lost, by digest: the repair. */
     private final Map<Long, Named> lost = new HashMap<>();
     /** The newest check that named entries. */
     private Named newestCheck;
+
+    /** An entry read: as a check would name it, when it ended, and whether it lacks what older builds drop. */
+    private record Here(Named named, Instant finished, boolean lacksSince37, boolean lacksWho, boolean carriedHold, Here next) {
+    }
+
+    /** The entries read, by digest (two of one digest, one a forgery, chained). */
+    private final Map<Long, Here> here = new HashMap<>();
+    /** The whole content digests of the entries read. */
+    private final Set<Long> wholes = new HashSet<>();
+    /** The entries named with their content, by the whole content digest the line gives: the line, and the check. */
+    private final Map<Long, Named[]> contentNamed = new HashMap<>();
+    /** By digest, the earliest check that named the entry. */
+    private final Map<Long, Named> firstNamedBy = new HashMap<>();
+    /** The repository's init, the earliest. */
+    private Instant init;
 
     private static long key(String digest) {
         return Long.parseUnsignedLong(digest, 16);
@@ -118,8 +240,14 @@ public final class Coverage {
         if (e.standIn()) {
             return;
         }
-        Named self = new Named(digest(e), e.started(), e.operation().json(), e.host());
+        Named self = named(e);
         long id = key(self.digest());
+        here.put(id, new Here(self, e.finished(), e.covers().isEmpty() && e.lostEntries().isEmpty(),
+                e.login() == null && e.keySlot() == null, HoldHistory.datedAtNearLineHold(e), here.get(id)));
+        wholes.add(self.content().whole());
+        if (e.operation() == JournalEntry.Operation.INIT && (init == null || e.started().isBefore(init))) {
+            init = e.started();
+        }
         Object was = state.get(id);
         if (was == null) {
             state.put(id, self);
@@ -127,14 +255,20 @@ public final class Coverage {
             state.put(id, NAMED_AND_HERE);
         }
         if (e.operation() == JournalEntry.Operation.CHECK && !e.covers().isEmpty()) {
-            List<Long> named = new ArrayList<>();
+            List<Long> digests = new ArrayList<>();
+            List<Long> names = new ArrayList<>();
             for (String line : e.covers()) {
                 Named n = Named.parse(line);
                 if (n == null) {
                     continue;
                 }
                 long k = key(n.digest());
-                named.add(k);
+                digests.add(k);
+                names.add(n.name());
+                if (n.content() != null) {
+                    contentNamed.putIfAbsent(n.name(), new Named[] {n, self});
+                }
+                firstNamedBy.merge(k, self, (a, b) -> b.started().isBefore(a.started()) ? b : a);
                 Object before = state.get(k);
                 if (before == null) {
                     state.put(k, new Missing(n, self, null));
@@ -142,7 +276,11 @@ public final class Coverage {
                     state.put(k, NAMED_AND_HERE);
                 }
             }
-            coversOf.put(id, named.stream().mapToLong(Long::longValue).toArray());
+            coversOf.put(id, digests.stream().mapToLong(Long::longValue).toArray());
+            long[] named = names.stream().mapToLong(Long::longValue).toArray();
+            namesOf.put(id, named);
+            namesOf.put(self.content().whole(), named);
+            checkWholes.add(self.content().whole());
             if (newestCheck == null || e.started().isAfter(newestCheck.started())) {
                 newestCheck = self;
             }
@@ -159,10 +297,86 @@ public final class Coverage {
                 .sorted(Comparator.comparing((Missing m) -> m.entry().started())).toList();
     }
 
+    /**
+     * The entries checks named with their content that the journal holds otherwise (§13): their digest is here, their
+     * content is not as the check read it. Oldest first.
+     */
+    public List<Altered> altered() {
+        List<Altered> found = new ArrayList<>();
+        contentNamed.forEach((whole, line) -> {
+            if (!wholes.contains(whole)) {
+                Altered a = altered(line[0], line[1]);
+                if (a != null) {
+                    found.add(a);
+                }
+            }
+        });
+        found.sort(Comparator.comparing((Altered a) -> a.entry().started()));
+        return found;
+    }
+
+    /** How the entry {@code line} names, read otherwise, differs from it; null when it is not here (deleted: {@link #missing}). */
+    private Altered altered(Named line, Named check) {
+        Altered best = null;
+        for (Here h = here.get(key(line.digest())); h != null; h = h.next()) {
+            Content now = h.named().content();
+            Content then = line.content();
+            Altered a = now.who() == then.who()
+                    ? new Altered(line, check, "its covers, lost entries, replaced trees, last pack read, damaged packs or label's"
+                    + " verification", h.lacksSince37())
+                    : now.what() == then.what() ? new Altered(line, check, "its key slot or login", h.lacksSince37() && h.lacksWho())
+                    : new Altered(line, check, "its paths, detail, verified or source", false);
+            if (best == null || a.olderBuild() && !best.olderBuild()) {
+                best = a;
+            }
+        }
+        return best;
+    }
+
     /** The entries read that no check named, oldest first, as a check's {@code covers} names them. */
     public List<String> unnamed() {
         return state.values().stream().filter(v -> v instanceof Named).map(v -> (Named) v)
                 .sorted(Comparator.comparing(Named::started)).map(Named::toString).toList();
+    }
+
+    /**
+     * The entries dated where they cannot be (§13, "Backdated entries"), oldest first: before the repository's init (but
+     * for a hold an older build's tier dated at the near-line hold's start), or ended more than {@link #SKEW} before a
+     * check began that did not read them, no check before it having named them. Every check reads every entry there is.
+     */
+    public List<Backdated> backdated() {
+        java.util.TreeMap<Instant, Named> checks = new java.util.TreeMap<>(); // the checks that named what they read, by start
+        coversOf.keySet().stream().map(here::get).filter(h -> h != null).forEach(h -> checks.putIfAbsent(h.named().started(), h.named()));
+        long heads = coversOf.keySet().stream().filter(k -> state.get(k) instanceof Named).count();
+        Map<Long, Set<Long>> readBy = new HashMap<>(); // by check, the checks it read: those it named, and what they named in turn
+        List<Backdated> found = new ArrayList<>();
+        for (Here first : here.values()) {
+            for (Here h = first; h != null; h = h.next()) {
+                Named e = h.named();
+                if (init != null && e.started().isBefore(init.minus(SKEW)) && !h.carriedHold()) {
+                    found.add(new Backdated(e, h.finished(), null, init, false));
+                    continue;
+                }
+                Named namer = firstNamedBy.get(key(e.digest()));
+                // the checks that began once it had ended and before any check named it: each read every entry there was
+                Instant ended = (h.finished() == null ? e.started() : h.finished()).plus(SKEW);
+                Instant namedAt = namer == null ? Instant.MAX : namer.started();
+                if (!ended.isBefore(namedAt)) {
+                    continue;
+                }
+                var missed = checks.subMap(ended, false, namedAt, false).values();
+                if (missed.isEmpty()) {
+                    continue;
+                }
+                // a check that missed it and that the check that named it read (named, or named by one it named) was on the same
+                // line; where none was, the two were on two lines: copies written apart and merged back, or checks at once
+                boolean twoLines = namer == null ? heads > 1 : missed.stream().noneMatch(c -> readBy.computeIfAbsent(key(namer.digest()),
+                        n -> gather(n, coversOf).covered()).contains(key(c.digest())));
+                found.add(new Backdated(e, h.finished(), missed.iterator().next(), null, twoLines));
+            }
+        }
+        found.sort(Comparator.comparing((Backdated b) -> b.entry().started()));
+        return found;
     }
 
     /**
@@ -191,9 +405,12 @@ public final class Coverage {
         return newestCheck;
     }
 
-    /** The anchor of the newest check that named entries ({@link #newestCheck}); null when none has. */
+    /**
+     * The anchor of the newest check that named entries ({@link #newestCheck}); null when none has. Since session 38 it
+     * is taken by whole content digests (§13): the check's, and each entry's a covers line names with its content.
+     */
     public Anchor anchor() {
-        return newestCheck == null ? null : gather(key(newestCheck.digest())).anchor();
+        return newestCheck == null ? null : gather(newestCheck.content().whole(), namesOf).anchor();
     }
 
     /** An anchor, and the digests of the entries it covers. */
@@ -202,16 +419,17 @@ public final class Coverage {
 
     /**
      * The entries the check {@code check} covers: its own, those it named, and, for each check among those, what that
-     * one named in turn; every check it read was named by it or by one of those.
+     * one named in turn; every check it read was named by it or by one of those. {@code named}: {@link #namesOf}, or, for
+     * an anchor of session 37, {@link #coversOf}.
      */
-    private Gathered gather(long check) {
+    private static Gathered gather(long check, Map<Long, long[]> named) {
         Set<Long> covered = new HashSet<>();
         ArrayDeque<Long> next = new ArrayDeque<>(List.of(check));
         while (!next.isEmpty()) {
             long id = next.poll();
             if (covered.add(id)) {
-                for (long named : coversOf.getOrDefault(id, new long[0])) {
-                    next.add(named);
+                for (long n : named.getOrDefault(id, new long[0])) {
+                    next.add(n);
                 }
             }
         }
@@ -225,28 +443,35 @@ public final class Coverage {
     }
 
     /**
-     * What is wrong with {@code anchor} against the journal as read: each entry it covered that is not here, named; the
-     * check it was taken at gone; its count or digest no longer what the journal gives (a check's entry, with what it
-     * named, deleted). Empty: every entry it covered is still here.
+     * What is wrong with {@code anchor} against the journal as read: each entry it covered that is not here, named, or
+     * not as it was (its content); the check it was taken at gone; its count or digest no longer what the journal gives
+     * (a check's entry, with what it named, deleted). Empty: every entry it covered is still here, as it was. An anchor
+     * of session 37 names its check by its {@link #digest}, and is verified as it was taken.
      */
     public List<String> verify(Anchor anchor) {
         List<String> problems = new ArrayList<>();
         long check = key(anchor.check());
+        boolean byContent = checkWholes.contains(check);
         Object there = state.get(check);
-        if (!coversOf.containsKey(check)) {
+        if (!byContent && !coversOf.containsKey(check)) {
             problems.add(there instanceof Missing m ? m.entry().said() + ", the check the anchor was taken at, is no longer in the"
                     + " journal: deleted from the store, with what it alone named"
                     : there != null ? "the check the anchor was taken at (entry " + anchor.check() + ") names no entries any more: a build"
                     + " before session 37 gathered or sealed it again, dropping them (§13)"
-                    : "the check the anchor was taken at (entry " + anchor.check() + ") is not in the journal: deleted from the store,"
-                    + " or the anchor is of another repository");
+                    : "the check the anchor was taken at (entry " + anchor.check() + ") is not in the journal as it was: deleted from the"
+                    + " store or rewritten by someone with a password, or the anchor is of another repository");
             return problems;
         }
-        Gathered gathered = gather(check);
+        Gathered gathered = gather(check, byContent ? namesOf : coversOf);
         Anchor now = gathered.anchor();
         for (long id : gathered.covered()) {
+            Named[] line = contentNamed.get(id);
             if (state.get(id) instanceof Missing m) {
                 problems.add(m.entry().said() + ", which the anchor covers, is no longer in the journal: deleted from the store");
+            } else if (byContent && line != null && !wholes.contains(id)) {
+                problems.add(line[0].said() + ", which the anchor covers, " + (state.get(key(line[0].digest())) instanceof Missing
+                        ? "is no longer in the journal: deleted from the store"
+                        : "is no longer as it was: " + altered(line[0], line[1]).change() + " changed since"));
             }
         }
         if (now.count() != anchor.count() || !now.digest().equals(anchor.digest())) {

@@ -64,6 +64,16 @@ public final class HoldHistory {
                 + ", at " + from;
     }
 
+    /**
+     * A hold a tier of a build before 2026-12-07 carried to the long-term repository, its entry dated at the near-line
+     * hold's start rather than at the tier ({@link #carried} since names that start instead): dated before checks there,
+     * or before that repository's init, it was not written later with an earlier date (§13, "Backdated entries").
+     */
+    static boolean datedAtNearLineHold(JournalEntry e) {
+        return e.operation() == JournalEntry.Operation.HOLD && e.detail() != null && e.detail().contains(CARRIED)
+                && !e.detail().contains(", held there since ");
+    }
+
     /** A release entry's detail: the matter released, and whether the snapshot is still held ({@code left}, null when not). */
     public static String released(String matter, LegalHold left) {
         return released(matter, left == null ? 0 : left.matters().size());

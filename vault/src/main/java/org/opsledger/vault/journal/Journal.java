@@ -143,9 +143,9 @@ public final class Journal {
     /**
      * What a read found: the entries it kept, oldest first; one line for each file that could not be read; how many
      * entries there are in all; the newest verified restore among all of them ({@code newestVerifiedRestore}, null
-     * when there is none); for each source (host and paths) whose newest backup failed, that failure, oldest
-     * first: a backup that keeps failing while older snapshots stand (IS.012 6.6.5), unless the source was decommissioned
-     * since; each source's newest decommission, oldest first (IS.012 6.4.3); and which entries checks named and which of
+     * when there is none; not one dated before checks that did not read it, or before the init: {@link Coverage#backdated});
+     * for each source (host and paths) whose newest backup failed, that failure, oldest first: a backup that keeps
+     * failing while older snapshots stand (IS.012 6.6.5), unless the source was decommissioned since; each source's newest decommission, oldest first (IS.012 6.4.3); and which entries checks named and which of
      * those are gone ({@link Coverage}).
      */
     /**
@@ -306,7 +306,7 @@ public final class Journal {
         List<JournalEntry> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         long[] total = {0};
-        JournalEntry[] newest = {null};
+        List<JournalEntry> verifiedRestores = new ArrayList<>(); // a few a year
         // by source (host and paths): a few per host
         Map<List<String>, JournalEntry> newestBackups = new HashMap<>();
         Map<List<String>, JournalEntry> decommissions = new HashMap<>();
@@ -321,8 +321,8 @@ public final class Journal {
             } else if (JournalEntry.STOOD_IN_FOR.contains(e.operation())) { // only these can have a stand-in: not one key an entry
                 ended.add(e.command());
             }
-            if (e.verifiedRestore() && (newest[0] == null || e.finished().isAfter(newest[0].finished()))) {
-                newest[0] = e;
+            if (e.verifiedRestore()) {
+                verifiedRestores.add(e);
             }
             if (e.operation() == JournalEntry.Operation.BACKUP) {
                 newestBackups.merge(e.source(), e, Journal::newer);
@@ -364,10 +364,17 @@ public final class Journal {
         out.removeIf(e -> e.standIn() && ended.contains(e.command()));
         total[0] -= standIns.stream().filter(ended::contains).count();
         out.sort(Comparator.comparing(JournalEntry::started));
+        // a restore dated before checks that did not read it, or before the init, is no recovery test: written later, backdated (§13)
+        Set<String> backdated = new HashSet<>();
+        if (!verifiedRestores.isEmpty()) {
+            coverage.backdated().forEach(b -> backdated.add(b.entry().digest()));
+        }
+        JournalEntry newest = verifiedRestores.stream().filter(e -> !backdated.contains(Coverage.digest(e)))
+                .max(Comparator.comparing(JournalEntry::finished)).orElse(null);
         List<JournalEntry> failing = newestBackups.values().stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED)
                 .filter(e -> !decommissions.containsKey(e.source()) || newer(e, decommissions.get(e.source())) == e)
                 .sorted(Comparator.comparing(JournalEntry::started)).toList();
-        return new Reading(new Listing(out, bad, total[0], newest[0], failing,
+        return new Reading(new Listing(out, bad, total[0], newest, failing,
                 decommissions.values().stream().sorted(Comparator.comparing(JournalEntry::started)).toList(),
                 newestBackups.values().stream().sorted(Comparator.comparing(JournalEntry::started)).toList(), coverage), merged, vanished[0]);
     }
