@@ -201,6 +201,9 @@ class JournalTest {
         try (Repository repo = TestTrees.open(dir)) {
             assertThat(new Checker(repo, 2).check(0).errors()).singleElement().asString()
                     .startsWith("the config says format 3, which keeps no journal, but journal/ holds 1 file(s) that only format 4");
+            // h2's repro-6: a dump or restore then ran and wrote no entry; whatever asks whether the journal is kept refuses
+            assertThatThrownBy(() -> new Journal(repo).kept()).hasMessageEndingWith("the config was altered or put back from an"
+                    + " older copy, and nothing is done unrecorded (IS.012 6.6.5): `vault upgrade` sets it right");
             repo.upgrade();
         }
         try (Repository repo = TestTrees.open(dir)) {

@@ -16,7 +16,8 @@ import org.opsledger.vault.repository.Repository;
  * repository is still open: how it ended, and the line it ended with. A command stopped by SIGTERM, Ctrl-C or SIGHUP
  * before it ended (a scheduler's timeout) is recorded as it goes down, naming the signal and what it was working on. A repository that cannot
  * take the entry (a read-only medium, a full disk, a store gone away) gets a warning on stderr, and the command's own
- * outcome stands; one whose format keeps no journal gets none (`vault check` says so once). Closed when the command
+ * outcome stands; one whose format keeps no journal gets none (`vault check` says so once), but one whose config was set
+ * back to such a format while its journal/ holds entries refuses the command as it begins ({@link Journal#setBack}). Closed when the command
  * ends, whatever way: only a signal, never an exit, writes the stopped entry.
  */
 final class Journaling implements AutoCloseable {
@@ -79,6 +80,10 @@ final class Journaling implements AutoCloseable {
      *              and what to do about it once stopped where there is something: a stopped command's line and entry name it
      */
     Journaling(Repository repo, JournalEntry.Operation operation, Named named, List<String> paths, List<ObjectId> snapshots) {
+        Journal journal = new Journal(repo);
+        // a config set back to a format that keeps no journal refuses the command before it begins (h2's repro-6): check
+        // reports it, upgrade sets it right
+        boolean kept = operation == JournalEntry.Operation.CHECK || operation == JournalEntry.Operation.UPGRADE ? journal.configKeepsIt() : journal.kept();
         this.repo = repo;
         this.operation = operation;
         this.named = named;
@@ -87,7 +92,7 @@ final class Journaling implements AutoCloseable {
         this.onSignal = new Thread(this::stopped, "journal-on-signal");
         // a prune, copy or key retirement a scheduler's timeout stopped said nothing on stderr (a re-tester's)
         this.told = Output.whenStopped(() -> "opsledger: " + (named == null ? operation.json() + " " : "") + stoppedBy(Output.stoppedBy()));
-        if (new Journal(repo).kept()) {
+        if (kept) {
             // the repository's keys outlive its close() until the entry is written: the hook may write it after
             releaseKeys = repo.holdKeys();
             StopSignal.install();
@@ -164,7 +169,7 @@ final class Journaling implements AutoCloseable {
     private synchronized void write(JournalEntry.Outcome outcome, List<String> paths, List<ObjectId> snapshots, boolean verified,
                                     int exitCode, String detail) {
         Journal journal = new Journal(repo);
-        if (!journal.kept() || written) {
+        if (!journal.configKeepsIt() || written) { // set back: refused as it began
             return; // one entry per command: the end it reached, or the signal that came first
         }
         written = true;
@@ -206,7 +211,7 @@ final class Journaling implements AutoCloseable {
             throw new IllegalStateException("a " + operation.json() + " writes no stand-in: add it to JournalEntry.STOOD_IN_FOR");
         }
         Journal journal = new Journal(repo);
-        if (!journal.kept() || written) {
+        if (!journal.configKeepsIt() || written) { // set back: refused as it began
             return null;
         }
         ObjectId id = journal.record(JournalEntry.of(operation, JournalEntry.Outcome.FAILED, started, paths, planned, false, KILLED,

@@ -4077,7 +4077,7 @@ class VaultCommandTest {
         assertThat(setBack.err()).endsWith("; `vault upgrade` sets the config's format right\n");
         Run noJournal = vault("journal");
         assertThat(noJournal.exit()).isEqualTo(1);
-        assertThat(noJournal.err()).startsWith("opsledger: this repository's format (3) keeps no journal of backups, restores and checks");
+        assertThat(noJournal.err()).startsWith("opsledger: the config says format 3, which keeps no journal, but journal/ holds");
         up = vault("upgrade");
         assertThat(up.out()).contains("upgrade: format 3 → 6; the index is as that format keeps it");
         assertThat(names(repo.resolve("index"))).as("formats 4 to 6 add nothing to the index").isEqualTo(indexFiles);

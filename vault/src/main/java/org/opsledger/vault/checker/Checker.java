@@ -398,12 +398,10 @@ public final class Checker {
     private Map<ObjectId, JournalEntry> journal(List<SnapshotRef> snapshots, List<String> snapshotFiles, List<Replaced> replaced, Map<ObjectId, LegalHold> holds,
                                   List<String> errors, List<String> warnings) {
         Journal journal = new Journal(repo);
-        if (!journal.kept()) {
-            List<String> files = repo.backend().list(Journal.DIR);
-            if (!files.isEmpty()) { // only a format that keeps a journal writes one: the plaintext config was set back
-                errors.add("the config says format " + repo.config().version() + ", which keeps no journal, but " + Journal.DIR + "/ holds "
-                        + files.size() + " file(s) that only format " + Journal.FORMAT + " or later writes: the config was altered or"
-                        + " put back from an older copy, and no command records its work meanwhile (`vault upgrade` sets it right)");
+        if (!journal.configKeepsIt()) {
+            String setBack = journal.setBack();
+            if (setBack != null) {
+                errors.add(setBack);
             } else {
                 warnings.add(journal.notKept());
             }

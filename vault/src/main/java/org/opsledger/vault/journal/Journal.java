@@ -47,9 +47,41 @@ public final class Journal {
         this.repo = repo;
     }
 
-    /** Whether this repository's format keeps a journal; {@code vault upgrade} moves an older one to a format that does. */
+    /**
+     * Whether this repository's format keeps a journal; {@code vault upgrade} moves an older one to a format that does.
+     * Refused where the config was set back ({@link #setBack}): a command that asks works only recorded.
+     */
     public boolean kept() {
+        String setBack = setBack();
+        if (setBack != null) {
+            throw new VaultException(setBack);
+        }
+        return configKeepsIt();
+    }
+
+    /**
+     * Whether the config says a format that keeps a journal, whatever {@code journal/} holds: for check, which reports
+     * {@link #setBack} as an error, and upgrade, which sets the config right.
+     */
+    public boolean configKeepsIt() {
         return repo.config().version() >= FORMAT;
+    }
+
+    /**
+     * Why this repository keeps a journal though its config says a format that keeps none: {@code journal/} holds files,
+     * which only format 4 or later writes, so the plaintext config was set back, by whoever can write to the store (no
+     * password needed) or from an older copy; null when it was not. A command run in such a repository would write no
+     * entry, and the config put back afterwards would leave no trace (h2's repro-6). One listing of {@code journal/}, in a
+     * repository whose config says format 3 or earlier only.
+     */
+    public String setBack() {
+        if (configKeepsIt()) {
+            return null;
+        }
+        List<String> files = repo.backend().list(DIR);
+        return files.isEmpty() ? null : "the config says format " + repo.config().version() + ", which keeps no journal, but "
+                + DIR + "/ holds " + files.size() + " file(s) that only format " + FORMAT + " or later writes: the config was altered"
+                + " or put back from an older copy, and nothing is done unrecorded (IS.012 6.6.5): `vault upgrade` sets it right";
     }
 
     /** When each source was last decommissioned ({@link Listing#decommissionTimes}); none in a format that keeps no journal. */
