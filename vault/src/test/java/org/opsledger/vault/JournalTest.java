@@ -168,6 +168,34 @@ class JournalTest {
         }
     }
 
+    /**
+     * IS.012 6.6.8 (h2's repro-1): a key slot whose `key add` entry was deleted from the store before a check read it left
+     * no trace. Check names every slot no init or key add entry records; an entry naming a fingerprint counts for the slot
+     * of that fingerprint, one of an older build (none) for one slot of its ID's start.
+     */
+    @Test
+    void checkNamesEveryKeySlotWhoseAdditionNoEntryRecords() throws Exception {
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            String initial = repo.keySlotInUse();
+            journal.record(entry(Operation.INIT, Outcome.OK, Instant.now(), false, "created repository " + repo.config().id()
+                    + " (format " + repo.config().version() + "); key slot " + initial.substring(0, 8) + " (test), PBKDF2-HMAC-SHA256 1000 iterations"));
+            String alice = repo.addKeySlot("alice's password".toCharArray(), TestTrees.FAST_KDF, "alice");
+            journal.record(entry(Operation.KEY, Outcome.OK, Instant.now(), false, Repository.NamedSlot.addition(repo.keySlot(alice))));
+            String old = repo.addKeySlot("an older build's".toCharArray(), TestTrees.FAST_KDF, "old");
+            journal.record(entry(Operation.KEY, Outcome.OK, Instant.now(), false, "key slot " + old.substring(0, 8) + " added (old)"));
+            assertThat(new Checker(repo, 2).check(0).errors()).isEmpty();
+
+            String mallory = repo.addKeySlot("backdoor".toCharArray(), TestTrees.FAST_KDF, "mallory"); // its entry deleted: none
+            assertThat(new Checker(repo, 2).check(0).errors()).singleElement().asString()
+                    .startsWith("key slot " + mallory.substring(0, 8) + " (mallory, created on ")
+                    .contains(" " + Checker.SLOT_UNRECORDED + ": ").endsWith("`vault key remove " + mallory.substring(0, 8) + "`");
+            // under the name of a recorded slot of an older build's entry: that entry counts for one slot only
+            Files.move(dir.resolve("keys/" + mallory), dir.resolve("keys/" + old.substring(0, 8) + mallory.substring(8)));
+            assertThat(new Checker(repo, 2).check(0).errors()).singleElement().asString().startsWith("key slot " + old.substring(0, 8) + " (");
+        }
+    }
+
     @Test
     void aRepositoryOfFormatThreeKeepsNoJournalUntilUpgradedAndItsIndexStaysAsItIs() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));

@@ -67,7 +67,7 @@ class KeyResidueTest {
                 Repository.KeySlotRemoval removed = repo.removeKeySlot(bob);
                 assertThat(removed.slot().id()).isEqualTo(bob);
                 assertThat(Repository.KeySlotRemoval.removedIn(removed.removal()))
-                        .isEqualTo(new Repository.Removed(bob.substring(0, 8), removed.slot().fingerprint()));
+                        .isEqualTo(new Repository.NamedSlot(bob.substring(0, 8), removed.slot().fingerprint()));
                 if (versioned) {
                     String note = kept + ": the noncurrent versions of keys/" + bob + " hold the key until a lifecycle rule expires"
                             + " them (vault-format.md §3)";

@@ -69,6 +69,9 @@ final class CheckCommand implements Callable<Integer> {
                     ? "; a journal entry deleted from the store is an incident, not damage a repair mends: `vault journal` lists"
                     + " what is left around it, the storage's access log says who deleted it, `vault journal --verify-anchor`"
                     + " what else went (docs/operations.md, \"An entry deleted from the store\")"
+                    : res.errors().stream().allMatch(e -> e.contains(Checker.SLOT_UNRECORDED))
+                    ? "; a key slot no entry records is an incident, not damage a repair mends: the storage's access log says who"
+                    + " wrote it, `vault key list` who holds it (docs/operations.md, \"A key slot no entry records\")"
                     : res.errors().stream().allMatch(e -> e.endsWith("(a damaged or forged tree)"))
                     ? "; `vault repair` mends no tree: the rest of such a snapshot restores with `--exclude` of the paths named"
                     : "; `vault repair --read-data` repairs the index and takes damaged packs and snapshot files out of use"));

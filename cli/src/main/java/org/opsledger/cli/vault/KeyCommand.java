@@ -56,8 +56,8 @@ final class KeyCommand implements Runnable {
                  Journaling journal = new Journaling(r, JournalEntry.Operation.KEY, new Journaling.Named("key add", null), List.of(),
                          List.of())) {
                 // IS.012 6.6.8: who can open the repository, and since when, outlives the slot
-                String id = journal.run(() -> r.addKeySlot(pw, iterations, label), i -> "key slot " + i.substring(0, 8) + " added ("
-                        + label + ")");
+                // its fingerprint: check finds a slot no entry names (an entry deleted from the store), whatever its file's name
+                String id = journal.run(() -> r.addKeySlot(pw, iterations, label), i -> Repository.NamedSlot.addition(r.keySlot(i)));
                 if (repo.json) {
                     Output.json(Map.of("added", id));
                 } else {

@@ -94,10 +94,10 @@ class JournalNamesWhoTest {
         assertThat(entries).hasSize(2);
         assertThat(entries.get(0).get("keySlot").get("label").asString()).isEqualTo("initial");
         JsonNode laptop = entries.get(1);
-        assertThat(laptop.get("detail").asString()).endsWith(" added (alice-laptop)");
+        assertThat(laptop.get("detail").asString()).matches("key slot [0-9a-f]{8} added \\[sha256 [0-9a-f]{64}] \\(alice-laptop\\)");
         assertThat(laptop.get("keySlot").get("id").asString()).isEqualTo(bob);
         assertThat(laptop.get("keySlot").get("label").asString()).isEqualTo("bob");
-        assertThat(vault("journal", "--operation", "key").out().lines().filter(l -> l.endsWith(" added (alice-laptop)")))
+        assertThat(vault("journal", "--operation", "key").out().lines().filter(l -> l.endsWith("] (alice-laptop)")))
                 .singleElement().asString().contains("  " + bob + " (bob)  ");
     }
 }

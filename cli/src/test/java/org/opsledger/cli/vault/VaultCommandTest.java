@@ -425,7 +425,7 @@ class VaultCommandTest {
         String after = vault("snapshots", "--json").json().get(0).get("id").asString();
         JsonNode access = vault("journal", "--operation", "key", "--operation", "amend", "--json").json().get("entries");
         assertThat(access.size()).isEqualTo(5);
-        assertThat(access.get(1).get("detail").asString()).isEqualTo("key slot " + slot.substring(0, 8) + " added (alice)");
+        assertThat(access.get(1).get("detail").asString()).startsWith("key slot " + slot.substring(0, 8) + " added [sha256 ").endsWith("] (alice)");
         assertThat(access.get(2).get("detail").asString()).startsWith("key slot " + slot.substring(0, 8) + " removed [sha256 ")
                 .contains("] (alice, added on ");
         assertThat(access.get(3).get("outcome").asString()).isEqualTo("failed");

@@ -74,6 +74,8 @@ public final class Checker {
     private static final int STRANGERS_NAMED = 10;
     /** How the error of an entry a check named that is gone from the journal begins (§13). */
     public static final String JOURNAL_ENTRY_MISSING = "journal entry missing";
+    /** What the error of a key slot whose addition no entry records says ({@link #slotsUnrecorded}). */
+    public static final String SLOT_UNRECORDED = "is in keys/ but no journal entry records its addition";
 
     private final Repository repo;
     private final int threads;
@@ -413,6 +415,8 @@ public final class Checker {
         // private key its rewrite took out (a tester's)
         Map<ObjectId, JournalEntry> removed = new HashMap<>();
         Map<String, SlotRemoved> slotsRemoved = new HashMap<>(); // by the start of the slot's ID, and by its fingerprint
+        List<Repository.NamedSlot> slotsAdded = new ArrayList<>(); // by an init or a key add
+        JournalEntry[] began = {null};
         HoldHistory holdHistory = new HoldHistory();
         // every file read, no entry held: the predicate sees each entry once
         Instant[] cleared = {Instant.MIN}; // the newest repair, or check that read every pack and found all whole
@@ -433,13 +437,23 @@ public final class Checker {
             gone.take(e);
             e.removed().forEach(id -> removed.put(id, e));
             e.replaced().forEach(id -> removed.put(id, e));
-            Repository.Removed slot = e.operation() == JournalEntry.Operation.KEY && e.outcome() == JournalEntry.Outcome.OK
+            Repository.NamedSlot slot = e.operation() == JournalEntry.Operation.KEY && e.outcome() == JournalEntry.Outcome.OK
                     ? Repository.KeySlotRemoval.removedIn(e.detail()) : null;
             if (slot != null) {
                 slotsRemoved.put(slot.shortId(), new SlotRemoved(slot, e));
                 if (slot.fingerprint() != null) {
                     slotsRemoved.put(slot.fingerprint(), new SlotRemoved(slot, e));
                 }
+            }
+            Repository.NamedSlot added = (e.operation() == JournalEntry.Operation.INIT || e.operation() == JournalEntry.Operation.KEY)
+                    && e.outcome() == JournalEntry.Outcome.OK ? Repository.NamedSlot.addedIn(e.detail()) : null;
+            if (added != null) {
+                slotsAdded.add(added);
+            }
+            if (e.outcome() == JournalEntry.Outcome.OK && (e.operation() == JournalEntry.Operation.INIT
+                    || e.operation() == JournalEntry.Operation.UPGRADE && e.detail() != null && e.detail().matches("upgrade: format [1-3] → .*"))
+                    && (began[0] == null || e.started().isBefore(began[0].started()))) {
+                began[0] = e; // the journal's beginning: the repository's init, or its upgrade from a format without one
             }
             return false;
         });
@@ -457,6 +471,9 @@ public final class Checker {
             warnings.add(goneWarning);
         }
         slotsPutBack(slotsRemoved).forEach(warnings::add);
+        if (began[0] != null) {
+            slotsUnrecorded(slotsAdded, began[0]).forEach(errors::add);
+        }
         Lifted lifted = holdsLifted(snapshots, replaced, holdHistory, gone.there, holds);
         if (lifted != null) { // one deleted outside the vault: its data goes with the next prune, which no hold record stops
             (lifted.deleted() ? errors : warnings).add(lifted.message());
@@ -629,7 +646,7 @@ public final class Checker {
     }
 
     /** A slot's removal the journal records: the slot as its entry names it, and the entry. */
-    private record SlotRemoved(Repository.Removed slot, JournalEntry entry) {
+    private record SlotRemoved(Repository.NamedSlot slot, JournalEntry entry) {
     }
 
     /**
@@ -650,6 +667,48 @@ public final class Checker {
                         + " was removed on " + e.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by " + e.who() + "@"
                         + e.host() + " (journal) and is back: a rollback? `vault key remove " + slot.shortId() + "`");
             }
+        }
+        return out;
+    }
+
+    /**
+     * IS.012 6.6.8: key slots in the repository whose addition no entry records, an init or a {@code key add} (by its
+     * fingerprint, or by the start of its ID where the entry names none, each entry for one slot): a slot added outside the
+     * vault, or whose entry was deleted from the store before a check read it (h2's repro-1: check, anchors and the journal
+     * were clean, and the password opened the repository). Slots made before the journal began are not asked for one: where
+     * it {@code began} with the upgrade of a format 3 repository, those made before it ({@code created}, vault-format.md
+     * §3); a journal without the entry of its beginning (a build before init entries; written through the library) is not
+     * judged.
+     */
+    private List<String> slotsUnrecorded(List<Repository.NamedSlot> added, JournalEntry began) {
+        Set<String> fingerprints = new HashSet<>();
+        Map<String, Integer> byId = new HashMap<>();
+        for (Repository.NamedSlot a : added) {
+            if (a.fingerprint() != null) {
+                fingerprints.add(a.fingerprint());
+            } else {
+                byId.merge(a.shortId(), 1, Integer::sum);
+            }
+        }
+        boolean fromInit = began.operation() == JournalEntry.Operation.INIT;
+        List<String> out = new ArrayList<>();
+        for (Repository.KeySlotInfo slot : repo.keySlots().stream().sorted(java.util.Comparator.comparing(Repository.KeySlotInfo::id)).toList()) {
+            if (slot.problem() != null || fingerprints.contains(slot.fingerprint())) {
+                continue; // an unreadable one is never tried, and warned of above
+            }
+            int named = byId.getOrDefault(slot.shortId(), 0);
+            if (named > 0) {
+                byId.put(slot.shortId(), named - 1);
+                continue;
+            }
+            if (!fromInit && slot.created() != null && slot.created().isBefore(began.started())) {
+                continue; // older than the journal
+            }
+            out.add("key slot " + slot.shortId() + " (" + (slot.label() == null ? "" : slot.label() + ", ") + "created on " + slot.host() + " "
+                    + (slot.created() == null ? "-" : slot.created().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + ")"
+                    + " " + SLOT_UNRECORDED + ": added outside the vault, or its entry deleted from"
+                    + " the store; its password opens the repository (IS.012 6.6.8): unless its holder is known, `vault key remove "
+                    + slot.shortId() + "`");
         }
         return out;
     }

@@ -2662,14 +2662,40 @@ public final class Repository implements AutoCloseable {
          * The slot a journal entry's detail names as a {@link #removal}: the start of its ID (8 hex digits) and its
          * fingerprint (null in entries of builds until 2026-12-06); null when it names none.
          */
-        public static Removed removedIn(String detail) {
-            java.util.regex.Matcher m = detail == null ? null : REMOVAL.matcher(detail);
-            return m != null && m.matches() ? new Removed(m.group(1), m.group(2)) : null;
+        public static NamedSlot removedIn(String detail) {
+            return NamedSlot.in(REMOVAL, detail);
         }
     }
 
-    /** A removed slot as its journal entry names it ({@link KeySlotRemoval#removedIn}). */
-    public record Removed(String shortId, String fingerprint) {
+    /**
+     * A key slot as a journal entry names it: the start of its ID (8 hex digits) and its fingerprint (null where the entry
+     * names none: an init's, and those of builds until 2026-12-06 of a removal, until 2026-12-07 of an addition).
+     */
+    public record NamedSlot(String shortId, String fingerprint) {
+        private static final java.util.regex.Pattern ADDITION =
+                java.util.regex.Pattern.compile("key slot ([0-9a-f]{1,8}) added(?: \\[sha256 ([0-9a-f]{64})])?( \\(.*)?",
+                        java.util.regex.Pattern.DOTALL);
+        /** An init's first slot: "created repository ID (format 6); key slot 1a2b3c4d (initial), PBKDF2-…" (not its label's words). */
+        private static final java.util.regex.Pattern INITIAL =
+                java.util.regex.Pattern.compile("created repository \\S+ \\(format \\d+\\); key slot ([0-9a-f]{1,8})(?: \\(.*)",
+                        java.util.regex.Pattern.DOTALL);
+
+        /** What the journal's entry of a slot's addition says: "key slot 1a2b3c4d added [sha256 FINGERPRINT] (alice)". */
+        public static String addition(KeySlotInfo slot) {
+            return "key slot " + slot.shortId() + " added" + (slot.fingerprint() == null ? "" : " [sha256 " + slot.fingerprint() + "]")
+                    + " (" + slot.label() + ")";
+        }
+
+        /** The slot an entry's detail names as added ({@link #addition}), or as an init's first; null when it names none. */
+        public static NamedSlot addedIn(String detail) {
+            NamedSlot added = in(ADDITION, detail);
+            return added != null ? added : in(INITIAL, detail);
+        }
+
+        private static NamedSlot in(java.util.regex.Pattern pattern, String detail) {
+            java.util.regex.Matcher m = detail == null ? null : pattern.matcher(detail);
+            return m != null && m.matches() ? new NamedSlot(m.group(1), m.groupCount() >= 2 ? m.group(2) : null) : null;
+        }
     }
 
     /** The ID of the key slot whose password opened this repository (or that init wrote). */
@@ -2685,6 +2711,12 @@ public final class Repository implements AutoCloseable {
     /** Whether that label is the one a password holder wrote for the slot ({@link KeySlot#labelsAuthentic}). */
     public boolean keySlotInUseLabelVerified() {
         return slotInUseLabelAuthentic;
+    }
+
+    /** The key slot {@code id} as listed ({@link #keySlots}). */
+    public KeySlotInfo keySlot(String id) {
+        return keySlots().stream().filter(s -> s.id().equals(id)).findFirst()
+                .orElseThrow(() -> new VaultException("key slot " + shortSlot(id) + " is not in " + backend.location() + "'s keys/"));
     }
 
     public List<KeySlotInfo> keySlots() {
