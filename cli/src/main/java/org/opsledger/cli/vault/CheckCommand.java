@@ -64,11 +64,11 @@ final class CheckCommand implements Callable<Integer> {
                     : "; a backup of the same sources stores lost blobs again (forget the snapshots whose sources are gone)"
                     : res.errors().stream().allMatch(e -> e.startsWith("the config says format"))
                     ? "; `vault upgrade` sets the config's format right" // repair has nothing to do with it (a helper's)
-                    : res.errors().stream().allMatch(e -> e.startsWith(Checker.JOURNAL_ENTRY_MISSING))
+                    : res.errors().stream().allMatch(e -> e.startsWith(Checker.JOURNAL_ENTRY))
                     // no repair's: it said "nothing to repair" and the error stayed (a tester's)
-                    ? "; a journal entry deleted from the store is an incident, not damage a repair mends: `vault journal` lists"
-                    + " what is left around it, the storage's access log says who deleted it, `vault journal --verify-anchor`"
-                    + " what else went (docs/operations.md, \"An entry deleted from the store\")"
+                    ? "; a journal entry deleted from the store, altered or backdated is an incident, not damage a repair mends:"
+                    + " `vault journal` lists what is left around it, the storage's access log says who wrote or deleted it,"
+                    + " `vault journal --verify-anchor` what else went (docs/operations.md, \"An entry deleted from the store\")"
                     : res.errors().stream().allMatch(e -> e.contains(Checker.SLOT_UNRECORDED))
                     ? "; a key slot no entry records is an incident, not damage a repair mends: the storage's access log says who"
                     + " wrote it, `vault key list` who holds it (docs/operations.md, \"A key slot no entry records\")"

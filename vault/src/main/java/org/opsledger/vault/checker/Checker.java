@@ -74,6 +74,8 @@ public final class Checker {
     private static final int STRANGERS_NAMED = 10;
     /** How the error of an entry a check named that is gone from the journal begins (§13). */
     public static final String JOURNAL_ENTRY_MISSING = "journal entry missing";
+    /** How the errors of a journal entry gone, altered or backdated begin (§13): each an incident, none a repair's. */
+    public static final String JOURNAL_ENTRY = "journal entry ";
     /** What the error of a key slot whose addition no entry records says ({@link #slotsUnrecorded}). */
     public static final String SLOT_UNRECORDED = "is in keys/ but no journal entry records its addition";
 
@@ -519,7 +521,7 @@ public final class Checker {
     private static void entriesAltered(Coverage coverage, List<String> errors, List<String> warnings) {
         List<Coverage.Altered> altered = coverage.altered();
         List<Coverage.Altered> rewritten = altered.stream().filter(a -> !a.olderBuild()).toList();
-        rewritten.stream().limit(STRANGERS_NAMED).forEach(a -> errors.add("journal entry altered: " + a.entry().said() + ", which the check of "
+        rewritten.stream().limit(STRANGERS_NAMED).forEach(a -> errors.add(JOURNAL_ENTRY + "altered: " + a.entry().said() + ", which the check of "
                 + Journal.utc(a.namedBy().started()) + (a.namedBy().host() == null ? "" : " on " + a.namedBy().host()) + " read, is no longer"
                 + " as it read it: " + a.change() + " changed, rewritten by someone with the repository's password (IS.012 6.6.5;"
                 + " `vault journal` shows the entry as it is now, not as it was)"));
@@ -546,7 +548,7 @@ public final class Checker {
     private static void entriesBackdated(Coverage coverage, List<String> errors, List<String> warnings) {
         List<Coverage.Backdated> backdated = coverage.backdated();
         List<Coverage.Backdated> forged = backdated.stream().filter(b -> !b.twoLines()).toList();
-        forged.stream().limit(STRANGERS_NAMED).forEach(b -> errors.add("journal entry backdated: " + b.entry().said() + (b.init() != null
+        forged.stream().limit(STRANGERS_NAMED).forEach(b -> errors.add(JOURNAL_ENTRY + "backdated: " + b.entry().said() + (b.init() != null
                 ? " is dated before the repository's init (" + Journal.utc(b.init()) + ")"
                 : " ended " + Journal.utc(b.finished() == null ? b.entry().started() : b.finished()) + ", before the check of "
                 + Journal.utc(b.check().started()) + (b.check().host() == null ? "" : " on " + b.check().host()) + " began, which"
