@@ -631,9 +631,34 @@ public final class LocalBackend implements Backend {
         } catch (NoSuchFileException gone) {
             return; // another process overwrote and deleted it meanwhile (a replaced keyring left behind: discardReplaced)
         } catch (IOException e) {
-            throw new BackendException("cannot overwrite " + p + ": " + IoReason.of(e), e);
+            if (Cancelled.caused(e)) {
+                throw new Cancelled("overwriting " + p, e);
+            }
+            notOverwritten(p, e);
         }
-        delete(name);
+        delete(name); // revocation never fails for want of an overwrite: IS.012 6.6.6.4: the removed password still opened it (a tester's)
+    }
+
+    /**
+     * The in-place overwrite refused: an rclone mount without --vfs-cache-mode writes refuses any write to an existing file
+     * not opened with O_TRUNC ("Operation not permitted"), and `key remove` failed there, the slot kept, its password still
+     * opening the repository (a tester's). The file is deleted all the same; said once a command, as its bytes may remain.
+     */
+    private void notOverwritten(Path p, IOException e) {
+        if (!notOverwrittenSaid) {
+            notOverwrittenSaid = true;
+            notices.accept(p + " was deleted without its bytes overwritten: the filesystem refused a write in place ("
+                    + IoReason.of(e) + "; an rclone mount without --vfs-cache-mode writes does, and a copy-on-write, log-structured or"
+                    + " network store keeps old blocks anyway): dispose of the medium or remote storage as IS.004 says");
+        }
+    }
+
+    private volatile boolean notOverwrittenSaid;
+    private volatile Consumer<String> notices = notice -> { };
+
+    /** Where this backend says what the command should know as it happens: a key file deleted without its overwrite. */
+    public void onNotice(Consumer<String> sink) {
+        notices = sink;
     }
 
     @Override

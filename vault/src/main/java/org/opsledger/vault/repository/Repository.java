@@ -2622,6 +2622,9 @@ public final class Repository implements AutoCloseable {
     /** Where the repository says what the command using it should know as it happens: a read without a lock. */
     public void onNotice(java.util.function.Consumer<String> sink) {
         notices = sink;
+        if (backend.store() instanceof org.opsledger.vault.backend.LocalBackend local) {
+            local.onNotice(sink); // a key file deleted without its overwrite (LocalBackend#shred)
+        }
     }
 
     // ---------------------------------------------------------------- key slots and epochs

@@ -1,0 +1,97 @@
+package org.opsledger.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.repository.Repository;
+
+/**
+ * A repository on a FUSE mount, as on sshfs or an rclone mount of a remote: rclone mounts a local directory here (the
+ * test is skipped without rclone or /dev/fuse), and a mount whose process is killed is dead as a killed sshfs's is
+ * ("Transport endpoint is not connected"). A tester's repros on sshfs, rclone and s3fs (session 38, h3).
+ */
+class NetworkMountTest {
+
+    @TempDir
+    Path tmp;
+
+    private final List<Process> mounts = new ArrayList<>();
+    private final List<Path> mountPoints = new ArrayList<>();
+
+    @AfterEach
+    void unmount() throws Exception {
+        for (Process p : mounts) {
+            p.destroyForcibly().waitFor();
+        }
+        for (Path m : mountPoints) {
+            new ProcessBuilder("fusermount", "-uz", m.toString()).redirectErrorStream(true).start().waitFor();
+        }
+    }
+
+    /**
+     * {@code source} mounted at a new {@code mnt} by rclone in the foreground, with rclone's defaults but {@code options}
+     * (--vfs-cache-mode off: a write to an existing file not opened with O_TRUNC is refused); returned once the mount is
+     * in the mount table. Killing the process leaves the mount dead.
+     */
+    private Process rcloneMount(Path source, Path mnt, String... options) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "no /dev/fuse here");
+        Files.createDirectories(mnt);
+        List<String> command = new ArrayList<>(List.of("rclone", "mount", source.toString(), mnt.toString()));
+        command.addAll(List.of(options));
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("rclone-" + mnt.getFileName() + ".log").toFile()).start();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("rclone is not installed: " + e.getMessage());
+            throw e;
+        }
+        mounts.add(p);
+        mountPoints.add(mnt);
+        String entry = " " + mnt + " ";
+        while (Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().noneMatch(l -> l.contains(entry))) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(p.isAlive(), () -> "rclone mount failed here: " + log(mnt));
+            p.waitFor(100, TimeUnit.MILLISECONDS);
+        }
+        return p;
+    }
+
+    private String log(Path mnt) {
+        try {
+            return Files.readString(tmp.resolve("rclone-" + mnt.getFileName() + ".log"), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    /**
+     * IS.012 6.6.6.4: on an rclone mount without --vfs-cache-mode writes, `key remove` failed "cannot overwrite …: Operation
+     * not permitted" and kept the slot, whose removed password still opened the repository. The slot is deleted, and the
+     * command is told once that its bytes were not overwritten there.
+     */
+    @Test
+    void aSlotOnAMountThatRefusesOverwritesIsRemovedAndSaidNotOverwritten() throws Exception {
+        Path mnt = tmp.resolve("mnt");
+        rcloneMount(Files.createDirectories(tmp.resolve("remote")), mnt, "--vfs-cache-mode", "off");
+        char[] departed = "departed admin's password".toCharArray();
+        List<String> notices = new ArrayList<>();
+        try (Repository repo = TestTrees.newRepo(mnt.resolve("repo"))) {
+            String slot = repo.addKeySlot(departed, TestTrees.FAST_KDF, "departed");
+            repo.onNotice(notices::add);
+            repo.removeKeySlot(slot);
+            assertThat(mnt.resolve("repo/keys").resolve(slot)).doesNotExist();
+        }
+        assertThat(notices).singleElement().asString()
+                .contains("was deleted without its bytes overwritten", "Operation not permitted", "--vfs-cache-mode writes");
+        assertThatThrownBy(() -> Repository.open(new LocalBackend(mnt.resolve("repo")), departed)).isInstanceOf(WrongPasswordException.class);
+    }
+}
