@@ -65,6 +65,20 @@ class NetworkMountTest {
         return p;
     }
 
+    /** {@code source} mounted at {@code mnt} with rclone's write cache (--vfs-cache-mode writes), as rclone advises for a repository. */
+    private Process writeCachedMount(Path source, Path mnt) throws Exception {
+        return rcloneMount(source, mnt, "--vfs-cache-mode", "writes", "--cache-dir", tmp.resolve("cache").toString());
+    }
+
+    /** A repository made on a mount whose process was then killed: the mount is dead, as a killed sshfs's is. */
+    private Path repositoryOnADeadMount() throws Exception {
+        Path mnt = tmp.resolve("mnt");
+        Process rclone = writeCachedMount(Files.createDirectories(tmp.resolve("remote")), mnt);
+        TestTrees.newRepo(mnt.resolve("repo")).close();
+        rclone.destroyForcibly().waitFor();
+        return mnt.resolve("repo");
+    }
+
     private String log(Path mnt) {
         try {
             return Files.readString(tmp.resolve("rclone-" + mnt.getFileName() + ".log"), StandardCharsets.UTF_8);
@@ -93,5 +107,26 @@ class NetworkMountTest {
         assertThat(notices).singleElement().asString()
                 .contains("was deleted without its bytes overwritten", "Operation not permitted", "--vfs-cache-mode writes");
         assertThatThrownBy(() -> Repository.open(new LocalBackend(mnt.resolve("repo")), departed)).isInstanceOf(WrongPasswordException.class);
+    }
+
+    /** A dead mount (its process killed: ENOTCONN) was "no vault repository at …", and init then said "repository location exists". */
+    @Test
+    void aDeadMountIsUnreachableNotMissing() throws Exception {
+        Path repo = repositoryOnADeadMount();
+        String unreachable = "cannot reach the repository at " + repo + ": Transport endpoint is not connected (a network mount that"
+                + " dropped? remount it)";
+        assertThatThrownBy(() -> TestTrees.open(repo)).hasMessage(unreachable);
+        assertThatThrownBy(() -> TestTrees.newRepo(repo)).hasMessage(unreachable);
+    }
+
+    /** A mount that dropped under a running command was "the repository … is gone (moved or deleted while this command ran)". */
+    @Test
+    void aMountThatDropsUnderAWriteStoppedAnsweringNotGone() throws Exception {
+        Path repo = repositoryOnADeadMount();
+        LocalBackend backend = new LocalBackend(repo);
+        String stopped = "the filesystem of the repository at " + repo + " stopped answering (Transport endpoint is not"
+                + " connected): remount it, then run the command again; check --read-data confirms nothing was damaged";
+        assertThatThrownBy(() -> backend.write("data/ab/ab12", new byte[] {1, 2, 3})).hasMessage(stopped);
+        assertThatThrownBy(backend::upload).hasMessage(stopped);
     }
 }

@@ -151,18 +151,31 @@ public final class LocalBackend implements Backend {
 
     /**
      * A file this user may not look at (a repository root copied its files could not reach) is no missing file: Files.exists
-     * said false, and a repository another user's cp -r made was "no vault repository at …" (a tester's).
+     * said false, and a repository another user's cp -r made was "no vault repository at …" (a tester's). Nor is one on a
+     * filesystem that does not answer: a dead sshfs mount (ENOTCONN) was "no vault repository at …", and init then said
+     * "repository location exists" (a tester's): {@link #unreachable}.
      */
     @Override
     public boolean exists(String name) {
         try {
             Files.readAttributes(path(name), java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return true;
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return false;
         } catch (java.nio.file.AccessDeniedException e) {
             throw readFailure("read", path(name), e);
         } catch (IOException e) {
-            return false;
+            throw unreachable(e);
         }
+    }
+
+    /**
+     * The repository's filesystem did not answer a look (ENOTCONN, ESTALE, EIO, ENODEV: a network or FUSE mount whose
+     * server or process went away): never "no repository here".
+     */
+    private BackendException unreachable(IOException e) {
+        return new BackendException("cannot reach the repository at " + root + ": " + IoReason.of(e)
+                + " (a network mount that dropped? remount it)", e);
     }
 
     @Override
@@ -336,8 +349,9 @@ public final class LocalBackend implements Backend {
         if (Files.isDirectory(dir)) {
             return;
         }
-        if (!Files.isDirectory(root)) {
-            throw gone(null);
+        BackendException lost = rootLost(null);
+        if (lost != null) {
+            throw lost;
         }
         List<Path> madeNow = new ArrayList<>();
         Path made = root;
@@ -351,8 +365,9 @@ public final class LocalBackend implements Backend {
                     throw there; // a file where a directory belongs
                 }
             } catch (NoSuchFileException e) {
-                if (!Files.isDirectory(root)) {
-                    throw gone(e);
+                BackendException rootGone = rootLost(e);
+                if (rootGone != null) {
+                    throw rootGone;
                 }
                 throw e;
             }
@@ -382,6 +397,22 @@ public final class LocalBackend implements Backend {
         }
     }
 
+    /**
+     * Why the root is no longer there to write in, or null when it is: gone only when its stat says no such file (or a file
+     * in its place); a filesystem that stopped answering otherwise: an sshfs mount that dropped under a backup was "gone
+     * (moved or deleted while this command ran)", and the repository was where it was after a remount (a tester's).
+     */
+    private BackendException rootLost(IOException cause) {
+        try {
+            return Files.readAttributes(root, java.nio.file.attribute.BasicFileAttributes.class).isDirectory() ? null : gone(cause);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return gone(cause);
+        } catch (IOException e) {
+            return new BackendException("the filesystem of the repository at " + root + " stopped answering (" + IoReason.of(e)
+                    + "): remount it, then run the command again; check --read-data confirms nothing was damaged", e);
+        }
+    }
+
     private BackendException gone(IOException e) {
         return new BackendException("the repository " + root + " is gone (moved or deleted while this command ran)", e);
     }
@@ -407,8 +438,9 @@ public final class LocalBackend implements Backend {
         if (Cancelled.caused(e)) {
             return new Cancelled("writing " + target, e); // the thread's job was cancelled, the disk did not fail
         }
-        if (e instanceof NoSuchFileException && !Files.isDirectory(root)) {
-            return gone(e); // a new pack's temporary file in the root: a backup beside a mv of the repository said "no such file"
+        BackendException lost = rootLost(e);
+        if (lost != null) { // a new pack's temporary file in the root: a backup beside a mv of the repository said "no such file"
+            return lost;
         }
         String why = e.getMessage() != null && e.getMessage().contains("No space") ? "disk full" : org.opsledger.vault.IoReason.of(e);
         String what = target.getFileName().toString().startsWith(".tmp-") ? "a new file in the repository " + root : target.toString();
@@ -851,6 +883,13 @@ public final class LocalBackend implements Backend {
     @Override
     public void createRoot() {
         try {
+            try {
+                Files.readAttributes(root, java.nio.file.attribute.BasicFileAttributes.class);
+            } catch (NoSuchFileException | NotDirectoryException | java.nio.file.AccessDeniedException absentOrRefused) {
+                // made below, or refused there with its reason
+            } catch (IOException e) {
+                throw unreachable(e); // a dead mount said "repository location exists"
+            }
             if (Files.exists(root) && (!Files.isDirectory(root) || hasEntries(root))) {
                 throw new BackendException("repository location is not an empty directory: " + root);
             }
