@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.archiver.Archiver;
+import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.repository.Repository;
 
@@ -41,16 +43,18 @@ class NetworkMountTest {
     /**
      * {@code source} mounted at a new {@code mnt} by rclone in the foreground, with rclone's defaults but {@code options}
      * (--vfs-cache-mode off: a write to an existing file not opened with O_TRUNC is refused); returned once the mount is
-     * in the mount table. Killing the process leaves the mount dead.
+     * in the mount table. Killing the process leaves the mount dead. The remote {@code disk:} of rclone's config is a local one.
      */
-    private Process rcloneMount(Path source, Path mnt, String... options) throws Exception {
+    private Process rcloneMount(String source, Path mnt, String... options) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "no /dev/fuse here");
         Files.createDirectories(mnt);
-        List<String> command = new ArrayList<>(List.of("rclone", "mount", source.toString(), mnt.toString()));
+        List<String> command = new ArrayList<>(List.of("rclone", "mount", source, mnt.toString()));
         command.addAll(List.of(options));
         Process p;
         try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("rclone-" + mnt.getFileName() + ".log").toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.environment().put("RCLONE_CONFIG_DISK_TYPE", "local");
+            p = pb.redirectErrorStream(true).redirectOutput(tmp.resolve("rclone-" + mnt.getFileName() + ".log").toFile()).start();
         } catch (java.io.IOException e) {
             org.junit.jupiter.api.Assumptions.abort("rclone is not installed: " + e.getMessage());
             throw e;
@@ -67,7 +71,7 @@ class NetworkMountTest {
 
     /** {@code source} mounted at {@code mnt} with rclone's write cache (--vfs-cache-mode writes), as rclone advises for a repository. */
     private Process writeCachedMount(Path source, Path mnt) throws Exception {
-        return rcloneMount(source, mnt, "--vfs-cache-mode", "writes", "--cache-dir", tmp.resolve("cache").toString());
+        return rcloneMount(source.toString(), mnt, "--vfs-cache-mode", "writes", "--cache-dir", tmp.resolve("cache").toString());
     }
 
     /** A repository made on a mount whose process was then killed: the mount is dead, as a killed sshfs's is. */
@@ -95,7 +99,7 @@ class NetworkMountTest {
     @Test
     void aSlotOnAMountThatRefusesOverwritesIsRemovedAndSaidNotOverwritten() throws Exception {
         Path mnt = tmp.resolve("mnt");
-        rcloneMount(Files.createDirectories(tmp.resolve("remote")), mnt, "--vfs-cache-mode", "off");
+        rcloneMount(Files.createDirectories(tmp.resolve("remote")).toString(), mnt, "--vfs-cache-mode", "off");
         char[] departed = "departed admin's password".toCharArray();
         List<String> notices = new ArrayList<>();
         try (Repository repo = TestTrees.newRepo(mnt.resolve("repo"))) {
@@ -107,6 +111,47 @@ class NetworkMountTest {
         assertThat(notices).singleElement().asString()
                 .contains("was deleted without its bytes overwritten", "Operation not permitted", "--vfs-cache-mode writes");
         assertThatThrownBy(() -> Repository.open(new LocalBackend(mnt.resolve("repo")), departed)).isInstanceOf(WrongPasswordException.class);
+    }
+
+    /**
+     * IS.012 6.6.6: FUSE gives a mount a device of its own, and a repository on an rclone mount of a directory of the
+     * backed-up disk (as on sshfs to localhost) passed the same-device rule; --allow-same-device stays the way out.
+     */
+    @Test
+    void aRepositoryOnAFuseMountOfTheBackedUpDiskIsRefused() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("srv"));
+        Files.writeString(data.resolve("f"), "data");
+        Path mnt = tmp.resolve("mnt");
+        writeCachedMount(Files.createDirectories(tmp.resolve("backupdisk")), mnt);
+        try (Repository repo = TestTrees.newRepo(mnt.resolve("repo"))) {
+            assertThatThrownBy(() -> new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data).withAllowSameDevice(false)))
+                    .isInstanceOf(SameMediaException.class)
+                    .hasMessage("repository " + repo.backend().location() + " (through the FUSE mount " + mnt + " (fuse.rclone of "
+                            + tmp.resolve("backupdisk") + ")) is on the same device as " + data
+                            + " (IS.012 6.6.6); use another disk or pass --allow-same-device");
+            assertThat(new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data))).isNotNull();
+        }
+    }
+
+    /**
+     * A FUSE mount whose disk its mount table does not tell (a remote of rclone's config; s3fs; another FUSE filesystem):
+     * the backup goes on, and says once that the same-device rule could not be judged, rather than pass in silence.
+     */
+    @Test
+    void aFuseMountWhoseDiskCannotBeToldIsSaidSo() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("srv"));
+        Files.writeString(data.resolve("f"), "data");
+        Path mnt = tmp.resolve("mnt");
+        rcloneMount("disk:" + Files.createDirectories(tmp.resolve("backupdisk")), mnt, "--vfs-cache-mode", "writes", "--cache-dir",
+                tmp.resolve("cache").toString());
+        List<String> notices = new ArrayList<>();
+        try (Repository repo = TestTrees.newRepo(mnt.resolve("repo"))) {
+            repo.onNotice(notices::add);
+            assertThat(new Archiver(repo, new BackupProgress()).backup(TestTrees.options(data).withAllowSameDevice(false))).isNotNull();
+        }
+        assertThat(notices).containsExactly("the repository " + mnt.resolve("repo") + " is on the FUSE mount " + mnt + " (fuse.rclone of disk:"
+                + tmp.resolve("backupdisk") + "), whose disk cannot be told: whether it is the backed-up paths' own (IS.012 6.6.6) was not"
+                + " checked; pass --allow-same-device where it is known not to be");
     }
 
     /** A dead mount (its process killed: ENOTCONN) was "no vault repository at …", and init then said "repository location exists". */

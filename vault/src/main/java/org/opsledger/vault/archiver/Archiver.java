@@ -521,6 +521,17 @@ public final class Archiver {
         }
         long dev = repo.backend().device().getAsLong();
         devices.put(dev, "");
+        FuseMount fuse = fuseMountOf(dev);
+        if (fuse instanceof FuseMount.Local local) { // IS.012 6.6.6: sshfs to localhost, an rclone mount of a local directory
+            try {
+                dev = ((Number) Files.getAttribute(local.path(), "unix:dev")).longValue();
+                devices.putIfAbsent(dev, " (through the FUSE mount " + local.mount() + ")");
+            } catch (IOException | RuntimeException e) {
+                repo.notice(sameMediaUnjudged(local.mount() + ", whose " + local.path() + " cannot be looked at: " + e.getMessage()));
+            }
+        } else if (fuse instanceof FuseMount.Unknown unknown) {
+            repo.notice(sameMediaUnjudged(unknown.mount()));
+        }
         for (int depth = 0; depth < 8; depth++) { // a loop image on a loop filesystem, a few deep at most
             Path backing = Path.of("/sys/dev/block/" + majorMinor(dev) + "/loop/backing_file");
             try {
@@ -532,6 +543,21 @@ public final class Archiver {
             }
         }
         return devices;
+    }
+
+    /** The FUSE mount the repository is on, device {@code dev}, or null when it is on none (or no mount table can be read). */
+    private FuseMount fuseMountOf(long dev) {
+        Path dir = repo.backend().localDirectory().orElse(null);
+        try {
+            return dir == null ? null : FuseMount.holding(dir, majorMinor(dev), Files.readAllLines(Path.of("/proc/self/mountinfo")));
+        } catch (IOException | RuntimeException e) {
+            return null; // no mount table: nothing more to compare
+        }
+    }
+
+    private String sameMediaUnjudged(String mount) {
+        return "the repository " + repo.backend().location() + " is on the FUSE mount " + mount + ", whose disk cannot be told:"
+                + " whether it is the backed-up paths' own (IS.012 6.6.6) was not checked; pass --allow-same-device where it is known not to be";
     }
 
     /** The repository's directory when it is local: a backup of a path that holds it leaves it out, as borg does. */

@@ -2619,6 +2619,11 @@ public final class Repository implements AutoCloseable {
         return readWithoutLock;
     }
 
+    /** Says {@code notice} where this command's notices go ({@link #onNotice}): what a backup could not judge of the store. */
+    public void notice(String notice) {
+        notices.accept(notice);
+    }
+
     /** Where the repository says what the command using it should know as it happens: a read without a lock. */
     public void onNotice(java.util.function.Consumer<String> sink) {
         notices = sink;
