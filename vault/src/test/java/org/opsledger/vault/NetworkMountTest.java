@@ -174,4 +174,23 @@ class NetworkMountTest {
         assertThatThrownBy(() -> backend.write("data/ab/ab12", new byte[] {1, 2, 3})).hasMessage(stopped);
         assertThatThrownBy(backend::upload).hasMessage(stopped);
     }
+
+    /**
+     * A mount ended cleanly under a running command (its sshfs or rclone process stopped by TERM) leaves its empty mount
+     * point, where the repository is not: that was "gone (moved or deleted while this command ran)" too (h3's repro-4).
+     */
+    @Test
+    void aMountEndedUnderACommandIsNoLongerMountedNotGone() throws Exception {
+        Path mnt = tmp.resolve("mnt");
+        Process rclone = writeCachedMount(Files.createDirectories(tmp.resolve("remote")), mnt);
+        TestTrees.newRepo(mnt.resolve("repo")).close();
+        LocalBackend backend = new LocalBackend(mnt.resolve("repo"));
+        assertThat(backend.exists("config")).isTrue();
+        rclone.destroy(); // TERM: rclone unmounts
+        rclone.waitFor();
+        assertThat(Files.exists(mnt.resolve("repo"))).as("the mount point, empty").isFalse();
+        assertThatThrownBy(() -> backend.write("data/ab/ab12", new byte[] {1, 2, 3})).hasMessage("the filesystem of the repository at "
+                + mnt.resolve("repo") + " stopped answering (it is no longer mounted): remount it, then run the command again; check"
+                + " --read-data confirms nothing was damaged");
+    }
 }

@@ -159,6 +159,9 @@ public final class LocalBackend implements Backend {
     public boolean exists(String name) {
         try {
             Files.readAttributes(path(name), java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (mountedOn == null) {
+                mountedOn = deviceOf(root); // the repository's filesystem, as it was found: rootLost
+            }
             return true;
         } catch (NoSuchFileException | NotDirectoryException e) {
             return false;
@@ -404,12 +407,39 @@ public final class LocalBackend implements Backend {
      */
     private BackendException rootLost(IOException cause) {
         try {
-            return Files.readAttributes(root, java.nio.file.attribute.BasicFileAttributes.class).isDirectory() ? null : gone(cause);
+            boolean there = Files.readAttributes(root, java.nio.file.attribute.BasicFileAttributes.class).isDirectory();
+            return there && !unmounted(root) ? null : unmounted(root) ? stoppedAnswering("it is no longer mounted", cause) : gone(cause);
         } catch (NoSuchFileException | NotDirectoryException e) {
-            return gone(cause);
+            Path up = root.getParent(); // a mount stopped cleanly (sshfs, rclone ended by TERM) leaves its empty mount point
+            while (up != null && !Files.isDirectory(up)) {
+                up = up.getParent();
+            }
+            return up != null && unmounted(up) ? stoppedAnswering("it is no longer mounted", cause) : gone(cause);
         } catch (IOException e) {
-            return new BackendException("the filesystem of the repository at " + root + " stopped answering (" + IoReason.of(e)
-                    + "): remount it, then run the command again; check --read-data confirms nothing was damaged", e);
+            return stoppedAnswering(IoReason.of(e), e);
+        }
+    }
+
+    private BackendException stoppedAnswering(String why, IOException e) {
+        return new BackendException("the filesystem of the repository at " + root + " stopped answering (" + why
+                + "): remount it, then run the command again; check --read-data confirms nothing was damaged", e);
+    }
+
+    /** Whether {@code p} is on another filesystem than the one the repository was found on: its mount is gone. */
+    private boolean unmounted(Path p) {
+        Long was = mountedOn;
+        Long now = deviceOf(p);
+        return was != null && now != null && !was.equals(now);
+    }
+
+    /** The device the repository was found on, by its first file looked at; null before, or where there are no devices. */
+    private volatile Long mountedOn;
+
+    private static Long deviceOf(Path p) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:dev")).longValue();
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
         }
     }
 
@@ -872,11 +902,8 @@ public final class LocalBackend implements Backend {
 
     @Override
     public OptionalLong device() {
-        try {
-            return OptionalLong.of(((Number) Files.getAttribute(root, "unix:dev")).longValue());
-        } catch (IOException | UnsupportedOperationException e) {
-            return OptionalLong.empty();
-        }
+        Long dev = deviceOf(root);
+        return dev == null ? OptionalLong.empty() : OptionalLong.of(dev);
     }
 
     /** Creates the repository directory; refuses a non-empty one. */
