@@ -118,16 +118,18 @@ class ReadsAtADistanceTest {
     void aPrefixOfSeveralSnapshotsOrOfNoneIsToldInOneListing() throws Exception {
         Path repoDir = tmp.resolve("repo");
         List<SnapshotRef> made = snapshots(repoDir);
-        java.util.Map<Character, Integer> firsts = new java.util.HashMap<>();
-        made.forEach(s -> firsts.merge(s.id().hex().charAt(0), 1, Integer::sum));
-        try (Repository repo = TestTrees.open(repoDir)) { // two IDs that begin alike: 17 snapshots at most, of 16 hex digits
+        java.util.Map<String, Integer> firsts = new java.util.HashMap<>();
+        made.forEach(s -> firsts.merge(s.id().hex().substring(0, 4), 1, Integer::sum));
+        // two IDs that begin alike in the 4 hex digits a prefix needs at least (ObjectId.MIN_PREFIX): ≈320 snapshots on
+        // average, the birthday bound of 65,536
+        try (Repository repo = TestTrees.open(repoDir)) {
             Snapshot first = made.getFirst().snapshot();
             for (int i = 1; firsts.values().stream().allMatch(n -> n < 2); i++) {
                 Snapshot s = TestTrees.forged(first, first.time().minusSeconds(60L * i), first.tree(), first.hostname());
-                firsts.merge(repo.saveSnapshot(s).hex().charAt(0), 1, Integer::sum);
+                firsts.merge(repo.saveSnapshot(s).hex().substring(0, 4), 1, Integer::sum);
             }
         }
-        String shared = firsts.entrySet().stream().filter(e -> e.getValue() > 1).findFirst().orElseThrow().getKey().toString();
+        String shared = firsts.entrySet().stream().filter(e -> e.getValue() > 1).findFirst().orElseThrow().getKey();
         String none = "0".repeat(64);
         Counting counting = new Counting(repoDir, "snapshots");
         try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
