@@ -212,7 +212,8 @@ class JournalCoverageTest {
         Instant now = Instant.now();
         try (Repository repo = TestTrees.newRepo(dir)) {
             Journal journal = new Journal(repo);
-            journal.record(entry(Operation.INIT, "web-1", now.minusSeconds(3 * 3600), Outcome.OK, "initialised"));
+            journal.record(entry(Operation.INIT, "web-1", now.minusSeconds(3 * 3600), Outcome.OK, "created repository "
+                    + repo.config().id() + " (format 6); key slot " + repo.keySlotInUse().substring(0, 8) + " (initial)")); // as init's names its slot
             journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(3 * 3600 - 60), Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
             assertThat(missing(check(repo))).isEmpty();
             assertThat(missing(check(repo))).isEmpty();
