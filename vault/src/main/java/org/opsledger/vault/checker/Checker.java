@@ -72,8 +72,6 @@ public final class Checker {
 
     /** The files under data/ that are no packs a warning names, the rest counted. */
     private static final int STRANGERS_NAMED = 10;
-    /** How the error of an entry a check named that is gone from the journal begins (§13). */
-    public static final String JOURNAL_ENTRY_MISSING = "journal entry missing";
     /** How the errors of a journal entry gone, altered or backdated begin (§13): each an incident, none a repair's. */
     public static final String JOURNAL_ENTRY = "journal entry ";
     /** What the error of a key slot whose addition no entry records says ({@link #slotsUnrecorded}). */
@@ -493,7 +491,7 @@ public final class Checker {
         List<Coverage.Missing> missing = listing.coverage().missing();
         String orUnread = listing.unreadable().isEmpty() ? "" : ", or in a journal file that does not read (named above)";
         List<Coverage.Missing> deleted = missing.stream().filter(m -> m.lostIn() == null).toList();
-        deleted.stream().limit(STRANGERS_NAMED).forEach(m -> errors.add(JOURNAL_ENTRY_MISSING + ": " + m.entry().said() + ", which the check of "
+        deleted.stream().limit(STRANGERS_NAMED).forEach(m -> errors.add(JOURNAL_ENTRY + "missing: " + m.entry().said() + ", which the check of "
                 + Journal.utc(m.namedBy().started()) + (m.namedBy().host() == null ? "" : " on " + m.namedBy().host()) + " read, is no"
                 + " longer in the journal: deleted from the store" + orUnread + " (IS.012 6.6.5; an anchor written down,"
                 + " `vault journal --verify-anchor`, tells what else went)"));
