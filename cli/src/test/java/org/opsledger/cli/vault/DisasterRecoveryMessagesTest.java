@@ -153,6 +153,26 @@ class DisasterRecoveryMessagesTest {
         assertThat(backup().exit()).as("the new snapshot's tree is indexed: the next backup has a parent to compare with").isZero();
     }
 
+    /**
+     * The parent's tree indexed, but its pack gone from data/ (deleted, or lost with a disk): the warning said "not in the
+     * index (index/ lost or damaged?)", sending the operator to look at index/, which was whole.
+     */
+    @Test
+    void aBackupWhoseParentTreePackIsGoneSaysSo() throws Exception {
+        assertThat(backup().exit()).isZero();
+        String parent = vault("snapshots", "--json").json().get(0).get("id").asString();
+        try (Stream<Path> packs = Files.walk(repo.resolve("data"))) {
+            for (Path pack : packs.filter(Files::isRegularFile).toList()) {
+                Files.delete(pack);
+            }
+        }
+        Run again = backup();
+        assertThat(again.exit()).isEqualTo(BackupCommand.INCOMPLETE);
+        assertThat(again.err()).containsPattern("warning: the parent snapshot " + parent.substring(0, 8) + "'s tree is in pack [0-9a-f]{8},"
+                + " which is not in data/ \\(deleted, or lost with a disk\\?\\): every file was read and stored again; run `vault check`,"
+                + " then `vault repair`");
+    }
+
     /** Owners are numbers: `ls --json` shows each path's uid and gid, as a restore will set them on the host it restores to. */
     @Test
     void lsJsonShowsTheNumericOwner() throws Exception {

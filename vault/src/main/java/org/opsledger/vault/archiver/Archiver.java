@@ -37,6 +37,7 @@ import org.opsledger.vault.OsUser;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.repository.BlobsAdded;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
@@ -360,8 +361,11 @@ public final class Archiver {
             // every file is read
             boolean parentIndexed = parent == null || repo.hasBlob(parent.snapshot().tree());
             if (!parentIndexed) { // index/ lost: "saved (incremental) … (0 unchanged)", exit 0, everything stored again (a helper's)
-                progress.repositoryDamaged("the parent snapshot " + parent.shortId() + "'s tree is not in the index (index/ lost or"
-                        + " damaged?): every file was read and stored again; run `vault check`, then `vault repair`");
+                IndexEntry indexed = repo.index().get(parent.snapshot().tree());
+                String lost = indexed == null ? "is not in the index (index/ lost or damaged?)" // or its pack gone from data/:
+                        : "is in pack " + indexed.pack().shortHex() + ", which is not in data/ (deleted, or lost with a disk?)";
+                progress.repositoryDamaged("the parent snapshot " + parent.shortId() + "'s tree " + lost
+                        + ": every file was read and stored again; run `vault check`, then `vault repair`");
             }
             Map<String, Node> parentRoot = parent == null || !parentIndexed ? Map.of() : byName(repo.loadTree(parent.snapshot().tree()));
             refuseEmptied(paths, walked, previous, options.full());
