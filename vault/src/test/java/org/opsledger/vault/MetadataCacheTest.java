@@ -173,9 +173,14 @@ class MetadataCacheTest {
     void aCacheThatCannotBeWrittenOrIsAnotherUsersLeavesTheCommandToTheStore() throws Exception {
         repositoryAt("unwritable");
         Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
-        Counting blocked = command("unwritable", file.resolve("cache"), MetadataCache.MOST_BYTES, "out1"); // no directory can be made
+        List<String> told = new java.util.ArrayList<>();
+        Counting blocked = new Counting(s3("unwritable")); // no directory can be made
+        listAndRestore(new MetadataCache(blocked, file.resolve("cache"), MetadataCache.MOST_BYTES, told::add), "out1");
         assertThat(blocked.of("index")).isPositive();
         assertThat(blocked.of("data")).isPositive();
+        assertThat(told).as("said, once: it was silent, and every command read the whole store").singleElement().asString()
+                .startsWith("this host's cache " + file.resolve("cache") + " is not used: Not a directory; the store is read instead")
+                .doesNotContain("\n");
 
         Path root = tmp.resolve("cache");
         command("unwritable", root, MetadataCache.MOST_BYTES, "out2");

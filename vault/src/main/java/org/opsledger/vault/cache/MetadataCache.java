@@ -2,6 +2,7 @@ package org.opsledger.vault.cache;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.opsledger.vault.IoReason;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.DelegatingBackend;
@@ -476,6 +478,7 @@ public final class MetadataCache extends DelegatingBackend {
             mark(r);
             OwnDirectory d = r.sub(id, true);
             if (d == null) {
+                closeUnkept(r);
                 return;
             }
             Instant now = Instant.now();
@@ -485,11 +488,22 @@ public final class MetadataCache extends DelegatingBackend {
             directory = root.resolve(id);
             dir = d;
             deleteUnused(r, id, now);
-        } catch (IOException | RuntimeException e) { // a config that does not parse, a root not writable: no cache
-            // (the command reads the store as without one; opening the repository says what is wrong with the config)
-            if (r != null && rootDir != r) {
-                r.close();
-            }
+        } catch (IOException e) { // a root that cannot be made or written (a read-only home, a file in its place): said, as the
+            // refusals above are; it was silent, and every command read the whole store with no word why
+            String where = e instanceof FileSystemException f && f.getFile() != null && !f.getFile().equals(root.toString())
+                    ? f.getFile() + ": " : "";
+            notices.accept("this host's cache " + root + " is not used: " + where + IoReason.of(e) + "; the store is read instead"
+                    + " (make it a directory this user may write, or set OPSLEDGER_VAULT_CACHE to one, or to off)");
+            closeUnkept(r);
+        } catch (RuntimeException e) { // a config that does not parse: no cache (the command reads the store as without
+            // one; opening the repository says what is wrong with the config)
+            closeUnkept(r);
+        }
+    }
+
+    private void closeUnkept(OwnDirectory r) {
+        if (r != null && rootDir != r) {
+            r.close();
         }
     }
 
