@@ -1,5 +1,7 @@
 package org.opsledger.vault;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -28,5 +30,27 @@ public final class ChildProcess {
         ProcessBuilder pb = new ProcessBuilder(ExactCommand.of(command));
         SECRETS.forEach(pb.environment()::remove);
         return pb;
+    }
+
+    /**
+     * Runs a coreutils command (restore's mkfifo, mknod and touch on absolute paths, never taken for options; the FIFO of
+     * {@link CommandOutput}) with nothing on its input; null when it succeeded, else the reason it printed.
+     */
+    public static String run(List<String> command) {
+        String name = command.getFirst();
+        try {
+            Process p = of(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD.file()).start();
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (p.waitFor() == 0) {
+                return null;
+            }
+            int colon = said.lastIndexOf(": "); // "mknod: 'x': Operation not permitted" → "Operation not permitted"
+            return said.isEmpty() ? name + " exited with " + p.exitValue() : colon < 0 ? said : said.substring(colon + 2);
+        } catch (IOException e) {
+            return name + " could not run: " + IoReason.of(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return name + " interrupted";
+        }
     }
 }

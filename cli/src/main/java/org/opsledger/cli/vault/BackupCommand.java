@@ -479,17 +479,22 @@ final class BackupCommand implements Callable<Integer> {
             }
         }, "end-stdin-command");
         Runtime.getRuntime().addShutdownHook(endChild);
-        try {
-            p = pb.start();
+        org.opsledger.vault.CommandOutput.Started run;
+        try { // its output read until every process holding it has closed it, not only the command (CommandOutput)
+            run = org.opsledger.vault.CommandOutput.start(pb);
         } catch (IOException e) {
             Runtime.getRuntime().removeShutdownHook(endChild);
             throw new CliException("cannot run " + TerminalText.escape(args.getFirst()) + ": " + IoReason.of(e));
         }
+        p = run.process();
         started.set(p);
+        if (run.warning() != null) {
+            Output.say("opsledger: warning: " + TerminalText.escape(run.warning()));
+        }
         if (StopSignal.received().isPresent()) { // stopped as it started: the hook may have run already
             end(p);
         }
-        try (InputStream in = p.getInputStream()) {
+        try (InputStream in = run.output()) {
             return archiver.backupStream(in, stdinName, options, () -> {
                 try {
                     int exit = p.waitFor();

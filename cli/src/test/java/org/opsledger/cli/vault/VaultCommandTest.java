@@ -815,6 +815,35 @@ class VaultCommandTest {
                 .as("a failed command says its status first").contains("exited with status 4");
     }
 
+    /**
+     * What the command's children write after it exits is read too, to the end of the stream, as a pipe into --stdin reads
+     * it: the JDK's pipe ended with the command, and `bash -c 'exec > >(gzip -c); pg_dump db'` saved a cut dump, exit 0 (a
+     * tester's). A child that outlives the command with the stream open keeps the backup reading until it closes it.
+     */
+    @Test
+    void aStreamIsReadToItsEndNotToTheCommandsExit() throws Exception {
+        Run late = vault("backup", "--stdin-from-command", "--stdin-name", "late.sql", "--", "sh", "-c",
+                "(sleep 1; echo '-- the tail') & echo '-- the head'");
+        assertThat(late.exit()).as(late.err()).isZero();
+        assertThat(late.err()).doesNotContain("JDK's pipe");
+        assertThat(vault("dump", "latest", "late.sql").out()).isEqualTo("-- the head\n-- the tail\n");
+
+        Path data = Files.write(tmp.resolve("dump.bin"), new java.util.Random(7).ints(3_000_000).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining("\n")).getBytes(StandardCharsets.UTF_8));
+        Run gzip = vault("backup", "--stdin-from-command", "--stdin-name", "db.sql.gz", "--", "bash", "-c",
+                "exec > >(sleep 0.5; gzip -1 -c); cat " + data);
+        assertThat(gzip.exit()).as(gzip.err()).isZero();
+        Path saved = tmp.resolve("db.sql.gz");
+        assertThat(vault("dump", "latest", "db.sql.gz", "--output", saved.toString()).exit()).isZero();
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(saved))) {
+            assertThat(in.readAllBytes()).as("the whole stream, gzip's last bytes written after bash exited").isEqualTo(Files.readAllBytes(data));
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("opsledger-output"))
+                    .filter(n -> !n.isEmpty()).toList()).as("the FIFO's directory deleted").isEmpty();
+        }
+    }
+
     /** An empty argument of the command was refused as "a PATH is empty" (a tester's): the words after -- are the command's. */
     @Test
     void aCommandsEmptyArgumentIsPassedAsGiven() {

@@ -1269,7 +1269,7 @@ public final class Restorer {
                 List<String> command = new ArrayList<>(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey())));
                 batch.forEach(f -> command.add(argument(f.path())));
                 List<Path> there = batch.stream().filter(f -> fileKey(f.path()) != null).map(Entry::path).toList();
-                boolean made = run(command) == null;
+                boolean made = ChildProcess.run(command) == null;
                 for (Entry f : batch) {
                     if (there.contains(f.path())) { // another path's, made before: never this FIFO's to remove
                         notSet(f, UnappliedMetadata.Kind.SPECIAL, TAKEN_BY_A_FOLDED_NAME);
@@ -1277,12 +1277,12 @@ public final class Restorer {
                     }
                     Object key = fileKey(f.path());
                     if (key != null && !found.add(key)) { // another path's: removing it would remove that one
-                        String refusal = run(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey()), argument(f.path())));
+                        String refusal = ChildProcess.run(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey()), argument(f.path())));
                         notSet(f, UnappliedMetadata.Kind.SPECIAL, refusal == null ? "not made" : refusal);
                         continue;
                     }
                     String refusal = made || key != null || Files.exists(f.path(), LinkOption.NOFOLLOW_LINKS) ? null
-                            : run(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey()), argument(f.path())));
+                            : ChildProcess.run(List.of("mkfifo", "-m", Integer.toOctalString(mode.getKey()), argument(f.path())));
                     keepIfMade(f, refusal);
                 }
             }
@@ -1315,7 +1315,7 @@ public final class Restorer {
             notSet(e, UnappliedMetadata.Kind.SPECIAL, TAKEN_BY_A_FOLDED_NAME);
             return;
         }
-        String refusal = run(List.of("mknod", "-m", Integer.toOctalString(n.mode() & 0777), argument(e.path()),
+        String refusal = ChildProcess.run(List.of("mknod", "-m", Integer.toOctalString(n.mode() & 0777), argument(e.path()),
                 n.type() == NodeType.CHARDEV ? "c" : "b", Long.toString(n.deviceMajor()), Long.toString(n.deviceMinor())));
         keepIfMade(e, refusal);
     }
@@ -1390,7 +1390,7 @@ public final class Restorer {
      */
     private void touchTime(Entry e) {
         String time = "@" + new java.math.BigDecimal(java.math.BigInteger.valueOf(e.node.mtime()), 9).toPlainString();
-        String refusal = run(List.of("touch", "-h", "-m", "-d", time, argument(e.path())));
+        String refusal = ChildProcess.run(List.of("touch", "-h", "-m", "-d", time, argument(e.path())));
         if (refusal != null) {
             notSet(e, UnappliedMetadata.Kind.MTIME, refusal);
         }
@@ -1403,29 +1403,6 @@ public final class Restorer {
      */
     static String argument(Path path) {
         return FileNames.decode(FileNames.bytesOf(path));
-    }
-
-    /**
-     * Runs a coreutils command on absolute paths (never taken for options), each given by {@link #argument}; null when it
-     * succeeded, else the reason it printed.
-     */
-    private static String run(List<String> command) {
-        String name = command.getFirst();
-        try {
-            Process p = ChildProcess.of(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.DISCARD.file())
-                    .start();
-            String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-            if (p.waitFor() == 0) {
-                return null;
-            }
-            int colon = said.lastIndexOf(": "); // "mknod: 'x': Operation not permitted" → "Operation not permitted"
-            return said.isEmpty() ? name + " exited with " + p.exitValue() : colon < 0 ? said : said.substring(colon + 2);
-        } catch (IOException e) {
-            return name + " could not run: " + IoReason.of(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return name + " interrupted";
-        }
     }
 
     /** Does {@code action} to every entry on the workers, 256 entries to a task (a task per file would hold ≈80 bytes each until all are done). */
