@@ -57,6 +57,11 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
             System.err.println("opsledger: " + e.getMessage());
             return e.exitCode();
         }
+        String noDashes = org.opsledger.cli.vault.VaultCommand.commandNotAfterDashes(args);
+        if (noDashes != null) {
+            System.err.println("opsledger: " + noDashes);
+            return 2;
+        }
         // the --by defaults name the OS user (picocli's ${sys:…}): one without a passwd entry as "uid N", not "?"; and who
         // logged in, "root (login op1)" through sudo, as the journal does
         System.setProperty(BY_DEFAULT, org.opsledger.vault.OsUser.withLogin());

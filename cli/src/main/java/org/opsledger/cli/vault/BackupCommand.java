@@ -152,7 +152,7 @@ final class BackupCommand implements Callable<Integer> {
             throw new CliException("--stdin takes no paths", 2);
         }
         if (fromCommand && args.isEmpty()) {
-            throw new CliException("--stdin-from-command needs a command after --", 2);
+            throw new CliException("--stdin-from-command needs a command after --", 2); // none after it (commandNotAfterDashes)
         }
         // "x/" kept as x/.: a symlink given so is followed (Archiver#walked), and Path drops a trailing slash
         BackupOptions options = new BackupOptions(args.stream().map(a -> a.length() > 1 && a.endsWith("/") ? FileNames.pathOf(a).resolve(".")

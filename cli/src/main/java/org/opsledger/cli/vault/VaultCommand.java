@@ -58,6 +58,26 @@ public final class VaultCommand implements Runnable, CommandPath.Parent {
         return Output.whenStopped(() -> "opsledger: " + command + " stopped by " + Output.stoppedBy() + " before it ended")::close;
     }
 
+    /**
+     * Why {@code args}, a whole command line, cannot run: `vault backup --stdin-from-command` with no `--` before its command,
+     * whose options picocli then took for the vault's (`pg_dump -h db hr` printed the vault's help, exit 0, no backup, no
+     * journal entry; `… echo hi --full` made `--full` the vault's: a tester's); null when it can (read before picocli).
+     */
+    public static String commandNotAfterDashes(String[] args) {
+        if (args.length < 2 || !"vault".equals(args[0]) || !"backup".equals(args[1])) {
+            return null;
+        }
+        boolean fromCommand = false;
+        for (String a : args) {
+            if (a.equals("--")) {
+                return null;
+            }
+            fromCommand |= a.equals("--stdin-from-command");
+        }
+        return fromCommand ? "--stdin-from-command runs the words after --: put the command there (`--stdin-from-command"
+                + " --stdin-name hr.sql -- pg_dump -h db hr`); without --, its options would be taken for the vault's" : null;
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

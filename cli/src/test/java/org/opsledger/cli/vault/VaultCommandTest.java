@@ -844,6 +844,30 @@ class VaultCommandTest {
         }
     }
 
+    /**
+     * A command not after `--`: picocli took its options for the vault's, and `pg_dump -h db hr` printed the vault's help,
+     * exit 0, no backup and no journal entry (a tester's). Refused, exit 2, before anything runs.
+     */
+    @Test
+    void aCommandNotAfterDashesIsRefused() {
+        Path marker = tmp.resolve("ran");
+        for (List<String> line : List.of(List.of("backup", "--stdin-from-command", "--stdin-name", "hr.sql", "pg_dump", "-h", "db", "hr"),
+                List.of("backup", "--stdin-from-command", "sh", "-c", "touch " + marker), List.of("backup", "touch", marker.toString(),
+                        "--stdin-from-command", "--full"))) {
+            Run r = vault(line.toArray(String[]::new));
+            assertThat(r.exit()).as(line.toString()).isEqualTo(2);
+            assertThat(r.out()).doesNotContain("Usage");
+            assertThat(r.err()).isEqualTo("opsledger: --stdin-from-command runs the words after --: put the command there"
+                    + " (`--stdin-from-command --stdin-name hr.sql -- pg_dump -h db hr`); without --, its options would be taken for"
+                    + " the vault's\n");
+        }
+        assertThat(marker).as("nothing run").doesNotExist();
+        assertThat(vault("journal", "--json").json().get("entries").size()).as("nothing else in the journal than init").isEqualTo(1);
+        Run dashes = vault("backup", "--stdin-from-command", "--stdin-name", "h.txt", "--", "echo", "-h");
+        assertThat(dashes.exit()).as(dashes.err()).isZero();
+        assertThat(vault("dump", "latest", "h.txt").out()).isEqualTo("-h\n");
+    }
+
     /** An empty argument of the command was refused as "a PATH is empty" (a tester's): the words after -- are the command's. */
     @Test
     void aCommandsEmptyArgumentIsPassedAsGiven() {
