@@ -51,14 +51,15 @@ final class LsCommand implements Callable<Integer> {
                         SnapshotsCommand.utc((Instant) row.get("mtime")), TerminalText.escape((String) row.get("path")),
                         row.containsKey("linkTarget") ? " -> " + TerminalText.escape((String) row.get("linkTarget")) : ""));
             }
+            listed = s;
             if (rel.isEmpty()) {
-                walk(r, s.snapshot().tree(), "", rows);
+                walk(r, s.snapshot().tree(), "", 0, rows);
             } else {
                 String dir = "";
                 for (Node above : trail.subList(0, trail.size() - 1)) {
                     dir += "/" + above.name();
                 }
-                list(r, trail.getLast(), dir, rows);
+                list(r, trail.getLast(), dir, trail.size() - 1, rows);
             }
             if (list != null) {
                 list.end();
@@ -70,14 +71,24 @@ final class LsCommand implements Callable<Integer> {
     /** Names listed that restore and dump refuse ("..", "a/b"), each said on stderr: a forged tree listed exit 0 (a re-tester's). */
     private long forged;
 
-    /** Each path as it is read, a directory before what it holds: a snapshot of any size is listed in the memory of its deepest path. */
-    private void walk(Repository r, ObjectId tree, String dir, Consumer<Map<String, Object>> rows) {
+    /** The snapshot listed, for {@link org.opsledger.vault.snapshot.Tree#tooDeep}. */
+    private org.opsledger.vault.snapshot.SnapshotRef listed;
+
+    /**
+     * Each path as it is read, a directory before what it holds: a snapshot of any size is listed in the memory of its
+     * deepest path. A tree {@code depth} levels below the root's: a forged one of 100,000 levels printed ≈47 MB of ever
+     * longer paths, then ran out of heap advising a larger one (a tester's); refused past the deepest a path can name.
+     */
+    private void walk(Repository r, ObjectId tree, String dir, int depth, Consumer<Map<String, Object>> rows) {
+        if (depth > org.opsledger.vault.snapshot.Tree.MAX_DEPTH) {
+            throw org.opsledger.vault.snapshot.Tree.tooDeep(listed.shortId());
+        }
         for (Node n : r.loadTree(tree).nodes()) {
-            list(r, n, dir, rows);
+            list(r, n, dir, depth, rows);
         }
     }
 
-    private void list(Repository r, Node n, String dir, Consumer<Map<String, Object>> rows) {
+    private void list(Repository r, Node n, String dir, int depth, Consumer<Map<String, Object>> rows) {
         String path = dir + "/" + n.name(); // its bytes: \xHH in text, U+FFFD and pathBytes in JSON (Output.jsonOf)
         if (!Node.isSafeName(n.name())) {
             forged++;
@@ -100,7 +111,7 @@ final class LsCommand implements Callable<Integer> {
         }
         rows.accept(row);
         if (n.type() == NodeType.DIR && n.subtree() != null) {
-            walk(r, n.subtree(), path, rows);
+            walk(r, n.subtree(), path, depth + 1, rows);
         }
     }
 }

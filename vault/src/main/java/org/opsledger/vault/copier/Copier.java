@@ -307,7 +307,7 @@ public final class Copier {
             }
             copying = snapshot;
             begin();
-            return Copier.this.copyTree(snapshot.snapshot().tree());
+            return Copier.this.copyTree(snapshot.snapshot().tree(), 0);
         }
 
         /**
@@ -759,16 +759,19 @@ public final class Copier {
     /** The target's {@link Repository#indexReloads} when this run last looked. */
     private long indexReloadsSeen = -1;
 
-    private ObjectId copyTree(ObjectId sourceTree) {
+    private ObjectId copyTree(ObjectId sourceTree, int depth) {
         ObjectId done = treeMap.get(sourceTree);
         if (done != null) {
             return done;
+        }
+        if (depth > Tree.MAX_DEPTH) { // a forged tree of 100,000 levels: "deeper than this JVM's stack holds" (a tester's)
+            throw Tree.tooDeep(copying.shortId());
         }
         List<Node> nodes = new ArrayList<>();
         List<ObjectId> lacked = new ArrayList<>(); // this directory's file blobs the target lacks, read pack by pack
         for (Node n : sourceTree(sourceTree).nodes()) {
             if (n.type() == NodeType.DIR && n.subtree() != null) {
-                nodes.add(n.withSubtree(copyTree(n.subtree())));
+                nodes.add(n.withSubtree(copyTree(n.subtree(), depth + 1)));
             } else if (n.type() == NodeType.FILE && n.content() != null && !n.content().isEmpty() && sameChunking) {
                 for (ObjectId blob : n.content()) {
                     if (!target.hasBlob(blob) && copiedBlobs.add(blob)) { // the target already has it: nothing is read

@@ -10,6 +10,7 @@ import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.snapshot.Tree;
 
 /** Compares two snapshots' trees; a subtree whose ID both share is skipped whole, so a small change costs little. */
 public final class Differ {
@@ -49,13 +50,30 @@ public final class Differ {
      * before what it holds): two snapshots of any size compared in the memory of one path's directories.
      */
     public void diff(SnapshotRef from, SnapshotRef to, Consumer<Change> out) {
-        compare(from.snapshot().tree(), to.snapshot().tree(), "", out);
+        this.from = from;
+        this.to = to;
+        compare(from.snapshot().tree(), to.snapshot().tree(), "", 0, out);
     }
 
-    private void compare(ObjectId a, ObjectId b, String dir, Consumer<Change> out) {
+    /** The snapshots compared, for {@link Tree#tooDeep}. */
+    private SnapshotRef from;
+    private SnapshotRef to;
+
+    /**
+     * A forged tree of 100,000 levels printed ≈47 MB of ever longer paths before running out of heap, with advice to give
+     * more (a tester's): a directory {@code depth} levels down is refused past {@link Tree#MAX_DEPTH}, naming its snapshot.
+     */
+    private void refuseDeeper(int depth, SnapshotRef in) {
+        if (depth > Tree.MAX_DEPTH) {
+            throw Tree.tooDeep(in.shortId());
+        }
+    }
+
+    private void compare(ObjectId a, ObjectId b, String dir, int depth, Consumer<Change> out) {
         if (Objects.equals(a, b)) {
             return;
         }
+        refuseDeeper(depth, to);
         Map<String, Node> before = byName(a);
         Map<String, Node> after = byName(b);
         TreeSet<String> names = new TreeSet<>(before.keySet());
@@ -65,16 +83,16 @@ public final class Differ {
             Node y = after.get(name);
             String path = dir + "/" + name; // its bytes, as ls shows them (FileNames)
             if (y == null) {
-                all(Kind.REMOVED, x, path, out);
+                all(Kind.REMOVED, x, path, depth, out);
             } else if (x == null) {
-                all(Kind.ADDED, y, path, out);
+                all(Kind.ADDED, y, path, depth, out);
             } else if (x.type() != y.type()) {
                 out.accept(new Change(Kind.TYPE, path));
                 if (x.type() == NodeType.DIR) {
-                    below(Kind.REMOVED, x, path, out);
+                    below(Kind.REMOVED, x, path, depth + 1, out);
                 }
                 if (y.type() == NodeType.DIR) {
-                    below(Kind.ADDED, y, path, out);
+                    below(Kind.ADDED, y, path, depth + 1, out);
                 }
             } else {
                 boolean contentChanged = y.type() == NodeType.FILE ? !Objects.equals(x.content(), y.content())
@@ -85,7 +103,7 @@ public final class Differ {
                     out.accept(new Change(Kind.METADATA, path));
                 }
                 if (y.type() == NodeType.DIR) {
-                    compare(x.subtree(), y.subtree(), path, out);
+                    compare(x.subtree(), y.subtree(), path, depth + 1, out);
                 }
             }
         }
@@ -102,19 +120,20 @@ public final class Differ {
     }
 
     /** A path only one side has, and everything under it. */
-    private void all(Kind kind, Node n, String path, Consumer<Change> out) {
+    private void all(Kind kind, Node n, String path, int depth, Consumer<Change> out) {
         out.accept(new Change(kind, path));
         if (n.type() == NodeType.DIR) {
-            below(kind, n, path, out);
+            below(kind, n, path, depth + 1, out);
         }
     }
 
-    private void below(Kind kind, Node dir, String path, Consumer<Change> out) {
+    private void below(Kind kind, Node dir, String path, int depth, Consumer<Change> out) {
         if (dir.subtree() == null) {
             return;
         }
+        refuseDeeper(depth, kind == Kind.ADDED ? to : from);
         for (Node child : byName(dir.subtree()).values()) {
-            all(kind, child, path + "/" + child.name(), out);
+            all(kind, child, path + "/" + child.name(), depth, out);
         }
     }
 

@@ -13,6 +13,7 @@ import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotRef;
+import org.opsledger.vault.snapshot.Tree;
 
 /**
  * Which snapshots hold a name: "the config broke some time last week — which backups have it, and
@@ -57,27 +58,27 @@ public final class Finder {
     public long find(List<SnapshotRef> snapshots, Consumer<Hit> each) {
         long found = 0;
         for (SnapshotRef s : snapshots) {
-            found += emit(s, s.snapshot().tree(), "", each);
+            found += emit(s, s.snapshot().tree(), "", 0, each);
         }
         return found;
     }
 
-    private long emit(SnapshotRef s, ObjectId tree, String dir, Consumer<Hit> each) {
+    private long emit(SnapshotRef s, ObjectId tree, String dir, int depth, Consumer<Hit> each) {
         long found = 0;
-        for (Lead lead : search(tree)) {
+        for (Lead lead : search(s, tree, depth)) {
             String path = dir + "/" + lead.node().name(); // its bytes, as ls shows them (FileNames)
             if (lead.matches()) {
                 each.accept(new Hit(s, path, lead.node()));
                 found++;
             }
             if (lead.descend()) {
-                found += emit(s, lead.node().subtree(), path, each);
+                found += emit(s, lead.node().subtree(), path, depth + 1, each);
             }
         }
         return found;
     }
 
-    private List<Lead> search(ObjectId tree) {
+    private List<Lead> search(SnapshotRef s, ObjectId tree, int depth) {
         if (barren.contains(tree)) {
             return List.of();
         }
@@ -85,10 +86,13 @@ public final class Finder {
         if (known != null) {
             return known;
         }
+        if (depth > Tree.MAX_DEPTH) { // a forged tree of 100,000 levels ended every find in a stack overflow (a tester's)
+            throw Tree.tooDeep(s.shortId());
+        }
         List<Lead> found = new ArrayList<>();
         for (Node n : repo.loadTree(tree).nodes()) {
             boolean matches = Node.isSafeName(n.name()) && pattern.matches(n.name()); // its bytes, as a tree holds them
-            boolean descend = n.type() == NodeType.DIR && n.subtree() != null && !search(n.subtree()).isEmpty();
+            boolean descend = n.type() == NodeType.DIR && n.subtree() != null && !search(s, n.subtree(), depth + 1).isEmpty();
             if (matches || descend) {
                 found.add(new Lead(n, matches, descend));
             }

@@ -50,9 +50,14 @@ public final class Dumper {
         }
     }
 
+    /** The snapshot being dumped, for {@link Tree#tooDeep}. */
+    private SnapshotRef dumping;
+
     private Dumped dumpRead(SnapshotRef snapshot, String path, OutputStream out, Runnable begins) throws IOException {
         String rel = SnapshotPaths.relative(path);
         List<Node> top;
+        int depth = 0; // of top's directory, the root's 0
+        dumping = snapshot;
         String parent = ""; // the names above the dumped directory, as the snapshot has them
         if (rel.isEmpty()) {
             top = repo.loadTree(snapshot.snapshot().tree()).nodes();
@@ -73,11 +78,12 @@ public final class Dumper {
                         + node.linkTarget() + "; dump the path it points to");
             }
             top = List.of(node);
+            depth = trail.size() - 1;
         }
         begins.run();
         TarWriter tar = new TarWriter(out);
         Map<List<Long>, String> firstNames = new HashMap<>();
-        long entries = tarAll(tar, top, parent, firstNames);
+        long entries = tarAll(tar, top, parent, depth, firstNames);
         tar.finish();
         return new Dumped(NodeType.DIR, tar.written(), entries);
     }
@@ -106,7 +112,10 @@ public final class Dumper {
      * The nodes of one directory. A name twice in one directory is refused: a crafted tree could make "d" a
      * symlink to /etc and then a directory holding "passwd", for an extracting tar to write through the link.
      */
-    private long tarAll(TarWriter tar, List<Node> nodes, String dir, Map<List<Long>, String> firstNames) throws IOException {
+    private long tarAll(TarWriter tar, List<Node> nodes, String dir, int depth, Map<List<Long>, String> firstNames) throws IOException {
+        if (depth > Tree.MAX_DEPTH) { // a forged tree of 100,000 levels ran out of heap, advising a larger one (a tester's)
+            throw Tree.tooDeep(dumping.shortId());
+        }
         java.util.Set<String> names = new java.util.HashSet<>();
         long entries = 0;
         for (Node n : nodes) {
@@ -114,13 +123,13 @@ public final class Dumper {
                 throw new VaultException("refused the name " + n.name() + ", twice under "
                         + (dir.isEmpty() ? "/" : dir) + " in the snapshot; the archive is incomplete");
             }
-            entries += tar(tar, n, dir, firstNames);
+            entries += tar(tar, n, dir, depth, firstNames);
         }
         return entries;
     }
 
     /** One node and, for a directory, everything under it, pre-order; returns the entries written. */
-    private long tar(TarWriter tar, Node n, String dir, Map<List<Long>, String> firstNames) throws IOException {
+    private long tar(TarWriter tar, Node n, String dir, int depth, Map<List<Long>, String> firstNames) throws IOException {
         if (!Node.isSafeName(n.name())) { // a crafted name ("..", "a/b", "/etc") never reaches an archive
             throw new VaultException("refused unsafe name " + n.name() + " under "
                     + (dir.isEmpty() ? "/" : dir) + " in the snapshot; the archive is incomplete");
@@ -133,7 +142,7 @@ public final class Dumper {
                 }
                 tar.entry(FileNames.encode(name + "/"), TarWriter.DIRECTORY, n.mode(), n.mtime(), n.uid(), n.gid(), 0, null, null,
                         n.xattrs());
-                return 1 + tarAll(tar, repo.loadTree(n.subtree()).nodes(), name + "/", firstNames);
+                return 1 + tarAll(tar, repo.loadTree(n.subtree()).nodes(), name + "/", depth + 1, firstNames);
             }
             case SYMLINK -> tar.entry(FileNames.encode(name), TarWriter.SYMLINK, 0777, n.mtime(), n.uid(), n.gid(), 0,
                     FileNames.encode(n.linkTarget()), null, null);

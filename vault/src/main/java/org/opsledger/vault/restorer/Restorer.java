@@ -227,7 +227,8 @@ public final class Restorer {
             }
         }
         Plan plan = new Plan(base);
-        collect(repo.loadTree(snapshot.snapshot().tree()), plan.target, inc, inc.isEmpty(), plan);
+        restoring = snapshot;
+        collect(repo.loadTree(snapshot.snapshot().tree()), plan.target, inc, inc.isEmpty(), 0, plan);
         repo.forgetTreePacks(); // every file is planned: no tree is read again,
         repo.forgetIndex(); // and every blob it writes located (Entry.blobs): the index is not needed either
         for (String i : inc) { // a mistyped path restores nothing: an error, not "restored 0 files"
@@ -944,11 +945,14 @@ public final class Restorer {
         }
     }
 
+    /** The snapshot being restored, for {@link Tree#tooDeep}. */
+    private SnapshotRef restoring;
+
     /**
      * Walks the tree and plans every directory, symlink and file, locating each file's blobs in the index (a blob
      * missing from it fails the restore before anything is written); {@link #createAll} creates them.
      */
-    private void collect(Tree tree, Entry dir, List<String> includes, boolean inside, Plan plan) {
+    private void collect(Tree tree, Entry dir, List<String> includes, boolean inside, int depth, Plan plan) {
         String relDir = dir.node == null ? "" : dir.shownRel();
         // an include given with a name's own bytes (not UTF-8) is that name's alone: shown as U+FFFD, two names matched
         boolean exactIncludes = includes.stream().anyMatch(FileNames::hasEscapes);
@@ -1009,8 +1013,12 @@ public final class Restorer {
                     if (n.subtree() == null) { // restored as an empty directory and "verified", exit 0 (a re-tester's)
                         throw new VaultException(named(dir, n) + ": " + Tree.NO_SUBTREE);
                     }
+                    if (depth + 1 > Tree.MAX_DEPTH) { // a forged tree of 100,000 levels ran out of heap, and the launcher
+                        // retried it in ever larger heaps for over 15 minutes (a tester's): refused before anything is written
+                        throw Tree.tooDeep(restoring.shortId());
+                    }
                     int planned = plan.size();
-                    collect(repo.loadTree(n.subtree()), d, onTheWay ? includes : List.of(), in, plan);
+                    collect(repo.loadTree(n.subtree()), d, onTheWay ? includes : List.of(), in, depth + 1, plan);
                     if (!in && plan.size() == planned) { // looked in for a pattern, which matched nothing there
                         plan.dirs.removeLast();
                     }

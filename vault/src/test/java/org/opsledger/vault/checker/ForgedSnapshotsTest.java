@@ -192,6 +192,21 @@ class ForgedSnapshotsTest {
             // vault commands 8 MiB): a thread of its own, as deep as the launcher's
             java.util.concurrent.atomic.AtomicReference<Object> checked = new java.util.concurrent.atomic.AtomicReference<>();
             java.util.concurrent.atomic.AtomicReference<Throwable> pruned = new java.util.concurrent.atomic.AtomicReference<>();
+            // and every other walk of trees (a tester's, with 100,000 levels: ls and diff printed ≈47 MB of paths, then ran out
+            // of heap advising a larger one; find and copy overflowed the stack; restore ran out of heap in ever larger ones)
+            SnapshotRef goodRef = repo.snapshots().getFirst();
+            java.util.Map<String, Throwable> walks = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.Map<String, org.junit.jupiter.api.function.Executable> others = new java.util.LinkedHashMap<>();
+            others.put("find", () -> new org.opsledger.vault.history.Finder(repo, "nothing-by-this-name").find(List.of(s), h -> { }));
+            others.put("diff", () -> new org.opsledger.vault.history.Differ(repo).diff(goodRef, s, c -> { }));
+            others.put("diff back", () -> new org.opsledger.vault.history.Differ(repo).diff(s, goodRef, c -> { }));
+            others.put("restore", () -> new org.opsledger.vault.restorer.Restorer(repo, 2).restore(s, tmp.resolve("target"), List.of(), true));
+            others.put("dump", () -> new org.opsledger.vault.restorer.Dumper(repo).dump(s, "/", java.io.OutputStream.nullOutputStream()));
+            others.put("copy", () -> {
+                try (Repository target = TestTrees.newRepo(tmp.resolve("long-term"))) {
+                    new org.opsledger.vault.copier.Copier(repo, target).copy(s);
+                }
+            });
             Thread walker = new Thread(null, () -> {
                 checked.set(new Checker(repo, 2).check(0).errors());
                 try {
@@ -199,11 +214,22 @@ class ForgedSnapshotsTest {
                 } catch (Throwable t) {
                     pruned.set(t);
                 }
+                others.forEach((name, walk) -> {
+                    try {
+                        walk.execute();
+                    } catch (Throwable t) {
+                        walks.put(name, t);
+                    }
+                });
             }, "deep-walk", 8L << 20);
             walker.start();
             walker.join();
             assertThat(checked.get()).isEqualTo(List.of(deep));
             assertThat(pruned.get()).hasMessage(deep);
+            for (String name : others.keySet()) {
+                assertThat(walks.get(name)).as(name).isInstanceOf(VaultException.class).hasMessage(deep);
+            }
+            assertThat(tmp.resolve("target")).as("nothing written").doesNotExist();
         }
     }
 
