@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.repository.LockRecord;
 import org.opsledger.vault.repository.ReferencedBlobs;
 import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.repository.SharedLock;
@@ -48,19 +52,74 @@ class LockTakenAwayTest {
      */
     @Test
     void aBackupWhoseLockIsRemovedAsItWritesItsIndexLeavesNoIndexOfPacksAPruneDeleted() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path data = oneBackupAndABigFileSince(dir);
+        try (Repository admin = TestTrees.open(dir)) {
+            failsAndLeavesNoIndexOfItsPacks(dir, data, () -> {
+                admin.locks().unlock(true); // `vault unlock --remove-all`, then the nightly prune
+                return new Pruner(admin).prune().orphanPacksDeleted();
+            });
+        }
+    }
+
+    /**
+     * A lock a prune passes over as stale is one it removes. A backup on a host suspended (a laptop's lid, a paused VM) while
+     * a prune ran: its lock was fresh when the prune began and removed the stale ones, stale by the time the prune judged
+     * the orphan packs, and only passed over there. The prune deleted the packs the backup had written; the host, resumed,
+     * found its lock file there (its monotonic clock does not count a suspension), refreshed it and wrote an index file
+     * naming the deleted packs, left when it then failed on one of them ("missing file … data/…"): check called the
+     * repository damaged, and every prune refused until a repair. The prune now removes the lock it passes over: the
+     * backup finds it gone, writes no index file and commits nothing, and run again stores its data again.
+     */
+    @Test
+    void aLockAPruneTakesForStaleMidwayIsRemovedAndItsBackupCommitsNothing() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path data = oneBackupAndABigFileSince(dir);
+        boolean[] armed = {true};
+        // the prune's store: as the prune lists the snapshots (it removed the stale locks just before), the backup's host
+        // has been suspended for 11 minutes: its lock file, as another host's reads it, was last refreshed 11 minutes ago
+        ForwardingBackend pruneStore = new ForwardingBackend(new LocalBackend(dir)) {
+            @Override
+            public List<String> list(String dirName) {
+                if (dirName.equals("snapshots") && armed[0]) {
+                    armed[0] = false;
+                    for (String name : local.list("locks")) {
+                        LockRecord l = VaultJson.read(local.read(name), LockRecord.class);
+                        if (l.kind().equals("backup")) { // as a lock of another host's (no holder this host can look up)
+                            Instant suspended = Instant.now().minus(Duration.ofMinutes(11));
+                            local.write(name, VaultJson.write(new LockRecord(l.kind(), "laptop-7", l.pid(), suspended, suspended, null)));
+                        }
+                    }
+                }
+                return super.list(dirName);
+            }
+        };
+        try (Repository admin = Repository.open(pruneStore, TestTrees.PASSWORD)) {
+            failsAndLeavesNoIndexOfItsPacks(dir, data, () -> new Pruner(admin).prune().orphanPacksDeleted()); // while the host sleeps
+        }
+        assertThat(armed[0]).isFalse();
+    }
+
+    /** A repository at {@code dir} with one backup of a small file, and a big file added since: the directory backed up. */
+    private Path oneBackupAndABigFileSince(Path dir) throws java.io.IOException {
         Path data = Files.createDirectories(tmp.resolve("src/data"));
         Files.write(data.resolve("small"), TestTrees.random(1, 1_000));
-        Path dir = tmp.resolve("repo");
         try (Repository first = TestTrees.newRepo(dir)) {
             TestTrees.backup(first, data);
         }
         Files.write(data.resolve("big"), TestTrees.random(2, 3_000_000));
+        return data;
+    }
+
+    /**
+     * A backup of {@code data} that runs {@code prune} (which says how many orphan packs it deleted) just before it writes
+     * its index file: it fails, nothing committed, the prune deleted its packs, and no index file names them; run again,
+     * it stores its data again and restores whole.
+     */
+    private void failsAndLeavesNoIndexOfItsPacks(Path dir, Path data, java.util.function.IntSupplier prune) {
         int[] orphans = {0};
-        try (Repository admin = TestTrees.open(dir);
-             Repository backing = Repository.open(ForwardingBackend.hooked(dir, "index/", 1, () -> {
-                 admin.locks().unlock(true); // `vault unlock --remove-all`, then the nightly prune
-                 orphans[0] = new Pruner(admin).prune().orphanPacksDeleted();
-             }), TestTrees.PASSWORD)) {
+        try (Repository backing = Repository.open(ForwardingBackend.hooked(dir, "index/", 1, () -> orphans[0] = prune.getAsInt()),
+                TestTrees.PASSWORD)) {
             assertThatThrownBy(() -> TestTrees.backup(backing, data)).isInstanceOf(VaultException.class)
                     .hasMessageContaining("was removed by another process").hasMessageContaining("nothing was committed: run it again");
         }

@@ -190,8 +190,9 @@ public final class Pruner {
 
     private PruneResult deleteCondemned(SharedLock own, List<SnapshotRef> seen, Set<ObjectId> referenced,
                                         int condemnedCount, int repacked) {
-        // every other live lock: backups, a second prune, a key retirement, a copy into this repository
-        List<LockRecord> backups = repo.locks().liveOtherThan(own);
+        // every other live lock: backups, a second prune, a key retirement, a copy into this repository; a stale one passed
+        // over is removed, so that its process, should it resume, commits nothing (Locks#liveOtherThanRemovingStale)
+        List<LockRecord> backups = repo.locks().liveOtherThanRemovingStale(own);
         // snapshots written since phase 1 may reference condemned blobs: add what they need
         Set<String> seenIds = new HashSet<>();
         seen.forEach(s -> seenIds.add(s.id().hex()));
@@ -266,7 +267,7 @@ public final class Pruner {
             List<Path> leftovers = local == null ? List.of() : local.leftoverTemporaryFiles(Locks.STALE_AFTER);
             // a backup that began after the listings writes new names; one that began before them is seen here
             // (its lock file is written before any pack)
-            boolean otherStarted = !repo.locks().liveOtherThan(own).isEmpty();
+            boolean otherStarted = !repo.locks().liveOtherThanRemovingStale(own).isEmpty();
             if (!otherStarted) {
                 List<IndexFile.Pack> indexedAgain = new ArrayList<>();
                 List<String> leftByBackups = new ArrayList<>();

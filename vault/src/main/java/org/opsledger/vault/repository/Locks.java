@@ -89,6 +89,40 @@ public final class Locks {
     }
 
     /**
+     * {@link #liveOtherThan}, for a prune about to delete what only a live lock keeps (condemned packs, orphan packs): the
+     * stale lock files it passes over, from the same reading, it removes first, and one it cannot remove counts as live.
+     * Passed over and left, a lock that went stale while a prune ran (fresh at its {@link #removeStale}) was found there by
+     * its process resuming (a host suspended, which its monotonic clock does not count): it refreshed it, and wrote an
+     * index file naming the packs the prune had deleted. Removed, it is gone to that process, which commits nothing
+     * ({@link SharedLock}; docs/vault-format.md §10).
+     */
+    public List<LockRecord> liveOtherThanRemovingStale(SharedLock own) {
+        Instant cutoff = Instant.now().minus(STALE_AFTER);
+        LockHolder here = LockHolder.current();
+        long pid = ProcessHandle.current().pid();
+        List<LockRecord> live = new ArrayList<>();
+        try (Backend.Deletions deletions = backend.deletions()) { // durable before anything the lock kept goes
+            for (LockFile f : read()) {
+                LockRecord l = f.lock();
+                if (l == null || l.started().equals(own.started()) && l.pid() == pid) {
+                    continue;
+                }
+                if (staleness(f, cutoff, here) == null) {
+                    live.add(l);
+                    continue;
+                }
+                try {
+                    deletions.delete(f.name());
+                    SharedLock.ABANDONED.remove(new SharedLock.Abandoned(backend.location(), f.name()));
+                } catch (BackendException cannot) {
+                    live.add(l); // left there, its process may resume and find it
+                }
+            }
+        }
+        return live;
+    }
+
+    /**
      * Work that runs with no other process in the repository: repair and key retirement write one index in place
      * of all and move packs; upgrade writes the config and the index anew; recover takes trees no snapshot
      * references for lost (a running backup's are); a key slot's removal reads the slots left and removes one (two at
