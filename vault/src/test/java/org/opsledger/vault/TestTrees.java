@@ -75,6 +75,25 @@ public final class TestTrees {
         return new Archiver(repo, new BackupProgress()).backup(options(paths).withFull(true));
     }
 
+    /**
+     * A new repository at {@code dir} with two backups of {@code data} (made here) and its one file, config, the first
+     * snapshot forgotten; config then holds again what only that one held: the next prune condemns its pack, and a backup
+     * of {@code data} finds that content there while an index names the pack.
+     */
+    public static void contentOnlyAForgottenSnapshotHeld(Path dir, Path data, long seed) throws IOException {
+        byte[] old = random(seed, 300_000);
+        Files.createDirectories(data);
+        Files.write(data.resolve("config"), old);
+        try (Repository first = newRepo(dir)) {
+            SnapshotRef s0 = backup(first, data);
+            Files.write(data.resolve("config"), random(seed + 1, 300_000));
+            backup(first, data);
+            org.opsledger.vault.prune.Forgetter f = new org.opsledger.vault.prune.Forgetter(first, java.time.ZoneOffset.UTC);
+            f.remove(f.plan(List.of(s0), java.time.Instant.now()), id -> { });
+        }
+        Files.write(data.resolve("config"), old);
+    }
+
     public static byte[] random(long seed, int size) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);

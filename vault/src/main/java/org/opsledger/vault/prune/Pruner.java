@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class Pruner {
 
     private final Repository repo;
     private final double repackThreshold;
+    private final InstantSource clock;
 
     public Pruner(Repository repo) {
         this(repo, REPACK_THRESHOLD);
@@ -53,11 +55,17 @@ public final class Pruner {
      *                        {@code --max-unused 0})
      */
     public Pruner(Repository repo, double repackThreshold) {
+        this(repo, repackThreshold, InstantSource.system());
+    }
+
+    /** As {@link #Pruner(Repository, double)}, telling the time of its condemnations by {@code clock} (a test's, that moves on). */
+    Pruner(Repository repo, double repackThreshold, InstantSource clock) {
         if (!(repackThreshold >= 0 && repackThreshold <= 1)) {
             throw new IllegalArgumentException("the share of unused bytes is between 0 and 1, got " + repackThreshold);
         }
         this.repo = repo;
         this.repackThreshold = repackThreshold;
+        this.clock = clock;
     }
 
     /** One-entry journal files this prune leaves out of its journal compaction (a forget's own stand-in entry). */
@@ -135,15 +143,24 @@ public final class Pruner {
             }
             repo.flush(); // new packs and their index file are durable before anything is condemned
             long repackedBytes = repacking.bytes();
-            Instant now = Instant.now();
+            // a record's condemnedAt is when no index file names its pack any more: the old files go once every record and
+            // the new index are written, which took minutes on a slow store, and a backup that began meanwhile read the old
+            // index with a lock the delete phase took for one begun after it (§10, Delete). Written ahead by the time that
+            // may take; written again with the time it ended, when it took longer
+            Instant condemnedAt = clock.instant().plus(INDEX_REPLACED_WITHIN);
             Set<ObjectId> condemnedNow = new HashSet<>();
             for (ObjectId pack : concat(toCondemn, toRepack)) {
-                repo.writeSealedAs("condemned/" + pack.hex(), Sealing.Kind.CONDEMNED,
-                        new Condemned(now, Index.toFile(pack, index.epochOf(pack), byPack.get(pack))));
+                writeCondemned(pack, condemnedAt, index, byPack);
                 condemnedNow.add(pack);
             }
             if (!condemnedNow.isEmpty() || oldIndexFiles.size() > Repository.indexFilesFor(index) + INDEX_FILES_LEFT) {
                 repo.replaceIndex(index, condemnedNow, oldIndexFiles);
+            }
+            Instant indexReplaced = clock.instant();
+            if (indexReplaced.isAfter(condemnedAt)) {
+                for (ObjectId pack : condemnedNow) {
+                    writeCondemned(pack, indexReplaced, index, byPack);
+                }
             }
             if (!toRepack.isEmpty()) {
                 // IS.012 6.6.7: a held snapshot's data repacked is in new packs, which the store's legal holds (S3 Object
@@ -178,6 +195,19 @@ public final class Pruner {
      * alone, packs of more than 8,192 small files' blobs, a file each, were written anew at every prune (a re-tester's).
      */
     public static final int INDEX_FILES_LEFT = 8;
+
+    /**
+     * How long after the condemnation time a prune takes at most, as a rule, to write its condemned records and the index
+     * without their packs, and delete the old index files: a record says that much later, and is written again with the
+     * time the old files were gone when it took longer. Later prunes wait, for that pack, for the backups begun up to then
+     * and the clock skew allowed.
+     */
+    static final Duration INDEX_REPLACED_WITHIN = Duration.ofMinutes(10);
+
+    private void writeCondemned(ObjectId pack, Instant condemnedAt, Index index, Map<ObjectId, List<PackedBlob>> byPack) {
+        repo.writeSealedAs("condemned/" + pack.hex(), Sealing.Kind.CONDEMNED,
+                new Condemned(condemnedAt, Index.toFile(pack, index.epochOf(pack), byPack.get(pack))));
+    }
 
     /** Every condemned record, its pack's blobs readable in memory meanwhile (ReferencedBlobs#condemned). */
     private List<Condemned> condemned() {
