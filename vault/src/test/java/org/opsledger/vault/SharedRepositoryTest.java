@@ -258,15 +258,7 @@ class SharedRepositoryTest {
         }
         CountDownLatch firstReading = new CountDownLatch(1);
         CountDownLatch secondEnded = new CountDownLatch(1);
-        Archiver.FileOpener afterTheSecond = (directory, p) -> {
-            firstReading.countDown();
-            try {
-                secondEnded.await();
-            } catch (InterruptedException e) {
-                throw new java.io.InterruptedIOException();
-            }
-            return Archiver.FileOpener.DIRECT.open(directory, p);
-        };
+        Archiver.FileOpener afterTheSecond = waitingAt(p -> true, firstReading, secondEnded);
         try (Repository repo = TestTrees.open(dir)) {
             CompletableFuture<SnapshotRef> first = CompletableFuture.supplyAsync(
                     () -> new Archiver(repo, new BackupProgress(), afterTheSecond).backup(TestTrees.options(a)));
@@ -280,6 +272,95 @@ class SharedRepositoryTest {
             assertThat(firstSummary.bytesAdded()).as("the first's bytes").isEqualTo(aloneA.bytesAdded());
             assertThat(second.blobsAdded()).as("the second's blobs").isEqualTo(aloneB.blobsAdded());
             assertThat(second.bytesAdded()).as("the second's bytes").isEqualTo(aloneB.bytesAdded());
+        }
+    }
+
+    /** Opens the files a backup reads, waiting at each that {@code at} matches until {@code go}, once it has said so ({@code reached}). */
+    private static Archiver.FileOpener waitingAt(java.util.function.Predicate<Path> at, CountDownLatch reached, CountDownLatch go) {
+        return (directory, p) -> {
+            if (at.test(p)) {
+                reached.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+            return Archiver.FileOpener.DIRECT.open(directory, p);
+        };
+    }
+
+    /**
+     * Two backups at once on one object, as a server runs them, and the lock file of one of them removed by another process
+     * (a prune on a host whose clock ran ahead took it for stale): the other job's lock was there all along, and a prune
+     * deletes no pack the object wrote while any of its locks stands, yet the index file its flush wrote was refused for
+     * the lock that was not its own, and both jobs failed. Only the job whose lock went fails now.
+     */
+    @Test
+    void aLockRemovedFromUnderOneJobFailsThatJobAloneNotTheOneBesideIt() throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a/data"));
+        Path b = Files.createDirectories(tmp.resolve("b/data"));
+        Files.write(a.resolve("a1.bin"), TestTrees.random(1, 17 << 20)); // fills a pack before a2.bin is opened
+        Files.write(a.resolve("a2.bin"), TestTrees.random(2, 100_000));
+        Files.write(b.resolve("b.bin"), TestTrees.random(3, 2_000_000));
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        CountDownLatch firstWaiting = new CountDownLatch(1);
+        CountDownLatch secondEnded = new CountDownLatch(1);
+        Archiver.FileOpener waitingAtTheSecondFile = waitingAt(p -> p.getFileName().toString().equals("a2.bin"), firstWaiting, secondEnded);
+        try (Repository repo = TestTrees.open(dir)) {
+            CompletableFuture<SnapshotRef> first = CompletableFuture.supplyAsync(
+                    () -> new Archiver(repo, new BackupProgress(), waitingAtTheSecondFile).backup(TestTrees.options(a)));
+            firstWaiting.await();
+            List<String> firstsLock = new LocalBackend(dir).list("locks");
+            assertThat(firstsLock).hasSize(1);
+            Files.delete(dir.resolve(firstsLock.getFirst())); // taken for stale by a prune elsewhere
+            SnapshotRef second;
+            try {
+                second = TestTrees.backup(repo, b);
+            } finally {
+                secondEnded.countDown();
+            }
+            assertThatThrownBy(first::join).hasRootCauseInstanceOf(VaultException.class)
+                    .rootCause().hasMessageContaining("was removed by another process").hasMessageContaining("nothing was committed");
+            try (Repository fresh = TestTrees.open(dir)) {
+                assertThat(fresh.snapshots()).extracting(SnapshotRef::id).containsExactly(second.id());
+                assertThat(new org.opsledger.vault.checker.Checker(fresh, 2).check(100).errors()).isEmpty();
+                new Restorer(fresh, 2).restore(second, tmp.resolve("target"), List.of(), true);
+                TestTrees.assertSameTree(b, tmp.resolve("target/data"));
+            }
+        }
+    }
+
+    /**
+     * A job that failed on a server's object left a pack written and in no index file yet; with no lock of the object left,
+     * the nightly prune deleted it as an orphan, as it should. The next job on the object then wrote an index file naming
+     * it: check found the pack missing, and every later prune refused until a repair. A pack the object wrote is indexed
+     * only while a lock of the object has stood since it was written; the next job's lock finds none and leaves it out.
+     */
+    @Test
+    void aPackAFailedJobLeftUnindexedThatAPruneDeletedIsNotIndexedByTheNextJob() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("b.bin"), TestTrees.random(3, 2_000_000));
+        Path dir = tmp.resolve("repo");
+        TestTrees.newRepo(dir).close();
+        try (Repository repo = TestTrees.open(dir)) {
+            try (SharedLock failed = repo.lock("backup")) {
+                for (int i = 0; i < 17; i++) { // a pack written, not yet in an index file, and the job fails: no flush
+                    byte[] blob = TestTrees.random(10 + i, 1 << 20);
+                    repo.saveBlob(BlobType.DATA, blob, 0, blob.length);
+                }
+            }
+            assertThat(new LocalBackend(dir).list("data")).as("the failed job's pack").isNotEmpty();
+            try (Repository nightly = TestTrees.open(dir)) {
+                assertThat(new org.opsledger.vault.prune.Pruner(nightly).prune().orphanPacksDeleted()).isPositive();
+            }
+            SnapshotRef next = TestTrees.backup(repo, data);
+            try (Repository fresh = TestTrees.open(dir)) {
+                assertThat(new org.opsledger.vault.checker.Checker(fresh, 2).check(100).errors()).isEmpty();
+                new Restorer(fresh, 2).restore(next, tmp.resolve("target"), List.of(), true);
+                TestTrees.assertSameTree(data, tmp.resolve("target/data"));
+            }
         }
     }
 }

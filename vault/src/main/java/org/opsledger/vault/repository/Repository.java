@@ -1104,11 +1104,15 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Writes an index file of the packs not yet in one, only while the lock file of each job that may have blobs in them is
-     * there ({@link SharedLock#whileHeld}'s guard), before the write and after it: `vault unlock --remove-all` removed a
-     * running backup's lock, a prune deleted its packs as orphans, and the backup, though it committed nothing, then wrote
-     * an index file naming them; run again, it took their blobs for stored, "0 B added", exit 0, and its snapshot did not
-     * restore (a tester's, h4). A backup that finds its lock gone writes none, and deletes the one it has just written.
+     * Writes an index file of the packs not yet in one, only while a lock of this object's jobs is there ({@link
+     * SharedLock#whileHeld}'s guard), before the write and after it: `vault unlock --remove-all` removed a running backup's
+     * lock, a prune deleted its packs as orphans, and the backup, though it committed nothing, then wrote an index file
+     * naming them; run again, it took their blobs for stored, "0 B added", exit 0, and its snapshot did not restore (a
+     * tester's, h4). A backup that finds its lock gone writes none, and deletes the one it has just written. One lock is
+     * enough: a prune deletes no orphan pack while any lock is live, and a lock stands for the packs written before it only
+     * when one that stood for them was still there once it was written ({@link #lock}). Each job's lock was asked for, and
+     * one job's lock removed (taken for stale) failed every job on a server's object, the others' locks there (a lead's);
+     * the job whose lock went fails at its commit ({@link SharedLock#whileHeld}).
      */
     private void writeIndexFile() {
         if (!unindexed.isEmpty()) {
@@ -1125,15 +1129,15 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Refuses unless each job's lock is held ({@link SharedLock#requireHeldUnlessClosed}); refused, the index files
-     * {@code written} go, and so do the packs no index file names from this object's index: a prune may have deleted them,
-     * and neither a job running now nor a later one takes their blobs as stored (the jobs running now fail, {@link #packLost}).
-     * Called with the lock on {@link #unindexed} held.
+     * Refuses unless a job's lock is held ({@link SharedLock#requireHeldUnlessClosed}), when any job runs on this object;
+     * refused, the index files {@code written} go, and so do the packs no index file names from this object's index: a
+     * prune may have deleted them, and neither a job running now nor a later one takes their blobs as stored (the jobs
+     * running now fail, {@link #packLost}). Called with the lock on {@link #unindexed} held.
      */
     private void requireJobLocks(List<String> written) {
-        try {
-            jobs.forEach(SharedLock::requireHeldUnlessClosed);
-        } catch (VaultException gone) {
+        List<VaultException> refused = new ArrayList<>();
+        if (!aJobLockStands(refused) && !refused.isEmpty()) {
+            VaultException gone = refused.getFirst();
             try {
                 backend.deleteAll(written);
             } finally {
@@ -1146,6 +1150,41 @@ public final class Repository implements AutoCloseable {
                         (before, later) -> before == null ? later : before.and(later));
             }
             throw gone;
+        }
+    }
+
+    /** Whether a lock of this object's jobs stands now; {@code refused} gets why each of the others whose job runs does not. */
+    private boolean aJobLockStands(List<VaultException> refused) {
+        for (SharedLock job : jobs) {
+            try {
+                if (job.requireHeldUnlessClosed()) {
+                    return true;
+                }
+            } catch (VaultException gone) {
+                refused.add(gone);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Leaves out the packs this object wrote that are in no index file yet when no lock of its jobs stands now (each closed,
+     * or removed from under its job): a prune may have deleted them as orphans meanwhile, as it should. A server's job that
+     * failed left such a pack, the nightly prune deleted it, and the next job on the object wrote an index file naming it:
+     * check found it missing, and every prune after refused until a repair (a lead's). Out of the index in memory too, so
+     * that no job takes their blobs for stored. Called once a new job's lock is written: a lock that stands then has stood
+     * for those packs since they were written, and the new one stands for them from then on ({@link #writeIndexFile}).
+     */
+    private void leaveOutPacksNoLockStoodFor() {
+        synchronized (unindexed) {
+            if (unindexed.isEmpty() || aJobLockStands(new ArrayList<>())) {
+                return;
+            }
+            unindexed.clear();
+            synchronized (indexLock) {
+                index = null; // read again from the index files at its next use
+                indexFilesRead.clear();
+            }
         }
     }
 
@@ -2528,6 +2567,7 @@ public final class Repository implements AutoCloseable {
             throw e;
         }
         jobs.removeIf(SharedLock::released);
+        leaveOutPacksNoLockStoodFor();
         jobs.add(lock); // before the job saves a blob: a pack its cancellation loses fails the jobs running ({@link #packLost})
         synchronized (packsListing) {
             packsListed = null; // data/ listed again, under this lock, on the first blob looked for ({@link #hasBlob})

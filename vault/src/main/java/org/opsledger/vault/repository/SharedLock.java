@@ -148,13 +148,16 @@ public final class SharedLock implements AutoCloseable {
     }
 
     /**
-     * Refuses as {@link #whileHeld} does, unless its job has closed the lock: an index file is written only while the lock
-     * file of each job that may have blobs in its packs is there (Repository#writeIndexFile).
+     * Refuses as {@link #whileHeld} does; false, not refused, when its job has closed the lock (it stands for nothing written
+     * after) and the process is not ending. An index file is written only while a lock of the jobs of its Repository object
+     * stands that has stood since its packs were written (Repository#writeIndexFile).
      */
-    void requireHeldUnlessClosed() { // not under this monitor: a commit under it may wait for the index file's writer
+    boolean requireHeldUnlessClosed() { // not under this monitor: a commit under it may wait for the index file's writer
         if (!closed || ending) {
             requireHeld();
+            return true;
         }
+        return false;
     }
 
     private void requireHeld() {
