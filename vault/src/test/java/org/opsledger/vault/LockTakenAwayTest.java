@@ -15,6 +15,7 @@ import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.pack.BlobType;
 import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.repository.KeyEpochs;
 import org.opsledger.vault.repository.LockRecord;
 import org.opsledger.vault.repository.ReferencedBlobs;
 import org.opsledger.vault.repository.Repository;
@@ -83,13 +84,7 @@ class LockTakenAwayTest {
             public List<String> list(String dirName) {
                 if (dirName.equals("snapshots") && armed[0]) {
                     armed[0] = false;
-                    for (String name : local.list("locks")) {
-                        LockRecord l = VaultJson.read(local.read(name), LockRecord.class);
-                        if (l.kind().equals("backup")) { // as a lock of another host's (no holder this host can look up)
-                            Instant suspended = Instant.now().minus(Duration.ofMinutes(11));
-                            local.write(name, VaultJson.write(new LockRecord(l.kind(), "laptop-7", l.pid(), suspended, suspended, null)));
-                        }
-                    }
+                    suspendedFor(dir, Duration.ofMinutes(11));
                 }
                 return super.list(dirName);
             }
@@ -98,6 +93,48 @@ class LockTakenAwayTest {
             failsAndLeavesNoIndexOfItsPacks(dir, data, () -> new Pruner(admin).prune().orphanPacksDeleted()); // while the host sleeps
         }
         assertThat(armed[0]).isFalse();
+    }
+
+    /**
+     * Work that runs alone removes the stale locks it passes over, as prune does. A backup on a host suspended: `key rotate`
+     * and `key retire 1` ran meanwhile, the retirement taking its lock for stale and leaving it, and deleting the packs the
+     * backup had written, in no index yet; the host, resumed, found its lock file there and wrote an index file naming them
+     * (then failed "missing file … data/…", the file left). Removed, the backup finds it gone and commits nothing; run
+     * again, it restores whole.
+     */
+    @Test
+    void aLockAKeyRetirementTakesForStaleIsRemovedAndItsBackupCommitsNothing() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path data = oneBackupAndABigFileSince(dir);
+        try (Repository admin = TestTrees.open(dir);
+             Repository backing = Repository.open(ForwardingBackend.hooked(dir, "index/", 1, () -> {
+                 suspendedFor(dir, Duration.ofMinutes(11)); // the backup's host sleeps while the keys are rotated and retired
+                 new KeyEpochs(admin).rotate();
+                 new KeyEpochs(admin).retire(1);
+             }), TestTrees.PASSWORD)) {
+            assertThatThrownBy(() -> TestTrees.backup(backing, data)).isInstanceOf(VaultException.class)
+                    .hasMessageContaining("was removed by another process").hasMessageContaining("nothing was committed: run it again");
+        }
+        try (Repository again = TestTrees.open(dir)) {
+            assertThat(new org.opsledger.vault.checker.Checker(again, 2).check(100).errors()).isEmpty();
+            SnapshotRef saved = TestTrees.backup(again, data);
+            restoresWhole(again, saved, tmp.resolve("out"));
+        }
+    }
+
+    /**
+     * The backup locks in {@code dir} as another host reads them once that host has slept {@code asleep}: last refreshed
+     * then, and with no holder this host can look up.
+     */
+    private static void suspendedFor(Path dir, Duration asleep) {
+        LocalBackend local = new LocalBackend(dir);
+        for (String name : local.list("locks")) {
+            LockRecord l = VaultJson.read(local.read(name), LockRecord.class);
+            if (l.kind().equals("backup")) {
+                Instant then = Instant.now().minus(asleep);
+                local.write(name, VaultJson.write(new LockRecord(l.kind(), "laptop-7", l.pid(), then, then, null)));
+            }
+        }
     }
 
     /** A repository at {@code dir} with one backup of a small file, and a big file added since: the directory backed up. */

@@ -89,8 +89,10 @@ public final class Locks {
     }
 
     /**
-     * {@link #liveOtherThan}, for a prune about to delete what only a live lock keeps (condemned packs, orphan packs): the
-     * stale lock files it passes over, from the same reading, it removes first, and one it cannot remove counts as live.
+     * {@link #liveOtherThan}, for a prune about to delete what only a live lock keeps (condemned packs, orphan packs), and
+     * for work that runs alone ({@link #refuseConflicting}): the stale lock files it passes over, from the same reading, it
+     * removes first, and one it cannot remove counts as live (a key retirement passed over a suspended host's backup
+     * lock and deleted the packs it had written, in no index yet; the backup, resumed, wrote an index file naming them).
      * Passed over and left, a lock that went stale while a prune ran (fresh at its {@link #removeStale}) was found there by
      * its process resuming (a host suspended, which its monotonic clock does not count): it refreshed it, and wrote an
      * index file naming the packs the prune had deleted. Removed, it is gone to that process, which commits nothing
@@ -163,7 +165,8 @@ public final class Locks {
     public void refuseConflicting(SharedLock own) {
         boolean alone = RUNS_ALONE.contains(own.kind());
         LockHolder here = LockHolder.current();
-        for (LockRecord l : liveOtherThan(own)) {
+        // what runs alone goes ahead beside no process it passes over: a stale lock it leaves may be found by its process
+        for (LockRecord l : alone ? liveOtherThanRemovingStale(own) : liveOtherThan(own)) {
             if (alone) {
                 throw new Conflict(l.kind(), who(l, here) + " is working in the repository,"
                         + " and " + a(own.kind()) + " runs alone: run it again when nothing else runs");
