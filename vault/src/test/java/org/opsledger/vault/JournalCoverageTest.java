@@ -244,6 +244,83 @@ class JournalCoverageTest {
     }
 
     /**
+     * An init, a backup and two checks; then a verified restore dated two hours back, after the init and before the two
+     * checks, which did not read it (written later by someone with the password, h2's repro-4): that restore.
+     */
+    private JournalEntry checkedTwiceThenBackdated(Repository repo, Instant now) {
+        Journal journal = new Journal(repo);
+        journal.record(entry(Operation.INIT, "web-1", now.minusSeconds(3 * 3600), Outcome.OK, "created repository "
+                + repo.config().id() + " (format 6); key slot " + repo.keySlotInUse().substring(0, 8) + " (initial)"));
+        journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(3 * 3600 - 60), Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
+        assertThat(missing(check(repo))).isEmpty();
+        assertThat(missing(check(repo))).isEmpty();
+        JournalEntry forged = verifiedRestore(now.minusSeconds(2 * 3600));
+        journal.record(forged);
+        return journal.read().entries().stream().filter(x -> x.started().equals(forged.started())).findFirst().orElseThrow(); // as sealed
+    }
+
+    /**
+     * A check's entry the forger wrote beside the backdated restore, naming it and none of the checks before it, made a
+     * second line of checks, and the error became the warning of copies merged back. Two lines fork where their checks read
+     * the same entries, and the restore must be dated after that fork: without one (it names the restore alone), or dated
+     * before it (it names the first check too), it stays an error at every check. What remains: one that names the init
+     * as well, as a copy made before the first check would, is the warning, which names it as the other line's check.
+     */
+    @Test
+    void aCheckEntryForgedToNameABackdatedEntryDoesNotMakeItASecondLine() throws Exception {
+        for (String alsoNamed : List.of("nothing", "the first check", "the init")) {
+            Path repoDir = tmp.resolve(alsoNamed.replace(' ', '-'));
+            try (Repository repo = TestTrees.newRepo(repoDir)) {
+                JournalEntry forged = checkedTwiceThenBackdated(repo, Instant.now());
+                Journal journal = new Journal(repo);
+                List<JournalEntry> entries = journal.read().entries();
+                List<String> covers = new ArrayList<>();
+                if (!alsoNamed.equals("nothing")) {
+                    covers.add(Coverage.describe(alsoNamed.equals("the init") ? entries.getFirst()
+                            : entries.stream().filter(x -> x.operation() == Operation.CHECK).findFirst().orElseThrow()));
+                }
+                covers.add(Coverage.describe(forged));
+                Instant at = Instant.now();
+                journal.record(new JournalEntry(Operation.CHECK, Outcome.OK, at, at.plusSeconds(1), "web-9", "root", List.of(), List.of(),
+                        false, 0, "checked", null).covering(covers));
+                for (int i = 0; i < 2; i++) {
+                    CheckResult r = check(repo);
+                    if (alsoNamed.equals("the init")) {
+                        assertThat(missing(r)).as(alsoNamed).isEmpty();
+                        assertThat(r.warnings()).as(alsoNamed).anySatisfy(w -> assertThat(w).startsWith("1 journal entr(ies) ended before a"
+                                + " check began that did not read them (first: the restore on web-2 started " + Journal.utc(forged.started()))
+                                .contains("the other line's check is the check of " + Journal.utc(at) + " on web-9, which read none of the checks"
+                                        + " that missed it"));
+                    } else {
+                        assertThat(missing(r)).as(alsoNamed).singleElement().asString().startsWith("journal entry backdated: the restore on"
+                                + " web-2 started " + Journal.utc(forged.started()));
+                        assertThat(r.warnings()).as(alsoNamed).noneMatch(w -> w.contains("two lines of checks"));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A copy of a check's entry (the same digest: operation, start, end, host) whose covers leave out the checks before it
+     * stood for what that check read, where the copy was read after the entry: the backdated restore it named became two
+     * lines. A check read what every entry of its digest names.
+     */
+    @Test
+    void aForgedCopyOfAChecksEntryDoesNotCutWhatThatCheckRead() throws Exception {
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            JournalEntry forged = checkedTwiceThenBackdated(repo, Instant.now());
+            Journal journal = new Journal(repo);
+            assertThat(missing(check(repo))).singleElement().asString().startsWith("journal entry backdated: the restore on web-2");
+            JournalEntry namer = journal.read().entries().stream().filter(x -> x.covers().stream().anyMatch(c -> c.startsWith(Coverage.digest(forged))))
+                    .findFirst().orElseThrow();
+            journal.compact(); // the check's entry into a segment, read before the copy
+            journal.record(namer.covering(List.of(Coverage.describe(forged))));
+            assertThat(missing(check(repo))).singleElement().asString().startsWith("journal entry backdated: the restore on web-2");
+        }
+    }
+
+    /**
      * Two copies of a repository written apart and merged back: the entries of one are dated before the other's checks,
      * which did not read them. A warning saying so, not an error each: the check that named them did not read the check
      * that missed them.

@@ -539,9 +539,10 @@ public final class Checker {
     /**
      * The journal's entries dated before a check that did not read them, or before the repository's init (§13,
      * "Backdated entries"): written later with an earlier date, by someone with the password. An error each (the first
-     * ten); a warning where the checks that read them name two lines of checks (copies of the repository written apart and
-     * merged back, or checks run at once on two hosts), whose entries are each dated before the other's checks. A
-     * verified restore dated 90 days back, before the init, made the "no verified restore" warning go (h2's repro-4).
+     * ten); a warning where the checks that read them name two lines of checks that fork (copies of the repository written
+     * apart and merged back), whose entries are each dated before the other's checks, naming the other line's check: a
+     * check's entry the forger wrote naming the restore alone made that warning of the error. A verified restore dated 90
+     * days back, before the init, made the "no verified restore" warning go (h2's repro-4).
      */
     private static void entriesBackdated(Coverage coverage, List<String> errors, List<String> warnings) {
         List<Coverage.Backdated> backdated = coverage.backdated();
@@ -560,10 +561,13 @@ public final class Checker {
         List<Coverage.Backdated> merged = backdated.stream().filter(Coverage.Backdated::twoLines).toList();
         if (!merged.isEmpty()) {
             Coverage.Backdated first = merged.getFirst();
+            Coverage.Named other = first.otherLine();
             warnings.add(merged.size() + " journal entr(ies) ended before a check began that did not read them (first: "
-                    + first.entry().said() + ", before the check of " + Journal.utc(first.check().started()) + "), where two lines of"
-                    + " checks each missed the other's entries: copies of the repository written apart and merged back, or checks"
-                    + " run at once on two hosts; if neither happened, they were written later with an earlier date (§13)");
+                    + first.entry().said() + ", before the check of " + Journal.utc(first.check().started()) + "; the other line's check"
+                    + " is the check of " + Journal.utc(other.started()) + (other.host() == null ? "" : " on " + other.host()) + ", which"
+                    + " read none of the checks that missed it), where two lines of checks each missed the other's entries: copies of"
+                    + " the repository written apart and merged back; if none were, they were written later with an earlier date, and"
+                    + " that check's entry with them (§13)");
         }
     }
 

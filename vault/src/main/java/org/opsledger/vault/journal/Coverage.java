@@ -186,12 +186,17 @@ public final class Coverage {
     /**
      * An entry dated before a check that did not read it, or before the repository's {@code init} (§13, "Backdated
      * entries"): written later with an earlier date. {@code check}, the check that began after it had ended (null: dated
-     * before the init); {@code twoLines}, that no check that missed it
-     * is one the check that named it read (for one none has named, that two checks are named by none): two lines of
-     * checks, copies of the repository written apart and merged back or checks run at once on two hosts, an entry of one
-     * dated before the other's checks (a warning, else an error).
+     * before the init); {@code otherLine}, where the checks ran on two lines, the check of the other line (the one that
+     * named it, or for one none has named, a check none has named) that read none of the checks that missed it and read
+     * what the first of them read at a fork the entry is dated after: copies of the repository written apart and merged
+     * back, an entry of one dated before the other's checks (a warning; null, an error). A check's entry a password holder
+     * writes can claim as much (§13): the warning names it.
      */
-    public record Backdated(Named entry, Instant finished, Named check, Instant init, boolean twoLines) {
+    public record Backdated(Named entry, Instant finished, Named check, Instant init, Named otherLine) {
+        /** Whether the checks that missed it ran on another line than the one that read it ({@code otherLine}): a warning. */
+        public boolean twoLines() {
+            return otherLine != null;
+        }
     }
 
     /** An entry read that a check named. */
@@ -276,7 +281,10 @@ public final class Coverage {
                     state.put(k, NAMED_AND_HERE);
                 }
             }
-            coversOf.put(id, digests.stream().mapToLong(Long::longValue).toArray());
+            // a check read what every entry of its digest names: a copy of its entry with covers cut (a password holder's)
+            // stands for none of what it read, which made the backdated entries it named two lines (§13)
+            coversOf.merge(id, digests.stream().mapToLong(Long::longValue).toArray(),
+                    (a, b) -> java.util.stream.LongStream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).distinct().toArray());
             long[] named = names.stream().mapToLong(Long::longValue).toArray();
             namesOf.put(id, named);
             namesOf.put(self.content().whole(), named);
@@ -347,36 +355,69 @@ public final class Coverage {
     public List<Backdated> backdated() {
         java.util.TreeMap<Instant, Named> checks = new java.util.TreeMap<>(); // the checks that named what they read, by start
         coversOf.keySet().stream().map(here::get).filter(h -> h != null).forEach(h -> checks.putIfAbsent(h.named().started(), h.named()));
-        long heads = coversOf.keySet().stream().filter(k -> state.get(k) instanceof Named).count();
-        Map<Long, Set<Long>> readBy = new HashMap<>(); // by check, the checks it read: those it named, and what they named in turn
+        List<Named> heads = coversOf.keySet().stream().filter(k -> state.get(k) instanceof Named).map(k -> (Named) state.get(k))
+                .sorted(Comparator.comparing(Named::started)).toList(); // the checks no check has named yet
+        Lines lines = new Lines();
         List<Backdated> found = new ArrayList<>();
         for (Here first : here.values()) {
             for (Here h = first; h != null; h = h.next()) {
                 Named e = h.named();
                 if (init != null && e.started().isBefore(init.minus(SKEW)) && !h.carriedHold()) {
-                    found.add(new Backdated(e, h.finished(), null, init, false));
+                    found.add(new Backdated(e, h.finished(), null, init, null));
                     continue;
                 }
                 Named namer = firstNamedBy.get(key(e.digest()));
                 // the checks that began once it had ended and before any check named it: each read every entry there was
-                Instant ended = (h.finished() == null ? e.started() : h.finished()).plus(SKEW);
+                Instant ended = h.finished() == null ? e.started() : h.finished();
                 Instant namedAt = namer == null ? Instant.MAX : namer.started();
-                if (!ended.isBefore(namedAt)) {
+                if (!ended.plus(SKEW).isBefore(namedAt)) {
                     continue;
                 }
-                var missed = checks.subMap(ended, false, namedAt, false).values();
+                var missed = checks.subMap(ended.plus(SKEW), false, namedAt, false).values();
                 if (missed.isEmpty()) {
                     continue;
                 }
-                // a check that missed it and that the check that named it read (named, or named by one it named) was on the same
-                // line; where none was, the two were on two lines: copies written apart and merged back, or checks at once
-                boolean twoLines = namer == null ? heads > 1 : missed.stream().noneMatch(c -> readBy.computeIfAbsent(key(namer.digest()),
-                        n -> gather(n, coversOf).covered()).contains(key(c.digest())));
-                found.add(new Backdated(e, h.finished(), missed.iterator().next(), null, twoLines));
+                Named otherLine = (namer == null ? heads : List.of(namer)).stream()
+                        .filter(n -> lines.apart(n, missed, ended)).findFirst().orElse(null);
+                found.add(new Backdated(e, h.finished(), missed.iterator().next(), null, otherLine));
             }
         }
         found.sort(Comparator.comparing((Backdated b) -> b.entry().started()));
         return found;
+    }
+
+    /**
+     * Whether checks ran on two lines (§13): copies of the repository written apart and merged back, each copy's checks
+     * missing the other's entries. The checks each check read are taken from covers, which a password holder's check
+     * entry writes as he likes; so two lines are taken only where they fork: the check of the one line read none of the
+     * checks of the other that missed the entry, and read, as the first of those did, entries from before the copies
+     * went apart (a check before, or the init: each copy's first check names what the copy held that none had named), the
+     * newest of them ending before the entry did (with {@link #SKEW}). A check's entry that names the backdated entry alone,
+     * or with an entry dated after it, makes no second line.
+     */
+    private final class Lines {
+        /** By check, the entries it read: those it named, and what the checks among them named in turn. */
+        private final Map<Long, Set<Long>> readBy = new HashMap<>();
+        /** By the two checks' digests, when the newest entry both read ended: where their lines forked; MIN where none. */
+        private final Map<List<Long>, Instant> forks = new HashMap<>();
+
+        boolean apart(Named check, java.util.Collection<Named> missed, Instant ended) {
+            Set<Long> read = readBy.computeIfAbsent(key(check.digest()), n -> gather(n, coversOf).covered());
+            if (missed.stream().anyMatch(c -> read.contains(key(c.digest())))) {
+                return false; // it read a check that missed the entry: one line, and the entry was written after that check read
+            }
+            long other = key(missed.iterator().next().digest());
+            Instant fork = forks.computeIfAbsent(List.of(key(check.digest()), other), k -> {
+                Instant newest = Instant.MIN;
+                for (long id : gather(other, coversOf).covered()) {
+                    Here both = read.contains(id) ? here.get(id) : null;
+                    Instant end = both == null ? null : both.finished() == null ? both.named().started() : both.finished();
+                    newest = end != null && end.isAfter(newest) ? end : newest;
+                }
+                return newest;
+            });
+            return fork != Instant.MIN && !ended.plus(SKEW).isBefore(fork);
+        }
     }
 
     /**
