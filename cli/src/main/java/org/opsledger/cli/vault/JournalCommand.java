@@ -85,9 +85,21 @@ final class JournalCommand implements Callable<Integer> {
         listing.unreadable().forEach(u -> Output.err().println("warning: journal entry " + u));
         var lastTest = listing.lastVerifiedRestore();
         String untested = listing.recoveryWarning(Instant.now());
+        // what check finds of the entries shown (§13): the forged text is not shown as fact
+        Map<Long, Coverage.Finding> findings = listing.coverage().findings();
+        java.util.function.Function<JournalEntry, Coverage.Finding> found = e -> findings.isEmpty() ? null
+                : findings.get(Coverage.content(e).whole());
+        List<JournalEntry> marked = shown.stream().filter(e -> found.apply(e) != null).toList();
         if (repo.json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("entries", shown);
+            m.put("entries", marked.isEmpty() ? shown : shown.stream().map(e -> {
+                Coverage.Finding f = found.apply(e);
+                if (f == null) {
+                    return e;
+                }
+                tools.jackson.databind.node.ObjectNode node = org.opsledger.vault.VaultJson.MAPPER.valueToTree(e);
+                return (Object) node.putPOJO("checkFinds", f);
+            }).toList());
             m.put("unreadable", listing.unreadable());
             m.put("lastVerifiedRestore", lastTest.orElse(null));
             m.put("recoveryUntested", untested != null);
@@ -103,7 +115,8 @@ final class JournalCommand implements Callable<Integer> {
                         TerminalText.cell(e.host()), e.username() == null ? "-" : TerminalText.cell(e.who()), // as snapshots' columns
                         e.keySlot() == null ? "-" : TerminalText.cell(e.keySlot().toString()),
                         e.snapshots().isEmpty() ? "-" : e.snapshots().getFirst().shortHex() + (e.snapshots().size() == 1 ? ""
-                                : "+" + (e.snapshots().size() - 1)), TerminalText.escape(SnapshotsCommand.dash(e.detail())));
+                                : "+" + (e.snapshots().size() - 1)), (found.apply(e) == null ? "" : "[" + found.apply(e).kind() + "] ")
+                                + TerminalText.escape(SnapshotsCommand.dash(e.detail())));
             }
             long failures = shown.stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED).count();
             long backupsFailed = shown.stream().filter(e -> e.operation() == JournalEntry.Operation.BACKUP
@@ -118,6 +131,13 @@ final class JournalCommand implements Callable<Integer> {
             if (shown.stream().anyMatch(e -> e.keySlot() != null && e.keySlot().labelUnverified())) {
                 Output.out().println("a key slot's label with '?' is unverified (a slot an older build added, an entry an older build"
                         + " wrote, or a label changed in the store): go by the slot's ID (`vault key list`)");
+            }
+            if (!marked.isEmpty()) {
+                JournalEntry first = marked.getFirst();
+                Output.out().println("warning: " + marked.size() + " entr(ies) marked [altered], [backdated], [two lines] or [fields dropped]:"
+                        + " `vault check` finds them not as a check read them, or dated before checks that did not read them; what they"
+                        + " say is not evidence (first: " + TerminalText.escape(Coverage.said(first) + " " + found.apply(first).found())
+                        + "; IS.012 6.6.5, docs/vault-format.md §13)");
             }
             listing.failingBackupWarnings().forEach(w -> Output.out().println("warning: " + TerminalText.escape(w)));
             if (untested != null) {

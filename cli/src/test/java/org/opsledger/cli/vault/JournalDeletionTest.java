@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +12,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.cli.CliRun;
+import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.crypto.Sealing;
+import org.opsledger.vault.journal.Journal;
+import org.opsledger.vault.journal.JournalEntry;
+import org.opsledger.vault.repository.Repository;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A journal entry deleted from the store (docs/vault-format.md §13, "Deletion made evident"). Whoever can write to the
@@ -149,5 +156,43 @@ class JournalDeletionTest {
         assertThat(gone.exit()).isEqualTo(1);
         assertThat(gone.out()).contains("the check the anchor was taken at (entry " + anchor.substring(0, 16) + ") is not in the journal");
         assertThat(vault("journal", "--verify-anchor", "nonsense").exit()).isEqualTo(2);
+    }
+    /**
+     * `vault journal` listed an entry check had found rewritten, or backdated, as any other: the operator and the auditor
+     * read the forged text as fact. Each is marked, from check's own verification, in the text and in --json.
+     */
+    @Test
+    void entriesCheckFindsAlteredOrBackdatedAreMarkedInTheJournal() throws Exception {
+        repository();
+        checkOk();
+        checkOk();
+        Instant restored = Instant.now().minusSeconds(3 * 3600);
+        try (Repository r = Repository.open(new LocalBackend(repo), Files.readString(tmp.resolve("pw")).strip().toCharArray())) {
+            Journal journal = new Journal(r);
+            JournalEntry failed = journal.read().entries().stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED).findFirst().orElseThrow();
+            for (Path f : singles()) { // the failed backup's file, rewritten with another key slot, as a password holder can
+                if (r.readSealed(Journal.DIR + "/" + f.getFileName(), Sealing.Kind.JOURNAL, JournalEntry.class).equals(failed)) {
+                    Files.delete(f);
+                }
+            }
+            r.writeSealed(Journal.DIR, Sealing.Kind.JOURNAL, failed.openedWith(new JournalEntry.SlotInUse("0badc0de", "mallory", true)));
+            journal.record(new JournalEntry(JournalEntry.Operation.RESTORE, JournalEntry.Outcome.OK, restored, restored.plusSeconds(40),
+                    "web-2", "root", List.of("/srv/restore-test"), List.of(), true, 0, "restored 1 files; verified", null));
+        }
+        assertThat(vault("check").exit()).isEqualTo(1);
+
+        CliRun listed = vault("journal");
+        assertThat(listed.exit()).as(listed.err()).isZero();
+        assertThat(listed.out().lines().filter(l -> l.contains("  backup  ") && l.contains("  failed  "))).singleElement().asString()
+                .contains("  [altered] ");
+        assertThat(listed.out().lines().filter(l -> l.contains("  restore  "))).singleElement().asString().contains("  [backdated] restored 1 files");
+        assertThat(listed.out()).contains("warning: 2 entr(ies) marked [altered], [backdated], [two lines] or [fields dropped]: `vault check`"
+                + " finds them not as a check read them, or dated before checks that did not read them; what they say is not evidence"
+                + " (first: the restore on web-2 started " + Journal.utc(restored));
+        JsonNode entries = org.opsledger.vault.VaultJson.MAPPER.readTree(vault("journal", "--json").out()).get("entries");
+        assertThat(entries).filteredOn(e -> e.has("checkFinds")).extracting(e -> e.get("operation").asText() + " "
+                + e.get("checkFinds").get("kind").asText()).containsExactlyInAnyOrder("backup altered", "restore backdated");
+        assertThat(entries).filteredOn(e -> e.get("operation").asText().equals("restore")).singleElement()
+                .satisfies(e -> assertThat(e.get("checkFinds").get("found").asText()).startsWith("is dated before the repository's init"));
     }
 }

@@ -127,6 +127,11 @@ public final class Coverage {
         return named(e).toString();
     }
 
+    /** "the backup on web-1 started 2026-12-05 01:16:07 UTC (entry 9f3c0e4a1b2d5c6e)": as check's lines name an entry. */
+    public static String said(JournalEntry e) {
+        return named(e).said();
+    }
+
     private static Named named(JournalEntry e) {
         return new Named(digest(e), e.started(), e.operation().json(), e.host(), content(e));
     }
@@ -181,6 +186,11 @@ public final class Coverage {
      * differs, as that build leaves an entry it gathers or seals again (a warning, where the rest is an error).
      */
     public record Altered(Named entry, Named namedBy, String change, boolean olderBuild) {
+        /** "which the check of 2026-12-05 02:00:00 UTC on web-9 read, is no longer as it read it: its … changed". */
+        public String found() {
+            return "which the check of " + Journal.utc(namedBy.started()) + (namedBy.host() == null ? "" : " on " + namedBy.host())
+                    + " read, is no longer as it read it: " + change + " changed";
+        }
     }
 
     /**
@@ -197,6 +207,43 @@ public final class Coverage {
         public boolean twoLines() {
             return otherLine != null;
         }
+
+        /**
+         * "is dated before the repository's init (…)", or "ended …, before the check of … began, which read every entry
+         * there was and not this one".
+         */
+        public String found() {
+            return init != null ? "is dated before the repository's init (" + Journal.utc(init) + ")"
+                    : "ended " + Journal.utc(finished == null ? entry.started() : finished) + ", before the check of "
+                    + Journal.utc(check.started()) + (check.host() == null ? "" : " on " + check.host()) + " began, which read every"
+                    + " entry there was and not this one";
+        }
+    }
+
+    /**
+     * What check finds of an entry as the journal holds it now (§13), for `vault journal` to show beside it:
+     * {@code kind} "altered", "backdated" (both errors of check) or "two lines" (its warning: a copy merged back, or
+     * backdated); {@code found}, the words of check's line after the entry's name.
+     */
+    public record Finding(String kind, String found) {
+    }
+
+    /**
+     * {@link #altered} and {@link #backdated} (check's own verification) by the entry each names, as it is here: the
+     * whole content digest ({@link Content#whole}) of each entry that is not as a check read it (an entry of the digest
+     * a line names, with other content), or is dated where it cannot be. Altered first, where both.
+     */
+    public Map<Long, Finding> findings() {
+        Map<Long, Finding> found = new HashMap<>();
+        for (Altered a : altered()) {
+            for (Here h = here.get(key(a.entry().digest())); h != null; h = h.next()) {
+                found.putIfAbsent(h.named().content().whole(), new Finding(a.olderBuild() ? "fields dropped" : "altered", a.found()));
+            }
+        }
+        for (Backdated b : backdated()) {
+            found.putIfAbsent(b.entry().content().whole(), new Finding(b.twoLines() ? "two lines" : "backdated", b.found()));
+        }
+        return found;
     }
 
     /** An entry read that a check named. */
