@@ -10,7 +10,8 @@ Opens the repository with the password (a local directory), checks every file's 
 SHA-256 of its bytes, decrypts the keyring, index, snapshots, holds, condemned records and journal,
 reads every pack against its header and the index, decrypts every blob and computes its content ID
 again, checks that each tree is sorted as §8 says, checks that every journal entry a check named
-(its `covers`, §13) is still there and, where the line gives its content, as it was, prints the anchor of the newest check and, with --anchor, verifies
+(its `covers`, §13) is still there and, where the line gives its content, as it was, that no entry is dated before
+the init or before a check that did not read it (§13 "Backdated entries"), prints the anchor of the newest check and, with --anchor, verifies
 one an auditor wrote down (`vault journal --anchor`), and with --restore writes every snapshot into
 OUTDIR/<snapshot id>/. Exit 0 when nothing was wrong, 1 when something was (each on stderr).
 Needs python3-cryptography and the zstd command (Debian packages of those names).
@@ -450,6 +451,7 @@ def verify_covers(entries, anchor):
         older = [c[1] == who and l37 or c[2] == what and lwho for c, l37, lwho in contents[d]]
         (print if any(older) else err)(f"journal entry {d}, which a check named, is no longer as it read it"
                                        + (": it lacks fields an older build drops" if any(older) else ": rewritten"))
+    backdated(entries)
     def gathered(check):  # the check, what it named, and what each check among those named in turn
         seen, todo = set(), [check]
         while todo:
@@ -475,6 +477,76 @@ def verify_covers(entries, anchor):
         if now != anchor: err(f"anchor {anchor}: the journal up to its check gives {now}")
         elif seen - here - wholes: err(f"anchor {anchor}: {len(seen - here - wholes)} entr(ies) it covers are not in the journal as they were")
         else: print(f"anchor {anchor}: verified, every entry it covers is in the journal as it was")
+
+SKEW = 3600 * 10**9  # §13 "Backdated entries": an hour, in nanoseconds
+
+def nanos(t):
+    sec, frac = epoch_nanos(t).split(".")
+    return int(sec) * 10**9 + int(frac)
+
+def backdated(entries):
+    """§13 "Backdated entries", from the document: an entry that started more than an hour before the repository's
+    earliest init (but a hold a tier of a build before 2026-12-07 carried, dated at the near-line hold's start), or that
+    ended more than an hour before a check with covers began that did not name it, no check before that one having
+    named it, is an error; a warning where the checks ran on two lines that fork (the other line's check, the one that
+    named it or, for one none named, one no check named, read none of the checks that missed it, and read entries the
+    first of those read too, the newest of them ending before it did, with the hour). `entries`: no stand-ins."""
+    inits = [nanos(e["started"]) for e in entries if e["operation"] == "init"]
+    init = min(inits) if inits else None
+    here, checks, covers, first_named = {}, {}, {}, {}
+    for e in entries:
+        d = entry_digest(e)
+        here.setdefault(d, []).append(e)
+        if e["operation"] == "check" and e.get("covers"):
+            start = nanos(e["started"])
+            checks.setdefault(start, (d, e))
+            # a check read what every entry of its digest names (a copy with covers cut stands for none of it)
+            covers.setdefault(d, set()).update(line.split(" ")[0] for line in e["covers"])
+            for line in e["covers"]:
+                n = line.split(" ")[0]
+                if n not in first_named or start < first_named[n][0]: first_named[n] = (start, d, e)
+    named = {n for ns in covers.values() for n in ns}
+    heads = sorted(((nanos(e["started"]), d, e) for d, es in here.items() for e in es if d in covers and d not in named),
+                   key=lambda x: x[0])
+    def read_by(check):
+        seen, todo = set(), [check]
+        while todo:
+            d = todo.pop()
+            if d not in seen:
+                seen.add(d); todo += covers.get(d, [])
+        return seen
+    def end(e): return nanos(e["finished"]) if e.get("finished") else nanos(e["started"])
+    def apart(other, missed, ended):
+        read = read_by(other)
+        if any(m in read for _, m, _ in missed): return False  # one line: it read a check that missed the entry
+        both = [end(x) for d in read & read_by(missed[0][1]) for x in here.get(d, [])]
+        return bool(both) and ended + SKEW >= max(both)
+    found = []
+    for d, es in here.items():
+        for e in es:
+            what = f"the {e['operation']}" + (f" on {e['host']}" if e.get("host") else "") + f" started {e['started']} (entry {d})"
+            detail = e.get("detail") or ""
+            carried = e["operation"] == "hold" and ", carried by tier from snapshot " in detail and ", held there since " not in detail
+            if init is not None and nanos(e["started"]) < init - SKEW and not carried:
+                found.append((nanos(e["started"]), err, f"journal entry backdated: {what} is dated before the repository's init"))
+                continue
+            ended = end(e)
+            namer = first_named.get(d)
+            named_at = namer[0] if namer else None
+            missed = [(t, c, ce) for t, (c, ce) in sorted(checks.items()) if t > ended + SKEW and (named_at is None or t < named_at)]
+            if not missed: continue
+            candidates = [(namer[1], namer[2])] if namer else [(h, he) for _, h, he in heads]
+            other = next((oe for o, oe in candidates if apart(o, missed, ended)), None)
+            if other is None:
+                found.append((nanos(e["started"]), err, f"journal entry backdated: {what} ended before the check started"
+                              f" {missed[0][2]['started']} began, which read every entry there was and not this one"))
+            else:
+                found.append((nanos(e["started"]), print, f"journal entry {what} ended before the check started {missed[0][2]['started']}"
+                              f" began, which did not read it; the other line's check, started {other['started']}, read none of the"
+                              f" checks that missed it: two lines of checks (copies merged back), or backdated"))
+    for _, say, line in sorted(found, key=lambda x: x[0]):
+        say(line)
+    print(f"journal: {sum(1 for f in found if f[1] is err)} entr(ies) backdated, {sum(1 for f in found if f[1] is print)} on two lines")
 
 def main():
     args = sys.argv[1:]

@@ -131,12 +131,9 @@ class IndependentReaderTest {
      */
     @Test
     void theReaderVerifiesTheJournalsAnchorAndFindsADeletedEntryAsCheckDoes() throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("src/data"));
-        Files.writeString(data.resolve("a.txt"), "one\n");
-        Path repo = tmp.resolve("repo");
-        Path pw = Files.writeString(tmp.resolve("pw"), "auditor's copy\n");
-        assertThat(vault(repo, pw, "init", "--kdf-iterations", "100000").exit()).isZero();
-        assertThat(vault(repo, pw, "backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path repo = repositoryWithABackup();
+        Path data = tmp.resolve("src/data");
+        Path pw = tmp.resolve("pw");
         assertThat(vault(repo, pw, "check").exit()).isZero();
         Files.writeString(data.resolve("b.txt"), "two\n");
         assertThat(vault(repo, pw, "backup", data.toString(), "--allow-same-device").exit()).isZero();
@@ -184,6 +181,57 @@ class IndependentReaderTest {
         report = new String(altered.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(altered.waitFor()).as(report).isEqualTo(1);
         assertThat(report).contains("which a check named, is no longer as it read it: rewritten");
+    }
+
+    /**
+     * §13 "Backdated entries" read by the second implementation, which did not check them: a verified restore written
+     * with the password dated before the init, and one dated after it and before a check that did not read it, are
+     * errors of the reader as of check; and a check's entry written beside the second, naming it alone, does not make it
+     * a second line of checks (the warning) in either.
+     */
+    @Test
+    void theReaderFindsBackdatedEntriesAsCheckDoes() throws Exception {
+        Path repo = repositoryWithABackup();
+        Path pw = tmp.resolve("pw");
+        Instant now = Instant.now();
+        try (Repository r = Repository.open(new LocalBackend(repo), "auditor's copy".toCharArray())) {
+            org.opsledger.vault.journal.Journal journal = new org.opsledger.vault.journal.Journal(r);
+            // a check three hours on (its entry as `vault check` writes one), then a restore dated between it and the init
+            org.opsledger.vault.checker.Checker checker = new org.opsledger.vault.checker.Checker(r, 2);
+            checker.check(0);
+            Instant checked = now.plusSeconds(3 * 3600);
+            journal.record(new JournalEntry(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, checked, checked.plusSeconds(30), "web-9",
+                    "root", List.of(), List.of(), false, 0, "checked", null).covering(checker.journalCovers()));
+            for (Instant restored : List.of(now.minusSeconds(3 * 3600), now.plusSeconds(3600))) {
+                journal.record(new JournalEntry(JournalEntry.Operation.RESTORE, JournalEntry.Outcome.OK, restored, restored.plusSeconds(40),
+                        "web-2", "root", List.of("/srv/restore-test"), List.of(), true, 0, "restored 1 files; verified", null));
+            }
+            JournalEntry between = journal.read().entries().stream().filter(e -> e.started().equals(now.plusSeconds(3600))).findFirst().orElseThrow();
+            Instant forged = checked.plusSeconds(600);
+            journal.record(new JournalEntry(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, forged, forged.plusSeconds(1), "web-8",
+                    "root", List.of(), List.of(), false, 0, "checked", null).covering(List.of(org.opsledger.vault.journal.Coverage.describe(between))));
+        }
+        Process read = reader(repo, pw);
+        String report = new String(read.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(read.waitFor()).as(report).isEqualTo(1);
+        assertThat(report).contains("journal entry backdated: the restore on web-2 started " + now.minusSeconds(3 * 3600)
+                        + " (entry ", ") is dated before the repository's init",
+                "journal entry backdated: the restore on web-2 started " + now.plusSeconds(3600) + " (entry ", ") ended before the check"
+                        + " started " + now.plusSeconds(3 * 3600) + " began, which read every entry there was and not this one",
+                "journal: 2 entr(ies) backdated, 0 on two lines");
+        CliRun check = vault(repo, pw, "check");
+        assertThat(check.out().lines().filter(l -> l.startsWith("error: journal entry backdated: the restore on web-2"))).hasSize(2);
+    }
+
+    /** {@code tmp/repo}, its password in {@code tmp/pw}, with one backup of {@code tmp/src/data} (a.txt). */
+    private Path repositoryWithABackup() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.writeString(data.resolve("a.txt"), "one\n");
+        Path repo = tmp.resolve("repo");
+        Path pw = Files.writeString(tmp.resolve("pw"), "auditor's copy\n");
+        assertThat(vault(repo, pw, "init", "--kdf-iterations", "100000").exit()).isZero();
+        assertThat(vault(repo, pw, "backup", data.toString(), "--allow-same-device").exit()).isZero();
+        return repo;
     }
 
     private static List<String> journalFiles(Path repo) throws IOException {
