@@ -113,4 +113,28 @@ class UnrecordedKeySlotTest {
         assertThat(check.exit()).isEqualTo(1);
         assertThat(check.out()).containsOnlyOnce("error: key slot ").contains("(dave, created on ");
     }
+    /**
+     * The init's entry deleted once a check had read it left every slot unjudged: the journal had no beginning, as one a
+     * build before init entries began, and a slot added later with its entry deleted raised no alarm but the init's
+     * missing entry. The init the check named is where the journal began.
+     */
+    @Test
+    void aDeletedInitEntryLeavesNoSlotUnjudged() throws Exception {
+        Path repo = repository();
+        assertThat(vault("init", "--kdf-iterations", "100000").exit()).isZero();
+        Set<Path> init = files(repo.resolve("journal"));
+        assertThat(init).hasSize(1);
+        checkOk();
+        Files.delete(init.iterator().next()); // an error of every check after: but the slots were judged no more
+
+        Set<Path> before = files(repo.resolve("journal"));
+        addSlot("mallory");
+        Set<Path> entry = files(repo.resolve("journal"));
+        entry.removeAll(before);
+        Files.delete(entry.iterator().next());
+        String slot = vault("key", "list").out().lines().filter(l -> l.contains(" mallory ")).findFirst().orElseThrow().substring(0, 8);
+        CliRun check = vault("check");
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.out()).contains("error: journal entry missing: the init on ", "error: key slot " + slot + " (mallory, created on ");
+    }
 }

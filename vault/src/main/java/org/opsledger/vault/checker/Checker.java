@@ -471,8 +471,13 @@ public final class Checker {
             warnings.add(goneWarning);
         }
         slotsPutBack(slotsRemoved).forEach(warnings::add);
+        Coverage.Named namedInit = listing.coverage().namedInit();
         if (began[0] != null) {
-            slotsUnrecorded(slotsAdded, began[0]).forEach(errors::add);
+            slotsUnrecorded(slotsAdded, began[0].operation() == JournalEntry.Operation.INIT, began[0].started()).forEach(errors::add);
+        } else if (namedInit != null) {
+            // its init entry deleted once a check had read it (an error above): the journal began with the init all the
+            // same, and every slot is held to account; a deleted init left them all unjudged (§3, "A slot no entry records")
+            slotsUnrecorded(slotsAdded, true, namedInit.started()).forEach(errors::add);
         }
         Lifted lifted = holdsLifted(snapshots, replaced, holdHistory, gone.there, holds);
         if (lifted != null) { // one deleted outside the vault: its data goes with the next prune, which no hold record stops
@@ -676,11 +681,12 @@ public final class Checker {
      * fingerprint, or by the start of its ID where the entry names none, each entry for one slot): a slot added outside the
      * vault, or whose entry was deleted from the store before a check read it (h2's repro-1: check, anchors and the journal
      * were clean, and the password opened the repository). Slots made before the journal began are not asked for one: where
-     * it {@code began} with the upgrade of a format 3 repository, those made before it ({@code created}, vault-format.md
-     * §3); a journal without the entry of its beginning (a build before init entries; written through the library) is not
-     * judged.
+     * it {@code began} with the upgrade of a format 3 repository ({@code fromInit} false), those made before it
+     * ({@code created}, a label a password holder can set back: vault-format.md §3); a journal without the entry of its
+     * beginning (a build before init entries; written through the library) is not judged, but one whose init a check
+     * named, its entry deleted since.
      */
-    private List<String> slotsUnrecorded(List<Repository.NamedSlot> added, JournalEntry began) {
+    private List<String> slotsUnrecorded(List<Repository.NamedSlot> added, boolean fromInit, Instant began) {
         Set<String> fingerprints = new HashSet<>();
         Map<String, Integer> byId = new HashMap<>();
         for (Repository.NamedSlot a : added) {
@@ -690,7 +696,6 @@ public final class Checker {
                 byId.merge(a.shortId(), 1, Integer::sum);
             }
         }
-        boolean fromInit = began.operation() == JournalEntry.Operation.INIT;
         List<String> out = new ArrayList<>();
         for (Repository.KeySlotInfo slot : repo.keySlots().stream().sorted(java.util.Comparator.comparing(Repository.KeySlotInfo::id)).toList()) {
             if (slot.problem() != null || fingerprints.contains(slot.fingerprint())) {
@@ -701,7 +706,7 @@ public final class Checker {
                 byId.put(slot.shortId(), named - 1);
                 continue;
             }
-            if (!fromInit && slot.created() != null && slot.created().isBefore(began.started())) {
+            if (!fromInit && slot.created() != null && slot.created().isBefore(began)) {
                 continue; // older than the journal
             }
             out.add("key slot " + slot.shortId() + " (" + (slot.label() == null ? "" : slot.label() + ", ") + "created on " + slot.host() + " "

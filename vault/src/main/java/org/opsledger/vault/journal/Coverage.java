@@ -267,6 +267,8 @@ public final class Coverage {
     private final Map<Long, Named> lost = new HashMap<>();
     /** The newest check that named entries. */
     private Named newestCheck;
+    /** The earliest init a check named, here or not. */
+    private Named namedInit;
 
     /** An entry read: as a check would name it, when it ended, and whether it lacks what older builds drop. */
     private record Here(Named named, Instant finished, boolean lacksSince37, boolean lacksWho, boolean carriedHold, Here next) {
@@ -321,6 +323,9 @@ public final class Coverage {
                     contentNamed.putIfAbsent(n.name(), new Named[] {n, self});
                 }
                 firstNamedBy.merge(k, self, (a, b) -> b.started().isBefore(a.started()) ? b : a);
+                if (n.operation().equals(JournalEntry.Operation.INIT.json()) && (namedInit == null || n.started().isBefore(namedInit.started()))) {
+                    namedInit = n;
+                }
                 Object before = state.get(k);
                 if (before == null) {
                     state.put(k, new Missing(n, self, null));
@@ -486,6 +491,15 @@ public final class Coverage {
             }
             return new Anchor(parts[0], Integer.parseInt(parts[1]), parts[2]);
         }
+    }
+
+    /**
+     * The repository's init as the earliest check that named one names it, whether the journal still holds its entry or
+     * not (one deleted is {@link #missing}): the journal began with an init all the same (§3, "A slot no entry records").
+     * Null where no check named one.
+     */
+    public Named namedInit() {
+        return namedInit;
     }
 
     /** The newest check that named entries, as an anchor is taken at; null when none has. */
