@@ -136,7 +136,7 @@ final class JournalCommand implements Callable<Integer> {
                 JournalEntry first = marked.getFirst();
                 Output.out().println("warning: " + marked.size() + " entr(ies) marked [altered], [backdated], [two lines] or [fields dropped]:"
                         + " `vault check` finds them not as a check read them, or dated before checks that did not read them; what they"
-                        + " say is not evidence (first: " + TerminalText.escape(Coverage.said(first) + " " + found.apply(first).found())
+                        + " say is not evidence (first: " + TerminalText.escape(found.apply(first).found())
                         + "; IS.012 6.6.5, docs/vault-format.md §13)");
             }
             listing.failingBackupWarnings().forEach(w -> Output.out().println("warning: " + TerminalText.escape(w)));

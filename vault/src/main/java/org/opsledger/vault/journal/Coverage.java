@@ -127,11 +127,6 @@ public final class Coverage {
         return named(e).toString();
     }
 
-    /** "the backup on web-1 started 2026-12-05 01:16:07 UTC (entry 9f3c0e4a1b2d5c6e)": as check's lines name an entry. */
-    public static String said(JournalEntry e) {
-        return named(e).said();
-    }
-
     private static Named named(JournalEntry e) {
         return new Named(digest(e), e.started(), e.operation().json(), e.host(), content(e));
     }
@@ -222,8 +217,9 @@ public final class Coverage {
 
     /**
      * What check finds of an entry as the journal holds it now (§13), for `vault journal` to show beside it:
-     * {@code kind} "altered", "backdated" (both errors of check) or "two lines" (its warning: a copy merged back, or
-     * backdated); {@code found}, the words of check's line after the entry's name.
+     * {@code kind} "altered", "backdated" (both errors of check), "two lines" or "fields dropped" (its warnings: a copy
+     * merged back, or backdated; an older build's prune, or a password holder, took out its key slot and login);
+     * {@code found}, the entry named as check's line names it and what that line says of it.
      */
     public record Finding(String kind, String found) {
     }
@@ -237,11 +233,13 @@ public final class Coverage {
         Map<Long, Finding> found = new HashMap<>();
         for (Altered a : altered()) {
             for (Here h = here.get(key(a.entry().digest())); h != null; h = h.next()) {
-                found.putIfAbsent(h.named().content().whole(), new Finding(a.olderBuild() ? "fields dropped" : "altered", a.found()));
+                found.putIfAbsent(h.named().content().whole(), new Finding(a.olderBuild() ? "fields dropped" : "altered",
+                        a.entry().said() + ", " + a.found()));
             }
         }
         for (Backdated b : backdated()) {
-            found.putIfAbsent(b.entry().content().whole(), new Finding(b.twoLines() ? "two lines" : "backdated", b.found()));
+            found.putIfAbsent(b.entry().content().whole(), new Finding(b.twoLines() ? "two lines" : "backdated",
+                    b.entry().said() + " " + b.found()));
         }
         return found;
     }
