@@ -112,7 +112,7 @@ public final class Rewriter {
         for (SnapshotRef s : snapshots) {
             List<String> paths = new ArrayList<>();
             long[] removed = {0};
-            rewriteTree(s.snapshot().tree(), "", null, s.snapshot(), globs, matched, paths, removed, true);
+            rewriteTree(s.snapshot().tree(), "", null, s, 0, globs, matched, paths, removed, true);
             plan.add(new Rewritten(s, null, removed[0], paths));
         }
         if (matched.cardinality() < globs.size()) {
@@ -139,7 +139,7 @@ public final class Rewriter {
                 }
                 List<String> paths = new ArrayList<>();
                 long[] removed = {0};
-                ObjectId root = rewriteTree(s.snapshot().tree(), "", null, s.snapshot(), globs, new BitSet(), paths, removed, false);
+                ObjectId root = rewriteTree(s.snapshot().tree(), "", null, s, 0, globs, new BitSet(), paths, removed, false);
                 repo.flush(); // the new trees are in the index before a snapshot names them
                 Snapshot record = rewritten(s, root, now, reason, by, removed[0], excludes);
                 long before = out.stream().filter(r -> r.after() != null).count();
@@ -190,14 +190,15 @@ public final class Rewriter {
      * shows it, without the leading slash; {@code from} the path it was backed up from, its names' bytes, which the
      * patterns match (null for the top of {@code snapshot}). {@code matched}: the patterns that matched a path, set.
      */
-    private ObjectId rewriteTree(ObjectId tree, String rel, String from, Snapshot snapshot, List<Globs.Glob> globs, BitSet matched,
-                                 List<String> paths, long[] removed, boolean dryRun) {
+    private ObjectId rewriteTree(ObjectId tree, String rel, String from, SnapshotRef snapshot, int depth, List<Globs.Glob> globs,
+                                 BitSet matched, List<String> paths, long[] removed, boolean dryRun) {
+        refuseDeeper(depth, snapshot);
         List<Node> nodes = new ArrayList<>();
         boolean changed = false;
         for (Node n : repo.loadTree(tree).nodes()) {
             String name = n.name() == null ? "null" : n.name();
             String display = rel.isEmpty() ? name : rel + "/" + name; // its bytes, as ls shows them (FileNames)
-            String exact = from == null ? SnapshotPaths.backedUpFrom(snapshot, name) : from + "/" + name;
+            String exact = from == null ? SnapshotPaths.backedUpFrom(snapshot.snapshot(), name) : from + "/" + name;
             if (matches(globs, exact, matched)) {
                 if (paths.size() < PATHS_LISTED) {
                     paths.add("/" + display);
@@ -205,12 +206,12 @@ public final class Rewriter {
                 removed[0]++;
                 changed = true;
                 if (n.type() == NodeType.DIR && n.subtree() != null) {
-                    matchedBelow(n.subtree(), exact, globs, matched); // a pattern of a path in it goes with it, and matched
+                    matchedBelow(n.subtree(), exact, snapshot, depth + 1, globs, matched); // a pattern of a path in it goes with it, and matched
                 }
                 continue;
             }
             if (n.type() == NodeType.DIR && n.subtree() != null) {
-                ObjectId sub = rewriteTree(n.subtree(), display, exact, snapshot, globs, matched, paths, removed, dryRun);
+                ObjectId sub = rewriteTree(n.subtree(), display, exact, snapshot, depth + 1, globs, matched, paths, removed, dryRun);
                 if (!sub.equals(n.subtree())) {
                     n = n.withSubtree(sub);
                     changed = true;
@@ -237,7 +238,8 @@ public final class Rewriter {
     }
 
     /** Sets in {@code matched} the patterns that match a path below {@code tree} (backed up from {@code from}), while one has not. */
-    private void matchedBelow(ObjectId tree, String from, List<Globs.Glob> globs, BitSet matched) {
+    private void matchedBelow(ObjectId tree, String from, SnapshotRef snapshot, int depth, List<Globs.Glob> globs, BitSet matched) {
+        refuseDeeper(depth, snapshot);
         for (Node n : repo.loadTree(tree).nodes()) {
             if (matched.cardinality() == globs.size()) {
                 return;
@@ -245,8 +247,15 @@ public final class Rewriter {
             String exact = from + "/" + (n.name() == null ? "null" : n.name());
             matches(globs, exact, matched);
             if (n.type() == NodeType.DIR && n.subtree() != null) {
-                matchedBelow(n.subtree(), exact, globs, matched);
+                matchedBelow(n.subtree(), exact, snapshot, depth + 1, globs, matched);
             }
+        }
+    }
+
+    /** A forged tree of 100,000 levels ran out of heap, advising a larger one (a tester's): refused, naming its snapshot. */
+    private static void refuseDeeper(int depth, SnapshotRef snapshot) {
+        if (depth > Tree.MAX_DEPTH) {
+            throw Tree.tooDeep(snapshot.shortId());
         }
     }
 

@@ -194,7 +194,7 @@ class ForgedSnapshotsTest {
             java.util.concurrent.atomic.AtomicReference<Throwable> pruned = new java.util.concurrent.atomic.AtomicReference<>();
             // and every other walk of trees (a tester's, with 100,000 levels: ls and diff printed ≈47 MB of paths, then ran out
             // of heap advising a larger one; find and copy overflowed the stack; restore ran out of heap in ever larger ones)
-            SnapshotRef goodRef = repo.snapshots().getFirst();
+            SnapshotRef goodRef = repo.snapshots().stream().filter(r -> !r.id().equals(s.id())).findFirst().orElseThrow();
             java.util.Map<String, Throwable> walks = new java.util.concurrent.ConcurrentHashMap<>();
             java.util.Map<String, org.junit.jupiter.api.function.Executable> others = new java.util.LinkedHashMap<>();
             others.put("find", () -> new org.opsledger.vault.history.Finder(repo, "nothing-by-this-name").find(List.of(s), h -> { }));
@@ -202,6 +202,8 @@ class ForgedSnapshotsTest {
             others.put("diff back", () -> new org.opsledger.vault.history.Differ(repo).diff(s, goodRef, c -> { }));
             others.put("restore", () -> new org.opsledger.vault.restorer.Restorer(repo, 2).restore(s, tmp.resolve("target"), List.of(), true));
             others.put("dump", () -> new org.opsledger.vault.restorer.Dumper(repo).dump(s, "/", java.io.OutputStream.nullOutputStream()));
+            others.put("rewrite", () -> new org.opsledger.vault.snapshot.Rewriter(repo).rewrite(List.of(s), List.of("nothing-by-this-name"),
+                    "test", "tester", true));
             others.put("copy", () -> {
                 try (Repository target = TestTrees.newRepo(tmp.resolve("long-term"))) {
                     new org.opsledger.vault.copier.Copier(repo, target).copy(s);
