@@ -382,6 +382,63 @@ class InterleavingsTest {
     }
 
     /**
+     * IS.012 6.6.7: prune and key retire passed over what dispose refuses: a journal file that did not read (the placement
+     * of a hold, damaged or altered), or a placement a check had read gone from the journal (deleted from the store, or a
+     * damaged file `vault repair` moved aside), with the held snapshot and its record deleted too; prune freed the held
+     * data, exit 0, and so would a retirement have dropped it. Both refuse as dispose does (HoldHistory#refuseWhileUnread),
+     * and go ahead on the operator's word (--ignore-unreadable-journal).
+     */
+    @Test
+    void aJournalThatDoesNotSayWhetherAHoldWasReleasedStopsPruneAndRetireAsDispose() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(15, 10_000));
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            SnapshotRef s = TestTrees.backup(repo, data);
+            repo.hold(s, "MATTER-9", "counsel");
+            Journal journal = new Journal(repo); // as `vault hold` records it
+            ObjectId placed = journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, Instant.now(), List.of(),
+                    List.of(s.id()), false, 0, HoldHistory.placed("counsel", "MATTER-9")));
+            Checker checker = new Checker(repo, 2);
+            checker.check(0);
+            journal.record(JournalEntry.of(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, Instant.now(), List.of(), List.of(), false,
+                    0, "checked").covering(checker.journalCovers())); // as `vault check` records it
+            repo.backend().delete("holds/" + s.id().hex());
+            repo.backend().delete("snapshots/" + s.id().hex());
+            Path entry = tmp.resolve("repo/journal/" + placed.hex());
+            byte[] bytes = Files.readAllBytes(entry);
+            bytes[bytes.length / 2] ^= 1;
+            Files.write(entry, bytes);
+            int packs = repo.backend().list("data").size();
+
+            assertThatThrownBy(() -> new Pruner(repo).prune())
+                    .hasMessageStartingWith("1 journal file(s) cannot be read (first journal/" + placed.hex())
+                    .hasMessageEndingWith("): one may record a legal hold never released, and a held backup's data is not freed (IS.012"
+                            + " 6.6.7); `vault check` names each and `vault repair` moves it aside, or prune with --ignore-unreadable-journal"
+                            + " once you know none held a backup; nothing was pruned");
+            assertThat(new KeyEpochs(repo).rotate()).isEqualTo(2);
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1, true)).as("a file that does not read is never sealed again")
+                    .hasMessageStartingWith("key retire needs every snapshot, hold and journal file to read, and journal/" + placed.hex());
+            assertThat(repo.backend().list("data")).as("nothing freed").hasSize(packs);
+
+            Files.delete(entry); // as `vault repair` moves it aside, or as deleted from the store
+            String gone = "1 legal hold placement(s) a check read are gone from the journal (first the hold on ";
+            assertThatThrownBy(() -> new Pruner(repo).prune()).hasMessageStartingWith(gone)
+                    .hasMessageEndingWith("whether its matter was released is unknown, and a held backup's data is not freed (IS.012 6.6.7);"
+                            + " `vault check` names each; prune with --ignore-unreadable-journal once you know none holds a backup still"
+                            + " kept; nothing was pruned");
+            assertThatThrownBy(() -> new KeyEpochs(repo).retire(1)).hasMessageStartingWith(gone)
+                    .hasMessageEndingWith("a held backup's data is not dropped with the key (IS.012 6.6.7); `vault check` names each; key"
+                            + " retire with --ignore-unreadable-journal once you know none holds a backup still kept; nothing was retired");
+            assertThat(repo.backend().list("data")).as("nothing freed").hasSize(packs);
+
+            assertThat(new KeyEpochs(repo).retire(1, true).epoch()).as("the operator's word").isEqualTo(1);
+            new Pruner(repo).ignoringUnreadableJournal(true).prune();
+            assertThat(new Checker(repo, 2).check(100).errors()).as("the placement's deletion is still named")
+                    .singleElement().asString().startsWith("journal entry missing: the hold on ");
+        }
+    }
+
+    /**
      * A tier read a snapshot's hold, copied it, and placed the hold in the long-term repository: a release in between
      * ended the hold near-line, yet the long-term copy was held for the ended matter and the snapshot kept near-line. The
      * tier reads and carries holds under the near-line lock of holds, and a release meanwhile waits its turn (refused).

@@ -165,6 +165,11 @@ final class KeyCommand implements Runnable {
         @Parameters(paramLabel = "EPOCH")
         int epoch;
 
+        @Option(names = "--ignore-unreadable-journal", description = "Retire although a hold placement a check read is gone from the"
+                + " journal (deleted, or a damaged file `vault repair` moved aside): only once you know none held a backup (IS.012"
+                + " 6.6.7). A journal file that does not read stops it still: it must be sealed again.")
+        boolean ignoreUnreadableJournal;
+
         @Override
         public Integer call() {
             // the snapshots it sealed again, old IDs then new, named by its entry (filled before the entry is written)
@@ -175,7 +180,7 @@ final class KeyCommand implements Runnable {
                          new Journaling.Named("key retire " + epoch, "run it again to finish it"), List.of(), replaced)) {
                 KeyEpochs.Retirement res = journal.run(() -> { // IS.008: when a key was destroyed
                     try {
-                        KeyEpochs.Retirement done = new KeyEpochs(r).retire(epoch);
+                        KeyEpochs.Retirement done = new KeyEpochs(r).retire(epoch, ignoreUnreadableJournal);
                         replaced.addAll(done.replaced());
                         return done;
                     } catch (IllegalArgumentException e) {

@@ -175,6 +175,7 @@ class VaultCommandTest {
         assertThat(vault("release", id, "--snapshot-gone", "again").err()).as("released once").startsWith("opsledger: no snapshot " + id);
     }
 
+
     /**
      * IS.012 6.6.7: dispose passed over a journal file that did not read, which may be the entry that placed a hold, and
      * destroyed the keys (a tester's). Refused, naming it, check and repair; --ignore-unreadable-journal says otherwise.
@@ -199,6 +200,41 @@ class VaultCommandTest {
                         + " a backup\n");
         Run despite = vault("dispose", "--confirm", id, "--ignore-unreadable-journal");
         assertThat(despite.exit()).as(despite.err()).isZero();
+    }
+
+    /**
+     * IS.012 6.6.7: prune passed over a journal file that did not read, where dispose refused: a damaged (or altered) hold
+     * placement, the snapshot and its record deleted with it, disarmed the journal's word on holds, and prune freed the
+     * held data, exit 0. Refused as dispose is, with the same escape.
+     */
+    @Test
+    void pruneStopsAtAJournalFileThatDoesNotReadAsDisposeDoes() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        java.util.Set<String> before = new java.util.HashSet<>(names(repo.resolve("journal")));
+        assertThat(vault("hold", held, "--reason", "M-1 Orion", "--by", "counsel").exit()).isZero();
+        String placement = names(repo.resolve("journal")).stream().filter(n -> !before.contains(n)).findFirst().orElseThrow();
+        Files.delete(repo.resolve("holds").resolve(held));
+        Files.delete(repo.resolve("snapshots").resolve(held));
+        Path entry = repo.resolve("journal").resolve(placement);
+        byte[] bytes = Files.readAllBytes(entry);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(entry, bytes);
+        List<Path> packs;
+        try (var files = Files.walk(repo.resolve("data"))) {
+            packs = files.filter(Files::isRegularFile).toList();
+        }
+
+        Run prune = vault("prune");
+        assertThat(prune.exit()).as(prune.out()).isEqualTo(1);
+        assertThat(prune.err()).startsWith("opsledger: 1 journal file(s) cannot be read (first journal/" + placement)
+                .endsWith("one may record a legal hold never released, and a held backup's data is not freed (IS.012 6.6.7); `vault"
+                        + " check` names each and `vault repair` moves it aside, or prune with --ignore-unreadable-journal once you know"
+                        + " none held a backup; nothing was pruned\n");
+        assertThat(packs).as("nothing freed").allMatch(Files::exists);
+        Run despite = vault("prune", "--ignore-unreadable-journal");
+        assertThat(despite.exit()).as(despite.err()).isZero();
+        assertThat(packs).as("the operator's word: the data no snapshot names freed").anyMatch(p -> !Files.exists(p));
     }
 
     /**

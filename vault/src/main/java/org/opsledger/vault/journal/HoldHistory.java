@@ -245,6 +245,32 @@ public final class HoldHistory {
         return unreadable;
     }
 
+    /**
+     * Refuses, unless {@code ignoreUnreadable}, while a journal file does not read ({@link #unreadable}) or a hold placement
+     * a check read is gone from the journal ({@link #placementsGone}): either may be the placement of a legal hold never
+     * released whose record was removed too, which the journal alone still tells, and {@code harm} ("a held backup is not
+     * disposed of") would follow (IS.012 6.6.7). {@code command} ("dispose") is the one the operator runs again with
+     * --ignore-unreadable-journal once they know none held a backup; {@code nothingDone} ends the message ("; nothing was
+     * pruned", or ""). One rule for dispose, prune and key retire: prune and retire passed over a journal that did not read,
+     * and a hold's placement damaged, or deleted from the store, no longer stopped them.
+     */
+    public void refuseWhileUnread(boolean ignoreUnreadable, String harm, String command, String nothingDone) {
+        if (ignoreUnreadable) {
+            return;
+        }
+        if (!unreadable.isEmpty()) {
+            throw new VaultException(unreadable.size() + " journal file(s) cannot be read (first " + unreadable.getFirst() + "): one may"
+                    + " record a legal hold never released, and " + harm + " (IS.012 6.6.7); `vault check` names each and `vault repair`"
+                    + " moves it aside, or " + command + " with --ignore-unreadable-journal once you know none held a backup" + nothingDone);
+        }
+        if (!placementsGone.isEmpty()) { // a check that read it names it, and so does this (f1's)
+            throw new VaultException(placementsGone.size() + " legal hold placement(s) a check read are gone from the journal (first "
+                    + placementsGone.getFirst().entry().said() + "): deleted from the store, or lost with a damaged file, so whether"
+                    + " its matter was released is unknown, and " + harm + " (IS.012 6.6.7); `vault check` names each; " + command
+                    + " with --ignore-unreadable-journal once you know none holds a backup still kept" + nothingDone);
+        }
+    }
+
     /** How a matter the journal records placed and never released lost its hold (IS.012 6.6.7), as check words it. */
     public enum Lost {
         NO_RECORD(" (no hold record)"),
@@ -301,7 +327,11 @@ public final class HoldHistory {
      * of the journal.
      */
     public static List<LostHold> deletedOutside(Repository repo, List<SnapshotRef> snapshots, Map<ObjectId, LegalHold> holds) {
-        HoldHistory history = of(repo);
+        return deletedOutside(repo, of(repo), snapshots, holds);
+    }
+
+    /** {@link #deletedOutside(Repository, List, Map)} by {@code history}, {@link #of} {@code repo} (null: it keeps no journal). */
+    public static List<LostHold> deletedOutside(Repository repo, HoldHistory history, List<SnapshotRef> snapshots, Map<ObjectId, LegalHold> holds) {
         if (history == null) {
             return List.of();
         }

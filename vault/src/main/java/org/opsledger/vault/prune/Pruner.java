@@ -17,6 +17,7 @@ import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
 import org.opsledger.vault.index.IndexFile;
+import org.opsledger.vault.journal.HoldHistory;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.pack.PackedBlob;
@@ -77,6 +78,17 @@ public final class Pruner {
         return this;
     }
 
+    private boolean ignoreUnreadableJournal;
+
+    /**
+     * This prune goes ahead although a journal file does not read, or a hold placement a check read is gone from the
+     * journal ({@link HoldHistory#refuseWhileUnread}): the operator's word that none held a backup (IS.012 6.6.7).
+     */
+    public Pruner ignoringUnreadableJournal(boolean ignore) {
+        this.ignoreUnreadableJournal = ignore;
+        return this;
+    }
+
     public PruneResult prune() {
         // each look at the index below lists it again and reads only the files it has not read (it read every file 7 times)
         try (SharedLock lock = repo.lock("prune"); Repository.IndexFilesKept kept = repo.keepingIndexFiles()) { // safe beside backups, not beside a repair or key retirement
@@ -90,7 +102,8 @@ public final class Pruner {
             // ---- phase 0: a backup that held an older index may have referenced condemned blobs; rescue them
             List<Condemned> earlier = condemned();
             List<SnapshotRef> snapshots = repo.snapshots();
-            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, snapshots, "nothing was pruned"); // before anything is written
+            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, snapshots, HoldHistory.of(repo), ignoreUnreadableJournal,
+                    "a held backup's data is not freed", "prune", "nothing was pruned"); // before anything is written
             repo.loadIndex(); // the trees of snapshots listed now may sit in packs indexed after this process read the index
             Set<ObjectId> referenced = ReferencedBlobs.of(repo, snapshots);
             Index indexed = repo.freshIndex();

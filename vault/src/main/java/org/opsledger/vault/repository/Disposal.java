@@ -89,20 +89,8 @@ public final class Disposal {
                         + "): what they hold and how long they are kept is unknown; `vault check` and `vault repair` first");
             }
             HoldHistory history = HoldHistory.of(repo);
-            List<String> unreadJournal = history == null ? List.of() : history.unreadable();
-            if (!unreadJournal.isEmpty() && !ignoreUnreadableJournal) { // IS.012 6.6.7: what it held is unknown, a hold's placement as well
-                throw new VaultException(unreadJournal.size() + " journal file(s) cannot be read (first " + unreadJournal.getFirst() + "): one may"
-                        + " record a legal hold never released, and a held backup is not disposed of (IS.012 6.6.7); `vault check` names"
-                        + " each and `vault repair` moves it aside, or dispose with --ignore-unreadable-journal once you know none held a backup");
-            }
-            // IS.012 6.6.7: a hold placement deleted from the journal with its record (no password needed) let dispose go ahead;
-            // a check that read it names it, and so does this (f1's)
-            List<org.opsledger.vault.journal.Coverage.Missing> placementsGone = history == null ? List.of() : history.placementsGone();
-            if (!placementsGone.isEmpty() && !ignoreUnreadableJournal) {
-                throw new VaultException(placementsGone.size() + " legal hold placement(s) a check read are gone from the journal (first "
-                        + placementsGone.getFirst().entry().said() + "): deleted from the store, or lost with a damaged file, so whether"
-                        + " its matter was released is unknown, and a held backup is not disposed of (IS.012 6.6.7); `vault check` names"
-                        + " each; dispose with --ignore-unreadable-journal once you know none holds a backup still kept");
+            if (history != null) { // IS.012 6.6.7: what it held is unknown, a hold's placement as well; a placement deleted with its record
+                history.refuseWhileUnread(ignoreUnreadableJournal, "a held backup is not disposed of", "dispose", "");
             }
             // IS.012 6.6.7: a hold record deleted in the store (no password needed) lifted no hold: the journal recording it
             // ends with the keys, and the held backup was destroyed with it (a tester's)

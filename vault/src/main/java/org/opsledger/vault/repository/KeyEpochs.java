@@ -204,7 +204,17 @@ public final class KeyEpochs {
                         + " by " + e.username() + "@" + e.host()).orElse(null);
     }
 
+    /** {@link #retire(int, boolean)}, refused while the journal does not say whether a hold was released. */
     public Retirement retire(int epoch) {
+        return retire(epoch, false);
+    }
+
+    /**
+     * Retires key epoch {@code epoch}. {@code ignoreUnreadableJournal}: the operator's word that no hold placement gone from
+     * the journal held a backup ({@link org.opsledger.vault.journal.HoldHistory#refuseWhileUnread}; a journal file that does
+     * not read stops a retirement whatever it says: it must be sealed again).
+     */
+    public Retirement retire(int epoch, boolean ignoreUnreadableJournal) {
         try (SharedLock lock = repo.lock("retire")) { // runs alone (Locks#RUNS_ALONE): no backup adds a reference meanwhile
             try {
                 repo.keys().keyring().withoutEpoch(epoch); // validates before any work, with the keyring as it is now: not current, still live
@@ -230,7 +240,8 @@ public final class KeyEpochs {
             refuseUnreadable();
             refuseDamagedUnder(epoch);
             ReferencedBlobs.refuseWhileIndexedPacksMissing(repo, index, "nothing was retired");
-            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, repo.snapshots(), "nothing was retired");
+            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, repo.snapshots(), org.opsledger.vault.journal.HoldHistory.of(repo),
+                    ignoreUnreadableJournal, "a held backup's data is not dropped with the key", "key retire", "nothing was retired");
             Set<ObjectId> needed = needed();
             // a pack of the epoch no index names may be the only copy of what a snapshot needs (§10: an index file lost, or a
             // pack a prune condemned and a backup then used): sealed again like an indexed one, never deleted as an orphan

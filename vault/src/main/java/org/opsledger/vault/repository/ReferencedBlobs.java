@@ -166,9 +166,12 @@ public final class ReferencedBlobs {
      * outside the vault while held, its data is referenced by no snapshot, and a prune freed it, exit 0, while check
      * called that state an error (a tester's; then another's, who deleted the hold record with the snapshot: no password
      * needed). IS.012 6.6.7: held backups are never deleted. {@code snapshots}: those read; {@code nothingDone} ends the
-     * message ("nothing was pruned").
+     * message ("nothing was pruned"). Refused too, unless {@code ignoreUnreadableJournal}, while the journal does not say
+     * whether a hold was released ({@link HoldHistory#refuseWhileUnread}: {@code harm} and {@code command} say what and
+     * which, as there); {@code history} is the journal's, {@link HoldHistory#of} (null: it keeps none).
      */
-    public static void refuseWhileHeldSnapshotsMissing(Repository repo, List<SnapshotRef> snapshots, String nothingDone) {
+    public static void refuseWhileHeldSnapshotsMissing(Repository repo, List<SnapshotRef> snapshots, HoldHistory history,
+                                                       boolean ignoreUnreadableJournal, String harm, String command, String nothingDone) {
         Map<ObjectId, LegalHold> holds = repo.listHolds().holds();
         Map<ObjectId, LegalHold> gone = repo.heldWithoutSnapshot(holds, Set.of());
         if (!gone.isEmpty()) {
@@ -178,7 +181,10 @@ public final class ReferencedBlobs {
                     + " repository: deleted while held (IS.012 6.6.7), its data is referenced by no snapshot, and would be freed; "
                     + RECOVER_HELD + "; " + nothingDone);
         }
-        List<HoldHistory.LostHold> deleted = HoldHistory.deletedOutside(repo, snapshots, holds);
+        if (history != null) { // a journal that does not read disarmed what follows (a tester's)
+            history.refuseWhileUnread(ignoreUnreadableJournal, harm, command, "; " + nothingDone);
+        }
+        List<HoldHistory.LostHold> deleted = HoldHistory.deletedOutside(repo, history, snapshots, holds);
         if (!deleted.isEmpty()) {
             HoldHistory.LostHold first = deleted.getFirst();
             long more = deleted.stream().map(HoldHistory.LostHold::snapshot).distinct().count() - 1;
