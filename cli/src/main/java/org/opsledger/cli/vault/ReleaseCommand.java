@@ -98,8 +98,9 @@ final class ReleaseCommand implements Callable<Integer> {
                 String[] releasing = {matter};
                 left = journal.run(() -> {
                     releasing[0] = HoldHistory.releasing(r, held, formerIds, matter);
+                    HoldHistory.released(releasing[0], null, by, snapshotGone); // too long for the journal: refused before the release
                     return r.release(held, matter);
-                }, still -> HoldHistory.released(releasing[0], still));
+                }, still -> HoldHistory.released(releasing[0], still, by, snapshotGone)); // its WHY kept, the record there or not
             }
             if (left == null) {
                 report(id, List.of(), unreadable[0]);

@@ -175,6 +175,28 @@ class VaultCommandTest {
         assertThat(vault("release", id, "--snapshot-gone", "again").err()).as("released once").startsWith("opsledger: no snapshot " + id);
     }
 
+    /**
+     * `release ID --snapshot-gone WHY` of a snapshot deleted while its hold record stayed released the hold by its record,
+     * and the journal's entry said nothing of who released it or why: the WHY was dropped (IS.012 6.6.7: an explicit act,
+     * recorded). It keeps them, as a release by the journal does.
+     */
+    @Test
+    void aReleaseOfASnapshotGoneWhoseHoldRecordStaysKeepsWhoAndWhy() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        String id = held.substring(0, 8);
+        assertThat(vault("hold", held, "--reason", "M-2 Lyra", "--by", "counsel").exit()).isZero();
+        Files.delete(repo.resolve("snapshots").resolve(held)); // its hold record stays
+
+        Run release = vault("release", id, "--snapshot-gone", "matter closed, letter L-88", "--by", "J. Counsel");
+        assertThat(release.exit()).as(release.err()).isZero();
+        assertThat(release.out()).startsWith("released the legal hold on snapshot " + id);
+        assertThat(names(repo.resolve("holds"))).isEmpty();
+        JsonNode releases = vault("journal", "--operation", "release", "--json").json().get("entries");
+        assertThat(releases.get(releases.size() - 1).get("detail").asString()).isEqualTo("legal hold released for M-2 Lyra; the snapshot"
+                + " is no longer held; released by J. Counsel with the snapshot gone from the repository: matter closed, letter L-88");
+        assertThat(vault("check").out()).as("the journal reads it as the release of that matter").doesNotContain("lost their hold");
+    }
 
     /**
      * IS.012 6.6.7: dispose passed over a journal file that did not read, which may be the entry that placed a hold, and

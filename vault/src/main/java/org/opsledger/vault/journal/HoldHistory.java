@@ -79,6 +79,15 @@ public final class HoldHistory {
         return released(matter, left == null ? 0 : left.matters().size());
     }
 
+    /**
+     * {@link #released(String, LegalHold)}, and when {@code why} is not null (`release --snapshot-gone WHY` of a snapshot
+     * whose hold record is still there), who released it and why, as {@link #releasedGone} keeps them: the WHY was dropped
+     * (a tester's). Refused when the journal would not keep it whole: asked before the release with {@code left} null.
+     */
+    public static String released(String matter, LegalHold left, String by, String why) {
+        return why == null ? released(matter, left) : withWhy(released(matter, left), by, why);
+    }
+
     /** A release entry's detail: the matter released, and how many still hold the snapshot ({@code left}). */
     private static String released(String matter, int left) {
         return RELEASED + (matter == null ? "" : " for " + matter)
@@ -91,7 +100,12 @@ public final class HoldHistory {
      * explicit act, recorded). Refused when the journal would not keep it whole.
      */
     public static String releasedGone(GoneRelease r, String by, String why) {
-        String detail = released(r.placed().matter(), r.others().size()) + GONE_BY + by + GONE_WHY + why;
+        return withWhy(released(r.placed().matter(), r.others().size()), by, why);
+    }
+
+    /** A release's {@code detail} that says who released it and why, the snapshot gone; refused when the journal would cut it. */
+    private static String withWhy(String released, String by, String why) {
+        String detail = released + GONE_BY + by + GONE_WHY + why;
         if (detail.length() > JournalEntry.MAX_DETAIL) {
             throw new VaultException("--by and --snapshot-gone are too long: the journal keeps the release with its matter in "
                     + JournalEntry.MAX_DETAIL + " characters; say who and why in fewer (a name, a ticket or a letter's reference)");
