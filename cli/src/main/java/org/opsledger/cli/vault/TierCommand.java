@@ -126,8 +126,12 @@ final class TierCommand implements Callable<Integer> {
                                 + " kept (held)");
             }
         }
-        if (repo.json) {
-            Output.json(moved);
+        if (repo.json) { // the long-term repository named as the text's last line names it, when nothing moved too
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("to", to);
+            out.put("longTermRepositoryId", longTermId);
+            out.put("moved", moved);
+            Output.json(out);
         } else {
             for (Tiering.Moved m : moved) {
                 Output.out().printf(java.util.Locale.ROOT, "%s -> %s%s%s%n", m.source().shortHex(), m.copy().shortHex(), m.copiedBefore() ? " (copied before" + CopyCommand.copiedAgain(m.blobsCopiedAgain()) + ")"

@@ -4199,6 +4199,39 @@ class VaultCommandTest {
         assertThat(upgrades.get(1).get("detail").asString()).isEqualTo("upgrade: format 3 → 6; the index is as that format keeps it");
     }
 
+    /**
+     * A tier with nothing due (every snapshot within the near-line period) moves nothing, writes nothing in the long-term
+     * journal, records its run near-line, and names the long-term repository, --json too: its JSON was a bare list of the
+     * moves, `[]`, without the ID the text names.
+     */
+    @Test
+    void aTierWithNothingDueMovesNothingAndNamesTheLongTermRepository() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Path far = tmp.resolve("far");
+        assertThat(run("vault", "init", "--repo", far.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000").exit()).isZero();
+        String[] inFar = {"--repo", far.toString(), "--password-file", pw.toString()};
+        String farId = run(cat(new String[] {"vault", "stats"}, inFar, "--json")).json().get("id").asString();
+        List<String> farJournal = names(far.resolve("journal"));
+
+        Run text = vault("tier", "--to", far.toString());
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).isEqualTo("0 snapshot(s) older than 30d are in long-term storage at " + far + " (repository " + farId + ")\n");
+        assertThat(text.err()).isEmpty();
+        Run json = vault("tier", "--to", far.toString(), "--json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        assertThat(json.json().get("longTermRepositoryId").asString()).isEqualTo(farId);
+        assertThat(json.json().get("to").asString()).isEqualTo(far.toString());
+        assertThat(json.json().get("moved").isArray() && json.json().get("moved").isEmpty()).as(json.out()).isTrue();
+
+        assertThat(vault("snapshots", "--json").json().size()).as("nothing forgotten near-line").isEqualTo(1);
+        assertThat(run(cat(new String[] {"vault", "snapshots"}, inFar, "--json")).json().size()).as("nothing copied").isZero();
+        assertThat(names(far.resolve("journal"))).as("nothing written in the long-term journal").isEqualTo(farJournal);
+        JsonNode tiers = vault("journal", "--operation", "tier", "--json").json().get("entries");
+        assertThat(tiers.size()).isEqualTo(2);
+        assertThat(tiers.get(0).get("outcome").asString()).isEqualTo("ok");
+        assertThat(tiers.get(0).get("detail").asString()).startsWith("0 snapshot(s) older than 30d");
+    }
+
     @Test
     void tierMovesOldSnapshotsToLongTermAndKeepsHeldOnesNearLine() {
         vault("backup", data.toString(), "--allow-same-device");
@@ -4211,8 +4244,8 @@ class VaultCommandTest {
         Run tier = vault("tier", "--to", far.toString(), "--near-line", "0d", "--json");
         assertThat(tier.exit()).as(tier.err()).isZero();
         assertThat(tier.err()).as("one of the source's snapshots is held, and stays near-line").doesNotContain("warning");
-        assertThat(tier.json().size()).isEqualTo(2);
-        for (JsonNode row : tier.json()) { // copy's names, and its nulls written (h1's repro-7: alreadyCopied, the nulls left out)
+        assertThat(tier.json().get("moved").size()).isEqualTo(2);
+        for (JsonNode row : tier.json().get("moved")) { // copy's names, and its nulls written (h1's repro-7: alreadyCopied, the nulls left out)
             assertThat(row.get("copiedBefore").asBoolean()).isFalse();
             assertThat(row.has("amendedCopy") && row.get("amendedCopy").isNull()).as(row.toString()).isTrue();
             assertThat(row.has("copyBeforeRewrite") && row.get("copyBeforeRewrite").isNull()).as(row.toString()).isTrue();
