@@ -19,6 +19,8 @@ import org.opsledger.vault.repository.Repository;
  * entries and a prune a day, and what the journal is at the end (how many segments, how long a read takes). Last, what
  * prune's look at the journal for held snapshots deleted outside the vault costs (HoldHistory#deletedOutside, before
  * anything is condemned; session 38), with the entries in one-entry files as before a first prune, then in segments.
+ * `… ENTRIES prune`: a whole prune's CPU in a repository of no data whose journal holds ENTRIES entries in segments
+ * (session 39: its look for holds and its compaction read the journal once, where each read it).
  */
 public class VaultJournalBench {
     static final char[] PASSWORD = "bench-password".toCharArray();
@@ -30,7 +32,12 @@ public class VaultJournalBench {
         Function<String, Backend> s3 = localS3::backend; // a bucket, a directory: one for each table
         Function<String, Backend> local = name -> new LocalBackend(work.resolve(name));
         try {
-            if (args.length < 3 || !args[2].equals("holds")) { // `… 7300 holds`: the last table alone
+            String only = args.length < 3 ? "" : args[2];
+            if (only.equals("prune")) { // `… 20000 prune`: a whole prune's CPU alone
+                pruneCpu(entries, local, s3);
+                return;
+            }
+            if (!only.equals("holds")) { // `… 7300 holds`: the last table alone
                 run(entries, local, s3);
             }
             pruneHolds(entries, local, s3);
@@ -111,6 +118,54 @@ public class VaultJournalBench {
                 journal.compact();
                 double segments = median3(() -> notRefused(r));
                 System.out.printf("| %s | %.2f s | %.3f s |%n", b.getKey(), files, segments);
+            }
+        }
+    }
+
+    /**
+     * A whole prune ({@link org.opsledger.vault.prune.Pruner#prune}) in a repository that holds no data, so that its work
+     * is the journal's: its look for holds and its compaction. The journal holds {@code entries} entries in segments, one
+     * hold placed and released every 100, and two one-entry files more before each prune, as a day's runs leave them; the
+     * process's CPU seconds (every thread: the journal is read on several) and the journal files read, of each of 5 prunes.
+     */
+    static void pruneCpu(int entries, Function<String, Backend> local, Function<String, Backend> s3) {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        System.out.println("| backend | a prune of a journal of " + entries + " entries in segments: CPU s (median of 5, range) | journal"
+                + " files read a prune |");
+        System.out.println("|---|---|---|");
+        for (var b : List.of(Map.entry("local disk", local), Map.entry("S3 (s3proxy, loopback HTTP)", s3))) {
+            long[] reads = {0};
+            Function<Backend, Backend> counted = store -> new org.opsledger.vault.backend.DelegatingBackend(store) {
+                @Override
+                public byte[] read(String name) {
+                    if (name.startsWith(Journal.DIR + "/")) {
+                        reads[0]++;
+                    }
+                    return super.read(name);
+                }
+            };
+            try (Repository r = Repository.init(counted.apply(b.getValue().apply("prune")), PASSWORD, 100_000, "prune")) {
+                Journal journal = new Journal(r);
+                Instant day = Instant.parse("2016-12-05T01:00:00Z");
+                for (int i = 0; i < entries; i++) {
+                    journal.record(i % 100 <= 1 ? hold(day.plusSeconds(43_200L * i), i) : entry(day.plusSeconds(43_200L * i)));
+                }
+                journal.compact();
+                double[] cpu = new double[5];
+                long[] read = new long[5];
+                for (int p = 0; p < cpu.length; p++) {
+                    for (int i = 0; i < 2; i++) {
+                        journal.record(entry(day.plusSeconds(43_200L * (entries + 2L * p + i))));
+                    }
+                    reads[0] = 0;
+                    long t = os.getProcessCpuTime();
+                    new org.opsledger.vault.prune.Pruner(r).prune();
+                    cpu[p] = (os.getProcessCpuTime() - t) / 1e9;
+                    read[p] = reads[0];
+                }
+                double[] sorted = cpu.clone();
+                Arrays.sort(sorted);
+                System.out.printf("| %s | %.3f s (%.3f–%.3f) | %s |%n", b.getKey(), sorted[2], sorted[0], sorted[4], Arrays.toString(read));
             }
         }
     }

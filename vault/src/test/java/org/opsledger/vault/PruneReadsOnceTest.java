@@ -60,6 +60,55 @@ class PruneReadsOnceTest {
         }
     }
     /**
+     * A prune reads each journal file once: it read every file for holds before it condemned anything (HoldHistory), then
+     * every segment again to survey them and every one-entry file again to gather them (Journal#compact), a journal of
+     * years twice a night (session 39). What the first read saw is gathered.
+     */
+    @Test
+    void aPruneReadsEachJournalFileOnce() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        long entries;
+        try (Repository repo = TestTrees.newRepo(repoDir)) {
+            org.opsledger.vault.journal.Journal journal = new org.opsledger.vault.journal.Journal(repo);
+            for (int i = 0; i < 40; i++) {
+                journal.record(org.opsledger.vault.journal.JournalEntry.of(org.opsledger.vault.journal.JournalEntry.Operation.CHECK,
+                        org.opsledger.vault.journal.JournalEntry.Outcome.OK, Instant.now(), java.util.List.of(), java.util.List.of(), false,
+                        0, "checked " + i));
+                if (i % 10 == 9) {
+                    journal.compact(); // a segment each ten: a night's prune
+                }
+            }
+            for (int i = 0; i < 3; i++) { // the day's runs since
+                journal.record(org.opsledger.vault.journal.JournalEntry.of(org.opsledger.vault.journal.JournalEntry.Operation.CHECK,
+                        org.opsledger.vault.journal.JournalEntry.Outcome.OK, Instant.now(), java.util.List.of(), java.util.List.of(), false,
+                        0, "today " + i));
+            }
+            entries = journal.read().total();
+        }
+        Map<String, Integer> reads = new ConcurrentHashMap<>();
+        ForwardingBackend counting = new ForwardingBackend(new LocalBackend(repoDir)) {
+            @Override
+            public byte[] read(String name) {
+                if (name.startsWith("journal/")) {
+                    reads.merge(name, 1, Integer::sum);
+                }
+                return super.read(name);
+            }
+        };
+        try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
+            java.util.List<String> before = repo.backend().list("journal");
+            PruneResult r = new Pruner(repo, 0).prune();
+
+            assertThat(r.journalEntriesCompacted()).as("the day's runs gathered").isEqualTo(3);
+            assertThat(reads.keySet()).as("every file read").containsExactlyInAnyOrderElementsOf(before);
+            assertThat(reads).as("each journal file read from the store once").allSatisfy((name, n) -> assertThat(n).as(name).isEqualTo(1));
+            org.opsledger.vault.journal.Journal.Listing after = new org.opsledger.vault.journal.Journal(repo).read();
+            assertThat(after.unreadable()).isEmpty();
+            assertThat(after.total()).as("every entry kept, once").isEqualTo(entries);
+        }
+    }
+
+    /**
      * A prune that condemns nothing still gathers many index files into as few as the index needs: one per backup stayed
      * for good where nothing is forgotten (a long-term tier, held snapshots), 4,002 after a prune (a helper's).
      */

@@ -234,12 +234,20 @@ public final class HoldHistory {
      * not read are {@link #unreadable}: one may be a hold's placement.
      */
     public static HoldHistory of(Repository repo) {
+        return of(repo, null);
+    }
+
+    /**
+     * {@link #of(Repository)}, keeping in {@code seen} (when not null) what the journal's compaction needs of the files read
+     * ({@link Journal#compact(int, Set, Journal.FilesSeen)}): prune reads the journal once.
+     */
+    public static HoldHistory of(Repository repo, Journal.FilesSeen seen) {
         Journal journal = new Journal(repo);
         if (!journal.kept()) {
             return null;
         }
         HoldHistory history = new HoldHistory();
-        Journal.Listing listing = journal.read(history::add);
+        Journal.Listing listing = journal.read(history::add, seen);
         history.unreadable = List.copyOf(listing.unreadable());
         history.placementsGone = listing.coverage().missing().stream()
                 .filter(m -> m.entry().operation().equals(JournalEntry.Operation.HOLD.json())).toList();

@@ -301,13 +301,22 @@ public final class Journal {
      * and hides none of the others; a store that fails is an error, never a shorter journal.
      */
     public Listing read(Predicate<JournalEntry> keep) {
+        return read(keep, null);
+    }
+
+    /**
+     * {@link #read(Predicate)}, keeping in {@code seen} (when not null) what a compaction after it needs of the files read
+     * ({@link #compact(int, Set, FilesSeen)}): prune reads the journal for holds before it condemns anything, and gathers it
+     * at its end.
+     */
+    public Listing read(Predicate<JournalEntry> keep, FilesSeen seen) {
         for (int attempt = 1; ; attempt++) {
             Listed files = listed();
-            Reading read = read(files, keep);
+            Reading read = read(files, keep, seen);
             if (!read.mergedStillThere().isEmpty()) {
                 // a merge stopped between writing a segment and deleting those it holds: read again without them (rare;
                 // the next prune deletes them)
-                read = read(files.withoutSegments(read.mergedStillThere()), keep);
+                read = read(files.withoutSegments(read.mergedStillThere()), keep, seen);
             }
             if (read.vanished() == 0) {
                 return read.listing();
@@ -334,7 +343,10 @@ public final class Journal {
     private record Reading(Listing listing, Set<String> mergedStillThere, int vanished) {
     }
 
-    private Reading read(Listed files, Predicate<JournalEntry> keep) {
+    private Reading read(Listed files, Predicate<JournalEntry> keep, FilesSeen seen) {
+        if (seen != null) {
+            seen.clear(); // what this reading sees, not an earlier one's
+        }
         List<JournalEntry> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         long[] total = {0};
@@ -372,6 +384,9 @@ public final class Journal {
         // gathered the same one-entry files into a segment of its own, and merged back the journal listed them twice (a tester's, h2)
         Set<JournalEntry> fromSegments = new HashSet<>();
         eachFile(files.segments(), SEGMENT_READERS, (name, read) -> {
+            if (seen != null) {
+                seen.segments.put(name, SegmentSeen.of(read, files));
+            }
             if (read.problem() != null) {
                 bad.add(read.problem());
             } else if (read.segment() == null) {
@@ -383,6 +398,9 @@ public final class Journal {
             }
         });
         eachFile(files.singles(), READERS, (name, read) -> {
+            if (seen != null) {
+                seen.single(name, read);
+            }
             if (read.problem() != null) {
                 bad.add(read.problem());
             } else if (read.single() == null) {
@@ -449,19 +467,29 @@ public final class Journal {
      * `--prune` must not gather that one into a segment first).
      */
     public Compaction compact(int perSegment, Set<String> leave) {
+        return compact(perSegment, leave, new FilesSeen());
+    }
+
+    /**
+     * {@link #compact(int, Set)}, taking from {@code seen} what a {@link #read(Predicate, FilesSeen)} before it read of the
+     * files still listed: each file is read once in a prune, which read every segment twice, and every one-entry file
+     * too, once for holds and once to gather them (session 39). A file listed now that the read did not see (written
+     * since) is read here.
+     */
+    public Compaction compact(int perSegment, Set<String> leave, FilesSeen seen) {
         if (perSegment < 1) {
             throw new IllegalArgumentException("a segment holds at least one entry, got " + perSegment);
         }
         if (!kept()) {
             return new Compaction(0, 0, 0);
         }
-        Survey survey = survey();
+        Survey survey = survey(seen);
         int deleted = tidy(survey);
         Map<String, Integer> sizes = new HashMap<>(survey.sizes());
         Rewrite gathered = new Rewrite();
         List<String> singles = survey.singles().stream().filter(n -> !leave.contains(n)).toList();
         if (singles.size() >= 2) {
-            gathered = gather(singles, perSegment, epoch -> true, false);
+            gathered = gather(singles, perSegment, epoch -> true, false, seen);
             sizes.putAll(gathered.written());
         }
         List<String> small = sizes.entrySet().stream().filter(s -> s.getValue() * 2 < perSegment).map(Map.Entry::getKey).sorted().toList();
@@ -492,12 +520,13 @@ public final class Journal {
         if (!kept()) {
             return new Compaction(0, 0, 0);
         }
-        Survey survey = survey();
+        FilesSeen none = new FilesSeen();
+        Survey survey = survey(none);
         if (!survey.problems().isEmpty()) {
             throw new VaultException("journal file " + survey.problems().getFirst() + ": `vault repair` moves it aside");
         }
         int deleted = tidy(survey);
-        Rewrite gathered = gather(survey.singles(), SEGMENT_MAX, e -> e == epoch, true);
+        Rewrite gathered = gather(survey.singles(), SEGMENT_MAX, e -> e == epoch, true, none);
         List<List<String>> each = survey.epochs().entrySet().stream().filter(s -> s.getValue() == epoch)
                 .map(s -> List.of(s.getKey())).sorted(Comparator.comparing(List::getFirst)).toList();
         Rewrite merged = merge(each, true);
@@ -513,22 +542,32 @@ public final class Journal {
                           List<String> problems) {
     }
 
-    private Survey survey() {
+    /** The survey of the journal as listed now, each segment {@code seen} saw taken from it, the others read. */
+    private Survey survey(FilesSeen seen) {
         Listed files = listed();
         Map<String, Integer> sizes = new HashMap<>();
         Map<String, Integer> epochs = new HashMap<>();
         Set<String> leftovers = new HashSet<>();
         Map<String, String> problems = new java.util.TreeMap<>();
-        eachFile(files.segments(), SEGMENT_READERS, (name, read) -> {
-            if (read.problem() != null) {
-                problems.put(name, read.problem());
-            } else if (read.segment() != null) {
-                sizes.put(name, weight(read.segment().entries().size(), read.bytes()));
-                epochs.put(name, read.epoch());
-                read.segment().compacted().stream().filter(files.singleIds()::contains).map(id -> DIR + "/" + id).forEach(leftovers::add);
-                read.segment().merged().stream().map(id -> SEGMENTS + "/" + id).filter(files.segments()::contains).forEach(leftovers::add);
+        BiConsumer<String, SegmentSeen> take = (name, segment) -> {
+            if (segment.problem() != null) {
+                problems.put(name, segment.problem());
+            } else if (segment.weight() > 0) {
+                sizes.put(name, segment.weight());
+                epochs.put(name, segment.epoch());
+                segment.leftovers().stream().filter(n -> files.segments().contains(n) || files.singles().contains(n)).forEach(leftovers::add);
             }
-        });
+        };
+        List<String> unseen = new ArrayList<>();
+        for (String name : files.segments()) {
+            SegmentSeen known = seen.segments.get(name);
+            if (known == null) {
+                unseen.add(name);
+            } else {
+                take.accept(name, known);
+            }
+        }
+        eachFile(unseen, SEGMENT_READERS, (name, read) -> take.accept(name, SegmentSeen.of(read, files)));
         sizes.keySet().removeAll(leftovers);
         epochs.keySet().removeAll(leftovers);
         problems.keySet().removeAll(leftovers); // a merge's source whose key a retirement destroyed since
@@ -554,7 +593,7 @@ public final class Journal {
      * entries, each written before the files it holds are deleted. A file that cannot be read is left (check names it,
      * repair moves it aside), or, {@code strict}, stops the work.
      */
-    private Rewrite gather(List<String> singles, int perSegment, java.util.function.IntPredicate epochs, boolean strict) {
+    private Rewrite gather(List<String> singles, int perSegment, java.util.function.IntPredicate epochs, boolean strict, FilesSeen seen) {
         int[] counts = new int[3]; // entries, deleted, the batch's weight
         Map<String, Integer> written = new HashMap<>();
         List<String> batchNames = new ArrayList<>();
@@ -575,7 +614,7 @@ public final class Journal {
             batch.clear();
             counts[2] = 0;
         };
-        eachFile(singles, READERS, (name, read) -> {
+        BiConsumer<String, Read> each = (name, read) -> {
             if (read.problem() != null && strict) {
                 throw new VaultException("journal file " + read.problem() + ": `vault repair` moves it aside");
             }
@@ -589,7 +628,17 @@ public final class Journal {
             batchNames.add(name);
             batch.add(read.single());
             counts[2] += weight;
-        });
+        };
+        List<String> unseen = new ArrayList<>();
+        for (String name : singles) {
+            Read known = seen.singles.get(name);
+            if (known == null) {
+                unseen.add(name);
+            } else {
+                each.accept(name, known); // still listed: gathered as that read found it, its bytes named by their SHA-256
+            }
+        }
+        eachFile(unseen, READERS, each);
         flush.run();
         return new Rewrite(counts[0], counts[1], counts[1], written);
     }
@@ -623,6 +672,52 @@ public final class Journal {
             sources += read.size();
         }
         return new Rewrite(entries, sources, sources, Map.of());
+    }
+
+    /**
+     * What a {@link #read(Predicate, FilesSeen)} saw of the journal's files, for a {@link #compact(int, Set, FilesSeen)}
+     * after it: of each segment what its survey needs (not its entries), and the one-entry files as read, up to
+     * {@link #SINGLES_KEPT} of them (the day's runs a prune gathers; one more is read again as it is gathered).
+     */
+    public static final class FilesSeen {
+        private final Map<String, SegmentSeen> segments = new HashMap<>();
+        private final Map<String, Read> singles = new HashMap<>();
+
+        private void clear() {
+            segments.clear();
+            singles.clear();
+        }
+
+        private void single(String name, Read read) {
+            if (read.problem() == null && read.single() != null && singles.size() < SINGLES_KEPT) {
+                singles.put(name, read); // one that does not read is read again by the compaction, which leaves it
+            }
+        }
+    }
+
+    /**
+     * The one-entry files a {@link FilesSeen} keeps as read: a day's runs of a few hundred hosts (≈1 KB each); a journal
+     * never pruned, of years in one-entry files, is read again as it is gathered, a segment's worth at a time.
+     */
+    static final int SINGLES_KEPT = 2_000;
+
+    /**
+     * What a survey needs of one segment: its weight ({@link #weight}; 0 when it went since listed), its key epoch, the
+     * one-entry files it holds that were listed beside it and the segments it merged (leftovers of a stopped compaction,
+     * deleted where still listed), or why it does not read.
+     */
+    private record SegmentSeen(int weight, int epoch, List<String> leftovers, String problem) {
+        static SegmentSeen of(Read read, Listed files) {
+            if (read.problem() != null || read.segment() == null) {
+                return new SegmentSeen(0, 0, List.of(), read.problem());
+            }
+            List<String> leftovers = new ArrayList<>();
+            read.segment().compacted().stream().filter(files.singleIds()::contains).map(id -> DIR + "/" + id).forEach(leftovers::add);
+            // every segment it merged, listed or not: a read leaves out those still there (Listed#withoutSegments), which
+            // the compaction deletes, as it finds them listed
+            read.segment().merged().stream().map(id -> SEGMENTS + "/" + id).forEach(leftovers::add);
+            return new SegmentSeen(Journal.weight(read.segment().entries().size(), read.bytes()), read.epoch(), List.copyOf(leftovers), null);
+        }
     }
 
     /** The journal's files as listed: segments, one-entry files, and the IDs of the latter. */

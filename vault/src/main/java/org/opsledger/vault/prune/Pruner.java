@@ -102,7 +102,10 @@ public final class Pruner {
             // ---- phase 0: a backup that held an older index may have referenced condemned blobs; rescue them
             List<Condemned> earlier = condemned();
             List<SnapshotRef> snapshots = repo.snapshots();
-            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, snapshots, HoldHistory.of(repo), ignoreUnreadableJournal,
+            // the journal read once: for holds here, before anything is written, and what it saw gathered at the end (it was
+            // read again for that)
+            Journal.FilesSeen journalSeen = new Journal.FilesSeen();
+            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, snapshots, HoldHistory.of(repo, journalSeen), ignoreUnreadableJournal,
                     "a held backup's data is not freed", "prune", "nothing was pruned"); // before anything is written
             repo.loadIndex(); // the trees of snapshots listed now may sit in packs indexed after this process read the index
             Set<ObjectId> referenced = ReferencedBlobs.of(repo, snapshots);
@@ -193,7 +196,7 @@ public final class Pruner {
             // the journal stays a few files (§13); one prune at a time gathers it: two would each write the same entries into
             // a segment of their own. Each wrote its lock before it began, so of two the later sees the earlier here.
             boolean anotherPrune = repo.locks().liveOtherThan(lock).stream().anyMatch(l -> l.kind().equals("prune"));
-            Journal.Compaction compacted = anotherPrune ? new Journal.Compaction(0, 0, 0) : new Journal(repo).compact(Journal.SEGMENT_MAX, journalFilesLeft);
+            Journal.Compaction compacted = anotherPrune ? new Journal.Compaction(0, 0, 0) : new Journal(repo).compact(Journal.SEGMENT_MAX, journalFilesLeft, journalSeen);
             return new PruneResult(r.packsCondemned(), r.packsDeleted(), r.packsWaiting(), r.packsRescued() + rescue.size(),
                     r.packsRepacked(), r.orphanPacksDeleted(), r.bytesDeleted(), repackedBytes, compacted.entries(), unusedLeft, packsUnusedLeft);
         }
