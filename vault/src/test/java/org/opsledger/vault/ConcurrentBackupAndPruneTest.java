@@ -1,6 +1,7 @@
 package org.opsledger.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -382,5 +383,75 @@ class ConcurrentBackupAndPruneTest {
             assertThat(r.packsDeleted()).isZero();
             assertThat(r.packsWaiting()).isEqualTo(r.packsCondemned());
         }
+    }
+
+    /**
+     * The store at {@code repoDir} whose listings of locks/ lag its writes by {@code lag}, as an S3-compatible store with
+     * eventually consistent listings: a lock file is listed {@code lag} after it was written through this object, or first
+     * listed (written by another host).
+     */
+    private static ForwardingBackend locksListedLate(Path repoDir, java.time.Duration lag) {
+        java.util.Map<String, Long> since = new java.util.concurrent.ConcurrentHashMap<>();
+        return new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public void write(String name, byte[] data, int off, int len) {
+                since.putIfAbsent(name, System.nanoTime());
+                super.write(name, data, off, len);
+            }
+
+            @Override
+            public List<String> list(String dir) {
+                List<String> all = super.list(dir);
+                return !dir.equals("locks") ? all : all.stream().filter(n -> System.nanoTime()
+                        - since.computeIfAbsent(n, x -> System.nanoTime()) >= lag.toNanos()).toList();
+            }
+        };
+    }
+
+    /** A repository at {@code repoDir} whose one snapshot is forgotten, opened through {@link #locksListedLate}. */
+    private Repository forgottenAndOpenedListingLocksLate(Path repoDir, java.time.Duration lag) throws java.io.IOException {
+        oneBackupOfTwoMegabytes(repoDir);
+        try (Repository admin = TestTrees.open(repoDir)) {
+            new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), Instant.now());
+        }
+        return Repository.open(locksListedLate(repoDir, lag), TestTrees.PASSWORD);
+    }
+
+    /** A lock of a backup on another host, begun just now, written to the store at {@code repoDir}. */
+    private static void anotherHostsBackupBegins(Path repoDir) throws java.io.IOException {
+        Instant now = Instant.now();
+        Files.write(repoDir.resolve("locks/web-1"), org.opsledger.vault.VaultJson.write(new org.opsledger.vault.repository.LockRecord(
+                "backup", "web-1", 7, now, now, null)));
+    }
+
+    /**
+     * A store whose listings lag its writes a second: a prune listed locks/ without the lock a backup on another host had
+     * written just before, and deleted the packs it condemned, which that backup may deduplicate against. Its own lock,
+     * written before it looks, is not listed either: it lists again until it is, and sees the backup's then.
+     */
+    @Test
+    void aPruneWhoseStoreListsLocksLateListsUntilItsOwnLockShows() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        try (Repository admin = forgottenAndOpenedListingLocksLate(repoDir, java.time.Duration.ofSeconds(1))) {
+            anotherHostsBackupBegins(repoDir);
+            PruneResult r = new Pruner(admin).prune();
+            assertThat(r.packsCondemned()).isPositive();
+            assertThat(r.packsWaiting()).as("kept for the backup").isEqualTo(r.packsCondemned());
+        }
+    }
+
+    /** One that never lists a lock file it has written: refused once its own has not shown for 10 s, nothing condemned. */
+    @Test
+    void aPruneWhoseStoreNeverListsItsOwnLockIsRefused() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        try (Repository admin = forgottenAndOpenedListingLocksLate(repoDir, java.time.Duration.ofDays(1))) {
+            assertThatThrownBy(() -> new Pruner(admin).prune()).hasMessageStartingWith("the store's listing of locks/ at " + repoDir
+                    + " still lacks this prune's own lock file locks/").hasMessageEndingWith(" s after it was written: its listings lag"
+                    + " its writes, and may lack another host's running backup too; this prune stopped there, deciding nothing from it:"
+                    + " use a store that lists what it has written (docs/operations.md, a repository on a network mount)");
+        }
+        var store = new org.opsledger.vault.backend.LocalBackend(repoDir);
+        assertThat(store.list("condemned")).isEmpty();
+        assertThat(store.list("locks")).as("the prune's lock released").isEmpty();
     }
 }

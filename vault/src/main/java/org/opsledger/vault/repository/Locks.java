@@ -37,9 +37,13 @@ public final class Locks {
 
     /** Locks refreshed within {@link #STALE_AFTER} whose process has not certainly ended ({@link LockHolder}). */
     public List<LockRecord> live() {
+        return live(read());
+    }
+
+    private List<LockRecord> live(List<LockFile> files) {
         Instant cutoff = Instant.now().minus(STALE_AFTER);
         LockHolder here = LockHolder.current();
-        return read().stream().filter(f -> f.lock() != null && staleness(f, cutoff, here) == null).map(LockFile::lock).toList();
+        return files.stream().filter(f -> f.lock() != null && staleness(f, cutoff, here) == null).map(LockFile::lock).toList();
     }
 
     /** {@link #staleness(LockRecord, Instant, LockHolder)}, or "let go" for a lock file of this process it could not delete. */
@@ -82,10 +86,47 @@ public final class Locks {
         return l.holder() != null && l.holder().certainlyEnded(l.pid(), here) ? "its process has ended" : null;
     }
 
-    /** Live locks but {@code own}: the other backups, prunes, copies and key retirements running now. */
+    /**
+     * Live locks but {@code own}: the other backups, prunes, copies and key retirements running now, from a listing of
+     * locks/ that shows {@code own}'s lock file ({@link #listingShowing}).
+     */
     public List<LockRecord> liveOtherThan(SharedLock own) {
         long pid = ProcessHandle.current().pid();
-        return live().stream().filter(l -> !(l.started().equals(own.started()) && l.pid() == pid)).toList();
+        return live(listingShowing(own)).stream().filter(l -> !(l.started().equals(own.started()) && l.pid() == pid)).toList();
+    }
+
+    /** How long a listing of locks/ may go on lacking this process's own lock file before {@link #listingShowing} refuses. */
+    static final java.time.Duration LISTING_LAG = java.time.Duration.ofSeconds(10);
+
+    /**
+     * The lock files, from a listing of locks/ that shows {@code own}'s, written before it: a listing that lacks it lags the
+     * store's writes (an S3-compatible store whose listings are eventually consistent, a caching mount), and may lack
+     * another process's lock as well, written as long before, so nothing is decided from it. Listed again, 0.25 s later,
+     * then 0.5, 1, 2 and 4 s, until {@link #LISTING_LAG} has passed; then refused. Each process writes its lock before it looks
+     * at the others, so of two starting at once the later sees the earlier: only where the store lists what was written.
+     * A lock file another process removed as stale (SharedLock#requireHeld says so at the commit) or one released is not
+     * looked for. Costs nothing where the listing shows it: the listing is the one the decision reads.
+     */
+    private List<LockFile> listingShowing(SharedLock own) {
+        long began = System.nanoTime();
+        for (long wait = 250; ; wait *= 2) {
+            List<LockFile> files = read();
+            if (own.released() || files.stream().anyMatch(f -> f.name().equals(own.name())) || !backend.exists(own.name())) {
+                return files;
+            }
+            long waited = System.nanoTime() - began;
+            if (waited >= LISTING_LAG.toNanos()) {
+                throw new VaultException("the store's listing of locks/ at " + backend.location() + " still lacks this " + own.kind()
+                        + "'s own lock file " + own.name() + " " + waited / 1_000_000_000 + " s after it was written: its listings lag"
+                        + " its writes, and may lack another host's running backup too; this " + own.kind() + " stopped there, deciding"
+                        + " nothing from it: use a store that lists what it has written (docs/operations.md, a repository on a network mount)");
+            }
+            try {
+                Thread.sleep(Math.min(wait, (LISTING_LAG.toNanos() - waited) / 1_000_000 + 1));
+            } catch (InterruptedException e) {
+                throw new org.opsledger.vault.Cancelled("the reading of the locks", e);
+            }
+        }
     }
 
     /**

@@ -128,6 +128,11 @@ public final class SharedLock implements AutoCloseable {
         }
     }
 
+    /** The lock file's name, "locks/<id>". */
+    String name() {
+        return name;
+    }
+
     public Instant started() {
         return record.started();
     }
