@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
 import org.opsledger.vault.backend.LocalBackend;
+import org.opsledger.vault.prune.Forgetter;
+import org.opsledger.vault.prune.PruneResult;
+import org.opsledger.vault.prune.Pruner;
+import org.opsledger.vault.prune.RetentionPolicy;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 
 /**
  * A repository on a FUSE mount, as on sshfs or an rclone mount of a remote: rclone mounts a local directory here (the
@@ -99,7 +106,7 @@ class NetworkMountTest {
     @Test
     void aSlotOnAMountThatRefusesOverwritesIsRemovedAndSaidNotOverwritten() throws Exception {
         Path mnt = tmp.resolve("mnt");
-        rcloneMount(Files.createDirectories(tmp.resolve("remote")).toString(), mnt, "--vfs-cache-mode", "off");
+        rcloneMount(Files.createDirectories(tmp.resolve("remote")).toString(), mnt, "--vfs-cache-mode", "off", "--dir-cache-time", "0s");
         char[] departed = "departed admin's password".toCharArray();
         List<String> notices = new ArrayList<>();
         try (Repository repo = TestTrees.newRepo(mnt.resolve("repo"))) {
@@ -192,5 +199,97 @@ class NetworkMountTest {
         assertThatThrownBy(() -> backend.write("data/ab/ab12", new byte[] {1, 2, 3})).hasMessage("the filesystem of the repository at "
                 + mnt.resolve("repo") + " stopped answering (it is no longer mounted): remount it, then run the command again; check"
                 + " --read-data confirms nothing was damaged");
+    }
+
+    /**
+     * A repository with one snapshot, made and forgotten through {@code here}, beside which another host's backup then
+     * takes its lock through {@code there}; then prune through {@code here}. The forget listed locks/ through {@code here}.
+     */
+    private PruneResult pruneBesideABackupBegunElsewhere(Path here, Path there) throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("srv"));
+        Files.write(data.resolve("f"), TestTrees.random(7, 300_000));
+        try (Repository repo = TestTrees.newRepo(here)) {
+            TestTrees.backup(repo, data);
+            new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), Instant.now());
+            for (int i = 0; i < 300 && !filesIn(there).equals(filesIn(here)); i++) { // rclone writes back 5 s after a file closes
+                Thread.sleep(100);
+            }
+            try (Repository elsewhere = TestTrees.open(there); SharedLock backup = elsewhere.lock("backup")) {
+                return new Pruner(repo).prune();
+            }
+        }
+    }
+
+    /** The names of the files under {@code dir}, relative to it. */
+    private static java.util.Set<Path> filesIn(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).map(dir::relativize).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    /** The packs under {@code repo}'s data/. */
+    private static long packsIn(Path repo) throws java.io.IOException {
+        try (var files = Files.walk(repo.resolve("data"))) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    /**
+     * rclone keeps each directory's listing for its --dir-cache-time (5 min by default, whatever --vfs-cache-mode): a prune
+     * through the mount listed locks/ with its own lock, written through it, and without the lock of a backup another host
+     * had begun meanwhile, and deleted the packs it condemned, which that backup may be deduplicating against (a tester's,
+     * session 39). Refused, nothing deleted; no wait for its own lock to show could have told.
+     */
+    @Test
+    void aPruneThroughAnRcloneMountThatKeepsListingsIsRefusedRatherThanMissAnotherHostsBackup() throws Exception {
+        Path remote = Files.createDirectories(tmp.resolve("remote"));
+        Path mnt = tmp.resolve("mnt");
+        writeCachedMount(remote, mnt);
+        assertThatThrownBy(() -> pruneBesideABackupBegunElsewhere(mnt.resolve("repo"), remote.resolve("repo"))).hasMessage("prune refused:"
+                + " the rclone mount " + mnt + " (fuse.rclone of " + remote + ") keeps each directory's listing 5m0s (--dir-cache-time,"
+                + " not given: rclone's default), so a lock another host's backup wrote meanwhile may be missing from its listing of"
+                + " locks/, and a prune would delete what that backup stores; nothing was done: remount it with --dir-cache-time 0s,"
+                + " or run prune where the store is reached directly");
+        assertThat(packsIn(mnt.resolve("repo"))).as("the forgotten snapshot's packs, kept").isPositive();
+    }
+
+    /**
+     * Work that runs alone looks for other locks the same way: a key retirement through such a mount would go on beside a
+     * backup begun on another host, which seals under the key it destroys. Refused before anything is written.
+     */
+    @Test
+    void aKeyRetirementThroughAnRcloneMountThatKeepsListingsIsRefused() throws Exception {
+        Path mnt = tmp.resolve("mnt");
+        rcloneMount(Files.createDirectories(tmp.resolve("remote")).toString(), mnt, "--vfs-cache-mode", "writes", "--cache-dir",
+                tmp.resolve("cache").toString(), "--dir-cache-time", "10m");
+        try (Repository repo = TestTrees.newRepo(mnt.resolve("repo"))) {
+            new org.opsledger.vault.repository.KeyEpochs(repo).rotate();
+            assertThatThrownBy(() -> new org.opsledger.vault.repository.KeyEpochs(repo).retire(1)).hasMessageContaining("retire refused:"
+                    + " the rclone mount " + mnt + " (fuse.rclone of " + tmp.resolve("remote") + ") keeps each directory's listing 10m0s"
+                    + " (its --dir-cache-time 10m), so a lock another host's backup wrote meanwhile may be missing from its listing of"
+                    + " locks/, and a retire, which runs alone, would go on beside that backup; nothing was done");
+            assertThat(repo.keys().keyring().epochs()).as("epoch 1 kept").containsKey(1);
+        }
+    }
+
+    /** Mounted with --dir-cache-time 0s, rclone lists locks/ from the remote each time: the prune sees the backup and waits for it. */
+    @Test
+    void aPruneThroughAnRcloneMountThatListsAfreshSeesAnotherHostsBackup() throws Exception {
+        Path remote = Files.createDirectories(tmp.resolve("remote"));
+        Path mnt = tmp.resolve("mnt");
+        rcloneMount(remote.toString(), mnt, "--vfs-cache-mode", "writes", "--cache-dir", tmp.resolve("cache").toString(),
+                "--dir-cache-time", "0s");
+        PruneResult r = pruneBesideABackupBegunElsewhere(mnt.resolve("repo"), remote.resolve("repo"));
+        assertThat(r.packsCondemned()).isPositive();
+        assertThat(r.packsWaiting()).as("kept for the running backup").isEqualTo(r.packsCondemned());
+    }
+
+    /** On a plain directory nothing changes: the prune goes on and waits for the other host's backup. */
+    @Test
+    void aPruneInAPlainDirectorySeesAnotherHostsBackupAsBefore() throws Exception {
+        Path repo = tmp.resolve("repo");
+        PruneResult r = pruneBesideABackupBegunElsewhere(repo, repo);
+        assertThat(r.packsCondemned()).isPositive();
+        assertThat(r.packsWaiting()).as("kept for the running backup").isEqualTo(r.packsCondemned());
     }
 }

@@ -580,7 +580,7 @@ public final class Archiver {
 
     /** A device number (st_dev) as /sys and /proc/self/mountinfo write it, "MAJOR:MINOR" (glibc's gnu_dev_major, gnu_dev_minor). */
     private static String majorMinor(long dev) {
-        return (((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL)) + ":" + ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
+        return org.opsledger.vault.backend.MountEntry.majorMinor(dev);
     }
 
     private InodeKey repositoryDirectory() {

@@ -5,10 +5,10 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.opsledger.vault.backend.MountEntry;
 
 /**
  * Where the files of a FUSE mount lie, as its entry in /proc/self/mountinfo tells (IS.012 6.6.6): FUSE gives every mount a
@@ -35,28 +35,17 @@ sealed interface FuseMount {
      * mount's entry read from {@code mountinfo} (the lines of /proc/self/mountinfo).
      */
     static FuseMount holding(Path dir, String majorMinor, List<String> mountinfo) {
-        for (String line : mountinfo) {
-            String[] f = line.split(" ");
-            int dash = Arrays.asList(f).indexOf("-");
-            if (f.length < 5 || dash < 0 || dash + 2 >= f.length || !f[2].equals(majorMinor)) {
-                continue;
-            }
-            String type = f[dash + 1];
-            if (!type.equals("fuse") && !type.startsWith("fuse.")) {
-                return null; // fuseblk (exFAT, NTFS from a block device) and every kernel filesystem: their device is the disk's
-            }
-            Path mountPoint = Path.of(unescape(f[4]));
-            String source = unescape(f[dash + 2]);
-            String mount = mountPoint + " (" + type + " of " + source + ")";
-            Path below = dir.startsWith(mountPoint) ? mountPoint.relativize(dir) : Path.of("");
-            Path shown = localPathOf(type, source);
-            if (shown == null) {
-                String host = remoteHost(type, source);
-                return host != null && !isThisHost(host) ? new Elsewhere() : new Unknown(mount);
-            }
-            return new Local(shown.resolve(unescape(f[3]).substring(1)).resolve(below), mount);
+        MountEntry m = MountEntry.of(majorMinor, mountinfo);
+        if (m == null || !m.isFuse()) {
+            return null; // fuseblk (exFAT, NTFS from a block device) and every kernel filesystem: their device is the disk's
         }
-        return null;
+        Path below = dir.startsWith(m.mountPoint()) ? m.mountPoint().relativize(dir) : Path.of("");
+        Path shown = localPathOf(m.type(), m.source());
+        if (shown == null) {
+            String host = remoteHost(m.type(), m.source());
+            return host != null && !isThisHost(host) ? new Elsewhere() : new Unknown(m.toString());
+        }
+        return new Local(shown.resolve(m.root().substring(1)).resolve(below), m.toString());
     }
 
     /** The path on this machine that the mount shows, or null where it shows another host's or cannot be told. */
@@ -124,20 +113,5 @@ sealed interface FuseMount {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    /** A mountinfo field as written: a space, tab, newline or backslash as an octal escape (\040). */
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -9,6 +9,7 @@ import org.opsledger.vault.VaultException;
 import org.opsledger.vault.VaultJson;
 import org.opsledger.vault.backend.Backend;
 import org.opsledger.vault.backend.BackendException;
+import org.opsledger.vault.backend.ListingCache;
 import org.opsledger.vault.backend.MissingFileException;
 import org.opsledger.vault.backend.PermissionDeniedException;
 import tools.jackson.core.JacksonException;
@@ -174,6 +175,13 @@ public final class Locks {
     public static final Set<String> RUNS_ALONE = Set.of("repair", "retire", "recover", "upgrade", Disposal.KIND, Repository.REMOVE_KEY_SLOT);
 
     /**
+     * Work that deletes what another process's running work needs unless it sees that process's lock: a prune (condemned
+     * packs a running backup deduplicated against, the orphan packs it is writing), and what {@link #RUNS_ALONE}.
+     */
+    static final Set<String> SEES_EVERY_LOCK = java.util.stream.Stream.concat(java.util.stream.Stream.of("prune"), RUNS_ALONE.stream())
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /**
      * Work that runs one at a time, beside anything but itself and what runs alone: placing and releasing a legal
      * hold reads a hold record and writes it back, and two at once could leave one matter out of it.
      */
@@ -204,6 +212,9 @@ public final class Locks {
      * retirement destroyed: a helper's.)
      */
     public void refuseConflicting(SharedLock own) {
+        if (SEES_EVERY_LOCK.contains(own.kind())) {
+            refuseWhereListingsAreKept(own.kind());
+        }
         boolean alone = RUNS_ALONE.contains(own.kind());
         LockHolder here = LockHolder.current();
         // what runs alone goes ahead beside no process it passes over: a stale lock it leaves may be found by its process
@@ -225,6 +236,27 @@ public final class Locks {
             }
         }
     }
+
+    /**
+     * Refuses {@code kind}, work that {@link #SEES_EVERY_LOCK}, where the store's listings are kept for a while by the mount
+     * it is reached through ({@link ListingCache}): they show this process's own lock, written through it, and lack the
+     * lock another host's backup wrote meanwhile, so no wait for its own lock to show would tell (a tester's: a prune
+     * through an rclone mount listed locks/ without a running backup's lock, and deleted the packs it referenced).
+     */
+    private void refuseWhereListingsAreKept(String kind) {
+        if (listingCache == null) {
+            listingCache = backend.localDirectory().map(ListingCache::of).orElse("");
+        }
+        if (!listingCache.isEmpty()) {
+            throw new VaultException(kind + " refused: " + listingCache + ", so a lock another host's backup wrote meanwhile may be"
+                    + " missing from its listing of locks/, and " + (RUNS_ALONE.contains(kind) ? a(kind) + ", which runs alone, would go"
+                    + " on beside that backup" : "a prune would delete what that backup stores") + "; nothing was done: remount it with"
+                    + " --dir-cache-time 0s, or run " + kind + " where the store is reached directly");
+        }
+    }
+
+    /** {@link ListingCache#of} the repository's directory, "" where its listings are the store's; null until asked. */
+    private volatile String listingCache;
 
     /** "a backup on " and its {@link #holder}, or for a lock file this process cannot read, which one. */
     private static String who(LockRecord l, LockHolder here) {
