@@ -454,4 +454,55 @@ class ConcurrentBackupAndPruneTest {
         assertThat(store.list("condemned")).isEmpty();
         assertThat(store.list("locks")).as("the prune's lock released").isEmpty();
     }
+
+    /**
+     * A prune through sshfs, which keeps a directory's listing 20 s (dcache_timeout) and forgets it when a file is written
+     * there through it: its look before it deleted was served the listing of its first look, without the lock of a backup
+     * another host began between them (after the prune condemned), and it deleted the packs it condemned beside that
+     * backup. Each look now follows a write of its own lock.
+     */
+    @Test
+    void aPruneThroughAMountThatKeepsListingsUntilItWritesThereSeesABackupBegunSinceItsFirstLook() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        oneBackupOfTwoMegabytes(repoDir);
+        try (Repository admin = TestTrees.open(repoDir)) {
+            new Forgetter(admin, ZoneOffset.UTC).forget(new RetentionPolicy(RetentionPolicy.Within.parse("0d"), 0, 0, 0, 0), Instant.now());
+        }
+        List<String>[] kept = new List[1];
+        boolean[] begun = {false};
+        ForwardingBackend sshfs = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public void write(String name, byte[] data, int off, int len) {
+                if (name.startsWith("condemned/") && !begun[0]) {
+                    begun[0] = true;
+                    try {
+                        anotherHostsBackupBegins(repoDir); // written on the server, not through this mount
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                super.write(name, data, off, len);
+                if (name.startsWith("locks/")) {
+                    kept[0] = null;
+                }
+            }
+
+            @Override
+            public List<String> list(String dir) {
+                if (!dir.equals("locks")) {
+                    return super.list(dir);
+                }
+                if (kept[0] == null) {
+                    kept[0] = super.list(dir);
+                }
+                return kept[0];
+            }
+        };
+        try (Repository admin = Repository.open(sshfs, TestTrees.PASSWORD)) {
+            PruneResult r = new Pruner(admin).prune();
+            assertThat(begun[0]).isTrue();
+            assertThat(r.packsCondemned()).isPositive();
+            assertThat(r.packsWaiting()).as("kept for the backup begun after the first look").isEqualTo(r.packsCondemned());
+        }
+    }
 }

@@ -106,9 +106,11 @@ public final class Locks {
      * then 0.5, 1, 2 and 4 s, until {@link #LISTING_LAG} has passed; then refused. Each process writes its lock before it looks
      * at the others, so of two starting at once the later sees the earlier: only where the store lists what was written.
      * A lock file another process removed as stale (SharedLock#requireHeld says so at the commit) or one released is not
-     * looked for. Costs nothing where the listing shows it: the listing is the one the decision reads.
+     * looked for. Costs nothing where the listing shows it: the listing is the one the decision reads. A look after the
+     * first since the lock was written writes it again first (SharedLock#writeAgainBeforeLooking): one small write.
      */
     private List<LockFile> listingShowing(SharedLock own) {
+        own.writeAgainBeforeLooking();
         long began = System.nanoTime();
         for (long wait = 250; ; wait *= 2) {
             List<LockFile> files = read();

@@ -122,11 +122,28 @@ public final class SharedLock implements AutoCloseable {
             return;
         }
         backend.write(name, VaultJson.write(record.refreshedAt(Instant.now())));
+        lookedSinceWritten = false;
         synchronized (this) {
             longestGap = Math.max(longestGap, at - writtenAt);
             writtenAt = at;
         }
     }
+
+    /**
+     * Writes the lock file again ({@link #refresh}) when another look at the other locks came since it was last written:
+     * each look then follows a write of this one, as the first look follows the lock's taking. sshfs keeps a directory's
+     * listing 20 s (its dcache_timeout) but forgets it when a file is written there through it: a prune's look before it
+     * deleted, a second after its first, was served the listing of the first, without the lock of a backup begun between.
+     */
+    void writeAgainBeforeLooking() {
+        if (lookedSinceWritten && !released) {
+            refresh();
+        }
+        lookedSinceWritten = true;
+    }
+
+    /** A look at the other locks came since the lock file was last written ({@link #writeAgainBeforeLooking}). */
+    private volatile boolean lookedSinceWritten;
 
     /** The lock file's name, "locks/<id>". */
     String name() {
