@@ -17,10 +17,13 @@ public final class ChildProcess {
     /**
      * What the vault and its AWS SDK read passwords, tokens and keys from. AWS_ACCESS_KEY_ID goes with its secret: an
      * AWS tool given the one without the other refuses ("partial credentials") where it would have used its own profile.
+     * AWS_CONTAINER_AUTHORIZATION_TOKEN is the bearer token of the SDK's container provider (ECS, EKS Pod Identity), which a
+     * --stdin-from-command program got (a tester's); the variables naming its endpoint or a token's file are no secret.
      */
     public static final List<String> SECRETS = List.of("OPSLEDGER_VAULT_PASSWORD", "OPSLEDGER_VAULT_TO_PASSWORD",
             "OPSLEDGER_VAULT_FROM_PASSWORD", "OPSLEDGER_VAULT_NEW_PASSWORD", "OPSLEDGER_DB_PASSWORD", "OPSLEDGER_TOKEN",
-            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN");
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN");
 
     private ChildProcess() {
     }

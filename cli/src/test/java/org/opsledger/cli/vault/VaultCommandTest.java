@@ -2160,7 +2160,7 @@ class VaultCommandTest {
 
     /** S3 keys in the environment, as a scheduler gives them. */
     static final java.util.Map<String, String> S3_KEYS = java.util.Map.of("AWS_ACCESS_KEY_ID", "s3-id", "AWS_SECRET_ACCESS_KEY",
-            "s3-secret", "AWS_SESSION_TOKEN", "s3-secret-token");
+            "s3-secret", "AWS_SESSION_TOKEN", "s3-secret-token", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "container-bearer");
 
     /**
      * restore's mkfifo, touch and stat ran with the vault's whole environment, its password and S3 keys with it: a
@@ -2189,7 +2189,7 @@ class VaultCommandTest {
         for (String helper : List.of("mkfifo", "stat")) {
             assertThat(Files.readString(tmp.resolve(helper + ".env"))).as(helper).contains("PATH=")
                     .doesNotContain("OPSLEDGER_VAULT_PASSWORD", "operator one", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                            "AWS_SESSION_TOKEN", "s3-id", "s3-secret");
+                            "AWS_SESSION_TOKEN", "s3-id", "s3-secret", "container-bearer");
         }
     }
 
@@ -2405,7 +2405,7 @@ class VaultCommandTest {
         Path out = tmp.resolve("env.txt");
         assertThat(vault("dump", "latest", "env.txt", "--output", out.toString()).exit()).isZero();
         assertThat(Files.readString(out)).contains("PATH=").doesNotContain("OPSLEDGER_VAULT_PASSWORD", "operator one", "AWS_ACCESS_KEY_ID",
-                        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "s3-id", "s3-secret")
+                        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "s3-id", "s3-secret", "container-bearer") // the container provider's token too (h4's)
                 .containsPattern("(?m)^LC_ALL=C$").doesNotContain("OPSLEDGER_LC_ALL_WAS");
 
         // a dump writing as it is stopped: the backup said its program "exited with status 137", the kill the backup made
