@@ -22,6 +22,7 @@ import org.opsledger.vault.repository.Repository;
 import org.opsledger.vault.restorer.Dumper;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.NodeType;
+import org.opsledger.vault.snapshot.Snapshot;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +42,7 @@ final class DumpCommand implements Callable<Integer> {
     @Mixin
     SnapshotFilterOptions select;
 
-    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot ID, unique prefix, or 'latest'.")
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot ID, unique prefix, or 'latest' (with a stream's name for PATH, the latest of that stream).")
     String snapshot;
 
     @Parameters(index = "1", paramLabel = "PATH", description = "A path as `vault ls` shows it (like srv/www/index.html); / for the whole snapshot.")
@@ -79,7 +80,7 @@ final class DumpCommand implements Callable<Integer> {
             Dumper.Dumped d;
             String summary;
             try (Journaling journal = new Journaling(r, JournalEntry.Operation.DUMP, what, new java.util.ArrayList<>())) {
-                s = journal.find(() -> select.find(r, snapshot), SnapshotRef::id);
+                s = journal.find(() -> chosen(r), SnapshotRef::id);
                 SnapshotRef chosen = s; // said on stderr (stdout is the data) as the dump begins: not before a refusal of the path or --output
                 Runnable begins = () -> SnapshotsCommand.sayWhichWhenChosen(snapshot, chosen);
                 try {
@@ -106,6 +107,24 @@ final class DumpCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The snapshot SNAPSHOT names; 'latest' with a stream's name for PATH and no --path, the latest snapshot of that stream
+     * (among those --host and --tag select): `vault dump latest app.sql | psql app`, the restore of a database's dump,
+     * failed "no path app.sql in snapshot …" once another database's dump had run after it, the latest of all (a tester's).
+     */
+    private SnapshotRef chosen(Repository r) {
+        if (!"latest".equals(snapshot) || !select.paths.isEmpty()) {
+            return select.find(r, snapshot);
+        }
+        return select.find(() -> {
+            Repository.SnapshotListing listing = r.listSnapshots();
+            SnapshotRef latest = listing.find(snapshot, select.filter());
+            List<SnapshotRef> ofStream = select.filter().select(listing.readable()).stream()
+                    .filter(ref -> ref.snapshot().kind() == Snapshot.Kind.STDIN && List.of(path).equals(ref.snapshot().paths())).toList();
+            return ofStream.isEmpty() ? latest : ofStream.getLast();
+        });
     }
 
     /** System.out as a stream that fails once its reader has gone (`| head`): a PrintStream would go on silently. */

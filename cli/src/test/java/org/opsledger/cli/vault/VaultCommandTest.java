@@ -926,6 +926,32 @@ class VaultCommandTest {
         assertThat(vault("dump", "latest", "h.txt").out()).isEqualTo("-h\n");
     }
 
+    /**
+     * `vault dump latest app.sql | psql app`, the docs' restore of a database's dump, failed "no path app.sql in snapshot …"
+     * once another database's dump (or a backup of paths) had run after it (h4's): 'latest' with a stream's name is the
+     * latest snapshot of that stream.
+     */
+    @Test
+    void dumpLatestOfAStreamsNameIsTheLatestOfThatStream() {
+        for (String db : List.of("hr", "payroll", "hr", "payroll")) {
+            Run dumped = vault("backup", "--stdin-from-command", "--stdin-name", db + ".sql", "--", "echo", db + " dump " + System.nanoTime());
+            assertThat(dumped.exit()).as(dumped.err()).isZero();
+        }
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        JsonNode snapshots = vault("snapshots", "--json").json();
+        String hrLatest = snapshots.get(2).get("id").asString();
+        Run hr = vault("dump", "latest", "hr.sql");
+        assertThat(hr.exit()).as(hr.err()).isZero();
+        assertThat(hr.out()).startsWith("hr dump ");
+        assertThat(hr.err()).as("which snapshot it is").startsWith("latest is ").contains(hrLatest.substring(0, 8));
+        assertThat(vault("dump", "latest", "payroll.sql").out()).startsWith("payroll dump ").isEqualTo(vault("dump", snapshots.get(3)
+                .get("id").asString(), "payroll.sql").out());
+        assertThat(vault("dump", "latest", "data/report.txt").exit()).as("a path of the latest of all, as before").isZero();
+        Run none = vault("dump", "latest", "other.sql");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).contains("no path other.sql in snapshot " + snapshots.get(4).get("id").asString().substring(0, 8));
+    }
+
     /** An empty argument of the command was refused as "a PATH is empty" (a tester's): the words after -- are the command's. */
     @Test
     void aCommandsEmptyArgumentIsPassedAsGiven() {
