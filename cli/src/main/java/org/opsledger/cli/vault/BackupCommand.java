@@ -135,6 +135,14 @@ final class BackupCommand implements Callable<Integer> {
         if (fromCommand && !args.isEmpty() && args.getFirst().isEmpty()) {
             throw new CliException("the command after -- is empty (an unset variable?): name the program to run", 2);
         }
+        // `-- PGPASSWORD=S3cret pg_dump hr`, a shell's habit, failed "cannot run PGPASSWORD=S3cret", and the password was in
+        // the append-only journal, the stream's name and `due` (a tester's): refused before anything runs or is recorded,
+        // its words not repeated
+        if (fromCommand && !args.isEmpty() && args.getFirst().contains("=")) {
+            throw new CliException("the program after -- holds '=': a leading NAME=value is the shell's assignment, not a program, and it"
+                    + " is neither run nor shown (it may hold a password); use -- env NAME=value CMD …, or better keep the password"
+                    + " out of the command line (~/.pgpass, --defaults-extra-file)", 2);
+        }
         if (!stdin && !fromCommand && stdinName != null) { // taken and ignored: `backup /srv --stdin-name db.sql` saved /srv
             throw new CliException("--stdin-name names a stream: give --stdin or --stdin-from-command with it, or leave it out", 2);
         }
@@ -464,14 +472,23 @@ final class BackupCommand implements Callable<Integer> {
         }
     }
 
-    private SnapshotRef fromCommand(Archiver archiver, BackupOptions options) throws IOException, InterruptedException {
-        Process p;
+    /**
+     * The program, as a failure line names it: its base name alone, as the journal keeps the line and a path could hold
+     * what its arguments may (a program holding '=' is refused before, {@link #call}).
+     */
+    private String program() {
+        String program = args.getFirst();
+        return TerminalText.escape(program.substring(program.lastIndexOf('/') + 1));
+    }
+
+    private SnapshotRef fromCommand(Archiver archiver, BackupOptions options) throws IOException {
         // a dump program or its wrapper that logs its environment gets no password or key
         ProcessBuilder pb = org.opsledger.vault.ChildProcess.of(args).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT);
         callersLocale(pb.environment());
         // SIGTERM or Ctrl-C ends this JVM through its shutdown hooks, not the finally below: a pg_dump left running
         // under cron or a scheduler's timeout, orphaned (a helper's). The hook is in place before the program starts.
         java.util.concurrent.atomic.AtomicReference<Process> started = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<InputStream> output = new java.util.concurrent.atomic.AtomicReference<>();
         Thread endChild = new Thread(() -> {
             Process child = started.get();
             if (child != null) {
@@ -479,47 +496,57 @@ final class BackupCommand implements Callable<Integer> {
             }
         }, "end-stdin-command");
         Runtime.getRuntime().addShutdownHook(endChild);
-        org.opsledger.vault.CommandOutput.Started run;
-        try { // its output read until every process holding it has closed it, not only the command (CommandOutput)
-            run = org.opsledger.vault.CommandOutput.start(pb);
-        } catch (IOException e) {
-            Runtime.getRuntime().removeShutdownHook(endChild);
-            throw new CliException("cannot run " + TerminalText.escape(args.getFirst()) + ": " + IoReason.of(e));
-        }
-        p = run.process();
-        started.set(p);
-        if (run.warning() != null) {
-            Output.say("opsledger: warning: " + TerminalText.escape(run.warning()));
-        }
-        if (StopSignal.received().isPresent()) { // stopped as it started: the hook may have run already
-            end(p);
-        }
-        try (InputStream in = run.output()) {
-            return archiver.backupStream(in, stdinName, options, () -> {
+        try {
+            // started once the backup holds the repository's lock: a backup refused it (a repair running alone) had already
+            // started the dump, then killed it (a tester's)
+            return archiver.backupStream(() -> {
+                org.opsledger.vault.CommandOutput.Started run;
+                try { // its output read until every process holding it has closed it, not only the command (CommandOutput)
+                    run = org.opsledger.vault.CommandOutput.start(pb);
+                } catch (IOException e) {
+                    throw new CliException("cannot run " + program() + ": " + IoReason.of(e));
+                }
+                started.set(run.process());
+                output.set(run.output());
+                if (run.warning() != null) {
+                    Output.say("opsledger: warning: " + TerminalText.escape(run.warning()));
+                }
+                if (StopSignal.received().isPresent()) { // stopped as it started: the hook may have run already
+                    end(run.process());
+                }
+                return run.output();
+            }, stdinName, options, () -> {
                 try {
-                    int exit = p.waitFor();
+                    int exit = started.get().waitFor();
                     if (exit != 0) {
                         // its program alone: arguments can hold a connection string's password, and the journal keeps this line
-                        throw new CliException("command " + TerminalText.escape(args.getFirst()) + " exited with status " + exit + "; no snapshot was written");
+                        throw new CliException("command " + program() + " exited with status " + exit + "; no snapshot was written");
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new CliException("interrupted while waiting for " + args.getFirst());
+                    throw new CliException("interrupted while waiting for " + program());
                 }
-            }, () -> end(p)); // the store refused a pack: the dump is not read to its end (it could run for hours)
+            }, () -> end(started.get())); // the store refused a pack: the dump is not read to its end (it could run for hours)
         } catch (RuntimeException e) {
             // the vault's own stop ended the command (SIGKILL: "exited with status 137", read as the OOM killer's) or closed its
             // stream ("Stream closed"): no failure of its own (a tester's); the hooks say and record what stopped the backup
             StopSignal.received().ifPresent(signal -> StopSignal.awaitTheEnd());
             throw e;
         } finally {
-            if (p.isAlive()) {
-                end(p);
-            }
             try {
-                Runtime.getRuntime().removeShutdownHook(endChild);
-            } catch (IllegalStateException ending) {
-                // the JVM is going down: the hook ends the command
+                if (output.get() != null) {
+                    output.get().close(); // before the command is ended
+                }
+            } finally {
+                Process p = started.get();
+                if (p != null && p.isAlive()) {
+                    end(p);
+                }
+                try {
+                    Runtime.getRuntime().removeShutdownHook(endChild);
+                } catch (IllegalStateException ending) {
+                    // the JVM is going down: the hook ends the command
+                }
             }
         }
     }

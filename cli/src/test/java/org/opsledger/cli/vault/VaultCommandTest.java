@@ -927,6 +927,50 @@ class VaultCommandTest {
     }
 
     /**
+     * `-- PGPASSWORD=S3cret pg_dump hr`, a shell's habit, failed "cannot run PGPASSWORD=S3cret", a line the append-only
+     * journal kept, and the password was in the stream's name and `due` (h4's). Refused, exit 2, before anything runs or is
+     * recorded, without repeating it; a program that cannot run is named by its base name only.
+     */
+    @Test
+    void anAssignmentForAProgramIsRefusedWithoutRepeatingIt() {
+        Path marker = tmp.resolve("ran");
+        Run assigned = vault("backup", "--stdin-from-command", "--", "PGPASSWORD=S3cretPW", "sh", "-c", "touch " + marker + "; echo dump");
+        assertThat(assigned.exit()).isEqualTo(2);
+        assertThat(assigned.err()).isEqualTo("opsledger: the program after -- holds '=': a leading NAME=value is the shell's assignment,"
+                + " not a program, and it is neither run nor shown (it may hold a password); use -- env NAME=value CMD …, or better"
+                + " keep the password out of the command line (~/.pgpass, --defaults-extra-file)\n");
+        assertThat(marker).doesNotExist();
+        for (Run shown : List.of(vault("journal", "--json"), vault("due"), vault("snapshots"))) {
+            assertThat(shown.out() + shown.err()).doesNotContain("S3cretPW");
+        }
+        assertThat(vault("journal", "--json").json().get("entries").size()).as("nothing in the journal but init").isEqualTo(1);
+
+        Run missing = vault("backup", "--stdin-from-command", "--stdin-name", "hr.sql", "--", tmp.resolve("u:S3cretPW@db/pg_dump").toString(), "hr");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("opsledger: cannot run pg_dump: No such file or directory\n");
+        assertThat(vault("journal", "--json").out()).contains("cannot run pg_dump").doesNotContain("S3cretPW");
+    }
+
+    /**
+     * The command was started before the backup took the repository's lock: a backup refused it (a repair running alone)
+     * had already run the dump, then killed it (h4's). It starts once the lock is held.
+     */
+    @Test
+    void aBackupRefusedTheLockRunsNoCommand() throws Exception {
+        Path marker = tmp.resolve("ran");
+        try (Repository r = Repository.open(new org.opsledger.vault.backend.LocalBackend(repo), Files.readString(pw).strip().toCharArray());
+             var repair = r.lock("repair")) {
+            Run refused = vault("backup", "--stdin-from-command", "--stdin-name", "hr.sql", "--", "sh", "-c", "touch " + marker + "; echo dump");
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).contains("a repair on ").contains("runs alone in the repository");
+        }
+        assertThat(marker).as("the command not run").doesNotExist();
+        Run after = vault("backup", "--stdin-from-command", "--stdin-name", "hr.sql", "--", "sh", "-c", "touch " + marker + "; echo dump");
+        assertThat(after.exit()).as(after.err()).isZero();
+        assertThat(marker).exists();
+    }
+
+    /**
      * `vault dump latest app.sql | psql app`, the docs' restore of a database's dump, failed "no path app.sql in snapshot …"
      * once another database's dump (or a backup of paths) had run after it (h4's): 'latest' with a stream's name is the
      * latest snapshot of that stream.
@@ -3802,7 +3846,7 @@ class VaultCommandTest {
         assertThat(failed.err()).contains("exited with status 4");
         Run noProgram = vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "/usr/bin/no-such-pg_dump");
         assertThat(noProgram.exit()).isEqualTo(1);
-        assertThat(noProgram.err()).isEqualTo("opsledger: cannot run /usr/bin/no-such-pg_dump: No such file or directory\n");
+        assertThat(noProgram.err()).as("its base name: the journal keeps the line").isEqualTo("opsledger: cannot run no-such-pg_dump: No such file or directory\n");
         Run dump = vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", "-c", "seq 1 50000");
         assertThat(dump.exit()).as(dump.err()).isZero();
         assertThat(vault("snapshots", "--json").json().size()).isEqualTo(2);

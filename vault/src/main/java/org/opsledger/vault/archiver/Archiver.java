@@ -434,11 +434,22 @@ public final class Archiver {
      * the stream has failed (the store refused a pack), to end what feeds the stream: the read cannot be interrupted.
      */
     public SnapshotRef backupStream(InputStream in, String name, BackupOptions options, Runnable beforeCommit, Runnable whenFailed) {
+        return backupStream(() -> in, name, options, beforeCommit, whenFailed);
+    }
+
+    /**
+     * As {@link #backupStream(InputStream, String, BackupOptions, Runnable, Runnable)}, the stream opened by {@code open}
+     * once the backup may run, its repository lock held: a --stdin-from-command program started before the lock was
+     * refused (a repair running alone) had already begun its dump, then was killed (a tester's).
+     */
+    public SnapshotRef backupStream(java.util.function.Supplier<InputStream> open, String name, BackupOptions options, Runnable beforeCommit,
+            Runnable whenFailed) {
         checkStreamName(name);
         Instant started = Instant.now();
         Sealing.warmUp(true);
         BlobsAdded added = new BlobsAdded();
         try (SharedLock lock = repo.lock("backup")) {
+            InputStream in = open.get();
             List<ObjectId> content;
             long size;
             // this thread reads and cuts chunks while the workers hash, compress and seal them (ChunkPipeline)
