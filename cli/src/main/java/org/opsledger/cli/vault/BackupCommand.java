@@ -551,9 +551,15 @@ final class BackupCommand implements Callable<Integer> {
         }
     }
 
+    /** How long the command's processes have to end on SIGTERM before they are killed. */
+    static final long TERM_GRACE_MILLIS = 1_000;
+
     /**
      * Ends the command and every process it started: a wrapper (`sh -c 'pg_dump …'`) ended alone left its child running
-     * and holding the pipe, which the backup then read to that child's end (a helper's, 121 s of a `sleep 120`).
+     * and holding the pipe, which the backup then read to that child's end (a helper's, 121 s of a `sleep 120`). Each is
+     * asked first (SIGTERM), then killed: `-- sudo -u postgres pg_dump hr` ran on, orphaned, after a non-root backup was
+     * stopped, as sudo relays neither SIGSTOP nor SIGKILL and the vault's user may not signal postgres's process; sudo
+     * relays SIGTERM (a tester's). A process still there after is named on stderr.
      */
     private static void end(Process p) {
         // every one stopped first (SIGSTOP), listing again until no new one appears: a stopped process starts no other. A
@@ -567,21 +573,49 @@ final class BackupCommand implements Callable<Integer> {
                 break;
             }
         }
+        // then each asked to end, and let run to take it (sudo relays it to its program), before the kill
+        signal("-TERM", all);
+        signal("-CONT", all);
+        awaitEach(all, TERM_GRACE_MILLIS);
         p.destroyForcibly(); // first: a shell whose child died first would run its next command
         all.forEach(ProcessHandle::destroyForcibly); // SIGKILL ends a stopped process too
         // and the backup ends after them, not while a kill is still on its way (the fresh-clone CI saw the `sleep 120`
         // still listed as the backup had exited); two seconds at most for them all
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        if (awaitEach(all, 2_000)) {
+            all.stream().filter(BackupCommand::running).forEach(h -> Output.say("opsledger: process " + h.pid() + " ("
+                    + TerminalText.escape(h.info().command().orElse("?")) + h.info().user().map(u -> ", user " + TerminalText.escape(u)).orElse("")
+                    + ") of the command could not be ended (a program of another user?): end it as that user (sudo kill " + h.pid() + ")"));
+        }
+    }
+
+    /**
+     * Whether {@code h} runs still: alive, and no zombie (ended, and not yet reaped by its parent, init where a container's
+     * does not reap), which ProcessHandle counts alive.
+     */
+    private static boolean running(ProcessHandle h) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            int end = stat.lastIndexOf(')'); // the state follows the command's name, which may hold ") "
+            return end >= 0 && end + 2 < stat.length() && stat.charAt(end + 2) != 'Z';
+        } catch (IOException | RuntimeException gone) {
+            return h.isAlive();
+        }
+    }
+
+    /** Waits for every process of {@code all} to end, {@code millis} at most for them all; false when interrupted. */
+    private static boolean awaitEach(java.util.Collection<ProcessHandle> all, long millis) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
         for (ProcessHandle h : all) {
             try {
                 h.onExit().get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException notYet) {
-                // left to the kernel: SIGKILL cannot be refused
+                // killed next, or named
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
+        return true;
     }
 
     /** kill(1) with {@code signal} to every process of {@code all}; a failure to run it leaves them as they are. */

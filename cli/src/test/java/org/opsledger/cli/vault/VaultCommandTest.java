@@ -2499,6 +2499,37 @@ class VaultCommandTest {
         }
     }
 
+    /**
+     * A non-root backup stopped during `-- sudo -u postgres pg_dump hr` left pg_dump running, orphaned: the stop sent only
+     * SIGSTOP and SIGKILL, which sudo does not relay, and the vault's user may not signal postgres's process (h4's). Each
+     * process is asked to end first (SIGTERM). The command here stands for sudo: it ends a process that is none of its
+     * children (its PID written to a file) when it is asked to, and it is not when killed.
+     */
+    @Test
+    void aStoppedBackupAsksItsCommandToEndBeforeItKillsIt() throws Exception {
+        Path pidFile = tmp.resolve("relayed.pid");
+        Path stderr = tmp.resolve("backup.err");
+        Process backup = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "hr.sql", "--", "sh", "-c",
+                "sh -c 'sleep 301 & echo $! > " + pidFile + "'; trap 'kill $(cat " + pidFile + "); exit 143' TERM; echo data; sleep 302 & wait")
+                .redirectError(stderr.toFile()).start();
+        for (int i = 0; i < 600 && backup.descendants().noneMatch(c -> c.info().arguments().map(a -> List.of(a).contains("302")).orElse(false)); i++) {
+            Thread.sleep(50);
+        }
+        long relayed = Long.parseLong(Files.readString(pidFile).strip());
+        ProcessHandle program = ProcessHandle.of(relayed).orElseThrow();
+        assertThat(backup.descendants()).as("none of the command's children").doesNotContain(program);
+        Thread.sleep(500);
+        backup.destroy(); // SIGTERM
+        assertThat(backup.waitFor()).isEqualTo(143);
+        try {
+            program.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS); // before: ran on, orphaned
+        } finally {
+            program.destroyForcibly();
+        }
+        assertThat(Files.readString(stderr).lines().filter(l -> l.startsWith("opsledger:")))
+                .containsExactly("opsledger: backup stopped by SIGTERM before it ended: no snapshot was written");
+    }
+
     @Test
     void transferLimitsApplyToTheRepositoryAndACopysTarget() {
         Run bad = vault("snapshots", "--limit-upload", "0");
