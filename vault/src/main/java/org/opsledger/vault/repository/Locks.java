@@ -148,7 +148,7 @@ public final class Locks {
         long pid = ProcessHandle.current().pid();
         List<LockRecord> live = new ArrayList<>();
         try (Backend.Deletions deletions = backend.deletions()) { // durable before anything the lock kept goes
-            for (LockFile f : read()) {
+            for (LockFile f : listingShowing(own)) { // a listing that lags the store's writes decides nothing here either
                 LockRecord l = f.lock();
                 if (l == null || l.started().equals(own.started()) && l.pid() == pid) {
                     continue;
