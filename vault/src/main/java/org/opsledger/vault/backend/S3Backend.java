@@ -730,16 +730,53 @@ public final class S3Backend implements Backend {
         return new ArrayList<>(listSizes(dir).keySet());
     }
 
+    /**
+     * The most objects one listing takes: data/ of ten million packs (160 TiB of 16 MiB packs, whose index alone would
+     * need tens of GiB of heap, §6) is past any repository the vault can open; a store that lists more is not listing one.
+     */
+    static final long MAX_LISTED = 10_000_000;
+
     @Override
     public java.util.SortedMap<String, Long> listSizes(String dir) {
+        return listSizes(dir, MAX_LISTED);
+    }
+
+    /**
+     * {@link #listSizes(String)} page by page, where the SDK's paginator asked again for as long as a store answered
+     * "truncated": one repeating its continuation token (or listing new keys on every page) held every command forever,
+     * its memory growing (a tester's hostile store; IS.012 6.6.6, a store of another party). A repeated token, a
+     * truncated page without one, or more than {@code most} objects ends the listing with an error.
+     */
+    java.util.SortedMap<String, Long> listSizes(String dir, long most) {
         for (int attempt = 1; ; attempt++) {
             java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
             try {
-                for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(key(dir) + "/")).contents()) {
-                    if (!o.key().endsWith("/")) { // a folder marker (the AWS console, s3fs, rclone) is no file of the repository
-                        out.put(o.key().substring(prefix.length()), o.size());
+                java.util.Set<String> tokens = new java.util.HashSet<>();
+                String token = null;
+                long listed = 0;
+                do {
+                    String from = token;
+                    var page = s3.listObjectsV2(r -> r.bucket(bucket).prefix(key(dir) + "/").continuationToken(from));
+                    for (S3Object o : page.contents()) {
+                        if (++listed > most) {
+                            throw new BackendException("cannot list " + location + "/" + dir + ": the store listed more than "
+                                    + String.format("%,d", most) + " objects there, more than any repository holds: it is not"
+                                    + " listing a vault repository (a broken or hostile store)");
+                        }
+                        if (!o.key().endsWith("/")) { // a folder marker (the AWS console, s3fs, rclone) is no file of the repository
+                            out.put(o.key().substring(prefix.length()), o.size());
+                        }
                     }
-                }
+                    token = page.nextContinuationToken();
+                    if (Boolean.TRUE.equals(page.isTruncated()) && (token == null || token.isEmpty())) {
+                        // the paginator stopped there: a snapshot left unlisted is one whose packs a prune deletes
+                        throw new BackendException("cannot list " + location + "/" + dir + ": the store said its listing goes on"
+                                + " but gave no continuation token");
+                    }
+                    if (token != null && !tokens.add(token)) {
+                        throw new BackendException("cannot list " + location + "/" + dir + ": the store repeated its continuation token");
+                    }
+                } while (token != null && !token.isEmpty());
                 return out;
             } catch (SdkClientException e) {
                 if (attempt >= BODY_ATTEMPTS || !firstLine(e.getMessage()).startsWith("Could not parse")) { // a listing cut short
