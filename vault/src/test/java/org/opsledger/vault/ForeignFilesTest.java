@@ -131,6 +131,49 @@ class ForeignFilesTest {
         }
     }
 
+    /**
+     * Slots the storage account plants, without a password: copies of the real one with fresh salts and the fewest
+     * iterations, each tried before it (cheapest first), each a key derivation, silently; 2,000 made `snapshots` take 42 s
+     * of CPU (a tester's). A command tries 32 at most, and says when more than 8 failed before the one that opened (§3).
+     */
+    @Test
+    void plantedKeySlotsAreTriedAtMost32AndSaid() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Repository.init(new org.opsledger.vault.backend.LocalBackend(dir), TestTrees.PASSWORD, 2 * TestTrees.FAST_KDF, "test").close();
+        String real;
+        try (Stream<Path> slots = Files.list(dir.resolve("keys"))) {
+            real = Files.readString(slots.findFirst().orElseThrow());
+        }
+        String slotId;
+        try (Repository repo = TestTrees.open(dir)) {
+            slotId = repo.keySlotInUse();
+        }
+        var random = new java.security.SecureRandom();
+        for (int i = 0; i < 10; i++) {
+            byte[] salt = new byte[16];
+            random.nextBytes(salt);
+            Files.writeString(dir.resolve("keys/" + String.format("%032x", i)), real
+                    .replaceFirst("\"iterations\":\\d+", "\"iterations\":" + TestTrees.FAST_KDF)
+                    .replaceFirst("\"salt\":\"[^\"]*\"", "\"salt\":\"" + java.util.Base64.getEncoder().encodeToString(salt) + "\""));
+        }
+        List<String> said = new ArrayList<>();
+        try (Repository repo = TestTrees.open(dir)) {
+            repo.onNotice(said::add);
+            assertThat(repo.keySlotInUse()).isEqualTo(slotId);
+        }
+        assertThat(said).containsExactly("10 key slots of " + dir + " were tried before " + slotId.substring(0, 8) + " opened with this"
+                + " password, each costing every command a key derivation: remove those that are not its operators' (`vault check`"
+                + " names the slots no journal entry records; `vault key remove ID`)");
+        for (int i = 10; i < 32; i++) {
+            Files.copy(dir.resolve("keys/" + String.format("%032x", i % 10)), dir.resolve("keys/" + String.format("%032x", i)));
+        }
+        assertThatThrownBy(() -> TestTrees.open(dir)).isInstanceOf(VaultException.class)
+                .hasMessage("none of the 32 key slots of " + dir + " tried (cheapest first) opens with this password, and 1 more are left"
+                        + " untried: a command tries at most 32, as a slot is plaintext that anyone able to write to the store can add;"
+                        + " remove from its keys/ the slots that are not its operators' (planted ones are copies written after the"
+                        + " repository's own), or check the password");
+    }
+
     /** 1,500 foreign objects under data/ of a shared bucket made one warning line of 33 KB (a tester's): ten are named, the rest counted. */
     @Test
     void manyForeignFilesAreNamedTenAndCounted() throws Exception {

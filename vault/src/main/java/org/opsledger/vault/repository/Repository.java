@@ -370,7 +370,16 @@ public final class Repository implements AutoCloseable {
         }
         VaultException keyringFailed = null;
         // cheapest first: a costly slot that anyone able to write to the store could add delays no password that opens another
-        for (SlotFile f : slots.stream().filter(f -> f.slot() != null).sorted(Comparator.comparingInt(f -> f.slot().iterations())).toList()) {
+        List<SlotFile> wellFormed = slots.stream().filter(f -> f.slot() != null).sorted(Comparator.comparingInt(f -> f.slot().iterations())).toList();
+        int tried = 0;
+        for (SlotFile f : wellFormed) {
+            if (tried == MAX_SLOTS_TRIED) { // §3: slots planted by count held every open as long as one of 2^31 iterations would
+                throw new VaultException("none of the " + MAX_SLOTS_TRIED + " key slots of " + backend.location() + " tried (cheapest first)"
+                        + " opens with this password, and " + (wellFormed.size() - tried) + " more are left untried: a command tries at most "
+                        + MAX_SLOTS_TRIED + ", as a slot is plaintext that anyone able to write to the store can add; remove from its keys/"
+                        + " the slots that are not its operators' (planted ones are copies written after the repository's own), or check the password");
+            }
+            tried++;
             var mk = f.slot().unwrap(password);
             if (mk.isEmpty()) {
                 continue;
@@ -392,6 +401,11 @@ public final class Repository implements AutoCloseable {
             repo.slotInUseLabel = f.slot().label();
             repo.slotInUseLabelAuthentic = f.slot().labelsAuthentic(repo.slotInUse, mk.get());
             repo.slotInUseFile = f.file();
+            if (tried > SLOTS_FAILED_SAID) { // each one a key derivation, silently (a tester's 2,000 planted slots: 42 s of CPU)
+                repo.notice((tried - 1) + " key slots of " + backend.location() + " were tried before " + repo.slotInUse.substring(0, 8)
+                        + " opened with this password, each costing every command a key derivation: remove those that are not its"
+                        + " operators' (`vault check` names the slots no journal entry records; `vault key remove ID`)");
+            }
             return repo;
         }
         if (keyringFailed != null) {
@@ -401,6 +415,12 @@ public final class Repository implements AutoCloseable {
         throw new org.opsledger.vault.WrongPasswordException("wrong password: no key slot of " + backend.location() + " opens with it"
                 + (skipped.isEmpty() ? "" : " (skipped as unreadable: " + String.join("; ", skipped) + ")"));
     }
+
+    /** The most key slots one opening tries (restic stops at 20 key files without a hint): a team's, with room. §3. */
+    static final int MAX_SLOTS_TRIED = 32;
+
+    /** More slots than this failing before the one that opens is said ({@link #onNotice}): a team's few others are not. */
+    static final int SLOTS_FAILED_SAID = 8;
 
     private static void requirePassword(char[] password) {
         if (password == null) {
@@ -2652,7 +2672,9 @@ public final class Repository implements AutoCloseable {
     private volatile boolean readWithoutLock;
     /** The command that reads without a lock, as {@link #readLock} was given it. */
     private volatile String readWithoutLockKind;
-    private java.util.function.Consumer<String> notices = notice -> { };
+    /** What was said before {@link #onNotice} named where notices go (opening's), said to it then. */
+    private final List<String> noticesBefore = new ArrayList<>();
+    private java.util.function.Consumer<String> notices = noticesBefore::add;
 
     /** Whether a command read this repository without a lock ({@link #readLock}): what it missed may have been removed meanwhile. */
     public boolean readWithoutLock() {
@@ -2667,6 +2689,8 @@ public final class Repository implements AutoCloseable {
     /** Where the repository says what the command using it should know as it happens: a read without a lock. */
     public void onNotice(java.util.function.Consumer<String> sink) {
         notices = sink;
+        noticesBefore.forEach(sink);
+        noticesBefore.clear();
         if (backend.store() instanceof org.opsledger.vault.backend.LocalBackend local) {
             local.onNotice(sink); // a key file deleted without its overwrite (LocalBackend#shred)
         }
