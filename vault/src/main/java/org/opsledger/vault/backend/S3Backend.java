@@ -757,15 +757,20 @@ public final class S3Backend implements Backend {
                 do {
                     String from = token;
                     var page = s3.listObjectsV2(r -> r.bucket(bucket).prefix(key(dir) + "/").continuationToken(from));
+                    listed += page.contents().isEmpty() ? 1 : 0; // an empty page with a new token each time is as endless
                     for (S3Object o : page.contents()) {
-                        if (++listed > most) {
-                            throw new BackendException("cannot list " + location + "/" + dir + ": the store listed more than "
-                                    + String.format("%,d", most) + " objects there, more than any repository holds: it is not"
-                                    + " listing a vault repository (a broken or hostile store)");
+                        listed++;
+                        if (listed > most) {
+                            break;
                         }
                         if (!o.key().endsWith("/")) { // a folder marker (the AWS console, s3fs, rclone) is no file of the repository
                             out.put(o.key().substring(prefix.length()), o.size());
                         }
+                    }
+                    if (listed > most) {
+                        throw new BackendException("cannot list " + location + "/" + dir + ": the store listed more than "
+                                + String.format("%,d", most) + " objects (or empty pages) there, more than any repository holds: it is"
+                                + " not listing a vault repository (a broken or hostile store)");
                     }
                     token = page.nextContinuationToken();
                     if (Boolean.TRUE.equals(page.isTruncated()) && (token == null || token.isEmpty())) {

@@ -74,9 +74,13 @@ class S3ListingTest {
         int requests = listing(n -> page(n * 1000, 1000, "<IsTruncated>true</IsTruncated><NextContinuationToken>t" + n
                 + "</NextContinuationToken>"), 2_500, backend -> assertThatThrownBy(() -> backend.listSizes("snapshots", 2_500))
                         .isInstanceOf(BackendException.class)
-                        .hasMessage("cannot list s3://vault/team-a/snapshots: the store listed more than 2,500 objects there, more than"
-                                + " any repository holds: it is not listing a vault repository (a broken or hostile store)"));
+                        .hasMessage("cannot list s3://vault/team-a/snapshots: the store listed more than 2,500 objects (or empty pages)"
+                                + " there, more than any repository holds: it is not listing a vault repository (a broken or hostile store)"));
         assertThat(requests).as("pages asked for").isEqualTo(3);
+        int empty = listing(n -> page(0, 0, "<IsTruncated>true</IsTruncated><NextContinuationToken>t" + n + "</NextContinuationToken>"),
+                20, backend -> assertThatThrownBy(() -> backend.listSizes("snapshots", 20))
+                        .hasMessageContaining("the store listed more than 20 objects (or empty pages) there"));
+        assertThat(empty).as("empty pages asked for").isEqualTo(21);
     }
 
     /** "Truncated" without a token: the paginator stopped there, and a snapshot left unlisted is one whose packs a prune deletes. */
