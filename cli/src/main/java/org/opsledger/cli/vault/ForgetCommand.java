@@ -77,6 +77,10 @@ final class ForgetCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Show what would be removed; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--trust-clock", description = "Judge retention dates by this host's clock though it is more than 7 days past"
+            + " the newest snapshot and journal entry (check it first: timedatectl).")
+    boolean trustClock;
+
     @Override
     public Integer call() {
         RetentionPolicy.Within within = null;
@@ -106,7 +110,20 @@ final class ForgetCommand implements Callable<Integer> {
         double share = maxUnused.share();
         ZoneId zone = LocalZone.forCountingDays("forget"); // before the repository opens: refused, nothing is read or written
         try (Repository r = repo.open()) {
-            Forgetter f = new Forgetter(r, zone).decommissioned(new org.opsledger.vault.journal.Journal(r).decommissionTimes());
+            // the journal read once: its decommissions, and its newest entry, which a clock far past refuses by (IS.012 6.6.5.1)
+            var newest = new java.util.concurrent.atomic.AtomicReference<Instant>(Instant.EPOCH);
+            var journalRead = new org.opsledger.vault.journal.Journal(r);
+            Forgetter f = new Forgetter(r, zone).decommissioned(!journalRead.kept() ? Map.of() : journalRead.read(e -> {
+                newest.accumulateAndGet(e.started(), (a, b) -> a.isAfter(b) ? a : b);
+                return false;
+            }).decommissionTimes());
+            Instant now = Instant.now();
+            if (!trustClock && now.isAfter(newest.get().plus(Forgetter.CLOCK_AHEAD))) { // before the journal entry: a refused forget
+                // writes none, so one dated on this clock does not become the newest time recorded at the next night's forget
+                List<SnapshotRef> all = r.snapshots();
+                Instant recorded = all.stream().map(s -> s.snapshot().time()).reduce(newest.get(), (a, b) -> a.isAfter(b) ? a : b);
+                Forgetter.refuseOnAClockAhead(all, recorded, now, false);
+            }
             var filter = select.filter();
             List<SnapshotRef> toRemove;
             // every snapshot, as listed once: a forget of named snapshots finds them all in it (one listing per name took 1.7 s
@@ -121,7 +138,7 @@ final class ForgetCommand implements Callable<Integer> {
                 Repository.SnapshotListing listing = named.isEmpty() ? null : r.listSnapshots();
                 listed = listing == null ? r.snapshots() : listing.readable();
                 toRemove = listing == null ? null : select.findEach(listing, named);
-                plan = plan(f, toRemove, policy, filter, listed);
+                plan = plan(f, toRemove, policy, filter, listed, now);
                 if (!repo.json) {
                     plan.forEach(report::add);
                     report.end();
@@ -138,7 +155,7 @@ final class ForgetCommand implements Callable<Integer> {
                         Repository.SnapshotListing listing = named.isEmpty() ? null : r.listSnapshots();
                         listed = listing == null ? r.snapshots() : listing.readable();
                         toRemove = listing == null ? null : select.findEach(listing, named);
-                        plan = plan(f, toRemove, policy, filter, listed);
+                        plan = plan(f, toRemove, policy, filter, listed, now);
                         List<ObjectId> planned = plan.stream().filter(d -> !d.keep()).map(d -> d.snapshot().id()).toList();
                         // kill -9 writes no entry: this one stands for the forget until its own is written
                         standIn = planned.isEmpty() ? null : journal.standIn(planned, "it was to remove " + planned.size()
@@ -217,11 +234,11 @@ final class ForgetCommand implements Callable<Integer> {
      * of {@code listed}; a filter that selects none is refused (SnapshotFilterOptions#requireSelected).
      */
     private static List<ForgetDecision> plan(Forgetter f, List<SnapshotRef> toRemove, RetentionPolicy policy, SnapshotFilter filter,
-                                             List<SnapshotRef> listed) {
+                                             List<SnapshotRef> listed, Instant now) {
         if (toRemove != null) {
-            return f.plan(toRemove, Instant.now());
+            return f.plan(toRemove, now);
         }
-        List<ForgetDecision> plan = f.plan(policy, Instant.now(), filter, listed);
+        List<ForgetDecision> plan = f.plan(policy, now, filter, listed);
         SnapshotFilterOptions.requireSelected(!plan.isEmpty(), filter, () -> listed, "snapshot of %s", "snapshots");
         return plan;
     }

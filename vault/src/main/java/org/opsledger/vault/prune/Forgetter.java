@@ -83,6 +83,7 @@ public final class Forgetter {
             buckets.put("monthly", new Bucket(policy.keepMonthly(), t -> t.getYear() + "-" + t.getMonthValue()));
             buckets.put("yearly", new Bucket(policy.keepYearly(), t -> String.valueOf(t.getYear())));
             int newer = 0; // snapshots of the group newer than this one
+            Instant within = withinFrom(group, now);
             int keepLast = decommissioned(groupOf(group.getFirst()), group) ? 0 : policy.keepLast();
             for (SnapshotRef s : group) {
                 List<String> reasons = new ArrayList<>();
@@ -94,7 +95,7 @@ public final class Forgetter {
                     // a host's clock years ahead, a forged record: kept, as its newest backups may be what it dated so, but
                     // not as "within 0d", which said a disposal's --keep-within 0d had kept it by its age (a helper's)
                     reasons.add("dated in the future");
-                } else if (policy.keepWithin() != null && policy.keepWithin().holds(s.snapshot(), now, zone)) {
+                } else if (policy.keepWithin() != null && policy.keepWithin().holds(s.snapshot(), within, zone)) {
                     reasons.add("within " + policy.keepWithin().words()); // "within 30m1h" read as minutes (a tester's)
                 }
                 ZonedDateTime t = s.snapshot().localTime(zone); // in the backup host's calendar where it is recorded
@@ -107,6 +108,46 @@ public final class Forgetter {
             }
         }
         return out;
+    }
+
+    /**
+     * Where --keep-within counts back from in {@code group} (newest first): its newest snapshot not dated in the future, as
+     * restic counts it, not the clock. On a host whose clock ran a year ahead, `--keep-within 30d` counted from the clock
+     * kept nothing of last week and removed a snapshot minutes old (a tester's); and a source whose backups stopped keeps
+     * its last span of them. Never after {@code now}: a snapshot dated in the future is kept as such, and counts nothing.
+     */
+    static Instant withinFrom(List<SnapshotRef> group, Instant now) {
+        Instant future = now.plus(org.opsledger.vault.repository.Locks.CLOCK_SKEW);
+        return group.stream().map(s -> s.snapshot().time()).filter(t -> !t.isAfter(future)).findFirst()
+                .map(t -> t.isAfter(now) ? now : t).orElse(now);
+    }
+
+    /**
+     * How far past the newest time the repository records (its newest snapshot or journal entry) a clock may be before the
+     * end of a retention date in between is taken as the clock's word alone: a nightly forget or backup writes one a day.
+     */
+    public static final java.time.Duration CLOCK_AHEAD = java.time.Duration.ofDays(7);
+
+    /**
+     * Refuses, before anything is written, a forget on a clock far ahead: one more than {@link #CLOCK_AHEAD} past {@code
+     * recorded}, the newest time the repository records (its newest snapshot, its journal's newest entry), that would
+     * judge ended a retention date that ends after that time (IS.012 6.6.5.1: the date is the record's promise). On a
+     * clock a year ahead (a bad NTP server, an RTC with the wrong year) `forget --prune` removed and pruned a snapshot
+     * retained for two more months, exit 0, no word (a tester's). A repository whose backups stopped for months still
+     * records its nightly forget and weekly check, so it is not refused; one that recorded nothing for a week and whose
+     * retention ended meanwhile is, and {@code trustClock} (--trust-clock, once timedatectl says the clock is right) lets it.
+     */
+    public static void refuseOnAClockAhead(List<SnapshotRef> snapshots, Instant recorded, Instant now, boolean trustClock) {
+        if (trustClock || !now.isAfter(recorded.plus(CLOCK_AHEAD))) {
+            return;
+        }
+        snapshots.stream().filter(s -> s.snapshot().retainedAt(recorded) && !s.snapshot().retainedAt(now)).findFirst().ifPresent(s -> {
+            throw new VaultException("this clock (" + org.opsledger.vault.journal.Journal.utc(now) + ") is "
+                    + java.time.Duration.between(recorded, now).toDays() + " day(s) past the newest time the repository records ("
+                    + org.opsledger.vault.journal.Journal.utc(recorded) + "), and only by it has the retention of snapshot " + s.shortId()
+                    + " (until " + s.snapshot().retainUntil() + ") ended: check the host's clock (timedatectl); if it is right, run"
+                    + " again with --trust-clock; nothing was removed");
+        });
     }
 
     /**
