@@ -197,6 +197,12 @@ class JournalCoverageTest {
                 List.of(), false, 0, "checked", null).covering(checker.journalCovers()));
     }
 
+    /** The repository's init entry, dated {@code started}, naming its key slot as init's does. */
+    private static JournalEntry init(Repository repo, Instant started) {
+        return entry(Operation.INIT, "web-1", started, Outcome.OK, "created repository " + repo.config().id() + " (format 6); key slot "
+                + repo.keySlotInUse().substring(0, 8) + " (initial)");
+    }
+
     private static JournalEntry verifiedRestore(Instant started) {
         return new JournalEntry(Operation.RESTORE, Outcome.OK, started, started.plusSeconds(40), "web-2", "root", List.of("/srv/restore-test"),
                 List.of(), true, 0, "restored 1 files, 1 dirs, 0 symlinks, 6 B of snapshot 1a2b3c4d to /srv/restore-test in 0.4 s; verified", null);
@@ -297,6 +303,87 @@ class JournalCoverageTest {
                         assertThat(r.warnings()).as(alsoNamed).noneMatch(w -> w.contains("two lines of checks"));
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * One check run on a host whose clock was 2 days ahead made every later right-clock entry "backdated ... written later
+     * with an earlier date by someone with the repository's password", and the verified restore no recovery test (h2's
+     * F1): the check dated ahead is named, dated in the future, and the entries after it are not called forged.
+     */
+    @Test
+    void aCheckOnAClockAheadIsNamedAndTheRightClocksEntriesAfterItAreNotBackdated() throws Exception {
+        Instant now = Instant.now();
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            journal.record(init(repo, now.minusSeconds(3 * 3600)));
+            journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(3 * 3600 - 60), Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
+            Instant ahead = now.plus(java.time.Duration.ofDays(2));
+            checkAt(repo, ahead); // the weekly check, on a bad NTP day
+            journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(60), Outcome.OK, "snapshot 2b3c4d5e saved"));
+            journal.record(verifiedRestore(now.minusSeconds(30)));
+            String said = "journal entry dated in the future: the check on web-9 started " + Journal.utc(ahead);
+            assertThat(missing(check(repo))).singleElement().asString().startsWith(said).contains(" is dated after this check began:"
+                    + " written on a host whose clock ran ahead (check it: timedatectl)");
+            assertThat(journal.read().recoveryWarning(Instant.now())).as("the restore is the recovery test").isNull();
+            // at every check after, named by the check that read it before its date, and still no entry called backdated
+            assertThat(missing(check(repo))).singleElement().asString().startsWith(said).contains(" is dated after the check of ");
+            assertThat(journal.read().lastVerifiedRestore()).isPresent();
+        }
+    }
+
+    /**
+     * `vault init` on a clock 30 days ahead made every entry of the next 30 days "dated before the repository's init", the
+     * verified restore too (h2's F2): the init dated ahead is named, and entries dated before it are not backdated by it.
+     */
+    @Test
+    void anInitOnAClockAheadIsNamedAndTheEntriesDatedBeforeItAreNotBackdated() throws Exception {
+        Instant now = Instant.now();
+        Instant ahead = now.plus(java.time.Duration.ofDays(30));
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            journal.record(init(repo, ahead));
+            journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(60), Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
+            journal.record(verifiedRestore(now.minusSeconds(30)));
+            String said = "journal entry dated in the future: the init on web-1 started " + Journal.utc(ahead);
+            assertThat(missing(check(repo))).singleElement().asString().startsWith(said);
+            assertThat(missing(check(repo))).as("and after, once a check read it").singleElement().asString().startsWith(said)
+                    .contains("is dated after the check of ");
+            assertThat(journal.read().recoveryWarning(Instant.now())).isNull();
+        }
+    }
+
+    /**
+     * A password holder who writes a check dated early, naming the init (or the checks after it), so that it reads as
+     * dated ahead and bounds nothing: a verified restore dated before it is then not called backdated, but nothing is
+     * laundered quietly: the entry so discounted is named, dated in the future, an error at every check after, as loud
+     * as the backdated one it hid.
+     */
+    @Test
+    void aCheckWrittenEarlyToDiscountTheInitOrAChecksLeavesAnError() throws Exception {
+        Instant now = Instant.now();
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            journal.record(init(repo, now.minusSeconds(3 * 3600)));
+            journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(3 * 3600 - 60), Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
+            journal.record(verifiedRestore(now.minusSeconds(5 * 3600)));
+            checkAt(repo, now.minusSeconds(6 * 3600)); // names the init, the backup and the restore
+            for (int i = 0; i < 2; i++) {
+                assertThat(missing(check(repo))).singleElement().asString().startsWith("journal entry dated in the future: the init on"
+                        + " web-1 started " + Journal.utc(now.minusSeconds(3 * 3600))).contains(" is dated after the check of "
+                        + Journal.utc(now.minusSeconds(6 * 3600)) + " on web-9 ended, which read it");
+            }
+        }
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("other"))) {
+            Journal journal = new Journal(repo);
+            journal.record(init(repo, now.minusSeconds(5 * 3600)));
+            checkAt(repo, now.minusSeconds(2 * 3600));
+            journal.record(verifiedRestore(now.minusSeconds(3 * 3600))); // written after that check, dated before it
+            checkAt(repo, now.minusSeconds(3 * 3600 + 1800)); // names the real check and the restore, dated before both
+            for (int i = 0; i < 2; i++) {
+                assertThat(missing(check(repo))).singleElement().asString().startsWith("journal entry dated in the future: the check on"
+                        + " web-9 started " + Journal.utc(now.minusSeconds(2 * 3600)));
             }
         }
     }

@@ -505,6 +505,7 @@ public final class Checker {
                     + " from the store" + orUnread);
         }
         entriesAltered(listing.coverage(), errors, warnings);
+        entriesDatedAhead(listing.coverage(), errors);
         entriesBackdated(listing.coverage(), errors, warnings);
         List<Coverage.Missing> lost = missing.stream().filter(m -> m.lostIn() != null).toList();
         if (!lost.isEmpty()) {
@@ -537,6 +538,24 @@ public final class Checker {
                     + " commit 83d680ed, for the key slot and login) leaves an entry it gathers into a segment or seals again, or as"
                     + " someone with the password could (first: " + dropped.getFirst().entry().said() + ", " + dropped.getFirst().change()
                     + "): run builds of session 38 or later on every host (§13)");
+        }
+    }
+
+    /**
+     * The checks and init dated ahead of a check that read them, or of this one (§13, "Backdated entries"): written on a
+     * host whose clock ran ahead (or by a password holder); the entries dated before them are not called backdated by
+     * them. An error each (the first ten), at every check after: one check on a clock 2 days ahead made every right-clock
+     * entry of those days "backdated", and the one dated ahead went unnamed (h2's F1, F2).
+     */
+    private static void entriesDatedAhead(Coverage coverage, List<String> errors) {
+        List<Coverage.Ahead> ahead = coverage.datedAhead();
+        ahead.stream().limit(STRANGERS_NAMED).forEach(a -> errors.add(JOURNAL_ENTRY + "dated in the future: " + a.entry().said()
+                + (a.readBy() == null ? " is dated after this check began"
+                : " is dated after the check of " + Journal.utc(a.readBy().started()) + (a.readBy().host() == null ? "" : " on "
+                + a.readBy().host()) + " ended, which read it") + ": written on a host whose clock ran ahead (check it: timedatectl),"
+                + " or by someone with the repository's password; the entries dated before it are not taken as backdated by it"));
+        if (ahead.size() > STRANGERS_NAMED) {
+            errors.add((ahead.size() - STRANGERS_NAMED) + " more journal entr(ies) are dated after checks that read them");
         }
     }
 

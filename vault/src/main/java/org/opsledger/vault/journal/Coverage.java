@@ -244,6 +244,14 @@ public final class Coverage {
         return found;
     }
 
+    /**
+     * A check or init dated after a clock that followed it (§13, "Backdated entries"): after the check {@code readBy}
+     * ended, which read it, or (null) after this reading began, more than {@link #SKEW} each: written on a host whose clock
+     * ran ahead, or by someone with the password. It bounds nothing: the entries dated before it are not backdated by it.
+     */
+    public record Ahead(Named entry, Named readBy) {
+    }
+
     /** An entry read that a check named. */
     private static final Object NAMED_AND_HERE = new Object();
 
@@ -282,6 +290,10 @@ public final class Coverage {
     private final Map<Long, Named> firstNamedBy = new HashMap<>();
     /** The repository's init, the earliest. */
     private Instant init;
+    /** That init's entry. */
+    private Named initEntry;
+    /** When this reading began: no check read it, and none that follows it, began after it. */
+    private final Instant readAt = Instant.now();
 
     private static long key(String digest) {
         return Long.parseUnsignedLong(digest, 16);
@@ -299,6 +311,7 @@ public final class Coverage {
         wholes.add(self.content().whole());
         if (e.operation() == JournalEntry.Operation.INIT && (init == null || e.started().isBefore(init))) {
             init = e.started();
+            initEntry = self;
         }
         Object was = state.get(id);
         if (was == null) {
@@ -404,7 +417,10 @@ public final class Coverage {
      */
     public List<Backdated> backdated() {
         java.util.TreeMap<Instant, Named> checks = new java.util.TreeMap<>(); // the checks that named what they read, by start
-        coversOf.keySet().stream().map(here::get).filter(h -> h != null).forEach(h -> checks.putIfAbsent(h.named().started(), h.named()));
+        Set<String> ahead = new HashSet<>(datedAhead().stream().map(a -> a.entry().digest()).toList()); // they bound nothing
+        coversOf.keySet().stream().map(here::get).filter(h -> h != null && !ahead.contains(h.named().digest()))
+                .forEach(h -> checks.putIfAbsent(h.named().started(), h.named()));
+        Instant init = initEntry == null || ahead.contains(initEntry.digest()) ? null : this.init;
         List<Named> heads = coversOf.keySet().stream().filter(k -> state.get(k) instanceof Named).map(k -> (Named) state.get(k))
                 .sorted(Comparator.comparing(Named::started)).toList(); // the checks no check has named yet
         Lines lines = new Lines();
@@ -468,6 +484,39 @@ public final class Coverage {
             });
             return fork != Instant.MIN && !ended.plus(SKEW).isBefore(fork);
         }
+    }
+
+    /**
+     * The checks and the init dated ahead of a clock that followed them (§13, "Backdated entries"), oldest first: more
+     * than {@link #SKEW} after a check that read them ended, or after this reading began. One check run on a clock 2 days
+     * ahead made every right-clock entry of those days "backdated" at every check after, and an init 30 days ahead every
+     * entry of that month, the verified restore no recovery test (a tester's, h2 F1, F2): it is the entry dated ahead that
+     * no clock that followed could have seen, and it is named instead. A check can name only what was written before it
+     * ended, so one that named an entry dated after its end saw that entry's date was ahead, or was itself written
+     * with an earlier date: either way the pair is wrong, and the entry dated ahead is named, an error at every check
+     * after, as a backdated one is, so a password holder who writes a check dated early to discount the checks and init
+     * after it (and launder entries dated before them) leaves an error as loud as the one he hid.
+     */
+    public List<Ahead> datedAhead() {
+        List<Ahead> found = new ArrayList<>();
+        Instant now = readAt.plus(SKEW);
+        List<Named> bounds = new ArrayList<>();
+        coversOf.keySet().stream().map(here::get).filter(h -> h != null).forEach(h -> bounds.add(h.named()));
+        if (initEntry != null) {
+            bounds.add(initEntry);
+        }
+        for (Named e : bounds) {
+            Named namer = firstNamedBy.get(key(e.digest()));
+            Here read = namer == null ? null : here.get(key(namer.digest())); // it read the journal before it ended
+            Instant readBy = read == null || read.finished() == null ? null : read.finished();
+            if (readBy != null && e.started().isAfter(readBy.plus(SKEW))) {
+                found.add(new Ahead(e, namer));
+            } else if (e.started().isAfter(now)) {
+                found.add(new Ahead(e, null));
+            }
+        }
+        found.sort(Comparator.comparing((Ahead a) -> a.entry().started()));
+        return found;
     }
 
     /**
