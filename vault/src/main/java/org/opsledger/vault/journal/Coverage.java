@@ -436,6 +436,11 @@ public final class Coverage {
                 // the checks that began once it had ended and before any check named it: each read every entry there was
                 Instant ended = h.finished() == null ? e.started() : h.finished();
                 Instant namedAt = namer == null ? Instant.MAX : namer.started();
+                for (Named n = namer; n != null && ahead.contains(n.digest()); n = firstNamedBy.get(key(n.digest()))) {
+                    // its namer dated ahead read it before the check that named that one began (or this one, where none has)
+                    Named by = firstNamedBy.get(key(n.digest()));
+                    namedAt = by == null ? Instant.MAX : by.started();
+                }
                 if (!ended.plus(SKEW).isBefore(namedAt)) {
                     continue;
                 }
