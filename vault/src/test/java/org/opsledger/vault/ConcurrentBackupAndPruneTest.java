@@ -153,8 +153,8 @@ class ConcurrentBackupAndPruneTest {
             public byte[] read(String name) {
                 if (name.startsWith("index/") && armed[0]) { // a prune on another host writes the index again just now
                     armed[0] = false;
-                    try (Repository other = TestTrees.open(repoDir)) {
-                        other.replaceIndex(other.freshIndex(), java.util.Set.of(), other.backend().list("index"));
+                    try (Repository other = TestTrees.open(repoDir); org.opsledger.vault.repository.SharedLock lock = other.lock("prune")) {
+                        other.replaceIndex(lock, other.freshIndex(), java.util.Set.of(), other.backend().list("index"));
                     }
                 }
                 if (name.equals("snapshots/" + first.id().hex()) && armed[1]) { // and a forget there removes the older snapshot

@@ -158,7 +158,9 @@ class FailureModesTest {
             var snap = TestTrees.backup(repo, data);
             Index index = repo.freshIndex();
             ObjectId dataPack = index.entries().values().stream().filter(e -> e.type() == BlobType.DATA).findFirst().orElseThrow().pack();
-            repo.replaceIndex(index, java.util.Set.of(dataPack), repo.backend().list("index"));
+            try (org.opsledger.vault.repository.SharedLock lock = repo.lock("prune")) {
+                repo.replaceIndex(lock, index, java.util.Set.of(dataPack), repo.backend().list("index"));
+            }
         }
         try (Repository repo = TestTrees.open(tmp.resolve("repo"))) {
             assertThatThrownBy(() -> new Restorer(repo, 2).restore(repo.findSnapshot("latest"), tmp.resolve("out"), List.of(), true))

@@ -41,7 +41,9 @@ class IndexFilesBoundTest {
             assertThat(repo.index().size()).isEqualTo(BLOBS);
             assertThat(repo.index().packs()).hasSize(3); // full at MAX_BLOBS blobs, not at 16 MiB
 
-            repo.replaceIndex(repo.freshIndex(), Set.of(), repo.backend().list("index")); // as prune rewrites it
+            try (org.opsledger.vault.repository.SharedLock lock = repo.lock("prune")) {
+                repo.replaceIndex(lock, repo.freshIndex(), Set.of(), repo.backend().list("index")); // as prune rewrites it
+            }
             assertBounded(repo, 3);
         }
         try (Repository repo = TestTrees.open(dir)) {

@@ -123,14 +123,75 @@ class LockTakenAwayTest {
     }
 
     /**
-     * The backup locks in {@code dir} as another host reads them once that host has slept {@code asleep}: last refreshed
-     * then, and with no holder this host can look up.
+     * A prune stopped after it read the index and the snapshots (SIGSTOP: a suspended VM, a hung store), its lock taken
+     * for stale by another host's prune, which then deleted the packs of a snapshot forgotten meanwhile: resumed, it wrote
+     * the index it had read, naming them, exit 0, and check then found them missing and every prune refused until a repair
+     * (h3's, finding 1). It now commits nothing once its lock is gone: it fails as the docs say ("Locks"), no index file
+     * names a missing pack, and a prune run again goes through.
      */
+    @Test
+    void aPruneWhoseLockAnotherPruneTookForStaleWritesNothingOnceResumed() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path kept = Files.createDirectories(tmp.resolve("src/kept"));
+        Path forgotten = Files.createDirectories(tmp.resolve("src/forgotten"));
+        Path forgottenMeanwhile = Files.createDirectories(tmp.resolve("src/meanwhile"));
+        Files.write(kept.resolve("a"), TestTrees.random(1, 100_000));
+        Files.write(forgotten.resolve("b"), TestTrees.random(2, 1_000_000));
+        Files.write(forgottenMeanwhile.resolve("c"), TestTrees.random(3, 1_000_000));
+        SnapshotRef keep;
+        SnapshotRef meanwhile;
+        try (Repository first = TestTrees.newRepo(dir)) {
+            keep = TestTrees.backup(first, kept);
+            SnapshotRef gone = TestTrees.backup(first, forgotten);
+            meanwhile = TestTrees.backup(first, forgottenMeanwhile);
+            first.deleteSnapshotUnlessHeld(gone.id()); // what the stopped prune condemns
+        }
+        boolean[] armed = {true};
+        Runnable elsewhere = () -> { // while the prune is stopped, 11 minutes: another host forgets a snapshot and prunes
+            armed[0] = false;
+            suspendedFor(dir, "prune", Duration.ofMinutes(11));
+            try (Repository other = TestTrees.open(dir)) {
+                other.deleteSnapshotUnlessHeld(meanwhile.id());
+                assertThat(new Pruner(other).prune().packsDeleted()).as("the other prune deleted the packs").isPositive();
+            }
+        };
+        // stopped as it writes its first condemned record, having read the index, the snapshots and their trees
+        ForwardingBackend stopped = new ForwardingBackend(new LocalBackend(dir)) {
+            @Override
+            public void write(String name, byte[] data, int off, int len) {
+                if (name.startsWith("condemned/") && armed[0]) {
+                    elsewhere.run();
+                }
+                super.write(name, data, off, len);
+            }
+        };
+        try (Repository resumed = Repository.open(stopped, TestTrees.PASSWORD)) {
+            assertThatThrownBy(() -> new Pruner(resumed).prune()).isInstanceOf(VaultException.class)
+                    .hasMessageContaining("this prune's lock file").hasMessageContaining("was removed by another process")
+                    .hasMessageContaining("nothing was committed: run it again");
+        }
+        assertThat(armed[0]).isFalse();
+        indexNamesNoMissingPack(dir);
+        try (Repository again = TestTrees.open(dir)) {
+            assertThat(new org.opsledger.vault.checker.Checker(again, 2).check(100).errors()).isEmpty();
+            new Pruner(again).prune();
+            restoresWhole(again, keep, tmp.resolve("out"));
+        }
+    }
+
     private static void suspendedFor(Path dir, Duration asleep) {
+        suspendedFor(dir, "backup", asleep);
+    }
+
+    /**
+     * The {@code kind} locks in {@code dir} as another host reads them once that host has slept {@code asleep}: last
+     * refreshed then, and with no holder this host can look up.
+     */
+    private static void suspendedFor(Path dir, String kind, Duration asleep) {
         LocalBackend local = new LocalBackend(dir);
         for (String name : local.list("locks")) {
             LockRecord l = VaultJson.read(local.read(name), LockRecord.class);
-            if (l.kind().equals("backup")) {
+            if (l.kind().equals(kind)) {
                 Instant then = Instant.now().minus(asleep);
                 local.write(name, VaultJson.write(new LockRecord(l.kind(), "laptop-7", l.pid(), then, then, null)));
             }

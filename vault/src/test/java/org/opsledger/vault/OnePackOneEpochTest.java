@@ -112,10 +112,12 @@ class OnePackOneEpochTest {
             mixed = packOfTwoEpochs(repo, blob);
             Index index = repo.freshIndex();
             ObjectId old = index.get(blob).pack();
-            repo.replaceIndex(index, Set.of(old), repo.indexFiles()); // the blob is found in the mixed pack alone
-            index = repo.freshIndex();
-            index.add(mixed, 2, repo.packHeader(mixed).blobs());
-            repo.replaceIndex(index, Set.of(), repo.indexFiles());
+            try (org.opsledger.vault.repository.SharedLock lock = repo.lock("prune")) {
+                repo.replaceIndex(lock, index, Set.of(old), repo.indexFiles()); // the blob is found in the mixed pack alone
+                index = repo.freshIndex();
+                index.add(mixed, 2, repo.packHeader(mixed).blobs());
+                repo.replaceIndex(lock, index, Set.of(), repo.indexFiles());
+            }
             repo.backend().delete(Repository.packName(old));
         }
         try (Repository repo = TestTrees.open(dir)) {

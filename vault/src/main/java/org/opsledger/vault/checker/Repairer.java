@@ -90,7 +90,7 @@ public final class Repairer {
         }
         try (SharedLock lock = repo.lock("repair")) { // alone (Locks#RUNS_ALONE): it rewrites the index and moves packs
             Plan plan = plan(readDataPercent);
-            RepairResult result = plan.result(false, apply(plan));
+            RepairResult result = plan.result(false, apply(plan, lock));
             if (plan.files().stream().anyMatch(f -> f.name().startsWith(Journal.DIR + "/") && f.keptAs() != null
                     && f.keptAs().startsWith(DAMAGED + "/"))) {
                 lostJournalEntries = new Journal(repo).read(e -> false).coverage().missing().stream().map(m -> m.entry().toString()).toList();
@@ -437,7 +437,7 @@ public final class Repairer {
     }
 
     /** Carries the plan out; returns, for each damaged pack kept under damaged/, the bytes that did not read. */
-    private Map<ObjectId, Long> apply(Plan plan) {
+    private Map<ObjectId, Long> apply(Plan plan, SharedLock lock) {
         Backend backend = repo.backend();
         // 0. damaged snapshot files and hold records: each copied under damaged/ first; a snapshot file then leaves
         //    snapshots/, a hold record is replaced by one that keeps the hold in force; the files' deletions durable together
@@ -459,7 +459,7 @@ public final class Repairer {
         if (plan.indexNeedsRewrite()) {
             Set<ObjectId> missing = new HashSet<>(plan.problems().keySet());
             missing.removeAll(plan.stored());
-            repo.replaceIndex(plan.index(), missing, plan.indexFiles());
+            repo.replaceIndex(lock, plan.index(), missing, plan.indexFiles());
         }
         // damaged condemned records go once their packs are indexed again
         try (Backend.Deletions deletions = backend.deletions()) {
@@ -491,7 +491,7 @@ public final class Repairer {
         repo.flush();
         // 3. the damaged packs leave the index, then data/: their bytes are kept under damaged/
         List<String> indexFiles = repo.indexFiles();
-        repo.replaceIndex(repo.freshIndex(), damaged, indexFiles);
+        repo.replaceIndex(lock, repo.freshIndex(), damaged, indexFiles);
         Map<ObjectId, Long> notRead = new HashMap<>();
         try (Backend.Deletions deletions = backend.deletions()) { // each gone at once (its room free), durable together
             for (ObjectId p : damaged) {

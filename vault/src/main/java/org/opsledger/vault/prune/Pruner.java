@@ -119,8 +119,8 @@ public final class Pruner {
                 }
             }
             if (!rescue.isEmpty()) {
-                repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(rescue));
-                repo.backend().deleteAll(rescue.stream().map(p -> "condemned/" + p.id()).toList());
+                whileHeld(lock, () -> repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(rescue)));
+                whileHeld(lock, () -> repo.backend().deleteAll(rescue.stream().map(p -> "condemned/" + p.id()).toList()));
             }
             // ---- phase 1: condemn
             Map<ObjectId, List<PackedBlob>> byPack = index.byPack();
@@ -166,16 +166,16 @@ public final class Pruner {
             Instant condemnedAt = clock.instant().plus(INDEX_REPLACED_WITHIN);
             Set<ObjectId> condemnedNow = new HashSet<>();
             for (ObjectId pack : concat(toCondemn, toRepack)) {
-                writeCondemned(pack, condemnedAt, index, byPack);
+                writeCondemned(lock, pack, condemnedAt, index, byPack);
                 condemnedNow.add(pack);
             }
             if (!condemnedNow.isEmpty() || oldIndexFiles.size() > Repository.indexFilesFor(index) + INDEX_FILES_LEFT) {
-                repo.replaceIndex(index, condemnedNow, oldIndexFiles);
+                repo.replaceIndex(lock, index, condemnedNow, oldIndexFiles);
             }
             Instant indexReplaced = clock.instant();
             if (indexReplaced.isAfter(condemnedAt)) {
                 for (ObjectId pack : condemnedNow) {
-                    writeCondemned(pack, indexReplaced, index, byPack);
+                    writeCondemned(lock, pack, indexReplaced, index, byPack);
                 }
             }
             if (!toRepack.isEmpty()) {
@@ -196,7 +196,8 @@ public final class Pruner {
             // the journal stays a few files (§13); one prune at a time gathers it: two would each write the same entries into
             // a segment of their own. Each wrote its lock before it began, so of two the later sees the earlier here.
             boolean anotherPrune = repo.locks().liveOtherThan(lock).stream().anyMatch(l -> l.kind().equals("prune"));
-            Journal.Compaction compacted = anotherPrune ? new Journal.Compaction(0, 0, 0) : new Journal(repo).compact(Journal.SEGMENT_MAX, journalFilesLeft, journalSeen);
+            Journal.Compaction compacted = anotherPrune ? new Journal.Compaction(0, 0, 0)
+                    : lock.whileHeld(() -> new Journal(repo).compact(Journal.SEGMENT_MAX, journalFilesLeft, journalSeen));
             return new PruneResult(r.packsCondemned(), r.packsDeleted(), r.packsWaiting(), r.packsRescued() + rescue.size(),
                     r.packsRepacked(), r.orphanPacksDeleted(), r.bytesDeleted(), repackedBytes, compacted.entries(), unusedLeft, packsUnusedLeft);
         }
@@ -220,9 +221,23 @@ public final class Pruner {
      */
     static final Duration INDEX_REPLACED_WITHIN = Duration.ofMinutes(10);
 
-    private void writeCondemned(ObjectId pack, Instant condemnedAt, Index index, Map<ObjectId, List<PackedBlob>> byPack) {
-        repo.writeSealedAs("condemned/" + pack.hex(), Sealing.Kind.CONDEMNED,
-                new Condemned(condemnedAt, Index.toFile(pack, index.epochOf(pack), byPack.get(pack))));
+    /**
+     * Runs {@code step}, which writes or deletes, only while this prune's lock stands and has not lapsed ({@link
+     * SharedLock#whileHeld}): a prune stopped after it read the index and snapshots (SIGSTOP, a suspended VM), its lock
+     * removed as stale by another host's prune that then deleted packs, resumed and wrote the index it had read, naming
+     * them, exit 0; check found them missing and every prune refused until a repair (h3's). It now fails "… was removed by
+     * another process …: run it again" before its next write (docs/operations.md, "Locks").
+     */
+    private static void whileHeld(SharedLock lock, Runnable step) {
+        lock.whileHeld(() -> {
+            step.run();
+            return null;
+        });
+    }
+
+    private void writeCondemned(SharedLock lock, ObjectId pack, Instant condemnedAt, Index index, Map<ObjectId, List<PackedBlob>> byPack) {
+        whileHeld(lock, () -> repo.writeSealedAs("condemned/" + pack.hex(), Sealing.Kind.CONDEMNED,
+                new Condemned(condemnedAt, Index.toFile(pack, index.epochOf(pack), byPack.get(pack)))));
     }
 
     /** Every condemned record, its pack's blobs readable in memory meanwhile (ReferencedBlobs#condemned). */
@@ -291,10 +306,10 @@ public final class Pruner {
             deletions.add(name);
             deleted++;
         }
-        repo.backend().deleteAll(deletions);
+        whileHeld(own, () -> repo.backend().deleteAll(deletions));
         if (!rescue.isEmpty()) {
-            repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(rescue));
-            repo.backend().deleteAll(rescue.stream().map(p -> "condemned/" + p.id()).toList());
+            whileHeld(own, () -> repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(rescue)));
+            whileHeld(own, () -> repo.backend().deleteAll(rescue.stream().map(p -> "condemned/" + p.id()).toList()));
             rescued = rescue.size();
         }
         int orphans = 0;
@@ -332,9 +347,9 @@ public final class Pruner {
                     freed += repo.backend().size(name);
                     orphans++;
                 }
-                repo.backend().deleteAll(leftByBackups);
+                whileHeld(own, () -> repo.backend().deleteAll(leftByBackups));
                 if (!indexedAgain.isEmpty()) {
-                    repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(indexedAgain));
+                    whileHeld(own, () -> repo.writeSealed("index", Sealing.Kind.INDEX, new IndexFile(indexedAgain)));
                     rescued += indexedAgain.size();
                 }
                 for (Path tmp : leftovers) {

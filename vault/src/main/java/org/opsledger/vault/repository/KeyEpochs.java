@@ -284,7 +284,7 @@ public final class KeyEpochs {
             repo.flush();
             // 2. one new index without the old packs, then the old index files go
             List<String> oldIndexFiles = repo.indexFiles();
-            repo.replaceIndex(repo.freshIndex(), oldPacks.keySet(), oldIndexFiles);
+            repo.replaceIndex(lock, repo.freshIndex(), oldPacks.keySet(), oldIndexFiles);
             // 3. snapshots sealed under the old epoch are written anew; a snapshot's ID is its file's hash, so it
             //    changes, and every snapshot whose parent changed ID is rewritten too (oldest first, so a chain follows)
             int snapshots = 0;

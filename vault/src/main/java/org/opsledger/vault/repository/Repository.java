@@ -742,10 +742,23 @@ public final class Repository implements AutoCloseable {
      * {@code oldFiles}: the index files listed before {@code index} was read (prune, key retirement, repair).
      * An index file a backup writes meanwhile is not among them and stays. Both are durable when this returns: a prune
      * deletes packs the old files name, a retirement then destroys the key they are sealed under.
+     *
+     * <p>Each step only while {@code lock}, the caller's, stands ({@link SharedLock#whileHeld}): a prune stopped after it read
+     * the index (a suspended VM), its lock removed as stale by another host's prune, which then deleted packs, resumed and
+     * wrote the index it had read, naming them; check found them missing and every prune refused until a repair (h3's).
+     * Refused after the write, the files it wrote go, and the old ones stay.
      */
-    public void replaceIndex(Index index, Set<ObjectId> without, List<String> oldFiles) {
-        writeIndexFiles(packsOf(index, without));
-        backend.deleteAll(oldFiles);
+    public void replaceIndex(SharedLock lock, Index index, Set<ObjectId> without, List<String> oldFiles) {
+        List<String> written = lock.whileHeld(() -> writeIndexFiles(packsOf(index, without)));
+        try {
+            lock.whileHeld(() -> {
+                backend.deleteAll(oldFiles);
+                return null;
+            });
+        } catch (VaultException gone) {
+            backend.deleteAll(written);
+            throw gone;
+        }
     }
 
     /** How many index files {@link #replaceIndex} writes for {@code index}: a pack is never split, so one of many blobs fills one alone. */
@@ -797,7 +810,7 @@ public final class Repository implements AutoCloseable {
             if (old.version() >= 3 && !json) { // compressed already: formats 4 to 6 add nothing to the index
                 return new Upgrade(old.version(), RepositoryConfig.VERSION, 0, before, before);
             }
-            replaceIndex(whole, Set.of(), files);
+            replaceIndex(lock, whole, Set.of(), files);
             reloadIndex();
             List<String> written = indexFiles();
             long after = written.stream().mapToLong(backend::size).sum();
