@@ -325,13 +325,16 @@ public final class Journal {
             if (attempt == READ_ATTEMPTS) {
                 Listing l = read.listing();
                 List<String> bad = new ArrayList<>(l.unreadable());
-                bad.add("the journal changed while it was read, " + READ_ATTEMPTS + " times (a prune beside it?): entries may be"
+                bad.add(CHANGED_WHILE_READ + READ_ATTEMPTS + " times (a prune beside it?): entries may be"
                         + " missing from this reading; run it again");
                 return new Listing(l.entries(), bad, l.total(), l.newestVerifiedRestore(), l.failingBackups(), l.decommissions(),
                         l.newestBackups(), l.coverage());
             }
         }
     }
+
+    /** How the reading that a prune kept changing is named among the unreadable (Checker#journal words it for a check). */
+    public static final String CHANGED_WHILE_READ = "the journal changed while it was read, ";
 
     /** Readings of a journal that a prune changes under them before one is taken as it is, and said to be so. */
     static final int READ_ATTEMPTS = 3;
