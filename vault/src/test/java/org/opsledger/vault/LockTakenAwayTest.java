@@ -179,6 +179,41 @@ class LockTakenAwayTest {
         }
     }
 
+    /**
+     * A key retirement whose lock another process removed while it ran (a host suspended past the lock's ten minutes)
+     * after it replaced the index deleted the old packs and destroyed the key all the same, exit 0. It fails as prune does,
+     * before it deletes, the key kept (h3's).
+     */
+    @Test
+    void aKeyRetirementWhoseLockIsRemovedDestroysNoKey() throws Exception {
+        Path dir = tmp.resolve("repo");
+        oneBackupAndABigFileSince(dir);
+        try (Repository admin = TestTrees.open(dir)) {
+            new KeyEpochs(admin).rotate();
+        }
+        boolean[] armed = {true};
+        ForwardingBackend stopped = new ForwardingBackend(new LocalBackend(dir)) {
+            @Override
+            public void write(String name, byte[] data, int off, int len) {
+                if (name.startsWith("snapshots/") && armed[0]) { // the index replaced, as it seals the snapshots again,
+                    armed[0] = false;                             // its lock is removed as stale
+                    LocalBackend local = new LocalBackend(dir);
+                    local.list("locks").forEach(local::delete);
+                }
+                super.write(name, data, off, len);
+            }
+        };
+        try (Repository retiring = Repository.open(stopped, TestTrees.PASSWORD)) {
+            assertThatThrownBy(() -> new KeyEpochs(retiring).retire(1)).isInstanceOf(VaultException.class)
+                    .hasMessageContaining("this retire's lock file").hasMessageContaining("nothing was committed: run it again");
+        }
+        assertThat(armed[0]).isFalse();
+        try (Repository after = TestTrees.open(dir)) {
+            assertThat(after.storedKeyring().epochs()).containsKey(1);
+            assertThat(new org.opsledger.vault.checker.Checker(after, 2).check(100).errors()).isEmpty();
+        }
+    }
+
     private static void suspendedFor(Path dir, Duration asleep) {
         suspendedFor(dir, "backup", asleep);
     }

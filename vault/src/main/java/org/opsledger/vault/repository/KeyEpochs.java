@@ -337,7 +337,12 @@ public final class KeyEpochs {
             repo.reloadIndex();
             repo.renewStoreHolds();
             // 4. delete the old packs and any unindexed pack of that epoch
-            repo.backend().deleteAll(oldPacks.keySet().stream().map(Repository::packName).toList());
+            // each deletion, and the key's destruction, only while this retirement's lock stands (SharedLock#whileHeld), as
+            // prune's: removed as stale while it was stopped, another host's work went on beside it (h3's)
+            lock.whileHeld(() -> {
+                repo.backend().deleteAll(oldPacks.keySet().stream().map(Repository::packName).toList());
+                return null;
+            });
             List<String> orphans = new ArrayList<>();
             Index after = repo.freshIndex();
             for (String name : repo.backend().list("data")) {
@@ -349,12 +354,18 @@ public final class KeyEpochs {
                     }
                 }
             }
-            repo.backend().deleteAll(orphans);
+            lock.whileHeld(() -> {
+                repo.backend().deleteAll(orphans);
+                return null;
+            });
             // 5. only now destroy the key: nothing in the repository needs it any more, and every deletion above is durable
             //    (a power cut after an unlink not yet fsynced brought the old index files back, sealed under the destroyed
             //    key: every command failed until a repair; a helper's). The keyring as stored: no
             //    rotation runs beside a retirement, and none may be lost if one did)
-            repo.replaceKeyring(repo.storedKeyring().withoutEpoch(epoch));
+            lock.whileHeld(() -> {
+                repo.replaceKeyring(repo.storedKeyring().withoutEpoch(epoch));
+                return null;
+            });
             // and every keyring a stopped `key rotate` or `key retire` left unfinished beside it, which holds the key too
             // (a helper's: the retired key was still on disk after "its key is destroyed"), and every file a killed writer left
             // in any other directory, sealed under the epoch maybe (a helper's: snapshots/.tmp-… still opened with the
