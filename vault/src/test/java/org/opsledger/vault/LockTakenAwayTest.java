@@ -139,11 +139,11 @@ class LockTakenAwayTest {
         Files.write(forgotten.resolve("b"), TestTrees.random(2, 1_000_000));
         Files.write(forgottenMeanwhile.resolve("c"), TestTrees.random(3, 1_000_000));
         SnapshotRef keep;
-        SnapshotRef meanwhile;
+        SnapshotRef[] meanwhile = new SnapshotRef[1];
         try (Repository first = TestTrees.newRepo(dir)) {
             keep = TestTrees.backup(first, kept);
             SnapshotRef gone = TestTrees.backup(first, forgotten);
-            meanwhile = TestTrees.backup(first, forgottenMeanwhile);
+            meanwhile[0] = TestTrees.backup(first, forgottenMeanwhile);
             first.deleteSnapshotUnlessHeld(gone.id()); // what the stopped prune condemns
         }
         boolean[] armed = {true};
@@ -151,27 +151,55 @@ class LockTakenAwayTest {
             armed[0] = false;
             suspendedFor(dir, "prune", Duration.ofMinutes(11));
             try (Repository other = TestTrees.open(dir)) {
-                other.deleteSnapshotUnlessHeld(meanwhile.id());
+                other.deleteSnapshotUnlessHeld(meanwhile[0].id());
                 assertThat(new Pruner(other).prune().packsDeleted()).as("the other prune deleted the packs").isPositive();
             }
         };
-        // stopped as it writes its first condemned record, having read the index, the snapshots and their trees
-        ForwardingBackend stopped = new ForwardingBackend(new LocalBackend(dir)) {
-            @Override
-            public void write(String name, byte[] data, int off, int len) {
-                if (name.startsWith("condemned/") && armed[0]) {
-                    elsewhere.run();
+        // stopped as it writes its first condemned record, having read the index, the snapshots and their trees; or at its
+        // first pack read, before the trees: the one it reads next the other prune deleted ("missing file", said alone)
+        for (String stopsAt : List.of("condemned/", "data/")) {
+            armed[0] = true;
+            ForwardingBackend stopped = new ForwardingBackend(new LocalBackend(dir)) {
+                @Override
+                public void write(String name, byte[] data, int off, int len) {
+                    if (name.startsWith(stopsAt) && armed[0]) {
+                        elsewhere.run();
+                    }
+                    super.write(name, data, off, len);
                 }
-                super.write(name, data, off, len);
+
+                @Override
+                public byte[] readRange(String name, long offset, int length) {
+                    if (name.startsWith(stopsAt) && armed[0]) {
+                        elsewhere.run();
+                    }
+                    return super.readRange(name, offset, length);
+                }
+
+                @Override
+                public byte[] read(String name) {
+                    if (name.startsWith(stopsAt) && armed[0]) {
+                        elsewhere.run();
+                    }
+                    return super.read(name);
+                }
+            };
+            try (Repository resumed = Repository.open(stopped, TestTrees.PASSWORD)) {
+                assertThatThrownBy(() -> new Pruner(resumed).prune()).as(stopsAt).isInstanceOf(VaultException.class)
+                        .hasMessageContaining("this prune's lock file").hasMessageContaining("was removed by another process")
+                        .hasMessageContaining("nothing was committed: run it again");
             }
-        };
-        try (Repository resumed = Repository.open(stopped, TestTrees.PASSWORD)) {
-            assertThatThrownBy(() -> new Pruner(resumed).prune()).isInstanceOf(VaultException.class)
-                    .hasMessageContaining("this prune's lock file").hasMessageContaining("was removed by another process")
-                    .hasMessageContaining("nothing was committed: run it again");
+            assertThat(armed[0]).isFalse();
+            indexNamesNoMissingPack(dir);
+            if (stopsAt.equals("condemned/")) { // a snapshot forgotten for the second round
+                try (Repository again = TestTrees.open(dir)) {
+                    Files.write(forgottenMeanwhile.resolve("d"), TestTrees.random(4, 1_000_000));
+                    meanwhile[0] = TestTrees.backup(again, forgottenMeanwhile);
+                    Files.write(forgotten.resolve("e"), TestTrees.random(5, 1_000_000));
+                    again.deleteSnapshotUnlessHeld(TestTrees.backup(again, forgotten).id());
+                }
+            }
         }
-        assertThat(armed[0]).isFalse();
-        indexNamesNoMissingPack(dir);
         try (Repository again = TestTrees.open(dir)) {
             assertThat(new org.opsledger.vault.checker.Checker(again, 2).check(100).errors()).isEmpty();
             new Pruner(again).prune();

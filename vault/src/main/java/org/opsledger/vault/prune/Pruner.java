@@ -108,7 +108,15 @@ public final class Pruner {
             ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, snapshots, HoldHistory.of(repo, journalSeen), ignoreUnreadableJournal,
                     "a held backup's data is not freed", "prune", "nothing was pruned"); // before anything is written
             repo.loadIndex(); // the trees of snapshots listed now may sit in packs indexed after this process read the index
-            Set<ObjectId> referenced = ReferencedBlobs.of(repo, snapshots);
+            Set<ObjectId> referenced;
+            try {
+                referenced = ReferencedBlobs.of(repo, snapshots);
+            } catch (VaultException e) {
+                // a tree gone from under a prune whose lock went (stopped, another host's prune deleted it meanwhile): the
+                // lock's "… was removed by another process …: run it again", not a bare "missing file" (h3's, with a real stop)
+                whileHeld(lock, () -> { });
+                throw e;
+            }
             Index indexed = repo.freshIndex();
             org.opsledger.vault.Cancelled.check("the prune"); // nothing condemned by what an interrupted read left out
             List<IndexFile.Pack> rescue = new ArrayList<>();
