@@ -83,8 +83,10 @@ public final class Forgetter {
             buckets.put("monthly", new Bucket(policy.keepMonthly(), t -> t.getYear() + "-" + t.getMonthValue()));
             buckets.put("yearly", new Bucket(policy.keepYearly(), t -> String.valueOf(t.getYear())));
             int newer = 0; // snapshots of the group newer than this one
-            Instant within = withinFrom(group, now);
-            int keepLast = decommissioned(groupOf(group.getFirst()), group) ? 0 : policy.keepLast();
+            boolean ended = decommissioned(groupOf(group.getFirst()), group);
+            // a decommissioned source's snapshots age out by the clock: counted from its newest, its last span stayed for good
+            Instant within = ended ? now : withinFrom(group, now);
+            int keepLast = ended ? 0 : policy.keepLast();
             for (SnapshotRef s : group) {
                 List<String> reasons = new ArrayList<>();
                 if (newer++ < keepLast) {

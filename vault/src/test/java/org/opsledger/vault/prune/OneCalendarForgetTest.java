@@ -114,8 +114,13 @@ class OneCalendarForgetTest {
             for (ZoneId zone : List.of(EAST, WEST, ZoneId.of("Europe/Berlin"))) {
                 assertThat(kept(new Forgetter(repo, zone).plan(within1m, endOfMarch))).as(zone.getId())
                         .containsExactly(Instant.parse("2026-03-16T12:30:00Z"), Instant.parse("2026-02-28T12:00:00Z"));
+            }
+            // --keep-within counts back from the source's newest snapshot, as restic's (session 39): mid-April's backup
+            repo.saveSnapshot(new Snapshot(midApril, s.tree(), null, s.paths(), "web-1", s.username(), s.tags(), s.kind(),
+                    s.dataOwner(), s.classification(), s.retainUntil(), s.storageLocation(), s.sourceHost(), s.summary(), ZoneOffset.UTC));
+            for (ZoneId zone : List.of(EAST, WEST, ZoneId.of("Europe/Berlin"))) {
                 assertThat(kept(new Forgetter(repo, zone).plan(within30d, midApril))).as(zone.getId())
-                        .containsExactly(Instant.parse("2026-03-16T12:30:00Z"));
+                        .containsExactly(midApril, Instant.parse("2026-03-16T12:30:00Z"));
                 assertThat(new Tiering(repo, far, zone).due(RetentionPolicy.Within.parse("30d"), midApril)).as(zone.getId())
                         .extracting(r -> r.snapshot().time()).doesNotContain(Instant.parse("2026-03-16T12:30:00Z"))
                         .contains(Instant.parse("2026-02-28T12:00:00Z"));
