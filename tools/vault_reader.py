@@ -11,12 +11,13 @@ SHA-256 of its bytes, decrypts the keyring, index, snapshots, holds, condemned r
 reads every pack against its header and the index, decrypts every blob and computes its content ID
 again, checks that each tree is sorted as §8 says, checks that every journal entry a check named
 (its `covers`, §13) is still there and, where the line gives its content, as it was, that no entry is dated before
-the init or before a check that did not read it (§13 "Backdated entries"), prints the anchor of the newest check and, with --anchor, verifies
+the init or before a check that did not read it, and no check or init dated more than an hour after a check that read
+it ended or after this reading began (§13 "Backdated entries"; such a one bounds nothing), prints the anchor of the newest check and, with --anchor, verifies
 one an auditor wrote down (`vault journal --anchor`), and with --restore writes every snapshot into
 OUTDIR/<snapshot id>/. Exit 0 when nothing was wrong, 1 when something was (each on stderr).
 Needs python3-cryptography and the zstd command (Debian packages of those names).
 """
-import base64, hashlib, hmac, json, os, struct, subprocess, sys, stat
+import base64, hashlib, hmac, json, os, struct, subprocess, sys, stat, time
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 HEX64 = set("0123456789abcdef")
@@ -491,20 +492,38 @@ def backdated(entries):
     named it, is an error; a warning where the checks ran on two lines that fork (the other line's check, the one that
     named it or, for one none named, one no check named, read none of the checks that missed it, and read entries the
     first of those read too, the newest of them ending before it did, with the hour). `entries`: no stand-ins."""
-    inits = [nanos(e["started"]) for e in entries if e["operation"] == "init"]
-    init = min(inits) if inits else None
+    inits = sorted(((nanos(e["started"]), e) for e in entries if e["operation"] == "init"), key=lambda x: x[0])
     here, checks, covers, first_named = {}, {}, {}, {}
     for e in entries:
         d = entry_digest(e)
         here.setdefault(d, []).append(e)
         if e["operation"] == "check" and e.get("covers"):
             start = nanos(e["started"])
-            checks.setdefault(start, (d, e))
             # a check read what every entry of its digest names (a copy with covers cut stands for none of it)
             covers.setdefault(d, set()).update(line.split(" ")[0] for line in e["covers"])
             for line in e["covers"]:
                 n = line.split(" ")[0]
                 if n not in first_named or start < first_named[n][0]: first_named[n] = (start, d, e)
+    def end(e): return nanos(e["finished"]) if e.get("finished") else nanos(e["started"])
+    # a check or the init dated more than the hour after a check that read it ended (the first to name it), or after
+    # this reading began, is dated in the future: it is named, and bounds nothing
+    now, ahead = time.time_ns(), set()
+    bounds = [(d, es[-1]) for d, es in here.items() if d in covers] + ([(entry_digest(inits[0][1]), inits[0][1])] if inits else [])
+    for d, e in sorted(bounds, key=lambda x: nanos(x[1]["started"])):
+        namer = first_named.get(d)
+        read_by = end(namer[2]) if namer and namer[2].get("finished") else None
+        if read_by is not None and nanos(e["started"]) > read_by + SKEW:
+            ahead.add(d)
+            err(f"journal entry dated in the future: the {e['operation']}" + (f" on {e['host']}" if e.get("host") else "")
+                + f" started {e['started']} (entry {d}) is dated after the check started {namer[2]['started']} ended, which read it")
+        elif nanos(e["started"]) > now + SKEW:
+            ahead.add(d)
+            err(f"journal entry dated in the future: the {e['operation']}" + (f" on {e['host']}" if e.get("host") else "")
+                + f" started {e['started']} (entry {d}) is dated after this reading began")
+    for d, es in here.items():
+        for e in es:
+            if d in covers and d not in ahead: checks.setdefault(nanos(e["started"]), (d, e))
+    init = inits[0][0] if inits and entry_digest(inits[0][1]) not in ahead else None
     named = {n for ns in covers.values() for n in ns}
     heads = sorted(((nanos(e["started"]), d, e) for d, es in here.items() for e in es if d in covers and d not in named),
                    key=lambda x: x[0])
@@ -515,7 +534,6 @@ def backdated(entries):
             if d not in seen:
                 seen.add(d); todo += covers.get(d, [])
         return seen
-    def end(e): return nanos(e["finished"]) if e.get("finished") else nanos(e["started"])
     def apart(other, missed, ended):
         read = read_by(other)
         if any(m in read for _, m, _ in missed): return False  # one line: it read a check that missed the entry
@@ -533,6 +551,10 @@ def backdated(entries):
             ended = end(e)
             namer = first_named.get(d)
             named_at = namer[0] if namer else None
+            n = namer
+            while n and n[1] in ahead:  # its namer dated ahead read it before the check that named that one began
+                n = first_named.get(n[1])
+                named_at = n[0] if n else None
             missed = [(t, c, ce) for t, (c, ce) in sorted(checks.items()) if t > ended + SKEW and (named_at is None or t < named_at)]
             if not missed: continue
             candidates = [(namer[1], namer[2])] if namer else [(h, he) for _, h, he in heads]

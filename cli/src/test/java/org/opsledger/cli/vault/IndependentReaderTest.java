@@ -187,7 +187,8 @@ class IndependentReaderTest {
      * §13 "Backdated entries" read by the second implementation, which did not check them: a verified restore written
      * with the password dated before the init, and one dated after it and before a check that did not read it, are
      * errors of the reader as of check; and a check's entry written beside the second, naming it alone, does not make it
-     * a second line of checks (the warning) in either.
+     * a second line of checks (the warning) in either. Then a check dated three hours ahead of the clock: both name it
+     * "dated in the future", and it bounds nothing (the restore dated before it is not called backdated by it).
      */
     @Test
     void theReaderFindsBackdatedEntriesAsCheckDoes() throws Exception {
@@ -196,18 +197,13 @@ class IndependentReaderTest {
         Instant now = Instant.now();
         try (Repository r = Repository.open(new LocalBackend(repo), "auditor's copy".toCharArray())) {
             org.opsledger.vault.journal.Journal journal = new org.opsledger.vault.journal.Journal(r);
-            // a check three hours on (its entry as `vault check` writes one), then a restore dated between it and the init
-            org.opsledger.vault.checker.Checker checker = new org.opsledger.vault.checker.Checker(r, 2);
-            checker.check(0);
-            Instant checked = now.plusSeconds(3 * 3600);
-            journal.record(new JournalEntry(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, checked, checked.plusSeconds(30), "web-9",
-                    "root", List.of(), List.of(), false, 0, "checked", null).covering(checker.journalCovers()));
-            for (Instant restored : List.of(now.minusSeconds(3 * 3600), now.plusSeconds(3600))) {
-                journal.record(new JournalEntry(JournalEntry.Operation.RESTORE, JournalEntry.Outcome.OK, restored, restored.plusSeconds(40),
-                        "web-2", "root", List.of("/srv/restore-test"), List.of(), true, 0, "restored 1 files; verified", null));
-            }
-            JournalEntry between = journal.read().entries().stream().filter(e -> e.started().equals(now.plusSeconds(3600))).findFirst().orElseThrow();
-            Instant forged = checked.plusSeconds(600);
+            // a check 50 minutes on (its entry as `vault check` writes one; not ahead of the clock by the hour), then a
+            // restore dated 3 hours before the init, and one dated 30 minutes before it, more than the hour before the check
+            Instant checked = now.plusSeconds(50 * 60);
+            recordCheck(r, journal, checked, "web-9");
+            recordRestore(journal, now.minusSeconds(3 * 3600), "web-2");
+            JournalEntry between = recordRestore(journal, now.minusSeconds(30 * 60), "web-2");
+            Instant forged = checked.plusSeconds(300);
             journal.record(new JournalEntry(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, forged, forged.plusSeconds(1), "web-8",
                     "root", List.of(), List.of(), false, 0, "checked", null).covering(List.of(org.opsledger.vault.journal.Coverage.describe(between))));
         }
@@ -216,11 +212,46 @@ class IndependentReaderTest {
         assertThat(read.waitFor()).as(report).isEqualTo(1);
         assertThat(report).contains("journal entry backdated: the restore on web-2 started " + now.minusSeconds(3 * 3600)
                         + " (entry ", ") is dated before the repository's init",
-                "journal entry backdated: the restore on web-2 started " + now.plusSeconds(3600) + " (entry ", ") ended before the check"
-                        + " started " + now.plusSeconds(3 * 3600) + " began, which read every entry there was and not this one",
+                "journal entry backdated: the restore on web-2 started " + now.minusSeconds(30 * 60) + " (entry ", ") ended before the check"
+                        + " started " + now.plusSeconds(50 * 60) + " began, which read every entry there was and not this one",
                 "journal: 2 entr(ies) backdated, 0 on two lines");
+        assertThat(report).doesNotContain("dated in the future");
         CliRun check = vault(repo, pw, "check");
         assertThat(check.out().lines().filter(l -> l.startsWith("error: journal entry backdated: the restore on web-2"))).hasSize(2);
+
+        // a check dated three hours ahead of the clock, then a restore dated an hour on: both name the check "dated in the
+        // future", and it bounds nothing (without the rule the restore, ended two hours before that check began, is backdated)
+        try (Repository r = Repository.open(new LocalBackend(repo), "auditor's copy".toCharArray())) {
+            org.opsledger.vault.journal.Journal journal = new org.opsledger.vault.journal.Journal(r);
+            recordCheck(r, journal, now.plusSeconds(3 * 3600), "web-7");
+            recordRestore(journal, now.plusSeconds(3600), "web-3");
+        }
+        Process readAhead = reader(repo, pw);
+        report = new String(readAhead.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(readAhead.waitFor()).as(report).isEqualTo(1);
+        assertThat(report).contains("journal entry dated in the future: the check on web-7 started " + now.plusSeconds(3 * 3600)
+                + " (entry ", ") is dated after this reading began", "journal: 2 entr(ies) backdated, 0 on two lines");
+        assertThat(report).doesNotContain("the restore on web-3");
+        check = vault(repo, pw, "check");
+        assertThat(check.out()).contains("error: journal entry dated in the future: the check on web-7");
+        assertThat(check.out().lines().filter(l -> l.startsWith("error: journal entry backdated: the restore on web-2"))).hasSize(2);
+        assertThat(check.out()).doesNotContain("the restore on web-3");
+    }
+
+    /** A check's entry as `vault check` writes one (naming what the journal holds now), dated {@code started} on {@code host}. */
+    private static void recordCheck(Repository r, org.opsledger.vault.journal.Journal journal, Instant started, String host) throws IOException {
+        org.opsledger.vault.checker.Checker checker = new org.opsledger.vault.checker.Checker(r, 2);
+        checker.check(0);
+        journal.record(new JournalEntry(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, started, started.plusSeconds(30), host,
+                "root", List.of(), List.of(), false, 0, "checked", null).covering(checker.journalCovers()));
+    }
+
+    /** A verified restore's entry dated {@code started} on {@code host}, as a password holder can write one; the entry. */
+    private static JournalEntry recordRestore(org.opsledger.vault.journal.Journal journal, Instant started, String host) throws IOException {
+        JournalEntry restore = new JournalEntry(JournalEntry.Operation.RESTORE, JournalEntry.Outcome.OK, started, started.plusSeconds(40),
+                host, "root", List.of("/srv/restore-test"), List.of(), true, 0, "restored 1 files; verified", null);
+        journal.record(restore);
+        return restore;
     }
 
     /** {@code tmp/repo}, its password in {@code tmp/pw}, with one backup of {@code tmp/src/data} (a.txt). */
