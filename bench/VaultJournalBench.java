@@ -181,7 +181,7 @@ public class VaultJournalBench {
     }
 
     static void notRefused(Repository r) {
-        if (!org.opsledger.vault.journal.HoldHistory.deletedOutside(r, List.of(), Map.of()).isEmpty()) {
+        if (!org.opsledger.vault.journal.HoldHistory.deletedOutside(r, org.opsledger.vault.journal.HoldHistory.of(r), List.of(), Map.of()).isEmpty()) {
             throw new IllegalStateException("a hold deleted outside the vault where there is none");
         }
     }

@@ -340,6 +340,13 @@ class InterleavingsTest {
         }
     }
 
+    /** {@code s} held for MATTER-9 by counsel, and the placement recorded as `vault hold` records it; the entry's ID. */
+    private static ObjectId held(Repository repo, Journal journal, SnapshotRef s) throws java.io.IOException {
+        repo.hold(s, "MATTER-9", "counsel");
+        return journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, Instant.now(), List.of(),
+                List.of(s.id()), false, 0, HoldHistory.placed("counsel", "MATTER-9")));
+    }
+
     /**
      * IS.012 6.6.7: whoever can write to the store (no password) deleted a held snapshot's file and its hold record: check
      * called it an error (it reads the journal), but prune freed every pack of the held snapshot, exit 0, and what a recovery
@@ -352,10 +359,8 @@ class InterleavingsTest {
         Files.write(data.resolve("a.bin"), TestTrees.random(14, 10_000));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef s = TestTrees.backup(repo, data);
-            repo.hold(s, "MATTER-9", "counsel");
-            Journal journal = new Journal(repo); // as `vault hold` records it
-            journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, Instant.now(), List.of(), List.of(s.id()),
-                    false, 0, HoldHistory.placed("counsel", "MATTER-9")));
+            Journal journal = new Journal(repo);
+            held(repo, journal, s);
             repo.backend().delete("holds/" + s.id().hex());
             repo.backend().delete("snapshots/" + s.id().hex());
             int packs = repo.backend().list("data").size();
@@ -394,10 +399,8 @@ class InterleavingsTest {
         Files.write(data.resolve("a.bin"), TestTrees.random(15, 10_000));
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
             SnapshotRef s = TestTrees.backup(repo, data);
-            repo.hold(s, "MATTER-9", "counsel");
-            Journal journal = new Journal(repo); // as `vault hold` records it
-            ObjectId placed = journal.record(JournalEntry.of(JournalEntry.Operation.HOLD, JournalEntry.Outcome.OK, Instant.now(), List.of(),
-                    List.of(s.id()), false, 0, HoldHistory.placed("counsel", "MATTER-9")));
+            Journal journal = new Journal(repo);
+            ObjectId placed = held(repo, journal, s);
             Checker checker = new Checker(repo, 2);
             checker.check(0);
             journal.record(JournalEntry.of(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, Instant.now(), List.of(), List.of(), false,

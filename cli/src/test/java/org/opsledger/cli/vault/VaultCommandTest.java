@@ -108,6 +108,14 @@ class VaultCommandTest {
         assertThat(vault("check").out()).contains("have lost their hold (first: " + held.substring(0, 8) + " (forgotten since), held ");
     }
 
+    /** A backup of {@code data}, held for {@code reason} by counsel; the snapshot's ID. */
+    private String backedUpAndHeld(String reason) {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        assertThat(vault("hold", held, "--reason", reason, "--by", "counsel").exit()).isZero();
+        return held;
+    }
+
     /**
      * IS.012 6.6.7: a held snapshot whose file and hold record were both deleted in the store was left out of check's
      * lost holds ("1 snapshot(s)" where two had lost theirs: a tester's), named only as a snapshot gone, with no word of
@@ -115,9 +123,7 @@ class VaultCommandTest {
      */
     @Test
     void aHeldSnapshotDeletedWithItsHoldRecordOutsideTheVaultIsAnErrorOfCheck() throws Exception {
-        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
-        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
-        assertThat(vault("hold", held, "--reason", "M-1 Orion", "--by", "counsel").exit()).isZero();
+        String held = backedUpAndHeld("M-1 Orion");
         Files.delete(repo.resolve("holds").resolve(held));
         Files.delete(repo.resolve("snapshots").resolve(held));
         Run check = vault("check");
@@ -139,10 +145,8 @@ class VaultCommandTest {
      */
     @Test
     void aHeldSnapshotDeletedWithItsHoldRecordStopsPruneUntilItsMatterIsReleasedByTheJournal() throws Exception {
-        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
-        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        String held = backedUpAndHeld("M-1 Orion");
         String id = held.substring(0, 8);
-        assertThat(vault("hold", held, "--reason", "M-1 Orion", "--by", "counsel").exit()).isZero();
         Files.delete(repo.resolve("holds").resolve(held));
         Files.delete(repo.resolve("snapshots").resolve(held));
         String wayOut = "`vault release " + id + " --reason \"M-1 Orion\" --snapshot-gone WHY` (by the journal, naming why)";
@@ -182,10 +186,8 @@ class VaultCommandTest {
      */
     @Test
     void aReleaseOfASnapshotGoneWhoseHoldRecordStaysKeepsWhoAndWhy() throws Exception {
-        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
-        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        String held = backedUpAndHeld("M-2 Lyra");
         String id = held.substring(0, 8);
-        assertThat(vault("hold", held, "--reason", "M-2 Lyra", "--by", "counsel").exit()).isZero();
         Files.delete(repo.resolve("snapshots").resolve(held)); // its hold record stays
 
         Run release = vault("release", id, "--snapshot-gone", "matter closed, letter L-88", "--by", "J. Counsel");

@@ -345,14 +345,9 @@ public final class HoldHistory {
     /**
      * The matters the journal of {@code repo} records on held snapshots deleted outside the vault with their records
      * ({@link Lost#DELETED_OUTSIDE}): a prune would free their data, as no snapshot and no record names it. {@code snapshots}:
-     * those prune read; {@code holds}: the hold records read. None when the repository keeps no journal. Reads every file
-     * of the journal.
+     * those prune read; {@code holds}: the hold records read; {@code history}: {@link #of} {@code repo}, read once by the
+     * caller (null: the repository keeps no journal, and there are none).
      */
-    public static List<LostHold> deletedOutside(Repository repo, List<SnapshotRef> snapshots, Map<ObjectId, LegalHold> holds) {
-        return deletedOutside(repo, of(repo), snapshots, holds);
-    }
-
-    /** {@link #deletedOutside(Repository, List, Map)} by {@code history}, {@link #of} {@code repo} (null: it keeps no journal). */
     public static List<LostHold> deletedOutside(Repository repo, HoldHistory history, List<SnapshotRef> snapshots, Map<ObjectId, LegalHold> holds) {
         if (history == null) {
             return List.of();
