@@ -182,6 +182,14 @@ class JournalCoverageTest {
             assertThat(missing(r)).isEmpty();
             assertThat(r.warnings()).anySatisfy(w -> assertThat(w).startsWith("1 journal entr(ies) checks read lack fields they had then, as a"
                     + " build before session 37 (before commit 83d680ed, for the key slot and login) leaves").contains("its key slot or login"));
+            // the old build's host found and upgraded, the warning acknowledged: one line naming who and why instead
+            assertThat(journal.read().coverage().toAcknowledge(Coverage.digest(backup))).isEqualTo(Coverage.FIELDS_DROPPED);
+            journal.record(acknowledgement(Coverage.digest(backup), Coverage.FIELDS_DROPPED, "web-3 ran s33start until CHG-31"));
+            CheckResult acknowledged = check(repo);
+            assertThat(missing(acknowledged)).isEmpty();
+            assertThat(acknowledged.warnings()).noneMatch(w -> w.contains("lack fields they had then")).anySatisfy(w -> assertThat(w)
+                    .startsWith("journal entry with fields dropped, acknowledged: the backup on web-1 started " + Journal.utc(T))
+                    .endsWith("): web-3 ran s33start until CHG-31"));
 
             Files.delete(dir.resolve(Journal.DIR).resolve(oldFile.hex()));
             assertThat(missing(check(repo))).singleElement().asString().startsWith("journal entry missing: the release on web-2");
@@ -388,6 +396,104 @@ class JournalCoverageTest {
         }
     }
 
+    /** The entry an operator writes with `vault journal --acknowledge` (§13, "Acknowledged findings"): a check's, its detail saying it. */
+    private static JournalEntry acknowledgement(String digest, String kind, String why) {
+        return JournalEntry.of(Operation.CHECK, Outcome.OK, Instant.now(), List.of(), List.of(), false, 0, Coverage.acknowledging(digest, kind,
+                why, "alice"));
+    }
+
+    /**
+     * One check on a host whose clock ran 2 days ahead was an error at every check for ever: the nightly check red for good,
+     * a later error hidden in it, and no way to say "we looked". Acknowledged, with why and by whom, it is one warning naming
+     * them at every check; the acknowledgement is bound as any entry: rewritten or deleted, the error is back and that is
+     * named too. An entry check finds nothing wrong with, or one acknowledged already, is refused.
+     */
+    @Test
+    void aCheckOnAClockAheadAcknowledgedIsOneWarningWhileTheAcknowledgementStands() throws Exception {
+        Instant now = Instant.now();
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            JournalEntry init = init(repo, now.minusSeconds(3 * 3600));
+            journal.record(init);
+            Instant ahead = now.plus(java.time.Duration.ofDays(2));
+            checkAt(repo, ahead); // the weekly check, on a bad NTP day
+            journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(60), Outcome.OK, "snapshot 2b3c4d5e saved"));
+            assertThat(missing(check(repo))).singleElement().asString().startsWith("journal entry dated in the future: the check on web-9");
+            Coverage coverage = journal.read().coverage();
+            String checkAhead = coverage.datedAhead().getFirst().entry().digest();
+            assertThat(missing(check(repo))).singleElement().asString().endsWith("once you know which, `vault journal --acknowledge "
+                    + checkAhead + " --reason WHY` records it");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> coverage.toAcknowledge(Coverage.digest(init)))
+                    .hasMessageStartingWith("the init on web-1 started ").hasMessageContaining("has no finding to acknowledge");
+            assertThat(coverage.toAcknowledge(checkAhead)).isEqualTo(Coverage.DATED_AHEAD);
+
+            String why = "vm's clock ran 2 days ahead on 2026-11-03, INC-77";
+            ObjectId ack = journal.record(acknowledgement(checkAhead, Coverage.DATED_AHEAD, why));
+            for (int i = 0; i < 2; i++) {
+                CheckResult r = check(repo);
+                assertThat(missing(r)).as("no error: the nightly check is green").isEmpty();
+                assertThat(r.warnings()).filteredOn(w -> w.contains(Coverage.DATED_AHEAD)).singleElement().asString()
+                        .startsWith("journal entry dated in the future, acknowledged: the check on web-9 started " + Journal.utc(ahead)
+                                + " (entry " + checkAhead + ")").contains("; acknowledged on ", " by alice (", "): " + why);
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> journal.read().coverage().toAcknowledge(checkAhead))
+                    .hasMessageContaining(", dated in the future, was acknowledged on ").hasMessageEndingWith(": nothing to add");
+            assertThat(journal.read().coverage().acknowledgedEntries()).hasSize(1);
+
+            // rewritten by someone with the password (another reason): altered, and acknowledging nothing
+            JournalEntry written = journal.read().entries().stream().filter(e -> e.detail().startsWith(Coverage.ACKNOWLEDGED)).findFirst().orElseThrow();
+            JournalEntry other = new JournalEntry(written.operation(), written.outcome(), written.started(), written.finished(), written.host(),
+                    written.username(), written.paths(), written.snapshots(), false, 0, Coverage.acknowledging(checkAhead, Coverage.DATED_AHEAD,
+                    "nothing happened", "alice"), null, written.login(), written.keySlot());
+            rewrite(repo, ack, other);
+            assertThat(missing(check(repo))).hasSize(2).anySatisfy(e -> assertThat(e).startsWith("journal entry altered: the check on "))
+                    .anySatisfy(e -> assertThat(e).startsWith("journal entry dated in the future: the check on web-9"));
+            // deleted from the store: missing, and the error is back
+            Files.delete(dir.resolve(Journal.DIR).resolve(fileOf(repo, other).hex()));
+            assertThat(missing(check(repo))).hasSize(2).anySatisfy(e -> assertThat(e).startsWith("journal entry missing: the check on "))
+                    .anySatisfy(e -> assertThat(e).startsWith("journal entry dated in the future: the check on web-9"));
+        }
+    }
+
+    /**
+     * What an acknowledgement must not do: launder a forgery. A check written early by a password holder, naming the init,
+     * makes the init "dated in the future" and a verified restore dated before the init no longer backdated; the init
+     * acknowledged, check names in the warning the restore it takes at its date, and that restore is not the recovery test.
+     * A backdated entry itself is refused.
+     */
+    @Test
+    void anAcknowledgementNamesWhatItTakesOnItsWordAndABackdatedEntryIsNotAcknowledged() throws Exception {
+        Instant now = Instant.now();
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            JournalEntry init = init(repo, now.minusSeconds(3 * 3600));
+            journal.record(init);
+            JournalEntry restore = verifiedRestore(now.minusSeconds(5 * 3600));
+            journal.record(restore);
+            checkAt(repo, now.minusSeconds(6 * 3600)); // the forger's, naming the init and the restore
+            String forger = journal.read().entries().stream().filter(e -> e.operation() == Operation.CHECK).map(Coverage::digest).findFirst().orElseThrow();
+            assertThat(missing(check(repo))).singleElement().asString().startsWith("journal entry dated in the future: the init on web-1");
+            assertThat(journal.read().lastVerifiedRestore()).as("as session 39 left it").isPresent();
+
+            journal.record(acknowledgement(Coverage.digest(init), Coverage.DATED_AHEAD, "the clock ran ahead"));
+            CheckResult r = check(repo);
+            assertThat(missing(r)).isEmpty();
+            assertThat(r.warnings()).filteredOn(w -> w.contains(Coverage.DATED_AHEAD)).singleElement().asString()
+                    .startsWith("journal entry dated in the future, acknowledged: the init on web-1").endsWith("; on that word 2 entr(ies) it"
+                            + " would make backdated are taken at their dates, none of them the recovery test (first: the check on web-9 started "
+                            + Journal.utc(now.minusSeconds(6 * 3600)) + " (entry " + forger + "))"); // the forger's check, then the restore
+            assertThat(journal.read().coverage().takenOnItsWord(journal.read().coverage().acknowledged().values().iterator().next()))
+                    .extracting(b -> b.entry().digest()).containsExactly(forger, Coverage.digest(restore));
+            assertThat(journal.read().lastVerifiedRestore()).as("not the recovery test on that word").isEmpty();
+        }
+        try (Repository repo = TestTrees.newRepo(tmp.resolve("backdated"))) {
+            JournalEntry forged = checkedTwiceThenBackdated(repo, Instant.now());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Journal(repo).read().coverage().toAcknowledge(Coverage.digest(forged)))
+                    .hasMessageStartingWith("the restore on web-2 started ").hasMessageContaining(" is backdated (`vault check` says how): an"
+                            + " entry backdated with the repository's password is an incident, not acknowledged");
+        }
+    }
+
     /**
      * A copy of a check's entry (the same digest: operation, start, end, host) whose covers leave out the checks before it
      * stood for what that check read, where the copy was read after the entry: the backdated restore it named became two
@@ -446,6 +552,19 @@ class JournalCoverageTest {
                     + " them (first: the backup on web-2 started " + Journal.utc(t0.plusSeconds(3600))).contains("where two lines of checks each"
                     + " missed the other's entries: copies of the repository written apart and merged back"));
             assertThat(missing(check(merged))).as("and after").isEmpty();
+
+            // the copies known, the warning acknowledged (§13, "Acknowledged findings"): one line naming who and why instead
+            Coverage coverage = new Journal(merged).read().coverage();
+            String web2 = coverage.backdated().getFirst().entry().digest();
+            assertThat(coverage.toAcknowledge(web2)).isEqualTo(Coverage.TWO_LINES);
+            new Journal(merged).record(acknowledgement(web2, Coverage.TWO_LINES, "the DR copy was written apart and merged back, CHG-12"));
+            CheckResult acknowledged = check(merged);
+            assertThat(missing(acknowledged)).isEmpty();
+            assertThat(acknowledged.warnings()).noneMatch(w -> w.contains("ended before a check began that did not read them"))
+                    .filteredOn(w -> w.contains(Coverage.TWO_LINES)).singleElement().asString().startsWith("journal entry on two lines of checks,"
+                            + " acknowledged: the backup on web-2 started " + Journal.utc(t0.plusSeconds(3600))).contains("the other line's"
+                            + " check is the check of ", "; acknowledged on ", " by alice (").endsWith("): the DR copy was written apart and merged"
+                            + " back, CHG-12");
         }
     }
 

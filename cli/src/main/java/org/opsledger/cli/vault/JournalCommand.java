@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
@@ -65,8 +66,28 @@ final class JournalCommand implements Callable<Integer> {
             + " still in the journal; exit 1 naming each that is not.")
     String verifyAnchor;
 
+    @Option(names = "--acknowledge", paramLabel = "ENTRY", description = {"Acknowledge what `vault check` finds of this entry (its digest,"
+            + " as check names it: `(entry 9f3c0e4a1b2d5c6e)`, or 8 or more of its first hex digits): dated in the future (a host's"
+            + " clock ran ahead), on two lines of checks (copies merged back) or with fields dropped (an older build's prune).",
+            "Writes a journal entry naming it, --reason and --by; check then names it in one warning, who and why, at every check"
+            + " (docs/vault-format.md §13). An entry altered or backdated is not acknowledged: an incident."})
+    String acknowledge;
+
+    @Option(names = "--reason", paramLabel = "WHY", description = "With --acknowledge: what you found (the host, its clock, the"
+            + " incident or ticket).")
+    String reason;
+
+    @Option(names = "--by", description = "With --acknowledge: who looked (default: the OS user).", defaultValue = RecordOptions.OS_USER)
+    String by;
+
     @Override
     public Integer call() {
+        if (acknowledge != null) {
+            return acknowledge();
+        }
+        if (reason != null) {
+            throw new CliException("--reason goes with --acknowledge ENTRY: it says why a finding is acknowledged", 2);
+        }
         if (anchor || verifyAnchor != null) {
             return anchor();
         }
@@ -87,18 +108,31 @@ final class JournalCommand implements Callable<Integer> {
         String untested = listing.recoveryWarning(Instant.now());
         // what check finds of the entries shown (§13): the forged text is not shown as fact
         Map<Long, Coverage.Finding> findings = listing.coverage().findings();
+        // what an operator acknowledged of them (§13, "Acknowledged findings"): said as such, not as a finding
+        Map<Long, Coverage.Acknowledgement> acknowledged = listing.coverage().acknowledgedEntries();
+        java.util.function.Function<JournalEntry, Coverage.Acknowledgement> ack = e -> acknowledged.isEmpty() ? null
+                : acknowledged.get(Coverage.content(e).whole());
         java.util.function.Function<JournalEntry, Coverage.Finding> found = e -> findings.isEmpty() ? null
-                : findings.get(Coverage.content(e).whole());
+                : Optional.ofNullable(findings.get(Coverage.content(e).whole()))
+                .filter(f -> ack.apply(e) == null || !ack.apply(e).kind().equals(f.kind())).orElse(null);
         List<JournalEntry> marked = shown.stream().filter(e -> found.apply(e) != null).toList();
         if (repo.json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("entries", marked.isEmpty() ? shown : shown.stream().map(e -> {
+            m.put("entries", marked.isEmpty() && acknowledged.isEmpty() ? shown : shown.stream().map(e -> {
                 Coverage.Finding f = found.apply(e);
-                if (f == null) {
+                Coverage.Acknowledgement a = ack.apply(e);
+                if (f == null && a == null) {
                     return e;
                 }
                 tools.jackson.databind.node.ObjectNode node = org.opsledger.vault.VaultJson.MAPPER.valueToTree(e);
-                return (Object) node.putPOJO("checkFinds", f);
+                if (f != null) {
+                    node.putPOJO("checkFinds", f);
+                }
+                if (a != null) {
+                    node.putPOJO("acknowledged", Map.of("kind", a.kind(), "reason", a.why(), "by", a.by(), "writtenBy", a.writer(),
+                            "started", a.self().started().toString(), "entry", a.self().digest()));
+                }
+                return (Object) node;
             }).toList());
             m.put("unreadable", listing.unreadable());
             m.put("lastVerifiedRestore", lastTest.orElse(null));
@@ -116,6 +150,7 @@ final class JournalCommand implements Callable<Integer> {
                         e.keySlot() == null ? "-" : TerminalText.cell(e.keySlot().toString()),
                         e.snapshots().isEmpty() ? "-" : e.snapshots().getFirst().shortHex() + (e.snapshots().size() == 1 ? ""
                                 : "+" + (e.snapshots().size() - 1)), (found.apply(e) == null ? "" : "[" + found.apply(e).kind() + "] ")
+                                + (ack.apply(e) == null ? "" : "[acknowledged] ")
                                 + TerminalText.escape(SnapshotsCommand.dash(e.detail())));
             }
             long failures = shown.stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED).count();
@@ -139,6 +174,8 @@ final class JournalCommand implements Callable<Integer> {
                         + " say is not evidence (first: " + TerminalText.escape(found.apply(first).found())
                         + "; IS.012 6.6.5, docs/vault-format.md §13)");
             }
+            shown.stream().map(ack).filter(a -> a != null).distinct().forEach(a -> Output.out().println("entry " + a.entry() + ", marked"
+                    + " [acknowledged], " + a.kind() + ": " + TerminalText.escape(a.said())));
             listing.failingBackupWarnings().forEach(w -> Output.out().println("warning: " + TerminalText.escape(w)));
             if (untested != null) {
                 Output.out().println("warning: " + untested);
@@ -203,6 +240,71 @@ final class JournalCommand implements Callable<Integer> {
         }
         if (!repo.json) {
             Output.out().println("anchor " + given.check() + " verified: the " + given.count() + " journal entries it covers are all there");
+        }
+        return 0;
+    }
+
+    /**
+     * --acknowledge (§13, "Acknowledged findings"): writes the entry that acknowledges what check finds of the entry named,
+     * a clock that ran ahead one bad NTP day (an error at every check, the nightly check red for good), copies merged back
+     * or an older build's prune, naming who looked and why. Refused, one line and nothing written, for an entry the journal
+     * does not hold, one check finds nothing wrong with, one it finds altered or backdated (an incident), or one acknowledged
+     * already.
+     */
+    private int acknowledge() {
+        if (anchor || verifyAnchor != null || since != null || failed || !operations.isEmpty() || !snapshots.isEmpty() || !hosts.isEmpty()) {
+            throw new CliException("--acknowledge writes an entry; it lists nothing: give it alone, with --reason and --by", 2);
+        }
+        if (reason == null) {
+            throw new CliException("--acknowledge needs --reason WHY: what you found (IS.012 6.6.5: the record says why)", 2);
+        }
+        String why = RecordOptions.why(reason);
+        String who = RecordOptions.who(by);
+        String prefix = acknowledge.toLowerCase(java.util.Locale.ROOT);
+        if (!prefix.matches("[0-9a-f]{8,16}")) {
+            throw new CliException("--acknowledge takes an entry's digest as `vault check` names it, `(entry 9f3c0e4a1b2d5c6e)`: 8 to 16"
+                    + " hex digits, got: " + TerminalText.escape(acknowledge), 2);
+        }
+        try (Repository r = repo.open()) {
+            Journal journal = new Journal(r);
+            if (!journal.kept()) {
+                throw new CliException(journal.notKept());
+            }
+            Journal.Listing listing = journal.read(e -> false);
+            if (!listing.unreadable().isEmpty()) { // what check finds is not judged from a part of the journal
+                throw new CliException("the journal does not read whole (" + TerminalText.escape(listing.unreadable().getFirst()) + "): run"
+                        + " `vault check`, and acknowledge once it reads");
+            }
+            List<Coverage.Named> entries = listing.coverage().entriesNamed(prefix);
+            if (entries.isEmpty()) {
+                throw new CliException("no journal entry is entry " + prefix + ": give its digest as `vault check` names it, `(entry"
+                        + " 9f3c0e4a1b2d5c6e)`");
+            }
+            if (entries.size() > 1) {
+                throw new CliException(prefix + " begins the digests of " + entries.size() + " journal entries: give its 16 hex digits");
+            }
+            Coverage.Named entry = entries.getFirst();
+            String kind;
+            try {
+                kind = listing.coverage().toAcknowledge(entry.digest());
+            } catch (org.opsledger.vault.VaultException refused) {
+                throw new CliException(refused.getMessage());
+            }
+            String detail = Coverage.acknowledging(entry.digest(), kind, why, who);
+            if (detail.length() > JournalEntry.MAX_DETAIL) {
+                throw new CliException("--reason is too long for the journal's entry (" + JournalEntry.MAX_DETAIL + " characters with"
+                        + " the rest): say it shorter, and name the ticket that holds the whole", 2);
+            }
+            Instant now = Instant.now();
+            ObjectId written = journal.record(JournalEntry.of(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, now, List.of(), List.of(),
+                    false, 0, detail));
+            if (repo.json) {
+                Output.json(Map.of("acknowledged", entry.digest(), "kind", kind, "reason", why, "by", who, "file", written.hex()));
+            } else {
+                Output.out().println("acknowledged " + TerminalText.escape(entry.said()) + ", " + kind + ": " + TerminalText.escape(why)
+                        + " (by " + TerminalText.escape(who) + "); `vault check` names it in one warning from now on, and the"
+                        + " acknowledgement is itself a journal entry checks bind (deleted or altered, the finding comes back)");
+            }
         }
         return 0;
     }

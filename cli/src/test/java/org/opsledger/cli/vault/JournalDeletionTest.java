@@ -196,4 +196,67 @@ class JournalDeletionTest {
                 .satisfies(e -> assertThat(e.get("checkFinds").get("found").asText()).startsWith("the restore on web-2 started "
                         + Journal.utc(restored)).contains(" is dated before the repository's init"));
     }
+    /**
+     * A check on a host whose clock ran 2 days ahead was an error at every check after: the nightly check exit 1 for good,
+     * and no way to record "we looked". Acknowledged with why and by whom, check exits 0 and says it in one warning;
+     * `vault journal` marks the entry, --json carries it. Refused with nothing written: an entry the journal does not
+     * hold, one check finds nothing wrong with, an empty reason, and the same finding a second time.
+     */
+    @Test
+    void aCheckDatedAheadIsAcknowledgedWithWhyAndByWhomAndCheckExitsZero() throws Exception {
+        repository();
+        Instant ahead = Instant.now().plus(java.time.Duration.ofDays(2));
+        String init;
+        try (Repository r = Repository.open(new LocalBackend(repo), Files.readString(tmp.resolve("pw")).strip().toCharArray())) {
+            org.opsledger.vault.checker.Checker checker = new org.opsledger.vault.checker.Checker(r, 2);
+            checker.check(0);
+            Journal journal = new Journal(r);
+            journal.record(new JournalEntry(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, ahead, ahead.plusSeconds(30), "vm-7", "root",
+                    List.of(), List.of(), false, 0, "checked", null).covering(checker.journalCovers())); // on a bad NTP day
+            init = org.opsledger.vault.journal.Coverage.digest(journal.read().entries().getFirst());
+        }
+        CliRun check = vault("check");
+        assertThat(check.exit()).isEqualTo(1);
+        var said = java.util.regex.Pattern.compile("error: journal entry dated in the future: the check on vm-7 started " + Journal.utc(ahead)
+                + " \\(entry ([0-9a-f]{16})\\) .*`vault journal --acknowledge \\1 --reason WHY` records it").matcher(check.out());
+        assertThat(said.find()).as(check.out()).isTrue();
+        String entry = said.group(1);
+        assertThat(check.err()).contains("an entry dated in the future: find the host whose clock ran ahead");
+
+        Set<Path> before = singles();
+        CliRun unknown = vault("journal", "--acknowledge", "0123456789abcdef", "--reason", "looked");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no journal entry is entry 0123456789abcdef");
+        CliRun clean = vault("journal", "--acknowledge", init, "--reason", "looked");
+        assertThat(clean.exit()).isEqualTo(1);
+        assertThat(clean.err()).contains("the init on ").contains("has no finding to acknowledge");
+        assertThat(vault("journal", "--acknowledge", entry, "--reason", " ").exit()).isEqualTo(2);
+        assertThat(singles()).as("nothing written").isEqualTo(before);
+
+        String why = "vm-7's clock ran 2 days ahead on 2026-11-03, INC-77";
+        CliRun ack = vault("journal", "--acknowledge", entry.substring(0, 10), "--reason", why, "--by", "alice");
+        assertThat(ack.exit()).as(ack.err()).isZero();
+        assertThat(ack.out()).startsWith("acknowledged the check on vm-7 started " + Journal.utc(ahead) + " (entry " + entry + "), dated in"
+                + " the future: " + why + " (by alice)");
+        CliRun again = vault("journal", "--acknowledge", entry, "--reason", why);
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("nothing to add");
+
+        for (int i = 0; i < 2; i++) {
+            check = vault("check");
+            assertThat(check.exit()).as(check.out() + check.err()).isZero();
+            assertThat(check.out()).doesNotContain("error:").contains("warning: journal entry dated in the future, acknowledged: the check on"
+                    + " vm-7 started " + Journal.utc(ahead) + " (entry " + entry + ")").contains(" by alice (").contains("): " + why);
+        }
+        CliRun listed = vault("journal");
+        assertThat(listed.out().lines().filter(l -> l.contains("[acknowledged] checked"))).hasSize(1);
+        assertThat(listed.out()).contains("entry " + entry + ", marked [acknowledged], dated in the future: acknowledged on ");
+        JsonNode entries = org.opsledger.vault.VaultJson.MAPPER.readTree(vault("journal", "--json").out()).get("entries");
+        assertThat(entries).filteredOn(e -> e.has("acknowledged")).singleElement().satisfies(e -> {
+            assertThat(e.get("host").asText()).isEqualTo("vm-7");
+            assertThat(e.get("acknowledged").get("kind").asText()).isEqualTo("dated in the future");
+            assertThat(e.get("acknowledged").get("reason").asText()).isEqualTo(why);
+            assertThat(e.get("acknowledged").get("by").asText()).isEqualTo("alice");
+        });
+    }
 }

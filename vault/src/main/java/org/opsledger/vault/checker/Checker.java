@@ -524,7 +524,7 @@ public final class Checker {
                     + " from the store" + orUnread);
         }
         entriesAltered(listing.coverage(), errors, warnings);
-        entriesDatedAhead(listing.coverage(), errors);
+        entriesDatedAhead(listing.coverage(), errors, warnings);
         entriesBackdated(listing.coverage(), errors, warnings);
         List<Coverage.Missing> lost = missing.stream().filter(m -> m.lostIn() != null).toList();
         if (!lost.isEmpty()) {
@@ -551,7 +551,15 @@ public final class Checker {
             errors.add((rewritten.size() - STRANGERS_NAMED) + " more journal entr(ies) checks read are no longer as they read them:"
                     + " rewritten by someone with the repository's password");
         }
-        List<Coverage.Altered> dropped = altered.stream().filter(Coverage.Altered::olderBuild).toList();
+        Map<List<String>, Coverage.Acknowledgement> acknowledged = coverage.acknowledged();
+        List<Coverage.Altered> dropped = altered.stream().filter(Coverage.Altered::olderBuild).filter(a -> {
+            Coverage.Acknowledgement ack = acknowledged.get(List.of(a.entry().digest(), Coverage.FIELDS_DROPPED));
+            if (ack != null) { // one line each, naming who looked and why (§13, "Acknowledged findings")
+                warnings.add(JOURNAL_ENTRY + "with " + Coverage.FIELDS_DROPPED + ", acknowledged: " + a.entry().said() + ", " + a.found()
+                        + "; " + ack.said());
+            }
+            return ack == null;
+        }).toList();
         if (!dropped.isEmpty()) {
             warnings.add(dropped.size() + " journal entr(ies) checks read lack fields they had then, as a build before session 37 (before"
                     + " commit 83d680ed, for the key slot and login) leaves an entry it gathers into a segment or seals again, or as"
@@ -566,16 +574,35 @@ public final class Checker {
      * them. An error each (the first ten), at every check after: one check on a clock 2 days ahead made every right-clock
      * entry of those days "backdated", and the one dated ahead went unnamed (h2's F1, F2).
      */
-    private static void entriesDatedAhead(Coverage coverage, List<String> errors) {
-        List<Coverage.Ahead> ahead = coverage.datedAhead();
-        ahead.stream().limit(STRANGERS_NAMED).forEach(a -> errors.add(JOURNAL_ENTRY + "dated in the future: " + a.entry().said()
-                + (a.readBy() == null ? " is dated after this check began"
-                : " is dated after the check of " + Journal.utc(a.readBy().started()) + (a.readBy().host() == null ? "" : " on "
-                + a.readBy().host()) + " ended, which read it") + ": written on a host whose clock ran ahead (check it: timedatectl),"
-                + " or by someone with the repository's password; the entries dated before it are not taken as backdated by it"));
+    private static void entriesDatedAhead(Coverage coverage, List<String> errors, List<String> warnings) {
+        Map<List<String>, Coverage.Acknowledgement> acknowledged = coverage.acknowledged();
+        List<Coverage.Ahead> ahead = new ArrayList<>();
+        for (Coverage.Ahead a : coverage.datedAhead()) {
+            Coverage.Acknowledgement ack = acknowledged.get(List.of(a.entry().digest(), Coverage.DATED_AHEAD));
+            if (ack == null) {
+                ahead.add(a);
+                continue;
+            }
+            // an operator looked and said why (§13, "Acknowledged findings"): one warning, naming who, when and why, and what
+            // the acknowledgement takes at its date on that word (a check written early to discount the init launders them)
+            List<Coverage.Backdated> taken = coverage.takenOnItsWord(ack);
+            warnings.add(JOURNAL_ENTRY + Coverage.DATED_AHEAD + ", acknowledged: " + a.entry().said() + datedAfter(a) + "; " + ack.said()
+                    + (taken.isEmpty() ? "" : "; on that word " + taken.size() + " entr(ies) it would make backdated are taken at their"
+                    + " dates, none of them the recovery test (first: " + taken.getFirst().entry().said() + ")"));
+        }
+        ahead.stream().limit(STRANGERS_NAMED).forEach(a -> errors.add(JOURNAL_ENTRY + Coverage.DATED_AHEAD + ": " + a.entry().said()
+                + datedAfter(a) + ": written on a host whose clock ran ahead (check it: timedatectl),"
+                + " or by someone with the repository's password; the entries dated before it are not taken as backdated by it;"
+                + " once you know which, `vault journal --acknowledge " + a.entry().digest() + " --reason WHY` records it"));
         if (ahead.size() > STRANGERS_NAMED) {
             errors.add((ahead.size() - STRANGERS_NAMED) + " more journal entr(ies) are dated after checks that read them");
         }
+    }
+
+    /** " is dated after this check began", or " is dated after the check of … on … ended, which read it". */
+    private static String datedAfter(Coverage.Ahead a) {
+        return a.readBy() == null ? " is dated after this check began" : " is dated after the check of " + Journal.utc(a.readBy().started())
+                + (a.readBy().host() == null ? "" : " on " + a.readBy().host()) + " ended, which read it";
     }
 
     /**
@@ -597,7 +624,15 @@ public final class Checker {
             errors.add((forged.size() - STRANGERS_NAMED) + " more journal entr(ies) are dated before checks that did not read them:"
                     + " written later with an earlier date");
         }
-        List<Coverage.Backdated> merged = backdated.stream().filter(Coverage.Backdated::twoLines).toList();
+        Map<List<String>, Coverage.Acknowledgement> acknowledged = coverage.acknowledged();
+        List<Coverage.Backdated> merged = backdated.stream().filter(Coverage.Backdated::twoLines).filter(b -> {
+            Coverage.Acknowledgement ack = acknowledged.get(List.of(b.entry().digest(), Coverage.TWO_LINES));
+            if (ack != null) { // one line each, naming who looked and why (§13, "Acknowledged findings")
+                warnings.add(JOURNAL_ENTRY + "on " + Coverage.TWO_LINES + " of checks, acknowledged: " + b.entry().said() + " " + b.found()
+                        + "; the other line's check is the check of " + Journal.utc(b.otherLine().started()) + "; " + ack.said());
+            }
+            return ack == null;
+        }).toList();
         if (!merged.isEmpty()) {
             Coverage.Backdated first = merged.getFirst();
             Coverage.Named other = first.otherLine();

@@ -224,6 +224,165 @@ public final class Coverage {
     public record Finding(String kind, String found) {
     }
 
+    /** The kinds of {@link Finding}, as check's lines and `vault journal`'s marks say them, and an acknowledgement names them. */
+    public static final String ALTERED = "altered";
+    public static final String BACKDATED = "backdated";
+    public static final String TWO_LINES = "two lines";
+    public static final String FIELDS_DROPPED = "fields dropped";
+    /** A check or init dated after a clock that followed it ({@link #datedAhead}): an error of check, until acknowledged. */
+    public static final String DATED_AHEAD = "dated in the future";
+    /**
+     * The findings an operator can acknowledge ({@link Acknowledgement}): a clock that ran ahead, copies merged back, an
+     * older build's prune. Not {@link #ALTERED} nor {@link #BACKDATED}: an entry rewritten, or written later with an earlier
+     * date, with the password is a forgery, and acknowledged it would stand as evidence (a restore as the recovery test).
+     */
+    public static final List<String> ACKNOWLEDGEABLE = List.of(DATED_AHEAD, TWO_LINES, FIELDS_DROPPED);
+
+    /** How an acknowledgement's detail begins (§13): "acknowledged entry 9f3c0e4a1b2d5c6e (dated in the future): WHY (by WHO)". */
+    public static final String ACKNOWLEDGED = "acknowledged entry ";
+    private static final java.util.regex.Pattern ACKNOWLEDGING = java.util.regex.Pattern.compile("^" + ACKNOWLEDGED + "([0-9a-f]{"
+            + DIGEST_HEX + "}) \\((" + String.join("|", ACKNOWLEDGEABLE) + ")\\): (.*) \\(by (.*)\\)$", java.util.regex.Pattern.DOTALL);
+
+    /** The detail of the entry that acknowledges {@code kind} of the entry {@code digest}: why, and who decided it. */
+    public static String acknowledging(String digest, String kind, String why, String by) {
+        return ACKNOWLEDGED + digest + " (" + kind + "): " + why + " (by " + by + ")";
+    }
+
+    /**
+     * An operator's acknowledgement of what check finds of an entry (§13, "Acknowledged findings"): a {@code check}
+     * entry without covers (every build reads that operation; one it does not know makes the whole file unreadable to
+     * it) whose detail is {@link #acknowledging}: {@code entry}, the digest of the entry acknowledged; {@code kind}, one of
+     * {@link #ACKNOWLEDGEABLE}; {@code why} and {@code by}, as given; {@code self}, its own entry as a check names it, and
+     * {@code writer}, who wrote it ("root (login op1) on vm, key slot 03462a06 (alice)"). It is itself an entry: the next
+     * check names it, and deleted or altered it is reported, its acknowledgement gone with it.
+     */
+    public record Acknowledgement(String entry, String kind, String why, String by, Named self, String writer) {
+        /** The acknowledgement {@code e} (whose name is {@code self}) makes; null for any other entry. */
+        static Acknowledgement of(JournalEntry e, Named self) {
+            if (e.operation() != JournalEntry.Operation.CHECK || !e.covers().isEmpty() || e.detail() == null) {
+                return null;
+            }
+            var m = ACKNOWLEDGING.matcher(e.detail());
+            if (!m.matches()) {
+                return null;
+            }
+            String writer = (e.who() == null ? "-" : e.who()) + (e.host() == null ? "" : " on " + e.host())
+                    + (e.keySlot() == null ? "" : ", key slot " + e.keySlot());
+            return new Acknowledgement(m.group(1), m.group(2), m.group(3), m.group(4), self, writer);
+        }
+
+        /** "acknowledged on 2026-12-07 15:02:11 UTC by alice (root (login op1) on vm, key slot 03462a06 (alice); entry …): WHY". */
+        public String said() {
+            return "acknowledged on " + Journal.utc(self.started()) + " by " + by + " (" + writer + "; entry " + self.digest() + "): " + why;
+        }
+    }
+
+    /** The acknowledgements read, oldest first once sorted ({@link #acknowledged}). */
+    private final List<Acknowledgement> acknowledgements = new ArrayList<>();
+
+    /**
+     * The acknowledgements that stand, by the digest of the entry and the kind they acknowledge (the earliest of each): not
+     * one whose own entry check finds altered or backdated (a forged acknowledgement acknowledges nothing). Empty, and
+     * nothing computed, where the journal holds none.
+     */
+    public Map<List<String>, Acknowledgement> acknowledged() {
+        if (acknowledgements.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> forged = new HashSet<>();
+        altered().stream().filter(a -> !a.olderBuild()).forEach(a -> forged.add(a.entry().digest()));
+        backdated().stream().filter(b -> !b.twoLines()).forEach(b -> forged.add(b.entry().digest()));
+        Map<List<String>, Acknowledgement> standing = new HashMap<>();
+        acknowledgements.stream().filter(a -> !forged.contains(a.self().digest())).sorted(Comparator.comparing(a -> a.self().started()))
+                .forEach(a -> standing.putIfAbsent(List.of(a.entry(), a.kind()), a));
+        return standing;
+    }
+
+    /**
+     * The acknowledgements that stand ({@link #acknowledged}) by the whole content digest of each entry they acknowledge,
+     * for `vault journal` to mark it.
+     */
+    public Map<Long, Acknowledgement> acknowledgedEntries() {
+        Map<Long, Acknowledgement> marked = new HashMap<>();
+        acknowledged().values().forEach(a -> {
+            for (Here h = here.get(key(a.entry())); h != null; h = h.next()) {
+                marked.putIfAbsent(h.named().content().whole(), a);
+            }
+        });
+        return marked;
+    }
+
+    /**
+     * The entries an acknowledgement of an entry dated ahead takes at their dates: those that entry, were its date taken as
+     * right, would make backdated (§13). A clock that ran ahead, they were written after it and are as dated; a check
+     * written early by a password holder to discount the init or a check, they are what he laundered. Check names them in
+     * the acknowledgement's line, and none of them is the recovery test (IS.012 6.6.4).
+     */
+    public List<Backdated> takenOnItsWord(Acknowledgement a) {
+        Set<String> ahead = aheadDigests();
+        if (!DATED_AHEAD.equals(a.kind()) || !ahead.contains(a.entry())) {
+            return List.of();
+        }
+        Set<String> bounding = new HashSet<>(ahead);
+        bounding.remove(a.entry()); // a bound again: what it would make backdated, but what it read itself, before its namer
+        Set<String> already = new HashSet<>(backdated().stream().map(b -> b.entry().digest()).toList());
+        return backdated(bounding, ahead).stream().filter(b -> !already.contains(b.entry().digest()) && !b.entry().digest().equals(a.entry()))
+                .toList();
+    }
+
+    /** The digests of the entries no verified restore may be among to be the recovery test: backdated, or taken on an acknowledgement's word. */
+    public Set<String> notEvidenceOfARestore() {
+        Set<String> out = new HashSet<>(backdated().stream().map(b -> b.entry().digest()).toList());
+        acknowledged().values().forEach(a -> takenOnItsWord(a).forEach(b -> out.add(b.entry().digest())));
+        return out;
+    }
+
+    /**
+     * What an acknowledgement of the entry {@code digest} acknowledges now: the first of {@link #ACKNOWLEDGEABLE} check finds
+     * of it that no acknowledgement covers yet. Refused (a {@link org.opsledger.vault.VaultException} of one line) for an
+     * entry check finds altered or backdated, one it finds nothing wrong with, and one whose finding is acknowledged already.
+     */
+    public String toAcknowledge(String digest) {
+        List<String> kinds = new ArrayList<>();
+        for (Altered a : altered()) {
+            if (a.entry().digest().equals(digest)) {
+                kinds.add(a.olderBuild() ? FIELDS_DROPPED : ALTERED);
+            }
+        }
+        for (Backdated b : backdated()) {
+            if (b.entry().digest().equals(digest)) {
+                kinds.add(b.twoLines() ? TWO_LINES : BACKDATED);
+            }
+        }
+        if (aheadDigests().contains(digest)) {
+            kinds.add(DATED_AHEAD);
+        }
+        String said = here.get(key(digest)).named().said();
+        for (String forged : List.of(ALTERED, BACKDATED)) {
+            if (kinds.contains(forged)) {
+                throw new org.opsledger.vault.VaultException(said + " is " + forged + " (`vault check` says how): an entry " + forged
+                        + " with the repository's password is an incident, not acknowledged; it would stand as evidence (§13)");
+            }
+        }
+        Map<List<String>, Acknowledgement> standing = acknowledged();
+        for (String kind : ACKNOWLEDGEABLE) {
+            if (kinds.contains(kind) && !standing.containsKey(List.of(digest, kind))) {
+                return kind;
+            }
+        }
+        if (!kinds.isEmpty()) {
+            Acknowledgement a = standing.get(List.of(digest, kinds.getFirst()));
+            throw new org.opsledger.vault.VaultException(said + ", " + kinds.getFirst() + ", was " + a.said() + ": nothing to add");
+        }
+        throw new org.opsledger.vault.VaultException(said + " has no finding to acknowledge: `vault check` finds nothing wrong with it"
+                + " (an entry " + String.join(", ", ACKNOWLEDGEABLE) + " is acknowledged; one altered or backdated is not)");
+    }
+
+    /** The entries read whose digest begins {@code prefix} (lower-case hex), one of each digest. */
+    public List<Named> entriesNamed(String prefix) {
+        return here.values().stream().map(Here::named).filter(n -> n.digest().startsWith(prefix)).toList();
+    }
+
     /**
      * {@link #altered} and {@link #backdated} (check's own verification) by the entry each names, as it is here: the
      * whole content digest ({@link Content#whole}) of each entry that is not as a check read it (an entry of the digest
@@ -233,12 +392,12 @@ public final class Coverage {
         Map<Long, Finding> found = new HashMap<>();
         for (Altered a : altered()) {
             for (Here h = here.get(key(a.entry().digest())); h != null; h = h.next()) {
-                found.putIfAbsent(h.named().content().whole(), new Finding(a.olderBuild() ? "fields dropped" : "altered",
+                found.putIfAbsent(h.named().content().whole(), new Finding(a.olderBuild() ? FIELDS_DROPPED : ALTERED,
                         a.entry().said() + ", " + a.found()));
             }
         }
         for (Backdated b : backdated()) {
-            found.putIfAbsent(b.entry().content().whole(), new Finding(b.twoLines() ? "two lines" : "backdated",
+            found.putIfAbsent(b.entry().content().whole(), new Finding(b.twoLines() ? TWO_LINES : BACKDATED,
                     b.entry().said() + " " + b.found()));
         }
         return found;
@@ -309,6 +468,10 @@ public final class Coverage {
         here.put(id, new Here(self, e.finished(), e.covers().isEmpty() && e.lostEntries().isEmpty(),
                 e.login() == null && e.keySlot() == null, HoldHistory.datedAtNearLineHold(e), here.get(id)));
         wholes.add(self.content().whole());
+        Acknowledgement acknowledges = Acknowledgement.of(e, self);
+        if (acknowledges != null) {
+            acknowledgements.add(acknowledges);
+        }
         if (e.operation() == JournalEntry.Operation.INIT && (init == null || e.started().isBefore(init))) {
             init = e.started();
             initEntry = self;
@@ -416,11 +579,28 @@ public final class Coverage {
      * check began that did not read them, no check before it having named them. Every check reads every entry there is.
      */
     public List<Backdated> backdated() {
+        return backdated(aheadDigests()); // they bound nothing
+    }
+
+    /** The digests of the entries {@link #datedAhead}. */
+    private Set<String> aheadDigests() {
+        return new HashSet<>(datedAhead().stream().map(a -> a.entry().digest()).toList());
+    }
+
+    /** {@link #backdated()}, the entries {@code ahead} names bounding nothing. */
+    private List<Backdated> backdated(Set<String> ahead) {
+        return backdated(ahead, ahead);
+    }
+
+    /**
+     * {@link #backdated()}, the entries {@code unbounding} names bounding nothing, and those {@code ahead} names, when they
+     * named an entry first, taken to have read it before their namer began (a check dated ahead ran before its date).
+     */
+    private List<Backdated> backdated(Set<String> unbounding, Set<String> ahead) {
         java.util.TreeMap<Instant, Named> checks = new java.util.TreeMap<>(); // the checks that named what they read, by start
-        Set<String> ahead = new HashSet<>(datedAhead().stream().map(a -> a.entry().digest()).toList()); // they bound nothing
-        coversOf.keySet().stream().map(here::get).filter(h -> h != null && !ahead.contains(h.named().digest()))
+        coversOf.keySet().stream().map(here::get).filter(h -> h != null && !unbounding.contains(h.named().digest()))
                 .forEach(h -> checks.putIfAbsent(h.named().started(), h.named()));
-        Instant init = initEntry == null || ahead.contains(initEntry.digest()) ? null : this.init;
+        Instant init = initEntry == null || unbounding.contains(initEntry.digest()) ? null : this.init;
         List<Named> heads = coversOf.keySet().stream().filter(k -> state.get(k) instanceof Named).map(k -> (Named) state.get(k))
                 .sorted(Comparator.comparing(Named::started)).toList(); // the checks no check has named yet
         Lines lines = new Lines();

@@ -175,7 +175,8 @@ public final class Journal {
     /**
      * What a read found: the entries it kept, oldest first; one line for each file that could not be read; how many
      * entries there are in all; the newest verified restore among all of them ({@code newestVerifiedRestore}, null
-     * when there is none; not one dated before checks that did not read it, or before the init: {@link Coverage#backdated});
+     * when there is none; not one dated before checks that did not read it, or before the init: {@link Coverage#backdated};
+     * nor one an acknowledgement takes at its date on its word: {@link Coverage#takenOnItsWord});
      * for each source (host and paths) whose newest backup failed, that failure, oldest first: a backup that keeps
      * failing while older snapshots stand (IS.012 6.6.5), unless the source was decommissioned since; each source's newest decommission, oldest first (IS.012 6.4.3); and which entries checks named and which of
      * those are gone ({@link Coverage}).
@@ -417,11 +418,9 @@ public final class Journal {
         out.removeIf(e -> e.standIn() && ended.contains(e.command()));
         total[0] -= standIns.stream().filter(ended::contains).count();
         out.sort(Comparator.comparing(JournalEntry::started));
-        // a restore dated before checks that did not read it, or before the init, is no recovery test: written later, backdated (§13)
-        Set<String> backdated = new HashSet<>();
-        if (!verifiedRestores.isEmpty()) {
-            coverage.backdated().forEach(b -> backdated.add(b.entry().digest()));
-        }
+        // a restore dated before checks that did not read it, or before the init, is no recovery test: written later, backdated;
+        // nor is one an acknowledgement of an entry dated ahead takes at its date, on the acknowledger's word alone (§13)
+        Set<String> backdated = verifiedRestores.isEmpty() ? Set.of() : coverage.notEvidenceOfARestore();
         JournalEntry newest = verifiedRestores.stream().filter(e -> !backdated.contains(Coverage.digest(e)))
                 .max(Comparator.comparing(JournalEntry::finished)).orElse(null);
         List<JournalEntry> failing = newestBackups.values().stream().filter(e -> e.outcome() == JournalEntry.Outcome.FAILED)
