@@ -12,12 +12,13 @@ reads every pack against its header and the index, decrypts every blob and compu
 again, checks that each tree is sorted as §8 says, checks that every journal entry a check named
 (its `covers`, §13) is still there and, where the line gives its content, as it was, that no entry is dated before
 the init or before a check that did not read it, and no check or init dated more than an hour after a check that read
-it ended or after this reading began (§13 "Backdated entries"; such a one bounds nothing), prints the anchor of the newest check and, with --anchor, verifies
+it ended or after this reading began (§13 "Backdated entries"; such a one bounds nothing, and one an acknowledgement
+that stands covers is a warning, "Acknowledged findings"), prints the anchor of the newest check and, with --anchor, verifies
 one an auditor wrote down (`vault journal --anchor`), and with --restore writes every snapshot into
 OUTDIR/<snapshot id>/. Exit 0 when nothing was wrong, 1 when something was (each on stderr).
 Needs python3-cryptography and the zstd command (Debian packages of those names).
 """
-import base64, hashlib, hmac, json, os, struct, subprocess, sys, stat, time
+import base64, hashlib, hmac, json, os, re, struct, subprocess, sys, stat, time
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 HEX64 = set("0123456789abcdef")
@@ -427,7 +428,7 @@ def verify_covers(entries, anchor):
         lacks37 = not e.get("covers") and not e.get("lostEntries")
         contents.setdefault(entry_digest(e), []).append((entry_content(e), lacks37, lacks37 and not e.get("login") and not e.get("keySlot")))
     wholes = {c[0] for cs in contents.values() for c, _, _ in cs}
-    covers, lost, newest, content_named = {}, set(), None, {}
+    covers, lost, newest, content_named, rewritten = {}, set(), None, {}, set()
     for e in entries:
         if e["operation"] == "check" and e.get("covers"):
             d, whole = entry_digest(e), entry_content(e)[0]
@@ -450,9 +451,10 @@ def verify_covers(entries, anchor):
                                           + (" (a repair named it lost with a damaged file)" if d in lost else ": deleted from the store"))
             continue
         older = [c[1] == who and l37 or c[2] == what and lwho for c, l37, lwho in contents[d]]
+        if not any(older): rewritten.add(d)
         (print if any(older) else err)(f"journal entry {d}, which a check named, is no longer as it read it"
                                        + (": it lacks fields an older build drops" if any(older) else ": rewritten"))
-    backdated(entries)
+    backdated(entries, rewritten)
     def gathered(check):  # the check, what it named, and what each check among those named in turn
         seen, todo = set(), [check]
         while todo:
@@ -485,7 +487,10 @@ def nanos(t):
     sec, frac = epoch_nanos(t).split(".")
     return int(sec) * 10**9 + int(frac)
 
-def backdated(entries):
+# §13 "Acknowledged findings": a check entry without covers whose detail says what an operator acknowledged, and why
+ACKNOWLEDGED = re.compile(r"acknowledged entry ([0-9a-f]{16}) \((dated in the future|two lines|fields dropped)\): (.*) \(by (.*)\)", re.S)
+
+def backdated(entries, rewritten=frozenset()):
     """§13 "Backdated entries", from the document: an entry that started more than an hour before the repository's
     earliest init (but a hold a tier of a build before 2026-12-07 carried, dated at the near-line hold's start), or that
     ended more than an hour before a check with covers began that did not name it, no check before that one having
@@ -507,19 +512,19 @@ def backdated(entries):
     def end(e): return nanos(e["finished"]) if e.get("finished") else nanos(e["started"])
     # a check or the init dated more than the hour after a check that read it ended (the first to name it), or after
     # this reading began, is dated in the future: it is named, and bounds nothing
-    now, ahead = time.time_ns(), set()
+    now, ahead, ahead_lines = time.time_ns(), set(), []
     bounds = [(d, es[-1]) for d, es in here.items() if d in covers] + ([(entry_digest(inits[0][1]), inits[0][1])] if inits else [])
     for d, e in sorted(bounds, key=lambda x: nanos(x[1]["started"])):
         namer = first_named.get(d)
         read_by = end(namer[2]) if namer and namer[2].get("finished") else None
         if read_by is not None and nanos(e["started"]) > read_by + SKEW:
             ahead.add(d)
-            err(f"journal entry dated in the future: the {e['operation']}" + (f" on {e['host']}" if e.get("host") else "")
-                + f" started {e['started']} (entry {d}) is dated after the check started {namer[2]['started']} ended, which read it")
+            ahead_lines.append((d, f"the {e['operation']}" + (f" on {e['host']}" if e.get("host") else "")
+                                + f" started {e['started']} (entry {d}) is dated after the check started {namer[2]['started']} ended, which read it"))
         elif nanos(e["started"]) > now + SKEW:
             ahead.add(d)
-            err(f"journal entry dated in the future: the {e['operation']}" + (f" on {e['host']}" if e.get("host") else "")
-                + f" started {e['started']} (entry {d}) is dated after this reading began")
+            ahead_lines.append((d, f"the {e['operation']}" + (f" on {e['host']}" if e.get("host") else "")
+                                + f" started {e['started']} (entry {d}) is dated after this reading began"))
     for d, es in here.items():
         for e in es:
             if d in covers and d not in ahead: checks.setdefault(nanos(e["started"]), (d, e))
@@ -546,7 +551,7 @@ def backdated(entries):
             detail = e.get("detail") or ""
             carried = e["operation"] == "hold" and ", carried by tier from snapshot " in detail and ", held there since " not in detail
             if init is not None and nanos(e["started"]) < init - SKEW and not carried:
-                found.append((nanos(e["started"]), err, f"journal entry backdated: {what} is dated before the repository's init"))
+                found.append((nanos(e["started"]), err, f"journal entry backdated: {what} is dated before the repository's init", d))
                 continue
             ended = end(e)
             namer = first_named.get(d)
@@ -561,13 +566,30 @@ def backdated(entries):
             other = next((oe for o, oe in candidates if apart(o, missed, ended)), None)
             if other is None:
                 found.append((nanos(e["started"]), err, f"journal entry backdated: {what} ended before the check started"
-                              f" {missed[0][2]['started']} began, which read every entry there was and not this one"))
+                              f" {missed[0][2]['started']} began, which read every entry there was and not this one", d))
             else:
                 found.append((nanos(e["started"]), print, f"journal entry {what} ended before the check started {missed[0][2]['started']}"
                               f" began, which did not read it; the other line's check, started {other['started']}, read none of the"
-                              f" checks that missed it: two lines of checks (copies merged back), or backdated"))
-    for _, say, line in sorted(found, key=lambda x: x[0]):
-        say(line)
+                              f" checks that missed it: two lines of checks (copies merged back), or backdated", d))
+    # an acknowledgement stands unless its own entry is rewritten or backdated; the earliest of each entry and finding counts
+    forged = rewritten | {f[3] for f in found if f[1] is err}
+    acks = {}
+    for e in sorted(entries, key=lambda e: nanos(e["started"])):
+        m = ACKNOWLEDGED.fullmatch(e.get("detail") or "") if e["operation"] == "check" and not e.get("covers") else None
+        if m and entry_digest(e) not in forged: acks.setdefault((m.group(1), m.group(2)), (e, m))
+    for d, line in ahead_lines:
+        if (d, "dated in the future") in acks:
+            e, m = acks[(d, "dated in the future")]
+            print(f"journal entry dated in the future, acknowledged: {line}; acknowledged {e['started']} by {m.group(4)}: {m.group(3)}")
+        else:
+            err(f"journal entry dated in the future: {line}")
+    for _, say, line, d in sorted(found, key=lambda x: x[0]):
+        kind = "two lines" if say is print else None
+        if kind and (d, kind) in acks:
+            e, m = acks[(d, kind)]
+            print(f"{line}; acknowledged {e['started']} by {m.group(4)}: {m.group(3)}")
+        else:
+            say(line)
     print(f"journal: {sum(1 for f in found if f[1] is err)} entr(ies) backdated, {sum(1 for f in found if f[1] is print)} on two lines")
 
 def main():

@@ -236,6 +236,23 @@ class IndependentReaderTest {
         assertThat(check.out()).contains("error: journal entry dated in the future: the check on web-7");
         assertThat(check.out().lines().filter(l -> l.startsWith("error: journal entry backdated: the restore on web-2"))).hasSize(2);
         assertThat(check.out()).doesNotContain("the restore on web-3");
+
+        // the check dated ahead acknowledged (§13, "Acknowledged findings"): a warning of both, no longer an error
+        var named = java.util.regex.Pattern.compile("the check on web-7 started [^(]+\\(entry ([0-9a-f]{16})\\)").matcher(check.out());
+        assertThat(named.find()).isTrue();
+        CliRun ack = vault(repo, pw, "journal", "--acknowledge", named.group(1), "--reason", "web-7's clock ran ahead, INC-78", "--by", "alice");
+        assertThat(ack.exit()).as(ack.err()).isZero();
+        Process readAcknowledged = reader(repo, pw);
+        report = new String(readAcknowledged.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(readAcknowledged.waitFor()).as(report).isEqualTo(1); // the restores web-2's forger wrote stay errors
+        assertThat(report).contains("journal entry dated in the future, acknowledged: the check on web-7 started " + now.plusSeconds(3 * 3600)
+                + " (entry " + named.group(1) + ") is dated after the check started ", " ended, which read it; acknowledged ", " by alice: web-7's"
+                + " clock ran ahead, INC-78")
+                .doesNotContain("ERROR: journal entry dated in the future");
+        check = vault(repo, pw, "check");
+        assertThat(check.out()).contains("warning: journal entry dated in the future, acknowledged: the check on web-7")
+                .doesNotContain("error: journal entry dated in the future");
+        assertThat(check.out().lines().filter(l -> l.startsWith("error: journal entry backdated: the restore on web-2"))).hasSize(2);
     }
 
     /** A check's entry as `vault check` writes one (naming what the journal holds now), dated {@code started} on {@code host}. */
