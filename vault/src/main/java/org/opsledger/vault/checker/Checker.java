@@ -523,9 +523,11 @@ public final class Checker {
             errors.add((deleted.size() - STRANGERS_NAMED) + " more journal entr(ies) checks read are no longer in the journal: deleted"
                     + " from the store" + orUnread);
         }
-        entriesAltered(listing.coverage(), errors, warnings);
-        entriesDatedAhead(listing.coverage(), errors, warnings);
-        entriesBackdated(listing.coverage(), errors, warnings);
+        // what operators acknowledged, read once (the entries altered and backdated computed once more, where there are any)
+        Map<List<String>, Coverage.Acknowledgement> acknowledged = listing.coverage().acknowledged();
+        entriesAltered(listing.coverage(), acknowledged, errors, warnings);
+        entriesDatedAhead(listing.coverage(), acknowledged, errors, warnings);
+        entriesBackdated(listing.coverage(), acknowledged, errors, warnings);
         List<Coverage.Missing> lost = missing.stream().filter(m -> m.lostIn() != null).toList();
         if (!lost.isEmpty()) {
             Coverage.Named repair = lost.getFirst().lostIn();
@@ -541,7 +543,8 @@ public final class Checker {
      * drops when it gathers or seals an entry again, one warning. Nothing said them: the key slot and login of a dump, its
      * path and detail were rewritten after checks had read it, and check and the anchor passed (h2's repro-3).
      */
-    private static void entriesAltered(Coverage coverage, List<String> errors, List<String> warnings) {
+    private static void entriesAltered(Coverage coverage, Map<List<String>, Coverage.Acknowledgement> acknowledged, List<String> errors,
+                                       List<String> warnings) {
         List<Coverage.Altered> altered = coverage.altered();
         List<Coverage.Altered> rewritten = altered.stream().filter(a -> !a.olderBuild()).toList();
         rewritten.stream().limit(STRANGERS_NAMED).forEach(a -> errors.add(JOURNAL_ENTRY + "altered: " + a.entry().said() + ", " + a.found()
@@ -551,7 +554,6 @@ public final class Checker {
             errors.add((rewritten.size() - STRANGERS_NAMED) + " more journal entr(ies) checks read are no longer as they read them:"
                     + " rewritten by someone with the repository's password");
         }
-        Map<List<String>, Coverage.Acknowledgement> acknowledged = coverage.acknowledged();
         List<Coverage.Altered> dropped = altered.stream().filter(Coverage.Altered::olderBuild).filter(a -> {
             Coverage.Acknowledgement ack = acknowledged.get(List.of(a.entry().digest(), Coverage.FIELDS_DROPPED));
             if (ack != null) { // one line each, naming who looked and why (§13, "Acknowledged findings")
@@ -574,8 +576,8 @@ public final class Checker {
      * them. An error each (the first ten), at every check after: one check on a clock 2 days ahead made every right-clock
      * entry of those days "backdated", and the one dated ahead went unnamed (h2's F1, F2).
      */
-    private static void entriesDatedAhead(Coverage coverage, List<String> errors, List<String> warnings) {
-        Map<List<String>, Coverage.Acknowledgement> acknowledged = coverage.acknowledged();
+    private static void entriesDatedAhead(Coverage coverage, Map<List<String>, Coverage.Acknowledgement> acknowledged, List<String> errors,
+                                          List<String> warnings) {
         List<Coverage.Ahead> ahead = new ArrayList<>();
         for (Coverage.Ahead a : coverage.datedAhead()) {
             Coverage.Acknowledgement ack = acknowledged.get(List.of(a.entry().digest(), Coverage.DATED_AHEAD));
@@ -613,7 +615,8 @@ public final class Checker {
      * check's entry the forger wrote naming the restore alone made that warning of the error. A verified restore dated 90
      * days back, before the init, made the "no verified restore" warning go (h2's repro-4).
      */
-    private static void entriesBackdated(Coverage coverage, List<String> errors, List<String> warnings) {
+    private static void entriesBackdated(Coverage coverage, Map<List<String>, Coverage.Acknowledgement> acknowledged, List<String> errors,
+                                         List<String> warnings) {
         List<Coverage.Backdated> backdated = coverage.backdated();
         List<Coverage.Backdated> forged = backdated.stream().filter(b -> !b.twoLines()).toList();
         forged.stream().limit(STRANGERS_NAMED).forEach(b -> errors.add(JOURNAL_ENTRY + "backdated: " + b.entry().said() + " " + b.found()
@@ -624,7 +627,6 @@ public final class Checker {
             errors.add((forged.size() - STRANGERS_NAMED) + " more journal entr(ies) are dated before checks that did not read them:"
                     + " written later with an earlier date");
         }
-        Map<List<String>, Coverage.Acknowledgement> acknowledged = coverage.acknowledged();
         List<Coverage.Backdated> merged = backdated.stream().filter(Coverage.Backdated::twoLines).filter(b -> {
             Coverage.Acknowledgement ack = acknowledged.get(List.of(b.entry().digest(), Coverage.TWO_LINES));
             if (ack != null) { // one line each, naming who looked and why (§13, "Acknowledged findings")
