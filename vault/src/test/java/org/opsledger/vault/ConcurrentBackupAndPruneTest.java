@@ -67,6 +67,13 @@ class ConcurrentBackupAndPruneTest {
         }
     }
 
+    /** {@link #oneBackupOf}, then a second file of {@code size} bytes written into {@code data}, not backed up yet. */
+    private static SnapshotRef oneBackupThenAFileMore(Path repoDir, Path data, int size) throws java.io.IOException {
+        SnapshotRef first = oneBackupOf(repoDir, data, size);
+        Files.write(data.resolve("y.bin"), TestTrees.random(2, size));
+        return first;
+    }
+
     /**
      * A backup beside a check: it wrote its snapshot after check listed snapshots/, and its journal entry before check
      * read the journal, and check warned that a snapshot a backup wrote was gone (a helper's). Gone is looked at again.
@@ -109,8 +116,7 @@ class ConcurrentBackupAndPruneTest {
     void aBackupThatEndsWhileACheckReadsTheIndexIsNoError() throws Exception {
         Path repoDir = tmp.resolve("repo");
         Path data = tmp.resolve("src/data");
-        oneBackupOf(repoDir, data, 100_000);
-        Files.write(data.resolve("y.bin"), TestTrees.random(2, 100_000));
+        oneBackupThenAFileMore(repoDir, data, 100_000);
         boolean[] armed = {false};
         ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
             @Override
@@ -142,8 +148,7 @@ class ConcurrentBackupAndPruneTest {
     void anIndexFileReplacedOrASnapshotRemovedBetweenListingAndReadingIsNoFailure() throws Exception {
         Path repoDir = tmp.resolve("repo");
         Path data = tmp.resolve("src/data");
-        SnapshotRef first = oneBackupOf(repoDir, data, 200_000);
-        Files.write(data.resolve("y.bin"), TestTrees.random(2, 200_000));
+        SnapshotRef first = oneBackupThenAFileMore(repoDir, data, 200_000);
         try (Repository repo = TestTrees.open(repoDir)) {
             TestTrees.backup(repo, data);
         }
@@ -171,6 +176,44 @@ class ConcurrentBackupAndPruneTest {
             assertThat(reader.listSnapshots().unreadable()).isEmpty();
         }
         assertThat(armed).containsExactly(false, false);
+    }
+
+    /**
+     * A key retirement on another host between a reader's listing of snapshots/ and its reading of the files: it seals each
+     * snapshot of the retired epoch again under a new ID, writing the new file before it deletes the old. Read once, the
+     * listing left out every snapshot it sealed again, and `vault snapshots` (or `find`, `stats`) listed none of the three,
+     * exit 0 (f3's). snapshots/ is listed again: each is there by its new file, once.
+     */
+    @Test
+    void aSnapshotAKeyRetirementSealsAgainBetweenListingAndReadingIsListedByItsNewFile() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = tmp.resolve("src/data");
+        oneBackupThenAFileMore(repoDir, data, 100_000);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            TestTrees.backup(repo, data);
+            new org.opsledger.vault.repository.KeyEpochs(repo).rotate();
+            TestTrees.backup(repo, data); // under epoch 2, its parent's ID changes with the retirement
+        }
+        int[] resealed = {-1};
+        ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public List<String> list(String dir) {
+                List<String> listed = super.list(dir);
+                if (dir.equals("snapshots") && resealed[0] < 0) { // the retirement on another host runs just after the listing
+                    try (Repository other = TestTrees.open(repoDir)) {
+                        resealed[0] = new org.opsledger.vault.repository.KeyEpochs(other).retire(1).snapshotsRewritten();
+                    }
+                }
+                return listed;
+            }
+        };
+        try (Repository reader = Repository.open(store, TestTrees.PASSWORD); Repository after = TestTrees.open(repoDir)) {
+            Repository.SnapshotListing listing = reader.listSnapshots();
+            assertThat(resealed[0]).as("every snapshot was sealed again under a new ID").isEqualTo(3);
+            assertThat(listing.readable()).extracting(SnapshotRef::id)
+                    .containsExactlyElementsOf(after.snapshots().stream().map(SnapshotRef::id).toList());
+            assertThat(listing.unreadable()).isEmpty();
+        }
     }
 
     /**

@@ -1819,33 +1819,66 @@ public final class Repository implements AutoCloseable {
         return listSnapshotsBut(known, backend.list("snapshots"));
     }
 
-    /** As {@link #listSnapshotsBut(Set)}, of the files of snapshots/ {@code listed} names: as the caller listed them. */
+    /**
+     * As {@link #listSnapshotsBut(Set)}, of the files of snapshots/ {@code listed} names: as the caller listed them. A file
+     * listed and gone when read was removed (a forget, a tier) or replaced (a key retirement, an amend, a rewrite: each
+     * writes the successor before it deletes the file it replaces): snapshots/ is listed again, up to
+     * {@link #SNAPSHOT_LISTINGS} times, and the files it names that were not read yet are read (a file's bytes never change
+     * under its name). The snapshots are those of the last listing: a removed one is one fewer, a replaced one is there by
+     * its successor. Read once, a `vault snapshots` or `find` beside a key retirement left out every snapshot it sealed
+     * again, exit 0 (f3's, session 40). Gone at the last listing too, it is one fewer, as a forget's.
+     */
     private SnapshotListing listSnapshotsBut(Set<String> known, List<String> listed) {
+        Map<String, SnapshotRead> read = new HashMap<>(); // by file name
+        for (int listing = 1; ; listing++) {
+            List<String> names = new ArrayList<>();
+            for (String name : listed) {
+                ObjectId id = idOfName(name);
+                if (id != null && !known.contains(id.hex()) && !read.containsKey(name)) {
+                    names.add(name);
+                }
+            }
+            boolean[] gone = {false};
+            FilesAtOnce.each(names, FilesAtOnce.READERS, "the listing of snapshots", this::readSnapshotFile, (name, r) -> {
+                if (r.gone()) {
+                    gone[0] = true; // a backup looking for its parent failed on it, when it was an error
+                } else {
+                    read.put(name, r);
+                }
+            });
+            Cancelled.check("the listing of snapshots"); // a snapshot an interrupted read left out is not unreadable
+            if (!gone[0] || listing == SNAPSHOT_LISTINGS) {
+                break;
+            }
+            listed = backend.list("snapshots");
+        }
         List<SnapshotRef> out = new ArrayList<>();
         List<String> bad = new ArrayList<>();
-        List<String> names = new ArrayList<>();
         for (String name : listed) {
-            ObjectId id = idOfName(name);
-            if (id == null) {
+            SnapshotRead r = read.get(name);
+            if (idOfName(name) == null) {
                 bad.add(name + ": not named by a snapshot ID (not written by the vault)");
-            } else if (!known.contains(id.hex())) {
-                names.add(name);
-            }
+            } else if (r != null && r.snapshot() != null) {
+                out.add(r.snapshot());
+            } else if (r != null && r.problem() != null) {
+                bad.add(r.problem());
+            } // else known to the caller, gone at the last listing, or a retirement's leftover passed over
         }
-        FilesAtOnce.each(names, FilesAtOnce.READERS, "the listing of snapshots", this::readSnapshotFile, (name, read) -> {
-            if (read.snapshot() != null) {
-                out.add(read.snapshot());
-            } else if (read.problem() != null) {
-                bad.add(read.problem());
-            } // else listed, then removed (a forget, a tier, a rewrite beside this): a backup looking for its parent failed on it
-        });
-        Cancelled.check("the listing of snapshots"); // a snapshot an interrupted read left out is not unreadable
         out.sort((x, y) -> x.snapshot().time().compareTo(y.snapshot().time()));
         return new SnapshotListing(out, bad);
     }
 
-    /** A snapshot file as read: its snapshot, or the line that says why it does not read; neither when it went since listed. */
-    private record SnapshotRead(SnapshotRef snapshot, String problem) {
+    /** How many times a listing of the snapshots lists snapshots/ at most, when files it listed were gone when read. */
+    static final int SNAPSHOT_LISTINGS = 3;
+
+    /**
+     * A snapshot file as read: its snapshot, or the line that says why it does not read; neither when it is passed over (a
+     * retirement's leftover), or {@code gone} since listed.
+     */
+    private record SnapshotRead(SnapshotRef snapshot, String problem, boolean gone) {
+        SnapshotRead(SnapshotRef snapshot, String problem) {
+            this(snapshot, problem, false);
+        }
     }
 
     /** Reads the snapshot file {@code name}, named by a snapshot ID: a damaged one is a problem, not an error. */
@@ -1861,7 +1894,7 @@ public final class Repository implements AutoCloseable {
             }
             return new SnapshotRead(new SnapshotRef(id, readSealed(name, sealed, Sealing.Kind.SNAPSHOT, Snapshot.class)), null);
         } catch (MissingFileException e) {
-            return new SnapshotRead(null, null);
+            return new SnapshotRead(null, null, true);
         } catch (BackendException e) {
             if (!backend.isDamage(e)) {
                 throw e; // the store failed, or this user may not read it, not the file: an error, never a shorter list
