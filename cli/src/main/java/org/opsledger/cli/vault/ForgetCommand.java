@@ -74,6 +74,9 @@ final class ForgetCommand implements Callable<Integer> {
     @Mixin
     MaxUnusedOption maxUnused;
 
+    @Mixin
+    UnreadableJournalOption unreadableJournal;
+
     @Option(names = "--dry-run", description = "Show what would be removed; change nothing.")
     boolean dryRun;
 
@@ -106,6 +109,9 @@ final class ForgetCommand implements Callable<Integer> {
         }
         if (maxUnused.given() && !prune) {
             throw new CliException("--max-unused is the prune's: give --prune with it", 2);
+        }
+        if (unreadableJournal.ignore && !prune) {
+            throw new CliException("--ignore-unreadable-journal is the prune's: give --prune with it", 2);
         }
         double share = maxUnused.share();
         ZoneId zone = LocalZone.forCountingDays("forget"); // before the repository opens: refused, nothing is read or written
@@ -182,7 +188,9 @@ final class ForgetCommand implements Callable<Integer> {
                                 + (prune ? "; no prune was run" : "")));
                     } else {
                         try {
-                            pruned = prune ? new Pruner(r, share).leavingInTheJournal(standIn == null ? java.util.Set.of() : java.util.Set.of(standIn)).prune() : null;
+                            // its snapshots removed, the way on is a prune, or this forget again (IS.012 6.6.7)
+                            pruned = prune ? unreadableJournal.applyTo(new Pruner(r, share), "prune (or forget --prune)")
+                                    .leavingInTheJournal(standIn == null ? java.util.Set.of() : java.util.Set.of(standIn)).prune() : null;
                             journal.ended(JournalEntry.Outcome.OK, List.of(), removed, false, 0, forgot + (pruned == null ? "" : "; " + PruneCommand.line(pruned)));
                         } catch (RuntimeException e) { // the one line says both: a helper's operator saw only the prune's error
                             pruned = null;

@@ -8,7 +8,6 @@ import org.opsledger.vault.prune.Pruner;
 import org.opsledger.vault.repository.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = "Free data no snapshot needs (two-phase: safe while backups run; held snapshots keep all they reference).")
@@ -20,16 +19,14 @@ final class PruneCommand implements Callable<Integer> {
     @Mixin
     MaxUnusedOption maxUnused;
 
-    @Option(names = "--ignore-unreadable-journal", description = "Prune although a journal file does not read, or a hold placement a"
-            + " check read is gone from the journal (one may record a legal hold): only once `vault check` and `vault repair` have"
-            + " shown none held a backup (IS.012 6.6.7).")
-    boolean ignoreUnreadableJournal;
+    @Mixin
+    UnreadableJournalOption unreadableJournal;
 
     @Override
     public Integer call() {
         double share = maxUnused.share(); // before the repository opens: exit 2, no entry
         try (Repository r = repo.open(); Journaling journal = new Journaling(r, JournalEntry.Operation.PRUNE, List.of(), List.of())) {
-            PruneResult res = journal.run(() -> new Pruner(r, share).ignoringUnreadableJournal(ignoreUnreadableJournal).prune(), PruneCommand::line);
+            PruneResult res = journal.run(() -> unreadableJournal.applyTo(new Pruner(r, share), "prune").prune(), PruneCommand::line);
             if (repo.json) {
                 Output.json(res);
             } else {

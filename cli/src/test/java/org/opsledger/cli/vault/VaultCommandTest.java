@@ -235,15 +235,7 @@ class VaultCommandTest {
     void pruneStopsAtAJournalFileThatDoesNotReadAsDisposeDoes() throws Exception {
         assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
         String held = vault("snapshots", "--json").json().get(0).get("id").asString();
-        java.util.Set<String> before = new java.util.HashSet<>(names(repo.resolve("journal")));
-        assertThat(vault("hold", held, "--reason", "M-1 Orion", "--by", "counsel").exit()).isZero();
-        String placement = names(repo.resolve("journal")).stream().filter(n -> !before.contains(n)).findFirst().orElseThrow();
-        Files.delete(repo.resolve("holds").resolve(held));
-        Files.delete(repo.resolve("snapshots").resolve(held));
-        Path entry = repo.resolve("journal").resolve(placement);
-        byte[] bytes = Files.readAllBytes(entry);
-        bytes[bytes.length / 2] ^= 1;
-        Files.write(entry, bytes);
+        String placement = heldDeletedAndItsPlacementDamaged(held);
         List<Path> packs;
         try (var files = Files.walk(repo.resolve("data"))) {
             packs = files.filter(Files::isRegularFile).toList();
@@ -259,6 +251,57 @@ class VaultCommandTest {
         Run despite = vault("prune", "--ignore-unreadable-journal");
         assertThat(despite.exit()).as(despite.err()).isZero();
         assertThat(packs).as("the operator's word: the data no snapshot names freed").anyMatch(p -> !Files.exists(p));
+    }
+
+    /**
+     * Snapshot {@code held} placed under legal hold, then deleted outside the vault with its hold record, and the journal
+     * entry that placed the hold damaged: only that unreadable file still says the data was held. Returns its name.
+     */
+    private String heldDeletedAndItsPlacementDamaged(String held) throws Exception {
+        java.util.Set<String> before = new java.util.HashSet<>(names(repo.resolve("journal")));
+        assertThat(vault("hold", held, "--reason", "M-1 Orion", "--by", "counsel").exit()).isZero();
+        String placement = names(repo.resolve("journal")).stream().filter(n -> !before.contains(n)).findFirst().orElseThrow();
+        Files.delete(repo.resolve("holds").resolve(held));
+        Files.delete(repo.resolve("snapshots").resolve(held));
+        Path entry = repo.resolve("journal").resolve(placement);
+        byte[] bytes = Files.readAllBytes(entry);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(entry, bytes);
+        return placement;
+    }
+
+    /**
+     * IS.012 6.6.7: `forget --prune` refused at a journal file that does not read, as prune does, but had no
+     * --ignore-unreadable-journal: its line named prune's, and the nightly forget, given it, stopped at "Unknown option".
+     * It takes prune's option, and its line names both ways on; given without --prune it is refused, as --max-unused is.
+     */
+    @Test
+    void forgetWithPruneStopsAtAJournalFileThatDoesNotReadAndTakesPrunesOption() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String held = vault("snapshots", "--json").json().get(0).get("id").asString();
+        List<Path> packs;
+        try (var files = Files.walk(repo.resolve("data"))) {
+            packs = files.filter(Files::isRegularFile).toList();
+        }
+        Path other = Files.createDirectories(tmp.resolve("src/other"));
+        Files.writeString(other.resolve("notes.txt"), "kept\n");
+        assertThat(vault("backup", other.toString(), "--allow-same-device").exit()).isZero();
+        String placement = heldDeletedAndItsPlacementDamaged(held);
+
+        Run forget = vault("forget", "--keep-last", "1", "--prune");
+        assertThat(forget.exit()).as(forget.out()).isEqualTo(1);
+        assertThat(forget.err()).startsWith("opsledger: removed 0 snapshot(s), kept 1 (--keep-last 1)" + ForgetCommand.PRUNE_FAILED
+                        + "1 journal file(s) cannot be read (first journal/" + placement)
+                .endsWith("one may record a legal hold never released, and a held backup's data is not freed (IS.012 6.6.7); `vault"
+                        + " check` names each and `vault repair` moves it aside, or prune (or forget --prune) with"
+                        + " --ignore-unreadable-journal once you know none held a backup; nothing was pruned\n");
+        assertThat(packs).as("nothing freed").allMatch(Files::exists);
+        Run alone = vault("forget", "--keep-last", "1", "--ignore-unreadable-journal");
+        assertThat(alone.exit()).isEqualTo(2);
+        assertThat(alone.err()).isEqualTo("opsledger: --ignore-unreadable-journal is the prune's: give --prune with it\n");
+        Run despite = vault("forget", "--keep-last", "1", "--prune", "--ignore-unreadable-journal");
+        assertThat(despite.exit()).as(despite.err()).isZero();
+        assertThat(packs).as("the operator's word: the data no snapshot names freed").allMatch(p -> !Files.exists(p));
     }
 
     /**

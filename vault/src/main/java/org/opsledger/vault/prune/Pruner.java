@@ -80,12 +80,24 @@ public final class Pruner {
 
     private boolean ignoreUnreadableJournal;
 
+    /** The command its refusal at a journal that does not read names, to run again with --ignore-unreadable-journal. */
+    private String command = "prune";
+
     /**
      * This prune goes ahead although a journal file does not read, or a hold placement a check read is gone from the
      * journal ({@link HoldHistory#refuseWhileUnread}): the operator's word that none held a backup (IS.012 6.6.7).
      */
     public Pruner ignoringUnreadableJournal(boolean ignore) {
+        return ignoringUnreadableJournal(ignore, "prune");
+    }
+
+    /**
+     * {@link #ignoringUnreadableJournal(boolean)}, its refusal naming {@code command} as the one to run again with
+     * --ignore-unreadable-journal ("prune (or forget --prune)": `forget --prune` named prune's option, which it lacked).
+     */
+    public Pruner ignoringUnreadableJournal(boolean ignore, String command) {
         this.ignoreUnreadableJournal = ignore;
+        this.command = command;
         return this;
     }
 
@@ -106,7 +118,7 @@ public final class Pruner {
             // read again for that)
             Journal.FilesSeen journalSeen = new Journal.FilesSeen();
             ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, snapshots, HoldHistory.of(repo, journalSeen), ignoreUnreadableJournal,
-                    "a held backup's data is not freed", "prune", "nothing was pruned"); // before anything is written
+                    "a held backup's data is not freed", command, "nothing was pruned"); // before anything is written
             repo.loadIndex(); // the trees of snapshots listed now may sit in packs indexed after this process read the index
             Set<ObjectId> referenced;
             try {
