@@ -23,6 +23,22 @@ public class ForwardingBackend implements Backend {
     }
 
     /**
+     * The local store at {@code dir}, counting in {@code reads}, by name, each whole read of a file whose name begins with
+     * one of {@code prefixes} ("journal/"): what a command reads how often.
+     */
+    public static ForwardingBackend countingReads(java.nio.file.Path dir, java.util.Map<String, Integer> reads, String... prefixes) {
+        return new ForwardingBackend(new LocalBackend(dir)) {
+            @Override
+            public byte[] read(String name) {
+                if (java.util.Arrays.stream(prefixes).anyMatch(name::startsWith)) {
+                    reads.merge(name, 1, Integer::sum);
+                }
+                return super.read(name);
+            }
+        };
+    }
+
+    /**
      * The local store at {@code dir}, {@code other} run once just before its {@code nth} write or delete of a name under
      * {@code prefix}: another command reaching that moment of this one's work.
      */

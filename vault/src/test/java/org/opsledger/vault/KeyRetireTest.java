@@ -153,6 +153,57 @@ class KeyRetireTest {
         }
     }
 
+    /**
+     * A retirement reads the journal once, as prune does (HoldHistory#of): it read every file sealed under a later epoch
+     * to find one of another keyring, every file to find one that does not read, every file again for holds, then every
+     * segment and every one-entry file again to seal the epoch's anew (Journal#sealAgain): four times a journal of years. A segment sealed under the epoch is read once more, as it is
+     * written anew; nothing else is.
+     */
+    @Test
+    void aRetirementReadsTheJournalOnce() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("src/data"));
+        Files.write(data.resolve("a.bin"), TestTrees.random(1, 50_000));
+        Path dir = tmp.resolve("repo");
+        java.util.Set<String> underOne;
+        long entries;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+            Journal journal = new Journal(repo);
+            for (int i = 0; i < 40; i++) {
+                journal.record(JournalEntry.of(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, Instant.now(), List.of(), List.of(),
+                        false, 0, "checked " + i));
+                if (i % 10 == 9) {
+                    journal.compact(); // a segment each ten, sealed under epoch 1
+                }
+            }
+            underOne = new java.util.HashSet<>(repo.backend().list("journal"));
+            new KeyEpochs(repo).rotate();
+            for (int i = 0; i < 13; i++) {
+                journal.record(JournalEntry.of(JournalEntry.Operation.CHECK, JournalEntry.Outcome.OK, Instant.now(), List.of(), List.of(),
+                        false, 0, "after " + i));
+                if (i == 9) {
+                    journal.compact(); // one under epoch 2, and three one-entry files since
+                }
+            }
+            entries = journal.read().total();
+        }
+        java.util.Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        ForwardingBackend counting = ForwardingBackend.countingReads(dir, reads, "journal/");
+        try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
+            List<String> before = repo.backend().list("journal");
+            assertThat(before).as("4 segments under epoch 1, 1 under epoch 2, 3 one-entry files").hasSize(8);
+            new KeyEpochs(repo).retire(1);
+
+            int total = reads.values().stream().mapToInt(Integer::intValue).sum();
+            assertThat(reads.keySet()).as("every file read").containsExactlyInAnyOrderElementsOf(before);
+            assertThat(reads).as("each file read once, a segment of epoch 1 twice (" + total + " reads of " + before.size() + " files)")
+                    .allSatisfy((name, n) -> assertThat(n).as(name).isEqualTo(underOne.contains(name) ? 2 : 1));
+            Journal.Listing after = new Journal(repo).read();
+            assertThat(after.unreadable()).isEmpty();
+            assertThat(after.total()).as("every entry kept, once").isEqualTo(entries);
+        }
+    }
+
     @Test
     void afterRetireNothingDecryptsWithTheRetiredKeyAndEverySnapshotRestores() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("src/data"));

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.prune.Forgetter;
 import org.opsledger.vault.prune.PruneResult;
@@ -41,15 +40,7 @@ class PruneReadsOnceTest {
             new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(null, 2, 0, 0, 0), Instant.now());
         }
         Map<String, Integer> reads = new ConcurrentHashMap<>();
-        ForwardingBackend counting = new ForwardingBackend(new LocalBackend(repoDir)) {
-            @Override
-            public byte[] read(String name) {
-                if (name.startsWith("index/") || name.startsWith("snapshots/")) {
-                    reads.merge(name, 1, Integer::sum);
-                }
-                return super.read(name);
-            }
-        };
+        ForwardingBackend counting = ForwardingBackend.countingReads(repoDir, reads, "index/", "snapshots/");
         try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
             PruneResult r = new Pruner(repo, 0).prune();
 
@@ -86,15 +77,7 @@ class PruneReadsOnceTest {
             entries = journal.read().total();
         }
         Map<String, Integer> reads = new ConcurrentHashMap<>();
-        ForwardingBackend counting = new ForwardingBackend(new LocalBackend(repoDir)) {
-            @Override
-            public byte[] read(String name) {
-                if (name.startsWith("journal/")) {
-                    reads.merge(name, 1, Integer::sum);
-                }
-                return super.read(name);
-            }
-        };
+        ForwardingBackend counting = ForwardingBackend.countingReads(repoDir, reads, "journal/");
         try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
             java.util.List<String> before = repo.backend().list("journal");
             PruneResult r = new Pruner(repo, 0).prune();

@@ -519,16 +519,25 @@ public final class Journal {
      * while something it seals is still unread ({@code vault repair} moves a damaged file aside).
      */
     public Compaction sealAgain(int epoch) {
+        return sealAgain(epoch, new FilesSeen());
+    }
+
+    /**
+     * {@link #sealAgain(int)}, taking from {@code seen} what a {@link #read(Predicate, FilesSeen)} before it read of the
+     * files still listed, as {@link #compact(int, Set, FilesSeen)} does: a key retirement reads the journal once, for
+     * holds, and seals again what that read saw (it read every file for holds, then every segment again to survey them).
+     * A segment of the epoch is read again as it is merged: its entries are not kept.
+     */
+    public Compaction sealAgain(int epoch, FilesSeen seen) {
         if (!kept()) {
             return new Compaction(0, 0, 0);
         }
-        FilesSeen none = new FilesSeen();
-        Survey survey = survey(none);
+        Survey survey = survey(seen);
         if (!survey.problems().isEmpty()) {
             throw new VaultException("journal file " + survey.problems().getFirst() + ": `vault repair` moves it aside");
         }
         int deleted = tidy(survey);
-        Rewrite gathered = gather(survey.singles(), SEGMENT_MAX, e -> e == epoch, true, none);
+        Rewrite gathered = gather(survey.singles(), SEGMENT_MAX, e -> e == epoch, true, seen);
         List<List<String>> each = survey.epochs().entrySet().stream().filter(s -> s.getValue() == epoch)
                 .map(s -> List.of(s.getKey())).sorted(Comparator.comparing(List::getFirst)).toList();
         Rewrite merged = merge(each, true);

@@ -17,6 +17,7 @@ import org.opsledger.vault.crypto.Keyring;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.crypto.Sealing;
 import org.opsledger.vault.index.Index;
+import org.opsledger.vault.journal.HoldHistory;
 import org.opsledger.vault.journal.Journal;
 import org.opsledger.vault.pack.PackReader;
 import org.opsledger.vault.pack.PackedBlob;
@@ -44,7 +45,7 @@ public final class KeyEpochs {
      */
     public int rotate() {
         try (SharedLock lock = repo.lock("rotate")) { // one at a time (Locks#ONE_AT_A_TIME)
-            refuseOverNewerKeyring("key rotate refused, nothing changed");
+            refuseOverNewerKeyring("key rotate refused, nothing changed", false);
             Keyring next = repo.storedKeyring().rotated(); // as stored: another rotation may have come since we opened
             repo.replaceKeyring(next);
             return next.currentEpoch();
@@ -68,9 +69,14 @@ public final class KeyEpochs {
      * that names an epoch after the keyring's newest ({@link org.opsledger.vault.crypto.Keys#isLater}) is read whole: only a whole one counts.
      * So is one that names an epoch after the first that the keyring holds, and opened: a whole file that does not open is
      * a copy's written apart under its own key for that epoch and merged back (Repository#sealedUnderAnotherKey).
+     * {@code journalRead}: the caller read every file of the journal already (a retirement's one read of it), each opened
+     * through Repository#openSealed, which noted what counts: its files are not read again.
      */
-    private void refuseOverNewerKeyring(String refused) {
+    private void refuseOverNewerKeyring(String refused, boolean journalRead) {
         for (var dir : SEALED_FILES.entrySet()) {
+            if (journalRead && dir.getKey().equals(Journal.DIR)) {
+                continue; // each file opened whole by the caller's read of it (Journal#read), which noted the same
+            }
             for (String name : repo.backend().list(dir.getKey())) {
                 int epoch = sealedEpochOf(name);
                 if (repo.keys().isLater(epoch) || epoch > 1 && repo.keys().keyring().epochs().containsKey(epoch)) {
@@ -124,16 +130,16 @@ public final class KeyEpochs {
     public static final String RESEALED_FROM = "resealed-from";
 
     /**
-     * Stops a retirement before it writes anything when a snapshot, hold or journal file does not read: each is sealed
+     * Stops a retirement before it writes anything when a snapshot, hold or journal file does not read ({@code journal}:
+     * the retirement's one read of it, null when the repository keeps none): each is sealed
      * again in its turn, and one that does not open stopped the retirement after every pack was written again (a
      * helper's: 38 MiB of packs left for the next prune and the retirement half done).
      */
-    private void refuseUnreadable() {
+    private void refuseUnreadable(HoldHistory journal) {
         List<String> unreadable = new ArrayList<>(repo.listSnapshots().unreadable());
         unreadable.addAll(repo.listHolds().unreadable());
-        Journal journal = new Journal(repo);
-        if (journal.kept()) {
-            unreadable.addAll(journal.read(e -> false).unreadable());
+        if (journal != null) {
+            unreadable.addAll(journal.unreadable());
         }
         if (!unreadable.isEmpty()) {
             throw new VaultException("key retire needs every snapshot, hold and journal file to read, and " + unreadable.getFirst()
@@ -223,7 +229,12 @@ public final class KeyEpochs {
                 throw when == null ? refused : new IllegalArgumentException("key epoch " + epoch + " was retired already, on " + when
                         + ": its key is destroyed, nothing to do");
             }
-            refuseOverNewerKeyring("key retire refused, nothing changed");
+            // the journal read once, as prune reads it: for what was sealed under another key, for files that do not read,
+            // for holds, and what it saw sealed again below (it was read four times: each file sealed under a later epoch for
+            // the keyring, each file for those two, then every segment and one-entry file to seal the epoch's anew)
+            Journal.FilesSeen journalSeen = new Journal.FilesSeen();
+            HoldHistory journal = HoldHistory.of(repo, journalSeen);
+            refuseOverNewerKeyring("key retire refused, nothing changed", journal != null);
             // IS.012 6.6.6.4: a versioned bucket keeps the key in the keyring's old versions
             String oldVersions = Disposal.oldVersions(repo.backend().keepsOldVersions(), "the keyring");
             // a pack this object's caller saved blobs into and has not flushed is written now, not after the epoch's packs
@@ -237,10 +248,10 @@ public final class KeyEpochs {
                     oldPacks.put(p, byPack.getOrDefault(p, List.of()));
                 }
             }
-            refuseUnreadable();
+            refuseUnreadable(journal);
             refuseDamagedUnder(epoch);
             ReferencedBlobs.refuseWhileIndexedPacksMissing(repo, index, "nothing was retired");
-            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, repo.snapshots(), org.opsledger.vault.journal.HoldHistory.of(repo),
+            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, repo.snapshots(), journal,
                     ignoreUnreadableJournal, "a held backup's data is not dropped with the key", "key retire", "nothing was retired");
             Set<ObjectId> needed = needed();
             // a pack of the epoch no index names may be the only copy of what a snapshot needs (§10: an index file lost, or a
@@ -332,7 +343,7 @@ public final class KeyEpochs {
                     }
                 }
             }
-            others += new Journal(repo).sealAgain(epoch).filesRewritten(); // §13: into segments that name what they replace
+            others += new Journal(repo).sealAgain(epoch, journalSeen).filesRewritten(); // §13: into segments that name what they replace
             // 3b. S3 Object Lock: the store's legal holds follow the held data to its new objects before the old go
             repo.reloadIndex();
             repo.renewStoreHolds();
