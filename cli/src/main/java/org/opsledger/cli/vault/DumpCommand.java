@@ -23,6 +23,7 @@ import org.opsledger.vault.restorer.Dumper;
 import org.opsledger.vault.snapshot.FileNames;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.Snapshot;
+import org.opsledger.vault.snapshot.SnapshotPaths;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -113,6 +114,7 @@ final class DumpCommand implements Callable<Integer> {
      * The snapshot SNAPSHOT names; 'latest' with a stream's name for PATH and no --path, the latest snapshot of that stream
      * (among those --host and --tag select): `vault dump latest app.sql | psql app`, the restore of a database's dump,
      * failed "no path app.sql in snapshot …" once another database's dump had run after it, the latest of all (a tester's).
+     * Refused when the latest of all, not that stream's, holds PATH too: which one is meant, the command does not say.
      */
     private SnapshotRef chosen(Repository r) {
         if (!"latest".equals(snapshot) || !select.paths.isEmpty()) {
@@ -123,7 +125,16 @@ final class DumpCommand implements Callable<Integer> {
             SnapshotRef latest = listing.find(snapshot, select.filter());
             List<SnapshotRef> ofStream = select.filter().select(listing.readable()).stream()
                     .filter(ref -> ref.snapshot().kind() == Snapshot.Kind.STDIN && List.of(path).equals(ref.snapshot().paths())).toList();
-            return ofStream.isEmpty() ? latest : ofStream.getLast();
+            if (ofStream.isEmpty() || ofStream.getLast().id().equals(latest.id())
+                    || !SnapshotPaths.holds(latest, SnapshotPaths.relative(path), r::loadTree)) {
+                return ofStream.isEmpty() ? latest : ofStream.getLast();
+            }
+            // both the stream's and a path of the latest (a stream named srv, then a backup of /srv): each pipe takes the
+            // other's bytes without a word, the tar's a database's dump; which one is the operator's to say
+            throw new CliException(TerminalText.escape(path) + " names both a stream (its latest is snapshot " + ofStream.getLast().shortId()
+                    + ") and a path of the latest snapshot (" + latest.shortId() + "): `vault dump latest " + TerminalText.escape(path)
+                    + " --path " + TerminalText.escape(path) + "` dumps the stream's, `vault dump " + latest.shortId() + " "
+                    + TerminalText.escape(path) + "` that path", 1);
         });
     }
 

@@ -1041,6 +1041,40 @@ class VaultCommandTest {
         assertThat(none.err()).contains("no path other.sql in snapshot " + snapshots.get(4).get("id").asString().substring(0, 8));
     }
 
+    /**
+     * `dump latest NAME`, NAME both a stream's --stdin-name and a path of the latest snapshot (a backup of /srv after a
+     * stream named srv): the stream's latest was dumped, silently, where before session 39 the latest's path was; each
+     * pipe (`| tar -x`, `| psql`) takes the other's bytes without a word. Refused, naming both and how to name each; the
+     * stream's name alone, when the latest snapshot holds no such path, is the stream's latest as before.
+     */
+    @Test
+    void dumpLatestOfANameThatIsAStreamAndAPathOfTheLatestIsRefusedNamingBoth() throws Exception {
+        Path srv = Files.createDirectories(tmp.resolve("top/srv"));
+        Files.writeString(srv.resolve("www.txt"), "site\n");
+        Run stream = vault("backup", "--stdin-from-command", "--stdin-name", "srv", "--", "echo", "srv dump");
+        assertThat(stream.exit()).as(stream.err()).isZero();
+        String streamId = vault("snapshots", "--json").json().get(0).get("id").asString();
+        Run tree = vault("backup", srv.toString(), "--allow-same-device");
+        assertThat(tree.exit()).as(tree.err()).isZero();
+        String treeId = vault("snapshots", "--json").json().get(1).get("id").asString();
+
+        Run both = vault("dump", "latest", "srv");
+        assertThat(both.exit()).isEqualTo(1);
+        assertThat(both.out()).as("nothing dumped").isEmpty();
+        assertThat(both.err()).isEqualTo("opsledger: srv names both a stream (its latest is snapshot " + streamId.substring(0, 8) + ") and a path"
+                + " of the latest snapshot (" + treeId.substring(0, 8) + "): `vault dump latest srv --path srv` dumps the stream's, `vault dump "
+                + treeId.substring(0, 8) + " srv` that path\n");
+        Run ofStream = vault("dump", "latest", "srv", "--path", "srv");
+        assertThat(ofStream.exit()).as(ofStream.err()).isZero();
+        assertThat(ofStream.out()).isEqualTo("srv dump\n");
+        Run ofPath = vault("dump", treeId.substring(0, 8), "srv/www.txt");
+        assertThat(ofPath.out()).isEqualTo("site\n");
+        assertThat(vault("dump", "latest", "srv/www.txt").out()).as("a path only the latest holds, as before").isEqualTo("site\n");
+        Run next = vault("backup", "--stdin-from-command", "--stdin-name", "srv", "--", "echo", "srv dump 2");
+        assertThat(next.exit()).as(next.err()).isZero();
+        assertThat(vault("dump", "latest", "srv").out()).as("the stream's latest is the latest of all: one meaning").isEqualTo("srv dump 2\n");
+    }
+
     /** An empty argument of the command was refused as "a PATH is empty" (a tester's): the words after -- are the command's. */
     @Test
     void aCommandsEmptyArgumentIsPassedAsGiven() {

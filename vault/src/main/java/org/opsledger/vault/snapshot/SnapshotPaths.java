@@ -43,6 +43,24 @@ public final class SnapshotPaths {
      * subtrees read through {@code load}; a name the snapshot does not hold is a one-line error.
      */
     public static List<Node> trail(SnapshotRef snapshot, String rel, Function<ObjectId, Tree> load) {
+        List<Node> trail = trailOrNull(snapshot, rel, load);
+        if (trail == null) {
+            throw new VaultException("no path " + rel + " in snapshot " + snapshot.shortId()
+                    + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
+        }
+        return trail;
+    }
+
+    /**
+     * Whether {@code snapshot} holds {@code rel} (not empty), as {@link #trail} finds it: `dump latest NAME` asks it of the
+     * latest snapshot when NAME is a stream's name too.
+     */
+    public static boolean holds(SnapshotRef snapshot, String rel, Function<ObjectId, Tree> load) {
+        return trailOrNull(snapshot, rel, load) != null;
+    }
+
+    /** {@link #trail}, null where a name is not held. */
+    private static List<Node> trailOrNull(SnapshotRef snapshot, String rel, Function<ObjectId, Tree> load) {
         List<Node> trail = new ArrayList<>();
         Tree tree = load.apply(snapshot.snapshot().tree());
         for (String part : rel.split("/+")) {
@@ -60,8 +78,7 @@ public final class SnapshotPaths {
                 found = shown.isEmpty() ? null : shown.getFirst();
             }
             if (found == null) {
-                throw new VaultException("no path " + rel + " in snapshot " + snapshot.shortId()
-                        + " (`vault ls " + snapshot.shortId() + "` lists its paths)");
+                return null;
             }
             trail.add(found);
             tree = found.type() == NodeType.DIR && found.subtree() != null ? load.apply(found.subtree()) : null;
