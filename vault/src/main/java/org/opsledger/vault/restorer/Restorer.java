@@ -1902,8 +1902,14 @@ public final class Restorer {
         Map<String, String> p = e.node.permissionXattrs();
         String unavailable = PermissionAttributes.unavailable();
         if (unavailable == null) {
-            if (!nothingInherited || PermissionAttributes.hasAcls(p)) { // else none to set, and none inherited to remove
-                set(e, UnappliedMetadata.Kind.ACLS, () -> aclWrites.write(path, p, e.node.type() == NodeType.DIR));
+            Map<String, String> malformed = PermissionAttributes.malformedAcls(p);
+            Map<String, String> acls = malformed.isEmpty() ? p : new java.util.TreeMap<>(p);
+            malformed.forEach((name, why) -> { // said with the path; one that is there inherited is removed as for none
+                notSet(e, UnappliedMetadata.Kind.ACLS, "the snapshot's " + name + " is malformed: " + why);
+                acls.remove(name);
+            });
+            if (!nothingInherited || PermissionAttributes.hasAcls(acls)) { // else none to set, and none inherited to remove
+                set(e, UnappliedMetadata.Kind.ACLS, () -> aclWrites.write(path, acls, e.node.type() == NodeType.DIR));
             }
         } else if (PermissionAttributes.hasAcls(p)) {
             notSet(e, UnappliedMetadata.Kind.ACLS, unavailable);
@@ -1982,6 +1988,9 @@ public final class Restorer {
         } catch (IOException | UnsupportedOperationException x) {
             e.unapplied |= 1 << kind.ordinal();
             unapplied.add(kind, e.rel(), x);
+        } catch (IllegalArgumentException notBase64) { // a user attribute's or capability's value in a damaged or hostile tree:
+            // it failed the whole restore ("restore failed: Illegal base64 character 25"), every other file unwritten
+            notSet(e, kind, "malformed in the snapshot: " + notBase64.getMessage());
         }
     }
 

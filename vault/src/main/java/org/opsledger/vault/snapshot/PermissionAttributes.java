@@ -102,6 +102,40 @@ public final class PermissionAttributes {
         }
     }
 
+    /**
+     * The ACLs of {@code attributes} that are not a POSIX ACL as the kernel lists one (name → why), which a restore does not
+     * set: no base64, or not its extended attribute's layout, {@code posix_acl_xattr.h}: a 4-byte header of version 2, then
+     * one or more 8-byte entries. A tree is the repository's, and a damaged or hostile one held either: the one failed
+     * the whole restore (Illegal base64 character), the other, a header alone, the kernel takes as "no ACL" and the file
+     * was restored without one, not a word said (a tester's). Entries the kernel refuses are its EINVAL, reported so.
+     */
+    public static Map<String, String> malformedAcls(Map<String, String> attributes) {
+        Map<String, String> out = new TreeMap<>();
+        for (String name : ACLS) {
+            String value = attributes == null ? null : attributes.get(name);
+            if (value == null) {
+                continue;
+            }
+            byte[] acl;
+            try {
+                acl = Base64.getDecoder().decode(value);
+            } catch (IllegalArgumentException e) {
+                out.put(name, "not base64 (" + e.getMessage() + ")");
+                continue;
+            }
+            int version = acl.length < 4 ? -1 : (acl[0] & 0xff) | (acl[1] & 0xff) << 8 | (acl[2] & 0xff) << 16 | (acl[3] & 0xff) << 24;
+            if (version != POSIX_ACL_XATTR_VERSION || acl.length < 4 + ACL_ENTRY || (acl.length - 4) % ACL_ENTRY != 0) {
+                out.put(name, acl.length + " bytes, not a version-2 header and whole 8-byte entries");
+            }
+        }
+        return out;
+    }
+
+    /** {@code POSIX_ACL_XATTR_VERSION} of linux/posix_acl_xattr.h, the header's little-endian 32 bits. */
+    private static final int POSIX_ACL_XATTR_VERSION = 2;
+    /** An entry: tag (16 bits), permissions (16 bits), ID (32 bits). */
+    private static final int ACL_ENTRY = 8;
+
     /** Whether the node records any ACL. */
     public static boolean hasAcls(Map<String, String> attributes) {
         return attributes != null && ACLS.stream().anyMatch(attributes::containsKey);
