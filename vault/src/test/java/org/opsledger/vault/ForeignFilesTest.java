@@ -163,7 +163,8 @@ class ForeignFilesTest {
         }
         assertThat(said).containsExactly("10 key slots of " + dir + " were tried before " + slotId.substring(0, 8) + " opened with this"
                 + " password, each costing every command a key derivation: remove those that are not its operators' (`vault check`"
-                + " names the slots no journal entry records; `vault key remove ID`)");
+                + " names the slots no journal entry records; `vault key remove ID`), or have it tried alone:"
+                + " OPSLEDGER_VAULT_KEY_SLOT=" + slotId + " (or --key-slot)");
         for (int i = 10; i < 32; i++) {
             Files.copy(dir.resolve("keys/" + String.format("%032x", i % 10)), dir.resolve("keys/" + String.format("%032x", i)));
         }
@@ -171,7 +172,69 @@ class ForeignFilesTest {
                 .hasMessage("none of the 32 key slots of " + dir + " tried (cheapest first) opens with this password, and 1 more are left"
                         + " untried: a command tries at most 32, as a slot is plaintext that anyone able to write to the store can add;"
                         + " remove from its keys/ the slots that are not its operators' (planted ones are copies written after the"
-                        + " repository's own), or check the password");
+                        + " repository's own), or name the slot of this password (--key-slot or OPSLEDGER_VAULT_KEY_SLOT ID), or check"
+                        + " the password");
+    }
+
+    /**
+     * The slot named (its whole ID, or a prefix only it has) is the one slot read and tried: 40 planted ones, which refuse
+     * every command that tries the slots, cheapest first, lock its operator out no longer. A prefix a planted slot shares,
+     * a slot not there, and one the password does not open are each one line.
+     */
+    @Test
+    void aNamedKeySlotIsTriedAloneAndThePlantedOnesAreNotRead() throws Exception {
+        Path dir = tmp.resolve("repo");
+        String slotId;
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            slotId = repo.keySlotInUse();
+        }
+        String real = Files.readString(dir.resolve("keys/" + slotId));
+        var random = new java.security.SecureRandom();
+        for (int i = 0; i < 40; i++) {
+            byte[] salt = new byte[16];
+            random.nextBytes(salt);
+            Files.writeString(dir.resolve("keys/" + String.format("%032x", i)), real
+                    .replaceFirst("\"salt\":\"[^\"]*\"", "\"salt\":\"" + java.util.Base64.getEncoder().encodeToString(salt) + "\""));
+        }
+        assertThatThrownBy(() -> TestTrees.open(dir)).hasMessageStartingWith("none of the 32 key slots of " + dir);
+        List<String> read = new ArrayList<>();
+        java.util.function.Function<String, Repository> opening = slot -> Repository.open(
+                new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(dir)) {
+                    @Override
+                    public byte[] read(String name) {
+                        read.add(name);
+                        return super.read(name);
+                    }
+                }, TestTrees.PASSWORD, slot);
+        for (String named : List.of(slotId, slotId.substring(0, 8).toUpperCase(java.util.Locale.ROOT))) {
+            read.clear();
+            List<String> said = new ArrayList<>();
+            try (Repository repo = opening.apply(named)) {
+                repo.onNotice(said::add);
+                assertThat(repo.keySlotInUse()).isEqualTo(slotId);
+                assertThat(repo.snapshots()).isEmpty();
+            }
+            assertThat(read).filteredOn(n -> n.startsWith("keys/")).as(named).containsExactly("keys/" + slotId);
+            assertThat(said).isEmpty();
+        }
+        Files.writeString(dir.resolve("keys/" + slotId.substring(0, 8) + "0".repeat(24)), real); // beside it, sharing its prefix
+        assertThatThrownBy(() -> opening.apply(slotId.substring(0, 8))).isInstanceOf(VaultException.class)
+                .hasMessage("the key slot prefix " + slotId.substring(0, 8) + " (named by --key-slot or OPSLEDGER_VAULT_KEY_SLOT) begins 2"
+                        + " slots of " + dir + ": give the slot's whole ID (32 hex digits: `vault key list --json`)");
+        try (Repository repo = opening.apply(slotId)) {
+            assertThat(repo.keySlotInUse()).as("the whole ID is no prefix").isEqualTo(slotId);
+        }
+        assertThatThrownBy(() -> opening.apply("feedface")).isInstanceOf(VaultException.class)
+                .hasMessage("no key slot feedface in the keys/ of " + dir + " (named by --key-slot or OPSLEDGER_VAULT_KEY_SLOT): give the ID"
+                        + " of a slot there (its whole ID, or a prefix of at least 4 hex digits), or unset it");
+        String planted = String.format("%032x", 7);
+        assertThatThrownBy(() -> opening.apply(planted)).isInstanceOf(WrongPasswordException.class)
+                .hasMessage("wrong password: key slot " + planted + " of " + dir + ", named by --key-slot or OPSLEDGER_VAULT_KEY_SLOT, does"
+                        + " not open with it: check the password, or the slot named (unset, every slot is tried)");
+        Files.writeString(dir.resolve("keys/" + planted), real.replace("pbkdf2-hmac-sha256", "scrypt"));
+        assertThatThrownBy(() -> opening.apply(planted)).isInstanceOf(VaultException.class)
+                .hasMessage("key slot " + planted + " of " + dir + ", named by --key-slot or OPSLEDGER_VAULT_KEY_SLOT, is unreadable:"
+                        + " unknown KDF \"scrypt\"; name another slot, or unset it");
     }
 
     /** 1,500 foreign objects under data/ of a shared bucket made one warning line of 33 KB (a tester's): ten are named, the rest counted. */

@@ -43,7 +43,7 @@ final class CopyCommand implements Callable<Integer> {
         RepoOptions.Password targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
         List<Map<String, Object>> copied = new ArrayList<>();
         RuntimeException failed = null; // thrown once the copies committed are listed (--json too), as forget does (h1's)
-        try (Repository source = repo.open(repo.location(), sourcePassword)) {
+        try (Repository source = repo.open(sourcePassword)) {
             List<ObjectId> done = java.util.Collections.synchronizedList(new ArrayList<>()); // a signal's entry reads it too
             int before = 0;
             // a target that cannot be opened is a failed copy too

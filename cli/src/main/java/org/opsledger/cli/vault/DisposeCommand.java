@@ -46,7 +46,7 @@ final class DisposeCommand implements Callable<Integer> {
         by = RecordOptions.who(by); // it goes into the media register's line (a re-tester forged one)
         RepoOptions.Password password = repo.password();
         Disposal.Disposed d;
-        try (Repository r = repo.open(repo.location(), password);
+        try (Repository r = repo.open(password);
              Journaling refused = new Journaling(r, JournalEntry.Operation.DISPOSE, List.of(), List.of());
              Repository copies = copiesIn == null ? null : repo.open(copiesIn,
                      RepoOptions.otherPassword(copiesPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--copies-password-file", password))) {

@@ -33,6 +33,11 @@ final class RepoOptions {
     @Option(names = "--password-file", description = "File holding the repository password (or env OPSLEDGER_VAULT_PASSWORD).")
     Path passwordFile;
 
+    @Option(names = "--key-slot", paramLabel = "ID", description = "Try only this key slot of the repository (its ID, or a prefix"
+            + " of at least 4 hex digits only it has; env OPSLEDGER_VAULT_KEY_SLOT): slots anyone able to write to the store planted"
+            + " are then not tried.", defaultValue = "${env:OPSLEDGER_VAULT_KEY_SLOT}")
+    String keySlot;
+
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
@@ -244,7 +249,12 @@ final class RepoOptions {
     }
 
     Repository open() {
-        return open(location(), password());
+        return open(password());
+    }
+
+    /** --repo's repository opened with {@code password}, trying only the key slot --key-slot names, when given. */
+    Repository open(Password password) {
+        return open(location(), password, keySlot == null || keySlot.isEmpty() ? null : keySlot);
     }
 
     /**
@@ -257,15 +267,20 @@ final class RepoOptions {
      * a re-tester's and a tester's).
      */
     Repository open(String location, Password password) {
+        return open(location, password, null);
+    }
+
+    /** {@link #open(String, Password)} trying only {@code keySlot}, or every slot when null (a second repository's: --key-slot is --repo's). */
+    private Repository open(String location, Password password, String keySlot) {
         warnOfRootIn(location);
-        Repository r = openWith(location, password);
+        Repository r = openWith(location, password, keySlot);
         r.onNotice(notice -> Output.say("opsledger: warning: " + TerminalText.escape(notice)));
         return r;
     }
 
-    private Repository openWith(String location, Password password) {
+    private Repository openWith(String location, Password password, String keySlot) {
         try {
-            return Repository.open(backend(location), password.chars());
+            return Repository.open(backend(location), password.chars(), keySlot);
         } catch (WrongPasswordException wrong) {
             FormerReading former = password.formerly();
             if (former == null) {
@@ -273,7 +288,7 @@ final class RepoOptions {
             }
             Repository r;
             try {
-                r = Repository.open(backend(location), former.chars());
+                r = Repository.open(backend(location), former.chars(), keySlot);
             } catch (WrongPasswordException alsoAsFormerlyRead) {
                 throw wrong;
             }

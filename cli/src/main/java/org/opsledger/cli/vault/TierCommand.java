@@ -56,7 +56,7 @@ final class TierCommand implements Callable<Integer> {
         List<org.opsledger.vault.snapshot.SnapshotRef> expired = new ArrayList<>();
         List<org.opsledger.vault.snapshot.SnapshotRef> dueOnes = new ArrayList<>();
         String longTermId;
-        try (Repository near = repo.open(repo.location(), sourcePassword)) {
+        try (Repository near = repo.open(sourcePassword)) {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), sources)) {
                 try (Repository far = repo.openOther(to, targetPassword, sourcePassword, "--to-password-file", "OPSLEDGER_VAULT_TO_PASSWORD")) {

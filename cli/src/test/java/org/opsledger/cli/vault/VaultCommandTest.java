@@ -568,6 +568,34 @@ class VaultCommandTest {
     }
 
     /**
+     * 32 key slots planted by whoever may write to the store (copies of the real one, fresh salts) refuse every command
+     * that tries the slots; the operator's slot named with --key-slot, or OPSLEDGER_VAULT_KEY_SLOT, is the one tried, and
+     * the command works. A slot named that is not there is one line, exit 1.
+     */
+    @Test
+    void aKeySlotNamedIsTriedAloneSoPlantedSlotsLockNoOneOut() throws Exception {
+        String id = vault("key", "list", "--json").json().get(0).get("id").asString();
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        String real = Files.readString(repo.resolve("keys/" + id));
+        for (int i = 0; i < 32; i++) {
+            Files.writeString(repo.resolve("keys/" + String.format("%032x", i)), real.replaceFirst("\"salt\":\"[^\"]*\"",
+                    "\"salt\":\"" + java.util.Base64.getEncoder().encodeToString(String.format("planted salt %04d", i).getBytes(StandardCharsets.UTF_8)) + "\""));
+        }
+        Run locked = vault("snapshots");
+        assertThat(locked.exit()).isEqualTo(1);
+        assertThat(locked.err()).startsWith("opsledger: none of the 32 key slots of " + repo + " tried (cheapest first)")
+                .contains("or name the slot of this password (--key-slot or OPSLEDGER_VAULT_KEY_SLOT ID)").hasLineCount(1);
+        assertThat(vault("snapshots", "--key-slot", id.substring(0, 8)).out()).contains(data.toString());
+        Run byVariable = vaultWith(repo, "OPSLEDGER_VAULT_KEY_SLOT", id, "snapshots");
+        assertThat(byVariable.exit()).as(byVariable.out()).isZero();
+        assertThat(byVariable.out()).contains(data.toString()).doesNotContain("warning");
+        Run unknown = vault("snapshots", "--key-slot", "feedface");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("opsledger: no key slot feedface in the keys/ of " + repo + " (named by --key-slot or"
+                + " OPSLEDGER_VAULT_KEY_SLOT): give the ID of a slot there (its whole ID, or a prefix of at least 4 hex digits), or unset it\n");
+    }
+
+    /**
      * A forget of named snapshots, one of which an amend replaced between the forget's listing and its turn: "1 gone
      * meanwhile", exit 0, and the record the operator asked to remove lived on under the amend's ID. The forget names the
      * successor in one line, exit 1, its journal entry failed, as a hold or a release that finds its snapshot replaced.

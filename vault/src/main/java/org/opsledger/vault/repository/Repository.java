@@ -338,10 +338,20 @@ public final class Repository implements AutoCloseable {
 
     /** The backend is this repository's from now on: {@link #close()} closes it, and so does this when it fails. */
     public static Repository open(Backend backend, char[] password, int compressionLevel) {
-        return closingOnFailure(backend, () -> opened(backend, password, compressionLevel));
+        return closingOnFailure(backend, () -> opened(backend, password, compressionLevel, null));
     }
 
-    private static Repository opened(Backend backend, char[] password, int compressionLevel) {
+    /**
+     * {@link #open(Backend, char[])} with the key slot {@code keySlot} alone (its whole ID, or a prefix of at least
+     * {@link ObjectId#MIN_PREFIX} hex digits only it has), none other read or tried; null: every slot, cheapest first
+     * ({@link #MAX_SLOTS_TRIED}). Anyone able to write to the store can plant slots, and 32 of them refused every command;
+     * the operator who names the slot is not locked out by them (docs/vault-format.md §3).
+     */
+    public static Repository open(Backend backend, char[] password, String keySlot) {
+        return closingOnFailure(backend, () -> opened(backend, password, DEFAULT_COMPRESSION, keySlot));
+    }
+
+    private static Repository opened(Backend backend, char[] password, int compressionLevel, String keySlot) {
         requirePassword(password);
         if (!backend.exists("config")) {
             String store = backend.missingStore();
@@ -363,7 +373,7 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("repository format version " + config.version()
                     + " is not supported (this build reads 1 to " + RepositoryConfig.VERSION + ")");
         }
-        List<SlotFile> slots = readKeySlots(backend);
+        List<SlotFile> slots = keySlot == null ? readKeySlots(backend) : List.of(namedKeySlot(backend, keySlot));
         if (slots.isEmpty()) { // not a wrong password: no password can open it
             throw new VaultException("repository " + backend.location() + " has no key slot: it was disposed of, or its keys/ were"
                     + " deleted; nothing in it can be decrypted");
@@ -377,7 +387,8 @@ public final class Repository implements AutoCloseable {
                 throw new VaultException("none of the " + MAX_SLOTS_TRIED + " key slots of " + backend.location() + " tried (cheapest first)"
                         + " opens with this password, and " + (wellFormed.size() - tried) + " more are left untried: a command tries at most "
                         + MAX_SLOTS_TRIED + ", as a slot is plaintext that anyone able to write to the store can add; remove from its keys/"
-                        + " the slots that are not its operators' (planted ones are copies written after the repository's own), or check the password");
+                        + " the slots that are not its operators' (planted ones are copies written after the repository's own), or name"
+                        + " the slot of this password (" + NAMED_SLOT + " ID), or check the password");
             }
             tried++;
             var mk = f.slot().unwrap(password);
@@ -404,12 +415,18 @@ public final class Repository implements AutoCloseable {
             if (tried > SLOTS_FAILED_SAID) { // each one a key derivation, silently (a tester's 2,000 planted slots: 42 s of CPU)
                 repo.notice((tried - 1) + " key slots of " + backend.location() + " were tried before " + repo.slotInUse.substring(0, 8)
                         + " opened with this password, each costing every command a key derivation: remove those that are not its"
-                        + " operators' (`vault check` names the slots no journal entry records; `vault key remove ID`)");
+                        + " operators' (`vault check` names the slots no journal entry records; `vault key remove ID`), or have it tried"
+                        + " alone: OPSLEDGER_VAULT_KEY_SLOT=" + repo.slotInUse + " (or --key-slot)");
             }
             return repo;
         }
         if (keyringFailed != null) {
             throw keyringFailed;
+        }
+        if (keySlot != null) {
+            throw new org.opsledger.vault.WrongPasswordException("wrong password: key slot " + slots.getFirst().name().substring("keys/".length())
+                    + " of " + backend.location() + ", named by " + NAMED_SLOT + ", does not open with it: check the password, or"
+                    + " the slot named (unset, every slot is tried)");
         }
         List<String> skipped = slots.stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem()).toList();
         throw new org.opsledger.vault.WrongPasswordException("wrong password: no key slot of " + backend.location() + " opens with it"
@@ -425,6 +442,41 @@ public final class Repository implements AutoCloseable {
     private static void requirePassword(char[] password) {
         if (password == null) {
             throw new IllegalArgumentException("the password is null: give the repository's password (an empty one is char[0])");
+        }
+    }
+
+    /** How the operator names the one key slot to try ({@link #open(Backend, char[], String)}): the CLI's option and variable. */
+    static final String NAMED_SLOT = "--key-slot or OPSLEDGER_VAULT_KEY_SLOT";
+
+    /**
+     * The slot {@code idOrPrefix} names in keys/, read and checked, no other read: its whole ID (a file's name, in either
+     * case), else a prefix of at least {@link ObjectId#MIN_PREFIX} hex digits only it has. A prefix a planted slot shares
+     * is refused as ambiguous (anyone able to write to the store sees the names and can plant one): the whole ID is not.
+     */
+    private static SlotFile namedKeySlot(Backend backend, String idOrPrefix) {
+        String location = backend.location();
+        if (idOrPrefix.isBlank()) {
+            throw new VaultException("the key slot named by " + NAMED_SLOT + " is empty: give a slot's ID (`vault key list`), or unset it");
+        }
+        List<String> names = filesDirectlyIn(backend, "keys");
+        List<String> match = names.stream().filter(n -> n.substring("keys/".length()).equalsIgnoreCase(idOrPrefix)).toList();
+        if (match.isEmpty() && ObjectId.isPrefix(idOrPrefix)) {
+            String prefix = "keys/" + idOrPrefix.toLowerCase(java.util.Locale.ROOT);
+            match = names.stream().filter(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith(prefix)).toList();
+        }
+        if (match.size() != 1) {
+            throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix + " in the keys/ of " + location + " (named by " + NAMED_SLOT
+                    + "): give the ID of a slot there (its whole ID, or a prefix of at least " + ObjectId.MIN_PREFIX + " hex digits), or unset it"
+                    : "the key slot prefix " + idOrPrefix + " (named by " + NAMED_SLOT + ") begins " + match.size() + " slots of " + location
+                    + ": give the slot's whole ID (32 hex digits: `vault key list --json`)");
+        }
+        String name = match.getFirst();
+        byte[] file = backend.read(name);
+        try {
+            return new SlotFile(name, file, KeySlot.parse(file), null);
+        } catch (VaultException e) { // not a slot, or too large to be one
+            throw new VaultException("key slot " + name.substring("keys/".length()) + " of " + location + ", named by " + NAMED_SLOT
+                    + ", is unreadable: " + e.getMessage() + "; name another slot, or unset it");
         }
     }
 
