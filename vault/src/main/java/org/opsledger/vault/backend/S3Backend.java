@@ -745,24 +745,46 @@ public final class S3Backend implements Backend {
      * {@link #listSizes(String)} page by page, where the SDK's paginator asked again for as long as a store answered
      * "truncated": one repeating its continuation token (or listing new keys on every page) held every command forever,
      * its memory growing (a tester's hostile store; IS.012 6.6.6, a store of another party). A repeated token, a
-     * truncated page without one, or more than {@code most} objects ends the listing with an error.
+     * truncated page without one, or more than {@code most} objects ends the listing with an error. So does a key
+     * outside the prefix asked for, or one not after the key before it in S3's order (UTF-8 bytes, ascending): they
+     * were taken as they came, and `team-a/index/…` listed under snapshots/ read as a snapshot file, `team-b/index/…`
+     * as team-a's own index/ file ({@link #listOrderProblem}). Refused, not skipped: a listing that holds what was
+     * not asked for, or is out of the order continuation depends on, cannot be trusted to be whole either, and what a
+     * listing leaves out, prune deletes the data of and repair takes for lost.
      */
     java.util.SortedMap<String, Long> listSizes(String dir, long most) {
+        String asked = key(dir) + "/";
         for (int attempt = 1; ; attempt++) {
             java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
             try {
                 java.util.Set<String> tokens = new java.util.HashSet<>();
                 String token = null;
                 long listed = 0;
+                String last = null;
                 do {
                     String from = token;
-                    var page = s3.listObjectsV2(r -> r.bucket(bucket).prefix(key(dir) + "/").continuationToken(from));
+                    var page = s3.listObjectsV2(r -> r.bucket(bucket).prefix(asked).continuationToken(from));
                     listed += page.contents().isEmpty() ? 1 : 0; // an empty page with a new token each time is as endless
+                    token = page.nextContinuationToken();
+                    if (Boolean.TRUE.equals(page.isTruncated()) && (token == null || token.isEmpty())) {
+                        // the paginator stopped there: a snapshot left unlisted is one whose packs a prune deletes
+                        throw new BackendException("cannot list " + location + "/" + dir + ": the store said its listing goes on"
+                                + " but gave no continuation token");
+                    }
+                    if (token != null && !tokens.add(token)) { // before its keys: a page again is its keys again
+                        throw new BackendException("cannot list " + location + "/" + dir + ": the store repeated its continuation token");
+                    }
                     for (S3Object o : page.contents()) {
                         listed++;
                         if (listed > most) {
                             break;
                         }
+                        String problem = listOrderProblem(asked, last, o.key());
+                        if (problem != null) {
+                            throw new BackendException("cannot list " + location + "/" + dir + ": the store listed " + problem
+                                    + ": it is not listing a vault repository faithfully (a broken or hostile store)");
+                        }
+                        last = o.key();
                         if (!o.key().endsWith("/")) { // a folder marker (the AWS console, s3fs, rclone) is no file of the repository
                             out.put(o.key().substring(prefix.length()), o.size());
                         }
@@ -771,15 +793,6 @@ public final class S3Backend implements Backend {
                         throw new BackendException("cannot list " + location + "/" + dir + ": the store listed more than "
                                 + String.format("%,d", most) + " objects (or empty pages) there, more than any repository holds: it is"
                                 + " not listing a vault repository (a broken or hostile store)");
-                    }
-                    token = page.nextContinuationToken();
-                    if (Boolean.TRUE.equals(page.isTruncated()) && (token == null || token.isEmpty())) {
-                        // the paginator stopped there: a snapshot left unlisted is one whose packs a prune deletes
-                        throw new BackendException("cannot list " + location + "/" + dir + ": the store said its listing goes on"
-                                + " but gave no continuation token");
-                    }
-                    if (token != null && !tokens.add(token)) {
-                        throw new BackendException("cannot list " + location + "/" + dir + ": the store repeated its continuation token");
                     }
                 } while (token != null && !token.isEmpty());
                 return out;
@@ -791,6 +804,23 @@ public final class S3Backend implements Backend {
                 throw failure("cannot list", dir, e);
             }
         }
+    }
+
+    /**
+     * Why {@code key}, listed after {@code last} (null: the first) under the prefix {@code asked}, is not what S3 lists
+     * there: ListObjectsV2 gives only keys that begin with the prefix, each once, "in ascending order by key name", the
+     * order of their UTF-8 bytes (a key of U+FF5E before one of U+1F600, which String.compareTo puts the other way); null
+     * when it is.
+     */
+    static String listOrderProblem(String asked, String last, String key) {
+        if (key == null || !key.startsWith(asked)) {
+            return key == null ? "an object without a key" : key + ", outside the prefix " + asked + " asked for";
+        }
+        if (last != null && java.util.Arrays.compareUnsigned(key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                last.getBytes(java.nio.charset.StandardCharsets.UTF_8)) <= 0) {
+            return key + (key.equals(last) ? " twice" : " after " + last + ", out of S3's order");
+        }
+        return null;
     }
 
     /**

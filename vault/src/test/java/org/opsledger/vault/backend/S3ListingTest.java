@@ -94,4 +94,45 @@ class S3ListingTest {
                 backend -> assertThat(backend.list("snapshots")).hasSize(1005).contains("snapshots/" + String.format(SNAPSHOT, 1004)));
         assertThat(requests).isEqualTo(2);
     }
+
+    /** A page of the keys {@code keys} (each under team-a/ unless it begins with "/": then as it is), then {@code tail}. */
+    private static String pageOf(String tail, String... keys) {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult"
+                + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>vault</Name><Prefix>team-a/snapshots/</Prefix>"
+                + "<KeyCount>" + keys.length + "</KeyCount><MaxKeys>1000</MaxKeys>");
+        for (String k : keys) {
+            xml.append("<Contents><Key>").append(k.startsWith("/") ? k.substring(1) : "team-a/" + k).append("</Key><Size>100</Size></Contents>");
+        }
+        return xml.append(tail).append("</ListBucketResult>").toString();
+    }
+
+    private static final String END = "<IsTruncated>false</IsTruncated>";
+    private static final String MORE = "<IsTruncated>true</IsTruncated><NextContinuationToken>next</NextContinuationToken>";
+
+    /**
+     * Keys outside the prefix asked for, or out of S3's order, were taken as they came: team-a/index/… listed under
+     * snapshots/ was read as a snapshot file, and team-b/snapshots/… as team-a's own (the prefix's length cut off). Each
+     * is refused, naming the key; an honest listing in UTF-8 order (U+FF5E before U+1F600, the other way in UTF-16) is whole.
+     */
+    @Test
+    void keysOutsideThePrefixOrOutOfOrderAreRefused() throws Exception {
+        String a = "snapshots/" + String.format(SNAPSHOT, 1);
+        String b = "snapshots/" + String.format(SNAPSHOT, 2);
+        String asked = "cannot list s3://vault/team-a/snapshots: the store listed ";
+        String faithfully = ": it is not listing a vault repository faithfully (a broken or hostile store)";
+        java.util.Map<java.util.List<String>, String> refused = new java.util.LinkedHashMap<>();
+        refused.put(java.util.List.of(pageOf(END, a, "index/" + String.format(SNAPSHOT, 3))),
+                "team-a/index/" + String.format(SNAPSHOT, 3) + ", outside the prefix team-a/snapshots/ asked for");
+        refused.put(java.util.List.of(pageOf(END, "/team-b/" + b)), "team-b/" + b + ", outside the prefix team-a/snapshots/ asked for");
+        refused.put(java.util.List.of(pageOf(END, b, a)), "team-a/" + a + " after team-a/" + b + ", out of S3's order");
+        refused.put(java.util.List.of(pageOf(MORE, a, b), pageOf(END, b)), "team-a/" + b + " twice"); // across pages
+        for (var e : refused.entrySet()) {
+            listing(n -> e.getKey().get(n), S3Backend.MAX_LISTED, backend -> assertThatThrownBy(() -> backend.list("snapshots"))
+                    .isInstanceOf(BackendException.class).hasMessage(asked + e.getValue() + faithfully));
+        }
+        String bmp = "snapshots/\uFF5E";
+        String astral = "snapshots/\uD83D\uDE00";
+        listing(n -> n == 0 ? pageOf(MORE, a, "snapshots/sub/", bmp) : pageOf(END, astral), S3Backend.MAX_LISTED,
+                backend -> assertThat(backend.list("snapshots")).containsExactlyInAnyOrder(a, bmp, astral));
+    }
 }
