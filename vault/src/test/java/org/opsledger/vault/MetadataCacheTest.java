@@ -455,4 +455,46 @@ class MetadataCacheTest {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
         }
     }
+
+    /**
+     * 40 key slots planted in the store (copies of the real one, fresh salts, no password needed) refuse every command that
+     * tries the slots; a host whose cache remembers the slot that opened the repository last tries it first, alone, and
+     * reads no planted one. A memory that no longer opens (the slot gone, replaced, or another password's) costs one slot
+     * more, every slot then tried as without it, and what opens is remembered.
+     */
+    @Test
+    void theKeySlotThatOpenedLastIsTriedFirstSoPlantedSlotsLockThisHostOut() throws Exception {
+        repositoryAt("planted");
+        Path root = tmp.resolve("cache");
+        String real;
+        try (Repository repo = Repository.open(new MetadataCache(s3("planted"), root, MetadataCache.MOST_BYTES), TestTrees.PASSWORD)) {
+            real = repo.keySlotInUse();
+        }
+        Path remembered = repositoryDirectory("planted", root).resolve("key-slot");
+        assertThat(remembered).hasContent(real);
+        Backend store = s3("planted");
+        String slot = new String(store.read("keys/" + real), java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < 40; i++) {
+            store.write("keys/" + String.format("%032x", i), slot.replaceFirst("\"salt\":\"[^\"]*\"", "\"salt\":\""
+                    + java.util.Base64.getEncoder().encodeToString(Sealing.randomBytes(16)) + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Repository.open(s3("planted"), TestTrees.PASSWORD).close())
+                .hasMessageStartingWith("none of the 32 key slots of s3://vault/planted tried");
+        Counting counted = new Counting(s3("planted"));
+        try (Repository repo = Repository.open(new MetadataCache(counted, root, MetadataCache.MOST_BYTES), TestTrees.PASSWORD)) {
+            assertThat(repo.keySlotInUse()).isEqualTo(real);
+        }
+        assertThat(counted.of("keys")).as("key slots read").isOne();
+
+        for (int i = 3; i < 40; i++) {
+            store.delete("keys/" + String.format("%032x", i));
+        }
+        Files.writeString(remembered, String.format("%032x", 1)); // a slot this password does not open
+        counted = new Counting(s3("planted"));
+        try (Repository repo = Repository.open(new MetadataCache(counted, root, MetadataCache.MOST_BYTES), TestTrees.PASSWORD)) {
+            assertThat(repo.keySlotInUse()).isEqualTo(real);
+        }
+        assertThat(counted.of("keys")).as("the one remembered, then the four").isEqualTo(5);
+        assertThat(remembered).hasContent(real);
+    }
 }

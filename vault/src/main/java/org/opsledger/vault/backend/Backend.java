@@ -33,6 +33,18 @@ public interface Backend extends AutoCloseable {
     default void indexRead(java.util.function.Predicate<String> indexed) {
     }
 
+    /**
+     * The ID of the key slot that opened this repository last on this host, which opening tries first; null when
+     * nothing here remembers one. This default remembers none; a {@link org.opsledger.vault.cache.MetadataCache} does.
+     */
+    default String keySlotOpenedLast() {
+        return null;
+    }
+
+    /** Key slot {@code id} opened the repository: remembered for {@link #keySlotOpenedLast} where anything here remembers. */
+    default void keySlotOpened(String id) {
+    }
+
     byte[] readRange(String name, long offset, int length);
 
     /**

@@ -45,6 +45,16 @@ public abstract class DelegatingBackend implements Backend {
     }
 
     @Override
+    public String keySlotOpenedLast() {
+        return store.keySlotOpenedLast();
+    }
+
+    @Override
+    public void keySlotOpened(String id) {
+        store.keySlotOpened(id);
+    }
+
+    @Override
     public byte[] readRange(String name, long offset, int length) {
         return store.readRange(name, offset, length);
     }

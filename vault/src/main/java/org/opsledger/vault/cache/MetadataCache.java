@@ -353,6 +353,40 @@ public final class MetadataCache extends DelegatingBackend {
         dropAllBut("data", indexed);
     }
 
+    /** The file of {@code ROOT/<id>} that holds the ID of the key slot that opened the repository last here. */
+    private static final String KEY_SLOT = "key-slot";
+    private static final Pattern SLOT_ID = Pattern.compile("[0-9a-f]{32}");
+
+    /**
+     * The key slot that opened this repository last on this host, if this user's cache of it says so: slots planted in
+     * the store (no password needed) are then not tried before it (docs/vault-format.md §3). What the store's writer can
+     * do to it: change the config's ID (nothing remembered is found, every slot is tried as without a cache) or the
+     * slot's file (it fails, and every slot is tried); never choose what is tried first, which only this user may write.
+     */
+    @Override
+    public String keySlotOpenedLast() {
+        OwnDirectory d = dir;
+        try {
+            String id = d == null ? null : new String(d.read(KEY_SLOT, 64), StandardCharsets.US_ASCII).strip();
+            return id != null && SLOT_ID.matcher(id).matches() ? id : null;
+        } catch (IOException | RuntimeException none) {
+            return null;
+        }
+    }
+
+    @Override
+    public void keySlotOpened(String id) {
+        OwnDirectory d = dir;
+        if (d == null || !writing || !SLOT_ID.matcher(id).matches() || id.equals(keySlotOpenedLast())) {
+            return;
+        }
+        try {
+            d.writeWhole(PARTIAL + UUID.randomUUID(), (id + "\n").getBytes(StandardCharsets.US_ASCII), d, KEY_SLOT);
+        } catch (IOException | RuntimeException e) {
+            // not remembered: every slot is tried next time, as without a cache
+        }
+    }
+
     /** Deletes the copies kept under {@code d} ("index", "snapshots", "data") whose names {@code keep} refuses. */
     private void dropAllBut(String d, Predicate<String> keep) {
         for (String name : kept(dir, d)) {
@@ -565,7 +599,7 @@ public final class MetadataCache extends DelegatingBackend {
                         }
                     }
                     d.deleteDirectory(name);
-                } else if (a.isRegularFile() && (HEX_64.matcher(name).matches() || name.startsWith(PARTIAL))) {
+                } else if (a.isRegularFile() && (HEX_64.matcher(name).matches() || name.startsWith(PARTIAL) || name.equals(KEY_SLOT))) {
                     d.delete(name);
                 }
             } catch (IOException | RuntimeException notOurs) {

@@ -329,6 +329,7 @@ public final class Repository implements AutoCloseable {
         repo.slotInUseLabel = label;
         repo.slotInUseLabelAuthentic = true;
         repo.slotInUseFile = slotFile;
+        backend.keySlotOpened(slotId);
         return repo;
     }
 
@@ -373,7 +374,26 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("repository format version " + config.version()
                     + " is not supported (this build reads 1 to " + RepositoryConfig.VERSION + ")");
         }
+        String last = keySlot == null ? backend.keySlotOpenedLast() : null;
+        if (last != null) { // this host's cache remembers the slot that opened it last: tried first, alone (§3)
+            try {
+                return unlocked(backend, config, password, compressionLevel, List.of(namedKeySlot(backend, last)), last);
+            } catch (BackendException | Cancelled e) {
+                throw e;
+            } catch (VaultException notNow) { // gone, replaced, another password's: every slot is tried, as without it
+            }
+        }
         List<SlotFile> slots = keySlot == null ? readKeySlots(backend) : List.of(namedKeySlot(backend, keySlot));
+        return unlocked(backend, config, password, compressionLevel, slots, keySlot);
+    }
+
+    /**
+     * The repository opened with the first of {@code slots} that {@code password} opens, cheapest first, at most
+     * {@link #MAX_SLOTS_TRIED}; {@code keySlot}: the one slot named, or null. The slot that opens is remembered on this
+     * host ({@link Backend#keySlotOpened}).
+     */
+    private static Repository unlocked(Backend backend, RepositoryConfig config, char[] password, int compressionLevel,
+                                       List<SlotFile> slots, String keySlot) {
         if (slots.isEmpty()) { // not a wrong password: no password can open it
             throw new VaultException("repository " + backend.location() + " has no key slot: it was disposed of, or its keys/ were"
                     + " deleted; nothing in it can be decrypted");
@@ -418,6 +438,7 @@ public final class Repository implements AutoCloseable {
                         + " operators' (`vault check` names the slots no journal entry records; `vault key remove ID`), or have it tried"
                         + " alone: OPSLEDGER_VAULT_KEY_SLOT=" + repo.slotInUse + " (or --key-slot)");
             }
+            backend.keySlotOpened(repo.slotInUse);
             return repo;
         }
         if (keyringFailed != null) {
