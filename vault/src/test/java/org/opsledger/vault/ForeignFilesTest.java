@@ -218,8 +218,9 @@ class ForeignFilesTest {
             assertThat(said).isEmpty();
         }
         Files.writeString(dir.resolve("keys/" + slotId.substring(0, 8) + "0".repeat(24)), real); // beside it, sharing its prefix
+        Files.writeString(dir.resolve("keys/" + slotId.toUpperCase(java.util.Locale.ROOT)), real); // its whole ID, in upper case
         assertThatThrownBy(() -> opening.apply(slotId.substring(0, 8))).isInstanceOf(VaultException.class)
-                .hasMessage("the key slot prefix " + slotId.substring(0, 8) + " (named by --key-slot or OPSLEDGER_VAULT_KEY_SLOT) begins 2"
+                .hasMessage("the key slot prefix " + slotId.substring(0, 8) + " (named by --key-slot or OPSLEDGER_VAULT_KEY_SLOT) begins 3"
                         + " slots of " + dir + ": give the slot's whole ID (32 hex digits: `vault key list --json`)");
         try (Repository repo = opening.apply(slotId)) {
             assertThat(repo.keySlotInUse()).as("the whole ID is no prefix").isEqualTo(slotId);

@@ -470,8 +470,8 @@ public final class Repository implements AutoCloseable {
     static final String NAMED_SLOT = "--key-slot or OPSLEDGER_VAULT_KEY_SLOT";
 
     /**
-     * The slot {@code idOrPrefix} names in keys/, read and checked, no other read: its whole ID (a file's name, in either
-     * case), else a prefix of at least {@link ObjectId#MIN_PREFIX} hex digits only it has. A prefix a planted slot shares
+     * The slot {@code idOrPrefix} names in keys/, read and checked, no other read: its whole ID (a file's name), else a
+     * prefix of at least {@link ObjectId#MIN_PREFIX} hex digits only it has. A prefix a planted slot shares
      * is refused as ambiguous (anyone able to write to the store sees the names and can plant one): the whole ID is not.
      */
     private static SlotFile namedKeySlot(Backend backend, String idOrPrefix) {
@@ -480,7 +480,8 @@ public final class Repository implements AutoCloseable {
             throw new VaultException("the key slot named by " + NAMED_SLOT + " is empty: give a slot's ID (`vault key list`), or unset it");
         }
         List<String> names = filesDirectlyIn(backend, "keys");
-        List<String> match = names.stream().filter(n -> n.substring("keys/".length()).equalsIgnoreCase(idOrPrefix)).toList();
+        // the whole ID as given, before any case: a copy planted under its upper-case name made it a prefix of two
+        List<String> match = names.stream().filter(n -> n.equals("keys/" + idOrPrefix)).toList();
         if (match.isEmpty() && ObjectId.isPrefix(idOrPrefix)) {
             String prefix = "keys/" + idOrPrefix.toLowerCase(java.util.Locale.ROOT);
             match = names.stream().filter(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith(prefix)).toList();
