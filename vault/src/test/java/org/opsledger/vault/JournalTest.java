@@ -326,6 +326,32 @@ class JournalTest {
         }
     }
 
+    /**
+     * A recovery test every six months on the same day (cron's `0 3 1 1,7 *`) is not warned of on the day the next one is due:
+     * six months from July to January are 184 days, and a count of 183 called the July test "more than six months ago"
+     * from 31 December, before the January one could run (f5's years of one repository). The warning comes once six
+     * calendar months and a day have passed (IS.012 6.6.4; the policy's 2.11).
+     */
+    @Test
+    void aRecoveryTestSixCalendarMonthsAgoIsWarnedOfOnlyOnceTheDayItWasDueHasPassed() throws Exception {
+        Path data = TestTrees.sample(tmp.resolve("src/data"));
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+            Journal journal = new Journal(repo);
+            journal.record(entry(Operation.RESTORE, Outcome.OK, Instant.parse("2026-07-01T01:00:00Z"), true, "restored; verified"));
+            for (String notYet : List.of("2026-12-31T01:30:00Z", "2027-01-01T00:30:00Z", "2027-01-01T23:59:00Z", "2027-01-02T00:59:00Z")) {
+                assertThat(journal.read().recoveryWarning(Instant.parse(notYet))).as(notYet).isNull();
+            }
+            assertThat(journal.read().recoveryWarning(Instant.parse("2027-01-02T01:30:00Z")))
+                    .startsWith("the last verified restore in the journal ended 2026-07-01, more than six months ago");
+
+            journal.record(entry(Operation.RESTORE, Outcome.OK, Instant.parse("2026-08-31T01:00:00Z"), true, "restored; verified"));
+            assertThat(journal.read().recoveryWarning(Instant.parse("2027-02-28T12:00:00Z"))).as("a month's last day").isNull();
+            assertThat(journal.read().recoveryWarning(Instant.parse("2027-03-01T12:00:00Z"))).as("28 February and a day")
+                    .startsWith("the last verified restore in the journal ended 2026-08-31");
+        }
+    }
+
     @Test
     void checkNamesEachSourceWhoseNewestBackupFailed() throws Exception {
         try (Repository repo = TestTrees.newRepo(dir)) {

@@ -1,7 +1,8 @@
 package org.opsledger.vault.journal;
 
-import java.time.Duration;
 import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,9 +38,11 @@ public final class Journal {
     public static final int FORMAT = 4;
     /**
      * The longest a recovery may go untested: the policy's 2.11 asks for backup and recovery procedures to be tested
-     * semi-annually at a minimum (IS.012 6.6.4: at least annually).
+     * semi-annually at a minimum (IS.012 6.6.4: at least annually). Calendar months: a test on the same day every six
+     * months is 184 days from July to January, which a count of 183 days called late from 31 December; it is warned of
+     * once a day has passed after the day it was due (the hour the job runs, days counted in another zone).
      */
-    public static final Duration TEST_EVERY = Duration.ofDays(183);
+    public static final Period TEST_EVERY = Period.ofMonths(6);
 
     private final Repository repo;
 
@@ -209,9 +212,11 @@ public final class Journal {
             return Optional.ofNullable(newestVerifiedRestore);
         }
 
-        /** True when no restore was verified within {@link #TEST_EVERY} before {@code now}. */
+        /** True when no restore was verified within {@link #TEST_EVERY} and a day before {@code now}. */
         public boolean recoveryUntested(Instant now) {
-            return lastVerifiedRestore().map(e -> e.finished().isBefore(now.minus(TEST_EVERY))).orElse(true);
+            // IS.012 6.6.4, the policy's 2.11: tested every six months
+            return lastVerifiedRestore().map(e -> e.finished().atOffset(ZoneOffset.UTC).plus(TEST_EVERY).plusDays(1).toInstant()
+                    .isBefore(now)).orElse(true);
         }
 
         /** What to tell the operator when {@link #recoveryUntested}, else null. */
