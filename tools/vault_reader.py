@@ -560,7 +560,9 @@ def backdated(entries, rewritten=frozenset()):
             while n and n[1] in ahead:  # its namer dated ahead read it before the check that named that one began
                 n = first_named.get(n[1])
                 named_at = n[0] if n else None
-            missed = [(t, c, ce) for t, (c, ce) in sorted(checks.items()) if t > ended + SKEW and (named_at is None or t < named_at)]
+            # but for a check that read it through the checks it read (the one naming it, on a clock ahead of its own)
+            missed = [(t, c, ce) for t, (c, ce) in sorted(checks.items()) if t > ended + SKEW and (named_at is None or t < named_at)
+                      and d not in read_by(c)]
             if not missed: continue
             candidates = [(namer[1], namer[2])] if namer else [(h, he) for _, h, he in heads]
             other = next((oe for o, oe in candidates if apart(o, missed, ended)), None)

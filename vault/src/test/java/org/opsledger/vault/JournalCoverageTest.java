@@ -342,6 +342,33 @@ class JournalCoverageTest {
     }
 
     /**
+     * Two checks one after the other, the second on a host whose clock is 20 seconds behind the first's: the second read
+     * the first's entry, and through it what the first named, so it missed nothing. It was taken for a check that "read
+     * every entry there was and not this one", and every entry the first named that was more than an hour old was called
+     * backdated, an incident, at every check after (f5's years of one repository: a check and a `check
+     * --read-data-subset` in one night, their clocks seconds apart).
+     */
+    @Test
+    void aCheckThatReadTheCheckNamingAnEntryMissedNothingWhateverItsClock() throws Exception {
+        Instant now = Instant.now();
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            Journal journal = new Journal(repo);
+            journal.record(init(repo, now.minusSeconds(3 * 3600)));
+            journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(3 * 3600 - 60), Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
+            Instant first = now.minusSeconds(120);
+            checkAt(repo, first); // names the init and the backup
+            checkAt(repo, first.minusSeconds(20)); // read the first one's entry: its clock 20 seconds behind
+            assertThat(missing(check(repo))).isEmpty();
+            assertThat(missing(check(repo))).as("at every check after").isEmpty();
+
+            JournalEntry forged = verifiedRestore(now.minusSeconds(2 * 3600)); // written now, dated before both checks
+            journal.record(forged);
+            assertThat(missing(check(repo))).singleElement().asString().startsWith("journal entry backdated: the restore on web-2 started "
+                    + Journal.utc(forged.started()));
+        }
+    }
+
+    /**
      * `vault init` on a clock 30 days ahead made every entry of the next 30 days "dated before the repository's init", the
      * verified restore too (h2's F2): the init dated ahead is named, and entries dated before it are not backdated by it.
      */

@@ -576,7 +576,8 @@ public final class Coverage {
     /**
      * The entries dated where they cannot be (§13, "Backdated entries"), oldest first: before the repository's init (but
      * for a hold an older build's tier dated at the near-line hold's start), or ended more than {@link #SKEW} before a
-     * check began that did not read them, no check before it having named them. Every check reads every entry there is.
+     * check began that did not read them, no check before it having named them (a check that read the check naming one, on
+     * a clock ahead of its own, read it). Every check reads every entry there is.
      */
     public List<Backdated> backdated() {
         return backdated(aheadDigests()); // they bound nothing
@@ -624,7 +625,9 @@ public final class Coverage {
                 if (!ended.plus(SKEW).isBefore(namedAt)) {
                     continue;
                 }
-                var missed = checks.subMap(ended.plus(SKEW), false, namedAt, false).values();
+                // but for one that read it through the checks it read (the check naming it, on a clock ahead of this one's)
+                List<Named> missed = checks.subMap(ended.plus(SKEW), false, namedAt, false).values().stream()
+                        .filter(c -> !lines.read(c).contains(key(e.digest()))).toList();
                 if (missed.isEmpty()) {
                     continue;
                 }
@@ -652,8 +655,13 @@ public final class Coverage {
         /** By the two checks' digests, when the newest entry both read ended: where their lines forked; MIN where none. */
         private final Map<List<Long>, Instant> forks = new HashMap<>();
 
+        /** The entries {@code check} read: those it named, and what the checks among them named in turn. */
+        Set<Long> read(Named check) {
+            return readBy.computeIfAbsent(key(check.digest()), n -> gather(n, coversOf).covered());
+        }
+
         boolean apart(Named check, java.util.Collection<Named> missed, Instant ended) {
-            Set<Long> read = readBy.computeIfAbsent(key(check.digest()), n -> gather(n, coversOf).covered());
+            Set<Long> read = read(check);
             if (missed.stream().anyMatch(c -> read.contains(key(c.digest())))) {
                 return false; // it read a check that missed the entry: one line, and the entry was written after that check read
             }
