@@ -205,6 +205,14 @@ class JournalCoverageTest {
                 List.of(), false, 0, "checked", null).covering(checker.journalCovers()));
     }
 
+    /** The repository's init three hours before {@code now} and a full backup a minute after it; its journal. */
+    private static Journal initAndBackup(Repository repo, Instant now) {
+        Journal journal = new Journal(repo);
+        journal.record(init(repo, now.minusSeconds(3 * 3600)));
+        journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(3 * 3600 - 60), Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
+        return journal;
+    }
+
     /** The repository's init entry, dated {@code started}, naming its key slot as init's does. */
     private static JournalEntry init(Repository repo, Instant started) {
         return entry(Operation.INIT, "web-1", started, Outcome.OK, "created repository " + repo.config().id() + " (format 6); key slot "
@@ -324,9 +332,7 @@ class JournalCoverageTest {
     void aCheckOnAClockAheadIsNamedAndTheRightClocksEntriesAfterItAreNotBackdated() throws Exception {
         Instant now = Instant.now();
         try (Repository repo = TestTrees.newRepo(dir)) {
-            Journal journal = new Journal(repo);
-            journal.record(init(repo, now.minusSeconds(3 * 3600)));
-            journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(3 * 3600 - 60), Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
+            Journal journal = initAndBackup(repo, now);
             Instant ahead = now.plus(java.time.Duration.ofDays(2));
             checkAt(repo, ahead); // the weekly check, on a bad NTP day
             journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(60), Outcome.OK, "snapshot 2b3c4d5e saved"));
@@ -352,9 +358,7 @@ class JournalCoverageTest {
     void aCheckThatReadTheCheckNamingAnEntryMissedNothingWhateverItsClock() throws Exception {
         Instant now = Instant.now();
         try (Repository repo = TestTrees.newRepo(dir)) {
-            Journal journal = new Journal(repo);
-            journal.record(init(repo, now.minusSeconds(3 * 3600)));
-            journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(3 * 3600 - 60), Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
+            Journal journal = initAndBackup(repo, now);
             Instant first = now.minusSeconds(120);
             checkAt(repo, first); // names the init and the backup
             checkAt(repo, first.minusSeconds(20)); // read the first one's entry: its clock 20 seconds behind
@@ -399,9 +403,7 @@ class JournalCoverageTest {
     void aCheckWrittenEarlyToDiscountTheInitOrAChecksLeavesAnError() throws Exception {
         Instant now = Instant.now();
         try (Repository repo = TestTrees.newRepo(dir)) {
-            Journal journal = new Journal(repo);
-            journal.record(init(repo, now.minusSeconds(3 * 3600)));
-            journal.record(entry(Operation.BACKUP, "web-1", now.minusSeconds(3 * 3600 - 60), Outcome.OK, "snapshot 1a2b3c4d saved (full)"));
+            Journal journal = initAndBackup(repo, now);
             journal.record(verifiedRestore(now.minusSeconds(5 * 3600)));
             checkAt(repo, now.minusSeconds(6 * 3600)); // names the init, the backup and the restore
             for (int i = 0; i < 2; i++) {
