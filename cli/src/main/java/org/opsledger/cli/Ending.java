@@ -59,14 +59,24 @@ public final class Ending {
      * doubling heaps: a tester's).
      */
     public static Optional<Reason> of(Throwable failure) {
+        OutOfMemoryError e = outOfMemoryIn(failure);
+        return e == null ? Optional.empty() : Optional.of(e.getMessage() != null && e.getMessage().contains("unable to create native thread")
+                ? new Reason(OneLineErrors.noThread(e), 1)
+                : outOfMemoryReason());
+    }
+
+    /**
+     * The OutOfMemoryError among {@code failure}'s causes (itself included), or null: a worker's comes wrapped, and one
+     * thrown while a class or zstd-jni's library loaded comes inside the LinkageError, which said "cannot load zstd-jni's
+     * native library (Java heap space) … mounted noexec", exit 1, of a heap too small (CI, VaultOutOfMemoryTest).
+     */
+    public static OutOfMemoryError outOfMemoryIn(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof OutOfMemoryError e) {
-                return Optional.of(e.getMessage() != null && e.getMessage().contains("unable to create native thread")
-                        ? new Reason(OneLineErrors.noThread(e), 1)
-                        : outOfMemoryReason());
+                return e;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     /**

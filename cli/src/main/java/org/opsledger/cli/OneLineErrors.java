@@ -72,10 +72,13 @@ public final class OneLineErrors implements IExecutionExceptionHandler, IParamet
      */
     /**
      * {@link #cannotLoad}'s line for the class or library that did not load in {@code failure}'s causes (on a worker thread
-     * it comes wrapped), or null: the line on stderr, and the one a command's journal entry keeps (a backup's kept "backup
+     * it comes wrapped), or null (also where the heap ran out while it loaded): the line on stderr, and the one a command's journal entry keeps (a backup's kept "backup
      * failed: java.lang.ExceptionInInitializerError: …"; a tester's).
      */
     public static String cannotLoadIn(Throwable failure) {
+        if (Ending.outOfMemoryIn(failure) != null) {
+            return null; // out of heap while it loaded: Ending's line, which names the remedy
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof LinkageError link) {
                 return cannotLoad(link);

@@ -79,6 +79,9 @@ public final class OpsLedgerCommand implements CommandPath.Parent {
         } catch (OutOfMemoryError e) { // picocli hands exceptions to OneLineErrors, errors come here
             return Ending.with(Ending.of(e).orElseThrow(), cmd.getErr()::println);
         } catch (LinkageError e) { // zstd-jni's library, unpacked to a noexec or full /tmp (hardened hosts): a stack trace (helpers')
+            if (Ending.outOfMemoryIn(e) != null) { // the heap ran out while it loaded: not a load problem
+                return Ending.with(Ending.of(e).orElseThrow(), cmd.getErr()::println);
+            }
             String line = OneLineErrors.cannotLoad(e);
             Ending.because(line, 1);
             cmd.getErr().println("opsledger: " + line);

@@ -31,6 +31,20 @@ class OneLineErrorsTest {
      * Under an address-space limit (ulimit -v) the loader cannot map zstd-jni's library: that was given the noexec advice
      * (a tester's). Where /tmp is noexec the same words end "Operation not permitted".
      */
+    /**
+     * The heap ran out while zstd-jni's library loaded (CI, a 12 MiB heap): it said "cannot load zstd-jni's native library
+     * (Java heap space) … mounted noexec", exit 1, where the launcher runs a command out of heap again in a larger one.
+     */
+    @Test
+    void aHeapThatRanOutWhileALibraryLoadedIsOutOfMemoryNotALoadProblem() {
+        LinkageError loading = new ExceptionInInitializerError(new OutOfMemoryError("Java heap space"));
+        assertThat(OneLineErrors.cannotLoadIn(loading)).isNull();
+        assertThat(OneLineErrors.cannotLoadIn(new java.util.concurrent.ExecutionException(loading))).as("a worker's, wrapped").isNull();
+        assertThat(Ending.outOfMemoryIn(new RuntimeException(loading))).hasMessage("Java heap space");
+        assertThat(Ending.of(loading)).get().extracting(Ending.Reason::exitCode).isEqualTo(4);
+        assertThat(OneLineErrors.cannotLoadIn(new ExceptionInInitializerError(new RuntimeException("noexec")))).startsWith("cannot load");
+    }
+
     @Test
     void aLibraryThatCannotBeMappedForWantOfAddressSpaceNamesTheLimit() {
         String line = OneLineErrors.cannotLoad(new UnsatisfiedLinkError("/tmp/libzstd-jni-1.5.7-6.so: /tmp/libzstd-jni-1.5.7-6.so:"

@@ -202,6 +202,11 @@ final class BackupCommand implements Callable<Integer> {
                 }
             } catch (Exception e) { // IS.012 6.6.5: a failed backup is recorded too
                 // a library that did not load as stderr says it, not "backup failed: java.lang.ExceptionInInitializerError" (a tester's)
+                OutOfMemoryError heap = org.opsledger.cli.Ending.outOfMemoryIn(e);
+                if (heap != null) { // a worker's, wrapped: journalled as out of heap, and ended as one (exit 4: the launcher runs it again)
+                    journal.failed(e);
+                    throw heap;
+                }
                 String cannotLoad = org.opsledger.cli.OneLineErrors.cannotLoadIn(e);
                 throw journal.failed(cannotLoad != null ? new CliException(cannotLoad) : e instanceof VaultException || e instanceof CliException
                         ? (RuntimeException) e : new CliException("backup failed: " + TerminalText.escape(String.valueOf(e.getMessage()))));
