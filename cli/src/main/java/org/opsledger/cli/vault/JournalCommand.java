@@ -35,6 +35,9 @@ import picocli.CommandLine.Option;
                 "on stderr and the others are listed (exit code 3)."})
 final class JournalCommand implements Callable<Integer> {
 
+    /** How many marked entries to acknowledge are named under the table, each with its digest, as check names ten. */
+    static final int ACKNOWLEDGEABLE_NAMED = 10;
+
     @Mixin
     RepoOptions repo;
 
@@ -67,7 +70,8 @@ final class JournalCommand implements Callable<Integer> {
     String verifyAnchor;
 
     @Option(names = "--acknowledge", paramLabel = "ENTRY", description = {"Acknowledge what `vault check` finds of this entry (its digest,"
-            + " as check names it: `(entry 9f3c0e4a1b2d5c6e)`, or 8 or more of its first hex digits): dated in the future (a host's"
+            + " as check names it: `(entry 9f3c0e4a1b2d5c6e)`, and this command under the table for an entry it marks, or 8 or more"
+            + " of its first hex digits): dated in the future (a host's"
             + " clock ran ahead), on two lines of checks (copies merged back) or with fields dropped (an older build's prune).",
             "Writes a journal entry naming it, --reason and --by; check then names it in one warning, who and why, at every check"
             + " (docs/vault-format.md §13). An entry altered or backdated is not acknowledged: an incident."})
@@ -169,10 +173,19 @@ final class JournalCommand implements Callable<Integer> {
             }
             if (!marked.isEmpty()) {
                 JournalEntry first = marked.getFirst();
-                Output.out().println("warning: " + marked.size() + " entr(ies) marked [altered], [backdated], [two lines] or [fields dropped]:"
-                        + " `vault check` finds them not as a check read them, or dated before checks that did not read them; what they"
-                        + " say is not evidence (first: " + TerminalText.escape(found.apply(first).found())
-                        + "; IS.012 6.6.5, docs/vault-format.md §13)");
+                Output.out().println("warning: " + marked.size() + " entr(ies) marked [altered], [backdated], [two lines], [fields dropped]"
+                        + " or [" + Coverage.DATED_AHEAD + "]: `vault check` finds them not as a check read them, or dated before checks"
+                        + " that did not read them or after checks that read them; what they say is not evidence (first: "
+                        + TerminalText.escape(found.apply(first).found()) + "; IS.012 6.6.5, docs/vault-format.md §13)");
+            }
+            // the digest to acknowledge, for the findings an operator may acknowledge (§13): check's line had it, the table not
+            List<Coverage.Finding> toAcknowledge = marked.stream().map(found).filter(Coverage.Finding::acknowledgeable).distinct().toList();
+            toAcknowledge.stream().limit(ACKNOWLEDGEABLE_NAMED).forEach(f -> Output.out().println("entry " + f.entry() + ", marked ["
+                    + f.kind() + "]: " + TerminalText.escape(f.found()) + "; once you know why, `vault journal --acknowledge " + f.entry()
+                    + " --reason WHY` records it"));
+            if (toAcknowledge.size() > ACKNOWLEDGEABLE_NAMED) {
+                Output.out().println((toAcknowledge.size() - ACKNOWLEDGEABLE_NAMED) + " more marked entr(ies) to acknowledge: `vault"
+                        + " journal --json` gives each its digest (`checkFinds.entry`)");
             }
             shown.stream().map(ack).filter(a -> a != null).distinct().forEach(a -> Output.out().println("entry " + a.entry() + ", marked"
                     + " [acknowledged], " + a.kind() + ": " + TerminalText.escape(a.said())));

@@ -186,9 +186,11 @@ class JournalDeletionTest {
         assertThat(listed.out().lines().filter(l -> l.contains("  backup  ") && l.contains("  failed  "))).singleElement().asString()
                 .contains("  [altered] ");
         assertThat(listed.out().lines().filter(l -> l.contains("  restore  "))).singleElement().asString().contains("  [backdated] restored 1 files");
-        assertThat(listed.out()).contains("warning: 2 entr(ies) marked [altered], [backdated], [two lines] or [fields dropped]: `vault check`"
-                + " finds them not as a check read them, or dated before checks that did not read them; what they say is not evidence"
+        assertThat(listed.out()).contains("warning: 2 entr(ies) marked [altered], [backdated], [two lines], [fields dropped] or [dated in the"
+                + " future]: `vault check` finds them not as a check read them, or dated before checks that did not read them or after"
+                + " checks that read them; what they say is not evidence"
                 + " (first: the restore on web-2 started " + Journal.utc(restored));
+        assertThat(listed.out()).as("altered and backdated are incidents, not acknowledged").doesNotContain("--acknowledge");
         JsonNode entries = org.opsledger.vault.VaultJson.MAPPER.readTree(vault("journal", "--json").out()).get("entries");
         assertThat(entries).filteredOn(e -> e.has("checkFinds")).extracting(e -> e.get("operation").asText() + " "
                 + e.get("checkFinds").get("kind").asText()).containsExactlyInAnyOrder("backup altered", "restore backdated");
@@ -222,6 +224,20 @@ class JournalDeletionTest {
         assertThat(said.find()).as(check.out()).isTrue();
         String entry = said.group(1);
         assertThat(check.err()).contains("an entry dated in the future: find the host whose clock ran ahead");
+        // `vault journal` marks it as check finds it, and names its digest to acknowledge (it showed it unmarked, no digest)
+        CliRun marked = vault("journal");
+        assertThat(marked.out().lines().filter(l -> l.contains("  vm-7  "))).singleElement().asString()
+                .contains("  [dated in the future] checked");
+        assertThat(marked.out()).contains("warning: 1 entr(ies) marked [altered], [backdated], [two lines], [fields dropped] or [dated in"
+                + " the future]: ").contains("entry " + entry + ", marked [dated in the future]: the check on vm-7 started " + Journal.utc(ahead)
+                + " (entry " + entry + ") is dated after ").contains("; once you know why, `vault journal --acknowledge " + entry
+                + " --reason WHY` records it");
+        JsonNode findings = org.opsledger.vault.VaultJson.MAPPER.readTree(vault("journal", "--json").out()).get("entries");
+        assertThat(findings).filteredOn(e -> e.has("checkFinds")).singleElement().satisfies(e -> {
+            assertThat(e.get("host").asText()).isEqualTo("vm-7");
+            assertThat(e.get("checkFinds").get("kind").asText()).isEqualTo("dated in the future");
+            assertThat(e.get("checkFinds").get("entry").asText()).isEqualTo(entry);
+        });
 
         Set<Path> before = singles();
         CliRun unknown = vault("journal", "--acknowledge", "0123456789abcdef", "--reason", "looked");
@@ -250,6 +266,7 @@ class JournalDeletionTest {
         }
         CliRun listed = vault("journal");
         assertThat(listed.out().lines().filter(l -> l.contains("[acknowledged] checked"))).hasSize(1);
+        assertThat(listed.out()).doesNotContain("[dated in the future]").doesNotContain("--acknowledge " + entry);
         assertThat(listed.out()).contains("entry " + entry + ", marked [acknowledged], dated in the future: acknowledged on ");
         JsonNode entries = org.opsledger.vault.VaultJson.MAPPER.readTree(vault("journal", "--json").out()).get("entries");
         assertThat(entries).filteredOn(e -> e.has("acknowledged")).singleElement().satisfies(e -> {

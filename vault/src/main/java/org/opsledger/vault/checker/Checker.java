@@ -603,8 +603,7 @@ public final class Checker {
 
     /** " is dated after this check began", or " is dated after the check of … on … ended, which read it". */
     private static String datedAfter(Coverage.Ahead a) {
-        return a.readBy() == null ? " is dated after this check began" : " is dated after the check of " + Journal.utc(a.readBy().started())
-                + (a.readBy().host() == null ? "" : " on " + a.readBy().host()) + " ended, which read it";
+        return a.datedAfter("this check began");
     }
 
     /**

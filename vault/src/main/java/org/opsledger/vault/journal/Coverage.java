@@ -218,10 +218,16 @@ public final class Coverage {
     /**
      * What check finds of an entry as the journal holds it now (§13), for `vault journal` to show beside it:
      * {@code kind} "altered", "backdated" (both errors of check), "two lines" or "fields dropped" (its warnings: a copy
-     * merged back, or backdated; an older build's prune, or a password holder, took out its key slot and login);
-     * {@code found}, the entry named as check's line names it and what that line says of it.
+     * merged back, or backdated; an older build's prune, or a password holder, took out its key slot and login) or
+     * "dated in the future" (a check or init dated after a clock that followed it: an error of check, until acknowledged);
+     * {@code entry}, its digest, as check names it and `vault journal --acknowledge` takes it; {@code found}, the entry
+     * named as check's line names it and what that line says of it.
      */
-    public record Finding(String kind, String found) {
+    public record Finding(String kind, String entry, String found) {
+        /** Whether `vault journal --acknowledge` takes it ({@link #ACKNOWLEDGEABLE}); an entry altered or backdated is an incident. */
+        public boolean acknowledgeable() {
+            return ACKNOWLEDGEABLE.contains(kind);
+        }
     }
 
     /** The kinds of {@link Finding}, as check's lines and `vault journal`'s marks say them, and an acknowledgement names them. */
@@ -384,21 +390,26 @@ public final class Coverage {
     }
 
     /**
-     * {@link #altered} and {@link #backdated} (check's own verification) by the entry each names, as it is here: the
-     * whole content digest ({@link Content#whole}) of each entry that is not as a check read it (an entry of the digest
-     * a line names, with other content), or is dated where it cannot be. Altered first, where both.
+     * {@link #altered}, {@link #backdated} and {@link #datedAhead} (check's own verification) by the entry each names, as
+     * it is here: the whole content digest ({@link Content#whole}) of each entry that is not as a check read it (an entry
+     * of the digest a line names, with other content), or is dated where it cannot be. Altered first, then backdated,
+     * where more than one.
      */
     public Map<Long, Finding> findings() {
         Map<Long, Finding> found = new HashMap<>();
         for (Altered a : altered()) {
             for (Here h = here.get(key(a.entry().digest())); h != null; h = h.next()) {
                 found.putIfAbsent(h.named().content().whole(), new Finding(a.olderBuild() ? FIELDS_DROPPED : ALTERED,
-                        a.entry().said() + ", " + a.found()));
+                        a.entry().digest(), a.entry().said() + ", " + a.found()));
             }
         }
         for (Backdated b : backdated()) {
             found.putIfAbsent(b.entry().content().whole(), new Finding(b.twoLines() ? TWO_LINES : BACKDATED,
-                    b.entry().said() + " " + b.found()));
+                    b.entry().digest(), b.entry().said() + " " + b.found()));
+        }
+        for (Ahead a : datedAhead()) { // IS.012 6.6.5: an error of check until acknowledged, as check's entriesDatedAhead says it
+            found.putIfAbsent(a.entry().content().whole(), new Finding(DATED_AHEAD, a.entry().digest(),
+                    a.entry().said() + a.datedAfter("this reading of the journal began")));
         }
         return found;
     }
@@ -409,6 +420,11 @@ public final class Coverage {
      * ran ahead, or by someone with the password. It bounds nothing: the entries dated before it are not backdated by it.
      */
     public record Ahead(Named entry, Named readBy) {
+        /** " is dated after {@code now}" (this check began), or " is dated after the check of … on … ended, which read it". */
+        public String datedAfter(String now) {
+            return readBy == null ? " is dated after " + now : " is dated after the check of " + Journal.utc(readBy.started())
+                    + (readBy.host() == null ? "" : " on " + readBy.host()) + " ended, which read it";
+        }
     }
 
     /** An entry read that a check named. */
