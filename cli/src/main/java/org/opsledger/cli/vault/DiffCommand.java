@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.history.Differ;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -30,7 +31,8 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Repository r = repo.open()) {
+        try (Repository r = repo.open();
+             SharedLock reading = r.readLock("diff")) { // a prune meanwhile deletes no pack this diff reads, a key retire or repair waits
             var listing = r.listSnapshots(); // one listing for both
             var a = select.find(() -> listing.find(from, select.filter()));
             var b = select.find(() -> listing.find(to, select.filter()));

@@ -9,6 +9,7 @@ import org.opsledger.cli.CliException;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.history.Finder;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +39,8 @@ final class FindCommand implements Callable<Integer> {
                     + " holds a '/': give a name" + (name.isEmpty() ? "" : " ('" + TerminalText.escape(name) + "')") + "; each match is listed with its path", 2);
         }
         boolean whole;
-        try (Repository r = repo.open()) {
+        try (Repository r = repo.open();
+             SharedLock reading = r.readLock("find")) { // a prune meanwhile deletes no pack this find reads, a key retire or repair waits
             Repository.SnapshotListing listing = r.listSnapshots();
             var filter = select.filter();
             List<SnapshotRef> snapshots = filter.select(SnapshotsCommand.readableWarningOfTheRest(listing));

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.opsledger.cli.TerminalText;
 import org.opsledger.vault.crypto.ObjectId;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.Node;
 import org.opsledger.vault.snapshot.NodeType;
 import org.opsledger.vault.snapshot.SnapshotPaths;
@@ -36,7 +37,8 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RepoOptions.checkNotEmpty("PATH", path);
-        try (Repository r = repo.open()) {
+        try (Repository r = repo.open();
+             SharedLock reading = r.readLock("ls")) { // a prune meanwhile deletes no pack this ls reads, a key retire or repair waits
             var s = select.find(r, snapshot);
             String rel = SnapshotPaths.relative(path == null ? "" : path);
             List<Node> trail = rel.isEmpty() ? List.of() : SnapshotPaths.trail(s, rel, r::loadTree);

@@ -12,6 +12,7 @@ import org.opsledger.vault.backend.MissingFileException;
 import org.opsledger.vault.history.SnapshotSizes;
 import org.opsledger.vault.index.IndexEntry;
 import org.opsledger.vault.repository.Repository;
+import org.opsledger.vault.repository.SharedLock;
 import org.opsledger.vault.snapshot.SnapshotRef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +27,8 @@ final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean whole;
-        try (Repository r = repo.open()) {
+        try (Repository r = repo.open();
+             SharedLock reading = r.readLock("stats")) { // a prune meanwhile deletes no pack stats reads, a key retire or repair waits
             long stored = 0;
             long raw = 0;
             Map<Integer, Long> blobsPerEpoch = new TreeMap<>();

@@ -1044,6 +1044,36 @@ class VaultCommandTest {
     }
 
     /**
+     * ls, find, diff and stats take the read lock restore takes (TreeReadersBesideAPruneTest: a prune beside them keeps
+     * the packs they read): beside a key retirement, which runs alone and deletes every pack, they are refused before
+     * they print anything, where they read on and stopped at a pack it had deleted, `missing file … data/…`, exit 1 after
+     * partial output (stats: exit 3; a tester's). Once it has ended they run.
+     */
+    @Test
+    void lsFindDiffAndStatsWaitForAKeyRetirement() throws Exception {
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        Files.writeString(data.resolve("new.txt"), "new\n");
+        assertThat(vault("backup", data.toString(), "--allow-same-device").exit()).isZero();
+        List<String[]> readers = List.of(new String[] {"ls", "latest"}, new String[] {"find", "report.txt"},
+                new String[] {"diff", vault("snapshots", "--json").json().get(0).get("id").asString(), "latest"}, new String[] {"stats"});
+        try (Repository r = Repository.open(new org.opsledger.vault.backend.LocalBackend(repo), Files.readString(pw).strip().toCharArray());
+             var retire = r.lock("retire")) {
+            for (String[] reader : readers) {
+                Run refused = vault(reader);
+                assertThat(refused.exit()).as(refused.err()).isEqualTo(1);
+                assertThat(refused.err()).contains("a retire on ").contains("runs alone in the repository: " + reader[0] + " when it has finished");
+                assertThat(refused.out()).isEmpty();
+            }
+        }
+        for (String[] reader : readers) {
+            Run after = vault(reader);
+            assertThat(after.exit()).as(after.err()).isZero();
+            assertThat(after.out()).isNotEmpty();
+        }
+        assertThat(repo.resolve("locks")).isEmptyDirectory();
+    }
+
+    /**
      * `vault dump latest app.sql | psql app`, the docs' restore of a database's dump, failed "no path app.sql in snapshot …"
      * once another database's dump (or a backup of paths) had run after it (h4's): 'latest' with a stream's name is the
      * latest snapshot of that stream.
