@@ -48,11 +48,13 @@ final class HeapWatch {
         Ending.Reason why = Ending.outOfMemoryReason(); // made now: the catch below runs in a full heap
         Thread.ofPlatform().daemon().name("heap-watch").start(() -> {
             try {
-                Thread.sleep(delayMillis);
                 // System.exit asks the logger of java.lang.Runtime whether to log the call: made first in a full heap, it
                 // printed "Runtime.exit(4) logging failed: Java heap space" and "Could not initialize class
-                // jdk.internal.logger.SurrogateLogger" (a helper's). Made here, with the watch's classes, not by a short command.
+                // jdk.internal.logger.SurrogateLogger" (a helper's). Made here (≈25 ms, beside the command, not before it)
+                // and at once: made after the delay, in a heap a command had filled by then, it failed itself and the exit
+                // said "Could not initialize class jdk.internal.logger.BootstrapLogger$DetectBackend" (the CI of 2e83c903).
                 System.getLogger("java.lang.Runtime").isLoggable(System.Logger.Level.DEBUG);
+                Thread.sleep(delayMillis);
                 watch.watch(err, ended);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -109,7 +111,12 @@ final class HeapWatch {
         }
     }
 
+    /** Allocates nothing of its own (no stream): it runs once a second in a heap that may be full. */
     private static long gcMillis(List<GarbageCollectorMXBean> collectors) {
-        return collectors.stream().mapToLong(c -> Math.max(0, c.getCollectionTime())).sum();
+        long millis = 0;
+        for (int i = 0; i < collectors.size(); i++) { // no iterator either
+            millis += Math.max(0, collectors.get(i).getCollectionTime());
+        }
+        return millis;
     }
 }
