@@ -20,6 +20,9 @@ final class NativeXattrs {
         /** Why this JVM cannot reach the calls, or null when it can. */
         String unavailable();
 
+        /** Whether the calls are linked yet: at the first one made, not when the class loads. */
+        boolean linked();
+
         List<String> list(Path p) throws IOException;
 
         byte[] get(Path p, String name) throws IOException;
@@ -53,6 +56,11 @@ final class NativeXattrs {
                     : "this build of the vault was made on a JDK older than 22, without its foreign function calls: build it on JDK 22 or newer";
         }
         return CALLS.unavailable();
+    }
+
+    /** Whether this JVM linked the calls: none made, none linked. */
+    static boolean linked() {
+        return CALLS != null && CALLS.linked();
     }
 
     /** The attribute names of the path. */

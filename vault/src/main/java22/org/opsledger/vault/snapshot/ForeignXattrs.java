@@ -33,45 +33,67 @@ final class ForeignXattrs implements NativeXattrs.Calls {
     private static final int ENODATA = 61;
     private static final int EOPNOTSUPP = 95;
 
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle LLISTXATTR;
-    private static final MethodHandle LGETXATTR;
-    private static final MethodHandle LSETXATTR;
-    private static final MethodHandle LREMOVEXATTR;
-    private static final MethodHandle STRERROR;
     private static final String UNAVAILABLE;
 
     static {
-        MethodHandle list = null, get = null, set = null, remove = null, strerror = null;
         String why = null;
         try {
             Linker linker = Linker.nativeLinker();
             var libc = linker.defaultLookup();
-            Linker.Option errno = Linker.Option.captureCallState("errno");
-            ValueLayout size = ValueLayout.JAVA_LONG; // size_t and ssize_t on the 64-bit Linux the vault runs on
-            list = linker.downcallHandle(libc.find("llistxattr").orElseThrow(),
-                    FunctionDescriptor.of(size, ValueLayout.ADDRESS, ValueLayout.ADDRESS, size), errno);
-            get = linker.downcallHandle(libc.find("lgetxattr").orElseThrow(),
-                    FunctionDescriptor.of(size, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, size), errno);
-            set = linker.downcallHandle(libc.find("lsetxattr").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, size,
-                            ValueLayout.JAVA_INT), errno);
-            remove = linker.downcallHandle(libc.find("lremovexattr").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS), errno);
-            strerror = linker.downcallHandle(libc.find("strerror").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
-                            ValueLayout.JAVA_INT));
+            for (String call : List.of("llistxattr", "lgetxattr", "lsetxattr", "lremovexattr", "strerror")) {
+                libc.find(call).orElseThrow();
+            }
+            if (!ForeignXattrs.class.getModule().isNativeAccessEnabled()) {
+                Downcalls.LLISTXATTR.type(); // linked now: where native access is denied it fails here, and this JVM reaches none
+            }
         } catch (RuntimeException | Error e) { // no libc with these calls (not Linux), or native access denied
-            why = "libc's extended attribute calls are not reachable from this JVM (" + e + ")";
+            Throwable cause = e instanceof ExceptionInInitializerError init && init.getCause() != null ? init.getCause() : e;
+            why = "libc's extended attribute calls are not reachable from this JVM (" + cause + ")";
         }
-        LLISTXATTR = list;
-        LGETXATTR = get;
-        LSETXATTR = set;
-        LREMOVEXATTR = remove;
-        STRERROR = strerror;
         UNAVAILABLE = why;
     }
+
+    /**
+     * The calls' downcall handles, linked at the first call: linking generates classes, which the JIT then compiles, on
+     * the main thread of every backup, and an unchanged re-run whose parent vouches for every attribute makes no call
+     * (docs/performance.md, "Forty-first session"). The symbols and native access are checked when the class loads
+     * ({@link #UNAVAILABLE}): with access enabled, linking these descriptors does not fail.
+     */
+    private static final class Downcalls {
+        static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+        static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        static final MethodHandle LLISTXATTR;
+        static final MethodHandle LGETXATTR;
+        static final MethodHandle LSETXATTR;
+        static final MethodHandle LREMOVEXATTR;
+        static final MethodHandle STRERROR;
+
+        static {
+            Linker linker = Linker.nativeLinker();
+            var libc = linker.defaultLookup();
+            Linker.Option errno = Linker.Option.captureCallState("errno");
+            ValueLayout size = ValueLayout.JAVA_LONG; // size_t and ssize_t on the 64-bit Linux the vault runs on
+            LLISTXATTR = linker.downcallHandle(libc.find("llistxattr").orElseThrow(),
+                    FunctionDescriptor.of(size, ValueLayout.ADDRESS, ValueLayout.ADDRESS, size), errno);
+            LGETXATTR = linker.downcallHandle(libc.find("lgetxattr").orElseThrow(),
+                    FunctionDescriptor.of(size, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, size), errno);
+            LSETXATTR = linker.downcallHandle(libc.find("lsetxattr").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, size,
+                            ValueLayout.JAVA_INT), errno);
+            LREMOVEXATTR = linker.downcallHandle(libc.find("lremovexattr").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS), errno);
+            STRERROR = linker.downcallHandle(libc.find("strerror").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
+                            ValueLayout.JAVA_INT));
+            linked = true;
+        }
+
+        private Downcalls() {
+        }
+    }
+
+    /** Whether {@link Downcalls} is linked: set by its initialiser. */
+    private static volatile boolean linked;
 
     ForeignXattrs() {
     }
@@ -82,15 +104,20 @@ final class ForeignXattrs implements NativeXattrs.Calls {
         return UNAVAILABLE;
     }
 
+    @Override
+    public boolean linked() {
+        return linked;
+    }
+
     /** The attribute names of the path. */
     @Override
     public List<String> list(Path p) throws IOException {
         reachable();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment path = path(arena, p);
-            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment state = arena.allocate(Downcalls.CALL_STATE);
             for (int attempt = 0; ; attempt++) {
-                long n = (long) LLISTXATTR.invokeExact(state, path, MemorySegment.NULL, 0L);
+                long n = (long) Downcalls.LLISTXATTR.invokeExact(state, path, MemorySegment.NULL, 0L);
                 if (n < 0) {
                     throw failure(p, errno(state));
                 }
@@ -98,7 +125,7 @@ final class ForeignXattrs implements NativeXattrs.Calls {
                     return List.of();
                 }
                 MemorySegment buf = arena.allocate(n);
-                long got = (long) LLISTXATTR.invokeExact(state, path, buf, n);
+                long got = (long) Downcalls.LLISTXATTR.invokeExact(state, path, buf, n);
                 if (got < 0 && errno(state) == ERANGE && attempt < 3) {
                     continue; // one was added between the two calls
                 }
@@ -129,9 +156,9 @@ final class ForeignXattrs implements NativeXattrs.Calls {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment path = path(arena, p);
             MemorySegment attribute = arena.allocateFrom(name);
-            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment state = arena.allocate(Downcalls.CALL_STATE);
             for (int attempt = 0; ; attempt++) {
-                long n = (long) LGETXATTR.invokeExact(state, path, attribute, MemorySegment.NULL, 0L);
+                long n = (long) Downcalls.LGETXATTR.invokeExact(state, path, attribute, MemorySegment.NULL, 0L);
                 if (n < 0 && errno(state) == ENODATA) {
                     return null;
                 }
@@ -142,7 +169,7 @@ final class ForeignXattrs implements NativeXattrs.Calls {
                     return new byte[0];
                 }
                 MemorySegment buf = arena.allocate(n);
-                long got = (long) LGETXATTR.invokeExact(state, path, attribute, buf, n);
+                long got = (long) Downcalls.LGETXATTR.invokeExact(state, path, attribute, buf, n);
                 if (got < 0 && errno(state) == ERANGE && attempt < 3) {
                     continue; // it grew between the two calls
                 }
@@ -166,9 +193,9 @@ final class ForeignXattrs implements NativeXattrs.Calls {
     public void set(Path p, String name, byte[] value) throws IOException {
         reachable();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment state = arena.allocate(Downcalls.CALL_STATE);
             MemorySegment v = value.length == 0 ? MemorySegment.NULL : arena.allocateFrom(ValueLayout.JAVA_BYTE, value);
-            int r = (int) LSETXATTR.invokeExact(state, path(arena, p), arena.allocateFrom(name), v, (long) value.length, 0);
+            int r = (int) Downcalls.LSETXATTR.invokeExact(state, path(arena, p), arena.allocateFrom(name), v, (long) value.length, 0);
             if (r != 0) {
                 throw failure(p, errno(state));
             }
@@ -184,8 +211,8 @@ final class ForeignXattrs implements NativeXattrs.Calls {
     public void remove(Path p, String name) throws IOException {
         reachable();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int r = (int) LREMOVEXATTR.invokeExact(state, path(arena, p), arena.allocateFrom(name));
+            MemorySegment state = arena.allocate(Downcalls.CALL_STATE);
+            int r = (int) Downcalls.LREMOVEXATTR.invokeExact(state, path(arena, p), arena.allocateFrom(name));
             if (r != 0 && errno(state) != ENODATA && errno(state) != EOPNOTSUPP) { // none there, or none the filesystem could hold
                 throw failure(p, errno(state));
             }
@@ -212,7 +239,7 @@ final class ForeignXattrs implements NativeXattrs.Calls {
     }
 
     private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+        return (int) Downcalls.ERRNO.get(state, 0L);
     }
 
     /** The JDK's exceptions for what it would throw itself, with the system's words ("Operation not supported"). */
@@ -227,7 +254,7 @@ final class ForeignXattrs implements NativeXattrs.Calls {
 
     private static String strerror(int errno) {
         try {
-            return ((MemorySegment) STRERROR.invokeExact(errno)).getString(0);
+            return ((MemorySegment) Downcalls.STRERROR.invokeExact(errno)).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
         }
