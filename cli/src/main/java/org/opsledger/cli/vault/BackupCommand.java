@@ -490,21 +490,18 @@ final class BackupCommand implements Callable<Integer> {
         // a dump program or its wrapper that logs its environment gets no password or key
         ProcessBuilder pb = org.opsledger.vault.ChildProcess.of(args).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT);
         callersLocale(pb.environment());
+        CommandProcesses processes = CommandProcesses.marking(pb); // every process it starts found again to be ended, a cleanup child forked as it is stopped too
         // SIGTERM or Ctrl-C ends this JVM through its shutdown hooks, not the finally below: a pg_dump left running
         // under cron or a scheduler's timeout, orphaned (a helper's). The hook is in place before the program starts.
         java.util.concurrent.atomic.AtomicReference<Process> started = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicReference<InputStream> output = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread endChild = new Thread(() -> {
-            Process child = started.get();
-            if (child != null) {
-                end(child);
-            }
-        }, "end-stdin-command");
+        Thread endChild = new Thread(processes::end, "end-stdin-command");
         Runtime.getRuntime().addShutdownHook(endChild);
+        boolean saved = false;
         try {
             // started once the backup holds the repository's lock: a backup refused it (a repair running alone) had already
             // started the dump, then killed it (a tester's)
-            return archiver.backupStream(() -> {
+            SnapshotRef snapshot = archiver.backupStream(() -> {
                 org.opsledger.vault.CommandOutput.Started run;
                 try { // its output read until every process holding it has closed it, not only the command (CommandOutput)
                     run = org.opsledger.vault.CommandOutput.start(pb);
@@ -512,12 +509,20 @@ final class BackupCommand implements Callable<Integer> {
                     throw new CliException("cannot run " + program() + ": " + IoReason.of(e));
                 }
                 started.set(run.process());
+                processes.started(run.process());
                 output.set(run.output());
                 if (run.warning() != null) {
                     Output.say("opsledger: warning: " + TerminalText.escape(run.warning()));
                 }
+                // a program that failed leaves no snapshot: what it started is ended then, not read on (a child writing on
+                // kept the backup reading for as long as it wrote, and one that had closed the output ran on after it)
+                run.process().onExit().thenAcceptAsync(ended -> {
+                    if (ended.exitValue() != 0) {
+                        processes.end();
+                    }
+                }, ending -> Thread.ofPlatform().daemon().name("end-failed-command").start(ending));
                 if (StopSignal.received().isPresent()) { // stopped as it started: the hook may have run already
-                    end(run.process());
+                    processes.end();
                 }
                 return run.output();
             }, stdinName, options, () -> {
@@ -531,7 +536,9 @@ final class BackupCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                     throw new CliException("interrupted while waiting for " + program());
                 }
-            }, () -> end(started.get())); // the store refused a pack: the dump is not read to its end (it could run for hours)
+            }, processes::end); // the store refused a pack: the dump is not read to its end (it could run for hours)
+            saved = true;
+            return snapshot;
         } catch (RuntimeException e) {
             // the vault's own stop ended the command (SIGKILL: "exited with status 137", read as the OOM killer's) or closed its
             // stream ("Stream closed"): no failure of its own (a tester's); the hooks say and record what stopped the backup
@@ -543,9 +550,11 @@ final class BackupCommand implements Callable<Integer> {
                     output.get().close(); // before the command is ended
                 }
             } finally {
+                // a backup that failed ends what its program left running, the program gone or not (an empty stream, a
+                // refused pack, a failed program whose children had closed the output)
                 Process p = started.get();
-                if (p != null && p.isAlive()) {
-                    end(p);
+                if (p != null && (!saved || p.isAlive())) {
+                    processes.end();
                 }
                 try {
                     Runtime.getRuntime().removeShutdownHook(endChild);
@@ -553,86 +562,6 @@ final class BackupCommand implements Callable<Integer> {
                     // the JVM is going down: the hook ends the command
                 }
             }
-        }
-    }
-
-    /** How long the command's processes have to end on SIGTERM before they are killed. */
-    static final long TERM_GRACE_MILLIS = 1_000;
-
-    /**
-     * Ends the command and every process it started: a wrapper (`sh -c 'pg_dump …'`) ended alone left its child running
-     * and holding the pipe, which the backup then read to that child's end (a helper's, 121 s of a `sleep 120`). Each is
-     * asked first (SIGTERM), then killed: `-- sudo -u postgres pg_dump hr` ran on, orphaned, after a non-root backup was
-     * stopped, as sudo relays neither SIGSTOP nor SIGKILL and the vault's user may not signal postgres's process; sudo
-     * relays SIGTERM (a tester's). A process still there after is named on stderr.
-     */
-    private static void end(Process p) {
-        // every one stopped first (SIGSTOP), listing again until no new one appears: a stopped process starts no other. A
-        // subshell whose `head` ended between the listing and the kill started its `sleep` unseen, which ran on (in CI).
-        java.util.Set<ProcessHandle> all = new java.util.LinkedHashSet<>(List.of(p.toHandle()));
-        for (int round = 0; round < 20; round++) {
-            List<ProcessHandle> found = p.descendants().toList();
-            boolean grown = all.addAll(found);
-            signal("-STOP", all);
-            if (!grown && round > 0) {
-                break;
-            }
-        }
-        // then each asked to end, and let run to take it (sudo relays it to its program), before the kill
-        signal("-TERM", all);
-        signal("-CONT", all);
-        awaitEach(all, TERM_GRACE_MILLIS);
-        p.destroyForcibly(); // first: a shell whose child died first would run its next command
-        all.forEach(ProcessHandle::destroyForcibly); // SIGKILL ends a stopped process too
-        // and the backup ends after them, not while a kill is still on its way (the fresh-clone CI saw the `sleep 120`
-        // still listed as the backup had exited); two seconds at most for them all
-        if (awaitEach(all, 2_000)) {
-            all.stream().filter(BackupCommand::running).forEach(h -> Output.say("opsledger: process " + h.pid() + " ("
-                    + TerminalText.escape(h.info().command().orElse("?")) + h.info().user().map(u -> ", user " + TerminalText.escape(u)).orElse("")
-                    + ") of the command could not be ended (a program of another user?): end it as that user (sudo kill " + h.pid() + ")"));
-        }
-    }
-
-    /**
-     * Whether {@code h} runs still: alive, and no zombie (ended, and not yet reaped by its parent, init where a container's
-     * does not reap), which ProcessHandle counts alive.
-     */
-    private static boolean running(ProcessHandle h) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
-            int end = stat.lastIndexOf(')'); // the state follows the command's name, which may hold ") "
-            return end >= 0 && end + 2 < stat.length() && stat.charAt(end + 2) != 'Z';
-        } catch (IOException | RuntimeException gone) {
-            return h.isAlive();
-        }
-    }
-
-    /** Waits for every process of {@code all} to end, {@code millis} at most for them all; false when interrupted. */
-    private static boolean awaitEach(java.util.Collection<ProcessHandle> all, long millis) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
-        for (ProcessHandle h : all) {
-            try {
-                h.onExit().get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException notYet) {
-                // killed next, or named
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** kill(1) with {@code signal} to every process of {@code all}; a failure to run it leaves them as they are. */
-    private static void signal(String signal, java.util.Collection<ProcessHandle> all) {
-        List<String> kill = new ArrayList<>(List.of("kill", signal));
-        all.forEach(h -> kill.add(Long.toString(h.pid())));
-        try {
-            org.opsledger.vault.ChildProcess.of(kill).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-        } catch (IOException e) {
-            // killed below all the same, one by one
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

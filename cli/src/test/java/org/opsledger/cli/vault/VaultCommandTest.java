@@ -2653,14 +2653,15 @@ class VaultCommandTest {
      * A non-root backup stopped during `-- sudo -u postgres pg_dump hr` left pg_dump running, orphaned: the stop sent only
      * SIGSTOP and SIGKILL, which sudo does not relay, and the vault's user may not signal postgres's process (h4's). Each
      * process is asked to end first (SIGTERM). The command here stands for sudo: it ends a process that is none of its
-     * children (its PID written to a file) when it is asked to, and it is not when killed.
+     * children (its PID written to a file) when it is asked to, and it is not when killed; that process lacks the run's
+     * marker, as sudo's env_reset leaves it out ({@link CommandProcesses}): the vault cannot find it.
      */
     @Test
     void aStoppedBackupAsksItsCommandToEndBeforeItKillsIt() throws Exception {
         Path pidFile = tmp.resolve("relayed.pid");
         Path stderr = tmp.resolve("backup.err");
         Process backup = vaultProcess("backup", "--stdin-from-command", "--stdin-name", "hr.sql", "--", "sh", "-c",
-                "sh -c 'sleep 301 & echo $! > " + pidFile + "'; trap 'kill $(cat " + pidFile + "); exit 143' TERM; echo data; sleep 302 & wait")
+                "env -u " + CommandProcesses.MARKER + " sh -c 'sleep 301 & echo $! > " + pidFile + "'; trap 'kill $(cat " + pidFile + "); exit 143' TERM; echo data; sleep 302 & wait")
                 .redirectError(stderr.toFile()).start();
         for (int i = 0; i < 600 && backup.descendants().noneMatch(c -> c.info().arguments().map(a -> List.of(a).contains("302")).orElse(false)); i++) {
             Thread.sleep(50);
