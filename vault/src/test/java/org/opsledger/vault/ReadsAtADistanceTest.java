@@ -19,7 +19,7 @@ import org.opsledger.vault.snapshot.SnapshotRef;
 /**
  * What a command asks of a store at a distance (an S3 bucket 25 ms away, a helper's): each snapshot and index file it needs
  * read once, several at a time, and a snapshot named by its ID read alone. Counted with a wrapper of the local store,
- * each read held a moment so that reads made at once overlap: never timed.
+ * whose reads, where a test looks for several at a time, are held until another is in flight beside them: never timed.
  */
 class ReadsAtADistanceTest {
 
@@ -28,17 +28,32 @@ class ReadsAtADistanceTest {
     @TempDir
     Path tmp;
 
-    /** The local store at {@code dir}, counting the reads and the listings of {@code dir}/ and the most reads of it at once. */
+    /**
+     * The local store at {@code dir}, counting the reads and the listings of {@code dir}/ and the most reads of it at once.
+     * Made {@link #seeingSeveralAtOnce}, each read of {@code dir}/ is held until a second is in flight beside it, a minute at
+     * most for them all: reads made at once are seen at once whatever the machine's load, and reads made one after another
+     * never (the first waits its minute alone, and the most at once stays 1). Each read was held 20 ms, and under load the
+     * thread of the next read could start after the first had ended.
+     */
     static final class Counting extends ForwardingBackend {
         final String dir;
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger listings = new AtomicInteger();
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
+        private final java.util.concurrent.CountDownLatch twoAtOnce = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.atomic.AtomicLong holdUntil = new java.util.concurrent.atomic.AtomicLong();
+        private boolean holding;
 
         Counting(Path repo, String dir) {
             super(new LocalBackend(repo));
             this.dir = dir;
+        }
+
+        /** This store, its reads of {@code dir}/ held until two are in flight at once (a minute at most, in all). */
+        Counting seeingSeveralAtOnce() {
+            holding = true;
+            return this;
         }
 
         @Override
@@ -47,9 +62,14 @@ class ReadsAtADistanceTest {
                 return super.read(name);
             }
             reads.incrementAndGet();
-            mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            if (mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max) > 1) {
+                twoAtOnce.countDown();
+            }
             try {
-                Thread.sleep(20); // a round trip: what reads one after another never overlap in
+                if (holding) {
+                    holdUntil.compareAndSet(0, System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
+                    twoAtOnce.await(Math.max(0, holdUntil.get() - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
                 return super.read(name);
             } catch (InterruptedException e) {
                 throw new Cancelled("a read", e);
@@ -145,7 +165,7 @@ class ReadsAtADistanceTest {
     void theListingReadsSeveralSnapshotFilesAtOnceInTheirOrder() throws Exception {
         Path repoDir = tmp.resolve("repo");
         List<SnapshotRef> made = snapshots(repoDir);
-        Counting counting = new Counting(repoDir, "snapshots");
+        Counting counting = new Counting(repoDir, "snapshots").seeingSeveralAtOnce();
         SnapshotRef gone = made.get(5);
         try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
             List<SnapshotRef> listed = repo.listSnapshots().readable();
@@ -185,7 +205,7 @@ class ReadsAtADistanceTest {
         int indexFiles = new LocalBackend(repoDir).list("index").size();
         assertThat(indexFiles).isGreaterThanOrEqualTo(6);
         Files.write(data.resolve("f0.txt"), TestTrees.text(99, 2_000));
-        Counting counting = new Counting(repoDir, "index");
+        Counting counting = new Counting(repoDir, "index").seeingSeveralAtOnce();
         try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
             TestTrees.backup(repo, data);
             assertThat(counting.listings).as("index/ listed once, after the lock is written").hasValue(1);
@@ -289,7 +309,7 @@ class ReadsAtADistanceTest {
     void checkReadsSeveralSnapshotFilesAtOnce() throws Exception {
         Path repoDir = tmp.resolve("repo");
         snapshots(repoDir);
-        Counting counting = new Counting(repoDir, "snapshots");
+        Counting counting = new Counting(repoDir, "snapshots").seeingSeveralAtOnce();
         try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
             org.opsledger.vault.checker.CheckResult r = new org.opsledger.vault.checker.Checker(repo, 2).check(0);
             assertThat(r.errors()).isEmpty();
