@@ -120,8 +120,9 @@ class LauncherTest {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(tmp.resolve("first.out").toFile()).redirectError(tmp.resolve("first.err").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("OPSLEDGER_"));
+        Path upgraded = tmp.resolve("upgraded"); // the training lasts until the upgrade is done: it had 3 s, however loaded the machine
         pb.environment().putAll(Map.of("OPSLEDGER_JAR", jar.toString(), "JAVA_HOME", jdk25.toString(), "FAKE_LOG", firstLog.toString(),
-                "FAKE_TRAIN_SECONDS", "3"));
+                "FAKE_TRAIN_UNTIL", upgraded.toString()));
         Process first = pb.start();
         while (!Files.exists(firstLog) || !Files.readString(firstLog).contains("train-cache")) { // the training has started
             assertThat(first.isAlive()).as("the first command trains").isTrue();
@@ -130,6 +131,7 @@ class LauncherTest {
         Path upgrade = Files.writeString(tmp.resolve("inst/.new.jar"), "build B\n");
         Files.move(upgrade, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         assertThat(run(Map.of("OPSLEDGER_JAR", jar.toString()), "audit-verify").javaRuns()).anyMatch(line -> line.contains("jarmode"));
+        Files.createFile(upgraded);
         assertThat(first.waitFor()).isZero();
         assertThat(Files.readString(tmp.resolve("first.err"))).contains("opsledger: the jar was replaced while the start-up cache was"
                 + " recorded: the next vault command records the new build's\n");
@@ -554,7 +556,7 @@ class LauncherTest {
      * A JDK 21 (class-data sharing: each command's run is one JVM) whose java logs its command line to FAKE_LOG; extracts
      * a jar by copying it under its own name (a symlink's target's) to the destination, with lib/ (after FAKE_EXTRACT_SECONDS; FAKE_EXTRACT_FAIL: it
      * fails part-way), and runs one by printing "ran " and its content; as a JDK 25 (jdk25/) it also records an AOT
-     * configuration (after FAKE_TRAIN_SECONDS; FAKE_TRAIN_FAIL: it prints that and fails) and creates a cache from it; the training fails in a heap of 24 MiB
+     * configuration (after FAKE_TRAIN_SECONDS, or once the file FAKE_TRAIN_UNTIL names is there, ten minutes at most; FAKE_TRAIN_FAIL: it prints that and fails) and creates a cache from it; the training fails in a heap of 24 MiB
      * (-Xmx24m on its command line or in the variables the JVM reads).
      */
     private Path fakeJdk() throws IOException {
@@ -576,6 +578,7 @@ class LauncherTest {
                   shift
                 done
                 [ -z "$record" ] || [ -z "$FAKE_TRAIN_FAIL" ] || { echo "$FAKE_TRAIN_FAIL" >&2; exit 1; }
+                [ -z "$record" ] || [ -z "$FAKE_TRAIN_UNTIL" ] || for i in $(seq 6000); do [ -e "$FAKE_TRAIN_UNTIL" ] && break; sleep 0.1; done
                 [ -z "$record" ] || { sleep "${FAKE_TRAIN_SECONDS:-0}"; echo recorded > "$conf"; exit; }
                 [ -z "$create" ] || { cat "$conf" > "$cache"; exit; }
                 pwd -P >/dev/null 2>&1 || { printf 'Error occurred during initialization of VM\\nCould not determine current working directory.\\n'; exit 1; }
