@@ -85,12 +85,12 @@ class ServerKilledMidWriteIntegrationTest {
             Process second = start(url, data, port, "second");
             try {
                 awaitHealthy(port, second);
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos(); // for a restart that never integrates, not a loaded one
                 while (count(url, "SELECT count(*) FROM audit_entry a WHERE NOT EXISTS"
                         + " (SELECT 1 FROM audit_leaf l WHERE l.entry_id = a.id)") > 0
                         || count(url, "SELECT coalesce(max(tree_size), 0) FROM audit_checkpoint")
                                 < count(url, "SELECT count(*) FROM audit_leaf")) {
-                    assertThat(System.nanoTime()).as("everything integrated within 30 s of the restart").isLessThan(deadline);
+                    assertThat(System.nanoTime()).as("everything integrated within 3 minutes of the restart").isLessThan(deadline);
                     Thread.sleep(100);
                 }
                 String latest = latestCheckpoint(url);

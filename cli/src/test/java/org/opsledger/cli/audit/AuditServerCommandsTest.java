@@ -162,8 +162,12 @@ class AuditServerCommandsTest {
                 "--key", key.toString());
     }
 
+    /**
+     * Waits for the server's integrator (a step every 200 ms, on a thread of the server's) to sign a checkpoint of {@code size}
+     * entries at least: two minutes at most, a bound for a server that never signs, not for one slowed by the machine's load.
+     */
     private void awaitCheckpointSize(long size) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
             String note = get("/api/v1/audit/checkpoint");
             if (Long.parseLong(note.split("\n")[1]) >= size) {
@@ -171,7 +175,7 @@ class AuditServerCommandsTest {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no checkpoint of size " + size + " within 10 s");
+        throw new AssertionError("no checkpoint of size " + size + " within 2 minutes");
     }
 
     private String get(String path) throws Exception {
