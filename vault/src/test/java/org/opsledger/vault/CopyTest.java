@@ -458,6 +458,10 @@ class CopyTest {
         java.util.concurrent.atomic.AtomicInteger packReads = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
+        // each ranged read held until a second is in flight beside it, a minute at most in all: held 200 ms, the next read's
+        // thread could start only after it under load; reads made one after another leave the most in flight at 1
+        java.util.concurrent.CountDownLatch twoInFlight = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong holdUntil = new java.util.concurrent.atomic.AtomicLong(); // from the first read
         ForwardingBackend counting = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(nearDir)) {
             @Override
             public byte[] read(String name) {
@@ -473,9 +477,12 @@ class CopyTest {
                     return super.readRange(name, offset, length);
                 }
                 packReads.incrementAndGet();
-                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                if (mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max) > 1) {
+                    twoInFlight.countDown();
+                }
                 try {
-                    Thread.sleep(200); // a store 200 ms away: the next reads are asked for meanwhile
+                    holdUntil.compareAndSet(0, System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1));
+                    twoInFlight.await(Math.max(0, holdUntil.get() - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
                     return super.readRange(name, offset, length);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
