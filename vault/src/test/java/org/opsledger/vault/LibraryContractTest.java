@@ -38,6 +38,8 @@ class LibraryContractTest {
         TestTrees.newRepo(dir).close();
         assertThatThrownBy(() -> Repository.open(new LocalBackend(dir), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the password is null");
+        assertThatThrownBy(() -> Repository.open(new LocalBackend(dir), TestTrees.PASSWORD, "feedface", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the key slot's naming is null");
         List<Path> paths = List.of(tmp);
         assertThatThrownBy(() -> new BackupOptions(paths, false, null, List.of(), Map.of(), null, null, null, false, false, 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not be null");

@@ -36,6 +36,10 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = "--to-password-file", description = "Password of the target (or env OPSLEDGER_VAULT_TO_PASSWORD; default: the source password).")
     Path toPasswordFile;
 
+    @Option(names = "--to-key-slot", paramLabel = "ID", description = RepoOptions.TARGET_SLOT_HELP,
+            defaultValue = "${env:OPSLEDGER_VAULT_TO_KEY_SLOT}")
+    String toKeySlot;
+
     @Override
     public Integer call() {
         RepoOptions.checkLocation("--to", to);
@@ -48,7 +52,8 @@ final class CopyCommand implements Callable<Integer> {
             int before = 0;
             // a target that cannot be opened is a failed copy too
             try (Journaling journal = new Journaling(source, JournalEntry.Operation.COPY, List.of(to), done)) {
-                try (Repository target = repo.openOther(to, targetPassword, sourcePassword, "--to-password-file", "OPSLEDGER_VAULT_TO_PASSWORD")) {
+                try (Repository target = repo.openOther(to, targetPassword, sourcePassword, "--to-password-file", "OPSLEDGER_VAULT_TO_PASSWORD",
+                        toKeySlot)) {
                     Copier.requireAnotherRepository(source, target); // one failed entry, not one on each side
                     // the target's journal says what it received, and from where: the long-term tier's own record (IS.012 6.6.5)
                     List<ObjectId> copies = java.util.Collections.synchronizedList(new ArrayList<>());

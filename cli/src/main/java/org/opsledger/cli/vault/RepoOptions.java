@@ -38,6 +38,13 @@ final class RepoOptions {
             + " are then not tried.", defaultValue = "${env:OPSLEDGER_VAULT_KEY_SLOT}")
     String keySlot;
 
+    /** How a copy's or tier's target names its one key slot to try, as --key-slot names --repo's (docs/operations.md). */
+    static final Repository.SlotNaming TARGET_SLOT = new Repository.SlotNaming("--to-key-slot", "OPSLEDGER_VAULT_TO_KEY_SLOT");
+
+    /** --to-key-slot's help, copy's and tier's. */
+    static final String TARGET_SLOT_HELP = "Try only this key slot of the target (its ID, or a prefix of at least 4 hex digits only"
+            + " it has; env OPSLEDGER_VAULT_TO_KEY_SLOT), as --key-slot for --repo.";
+
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
@@ -254,7 +261,7 @@ final class RepoOptions {
 
     /** --repo's repository opened with {@code password}, trying only the key slot --key-slot names, when given. */
     Repository open(Password password) {
-        return open(location(), password, keySlot == null || keySlot.isEmpty() ? null : keySlot);
+        return open(location(), password, keySlot, Repository.SlotNaming.REPO);
     }
 
     /**
@@ -267,20 +274,23 @@ final class RepoOptions {
      * a re-tester's and a tester's).
      */
     Repository open(String location, Password password) {
-        return open(location, password, null);
+        return open(location, password, null, Repository.SlotNaming.REPO);
     }
 
-    /** {@link #open(String, Password)} trying only {@code keySlot}, or every slot when null (a second repository's: --key-slot is --repo's). */
-    private Repository open(String location, Password password, String keySlot) {
+    /**
+     * {@link #open(String, Password)} trying only {@code keySlot}, or every slot when null or empty (an unset variable),
+     * the slot named as {@code naming} says: --key-slot is --repo's, --to-key-slot a copy's or tier's target's.
+     */
+    private Repository open(String location, Password password, String keySlot, Repository.SlotNaming naming) {
         warnOfRootIn(location);
-        Repository r = openWith(location, password, keySlot);
+        Repository r = openWith(location, password, keySlot == null || keySlot.isEmpty() ? null : keySlot, naming);
         r.onNotice(notice -> Output.say("opsledger: warning: " + TerminalText.escape(notice)));
         return r;
     }
 
-    private Repository openWith(String location, Password password, String keySlot) {
+    private Repository openWith(String location, Password password, String keySlot, Repository.SlotNaming naming) {
         try {
-            return Repository.open(backend(location), password.chars(), keySlot);
+            return Repository.open(backend(location), password.chars(), keySlot, naming);
         } catch (WrongPasswordException wrong) {
             FormerReading former = password.formerly();
             if (former == null) {
@@ -288,7 +298,7 @@ final class RepoOptions {
             }
             Repository r;
             try {
-                r = Repository.open(backend(location), former.chars(), keySlot);
+                r = Repository.open(backend(location), former.chars(), keySlot, naming);
             } catch (WrongPasswordException alsoAsFormerlyRead) {
                 throw wrong;
             }
@@ -332,10 +342,11 @@ final class RepoOptions {
      * A second repository (a copy's or tier's target) opened with {@code password}, {@link #otherPassword}'s: when that
      * is {@code same}, this repository's, because neither {@code option} nor {@code env} was given, a password no slot of
      * it opens says so, where "wrong password: no key slot of TARGET opens with it" left the operator to guess (a tester's).
+     * {@code keySlot}: the target's one slot to try ({@link #TARGET_SLOT}), or null.
      */
-    Repository openOther(String location, Password password, Password same, String option, String env) {
+    Repository openOther(String location, Password password, Password same, String option, String env, String keySlot) {
         try {
-            return open(location, password);
+            return open(location, password, keySlot, TARGET_SLOT);
         } catch (WrongPasswordException wrong) {
             if (password != same) {
                 throw wrong;

@@ -35,6 +35,10 @@ final class TierCommand implements Callable<Integer> {
     @Option(names = "--to-password-file", description = "Password of the long-term repository (or env OPSLEDGER_VAULT_TO_PASSWORD; default: the source password).")
     Path toPasswordFile;
 
+    @Option(names = "--to-key-slot", paramLabel = "ID", description = RepoOptions.TARGET_SLOT_HELP,
+            defaultValue = "${env:OPSLEDGER_VAULT_TO_KEY_SLOT}")
+    String toKeySlot;
+
     @Option(names = "--near-line", paramLabel = "DURATION", description = "Near-line period (default ${DEFAULT-VALUE}; days, months and years by the calendar of each snapshot's backup host, as forget's --keep-within counts them). "
             + RepoOptions.DURATION_UNITS, defaultValue = "30d")
     String nearLine;
@@ -59,7 +63,8 @@ final class TierCommand implements Callable<Integer> {
         try (Repository near = repo.open(sourcePassword)) {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), sources)) {
-                try (Repository far = repo.openOther(to, targetPassword, sourcePassword, "--to-password-file", "OPSLEDGER_VAULT_TO_PASSWORD")) {
+                try (Repository far = repo.openOther(to, targetPassword, sourcePassword, "--to-password-file", "OPSLEDGER_VAULT_TO_PASSWORD",
+                        toKeySlot)) {
                     Copier.requireAnotherRepository(near, far); // one failed entry, not one on each side
                     Tiering tiering = new Tiering(near, far, zone);
                     Instant now = Instant.now();

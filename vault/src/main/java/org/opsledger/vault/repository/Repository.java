@@ -339,20 +339,32 @@ public final class Repository implements AutoCloseable {
 
     /** The backend is this repository's from now on: {@link #close()} closes it, and so does this when it fails. */
     public static Repository open(Backend backend, char[] password, int compressionLevel) {
-        return closingOnFailure(backend, () -> opened(backend, password, compressionLevel, null));
+        return closingOnFailure(backend, () -> opened(backend, password, compressionLevel, null, SlotNaming.REPO));
     }
 
     /**
      * {@link #open(Backend, char[])} with the key slot {@code keySlot} alone (its whole ID, or a prefix of at least
      * {@link ObjectId#MIN_PREFIX} hex digits only it has), none other read or tried; null: every slot, cheapest first
      * ({@link #MAX_SLOTS_TRIED}). Anyone able to write to the store can plant slots, and 32 of them refused every command;
-     * the operator who names the slot is not locked out by them (docs/vault-format.md §3).
+     * the operator who names the slot is not locked out by them (docs/vault-format.md §3). The slot is --repo's
+     * ({@link SlotNaming#REPO}): {@link #open(Backend, char[], String, SlotNaming)} for another repository's.
      */
     public static Repository open(Backend backend, char[] password, String keySlot) {
-        return closingOnFailure(backend, () -> opened(backend, password, DEFAULT_COMPRESSION, keySlot));
+        return open(backend, password, keySlot, SlotNaming.REPO);
     }
 
-    private static Repository opened(Backend backend, char[] password, int compressionLevel, String keySlot) {
+    /**
+     * {@link #open(Backend, char[], String)}, the slot named as {@code naming} says (a copy's or tier's target has an
+     * option and variable of its own), in the lines that refuse it and in the notice of slots tried before one opened.
+     */
+    public static Repository open(Backend backend, char[] password, String keySlot, SlotNaming naming) {
+        if (naming == null) { // said only once a slot named is refused: a library's caller learnt of it then, or not at all
+            throw new IllegalArgumentException("the key slot's naming is null: give SlotNaming.REPO, or the option and variable that name it");
+        }
+        return closingOnFailure(backend, () -> opened(backend, password, DEFAULT_COMPRESSION, keySlot, naming));
+    }
+
+    private static Repository opened(Backend backend, char[] password, int compressionLevel, String keySlot, SlotNaming naming) {
         requirePassword(password);
         if (!backend.exists("config")) {
             String store = backend.missingStore();
@@ -377,23 +389,23 @@ public final class Repository implements AutoCloseable {
         String last = keySlot == null ? backend.keySlotOpenedLast() : null;
         if (last != null) { // this host's cache remembers the slot that opened it last: tried first, alone (§3)
             try {
-                return unlocked(backend, config, password, compressionLevel, List.of(namedKeySlot(backend, last)), last);
+                return unlocked(backend, config, password, compressionLevel, List.of(namedKeySlot(backend, last, naming)), last, naming);
             } catch (BackendException | Cancelled e) {
                 throw e;
             } catch (VaultException notNow) { // gone, replaced, another password's: every slot is tried, as without it
             }
         }
-        List<SlotFile> slots = keySlot == null ? readKeySlots(backend) : List.of(namedKeySlot(backend, keySlot));
-        return unlocked(backend, config, password, compressionLevel, slots, keySlot);
+        List<SlotFile> slots = keySlot == null ? readKeySlots(backend) : List.of(namedKeySlot(backend, keySlot, naming));
+        return unlocked(backend, config, password, compressionLevel, slots, keySlot, naming);
     }
 
     /**
      * The repository opened with the first of {@code slots} that {@code password} opens, cheapest first, at most
-     * {@link #MAX_SLOTS_TRIED}; {@code keySlot}: the one slot named, or null. The slot that opens is remembered on this
-     * host ({@link Backend#keySlotOpened}).
+     * {@link #MAX_SLOTS_TRIED}; {@code keySlot}: the one slot named, or null, as {@code naming} names it. The slot that
+     * opens is remembered on this host ({@link Backend#keySlotOpened}).
      */
     private static Repository unlocked(Backend backend, RepositoryConfig config, char[] password, int compressionLevel,
-                                       List<SlotFile> slots, String keySlot) {
+                                       List<SlotFile> slots, String keySlot, SlotNaming naming) {
         if (slots.isEmpty()) { // not a wrong password: no password can open it
             throw new VaultException("repository " + backend.location() + " has no key slot: it was disposed of, or its keys/ were"
                     + " deleted; nothing in it can be decrypted");
@@ -408,7 +420,7 @@ public final class Repository implements AutoCloseable {
                         + " opens with this password, and " + (wellFormed.size() - tried) + " more are left untried: a command tries at most "
                         + MAX_SLOTS_TRIED + ", as a slot is plaintext that anyone able to write to the store can add; remove from its keys/"
                         + " the slots that are not its operators' (planted ones are copies written after the repository's own), or name"
-                        + " the slot of this password (" + NAMED_SLOT + " ID), or check the password");
+                        + " the slot of this password (" + naming.either() + " ID), or check the password");
             }
             tried++;
             var mk = f.slot().unwrap(password);
@@ -436,7 +448,7 @@ public final class Repository implements AutoCloseable {
                 repo.notice((tried - 1) + " key slots of " + backend.location() + " were tried before " + repo.slotInUse.substring(0, 8)
                         + " opened with this password, each costing every command a key derivation: remove those that are not its"
                         + " operators' (`vault check` names the slots no journal entry records; `vault key remove ID`), or have it tried"
-                        + " alone: OPSLEDGER_VAULT_KEY_SLOT=" + repo.slotInUse + " (or --key-slot)");
+                        + " alone: " + naming.variable() + "=" + repo.slotInUse + " (or " + naming.option() + ")");
             }
             backend.keySlotOpened(repo.slotInUse);
             return repo;
@@ -446,7 +458,7 @@ public final class Repository implements AutoCloseable {
         }
         if (keySlot != null) {
             throw new org.opsledger.vault.WrongPasswordException("wrong password: key slot " + slots.getFirst().name().substring("keys/".length())
-                    + " of " + backend.location() + ", named by " + NAMED_SLOT + ", does not open with it: check the password, or"
+                    + " of " + backend.location() + ", named by " + naming.either() + ", does not open with it: check the password, or"
                     + " the slot named (unset, every slot is tried)");
         }
         List<String> skipped = slots.stream().filter(f -> f.problem() != null).map(f -> f.name() + ": " + f.problem()).toList();
@@ -466,18 +478,29 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** How the operator names the one key slot to try ({@link #open(Backend, char[], String)}): the CLI's option and variable. */
-    static final String NAMED_SLOT = "--key-slot or OPSLEDGER_VAULT_KEY_SLOT";
+    /**
+     * How the operator names the one key slot to try ({@link #open(Backend, char[], String, SlotNaming)}): the CLI's option
+     * and variable, --repo's ({@link #REPO}) or a second repository's (a copy's or tier's target: `--to-key-slot`): a
+     * target's lines named --repo's, whose variable, set as told, had --repo's open refuse its own slots.
+     */
+    public record SlotNaming(String option, String variable) {
+        /** --repo's. */
+        public static final SlotNaming REPO = new SlotNaming("--key-slot", "OPSLEDGER_VAULT_KEY_SLOT");
+
+        String either() {
+            return option + " or " + variable;
+        }
+    }
 
     /**
      * The slot {@code idOrPrefix} names in keys/, read and checked, no other read: its whole ID (a file's name), else a
      * prefix of at least {@link ObjectId#MIN_PREFIX} hex digits only it has. A prefix a planted slot shares
      * is refused as ambiguous (anyone able to write to the store sees the names and can plant one): the whole ID is not.
      */
-    private static SlotFile namedKeySlot(Backend backend, String idOrPrefix) {
+    private static SlotFile namedKeySlot(Backend backend, String idOrPrefix, SlotNaming naming) {
         String location = backend.location();
         if (idOrPrefix.isBlank()) {
-            throw new VaultException("the key slot named by " + NAMED_SLOT + " is empty: give a slot's ID (`vault key list`), or unset it");
+            throw new VaultException("the key slot named by " + naming.either() + " is empty: give a slot's ID (`vault key list`), or unset it");
         }
         List<String> names = filesDirectlyIn(backend, "keys");
         // the whole ID as given, before any case: a copy planted under its upper-case name made it a prefix of two
@@ -487,9 +510,9 @@ public final class Repository implements AutoCloseable {
             match = names.stream().filter(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith(prefix)).toList();
         }
         if (match.size() != 1) {
-            throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix + " in the keys/ of " + location + " (named by " + NAMED_SLOT
+            throw new VaultException(match.isEmpty() ? "no key slot " + idOrPrefix + " in the keys/ of " + location + " (named by " + naming.either()
                     + "): give the ID of a slot there (its whole ID, or a prefix of at least " + ObjectId.MIN_PREFIX + " hex digits), or unset it"
-                    : "the key slot prefix " + idOrPrefix + " (named by " + NAMED_SLOT + ") begins " + match.size() + " slots of " + location
+                    : "the key slot prefix " + idOrPrefix + " (named by " + naming.either() + ") begins " + match.size() + " slots of " + location
                     + ": give the slot's whole ID (32 hex digits: `vault key list --json`)");
         }
         String name = match.getFirst();
@@ -497,7 +520,7 @@ public final class Repository implements AutoCloseable {
         try {
             return new SlotFile(name, file, KeySlot.parse(file), null);
         } catch (VaultException e) { // not a slot, or too large to be one
-            throw new VaultException("key slot " + name.substring("keys/".length()) + " of " + location + ", named by " + NAMED_SLOT
+            throw new VaultException("key slot " + name.substring("keys/".length()) + " of " + location + ", named by " + naming.either()
                     + ", is unreadable: " + e.getMessage() + "; name another slot, or unset it");
         }
     }
