@@ -859,7 +859,7 @@ public final class Checker {
             JournalEntry e = removed.get(s.id());
             if (e != null && successorHere.stream().noneMatch(r -> r.objectId().equals(s.id()))) {
                 String op = e.operation() == JournalEntry.Operation.KEY ? "key retirement" : e.operation().json();
-                found.add(s.shortId() + ", which " + (op.startsWith("a") ? "an " : "a ") + op
+                found.add(s.shortId() + ", which " + Locks.a(op)
                         + (e.replaced().isEmpty() ? " removed" : " replaced on " + e.started().toString().substring(0, 10) + " (journal)"));
             }
         }

@@ -316,9 +316,12 @@ public final class Locks {
         }
     }
 
-    /** "a backup", "an upgrade". */
-    private static String a(String kind) {
-        return ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind;
+    /**
+     * "a backup", "an upgrade", "an ls" (said letter by letter: a key retire beside one said "a ls on HOST"): the article
+     * before a command's name, a lock's kind or a journal entry's operation.
+     */
+    public static String a(String kind) {
+        return ("aeiou".indexOf(kind.charAt(0)) >= 0 || kind.equals("ls") ? "an " : "a ") + kind;
     }
 
     /**
