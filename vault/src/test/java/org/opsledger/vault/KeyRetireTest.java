@@ -35,6 +35,35 @@ class KeyRetireTest {
     Path tmp;
 
     /**
+     * A key retirement read and decrypted every snapshot file four times (its checks of unreadable files and of held
+     * snapshots, what the snapshots need, then sealing them again): once now, its sealing as before. (Two listings of the
+     * names alone stay: the check of the epochs that files name, before the snapshots are read, and the held snapshots'.)
+     */
+    @Test
+    void aRetirementReadsEachSnapshotOnce() throws Exception {
+        Path dir = tmp.resolve("repo");
+        Path data = Files.createDirectories(tmp.resolve("src"));
+        Files.write(data.resolve("a"), TestTrees.random(1, 10_000));
+        try (Repository repo = TestTrees.newRepo(dir)) {
+            TestTrees.backup(repo, data);
+            Files.write(data.resolve("b"), TestTrees.random(2, 10_000));
+            TestTrees.backup(repo, data);
+            new KeyEpochs(repo).rotate();
+        }
+        ReadsAtADistanceTest.Counting counting = new ReadsAtADistanceTest.Counting(dir, "snapshots");
+        try (Repository repo = Repository.open(counting, TestTrees.PASSWORD)) {
+            int reads = counting.reads.get();
+            KeyEpochs.Retirement done = new KeyEpochs(repo).retire(1);
+            assertThat(done.snapshotsRewritten()).isEqualTo(2);
+            assertThat(counting.reads.get() - reads).as("snapshot files read whole").isEqualTo(2);
+        }
+        try (Repository repo = TestTrees.open(dir)) {
+            assertThat(repo.snapshots()).hasSize(2);
+            assertThat(new Checker(repo, 1).check(0).errors()).isEmpty();
+        }
+    }
+
+    /**
      * A mirror kept with `rsync -a` without --delete after a key retirement on the original keeps the files the retirement
      * replaced beside their successors: no restore read the index there ("sealed under retired key epoch 1", a tester's).
      * Readers pass such a file over, saying what it is; check names each.

@@ -135,8 +135,8 @@ public final class KeyEpochs {
      * again in its turn, and one that does not open stopped the retirement after every pack was written again (a
      * helper's: 38 MiB of packs left for the next prune and the retirement half done).
      */
-    private void refuseUnreadable(HoldHistory journal) {
-        List<String> unreadable = new ArrayList<>(repo.listSnapshots().unreadable());
+    private void refuseUnreadable(Repository.SnapshotListing snapshots, HoldHistory journal) {
+        List<String> unreadable = new ArrayList<>(snapshots.unreadable());
         unreadable.addAll(repo.listHolds().unreadable());
         if (journal != null) {
             unreadable.addAll(journal.unreadable());
@@ -248,12 +248,16 @@ public final class KeyEpochs {
                     oldPacks.put(p, byPack.getOrDefault(p, List.of()));
                 }
             }
-            refuseUnreadable(journal);
+            // the snapshots listed once, each file read and decrypted (they were listed four times): under the lock that
+            // runs alone no other command writes one, and this retirement writes them in step 3 alone
+            Repository.SnapshotListing listing = repo.listSnapshots();
+            refuseUnreadable(listing, journal);
+            List<SnapshotRef> all = listing.readable(); // every one: refuseUnreadable refused any that does not read
             refuseDamagedUnder(epoch);
             ReferencedBlobs.refuseWhileIndexedPacksMissing(repo, index, "nothing was retired");
-            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, repo.snapshots(), journal,
+            ReferencedBlobs.refuseWhileHeldSnapshotsMissing(repo, all, journal,
                     ignoreUnreadableJournal, "a held backup's data is not dropped with the key", "key retire", "nothing was retired");
-            Set<ObjectId> needed = needed();
+            Set<ObjectId> needed = needed(all);
             // a pack of the epoch no index names may be the only copy of what a snapshot needs (§10: an index file lost, or a
             // pack a prune condemned and a backup then used): sealed again like an indexed one, never deleted as an orphan
             // (a helper's: restore failed, "blob … missing from the index", where `vault repair` would have kept it)
@@ -300,7 +304,6 @@ public final class KeyEpochs {
             //    changes, and every snapshot whose parent changed ID is rewritten too (oldest first, so a chain follows)
             int snapshots = 0;
             int others = 0;
-            List<SnapshotRef> all = repo.snapshots();
             Map<ObjectId, ObjectId> renamed = new java.util.LinkedHashMap<>();
             Map<ObjectId, ObjectId> renamedBefore = resealedBefore(all);
             // the old files (snapshots, holds) durable together once all are sealed anew, long before the key goes (one fsync
@@ -451,7 +454,7 @@ public final class KeyEpochs {
      * Every tree and data blob the snapshots need (held ones are snapshots too; under the lock that runs alone no backup
      * or copy references more): a tree no index names stops the retirement before it writes anything.
      */
-    private Set<ObjectId> needed() {
+    private Set<ObjectId> needed(List<SnapshotRef> snapshots) {
         try {
             ReferencedBlobs.condemned(repo); // a backup that held an older index may reference a condemned pack's trees (§10)
         } catch (VaultException e) {
@@ -463,7 +466,7 @@ public final class KeyEpochs {
                     + " replaces such a record; nothing was retired", e);
         }
         try {
-            return ReferencedBlobs.of(repo, repo.snapshots());
+            return ReferencedBlobs.of(repo, snapshots);
         } catch (VaultException e) {
             org.opsledger.vault.Cancelled.passOn(e, "the retirement");
             throw new VaultException("key retire seals again what the snapshots need, and " + e.getMessage() + "; nothing was retired", e);
