@@ -31,7 +31,11 @@ public final class CrashChild {
             DeletionsThroughAPowerCutTest.forgetStoppedAsItGoes(Path.of(args[1]));
             return;
         }
-        try (Repository repo = TestTrees.open(Path.of(args[1]))) {
+        Path dir = Path.of(args[1]);
+        // held, when named, just before the nth write, delete or move to a name under a prefix: a kill at a moment of the work
+        // (KillDuringWorkTest), where polling the directories for it could miss a short one on a loaded machine
+        try (Repository repo = args.length > 4 ? Repository.open(ForwardingBackend.hooked(dir, args[3], Integer.parseInt(args[4]),
+                holding("HELD")), TestTrees.PASSWORD) : TestTrees.open(dir)) {
             System.out.println("READY");
             System.out.flush();
             switch (args[0]) {
@@ -40,15 +44,7 @@ public final class CrashChild {
                 case "prune" -> new Pruner(repo).prune();
                 case "repair" -> new org.opsledger.vault.checker.Repairer(repo, 2).repair(100, false);
                 case "copy" -> { // each snapshot a batch of its own; stopped as it commits the second batch, for the kill
-                    ForwardingBackend stopped = ForwardingBackend.hooked(Path.of(args[2]), "snapshots/", 2, () -> {
-                        System.out.println("COMMITTING");
-                        System.out.flush();
-                        try {
-                            Thread.sleep(600_000);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    });
+                    ForwardingBackend stopped = ForwardingBackend.hooked(Path.of(args[2]), "snapshots/", 2, holding("COMMITTING"));
                     try (Repository target = Repository.open(stopped, TestTrees.PASSWORD)) {
                         new org.opsledger.vault.copier.Copier(repo, target, 1).copyEach(repo.snapshots(), c -> { }, batch -> { });
                     }
@@ -57,5 +53,18 @@ public final class CrashChild {
             }
             System.out.println("DONE");
         }
+    }
+
+    /** Says {@code word} and sleeps until the test kills the JVM: the work held at a moment the test names. */
+    private static Runnable holding(String word) {
+        return () -> {
+            System.out.println(word);
+            System.out.flush();
+            try {
+                Thread.sleep(600_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 }

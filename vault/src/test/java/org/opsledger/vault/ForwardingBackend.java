@@ -39,8 +39,9 @@ public class ForwardingBackend implements Backend {
     }
 
     /**
-     * The local store at {@code dir}, {@code other} run once just before its {@code nth} write or delete of a name under
-     * {@code prefix}: another command reaching that moment of this one's work.
+     * The local store at {@code dir}, {@code other} run once just before its {@code nth} write, delete or move (by the name
+     * it moves to: a repair's damaged pack to damaged/) of a name under {@code prefix}: another command reaching that moment
+     * of this one's work.
      */
     public static ForwardingBackend hooked(java.nio.file.Path dir, String prefix, int nth, Runnable other) {
         java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
@@ -61,6 +62,12 @@ public class ForwardingBackend implements Backend {
             public void delete(String name) {
                 hook(name);
                 super.delete(name);
+            }
+
+            @Override
+            public void move(String from, String to) {
+                hook(to);
+                super.move(from, to);
             }
         };
     }

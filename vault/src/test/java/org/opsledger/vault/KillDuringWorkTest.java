@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,12 +69,12 @@ class KillDuringWorkTest {
 
     @Test
     void killDuringPruneAtSeveralPointsLeavesACleanRepository() throws Exception {
-        List<Predicate<Path>> killWhen = List.of(
-                repo -> true,                                                  // as soon as prune starts
-                repo -> countFiles(repo.resolve("condemned")) >= 1,            // mid phase 1
-                repo -> { long n = countFiles(repo.resolve("data")); return n >= 0 && n <= 3; }); // during phase 2 deletes
+        List<HeldAt> killWhen = List.of(
+                HeldAt.START,                                                  // as soon as prune starts
+                new HeldAt("condemned/", 2),                                   // mid phase 1: one pack condemned
+                new HeldAt("data/", 2));                                       // during phase 2's deletes: one pack deleted
         int round = 0;
-        for (Predicate<Path> when : killWhen) {
+        for (HeldAt when : killWhen) {
             Path base = Files.createDirectories(tmp.resolve("round" + round++));
             Path data = Files.createDirectories(base.resolve("src/data"));
             Path repoDir = base.resolve("repo");
@@ -88,8 +87,7 @@ class KillDuringWorkTest {
                 keep = TestTrees.backup(repo, data);
                 new Forgetter(repo, ZoneOffset.UTC).forget(new RetentionPolicy(null, 1, 0, 0, 0), Instant.now());
             }
-            Process child = start("prune", repoDir, data);
-            waitUntil(child, () -> when.test(repoDir));
+            Process child = start("prune", repoDir, data, when);
             child.destroyForcibly().waitFor();
 
             try (Repository repo = TestTrees.open(repoDir)) {
@@ -141,16 +139,15 @@ class KillDuringWorkTest {
             lost = new Checker(repo, 2).check(100).errors();
         }
         assertThat(lost).hasSize(5).allMatch(e -> e.contains("missing from the index"));
-        List<Predicate<Path>> killWhen = List.of(
-                repo -> true,                                                              // while it reads every pack
-                repo -> countFiles(repo.resolve("data")) > packsBefore,                    // storing what still reads
-                repo -> countFiles(repo.resolve("damaged")) >= 1);                         // moving damaged packs out
+        List<HeldAt> killWhen = List.of(
+                HeldAt.START,                                                  // while it reads every pack
+                new HeldAt("data/", 2),                                        // storing what still reads: one pack stored
+                new HeldAt("damaged/", 2));                                    // moving damaged packs out: one moved
         int round = 0;
-        for (Predicate<Path> when : killWhen) {
+        for (HeldAt when : killWhen) {
             Path repoDir = tmp.resolve("round" + round++);
             TestTrees.copyTree(damaged, repoDir);
-            Process child = start("repair", repoDir, data);
-            waitUntil(child, () -> when.test(repoDir));
+            Process child = start("repair", repoDir, data, when);
             child.destroyForcibly().waitFor();
 
             try (Repository repo = TestTrees.open(repoDir)) {
@@ -173,18 +170,40 @@ class KillDuringWorkTest {
             Files.write(data.resolve("part" + i + ".bin"), TestTrees.random(100 + i, 24 * 1024 * 1024));
         }
         TestTrees.newRepo(repoDir).close();
-        Process child = start("backup", repoDir, data);
+        Process child = start("backup", repoDir, data, HeldAt.START);
         waitUntil(child, () -> countFiles(repoDir.resolve("data")) >= 2);
         return child;
     }
 
-    private static Process start(String mode, Path repo, Path data) throws Exception {
+    /**
+     * Where the child's work is held for the kill: just before its {@code nth} write, delete or move to a name under
+     * {@code prefix} ({@link CrashChild}); {@link #START} holds nothing, the kill comes as the work starts. It polled the
+     * repository's directories for a moment of the work (one condemned pack, a pack stored), which a loaded machine's
+     * polling thread could miss, and the child finished first.
+     */
+    record HeldAt(String prefix, int nth) {
+        static final HeldAt START = new HeldAt(null, 0);
+    }
+
+    /** A child JVM at work on {@code repo}, started and, when {@code when} names a moment, held there. */
+    private static Process start(String mode, Path repo, Path data, HeldAt when) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                mode, repo.toString(), data.toString()).redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                CrashChild.class.getName(), mode, repo.toString(), data.toString()));
+        if (when.prefix() != null) {
+            command.addAll(List.of(when.prefix(), Integer.toString(when.nth())));
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
         String line = out.readLine();
         assertThat(line).as("child started").isEqualTo("READY");
+        if (when.prefix() != null) {
+            StringBuilder said = new StringBuilder();
+            for (line = out.readLine(); line != null && !line.equals("HELD"); line = out.readLine()) {
+                said.append(line).append('\n');
+            }
+            assertThat(line).as("the child held at its " + when + ", not finished first: " + said).isEqualTo("HELD");
+        }
         return p;
     }
 
