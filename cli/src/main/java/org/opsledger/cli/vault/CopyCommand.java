@@ -1,6 +1,5 @@
 package org.opsledger.cli.vault;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,21 +29,15 @@ final class CopyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SNAPSHOT", arity = "1..*")
     List<String> snapshots;
 
-    @Option(names = "--to", required = true, description = "Target repository (directory or s3://bucket/prefix).")
-    String to;
-
-    @Option(names = "--to-password-file", description = "Password of the target (or env OPSLEDGER_VAULT_TO_PASSWORD; default: the source password).")
-    Path toPasswordFile;
-
-    @Option(names = "--to-key-slot", paramLabel = "ID", description = RepoOptions.TARGET_SLOT_HELP,
-            defaultValue = "${env:OPSLEDGER_VAULT_TO_KEY_SLOT}")
-    String toKeySlot;
+    @Mixin
+    SecondRepositoryOptions.Target target;
 
     @Override
     public Integer call() {
-        RepoOptions.checkLocation("--to", to);
+        target.checkLocation();
+        String to = target.location();
         RepoOptions.Password sourcePassword = repo.password();
-        RepoOptions.Password targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
+        RepoOptions.Password targetPassword = target.password(sourcePassword);
         List<Map<String, Object>> copied = new ArrayList<>();
         RuntimeException failed = null; // thrown once the copies committed are listed (--json too), as forget does (h1's)
         try (Repository source = repo.open(sourcePassword)) {
@@ -52,8 +45,7 @@ final class CopyCommand implements Callable<Integer> {
             int before = 0;
             // a target that cannot be opened is a failed copy too
             try (Journaling journal = new Journaling(source, JournalEntry.Operation.COPY, List.of(to), done)) {
-                try (Repository target = repo.openOther(to, targetPassword, sourcePassword, "--to-password-file", "OPSLEDGER_VAULT_TO_PASSWORD",
-                        toKeySlot)) {
+                try (Repository target = this.target.open(repo, targetPassword, sourcePassword)) {
                     Copier.requireAnotherRepository(source, target); // one failed entry, not one on each side
                     // the target's journal says what it received, and from where: the long-term tier's own record (IS.012 6.6.5)
                     List<ObjectId> copies = java.util.Collections.synchronizedList(new ArrayList<>());

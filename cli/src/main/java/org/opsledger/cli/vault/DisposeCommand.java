@@ -1,6 +1,5 @@
 package org.opsledger.cli.vault;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.opsledger.cli.TerminalText;
@@ -26,12 +25,8 @@ final class DisposeCommand implements Callable<Integer> {
             description = "The repository's ID, as `vault stats` shows it: disposal cannot be undone.")
     String confirm;
 
-    @Option(names = "--copies-in", paramLabel = "REPO", description = "The repository whose copies keep the snapshots still retained here.")
-    String copiesIn;
-
-    @Option(names = "--copies-password-file", description = "Password of --copies-in (or env OPSLEDGER_VAULT_TO_PASSWORD; default: this"
-            + " repository's password).")
-    Path copiesPasswordFile;
+    @Mixin
+    SecondRepositoryOptions.CopiesIn copiesIn;
 
     @Option(names = "--by", description = "Who disposes of it (default: the OS user).", defaultValue = RecordOptions.OS_USER)
     String by;
@@ -42,14 +37,14 @@ final class DisposeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RepoOptions.checkLocation("--copies-in", copiesIn);
+        copiesIn.checkLocation();
         by = RecordOptions.who(by); // it goes into the media register's line (a re-tester forged one)
         RepoOptions.Password password = repo.password();
+        RepoOptions.Password copiesPassword = copiesIn.given() ? copiesIn.password(password) : null;
         Disposal.Disposed d;
         try (Repository r = repo.open(password);
              Journaling refused = new Journaling(r, JournalEntry.Operation.DISPOSE, List.of(), List.of());
-             Repository copies = copiesIn == null ? null : repo.open(copiesIn,
-                     RepoOptions.otherPassword(copiesPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--copies-password-file", password))) {
+             Repository copies = copiesIn.given() ? copiesIn.open(repo, copiesPassword, password) : null) {
             try {
                 d = Disposal.dispose(r, confirm, copies, by, java.time.Instant.now(), ignoreUnreadableJournal); // IS.012 6.6.5.1: as forget judges a retention
             } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package org.opsledger.cli.vault;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,23 +27,18 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--label", description = "Label of the first key slot (who holds this password).", defaultValue = "initial")
     String label;
 
-    @Option(names = "--copy-chunker-params-from", paramLabel = "REPO",
-            description = {"Share this repository's chunker secret and content-ID key (not its data keys), so `copy` and `tier`",
-                    "into the new repository move only the blobs it lacks, without re-chunking (as restic's --copy-chunker-params)."})
-    String chunkingFrom;
-
-    @Option(names = "--from-password-file", description = "Password of --copy-chunker-params-from (or env OPSLEDGER_VAULT_FROM_PASSWORD; default: this password).")
-    Path fromPasswordFile;
+    @Mixin
+    SecondRepositoryOptions.ChunkerSource chunkingFrom;
 
     @Override
     public Integer call() {
         RepoOptions.checkIterations(iterations);
         RepoOptions.checkSlotLabel(label); // as key add's (a re-tester's)
+        chunkingFrom.checkLocation();
         RepoOptions.Password password = repo.newSlotPassword();
         Repository from = null;
-        if (chunkingFrom != null) {
-            RepoOptions.Password fromPassword = RepoOptions.otherPassword(fromPasswordFile, "OPSLEDGER_VAULT_FROM_PASSWORD", "--from-password-file", password);
-            from = repo.open(chunkingFrom, fromPassword);
+        if (chunkingFrom.given()) {
+            from = chunkingFrom.open(repo, chunkingFrom.password(password), password);
         }
         RepoOptions.warnOfRootIn(repo.location()); // a folder another user made for it
         try (Repository r = Vault.init(repo.location(), password.chars(), iterations, label, from)) {
@@ -75,6 +69,6 @@ final class InitCommand implements Callable<Integer> {
         String slots = r.keySlots().stream().map(s -> "key slot " + s.id().substring(0, 8) + " (" + s.label() + "), PBKDF2-HMAC-SHA256 "
                 + s.iterations() + " iterations").collect(Collectors.joining("; "));
         return "created repository " + r.config().id() + " (format " + r.config().version() + "); " + slots
-                + (chunkingFrom == null ? "" : "; chunker parameters shared with " + chunkingFrom);
+                + (chunkingFrom.given() ? "; chunker parameters shared with " + chunkingFrom.location() : "");
     }
 }

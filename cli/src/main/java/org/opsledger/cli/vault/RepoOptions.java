@@ -38,13 +38,6 @@ final class RepoOptions {
             + " are then not tried.", defaultValue = "${env:OPSLEDGER_VAULT_KEY_SLOT}")
     String keySlot;
 
-    /** How a copy's or tier's target names its one key slot to try, as --key-slot names --repo's (docs/operations.md). */
-    static final Repository.SlotNaming TARGET_SLOT = new Repository.SlotNaming("--to-key-slot", "OPSLEDGER_VAULT_TO_KEY_SLOT");
-
-    /** --to-key-slot's help, copy's and tier's. */
-    static final String TARGET_SLOT_HELP = "Try only this key slot of the target (its ID, or a prefix of at least 4 hex digits only"
-            + " it has; env OPSLEDGER_VAULT_TO_KEY_SLOT), as --key-slot for --repo.";
-
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
@@ -68,7 +61,7 @@ final class RepoOptions {
 
     /**
      * A repository's password, and how builds until 2026-12-06 read it where they read it otherwise ({@code formerly},
-     * null when not): a key slot they made from it opens with that only ({@link #open(String, Password)}).
+     * null when not): a key slot they made from it opens with that only ({@link #open(String, Password, String, Repository.SlotNaming)}).
      */
     record Password(char[] chars, FormerReading formerly) {
     }
@@ -117,14 +110,6 @@ final class RepoOptions {
                     env.equals("OPSLEDGER_VAULT_PASSWORD") ? "" : "OPSLEDGER_VAULT_PASSWORD=\"$" + env + "\" ", ""));
         }
         throw new CliException("no password: pass " + option + " FILE or set " + env, 2);
-    }
-
-    /**
-     * The password of a second repository (a copy's target, a source of chunker secrets): from {@code file} or the
-     * environment variable {@code env} when either is given, else {@code same}, this repository's.
-     */
-    static Password otherPassword(Path file, String env, String option, Password same) {
-        return file != null || SecretFile.fromEnvironment(env) != null ? readPassword(file, env, option) : same;
     }
 
     /** Most worker threads a command takes: each holds buffers of up to 16 MiB, and the launcher sizes the heap by them. */
@@ -265,23 +250,16 @@ final class RepoOptions {
     }
 
     /**
-     * The repository at {@code location} (this command's, or a copy's target), reached within --limit-upload and
-     * --limit-download. A password file that began with a byte order mark is read without it, and a password in the
+     * The repository at {@code location} (this command's, or a second one: {@link SecondRepositoryOptions}), reached
+     * within --limit-upload and --limit-download. A password file that began with a byte order mark is read without it, and a password in the
      * environment without its trailing line end, as a file's; a key slot that a build until 2026-12-06 made from such a
      * file or variable holds the mark or the line end as part of its password, so when no slot opens without it, the
      * password is tried as those builds read it, and a slot that opens so is named on stderr with the way to a slot of
      * the password as now read (the repository opened only with that file or variable, never with the password typed:
-     * a re-tester's and a tester's).
+     * a re-tester's and a tester's). Only {@code keySlot} is tried, or every slot when null or empty (an unset variable),
+     * the slot named as {@code naming} says: --key-slot is --repo's, a second repository's its own (--to-key-slot …).
      */
-    Repository open(String location, Password password) {
-        return open(location, password, null, Repository.SlotNaming.REPO);
-    }
-
-    /**
-     * {@link #open(String, Password)} trying only {@code keySlot}, or every slot when null or empty (an unset variable),
-     * the slot named as {@code naming} says: --key-slot is --repo's, --to-key-slot a copy's or tier's target's.
-     */
-    private Repository open(String location, Password password, String keySlot, Repository.SlotNaming naming) {
+    Repository open(String location, Password password, String keySlot, Repository.SlotNaming naming) {
         warnOfRootIn(location);
         Repository r = openWith(location, password, keySlot == null || keySlot.isEmpty() ? null : keySlot, naming);
         r.onNotice(notice -> Output.say("opsledger: warning: " + TerminalText.escape(notice)));
@@ -335,24 +313,6 @@ final class RepoOptions {
             }
         } catch (java.io.IOException | RuntimeException e) {
             // no /proc, or no repository there (yet): nothing to say; opening it says what is wrong
-        }
-    }
-
-    /**
-     * A second repository (a copy's or tier's target) opened with {@code password}, {@link #otherPassword}'s: when that
-     * is {@code same}, this repository's, because neither {@code option} nor {@code env} was given, a password no slot of
-     * it opens says so, where "wrong password: no key slot of TARGET opens with it" left the operator to guess (a tester's).
-     * {@code keySlot}: the target's one slot to try ({@link #TARGET_SLOT}), or null.
-     */
-    Repository openOther(String location, Password password, Password same, String option, String env, String keySlot) {
-        try {
-            return open(location, password, keySlot, TARGET_SLOT);
-        } catch (WrongPasswordException wrong) {
-            if (password != same) {
-                throw wrong;
-            }
-            throw new WrongPasswordException(wrong.getMessage() + "; the password of --repo was tried, as neither " + option + " nor "
-                    + env + " was given: give " + option + " with the target's password");
         }
     }
 

@@ -1,6 +1,5 @@
 package org.opsledger.cli.vault;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,15 +28,8 @@ final class TierCommand implements Callable<Integer> {
     @Mixin
     RepoOptions repo;
 
-    @Option(names = "--to", required = true, description = "Long-term repository (directory or s3://bucket/prefix).")
-    String to;
-
-    @Option(names = "--to-password-file", description = "Password of the long-term repository (or env OPSLEDGER_VAULT_TO_PASSWORD; default: the source password).")
-    Path toPasswordFile;
-
-    @Option(names = "--to-key-slot", paramLabel = "ID", description = RepoOptions.TARGET_SLOT_HELP,
-            defaultValue = "${env:OPSLEDGER_VAULT_TO_KEY_SLOT}")
-    String toKeySlot;
+    @Mixin
+    SecondRepositoryOptions.Target longTerm;
 
     @Option(names = "--near-line", paramLabel = "DURATION", description = "Near-line period (default ${DEFAULT-VALUE}; days, months and years by the calendar of each snapshot's backup host, as forget's --keep-within counts them). "
             + RepoOptions.DURATION_UNITS, defaultValue = "30d")
@@ -45,11 +37,12 @@ final class TierCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RepoOptions.checkLocation("--to", to);
+        longTerm.checkLocation();
+        String to = longTerm.location();
         RetentionPolicy.Within period = RepoOptions.within("--near-line", nearLine);
         java.time.ZoneId zone = LocalZone.forCountingDays("tier"); // the near-line period's days (a retention ends as Snapshot#retentionEnded says)
         RepoOptions.Password sourcePassword = repo.password();
-        RepoOptions.Password targetPassword = RepoOptions.otherPassword(toPasswordFile, "OPSLEDGER_VAULT_TO_PASSWORD", "--to-password-file", sourcePassword);
+        RepoOptions.Password targetPassword = longTerm.password(sourcePassword);
         List<Tiering.Moved> moved;
         // what was moved so far: a tier that fails or is stopped part-way has copied those and forgotten them near-line,
         // and both journals name them (a signal's entry reads these lists too)
@@ -63,8 +56,7 @@ final class TierCommand implements Callable<Integer> {
         try (Repository near = repo.open(sourcePassword)) {
             // IS.012 6.6.1.3: a tier that did not reach long-term storage is recorded, whatever stopped it
             try (Journaling journal = new Journaling(near, JournalEntry.Operation.TIER, List.of(to), sources)) {
-                try (Repository far = repo.openOther(to, targetPassword, sourcePassword, "--to-password-file", "OPSLEDGER_VAULT_TO_PASSWORD",
-                        toKeySlot)) {
+                try (Repository far = longTerm.open(repo, targetPassword, sourcePassword)) {
                     Copier.requireAnotherRepository(near, far); // one failed entry, not one on each side
                     Tiering tiering = new Tiering(near, far, zone);
                     Instant now = Instant.now();

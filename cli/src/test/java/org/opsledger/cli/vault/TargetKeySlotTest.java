@@ -22,7 +22,10 @@ import tools.jackson.databind.JsonNode;
  * on every run (a key derivation each), was locked out past 32 planted ones, and past 8 was told to set
  * OPSLEDGER_VAULT_KEY_SLOT, --repo's variable, with which the source then refused to open. `--to-key-slot` or
  * OPSLEDGER_VAULT_TO_KEY_SLOT names the target's: that slot alone is read and tried, refused as --key-slot's is, in
- * the target's words.
+ * the target's words. dispose's --copies-in and init's --copy-chunker-params-from had no such option at all: theirs are
+ * --copies-key-slot (OPSLEDGER_VAULT_TO_KEY_SLOT, as their copies came from a copy's or tier's target) and --from-key-slot
+ * (OPSLEDGER_VAULT_FROM_KEY_SLOT), taken and refused as --to-key-slot, from the one declaration of the three
+ * ({@link SecondRepositoryOptions}).
  */
 class TargetKeySlotTest {
 
@@ -163,12 +166,108 @@ class TargetKeySlotTest {
         assertThat(targetEntrySlot("copy")).isEqualTo(admin3Slot.substring(0, 8));
     }
 
-    /** A vault command in a JVM of its own, with {@code env} added to its environment, its stderr written to {@code err}. */
+    @Test
+    void aDisposeTriesTheSlotOfCopiesInNamedAloneAndRefusesAnotherInItsOwnWords() throws Exception {
+        CliRun copy = vault("copy", "latest", "--to", target.toString(), "--to-password-file", admin3.toString(), "--to-key-slot", admin3Slot);
+        assertThat(copy.exit()).as(copy.err()).isZero(); // the copy that keeps what the source retains
+        String id = VaultJson.MAPPER.readTree(vault("stats", "--json").out()).get("id").asString();
+        Map<Path, String> before = targetFiles();
+
+        // no password of its own: --repo's is tried, and said so, as a copy's target says it
+        CliRun repoPassword = vault("dispose", "--confirm", id, "--copies-in", target.toString());
+        assertThat(repoPassword.exit()).isEqualTo(1);
+        assertThat(repoPassword.err()).isEqualTo("opsledger: wrong password: no key slot of " + target + " opens with it; the password of"
+                + " --repo was tried, as neither --copies-password-file nor OPSLEDGER_VAULT_TO_PASSWORD was given: give"
+                + " --copies-password-file with --copies-in's password\n");
+
+        // 32 planted slots, cheaper than admin3's: unnamed, they lock the dispose out; named, admin3's alone is tried and opens
+        plant(32);
+        before = targetFiles();
+        CliRun locked = vault("dispose", "--confirm", id, "--copies-in", target.toString(), "--copies-password-file", admin3.toString());
+        assertThat(locked.exit()).isEqualTo(1);
+        assertThat(locked.err()).startsWith("opsledger: none of the 32 key slots of " + target + " tried (cheapest first)")
+                .contains("or name the slot of this password (--copies-key-slot or OPSLEDGER_VAULT_TO_KEY_SLOT ID)").hasLineCount(1);
+        CliRun another = vault("dispose", "--confirm", id, "--copies-in", target.toString(), "--copies-password-file", admin3.toString(),
+                "--copies-key-slot", admin1Slot);
+        assertThat(another.exit()).isEqualTo(1);
+        assertThat(another.err()).isEqualTo("opsledger: wrong password: key slot " + admin1Slot + " of " + target + ", named by"
+                + " --copies-key-slot or OPSLEDGER_VAULT_TO_KEY_SLOT, does not open with it: check the password, or the slot named"
+                + " (unset, every slot is tried)\n");
+        assertThat(targetFiles()).as("nothing written where the copies are").isEqualTo(before);
+        assertThat(vault("snapshots", "--json").exit()).as("nothing disposed of").isZero();
+
+        CliRun disposed = vault("dispose", "--confirm", id, "--copies-in", target.toString(), "--copies-password-file", admin3.toString(),
+                "--copies-key-slot", admin3Slot.substring(0, 8));
+        assertThat(disposed.exit()).as(disposed.err()).isZero();
+        assertThat(disposed.err()).isEmpty();
+        assertThat(disposed.out()).startsWith("disposed of repository " + id);
+        assertThat(targetEntrySlot("dispose")).as("the record of the disposal, written under the slot named").isEqualTo(admin3Slot.substring(0, 8));
+    }
+
+    @Test
+    void anInitTriesTheSlotOfItsChunkerSourceNamedAloneByOptionOrVariable() throws Exception {
+        plant(32);
+        Map<Path, String> before = targetFiles();
+        Path created = tmp.resolve("new");
+        Path pw = tmp.resolve("pw");
+        List<String> init = List.of("init", "--repo", created.toString(), "--password-file", pw.toString(), "--kdf-iterations", "100000",
+                "--copy-chunker-params-from", target.toString(), "--from-password-file", admin3.toString());
+        CliRun locked = CliRun.vault(init);
+        assertThat(locked.exit()).isEqualTo(1);
+        assertThat(locked.err()).startsWith("opsledger: none of the 32 key slots of " + target + " tried (cheapest first)")
+                .contains("or name the slot of this password (--from-key-slot or OPSLEDGER_VAULT_FROM_KEY_SLOT ID)").hasLineCount(1);
+        CliRun unknown = CliRun.vault(List.of("--from-key-slot", "feedface"), init.toArray(String[]::new));
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("opsledger: no key slot feedface in the keys/ of " + target + " (named by --from-key-slot or"
+                + " OPSLEDGER_VAULT_FROM_KEY_SLOT): give the ID of a slot there (its whole ID, or a prefix of at least 4 hex digits), or unset it\n");
+        CliRun another = CliRun.vault(List.of("--from-key-slot", admin1Slot), init.toArray(String[]::new));
+        assertThat(another.exit()).isEqualTo(1);
+        assertThat(another.err()).isEqualTo("opsledger: wrong password: key slot " + admin1Slot + " of " + target + ", named by"
+                + " --from-key-slot or OPSLEDGER_VAULT_FROM_KEY_SLOT, does not open with it: check the password, or the slot named"
+                + " (unset, every slot is tried)\n");
+        assertThat(created).as("no repository half-made").doesNotExist();
+        assertThat(targetFiles()).isEqualTo(before);
+
+        Path err = tmp.resolve("init.err");
+        Process named = processOf(Map.of("OPSLEDGER_VAULT_FROM_KEY_SLOT", admin3Slot), err, init);
+        String said = new String(named.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(named.waitFor()).as(said + Files.readString(err)).isZero();
+        assertThat(said).startsWith("created vault repository ");
+        assertThat(Files.readString(err)).doesNotContain("opsledger:");
+        JsonNode entries = VaultJson.MAPPER.readTree(at(created, pw, "journal", "--operation", "init", "--json").out()).get("entries");
+        assertThat(entries.get(0).get("detail").asString()).endsWith("; chunker parameters shared with " + target);
+    }
+
+    @Test
+    void everyCommandThatOpensASecondRepositoryNamesItsSlotInTheSameWords() {
+        Map<String, String> said = Map.of(
+                "copy", "--to-key-slot=ID Try only this key slot of the target (its ID, or a prefix of at least 4 hex digits only it"
+                        + " has; env OPSLEDGER_VAULT_TO_KEY_SLOT), as --key-slot for --repo.",
+                "tier", "--to-key-slot=ID Try only this key slot of the target (its ID, or a prefix of at least 4 hex digits only it"
+                        + " has; env OPSLEDGER_VAULT_TO_KEY_SLOT), as --key-slot for --repo.",
+                "dispose", "--copies-key-slot=ID Try only this key slot of --copies-in (its ID, or a prefix of at least 4 hex digits"
+                        + " only it has; env OPSLEDGER_VAULT_TO_KEY_SLOT), as --key-slot for --repo.",
+                "init", "--from-key-slot=ID Try only this key slot of --copy-chunker-params-from (its ID, or a prefix of at least 4 hex"
+                        + " digits only it has; env OPSLEDGER_VAULT_FROM_KEY_SLOT), as --key-slot for --repo.");
+        said.forEach((command, line) -> {
+            CliRun help = CliRun.of("vault", command, "--help");
+            assertThat(help.exit()).isZero();
+            assertThat(help.out().replaceAll("\\s+", " ")).as(command).contains(line);
+        });
+    }
+
+    /** A vault command on the source in a JVM of its own, with {@code env} added to its environment, its stderr written to {@code err}. */
     private Process process(Map<String, String> env, Path err, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(at);
+        return processOf(env, err, all);
+    }
+
+    /** {@link #process} with the repository named in {@code args}. */
+    private static Process processOf(Map<String, String> env, Path err, List<String> args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault"));
-        command.addAll(List.of(args));
-        command.addAll(at);
+        command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(err.toFile());
         pb.environment().putAll(env);
         return pb.start();
