@@ -217,6 +217,51 @@ class ConcurrentBackupAndPruneTest {
     }
 
     /**
+     * A listing beside a key retirement at the moment it holds both files of a snapshot it sealed again: it writes the
+     * successor before it deletes the old file, and `vault snapshots` (find, stats: {@link Repository.SnapshotListing#shown})
+     * there listed the snapshot twice, under its old ID and its new one, the same record (a lead's note, session 42). Shown,
+     * each is there once, the resealed one by its new ID; the whole listing, which a retirement run again reads to finish
+     * what a stopped one left (its hold moved, the old file deleted), keeps both.
+     */
+    @Test
+    void aListingWhileAKeyRetirementHoldsBothFilesOfASnapshotShowsItOnceByItsNewId() throws Exception {
+        Path repoDir = tmp.resolve("repo");
+        Path data = tmp.resolve("src/data");
+        SnapshotRef first = oneBackupThenAFileMore(repoDir, data, 100_000);
+        try (Repository repo = TestTrees.open(repoDir)) {
+            new org.opsledger.vault.repository.KeyEpochs(repo).rotate();
+            TestTrees.backup(repo, data); // under epoch 2: sealed again too, as its parent's ID changes
+        }
+        List<Repository.SnapshotListing> seen = new java.util.ArrayList<>();
+        // held at the retirement's first deletion under snapshots/: the first snapshot's successor written, its old file not yet deleted
+        ForwardingBackend store = new ForwardingBackend(new org.opsledger.vault.backend.LocalBackend(repoDir)) {
+            @Override
+            public void delete(String name) {
+                if (name.startsWith("snapshots/") && seen.isEmpty()) {
+                    try (Repository reader = TestTrees.open(repoDir)) {
+                        seen.add(reader.listSnapshots());
+                    }
+                }
+                super.delete(name);
+            }
+        };
+        try (Repository retiring = Repository.open(store, TestTrees.PASSWORD)) {
+            new org.opsledger.vault.repository.KeyEpochs(retiring).retire(1);
+        }
+        assertThat(seen).as("the hold was reached").hasSize(1);
+        Repository.SnapshotListing mid = seen.getFirst();
+        assertThat(mid.readable()).as("both files of the first snapshot, and the second's old one").hasSize(3)
+                .extracting(SnapshotRef::id).contains(first.id());
+        SnapshotRef successor = mid.readable().stream().filter(s -> !s.id().equals(first.id())
+                && s.snapshot().time().equals(first.snapshot().time())).findFirst().orElseThrow();
+        assertThat(mid.shown()).extracting(SnapshotRef::id).as("once each, the first by its new ID").hasSize(2)
+                .contains(successor.id()).doesNotContain(first.id());
+        try (Repository after = TestTrees.open(repoDir)) {
+            assertThat(after.listSnapshots().shown()).hasSize(2).extracting(SnapshotRef::id).contains(successor.id());
+        }
+    }
+
+    /**
      * A backup that ends while a prune runs, between the prune's listing of the snapshots and its reading of the index:
      * a prune that listed the snapshots first saw the backup's packs but not its snapshot, condemned them as unused,
      * took them out of the index and then stopped on the snapshot ("needs tree …, which no pack holds"; a helper's prune

@@ -40,11 +40,12 @@ final class SnapshotsCommand implements Callable<Integer> {
 
     /**
      * The snapshots that read, each file that does not said on stderr ("warning: snapshot file …"): a report that leaves
-     * one out says so and exits 3 (find and stats counted without it, exit 0: a helper's).
+     * one out says so and exits 3 (find and stats counted without it, exit 0: a helper's). Each once, by its new ID,
+     * beside a key retirement ({@link Repository.SnapshotListing#shown}).
      */
     static List<SnapshotRef> readableWarningOfTheRest(Repository.SnapshotListing listing) {
         listing.unreadable().forEach(u -> Output.err().println("warning: snapshot file " + u));
-        return listing.readable();
+        return listing.shown();
     }
 
     /**

@@ -1851,6 +1851,25 @@ public final class Repository implements AutoCloseable {
     public record SnapshotListing(List<SnapshotRef> readable, List<String> unreadable) {
 
         /**
+         * {@link #readable} but for each snapshot a key retirement sealed again whose successor is listed too (it names the
+         * old ID in its resealed-from tag): what a listing shows. A retirement writes a snapshot's successor before it deletes
+         * the old file, and a listing between the two, which takes no lock, showed the snapshot twice, under its old ID and
+         * its new one, the same record (a lead's note, session 42); one a stopped retirement left beside its successor is
+         * the next run's to delete. Only a retirement's, which deletes every old file it replaces: an amended copy can stand
+         * beside the old, held one ({@link Repository#amendCopy}), which a listing must show. The whole listing stays
+         * {@link #readable}, which a retirement run again reads to finish what a stopped one left.
+         */
+        public List<SnapshotRef> shown() {
+            Set<String> resealed = new HashSet<>();
+            for (RecordHistory.Replaced r : RecordHistory.replaced(readable)) {
+                if (r.tag().equals(KeyEpochs.RESEALED_FROM)) {
+                    resealed.add(r.id());
+                }
+            }
+            return resealed.isEmpty() ? readable : readable.stream().filter(s -> !resealed.contains(s.id().hex())).toList();
+        }
+
+        /**
          * A snapshot of this listing by ID or unique prefix, or 'latest': the newest snapshot {@code filter} matches (an ID
          * is taken as given). A command given many names finds them all in one listing: one listing per name read and
          * decrypted every snapshot file again, 1.7 s a name among 10,000 snapshots (a helper's).
