@@ -196,7 +196,7 @@ final class BackupCommand implements Callable<Integer> {
                 if (stdin) {
                     snap = archiver.backupStream(System.in, stdinName, options, () -> { });
                 } else if (fromCommand) {
-                    snap = fromCommand(archiver, options);
+                    snap = fromCommand(archiver, options, journal);
                 } else {
                     snap = archiver.backup(options);
                 }
@@ -486,11 +486,14 @@ final class BackupCommand implements Callable<Integer> {
         return TerminalText.escape(program.substring(program.lastIndexOf('/') + 1));
     }
 
-    private SnapshotRef fromCommand(Archiver archiver, BackupOptions options) throws IOException {
+    private SnapshotRef fromCommand(Archiver archiver, BackupOptions options, Journaling journal) throws IOException {
         // a dump program or its wrapper that logs its environment gets no password or key
         ProcessBuilder pb = org.opsledger.vault.ChildProcess.of(args).redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT);
         callersLocale(pb.environment());
         CommandProcesses processes = CommandProcesses.marking(pb); // every process it starts found again to be ended, a cleanup child forked as it is stopped too
+        // IS.012 6.6.5: the run's entry names what its end killed, could not end, or found left running, as stderr does; a
+        // stopped run's is written by the journal's hook, which waits for the end hook's line (or ends the run itself)
+        journal.noting(processes::end);
         // SIGTERM or Ctrl-C ends this JVM through its shutdown hooks, not the finally below: a pg_dump left running
         // under cron or a scheduler's timeout, orphaned (a helper's). The hook is in place before the program starts.
         java.util.concurrent.atomic.AtomicReference<Process> started = new java.util.concurrent.atomic.AtomicReference<>();
@@ -551,9 +554,11 @@ final class BackupCommand implements Callable<Integer> {
                 }
             } finally {
                 // a backup that failed ends what its program left running, the program gone or not (an empty stream, a
-                // refused pack, a failed program whose children had closed the output)
-                Process p = started.get();
-                if (p != null && (!saved || p.isAlive())) {
+                // refused pack, a failed program whose children had closed the output); one saved, what the program left
+                // running once its output ended, named (an `ssh -f` tunnel, a wrapper's background child)
+                if (saved) {
+                    processes.endLeftBehind();
+                } else {
                     processes.end();
                 }
                 try {

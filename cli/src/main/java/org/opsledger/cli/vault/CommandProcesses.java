@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,8 @@ final class CommandProcesses {
     private final AtomicReference<Process> program = new AtomicReference<>();
     /** Whether the run was ended (or is being ended): once. Guarded by this. */
     private boolean ended;
+    /** The line its end said, without its "opsledger: "; null while it said none. Guarded by this. */
+    private String said;
 
     private CommandProcesses(String marker) {
         this.marker = marker;
@@ -78,17 +81,34 @@ final class CommandProcesses {
     }
 
     /**
-     * Ends every process of the run, once (a second call waits for the first to finish): each stopped (SIGSTOP) as it is
-     * found, then asked to end (SIGTERM) and let run a second to take it, then killed; listed again after, and what appeared
-     * meanwhile (a cleanup child forked on the SIGTERM) ended so in turn, {@link #ROUNDS} at most. Asked first: `-- sudo -u
-     * postgres pg_dump hr` ran on, orphaned, after a non-root backup was stopped, as sudo relays neither SIGSTOP nor SIGKILL
-     * and the vault's user may not signal postgres's process; sudo relays SIGTERM (a tester's). What had to be killed, and
-     * what is still there after (another user's, that the vault's user may not signal), is said in one line on stderr.
+     * Ends every process of the run, once (a second call waits for the first to finish, and returns what it said): each
+     * stopped (SIGSTOP) as it is found, then asked to end (SIGTERM) and let run a second to take it, then killed; listed
+     * again after, and what appeared meanwhile (a cleanup child forked on the SIGTERM) ended so in turn, {@link #ROUNDS} at
+     * most. Asked first: `-- sudo -u postgres pg_dump hr` ran on, orphaned, after a non-root backup was stopped, as sudo
+     * relays neither SIGSTOP nor SIGKILL and the vault's user may not signal postgres's process; sudo relays SIGTERM (a
+     * tester's). What had to be killed, and what is still there after (another user's, that the vault's user may not
+     * signal), is said in one line on stderr, which is returned (without its "opsledger: ") for the run's journal entry:
+     * it was said on stderr alone, and the journal of a stopped backup kept no trace of the processes it killed (IS.012
+     * 6.6.5: complete backup records).
      */
-    synchronized void end() {
+    Optional<String> end() {
+        return end(false);
+    }
+
+    /**
+     * Ends what the run left running once its output was read to its end and its program exited 0 (an `ssh -f` tunnel,
+     * a wrapper's background child holding the database): as {@link #end()}, and each named, as a warning, in the line
+     * returned. They ran on after "saved", and a nightly job's piled up (docs/operations.md, "Backups with `opsledger
+     * vault`", says why they are ended rather than left).
+     */
+    Optional<String> endLeftBehind() {
+        return end(true);
+    }
+
+    private synchronized Optional<String> end(boolean leftBehind) {
         Process p = program.get();
         if (p == null || ended) {
-            return;
+            return Optional.ofNullable(said);
         }
         ended = true;
         Map<ProcessHandle, String> tried = new LinkedHashMap<>(); // each with its name, taken while it ran
@@ -120,19 +140,25 @@ final class CommandProcesses {
         notEnded.addAll(listed());
         notEnded.removeIf(h -> !running(h));
         killed.removeAll(notEnded);
-        List<String> said = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        if (leftBehind && !tried.isEmpty()) {
+            lines.add("the command left " + names(tried.keySet(), h -> tried.get(h) + " (pid " + h.pid() + ")")
+                    + " running after its output ended: each asked to end (SIGTERM)");
+        }
         if (!killed.isEmpty()) {
-            said.add("killed what of the command SIGTERM had not ended: " + names(killed, h -> tried.get(h) + " (pid " + h.pid() + ")"));
+            lines.add("killed what of the command SIGTERM had not ended: " + names(killed, h -> tried.get(h) + " (pid " + h.pid() + ")"));
         }
         if (!notEnded.isEmpty()) {
-            said.add("could not end " + names(notEnded, h -> TerminalText.escape(h.info().command().orElse("?")) + " (pid " + h.pid()
+            lines.add("could not end " + names(notEnded, h -> TerminalText.escape(h.info().command().orElse("?")) + " (pid " + h.pid()
                     + h.info().user().map(u -> ", user " + TerminalText.escape(u)).orElse("") + ")")
                     + " (a program of another user?): end it as that user (sudo kill "
                     + String.join(" ", notEnded.stream().map(h -> Long.toString(h.pid())).toList()) + ")");
         }
-        if (!said.isEmpty()) {
-            Output.say("opsledger: stopping the command, " + String.join("; ", said));
+        if (!lines.isEmpty()) {
+            said = (leftBehind ? "warning: " : "stopping the command, ") + String.join("; ", lines);
+            Output.say("opsledger: " + said);
         }
+        return Optional.ofNullable(said);
     }
 
     private static String names(Collection<ProcessHandle> all, java.util.function.Function<ProcessHandle, String> name) {
@@ -170,7 +196,9 @@ final class CommandProcesses {
         roots.addAll(marked());
         Set<ProcessHandle> all = new LinkedHashSet<>();
         for (ProcessHandle root : roots) {
-            if (all.add(root)) { // one found below another is listed with it
+            // one found below another is listed with it; a program that has exited is passed over, its number free for
+            // another process whose children descendants() would list (its own start time is not compared)
+            if (root.isAlive() && all.add(root)) {
                 root.descendants().forEach(all::add);
             }
         }

@@ -52,6 +52,8 @@ final class Journaling implements AutoCloseable {
     private volatile List<String> covers = List.of();
     /** The entries checks named that a repair's moves under damaged/ left out ({@link JournalEntry#lostEntries}). */
     private volatile List<String> lostEntries = List.of();
+    /** What the command's own end did that its entry says after its line ({@link #noting}). */
+    private volatile Supplier<java.util.Optional<String>> note = java.util.Optional::empty;
 
     /**
      * A command in its words ("key retire 1") and what running it again does once stopped (null where it finishes
@@ -132,6 +134,16 @@ final class Journaling implements AutoCloseable {
         replacedTrees = List.copyOf(trees);
     }
 
+    /**
+     * The entry's detail ends with what {@code note} returns ("; " and it), asked as the entry is written, whichever way
+     * the command ended: a backup's --stdin-from-command processes it killed or could not end (IS.012 6.6.5). On a stop
+     * signal this journal's hook asks it, beside the hook that does that end: {@code note} waits for that end then, or
+     * does it.
+     */
+    void noting(Supplier<java.util.Optional<String>> note) {
+        this.note = note;
+    }
+
     /** The entry names {@code pack} as the last its subset check read: the next goes on after it. */
     void readTo(ObjectId pack) {
         readTo = pack;
@@ -174,7 +186,8 @@ final class Journaling implements AutoCloseable {
         }
         written = true;
         try {
-            journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, detail).replacing(replacedTrees)
+            String noted = note.get().map(n -> detail + "; " + n).orElse(detail);
+            journal.record(JournalEntry.of(operation, outcome, started, paths, snapshots, verified, exitCode, noted).replacing(replacedTrees)
                     .readingTo(readTo).damaging(damagedPacks).covering(covers).losing(lostEntries));
         } catch (RuntimeException e) {
             Output.err().println("warning: the journal entry of this " + operation.json() + " was not written: " + e.getMessage());

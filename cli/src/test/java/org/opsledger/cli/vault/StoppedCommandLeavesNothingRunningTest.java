@@ -1,6 +1,7 @@
 package org.opsledger.cli.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A `backup --stdin-from-command` that is stopped (SIGTERM, Ctrl-C) or fails leaves no process of its command running: a
@@ -85,6 +87,9 @@ class StoppedCommandLeavesNothingRunningTest {
                 .startsWith("opsledger: stopping the command, killed what of the command SIGTERM had not ended: ")
                 .containsPattern("\\bsleep \\(pid (" + String.join("|", listed().stream().map(Object::toString).toList()) + ")\\)")
                 .doesNotContain("could not end");
+        // IS.012 6.6.5: the run's entry says it too (it was on stderr alone)
+        String line = said.stream().filter(l -> l.startsWith("opsledger: stopping the command, ")).findFirst().orElseThrow();
+        assertThat(backupEntry().get("detail").asString()).isEqualTo("stopped by SIGTERM before it ended; " + line.substring("opsledger: ".length()));
         assertThat(others).as("a process of no run and one of another run").allMatch(Process::isAlive);
     }
 
@@ -126,14 +131,98 @@ class StoppedCommandLeavesNothingRunningTest {
         assertThat(others).as("a process of no run and one of another run").allMatch(Process::isAlive);
     }
 
-    /** `vault backup --stdin-from-command -- sh SCRIPT PIDS NAP`, in a session of its own when {@code ownSession} (setsid). */
+    /**
+     * A program that exits 0 once its output is written, leaving a child running in its tree and one that left it (an
+     * `ssh -f` tunnel, a wrapper's background child, their output closed; one ignores SIGTERM): they ran on after "saved",
+     * and nothing said so. The snapshot is saved (exit 0), each is ended and named in a warning on stderr, and the run's
+     * journal entry says it after its summary.
+     */
+    @Test
+    void aSavedBackupEndsAndNamesWhatItsCommandLeftRunning() throws Exception {
+        List<Process> others = notTheRuns();
+        Process backup = backupOf("""
+                pids=$1 nap=$2
+                echo $$ >> "$pids"
+                sh -c 'trap "" TERM; echo $$ >> "$0"; exec sleep "$1"' "$pids" "$nap" > /dev/null &
+                while [ "$(wc -l < "$pids")" -lt 2 ]; do sleep 0.1; done
+                (sh -c 'echo $$ >> "$0"; exec sleep "$1"' "$pids" "$nap" > /dev/null &)
+                while [ "$(wc -l < "$pids")" -lt 3 ]; do sleep 0.1; done
+                echo dump
+                """, false);
+        assertThat(backup.waitFor(2, TimeUnit.MINUTES)).as("ended").isTrue();
+        assertThat(backup.exitValue()).as(String.join("\n", said())).isZero();
+        assertNoneRuns();
+        List<Long> left = listed().subList(1, 3); // the one that ignores SIGTERM first
+        List<String> said = said();
+        List<String> warned = said.stream().filter(l -> l.startsWith("opsledger: warning: the command left ")).toList();
+        assertThat(warned).as(String.join("\n", said)).hasSize(1);
+        String line = warned.getFirst();
+        assertThat(line).containsPattern("left sleep \\(pid (" + left.get(0) + "|" + left.get(1) + ")\\), sleep \\(pid ("
+                        + left.get(0) + "|" + left.get(1) + ")\\) running after its output ended: each asked to end \\(SIGTERM\\); "
+                        + "killed what of the command SIGTERM had not ended: sleep \\(pid " + left.get(0) + "\\)$");
+        JsonNode entry = backupEntry();
+        assertThat(entry.get("outcome").asString()).isEqualTo("ok");
+        assertThat(entry.get("detail").asString()).startsWith("snapshot ").endsWith("; " + line.substring("opsledger: ".length()));
+        assertThat(others).as("a process of no run and one of another run").allMatch(Process::isAlive);
+    }
+
+    /**
+     * A process of the run the vault may not signal (another user's, as `-- sudo -u postgres pg_dump` runs one) is named
+     * "could not end", with the command that ends it, on stderr and in the journal, and the backup fails. The vault runs
+     * as root here, without CAP_KILL (setpriv), which is what lets root signal every process; the program's child becomes
+     * nobody (CAP_SETUID stays) and is signalled as a non-root vault's user would signal another user's.
+     */
+    @Test
+    void aProcessTheVaultMayNotSignalIsNamedAndFailsTheBackup() throws Exception {
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root") && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "runs as root, with setpriv (util-linux)");
+        Process backup = backupOf("""
+                pids=$1 nap=$2
+                echo $$ >> "$pids"
+                setpriv --reuid=nobody --regid=nogroup --clear-groups sleep "$nap" > /dev/null &
+                echo $! >> "$pids"
+                until grep -q '^Uid:[[:space:]]*65534[[:space:]]' /proc/$!/status; do sleep 0.1; done
+                echo dump
+                exit 4
+                """, false, "setpriv", "--bounding-set", "-kill", "--inh-caps", "-kill", "--");
+        assertThat(backup.waitFor(2, TimeUnit.MINUTES)).as("ended").isTrue();
+        assertThat(backup.exitValue()).as(String.join("\n", said())).isEqualTo(1);
+        long nobodys = listed().get(1);
+        assertThat(ours(nobodys)).as("another user's, that the vault may not signal: it runs on").isTrue();
+        String expected = "stopping the command, could not end /usr/bin/sleep (pid " + nobodys + ", user nobody) (a program of another user?): "
+                + "end it as that user (sudo kill " + nobodys + ")";
+        assertThat(said()).contains("opsledger: command sh exited with status 4; no snapshot was written", "opsledger: " + expected);
+        JsonNode entry = backupEntry();
+        assertThat(entry.get("outcome").asString()).isEqualTo("failed");
+        assertThat(entry.get("detail").asString()).isEqualTo("command sh exited with status 4; no snapshot was written; " + expected);
+    }
+
+    /** The journal's one backup entry. */
+    private JsonNode backupEntry() throws Exception {
+        Path out = tmp.resolve("journal.json");
+        Process journal = vault("journal", "--operation", "backup", "--json").redirectOutput(out.toFile()).start();
+        assertThat(journal.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        JsonNode entries = org.opsledger.vault.VaultJson.MAPPER.readTree(Files.readString(out)).get("entries");
+        assertThat(entries).hasSize(1);
+        return entries.get(0);
+    }
+
     private Process backupOf(String script, boolean ownSession) throws Exception {
+        return backupOf(script, ownSession, new String[0]);
+    }
+
+    /**
+     * `vault backup --stdin-from-command -- sh SCRIPT PIDS NAP`, in a session of its own when {@code ownSession} (setsid),
+     * run by {@code through} (setpriv and its options) when given.
+     */
+    private Process backupOf(String script, boolean ownSession, String... through) throws Exception {
         Path program = Files.writeString(tmp.resolve("dump.sh"), script);
         ProcessBuilder pb = vault("backup", "--stdin-from-command", "--stdin-name", "db.sql", "--", "sh", program.toString(),
                 pids.toString(), nap);
         if (ownSession) {
             pb.command().addFirst("setsid"); // its group is the command's and the backup's alone, as a terminal's
         }
+        pb.command().addAll(0, List.of(through));
         Process p = pb.start();
         started.add(p);
         return p;
