@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.opsledger.cli.TerminalText;
+import org.opsledger.vault.ProcessSignals;
 
 /**
  * The processes of one `backup --stdin-from-command` run, and their end when the backup is stopped or fails: the program,
@@ -34,7 +35,9 @@ import org.opsledger.cli.TerminalText;
  * background, stopped as it reads the terminal), and a process that makes a session of its own leaves the group all the
  * same; a cgroup needs root. What the marker cannot find is a process that clears its environment (`env -i`; sudo's
  * env_reset, whose program is another user's, which sudo ends on the SIGTERM it relays) or writes over the memory /proc
- * shows of it (a server setting its process title), once it has left the program's tree.
+ * shows of it (a server setting its process title), once it has left the program's tree. Each is signalled through
+ * {@link ProcessSignals}, by a pidfd where Linux has one: a number listed, then signalled by kill(1), reached whatever
+ * process had taken it meanwhile.
  */
 final class CommandProcesses {
 
@@ -121,14 +124,14 @@ final class CommandProcesses {
             tried.putAll(fresh);
             if (round < ROUNDS - 1) {
                 // each asked to end, and let run to take it (sudo relays it to its program), before the kill
-                signal("-TERM", fresh.keySet());
-                signal("-CONT", fresh.keySet());
+                ProcessSignals.send(ProcessSignals.SIGTERM, fresh.keySet());
+                ProcessSignals.send(ProcessSignals.SIGCONT, fresh.keySet());
                 awaitEach(fresh.keySet(), TERM_GRACE_MILLIS);
             }
             // the program first (listed first): a shell whose child died first would run its next command; SIGKILL ends a
             // stopped process too
             List<ProcessHandle> left = fresh.keySet().stream().filter(CommandProcesses::running).toList();
-            left.forEach(ProcessHandle::destroyForcibly);
+            ProcessSignals.send(ProcessSignals.SIGKILL, left);
             killed.addAll(left);
             // and the backup ends after them, not while a kill is still on its way (the fresh-clone CI saw the `sleep 120`
             // still listed as the backup had exited); two seconds at most for them all
@@ -182,7 +185,7 @@ final class CommandProcesses {
                     grown = true;
                 }
             }
-            signal("-STOP", all.keySet());
+            ProcessSignals.send(ProcessSignals.SIGSTOP, all.keySet());
             if (!grown && round > 0) {
                 break;
             }
@@ -213,14 +216,17 @@ final class CommandProcesses {
         List<ProcessHandle> found = new ArrayList<>();
         try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("[0-9]+"))) {
             for (Path pid : proc) {
+                // the handle first, and the process it names still there after the read (its start time): one that ended
+                // meanwhile and whose number another took is not that other
+                ProcessHandle h = ProcessHandle.of(Long.parseLong(pid.getFileName().toString())).orElse(null);
                 byte[] environment;
                 try {
                     environment = Files.readAllBytes(pid.resolve("environ"));
                 } catch (IOException | RuntimeException notOurs) { // another user's, or ended
                     continue;
                 }
-                if (holds(environment)) {
-                    ProcessHandle.of(Long.parseLong(pid.getFileName().toString())).ifPresent(found::add);
+                if (h != null && holds(environment) && h.isAlive()) {
+                    found.add(h);
                 }
             }
         } catch (IOException | RuntimeException noProc) {
@@ -268,21 +274,5 @@ final class CommandProcesses {
             }
         }
         return true;
-    }
-
-    /** kill(1) with {@code signal} to every process of {@code all}; a failure to run it leaves them as they are. */
-    private static void signal(String signal, Collection<ProcessHandle> all) {
-        if (all.isEmpty()) {
-            return;
-        }
-        List<String> kill = new ArrayList<>(List.of("kill", signal));
-        all.forEach(h -> kill.add(Long.toString(h.pid())));
-        try {
-            org.opsledger.vault.ChildProcess.of(kill).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-        } catch (IOException e) {
-            // killed all the same, one by one
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

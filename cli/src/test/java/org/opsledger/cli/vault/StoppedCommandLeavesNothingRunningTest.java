@@ -229,8 +229,9 @@ class StoppedCommandLeavesNothingRunningTest {
     }
 
     private ProcessBuilder vault(String... args) {
+        // native access enabled as the jar's manifest enables it: the run's processes signalled by pidfd (ProcessSignals)
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", args[0],
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.opsledger.cli.OpsLedgerCommand", "vault", args[0],
                 "--repo", tmp.resolve("repo").toString()));
         command.addAll(List.of(args).subList(1, args.length));
         // stderr to a file: a pipe would be held open by any process left running
