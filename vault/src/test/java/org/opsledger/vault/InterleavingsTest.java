@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -461,6 +462,7 @@ class InterleavingsTest {
         try (Repository admin = TestTrees.open(near); Repository n = TestTrees.open(near);
              Repository f = withHook(far, "holds/", 1, () -> {
                  try {
+                     admin.waitsItsTurnUpTo(Duration.ofSeconds(1)); // refused after a second, not a minute (LegalHoldTest: its turn)
                      admin.release(s.id(), "MATTER-1");
                  } catch (RuntimeException e) {
                      release.set(e);

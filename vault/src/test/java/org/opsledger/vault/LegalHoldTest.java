@@ -11,11 +11,18 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opsledger.vault.VaultException;
 import org.opsledger.vault.archiver.Archiver;
 import org.opsledger.vault.archiver.BackupProgress;
+import org.opsledger.vault.backend.LocalBackend;
 import org.opsledger.vault.checker.Checker;
 import org.opsledger.vault.prune.ForgetDecision;
 import org.opsledger.vault.prune.Forgetter;
@@ -357,6 +364,7 @@ class LegalHoldTest {
     @Test
     void holdsArePlacedOneAtATimeAndNotWhileARetirementRuns() throws Exception {
         try (Repository repo = TestTrees.newRepo(tmp.resolve("repo"))) {
+            repo.waitsItsTurnUpTo(Duration.ofSeconds(1)); // refused after a second of its turn, not a minute (as the next test)
             SnapshotRef snap = TestTrees.backup(repo, oneFile());
             try (var other = repo.lock("hold")) { // another process placing a hold
                 assertThatThrownBy(() -> repo.hold(snap, "audit AUD-9", "auditor"))
@@ -391,6 +399,49 @@ class LegalHoldTest {
                     + " longer in the repository (forgotten, or sealed again under a new ID by a key retirement): find it again with"
                     + " `vault snapshots`");
             assertThat(repo.holds()).isEmpty();
+        }
+    }
+
+    /**
+     * A `vault hold` beside another waits its turn (each holds the lock of holds a second or two, and none should fail for
+     * another): it is placed once the other lets go, and refused only when its wait is over, having looked again meanwhile.
+     */
+    @Test
+    void aHoldWaitsItsTurnWhileAnotherChangesHoldsAndIsRefusedOnlyAfterItsWait() throws Exception {
+        SnapshotRef snap = oneSnapshot();
+        AtomicInteger refusals = new AtomicInteger(); // the lock files it let go, refused (and one once it was placed)
+        CountDownLatch waiting = new CountDownLatch(1);
+        ExecutorService placer = Executors.newSingleThreadExecutor();
+        try (Repository other = TestTrees.open(tmp.resolve("repo"));
+             Repository placing = Repository.open(new ForwardingBackend(new LocalBackend(tmp.resolve("repo"))) {
+                 @Override
+                 public void delete(String name) {
+                     if (name.startsWith("locks/")) {
+                         refusals.incrementAndGet();
+                         waiting.countDown();
+                     }
+                     super.delete(name);
+                 }
+             }, TestTrees.PASSWORD)) {
+            placing.waitsItsTurnUpTo(Duration.ofMinutes(5));
+            Future<LegalHold> placed;
+            try (var holding = other.lock("hold")) { // another process placing a hold
+                placed = placer.submit(() -> placing.hold(snap, "audit AUD-9", "auditor"));
+                assertThat(waiting.await(5, TimeUnit.MINUTES)).as("refused once: waiting its turn").isTrue();
+            } // let go while the hold waits
+            assertThat(placed.get(5, TimeUnit.MINUTES).reason()).isEqualTo("audit AUD-9");
+            assertThat(other.holds()).containsOnlyKeys(snap.id());
+
+            placing.waitsItsTurnUpTo(Duration.ofSeconds(1));
+            int before = refusals.get();
+            try (var holding = other.lock("hold")) {
+                assertThatThrownBy(() -> placing.release(snap)).hasMessageStartingWith("legal holds are being changed (a hold, a"
+                        + " release, or a tier forgetting what it moved) on ");
+            }
+            assertThat(refusals.get() - before).as("looked again within its second before it refused").isGreaterThan(1);
+            assertThat(other.holds()).containsOnlyKeys(snap.id());
+        } finally {
+            placer.shutdownNow();
         }
     }
 

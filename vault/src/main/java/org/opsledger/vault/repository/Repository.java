@@ -2524,9 +2524,23 @@ public final class Repository implements AutoCloseable {
      */
     public static final java.time.Duration HOLDS_LOCK_LOOKS_EVERY = java.time.Duration.ofMillis(250);
 
+    /** How long {@link #lockInTurn} waits for its turn before it refuses, unless {@link #waitsItsTurnUpTo} says otherwise. */
+    public static final java.time.Duration TURN_WAITED_FOR = java.time.Duration.ofMinutes(1);
+
+    private volatile java.time.Duration turnWaitedFor = TURN_WAITED_FOR;
+
+    /**
+     * How long this repository waits its turn at work that runs one at a time ({@link #holdsLockWaiting},
+     * {@link #copyCommitLockWaiting}) before it refuses: {@link #TURN_WAITED_FOR} unless set here (a test's second, so
+     * that a refusal does not cost it a minute).
+     */
+    public void waitsItsTurnUpTo(java.time.Duration wait) {
+        turnWaitedFor = wait;
+    }
+
     /**
      * The lock of holds ({@link Locks#HOLDS}), once a `vault hold`, `release` or a tier's batch holding it now has let it go:
-     * each takes it for a second or two, and none should fail for another. Tried for about a minute.
+     * each takes it for a second or two, and none should fail for another. Tried for about a minute ({@link #waitsItsTurnUpTo}).
      */
     public SharedLock holdsLockWaiting() {
         return lockInTurn(Locks.HOLDS, "placing or releasing a legal hold");
@@ -2543,11 +2557,11 @@ public final class Repository implements AutoCloseable {
     /**
      * The lock of {@code kind}, work that runs one at a time ({@link Locks#ONE_AT_A_TIME}), once another process's of the
      * same kind has let it go: looked for every {@link #HOLDS_LOCK_LOOKS_EVERY} and up to half as much again at random (two processes
-     * that refused each other at once look again at different times), for about a minute. {@code what}: the work, as a
-     * cancellation names it.
+     * that refused each other at once look again at different times), for about a minute ({@link #waitsItsTurnUpTo}).
+     * {@code what}: the work, as a cancellation names it.
      */
     private SharedLock lockInTurn(String kind, String what) {
-        long tries = java.time.Duration.ofMinutes(1).dividedBy(HOLDS_LOCK_LOOKS_EVERY);
+        long tries = Math.max(1, turnWaitedFor.dividedBy(HOLDS_LOCK_LOOKS_EVERY));
         for (int attempt = 1; ; attempt++) {
             try {
                 return lock(kind);
