@@ -468,9 +468,14 @@ class S3BackendTest {
      * s3proxy.
      */
     private static S3Backend uploadingThrough(StoreProxy proxy, String prefix) {
+        return uploadingThrough(proxy, prefix, 512 << 10);
+    }
+
+    /** Uploads through {@code proxy} whose attempts are given up after 3 s without progress at {@code floor} bytes a second. */
+    private static S3Backend uploadingThrough(StoreProxy proxy, String prefix, long floor) {
         return new S3Backend(S3Backend.client(endpoint, Region.US_EAST_1, CREDENTIALS),
                 S3Backend.uploadClient(URI.create("http://127.0.0.1:" + proxy.port()), Region.US_EAST_1, CREDENTIALS,
-                        java.time.Duration.ofSeconds(3), 512 << 10),
+                        java.time.Duration.ofSeconds(3), floor),
                 "vault", prefix, "s3://vault/" + prefix);
     }
 
@@ -481,17 +486,19 @@ class S3BackendTest {
      * repository is as it was, and its lock released. The stall window is 3 s here, 60 s in use.
      */
     @Test
-    @org.junit.jupiter.api.Timeout(300) // a bound, generous: the two attempts take ≈25 s
+    @org.junit.jupiter.api.Timeout(300) // a bound, generous: the two attempts take ≈10 s
     void anUploadThatMakesNoProgressIsGivenUpNamingTheStall() throws Exception {
         Path data = TestTrees.sample(tmp.resolve("src/data"));
         firstBackup("stall", data);
         Files.write(data.resolve("new.bin"), TestTrees.random(7, 12 << 20)); // one pack of 12 MiB, more than the socket buffers take
         try (StoreProxy stalling = StoreProxy.stalling(endpoint.getPort(), 1 << 20)) {
-            try (Repository repo = Repository.open(uploadingThrough(stalling, "stall"), TestTrees.PASSWORD)) {
+            // a floor of 2 MiB/s: each attempt is given up after the window and what the socket buffers took (≤ 4 MiB) at
+            // the floor, ≈5 s, not ≈11 at 512 KiB/s
+            try (Repository repo = Repository.open(uploadingThrough(stalling, "stall", 2 << 20), TestTrees.PASSWORD)) {
                 assertThatThrownBy(() -> TestTrees.backup(repo, data)).isInstanceOf(BackendException.class)
                         .hasMessageMatching("cannot write s3://vault/stall/data/[0-9a-f]{2}/[0-9a-f]{64}: no progress for 3 s sending its \\d+ bytes"
                                 + " \\(\\d+ taken, the last \\d+ s ago; attempt 2 of 2\\): the store stopped taking them, or the link is"
-                                + " slower than 512 KiB/s; check the store's health and the link, and run it again");
+                                + " slower than 2048 KiB/s; check the store's health and the link, and run it again");
             }
             // the proxy counts a stall once its thread has passed the first MiB: under load (17) that came after the client
             // had given up and the test had looked (1 counted, 2 expected); the bytes stay readable after the client's close
