@@ -192,8 +192,9 @@ public final class Sealing {
                         sha256(small, 0, small.length);
                     }
                 }
-            } catch (GeneralSecurityException e) {
-                // a warm-up only: nothing depends on it
+            } catch (GeneralSecurityException | OutOfMemoryError e) {
+                // a warm-up only: nothing depends on it. In a heap the command has filled, its allocations may be the
+                // ones that run out; its stack trace above the command's own one-line "out of memory" was noise (CI's)
             }
         }, "vault-crypto-warmup");
         t.setDaemon(true);
