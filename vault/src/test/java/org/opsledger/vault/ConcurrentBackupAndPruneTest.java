@@ -258,6 +258,13 @@ class ConcurrentBackupAndPruneTest {
                 .contains(successor.id()).doesNotContain(first.id());
         try (Repository after = TestTrees.open(repoDir)) {
             assertThat(after.listSnapshots().shown()).hasSize(2).extracting(SnapshotRef::id).contains(successor.id());
+            // a record anyone with the password may write, naming the successor in its tag but recording another backup
+            // (the second's), hides nothing: only a record of the same backup stands for the one it names
+            SnapshotRef second = after.listSnapshots().shown().stream().filter(s -> !s.id().equals(successor.id())).findFirst().orElseThrow();
+            var forged = second.snapshot().withTag(org.opsledger.vault.repository.KeyEpochs.RESEALED_FROM, successor.id().hex());
+            after.saveSnapshot(forged);
+            assertThat(after.listSnapshots().shown()).as("the successor, the second and the forged record").hasSize(3)
+                    .extracting(SnapshotRef::id).contains(successor.id(), second.id());
         }
     }
 

@@ -1860,13 +1860,36 @@ public final class Repository implements AutoCloseable {
          * {@link #readable}, which a retirement run again reads to finish what a stopped one left.
          */
         public List<SnapshotRef> shown() {
-            Set<String> resealed = new HashSet<>();
+            Map<String, SnapshotRef> successorOf = new HashMap<>();
             for (RecordHistory.Replaced r : RecordHistory.replaced(readable)) {
                 if (r.tag().equals(KeyEpochs.RESEALED_FROM)) {
-                    resealed.add(r.id());
+                    successorOf.put(r.id(), r.by());
                 }
             }
-            return resealed.isEmpty() ? readable : readable.stream().filter(s -> !resealed.contains(s.id().hex())).toList();
+            if (successorOf.isEmpty()) {
+                return readable;
+            }
+            // only behind the same backup: a record that names a snapshot in its tag, as anyone with the password may write,
+            // hid that snapshot from the listing whatever the record said (the lead's review, session 42)
+            return readable.stream().filter(s -> successorOf.get(s.id().hex()) == null
+                    || !sameBackup(successorOf.get(s.id().hex()).snapshot(), s.snapshot())).toList();
+        }
+
+        /**
+         * Whether {@code successor} records the backup {@code original} does, as a key retirement seals it again: all but
+         * its parent (sealed again under a new ID too), its tags (one more) and its summary the same.
+         */
+        private static boolean sameBackup(Snapshot successor, Snapshot original) {
+            return successor.time().equals(original.time()) && successor.tree().equals(original.tree())
+                    && java.util.Objects.equals(successor.paths(), original.paths())
+                    && java.util.Objects.equals(successor.hostname(), original.hostname())
+                    && java.util.Objects.equals(successor.username(), original.username())
+                    && successor.kind() == original.kind()
+                    && java.util.Objects.equals(successor.dataOwner(), original.dataOwner())
+                    && java.util.Objects.equals(successor.classification(), original.classification())
+                    && java.util.Objects.equals(successor.retainUntil(), original.retainUntil())
+                    && java.util.Objects.equals(successor.storageLocation(), original.storageLocation())
+                    && java.util.Objects.equals(successor.sourceHost(), original.sourceHost());
         }
 
         /**
