@@ -19,34 +19,45 @@ import org.opsledger.vault.restorer.Restorer;
  * incompressible in maximal 8 MiB chunks, so packs that end on large blobs), its check and its verified
  * restore each run in a child JVM whose heap holds the stated bound (docs/vault-format.md §7) and little
  * more. Before packs were streamed to a temporary file, the 16 MiB read buffer, 17–25 MiB pack buffers
- * and 16 MiB of scratch per worker ran the backup out of memory. With the serial collector a megabyte
- * array lives in the old generation, two thirds of the heap, so each heap is ≈1.5 × its bound and the
- * JVM's own objects: until the incompressible maximal chunks were added (December 2026) the data
- * never reached the bounds, and the backup passed in 48 MiB and the check in 28 MiB; with them
- * both ran out of memory there.
+ * and 16 MiB of scratch per worker ran the backup out of memory.
+ *
+ * <p>Each child runs the serial collector with a young generation of 4 MiB ({@link #YOUNG}), so that the old
+ * generation is one space of the heap less 4 MiB, where a megabyte buffer goes straight: the heap a bound needs is
+ * then the bound, the JVM's own objects (≈9 MiB here) and the young generation, whatever order the workers take.
+ * With the collector's default third for the young generation, the free room after a full collection was split
+ * between the generations: the project's CI ran the backup out of memory in 56 MiB with 34 MiB live, 11 MiB free in
+ * two pieces of 5 and 6 MiB and an 8.03 MiB sealing buffer to make, and here it passed or failed at 44 to 48 MiB by
+ * how the workers' chunks fell.
  */
 class BoundedHeapBackupTest {
 
-    /** The backup's bound for two workers: 1 MiB read piece, chunks in flight ≤ 8 MiB and ≤ 8 MiB of spares, ≤ 8.03 MiB sealing buffer per worker, no pack bytes (≈33 MiB). */
-    static final String HEAP = "-Xmx56m";
+    /** The young generation of every child: megabyte buffers are made in the old one, one space, not split. */
+    static final String YOUNG = "-Xmn4m";
+    /**
+     * The backup's bound for two workers: 1 MiB read piece, chunks in flight ≤ 8 MiB and ≤ 8 MiB of spares, ≤ 8.03 MiB
+     * sealing buffer per worker, no pack bytes (≈33 MiB). It ran out of memory in 46 MiB, both workers sealing a maximal
+     * chunk: 34 MiB live and a second 8.03 MiB buffer to make in the old generation's 42.
+     */
+    static final String HEAP = "-Xmx52m";
     /**
      * {@code check --read-data} of the same repository: blobs in flight ≤ 8 MiB and ≤ 8 MiB of spares, each
      * decrypted where it was read, per worker a 256 KiB piece of its decompressed form, no pack held whole (it
      * held two packs of 17–25 MiB and a decompressed copy of each blob before; until December 2026 also a
-     * plaintext buffer per worker): ≈17 MiB.
+     * plaintext buffer per worker): ≈17 MiB. It passed in 27 MiB and ran out of memory in 26.
      */
     static final String CHECK_HEAP = "-Xmx32m";
     /**
      * {@code restore --verify} of it: per worker the pack range read (here one maximal blob alone, 8 MiB + 32 B),
      * decrypted where it lies, and one maximal blob decompressed (8 MiB): ≈32 MiB and the plan; the index and the
-     * tree packs are let go once the plan is made. Before December 2026 a worker also held each blob's
-     * plaintext apart, and kept 8 MiB of buffers beside those of a larger blob: it ran out of memory here in 48 MiB (it needed 56).
+     * tree packs are let go once the plan is made. It passed in 33 MiB, its workers not both on a maximal blob at
+     * once. Before December 2026 a worker also held each blob's plaintext apart, and kept 8 MiB of buffers beside
+     * those of a larger blob: it needed 56 MiB with the collector's default young generation.
      */
     static final String RESTORE_HEAP = "-Xmx48m";
     /**
      * {@link #aRestoreOfManySmallFilesFitsItsPlanBound}: 60,000 × 380 B, 12 MiB of buffers, the JVM's own. It passed in
-     * 48 MiB and ran out of memory in 40. Before December 2026 a file's planned path, its name as shown, its
-     * blob's map entries and a task each for its metadata took ≈800 bytes, and the index stayed: out of memory in 64 MiB.
+     * 44 MiB and ran out of memory in 40. Before December 2026 a file's planned path, its name as shown, its
+     * blob's map entries and a task each for its metadata took ≈800 bytes, and the index stayed: 48 MiB for the plan alone.
      */
     static final String SMALL_FILES_RESTORE_HEAP = "-Xmx52m";
 
@@ -99,10 +110,10 @@ class BoundedHeapBackupTest {
 
     private static String runChild(String heap, String mode, Path repoDir, Path data) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-XX:+UseSerialGC", heap, "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java, "-XX:+UseSerialGC", YOUNG, heap, "-cp", System.getProperty("java.class.path"),
                 Child.class.getName(), mode, repoDir.toString(), data.toString()).redirectErrorStream(true).start();
         String out = new String(child.getInputStream().readAllBytes());
-        assertThat(child.waitFor()).as(mode + " in a child JVM with " + heap + ", output:\n" + out).isZero();
+        assertThat(child.waitFor()).as(mode + " in a child JVM with " + YOUNG + " " + heap + ", output:\n" + out).isZero();
         return out;
     }
 

@@ -160,7 +160,15 @@ public final class Sealing {
         if (!opening && !seals) {
             return;
         }
-        Thread t = new Thread(() -> {
+        Thread t = new Thread(warmUpTask(opening, seals), "vault-crypto-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    /** The warm-up's work: {@link #warmUp} runs it on a thread of its own; it returns, whatever happens. */
+    static Runnable warmUpTask(boolean opening, boolean seals) {
+        return () -> {
             try {
                 SecretKey key = aesKey(new byte[32]);
                 javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
@@ -196,10 +204,7 @@ public final class Sealing {
                 // a warm-up only: nothing depends on it. In a heap the command has filled, its allocations may be the
                 // ones that run out; its stack trace above the command's own one-line "out of memory" was noise (CI's)
             }
-        }, "vault-crypto-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
+        };
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean OPENING_WARMED = new java.util.concurrent.atomic.AtomicBoolean();
