@@ -57,7 +57,8 @@ class BoundedHeapBackupTest {
     /**
      * {@link #aRestoreOfManySmallFilesFitsItsPlanBound}: 60,000 × 380 B, 12 MiB of buffers, the JVM's own. It passed in
      * 44 MiB and ran out of memory in 40. Before December 2026 a file's planned path, its name as shown, its
-     * blob's map entries and a task each for its metadata took ≈800 bytes, and the index stayed: 48 MiB for the plan alone.
+     * blob's map entries and a task each for its metadata took ≈800 bytes, and the index stayed: out of memory in 64 MiB
+     * with the collector's default young generation (≈46 MiB of plan alone, beyond this heap's old generation of 48).
      */
     static final String SMALL_FILES_RESTORE_HEAP = "-Xmx52m";
 
